@@ -25,6 +25,8 @@ export interface DevTenant {
 export interface DevDirectory {
   tenants: DevTenant[];
   users: DevUser[];
+  /** Users holding the audit reader app role. */
+  auditReaders?: string[];
 }
 
 const contoso = '7d3f0c3e-1c1a-4d7e-9a55-0c0a8d1e2b01';
@@ -61,4 +63,5 @@ export const devDirectory: DevDirectory = {
     },
   ],
   users,
+  auditReaders: [casey, finley],
 };

@@ -1,0 +1,67 @@
+import express, { Router } from 'express';
+import helmet from 'helmet';
+import { existsSync } from 'node:fs';
+import { connectionRoutes } from './api/connection-routes.js';
+import { listRoutes } from './api/list-routes.js';
+import { patientRoutes } from './api/patient-routes.js';
+import { requireCaller, requireTeamMember } from './auth/middleware.js';
+import type { MembershipDirectory } from './auth/membership.js';
+import type { TokenVerifier } from './auth/verify-token.js';
+import { devRoutes, type DevDeps } from './dev/dev-routes.js';
+import type { EhrGateway } from './fhir/types.js';
+import { errorHandler, notFoundHandler } from './http/error-handler.js';
+import { withRequestContext } from './http/request-context.js';
+import type { TeamStore } from './lists/store.js';
+
+export interface AppDeps {
+  verifyToken: TokenVerifier;
+  membership: MembershipDirectory;
+  store: TeamStore;
+  ehr: EhrGateway;
+  /** The built tab; not served when the folder is missing. */
+  staticDir?: string;
+  /** Present in dev mode only. */
+  dev?: DevDeps;
+}
+
+/** Teams and the other Microsoft 365 hosts that may frame the tab (Teams tab requirements). */
+const frameAncestors = [
+  "'self'", 'https://*.cloud.microsoft', 'https://teams.microsoft.com', 'https://*.teams.microsoft.com',
+  'https://*.microsoft365.com', 'https://*.office.com', 'https://outlook.office.com', 'https://outlook.office365.com',
+  'https://outlook-sdf.office.com', 'https://outlook-sdf.office365.com', 'https://outlook.live.com',
+];
+
+export function createApp(deps: AppDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(withRequestContext);
+  app.use(
+    helmet({
+      frameguard: false,
+      contentSecurityPolicy: { directives: { frameAncestors, connectSrc: ["'self'"] } },
+    }),
+  );
+
+  const team = Router({ mergeParams: true });
+  team.use(requireTeamMember(deps.membership));
+  team.use('/connection', connectionRoutes(deps.store, deps.ehr));
+  team.use('/patients', patientRoutes(deps.store, deps.ehr));
+  team.use('/lists', listRoutes(deps.store, deps.ehr));
+
+  const api = Router();
+  api.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  api.use(requireCaller(deps.verifyToken), express.json({ limit: '64kb', strict: true }));
+  api.use('/teams/:teamId', team);
+  api.use(notFoundHandler);
+  app.use('/api', api);
+
+  if (deps.dev) app.use('/dev', express.json({ limit: '4kb' }), devRoutes(deps.dev));
+
+  if (deps.staticDir && existsSync(deps.staticDir)) {
+    app.use(express.static(deps.staticDir, { index: 'index.html' }));
+  }
+  app.use(errorHandler);
+  return app;
+}

@@ -1,0 +1,47 @@
+import type { NextFunction, Request, Response } from 'express';
+import { forbidden, notFound, unauthenticated } from '../http/problem.js';
+import { caller, requestContext } from '../http/request-context.js';
+import type { MembershipDirectory, TeamRole } from './membership.js';
+import { TokenRejected, type TokenVerifier } from './verify-token.js';
+
+/** Every /api call: a Bearer token, verified; tenant and user come from it and nowhere else. */
+export function requireCaller(verify: TokenVerifier) {
+  return async (req: Request, _res: Response, next: NextFunction) => {
+    const header = req.get('authorization') ?? '';
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!match) throw unauthenticated('Sign in first: the request has no Bearer token.');
+    try {
+      requestContext().caller = await verify(match[1]);
+    } catch (err) {
+      if (err instanceof TokenRejected) throw unauthenticated(err.message);
+      throw err;
+    }
+    next();
+  };
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** For routes under /api/teams/:teamId: the caller must be a member of that team in their tenant. */
+export function requireTeamMember(directory: MembershipDirectory) {
+  return async (req: Request, res: Response, next: NextFunction) => {
+    const teamId = String(req.params.teamId ?? '');
+    if (!GUID.test(teamId)) throw notFound('team_not_found', 'There is no such team.');
+    const { tenantId, userId } = caller();
+    const role = await directory.roleOf(tenantId, teamId, userId);
+    if (role === 'no_team') throw notFound('team_not_found', 'There is no such team.');
+    if (role === null) throw forbidden('not_team_member', 'You are not a member of this team.');
+    res.locals.teamRole = role satisfies TeamRole;
+    next();
+  };
+}
+
+/** Settings changes need a team owner. */
+export function requireOwner(_req: Request, res: Response, next: NextFunction): void {
+  if (res.locals.teamRole !== 'owner') throw forbidden('owner_required', 'Only a team owner can change this setting.');
+  next();
+}
+
+export function teamKey(req: Request): { tenantId: string; teamId: string } {
+  return { tenantId: caller().tenantId, teamId: String(req.params.teamId) };
+}

@@ -1,0 +1,43 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+
+/** Who is calling, taken from the verified token only. */
+export interface Caller {
+  userId: string;
+  tenantId: string;
+  name?: string;
+  roles: string[];
+}
+
+export interface RequestContext {
+  requestId: string;
+  caller?: Caller;
+}
+
+const storage = new AsyncLocalStorage<RequestContext>();
+
+/** The context of the request being served; throws outside a request. */
+export function requestContext(): RequestContext {
+  const ctx = storage.getStore();
+  if (!ctx) throw new Error('requestContext() called outside a request');
+  return ctx;
+}
+
+export function currentRequestId(): string | undefined {
+  return storage.getStore()?.requestId;
+}
+
+/** Gives each request an id (echoed as `X-Request-Id`) and a context that rides along into logs. */
+export function withRequestContext(req: Request, res: Response, next: NextFunction): void {
+  const requestId = randomUUID();
+  res.setHeader('X-Request-Id', requestId);
+  storage.run({ requestId }, () => next());
+}
+
+/** The verified caller; routes behind `requireCaller` always have one. */
+export function caller(): Caller {
+  const c = requestContext().caller;
+  if (!c) throw new Error('no verified caller on this request');
+  return c;
+}

@@ -1,0 +1,20 @@
+import { ConfigError } from './config.js';
+import { logger } from './http/logger.js';
+import { startServer } from './start.js';
+
+try {
+  const server = await startServer(process.env);
+  logger.info(`Patients is running in dev mode at ${server.url} (listening on loopback only: dev mode is for this machine)`);
+  const stop = async () => {
+    await server.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+} catch (err) {
+  if (err instanceof ConfigError) {
+    logger.fatal(err.message);
+    process.exit(1);
+  }
+  throw err;
+}

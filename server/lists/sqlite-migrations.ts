@@ -1,0 +1,30 @@
+/** Schema versions, applied in order inside one transaction each; never edit a released step. */
+export const migrations: string[] = [
+  `CREATE TABLE team_settings (
+     tenant_id TEXT NOT NULL,
+     team_id TEXT NOT NULL,
+     connection TEXT NOT NULL,
+     updated_by TEXT NOT NULL,
+     updated_at TEXT NOT NULL,
+     version INTEGER NOT NULL DEFAULT 1,
+     PRIMARY KEY (tenant_id, team_id)
+   );
+   CREATE TABLE lists (
+     id TEXT PRIMARY KEY,
+     tenant_id TEXT NOT NULL,
+     team_id TEXT NOT NULL,
+     name TEXT NOT NULL,
+     created_by TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     version INTEGER NOT NULL DEFAULT 1
+   );
+   CREATE INDEX lists_by_team ON lists (tenant_id, team_id);
+   CREATE TABLE list_patients (
+     list_id TEXT NOT NULL REFERENCES lists (id) ON DELETE CASCADE,
+     patient_id TEXT NOT NULL,
+     position INTEGER NOT NULL,
+     added_by TEXT NOT NULL,
+     added_at TEXT NOT NULL,
+     PRIMARY KEY (list_id, patient_id)
+   );`,
+];
