@@ -1,10 +1,13 @@
 import express, { Router } from 'express';
 import helmet from 'helmet';
 import { existsSync } from 'node:fs';
+import { auditRoutes } from './api/audit-routes.js';
 import { connectionRoutes } from './api/connection-routes.js';
 import { listRoutes } from './api/list-routes.js';
 import { patientRoutes } from './api/patient-routes.js';
 import { requireCaller, requireTeamMember } from './auth/middleware.js';
+import type { AuditLog } from './audit/events.js';
+import { auditRecorder } from './audit/recorder.js';
 import type { MembershipDirectory } from './auth/membership.js';
 import type { TokenVerifier } from './auth/verify-token.js';
 import { devRoutes, type DevDeps } from './dev/dev-routes.js';
@@ -17,6 +20,7 @@ export interface AppDeps {
   verifyToken: TokenVerifier;
   membership: MembershipDirectory;
   store: TeamStore;
+  audit: AuditLog;
   ehr: EhrGateway;
   /** The built tab; not served when the folder is missing. */
   staticDir?: string;
@@ -52,8 +56,9 @@ export function createApp(deps: AppDeps): express.Express {
   api.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  api.use(requireCaller(deps.verifyToken), express.json({ limit: '64kb', strict: true }));
+  api.use(requireCaller(deps.verifyToken), express.json({ limit: '64kb', strict: true }), auditRecorder(deps.audit));
   api.use('/teams/:teamId', team);
+  api.use('/audit', auditRoutes(deps.audit));
   api.use(notFoundHandler);
   app.use('/api', api);
 

@@ -9,6 +9,7 @@ import { createTokenVerifier } from './auth/verify-token.js';
 import { loadConfig } from './config.js';
 import { createEhrGateway } from './fhir/index.js';
 import { createLinkGuard } from './http/link-guard.js';
+import { openSqliteAuditLog } from './audit/sqlite-audit-log.js';
 import { openSqliteStore } from './lists/sqlite-store.js';
 import { createSandbox } from './sandbox/index.js';
 
@@ -36,7 +37,9 @@ export async function startServer(env: Record<string, string | undefined> = proc
 
   const identity = await createDevIdentity(devDirectory);
   const store = openSqliteStore(join(config.dataDir, 'patients.sqlite'));
+  const audit = openSqliteAuditLog(join(config.dataDir, 'audit.sqlite'));
   const app = createApp({
+    audit,
     verifyToken: createTokenVerifier(identity.verifierSettings),
     membership: devMembership(devDirectory),
     store,
@@ -66,6 +69,7 @@ export async function startServer(env: Record<string, string | undefined> = proc
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await store.close();
+      audit.close();
     },
   };
 }

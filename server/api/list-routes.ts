@@ -58,7 +58,9 @@ export function listRoutes(store: TeamStore, ehr: EhrGateway): Router {
 
   router.post('/', async (req, res) => {
     const { name } = createBody.parse(req.body);
-    res.status(201).json(await store.createList(teamKey(req), name, caller().userId));
+    const created = await store.createList(teamKey(req), name, caller().userId);
+    res.locals.createdListId = created.id;
+    res.status(201).json(created);
   });
 
   router.get('/:listId', async (req, res) => {

@@ -1,0 +1,42 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { auditOperations, type AuditLog } from '../audit/events.js';
+import { toCsv } from '../http/csv.js';
+import { forbidden } from '../http/problem.js';
+import { caller } from '../http/request-context.js';
+
+export const AUDIT_READER_ROLE = 'Patients.AuditReader';
+
+const isoTime = z.string().datetime({ offset: true, message: 'must be an ISO 8601 time, e.g. 2026-11-23T08:00:00Z' });
+const auditQuery = z
+  .object({
+    from: isoTime.optional(),
+    to: isoTime.optional(),
+    user: z.string().min(1).max(100).optional(),
+    patient: z.string().min(1).max(64).optional(),
+    operation: z.enum(auditOperations).optional(),
+    format: z.enum(['json', 'csv']).default('json'),
+    limit: z.coerce.number().int().min(1).max(50_000).default(5_000),
+  })
+  .strict();
+
+const columns = ['time', 'operation', 'outcome', 'status', 'tenantId', 'teamId', 'userId', 'patientId', 'listId', 'requestId'] as const;
+
+/** The audit trail of the caller's tenant, for holders of the audit reader app role. */
+export function auditRoutes(log: AuditLog): Router {
+  const router = Router();
+  router.get('/', (req, res) => {
+    const { tenantId, roles } = caller();
+    if (!roles.includes(AUDIT_READER_ROLE)) throw forbidden('audit_reader_required', 'Reading the audit trail needs the audit reader role.');
+    const q = auditQuery.parse(req.query);
+    const norm = (t?: string) => (t ? new Date(t).toISOString() : undefined);
+    const events = log.query({ tenantId, from: norm(q.from), to: norm(q.to), userId: q.user, patientId: q.patient, operation: q.operation, limit: q.limit });
+    if (q.format === 'csv') {
+      res.type('text/csv; charset=utf-8').attachment('audit.csv');
+      res.send(toCsv([...columns], events.map((e) => columns.map((c) => e[c]))));
+    } else {
+      res.json({ events });
+    }
+  });
+  return router;
+}

@@ -1,0 +1,54 @@
+/** Audit operations, named after the original Patients app's audit operations. */
+export const auditOperations = [
+  'PatientListView',
+  'PatientListCreate',
+  'PatientListRename',
+  'PatientListDelete',
+  'PatientListAddPatient',
+  'PatientListRemovePatient',
+  'PatientListMovePatient',
+  'PatientListEditColumns',
+  'PatientListSetDefault',
+  'PatientSearch',
+  'PatientView',
+  'PatientDetailsEdit',
+  'PatientNoteAdd',
+  'PatientSchemaCreate',
+  'PatientSchemaUpdate',
+  'ExportInitiation',
+  'EHRConnectionSet',
+] as const;
+
+export type AuditOperation = (typeof auditOperations)[number];
+
+/** One audit record. Ids only: never names, values or other clinical data. */
+export interface AuditEvent {
+  time: string;
+  operation: AuditOperation;
+  outcome: 'success' | 'failure';
+  /** HTTP status the caller got. */
+  status: number;
+  tenantId: string;
+  teamId: string | null;
+  userId: string;
+  patientId: string | null;
+  listId: string | null;
+  requestId: string;
+}
+
+export interface AuditQuery {
+  tenantId: string;
+  from?: string;
+  to?: string;
+  userId?: string;
+  patientId?: string;
+  operation?: AuditOperation;
+  limit: number;
+}
+
+/** Append-only: records can be added and read, never changed. */
+export interface AuditLog {
+  append(event: AuditEvent): void;
+  query(query: AuditQuery): AuditEvent[];
+  close(): void;
+}
