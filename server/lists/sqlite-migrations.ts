@@ -27,4 +27,23 @@ export const migrations: string[] = [
      added_at TEXT NOT NULL,
      PRIMARY KEY (list_id, patient_id)
    );`,
+  `ALTER TABLE lists ADD COLUMN columns TEXT NOT NULL DEFAULT '["name","mrn","birthDate","gender"]';
+   CREATE TABLE default_lists (
+     tenant_id TEXT NOT NULL,
+     team_id TEXT NOT NULL,
+     user_id TEXT NOT NULL,
+     list_id TEXT NOT NULL REFERENCES lists (id) ON DELETE CASCADE,
+     PRIMARY KEY (tenant_id, team_id, user_id)
+   );
+   CREATE TABLE notes (
+     id TEXT PRIMARY KEY,
+     tenant_id TEXT NOT NULL,
+     team_id TEXT NOT NULL,
+     patient_id TEXT NOT NULL,
+     author_id TEXT NOT NULL,
+     author_name TEXT NOT NULL,
+     text TEXT NOT NULL,
+     created_at TEXT NOT NULL
+   );
+   CREATE INDEX notes_by_patient ON notes (tenant_id, team_id, patient_id, created_at);`,
 ];

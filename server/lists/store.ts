@@ -1,4 +1,5 @@
 import type { FhirVersion } from '../fhir/types.js';
+import type { ListColumn } from './columns.js';
 
 /** A team's data is keyed by the tenant (from the verified token) and the team. */
 export interface TeamKey {
@@ -27,9 +28,24 @@ export interface ListSummary {
 export interface StoredList {
   id: string;
   name: string;
+  columns: ListColumn[];
+  /** Goes up with every change of the list or its patients (optimistic concurrency). */
+  version: number;
   /** In the order they were added. */
   patientIds: string[];
 }
+
+export interface Note {
+  id: string;
+  patientId: string;
+  authorId: string;
+  authorName: string;
+  text: string;
+  createdAt: string;
+}
+
+/** Outcome of a change made against a version the caller read. */
+export type VersionedResult<T> = { ok: true; value: T } | { ok: false; reason: 'not_found' | 'conflict' };
 
 /**
  * Where a team's data lives: SQLite locally, the team's SharePoint site through Graph in
@@ -45,5 +61,28 @@ export interface TeamStore {
   addPatients(team: TeamKey, listId: string, patientIds: string[], userId: string): Promise<StoredList | null>;
   /** False when the patient was not on the list. */
   removePatient(team: TeamKey, listId: string, patientId: string): Promise<boolean | null>;
+  /** Renames and/or sets columns; refused with `conflict` when `expectedVersion` is stale. */
+  updateList(
+    team: TeamKey,
+    listId: string,
+    changes: { name?: string; columns?: ListColumn[] },
+    expectedVersion?: number,
+  ): Promise<VersionedResult<StoredList>>;
+  /** False when there was no such list. */
+  deleteList(team: TeamKey, listId: string): Promise<boolean>;
+  /** Moves one patient between two lists of the team in one transaction. */
+  movePatient(
+    team: TeamKey,
+    fromListId: string,
+    toListId: string,
+    patientId: string,
+    userId: string,
+  ): Promise<'moved' | 'no_list' | 'not_on_list'>;
+  /** False when there is no such list. */
+  setDefaultList(team: TeamKey, userId: string, listId: string): Promise<boolean>;
+  defaultListId(team: TeamKey, userId: string): Promise<string | null>;
+  addNote(team: TeamKey, patientId: string, author: { id: string; name: string }, text: string): Promise<Note>;
+  /** Oldest first. */
+  listNotes(team: TeamKey, patientId: string): Promise<Note[]>;
   close(): Promise<void>;
 }

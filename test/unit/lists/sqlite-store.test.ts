@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../../server/lists/sqlite-store';
+import { migrations } from '../../../server/lists/sqlite-migrations';
 import type { TeamStore } from '../../../server/lists/store';
 
 const teamA = { tenantId: 'tenant-a', teamId: 'team-1' };
@@ -37,7 +38,7 @@ describe('SQLite team store', () => {
     await store.close();
 
     store = openSqliteStore(file);
-    expect(await store.getList(teamA, list.id)).toEqual({ id: list.id, name: 'Rounds', patientIds: ['p2', 'p1', 'p3'] });
+    expect(await store.getList(teamA, list.id)).toMatchObject({ id: list.id, name: 'Rounds', patientIds: ['p2', 'p1', 'p3'] });
     expect(await store.listLists(teamA)).toEqual([{ id: list.id, name: 'Rounds', patientCount: 3 }]);
     expect(await store.getConnection(teamA)).toEqual({ mode: 'manual' });
   });
@@ -63,8 +64,49 @@ describe('SQLite team store', () => {
     await store.close();
     const db = new Database(file, { readonly: true });
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    expect(db.pragma('user_version', { simple: true })).toBe(migrations.length);
     db.close();
     store = openSqliteStore(file);
+  });
+
+  it('renames and sets columns against the version read, refusing a stale one', async () => {
+    const list = await store.createList(teamA, 'Rounds', 'u1');
+    const read = (await store.getList(teamA, list.id))!;
+    expect(read).toMatchObject({ columns: ['name', 'mrn', 'birthDate', 'gender'], version: 1 });
+    const first = await store.updateList(teamA, list.id, { name: 'Morning rounds' }, read.version);
+    expect(first).toMatchObject({ ok: true, value: { name: 'Morning rounds', version: 2 } });
+    expect(await store.updateList(teamA, list.id, { name: 'Evening rounds' }, read.version)).toEqual({ ok: false, reason: 'conflict' });
+    const cols = await store.updateList(teamA, list.id, { columns: ['name', 'location', 'heartRate'] });
+    expect(cols).toMatchObject({ ok: true, value: { name: 'Morning rounds', columns: ['name', 'location', 'heartRate'], version: 3 } });
+    expect(await store.updateList(teamB, list.id, { name: 'x' })).toEqual({ ok: false, reason: 'not_found' });
+  });
+
+  it('moves a patient between lists and deletes a list with its patients and default marks', async () => {
+    const a = await store.createList(teamA, 'A', 'u1');
+    const b = await store.createList(teamA, 'B', 'u1');
+    await store.addPatients(teamA, a.id, ['p1', 'p2'], 'u1');
+    expect(await store.movePatient(teamA, a.id, b.id, 'p1', 'u1')).toBe('moved');
+    expect(await store.movePatient(teamA, a.id, b.id, 'p1', 'u1')).toBe('not_on_list');
+    expect(await store.movePatient(teamB, a.id, b.id, 'p2', 'u1')).toBe('no_list');
+    expect((await store.getList(teamA, a.id))?.patientIds).toEqual(['p2']);
+    expect((await store.getList(teamA, b.id))?.patientIds).toEqual(['p1']);
+
+    expect(await store.setDefaultList(teamA, 'u1', b.id)).toBe(true);
+    expect(await store.setDefaultList(teamB, 'u1', b.id)).toBe(false);
+    expect(await store.defaultListId(teamA, 'u1')).toBe(b.id);
+    expect(await store.defaultListId(teamA, 'u2')).toBeNull();
+    expect(await store.deleteList(teamA, b.id)).toBe(true);
+    expect(await store.deleteList(teamA, b.id)).toBe(false);
+    expect(await store.defaultListId(teamA, 'u1')).toBeNull();
+    expect((await store.listLists(teamA)).map((l) => l.name)).toEqual(['A']);
+  });
+
+  it('keeps team notes per patient, oldest first, apart from other teams', async () => {
+    await store.addNote(teamA, 'p1', { id: 'u1', name: 'Avery' }, 'NPO after midnight');
+    await store.addNote(teamA, 'p1', { id: 'u2', name: 'Blake' }, 'Family visiting at 3');
+    await store.addNote(teamB, 'p1', { id: 'u9', name: 'Zed' }, 'elsewhere');
+    const notes = await store.listNotes(teamA, 'p1');
+    expect(notes.map((n) => [n.authorName, n.text])).toEqual([['Avery', 'NPO after midnight'], ['Blake', 'Family visiting at 3']]);
+    expect(notes[0]).toMatchObject({ patientId: 'p1', authorId: 'u1', id: expect.any(String), createdAt: expect.any(String) });
   });
 });

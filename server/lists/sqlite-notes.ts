@@ -1,0 +1,25 @@
+import type Database from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
+import type { Note, TeamStore } from './store.js';
+
+/** Team notes on patients, kept with the team's data (never in the EHR). */
+export function sqliteNoteOps(db: Database.Database): Pick<TeamStore, 'addNote' | 'listNotes'> {
+  const insert = db.prepare(
+    `INSERT INTO notes (id, tenant_id, team_id, patient_id, author_id, author_name, text, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const byPatient = db.prepare(
+    `SELECT id, patient_id AS patientId, author_id AS authorId, author_name AS authorName, text, created_at AS createdAt
+     FROM notes WHERE tenant_id = ? AND team_id = ? AND patient_id = ? ORDER BY created_at, rowid`,
+  );
+  return {
+    async addNote(team, patientId, author, text) {
+      const note: Note = { id: randomUUID(), patientId, authorId: author.id, authorName: author.name, text, createdAt: new Date().toISOString() };
+      insert.run(note.id, team.tenantId, team.teamId, patientId, author.id, author.name, text, note.createdAt);
+      return note;
+    },
+    async listNotes(team, patientId) {
+      return byPatient.all(team.tenantId, team.teamId, patientId) as Note[];
+    },
+  };
+}
