@@ -3,7 +3,8 @@ import helmet from 'helmet';
 import { existsSync } from 'node:fs';
 import { auditRoutes } from './api/audit-routes.js';
 import { connectionRoutes } from './api/connection-routes.js';
-import { listRoutes } from './api/list-routes.js';
+import { defaultListRoutes, listRoutes } from './api/list-routes.js';
+import { noteRoutes } from './api/note-routes.js';
 import { patientRoutes } from './api/patient-routes.js';
 import { requireCaller, requireTeamMember } from './auth/middleware.js';
 import type { AuditLog } from './audit/events.js';
@@ -49,14 +50,16 @@ export function createApp(deps: AppDeps): express.Express {
   const team = Router({ mergeParams: true });
   team.use(requireTeamMember(deps.membership));
   team.use('/connection', connectionRoutes(deps.store, deps.ehr));
+  team.use('/patients/:patientId/notes', noteRoutes(deps.store));
   team.use('/patients', patientRoutes(deps.store, deps.ehr));
   team.use('/lists', listRoutes(deps.store, deps.ehr));
+  team.use('/me', defaultListRoutes(deps.store));
 
   const api = Router();
   api.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  api.use(requireCaller(deps.verifyToken), express.json({ limit: '64kb', strict: true }), auditRecorder(deps.audit));
+  api.use(requireCaller(deps.verifyToken), auditRecorder(deps.audit), express.json({ limit: '64kb', strict: true }));
   api.use('/teams/:teamId', team);
   api.use('/audit', auditRoutes(deps.audit));
   api.use(notFoundHandler);

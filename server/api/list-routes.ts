@@ -1,102 +1,87 @@
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { teamKey } from '../auth/middleware.js';
-import type { EhrGateway, PatientSummary } from '../fhir/types.js';
-import { toProblem } from '../http/error-handler.js';
-import { logger } from '../http/logger.js';
-import { Problem, notFound } from '../http/problem.js';
+import type { EhrGateway } from '../fhir/types.js';
+import { Problem, badRequest } from '../http/problem.js';
 import { caller } from '../http/request-context.js';
-import type { StoredList, TeamKey, TeamStore } from '../lists/store.js';
-import { ehrLinkOf } from './patient-routes.js';
-import { fhirId, listName, uuid } from './validation.js';
+import { listColumns } from '../lists/columns.js';
+import { buildListView } from '../lists/list-view.js';
+import type { TeamStore } from '../lists/store.js';
+import { listOf, noList } from './list-lookup.js';
+import { listPatientRoutes } from './list-patient-routes.js';
+import { listName, uuid } from './validation.js';
 
 const createBody = z.object({ name: listName }).strict();
-const addBody = z.object({ patientIds: z.array(fhirId).min(1, 'must name at least one patient').max(500) }).strict();
+const columnsList = z
+  .array(z.enum(listColumns, { message: `must be one of ${listColumns.join(', ')}` }))
+  .min(1, 'must keep at least one column')
+  .refine((cols) => new Set(cols).size === cols.length, 'must not repeat a column');
+const patchBody = z
+  .object({ name: listName.optional(), columns: columnsList.optional(), version: z.number().int().min(1).optional() })
+  .strict()
+  .refine((b) => b.name !== undefined || b.columns !== undefined, 'give a name or columns to change');
+const defaultBody = z.object({ listId: uuid }).strict();
 
-export interface ListRow {
-  patientId: string;
-  displayName: string | null;
-  mrn: string | null;
-  birthDate: string | null;
-  gender: string | null;
-  /** False when the EHR could not give this patient (gone, or the EHR failed). */
-  available: boolean;
+/** `If-Match: "3"` (or `version` in the body) names the version the caller read. */
+function expectedVersion(req: Request, bodyVersion?: number): number | undefined {
+  const header = req.get('if-match');
+  if (!header) return bodyVersion;
+  const match = /^(?:W\/)?"?(\d+)"?$/.exec(header.trim());
+  if (!match) throw badRequest('validation_failed', 'If-Match must be a list version such as "3".');
+  return Number(match[1]);
 }
 
-const noList = () => notFound('list_not_found', 'There is no such list in this team.');
-
-/** A team's patient lists. Rows carry live EHR data, read in batches; the store keeps only ids. */
+/** A team's patient lists. */
 export function listRoutes(store: TeamStore, ehr: EhrGateway): Router {
   const router = Router({ mergeParams: true });
 
-  async function listView(team: TeamKey, list: StoredList) {
-    const connection = await store.getConnection(team);
-    let found = new Map<string, PatientSummary>();
-    let ehrError: { code: string; message: string } | undefined;
-    if (connection.mode === 'ehr' && list.patientIds.length) {
-      try {
-        const patients = await ehr.readPatients(connection.url, team.tenantId, list.patientIds);
-        found = new Map(patients.map((p) => [p.id, p]));
-      } catch (err) {
-        const problem = toProblem(err);
-        logger.warn({ code: problem.code }, 'list rows could not be read from the EHR');
-        ehrError = { code: problem.code, message: problem.message };
-      }
-    }
-    const rows: ListRow[] = list.patientIds.map((patientId) => {
-      const p = found.get(patientId);
-      return p
-        ? { patientId, displayName: p.displayName, mrn: p.mrn, birthDate: p.birthDate, gender: p.gender, available: true }
-        : { patientId, displayName: null, mrn: null, birthDate: null, gender: null, available: false };
-    });
-    return { id: list.id, name: list.name, rows, ...(ehrError ? { ehrError } : {}) };
-  }
-
   router.get('/', async (req, res) => {
-    res.json(await store.listLists(teamKey(req)));
+    const team = teamKey(req);
+    const [lists, defaultId] = await Promise.all([store.listLists(team), store.defaultListId(team, caller().userId)]);
+    res.json(lists.map((l) => ({ ...l, isDefault: l.id === defaultId })));
   });
 
   router.post('/', async (req, res) => {
     const { name } = createBody.parse(req.body);
     const created = await store.createList(teamKey(req), name, caller().userId);
     res.locals.createdListId = created.id;
-    res.status(201).json(created);
+    res.status(201).json({ ...created, isDefault: false });
   });
 
   router.get('/:listId', async (req, res) => {
-    const team = teamKey(req);
-    const list = uuid.safeParse(req.params.listId).success ? await store.getList(team, req.params.listId) : null;
-    if (!list) throw noList();
-    res.json(await listView(team, list));
+    const view = await buildListView(store, ehr, teamKey(req), await listOf(store, req));
+    res.set('ETag', `"${view.version}"`).json(view);
   });
 
-  router.post('/:listId/patients', async (req, res) => {
-    const team = teamKey(req);
-    const { patientIds } = addBody.parse(req.body);
-    const list = uuid.safeParse(req.params.listId).success ? await store.getList(team, req.params.listId) : null;
-    if (!list) throw noList();
-    // Only patients the team's EHR knows may go on a list.
-    const url = await ehrLinkOf(store, team);
-    const unique = [...new Set(patientIds)].filter((id) => !list.patientIds.includes(id));
-    const known = new Set((await ehr.readPatients(url, team.tenantId, unique)).map((p) => p.id));
-    const unknown = unique.filter((id) => !known.has(id));
-    if (unknown.length) {
-      throw new Problem(404, 'patient_not_found', `The EHR has no patient with id ${unknown.slice(0, 5).join(', ')}${unknown.length > 5 ? ', …' : ''}.`);
+  router.patch('/:listId', async (req, res) => {
+    const body = patchBody.parse(req.body);
+    const list = await listOf(store, req);
+    const result = await store.updateList(teamKey(req), list.id, { name: body.name, columns: body.columns }, expectedVersion(req, body.version));
+    if (!result.ok && result.reason === 'conflict') {
+      throw new Problem(412, 'version_conflict', 'Someone else changed this list in the meantime. Reload it and try again.');
     }
-    const updated = await store.addPatients(team, list.id, unique, caller().userId);
-    if (!updated) throw noList();
-    res.json(await listView(team, updated));
+    if (!result.ok) throw noList();
+    const view = await buildListView(store, ehr, teamKey(req), result.value);
+    res.set('ETag', `"${view.version}"`).json(view);
   });
 
-  router.delete('/:listId/patients/:patientId', async (req, res) => {
-    const team = teamKey(req);
-    if (!uuid.safeParse(req.params.listId).success) throw noList();
-    const patientId = fhirId.parse(req.params.patientId);
-    const removed = await store.removePatient(team, req.params.listId, patientId);
-    if (removed === null) throw noList();
-    if (!removed) throw notFound('patient_not_on_list', 'This patient is not on the list.');
+  router.delete('/:listId', async (req, res) => {
+    const list = await listOf(store, req);
+    if (!(await store.deleteList(teamKey(req), list.id))) throw noList();
     res.status(204).end();
   });
 
+  router.use('/:listId/patients', listPatientRoutes(store, ehr));
+  return router;
+}
+
+/** PUT /api/teams/{teamId}/me/default-list: the list the tab opens on for this user. */
+export function defaultListRoutes(store: TeamStore): Router {
+  const router = Router({ mergeParams: true });
+  router.put('/default-list', async (req, res) => {
+    const { listId } = defaultBody.parse(req.body);
+    if (!(await store.setDefaultList(teamKey(req), caller().userId, listId))) throw noList();
+    res.json({ listId });
+  });
   return router;
 }

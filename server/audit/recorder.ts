@@ -1,21 +1,36 @@
 import type { NextFunction, Request, Response } from 'express';
 import { logger } from '../http/logger.js';
-import { requestContext } from '../http/request-context.js';
+import { requestContext, type RequestContext } from '../http/request-context.js';
 import type { AuditLog, AuditOperation } from './events.js';
 
-/** Which API calls are audited, and as what. Paths are relative to /api. */
-const auditedRoutes: { method: string; path: RegExp; operation: AuditOperation }[] = [
-  { method: 'PUT', path: /^\/teams\/(?<team>[^/]+)\/connection\/?$/, operation: 'EHRConnectionSet' },
-  { method: 'GET', path: /^\/teams\/(?<team>[^/]+)\/patients\/?$/, operation: 'PatientSearch' },
-  { method: 'GET', path: /^\/teams\/(?<team>[^/]+)\/patients\/(?<patient>[^/]+)\/?$/, operation: 'PatientView' },
-  { method: 'POST', path: /^\/teams\/(?<team>[^/]+)\/lists\/?$/, operation: 'PatientListCreate' },
-  { method: 'GET', path: /^\/teams\/(?<team>[^/]+)\/lists\/(?<list>[^/]+)\/?$/, operation: 'PatientListView' },
-  { method: 'POST', path: /^\/teams\/(?<team>[^/]+)\/lists\/(?<list>[^/]+)\/patients\/?$/, operation: 'PatientListAddPatient' },
-  {
-    method: 'DELETE',
-    path: /^\/teams\/(?<team>[^/]+)\/lists\/(?<list>[^/]+)\/patients\/(?<patient>[^/]+)\/?$/,
-    operation: 'PatientListRemovePatient',
-  },
+type Body = Record<string, unknown> | undefined;
+const team = '/teams/(?<team>[^/]+)';
+const list = `${team}/lists/(?<list>[^/]+)`;
+const route = (method: string, path: string, operations: AuditOperation | ((body: Body) => AuditOperation[])) => ({
+  method,
+  path: new RegExp(`^${path}/?$`),
+  operations: typeof operations === 'string' ? () => [operations] : operations,
+});
+
+/** Which API calls are audited, and as what (paths relative to /api). One call may be two actions. */
+const auditedRoutes = [
+  route('PUT', `${team}/connection`, 'EHRConnectionSet'),
+  route('GET', `${team}/patients`, 'PatientSearch'),
+  route('GET', `${team}/patients/(?<patient>[^/]+)`, 'PatientView'),
+  route('POST', `${team}/patients/(?<patient>[^/]+)/notes`, 'PatientNoteAdd'),
+  route('POST', `${team}/lists`, 'PatientListCreate'),
+  route('GET', list, 'PatientListView'),
+  route('PATCH', list, (body) => {
+    const ops: AuditOperation[] = [];
+    if (body?.name !== undefined) ops.push('PatientListRename');
+    if (body?.columns !== undefined) ops.push('PatientListEditColumns');
+    return ops.length ? ops : ['PatientListRename'];
+  }),
+  route('DELETE', list, 'PatientListDelete'),
+  route('POST', `${list}/patients`, 'PatientListAddPatient'),
+  route('DELETE', `${list}/patients/(?<patient>[^/]+)`, 'PatientListRemovePatient'),
+  route('POST', `${list}/patients/(?<patient>[^/]+)/move`, 'PatientListMovePatient'),
+  route('PUT', `${team}/me/default-list`, 'PatientListSetDefault'),
 ];
 
 const idLike = (value: unknown): string | null =>
@@ -37,19 +52,22 @@ function patientsOf(req: Request, named: string | undefined): (string | null)[] 
  */
 export function auditRecorder(log: AuditLog) {
   return (req: Request, res: Response, next: NextFunction) => {
-    const route = auditedRoutes.find((r) => r.method === req.method && r.path.test(req.path));
-    if (!route) return next();
-    const groups = route.path.exec(req.path)!.groups ?? {};
+    const audited = auditedRoutes.find((r) => r.method === req.method && r.path.test(req.path));
+    if (!audited) return next();
+    const groups = audited.path.exec(req.path)!.groups ?? {};
+    const context = requestContext();
     const end = res.end.bind(res) as (...args: unknown[]) => Response;
     let recorded = false;
     res.end = ((...args: unknown[]) => {
       if (!recorded) {
         recorded = true;
+        // The body is parsed by now, or undefined when it was refused as malformed.
+        const operations = audited.operations(req.body as Body);
         try {
-          record(log, route.operation, req, res, groups);
+          for (const operation of operations) record(log, context, operation, req, res, groups);
         } catch (err) {
           // No acknowledgment without its audit record: drop the connection instead of answering.
-          logger.error({ operation: route.operation, err: { name: (err as Error).name } }, 'audit record could not be written');
+          logger.error({ operations, err: { name: (err as Error).name } }, 'audit record could not be written');
           req.socket.destroy();
           return res;
         }
@@ -60,8 +78,14 @@ export function auditRecorder(log: AuditLog) {
   };
 }
 
-function record(log: AuditLog, operation: AuditOperation, req: Request, res: Response, groups: Record<string, string>): void {
-  const { requestId, caller } = requestContext();
+function record(
+  log: AuditLog,
+  { requestId, caller }: RequestContext,
+  operation: AuditOperation,
+  req: Request,
+  res: Response,
+  groups: Record<string, string>,
+): void {
   if (!caller) return;
   const status = res.statusCode;
   const base = {
@@ -72,7 +96,7 @@ function record(log: AuditLog, operation: AuditOperation, req: Request, res: Res
     tenantId: caller.tenantId,
     teamId: idLike(groups.team),
     userId: caller.userId,
-    listId: groups.list ? idLike(groups.list) : ((res.locals.createdListId as string | undefined) ?? null),
+    listId: idLike(groups.list ?? res.locals.createdListId ?? (req.body as Body)?.listId),
     requestId,
   };
   const patients = operation === 'PatientListAddPatient' || groups.patient !== undefined ? patientsOf(req, groups.patient) : [null];

@@ -10,6 +10,8 @@ export interface PatientSummary {
   /** As the EHR gives it: may be partial ("1951", "1951-08"). */
   birthDate: string | null;
   gender: string | null;
+  /** Display of the first general practitioner (DSTU2 `careProvider`), when the EHR gives one. */
+  generalPractitioner?: string | null;
 }
 
 export interface PatientSearchQuery {
@@ -29,6 +31,8 @@ export interface PatientSearchResult {
   patients: PatientSummary[];
   /** Absolute URL of the next FHIR page (from `link[relation=next]`), when there is one. */
   next?: string;
+  /** OperationOutcome entries the EHR mixed into the results, summarised (codes only). */
+  warnings?: string[];
 }
 
 /** What a connection check found at a FHIR base URL. */

@@ -1,0 +1,59 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { teamKey } from '../auth/middleware.js';
+import type { EhrGateway } from '../fhir/types.js';
+import { Problem, notFound } from '../http/problem.js';
+import { caller } from '../http/request-context.js';
+import { buildListView } from '../lists/list-view.js';
+import type { TeamStore } from '../lists/store.js';
+import { listOf, noList } from './list-lookup.js';
+import { ehrLinkOf } from './patient-routes.js';
+import { fhirId, uuid } from './validation.js';
+
+const addBody = z.object({ patientIds: z.array(fhirId).min(1, 'must name at least one patient').max(500) }).strict();
+const moveBody = z.object({ toListId: uuid }).strict();
+
+/** Patients on one list: add (checked against the EHR), remove, move to another list. */
+export function listPatientRoutes(store: TeamStore, ehr: EhrGateway): Router {
+  const router = Router({ mergeParams: true });
+
+  router.post('/', async (req, res) => {
+    const team = teamKey(req);
+    const { patientIds } = addBody.parse(req.body);
+    const list = await listOf(store, req);
+    // Only patients the team's EHR knows may go on a list.
+    const url = await ehrLinkOf(store, team);
+    const fresh = [...new Set(patientIds)].filter((id) => !list.patientIds.includes(id));
+    const known = new Set((await ehr.readPatients(url, team.tenantId, fresh)).map((p) => p.id));
+    const unknown = fresh.filter((id) => !known.has(id));
+    if (unknown.length) {
+      const shown = unknown.slice(0, 5).join(', ') + (unknown.length > 5 ? ', …' : '');
+      throw new Problem(404, 'patient_not_found', `The EHR has no patient with id ${shown}.`);
+    }
+    const updated = await store.addPatients(team, list.id, fresh, caller().userId);
+    if (!updated) throw noList();
+    res.json(await buildListView(store, ehr, team, updated));
+  });
+
+  router.delete('/:patientId', async (req, res) => {
+    const list = await listOf(store, req);
+    const patientId = fhirId.parse(req.params.patientId);
+    const removed = await store.removePatient(teamKey(req), list.id, patientId);
+    if (removed === null) throw noList();
+    if (!removed) throw notFound('patient_not_on_list', 'This patient is not on the list.');
+    res.status(204).end();
+  });
+
+  router.post('/:patientId/move', async (req, res) => {
+    const { toListId } = moveBody.parse(req.body);
+    const list = await listOf(store, req);
+    const patientId = fhirId.parse(req.params.patientId);
+    if (toListId === list.id) throw new Problem(400, 'validation_failed', 'toListId: must be another list');
+    const outcome = await store.movePatient(teamKey(req), list.id, toListId, patientId, caller().userId);
+    if (outcome === 'no_list') throw noList();
+    if (outcome === 'not_on_list') throw notFound('patient_not_on_list', 'This patient is not on the list.');
+    res.json({ fromListId: list.id, toListId, patientId });
+  });
+
+  return router;
+}

@@ -1,0 +1,34 @@
+import type { PatientSummary } from '../types.js';
+
+export interface SortKey {
+  param: string;
+  descending?: boolean;
+}
+
+/** What differs between FHIR releases, as data; the code reading it is shared. */
+export interface AdapterSpec {
+  /** Content type for request bodies such as batch Bundles. */
+  mimeType: string;
+  /** The MRN identifier-type system this release defines (either is accepted when reading). */
+  mrnTypeSystem: string;
+  /** Search parameter for a family name "contains" search. */
+  familyContainsParam: string;
+  /** DSTU2 puts the direction on the parameter name (`_sort:desc=date`); later releases use `_sort=-date`. */
+  sortSyntax: 'modifier' | 'comma';
+  /** The Patient element holding the primary care provider. */
+  generalPractitionerField: 'careProvider' | 'generalPractitioner';
+}
+
+export interface PatientView {
+  summary: PatientSummary;
+  /** For sorting and filtering on our side. */
+  family: string;
+  given: string;
+}
+
+export interface VersionAdapter extends AdapterSpec {
+  sortParams(keys: SortKey[]): Array<[string, string]>;
+  /** Null when the resource is not a Patient with an id. */
+  toPatientSummary(resource: unknown, options?: { mrnSystem?: string }): PatientSummary | null;
+  readPatient(resource: unknown, options?: { mrnSystem?: string }): PatientView | null;
+}

@@ -1,0 +1,126 @@
+import { summariseOutcome } from './operation-outcome.js';
+import type { RawResponse, Transport } from './transport.js';
+import { FhirError } from './types.js';
+
+export const FHIR_ACCEPT = 'application/fhir+json, application/json+fhir, application/json';
+const JSON_TYPES = new Set(['application/fhir+json', 'application/json+fhir', 'application/json']);
+
+/** Where a request gets its bearer token from, and a new one after a 401. */
+export interface TokenSource {
+  get(): Promise<string>;
+  renew(rejected: string): Promise<string>;
+}
+
+export interface FhirRequest {
+  method: 'GET' | 'POST';
+  url: URL;
+  body?: { contentType: string; text: string };
+  token?: TokenSource;
+  accept?: string;
+}
+
+export interface FhirResponse {
+  status: number;
+  /** Parsed JSON; undefined for an empty body. */
+  body: unknown;
+}
+
+export interface FhirHttpOptions {
+  transport: Transport;
+  /** Retries after 429/503. */
+  maxRetries?: number;
+  /** Upper bound of one wait, whatever Retry-After asks for. */
+  maxRetryWaitMs?: number;
+}
+
+export type FhirHttp = (request: FhirRequest) => Promise<FhirResponse>;
+
+/**
+ * JSON over the transport: renews the token once on a 401, waits and retries on 429/503 within
+ * a bound, and turns non-2xx answers into FhirErrors carrying the HTTP status.
+ */
+export function createFhirHttp(options: FhirHttpOptions): FhirHttp {
+  const maxRetries = options.maxRetries ?? 2;
+  const maxWaitMs = options.maxRetryWaitMs ?? 5_000;
+
+  return async (request) => {
+    let token = request.token ? await request.token.get() : undefined;
+    let renewed = false;
+    for (let retries = 0; ; ) {
+      const headers: Record<string, string> = { accept: request.accept ?? FHIR_ACCEPT };
+      if (token !== undefined) headers.authorization = `Bearer ${token}`;
+      if (request.body) headers['content-type'] = request.body.contentType;
+      const raw = await options.transport({
+        method: request.method,
+        url: request.url,
+        headers,
+        body: request.body?.text,
+      });
+      if (raw.status === 401 && request.token && token !== undefined && !renewed) {
+        renewed = true;
+        token = await request.token.renew(token);
+        continue;
+      }
+      if ((raw.status === 429 || raw.status === 503) && retries < maxRetries) {
+        retries++;
+        await sleep(Math.min(retryDelayMs(raw.headers, retries), maxWaitMs));
+        continue;
+      }
+      return interpret(raw, request.token !== undefined);
+    }
+  };
+}
+
+function interpret(raw: RawResponse, hadToken: boolean): FhirResponse {
+  const ok = raw.status >= 200 && raw.status < 300;
+  const body = parseBody(raw, ok);
+  if (ok) return { status: raw.status, body };
+  const summary = summariseOutcome(body);
+  const detail = summary ? `: ${summary}` : '';
+  if (raw.status === 401) {
+    throw new FhirError(
+      hadToken ? 'token_refused' : 'ehr_error',
+      hadToken
+        ? `The EHR refused the app's access token (HTTP 401)${detail}.`
+        : `The EHR asks for authentication but its metadata advertises no token endpoint${detail}.`,
+      401,
+    );
+  }
+  if (raw.status === 429 || raw.status === 503) {
+    throw new FhirError('ehr_error', `The EHR is busy (HTTP ${raw.status}); try again shortly${detail}.`, raw.status);
+  }
+  throw new FhirError('ehr_error', `The EHR answered HTTP ${raw.status}${detail}.`, raw.status);
+}
+
+function parseBody(raw: RawResponse, ok: boolean): unknown {
+  const looksJson = JSON_TYPES.has(raw.mediaType) || (raw.mediaType === '' && /^\s*[{[]/.test(raw.text));
+  if (!looksJson) {
+    if (!ok) return undefined;
+    const what = raw.mediaType || 'an answer without content type';
+    throw new FhirError('not_fhir', `The EHR answered with ${what} instead of FHIR JSON.`, raw.status);
+  }
+  if (raw.text.trim() === '') return undefined;
+  try {
+    return JSON.parse(raw.text) as unknown;
+  } catch {
+    if (!ok) return undefined;
+    throw new FhirError('not_fhir', 'The EHR answered with malformed JSON.', raw.status);
+  }
+}
+
+/** Retry-After (seconds or HTTP date), then Azure's x-ms-retry-after-ms, else exponential backoff. */
+export function retryDelayMs(headers: Headers, attempt: number): number {
+  const retryAfter = headers.get('retry-after')?.trim();
+  if (retryAfter) {
+    if (/^\d+$/.test(retryAfter)) return Number(retryAfter) * 1000;
+    const date = Date.parse(retryAfter);
+    if (!Number.isNaN(date)) return Math.max(0, date - Date.now());
+  }
+  const msHeader = Number(headers.get('x-ms-retry-after-ms'));
+  if (Number.isFinite(msHeader) && msHeader > 0) return msHeader;
+  return 250 * 2 ** (attempt - 1);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

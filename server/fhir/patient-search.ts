@@ -1,0 +1,162 @@
+import type { PatientView } from './adapters/index.js';
+import type { EhrContext, SearchQuirks } from './ehr-context.js';
+import { isObject, objects, str } from './json.js';
+import { summariseOutcome } from './operation-outcome.js';
+import { checkPageUrl, formEncode, underBase } from './urls.js';
+import { FhirError, type PatientSearchQuery, type PatientSearchResult } from './types.js';
+
+/** Statuses with which servers reject a parameter, modifier or `_sort` they do not support. */
+const PARAM_REJECTED = new Set([400, 403, 422, 500, 501]);
+/** Statuses with which servers reject `POST _search` itself. */
+const POST_REJECTED = new Set([404, 405, 415, 501]);
+
+interface Attempt {
+  post: boolean;
+  contains: boolean;
+  sort: boolean;
+}
+
+type Feature = keyof Attempt;
+const QUIRK_OF: Record<Feature, keyof SearchQuirks> = { post: 'noPostSearch', contains: 'noContains', sort: 'noSort' };
+
+/**
+ * Patient search with the fallbacks real servers need. Each rejection drops one feature; the one
+ * whose removal made the search succeed is remembered, so later searches skip the failing try.
+ */
+export async function searchPatients(
+  ctx: EhrContext,
+  query: PatientSearchQuery,
+  quirks: SearchQuirks,
+): Promise<PatientSearchResult> {
+  const modifierContains = usesContainsModifier(ctx, query);
+  const attempt: Attempt = {
+    post: !quirks.noPostSearch,
+    contains: modifierContains && !quirks.noContains,
+    sort: !quirks.noSort,
+  };
+  let lastDropped: Feature | undefined;
+  for (;;) {
+    try {
+      const body = await send(ctx, buildParams(ctx, query, attempt), attempt.post);
+      if (lastDropped) quirks[QUIRK_OF[lastDropped]] = true;
+      return readSearchset(ctx, body, modifierContains && !attempt.contains ? query.family : undefined);
+    } catch (error) {
+      const dropped = featureToDrop(error, attempt);
+      if (!dropped) throw error;
+      attempt[dropped] = false;
+      lastDropped = dropped;
+    }
+  }
+}
+
+/** The next page, from a link the EHR gave; refused unless it lies under the base URL. */
+export async function fetchPage(
+  ctx: EhrContext,
+  query: PatientSearchQuery,
+  pageUrl: string,
+  quirks: SearchQuirks,
+): Promise<PatientSearchResult> {
+  const url = checkPageUrl(ctx.server.base, pageUrl);
+  const { body } = await ctx.http({ method: 'GET', url, token: ctx.token });
+  const filterFamily = usesContainsModifier(ctx, query) && quirks.noContains ? query.family : undefined;
+  return readSearchset(ctx, body, filterFamily);
+}
+
+function usesContainsModifier(ctx: EhrContext, query: PatientSearchQuery): boolean {
+  return query.family !== undefined && ctx.adapter.familyContainsParam.includes(':');
+}
+
+function featureToDrop(error: unknown, attempt: Attempt): Feature | undefined {
+  if (!(error instanceof FhirError) || error.code !== 'ehr_error' || error.status === undefined) return undefined;
+  if (attempt.post && POST_REJECTED.has(error.status)) return 'post';
+  if (!PARAM_REJECTED.has(error.status)) return undefined;
+  if (attempt.contains) return 'contains';
+  if (attempt.sort) return 'sort';
+  if (attempt.post) return 'post';
+  return undefined;
+}
+
+function buildParams(ctx: EhrContext, query: PatientSearchQuery, attempt: Attempt): Array<[string, string]> {
+  const params: Array<[string, string]> = [];
+  const add = (name: string, value: string | undefined) => {
+    if (value !== undefined && value !== '') params.push([name, value]);
+  };
+  add('_id', query.id);
+  add('name', query.name);
+  add(attempt.contains ? ctx.adapter.familyContainsParam : 'family', query.family);
+  add('given', query.given);
+  add('birthdate', query.birthdate);
+  add('gender', query.gender);
+  add('identifier', query.identifier);
+  if (query.count !== undefined && Number.isFinite(query.count)) {
+    add('_count', String(Math.min(100, Math.max(1, Math.trunc(query.count)))));
+  }
+  if (attempt.sort) params.push(...ctx.adapter.sortParams([{ param: 'family' }, { param: 'given' }]));
+  return params;
+}
+
+async function send(ctx: EhrContext, params: Array<[string, string]>, post: boolean): Promise<unknown> {
+  const encoded = formEncode(params);
+  if (post) {
+    const url = underBase(ctx.server.base, 'Patient/_search');
+    const body = { contentType: 'application/x-www-form-urlencoded', text: encoded };
+    return (await ctx.http({ method: 'POST', url, body, token: ctx.token })).body;
+  }
+  const url = underBase(ctx.server.base, 'Patient');
+  url.search = encoded;
+  return (await ctx.http({ method: 'GET', url, token: ctx.token })).body;
+}
+
+function readSearchset(ctx: EhrContext, body: unknown, filterFamily: string | undefined): PatientSearchResult {
+  if (!isObject(body) || body.resourceType !== 'Bundle') {
+    throw new FhirError('not_fhir', 'The EHR answered the patient search with something other than a Bundle.');
+  }
+  const views: PatientView[] = [];
+  const warnings: string[] = [];
+  for (const entry of objects(body.entry)) {
+    const mode = isObject(entry.search) ? entry.search.mode : undefined;
+    const resource = entry.resource;
+    if (mode === 'outcome' || (isObject(resource) && resource.resourceType === 'OperationOutcome')) {
+      warnings.push(summariseOutcome(resource) ?? 'The EHR added a note to the results.');
+      continue;
+    }
+    if (mode === 'include') continue;
+    const view = ctx.adapter.readPatient(resource, { mrnSystem: ctx.mrnSystem });
+    if (view) views.push(view);
+  }
+  const needle = filterFamily !== undefined ? fold(filterFamily) : undefined;
+  const kept = needle !== undefined ? views.filter((v) => fold(v.family).includes(needle)) : views;
+  const result: PatientSearchResult = { patients: kept.sort(byName).map((v) => v.summary) };
+  const next = nextLink(ctx, body);
+  if (next) result.next = next;
+  if (warnings.length > 0) result.warnings = warnings;
+  return result;
+}
+
+function nextLink(ctx: EhrContext, bundle: Record<string, unknown>): string | undefined {
+  const url = str(objects(bundle.link).find((l) => l.relation === 'next')?.url);
+  if (!url) return undefined;
+  try {
+    return new URL(url, `${ctx.server.base.href}/`).href;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Case- and accent-insensitive form, matching FHIR's default string search. */
+function fold(text: string): string {
+  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+}
+
+const collator = new Intl.Collator('en', { sensitivity: 'base', numeric: true });
+
+/** Family, then given; patients without a name go last. */
+function byName(a: PatientView, b: PatientView): number {
+  return (
+    Number(a.summary.displayName === '') - Number(b.summary.displayName === '') ||
+    collator.compare(a.family, b.family) ||
+    collator.compare(a.given, b.given) ||
+    collator.compare(a.summary.displayName, b.summary.displayName) ||
+    collator.compare(a.summary.id, b.summary.id)
+  );
+}

@@ -1,0 +1,169 @@
+import { isObject, str } from './json.js';
+import type { Transport } from './transport.js';
+import { FhirError } from './types.js';
+
+export interface TokenKey {
+  tokenEndpoint: string;
+  tenantId: string;
+}
+
+export interface TokenBrokerOptions {
+  clientId: string;
+  /** Read at every token request, so a secret added or removed during rotation takes effect at once. */
+  clientSecrets: string[];
+  transport: Transport;
+  now?: () => number;
+}
+
+export interface TokenBroker {
+  /** A valid token for the key: from the cache, or one request shared by concurrent callers. */
+  getToken(key: TokenKey, authMethods?: string[]): Promise<string>;
+  /** Drops the cached token, if it is still `rejected` (or unconditionally without it). */
+  invalidate(key: TokenKey, rejected?: string): void;
+}
+
+type SecretMethod = 'client_secret_basic' | 'client_secret_post';
+
+interface CachedToken {
+  accessToken: string;
+  renewAt: number;
+}
+
+const MAX_RENEW_MARGIN_MS = 60_000;
+
+/** OAuth 2.0 client credentials with `scope={tenant}`, cached per (token endpoint, client id, tenant). */
+export function createTokenBroker(options: TokenBrokerOptions): TokenBroker {
+  const now = options.now ?? Date.now;
+  const cache = new Map<string, CachedToken>();
+  const inFlight = new Map<string, Promise<string>>();
+  /** The method that last worked per token endpoint, tried first next time. */
+  const methodThatWorked = new Map<string, SecretMethod>();
+  const cacheKey = (key: TokenKey) => JSON.stringify([key.tokenEndpoint, options.clientId, key.tenantId]);
+
+  async function requestToken(key: TokenKey, authMethods: string[] | undefined): Promise<CachedToken> {
+    const secrets = options.clientSecrets.filter((s) => s !== '');
+    if (secrets.length === 0) throw new FhirError('token_refused', 'The app has no client secret for this EHR.');
+    const methods = methodsToTry(authMethods, methodThatWorked.get(key.tokenEndpoint));
+    let lastError: FhirError | undefined;
+    for (const secret of secrets) {
+      for (const method of methods) {
+        const startedAt = now();
+        const answer = await postTokenRequest(key, method, secret);
+        if (answer.kind === 'token') {
+          methodThatWorked.set(key.tokenEndpoint, method);
+          const lifetimeMs = answer.expiresIn * 1000;
+          const margin = Math.min(MAX_RENEW_MARGIN_MS, lifetimeMs * 0.1);
+          return { accessToken: answer.accessToken, renewAt: startedAt + lifetimeMs - margin };
+        }
+        lastError = answer.error;
+        if (!answer.invalidClient) throw answer.error;
+      }
+    }
+    throw lastError ?? new FhirError('token_refused', 'The EHR refused the app a token.');
+  }
+
+  type Answer =
+    | { kind: 'token'; accessToken: string; expiresIn: number }
+    | { kind: 'refused'; error: FhirError; invalidClient: boolean };
+
+  async function postTokenRequest(key: TokenKey, method: SecretMethod, secret: string): Promise<Answer> {
+    const form = new URLSearchParams({ grant_type: 'client_credentials', scope: key.tenantId });
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      'content-type': 'application/x-www-form-urlencoded',
+    };
+    if (method === 'client_secret_basic') {
+      // RFC 6749 §2.3.1: id and secret are form-encoded before Base64.
+      const pair = `${encodeURIComponent(options.clientId)}:${encodeURIComponent(secret)}`;
+      headers.authorization = `Basic ${Buffer.from(pair).toString('base64')}`;
+    } else {
+      form.set('client_id', options.clientId);
+      form.set('client_secret', secret);
+    }
+    let url: URL;
+    try {
+      url = new URL(key.tokenEndpoint);
+    } catch {
+      throw new FhirError('token_refused', 'The EHR advertises a token endpoint that is not a valid address.');
+    }
+    const raw = await options.transport({ method: 'POST', url, headers, body: form.toString() });
+    let body: unknown;
+    try {
+      body = JSON.parse(raw.text);
+    } catch {
+      body = undefined;
+    }
+    if (raw.status >= 200 && raw.status < 300) return readToken(body);
+    const code = isObject(body) ? oauthCode(body.error) : undefined;
+    if (raw.status >= 500) {
+      return { kind: 'refused', invalidClient: false, error: new FhirError('ehr_error', `The EHR's token endpoint failed (HTTP ${raw.status}).`, raw.status) };
+    }
+    const invalidClient = code === 'invalid_client' || (code === undefined && raw.status === 401);
+    return { kind: 'refused', invalidClient, error: refusal(code, raw.status) };
+  }
+
+  return {
+    async getToken(key, authMethods) {
+      const id = cacheKey(key);
+      const cached = cache.get(id);
+      if (cached && now() < cached.renewAt) return cached.accessToken;
+      const pending = inFlight.get(id);
+      if (pending) return pending;
+      const request = requestToken(key, authMethods)
+        .then((token) => {
+          cache.set(id, token);
+          return token.accessToken;
+        })
+        .finally(() => inFlight.delete(id));
+      inFlight.set(id, request);
+      return request;
+    },
+    invalidate(key, rejected) {
+      const id = cacheKey(key);
+      const cached = cache.get(id);
+      if (cached && (rejected === undefined || cached.accessToken === rejected)) cache.delete(id);
+    },
+  };
+}
+
+/** Advertised methods in the RFC's preferred order; with none we can use, Basic then post. */
+function methodsToTry(advertised: string[] | undefined, worked: SecretMethod | undefined): SecretMethod[] {
+  const all: SecretMethod[] = ['client_secret_basic', 'client_secret_post'];
+  const usable = all.filter((m) => advertised?.includes(m));
+  const methods = usable.length > 0 ? usable : all;
+  return worked && methods.includes(worked) ? [worked, ...methods.filter((m) => m !== worked)] : methods;
+}
+
+function readToken(body: unknown): { kind: 'token'; accessToken: string; expiresIn: number } | { kind: 'refused'; error: FhirError; invalidClient: false } {
+  const missing = (what: string) => ({
+    kind: 'refused' as const,
+    invalidClient: false as const,
+    error: new FhirError('token_refused', `The EHR's token answer is unusable: ${what}.`),
+  });
+  if (!isObject(body)) return missing('it is not JSON');
+  const accessToken = str(body.access_token);
+  if (!accessToken) return missing('access_token is missing');
+  const tokenType = str(body.token_type);
+  if (!tokenType) return missing('token_type is missing');
+  if (tokenType.toLowerCase() !== 'bearer') return missing('token_type is not bearer');
+  const expiresIn = typeof body.expires_in === 'string' ? Number(body.expires_in) : body.expires_in;
+  if (typeof expiresIn !== 'number' || !Number.isFinite(expiresIn) || expiresIn <= 0) return missing('expires_in is missing');
+  return { kind: 'token', accessToken, expiresIn };
+}
+
+function oauthCode(value: unknown): string | undefined {
+  const code = str(value);
+  return code !== undefined && /^[a-z_]{1,40}$/.test(code) ? code : undefined;
+}
+
+function refusal(code: string | undefined, status: number): FhirError {
+  const message =
+    code === 'invalid_client' || (code === undefined && status === 401)
+      ? "The EHR did not accept the app's client id and secret (invalid_client)."
+      : code === 'invalid_scope'
+        ? 'The EHR does not know this organisation (invalid_scope for the tenant).'
+        : code === 'unauthorized_client'
+          ? 'The EHR does not allow this app the client credentials grant (unauthorized_client).'
+          : `The EHR refused the app a token (${code ?? 'no reason given'}, HTTP ${status}).`;
+  return new FhirError('token_refused', message, status);
+}

@@ -1,0 +1,131 @@
+import { FhirError } from './types.js';
+
+export interface TransportOptions {
+  fetch?: typeof fetch;
+  /** Per request, headers and body together. */
+  timeoutMs?: number;
+  /** Called with every URL before it is fetched, redirect targets included. */
+  checkUrl?: (url: URL) => Promise<void>;
+  maxResponseBytes?: number;
+}
+
+export interface OutgoingRequest {
+  method: 'GET' | 'POST';
+  url: URL;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+export interface RawResponse {
+  status: number;
+  headers: Headers;
+  /** Media type without parameters, lower case; '' when absent. */
+  mediaType: string;
+  text: string;
+}
+
+export type Transport = (request: OutgoingRequest) => Promise<RawResponse>;
+
+const MAX_REDIRECTS = 5;
+const DEFAULT_TIMEOUT_MS = 15_000;
+const DEFAULT_MAX_BYTES = 20 * 1024 * 1024;
+
+/**
+ * fetch with a timeout, a size limit and manual redirects, so that the URL guard sees every hop
+ * and credentials never follow a redirect to another origin.
+ */
+export function createTransport(options: TransportOptions): Transport {
+  const doFetch = options.fetch ?? globalThis.fetch;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_BYTES;
+
+  return async (request) => {
+    let current = request;
+    for (let hop = 0; ; hop++) {
+      await options.checkUrl?.(current.url);
+      const response = await fetchOnce(doFetch, current, timeoutMs, maxBytes);
+      const location = response.headers.get('location');
+      if (!isRedirect(response.status) || location === null) return response;
+      if (hop >= MAX_REDIRECTS) {
+        throw new FhirError('ehr_error', 'The EHR redirected too many times.', response.status);
+      }
+      current = redirected(current, new URL(location, current.url), response.status);
+    }
+  };
+}
+
+function isRedirect(status: number): boolean {
+  return status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
+}
+
+function redirected(previous: OutgoingRequest, target: URL, status: number): OutgoingRequest {
+  if (target.protocol !== 'http:' && target.protocol !== 'https:') {
+    throw new FhirError('link_not_allowed', 'The EHR redirected to an address that is not http(s).');
+  }
+  const headers = { ...previous.headers };
+  if (target.origin !== previous.url.origin) delete headers.authorization;
+  const keepMethod = status === 307 || status === 308;
+  if (keepMethod) return { ...previous, url: target, headers };
+  delete headers['content-type'];
+  return { method: 'GET', url: target, headers };
+}
+
+async function fetchOnce(
+  doFetch: typeof fetch,
+  request: OutgoingRequest,
+  timeoutMs: number,
+  maxBytes: number,
+): Promise<RawResponse> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  try {
+    const response = await doFetch(request.url, {
+      method: request.method,
+      headers: request.headers,
+      body: request.body,
+      redirect: 'manual',
+      signal: controller.signal,
+    });
+    const text = await readLimited(response, maxBytes);
+    const contentType = response.headers.get('content-type') ?? '';
+    return {
+      status: response.status,
+      headers: response.headers,
+      mediaType: contentType.split(';')[0].trim().toLowerCase(),
+      text,
+    };
+  } catch (error) {
+    if (error instanceof FhirError) throw error;
+    if (controller.signal.aborted) {
+      throw new FhirError('ehr_timeout', `The EHR at ${request.url.origin} did not answer within ${Math.round(timeoutMs / 1000)} s.`);
+    }
+    throw new FhirError('ehr_unreachable', `The EHR at ${request.url.origin} could not be reached.`);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function readLimited(response: Response, maxBytes: number): Promise<string> {
+  const limit = maxBytes >= 1024 * 1024 ? `${Math.round(maxBytes / 1024 / 1024)} MB` : `${maxBytes} bytes`;
+  const tooLarge = () => new FhirError('ehr_error', `The EHR's answer was larger than the ${limit} limit.`, response.status);
+  const declared = Number(response.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    await response.body?.cancel().catch(() => undefined);
+    throw tooLarge();
+  }
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
