@@ -59,13 +59,13 @@ describe.each(versions)('with the sandbox $fhirVersion endpoint', ({ key, fhirVe
     expect(again.status).toBe(200);
 
     const list = await server.api(who.owner, 'GET', listPath);
-    expect(list.body).toEqual({
+    expect(list.body).toMatchObject({
       id: created.body.id,
       name: `Rounds ${fhirVersion}`,
       rows: [{ patientId: patient.id, displayName: patient.displayName, mrn: patient.mrn, birthDate: patient.birthDate, gender: 'female', available: true }],
     });
     const lists = await server.api(who.owner, 'GET', `${base}/lists`);
-    expect(lists.body).toContainEqual({ id: created.body.id, name: `Rounds ${fhirVersion}`, patientCount: 1 });
+    expect(lists.body).toContainEqual({ id: created.body.id, name: `Rounds ${fhirVersion}`, patientCount: 1, isDefault: false });
 
     expect((await server.api(who.member, 'DELETE', `${listPath}/patients/${patient.id}`)).status).toBe(204);
     expect((await server.api(who.member, 'GET', listPath)).body.rows).toEqual([]);
