@@ -1,0 +1,82 @@
+import Database from 'better-sqlite3';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, expect, it } from 'vitest';
+import { cast, type DevInfo } from '../../helpers/test-server';
+
+// The real server as its own process, killed with SIGKILL in the middle of a storm of writes.
+const dataDir = mkdtempSync(join(tmpdir(), 'patients-crash-'));
+const children: ChildProcess[] = [];
+afterAll(() => {
+  for (const child of children) child.kill('SIGKILL');
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+function startChild(): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
+    env: { ...process.env, PORT: '0', DATA_DIR: dataDir, SANDBOX_PATIENTS: '5', STATIC_DIR: join(dataDir, 'no-tab'), LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const url = /(http:\/\/localhost:\d+)/.exec(out)?.[1];
+      if (url) resolve({ child, url });
+    });
+    child.once('exit', (code) => reject(new Error(`server exited early with ${code}`)));
+  });
+}
+
+const exited = (c: ChildProcess) =>
+  c.exitCode !== null || c.signalCode !== null ? Promise.resolve() : new Promise((resolve) => c.once('exit', resolve));
+
+async function session(url: string) {
+  const info = (await (await fetch(`${url}/dev/info`)).json()) as DevInfo;
+  const who = cast(info);
+  const token = ((await (await fetch(`${url}/dev/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ userId: who.owner }),
+  })).json()) as { access_token: string }).access_token;
+  return { base: `${url}/api/teams/${who.team.id}`, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } };
+}
+
+it('keeps every acknowledged write and a sound database after a SIGKILL during writes', async () => {
+  const { child, url } = await startChild();
+  const { base, headers } = await session(url);
+  const acknowledged: string[] = [];
+  let stop = false;
+  const writer = async (w: number) => {
+    for (let i = 0; !stop && i < 2000; i++) {
+      const name = `list ${w}-${i}`;
+      try {
+        const res = await fetch(`${base}/lists`, { method: 'POST', headers, body: JSON.stringify({ name }) });
+        if (res.status === 201) acknowledged.push(name);
+      } catch {
+        return; // the server is gone
+      }
+    }
+  };
+  const writers = [1, 2, 3, 4].map(writer);
+  while (acknowledged.length < 150) await new Promise((r) => setTimeout(r, 10));
+  child.kill('SIGKILL');
+  stop = true;
+  await Promise.all(writers);
+  await exited(child);
+
+  const db = new Database(join(dataDir, 'patients.sqlite'));
+  expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+  db.close();
+
+  const restarted = await startChild();
+  const again = await session(restarted.url);
+  const names = new Set(((await (await fetch(`${again.base}/lists`, { headers: again.headers })).json()) as { name: string }[]).map((l) => l.name));
+  const lost = acknowledged.filter((name) => !names.has(name));
+  expect(acknowledged.length).toBeGreaterThanOrEqual(150);
+  expect(lost).toEqual([]);
+  restarted.child.kill('SIGTERM');
+});
