@@ -41,6 +41,7 @@ export function createTokenBroker(options: TokenBrokerOptions): TokenBroker {
   const cacheKey = (key: TokenKey) => JSON.stringify([key.tokenEndpoint, options.clientId, key.tenantId]);
 
   async function requestToken(key: TokenKey, authMethods: string[] | undefined): Promise<CachedToken> {
+    if (key.tenantId.trim() === '') throw new FhirError('token_refused', 'No tenant to ask the EHR a token for.');
     const secrets = options.clientSecrets.filter((s) => s !== '');
     if (secrets.length === 0) throw new FhirError('token_refused', 'The app has no client secret for this EHR.');
     const methods = methodsToTry(authMethods, methodThatWorked.get(key.tokenEndpoint));
@@ -86,7 +87,7 @@ export function createTokenBroker(options: TokenBrokerOptions): TokenBroker {
     } catch {
       throw new FhirError('token_refused', 'The EHR advertises a token endpoint that is not a valid address.');
     }
-    const raw = await options.transport({ method: 'POST', url, headers, body: form.toString() });
+    const raw = await options.transport({ method: 'POST', url, headers, body: form.toString(), followRedirects: false });
     let body: unknown;
     try {
       body = JSON.parse(raw.text);

@@ -14,6 +14,8 @@ export interface OutgoingRequest {
   url: URL;
   headers: Record<string, string>;
   body?: string;
+  /** False for requests carrying secrets (token requests): a redirect is then returned as the answer. */
+  followRedirects?: boolean;
 }
 
 export interface RawResponse {
@@ -45,7 +47,7 @@ export function createTransport(options: TransportOptions): Transport {
       await options.checkUrl?.(current.url);
       const response = await fetchOnce(doFetch, current, timeoutMs, maxBytes);
       const location = response.headers.get('location');
-      if (!isRedirect(response.status) || location === null) return response;
+      if (!isRedirect(response.status) || location === null || current.followRedirects === false) return response;
       if (hop >= MAX_REDIRECTS) {
         throw new FhirError('ehr_error', 'The EHR redirected too many times.', response.status);
       }
@@ -65,6 +67,10 @@ function redirected(previous: OutgoingRequest, target: URL, status: number): Out
   const headers = { ...previous.headers };
   if (target.origin !== previous.url.origin) delete headers.authorization;
   const keepMethod = status === 307 || status === 308;
+  if (keepMethod && previous.body !== undefined && target.origin !== previous.url.origin) {
+    // The body may hold search criteria (patient names); it does not travel to another origin.
+    throw new FhirError('link_not_allowed', 'The EHR redirected a request with data to another address.');
+  }
   if (keepMethod) return { ...previous, url: target, headers };
   delete headers['content-type'];
   return { method: 'GET', url: target, headers };

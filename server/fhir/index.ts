@@ -1,0 +1,99 @@
+import { adapterFor } from './adapters/index.js';
+import { createDiscovery, type ServerInfo } from './discovery.js';
+import type { EhrContext, SearchQuirks } from './ehr-context.js';
+import { createFhirHttp, type TokenSource } from './fhir-http.js';
+import { fetchPage, searchPatients } from './patient-search.js';
+import { readPatient, readPatients } from './patient-read.js';
+import { createTokenBroker, type TokenBroker } from './token-broker.js';
+import { createTransport } from './transport.js';
+import { parseBaseUrl, underBase } from './urls.js';
+import type { ConnectionCheck, EhrGateway } from './types.js';
+
+export * from './types.js';
+export { adapters, adapterFor } from './adapters/index.js';
+export type { VersionAdapter } from './adapters/index.js';
+
+export interface EhrGatewayOptions {
+  clientId: string;
+  /** Several allowed during rotation: the first is used, the next on invalid_client. Read at each token request. */
+  clientSecrets: string[];
+  fetch?: typeof fetch;
+  /** Per request, default 15000. */
+  timeoutMs?: number;
+  /** Called with every URL before it is fetched (SSRF guard lives in the caller); throws FhirError('link_not_allowed', …) to refuse. */
+  checkUrl?: (url: URL) => Promise<void>;
+  /** An extra identifier system that counts as MRN. */
+  mrnSystem?: string;
+}
+
+/** The one door from the API into the EHR; all state (caches, learned quirks) lives in the instance. */
+export function createEhrGateway(options: EhrGatewayOptions): EhrGateway {
+  const transport = createTransport({ fetch: options.fetch, timeoutMs: options.timeoutMs, checkUrl: options.checkUrl });
+  const http = createFhirHttp({ transport });
+  const discovery = createDiscovery(http);
+  const tokens = createTokenBroker({ clientId: options.clientId, clientSecrets: options.clientSecrets, transport });
+  const quirksByBase = new Map<string, SearchQuirks>();
+
+  async function context(baseUrl: string, tenantId: string, fresh = false): Promise<EhrContext> {
+    const server = await discovery.discover(parseBaseUrl(baseUrl), { fresh });
+    return {
+      server,
+      adapter: adapterFor(server.version),
+      http,
+      token: tokenSource(tokens, server, tenantId),
+      mrnSystem: options.mrnSystem,
+    };
+  }
+
+  function quirksOf(ctx: EhrContext): SearchQuirks {
+    const key = ctx.server.base.href;
+    let quirks = quirksByBase.get(key);
+    if (!quirks) quirksByBase.set(key, (quirks = {}));
+    return quirks;
+  }
+
+  return {
+    async check(baseUrl, tenantId): Promise<ConnectionCheck> {
+      const ctx = await context(baseUrl, tenantId, true);
+      const { server } = ctx;
+      if (server.tokenEndpoint) {
+        // A check proves the credentials work now, not that a cached token still does.
+        tokens.invalidate({ tokenEndpoint: server.tokenEndpoint, tenantId });
+      }
+      const url = underBase(server.base, 'Patient');
+      url.search = '_count=1';
+      await http({ method: 'GET', url, token: ctx.token });
+      return {
+        fhirVersion: server.version,
+        auth: server.auth,
+        ...(server.tokenEndpoint ? { tokenEndpoint: server.tokenEndpoint } : {}),
+        resources: server.resources,
+      };
+    },
+    async searchPatients(baseUrl, tenantId, query, pageUrl) {
+      const ctx = await context(baseUrl, tenantId);
+      return pageUrl === undefined
+        ? searchPatients(ctx, query, quirksOf(ctx))
+        : fetchPage(ctx, query, pageUrl, quirksOf(ctx));
+    },
+    async readPatient(baseUrl, tenantId, id) {
+      return readPatient(await context(baseUrl, tenantId), id);
+    },
+    async readPatients(baseUrl, tenantId, ids) {
+      if (ids.length === 0) return [];
+      return readPatients(await context(baseUrl, tenantId), ids);
+    },
+  };
+}
+
+function tokenSource(tokens: TokenBroker, server: ServerInfo, tenantId: string): TokenSource | undefined {
+  if (server.auth === 'none' || !server.tokenEndpoint) return undefined;
+  const key = { tokenEndpoint: server.tokenEndpoint, tenantId };
+  return {
+    get: () => tokens.getToken(key, server.authMethods),
+    renew: (rejected) => {
+      tokens.invalidate(key, rejected);
+      return tokens.getToken(key, server.authMethods);
+    },
+  };
+}
