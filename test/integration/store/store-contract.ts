@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import type { TeamStore } from '../../../server/lists/store';
+
+/**
+ * What every team store promises, whatever holds the data. Each store implementation runs this
+ * suite against a fresh store from `open`.
+ */
+export function storeContract(name: string, open: () => Promise<{ store: TeamStore; dispose(): Promise<void> }>) {
+  const teamA = { tenantId: '7d3f0c3e-1c1a-4d7e-9a55-0c0a8d1e2b01', teamId: 'c0ffee00-0000-4000-8000-00000000a001' };
+  const teamB = { tenantId: 'b2e4a9f1-5d2c-4b8e-8f31-6a7c9e0d4c02', teamId: 'c0ffee00-0000-4000-8000-00000000a001' };
+
+  const withStore = (test: (store: TeamStore) => Promise<void>) => async () => {
+    const { store, dispose } = await open();
+    try {
+      await test(store);
+    } finally {
+      await dispose();
+    }
+  };
+
+  describe(`${name} store contract`, () => {
+    it('starts empty and keeps the connection', withStore(async (store) => {
+      expect(await store.getConnection(teamA)).toEqual({ mode: 'unset' });
+      const ehr = { mode: 'ehr' as const, url: 'https://ehr.example.org/r4', name: 'EHR', fhirVersion: 'R4' as const, auth: 'none' as const, resources: ['Patient'] };
+      await store.setConnection(teamA, ehr, 'u1');
+      expect(await store.getConnection(teamA)).toEqual(ehr);
+      expect(await store.getConnection(teamB)).toEqual({ mode: 'unset' });
+    }));
+
+    it('creates lists with counts, adds without duplicates, removes', withStore(async (store) => {
+      const list = await store.createList(teamA, 'Rounds — 查房 — обход', 'u1');
+      await store.addPatients(teamA, list.id, ['p1', 'p2', 'p1'], 'u1');
+      await store.addPatients(teamA, list.id, ['p2', 'p3'], 'u2');
+      expect(await store.getList(teamA, list.id)).toMatchObject({ name: 'Rounds — 查房 — обход', patientIds: ['p1', 'p2', 'p3'] });
+      expect(await store.listLists(teamA)).toEqual([{ id: list.id, name: 'Rounds — 查房 — обход', patientCount: 3 }]);
+      expect(await store.removePatient(teamA, list.id, 'p2')).toBe(true);
+      expect(await store.removePatient(teamA, list.id, 'p2')).toBe(false);
+      expect(await store.listLists(teamB)).toEqual([]);
+      expect(await store.getList(teamB, list.id)).toBeNull();
+    }));
+
+    it('loses no patient when two clients add 50 each at once', withStore(async (store) => {
+      const list = await store.createList(teamA, 'Busy', 'u1');
+      const ids = (prefix: string) => Array.from({ length: 50 }, (_, i) => `${prefix}${i}`);
+      await Promise.all([
+        ...ids('a').map((id) => store.addPatients(teamA, list.id, [id], 'u1')),
+        ...ids('b').map((id) => store.addPatients(teamA, list.id, [id], 'u2')),
+      ]);
+      const stored = (await store.getList(teamA, list.id))!.patientIds;
+      expect(new Set(stored)).toEqual(new Set([...ids('a'), ...ids('b')]));
+      expect(stored).toHaveLength(100);
+    }));
+
+    it('lets one of two renames from the same version win and tells the other', withStore(async (store) => {
+      const list = await store.createList(teamA, 'Rounds', 'u1');
+      const { version } = (await store.getList(teamA, list.id))!;
+      const results = await Promise.all([
+        store.updateList(teamA, list.id, { name: 'Morning' }, version),
+        store.updateList(teamA, list.id, { name: 'Evening' }, version),
+      ]);
+      const winners = results.filter((r) => r.ok);
+      expect(winners).toHaveLength(1);
+      expect(results.filter((r) => !r.ok)).toEqual([{ ok: false, reason: 'conflict' }]);
+      const final = (await store.getList(teamA, list.id))!;
+      expect(final.name).toBe(winners[0].ok ? winners[0].value.name : '');
+    }));
+
+    it('moves, deletes, keeps default lists and notes', withStore(async (store) => {
+      const a = await store.createList(teamA, 'A', 'u1');
+      const b = await store.createList(teamA, 'B', 'u1');
+      await store.addPatients(teamA, a.id, ['p1'], 'u1');
+      expect(await store.movePatient(teamA, a.id, b.id, 'p1', 'u1')).toBe('moved');
+      expect((await store.getList(teamA, b.id))!.patientIds).toEqual(['p1']);
+      expect(await store.setDefaultList(teamA, 'u1', b.id)).toBe(true);
+      expect(await store.defaultListId(teamA, 'u1')).toBe(b.id);
+      expect(await store.deleteList(teamA, b.id)).toBe(true);
+      expect(await store.defaultListId(teamA, 'u1')).toBeNull();
+      await store.addNote(teamA, 'p1', { id: 'u1', name: 'Avery' }, 'first');
+      await store.addNote(teamA, 'p1', { id: 'u2', name: 'Blake' }, 'second');
+      expect((await store.listNotes(teamA, 'p1')).map((n) => n.text)).toEqual(['first', 'second']);
+      expect(await store.listNotes(teamB, 'p1')).toEqual([]);
+    }));
+  });
+}
