@@ -10,6 +10,12 @@ export interface EhrContext {
   /** Absent for an open server. */
   token?: TokenSource;
   mrnSystem?: string;
+  /** What this server turned out not to support, shared by all calls to it. */
+  quirks?: SearchQuirks;
+  /** Entries per batch Bundle (clinical reads); default 100. */
+  batchSize?: number;
+  /** Requests in flight at once per read; default 4. */
+  parallelRequests?: number;
 }
 
 /** Search features a server turned out not to support, remembered per base URL. */
@@ -17,4 +23,8 @@ export interface SearchQuirks {
   noPostSearch?: boolean;
   noContains?: boolean;
   noSort?: boolean;
+  /** `_sort` by date rejected or ignored in clinical searches (kept apart: Patient sorts by name). */
+  noDateSort?: boolean;
+  /** `_include` rejected in clinical searches. */
+  noInclude?: boolean;
 }

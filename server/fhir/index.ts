@@ -1,4 +1,6 @@
+import { logger } from '../http/logger.js';
 import { adapterFor } from './adapters/index.js';
+import { readClinical, readPatientDetails, type ClinicalWarning } from './clinical/index.js';
 import { createDiscovery, type ServerInfo } from './discovery.js';
 import type { EhrContext, SearchQuirks } from './ehr-context.js';
 import { createFhirHttp, type TokenSource } from './fhir-http.js';
@@ -10,6 +12,9 @@ import { parseBaseUrl, underBase } from './urls.js';
 import type { ConnectionCheck, EhrGateway } from './types.js';
 
 export * from './types.js';
+export * from './clinical/types.js';
+export { summariseForComparison, type ComparablePatient, type ComparableVital } from './clinical/compare.js';
+export { DEFAULT_BATCH_SIZE, DEFAULT_PARALLEL_REQUESTS } from './clinical/batch.js';
 export { adapters, adapterFor } from './adapters/index.js';
 export type { VersionAdapter } from './adapters/index.js';
 
@@ -24,6 +29,16 @@ export interface EhrGatewayOptions {
   checkUrl?: (url: URL) => Promise<void>;
   /** An extra identifier system that counts as MRN. */
   mrnSystem?: string;
+  /** Entries per batch Bundle for clinical reads (default 100: a read of n entries is ceil(n / 100) requests). */
+  batchSize?: number;
+  /** Requests in flight at once per read (default 4). */
+  parallelRequests?: number;
+  /** Where the warnings of a clinical read go (codes and counts only); default: the server log. */
+  onWarnings?: (warnings: ClinicalWarning[]) => void;
+}
+
+function logWarnings(warnings: ClinicalWarning[]): void {
+  if (warnings.length > 0) logger.warn({ fhirWarnings: Object.fromEntries(warnings.map((w) => [w.code, w.count])) }, 'EHR data partly skipped');
 }
 
 /** The one door from the API into the EHR; all state (caches, learned quirks) lives in the instance. */
@@ -42,14 +57,22 @@ export function createEhrGateway(options: EhrGatewayOptions): EhrGateway {
       http,
       token: tokenSource(tokens, server, tenantId),
       mrnSystem: options.mrnSystem,
+      quirks: quirksFor(server.base.href),
+      batchSize: options.batchSize,
+      parallelRequests: options.parallelRequests,
     };
   }
 
-  function quirksOf(ctx: EhrContext): SearchQuirks {
-    const key = ctx.server.base.href;
+  const report = options.onWarnings ?? logWarnings;
+
+  function quirksFor(key: string): SearchQuirks {
     let quirks = quirksByBase.get(key);
     if (!quirks) quirksByBase.set(key, (quirks = {}));
     return quirks;
+  }
+
+  function quirksOf(ctx: EhrContext): SearchQuirks {
+    return quirksFor(ctx.server.base.href);
   }
 
   return {
@@ -82,6 +105,13 @@ export function createEhrGateway(options: EhrGatewayOptions): EhrGateway {
     async readPatients(baseUrl, tenantId, ids) {
       if (ids.length === 0) return [];
       return readPatients(await context(baseUrl, tenantId), ids);
+    },
+    async readClinical(baseUrl, tenantId, ids, parts) {
+      if (ids.length === 0) return new Map();
+      return readClinical(await context(baseUrl, tenantId), ids, parts, report);
+    },
+    async readPatientDetails(baseUrl, tenantId, id) {
+      return readPatientDetails(await context(baseUrl, tenantId), id, report);
     },
   };
 }

@@ -1,3 +1,5 @@
+import type { ClinicalPart, PatientClinical, PatientDetails } from './clinical/types.js';
+
 /** FHIR releases the app understands, detected from `fhirVersion` (major.minor). */
 export type FhirVersion = 'DSTU2' | 'STU3' | 'R4' | 'R4B';
 
@@ -82,4 +84,11 @@ export interface EhrGateway {
   readPatient(baseUrl: string, tenantId: string, id: string): Promise<PatientSummary | null>;
   /** Reads many patients (for list rows), in FHIR batches. Missing ones are left out. */
   readPatients(baseUrl: string, tenantId: string, ids: string[]): Promise<PatientSummary[]>;
+  /**
+   * List rows: each patient with the asked parts, in batches of one entry per patient per part.
+   * Patients the EHR does not have (or could not give) are absent from the map.
+   */
+  readClinical(baseUrl: string, tenantId: string, ids: string[], parts: ClinicalPart[]): Promise<Map<string, PatientClinical>>;
+  /** The details panel: every part in full. Null when the EHR does not have the patient. */
+  readPatientDetails(baseUrl: string, tenantId: string, id: string): Promise<PatientDetails | null>;
 }

@@ -1,0 +1,108 @@
+import { isObject, str, type JsonObject } from '../json.js';
+import type { EntryResult } from './batch.js';
+import { readEncounters } from './encounter.js';
+import { readCoverage, readMedications, type MedicationIndex } from './medications.js';
+import { readAllergies, readConditions } from './records.js';
+import { readSearchset, type Searchset } from './searchset.js';
+import type { Cell, ClinicalCells, ClinicalPart, EncounterView, UnavailableReason, VitalHistory } from './types.js';
+import { when } from './values.js';
+import { latestVitals, readVitals, vitalHistory } from './vitals.js';
+import type { Warnings } from './warnings.js';
+
+/** What came back for one part of one patient. */
+export type PartData = { ok: true; set: Searchset } | { ok: false; reason: UnavailableReason };
+
+/** An entry's answer read as a searchset; `undefined` means the part was never asked (not offered). */
+export function partData(result: EntryResult | undefined, patientId: string, warnings: Warnings): PartData {
+  if (!result) return { ok: false, reason: 'not_offered' };
+  if (!result.ok) {
+    warnings.add(result.reason === 'malformed' ? 'entry_malformed' : 'entry_failed');
+    return { ok: false, reason: result.reason };
+  }
+  const set = readSearchset(result.body, patientId, warnings);
+  if (!set) {
+    warnings.add('entry_malformed');
+    return { ok: false, reason: 'malformed' };
+  }
+  return { ok: true, set };
+}
+
+/** Medications by local reference, from every `_include`d or separately read Medication. */
+export function indexMedications(resources: JsonObject[], index: MedicationIndex = new Map()): MedicationIndex {
+  for (const r of resources) {
+    const id = str(r.id);
+    if (r.resourceType === 'Medication' && id) index.set(`Medication/${id}`, r);
+  }
+  return index;
+}
+
+const unavailable = (reason: UnavailableReason) => ({ status: 'unavailable', reason }) as const;
+
+/**
+ * Runs a mapper on a part. The mappers are tolerant by construction; the catch is the last line
+ * that keeps one odd record from failing a whole list.
+ */
+function mapped<T>(data: PartData, warnings: Warnings, map: (set: Searchset) => T): T | { failed: UnavailableReason } {
+  if (!data.ok) return { failed: data.reason };
+  try {
+    return map(data.set);
+  } catch {
+    warnings.add('mapping_failed');
+    return { failed: 'malformed' };
+  }
+}
+
+function listCell<T>(value: T[] | { failed: UnavailableReason }): Cell<T[]> {
+  if (!Array.isArray(value)) return unavailable(value.failed);
+  return value.length > 0 ? { status: 'ok', value } : { status: 'none' };
+}
+
+export interface AssembledParts extends Partial<ClinicalCells> {
+  vitalHistory?: Cell<VitalHistory>;
+  encounters?: Cell<EncounterView[]>;
+}
+
+/** Cells for the parts that were asked (present in `parts`). */
+export function assemble(parts: Map<ClinicalPart, PartData>, medications: MedicationIndex, warnings: Warnings): AssembledParts {
+  const out: AssembledParts = {};
+  const vitals = parts.get('vitals');
+  if (vitals) {
+    const readings = listCell(mapped(vitals, warnings, (set) => readVitals(set.resources, warnings)));
+    out.vitals = readings.status === 'ok' ? { status: 'ok', value: latestVitals(readings.value) } : readings;
+    out.vitalHistory = readings.status === 'ok' ? { status: 'ok', value: vitalHistory(readings.value) } : readings;
+  }
+  const encounter = parts.get('encounter');
+  if (encounter) {
+    const encounters = listCell(mapped(encounter, warnings, (set) => readEncounters(set.resources)));
+    out.encounters = encounters;
+    out.encounter = encounters.status === 'ok' ? { status: 'ok', value: encounters.value[0] } : encounters;
+  }
+  const simple = {
+    conditions: (set: Searchset) => readConditions(set.resources),
+    allergies: (set: Searchset) => readAllergies(set.resources),
+    medications: (set: Searchset) => readMedications(set.resources, medications),
+    coverage: (set: Searchset) => readCoverage(set.resources),
+  } as const;
+  for (const part of ['conditions', 'allergies', 'medications', 'coverage'] as const) {
+    const data = parts.get(part);
+    // The assignment goes through a loose type: TypeScript cannot pair each key with its mapper.
+    if (data) (out as Record<string, unknown>)[part] = listCell(mapped(data, warnings, simple[part] as (set: Searchset) => unknown[]));
+  }
+  return out;
+}
+
+/**
+ * A server that ignores `_sort` gives the newest items only by chance; when a sorted answer
+ * comes back out of order, the base is marked and later reads widen their window and sort here.
+ */
+export function outOfOrder(set: Searchset): boolean {
+  let previous = Infinity;
+  for (const r of set.resources) {
+    const period = isObject(r.effectivePeriod) ? r.effectivePeriod : isObject(r.period) ? r.period : {};
+    const time = (when(r.effectiveDateTime) ?? when(r.effectiveInstant) ?? when(period.start))?.epochMs;
+    if (time == null) continue;
+    if (time > previous) return true;
+    previous = time;
+  }
+  return false;
+}

@@ -1,0 +1,98 @@
+import { isObject, objects, str, type JsonObject } from '../json.js';
+import type { CoverageView, MedicationView } from './types.js';
+import { conceptCodes, conceptText, newestFirst, referenceDisplay, statusCode, when } from './values.js';
+
+const MEDICATION_TYPES = new Set(['MedicationOrder', 'MedicationRequest', 'MedicationStatement']);
+
+/** Medication resources by reference (`Medication/{id}`), from `_include` entries or a follow-up read. */
+export type MedicationIndex = Map<string, JsonObject>;
+
+/** Orders, requests and statements newest first. */
+export function readMedications(resources: JsonObject[], included: MedicationIndex): MedicationView[] {
+  return resources
+    .filter((r) => MEDICATION_TYPES.has(String(r.resourceType)))
+    .map((r): MedicationView => {
+      const requester = isObject(r.requester) ? r.requester : {};
+      const effectivePeriod = isObject(r.effectivePeriod) ? r.effectivePeriod : {};
+      return {
+        kind: r.resourceType === 'MedicationStatement' ? 'statement' : 'order',
+        name: medicationName(r, included),
+        status: statusCode(r.status),
+        dosage: dosageText(r),
+        date:
+          when(r.dateWritten) ??
+          when(r.authoredOn) ??
+          when(r.effectiveDateTime) ??
+          when(effectivePeriod.start) ??
+          when(r.dateAsserted),
+        // DSTU2 prescriber, STU3 requester.agent, R4 requester; a statement's informationSource.
+        prescriber:
+          referenceDisplay(r.prescriber) ??
+          referenceDisplay(requester.agent) ??
+          referenceDisplay(r.requester) ??
+          referenceDisplay(r.informationSource),
+      };
+    })
+    .sort((a, b) => newestFirst(a.date, b.date));
+}
+
+/** Local references of medications whose name is still unknown, to read them in one more batch. */
+export function unresolvedMedications(resources: JsonObject[], included: MedicationIndex): string[] {
+  const refs = new Set<string>();
+  for (const r of resources) {
+    if (!MEDICATION_TYPES.has(String(r.resourceType)) || medicationName(r, included) !== null) continue;
+    const ref = isObject(r.medicationReference) ? str(r.medicationReference.reference) : undefined;
+    if (ref && /^Medication\/[A-Za-z0-9\-.]{1,64}$/.test(ref)) refs.add(ref);
+  }
+  return [...refs];
+}
+
+function medicationName(r: JsonObject, included: MedicationIndex): string | null {
+  const concept = conceptText(r.medicationCodeableConcept);
+  if (concept) return concept;
+  const ref = isObject(r.medicationReference) ? r.medicationReference : undefined;
+  if (!ref) return null;
+  const display = str(ref.display);
+  if (display) return display;
+  const target = str(ref.reference);
+  if (!target) return null;
+  const medication = target.startsWith('#')
+    ? objects(r.contained).find((c) => c.resourceType === 'Medication' && `#${str(c.id)}` === target)
+    : included.get(target.replace(/\/_history\/.*$/, ''));
+  return medication ? conceptText(medication.code) : null;
+}
+
+/** DSTU2 and later `dosageInstruction[].text`, a statement's `dosage[].text`. */
+function dosageText(r: JsonObject): string | null {
+  const texts = [...objects(r.dosageInstruction), ...objects(r.dosage)]
+    .map((d) => str(d.text))
+    .filter((t): t is string => t !== undefined);
+  return texts.length > 0 ? texts.join('; ') : null;
+}
+
+/** Coverage: DSTU2 flat plan/group/issuer, STU3 `grouping` + `payor`, R4 `class[]` + `payor`. */
+export function readCoverage(resources: JsonObject[]): CoverageView[] {
+  return resources
+    .filter((r) => r.resourceType === 'Coverage')
+    .map((r): CoverageView => {
+      const grouping = isObject(r.grouping) ? r.grouping : {};
+      const period = isObject(r.period) ? r.period : {};
+      const subscriberId = isObject(r.subscriberId) ? str(r.subscriberId.value) : str(r.subscriberId);
+      return {
+        payer: referenceDisplay(r.issuer) ?? objects(r.payor).map(referenceDisplay).find((d) => d !== null) ?? null,
+        plan: classValue(r, 'plan') ?? str(grouping.planDisplay) ?? str(grouping.plan) ?? str(r.plan) ?? null,
+        group: classValue(r, 'group') ?? str(grouping.groupDisplay) ?? str(grouping.group) ?? str(r.group) ?? null,
+        subscriberId: subscriberId ?? null,
+        status: statusCode(r.status),
+        periodStart: when(period.start),
+        periodEnd: when(period.end),
+      };
+    })
+    .sort((a, b) => newestFirst(a.periodStart, b.periodStart));
+}
+
+/** R4 `class[]` entry of a type (coverage-class code), its name before its value. */
+function classValue(r: JsonObject, type: string): string | undefined {
+  const entry = objects(r.class).find((c) => conceptCodes(c.type).includes(type));
+  return entry ? (str(entry.name) ?? str(entry.value)) : undefined;
+}

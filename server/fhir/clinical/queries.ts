@@ -1,0 +1,74 @@
+import type { EhrContext, SearchQuirks } from '../ehr-context.js';
+import { formEncode } from '../urls.js';
+import type { ClinicalPart } from './types.js';
+
+/** One search of one part for one patient, kept as parts so a retry can drop `_sort` or `_include`. */
+export interface PartQuery {
+  type: string;
+  /** Search parameters but `_count`, `_sort` and `_include`. */
+  params: Array<[string, string]>;
+  count: number;
+  /** The page size when the server does not sort: wider, so the newest are likely among what we read. */
+  unsortedCount: number;
+  /** Ask the server for newest first (`date` descending). */
+  sort: boolean;
+  /** `_include` value, to get referenced Medications in the same answer. */
+  include?: string;
+}
+
+export type ReadMode = 'list' | 'details';
+
+/**
+ * Page sizes. A list cell shows the newest items only, so one page is read and a `next` link is
+ * ignored: 50 vital-sign Observations hold the latest of every kind for all but odd records, and
+ * the contract asks `_count=1` for the last encounter. When the server cannot sort, the window
+ * widens and we sort ourselves. The details panel follows `next` links (see read-clinical.ts).
+ */
+const COUNT: Record<ReadMode, Record<ClinicalPart, number>> = {
+  list: { vitals: 50, encounter: 1, conditions: 100, allergies: 100, medications: 100, coverage: 20 },
+  details: { vitals: 100, encounter: 50, conditions: 100, allergies: 100, medications: 100, coverage: 50 },
+};
+const UNSORTED_COUNT: Partial<Record<ClinicalPart, number>> = { vitals: 100, encounter: 50 };
+
+/** The resource type a part is searched on, or undefined when the EHR does not offer it. */
+export function partType(ctx: EhrContext, part: ClinicalPart): string | undefined {
+  const offered = (type: string) => ctx.server.resources.includes(type);
+  const candidates: Record<ClinicalPart, string[]> = {
+    vitals: ['Observation'],
+    encounter: ['Encounter'],
+    conditions: ['Condition'],
+    allergies: ['AllergyIntolerance'],
+    // DSTU2 MedicationOrder, later MedicationRequest; MedicationStatement when only that is offered.
+    medications: [ctx.server.version === 'DSTU2' ? 'MedicationOrder' : 'MedicationRequest', 'MedicationStatement'],
+    coverage: ['Coverage'],
+  };
+  return candidates[part].find(offered);
+}
+
+export function partQuery(ctx: EhrContext, part: ClinicalPart, patientId: string, mode: ReadMode): PartQuery | undefined {
+  const type = partType(ctx, part);
+  if (!type) return undefined;
+  const quirks: SearchQuirks = ctx.quirks ?? {};
+  const sortable = part === 'vitals' || part === 'encounter';
+  const count = COUNT[mode][part];
+  const unsortedCount = Math.max(count, (mode === 'list' && UNSORTED_COUNT[part]) || 0);
+  // Coverage is searched by `patient` as the contract says (R4 also knows `beneficiary`).
+  const params: Array<[string, string]> = [['patient', patientId]];
+  if (part === 'vitals') params.push(['category', 'vital-signs']);
+  const include = part === 'medications' && !quirks.noInclude ? `${type}:medication` : undefined;
+  return { type, params, count, unsortedCount, sort: sortable && !quirks.noDateSort, ...(include ? { include } : {}) };
+}
+
+/** The entry URL, relative to the base; `plain` drops `_sort` and `_include` (for servers that reject them). */
+export function queryUrl(ctx: EhrContext, query: PartQuery, plain = false): string {
+  const sorted = query.sort && !plain;
+  const params = [...query.params, ['_count', String(sorted ? query.count : query.unsortedCount)] as [string, string]];
+  if (sorted) params.push(...ctx.adapter.sortParams([{ param: 'date', descending: true }]));
+  if (query.include && !plain) params.push(['_include', query.include]);
+  return `${query.type}?${formEncode(params)}`;
+}
+
+/** Whether a retry without `_sort`/`_include` could help. */
+export function hasExtras(query: PartQuery): boolean {
+  return query.sort || query.include !== undefined;
+}

@@ -1,0 +1,174 @@
+import type { EhrContext } from '../ehr-context.js';
+import { isObject, type JsonObject } from '../json.js';
+import { FhirError, type PatientSummary } from '../types.js';
+import { isFhirId } from '../urls.js';
+import { assemble, indexMedications, outOfOrder, partData, type PartData } from './assemble.js';
+import { runEntries, type EntryResult } from './batch.js';
+import { unresolvedMedications, type MedicationIndex } from './medications.js';
+import { partQuery, queryUrl, type ReadMode } from './queries.js';
+import { fetchPlanned, followPages, type PlannedEntry } from './searchset.js';
+import { CLINICAL_PARTS, type Cell, type ClinicalPart, type ClinicalWarning, type PatientClinical, type PatientDetails } from './types.js';
+import { Warnings, sumWarnings } from './warnings.js';
+
+/** Pages per part the details panel reads at most (with `_count=100`, 1000 vital signs). */
+export const DETAIL_MAX_PAGES = 10;
+
+/** Receives the warnings of one read, summed: codes and counts only. */
+export type WarningReport = (warnings: ClinicalWarning[]) => void;
+
+/**
+ * List rows: Patient plus the asked parts for every patient, one batch entry per patient per
+ * part, so n patients and p parts cost ceil(n·(1+p) / B) requests. Patients the EHR does not
+ * have (404/410) or could not give are absent. List cells read one page: a `next` link is
+ * ignored, since a cell shows the newest items only.
+ */
+export async function readClinical(
+  ctx: EhrContext,
+  patientIds: string[],
+  parts: ClinicalPart[],
+  report?: WarningReport,
+): Promise<Map<string, PatientClinical>> {
+  const ids = [...new Set(patientIds)].filter(isFhirId);
+  const asked = CLINICAL_PARTS.filter((p) => parts.includes(p));
+  const plan = planEntries(ctx, ids, asked, 'list');
+  const results = plan.length > 0 ? await fetchPlanned(ctx, plan) : [];
+  const readWarnings = new Warnings();
+  const perPatient = new Map<string, { patient?: EntryResult; parts: Map<ClinicalPart, EntryResult> }>();
+  for (const id of ids) perPatient.set(id, { parts: new Map() });
+  plan.forEach((entry, i) => {
+    const slot = perPatient.get(entry.patientId)!;
+    if (entry.part === 'patient') slot.patient = results[i];
+    else slot.parts.set(entry.part, results[i]);
+  });
+
+  const sorted = sortedParts(plan);
+  const rows: Array<{ summary: PatientSummary; data: Map<ClinicalPart, PartData>; warnings: Warnings }> = [];
+  for (const [id, slot] of perPatient) {
+    const summary = patientOf(ctx, slot.patient, id);
+    if (!summary) {
+      if (slot.patient && !isGone(slot.patient)) readWarnings.add('patient_unreadable');
+      continue;
+    }
+    const warnings = new Warnings();
+    const data = new Map(asked.map((part) => [part, partData(slot.parts.get(part), id, warnings)] as const));
+    checkOrder(ctx, sorted, data, warnings);
+    rows.push({ summary, data, warnings });
+  }
+
+  const medications = await resolveMedications(ctx, rows.flatMap((r) => [...r.data.values()]), readWarnings);
+  const found = new Map<string, PatientClinical>();
+  for (const { summary, data, warnings } of rows) {
+    // A list row has the latest only: the full history and encounter list stay with the details panel.
+    const { vitalHistory, encounters, ...cells } = assemble(data, medications, warnings);
+    found.set(summary.id, { patient: summary, careProvider: careProvider(summary), ...cells, warnings: warnings.list() });
+  }
+  report?.(sumWarnings([readWarnings.list(), ...[...found.values()].map((p) => p.warnings)]));
+  return found;
+}
+
+/**
+ * The details panel: Patient and every part in one batch, then `next` pages of each part (at most
+ * DETAIL_MAX_PAGES). Null when the EHR does not have the patient; an EHR failure on the Patient
+ * itself is thrown, so it is not mistaken for a missing patient.
+ */
+export async function readPatientDetails(ctx: EhrContext, id: string, report?: WarningReport): Promise<PatientDetails | null> {
+  if (!isFhirId(id)) return null;
+  const plan = planEntries(ctx, [id], [...CLINICAL_PARTS], 'details');
+  const results = await fetchPlanned(ctx, plan);
+  const patientResult = results[0];
+  if (isGone(patientResult)) return null;
+  const summary = patientOf(ctx, patientResult, id);
+  if (!summary) {
+    const status = patientResult.ok ? undefined : patientResult.status;
+    throw new FhirError('ehr_error', `The EHR could not give this patient${status ? ` (HTTP ${status})` : ''}.`, status);
+  }
+  const warnings = new Warnings();
+  const data = new Map(CLINICAL_PARTS.map((part) => [part, partData(results[plan.findIndex((e) => e.part === part)], id, warnings)] as const));
+  checkOrder(ctx, sortedParts(plan), data, warnings);
+  await Promise.all(
+    [...data].map(async ([part, got]) => {
+      if (got.ok) data.set(part, { ok: true, set: await followPages(ctx, got.set, id, warnings, DETAIL_MAX_PAGES) });
+    }),
+  );
+  const medications = await resolveMedications(ctx, [...data.values()], warnings);
+  const cells = assemble(data, medications, warnings);
+  const details: PatientDetails = {
+    patient: summary,
+    careProvider: careProvider(summary),
+    vitals: cells.vitals!,
+    vitalHistory: cells.vitalHistory!,
+    encounter: cells.encounter!,
+    encounters: cells.encounters!,
+    conditions: cells.conditions!,
+    allergies: cells.allergies!,
+    medications: cells.medications!,
+    coverage: cells.coverage!,
+    warnings: warnings.list(),
+  };
+  report?.(details.warnings);
+  return details;
+}
+
+function planEntries(ctx: EhrContext, ids: string[], parts: ClinicalPart[], mode: ReadMode): PlannedEntry[] {
+  const plan: PlannedEntry[] = [];
+  for (const patientId of ids) {
+    plan.push({ patientId, part: 'patient', url: `Patient/${patientId}` });
+    for (const part of parts) {
+      // A part the EHR does not offer is not asked; partData reads its absence as not_offered.
+      const query = partQuery(ctx, part, patientId, mode);
+      if (query) plan.push({ patientId, part, query, url: queryUrl(ctx, query) });
+    }
+  }
+  return plan;
+}
+
+function isGone(result: EntryResult | undefined): boolean {
+  return !!result && !result.ok && (result.status === 404 || result.status === 410);
+}
+
+function patientOf(ctx: EhrContext, result: EntryResult | undefined, id: string): PatientSummary | null {
+  if (!result?.ok) return null;
+  const summary = ctx.adapter.toPatientSummary(result.body, { mrnSystem: ctx.mrnSystem });
+  // An answer about another patient than the one asked is never shown on this row.
+  return summary && summary.id === id ? summary : null;
+}
+
+function careProvider(summary: PatientSummary): Cell<string> {
+  return summary.generalPractitioner ? { status: 'ok', value: summary.generalPractitioner } : { status: 'none' };
+}
+
+/** Parts asked with `_sort` (the same for every patient of one read). */
+function sortedParts(plan: PlannedEntry[]): Set<string> {
+  return new Set(plan.filter((e) => e.query?.sort).map((e) => e.part));
+}
+
+function checkOrder(ctx: EhrContext, sorted: Set<string>, data: Map<ClinicalPart, PartData>, warnings: Warnings): void {
+  if (!ctx.quirks || ctx.quirks.noDateSort) return;
+  for (const part of ['vitals', 'encounter'] as const) {
+    const got = data.get(part);
+    if (sorted.has(part) && got?.ok && outOfOrder(got.set)) {
+      ctx.quirks.noDateSort = true;
+      warnings.add('sort_ignored');
+    }
+  }
+}
+
+/**
+ * Medication names behind references: from `_include`d entries, else one more batch of
+ * `GET Medication/{id}` for the references still unnamed (only when the EHR offers Medication).
+ * A failure there leaves the names empty rather than failing the read.
+ */
+async function resolveMedications(ctx: EhrContext, data: PartData[], warnings: Warnings): Promise<MedicationIndex> {
+  const sets = data.flatMap((d) => (d.ok ? [d.set] : []));
+  const index = indexMedications(sets.flatMap((s) => s.included));
+  const missing = [...new Set(sets.flatMap((s) => unresolvedMedications(s.resources, index)))];
+  if (missing.length === 0 || !ctx.server.resources.includes('Medication')) return index;
+  try {
+    const answers = await runEntries(ctx, missing);
+    indexMedications(answers.flatMap((a) => (a.ok && isObject(a.body) ? [a.body as JsonObject] : [])), index);
+  } catch (error) {
+    if (!(error instanceof FhirError)) throw error;
+    warnings.add('medication_lookup_failed');
+  }
+  return index;
+}
