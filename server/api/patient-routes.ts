@@ -64,5 +64,14 @@ export function patientRoutes(store: TeamStore, ehr: EhrGateway): Router {
     res.json(patient);
   });
 
+  router.get('/:patientId/details', async (req, res) => {
+    const id = fhirId.parse(req.params.patientId);
+    const team = teamKey(req);
+    const url = await ehrLinkOf(store, team);
+    const [details, notes] = await Promise.all([ehr.readPatientDetails(url, caller().tenantId, id), store.listNotes(team, id)]);
+    if (!details) throw notFound('patient_not_found', 'The EHR has no patient with this id.');
+    res.json({ ...details, notes });
+  });
+
   return router;
 }

@@ -17,6 +17,7 @@ const auditedRoutes = [
   route('PUT', `${team}/connection`, 'EHRConnectionSet'),
   route('GET', `${team}/patients`, 'PatientSearch'),
   route('GET', `${team}/patients/(?<patient>[^/]+)`, 'PatientView'),
+  route('GET', `${team}/patients/(?<patient>[^/]+)/details`, 'PatientView'),
   route('POST', `${team}/patients/(?<patient>[^/]+)/notes`, 'PatientNoteAdd'),
   route('POST', `${team}/lists`, 'PatientListCreate'),
   route('GET', list, 'PatientListView'),
