@@ -1,0 +1,102 @@
+import express from 'express';
+import type { AddressInfo } from 'node:net';
+import { isDeepStrictEqual } from 'node:util';
+import { devDirectory } from '../../server/auth/dev-directory.js';
+import { createEhrGateway, summariseForComparison, type ComparablePatient, type EhrGateway } from '../../server/fhir/index.js';
+import { createLinkGuard } from '../../server/http/link-guard.js';
+import { createSandbox } from '../../server/sandbox/index.js';
+
+export const versions = ['dstu2', 'stu3', 'r4'] as const;
+export type VersionKey = (typeof versions)[number];
+
+export interface PatientReport {
+  mrn: string;
+  /** Per version the patient appears in: found by MRN search, details built, or the error met. */
+  versions: Partial<Record<VersionKey, { found: boolean; complete: boolean; error?: string }>>;
+  /** Fields whose normalised values differ between versions (empty when consistent). */
+  differences: string[];
+}
+
+export interface CompatReport {
+  patients: PatientReport[];
+  /** Patients without an MRN cannot be matched across versions; counted per version. */
+  withoutMrn: Partial<Record<VersionKey, number>>;
+  ok: boolean;
+}
+
+/**
+ * Loads a folder of bundles (or generated data) into a sandbox on a loopback port, then, through
+ * the app's own FHIR layer, reads every patient of every version: found by MRN, details built,
+ * and the same person (same MRN) normalised alike in each version.
+ */
+export async function runCompat(options: { dataDir?: string; patientsPerTenant?: number }): Promise<CompatReport> {
+  const tenant = devDirectory.tenants[0];
+  const sandbox = await createSandbox({ tenants: devDirectory.tenants.map(({ id, name }) => ({ id, name })), dataDir: options.dataDir, patientsPerTenant: options.patientsPerTenant });
+  const app = express().use('/sandbox', sandbox.router);
+  const server = await new Promise<import('node:http').Server>((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  try {
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/sandbox`;
+    const { clientId, clientSecret } = sandbox.registerClient('compat');
+    const ehr = createEhrGateway({ clientId, clientSecrets: [clientSecret], checkUrl: createLinkGuard({ allowHttp: true, allowLoopback: true }) });
+    const byMrn = new Map<string, PatientReport>();
+    const summaries = new Map<string, Partial<Record<VersionKey, ComparablePatient>>>();
+    const withoutMrn: CompatReport['withoutMrn'] = {};
+    for (const version of versions) {
+      const url = `${base}/${version}`;
+      for (const patient of await allPatients(ehr, url, tenant.id)) {
+        if (!patient.mrn) {
+          withoutMrn[version] = (withoutMrn[version] ?? 0) + 1;
+          continue;
+        }
+        const report = byMrn.get(patient.mrn) ?? { mrn: patient.mrn, versions: {}, differences: [] };
+        byMrn.set(patient.mrn, report);
+        const entry: { found: boolean; complete: boolean; error?: string } = { found: false, complete: false };
+        report.versions[version] = entry;
+        try {
+          const hits = await ehr.searchPatients(url, tenant.id, { identifier: patient.mrn });
+          entry.found = hits.patients.some((p) => p.id === patient.id);
+          const details = await ehr.readPatientDetails(url, tenant.id, patient.id);
+          entry.complete = details !== null;
+          if (details) summaries.set(patient.mrn, { ...summaries.get(patient.mrn), [version]: summariseForComparison(details) });
+        } catch (err) {
+          entry.error = (err as Error).message;
+        }
+      }
+    }
+    for (const report of byMrn.values()) report.differences = differences(summaries.get(report.mrn) ?? {});
+    const patients = [...byMrn.values()].sort((a, b) => a.mrn.localeCompare(b.mrn));
+    const ok = patients.length > 0 && patients.every((p) => p.differences.length === 0 && Object.values(p.versions).every((v) => v.found && v.complete && !v.error));
+    return { patients, withoutMrn, ok };
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+}
+
+async function allPatients(ehr: EhrGateway, url: string, tenantId: string) {
+  const found = [];
+  let page = await ehr.searchPatients(url, tenantId, { count: 100 });
+  found.push(...page.patients);
+  for (let pages = 1; page.next && pages < 1000; pages++) {
+    page = await ehr.searchPatients(url, tenantId, {}, page.next);
+    found.push(...page.patients);
+  }
+  return found;
+}
+
+function differences(byVersion: Partial<Record<VersionKey, ComparablePatient>>): string[] {
+  const present = versions.filter((v) => byVersion[v]);
+  const out: string[] = [];
+  for (const field of ['name', 'gender', 'mrn', 'conditions', 'allergies', 'medications', 'vitals'] as const) {
+    const first = byVersion[present[0]]?.[field];
+    for (const v of present.slice(1)) {
+      if (!isDeepStrictEqual(byVersion[v]?.[field], first)) {
+        out.push(`${field} (${present[0]} vs ${v})`);
+        break;
+      }
+    }
+  }
+  return out;
+}

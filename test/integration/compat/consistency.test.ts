@@ -1,0 +1,13 @@
+import { expect, it } from 'vitest';
+import { runCompat } from '../../../scripts/compat/run-compat';
+
+it('shows each generated patient the same through DSTU2, STU3 and R4, found by MRN with complete details', async () => {
+  const report = await runCompat({ patientsPerTenant: 12 });
+  expect(report.patients).toHaveLength(12);
+  for (const patient of report.patients) {
+    expect(patient.differences, `MRN ${patient.mrn}`).toEqual([]);
+    expect(Object.keys(patient.versions).sort()).toEqual(['dstu2', 'r4', 'stu3']);
+    for (const result of Object.values(patient.versions)) expect(result).toEqual({ found: true, complete: true });
+  }
+  expect(report.ok).toBe(true);
+}, 120_000);
