@@ -24,7 +24,12 @@ const SANDBOX_PATH = '/sandbox';
  * Starts the app in dev mode: the API and the built tab, the dev identity provider and directory,
  * the sandbox EHR partner beside the app (never inside it), and the SQLite store under DATA_DIR.
  */
-export async function startServer(env: Record<string, string | undefined> = process.env): Promise<RunningServer> {
+export interface StartOptions {
+  /** The fetch the EHR gateway uses; benchmarks wrap it to count and replay FHIR calls. */
+  ehrFetch?: typeof fetch;
+}
+
+export async function startServer(env: Record<string, string | undefined> = process.env, options: StartOptions = {}): Promise<RunningServer> {
   const config = loadConfig(env);
   const sandbox = await createSandbox({
     tenants: devDirectory.tenants.map(({ id, name }) => ({ id, name })),
@@ -45,6 +50,7 @@ export async function startServer(env: Record<string, string | undefined> = proc
     store,
     ehr: createEhrGateway({
       ...ehrClient,
+      fetch: options.ehrFetch,
       timeoutMs: config.EHR_TIMEOUT_MS,
       mrnSystem: config.EHR_MRN_SYSTEM,
       checkUrl: createLinkGuard({ allowHttp: true, allowLoopback: true }),

@@ -1,0 +1,107 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { listColumns } from '../server/lists/columns.js';
+import { startServer } from '../server/start.js';
+
+/**
+ * The list endpoint against the raw FHIR batches it sends: for lists of 10, 50, 100 and 200
+ * patients, with every column, against the sandbox in R4 and STU3. The FHIR calls the backend
+ * makes for one list load are recorded, then replayed directly against the sandbox in the same
+ * run, with the same parallelism; the ratio is list time over raw time (medians of several runs).
+ */
+const sizes = [10, 50, 100, 200];
+const runs = 7;
+const json = process.argv.includes('--json');
+
+interface Recorded {
+  url: string;
+  init: RequestInit;
+}
+let recording: Recorded[] | null = null;
+const recordingFetch: typeof fetch = async (input, init) => {
+  const url = String(input);
+  // FHIR reads only: token and discovery calls are cached after the warm-up anyway.
+  if (recording && !/\/(token|metadata|smart-configuration)$/.test(url)) recording.push({ url, init: { ...init, signal: undefined } });
+  return fetch(input, init);
+};
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+async function replay(calls: Recorded[], parallel: number): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < calls.length) {
+      const call = calls[next++];
+      const res = await fetch(call.url, call.init);
+      await res.arrayBuffer();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(parallel, calls.length) }, worker));
+}
+
+async function benchVersion(version: 'r4' | 'stu3') {
+  const dataDir = mkdtempSync(join(tmpdir(), 'patients-bench-'));
+  const server = await startServer({ PORT: '0', DATA_DIR: dataDir, SANDBOX_PATIENTS: '200', STATIC_DIR: join(dataDir, 'none'), LOG_LEVEL: 'warn' }, { ehrFetch: recordingFetch });
+  try {
+    const info = await (await fetch(`${server.url}/dev/info`)).json();
+    const team = info.tenants[0].teams[0];
+    const { access_token } = await (await fetch(`${server.url}/dev/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: team.owners[0] }) })).json();
+    const headers = { authorization: `Bearer ${access_token}`, 'content-type': 'application/json' };
+    const api = async (method: string, path: string, body?: unknown) => {
+      const res = await fetch(`${server.url}/api/teams/${team.id}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+      return res.json();
+    };
+    await api('PUT', '/connection', { mode: 'ehr', url: info.sandbox.fhir[version], name: 'Bench' });
+    const ids: string[] = [];
+    for (const gender of ['female', 'male']) {
+      let page = await api('GET', `/patients?gender=${gender}&count=100`);
+      ids.push(...page.patients.map((p: { id: string }) => p.id));
+      while (page.next && ids.length < 200) {
+        page = await api('GET', `/patients?page=${encodeURIComponent(page.next)}`);
+        ids.push(...page.patients.map((p: { id: string }) => p.id));
+      }
+    }
+    const results = [];
+    for (const size of sizes) {
+      const list = await api('POST', '/lists', { name: `Bench ${size}` });
+      await api('PATCH', `/lists/${list.id}`, { columns: [...listColumns] });
+      for (let i = 0; i < size; i += 100) await api('POST', `/lists/${list.id}/patients`, { patientIds: ids.slice(i, Math.min(size, i + 100)) });
+      await api('GET', `/lists/${list.id}`); // warm: discovery and token are cached by then
+      const listTimes: number[] = [];
+      const rawTimes: number[] = [];
+      let fhirRequests = 0;
+      for (let run = 0; run < runs; run++) {
+        recording = [];
+        const started = performance.now();
+        await api('GET', `/lists/${list.id}`);
+        listTimes.push(performance.now() - started);
+        const calls = recording;
+        recording = null;
+        fhirRequests = calls.length;
+        const rawStarted = performance.now();
+        await replay(calls, 4);
+        rawTimes.push(performance.now() - rawStarted);
+      }
+      const listMs = median(listTimes);
+      const rawMs = median(rawTimes);
+      results.push({ version: version.toUpperCase(), patients: size, fhirRequests, listMs: round(listMs), rawMs: round(rawMs), ratio: round(listMs / rawMs, 3) });
+    }
+    return results;
+  } finally {
+    await server.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+const round = (n: number, digits = 1) => Number(n.toFixed(digits));
+
+const all = [...(await benchVersion('r4')), ...(await benchVersion('stu3'))];
+if (json) console.log(JSON.stringify(all));
+else {
+  console.log('version  patients  FHIR requests  list ms  raw FHIR ms  ratio');
+  for (const r of all) {
+    console.log(`${r.version.padEnd(8)} ${String(r.patients).padStart(8)} ${String(r.fhirRequests).padStart(14)} ${String(r.listMs).padStart(8)} ${String(r.rawMs).padStart(12)} ${String(r.ratio).padStart(6)}`);
+  }
+}
