@@ -52,7 +52,8 @@ it('exports CSV for audit readers only, within their own tenant', async () => {
   expect((await server.api(who.member, 'GET', '/api/audit')).body.code).toBe('audit_reader_required');
   const res = await fetch(`${server.url}/api/audit?format=csv`, { headers: { authorization: `Bearer ${await server.tokenFor(auditReader(server))}` } });
   expect(res.headers.get('content-type')).toContain('text/csv');
-  const csv = await res.text();
+  // Response.text() drops a BOM while decoding: read the bytes.
+  const csv = new TextDecoder('utf-8', { ignoreBOM: true }).decode(await res.arrayBuffer());
   expect(csv.startsWith('\uFEFFtime,operation,outcome,status,tenantId,teamId,userId,patientId,listId,requestId\r\n')).toBe(true);
   expect(csv).not.toContain(who.fabrikam.id);
   const other = who.fabrikam.teams[0].members.find((id) => server.info.users.find((u) => u.id === id)?.name === 'Finley Haddad')!;
