@@ -1,0 +1,80 @@
+import { Button, Spinner, Text, Title1, makeStyles, tokens } from '@fluentui/react-components';
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { ListsPanel } from '../features/lists/ListsPanel';
+import { PatientSearch } from '../features/patient-search/PatientSearch';
+import { SetupPanel } from '../features/setup/SetupPanel';
+import { useAddPatients, useList, useLists } from '../shared/api/lists';
+import type { Connection } from '../shared/api/types';
+import { ErrorNotice } from '../shared/components/ErrorNotice';
+import { t } from '../shared/i18n/t';
+import { useSession } from '../shared/session';
+
+const useStyles = makeStyles({
+  header: {
+    display: 'flex', alignItems: 'center', justifyContent: 'space-between', gap: '12px', flexWrap: 'wrap',
+    padding: '12px 24px', borderBottom: `1px solid ${tokens.colorNeutralStroke2}`, backgroundColor: tokens.colorNeutralBackground1,
+  },
+  headerActions: { display: 'flex', gap: '8px', alignItems: 'center' },
+  main: { padding: '16px 24px' },
+  columns: { display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(420px, 1fr))', gap: '32px', alignItems: 'start' },
+});
+
+/** The tab for one team: first-run setup, then search beside the team's lists. */
+export function TeamTab({ onSwitchUser }: { onSwitchUser: () => void }) {
+  const styles = useStyles();
+  const session = useSession();
+  const [settingsOpen, setSettingsOpen] = useState(false);
+  const connection = useQuery({
+    queryKey: ['connection', session.teamId],
+    queryFn: ({ signal }) => session.api<Connection>(`/api/teams/${session.teamId}/connection`, { signal }),
+  });
+  const current = connection.data;
+  const showSetup = current && session.isOwner && (current.mode === 'unset' || settingsOpen);
+
+  return (
+    <>
+      <header className={styles.header}>
+        <div>
+          <Title1 as="h1">{t('app.title')}</Title1>
+          <Text block>{t('header.signedIn', { user: session.userName, team: session.teamName, tenant: session.tenantName })}</Text>
+        </div>
+        <div className={styles.headerActions}>
+          {session.isOwner && current && current.mode !== 'unset' && !settingsOpen && (
+            <Button onClick={() => setSettingsOpen(true)}>{t('setup.change')}</Button>
+          )}
+          <Button appearance="subtle" onClick={onSwitchUser}>{t('signin.switch')}</Button>
+        </div>
+      </header>
+      <main className={styles.main}>
+        {connection.isPending && <Spinner label={t('app.loading')} />}
+        {connection.isError && <ErrorNotice error={connection.error} />}
+        {current && showSetup && <SetupPanel current={current} onSaved={() => setSettingsOpen(true)} onDone={() => setSettingsOpen(false)} />}
+        {current && !showSetup && current.mode === 'unset' && <Text role="status">{t('setup.askOwner')}</Text>}
+        {current && !showSetup && current.mode === 'manual' && <Text role="status">{t('setup.manualSaved')}</Text>}
+        {current && !showSetup && current.mode === 'ehr' && <EhrWorkspace />}
+      </main>
+    </>
+  );
+}
+
+function EhrWorkspace() {
+  const styles = useStyles();
+  const lists = useLists();
+  const [chosen, setChosen] = useState<string | null>(null);
+  const listId = chosen ?? lists.data?.find((l) => l.isDefault)?.id ?? lists.data?.[0]?.id ?? null;
+  const list = useList(listId);
+  const add = useAddPatients(listId);
+  const target = list.data
+    ? { listName: list.data.name, onAdd: (ids: string[]) => add.mutate(ids), isAdding: add.isPending, onList: new Set(list.data.rows.map((r) => r.patientId)) }
+    : null;
+  return (
+    <div className={styles.columns}>
+      <div>
+        <PatientSearch target={target} />
+        {add.isError && <ErrorNotice error={add.error} />}
+      </div>
+      <ListsPanel listId={listId} onSelect={setChosen} />
+    </div>
+  );
+}

@@ -1,0 +1,59 @@
+import { createApi } from '../shared/api/api-client';
+import type { DevInfo } from '../shared/api/types';
+import type { Session } from '../shared/session';
+
+const STORAGE_KEY = 'patients.dev-session';
+
+export interface DevChoice {
+  userId: string;
+  teamId: string;
+}
+
+export function savedChoice(): DevChoice | null {
+  try {
+    const saved = JSON.parse(sessionStorage.getItem(STORAGE_KEY) ?? 'null');
+    return saved && typeof saved.userId === 'string' && typeof saved.teamId === 'string' ? saved : null;
+  } catch {
+    return null;
+  }
+}
+
+export function saveChoice(choice: DevChoice | null): void {
+  if (choice) sessionStorage.setItem(STORAGE_KEY, JSON.stringify(choice));
+  else sessionStorage.removeItem(STORAGE_KEY);
+}
+
+/** Tokens from the dev identity provider, renewed a minute before they expire. */
+function devTokenSource(userId: string) {
+  let cached: { token: string; expiresAt: number } | null = null;
+  let pending: Promise<string> | null = null;
+  return async () => {
+    if (cached && cached.expiresAt > Date.now() + 60_000) return cached.token;
+    pending ??= (async () => {
+      const res = await fetch('/dev/token', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId }) });
+      if (!res.ok) throw new Error('The dev sign-in failed.');
+      const body = (await res.json()) as { access_token: string; expires_in: number };
+      cached = { token: body.access_token, expiresAt: Date.now() + body.expires_in * 1000 };
+      return body.access_token;
+    })().finally(() => (pending = null));
+    return pending;
+  };
+}
+
+/** A session for a dev user and team, or null when the choice no longer fits the directory. */
+export function devSession(info: DevInfo, choice: DevChoice): Session | null {
+  const user = info.users.find((u) => u.id === choice.userId);
+  const tenant = info.tenants.find((t) => t.id === user?.tenantId);
+  const team = tenant?.teams.find((t) => t.id === choice.teamId && t.members.includes(choice.userId));
+  if (!user || !tenant || !team) return null;
+  return {
+    userId: user.id,
+    userName: user.name,
+    tenantName: tenant.name,
+    teamId: team.id,
+    teamName: team.name,
+    isOwner: team.owners.includes(user.id),
+    api: createApi(devTokenSource(user.id)),
+    sandboxLinks: info.sandbox.fhir,
+  };
+}

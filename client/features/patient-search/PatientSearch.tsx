@@ -1,0 +1,133 @@
+import {
+  Button, Checkbox, Field, Input, Select, Spinner, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text, Title3, makeStyles,
+} from '@fluentui/react-components';
+import { useInfiniteQuery } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import type { SearchResult } from '../../shared/api/types';
+import { ErrorNotice } from '../../shared/components/ErrorNotice';
+import { birthDateWithAge, genderLabel } from '../../shared/format';
+import { t } from '../../shared/i18n/t';
+import { useSession } from '../../shared/session';
+
+const useStyles = makeStyles({
+  section: { display: 'flex', flexDirection: 'column', gap: '12px', minWidth: 0 },
+  filters: { display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(140px, 1fr))', gap: '8px' },
+  actions: { display: 'flex', gap: '8px', alignItems: 'center', flexWrap: 'wrap' },
+});
+
+function useDebounced<T>(value: T, ms: number): T {
+  const [debounced, setDebounced] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setDebounced(value), ms);
+    return () => clearTimeout(timer);
+  }, [value, ms]);
+  return debounced;
+}
+
+export interface SearchTarget {
+  listName: string;
+  onAdd: (patientIds: string[]) => void;
+  isAdding: boolean;
+  /** Patients already on the list. */
+  onList: Set<string>;
+}
+
+/** Search the team's EHR as you type; add results to the open list. */
+export function PatientSearch({ target }: { target: SearchTarget | null }) {
+  const styles = useStyles();
+  const { api, teamId } = useSession();
+  const [name, setName] = useState('');
+  const [mrn, setMrn] = useState('');
+  const [birthDate, setBirthDate] = useState('');
+  const [gender, setGender] = useState('');
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const criteria = useDebounced({ name: name.trim(), identifier: mrn.trim(), birthdate: birthDate, gender }, 300);
+  const params = new URLSearchParams(Object.entries(criteria).filter(([, v]) => v));
+  const hasCriteria = [...params.keys()].length > 0;
+
+  const results = useInfiniteQuery({
+    queryKey: ['search', teamId, params.toString()],
+    enabled: hasCriteria,
+    initialPageParam: '',
+    // React Query aborts the signal when a newer search replaces this one.
+    queryFn: ({ pageParam, signal }) =>
+      api<SearchResult>(`/api/teams/${teamId}/patients?${pageParam ? `page=${encodeURIComponent(pageParam)}` : `${params}&count=20`}`, { signal }),
+    getNextPageParam: (last) => last.next,
+  });
+  const patients = results.data?.pages.flatMap((p) => p.patients) ?? [];
+  const toggle = (id: string, on: boolean) => setSelected((s) => { const n = new Set(s); if (on) n.add(id); else n.delete(id); return n; });
+  const chosen = [...selected].filter((id) => !target?.onList.has(id));
+
+  return (
+    <section className={styles.section} aria-labelledby="search-title">
+      <Title3 as="h2" id="search-title">{t('search.title')}</Title3>
+      <div className={styles.filters}>
+        <Field label={t('search.name')}>
+          <Input value={name} onChange={(_, d) => setName(d.value)} type="search" />
+        </Field>
+        <Field label={t('search.mrn')}>
+          <Input value={mrn} onChange={(_, d) => setMrn(d.value)} type="search" />
+        </Field>
+        <Field label={t('search.birthDate')}>
+          <Input value={birthDate} onChange={(_, d) => setBirthDate(d.value)} type="date" />
+        </Field>
+        <Field label={t('search.gender')}>
+          <Select value={gender} onChange={(_, d) => setGender(d.value)}>
+            <option value="">{t('search.anyGender')}</option>
+            {(['female', 'male', 'other', 'unknown'] as const).map((g) => <option key={g} value={g}>{genderLabel(g)}</option>)}
+          </Select>
+        </Field>
+      </div>
+      {!hasCriteria && <Text>{t('search.hint')}</Text>}
+      {results.isFetching && !results.isFetchingNextPage && <Spinner size="small" label={t('app.loading')} />}
+      {results.isError && <ErrorNotice error={results.error} />}
+      {hasCriteria && results.isSuccess && patients.length === 0 && <Text role="status">{t('search.empty')}</Text>}
+      {patients.length > 0 && (
+        <>
+          <div className={styles.actions}>
+            {target ? (
+              <Button appearance="primary" disabled={chosen.length === 0 || target.isAdding} onClick={() => { target.onAdd(chosen); setSelected(new Set()); }}>
+                {t('search.addSelected', { count: chosen.length, list: target.listName })}
+              </Button>
+            ) : (
+              <Text>{t('search.noList')}</Text>
+            )}
+          </div>
+          <Table aria-label={t('search.title')} size="small">
+            <TableHeader>
+              <TableRow>
+                <TableHeaderCell style={{ width: '44px' }}><span style={{ position: "absolute", width: 1, height: 1, overflow: "hidden", clip: "rect(0 0 0 0)" }}>{t("column.actions")}</span></TableHeaderCell>
+                <TableHeaderCell>{t('column.name')}</TableHeaderCell>
+                <TableHeaderCell>{t('column.mrn')}</TableHeaderCell>
+                <TableHeaderCell>{t('column.birthDate')}</TableHeaderCell>
+                <TableHeaderCell>{t('column.gender')}</TableHeaderCell>
+              </TableRow>
+            </TableHeader>
+            <TableBody>
+              {patients.map((p) => (
+                <TableRow key={p.id}>
+                  <TableCell>
+                    {target?.onList.has(p.id) ? (
+                      <Checkbox checked disabled aria-label={t('search.added')} />
+                    ) : (
+                      <Checkbox checked={selected.has(p.id)} onChange={(_, d) => toggle(p.id, Boolean(d.checked))} aria-label={t('search.select', { name: p.displayName })} disabled={!target} />
+                    )}
+                  </TableCell>
+                  <TableCell>{p.displayName}</TableCell>
+                  <TableCell>{p.mrn ?? t('value.none')}</TableCell>
+                  <TableCell>{birthDateWithAge(p.birthDate)}</TableCell>
+                  <TableCell>{genderLabel(p.gender)}</TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+          {results.hasNextPage && (
+            <div>
+              <Button onClick={() => results.fetchNextPage()} disabled={results.isFetchingNextPage}>{t('search.more')}</Button>
+            </div>
+          )}
+        </>
+      )}
+    </section>
+  );
+}

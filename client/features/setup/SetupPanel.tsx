@@ -1,0 +1,99 @@
+import { Button, Field, Input, MessageBar, MessageBarBody, MessageBarTitle, Radio, RadioGroup, Spinner, Text, Title2, makeStyles } from '@fluentui/react-components';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import type { Connection } from '../../shared/api/types';
+import { ErrorNotice } from '../../shared/components/ErrorNotice';
+import { t } from '../../shared/i18n/t';
+import { useSession } from '../../shared/session';
+
+const useStyles = makeStyles({
+  panel: { display: 'flex', flexDirection: 'column', gap: '16px', maxWidth: '640px', padding: '24px' },
+  links: { display: 'flex', gap: '8px', flexWrap: 'wrap', alignItems: 'center' },
+});
+
+/** First run and later settings: EHR mode (link checked for real) or Manual mode. Owners only. */
+export function SetupPanel({ current, onSaved, onDone }: { current: Connection; onSaved?: () => void; onDone?: () => void }) {
+  const styles = useStyles();
+  const { api, teamId, sandboxLinks } = useSession();
+  const queryClient = useQueryClient();
+  const [mode, setMode] = useState<'ehr' | 'manual'>(current.mode === 'manual' ? 'manual' : 'ehr');
+  const [url, setUrl] = useState(current.mode === 'ehr' ? current.url : '');
+  const [name, setName] = useState(current.mode === 'ehr' ? current.name : '');
+  const save = useMutation({
+    mutationFn: (body: unknown) => api<Connection>(`/api/teams/${teamId}/connection`, { method: 'PUT', body }),
+    onSuccess: (saved) => {
+      onSaved?.();
+      queryClient.setQueryData(['connection', teamId], saved);
+    },
+  });
+  const saved = save.data;
+
+  return (
+    <section className={styles.panel} aria-labelledby="setup-title">
+      <Title2 as="h2" id="setup-title">{t('setup.title')}</Title2>
+      <Text>{t('setup.intro')}</Text>
+      <RadioGroup value={mode} onChange={(_, d) => setMode(d.value as 'ehr' | 'manual')} aria-label={t('setup.title')}>
+        <Radio value="ehr" label={`${t('setup.ehrMode')}: ${t('setup.ehrModeHint')}`} />
+        <Radio value="manual" label={`${t('setup.manualMode')}: ${t('setup.manualModeHint')}`} />
+      </RadioGroup>
+      {mode === 'ehr' ? (
+        <form
+          className={styles.panel}
+          style={{ padding: 0 }}
+          onSubmit={(e) => {
+            e.preventDefault();
+            save.mutate({ mode: 'ehr', url: url.trim(), name: name.trim() });
+          }}
+        >
+          <Field label={t('setup.link')} hint={t('setup.linkHint')} required>
+            <Input value={url} onChange={(_, d) => setUrl(d.value)} type="url" />
+          </Field>
+          {sandboxLinks && (
+            <div className={styles.links} role="group" aria-label={t('setup.sandbox')}>
+              <Text weight="semibold">{t('setup.sandbox')}:</Text>
+              {(['r4', 'stu3', 'dstu2'] as const).map((v) => (
+                <Button key={v} size="small" onClick={() => { setUrl(sandboxLinks[v]); if (!name) setName(t('setup.sandboxLink', { version: v.toUpperCase() })); }}>
+                  {t('setup.sandboxLink', { version: v.toUpperCase() })}
+                </Button>
+              ))}
+            </div>
+          )}
+          <Field label={t('setup.name')} required>
+            <Input value={name} onChange={(_, d) => setName(d.value)} maxLength={200} />
+          </Field>
+          <div className={styles.links}>
+            <Button appearance="primary" type="submit" disabled={!url.trim() || !name.trim() || save.isPending}>
+              {t('setup.connect')}
+            </Button>
+            {save.isPending && <Spinner size="tiny" label={t('setup.connecting')} />}
+          </div>
+        </form>
+      ) : (
+        <div>
+          <Button appearance="primary" onClick={() => save.mutate({ mode: 'manual' })} disabled={save.isPending}>
+            {t('setup.useManual')}
+          </Button>
+        </div>
+      )}
+      {save.isError && <ErrorNotice error={save.error} />}
+      {saved?.mode === 'ehr' && (
+        <MessageBar intent="success">
+          <MessageBarBody>
+            <MessageBarTitle>{t('setup.connected', { name: saved.name })}</MessageBarTitle>
+            {t('setup.found', {
+              version: saved.fhirVersion,
+              auth: saved.auth === 'none' ? t('setup.authNone') : t('setup.authClientCredentials'),
+              count: saved.resources.length,
+              resources: saved.resources.join(', '),
+            })}
+          </MessageBarBody>
+        </MessageBar>
+      )}
+      {saved && onDone && (
+        <div>
+          <Button onClick={onDone}>{t('setup.close')}</Button>
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,56 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useSession } from '../session';
+import type { ListSummary, ListView } from './types';
+
+/** The team's lists, with counts and the caller's default. */
+export function useLists() {
+  const { api, teamId } = useSession();
+  return useQuery({ queryKey: ['lists', teamId], queryFn: ({ signal }) => api<ListSummary[]>(`/api/teams/${teamId}/lists`, { signal }) });
+}
+
+/** One list with its rows. */
+export function useList(listId: string | null) {
+  const { api, teamId } = useSession();
+  return useQuery({
+    queryKey: ['list', teamId, listId],
+    enabled: Boolean(listId),
+    queryFn: ({ signal }) => api<ListView>(`/api/teams/${teamId}/lists/${listId}`, { signal }),
+  });
+}
+
+/** Refreshes the lists and the list after a change. */
+function useRefresh() {
+  const queryClient = useQueryClient();
+  const { teamId } = useSession();
+  return (listId?: string) => {
+    void queryClient.invalidateQueries({ queryKey: ['lists', teamId] });
+    if (listId) void queryClient.invalidateQueries({ queryKey: ['list', teamId, listId] });
+  };
+}
+
+export function useAddPatients(listId: string | null) {
+  const { api, teamId } = useSession();
+  const refresh = useRefresh();
+  return useMutation({
+    mutationFn: (patientIds: string[]) => api<ListView>(`/api/teams/${teamId}/lists/${listId}/patients`, { method: 'POST', body: { patientIds } }),
+    onSuccess: () => refresh(listId ?? undefined),
+  });
+}
+
+export function useRemovePatient(listId: string) {
+  const { api, teamId } = useSession();
+  const refresh = useRefresh();
+  return useMutation({
+    mutationFn: (patientId: string) => api<void>(`/api/teams/${teamId}/lists/${listId}/patients/${encodeURIComponent(patientId)}`, { method: 'DELETE' }),
+    onSuccess: () => refresh(listId),
+  });
+}
+
+export function useCreateList() {
+  const { api, teamId } = useSession();
+  const refresh = useRefresh();
+  return useMutation({
+    mutationFn: (name: string) => api<ListSummary>(`/api/teams/${teamId}/lists`, { method: 'POST', body: { name } }),
+    onSuccess: () => refresh(),
+  });
+}

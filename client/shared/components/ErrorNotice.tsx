@@ -1,0 +1,16 @@
+import { MessageBar, MessageBarBody, MessageBarTitle } from '@fluentui/react-components';
+import { ApiError } from '../api/api-client';
+import { t } from '../i18n/t';
+
+/** An error in plain words, as the API stated it. */
+export function ErrorNotice({ error }: { error: unknown }) {
+  const message = error instanceof ApiError || error instanceof Error ? error.message : String(error);
+  return (
+    <MessageBar intent="error" role="alert">
+      <MessageBarBody>
+        <MessageBarTitle>{t('app.error')}</MessageBarTitle>
+        {message}
+      </MessageBarBody>
+    </MessageBar>
+  );
+}
