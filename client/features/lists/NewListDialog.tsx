@@ -19,6 +19,7 @@ export function NewListDialog({ onCreated }: { onCreated: (listId: string) => vo
       </DialogTrigger>
       <DialogSurface>
         <form
+          noValidate
           onSubmit={(e) => {
             e.preventDefault();
             setTouched(true);

@@ -38,6 +38,7 @@ export function SetupPanel({ current, onSaved, onDone }: { current: Connection; 
       </RadioGroup>
       {mode === 'ehr' ? (
         <form
+          noValidate
           className={styles.panel}
           style={{ padding: 0 }}
           onSubmit={(e) => {

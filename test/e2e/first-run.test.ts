@@ -1,0 +1,141 @@
+import AxeBuilder from '@axe-core/playwright';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type RunningServer } from '../../server/start';
+import { launchBrowser } from '../helpers/browser';
+
+let server: RunningServer;
+let browser: Browser;
+let dataDir: string;
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'patients-e2e-'));
+  [server, browser] = await Promise.all([startServer({ PORT: '0', DATA_DIR: dataDir, SANDBOX_PATIENTS: '30' }), launchBrowser()]);
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** A patient of the sandbox, found through the API the way the tab finds them. */
+async function somePatient(userId: string, teamId: string) {
+  const { access_token } = await (await fetch(`${server.url}/dev/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId }) })).json();
+  const res = await fetch(`${server.url}/api/teams/${teamId}/patients?gender=female&count=5`, { headers: { authorization: `Bearer ${access_token}` } });
+  const { patients } = await res.json();
+  return patients.find((p: { mrn: string | null; displayName: string }) => p.mrn && /^[A-Za-z. ]+$/.test(p.displayName)) as { id: string; displayName: string; mrn: string };
+}
+
+async function expectAccessible(page: Page, screen: string) {
+  // Fluent's focus manager (tabster) keeps aria-hidden focus sentinels that hand focus on at once; axe flags them.
+  const { violations } = await new AxeBuilder({ page }).exclude('[data-tabster-dummy]').analyze();
+  const serious = violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join('; ')})`);
+  expect(serious, `axe on ${screen}`).toEqual([]);
+}
+
+async function signIn(page: Page, user: string, team: string) {
+  await page.goto(server.url);
+  await expect.poll(() => page.getByRole('heading', { name: 'Sign in to Patients (dev mode)' }).isVisible()).toBe(true);
+  await page.getByLabel('User').selectOption({ label: user });
+  await page.getByLabel('Team').selectOption({ label: team });
+  await page.getByRole('button', { name: 'Continue' }).click();
+}
+
+const visible = (page: Page, text: string | RegExp) => page.getByText(text).first().isVisible();
+
+describe('the tab in a browser', () => {
+  it('takes a new owner from first run to a list with a patient on it, every screen accessible', async () => {
+    const context = await browser.newContext({ reducedMotion: 'reduce' });
+    const page = await context.newPage();
+    await page.goto(server.url);
+    await expect.poll(() => page.getByRole('heading', { name: 'Sign in to Patients (dev mode)' }).isVisible()).toBe(true);
+    await expectAccessible(page, 'sign-in');
+    await signIn(page, 'Avery Nguyen (Contoso Health)', 'Ward 4B Nursing');
+
+    await expect.poll(() => page.getByRole('heading', { name: 'Connect this tab' }).isVisible()).toBe(true);
+    await expectAccessible(page, 'first run');
+    await page.getByRole('button', { name: 'Sandbox R4' }).click();
+    await page.getByRole('button', { name: 'Connect' }).click();
+    await expect.poll(() => visible(page, 'Connected to Sandbox R4'), { timeout: 15_000 }).toBe(true);
+    expect(await visible(page, /FHIR R4 · app token \(client credentials\)/)).toBe(true);
+    await page.getByRole('button', { name: 'Close settings' }).click();
+
+    await expect.poll(() => visible(page, 'No lists yet. Create one to start.')).toBe(true);
+    await page.getByRole('button', { name: 'New list' }).click();
+    await expect.poll(() => page.getByRole('dialog').isVisible()).toBe(true);
+    await expectAccessible(page, 'new list dialog');
+    await page.getByRole('button', { name: 'Create' }).click();
+    await expect.poll(() => visible(page, 'Give the list a name.')).toBe(true);
+    await page.getByLabel('List name').fill('Rounds');
+    await page.getByRole('button', { name: 'Create' }).click();
+    await expect.poll(() => visible(page, 'This list has no patients yet. Find patients and add them.')).toBe(true);
+    expect(await page.getByRole('combobox', { name: 'List', exact: true }).inputValue()).not.toBe('');
+
+    const info = await (await fetch(`${server.url}/dev/info`)).json();
+    const patient = await somePatient(info.tenants[0].teams[0].owners[0], info.tenants[0].teams[0].id);
+    const family = patient.displayName.split(' ').at(-1)!;
+    await page.getByLabel('Name', { exact: true }).fill(family);
+    const select = page.getByRole('checkbox', { name: `Select ${patient.displayName}` });
+    await expect.poll(() => select.isVisible(), { timeout: 15_000 }).toBe(true);
+    await expectAccessible(page, 'search results');
+    await select.check();
+    await page.getByRole('button', { name: 'Add 1 selected to Rounds' }).click();
+
+    const list = page.getByRole('table', { name: 'Rounds' });
+    await expect.poll(() => list.getByRole('cell', { name: patient.displayName, exact: true }).isVisible(), { timeout: 15_000 }).toBe(true);
+    expect(await list.getByRole('cell', { name: patient.mrn }).isVisible()).toBe(true);
+    expect(await page.getByRole('combobox', { name: 'List', exact: true }).locator('option:checked').textContent()).toBe('Rounds (1)');
+    await expectAccessible(page, 'list with a patient');
+
+    await page.getByRole('button', { name: `Remove ${patient.displayName} from Rounds` }).click();
+    await expect.poll(() => visible(page, 'This list has no patients yet. Find patients and add them.')).toBe(true);
+    await context.close();
+  });
+
+  it('finds a patient by MRN, and tells a member without rights to ask an owner', async () => {
+    const info = await (await fetch(`${server.url}/dev/info`)).json();
+    const fabrikamTeam = info.tenants[1].teams[0];
+    const member = info.users.find((u: { id: string }) => fabrikamTeam.members.includes(u.id) && !fabrikamTeam.owners.includes(u.id));
+    const context = await browser.newContext({ reducedMotion: 'reduce' });
+    const page = await context.newPage();
+    await signIn(page, `${member.name} (${info.tenants[1].name})`, fabrikamTeam.name);
+    await expect.poll(() => visible(page, 'Ask a team owner to connect it to your EHR.')).toBe(true);
+    await expectAccessible(page, 'waiting for an owner');
+
+    await page.getByRole('button', { name: 'Switch user' }).click();
+    const owner = info.users.find((u: { id: string }) => u.id === fabrikamTeam.owners[0]);
+    await signIn(page, `${owner.name} (${info.tenants[1].name})`, fabrikamTeam.name);
+    await page.getByRole('button', { name: 'Sandbox STU3' }).click();
+    await page.getByRole('button', { name: 'Connect' }).click();
+    await expect.poll(() => visible(page, 'Connected to Sandbox STU3'), { timeout: 15_000 }).toBe(true);
+    await page.getByRole('button', { name: 'Close settings' }).click();
+
+    const patient = await somePatient(owner.id, fabrikamTeam.id);
+    await page.getByLabel('MRN').fill(patient.mrn);
+    await expect.poll(() => page.getByRole('table', { name: 'Find patients' }).getByRole('cell', { name: patient.displayName, exact: true }).isVisible(), { timeout: 15_000 }).toBe(true);
+    expect(await page.getByRole('table', { name: 'Find patients' }).getByRole('row').count()).toBe(2);
+    await context.close();
+  });
+
+  it('explains a link that is not a FHIR server in plain words', async () => {
+    const info = await (await fetch(`${server.url}/dev/info`)).json();
+    const team = info.tenants[0].teams[1];
+    const owner = info.users.find((u: { id: string }) => u.id === team.owners[0]);
+    const context = await browser.newContext({ reducedMotion: 'reduce' });
+    const page = await context.newPage();
+    await signIn(page, `${owner.name} (${info.tenants[0].name})`, team.name);
+    await page.getByRole('textbox', { name: /^Link/ }).fill(`${server.url}/no-fhir-here`);
+    await page.getByRole('textbox', { name: /^Connection name/ }).fill('Wrong');
+    await page.getByRole('button', { name: 'Connect' }).click();
+    await expect.poll(() => page.getByRole('alert').isVisible(), { timeout: 15_000 }).toBe(true);
+    await page.screenshot({ path: join(tmpdir(), 'patients-connect-error.png') });
+    expect((await page.getByRole('alert').textContent())?.length).toBeGreaterThan(20);
+    await expectAccessible(page, 'connection error');
+    await context.close();
+  });
+});
