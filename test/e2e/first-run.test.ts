@@ -133,7 +133,6 @@ describe('the tab in a browser', () => {
     await page.getByRole('textbox', { name: /^Connection name/ }).fill('Wrong');
     await page.getByRole('button', { name: 'Connect' }).click();
     await expect.poll(() => page.getByRole('alert').isVisible(), { timeout: 15_000 }).toBe(true);
-    await page.screenshot({ path: join(tmpdir(), 'patients-connect-error.png') });
     expect((await page.getByRole('alert').textContent())?.length).toBeGreaterThan(20);
     await expectAccessible(page, 'connection error');
     await context.close();
