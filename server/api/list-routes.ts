@@ -5,7 +5,9 @@ import type { EhrGateway } from '../fhir/types.js';
 import { Problem, badRequest } from '../http/problem.js';
 import { caller } from '../http/request-context.js';
 import { listColumns } from '../lists/columns.js';
+import { cellText, columnHeadings } from '../lists/cell-text.js';
 import { buildListView } from '../lists/list-view.js';
+import { toCsv } from '../http/csv.js';
 import type { TeamStore } from '../lists/store.js';
 import { listOf, noList } from './list-lookup.js';
 import { listPatientRoutes } from './list-patient-routes.js';
@@ -51,6 +53,14 @@ export function listRoutes(store: TeamStore, ehr: EhrGateway): Router {
   router.get('/:listId', async (req, res) => {
     const view = await buildListView(store, ehr, teamKey(req), await listOf(store, req));
     res.set('ETag', `"${view.version}"`).json(view);
+  });
+
+  router.get('/:listId/export.csv', async (req, res) => {
+    const view = await buildListView(store, ehr, teamKey(req), await listOf(store, req));
+    if (view.ehrError) throw new Problem(502, view.ehrError.code, view.ehrError.message);
+    const csv = toCsv(view.columns.map((c) => columnHeadings[c]), view.rows.map((row) => view.columns.map((c) => cellText(c, row))));
+    const filename = `${view.name.replace(/[^\p{L}\p{N} _-]+/gu, '').trim() || 'list'}.csv`;
+    res.type('text/csv; charset=utf-8').attachment(filename).send(csv);
   });
 
   router.patch('/:listId', async (req, res) => {

@@ -28,6 +28,7 @@ const auditedRoutes = [
     return ops.length ? ops : ['PatientListRename'];
   }),
   route('DELETE', list, 'PatientListDelete'),
+  route('GET', `${list}/export.csv`, 'ExportInitiation'),
   route('POST', `${list}/patients`, 'PatientListAddPatient'),
   route('DELETE', `${list}/patients/(?<patient>[^/]+)`, 'PatientListRemovePatient'),
   route('POST', `${list}/patients/(?<patient>[^/]+)/move`, 'PatientListMovePatient'),
