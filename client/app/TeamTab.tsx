@@ -2,6 +2,7 @@ import { Button, Spinner, Text, Title1, makeStyles, tokens } from '@fluentui/rea
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ListsPanel } from '../features/lists/ListsPanel';
+import { PatientDetails } from '../features/patient-details/PatientDetails';
 import { PatientSearch } from '../features/patient-search/PatientSearch';
 import { SetupPanel } from '../features/setup/SetupPanel';
 import { useAddPatients, useList, useLists } from '../shared/api/lists';
@@ -62,6 +63,7 @@ function EhrWorkspace() {
   const styles = useStyles();
   const lists = useLists();
   const [chosen, setChosen] = useState<string | null>(null);
+  const [openPatient, setOpenPatient] = useState<string | null>(null);
   const listId = chosen ?? lists.data?.find((l) => l.isDefault)?.id ?? lists.data?.[0]?.id ?? null;
   const list = useList(listId);
   const add = useAddPatients(listId);
@@ -74,7 +76,8 @@ function EhrWorkspace() {
         <PatientSearch target={target} />
         {add.isError && <ErrorNotice error={add.error} />}
       </div>
-      <ListsPanel listId={listId} onSelect={setChosen} />
+      <ListsPanel listId={listId} onSelect={setChosen} onOpenPatient={setOpenPatient} />
+      <PatientDetails patientId={openPatient} onClose={() => setOpenPatient(null)} />
     </div>
   );
 }

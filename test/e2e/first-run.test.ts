@@ -119,6 +119,34 @@ describe('the tab in a browser', () => {
     await page.getByLabel('MRN').fill(patient.mrn);
     await expect.poll(() => page.getByRole('table', { name: 'Find patients' }).getByRole('cell', { name: patient.displayName, exact: true }).isVisible(), { timeout: 15_000 }).toBe(true);
     expect(await page.getByRole('table', { name: 'Find patients' }).getByRole('row').count()).toBe(2);
+
+    // Onto a new list, then into the details: vitals with trends, and a team note.
+    await page.getByRole('button', { name: 'New list' }).click();
+    await page.getByLabel('List name').fill('ICU bay 2');
+    await page.getByRole('button', { name: 'Create' }).click();
+    await page.getByRole('checkbox', { name: `Select ${patient.displayName}` }).check();
+    await page.getByRole('button', { name: 'Add 1 selected to ICU bay 2' }).click();
+    const open = page.getByRole('table', { name: 'ICU bay 2' }).getByRole('button', { name: patient.displayName, exact: true });
+    await expect.poll(() => open.isVisible(), { timeout: 15_000 }).toBe(true);
+    await open.click();
+    const drawer = page.getByRole('dialog');
+    await expect.poll(() => drawer.getByRole('heading', { name: 'Vital signs' }).isVisible(), { timeout: 15_000 }).toBe(true);
+    expect(await drawer.getByRole('img', { name: 'Trend of Heart rate' }).isVisible()).toBe(true);
+    expect(await drawer.getByText('bpm').or(drawer.getByText(/beats\/minute|\/min/)).first().isVisible()).toBe(true);
+    await expectAccessible(page, 'patient details');
+    await drawer.getByLabel('New note').fill('Family meeting at 15:00');
+    await drawer.getByRole('button', { name: 'Add note' }).click();
+    await expect.poll(() => drawer.getByText('Family meeting at 15:00').isVisible()).toBe(true);
+    await drawer.getByRole('button', { name: 'Close details' }).click();
+
+    // Columns: add heart rate and location, and see them on the row.
+    await page.getByRole('button', { name: 'Columns' }).click();
+    await page.getByRole('checkbox', { name: 'Heart rate' }).check();
+    await page.getByRole('checkbox', { name: 'Location' }).check();
+    await page.getByRole('button', { name: 'Save columns' }).click();
+    const table = page.getByRole('table', { name: 'ICU bay 2' });
+    await expect.poll(() => table.getByRole('columnheader', { name: 'Sort by Heart rate' }).isVisible(), { timeout: 15_000 }).toBe(true);
+    expect(await table.getByText(/Room \w+, Bed \w+/).first().isVisible()).toBe(true);
     await context.close();
   });
 

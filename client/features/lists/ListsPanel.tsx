@@ -1,20 +1,24 @@
 import {
-  Button, Field, Select, Spinner, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text, Title3, makeStyles,
+  Button, Field, Input, Link, Select, Spinner, Table, TableBody, TableCell, TableCellLayout, TableHeader, TableHeaderCell, TableRow, Text, Title3, makeStyles,
 } from '@fluentui/react-components';
+import { useMemo, useState } from 'react';
 import { useList, useLists, useRemovePatient } from '../../shared/api/lists';
-import type { ListView } from '../../shared/api/types';
+import type { ListRow, ListView } from '../../shared/api/types';
+import { cellText, columnLabel, sortValue, type Cell } from '../../shared/cells';
 import { ErrorNotice } from '../../shared/components/ErrorNotice';
 import { birthDateWithAge, genderLabel } from '../../shared/format';
 import { t } from '../../shared/i18n/t';
+import { ColumnsDialog } from './ColumnsDialog';
 import { NewListDialog } from './NewListDialog';
 
 const useStyles = makeStyles({
   section: { display: 'flex', flexDirection: 'column', gap: '12px', minWidth: 0 },
   bar: { display: 'flex', gap: '8px', alignItems: 'flex-end', flexWrap: 'wrap' },
+  scroll: { overflowX: 'auto', maxWidth: '100%' },
 });
 
 /** The team's lists: pick one, create one, see its patients and remove them. */
-export function ListsPanel({ listId, onSelect }: { listId: string | null; onSelect: (listId: string) => void }) {
+export function ListsPanel({ listId, onSelect, onOpenPatient }: { listId: string | null; onSelect: (listId: string) => void; onOpenPatient: (patientId: string) => void }) {
   const styles = useStyles();
   const lists = useLists();
   const list = useList(listId);
@@ -38,47 +42,110 @@ export function ListsPanel({ listId, onSelect }: { listId: string | null; onSele
       {lists.data?.length === 0 && <Text>{t('lists.none')}</Text>}
       {list.isError && <ErrorNotice error={list.error} />}
       {list.isPending && listId && <Spinner size="small" label={t('app.loading')} />}
-      {list.data && <ListTable list={list.data} />}
+      {list.data && <ListTable list={list.data} onOpenPatient={onOpenPatient} />}
     </section>
   );
 }
 
-function ListTable({ list }: { list: ListView }) {
+function summaryCell(column: string, row: ListRow): Cell | undefined {
+  if (!row.available) return { status: 'unavailable' };
+  const value = column === 'mrn' ? row.mrn : column === 'birthDate' ? row.birthDate : row.gender;
+  return value ? { status: 'ok', value } : { status: 'none' };
+}
+
+function display(column: string, row: ListRow): { text: string; detail?: string } {
+  if (column === 'name') return { text: row.displayName ?? t('lists.unavailable', { id: row.patientId }) };
+  const cell = column === 'mrn' || column === 'birthDate' || column === 'gender' ? summaryCell(column, row) : (row.cells[column] as Cell | undefined);
+  if (cell?.status === 'ok' && column === 'birthDate') return { text: birthDateWithAge(cell.value) };
+  if (cell?.status === 'ok' && column === 'gender') return { text: genderLabel(cell.value) };
+  if (cell?.status === 'ok' && column === 'mrn') return { text: cell.value };
+  return cellText(column, cell);
+}
+
+function sortKey(column: string, row: ListRow) {
+  if (column === 'name') return row.displayName?.toLowerCase() ?? null;
+  if (column === 'mrn' || column === 'birthDate' || column === 'gender') return (row[column] ?? null) as string | null;
+  return sortValue(column, row.cells[column] as Cell | undefined);
+}
+
+function ListTable({ list, onOpenPatient }: { list: ListView; onOpenPatient: (patientId: string) => void }) {
+  const styles = useStyles();
   const remove = useRemovePatient(list.id);
-  if (list.rows.length === 0) return <Text role="status">{t('lists.empty')}</Text>;
+  const [filter, setFilter] = useState('');
+  const [sort, setSort] = useState<{ column: string; direction: 'ascending' | 'descending' } | null>(null);
+  const rows = useMemo(() => {
+    const needle = filter.trim().toLowerCase();
+    const kept = needle ? list.rows.filter((row) => list.columns.some((c) => display(c, row).text.toLowerCase().includes(needle))) : list.rows;
+    if (!sort) return kept;
+    const factor = sort.direction === 'ascending' ? 1 : -1;
+    return [...kept].sort((a, b) => {
+      const [x, y] = [sortKey(sort.column, a), sortKey(sort.column, b)];
+      if (x === null || y === null) return x === y ? 0 : x === null ? 1 : -1;
+      return (x < y ? -1 : x > y ? 1 : 0) * factor;
+    });
+  }, [list, filter, sort]);
+  const toggleSort = (column: string) =>
+    setSort((s) => (s?.column === column ? { column, direction: s.direction === 'ascending' ? 'descending' : 'ascending' } : { column, direction: 'ascending' }));
+
   return (
     <>
+      <div className={styles.bar}>
+        <Field label={t('lists.filter')}>
+          <Input value={filter} onChange={(_, d) => setFilter(d.value)} type="search" />
+        </Field>
+        <ColumnsDialog list={list} key={list.version} />
+      </div>
       {list.ehrError && <ErrorNotice error={new Error(list.ehrError.message)} />}
       {remove.isError && <ErrorNotice error={remove.error} />}
-      <Table aria-label={list.name} size="small">
-        <TableHeader>
-          <TableRow>
-            <TableHeaderCell>{t('column.name')}</TableHeaderCell>
-            <TableHeaderCell>{t('column.mrn')}</TableHeaderCell>
-            <TableHeaderCell>{t('column.birthDate')}</TableHeaderCell>
-            <TableHeaderCell>{t('column.gender')}</TableHeaderCell>
-            <TableHeaderCell>{t('column.actions')}</TableHeaderCell>
-          </TableRow>
-        </TableHeader>
-        <TableBody>
-          {list.rows.map((row) => {
-            const name = row.displayName ?? t('lists.unavailable', { id: row.patientId });
-            return (
-              <TableRow key={row.patientId}>
-                <TableCell>{name}</TableCell>
-                <TableCell>{row.available ? row.mrn ?? t('value.none') : t('value.unavailable')}</TableCell>
-                <TableCell>{row.available ? birthDateWithAge(row.birthDate) : t('value.unavailable')}</TableCell>
-                <TableCell>{row.available ? genderLabel(row.gender) : t('value.unavailable')}</TableCell>
-                <TableCell>
-                  <Button size="small" aria-label={t('lists.removeLabel', { name, list: list.name })} disabled={remove.isPending} onClick={() => remove.mutate(row.patientId)}>
-                    {t('lists.remove')}
-                  </Button>
-                </TableCell>
+      {list.rows.length === 0 && <Text role="status">{t('lists.empty')}</Text>}
+      {list.rows.length > 0 && rows.length === 0 && <Text role="status">{t('lists.noMatch')}</Text>}
+      {rows.length > 0 && (
+        <div className={styles.scroll}>
+          <Table aria-label={list.name} size="small" sortable>
+            <TableHeader>
+              <TableRow>
+                {list.columns.map((column) => (
+                  <TableHeaderCell
+                    key={column}
+                    sortDirection={sort?.column === column ? sort.direction : undefined}
+                    onClick={() => toggleSort(column)}
+                    aria-label={t('lists.sortBy', { column: columnLabel(column) })}
+                  >
+                    {columnLabel(column)}
+                  </TableHeaderCell>
+                ))}
+                <TableHeaderCell>{t('column.actions')}</TableHeaderCell>
               </TableRow>
-            );
-          })}
-        </TableBody>
-      </Table>
+            </TableHeader>
+            <TableBody>
+              {rows.map((row) => {
+                const name = row.displayName ?? t('lists.unavailable', { id: row.patientId });
+                return (
+                  <TableRow key={row.patientId}>
+                    {list.columns.map((column) => {
+                      const shown = display(column, row);
+                      return (
+                        <TableCell key={column}>
+                          {column === 'name' && row.available ? (
+                            <Link as="button" onClick={() => onOpenPatient(row.patientId)}>{name}</Link>
+                          ) : (
+                            <TableCellLayout description={shown.detail}>{shown.text}</TableCellLayout>
+                          )}
+                        </TableCell>
+                      );
+                    })}
+                    <TableCell>
+                      <Button size="small" aria-label={t('lists.removeLabel', { name, list: list.name })} disabled={remove.isPending} onClick={() => remove.mutate(row.patientId)}>
+                        {t('lists.remove')}
+                      </Button>
+                    </TableCell>
+                  </TableRow>
+                );
+              })}
+            </TableBody>
+          </Table>
+        </div>
+      )}
     </>
   );
 }

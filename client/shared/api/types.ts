@@ -37,6 +37,7 @@ export interface ListRow {
   birthDate: string | null;
   gender: string | null;
   available: boolean;
+  cells: Record<string, unknown>;
 }
 
 export interface ListView {

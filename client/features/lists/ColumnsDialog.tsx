@@ -1,0 +1,78 @@
+import { Button, Checkbox, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, DialogTrigger, makeStyles } from '@fluentui/react-components';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import type { ListView } from '../../shared/api/types';
+import { columnLabel } from '../../shared/cells';
+import { allColumns } from '../../shared/columns';
+import { ErrorNotice } from '../../shared/components/ErrorNotice';
+import { t } from '../../shared/i18n/t';
+import { useSession } from '../../shared/session';
+
+const useStyles = makeStyles({
+  row: { display: 'flex', alignItems: 'center', gap: '4px' },
+  label: { flexGrow: 1 },
+});
+
+/** Choose and order the list's columns; saved for the whole team against the version read. */
+export function ColumnsDialog({ list }: { list: ListView }) {
+  const styles = useStyles();
+  const { api, teamId } = useSession();
+  const queryClient = useQueryClient();
+  const [open, setOpen] = useState(false);
+  const [shown, setShown] = useState<string[]>(list.columns);
+  const order = [...shown, ...allColumns.filter((c) => !shown.includes(c))];
+  const save = useMutation({
+    mutationFn: () => api<ListView>(`/api/teams/${teamId}/lists/${list.id}`, { method: 'PATCH', body: { columns: shown, version: list.version } }),
+    onSuccess: (view) => {
+      queryClient.setQueryData(['list', teamId, list.id], view);
+      setOpen(false);
+    },
+  });
+  const move = (column: string, by: -1 | 1) =>
+    setShown((cols) => {
+      const i = cols.indexOf(column);
+      const j = i + by;
+      if (i < 0 || j < 0 || j >= cols.length) return cols;
+      const next = [...cols];
+      [next[i], next[j]] = [next[j], next[i]];
+      return next;
+    });
+  return (
+    <Dialog open={open} onOpenChange={(_, d) => { setOpen(d.open); setShown(list.columns); save.reset(); }}>
+      <DialogTrigger disableButtonEnhancement>
+        <Button>{t('columns.edit')}</Button>
+      </DialogTrigger>
+      <DialogSurface>
+        <DialogBody>
+          <DialogTitle>{t('columns.title', { list: list.name })}</DialogTitle>
+          <DialogContent>
+            {order.map((column) => {
+              const on = shown.includes(column);
+              const label = columnLabel(column);
+              return (
+                <div key={column} className={styles.row}>
+                  <Checkbox
+                    className={styles.label}
+                    label={label}
+                    checked={on}
+                    disabled={on && shown.length === 1}
+                    onChange={(_, d) => setShown((cols) => (d.checked ? [...cols, column] : cols.filter((c) => c !== column)))}
+                  />
+                  <Button size="small" appearance="subtle" disabled={!on || shown.indexOf(column) === 0} onClick={() => move(column, -1)} aria-label={t('columns.up', { column: label })}>↑</Button>
+                  <Button size="small" appearance="subtle" disabled={!on || shown.indexOf(column) === shown.length - 1} onClick={() => move(column, 1)} aria-label={t('columns.down', { column: label })}>↓</Button>
+                </div>
+              );
+            })}
+            {save.isError && <ErrorNotice error={save.error} />}
+          </DialogContent>
+          <DialogActions>
+            <DialogTrigger disableButtonEnhancement>
+              <Button>{t('lists.cancel')}</Button>
+            </DialogTrigger>
+            <Button appearance="primary" onClick={() => save.mutate()} disabled={save.isPending}>{t('columns.save')}</Button>
+          </DialogActions>
+        </DialogBody>
+      </DialogSurface>
+    </Dialog>
+  );
+}
