@@ -64,7 +64,7 @@ function EhrWorkspace() {
   const lists = useLists();
   const [chosen, setChosen] = useState<string | null>(null);
   const [openPatient, setOpenPatient] = useState<string | null>(null);
-  const listId = chosen ?? lists.data?.find((l) => l.isDefault)?.id ?? lists.data?.[0]?.id ?? null;
+  const listId = chosen || (lists.data?.find((l) => l.isDefault)?.id ?? lists.data?.[0]?.id ?? null);
   const list = useList(listId);
   const add = useAddPatients(listId);
   const target = list.data

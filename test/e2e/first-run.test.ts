@@ -165,4 +165,52 @@ describe('the tab in a browser', () => {
     await expectAccessible(page, 'connection error');
     await context.close();
   });
+
+  it('renames, moves between lists, exports and deletes after confirmation', async () => {
+    const info = await (await fetch(`${server.url}/dev/info`)).json();
+    const team = info.tenants[0].teams[1];
+    const owner = info.users.find((u: { id: string }) => u.id === team.owners[0]);
+    const context = await browser.newContext({ reducedMotion: 'reduce', acceptDownloads: true });
+    const page = await context.newPage();
+    await signIn(page, `${owner.name} (${info.tenants[0].name})`, team.name);
+    await page.getByRole('button', { name: 'Sandbox DSTU2' }).click();
+    await page.getByRole('button', { name: 'Connect' }).click();
+    await expect.poll(() => visible(page, 'Connected to Sandbox DSTU2'), { timeout: 15_000 }).toBe(true);
+    await page.getByRole('button', { name: 'Close settings' }).click();
+
+    for (const name of ['Day', 'Night']) {
+      await page.getByRole('button', { name: 'New list' }).click();
+      await page.getByLabel('List name').fill(name);
+      await page.getByRole('button', { name: 'Create' }).click();
+      await expect.poll(() => page.getByRole('combobox', { name: 'List', exact: true }).locator('option:checked').textContent()).toBe(`${name} (0)`);
+    }
+    const patient = await somePatient(owner.id, team.id);
+    await page.getByLabel('MRN').fill(patient.mrn);
+    await page.getByRole('checkbox', { name: `Select ${patient.displayName}` }).check();
+    await page.getByRole('button', { name: 'Add 1 selected to Night' }).click();
+    await expect.poll(() => page.getByRole('table', { name: 'Night' }).getByRole('button', { name: patient.displayName, exact: true }).isVisible(), { timeout: 15_000 }).toBe(true);
+
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Export CSV' }).click();
+    const file = await download;
+    expect(file.suggestedFilename()).toBe('Night.csv');
+
+    await page.getByRole('button', { name: 'Rename' }).click();
+    await page.getByLabel('List name').fill('Night shift');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => page.getByRole('combobox', { name: 'List', exact: true }).locator('option:checked').textContent()).toBe('Night shift (1)');
+
+    await page.getByRole('button', { name: `Move ${patient.displayName} to another list` }).click();
+    await page.getByRole('menuitem', { name: 'Move to Day' }).click();
+    await expect.poll(() => visible(page, 'This list has no patients yet. Find patients and add them.')).toBe(true);
+    await page.getByRole('combobox', { name: 'List', exact: true }).selectOption({ label: 'Day (1)' });
+    await expect.poll(() => page.getByRole('table', { name: 'Day' }).getByRole('button', { name: patient.displayName, exact: true }).isVisible()).toBe(true);
+
+    await page.getByRole('button', { name: 'Delete' }).click();
+    await expect.poll(() => page.getByRole('dialog', { name: 'Delete Day?' }).isVisible()).toBe(true);
+    await expectAccessible(page, 'delete confirmation');
+    await page.getByRole('button', { name: 'Delete list' }).click();
+    await expect.poll(async () => (await page.getByRole('combobox', { name: 'List', exact: true }).locator('option').allTextContents()).join('|')).toBe('Night shift (0)');
+    await context.close();
+  });
 });

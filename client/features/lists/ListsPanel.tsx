@@ -1,14 +1,15 @@
 import {
-  Button, Field, Input, Link, Select, Spinner, Table, TableBody, TableCell, TableCellLayout, TableHeader, TableHeaderCell, TableRow, Text, Title3, makeStyles,
+  Button, Field, Input, Link, Menu, MenuItem, MenuList, MenuPopover, MenuTrigger, Select, Spinner, Table, TableBody, TableCell, TableCellLayout, TableHeader, TableHeaderCell, TableRow, Text, Title3, makeStyles,
 } from '@fluentui/react-components';
 import { useMemo, useState } from 'react';
-import { useList, useLists, useRemovePatient } from '../../shared/api/lists';
-import type { ListRow, ListView } from '../../shared/api/types';
+import { useList, useLists, useMovePatient, useRemovePatient } from '../../shared/api/lists';
+import type { ListRow, ListSummary, ListView } from '../../shared/api/types';
 import { cellText, columnLabel, sortValue, type Cell } from '../../shared/cells';
 import { ErrorNotice } from '../../shared/components/ErrorNotice';
 import { birthDateWithAge, genderLabel } from '../../shared/format';
 import { t } from '../../shared/i18n/t';
 import { ColumnsDialog } from './ColumnsDialog';
+import { ListActions } from './ListActions';
 import { NewListDialog } from './NewListDialog';
 
 const useStyles = makeStyles({
@@ -42,7 +43,12 @@ export function ListsPanel({ listId, onSelect, onOpenPatient }: { listId: string
       {lists.data?.length === 0 && <Text>{t('lists.none')}</Text>}
       {list.isError && <ErrorNotice error={list.error} />}
       {list.isPending && listId && <Spinner size="small" label={t('app.loading')} />}
-      {list.data && <ListTable list={list.data} onOpenPatient={onOpenPatient} />}
+      {list.data && (
+        <>
+          <ListActions list={list.data} summary={lists.data?.find((l) => l.id === list.data.id)} onDeleted={() => onSelect('')} />
+          <ListTable list={list.data} others={lists.data?.filter((l) => l.id !== list.data.id) ?? []} onOpenPatient={onOpenPatient} />
+        </>
+      )}
     </section>
   );
 }
@@ -68,9 +74,10 @@ function sortKey(column: string, row: ListRow) {
   return sortValue(column, row.cells[column] as Cell | undefined);
 }
 
-function ListTable({ list, onOpenPatient }: { list: ListView; onOpenPatient: (patientId: string) => void }) {
+function ListTable({ list, others, onOpenPatient }: { list: ListView; others: ListSummary[]; onOpenPatient: (patientId: string) => void }) {
   const styles = useStyles();
   const remove = useRemovePatient(list.id);
+  const move = useMovePatient(list.id);
   const [filter, setFilter] = useState('');
   const [sort, setSort] = useState<{ column: string; direction: 'ascending' | 'descending' } | null>(null);
   const rows = useMemo(() => {
@@ -97,6 +104,7 @@ function ListTable({ list, onOpenPatient }: { list: ListView; onOpenPatient: (pa
       </div>
       {list.ehrError && <ErrorNotice error={new Error(list.ehrError.message)} />}
       {remove.isError && <ErrorNotice error={remove.error} />}
+      {move.isError && <ErrorNotice error={move.error} />}
       {list.rows.length === 0 && <Text role="status">{t('lists.empty')}</Text>}
       {list.rows.length > 0 && rows.length === 0 && <Text role="status">{t('lists.noMatch')}</Text>}
       {rows.length > 0 && (
@@ -137,7 +145,21 @@ function ListTable({ list, onOpenPatient }: { list: ListView; onOpenPatient: (pa
                     <TableCell>
                       <Button size="small" aria-label={t('lists.removeLabel', { name, list: list.name })} disabled={remove.isPending} onClick={() => remove.mutate(row.patientId)}>
                         {t('lists.remove')}
-                      </Button>
+                      </Button>{' '}
+                      {others.length > 0 && (
+                        <Menu>
+                          <MenuTrigger disableButtonEnhancement>
+                            <Button size="small" aria-label={t('lists.moveLabel', { name })}>{t('lists.move')}</Button>
+                          </MenuTrigger>
+                          <MenuPopover>
+                            <MenuList>
+                              {others.map((o) => (
+                                <MenuItem key={o.id} onClick={() => move.mutate({ patientId: row.patientId, toListId: o.id })}>{t('lists.moveTo', { list: o.name })}</MenuItem>
+                              ))}
+                            </MenuList>
+                          </MenuPopover>
+                        </Menu>
+                      )}
                     </TableCell>
                   </TableRow>
                 );

@@ -15,7 +15,7 @@ export type TokenSource = () => Promise<string>;
 
 /** The one way the tab calls the backend: adds the token, sends JSON, turns problems into ApiErrors. */
 export function createApi(getToken: TokenSource) {
-  return async function api<T>(path: string, init: { method?: string; body?: unknown; signal?: AbortSignal } = {}): Promise<T> {
+  const api = async function api<T>(path: string, init: { method?: string; body?: unknown; signal?: AbortSignal } = {}): Promise<T> {
     const headers: Record<string, string> = { authorization: `Bearer ${await getToken()}` };
     if (init.body !== undefined) headers['content-type'] = 'application/json';
     let res: Response;
@@ -32,6 +32,8 @@ export function createApi(getToken: TokenSource) {
     }
     return body as T;
   };
+  /** For downloads that cannot go through `api` (files): the same token. */
+  return Object.assign(api, { token: getToken });
 }
 
 export type Api = ReturnType<typeof createApi>;

@@ -54,3 +54,44 @@ export function useCreateList() {
     onSuccess: () => refresh(),
   });
 }
+
+export function useRenameList(listId: string) {
+  const { api, teamId } = useSession();
+  const refresh = useRefresh();
+  return useMutation({
+    mutationFn: ({ name, version }: { name: string; version: number }) =>
+      api<ListView>(`/api/teams/${teamId}/lists/${listId}`, { method: 'PATCH', body: { name, version } }),
+    onSettled: () => refresh(listId),
+  });
+}
+
+export function useDeleteList() {
+  const { api, teamId } = useSession();
+  const refresh = useRefresh();
+  return useMutation({
+    mutationFn: (listId: string) => api<void>(`/api/teams/${teamId}/lists/${listId}`, { method: 'DELETE' }),
+    onSuccess: () => refresh(),
+  });
+}
+
+export function useSetDefaultList() {
+  const { api, teamId } = useSession();
+  const refresh = useRefresh();
+  return useMutation({
+    mutationFn: (listId: string) => api(`/api/teams/${teamId}/me/default-list`, { method: 'PUT', body: { listId } }),
+    onSuccess: () => refresh(),
+  });
+}
+
+export function useMovePatient(fromListId: string) {
+  const { api, teamId } = useSession();
+  const refresh = useRefresh();
+  return useMutation({
+    mutationFn: ({ patientId, toListId }: { patientId: string; toListId: string }) =>
+      api(`/api/teams/${teamId}/lists/${fromListId}/patients/${encodeURIComponent(patientId)}/move`, { method: 'POST', body: { toListId } }),
+    onSuccess: (_, { toListId }) => {
+      refresh(fromListId);
+      refresh(toListId);
+    },
+  });
+}

@@ -121,6 +121,20 @@ export const en = {
   'details.severity': 'severity {value}',
   'details.reaction': 'reaction: {value}',
   'details.prescriber': 'by {value}',
+  'lists.rename': 'Rename',
+  'lists.renameTitle': 'Rename {list}',
+  'lists.save': 'Save',
+  'lists.delete': 'Delete',
+  'lists.deleteTitle': 'Delete {list}?',
+  'lists.deleteBody': 'The list and its {count} patients will be removed for the whole team. The patients stay in the EHR.',
+  'lists.deleteConfirm': 'Delete list',
+  'lists.makeDefault': 'Open this list first',
+  'lists.isDefault': 'Opens first for you',
+  'lists.export': 'Export CSV',
+  'lists.move': 'Move',
+  'lists.moveLabel': 'Move {name} to another list',
+  'lists.moveTo': 'Move to {list}',
+  'lists.conflict': 'Someone else changed this list meanwhile. It has been reloaded; try again.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1,0 +1,106 @@
+import { Button, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, DialogTrigger, Field, Input, Text, makeStyles } from '@fluentui/react-components';
+import { useState } from 'react';
+import { ApiError } from '../../shared/api/api-client';
+import { useDeleteList, useRenameList, useSetDefaultList } from '../../shared/api/lists';
+import type { ListSummary, ListView } from '../../shared/api/types';
+import { ErrorNotice } from '../../shared/components/ErrorNotice';
+import { t } from '../../shared/i18n/t';
+import { useSession } from '../../shared/session';
+
+const useStyles = makeStyles({ bar: { display: 'flex', gap: '8px', flexWrap: 'wrap', alignItems: 'center' } });
+
+/** Rename, delete (after confirmation), make default, export: what can be done to the open list. */
+export function ListActions({ list, summary, onDeleted }: { list: ListView; summary?: ListSummary; onDeleted: () => void }) {
+  const styles = useStyles();
+  const setDefault = useSetDefaultList();
+  return (
+    <div className={styles.bar}>
+      <RenameDialog list={list} />
+      <DeleteDialog list={list} onDeleted={onDeleted} />
+      {summary?.isDefault ? <Text>{t('lists.isDefault')}</Text> : <Button onClick={() => setDefault.mutate(list.id)}>{t('lists.makeDefault')}</Button>}
+      <ExportButton list={list} />
+    </div>
+  );
+}
+
+function RenameDialog({ list }: { list: ListView }) {
+  const [open, setOpen] = useState(false);
+  const [name, setName] = useState(list.name);
+  const rename = useRenameList(list.id);
+  const conflict = rename.error instanceof ApiError && rename.error.code === 'version_conflict';
+  return (
+    <Dialog open={open} onOpenChange={(_, d) => { setOpen(d.open); setName(list.name); rename.reset(); }}>
+      <DialogTrigger disableButtonEnhancement><Button>{t('lists.rename')}</Button></DialogTrigger>
+      <DialogSurface>
+        <form noValidate onSubmit={(e) => { e.preventDefault(); if (name.trim()) rename.mutate({ name: name.trim(), version: list.version }, { onSuccess: () => setOpen(false) }); }}>
+          <DialogBody>
+            <DialogTitle>{t('lists.renameTitle', { list: list.name })}</DialogTitle>
+            <DialogContent>
+              <Field label={t('lists.newName')} validationMessage={!name.trim() ? t('lists.nameRequired') : undefined}>
+                <Input value={name} onChange={(_, d) => setName(d.value)} maxLength={200} />
+              </Field>
+              {rename.isError && <ErrorNotice error={conflict ? new Error(t('lists.conflict')) : rename.error} />}
+            </DialogContent>
+            <DialogActions>
+              <DialogTrigger disableButtonEnhancement><Button>{t('lists.cancel')}</Button></DialogTrigger>
+              <Button appearance="primary" type="submit" disabled={!name.trim() || rename.isPending}>{t('lists.save')}</Button>
+            </DialogActions>
+          </DialogBody>
+        </form>
+      </DialogSurface>
+    </Dialog>
+  );
+}
+
+function DeleteDialog({ list, onDeleted }: { list: ListView; onDeleted: () => void }) {
+  const [open, setOpen] = useState(false);
+  const remove = useDeleteList();
+  return (
+    <Dialog open={open} onOpenChange={(_, d) => { setOpen(d.open); remove.reset(); }}>
+      <DialogTrigger disableButtonEnhancement><Button>{t('lists.delete')}</Button></DialogTrigger>
+      <DialogSurface>
+        <DialogBody>
+          <DialogTitle>{t('lists.deleteTitle', { list: list.name })}</DialogTitle>
+          <DialogContent>
+            <Text>{t('lists.deleteBody', { count: list.rows.length })}</Text>
+            {remove.isError && <ErrorNotice error={remove.error} />}
+          </DialogContent>
+          <DialogActions>
+            <DialogTrigger disableButtonEnhancement><Button>{t('lists.cancel')}</Button></DialogTrigger>
+            <Button appearance="primary" disabled={remove.isPending} onClick={() => remove.mutate(list.id, { onSuccess: () => { setOpen(false); onDeleted(); } })}>
+              {t('lists.deleteConfirm')}
+            </Button>
+          </DialogActions>
+        </DialogBody>
+      </DialogSurface>
+    </Dialog>
+  );
+}
+
+/** Downloads the list as CSV through the API (the token rides in a header, so no plain link). */
+function ExportButton({ list }: { list: ListView }) {
+  const { api, teamId } = useSession();
+  const [error, setError] = useState<unknown>(null);
+  const download = async () => {
+    setError(null);
+    try {
+      const token = await api.token();
+      const res = await fetch(`/api/teams/${teamId}/lists/${list.id}/export.csv`, { headers: { authorization: `Bearer ${token}` } });
+      if (!res.ok) throw new ApiError(res.status, 'export_failed', (await res.json().catch(() => null))?.message ?? `HTTP ${res.status}`);
+      const url = URL.createObjectURL(await res.blob());
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = `${list.name}.csv`;
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return (
+    <>
+      <Button onClick={download}>{t('lists.export')}</Button>
+      {error !== null && <ErrorNotice error={error} />}
+    </>
+  );
+}

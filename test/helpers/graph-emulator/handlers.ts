@@ -1,0 +1,216 @@
+import {
+  column,
+  columnFacets,
+  columnResource,
+  etagOf,
+  fieldsResource,
+  itemResource,
+  listResource,
+  type EmulatedItem,
+  type EmulatedList,
+  type EmulatedSite,
+  type GraphState,
+} from './model.js';
+import { page, pageSize, parseEqFilter } from './odata.js';
+
+/** A parsed request to the emulator, after the Bearer token was checked. */
+export interface EmulatorRequest {
+  method: string;
+  /** Path segments after `/v1.0`, decoded. */
+  segments: string[];
+  query: URLSearchParams;
+  headers: Record<string, string | string[] | undefined>;
+  body: unknown;
+  tenantId: string;
+  /** Builds an absolute `@odata.nextLink` for the current path with other query parameters. */
+  linkWith(params: Record<string, string>): string;
+}
+
+export interface EmulatorResponse {
+  status: number;
+  body?: unknown;
+}
+
+export class GraphHttpError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+const notFound = (what: string) => new GraphHttpError(404, 'itemNotFound', `The requested ${what} was not found.`);
+const invalid = (message: string) => new GraphHttpError(400, 'invalidRequest', message);
+const ok = (body: unknown, status = 200): EmulatorResponse => ({ status, body });
+
+const templates = new Set(['genericList', 'documentLibrary', 'announcements', 'contacts', 'events', 'links', 'tasks']);
+
+/** The routes the store uses, answered as Graph v1.0 documents them (site-get, list-*, columndefinition-*, listitem-*). */
+export function route(state: GraphState, req: EmulatorRequest, pageMax: number): EmulatorResponse {
+  const [first, id, sub, listId, leaf, itemId, tail, ...rest] = req.segments;
+  const m = req.method;
+  if (first === 'groups' && sub === 'sites' && listId === 'root' && leaf === undefined && m === 'GET') {
+    const site = state.siteOfGroup(req.tenantId, id);
+    if (!site) throw notFound('group');
+    return ok({ id: site.id, displayName: site.displayName, name: site.groupId, webUrl: site.webUrl, root: {} });
+  }
+  if (first !== 'sites' || id === undefined || rest.length) throw new GraphHttpError(400, 'BadRequest', 'Resource not found for the segment.');
+  const site = state.sites.get(id);
+  if (!site || site.tenantId !== req.tenantId) throw notFound('site');
+  if (sub === undefined && m === 'GET') return ok({ id: site.id, displayName: site.displayName, webUrl: site.webUrl });
+  if (sub !== 'lists') throw new GraphHttpError(400, 'BadRequest', 'Resource not found for the segment.');
+  if (listId === undefined) return m === 'GET' ? getLists(site, req, pageMax) : m === 'POST' ? createList(state, site, req) : notAllowed();
+  const list = site.lists.get(listId) ?? [...site.lists.values()].find((l) => l.displayName === listId);
+  if (!list) throw notFound('list');
+  if (leaf === undefined) return listRoute(site, list, req);
+  if (leaf === 'columns' && itemId === undefined) return columnsRoute(list, req);
+  if (leaf !== 'items') throw new GraphHttpError(400, 'BadRequest', 'Resource not found for the segment.');
+  if (itemId === undefined) return m === 'GET' ? getItems(site, list, req, pageMax) : m === 'POST' ? createItem(state, site, list, req) : notAllowed();
+  const item = list.items.get(Number(itemId));
+  if (!item || !/^\d+$/.test(itemId)) throw notFound('item');
+  if (tail === 'fields') {
+    if (m === 'GET') return ok(fieldsResource(item));
+    if (m !== 'PATCH') return notAllowed();
+    checkIfMatch(req, item);
+    state.updateItem(item, checkedFields(list, req.body, false));
+    return ok(fieldsResource(item));
+  }
+  if (tail !== undefined) throw new GraphHttpError(400, 'BadRequest', 'Resource not found for the segment.');
+  if (m === 'GET') return ok(itemResource(item, list, site, expandsFields(req)));
+  if (m === 'PATCH') {
+    checkIfMatch(req, item);
+    state.updateItem(item, checkedFields(list, (req.body as { fields?: unknown })?.fields ?? {}, false));
+    return ok(itemResource(item, list, site, true));
+  }
+  if (m === 'DELETE') {
+    checkIfMatch(req, item);
+    list.items.delete(item.id);
+    return { status: 204 };
+  }
+  return notAllowed();
+}
+
+function notAllowed(): never {
+  throw new GraphHttpError(405, 'methodNotAllowed', 'The HTTP method is not allowed on this resource.');
+}
+
+function getLists(site: EmulatedSite, req: EmulatorRequest, pageMax: number): EmulatorResponse {
+  const filter = parseEqFilter(req.query.get('$filter'));
+  if (filter && filter.property !== 'displayName') throw invalid(`Filtering on '${filter.property}' is not supported.`);
+  const lists = [...site.lists.values()].filter((l) => !filter || l.displayName === filter.value);
+  const top = pageSize(req.query.get('$top'), pageMax);
+  const { rows, nextToken } = page(lists, (l) => l.id, top, req.query.get('$skiptoken'));
+  return ok({
+    value: rows.map((l) => listResource(l, site)),
+    ...(nextToken ? { '@odata.nextLink': req.linkWith({ $skiptoken: nextToken }) } : {}),
+  });
+}
+
+function createList(state: GraphState, site: EmulatedSite, req: EmulatorRequest): EmulatorResponse {
+  const body = (req.body ?? {}) as { displayName?: unknown; name?: unknown; columns?: unknown; list?: { template?: unknown } };
+  if (body.name !== undefined) throw invalid("Cannot define a 'name' for a list as it is assigned by the server. Instead, provide 'displayName'");
+  if (typeof body.displayName !== 'string' || !body.displayName.trim()) throw invalid('A list needs a displayName.');
+  const template = body.list?.template ?? 'genericList';
+  if (typeof template !== 'string' || !templates.has(template)) throw invalid('One of the provided arguments is not acceptable.');
+  if ([...site.lists.values()].some((l) => l.displayName.toLowerCase() === (body.displayName as string).toLowerCase())) {
+    throw new GraphHttpError(409, 'nameAlreadyExists', 'A list, survey, discussion board, or document library with the specified title already exists in this Web site.');
+  }
+  const definitions = Array.isArray(body.columns) ? (body.columns as Record<string, unknown>[]) : [];
+  const columns = definitions.map(checkedColumn);
+  const names = new Set(['Title', 'Created', 'Modified']);
+  for (const c of columns) {
+    if (names.has(c.name)) throw new GraphHttpError(409, 'nameAlreadyExists', `A column named '${c.name}' already exists.`);
+    names.add(c.name);
+  }
+  const list = state.createList(site, body.displayName, template, columns);
+  return ok(listResource(list, site), 201);
+}
+
+function listRoute(site: EmulatedSite, list: EmulatedList, req: EmulatorRequest): EmulatorResponse {
+  if (req.method === 'GET') return ok(listResource(list, site));
+  if (req.method === 'DELETE') {
+    site.lists.delete(list.id);
+    return { status: 204 };
+  }
+  if (req.method !== 'PATCH') return notAllowed();
+  const displayName = (req.body as { displayName?: unknown })?.displayName;
+  if (displayName !== undefined) {
+    if (typeof displayName !== 'string' || !displayName.trim()) throw invalid('displayName must be a non-empty string.');
+    const taken = [...site.lists.values()].some((l) => l !== list && l.displayName.toLowerCase() === displayName.toLowerCase());
+    if (taken) throw new GraphHttpError(409, 'nameAlreadyExists', 'A list with the specified title already exists in this Web site.');
+    list.displayName = displayName;
+    list.lastModifiedDateTime = new Date().toISOString();
+  }
+  return ok(listResource(list, site));
+}
+
+function columnsRoute(list: EmulatedList, req: EmulatorRequest): EmulatorResponse {
+  if (req.method === 'GET') return ok({ value: list.columns.map(columnResource) });
+  if (req.method !== 'POST') return notAllowed();
+  const c = checkedColumn((req.body ?? {}) as Record<string, unknown>);
+  if (list.columns.some((existing) => existing.name === c.name)) throw new GraphHttpError(409, 'nameAlreadyExists', `A column named '${c.name}' already exists.`);
+  list.columns.push(c);
+  return ok(columnResource(c), 201);
+}
+
+function checkedColumn(definition: Record<string, unknown>) {
+  if (typeof definition.name !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]{0,31}$/.test(definition.name)) {
+    throw invalid('A column needs a name of letters, digits and underscores.');
+  }
+  if (columnFacets.filter((f) => definition[f] !== undefined).length !== 1) throw invalid('A column needs exactly one type facet.');
+  return column(definition);
+}
+
+function expandsFields(req: EmulatorRequest): boolean {
+  const expand = req.query.get('expand') ?? req.query.get('$expand');
+  return expand !== null && /^fields(\(.*\))?$/.test(expand);
+}
+
+function getItems(site: EmulatedSite, list: EmulatedList, req: EmulatorRequest, pageMax: number): EmulatorResponse {
+  const filter = parseEqFilter(req.query.get('$filter'));
+  let items = [...list.items.values()].sort((a, b) => a.id - b.id);
+  if (filter) {
+    const match = /^fields\/(.+)$/.exec(filter.property);
+    if (!match) throw invalid(`Filtering on '${filter.property}' is not supported.`);
+    const c = list.columns.find((col) => col.name === match[1]);
+    if (!c) throw invalid(`Field '${match[1]}' is not recognized`);
+    const prefer = String(req.headers.prefer ?? '');
+    if (!c.indexed && !prefer.includes('HonorNonIndexedQueriesWarningMayFailRandomly')) {
+      throw invalid(`Field '${c.name}' cannot be referenced in filter or orderby as it is not indexed. Provide the 'Prefer: HonorNonIndexedQueriesWarningMayFailRandomly' header to allow this, but be warned that such queries may fail on large lists.`);
+    }
+    items = items.filter((i) => i.fields[c.name] === filter.value);
+  }
+  const top = pageSize(req.query.get('$top'), pageMax);
+  const { rows, nextToken } = page(items, (i) => String(i.id), top, req.query.get('$skiptoken'));
+  return ok({
+    value: rows.map((i) => itemResource(i, list, site, expandsFields(req))),
+    ...(nextToken ? { '@odata.nextLink': req.linkWith({ $skiptoken: nextToken }) } : {}),
+  });
+}
+
+function createItem(state: GraphState, site: EmulatedSite, list: EmulatedList, req: EmulatorRequest): EmulatorResponse {
+  const fields = (req.body as { fields?: unknown })?.fields;
+  const item = state.addItem(list, checkedFields(list, fields ?? {}, true));
+  return ok(itemResource(item, list, site, true), 201);
+}
+
+function checkedFields(list: EmulatedList, fields: unknown, creating: boolean): Record<string, unknown> {
+  if (typeof fields !== 'object' || fields === null || Array.isArray(fields)) throw invalid('fields must be an object.');
+  for (const [name, value] of Object.entries(fields)) {
+    const c = list.columns.find((col) => col.name === name);
+    if (!c) throw invalid(`Field '${name}' is not recognized`);
+    if (c.readOnly) throw invalid(`Field '${name}' is read-only`);
+    if (value !== null && c.facet === 'number' && typeof value !== 'number') throw invalid(`Field '${name}' expects a number.`);
+    if (value !== null && (c.facet === 'text' || c.facet === 'dateTime') && typeof value !== 'string') throw invalid(`Field '${name}' expects a string.`);
+  }
+  if (creating && list.template === 'genericList' && (fields as Record<string, unknown>).Title === undefined) {
+    return { Title: '', ...fields };
+  }
+  return fields as Record<string, unknown>;
+}
+
+function checkIfMatch(req: EmulatorRequest, item: EmulatedItem): void {
+  const ifMatch = req.headers['if-match'];
+  if (ifMatch === undefined || ifMatch === '*') return;
+  if (String(ifMatch).trim() !== etagOf(item)) {
+    throw new GraphHttpError(412, 'preconditionFailed', 'The request ETag value does not match the object\'s ETag value.');
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * The slice of OData query syntax the emulator understands: one `eq` comparison in `$filter`
+ * (`displayName eq 'X'` on lists, `fields/Name eq 'X'` on items, as in the Graph v1.0 docs
+ * "List items" and "Use query parameters"), and SharePoint-style `$skiptoken` paging.
+ */
+export interface EqFilter {
+  property: string;
+  value: string | number;
+}
+
+export class ODataError extends Error {}
+
+export function parseEqFilter(filter: string | null): EqFilter | null {
+  if (filter === null) return null;
+  const match = /^\s*([A-Za-z_][A-Za-z0-9_]*(?:\/[A-Za-z_][A-Za-z0-9_]*)?)\s+eq\s+(?:'((?:[^']|'')*)'|(-?\d+(?:\.\d+)?))\s*$/.exec(filter);
+  if (!match) throw new ODataError(`Invalid filter clause: ${filter}`);
+  return { property: match[1], value: match[2] !== undefined ? match[2].replace(/''/g, "'") : Number(match[3]) };
+}
+
+/** SharePoint's paging token names the last id served: base64 of `Paged=TRUE&p_ID={id}`. */
+export function skipTokenAfter(lastId: string): string {
+  return Buffer.from(`Paged=TRUE&p_ID=${lastId}`).toString('base64');
+}
+
+export function idAfterSkipToken(token: string | null): string | null {
+  if (token === null) return null;
+  const match = /^Paged=TRUE&p_ID=(.+)$/.exec(Buffer.from(token, 'base64').toString('utf8'));
+  if (!match) throw new ODataError('The skip token is not valid.');
+  return match[1];
+}
+
+/** `$top`, capped by the page size the server allows. */
+export function pageSize(top: string | null, max: number): number {
+  if (top === null) return max;
+  const n = Number(top);
+  if (!Number.isInteger(n) || n < 1) throw new ODataError(`Invalid $top value: ${top}`);
+  return Math.min(n, max);
+}
+
+/** One page of `rows` after the skip token, and the token of the next page if there is one. */
+export function page<T>(rows: T[], idOf: (row: T) => string, top: number, skipToken: string | null) {
+  const after = idAfterSkipToken(skipToken);
+  let start = 0;
+  if (after !== null) {
+    const served = rows.findIndex((r) => idOf(r) === after);
+    // The last row served may have been deleted since: go on from the first id after it.
+    const next = rows.findIndex((r) => Number(idOf(r)) > Number(after));
+    start = served >= 0 ? served + 1 : next >= 0 ? next : rows.length;
+  }
+  const slice = rows.slice(start, start + top);
+  const more = start + top < rows.length;
+  return { rows: slice, nextToken: more && slice.length ? skipTokenAfter(idOf(slice[slice.length - 1])) : null };
+}
