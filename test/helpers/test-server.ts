@@ -48,7 +48,8 @@ export async function startTestServer(env: Record<string, string> = {}, dataDir?
       if (body !== undefined) headers['content-type'] = 'application/json';
       const res = await fetch(`${server.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
       const text = await res.text();
-      return { status: res.status, body: text ? JSON.parse(text) : null };
+      const json = res.headers.get('content-type')?.includes('json');
+      return { status: res.status, body: text && json ? JSON.parse(text) : text || null };
     },
     async stop(options = {}) {
       await server.close();
