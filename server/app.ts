@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { auditRoutes } from './api/audit-routes.js';
 import { connectionRoutes } from './api/connection-routes.js';
 import { defaultListRoutes, listRoutes } from './api/list-routes.js';
+import { manualRoutes } from './api/manual-routes.js';
 import { noteRoutes } from './api/note-routes.js';
 import { patientRoutes } from './api/patient-routes.js';
 import { requireCaller, requireTeamMember } from './auth/middleware.js';
@@ -54,6 +55,7 @@ export function createApp(deps: AppDeps): express.Express {
   team.use('/patients', patientRoutes(deps.store, deps.ehr));
   team.use('/lists', listRoutes(deps.store, deps.ehr));
   team.use('/me', defaultListRoutes(deps.store));
+  team.use(manualRoutes(deps.store));
 
   const api = Router();
   api.get('/health', (_req, res) => {

@@ -21,10 +21,11 @@ export function listPatientRoutes(store: TeamStore, ehr: EhrGateway): Router {
     const team = teamKey(req);
     const { patientIds } = addBody.parse(req.body);
     const list = await listOf(store, req);
-    // Only patients the team's EHR knows may go on a list.
-    const url = await ehrLinkOf(store, team);
+    // Only patients the team's EHR (or, in Manual mode, the team itself) knows may go on a list.
     const fresh = [...new Set(patientIds)].filter((id) => !list.patientIds.includes(id));
-    const known = new Set((await ehr.readPatients(url, team.tenantId, fresh)).map((p) => p.id));
+    const manual = (await store.getConnection(team)).mode === 'manual';
+    const found = manual ? await store.getManualPatients(team, fresh) : await ehr.readPatients(await ehrLinkOf(store, team), team.tenantId, fresh);
+    const known = new Set(found.map((p) => p.id));
     const unknown = fresh.filter((id) => !known.has(id));
     if (unknown.length) {
       const shown = unknown.slice(0, 5).join(', ') + (unknown.length > 5 ? ', …' : '');

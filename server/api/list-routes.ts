@@ -4,7 +4,7 @@ import { teamKey } from '../auth/middleware.js';
 import type { EhrGateway } from '../fhir/types.js';
 import { Problem, badRequest } from '../http/problem.js';
 import { caller } from '../http/request-context.js';
-import { listColumns } from '../lists/columns.js';
+import { fieldColumn, listColumns, type ListColumn } from '../lists/columns.js';
 import { cellText, columnHeadings } from '../lists/cell-text.js';
 import { buildListView } from '../lists/list-view.js';
 import { toCsv } from '../http/csv.js';
@@ -15,7 +15,11 @@ import { listName, uuid } from './validation.js';
 
 const createBody = z.object({ name: listName }).strict();
 const columnsList = z
-  .array(z.enum(listColumns, { message: `must be one of ${listColumns.join(', ')}` }))
+  .array(
+    z.string().refine((c): c is ListColumn => (listColumns as readonly string[]).includes(c) || fieldColumn.test(c), {
+      message: `must be one of ${listColumns.join(', ')}, or field:<id> for a Manual-mode field`,
+    }),
+  )
   .min(1, 'must keep at least one column')
   .refine((cols) => new Set(cols).size === cols.length, 'must not repeat a column');
 const patchBody = z
@@ -58,7 +62,10 @@ export function listRoutes(store: TeamStore, ehr: EhrGateway): Router {
   router.get('/:listId/export.csv', async (req, res) => {
     const view = await buildListView(store, ehr, teamKey(req), await listOf(store, req));
     if (view.ehrError) throw new Problem(502, view.ehrError.code, view.ehrError.message);
-    const csv = toCsv(view.columns.map((c) => columnHeadings[c]), view.rows.map((row) => view.columns.map((c) => cellText(c, row))));
+    const fields = (await store.getSchema(teamKey(req)))?.fields ?? [];
+    const heading = (c: ListColumn) =>
+      c.startsWith('field:') ? (fields.find((f) => `field:${f.id}` === c)?.label ?? c.slice(6)) : columnHeadings[c as keyof typeof columnHeadings];
+    const csv = toCsv(view.columns.map(heading), view.rows.map((row) => view.columns.map((c) => cellText(c, row))));
     const filename = `${view.name.replace(/[^\p{L}\p{N} _-]+/gu, '').trim() || 'list'}.csv`;
     res.type('text/csv; charset=utf-8').attachment(filename).send(csv);
   });

@@ -4,9 +4,10 @@ import { requestContext, type RequestContext } from '../http/request-context.js'
 import type { AuditLog, AuditOperation } from './events.js';
 
 type Body = Record<string, unknown> | undefined;
+type Locals = Record<string, unknown>;
 const team = '/teams/(?<team>[^/]+)';
 const list = `${team}/lists/(?<list>[^/]+)`;
-const route = (method: string, path: string, operations: AuditOperation | ((body: Body) => AuditOperation[])) => ({
+const route = (method: string, path: string, operations: AuditOperation | ((body: Body, locals: Locals) => AuditOperation[])) => ({
   method,
   path: new RegExp(`^${path}/?$`),
   operations: typeof operations === 'string' ? () => [operations] : operations,
@@ -33,6 +34,9 @@ const auditedRoutes = [
   route('DELETE', `${list}/patients/(?<patient>[^/]+)`, 'PatientListRemovePatient'),
   route('POST', `${list}/patients/(?<patient>[^/]+)/move`, 'PatientListMovePatient'),
   route('PUT', `${team}/me/default-list`, 'PatientListSetDefault'),
+  route('PUT', `${team}/schema`, (_body, locals) => [locals.schemaCreated === false ? 'PatientSchemaUpdate' : 'PatientSchemaCreate']),
+  route('POST', `${team}/manual-patients`, 'PatientDetailsEdit'),
+  route('PATCH', `${team}/manual-patients/(?<patient>[^/]+)`, 'PatientDetailsEdit'),
 ];
 
 const idLike = (value: unknown): string | null =>
@@ -64,7 +68,7 @@ export function auditRecorder(log: AuditLog) {
       if (!recorded) {
         recorded = true;
         // The body is parsed by now, or undefined when it was refused as malformed.
-        const operations = audited.operations(req.body as Body);
+        const operations = audited.operations(req.body as Body, res.locals);
         try {
           for (const operation of operations) record(log, context, operation, req, res, groups);
         } catch (err) {
@@ -101,6 +105,7 @@ function record(
     listId: idLike(groups.list ?? res.locals.createdListId ?? (req.body as Body)?.listId),
     requestId,
   };
-  const patients = operation === 'PatientListAddPatient' || groups.patient !== undefined ? patientsOf(req, groups.patient) : [null];
+  const created = typeof res.locals.createdPatientId === 'string' ? [res.locals.createdPatientId] : null;
+  const patients = created ?? (operation === 'PatientListAddPatient' || groups.patient !== undefined ? patientsOf(req, groups.patient) : [null]);
   for (const patientId of patients) log.append({ ...base, patientId });
 }

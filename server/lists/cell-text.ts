@@ -3,7 +3,7 @@ import type { ListColumn } from './columns.js';
 import type { ListRow } from './list-view.js';
 
 /** Column headings for exports, in English (the tab labels columns in the user's language). */
-export const columnHeadings: Record<ListColumn, string> = {
+export const columnHeadings: Record<Exclude<ListColumn, `field:${string}`>, string> = {
   name: 'Name', mrn: 'MRN', birthDate: 'Birth date', gender: 'Gender', location: 'Location', admissionDate: 'Admission date',
   heartRate: 'Heart rate', bloodPressure: 'Blood pressure', respiratoryRate: 'Respiratory rate', temperature: 'Temperature',
   spo2: 'SpO2', weight: 'Weight', height: 'Height', bmi: 'BMI', conditions: 'Conditions', allergies: 'Allergies',
@@ -22,6 +22,7 @@ export function cellText(column: ListColumn, row: ListRow): string {
   if (!cell || cell.status === 'unavailable') return 'Not available';
   if (cell.status === 'none') return 'None recorded';
   const v = cell.value;
+  if (column.startsWith('field:')) return String(v);
   switch (column) {
     case 'location':
       return v.location ?? [v.room && `Room ${v.room}`, v.bed && `Bed ${v.bed}`].filter(Boolean).join(', ');

@@ -22,6 +22,9 @@ export const listColumns = [
   'latestNote',
 ] as const;
 
-export type ListColumn = (typeof listColumns)[number];
+/** A built-in column, or `field:<id>` for a Manual-mode team's own field. */
+export type ListColumn = (typeof listColumns)[number] | `field:${string}`;
+
+export const fieldColumn = /^field:[a-z][a-zA-Z0-9_]{0,39}$/;
 
 export const defaultColumns: ListColumn[] = ['name', 'mrn', 'birthDate', 'gender'];

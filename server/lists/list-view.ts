@@ -29,6 +29,7 @@ export interface ListView {
 /** A list as the tab shows it: the stored ids with live EHR data for its columns, read in batches. */
 export async function buildListView(store: TeamStore, ehr: EhrGateway, team: TeamKey, list: StoredList): Promise<ListView> {
   const connection = await store.getConnection(team);
+  if (connection.mode === 'manual') return manualListView(store, team, list);
   let found = new Map<string, PatientClinical>();
   let ehrError: ListView['ehrError'];
   if (connection.mode === 'ehr' && list.patientIds.length) {
@@ -69,4 +70,29 @@ async function latestNotes(store: TeamStore, team: TeamKey, patientIds: string[]
     if (notes.length) latest.set(id, notes[notes.length - 1]);
   }
   return latest;
+}
+
+/** Manual mode: rows from the team's own patients; EHR-only columns are "not available". */
+async function manualListView(store: TeamStore, team: TeamKey, list: StoredList): Promise<ListView> {
+  const patients = new Map((await store.getManualPatients(team, list.patientIds)).map((p) => [p.id, p]));
+  const notes = list.columns.includes('latestNote') ? await latestNotes(store, team, list.patientIds) : new Map<string, Note>();
+  const notOffered = { status: 'unavailable', reason: 'not_offered' } as const;
+  const rows = list.patientIds.map((patientId): ListRow => {
+    const p = patients.get(patientId);
+    const cells: Record<string, Cell<unknown>> = {};
+    for (const column of list.columns) {
+      if (['name', 'mrn', 'birthDate', 'gender'].includes(column)) continue;
+      if (!p) cells[column] = { status: 'unavailable', reason: 'failed' };
+      else if (column === 'location') cells[column] = p.room ? { status: 'ok', value: { location: p.room, room: p.room, bed: null } } : { status: 'none' };
+      else if (column === 'latestNote') cells[column] = notes.get(patientId) ? { status: 'ok', value: notes.get(patientId) } : { status: 'none' };
+      else if (column.startsWith('field:')) {
+        const value = p.values[column.slice(6)];
+        cells[column] = value === undefined ? { status: 'none' } : { status: 'ok', value };
+      } else cells[column] = notOffered;
+    }
+    return p
+      ? { patientId, displayName: p.name, mrn: p.mrn, birthDate: p.birthDate, gender: p.gender, available: true, cells }
+      : { patientId, displayName: null, mrn: null, birthDate: null, gender: null, available: false, cells };
+  });
+  return { id: list.id, name: list.name, columns: list.columns, version: list.version, rows };
 }

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { ListColumn } from './columns.js';
 import type { ListSummary, StoredList, TeamKey, TeamStore } from './store.js';
 
-type ListOps = Omit<TeamStore, 'getConnection' | 'setConnection' | 'addNote' | 'listNotes' | 'close'>;
+type ListOps = Pick<TeamStore, 'listLists' | 'createList' | 'getList' | 'addPatients' | 'removePatient' | 'updateList' | 'deleteList' | 'movePatient' | 'setDefaultList' | 'defaultListId'>;
 
 /** Lists, their patients and each user's default list. Every change is one transaction. */
 export function sqliteListOps(db: Database.Database): ListOps {

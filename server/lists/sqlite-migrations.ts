@@ -46,4 +46,21 @@ export const migrations: string[] = [
      created_at TEXT NOT NULL
    );
    CREATE INDEX notes_by_patient ON notes (tenant_id, team_id, patient_id, created_at);`,
+  `CREATE TABLE manual_schemas (
+     tenant_id TEXT NOT NULL,
+     team_id TEXT NOT NULL,
+     fields TEXT NOT NULL,
+     version INTEGER NOT NULL DEFAULT 1,
+     PRIMARY KEY (tenant_id, team_id)
+   );
+   CREATE TABLE manual_patients (
+     id TEXT PRIMARY KEY,
+     tenant_id TEXT NOT NULL,
+     team_id TEXT NOT NULL,
+     data TEXT NOT NULL,
+     version INTEGER NOT NULL DEFAULT 1,
+     created_by TEXT NOT NULL,
+     created_at TEXT NOT NULL
+   );
+   CREATE INDEX manual_patients_by_team ON manual_patients (tenant_id, team_id);`,
 ];

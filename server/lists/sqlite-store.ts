@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { sqliteListOps } from './sqlite-lists.js';
+import { sqliteManualOps } from './sqlite-manual.js';
 import { migrations } from './sqlite-migrations.js';
 import { sqliteNoteOps } from './sqlite-notes.js';
 import type { Connection, TeamStore } from './store.js';
@@ -34,6 +35,7 @@ export function openSqliteStore(file: string): TeamStore {
     },
     ...sqliteListOps(db),
     ...sqliteNoteOps(db),
+    ...sqliteManualOps(db),
     async close() {
       db.close();
     },

@@ -1,5 +1,6 @@
 import type { FhirVersion } from '../fhir/types.js';
 import type { ListColumn } from './columns.js';
+import type { ManualPatient, ManualPatientData, ManualSchema, SchemaField } from '../manual/types.js';
 
 /** A team's data is keyed by the tenant (from the verified token) and the team. */
 export interface TeamKey {
@@ -84,5 +85,12 @@ export interface TeamStore {
   addNote(team: TeamKey, patientId: string, author: { id: string; name: string }, text: string): Promise<Note>;
   /** Oldest first. */
   listNotes(team: TeamKey, patientId: string): Promise<Note[]>;
+  /** Manual mode: the team's schema (null before the first one is saved). */
+  getSchema(team: TeamKey): Promise<ManualSchema | null>;
+  setSchema(team: TeamKey, fields: SchemaField[], expectedVersion?: number): Promise<VersionedResult<ManualSchema>>;
+  createManualPatient(team: TeamKey, data: ManualPatientData, userId: string): Promise<ManualPatient>;
+  updateManualPatient(team: TeamKey, id: string, data: ManualPatientData, expectedVersion?: number): Promise<VersionedResult<ManualPatient>>;
+  /** All of the team's manual patients, or those with the given ids (unknown ids are left out). */
+  getManualPatients(team: TeamKey, ids?: string[]): Promise<ManualPatient[]>;
   close(): Promise<void>;
 }

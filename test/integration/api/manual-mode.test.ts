@@ -1,0 +1,101 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cast, startTestServer, type TestServer } from '../../helpers/test-server';
+
+let server: TestServer;
+let who: ReturnType<typeof cast>;
+let base: string;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  who = cast(server.info);
+  base = `/api/teams/${who.team.id}`;
+  expect((await server.api(who.owner, 'PUT', `${base}/connection`, { mode: 'manual' })).status).toBe(200);
+});
+afterAll(() => server?.stop());
+
+const schema = {
+  fields: [
+    { id: 'acuity', label: 'Acuity', type: 'choice', choices: ['Low', 'Medium', 'High'], required: true },
+    { id: 'drains', label: 'Drains', type: 'number' },
+    { id: 'surgery', label: 'Surgery date', type: 'date' },
+    { id: 'plan', label: 'Plan', type: 'text' },
+  ],
+};
+
+describe('Manual mode', () => {
+  it('lets the owner define the schema, members add and edit patients, and lists, notes and export work alike', async () => {
+    expect((await server.api(who.member, 'PUT', `${base}/schema`, schema)).body.code).toBe('owner_required');
+    const saved = await server.api(who.owner, 'PUT', `${base}/schema`, schema);
+    expect(saved).toMatchObject({ status: 200, body: { version: 1, fields: schema.fields } });
+
+    const created = await server.api(who.member, 'POST', `${base}/manual-patients`, {
+      name: 'Ada Lovelace', mrn: 'M-1', birthDate: '1985-12-10', gender: 'female', room: '12B', values: { acuity: 'High', drains: 2, surgery: '2026-11-20', plan: '=cmd' },
+    });
+    expect(created).toMatchObject({ status: 201, body: { id: expect.any(String), name: 'Ada Lovelace', version: 1 } });
+    const edited = await server.api(who.member, 'PATCH', `${base}/manual-patients/${created.body.id}`, {
+      name: 'Ada Lovelace', room: '14A', values: { acuity: 'Medium', drains: 1 }, version: 1,
+    });
+    expect(edited.body).toMatchObject({ room: '14A', values: { acuity: 'Medium', drains: 1 }, version: 2 });
+    const stale = await server.api(who.owner, 'PATCH', `${base}/manual-patients/${created.body.id}`, { name: 'X', values: { acuity: 'Low' }, version: 1 });
+    expect(stale.body.code).toBe('version_conflict');
+
+    const list = (await server.api(who.member, 'POST', `${base}/lists`, { name: 'Manual' })).body;
+    await server.api(who.member, 'PATCH', `${base}/lists/${list.id}`, { columns: ['name', 'mrn', 'location', 'field:acuity', 'field:drains', 'heartRate', 'latestNote'] });
+    expect((await server.api(who.member, 'POST', `${base}/lists/${list.id}/patients`, { patientIds: [created.body.id] })).status).toBe(200);
+    await server.api(who.owner, 'POST', `${base}/patients/${created.body.id}/notes`, { text: 'Ambulating' });
+    const view = (await server.api(who.member, 'GET', `${base}/lists/${list.id}`)).body;
+    expect(view.rows).toEqual([
+      {
+        patientId: created.body.id, displayName: 'Ada Lovelace', mrn: 'M-1', birthDate: '1985-12-10', gender: 'female', available: true,
+        cells: {
+          location: { status: 'ok', value: { location: '14A', room: '14A', bed: null } },
+          'field:acuity': { status: 'ok', value: 'Medium' },
+          'field:drains': { status: 'ok', value: 1 },
+          heartRate: { status: 'unavailable', reason: 'not_offered' },
+          latestNote: { status: 'ok', value: expect.objectContaining({ text: 'Ambulating' }) },
+        },
+      },
+    ]);
+    const csv = (await server.api(who.member, 'GET', `${base}/lists/${list.id}/export.csv`)).body as string;
+    expect(csv.split('\r\n')[0].replace('\uFEFF', '')).toBe('Name,MRN,Location,Acuity,Drains,Heart rate,Latest note');
+    expect(csv).toContain('Ada Lovelace,M-1,14A,Medium,1,Not available,');
+  });
+
+  it('refuses values that do not fit the schema, and schema changes that conflict with existing values', async () => {
+    const bad = [
+      { name: 'A', values: { acuity: 'Extreme' } },
+      { name: 'A', values: { acuity: 'Low', drains: 'two' } },
+      { name: 'A', values: { acuity: 'Low', surgery: '2026-13-45' } },
+      { name: 'A', values: { acuity: 'Low', shoe: 'size 9' } },
+      { name: 'A', values: {} },
+      { name: '', values: { acuity: 'Low' } },
+      { name: 'A', birthDate: 'yesterday', values: { acuity: 'Low' } },
+    ];
+    const before = (await server.api(who.member, 'GET', `${base}/manual-patients`)).body.patients.length;
+    for (const body of bad) expect((await server.api(who.member, 'POST', `${base}/manual-patients`, body)).body.code).toBe('validation_failed');
+    expect((await server.api(who.member, 'GET', `${base}/manual-patients`)).body.patients).toHaveLength(before);
+
+    const narrowed = { fields: [{ id: 'acuity', label: 'Acuity', type: 'choice', choices: ['Low', 'High'] }, { id: 'drains', label: 'Drains', type: 'text' }, { id: 'surgery', label: 'Surgery date', type: 'date' }, { id: 'plan', label: 'Plan', type: 'text' }] };
+    const refused = await server.api(who.owner, 'PUT', `${base}/schema`, narrowed);
+    expect(refused).toMatchObject({ status: 409, body: { code: 'schema_conflict' } });
+    expect(refused.body.message).toContain('Acuity');
+    expect((await server.api(who.owner, 'PUT', `${base}/schema`, { fields: [] })).body.code).toBe('schema_conflict');
+    expect((await server.api(who.owner, 'PUT', `${base}/schema`, { fields: [{ id: 'name', label: 'Name', type: 'text' }] })).body.code).toBe('validation_failed');
+    expect((await server.api(who.member, 'GET', `${base}/schema`)).body.version).toBe(1);
+  });
+
+  it('records schema and patient edits in the audit trail', async () => {
+    const reader = server.info.users.find((u) => u.name === 'Casey Lindqvist')!.id;
+    const ops = (await server.api(reader, 'GET', '/api/audit')).body.events.map((e: { operation: string; outcome: string }) => `${e.operation}:${e.outcome}`);
+    expect(ops).toContain('PatientSchemaCreate:success');
+    expect(ops).toContain('PatientSchemaCreate:failure');
+    expect(ops).toContain('PatientSchemaUpdate:failure');
+    expect(ops.filter((o: string) => o === 'PatientDetailsEdit:success')).toHaveLength(2);
+  });
+
+  it('asks for Manual mode before manual patients are added', async () => {
+    const other = `/api/teams/${who.contoso.teams[1].id}`;
+    const owner = who.contoso.teams[1].owners[0];
+    expect((await server.api(owner, 'POST', `${other}/manual-patients`, { name: 'A' })).body.code).toBe('not_manual_mode');
+  });
+});
