@@ -1,7 +1,9 @@
 import { Button, Spinner, Text, Title1, makeStyles, tokens } from '@fluentui/react-components';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
+import { AuditPanel, useCanReadAudit } from '../features/audit/AuditPanel';
 import { ListsPanel } from '../features/lists/ListsPanel';
+import { ManualPatients } from '../features/manual/ManualPatients';
 import { PatientDetails } from '../features/patient-details/PatientDetails';
 import { PatientSearch } from '../features/patient-search/PatientSearch';
 import { SetupPanel } from '../features/setup/SetupPanel';
@@ -26,6 +28,8 @@ export function TeamTab({ onSwitchUser }: { onSwitchUser: () => void }) {
   const styles = useStyles();
   const session = useSession();
   const [settingsOpen, setSettingsOpen] = useState(false);
+  const [auditOpen, setAuditOpen] = useState(false);
+  const canReadAudit = useCanReadAudit();
   const connection = useQuery({
     queryKey: ['connection', session.teamId],
     queryFn: ({ signal }) => session.api<Connection>(`/api/teams/${session.teamId}/connection`, { signal }),
@@ -44,6 +48,7 @@ export function TeamTab({ onSwitchUser }: { onSwitchUser: () => void }) {
           {session.isOwner && current && current.mode !== 'unset' && !settingsOpen && (
             <Button onClick={() => setSettingsOpen(true)}>{t('setup.change')}</Button>
           )}
+          {canReadAudit && <Button onClick={() => setAuditOpen(true)}>{t('audit.open')}</Button>}
           <Button appearance="subtle" onClick={onSwitchUser}>{t('signin.switch')}</Button>
         </div>
       </header>
@@ -52,14 +57,14 @@ export function TeamTab({ onSwitchUser }: { onSwitchUser: () => void }) {
         {connection.isError && <ErrorNotice error={connection.error} />}
         {current && showSetup && <SetupPanel current={current} onSaved={() => setSettingsOpen(true)} onDone={() => setSettingsOpen(false)} />}
         {current && !showSetup && current.mode === 'unset' && <Text role="status">{t('setup.askOwner')}</Text>}
-        {current && !showSetup && current.mode === 'manual' && <Text role="status">{t('setup.manualSaved')}</Text>}
-        {current && !showSetup && current.mode === 'ehr' && <EhrWorkspace />}
+        {current && !showSetup && current.mode !== 'unset' && <Workspace mode={current.mode} />}
       </main>
+      {canReadAudit && <AuditPanel open={auditOpen} onClose={() => setAuditOpen(false)} />}
     </>
   );
 }
 
-function EhrWorkspace() {
+function Workspace({ mode }: { mode: 'ehr' | 'manual' }) {
   const styles = useStyles();
   const lists = useLists();
   const [chosen, setChosen] = useState<string | null>(null);
@@ -73,7 +78,7 @@ function EhrWorkspace() {
   return (
     <div className={styles.columns}>
       <div>
-        <PatientSearch target={target} />
+        {mode === 'ehr' ? <PatientSearch target={target} /> : <ManualPatients target={target} />}
         {add.isError && <ErrorNotice error={add.error} />}
       </div>
       <ListsPanel listId={listId} onSelect={setChosen} onOpenPatient={setOpenPatient} />

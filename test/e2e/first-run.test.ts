@@ -1,25 +1,16 @@
-import AxeBuilder from '@axe-core/playwright';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../server/start';
-import { launchBrowser } from '../helpers/browser';
+import type { RunningServer } from '../../server/start';
+import { expectAccessible, signIn as signInAs, startE2e, visible } from '../helpers/e2e';
 
 let server: RunningServer;
 let browser: Browser;
-let dataDir: string;
+let stop: () => Promise<void>;
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'patients-e2e-'));
-  [server, browser] = await Promise.all([startServer({ PORT: '0', DATA_DIR: dataDir, SANDBOX_PATIENTS: '30' }), launchBrowser()]);
+  ({ server, browser, stop } = await startE2e());
 });
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => stop?.());
 
 /** A patient of the sandbox, found through the API the way the tab finds them. */
 async function somePatient(userId: string, teamId: string) {
@@ -29,24 +20,7 @@ async function somePatient(userId: string, teamId: string) {
   return patients.find((p: { mrn: string | null; displayName: string }) => p.mrn && /^[A-Za-z. ]+$/.test(p.displayName)) as { id: string; displayName: string; mrn: string };
 }
 
-async function expectAccessible(page: Page, screen: string) {
-  // Fluent's focus manager (tabster) keeps aria-hidden focus sentinels that hand focus on at once; axe flags them.
-  const { violations } = await new AxeBuilder({ page }).exclude('[data-tabster-dummy]').analyze();
-  const serious = violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join('; ')})`);
-  expect(serious, `axe on ${screen}`).toEqual([]);
-}
-
-async function signIn(page: Page, user: string, team: string) {
-  await page.goto(server.url);
-  await expect.poll(() => page.getByRole('heading', { name: 'Sign in to Patients (dev mode)' }).isVisible()).toBe(true);
-  await page.getByLabel('User').selectOption({ label: user });
-  await page.getByLabel('Team').selectOption({ label: team });
-  await page.getByRole('button', { name: 'Continue' }).click();
-}
-
-const visible = (page: Page, text: string | RegExp) => page.getByText(text).first().isVisible();
+const signIn = (page: Page, user: string, team: string) => signInAs(page, server.url, user, team);
 
 describe('the tab in a browser', () => {
   it('takes a new owner from first run to a list with a patient on it, every screen accessible', async () => {

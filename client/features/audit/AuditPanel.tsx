@@ -1,0 +1,97 @@
+import {
+  Button, DrawerBody, DrawerHeader, DrawerHeaderTitle, Field, Input, OverlayDrawer, Select, Spinner, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text, makeStyles,
+} from '@fluentui/react-components';
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { ApiError } from '../../shared/api/api-client';
+import { ErrorNotice } from '../../shared/components/ErrorNotice';
+import { t } from '../../shared/i18n/t';
+import { useSession } from '../../shared/session';
+
+const operations = [
+  'PatientListView', 'PatientListCreate', 'PatientListRename', 'PatientListDelete', 'PatientListAddPatient', 'PatientListRemovePatient',
+  'PatientListMovePatient', 'PatientListEditColumns', 'PatientListSetDefault', 'PatientSearch', 'PatientView', 'PatientDetailsEdit',
+  'PatientNoteAdd', 'PatientSchemaCreate', 'PatientSchemaUpdate', 'ExportInitiation', 'EHRConnectionSet',
+];
+
+const useStyles = makeStyles({ filters: { display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(160px, 1fr))', gap: '8px', marginBottom: '12px' } });
+
+interface AuditEvent { time: string; operation: string; outcome: string; status: number; teamId: string | null; userId: string; patientId: string | null; requestId: string }
+
+/** Whether the caller may read the audit trail (the server decides from the token's role). */
+export function useCanReadAudit(): boolean {
+  const { api } = useSession();
+  const probe = useQuery({ queryKey: ['audit-probe'], retry: false, queryFn: ({ signal }) => api('/api/audit?limit=1', { signal }) });
+  return probe.isSuccess;
+}
+
+/** The tenant's audit trail with filters and CSV export, for audit readers. */
+export function AuditPanel({ open, onClose }: { open: boolean; onClose: () => void }) {
+  const styles = useStyles();
+  const { api } = useSession();
+  const [filters, setFilters] = useState({ from: '', to: '', user: '', patient: '', operation: '' });
+  const params = new URLSearchParams();
+  if (filters.from) params.set('from', new Date(filters.from).toISOString());
+  if (filters.to) params.set('to', new Date(filters.to).toISOString());
+  for (const key of ['user', 'patient', 'operation'] as const) if (filters[key].trim()) params.set(key, filters[key].trim());
+  const events = useQuery({
+    queryKey: ['audit', params.toString()],
+    enabled: open,
+    queryFn: ({ signal }) => api<{ events: AuditEvent[] }>(`/api/audit?${params}`, { signal }),
+  });
+  const set = (key: keyof typeof filters) => (_: unknown, d: { value: string }) => setFilters((f) => ({ ...f, [key]: d.value }));
+  const downloadCsv = async () => {
+    const res = await fetch(`/api/audit?${params}&format=csv`, { headers: { authorization: `Bearer ${await api.token()}` } });
+    if (!res.ok) throw new ApiError(res.status, 'export_failed', `HTTP ${res.status}`);
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(await res.blob());
+    a.download = 'audit.csv';
+    a.click();
+  };
+  return (
+    <OverlayDrawer open={open} onOpenChange={(_, s) => !s.open && onClose()} position="end" size="full">
+      <DrawerHeader>
+        <DrawerHeaderTitle action={<Button appearance="subtle" onClick={onClose}>{t('audit.close')}</Button>}>{t('audit.title')}</DrawerHeaderTitle>
+      </DrawerHeader>
+      <DrawerBody>
+        <div className={styles.filters}>
+          <Field label={t('audit.from')}><Input type="datetime-local" value={filters.from} onChange={set('from')} /></Field>
+          <Field label={t('audit.to')}><Input type="datetime-local" value={filters.to} onChange={set('to')} /></Field>
+          <Field label={t('audit.user')}><Input value={filters.user} onChange={set('user')} /></Field>
+          <Field label={t('audit.patient')}><Input value={filters.patient} onChange={set('patient')} /></Field>
+          <Field label={t('audit.operation')}>
+            <Select value={filters.operation} onChange={set('operation')}>
+              <option value="">{t('audit.anyOperation')}</option>
+              {operations.map((o) => <option key={o} value={o}>{o}</option>)}
+            </Select>
+          </Field>
+        </div>
+        <Button onClick={() => void downloadCsv()}>{t('audit.csv')}</Button>
+        {events.isPending && <Spinner label={t('app.loading')} />}
+        {events.isError && <ErrorNotice error={events.error} />}
+        {events.data?.events.length === 0 && <Text role="status">{t('audit.empty')}</Text>}
+        {events.data && events.data.events.length > 0 && (
+          <Table aria-label={t('audit.title')} size="small">
+            <TableHeader>
+              <TableRow>
+                {(['audit.time', 'audit.operation', 'audit.outcome', 'audit.user', 'audit.patient', 'audit.team'] as const).map((k) => <TableHeaderCell key={k}>{t(k)}</TableHeaderCell>)}
+              </TableRow>
+            </TableHeader>
+            <TableBody>
+              {events.data.events.map((e) => (
+                <TableRow key={`${e.requestId}-${e.operation}-${e.patientId}`}>
+                  <TableCell>{new Date(e.time).toLocaleString()}</TableCell>
+                  <TableCell>{e.operation}</TableCell>
+                  <TableCell>{e.outcome} ({e.status})</TableCell>
+                  <TableCell>{e.userId}</TableCell>
+                  <TableCell>{e.patientId ?? ''}</TableCell>
+                  <TableCell>{e.teamId ?? ''}</TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+        )}
+      </DrawerBody>
+    </OverlayDrawer>
+  );
+}

@@ -1,0 +1,88 @@
+import { Button, Checkbox, Spinner, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text, Title3, makeStyles } from '@fluentui/react-components';
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { ErrorNotice } from '../../shared/components/ErrorNotice';
+import { birthDateWithAge, genderLabel } from '../../shared/format';
+import { t } from '../../shared/i18n/t';
+import { useSession } from '../../shared/session';
+import { PatientForm } from './PatientForm';
+import { SchemaEditor } from './SchemaEditor';
+import type { ManualPatient, ManualSchema } from './types';
+
+const useStyles = makeStyles({ section: { display: 'flex', flexDirection: 'column', gap: '12px', minWidth: 0 } });
+
+export interface ManualTarget {
+  listName: string;
+  onAdd: (patientIds: string[]) => void;
+  onList: Set<string>;
+}
+
+/** Manual mode: the team's own patients, its fields (owners), and adding patients to the open list. */
+export function ManualPatients({ target }: { target: ManualTarget | null }) {
+  const styles = useStyles();
+  const { api, teamId, isOwner } = useSession();
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const schema = useQuery({ queryKey: ['schema', teamId], queryFn: ({ signal }) => api<ManualSchema>(`/api/teams/${teamId}/schema`, { signal }) });
+  const patients = useQuery({
+    queryKey: ['manual-patients', teamId],
+    queryFn: ({ signal }) => api<{ patients: ManualPatient[] }>(`/api/teams/${teamId}/manual-patients`, { signal }),
+  });
+  if (schema.isPending || patients.isPending) return <Spinner label={t('app.loading')} />;
+  if (schema.isError) return <ErrorNotice error={schema.error} />;
+  if (patients.isError) return <ErrorNotice error={patients.error} />;
+  const chosen = [...selected].filter((id) => !target?.onList.has(id));
+  return (
+    <div className={styles.section}>
+      {isOwner && <SchemaEditor schema={schema.data} />}
+      <section className={styles.section} aria-labelledby="manual-title">
+        <Title3 as="h2" id="manual-title">{t('manual.title')}</Title3>
+        <div>
+          <PatientForm schema={schema.data} trigger={<Button>{t('manual.newPatient')}</Button>} />{' '}
+          {target && (
+            <Button appearance="primary" disabled={chosen.length === 0} onClick={() => { target.onAdd(chosen); setSelected(new Set()); }}>
+              {t('search.addSelected', { count: chosen.length, list: target.listName })}
+            </Button>
+          )}
+        </div>
+        {patients.data.patients.length === 0 ? (
+          <Text role="status">{t('manual.none')}</Text>
+        ) : (
+          <Table aria-label={t('manual.title')} size="small">
+            <TableHeader>
+              <TableRow>
+                <TableHeaderCell>{t('column.actions')}</TableHeaderCell>
+                <TableHeaderCell>{t('column.name')}</TableHeaderCell>
+                <TableHeaderCell>{t('column.mrn')}</TableHeaderCell>
+                <TableHeaderCell>{t('column.birthDate')}</TableHeaderCell>
+                <TableHeaderCell>{t('column.gender')}</TableHeaderCell>
+                <TableHeaderCell>{t('manual.room')}</TableHeaderCell>
+                {schema.data.fields.map((f) => <TableHeaderCell key={f.id}>{f.label}</TableHeaderCell>)}
+              </TableRow>
+            </TableHeader>
+            <TableBody>
+              {patients.data.patients.map((p) => (
+                <TableRow key={p.id}>
+                  <TableCell>
+                    <Checkbox
+                      checked={selected.has(p.id) || Boolean(target?.onList.has(p.id))}
+                      disabled={!target || target.onList.has(p.id)}
+                      aria-label={t('search.select', { name: p.name })}
+                      onChange={(_, d) => setSelected((s) => { const n = new Set(s); if (d.checked) n.add(p.id); else n.delete(p.id); return n; })}
+                    />
+                    <PatientForm schema={schema.data} patient={p} trigger={<Button size="small" aria-label={t('manual.editPatient', { name: p.name })}>✎</Button>} />
+                  </TableCell>
+                  <TableCell>{p.name}</TableCell>
+                  <TableCell>{p.mrn ?? t('value.none')}</TableCell>
+                  <TableCell>{birthDateWithAge(p.birthDate)}</TableCell>
+                  <TableCell>{genderLabel(p.gender)}</TableCell>
+                  <TableCell>{p.room ?? t('value.none')}</TableCell>
+                  {schema.data.fields.map((f) => <TableCell key={f.id}>{p.values[f.id] === undefined ? t('value.none') : String(p.values[f.id])}</TableCell>)}
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+        )}
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,68 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { RunningServer } from '../../server/start';
+import { expectAccessible, signIn, startE2e, visible } from '../helpers/e2e';
+
+let server: RunningServer;
+let browser: Browser;
+let stop: () => Promise<void>;
+
+beforeAll(async () => {
+  ({ server, browser, stop } = await startE2e());
+});
+afterAll(() => stop?.());
+
+const open = async () => (await browser.newContext({ reducedMotion: 'reduce' })).newPage();
+
+it('runs a team in Manual mode: its own fields, hand-entered patients, on a list', async () => {
+  const page: Page = await open();
+  await signIn(page, server.url, 'Dana Petrova (Fabrikam Medical Center)', 'ICU Team');
+  await page.getByRole('radio', { name: /Manual mode/ }).check();
+  await page.getByRole('button', { name: 'Use Manual mode' }).click();
+  await page.getByRole('button', { name: 'Close settings' }).click();
+
+  await expect.poll(() => page.getByRole('heading', { name: 'Patient fields' }).isVisible(), { timeout: 15_000 }).toBe(true);
+  await page.getByRole('button', { name: 'Add field' }).click();
+  await page.getByLabel('Field name').fill('Acuity');
+  await page.getByLabel('Type').selectOption({ label: 'Choice' });
+  await page.getByLabel('Choices (comma-separated)').fill('Low, High');
+  await page.getByRole('button', { name: 'Save fields' }).click();
+  await expect.poll(() => visible(page, 'Fields saved.')).toBe(true);
+  await expectAccessible(page, 'manual mode');
+
+  await page.getByRole('button', { name: 'New patient' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByLabel('Name').fill('Иван Петров');
+  await dialog.getByLabel('Room').fill('ICU-3');
+  await dialog.getByLabel('Acuity').selectOption('High');
+  await expectAccessible(page, 'new patient form');
+  await dialog.getByRole('button', { name: 'Save patient' }).click();
+  const table = page.getByRole('table', { name: 'Patients of this team' });
+  await expect.poll(() => table.getByRole('cell', { name: 'Иван Петров', exact: true }).isVisible(), { timeout: 15_000 }).toBe(true);
+  expect(await table.getByRole('cell', { name: 'High', exact: true }).isVisible()).toBe(true);
+
+  await page.getByRole('button', { name: 'New list' }).click();
+  await page.getByLabel('List name').fill('Bay');
+  await page.getByRole('button', { name: 'Create' }).click();
+  await page.getByRole('checkbox', { name: 'Select Иван Петров' }).check();
+  await page.getByRole('button', { name: 'Add 1 selected to Bay' }).click();
+  await expect.poll(() => page.getByRole('table', { name: 'Bay' }).getByRole('button', { name: 'Иван Петров', exact: true }).isVisible(), { timeout: 15_000 }).toBe(true);
+});
+
+it('shows the audit trail to an audit reader, and not to others', async () => {
+  const reader = await open();
+  await signIn(reader, server.url, 'Finley Haddad (Fabrikam Medical Center)', 'ICU Team');
+  await expect.poll(() => reader.getByRole('button', { name: 'Audit trail' }).isVisible(), { timeout: 15_000 }).toBe(true);
+  await reader.getByRole('button', { name: 'Audit trail' }).click();
+  const audit = reader.getByRole('table', { name: 'Audit trail' });
+  await expect.poll(() => audit.getByRole('cell', { name: 'PatientSchemaCreate' }).first().isVisible(), { timeout: 15_000 }).toBe(true);
+  expect(await audit.getByRole('cell', { name: 'EHRConnectionSet' }).first().isVisible()).toBe(true);
+  await expectAccessible(reader, 'audit trail');
+  await reader.getByLabel('Operation').selectOption('PatientListCreate');
+  await expect.poll(async () => (await audit.getByRole('row').count()) - 1).toBe(1);
+
+  const clinician = await open();
+  await signIn(clinician, server.url, 'Emery Zhang (Fabrikam Medical Center)', 'ICU Team');
+  await expect.poll(() => visible(clinician, 'Patients of this team'), { timeout: 15_000 }).toBe(true);
+  expect(await clinician.getByRole('button', { name: 'Audit trail' }).count()).toBe(0);
+});
