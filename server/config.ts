@@ -2,31 +2,48 @@ import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 
 /**
- * Settings from the environment, checked once at start. Every missing or bad value is reported
- * together. Only dev mode exists so far: production (Azure AD SSO and Graph membership) comes
- * with the Teams integration.
+ * Settings from the environment, checked once at start; every missing or bad value is reported
+ * together. Dev mode needs none. Production needs the app's Entra registration (Teams SSO and
+ * on-behalf-of Graph access) and its client at the EHR's interop partner.
  */
+const list = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
 const schema = z.object({
-  APP_MODE: z.enum(['dev']).default('dev'),
+  APP_MODE: z.enum(['dev', 'production']).default('dev'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3978),
+  /** Production only; dev mode always binds to loopback. */
+  HOST: z.string().min(1).default('0.0.0.0'),
   DATA_DIR: z.string().min(1).default('./data'),
-  STORE: z.enum(['sqlite']).default('sqlite'),
+  /** Where team data lives: SQLite (default in dev) or the team's SharePoint site (default in production). */
+  STORE: z.enum(['sqlite', 'graph']).optional(),
   STATIC_DIR: z.string().min(1).default('./dist/client'),
-  /** Bundles to load into the sandbox instead of generated patients (folders dstu2/, stu3/, r4/). */
   SANDBOX_FHIR_DATA: z.string().min(1).optional(),
   SANDBOX_PATIENTS: z.coerce.number().int().min(1).max(5000).default(200),
-  /** The app's registration at the EHR's interop partner; in dev mode the sandbox registers one when absent. */
   EHR_CLIENT_ID: z.string().min(1).optional(),
   /** Comma-separated: more than one during secret rotation. */
-  EHR_CLIENT_SECRETS: z.string().min(1).optional(),
-  /** An identifier system that counts as MRN besides identifier type MR. */
+  EHR_CLIENT_SECRETS: list.optional(),
   EHR_MRN_SYSTEM: z.string().url().optional(),
   EHR_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
+  /** The app's Entra (Azure AD) registration, as the Agents Toolkit names it. */
+  AAD_APP_CLIENT_ID: z.string().uuid().optional(),
+  SECRET_AAD_APP_CLIENT_SECRET: z.string().min(1).optional(),
+  /** The tab's host name: the SSO token's audience is `api://{TAB_DOMAIN}/{client id}`. */
+  TAB_DOMAIN: z.string().min(1).optional(),
+  /** Comma-separated tenant ids allowed to use the app; empty allows any. */
+  AAD_ALLOWED_TENANTS: list.optional(),
+  AAD_AUTHORITY: z.string().url().default('https://login.microsoftonline.com'),
+  AAD_JWKS_URL: z.string().url().optional(),
+  GRAPH_BASE_URL: z.string().url().default('https://graph.microsoft.com'),
 });
 
-export type Config = z.infer<typeof schema> & { dataDir: string; staticDir: string; host: string };
+type Parsed = z.infer<typeof schema>;
+export type Config = Omit<Parsed, 'STORE'> & { STORE: 'sqlite' | 'graph'; dataDir: string; staticDir: string; host: string };
 
 export class ConfigError extends Error {}
+
+const required: Record<'dev' | 'production', (keyof Parsed)[]> = {
+  dev: [],
+  production: ['AAD_APP_CLIENT_ID', 'SECRET_AAD_APP_CLIENT_SECRET', 'TAB_DOMAIN', 'EHR_CLIENT_ID', 'EHR_CLIENT_SECRETS'],
+};
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = schema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')));
@@ -35,10 +52,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const c = parsed.data;
-  if (Boolean(c.EHR_CLIENT_ID) !== Boolean(c.EHR_CLIENT_SECRETS)) {
-    throw new ConfigError('Invalid configuration:\n  EHR_CLIENT_ID and EHR_CLIENT_SECRETS must be set together');
-  }
+  const problems = required[c.APP_MODE].filter((key) => c[key] === undefined).map((key) => `  ${key}: required in ${c.APP_MODE} mode`);
+  if (Boolean(c.EHR_CLIENT_ID) !== Boolean(c.EHR_CLIENT_SECRETS?.length)) problems.push('  EHR_CLIENT_ID and EHR_CLIENT_SECRETS must be set together');
+  if (problems.length) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(p));
-  // Dev mode binds to loopback only: it has a token endpoint for any dev user.
-  return { ...c, dataDir: abs(c.DATA_DIR), staticDir: abs(c.STATIC_DIR), host: '127.0.0.1' };
+  return {
+    ...c,
+    STORE: c.STORE ?? (c.APP_MODE === 'production' ? 'graph' : 'sqlite'),
+    dataDir: abs(c.DATA_DIR),
+    staticDir: abs(c.STATIC_DIR),
+    // Dev mode binds to loopback only: it has a token endpoint for any dev user.
+    host: c.APP_MODE === 'dev' ? '127.0.0.1' : c.HOST,
+  };
 }

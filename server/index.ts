@@ -4,7 +4,11 @@ import { startServer } from './start.js';
 
 try {
   const server = await startServer(process.env);
-  logger.info(`Patients is running in dev mode at ${server.url} (listening on loopback only: dev mode is for this machine)`);
+  logger.info(
+    server.mode === 'dev'
+      ? `Patients is running in dev mode at ${server.url} (listening on loopback only: dev mode is for this machine)`
+      : `Patients is running in production mode at ${server.url}`,
+  );
   const stop = async () => {
     await server.close();
     process.exit(0);

@@ -1,76 +1,117 @@
+import express from 'express';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import express from 'express';
-import { createApp } from './app.js';
+import { createApp, type AppDeps } from './app.js';
+import { openSqliteAuditLog } from './audit/sqlite-audit-log.js';
 import { devDirectory } from './auth/dev-directory.js';
 import { createDevIdentity } from './auth/dev-identity.js';
+import { graphMembership } from './auth/graph-membership.js';
 import { devMembership } from './auth/membership.js';
-import { createTokenVerifier } from './auth/verify-token.js';
-import { loadConfig } from './config.js';
+import { azureAdVerifierSettings, createTokenVerifier } from './auth/verify-token.js';
+import { loadConfig, type Config } from './config.js';
 import { createEhrGateway } from './fhir/index.js';
+import { openGraphStore } from './graph/graph-store.js';
+import { createOboTokenSource, graphTokenForCaller } from './graph/obo-token.js';
 import { createLinkGuard } from './http/link-guard.js';
-import { openSqliteAuditLog } from './audit/sqlite-audit-log.js';
+import { requestContext } from './http/request-context.js';
 import { openSqliteStore } from './lists/sqlite-store.js';
 import { createSandbox } from './sandbox/index.js';
 
 export interface RunningServer {
   url: string;
+  mode: Config['APP_MODE'];
   close(): Promise<void>;
 }
 
-const SANDBOX_PATH = '/sandbox';
-
-/**
- * Starts the app in dev mode: the API and the built tab, the dev identity provider and directory,
- * the sandbox EHR partner beside the app (never inside it), and the SQLite store under DATA_DIR.
- */
 export interface StartOptions {
   /** The fetch the EHR gateway uses; benchmarks wrap it to count and replay FHIR calls. */
   ehrFetch?: typeof fetch;
 }
 
+const SANDBOX_PATH = '/sandbox';
+
+/**
+ * Starts the app. Dev mode: the API and the built tab, the dev identity provider and directory,
+ * the sandbox EHR partner beside the app (never inside it), loopback only. Production: Teams SSO
+ * tokens from Azure AD, team membership and (by default) team data through Microsoft Graph on
+ * behalf of the caller, and the hospital's interop partner.
+ */
 export async function startServer(env: Record<string, string | undefined> = process.env, options: StartOptions = {}): Promise<RunningServer> {
   const config = loadConfig(env);
-  const sandbox = await createSandbox({
-    tenants: devDirectory.tenants.map(({ id, name }) => ({ id, name })),
-    patientsPerTenant: config.SANDBOX_PATIENTS,
-    dataDir: config.SANDBOX_FHIR_DATA,
-  });
-  const ehrClient = config.EHR_CLIENT_ID
-    ? { clientId: config.EHR_CLIENT_ID, clientSecrets: config.EHR_CLIENT_SECRETS!.split(',').map((s) => s.trim()) }
-    : (({ clientId, clientSecret }) => ({ clientId, clientSecrets: [clientSecret] }))(sandbox.registerClient('Patients (dev)'));
-
-  const identity = await createDevIdentity(devDirectory);
-  const store = openSqliteStore(join(config.dataDir, 'patients.sqlite'));
-  const audit = openSqliteAuditLog(join(config.dataDir, 'audit.sqlite'));
-  const app = createApp({
-    audit,
-    verifyToken: createTokenVerifier(identity.verifierSettings),
-    membership: devMembership(devDirectory),
-    store,
-    ehr: createEhrGateway({
-      ...ehrClient,
-      fetch: options.ehrFetch,
-      timeoutMs: config.EHR_TIMEOUT_MS,
-      mrnSystem: config.EHR_MRN_SYSTEM,
-      checkUrl: createLinkGuard({ allowHttp: true, allowLoopback: true }),
-    }),
-    staticDir: config.staticDir,
-    dev: { directory: devDirectory, identity, sandboxPath: SANDBOX_PATH },
-  });
-
   const root = express();
   root.disable('x-powered-by');
-  root.use(SANDBOX_PATH, sandbox.router);
-  root.use(app);
+  let ehrClient: { clientId: string; clientSecrets: string[] };
+  let auth: Pick<AppDeps, 'verifyToken' | 'membership' | 'dev'>;
+  const oboFor = () => {
+    const obo = createOboTokenSource({ clientId: config.AAD_APP_CLIENT_ID!, clientSecret: config.SECRET_AAD_APP_CLIENT_SECRET!, authorityHost: config.AAD_AUTHORITY });
+    return graphTokenForCaller(obo, () => {
+      const { caller, ssoToken } = requestContext();
+      if (!caller || !ssoToken) throw new Error('Graph is only reached on behalf of a verified caller');
+      return { ssoToken, tenantId: caller.tenantId };
+    });
+  };
 
-  const server = await new Promise<import('node:http').Server>((resolve, reject) => {
+  if (config.APP_MODE === 'dev') {
+    const sandbox = await createSandbox({
+      tenants: devDirectory.tenants.map(({ id, name }) => ({ id, name })),
+      patientsPerTenant: config.SANDBOX_PATIENTS,
+      dataDir: config.SANDBOX_FHIR_DATA,
+    });
+    root.use(SANDBOX_PATH, sandbox.router);
+    const registered = config.EHR_CLIENT_ID ? null : sandbox.registerClient('Patients (dev)');
+    ehrClient = registered ? { clientId: registered.clientId, clientSecrets: [registered.clientSecret] } : { clientId: config.EHR_CLIENT_ID!, clientSecrets: config.EHR_CLIENT_SECRETS! };
+    const identity = await createDevIdentity(devDirectory);
+    auth = {
+      verifyToken: createTokenVerifier(identity.verifierSettings),
+      membership: devMembership(devDirectory),
+      dev: { directory: devDirectory, identity, sandboxPath: SANDBOX_PATH },
+    };
+  } else {
+    ehrClient = { clientId: config.EHR_CLIENT_ID!, clientSecrets: config.EHR_CLIENT_SECRETS! };
+    const clientId = config.AAD_APP_CLIENT_ID!;
+    auth = {
+      verifyToken: createTokenVerifier(
+        azureAdVerifierSettings({
+          clientId,
+          applicationIdUri: `api://${config.TAB_DOMAIN}/${clientId}`,
+          allowedTenants: config.AAD_ALLOWED_TENANTS?.length ? config.AAD_ALLOWED_TENANTS : undefined,
+          authority: config.AAD_AUTHORITY,
+          jwksUrl: config.AAD_JWKS_URL,
+        }),
+      ),
+      membership: graphMembership({ baseUrl: config.GRAPH_BASE_URL, getAccessToken: oboFor() }),
+    };
+  }
+
+  const store = config.STORE === 'graph' ? openGraphStore({ baseUrl: config.GRAPH_BASE_URL, getAccessToken: oboFor() }) : openSqliteStore(join(config.dataDir, 'patients.sqlite'));
+  const audit = openSqliteAuditLog(join(config.dataDir, 'audit.sqlite'));
+  const dev = config.APP_MODE === 'dev';
+  root.use(
+    createApp({
+      ...auth,
+      store,
+      audit,
+      ehr: createEhrGateway({
+        ...ehrClient,
+        fetch: options.ehrFetch,
+        timeoutMs: config.EHR_TIMEOUT_MS,
+        mrnSystem: config.EHR_MRN_SYSTEM,
+        // Dev mode allows http and loopback, for the sandbox on this machine; production neither.
+        checkUrl: createLinkGuard({ allowHttp: dev, allowLoopback: dev }),
+      }),
+      staticDir: config.staticDir,
+    }),
+  );
+
+  const server = await new Promise<Server>((resolve, reject) => {
     const s = root.listen(config.PORT, config.host, () => resolve(s));
     s.once('error', reject);
   });
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://localhost:${port}`,
+    url: `http://${dev ? 'localhost' : config.host}:${port}`,
+    mode: config.APP_MODE,
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -79,5 +120,3 @@ export async function startServer(env: Record<string, string | undefined> = proc
     },
   };
 }
-
-

@@ -11,7 +11,9 @@ export function requireCaller(verify: TokenVerifier) {
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) throw unauthenticated('Sign in first: the request has no Bearer token.');
     try {
-      requestContext().caller = await verify(match[1]);
+      const context = requestContext();
+      context.caller = await verify(match[1]);
+      context.ssoToken = match[1];
     } catch (err) {
       if (err instanceof TokenRejected) throw unauthenticated(err.message);
       throw err;

@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { ZodError } from 'zod';
 import { FhirError, type FhirErrorCode } from '../fhir/types.js';
+import { GraphAccessError, httpStatusOf } from '../graph/graph-errors.js';
 import { logger } from './logger.js';
 import { Problem } from './problem.js';
 import { currentRequestId } from './request-context.js';
@@ -20,6 +21,7 @@ const fhirStatus: Record<FhirErrorCode, number> = {
 export function toProblem(err: unknown): Problem {
   if (err instanceof Problem) return err;
   if (err instanceof FhirError) return new Problem(fhirStatus[err.code] ?? 502, err.code, err.message);
+  if (err instanceof GraphAccessError) return new Problem(httpStatusOf(err.code), err.code, err.message);
   if (err instanceof ZodError) return new Problem(400, 'validation_failed', describeZodError(err));
   const httpErr = err as { type?: string; status?: number };
   if (httpErr?.type === 'entity.parse.failed') return new Problem(400, 'malformed_json', 'The request body is not valid JSON.');

@@ -13,6 +13,8 @@ export interface Caller {
 export interface RequestContext {
   requestId: string;
   caller?: Caller;
+  /** The caller's verified SSO token, for on-behalf-of exchanges; never logged. */
+  ssoToken?: string;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();

@@ -32,6 +32,8 @@ export interface GraphEmulator {
 export interface GraphEmulatorOptions {
   /** Largest page served; small so that paging is exercised. */
   pageSize?: number;
+  /** Every group id asked for has a team site, as if every team existed; else only `addGroup`'s. */
+  groupsOnDemand?: boolean;
 }
 
 export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Promise<GraphEmulator> {
@@ -73,6 +75,8 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
     if (!tenantId) return fail(401, 'InvalidAuthenticationToken', 'Access token validation failure.');
     const parsed = new URL(path, url);
     if (!parsed.pathname.startsWith('/v1.0/')) return fail(400, 'BadRequest', 'Invalid version.');
+    const group = /^\/v1\.0\/groups\/([^/]+)\/sites\/root$/.exec(parsed.pathname);
+    if (group && options.groupsOnDemand) state.addGroup(tenantId, decodeURIComponent(group[1]));
     const hook = hooks.findIndex((h) => h.matches(method, path));
     if (hook >= 0) hooks.splice(hook, 1)[0].action();
     let body: unknown;
