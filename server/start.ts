@@ -1,3 +1,4 @@
+import type { INetworkModule } from '@azure/msal-node';
 import express from 'express';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -27,6 +28,8 @@ export interface RunningServer {
 export interface StartOptions {
   /** The fetch the EHR gateway uses; benchmarks wrap it to count and replay FHIR calls. */
   ehrFetch?: typeof fetch;
+  /** msal-node's transport for the on-behalf-of exchange; tests route it to a local stand-in for Azure AD. */
+  oboNetworkClient?: INetworkModule;
 }
 
 const SANDBOX_PATH = '/sandbox';
@@ -43,8 +46,16 @@ export async function startServer(env: Record<string, string | undefined> = proc
   root.disable('x-powered-by');
   let ehrClient: { clientId: string; clientSecrets: string[] };
   let auth: Pick<AppDeps, 'verifyToken' | 'membership' | 'dev'>;
-  const oboFor = () => {
-    const obo = createOboTokenSource({ clientId: config.AAD_APP_CLIENT_ID!, clientSecret: config.SECRET_AAD_APP_CLIENT_SECRET!, authorityHost: config.AAD_AUTHORITY });
+  // One on-behalf-of source (and MSAL token cache) for Graph membership and the Graph store.
+  let graphToken: ((tenantId: string) => Promise<string>) | undefined;
+  const oboFor = () => (graphToken ??= createGraphToken());
+  const createGraphToken = () => {
+    const obo = createOboTokenSource({
+      clientId: config.AAD_APP_CLIENT_ID!,
+      clientSecret: config.SECRET_AAD_APP_CLIENT_SECRET!,
+      authorityHost: config.AAD_AUTHORITY,
+      networkClient: options.oboNetworkClient,
+    });
     return graphTokenForCaller(obo, () => {
       const { caller, ssoToken } = requestContext();
       if (!caller || !ssoToken) throw new Error('Graph is only reached on behalf of a verified caller');

@@ -17,6 +17,8 @@ export interface FakeEntra {
   networkClient: INetworkModule;
   /** An SSO token (the OBO assertion) of a user in a tenant. */
   ssoToken(tenantId: string, userId: string): string;
+  /** Accepts a token made elsewhere (e.g. a signed SSO JWT) as the assertion of a user. */
+  acceptAssertion(assertion: string, tenantId: string, userId: string): void;
   /** The user has not consented to the app's Graph permissions. */
   withoutConsent(userId: string): void;
   /** The user's tenant requires MFA for Graph (a conditional access policy). */
@@ -104,6 +106,7 @@ export async function startFakeEntra(options: {
       assertions.set(assertion, { tenantId, userId });
       return assertion;
     },
+    acceptAssertion: (assertion, tenantId, userId) => void assertions.set(assertion, { tenantId, userId }),
     withoutConsent: (userId) => void noConsent.add(userId),
     requireMfa: (userId) => void mfa.add(userId),
     tokenRequests,

@@ -52,6 +52,12 @@ export function route(state: GraphState, req: EmulatorRequest, pageMax: number):
     if (!site) throw notFound('group');
     return ok({ id: site.id, displayName: site.displayName, name: site.groupId, webUrl: site.webUrl, root: {} });
   }
+  // group-list-owners, group-list-members: directory objects with their ids.
+  if (first === 'groups' && (sub === 'owners' || sub === 'members') && listId === undefined && m === 'GET') {
+    const people = state.siteOfGroup(req.tenantId, id) && state.people.get(`${req.tenantId}/${id.toLowerCase()}`);
+    if (!people) throw notFound('group');
+    return ok({ value: people[sub].map((userId) => ({ '@odata.type': '#microsoft.graph.user', id: userId })) });
+  }
   if (first !== 'sites' || id === undefined || rest.length) throw new GraphHttpError(400, 'BadRequest', 'Resource not found for the segment.');
   const site = state.sites.get(id);
   if (!site || site.tenantId !== req.tenantId) throw notFound('site');

@@ -20,6 +20,8 @@ export interface GraphEmulator {
   requests: { method: string; path: string; status: number; retryAttempt?: string }[];
   /** Gives a group (Teams team id) in a tenant its own team site. */
   addGroup(tenantId: string, groupId: string, displayName?: string): EmulatedSite;
+  /** Sets a group's owners and members (user object ids). */
+  setPeople(tenantId: string, groupId: string, owners: string[], members: string[]): void;
   /** A Bearer token that Graph accepts for a tenant. */
   tokenFor(tenantId: string): string;
   /** Answers the next `count` requests with 429 Too Many Requests and `Retry-After`. */
@@ -114,6 +116,7 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
     state,
     requests,
     addGroup: (tenantId, groupId, displayName) => state.addGroup(tenantId, groupId, displayName),
+    setPeople: (tenantId, groupId, owners, members) => state.setPeople(tenantId, groupId, owners, members),
     tokenFor(tenantId) {
       const token = randomBytes(24).toString('base64url');
       tokens.set(token, tenantId);

@@ -77,6 +77,14 @@ export function etagOf(item: EmulatedItem): string {
 export class GraphState {
   readonly sites = new Map<string, EmulatedSite>();
   private readonly siteByGroup = new Map<string, string>();
+  /** Owners and members of each group (a team), by `tenant/group`. */
+  readonly people = new Map<string, { owners: string[]; members: string[] }>();
+
+  /** Sets who owns and who belongs to a group; owners count as members too, as in a team. */
+  setPeople(tenantId: string, groupId: string, owners: string[], members: string[]): void {
+    this.addGroup(tenantId, groupId);
+    this.people.set(`${tenantId}/${groupId.toLowerCase()}`, { owners, members: [...new Set([...owners, ...members])] });
+  }
 
   /** Gives a group (the Teams team id) in a tenant its own team site. */
   addGroup(tenantId: string, groupId: string, displayName = 'Team'): EmulatedSite {
