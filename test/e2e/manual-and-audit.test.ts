@@ -66,3 +66,27 @@ it('shows the audit trail to an audit reader, and not to others', async () => {
   await expect.poll(() => visible(clinician, 'Patients of this team'), { timeout: 15_000 }).toBe(true);
   expect(await clinician.getByRole('button', { name: 'Audit trail' }).count()).toBe(0);
 });
+
+it('keeps a list of 500 patients light: only the rows in view are rendered, and scrolling reaches the last', async () => {
+  const info = await (await fetch(`${server.url}/dev/info`)).json();
+  const team = info.tenants[1].teams[1];
+  const ownerId = team.owners[0];
+  const { access_token } = await (await fetch(`${server.url}/dev/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: ownerId }) })).json();
+  const api = (method: string, path: string, body?: unknown) =>
+    fetch(`${server.url}/api/teams/${team.id}${path}`, { method, headers: { authorization: `Bearer ${access_token}`, 'content-type': 'application/json' }, body: body && JSON.stringify(body) }).then((r) => r.json());
+  await api('PUT', '/connection', { mode: 'manual' });
+  const ids: string[] = [];
+  for (let i = 0; i < 500; i++) ids.push((await api('POST', '/manual-patients', { name: `Patient ${String(i + 1).padStart(3, '0')}`, room: `R${i}` })).id);
+  const list = await api('POST', '/lists', { name: 'Ward 500' });
+  await api('POST', `/lists/${list.id}/patients`, { patientIds: ids });
+
+  const page = await open();
+  const owner = info.users.find((u: { id: string }) => u.id === ownerId);
+  await signIn(page, server.url, `${owner.name} (${info.tenants[1].name})`, team.name);
+  const table = page.getByRole('table', { name: 'Ward 500' });
+  await expect.poll(() => table.getByRole('button', { name: 'Patient 001', exact: true }).isVisible(), { timeout: 20_000 }).toBe(true);
+  expect(await table.locator('tbody tr[data-index]').count()).toBeLessThan(80);
+  await table.locator('xpath=ancestor::div[1]').evaluate((el) => el.scrollTo(0, el.scrollHeight));
+  await expect.poll(() => table.getByRole('button', { name: 'Patient 500', exact: true }).isVisible()).toBe(true);
+  expect(await table.locator('tbody tr[data-index]').count()).toBeLessThan(80);
+});

@@ -1,7 +1,8 @@
 import {
   Button, Field, Input, Link, Menu, MenuItem, MenuList, MenuPopover, MenuTrigger, Select, Spinner, Table, TableBody, TableCell, TableCellLayout, TableHeader, TableHeaderCell, TableRow, Text, Title3, makeStyles,
 } from '@fluentui/react-components';
-import { useMemo, useState } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useMemo, useRef, useState } from 'react';
 import { useList, useLists, useMovePatient, useRemovePatient } from '../../shared/api/lists';
 import type { ListRow, ListSummary, ListView } from '../../shared/api/types';
 import { cellText, columnLabel, sortValue, type Cell } from '../../shared/cells';
@@ -15,7 +16,7 @@ import { NewListDialog } from './NewListDialog';
 const useStyles = makeStyles({
   section: { display: 'flex', flexDirection: 'column', gap: '12px', minWidth: 0 },
   bar: { display: 'flex', gap: '8px', alignItems: 'flex-end', flexWrap: 'wrap' },
-  scroll: { overflowX: 'auto', maxWidth: '100%' },
+  scroll: { overflowX: 'auto', maxWidth: '100%', maxHeight: '70vh', overflowY: 'auto' },
 });
 
 /** The team's lists: pick one, create one, see its patients and remove them. */
@@ -91,6 +92,12 @@ function ListTable({ list, others, onOpenPatient }: { list: ListView; others: Li
       return (x < y ? -1 : x > y ? 1 : 0) * factor;
     });
   }, [list, filter, sort]);
+  // Only the rows in view are in the DOM, so lists of hundreds of patients scroll smoothly.
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const virtual = useVirtualizer({ count: rows.length, getScrollElement: () => scrollRef.current, estimateSize: () => 44, overscan: 12 });
+  const items = virtual.getVirtualItems();
+  const padTop = items.length ? items[0].start : 0;
+  const padBottom = items.length ? virtual.getTotalSize() - items[items.length - 1].end : 0;
   const toggleSort = (column: string) =>
     setSort((s) => (s?.column === column ? { column, direction: s.direction === 'ascending' ? 'descending' : 'ascending' } : { column, direction: 'ascending' }));
 
@@ -108,7 +115,7 @@ function ListTable({ list, others, onOpenPatient }: { list: ListView; others: Li
       {list.rows.length === 0 && <Text role="status">{t('lists.empty')}</Text>}
       {list.rows.length > 0 && rows.length === 0 && <Text role="status">{t('lists.noMatch')}</Text>}
       {rows.length > 0 && (
-        <div className={styles.scroll}>
+        <div className={styles.scroll} ref={scrollRef}>
           <Table aria-label={list.name} size="small" sortable>
             <TableHeader>
               <TableRow>
@@ -126,10 +133,12 @@ function ListTable({ list, others, onOpenPatient }: { list: ListView; others: Li
               </TableRow>
             </TableHeader>
             <TableBody>
-              {rows.map((row) => {
+              {padTop > 0 && <tr aria-hidden="true" style={{ height: padTop }} />}
+              {items.map(({ index }) => {
+                const row = rows[index];
                 const name = row.displayName ?? t('lists.unavailable', { id: row.patientId });
                 return (
-                  <TableRow key={row.patientId}>
+                  <TableRow key={row.patientId} data-index={index} ref={virtual.measureElement}>
                     {list.columns.map((column) => {
                       const shown = display(column, row);
                       return (
@@ -164,6 +173,7 @@ function ListTable({ list, others, onOpenPatient }: { list: ListView; others: Li
                   </TableRow>
                 );
               })}
+              {padBottom > 0 && <tr aria-hidden="true" style={{ height: padBottom }} />}
             </TableBody>
           </Table>
         </div>
