@@ -4,6 +4,7 @@ import { credentialsOf, type ClientRegistry } from './clients.js';
 import { execute, executeBatch, outcome, type FhirResult } from './fhir-handler.js';
 import type { ProviderData } from './resource-store.js';
 import type { TokenIssuer } from './tokens.js';
+import { parseQuirks, quirkMiddleware, quirkyBody, type Quirk } from './quirks.js';
 import { sandboxVersions, versionSpecs, type VersionSpec } from './versions.js';
 
 const origin = (req: Request) => `${req.protocol}://${req.get('host')}`;
@@ -50,7 +51,18 @@ export function sandboxRouter(clients: ClientRegistry, tokens: TokenIssuer, prov
     res.set('Cache-Control', 'no-store').json(tokens.issue(creds.clientId, tenantId));
   });
 
-  for (const version of sandboxVersions) router.use(`/${version}`, fhirEndpoint(versionSpecs[version], tokens, providers));
+  for (const version of sandboxVersions) {
+    // `/{version}/quirks/{names}`: the same endpoint behaving like a real server with those quirks.
+    const quirky = new Map<string, Router>();
+    router.use(`/${version}/quirks/:quirks`, (req, res, next) => {
+      const names = String(req.params.quirks);
+      const quirks = parseQuirks(names);
+      if (!quirks) return res.status(404).json({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'not-found', diagnostics: 'Unknown quirk.' }] });
+      if (!quirky.has(names)) quirky.set(names, fhirEndpoint(versionSpecs[version], tokens, providers, quirks));
+      quirky.get(names)!(req, res, next);
+    });
+    router.use(`/${version}`, fhirEndpoint(versionSpecs[version], tokens, providers, new Set()));
+  }
 
   router.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     const status = (err as { status?: number }).status ?? 500;
@@ -60,10 +72,11 @@ export function sandboxRouter(clients: ClientRegistry, tokens: TokenIssuer, prov
   return router;
 }
 
-function fhirEndpoint(spec: VersionSpec, tokens: TokenIssuer, providers: Map<string, ProviderData>): Router {
+function fhirEndpoint(spec: VersionSpec, tokens: TokenIssuer, providers: Map<string, ProviderData>, quirks: Set<Quirk>): Router {
   const router = Router();
-  const send = (res: Response, result: FhirResult) => res.status(result.status).type(spec.contentType).send(JSON.stringify(result.body));
-  const partner = (req: Request) => `${origin(req)}${req.baseUrl.replace(/\/[^/]+$/, '')}`;
+  const contentType = quirks.has('plain-json') ? 'application/json' : quirks.has('legacy-content-type') ? 'application/json+fhir' : spec.contentType;
+  const send = (res: Response, result: FhirResult) => res.status(result.status).type(contentType).send(JSON.stringify(quirkyBody(quirks, result.body)));
+  const partner = (req: Request) => `${origin(req)}${req.baseUrl.slice(0, req.baseUrl.lastIndexOf(`/${spec.key}`))}`;
 
   router.get('/metadata', (req, res) => {
     send(res, { status: 200, body: capabilityStatement(spec, `${partner(req)}/token`, `${partner(req)}/authorize`) });
@@ -79,17 +92,18 @@ function fhirEndpoint(spec: VersionSpec, tokens: TokenIssuer, providers: Map<str
     res.locals.store = data[spec.key];
     next();
   });
+  if (quirks.size) router.use(quirkMiddleware(quirks));
 
   const base = (req: Request) => `${origin(req)}${req.baseUrl}`;
-  router.post('/', (req, res) => send(res, executeBatch(spec, res.locals.store, base(req), req.body)));
+  router.post('/', (req, res) => send(res, executeBatch(spec, res.locals.store, base(req), req.body, quirks)));
   router.post('/:type/_search', (req, res) => {
     const form = Object.entries((req.body ?? {}) as Record<string, unknown>).flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((x) => [k, String(x)] as [string, string]));
     const query = [...new URLSearchParams(req.url.split('?')[1] ?? '')];
-    send(res, execute(spec, res.locals.store, base(req), String(req.params.type), [...query, ...form]));
+    send(res, execute(spec, res.locals.store, base(req), String(req.params.type), [...query, ...form], quirks));
   });
   router.get('/*path', (req, res) => {
     const path = req.path;
-    send(res, execute(spec, res.locals.store, base(req), path, [...new URLSearchParams(req.url.split('?')[1] ?? '')]));
+    send(res, execute(spec, res.locals.store, base(req), path, [...new URLSearchParams(req.url.split('?')[1] ?? '')], quirks));
   });
   return router;
 }

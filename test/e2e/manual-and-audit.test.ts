@@ -73,7 +73,7 @@ it('keeps a list of 500 patients light: only the rows in view are rendered, and 
   const ownerId = team.owners[0];
   const { access_token } = await (await fetch(`${server.url}/dev/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: ownerId }) })).json();
   const api = (method: string, path: string, body?: unknown) =>
-    fetch(`${server.url}/api/teams/${team.id}${path}`, { method, headers: { authorization: `Bearer ${access_token}`, 'content-type': 'application/json' }, body: body && JSON.stringify(body) }).then((r) => r.json());
+    fetch(`${server.url}/api/teams/${team.id}${path}`, { method, headers: { authorization: `Bearer ${access_token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) }).then((r) => r.json());
   await api('PUT', '/connection', { mode: 'manual' });
   const ids: string[] = [];
   for (let i = 0; i < 500; i++) ids.push((await api('POST', '/manual-patients', { name: `Patient ${String(i + 1).padStart(3, '0')}`, room: `R${i}` })).id);
