@@ -1,4 +1,4 @@
-import { t } from './i18n/t';
+import { currentLanguage, t } from './i18n/t';
 import type { MessageKey } from './i18n/en';
 
 /** A cell of the API: data, "none recorded" or "not available". */
@@ -6,7 +6,7 @@ export type Cell = { status: 'ok'; value: any } | { status: 'none' } | { status:
 
 type Json = Record<string, any>;
 const measure = (m: Json | null | undefined) => (m ? `${m.value} ${m.unit}`.trim() : '?');
-const when = (w: Json | null | undefined) => (w?.text ? new Date(w.epochMs ?? w.text).toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'short' }) : '');
+const when = (w: Json | null | undefined) => (w?.text ? new Date(w.epochMs ?? w.text).toLocaleString(currentLanguage(), { dateStyle: 'short', timeStyle: 'short' }) : '');
 
 export const columnLabel = (column: string) => t(`column.${column}` as MessageKey);
 

@@ -1,4 +1,4 @@
-import { t } from './i18n/t';
+import { currentLanguage, t } from './i18n/t';
 
 /** Birth date with age; partial dates ("1951", "1951-08") give an approximate age. */
 export function birthDateWithAge(birthDate: string | null, today = new Date()): string {
@@ -17,4 +17,9 @@ export function birthDateWithAge(birthDate: string | null, today = new Date()): 
 export function genderLabel(gender: string | null): string {
   if (gender === 'male' || gender === 'female' || gender === 'other' || gender === 'unknown') return t(`gender.${gender}`);
   return t('value.none');
+}
+
+/** A point in time, formatted for the active language. */
+export function dateTime(value: string | number | Date): string {
+  return new Date(value).toLocaleString(currentLanguage(), { dateStyle: 'medium', timeStyle: 'short' });
 }

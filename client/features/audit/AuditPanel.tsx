@@ -5,6 +5,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ApiError } from '../../shared/api/api-client';
 import { ErrorNotice } from '../../shared/components/ErrorNotice';
+import { dateTime } from '../../shared/format';
 import { t } from '../../shared/i18n/t';
 import { useSession } from '../../shared/session';
 
@@ -80,7 +81,7 @@ export function AuditPanel({ open, onClose }: { open: boolean; onClose: () => vo
             <TableBody>
               {events.data.events.map((e) => (
                 <TableRow key={`${e.requestId}-${e.operation}-${e.patientId}`}>
-                  <TableCell>{new Date(e.time).toLocaleString()}</TableCell>
+                  <TableCell>{dateTime(e.time)}</TableCell>
                   <TableCell>{e.operation}</TableCell>
                   <TableCell>{e.outcome} ({e.status})</TableCell>
                   <TableCell>{e.userId}</TableCell>

@@ -5,7 +5,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
 import { cellText, columnLabel, type Cell } from '../../shared/cells';
 import { ErrorNotice } from '../../shared/components/ErrorNotice';
-import { birthDateWithAge, genderLabel } from '../../shared/format';
+import { birthDateWithAge, dateTime, genderLabel } from '../../shared/format';
 import { t } from '../../shared/i18n/t';
 import { useSession } from '../../shared/session';
 import { TrendChart } from './TrendChart';
@@ -111,7 +111,7 @@ export function PatientDetails({ patientId, onClose }: { patientId: string | nul
               {d.notes.length === 0 && <Text>{t('details.noNotes')}</Text>}
               <ul className={styles.item}>
                 {d.notes.map((n: Json) => (
-                  <li key={n.id}><Text>{n.text}</Text> <Text size={200}>{t('details.noteBy', { author: n.authorName, time: new Date(n.createdAt).toLocaleString() })}</Text></li>
+                  <li key={n.id}><Text>{n.text}</Text> <Text size={200}>{t('details.noteBy', { author: n.authorName, time: dateTime(n.createdAt) })}</Text></li>
                 ))}
               </ul>
               <form noValidate onSubmit={(e) => { e.preventDefault(); if (note.trim()) addNote.mutate(note.trim()); }}>

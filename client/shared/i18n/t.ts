@@ -1,6 +1,32 @@
 import { en, type MessageKey } from './en';
+import { ru } from './ru';
+import { zhCN } from './zh-CN';
+import { zhTW } from './zh-TW';
 
-/** The message for a key, with `{name}` placeholders filled in. */
+export type Language = 'en' | 'zh-CN' | 'zh-TW' | 'ru';
+export const catalogs: Record<Language, Record<MessageKey, string>> = { en, 'zh-CN': zhCN, 'zh-TW': zhTW, ru };
+
+/** The app's language for a locale tag (Teams' `app.locale`, the browser's, or `?lang=`). */
+export function languageFor(locale: string | null | undefined): Language {
+  const tag = (locale ?? '').toLowerCase();
+  if (/^zh-(tw|hk|mo|hant)/.test(tag)) return 'zh-TW';
+  if (tag.startsWith('zh')) return 'zh-CN';
+  if (tag.startsWith('ru')) return 'ru';
+  return 'en';
+}
+
+let active: Language = 'en';
+
+/** Set once at start, before the first render. */
+export function setLanguage(language: Language): void {
+  active = language;
+  document.documentElement.lang = language;
+}
+
+/** The active language, for Intl formatting of dates and numbers. */
+export const currentLanguage = (): Language => active;
+
+/** The message for a key in the active language, with `{name}` placeholders filled in. */
 export function t(key: MessageKey, params: Record<string, string | number> = {}): string {
-  return en[key].replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? `{${name}}`));
+  return catalogs[active][key].replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? `{${name}}`));
 }

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { catalogs, languageFor } from '../../../client/shared/i18n/t';
+
+const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+
+describe('message catalogs', () => {
+  const english = catalogs.en;
+  it.each(['zh-CN', 'zh-TW', 'ru'] as const)('%s has every English key, no other, with the same placeholders, translated', (language) => {
+    const catalog = catalogs[language] as Record<string, string>;
+    expect(Object.keys(catalog).sort()).toEqual(Object.keys(english).sort());
+    for (const [key, text] of Object.entries(english)) {
+      expect(placeholders(catalog[key]), key).toEqual(placeholders(text));
+      expect(catalog[key].trim(), key).not.toBe('');
+    }
+    const untranslated = Object.entries(english).filter(([key, text]) => /[a-z]{4,}/.test(text.replace(/\{\w+\}|https?:\S+|FHIR|CSV|SpO2|BMI|EHR/g, '')) && catalog[key] === text);
+    expect(untranslated.map(([key]) => key)).toEqual([]);
+  });
+
+  it('picks the language from a Teams or browser locale', () => {
+    expect(languageFor('zh-cn')).toBe('zh-CN');
+    expect(languageFor('zh-SG')).toBe('zh-CN');
+    expect(languageFor('zh-tw')).toBe('zh-TW');
+    expect(languageFor('zh-HK')).toBe('zh-TW');
+    expect(languageFor('ru-RU')).toBe('ru');
+    expect(languageFor('en-GB')).toBe('en');
+    expect(languageFor('de-DE')).toBe('en');
+    expect(languageFor(undefined)).toBe('en');
+  });
+});
