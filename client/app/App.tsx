@@ -1,27 +1,43 @@
-import { FluentProvider, Spinner, teamsLightTheme } from '@fluentui/react-components';
+import { FluentProvider, Spinner, teamsDarkTheme, teamsHighContrastTheme, teamsLightTheme } from '@fluentui/react-components';
 import { QueryClient, QueryClientProvider, useQuery } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { DevInfo } from '../shared/api/types';
 import { ErrorNotice } from '../shared/components/ErrorNotice';
-import { t } from '../shared/i18n/t';
+import { languageFor, setLanguage, t } from '../shared/i18n/t';
 import { SessionProvider } from '../shared/session';
+import { connectToTeams, themeOf, type TeamsHost, type TeamsTheme } from '../shared/teams/teams-host';
 import { DevSignIn } from './DevSignIn';
 import { devSession, saveChoice, savedChoice, type DevChoice } from './dev-session';
+import { TeamsShell } from './TeamsShell';
 import { TeamTab } from './TeamTab';
 
 const queryClient = new QueryClient({ defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: false } } });
+const themes = { default: teamsLightTheme, dark: teamsDarkTheme, contrast: teamsHighContrastTheme };
 
+/** Finds the Teams host (or its absence) first, then renders the tab in Teams or standalone. */
 export function App() {
+  const [host, setHost] = useState<TeamsHost | null | undefined>(undefined);
+  const [theme, setTheme] = useState<TeamsTheme>(themeOf(new URLSearchParams(location.search).get('theme') ?? undefined));
+  useEffect(() => {
+    void connectToTeams().then((found) => {
+      if (found) {
+        setLanguage(languageFor(found.context.app.locale));
+        setTheme(themeOf(found.context.app.theme));
+        found.onThemeChange(setTheme);
+      }
+      setHost(found);
+    });
+  }, []);
   return (
-    <FluentProvider theme={teamsLightTheme} style={{ minHeight: '100vh' }}>
+    <FluentProvider theme={themes[theme]} style={{ minHeight: '100vh' }}>
       <QueryClientProvider client={queryClient}>
-        <DevShell />
+        {host === undefined ? <Spinner label={t('app.loading')} /> : host ? <TeamsShell host={host} /> : <DevShell />}
       </QueryClientProvider>
     </FluentProvider>
   );
 }
 
-/** Outside Teams: dev mode starts at once with the dev directory's sign-in. */
+/** Outside Teams: dev mode, with the dev directory's sign-in. */
 function DevShell() {
   const [choice, setChoice] = useState<DevChoice | null>(savedChoice);
   const info = useQuery({

@@ -24,7 +24,7 @@ const useStyles = makeStyles({
 });
 
 /** The tab for one team: first-run setup, then search beside the team's lists. */
-export function TeamTab({ onSwitchUser }: { onSwitchUser: () => void }) {
+export function TeamTab({ onSwitchUser }: { onSwitchUser?: () => void }) {
   const styles = useStyles();
   const session = useSession();
   const [settingsOpen, setSettingsOpen] = useState(false);
@@ -42,14 +42,14 @@ export function TeamTab({ onSwitchUser }: { onSwitchUser: () => void }) {
       <header className={styles.header}>
         <div>
           <Title1 as="h1">{t('app.title')}</Title1>
-          <Text block>{t('header.signedIn', { user: session.userName, team: session.teamName, tenant: session.tenantName })}</Text>
+          <Text block>{[session.userName, session.teamName, session.tenantName].filter(Boolean).join(' · ')}</Text>
         </div>
         <div className={styles.headerActions}>
           {session.isOwner && current && current.mode !== 'unset' && !settingsOpen && (
             <Button onClick={() => setSettingsOpen(true)}>{t('setup.change')}</Button>
           )}
           {canReadAudit && <Button onClick={() => setAuditOpen(true)}>{t('audit.open')}</Button>}
-          <Button appearance="subtle" onClick={onSwitchUser}>{t('signin.switch')}</Button>
+          {onSwitchUser && <Button appearance="subtle" onClick={onSwitchUser}>{t('signin.switch')}</Button>}
         </div>
       </header>
       <main className={styles.main}>

@@ -26,8 +26,8 @@ it.each(cases)('shows every screen in $language', async ({ language, user, team 
   await page.goto(`${server.url}/?lang=${language}`);
   await expect.poll(() => page.getByRole('heading', { name: m['signin.title'] }).isVisible()).toBe(true);
   expect(await page.evaluate(() => document.documentElement.lang)).toBe(language);
-  await page.getByLabel(m['signin.user']).selectOption({ label: user });
-  await page.getByLabel(m['signin.team']).selectOption({ label: team });
+  await page.getByLabel(m['signin.user'], { exact: true }).selectOption({ label: user });
+  await page.getByLabel(m['signin.team'], { exact: true }).selectOption({ label: team });
   await page.getByRole('button', { name: m['signin.continue'] }).click();
 
   await expect.poll(() => page.getByRole('heading', { name: m['setup.title'] }).isVisible()).toBe(true);
@@ -41,7 +41,7 @@ it.each(cases)('shows every screen in $language', async ({ language, user, team 
   await expect.poll(() => page.getByRole('heading', { name: m['search.title'] }).isVisible()).toBe(true);
   expect(await page.getByRole('heading', { name: m['lists.title'] }).isVisible()).toBe(true);
   expect(await page.getByText(m['lists.none']).isVisible()).toBe(true);
-  await page.getByLabel(m['search.gender']).selectOption({ label: m['gender.female'] });
+  await page.getByLabel(m['search.gender'], { exact: true }).selectOption({ label: m['gender.female'] });
   await expect.poll(() => page.getByRole('table', { name: m['search.title'] }).isVisible(), { timeout: 15_000 }).toBe(true);
   expect(await page.getByRole('table', { name: m['search.title'] }).getByRole('cell', { name: m['gender.female'] }).first().isVisible()).toBe(true);
   await expectAccessible(page, `search in ${language}`);

@@ -12,7 +12,6 @@ export const en = {
   'signin.continue': 'Continue',
   'signin.switch': 'Switch user',
   'signin.noTeams': 'This user is not a member of any team.',
-  'header.signedIn': '{user} · {team} · {tenant}',
   'setup.title': 'Connect this tab',
   'setup.intro': 'Choose where the patients on this tab come from.',
   'setup.ehrMode': 'EHR mode',
@@ -168,6 +167,8 @@ export const en = {
   'manual.room': 'Room',
   'manual.savePatient': 'Save patient',
   'manual.none': 'No patients yet. Add the first one.',
+  'teams.noTeam': 'Open Patients from a tab in a team channel: its lists belong to the team.',
+  'teams.configIntro': 'Connect the tab, then select Save.',
 } as const;
 
 export type MessageKey = keyof typeof en;

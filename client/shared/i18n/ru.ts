@@ -14,7 +14,6 @@ export const ru: Record<MessageKey, string> = {
   'signin.continue': 'Продолжить',
   'signin.switch': 'Сменить пользователя',
   'signin.noTeams': 'Этот пользователь не состоит ни в одной команде.',
-  'header.signedIn': '{user} · {team} · {tenant}',
   'setup.title': 'Подключение вкладки',
   'setup.intro': 'Выберите, откуда берутся пациенты на этой вкладке.',
   'setup.ehrMode': 'Режим ЭМК',
@@ -170,4 +169,6 @@ export const ru: Record<MessageKey, string> = {
   'manual.room': 'Палата',
   'manual.savePatient': 'Сохранить пациента',
   'manual.none': 'Пациентов пока нет. Добавьте первого.',
+  'teams.noTeam': 'Откройте «Пациенты» со вкладки в канале команды: списки принадлежат команде.',
+  'teams.configIntro': 'Подключите вкладку, затем нажмите «Сохранить».',
 };

@@ -14,7 +14,6 @@ export const zhCN: Record<MessageKey, string> = {
   'signin.continue': '继续',
   'signin.switch': '切换用户',
   'signin.noTeams': '该用户不属于任何团队。',
-  'header.signedIn': '{user} · {team} · {tenant}',
   'setup.title': '连接此选项卡',
   'setup.intro': '请选择此选项卡中患者数据的来源。',
   'setup.ehrMode': 'EHR 模式',
@@ -170,4 +169,6 @@ export const zhCN: Record<MessageKey, string> = {
   'manual.room': '房间',
   'manual.savePatient': '保存患者',
   'manual.none': '还没有患者。添加第一位吧。',
+  'teams.noTeam': '请从团队频道中的选项卡打开“患者”：列表属于团队。',
+  'teams.configIntro': '连接此选项卡，然后选择“保存”。',
 };

@@ -14,7 +14,6 @@ export const zhTW: Record<MessageKey, string> = {
   'signin.continue': '繼續',
   'signin.switch': '切換使用者',
   'signin.noTeams': '此使用者不屬於任何團隊。',
-  'header.signedIn': '{user} · {team} · {tenant}',
   'setup.title': '連線此索引標籤',
   'setup.intro': '請選擇此索引標籤中病患資料的來源。',
   'setup.ehrMode': 'EHR 模式',
@@ -170,4 +169,6 @@ export const zhTW: Record<MessageKey, string> = {
   'manual.room': '病房',
   'manual.savePatient': '儲存病患',
   'manual.none': '尚無病患。新增第一位吧。',
+  'teams.noTeam': '請從團隊頻道中的索引標籤開啟「病患」：清單屬於團隊。',
+  'teams.configIntro': '連線此索引標籤，然後選取「儲存」。',
 };

@@ -1,0 +1,53 @@
+import { app, authentication, pages } from '@microsoft/teams-js';
+
+export type TeamsTheme = 'default' | 'dark' | 'contrast';
+
+export interface TeamsHost {
+  context: app.Context;
+  getToken(): Promise<string>;
+  onThemeChange(handler: (theme: TeamsTheme) => void): void;
+}
+
+/** Teams' themes as the tab renders them: glass and anything unknown fall back to light. */
+export function themeOf(name: string | undefined): TeamsTheme {
+  return name === 'dark' || name === 'contrast' ? name : 'default';
+}
+
+/**
+ * Connects to the Teams host once. Outside a frame there is no host to wait for; a frame that
+ * never answers `initialize` is given a few seconds, then the tab runs standalone (TeamsJS's own
+ * wait is a minute).
+ */
+export async function connectToTeams(timeoutMs = 3000): Promise<TeamsHost | null> {
+  if (window.parent === window && !window.opener) return null;
+  try {
+    await Promise.race([
+      app.initialize(),
+      new Promise((_, reject) => setTimeout(() => reject(new Error('no Teams host answered')), timeoutMs)),
+    ]);
+    const context = await app.getContext();
+    return {
+      context,
+      getToken: () => authentication.getAuthToken(),
+      onThemeChange: (handler) => app.registerOnThemeChangeHandler((theme) => handler(themeOf(theme))),
+    };
+  } catch {
+    return null;
+  }
+}
+
+/** The configuration page: Save is enabled once a connection is stored; saving adds the tab. */
+export const tabConfig = {
+  setValid(valid: boolean): void {
+    pages.config.setValidityState(valid);
+  },
+  onSave(teamId: string): void {
+    pages.config.registerOnSaveHandler((event) => {
+      const contentUrl = `${window.location.origin}/#/tab`;
+      pages.config
+        .setConfig({ contentUrl, websiteUrl: contentUrl, entityId: `patients-${teamId}`, suggestedDisplayName: 'Patients' })
+        .then(() => event.notifySuccess())
+        .catch((err: Error) => event.notifyFailure(err.message));
+    });
+  },
+};
