@@ -1,0 +1,86 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { RunningServer } from '../../server/start';
+import { expectAccessible, startE2e } from '../helpers/e2e';
+import { hostPageHtml, type HostPageOptions } from '../helpers/teams-host-page';
+
+let server: RunningServer;
+let browser: Browser;
+let stop: () => Promise<void>;
+let info: { tenants: { id: string; teams: { id: string; name: string; owners: string[] }[] }[]; users: { id: string; name: string }[] };
+
+beforeAll(async () => {
+  ({ server, browser, stop } = await startE2e());
+  info = await (await fetch(`${server.url}/dev/info`)).json();
+});
+afterAll(() => stop?.());
+
+/** Opens the host page (served on the tab's origin) framing the tab. */
+async function inTeams(options: Omit<HostPageOptions, 'context' | 'userId'> & { teamIndex?: number; locale?: string; theme?: string }): Promise<Page> {
+  const tenant = info.tenants[0];
+  const team = tenant.teams[options.teamIndex ?? 0];
+  const owner = info.users.find((u) => u.id === team.owners[0])!;
+  const context = {
+    locale: options.locale ?? 'en-us',
+    theme: options.theme ?? 'default',
+    groupId: team.id,
+    teamId: '19:team@thread.tacv2',
+    teamName: team.name,
+    userTeamRole: 0,
+    tid: tenant.id,
+    userObjectId: owner.id,
+    userPrincipalName: `${owner.name.split(' ')[0].toLowerCase()}@contoso.example`,
+    entityId: 'patients',
+    channelId: '19:channel@thread.tacv2',
+  };
+  const page = await (await browser.newContext({ reducedMotion: 'reduce' })).newPage();
+  await page.route(`${server.url}/__teams-host`, (route) =>
+    route.fulfill({ contentType: 'text/html', body: hostPageHtml({ ...options, context, userId: owner.id }) }),
+  );
+  await page.goto(`${server.url}/__teams-host`);
+  return page;
+}
+
+const tab = (page: Page) => page.frameLocator('#tab');
+
+it('configures a new tab in EHR mode from the Teams settings frame and saves it', async () => {
+  const page = await inTeams({ tabPath: '/#/config', frameContext: 'settings' });
+  await expect.poll(() => tab(page).getByRole('heading', { name: 'Connect this tab' }).isVisible(), { timeout: 15_000 }).toBe(true);
+  expect(await page.evaluate(() => (window as any).host.valid)).toBe(false);
+  await tab(page).getByRole('textbox', { name: /^Link/ }).fill(`${server.url}/sandbox/r4`);
+  await tab(page).getByRole('textbox', { name: /^Connection name/ }).fill('Ward EHR');
+  await tab(page).getByRole('button', { name: 'Connect' }).click();
+  await expect.poll(() => tab(page).getByText('Connected to Ward EHR').isVisible(), { timeout: 15_000 }).toBe(true);
+  await expect.poll(() => page.evaluate(() => (window as any).host.valid)).toBe(true);
+  await page.evaluate(() => (window as any).hostSave());
+  await expect.poll(() => page.evaluate(() => (window as any).host.saved)).toBe(true);
+  const settings = await page.evaluate(() => (window as any).host.settings);
+  expect(settings).toMatchObject({ contentUrl: `${server.url}/#/tab`, websiteUrl: `${server.url}/#/tab`, entityId: `patients-${info.tenants[0].teams[0].id}`, suggestedDisplayName: 'Patients' });
+  expect(await page.evaluate(() => (window as any).host.calls)).toEqual(expect.arrayContaining(['initialize', 'getContext', 'authentication.getAuthToken', 'settings.setValidityState', 'settings.setSettings']));
+  await expectAccessible(page, 'configuration page in Teams');
+});
+
+it('follows the Teams theme as it changes', async () => {
+  const page = await inTeams({ tabPath: '/#/tab', frameContext: 'content', teamIndex: 1 });
+  await expect.poll(() => tab(page).getByRole('heading', { name: 'Patients' }).isVisible(), { timeout: 15_000 }).toBe(true);
+  const background = () => tab(page).locator('.fui-FluentProvider').first().evaluate((el) => getComputedStyle(el).backgroundColor);
+  const light = await background();
+  await page.evaluate(() => (window as any).hostTheme('dark'));
+  await expect.poll(background).not.toBe(light);
+  const dark = await background();
+  await page.evaluate(() => (window as any).hostTheme('contrast'));
+  await expect.poll(background).not.toBe(dark);
+  await page.evaluate(() => (window as any).hostTheme('glass'));
+  await expect.poll(background).toBe(light);
+});
+
+it('speaks the Teams locale', async () => {
+  const page = await inTeams({ tabPath: '/#/tab', frameContext: 'content', teamIndex: 1, locale: 'zh-cn' });
+  await expect.poll(() => tab(page).getByRole('heading', { name: '患者' }).isVisible(), { timeout: 15_000 }).toBe(true);
+  expect(await tab(page).locator('html').getAttribute('lang')).toBe('zh-CN');
+});
+
+it('runs standalone when the host never answers', async () => {
+  const page = await inTeams({ tabPath: '/#/tab', frameContext: 'content', answers: false });
+  await expect.poll(() => tab(page).getByRole('heading', { name: 'Sign in to Patients (dev mode)' }).isVisible(), { timeout: 15_000 }).toBe(true);
+});
