@@ -23,6 +23,8 @@ const schema = z.object({
   EHR_CLIENT_SECRETS: list.optional(),
   EHR_MRN_SYSTEM: z.string().url().optional(),
   EHR_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
+  /** Comma-separated origins an owner may link to although they are http or private (an on-premises EHR). */
+  EHR_LINK_ALLOW_LIST: list.pipe(z.array(z.string().url())).optional(),
   /** The app's Entra (Azure AD) registration, as the Agents Toolkit names it. */
   AAD_APP_CLIENT_ID: z.string().uuid().optional(),
   SECRET_AAD_APP_CLIENT_SECRET: z.string().min(1).optional(),

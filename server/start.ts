@@ -109,7 +109,7 @@ export async function startServer(env: Record<string, string | undefined> = proc
         timeoutMs: config.EHR_TIMEOUT_MS,
         mrnSystem: config.EHR_MRN_SYSTEM,
         // Dev mode allows http and loopback, for the sandbox on this machine; production neither.
-        checkUrl: createLinkGuard({ allowHttp: dev, allowLoopback: dev }),
+        checkUrl: createLinkGuard({ allowHttp: dev, allowLoopback: dev, allowOrigins: config.EHR_LINK_ALLOW_LIST }),
       }),
       staticDir: config.staticDir,
     }),

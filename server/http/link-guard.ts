@@ -10,6 +10,8 @@ import { FhirError } from '../fhir/types.js';
 export interface LinkGuardOptions {
   allowHttp: boolean;
   allowLoopback: boolean;
+  /** Origins allowed as they are, e.g. an EHR on the hospital's private network (`EHR_LINK_ALLOW_LIST`). */
+  allowOrigins?: string[];
   /** Resolver, replaceable in tests. */
   resolve?: (hostname: string) => Promise<string[]>;
 }
@@ -29,7 +31,9 @@ const defaultResolve = async (hostname: string) => (await lookup(hostname, { all
 
 export function createLinkGuard(options: LinkGuardOptions): (url: URL) => Promise<void> {
   const resolve = options.resolve ?? defaultResolve;
+  const allowed = new Set((options.allowOrigins ?? []).map((o) => new URL(o).origin));
   return async (url) => {
+    if (allowed.has(url.origin)) return;
     const refuse = (why: string) => {
       throw new FhirError('link_not_allowed', why);
     };

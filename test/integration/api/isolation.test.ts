@@ -1,14 +1,28 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../../helpers/test-server';
+import { devDirectory } from '../../../server/auth/dev-directory';
+import { startProductionHarness } from '../../helpers/production-server';
+import { startTestServer, type DevInfo } from '../../helpers/test-server';
 
 // Every team route, for every kind of caller: owner, member, an outsider of the same tenant,
-// and a user of the other tenant. Each team's own list and patient are the targets.
-let server: TestServer;
+// and a user of the other tenant. Each team's own list and patient are the targets. Both stores:
+// SQLite in dev mode, and the team's SharePoint site through Graph in production mode.
+interface Harness {
+  info: DevInfo;
+  api(userId: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
+  stop(): Promise<void>;
+}
+const harnesses: [string, () => Promise<Harness>][] = [
+  ['SQLite store, dev mode', startTestServer],
+  ['Graph store, production mode', () => startProductionHarness(devDirectory)],
+];
+
+describe.each(harnesses)('%s', (_name, start) => {
+let server: Harness;
 interface TeamFixture { tenantId: string; teamId: string; owner: string; member: string; outsider?: string; foreigner: string; listId: string; otherListId: string; patientId: string }
 const fixtures: TeamFixture[] = [];
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await start();
   const { tenants } = server.info;
   for (const tenant of tenants) {
     const foreigner = server.info.users.find((u) => u.tenantId !== tenant.id)!.id;
@@ -27,6 +41,7 @@ beforeAll(async () => {
   }
 });
 afterAll(() => server?.stop());
+
 
 type Route = { name: string; method: string; path: (f: TeamFixture) => string; body?: (f: TeamFixture) => unknown; ownerOnly?: boolean };
 const routes: Route[] = [
@@ -76,4 +91,5 @@ it("never reaches another team's list or notes through one's own team", async ()
     const view = (await server.api(f.owner, 'GET', `/api/teams/${f.teamId}/lists/${f.listId}`)).body;
     expect(view.rows.map((r: { patientId: string }) => r.patientId)).toEqual([f.patientId]);
   }
+});
 });

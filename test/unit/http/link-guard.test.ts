@@ -39,6 +39,12 @@ describe('FHIR link guard', () => {
     await expect(production(new URL('https://nowhere.example.org/'))).rejects.toMatchObject({ code: 'ehr_unreachable' });
   });
 
+  it('lets explicitly allowed origins through, and only those', async () => {
+    const onPremises = createLinkGuard({ allowHttp: false, allowLoopback: false, resolve, allowOrigins: ['http://intranet.example.org:8080'] });
+    await expect(onPremises(new URL('http://intranet.example.org:8080/fhir'))).resolves.toBeUndefined();
+    await expect(onPremises(new URL('http://intranet.example.org:9090/fhir'))).rejects.toMatchObject({ code: 'link_not_allowed' });
+  });
+
   it('allows http and loopback in dev mode, still not private networks', async () => {
     await expect(dev(new URL('http://127.0.0.1:3978/sandbox/r4'))).resolves.toBeUndefined();
     await expect(dev(new URL('http://intranet.example.org/fhir'))).rejects.toMatchObject({ code: 'link_not_allowed' });
