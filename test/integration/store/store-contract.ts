@@ -80,5 +80,21 @@ export function storeContract(name: string, open: () => Promise<{ store: TeamSto
       expect((await store.listNotes(teamA, 'p1')).map((n) => n.text)).toEqual(['first', 'second']);
       expect(await store.listNotes(teamB, 'p1')).toEqual([]);
     }));
+
+    it('keeps a Manual-mode schema and patients with versions, per team', withStore(async (store) => {
+      expect(await store.getSchema(teamA)).toBeNull();
+      const fields = [{ id: 'acuity', label: 'Acuity', type: 'choice' as const, choices: ['Low', 'High'] }];
+      const first = await store.setSchema(teamA, fields);
+      expect(first).toMatchObject({ ok: true, value: { fields, version: 1 } });
+      expect(await store.setSchema(teamA, [], 0)).toEqual({ ok: false, reason: 'conflict' });
+      const patient = await store.createManualPatient(teamA, { name: 'Ada', mrn: 'M-1', birthDate: null, gender: 'female', room: '4', values: { acuity: 'High' } }, 'u1');
+      expect(patient).toMatchObject({ id: expect.any(String), name: 'Ada', version: 1 });
+      const edited = await store.updateManualPatient(teamA, patient.id, { ...patient, room: '5', values: { acuity: 'Low' } }, 1);
+      expect(edited).toMatchObject({ ok: true, value: { room: '5', values: { acuity: 'Low' }, version: 2 } });
+      expect(await store.updateManualPatient(teamA, patient.id, { ...patient, room: '6' }, 1)).toEqual({ ok: false, reason: 'conflict' });
+      expect((await store.getManualPatients(teamA, [patient.id])).map((p) => p.room)).toEqual(['5']);
+      expect(await store.getManualPatients(teamB)).toEqual([]);
+      expect(await store.getSchema(teamB)).toBeNull();
+    }));
   });
 }
