@@ -6,10 +6,12 @@ import { GraphAccessError } from './graph-errors.js';
  * Sites.Manage.All, because the store creates SharePoint lists (and columns) in the team's
  * site, and list-create documents no lesser delegated permission ("Sites.ReadWrite.All" covers
  * items only). The user's own SharePoint rights still apply, as always with delegated access.
+ * GroupMember.Read.All lets the backend check, as the user, who owns and who belongs to a team
+ * (the group's owners and members). Both are asked for in one on-behalf-of exchange.
  * Sites.Selected (delegated) would narrow it to sites an admin grants the app "manage" on, one
  * by one — possible for tenants that require it, but every new team would need a grant.
  */
-export const graphScopes = ['https://graph.microsoft.com/Sites.Manage.All'];
+export const graphScopes = ['https://graph.microsoft.com/Sites.Manage.All', 'https://graph.microsoft.com/GroupMember.Read.All'];
 
 export interface OboSettings {
   /** The app's Entra registration (the audience of the Teams SSO token). */
