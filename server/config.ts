@@ -56,6 +56,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const c = parsed.data;
   const problems = required[c.APP_MODE].filter((key) => c[key] === undefined).map((key) => `  ${key}: required in ${c.APP_MODE} mode`);
   if (Boolean(c.EHR_CLIENT_ID) !== Boolean(c.EHR_CLIENT_SECRETS?.length)) problems.push('  EHR_CLIENT_ID and EHR_CLIENT_SECRETS must be set together');
+  if (c.STORE === 'graph' && c.APP_MODE === 'dev') {
+    problems.push('  STORE: graph needs production mode (APP_MODE=production): Graph is reached on behalf of Teams SSO users');
+  }
   if (problems.length) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(p));
   return {
