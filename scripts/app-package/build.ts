@@ -1,0 +1,132 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import JSZip from 'jszip';
+import { loadEnv } from './env-files.js';
+import { checkIcon, COLOR_SIZE, OUTLINE_SIZE } from './icons.js';
+import { fillJsonPlaceholders } from './placeholders.js';
+import { schemaVersion, validateAgainstBundledSchema } from './schemas.js';
+
+export class PackageError extends Error {
+  constructor(message: string, readonly problems: string[]) {
+    super(`${message}\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+export interface PackageOptions {
+  /** Project root (holds appPackage/ and env/). */
+  root: string;
+  /** Environment name: reads env/.env.<env> and env/.env.<env>.user. */
+  env: string;
+  /** Where the zip goes; default <root>/appPackage/build. */
+  outDir?: string;
+}
+
+export interface PackageResult {
+  zipPath: string;
+  /** Names of the files in the zip, in the order written. */
+  files: string[];
+  /** The filled manifest. */
+  manifest: Record<string, unknown>;
+}
+
+interface Manifest {
+  $schema?: string;
+  manifestVersion?: string;
+  icons?: { color?: string; outline?: string };
+  localizationInfo?: { additionalLanguages?: { languageTag: string; file: string }[] };
+}
+
+/** A file inside the zip must sit at its root: a plain name, no folders. */
+function assertRootFile(name: string, field: string): string {
+  if (!name || basename(name) !== name || name === '.' || name === '..') throw new PackageError('Invalid app package file reference:', [`${field} "${name}" must be a file name at the package root`]);
+  return name;
+}
+
+/**
+ * Builds the Teams app package for one environment: fills `${{NAME}}` placeholders in the
+ * manifest and localization files from env files, validates everything offline, checks the
+ * icons, then writes appPackage.<env>.zip. Throws PackageError (and writes nothing) on any problem.
+ */
+export async function buildAppPackage(options: PackageOptions): Promise<PackageResult> {
+  const appDir = join(options.root, 'appPackage');
+  const { values } = loadEnv(options.root, options.env);
+
+  const rawManifest = readFileSync(join(appDir, 'manifest.json'), 'utf8');
+  const template = JSON.parse(rawManifest) as Manifest;
+  const languages = template.localizationInfo?.additionalLanguages ?? [];
+  const jsonFiles = ['manifest.json', ...languages.map((l, i) => assertRootFile(l.file, `localizationInfo.additionalLanguages[${i}].file`))];
+
+  // 1. Fill placeholders; report every one without a value before anything else.
+  const filled = new Map<string, string>();
+  const missing = new Map<string, string[]>();
+  for (const file of jsonFiles) {
+    const path = join(appDir, file);
+    if (!existsSync(path)) throw new PackageError('Missing app package file:', [`appPackage/${file}`]);
+    const result = fillJsonPlaceholders(readFileSync(path, 'utf8'), values);
+    filled.set(file, result.text);
+    for (const name of result.missing) missing.set(name, [...(missing.get(name) ?? []), file]);
+  }
+  if (missing.size) {
+    throw new PackageError(
+      `Environment "${options.env}" has no value for ${missing.size} placeholder(s); set them in env/.env.${options.env} (or env/.env.${options.env}.user for secrets):`,
+      [...missing].map(([name, files]) => `${name} (used in ${files.join(', ')})`),
+    );
+  }
+
+  // 2. Validate the filled manifest and each localization file against the bundled schemas.
+  const problems: string[] = [];
+  const docs = new Map<string, Manifest>();
+  for (const [file, text] of filled) {
+    try {
+      const doc = JSON.parse(text) as Manifest;
+      docs.set(file, doc);
+      problems.push(...validateAgainstBundledSchema(doc).map((e) => `${file}: ${e}`));
+    } catch (e) {
+      problems.push(`${file}: not valid JSON (${(e as Error).message})`);
+    }
+  }
+  const manifest = docs.get('manifest.json')!;
+  const version = manifest.$schema ? schemaVersion(manifest.$schema) : undefined;
+  if (version && version !== manifest.manifestVersion) problems.push(`manifest.json: $schema is v${version} but manifestVersion is ${manifest.manifestVersion}`);
+  for (const [file, doc] of docs) {
+    if (file === 'manifest.json' || !doc.$schema) continue;
+    if (schemaVersion(doc.$schema) !== manifest.manifestVersion) problems.push(`${file}: localization schema v${schemaVersion(doc.$schema)} must match manifestVersion ${manifest.manifestVersion}`);
+  }
+
+  // 3. Icons.
+  const icons: [string, Buffer][] = [];
+  for (const [field, rules] of [
+    ['color', { width: COLOR_SIZE, height: COLOR_SIZE }],
+    ['outline', { width: OUTLINE_SIZE, height: OUTLINE_SIZE, whiteOnTransparent: true }],
+  ] as const) {
+    const name = manifest.icons?.[field];
+    if (!name) continue; // the schema already reports it
+    const path = join(appDir, assertRootFile(name, `icons.${field}`));
+    if (!existsSync(path)) {
+      problems.push(`icons.${field}: appPackage/${name} not found`);
+      continue;
+    }
+    const data = readFileSync(path);
+    problems.push(...checkIcon(name, data, rules));
+    icons.push([name, data]);
+  }
+  if (problems.length) throw new PackageError(`The app package for "${options.env}" is not valid:`, problems);
+
+  // 4. Zip: everything at the root.
+  const zip = new JSZip();
+  const files: string[] = [];
+  const add = (name: string, data: string | Buffer) => {
+    zip.file(name, data, { date: new Date('2020-01-01T00:00:00Z') });
+    files.push(name);
+  };
+  add('manifest.json', filled.get('manifest.json')!);
+  for (const [name, data] of icons) add(name, data);
+  for (const file of jsonFiles.slice(1)) add(file, filled.get(file)!);
+  const data = await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
+
+  const outDir = options.outDir ?? join(appDir, 'build');
+  mkdirSync(outDir, { recursive: true });
+  const zipPath = join(outDir, `appPackage.${options.env}.zip`);
+  writeFileSync(zipPath, data);
+  return { zipPath, files, manifest: manifest as Record<string, unknown> };
+}
