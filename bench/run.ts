@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { mapLimit } from '../server/fhir/map-limit.js';
 import { listColumns } from '../server/lists/columns.js';
 import { startServer } from '../server/start.js';
 
@@ -29,15 +30,8 @@ const recordingFetch: typeof fetch = async (input, init) => {
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 async function replay(calls: Recorded[], parallel: number): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < calls.length) {
-      const call = calls[next++];
-      const res = await fetch(call.url, call.init);
-      await res.json(); // any client reads the JSON it asked for
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(parallel, calls.length) }, worker));
+  // Any client reads the JSON it asked for.
+  await mapLimit(calls, parallel, async (call) => (await fetch(call.url, call.init)).json());
 }
 
 async function benchVersion(version: 'r4' | 'stu3') {

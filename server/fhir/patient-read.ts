@@ -2,6 +2,7 @@ import type { EhrContext } from './ehr-context.js';
 import { isObject, objects, str } from './json.js';
 import { isFhirId, underBase } from './urls.js';
 import { FhirError, type PatientSummary } from './types.js';
+import { mapLimit } from './map-limit.js';
 
 export const BATCH_SIZE = 50;
 export const PARALLEL_REQUESTS = 4;
@@ -83,15 +84,3 @@ function failedStatus(error: unknown): number | undefined {
   return status !== undefined && status >= 400 && status !== 429 && status !== 503 ? status : undefined;
 }
 
-async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}

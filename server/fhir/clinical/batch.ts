@@ -2,6 +2,7 @@ import type { EhrContext } from '../ehr-context.js';
 import { isObject, list, str } from '../json.js';
 import { underBase } from '../urls.js';
 import { FhirError } from '../types.js';
+import { mapLimit } from '../map-limit.js';
 
 /**
  * Entries per batch Bundle. A read of n entries costs ceil(n / B) POSTs when the server takes
@@ -104,15 +105,3 @@ function parallelism(ctx: EhrContext): number {
   return Math.max(1, ctx.parallelRequests ?? DEFAULT_PARALLEL_REQUESTS);
 }
 
-export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
