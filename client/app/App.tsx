@@ -1,4 +1,4 @@
-import { FluentProvider, Spinner, teamsDarkTheme, teamsHighContrastTheme, teamsLightTheme } from '@fluentui/react-components';
+import { FluentProvider, Spinner, makeStaticStyles, teamsDarkTheme, teamsHighContrastTheme, teamsLightTheme } from '@fluentui/react-components';
 import { QueryClient, QueryClientProvider, useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
 import type { DevInfo } from '../shared/api/types';
@@ -7,15 +7,19 @@ import { languageFor, setLanguage, t } from '../shared/i18n/t';
 import { SessionProvider } from '../shared/session';
 import { connectToTeams, themeOf, type TeamsHost, type TeamsTheme } from '../shared/teams/teams-host';
 import { DevSignIn } from './DevSignIn';
+import { ErrorBoundary } from './ErrorBoundary';
 import { devSession, saveChoice, savedChoice, type DevChoice } from './dev-session';
 import { TeamsShell } from './TeamsShell';
 import { TeamTab } from './TeamTab';
 
 const queryClient = new QueryClient({ defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: false } } });
 const themes = { default: teamsLightTheme, dark: teamsDarkTheme, contrast: teamsHighContrastTheme };
+// The tab fills its frame edge to edge (no browser margin around the header's rule).
+const useGlobalStyles = makeStaticStyles({ body: { margin: 0 } });
 
 /** Finds the Teams host (or its absence) first, then renders the tab in Teams or standalone. */
 export function App() {
+  useGlobalStyles();
   const [host, setHost] = useState<TeamsHost | null | undefined>(undefined);
   const [theme, setTheme] = useState<TeamsTheme>(themeOf(new URLSearchParams(location.search).get('theme') ?? undefined));
   useEffect(() => {
@@ -31,7 +35,9 @@ export function App() {
   return (
     <FluentProvider theme={themes[theme]} style={{ minHeight: '100vh' }}>
       <QueryClientProvider client={queryClient}>
-        {host === undefined ? <Spinner label={t('app.loading')} /> : host ? <TeamsShell host={host} /> : <DevShell />}
+        <ErrorBoundary onReset={() => queryClient.resetQueries()}>
+          {host === undefined ? <Spinner label={t('app.loading')} /> : host ? <TeamsShell host={host} /> : <DevShell />}
+        </ErrorBoundary>
       </QueryClientProvider>
     </FluentProvider>
   );
@@ -44,7 +50,7 @@ function DevShell() {
     queryKey: ['dev-info'],
     queryFn: async () => {
       const res = await fetch('/dev/info');
-      if (!res.ok) throw new Error('The dev directory is not available: is the server running in dev mode?');
+      if (!res.ok) throw new Error(t('signin.unavailable'));
       return (await res.json()) as DevInfo;
     },
   });

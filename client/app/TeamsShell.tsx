@@ -49,8 +49,8 @@ function ConfigPage({ teamId }: { teamId: string }) {
     tabConfig.onSave(teamId);
   }, [teamId]);
   return (
-    <main>
-      <Text block style={{ padding: '16px 24px 0' }}>{t('teams.configIntro')}</Text>
+    <main style={{ padding: '16px 24px' }}>
+      <Text block style={{ marginBottom: '16px' }}>{t('teams.configIntro')}</Text>
       <SetupPanel current={{ mode: 'unset' }} onSaved={() => tabConfig.setValid(true)} />
     </main>
   );

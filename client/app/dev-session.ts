@@ -1,5 +1,6 @@
-import { createApi } from '../shared/api/api-client';
+import { createApi, type TokenSource } from '../shared/api/api-client';
 import type { DevInfo } from '../shared/api/types';
+import { t } from '../shared/i18n/t';
 import type { Session } from '../shared/session';
 
 const STORAGE_KEY = 'patients.dev-session';
@@ -23,15 +24,16 @@ export function saveChoice(choice: DevChoice | null): void {
   else sessionStorage.removeItem(STORAGE_KEY);
 }
 
-/** Tokens from the dev identity provider, renewed a minute before they expire. */
-function devTokenSource(userId: string) {
+/** Tokens from the dev identity provider, renewed a minute before they expire; one renewal at a time. */
+function devTokenSource(userId: string): TokenSource {
   let cached: { token: string; expiresAt: number } | null = null;
   let pending: Promise<string> | null = null;
-  return async () => {
+  return async ({ refresh = false } = {}) => {
+    if (refresh) cached = null;
     if (cached && cached.expiresAt > Date.now() + 60_000) return cached.token;
     pending ??= (async () => {
       const res = await fetch('/dev/token', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId }) });
-      if (!res.ok) throw new Error('The dev sign-in failed.');
+      if (!res.ok) throw new Error(t('signin.failed'));
       const body = (await res.json()) as { access_token: string; expires_in: number };
       cached = { token: body.access_token, expiresAt: Date.now() + body.expires_in * 1000 };
       return body.access_token;
@@ -43,8 +45,8 @@ function devTokenSource(userId: string) {
 /** A session for a dev user and team, or null when the choice no longer fits the directory. */
 export function devSession(info: DevInfo, choice: DevChoice): Session | null {
   const user = info.users.find((u) => u.id === choice.userId);
-  const tenant = info.tenants.find((t) => t.id === user?.tenantId);
-  const team = tenant?.teams.find((t) => t.id === choice.teamId && t.members.includes(choice.userId));
+  const tenant = info.tenants.find((tn) => tn.id === user?.tenantId);
+  const team = tenant?.teams.find((tm) => tm.id === choice.teamId && tm.members.includes(choice.userId));
   if (!user || !tenant || !team) return null;
   return {
     userId: user.id,

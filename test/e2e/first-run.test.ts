@@ -52,10 +52,15 @@ describe('the tab in a browser', () => {
 
     const info = await (await fetch(`${server.url}/dev/info`)).json();
     const patient = await somePatient(info.tenants[0].teams[0].owners[0], info.tenants[0].teams[0].id);
-    const family = patient.displayName.split(' ').at(-1)!;
-    await page.getByLabel('Name', { exact: true }).fill(family);
+    // Part of the family name, typed key by key: the search waits for a pause instead of asking per key.
+    const typed = patient.displayName.split(' ').at(-1)!.slice(0, 4);
+    const searches: string[] = [];
+    page.on('request', (req) => { if (/\/patients\?/.test(req.url())) searches.push(req.url()); });
+    await page.getByLabel('Name', { exact: true }).pressSequentially(typed, { delay: 40 });
     const select = page.getByRole('checkbox', { name: `Select ${patient.displayName}` });
     await expect.poll(() => select.isVisible(), { timeout: 15_000 }).toBe(true);
+    expect(searches.length).toBeLessThan(typed.length);
+    expect(new URL(searches.at(-1)!).searchParams.get('name')).toBe(typed);
     await expectAccessible(page, 'search results');
     await select.check();
     await page.getByRole('button', { name: 'Add 1 selected to Rounds' }).click();
@@ -121,6 +126,26 @@ describe('the tab in a browser', () => {
     const table = page.getByRole('table', { name: 'ICU bay 2' });
     await expect.poll(() => table.getByRole('columnheader', { name: 'Sort by Heart rate' }).isVisible(), { timeout: 15_000 }).toBe(true);
     expect(await table.getByText(/Room \w+, Bed \w+/).first().isVisible()).toBe(true);
+    await context.close();
+  });
+
+  it('asks for a fresh token when the API turns one down, without bothering the user', async () => {
+    const info = await (await fetch(`${server.url}/dev/info`)).json();
+    const team = info.tenants[0].teams[1];
+    const owner = info.users.find((u: { id: string }) => u.id === team.owners[0]);
+    const context = await browser.newContext({ reducedMotion: 'reduce' });
+    const page = await context.newPage();
+    const tokenRequests: string[] = [];
+    page.on('request', (req) => { if (req.url().endsWith('/dev/token')) tokenRequests.push(req.url()); });
+    // The first API answer is the server's refusal of an expired token; the real server answers after that.
+    await page.route('**/api/teams/*/connection', (route) =>
+      route.fulfill({ status: 401, contentType: 'application/json', body: JSON.stringify({ code: 'unauthenticated', message: 'The token has expired.', requestId: 'e2e' }) }),
+      { times: 1 },
+    );
+    await signIn(page, `${owner.name} (${info.tenants[0].name})`, team.name);
+    await expect.poll(() => page.getByRole('heading', { name: 'Connect this tab' }).isVisible(), { timeout: 15_000 }).toBe(true);
+    expect(await page.getByRole('alert').count()).toBe(0);
+    expect(tokenRequests.length).toBe(2);
     await context.close();
   });
 

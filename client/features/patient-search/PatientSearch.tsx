@@ -11,7 +11,10 @@ import { useSession } from '../../shared/session';
 
 const useStyles = makeStyles({
   section: { display: 'flex', flexDirection: 'column', gap: '12px', minWidth: 0 },
-  filters: { display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(140px, 1fr))', gap: '8px' },
+  filters: { display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(140px, 1fr))', gap: '8px 12px' },
+  // Grid items and inputs otherwise keep their intrinsic width and overlap the next filter.
+  filter: { minWidth: 0 },
+  input: { width: '100%', minWidth: 0 },
   actions: { display: 'flex', gap: '8px', alignItems: 'center', flexWrap: 'wrap' },
 });
 
@@ -62,17 +65,17 @@ export function PatientSearch({ target }: { target: SearchTarget | null }) {
     <section className={styles.section} aria-labelledby="search-title">
       <Title3 as="h2" id="search-title">{t('search.title')}</Title3>
       <div className={styles.filters}>
-        <Field label={t('search.name')}>
-          <Input value={name} onChange={(_, d) => setName(d.value)} type="search" />
+        <Field label={t('search.name')} className={styles.filter}>
+          <Input className={styles.input} value={name} onChange={(_, d) => setName(d.value)} type="search" />
         </Field>
-        <Field label={t('search.mrn')}>
-          <Input value={mrn} onChange={(_, d) => setMrn(d.value)} type="search" />
+        <Field label={t('search.mrn')} className={styles.filter}>
+          <Input className={styles.input} value={mrn} onChange={(_, d) => setMrn(d.value)} type="search" />
         </Field>
-        <Field label={t('search.birthDate')}>
-          <Input value={birthDate} onChange={(_, d) => setBirthDate(d.value)} type="date" />
+        <Field label={t('search.birthDate')} className={styles.filter}>
+          <Input className={styles.input} value={birthDate} onChange={(_, d) => setBirthDate(d.value)} type="date" />
         </Field>
-        <Field label={t('search.gender')}>
-          <Select value={gender} onChange={(_, d) => setGender(d.value)}>
+        <Field label={t('search.gender')} className={styles.filter}>
+          <Select className={styles.input} value={gender} onChange={(_, d) => setGender(d.value)}>
             <option value="">{t('search.anyGender')}</option>
             {(['female', 'male', 'other', 'unknown'] as const).map((g) => <option key={g} value={g}>{genderLabel(g)}</option>)}
           </Select>

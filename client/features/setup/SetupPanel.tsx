@@ -7,7 +7,7 @@ import { t } from '../../shared/i18n/t';
 import { useSession } from '../../shared/session';
 
 const useStyles = makeStyles({
-  panel: { display: 'flex', flexDirection: 'column', gap: '16px', maxWidth: '640px', padding: '24px' },
+  panel: { display: 'flex', flexDirection: 'column', gap: '16px', maxWidth: '640px' },
   links: { display: 'flex', gap: '8px', flexWrap: 'wrap', alignItems: 'center' },
 });
 
@@ -40,7 +40,6 @@ export function SetupPanel({ current, onSaved, onDone }: { current: Connection; 
         <form
           noValidate
           className={styles.panel}
-          style={{ padding: 0 }}
           onSubmit={(e) => {
             e.preventDefault();
             save.mutate({ mode: 'ehr', url: url.trim(), name: name.trim() });

@@ -1,3 +1,5 @@
+import { t } from '../i18n/t';
+
 /** An API problem as the server states it: `{code, message, requestId}` with the HTTP status. */
 export class ApiError extends Error {
   constructor(
@@ -11,29 +13,40 @@ export class ApiError extends Error {
   }
 }
 
-export type TokenSource = () => Promise<string>;
+/** A bearer token for the API; `refresh` asks for a new one instead of a cached one. */
+export type TokenSource = (options?: { refresh?: boolean }) => Promise<string>;
+
+interface RequestOptions {
+  method?: string;
+  body?: unknown;
+  signal?: AbortSignal;
+}
 
 /** The one way the tab calls the backend: adds the token, sends JSON, turns problems into ApiErrors. */
 export function createApi(getToken: TokenSource) {
-  const api = async function api<T>(path: string, init: { method?: string; body?: unknown; signal?: AbortSignal } = {}): Promise<T> {
-    const headers: Record<string, string> = { authorization: `Bearer ${await getToken()}` };
+  const send = async (path: string, init: RequestOptions, token: string): Promise<Response> => {
+    const headers: Record<string, string> = { authorization: `Bearer ${token}` };
     if (init.body !== undefined) headers['content-type'] = 'application/json';
-    let res: Response;
     try {
-      res = await fetch(path, { method: init.method ?? 'GET', headers, body: init.body === undefined ? undefined : JSON.stringify(init.body), signal: init.signal });
+      return await fetch(path, { method: init.method ?? 'GET', headers, body: init.body === undefined ? undefined : JSON.stringify(init.body), signal: init.signal });
     } catch (err) {
       if ((err as Error).name === 'AbortError') throw err;
-      throw new ApiError(0, 'network_error', 'The app server could not be reached. Check your connection and try again.');
+      throw new ApiError(0, 'network_error', t('api.unreachable'));
     }
+  };
+  const api = async function api<T>(path: string, init: RequestOptions = {}): Promise<T> {
+    let res = await send(path, init, await getToken());
+    // A token the server no longer accepts (expired, keys rotated): one retry with a fresh one.
+    if (res.status === 401) res = await send(path, init, await getToken({ refresh: true }));
     if (res.status === 204) return undefined as T;
     const body = await res.json().catch(() => null);
     if (!res.ok) {
-      throw new ApiError(res.status, body?.code ?? 'http_error', body?.message ?? `The server answered ${res.status}.`, body?.requestId);
+      throw new ApiError(res.status, body?.code ?? 'http_error', body?.message ?? t('api.httpError', { status: res.status }), body?.requestId);
     }
     return body as T;
   };
   /** For downloads that cannot go through `api` (files): the same token. */
-  return Object.assign(api, { token: getToken });
+  return Object.assign(api, { token: () => getToken() });
 }
 
 export type Api = ReturnType<typeof createApi>;

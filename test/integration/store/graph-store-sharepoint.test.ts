@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GraphAccessError } from '../../../server/graph/graph-errors';
 import { openGraphStore, type GraphStoreOptions } from '../../../server/graph/graph-store';
+import type { ListColumn } from '../../../server/lists/columns';
 import type { TeamStore } from '../../../server/lists/store';
 import { startGraphEmulator, type GraphEmulator } from '../../helpers/graph-emulator';
 import type { EmulatedList } from '../../helpers/graph-emulator/model';
@@ -128,6 +129,25 @@ describe('Graph store in the team site', () => {
     expect(results.filter((r) => r.ok)).toHaveLength(1);
     expect(results.filter((r) => !r.ok)).toEqual([{ ok: false, reason: 'conflict' }]);
     await other.close();
+  });
+
+  it('applies every one of several concurrent column edits without a version from separate instances (If-Match, re-read on 412)', async () => {
+    const list = await store.createList(team, 'Columns', 'u1');
+    const start = (await store.getList(team, list.id))!.version;
+    const others = [open(), open(), open()]; // separate instances: no shared write queue, so If-Match decides
+    const edits: ListColumn[][] = [
+      ['name', 'mrn'],
+      ['name', 'heartRate'],
+      ['name', 'spo2'],
+      ['name', 'location'],
+    ];
+    const results = await Promise.all([store, ...others].map((s, i) => s.updateList(team, list.id, { columns: edits[i] })));
+    expect(results.every((r) => r.ok)).toBe(true);
+    const final = (await store.getList(team, list.id))!;
+    expect(final.version).toBe(start + edits.length); // every edit bumped the version once, none lost
+    expect(edits).toContainEqual(final.columns);
+    expect(final.name).toBe('Columns');
+    await Promise.all(others.map((s) => s.close()));
   });
 
   it('waits out throttling (429 with Retry-After) and then answers', async () => {
