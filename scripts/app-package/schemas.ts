@@ -7,6 +7,11 @@ import type { ErrorObject, ValidateFunction } from 'ajv-draft-04';
 
 const require = createRequire(import.meta.url);
 
+// Why not AppManifestUtils.validateAgainstSchema from @microsoft/app-manifest: its 1.1.2 entry point
+// requires `fs-extra`, which the package lists only as a devDependency, so importing it fails; and it
+// fetches the schema over the network for `/en-us/` URLs. We use its bundled schema files with the
+// same validator it uses (ajv-draft-04: the Teams schemas are draft-04, checked in validatorFor).
+
 /** Folder of the Teams JSON schemas that `@microsoft/app-manifest` ships. */
 export const BUNDLED_TEAMS_SCHEMAS = join(dirname(require.resolve('@microsoft/app-manifest/package.json')), 'build', 'json-schemas', 'teams');
 
@@ -29,6 +34,7 @@ export function schemaVersion(url: string): string | undefined {
   return SCHEMA_URL.exec(url)?.[1].slice(1);
 }
 
+const DRAFT_04 = 'http://json-schema.org/draft-04/schema#';
 const cache = new Map<string, ValidateFunction>();
 
 function validatorFor(path: string): ValidateFunction {
@@ -38,7 +44,10 @@ function validatorFor(path: string): ValidateFunction {
     // expressions: the localization schema's activities patterns (`\b]`) are invalid with the `u` flag.
     const ajv = new Ajv({ allErrors: true, strictTypes: false, unicodeRegExp: false });
     addFormats(ajv, ['uri', 'email', 'regex']);
-    validate = ajv.compile(JSON.parse(readFileSync(path, 'utf8')));
+    const schema = JSON.parse(readFileSync(path, 'utf8')) as { $schema?: string };
+    // A newer bundled schema on another draft would need another Ajv class: say so, don't misvalidate.
+    if (schema.$schema !== DRAFT_04) throw new SchemaError(`${path} uses JSON Schema ${schema.$schema ?? '(none)'}; this validator handles draft-04 only`);
+    validate = ajv.compile(schema);
     cache.set(path, validate);
   }
   return validate;

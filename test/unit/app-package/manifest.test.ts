@@ -38,6 +38,9 @@ describe('filled Teams app package (env "test")', () => {
     expect(Number(version.split('.')[1])).toBeGreaterThanOrEqual(22);
     expect(manifest.manifestVersion).toBe(version);
     expect(manifest.$schema).toBe(`https://developer.microsoft.com/json-schemas/teams/v${version}/MicrosoftTeams.schema.json`);
+    // The validator is ajv-draft-04: both schemas of that version must be draft-04.
+    for (const file of ['MicrosoftTeams.schema.json', 'MicrosoftTeams.Localization.schema.json'])
+      expect(JSON.parse(readFileSync(join(BUNDLED_TEAMS_SCHEMAS, `v${version}`, file), 'utf8')).$schema).toBe('http://json-schema.org/draft-04/schema#');
   });
 
   it('validates the filled manifest against the bundled schema', () => {

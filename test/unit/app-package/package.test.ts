@@ -37,6 +37,8 @@ describe('npm run package', () => {
     const error = await buildAppPackage({ root: scratch.root, env: 'test' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PackageError);
     const message = (error as PackageError).message;
+    expect(message.split('\n')[0]).toBe('Environment "test" has no value for 3 placeholder(s); set them in env/.env.test (or env/.env.test.user for secrets):');
+    expect(message).toContain('  - TAB_DOMAIN (used in manifest.json)');
     for (const name of ['TAB_DOMAIN', 'AAD_APP_CLIENT_ID', 'TEAMS_APP_ID']) expect(message).toContain(name);
     expect((error as PackageError).problems).toHaveLength(3);
     expect(message).not.toContain('DEVELOPER_NAME');

@@ -3,11 +3,21 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseEnvFile } from '../../../scripts/app-package/env-files.js';
 import { findPlaceholders } from '../../../scripts/app-package/placeholders.js';
-import { actionOutputs, readToolkitProject, undefinedReferences, type ToolkitProject } from '../../../scripts/app-package/toolkit-vars.js';
+import {
+  actionOutputs,
+  readToolkitProject,
+  templateDefinitions,
+  templateOutputs,
+  tunnelOutputs,
+  undefinedReferences,
+  type ToolkitProject,
+} from '../../../scripts/app-package/toolkit-vars.js';
 import { ROOT } from './helpers.js';
 
 const text = (file: string) => readFileSync(join(ROOT, file), 'utf8');
-const templateKeys = (env: string) => Object.keys(parseEnvFile(text(`env/.env.${env}`)));
+const templateKeys = (env: string) => templateDefinitions(text(`env/.env.${env}`));
+/** Written to env/.env.<env> before `provision` runs: by the F5 tunnel task (local only). */
+const beforeProvision = (env: string) => tunnelOutputs(text('.vscode/tasks.json'), env);
 
 const PROJECTS = [
   { file: 'm365agents.yml', env: 'dev' },
@@ -30,7 +40,7 @@ describe.each(PROJECTS)('$file', ({ file, env }) => {
     expect(uses.filter((u) => expected.includes(u))).toEqual(expected);
     const update = project.provision!.find((a) => a.uses === 'aadApp/update')!;
     expect(update.with?.manifestPath).toBe('./aad.manifest.json');
-    expect(actionOutputs(project.provision!.find((a) => a.uses === 'aadApp/create')!)).toEqual(
+    expect(actionOutputs(project.provision!.find((a) => a.uses === 'aadApp/create')!, ROOT)).toEqual(
       expect.arrayContaining(['AAD_APP_CLIENT_ID', 'SECRET_AAD_APP_CLIENT_SECRET', 'AAD_APP_TENANT_ID']),
     );
   });
@@ -40,14 +50,60 @@ describe.each(PROJECTS)('$file', ({ file, env }) => {
   });
 
   it(`references only variables defined in env/.env.${env} or written by an earlier action of the same lifecycle`, () => {
-    expect(undefinedReferences(project, templateKeys(env), ROOT)).toEqual([]);
+    expect(undefinedReferences(project, [...templateKeys(env), ...beforeProvision(env)], ROOT)).toEqual([]);
+  });
+
+  it('names in comments the secrets that belong in the git-ignored .user file', () => {
+    const declared = text(`env/.env.${env}`).match(/^#\s*SECRET_[A-Z_]+=/gm) ?? [];
+    expect(declared.map((d) => d.replace(/^#\s*/, '').slice(0, -1)).sort()).toEqual(['SECRET_AAD_APP_CLIENT_SECRET', 'SECRET_EHR_CLIENT_SECRETS']);
   });
 });
 
-describe('m365agents.yml deploy', () => {
-  it('deploys to the App Service named in the env file', () => {
-    const deploy = readToolkitProject(join(ROOT, 'm365agents.yml')).deploy!;
-    expect(deploy.at(-1)).toMatchObject({ uses: 'azureAppService/zipDeploy', with: { resourceId: '${{AZURE_APP_SERVICE_RESOURCE_ID}}' } });
+describe('m365agents.yml (dev on Azure App Service)', () => {
+  const project = readToolkitProject(join(ROOT, 'm365agents.yml'));
+  const provision = project.provision!;
+  const uses = provision.map((a) => a.uses);
+
+  it('creates the App Service with arm/deploy after the Entra app and before aadApp/update needs TAB_DOMAIN', () => {
+    const arm = uses.indexOf('arm/deploy');
+    expect(arm).toBeGreaterThan(uses.indexOf('aadApp/create'));
+    expect(arm).toBeLessThan(uses.indexOf('aadApp/update'));
+    expect(actionOutputs(provision[arm], ROOT)).toEqual(['AZURE_APP_SERVICE_RESOURCE_ID', 'TAB_DOMAIN', 'TAB_ENDPOINT']);
+  });
+
+  it('without arm/deploy, aadApp/update would read TAB_DOMAIN before anything writes it', () => {
+    const withoutArm = { provision: provision.filter((a) => a.uses !== 'arm/deploy') };
+    const definitions = templateKeys('dev').filter((k) => !['TAB_DOMAIN', 'TAB_ENDPOINT', 'AZURE_APP_SERVICE_RESOURCE_ID'].includes(k));
+    const problems = undefinedReferences(withoutArm, definitions, ROOT).filter((p) => p.name === 'TAB_DOMAIN');
+    expect(problems[0]).toMatchObject({ lifecycle: 'provision', uses: 'aadApp/update', where: 'aad.manifest.json' });
+  });
+
+  it('gives the backend every setting production mode requires', () => {
+    const config = text('server/config.ts');
+    const required = /production: \[([^\]]*)\]/.exec(config)![1].match(/[A-Z_]+/g)!;
+    const bicep = text('infra/azure.bicep');
+    const settings = /name: 'appsettings'\s+properties: \{([\s\S]*?)\n  \}/.exec(bicep)![1];
+    for (const key of ['APP_MODE', ...required]) expect(settings, key).toMatch(new RegExp(`^\\s+${key}:`, 'm'));
+    expect(settings).toMatch(/APP_MODE: 'production'/);
+  });
+
+  it('passes secrets to the template only as @secure() parameters', () => {
+    const parameters = JSON.parse(text('infra/azure.parameters.json')).parameters as Record<string, { value: string }>;
+    const lines = text('infra/azure.bicep').split('\n');
+    /** The decorator lines right above `param <name>`. */
+    const decorators = (name: string) => {
+      const at = lines.findIndex((l) => l.startsWith(`param ${name} `));
+      let from = at;
+      while (from > 0 && lines[from - 1].startsWith('@')) from--;
+      return at < 0 ? ['(no such param)'] : lines.slice(from, at);
+    };
+    const secrets = Object.entries(parameters).filter(([, { value }]) => value.includes('${{SECRET_')).map(([name]) => name);
+    expect(secrets.sort()).toEqual(['aadAppClientSecret', 'ehrClientSecrets']);
+    for (const name of secrets) expect(decorators(name), name).toContain('@secure()');
+  });
+
+  it('deploys the build to the App Service that provision created', () => {
+    expect(project.deploy!.at(-1)).toMatchObject({ uses: 'azureAppService/zipDeploy', with: { resourceId: '${{AZURE_APP_SERVICE_RESOURCE_ID}}', ignoreFile: '.webappignore' } });
   });
 });
 
@@ -59,6 +115,40 @@ describe('m365agents.local.yml', () => {
     expect(i).toBeLessThan(provision.findIndex((a) => a.uses === 'aadApp/update'));
     const envs = provision[i].with?.envs as Record<string, string>;
     for (const key of ['AAD_APP_CLIENT_ID', 'SECRET_AAD_APP_CLIENT_SECRET', 'AAD_APP_TENANT_ID', 'TAB_DOMAIN', 'TAB_ENDPOINT']) expect(envs[key]).toBe(`\${{${key}}}`);
+    expect(envs.EHR_CLIENT_SECRETS).toBe('${{SECRET_EHR_CLIENT_SECRETS}}');
+  });
+});
+
+describe('F5 in VS Code (.vscode/tasks.json, launch.json)', () => {
+  const tasks = JSON.parse(text('.vscode/tasks.json')).tasks as { label: string; command?: string; args?: { env?: string }; dependsOn?: string[] }[];
+  const port = readToolkitProject(join(ROOT, 'm365agents.local.yml')).provision!.find((a) => a.uses === 'file/createOrUpdateEnvironmentFile')!.with!.envs as Record<string, unknown>;
+
+  it('tunnels the backend port and writes TAB_DOMAIN and TAB_ENDPOINT before provision', () => {
+    expect(beforeProvision('local').sort()).toEqual(['TAB_DOMAIN', 'TAB_ENDPOINT']);
+    const tunnel = JSON.stringify(tasks.find((t) => t.command === 'debug-start-local-tunnel'));
+    expect(tunnel).toContain(`"portNumber":${port.PORT}`);
+    const sequence = tasks.find((t) => t.label === 'Start Teams App Locally')!.dependsOn!;
+    expect(sequence.indexOf('Start local tunnel')).toBeLessThan(sequence.indexOf('Provision'));
+    expect(sequence.indexOf('Provision')).toBeLessThan(sequence.indexOf('Start application'));
+    for (const label of sequence) expect(tasks.map((t) => t.label)).toContain(label);
+  });
+
+  it('provisions and deploys the local environment and runs the backend with the settings it wrote', () => {
+    expect(tasks.filter((t) => t.command === 'provision' || t.command === 'deploy').map((t) => t.args?.env)).toEqual(['local', 'local']);
+    expect(JSON.stringify(tasks)).toContain('--env-file=.localConfigs server/index.ts');
+  });
+
+  it('opens Teams with the local app id, and the compounds name existing tasks and configurations', () => {
+    const launch = JSON.parse(text('.vscode/launch.json'));
+    const names = launch.configurations.map((c: { name: string }) => c.name);
+    for (const c of launch.configurations.filter((c: { url?: string }) => c.url)) {
+      for (const ref of c.url.match(/\$\{\{[^}]+\}\}/g)) expect(ref).toBe('${{local:TEAMS_APP_ID}}');
+    }
+    expect(templateKeys('local')).toContain('TEAMS_APP_ID');
+    for (const compound of launch.compounds) {
+      expect(tasks.map((t) => t.label)).toContain(compound.preLaunchTask);
+      for (const c of compound.configurations) expect(names).toContain(c);
+    }
   });
 });
 
@@ -74,6 +164,19 @@ describe('reference check can fail', () => {
       deploy: [{ uses: 'cli/runNpmCommand', with: { args: '${{B}}' } }],
     };
     expect(undefinedReferences(project, templates, ROOT).map((p) => `${p.lifecycle}[${p.step}] ${p.name}`)).toEqual(['provision[0] B', 'deploy[0] B']);
+  });
+
+  it('counts arm/deploy template outputs as written, and follows its parameter files', () => {
+    const arm = { uses: 'arm/deploy', with: { templates: [{ path: './infra/azure.bicep', parameters: './infra/azure.parameters.json' }] } };
+    expect(templateOutputs(join(ROOT, 'infra/azure.bicep'))).toContain('TAB_DOMAIN');
+    const project: ToolkitProject = { provision: [arm, { uses: 'cli/runNpmCommand', with: { args: '${{TAB_DOMAIN}}' } }] };
+    const names = undefinedReferences(project, templates, ROOT).map((p) => `${p.where}: ${p.name}`);
+    expect(names).toContain('infra/azure.parameters.json: SECRET_EHR_CLIENT_SECRETS');
+    expect(names.some((n) => n.endsWith('TAB_DOMAIN'))).toBe(false);
+  });
+
+  it('defines template keys and secrets declared as comments, but not other comments', () => {
+    expect(templateDefinitions('A=1\n# SECRET_X=\n# B=2\n#SECRET_Y= note\n').sort()).toEqual(['A', 'SECRET_X', 'SECRET_Y']);
   });
 
   it('follows manifest paths into the files the toolkit fills', () => {
