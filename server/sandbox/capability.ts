@@ -1,24 +1,28 @@
+import type { FhirEngine } from './engine/types.js';
 import type { VersionSpec } from './versions.js';
-import { paramsOf } from './search-params.js';
+
+export const OAUTH_URIS = 'http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris';
 
 /** The open capability statement, with the SMART oauth-uris extension pointing at our token endpoint. */
-export function capabilityStatement(spec: VersionSpec, tokenUrl: string, authorizeUrl: string) {
+export function capabilityStatement(spec: VersionSpec, engine: FhirEngine, tokenUrl: string, authorizeUrl: string) {
   return {
     resourceType: spec.capabilityType,
     status: 'active',
     date: '2026-11-01',
+    publisher: 'Patients dev sandbox',
     kind: 'instance',
-    fhirVersion: spec.fhirVersion,
-    format: ['json'],
     software: { name: 'Patients dev sandbox' },
+    fhirVersion: spec.fhirVersion,
+    // DSTU2 and STU3 name formats by MIME type, R4 may use the short form; both are accepted.
+    format: [spec.contentType, 'json'],
     rest: [
       {
         mode: 'server',
         security: {
-          service: [{ coding: [{ system: 'http://hl7.org/fhir/restful-security-service', code: 'OAuth' }] }],
+          service: [{ coding: [{ system: 'http://hl7.org/fhir/restful-security-service', code: 'SMART-on-FHIR' }] }],
           extension: [
             {
-              url: 'http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris',
+              url: OAUTH_URIS,
               extension: [
                 { url: 'token', valueUri: tokenUrl },
                 { url: 'authorize', valueUri: authorizeUrl },
@@ -29,7 +33,7 @@ export function capabilityStatement(spec: VersionSpec, tokenUrl: string, authori
         resource: spec.resourceTypes.map((type) => ({
           type,
           interaction: [{ code: 'read' }, { code: 'search-type' }],
-          searchParam: Object.entries(paramsOf(type, spec.key) ?? {}).map(([name, p]) => ({ name, type: p.kind })),
+          searchParam: Object.entries(engine.paramsOf(type) ?? {}).map(([name, kind]) => ({ name, type: kind })),
         })),
         interaction: [{ code: 'batch' }],
       },

@@ -55,7 +55,16 @@ export function credentialsOf(authorization: string | undefined, body: Record<st
     const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
     if (colon < 0) return null;
-    return { clientId: decodeURIComponent(decoded.slice(0, colon)), secret: decodeURIComponent(decoded.slice(colon + 1)) };
+    // RFC 6749 §2.3.1: both parts are form-urlencoded before Base64.
+    const unescape = (part: string) => {
+      try {
+        return decodeURIComponent(part.replace(/\+/g, ' '));
+      } catch {
+        return null;
+      }
+    };
+    const [clientId, secret] = [unescape(decoded.slice(0, colon)), unescape(decoded.slice(colon + 1))];
+    return clientId === null || secret === null ? null : { clientId, secret };
   }
   if (typeof body.client_id === 'string' && typeof body.client_secret === 'string') {
     return { clientId: body.client_id, secret: body.client_secret };

@@ -1,94 +1,131 @@
-import { search, SearchError, sortResults } from './search.js';
-import type { Resource } from './search-params.js';
-import type { ResourceStore } from './resource-store.js';
-import type { VersionSpec } from './versions.js';
+import { STATUS_CODES } from 'node:http';
+import { FhirRequestError, operationOutcome, type FhirEngine, type Operation, type OperationResult, type Resource } from './engine/types.js';
 import { quirkyBody, type Quirk } from './quirks.js';
+import { readSearch } from './search-query.js';
+import type { VersionSpec } from './versions.js';
 
 export interface FhirResult {
   status: number;
   body: Record<string, unknown>;
 }
 
-export const outcome = (status: number, code: string, diagnostics: string): FhirResult => ({
-  status,
-  body: { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code, diagnostics }] },
-});
-
-const ID = /^[A-Za-z0-9\-.]{1,64}$/;
-
-/**
- * One FHIR interaction against one provider store: read `Type/id` or search `Type?…`. Used for
- * plain requests and for each entry of a batch alike. `base` is the absolute base URL for links.
- */
-export function execute(spec: VersionSpec, store: ResourceStore, base: string, path: string, query: [string, string][], quirks: Set<Quirk> = new Set()): FhirResult {
-  const [type, id, extra] = path.replace(/^\/+|\/+$/g, '').split('/');
-  if (!type || !spec.resourceTypes.includes(type)) return outcome(404, 'not-supported', `The resource type ${type || '(none)'} is not supported.`);
-  if (extra !== undefined) return outcome(400, 'not-supported', 'This operation is not supported.');
-  if (id !== undefined) {
-    if (!ID.test(id)) return outcome(400, 'invalid', 'The id is not a valid FHIR id.');
-    const resource = store.get(type, id);
-    return resource ? { status: 200, body: resource } : outcome(404, 'not-found', `${type}/${id} is not known.`);
-  }
-  try {
-    return { status: 200, body: searchset(spec, store, base, type, query, quirks) };
-  } catch (err) {
-    if (err instanceof SearchError) return outcome(err.status, err.status === 404 ? 'not-supported' : 'invalid', err.message);
-    throw err;
-  }
+/** One FHIR endpoint of one tenant's provider, as a request sees it. */
+export interface EndpointContext {
+  spec: VersionSpec;
+  engine: FhirEngine;
+  /** Absolute base URL of the endpoint, for links and fullUrls. */
+  base: string;
+  quirks: ReadonlySet<Quirk>;
 }
 
-function searchset(spec: VersionSpec, store: ResourceStore, base: string, type: string, query: [string, string][], quirks: Set<Quirk>) {
-  const sorts = query.some(([k]) => k.startsWith('_sort'));
-  if (quirks.has('sort-rejected') && sorts) throw new SearchError(400, 'Sorting is not supported by this server.');
-  if (quirks.has('no-contains') && query.some(([k]) => k.endsWith(':contains'))) throw new SearchError(400, 'The :contains modifier is not supported.');
-  const count = Math.min(Math.max(Number(valueOf(query, '_count') ?? 50) || 50, 1), 1000);
-  const offset = Math.max(Number(valueOf(query, '_offset') ?? 0) || 0, 0);
-  const found = search(spec, type, store.all(type), query);
-  const matches = quirks.has('sort-ignored') ? [...found].reverse() : sortResults(spec, type, found, query);
-  const page = matches.slice(offset, offset + count);
-  const kept = query.filter(([k]) => k !== '_offset');
-  const link = (at: number) => `${base}/${type}?${new URLSearchParams([...kept, ['_offset', String(at)]]).toString()}`;
+export const outcome = (status: number, code: string, diagnostics: string): FhirResult => ({ status, body: operationOutcome(code, diagnostics) });
+
+const ID = /^[A-Za-z0-9\-.]{1,64}$/;
+const MAX_BATCH_ENTRIES = 500;
+
+/** Turns `Type`, `Type/id` and the search parameters into an engine operation, or refuses. */
+function prepare(ctx: EndpointContext, path: string, pairs: [string, string][], viaPost: boolean): Operation {
+  const [type, id, ...extra] = path.replace(/^\/+|\/+$/g, '').split('/');
+  const params = type && ctx.spec.resourceTypes.includes(type) ? ctx.engine.paramsOf(type) : undefined;
+  if (!type || !params) throw new FhirRequestError(404, 'not-supported', `The resource type ${type || '(none)'} is not supported.`);
+  if (extra.length) throw new FhirRequestError(400, 'not-supported', 'This operation is not supported.');
+  if (id !== undefined) {
+    if (!ID.test(id)) throw new FhirRequestError(400, 'invalid', 'The id is not a valid FHIR id.');
+    return { kind: 'read', type, id };
+  }
+  if (ctx.quirks.has('sort-rejected') && pairs.some(([k]) => k.startsWith('_sort'))) throw new FhirRequestError(400, 'not-supported', 'Sorting is not supported by this server.');
+  if (ctx.quirks.has('no-contains') && pairs.some(([k]) => k.endsWith(':contains'))) throw new FhirRequestError(400, 'not-supported', 'The :contains modifier is not supported.');
+  const query = readSearch(ctx.spec, type, params, pairs);
+  if (ctx.quirks.has('sort-ignored')) query.sort = [];
+  return { kind: 'search', type, query, viaPost };
+}
+
+function refusal(error: unknown): FhirResult {
+  if (error instanceof FhirRequestError) return outcome(error.status, error.code, error.message);
+  throw error;
+}
+
+/** A searchset with `self` and `next` links built from the request's own parameters. */
+function searchset(ctx: EndpointContext, op: Extract<Operation, { kind: 'search' }>, pairs: [string, string][], matches: Resource[], total: number) {
+  const kept = pairs.filter(([k]) => k !== '_offset');
+  const link = (offset: number) => `${ctx.base}/${op.type}?${new URLSearchParams([...kept, ['_offset', String(offset)]])}`;
+  const { offset, count } = op.query;
   const links = [{ relation: 'self', url: link(offset) }];
-  if (offset + count < matches.length) links.push({ relation: 'next', url: link(offset + count) });
+  if (offset + count < total) links.push({ relation: 'next', url: link(offset + count) });
+  // A server that ignores `_sort` answers in its own order: here, reversed.
+  const page = ctx.quirks.has('sort-ignored') ? [...matches].reverse() : matches;
   return {
     resourceType: 'Bundle',
     type: 'searchset',
-    total: matches.length,
+    total,
     link: links,
-    entry: page.map((resource: Resource) => ({ fullUrl: `${base}/${type}/${resource.id}`, resource, search: { mode: 'match' } })),
+    ...(page.length ? { entry: page.map((resource) => ({ fullUrl: `${ctx.base}/${resource.resourceType}/${resource.id}`, resource, search: { mode: 'match' } })) } : {}),
   };
 }
 
-const valueOf = (query: [string, string][], name: string) => query.find(([k]) => k === name)?.[1];
+function finish(ctx: EndpointContext, op: Operation, pairs: [string, string][], result: OperationResult): FhirResult {
+  if ('outcome' in result) return { status: result.status, body: result.outcome };
+  const body = 'resource' in result ? result.resource : searchset(ctx, op as Extract<Operation, { kind: 'search' }>, pairs, result.matches, result.total);
+  return { status: 200, body: quirkyBody(ctx.quirks, body) };
+}
 
-/** A batch: each entry runs on its own; a failed one carries its status and OperationOutcome. */
-export function executeBatch(spec: VersionSpec, store: ResourceStore, base: string, bundle: unknown, quirks: Set<Quirk> = new Set()): FhirResult {
-  const b = bundle as { resourceType?: unknown; type?: unknown; entry?: unknown };
+/** A read (`Type/id`) or a search (`Type` with parameters, by GET or POST `_search`). */
+export async function handle(ctx: EndpointContext, path: string, pairs: [string, string][], viaPost = false): Promise<FhirResult> {
+  let op: Operation;
+  try {
+    op = prepare(ctx, path, pairs, viaPost);
+  } catch (error) {
+    return refusal(error);
+  }
+  return finish(ctx, op, pairs, await ctx.engine.run(op));
+}
+
+/** A GET entry's URL, relative to this base (absolute URLs must lie under it). */
+function splitUrl(ctx: EndpointContext, url: string): { path: string; pairs: [string, string][] } {
+  let relative = url;
+  if (/^https?:\/\//i.test(url)) {
+    if (!url.startsWith(`${ctx.base}/`)) throw new FhirRequestError(400, 'not-supported', 'The entry URL is not on this server.');
+    relative = url.slice(ctx.base.length);
+  }
+  const q = relative.indexOf('?');
+  return { path: q >= 0 ? relative.slice(0, q) : relative, pairs: q >= 0 ? [...new URLSearchParams(relative.slice(q + 1))] : [] };
+}
+
+/**
+ * A batch: each entry is answered on its own, in order. A failed entry carries its status and an
+ * OperationOutcome where the release puts it, and does not fail the others.
+ */
+export async function handleBatch(ctx: EndpointContext, bundle: unknown): Promise<FhirResult> {
+  const b = bundle as { resourceType?: unknown; type?: unknown; entry?: unknown } | null;
   if (b?.resourceType !== 'Bundle' || b.type !== 'batch') return outcome(400, 'invalid', 'Only a Bundle of type batch can be posted to the base.');
   const entries = Array.isArray(b.entry) ? b.entry : [];
+  if (entries.length > MAX_BATCH_ENTRIES) return outcome(400, 'too-costly', `A batch may hold at most ${MAX_BATCH_ENTRIES} entries.`);
+
+  type Prepared = { op: Operation; pairs: [string, string][] } | { failed: FhirResult };
+  const prepared = entries.map((entry): Prepared => {
+    const request = (entry as { request?: { method?: unknown; url?: unknown } } | null)?.request;
+    try {
+      if (request?.method !== 'GET' || typeof request.url !== 'string') throw new FhirRequestError(400, 'not-supported', 'This sandbox answers GET entries only.');
+      const { path, pairs } = splitUrl(ctx, request.url);
+      return { op: prepare(ctx, path, pairs, false), pairs };
+    } catch (error) {
+      return { failed: refusal(error) };
+    }
+  });
+  const runnable = prepared.filter((p) => 'op' in p);
+  const answers = await ctx.engine.runBatch(runnable.map((p) => p.op));
+  const results = prepared.map((p) => ('op' in p ? finish(ctx, p.op, p.pairs, answers[runnable.indexOf(p)]) : p.failed));
+
   return {
     status: 200,
     body: {
       resourceType: 'Bundle',
       type: 'batch-response',
-      entry: entries.map((entry) => {
-        const request = (entry as { request?: { method?: unknown; url?: unknown } })?.request;
-        const result =
-          request?.method !== 'GET' || typeof request.url !== 'string'
-            ? outcome(400, 'not-supported', 'Only GET entries are supported in a batch.')
-            : runUrl(spec, store, base, request.url, quirks);
-        const status = `${result.status} ${result.status < 300 ? 'OK' : 'Error'}`;
-        if (result.status < 300) return { resource: quirkyBody(quirks, result.body), response: { status } };
-        return spec.outcomeIn === 'resource' ? { resource: result.body, response: { status } } : { response: { status, outcome: result.body } };
+      entry: results.map(({ status, body }) => {
+        const response = { status: `${status} ${STATUS_CODES[status] ?? ''}`.trim() };
+        if (status < 300) return { resource: body, response };
+        return ctx.spec.outcomeIn === 'resource' ? { resource: body, response } : { response: { ...response, outcome: body } };
       }),
     },
   };
-}
-
-function runUrl(spec: VersionSpec, store: ResourceStore, base: string, url: string, quirks: Set<Quirk>): FhirResult {
-  const relative = url.startsWith(base) ? url.slice(base.length) : url;
-  const q = relative.indexOf('?');
-  const path = q >= 0 ? relative.slice(0, q) : relative;
-  const query = q >= 0 ? [...new URLSearchParams(relative.slice(q + 1))] : [];
-  return execute(spec, store, base, path, query, quirks);
 }

@@ -28,7 +28,7 @@ export function parseQuirks(text: string): Set<Quirk> | null {
 }
 
 /** Request-level quirks, applied after the token check. */
-export function quirkMiddleware(quirks: Set<Quirk>) {
+export function quirkMiddleware(quirks: ReadonlySet<Quirk>) {
   let count = 0;
   const tokenUses = new Map<string, number>();
   return async (req: Request, res: Response, next: NextFunction) => {
@@ -49,7 +49,7 @@ export function quirkMiddleware(quirks: Set<Quirk>) {
 }
 
 /** Quirks on a search answer: what the data looks like when such a server sends it. */
-export function quirkyBody(quirks: Set<Quirk>, body: Record<string, any>): Record<string, any> {
+export function quirkyBody(quirks: ReadonlySet<Quirk>, body: Record<string, any>): Record<string, any> {
   let out = body;
   if (quirks.has('partial-dates')) out = JSON.parse(JSON.stringify(out, (key, value) => partialDate(key, value)));
   if (out.resourceType === 'Bundle' && out.type === 'searchset') {

@@ -1,3 +1,8 @@
+import { createMedplumEngine } from './engine/medplum/medplum-engine.js';
+import { createMemoryEngine } from './engine/memory/memory-engine.js';
+import { dstu2Params, stu3Params } from './engine/memory/params.js';
+import { FhirRequestError, type FhirEngine, type SortKey } from './engine/types.js';
+
 /** The three FHIR releases the sandbox speaks, as data: what differs between them lives here. */
 export type SandboxVersion = 'dstu2' | 'stu3' | 'r4';
 
@@ -6,19 +11,36 @@ export interface VersionSpec {
   fhirVersion: string;
   capabilityType: 'Conformance' | 'CapabilityStatement';
   contentType: string;
-  /** Medication orders: MedicationOrder in DSTU2, MedicationRequest later. */
-  medicationType: 'MedicationOrder' | 'MedicationRequest';
   /** Failed batch entries carry their OperationOutcome here. */
   outcomeIn: 'resource' | 'response.outcome';
-  /** Identifier type and observation category code systems. */
-  v2_0203: string;
-  observationCategory: string;
-  resourceTypes: string[];
-  /** String parameters that match anywhere without a modifier (the Patients STU3 contract's `family`). */
-  containsByDefault: string[];
+  resourceTypes: readonly string[];
+  /** String parameters that match anywhere without a modifier (the Patients contract's STU3 `family`). */
+  containsByDefault: readonly string[];
+  /** Reads one `_sort` parameter in the release's syntax; undefined when the name is not a sort. */
+  readSort(name: string, value: string): SortKey[] | undefined;
+  createEngine(): FhirEngine;
 }
 
-const common = ['Patient', 'Observation', 'Condition', 'Encounter', 'AllergyIntolerance', 'Coverage', 'Practitioner'];
+const parts = (value: string) => value.split(',').map((s) => s.trim()).filter(Boolean);
+
+/** DSTU2: `_sort=a` / `_sort:asc=a` / `_sort:desc=a`, one parameter per key. */
+function modifierSort(name: string, value: string): SortKey[] | undefined {
+  if (name !== '_sort' && name !== '_sort:asc' && name !== '_sort:desc') return undefined;
+  return parts(value).map((param) => {
+    if (param.startsWith('-')) throw new FhirRequestError(400, 'invalid', 'DSTU2 sorts descending with _sort:desc, not a minus sign.');
+    return { param, descending: name === '_sort:desc' };
+  });
+}
+
+/** STU3 and later: `_sort=a,-b`. */
+function prefixSort(name: string, value: string): SortKey[] | undefined {
+  if (name.startsWith('_sort:')) throw new FhirRequestError(400, 'invalid', `${name} is DSTU2 syntax; this release sorts with _sort=-param.`);
+  if (name !== '_sort') return undefined;
+  return parts(value).map((p) => ({ param: p.replace(/^-/, ''), descending: p.startsWith('-') }));
+}
+
+const clinical = ['Patient', 'Practitioner', 'Observation', 'Condition', 'Encounter', 'AllergyIntolerance', 'Coverage', 'Medication'];
+const r4Types = [...clinical, 'MedicationRequest'];
 
 export const versionSpecs: Record<SandboxVersion, VersionSpec> = {
   dstu2: {
@@ -26,36 +48,33 @@ export const versionSpecs: Record<SandboxVersion, VersionSpec> = {
     fhirVersion: '1.0.2',
     capabilityType: 'Conformance',
     contentType: 'application/json+fhir',
-    medicationType: 'MedicationOrder',
     outcomeIn: 'resource',
-    v2_0203: 'http://hl7.org/fhir/v2/0203',
-    observationCategory: 'http://hl7.org/fhir/observation-category',
-    resourceTypes: [...common, 'MedicationOrder', 'Medication'],
+    resourceTypes: [...clinical, 'MedicationOrder'],
     containsByDefault: [],
+    readSort: modifierSort,
+    createEngine: () => createMemoryEngine(dstu2Params),
   },
   stu3: {
     key: 'stu3',
     fhirVersion: '3.0.2',
     capabilityType: 'CapabilityStatement',
     contentType: 'application/fhir+json',
-    medicationType: 'MedicationRequest',
     outcomeIn: 'response.outcome',
-    v2_0203: 'http://hl7.org/fhir/v2/0203',
-    observationCategory: 'http://hl7.org/fhir/observation-category',
-    resourceTypes: [...common, 'MedicationRequest', 'Medication'],
+    resourceTypes: [...clinical, 'MedicationRequest'],
     containsByDefault: ['Patient.family'],
+    readSort: prefixSort,
+    createEngine: () => createMemoryEngine(stu3Params),
   },
   r4: {
     key: 'r4',
     fhirVersion: '4.0.1',
     capabilityType: 'CapabilityStatement',
     contentType: 'application/fhir+json',
-    medicationType: 'MedicationRequest',
     outcomeIn: 'resource',
-    v2_0203: 'http://terminology.hl7.org/CodeSystem/v2-0203',
-    observationCategory: 'http://terminology.hl7.org/CodeSystem/observation-category',
-    resourceTypes: [...common, 'MedicationRequest', 'Medication'],
+    resourceTypes: r4Types,
     containsByDefault: ['Patient.family'],
+    readSort: prefixSort,
+    createEngine: () => createMedplumEngine(r4Types),
   },
 };
 

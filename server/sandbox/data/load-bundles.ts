@@ -1,8 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Resource } from '../search-params.js';
-import type { SandboxVersion } from '../versions.js';
+import { join, relative } from 'node:path';
+import type { Resource } from '../engine/types.js';
 
 /** Every `*.json` file under a folder, depth first, in name order (so split parts load in order). */
 function jsonFiles(dir: string): string[] {
@@ -10,44 +8,52 @@ function jsonFiles(dir: string): string[] {
     .sort()
     .flatMap((name) => {
       const path = join(dir, name);
-      return statSync(path).isDirectory() ? jsonFiles(path) : name.endsWith('.json') ? [path] : [];
+      return statSync(path).isDirectory() ? jsonFiles(path) : name.toLowerCase().endsWith('.json') ? [path] : [];
     });
 }
 
+interface Entry {
+  fullUrl?: string;
+  resource?: Resource;
+  request?: { method?: string; url?: string };
+}
+
+const UUID = /^urn:uuid:([0-9a-fA-F-]{1,64})$/;
+
 /**
- * Resources of every bundle under `<dir>/<version>`: collection and transaction bundles alike.
- * `urn:uuid:` references become `Type/id`, as a server applying a transaction would rewrite them;
- * `PUT Type/id` keeps its id; resources without an id get one.
+ * Resources of every bundle under `<dir>/<version>` (a folder missing: none). Collection and
+ * transaction bundles alike are applied as a transaction would be: `PUT Type/id` keeps its id,
+ * an entry with a `urn:uuid:` fullUrl and no id takes the uuid, and every `urn:uuid:` reference
+ * (also across files, for bundles split into parts) becomes `Type/id`.
  */
-export function loadBundles(dir: string, version: SandboxVersion): Resource[] {
+export function loadBundles(dir: string, version: string): Resource[] {
   const folder = join(dir, version);
   if (!existsSync(folder)) return [];
+  const renames = new Map<string, string>();
   const resources: Resource[] = [];
+  let unnamed = 0;
   for (const file of jsonFiles(folder)) {
-    let bundle: { resourceType?: string; entry?: unknown[] };
+    let data: { resourceType?: unknown; entry?: unknown };
     try {
-      bundle = JSON.parse(readFileSync(file, 'utf8'));
+      data = JSON.parse(readFileSync(file, 'utf8'));
     } catch {
-      throw new Error(`Sandbox data: ${file} is not valid JSON`);
+      throw new Error(`Sandbox data: ${relative(dir, file)} is not valid JSON`);
     }
-    if (bundle.resourceType !== 'Bundle') {
-      if (bundle.resourceType) resources.push(bundle as unknown as Resource);
+    if (data?.resourceType !== 'Bundle') {
+      if (typeof data?.resourceType === 'string' && typeof (data as Resource).id === 'string') resources.push(data as Resource);
       continue;
     }
-    const entries = (bundle.entry ?? []) as { fullUrl?: string; resource?: Resource; request?: { method?: string; url?: string } }[];
-    const renames = new Map<string, string>();
-    const loaded: Resource[] = [];
-    for (const entry of entries) {
-      const resource = entry.resource;
-      if (!resource?.resourceType) continue;
-      const put = entry.request?.method === 'PUT' ? /^[A-Za-z]+\/([^/?]+)/.exec(entry.request.url ?? '')?.[1] : undefined;
-      resource.id = put ?? resource.id ?? randomUUID();
+    for (const entry of (Array.isArray(data.entry) ? data.entry : []) as Entry[]) {
+      const resource = entry?.resource;
+      if (!resource || typeof resource.resourceType !== 'string' || entry.request?.method === 'DELETE') continue;
+      const put = entry.request?.method === 'PUT' ? /^\/?[A-Za-z]+\/([A-Za-z0-9\-.]{1,64})$/.exec(entry.request.url ?? '')?.[1] : undefined;
+      const uuid = UUID.exec(entry.fullUrl ?? '')?.[1];
+      resource.id = put ?? resource.id ?? uuid ?? `loaded-${++unnamed}`;
       if (entry.fullUrl?.startsWith('urn:uuid:')) renames.set(entry.fullUrl, `${resource.resourceType}/${resource.id}`);
-      loaded.push(resource);
+      resources.push(resource);
     }
-    resources.push(...loaded.map((r) => (renames.size ? rewriteReferences(r, renames) : r)));
   }
-  return resources;
+  return renames.size ? resources.map((r) => rewriteReferences(r, renames)) : resources;
 }
 
 function rewriteReferences(resource: Resource, renames: Map<string, string>): Resource {

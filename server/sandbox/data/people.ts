@@ -1,13 +1,26 @@
 /**
  * Synthetic people, independent of any FHIR release: the same person is then written in DSTU2,
- * STU3 and R4 shapes. Deterministic from the seed and the tenant, so every start gives the same data.
+ * STU3 and R4 shapes. Deterministic from the seed and the tenant (seeded PRNG, fixed "today"),
+ * so every start gives the same data, and each tenant its own people.
  */
+export type VitalKind = 'heartRate' | 'respiratoryRate' | 'temperature' | 'spo2' | 'weight' | 'height' | 'bmi' | 'bloodPressure';
+
 export interface VitalSample {
-  kind: 'heartRate' | 'respiratoryRate' | 'temperature' | 'spo2' | 'weight' | 'height' | 'bmi' | 'bloodPressure';
+  kind: VitalKind;
   time: string;
   value: number;
   /** Diastolic, for blood pressure. */
   second?: number;
+}
+
+export interface Encounter {
+  id: string;
+  inpatient: boolean;
+  status: 'in-progress' | 'finished';
+  type: string;
+  start: string;
+  end?: string;
+  location: string;
 }
 
 export interface Person {
@@ -18,13 +31,14 @@ export interface Person {
   family: string;
   gender: 'male' | 'female';
   birthDate: string;
-  practitioner: { id: string; name: string };
+  practitioner: { id: string; prefix: string; given: string; family: string };
   vitals: VitalSample[];
-  conditions: { code: string; display: string; severity: string; onset: string; recorded: string }[];
-  allergies: { code: string; substance: string; manifestation: string; severity: string; criticality: 'high' | 'low'; recorded: string; note: string }[];
+  conditions: { code: string; display: string; severity: 'mild' | 'moderate' | 'severe'; onset: string; recorded: string }[];
+  allergies: { code: string; substance: string; manifestation: string; severity: 'mild' | 'moderate' | 'severe'; criticality: 'high' | 'low'; recorded: string; note: string }[];
   medications: { code: string; name: string; dosage: string; authored: string }[];
   coverage: { payer: string; plan: string; group: string; subscriberId: string; start: string; end: string };
-  encounter: { id: string; type: string; start: string; location: string };
+  /** Oldest first; the last one is the current inpatient stay. */
+  encounters: Encounter[];
 }
 
 /** mulberry32: small, fast, good enough for demo data. */
@@ -45,21 +59,22 @@ export function prng(seed: number) {
   };
 }
 
+/** FNV-1a over code points. */
 export function hash(text: string): number {
   let h = 2166136261;
   for (const ch of text) h = Math.imul(h ^ ch.codePointAt(0)!, 16777619);
   return h >>> 0;
 }
 
-const femaleGiven = ['Olivia', 'Amara', 'Sofia', 'Mei', 'Hana', 'Grace', 'Leila', 'Noor', 'Ingrid', 'Lucia', 'Priya', 'Zoe'];
-const maleGiven = ['Hugh', 'Mateo', 'Kenji', 'Omar', 'Liam', 'Tariq', 'Diego', 'Arjun', 'Felix', 'Samuel', 'Jonas', 'Ravi'];
-const families = ['Chau', 'Okafor', 'Lindqvist', 'Haddad', 'Moreau', 'Kowalski', 'Nakamura', 'Silva', 'Brennan', 'Adeyemi', 'Fischer', 'Rossi', 'Novak', 'Schmidt', 'Gallagher', 'Mendes'];
-/** A few names in other scripts, as a hospital in any country has them. */
-const nonLatin = [
+const femaleGiven = ['Olivia', 'Amara', 'Sofia', 'Mei', 'Hana', 'Grace', 'Leila', 'Noor', 'Ingrid', 'Lucía', 'Priya', 'Zoë', 'Chloé', 'Fatima'];
+const maleGiven = ['Hugh', 'Mateo', 'Kenji', 'Omar', 'Liam', 'Tariq', 'Diego', 'Arjun', 'Felix', 'Samuel', 'Jonas', 'Ravi', 'José', 'Björn'];
+const families = ['Chau', 'Okafor', 'Lindqvist', 'Haddad', 'Moreau', 'Kowalski', 'Nakamura', 'Silva', 'Brennan', 'Adeyemi', 'Fischer', 'Rossi', 'Novak', 'Schmidt', 'Gallagher', 'Mendes', 'Müller', 'Núñez', 'Chaudhry', 'Van der Berg'];
+/** Names in other scripts, as a hospital in any country has them. */
+const otherScripts = [
   { given: ['伟'], family: '张', gender: 'male' as const },
+  { given: ['Анна'], family: 'Смирнова', gender: 'female' as const },
   { given: ['秀英'], family: '王', gender: 'female' as const },
   { given: ['Пётр'], family: 'Иванов', gender: 'male' as const },
-  { given: ['Анна'], family: 'Смирнова', gender: 'female' as const },
 ];
 const conditions = [
   ['44054006', 'Diabetes mellitus type 2'], ['38341003', 'Hypertensive disorder'], ['195967001', 'Asthma'],
@@ -80,33 +95,41 @@ const medications = [
   ['310965', 'Ibuprofen 200 mg oral tablet', '400 mg by mouth every 6 hours as needed for pain'],
 ] as const;
 const payers = [['Contoso Health Plan', 'Gold PPO'], ['Northwind Mutual', 'Silver HMO'], ['Medicare', 'Part A'], ['Fabrikam Insurance', 'Bronze EPO']] as const;
-const practitioners = ['Dr. Alice Moreno', 'Dr. Ben Carter', 'Dr. Chloe Park', 'Dr. David Osei'];
-const encounterTypes = ['Inpatient admission', 'Emergency admission', 'Elective surgery admission'];
-const wards = ['Ward 4B', 'Cardiac Unit', 'ICU', 'Ward 2A'];
+const practitioners = [['Dr.', 'Alice', 'Moreno'], ['Dr.', 'Ben', 'Carter'], ['Dr.', 'Chloe', 'Park'], ['Dr.', 'David', 'Osei'], ['Dr.', 'Elena', 'Popescu']] as const;
+const admissionTypes = ['Inpatient admission', 'Emergency admission', 'Elective surgery admission'];
+const visitTypes = ['Outpatient visit', 'Follow-up visit', 'Annual check-up'];
+const clinics = ['Outpatient Clinic 1', 'Outpatient Clinic 2', 'Cardiology Clinic'];
 
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
 const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
-const day = 86_400_000;
-/** Fixed "today" so the data is the same on every run. */
-const now = Date.parse('2026-11-20T08:00:00Z');
+/** Fixed "today", so the data is the same on every run. */
+export const SANDBOX_TODAY = Date.parse('2026-11-20T08:00:00Z');
+/** Every n-th patient (from the 4th) has a name in another script. */
+const OTHER_SCRIPT_EVERY = 25;
 
 export function generatePeople(tenantId: string, count: number, seed: number): Person[] {
-  const tag = tenantId.slice(0, 4);
+  const tag = hash(tenantId).toString(36).slice(0, 4);
   const r = prng(hash(`${seed}:${tenantId}`));
+  const mrns = new Set<string>();
   const people: Person[] = [];
   for (let i = 0; i < count; i++) {
-    const special = i % 50 === 7 ? nonLatin[((i / 50) | 0) % nonLatin.length] : undefined;
-    const gender = special?.gender ?? (r.next() < 0.5 ? 'female' : 'male');
-    const given = special?.given ?? [r.pick(gender === 'female' ? femaleGiven : maleGiven), ...(r.next() < 0.3 ? [r.pick(gender === 'female' ? femaleGiven : maleGiven)] : [])];
-    const family = special?.family ?? r.pick(families);
+    const other = i % OTHER_SCRIPT_EVERY === 3 ? otherScripts[Math.floor(i / OTHER_SCRIPT_EVERY) % otherScripts.length] : undefined;
+    const gender = other?.gender ?? (r.next() < 0.5 ? 'female' : 'male');
+    const givenNames = gender === 'female' ? femaleGiven : maleGiven;
+    const given = other?.given ?? [r.pick(givenNames), ...(r.next() < 0.3 ? [r.pick(givenNames)] : [])];
+    const family = other?.family ?? r.pick(families);
     const age = r.int(18, 95);
-    const id = `${tag}-pt-${String(i + 1).padStart(4, '0')}`;
-    const practitionerIndex = r.int(0, practitioners.length - 1);
-    const admitted = now - r.int(1, 10) * day - r.int(0, 23) * 3_600_000;
+    let mrn = 1_000_000 + (hash(`${seed}:${tenantId}:${i}`) % 9_000_000);
+    while (mrns.has(String(mrn))) mrn += 1;
+    mrns.add(String(mrn));
+    const [pPrefix, pGiven, pFamily] = r.pick(practitioners);
+    const admitted = SANDBOX_TODAY - r.int(1, 10) * DAY - r.int(0, 23) * HOUR;
     const heightCm = r.int(150, 195);
-    const weightKg = r.round(r.int(48, 120) + r.next(), 1);
     const vitals: VitalSample[] = [];
-    for (let k = 0; k < 3; k++) {
-      const time = iso(admitted + k * 8 * 3_600_000);
+    // Four rounds of observations, eight hours apart, from admission.
+    for (let k = 0; k < 4; k++) {
+      const time = iso(admitted + k * 8 * HOUR);
       vitals.push(
         { kind: 'heartRate', time, value: r.int(55, 115) },
         { kind: 'bloodPressure', time, value: r.int(100, 170), second: r.int(60, 100) },
@@ -115,42 +138,50 @@ export function generatePeople(tenantId: string, count: number, seed: number): P
         { kind: 'spo2', time, value: r.int(89, 100) },
       );
     }
-    const measured = iso(admitted);
-    vitals.push(
-      { kind: 'weight', time: measured, value: weightKg },
-      { kind: 'height', time: measured, value: heightCm },
-      { kind: 'bmi', time: measured, value: r.round(weightKg / (heightCm / 100) ** 2, 1) },
-    );
-    const pickSome = <T>(items: readonly T[], max: number) => [...new Set(Array.from({ length: r.int(0, max) }, () => r.pick(items)))];
+    let weightKg = r.round(r.int(48, 120) + r.next(), 1);
+    vitals.push({ kind: 'height', time: iso(admitted), value: heightCm });
+    for (const at of [admitted, admitted + DAY]) {
+      vitals.push({ kind: 'weight', time: iso(at), value: weightKg }, { kind: 'bmi', time: iso(at), value: r.round(weightKg / (heightCm / 100) ** 2, 1) });
+      weightKg = r.round(weightKg + (r.next() - 0.5) * 2, 1);
+    }
+    const some = <T>(items: readonly T[], max: number) => [...new Set(Array.from({ length: r.int(0, max) }, () => r.pick(items)))];
+    const severity = () => r.pick(['mild', 'moderate', 'severe'] as const);
     const payer = r.pick(payers);
+    const encounterId = (n: number) => `${tag}-enc-${String(i + 1).padStart(4, '0')}-${n}`;
+    const visits = Array.from({ length: r.int(0, 2) }, (_, n) => SANDBOX_TODAY - r.int(60 + n * 200, 250 + n * 200) * DAY).sort((a, b) => a - b);
     people.push({
-      id,
-      mrn: `MRN${hash(`${tenantId}:${i}`) % 9_000_000 + 1_000_000}`,
+      id: `${tag}-pt-${String(i + 1).padStart(4, '0')}`,
+      mrn: String(mrn),
       prefix: gender === 'female' ? r.pick(['Ms.', 'Mrs.', 'Dr.']) : r.pick(['Mr.', 'Dr.']),
       given,
       family,
       gender,
       birthDate: `${2026 - age}-${String(r.int(1, 12)).padStart(2, '0')}-${String(r.int(1, 28)).padStart(2, '0')}`,
-      practitioner: { id: `${tag}-pr-${practitionerIndex + 1}`, name: practitioners[practitionerIndex] },
+      practitioner: { id: `${tag}-pr-${practitioners.findIndex((p) => p[2] === pFamily) + 1}`, prefix: pPrefix, given: pGiven, family: pFamily },
       vitals,
-      conditions: pickSome(conditions, 3).map(([code, display]) => ({
-        code, display, severity: r.pick(['mild', 'moderate', 'severe']),
-        onset: iso(now - r.int(30, 3000) * day).slice(0, 10), recorded: iso(now - r.int(1, 29) * day).slice(0, 10),
+      conditions: some(conditions, 3).map(([code, display]) => ({
+        code, display, severity: severity(),
+        onset: iso(SANDBOX_TODAY - r.int(30, 3000) * DAY).slice(0, 10), recorded: iso(SANDBOX_TODAY - r.int(1, 29) * DAY).slice(0, 10),
       })),
-      allergies: pickSome(allergies, 2).map(([code, substance, manifestation]) => ({
-        code, substance, manifestation, severity: r.pick(['mild', 'moderate', 'severe']),
-        criticality: r.next() < 0.3 ? 'high' : 'low', recorded: iso(now - r.int(100, 4000) * day).slice(0, 10),
+      allergies: some(allergies, 2).map(([code, substance, manifestation]) => ({
+        code, substance, manifestation, severity: severity(),
+        criticality: r.next() < 0.3 ? 'high' : 'low', recorded: iso(SANDBOX_TODAY - r.int(100, 4000) * DAY).slice(0, 10),
         note: r.pick(['Reported by patient', 'Confirmed on challenge', 'Documented by previous provider']),
       })),
-      medications: pickSome(medications, 4).map(([code, name, dosage]) => ({ code, name, dosage, authored: iso(admitted + r.int(1, 20) * 3_600_000) })),
+      medications: some(medications, 4).map(([code, name, dosage]) => ({ code, name, dosage, authored: iso(admitted + r.int(1, 20) * HOUR) })),
       coverage: { payer: payer[0], plan: payer[1], group: `GRP-${r.int(1000, 9999)}`, subscriberId: `SUB${r.int(100000, 999999)}`, start: '2026-01-01', end: '2026-12-31' },
-      encounter: {
-        id: `${tag}-enc-${String(i + 1).padStart(4, '0')}`,
-        type: r.pick(encounterTypes),
-        start: iso(admitted),
-        location: `${r.pick(wards)}, Room ${r.int(100, 499)}, Bed ${r.pick(['A', 'B', 'C', 'D'])}`,
-      },
+      encounters: [
+        ...visits.map((start, n): Encounter => ({
+          id: encounterId(n + 1), inpatient: false, status: 'finished', type: r.pick(visitTypes), start: iso(start), end: iso(start + HOUR), location: r.pick(clinics),
+        })),
+        {
+          id: encounterId(0), inpatient: true, status: 'in-progress', type: r.pick(admissionTypes), start: iso(admitted),
+          location: `Room ${r.int(1, 6)}${String(r.int(1, 30)).padStart(2, '0')}, Bed ${r.pick(['A', 'B', 'C', 'D'])}`,
+        },
+      ],
     });
   }
   return people;
 }
+
+export const practitionersOf = (people: Person[]) => [...new Map(people.map((p) => [p.practitioner.id, p.practitioner])).values()];

@@ -1,0 +1,132 @@
+import { evalFhirPath, getSearchParameter, matchesSearchRequest, Operator, parseFhirPath, type FhirPathAtom, type SearchRequest, type WithId } from '@medplum/core';
+import type { Bundle, Resource } from '@medplum/fhirtypes';
+import { MemoryRepository } from '@medplum/fhir-router';
+
+/** Reference parameters that name a patient by bare id in the Patients contract (`patient=123`). */
+const patientLinks = new Set(['patient', 'subject', 'beneficiary']);
+const lastTwo = (ref: string) => ref.split('/').slice(-2).join('/');
+const asPatientRef = (value: string) => (value.includes('/') ? lastTwo(value) : `Patient/${value}`);
+
+/**
+ * Medplum's MemoryRepository with the gaps filled that the sandbox found:
+ * - `patient=...` on clinical resources is `subject.where(resolve() is Patient)` in R4; the
+ *   memory repository evaluates `resolve()` per resource (about 1 ms each) and never matches a
+ *   bare id. Here `patient` is answered from an index of patient links, and a bare id on
+ *   `patient`, `subject` or `beneficiary` means `Patient/{id}`.
+ * - several `_sort` keys: the memory repository sorts once per key, so the last key wins; here
+ *   the first key decides and later keys break ties; sort expressions are parsed once and cut
+ *   to the searched type (unparsed, the union behind `date` cost about 15 ms per search).
+ * Every other filter is still matched by @medplum/core's `matchesSearchRequest`.
+ */
+export class IndexedMemoryRepository extends MemoryRepository {
+  private readonly byType = new Map<string, Map<string, WithId<Resource>>>();
+  /** type → `Patient/{id}` → ids of that type linked to the patient. */
+  private readonly byPatient = new Map<string, Map<string, Set<string>>>();
+
+  override async createResource<T extends Resource>(resource: T): Promise<WithId<T>> {
+    const stored = await super.createResource(resource);
+    const ofType = this.byType.get(stored.resourceType) ?? new Map<string, WithId<Resource>>();
+    this.byType.set(stored.resourceType, ofType);
+    const previous = ofType.get(stored.id);
+    if (previous) this.patientLinksOf(previous).forEach((ref) => this.byPatient.get(stored.resourceType)?.get(ref)?.delete(stored.id));
+    ofType.set(stored.id, stored);
+    const links = this.byPatient.get(stored.resourceType) ?? new Map<string, Set<string>>();
+    this.byPatient.set(stored.resourceType, links);
+    for (const ref of this.patientLinksOf(stored)) {
+      if (!links.has(ref)) links.set(ref, new Set());
+      links.get(ref)!.add(stored.id);
+    }
+    return stored;
+  }
+
+  override async deleteResource(resourceType: string, id: string): Promise<void> {
+    await super.deleteResource(resourceType, id);
+    const previous = this.byType.get(resourceType)?.get(id);
+    if (previous) this.patientLinksOf(previous).forEach((ref) => this.byPatient.get(resourceType)?.get(ref)?.delete(id));
+    this.byType.get(resourceType)?.delete(id);
+  }
+
+  override async search<T extends Resource>(request: SearchRequest<T>): Promise<Bundle<WithId<T>>> {
+    const type = request.resourceType;
+    const filters = (request.filters ?? []).map((f) =>
+      patientLinks.has(f.code) && f.operator === Operator.EQUALS ? { ...f, value: f.value.split(',').map(asPatientRef).join(',') } : f,
+    );
+    const link = type === 'Patient' ? undefined : filters.find((f) => f.code === 'patient' && f.operator === Operator.EQUALS);
+    const all = this.byType.get(type) ?? new Map<string, WithId<Resource>>();
+    let candidates: WithId<Resource>[];
+    if (link) {
+      const ids = new Set(link.value.split(',').flatMap((ref) => [...(this.byPatient.get(type)?.get(ref) ?? [])]));
+      candidates = [...ids].map((id) => all.get(id)!).filter(Boolean);
+    } else {
+      candidates = [...all.values()];
+    }
+    const rest = { resourceType: type, filters: filters.filter((f) => f !== link) } as SearchRequest;
+    const matched = candidates.filter((r) => matchesSearchRequest(r, rest));
+    const sorted = this.sort(type, matched, request.sortRules ?? []);
+    const offset = request.offset ?? 0;
+    const page = request.count === undefined ? sorted.slice(offset) : sorted.slice(offset, offset + request.count);
+    return {
+      resourceType: 'Bundle',
+      type: 'searchset',
+      total: matched.length,
+      ...(page.length ? { entry: page.map((resource) => ({ resource: resource as WithId<T> })) } : {}),
+    };
+  }
+
+  /** The patients a resource links to through `subject`, `patient` or `beneficiary`. */
+  private patientLinksOf(resource: Resource): string[] {
+    const r = resource as Record<string, any>;
+    return [r.subject, r.patient, r.beneficiary]
+      .map((v) => v?.reference)
+      .filter((ref): ref is string => typeof ref === 'string' && lastTwo(ref).startsWith('Patient/'))
+      .map(lastTwo);
+  }
+
+  /** Parsed sort expressions, narrowed to the type: `date` alone unions some thirty resource types. */
+  private readonly sortExpressions = new Map<string, FhirPathAtom | null>();
+
+  private sortExpression(type: string, code: string): FhirPathAtom | null {
+    const key = `${type}.${code}`;
+    if (!this.sortExpressions.has(key)) {
+      const expression = getSearchParameter(type, code)?.expression;
+      const own = expression?.split('|').map((part) => part.trim()).filter((part) => part.replace(/^\(/, '').startsWith(`${type}.`));
+      let parsed: FhirPathAtom | null = expression ? parseFhirPath(expression) : null;
+      try {
+        if (own?.length) parsed = parseFhirPath(own.join(' | '));
+      } catch {
+        // A `|` inside the expression itself: keep the whole, slower, union.
+      }
+      this.sortExpressions.set(key, parsed);
+    }
+    return this.sortExpressions.get(key)!;
+  }
+
+  private sort(type: string, found: WithId<Resource>[], rules: { code: string; descending?: boolean }[]): WithId<Resource>[] {
+    const keys = rules
+      .map((rule) => ({ expression: this.sortExpression(type, rule.code), descending: rule.descending }))
+      .filter((k): k is { expression: FhirPathAtom; descending: boolean | undefined } => k.expression !== null);
+    if (!keys.length) return found;
+    const decorated = found.map((r) => ({ r, k: keys.map((key) => sortText(evalFhirPath(key.expression, r)[0])) }));
+    decorated.sort((a, b) => {
+      for (let i = 0; i < keys.length; i++) {
+        const [x, y] = [a.k[i], b.k[i]];
+        if (x === y) continue;
+        if (!x || !y) return x ? -1 : 1; // missing values last
+        return (x < y ? -1 : 1) * (keys[i].descending ? -1 : 1);
+      }
+      return a.r.id < b.r.id ? -1 : 1;
+    });
+    return decorated.map((d) => d.r);
+  }
+}
+
+/** A sortable text for a FHIRPath result: dates and strings as they are, a Period by its start, a name by family then given. */
+function sortText(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  if (typeof value !== 'object') return String(value).toLowerCase();
+  const v = value as Record<string, unknown>;
+  if (typeof v.start === 'string') return v.start;
+  if (v.family !== undefined || v.given !== undefined) return [v.family, ...((v.given as string[]) ?? [])].join(' ').toLowerCase();
+  if (typeof v.value === 'string') return v.value.toLowerCase();
+  return JSON.stringify(v);
+}

@@ -1,0 +1,58 @@
+import { FhirRequestError, type ParamKind, type SearchFilter, type SearchQuery, type SortKey } from './engine/types.js';
+import type { VersionSpec } from './versions.js';
+
+export const DEFAULT_COUNT = 50;
+export const MAX_COUNT = 1000;
+
+/** Result-shaping parameters the sandbox accepts and does not act on. */
+const ignored = new Set(['_format', '_total', '_summary', '_elements', '_pretty', '_include', '_revinclude']);
+const modifiersOf: Record<ParamKind, readonly string[]> = {
+  string: ['contains', 'exact', 'missing'],
+  token: ['missing'],
+  date: ['missing'],
+  reference: ['missing'],
+};
+
+function integer(name: string, value: string, min: number, max: number): number {
+  if (!/^\d+$/.test(value.trim())) throw new FhirRequestError(400, 'invalid', `${name} must be a whole number.`);
+  return Math.min(Math.max(Number(value), min), max);
+}
+
+/**
+ * Reads search parameters in one release's syntax into a release-neutral query, refusing what
+ * the engine cannot do (unknown parameters, modifiers, sort keys) with 400, as strict servers do.
+ */
+export function readSearch(spec: VersionSpec, type: string, params: Record<string, ParamKind>, pairs: [string, string][]): SearchQuery {
+  const filters: SearchFilter[] = [];
+  const sort: SortKey[] = [];
+  let count = DEFAULT_COUNT;
+  let offset = 0;
+  for (const [rawName, value] of pairs) {
+    const sortKeys = spec.readSort(rawName, value);
+    if (sortKeys) {
+      for (const key of sortKeys) {
+        const kind = params[key.param];
+        if (!kind || kind === 'reference') throw new FhirRequestError(400, 'not-supported', `Sorting ${type} by ${key.param} is not supported.`);
+      }
+      sort.push(...sortKeys);
+      continue;
+    }
+    if (rawName === '_count') count = integer('_count', value, 1, MAX_COUNT);
+    else if (rawName === '_offset') offset = integer('_offset', value, 0, Number.MAX_SAFE_INTEGER);
+    else if (!ignored.has(rawName.split(':')[0]) && value !== '') filters.push(filterOf(spec, type, params, rawName, value));
+  }
+  return { filters, sort, count, offset };
+}
+
+function filterOf(spec: VersionSpec, type: string, params: Record<string, ParamKind>, rawName: string, value: string): SearchFilter {
+  const [name, modifier = '', ...rest] = rawName.split(':');
+  const kind = params[name];
+  if (!kind) throw new FhirRequestError(400, 'not-supported', `The search parameter ${name} is not supported for ${type}.`);
+  if (rest.length || (modifier && !modifiersOf[kind].includes(modifier))) {
+    throw new FhirRequestError(400, 'not-supported', `The modifier :${modifier} is not supported for ${name}.`);
+  }
+  const effective = modifier || (spec.containsByDefault.includes(`${type}.${name}`) ? 'contains' : '');
+  // Commas separate alternatives; `\,` is a literal comma.
+  const values = value.split(/(?<!\\),/).map((v) => v.replace(/\\,/g, ',')).filter((v) => v !== '');
+  return { name, modifier: effective, values };
+}
