@@ -39,10 +39,10 @@ it.each(cases)('shows every screen in $language', async ({ language, user, team 
   await page.getByRole('button', { name: m['setup.close'] }).click();
 
   await expect.poll(() => page.getByRole('heading', { name: m['search.title'] }).isVisible()).toBe(true);
-  expect(await page.getByRole('heading', { name: m['lists.title'] }).isVisible()).toBe(true);
-  expect(await page.getByText(m['lists.none']).isVisible()).toBe(true);
+  await expect.poll(() => page.getByRole('heading', { name: m['lists.title'] }).isVisible()).toBe(true);
+  await expect.poll(() => page.getByText(m['lists.none']).isVisible()).toBe(true);
   await page.getByLabel(m['search.gender'], { exact: true }).selectOption({ label: m['gender.female'] });
   await expect.poll(() => page.getByRole('table', { name: m['search.title'] }).isVisible(), { timeout: 15_000 }).toBe(true);
-  expect(await page.getByRole('table', { name: m['search.title'] }).getByRole('cell', { name: m['gender.female'] }).first().isVisible()).toBe(true);
+  await expect.poll(() => page.getByRole('table', { name: m['search.title'] }).getByRole('cell', { name: m['gender.female'] }).first().isVisible()).toBe(true);
   await expectAccessible(page, `search in ${language}`);
 });
