@@ -1,4 +1,5 @@
-import { Button, Spinner, Text, Title1, makeStyles, tokens } from '@fluentui/react-components';
+import { Button, MessageBar, MessageBarBody, Spinner, Text, Title3, makeStyles, tokens } from '@fluentui/react-components';
+import { DocumentSearchRegular, PeopleTeamRegular, PersonSwapRegular, SettingsRegular } from '@fluentui/react-icons';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { AuditPanel, useCanReadAudit } from '../features/audit/AuditPanel';
@@ -16,11 +17,22 @@ import { useSession } from '../shared/session';
 const useStyles = makeStyles({
   header: {
     display: 'flex', alignItems: 'center', justifyContent: 'space-between', gap: '12px', flexWrap: 'wrap',
-    padding: '12px 24px', borderBottom: `1px solid ${tokens.colorNeutralStroke2}`, backgroundColor: tokens.colorNeutralBackground1,
+    padding: '8px 24px', borderBottom: `1px solid ${tokens.colorNeutralStroke2}`, backgroundColor: tokens.colorNeutralBackground1,
+    boxShadow: tokens.shadow2,
   },
-  headerActions: { display: 'flex', gap: '8px', alignItems: 'center' },
-  main: { padding: '16px 24px' },
-  columns: { display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(420px, 1fr))', gap: '32px', alignItems: 'start' },
+  brand: { display: 'flex', alignItems: 'baseline', gap: '16px', flexWrap: 'wrap' },
+  where: { display: 'inline-flex', alignItems: 'center', gap: '6px', color: tokens.colorNeutralForeground2 },
+  headerActions: { display: 'flex', gap: '4px', alignItems: 'center' },
+  main: { padding: '16px 24px', backgroundColor: tokens.colorNeutralBackground2, minHeight: 'calc(100vh - 60px)', boxSizing: 'border-box' },
+  // Search in a column of its own beside the lists on wide screens; one above the other on narrow ones.
+  columns: {
+    display: 'grid', gridTemplateColumns: 'minmax(380px, 520px) minmax(0, 1fr)', gap: '16px', alignItems: 'start',
+    '@media (max-width: 1000px)': { gridTemplateColumns: 'minmax(0, 1fr)' },
+  },
+  card: {
+    backgroundColor: tokens.colorNeutralBackground1, borderRadius: tokens.borderRadiusLarge, boxShadow: tokens.shadow4,
+    padding: '16px 20px', minWidth: 0,
+  },
 });
 
 /** The tab for one team: first-run setup, then search beside the team's lists. */
@@ -40,23 +52,35 @@ export function TeamTab({ onSwitchUser }: { onSwitchUser?: () => void }) {
   return (
     <>
       <header className={styles.header}>
-        <div>
-          <Title1 as="h1">{t('app.title')}</Title1>
-          <Text block>{[session.userName, session.teamName, session.tenantName].filter(Boolean).join(' · ')}</Text>
+        <div className={styles.brand}>
+          <Title3 as="h1">{t('app.title')}</Title3>
+          <Text className={styles.where}>
+            <PeopleTeamRegular aria-hidden />
+            {[session.teamName, session.tenantName].filter(Boolean).join(' · ')}
+          </Text>
         </div>
         <div className={styles.headerActions}>
+          {session.userName && <Text className={styles.where}>{session.userName}</Text>}
           {session.isOwner && current && current.mode !== 'unset' && !settingsOpen && (
-            <Button onClick={() => setSettingsOpen(true)}>{t('setup.change')}</Button>
+            <Button appearance="subtle" icon={<SettingsRegular />} onClick={() => setSettingsOpen(true)}>{t('setup.change')}</Button>
           )}
-          {canReadAudit && <Button onClick={() => setAuditOpen(true)}>{t('audit.open')}</Button>}
-          {onSwitchUser && <Button appearance="subtle" onClick={onSwitchUser}>{t('signin.switch')}</Button>}
+          {canReadAudit && <Button appearance="subtle" icon={<DocumentSearchRegular />} onClick={() => setAuditOpen(true)}>{t('audit.open')}</Button>}
+          {onSwitchUser && <Button appearance="subtle" icon={<PersonSwapRegular />} onClick={onSwitchUser}>{t('signin.switch')}</Button>}
         </div>
       </header>
       <main className={styles.main}>
         {connection.isPending && <Spinner label={t('app.loading')} />}
         {connection.isError && <ErrorNotice error={connection.error} />}
-        {current && showSetup && <SetupPanel current={current} onSaved={() => setSettingsOpen(true)} onDone={() => setSettingsOpen(false)} />}
-        {current && !showSetup && current.mode === 'unset' && <Text role="status">{t('setup.askOwner')}</Text>}
+        {current && showSetup && (
+          <div className={styles.card} style={{ maxWidth: '720px' }}>
+            <SetupPanel current={current} onSaved={() => setSettingsOpen(true)} onDone={() => setSettingsOpen(false)} />
+          </div>
+        )}
+        {current && !showSetup && current.mode === 'unset' && (
+          <MessageBar intent="info" role="status">
+            <MessageBarBody>{t('setup.askOwner')}</MessageBarBody>
+          </MessageBar>
+        )}
         {current && !showSetup && current.mode !== 'unset' && <Workspace mode={current.mode} />}
       </main>
       {canReadAudit && <AuditPanel open={auditOpen} onClose={() => setAuditOpen(false)} />}
@@ -77,11 +101,13 @@ function Workspace({ mode }: { mode: 'ehr' | 'manual' }) {
     : null;
   return (
     <div className={styles.columns}>
-      <div>
+      <div className={styles.card}>
         {mode === 'ehr' ? <PatientSearch target={target} /> : <ManualPatients target={target} />}
         {add.isError && <ErrorNotice error={add.error} />}
       </div>
-      <ListsPanel listId={listId} onSelect={setChosen} onOpenPatient={setOpenPatient} />
+      <div className={styles.card}>
+        <ListsPanel listId={listId} onSelect={setChosen} onOpenPatient={setOpenPatient} />
+      </div>
       <PatientDetails patientId={openPatient} onClose={() => setOpenPatient(null)} />
     </div>
   );

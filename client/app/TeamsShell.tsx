@@ -5,6 +5,7 @@ import { createApi } from '../shared/api/api-client';
 import { t } from '../shared/i18n/t';
 import { SessionProvider, type Session } from '../shared/session';
 import { tabConfig, type TeamsHost } from '../shared/teams/teams-host';
+import { currentRoute } from './route';
 import { TeamTab } from './TeamTab';
 
 /** Inside Teams: the team and user come from the host, every API call carries the SSO token. */
@@ -34,7 +35,7 @@ export function TeamsShell({ host }: { host: TeamsHost }) {
       </main>
     );
   }
-  const configuring = context.page.frameContext === 'settings' || window.location.hash.startsWith('#/config');
+  const configuring = context.page.frameContext === 'settings' || currentRoute() === 'config';
   return (
     <SessionProvider session={session}>
       {configuring ? <ConfigPage teamId={session.teamId} /> : <TeamTab />}

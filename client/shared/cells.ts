@@ -4,38 +4,103 @@ import type { MessageKey } from './i18n/en';
 /** A cell of the API: data, "none recorded" or "not available". */
 export type Cell = { status: 'ok'; value: any } | { status: 'none' } | { status: 'unavailable'; reason?: string };
 
+/** A cell as the list shows it: compact `text`, a second line `detail`, and `full` text when `text` is shortened. */
+export interface CellDisplay {
+  text: string;
+  detail?: string;
+  full?: string;
+}
+
 type Json = Record<string, any>;
-const measure = (m: Json | null | undefined) => (m ? `${m.value} ${m.unit}`.trim() : '?');
-const when = (w: Json | null | undefined) => (w?.text ? new Date(w.epochMs ?? w.text).toLocaleString(currentLanguage(), { dateStyle: 'short', timeStyle: 'short' }) : '');
+
+/** How many entries of a list (conditions, allergies…) a list cell shows before "+N more". */
+export const LIST_CELL_ITEMS = 2;
+
+// Units as clinicians write them on a ward list; anything else is shown as the EHR gave it.
+const shortUnits: Record<string, string> = {
+  'beats/minute': '/min',
+  'beats/min': '/min',
+  'breaths/minute': '/min',
+  'breaths/min': '/min',
+  'mm[Hg]': 'mmHg',
+  'kg/m2': 'kg/m²',
+  'Cel': '°C',
+};
+
+export const unitText = (unit: string | null | undefined) => (unit ? (shortUnits[unit] ?? unit) : '');
+
+const measure = (m: Json | null | undefined) => {
+  if (!m || typeof m.value !== 'number') return '?';
+  const unit = unitText(m.unit);
+  return unit.startsWith('/') ? `${m.value}${unit}` : `${m.value} ${unit}`.trim();
+};
+
+/** A reading's time, short: day, month and time, with the year only when it is not this year. */
+export function shortTime(w: Json | null | undefined, now = new Date()): string {
+  if (!w?.text) return '';
+  const date = new Date(w.epochMs ?? w.text);
+  if (Number.isNaN(date.getTime())) return String(w.text);
+  const options: Intl.DateTimeFormatOptions = { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' };
+  if (date.getFullYear() !== now.getFullYear()) options.year = 'numeric';
+  return date.toLocaleString(currentLanguage(), options);
+}
+
+/** A date as the EHR gave it (maybe partial), shown as a local date when it is a full one. */
+export function dateText(w: Json | null | undefined): string {
+  if (!w?.text) return '';
+  if (!/^\d{4}-\d{2}-\d{2}/.test(w.text) || w.epochMs === null || w.epochMs === undefined) return String(w.text);
+  return new Date(w.epochMs).toLocaleDateString(currentLanguage(), { dateStyle: 'medium' });
+}
 
 export const columnLabel = (column: string) => t(`column.${column}` as MessageKey);
 
+/** The first entries of a list, then "+N more"; the whole list as `full`. */
+function listText(items: string[]): CellDisplay {
+  const full = items.join(', ');
+  if (items.length <= LIST_CELL_ITEMS) return { text: full };
+  return { text: `${items.slice(0, LIST_CELL_ITEMS).join(', ')} ${t('value.more', { count: items.length - LIST_CELL_ITEMS })}`, full };
+}
+
+/** Room and bed as the text, the rest of the location (ward, unit) as the detail. */
+function locationText(v: Json): CellDisplay {
+  const room: string | null = v.room ?? null;
+  const bed: string | null = v.bed ?? null;
+  const where = room && bed ? t('location.roomBed', { room, bed }) : room ? t('location.room', { room }) : bed ? t('location.bed', { bed }) : null;
+  const rest = String(v.location ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s && s !== room && s !== bed && !/^(room|bed)\b/i.test(s))
+    .join(', ');
+  if (!where) return { text: v.location ?? '' };
+  return { text: where, detail: rest || undefined };
+}
+
 /** A cell as the list shows it: compact text, with the time of a measurement where there is one. */
-export function cellText(column: string, cell: Cell | undefined): { text: string; detail?: string } {
+export function cellText(column: string, cell: Cell | undefined): CellDisplay {
   if (!cell || cell.status === 'unavailable') return { text: t('value.unavailable') };
   if (cell.status === 'none') return { text: t('value.none') };
   const v = cell.value;
   switch (column) {
     case 'location':
-      return { text: v.room && v.bed ? t('location.roomBed', { room: v.room, bed: v.bed }) : (v.location ?? ''), detail: v.location ?? undefined };
+      return locationText(v);
     case 'admissionDate':
-      return { text: when(v) };
+      return { text: dateText(v) };
     case 'bloodPressure':
-      return { text: `${v.systolic?.value ?? '?'}/${v.diastolic?.value ?? '?'} ${v.systolic?.unit ?? ''}`.trim(), detail: when(v.time) };
+      return { text: `${v.systolic?.value ?? '?'}/${v.diastolic?.value ?? '?'} ${unitText(v.systolic?.unit ?? v.diastolic?.unit)}`.trim(), detail: shortTime(v.time) };
     case 'conditions':
-      return { text: (v as Json[]).map((c) => c.display ?? '?').join(', ') };
+      return listText((v as Json[]).map((c) => c.display ?? '?'));
     case 'allergies':
-      return { text: (v as Json[]).map((a) => a.substance ?? '?').join(', ') };
+      return listText((v as Json[]).map((a) => a.substance ?? '?'));
     case 'medications':
-      return { text: (v as Json[]).map((m) => m.name ?? '?').join(', ') };
+      return listText((v as Json[]).map((m) => m.name ?? '?'));
     case 'coverage':
-      return { text: (v as Json[]).map((c) => [c.payer, c.plan].filter(Boolean).join(' – ')).join(', ') };
+      return listText((v as Json[]).map((c) => [c.payer, c.plan].filter(Boolean).join(' – ') || '?'));
     case 'careProvider':
       return { text: String(v) };
     case 'latestNote':
       return { text: v.text, detail: v.authorName };
     default:
-      return { text: measure(v.value), detail: when(v.time) };
+      return { text: measure(v.value), detail: shortTime(v.time) };
   }
 }
 
@@ -46,5 +111,6 @@ export function sortValue(column: string, cell: Cell | undefined): number | stri
   if (column === 'bloodPressure') return v.systolic?.value ?? null;
   if (column === 'admissionDate') return v.epochMs ?? v.text;
   if (v?.value && typeof v.value.value === 'number') return v.value.value;
-  return cellText(column, cell).text.toLowerCase();
+  const shown = cellText(column, cell);
+  return (shown.full ?? shown.text).toLowerCase();
 }

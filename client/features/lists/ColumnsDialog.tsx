@@ -1,5 +1,6 @@
-import { Button, Checkbox, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, DialogTrigger, makeStyles } from '@fluentui/react-components';
+import { Button, Checkbox, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, DialogTrigger, makeStyles, tokens } from '@fluentui/react-components';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { ArrowDownRegular, ArrowUpRegular, TableSettingsRegular } from '@fluentui/react-icons';
 import { useState } from 'react';
 import type { ListView } from '../../shared/api/types';
 import { columnLabel } from '../../shared/cells';
@@ -9,8 +10,9 @@ import { t } from '../../shared/i18n/t';
 import { useSession } from '../../shared/session';
 
 const useStyles = makeStyles({
-  row: { display: 'flex', alignItems: 'center', gap: '4px' },
-  label: { flexGrow: 1 },
+  rows: { display: 'flex', flexDirection: 'column' },
+  row: { display: 'grid', gridTemplateColumns: '1fr auto auto', alignItems: 'center', gap: '4px', borderBottom: `1px solid ${tokens.colorNeutralStroke3}` },
+  label: { minWidth: 0 },
 });
 
 /** Choose and order the list's columns; saved for the whole team against the version read. */
@@ -40,12 +42,12 @@ export function ColumnsDialog({ list }: { list: ListView }) {
   return (
     <Dialog open={open} onOpenChange={(_, d) => { setOpen(d.open); setShown(list.columns); save.reset(); }}>
       <DialogTrigger disableButtonEnhancement>
-        <Button>{t('columns.edit')}</Button>
+        <Button icon={<TableSettingsRegular />}>{t('columns.edit')}</Button>
       </DialogTrigger>
       <DialogSurface>
         <DialogBody>
           <DialogTitle>{t('columns.title', { list: list.name })}</DialogTitle>
-          <DialogContent>
+          <DialogContent className={styles.rows}>
             {order.map((column) => {
               const on = shown.includes(column);
               const label = columnLabel(column);
@@ -58,8 +60,8 @@ export function ColumnsDialog({ list }: { list: ListView }) {
                     disabled={on && shown.length === 1}
                     onChange={(_, d) => setShown((cols) => (d.checked ? [...cols, column] : cols.filter((c) => c !== column)))}
                   />
-                  <Button size="small" appearance="subtle" disabled={!on || shown.indexOf(column) === 0} onClick={() => move(column, -1)} aria-label={t('columns.up', { column: label })}>↑</Button>
-                  <Button size="small" appearance="subtle" disabled={!on || shown.indexOf(column) === shown.length - 1} onClick={() => move(column, 1)} aria-label={t('columns.down', { column: label })}>↓</Button>
+                  <Button size="small" appearance="subtle" disabled={!on || shown.indexOf(column) === 0} onClick={() => move(column, -1)} aria-label={t('columns.up', { column: label })} icon={<ArrowUpRegular />} />
+                  <Button size="small" appearance="subtle" disabled={!on || shown.indexOf(column) === shown.length - 1} onClick={() => move(column, 1)} aria-label={t('columns.down', { column: label })} icon={<ArrowDownRegular />} />
                 </div>
               );
             })}

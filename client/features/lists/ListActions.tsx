@@ -1,4 +1,5 @@
-import { Button, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, DialogTrigger, Field, Input, Text, makeStyles } from '@fluentui/react-components';
+import { Button, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, DialogTrigger, Field, Input, Text, makeStyles, tokens } from '@fluentui/react-components';
+import { ArrowDownloadRegular, DeleteRegular, EditRegular, StarFilled, StarRegular } from '@fluentui/react-icons';
 import { useState } from 'react';
 import { ApiError } from '../../shared/api/api-client';
 import { useDeleteList, useRenameList, useSetDefaultList } from '../../shared/api/lists';
@@ -7,7 +8,11 @@ import { ErrorNotice } from '../../shared/components/ErrorNotice';
 import { t } from '../../shared/i18n/t';
 import { useSession } from '../../shared/session';
 
-const useStyles = makeStyles({ bar: { display: 'flex', gap: '8px', flexWrap: 'wrap', alignItems: 'center' } });
+const useStyles = makeStyles({
+  bar: { display: 'flex', gap: '4px', flexWrap: 'wrap', alignItems: 'center' },
+  isDefault: { display: 'inline-flex', alignItems: 'center', gap: '4px', padding: '0 8px', color: tokens.colorNeutralForeground2 },
+  star: { color: tokens.colorPaletteMarigoldForeground1 },
+});
 
 /** Rename, delete (after confirmation), make default, export: what can be done to the open list. */
 export function ListActions({ list, summary, onDeleted }: { list: ListView; summary?: ListSummary; onDeleted: () => void }) {
@@ -17,7 +22,11 @@ export function ListActions({ list, summary, onDeleted }: { list: ListView; summ
     <div className={styles.bar}>
       <RenameDialog list={list} />
       <DeleteDialog list={list} onDeleted={onDeleted} />
-      {summary?.isDefault ? <Text>{t('lists.isDefault')}</Text> : <Button onClick={() => setDefault.mutate(list.id)}>{t('lists.makeDefault')}</Button>}
+      {summary?.isDefault ? (
+        <Text className={styles.isDefault}><StarFilled aria-hidden className={styles.star} />{t('lists.isDefault')}</Text>
+      ) : (
+        <Button appearance="subtle" icon={<StarRegular />} disabled={setDefault.isPending} onClick={() => setDefault.mutate(list.id)}>{t('lists.makeDefault')}</Button>
+      )}
       <ExportButton list={list} />
     </div>
   );
@@ -30,7 +39,7 @@ function RenameDialog({ list }: { list: ListView }) {
   const conflict = rename.error instanceof ApiError && rename.error.code === 'version_conflict';
   return (
     <Dialog open={open} onOpenChange={(_, d) => { setOpen(d.open); setName(list.name); rename.reset(); }}>
-      <DialogTrigger disableButtonEnhancement><Button>{t('lists.rename')}</Button></DialogTrigger>
+      <DialogTrigger disableButtonEnhancement><Button appearance="subtle" icon={<EditRegular />}>{t('lists.rename')}</Button></DialogTrigger>
       <DialogSurface>
         <form noValidate onSubmit={(e) => { e.preventDefault(); if (name.trim()) rename.mutate({ name: name.trim(), version: list.version }, { onSuccess: () => setOpen(false) }); }}>
           <DialogBody>
@@ -57,7 +66,7 @@ function DeleteDialog({ list, onDeleted }: { list: ListView; onDeleted: () => vo
   const remove = useDeleteList();
   return (
     <Dialog open={open} onOpenChange={(_, d) => { setOpen(d.open); remove.reset(); }}>
-      <DialogTrigger disableButtonEnhancement><Button>{t('lists.delete')}</Button></DialogTrigger>
+      <DialogTrigger disableButtonEnhancement><Button appearance="subtle" icon={<DeleteRegular />}>{t('lists.delete')}</Button></DialogTrigger>
       <DialogSurface>
         <DialogBody>
           <DialogTitle>{t('lists.deleteTitle', { list: list.name })}</DialogTitle>
@@ -99,7 +108,7 @@ function ExportButton({ list }: { list: ListView }) {
   };
   return (
     <>
-      <Button onClick={download}>{t('lists.export')}</Button>
+      <Button appearance="subtle" icon={<ArrowDownloadRegular />} onClick={download}>{t('lists.export')}</Button>
       {error !== null && <ErrorNotice error={error} />}
     </>
   );

@@ -1,11 +1,12 @@
 import {
-  Button, Field, Input, Link, Menu, MenuItem, MenuList, MenuPopover, MenuTrigger, Select, Spinner, Table, TableBody, TableCell, TableCellLayout, TableHeader, TableHeaderCell, TableRow, Text, Title3, makeStyles,
+  Button, Field, Input, Link, Menu, MenuItem, MenuList, MenuPopover, MenuTrigger, Select, Spinner, Table, TableBody, TableCell, TableCellLayout, TableHeader, TableHeaderCell, TableRow, Text, Title3, makeStyles, tokens,
 } from '@fluentui/react-components';
+import { ArrowMoveRegular, DismissRegular, SearchRegular } from '@fluentui/react-icons';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useMemo, useRef, useState } from 'react';
 import { useList, useLists, useMovePatient, useRemovePatient } from '../../shared/api/lists';
 import type { ListRow, ListSummary, ListView } from '../../shared/api/types';
-import { cellText, columnLabel, sortValue, type Cell } from '../../shared/cells';
+import { cellText, columnLabel, sortValue, type Cell, type CellDisplay } from '../../shared/cells';
 import { ErrorNotice } from '../../shared/components/ErrorNotice';
 import { birthDateWithAge, genderLabel } from '../../shared/format';
 import { t } from '../../shared/i18n/t';
@@ -16,7 +17,16 @@ import { NewListDialog } from './NewListDialog';
 const useStyles = makeStyles({
   section: { display: 'flex', flexDirection: 'column', gap: '12px', minWidth: 0 },
   bar: { display: 'flex', gap: '8px', alignItems: 'flex-end', flexWrap: 'wrap' },
-  scroll: { overflowX: 'auto', maxWidth: '100%', maxHeight: '70vh', overflowY: 'auto' },
+  scroll: {
+    overflowX: 'auto', maxWidth: '100%', maxHeight: '70vh', overflowY: 'auto',
+    border: `1px solid ${tokens.colorNeutralStroke2}`, borderRadius: tokens.borderRadiusMedium,
+  },
+  // Columns size to their content (Fluent's default is equal fixed widths, which crushes a wide list).
+  table: { tableLayout: 'auto', minWidth: '100%', width: 'max-content' },
+  head: { position: 'sticky', top: 0, zIndex: 1, backgroundColor: tokens.colorNeutralBackground1 },
+  cell: { whiteSpace: 'nowrap', verticalAlign: 'middle' },
+  actions: { display: 'flex', gap: '4px', whiteSpace: 'nowrap' },
+  muted: { color: tokens.colorNeutralForeground3 },
 });
 
 /** The team's lists: pick one, create one, see its patients and remove them. */
@@ -26,7 +36,7 @@ export function ListsPanel({ listId, onSelect, onOpenPatient }: { listId: string
   const list = useList(listId);
   return (
     <section className={styles.section} aria-labelledby="lists-title">
-      <Title3 as="h2" id="lists-title">{t('lists.title')}</Title3>
+      <Title3 as="h2" id="lists-title" style={{ margin: 0 }}>{t('lists.title')}</Title3>
       <div className={styles.bar}>
         {lists.data && lists.data.length > 0 && (
           <Field label={t('lists.pick')}>
@@ -60,9 +70,14 @@ function summaryCell(column: string, row: ListRow): Cell | undefined {
   return value ? { status: 'ok', value } : { status: 'none' };
 }
 
-function display(column: string, row: ListRow): { text: string; detail?: string } {
+/** The cell of a column on a row (the name column has none: it is the row's own). */
+function cellOf(column: string, row: ListRow): Cell | undefined {
+  return column === 'mrn' || column === 'birthDate' || column === 'gender' ? summaryCell(column, row) : (row.cells[column] as Cell | undefined);
+}
+
+function display(column: string, row: ListRow): CellDisplay {
   if (column === 'name') return { text: row.displayName ?? t('lists.unavailable', { id: row.patientId }) };
-  const cell = column === 'mrn' || column === 'birthDate' || column === 'gender' ? summaryCell(column, row) : (row.cells[column] as Cell | undefined);
+  const cell = cellOf(column, row);
   if (cell?.status === 'ok' && column === 'birthDate') return { text: birthDateWithAge(cell.value) };
   if (cell?.status === 'ok' && column === 'gender') return { text: genderLabel(cell.value) };
   if (cell?.status === 'ok' && column === 'mrn') return { text: cell.value };
@@ -83,7 +98,9 @@ function ListTable({ list, others, onOpenPatient }: { list: ListView; others: Li
   const [sort, setSort] = useState<{ column: string; direction: 'ascending' | 'descending' } | null>(null);
   const rows = useMemo(() => {
     const needle = filter.trim().toLowerCase();
-    const kept = needle ? list.rows.filter((row) => list.columns.some((c) => display(c, row).text.toLowerCase().includes(needle))) : list.rows;
+    const kept = needle
+      ? list.rows.filter((row) => list.columns.some((c) => { const shown = display(c, row); return [shown.full ?? shown.text, shown.detail ?? ''].join(' ').toLowerCase().includes(needle); }))
+      : list.rows;
     if (!sort) return kept;
     const factor = sort.direction === 'ascending' ? 1 : -1;
     return [...kept].sort((a, b) => {
@@ -105,7 +122,7 @@ function ListTable({ list, others, onOpenPatient }: { list: ListView; others: Li
     <>
       <div className={styles.bar}>
         <Field label={t('lists.filter')}>
-          <Input value={filter} onChange={(_, d) => setFilter(d.value)} type="search" />
+          <Input value={filter} onChange={(_, d) => setFilter(d.value)} type="search" contentBefore={<SearchRegular aria-hidden />} />
         </Field>
         <ColumnsDialog list={list} key={list.version} />
       </div>
@@ -116,8 +133,8 @@ function ListTable({ list, others, onOpenPatient }: { list: ListView; others: Li
       {list.rows.length > 0 && rows.length === 0 && <Text role="status">{t('lists.noMatch')}</Text>}
       {rows.length > 0 && (
         <div className={styles.scroll} ref={scrollRef}>
-          <Table aria-label={list.name} size="small" sortable>
-            <TableHeader>
+          <Table aria-label={list.name} size="small" sortable className={styles.table}>
+            <TableHeader className={styles.head}>
               <TableRow>
                 {list.columns.map((column) => (
                   <TableHeaderCell
@@ -141,24 +158,27 @@ function ListTable({ list, others, onOpenPatient }: { list: ListView; others: Li
                   <TableRow key={row.patientId} data-index={index} ref={virtual.measureElement}>
                     {list.columns.map((column) => {
                       const shown = display(column, row);
+                      // "None recorded" and "Not available" recede, so the data stands out.
+                      const empty = column !== 'name' && cellOf(column, row)?.status !== 'ok';
                       return (
-                        <TableCell key={column}>
+                        <TableCell key={column} className={styles.cell} title={shown.full}>
                           {column === 'name' && row.available ? (
                             <Link as="button" onClick={() => onOpenPatient(row.patientId)}>{name}</Link>
                           ) : (
-                            <TableCellLayout description={shown.detail}>{shown.text}</TableCellLayout>
+                            <TableCellLayout description={shown.detail} className={empty ? styles.muted : undefined}>{shown.text}</TableCellLayout>
                           )}
                         </TableCell>
                       );
                     })}
-                    <TableCell>
-                      <Button size="small" aria-label={t('lists.removeLabel', { name, list: list.name })} disabled={remove.isPending} onClick={() => remove.mutate(row.patientId)}>
+                    <TableCell className={styles.cell}>
+                      <div className={styles.actions}>
+                      <Button size="small" appearance="subtle" icon={<DismissRegular />} aria-label={t('lists.removeLabel', { name, list: list.name })} disabled={remove.isPending} onClick={() => remove.mutate(row.patientId)}>
                         {t('lists.remove')}
-                      </Button>{' '}
+                      </Button>
                       {others.length > 0 && (
                         <Menu>
                           <MenuTrigger disableButtonEnhancement>
-                            <Button size="small" aria-label={t('lists.moveLabel', { name })}>{t('lists.move')}</Button>
+                            <Button size="small" appearance="subtle" icon={<ArrowMoveRegular />} aria-label={t('lists.moveLabel', { name })}>{t('lists.move')}</Button>
                           </MenuTrigger>
                           <MenuPopover>
                             <MenuList>
@@ -169,6 +189,7 @@ function ListTable({ list, others, onOpenPatient }: { list: ListView; others: Li
                           </MenuPopover>
                         </Menu>
                       )}
+                      </div>
                     </TableCell>
                   </TableRow>
                 );

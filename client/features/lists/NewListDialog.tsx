@@ -1,4 +1,5 @@
 import { Button, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, DialogTrigger, Field, Input } from '@fluentui/react-components';
+import { AddRegular } from '@fluentui/react-icons';
 import { useState } from 'react';
 import { useCreateList } from '../../shared/api/lists';
 import { ErrorNotice } from '../../shared/components/ErrorNotice';
@@ -15,7 +16,7 @@ export function NewListDialog({ onCreated }: { onCreated: (listId: string) => vo
   return (
     <Dialog open={open} onOpenChange={(_, d) => { setOpen(d.open); if (!d.open) { setName(''); setTouched(false); create.reset(); } }}>
       <DialogTrigger disableButtonEnhancement>
-        <Button>{t('lists.new')}</Button>
+        <Button icon={<AddRegular />}>{t('lists.new')}</Button>
       </DialogTrigger>
       <DialogSurface>
         <form

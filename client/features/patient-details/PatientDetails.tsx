@@ -1,9 +1,11 @@
 import {
-  Button, DrawerBody, DrawerHeader, DrawerHeaderTitle, Field, OverlayDrawer, Spinner, Text, Textarea, Title3, makeStyles, tokens,
+  Button, Caption1, DrawerBody, DrawerHeader, DrawerHeaderTitle, Field, OverlayDrawer, Spinner, Subtitle2, Table, TableBody, TableCell, TableHeader,
+  TableHeaderCell, TableRow, Text, Textarea, makeStyles, tokens,
 } from '@fluentui/react-components';
+import { DismissRegular } from '@fluentui/react-icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type ReactNode } from 'react';
-import { cellText, columnLabel, type Cell } from '../../shared/cells';
+import { useRef, useState, type ReactNode } from 'react';
+import { cellText, columnLabel, dateText, shortTime, type Cell } from '../../shared/cells';
 import { ErrorNotice } from '../../shared/components/ErrorNotice';
 import { birthDateWithAge, dateTime, genderLabel } from '../../shared/format';
 import { t } from '../../shared/i18n/t';
@@ -11,25 +13,87 @@ import { useSession } from '../../shared/session';
 import { TrendChart } from './TrendChart';
 
 const useStyles = makeStyles({
-  section: { marginBottom: '20px', display: 'flex', flexDirection: 'column', gap: '6px' },
-  vital: { display: 'grid', gridTemplateColumns: '140px 1fr', alignItems: 'center', gap: '8px', borderBottom: `1px solid ${tokens.colorNeutralStroke3}`, paddingBottom: '4px' },
-  item: { margin: 0, paddingLeft: '18px' },
+  summary: { color: tokens.colorNeutralForeground2, padding: '0 24px 12px', borderBottom: `1px solid ${tokens.colorNeutralStroke2}`, alignSelf: 'stretch' },
+  body: { paddingTop: '16px' },
+  section: { marginBottom: '24px', display: 'flex', flexDirection: 'column', gap: '8px' },
+  heading: { margin: 0, paddingBottom: '4px', borderBottom: `1px solid ${tokens.colorNeutralStroke2}` },
+  list: { margin: 0, padding: 0, listStyle: 'none', display: 'flex', flexDirection: 'column', gap: '8px' },
+  item: { display: 'flex', flexDirection: 'column', gap: '2px' },
+  muted: { color: tokens.colorNeutralForeground3 },
+  nowrap: { whiteSpace: 'nowrap' },
+  noteForm: { display: 'flex', flexDirection: 'column', gap: '8px', alignItems: 'flex-start', marginTop: '8px' },
+  noteField: { width: '100%' },
 });
 
 type Json = Record<string, any>;
 const vitalKinds = ['heartRate', 'bloodPressure', 'respiratoryRate', 'temperature', 'spo2', 'weight', 'height', 'bmi'];
 
-function Section({ title, cell, children }: { title: string; cell: Cell; children: (value: any) => ReactNode }) {
+/** A heading, then the part's data, or "None recorded" / "Not available" in its place. */
+function Section({ id, title, cell, children }: { id: string; title: string; cell: Cell; children: (value: any) => ReactNode }) {
   const styles = useStyles();
+  const empty = cell.status !== 'ok' || (Array.isArray(cell.value) && cell.value.length === 0);
   return (
-    <section className={styles.section} aria-label={title}>
-      <Title3 as="h3">{title}</Title3>
-      {cell.status === 'ok' && !(Array.isArray(cell.value) && cell.value.length === 0) ? children(cell.value) : <Text>{cellText('', cell.status === 'ok' ? { status: 'none' } : cell).text}</Text>}
+    <section className={styles.section} aria-labelledby={id}>
+      <Subtitle2 as="h3" id={id} className={styles.heading}>{title}</Subtitle2>
+      {empty ? <Text className={styles.muted}>{cellText('', cell.status === 'ok' ? { status: 'none' } : cell).text}</Text> : children(cell.value)}
     </section>
   );
 }
 
-const line = (...parts: (string | null | undefined | false)[]) => parts.filter(Boolean).join(' · ');
+const line = (...parts: (string | null | undefined | false | 0)[]) => parts.filter(Boolean).join(' · ');
+
+/** One entry of a list: its name, then what else is known in a quieter second line. */
+function Entry({ title, detail }: { title: string; detail?: string }) {
+  const styles = useStyles();
+  return (
+    <li className={styles.item}>
+      <Text weight="semibold">{title}</Text>
+      {detail && <Caption1 className={styles.muted}>{detail}</Caption1>}
+    </li>
+  );
+}
+
+/** Latest vital signs, each with its time and a trend of its history. */
+function Vitals({ latest, history }: { latest: Json; history: Cell }) {
+  const styles = useStyles();
+  const kinds = vitalKinds.filter((k) => latest[k]);
+  return (
+    <Table size="small" aria-label={t('details.vitals')}>
+      <TableHeader>
+        <TableRow>
+          <TableHeaderCell>{t('details.vital')}</TableHeaderCell>
+          <TableHeaderCell>{t('details.latest')}</TableHeaderCell>
+          <TableHeaderCell>{t('details.taken')}</TableHeaderCell>
+          <TableHeaderCell>{t('details.trendColumn')}</TableHeaderCell>
+        </TableRow>
+      </TableHeader>
+      <TableBody>
+        {kinds.map((kind) => {
+          const reading = latest[kind];
+          const shown = cellText(kind, { status: 'ok', value: reading });
+          const readings: Json[] = history.status === 'ok' ? (history.value[kind] ?? []) : [];
+          const points = readings
+            .map((r) => ({ time: r.time?.epochMs ?? 0, value: kind === 'bloodPressure' ? r.systolic?.value : r.value?.value }))
+            .filter((p): p is { time: number; value: number } => typeof p.value === 'number');
+          return (
+            <TableRow key={kind}>
+              <TableCell className={styles.nowrap}>{columnLabel(kind)}</TableCell>
+              <TableCell className={styles.nowrap}><Text weight="semibold">{shown.text}</Text></TableCell>
+              <TableCell className={styles.nowrap}><Caption1>{shortTime(reading.time)}</Caption1></TableCell>
+              <TableCell>
+                {points.length >= 2 ? (
+                  <TrendChart label={t('details.trend', { kind: columnLabel(kind) })} points={points} />
+                ) : (
+                  <Caption1 className={styles.muted}>{t('details.noTrend')}</Caption1>
+                )}
+              </TableCell>
+            </TableRow>
+          );
+        })}
+      </TableBody>
+    </Table>
+  );
+}
 
 /** Everything about one patient, with vital sign trends and the team's notes. */
 export function PatientDetails({ patientId, onClose }: { patientId: string | null; onClose: () => void }) {
@@ -37,15 +101,18 @@ export function PatientDetails({ patientId, onClose }: { patientId: string | nul
   const { api, teamId } = useSession();
   const queryClient = useQueryClient();
   const [note, setNote] = useState('');
+  const noteInput = useRef<HTMLTextAreaElement>(null);
   const details = useQuery({
     queryKey: ['details', teamId, patientId],
     enabled: Boolean(patientId),
-    queryFn: ({ signal }) => api<Json>(`/api/teams/${teamId}/patients/${patientId}/details`, { signal }),
+    queryFn: ({ signal }) => api<Json>(`/api/teams/${teamId}/patients/${encodeURIComponent(patientId ?? '')}/details`, { signal }),
   });
   const addNote = useMutation({
-    mutationFn: (text: string) => api(`/api/teams/${teamId}/patients/${patientId}/notes`, { method: 'POST', body: { text } }),
+    mutationFn: (text: string) => api(`/api/teams/${teamId}/patients/${encodeURIComponent(patientId ?? '')}/notes`, { method: 'POST', body: { text } }),
     onSuccess: () => {
       setNote('');
+      // The Add button turns disabled with the box empty: keep focus in the panel, ready for the next note.
+      noteInput.current?.focus();
       void queryClient.invalidateQueries({ queryKey: ['details', teamId, patientId] });
       void queryClient.invalidateQueries({ queryKey: ['list', teamId] });
     },
@@ -54,71 +121,100 @@ export function PatientDetails({ patientId, onClose }: { patientId: string | nul
   return (
     <OverlayDrawer open={Boolean(patientId)} onOpenChange={(_, s) => !s.open && onClose()} position="end" size="large">
       <DrawerHeader>
-        <DrawerHeaderTitle action={<Button appearance="subtle" onClick={onClose}>{t('details.close')}</Button>}>
+        <DrawerHeaderTitle
+          action={<Button appearance="subtle" icon={<DismissRegular />} onClick={onClose}>{t('details.close')}</Button>}
+        >
           {d ? d.patient.displayName : t('details.title')}
         </DrawerHeaderTitle>
       </DrawerHeader>
-      <DrawerBody>
+      {d && (
+        <div className={styles.summary}>
+          <Text>{line(d.patient.mrn && `${t('column.mrn')} ${d.patient.mrn}`, birthDateWithAge(d.patient.birthDate), genderLabel(d.patient.gender))}</Text>
+        </div>
+      )}
+      <DrawerBody className={styles.body}>
         {details.isPending && <Spinner label={t('app.loading')} />}
         {details.isError && <ErrorNotice error={details.error} />}
         {d && (
           <>
-            <Text block>{line(d.patient.mrn && `${t('column.mrn')} ${d.patient.mrn}`, birthDateWithAge(d.patient.birthDate), genderLabel(d.patient.gender))}</Text>
-            <Section title={t('details.careProvider')} cell={d.careProvider}>{(v) => <Text>{v}</Text>}</Section>
-            <Section title={t('details.vitals')} cell={d.vitals}>
-              {(latest: Json) =>
-                vitalKinds.filter((k) => latest[k]).map((kind) => {
-                  const shown = cellText(kind, { status: 'ok', value: latest[kind] });
-                  const history: Json[] = d.vitalHistory.status === 'ok' ? d.vitalHistory.value[kind] ?? [] : [];
-                  const points = history
-                    .map((r) => ({ time: r.time?.epochMs ?? 0, value: kind === 'bloodPressure' ? r.systolic?.value : r.value?.value }))
-                    .filter((p) => typeof p.value === 'number');
-                  return (
-                    <div key={kind} className={styles.vital}>
-                      <Text weight="semibold">{columnLabel(kind)}</Text>
-                      <div>
-                        <Text>{shown.text}</Text> <Text size={200}>{shown.detail}</Text>
-                        <TrendChart label={t('details.trend', { kind: columnLabel(kind) })} points={points} />
-                      </div>
-                    </div>
-                  );
-                })
-              }
+            <Section id="details-vitals" title={t('details.vitals')} cell={d.vitals}>
+              {(latest: Json) => <Vitals latest={latest} history={d.vitalHistory} />}
             </Section>
-            <Section title={t('details.encounters')} cell={d.encounters}>
-              {(list: Json[]) => <ul className={styles.item}>{list.map((e, i) => <li key={i}>{line(e.type, e.status, e.start?.text, e.location)}</li>)}</ul>}
-            </Section>
-            <Section title={t('details.conditions')} cell={d.conditions}>
-              {(list: Json[]) => <ul className={styles.item}>{list.map((c, i) => <li key={i}>{line(c.display, c.severity && t('details.severity', { value: c.severity }), c.date?.text, c.clinicalStatus)}</li>)}</ul>}
-            </Section>
-            <Section title={t('details.allergies')} cell={d.allergies}>
+            <Section id="details-conditions" title={t('details.conditions')} cell={d.conditions}>
               {(list: Json[]) => (
-                <ul className={styles.item}>
-                  {list.map((a, i) => (
-                    <li key={i}>{line(a.substance, a.clinicalStatus, a.verificationStatus, a.criticality, a.reactions?.length && t('details.reaction', { value: a.reactions.flatMap((r: Json) => r.manifestations).join(', ') }), a.note)}</li>
+                <ul className={styles.list}>
+                  {list.map((c, i) => (
+                    <Entry key={i} title={c.display ?? '?'} detail={line(c.severity && t('details.severity', { value: c.severity }), dateText(c.date ?? c.onset), c.clinicalStatus, c.verificationStatus)} />
                   ))}
                 </ul>
               )}
             </Section>
-            <Section title={t('details.medications')} cell={d.medications}>
-              {(list: Json[]) => <ul className={styles.item}>{list.map((m, i) => <li key={i}>{line(m.name, m.dosage, m.date?.text, m.prescriber && t('details.prescriber', { value: m.prescriber }))}</li>)}</ul>}
+            <Section id="details-allergies" title={t('details.allergies')} cell={d.allergies}>
+              {(list: Json[]) => (
+                <ul className={styles.list}>
+                  {list.map((a, i) => {
+                    const reactions = (a.reactions ?? []).map((r: Json) => [r.manifestations?.join(', '), r.severity && `(${r.severity})`].filter(Boolean).join(' ')).filter(Boolean);
+                    return (
+                      <Entry
+                        key={i}
+                        title={a.substance ?? '?'}
+                        detail={line(reactions.length > 0 && t('details.reaction', { value: reactions.join('; ') }), a.criticality && t('details.criticality', { value: a.criticality }), a.clinicalStatus, a.verificationStatus, dateText(a.date), a.note)}
+                      />
+                    );
+                  })}
+                </ul>
+              )}
             </Section>
-            <Section title={t('details.coverage')} cell={d.coverage}>
-              {(list: Json[]) => <ul className={styles.item}>{list.map((c, i) => <li key={i}>{line(c.payer, c.plan, c.group, c.subscriberId, c.periodStart?.text && `${c.periodStart.text} – ${c.periodEnd?.text ?? ''}`)}</li>)}</ul>}
+            <Section id="details-medications" title={t('details.medications')} cell={d.medications}>
+              {(list: Json[]) => (
+                <ul className={styles.list}>
+                  {list.map((m, i) => (
+                    <Entry key={i} title={m.name ?? '?'} detail={line(m.dosage, m.prescriber && t('details.prescriber', { value: m.prescriber }), dateText(m.date), m.status)} />
+                  ))}
+                </ul>
+              )}
             </Section>
-            <section className={styles.section} aria-label={t('details.notes')}>
-              <Title3 as="h3">{t('details.notes')}</Title3>
-              {d.notes.length === 0 && <Text>{t('details.noNotes')}</Text>}
-              <ul className={styles.item}>
+            <Section id="details-encounters" title={t('details.encounters')} cell={d.encounters}>
+              {(list: Json[]) => (
+                <ul className={styles.list}>
+                  {list.map((e, i) => (
+                    <Entry key={i} title={line(e.type, e.location) || '?'} detail={line(e.start && `${dateText(e.start)}${e.end ? ` – ${dateText(e.end)}` : ''}`, e.class, e.status)} />
+                  ))}
+                </ul>
+              )}
+            </Section>
+            <Section id="details-coverage" title={t('details.coverage')} cell={d.coverage}>
+              {(list: Json[]) => (
+                <ul className={styles.list}>
+                  {list.map((c, i) => (
+                    <Entry
+                      key={i}
+                      title={line(c.payer, c.plan) || '?'}
+                      detail={line(c.group, c.subscriberId, c.periodStart && `${dateText(c.periodStart)} – ${dateText(c.periodEnd)}`, c.status)}
+                    />
+                  ))}
+                </ul>
+              )}
+            </Section>
+            <Section id="details-care-provider" title={t('details.careProvider')} cell={d.careProvider}>
+              {(v: string) => <Text>{v}</Text>}
+            </Section>
+            <section className={styles.section} aria-labelledby="details-notes">
+              <Subtitle2 as="h3" id="details-notes" className={styles.heading}>{t('details.notes')}</Subtitle2>
+              {d.notes.length === 0 && <Text className={styles.muted}>{t('details.noNotes')}</Text>}
+              <ul className={styles.list}>
                 {d.notes.map((n: Json) => (
-                  <li key={n.id}><Text>{n.text}</Text> <Text size={200}>{t('details.noteBy', { author: n.authorName, time: dateTime(n.createdAt) })}</Text></li>
+                  <li key={n.id} className={styles.item}>
+                    <Text style={{ whiteSpace: 'pre-wrap' }}>{n.text}</Text>
+                    <Caption1 className={styles.muted}>{t('details.noteBy', { author: n.authorName, time: dateTime(n.createdAt) })}</Caption1>
+                  </li>
                 ))}
               </ul>
-              <form noValidate onSubmit={(e) => { e.preventDefault(); if (note.trim()) addNote.mutate(note.trim()); }}>
-                <Field label={t('details.newNote')}>
-                  <Textarea value={note} onChange={(_, v) => setNote(v.value)} maxLength={4000} />
+              <form noValidate className={styles.noteForm} onSubmit={(e) => { e.preventDefault(); if (note.trim()) addNote.mutate(note.trim()); }}>
+                <Field label={t('details.newNote')} className={styles.noteField}>
+                  <Textarea ref={noteInput} value={note} onChange={(_, v) => setNote(v.value)} maxLength={4000} resize="vertical" />
                 </Field>
-                <Button type="submit" appearance="primary" disabled={!note.trim() || addNote.isPending} style={{ marginTop: 8 }}>{t('details.addNote')}</Button>
+                <Button type="submit" appearance="primary" disabled={!note.trim() || addNote.isPending}>{t('details.addNote')}</Button>
               </form>
               {addNote.isError && <ErrorNotice error={addNote.error} />}
             </section>

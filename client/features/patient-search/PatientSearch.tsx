@@ -1,6 +1,7 @@
 import {
-  Button, Checkbox, Field, Input, Select, Spinner, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text, Title3, makeStyles,
+  Button, Checkbox, Field, Input, Select, Spinner, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text, Title3, makeStyles, tokens,
 } from '@fluentui/react-components';
+import { AddRegular, SearchRegular } from '@fluentui/react-icons';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import type { SearchResult } from '../../shared/api/types';
@@ -16,6 +17,10 @@ const useStyles = makeStyles({
   filter: { minWidth: 0 },
   input: { width: '100%', minWidth: 0 },
   actions: { display: 'flex', gap: '8px', alignItems: 'center', flexWrap: 'wrap' },
+  // Columns size to their content so names keep the room the short columns do not need.
+  table: { tableLayout: 'auto' },
+  nowrap: { whiteSpace: 'nowrap' },
+  muted: { color: tokens.colorNeutralForeground3 },
 });
 
 function useDebounced<T>(value: T, ms: number): T {
@@ -63,10 +68,10 @@ export function PatientSearch({ target }: { target: SearchTarget | null }) {
 
   return (
     <section className={styles.section} aria-labelledby="search-title">
-      <Title3 as="h2" id="search-title">{t('search.title')}</Title3>
+      <Title3 as="h2" id="search-title" style={{ margin: 0 }}>{t('search.title')}</Title3>
       <div className={styles.filters}>
         <Field label={t('search.name')} className={styles.filter}>
-          <Input className={styles.input} value={name} onChange={(_, d) => setName(d.value)} type="search" />
+          <Input className={styles.input} value={name} onChange={(_, d) => setName(d.value)} type="search" contentBefore={<SearchRegular aria-hidden />} />
         </Field>
         <Field label={t('search.mrn')} className={styles.filter}>
           <Input className={styles.input} value={mrn} onChange={(_, d) => setMrn(d.value)} type="search" />
@@ -89,19 +94,19 @@ export function PatientSearch({ target }: { target: SearchTarget | null }) {
         <>
           <div className={styles.actions}>
             {target ? (
-              <Button appearance="primary" disabled={chosen.length === 0 || target.isAdding} onClick={() => { target.onAdd(chosen); setSelected(new Set()); }}>
+              <Button appearance="primary" icon={<AddRegular />} disabled={chosen.length === 0 || target.isAdding} onClick={() => { target.onAdd(chosen); setSelected(new Set()); }}>
                 {t('search.addSelected', { count: chosen.length, list: target.listName })}
               </Button>
             ) : (
               <Text>{t('search.noList')}</Text>
             )}
           </div>
-          <Table aria-label={t('search.title')} size="small">
+          <Table aria-label={t('search.title')} size="small" className={styles.table}>
             <TableHeader>
               <TableRow>
                 <TableHeaderCell style={{ width: '44px' }}><span style={{ position: "absolute", width: 1, height: 1, overflow: "hidden", clip: "rect(0 0 0 0)" }}>{t("column.actions")}</span></TableHeaderCell>
                 <TableHeaderCell>{t('column.name')}</TableHeaderCell>
-                <TableHeaderCell>{t('column.mrn')}</TableHeaderCell>
+                <TableHeaderCell className={styles.nowrap}>{t('column.mrn')}</TableHeaderCell>
                 <TableHeaderCell>{t('column.birthDate')}</TableHeaderCell>
                 <TableHeaderCell>{t('column.gender')}</TableHeaderCell>
               </TableRow>
@@ -117,9 +122,9 @@ export function PatientSearch({ target }: { target: SearchTarget | null }) {
                     )}
                   </TableCell>
                   <TableCell>{p.displayName}</TableCell>
-                  <TableCell>{p.mrn ?? t('value.none')}</TableCell>
+                  <TableCell className={p.mrn ? styles.nowrap : styles.muted}>{p.mrn ?? t('value.none')}</TableCell>
                   <TableCell>{birthDateWithAge(p.birthDate)}</TableCell>
-                  <TableCell>{genderLabel(p.gender)}</TableCell>
+                  <TableCell className={styles.nowrap}>{genderLabel(p.gender)}</TableCell>
                 </TableRow>
               ))}
             </TableBody>

@@ -27,10 +27,12 @@ export function SetupPanel({ current, onSaved, onDone }: { current: Connection; 
     },
   });
   const saved = save.data;
+  // What the tab is connected to: the link just checked, else the one stored before (settings reopened).
+  const shown = saved ?? (current.mode === 'unset' ? undefined : current);
 
   return (
     <section className={styles.panel} aria-labelledby="setup-title">
-      <Title2 as="h2" id="setup-title">{t('setup.title')}</Title2>
+      <Title2 as="h2" id="setup-title" style={{ margin: 0 }}>{t('setup.title')}</Title2>
       <Text>{t('setup.intro')}</Text>
       <RadioGroup value={mode} onChange={(_, d) => setMode(d.value as 'ehr' | 'manual')} aria-label={t('setup.title')}>
         <Radio value="ehr" label={`${t('setup.ehrMode')}: ${t('setup.ehrModeHint')}`} />
@@ -75,21 +77,26 @@ export function SetupPanel({ current, onSaved, onDone }: { current: Connection; 
           </Button>
         </div>
       )}
-      {save.isError && <ErrorNotice error={save.error} />}
-      {saved?.mode === 'ehr' && (
-        <MessageBar intent="success">
+      {save.isError && <ErrorNotice title={t('setup.failed')} error={save.error} />}
+      {shown?.mode === 'ehr' && !save.isError && (
+        <MessageBar intent="success" layout="multiline">
           <MessageBarBody>
-            <MessageBarTitle>{t('setup.connected', { name: saved.name })}</MessageBarTitle>
+            <MessageBarTitle>{t('setup.connected', { name: shown.name })}</MessageBarTitle>
             {t('setup.found', {
-              version: saved.fhirVersion,
-              auth: saved.auth === 'none' ? t('setup.authNone') : t('setup.authClientCredentials'),
-              count: saved.resources.length,
-              resources: saved.resources.join(', '),
+              version: shown.fhirVersion,
+              auth: shown.auth === 'none' ? t('setup.authNone') : t('setup.authClientCredentials'),
+              count: shown.resources.length,
+              resources: shown.resources.join(', '),
             })}
           </MessageBarBody>
         </MessageBar>
       )}
-      {saved && onDone && (
+      {shown?.mode === 'manual' && !save.isError && (
+        <MessageBar intent="success" layout="multiline">
+          <MessageBarBody>{t('setup.manualSaved')}</MessageBarBody>
+        </MessageBar>
+      )}
+      {shown && onDone && (
         <div>
           <Button onClick={onDone}>{t('setup.close')}</Button>
         </div>

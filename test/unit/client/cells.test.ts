@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { cellText, shortTime, sortValue } from '../../../client/shared/cells';
+
+const at = (text: string) => ({ text, epochMs: Date.parse(text) });
+const ok = (value: unknown) => ({ status: 'ok' as const, value });
+
+describe('list cells', () => {
+  it('shows a vital sign as value and short unit, with its time on a second line', () => {
+    const shown = cellText('heartRate', ok({ kind: 'heartRate', value: { value: 82, unit: 'beats/minute' }, time: at('2026-11-13T17:00:00Z') }));
+    expect(shown.text).toBe('82/min');
+    expect(shown.detail).toMatch(/Nov 13/);
+    expect(cellText('temperature', ok({ value: { value: 37.2, unit: '°C' }, time: null })).text).toBe('37.2 °C');
+    expect(cellText('bmi', ok({ value: { value: 38.4, unit: 'kg/m2' }, time: null })).text).toBe('38.4 kg/m²');
+  });
+
+  it('shows blood pressure as systolic/diastolic', () => {
+    const bp = ok({ kind: 'bloodPressure', systolic: { value: 153, unit: 'mm[Hg]' }, diastolic: { value: 92, unit: 'mm[Hg]' }, time: at('2026-11-13T17:00:00Z') });
+    expect(cellText('bloodPressure', bp).text).toBe('153/92 mmHg');
+    expect(sortValue('bloodPressure', bp)).toBe(153);
+  });
+
+  it('shows room and bed, with the rest of the location as detail', () => {
+    expect(cellText('location', ok({ location: '4 West, Room 412, Bed B', room: '412', bed: 'B' }))).toEqual({ text: 'Room 412, Bed B', detail: '4 West' });
+    expect(cellText('location', ok({ location: 'Room 412, Bed B', room: '412', bed: 'B' }))).toEqual({ text: 'Room 412, Bed B', detail: undefined });
+    expect(cellText('location', ok({ location: 'Emergency department', room: null, bed: null })).text).toBe('Emergency department');
+  });
+
+  it('shortens long lists to their first entries and keeps the whole list', () => {
+    const conditions = ok(['Pneumonia', 'Heart failure', 'Diabetes mellitus type 2', 'Asthma'].map((display) => ({ display })));
+    expect(cellText('conditions', conditions)).toEqual({
+      text: 'Pneumonia, Heart failure +2 more',
+      full: 'Pneumonia, Heart failure, Diabetes mellitus type 2, Asthma',
+    });
+    expect(cellText('allergies', ok([{ substance: 'Penicillin G' }])).text).toBe('Penicillin G');
+    expect(cellText('coverage', ok([{ payer: 'Northwind Mutual', plan: 'Silver HMO' }])).text).toBe('Northwind Mutual – Silver HMO');
+    expect(sortValue('conditions', conditions)).toBe('pneumonia, heart failure, diabetes mellitus type 2, asthma');
+  });
+
+  it('tells "none recorded" from "not available"', () => {
+    expect(cellText('allergies', { status: 'none' }).text).toBe('None recorded');
+    expect(cellText('allergies', { status: 'unavailable', reason: 'not_offered' }).text).toBe('Not available');
+    expect(cellText('allergies', undefined).text).toBe('Not available');
+    expect(sortValue('heartRate', { status: 'none' })).toBeNull();
+  });
+
+  it('gives the year of a reading only when it is not this year', () => {
+    const now = new Date('2026-11-20T12:00:00Z');
+    expect(shortTime(at('2026-11-13T17:00:00Z'), now)).not.toMatch(/2026/);
+    expect(shortTime(at('2025-03-02T08:00:00Z'), now)).toMatch(/2025/);
+    expect(shortTime(null, now)).toBe('');
+  });
+});
