@@ -1,5 +1,6 @@
-import { currentLanguage, t } from './i18n/t';
+import { calendarDate, numberText } from './format';
 import type { MessageKey } from './i18n/en';
+import { currentLanguage, t } from './i18n/t';
 
 /** A cell of the API: data, "none recorded" or "not available". */
 export type Cell = { status: 'ok'; value: any } | { status: 'none' } | { status: 'unavailable'; reason?: string };
@@ -16,24 +17,29 @@ type Json = Record<string, any>;
 /** How many entries of a list (conditions, allergies…) a list cell shows before "+N more". */
 export const LIST_CELL_ITEMS = 2;
 
-// Units as clinicians write them on a ward list; anything else is shown as the EHR gave it.
-const shortUnits: Record<string, string> = {
-  'beats/minute': '/min',
-  'beats/min': '/min',
-  'breaths/minute': '/min',
-  'breaths/min': '/min',
-  'mm[Hg]': 'mmHg',
-  'kg/m2': 'kg/m²',
-  'Cel': '°C',
+// Units as clinicians write them on a ward list, in the active language; anything else is shown as the EHR gave it.
+const unitKeys: Record<string, MessageKey> = {
+  '/min': 'unit.perMinute',
+  'beats/minute': 'unit.perMinute',
+  'beats/min': 'unit.perMinute',
+  'breaths/minute': 'unit.perMinute',
+  'breaths/min': 'unit.perMinute',
+  'mm[Hg]': 'unit.mmHg',
+  'mmHg': 'unit.mmHg',
+  'Cel': 'unit.celsius',
+  '°C': 'unit.celsius',
+  'kg': 'unit.kg',
+  'cm': 'unit.cm',
+  'kg/m2': 'unit.kgPerM2',
 };
 
-export const unitText = (unit: string | null | undefined) => (unit ? (shortUnits[unit] ?? unit) : '');
+const unitText = (unit: string | null | undefined) => (unit ? (unitKeys[unit] ? t(unitKeys[unit]) : unit) : '');
 
-const measure = (m: Json | null | undefined) => {
-  if (!m || typeof m.value !== 'number') return '?';
-  const unit = unitText(m.unit);
-  return unit.startsWith('/') ? `${m.value}${unit}` : `${m.value} ${unit}`.trim();
-};
+const withUnit = (value: string, unit: string) => (unit.startsWith('/') ? `${value}${unit}` : `${value} ${unit}`.trim());
+
+const measure = (m: Json | null | undefined) => (!m || typeof m.value !== 'number' ? '?' : withUnit(numberText(m.value), unitText(m.unit)));
+
+const numberOrUnknown = (m: Json | null | undefined) => (typeof m?.value === 'number' ? numberText(m.value) : '?');
 
 /** A reading's time, short: day, month and time, with the year only when it is not this year. */
 export function shortTime(w: Json | null | undefined, now = new Date()): string {
@@ -45,9 +51,11 @@ export function shortTime(w: Json | null | undefined, now = new Date()): string 
   return date.toLocaleString(currentLanguage(), options);
 }
 
-/** A date as the EHR gave it (maybe partial), shown as a local date when it is a full one. */
+/** A date as the EHR gave it (a day, a month, a year, or a point in time), in the active language. */
 export function dateText(w: Json | null | undefined): string {
   if (!w?.text) return '';
+  const day = /^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$/.exec(w.text);
+  if (day) return calendarDate(Number(day[1]), day[2] ? Number(day[2]) : undefined, day[3] ? Number(day[3]) : undefined);
   if (!/^\d{4}-\d{2}-\d{2}/.test(w.text) || w.epochMs === null || w.epochMs === undefined) return String(w.text);
   return new Date(w.epochMs).toLocaleDateString(currentLanguage(), { dateStyle: 'medium' });
 }
@@ -86,7 +94,7 @@ export function cellText(column: string, cell: Cell | undefined): CellDisplay {
     case 'admissionDate':
       return { text: dateText(v) };
     case 'bloodPressure':
-      return { text: `${v.systolic?.value ?? '?'}/${v.diastolic?.value ?? '?'} ${unitText(v.systolic?.unit ?? v.diastolic?.unit)}`.trim(), detail: shortTime(v.time) };
+      return { text: withUnit(`${numberOrUnknown(v.systolic)}/${numberOrUnknown(v.diastolic)}`, unitText(v.systolic?.unit ?? v.diastolic?.unit)), detail: shortTime(v.time) };
     case 'conditions':
       return listText((v as Json[]).map((c) => c.display ?? '?'));
     case 'allergies':

@@ -1,4 +1,12 @@
-import { currentLanguage, t } from './i18n/t';
+import type { MessageKey } from './i18n/en';
+import { catalogs, currentLanguage, t } from './i18n/t';
+
+/** A calendar date (no time of day), in the active language; UTC so that no time zone shifts the day. */
+export function calendarDate(year: number, month?: number, day?: number): string {
+  const options: Intl.DateTimeFormatOptions =
+    day !== undefined ? { dateStyle: 'medium' } : month !== undefined ? { year: 'numeric', month: 'long' } : { year: 'numeric' };
+  return new Date(Date.UTC(year, (month ?? 1) - 1, day ?? 1)).toLocaleDateString(currentLanguage(), { ...options, timeZone: 'UTC' });
+}
 
 /** Birth date with age; partial dates ("1951", "1951-08") give an approximate age. */
 export function birthDateWithAge(birthDate: string | null, today = new Date()): string {
@@ -7,11 +15,12 @@ export function birthDateWithAge(birthDate: string | null, today = new Date()): 
   if (!m) return birthDate;
   const [year, month, day] = [Number(m[1]), m[2] ? Number(m[2]) : undefined, m[3] ? Number(m[3]) : undefined];
   let age = today.getFullYear() - year;
+  const date = calendarDate(year, month, day);
   if (month !== undefined && day !== undefined) {
     if (today.getMonth() + 1 < month || (today.getMonth() + 1 === month && today.getDate() < day)) age -= 1;
-    return t('age.years', { date: birthDate, age });
+    return t('age.years', { date, age });
   }
-  return t('age.about', { date: birthDate, age });
+  return t('age.about', { date, age });
 }
 
 export function genderLabel(gender: string | null): string {
@@ -22,4 +31,14 @@ export function genderLabel(gender: string | null): string {
 /** A point in time, formatted for the active language. */
 export function dateTime(value: string | number | Date): string {
   return new Date(value).toLocaleString(currentLanguage(), { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+/** A number with the active language's decimal and grouping marks. */
+export const numberText = (value: number) => value.toLocaleString(currentLanguage());
+
+/** A FHIR code the EHR sends (status, severity, criticality, encounter class) in words; unknown codes as sent. */
+export function codeLabel(code: string | null | undefined): string {
+  if (!code) return '';
+  const key = `code.${code.toLowerCase()}`;
+  return key in catalogs.en ? t(key as MessageKey) : code;
 }

@@ -43,7 +43,7 @@ export function AuditPanel({ open, onClose }: { open: boolean; onClose: () => vo
   const set = (key: keyof typeof filters) => (_: unknown, d: { value: string }) => setFilters((f) => ({ ...f, [key]: d.value }));
   const downloadCsv = async () => {
     const res = await fetch(`/api/audit?${params}&format=csv`, { headers: { authorization: `Bearer ${await api.token()}` } });
-    if (!res.ok) throw new ApiError(res.status, 'export_failed', `HTTP ${res.status}`);
+    if (!res.ok) throw new ApiError(res.status, 'http_error', t('api.httpError', { status: res.status }));
     const a = document.createElement('a');
     a.href = URL.createObjectURL(await res.blob());
     a.download = 'audit.csv';
@@ -83,7 +83,7 @@ export function AuditPanel({ open, onClose }: { open: boolean; onClose: () => vo
                 <TableRow key={`${e.requestId}-${e.operation}-${e.patientId}`}>
                   <TableCell>{dateTime(e.time)}</TableCell>
                   <TableCell>{e.operation}</TableCell>
-                  <TableCell>{e.outcome} ({e.status})</TableCell>
+                  <TableCell>{t(e.outcome === 'success' ? 'audit.outcome.success' : 'audit.outcome.failure')} ({e.status})</TableCell>
                   <TableCell>{e.userId}</TableCell>
                   <TableCell>{e.patientId ?? ''}</TableCell>
                   <TableCell>{e.teamId ?? ''}</TableCell>

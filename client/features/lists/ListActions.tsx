@@ -95,7 +95,10 @@ function ExportButton({ list }: { list: ListView }) {
     try {
       const token = await api.token();
       const res = await fetch(`/api/teams/${teamId}/lists/${list.id}/export.csv`, { headers: { authorization: `Bearer ${token}` } });
-      if (!res.ok) throw new ApiError(res.status, 'export_failed', (await res.json().catch(() => null))?.message ?? `HTTP ${res.status}`);
+      if (!res.ok) {
+        const body = await res.json().catch(() => null);
+        throw new ApiError(res.status, body?.code ?? 'http_error', body?.message ?? t('api.httpError', { status: res.status }));
+      }
       const url = URL.createObjectURL(await res.blob());
       const a = document.createElement('a');
       a.href = url;

@@ -4,6 +4,7 @@ import {
 import { ArrowMoveRegular, DismissRegular, SearchRegular } from '@fluentui/react-icons';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useMemo, useRef, useState } from 'react';
+import { ApiError } from '../../shared/api/api-client';
 import { useList, useLists, useMovePatient, useRemovePatient } from '../../shared/api/lists';
 import type { ListRow, ListSummary, ListView } from '../../shared/api/types';
 import { cellText, columnLabel, sortValue, type Cell, type CellDisplay } from '../../shared/cells';
@@ -126,7 +127,7 @@ function ListTable({ list, others, onOpenPatient }: { list: ListView; others: Li
         </Field>
         <ColumnsDialog list={list} key={list.version} />
       </div>
-      {list.ehrError && <ErrorNotice error={new Error(list.ehrError.message)} />}
+      {list.ehrError && <ErrorNotice error={new ApiError(502, list.ehrError.code, list.ehrError.message)} />}
       {remove.isError && <ErrorNotice error={remove.error} />}
       {move.isError && <ErrorNotice error={move.error} />}
       {list.rows.length === 0 && <Text role="status">{t('lists.empty')}</Text>}

@@ -2,14 +2,23 @@ import { Button, Checkbox, Spinner, Table, TableBody, TableCell, TableHeader, Ta
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ErrorNotice } from '../../shared/components/ErrorNotice';
-import { birthDateWithAge, genderLabel } from '../../shared/format';
+import { dateText } from '../../shared/cells';
+import { birthDateWithAge, genderLabel, numberText } from '../../shared/format';
 import { t } from '../../shared/i18n/t';
 import { useSession } from '../../shared/session';
 import { PatientForm } from './PatientForm';
 import { SchemaEditor } from './SchemaEditor';
-import type { ManualPatient, ManualSchema } from './types';
+import type { ManualPatient, ManualSchema, SchemaField } from './types';
 
 const useStyles = makeStyles({ section: { display: 'flex', flexDirection: 'column', gap: '12px', minWidth: 0 } });
+
+/** A value of one of the team's own fields, numbers and dates in the active language. */
+function fieldText(field: SchemaField, value: string | number | undefined): string {
+  if (value === undefined || value === '') return t('value.none');
+  if (field.type === 'number' && typeof value === 'number') return numberText(value);
+  if (field.type === 'date') return dateText({ text: String(value) });
+  return String(value);
+}
 
 export interface ManualTarget {
   listName: string;
@@ -76,7 +85,7 @@ export function ManualPatients({ target }: { target: ManualTarget | null }) {
                   <TableCell>{birthDateWithAge(p.birthDate)}</TableCell>
                   <TableCell>{genderLabel(p.gender)}</TableCell>
                   <TableCell>{p.room ?? t('value.none')}</TableCell>
-                  {schema.data.fields.map((f) => <TableCell key={f.id}>{p.values[f.id] === undefined ? t('value.none') : String(p.values[f.id])}</TableCell>)}
+                  {schema.data.fields.map((f) => <TableCell key={f.id}>{fieldText(f, p.values[f.id])}</TableCell>)}
                 </TableRow>
               ))}
             </TableBody>

@@ -7,7 +7,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRef, useState, type ReactNode } from 'react';
 import { cellText, columnLabel, dateText, shortTime, type Cell } from '../../shared/cells';
 import { ErrorNotice } from '../../shared/components/ErrorNotice';
-import { birthDateWithAge, dateTime, genderLabel } from '../../shared/format';
+import { birthDateWithAge, codeLabel, dateTime, genderLabel } from '../../shared/format';
 import { t } from '../../shared/i18n/t';
 import { useSession } from '../../shared/session';
 import { TrendChart } from './TrendChart';
@@ -144,7 +144,7 @@ export function PatientDetails({ patientId, onClose }: { patientId: string | nul
               {(list: Json[]) => (
                 <ul className={styles.list}>
                   {list.map((c, i) => (
-                    <Entry key={i} title={c.display ?? '?'} detail={line(c.severity && t('details.severity', { value: c.severity }), dateText(c.date ?? c.onset), c.clinicalStatus, c.verificationStatus)} />
+                    <Entry key={i} title={c.display ?? '?'} detail={line(c.severity && t('details.severity', { value: codeLabel(c.severity) }), dateText(c.date ?? c.onset), codeLabel(c.clinicalStatus), codeLabel(c.verificationStatus))} />
                   ))}
                 </ul>
               )}
@@ -153,12 +153,12 @@ export function PatientDetails({ patientId, onClose }: { patientId: string | nul
               {(list: Json[]) => (
                 <ul className={styles.list}>
                   {list.map((a, i) => {
-                    const reactions = (a.reactions ?? []).map((r: Json) => [r.manifestations?.join(', '), r.severity && `(${r.severity})`].filter(Boolean).join(' ')).filter(Boolean);
+                    const reactions = (a.reactions ?? []).map((r: Json) => [r.manifestations?.join(', '), r.severity && `(${codeLabel(r.severity)})`].filter(Boolean).join(' ')).filter(Boolean);
                     return (
                       <Entry
                         key={i}
                         title={a.substance ?? '?'}
-                        detail={line(reactions.length > 0 && t('details.reaction', { value: reactions.join('; ') }), a.criticality && t('details.criticality', { value: a.criticality }), a.clinicalStatus, a.verificationStatus, dateText(a.date), a.note)}
+                        detail={line(reactions.length > 0 && t('details.reaction', { value: reactions.join('; ') }), a.criticality && t('details.criticality', { value: codeLabel(a.criticality) }), codeLabel(a.clinicalStatus), codeLabel(a.verificationStatus), dateText(a.date), a.note)}
                       />
                     );
                   })}
@@ -169,7 +169,7 @@ export function PatientDetails({ patientId, onClose }: { patientId: string | nul
               {(list: Json[]) => (
                 <ul className={styles.list}>
                   {list.map((m, i) => (
-                    <Entry key={i} title={m.name ?? '?'} detail={line(m.dosage, m.prescriber && t('details.prescriber', { value: m.prescriber }), dateText(m.date), m.status)} />
+                    <Entry key={i} title={m.name ?? '?'} detail={line(m.dosage, m.prescriber && t('details.prescriber', { value: m.prescriber }), dateText(m.date), codeLabel(m.status))} />
                   ))}
                 </ul>
               )}
@@ -178,7 +178,7 @@ export function PatientDetails({ patientId, onClose }: { patientId: string | nul
               {(list: Json[]) => (
                 <ul className={styles.list}>
                   {list.map((e, i) => (
-                    <Entry key={i} title={line(e.type, e.location) || '?'} detail={line(e.start && `${dateText(e.start)}${e.end ? ` – ${dateText(e.end)}` : ''}`, e.class, e.status)} />
+                    <Entry key={i} title={line(e.type, e.location) || '?'} detail={line(e.start && `${dateText(e.start)}${e.end ? ` – ${dateText(e.end)}` : ''}`, codeLabel(e.class), codeLabel(e.status))} />
                   ))}
                 </ul>
               )}
@@ -190,7 +190,7 @@ export function PatientDetails({ patientId, onClose }: { patientId: string | nul
                     <Entry
                       key={i}
                       title={line(c.payer, c.plan) || '?'}
-                      detail={line(c.group, c.subscriberId, c.periodStart && `${dateText(c.periodStart)} – ${dateText(c.periodEnd)}`, c.status)}
+                      detail={line(c.group, c.subscriberId, c.periodStart && `${dateText(c.periodStart)} – ${dateText(c.periodEnd)}`, codeLabel(c.status))}
                     />
                   ))}
                 </ul>

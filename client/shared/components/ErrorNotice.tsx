@@ -1,15 +1,14 @@
 import { MessageBar, MessageBarBody, MessageBarTitle } from '@fluentui/react-components';
-import { ApiError } from '../api/api-client';
+import { errorText } from '../error-text';
 import { t } from '../i18n/t';
 
-/** An error in plain words, as the API stated it, under a title that says what failed. */
+/** An error in plain words, in the active language, under a title that says what failed. */
 export function ErrorNotice({ error, title }: { error: unknown; title?: string }) {
-  const message = error instanceof ApiError || error instanceof Error ? error.message : String(error);
   return (
     <MessageBar intent="error" role="alert">
       <MessageBarBody>
         <MessageBarTitle>{title ?? t('app.error')}</MessageBarTitle>
-        {message}
+        {errorText(error)}
       </MessageBarBody>
     </MessageBar>
   );

@@ -20,7 +20,7 @@ let active: Language = 'en';
 /** Set once at start, before the first render. */
 export function setLanguage(language: Language): void {
   active = language;
-  document.documentElement.lang = language;
+  if (typeof document !== 'undefined') document.documentElement.lang = language;
 }
 
 /** The active language, for Intl formatting of dates and numbers. */

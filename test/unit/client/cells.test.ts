@@ -1,16 +1,38 @@
-import { describe, expect, it } from 'vitest';
-import { cellText, shortTime, sortValue } from '../../../client/shared/cells';
+import { afterEach, describe, expect, it } from 'vitest';
+import { cellText, dateText, shortTime, sortValue } from '../../../client/shared/cells';
+import { setLanguage } from '../../../client/shared/i18n/t';
 
 const at = (text: string) => ({ text, epochMs: Date.parse(text) });
 const ok = (value: unknown) => ({ status: 'ok' as const, value });
 
 describe('list cells', () => {
+  afterEach(() => setLanguage('en'));
+
   it('shows a vital sign as value and short unit, with its time on a second line', () => {
     const shown = cellText('heartRate', ok({ kind: 'heartRate', value: { value: 82, unit: 'beats/minute' }, time: at('2026-11-13T17:00:00Z') }));
     expect(shown.text).toBe('82/min');
     expect(shown.detail).toMatch(/Nov 13/);
     expect(cellText('temperature', ok({ value: { value: 37.2, unit: '°C' }, time: null })).text).toBe('37.2 °C');
     expect(cellText('bmi', ok({ value: { value: 38.4, unit: 'kg/m2' }, time: null })).text).toBe('38.4 kg/m²');
+  });
+
+  it('writes numbers and units the way the language does', () => {
+    setLanguage('ru');
+    expect(cellText('temperature', ok({ value: { value: 37.2, unit: '°C' }, time: null })).text).toBe('37,2 °C');
+    expect(cellText('heartRate', ok({ value: { value: 82, unit: 'beats/minute' }, time: null })).text).toBe('82/мин');
+    expect(cellText('weight', ok({ value: { value: 1234.5, unit: 'kg' }, time: null })).text).toBe('1\u00a0234,5 кг');
+    expect(cellText('bloodPressure', ok({ systolic: { value: 153, unit: 'mm[Hg]' }, diastolic: { value: 92, unit: 'mm[Hg]' }, time: null })).text).toBe('153/92 мм рт. ст.');
+    setLanguage('zh-CN');
+    expect(cellText('respiratoryRate', ok({ value: { value: 18, unit: 'breaths/minute' }, time: null })).text).toBe('18 次/分');
+    expect(cellText('spo2', ok({ value: { value: 97, unit: '%' }, time: null })).text).toBe('97 %');
+  });
+
+  it('shows a whole or partial date from the EHR as a date of the language, whatever the time zone', () => {
+    expect(dateText({ text: '2026-11-02', epochMs: Date.parse('2026-11-02') })).toBe('Nov 2, 2026');
+    expect(dateText({ text: '2026-11', epochMs: null })).toBe('November 2026');
+    setLanguage('zh-TW');
+    expect(dateText({ text: '2026-11-02', epochMs: Date.parse('2026-11-02') })).toBe('2026年11月2日');
+    expect(dateText({ text: 'early 2020', epochMs: null })).toBe('early 2020');
   });
 
   it('shows blood pressure as systolic/diastolic', () => {

@@ -16,6 +16,10 @@ describe('message catalogs', () => {
     expect(untranslated.map(([key]) => key)).toEqual([]);
   });
 
+  it('keys FHIR codes in lower case, as the tab looks them up', () => {
+    expect(Object.keys(english).filter((key) => key.startsWith('code.') && key !== key.toLowerCase())).toEqual([]);
+  });
+
   it('picks the language from a Teams or browser locale', () => {
     expect(languageFor('zh-cn')).toBe('zh-CN');
     expect(languageFor('zh-SG')).toBe('zh-CN');
