@@ -8,7 +8,13 @@ const backend = `http://127.0.0.1:${process.env.PORT ?? 3978}`;
 export default defineConfig({
   root: 'client',
   plugins: [react()],
-  build: { outDir: '../dist/client', emptyOutDir: true, chunkSizeWarningLimit: 2000 },
+  build: {
+    outDir: '../dist/client',
+    emptyOutDir: true,
+    chunkSizeWarningLimit: 2000,
+    // The tab, and the two pages of the Graph consent popup Teams opens for it.
+    rolldownOptions: { input: ['index.html', 'consent-start.html', 'consent-end.html'].map((page) => `${root}client/${page}`) },
+  },
   server: { proxy: { '/api': backend, '/dev': backend } },
   test: {
     projects: [
@@ -27,6 +33,20 @@ export default defineConfig({
           include: ['test/integration/**/*.test.ts'],
           environment: 'node',
           env: { LOG_LEVEL: 'warn' },
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        // The API suites again, calling with Azure AD shaped v1 and v2 tokens that the server
+        // verifies against a local JWKS (SSO=azure-ad). The suites left out pick their tokens themselves.
+        test: {
+          name: 'integration-aad',
+          root,
+          include: ['test/integration/api/**/*.test.ts'],
+          exclude: ['isolation', 'production-mode', 'dev-mode-azure-ad'].map((name) => `test/integration/api/${name}.test.ts`),
+          environment: 'node',
+          env: { LOG_LEVEL: 'warn', TEST_SSO: 'azure-ad' },
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },

@@ -30,6 +30,12 @@ const schema = z.object({
   SECRET_AAD_APP_CLIENT_SECRET: z.string().min(1).optional(),
   /** The tab's host name: the SSO token's audience is `api://{TAB_DOMAIN}/{client id}`. */
   TAB_DOMAIN: z.string().min(1).optional(),
+  /**
+   * Who signs the SSO tokens the API accepts: Azure AD (always in production) or the dev
+   * identity provider (dev mode only). Dev mode with `azure-ad` keeps the dev directory, sandbox
+   * and SQLite, so the tokens' tenants and users must be the dev directory's.
+   */
+  SSO: z.enum(['dev', 'azure-ad']).optional(),
   /** Comma-separated tenant ids allowed to use the app; empty allows any. */
   AAD_ALLOWED_TENANTS: list.optional(),
   AAD_AUTHORITY: z.string().url().default('https://login.microsoftonline.com'),
@@ -38,7 +44,7 @@ const schema = z.object({
 });
 
 type Parsed = z.infer<typeof schema>;
-export type Config = Omit<Parsed, 'STORE'> & { STORE: 'sqlite' | 'graph'; dataDir: string; staticDir: string; host: string };
+export type Config = Omit<Parsed, 'STORE' | 'SSO'> & { STORE: 'sqlite' | 'graph'; SSO: 'dev' | 'azure-ad'; dataDir: string; staticDir: string; host: string };
 
 export class ConfigError extends Error {}
 
@@ -59,11 +65,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (c.STORE === 'graph' && c.APP_MODE === 'dev') {
     problems.push('  STORE: graph needs production mode (APP_MODE=production): Graph is reached on behalf of Teams SSO users');
   }
+  if (c.SSO === 'dev' && c.APP_MODE === 'production') problems.push('  SSO: dev tokens are for dev mode only; production verifies Azure AD tokens');
+  if (c.SSO === 'azure-ad' && c.APP_MODE === 'dev') {
+    for (const key of ['AAD_APP_CLIENT_ID', 'TAB_DOMAIN'] as const) if (!c[key]) problems.push(`  ${key}: required with SSO=azure-ad`);
+  }
   if (problems.length) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(p));
   return {
     ...c,
     STORE: c.STORE ?? (c.APP_MODE === 'production' ? 'graph' : 'sqlite'),
+    SSO: c.SSO ?? (c.APP_MODE === 'production' ? 'azure-ad' : 'dev'),
     dataDir: abs(c.DATA_DIR),
     staticDir: abs(c.STATIC_DIR),
     // Dev mode binds to loopback only: it has a token endpoint for any dev user.

@@ -13,7 +13,7 @@ import { azureAdVerifierSettings, createTokenVerifier } from './auth/verify-toke
 import { loadConfig, type Config } from './config.js';
 import { createEhrGateway } from './fhir/index.js';
 import { openGraphStore } from './graph/graph-store.js';
-import { createOboTokenSource, graphTokenForCaller } from './graph/obo-token.js';
+import { createOboTokenSource, graphScopes, graphTokenForCaller } from './graph/obo-token.js';
 import { createLinkGuard } from './http/link-guard.js';
 import { requestContext } from './http/request-context.js';
 import { openSqliteStore } from './lists/sqlite-store.js';
@@ -45,7 +45,7 @@ export async function startServer(env: Record<string, string | undefined> = proc
   const root = express();
   root.disable('x-powered-by');
   let ehrClient: { clientId: string; clientSecrets: string[] };
-  let auth: Pick<AppDeps, 'verifyToken' | 'membership' | 'dev'>;
+  let auth: Pick<AppDeps, 'verifyToken' | 'membership' | 'dev' | 'consent'>;
   // One on-behalf-of source (and MSAL token cache) for Graph membership and the Graph store.
   let graphToken: ((tenantId: string) => Promise<string>) | undefined;
   const oboFor = () => (graphToken ??= createGraphToken());
@@ -72,26 +72,19 @@ export async function startServer(env: Record<string, string | undefined> = proc
     root.use(SANDBOX_PATH, sandbox.router);
     const registered = config.EHR_CLIENT_ID ? null : sandbox.registerClient('Patients (dev)');
     ehrClient = registered ? { clientId: registered.clientId, clientSecrets: [registered.clientSecret] } : { clientId: config.EHR_CLIENT_ID!, clientSecrets: config.EHR_CLIENT_SECRETS! };
-    const identity = await createDevIdentity(devDirectory);
+    // The dev identity provider, unless Azure AD tokens were asked for (SSO=azure-ad).
+    const identity = config.SSO === 'dev' ? await createDevIdentity(devDirectory) : undefined;
     auth = {
-      verifyToken: createTokenVerifier(identity.verifierSettings),
+      verifyToken: identity ? createTokenVerifier(identity.verifierSettings) : azureAdVerifier(config),
       membership: devMembership(devDirectory),
       dev: { directory: devDirectory, identity, sandboxPath: SANDBOX_PATH },
     };
   } else {
     ehrClient = { clientId: config.EHR_CLIENT_ID!, clientSecrets: config.EHR_CLIENT_SECRETS! };
-    const clientId = config.AAD_APP_CLIENT_ID!;
     auth = {
-      verifyToken: createTokenVerifier(
-        azureAdVerifierSettings({
-          clientId,
-          applicationIdUri: `api://${config.TAB_DOMAIN}/${clientId}`,
-          allowedTenants: config.AAD_ALLOWED_TENANTS?.length ? config.AAD_ALLOWED_TENANTS : undefined,
-          authority: config.AAD_AUTHORITY,
-          jwksUrl: config.AAD_JWKS_URL,
-        }),
-      ),
+      verifyToken: azureAdVerifier(config),
       membership: graphMembership({ baseUrl: config.GRAPH_BASE_URL, getAccessToken: oboFor() }),
+      consent: { clientId: config.AAD_APP_CLIENT_ID!, authority: config.AAD_AUTHORITY.replace(/\/+$/, ''), scopes: graphScopes },
     };
   }
 
@@ -130,4 +123,17 @@ export async function startServer(env: Record<string, string | undefined> = proc
       audit.close();
     },
   };
+}
+
+function azureAdVerifier(config: Config) {
+  const clientId = config.AAD_APP_CLIENT_ID!;
+  return createTokenVerifier(
+    azureAdVerifierSettings({
+      clientId,
+      applicationIdUri: `api://${config.TAB_DOMAIN}/${clientId}`,
+      allowedTenants: config.AAD_ALLOWED_TENANTS?.length ? config.AAD_ALLOWED_TENANTS : undefined,
+      authority: config.AAD_AUTHORITY,
+      jwksUrl: config.AAD_JWKS_URL,
+    }),
+  );
 }

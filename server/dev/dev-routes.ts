@@ -6,7 +6,8 @@ import { notFound } from '../http/problem.js';
 
 export interface DevDeps {
   directory: DevDirectory;
-  identity: DevIdentity;
+  /** Absent when dev mode verifies Azure AD tokens instead (SSO=azure-ad): no dev tokens then. */
+  identity?: DevIdentity;
   /** Where the sandbox partner is mounted on this server, e.g. `/sandbox`. */
   sandboxPath: string;
 }
@@ -26,15 +27,18 @@ export function devRoutes(deps: DevDeps): Router {
     });
   });
 
+  const { identity } = deps;
+  if (!identity) return router;
+
   router.post('/token', async (req, res) => {
     const { userId } = tokenBody.parse(req.body);
-    const token = await deps.identity.issueToken(userId);
+    const token = await identity.issueToken(userId);
     if (!token) throw notFound('unknown_user', 'The dev directory has no such user.');
     res.json(token);
   });
 
   router.get('/.well-known/jwks.json', (_req, res) => {
-    res.json(deps.identity.jwks);
+    res.json(identity.jwks);
   });
 
   return router;

@@ -1,7 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { devDirectory } from '../../server/auth/dev-directory';
 import { startServer, type RunningServer } from '../../server/start';
+import { startAzureAdTokens, testAadApp } from './azure-ad-tokens';
 
 export interface DevInfo {
   tenants: { id: string; name: string; teams: { id: string; name: string; owners: string[]; members: string[] }[] }[];
@@ -12,7 +14,7 @@ export interface DevInfo {
 export interface TestServer extends RunningServer {
   dataDir: string;
   info: DevInfo;
-  /** A dev SSO token for a user of the dev directory. */
+  /** An SSO token for a user of the dev directory, as the server expects it (see startTestSso). */
   tokenFor(userId: string): Promise<string>;
   /** Calls the API as a user; `body` is sent as JSON. */
   api(userId: string | null, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
@@ -20,21 +22,59 @@ export interface TestServer extends RunningServer {
   stop(options?: { keepData?: boolean }): Promise<void>;
 }
 
+/**
+ * The SSO tokens the API suites call with: the dev identity provider's (`/dev/token`), or, when
+ * TEST_SSO=azure-ad (the `integration-aad` project), tokens shaped like Azure AD's that the
+ * server verifies against a local JWKS with Azure AD's issuers (SSO=azure-ad). Users alternate
+ * between v2 and v1 tokens; audit readers hold the app role in `roles`, as Azure AD puts it.
+ */
+export interface TestSso {
+  kind: 'dev' | 'azure-ad';
+  /** Settings that make the server accept these tokens. */
+  env: Record<string, string>;
+  tokenFor(serverUrl: string, userId: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function startTestSso(kind = process.env.TEST_SSO ?? 'dev'): Promise<TestSso> {
+  if (kind === 'dev') {
+    return {
+      kind,
+      env: {},
+      async tokenFor(serverUrl, userId) {
+        const res = await fetch(`${serverUrl}/dev/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId }) });
+        return ((await res.json()) as { access_token: string }).access_token;
+      },
+      close: async () => {},
+    };
+  }
+  if (kind !== 'azure-ad') throw new Error(`TEST_SSO must be dev or azure-ad, not ${kind}`);
+  const aad = await startAzureAdTokens();
+  return {
+    kind,
+    env: { SSO: 'azure-ad', AAD_APP_CLIENT_ID: testAadApp.clientId, TAB_DOMAIN: testAadApp.tabDomain, AAD_JWKS_URL: aad.jwksUrl },
+    async tokenFor(_serverUrl, userId) {
+      const index = devDirectory.users.findIndex((u) => u.id === userId);
+      if (index < 0) throw new Error(`no user ${userId} in the dev directory`);
+      const roles = devDirectory.auditReaders?.includes(userId) ? { roles: ['Patients.AuditReader'] } : {};
+      return aad.tokenFor(devDirectory.users[index], index % 2 === 0 ? 'v2' : 'v1', roles);
+    },
+    close: aad.close,
+  };
+}
+
 /** The real server in dev mode on a free loopback port, with its own data folder. */
 export async function startTestServer(env: Record<string, string> = {}, dataDir?: string): Promise<TestServer> {
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'patients-it-'));
-  const server = await startServer({ PORT: '0', DATA_DIR: dir, SANDBOX_PATIENTS: '30', STATIC_DIR: join(dir, 'no-tab'), ...env });
+  const sso = await startTestSso();
+  const server = await startServer({ PORT: '0', DATA_DIR: dir, SANDBOX_PATIENTS: '30', STATIC_DIR: join(dir, 'no-tab'), ...sso.env, ...env }).catch(async (err) => {
+    await sso.close();
+    throw err;
+  });
   const info = (await (await fetch(`${server.url}/dev/info`)).json()) as DevInfo;
   const tokens = new Map<string, string>();
   const tokenFor = async (userId: string) => {
-    if (!tokens.has(userId)) {
-      const res = await fetch(`${server.url}/dev/token`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ userId }),
-      });
-      tokens.set(userId, ((await res.json()) as { access_token: string }).access_token);
-    }
+    if (!tokens.has(userId)) tokens.set(userId, await sso.tokenFor(server.url, userId));
     return tokens.get(userId)!;
   };
   return {
@@ -53,6 +93,7 @@ export async function startTestServer(env: Record<string, string> = {}, dataDir?
     },
     async stop(options = {}) {
       await server.close();
+      await sso.close();
       if (!options.keepData) rmSync(dir, { recursive: true, force: true });
     },
   };

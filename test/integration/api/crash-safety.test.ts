@@ -3,20 +3,25 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, expect, it } from 'vitest';
-import { cast, type DevInfo } from '../../helpers/test-server';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { cast, startTestSso, type DevInfo, type TestSso } from '../../helpers/test-server';
 
 // The real server as its own process, killed with SIGKILL in the middle of a storm of writes.
 const dataDir = mkdtempSync(join(tmpdir(), 'patients-crash-'));
 const children: ChildProcess[] = [];
-afterAll(() => {
+let sso: TestSso;
+beforeAll(async () => {
+  sso = await startTestSso();
+});
+afterAll(async () => {
   for (const child of children) child.kill('SIGKILL');
   rmSync(dataDir, { recursive: true, force: true });
+  await sso?.close();
 });
 
 function startChild(): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
-    env: { ...process.env, PORT: '0', DATA_DIR: dataDir, SANDBOX_PATIENTS: '5', STATIC_DIR: join(dataDir, 'no-tab'), LOG_LEVEL: 'info' },
+    env: { ...process.env, ...sso.env, PORT: '0', DATA_DIR: dataDir, SANDBOX_PATIENTS: '5', STATIC_DIR: join(dataDir, 'no-tab'), LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   children.push(child);
@@ -37,11 +42,7 @@ const exited = (c: ChildProcess) =>
 async function session(url: string) {
   const info = (await (await fetch(`${url}/dev/info`)).json()) as DevInfo;
   const who = cast(info);
-  const token = ((await (await fetch(`${url}/dev/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ userId: who.owner }),
-  })).json()) as { access_token: string }).access_token;
+  const token = await sso.tokenFor(url, who.owner);
   return { base: `${url}/api/teams/${who.team.id}`, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } };
 }
 

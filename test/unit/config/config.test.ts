@@ -28,4 +28,12 @@ describe('configuration', () => {
     expect(() => loadConfig({ STORE: 'graph' })).toThrow('production');
     expect(() => loadConfig({ EHR_CLIENT_ID: 'only-the-id' })).toThrow('set together');
   });
+
+  it('verifies Azure AD tokens in dev mode only when asked, and never dev tokens in production', () => {
+    expect(loadConfig({}).SSO).toBe('dev');
+    const devWithAzureAd = loadConfig({ SSO: 'azure-ad', AAD_APP_CLIENT_ID: '5f3c2a1b-7d4e-4c8f-9a0b-1c2d3e4f5a6b', TAB_DOMAIN: 'patients.example.org' });
+    expect(devWithAzureAd).toMatchObject({ APP_MODE: 'dev', SSO: 'azure-ad', STORE: 'sqlite', host: '127.0.0.1' });
+    expect(() => loadConfig({ SSO: 'azure-ad' })).toThrow(/AAD_APP_CLIENT_ID: required with SSO=azure-ad[\s\S]*TAB_DOMAIN/);
+    expect(() => loadConfig({ APP_MODE: 'production', SSO: 'dev' })).toThrow('SSO: dev tokens are for dev mode only');
+  });
 });
