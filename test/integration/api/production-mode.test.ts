@@ -1,11 +1,9 @@
-import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../../server/start';
+import { startAzureAdTokens, testAadApp, type AzureAdTokens } from '../../helpers/azure-ad-tokens';
 import { startFakeEntra, type FakeEntra } from '../../helpers/fake-entra';
 import { startGraphEmulator, type GraphEmulator } from '../../helpers/graph-emulator';
 
@@ -13,9 +11,8 @@ import { startGraphEmulator, type GraphEmulator } from '../../helpers/graph-emul
 // tokens shaped like Azure AD's v1 and v2 access tokens (signed by a local key, published as a
 // JWKS), Azure AD's on-behalf-of endpoint (fake Entra) and Microsoft Graph (the emulator), which
 // holds both team membership and the team's data.
-const clientId = '5f3c2a1b-7d4e-4c8f-9a0b-1c2d3e4f5a6b';
+const { clientId, tabDomain } = testAadApp;
 const clientSecret = 'app-secret-for-tests';
-const tabDomain = 'patients.example.org';
 const tenantA = '11111111-aaaa-4aaa-8aaa-111111111111';
 const tenantB = '22222222-bbbb-4bbb-8bbb-222222222222';
 const team = '33333333-cccc-4ccc-8ccc-333333333333';
@@ -23,22 +20,15 @@ const [owner, member, outsider, foreigner] = ['a1', 'a2', 'a3', 'b1'].map((s) =>
 
 let graph: GraphEmulator;
 let entra: FakeEntra;
-let jwks: Server;
+let aad: AzureAdTokens;
 let server: RunningServer;
 let dataDir: string;
-let sign: (claims: Record<string, unknown>, issuer: string, audience: string) => Promise<string>;
 
 beforeAll(async () => {
-  const { privateKey, publicKey } = await generateKeyPair('RS256');
-  const key = { ...(await exportJWK(publicKey)), kid: 'test-key', alg: 'RS256', use: 'sig' };
-  jwks = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [key] })));
-  await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
-  sign = (claims, issuer, audience) =>
-    new SignJWT({ scp: 'access_as_user', ver: '2.0', ...claims }).setProtectedHeader({ alg: 'RS256', kid: 'test-key' }).setIssuer(issuer).setAudience(audience).setIssuedAt().setExpirationTime('1h').sign(privateKey);
-
   graph = await startGraphEmulator();
   graph.setPeople(tenantA, team, [owner], [member]);
   entra = await startFakeEntra({ clientId, clientSecret, mint: (tenantId) => graph.tokenFor(tenantId) });
+  aad = await startAzureAdTokens({ authority: entra.authorityHost });
   dataDir = mkdtempSync(join(tmpdir(), 'patients-prod-'));
   server = await startServer(
     {
@@ -51,7 +41,7 @@ beforeAll(async () => {
       SECRET_AAD_APP_CLIENT_SECRET: clientSecret,
       TAB_DOMAIN: tabDomain,
       AAD_AUTHORITY: entra.authorityHost,
-      AAD_JWKS_URL: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/keys`,
+      AAD_JWKS_URL: aad.jwksUrl,
       GRAPH_BASE_URL: graph.url,
       EHR_CLIENT_ID: 'patients-app',
       EHR_CLIENT_SECRETS: 'partner-secret',
@@ -63,16 +53,13 @@ afterAll(async () => {
   await server?.close();
   await entra?.close();
   await graph?.close();
-  await new Promise((resolve) => jwks?.close(resolve));
+  await aad?.close();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
 /** A token as Azure AD issues it for the tab: v2 (login.microsoftonline.com/{tid}/v2.0, client id audience) or v1 (sts.windows.net, api:// audience). */
 async function tokenFor(userId: string, tenantId: string, version: 'v1' | 'v2' = 'v2', extra: Record<string, unknown> = {}) {
-  const token =
-    version === 'v2'
-      ? await sign({ tid: tenantId, oid: userId, name: `User ${userId.slice(-2)}`, ...extra }, `${entra.authorityHost}/${tenantId}/v2.0`, clientId)
-      : await sign({ tid: tenantId, oid: userId, ver: '1.0', ...extra }, `https://sts.windows.net/${tenantId}/`, `api://${tabDomain}/${clientId}`);
+  const token = await aad.tokenFor({ id: userId, tenantId, name: `User ${userId.slice(-2)}` }, version, extra);
   entra.acceptAssertion(token, tenantId, userId);
   return token;
 }
@@ -113,7 +100,7 @@ describe('production mode', () => {
   });
 
   it('refuses tokens that are not for this app', async () => {
-    const wrongAudience = await sign({ tid: tenantA, oid: owner }, `${entra.authorityHost}/${tenantA}/v2.0`, 'api://someone-else');
+    const wrongAudience = await aad.sign({ tid: tenantA, oid: owner }, `${entra.authorityHost}/${tenantA}/v2.0`, 'api://someone-else');
     expect((await call(wrongAudience, 'GET', `${base}/lists`)).status).toBe(401);
     const wrongScope = await tokenFor(owner, tenantA, 'v2', { scp: 'User.Read' });
     expect((await call(wrongScope, 'GET', `${base}/lists`)).body.code).toBe('unauthenticated');
