@@ -28,7 +28,21 @@ export interface AppDeps {
   staticDir?: string;
   /** Present in dev mode only. */
   dev?: DevDeps;
+  /** Production only: what the tab's consent popup sends to Azure AD's authorize endpoint. */
+  consent?: ConsentConfig;
 }
+
+/** Public facts of the app's Entra registration for the Graph consent popup; no secrets. */
+export interface ConsentConfig {
+  clientId: string;
+  /** Azure AD's host (`AAD_AUTHORITY`); the popup adds the tenant. */
+  authority: string;
+  /** The delegated Graph scopes the on-behalf-of exchange asks for. */
+  scopes: string[];
+}
+
+/** The consent popup's pages: Teams opens them in a window that must keep its opener to report back. */
+const consentPages = ['/consent-start.html', '/consent-end.html'];
 
 /** Teams and the other Microsoft 365 hosts that may frame the tab (Teams tab requirements). */
 const frameAncestors = [
@@ -48,6 +62,12 @@ export function createApp(deps: AppDeps): express.Express {
     }),
   );
 
+  // helmet's Cross-Origin-Opener-Policy: same-origin would cut the popup off from the Teams window that opened it.
+  app.use(consentPages, (_req, res, next) => {
+    res.setHeader('Cross-Origin-Opener-Policy', 'unsafe-none');
+    next();
+  });
+
   const team = Router({ mergeParams: true });
   team.use(requireTeamMember(deps.membership));
   team.use('/connection', connectionRoutes(deps.store, deps.ehr));
@@ -61,6 +81,8 @@ export function createApp(deps: AppDeps): express.Express {
   api.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  const { consent } = deps;
+  if (consent) api.get('/consent-config', (_req, res) => void res.json(consent));
   api.use(requireCaller(deps.verifyToken), auditRecorder(deps.audit), express.json({ limit: '64kb', strict: true }));
   api.use('/teams/:teamId', team);
   api.use('/audit', auditRoutes(deps.audit));

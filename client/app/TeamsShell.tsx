@@ -1,9 +1,12 @@
 import { MessageBar, MessageBarBody, Text } from '@fluentui/react-components';
-import { useMemo } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { useMemo, useSyncExternalStore } from 'react';
 import { SetupPanel } from '../features/setup/SetupPanel';
 import { createApi } from '../shared/api/api-client';
 import { t } from '../shared/i18n/t';
 import { SessionProvider, type Session } from '../shared/session';
+import { ConsentProvider, type ConsentRetry } from '../shared/teams/consent-context';
+import { createConsentGate } from '../shared/teams/consent-gate';
 import { tabConfig, type TeamsHost } from '../shared/teams/teams-host';
 import { currentRoute } from './route';
 import { TeamTab } from './TeamTab';
@@ -12,6 +15,17 @@ import { TeamTab } from './TeamTab';
 export function TeamsShell({ host }: { host: TeamsHost }) {
   const { context } = host;
   const teamId = context.team?.groupId;
+  const queryClient = useQueryClient();
+  const gate = useMemo(() => createConsentGate(host.askConsent), [host]);
+  const consentState = useSyncExternalStore(gate.subscribe, gate.state);
+  const consent = useMemo<ConsentRetry>(
+    () => ({
+      asking: consentState === 'asking',
+      // Consent given: what failed for the lack of it loads again. Not given: the notices stay.
+      retry: () => void gate.askAgain().then(() => queryClient.invalidateQueries(), () => undefined),
+    }),
+    [consentState, gate, queryClient],
+  );
   const session = useMemo<Session | null>(
     () =>
       teamId
@@ -23,10 +37,10 @@ export function TeamsShell({ host }: { host: TeamsHost }) {
             teamName: context.team?.displayName ?? '',
             // A hint for the UI only: the server checks ownership on every settings change.
             isOwner: context.team?.userRole === 0,
-            api: createApi(host.getToken),
+            api: createApi(host.getToken, { onConsentRequired: gate.whenRequired }),
           }
         : null,
-    [context, host, teamId],
+    [context, host, teamId, gate],
   );
   if (!session) {
     return (
@@ -38,7 +52,9 @@ export function TeamsShell({ host }: { host: TeamsHost }) {
   const configuring = context.page.frameContext === 'settings' || currentRoute() === 'config';
   return (
     <SessionProvider session={session}>
-      {configuring ? <ConfigPage teamId={session.teamId} /> : <TeamTab />}
+      <ConsentProvider value={consent}>
+        {configuring ? <ConfigPage teamId={session.teamId} /> : <TeamTab />}
+      </ConsentProvider>
     </SessionProvider>
   );
 }

@@ -7,8 +7,13 @@ import type { AddressInfo } from 'node:net';
  * A local stand-in for the Azure AD v2.0 endpoints MSAL uses for on-behalf-of: the tenant's
  * OpenID configuration and `/oauth2/v2.0/token` with `grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer`
  * and `requested_token_use=on_behalf_of` (learn.microsoft.com/entra/identity-platform/v2-oauth2-on-behalf-of-flow),
- * including the consent (AADSTS65001) and MFA (interaction_required) error answers.
- * MSAL only accepts https authorities, so it is reached as `authorityHost` through `networkClient`.
+ * including the consent (AADSTS65001) and MFA (interaction_required) error answers; and the
+ * `/oauth2/v2.0/authorize` consent screen a browser is sent to with `prompt=consent`
+ * (learn.microsoft.com/entra/identity-platform/v2-oauth2-auth-code-flow): the signed-in account
+ * (by `login_hint`) accepts or cancels, and is sent back to a registered redirect URI with
+ * `#code=…&state=…` or `#error=access_denied&error_subcode=cancel&state=…` (`response_mode=fragment`).
+ * MSAL only accepts https authorities, so it is reached as `authorityHost` through `networkClient`;
+ * browsers reach it through a route from `authorityHost` to `localUrl`.
  */
 export interface FakeEntra {
   /** The https authority host MSAL is configured with. */
@@ -23,6 +28,14 @@ export interface FakeEntra {
   withoutConsent(userId: string): void;
   /** The user's tenant requires MFA for Graph (a conditional access policy). */
   requireMfa(userId: string): void;
+  /** Where requests for `authorityHost` are answered (browser tests route them here). */
+  localUrl: string;
+  /** A redirect URI of the app registration (its `replyUrlsWithType`). */
+  addReplyUrl(url: string): void;
+  /** The account a browser is signed in with, named by the `login_hint` it sends. */
+  addAccount(loginHint: string, tenantId: string, userId: string): void;
+  /** Consents given on the consent screen, oldest first. */
+  consents: { tenantId: string; userId: string; scope: string }[];
   /** The OBO exchanges answered, oldest first. */
   tokenRequests: { tenantId: string; userId: string; scope: string }[];
   close(): Promise<void>;
@@ -39,6 +52,9 @@ export async function startFakeEntra(options: {
   const noConsent = new Set<string>();
   const mfa = new Set<string>();
   const tokenRequests: FakeEntra['tokenRequests'] = [];
+  const replyUrls = new Set<string>();
+  const accounts = new Map<string, { tenantId: string; userId: string }>();
+  const consents: FakeEntra['consents'] = [];
 
   const server = createServer(async (req, res) => {
     const body = await read(req);
@@ -55,6 +71,8 @@ export async function startFakeEntra(options: {
         response_types_supported: ['code', 'id_token', 'code id_token', 'id_token token'],
       });
     }
+    const authorize = /^\/([^/]+)\/oauth2\/v2\.0\/authorize$/.exec(url.pathname);
+    if (authorize) return consentScreen(req.method === 'POST' ? new URLSearchParams(body) : url.searchParams, authorize[1], req.method === 'POST', res);
     const token = /^\/([^/]+)\/oauth2\/v2\.0\/token$/.exec(url.pathname);
     if (req.method !== 'POST' || !token) return json(res, 404, { error: 'not_found' });
     const form = new URLSearchParams(body);
@@ -84,6 +102,35 @@ export async function startFakeEntra(options: {
       access_token: options.mint(user.tenantId),
     });
   });
+
+  /** GET shows the screen; POST (its form) records the answer and redirects back. */
+  function consentScreen(params: URLSearchParams, tenantId: string, answered: boolean, res: ServerResponse) {
+    const page = (status: number, text: string) => res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' }).end(`<!doctype html><title>Sign in</title><p>${escape(text)}</p>`);
+    if (params.get('client_id') !== options.clientId) return page(400, 'AADSTS700016: Application not found in the directory.');
+    const redirectUri = params.get('redirect_uri') ?? '';
+    if (!replyUrls.has(redirectUri)) return page(400, 'AADSTS50011: The redirect URI does not match the redirect URIs configured for the application.');
+    if (params.get('response_type') !== 'code' || params.get('response_mode') !== 'fragment') return page(400, 'AADSTS900144: unsupported response_type or response_mode.');
+    if (params.get('code_challenge_method') !== 'S256' || !/^[\w-]{43}$/.test(params.get('code_challenge') ?? '')) return page(400, 'AADSTS9002325: Proof Key for Code Exchange is required.');
+    const account = accounts.get(params.get('login_hint') ?? '');
+    if (!account || account.tenantId !== tenantId) return page(400, 'AADSTS50058: No account is signed in for this tenant.');
+    const scope = params.get('scope') ?? '';
+    const back = (answer: Record<string, string>) =>
+      res.writeHead(302, { location: `${redirectUri}#${new URLSearchParams({ ...answer, state: params.get('state') ?? '' })}` }).end();
+    if (!answered) {
+      const hidden = [...params].map(([k, v]) => `<input type="hidden" name="${escape(k)}" value="${escape(v)}">`).join('');
+      return res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(
+        `<!doctype html><title>Permissions requested</title><h1>Permissions requested</h1><ul>${scope.split(' ').map((s) => `<li>${escape(s)}</li>`).join('')}</ul>` +
+          `<form method="post">${hidden}<button name="answer" value="accept">Accept</button><button name="answer" value="cancel">Cancel</button></form>`,
+      );
+    }
+    if (params.get('answer') !== 'accept') {
+      return back({ error: 'access_denied', error_subcode: 'cancel', error_description: 'AADSTS65004: User declined to consent to access the app.' });
+    }
+    noConsent.delete(account.userId);
+    consents.push({ ...account, scope });
+    return back({ code: `code.${randomBytes(16).toString('base64url')}`, session_state: randomBytes(8).toString('hex') });
+  }
+
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const local = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
@@ -109,6 +156,10 @@ export async function startFakeEntra(options: {
     acceptAssertion: (assertion, tenantId, userId) => void assertions.set(assertion, { tenantId, userId }),
     withoutConsent: (userId) => void noConsent.add(userId),
     requireMfa: (userId) => void mfa.add(userId),
+    localUrl: local,
+    addReplyUrl: (url) => void replyUrls.add(url),
+    addAccount: (loginHint, tenantId, userId) => void accounts.set(loginHint, { tenantId, userId }),
+    consents,
     tokenRequests,
     close: () =>
       new Promise<void>((resolve) => {
@@ -125,6 +176,10 @@ function read(req: IncomingMessage): Promise<string> {
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
+}
+
+function escape(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {

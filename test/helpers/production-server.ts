@@ -17,6 +17,9 @@ import type { DevInfo } from './test-server';
  * tokens shaped like Azure AD's (signed by a local key published as a JWKS), Azure AD's
  * on-behalf-of endpoint (fake Entra), Microsoft Graph (the emulator: membership and the team's
  * data), and the EHR partner (the sandbox on its own port, reached through EHR_LINK_ALLOW_LIST).
+ * With `staticDir` (the built tab, dist/client) it also serves the tab. The app registration's
+ * redirect URI is the consent end page at https://{TAB_DOMAIN}, as in aad.manifest.json: browser
+ * tests open the tab at that origin (TeamsJS only opens https popups) and route it here.
  */
 export interface ProductionHarness {
   server: RunningServer;
@@ -33,7 +36,7 @@ export interface ProductionHarness {
 
 export const productionApp = { clientId: '5f3c2a1b-7d4e-4c8f-9a0b-1c2d3e4f5a6b', secret: 'app-secret-for-tests', tabDomain: 'patients.example.org' };
 
-export async function startProductionHarness(directory: DevDirectory): Promise<ProductionHarness> {
+export async function startProductionHarness(directory: DevDirectory, options: { staticDir?: string } = {}): Promise<ProductionHarness> {
   const { privateKey, publicKey } = await generateKeyPair('RS256');
   const key = { ...(await exportJWK(publicKey)), kid: 'test-key', alg: 'RS256', use: 'sig' };
   const jwks = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [key] })));
@@ -59,7 +62,7 @@ export async function startProductionHarness(directory: DevDirectory): Promise<P
       PORT: '0',
       HOST: '127.0.0.1',
       DATA_DIR: dataDir,
-      STATIC_DIR: join(dataDir, 'no-tab'),
+      STATIC_DIR: options.staticDir ?? join(dataDir, 'no-tab'),
       AAD_APP_CLIENT_ID: productionApp.clientId,
       SECRET_AAD_APP_CLIENT_SECRET: productionApp.secret,
       TAB_DOMAIN: productionApp.tabDomain,
@@ -72,6 +75,7 @@ export async function startProductionHarness(directory: DevDirectory): Promise<P
     },
     { oboNetworkClient: entra.networkClient },
   );
+  entra.addReplyUrl(`https://${productionApp.tabDomain}/consent-end.html`);
 
   const tenantOf = (userId: string) => directory.users.find((u) => u.id === userId)?.tenantId ?? '';
   const tokenFor = async (userId: string, version: 'v1' | 'v2' = 'v2', claims: Record<string, unknown> = {}) => {

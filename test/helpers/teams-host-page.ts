@@ -8,6 +8,14 @@
  * `initialize` is answered with [frameContext, hostClientType, runtime config JSON, SDK version];
  * `getContext` with the legacy context object that app.getContext() turns into app.Context;
  * `authentication.getAuthToken` with [success, token]; `settings.setSettings` with [success].
+ * `authentication.authenticate` (public/authentication.js) arrives as [url, width, height,
+ * isExternal]; like the web client, the host opens `url` in a popup window of that size. TeamsJS in
+ * the popup talks to its opener (internal/communication.js: parent = window.opener when not
+ * framed): the host answers its `initialize` with frame context `authentication`, and the popup's
+ * `notifySuccess(result)` / `notifyFailure(reason)` arrive as `authentication.authenticate.success`
+ * [result] / `authentication.authenticate.failure` [reason]; the host then answers the tab's request
+ * with [true, result] or [false, reason], or with [false, 'CancelledByUser'] when the window is
+ * closed first (the reason TeamsJS 1.x's own popup monitor gave, which hosts kept).
  * The page is served from the tab's own origin: TeamsJS trusts messages from its own origin, and
  * the tab's CSP frame-ancestors allows 'self'.
  */
@@ -17,6 +25,8 @@ export interface HostPageOptions {
   context: Record<string, unknown>;
   /** Dev user whose token the host hands out for getAuthToken. */
   userId: string;
+  /** The SSO token to hand out instead of a dev token (production mode: an Azure AD shaped one). */
+  token?: string;
   /** When false, the host never answers initialize (a broken host). */
   answers?: boolean;
 }
@@ -32,11 +42,37 @@ export function hostPageHtml(options: HostPageOptions): string {
 <script>
 const options = ${JSON.stringify({ ...options, runtime })};
 const frame = document.getElementById('tab');
-window.host = { calls: [], valid: null, settings: null, saved: null };
+window.host = { calls: [], valid: null, settings: null, saved: null, authenticate: [], authResults: [] };
 const post = (message) => frame.contentWindow.postMessage(message, location.origin);
+let auth = null;
+const finishAuth = (args) => {
+  if (!auth) return;
+  clearInterval(auth.monitor);
+  auth.reply(args);
+  window.host.authResults.push(args);
+  auth = null;
+};
+const fromPopup = (event, m) => {
+  const reply = (args) => event.source.postMessage({ id: m.id, uuidAsString: m.uuidAsString, args }, event.origin);
+  switch (m.func) {
+    case 'initialize':
+      reply(['authentication', 'web', JSON.stringify(options.runtime), '2.58.0']);
+      break;
+    case 'authentication.authenticate.success':
+      finishAuth([true, m.args[0]]);
+      break;
+    case 'authentication.authenticate.failure':
+      finishAuth([false, m.args[0]]);
+      break;
+    default:
+      if (typeof m.id === 'number') reply([]);
+  }
+};
 window.addEventListener('message', async (event) => {
   const m = event.data;
-  if (event.source !== frame.contentWindow || !m || typeof m.func !== 'string') return;
+  if (!m || typeof m.func !== 'string') return;
+  if (auth && event.source === auth.popup) return fromPopup(event, m);
+  if (event.source !== frame.contentWindow) return;
   window.host.calls.push(m.func);
   const reply = (args) => post({ id: m.id, uuidAsString: m.uuidAsString, args });
   switch (m.func) {
@@ -47,8 +83,23 @@ window.addEventListener('message', async (event) => {
       reply([{ ...options.context, frameContext: options.frameContext, hostClientType: 'web' }]);
       break;
     case 'authentication.getAuthToken': {
+      if (options.token) {
+        reply([true, options.token]);
+        break;
+      }
       const res = await fetch('/dev/token', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: options.userId }) });
       reply([true, (await res.json()).access_token]);
+      break;
+    }
+    case 'authentication.authenticate': {
+      const [url, width, height] = m.args;
+      window.host.authenticate.push({ url, width, height });
+      if (auth) {
+        reply([false, 'An authentication window is already open']);
+        break;
+      }
+      const popup = window.open(url, 'teams-authentication', 'width=' + width + ',height=' + height);
+      auth = { popup, reply, monitor: setInterval(() => { if (!popup || popup.closed) finishAuth([false, 'CancelledByUser']); }, 100) };
       break;
     }
     case 'settings.setValidityState':

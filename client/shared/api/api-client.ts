@@ -22,8 +22,16 @@ interface RequestOptions {
   signal?: AbortSignal;
 }
 
+export interface ApiOptions {
+  /**
+   * In Teams: the user has to consent to the app's Graph permissions (403 `consent_required`);
+   * resolves once they have, rejects with the ApiError to show when they have not.
+   */
+  onConsentRequired?: () => Promise<void>;
+}
+
 /** The one way the tab calls the backend: adds the token, sends JSON, turns problems into ApiErrors. */
-export function createApi(getToken: TokenSource) {
+export function createApi(getToken: TokenSource, options: ApiOptions = {}) {
   const send = async (path: string, init: RequestOptions, token: string): Promise<Response> => {
     const headers: Record<string, string> = { authorization: `Bearer ${token}` };
     if (init.body !== undefined) headers['content-type'] = 'application/json';
@@ -38,6 +46,11 @@ export function createApi(getToken: TokenSource) {
     let res = await send(path, init, await getToken());
     // A token the server no longer accepts (expired, keys rotated): one retry with a fresh one.
     if (res.status === 401) res = await send(path, init, await getToken({ refresh: true }));
+    // The server refused before changing anything; after the consent popup, one retry.
+    if (res.status === 403 && options.onConsentRequired && (await problemCode(res)) === 'consent_required') {
+      await options.onConsentRequired();
+      res = await send(path, init, await getToken());
+    }
     if (res.status === 204) return undefined as T;
     const body = await res.json().catch(() => null);
     if (!res.ok) {
@@ -50,3 +63,8 @@ export function createApi(getToken: TokenSource) {
 }
 
 export type Api = ReturnType<typeof createApi>;
+
+async function problemCode(res: Response): Promise<string | undefined> {
+  const body = await res.clone().json().catch(() => null);
+  return typeof body?.code === 'string' ? body.code : undefined;
+}

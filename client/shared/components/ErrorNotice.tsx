@@ -1,15 +1,27 @@
-import { MessageBar, MessageBarBody, MessageBarTitle } from '@fluentui/react-components';
+import { Button, MessageBar, MessageBarActions, MessageBarBody, MessageBarTitle } from '@fluentui/react-components';
+import { ApiError } from '../api/api-client';
 import { errorText } from '../error-text';
 import { t } from '../i18n/t';
+import { useConsentRetry } from '../teams/consent-context';
 
-/** An error in plain words, in the active language, under a title that says what failed. */
+/**
+ * An error in plain words, in the active language, under a title that says what failed. In Teams,
+ * a missing Graph consent also offers to open the consent popup again.
+ */
 export function ErrorNotice({ error, title }: { error: unknown; title?: string }) {
+  const consent = useConsentRetry();
+  const needsConsent = consent && error instanceof ApiError && error.code === 'consent_required';
   return (
-    <MessageBar intent="error" role="alert">
+    <MessageBar intent="error" role="alert" layout={needsConsent ? 'multiline' : 'auto'}>
       <MessageBarBody>
-        <MessageBarTitle>{title ?? t('app.error')}</MessageBarTitle>
+        <MessageBarTitle>{needsConsent ? t('consent.title') : (title ?? t('app.error'))}</MessageBarTitle>
         {errorText(error)}
       </MessageBarBody>
+      {needsConsent && (
+        <MessageBarActions>
+          <Button disabled={consent.asking} onClick={consent.retry}>{t('app.retry')}</Button>
+        </MessageBarActions>
+      )}
     </MessageBar>
   );
 }

@@ -1,4 +1,5 @@
 import { app, authentication, pages } from '@microsoft/teams-js';
+import { currentLanguage } from '../i18n/t';
 
 export type TeamsTheme = 'default' | 'dark' | 'contrast';
 
@@ -6,6 +7,8 @@ export interface TeamsHost {
   context: app.Context;
   getToken(): Promise<string>;
   onThemeChange(handler: (theme: TeamsTheme) => void): void;
+  /** Opens the Graph consent popup through Teams; resolves when the popup reports success. */
+  askConsent(): Promise<void>;
 }
 
 /** Teams' themes as the tab renders them: glass and anything unknown fall back to light. */
@@ -30,10 +33,26 @@ export async function connectToTeams(timeoutMs = 3000): Promise<TeamsHost | null
       context,
       getToken: () => authentication.getAuthToken(),
       onThemeChange: (handler) => app.registerOnThemeChangeHandler((theme) => handler(themeOf(theme))),
+      askConsent: async () => {
+        await authentication.authenticate({ url: consentStartUrl(context), width: 600, height: 535 });
+      },
     };
   } catch {
     return null;
   }
+}
+
+/**
+ * The popup's first page (consent-start.html): the tenant whose authorize endpoint it opens, the
+ * account to suggest, and the tab's language. The app's client id and scopes come from the server.
+ */
+export function consentStartUrl(context: app.Context, origin = window.location.origin): string {
+  const url = new URL('/consent-start.html', origin);
+  url.searchParams.set('tenant', context.user?.tenant?.id ?? '');
+  const hint = context.user?.loginHint ?? context.user?.userPrincipalName;
+  if (hint) url.searchParams.set('loginHint', hint);
+  url.searchParams.set('lang', currentLanguage());
+  return url.href;
 }
 
 /** The configuration page: Save is enabled once a connection is stored; saving adds the tab. */

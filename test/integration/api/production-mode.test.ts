@@ -114,6 +114,16 @@ describe('production mode', () => {
     expect(res).toMatchObject({ status: 403, body: { code: 'consent_required' } });
   });
 
+  it("gives the tab's consent popup the app's client id, Azure AD host and Graph scopes, without a token", async () => {
+    const res = await fetch(`${server.url}/api/consent-config`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({
+      clientId,
+      authority: entra.authorityHost,
+      scopes: ['https://graph.microsoft.com/Sites.Manage.All', 'https://graph.microsoft.com/GroupMember.Read.All'],
+    });
+  });
+
   it('refuses EHR links on loopback or without https, and offers no dev endpoints', async () => {
     const ownerToken = await tokenFor(owner, tenantA);
     const res = await call(ownerToken, 'PUT', `${base}/connection`, { mode: 'ehr', url: 'http://127.0.0.1:9/fhir', name: 'Local' });

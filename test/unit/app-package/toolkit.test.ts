@@ -232,6 +232,10 @@ describe('aad.manifest.json', () => {
     ]);
   });
 
+  it("registers the tab's consent end page as the SPA redirect URI of the Graph consent popup", () => {
+    expect(aad.replyUrlsWithType).toEqual([{ url: 'https://${{TAB_DOMAIN}}/consent-end.html', type: 'Spa' }]);
+  });
+
   it('defines the Patients.AuditReader app role for users', () => {
     expect(aad.appRoles).toEqual([expect.objectContaining({ value: 'Patients.AuditReader', allowedMemberTypes: ['User'], isEnabled: true })]);
   });
