@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mapLimit } from '../server/fhir/map-limit.js';
@@ -7,9 +9,10 @@ import { startServer } from '../server/start.js';
 
 /**
  * The list endpoint against the raw FHIR batches it sends: for lists of 10, 50, 100 and 200
- * patients, with every column, against the sandbox in R4 and STU3. The FHIR calls the backend
- * makes for one list load are recorded, then replayed directly against the sandbox in the same
- * run, with the same parallelism; the ratio is list time over raw time (medians of several runs).
+ * patients, with every column, against the sandbox in R4 and STU3. The sandbox runs in a process
+ * of its own, as an EHR would. The FHIR calls the backend makes for one list load are recorded,
+ * then replayed directly against the sandbox in the same run, with the same parallelism; the
+ * ratio is list time over raw time (medians of several runs).
  */
 const sizes = [10, 50, 100, 200];
 const runs = 9;
@@ -34,9 +37,33 @@ async function replay(calls: Recorded[], parallel: number): Promise<void> {
   await mapLimit(calls, parallel, async (call) => (await fetch(call.url, call.init)).json());
 }
 
-async function benchVersion(version: 'r4' | 'stu3') {
+interface EhrProcess {
+  fhir: Record<'r4' | 'stu3', string>;
+  clientId: string;
+  clientSecret: string;
+  stop(): void;
+}
+
+async function startEhr(): Promise<EhrProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', new URL('./sandbox-process.ts', import.meta.url).pathname, '200'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const [line] = await Promise.race([
+    (async () => {
+      for await (const l of createInterface({ input: child.stdout! })) return [l];
+      throw new Error('the sandbox process ended before it listened');
+    })(),
+    new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`the sandbox process exited (${code})`)))),
+  ]);
+  const { origin, clientId, clientSecret } = JSON.parse(line);
+  return { fhir: { r4: `${origin}/sandbox/r4`, stu3: `${origin}/sandbox/stu3` }, clientId, clientSecret, stop: () => child.kill() };
+}
+
+async function benchVersion(version: 'r4' | 'stu3', ehr: EhrProcess) {
   const dataDir = mkdtempSync(join(tmpdir(), 'patients-bench-'));
-  const server = await startServer({ PORT: '0', DATA_DIR: dataDir, SANDBOX_PATIENTS: '200', STATIC_DIR: join(dataDir, 'none'), LOG_LEVEL: 'warn' }, { ehrFetch: recordingFetch });
+  // Dev mode for the dev identity and directory; its own sandbox is kept minimal and unused.
+  const server = await startServer(
+    { PORT: '0', DATA_DIR: dataDir, SANDBOX_PATIENTS: '1', STATIC_DIR: join(dataDir, 'none'), LOG_LEVEL: 'warn', EHR_CLIENT_ID: ehr.clientId, EHR_CLIENT_SECRETS: ehr.clientSecret },
+    { ehrFetch: recordingFetch },
+  );
   try {
     const info = await (await fetch(`${server.url}/dev/info`)).json();
     const team = info.tenants[0].teams[0];
@@ -47,7 +74,7 @@ async function benchVersion(version: 'r4' | 'stu3') {
       if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
       return res.json();
     };
-    await api('PUT', '/connection', { mode: 'ehr', url: info.sandbox.fhir[version], name: 'Bench' });
+    await api('PUT', '/connection', { mode: 'ehr', url: ehr.fhir[version], name: 'Bench' });
     const ids: string[] = [];
     for (const gender of ['female', 'male']) {
       let page = await api('GET', `/patients?gender=${gender}&count=100`);
@@ -91,7 +118,13 @@ async function benchVersion(version: 'r4' | 'stu3') {
 
 const round = (n: number, digits = 1) => Number(n.toFixed(digits));
 
-const all = [...(await benchVersion('r4')), ...(await benchVersion('stu3'))];
+const ehr = await startEhr();
+let all;
+try {
+  all = [...(await benchVersion('r4', ehr)), ...(await benchVersion('stu3', ehr))];
+} finally {
+  ehr.stop();
+}
 if (json) console.log(JSON.stringify(all));
 else {
   console.log('version  patients  FHIR requests  list ms  raw FHIR ms  ratio');

@@ -65,30 +65,36 @@ export interface AssembledParts extends Partial<ClinicalCells> {
 /** Cells for the parts that were asked (present in `parts`). */
 export function assemble(parts: Map<ClinicalPart, PartData>, medications: MedicationIndex, warnings: Warnings): AssembledParts {
   const out: AssembledParts = {};
-  const vitals = parts.get('vitals');
-  if (vitals) {
-    const readings = listCell(mapped(vitals, warnings, (set) => readVitals(set.resources, warnings)));
-    out.vitals = readings.status === 'ok' ? { status: 'ok', value: latestVitals(readings.value) } : readings;
-    out.vitalHistory = readings.status === 'ok' ? { status: 'ok', value: vitalHistory(readings.value) } : readings;
-  }
-  const encounter = parts.get('encounter');
-  if (encounter) {
-    const encounters = listCell(mapped(encounter, warnings, (set) => readEncounters(set.resources)));
-    out.encounters = encounters;
-    out.encounter = encounters.status === 'ok' ? { status: 'ok', value: encounters.value[0] } : encounters;
-  }
-  const simple = {
-    conditions: (set: Searchset) => readConditions(set.resources),
-    allergies: (set: Searchset) => readAllergies(set.resources),
-    medications: (set: Searchset) => readMedications(set.resources, medications),
-    coverage: (set: Searchset) => readCoverage(set.resources),
-  } as const;
-  for (const part of ['conditions', 'allergies', 'medications', 'coverage'] as const) {
-    const data = parts.get(part);
-    // The assignment goes through a loose type: TypeScript cannot pair each key with its mapper.
-    if (data) (out as Record<string, unknown>)[part] = listCell(mapped(data, warnings, simple[part] as (set: Searchset) => unknown[]));
-  }
+  for (const [part, data] of parts) Object.assign(out, assemblePart(part, data, medications, warnings));
   return out;
+}
+
+const simple = {
+  conditions: (set: Searchset) => readConditions(set.resources),
+  allergies: (set: Searchset) => readAllergies(set.resources),
+  coverage: (set: Searchset) => readCoverage(set.resources),
+} as const;
+
+/** The cells of one part; only medications need `medications`, the Medications read alongside. */
+export function assemblePart(part: ClinicalPart, data: PartData, medications: MedicationIndex, warnings: Warnings): AssembledParts {
+  switch (part) {
+    case 'vitals': {
+      const readings = listCell(mapped(data, warnings, (set) => readVitals(set.resources, warnings)));
+      return {
+        vitals: readings.status === 'ok' ? { status: 'ok', value: latestVitals(readings.value) } : readings,
+        vitalHistory: readings.status === 'ok' ? { status: 'ok', value: vitalHistory(readings.value) } : readings,
+      };
+    }
+    case 'encounter': {
+      const encounters = listCell(mapped(data, warnings, (set) => readEncounters(set.resources)));
+      return { encounters, encounter: encounters.status === 'ok' ? { status: 'ok', value: encounters.value[0] } : encounters };
+    }
+    case 'medications':
+      return { medications: listCell(mapped(data, warnings, (set) => readMedications(set.resources, medications))) };
+    default:
+      // The assignment goes through a loose type: TypeScript cannot pair each key with its mapper.
+      return { [part]: listCell(mapped(data, warnings, simple[part] as (set: Searchset) => unknown[])) };
+  }
 }
 
 /**

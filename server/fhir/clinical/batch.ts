@@ -19,16 +19,25 @@ export type EntryResult =
   | { ok: true; body: unknown }
   | { ok: false; reason: 'failed' | 'malformed'; status?: number };
 
-/** GETs (relative URLs) as batch Bundles, answers in the order asked. */
-export async function runEntries(ctx: EhrContext, urls: string[]): Promise<EntryResult[]> {
+/**
+ * Reads an answer as soon as its batch arrives (`index` is its position among the URLs asked),
+ * so that a large read keeps only what it needs instead of every Bundle until the last one.
+ */
+export type Digest = (body: unknown, index: number) => unknown;
+const keepAll: Digest = (body) => body;
+
+/** GETs (relative URLs) as batch Bundles, answers in the order asked; `digest` turns each answer body into what is kept. */
+export async function runEntries(ctx: EhrContext, urls: string[], digest: Digest = keepAll): Promise<EntryResult[]> {
   const size = Math.max(1, ctx.batchSize ?? DEFAULT_BATCH_SIZE);
-  const chunks: string[][] = [];
-  for (let i = 0; i < urls.length; i += size) chunks.push(urls.slice(i, i + size));
-  const answers = await mapLimit(chunks, parallelism(ctx), (chunk) => sendBatch(ctx, chunk));
+  const starts: number[] = [];
+  for (let i = 0; i < urls.length; i += size) starts.push(i);
+  const answers = await mapLimit(starts, parallelism(ctx), (start) =>
+    sendBatch(ctx, urls.slice(start, start + size), (body, i) => digest(body, start + i)),
+  );
   return answers.flat();
 }
 
-async function sendBatch(ctx: EhrContext, urls: string[]): Promise<EntryResult[]> {
+async function sendBatch(ctx: EhrContext, urls: string[], digest: Digest): Promise<EntryResult[]> {
   const bundle = {
     resourceType: 'Bundle',
     type: 'batch',
@@ -43,13 +52,17 @@ async function sendBatch(ctx: EhrContext, urls: string[]): Promise<EntryResult[]
       token: ctx.token,
     }));
   } catch (error) {
-    if (answeredBadly(error)) return readOneByOne(ctx, urls);
+    if (answeredBadly(error)) return readOneByOne(ctx, urls, digest);
     throw error;
   }
   // Entries are matched by position, so an answer of another length cannot be used.
   const entries = isObject(body) && body.resourceType === 'Bundle' ? list(body.entry) : [];
-  if (entries.length !== urls.length) return readOneByOne(ctx, urls);
-  return entries.map(entryResult);
+  if (entries.length !== urls.length) return readOneByOne(ctx, urls, digest);
+  return entries.map((entry, i) => digested(entryResult(entry), i, digest));
+}
+
+function digested(result: EntryResult, index: number, digest: Digest): EntryResult {
+  return result.ok ? { ok: true, body: digest(result.body, index) } : result;
 }
 
 /**
@@ -83,8 +96,8 @@ function statusOf(value: unknown): number | undefined {
 }
 
 /** The fallback: one GET per entry; an answer that fails only fails its own entry. */
-async function readOneByOne(ctx: EhrContext, urls: string[]): Promise<EntryResult[]> {
-  return mapLimit(urls, parallelism(ctx), async (relative): Promise<EntryResult> => {
+async function readOneByOne(ctx: EhrContext, urls: string[], digest: Digest): Promise<EntryResult[]> {
+  const results = await mapLimit(urls, parallelism(ctx), async (relative): Promise<EntryResult> => {
     const mark = relative.indexOf('?');
     const url = underBase(ctx.server.base, mark < 0 ? relative : relative.slice(0, mark));
     if (mark >= 0) url.search = relative.slice(mark + 1);
@@ -99,6 +112,7 @@ async function readOneByOne(ctx: EhrContext, urls: string[]): Promise<EntryResul
       throw error;
     }
   });
+  return results.map((result, i) => digested(result, i, digest));
 }
 
 function parallelism(ctx: EhrContext): number {

@@ -2,7 +2,7 @@ import type { EhrContext } from '../ehr-context.js';
 import { isObject, type JsonObject } from '../json.js';
 import { FhirError, type PatientSummary } from '../types.js';
 import { isFhirId } from '../urls.js';
-import { assemble, indexMedications, outOfOrder, partData, type PartData } from './assemble.js';
+import { assemble, assemblePart, indexMedications, outOfOrder, partData, type AssembledParts, type PartData } from './assemble.js';
 import { runEntries, type EntryResult } from './batch.js';
 import { unresolvedMedications, type MedicationIndex } from './medications.js';
 import { partQuery, queryUrl, type ReadMode } from './queries.js';
@@ -20,7 +20,9 @@ export type WarningReport = (warnings: ClinicalWarning[]) => void;
  * List rows: Patient plus the asked parts for every patient, one batch entry per patient per
  * part, so n patients and p parts cost ceil(n·(1+p) / B) requests. Patients the EHR does not
  * have (404/410) or could not give are absent. List cells read one page: a `next` link is
- * ignored, since a cell shows the newest items only.
+ * ignored, since a cell shows the newest items only. Each part becomes its cells as soon as its
+ * batch arrives, so a long list never holds every Bundle at once; medications wait for the
+ * Medications that name them.
  */
 export async function readClinical(
   ctx: EhrContext,
@@ -31,7 +33,19 @@ export async function readClinical(
   const ids = [...new Set(patientIds)].filter(isFhirId);
   const asked = CLINICAL_PARTS.filter((p) => parts.includes(p));
   const plan = planEntries(ctx, ids, asked, 'list');
-  const results = plan.length > 0 ? await fetchPlanned(ctx, plan) : [];
+  const sorted = sortedParts(plan);
+  const warningsOf = new Map(ids.map((id) => [id, new Warnings()]));
+  const early = (body: unknown, index: number): unknown => {
+    const { patientId, part } = plan[index];
+    if (part === 'patient' || part === 'medications') return body;
+    const warnings = warningsOf.get(patientId)!;
+    const data = partData({ ok: true, body }, patientId, warnings);
+    checkOrder(ctx, sorted, [[part, data]], warnings);
+    // A list row has the latest only: the full history and encounter list stay with the details panel.
+    const { vitalHistory, encounters, ...cells } = assemblePart(part, data, new Map(), warnings);
+    return cells;
+  };
+  const results = plan.length > 0 ? await fetchPlanned(ctx, plan, early) : [];
   const readWarnings = new Warnings();
   const perPatient = new Map<string, { patient?: EntryResult; parts: Map<ClinicalPart, EntryResult> }>();
   for (const id of ids) perPatient.set(id, { parts: new Map() });
@@ -41,25 +55,28 @@ export async function readClinical(
     else slot.parts.set(entry.part, results[i]);
   });
 
-  const sorted = sortedParts(plan);
-  const rows: Array<{ summary: PatientSummary; data: Map<ClinicalPart, PartData>; warnings: Warnings }> = [];
+  const rows: Array<{ summary: PatientSummary; cells: AssembledParts; medications?: PartData; warnings: Warnings }> = [];
   for (const [id, slot] of perPatient) {
     const summary = patientOf(ctx, slot.patient, id);
     if (!summary) {
       if (slot.patient && !isGone(slot.patient)) readWarnings.add('patient_unreadable');
       continue;
     }
-    const warnings = new Warnings();
-    const data = new Map(asked.map((part) => [part, partData(slot.parts.get(part), id, warnings)] as const));
-    checkOrder(ctx, sorted, data, warnings);
-    rows.push({ summary, data, warnings });
+    const warnings = warningsOf.get(id)!;
+    const row: (typeof rows)[number] = { summary, cells: {}, warnings };
+    for (const part of asked) {
+      const result = slot.parts.get(part);
+      if (part === 'medications') row.medications = partData(result, id, warnings);
+      else if (result?.ok) Object.assign(row.cells, result.body as AssembledParts);
+      else Object.assign(row.cells, assemblePart(part, partData(result, id, warnings), new Map(), warnings));
+    }
+    rows.push(row);
   }
 
-  const medications = await resolveMedications(ctx, rows.flatMap((r) => [...r.data.values()]), readWarnings);
+  const medications = await resolveMedications(ctx, rows.flatMap((r) => (r.medications ? [r.medications] : [])), readWarnings);
   const found = new Map<string, PatientClinical>();
-  for (const { summary, data, warnings } of rows) {
-    // A list row has the latest only: the full history and encounter list stay with the details panel.
-    const { vitalHistory, encounters, ...cells } = assemble(data, medications, warnings);
+  for (const { summary, cells, medications: ordered, warnings } of rows) {
+    if (ordered) Object.assign(cells, assemblePart('medications', ordered, medications, warnings));
     found.set(summary.id, { patient: summary, careProvider: careProvider(summary), ...cells, warnings: warnings.list() });
   }
   report?.(sumWarnings([readWarnings.list(), ...[...found.values()].map((p) => p.warnings)]));
@@ -142,11 +159,11 @@ function sortedParts(plan: PlannedEntry[]): Set<string> {
   return new Set(plan.filter((e) => e.query?.sort).map((e) => e.part));
 }
 
-function checkOrder(ctx: EhrContext, sorted: Set<string>, data: Map<ClinicalPart, PartData>, warnings: Warnings): void {
+/** Parts read with `_sort`: one that came back out of order marks the base as not sorting. */
+function checkOrder(ctx: EhrContext, sorted: Set<string>, parts: Iterable<[ClinicalPart, PartData]>, warnings: Warnings): void {
   if (!ctx.quirks || ctx.quirks.noDateSort) return;
-  for (const part of ['vitals', 'encounter'] as const) {
-    const got = data.get(part);
-    if (sorted.has(part) && got?.ok && outOfOrder(got.set)) {
+  for (const [part, got] of parts) {
+    if ((part === 'vitals' || part === 'encounter') && sorted.has(part) && got.ok && outOfOrder(got.set)) {
       ctx.quirks.noDateSort = true;
       warnings.add('sort_ignored');
     }

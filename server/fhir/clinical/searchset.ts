@@ -2,7 +2,7 @@ import type { EhrContext } from '../ehr-context.js';
 import { isObject, objects, str, type JsonObject } from '../json.js';
 import { checkPageUrl } from '../urls.js';
 import { FhirError } from '../types.js';
-import { runEntries, type EntryResult } from './batch.js';
+import { runEntries, type Digest, type EntryResult } from './batch.js';
 import { hasExtras, queryUrl, type PartQuery } from './queries.js';
 import type { ClinicalPart } from './types.js';
 import { belongsTo } from './values.js';
@@ -26,13 +26,17 @@ const EXTRAS_REJECTED = new Set([400, 403, 422, 501]);
  * without them in one more round. The server is remembered as not supporting them only when
  * the plain query then worked, so a passing failure does not degrade later reads.
  */
-export async function fetchPlanned(ctx: EhrContext, plan: PlannedEntry[]): Promise<EntryResult[]> {
-  const results = await runEntries(ctx, plan.map((p) => p.url));
+export async function fetchPlanned(ctx: EhrContext, plan: PlannedEntry[], digest?: Digest): Promise<EntryResult[]> {
+  const results = await runEntries(ctx, plan.map((p) => p.url), digest);
   const retry = plan
     .map((entry, index) => ({ entry, index, result: results[index] }))
     .filter(({ entry, result }) => !result.ok && EXTRAS_REJECTED.has(result.status ?? 0) && entry.query && hasExtras(entry.query));
   if (retry.length === 0) return results;
-  const again = await runEntries(ctx, retry.map(({ entry }) => queryUrl(ctx, entry.query!, true)));
+  const again = await runEntries(
+    ctx,
+    retry.map(({ entry }) => queryUrl(ctx, entry.query!, true)),
+    digest && ((body, k) => digest(body, retry[k].index)),
+  );
   retry.forEach(({ entry, index }, k) => {
     results[index] = again[k];
     if (again[k].ok && ctx.quirks) {

@@ -98,21 +98,22 @@ describe('reading many patients', () => {
     });
   });
 
-  it('splits large lists into batches of 50 with at most 4 in flight', async () => {
+  it('splits large lists into batches of 100 with at most 4 in flight', async () => {
     let inFlight = 0;
     let most = 0;
     const sizes: number[] = [];
     serve('4.0.1', async (r) => {
       inFlight++;
       most = Math.max(most, inFlight);
-      sizes.push(JSON.parse(r.body).entry.length);
+      const entries = JSON.parse(r.body).entry;
+      sizes.push(entries.length);
       await new Promise((resolve) => setTimeout(resolve, 50));
       inFlight--;
-      return { json: { resourceType: 'Bundle', type: 'batch-response', entry: [] } };
+      return { json: { resourceType: 'Bundle', type: 'batch-response', entry: entries.map(() => ({ response: { status: '404 Not Found' } })) } };
     });
     const ids = Array.from({ length: 301 }, (_, i) => `p${i}`);
-    await gateway.readPatients(ehr.base, TENANT, ids);
-    expect(sizes.sort((x, y) => y - x)).toEqual([50, 50, 50, 50, 50, 50, 1]);
+    expect(await gateway.readPatients(ehr.base, TENANT, ids)).toEqual([]);
+    expect(sizes.sort((x, y) => y - x)).toEqual([100, 100, 100, 1]);
     expect(most).toBe(4);
   });
 
