@@ -8,7 +8,7 @@ export const zhTW: Record<MessageKey, string> = {
   'app.retry': '重試',
   'app.crashed': '此索引標籤已停止運作。請重試；如果問題持續發生，請重新載入索引標籤。',
   'consent.title': '需要您的許可',
-  'consent.declined': '「病患」需要您的許可，才能在 Microsoft 365 中儲存此團隊的清單並確認團隊成員。許可視窗在您同意之前已關閉，因此沒有做任何變更。',
+  'consent.declined': '「病患」需要您的許可，才能在 Microsoft 365 中儲存此團隊的清單並確認團隊成員。許可視窗在您同意之前已關閉，或其中的登入未完成，因此沒有做任何變更。',
   'consent.redirecting': '正在開啟 Microsoft 登入頁面…',
   'consent.finishing': '正在完成…',
   'consent.failed': '無法在此處授予許可。請關閉此視窗，然後在索引標籤中選取「重試」。',
