@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../server/start';
 import type { DevInfo } from '../helpers/test-server';
-import { expectAccessible, signIn, signIn as signInAs, startE2e, visible } from '../helpers/e2e';
+import { apiAs, expectAccessible, signIn, signIn as signInAs, startE2e, visible } from '../helpers/e2e';
 
 let server: RunningServer;
 let browser: Browser;
@@ -15,28 +15,12 @@ beforeAll(async () => {
 });
 afterAll(() => stop?.());
 
-/** The API as a dev user, for arranging what a test starts from. */
-async function apiAs(userId: string) {
-  const { access_token } = await (
-    await fetch(`${server.url}/dev/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId }) })
-  ).json();
-  return async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${server.url}/api${path}`, {
-      method,
-      headers: { authorization: `Bearer ${access_token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    expect(res.status, `${method} ${path}`).toBeLessThan(300);
-    return res.status === 204 ? null : res.json();
-  };
-}
-
 /** A team connected to a sandbox link, its owner signed in. */
 async function connectedTeam(tenant: number, team: number, version: 'r4' | 'stu3' | 'dstu2') {
   const tn = info.tenants[tenant];
   const tm = tn.teams[team];
   const owner = info.users.find((u) => u.id === tm.owners[0])!;
-  const api = await apiAs(owner.id);
+  const api = await apiAs(server.url, owner.id);
   await api('PUT', `/teams/${tm.id}/connection`, { mode: 'ehr', url: info.sandbox.fhir[version], name: `Sandbox ${version.toUpperCase()}` });
   const context = await browser.newContext({ reducedMotion: 'reduce' });
   const page = await context.newPage();

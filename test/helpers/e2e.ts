@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { expect } from 'vitest';
+import type { MessageKey } from '../../client/shared/i18n/en';
+import { catalogs } from '../../client/shared/i18n/t';
 import { startServer, type RunningServer } from '../../server/start';
 import { launchBrowser } from './browser';
 
@@ -31,12 +33,29 @@ export async function expectAccessible(page: Page, screen: string) {
   expect(serious, `axe on ${screen}`).toEqual([]);
 }
 
-export async function signIn(page: Page, url: string, user: string, team: string) {
+/** Dev sign-in as `user` into `team`, with the labels of the tab's language (`m`, English unless given). */
+export async function signIn(page: Page, url: string, user: string, team: string, m: Record<MessageKey, string> = catalogs.en) {
   await page.goto(url);
-  await expect.poll(() => page.getByRole('heading', { name: 'Sign in to Patients (dev mode)' }).isVisible()).toBe(true);
-  await page.getByLabel('User').selectOption({ label: user });
-  await page.getByLabel('Team').selectOption({ label: team });
-  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect.poll(() => page.getByRole('heading', { name: m['signin.title'] }).isVisible()).toBe(true);
+  await page.getByLabel(m['signin.user'], { exact: true }).selectOption({ label: user });
+  await page.getByLabel(m['signin.team'], { exact: true }).selectOption({ label: team });
+  await page.getByRole('button', { name: m['signin.continue'] }).click();
+}
+
+/** The API as a dev user, for arranging what a test starts from; every call must succeed. */
+export async function apiAs(serverUrl: string, userId: string) {
+  const { access_token } = await (
+    await fetch(`${serverUrl}/dev/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId }) })
+  ).json();
+  return async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${serverUrl}/api${path}`, {
+      method,
+      headers: { authorization: `Bearer ${access_token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    expect(res.status, `${method} ${path}`).toBeLessThan(300);
+    return res.status === 204 ? null : res.json();
+  };
 }
 
 export const visible = (page: Page, text: string | RegExp) => page.getByText(text).first().isVisible();

@@ -42,6 +42,12 @@ function Section({ id, title, cell, children }: { id: string; title: string; cel
 
 const line = (...parts: (string | null | undefined | false | 0)[]) => parts.filter(Boolean).join(' · ');
 
+/** An encounter's room and bed in the active language, then the rest of its location. */
+const placeText = (encounter: Json) => {
+  const shown = cellText('location', { status: 'ok', value: encounter });
+  return [shown.text, shown.detail].filter(Boolean).join(', ');
+};
+
 /** One entry of a list: its name, then what else is known in a quieter second line. */
 function Entry({ title, detail }: { title: string; detail?: string }) {
   const styles = useStyles();
@@ -178,7 +184,7 @@ export function PatientDetails({ patientId, onClose }: { patientId: string | nul
               {(list: Json[]) => (
                 <ul className={styles.list}>
                   {list.map((e, i) => (
-                    <Entry key={i} title={line(e.type, e.location) || '?'} detail={line(e.start && `${dateText(e.start)}${e.end ? ` – ${dateText(e.end)}` : ''}`, codeLabel(e.class), codeLabel(e.status))} />
+                    <Entry key={i} title={line(e.type, placeText(e)) || '?'} detail={line(e.start && `${dateText(e.start)}${e.end ? ` – ${dateText(e.end)}` : ''}`, codeLabel(e.class), codeLabel(e.status))} />
                   ))}
                 </ul>
               )}

@@ -20,7 +20,9 @@ let active: Language = 'en';
 /** Set once at start, before the first render. */
 export function setLanguage(language: Language): void {
   active = language;
-  if (typeof document !== 'undefined') document.documentElement.lang = language;
+  if (typeof document === 'undefined') return;
+  document.documentElement.lang = language;
+  document.title = catalogs[language]['app.title'];
 }
 
 /** The active language, for Intl formatting of dates and numbers. */
