@@ -1,13 +1,13 @@
 import express from 'express';
-import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DevDirectory } from '../../server/auth/dev-directory';
 import { createSandbox } from '../../server/sandbox/index';
 import { startServer, type RunningServer } from '../../server/start';
+import { startAzureAdTokens, testAadApp } from './azure-ad-tokens';
 import { startFakeEntra, type FakeEntra } from './fake-entra';
 import { startGraphEmulator, type GraphEmulator } from './graph-emulator';
 import type { DevInfo } from './test-server';
@@ -34,19 +34,13 @@ export interface ProductionHarness {
   stop(): Promise<void>;
 }
 
-export const productionApp = { clientId: '5f3c2a1b-7d4e-4c8f-9a0b-1c2d3e4f5a6b', secret: 'app-secret-for-tests', tabDomain: 'patients.example.org' };
+export const productionApp = { ...testAadApp, secret: 'app-secret-for-tests' };
 
 export async function startProductionHarness(directory: DevDirectory, options: { staticDir?: string } = {}): Promise<ProductionHarness> {
-  const { privateKey, publicKey } = await generateKeyPair('RS256');
-  const key = { ...(await exportJWK(publicKey)), kid: 'test-key', alg: 'RS256', use: 'sig' };
-  const jwks = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [key] })));
-  await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
-  const sign = (claims: Record<string, unknown>, issuer: string, audience: string) =>
-    new SignJWT({ scp: 'access_as_user', ver: '2.0', ...claims }).setProtectedHeader({ alg: 'RS256', kid: 'test-key' }).setIssuer(issuer).setAudience(audience).setIssuedAt().setExpirationTime('1h').sign(privateKey);
-
   const graph = await startGraphEmulator();
   for (const tenant of directory.tenants) for (const team of tenant.teams) graph.setPeople(tenant.id, team.id, team.owners, team.members);
   const entra = await startFakeEntra({ clientId: productionApp.clientId, clientSecret: productionApp.secret, mint: (tenantId) => graph.tokenFor(tenantId) });
+  const aad = await startAzureAdTokens({ authority: entra.authorityHost });
 
   const sandbox = await createSandbox({ tenants: directory.tenants.map(({ id, name }) => ({ id, name })), patientsPerTenant: 30 });
   const partner: Server = await new Promise((resolve) => {
@@ -67,7 +61,7 @@ export async function startProductionHarness(directory: DevDirectory, options: {
       SECRET_AAD_APP_CLIENT_SECRET: productionApp.secret,
       TAB_DOMAIN: productionApp.tabDomain,
       AAD_AUTHORITY: entra.authorityHost,
-      AAD_JWKS_URL: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/keys`,
+      AAD_JWKS_URL: aad.jwksUrl,
       GRAPH_BASE_URL: graph.url,
       EHR_CLIENT_ID: client.clientId,
       EHR_CLIENT_SECRETS: client.clientSecret,
@@ -77,15 +71,11 @@ export async function startProductionHarness(directory: DevDirectory, options: {
   );
   entra.addReplyUrl(`https://${productionApp.tabDomain}/consent-end.html`);
 
-  const tenantOf = (userId: string) => directory.users.find((u) => u.id === userId)?.tenantId ?? '';
   const tokenFor = async (userId: string, version: 'v1' | 'v2' = 'v2', claims: Record<string, unknown> = {}) => {
-    const tid = tenantOf(userId);
-    const name = directory.users.find((u) => u.id === userId)?.name;
-    const token =
-      version === 'v2'
-        ? await sign({ tid, oid: userId, name, ...claims }, `${entra.authorityHost}/${tid}/v2.0`, productionApp.clientId)
-        : await sign({ tid, oid: userId, name, ver: '1.0', ...claims }, `https://sts.windows.net/${tid}/`, `api://${productionApp.tabDomain}/${productionApp.clientId}`);
-    entra.acceptAssertion(token, tid, userId);
+    const user = directory.users.find((u) => u.id === userId);
+    const tenantId = user?.tenantId ?? '';
+    const token = await aad.tokenFor({ id: userId, tenantId, name: user?.name }, version, claims);
+    entra.acceptAssertion(token, tenantId, userId);
     return token;
   };
   const tokens = new Map<string, string>();
@@ -99,7 +89,7 @@ export async function startProductionHarness(directory: DevDirectory, options: {
       sandbox: { fhir: { dstu2: `${partnerOrigin}/sandbox/dstu2`, stu3: `${partnerOrigin}/sandbox/stu3`, r4: `${partnerOrigin}/sandbox/r4` } },
     },
     tokenFor,
-    sign,
+    sign: aad.sign,
     async api(userId, method, path, body) {
       if (!tokens.has(userId)) tokens.set(userId, await tokenFor(userId));
       const res = await fetch(`${server.url}${path}`, {
@@ -116,7 +106,7 @@ export async function startProductionHarness(directory: DevDirectory, options: {
       await graph.close();
       partner.closeAllConnections();
       await new Promise((resolve) => partner.close(resolve));
-      await new Promise((resolve) => jwks.close(resolve));
+      await aad.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
