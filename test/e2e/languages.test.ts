@@ -97,6 +97,8 @@ it.each(cases)('shows every screen in $language', async ({ language, tenant, tea
 
   // First run: connect to the sandbox.
   await visible(page.getByRole('heading', { name: m['setup.title'] }));
+  expect(await page.getByRole('radio', { name: fill(m['setup.option'], { mode: m['setup.ehrMode'], hint: m['setup.ehrModeHint'] }) }).isChecked()).toBe(true);
+  expect(await page.getByText(fill(m['setup.sandboxLabel'], { links: m['setup.sandbox'] }), { exact: true }).isVisible()).toBe(true);
   await expectAccessible(page, `first run in ${language}`);
   await expectNoEnglish(page, language, 'first run');
   const sandboxName = m['setup.sandboxLink'].replace('{version}', 'R4');

@@ -35,8 +35,8 @@ export function SetupPanel({ current, onSaved, onDone }: { current: Connection; 
       <Title2 as="h2" id="setup-title" style={{ margin: 0 }}>{t('setup.title')}</Title2>
       <Text>{t('setup.intro')}</Text>
       <RadioGroup value={mode} onChange={(_, d) => setMode(d.value as 'ehr' | 'manual')} aria-label={t('setup.title')}>
-        <Radio value="ehr" label={`${t('setup.ehrMode')}: ${t('setup.ehrModeHint')}`} />
-        <Radio value="manual" label={`${t('setup.manualMode')}: ${t('setup.manualModeHint')}`} />
+        <Radio value="ehr" label={t('setup.option', { mode: t('setup.ehrMode'), hint: t('setup.ehrModeHint') })} />
+        <Radio value="manual" label={t('setup.option', { mode: t('setup.manualMode'), hint: t('setup.manualModeHint') })} />
       </RadioGroup>
       {mode === 'ehr' ? (
         <form
@@ -52,7 +52,7 @@ export function SetupPanel({ current, onSaved, onDone }: { current: Connection; 
           </Field>
           {sandboxLinks && (
             <div className={styles.links} role="group" aria-label={t('setup.sandbox')}>
-              <Text weight="semibold">{t('setup.sandbox')}:</Text>
+              <Text weight="semibold">{t('setup.sandboxLabel', { links: t('setup.sandbox') })}</Text>
               {(['r4', 'stu3', 'dstu2'] as const).map((v) => (
                 <Button key={v} size="small" onClick={() => { setUrl(sandboxLinks[v]); if (!name) setName(t('setup.sandboxLink', { version: v.toUpperCase() })); }}>
                   {t('setup.sandboxLink', { version: v.toUpperCase() })}

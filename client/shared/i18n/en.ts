@@ -36,6 +36,8 @@ export const en = {
   'setup.failed': 'The link could not be used',
   'setup.useManual': 'Use Manual mode',
   'setup.sandbox': 'Dev sandbox links',
+  'setup.option': '{mode}: {hint}',
+  'setup.sandboxLabel': '{links}:',
   'setup.sandboxLink': 'Sandbox {version}',
   'setup.connected': 'Connected to {name}',
   'setup.manualSaved': 'Manual mode is on: the team enters its own patients and fields.',

@@ -38,6 +38,8 @@ export const ru: Record<MessageKey, string> = {
   'setup.failed': 'Не удалось использовать эту ссылку',
   'setup.useManual': 'Использовать ручной режим',
   'setup.sandbox': 'Ссылки на песочницу разработки',
+  'setup.option': '{mode}: {hint}',
+  'setup.sandboxLabel': '{links}:',
   'setup.sandboxLink': 'Песочница {version}',
   'setup.connected': 'Подключено к {name}',
   'setup.manualSaved': 'Включён ручной режим: команда сама вносит пациентов и поля.',

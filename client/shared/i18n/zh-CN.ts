@@ -38,6 +38,8 @@ export const zhCN: Record<MessageKey, string> = {
   'setup.failed': '无法使用此链接',
   'setup.useManual': '使用手动模式',
   'setup.sandbox': '开发沙盒链接',
+  'setup.option': '{mode}：{hint}',
+  'setup.sandboxLabel': '{links}：',
   'setup.sandboxLink': '沙盒 {version}',
   'setup.connected': '已连接到 {name}',
   'setup.manualSaved': '已启用手动模式：团队自行录入患者和字段。',

@@ -38,6 +38,8 @@ export const zhTW: Record<MessageKey, string> = {
   'setup.failed': '無法使用此連結',
   'setup.useManual': '使用手動模式',
   'setup.sandbox': '開發沙箱連結',
+  'setup.option': '{mode}：{hint}',
+  'setup.sandboxLabel': '{links}：',
   'setup.sandboxLink': '沙箱 {version}',
   'setup.connected': '已連線至 {name}',
   'setup.manualSaved': '已啟用手動模式：團隊自行輸入病患與欄位。',
