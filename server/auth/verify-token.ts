@@ -31,8 +31,25 @@ export type TokenVerifier = (token: string) => Promise<Caller>;
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** Tokens verified recently, kept until they expire: the tab sends the same token with every call. */
+const VERIFIED_TOKENS = 2_000;
+
 export function createTokenVerifier(settings: TokenVerifierSettings): TokenVerifier {
+  const verify = verifyOnce(settings);
+  const verified = new Map<string, { caller: Caller; expiresMs: number }>();
   return async (token) => {
+    const known = verified.get(token);
+    if (known && Date.now() < known.expiresMs) return known.caller;
+    verified.delete(token);
+    const { caller, expiresMs } = await verify(token);
+    if (verified.size >= VERIFIED_TOKENS) verified.delete(verified.keys().next().value!);
+    verified.set(token, { caller, expiresMs });
+    return caller;
+  };
+}
+
+function verifyOnce(settings: TokenVerifierSettings) {
+  return async (token: string): Promise<{ caller: Caller; expiresMs: number }> => {
     let unverified: JWTPayload;
     try {
       unverified = decodeJwt(token);
@@ -63,12 +80,14 @@ export function createTokenVerifier(settings: TokenVerifierSettings): TokenVerif
     }
     const userId = typeof payload.oid === 'string' ? payload.oid : '';
     if (!userId) throw new TokenRejected('The token has no user id.');
-    return {
+    const caller: Caller = {
       userId,
       tenantId,
       name: typeof payload.name === 'string' ? payload.name : undefined,
       roles: Array.isArray(payload.roles) ? payload.roles.filter((r): r is string => typeof r === 'string') : [],
     };
+    // Expiry as verified (with the clock tolerance); a cached token is refused from then on.
+    return { caller, expiresMs: (payload.exp! + (settings.clockToleranceSeconds ?? 60)) * 1000 };
   };
 }
 

@@ -75,15 +75,17 @@ const simple = {
   coverage: (set: Searchset) => readCoverage(set.resources),
 } as const;
 
-/** The cells of one part; only medications need `medications`, the Medications read alongside. */
-export function assemblePart(part: ClinicalPart, data: PartData, medications: MedicationIndex, warnings: Warnings): AssembledParts {
+/**
+ * The cells of one part; only medications need `medications`, the Medications read alongside.
+ * `history: false` (list rows) leaves out the vital sign history.
+ */
+export function assemblePart(part: ClinicalPart, data: PartData, medications: MedicationIndex, warnings: Warnings, { history = true } = {}): AssembledParts {
   switch (part) {
     case 'vitals': {
       const readings = listCell(mapped(data, warnings, (set) => readVitals(set.resources, warnings)));
-      return {
-        vitals: readings.status === 'ok' ? { status: 'ok', value: latestVitals(readings.value) } : readings,
-        vitalHistory: readings.status === 'ok' ? { status: 'ok', value: vitalHistory(readings.value) } : readings,
-      };
+      const vitals: AssembledParts['vitals'] = readings.status === 'ok' ? { status: 'ok', value: latestVitals(readings.value) } : readings;
+      if (!history) return { vitals };
+      return { vitals, vitalHistory: readings.status === 'ok' ? { status: 'ok', value: vitalHistory(readings.value) } : readings };
     }
     case 'encounter': {
       const encounters = listCell(mapped(data, warnings, (set) => readEncounters(set.resources)));

@@ -30,22 +30,26 @@ const COUNT: Record<ReadMode, Record<ClinicalPart, number>> = {
 };
 const UNSORTED_COUNT: Partial<Record<ClinicalPart, number>> = { vitals: 100, encounter: 50 };
 
+/** Resource types a part may be searched on, in order of preference. */
+const CANDIDATES: Record<ClinicalPart, readonly string[]> = {
+  vitals: ['Observation'],
+  encounter: ['Encounter'],
+  conditions: ['Condition'],
+  allergies: ['AllergyIntolerance'],
+  // DSTU2 MedicationOrder, later MedicationRequest; MedicationStatement when only that is offered.
+  medications: ['MedicationRequest', 'MedicationStatement'],
+  coverage: ['Coverage'],
+};
+const DSTU2_MEDICATIONS = ['MedicationOrder', 'MedicationStatement'] as const;
+
 /** The resource type a part is searched on, or undefined when the EHR does not offer it. */
-export function partType(ctx: EhrContext, part: ClinicalPart): string | undefined {
-  const offered = (type: string) => ctx.server.resources.includes(type);
-  const candidates: Record<ClinicalPart, string[]> = {
-    vitals: ['Observation'],
-    encounter: ['Encounter'],
-    conditions: ['Condition'],
-    allergies: ['AllergyIntolerance'],
-    // DSTU2 MedicationOrder, later MedicationRequest; MedicationStatement when only that is offered.
-    medications: [ctx.server.version === 'DSTU2' ? 'MedicationOrder' : 'MedicationRequest', 'MedicationStatement'],
-    coverage: ['Coverage'],
-  };
-  return candidates[part].find(offered);
+function partType(ctx: EhrContext, part: ClinicalPart): string | undefined {
+  const candidates = part === 'medications' && ctx.server.version === 'DSTU2' ? DSTU2_MEDICATIONS : CANDIDATES[part];
+  for (const type of candidates) if (ctx.server.resources.includes(type)) return type;
+  return undefined;
 }
 
-export function partQuery(ctx: EhrContext, part: ClinicalPart, patientId: string, mode: ReadMode): PartQuery | undefined {
+function partQuery(ctx: EhrContext, part: ClinicalPart, patientId: string, mode: ReadMode): PartQuery | undefined {
   const type = partType(ctx, part);
   if (!type) return undefined;
   const quirks: SearchQuirks = ctx.quirks ?? {};
@@ -57,6 +61,21 @@ export function partQuery(ctx: EhrContext, part: ClinicalPart, patientId: string
   if (part === 'vitals') params.push(['category', 'vital-signs']);
   const include = part === 'medications' && !quirks.noInclude ? `${type}:medication` : undefined;
   return { type, params, count, unsortedCount, sort: sortable && !quirks.noDateSort, ...(include ? { include } : {}) };
+}
+
+/**
+ * A part's query and entry URL for one patient after another, built once per read: only
+ * `patient` differs, and a list of 300 patients asks 1,800 of them.
+ */
+export function partQueries(ctx: EhrContext, part: ClinicalPart, mode: ReadMode): ((patientId: string) => { query: PartQuery; url: string }) | undefined {
+  const template = partQuery(ctx, part, '', mode);
+  if (!template) return undefined;
+  const rest = template.params.slice(1);
+  const tail = queryUrl(ctx, { ...template, params: rest }).slice(template.type.length + 1);
+  return (patientId) => ({
+    query: { ...template, params: [['patient', patientId], ...rest] },
+    url: `${template.type}?${formEncode([['patient', patientId]])}&${tail}`,
+  });
 }
 
 /** The entry URL, relative to the base; `plain` drops `_sort` and `_include` (for servers that reject them). */

@@ -5,7 +5,7 @@ import { isFhirId } from '../urls.js';
 import { assemble, assemblePart, indexMedications, outOfOrder, partData, type AssembledParts, type PartData } from './assemble.js';
 import { runEntries, type EntryResult } from './batch.js';
 import { unresolvedMedications, type MedicationIndex } from './medications.js';
-import { partQuery, queryUrl, type ReadMode } from './queries.js';
+import { partQueries, type ReadMode } from './queries.js';
 import { fetchPlanned, followPages, type PlannedEntry } from './searchset.js';
 import { CLINICAL_PARTS, type Cell, type ClinicalPart, type ClinicalWarning, type PatientClinical, type PatientDetails } from './types.js';
 import { Warnings, sumWarnings } from './warnings.js';
@@ -35,49 +35,55 @@ export async function readClinical(
   const plan = planEntries(ctx, ids, asked, 'list');
   const sorted = sortedParts(plan);
   const warningsOf = new Map(ids.map((id) => [id, new Warnings()]));
-  const early = (body: unknown, index: number): unknown => {
+  const early = (body: unknown, index: number): Early => {
     const { patientId, part } = plan[index];
-    if (part === 'patient' || part === 'medications') return body;
+    if (part === 'patient') return { summary: summaryOf(ctx, body, patientId) };
     const warnings = warningsOf.get(patientId)!;
     const data = partData({ ok: true, body }, patientId, warnings);
     checkOrder(ctx, sorted, [[part, data]], warnings);
+    if (part === 'medications' && data.ok) {
+      // Names behind references the answer did not include wait for one more read of all rows.
+      const own = indexMedications(data.set.included);
+      if (unresolvedMedications(data.set.resources, own).length > 0 && ctx.server.resources.includes('Medication')) return { pending: data };
+      return { cells: assemblePart(part, data, own, warnings) };
+    }
     // A list row has the latest only: the full history and encounter list stay with the details panel.
-    const { vitalHistory, encounters, ...cells } = assemblePart(part, data, new Map(), warnings);
-    return cells;
+    const { encounters, ...cells } = assemblePart(part, data, new Map(), warnings, { history: false });
+    return { cells };
   };
   const results = plan.length > 0 ? await fetchPlanned(ctx, plan, early) : [];
   const readWarnings = new Warnings();
-  const perPatient = new Map<string, { patient?: EntryResult; parts: Map<ClinicalPart, EntryResult> }>();
-  for (const id of ids) perPatient.set(id, { parts: new Map() });
-  plan.forEach((entry, i) => {
-    const slot = perPatient.get(entry.patientId)!;
-    if (entry.part === 'patient') slot.patient = results[i];
-    else slot.parts.set(entry.part, results[i]);
+  // Parts the EHR does not offer are never asked: their cells say so unless an answer fills them.
+  const { vitalHistory, encounters, ...notOffered } = assemble(new Map(asked.map((part) => [part, { ok: false, reason: 'not_offered' }])), new Map(), readWarnings);
+  const rows = new Map<string, { summary?: PatientSummary | null; patient?: EntryResult; cells: AssembledParts; pending?: PartData }>();
+  for (const id of ids) rows.set(id, { cells: { ...notOffered } });
+  plan.forEach(({ patientId, part }, i) => {
+    const row = rows.get(patientId)!;
+    const result = results[i];
+    const got = result.ok ? (result.body as Early) : undefined;
+    if (part === 'patient') {
+      row.patient = result;
+      row.summary = got && 'summary' in got ? got.summary : null;
+    } else if (got && 'cells' in got) Object.assign(row.cells, got.cells);
+    else if (got && 'pending' in got) row.pending = got.pending;
+    else {
+      const warnings = warningsOf.get(patientId)!;
+      const { vitalHistory, encounters, ...cells } = assemblePart(part, partData(result, patientId, warnings), new Map(), warnings);
+      Object.assign(row.cells, cells);
+    }
   });
 
-  const rows: Array<{ summary: PatientSummary; cells: AssembledParts; medications?: PartData; warnings: Warnings }> = [];
-  for (const [id, slot] of perPatient) {
-    const summary = patientOf(ctx, slot.patient, id);
-    if (!summary) {
-      if (slot.patient && !isGone(slot.patient)) readWarnings.add('patient_unreadable');
+  const pending = [...rows.values()].flatMap((row) => (row.summary && row.pending ? [row.pending] : []));
+  const medications = pending.length ? await resolveMedications(ctx, pending, readWarnings) : new Map();
+  const found = new Map<string, PatientClinical>();
+  for (const [id, row] of rows) {
+    if (!row.summary) {
+      if (row.patient && !isGone(row.patient)) readWarnings.add('patient_unreadable');
       continue;
     }
     const warnings = warningsOf.get(id)!;
-    const row: (typeof rows)[number] = { summary, cells: {}, warnings };
-    for (const part of asked) {
-      const result = slot.parts.get(part);
-      if (part === 'medications') row.medications = partData(result, id, warnings);
-      else if (result?.ok) Object.assign(row.cells, result.body as AssembledParts);
-      else Object.assign(row.cells, assemblePart(part, partData(result, id, warnings), new Map(), warnings));
-    }
-    rows.push(row);
-  }
-
-  const medications = await resolveMedications(ctx, rows.flatMap((r) => (r.medications ? [r.medications] : [])), readWarnings);
-  const found = new Map<string, PatientClinical>();
-  for (const { summary, cells, medications: ordered, warnings } of rows) {
-    if (ordered) Object.assign(cells, assemblePart('medications', ordered, medications, warnings));
-    found.set(summary.id, { patient: summary, careProvider: careProvider(summary), ...cells, warnings: warnings.list() });
+    if (row.pending) Object.assign(row.cells, assemblePart('medications', row.pending, medications, warnings));
+    found.set(id, { patient: row.summary, careProvider: careProvider(row.summary), ...row.cells, warnings: warnings.list() });
   }
   report?.(sumWarnings([readWarnings.list(), ...[...found.values()].map((p) => p.warnings)]));
   return found;
@@ -127,14 +133,15 @@ export async function readPatientDetails(ctx: EhrContext, id: string, report?: W
 }
 
 function planEntries(ctx: EhrContext, ids: string[], parts: ClinicalPart[], mode: ReadMode): PlannedEntry[] {
+  // A part the EHR does not offer is not asked; partData reads its absence as not_offered.
+  const queries = parts.flatMap((part) => {
+    const forPatient = partQueries(ctx, part, mode);
+    return forPatient ? [{ part, forPatient }] : [];
+  });
   const plan: PlannedEntry[] = [];
   for (const patientId of ids) {
     plan.push({ patientId, part: 'patient', url: `Patient/${patientId}` });
-    for (const part of parts) {
-      // A part the EHR does not offer is not asked; partData reads its absence as not_offered.
-      const query = partQuery(ctx, part, patientId, mode);
-      if (query) plan.push({ patientId, part, query, url: queryUrl(ctx, query) });
-    }
+    for (const { part, forPatient } of queries) plan.push({ patientId, part, ...forPatient(patientId) });
   }
   return plan;
 }
@@ -143,11 +150,17 @@ function isGone(result: EntryResult | undefined): boolean {
   return !!result && !result.ok && (result.status === 404 || result.status === 410);
 }
 
-function patientOf(ctx: EhrContext, result: EntryResult | undefined, id: string): PatientSummary | null {
-  if (!result?.ok) return null;
-  const summary = ctx.adapter.toPatientSummary(result.body, { mrnSystem: ctx.mrnSystem });
+/** What a list read keeps of one answer as soon as its batch arrives. */
+type Early = { summary: PatientSummary | null } | { cells: AssembledParts } | { pending: PartData };
+
+function summaryOf(ctx: EhrContext, body: unknown, id: string): PatientSummary | null {
+  const summary = ctx.adapter.toPatientSummary(body, { mrnSystem: ctx.mrnSystem });
   // An answer about another patient than the one asked is never shown on this row.
   return summary && summary.id === id ? summary : null;
+}
+
+function patientOf(ctx: EhrContext, result: EntryResult | undefined, id: string): PatientSummary | null {
+  return result?.ok ? summaryOf(ctx, result.body, id) : null;
 }
 
 function careProvider(summary: PatientSummary): Cell<string> {

@@ -54,6 +54,18 @@ describe('token verification', () => {
     await expect(createTokenVerifier(settings)(await make())).rejects.toThrow(reason);
   });
 
+  it('checks a token once and refuses it from cache once it has expired', async () => {
+    let lookups = 0;
+    const counted: TokenVerifierSettings = { ...settings, clockToleranceSeconds: 0, keys: (header, input) => (lookups++, (settings.keys as typeof counted.keys)(header, input)) };
+    const verify = createTokenVerifier(counted);
+    const t = await token({}, { expiresIn: '2s' });
+    expect((await verify(t)).userId).toBe(oid);
+    expect((await verify(t)).userId).toBe(oid);
+    expect(lookups).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    await expect(verify(t)).rejects.toThrow('expired');
+  });
+
   it('rejects what is not a JWT', async () => {
     await expect(createTokenVerifier(settings)('not-a-token')).rejects.toThrow('not a JWT');
   });
