@@ -35,6 +35,10 @@ describe.each(['r4', 'stu3', 'dstu2'] as const)('a list with every column, from 
       expect(row.cells.coverage).toMatchObject({ status: 'ok', value: [{ payer: expect.any(String), plan: expect.any(String) }] });
       expect(row.cells.careProvider).toMatchObject({ status: 'ok', value: expect.stringMatching(/^Dr\. /) });
       for (const part of ['conditions', 'allergies', 'medications']) expect(['ok', 'none']).toContain(row.cells[part].status);
+      // A list cell carries what the list shows of each item; the details panel has the whole record.
+      const shown = { conditions: ['clinicalStatus', 'display'], allergies: ['criticality', 'substance'], medications: ['name', 'status'], coverage: ['payer', 'plan'] };
+      for (const [part, keys] of Object.entries(shown)) for (const item of row.cells[part].value ?? []) expect(Object.keys(item).sort()).toEqual(keys);
+      expect(Object.keys(row.cells.heartRate.value).sort()).toEqual(['time', 'value']);
     }
     expect(view.rows[0].cells.latestNote).toMatchObject({ status: 'ok', value: { text: '=HYPERLINK("x") check drain' } });
     expect(view.rows[1].cells.latestNote).toEqual({ status: 'none' });
