@@ -5,6 +5,7 @@ import { auditRoutes } from './api/audit-routes.js';
 import { connectionRoutes } from './api/connection-routes.js';
 import { defaultListRoutes, listRoutes } from './api/list-routes.js';
 import { manualRoutes } from './api/manual-routes.js';
+import { myTeamsRoutes } from './api/my-teams-routes.js';
 import { noteRoutes } from './api/note-routes.js';
 import { patientRoutes } from './api/patient-routes.js';
 import { requireCaller, requireTeamMember } from './auth/middleware.js';
@@ -84,6 +85,7 @@ export function createApp(deps: AppDeps): express.Express {
   const { consent } = deps;
   if (consent) api.get('/consent-config', (_req, res) => void res.json(consent));
   api.use(requireCaller(deps.verifyToken), auditRecorder(deps.audit), express.json({ limit: '64kb', strict: true }));
+  api.use('/me', myTeamsRoutes(deps.membership, deps.store));
   api.use('/teams/:teamId', team);
   api.use('/audit', auditRoutes(deps.audit));
   api.use(notFoundHandler);

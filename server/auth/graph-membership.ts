@@ -1,10 +1,12 @@
 import { createGraphApi } from '../graph/graph-api.js';
 import { GraphAccessError, GraphRequestFailed } from '../graph/graph-errors.js';
-import type { MembershipDirectory, TeamRole } from './membership.js';
+import type { JoinedTeam, MembershipDirectory, TeamRole } from './membership.js';
 
 /**
  * Team membership from Microsoft Graph, with the caller's own delegated token (a team is a
  * Microsoft 365 group: its owners and members). Answers are cached briefly per user and team.
+ * The user's teams come from `GET /me/joinedTeams` (learn.microsoft.com/graph/api/user-list-joinedteams,
+ * delegated Team.ReadBasic.All): "me" is the user of the token, which is the caller's own.
  */
 export function graphMembership(options: {
   baseUrl?: string;
@@ -14,12 +16,14 @@ export function graphMembership(options: {
 }): MembershipDirectory {
   const cache = new Map<string, { role: TeamRole | null | 'no_team'; until: number }>();
   const ttl = options.cacheMs ?? 60_000;
+  const apiFor = (tenantId: string) =>
+    createGraphApi({ baseUrl: options.baseUrl ?? 'https://graph.microsoft.com', getAccessToken: () => options.getAccessToken(tenantId) });
   return {
     async roleOf(tenantId, teamId, userId) {
       const key = `${tenantId}/${teamId}/${userId}`;
       const hit = cache.get(key);
       if (hit && hit.until > Date.now()) return hit.role;
-      const api = createGraphApi({ baseUrl: options.baseUrl ?? 'https://graph.microsoft.com', getAccessToken: () => options.getAccessToken(tenantId) });
+      const api = apiFor(tenantId);
       let role: TeamRole | null | 'no_team';
       try {
         const ids = async (kind: 'owners' | 'members') =>
@@ -32,6 +36,13 @@ export function graphMembership(options: {
       }
       cache.set(key, { role, until: Date.now() + ttl });
       return role;
+    },
+    async teamsOf(tenantId) {
+      const teams = await apiFor(tenantId).getAll<{ id: string; displayName: string | null; tenantId?: string | null }>('/me/joinedTeams');
+      // Graph answers in the token's tenant; a team that names another tenant is left out all the same.
+      return teams
+        .filter((team) => !team.tenantId || team.tenantId === tenantId)
+        .map((team): JoinedTeam => ({ id: team.id, name: team.displayName ?? '' }));
     },
   };
 }

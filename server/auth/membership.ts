@@ -2,6 +2,12 @@ import type { DevDirectory } from './dev-directory.js';
 
 export type TeamRole = 'owner' | 'member';
 
+/** A team the user belongs to, as the directory names it. */
+export interface JoinedTeam {
+  id: string;
+  name: string;
+}
+
 /** Answers who belongs to which team: the dev directory now, Microsoft Graph in production. */
 export interface MembershipDirectory {
   /**
@@ -9,6 +15,8 @@ export interface MembershipDirectory {
    * it, and `'no_team'` when the tenant has no such team (another tenant's teams look unknown).
    */
   roleOf(tenantId: string, teamId: string, userId: string): Promise<TeamRole | null | 'no_team'>;
+  /** The teams of the tenant that the user belongs to (never another tenant's). */
+  teamsOf(tenantId: string, userId: string): Promise<JoinedTeam[]>;
 }
 
 export function devMembership(directory: DevDirectory): MembershipDirectory {
@@ -18,6 +26,10 @@ export function devMembership(directory: DevDirectory): MembershipDirectory {
       if (!team) return 'no_team';
       if (team.owners.includes(userId)) return 'owner';
       return team.members.includes(userId) ? 'member' : null;
+    },
+    async teamsOf(tenantId, userId) {
+      const teams = directory.tenants.find((t) => t.id === tenantId)?.teams ?? [];
+      return teams.filter((t) => t.owners.includes(userId) || t.members.includes(userId)).map(({ id, name }) => ({ id, name }));
     },
   };
 }

@@ -7,11 +7,17 @@ import { GraphAccessError } from './graph-errors.js';
  * site, and list-create documents no lesser delegated permission ("Sites.ReadWrite.All" covers
  * items only). The user's own SharePoint rights still apply, as always with delegated access.
  * GroupMember.Read.All lets the backend check, as the user, who owns and who belongs to a team
- * (the group's owners and members). Both are asked for in one on-behalf-of exchange.
+ * (the group's owners and members). Team.ReadBasic.All lists the teams the user belongs to
+ * (`/me/joinedTeams`, for the personal tab and group chats). All are asked for in one
+ * on-behalf-of exchange.
  * Sites.Selected (delegated) would narrow it to sites an admin grants the app "manage" on, one
  * by one — possible for tenants that require it, but every new team would need a grant.
  */
-export const graphScopes = ['https://graph.microsoft.com/Sites.Manage.All', 'https://graph.microsoft.com/GroupMember.Read.All'];
+export const graphScopes = [
+  'https://graph.microsoft.com/Sites.Manage.All',
+  'https://graph.microsoft.com/GroupMember.Read.All',
+  'https://graph.microsoft.com/Team.ReadBasic.All',
+];
 
 export interface OboSettings {
   /** The app's Entra registration (the audience of the Teams SSO token). */

@@ -87,7 +87,7 @@ it('asks a member for consent in the Teams popup, then shows the team list', asy
   expect(`${start.origin}${start.pathname}`).toBe(`${tabOrigin}/consent-start.html`);
   expect(start.searchParams.get('tenant')).toBe(tenant.id);
   expect(request).toMatchObject({ width: 600, height: 535 });
-  expect(await popup.getByRole('listitem').allInnerTexts()).toEqual(['https://graph.microsoft.com/Sites.Manage.All', 'https://graph.microsoft.com/GroupMember.Read.All']);
+  expect(await popup.getByRole('listitem').allInnerTexts()).toEqual(['https://graph.microsoft.com/Sites.Manage.All', 'https://graph.microsoft.com/GroupMember.Read.All', 'https://graph.microsoft.com/Team.ReadBasic.All']);
 
   await popup.getByRole('button', { name: 'Accept' }).click();
   await expect.poll(() => tab(page).getByText(patientName).first().isVisible(), { timeout: 20_000 }).toBe(true);
@@ -96,7 +96,7 @@ it('asks a member for consent in the Teams popup, then shows the team list', asy
   expect((await host<unknown[][]>(page, 'authResults')).map((r) => r[0])).toEqual([true]);
   expect(await host<unknown[]>(page, 'authenticate')).toHaveLength(1);
   expect(harness.entra.consents.filter((c) => c.userId === member)).toEqual([
-    { tenantId: tenant.id, userId: member, scope: 'https://graph.microsoft.com/Sites.Manage.All https://graph.microsoft.com/GroupMember.Read.All' },
+    { tenantId: tenant.id, userId: member, scope: 'https://graph.microsoft.com/Sites.Manage.All https://graph.microsoft.com/GroupMember.Read.All https://graph.microsoft.com/Team.ReadBasic.All' },
   ]);
 });
 

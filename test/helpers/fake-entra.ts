@@ -44,8 +44,8 @@ export interface FakeEntra {
 export async function startFakeEntra(options: {
   clientId: string;
   clientSecret: string;
-  /** Issues the Graph access token for a tenant (e.g. the Graph emulator's tokenFor). */
-  mint(tenantId: string): string;
+  /** Issues the Graph access token of a user in a tenant (e.g. the Graph emulator's tokenFor). */
+  mint(tenantId: string, userId: string): string;
 }): Promise<FakeEntra> {
   const authorityHost = 'https://login.fake-entra.test';
   const assertions = new Map<string, { tenantId: string; userId: string }>();
@@ -99,7 +99,7 @@ export async function startFakeEntra(options: {
       scope: scope.split(' ').filter((s) => s.startsWith('https://')).join(' '),
       expires_in: 3599,
       ext_expires_in: 3599,
-      access_token: options.mint(user.tenantId),
+      access_token: options.mint(user.tenantId, user.userId),
     });
   });
 

@@ -36,10 +36,15 @@ export interface ProductionHarness {
 
 export const productionApp = { ...testAadApp, secret: 'app-secret-for-tests' };
 
-export async function startProductionHarness(directory: DevDirectory, options: { staticDir?: string } = {}): Promise<ProductionHarness> {
-  const graph = await startGraphEmulator();
-  for (const tenant of directory.tenants) for (const team of tenant.teams) graph.setPeople(tenant.id, team.id, team.owners, team.members);
-  const entra = await startFakeEntra({ clientId: productionApp.clientId, clientSecret: productionApp.secret, mint: (tenantId) => graph.tokenFor(tenantId) });
+export async function startProductionHarness(directory: DevDirectory, options: { staticDir?: string; graphPageSize?: number } = {}): Promise<ProductionHarness> {
+  const graph = await startGraphEmulator({ pageSize: options.graphPageSize });
+  for (const tenant of directory.tenants) {
+    for (const team of tenant.teams) {
+      graph.addGroup(tenant.id, team.id, team.name);
+      graph.setPeople(tenant.id, team.id, team.owners, team.members);
+    }
+  }
+  const entra = await startFakeEntra({ clientId: productionApp.clientId, clientSecret: productionApp.secret, mint: (tenantId, userId) => graph.tokenFor(tenantId, userId) });
   const aad = await startAzureAdTokens({ authority: entra.authorityHost });
 
   const sandbox = await createSandbox({ tenants: directory.tenants.map(({ id, name }) => ({ id, name })), patientsPerTenant: 30 });

@@ -22,6 +22,8 @@ export interface EmulatorRequest {
   headers: Record<string, string | string[] | undefined>;
   body: unknown;
   tenantId: string;
+  /** The signed-in user of a delegated token; app-only tokens have none. */
+  userId?: string;
   /** Builds an absolute `@odata.nextLink` for the current path with other query parameters. */
   linkWith(params: Record<string, string>): string;
 }
@@ -47,6 +49,7 @@ const templates = new Set(['genericList', 'documentLibrary', 'announcements', 'c
 export function route(state: GraphState, req: EmulatorRequest, pageMax: number): EmulatorResponse {
   const [first, id, sub, listId, leaf, itemId, tail, ...rest] = req.segments;
   const m = req.method;
+  if (first === 'me') return meRoute(state, req, pageMax);
   if (first === 'groups' && sub === 'sites' && listId === 'root' && leaf === undefined && m === 'GET') {
     const site = state.siteOfGroup(req.tenantId, id);
     if (!site) throw notFound('group');
@@ -92,6 +95,48 @@ export function route(state: GraphState, req: EmulatorRequest, pageMax: number):
     return { status: 204 };
   }
   return notAllowed();
+}
+
+/**
+ * `GET /me/joinedTeams` (user-list-joinedteams): the teams the token's user is a direct member of,
+ * in the token's tenant, as `team` resources of which only id, displayName, description,
+ * isArchived and tenantId are filled. No OData query options; long answers page with
+ * `@odata.nextLink`. Graph refuses `/me` without a signed-in user (an app-only token).
+ */
+function meRoute(state: GraphState, req: EmulatorRequest, pageMax: number): EmulatorResponse {
+  const [, collection, ...rest] = req.segments;
+  if (!req.userId) throw new GraphHttpError(400, 'BadRequest', '/me request is only valid with delegated authentication flow.');
+  if (collection !== 'joinedTeams' || rest.length) throw new GraphHttpError(400, 'BadRequest', 'Resource not found for the segment.');
+  if (req.method !== 'GET') return notAllowed();
+  const teams = [...state.people.entries()]
+    .filter(([key, people]) => key.startsWith(`${req.tenantId}/`) && people.members.includes(req.userId!))
+    .map(([key]) => state.siteOfGroup(req.tenantId, key.slice(req.tenantId.length + 1))!)
+    .sort((a, b) => a.groupId.localeCompare(b.groupId));
+  const { rows, nextToken } = page(teams, (site) => site.groupId, pageMax, req.query.get('$skiptoken'));
+  return ok({
+    '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#teams',
+    value: rows.map((site) => ({
+      id: site.groupId,
+      createdDateTime: null,
+      displayName: site.displayName,
+      description: null,
+      internalId: null,
+      classification: null,
+      specialization: null,
+      visibility: null,
+      webUrl: null,
+      isArchived: false,
+      tenantId: site.tenantId,
+      isMembershipLimitedToOwners: null,
+      memberSettings: null,
+      guestSettings: null,
+      messagingSettings: null,
+      funSettings: null,
+      discoverySettings: null,
+      summary: null,
+    })),
+    ...(nextToken ? { '@odata.nextLink': req.linkWith({ $skiptoken: nextToken }) } : {}),
+  });
 }
 
 function notAllowed(): never {

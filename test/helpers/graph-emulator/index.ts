@@ -8,9 +8,10 @@ import { ODataError } from './odata.js';
 /**
  * A local stand-in for Microsoft Graph v1.0, limited to what the Graph team store uses: a
  * group's team site, SharePoint lists, columns and items with eTags and `If-Match`, paging
- * with `@odata.nextLink`, Bearer tokens mapped to tenants, and throttling on demand.
+ * with `@odata.nextLink`, Bearer tokens mapped to tenants (and to a user for delegated tokens,
+ * which `/me` needs), the user's joined teams, and throttling on demand.
  * Behaviour follows learn.microsoft.com/graph/api (site-get, list-list, list-create,
- * columndefinition, listitem-list/-get/-create/-update/-delete) and /graph/throttling.
+ * columndefinition, listitem-list/-get/-create/-update/-delete, user-list-joinedteams) and /graph/throttling.
  */
 export interface GraphEmulator {
   /** The Graph base URL (without `/v1.0`). */
@@ -22,8 +23,8 @@ export interface GraphEmulator {
   addGroup(tenantId: string, groupId: string, displayName?: string): EmulatedSite;
   /** Sets a group's owners and members (user object ids). */
   setPeople(tenantId: string, groupId: string, owners: string[], members: string[]): void;
-  /** A Bearer token that Graph accepts for a tenant. */
-  tokenFor(tenantId: string): string;
+  /** A Bearer token that Graph accepts for a tenant; with `userId`, a delegated token of that user. */
+  tokenFor(tenantId: string, userId?: string): string;
   /** Answers the next `count` requests with 429 Too Many Requests and `Retry-After`. */
   throttle(count: number, retryAfterSeconds?: number): void;
   /** Runs `action` just before the next request that `matches` is handled (once). */
@@ -40,7 +41,7 @@ export interface GraphEmulatorOptions {
 
 export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Promise<GraphEmulator> {
   const state = new GraphState();
-  const tokens = new Map<string, string>();
+  const tokens = new Map<string, { tenantId: string; userId?: string }>();
   const requests: GraphEmulator['requests'] = [];
   const hooks: { matches: (method: string, path: string) => boolean; action: () => void }[] = [];
   let throttled = { count: 0, retryAfter: 1 };
@@ -73,8 +74,9 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
     }
     const auth = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '');
     if (!auth) return fail(401, 'InvalidAuthenticationToken', 'Access token is empty.');
-    const tenantId = tokens.get(auth[1]);
-    if (!tenantId) return fail(401, 'InvalidAuthenticationToken', 'Access token validation failure.');
+    const holder = tokens.get(auth[1]);
+    if (!holder) return fail(401, 'InvalidAuthenticationToken', 'Access token validation failure.');
+    const { tenantId, userId } = holder;
     const parsed = new URL(path, url);
     if (!parsed.pathname.startsWith('/v1.0/')) return fail(400, 'BadRequest', 'Invalid version.');
     const group = /^\/v1\.0\/groups\/([^/]+)\/sites\/root$/.exec(parsed.pathname);
@@ -94,6 +96,7 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
       headers: req.headers,
       body,
       tenantId,
+      userId,
       linkWith(params) {
         const next = new URL(parsed);
         for (const [k, v] of Object.entries(params)) next.searchParams.set(k, v);
@@ -117,9 +120,9 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
     requests,
     addGroup: (tenantId, groupId, displayName) => state.addGroup(tenantId, groupId, displayName),
     setPeople: (tenantId, groupId, owners, members) => state.setPeople(tenantId, groupId, owners, members),
-    tokenFor(tenantId) {
+    tokenFor(tenantId, userId) {
       const token = randomBytes(24).toString('base64url');
-      tokens.set(token, tenantId);
+      tokens.set(token, { tenantId, userId });
       return token;
     },
     throttle(count, retryAfterSeconds = 1) {

@@ -27,7 +27,7 @@ let dataDir: string;
 beforeAll(async () => {
   graph = await startGraphEmulator();
   graph.setPeople(tenantA, team, [owner], [member]);
-  entra = await startFakeEntra({ clientId, clientSecret, mint: (tenantId) => graph.tokenFor(tenantId) });
+  entra = await startFakeEntra({ clientId, clientSecret, mint: (tenantId, userId) => graph.tokenFor(tenantId, userId) });
   aad = await startAzureAdTokens({ authority: entra.authorityHost });
   dataDir = mkdtempSync(join(tmpdir(), 'patients-prod-'));
   server = await startServer(
@@ -120,7 +120,7 @@ describe('production mode', () => {
     expect(await res.json()).toEqual({
       clientId,
       authority: entra.authorityHost,
-      scopes: ['https://graph.microsoft.com/Sites.Manage.All', 'https://graph.microsoft.com/GroupMember.Read.All'],
+      scopes: ['https://graph.microsoft.com/Sites.Manage.All', 'https://graph.microsoft.com/GroupMember.Read.All', 'https://graph.microsoft.com/Team.ReadBasic.All'],
     });
   });
 

@@ -226,6 +226,7 @@ describe('aad.manifest.json', () => {
         resourceAccess: [
           { id: '65e50fdc-43b7-4915-933e-e8138f11f40a', type: 'Scope' }, // Sites.Manage.All
           { id: 'bc024368-1153-4739-b217-4326f2e966d0', type: 'Scope' }, // GroupMember.Read.All
+          { id: '485be79e-c497-4b35-9400-0e3fa7f2a5d4', type: 'Scope' }, // Team.ReadBasic.All
           { id: 'e1fe6dd8-ba31-4d61-89e7-88639da4683d', type: 'Scope' }, // User.Read
         ],
       },

@@ -1,0 +1,46 @@
+import { Router } from 'express';
+import type { MembershipDirectory, TeamRole } from '../auth/membership.js';
+import { mapLimit } from '../fhir/map-limit.js';
+import { GraphAccessError } from '../graph/graph-errors.js';
+import { caller } from '../http/request-context.js';
+import type { Connection, TeamKey, TeamStore } from '../lists/store.js';
+
+/** One of the caller's teams, for the personal tab and the group chat's configuration page. */
+export interface MyTeam {
+  id: string;
+  name: string;
+  mode: Connection['mode'];
+  role: TeamRole;
+}
+
+/** Teams read at once: each costs a few Graph calls in production. */
+const TEAMS_IN_FLIGHT = 4;
+
+/**
+ * `GET /api/me/teams`: the teams of the caller's tenant they belong to, from the membership
+ * directory, each with how it is set up (the store's connection mode) and the caller's role.
+ */
+export function myTeamsRoutes(membership: MembershipDirectory, store: TeamStore): Router {
+  const router = Router();
+  router.get('/teams', async (_req, res) => {
+    const { tenantId, userId } = caller();
+    const joined = await membership.teamsOf(tenantId, userId);
+    const teams = await mapLimit(joined, TEAMS_IN_FLIGHT, async ({ id, name }) => {
+      const [role, mode] = await Promise.all([membership.roleOf(tenantId, id, userId), modeOf(store, { tenantId, teamId: id })]);
+      return role === 'owner' || role === 'member' ? { id, name, mode, role } : null;
+    });
+    const found = teams.filter((team): team is MyTeam => team !== null).sort((a, b) => a.name.localeCompare(b.name));
+    res.json({ teams: found });
+  });
+  return router;
+}
+
+/** A team without a SharePoint site (Graph store) has nothing stored yet: it is not set up. */
+async function modeOf(store: TeamStore, team: TeamKey): Promise<Connection['mode']> {
+  try {
+    return (await store.getConnection(team)).mode;
+  } catch (err) {
+    if (err instanceof GraphAccessError && err.code === 'team_site_not_found') return 'unset';
+    throw err;
+  }
+}
