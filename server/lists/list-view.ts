@@ -32,6 +32,9 @@ export async function buildListView(store: TeamStore, ehr: EhrGateway, team: Tea
   if (connection.mode === 'manual') return manualListView(store, team, list);
   let found = new Map<string, PatientClinical>();
   let ehrError: ListView['ehrError'];
+  // The team's notes are read while the EHR answers.
+  const notes = list.columns.includes('latestNote') ? latestNotes(store, team, list.patientIds) : Promise.resolve(new Map<string, Note>());
+  notes.catch(() => undefined);
   if (connection.mode === 'ehr' && list.patientIds.length) {
     try {
       found = await ehr.readClinical(connection.url, team.tenantId, list.patientIds, partsFor(list.columns));
@@ -41,7 +44,7 @@ export async function buildListView(store: TeamStore, ehr: EhrGateway, team: Tea
       ehrError = { code: problem.code, message: problem.message };
     }
   }
-  const notes = list.columns.includes('latestNote') ? await latestNotes(store, team, list.patientIds) : new Map<string, Note>();
+  const latest = await notes;
   const unavailable = { status: 'unavailable', reason: 'failed' } as const;
   const rows = list.patientIds.map((patientId): ListRow => {
     const clinical = found.get(patientId);
@@ -57,7 +60,7 @@ export async function buildListView(store: TeamStore, ehr: EhrGateway, team: Tea
       birthDate: p.birthDate,
       gender: p.gender,
       available: true,
-      cells: cellsFor(list.columns, clinical, notes.get(patientId)),
+      cells: cellsFor(list.columns, clinical, latest.get(patientId)),
     };
   });
   return { id: list.id, name: list.name, columns: list.columns, version: list.version, rows, ...(ehrError ? { ehrError } : {}) };
