@@ -1,7 +1,7 @@
 import { Button, MessageBar, MessageBarBody, Spinner, Text, Title3, makeStyles, tokens } from '@fluentui/react-components';
 import { DocumentSearchRegular, PeopleTeamRegular, PersonSwapRegular, SettingsRegular } from '@fluentui/react-icons';
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { AuditPanel, useCanReadAudit } from '../features/audit/AuditPanel';
 import { ListsPanel } from '../features/lists/ListsPanel';
 import { ManualPatients } from '../features/manual/ManualPatients';
@@ -35,8 +35,11 @@ const useStyles = makeStyles({
   },
 });
 
-/** The tab for one team: first-run setup, then search beside the team's lists. */
-export function TeamTab({ onSwitchUser }: { onSwitchUser?: () => void }) {
+/**
+ * The tab for one team: first-run setup, then search beside the team's lists. `teamSwitcher`
+ * (the personal tab's) stands in the header in place of the team's name.
+ */
+export function TeamTab({ onSwitchUser, teamSwitcher }: { onSwitchUser?: () => void; teamSwitcher?: ReactNode }) {
   const styles = useStyles();
   const session = useSession();
   const [settingsOpen, setSettingsOpen] = useState(false);
@@ -56,7 +59,7 @@ export function TeamTab({ onSwitchUser }: { onSwitchUser?: () => void }) {
           <Title3 as="h1">{t('app.title')}</Title3>
           <Text className={styles.where}>
             <PeopleTeamRegular aria-hidden />
-            {[session.teamName, session.tenantName].filter(Boolean).join(' · ')}
+            {teamSwitcher ?? [session.teamName, session.tenantName].filter(Boolean).join(' · ')}
           </Text>
         </div>
         <div className={styles.headerActions}>

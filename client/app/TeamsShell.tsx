@@ -1,20 +1,26 @@
 import { MessageBar, MessageBarBody, Text } from '@fluentui/react-components';
 import { useQueryClient } from '@tanstack/react-query';
-import { useMemo, useSyncExternalStore } from 'react';
+import { useMemo, useSyncExternalStore, type ReactNode } from 'react';
 import { SetupPanel } from '../features/setup/SetupPanel';
 import { createApi } from '../shared/api/api-client';
 import { t } from '../shared/i18n/t';
-import { SessionProvider, type Session } from '../shared/session';
+import { SessionProvider } from '../shared/session';
 import { ConsentProvider, type ConsentRetry } from '../shared/teams/consent-context';
 import { createConsentGate } from '../shared/teams/consent-gate';
-import { tabConfig, type TeamsHost } from '../shared/teams/teams-host';
+import { tabConfig, teamOfEntityId, type TeamsHost } from '../shared/teams/teams-host';
+import { ChatConfigPage, ChatTab } from './ChatTab';
+import { PersonalTab } from './PersonalTab';
 import { currentRoute } from './route';
+import { teamsSession } from './teams-session';
 import { TeamTab } from './TeamTab';
 
-/** Inside Teams: the team and user come from the host, every API call carries the SSO token. */
+/**
+ * Inside Teams: the user comes from the host, every API call carries the SSO token. The team is
+ * the channel's; in a group chat the one the tab was saved with; in the personal tab the user's choice.
+ */
 export function TeamsShell({ host }: { host: TeamsHost }) {
   const { context } = host;
-  const teamId = context.team?.groupId;
+  const channelTeamId = context.team?.groupId;
   const queryClient = useQueryClient();
   const gate = useMemo(() => createConsentGate(host.askConsent), [host]);
   const consentState = useSyncExternalStore(gate.subscribe, gate.state);
@@ -26,37 +32,38 @@ export function TeamsShell({ host }: { host: TeamsHost }) {
     }),
     [consentState, gate, queryClient],
   );
-  const session = useMemo<Session | null>(
+  const api = useMemo(() => createApi(host.getToken, { onConsentRequired: gate.whenRequired }), [host, gate]);
+  const channelSession = useMemo(
     () =>
-      teamId
-        ? {
-            userId: context.user?.id ?? '',
-            userName: context.user?.displayName ?? context.user?.userPrincipalName ?? '',
-            tenantName: '',
-            teamId,
-            teamName: context.team?.displayName ?? '',
-            // A hint for the UI only: the server checks ownership on every settings change.
-            isOwner: context.team?.userRole === 0,
-            api: createApi(host.getToken, { onConsentRequired: gate.whenRequired }),
-          }
+      channelTeamId
+        ? teamsSession(context, api, { id: channelTeamId, name: context.team?.displayName ?? '', isOwner: context.team?.userRole === 0 })
         : null,
-    [context, host, teamId, gate],
+    [context, api, channelTeamId],
   );
-  if (!session) {
-    return (
+  const configuring = context.page.frameContext === 'settings' || currentRoute() === 'config';
+  const chatTeamId = teamOfEntityId(context.page.id);
+
+  let content: ReactNode;
+  if (channelSession) {
+    content = (
+      <SessionProvider session={channelSession}>
+        {configuring ? <ConfigPage teamId={channelSession.teamId} /> : <TeamTab />}
+      </SessionProvider>
+    );
+  } else if (configuring) {
+    content = <ChatConfigPage api={api} />;
+  } else if (chatTeamId) {
+    content = <ChatTab context={context} api={api} teamId={chatTeamId} />;
+  } else if (context.chat?.id) {
+    content = (
       <main style={{ padding: 24 }}>
-        <MessageBar intent="info"><MessageBarBody>{t('teams.noTeam')}</MessageBarBody></MessageBar>
+        <MessageBar intent="info"><MessageBarBody>{t('teams.chatWithoutTeam')}</MessageBarBody></MessageBar>
       </main>
     );
+  } else {
+    content = <PersonalTab context={context} api={api} />;
   }
-  const configuring = context.page.frameContext === 'settings' || currentRoute() === 'config';
-  return (
-    <SessionProvider session={session}>
-      <ConsentProvider value={consent}>
-        {configuring ? <ConfigPage teamId={session.teamId} /> : <TeamTab />}
-      </ConsentProvider>
-    </SessionProvider>
-  );
+  return <ConsentProvider value={consent}>{content}</ConsentProvider>;
 }
 
 /** The Teams configuration page: Save stays disabled until the connection is stored. */

@@ -55,7 +55,16 @@ export function consentStartUrl(context: app.Context, origin = window.location.o
   return url.href;
 }
 
-/** The configuration page: Save is enabled once a connection is stored; saving adds the tab. */
+/** The tab's entity id names its team, so that a tab outside a team (a group chat) knows it on load. */
+export const entityIdFor = (teamId: string) => `patients-${teamId}`;
+
+/** The team an entity id names, or null (the personal tab's, or a tab saved without a team). */
+export function teamOfEntityId(entityId: string | undefined): string | null {
+  const match = /^patients-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i.exec(entityId ?? '');
+  return match ? match[1] : null;
+}
+
+/** The configuration page: Save is enabled once the tab is ready; saving adds the tab for the team. */
 export const tabConfig = {
   setValid(valid: boolean): void {
     pages.config.setValidityState(valid);
@@ -64,7 +73,7 @@ export const tabConfig = {
     pages.config.registerOnSaveHandler((event) => {
       const contentUrl = `${window.location.origin}/#/tab`;
       pages.config
-        .setConfig({ contentUrl, websiteUrl: contentUrl, entityId: `patients-${teamId}`, suggestedDisplayName: 'Patients' })
+        .setConfig({ contentUrl, websiteUrl: contentUrl, entityId: entityIdFor(teamId), suggestedDisplayName: 'Patients' })
         .then(() => event.notifySuccess())
         .catch((err: Error) => event.notifyFailure(err.message));
     });
