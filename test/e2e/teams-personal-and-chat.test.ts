@@ -1,6 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { RunningServer } from '../../server/start';
+import { catalogs } from '../../client/shared/i18n/t';
 import { apiAs, expectAccessible, startE2e } from '../helpers/e2e';
 import { hostPageHtml, type HostPageOptions } from '../helpers/teams-host-page';
 import type { DevInfo } from '../helpers/test-server';
@@ -44,7 +45,7 @@ async function profile(): Promise<BrowserContext> {
 async function inTeams(
   browserContext: BrowserContext,
   user: { id: string; name: string },
-  where: { chatId?: string; entityId: string },
+  where: { chatId?: string; entityId: string; locale?: string },
   frameContext: HostPageOptions['frameContext'] = 'content',
 ): Promise<Page> {
   const context = { locale: 'en-us', theme: 'default', tid: info.tenants[0].id, userObjectId: user.id, userPrincipalName: upn(user), ...where };
@@ -84,6 +85,20 @@ it('personal tab: picks one of the teams, shows its lists, opens on it again aft
 
   await switcher(page).selectOption({ label: ward.name });
   await expect.poll(() => roundsShown(page), { timeout: 15_000 }).toBe(true);
+  await browserContext.close();
+});
+
+it.each([['zh-cn', 'zh-CN'], ['zh-tw', 'zh-TW'], ['ru-ru', 'ru']] as const)('personal tab: the choice of team in the Teams locale %s', async (locale, language) => {
+  const m = catalogs[language];
+  const browserContext = await profile();
+  const page = await inTeams(browserContext, owner, { entityId: 'patients-personal', locale });
+  await expect.poll(() => tab(page).getByRole('heading', { name: m['teams.chooseTitle'] }).isVisible(), { timeout: 15_000 }).toBe(true);
+  expect(await tab(page).getByText(m['teams.chooseIntro']).isVisible()).toBe(true);
+  const teams = tab(page).getByRole('list', { name: m['teams.listLabel'] }).getByRole('button');
+  expect(await teams.allInnerTexts()).toEqual([`${cardiology.name}\n${m['teams.mode.unset']}`, `${ward.name}\n${m['teams.mode.ehr']}`]);
+  await tab(page).getByRole('button', { name: new RegExp(ward.name) }).click();
+  await expect.poll(() => roundsShown(page), { timeout: 15_000 }).toBe(true);
+  expect(await tab(page).getByRole('combobox', { name: m['teams.switch'] }).inputValue()).toBe(ward.id);
   await browserContext.close();
 });
 
