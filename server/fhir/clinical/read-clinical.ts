@@ -98,7 +98,7 @@ export async function readPatientDetails(ctx: EhrContext, id: string, report?: W
   if (!isFhirId(id)) return null;
   const plan = planEntries(ctx, [id], [...CLINICAL_PARTS], 'details');
   const results = await fetchPlanned(ctx, plan);
-  const patientResult = results[plan.findIndex((e) => e.part === 'patient')];
+  const patientResult = results[0];
   if (isGone(patientResult)) return null;
   const summary = patientOf(ctx, patientResult, id);
   if (!summary) {
@@ -138,11 +138,11 @@ function planEntries(ctx: EhrContext, ids: string[], parts: ClinicalPart[], mode
     const forPatient = partQueries(ctx, part, mode);
     return forPatient ? [{ part, forPatient }] : [];
   });
-  // Part by part, the heaviest (vital signs) first and the Patient reads last: the batch answered
-  // last is then a light one, and little is left to read when it arrives.
   const plan: PlannedEntry[] = [];
-  for (const { part, forPatient } of queries) for (const patientId of ids) plan.push({ patientId, part, ...forPatient(patientId) });
-  for (const patientId of ids) plan.push({ patientId, part: 'patient', url: `Patient/${patientId}` });
+  for (const patientId of ids) {
+    plan.push({ patientId, part: 'patient', url: `Patient/${patientId}` });
+    for (const { part, forPatient } of queries) plan.push({ patientId, part, ...forPatient(patientId) });
+  }
   return plan;
 }
 

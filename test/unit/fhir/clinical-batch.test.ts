@@ -33,13 +33,13 @@ describe('clinical batch queries', () => {
     expect(batchPosts(ehr)[0].headers['content-type']).toBe(mime);
     const urls = batchUrls(batchPosts(ehr)[0]).map((u) => u.replace('_sort:desc', '_sort%3Adesc'));
     expect(urls).toEqual([
+      'Patient/p1',
       `Observation?patient=p1&category=vital-signs&_count=50&${sort}`,
       `Encounter?patient=p1&_count=1&${sort}`,
       'Condition?patient=p1&_count=100',
       'AllergyIntolerance?patient=p1&_count=100',
       `${medication}?patient=p1&_count=100&_include=${medication}%3Amedication`,
       'Coverage?patient=p1&_count=20',
-      'Patient/p1',
     ]);
     expect(JSON.parse(batchPosts(ehr)[0].body)).toMatchObject({ resourceType: 'Bundle', type: 'batch' });
     expect(singleGets(ehr)).toHaveLength(0);
@@ -126,7 +126,7 @@ describe('what the EHR offers', () => {
     for (const part of ['encounter', 'conditions', 'allergies', 'medications', 'coverage'] as const) {
       expect(row[part]).toEqual({ status: 'unavailable', reason: 'not_offered' });
     }
-    expect(batchUrls(batchPosts(ehr)[0]).map((u) => u.split('?')[0])).toEqual(['Observation', 'Patient/p1']);
+    expect(batchUrls(batchPosts(ehr)[0]).map((u) => u.split('?')[0])).toEqual(['Patient/p1', 'Observation']);
   });
 
   it('reads MedicationStatement when that is all the EHR offers', async () => {
