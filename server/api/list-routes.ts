@@ -6,7 +6,7 @@ import { Problem, badRequest } from '../http/problem.js';
 import { caller } from '../http/request-context.js';
 import { fieldColumn, listColumns, type ListColumn } from '../lists/columns.js';
 import { cellText, columnHeadings } from '../lists/cell-text.js';
-import { buildListView } from '../lists/list-view.js';
+import { buildListView, listViewJson } from '../lists/list-view.js';
 import { toCsv } from '../http/csv.js';
 import type { TeamStore } from '../lists/store.js';
 import { listOf, noList } from './list-lookup.js';
@@ -56,7 +56,7 @@ export function listRoutes(store: TeamStore, ehr: EhrGateway): Router {
 
   router.get('/:listId', async (req, res) => {
     const view = await buildListView(store, ehr, teamKey(req), await listOf(store, req));
-    res.set('ETag', `"${view.version}"`).json(view);
+    res.set('ETag', `"${view.version}"`).type('json').send(listViewJson(view));
   });
 
   router.get('/:listId/export.csv', async (req, res) => {
@@ -79,7 +79,7 @@ export function listRoutes(store: TeamStore, ehr: EhrGateway): Router {
     }
     if (!result.ok) throw noList();
     const view = await buildListView(store, ehr, teamKey(req), result.value);
-    res.set('ETag', `"${view.version}"`).json(view);
+    res.set('ETag', `"${view.version}"`).type('json').send(listViewJson(view));
   });
 
   router.delete('/:listId', async (req, res) => {

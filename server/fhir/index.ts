@@ -106,9 +106,9 @@ export function createEhrGateway(options: EhrGatewayOptions): EhrGateway {
       if (ids.length === 0) return [];
       return readPatients(await context(baseUrl, tenantId), ids);
     },
-    async readClinical(baseUrl, tenantId, ids, parts) {
+    async readClinical(baseUrl, tenantId, ids, parts, onRow) {
       if (ids.length === 0) return new Map();
-      return readClinical(await context(baseUrl, tenantId), ids, parts, report);
+      return readClinical(await context(baseUrl, tenantId), ids, parts, report, onRow);
     },
     async readPatientDetails(baseUrl, tenantId, id) {
       return readPatientDetails(await context(baseUrl, tenantId), id, report);

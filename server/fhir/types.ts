@@ -86,9 +86,16 @@ export interface EhrGateway {
   readPatients(baseUrl: string, tenantId: string, ids: string[]): Promise<PatientSummary[]>;
   /**
    * List rows: each patient with the asked parts, in batches of one entry per patient per part.
-   * Patients the EHR does not have (or could not give) are absent from the map.
+   * Patients the EHR does not have (or could not give) are absent from the map. `onRow` gets
+   * each row as soon as it is complete, before the last batch is in.
    */
-  readClinical(baseUrl: string, tenantId: string, ids: string[], parts: ClinicalPart[]): Promise<Map<string, PatientClinical>>;
+  readClinical(
+    baseUrl: string,
+    tenantId: string,
+    ids: string[],
+    parts: ClinicalPart[],
+    onRow?: (row: PatientClinical) => void,
+  ): Promise<Map<string, PatientClinical>>;
   /** The details panel: every part in full. Null when the EHR does not have the patient. */
   readPatientDetails(baseUrl: string, tenantId: string, id: string): Promise<PatientDetails | null>;
 }

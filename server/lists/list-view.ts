@@ -30,40 +30,61 @@ export interface ListView {
 export async function buildListView(store: TeamStore, ehr: EhrGateway, team: TeamKey, list: StoredList): Promise<ListView> {
   const connection = await store.getConnection(team);
   if (connection.mode === 'manual') return manualListView(store, team, list);
-  let found = new Map<string, PatientClinical>();
   let ehrError: ListView['ehrError'];
   // The team's notes are read while the EHR answers.
+  let latest: Map<string, Note> | undefined;
   const notes = list.columns.includes('latestNote') ? latestNotes(store, team, list.patientIds) : Promise.resolve(new Map<string, Note>());
-  notes.catch(() => undefined);
+  notes.then((read) => (latest = read), () => undefined);
+  // Rows complete before the last batch is in are built (and serialised) while the rest is read.
+  const built = new Map<string, ListRow>();
+  const build = (clinical: PatientClinical, notesRead: Map<string, Note>) => {
+    const row = ehrRow(list, clinical, notesRead.get(clinical.patient.id));
+    serialisedRows.set(row, JSON.stringify(row));
+    built.set(row.patientId, row);
+  };
+  let found = new Map<string, PatientClinical>();
   if (connection.mode === 'ehr' && list.patientIds.length) {
     try {
-      found = await ehr.readClinical(connection.url, team.tenantId, list.patientIds, partsFor(list.columns));
+      found = await ehr.readClinical(connection.url, team.tenantId, list.patientIds, partsFor(list.columns), (clinical) => latest && build(clinical, latest));
     } catch (err) {
       const problem = toProblem(err);
       logger.warn({ code: problem.code }, 'list rows could not be read from the EHR');
       ehrError = { code: problem.code, message: problem.message };
     }
   }
-  const latest = await notes;
+  const notesRead = await notes;
+  for (const clinical of found.values()) if (!built.has(clinical.patient.id)) build(clinical, notesRead);
   const unavailable = { status: 'unavailable', reason: 'failed' } as const;
   const rows = list.patientIds.map((patientId): ListRow => {
-    const clinical = found.get(patientId);
-    if (!clinical) {
-      const cells = Object.fromEntries(list.columns.filter((c) => !['name', 'mrn', 'birthDate', 'gender'].includes(c)).map((c) => [c, unavailable]));
-      return { patientId, displayName: null, mrn: null, birthDate: null, gender: null, available: false, cells };
-    }
-    const p = clinical.patient;
-    return {
-      patientId,
-      displayName: p.displayName,
-      mrn: p.mrn,
-      birthDate: p.birthDate,
-      gender: p.gender,
-      available: true,
-      cells: cellsFor(list.columns, clinical, latest.get(patientId)),
-    };
+    const row = built.get(patientId);
+    if (row) return row;
+    const cells = Object.fromEntries(list.columns.filter((c) => !['name', 'mrn', 'birthDate', 'gender'].includes(c)).map((c) => [c, unavailable]));
+    return { patientId, displayName: null, mrn: null, birthDate: null, gender: null, available: false, cells };
   });
   return { id: list.id, name: list.name, columns: list.columns, version: list.version, rows, ...(ehrError ? { ehrError } : {}) };
+}
+
+function ehrRow(list: StoredList, clinical: PatientClinical, latestNote: Note | undefined): ListRow {
+  const p = clinical.patient;
+  return {
+    patientId: p.id,
+    displayName: p.displayName,
+    mrn: p.mrn,
+    birthDate: p.birthDate,
+    gender: p.gender,
+    available: true,
+    cells: cellsFor(list.columns, clinical, latestNote),
+  };
+}
+
+/** Rows serialised when they were built; a row is never changed afterwards. */
+const serialisedRows = new WeakMap<ListRow, string>();
+
+/** The list view as JSON, with the rows serialised while the EHR was still answering. */
+export function listViewJson(view: ListView): string {
+  const { rows, ...rest } = view;
+  const head = JSON.stringify(rest);
+  return `${head.slice(0, -1)},"rows":[${rows.map((row) => serialisedRows.get(row) ?? JSON.stringify(row)).join(',')}]}`;
 }
 
 async function latestNotes(store: TeamStore, team: TeamKey, patientIds: string[]): Promise<Map<string, Note>> {

@@ -20,73 +20,98 @@ export type WarningReport = (warnings: ClinicalWarning[]) => void;
  * List rows: Patient plus the asked parts for every patient, one batch entry per patient per
  * part, so n patients and p parts cost ceil(n·(1+p) / B) requests. Patients the EHR does not
  * have (404/410) or could not give are absent. List cells read one page: a `next` link is
- * ignored, since a cell shows the newest items only. Each part becomes its cells as soon as its
- * batch arrives, so a long list never holds every Bundle at once; medications wait for the
- * Medications that name them.
+ * ignored, since a cell shows the newest items only. Each answer goes into its row as soon as
+ * its batch arrives, so a long list never holds every Bundle at once, and a row whose answers
+ * are all in is handed to `onRow` right away (medications may wait for the Medications that
+ * name them; rows with a failed entry are handed on at the end).
  */
 export async function readClinical(
   ctx: EhrContext,
   patientIds: string[],
   parts: ClinicalPart[],
   report?: WarningReport,
+  onRow?: (row: PatientClinical) => void,
 ): Promise<Map<string, PatientClinical>> {
   const ids = [...new Set(patientIds)].filter(isFhirId);
   const asked = CLINICAL_PARTS.filter((p) => parts.includes(p));
   const plan = planEntries(ctx, ids, asked, 'list');
   const sorted = sortedParts(plan);
-  const warningsOf = new Map(ids.map((id) => [id, new Warnings()]));
-  const early = (body: unknown, index: number): Early => {
-    const { patientId, part } = plan[index];
-    if (part === 'patient') return { summary: summaryOf(ctx, body, patientId) };
-    const warnings = warningsOf.get(patientId)!;
-    const data = partData({ ok: true, body }, patientId, warnings);
-    checkOrder(ctx, sorted, [[part, data]], warnings);
-    if (part === 'medications' && data.ok) {
-      // Names behind references the answer did not include wait for one more read of all rows.
-      const own = indexMedications(data.set.included);
-      if (unresolvedMedications(data.set.resources, own).length > 0 && ctx.server.resources.includes('Medication')) return { pending: data };
-      return { cells: assemblePart(part, data, own, warnings) };
-    }
-    // A list row has the latest only: the full history and encounter list stay with the details panel.
-    const { encounters, ...cells } = assemblePart(part, data, new Map(), warnings, { history: false });
-    return { cells };
-  };
-  const results = plan.length > 0 ? await fetchPlanned(ctx, plan, early) : [];
   const readWarnings = new Warnings();
   // Parts the EHR does not offer are never asked: their cells say so unless an answer fills them.
   const { vitalHistory, encounters, ...notOffered } = assemble(new Map(asked.map((part) => [part, { ok: false, reason: 'not_offered' }])), new Map(), readWarnings);
-  const rows = new Map<string, { summary?: PatientSummary | null; patient?: EntryResult; cells: AssembledParts; pending?: PartData }>();
-  for (const id of ids) rows.set(id, { cells: { ...notOffered } });
-  plan.forEach(({ patientId, part }, i) => {
+  const rows = new Map<string, RowRead>();
+  for (const id of ids) rows.set(id, { cells: { ...notOffered }, warnings: new Warnings(), waiting: 0 });
+  for (const { patientId } of plan) rows.get(patientId)!.waiting++;
+
+  const take = (patientId: string, part: ClinicalPart | 'patient', result: EntryResult): void => {
     const row = rows.get(patientId)!;
-    const result = results[i];
-    const got = result.ok ? (result.body as Early) : undefined;
     if (part === 'patient') {
-      row.patient = result;
-      row.summary = got && 'summary' in got ? got.summary : null;
-    } else if (got && 'cells' in got) Object.assign(row.cells, got.cells);
-    else if (got && 'pending' in got) row.pending = got.pending;
-    else {
-      const warnings = warningsOf.get(patientId)!;
-      const { vitalHistory, encounters, ...cells } = assemblePart(part, partData(result, patientId, warnings), new Map(), warnings);
-      Object.assign(row.cells, cells);
+      row.answered = true;
+      row.gone = isGone(result);
+      row.summary = result.ok ? summaryOf(ctx, result.body, patientId) : null;
+      return;
     }
+    const data = partData(result, patientId, row.warnings);
+    checkOrder(ctx, sorted, [[part, data]], row.warnings);
+    if (part === 'medications' && data.ok) {
+      // Names behind references the answer did not include wait for one more read of all rows.
+      const own = indexMedications(data.set.included);
+      if (unresolvedMedications(data.set.resources, own).length > 0 && ctx.server.resources.includes('Medication')) row.pending = data;
+      else Object.assign(row.cells, assemblePart(part, data, own, row.warnings));
+      return;
+    }
+    // A list row has the latest only: the full history and encounter list stay with the details panel.
+    const { encounters, ...cells } = assemblePart(part, data, new Map(), row.warnings, { history: false });
+    Object.assign(row.cells, cells);
+  };
+  const finish = (row: RowRead): PatientClinical => {
+    row.done = { patient: row.summary!, careProvider: careProvider(row.summary!), ...row.cells, warnings: row.warnings.list() };
+    onRow?.(row.done);
+    return row.done;
+  };
+
+  const results =
+    plan.length > 0
+      ? await fetchPlanned(ctx, plan, (body, index) => {
+          const { patientId, part } = plan[index];
+          take(patientId, part, { ok: true, body });
+          const row = rows.get(patientId)!;
+          if (--row.waiting === 0 && row.summary && !row.pending) finish(row);
+          return undefined;
+        })
+      : [];
+  // Failed entries never reached the reader above.
+  plan.forEach(({ patientId, part }, i) => {
+    if (!results[i].ok) take(patientId, part, results[i]);
   });
 
-  const pending = [...rows.values()].flatMap((row) => (row.summary && row.pending ? [row.pending] : []));
+  const pending = [...rows.values()].flatMap((row) => (!row.done && row.summary && row.pending ? [row.pending] : []));
   const medications = pending.length ? await resolveMedications(ctx, pending, readWarnings) : new Map();
   const found = new Map<string, PatientClinical>();
   for (const [id, row] of rows) {
-    if (!row.summary) {
-      if (row.patient && !isGone(row.patient)) readWarnings.add('patient_unreadable');
-      continue;
+    if (row.done) found.set(id, row.done);
+    else if (!row.summary) {
+      if (row.answered && !row.gone) readWarnings.add('patient_unreadable');
+    } else {
+      if (row.pending) Object.assign(row.cells, assemblePart('medications', row.pending, medications, row.warnings));
+      found.set(id, finish(row));
     }
-    const warnings = warningsOf.get(id)!;
-    if (row.pending) Object.assign(row.cells, assemblePart('medications', row.pending, medications, warnings));
-    found.set(id, { patient: row.summary, careProvider: careProvider(row.summary), ...row.cells, warnings: warnings.list() });
   }
   report?.(sumWarnings([readWarnings.list(), ...[...found.values()].map((p) => p.warnings)]));
   return found;
+}
+
+/** One list row while its answers come in. */
+interface RowRead {
+  cells: AssembledParts;
+  warnings: Warnings;
+  /** Entries not read yet. */
+  waiting: number;
+  answered?: boolean;
+  gone?: boolean;
+  summary?: PatientSummary | null;
+  pending?: PartData;
+  done?: PatientClinical;
 }
 
 /**
@@ -149,9 +174,6 @@ function planEntries(ctx: EhrContext, ids: string[], parts: ClinicalPart[], mode
 function isGone(result: EntryResult | undefined): boolean {
   return !!result && !result.ok && (result.status === 404 || result.status === 410);
 }
-
-/** What a list read keeps of one answer as soon as its batch arrives. */
-type Early = { summary: PatientSummary | null } | { cells: AssembledParts } | { pending: PartData };
 
 function summaryOf(ctx: EhrContext, body: unknown, id: string): PatientSummary | null {
   const summary = ctx.adapter.toPatientSummary(body, { mrnSystem: ctx.mrnSystem });

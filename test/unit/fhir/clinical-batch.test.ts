@@ -68,6 +68,20 @@ describe('clinical batch queries', () => {
     expect(rows.get('p119')?.vitals).toMatchObject({ status: 'ok', value: { heartRate: { value: { value: 72 } } } });
   });
 
+  it('hands on each row as soon as its answers are in, before the next batch is even sent', async () => {
+    const ids = Array.from({ length: 20 }, (_, i) => `p${i}`);
+    serve(ids);
+    const handed: Array<{ id: string; batchesSent: number; row: unknown }> = [];
+    const rows = await gateway({ parallelRequests: 1 }).readClinical(ehr.base, TENANT, ids, ALL, (row) =>
+      handed.push({ id: row.patient.id, batchesSent: batchPosts(ehr).length, row }),
+    );
+    // 140 entries: the first batch holds all of p0 to p13 and part of p14.
+    expect(handed.filter((h) => h.batchesSent === 1).map((h) => h.id)).toEqual(ids.slice(0, 14));
+    expect(handed.map((h) => h.id).sort()).toEqual([...ids].sort());
+    for (const h of handed) expect(rows.get(h.id)).toBe(h.row);
+    expect(rows.get('p3')?.vitals).toMatchObject({ status: 'ok' });
+  });
+
   it('honours a configured batch size', async () => {
     const ids = Array.from({ length: 7 }, (_, i) => `p${i}`);
     serve(ids);
