@@ -6,7 +6,7 @@ import { readAllergies, readConditions } from './records.js';
 import { readSearchset, type Searchset } from './searchset.js';
 import type { Cell, ClinicalCells, ClinicalPart, EncounterView, UnavailableReason, VitalHistory } from './types.js';
 import { when } from './values.js';
-import { latestVitals, readVitals, vitalHistory } from './vitals.js';
+import { latestVitals, latestVitalsOfSorted, readVitals, vitalHistory } from './vitals.js';
 import type { Warnings } from './warnings.js';
 
 /** What came back for one part of one patient. */
@@ -82,6 +82,14 @@ const simple = {
 export function assemblePart(part: ClinicalPart, data: PartData, medications: MedicationIndex, warnings: Warnings, { history = true } = {}): AssembledParts {
   switch (part) {
     case 'vitals': {
+      if (!history) {
+        const latest = mapped(data, warnings, (set) => latestVitalsOfSorted(set.resources, warnings));
+        if (latest !== null) {
+          if ('failed' in latest) return { vitals: unavailable(latest.failed) };
+          return { vitals: Object.keys(latest).length > 0 ? { status: 'ok', value: latest } : { status: 'none' } };
+        }
+        // Not newest first: every reading is read below.
+      }
       const readings = listCell(mapped(data, warnings, (set) => readVitals(set.resources, warnings)));
       const vitals: AssembledParts['vitals'] = readings.status === 'ok' ? { status: 'ok', value: latestVitals(readings.value) } : readings;
       if (!history) return { vitals };

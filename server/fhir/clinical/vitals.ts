@@ -2,7 +2,7 @@ import { isObject, objects, str, type JsonObject } from '../json.js';
 import { normaliseUnit } from './units.js';
 import type { BloodPressureReading, LatestVitals, Measurement, VitalHistory, VitalKind, VitalReading, When } from './types.js';
 import { conceptCodes, newestFirst, numberOf, when } from './values.js';
-import type { Warnings } from './warnings.js';
+import { Warnings } from './warnings.js';
 
 /** LOINC codes per kind; the same in all releases, matched on code alone (servers vary the system). */
 const KIND_OF_CODE: Record<string, Exclude<VitalKind, 'bloodPressure'> | 'bpPanel' | 'systolic' | 'diastolic'> = {
@@ -23,37 +23,87 @@ const KIND_OF_CODE: Record<string, Exclude<VitalKind, 'bloodPressure'> | 'bpPane
 /** Observations that were never or are no longer true. */
 const SKIPPED_STATUS = new Set(['entered-in-error', 'cancelled']);
 
+type Kind = (typeof KIND_OF_CODE)[string];
+
+function kindOf(obs: JsonObject): Kind | undefined {
+  if (obs.resourceType !== 'Observation' || SKIPPED_STATUS.has(String(obs.status))) return undefined;
+  for (const code of conceptCodes(obs.code)) {
+    const kind = KIND_OF_CODE[code];
+    if (kind !== undefined) return kind;
+  }
+  return undefined;
+}
+
+/** A reading of one Observation that stands alone (not a standalone systolic or diastolic). */
+function readingOf(obs: JsonObject, kind: Exclude<Kind, 'systolic' | 'diastolic'>, time: When | null, warnings: Warnings): VitalReading | undefined {
+  if (kind === 'bpPanel') {
+    const parts = components(obs);
+    if (!parts.systolic && !parts.diastolic) {
+      warnings.add('observation_without_value');
+      return undefined;
+    }
+    return { kind: 'bloodPressure', time, systolic: parts.systolic ?? null, diastolic: parts.diastolic ?? null };
+  }
+  const value = measurement(kind, obs.valueQuantity);
+  if (!value) warnings.add('observation_without_value');
+  return value && { kind, time, value };
+}
+
 /** Readings from vital-sign Observations; unknown codes are ignored, value-less ones skipped with a warning. */
 export function readVitals(observations: JsonObject[], warnings: Warnings): VitalReading[] {
   const readings: VitalReading[] = [];
   // Standalone systolic and diastolic Observations pair up by their effective time.
   const pressures = new Map<string, BloodPressureReading>();
   for (const obs of observations) {
-    if (obs.resourceType !== 'Observation' || SKIPPED_STATUS.has(String(obs.status))) continue;
-    const kind = conceptCodes(obs.code).map((c) => KIND_OF_CODE[c]).find((k) => k !== undefined);
+    const kind = kindOf(obs);
     if (!kind) continue;
     const time = effective(obs);
-    if (kind === 'bpPanel') {
-      const parts = components(obs);
-      if (!parts.systolic && !parts.diastolic) warnings.add('observation_without_value');
-      else readings.push({ kind: 'bloodPressure', time, systolic: parts.systolic ?? null, diastolic: parts.diastolic ?? null });
+    if (kind !== 'systolic' && kind !== 'diastolic') {
+      const reading = readingOf(obs, kind, time, warnings);
+      if (reading) readings.push(reading);
       continue;
     }
-    const value = measurement(kind === 'systolic' || kind === 'diastolic' ? 'bloodPressure' : kind, obs.valueQuantity);
+    const value = measurement('bloodPressure', obs.valueQuantity);
     if (!value) {
       warnings.add('observation_without_value');
       continue;
     }
-    if (kind === 'systolic' || kind === 'diastolic') {
-      const slot = time?.text ?? '';
-      let bp = pressures.get(slot);
-      if (!bp) pressures.set(slot, (bp = { kind: 'bloodPressure', time, systolic: null, diastolic: null }));
-      if (!bp[kind]) bp[kind] = value;
-    } else {
-      readings.push({ kind, time, value });
-    }
+    const slot = time?.text ?? '';
+    let bp = pressures.get(slot);
+    if (!bp) pressures.set(slot, (bp = { kind: 'bloodPressure', time, systolic: null, diastolic: null }));
+    if (!bp[kind]) bp[kind] = value;
   }
   return [...readings, ...pressures.values()];
+}
+
+/**
+ * The newest reading of each kind, as `latestVitals(readVitals(…))` gives it, from Observations
+ * that came newest first (list reads ask them so): once a kind has a timed reading, its older
+ * Observations are not read at all. Null when the answer is not in that order or pairs standalone
+ * systolic and diastolic Observations; the full read then applies.
+ */
+export function latestVitalsOfSorted(observations: JsonObject[], warnings: Warnings): LatestVitals | null {
+  const latest: LatestVitals = {};
+  const noted = new Warnings();
+  let previous = Infinity;
+  for (const obs of observations) {
+    const kind = kindOf(obs);
+    if (!kind) continue;
+    if (kind === 'systolic' || kind === 'diastolic') return null;
+    const time = effective(obs);
+    if (time?.epochMs != null) {
+      if (time.epochMs > previous) return null;
+      previous = time.epochMs;
+    }
+    const shown = kind === 'bpPanel' ? 'bloodPressure' : kind;
+    const have = latest[shown];
+    if (have?.time?.epochMs != null) continue;
+    const reading = readingOf(obs, kind, time, noted);
+    // A reading without a usable time counts only while no timed one is found.
+    if (reading && (!have || reading.time?.epochMs != null)) latest[shown] = reading;
+  }
+  for (const { code, count } of noted.list()) warnings.add(code, count);
+  return latest;
 }
 
 function components(obs: JsonObject): { systolic?: Measurement; diastolic?: Measurement } {

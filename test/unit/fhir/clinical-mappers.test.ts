@@ -4,7 +4,7 @@ import { readCoverage, readMedications } from '../../../server/fhir/clinical/med
 import { readAllergies, readConditions } from '../../../server/fhir/clinical/records.js';
 import { normaliseUnit } from '../../../server/fhir/clinical/units.js';
 import { belongsTo, when } from '../../../server/fhir/clinical/values.js';
-import { latestVitals, readVitals, vitalHistory } from '../../../server/fhir/clinical/vitals.js';
+import { latestVitals, latestVitalsOfSorted, readVitals, vitalHistory } from '../../../server/fhir/clinical/vitals.js';
 import { Warnings } from '../../../server/fhir/clinical/warnings.js';
 
 const obs = (code: string, time: string, quantity?: Record<string, unknown>) => ({
@@ -86,6 +86,50 @@ describe('vital signs', () => {
     );
     expect(readings.map((r) => r.kind)).toEqual(['spo2', 'bloodPressure']);
     expect(warnings.list()).toEqual([{ code: 'observation_without_value', count: 1 }]);
+  });
+});
+
+describe('the latest vital signs of an answer sorted newest first', () => {
+  const codes = ['8867-4', '9279-1', '8310-5', '59408-5', '29463-7', '8302-2', '39156-5'];
+  const panel = (time: string | undefined, systolic?: number) => ({
+    resourceType: 'Observation',
+    code: { coding: [{ code: '85354-9' }] },
+    ...(time ? { effectiveDateTime: time } : {}),
+    component: systolic === undefined ? [] : [{ code: { coding: [{ code: '8480-6' }] }, valueQuantity: { value: systolic, unit: 'mmHg' } }],
+  });
+  /** A random record: readings every few hours, some without a value or a time, newest first. */
+  function record(seed: number) {
+    let x = seed;
+    const next = () => ((x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const list: Record<string, unknown>[] = [];
+    let at = Date.UTC(2026, 10, 30);
+    for (let i = 0; i < 40; i++) {
+      // Several readings share a time; then the clock goes back zero to three hours.
+      at -= 3_600_000 * Math.floor(next() * 4);
+      const time = next() < 0.1 ? undefined : new Date(at).toISOString();
+      if (next() < 0.2) list.push(panel(time, next() < 0.2 ? undefined : 100 + Math.floor(next() * 60)));
+      else {
+        const o = obs(codes[Math.floor(next() * codes.length)], time ?? '', next() < 0.1 ? undefined : { value: Math.round(next() * 100), unit: 'x' });
+        if (!time) delete (o as Record<string, unknown>).effectiveDateTime;
+        list.push(o);
+      }
+    }
+    return list;
+  }
+
+  it.each(Array.from({ length: 40 }, (_, i) => i + 1))('reads what the full read reads, for random record %i', (seed) => {
+    const observations = record(seed);
+    const full = new Warnings();
+    const fast = new Warnings();
+    const expected = latestVitals(readVitals(observations, full));
+    expect(latestVitalsOfSorted(observations, fast)).toEqual(expected);
+  });
+
+  it('leaves answers that are not newest first, and standalone blood pressures, to the full read', () => {
+    const warnings = new Warnings();
+    expect(latestVitalsOfSorted([obs('8867-4', '2024-01-01', { value: 60 }), obs('8867-4', '2024-01-02', { value: 70 })], warnings)).toBeNull();
+    expect(latestVitalsOfSorted([obs('8480-6', '2024-01-02', { value: 120, unit: 'mmHg' })], warnings)).toBeNull();
+    expect(warnings.list()).toEqual([]);
   });
 });
 
