@@ -107,9 +107,12 @@ const PATIENT_REF = /(?:^|\/)Patient\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[^/]*
  */
 export function belongsTo(resource: JsonObject, patientId: string): boolean {
   let namesOther = false;
+  const own = `Patient/${patientId}`;
   for (const field of REFERENCE_FIELDS) {
     const ref = resource[field];
     if (!isObject(ref)) continue;
+    // The usual case first: a relative reference to this very patient.
+    if (ref.reference === own) return true;
     const id = PATIENT_REF.exec(str(ref.reference) ?? '')?.[1];
     if (id === patientId) return true;
     if (id !== undefined) namesOther = true;
