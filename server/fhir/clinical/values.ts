@@ -1,5 +1,5 @@
 /** Tolerant readers for the FHIR datatypes the clinical views use; wrong shapes give null, never throw. */
-import { isObject, objects, str, strings, type JsonObject } from '../json.js';
+import { isObject, list, objects, str, strings, type JsonObject } from '../json.js';
 import type { When } from './types.js';
 
 const DATE = /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?)?)?$/;
@@ -68,8 +68,14 @@ export function conceptText(value: unknown): string | null {
 /** Every code of a CodeableConcept (or a lone Coding). */
 export function conceptCodes(value: unknown): string[] {
   if (!isObject(value)) return [];
-  const codings = value.coding !== undefined ? objects(value.coding) : [value];
-  return codings.map((c) => str(c.code)).filter((c): c is string => c !== undefined);
+  const codings = value.coding !== undefined ? list(value.coding) : [value];
+  // A loop rather than map and filter: this runs for every Observation of a list.
+  const codes: string[] = [];
+  for (const coding of codings) {
+    const code = isObject(coding) ? str(coding.code) : undefined;
+    if (code !== undefined) codes.push(code);
+  }
+  return codes;
 }
 
 /** A status that is a plain code (DSTU2/STU3), a Coding, or a CodeableConcept (R4). */
