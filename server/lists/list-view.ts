@@ -31,9 +31,11 @@ export async function buildListView(store: TeamStore, ehr: EhrGateway, team: Tea
   const connection = await store.getConnection(team);
   if (connection.mode === 'manual') return manualListView(store, team, list);
   let ehrError: ListView['ehrError'];
-  // The team's notes are read while the EHR answers.
+  // The team's notes are read while the EHR answers: after the first requests have gone out.
   let latest: Map<string, Note> | undefined;
-  const notes = list.columns.includes('latestNote') ? latestNotes(store, team, list.patientIds) : Promise.resolve(new Map<string, Note>());
+  const notes = list.columns.includes('latestNote')
+    ? new Promise((resolve) => setImmediate(resolve)).then(() => latestNotes(store, team, list.patientIds))
+    : Promise.resolve(new Map<string, Note>());
   notes.then((read) => (latest = read), () => undefined);
   // Rows complete before the last batch is in are built (and serialised) while the rest is read.
   const built = new Map<string, ListRow>();
