@@ -10,7 +10,10 @@ import { byItemId, type ListItem } from './list-catalog.js';
 type Team = Parameters<OpenTeam>[0];
 /** An app list's items collection and the API to reach it. */
 type Items = { api: GraphApi; path: string };
-type TeamDataOps = Pick<TeamStore, 'getConnection' | 'setConnection' | 'addNote' | 'listNotes' | 'setDefaultList' | 'defaultListId'>;
+type TeamDataOps = Pick<TeamStore, 'getConnection' | 'setConnection' | 'addNote' | 'listNotes' | 'latestNotes' | 'setDefaultList' | 'defaultListId'>;
+
+/** Patients per notes query: `PatientId eq … or …` stays well within a URL's length. */
+const PATIENTS_PER_QUERY = 20;
 
 const connectionSchema = z.discriminatedUnion('mode', [
   z.object({ mode: z.literal('unset') }),
@@ -107,16 +110,34 @@ export function graphTeamDataOps(open: OpenTeam, listExists: (team: Team, listId
       const items = await itemsOf(team, 'notes', false);
       if (!items) return [];
       const rows = await items.api.getAll<ListItem>(`${items.path}?expand=fields&${filterParam(`fields/PatientId eq ${odataString(patientId)}`)}`);
-      return rows.sort(byItemId).map(
-        (r): Note => ({
-          id: String(r.fields.NoteId ?? r.id),
-          patientId,
-          authorId: String(r.fields.AuthorId ?? ''),
-          authorName: String(r.fields.AuthorName ?? ''),
-          text: String(r.fields.NoteText ?? ''),
-          createdAt: String(r.fields.CreatedAt ?? ''),
-        }),
-      );
+      return rows.sort(byItemId).map(noteOf);
     },
+
+    async latestNotes(team, patientIds) {
+      const latest = new Map<string, Note>();
+      const items = await itemsOf(team, 'notes', false);
+      if (!items || patientIds.length === 0) return latest;
+      const groups: string[][] = [];
+      for (let i = 0; i < patientIds.length; i += PATIENTS_PER_QUERY) groups.push(patientIds.slice(i, i + PATIENTS_PER_QUERY));
+      const answers = await Promise.all(
+        groups.map((ids) =>
+          items.api.getAll<ListItem>(`${items.path}?expand=fields&${filterParam(ids.map((id) => `fields/PatientId eq ${odataString(id)}`).join(' or '))}`),
+        ),
+      );
+      // Oldest first: each patient's last item is its newest note.
+      for (const row of answers.flat().sort(byItemId)) latest.set(String(row.fields.PatientId ?? ''), noteOf(row));
+      return latest;
+    },
+  };
+}
+
+function noteOf(r: ListItem): Note {
+  return {
+    id: String(r.fields.NoteId ?? r.id),
+    patientId: String(r.fields.PatientId ?? ''),
+    authorId: String(r.fields.AuthorId ?? ''),
+    authorName: String(r.fields.AuthorName ?? ''),
+    text: String(r.fields.NoteText ?? ''),
+    createdAt: String(r.fields.CreatedAt ?? ''),
   };
 }

@@ -34,7 +34,7 @@ export async function buildListView(store: TeamStore, ehr: EhrGateway, team: Tea
   // The team's notes are read while the EHR answers: after the first requests have gone out.
   let latest: Map<string, Note> | undefined;
   const notes = list.columns.includes('latestNote')
-    ? new Promise((resolve) => setImmediate(resolve)).then(() => latestNotes(store, team, list.patientIds))
+    ? new Promise((resolve) => setImmediate(resolve)).then(() => store.latestNotes(team, list.patientIds))
     : Promise.resolve(new Map<string, Note>());
   notes.then((read) => (latest = read), () => undefined);
   // Rows complete before the last batch is in are built (and serialised) while the rest is read.
@@ -89,19 +89,11 @@ export function listViewJson(view: ListView): string {
   return `${head.slice(0, -1)},"rows":[${rows.map((row) => serialisedRows.get(row) ?? JSON.stringify(row)).join(',')}]}`;
 }
 
-async function latestNotes(store: TeamStore, team: TeamKey, patientIds: string[]): Promise<Map<string, Note>> {
-  const latest = new Map<string, Note>();
-  for (const id of patientIds) {
-    const notes = await store.listNotes(team, id);
-    if (notes.length) latest.set(id, notes[notes.length - 1]);
-  }
-  return latest;
-}
 
 /** Manual mode: rows from the team's own patients; EHR-only columns are "not available". */
 async function manualListView(store: TeamStore, team: TeamKey, list: StoredList): Promise<ListView> {
   const patients = new Map((await store.getManualPatients(team, list.patientIds)).map((p) => [p.id, p]));
-  const notes = list.columns.includes('latestNote') ? await latestNotes(store, team, list.patientIds) : new Map<string, Note>();
+  const notes = list.columns.includes('latestNote') ? await store.latestNotes(team, list.patientIds) : new Map<string, Note>();
   const notOffered = { status: 'unavailable', reason: 'not_offered' } as const;
   const rows = list.patientIds.map((patientId): ListRow => {
     const p = patients.get(patientId);

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Note, TeamStore } from './store.js';
 
 /** Team notes on patients, kept with the team's data (never in the EHR). */
-export function sqliteNoteOps(db: Database.Database): Pick<TeamStore, 'addNote' | 'listNotes'> {
+export function sqliteNoteOps(db: Database.Database): Pick<TeamStore, 'addNote' | 'listNotes' | 'latestNotes'> {
   const insert = db.prepare(
     `INSERT INTO notes (id, tenant_id, team_id, patient_id, author_id, author_name, text, created_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -11,6 +11,10 @@ export function sqliteNoteOps(db: Database.Database): Pick<TeamStore, 'addNote' 
   const byPatient = db.prepare(
     `SELECT id, patient_id AS patientId, author_id AS authorId, author_name AS authorName, text, created_at AS createdAt
      FROM notes WHERE tenant_id = ? AND team_id = ? AND patient_id = ? ORDER BY created_at, rowid`,
+  );
+  const ofPatients = db.prepare(
+    `SELECT id, patient_id AS patientId, author_id AS authorId, author_name AS authorName, text, created_at AS createdAt
+     FROM notes WHERE tenant_id = ? AND team_id = ? AND patient_id IN (SELECT value FROM json_each(?)) ORDER BY created_at, rowid`,
   );
   return {
     async addNote(team, patientId, author, text) {
@@ -20,6 +24,12 @@ export function sqliteNoteOps(db: Database.Database): Pick<TeamStore, 'addNote' 
     },
     async listNotes(team, patientId) {
       return byPatient.all(team.tenantId, team.teamId, patientId) as Note[];
+    },
+    async latestNotes(team, patientIds) {
+      const latest = new Map<string, Note>();
+      // Oldest first: each patient's last row is its newest note.
+      for (const note of ofPatients.all(team.tenantId, team.teamId, JSON.stringify(patientIds)) as Note[]) latest.set(note.patientId, note);
+      return latest;
     },
   };
 }

@@ -85,6 +85,8 @@ export interface TeamStore {
   addNote(team: TeamKey, patientId: string, author: { id: string; name: string }, text: string): Promise<Note>;
   /** Oldest first. */
   listNotes(team: TeamKey, patientId: string): Promise<Note[]>;
+  /** The newest note of each of these patients that has one, in a few reads however long the list. */
+  latestNotes(team: TeamKey, patientIds: string[]): Promise<Map<string, Note>>;
   /** Manual mode: the team's schema (null before the first one is saved). */
   getSchema(team: TeamKey): Promise<ManualSchema | null>;
   setSchema(team: TeamKey, fields: SchemaField[], expectedVersion?: number): Promise<VersionedResult<ManualSchema>>;

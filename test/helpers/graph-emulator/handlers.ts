@@ -146,7 +146,7 @@ function notAllowed(): never {
 function getLists(site: EmulatedSite, req: EmulatorRequest, pageMax: number): EmulatorResponse {
   const filter = parseEqFilter(req.query.get('$filter'));
   if (filter && filter.property !== 'displayName') throw invalid(`Filtering on '${filter.property}' is not supported.`);
-  const lists = [...site.lists.values()].filter((l) => !filter || l.displayName === filter.value);
+  const lists = [...site.lists.values()].filter((l) => !filter || filter.values.includes(l.displayName));
   const top = pageSize(req.query.get('$top'), pageMax);
   const { rows, nextToken } = page(lists, (l) => l.id, top, req.query.get('$skiptoken'));
   return ok({
@@ -227,7 +227,7 @@ function getItems(site: EmulatedSite, list: EmulatedList, req: EmulatorRequest, 
     if (!c.indexed && !prefer.includes('HonorNonIndexedQueriesWarningMayFailRandomly')) {
       throw invalid(`Field '${c.name}' cannot be referenced in filter or orderby as it is not indexed. Provide the 'Prefer: HonorNonIndexedQueriesWarningMayFailRandomly' header to allow this, but be warned that such queries may fail on large lists.`);
     }
-    items = items.filter((i) => i.fields[c.name] === filter.value);
+    items = items.filter((i) => filter.values.includes(i.fields[c.name] as string | number));
   }
   const top = pageSize(req.query.get('$top'), pageMax);
   const { rows, nextToken } = page(items, (i) => String(i.id), top, req.query.get('$skiptoken'));

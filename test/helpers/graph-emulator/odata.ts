@@ -1,20 +1,29 @@
 /**
- * The slice of OData query syntax the emulator understands: one `eq` comparison in `$filter`
- * (`displayName eq 'X'` on lists, `fields/Name eq 'X'` on items, as in the Graph v1.0 docs
- * "List items" and "Use query parameters"), and SharePoint-style `$skiptoken` paging.
+ * The slice of OData query syntax the emulator understands: `eq` comparisons of one property in
+ * `$filter`, alone or joined by `or` (`displayName eq 'X'` on lists, `fields/Name eq 'X' or
+ * fields/Name eq 'Y'` on items, as in the Graph v1.0 docs "List items" and "Use query
+ * parameters"), and SharePoint-style `$skiptoken` paging.
  */
 export interface EqFilter {
   property: string;
-  value: string | number;
+  /** Any of these matches. */
+  values: Array<string | number>;
 }
 
 export class ODataError extends Error {}
 
 export function parseEqFilter(filter: string | null): EqFilter | null {
   if (filter === null) return null;
-  const match = /^\s*([A-Za-z_][A-Za-z0-9_]*(?:\/[A-Za-z_][A-Za-z0-9_]*)?)\s+eq\s+(?:'((?:[^']|'')*)'|(-?\d+(?:\.\d+)?))\s*$/.exec(filter);
-  if (!match) throw new ODataError(`Invalid filter clause: ${filter}`);
-  return { property: match[1], value: match[2] !== undefined ? match[2].replace(/''/g, "'") : Number(match[3]) };
+  const clause = /\s*([A-Za-z_][A-Za-z0-9_]*(?:\/[A-Za-z_][A-Za-z0-9_]*)?)\s+eq\s+(?:'((?:[^']|'')*)'|(-?\d+(?:\.\d+)?))\s*(?:$|or\b)/y;
+  const parsed: EqFilter = { property: '', values: [] };
+  while (clause.lastIndex < filter.length) {
+    const match = clause.exec(filter);
+    if (!match || (parsed.property && match[1] !== parsed.property)) throw new ODataError(`Invalid filter clause: ${filter}`);
+    parsed.property = match[1];
+    parsed.values.push(match[2] !== undefined ? match[2].replace(/''/g, "'") : Number(match[3]));
+  }
+  if (!parsed.values.length || /\bor\s*$/.test(filter)) throw new ODataError(`Invalid filter clause: ${filter}`);
+  return parsed;
 }
 
 /** SharePoint's paging token names the last id served: base64 of `Paged=TRUE&p_ID={id}`. */

@@ -81,6 +81,22 @@ export function storeContract(name: string, open: () => Promise<{ store: TeamSto
       expect(await store.listNotes(teamB, 'p1')).toEqual([]);
     }));
 
+    it('gives the newest note of each patient of a long list, and only the team\'s own', withStore(async (store) => {
+      const ids = Array.from({ length: 45 }, (_, i) => `p-${i}`);
+      for (const id of ['p-0', 'p-21', 'p-44']) await store.addNote(teamA, id, { id: 'u1', name: 'Avery' }, `first on ${id}`);
+      await store.addNote(teamA, 'p-21', { id: 'u2', name: "Blake O'Neil" }, 'second on p-21');
+      await store.addNote(teamA, 'not-asked', { id: 'u1', name: 'Avery' }, 'elsewhere');
+      await store.addNote(teamB, 'p-0', { id: 'u9', name: 'Other team' }, 'not ours');
+      const latest = await store.latestNotes(teamA, ids);
+      expect(Object.fromEntries([...latest].map(([id, note]) => [id, [note.patientId, note.text, note.authorName]]))).toEqual({
+        'p-0': ['p-0', 'first on p-0', 'Avery'],
+        'p-21': ['p-21', 'second on p-21', "Blake O'Neil"],
+        'p-44': ['p-44', 'first on p-44', 'Avery'],
+      });
+      expect(await store.latestNotes(teamA, [])).toEqual(new Map());
+      expect(await store.latestNotes(teamB, ["it's"])).toEqual(new Map());
+    }));
+
     it('keeps a Manual-mode schema and patients with versions, per team', withStore(async (store) => {
       expect(await store.getSchema(teamA)).toBeNull();
       const fields = [{ id: 'acuity', label: 'Acuity', type: 'choice' as const, choices: ['Low', 'High'] }];
