@@ -66,7 +66,7 @@ it('personal tab: picks one of the teams, shows its lists, opens on it again aft
   const page = await inTeams(browserContext, owner, { entityId: 'patients-personal' });
   await expect.poll(() => tab(page).getByRole('heading', { name: 'Choose a team' }).isVisible(), { timeout: 15_000 }).toBe(true);
   const teams = tab(page).getByRole('list', { name: 'Your teams' }).getByRole('button');
-  await expect.poll(() => teams.allInnerTexts()).toEqual([`${cardiology.name}\nNot set up yet`, `${ward.name}\nConnected to the EHR`]);
+  await expect.poll(() => teams.allInnerTexts(), { timeout: 15_000 }).toEqual([`${cardiology.name}\nNot set up yet`, `${ward.name}\nConnected to the EHR`]);
   await expectAccessible(page, 'personal tab, choosing a team');
 
   await tab(page).getByRole('button', { name: new RegExp(ward.name) }).click();
@@ -95,7 +95,8 @@ it.each([['zh-cn', 'zh-CN'], ['zh-tw', 'zh-TW'], ['ru-ru', 'ru']] as const)('per
   await expect.poll(() => tab(page).getByRole('heading', { name: m['teams.chooseTitle'] }).isVisible(), { timeout: 15_000 }).toBe(true);
   expect(await tab(page).getByText(m['teams.chooseIntro']).isVisible()).toBe(true);
   const teams = tab(page).getByRole('list', { name: m['teams.listLabel'] }).getByRole('button');
-  expect(await teams.allInnerTexts()).toEqual([`${cardiology.name}\n${m['teams.mode.unset']}`, `${ward.name}\n${m['teams.mode.ehr']}`]);
+  // The heading comes first; the teams follow when the API has answered.
+  await expect.poll(() => teams.allInnerTexts(), { timeout: 15_000 }).toEqual([`${cardiology.name}\n${m['teams.mode.unset']}`, `${ward.name}\n${m['teams.mode.ehr']}`]);
   await tab(page).getByRole('button', { name: new RegExp(ward.name) }).click();
   await expect.poll(() => roundsShown(page), { timeout: 15_000 }).toBe(true);
   expect(await tab(page).getByRole('combobox', { name: m['teams.switch'] }).inputValue()).toBe(ward.id);
