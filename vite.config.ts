@@ -60,6 +60,8 @@ export default defineConfig({
           env: { LOG_LEVEL: 'warn' },
           testTimeout: 60_000,
           hookTimeout: 120_000,
+          // What the tab shows after an API answer can take more than a second on a busy 2-core machine.
+          expect: { poll: { timeout: 10_000 } },
           fileParallelism: false,
         },
       },
