@@ -37,17 +37,23 @@ export async function buildListView(store: TeamStore, ehr: EhrGateway, team: Tea
     ? new Promise((resolve) => setImmediate(resolve)).then(() => store.latestNotes(team, list.patientIds))
     : Promise.resolve(new Map<string, Note>());
   notes.then((read) => (latest = read), () => undefined);
-  // Rows complete before the last batch is in are built (and serialised) while the rest is read.
   const built = new Map<string, ListRow>();
   const build = (clinical: PatientClinical, notesRead: Map<string, Note>) => {
     const row = ehrRow(list, clinical, notesRead.get(clinical.patient.id));
-    serialisedRows.set(row, JSON.stringify(row));
     built.set(row.patientId, row);
+    return row;
+  };
+  // Rows complete before the last batch is in are built and serialised while the rest is read;
+  // the others are serialised only if the view is sent as JSON (listViewJson).
+  const buildEarly = (clinical: PatientClinical) => {
+    if (!latest) return;
+    const row = build(clinical, latest);
+    serialisedRows.set(row, JSON.stringify(row));
   };
   let found = new Map<string, PatientClinical>();
   if (connection.mode === 'ehr' && list.patientIds.length) {
     try {
-      found = await ehr.readClinical(connection.url, team.tenantId, list.patientIds, partsFor(list.columns), (clinical) => latest && build(clinical, latest));
+      found = await ehr.readClinical(connection.url, team.tenantId, list.patientIds, partsFor(list.columns), buildEarly);
     } catch (err) {
       const problem = toProblem(err);
       logger.warn({ code: problem.code }, 'list rows could not be read from the EHR');

@@ -1,19 +1,7 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../../server/start';
-import { apiAs, signIn, startE2e } from '../helpers/e2e';
-import type { DevInfo } from '../helpers/test-server';
+import { describe, expect, it } from 'vitest';
+import { apiAs, signIn, useE2e } from '../helpers/e2e';
 
-let server: RunningServer;
-let browser: Browser;
-let stop: () => Promise<void>;
-let info: DevInfo;
-
-beforeAll(async () => {
-  ({ server, browser, stop } = await startE2e());
-  info = (await (await fetch(`${server.url}/dev/info`)).json()) as DevInfo;
-});
-afterAll(() => stop?.());
+const e2e = useE2e();
 
 const columns = ['name', 'location', 'heartRate', 'bloodPressure', 'temperature', 'spo2', 'conditions', 'allergies', 'medications', 'coverage'];
 const headings = ['Name', 'Location', 'Heart rate', 'Blood pressure', 'Temperature', 'SpO2', 'Conditions', 'Allergies', 'Medications', 'Coverage', 'Actions'];
@@ -25,19 +13,19 @@ describe.each([
   ['dstu2', 1, 0],
 ] as const)('a list of generated patients from the sandbox %s endpoint, in the browser', (version, tenant, teamIndex) => {
   it('shows location, vital signs, conditions, allergies, medications and coverage on every row', async () => {
-    const tn = info.tenants[tenant];
+    const tn = e2e.info.tenants[tenant];
     const team = tn.teams[teamIndex];
-    const owner = info.users.find((u) => u.id === team.owners[0])!;
-    const api = await apiAs(server.url, owner.id);
-    await api('PUT', `/teams/${team.id}/connection`, { mode: 'ehr', url: info.sandbox.fhir[version], name: `Sandbox ${version}` });
+    const owner = e2e.info.users.find((u) => u.id === team.owners[0])!;
+    const api = await apiAs(e2e.server.url, owner.id);
+    await api('PUT', `/teams/${team.id}/connection`, { mode: 'ehr', url: e2e.info.sandbox.fhir[version], name: `Sandbox ${version}` });
     const { patients } = await api('GET', `/teams/${team.id}/patients?gender=male&count=3`);
     const list = await api('POST', `/teams/${team.id}/lists`, { name: 'Ward round' });
     await api('PATCH', `/teams/${team.id}/lists/${list.id}`, { columns });
     await api('POST', `/teams/${team.id}/lists/${list.id}/patients`, { patientIds: patients.map((p: { id: string }) => p.id) });
 
-    const context = await browser.newContext({ reducedMotion: 'reduce', viewport: { width: 1800, height: 900 } });
+    const context = await e2e.browser.newContext({ reducedMotion: 'reduce', viewport: { width: 1800, height: 900 } });
     const page = await context.newPage();
-    await signIn(page, server.url, `${owner.name} (${tn.name})`, team.name);
+    await signIn(page, e2e.server.url, `${owner.name} (${tn.name})`, team.name);
     const table = page.getByRole('table', { name: 'Ward round' });
     await expect.poll(() => table.getByRole('row').count(), { timeout: 20_000 }).toBe(1 + patients.length);
     expect((await table.getByRole('columnheader').allInnerTexts()).map((h) => h.trim())).toEqual(headings);

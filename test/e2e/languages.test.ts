@@ -1,21 +1,10 @@
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { expect, it } from 'vitest';
 import type { MessageKey } from '../../client/shared/i18n/en';
 import { catalogs, type Language } from '../../client/shared/i18n/t';
-import type { RunningServer } from '../../server/start';
-import { apiAs, expectAccessible, signIn, startE2e } from '../helpers/e2e';
-import type { DevInfo } from '../helpers/test-server';
+import { apiAs, expectAccessible, signIn, useE2e } from '../helpers/e2e';
 
-let server: RunningServer;
-let browser: Browser;
-let stop: () => Promise<void>;
-let info: DevInfo;
-
-beforeAll(async () => {
-  ({ server, browser, stop } = await startE2e());
-  info = (await (await fetch(`${server.url}/dev/info`)).json()) as DevInfo;
-});
-afterAll(() => stop?.());
+const e2e = useE2e();
 
 type Messages = Record<MessageKey, string>;
 type Json = Record<string, any>;
@@ -84,15 +73,15 @@ const cases: { language: Language; tenant: number; team: number; reader: string 
 it.each(cases)('shows every screen in $language', async ({ language, tenant, team: teamIndex, reader }) => {
   const m: Messages = catalogs[language];
   const f = formats(language);
-  const tn = info.tenants[tenant];
+  const tn = e2e.info.tenants[tenant];
   const team = tn.teams[teamIndex];
-  const owner = info.users.find((u) => u.id === team.owners[0])!;
-  const api = await apiAs(server.url, owner.id);
-  const context = await browser.newContext({ reducedMotion: 'reduce', locale: language, timezoneId: 'UTC' });
+  const owner = e2e.info.users.find((u) => u.id === team.owners[0])!;
+  const api = await apiAs(e2e.server.url, owner.id);
+  const context = await e2e.browser.newContext({ reducedMotion: 'reduce', locale: language, timezoneId: 'UTC' });
   const page = await context.newPage();
 
   // Dev sign-in.
-  await signIn(page, `${server.url}/?lang=${language}`, `${owner.name} (${tn.name})`, team.name, m);
+  await signIn(page, `${e2e.server.url}/?lang=${language}`, `${owner.name} (${tn.name})`, team.name, m);
   expect(await page.evaluate(() => document.documentElement.lang)).toBe(language);
 
   // First run: connect to the sandbox.
@@ -250,15 +239,15 @@ it.each(cases)('shows every screen in $language', async ({ language, tenant, tea
 
   // The audit trail, as the tenant's audit reader.
   await page.getByRole('button', { name: m['signin.switch'] }).click();
-  const auditor = info.users.find((u) => u.name === reader)!;
-  await signIn(page, `${server.url}/?lang=${language}`, `${reader} (${tn.name})`, tn.teams[0].name, m);
+  const auditor = e2e.info.users.find((u) => u.name === reader)!;
+  await signIn(page, `${e2e.server.url}/?lang=${language}`, `${reader} (${tn.name})`, tn.teams[0].name, m);
   await page.getByRole('button', { name: m['audit.open'] }).click();
   const audit = page.getByRole('table', { name: m['audit.title'] });
   await visible(audit.getByRole('row').nth(1));
   expect((await audit.getByRole('columnheader').allInnerTexts()).map((h) => h.trim())).toEqual(
     (['audit.time', 'audit.operation', 'audit.outcome', 'audit.user', 'audit.patient', 'audit.team'] as const).map((k) => m[k]),
   );
-  const { events } = await (await apiAs(server.url, auditor.id))('GET', '/audit');
+  const { events } = await (await apiAs(e2e.server.url, auditor.id))('GET', '/audit');
   const shownTime = (await audit.getByRole('row').nth(1).getByRole('cell').first().innerText()).trim();
   expect((events as Json[]).map((e) => f.dateTime(e.time))).toContain(shownTime);
   expect(await audit.getByRole('cell', { name: `${m['audit.outcome.success']} (200)` }).first().isVisible()).toBe(true);

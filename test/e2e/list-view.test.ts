@@ -1,30 +1,19 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../../server/start';
-import type { DevInfo } from '../helpers/test-server';
-import { apiAs, expectAccessible, signIn, signIn as signInAs, startE2e, visible } from '../helpers/e2e';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { apiAs, expectAccessible, signIn as signInAs, useE2e, visible } from '../helpers/e2e';
 
-let server: RunningServer;
-let browser: Browser;
-let stop: () => Promise<void>;
-let info: DevInfo;
-
-beforeAll(async () => {
-  ({ server, browser, stop } = await startE2e());
-  info = (await (await fetch(`${server.url}/dev/info`)).json()) as DevInfo;
-});
-afterAll(() => stop?.());
+const e2e = useE2e();
 
 /** A team connected to a sandbox link, its owner signed in. */
 async function connectedTeam(tenant: number, team: number, version: 'r4' | 'stu3' | 'dstu2') {
-  const tn = info.tenants[tenant];
+  const tn = e2e.info.tenants[tenant];
   const tm = tn.teams[team];
-  const owner = info.users.find((u) => u.id === tm.owners[0])!;
-  const api = await apiAs(server.url, owner.id);
-  await api('PUT', `/teams/${tm.id}/connection`, { mode: 'ehr', url: info.sandbox.fhir[version], name: `Sandbox ${version.toUpperCase()}` });
-  const context = await browser.newContext({ reducedMotion: 'reduce' });
+  const owner = e2e.info.users.find((u) => u.id === tm.owners[0])!;
+  const api = await apiAs(e2e.server.url, owner.id);
+  await api('PUT', `/teams/${tm.id}/connection`, { mode: 'ehr', url: e2e.info.sandbox.fhir[version], name: `Sandbox ${version.toUpperCase()}` });
+  const context = await e2e.browser.newContext({ reducedMotion: 'reduce' });
   const page = await context.newPage();
-  return { team: tm, owner, api, page, signIn: () => signIn(page, server.url, `${owner.name} (${tn.name})`, tm.name), close: () => context.close() };
+  return { team: tm, owner, api, page, signIn: () => signInAs(page, e2e.server.url, `${owner.name} (${tn.name})`, tm.name), close: () => context.close() };
 }
 
 const listPicker = (page: Page) => page.getByRole('combobox', { name: 'List', exact: true });
@@ -143,14 +132,14 @@ describe('the list view in a browser', () => {
     await expect.poll(() => page.getByRole('heading', { name: 'Connect this tab' }).isVisible()).toBe(true);
     expect(await visible(page, 'Connected to Sandbox DSTU2')).toBe(true);
     expect(await visible(page, /FHIR DSTU2 · /)).toBe(true);
-    expect(await page.getByRole('textbox', { name: /^Link/ }).inputValue()).toBe(info.sandbox.fhir.dstu2);
+    expect(await page.getByRole('textbox', { name: /^Link/ }).inputValue()).toBe(e2e.info.sandbox.fhir.dstu2);
     await expectAccessible(page, 'connection settings');
     await page.getByRole('button', { name: 'Close settings' }).click();
     await expect.poll(() => page.getByRole('heading', { name: 'Find patients' }).isVisible()).toBe(true);
 
-    const member = info.users.find((u) => team.members.includes(u.id) && !team.owners.includes(u.id))!;
+    const member = e2e.info.users.find((u) => team.members.includes(u.id) && !team.owners.includes(u.id))!;
     await page.getByRole('button', { name: 'Switch user' }).click();
-    await signInAs(page, server.url, `${member.name} (${info.tenants[0].name})`, team.name);
+    await signInAs(page, e2e.server.url, `${member.name} (${e2e.info.tenants[0].name})`, team.name);
     await expect.poll(() => page.getByRole('heading', { name: 'Find patients' }).isVisible(), { timeout: 15_000 }).toBe(true);
     expect(await page.getByRole('button', { name: 'Connection settings' }).count()).toBe(0);
     await close();

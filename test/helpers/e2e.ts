@@ -3,11 +3,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import type { MessageKey } from '../../client/shared/i18n/en';
 import { catalogs } from '../../client/shared/i18n/t';
 import { startServer, type RunningServer } from '../../server/start';
 import { launchBrowser } from './browser';
+import type { DevInfo } from './test-server';
 
 /** The app in dev mode with its built tab, and Chromium, for one test file. */
 export async function startE2e(): Promise<{ server: RunningServer; browser: Browser; stop(): Promise<void> }> {
@@ -22,6 +23,22 @@ export async function startE2e(): Promise<{ server: RunningServer; browser: Brow
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * One app, Chromium and the dev directory for the test file that calls it at its top: started
+ * before its tests, stopped after them. The fields are set once the file's tests run.
+ */
+export function useE2e(): { server: RunningServer; browser: Browser; info: DevInfo } {
+  const e2e = {} as { server: RunningServer; browser: Browser; info: DevInfo };
+  let stop: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    const started = await startE2e();
+    stop = started.stop;
+    Object.assign(e2e, { server: started.server, browser: started.browser, info: (await (await fetch(`${started.server.url}/dev/info`)).json()) as DevInfo });
+  });
+  afterAll(() => stop?.());
+  return e2e;
 }
 
 export async function expectAccessible(page: Page, screen: string) {
