@@ -5,7 +5,7 @@ import { readCoverage, readMedications, type MedicationIndex } from './medicatio
 import { readAllergies, readConditions } from './records.js';
 import { readSearchset, type Searchset } from './searchset.js';
 import type { Cell, ClinicalCells, ClinicalPart, EncounterView, UnavailableReason, VitalHistory } from './types.js';
-import { when } from './values.js';
+import { epochMsOf } from './values.js';
 import { latestVitals, latestVitalsOfSorted, readVitals, vitalHistory } from './vitals.js';
 import type { Warnings } from './warnings.js';
 
@@ -114,8 +114,9 @@ export function assemblePart(part: ClinicalPart, data: PartData, medications: Me
 export function outOfOrder(set: Searchset): boolean {
   let previous = Infinity;
   for (const r of set.resources) {
-    const period = isObject(r.effectivePeriod) ? r.effectivePeriod : isObject(r.period) ? r.period : {};
-    const time = (when(r.effectiveDateTime) ?? when(r.effectiveInstant) ?? when(period.start))?.epochMs;
+    const period = isObject(r.effectivePeriod) ? r.effectivePeriod : isObject(r.period) ? r.period : undefined;
+    const text = str(r.effectiveDateTime) ?? str(r.effectiveInstant) ?? str(period?.start);
+    const time = text === undefined ? null : epochMsOf(text);
     if (time == null) continue;
     if (time > previous) return true;
     previous = time;

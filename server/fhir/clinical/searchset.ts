@@ -59,6 +59,7 @@ export interface Searchset {
 export function readSearchset(body: unknown, patientId: string, warnings: Warnings): Searchset | undefined {
   if (!isObject(body) || body.resourceType !== 'Bundle') return undefined;
   const result: Searchset = { resources: [], included: [] };
+  const own = `Patient/${patientId}`;
   for (const entry of objects(body.entry)) {
     const resource = entry.resource;
     const mode = isObject(entry.search) ? entry.search.mode : undefined;
@@ -68,7 +69,7 @@ export function readSearchset(body: unknown, patientId: string, warnings: Warnin
       warnings.add('outcome_entry');
     } else if (mode === 'include' || resource.resourceType === 'Medication') {
       result.included.push(resource);
-    } else if (!belongsTo(resource, patientId)) {
+    } else if (!belongsTo(resource, patientId, own)) {
       warnings.add('other_patient_entry');
     } else {
       result.resources.push(resource);

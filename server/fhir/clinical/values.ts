@@ -7,14 +7,18 @@ const DATE = /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(\.\d+
 /** A date, dateTime or instant, partial or without zone, kept as given with a sort key. */
 export function when(value: unknown): When | null {
   const text = str(value);
-  if (text === undefined) return null;
+  return text === undefined ? null : { text, epochMs: epochMsOf(text) };
+}
+
+/** The sort key of a date, dateTime or instant as `when` gives it, for loops that only compare times. */
+export function epochMsOf(text: string): number | null {
   let epochMs = recentEpochs.get(text);
   if (epochMs === undefined) {
     // Readings taken together share their time: a list read meets each timestamp many times.
     if (recentEpochs.size >= RECENT_EPOCHS) recentEpochs.clear();
     recentEpochs.set(text, (epochMs = epochOf(text)));
   }
-  return { text, epochMs };
+  return epochMs;
 }
 
 const RECENT_EPOCHS = 10_000;
@@ -111,9 +115,8 @@ const PATIENT_REF = /(?:^|\/)Patient\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[^/]*
  * False when the resource names another patient as its subject. A server that ignores the
  * `patient` parameter would otherwise put someone else's record on this row.
  */
-export function belongsTo(resource: JsonObject, patientId: string): boolean {
+export function belongsTo(resource: JsonObject, patientId: string, own = `Patient/${patientId}`): boolean {
   let namesOther = false;
-  const own = `Patient/${patientId}`;
   for (const field of REFERENCE_FIELDS) {
     const ref = resource[field];
     if (!isObject(ref)) continue;

@@ -1,7 +1,7 @@
 import { isObject, objects, str, type JsonObject } from '../json.js';
 import { normaliseUnit } from './units.js';
 import type { BloodPressureReading, LatestVitals, Measurement, VitalHistory, VitalKind, VitalReading, When } from './types.js';
-import { conceptCodes, newestFirst, numberOf, when } from './values.js';
+import { conceptCodes, epochMsOf, newestFirst, numberOf, when } from './values.js';
 import { Warnings } from './warnings.js';
 
 /** LOINC codes per kind; the same in all releases, matched on code alone (servers vary the system). */
@@ -27,8 +27,17 @@ type Kind = (typeof KIND_OF_CODE)[string];
 
 function kindOf(obs: JsonObject): Kind | undefined {
   if (obs.resourceType !== 'Observation' || SKIPPED_STATUS.has(String(obs.status))) return undefined;
-  for (const code of conceptCodes(obs.code)) {
-    const kind = KIND_OF_CODE[code];
+  return kindOfConcept(obs.code);
+}
+
+/** The first code of a CodeableConcept that names a kind (a loop without arrays: this runs for every Observation of a list). */
+function kindOfConcept(concept: unknown): Kind | undefined {
+  if (!isObject(concept)) return undefined;
+  const codings = concept.coding;
+  if (!Array.isArray(codings)) return conceptCodes(concept).map((c) => KIND_OF_CODE[c]).find((k) => k !== undefined);
+  for (const coding of codings) {
+    const code = isObject(coding) ? str(coding.code) : undefined;
+    const kind = code === undefined ? undefined : KIND_OF_CODE[code];
     if (kind !== undefined) return kind;
   }
   return undefined;
@@ -90,15 +99,17 @@ export function latestVitalsOfSorted(observations: JsonObject[], warnings: Warni
     const kind = kindOf(obs);
     if (!kind) continue;
     if (kind === 'systolic' || kind === 'diastolic') return null;
-    const time = effective(obs);
-    if (time?.epochMs != null) {
-      if (time.epochMs > previous) return null;
-      previous = time.epochMs;
+    // The time is compared as a number; a When is built only for a reading that is kept.
+    const text = effectiveText(obs);
+    const epochMs = text === undefined ? null : epochMsOf(text);
+    if (epochMs != null) {
+      if (epochMs > previous) return null;
+      previous = epochMs;
     }
     const shown = kind === 'bpPanel' ? 'bloodPressure' : kind;
     const have = latest[shown];
     if (have?.time?.epochMs != null) continue;
-    const reading = readingOf(obs, kind, time, noted);
+    const reading = readingOf(obs, kind, text === undefined ? null : { text, epochMs }, noted);
     // A reading without a usable time counts only while no timed one is found.
     if (reading && (!have || reading.time?.epochMs != null)) latest[shown] = reading;
   }
@@ -126,8 +137,14 @@ function measurement(kind: VitalKind, quantity: unknown): Measurement | undefine
 }
 
 function effective(obs: JsonObject): When | null {
-  const period = isObject(obs.effectivePeriod) ? obs.effectivePeriod : {};
-  return when(obs.effectiveDateTime) ?? when(obs.effectiveInstant) ?? when(period.start) ?? when(period.end) ?? when(obs.issued);
+  const text = effectiveText(obs);
+  return text === undefined ? null : when(text);
+}
+
+/** When the Observation was made: its first timestamp of effective[x], else when it was issued. */
+function effectiveText(obs: JsonObject): string | undefined {
+  const period = isObject(obs.effectivePeriod) ? obs.effectivePeriod : undefined;
+  return str(obs.effectiveDateTime) ?? str(obs.effectiveInstant) ?? str(period?.start) ?? str(period?.end) ?? str(obs.issued);
 }
 
 /** The newest reading of each kind. */
