@@ -4,7 +4,7 @@ import { teamKey } from '../auth/middleware.js';
 import type { EhrGateway } from '../fhir/types.js';
 import { Problem, notFound } from '../http/problem.js';
 import { caller } from '../http/request-context.js';
-import { buildListView, listViewJson } from '../lists/list-view.js';
+import { sendListView } from '../lists/list-view.js';
 import type { TeamStore } from '../lists/store.js';
 import { listOf, noList } from './list-lookup.js';
 import { ehrLinkOf } from './patient-routes.js';
@@ -33,7 +33,7 @@ export function listPatientRoutes(store: TeamStore, ehr: EhrGateway): Router {
     }
     const updated = await store.addPatients(team, list.id, fresh, caller().userId);
     if (!updated) throw noList();
-    res.type('json').send(listViewJson(await buildListView(store, ehr, team, updated)));
+    await sendListView(res, store, ehr, team, updated);
   });
 
   router.delete('/:patientId', async (req, res) => {

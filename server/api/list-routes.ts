@@ -6,7 +6,7 @@ import { Problem, badRequest } from '../http/problem.js';
 import { caller } from '../http/request-context.js';
 import { fieldColumn, listColumns, type ListColumn } from '../lists/columns.js';
 import { cellText, columnHeadings } from '../lists/cell-text.js';
-import { buildListView, listViewJson } from '../lists/list-view.js';
+import { buildListView, sendListView } from '../lists/list-view.js';
 import { toCsv } from '../http/csv.js';
 import type { TeamStore } from '../lists/store.js';
 import { listOf, noList } from './list-lookup.js';
@@ -55,8 +55,7 @@ export function listRoutes(store: TeamStore, ehr: EhrGateway): Router {
   });
 
   router.get('/:listId', async (req, res) => {
-    const view = await buildListView(store, ehr, teamKey(req), await listOf(store, req));
-    res.set('ETag', `"${view.version}"`).type('json').send(listViewJson(view));
+    await sendListView(res, store, ehr, teamKey(req), await listOf(store, req));
   });
 
   router.get('/:listId/export.csv', async (req, res) => {
@@ -78,8 +77,7 @@ export function listRoutes(store: TeamStore, ehr: EhrGateway): Router {
       throw new Problem(412, 'version_conflict', 'Someone else changed this list in the meantime. Reload it and try again.');
     }
     if (!result.ok) throw noList();
-    const view = await buildListView(store, ehr, teamKey(req), result.value);
-    res.set('ETag', `"${view.version}"`).type('json').send(listViewJson(view));
+    await sendListView(res, store, ehr, teamKey(req), result.value);
   });
 
   router.delete('/:listId', async (req, res) => {

@@ -52,9 +52,10 @@ function patientsOf(req: Request, named: string | undefined): (string | null)[] 
 }
 
 /**
- * Records each audited call once, outcome included, before the response leaves: an answer the
- * caller sees is never without its audit record. Runs after token verification, so refusals by
- * membership, validation or the EHR are recorded as failures.
+ * Records each audited call once, outcome included, when its status line is written and before
+ * any byte of the answer leaves: an answer the caller sees is never without its audit record.
+ * A streamed answer (a list view) is recorded when it starts. Runs after token verification, so
+ * refusals by membership, validation or the EHR are recorded as failures.
  */
 export function auditRecorder(log: AuditLog) {
   return (req: Request, res: Response, next: NextFunction) => {
@@ -62,11 +63,13 @@ export function auditRecorder(log: AuditLog) {
     if (!audited) return next();
     const groups = audited.path.exec(req.path)!.groups ?? {};
     const context = requestContext();
-    const end = res.end.bind(res) as (...args: unknown[]) => Response;
+    // Node writes the status line through writeHead, also when end() or write() does it implicitly.
+    const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => Response;
     let recorded = false;
-    res.end = ((...args: unknown[]) => {
+    res.writeHead = ((...args: unknown[]) => {
       if (!recorded) {
         recorded = true;
+        if (typeof args[0] === 'number') res.statusCode = args[0];
         // The body is parsed by now, or undefined when it was refused as malformed.
         const operations = audited.operations(req.body as Body, res.locals);
         try {
@@ -78,8 +81,8 @@ export function auditRecorder(log: AuditLog) {
           return res;
         }
       }
-      return end(...args);
-    }) as Response['end'];
+      return writeHead(...args);
+    }) as Response['writeHead'];
     next();
   };
 }

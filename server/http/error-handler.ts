@@ -43,6 +43,11 @@ export function errorHandler(err: unknown, _req: Request, res: Response, _next: 
     // Log the error class and stack only: messages of foreign errors could carry request data.
     logger.error({ err: { name: (err as Error)?.name, stack: (err as Error)?.stack } }, 'unhandled error');
   }
+  if (res.headersSent) {
+    // A streamed answer cannot turn into an error any more: cut it off, so it never parses as complete.
+    res.destroy();
+    return;
+  }
   res.status(problem.status).json({ code: problem.code, message: problem.message, requestId: currentRequestId() ?? null });
 }
 

@@ -1,3 +1,4 @@
+import type { Response } from 'express';
 import type { Cell, EhrGateway, PatientClinical } from '../fhir/index.js';
 import { toProblem } from '../http/error-handler.js';
 import { logger } from '../http/logger.js';
@@ -26,8 +27,17 @@ export interface ListView {
   ehrError?: { code: string; message: string };
 }
 
-/** A list as the tab shows it: the stored ids with live EHR data for its columns, read in batches. */
-export async function buildListView(store: TeamStore, ehr: EhrGateway, team: TeamKey, list: StoredList): Promise<ListView> {
+/**
+ * A list as the tab shows it: the stored ids with live EHR data for its columns, read in batches.
+ * Rows complete before the last batch is in are handed to `onRow` as they are built.
+ */
+export async function buildListView(
+  store: TeamStore,
+  ehr: EhrGateway,
+  team: TeamKey,
+  list: StoredList,
+  onRow?: (row: ListRow) => void,
+): Promise<ListView> {
   const connection = await store.getConnection(team);
   if (connection.mode === 'manual') return manualListView(store, team, list);
   let ehrError: ListView['ehrError'];
@@ -43,12 +53,9 @@ export async function buildListView(store: TeamStore, ehr: EhrGateway, team: Tea
     built.set(row.patientId, row);
     return row;
   };
-  // Rows complete before the last batch is in are built and serialised while the rest is read;
-  // the others are serialised only if the view is sent as JSON (listViewJson).
+  // Rows complete before the last batch is in are built while the rest is read.
   const buildEarly = (clinical: PatientClinical) => {
-    if (!latest) return;
-    const row = build(clinical, latest);
-    serialisedRows.set(row, JSON.stringify(row));
+    if (latest) onRow?.(build(clinical, latest));
   };
   let found = new Map<string, PatientClinical>();
   if (connection.mode === 'ehr' && list.patientIds.length) {
@@ -85,14 +92,40 @@ function ehrRow(list: StoredList, clinical: PatientClinical, latestNote: Note | 
   };
 }
 
-/** Rows serialised when they were built; a row is never changed afterwards. */
-const serialisedRows = new WeakMap<ListRow, string>();
-
-/** The list view as JSON, with the rows serialised while the EHR was still answering. */
-export function listViewJson(view: ListView): string {
-  const { rows, ...rest } = view;
-  const head = JSON.stringify(rest);
-  return `${head.slice(0, -1)},"rows":[${rows.map((row) => serialisedRows.get(row) ?? JSON.stringify(row)).join(',')}]}`;
+/**
+ * Sends a list view as JSON while the EHR is still answering: rows go out in list order as soon
+ * as they and the rows before them are built, so only the last ones wait for the last batch. The
+ * status line (and so the audit record) goes out with the first row; an EHR failure then still
+ * comes as `ehrError`, after the rows.
+ */
+export async function sendListView(res: Response, store: TeamStore, ehr: EhrGateway, team: TeamKey, list: StoredList): Promise<void> {
+  const position = new Map(list.patientIds.map((id, i) => [id, i]));
+  const ready: (string | undefined)[] = [];
+  let sent = 0;
+  const start = () => {
+    if (res.headersSent) return;
+    const head = JSON.stringify({ id: list.id, name: list.name, columns: list.columns, version: list.version });
+    res.set('ETag', `"${list.version}"`).type('json').write(`${head.slice(0, -1)},"rows":[`);
+  };
+  const flush = () => {
+    let out = '';
+    for (; ready[sent] !== undefined; sent++) {
+      out += sent > 0 ? `,${ready[sent]}` : ready[sent];
+      ready[sent] = undefined;
+    }
+    if (out) {
+      start();
+      res.write(out);
+    }
+  };
+  const view = await buildListView(store, ehr, team, list, (row) => {
+    ready[position.get(row.patientId)!] = JSON.stringify(row);
+    flush();
+  });
+  for (let i = sent; i < view.rows.length; i++) ready[i] ??= JSON.stringify(view.rows[i]);
+  flush();
+  start();
+  res.end(`]${view.ehrError ? `,"ehrError":${JSON.stringify(view.ehrError)}` : ''}}`);
 }
 
 
