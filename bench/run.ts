@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -127,6 +127,17 @@ async function benchVersion(version: 'r4' | 'stu3', ehr: EhrProcess) {
 
 const round = (n: number, digits = 1) => Number(n.toFixed(digits));
 
+/** CPU time counters of the whole machine (Linux), to tell how much a virtual machine's host took away. */
+function cpuTimes(): { steal: number; total: number } | undefined {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    return { steal: fields[7] ?? 0, total: fields.slice(0, 8).reduce((a, b) => a + b, 0) };
+  } catch {
+    return undefined;
+  }
+}
+
+const cpuBefore = cpuTimes();
 const ehr = await startEhr();
 let all;
 try {
@@ -139,5 +150,11 @@ else {
   console.log('version  patients  FHIR requests  list ms  raw FHIR ms  ratio');
   for (const r of all) {
     console.log(`${r.version.padEnd(8)} ${String(r.patients).padStart(8)} ${String(r.fhirRequests).padStart(14)} ${String(r.listMs).padStart(8)} ${String(r.rawMs).padStart(12)} ${String(r.ratio).padStart(6)}`);
+  }
+  const cpuAfter = cpuTimes();
+  if (cpuBefore && cpuAfter && cpuAfter.total > cpuBefore.total) {
+    // On a shared virtual machine the host's other guests slow list and raw loads unevenly.
+    const stolen = (100 * (cpuAfter.steal - cpuBefore.steal)) / (cpuAfter.total - cpuBefore.total);
+    console.log(`CPU time taken by the virtual machine's host during the run (steal): ${stolen.toFixed(1)}%`);
   }
 }
