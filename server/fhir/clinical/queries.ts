@@ -67,14 +67,20 @@ function partQuery(ctx: EhrContext, part: ClinicalPart, patientId: string, mode:
  * A part's query and entry URL for one patient after another, built once per read: only
  * `patient` differs, and a list of 300 patients asks 1,800 of them.
  */
-export function partQueries(ctx: EhrContext, part: ClinicalPart, mode: ReadMode): ((patientId: string) => { query: PartQuery; url: string }) | undefined {
+export function partQueries(
+  ctx: EhrContext,
+  part: ClinicalPart,
+  mode: ReadMode,
+): ((patientId: string, encodedId?: string) => { query: PartQuery; url: string }) | undefined {
   const template = partQuery(ctx, part, '', mode);
   if (!template) return undefined;
   const rest = template.params.slice(1);
+  const head = `${template.type}?patient=`;
   const tail = queryUrl(ctx, { ...template, params: rest }).slice(template.type.length + 1);
-  return (patientId) => ({
+  // `encodedId` lets a caller that asks several parts per patient encode the id once.
+  return (patientId, encodedId = encodeURIComponent(patientId)) => ({
     query: { ...template, params: [['patient', patientId], ...rest] },
-    url: `${template.type}?${formEncode([['patient', patientId]])}&${tail}`,
+    url: `${head}${encodedId}&${tail}`,
   });
 }
 

@@ -166,7 +166,11 @@ function planEntries(ctx: EhrContext, ids: string[], parts: ClinicalPart[], mode
   const plan: PlannedEntry[] = [];
   for (const patientId of ids) {
     plan.push({ patientId, part: 'patient', url: `Patient/${patientId}` });
-    for (const { part, forPatient } of queries) plan.push({ patientId, part, ...forPatient(patientId) });
+    const encoded = encodeURIComponent(patientId);
+    for (const { part, forPatient } of queries) {
+      const { query, url } = forPatient(patientId, encoded);
+      plan.push({ patientId, part, url, query });
+    }
   }
   return plan;
 }
