@@ -3,7 +3,7 @@ import type { ListColumn } from './columns.js';
 import type { Note } from './store.js';
 
 /** Columns that come with the patient summary itself and sit on every row. */
-const summaryColumns = new Set<ListColumn>(['name', 'mrn', 'birthDate', 'gender']);
+export const summaryColumns = new Set<ListColumn>(['name', 'mrn', 'birthDate', 'gender']);
 const vitalColumns = new Set<ListColumn>(['heartRate', 'bloodPressure', 'respiratoryRate', 'temperature', 'spo2', 'weight', 'height', 'bmi']);
 
 /** The FHIR parts a set of columns needs, so a list reads only what it shows. */

@@ -2,7 +2,7 @@ import type { Response } from 'express';
 import type { Cell, EhrGateway, PatientClinical } from '../fhir/index.js';
 import { toProblem } from '../http/error-handler.js';
 import { logger } from '../http/logger.js';
-import { cellsFor, partsFor } from './list-cells.js';
+import { cellsFor, partsFor, summaryColumns } from './list-cells.js';
 import type { Note, StoredList, TeamKey, TeamStore } from './store.js';
 
 export interface ListRow {
@@ -73,7 +73,7 @@ export async function buildListView(
   const rows = list.patientIds.map((patientId): ListRow => {
     const row = built.get(patientId);
     if (row) return row;
-    const cells = Object.fromEntries(list.columns.filter((c) => !['name', 'mrn', 'birthDate', 'gender'].includes(c)).map((c) => [c, unavailable]));
+    const cells = Object.fromEntries(list.columns.filter((c) => !summaryColumns.has(c)).map((c) => [c, unavailable]));
     return { patientId, displayName: null, mrn: null, birthDate: null, gender: null, available: false, cells };
   });
   return { id: list.id, name: list.name, columns: list.columns, version: list.version, rows, ...(ehrError ? { ehrError } : {}) };
@@ -128,7 +128,6 @@ export async function sendListView(res: Response, store: TeamStore, ehr: EhrGate
   res.end(`]${view.ehrError ? `,"ehrError":${JSON.stringify(view.ehrError)}` : ''}}`);
 }
 
-
 /** Manual mode: rows from the team's own patients; EHR-only columns are "not available". */
 async function manualListView(store: TeamStore, team: TeamKey, list: StoredList): Promise<ListView> {
   const patients = new Map((await store.getManualPatients(team, list.patientIds)).map((p) => [p.id, p]));
@@ -138,7 +137,7 @@ async function manualListView(store: TeamStore, team: TeamKey, list: StoredList)
     const p = patients.get(patientId);
     const cells: Record<string, Cell<unknown>> = {};
     for (const column of list.columns) {
-      if (['name', 'mrn', 'birthDate', 'gender'].includes(column)) continue;
+      if (summaryColumns.has(column)) continue;
       if (!p) cells[column] = { status: 'unavailable', reason: 'failed' };
       else if (column === 'location') cells[column] = p.room ? { status: 'ok', value: { location: p.room, room: p.room, bed: null } } : { status: 'none' };
       else if (column === 'latestNote') cells[column] = notes.get(patientId) ? { status: 'ok', value: notes.get(patientId) } : { status: 'none' };

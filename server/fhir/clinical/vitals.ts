@@ -27,17 +27,8 @@ type Kind = (typeof KIND_OF_CODE)[string];
 
 function kindOf(obs: JsonObject): Kind | undefined {
   if (obs.resourceType !== 'Observation' || SKIPPED_STATUS.has(String(obs.status))) return undefined;
-  return kindOfConcept(obs.code);
-}
-
-/** The first code of a CodeableConcept that names a kind (a loop without arrays: this runs for every Observation of a list). */
-function kindOfConcept(concept: unknown): Kind | undefined {
-  if (!isObject(concept)) return undefined;
-  const codings = concept.coding;
-  if (!Array.isArray(codings)) return conceptCodes(concept).map((c) => KIND_OF_CODE[c]).find((k) => k !== undefined);
-  for (const coding of codings) {
-    const code = isObject(coding) ? str(coding.code) : undefined;
-    const kind = code === undefined ? undefined : KIND_OF_CODE[code];
+  for (const code of conceptCodes(obs.code)) {
+    const kind = KIND_OF_CODE[code];
     if (kind !== undefined) return kind;
   }
   return undefined;
