@@ -27,3 +27,20 @@ export interface ManualPatient extends ManualPatientData {
   id: string;
   version: number;
 }
+
+/** The built-in fields of a Manual-mode patient, and the other keys a stored patient has. */
+export const builtInPatientKeys = ['name', 'mrn', 'birthDate', 'gender', 'room', 'id', 'version', 'values'] as const;
+
+/**
+ * Names JavaScript objects already carry (`constructor`, `toString`, `__proto__`…): a field id
+ * or value key with one of these names would read an inherited property, or set the prototype.
+ */
+export const objectPropertyNames: readonly string[] = [...new Set([...Object.getOwnPropertyNames(Object.prototype), '__proto__', 'prototype'])];
+
+/**
+ * A patient's values by field id, read as own properties only: a key such as `constructor`
+ * that the patient has no value for is undefined, never Object.prototype's.
+ */
+export function fieldValue(values: ManualPatientData['values'], id: string): string | number | undefined {
+  return Object.hasOwn(values, id) ? values[id] : undefined;
+}

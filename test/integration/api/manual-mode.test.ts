@@ -93,6 +93,28 @@ describe('Manual mode', () => {
     expect(ops.filter((o: string) => o === 'PatientDetailsEdit:success')).toHaveLength(2);
   });
 
+  it('refuses field ids and value keys JavaScript objects already carry, naming them, and keeps working after', async () => {
+    for (const id of ['constructor', 'toString', 'hasOwnProperty', 'valueOf']) {
+      const refused = await server.api(who.owner, 'PUT', `${base}/schema`, { fields: [...schema.fields, { id, label: 'Size', type: 'text' }] });
+      expect(refused).toMatchObject({ status: 400, body: { code: 'validation_failed' } });
+      expect(refused.body.message).toContain(`“${id}” is a reserved name`);
+    }
+    const room = await server.api(who.owner, 'PUT', `${base}/schema`, { fields: [...schema.fields, { id: 'room', label: 'Room', type: 'text' }] });
+    expect(room.body.message).toContain('“room” is a built-in field');
+    expect((await server.api(who.member, 'GET', `${base}/schema`)).body.fields).toEqual(schema.fields);
+
+    const before = (await server.api(who.member, 'GET', `${base}/manual-patients`)).body.patients.length;
+    for (const key of ['__proto__', 'constructor', 'toString']) {
+      const body = JSON.parse(`{"name":"Grace Hopper","values":{"acuity":"Low","${key}":{"polluted":true}}}`);
+      const refused = await server.api(who.member, 'POST', `${base}/manual-patients`, body);
+      expect(refused).toMatchObject({ status: 400, body: { code: 'validation_failed' } });
+      expect(refused.body.message).toContain(`values.${key}: “${key}” is a reserved name`);
+    }
+    expect((await server.api(who.member, 'GET', `${base}/manual-patients`)).body.patients).toHaveLength(before);
+    const fine = await server.api(who.member, 'POST', `${base}/manual-patients`, { name: 'Grace Hopper', values: { acuity: 'Low' } });
+    expect(fine).toMatchObject({ status: 201, body: { values: { acuity: 'Low' } } });
+  });
+
   it('asks for Manual mode before manual patients are added', async () => {
     const other = `/api/teams/${who.contoso.teams[1].id}`;
     const owner = who.contoso.teams[1].owners[0];
