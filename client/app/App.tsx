@@ -1,18 +1,20 @@
 import { FluentProvider, Spinner, makeStaticStyles, teamsDarkTheme, teamsHighContrastTheme, teamsLightTheme } from '@fluentui/react-components';
-import { QueryClient, QueryClientProvider, useQuery } from '@tanstack/react-query';
+import { QueryClientProvider, useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
+import { createQueryClient } from '../shared/api/query-client';
 import type { DevInfo } from '../shared/api/types';
+import { ErrorBoundary } from '../shared/components/ErrorBoundary';
 import { ErrorNotice } from '../shared/components/ErrorNotice';
+import { RateLimitNotice } from '../shared/components/RateLimitNotice';
 import { languageFor, setLanguage, t } from '../shared/i18n/t';
 import { SessionProvider } from '../shared/session';
 import { connectToTeams, themeOf, type TeamsHost, type TeamsTheme } from '../shared/teams/teams-host';
 import { DevSignIn } from './DevSignIn';
-import { ErrorBoundary } from './ErrorBoundary';
 import { devSession, saveChoice, savedChoice, type DevChoice } from './dev-session';
 import { TeamsShell } from './TeamsShell';
 import { TeamTab } from './TeamTab';
 
-const queryClient = new QueryClient({ defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: false } } });
+const queryClient = createQueryClient();
 const themes = { default: teamsLightTheme, dark: teamsDarkTheme, contrast: teamsHighContrastTheme };
 // The tab fills its frame edge to edge (no browser margin around the header's rule).
 const useGlobalStyles = makeStaticStyles({ body: { margin: 0 } });
@@ -38,6 +40,7 @@ export function App() {
         <ErrorBoundary onReset={() => queryClient.resetQueries()}>
           {host === undefined ? <Spinner label={t('app.loading')} /> : host ? <TeamsShell host={host} /> : <DevShell />}
         </ErrorBoundary>
+        <RateLimitNotice />
       </QueryClientProvider>
     </FluentProvider>
   );

@@ -10,6 +10,7 @@ import { PatientSearch } from '../features/patient-search/PatientSearch';
 import { SetupPanel } from '../features/setup/SetupPanel';
 import { useAddPatients, useList, useLists } from '../shared/api/lists';
 import type { Connection } from '../shared/api/types';
+import { ErrorBoundary } from '../shared/components/ErrorBoundary';
 import { ErrorNotice } from '../shared/components/ErrorNotice';
 import { t } from '../shared/i18n/t';
 import { useSession } from '../shared/session';
@@ -76,7 +77,9 @@ export function TeamTab({ onSwitchUser, teamSwitcher }: { onSwitchUser?: () => v
         {connection.isError && <ErrorNotice error={connection.error} />}
         {current && showSetup && (
           <div className={styles.card} style={{ maxWidth: '720px' }}>
-            <SetupPanel current={current} onSaved={() => setSettingsOpen(true)} onDone={() => setSettingsOpen(false)} />
+            <ErrorBoundary scope="panel">
+              <SetupPanel current={current} onSaved={() => setSettingsOpen(true)} onDone={() => setSettingsOpen(false)} />
+            </ErrorBoundary>
           </div>
         )}
         {current && !showSetup && current.mode === 'unset' && (
@@ -86,7 +89,11 @@ export function TeamTab({ onSwitchUser, teamSwitcher }: { onSwitchUser?: () => v
         )}
         {current && !showSetup && current.mode !== 'unset' && <Workspace mode={current.mode} />}
       </main>
-      {canReadAudit && <AuditPanel open={auditOpen} onClose={() => setAuditOpen(false)} />}
+      {canReadAudit && (
+        <ErrorBoundary scope="panel">
+          <AuditPanel open={auditOpen} onClose={() => setAuditOpen(false)} />
+        </ErrorBoundary>
+      )}
     </>
   );
 }
@@ -104,14 +111,21 @@ function Workspace({ mode }: { mode: 'ehr' | 'manual' }) {
     : null;
   return (
     <div className={styles.columns}>
+      {/* Each part fails on its own: an error in one shows there, with Try again, and the others keep working. */}
       <div className={styles.card}>
-        {mode === 'ehr' ? <PatientSearch target={target} /> : <ManualPatients target={target} />}
+        <ErrorBoundary scope="panel">
+          {mode === 'ehr' ? <PatientSearch target={target} /> : <ManualPatients target={target} />}
+        </ErrorBoundary>
         {add.isError && <ErrorNotice error={add.error} />}
       </div>
       <div className={styles.card}>
-        <ListsPanel listId={listId} onSelect={setChosen} onOpenPatient={setOpenPatient} />
+        <ErrorBoundary scope="panel" title={t('lists.title')}>
+          <ListsPanel listId={listId} onSelect={setChosen} onOpenPatient={setOpenPatient} />
+        </ErrorBoundary>
       </div>
-      <PatientDetails patientId={openPatient} onClose={() => setOpenPatient(null)} />
+      <ErrorBoundary scope="panel" key={openPatient}>
+        <PatientDetails patientId={openPatient} onClose={() => setOpenPatient(null)} />
+      </ErrorBoundary>
     </div>
   );
 }

@@ -1,3 +1,4 @@
+import { allColumns } from './columns';
 import { calendarDate, numberText } from './format';
 import type { MessageKey } from './i18n/en';
 import { currentLanguage, t } from './i18n/t';
@@ -10,6 +11,11 @@ export interface CellDisplay {
   text: string;
   detail?: string;
   full?: string;
+}
+
+/** A cell as shown, with what it turned out to be: data, "none recorded", or "not available" (also for anything not understood). */
+export interface ShownCell extends CellDisplay {
+  status: Cell['status'];
 }
 
 type Json = Record<string, any>;
@@ -33,19 +39,25 @@ const unitKeys: Record<string, MessageKey> = {
   'kg/m2': 'unit.kgPerM2',
 };
 
-const unitText = (unit: string | null | undefined) => (unit ? (unitKeys[unit] ? t(unitKeys[unit]) : unit) : '');
+// What a server's answer is checked against: a cell carries JSON from another program, so each
+// value is looked at before it is shown, and a shape the tab does not know is "not available".
+const isObject = (x: unknown): x is Json => typeof x === 'object' && x !== null && !Array.isArray(x);
+const textOf = (x: unknown): string | null => (typeof x === 'string' ? x : typeof x === 'number' && Number.isFinite(x) ? String(x) : null);
+const measurementOf = (x: unknown): { value: number; unit: string | null } | null =>
+  isObject(x) && typeof x.value === 'number' && Number.isFinite(x.value) ? { value: x.value, unit: typeof x.unit === 'string' ? x.unit : null } : null;
+const whenOf = (x: unknown): { text: string; epochMs: number | null } | null =>
+  isObject(x) && typeof x.text === 'string' ? { text: x.text, epochMs: typeof x.epochMs === 'number' && Number.isFinite(x.epochMs) ? x.epochMs : null } : null;
+
+const unitText = (unit: string | null | undefined) => (unit ? (Object.hasOwn(unitKeys, unit) ? t(unitKeys[unit]) : unit) : '');
 
 const withUnit = (value: string, unit: string) => (unit.startsWith('/') ? `${value}${unit}` : `${value} ${unit}`.trim());
 
-const measure = (m: Json | null | undefined) => (!m || typeof m.value !== 'number' ? '?' : withUnit(numberText(m.value), unitText(m.unit)));
-
-const numberOrUnknown = (m: Json | null | undefined) => (typeof m?.value === 'number' ? numberText(m.value) : '?');
-
 /** A reading's time, short: day, month and time, with the year only when it is not this year. */
 export function shortTime(w: Json | null | undefined, now = new Date()): string {
-  if (!w?.text) return '';
-  const date = new Date(w.epochMs ?? w.text);
-  if (Number.isNaN(date.getTime())) return String(w.text);
+  const when = whenOf(w);
+  if (!when) return '';
+  const date = new Date(when.epochMs ?? when.text);
+  if (Number.isNaN(date.getTime())) return when.text;
   const options: Intl.DateTimeFormatOptions = { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' };
   if (date.getFullYear() !== now.getFullYear()) options.year = 'numeric';
   return date.toLocaleString(currentLanguage(), options);
@@ -53,14 +65,22 @@ export function shortTime(w: Json | null | undefined, now = new Date()): string 
 
 /** A date as the EHR gave it (a day, a month, a year, or a point in time), in the active language. */
 export function dateText(w: Json | null | undefined): string {
-  if (!w?.text) return '';
-  const day = /^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$/.exec(w.text);
+  const when = whenOf(w);
+  if (!when) return '';
+  const day = /^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$/.exec(when.text);
   if (day) return calendarDate(Number(day[1]), day[2] ? Number(day[2]) : undefined, day[3] ? Number(day[3]) : undefined);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(w.text) || w.epochMs === null || w.epochMs === undefined) return String(w.text);
-  return new Date(w.epochMs).toLocaleDateString(currentLanguage(), { dateStyle: 'medium' });
+  const date = new Date(when.epochMs ?? NaN);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(when.text) || Number.isNaN(date.getTime())) return when.text;
+  return date.toLocaleDateString(currentLanguage(), { dateStyle: 'medium' });
 }
 
-export const columnLabel = (column: string) => t(`column.${column}` as MessageKey);
+const knownColumns = new Set<string>(allColumns);
+
+/** A column the tab knows: a built-in one, or a Manual-mode team's own field (`field:<id>`). */
+export const isKnownColumn = (column: string) => knownColumns.has(column) || /^field:./.test(column);
+
+/** A column's heading in the active language; a column the tab does not know is headed by its id, as the server sent it. */
+export const columnLabel = (column: string) => (knownColumns.has(column) ? t(`column.${column}` as MessageKey) : String(column));
 
 /** The first entries of a list, then "+N more"; the whole list as `full`. */
 function listText(items: string[]): CellDisplay {
@@ -70,55 +90,109 @@ function listText(items: string[]): CellDisplay {
 }
 
 /** Room and bed as the text, the rest of the location (ward, unit) as the detail. */
-function locationText(v: Json): CellDisplay {
-  const room: string | null = v.room ?? null;
-  const bed: string | null = v.bed ?? null;
+function locationText(v: Json): CellDisplay | null {
+  const room = textOf(v.room) || null;
+  const bed = textOf(v.bed) || null;
+  const location = textOf(v.location) ?? '';
   const where = room && bed ? t('location.roomBed', { room, bed }) : room ? t('location.room', { room }) : bed ? t('location.bed', { bed }) : null;
-  const rest = String(v.location ?? '')
+  if (!where) return location ? { text: location } : null;
+  const rest = location
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s && s !== room && s !== bed && !/^(room|bed)\b/i.test(s))
     .join(', ');
-  if (!where) return { text: v.location ?? '' };
   return { text: where, detail: rest || undefined };
 }
 
-/** A cell as the list shows it: compact text, with the time of a measurement where there is one. */
-export function cellText(column: string, cell: Cell | undefined): CellDisplay {
-  if (!cell || cell.status === 'unavailable') return { text: t('value.unavailable') };
-  if (cell.status === 'none') return { text: t('value.none') };
-  const v = cell.value;
+/** A list of entries (conditions, allergies…), each an object; its words from `name`, "?" where an entry has none. */
+function entries(v: unknown, name: (entry: Json) => string | null): CellDisplay | null {
+  if (!Array.isArray(v) || v.length === 0 || !v.every(isObject)) return null;
+  return listText(v.map((entry) => name(entry) || '?'));
+}
+
+/** A value the tab understands, as shown; null for a shape it does not know. */
+function valueText(column: string, v: unknown): CellDisplay | null {
+  if (column.startsWith('field:')) {
+    if (typeof v === 'number' && Number.isFinite(v)) return { text: numberText(v) };
+    return typeof v === 'string' ? { text: v } : null;
+  }
   switch (column) {
     case 'location':
-      return locationText(v);
+      return isObject(v) ? locationText(v) : null;
     case 'admissionDate':
-      return { text: dateText(v) };
-    case 'bloodPressure':
-      return { text: withUnit(`${numberOrUnknown(v.systolic)}/${numberOrUnknown(v.diastolic)}`, unitText(v.systolic?.unit ?? v.diastolic?.unit)), detail: shortTime(v.time) };
+      return whenOf(v) ? { text: dateText(v as Json) } : null;
+    case 'bloodPressure': {
+      if (!isObject(v)) return null;
+      const [systolic, diastolic] = [measurementOf(v.systolic), measurementOf(v.diastolic)];
+      if (!systolic && !diastolic) return null;
+      const number = (m: { value: number } | null) => (m ? numberText(m.value) : '?');
+      return { text: withUnit(`${number(systolic)}/${number(diastolic)}`, unitText(systolic?.unit ?? diastolic?.unit)), detail: shortTime(v.time) || undefined };
+    }
+    case 'heartRate':
+    case 'respiratoryRate':
+    case 'temperature':
+    case 'spo2':
+    case 'weight':
+    case 'height':
+    case 'bmi': {
+      const m = isObject(v) ? measurementOf(v.value) : null;
+      return m ? { text: withUnit(numberText(m.value), unitText(m.unit)), detail: shortTime((v as Json).time) || undefined } : null;
+    }
     case 'conditions':
-      return listText((v as Json[]).map((c) => c.display ?? '?'));
+      return entries(v, (c) => textOf(c.display));
     case 'allergies':
-      return listText((v as Json[]).map((a) => a.substance ?? '?'));
+      return entries(v, (a) => textOf(a.substance));
     case 'medications':
-      return listText((v as Json[]).map((m) => m.name ?? '?'));
+      return entries(v, (m) => textOf(m.name));
     case 'coverage':
-      return listText((v as Json[]).map((c) => [c.payer, c.plan].filter(Boolean).join(' – ') || '?'));
-    case 'careProvider':
-      return { text: String(v) };
+      return entries(v, (c) => [textOf(c.payer), textOf(c.plan)].filter(Boolean).join(' – '));
+    case 'careProvider': {
+      const text = textOf(v);
+      return text ? { text } : null;
+    }
     case 'latestNote':
-      return { text: v.text, detail: v.authorName };
+      return isObject(v) && typeof v.text === 'string' ? { text: v.text, detail: textOf(v.authorName) ?? undefined } : null;
     default:
-      return { text: measure(v.value), detail: shortTime(v.time) };
+      // A column this tab does not know (a newer server's, or one stored by mistake).
+      return null;
   }
 }
 
-/** A value to sort a column by: numbers for measurements, text otherwise; empty cells last. */
-export function sortValue(column: string, cell: Cell | undefined): number | string | null {
-  if (!cell || cell.status !== 'ok') return null;
-  const v = cell.value;
-  if (column === 'bloodPressure') return v.systolic?.value ?? null;
-  if (column === 'admissionDate') return v.epochMs ?? v.text;
-  if (v?.value && typeof v.value.value === 'number') return v.value.value;
-  const shown = cellText(column, cell);
+const notAvailable = (): ShownCell => ({ status: 'unavailable', text: t('value.unavailable') });
+
+/**
+ * A cell as the list shows it, from whatever the server sent: "none recorded", "not available",
+ * or the value in compact text with the time of a measurement where there is one. A cell of
+ * another shape (null, a string, an unknown status, a value the column does not hold) and any
+ * cell of a column the tab does not know are "not available"; this never throws.
+ */
+export function showCell(column: string, cell: unknown): ShownCell {
+  if (!isObject(cell)) return notAvailable();
+  if (cell.status === 'none') return { status: 'none', text: t('value.none') };
+  if (cell.status !== 'ok') return notAvailable();
+  try {
+    const shown = valueText(String(column), cell.value);
+    return shown && typeof shown.text === 'string' ? { status: 'ok', ...shown } : notAvailable();
+  } catch {
+    return notAvailable();
+  }
+}
+
+/** A cell as the list shows it (see `showCell`). */
+export function cellText(column: string, cell: unknown): CellDisplay {
+  const { status: _status, ...shown } = showCell(column, cell);
+  return shown;
+}
+
+/** A value to sort a column by: numbers for measurements, text otherwise; empty and unreadable cells last. */
+export function sortValue(column: string, cell: unknown): number | string | null {
+  const shown = showCell(column, cell);
+  if (shown.status !== 'ok') return null;
+  const v = (cell as Json).value;
+  if (column === 'bloodPressure') return measurementOf(v.systolic)?.value ?? null;
+  if (column === 'admissionDate') return whenOf(v)?.epochMs ?? whenOf(v)!.text;
+  if (typeof v === 'number') return v;
+  const m = isObject(v) ? measurementOf(v.value) : null;
+  if (m) return m.value;
   return (shown.full ?? shown.text).toLowerCase();
 }

@@ -1,9 +1,14 @@
 import { ApiError } from './api/api-client';
 import type { MessageKey } from './i18n/en';
+import { durationText } from './format';
 import { currentLanguage, t } from './i18n/t';
 
-// The API's problem codes (server/http/problem.ts and the FHIR layer's), each with the catalog's words for it.
-const messageOfCode: Record<string, MessageKey> = {
+/**
+ * The API's problem codes (server/http/problem.ts, the API routes, the FHIR and Graph layers),
+ * each with the catalog's words for it. A unit test checks that every code the server's source
+ * can send is here.
+ */
+export const messageOfCode: Record<string, MessageKey> = {
   validation_failed: 'error.invalid',
   search_criteria_required: 'error.invalid',
   malformed_json: 'error.server',
@@ -11,12 +16,16 @@ const messageOfCode: Record<string, MessageKey> = {
   unsupported_encoding: 'error.server',
   route_not_found: 'error.server',
   internal_error: 'error.server',
+  malformed_path: 'error.malformedPath',
+  invalid_page: 'error.invalidPage',
+  rate_limited: 'error.rateLimited',
   unauthenticated: 'error.signIn',
   team_not_found: 'error.teamNotFound',
   not_team_member: 'error.notMember',
   owner_required: 'error.ownerRequired',
   audit_reader_required: 'error.auditReader',
   consent_required: 'error.consent',
+  forbidden: 'error.forbidden',
   list_not_found: 'error.listNotFound',
   patient_not_found: 'error.patientNotFound',
   patient_not_on_list: 'error.patientNotOnList',
@@ -32,15 +41,32 @@ const messageOfCode: Record<string, MessageKey> = {
   token_refused: 'error.tokenRefused',
   link_not_allowed: 'error.linkNotAllowed',
   ehr_error: 'error.ehr',
+  throttled: 'error.throttled',
+  too_much_contention: 'error.contention',
+  team_site_not_found: 'error.teamSite',
+  graph_failed: 'error.graph',
+  unknown_user: 'error.unknownUser',
 };
+
+/** Codes of errors the tab makes itself, already in the active language. */
+const tabCodes = new Set(['network_error', 'http_error', 'bad_answer']);
+
+const withReference = (text: string, error: ApiError) => (error.requestId ? `${text} ${t('error.reference', { requestId: error.requestId })}` : text);
 
 /**
  * What to tell the user about an error. The server states problems in English, with details
  * (the field, the address) that English keeps; the other languages get the catalog's words for
- * the problem's code. Errors the tab makes itself are already in the active language.
+ * the problem's code. Errors the tab makes itself are already in the active language. A code the
+ * tab does not know gets the general words and the server's request id, to quote when asking for help.
  */
 export function errorText(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
-  if (!(error instanceof ApiError) || currentLanguage() === 'en' || error.code === 'network_error' || error.code === 'http_error') return error.message;
-  return t(messageOfCode[error.code] ?? 'error.server');
+  if (!(error instanceof ApiError) || tabCodes.has(error.code)) return error.message;
+  const key = Object.hasOwn(messageOfCode, error.code) ? messageOfCode[error.code] : undefined;
+  if (error.code === 'rate_limited') {
+    return error.retryAfter ? t('error.rateLimitedFor', { duration: durationText(error.retryAfter) }) : t('error.rateLimited');
+  }
+  if (!key) return withReference(t('error.server'), error);
+  const text = currentLanguage() === 'en' && error.message ? error.message : t(key);
+  return key === 'error.server' ? withReference(text, error) : text;
 }

@@ -42,3 +42,7 @@ export function codeLabel(code: string | null | undefined): string {
   const key = `code.${code.toLowerCase()}`;
   return key in catalogs.en ? t(key as MessageKey) : code;
 }
+
+/** A number of seconds in words of the active language ("5 seconds", "5 секунд", "5秒钟"). */
+export const durationText = (seconds: number) =>
+  new Intl.NumberFormat(currentLanguage(), { style: 'unit', unit: 'second', unitDisplay: 'long' }).format(seconds);

@@ -2,6 +2,7 @@ import { Button, Checkbox, Dialog, DialogActions, DialogBody, DialogContent, Dia
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { ArrowDownRegular, ArrowUpRegular, TableSettingsRegular } from '@fluentui/react-icons';
 import { useState } from 'react';
+import { readListView } from '../../shared/api/read-answers';
 import type { ListView } from '../../shared/api/types';
 import { columnLabel } from '../../shared/cells';
 import { allColumns } from '../../shared/columns';
@@ -24,7 +25,7 @@ export function ColumnsDialog({ list }: { list: ListView }) {
   const [shown, setShown] = useState<string[]>(list.columns);
   const order = [...shown, ...allColumns.filter((c) => !shown.includes(c))];
   const save = useMutation({
-    mutationFn: () => api<ListView>(`/api/teams/${teamId}/lists/${list.id}`, { method: 'PATCH', body: { columns: shown, version: list.version } }),
+    mutationFn: async () => readListView(await api<unknown>(`/api/teams/${teamId}/lists/${list.id}`, { method: 'PATCH', body: { columns: shown, version: list.version } })),
     onSuccess: (view) => {
       queryClient.setQueryData(['list', teamId, list.id], view);
       setOpen(false);

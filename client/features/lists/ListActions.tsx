@@ -1,7 +1,7 @@
 import { Button, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, DialogTrigger, Field, Input, Text, makeStyles, tokens } from '@fluentui/react-components';
 import { ArrowDownloadRegular, DeleteRegular, EditRegular, StarFilled, StarRegular } from '@fluentui/react-icons';
 import { useState } from 'react';
-import { ApiError } from '../../shared/api/api-client';
+import { ApiError, apiErrorOf } from '../../shared/api/api-client';
 import { useDeleteList, useRenameList, useSetDefaultList } from '../../shared/api/lists';
 import type { ListSummary, ListView } from '../../shared/api/types';
 import { ErrorNotice } from '../../shared/components/ErrorNotice';
@@ -95,10 +95,7 @@ function ExportButton({ list }: { list: ListView }) {
     try {
       const token = await api.token();
       const res = await fetch(`/api/teams/${teamId}/lists/${list.id}/export.csv`, { headers: { authorization: `Bearer ${token}` } });
-      if (!res.ok) {
-        const body = await res.json().catch(() => null);
-        throw new ApiError(res.status, body?.code ?? 'http_error', body?.message ?? t('api.httpError', { status: res.status }));
-      }
+      if (!res.ok) throw apiErrorOf(res, await res.json().catch(() => null));
       const url = URL.createObjectURL(await res.blob());
       const a = document.createElement('a');
       a.href = url;

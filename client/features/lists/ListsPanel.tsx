@@ -2,15 +2,18 @@ import {
   Button, Field, Input, Link, Menu, MenuItem, MenuList, MenuPopover, MenuTrigger, Select, Spinner, Table, TableBody, TableCell, TableCellLayout, TableHeader, TableHeaderCell, TableRow, Text, Title3, makeStyles, tokens,
 } from '@fluentui/react-components';
 import { ArrowMoveRegular, DismissRegular, SearchRegular } from '@fluentui/react-icons';
+import { useQueryClient } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useMemo, useRef, useState } from 'react';
 import { ApiError } from '../../shared/api/api-client';
 import { useList, useLists, useMovePatient, useRemovePatient } from '../../shared/api/lists';
 import type { ListRow, ListSummary, ListView } from '../../shared/api/types';
-import { cellText, columnLabel, sortValue, type Cell, type CellDisplay } from '../../shared/cells';
+import { columnLabel, showCell, sortValue, type Cell, type ShownCell } from '../../shared/cells';
+import { ErrorBoundary } from '../../shared/components/ErrorBoundary';
 import { ErrorNotice } from '../../shared/components/ErrorNotice';
 import { birthDateWithAge, genderLabel } from '../../shared/format';
 import { t } from '../../shared/i18n/t';
+import { useSession } from '../../shared/session';
 import { ColumnsDialog } from './ColumnsDialog';
 import { ListActions } from './ListActions';
 import { NewListDialog } from './NewListDialog';
@@ -35,6 +38,8 @@ export function ListsPanel({ listId, onSelect, onOpenPatient }: { listId: string
   const styles = useStyles();
   const lists = useLists();
   const list = useList(listId);
+  const queryClient = useQueryClient();
+  const { teamId } = useSession();
   return (
     <section className={styles.section} aria-labelledby="lists-title">
       <Title3 as="h2" id="lists-title" style={{ margin: 0 }}>{t('lists.title')}</Title3>
@@ -57,38 +62,42 @@ export function ListsPanel({ listId, onSelect, onOpenPatient }: { listId: string
       {list.isPending && listId && <Spinner size="small" label={t('app.loading')} />}
       {list.data && (
         <>
-          <ListActions list={list.data} summary={lists.data?.find((l) => l.id === list.data.id)} onDeleted={() => onSelect('')} />
-          <ListTable list={list.data} others={lists.data?.filter((l) => l.id !== list.data.id) ?? []} onOpenPatient={onOpenPatient} />
+          <ErrorBoundary scope="panel" key={`actions/${list.data.id}`}>
+            <ListActions list={list.data} summary={lists.data?.find((l) => l.id === list.data.id)} onDeleted={() => onSelect('')} />
+          </ErrorBoundary>
+          {/* A list that cannot be shown fails here only: the picker above still opens the others. */}
+          <ErrorBoundary scope="panel" key={`table/${list.data.id}/${list.data.version}`} onReset={() => void queryClient.resetQueries({ queryKey: ['list', teamId, list.data.id] })}>
+            <ListTable list={list.data} others={lists.data?.filter((l) => l.id !== list.data.id) ?? []} onOpenPatient={onOpenPatient} />
+          </ErrorBoundary>
         </>
       )}
     </section>
   );
 }
 
-function summaryCell(column: string, row: ListRow): Cell | undefined {
+/** The columns every row carries itself (the server sends no cell for them). */
+const isSummaryColumn = (column: string) => column === 'name' || column === 'mrn' || column === 'birthDate' || column === 'gender';
+
+function summaryCell(column: string, row: ListRow): Cell {
   if (!row.available) return { status: 'unavailable' };
   const value = column === 'mrn' ? row.mrn : column === 'birthDate' ? row.birthDate : row.gender;
   return value ? { status: 'ok', value } : { status: 'none' };
 }
 
-/** The cell of a column on a row (the name column has none: it is the row's own). */
-function cellOf(column: string, row: ListRow): Cell | undefined {
-  return column === 'mrn' || column === 'birthDate' || column === 'gender' ? summaryCell(column, row) : (row.cells[column] as Cell | undefined);
-}
-
-function display(column: string, row: ListRow): CellDisplay {
-  if (column === 'name') return { text: row.displayName ?? t('lists.unavailable', { id: row.patientId }) };
-  const cell = cellOf(column, row);
-  if (cell?.status === 'ok' && column === 'birthDate') return { text: birthDateWithAge(cell.value) };
-  if (cell?.status === 'ok' && column === 'gender') return { text: genderLabel(cell.value) };
-  if (cell?.status === 'ok' && column === 'mrn') return { text: cell.value };
-  return cellText(column, cell);
+/** A cell of a row as shown: the summary columns from the row, the others from its cells (checked in showCell). */
+function display(column: string, row: ListRow): ShownCell {
+  if (column === 'name') return { status: 'ok', text: row.displayName ?? t('lists.unavailable', { id: row.patientId }) };
+  if (!isSummaryColumn(column)) return showCell(column, row.cells[column]);
+  const cell = summaryCell(column, row);
+  if (cell.status !== 'ok') return showCell(column, cell);
+  const text = column === 'birthDate' ? birthDateWithAge(cell.value) : column === 'gender' ? genderLabel(cell.value) : String(cell.value);
+  return { status: 'ok', text };
 }
 
 function sortKey(column: string, row: ListRow) {
   if (column === 'name') return row.displayName?.toLowerCase() ?? null;
-  if (column === 'mrn' || column === 'birthDate' || column === 'gender') return (row[column] ?? null) as string | null;
-  return sortValue(column, row.cells[column] as Cell | undefined);
+  if (column === 'mrn' || column === 'birthDate' || column === 'gender') return row[column] ?? null;
+  return sortValue(column, row.cells[column]);
 }
 
 function ListTable({ list, others, onOpenPatient }: { list: ListView; others: ListSummary[]; onOpenPatient: (patientId: string) => void }) {
@@ -160,7 +169,7 @@ function ListTable({ list, others, onOpenPatient }: { list: ListView; others: Li
                     {list.columns.map((column) => {
                       const shown = display(column, row);
                       // "None recorded" and "Not available" recede, so the data stands out.
-                      const empty = column !== 'name' && cellOf(column, row)?.status !== 'ok';
+                      const empty = shown.status !== 'ok';
                       return (
                         <TableCell key={column} className={styles.cell} title={shown.full}>
                           {column === 'name' && row.available ? (

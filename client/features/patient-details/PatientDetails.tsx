@@ -5,7 +5,8 @@ import {
 import { DismissRegular } from '@fluentui/react-icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRef, useState, type ReactNode } from 'react';
-import { cellText, columnLabel, dateText, shortTime, type Cell } from '../../shared/cells';
+import { cellText, columnLabel, dateText, shortTime, showCell } from '../../shared/cells';
+import { ErrorBoundary } from '../../shared/components/ErrorBoundary';
 import { ErrorNotice } from '../../shared/components/ErrorNotice';
 import { birthDateWithAge, codeLabel, dateTime, genderLabel } from '../../shared/format';
 import { t } from '../../shared/i18n/t';
@@ -26,16 +27,26 @@ const useStyles = makeStyles({
 });
 
 type Json = Record<string, any>;
+const isObject = (x: unknown): x is Json => typeof x === 'object' && x !== null && !Array.isArray(x);
 const vitalKinds = ['heartRate', 'bloodPressure', 'respiratoryRate', 'temperature', 'spo2', 'weight', 'height', 'bmi'];
 
-/** A heading, then the part's data, or "None recorded" / "Not available" in its place. */
-function Section({ id, title, cell, children }: { id: string; title: string; cell: Cell; children: (value: any) => ReactNode }) {
+/** What a part of the record holds when it has data: a list of entries, an object, or a text. */
+const fits = { list: (v: unknown) => Array.isArray(v) && v.every(isObject), object: isObject, text: (v: unknown) => typeof v === 'string' };
+
+/**
+ * A heading, then the part's data, or "None recorded" / "Not available" in its place; a part
+ * that is not what it should be (another server's shape) is "Not available".
+ */
+function Section({ id, title, cell, holds, children }: { id: string; title: string; cell: unknown; holds: keyof typeof fits; children: (value: any) => ReactNode }) {
   const styles = useStyles();
-  const empty = cell.status !== 'ok' || (Array.isArray(cell.value) && cell.value.length === 0);
+  const value = isObject(cell) && cell.status === 'ok' ? cell.value : undefined;
+  const usable = value !== undefined && fits[holds](value);
+  const empty = !usable || (Array.isArray(value) && value.length === 0);
+  const placeholder = usable ? { status: 'none' } : value !== undefined ? { status: 'unavailable' } : cell;
   return (
     <section className={styles.section} aria-labelledby={id}>
       <Subtitle2 as="h3" id={id} className={styles.heading}>{title}</Subtitle2>
-      {empty ? <Text className={styles.muted}>{cellText('', cell.status === 'ok' ? { status: 'none' } : cell).text}</Text> : children(cell.value)}
+      {empty ? <Text className={styles.muted}>{cellText('', placeholder).text}</Text> : children(value)}
     </section>
   );
 }
@@ -44,8 +55,8 @@ const line = (...parts: (string | null | undefined | false | 0)[]) => parts.filt
 
 /** An encounter's room and bed in the active language, then the rest of its location. */
 const placeText = (encounter: Json) => {
-  const shown = cellText('location', { status: 'ok', value: encounter });
-  return [shown.text, shown.detail].filter(Boolean).join(', ');
+  const shown = showCell('location', { status: 'ok', value: encounter });
+  return shown.status === 'ok' ? [shown.text, shown.detail].filter(Boolean).join(', ') : '';
 };
 
 /** One entry of a list: its name, then what else is known in a quieter second line. */
@@ -60,9 +71,10 @@ function Entry({ title, detail }: { title: string; detail?: string }) {
 }
 
 /** Latest vital signs, each with its time and a trend of its history. */
-function Vitals({ latest, history }: { latest: Json; history: Cell }) {
+function Vitals({ latest, history }: { latest: Json; history: unknown }) {
   const styles = useStyles();
-  const kinds = vitalKinds.filter((k) => latest[k]);
+  const kinds = vitalKinds.filter((k) => isObject(latest[k]));
+  const histories: Json = isObject(history) && history.status === 'ok' && isObject(history.value) ? history.value : {};
   return (
     <Table size="small" aria-label={t('details.vitals')}>
       <TableHeader>
@@ -77,7 +89,7 @@ function Vitals({ latest, history }: { latest: Json; history: Cell }) {
         {kinds.map((kind) => {
           const reading = latest[kind];
           const shown = cellText(kind, { status: 'ok', value: reading });
-          const readings: Json[] = history.status === 'ok' ? (history.value[kind] ?? []) : [];
+          const readings: Json[] = Array.isArray(histories[kind]) ? histories[kind].filter(isObject) : [];
           const points = readings
             .map((r) => ({ time: r.time?.epochMs ?? 0, value: kind === 'bloodPressure' ? r.systolic?.value : r.value?.value }))
             .filter((p): p is { time: number; value: number } => typeof p.value === 'number');
@@ -124,16 +136,17 @@ export function PatientDetails({ patientId, onClose }: { patientId: string | nul
     },
   });
   const d = details.data;
+  const notes: Json[] = Array.isArray(d?.notes) ? d.notes.filter(isObject) : [];
   return (
     <OverlayDrawer open={Boolean(patientId)} onOpenChange={(_, s) => !s.open && onClose()} position="end" size="large">
       <DrawerHeader>
         <DrawerHeaderTitle
           action={<Button appearance="subtle" icon={<DismissRegular />} onClick={onClose}>{t('details.close')}</Button>}
         >
-          {d ? d.patient.displayName : t('details.title')}
+          {typeof d?.patient?.displayName === 'string' ? d.patient.displayName : t('details.title')}
         </DrawerHeaderTitle>
       </DrawerHeader>
-      {d && (
+      {isObject(d?.patient) && (
         <div className={styles.summary}>
           <Text>{line(d.patient.mrn && `${t('column.mrn')} ${d.patient.mrn}`, birthDateWithAge(d.patient.birthDate), genderLabel(d.patient.gender))}</Text>
         </div>
@@ -141,12 +154,14 @@ export function PatientDetails({ patientId, onClose }: { patientId: string | nul
       <DrawerBody className={styles.body}>
         {details.isPending && <Spinner label={t('app.loading')} />}
         {details.isError && <ErrorNotice error={details.error} />}
+        {/* A record the tab cannot show fails here only, the panel and its Close button stay. */}
+        <ErrorBoundary scope="panel" key={patientId} onReset={() => void queryClient.resetQueries({ queryKey: ['details', teamId, patientId] })}>
         {d && (
           <>
-            <Section id="details-vitals" title={t('details.vitals')} cell={d.vitals}>
+            <Section id="details-vitals" title={t('details.vitals')} cell={d.vitals} holds="object">
               {(latest: Json) => <Vitals latest={latest} history={d.vitalHistory} />}
             </Section>
-            <Section id="details-conditions" title={t('details.conditions')} cell={d.conditions}>
+            <Section id="details-conditions" title={t('details.conditions')} cell={d.conditions} holds="list">
               {(list: Json[]) => (
                 <ul className={styles.list}>
                   {list.map((c, i) => (
@@ -155,7 +170,7 @@ export function PatientDetails({ patientId, onClose }: { patientId: string | nul
                 </ul>
               )}
             </Section>
-            <Section id="details-allergies" title={t('details.allergies')} cell={d.allergies}>
+            <Section id="details-allergies" title={t('details.allergies')} cell={d.allergies} holds="list">
               {(list: Json[]) => (
                 <ul className={styles.list}>
                   {list.map((a, i) => {
@@ -171,7 +186,7 @@ export function PatientDetails({ patientId, onClose }: { patientId: string | nul
                 </ul>
               )}
             </Section>
-            <Section id="details-medications" title={t('details.medications')} cell={d.medications}>
+            <Section id="details-medications" title={t('details.medications')} cell={d.medications} holds="list">
               {(list: Json[]) => (
                 <ul className={styles.list}>
                   {list.map((m, i) => (
@@ -180,7 +195,7 @@ export function PatientDetails({ patientId, onClose }: { patientId: string | nul
                 </ul>
               )}
             </Section>
-            <Section id="details-encounters" title={t('details.encounters')} cell={d.encounters}>
+            <Section id="details-encounters" title={t('details.encounters')} cell={d.encounters} holds="list">
               {(list: Json[]) => (
                 <ul className={styles.list}>
                   {list.map((e, i) => (
@@ -189,7 +204,7 @@ export function PatientDetails({ patientId, onClose }: { patientId: string | nul
                 </ul>
               )}
             </Section>
-            <Section id="details-coverage" title={t('details.coverage')} cell={d.coverage}>
+            <Section id="details-coverage" title={t('details.coverage')} cell={d.coverage} holds="list">
               {(list: Json[]) => (
                 <ul className={styles.list}>
                   {list.map((c, i) => (
@@ -202,14 +217,14 @@ export function PatientDetails({ patientId, onClose }: { patientId: string | nul
                 </ul>
               )}
             </Section>
-            <Section id="details-care-provider" title={t('details.careProvider')} cell={d.careProvider}>
+            <Section id="details-care-provider" title={t('details.careProvider')} cell={d.careProvider} holds="text">
               {(v: string) => <Text>{v}</Text>}
             </Section>
             <section className={styles.section} aria-labelledby="details-notes">
               <Subtitle2 as="h3" id="details-notes" className={styles.heading}>{t('details.notes')}</Subtitle2>
-              {d.notes.length === 0 && <Text className={styles.muted}>{t('details.noNotes')}</Text>}
+              {notes.length === 0 && <Text className={styles.muted}>{t('details.noNotes')}</Text>}
               <ul className={styles.list}>
-                {d.notes.map((n: Json) => (
+                {notes.map((n: Json) => (
                   <li key={n.id} className={styles.item}>
                     <Text style={{ whiteSpace: 'pre-wrap' }}>{n.text}</Text>
                     <Caption1 className={styles.muted}>{t('details.noteBy', { author: n.authorName, time: dateTime(n.createdAt) })}</Caption1>
@@ -226,6 +241,7 @@ export function PatientDetails({ patientId, onClose }: { patientId: string | nul
             </section>
           </>
         )}
+        </ErrorBoundary>
       </DrawerBody>
     </OverlayDrawer>
   );

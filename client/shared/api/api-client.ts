@@ -1,4 +1,5 @@
 import { t } from '../i18n/t';
+import { startWait } from './rate-limit';
 
 /** An API problem as the server states it: `{code, message, requestId}` with the HTTP status. */
 export class ApiError extends Error {
@@ -7,6 +8,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly requestId?: string,
+    /** On a 429: how many seconds the server asked to wait (`Retry-After`). */
+    readonly retryAfter?: number,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -30,9 +33,58 @@ export interface ApiOptions {
   onConsentRequired?: () => Promise<void>;
 }
 
+/** A 429 is retried by itself only when the server asks for a wait up to this long; longer waits are the user's call. */
+export const MAX_AUTO_WAIT_SECONDS = 30;
+/** The wait after a 429 without a usable `Retry-After`. */
+export const DEFAULT_WAIT_SECONDS = 5;
+
+/** `Retry-After` in whole seconds (at least 1): a number of seconds or an HTTP date; null when absent or unreadable. */
+export function retryAfterSeconds(res: Response, now = Date.now()): number | null {
+  const header = res.headers.get('retry-after')?.trim();
+  if (!header) return null;
+  if (/^\d+$/.test(header)) return Math.max(1, Number(header));
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? null : Math.max(1, Math.ceil((at - now) / 1000));
+}
+
+/** The ApiError for an answer that is not ok, from its body (`{code, message, requestId}`) when it has one. */
+export function apiErrorOf(res: Response, body: unknown): ApiError {
+  const problem = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+  const text = (x: unknown) => (typeof x === 'string' && x ? x : undefined);
+  const code = text(problem.code) ?? (res.status === 429 ? 'rate_limited' : 'http_error');
+  const retryAfter = res.status === 429 ? (retryAfterSeconds(res) ?? undefined) : undefined;
+  return new ApiError(res.status, code, text(problem.message) ?? t('api.httpError', { status: res.status }), text(problem.requestId), retryAfter);
+}
+
+/** Resolves after `ms`, or rejects as aborted when `signal` is. */
+function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const aborted = () => new DOMException('The request was cancelled.', 'AbortError');
+    if (signal?.aborted) return reject(aborted());
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(aborted());
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/**
+ * React Query's retry for the tab's reads: one more try after a network failure or a 5xx, none
+ * after a 4xx (the same request gets the same answer, and a 429 has had its wait already).
+ */
+export function shouldRetryQuery(failureCount: number, error: unknown): boolean {
+  if (error instanceof ApiError && error.status >= 400 && error.status < 500) return false;
+  return failureCount < 1;
+}
+
 /** The one way the tab calls the backend: adds the token, sends JSON, turns problems into ApiErrors. */
 export function createApi(getToken: TokenSource, options: ApiOptions = {}) {
-  const send = async (path: string, init: RequestOptions, token: string): Promise<Response> => {
+  const fetchOnce = async (path: string, init: RequestOptions, token: string): Promise<Response> => {
     const headers: Record<string, string> = { authorization: `Bearer ${token}` };
     if (init.body !== undefined) headers['content-type'] = 'application/json';
     try {
@@ -43,19 +95,38 @@ export function createApi(getToken: TokenSource, options: ApiOptions = {}) {
     }
   };
   const api = async function api<T>(path: string, init: RequestOptions = {}): Promise<T> {
-    let res = await send(path, init, await getToken());
+    // Too many requests (429): a read waits as long as the server asks and asks once more; a change
+    // is never sent again by itself (it may not be safe to repeat): the user is told and tries again.
+    const isRead = (init.method ?? 'GET').toUpperCase() === 'GET';
+    let waited = false;
+    const send = async (token: string): Promise<Response> => {
+      const res = await fetchOnce(path, init, token);
+      if (res.status !== 429 || !isRead || waited) return res;
+      const seconds = retryAfterSeconds(res) ?? DEFAULT_WAIT_SECONDS;
+      if (seconds > MAX_AUTO_WAIT_SECONDS) return res;
+      waited = true;
+      const done = startWait(Date.now() + seconds * 1000);
+      try {
+        await pause(seconds * 1000, init.signal);
+      } finally {
+        done();
+      }
+      return fetchOnce(path, init, token);
+    };
+    let res = await send(await getToken());
     // A token the server no longer accepts (expired, keys rotated): one retry with a fresh one.
-    if (res.status === 401) res = await send(path, init, await getToken({ refresh: true }));
+    if (res.status === 401) res = await send(await getToken({ refresh: true }));
     // The server refused before changing anything; after the consent popup, one retry.
     if (res.status === 403 && options.onConsentRequired && (await problemCode(res)) === 'consent_required') {
       await options.onConsentRequired();
-      res = await send(path, init, await getToken());
+      res = await send(await getToken());
     }
     if (res.status === 204) return undefined as T;
-    const body = await res.json().catch(() => null);
-    if (!res.ok) {
-      throw new ApiError(res.status, body?.code ?? 'http_error', body?.message ?? t('api.httpError', { status: res.status }), body?.requestId);
-    }
+    const unreadable = Symbol('unreadable');
+    const body: unknown = await res.json().catch(() => unreadable);
+    if (!res.ok) throw apiErrorOf(res, body === unreadable ? null : body);
+    // An answer cut off midway (the list streams) or not JSON at all is a failure, never partial data.
+    if (body === unreadable) throw new ApiError(res.status, 'bad_answer', t('api.badAnswer'));
     return body as T;
   };
   /** For downloads that cannot go through `api` (files): the same token. */

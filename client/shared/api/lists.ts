@@ -1,11 +1,12 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useSession } from '../session';
+import { readListSummaries, readListView } from './read-answers';
 import type { ListSummary, ListView } from './types';
 
 /** The team's lists, with counts and the caller's default. */
 export function useLists() {
   const { api, teamId } = useSession();
-  return useQuery({ queryKey: ['lists', teamId], queryFn: ({ signal }) => api<ListSummary[]>(`/api/teams/${teamId}/lists`, { signal }) });
+  return useQuery({ queryKey: ['lists', teamId], queryFn: async ({ signal }) => readListSummaries(await api<unknown>(`/api/teams/${teamId}/lists`, { signal })) });
 }
 
 /** One list with its rows. */
@@ -14,7 +15,7 @@ export function useList(listId: string | null) {
   return useQuery({
     queryKey: ['list', teamId, listId],
     enabled: Boolean(listId),
-    queryFn: ({ signal }) => api<ListView>(`/api/teams/${teamId}/lists/${listId}`, { signal }),
+    queryFn: async ({ signal }): Promise<ListView> => readListView(await api<unknown>(`/api/teams/${teamId}/lists/${listId}`, { signal })),
   });
 }
 

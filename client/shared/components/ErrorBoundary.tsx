@@ -1,6 +1,16 @@
 import { Button, MessageBar, MessageBarActions, MessageBarBody, MessageBarTitle } from '@fluentui/react-components';
 import { Component, type ReactNode } from 'react';
-import { t } from '../shared/i18n/t';
+import { t } from '../i18n/t';
+
+interface Props {
+  children: ReactNode;
+  /** Called by Try again before the children render anew (e.g. to read their data again). */
+  onReset?: () => void;
+  /** `panel`: one part of the tab (a list, a panel), the rest keeps working; `tab` (default): the whole tab. */
+  scope?: 'tab' | 'panel';
+  /** A title saying what failed; "Something went wrong" by default. */
+  title?: string;
+}
 
 interface State {
   failed: boolean;
@@ -8,10 +18,10 @@ interface State {
 
 /**
  * Catches a rendering failure so the tab shows a plain message with a way back instead of a
- * blank frame. What reaches the console is decided in main.tsx (no error messages: they may
- * carry patient data).
+ * blank frame. Around a panel, only that panel shows it. What reaches the console is decided in
+ * main.tsx (no error messages: they may carry patient data).
  */
-export class ErrorBoundary extends Component<{ children: ReactNode; onReset?: () => void }, State> {
+export class ErrorBoundary extends Component<Props, State> {
   state: State = { failed: false };
 
   static getDerivedStateFromError(): State {
@@ -25,18 +35,18 @@ export class ErrorBoundary extends Component<{ children: ReactNode; onReset?: ()
 
   render() {
     if (!this.state.failed) return this.props.children;
-    return (
-      <main style={{ padding: '24px' }}>
-        <MessageBar intent="error" role="alert" layout="multiline">
-          <MessageBarBody>
-            <MessageBarTitle>{t('app.error')}</MessageBarTitle>
-            {t('app.crashed')}
-          </MessageBarBody>
-          <MessageBarActions>
-            <Button onClick={this.reset}>{t('app.retry')}</Button>
-          </MessageBarActions>
-        </MessageBar>
-      </main>
+    const panel = this.props.scope === 'panel';
+    const notice = (
+      <MessageBar intent="error" role="alert" layout="multiline">
+        <MessageBarBody>
+          <MessageBarTitle>{this.props.title ?? t('app.error')}</MessageBarTitle>
+          {panel ? t('app.panelCrashed') : t('app.crashed')}
+        </MessageBarBody>
+        <MessageBarActions>
+          <Button onClick={this.reset}>{t('app.retry')}</Button>
+        </MessageBarActions>
+      </MessageBar>
     );
+    return panel ? notice : <main style={{ padding: '24px' }}>{notice}</main>;
   }
 }

@@ -28,7 +28,12 @@ export function setLanguage(language: Language): void {
 /** The active language, for Intl formatting of dates and numbers. */
 export const currentLanguage = (): Language => active;
 
-/** The message for a key in the active language, with `{name}` placeholders filled in. */
+/**
+ * The message for a key in the active language, with `{name}` placeholders filled in. A key no
+ * catalog has (a code or column made up at run time) falls back to English, then to the key itself.
+ */
 export function t(key: MessageKey, params: Record<string, string | number> = {}): string {
-  return catalogs[active][key].replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? `{${name}}`));
+  const message: unknown = catalogs[active][key] ?? catalogs.en[key];
+  const text = typeof message === 'string' ? message : String(key);
+  return text.replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? `{${name}}`));
 }

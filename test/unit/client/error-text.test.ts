@@ -1,0 +1,103 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ApiError } from '../../../client/shared/api/api-client';
+import { errorText, messageOfCode } from '../../../client/shared/error-text';
+import { catalogs, setLanguage, type Language } from '../../../client/shared/i18n/t';
+
+const serverDir = fileURLToPath(new URL('../../../server', import.meta.url));
+const languages: Language[] = ['en', 'zh-CN', 'zh-TW', 'ru'];
+
+/** Every .ts file of the server but the dev-only sandbox (an EHR stand-in, it answers in FHIR, not with API problems). */
+function serverFiles(dir = serverDir): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return relative(serverDir, path) === 'sandbox' ? [] : serverFiles(path);
+    return entry.name.endsWith('.ts') ? [path] : [];
+  });
+}
+
+/**
+ * The problem codes the server's source can send: codes given to `new Problem(status, …)`, to
+ * the problem helpers, to `new FhirError(…)` and `new GraphAccessError(…)`, `code: '…'` in an
+ * answer it builds itself, and the members of the FHIR and Graph error code types.
+ */
+function serverCodes(): Map<string, string> {
+  const found = new Map<string, string>();
+  const calls = /(?:new\s+Problem\(\s*\d{3}\s*,|\b(?:badRequest|notFound|forbidden|conflict|tooManyRequests|problem)\(|new\s+(?:FhirError|GraphAccessError)\()\s*'([a-z][a-z0-9_]*)'/g;
+  const answers = /\bcode:\s*'([a-z]+(?:_[a-z0-9]+)+)'/g;
+  const unions = /export\s+type\s+(?:FhirErrorCode|GraphAccessCode)\s*=([^;]+);/g;
+  for (const file of serverFiles()) {
+    const source = readFileSync(file, 'utf8');
+    const where = relative(serverDir, file);
+    for (const m of source.matchAll(calls)) found.set(m[1], where);
+    for (const m of source.matchAll(answers)) found.set(m[1], where);
+    for (const m of source.matchAll(unions)) for (const code of m[1].matchAll(/'([a-z_]+)'/g)) found.set(code[1], where);
+  }
+  return found;
+}
+
+describe('error texts', () => {
+  afterEach(() => setLanguage('en'));
+
+  it('has words in every language for every problem code the server can send', () => {
+    const codes = serverCodes();
+    // The scan must see the server: codes from each source it reads.
+    for (const code of ['validation_failed', 'list_not_found', 'ehr_timeout', 'graph_failed', 'too_much_contention', 'unknown_user', 'internal_error']) {
+      expect(codes.has(code), code).toBe(true);
+    }
+    // And the codes of the server's flood and request checks.
+    for (const code of ['rate_limited', 'malformed_path', 'invalid_page']) codes.set(code, 'the API (429, 400)');
+    const missing = [...codes].filter(([code]) => !Object.hasOwn(messageOfCode, code)).map(([code, file]) => `${code} (${file})`);
+    expect(missing, 'codes without words in client/shared/error-text.ts').toEqual([]);
+    for (const language of languages) {
+      const catalog = catalogs[language] as Record<string, string>;
+      const untold = [...codes.keys()].filter((code) => !catalog[messageOfCode[code]]?.trim());
+      expect(untold, `codes without a ${language} text`).toEqual([]);
+    }
+  });
+
+  it('tells the user about the newer codes in plain words, in every language', () => {
+    const shown = (code: string) => errorText(new ApiError(400, code, 'English detail', 'req-1'));
+    setLanguage('ru');
+    expect(shown('invalid_page')).toBe('Эта страница результатов больше недействительна. Выполните поиск заново.');
+    expect(shown('throttled')).toBe('Microsoft 365 сейчас перегружен. Попробуйте чуть позже.');
+    setLanguage('zh-CN');
+    expect(shown('team_site_not_found')).toBe('找不到存放此团队列表的 SharePoint 网站。');
+    setLanguage('zh-TW');
+    expect(shown('too_much_contention')).toBe('有太多人同時在變更此內容。請再試一次。');
+    setLanguage('en');
+    // English keeps the server's own words, which carry details.
+    expect(shown('malformed_path')).toBe('English detail');
+  });
+
+  it('shows an unknown code as the general error with the request id, in every language', () => {
+    const error = new ApiError(418, 'brand_new_problem', 'Something only a newer tab knows about.', 'req-7f3a');
+    expect(errorText(error)).toBe('The server could not handle the request. Try again in a moment. Reference: req-7f3a');
+    setLanguage('zh-CN');
+    expect(errorText(error)).toBe('服务器无法处理该请求。请稍后重试。 参考编号：req-7f3a');
+    setLanguage('zh-TW');
+    expect(errorText(error)).toBe('伺服器無法處理此要求。請稍後再試。 參考編號：req-7f3a');
+    setLanguage('ru');
+    expect(errorText(error)).toBe('Сервер не смог обработать запрос. Попробуйте чуть позже. Код запроса: req-7f3a');
+    // Names of an object's own machinery are codes like any other.
+    setLanguage('en');
+    expect(errorText(new ApiError(400, 'constructor', 'x', 'req-8'))).toBe('The server could not handle the request. Try again in a moment. Reference: req-8');
+    expect(errorText(new ApiError(400, '__proto__', 'x'))).toBe('The server could not handle the request. Try again in a moment.');
+  });
+
+  it('says how long to wait after too many requests, in every language', () => {
+    const error = new ApiError(429, 'rate_limited', 'Too many requests. Try again in 12 seconds.', 'req-9', 12);
+    expect(errorText(error)).toBe('Too many requests right now. Try again in 12 seconds.');
+    setLanguage('ru');
+    expect(errorText(error)).toBe('Сейчас слишком много запросов. Повторите попытку через 12 секунд.');
+    setLanguage('zh-CN');
+    expect(errorText(error)).toBe('当前请求过多。请在12秒钟后重试。');
+    setLanguage('zh-TW');
+    expect(errorText(error)).toBe('目前要求過多。請在 12 秒後再試一次。');
+    setLanguage('en');
+    expect(errorText(new ApiError(429, 'rate_limited', 'Too many requests.', 'req-9', 1))).toBe('Too many requests right now. Try again in 1 second.');
+    expect(errorText(new ApiError(429, 'rate_limited', 'Too many requests.'))).toBe('Too many requests right now. Wait a moment, then try again.');
+  });
+});
