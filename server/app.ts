@@ -1,30 +1,36 @@
-import express, { Router } from 'express';
+import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { existsSync } from 'node:fs';
 import { auditRoutes } from './api/audit-routes.js';
 import { connectionRoutes } from './api/connection-routes.js';
-import { defaultListRoutes, listRoutes } from './api/list-routes.js';
+import type { ApiDeps } from './api/deps.js';
+import { apiRouter, endpoints, type Guards } from './api/endpoint.js';
+import { listPatientRoutes } from './api/list-patient-routes.js';
+import { listRoutes } from './api/list-routes.js';
 import { manualRoutes } from './api/manual-routes.js';
 import { myTeamsRoutes } from './api/my-teams-routes.js';
 import { noteRoutes } from './api/note-routes.js';
 import { patientRoutes } from './api/patient-routes.js';
-import { requireCaller, requireTeamMember } from './auth/middleware.js';
 import type { AuditLog } from './audit/events.js';
-import { auditRecorder } from './audit/recorder.js';
+import { recordRefusal } from './audit/trail.js';
 import type { MembershipDirectory } from './auth/membership.js';
 import type { TokenVerifier } from './auth/verify-token.js';
 import { devRoutes, type DevDeps } from './dev/dev-routes.js';
 import type { EhrGateway } from './fhir/types.js';
-import { errorHandler, notFoundHandler } from './http/error-handler.js';
+import { errorHandler, notFoundHandler, toProblem } from './http/error-handler.js';
+import { logger } from './http/logger.js';
 import { withRequestContext } from './http/request-context.js';
-import type { TeamStore } from './lists/store.js';
+import type { AuditingTeamStore } from './lists/store.js';
 
 export interface AppDeps {
   verifyToken: TokenVerifier;
   membership: MembershipDirectory;
-  store: TeamStore;
-  audit: AuditLog;
+  /** The team store, which keeps the audit trail (changes commit with their records). */
+  store: AuditingTeamStore;
   ehr: EhrGateway;
+  /** Per-caller rate limits and the hook that counts failed authentications; see http/rate-limit.ts. */
+  rateLimit?: Guards['rateLimit'];
+  onAuthRefused?: Guards['onAuthRefused'];
   /** The built tab; not served when the folder is missing. */
   staticDir?: string;
   /** Present in dev mode only. */
@@ -55,6 +61,8 @@ const frameAncestors = [
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  app.set('case sensitive routing', true);
+  app.set('strict routing', true);
   app.use(withRequestContext);
   app.use(
     helmet({
@@ -69,26 +77,30 @@ export function createApp(deps: AppDeps): express.Express {
     next();
   });
 
-  const team = Router({ mergeParams: true });
-  team.use(requireTeamMember(deps.membership));
-  team.use('/connection', connectionRoutes(deps.store, deps.ehr));
-  team.use('/patients/:patientId/notes', noteRoutes(deps.store));
-  team.use('/patients', patientRoutes(deps.store, deps.ehr));
-  team.use('/lists', listRoutes(deps.store, deps.ehr));
-  team.use('/me', defaultListRoutes(deps.store));
-  team.use(manualRoutes(deps.store));
-
-  const api = Router();
+  const api = apiRouter();
+  // Patient data must not be kept by browsers or proxies.
+  api.use((_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
   api.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
   const { consent } = deps;
   if (consent) api.get('/consent-config', (_req, res) => void res.json(consent));
-  api.use(requireCaller(deps.verifyToken), auditRecorder(deps.audit), express.json({ limit: '64kb', strict: true }));
-  api.use('/me', myTeamsRoutes(deps.membership, deps.store));
-  api.use('/teams/:teamId', team);
-  api.use('/audit', auditRoutes(deps.audit));
+  api.use(express.json({ limit: '64kb', strict: true }));
+  const ep = endpoints(api, deps);
+  const apiDeps: ApiDeps = { store: deps.store, ehr: deps.ehr };
+  myTeamsRoutes(ep, apiDeps, deps.membership);
+  connectionRoutes(ep, apiDeps);
+  patientRoutes(ep, apiDeps);
+  noteRoutes(ep, apiDeps);
+  listRoutes(ep, apiDeps);
+  listPatientRoutes(ep, apiDeps);
+  manualRoutes(ep, apiDeps);
+  auditRoutes(ep, apiDeps);
   api.use(notFoundHandler);
+  api.use(refusalRecorder(deps.store.audit));
   app.use('/api', api);
 
   if (deps.dev) app.use('/dev', express.json({ limit: '4kb' }), devRoutes(deps.dev));
@@ -98,4 +110,22 @@ export function createApp(deps: AppDeps): express.Express {
   }
   app.use(errorHandler);
   return app;
+}
+
+/**
+ * A call that fails before its use case recorded anything is recorded as a failure of what the
+ * route declared (refusals by authentication, membership, validation or the EHR). No answer
+ * goes out without its record: if the record cannot be written, the connection is dropped.
+ */
+function refusalRecorder(log: AuditLog) {
+  return (err: unknown, req: Request, res: Response, next: NextFunction) => {
+    try {
+      recordRefusal(log, toProblem(err).status);
+    } catch (failure) {
+      logger.error({ err: { name: (failure as Error).name } }, 'audit record could not be written');
+      req.socket.destroy();
+      return;
+    }
+    next(err);
+  };
 }

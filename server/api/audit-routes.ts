@@ -1,9 +1,11 @@
-import { Router } from 'express';
+import type { Request } from 'express';
 import { z } from 'zod';
-import { auditOperations, type AuditLog } from '../audit/events.js';
+import { auditOperations } from '../audit/events.js';
+import { recordRead } from '../audit/trail.js';
 import { toCsv } from '../http/csv.js';
 import { forbidden } from '../http/problem.js';
 import { caller } from '../http/request-context.js';
+import type { ApiDeps, Endpoints } from './deps.js';
 
 export const AUDIT_READER_ROLE = 'Patients.AuditReader';
 
@@ -22,15 +24,18 @@ const auditQuery = z
 
 const columns = ['time', 'operation', 'outcome', 'status', 'tenantId', 'teamId', 'userId', 'patientId', 'listId', 'requestId'] as const;
 
+/** Reading the trail is itself recorded: as an export when it goes out as a file. */
+const readOperation = (req: Request) => (req.query.format === 'csv' ? 'AuditExport' as const : 'AuditView' as const);
+
 /** The audit trail of the caller's tenant, for holders of the audit reader app role. */
-export function auditRoutes(log: AuditLog): Router {
-  const router = Router();
-  router.get('/', (req, res) => {
+export function auditRoutes(ep: Endpoints, { store }: ApiDeps): void {
+  ep.get('/audit', { audit: (req) => [readOperation(req)], access: 'caller' }, async (req, res) => {
     const { tenantId, roles } = caller();
     if (!roles.includes(AUDIT_READER_ROLE)) throw forbidden('audit_reader_required', 'Reading the audit trail needs the audit reader role.');
     const q = auditQuery.parse(req.query);
     const norm = (t?: string) => (t ? new Date(t).toISOString() : undefined);
-    const events = log.query({ tenantId, from: norm(q.from), to: norm(q.to), userId: q.user, patientId: q.patient, operation: q.operation, limit: q.limit });
+    const events = store.audit.query({ tenantId, from: norm(q.from), to: norm(q.to), userId: q.user, patientId: q.patient, operation: q.operation, limit: q.limit });
+    recordRead(store.audit, readOperation(req), { patientIds: q.patient ? [q.patient] : [] });
     if (q.format === 'csv') {
       res.type('text/csv; charset=utf-8').attachment('audit.csv');
       res.send(toCsv([...columns], events.map((e) => columns.map((c) => e[c]))));
@@ -38,5 +43,4 @@ export function auditRoutes(log: AuditLog): Router {
       res.json({ events });
     }
   });
-  return router;
 }

@@ -1,9 +1,9 @@
-import { Router } from 'express';
 import { z } from 'zod';
-import { requireOwner, teamKey } from '../auth/middleware.js';
-import type { EhrGateway } from '../fhir/types.js';
+import { onCommit } from '../audit/trail.js';
+import { teamKey } from '../auth/middleware.js';
 import { caller } from '../http/request-context.js';
-import type { Connection, TeamStore } from '../lists/store.js';
+import type { Connection } from '../lists/store.js';
+import type { ApiDeps, Endpoints } from './deps.js';
 
 const connectionBody = z.discriminatedUnion('mode', [
   z.object({
@@ -15,14 +15,14 @@ const connectionBody = z.discriminatedUnion('mode', [
 ]);
 
 /** The team's link to its EHR (or Manual mode). Owners set it; setting an EHR link checks it for real first. */
-export function connectionRoutes(store: TeamStore, ehr: EhrGateway): Router {
-  const router = Router({ mergeParams: true });
+export function connectionRoutes(ep: Endpoints, { store, ehr }: ApiDeps): void {
+  const path = '/teams/:teamId/connection';
 
-  router.get('/', async (req, res) => {
+  ep.get(path, { audit: null, access: 'member' }, async (req, res) => {
     res.json(await store.getConnection(teamKey(req)));
   });
 
-  router.put('/', requireOwner, async (req, res) => {
+  ep.put(path, { audit: 'EHRConnectionSet', access: 'owner', limit: 'connectionCheck' }, async (req, res) => {
     const body = connectionBody.parse(req.body);
     let connection: Connection;
     if (body.mode === 'ehr') {
@@ -32,9 +32,7 @@ export function connectionRoutes(store: TeamStore, ehr: EhrGateway): Router {
     } else {
       connection = { mode: 'manual' };
     }
-    await store.setConnection(teamKey(req), connection, caller().userId);
+    await store.setConnection(teamKey(req), connection, caller().userId, onCommit('EHRConnectionSet'));
     res.json(connection);
   });
-
-  return router;
 }

@@ -1,12 +1,11 @@
-import { Router } from 'express';
 import { z } from 'zod';
+import { onCommit } from '../audit/trail.js';
 import { teamKey } from '../auth/middleware.js';
-import type { EhrGateway } from '../fhir/types.js';
 import { Problem, notFound } from '../http/problem.js';
 import { caller } from '../http/request-context.js';
-import { sendListView } from '../lists/list-view.js';
-import type { TeamStore } from '../lists/store.js';
+import type { ApiDeps, Endpoints } from './deps.js';
 import { listOf, noList } from './list-lookup.js';
+import { sendAuditedListView } from './list-routes.js';
 import { ehrLinkOf } from './patient-routes.js';
 import { fhirId, uuid } from './validation.js';
 
@@ -14,10 +13,11 @@ const addBody = z.object({ patientIds: z.array(fhirId).min(1, 'must name at leas
 const moveBody = z.object({ toListId: uuid }).strict();
 
 /** Patients on one list: add (checked against the EHR), remove, move to another list. */
-export function listPatientRoutes(store: TeamStore, ehr: EhrGateway): Router {
-  const router = Router({ mergeParams: true });
+export function listPatientRoutes(ep: Endpoints, deps: ApiDeps): void {
+  const { store, ehr } = deps;
+  const patients = '/teams/:teamId/lists/:listId/patients';
 
-  router.post('/', async (req, res) => {
+  ep.post(patients, { audit: 'PatientListAddPatient', access: 'member' }, async (req, res) => {
     const team = teamKey(req);
     const { patientIds } = addBody.parse(req.body);
     const list = await listOf(store, req);
@@ -31,30 +31,28 @@ export function listPatientRoutes(store: TeamStore, ehr: EhrGateway): Router {
       const shown = unknown.slice(0, 5).join(', ') + (unknown.length > 5 ? ', …' : '');
       throw new Problem(404, 'patient_not_found', `The EHR has no patient with id ${shown}.`);
     }
-    const updated = await store.addPatients(team, list.id, fresh, caller().userId);
+    const updated = await store.addPatients(team, list.id, fresh, caller().userId, onCommit('PatientListAddPatient', () => ({ patientIds: fresh })));
     if (!updated) throw noList();
-    await sendListView(res, store, ehr, team, updated);
+    await sendAuditedListView(res, deps, team, updated);
   });
 
-  router.delete('/:patientId', async (req, res) => {
+  ep.delete(`${patients}/:patientId`, { audit: 'PatientListRemovePatient', access: 'member' }, async (req, res) => {
     const list = await listOf(store, req);
     const patientId = fhirId.parse(req.params.patientId);
-    const removed = await store.removePatient(teamKey(req), list.id, patientId);
+    const removed = await store.removePatient(teamKey(req), list.id, patientId, onCommit('PatientListRemovePatient', () => ({ patientIds: [patientId], status: 204 })));
     if (removed === null) throw noList();
     if (!removed) throw notFound('patient_not_on_list', 'This patient is not on the list.');
     res.status(204).end();
   });
 
-  router.post('/:patientId/move', async (req, res) => {
+  ep.post(`${patients}/:patientId/move`, { audit: 'PatientListMovePatient', access: 'member' }, async (req, res) => {
     const { toListId } = moveBody.parse(req.body);
     const list = await listOf(store, req);
     const patientId = fhirId.parse(req.params.patientId);
     if (toListId === list.id) throw new Problem(400, 'validation_failed', 'toListId: must be another list');
-    const outcome = await store.movePatient(teamKey(req), list.id, toListId, patientId, caller().userId);
+    const outcome = await store.movePatient(teamKey(req), list.id, toListId, patientId, caller().userId, onCommit('PatientListMovePatient', () => ({ patientIds: [patientId] })));
     if (outcome === 'no_list') throw noList();
     if (outcome === 'not_on_list') throw notFound('patient_not_on_list', 'This patient is not on the list.');
     res.json({ fromListId: list.id, toListId, patientId });
   });
-
-  return router;
 }

@@ -1,16 +1,17 @@
-import { Router, type Request } from 'express';
+import type { Request, Response } from 'express';
 import { z } from 'zod';
+import type { AuditOperation } from '../audit/events.js';
+import { allOf, onCommit, recordRead } from '../audit/trail.js';
 import { teamKey } from '../auth/middleware.js';
-import type { EhrGateway } from '../fhir/types.js';
+import { toCsv } from '../http/csv.js';
 import { Problem, badRequest } from '../http/problem.js';
 import { caller } from '../http/request-context.js';
-import { fieldColumn, listColumns, type ListColumn } from '../lists/columns.js';
 import { cellText, columnHeadings } from '../lists/cell-text.js';
+import { fieldColumn, listColumns, type ListColumn } from '../lists/columns.js';
 import { buildListView, sendListView } from '../lists/list-view.js';
-import { toCsv } from '../http/csv.js';
-import type { TeamStore } from '../lists/store.js';
+import type { StoredList, TeamKey } from '../lists/store.js';
+import type { ApiDeps, Endpoints } from './deps.js';
 import { listOf, noList } from './list-lookup.js';
-import { listPatientRoutes } from './list-patient-routes.js';
 import { listName, uuid } from './validation.js';
 
 const createBody = z.object({ name: listName }).strict();
@@ -37,66 +38,80 @@ function expectedVersion(req: Request, bodyVersion?: number): number | undefined
   return Number(match[1]);
 }
 
-/** A team's patient lists. */
-export function listRoutes(store: TeamStore, ehr: EhrGateway): Router {
-  const router = Router({ mergeParams: true });
+/** What a PATCH of a list does, by the fields it sends: a rename, new columns, or both. */
+function patchOperations(req: Request): AuditOperation[] {
+  const body = (req.body ?? {}) as { name?: unknown; columns?: unknown };
+  const ops: AuditOperation[] = [];
+  if (body.name !== undefined) ops.push('PatientListRename');
+  if (body.columns !== undefined) ops.push('PatientListEditColumns');
+  return ops.length ? ops : ['PatientListRename'];
+}
 
-  router.get('/', async (req, res) => {
+/** A list view goes out only after its read is recorded, naming every patient on it. */
+export async function sendAuditedListView(res: Response, { store, ehr }: ApiDeps, team: TeamKey, list: StoredList): Promise<void> {
+  recordRead(store.audit, 'PatientListView', { listId: list.id, patientIds: list.patientIds });
+  await sendListView(res, store, ehr, team, list);
+}
+
+/** A team's patient lists. */
+export function listRoutes(ep: Endpoints, deps: ApiDeps): void {
+  const { store, ehr } = deps;
+  const lists = '/teams/:teamId/lists';
+  const list = `${lists}/:listId`;
+
+  ep.get(lists, { audit: null, access: 'member' }, async (req, res) => {
     const team = teamKey(req);
-    const [lists, defaultId] = await Promise.all([store.listLists(team), store.defaultListId(team, caller().userId)]);
-    res.json(lists.map((l) => ({ ...l, isDefault: l.id === defaultId })));
+    const [found, defaultId] = await Promise.all([store.listLists(team), store.defaultListId(team, caller().userId)]);
+    res.json(found.map((l) => ({ ...l, isDefault: l.id === defaultId })));
   });
 
-  router.post('/', async (req, res) => {
+  ep.post(lists, { audit: 'PatientListCreate', access: 'member' }, async (req, res) => {
     const { name } = createBody.parse(req.body);
-    const created = await store.createList(teamKey(req), name, caller().userId);
-    res.locals.createdListId = created.id;
+    const created = await store.createList(teamKey(req), name, caller().userId, onCommit('PatientListCreate', (c) => ({ listId: c.id, status: 201 })));
     res.status(201).json({ ...created, isDefault: false });
   });
 
-  router.get('/:listId', async (req, res) => {
-    await sendListView(res, store, ehr, teamKey(req), await listOf(store, req));
+  ep.get(list, { audit: 'PatientListView', access: 'member' }, async (req, res) => {
+    await sendAuditedListView(res, deps, teamKey(req), await listOf(store, req));
   });
 
-  router.get('/:listId/export.csv', async (req, res) => {
-    const view = await buildListView(store, ehr, teamKey(req), await listOf(store, req));
+  ep.get(`${list}/export.csv`, { audit: 'ExportInitiation', access: 'member' }, async (req, res) => {
+    const team = teamKey(req);
+    const stored = await listOf(store, req);
+    const view = await buildListView(store, ehr, team, stored);
     if (view.ehrError) throw new Problem(502, view.ehrError.code, view.ehrError.message);
-    const fields = (await store.getSchema(teamKey(req)))?.fields ?? [];
+    const fields = (await store.getSchema(team))?.fields ?? [];
     const heading = (c: ListColumn) =>
       c.startsWith('field:') ? (fields.find((f) => `field:${f.id}` === c)?.label ?? c.slice(6)) : columnHeadings[c as keyof typeof columnHeadings];
     const csv = toCsv(view.columns.map(heading), view.rows.map((row) => view.columns.map((c) => cellText(c, row))));
     const filename = `${view.name.replace(/[^\p{L}\p{N} _-]+/gu, '').trim() || 'list'}.csv`;
+    recordRead(store.audit, 'ExportInitiation', { listId: stored.id, patientIds: stored.patientIds });
     res.type('text/csv; charset=utf-8').attachment(filename).send(csv);
   });
 
-  router.patch('/:listId', async (req, res) => {
+  ep.patch(list, { audit: patchOperations, access: 'member' }, async (req, res) => {
     const body = patchBody.parse(req.body);
-    const list = await listOf(store, req);
-    const result = await store.updateList(teamKey(req), list.id, { name: body.name, columns: body.columns }, expectedVersion(req, body.version));
+    const team = teamKey(req);
+    const stored = await listOf(store, req);
+    const audit = allOf(...patchOperations(req).map((op) => onCommit<StoredList>(op)));
+    const result = await store.updateList(team, stored.id, { name: body.name, columns: body.columns }, expectedVersion(req, body.version), audit);
     if (!result.ok && result.reason === 'conflict') {
       throw new Problem(412, 'version_conflict', 'Someone else changed this list in the meantime. Reload it and try again.');
     }
     if (!result.ok) throw noList();
-    await sendListView(res, store, ehr, teamKey(req), result.value);
+    await sendAuditedListView(res, deps, team, result.value);
   });
 
-  router.delete('/:listId', async (req, res) => {
-    const list = await listOf(store, req);
-    if (!(await store.deleteList(teamKey(req), list.id))) throw noList();
+  ep.delete(list, { audit: 'PatientListDelete', access: 'member' }, async (req, res) => {
+    const stored = await listOf(store, req);
+    const deleted = await store.deleteList(teamKey(req), stored.id, onCommit('PatientListDelete', () => ({ patientIds: stored.patientIds, status: 204 })));
+    if (!deleted) throw noList();
     res.status(204).end();
   });
 
-  router.use('/:listId/patients', listPatientRoutes(store, ehr));
-  return router;
-}
-
-/** PUT /api/teams/{teamId}/me/default-list: the list the tab opens on for this user. */
-export function defaultListRoutes(store: TeamStore): Router {
-  const router = Router({ mergeParams: true });
-  router.put('/default-list', async (req, res) => {
+  ep.put('/teams/:teamId/me/default-list', { audit: 'PatientListSetDefault', access: 'member' }, async (req, res) => {
     const { listId } = defaultBody.parse(req.body);
-    if (!(await store.setDefaultList(teamKey(req), caller().userId, listId))) throw noList();
+    if (!(await store.setDefaultList(teamKey(req), caller().userId, listId, onCommit('PatientListSetDefault', () => ({ listId }))))) throw noList();
     res.json({ listId });
   });
-  return router;
 }

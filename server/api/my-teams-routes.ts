@@ -1,9 +1,9 @@
-import { Router } from 'express';
 import type { MembershipDirectory, TeamRole } from '../auth/membership.js';
 import { mapLimit } from '../fhir/map-limit.js';
 import { GraphAccessError } from '../graph/graph-errors.js';
 import { caller } from '../http/request-context.js';
 import type { Connection, TeamKey, TeamStore } from '../lists/store.js';
+import type { ApiDeps, Endpoints } from './deps.js';
 
 /** One of the caller's teams, for the personal tab and the group chat's configuration page. */
 export interface MyTeam {
@@ -20,9 +20,8 @@ const TEAMS_IN_FLIGHT = 4;
  * `GET /api/me/teams`: the teams of the caller's tenant they belong to, from the membership
  * directory, each with how it is set up (the store's connection mode) and the caller's role.
  */
-export function myTeamsRoutes(membership: MembershipDirectory, store: TeamStore): Router {
-  const router = Router();
-  router.get('/teams', async (_req, res) => {
+export function myTeamsRoutes(ep: Endpoints, { store }: ApiDeps, membership: MembershipDirectory): void {
+  ep.get('/me/teams', { audit: null, access: 'caller' }, async (_req, res) => {
     const { tenantId, userId } = caller();
     const joined = await membership.teamsOf(tenantId, userId);
     const teams = await mapLimit(joined, TEAMS_IN_FLIGHT, async ({ id, name }) => {
@@ -32,7 +31,6 @@ export function myTeamsRoutes(membership: MembershipDirectory, store: TeamStore)
     const found = teams.filter((team): team is MyTeam => team !== null).sort((a, b) => a.name.localeCompare(b.name));
     res.json({ teams: found });
   });
-  return router;
 }
 
 /** A team without a SharePoint site (Graph store) has nothing stored yet: it is not set up. */

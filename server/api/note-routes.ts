@@ -1,8 +1,8 @@
-import { Router } from 'express';
 import { z } from 'zod';
+import { onCommit, recordRead } from '../audit/trail.js';
 import { teamKey } from '../auth/middleware.js';
 import { caller } from '../http/request-context.js';
-import type { TeamStore } from '../lists/store.js';
+import type { ApiDeps, Endpoints } from './deps.js';
 import { fhirId } from './validation.js';
 
 const noteBody = z
@@ -10,20 +10,21 @@ const noteBody = z
   .strict();
 
 /** Team-visible notes on a patient, at /api/teams/{teamId}/patients/{patientId}/notes. */
-export function noteRoutes(store: TeamStore): Router {
-  const router = Router({ mergeParams: true });
+export function noteRoutes(ep: Endpoints, { store }: ApiDeps): void {
+  const notes = '/teams/:teamId/patients/:patientId/notes';
 
-  router.get('/', async (req, res) => {
-    const patientId = fhirId.parse((req.params as Record<string, string>).patientId);
-    res.json({ notes: await store.listNotes(teamKey(req), patientId) });
+  ep.get(notes, { audit: 'PatientView', access: 'member' }, async (req, res) => {
+    const patientId = fhirId.parse(req.params.patientId);
+    const found = await store.listNotes(teamKey(req), patientId);
+    recordRead(store.audit, 'PatientView', { patientIds: [patientId] });
+    res.json({ notes: found });
   });
 
-  router.post('/', async (req, res) => {
-    const patientId = fhirId.parse((req.params as Record<string, string>).patientId);
+  ep.post(notes, { audit: 'PatientNoteAdd', access: 'member' }, async (req, res) => {
+    const patientId = fhirId.parse(req.params.patientId);
     const { text } = noteBody.parse(req.body);
     const { userId, name } = caller();
-    res.status(201).json(await store.addNote(teamKey(req), patientId, { id: userId, name: name ?? userId }, text));
+    const note = await store.addNote(teamKey(req), patientId, { id: userId, name: name ?? userId }, text, onCommit('PatientNoteAdd', () => ({ patientIds: [patientId], status: 201 })));
+    res.status(201).json(note);
   });
-
-  return router;
 }

@@ -1,10 +1,10 @@
-import { Router } from 'express';
 import { z } from 'zod';
+import { recordRead } from '../audit/trail.js';
 import { teamKey } from '../auth/middleware.js';
-import type { EhrGateway } from '../fhir/types.js';
 import { Problem, badRequest, notFound } from '../http/problem.js';
 import { caller } from '../http/request-context.js';
-import type { TeamStore, TeamKey } from '../lists/store.js';
+import type { TeamKey, TeamStore } from '../lists/store.js';
+import type { ApiDeps, Endpoints } from './deps.js';
 import { fhirId } from './validation.js';
 
 const text = z.string().trim().min(1).max(200);
@@ -35,11 +35,11 @@ export async function ehrLinkOf(store: TeamStore, team: TeamKey): Promise<string
 const encodeCursor = (url: string) => Buffer.from(url, 'utf8').toString('base64url');
 const decodeCursor = (cursor: string) => Buffer.from(cursor, 'base64url').toString('utf8');
 
-/** Patient search and read against the team's EHR. */
-export function patientRoutes(store: TeamStore, ehr: EhrGateway): Router {
-  const router = Router({ mergeParams: true });
+/** Patient search and read against the team's EHR; every answer is audited with the patients in it. */
+export function patientRoutes(ep: Endpoints, { store, ehr }: ApiDeps): void {
+  const patients = '/teams/:teamId/patients';
 
-  router.get('/', async (req, res) => {
+  ep.get(patients, { audit: 'PatientSearch', access: 'member', limit: 'search' }, async (req, res) => {
     const url = await ehrLinkOf(store, teamKey(req));
     const { tenantId } = caller();
     let result;
@@ -53,25 +53,26 @@ export function patientRoutes(store: TeamStore, ehr: EhrGateway): Router {
       }
       result = await ehr.searchPatients(url, tenantId, query);
     }
+    recordRead(store.audit, 'PatientSearch', { patientIds: result.patients.map((p) => p.id) });
     res.json(result.next ? { patients: result.patients, next: encodeCursor(result.next) } : { patients: result.patients });
   });
 
-  router.get('/:patientId', async (req, res) => {
+  ep.get(`${patients}/:patientId`, { audit: 'PatientView', access: 'member' }, async (req, res) => {
     const id = fhirId.parse(req.params.patientId);
     const url = await ehrLinkOf(store, teamKey(req));
     const patient = await ehr.readPatient(url, caller().tenantId, id);
     if (!patient) throw notFound('patient_not_found', 'The EHR has no patient with this id.');
+    recordRead(store.audit, 'PatientView', { patientIds: [id] });
     res.json(patient);
   });
 
-  router.get('/:patientId/details', async (req, res) => {
+  ep.get(`${patients}/:patientId/details`, { audit: 'PatientView', access: 'member' }, async (req, res) => {
     const id = fhirId.parse(req.params.patientId);
     const team = teamKey(req);
     const url = await ehrLinkOf(store, team);
     const [details, notes] = await Promise.all([ehr.readPatientDetails(url, caller().tenantId, id), store.listNotes(team, id)]);
     if (!details) throw notFound('patient_not_found', 'The EHR has no patient with this id.');
+    recordRead(store.audit, 'PatientView', { patientIds: [id] });
     res.json({ ...details, notes });
   });
-
-  return router;
 }

@@ -17,6 +17,8 @@ export const auditOperations = [
   'PatientSchemaUpdate',
   'ExportInitiation',
   'EHRConnectionSet',
+  'AuditView',
+  'AuditExport',
 ] as const;
 
 export type AuditOperation = (typeof auditOperations)[number];
@@ -48,7 +50,8 @@ export interface AuditQuery {
 
 /** Append-only: records can be added and read, never changed. */
 export interface AuditLog {
-  append(event: AuditEvent): void;
+  /** Appends the records together (one transaction), durably, before returning. */
+  append(...events: AuditEvent[]): void;
   query(query: AuditQuery): AuditEvent[];
   close(): void;
 }

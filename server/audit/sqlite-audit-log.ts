@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { AuditEvent, AuditLog, AuditQuery } from './events.js';
 
@@ -24,20 +24,35 @@ const schema = `
     BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END;
 `;
 
-/** The audit trail in its own SQLite file, append-only (triggers refuse updates and deletes). */
+const columns = 'time, operation, outcome, status, tenant_id, team_id, user_id, patient_id, list_id, request_id';
+
+/** The audit trail in a SQLite file of its own, append-only (triggers refuse updates and deletes). */
 export function openSqliteAuditLog(file: string): AuditLog {
   mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
+  const log = sqliteAuditLog(db);
+  return { ...log, close: () => db.close() };
+}
+
+/**
+ * The audit trail as a table of an open database. The SQLite team store keeps it in its own
+ * file, so that a change and its audit records commit in one transaction: appended inside a
+ * store transaction, they join it. `close` leaves the database to its owner.
+ */
+export function sqliteAuditLog(db: Database.Database): AuditLog {
   db.exec(schema);
   const insert = db.prepare(
-    `INSERT INTO audit_events (time, operation, outcome, status, tenant_id, team_id, user_id, patient_id, list_id, request_id)
+    `INSERT INTO audit_events (${columns})
      VALUES (@time, @operation, @outcome, @status, @tenantId, @teamId, @userId, @patientId, @listId, @requestId)`,
   );
+  const appendAll = db.transaction((events: AuditEvent[]) => {
+    for (const event of events) insert.run(event);
+  });
   return {
-    append(event) {
-      insert.run(event);
+    append(...events) {
+      if (events.length > 0) appendAll(events);
     },
     query(q: AuditQuery) {
       const where = ['tenant_id = @tenantId'];
@@ -54,8 +69,25 @@ export function openSqliteAuditLog(file: string): AuditLog {
         )
         .all({ from: null, to: null, userId: null, patientId: null, operation: null, ...q }) as AuditEvent[];
     },
-    close() {
-      db.close();
-    },
+    close() {},
   };
+}
+
+/**
+ * Brings the records of an audit file of an earlier version (the trail had a file of its own)
+ * into the store's database once, in their order, then renames the old file so it is not read twice.
+ */
+export function importAuditFile(db: Database.Database, file: string): number {
+  if (!existsSync(file)) return 0;
+  db.prepare('ATTACH DATABASE ? AS earlier').run(file);
+  let copied = 0;
+  try {
+    const hasTable = db.prepare("SELECT 1 FROM earlier.sqlite_master WHERE type = 'table' AND name = 'audit_events'").get();
+    if (hasTable) copied = db.prepare(`INSERT INTO main.audit_events (${columns}) SELECT ${columns} FROM earlier.audit_events ORDER BY seq`).run().changes;
+  } finally {
+    db.exec('DETACH DATABASE earlier');
+  }
+  renameSync(file, `${file}.imported`);
+  for (const suffix of ['-wal', '-shm']) if (existsSync(`${file}${suffix}`)) renameSync(`${file}${suffix}`, `${file}.imported${suffix}`);
+  return copied;
 }

@@ -1,28 +1,54 @@
+import { decodeJwt } from 'jose';
 import type { NextFunction, Request, Response } from 'express';
 import { forbidden, notFound, unauthenticated } from '../http/problem.js';
 import { caller, requestContext } from '../http/request-context.js';
 import type { MembershipDirectory, TeamRole } from './membership.js';
 import { TokenRejected, type TokenVerifier } from './verify-token.js';
 
-/** Every /api call: a Bearer token, verified; tenant and user come from it and nowhere else. */
-export function requireCaller(verify: TokenVerifier) {
+export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Every /api call: a Bearer token, verified; tenant and user come from it and nowhere else.
+ * `onRefused` hears of each failed authentication (rate limits by address).
+ */
+export function requireCaller(verify: TokenVerifier, onRefused?: (req: Request) => void) {
   return async (req: Request, _res: Response, next: NextFunction) => {
     const header = req.get('authorization') ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match) throw unauthenticated('Sign in first: the request has no Bearer token.');
+    const context = requestContext();
     try {
-      const context = requestContext();
-      context.caller = await verify(match[1]);
-      context.ssoToken = match[1];
+      if (!match) throw unauthenticated('Sign in first: the request has no Bearer token.');
+      try {
+        context.caller = await verify(match[1]);
+        context.ssoToken = match[1];
+      } catch (err) {
+        if (err instanceof TokenRejected) throw unauthenticated(err.message);
+        throw err;
+      }
     } catch (err) {
-      if (err instanceof TokenRejected) throw unauthenticated(err.message);
+      if (match && context.audit) context.audit.claimed = claimedIdentity(match[1]);
+      onRefused?.(req);
       throw err;
     }
     next();
   };
 }
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/**
+ * The tenant and user a refused token claims, so that the refusal lands in that tenant's audit
+ * trail (an attempt on its data). Shape-checked; never trusted for anything else.
+ */
+function claimedIdentity(token: string): { tenantId: string; userId: string } | undefined {
+  try {
+    const payload = decodeJwt(token);
+    const tenantId = typeof payload.tid === 'string' && GUID.test(payload.tid) ? payload.tid : undefined;
+    const user = typeof payload.oid === 'string' ? payload.oid : payload.sub;
+    if (!tenantId) return undefined;
+    return { tenantId, userId: typeof user === 'string' && /^[A-Za-z0-9\-._]{1,100}$/.test(user) ? user : 'unknown' };
+  } catch {
+    return undefined;
+  }
+}
 
 /** For routes under /api/teams/:teamId: the caller must be a member of that team in their tenant. */
 export function requireTeamMember(directory: MembershipDirectory) {

@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
+import type { AuditOperation } from '../audit/events.js';
 
 /** Who is calling, taken from the verified token only. */
 export interface Caller {
@@ -15,6 +16,21 @@ export interface RequestContext {
   caller?: Caller;
   /** The caller's verified SSO token, for on-behalf-of exchanges; never logged. */
   ssoToken?: string;
+  /** What the route being served does, for its audit records (see audit/trail.ts). */
+  audit?: DeclaredAudit;
+}
+
+/** The audit operations a route performs, declared before any check can refuse the call. */
+export interface DeclaredAudit {
+  operations: AuditOperation[];
+  /** Ids from the path, checked for shape: what a refusal record names. */
+  teamId: string | null;
+  listId: string | null;
+  patientId: string | null;
+  /** Set once the route recorded its outcome; a refusal is recorded only when it did not. */
+  recorded: boolean;
+  /** The tenant and user an unverified token claims: only for recording its refusal (401). */
+  claimed?: { tenantId: string; userId: string };
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();

@@ -1,12 +1,13 @@
 import type Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import type { ListColumn } from './columns.js';
-import type { ListSummary, StoredList, TeamKey, TeamStore } from './store.js';
+import type { Commit } from './store-audit.js';
+import type { AuditOf, ListSummary, StoredList, TeamKey, TeamStore } from './store.js';
 
 type ListOps = Pick<TeamStore, 'listLists' | 'createList' | 'getList' | 'addPatients' | 'removePatient' | 'updateList' | 'deleteList' | 'movePatient' | 'setDefaultList' | 'defaultListId'>;
 
-/** Lists, their patients and each user's default list. Every change is one transaction. */
-export function sqliteListOps(db: Database.Database): ListOps {
+/** Lists, their patients and each user's default list. Every change is one transaction, its audit records included. */
+export function sqliteListOps(db: Database.Database, commit: Commit): ListOps {
   const now = () => new Date().toISOString();
   const q = {
     lists: db.prepare(
@@ -47,68 +48,81 @@ export function sqliteListOps(db: Database.Database): ListOps {
     return added;
   };
 
-  const addPatients = db.transaction((team: TeamKey, listId: string, ids: string[], userId: string) => {
+  const addPatients = db.transaction((team: TeamKey, listId: string, ids: string[], userId: string, audit?: AuditOf<StoredList>) => {
     if (!read(team, listId)) return null;
     if (add(listId, ids, userId)) q.bump.run(listId);
-    return read(team, listId);
+    return commit(read(team, listId)!, audit);
   });
 
-  const removePatient = db.transaction((team: TeamKey, listId: string, patientId: string) => {
+  const removePatient = db.transaction((team: TeamKey, listId: string, patientId: string, audit?: AuditOf<boolean>) => {
     if (!read(team, listId)) return null;
     const removed = q.removePatient.run(listId, patientId).changes > 0;
-    if (removed) q.bump.run(listId);
-    return removed;
+    if (!removed) return false;
+    q.bump.run(listId);
+    return commit(true, audit);
   });
 
   const updateList = db.transaction(
-    (team: TeamKey, listId: string, changes: { name?: string; columns?: ListColumn[] }, expectedVersion?: number) => {
+    (team: TeamKey, listId: string, changes: { name?: string; columns?: ListColumn[] }, expectedVersion?: number, audit?: AuditOf<StoredList>) => {
       const list = read(team, listId);
       if (!list) return { ok: false as const, reason: 'not_found' as const };
       if (expectedVersion !== undefined && expectedVersion !== list.version) return { ok: false as const, reason: 'conflict' as const };
       q.update.run(changes.name ?? list.name, JSON.stringify(changes.columns ?? list.columns), listId);
-      return { ok: true as const, value: read(team, listId)! };
+      return { ok: true as const, value: commit(read(team, listId)!, audit) };
     },
   );
 
-  const movePatient = db.transaction((team: TeamKey, fromId: string, toId: string, patientId: string, userId: string) => {
+  const movePatient = db.transaction((team: TeamKey, fromId: string, toId: string, patientId: string, userId: string, audit?: AuditOf<'moved'>) => {
     if (!read(team, fromId) || !read(team, toId)) return 'no_list' as const;
     if (q.removePatient.run(fromId, patientId).changes === 0) return 'not_on_list' as const;
     q.bump.run(fromId);
     if (add(toId, [patientId], userId)) q.bump.run(toId);
-    return 'moved' as const;
+    return commit('moved' as const, audit);
+  });
+
+  const createList = db.transaction((team: TeamKey, name: string, userId: string, audit?: AuditOf<ListSummary>) => {
+    const id = randomUUID();
+    q.insertList.run(id, team.tenantId, team.teamId, name, userId, now());
+    return commit({ id, name, patientCount: 0 }, audit);
+  });
+
+  const deleteList = db.transaction((team: TeamKey, listId: string, audit?: AuditOf<boolean>) =>
+    q.deleteList.run(listId, team.tenantId, team.teamId).changes > 0 ? commit(true, audit) : false,
+  );
+
+  const setDefaultList = db.transaction((team: TeamKey, userId: string, listId: string, audit?: AuditOf<boolean>) => {
+    if (!read(team, listId)) return false;
+    q.setDefault.run(team.tenantId, team.teamId, userId, listId);
+    return commit(true, audit);
   });
 
   return {
     async listLists(team) {
       return q.lists.all(team.tenantId, team.teamId) as ListSummary[];
     },
-    async createList(team, name, userId) {
-      const id = randomUUID();
-      q.insertList.run(id, team.tenantId, team.teamId, name, userId, now());
-      return { id, name, patientCount: 0 };
+    async createList(team, name, userId, audit) {
+      return createList(team, name, userId, audit);
     },
     async getList(team, listId) {
       return read(team, listId);
     },
-    async addPatients(team, listId, patientIds, userId) {
-      return addPatients(team, listId, [...new Set(patientIds)], userId);
+    async addPatients(team, listId, patientIds, userId, audit) {
+      return addPatients(team, listId, [...new Set(patientIds)], userId, audit);
     },
-    async removePatient(team, listId, patientId) {
-      return removePatient(team, listId, patientId);
+    async removePatient(team, listId, patientId, audit) {
+      return removePatient(team, listId, patientId, audit);
     },
-    async updateList(team, listId, changes, expectedVersion) {
-      return updateList(team, listId, changes, expectedVersion);
+    async updateList(team, listId, changes, expectedVersion, audit) {
+      return updateList(team, listId, changes, expectedVersion, audit);
     },
-    async deleteList(team, listId) {
-      return q.deleteList.run(listId, team.tenantId, team.teamId).changes > 0;
+    async deleteList(team, listId, audit) {
+      return deleteList(team, listId, audit);
     },
-    async movePatient(team, fromListId, toListId, patientId, userId) {
-      return movePatient(team, fromListId, toListId, patientId, userId);
+    async movePatient(team, fromListId, toListId, patientId, userId, audit) {
+      return movePatient(team, fromListId, toListId, patientId, userId, audit);
     },
-    async setDefaultList(team, userId, listId) {
-      if (!read(team, listId)) return false;
-      q.setDefault.run(team.tenantId, team.teamId, userId, listId);
-      return true;
+    async setDefaultList(team, userId, listId, audit) {
+      return setDefaultList(team, userId, listId, audit);
     },
     async defaultListId(team, userId) {
       const row = q.defaultList.get(team.tenantId, team.teamId, userId) as { list_id: string } | undefined;

@@ -1,14 +1,19 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { importAuditFile, sqliteAuditLog } from '../audit/sqlite-audit-log.js';
 import { sqliteListOps } from './sqlite-lists.js';
 import { sqliteManualOps } from './sqlite-manual.js';
 import { migrations } from './sqlite-migrations.js';
 import { sqliteNoteOps } from './sqlite-notes.js';
-import type { Connection, TeamStore } from './store.js';
+import { committer } from './store-audit.js';
+import type { AuditingTeamStore, AuditOf, Connection, TeamKey } from './store.js';
 
-/** Opens (creating and migrating as needed) the SQLite file that holds every team's data. */
-export function openSqliteStore(file: string): TeamStore {
+/**
+ * Opens (creating and migrating as needed) the SQLite file that holds every team's data and the
+ * audit trail, so that each change commits together with its audit records.
+ */
+export function openSqliteStore(file: string, options: { importAuditFrom?: string } = {}): AuditingTeamStore {
   mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
@@ -17,6 +22,10 @@ export function openSqliteStore(file: string): TeamStore {
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   migrate(db);
+  const audit = sqliteAuditLog(db);
+  // The trail of an earlier version, kept in a file of its own, moves in once.
+  if (options.importAuditFrom) importAuditFile(db, options.importAuditFrom);
+  const commit = committer(audit);
 
   const connection = db.prepare('SELECT connection FROM team_settings WHERE tenant_id = ? AND team_id = ?');
   const upsertConnection = db.prepare(
@@ -25,17 +34,23 @@ export function openSqliteStore(file: string): TeamStore {
        updated_by = excluded.updated_by, updated_at = excluded.updated_at, version = version + 1`,
   );
 
+  const setConnection = db.transaction((team: TeamKey, value: Connection, userId: string, record?: AuditOf<void>) => {
+    upsertConnection.run(team.tenantId, team.teamId, JSON.stringify(value), userId, new Date().toISOString());
+    commit(undefined, record);
+  });
+
   return {
+    audit,
     async getConnection(team) {
       const row = connection.get(team.tenantId, team.teamId) as { connection: string } | undefined;
       return row ? (JSON.parse(row.connection) as Connection) : { mode: 'unset' };
     },
-    async setConnection(team, value, userId) {
-      upsertConnection.run(team.tenantId, team.teamId, JSON.stringify(value), userId, new Date().toISOString());
+    async setConnection(team, value, userId, record) {
+      setConnection(team, value, userId, record);
     },
-    ...sqliteListOps(db),
-    ...sqliteNoteOps(db),
-    ...sqliteManualOps(db),
+    ...sqliteListOps(db, commit),
+    ...sqliteNoteOps(db, commit),
+    ...sqliteManualOps(db, commit),
     async close() {
       db.close();
     },

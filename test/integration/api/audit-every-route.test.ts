@@ -1,0 +1,198 @@
+import type express from 'express';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Declaration, EndpointSpec } from '../../../server/api/endpoint';
+import { cast, startTestServer, type TestServer } from '../../helpers/test-server';
+
+/**
+ * Walks every route the app registers and calls each one as a user would. A route that answers
+ * with patient data, or changes anything, must have recorded audit events for that very request,
+ * naming every patient whose id is in the answer; a route that declares no audit must answer with
+ * no patient data at all. A route added without a call below fails the first test, so nobody can
+ * add one without saying what it records.
+ */
+
+interface FoundRoute {
+  method: string;
+  path: string;
+  spec?: EndpointSpec;
+}
+
+type Layer = { route?: { path: string; methods: Record<string, boolean>; stack: { handle: unknown }[] }; handle: { stack?: Layer[]; router?: { stack: Layer[] } }; rawPath?: unknown };
+
+function walk(stack: Layer[], prefix: string, found: FoundRoute[]): FoundRoute[] {
+  for (const layer of stack) {
+    if (layer.route) {
+      const spec = (layer.route.stack[0]?.handle as Partial<Declaration>).spec;
+      for (const method of Object.keys(layer.route.methods)) found.push({ method: method.toUpperCase(), path: prefix + layer.route.path, spec });
+      continue;
+    }
+    const inner = layer.handle.stack ?? layer.handle.router?.stack;
+    if (inner) walk(inner, prefix + (typeof layer.rawPath === 'string' && layer.rawPath !== '/' ? layer.rawPath : ''), found);
+  }
+  return found;
+}
+
+const apiRoutes = (app: express.Express) => walk((app as unknown as { router: { stack: Layer[] } }).router.stack, '', []).filter((r) => r.path.startsWith('/api/'));
+
+let server: TestServer;
+let who: ReturnType<typeof cast>;
+const reader = () => server.info.users.find((u) => u.name === 'Casey Lindqvist')!.id;
+
+interface Call {
+  route: string;
+  user: string;
+  path: string;
+  body?: unknown;
+}
+
+/** Everything a patient can be recognised by in an answer. */
+let known: { ids: string[]; names: string[] };
+let calls: Call[];
+
+beforeAll(async () => {
+  server = await startTestServer();
+  who = cast(server.info);
+  const ehrTeam = `/api/teams/${who.team.id}`;
+  const manualTeam = `/api/teams/${who.contoso.teams[1].id}`;
+  const manualOwner = who.contoso.teams[1].owners[0];
+  // Set up: an EHR team with a list of two patients, a Manual-mode team with one patient on a list.
+  await server.api(who.owner, 'PUT', `${ehrTeam}/connection`, { mode: 'ehr', url: server.info.sandbox.fhir.r4, name: 'Sandbox' });
+  const patients = (await server.api(who.member, 'GET', `${ehrTeam}/patients?gender=female&count=3`)).body.patients as { id: string; displayName: string }[];
+  const list = (await server.api(who.member, 'POST', `${ehrTeam}/lists`, { name: 'Ward' })).body.id as string;
+  const other = (await server.api(who.member, 'POST', `${ehrTeam}/lists`, { name: 'Other' })).body.id as string;
+  await server.api(who.member, 'POST', `${ehrTeam}/lists/${list}/patients`, { patientIds: [patients[0].id, patients[1].id] });
+  await server.api(who.member, 'POST', `${ehrTeam}/patients/${patients[0].id}/notes`, { text: 'Seen on rounds' });
+  await server.api(manualOwner, 'PUT', `${manualTeam}/connection`, { mode: 'manual' });
+  await server.api(manualOwner, 'PUT', `${manualTeam}/schema`, { fields: [{ id: 'acuity', label: 'Acuity', type: 'text' }] });
+  const typed = (await server.api(manualOwner, 'POST', `${manualTeam}/manual-patients`, { name: 'Hand Entered', mrn: 'HE-1', values: { acuity: 'Low' } })).body;
+  known = { ids: [...patients.map((p) => p.id), typed.id], names: [...patients.map((p) => p.displayName), typed.name] };
+
+  const [p0, p1, p2] = patients.map((p) => p.id);
+  calls = [
+    { route: 'GET /api/me/teams', user: who.member, path: '/api/me/teams' },
+    { route: 'GET /api/teams/:teamId/connection', user: who.member, path: `${ehrTeam}/connection` },
+    { route: 'GET /api/teams/:teamId/patients', user: who.member, path: `${ehrTeam}/patients?gender=female&count=3` },
+    { route: 'GET /api/teams/:teamId/patients/:patientId', user: who.member, path: `${ehrTeam}/patients/${p0}` },
+    { route: 'GET /api/teams/:teamId/patients/:patientId/details', user: who.member, path: `${ehrTeam}/patients/${p0}/details` },
+    { route: 'GET /api/teams/:teamId/patients/:patientId/notes', user: who.member, path: `${ehrTeam}/patients/${p0}/notes` },
+    { route: 'POST /api/teams/:teamId/patients/:patientId/notes', user: who.member, path: `${ehrTeam}/patients/${p1}/notes`, body: { text: 'Walked today' } },
+    { route: 'GET /api/teams/:teamId/lists', user: who.member, path: `${ehrTeam}/lists` },
+    { route: 'POST /api/teams/:teamId/lists', user: who.member, path: `${ehrTeam}/lists`, body: { name: 'Night shift' } },
+    { route: 'GET /api/teams/:teamId/lists/:listId', user: who.member, path: `${ehrTeam}/lists/${list}` },
+    { route: 'GET /api/teams/:teamId/lists/:listId/export.csv', user: who.member, path: `${ehrTeam}/lists/${list}/export.csv` },
+    { route: 'PATCH /api/teams/:teamId/lists/:listId', user: who.member, path: `${ehrTeam}/lists/${list}`, body: { name: 'Ward 4B' } },
+    { route: 'POST /api/teams/:teamId/lists/:listId/patients', user: who.member, path: `${ehrTeam}/lists/${list}/patients`, body: { patientIds: [p2] } },
+    { route: 'POST /api/teams/:teamId/lists/:listId/patients/:patientId/move', user: who.member, path: `${ehrTeam}/lists/${list}/patients/${p2}/move`, body: { toListId: other } },
+    { route: 'DELETE /api/teams/:teamId/lists/:listId/patients/:patientId', user: who.member, path: `${ehrTeam}/lists/${list}/patients/${p1}` },
+    { route: 'PUT /api/teams/:teamId/me/default-list', user: who.member, path: `${ehrTeam}/me/default-list`, body: { listId: list } },
+    { route: 'DELETE /api/teams/:teamId/lists/:listId', user: who.member, path: `${ehrTeam}/lists/${other}` },
+    { route: 'PUT /api/teams/:teamId/connection', user: who.owner, path: `${ehrTeam}/connection`, body: { mode: 'ehr', url: server.info.sandbox.fhir.r4, name: 'Sandbox R4' } },
+    { route: 'GET /api/teams/:teamId/schema', user: manualOwner, path: `${manualTeam}/schema` },
+    { route: 'PUT /api/teams/:teamId/schema', user: manualOwner, path: `${manualTeam}/schema`, body: { fields: [{ id: 'acuity', label: 'Acuity', type: 'text' }, { id: 'bed', label: 'Bed', type: 'text' }] } },
+    { route: 'GET /api/teams/:teamId/manual-patients', user: manualOwner, path: `${manualTeam}/manual-patients` },
+    { route: 'POST /api/teams/:teamId/manual-patients', user: manualOwner, path: `${manualTeam}/manual-patients`, body: { name: 'Second Typed', values: {} } },
+    { route: 'GET /api/teams/:teamId/manual-patients/:patientId', user: manualOwner, path: `${manualTeam}/manual-patients/${typed.id}` },
+    { route: 'PATCH /api/teams/:teamId/manual-patients/:patientId', user: manualOwner, path: `${manualTeam}/manual-patients/${typed.id}`, body: { name: 'Hand Entered', values: { acuity: 'High' } } },
+    { route: 'GET /api/audit', user: reader(), path: '/api/audit?limit=10' },
+  ];
+});
+afterAll(() => server?.stop());
+
+async function call(c: Call) {
+  const headers: Record<string, string> = { authorization: `Bearer ${await server.tokenFor(c.user)}` };
+  if (c.body !== undefined) headers['content-type'] = 'application/json';
+  const method = c.route.split(' ')[0];
+  const res = await fetch(`${server.url}${c.path}`, { method, headers, body: c.body === undefined ? undefined : JSON.stringify(c.body) });
+  return { status: res.status, text: await res.text(), requestId: res.headers.get('x-request-id')!, cacheControl: res.headers.get('cache-control') };
+}
+
+async function eventsOf(requestId: string) {
+  const res = await server.api(reader(), 'GET', '/api/audit?limit=50000');
+  return (res.body.events as { requestId: string; operation: string; outcome: string; patientId: string | null }[]).filter((e) => e.requestId === requestId);
+}
+
+describe('every API route', () => {
+  it('is one this test calls, and was added with its audit declaration', () => {
+    const found = apiRoutes(server.app);
+    const routes = found.filter((r) => r.path !== '/api/health' && r.path !== '/api/consent-config');
+    expect(routes.map((r) => `${r.method} ${r.path}`).sort()).toEqual(calls.map((c) => c.route).sort());
+    for (const route of routes) expect(route.spec, `${route.method} ${route.path} was not added through endpoints()`).toBeDefined();
+  });
+
+  it('records who read or changed which patients, and answers with no-store', async () => {
+    const specs = new Map(apiRoutes(server.app).map((r) => [`${r.method} ${r.path}`, r.spec!]));
+    for (const c of calls) {
+      const res = await call(c);
+      expect(res.status, `${c.route}: ${res.text.slice(0, 200)}`).toBeLessThan(300);
+      expect(res.cacheControl, c.route).toBe('no-store');
+      const events = await eventsOf(res.requestId);
+      const shownIds = known.ids.filter((id) => res.text.includes(id));
+      const shownNames = known.names.filter((name) => res.text.includes(name));
+      const changes = !c.route.startsWith('GET ');
+      if (specs.get(c.route)!.audit === null) {
+        expect({ route: c.route, shownIds, shownNames, events }).toEqual({ route: c.route, shownIds: [], shownNames: [], events: [] });
+        continue;
+      }
+      if (changes || shownIds.length || shownNames.length) expect(events.length, `${c.route} recorded nothing`).toBeGreaterThan(0);
+      const named = new Set(events.map((e) => e.patientId));
+      if (c.route === 'GET /api/audit') {
+        // The trail holds patient ids by design, never names: reading it is recorded as such.
+        expect(shownNames).toEqual([]);
+        expect(events).toMatchObject([{ operation: 'AuditView', outcome: 'success' }]);
+        continue;
+      }
+      expect(shownIds.filter((id) => !named.has(id)), `${c.route} answered with patients it did not record`).toEqual([]);
+      expect(events.every((e) => e.outcome === 'success')).toBe(true);
+    }
+  });
+});
+
+describe('path variants and refusals', () => {
+  it('answers 404 to path variants instead of serving them', async () => {
+    const team = `/api/teams/${who.team.id}`;
+    const lists = (await server.api(who.member, 'GET', `${team}/lists`)).body as { id: string }[];
+    const patient = known.ids[0];
+    const variants = [
+      `/api/Teams/${who.team.id}/lists`,
+      `/api/teams/${who.team.id}/LISTS`,
+      `/api/teams/${who.team.id}/PATIENTS/${patient}`,
+      `/api/teams/${who.team.id}/patients/${patient}/Details`,
+      `/api/teams/${who.team.id}/lists/${lists[0].id}/EXPORT.CSV`,
+      `/api/teams/${who.team.id}/patients/${patient}/details/`,
+      `/API/teams/${who.team.id}/lists`,
+    ];
+    for (const path of variants) {
+      const res = await server.api(who.member, 'GET', path);
+      expect({ path, status: res.status }).toEqual({ path, status: 404 });
+      expect(JSON.stringify(res.body)).not.toContain(patient);
+    }
+  });
+
+  it('records refused attempts: another team, a missing role, and a bad token that names a tenant', async () => {
+    const closed = `/api/teams/${who.closedTeam.id}/lists`;
+    const forbiddenList = await call({ route: 'GET x', user: who.outsider, path: `${closed}/${'0'.repeat(8)}-0000-4000-8000-${'0'.repeat(12)}` });
+    expect(forbiddenList.status).toBe(403);
+    expect(await eventsOf(forbiddenList.requestId)).toMatchObject([{ operation: 'PatientListView', outcome: 'failure', userId: who.outsider, teamId: who.closedTeam.id }]);
+
+    const noRole = await call({ route: 'GET x', user: who.member, path: '/api/audit?format=csv' });
+    expect(noRole.status).toBe(403);
+    expect(await eventsOf(noRole.requestId)).toMatchObject([{ operation: 'AuditExport', outcome: 'failure', status: 403 }]);
+
+    // A token with a forged signature that claims a tenant and user: refused, and recorded there.
+    const [header, payload] = (await server.tokenFor(who.member)).split('.');
+    const forged = `${header}.${payload}.${Buffer.from('not the signature').toString('base64url')}`;
+    const res = await fetch(`${server.url}/api/teams/${who.team.id}/patients/${known.ids[0]}/details`, { headers: { authorization: `Bearer ${forged}` } });
+    expect(res.status).toBe(401);
+    expect(await res.text()).not.toContain(known.names[0]);
+    expect(await eventsOf(res.headers.get('x-request-id')!)).toMatchObject([
+      { operation: 'PatientView', outcome: 'failure', status: 401, tenantId: who.contoso.id, patientId: known.ids[0] },
+    ]);
+  });
+
+  it('records reading and exporting the audit trail', async () => {
+    const view = await call({ route: 'GET x', user: reader(), path: '/api/audit?limit=5' });
+    const exported = await call({ route: 'GET x', user: reader(), path: '/api/audit?format=csv&limit=5' });
+    expect(await eventsOf(view.requestId)).toMatchObject([{ operation: 'AuditView', outcome: 'success', userId: reader() }]);
+    expect(await eventsOf(exported.requestId)).toMatchObject([{ operation: 'AuditExport', outcome: 'success', userId: reader() }]);
+  });
+});
