@@ -110,3 +110,43 @@ describe('SQLite team store', () => {
     expect(notes[0]).toMatchObject({ patientId: 'p1', authorId: 'u1', id: expect.any(String), createdAt: expect.any(String) });
   });
 });
+
+describe('SQLite team store and its audit trail', () => {
+  const record = (operation: 'PatientListAddPatient' | 'PatientListCreate', patientId: string | null) => ({
+    time: '2026-12-03T08:00:00.000Z', operation, outcome: 'success' as const, status: 200, tenantId: teamA.tenantId,
+    teamId: teamA.teamId, userId: 'u1', patientId, listId: null, requestId: 'r1',
+  });
+
+  it('commits a change and its audit records together, or neither', async () => {
+    const audited = openSqliteStore(join(dir, 'audited.sqlite'));
+    const list = await audited.createList(teamA, 'Rounds', 'u1', () => [record('PatientListCreate', null)]);
+    await audited.addPatients(teamA, list.id, ['p1', 'p2'], 'u1', () => ['p1', 'p2'].map((id) => record('PatientListAddPatient', id)));
+    // An audit record that cannot be written (append-only table refuses a bad row) takes its change with it.
+    const broken = () => [{ ...record('PatientListAddPatient', 'p3'), outcome: 'maybe' as 'success' }];
+    await expect(audited.addPatients(teamA, list.id, ['p3'], 'u1', broken)).rejects.toThrow();
+    expect((await audited.getList(teamA, list.id))!.patientIds).toEqual(['p1', 'p2']);
+    const trail = audited.audit.query({ tenantId: teamA.tenantId, limit: 100 });
+    expect(trail.map((e) => [e.operation, e.patientId])).toEqual([
+      ['PatientListCreate', null],
+      ['PatientListAddPatient', 'p1'],
+      ['PatientListAddPatient', 'p2'],
+    ]);
+    // A change that did not happen records nothing.
+    expect(await audited.removePatient(teamA, list.id, 'nobody', () => [record('PatientListAddPatient', 'nobody')])).toBe(false);
+    expect(audited.audit.query({ tenantId: teamA.tenantId, limit: 100 })).toHaveLength(3);
+    await audited.close();
+  });
+
+  it('brings in the audit file of an earlier version once', async () => {
+    const earlier = join(dir, 'audit.sqlite');
+    const { openSqliteAuditLog } = await import('../../../server/audit/sqlite-audit-log');
+    const old = openSqliteAuditLog(earlier);
+    old.append(record('PatientListCreate', null), record('PatientListAddPatient', 'p9'));
+    old.close();
+    const opened = openSqliteStore(join(dir, 'moved.sqlite'), { importAuditFrom: earlier });
+    await opened.close();
+    const again = openSqliteStore(join(dir, 'moved.sqlite'), { importAuditFrom: earlier });
+    expect(again.audit.query({ tenantId: teamA.tenantId, limit: 10 }).map((e) => e.patientId)).toEqual([null, 'p9']);
+    await again.close();
+  });
+});
