@@ -7,7 +7,7 @@ import { toCsv } from '../http/csv.js';
 import { Problem, badRequest } from '../http/problem.js';
 import { caller } from '../http/request-context.js';
 import { cellText, columnHeadings } from '../lists/cell-text.js';
-import { fieldColumn, listColumns, type ListColumn } from '../lists/columns.js';
+import { checkColumns, type ListColumn } from '../lists/columns.js';
 import { buildListView, sendListView } from '../lists/list-view.js';
 import type { StoredList, TeamKey } from '../lists/store.js';
 import type { ApiDeps, Endpoints } from './deps.js';
@@ -15,16 +15,8 @@ import { listOf, noList } from './list-lookup.js';
 import { listName, uuid } from './validation.js';
 
 const createBody = z.object({ name: listName }).strict();
-const columnsList = z
-  .array(
-    z.string().refine((c): c is ListColumn => (listColumns as readonly string[]).includes(c) || fieldColumn.test(c), {
-      message: `must be one of ${listColumns.join(', ')}, or field:<id> for a Manual-mode field`,
-    }),
-  )
-  .min(1, 'must keep at least one column')
-  .refine((cols) => new Set(cols).size === cols.length, 'must not repeat a column');
 const patchBody = z
-  .object({ name: listName.optional(), columns: columnsList.optional(), version: z.number().int().min(1).optional() })
+  .object({ name: listName.optional(), columns: z.array(z.string().max(200)).max(200).optional(), version: z.number().int().min(1).optional() })
   .strict()
   .refine((b) => b.name !== undefined || b.columns !== undefined, 'give a name or columns to change');
 const defaultBody = z.object({ listId: uuid }).strict();
@@ -93,8 +85,14 @@ export function listRoutes(ep: Endpoints, deps: ApiDeps): void {
     const body = patchBody.parse(req.body);
     const team = teamKey(req);
     const stored = await listOf(store, req);
+    // Columns must fit the team's mode and Manual-mode schema: an unknown one would break every member's tab.
+    let columns: ListColumn[] | undefined;
+    if (body.columns) {
+      const [connection, schema] = await Promise.all([store.getConnection(team), store.getSchema(team)]);
+      columns = checkColumns(body.columns, connection.mode, schema?.fields ?? []);
+    }
     const audit = allOf(...patchOperations(req).map((op) => onCommit<StoredList>(op)));
-    const result = await store.updateList(team, stored.id, { name: body.name, columns: body.columns }, expectedVersion(req, body.version), audit);
+    const result = await store.updateList(team, stored.id, { name: body.name, columns }, expectedVersion(req, body.version), audit);
     if (!result.ok && result.reason === 'conflict') {
       throw new Problem(412, 'version_conflict', 'Someone else changed this list in the meantime. Reload it and try again.');
     }

@@ -127,6 +127,35 @@ describe('malformed requests change nothing', () => {
     expect((await server.api(who.member, 'GET', `${base}/patients?colour=blue`)).body.code).toBe('validation_failed');
   });
 
+  it('answers malformed values with 400 and a request id before asking the EHR', async () => {
+    const answers = [
+      await server.api(who.member, 'GET', `${base}/patients?birthdate=1951-13-45`),
+      await server.api(who.member, 'GET', `${base}/patients?birthdate=1951-02-29`),
+      await server.api(who.member, 'GET', `${base}/patients?page=%00`),
+      await server.api(who.member, 'GET', `${base}/patients?page=bm90IGEgbGluaw`),
+      await server.api(who.member, 'GET', `${base}/patients/%ff`),
+      await server.api(who.member, 'GET', `${base}/patients/%ff/details`),
+      await server.api(who.member, 'GET', `${base}/patients/%E0%A4%A/notes`),
+      await server.api(who.member, 'DELETE', `${base}/lists/00000000-0000-4000-8000-000000000000/patients/%ff`),
+    ];
+    for (const res of answers) {
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({ code: expect.stringMatching(/^(validation_failed|invalid_page|malformed_path)$/), requestId: expect.any(String) });
+    }
+    expect(answers[4].body.code).toBe('malformed_path');
+    expect(answers[2].body.code).toBe('invalid_page');
+  });
+
+  it('refuses list columns the team cannot show, naming them, and keeps the list', async () => {
+    const list = (await server.api(who.owner, 'POST', `${base}/lists`, { name: 'Columns' })).body;
+    for (const columns of [['name', 'field:anything'], ['name', 'nonsense'], ['name', 'constructor'], ['name', 'name']]) {
+      const res = await server.api(who.member, 'PATCH', `${base}/lists/${list.id}`, { columns });
+      expect(res).toMatchObject({ status: 400, body: { code: 'validation_failed' } });
+      expect(res.body.message).toContain(`“${columns[1]}”`);
+    }
+    expect((await server.api(who.member, 'GET', `${base}/lists/${list.id}`)).body.columns).toEqual(['name', 'mrn', 'birthDate', 'gender']);
+  });
+
   it('asks for an EHR connection before searching', async () => {
     const other = `/api/teams/${who.contoso.teams[1].id}`;
     const owner = who.contoso.teams[1].owners[0];
