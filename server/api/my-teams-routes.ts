@@ -3,6 +3,7 @@ import { mapLimit } from '../fhir/map-limit.js';
 import { GraphAccessError } from '../graph/graph-errors.js';
 import { caller } from '../http/request-context.js';
 import type { Connection, TeamKey, TeamStore } from '../lists/store.js';
+import { AUDIT_READER_ROLE } from './audit-routes.js';
 import type { ApiDeps, Endpoints } from './deps.js';
 
 /** One of the caller's teams, for the personal tab and the group chat's configuration page. */
@@ -21,6 +22,12 @@ const TEAMS_IN_FLIGHT = 4;
  * directory, each with how it is set up (the store's connection mode) and the caller's role.
  */
 export function myTeamsRoutes(ep: Endpoints, { store }: ApiDeps, membership: MembershipDirectory): void {
+  // What the tab may offer the caller, without touching the audit trail (reading it is recorded).
+  ep.get('/me', { audit: null, access: 'caller' }, (_req, res) => {
+    const { roles } = caller();
+    res.json({ canReadAudit: roles.includes(AUDIT_READER_ROLE) });
+  });
+
   ep.get('/me/teams', { audit: null, access: 'caller' }, async (_req, res) => {
     const { tenantId, userId } = caller();
     const joined = await membership.teamsOf(tenantId, userId);

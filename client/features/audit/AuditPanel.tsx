@@ -12,7 +12,7 @@ import { useSession } from '../../shared/session';
 const operations = [
   'PatientListView', 'PatientListCreate', 'PatientListRename', 'PatientListDelete', 'PatientListAddPatient', 'PatientListRemovePatient',
   'PatientListMovePatient', 'PatientListEditColumns', 'PatientListSetDefault', 'PatientSearch', 'PatientView', 'PatientDetailsEdit',
-  'PatientNoteAdd', 'PatientSchemaCreate', 'PatientSchemaUpdate', 'ExportInitiation', 'EHRConnectionSet',
+  'PatientNoteAdd', 'PatientSchemaCreate', 'PatientSchemaUpdate', 'ExportInitiation', 'EHRConnectionSet', 'AuditView', 'AuditExport',
 ];
 
 const useStyles = makeStyles({ filters: { display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(160px, 1fr))', gap: '8px', marginBottom: '12px' } });
@@ -22,8 +22,9 @@ interface AuditEvent { time: string; operation: string; outcome: string; status:
 /** Whether the caller may read the audit trail (the server decides from the token's role). */
 export function useCanReadAudit(): boolean {
   const { api } = useSession();
-  const probe = useQuery({ queryKey: ['audit-probe'], retry: false, queryFn: ({ signal }) => api('/api/audit?limit=1', { signal }) });
-  return probe.isSuccess;
+  // Asking the trail itself would record a read (or a refusal) on every tab load.
+  const me = useQuery({ queryKey: ['me'], retry: false, queryFn: ({ signal }) => api<{ canReadAudit: boolean }>('/api/me', { signal }) });
+  return me.data?.canReadAudit === true;
 }
 
 /** The tenant's audit trail with filters and CSV export, for audit readers. */

@@ -70,6 +70,7 @@ beforeAll(async () => {
   const [p0, p1, p2] = patients.map((p) => p.id);
   calls = [
     { route: 'GET /api/me/teams', user: who.member, path: '/api/me/teams' },
+    { route: 'GET /api/me', user: who.member, path: '/api/me' },
     { route: 'GET /api/teams/:teamId/connection', user: who.member, path: `${ehrTeam}/connection` },
     { route: 'GET /api/teams/:teamId/patients', user: who.member, path: `${ehrTeam}/patients?gender=female&count=3` },
     { route: 'GET /api/teams/:teamId/patients/:patientId', user: who.member, path: `${ehrTeam}/patients/${p0}` },
