@@ -1,6 +1,8 @@
 import type { VersionAdapter } from './adapters/index.js';
 import type { ServerInfo } from './discovery.js';
 import type { FhirHttp, TokenSource } from './fhir-http.js';
+import type { ReadBudget } from './read-budget.js';
+import type { ClinicalWarning } from './clinical/types.js';
 
 /** Everything a patient service needs for one call to one EHR. */
 export interface EhrContext {
@@ -16,6 +18,10 @@ export interface EhrContext {
   batchSize?: number;
   /** Requests in flight at once per read; default 4. */
   parallelRequests?: number;
+  /** What this call may read in all (bytes, Bundle entries); `http` counts the bytes. */
+  budget?: ReadBudget;
+  /** Where warnings of reads outside readClinical go (codes and counts only). */
+  onWarnings?: (warnings: ClinicalWarning[]) => void;
 }
 
 /** Search features a server turned out not to support, remembered per base URL. */

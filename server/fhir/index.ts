@@ -6,6 +6,8 @@ import type { EhrContext, SearchQuirks } from './ehr-context.js';
 import { createFhirHttp, type TokenSource } from './fhir-http.js';
 import { fetchPage, searchPatients } from './patient-search.js';
 import { readPatient, readPatients } from './patient-read.js';
+import { limitOutbound } from './outbound-limit.js';
+import { ReadBudget } from './read-budget.js';
 import { createTokenBroker, type TokenBroker } from './token-broker.js';
 import { createTransport } from './transport.js';
 import { parseBaseUrl, underBase } from './urls.js';
@@ -33,6 +35,10 @@ export interface EhrGatewayOptions {
   batchSize?: number;
   /** Requests in flight at once per read (default 4). */
   parallelRequests?: number;
+  /** Requests to EHRs in flight at once per tenant, the rest wait (default 8). */
+  maxRequestsPerTenant?: number;
+  /** Requests to EHRs in flight at once for the gateway, i.e. the process (default 32). */
+  maxRequestsInFlight?: number;
   /** Where the warnings of a clinical read go (codes and counts only); default: the server log. */
   onWarnings?: (warnings: ClinicalWarning[]) => void;
 }
@@ -45,16 +51,21 @@ function logWarnings(warnings: ClinicalWarning[]): void {
 export function createEhrGateway(options: EhrGatewayOptions): EhrGateway {
   const transport = createTransport({ fetch: options.fetch, timeoutMs: options.timeoutMs, checkUrl: options.checkUrl });
   const http = createFhirHttp({ transport });
+  // Reads for a tenant go through its slots and the process's, and each call has a read budget.
+  const outbound = limitOutbound(transport, { perTenant: options.maxRequestsPerTenant, perProcess: options.maxRequestsInFlight });
   const discovery = createDiscovery(http);
   const tokens = createTokenBroker({ clientId: options.clientId, clientSecrets: options.clientSecrets, transport });
   const quirksByBase = new Map<string, SearchQuirks>();
 
   async function context(baseUrl: string, tenantId: string, fresh = false): Promise<EhrContext> {
     const server = await discovery.discover(parseBaseUrl(baseUrl), { fresh });
+    const budget = new ReadBudget();
     return {
       server,
       adapter: adapterFor(server.version),
-      http,
+      http: createFhirHttp({ transport: budget.meter(outbound.forTenant(tenantId), server.base) }),
+      budget,
+      onWarnings: report,
       token: tokenSource(tokens, server, tenantId),
       mrnSystem: options.mrnSystem,
       quirks: quirksFor(server.base.href),

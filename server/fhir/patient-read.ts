@@ -1,4 +1,5 @@
 import { runEntries } from './clinical/batch.js';
+import { Warnings } from './clinical/warnings.js';
 import type { EhrContext } from './ehr-context.js';
 import { isFhirId, underBase } from './urls.js';
 import { FhirError, type PatientSummary } from './types.js';
@@ -23,7 +24,10 @@ export async function readPatient(ctx: EhrContext, id: string): Promise<PatientS
  */
 export async function readPatients(ctx: EhrContext, ids: string[]): Promise<PatientSummary[]> {
   const wanted = [...new Set(ids)].filter(isFhirId);
-  const results = await runEntries(ctx, wanted.map((id) => `Patient/${id}`), (body) => ctx.adapter.toPatientSummary(body, { mrnSystem: ctx.mrnSystem }));
+  ctx.budget?.sizeFor(wanted.length);
+  const warnings = new Warnings();
+  const results = await runEntries(ctx, wanted.map((id) => `Patient/${id}`), (body) => ctx.adapter.toPatientSummary(body, { mrnSystem: ctx.mrnSystem }), warnings);
+  if (warnings.list().length > 0) ctx.onWarnings?.(warnings.list());
   // An answer about another patient than the one asked is left out.
   return results.flatMap((result, i) => (result.ok && (result.body as PatientSummary | null)?.id === wanted[i] ? [result.body as PatientSummary] : []));
 }

@@ -1,9 +1,15 @@
 import type { PatientView } from './adapters/index.js';
 import type { EhrContext, SearchQuirks } from './ehr-context.js';
-import { isObject, objects, str } from './json.js';
+import { Warnings } from './clinical/warnings.js';
+import { isObject, list, objects, str } from './json.js';
 import { summariseOutcome } from './operation-outcome.js';
 import { checkPageUrl, formEncode, underBase } from './urls.js';
 import { FhirError, type PatientSearchQuery, type PatientSearchResult } from './types.js';
+
+/** The page size asked when the query names none, and the most we ask for. */
+const MAX_PAGE = 100;
+/** Entries beyond the page size a page may carry (OperationOutcomes, includes). */
+const PAGE_MARGIN = 10;
 
 /** Statuses with which servers reject a parameter, modifier or `_sort` they do not support. */
 const PARAM_REJECTED = new Set([400, 403, 422, 500, 501]);
@@ -39,7 +45,7 @@ export async function searchPatients(
     try {
       const body = await send(ctx, buildParams(ctx, query, attempt), attempt.post);
       if (lastDropped) quirks[QUIRK_OF[lastDropped]] = true;
-      return readSearchset(ctx, body, modifierContains && !attempt.contains ? query.family : undefined);
+      return readSearchset(ctx, body, modifierContains && !attempt.contains ? query.family : undefined, pageSize(query));
     } catch (error) {
       const dropped = featureToDrop(error, attempt);
       if (!dropped) throw error;
@@ -59,7 +65,12 @@ export async function fetchPage(
   const url = checkPageUrl(ctx.server.base, pageUrl);
   const { body } = await ctx.http({ method: 'GET', url, token: ctx.token });
   const filterFamily = usesContainsModifier(ctx, query) && quirks.noContains ? query.family : undefined;
-  return readSearchset(ctx, body, filterFamily);
+  return readSearchset(ctx, body, filterFamily, pageSize(query));
+}
+
+/** The page size asked (the server's own default is assumed to be at most MAX_PAGE). */
+function pageSize(query: PatientSearchQuery): number {
+  return query.count !== undefined && Number.isFinite(query.count) ? Math.min(MAX_PAGE, Math.max(1, Math.trunc(query.count))) : MAX_PAGE;
 }
 
 function usesContainsModifier(ctx: EhrContext, query: PatientSearchQuery): boolean {
@@ -89,7 +100,7 @@ function buildParams(ctx: EhrContext, query: PatientSearchQuery, attempt: Attemp
   add('gender', query.gender);
   add('identifier', query.identifier);
   if (query.count !== undefined && Number.isFinite(query.count)) {
-    add('_count', String(Math.min(100, Math.max(1, Math.trunc(query.count)))));
+    add('_count', String(pageSize(query)));
   }
   if (attempt.sort) params.push(...ctx.adapter.sortParams([{ param: 'family' }, { param: 'given' }]));
   return params;
@@ -107,13 +118,25 @@ async function send(ctx: EhrContext, params: Array<[string, string]>, post: bool
   return (await ctx.http({ method: 'GET', url, token: ctx.token })).body;
 }
 
-function readSearchset(ctx: EhrContext, body: unknown, filterFamily: string | undefined): PatientSearchResult {
+/**
+ * The page's patients. Entries beyond the page size asked plus PAGE_MARGIN are ignored, with an
+ * `entries_over_limit` warning (a count only) to the gateway's warnings.
+ */
+function readSearchset(ctx: EhrContext, body: unknown, filterFamily: string | undefined, size: number): PatientSearchResult {
   if (!isObject(body) || body.resourceType !== 'Bundle') {
     throw new FhirError('not_fhir', 'The EHR answered the patient search with something other than a Bundle.');
   }
   const views: PatientView[] = [];
   const warnings: string[] = [];
-  for (const entry of objects(body.entry)) {
+  let entries = list(body.entry);
+  const limit = size + PAGE_MARGIN;
+  if (entries.length > limit) {
+    const skipped = new Warnings();
+    skipped.add('entries_over_limit', entries.length - limit);
+    ctx.onWarnings?.(skipped.list());
+    entries = entries.slice(0, limit);
+  }
+  for (const entry of objects(entries)) {
     const mode = isObject(entry.search) ? entry.search.mode : undefined;
     const resource = entry.resource;
     if (mode === 'outcome' || (isObject(resource) && resource.resourceType === 'OperationOutcome')) {

@@ -16,6 +16,8 @@ export interface OutgoingRequest {
   body?: string;
   /** False for requests carrying secrets (token requests): a redirect is then returned as the answer. */
   followRedirects?: boolean;
+  /** A lower size limit for this request's answer than the transport's own (small answers, a read's budget). */
+  maxResponseBytes?: number;
 }
 
 export interface RawResponse {
@@ -45,7 +47,7 @@ export function createTransport(options: TransportOptions): Transport {
     let current = request;
     for (let hop = 0; ; hop++) {
       await options.checkUrl?.(current.url);
-      const response = await fetchOnce(doFetch, current, timeoutMs, maxBytes);
+      const response = await fetchOnce(doFetch, current, timeoutMs, Math.min(maxBytes, request.maxResponseBytes ?? maxBytes));
       const location = response.headers.get('location');
       if (!isRedirect(response.status) || location === null || current.followRedirects === false) return response;
       if (hop >= MAX_REDIRECTS) {

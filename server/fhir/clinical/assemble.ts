@@ -13,13 +13,13 @@ import type { Warnings } from './warnings.js';
 export type PartData = { ok: true; set: Searchset } | { ok: false; reason: UnavailableReason };
 
 /** An entry's answer read as a searchset; `undefined` means the part was never asked (not offered). */
-export function partData(result: EntryResult | undefined, patientId: string, warnings: Warnings): PartData {
+export function partData(result: EntryResult | undefined, patientId: string, warnings: Warnings, maxEntries?: number): PartData {
   if (!result) return { ok: false, reason: 'not_offered' };
   if (!result.ok) {
     warnings.add(result.reason === 'malformed' ? 'entry_malformed' : 'entry_failed');
     return { ok: false, reason: result.reason };
   }
-  const set = readSearchset(result.body, patientId, warnings);
+  const set = readSearchset(result.body, patientId, warnings, maxEntries);
   if (!set) {
     warnings.add('entry_malformed');
     return { ok: false, reason: 'malformed' };

@@ -2,7 +2,9 @@ import type { EhrContext } from '../ehr-context.js';
 import { isObject, list, str } from '../json.js';
 import { underBase } from '../urls.js';
 import { FhirError } from '../types.js';
-import { mapLimit } from '../map-limit.js';
+import { createGate, mapLimit, type Gate } from '../map-limit.js';
+import { bundleEntries, ReadBudgetExceeded } from '../read-budget.js';
+import type { Warnings } from './warnings.js';
 
 /**
  * Entries per batch Bundle. A read of n entries costs ceil(n / B) POSTs when the server takes
@@ -26,18 +28,28 @@ export type EntryResult =
 export type Digest = (body: unknown, index: number) => unknown;
 const keepAll: Digest = (body) => body;
 
-/** GETs (relative URLs) as batch Bundles, answers in the order asked; `digest` turns each answer body into what is kept. */
-export async function runEntries(ctx: EhrContext, urls: string[], digest: Digest = keepAll): Promise<EntryResult[]> {
+/**
+ * GETs (relative URLs) as batch Bundles, answers in the order asked; `digest` turns each answer
+ * body into what is kept, as soon as it arrives. At most `parallelRequests` requests of the read
+ * are in flight at once, single GETs of a fallback included. Every Bundle entry read counts
+ * against the call's budget (`ctx.budget`); a spent budget fails the read.
+ */
+export async function runEntries(ctx: EhrContext, urls: string[], digest: Digest = keepAll, warnings?: Warnings): Promise<EntryResult[]> {
   const size = Math.max(1, ctx.batchSize ?? DEFAULT_BATCH_SIZE);
   const starts: number[] = [];
   for (let i = 0; i < urls.length; i += size) starts.push(i);
-  const answers = await mapLimit(starts, parallelism(ctx), (start) =>
-    sendBatch(ctx, urls.slice(start, start + size), (body, i) => digest(body, start + i)),
-  );
+  const gate = createGate(parallelism(ctx));
+  const answers = await mapLimit(starts, parallelism(ctx), async (start) => {
+    const slice = urls.slice(start, start + size);
+    const own: Digest = (body, i) => digest(body, start + i);
+    // The batch answer is out of scope before a fallback starts, so it is not held meanwhile.
+    return (await sendBatch(ctx, gate, slice, own, warnings)) ?? readOneByOne(ctx, gate, slice, own);
+  });
   return answers.flat();
 }
 
-async function sendBatch(ctx: EhrContext, urls: string[], digest: Digest): Promise<EntryResult[]> {
+/** The batch's results, or undefined when its entries must be asked one by one. */
+async function sendBatch(ctx: EhrContext, gate: Gate, urls: string[], digest: Digest, warnings?: Warnings): Promise<EntryResult[] | undefined> {
   const bundle = {
     resourceType: 'Bundle',
     type: 'batch',
@@ -45,19 +57,26 @@ async function sendBatch(ctx: EhrContext, urls: string[], digest: Digest): Promi
   };
   let body: unknown;
   try {
-    ({ body } = await ctx.http({
-      method: 'POST',
-      url: new URL(ctx.server.base.href),
-      body: { contentType: ctx.adapter.mimeType, text: JSON.stringify(bundle) },
-      token: ctx.token,
-    }));
+    ({ body } = await gate(() =>
+      ctx.http({
+        method: 'POST',
+        url: new URL(ctx.server.base.href),
+        body: { contentType: ctx.adapter.mimeType, text: JSON.stringify(bundle) },
+        token: ctx.token,
+      }),
+    ));
   } catch (error) {
-    if (answeredBadly(error)) return readOneByOne(ctx, urls, digest);
+    if (answeredBadly(error)) return undefined;
     throw error;
   }
   // Entries are matched by position, so an answer of another length cannot be used.
   const entries = isObject(body) && body.resourceType === 'Bundle' ? list(body.entry) : [];
-  if (entries.length !== urls.length) return readOneByOne(ctx, urls, digest);
+  ctx.budget?.spendEntries(entries.length);
+  if (entries.length !== urls.length) {
+    warnings?.add('batch_mismatch');
+    return undefined;
+  }
+  for (const entry of entries) ctx.budget?.spendEntries(bundleEntries(isObject(entry) ? entry.resource : undefined));
   return entries.map((entry, i) => digested(entryResult(entry), i, digest));
 }
 
@@ -95,24 +114,29 @@ function statusOf(value: unknown): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
-/** The fallback: one GET per entry; an answer that fails only fails its own entry. */
-async function readOneByOne(ctx: EhrContext, urls: string[], digest: Digest): Promise<EntryResult[]> {
-  const results = await mapLimit(urls, parallelism(ctx), async (relative): Promise<EntryResult> => {
-    const mark = relative.indexOf('?');
-    const url = underBase(ctx.server.base, mark < 0 ? relative : relative.slice(0, mark));
-    if (mark >= 0) url.search = relative.slice(mark + 1);
-    try {
-      const { body } = await ctx.http({ method: 'GET', url, token: ctx.token });
-      return isObject(body) ? { ok: true, body } : { ok: false, reason: 'malformed' };
-    } catch (error) {
-      if (!(error instanceof FhirError)) throw error;
-      if (error.code === 'not_fhir') return { ok: false, reason: 'malformed' };
-      if (error.code === 'ehr_timeout') return { ok: false, reason: 'failed' };
-      if (error.code === 'ehr_error') return { ok: false, reason: 'failed', ...(error.status ? { status: error.status } : {}) };
-      throw error;
-    }
-  });
-  return results.map((result, i) => digested(result, i, digest));
+/**
+ * The fallback: one GET per entry, sharing the read's requests in flight; each answer is digested
+ * as it arrives and only what `digest` keeps stays. An answer that fails only fails its own entry.
+ */
+async function readOneByOne(ctx: EhrContext, gate: Gate, urls: string[], digest: Digest): Promise<EntryResult[]> {
+  return mapLimit(urls, parallelism(ctx), async (relative, i) => digested(await gate(() => readOne(ctx, relative)), i, digest));
+}
+
+async function readOne(ctx: EhrContext, relative: string): Promise<EntryResult> {
+  const mark = relative.indexOf('?');
+  const url = underBase(ctx.server.base, mark < 0 ? relative : relative.slice(0, mark));
+  if (mark >= 0) url.search = relative.slice(mark + 1);
+  try {
+    const { body } = await ctx.http({ method: 'GET', url, token: ctx.token });
+    ctx.budget?.spendEntries(bundleEntries(body));
+    return isObject(body) ? { ok: true, body } : { ok: false, reason: 'malformed' };
+  } catch (error) {
+    if (!(error instanceof FhirError) || error instanceof ReadBudgetExceeded) throw error;
+    if (error.code === 'not_fhir') return { ok: false, reason: 'malformed' };
+    if (error.code === 'ehr_timeout') return { ok: false, reason: 'failed' };
+    if (error.code === 'ehr_error') return { ok: false, reason: 'failed', ...(error.status ? { status: error.status } : {}) };
+    throw error;
+  }
 }
 
 function parallelism(ctx: EhrContext): number {

@@ -93,6 +93,17 @@ export function queryUrl(ctx: EhrContext, query: PartQuery, plain = false): stri
   return `${query.type}?${formEncode(params)}`;
 }
 
+/** Entries beyond the page size a searchset may carry: OperationOutcomes, a stray include. */
+export const ENTRY_MARGIN = 10;
+
+/**
+ * The most entries of one answer to `query` that are read: the larger page size (with or without
+ * `_sort`), twice that with `_include` (one Medication per order), plus ENTRY_MARGIN.
+ */
+export function entryLimit(query: PartQuery): number {
+  return Math.max(query.count, query.unsortedCount) * (query.include ? 2 : 1) + ENTRY_MARGIN;
+}
+
 /** Whether a retry without `_sort`/`_include` could help. */
 export function hasExtras(query: PartQuery): boolean {
   return query.sort || query.include !== undefined;

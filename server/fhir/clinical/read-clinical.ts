@@ -5,7 +5,8 @@ import { isFhirId } from '../urls.js';
 import { assemble, assemblePart, indexMedications, outOfOrder, partData, type AssembledParts, type PartData } from './assemble.js';
 import { runEntries, type EntryResult } from './batch.js';
 import { unresolvedMedications, type MedicationIndex } from './medications.js';
-import { partQueries, type ReadMode } from './queries.js';
+import { ReadBudgetExceeded } from '../read-budget.js';
+import { entryLimit, partQueries, type ReadMode } from './queries.js';
 import { fetchPlanned, followPages, type PlannedEntry } from './searchset.js';
 import { CLINICAL_PARTS, type Cell, type ClinicalPart, type ClinicalWarning, type PatientClinical, type PatientDetails } from './types.js';
 import { Warnings, sumWarnings } from './warnings.js';
@@ -35,6 +36,7 @@ export async function readClinical(
   const ids = [...new Set(patientIds)].filter(isFhirId);
   const asked = CLINICAL_PARTS.filter((p) => parts.includes(p));
   const plan = planEntries(ctx, ids, asked, 'list');
+  ctx.budget?.sizeFor(plan.length);
   const sorted = sortedParts(plan);
   const readWarnings = new Warnings();
   // Parts the EHR does not offer are never asked: their cells say so unless an answer fills them.
@@ -43,7 +45,7 @@ export async function readClinical(
   for (const id of ids) rows.set(id, { cells: { ...notOffered }, warnings: new Warnings(), waiting: 0 });
   for (const { patientId } of plan) rows.get(patientId)!.waiting++;
 
-  const take = (patientId: string, part: ClinicalPart | 'patient', result: EntryResult): void => {
+  const take = ({ patientId, part, query }: PlannedEntry, result: EntryResult): void => {
     const row = rows.get(patientId)!;
     if (part === 'patient') {
       row.answered = true;
@@ -51,7 +53,7 @@ export async function readClinical(
       row.summary = result.ok ? summaryOf(ctx, result.body, patientId) : null;
       return;
     }
-    const data = partData(result, patientId, row.warnings);
+    const data = partData(result, patientId, row.warnings, query && entryLimit(query));
     checkOrder(ctx, sorted, [[part, data]], row.warnings);
     if (part === 'medications' && data.ok) {
       // Names behind references the answer did not include wait for one more read of all rows.
@@ -72,17 +74,21 @@ export async function readClinical(
 
   const results =
     plan.length > 0
-      ? await fetchPlanned(ctx, plan, (body, index) => {
-          const { patientId, part } = plan[index];
-          take(patientId, part, { ok: true, body });
-          const row = rows.get(patientId)!;
-          if (--row.waiting === 0 && row.summary && !row.pending) finish(row);
-          return undefined;
-        })
+      ? await fetchPlanned(
+          ctx,
+          plan,
+          (body, index) => {
+            take(plan[index], { ok: true, body });
+            const row = rows.get(plan[index].patientId)!;
+            if (--row.waiting === 0 && row.summary && !row.pending) finish(row);
+            return undefined;
+          },
+          readWarnings,
+        )
       : [];
   // Failed entries never reached the reader above.
-  plan.forEach(({ patientId, part }, i) => {
-    if (!results[i].ok) take(patientId, part, results[i]);
+  plan.forEach((entry, i) => {
+    if (!results[i].ok) take(entry, results[i]);
   });
 
   const pending = [...rows.values()].flatMap((row) => (!row.done && row.summary && row.pending ? [row.pending] : []));
@@ -122,7 +128,8 @@ interface RowRead {
 export async function readPatientDetails(ctx: EhrContext, id: string, report?: WarningReport): Promise<PatientDetails | null> {
   if (!isFhirId(id)) return null;
   const plan = planEntries(ctx, [id], [...CLINICAL_PARTS], 'details');
-  const results = await fetchPlanned(ctx, plan);
+  const warnings = new Warnings();
+  const results = await fetchPlanned(ctx, plan, undefined, warnings);
   const patientResult = results[0];
   if (isGone(patientResult)) return null;
   const summary = patientOf(ctx, patientResult, id);
@@ -130,12 +137,12 @@ export async function readPatientDetails(ctx: EhrContext, id: string, report?: W
     const status = patientResult.ok ? undefined : patientResult.status;
     throw new FhirError('ehr_error', `The EHR could not give this patient${status ? ` (HTTP ${status})` : ''}.`, status);
   }
-  const warnings = new Warnings();
-  const data = new Map(CLINICAL_PARTS.map((part) => [part, partData(results[plan.findIndex((e) => e.part === part)], id, warnings)] as const));
+  const limits = new Map(plan.map((e) => [e.part, e.query && entryLimit(e.query)]));
+  const data = new Map(CLINICAL_PARTS.map((part) => [part, partData(results[plan.findIndex((e) => e.part === part)], id, warnings, limits.get(part))] as const));
   checkOrder(ctx, sortedParts(plan), data, warnings);
   await Promise.all(
     [...data].map(async ([part, got]) => {
-      if (got.ok) data.set(part, { ok: true, set: await followPages(ctx, got.set, id, warnings, DETAIL_MAX_PAGES) });
+      if (got.ok) data.set(part, { ok: true, set: await followPages(ctx, got.set, id, warnings, DETAIL_MAX_PAGES, limits.get(part)) });
     }),
   );
   const medications = await resolveMedications(ctx, [...data.values()], warnings);
@@ -220,10 +227,10 @@ async function resolveMedications(ctx: EhrContext, data: PartData[], warnings: W
   const missing = [...new Set(sets.flatMap((s) => unresolvedMedications(s.resources, index)))];
   if (missing.length === 0 || !ctx.server.resources.includes('Medication')) return index;
   try {
-    const answers = await runEntries(ctx, missing);
+    const answers = await runEntries(ctx, missing, undefined, warnings);
     indexMedications(answers.flatMap((a) => (a.ok && isObject(a.body) ? [a.body as JsonObject] : [])), index);
   } catch (error) {
-    if (!(error instanceof FhirError)) throw error;
+    if (!(error instanceof FhirError) || error instanceof ReadBudgetExceeded) throw error;
     warnings.add('medication_lookup_failed');
   }
   return index;

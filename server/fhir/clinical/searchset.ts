@@ -1,5 +1,6 @@
 import type { EhrContext } from '../ehr-context.js';
-import { isObject, objects, str, type JsonObject } from '../json.js';
+import { isObject, list, objects, str, type JsonObject } from '../json.js';
+import { bundleEntries, ReadBudgetExceeded } from '../read-budget.js';
 import { checkPageUrl } from '../urls.js';
 import { FhirError } from '../types.js';
 import { runEntries, type Digest, type EntryResult } from './batch.js';
@@ -26,8 +27,8 @@ const EXTRAS_REJECTED = new Set([400, 403, 422, 501]);
  * without them in one more round. The server is remembered as not supporting them only when
  * the plain query then worked, so a passing failure does not degrade later reads.
  */
-export async function fetchPlanned(ctx: EhrContext, plan: PlannedEntry[], digest?: Digest): Promise<EntryResult[]> {
-  const results = await runEntries(ctx, plan.map((p) => p.url), digest);
+export async function fetchPlanned(ctx: EhrContext, plan: PlannedEntry[], digest?: Digest, warnings?: Warnings): Promise<EntryResult[]> {
+  const results = await runEntries(ctx, plan.map((p) => p.url), digest, warnings);
   const retry = plan
     .map((entry, index) => ({ entry, index, result: results[index] }))
     .filter(({ entry, result }) => !result.ok && EXTRAS_REJECTED.has(result.status ?? 0) && entry.query && hasExtras(entry.query));
@@ -36,6 +37,7 @@ export async function fetchPlanned(ctx: EhrContext, plan: PlannedEntry[], digest
     ctx,
     retry.map(({ entry }) => queryUrl(ctx, entry.query!, true)),
     digest && ((body, k) => digest(body, retry[k].index)),
+    warnings,
   );
   retry.forEach(({ entry, index }, k) => {
     results[index] = again[k];
@@ -55,12 +57,22 @@ export interface Searchset {
   next?: string;
 }
 
-/** Undefined when the body is not a Bundle. `type` is not checked: some servers say `collection`. */
-export function readSearchset(body: unknown, patientId: string, warnings: Warnings): Searchset | undefined {
+/**
+ * Undefined when the body is not a Bundle. `type` is not checked: some servers say `collection`.
+ * Entries beyond `maxEntries` (what was asked plus a margin, see entryLimit) are ignored with an
+ * `entries_over_limit` warning.
+ */
+export function readSearchset(body: unknown, patientId: string, warnings: Warnings, maxEntries = Infinity): Searchset | undefined {
   if (!isObject(body) || body.resourceType !== 'Bundle') return undefined;
   const result: Searchset = { resources: [], included: [] };
   const own = `Patient/${patientId}`;
-  for (const entry of objects(body.entry)) {
+  let entries = list(body.entry);
+  if (entries.length > maxEntries) {
+    warnings.add('entries_over_limit', entries.length - maxEntries);
+    entries = entries.slice(0, maxEntries);
+  }
+  for (const entry of entries) {
+    if (!isObject(entry)) continue;
     const resource = entry.resource;
     const mode = isObject(entry.search) ? entry.search.mode : undefined;
     if (!isObject(resource)) {
@@ -90,6 +102,7 @@ export async function followPages(
   patientId: string,
   warnings: Warnings,
   maxPages: number,
+  maxEntries = Infinity,
 ): Promise<Searchset> {
   const seen = new Set(first.resources.map(key));
   const all: Searchset = { resources: [...first.resources], included: [...first.included] };
@@ -98,12 +111,13 @@ export async function followPages(
     let body: unknown;
     try {
       body = (await ctx.http({ method: 'GET', url: checkPageUrl(ctx.server.base, next), token: ctx.token })).body;
+      ctx.budget?.spendEntries(bundleEntries(body));
     } catch (error) {
-      if (!(error instanceof FhirError) || !['ehr_error', 'ehr_timeout', 'not_fhir', 'link_not_allowed'].includes(error.code)) throw error;
+      if (error instanceof ReadBudgetExceeded || !(error instanceof FhirError) || !['ehr_error', 'ehr_timeout', 'not_fhir', 'link_not_allowed'].includes(error.code)) throw error;
       warnings.add('page_failed');
       return all;
     }
-    const page = readSearchset(body, patientId, warnings);
+    const page = readSearchset(body, patientId, warnings, maxEntries);
     if (!page) {
       warnings.add('page_failed');
       return all;
