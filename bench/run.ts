@@ -3,6 +3,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fetch as undiciFetch } from 'undici';
+import type { EhrFetch, EhrFetchInit } from '../server/fhir/index.js';
 import { mapLimit } from '../server/fhir/map-limit.js';
 import { listColumns } from '../server/lists/columns.js';
 import { startServer } from '../server/start.js';
@@ -20,25 +22,28 @@ const json = process.argv.includes('--json');
 
 interface Recorded {
   url: string;
-  init: RequestInit;
+  init: Omit<EhrFetchInit, 'signal'> & { signal?: undefined };
 }
 let recording: Recorded[] | null = null;
-const recordingFetch: typeof fetch = async (input, init) => {
+// The app's EHR requests go through undici's fetch with the link guard's dispatcher; so do the replays.
+const recordingFetch: EhrFetch = async (input, init) => {
   const url = String(input);
   // FHIR reads only: token and discovery calls are cached after the warm-up anyway.
   if (recording && !/\/(token|metadata|smart-configuration)$/.test(url)) recording.push({ url, init: { ...init, signal: undefined } });
-  return fetch(input, init);
+  return undiciFetch(input, init);
 };
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 async function replay(calls: Recorded[], parallel: number): Promise<void> {
   // Any client reads the JSON it asked for.
-  await mapLimit(calls, parallel, async (call) => (await fetch(call.url, call.init)).json());
+  await mapLimit(calls, parallel, async (call) => (await undiciFetch(call.url, call.init)).json());
 }
 
 interface EhrProcess {
   fhir: Record<'r4' | 'stu3', string>;
+  origin: string;
+  tokenEndpoint: string;
   clientId: string;
   clientSecret: string;
   stop(): void;
@@ -54,14 +59,14 @@ async function startEhr(): Promise<EhrProcess> {
     new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`the sandbox process exited (${code})`)))),
   ]);
   const { origin, clientId, clientSecret } = JSON.parse(line);
-  return { fhir: { r4: `${origin}/sandbox/r4`, stu3: `${origin}/sandbox/stu3` }, clientId, clientSecret, stop: () => child.kill() };
+  return { fhir: { r4: `${origin}/sandbox/r4`, stu3: `${origin}/sandbox/stu3` }, origin, tokenEndpoint: `${origin}/sandbox/token`, clientId, clientSecret, stop: () => child.kill() };
 }
 
 async function benchVersion(version: 'r4' | 'stu3', ehr: EhrProcess) {
   const dataDir = mkdtempSync(join(tmpdir(), 'patients-bench-'));
   // Dev mode for the dev identity and directory; its own sandbox is kept minimal and unused.
   const server = await startServer(
-    { PORT: '0', DATA_DIR: dataDir, SANDBOX_PATIENTS: '1', STATIC_DIR: join(dataDir, 'none'), LOG_LEVEL: 'warn', EHR_CLIENT_ID: ehr.clientId, EHR_CLIENT_SECRETS: ehr.clientSecret },
+    { PORT: '0', DATA_DIR: dataDir, SANDBOX_PATIENTS: '1', STATIC_DIR: join(dataDir, 'none'), LOG_LEVEL: 'warn', EHR_CLIENT_ID: ehr.clientId, EHR_CLIENT_SECRETS: ehr.clientSecret, EHR_TOKEN_ENDPOINT: ehr.tokenEndpoint, EHR_FHIR_ORIGINS: ehr.origin },
     { ehrFetch: recordingFetch },
   );
   try {

@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
+import type { EhrPartner } from './fhir/partners.js';
 
 /**
  * Settings from the environment, checked once at start; every missing or bad value is reported
@@ -7,6 +8,25 @@ import { z } from 'zod';
  * on-behalf-of Graph access) and its client at the EHR's interop partner.
  */
 const list = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+const httpUrl = z.string().url().refine((u) => /^https?:\/\//i.test(u), 'must be an http(s) address');
+/** One interop partner in EHR_PARTNERS; never echoes a value in its errors (secrets). */
+const partner = z.object({
+  tokenEndpoint: httpUrl,
+  clientId: z.string().min(1),
+  clientSecrets: z.union([list, z.array(z.string().min(1))]).pipe(z.array(z.string()).min(1)),
+  fhirOrigins: z.array(httpUrl).min(1),
+});
+const partnersJson = z
+  .string()
+  .transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be a JSON array of {tokenEndpoint, clientId, clientSecrets, fhirOrigins}' });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.array(partner).min(1));
 const schema = z.object({
   APP_MODE: z.enum(['dev', 'production']).default('dev'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3978),
@@ -21,6 +41,12 @@ const schema = z.object({
   EHR_CLIENT_ID: z.string().min(1).optional(),
   /** Comma-separated: more than one during secret rotation. */
   EHR_CLIENT_SECRETS: list.optional(),
+  /** The partner's token endpoint for EHR_CLIENT_ID: the only place its secrets are sent (exact URL, or an origin for any URL on it). */
+  EHR_TOKEN_ENDPOINT: httpUrl.optional(),
+  /** Comma-separated origins of that partner's FHIR endpoints. */
+  EHR_FHIR_ORIGINS: list.pipe(z.array(httpUrl)).optional(),
+  /** More partners, each with its own client: a JSON array of {tokenEndpoint, clientId, clientSecrets, fhirOrigins}. */
+  EHR_PARTNERS: partnersJson.optional(),
   EHR_MRN_SYSTEM: z.string().url().optional(),
   EHR_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
   /** Comma-separated origins an owner may link to although they are http or private (an on-premises EHR). */
@@ -44,14 +70,24 @@ const schema = z.object({
 });
 
 type Parsed = z.infer<typeof schema>;
-export type Config = Omit<Parsed, 'STORE' | 'SSO'> & { STORE: 'sqlite' | 'graph'; SSO: 'dev' | 'azure-ad'; dataDir: string; staticDir: string; host: string };
+export type Config = Omit<Parsed, 'STORE' | 'SSO'> & {
+  STORE: 'sqlite' | 'graph';
+  SSO: 'dev' | 'azure-ad';
+  dataDir: string;
+  staticDir: string;
+  host: string;
+  /** The configured interop partners (EHR_TOKEN_ENDPOINT's and EHR_PARTNERS'); dev mode adds its sandbox at start. */
+  ehrPartners: EhrPartner[];
+};
 
 export class ConfigError extends Error {}
 
 const required: Record<'dev' | 'production', (keyof Parsed)[]> = {
   dev: [],
-  production: ['AAD_APP_CLIENT_ID', 'SECRET_AAD_APP_CLIENT_SECRET', 'TAB_DOMAIN', 'EHR_CLIENT_ID', 'EHR_CLIENT_SECRETS'],
+  production: ['AAD_APP_CLIENT_ID', 'SECRET_AAD_APP_CLIENT_SECRET', 'TAB_DOMAIN', 'EHR_CLIENT_ID', 'EHR_CLIENT_SECRETS', 'EHR_TOKEN_ENDPOINT', 'EHR_FHIR_ORIGINS'],
 };
+/** EHR_PARTNERS stands in for the single partner's settings. */
+const singlePartner = new Set<keyof Parsed>(['EHR_CLIENT_ID', 'EHR_CLIENT_SECRETS', 'EHR_TOKEN_ENDPOINT', 'EHR_FHIR_ORIGINS']);
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = schema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')));
@@ -60,8 +96,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const c = parsed.data;
-  const problems = required[c.APP_MODE].filter((key) => c[key] === undefined).map((key) => `  ${key}: required in ${c.APP_MODE} mode`);
+  const problems = required[c.APP_MODE]
+    .filter((key) => c[key] === undefined && !(c.EHR_PARTNERS && singlePartner.has(key)))
+    .map((key) => `  ${key}: required in ${c.APP_MODE} mode`);
   if (Boolean(c.EHR_CLIENT_ID) !== Boolean(c.EHR_CLIENT_SECRETS?.length)) problems.push('  EHR_CLIENT_ID and EHR_CLIENT_SECRETS must be set together');
+  if (Boolean(c.EHR_TOKEN_ENDPOINT) !== Boolean(c.EHR_FHIR_ORIGINS?.length)) problems.push('  EHR_TOKEN_ENDPOINT and EHR_FHIR_ORIGINS must be set together');
+  if (c.EHR_TOKEN_ENDPOINT && !c.EHR_CLIENT_ID) problems.push('  EHR_TOKEN_ENDPOINT: needs EHR_CLIENT_ID and EHR_CLIENT_SECRETS, the client it belongs to');
   if (c.STORE === 'graph' && c.APP_MODE === 'dev') {
     problems.push('  STORE: graph needs production mode (APP_MODE=production): Graph is reached on behalf of Teams SSO users');
   }
@@ -71,8 +111,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   if (problems.length) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(p));
+  const ehrPartners: EhrPartner[] = [...(c.EHR_PARTNERS ?? [])];
+  if (c.EHR_TOKEN_ENDPOINT && c.EHR_FHIR_ORIGINS && c.EHR_CLIENT_ID && c.EHR_CLIENT_SECRETS) {
+    ehrPartners.unshift({ tokenEndpoint: c.EHR_TOKEN_ENDPOINT, clientId: c.EHR_CLIENT_ID, clientSecrets: c.EHR_CLIENT_SECRETS, fhirOrigins: c.EHR_FHIR_ORIGINS });
+  }
   return {
     ...c,
+    ehrPartners: ehrPartners.map((p) => ({ ...p, fhirOrigins: p.fhirOrigins.map((o) => new URL(o).origin) })),
     STORE: c.STORE ?? (c.APP_MODE === 'production' ? 'graph' : 'sqlite'),
     SSO: c.SSO ?? (c.APP_MODE === 'production' ? 'azure-ad' : 'dev'),
     dataDir: abs(c.DATA_DIR),

@@ -11,7 +11,7 @@ import { graphMembership } from './auth/graph-membership.js';
 import { devMembership } from './auth/membership.js';
 import { azureAdVerifierSettings, createTokenVerifier } from './auth/verify-token.js';
 import { loadConfig, type Config } from './config.js';
-import { createEhrGateway } from './fhir/index.js';
+import { createEhrGateway, type EhrFetch, type EhrPartner } from './fhir/index.js';
 import { openGraphStore } from './graph/graph-store.js';
 import { createOboTokenSource, graphScopes, graphTokenForCaller } from './graph/obo-token.js';
 import { createLinkGuard } from './http/link-guard.js';
@@ -26,8 +26,11 @@ export interface RunningServer {
 }
 
 export interface StartOptions {
-  /** The fetch the EHR gateway uses; benchmarks wrap it to count and replay FHIR calls. */
-  ehrFetch?: typeof fetch;
+  /**
+   * The fetch the EHR gateway uses; benchmarks wrap it to count and replay FHIR calls. It gets the
+   * link guard's dispatcher in its init and must pass it on to undici's fetch.
+   */
+  ehrFetch?: EhrFetch;
   /** msal-node's transport for the on-behalf-of exchange; tests route it to a local stand-in for Azure AD. */
   oboNetworkClient?: INetworkModule;
 }
@@ -44,7 +47,9 @@ export async function startServer(env: Record<string, string | undefined> = proc
   const config = loadConfig(env);
   const root = express();
   root.disable('x-powered-by');
-  let ehrClient: { clientId: string; clientSecrets: string[] };
+  // The credentials go only to these partners' token endpoints; dev mode adds its sandbox once it listens.
+  const partners: EhrPartner[] = [...config.ehrPartners];
+  let sandboxClient: Pick<EhrPartner, 'clientId' | 'clientSecrets'> | undefined;
   let auth: Pick<AppDeps, 'verifyToken' | 'membership' | 'dev' | 'consent'>;
   // One on-behalf-of source (and MSAL token cache) for Graph membership and the Graph store.
   let graphToken: ((tenantId: string) => Promise<string>) | undefined;
@@ -70,8 +75,12 @@ export async function startServer(env: Record<string, string | undefined> = proc
       dataDir: config.SANDBOX_FHIR_DATA,
     });
     root.use(SANDBOX_PATH, sandbox.router);
-    const registered = config.EHR_CLIENT_ID ? null : sandbox.registerClient('Patients (dev)');
-    ehrClient = registered ? { clientId: registered.clientId, clientSecrets: [registered.clientSecret] } : { clientId: config.EHR_CLIENT_ID!, clientSecrets: config.EHR_CLIENT_SECRETS! };
+    // EHR_CLIENT_ID without a token endpoint of its own is a client at the sandbox.
+    if (config.EHR_CLIENT_ID && !config.EHR_TOKEN_ENDPOINT) sandboxClient = { clientId: config.EHR_CLIENT_ID, clientSecrets: config.EHR_CLIENT_SECRETS! };
+    else {
+      const registered = sandbox.registerClient('Patients (dev)');
+      sandboxClient = { clientId: registered.clientId, clientSecrets: [registered.clientSecret] };
+    }
     // The dev identity provider, unless Azure AD tokens were asked for (SSO=azure-ad).
     const identity = config.SSO === 'dev' ? await createDevIdentity(devDirectory) : undefined;
     auth = {
@@ -80,7 +89,6 @@ export async function startServer(env: Record<string, string | undefined> = proc
       dev: { directory: devDirectory, identity, sandboxPath: SANDBOX_PATH },
     };
   } else {
-    ehrClient = { clientId: config.EHR_CLIENT_ID!, clientSecrets: config.EHR_CLIENT_SECRETS! };
     auth = {
       verifyToken: azureAdVerifier(config),
       membership: graphMembership({ baseUrl: config.GRAPH_BASE_URL, getAccessToken: oboFor() }),
@@ -91,18 +99,20 @@ export async function startServer(env: Record<string, string | undefined> = proc
   const store = config.STORE === 'graph' ? openGraphStore({ baseUrl: config.GRAPH_BASE_URL, getAccessToken: oboFor() }) : openSqliteStore(join(config.dataDir, 'patients.sqlite'));
   const audit = openSqliteAuditLog(join(config.dataDir, 'audit.sqlite'));
   const dev = config.APP_MODE === 'dev';
+  // Dev mode allows http and loopback, for the sandbox on this machine; production neither.
+  const linkGuard = createLinkGuard({ allowHttp: dev, allowLoopback: dev, allowOrigins: config.EHR_LINK_ALLOW_LIST });
   root.use(
     createApp({
       ...auth,
       store,
       audit,
       ehr: createEhrGateway({
-        ...ehrClient,
+        partners,
         fetch: options.ehrFetch,
         timeoutMs: config.EHR_TIMEOUT_MS,
         mrnSystem: config.EHR_MRN_SYSTEM,
-        // Dev mode allows http and loopback, for the sandbox on this machine; production neither.
-        checkUrl: createLinkGuard({ allowHttp: dev, allowLoopback: dev, allowOrigins: config.EHR_LINK_ALLOW_LIST }),
+        checkUrl: linkGuard.checkUrl,
+        dispatcher: linkGuard.dispatcher,
       }),
       staticDir: config.staticDir,
     }),
@@ -113,12 +123,20 @@ export async function startServer(env: Record<string, string | undefined> = proc
     s.once('error', reject);
   });
   const { port } = server.address() as AddressInfo;
+  if (sandboxClient) {
+    // The sandbox is mounted on the app's own port, under either loopback name.
+    for (const host of ['localhost', '127.0.0.1']) {
+      const origin = `http://${host}:${port}`;
+      partners.push({ ...sandboxClient, tokenEndpoint: `${origin}${SANDBOX_PATH}/token`, fhirOrigins: [origin] });
+    }
+  }
   return {
     url: `http://${dev ? 'localhost' : config.host}:${port}`,
     mode: config.APP_MODE,
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await linkGuard.dispatcher.close();
       await store.close();
       audit.close();
     },

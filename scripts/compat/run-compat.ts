@@ -39,7 +39,9 @@ export async function runCompat(options: { dataDir?: string; patientsPerTenant?:
   try {
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/sandbox`;
     const { clientId, clientSecret } = sandbox.registerClient('compat');
-    const ehr = createEhrGateway({ clientId, clientSecrets: [clientSecret], checkUrl: createLinkGuard({ allowHttp: true, allowLoopback: true }) });
+    const guard = createLinkGuard({ allowHttp: true, allowLoopback: true });
+    const partner = { tokenEndpoint: `${base}/token`, clientId, clientSecrets: [clientSecret], fhirOrigins: [new URL(base).origin] };
+    const ehr = createEhrGateway({ partners: [partner], checkUrl: guard.checkUrl, dispatcher: guard.dispatcher });
     const byMrn = new Map<string, PatientReport>();
     const summaries = new Map<string, Partial<Record<VersionKey, ComparablePatient>>>();
     const withoutMrn: CompatReport['withoutMrn'] = {};

@@ -8,8 +8,9 @@ import { fetchPage, searchPatients } from './patient-search.js';
 import { readPatient, readPatients } from './patient-read.js';
 import { limitOutbound } from './outbound-limit.js';
 import { ReadBudget } from './read-budget.js';
-import { createTokenBroker, type TokenBroker } from './token-broker.js';
-import { createTransport } from './transport.js';
+import { partnerFor, type Partners } from './partners.js';
+import { createTokenBroker, type TokenBroker, type TokenKey } from './token-broker.js';
+import { createTransport, type EhrFetch, type TransportOptions } from './transport.js';
 import { parseBaseUrl, underBase } from './urls.js';
 import type { ConnectionCheck, EhrGateway } from './types.js';
 
@@ -19,16 +20,24 @@ export { summariseForComparison, type ComparablePatient, type ComparableVital } 
 export { DEFAULT_BATCH_SIZE, DEFAULT_PARALLEL_REQUESTS } from './clinical/batch.js';
 export { adapters, adapterFor } from './adapters/index.js';
 export type { VersionAdapter } from './adapters/index.js';
+export type { EhrPartner, Partners } from './partners.js';
+export type { EhrFetch, EhrFetchInit } from './transport.js';
 
 export interface EhrGatewayOptions {
-  clientId: string;
-  /** Several allowed during rotation: the first is used, the next on invalid_client. Read at each token request. */
-  clientSecrets: string[];
-  fetch?: typeof fetch;
+  /**
+   * The interop partners and the app's client at each. A secured link gets a token only when its
+   * FHIR origin is a partner's and the token endpoint it advertises is that partner's; its
+   * credentials are that partner's alone. Open servers (no token endpoint) need none.
+   */
+  partners: Partners;
+  /** Replaces undici's fetch (benchmarks count calls); it gets the guarded dispatcher in its init. */
+  fetch?: EhrFetch;
   /** Per request, default 15000. */
   timeoutMs?: number;
   /** Called with every URL before it is fetched (SSRF guard lives in the caller); throws FhirError('link_not_allowed', …) to refuse. */
   checkUrl?: (url: URL) => Promise<void>;
+  /** The undici dispatcher every EHR request goes through: the link guard's, which checks each address connected to. */
+  dispatcher?: TransportOptions['dispatcher'];
   /** An extra identifier system that counts as MRN. */
   mrnSystem?: string;
   /** Entries per batch Bundle for clinical reads (default 100: a read of n entries is ceil(n / 100) requests). */
@@ -49,29 +58,42 @@ function logWarnings(warnings: ClinicalWarning[]): void {
 
 /** The one door from the API into the EHR; all state (caches, learned quirks) lives in the instance. */
 export function createEhrGateway(options: EhrGatewayOptions): EhrGateway {
-  const transport = createTransport({ fetch: options.fetch, timeoutMs: options.timeoutMs, checkUrl: options.checkUrl });
+  const transport = createTransport({ fetch: options.fetch, timeoutMs: options.timeoutMs, checkUrl: options.checkUrl, dispatcher: options.dispatcher });
   const http = createFhirHttp({ transport });
   // Reads for a tenant go through its slots and the process's, and each call has a read budget.
   const outbound = limitOutbound(transport, { perTenant: options.maxRequestsPerTenant, perProcess: options.maxRequestsInFlight });
   const discovery = createDiscovery(http);
-  const tokens = createTokenBroker({ clientId: options.clientId, clientSecrets: options.clientSecrets, transport });
+  const tokens = createTokenBroker({ transport });
   const quirksByBase = new Map<string, SearchQuirks>();
 
-  async function context(baseUrl: string, tenantId: string, fresh = false): Promise<EhrContext> {
+  /** The token key of a secured server: bound to its partner, or refused before any credential is sent. */
+  function tokenKey(server: ServerInfo, tenantId: string): TokenKey | undefined {
+    if (server.auth === 'none' || !server.tokenEndpoint) return undefined;
+    const partner = partnerFor(options.partners, server.base, new URL(server.tokenEndpoint));
+    return { tokenEndpoint: server.tokenEndpoint, tenantId, partner };
+  }
+
+  async function open(baseUrl: string, tenantId: string, fresh = false): Promise<{ ctx: EhrContext; key?: TokenKey }> {
     const server = await discovery.discover(parseBaseUrl(baseUrl), { fresh });
+    const key = tokenKey(server, tenantId);
     const budget = new ReadBudget();
-    return {
+    const ctx: EhrContext = {
       server,
       adapter: adapterFor(server.version),
       http: createFhirHttp({ transport: budget.meter(outbound.forTenant(tenantId), server.base) }),
       budget,
       onWarnings: report,
-      token: tokenSource(tokens, server, tenantId),
+      token: key && tokenSource(tokens, key, server.authMethods),
       mrnSystem: options.mrnSystem,
       quirks: quirksFor(server.base.href),
       batchSize: options.batchSize,
       parallelRequests: options.parallelRequests,
     };
+    return { ctx, key };
+  }
+
+  async function context(baseUrl: string, tenantId: string): Promise<EhrContext> {
+    return (await open(baseUrl, tenantId)).ctx;
   }
 
   const report = options.onWarnings ?? logWarnings;
@@ -88,12 +110,10 @@ export function createEhrGateway(options: EhrGatewayOptions): EhrGateway {
 
   return {
     async check(baseUrl, tenantId): Promise<ConnectionCheck> {
-      const ctx = await context(baseUrl, tenantId, true);
+      const { ctx, key } = await open(baseUrl, tenantId, true);
       const { server } = ctx;
-      if (server.tokenEndpoint) {
-        // A check proves the credentials work now, not that a cached token still does.
-        tokens.invalidate({ tokenEndpoint: server.tokenEndpoint, tenantId });
-      }
+      // A check proves the credentials work now, not that a cached token still does.
+      if (key) tokens.invalidate(key);
       const url = underBase(server.base, 'Patient');
       url.search = '_count=1';
       await http({ method: 'GET', url, token: ctx.token });
@@ -127,14 +147,12 @@ export function createEhrGateway(options: EhrGatewayOptions): EhrGateway {
   };
 }
 
-function tokenSource(tokens: TokenBroker, server: ServerInfo, tenantId: string): TokenSource | undefined {
-  if (server.auth === 'none' || !server.tokenEndpoint) return undefined;
-  const key = { tokenEndpoint: server.tokenEndpoint, tenantId };
+function tokenSource(tokens: TokenBroker, key: TokenKey, authMethods: string[] | undefined): TokenSource {
   return {
-    get: () => tokens.getToken(key, server.authMethods),
+    get: () => tokens.getToken(key, authMethods),
     renew: (rejected) => {
       tokens.invalidate(key, rejected);
-      return tokens.getToken(key, server.authMethods);
+      return tokens.getToken(key, authMethods);
     },
   };
 }

@@ -1,16 +1,20 @@
 import { isObject, str } from './json.js';
+import { isPartnersTokenEndpoint, type EhrPartner } from './partners.js';
 import type { Transport } from './transport.js';
 import { FhirError } from './types.js';
 
 export interface TokenKey {
   tokenEndpoint: string;
   tenantId: string;
+  /**
+   * The partner bound to this token endpoint: its client id and secrets are the only credentials
+   * sent, and only if the endpoint is the partner's own. Its secrets are read at every request,
+   * so a secret added or removed during rotation takes effect at once.
+   */
+  partner: EhrPartner;
 }
 
 export interface TokenBrokerOptions {
-  clientId: string;
-  /** Read at every token request, so a secret added or removed during rotation takes effect at once. */
-  clientSecrets: string[];
   transport: Transport;
   now?: () => number;
 }
@@ -38,18 +42,28 @@ export function createTokenBroker(options: TokenBrokerOptions): TokenBroker {
   const inFlight = new Map<string, Promise<string>>();
   /** The method that last worked per token endpoint, tried first next time. */
   const methodThatWorked = new Map<string, SecretMethod>();
-  const cacheKey = (key: TokenKey) => JSON.stringify([key.tokenEndpoint, options.clientId, key.tenantId]);
+  const cacheKey = (key: TokenKey) => JSON.stringify([key.tokenEndpoint, key.partner.clientId, key.tenantId]);
 
   async function requestToken(key: TokenKey, authMethods: string[] | undefined): Promise<CachedToken> {
     if (key.tenantId.trim() === '') throw new FhirError('token_refused', 'No tenant to ask the EHR a token for.');
-    const secrets = options.clientSecrets.filter((s) => s !== '');
+    let url: URL;
+    try {
+      url = new URL(key.tokenEndpoint);
+    } catch {
+      throw new FhirError('token_refused', 'The EHR advertises a token endpoint that is not a valid address.');
+    }
+    if (!isPartnersTokenEndpoint(key.partner, url)) {
+      // The gateway binds links to partners first; this keeps the broker safe on its own.
+      throw new FhirError('link_not_allowed', `The app sends its credentials only to its EHR partner's sign-in address, not to ${url.origin}.`);
+    }
+    const secrets = key.partner.clientSecrets.filter((s) => s !== '');
     if (secrets.length === 0) throw new FhirError('token_refused', 'The app has no client secret for this EHR.');
     const methods = methodsToTry(authMethods, methodThatWorked.get(key.tokenEndpoint));
     let lastError: FhirError | undefined;
     for (const secret of secrets) {
       for (const method of methods) {
         const startedAt = now();
-        const answer = await postTokenRequest(key, method, secret);
+        const answer = await postTokenRequest(url, key, method, secret);
         if (answer.kind === 'token') {
           methodThatWorked.set(key.tokenEndpoint, method);
           const lifetimeMs = answer.expiresIn * 1000;
@@ -67,7 +81,8 @@ export function createTokenBroker(options: TokenBrokerOptions): TokenBroker {
     | { kind: 'token'; accessToken: string; expiresIn: number }
     | { kind: 'refused'; error: FhirError; invalidClient: boolean };
 
-  async function postTokenRequest(key: TokenKey, method: SecretMethod, secret: string): Promise<Answer> {
+  async function postTokenRequest(url: URL, key: TokenKey, method: SecretMethod, secret: string): Promise<Answer> {
+    const { clientId } = key.partner;
     const form = new URLSearchParams({ grant_type: 'client_credentials', scope: key.tenantId });
     const headers: Record<string, string> = {
       accept: 'application/json',
@@ -75,17 +90,11 @@ export function createTokenBroker(options: TokenBrokerOptions): TokenBroker {
     };
     if (method === 'client_secret_basic') {
       // RFC 6749 §2.3.1: id and secret are form-encoded before Base64.
-      const pair = `${encodeURIComponent(options.clientId)}:${encodeURIComponent(secret)}`;
+      const pair = `${encodeURIComponent(clientId)}:${encodeURIComponent(secret)}`;
       headers.authorization = `Basic ${Buffer.from(pair).toString('base64')}`;
     } else {
-      form.set('client_id', options.clientId);
+      form.set('client_id', clientId);
       form.set('client_secret', secret);
-    }
-    let url: URL;
-    try {
-      url = new URL(key.tokenEndpoint);
-    } catch {
-      throw new FhirError('token_refused', 'The EHR advertises a token endpoint that is not a valid address.');
     }
     const raw = await options.transport({ method: 'POST', url, headers, body: form.toString(), followRedirects: false });
     let body: unknown;

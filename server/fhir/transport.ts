@@ -1,11 +1,42 @@
+import { fetch as undiciFetch, type Dispatcher } from 'undici';
 import { FhirError } from './types.js';
 
+/** What the transport hands a fetch: undici's init, with the dispatcher every EHR connection goes through. */
+export interface EhrFetchInit {
+  method: string;
+  headers: Record<string, string>;
+  body?: string;
+  redirect: 'manual';
+  signal: AbortSignal;
+  /** Undefined only when the transport was given none (unit tests of the FHIR layer). */
+  dispatcher?: Dispatcher;
+}
+
+/** The part of a fetch Response the transport reads. */
+export interface EhrFetchResponse {
+  status: number;
+  headers: { get(name: string): string | null };
+  body: {
+    getReader(): { read(): Promise<{ done: boolean; value?: Uint8Array }>; cancel(): Promise<void> };
+    cancel(): Promise<void>;
+  } | null;
+}
+
+/**
+ * A fetch for EHR requests. Undici's own by default; a replacement (benchmarks count calls) must
+ * pass the init on as it is to undici's fetch, dispatcher included, so the link guard still
+ * checks the address each connection goes to.
+ */
+export type EhrFetch = (url: URL, init: EhrFetchInit) => Promise<EhrFetchResponse>;
+
 export interface TransportOptions {
-  fetch?: typeof fetch;
+  fetch?: EhrFetch;
   /** Per request, headers and body together. */
   timeoutMs?: number;
   /** Called with every URL before it is fetched, redirect targets included. */
   checkUrl?: (url: URL) => Promise<void>;
+  /** Every request goes through it: the link guard's dispatcher checks the address actually connected to. */
+  dispatcher?: Dispatcher;
   maxResponseBytes?: number;
 }
 
@@ -22,7 +53,7 @@ export interface OutgoingRequest {
 
 export interface RawResponse {
   status: number;
-  headers: Headers;
+  headers: EhrFetchResponse['headers'];
   /** Media type without parameters, lower case; '' when absent. */
   mediaType: string;
   text: string;
@@ -39,7 +70,7 @@ const DEFAULT_MAX_BYTES = 20 * 1024 * 1024;
  * and credentials never follow a redirect to another origin.
  */
 export function createTransport(options: TransportOptions): Transport {
-  const doFetch = options.fetch ?? globalThis.fetch;
+  const doFetch: EhrFetch = options.fetch ?? (undiciFetch as unknown as EhrFetch);
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_BYTES;
 
@@ -47,7 +78,7 @@ export function createTransport(options: TransportOptions): Transport {
     let current = request;
     for (let hop = 0; ; hop++) {
       await options.checkUrl?.(current.url);
-      const response = await fetchOnce(doFetch, current, timeoutMs, Math.min(maxBytes, request.maxResponseBytes ?? maxBytes));
+      const response = await fetchOnce(doFetch, options.dispatcher, current, timeoutMs, Math.min(maxBytes, request.maxResponseBytes ?? maxBytes));
       const location = response.headers.get('location');
       if (!isRedirect(response.status) || location === null || current.followRedirects === false) return response;
       if (hop >= MAX_REDIRECTS) {
@@ -79,7 +110,8 @@ function redirected(previous: OutgoingRequest, target: URL, status: number): Out
 }
 
 async function fetchOnce(
-  doFetch: typeof fetch,
+  doFetch: EhrFetch,
+  dispatcher: Dispatcher | undefined,
   request: OutgoingRequest,
   timeoutMs: number,
   maxBytes: number,
@@ -93,6 +125,7 @@ async function fetchOnce(
       body: request.body,
       redirect: 'manual',
       signal: controller.signal,
+      ...(dispatcher ? { dispatcher } : {}),
     });
     const text = await readLimited(response, maxBytes);
     const contentType = response.headers.get('content-type') ?? '';
@@ -103,7 +136,9 @@ async function fetchOnce(
       text,
     };
   } catch (error) {
-    if (error instanceof FhirError) throw error;
+    // The link guard refuses a connection from inside the dispatcher; fetch wraps its error.
+    const refusal = fhirErrorIn(error);
+    if (refusal) throw refusal;
     if (controller.signal.aborted) {
       throw new FhirError('ehr_timeout', `The EHR at ${request.url.origin} did not answer within ${Math.round(timeoutMs / 1000)} s.`);
     }
@@ -113,7 +148,14 @@ async function fetchOnce(
   }
 }
 
-async function readLimited(response: Response, maxBytes: number): Promise<string> {
+function fhirErrorIn(error: unknown): FhirError | undefined {
+  for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if (e instanceof FhirError) return e;
+  }
+  return undefined;
+}
+
+async function readLimited(response: EhrFetchResponse, maxBytes: number): Promise<string> {
   const limit = maxBytes >= 1024 * 1024 ? `${Math.round(maxBytes / 1024 / 1024)} MB` : `${maxBytes} bytes`;
   const tooLarge = () => new FhirError('ehr_error', `The EHR's answer was larger than the ${limit} limit.`, response.status);
   const declared = Number(response.headers.get('content-length'));
@@ -127,7 +169,7 @@ async function readLimited(response: Response, maxBytes: number): Promise<string
   let size = 0;
   for (;;) {
     const { done, value } = await reader.read();
-    if (done) break;
+    if (done || !value) break;
     size += value.byteLength;
     if (size > maxBytes) {
       await reader.cancel().catch(() => undefined);

@@ -70,6 +70,8 @@ export async function startProductionHarness(directory: DevDirectory, options: {
       GRAPH_BASE_URL: graph.url,
       EHR_CLIENT_ID: client.clientId,
       EHR_CLIENT_SECRETS: client.clientSecret,
+      EHR_TOKEN_ENDPOINT: `${partnerOrigin}/sandbox/token`,
+      EHR_FHIR_ORIGINS: partnerOrigin,
       EHR_LINK_ALLOW_LIST: partnerOrigin,
     },
     { oboNetworkClient: entra.networkClient },

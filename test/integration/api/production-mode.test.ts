@@ -45,6 +45,8 @@ beforeAll(async () => {
       GRAPH_BASE_URL: graph.url,
       EHR_CLIENT_ID: 'patients-app',
       EHR_CLIENT_SECRETS: 'partner-secret',
+      EHR_TOKEN_ENDPOINT: 'https://partner.example.org/oauth/token',
+      EHR_FHIR_ORIGINS: 'https://fhir.example.org',
     },
     { oboNetworkClient: entra.networkClient },
   );

@@ -16,17 +16,53 @@ describe('configuration', () => {
         return (err as Error).message;
       }
     })();
-    for (const name of ['AAD_APP_CLIENT_ID', 'SECRET_AAD_APP_CLIENT_SECRET', 'TAB_DOMAIN', 'EHR_CLIENT_ID', 'EHR_CLIENT_SECRETS']) expect(problems).toContain(name);
+    for (const name of ['AAD_APP_CLIENT_ID', 'SECRET_AAD_APP_CLIENT_SECRET', 'TAB_DOMAIN', 'EHR_CLIENT_ID', 'EHR_CLIENT_SECRETS', 'EHR_TOKEN_ENDPOINT', 'EHR_FHIR_ORIGINS']) expect(problems).toContain(name);
   });
 
   it('defaults production to the Graph store on all interfaces, and refuses Graph in dev mode', () => {
     const production = loadConfig({
       APP_MODE: 'production', AAD_APP_CLIENT_ID: '5f3c2a1b-7d4e-4c8f-9a0b-1c2d3e4f5a6b', SECRET_AAD_APP_CLIENT_SECRET: 's', TAB_DOMAIN: 'patients.example.org',
       EHR_CLIENT_ID: 'app', EHR_CLIENT_SECRETS: 'one, two', AAD_ALLOWED_TENANTS: '7d3f0c3e-1c1a-4d7e-9a55-0c0a8d1e2b01',
+      EHR_TOKEN_ENDPOINT: 'https://partner.example.org/oauth/token', EHR_FHIR_ORIGINS: 'https://fhir.example.org/r4',
     });
     expect(production).toMatchObject({ STORE: 'graph', host: '0.0.0.0', EHR_CLIENT_SECRETS: ['one', 'two'], AAD_ALLOWED_TENANTS: ['7d3f0c3e-1c1a-4d7e-9a55-0c0a8d1e2b01'] });
     expect(() => loadConfig({ STORE: 'graph' })).toThrow('production');
     expect(() => loadConfig({ EHR_CLIENT_ID: 'only-the-id' })).toThrow('set together');
+  });
+
+  it('binds the EHR client to its partner: token endpoint and FHIR origins, one partner or several', () => {
+    const production = { APP_MODE: 'production', AAD_APP_CLIENT_ID: '5f3c2a1b-7d4e-4c8f-9a0b-1c2d3e4f5a6b', SECRET_AAD_APP_CLIENT_SECRET: 's', TAB_DOMAIN: 'patients.example.org' };
+    const single = loadConfig({
+      ...production, EHR_CLIENT_ID: 'app', EHR_CLIENT_SECRETS: 'one,two',
+      EHR_TOKEN_ENDPOINT: 'https://partner.example.org/oauth/token', EHR_FHIR_ORIGINS: 'https://fhir.example.org/r4, https://fhir2.example.org',
+    });
+    expect(single.ehrPartners).toEqual([
+      { tokenEndpoint: 'https://partner.example.org/oauth/token', clientId: 'app', clientSecrets: ['one', 'two'], fhirOrigins: ['https://fhir.example.org', 'https://fhir2.example.org'] },
+    ]);
+    const partners = [
+      { tokenEndpoint: 'https://a.example.org', clientId: 'a', clientSecrets: 'a1,a2', fhirOrigins: ['https://fhir.a.example.org'] },
+      { tokenEndpoint: 'https://b.example.org/token', clientId: 'b', clientSecrets: ['b1'], fhirOrigins: ['https://fhir.b.example.org:8443/fhir'] },
+    ];
+    expect(loadConfig({ ...production, EHR_PARTNERS: JSON.stringify(partners) }).ehrPartners).toEqual([
+      { tokenEndpoint: 'https://a.example.org', clientId: 'a', clientSecrets: ['a1', 'a2'], fhirOrigins: ['https://fhir.a.example.org'] },
+      { tokenEndpoint: 'https://b.example.org/token', clientId: 'b', clientSecrets: ['b1'], fhirOrigins: ['https://fhir.b.example.org:8443'] },
+    ]);
+    expect(() => loadConfig({ ...production, EHR_CLIENT_ID: 'app', EHR_CLIENT_SECRETS: 's', EHR_TOKEN_ENDPOINT: 'https://partner.example.org/t' })).toThrow(
+      /EHR_FHIR_ORIGINS: required in production mode[\s\S]*must be set together/,
+    );
+    expect(() => loadConfig({ EHR_TOKEN_ENDPOINT: 'https://partner.example.org/t', EHR_FHIR_ORIGINS: 'https://fhir.example.org' })).toThrow('needs EHR_CLIENT_ID');
+    expect(() => loadConfig({ EHR_TOKEN_ENDPOINT: 'ftp://partner.example.org/t' })).toThrow('EHR_TOKEN_ENDPOINT');
+    // A broken partner list is reported without echoing it: it holds secrets.
+    const broken = (() => {
+      try {
+        loadConfig({ EHR_PARTNERS: '[{"clientSecrets": "hunter2-secret", ' });
+      } catch (err) {
+        return (err as Error).message;
+      }
+    })();
+    expect(broken).toContain('EHR_PARTNERS');
+    expect(broken).not.toContain('hunter2');
+    expect(() => loadConfig({ EHR_PARTNERS: JSON.stringify([{ clientId: 'a', clientSecrets: 'x' }]) })).toThrow(/EHR_PARTNERS\.0\.tokenEndpoint/);
   });
 
   it('verifies Azure AD tokens in dev mode only when asked, and never dev tokens in production', () => {

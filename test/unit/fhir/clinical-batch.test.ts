@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createEhrGateway, type ClinicalPart, type EhrGatewayOptions } from '../../../server/fhir/index.js';
-import { outcome, startFakeEhr, type FakeEhr } from './fake-ehr.js';
+import { outcome, partnerAt, startFakeEhr, type FakeEhr } from './fake-ehr.js';
 import { sampleRecord, writeRecord, type Release } from './clinical-records.js';
 import { batchPosts, batchUrls, serveClinical, singleGets, type ClinicalServerOptions } from './clinical-server.js';
 
@@ -14,7 +14,7 @@ beforeAll(async () => {
 afterAll(() => ehr.close());
 beforeEach(() => ehr.reset());
 
-const gateway = (options: Partial<EhrGatewayOptions> = {}) => createEhrGateway({ clientId: 'app', clientSecrets: ['s'], onWarnings: () => {}, ...options });
+const gateway = (options: Partial<EhrGatewayOptions> = {}) => createEhrGateway({ partners: () => [partnerAt(ehr, ['s'], 'app')], onWarnings: () => {}, ...options });
 
 function serve(ids: string[], options: Partial<ClinicalServerOptions> & { release?: Release } = {}) {
   const release = options.release ?? 'R4';

@@ -7,7 +7,7 @@ import {
   type PatientClinical,
   type PatientDetails,
 } from '../../../server/fhir/index.js';
-import { startFakeEhr, type FakeEhr } from './fake-ehr.js';
+import { partnerAt, startFakeEhr, type FakeEhr } from './fake-ehr.js';
 import { sampleRecord, writeRecord, type LogicalRecord, type Release } from './clinical-records.js';
 import { serveClinical } from './clinical-server.js';
 
@@ -28,7 +28,7 @@ beforeEach(() => {
 
 /** A new gateway per read: discovery is cached per base URL, and each read serves another release there. */
 function gateway(): EhrGateway {
-  return createEhrGateway({ clientId: 'app', clientSecrets: ['s'], onWarnings: (w) => reported.push(...w) });
+  return createEhrGateway({ partners: () => [partnerAt(ehr, ['s'], 'app')], onWarnings: (w) => reported.push(...w) });
 }
 
 async function read(record: LogicalRecord, release: Release): Promise<{ details: PatientDetails; row: PatientClinical }> {

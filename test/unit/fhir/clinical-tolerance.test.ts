@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createEhrGateway, type ClinicalPart, type EhrGatewayOptions } from '../../../server/fhir/index.js';
-import { capabilityStatement, outcome, startFakeEhr, type FakeEhr, type Reply } from './fake-ehr.js';
+import { capabilityStatement, outcome, partnerAt, startFakeEhr, type FakeEhr, type Reply } from './fake-ehr.js';
 import { sampleRecord, writeRecord } from './clinical-records.js';
 import { batchPosts, batchUrls, serveClinical, singleGets, type ClinicalServerOptions } from './clinical-server.js';
 
@@ -14,7 +14,7 @@ beforeAll(async () => {
 afterAll(() => ehr.close());
 beforeEach(() => ehr.reset());
 
-const gateway = (options: Partial<EhrGatewayOptions> = {}) => createEhrGateway({ clientId: 'app', clientSecrets: ['s'], onWarnings: () => {}, ...options });
+const gateway = (options: Partial<EhrGatewayOptions> = {}) => createEhrGateway({ partners: () => [partnerAt(ehr, ['s'], 'app')], onWarnings: () => {}, ...options });
 const serve = (options: Partial<ClinicalServerOptions> = {}, extra: Record<string, unknown>[] = []) =>
   serveClinical(ehr, [...writeRecord(sampleRecord('p1'), 'R4'), ...extra], { release: 'R4', ...options });
 const read = (options: Partial<EhrGatewayOptions> = {}) => gateway(options).readClinical(ehr.base, TENANT, ['p1'], ALL).then((rows) => rows.get('p1')!);

@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createEhrGateway, FhirError, type EhrGateway } from '../../../server/fhir/index.js';
-import { capabilityStatement, routes, searchset, startFakeEhr, type FakeEhr, type Handler } from './fake-ehr.js';
+import { capabilityStatement, partnerAt, routes, searchset, startFakeEhr, type FakeEhr, type Handler } from './fake-ehr.js';
 
 const TENANT = 'tenant-1';
 
@@ -14,7 +14,7 @@ afterAll(() => ehr.close());
 beforeEach(() => ehr.reset());
 
 const gateway = (options: Partial<Parameters<typeof createEhrGateway>[0]> = {}): EhrGateway =>
-  createEhrGateway({ clientId: 'patients-app', clientSecrets: ['s3cret'], ...options });
+  createEhrGateway({ partners: () => [partnerAt(ehr)], ...options });
 
 const tokenReply = { headers: { 'content-type': 'application/json' }, json: { access_token: 'tok', token_type: 'bearer', expires_in: 300 } };
 

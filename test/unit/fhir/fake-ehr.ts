@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { EhrPartner } from '../../../server/fhir/partners.js';
 
 /** A scripted EHR over real HTTP on 127.0.0.1: each test sets a handler and reads what arrived. */
 export interface ReceivedRequest {
@@ -161,4 +162,9 @@ export function patient(id: string, family: string, given: string, dstu2 = false
     gender: 'female',
     birthDate: '1960-01-02',
   };
+}
+
+/** The fake EHR as the app's configured partner: its origin serves FHIR and tokens. */
+export function partnerAt(ehr: Pick<FakeEhr, 'origin'>, clientSecrets = ['s3cret'], clientId = 'patients-app'): EhrPartner {
+  return { tokenEndpoint: ehr.origin, clientId, clientSecrets, fhirOrigins: [ehr.origin] };
 }

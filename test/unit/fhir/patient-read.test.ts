@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createEhrGateway, type EhrGateway } from '../../../server/fhir/index.js';
-import { capabilityStatement, outcome, patient, routes, startFakeEhr, type FakeEhr, type Handler, type ReceivedRequest } from './fake-ehr.js';
+import { capabilityStatement, outcome, partnerAt, patient, routes, startFakeEhr, type FakeEhr, type Handler, type ReceivedRequest } from './fake-ehr.js';
 
 const TENANT = 'tenant-1';
 
@@ -13,7 +13,7 @@ beforeEach(() => ehr.reset());
 
 let gateway: EhrGateway;
 beforeEach(() => {
-  gateway = createEhrGateway({ clientId: 'patients-app', clientSecrets: ['s3cret'], mrnSystem: 'urn:hospital:mrn' });
+  gateway = createEhrGateway({ partners: () => [partnerAt(ehr)], mrnSystem: 'urn:hospital:mrn' });
 });
 
 const store = new Map(['a', 'b', 'c'].map((id) => [id, patient(id, `Family-${id}`, 'Pat')]));

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createEhrGateway, FhirError, type EhrGateway } from '../../../server/fhir/index.js';
-import { capabilityStatement, outcome, patient, routes, searchset, startFakeEhr, type FakeEhr, type Handler, type ReceivedRequest } from './fake-ehr.js';
+import { capabilityStatement, outcome, partnerAt, patient, routes, searchset, startFakeEhr, type FakeEhr, type Handler, type ReceivedRequest } from './fake-ehr.js';
 
 const TENANT = 'tenant-1';
 
@@ -13,7 +13,7 @@ beforeEach(() => ehr.reset());
 
 let gateway: EhrGateway;
 beforeEach(() => {
-  gateway = createEhrGateway({ clientId: 'patients-app', clientSecrets: ['s3cret'] });
+  gateway = createEhrGateway({ partners: () => [partnerAt(ehr)] });
 });
 
 /** Search parameters of a request, whether sent as POST form or GET query. */

@@ -3,13 +3,13 @@ import { createEhrGateway } from '../../../server/fhir/index.js';
 import { createTokenBroker, type TokenKey } from '../../../server/fhir/token-broker.js';
 import { createTransport } from '../../../server/fhir/transport.js';
 import { FhirError } from '../../../server/fhir/types.js';
-import { capabilityStatement, routes, searchset, startFakeEhr, type FakeEhr, type ReceivedRequest, type Reply } from './fake-ehr.js';
+import { capabilityStatement, partnerAt, routes, searchset, startFakeEhr, type FakeEhr, type ReceivedRequest, type Reply } from './fake-ehr.js';
 
 const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 const SECRET = 'pa$$+word/secret%';
 
 let ehr: FakeEhr;
-let key: TokenKey;
+let key: Omit<TokenKey, 'partner'>;
 beforeAll(async () => {
   ehr = await startFakeEhr();
   key = { tokenEndpoint: `${ehr.origin}/oauth/token`, tenantId: TENANT };
@@ -36,13 +36,14 @@ const token = (accessToken: string, extra: Record<string, unknown> = {}): Reply 
 });
 const invalidClient: Reply = { status: 401, headers: { 'content-type': 'application/json' }, json: { error: 'invalid_client' } };
 
-function broker(options: { secrets?: string[]; clock?: { now: number } } = {}) {
-  return createTokenBroker({
-    clientId: 'patients-app',
-    clientSecrets: options.secrets ?? [SECRET],
-    transport: createTransport({}),
-    now: options.clock ? () => options.clock!.now : undefined,
-  });
+/** A broker whose keys are bound to the fake EHR as the partner, with the given client. */
+function broker(options: { secrets?: string[]; clientId?: string; clock?: { now: number } } = {}) {
+  const tokens = createTokenBroker({ transport: createTransport({}), now: options.clock ? () => options.clock!.now : undefined });
+  const partner = partnerAt(ehr, options.secrets ?? [SECRET], options.clientId);
+  return {
+    getToken: (k: Omit<TokenKey, 'partner'>, methods?: string[]) => tokens.getToken({ ...k, partner }, methods),
+    invalidate: (k: Omit<TokenKey, 'partner'>, rejected?: string) => tokens.invalidate({ ...k, partner }, rejected),
+  };
 }
 
 async function refusal(promise: Promise<unknown>): Promise<FhirError> {
@@ -130,7 +131,7 @@ describe('the token broker', () => {
     ehr.handle((r) => (credentials(r).secret === 'new' ? token('ok', { expires_in: 1 }) : invalidClient));
     const secrets = ['new'];
     const clock = { now: 0 };
-    const tokens = createTokenBroker({ clientId: 'c', clientSecrets: secrets, transport: createTransport({}), now: () => clock.now });
+    const tokens = broker({ secrets, clientId: 'c', clock });
     await tokens.getToken(key, ['client_secret_post']);
     secrets.splice(0, secrets.length, 'newer', 'new');
     clock.now = 5_000;
@@ -196,7 +197,7 @@ describe('a FHIR 401 through the gateway', () => {
       }),
     );
   }
-  const gateway = () => createEhrGateway({ clientId: 'patients-app', clientSecrets: [SECRET] });
+  const gateway = () => createEhrGateway({ partners: [partnerAt(ehr, [SECRET])] });
 
   it('renews the token once and retries once', async () => {
     secured((r) => (r.headers.authorization === 'Bearer tok-2' ? { json: searchset([]) } : { status: 401 }));

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { createLinkGuard } from '../../../server/http/link-guard';
 
 const dns: Record<string, string[]> = {
-  'ehr.example.org': ['203.0.113.10'],
+  'ehr.example.org': ['93.184.215.14'],
   'intranet.example.org': ['10.1.2.3'],
-  'rebind.example.org': ['203.0.113.10', '127.0.0.1'],
+  'rebind.example.org': ['93.184.215.14', '127.0.0.1'],
   'metadata.example.org': ['169.254.169.254'],
   'v6local.example.org': ['fd00::1'],
 };
@@ -13,8 +13,8 @@ const resolve = async (host: string) => {
   if (!found) throw new Error('ENOTFOUND');
   return found;
 };
-const production = createLinkGuard({ allowHttp: false, allowLoopback: false, resolve });
-const dev = createLinkGuard({ allowHttp: true, allowLoopback: true, resolve });
+const production = createLinkGuard({ allowHttp: false, allowLoopback: false, resolve }).checkUrl;
+const dev = createLinkGuard({ allowHttp: true, allowLoopback: true, resolve }).checkUrl;
 
 describe('FHIR link guard', () => {
   it('lets a public https link through', async () => {
@@ -40,7 +40,7 @@ describe('FHIR link guard', () => {
   });
 
   it('lets explicitly allowed origins through, and only those', async () => {
-    const onPremises = createLinkGuard({ allowHttp: false, allowLoopback: false, resolve, allowOrigins: ['http://intranet.example.org:8080'] });
+    const onPremises = createLinkGuard({ allowHttp: false, allowLoopback: false, resolve, allowOrigins: ['http://intranet.example.org:8080'] }).checkUrl;
     await expect(onPremises(new URL('http://intranet.example.org:8080/fhir'))).resolves.toBeUndefined();
     await expect(onPremises(new URL('http://intranet.example.org:9090/fhir'))).rejects.toMatchObject({ code: 'link_not_allowed' });
   });
