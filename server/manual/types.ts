@@ -28,14 +28,14 @@ export interface ManualPatient extends ManualPatientData {
   version: number;
 }
 
-/** The built-in fields of a Manual-mode patient, and the other keys a stored patient has. */
-export const builtInPatientKeys = ['name', 'mrn', 'birthDate', 'gender', 'room', 'id', 'version', 'values'] as const;
+/** The built-in fields of every Manual-mode patient: no team field may take their ids. */
+export const builtInFieldIds = ['name', 'mrn', 'birthDate', 'gender', 'room'] as const;
 
 /**
- * Names JavaScript objects already carry (`constructor`, `toString`, `__proto__`…): a field id
- * or value key with one of these names would read an inherited property, or set the prototype.
+ * Names plain JavaScript objects already carry (`constructor`, `toString`, `__proto__`…): a field
+ * id or value key with one of these names would read an inherited property, or set the prototype.
  */
-export const objectPropertyNames: readonly string[] = [...new Set([...Object.getOwnPropertyNames(Object.prototype), '__proto__', 'prototype'])];
+export const objectPropertyNames: readonly string[] = [...new Set([...Object.getOwnPropertyNames(Object.prototype), '__proto__'])];
 
 /**
  * A patient's values by field id, read as own properties only: a key such as `constructor`

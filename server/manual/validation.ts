@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { builtInPatientKeys, fieldValue, objectPropertyNames, type ManualPatient, type ManualPatientData, type SchemaField } from './types.js';
+import { builtInFieldIds, fieldValue, objectPropertyNames, type ManualPatient, type ManualPatientData, type SchemaField } from './types.js';
 
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-11-23').refine((d) => !Number.isNaN(Date.parse(d)), 'must be a real date');
 
@@ -9,18 +9,18 @@ export function quoted(text: string): string {
   return `“${cut.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?')}”`;
 }
 
-const builtInNames = new Set<string>(builtInPatientKeys.map((n) => n.toLowerCase()));
+const builtInNames = new Set<string>(builtInFieldIds);
 const objectNames = new Set<string>(objectPropertyNames);
 
 /**
- * Why a field id cannot be used although its syntax is fine, or null: it names a built-in field
- * of every patient (`name`, `mrn`, `birthDate`, `gender`, `room`, and `id`, `version`, `values`,
- * in any case), or a property JavaScript objects already carry (`constructor`, `toString`,
- * `__proto__`…). Clinical column names (`weight`, `location`…) stay free: a field's column is
- * `field:<id>`, apart from the built-in ones, and teams already use such ids.
+ * Why a field id cannot be used although its syntax is fine, or null: it is a built-in field of
+ * every patient (`name`, `mrn`, `birthDate`, `gender`, `room`), or a property plain JavaScript
+ * objects already carry (`constructor`, `toString`, `__proto__`…). Clinical column names
+ * (`weight`, `location`…) stay free: a field's column is `field:<id>`, apart from the built-in
+ * ones, and teams already use such ids.
  */
 export function reservedFieldIdProblem(id: string): string | null {
-  if (builtInNames.has(id.toLowerCase())) return `${quoted(id)} is a built-in field of every patient; choose another id`;
+  if (builtInNames.has(id)) return `${quoted(id)} is a built-in field of every patient; choose another id`;
   if (objectNames.has(id)) return `${quoted(id)} is a reserved name; choose another id`;
   return null;
 }
