@@ -31,6 +31,12 @@ param ehrClientId string
 @description('Client secret(s) at the EHR interop partner, comma-separated during rotation.')
 param ehrClientSecrets string
 
+@description('Token endpoint of the EHR interop partner (exact URL, or an origin): the only place the secrets are sent.')
+param ehrTokenEndpoint string
+
+@description('Comma-separated origins of the EHR interop partner\'s FHIR endpoints.')
+param ehrFhirOrigins string
+
 var webAppName = '${resourceBaseName}-${uniqueString(resourceGroup().id)}'
 
 resource serverfarm 'Microsoft.Web/serverfarms@2021-02-01' = {
@@ -77,6 +83,8 @@ resource appSettings 'Microsoft.Web/sites/config@2021-02-01' = {
     TAB_DOMAIN: webApp.properties.defaultHostName
     EHR_CLIENT_ID: ehrClientId
     EHR_CLIENT_SECRETS: ehrClientSecrets
+    EHR_TOKEN_ENDPOINT: ehrTokenEndpoint
+    EHR_FHIR_ORIGINS: ehrFhirOrigins
     // The audit trail is a SQLite file: /home is the App Service's persistent storage.
     DATA_DIR: '/home/data'
     // npm ci and the build run before the zip deploy (m365agents.yml deploy); no build on the server.
