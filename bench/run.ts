@@ -66,7 +66,8 @@ async function benchVersion(version: 'r4' | 'stu3', ehr: EhrProcess) {
   const dataDir = mkdtempSync(join(tmpdir(), 'patients-bench-'));
   // Dev mode for the dev identity and directory; its own sandbox is kept minimal and unused.
   const server = await startServer(
-    { PORT: '0', DATA_DIR: dataDir, SANDBOX_PATIENTS: '1', STATIC_DIR: join(dataDir, 'none'), LOG_LEVEL: 'warn', EHR_CLIENT_ID: ehr.clientId, EHR_CLIENT_SECRETS: ehr.clientSecret, EHR_TOKEN_ENDPOINT: ehr.tokenEndpoint, EHR_FHIR_ORIGINS: ehr.origin },
+    // Benchmarks load lists far faster than a person: no rate limits in the way.
+    { RATE_LIMIT_USER_PER_MINUTE: '1000000', RATE_LIMIT_TENANT_PER_MINUTE: '1000000', PORT: '0', DATA_DIR: dataDir, SANDBOX_PATIENTS: '1', STATIC_DIR: join(dataDir, 'none'), LOG_LEVEL: 'warn', EHR_CLIENT_ID: ehr.clientId, EHR_CLIENT_SECRETS: ehr.clientSecret, EHR_TOKEN_ENDPOINT: ehr.tokenEndpoint, EHR_FHIR_ORIGINS: ehr.origin },
     { ehrFetch: recordingFetch },
   );
   try {

@@ -28,9 +28,10 @@ export interface AppDeps {
   /** The team store, which keeps the audit trail (changes commit with their records). */
   store: AuditingTeamStore;
   ehr: EhrGateway;
-  /** Per-caller rate limits and the hook that counts failed authentications; see http/rate-limit.ts. */
-  rateLimit?: Guards['rateLimit'];
-  onAuthRefused?: Guards['onAuthRefused'];
+  /** Per-caller, per-tenant and failed-authentication limits (http/rate-limit.ts). */
+  rateLimits: Guards['rateLimits'];
+  /** Proxies in front of the app whose X-Forwarded-For is believed (App Service: 1); 0 in dev mode. */
+  trustProxyHops?: number;
   /** The built tab; not served when the folder is missing. */
   staticDir?: string;
   /** Present in dev mode only. */
@@ -63,6 +64,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.disable('x-powered-by');
   app.set('case sensitive routing', true);
   app.set('strict routing', true);
+  // Limits by address need the client's address, not the front end's.
+  if (deps.trustProxyHops) app.set('trust proxy', deps.trustProxyHops);
   app.use(withRequestContext);
   app.use(
     helmet({

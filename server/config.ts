@@ -49,6 +49,14 @@ const schema = z.object({
   EHR_PARTNERS: partnersJson.optional(),
   EHR_MRN_SYSTEM: z.string().url().optional(),
   EHR_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
+  /** Rate limits per minute (per user; searches and EHR connection checks have their own; per tenant), and failed sign-ins per address per 5 minutes. */
+  RATE_LIMIT_USER_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  RATE_LIMIT_SEARCH_PER_MINUTE: z.coerce.number().int().min(1).default(120),
+  RATE_LIMIT_CONNECTION_CHECK_PER_MINUTE: z.coerce.number().int().min(1).default(10),
+  RATE_LIMIT_TENANT_PER_MINUTE: z.coerce.number().int().min(1).default(3000),
+  RATE_LIMIT_FAILED_AUTH: z.coerce.number().int().min(1).default(30),
+  /** Proxies in front of the app whose X-Forwarded-For is believed; default 1 in production (App Service's front end), 0 in dev. */
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).optional(),
   /** Comma-separated origins an owner may link to although they are http or private (an on-premises EHR). */
   EHR_LINK_ALLOW_LIST: list.pipe(z.array(z.string().url())).optional(),
   /** The app's Entra (Azure AD) registration, as the Agents Toolkit names it. */

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createApp, type AppDeps } from './app.js';
 import { openSqliteAuditLog } from './audit/sqlite-audit-log.js';
+import { auditAfterWrite } from './lists/store-audit.js';
 import { devDirectory } from './auth/dev-directory.js';
 import { createDevIdentity } from './auth/dev-identity.js';
 import { graphMembership } from './auth/graph-membership.js';
@@ -14,6 +15,7 @@ import { loadConfig, type Config } from './config.js';
 import { createEhrGateway, type EhrFetch, type EhrPartner } from './fhir/index.js';
 import { openGraphStore } from './graph/graph-store.js';
 import { createOboTokenSource, graphScopes, graphTokenForCaller } from './graph/obo-token.js';
+import { createRateLimits } from './http/rate-limit.js';
 import { createLinkGuard } from './http/link-guard.js';
 import { requestContext } from './http/request-context.js';
 import { openSqliteStore } from './lists/sqlite-store.js';
@@ -21,6 +23,8 @@ import { createSandbox } from './sandbox/index.js';
 
 export interface RunningServer {
   url: string;
+  /** The Express application, for tests that walk its routes. */
+  app: express.Express;
   mode: Config['APP_MODE'];
   close(): Promise<void>;
 }
@@ -96,27 +100,40 @@ export async function startServer(env: Record<string, string | undefined> = proc
     };
   }
 
-  const store = config.STORE === 'graph' ? openGraphStore({ baseUrl: config.GRAPH_BASE_URL, getAccessToken: oboFor() }) : openSqliteStore(join(config.dataDir, 'patients.sqlite'));
-  const audit = openSqliteAuditLog(join(config.dataDir, 'audit.sqlite'));
+  // SQLite keeps the audit trail in the team data's own file, so each change commits with its records.
+  const auditFile = join(config.dataDir, 'audit.sqlite');
+  const store =
+    config.STORE === 'graph'
+      ? auditAfterWrite(openGraphStore({ baseUrl: config.GRAPH_BASE_URL, getAccessToken: oboFor() }), openSqliteAuditLog(auditFile))
+      : openSqliteStore(join(config.dataDir, 'patients.sqlite'), { importAuditFrom: auditFile });
   const dev = config.APP_MODE === 'dev';
   // Dev mode allows http and loopback, for the sandbox on this machine; production neither.
   const linkGuard = createLinkGuard({ allowHttp: dev, allowLoopback: dev, allowOrigins: config.EHR_LINK_ALLOW_LIST });
-  root.use(
-    createApp({
-      ...auth,
-      store,
-      audit,
-      ehr: createEhrGateway({
-        partners,
-        fetch: options.ehrFetch,
-        timeoutMs: config.EHR_TIMEOUT_MS,
-        mrnSystem: config.EHR_MRN_SYSTEM,
-        checkUrl: linkGuard.checkUrl,
-        dispatcher: linkGuard.dispatcher,
-      }),
-      staticDir: config.staticDir,
+  const rateLimits = createRateLimits({
+    limits: {
+      userDefault: config.RATE_LIMIT_USER_PER_MINUTE,
+      userSearch: config.RATE_LIMIT_SEARCH_PER_MINUTE,
+      userConnectionCheck: config.RATE_LIMIT_CONNECTION_CHECK_PER_MINUTE,
+      tenant: config.RATE_LIMIT_TENANT_PER_MINUTE,
+      failedAuth: config.RATE_LIMIT_FAILED_AUTH,
+    },
+  });
+  const app = createApp({
+    ...auth,
+    rateLimits,
+    trustProxyHops: config.TRUST_PROXY_HOPS ?? (dev ? 0 : 1),
+    store,
+    ehr: createEhrGateway({
+      partners,
+      fetch: options.ehrFetch,
+      timeoutMs: config.EHR_TIMEOUT_MS,
+      mrnSystem: config.EHR_MRN_SYSTEM,
+      checkUrl: linkGuard.checkUrl,
+      dispatcher: linkGuard.dispatcher,
     }),
-  );
+    staticDir: config.staticDir,
+  });
+  root.use(app);
 
   const server = await new Promise<Server>((resolve, reject) => {
     const s = root.listen(config.PORT, config.host, () => resolve(s));
@@ -132,13 +149,14 @@ export async function startServer(env: Record<string, string | undefined> = proc
   }
   return {
     url: `http://${dev ? 'localhost' : config.host}:${port}`,
+    app,
     mode: config.APP_MODE,
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await linkGuard.dispatcher.close();
       await store.close();
-      audit.close();
+      await rateLimits.shutdown();
     },
   };
 }

@@ -4,20 +4,17 @@ import { idLike } from '../audit/trail.js';
 import type { MembershipDirectory } from '../auth/membership.js';
 import { requireCaller, requireOwner, requireTeamMember } from '../auth/middleware.js';
 import type { TokenVerifier } from '../auth/verify-token.js';
+import type { RateLimitKind, RateLimits } from '../http/rate-limit.js';
 import { requestContext } from '../http/request-context.js';
 
 /** Routers of the API: paths match exactly (case and trailing slash), so no variant escapes a check. */
 export const apiRouter = () => Router({ caseSensitive: true, strict: true, mergeParams: true });
 
-export type RateLimitKind = 'default' | 'search' | 'connectionCheck';
-
 export interface Guards {
   verifyToken: TokenVerifier;
   membership: MembershipDirectory;
-  /** Per-caller limits, applied after authentication; optional so tests can leave them out. */
-  rateLimit?: (kind: RateLimitKind) => RequestHandler;
-  /** Hears of each failed authentication (limits by address). */
-  onAuthRefused?: (req: Request) => void;
+  /** Per caller and tenant after authentication; per address for failed authentications before it. */
+  rateLimits: RateLimits;
 }
 
 export interface EndpointSpec {
@@ -58,14 +55,15 @@ function declare(spec: EndpointSpec): Declaration {
 
 /**
  * The only way API routes are added: each declares its audit operations and access, and gets,
- * in this order, the declaration, authentication, rate limits, the team checks and its handler.
+ * in this order, the declaration, the failed-authentication limit of the caller's address,
+ * authentication, the caller's and tenant's rate limits, the team checks and its handler.
  */
 export function endpoints(router: Router, guards: Guards) {
-  const authenticate = requireCaller(guards.verifyToken, guards.onAuthRefused);
+  const { failedAuth, perCaller } = guards.rateLimits;
+  const authenticate = requireCaller(guards.verifyToken, failedAuth.record);
   const member = requireTeamMember(guards.membership);
   const add = (method: Method) => (path: string, spec: EndpointSpec, handler: Handler) => {
-    const chain: RequestHandler[] = [declare(spec), authenticate];
-    if (guards.rateLimit) chain.push(guards.rateLimit(spec.limit ?? 'default'));
+    const chain: RequestHandler[] = [declare(spec), failedAuth.guard, authenticate, perCaller(spec.limit ?? 'default')];
     if (spec.access !== 'caller') chain.push(member);
     if (spec.access === 'owner') chain.push(requireOwner);
     router[method](path, ...chain, handler as RequestHandler);

@@ -4,7 +4,7 @@ import { Problem, notFound } from '../http/problem.js';
 import { caller } from '../http/request-context.js';
 import type { TeamKey, TeamStore } from '../lists/store.js';
 import type { ManualPatientData } from '../manual/types.js';
-import { patientBody, schemaBody, schemaConflicts, valuesProblems } from '../manual/validation.js';
+import { mergeValues, patientBody, schemaBody, schemaConflicts, valuesProblems } from '../manual/validation.js';
 import type { ApiDeps, Endpoints } from './deps.js';
 import { uuid } from './validation.js';
 
@@ -42,8 +42,7 @@ export function manualRoutes(ep: Endpoints, { store }: ApiDeps): void {
   /** The patient after the change; on PATCH, fields left out keep their value and values merge ("" clears one). */
   async function checked(team: TeamKey, body: ReturnType<typeof patientBody.parse>, before?: ManualPatientData): Promise<ManualPatientData> {
     const current = await store.getSchema(team);
-    const merged = { ...before?.values, ...body.values };
-    const values = Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== ''));
+    const values = mergeValues(before?.values, body.values);
     const problems = valuesProblems(current?.fields ?? [], values);
     if (problems.length) throw new Problem(400, 'validation_failed', problems.join('; '));
     const keep = <K extends 'mrn' | 'birthDate' | 'gender' | 'room'>(key: K) => (body[key] === undefined ? (before?.[key] ?? null) : body[key]) as ManualPatientData[K];

@@ -2,6 +2,7 @@ import type { Response } from 'express';
 import type { Cell, EhrGateway, PatientClinical } from '../fhir/index.js';
 import { toProblem } from '../http/error-handler.js';
 import { logger } from '../http/logger.js';
+import { fieldValue } from '../manual/types.js';
 import { cellsFor, partsFor, summaryColumns } from './list-cells.js';
 import type { Note, StoredList, TeamKey, TeamStore } from './store.js';
 
@@ -142,7 +143,7 @@ async function manualListView(store: TeamStore, team: TeamKey, list: StoredList)
       else if (column === 'location') cells[column] = p.room ? { status: 'ok', value: { location: p.room, room: p.room, bed: null } } : { status: 'none' };
       else if (column === 'latestNote') cells[column] = notes.get(patientId) ? { status: 'ok', value: notes.get(patientId) } : { status: 'none' };
       else if (column.startsWith('field:')) {
-        const value = p.values[column.slice(6)];
+        const value = fieldValue(p.values, column.slice(6));
         cells[column] = value === undefined ? { status: 'none' } : { status: 'ok', value };
       } else cells[column] = notOffered;
     }

@@ -9,11 +9,12 @@ import { catalogs } from '../../client/shared/i18n/t';
 import { startServer, type RunningServer } from '../../server/start';
 import { launchBrowser } from './browser';
 import type { DevInfo } from './test-server';
+import { suiteRateLimits } from './test-server';
 
 /** The app in dev mode with its built tab, and Chromium, for one test file. */
 export async function startE2e(): Promise<{ server: RunningServer; browser: Browser; stop(): Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'patients-e2e-'));
-  const [server, browser] = await Promise.all([startServer({ PORT: '0', DATA_DIR: dataDir, SANDBOX_PATIENTS: '30' }), launchBrowser()]);
+  const [server, browser] = await Promise.all([startServer({ ...suiteRateLimits, PORT: '0', DATA_DIR: dataDir, SANDBOX_PATIENTS: '30' }), launchBrowser()]);
   return {
     server,
     browser,

@@ -11,6 +11,7 @@ import { startAzureAdTokens, testAadApp } from './azure-ad-tokens';
 import { startFakeEntra, type FakeEntra } from './fake-entra';
 import { startGraphEmulator, type GraphEmulator } from './graph-emulator';
 import type { DevInfo } from './test-server';
+import { suiteRateLimits } from './test-server';
 
 /**
  * The app in production mode with what cannot run here replaced at its HTTP boundary: Teams SSO
@@ -57,6 +58,7 @@ export async function startProductionHarness(directory: DevDirectory, options: {
   const dataDir = mkdtempSync(join(tmpdir(), 'patients-prod-'));
   const server = await startServer(
     {
+      ...suiteRateLimits,
       APP_MODE: 'production',
       PORT: '0',
       HOST: '127.0.0.1',

@@ -63,11 +63,17 @@ export async function startTestSso(kind = process.env.TEST_SSO ?? 'dev'): Promis
   };
 }
 
+/**
+ * Suites connect and search far faster than a person: they run with generous limits, and
+ * `rate-limits.test.ts` checks the limits themselves with small ones.
+ */
+export const suiteRateLimits = { RATE_LIMIT_USER_PER_MINUTE: '100000', RATE_LIMIT_SEARCH_PER_MINUTE: '100000', RATE_LIMIT_CONNECTION_CHECK_PER_MINUTE: '100000', RATE_LIMIT_TENANT_PER_MINUTE: '100000' };
+
 /** The real server in dev mode on a free loopback port, with its own data folder. */
 export async function startTestServer(env: Record<string, string> = {}, dataDir?: string): Promise<TestServer> {
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'patients-it-'));
   const sso = await startTestSso();
-  const server = await startServer({ PORT: '0', DATA_DIR: dir, SANDBOX_PATIENTS: '30', STATIC_DIR: join(dir, 'no-tab'), ...sso.env, ...env }).catch(async (err) => {
+  const server = await startServer({ PORT: '0', DATA_DIR: dir, SANDBOX_PATIENTS: '30', STATIC_DIR: join(dir, 'no-tab'), ...suiteRateLimits, ...sso.env, ...env }).catch(async (err) => {
     await sso.close();
     throw err;
   });

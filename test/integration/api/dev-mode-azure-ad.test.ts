@@ -6,6 +6,7 @@ import { DEV_AUDIENCE, DEV_ISSUER } from '../../../server/auth/dev-identity';
 import { startServer, type RunningServer } from '../../../server/start';
 import { startAzureAdTokens, testAadApp, type AzureAdTokens } from '../../helpers/azure-ad-tokens';
 import { cast, type DevInfo } from '../../helpers/test-server';
+import { suiteRateLimits } from '../../helpers/test-server';
 
 // Dev mode with SSO=azure-ad: the dev directory, the sandbox and SQLite stay, but only tokens
 // shaped like Azure AD's, signed by a key of the configured JWKS, get in; dev tokens are gone.
@@ -19,6 +20,7 @@ const user = (id: string) => info.users.find((u) => u.id === id)!;
 beforeAll(async () => {
   aad = await startAzureAdTokens();
   server = await startServer({
+    ...suiteRateLimits,
     PORT: '0',
     DATA_DIR: dataDir,
     STATIC_DIR: join(dataDir, 'no-tab'),

@@ -6,6 +6,7 @@ import { startServer, type RunningServer } from '../../../server/start';
 import { startAzureAdTokens, testAadApp, type AzureAdTokens } from '../../helpers/azure-ad-tokens';
 import { startFakeEntra, type FakeEntra } from '../../helpers/fake-entra';
 import { startGraphEmulator, type GraphEmulator } from '../../helpers/graph-emulator';
+import { suiteRateLimits } from '../../helpers/test-server';
 
 // Production mode end to end, with what cannot run here replaced at its HTTP boundary: Teams SSO
 // tokens shaped like Azure AD's v1 and v2 access tokens (signed by a local key, published as a
@@ -32,6 +33,7 @@ beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'patients-prod-'));
   server = await startServer(
     {
+      ...suiteRateLimits,
       APP_MODE: 'production',
       PORT: '0',
       HOST: '127.0.0.1',

@@ -1,0 +1,49 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { cast, startTestServer, type TestServer } from '../../helpers/test-server';
+
+// The real server with small limits, so a flood is cut off within a few calls.
+let server: TestServer;
+let who: ReturnType<typeof cast>;
+
+beforeAll(async () => {
+  server = await startTestServer({ RATE_LIMIT_SEARCH_PER_MINUTE: '5', RATE_LIMIT_CONNECTION_CHECK_PER_MINUTE: '2', RATE_LIMIT_FAILED_AUTH: '4' });
+  who = cast(server.info);
+  await server.api(who.owner, 'PUT', `/api/teams/${who.team.id}/connection`, { mode: 'ehr', url: server.info.sandbox.fhir.r4, name: 'Sandbox' });
+});
+afterAll(() => server?.stop());
+
+it('answers a flood of searches with 429 and Retry-After, for that user only', async () => {
+  const search = (user: string) => fetch(`${server.url}/api/teams/${who.team.id}/patients?name=a`, { headers: { authorization: `Bearer ${tokens.get(user)}` } });
+  const tokens = new Map([[who.member, await server.tokenFor(who.member)], [who.owner, await server.tokenFor(who.owner)]]);
+  const statuses: number[] = [];
+  let refused: Response | undefined;
+  for (let i = 0; i < 8; i++) {
+    const res = await search(who.member);
+    statuses.push(res.status);
+    if (res.status === 429) refused ??= res;
+    else await res.arrayBuffer();
+  }
+  expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429, 429]);
+  expect(Number(refused!.headers.get('retry-after'))).toBeGreaterThan(0);
+  expect(await refused!.json()).toMatchObject({ code: 'rate_limited', message: expect.stringMatching(/Try again in \d+ seconds?/), requestId: expect.any(String) });
+  // Another user of the same team is still answered, and the flooding user's other calls too.
+  expect((await search(who.owner)).status).toBe(200);
+  expect((await server.api(who.member, 'GET', `/api/teams/${who.team.id}/lists`)).status).toBe(200);
+});
+
+it('limits connection checks more tightly', async () => {
+  const put = () => server.api(who.owner, 'PUT', `/api/teams/${who.team.id}/connection`, { mode: 'ehr', url: server.info.sandbox.fhir.r4, name: 'Sandbox' });
+  const statuses = [(await put()).status, (await put()).status, (await put()).status];
+  expect(statuses).toEqual([200, 429, 429]);
+});
+
+it('stops answering an address that keeps failing to sign in', async () => {
+  const statuses: number[] = [];
+  for (let i = 0; i < 6; i++) {
+    const res = await fetch(`${server.url}/api/me/teams`, { headers: { authorization: 'Bearer not.a.token' } });
+    statuses.push(res.status);
+  }
+  expect(statuses).toEqual([401, 401, 401, 401, 429, 429]);
+  // Valid callers from that address are refused too until the window passes: it is the address that is limited.
+  expect((await server.api(who.member, 'GET', '/api/me/teams')).status).toBe(429);
+});
