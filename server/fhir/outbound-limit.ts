@@ -6,6 +6,9 @@ export const DEFAULT_REQUESTS_PER_TENANT = 8;
 /** Requests to EHRs in flight at once for the whole process (one gateway per process). */
 export const DEFAULT_REQUESTS_PER_PROCESS = 32;
 
+/** Answers at least this large are handed on one per event-loop turn (see limitOutbound). */
+export const LARGE_ANSWER_CHARS = 1024 * 1024;
+
 export interface OutboundLimits {
   /** Default 8: two list loads at full speed (4 each), more wait their turn. */
   perTenant?: number;
@@ -33,6 +36,11 @@ export function limitOutbound(transport: Transport, limits: OutboundLimits = {})
   const perTenant = Math.max(1, Math.floor(limits.perTenant ?? DEFAULT_REQUESTS_PER_TENANT));
   const processSlots = new Slots(Math.max(perTenant, Math.floor(limits.perProcess ?? DEFAULT_REQUESTS_PER_PROCESS)));
   const tenants = new Map<string, Slots>();
+  // Large answers are handed on one per event-loop turn, each after the one before it: the caller
+  // parses an answer as soon as it gets it, and several large ones parsed back to back would keep
+  // every other tenant's requests waiting for all of them.
+  let lastTurn = Promise.resolve();
+  const largeAnswerTurn = (): Promise<void> => (lastTurn = lastTurn.then(() => new Promise<void>((resolve) => setImmediate(resolve))));
 
   const tenantSlots = (tenantId: string): Slots => {
     let slots = tenants.get(tenantId);
@@ -49,7 +57,9 @@ export function limitOutbound(transport: Transport, limits: OutboundLimits = {})
         try {
           await processSlots.acquire();
           try {
-            return await transport(request);
+            const answer = await transport(request);
+            if (answer.text.length >= LARGE_ANSWER_CHARS) await largeAnswerTurn();
+            return answer;
           } finally {
             processSlots.release();
           }

@@ -92,6 +92,8 @@ export class ReadBudget {
       const cap = Math.min(perAnswer, this.bytesLeft);
       try {
         const raw = await transport({ ...request, maxResponseBytes: cap });
+        // An answer that comes in after the call failed is dropped unread (never parsed).
+        if (this.spent) throw this.spent;
         this.spendBytes(raw.text.length);
         return raw;
       } catch (error) {

@@ -1,0 +1,198 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { cast, startTestSso, type DevInfo, type TestSso } from '../../helpers/test-server';
+
+// An EHR that answers every search and batch with a Bundle of tens of thousands of entries (under
+// the 20 MB answer limit) must not take the app down: the app runs as its own process here, so
+// its memory can be watched while five loads of one list run at once, and another tenant's
+// requests must keep answering meanwhile.
+
+const MB = 1024 * 1024;
+const PATIENTS = Array.from({ length: 10 }, (_, i) => `h${i}`);
+const RESOURCES = ['Patient', 'Observation', 'Encounter', 'Condition', 'AllergyIntolerance', 'MedicationRequest', 'Coverage'];
+
+/** A searchset of `n` small Observations, as bytes, built once. */
+function bundleOf(n: number): Buffer {
+  const entries = Array.from(
+    { length: n },
+    (_, i) => `{"fullUrl":"urn:uuid:${i}","resource":{"resourceType":"Observation","id":"o${i}","status":"final","subject":{"reference":"Patient/h0"}},"search":{"mode":"match"}}`,
+  );
+  return Buffer.from(`{"resourceType":"Bundle","type":"searchset","entry":[${entries.join(',')}]}`);
+}
+
+type Mode = 'benign' | 'huge' | 'fallback';
+
+/** The EHR: benign while the team connects and fills its list, then hostile. Open server: no token endpoint. */
+async function startHostileEhr() {
+  // 'huge': 60,000 entries (about 9 MB) for every search, read and batch. 'fallback': batches
+  // refused (so entries are read one by one) and every single answer 25,000 entries, under 4 MB.
+  const huge = bundleOf(60_000);
+  const underSingleCap = bundleOf(25_000);
+  const state = { mode: 'benign' as Mode, requests: 0 };
+  const json = (res: http.ServerResponse, status: number, body: unknown) => {
+    res.writeHead(status, { 'content-type': 'application/fhir+json' });
+    res.end(typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body));
+  };
+  const patient = (id: string) => ({ resourceType: 'Patient', id, name: [{ family: 'Hostile', given: [id] }], gender: 'female', birthDate: '1970-01-01' });
+  const searchset = (resources: unknown[]) => ({ resourceType: 'Bundle', type: 'searchset', entry: resources.map((resource) => ({ resource })) });
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      state.requests++;
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      const path = url.pathname;
+      if (path === '/fhir/metadata') {
+        return json(res, 200, { resourceType: 'CapabilityStatement', status: 'active', fhirVersion: '4.0.1', rest: [{ mode: 'server', resource: RESOURCES.map((type) => ({ type })) }] });
+      }
+      if (!path.startsWith('/fhir') || path.startsWith('/fhir/.well-known')) return json(res, 404, { resourceType: 'OperationOutcome', issue: [] });
+      if (state.mode === 'huge') return json(res, 200, huge);
+      if (state.mode === 'fallback') {
+        if (req.method === 'POST' && path === '/fhir') return json(res, 400, { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'not-supported' }] });
+        return json(res, 200, underSingleCap);
+      }
+      if (req.method === 'POST' && path === '/fhir') {
+        const asked = (JSON.parse(Buffer.concat(chunks).toString()).entry as Array<{ request: { url: string } }>).map((e) => e.request.url);
+        const entry = asked.map((u) => ({ resource: u.startsWith('Patient/') ? patient(u.slice(8)) : searchset([]), response: { status: '200 OK' } }));
+        return json(res, 200, { resourceType: 'Bundle', type: 'batch-response', entry });
+      }
+      if (path.startsWith('/fhir/Patient/') && path !== '/fhir/Patient/_search') return json(res, 200, patient(path.slice('/fhir/Patient/'.length)));
+      return json(res, 200, searchset(PATIENTS.map(patient)));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}/fhir`,
+    state,
+    close: () => new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+}
+
+const dataDir = mkdtempSync(join(tmpdir(), 'patients-hostile-'));
+let sso: TestSso;
+let child: ChildProcess | undefined;
+let ehr: Awaited<ReturnType<typeof startHostileEhr>>;
+
+beforeAll(async () => {
+  sso = await startTestSso();
+  ehr = await startHostileEhr();
+});
+afterAll(async () => {
+  child?.kill('SIGKILL');
+  await ehr?.close();
+  await sso?.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** The app as its own process (dev mode allows http loopback EHR links); its logs stay in the pipe. */
+function startApp(): Promise<string> {
+  child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
+    env: { ...process.env, ...sso.env, PORT: '0', DATA_DIR: dataDir, SANDBOX_PATIENTS: '5', STATIC_DIR: join(dataDir, 'no-tab'), LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stderr!.resume();
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const onData = (chunk: Buffer) => {
+      out += chunk.toString();
+      const url = /(http:\/\/localhost:\d+)/.exec(out)?.[1];
+      if (url) {
+        // The rest of the log is read and dropped, so the pipe never fills.
+        child!.stdout!.off('data', onData).resume();
+        resolve(url);
+      }
+    };
+    child!.stdout!.on('data', onData);
+    child!.once('exit', (code) => reject(new Error(`the app exited early with ${code}`)));
+  });
+}
+
+/** Resident memory of the app's process, from /proc. */
+function rssBytes(pid: number): number {
+  const kb = /VmRSS:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  return Number(kb) * 1024;
+}
+
+it('keeps five concurrent list loads from a hostile EHR under 512 MB, failing them with ehr_error, while another tenant keeps answering within a second', async () => {
+  const url = await startApp();
+  const info = (await (await fetch(`${url}/dev/info`)).json()) as DevInfo;
+  const who = cast(info);
+  const call = async (user: string, method: string, path: string, body?: unknown) => {
+    const headers: Record<string, string> = { authorization: `Bearer ${await sso.tokenFor(url, user)}` };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const res = await fetch(`${url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await res.text();
+    return { status: res.status, body: text ? (JSON.parse(text) as any) : null };
+  };
+
+  // One team on the hostile EHR with a list of ten patients and every clinical column…
+  const team = `/api/teams/${who.team.id}`;
+  expect((await call(who.owner, 'PUT', `${team}/connection`, { mode: 'ehr', url: ehr.base, name: 'Hostile' })).status).toBe(200);
+  const list = (await call(who.owner, 'POST', `${team}/lists`, { name: 'Rounds' })).body;
+  const columns = ['name', 'heartRate', 'location', 'conditions', 'allergies', 'medications', 'coverage'];
+  expect((await call(who.owner, 'PATCH', `${team}/lists/${list.id}`, { columns })).status).toBe(200);
+  expect((await call(who.owner, 'POST', `${team}/lists/${list.id}/patients`, { patientIds: PATIENTS })).status).toBeLessThan(300);
+  const calm = (await call(who.owner, 'GET', `${team}/lists/${list.id}`)).body;
+  expect(calm.rows.map((r: { available: boolean }) => r.available)).toEqual(PATIENTS.map(() => true));
+
+  // …and a team of another tenant on the app's own sandbox.
+  const other = `/api/teams/${who.otherTenantTeam.id}`;
+  expect((await call(who.otherTenantOwner, 'PUT', `${other}/connection`, { mode: 'ehr', url: info.sandbox.fhir.r4, name: 'Sandbox' })).status).toBe(200);
+  expect((await call(who.otherTenantOwner, 'GET', `${other}/patients?gender=male&count=3`)).status).toBe(200);
+
+  const pid = child!.pid!;
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  const idle = rssBytes(pid);
+  let peak = idle;
+  const sampler = setInterval(() => {
+    try {
+      peak = Math.max(peak, rssBytes(pid));
+    } catch {
+      // The process is gone: the test fails below.
+    }
+  }, 20);
+
+  try {
+    for (const mode of ['huge', 'fallback'] as const) {
+      ehr.state.mode = mode;
+      const asked = ehr.state.requests;
+      let loading = true;
+      const latencies: number[] = [];
+      const otherTenant = (async () => {
+        while (loading) {
+          const started = performance.now();
+          const res = await call(who.otherTenantOwner, 'GET', `${other}/patients?gender=male&count=3`);
+          latencies.push(performance.now() - started);
+          expect(res.status).toBe(200);
+          await new Promise((resolve) => setTimeout(resolve, 25));
+        }
+      })();
+      const loads = await Promise.all(PATIENTS.slice(0, 5).map(() => call(who.owner, 'GET', `${team}/lists/${list.id}`)));
+      loading = false;
+      await otherTenant;
+
+      for (const load of loads) {
+        expect(load.status).toBe(200);
+        expect(load.body.ehrError).toMatchObject({ code: 'ehr_error', message: expect.stringContaining('far more than was asked for') });
+        expect(load.body.rows).toHaveLength(PATIENTS.length);
+        expect(load.body.rows.every((r: { available: boolean }) => !r.available)).toBe(true);
+      }
+      // The budget stops each load early: a few answers each, not one per entry (70 per load).
+      expect(ehr.state.requests - asked).toBeLessThan(5 * 12);
+      expect(latencies.length).toBeGreaterThan(0);
+      expect(Math.max(...latencies)).toBeLessThan(1000);
+    }
+  } finally {
+    clearInterval(sampler);
+  }
+  expect(child!.exitCode).toBeNull();
+  expect((peak - idle) / MB).toBeLessThan(512);
+});
