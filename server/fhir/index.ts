@@ -116,7 +116,8 @@ export function createEhrGateway(options: EhrGatewayOptions): EhrGateway {
       if (key) tokens.invalidate(key);
       const url = underBase(server.base, 'Patient');
       url.search = '_count=1';
-      await http({ method: 'GET', url, token: ctx.token });
+      // Through the tenant's limits and the single-answer byte cap, as every read.
+      await ctx.http({ method: 'GET', url, token: ctx.token });
       return {
         fhirVersion: server.version,
         auth: server.auth,
