@@ -1,10 +1,11 @@
-import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import { Router, type ErrorRequestHandler, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { AuditOperation } from '../audit/events.js';
 import { idLike } from '../audit/trail.js';
 import type { MembershipDirectory } from '../auth/membership.js';
 import { requireCaller, requireOwner, requireTeamMember } from '../auth/middleware.js';
 import type { TokenVerifier } from '../auth/verify-token.js';
 import type { RateLimitKind, RateLimits } from '../http/rate-limit.js';
+import { Problem } from '../http/problem.js';
 import { requestContext } from '../http/request-context.js';
 
 /** Routers of the API: paths match exactly (case and trailing slash), so no variant escapes a check. */
@@ -55,18 +56,28 @@ function declare(spec: EndpointSpec): Declaration {
 
 /**
  * The only way API routes are added: each declares its audit operations and access, and gets,
- * in this order, the declaration, the failed-authentication limit of the caller's address,
- * authentication, the caller's and tenant's rate limits, the team checks and its handler.
+ * in this order, the declaration, authentication (a failed one answered 429 instead of 401
+ * once its address is over its limit), the caller's and tenant's rate limits, the team checks
+ * and its handler.
  */
 export function endpoints(router: Router, guards: Guards) {
   const { failedAuth, perCaller } = guards.rateLimits;
-  const authenticate = requireCaller(guards.verifyToken, failedAuth.record);
+  const authenticate = requireCaller(guards.verifyToken);
+  // Only failed sign-ins are held back: many clinicians share a hospital's address, and one
+  // broken or hostile client there must not lock the others out.
+  const floodedAddress: ErrorRequestHandler = (err, req, res, next) => {
+    if (!(err instanceof Problem) || err.status !== 401) return next(err);
+    failedAuth.guard(req, res, (refusal?: unknown) => {
+      if (!refusal) failedAuth.record(req);
+      next(refusal ?? err);
+    });
+  };
   const member = requireTeamMember(guards.membership);
   const add = (method: Method) => (path: string, spec: EndpointSpec, handler: Handler) => {
-    const chain: RequestHandler[] = [declare(spec), failedAuth.guard, authenticate, perCaller(spec.limit ?? 'default')];
+    const chain: (RequestHandler | ErrorRequestHandler)[] = [declare(spec), authenticate, floodedAddress, perCaller(spec.limit ?? 'default')];
     if (spec.access !== 'caller') chain.push(member);
     if (spec.access === 'owner') chain.push(requireOwner);
-    router[method](path, ...chain, handler as RequestHandler);
+    router[method](path, ...(chain as RequestHandler[]), handler as RequestHandler);
   };
   return { get: add('get'), post: add('post'), put: add('put'), patch: add('patch'), delete: add('delete') };
 }

@@ -7,11 +7,8 @@ import { TokenRejected, type TokenVerifier } from './verify-token.js';
 
 export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/**
- * Every /api call: a Bearer token, verified; tenant and user come from it and nowhere else.
- * `onRefused` hears of each failed authentication (rate limits by address).
- */
-export function requireCaller(verify: TokenVerifier, onRefused?: (req: Request) => void) {
+/** Every /api call: a Bearer token, verified; tenant and user come from it and nowhere else. */
+export function requireCaller(verify: TokenVerifier) {
   return async (req: Request, _res: Response, next: NextFunction) => {
     const header = req.get('authorization') ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
@@ -27,7 +24,6 @@ export function requireCaller(verify: TokenVerifier, onRefused?: (req: Request) 
       }
     } catch (err) {
       if (match && context.audit) context.audit.claimed = claimedIdentity(match[1]);
-      onRefused?.(req);
       throw err;
     }
     next();

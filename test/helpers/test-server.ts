@@ -67,7 +67,7 @@ export async function startTestSso(kind = process.env.TEST_SSO ?? 'dev'): Promis
  * Suites connect and search far faster than a person: they run with generous limits, and
  * `rate-limits.test.ts` checks the limits themselves with small ones.
  */
-export const suiteRateLimits = { RATE_LIMIT_USER_PER_MINUTE: '100000', RATE_LIMIT_SEARCH_PER_MINUTE: '100000', RATE_LIMIT_CONNECTION_CHECK_PER_MINUTE: '100000', RATE_LIMIT_TENANT_PER_MINUTE: '100000' };
+export const suiteRateLimits = { RATE_LIMIT_USER_PER_MINUTE: '100000', RATE_LIMIT_SEARCH_PER_MINUTE: '100000', RATE_LIMIT_CONNECTION_CHECK_PER_MINUTE: '100000', RATE_LIMIT_TENANT_PER_MINUTE: '100000', RATE_LIMIT_FAILED_AUTH: '100000' };
 
 /** The real server in dev mode on a free loopback port, with its own data folder. */
 export async function startTestServer(env: Record<string, string> = {}, dataDir?: string): Promise<TestServer> {
