@@ -197,3 +197,19 @@ describe('path variants and refusals', () => {
     expect(await eventsOf(exported.requestId)).toMatchObject([{ operation: 'AuditExport', outcome: 'success', userId: reader() }]);
   });
 });
+
+describe('answers a network attacker could abuse', () => {
+  it('lets only Microsoft 365 hosts frame the app, and keeps API answers out of caches', async () => {
+    const res = await fetch(`${server.url}/api/health`);
+    const csp = res.headers.get('content-security-policy') ?? '';
+    const ancestors = /frame-ancestors ([^;]+)/.exec(csp)?.[1].split(' ') ?? [];
+    expect(ancestors).toContain("'self'");
+    expect(ancestors).toContain('https://teams.microsoft.com');
+    expect(ancestors.every((a) => a === "'self'" || /^https:\/\/([*a-z0-9-]+\.)*(microsoft|office|office365|microsoft365|live)\.com$|^https:\/\/\*\.cloud\.microsoft$/.test(a))).toBe(true);
+    expect(res.headers.get('x-frame-options')).toBeNull();
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    const unknown = await fetch(`${server.url}/api/no-such-route`);
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers.get('cache-control')).toBe('no-store');
+  });
+});
