@@ -96,6 +96,19 @@ describe('production mode', () => {
 
     const site = graph.state.siteOfGroup(tenantA, team)!;
     expect([...site.lists.values()].map((l) => l.displayName)).toEqual(expect.arrayContaining(['Patients app – lists', 'Patients – Rounds']));
+
+    // With team data in SharePoint, each change's record is durable before it is acknowledged.
+    const reader = await tokenFor(owner, tenantA, 'v2', { roles: ['Patients.AuditReader'] });
+    const trail = (await call(reader, 'GET', '/api/audit')).body.events as { operation: string; outcome: string; patientId: string | null; userId: string }[];
+    expect(trail.map((e) => [e.operation, e.outcome, e.patientId])).toEqual(
+      expect.arrayContaining([
+        ['PatientDetailsEdit', 'success', patient.body.id],
+        ['PatientListCreate', 'success', null],
+        ['PatientListAddPatient', 'success', patient.body.id],
+        ['PatientListView', 'success', patient.body.id],
+        ['EHRConnectionSet', 'failure', null],
+      ]),
+    );
   });
 
   it('keeps outsiders and other tenants out', async () => {
