@@ -4,9 +4,9 @@ import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fetch as undiciFetch } from 'undici';
-import type { EhrFetch, EhrFetchInit } from '../server/fhir/index.js';
-import { mapLimit } from '../server/fhir/map-limit.js';
-import { listColumns } from '../server/lists/columns.js';
+import type { EhrFetch, EhrFetchInit } from '../server/ehr/index.js';
+import { mapLimit } from '../server/ehr/map-limit.js';
+import { listColumns } from '../contract/columns.js';
 import { startServer } from '../server/start.js';
 
 /**

@@ -1,6 +1,6 @@
 import express from 'express';
 import type { AddressInfo } from 'node:net';
-import { devDirectory } from '../server/auth/dev-directory.js';
+import { devDirectory } from '../server/identity/dev-directory.js';
 import { createSandbox } from '../server/sandbox/index.js';
 
 /**

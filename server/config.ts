@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
-import type { EhrPartner } from './fhir/partners.js';
+import type { EhrPartner } from './ehr/partners.js';
 
 /**
  * Settings from the environment, checked once at start; every missing or bad value is reported

@@ -1,5 +1,5 @@
 import { ConfigError } from './config.js';
-import { logger } from './http/logger.js';
+import { logger } from './platform/logger.js';
 import { startServer } from './start.js';
 
 try {

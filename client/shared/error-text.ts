@@ -1,14 +1,24 @@
+import type { ErrorCode } from '../../contract/errors';
 import { ApiError } from './api/api-client';
 import type { MessageKey } from './i18n/en';
 import { durationText } from './format';
 import { currentLanguage, t } from './i18n/t';
 
 /**
- * The API's problem codes (server/http/problem.ts, the API routes, the FHIR and Graph layers),
- * each with the catalog's words for it. A unit test checks that every code the server's source
- * can send is here.
+ * The catalog's words for each of the API's problem codes (`contract/errors.ts`); the type makes
+ * every code have words, and a unit test checks every language has them.
  */
-export const messageOfCode: Record<string, MessageKey> = {
+export const messageOfCode: Record<ErrorCode, MessageKey> = {
+  bad_request: 'error.invalid',
+  method_not_allowed: 'error.server',
+  request_timeout: 'error.server',
+  length_required: 'error.server',
+  precondition_failed: 'error.versionConflict',
+  uri_too_long: 'error.invalid',
+  unsupported_media_type: 'error.server',
+  range_not_satisfiable: 'error.server',
+  headers_too_large: 'error.server',
+  not_found: 'error.server',
   validation_failed: 'error.invalid',
   search_criteria_required: 'error.invalid',
   malformed_json: 'error.server',
@@ -62,7 +72,7 @@ const withReference = (text: string, error: ApiError) => (error.requestId ? `${t
 export function errorText(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   if (!(error instanceof ApiError) || tabCodes.has(error.code)) return error.message;
-  const key = Object.hasOwn(messageOfCode, error.code) ? messageOfCode[error.code] : undefined;
+  const key = Object.hasOwn(messageOfCode, error.code) ? messageOfCode[error.code as ErrorCode] : undefined;
   if (error.code === 'rate_limited') {
     return error.retryAfter ? t('error.rateLimitedFor', { duration: durationText(error.retryAfter) }) : t('error.rateLimited');
   }

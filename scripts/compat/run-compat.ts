@@ -1,9 +1,10 @@
 import express from 'express';
 import type { AddressInfo } from 'node:net';
 import { isDeepStrictEqual } from 'node:util';
-import { devDirectory } from '../../server/auth/dev-directory.js';
-import { createEhrGateway, summariseForComparison, type ComparablePatient, type EhrGateway } from '../../server/fhir/index.js';
-import { createLinkGuard } from '../../server/http/link-guard.js';
+import { devDirectory } from '../../server/identity/dev-directory.js';
+import { createEhrGateway, type EhrGateway } from '../../server/ehr/index.js';
+import { summariseForComparison, type ComparablePatient } from './compare.js';
+import { createLinkGuard } from '../../server/ehr/link-guard.js';
 import { createSandbox } from '../../server/sandbox/index.js';
 
 export const versions = ['dstu2', 'stu3', 'r4'] as const;

@@ -1,8 +1,8 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import type { DevDirectory } from '../auth/dev-directory.js';
-import type { DevIdentity } from '../auth/dev-identity.js';
-import { notFound } from '../http/problem.js';
+import type { DevDirectory } from '../identity/dev-directory.js';
+import type { DevIdentity } from '../identity/dev-identity.js';
+import { problem } from '../platform/problem.js';
 
 export interface DevDeps {
   directory: DevDirectory;
@@ -33,7 +33,7 @@ export function devRoutes(deps: DevDeps): Router {
   router.post('/token', async (req, res) => {
     const { userId } = tokenBody.parse(req.body);
     const token = await identity.issueToken(userId);
-    if (!token) throw notFound('unknown_user', 'The dev directory has no such user.');
+    if (!token) throw problem('unknown_user', 'The dev directory has no such user.');
     res.json(token);
   });
 

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { devDirectory } from '../../server/auth/dev-directory';
+import { devDirectory } from '../../server/identity/dev-directory';
 import { launchBrowser } from '../helpers/browser';
 import { productionApp, startProductionHarness, type ProductionHarness } from '../helpers/production-server';
 import { hostPageHtml } from '../helpers/teams-host-page';

@@ -4,7 +4,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DevDirectory } from '../../server/auth/dev-directory';
+import type { DevDirectory } from '../../server/identity/dev-directory';
 import { createSandbox } from '../../server/sandbox/index';
 import { startServer, type RunningServer } from '../../server/start';
 import { startAzureAdTokens, testAadApp } from './azure-ad-tokens';

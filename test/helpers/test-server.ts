@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { devDirectory } from '../../server/auth/dev-directory';
+import { devDirectory } from '../../server/identity/dev-directory';
 import { startServer, type RunningServer } from '../../server/start';
 import { startAzureAdTokens, testAadApp } from './azure-ad-tokens';
 

@@ -12,6 +12,7 @@ import { birthDateWithAge, codeLabel, dateTime, genderLabel } from '../../shared
 import { t } from '../../shared/i18n/t';
 import { useSession } from '../../shared/session';
 import { TrendChart } from './TrendChart';
+import { vitalKinds } from '../../../contract/vitals';
 
 const useStyles = makeStyles({
   summary: { color: tokens.colorNeutralForeground2, padding: '0 24px 12px', borderBottom: `1px solid ${tokens.colorNeutralStroke2}`, alignSelf: 'stretch' },
@@ -28,7 +29,6 @@ const useStyles = makeStyles({
 
 type Json = Record<string, any>;
 const isObject = (x: unknown): x is Json => typeof x === 'object' && x !== null && !Array.isArray(x);
-const vitalKinds = ['heartRate', 'bloodPressure', 'respiratoryRate', 'temperature', 'spo2', 'weight', 'height', 'bmi'];
 
 /** What a part of the record holds when it has data: a list of entries, an object, or a text. */
 const fits = { list: (v: unknown) => Array.isArray(v) && v.every(isObject), object: isObject, text: (v: unknown) => typeof v === 'string' };

@@ -1,6 +1,6 @@
 import type express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Declaration, EndpointSpec } from '../../../server/api/endpoint';
+import type { Declaration, EndpointSpec } from '../../../server/features/shared/endpoint';
 import { cast, startTestServer, type TestServer } from '../../helpers/test-server';
 
 /**

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { DEV_AUDIENCE, DEV_ISSUER } from '../../../server/auth/dev-identity';
+import { DEV_AUDIENCE, DEV_ISSUER } from '../../../server/identity/dev-identity';
 import { startServer, type RunningServer } from '../../../server/start';
 import { startAzureAdTokens, testAadApp, type AzureAdTokens } from '../../helpers/azure-ad-tokens';
 import { cast, type DevInfo } from '../../helpers/test-server';

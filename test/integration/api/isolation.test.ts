@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { devDirectory } from '../../../server/auth/dev-directory';
+import { devDirectory } from '../../../server/identity/dev-directory';
 import { startProductionHarness } from '../../helpers/production-server';
 import { startTestServer, type DevInfo } from '../../helpers/test-server';
 

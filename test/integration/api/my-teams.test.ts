@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { devDirectory, type DevDirectory } from '../../../server/auth/dev-directory';
+import { devDirectory, type DevDirectory } from '../../../server/identity/dev-directory';
 import { startServer } from '../../../server/start';
 import { startAzureAdTokens, testAadApp } from '../../helpers/azure-ad-tokens';
 import { startProductionHarness, type ProductionHarness } from '../../helpers/production-server';

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openGraphStore } from '../../../server/graph/graph-store';
-import { createOboTokenSource, graphScopes, graphTokenForCaller, type OboTokenSource } from '../../../server/graph/obo-token';
+import { openGraphStore } from '../../../server/storage/sharepoint/graph-store';
+import { createOboTokenSource, graphScopes, graphTokenForCaller, type OboTokenSource } from '../../../server/platform/graph/obo-token';
 import { startFakeEntra, type FakeEntra } from '../../helpers/fake-entra';
 import { startGraphEmulator, type GraphEmulator } from '../../helpers/graph-emulator';
 

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openGraphStore } from '../../../server/graph/graph-store';
-import type { TeamStore } from '../../../server/lists/store';
-import type { ManualPatientData } from '../../../server/manual/types';
+import { openGraphStore } from '../../../server/storage/sharepoint/graph-store';
+import type { TeamStore } from '../../../server/storage/ports';
+import type { ManualPatientData } from '../../../contract/manual';
 import { startGraphEmulator, type GraphEmulator } from '../../helpers/graph-emulator';
 
 const team = { tenantId: '2b3c4d5e-6f70-4a81-9b2c-3d4e5f607182', teamId: 'ee55ff66-0077-4b88-9c99-aabbccddeeff' };

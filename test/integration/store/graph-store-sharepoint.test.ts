@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { GraphAccessError } from '../../../server/graph/graph-errors';
-import { openGraphStore, type GraphStoreOptions } from '../../../server/graph/graph-store';
-import type { ListColumn } from '../../../server/lists/columns';
-import type { TeamStore } from '../../../server/lists/store';
+import { GraphAccessError } from '../../../server/platform/graph/graph-errors';
+import { openGraphStore, type GraphStoreOptions } from '../../../server/storage/sharepoint/graph-store';
+import type { ListColumn } from '../../../contract/columns';
+import type { TeamStore } from '../../../server/storage/ports';
 import { startGraphEmulator, type GraphEmulator } from '../../helpers/graph-emulator';
 import type { EmulatedList } from '../../helpers/graph-emulator/model';
 

@@ -1,4 +1,4 @@
-import { openGraphStore } from '../../../server/graph/graph-store';
+import { openGraphStore } from '../../../server/storage/sharepoint/graph-store';
 import { startGraphEmulator } from '../../helpers/graph-emulator';
 import { storeContract } from './store-contract';
 

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openSqliteStore } from '../../../server/lists/sqlite-store';
+import { openSqliteStore } from '../../../server/storage/sqlite/sqlite-store';
 import { storeContract } from './store-contract';
 
 storeContract('SQLite', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TeamStore } from '../../../server/lists/store';
+import type { TeamStore } from '../../../server/storage/ports';
 
 /**
  * What every team store promises, whatever holds the data. Each store implementation runs this

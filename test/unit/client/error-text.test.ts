@@ -1,59 +1,21 @@
-import { readFileSync, readdirSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { errorCodes } from '../../../contract/errors';
 import { ApiError } from '../../../client/shared/api/api-client';
 import { errorText, messageOfCode } from '../../../client/shared/error-text';
 import { catalogs, setLanguage, type Language } from '../../../client/shared/i18n/t';
 
-const serverDir = fileURLToPath(new URL('../../../server', import.meta.url));
 const languages: Language[] = ['en', 'zh-CN', 'zh-TW', 'ru'];
-
-/** Every .ts file of the server but the dev-only sandbox (an EHR stand-in, it answers in FHIR, not with API problems). */
-function serverFiles(dir = serverDir): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return relative(serverDir, path) === 'sandbox' ? [] : serverFiles(path);
-    return entry.name.endsWith('.ts') ? [path] : [];
-  });
-}
-
-/**
- * The problem codes the server's source can send: codes given to `new Problem(status, …)`, to
- * the problem helpers, to `new FhirError(…)` and `new GraphAccessError(…)`, `code: '…'` in an
- * answer it builds itself, and the members of the FHIR and Graph error code types.
- */
-function serverCodes(): Map<string, string> {
-  const found = new Map<string, string>();
-  const calls = /(?:new\s+Problem\(\s*\d{3}\s*,|\b(?:badRequest|notFound|forbidden|conflict|tooManyRequests|problem)\(|new\s+(?:FhirError|GraphAccessError)\()\s*'([a-z][a-z0-9_]*)'/g;
-  const answers = /\bcode:\s*'([a-z]+(?:_[a-z0-9]+)+)'/g;
-  const unions = /export\s+type\s+(?:FhirErrorCode|GraphAccessCode)\s*=([^;]+);/g;
-  for (const file of serverFiles()) {
-    const source = readFileSync(file, 'utf8');
-    const where = relative(serverDir, file);
-    for (const m of source.matchAll(calls)) found.set(m[1], where);
-    for (const m of source.matchAll(answers)) found.set(m[1], where);
-    for (const m of source.matchAll(unions)) for (const code of m[1].matchAll(/'([a-z_]+)'/g)) found.set(code[1], where);
-  }
-  return found;
-}
 
 describe('error texts', () => {
   afterEach(() => setLanguage('en'));
 
-  it('has words in every language for every problem code the server can send', () => {
-    const codes = serverCodes();
-    // The scan must see the server: codes from each source it reads.
-    for (const code of ['validation_failed', 'list_not_found', 'ehr_timeout', 'graph_failed', 'too_much_contention', 'unknown_user', 'internal_error']) {
-      expect(codes.has(code), code).toBe(true);
-    }
-    // And the codes of the server's flood and request checks.
-    for (const code of ['rate_limited', 'malformed_path', 'invalid_page']) codes.set(code, 'the API (429, 400)');
-    const missing = [...codes].filter(([code]) => !Object.hasOwn(messageOfCode, code)).map(([code, file]) => `${code} (${file})`);
+  it('has words in every language for every problem code of the contract', () => {
+    // The server builds every problem from the contract's codes (its type allows no other).
+    const missing = errorCodes.filter((code) => !Object.hasOwn(messageOfCode, code));
     expect(missing, 'codes without words in client/shared/error-text.ts').toEqual([]);
     for (const language of languages) {
       const catalog = catalogs[language] as Record<string, string>;
-      const untold = [...codes.keys()].filter((code) => !catalog[messageOfCode[code]]?.trim());
+      const untold = errorCodes.filter((code) => !catalog[messageOfCode[code]]?.trim());
       expect(untold, `codes without a ${language} text`).toEqual([]);
     }
   });

@@ -1,0 +1,42 @@
+/** Audit operations, named after the original Patients app's audit operations. */
+export const auditOperations = [
+  'PatientListView',
+  'PatientListCreate',
+  'PatientListRename',
+  'PatientListDelete',
+  'PatientListAddPatient',
+  'PatientListRemovePatient',
+  'PatientListMovePatient',
+  'PatientListEditColumns',
+  'PatientListSetDefault',
+  'PatientSearch',
+  'PatientView',
+  'PatientDetailsEdit',
+  'PatientNoteAdd',
+  'PatientSchemaCreate',
+  'PatientSchemaUpdate',
+  'ExportInitiation',
+  'EHRConnectionSet',
+  'AuditView',
+  'AuditExport',
+] as const;
+
+export type AuditOperation = (typeof auditOperations)[number];
+
+/** One audit record. Ids only: never names, values or other clinical data. */
+export interface AuditEvent {
+  time: string;
+  operation: AuditOperation;
+  outcome: 'success' | 'failure';
+  /** HTTP status the caller got. */
+  status: number;
+  tenantId: string;
+  teamId: string | null;
+  userId: string;
+  patientId: string | null;
+  listId: string | null;
+  requestId: string;
+}
+
+/** The app role that may read the tenant's audit trail (in the SSO token's `roles`). */
+export const AUDIT_READER_ROLE = 'Patients.AuditReader';

@@ -1,0 +1,100 @@
+import type { ClinicalPart, PatientClinical, PatientDetails } from './clinical/types.js';
+import { CodedError } from '../platform/problem.js';
+
+/** FHIR releases the app understands, detected from `fhirVersion` (major.minor). */
+import type { FhirVersion } from '../../contract/connection.js';
+
+export type { FhirVersion };
+
+/** One patient as the tab shows it in search results and list rows, whatever the FHIR version. */
+export interface PatientSummary {
+  id: string;
+  /** Prefix, given names, family name: "Mr. Hugh Chau". */
+  displayName: string;
+  mrn: string | null;
+  /** As the EHR gives it: may be partial ("1951", "1951-08"). */
+  birthDate: string | null;
+  gender: string | null;
+  /** Display of the first general practitioner (DSTU2 `careProvider`), when the EHR gives one. */
+  generalPractitioner?: string | null;
+}
+
+export interface PatientSearchQuery {
+  name?: string;
+  family?: string;
+  given?: string;
+  /** MRN (or any identifier value). */
+  identifier?: string;
+  birthdate?: string;
+  gender?: string;
+  id?: string;
+  /** Page size, 1..100. */
+  count?: number;
+}
+
+export interface PatientSearchResult {
+  patients: PatientSummary[];
+  /** Absolute URL of the next FHIR page (from `link[relation=next]`), when there is one. */
+  next?: string;
+  /** OperationOutcome entries the EHR mixed into the results, summarised (codes only). */
+  warnings?: string[];
+}
+
+/** What a connection check found at a FHIR base URL. */
+export interface ConnectionCheck {
+  fhirVersion: FhirVersion;
+  /** `none` for an open server, otherwise the grant the app uses. */
+  auth: 'none' | 'client_credentials';
+  tokenEndpoint?: string;
+  /** Resource types the server lists in its capability statement. */
+  resources: string[];
+}
+
+/** Why talking to an EHR failed, in words an owner can act on. */
+export type FhirErrorCode =
+  | 'ehr_unreachable'
+  | 'ehr_timeout'
+  | 'not_fhir'
+  | 'unsupported_version'
+  | 'no_patient_support'
+  | 'token_refused'
+  | 'link_not_allowed'
+  | 'ehr_error';
+
+export class FhirError extends CodedError<FhirErrorCode> {
+  constructor(code: FhirErrorCode, message: string, status?: number) {
+    super(code, message, status);
+    this.name = 'FhirError';
+  }
+}
+
+/** The one door from the API into the EHR. Tenant id is the partner's routing key. */
+export interface EhrGateway {
+  /** Fetches metadata (and the SMART well-known file), gets a token if secured, runs a test search. */
+  check(baseUrl: string, tenantId: string): Promise<ConnectionCheck>;
+  /** Search, or with `pageUrl` fetch a next page (must lie under `baseUrl`). */
+  searchPatients(
+    baseUrl: string,
+    tenantId: string,
+    query: PatientSearchQuery,
+    pageUrl?: string,
+  ): Promise<PatientSearchResult>;
+  /** Null when the EHR answers 404/410. */
+  readPatient(baseUrl: string, tenantId: string, id: string): Promise<PatientSummary | null>;
+  /** Reads many patients (for list rows), in FHIR batches. Missing ones are left out. */
+  readPatients(baseUrl: string, tenantId: string, ids: string[]): Promise<PatientSummary[]>;
+  /**
+   * List rows: each patient with the asked parts, in batches of one entry per patient per part.
+   * Patients the EHR does not have (or could not give) are absent from the map. `onRow` gets
+   * each row as soon as it is complete, before the last batch is in.
+   */
+  readClinical(
+    baseUrl: string,
+    tenantId: string,
+    ids: string[],
+    parts: ClinicalPart[],
+    onRow?: (row: PatientClinical) => void,
+  ): Promise<Map<string, PatientClinical>>;
+  /** The details panel: every part in full. Null when the EHR does not have the patient. */
+  readPatientDetails(baseUrl: string, tenantId: string, id: string): Promise<PatientDetails | null>;
+}

@@ -1,0 +1,65 @@
+import type { AllergyView, Cell, ClinicalPart, ConditionView, CoverageView, MedicationView, PatientClinical, VitalKind } from '../../ehr/index.js';
+import type { ListColumn } from '../../../contract/columns.js';
+import type { Note } from '../../storage/ports.js';
+
+/** Columns that come with the patient summary itself and sit on every row. */
+export const summaryColumns = new Set<ListColumn>(['name', 'mrn', 'birthDate', 'gender']);
+const vitalColumns = new Set<ListColumn>(['heartRate', 'bloodPressure', 'respiratoryRate', 'temperature', 'spo2', 'weight', 'height', 'bmi']);
+
+/** The FHIR parts a set of columns needs, so a list reads only what it shows. */
+export function partsFor(columns: ListColumn[]): ClinicalPart[] {
+  const parts = new Set<ClinicalPart>();
+  for (const column of columns) {
+    if (vitalColumns.has(column)) parts.add('vitals');
+    else if (column === 'location' || column === 'admissionDate') parts.add('encounter');
+    else if (column === 'conditions' || column === 'allergies' || column === 'medications' || column === 'coverage') parts.add(column);
+  }
+  return [...parts];
+}
+
+const none = { status: 'none' } as const;
+
+/** Narrows a part's cell to one column's value, keeping "none recorded" and "not available" apart. */
+function pick<T, U>(cell: Cell<T> | undefined, get: (value: T) => U | null | undefined): Cell<U> {
+  if (!cell) return { status: 'unavailable', reason: 'failed' };
+  if (cell.status !== 'ok') return cell;
+  const value = get(cell.value);
+  return value === null || value === undefined ? none : { status: 'ok', value };
+}
+
+/**
+ * What a list cell carries of each item: what the list shows, sorts and filters on. The details
+ * panel reads the whole record; a 500-row list stays light.
+ */
+const listItems = {
+  conditions: (c: ConditionView) => ({ display: c.display, clinicalStatus: c.clinicalStatus }),
+  allergies: (a: AllergyView) => ({ substance: a.substance, criticality: a.criticality }),
+  medications: (m: MedicationView) => ({ name: m.name, status: m.status }),
+  coverage: (c: CoverageView) => ({ payer: c.payer, plan: c.plan }),
+};
+
+/** The cells of one row for the list's columns beyond the summary ones. */
+export function cellsFor(columns: ListColumn[], clinical: PatientClinical, latestNote: Note | undefined): Record<string, Cell<unknown>> {
+  const cells: Record<string, Cell<unknown>> = {};
+  for (const column of columns) {
+    if (summaryColumns.has(column)) continue;
+    if (vitalColumns.has(column)) {
+      // The column names the kind; the reading is its time and value(s).
+      cells[column] = pick(clinical.vitals, (v) => {
+        const reading = v[column as VitalKind];
+        if (!reading) return null;
+        const { kind, ...shown } = reading;
+        return shown;
+      });
+    } else if (column === 'location')
+      cells[column] = pick(clinical.encounter, (e) => (e.location || e.room || e.bed ? { location: e.location, room: e.room, bed: e.bed } : null));
+    else if (column === 'admissionDate') cells[column] = pick(clinical.encounter, (e) => e.admission);
+    else if (column === 'careProvider') cells[column] = clinical.careProvider;
+    else if (column === 'latestNote') cells[column] = latestNote ? { status: 'ok', value: latestNote } : none;
+    else if (column in listItems) {
+      const project = listItems[column as keyof typeof listItems] as (item: unknown) => unknown;
+      cells[column] = pick(clinical[column as keyof typeof listItems] as Cell<unknown[]> | undefined, (list) => (list.length ? list.map(project) : null));
+    }
+  }
+  return cells;
+}

@@ -1,0 +1,156 @@
+import type { Response } from 'express';
+import type { Cell, EhrGateway, PatientClinical } from '../../ehr/index.js';
+import { toProblem } from '../../platform/error-handler.js';
+import { logger } from '../../platform/logger.js';
+import { fieldValue } from '../../../contract/manual.js';
+import { cellsFor, partsFor, summaryColumns } from './list-cells.js';
+import type { Note, StoredList, TeamKey, TeamStore } from '../../storage/ports.js';
+import type { ErrorCode } from '../../../contract/errors.js';
+
+export interface ListRow {
+  patientId: string;
+  displayName: string | null;
+  mrn: string | null;
+  birthDate: string | null;
+  gender: string | null;
+  /** False when the EHR could not give this patient (gone, or the EHR failed). */
+  available: boolean;
+  /** One cell per column of the list beyond name, MRN, birth date and gender. */
+  cells: Record<string, Cell<unknown>>;
+}
+
+export interface ListView {
+  id: string;
+  name: string;
+  columns: StoredList['columns'];
+  version: number;
+  rows: ListRow[];
+  /** Set when the EHR could not be read: rows then carry ids only. */
+  ehrError?: { code: ErrorCode; message: string };
+}
+
+/**
+ * A list as the tab shows it: the stored ids with live EHR data for its columns, read in batches.
+ * Rows complete before the last batch is in are handed to `onRow` as they are built.
+ */
+export async function buildListView(
+  store: TeamStore,
+  ehr: EhrGateway,
+  team: TeamKey,
+  list: StoredList,
+  onRow?: (row: ListRow) => void,
+): Promise<ListView> {
+  const connection = await store.getConnection(team);
+  if (connection.mode === 'manual') return manualListView(store, team, list);
+  let ehrError: ListView['ehrError'];
+  // The team's notes are read while the EHR answers: after the first requests have gone out.
+  let latest: Map<string, Note> | undefined;
+  const notes = list.columns.includes('latestNote')
+    ? new Promise((resolve) => setImmediate(resolve)).then(() => store.latestNotes(team, list.patientIds))
+    : Promise.resolve(new Map<string, Note>());
+  notes.then((read) => (latest = read), () => undefined);
+  const built = new Map<string, ListRow>();
+  const build = (clinical: PatientClinical, notesRead: Map<string, Note>) => {
+    const row = ehrRow(list, clinical, notesRead.get(clinical.patient.id));
+    built.set(row.patientId, row);
+    return row;
+  };
+  // Rows complete before the last batch is in are built while the rest is read.
+  const buildEarly = (clinical: PatientClinical) => {
+    if (latest) onRow?.(build(clinical, latest));
+  };
+  let found = new Map<string, PatientClinical>();
+  if (connection.mode === 'ehr' && list.patientIds.length) {
+    try {
+      found = await ehr.readClinical(connection.url, team.tenantId, list.patientIds, partsFor(list.columns), buildEarly);
+    } catch (err) {
+      const problem = toProblem(err);
+      logger.warn({ code: problem.code }, 'list rows could not be read from the EHR');
+      ehrError = { code: problem.code, message: problem.message };
+    }
+  }
+  const notesRead = await notes;
+  for (const clinical of found.values()) if (!built.has(clinical.patient.id)) build(clinical, notesRead);
+  const unavailable = { status: 'unavailable', reason: 'failed' } as const;
+  const rows = list.patientIds.map((patientId): ListRow => {
+    const row = built.get(patientId);
+    if (row) return row;
+    const cells = Object.fromEntries(list.columns.filter((c) => !summaryColumns.has(c)).map((c) => [c, unavailable]));
+    return { patientId, displayName: null, mrn: null, birthDate: null, gender: null, available: false, cells };
+  });
+  return { id: list.id, name: list.name, columns: list.columns, version: list.version, rows, ...(ehrError ? { ehrError } : {}) };
+}
+
+function ehrRow(list: StoredList, clinical: PatientClinical, latestNote: Note | undefined): ListRow {
+  const p = clinical.patient;
+  return {
+    patientId: p.id,
+    displayName: p.displayName,
+    mrn: p.mrn,
+    birthDate: p.birthDate,
+    gender: p.gender,
+    available: true,
+    cells: cellsFor(list.columns, clinical, latestNote),
+  };
+}
+
+/**
+ * Sends a list view as JSON while the EHR is still answering: rows go out in list order as soon
+ * as they and the rows before them are built, so only the last ones wait for the last batch. The
+ * status line (and so the audit record) goes out with the first row; an EHR failure then still
+ * comes as `ehrError`, after the rows.
+ */
+export async function sendListView(res: Response, store: TeamStore, ehr: EhrGateway, team: TeamKey, list: StoredList): Promise<void> {
+  const position = new Map(list.patientIds.map((id, i) => [id, i]));
+  const ready: (string | undefined)[] = [];
+  let sent = 0;
+  const start = () => {
+    if (res.headersSent) return;
+    const head = JSON.stringify({ id: list.id, name: list.name, columns: list.columns, version: list.version });
+    res.set('ETag', `"${list.version}"`).type('json').write(`${head.slice(0, -1)},"rows":[`);
+  };
+  const flush = () => {
+    let out = '';
+    for (; ready[sent] !== undefined; sent++) {
+      out += sent > 0 ? `,${ready[sent]}` : ready[sent];
+      ready[sent] = undefined;
+    }
+    if (out) {
+      start();
+      res.write(out);
+    }
+  };
+  const view = await buildListView(store, ehr, team, list, (row) => {
+    ready[position.get(row.patientId)!] = JSON.stringify(row);
+    flush();
+  });
+  for (let i = sent; i < view.rows.length; i++) ready[i] ??= JSON.stringify(view.rows[i]);
+  flush();
+  start();
+  res.end(`]${view.ehrError ? `,"ehrError":${JSON.stringify(view.ehrError)}` : ''}}`);
+}
+
+/** Manual mode: rows from the team's own patients; EHR-only columns are "not available". */
+async function manualListView(store: TeamStore, team: TeamKey, list: StoredList): Promise<ListView> {
+  const patients = new Map((await store.getManualPatients(team, list.patientIds)).map((p) => [p.id, p]));
+  const notes = list.columns.includes('latestNote') ? await store.latestNotes(team, list.patientIds) : new Map<string, Note>();
+  const notOffered = { status: 'unavailable', reason: 'not_offered' } as const;
+  const rows = list.patientIds.map((patientId): ListRow => {
+    const p = patients.get(patientId);
+    const cells: Record<string, Cell<unknown>> = {};
+    for (const column of list.columns) {
+      if (summaryColumns.has(column)) continue;
+      if (!p) cells[column] = { status: 'unavailable', reason: 'failed' };
+      else if (column === 'location') cells[column] = p.room ? { status: 'ok', value: { location: p.room, room: p.room, bed: null } } : { status: 'none' };
+      else if (column === 'latestNote') cells[column] = notes.get(patientId) ? { status: 'ok', value: notes.get(patientId) } : { status: 'none' };
+      else if (column.startsWith('field:')) {
+        const value = fieldValue(p.values, column.slice(6));
+        cells[column] = value === undefined ? { status: 'none' } : { status: 'ok', value };
+      } else cells[column] = notOffered;
+    }
+    return p
+      ? { patientId, displayName: p.name, mrn: p.mrn, birthDate: p.birthDate, gender: p.gender, available: true, cells }
+      : { patientId, displayName: null, mrn: null, birthDate: null, gender: null, available: false, cells };
+  });
+  return { id: list.id, name: list.name, columns: list.columns, version: list.version, rows };
+}

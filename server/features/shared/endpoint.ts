@@ -1,0 +1,83 @@
+import { Router, type ErrorRequestHandler, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import type { AuditOperation } from '../../../contract/audit.js';
+import { idLike } from './audit-trail.js';
+import type { MembershipDirectory } from '../../identity/membership.js';
+import { requireCaller, requireOwner, requireTeamMember } from '../../identity/middleware.js';
+import type { TokenVerifier } from '../../identity/verify-token.js';
+import type { RateLimitKind, RateLimits } from '../../platform/rate-limit.js';
+import { Problem } from '../../platform/problem.js';
+import { requestContext } from '../../platform/request-context.js';
+
+/** Routers of the API: paths match exactly (case and trailing slash), so no variant escapes a check. */
+export const apiRouter = () => Router({ caseSensitive: true, strict: true, mergeParams: true });
+
+export interface Guards {
+  verifyToken: TokenVerifier;
+  membership: MembershipDirectory;
+  /** Per caller and tenant after authentication; per address for failed authentications before it. */
+  rateLimits: RateLimits;
+}
+
+export interface EndpointSpec {
+  /**
+   * The audit operations the route's use case records (with the patient ids it reads or
+   * changes), or `null` for a route that neither returns nor changes patient data. Declared up
+   * front, so a call refused by any check is recorded as a failure of what it tried.
+   */
+  audit: AuditOperation | AuditOperation[] | ((req: Request) => AuditOperation[]) | null;
+  /** Who may call: any verified caller, a member of the team in the path, or its owner. */
+  access: 'caller' | 'member' | 'owner';
+  limit?: RateLimitKind;
+}
+
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+type Handler = (req: Request, res: Response) => Promise<void> | void;
+
+/** The declaring middleware carries its route's spec, so a test can walk every route and read it. */
+export type Declaration = RequestHandler & { spec: EndpointSpec };
+
+function declare(spec: EndpointSpec): Declaration {
+  const middleware = (req: Request, _res: Response, next: NextFunction) => {
+    if (spec.audit !== null) {
+      const operations = typeof spec.audit === 'function' ? spec.audit(req) : [spec.audit].flat();
+      const params = req.params as Record<string, string | undefined>;
+      requestContext().audit = {
+        operations,
+        teamId: idLike(params.teamId),
+        listId: idLike(params.listId),
+        patientId: idLike(params.patientId),
+        recorded: false,
+      };
+    }
+    next();
+  };
+  return Object.assign(middleware, { spec });
+}
+
+/**
+ * The only way API routes are added: each declares its audit operations and access, and gets,
+ * in this order, the declaration, authentication (a failed one answered 429 instead of 401
+ * once its address is over its limit), the caller's and tenant's rate limits, the team checks
+ * and its handler.
+ */
+export function endpoints(router: Router, guards: Guards) {
+  const { failedAuth, perCaller } = guards.rateLimits;
+  const authenticate = requireCaller(guards.verifyToken);
+  // Only failed sign-ins are held back: many clinicians share a hospital's address, and one
+  // broken or hostile client there must not lock the others out.
+  const floodedAddress: ErrorRequestHandler = (err, req, res, next) => {
+    if (!(err instanceof Problem) || err.status !== 401) return next(err);
+    failedAuth.guard(req, res, (refusal?: unknown) => {
+      if (!refusal) failedAuth.record(req);
+      next(refusal ?? err);
+    });
+  };
+  const member = requireTeamMember(guards.membership);
+  const add = (method: Method) => (path: string, spec: EndpointSpec, handler: Handler) => {
+    const chain: (RequestHandler | ErrorRequestHandler)[] = [declare(spec), authenticate, floodedAddress, perCaller(spec.limit ?? 'default')];
+    if (spec.access !== 'caller') chain.push(member);
+    if (spec.access === 'owner') chain.push(requireOwner);
+    router[method](path, ...(chain as RequestHandler[]), handler as RequestHandler);
+  };
+  return { get: add('get'), post: add('post'), put: add('put'), patch: add('patch'), delete: add('delete') };
+}

@@ -1,4 +1,0 @@
-export * from './types.js';
-export { summariseForComparison, type ComparablePatient, type ComparableVital } from './compare.js';
-export { readClinical, readPatientDetails, DETAIL_MAX_PAGES, type WarningReport } from './read-clinical.js';
-export { DEFAULT_BATCH_SIZE, DEFAULT_PARALLEL_REQUESTS } from './batch.js';

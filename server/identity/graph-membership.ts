@@ -1,0 +1,48 @@
+import { createGraphApi } from '../platform/graph/graph-api.js';
+import { GraphAccessError, GraphRequestFailed } from '../platform/graph/graph-errors.js';
+import type { JoinedTeam, MembershipDirectory, TeamRole } from './membership.js';
+
+/**
+ * Team membership from Microsoft Graph, with the caller's own delegated token (a team is a
+ * Microsoft 365 group: its owners and members). Answers are cached briefly per user and team.
+ * The user's teams come from `GET /me/joinedTeams` (learn.microsoft.com/graph/api/user-list-joinedteams,
+ * delegated Team.ReadBasic.All): "me" is the user of the token, which is the caller's own.
+ */
+export function graphMembership(options: {
+  baseUrl?: string;
+  /** The caller's Graph token for their tenant (on-behalf-of their SSO token). */
+  getAccessToken: (tenantId: string) => Promise<string>;
+  cacheMs?: number;
+}): MembershipDirectory {
+  const cache = new Map<string, { role: TeamRole | null | 'no_team'; until: number }>();
+  const ttl = options.cacheMs ?? 60_000;
+  const apiFor = (tenantId: string) =>
+    createGraphApi({ baseUrl: options.baseUrl ?? 'https://graph.microsoft.com', getAccessToken: () => options.getAccessToken(tenantId) });
+  return {
+    async roleOf(tenantId, teamId, userId) {
+      const key = `${tenantId}/${teamId}/${userId}`;
+      const hit = cache.get(key);
+      if (hit && hit.until > Date.now()) return hit.role;
+      const api = apiFor(tenantId);
+      let role: TeamRole | null | 'no_team';
+      try {
+        const ids = async (kind: 'owners' | 'members') =>
+          (await api.getAll<{ id: string }>(`/groups/${encodeURIComponent(teamId)}/${kind}?$select=id&$top=999`)).map((m) => m.id);
+        role = (await ids('owners')).includes(userId) ? 'owner' : (await ids('members')).includes(userId) ? 'member' : null;
+      } catch (err) {
+        // Graph answers 404 for a group of another tenant or none at all: the team is unknown here.
+        if ((err instanceof GraphRequestFailed && err.status === 404) || (err instanceof GraphAccessError && err.code === 'team_site_not_found')) role = 'no_team';
+        else throw err;
+      }
+      cache.set(key, { role, until: Date.now() + ttl });
+      return role;
+    },
+    async teamsOf(tenantId) {
+      const teams = await apiFor(tenantId).getAll<{ id: string; displayName: string | null; tenantId?: string | null }>('/me/joinedTeams');
+      // Graph answers in the token's tenant; a team that names another tenant is left out all the same.
+      return teams
+        .filter((team) => !team.tenantId || team.tenantId === tenantId)
+        .map((team): JoinedTeam => ({ id: team.id, name: team.displayName ?? '' }));
+    },
+  };
+}

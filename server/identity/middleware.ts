@@ -1,0 +1,71 @@
+import { decodeJwt } from 'jose';
+import type { NextFunction, Request, Response } from 'express';
+import { problem } from '../platform/problem.js';
+import { caller, requestContext } from '../platform/request-context.js';
+import type { MembershipDirectory, TeamRole } from './membership.js';
+import { TokenRejected, type TokenVerifier } from './verify-token.js';
+
+export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Every /api call: a Bearer token, verified; tenant and user come from it and nowhere else. */
+export function requireCaller(verify: TokenVerifier) {
+  return async (req: Request, _res: Response, next: NextFunction) => {
+    const header = req.get('authorization') ?? '';
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    const context = requestContext();
+    try {
+      if (!match) throw problem('unauthenticated', 'Sign in first: the request has no Bearer token.');
+      try {
+        context.caller = await verify(match[1]);
+        context.ssoToken = match[1];
+      } catch (err) {
+        if (err instanceof TokenRejected) throw problem('unauthenticated', err.message);
+        throw err;
+      }
+    } catch (err) {
+      if (match && context.audit) context.audit.claimed = claimedIdentity(match[1]);
+      throw err;
+    }
+    next();
+  };
+}
+
+/**
+ * The tenant and user a refused token claims, so that the refusal lands in that tenant's audit
+ * trail (an attempt on its data). Shape-checked; never trusted for anything else.
+ */
+function claimedIdentity(token: string): { tenantId: string; userId: string } | undefined {
+  try {
+    const payload = decodeJwt(token);
+    const tenantId = typeof payload.tid === 'string' && GUID.test(payload.tid) ? payload.tid : undefined;
+    const user = typeof payload.oid === 'string' ? payload.oid : payload.sub;
+    if (!tenantId) return undefined;
+    return { tenantId, userId: typeof user === 'string' && /^[A-Za-z0-9\-._]{1,100}$/.test(user) ? user : 'unknown' };
+  } catch {
+    return undefined;
+  }
+}
+
+/** For routes under /api/teams/:teamId: the caller must be a member of that team in their tenant. */
+export function requireTeamMember(directory: MembershipDirectory) {
+  return async (req: Request, res: Response, next: NextFunction) => {
+    const teamId = String(req.params.teamId ?? '');
+    if (!GUID.test(teamId)) throw problem('team_not_found', 'There is no such team.');
+    const { tenantId, userId } = caller();
+    const role = await directory.roleOf(tenantId, teamId, userId);
+    if (role === 'no_team') throw problem('team_not_found', 'There is no such team.');
+    if (role === null) throw problem('not_team_member', 'You are not a member of this team.');
+    res.locals.teamRole = role satisfies TeamRole;
+    next();
+  };
+}
+
+/** Settings changes need a team owner. */
+export function requireOwner(_req: Request, res: Response, next: NextFunction): void {
+  if (res.locals.teamRole !== 'owner') throw problem('owner_required', 'Only a team owner can change this setting.');
+  next();
+}
+
+export function teamKey(req: Request): { tenantId: string; teamId: string } {
+  return { tenantId: caller().tenantId, teamId: String(req.params.teamId) };
+}

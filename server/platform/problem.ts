@@ -1,0 +1,31 @@
+import { problemStatuses, type ErrorCode } from '../../contract/errors.js';
+
+/** The one error shape of the API: `{code, message, requestId}`, its status from the contract. */
+export class Problem extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'Problem';
+    this.status = problemStatuses[code];
+  }
+}
+
+/**
+ * An error of a layer below the API (the EHR client, Graph) that carries one of the contract's
+ * codes: the error handler answers it as that problem, without knowing the layer.
+ */
+export class CodedError<C extends ErrorCode = ErrorCode> extends Error {
+  constructor(
+    readonly code: C,
+    message: string,
+    /** The status the layer below answered, where there was one (not the API's). */
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+}
+
+export const problem = (code: ErrorCode, message: string) => new Problem(code, message);

@@ -1,0 +1,61 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+import type { AuditOperation } from '../../contract/audit.js';
+
+/** Who is calling, taken from the verified token only. */
+export interface Caller {
+  userId: string;
+  tenantId: string;
+  name?: string;
+  roles: string[];
+}
+
+export interface RequestContext {
+  requestId: string;
+  caller?: Caller;
+  /** The caller's verified SSO token, for on-behalf-of exchanges; never logged. */
+  ssoToken?: string;
+  /** What the route being served does, for its audit records (see audit/trail.ts). */
+  audit?: DeclaredAudit;
+}
+
+/** The audit operations a route performs, declared before any check can refuse the call. */
+export interface DeclaredAudit {
+  operations: AuditOperation[];
+  /** Ids from the path, checked for shape: what a refusal record names. */
+  teamId: string | null;
+  listId: string | null;
+  patientId: string | null;
+  /** Set once the route recorded its outcome; a refusal is recorded only when it did not. */
+  recorded: boolean;
+  /** The tenant and user an unverified token claims: only for recording its refusal (401). */
+  claimed?: { tenantId: string; userId: string };
+}
+
+const storage = new AsyncLocalStorage<RequestContext>();
+
+/** The context of the request being served; throws outside a request. */
+export function requestContext(): RequestContext {
+  const ctx = storage.getStore();
+  if (!ctx) throw new Error('requestContext() called outside a request');
+  return ctx;
+}
+
+export function currentRequestId(): string | undefined {
+  return storage.getStore()?.requestId;
+}
+
+/** Gives each request an id (echoed as `X-Request-Id`) and a context that rides along into logs. */
+export function withRequestContext(req: Request, res: Response, next: NextFunction): void {
+  const requestId = randomUUID();
+  res.setHeader('X-Request-Id', requestId);
+  storage.run({ requestId }, () => next());
+}
+
+/** The verified caller; routes behind `requireCaller` always have one. */
+export function caller(): Caller {
+  const c = requestContext().caller;
+  if (!c) throw new Error('no verified caller on this request');
+  return c;
+}

@@ -1,0 +1,172 @@
+import { logger } from '../../platform/logger.js';
+import type { TeamKey, TeamStore } from '../ports.js';
+import { patientListColumns, patientListTitle } from './app-lists.js';
+import type { GraphApi } from '../../platform/graph/graph-api.js';
+import { isStatus } from '../../platform/graph/graph-errors.js';
+import type { WriteQueue } from './etag-retry.js';
+import { columnsText, listCatalog, type CatalogEntry } from './list-catalog.js';
+import { patientIdsOf, patientRows } from './patient-rows.js';
+import { createList, type TeamSite } from './team-site.js';
+
+export interface TeamGraph {
+  api: GraphApi;
+  site: TeamSite;
+  /** This store's queue for writes of one item (see etag-retry.ts). */
+  queue: WriteQueue;
+}
+
+export type OpenTeam = (team: TeamKey) => Promise<TeamGraph>;
+
+type ListOps = Pick<
+  TeamStore,
+  'listLists' | 'createList' | 'getList' | 'addPatients' | 'removePatient' | 'updateList' | 'deleteList' | 'movePatient'
+>;
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Patient lists in the team's site: a row in "Patients app – lists" (name, columns, version)
+ * and a SharePoint list of its own with a row per patient. Graph has no transactions, so each
+ * change is ordered to lose nothing if it stops half-way (a move adds before it removes), and
+ * the version row is bumped with If-Match after the rows change.
+ */
+export function graphListOps(open: OpenTeam): ListOps & { resolve: typeof resolve } {
+  async function resolve(team: TeamKey, listId: string) {
+    if (!GUID.test(listId)) return null;
+    const { api, site, queue } = await open(team);
+    const catalogId = await site.appList('catalog', false);
+    if (!catalogId) return null;
+    const catalog = listCatalog(api, site.siteId, catalogId, queue);
+    const entry = await catalog.find(listId);
+    return entry ? { api, site, catalog, entry, rows: patientRows(api, site.siteId, listId) } : null;
+  }
+
+  async function read(team: TeamKey, listId: string) {
+    const found = await resolve(team, listId);
+    const rows = found && (await found.rows.all());
+    if (!found || !rows) return null;
+    const { entry } = found;
+    return { id: entry.listId, name: entry.name, columns: entry.columns, version: entry.version, patientIds: patientIdsOf(rows) };
+  }
+
+  const bump = (found: { catalog: ReturnType<typeof listCatalog>; entry: CatalogEntry }) => found.catalog.change(found.entry.itemId, () => ({}));
+
+  return {
+    resolve,
+    async listLists(team) {
+      const { api, site, queue } = await open(team);
+      const catalogId = await site.appList('catalog', false);
+      if (!catalogId) return [];
+      const entries = await listCatalog(api, site.siteId, catalogId, queue).all();
+      const rows = await Promise.all(entries.map((e) => patientRows(api, site.siteId, e.listId).all()));
+      return entries.flatMap((e, i) => {
+        const r = rows[i];
+        return r ? [{ id: e.listId, name: e.name, patientCount: patientIdsOf(r).length }] : [];
+      });
+    },
+
+    async createList(team, name, userId) {
+      const { api, site, queue } = await open(team);
+      const catalogId = (await site.appList('catalog', true))!;
+      let list: { id: string } | undefined;
+      for (let attempt = 1; !list; attempt++) {
+        try {
+          const description = 'A patient list of the Patients app: a row per patient.';
+          list = await createList(api, site.siteId, patientListTitle(name, attempt), description, patientListColumns);
+        } catch (err) {
+          // Another list has this title (SharePoint titles are unique in a site): number it.
+          if (!isStatus(err, 409) || attempt >= 50) throw err;
+        }
+      }
+      try {
+        await listCatalog(api, site.siteId, catalogId, queue).add(name, list.id, userId);
+      } catch (err) {
+        await api.delete(`/sites/${site.siteId}/lists/${list.id}`).catch(() => undefined);
+        throw err;
+      }
+      return { id: list.id, name, patientCount: 0 };
+    },
+
+    getList: read,
+
+    async addPatients(team, listId, patientIds, userId) {
+      const found = await resolve(team, listId);
+      const rows = found && (await found.rows.all());
+      if (!found || !rows) return null;
+      const present = new Set(patientIdsOf(rows));
+      const toAdd = [...new Set(patientIds)].filter((id) => !present.has(id));
+      for (const id of toAdd) await found.rows.add(id, userId);
+      if (toAdd.length) await bump(found);
+      return read(team, listId);
+    },
+
+    async removePatient(team, listId, patientId) {
+      const found = await resolve(team, listId);
+      if (!found) return null;
+      const rows = await found.rows.ofPatient(patientId);
+      if (!rows) return null;
+      if (!rows.length || (await found.rows.remove(rows)) === 0) return false;
+      await bump(found);
+      return true;
+    },
+
+    async updateList(team, listId, changes, expectedVersion) {
+      const found = await resolve(team, listId);
+      if (!found) return { ok: false, reason: 'not_found' };
+      const outcome = await found.catalog.change<'conflict'>(found.entry.itemId, (current) => {
+        if (expectedVersion !== undefined && current.version !== expectedVersion) return { stop: 'conflict' as const };
+        return {
+          ...(changes.name !== undefined ? { Title: changes.name } : {}),
+          ...(changes.columns !== undefined ? { Columns: columnsText(changes.columns) } : {}),
+        };
+      });
+      if (outcome === null) return { ok: false, reason: 'not_found' };
+      if (outcome !== 'changed') return { ok: false, reason: outcome.stop };
+      if (changes.name !== undefined && changes.name !== found.entry.name) await retitle(found.api, found.site.siteId, listId, changes.name);
+      const list = await read(team, listId);
+      return list ? { ok: true, value: list } : { ok: false, reason: 'not_found' };
+    },
+
+    async deleteList(team, listId) {
+      const found = await resolve(team, listId);
+      if (!found || !(await found.catalog.remove(found.entry.itemId))) return false;
+      // The app no longer shows the list; its SharePoint list goes too (kept if Graph refuses).
+      await found.api.delete(`/sites/${found.site.siteId}/lists/${listId}`).catch((err: unknown) => {
+        if (!isStatus(err, 404)) logger.warn({ listId, status: statusOf(err) }, 'could not delete the SharePoint list of a deleted patient list');
+      });
+      return true;
+    },
+
+    async movePatient(team, fromListId, toListId, patientId, userId) {
+      const [from, to] = await Promise.all([resolve(team, fromListId), resolve(team, toListId)]);
+      if (!from || !to) return 'no_list';
+      const [fromRows, toRows] = await Promise.all([from.rows.ofPatient(patientId), to.rows.ofPatient(patientId)]);
+      if (!fromRows || !toRows) return 'no_list';
+      if (!fromRows.length) return 'not_on_list';
+      if (fromListId === toListId) return 'moved';
+      // Add first, then remove: stopped half-way, the patient is on both lists, never on none.
+      if (!toRows.length) {
+        await to.rows.add(patientId, userId);
+        await bump(to);
+      }
+      if ((await from.rows.remove(fromRows)) > 0) await bump(from);
+      return 'moved';
+    },
+  };
+}
+
+/** Keeps the SharePoint list's title in step with the name, when SharePoint lets it. */
+async function retitle(api: GraphApi, siteId: string, listId: string, name: string): Promise<void> {
+  for (let attempt = 1; attempt <= 5; attempt++) {
+    try {
+      await api.patch(`/sites/${siteId}/lists/${listId}`, { displayName: patientListTitle(name, attempt) });
+      return;
+    } catch (err) {
+      if (isStatus(err, 409)) continue;
+      logger.warn({ listId, status: statusOf(err) }, 'could not retitle the SharePoint list of a renamed patient list');
+      return;
+    }
+  }
+}
+
+const statusOf = (err: unknown) => (err as { status?: number }).status;

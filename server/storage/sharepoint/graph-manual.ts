@@ -1,0 +1,142 @@
+import { randomUUID } from 'node:crypto';
+import type { ManualPatient, ManualPatientData, ManualSchema, SchemaField } from '../../../contract/manual.js';
+import { logger } from '../../platform/logger.js';
+import type { TeamStore, VersionedResult } from '../ports.js';
+import { filterParam, odataString, type GraphApi } from '../../platform/graph/graph-api.js';
+import { GraphRequestFailed, isStatus } from '../../platform/graph/graph-errors.js';
+import type { OpenTeam } from './graph-lists.js';
+import { byItemId, type ListItem } from './list-catalog.js';
+import { retryOnStaleEtag } from './etag-retry.js';
+
+type ManualOps = Pick<TeamStore, 'getSchema' | 'setSchema' | 'createManualPatient' | 'updateManualPatient' | 'getManualPatients'>;
+type Team = Parameters<OpenTeam>[0];
+type Items = { api: GraphApi; path: string };
+
+const SCHEMA = 'Manual schema';
+const genders = new Set(['male', 'female', 'other', 'unknown']);
+const textOrNull = (v: unknown) => (typeof v === 'string' && v !== '' ? v : null);
+const versionOf = (item: ListItem) => Number(item.fields.Version ?? 1) || 1;
+
+function patientOf(item: ListItem): ManualPatient {
+  const f = item.fields;
+  let values: ManualPatientData['values'] = {};
+  try {
+    values = typeof f.Values === 'string' && f.Values ? (JSON.parse(f.Values) as ManualPatientData['values']) : {};
+  } catch {
+    values = {};
+  }
+  const gender = textOrNull(f.Gender);
+  return {
+    id: String(f.PatientId),
+    name: String(f.Title ?? ''),
+    mrn: textOrNull(f.Mrn),
+    birthDate: textOrNull(f.BirthDate),
+    gender: gender && genders.has(gender) ? (gender as ManualPatientData['gender']) : null,
+    room: textOrNull(f.Room),
+    values,
+    version: versionOf(item),
+  };
+}
+
+const fieldsOf = (data: ManualPatientData) => ({
+  Title: data.name,
+  Mrn: data.mrn,
+  BirthDate: data.birthDate,
+  Gender: data.gender,
+  Room: data.room,
+  Values: JSON.stringify(data.values),
+});
+
+/**
+ * Manual mode in the team's site: the schema is a row of "Patients app – settings", each
+ * patient a row of "Patients app – manual patients" with readable columns. Both carry a Version
+ * that goes up with each write, made with If-Match so that a stale expected version is refused.
+ */
+export function graphManualOps(open: OpenTeam): ManualOps {
+  const itemsOf = async (team: Team, kind: 'settings' | 'manualPatients', create: boolean): Promise<Items | null> => {
+    const { api, site } = await open(team);
+    const listId = await site.appList(kind, create);
+    return listId ? { api, path: `/sites/${site.siteId}/lists/${listId}/items` } : null;
+  };
+  const schemaRows = async (items: Items) =>
+    (await items.api.getAll<ListItem>(`${items.path}?expand=fields`)).filter((r) => r.fields.Title === SCHEMA).sort(byItemId);
+  const patientRows = (items: Items, id: string) =>
+    items.api.getAll<ListItem>(`${items.path}?expand=fields&${filterParam(`fields/PatientId eq ${odataString(id)}`)}`);
+
+  return {
+    async getSchema(team) {
+      const items = await itemsOf(team, 'settings', false);
+      const [row] = items ? await schemaRows(items) : [];
+      if (!row) return null;
+      let fields: SchemaField[] = [];
+      try {
+        const parsed: unknown = JSON.parse(String(row.fields.Value ?? '[]'));
+        fields = Array.isArray(parsed) ? (parsed as SchemaField[]) : [];
+      } catch {
+        logger.warn({ teamId: team.teamId }, 'the manual schema in the team site is not valid JSON; reading it as empty');
+      }
+      return { fields, version: versionOf(row) };
+    },
+
+    async setSchema(team, fields, expectedVersion) {
+      const items = (await itemsOf(team, 'settings', true))!;
+      const value = JSON.stringify(fields);
+      return retryOnStaleEtag(async (): Promise<VersionedResult<ManualSchema>> => {
+        const [current] = await schemaRows(items);
+        const version = current ? versionOf(current) : 0;
+        if (expectedVersion !== undefined && expectedVersion !== version) return { ok: false, reason: 'conflict' };
+        const at = new Date().toISOString();
+        if (current) {
+          await items.api.patch(`${items.path}/${current.id}/fields`, { Value: value, Version: version + 1, UpdatedAt: at }, current.eTag);
+          return { ok: true, value: { fields, version: version + 1 } };
+        }
+        // The first schema: two first writers can both add a row; the older row wins.
+        const created = await items.api.post<ListItem>(items.path, { fields: { Title: SCHEMA, Value: value, Version: 1, UpdatedAt: at } });
+        const [first] = await schemaRows(items);
+        if (first && first.id !== created.id) {
+          await items.api.delete(`${items.path}/${created.id}`);
+          if (expectedVersion !== undefined) return { ok: false, reason: 'conflict' };
+          throw new GraphRequestFailed(412, 'preconditionFailed', 'another first schema was written');
+        }
+        return { ok: true, value: { fields, version: 1 } };
+      });
+    },
+
+    async createManualPatient(team, data, userId) {
+      const items = (await itemsOf(team, 'manualPatients', true))!;
+      const id = randomUUID();
+      await items.api.post(items.path, {
+        fields: { ...fieldsOf(data), PatientId: id, Version: 1, CreatedBy: userId, CreatedAt: new Date().toISOString() },
+      });
+      return { id, ...data, version: 1 };
+    },
+
+    async updateManualPatient(team, id, data, expectedVersion) {
+      const items = await itemsOf(team, 'manualPatients', false);
+      const [row] = items ? (await patientRows(items, id)).sort(byItemId) : [];
+      if (!items || !row) return { ok: false, reason: 'not_found' };
+      return retryOnStaleEtag(async (): Promise<VersionedResult<ManualPatient>> => {
+        let current: ListItem;
+        try {
+          current = await items.api.get<ListItem>(`${items.path}/${row.id}?expand=fields`);
+        } catch (err) {
+          if (isStatus(err, 404)) return { ok: false, reason: 'not_found' };
+          throw err;
+        }
+        const version = versionOf(current);
+        if (expectedVersion !== undefined && expectedVersion !== version) return { ok: false, reason: 'conflict' };
+        await items.api.patch(`${items.path}/${row.id}/fields`, { ...fieldsOf(data), Version: version + 1 }, current.eTag);
+        return { ok: true, value: { id, ...data, version: version + 1 } };
+      });
+    },
+
+    async getManualPatients(team, ids) {
+      const items = await itemsOf(team, 'manualPatients', false);
+      if (!items) return [];
+      const all = (await items.api.getAll<ListItem>(`${items.path}?expand=fields`)).sort(byItemId).map(patientOf);
+      const seen = new Set<string>();
+      const unique = all.filter((p) => !seen.has(p.id) && seen.add(p.id));
+      return ids ? unique.filter((p) => ids.includes(p.id)) : unique;
+    },
+  };
+}

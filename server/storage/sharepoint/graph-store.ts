@@ -1,0 +1,62 @@
+import type { TeamKey, TeamStore } from '../ports.js';
+import { createGraphApi, type GraphApi } from '../../platform/graph/graph-api.js';
+import { graphListOps } from './graph-lists.js';
+import { graphManualOps } from './graph-manual.js';
+import { graphTeamDataOps } from './graph-team-data.js';
+import { teamSites } from './team-site.js';
+import { writeQueue } from './etag-retry.js';
+
+export interface GraphStoreOptions {
+  /** Where Graph is: `https://graph.microsoft.com` (the default), or the emulator in tests. */
+  baseUrl?: string;
+  /**
+   * A Graph access token of the signed-in user for `tenantId`, the tenant of the team being
+   * read or changed (in production: on-behalf-of the caller's SSO token, see obo-token.ts).
+   * It must refuse a tenant that is not the caller's: Graph resolves the team's site in the
+   * token's tenant, so this is what keeps one tenant's data out of another's.
+   */
+  getAccessToken(tenantId: string): Promise<string>;
+  /** Retries of throttled (429/503/504) requests, honouring Retry-After; default 4. */
+  maxRetries?: number;
+  /** How long a team's site and app list ids are remembered; default 10 minutes. */
+  siteCacheMs?: number;
+}
+
+/**
+ * The team store in each team's SharePoint site through Microsoft Graph: one SharePoint list
+ * per patient list plus the app's lists ("Patients app – lists", "– settings", "– notes",
+ * "– default lists", "– manual patients"), created on first write. Nothing is kept locally but ids of sites and
+ * lists; every answer comes from Graph.
+ */
+export function openGraphStore(options: GraphStoreOptions): TeamStore {
+  const baseUrl = options.baseUrl ?? 'https://graph.microsoft.com';
+  const apis = new Map<string, GraphApi>();
+  const sites = teamSites(options.siteCacheMs);
+  const queue = writeQueue();
+
+  const apiFor = (tenantId: string): GraphApi => {
+    let api = apis.get(tenantId);
+    if (!api) {
+      api = createGraphApi({ baseUrl, maxRetries: options.maxRetries, getAccessToken: () => options.getAccessToken(tenantId) });
+      apis.set(tenantId, api);
+    }
+    return api;
+  };
+
+  const open = async (team: TeamKey) => {
+    const api = apiFor(team.tenantId);
+    return { api, queue, site: await sites.open(api, team.tenantId, team.teamId) };
+  };
+
+  const { resolve, ...lists } = graphListOps(open);
+  const listExists = async (team: TeamKey, listId: string) => (await resolve(team, listId)) !== null;
+
+  return {
+    ...lists,
+    ...graphTeamDataOps(open, listExists),
+    ...graphManualOps(open),
+    async close() {
+      apis.clear();
+    },
+  };
+}

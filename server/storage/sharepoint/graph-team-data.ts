@@ -1,0 +1,143 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { logger } from '../../platform/logger.js';
+import type { Connection, Note, TeamStore } from '../ports.js';
+import { filterParam, odataString, type GraphApi } from '../../platform/graph/graph-api.js';
+import type { OpenTeam } from './graph-lists.js';
+import { isStatus } from '../../platform/graph/graph-errors.js';
+import { byItemId, type ListItem } from './list-catalog.js';
+
+type Team = Parameters<OpenTeam>[0];
+/** An app list's items collection and the API to reach it. */
+type Items = { api: GraphApi; path: string };
+type TeamDataOps = Pick<TeamStore, 'getConnection' | 'setConnection' | 'addNote' | 'listNotes' | 'latestNotes' | 'setDefaultList' | 'defaultListId'>;
+
+/** Patients per notes query: `PatientId eq … or …` stays well within a URL's length. */
+const PATIENTS_PER_QUERY = 20;
+
+const connectionSchema = z.discriminatedUnion('mode', [
+  z.object({ mode: z.literal('unset') }),
+  z.object({ mode: z.literal('manual') }),
+  z.object({
+    mode: z.literal('ehr'),
+    url: z.string(),
+    name: z.string(),
+    fhirVersion: z.enum(['DSTU2', 'STU3', 'R4', 'R4B']),
+    auth: z.enum(['none', 'client_credentials']),
+    resources: z.array(z.string()),
+  }),
+]);
+
+const CONNECTION = 'Connection';
+
+/**
+ * The team's settings, notes and default lists, each in an app list of the team's site. A
+ * user's default and the connection are last-writer-wins, as in the SQLite store.
+ */
+export function graphTeamDataOps(open: OpenTeam, listExists: (team: Team, listId: string) => Promise<boolean>): TeamDataOps {
+  const itemsOf = async (team: Team, kind: 'settings' | 'notes' | 'defaults', create: boolean): Promise<Items | null> => {
+    const { api, site } = await open(team);
+    const listId = await site.appList(kind, create);
+    return listId ? { api, path: `/sites/${site.siteId}/lists/${listId}/items` } : null;
+  };
+
+  /** Writes `fields` to the first row (dropping any duplicates a concurrent first write made) or adds one. */
+  const upsert = async (team: Team, kind: 'settings' | 'defaults', rows: (items: Items) => Promise<ListItem[]>, fields: Record<string, unknown>) => {
+    const items = (await itemsOf(team, kind, true))!;
+    const [first, ...extra] = (await rows(items)).sort(byItemId);
+    if (!first) {
+      await items.api.post(items.path, { fields });
+      return;
+    }
+    await items.api.patch(`${items.path}/${first.id}/fields`, fields);
+    for (const row of extra) {
+      await items.api.delete(`${items.path}/${row.id}`).catch((err: unknown) => {
+        if (!isStatus(err, 404)) throw err;
+      });
+    }
+  };
+
+  const userRows = (userId: string) => (items: Items) =>
+    items.api.getAll<ListItem>(`${items.path}?expand=fields&${filterParam(`fields/UserId eq ${odataString(userId)}`)}`);
+
+  return {
+    async getConnection(team) {
+      const items = await itemsOf(team, 'settings', false);
+      if (!items) return { mode: 'unset' };
+      const row = (await items.api.getAll<ListItem>(`${items.path}?expand=fields`)).sort(byItemId).find((r) => r.fields.Title === CONNECTION);
+      if (!row) return { mode: 'unset' };
+      try {
+        return connectionSchema.parse(JSON.parse(String(row.fields.Value))) as Connection;
+      } catch {
+        logger.warn({ teamId: team.teamId }, 'the connection setting in the team site is not valid; treating it as unset');
+        return { mode: 'unset' };
+      }
+    },
+
+    async setConnection(team, connection, userId) {
+      const fields = { Title: CONNECTION, Value: JSON.stringify(connection), UpdatedBy: userId, UpdatedAt: new Date().toISOString() };
+      const connectionRows = async (items: Items) =>
+        (await items.api.getAll<ListItem>(`${items.path}?expand=fields`)).filter((r) => r.fields.Title === CONNECTION);
+      await upsert(team, 'settings', connectionRows, fields);
+    },
+
+    async setDefaultList(team, userId, listId) {
+      if (!(await listExists(team, listId))) return false;
+      await upsert(team, 'defaults', userRows(userId), { Title: userId, UserId: userId, ListId: listId });
+      return true;
+    },
+
+    async defaultListId(team, userId) {
+      const items = await itemsOf(team, 'defaults', false);
+      if (!items) return null;
+      const [row] = (await userRows(userId)(items)).sort(byItemId);
+      const listId = row ? String(row.fields.ListId ?? '') : '';
+      // A deleted list is no one's default any more.
+      return listId && (await listExists(team, listId)) ? listId : null;
+    },
+
+    async addNote(team, patientId, author, text) {
+      const items = (await itemsOf(team, 'notes', true))!;
+      const createdAt = new Date().toISOString();
+      const noteId = randomUUID();
+      await items.api.post(items.path, {
+        fields: { Title: patientId, NoteId: noteId, PatientId: patientId, AuthorId: author.id, AuthorName: author.name, NoteText: text, CreatedAt: createdAt },
+      });
+      return { id: noteId, patientId, authorId: author.id, authorName: author.name, text, createdAt };
+    },
+
+    async listNotes(team, patientId) {
+      const items = await itemsOf(team, 'notes', false);
+      if (!items) return [];
+      const rows = await items.api.getAll<ListItem>(`${items.path}?expand=fields&${filterParam(`fields/PatientId eq ${odataString(patientId)}`)}`);
+      return rows.sort(byItemId).map(noteOf);
+    },
+
+    async latestNotes(team, patientIds) {
+      const latest = new Map<string, Note>();
+      const items = await itemsOf(team, 'notes', false);
+      if (!items || patientIds.length === 0) return latest;
+      const groups: string[][] = [];
+      for (let i = 0; i < patientIds.length; i += PATIENTS_PER_QUERY) groups.push(patientIds.slice(i, i + PATIENTS_PER_QUERY));
+      const answers = await Promise.all(
+        groups.map((ids) =>
+          items.api.getAll<ListItem>(`${items.path}?expand=fields&${filterParam(ids.map((id) => `fields/PatientId eq ${odataString(id)}`).join(' or '))}`),
+        ),
+      );
+      // Oldest first: each patient's last item is its newest note.
+      for (const row of answers.flat().sort(byItemId)) latest.set(String(row.fields.PatientId ?? ''), noteOf(row));
+      return latest;
+    },
+  };
+}
+
+function noteOf(r: ListItem): Note {
+  return {
+    id: String(r.fields.NoteId ?? r.id),
+    patientId: String(r.fields.PatientId ?? ''),
+    authorId: String(r.fields.AuthorId ?? ''),
+    authorName: String(r.fields.AuthorName ?? ''),
+    text: String(r.fields.NoteText ?? ''),
+    createdAt: String(r.fields.CreatedAt ?? ''),
+  };
+}

@@ -1,0 +1,109 @@
+import { defaultColumns, listColumns, type ListColumn } from '../../../contract/columns.js';
+import { filterParam, odataString, type GraphApi } from '../../platform/graph/graph-api.js';
+import { isStatus } from '../../platform/graph/graph-errors.js';
+import { retryOnStaleEtag, type WriteQueue } from './etag-retry.js';
+
+/** A patient list's row in "Patients app – lists": its name, columns and version. */
+export interface CatalogEntry {
+  itemId: string;
+  etag: string;
+  /** The id of the list's own SharePoint list, which is also the list id the app uses. */
+  listId: string;
+  name: string;
+  columns: ListColumn[];
+  version: number;
+}
+
+export interface ListItem {
+  id: string;
+  eTag: string;
+  fields: Record<string, unknown>;
+}
+
+const known = new Set<string>(listColumns);
+
+/** Columns are kept as readable comma-separated keys ("name,mrn,birthDate"). */
+export const columnsText = (columns: ListColumn[]) => columns.join(',');
+
+function columnsFrom(value: unknown): ListColumn[] {
+  if (typeof value !== 'string') return [...defaultColumns];
+  return value.split(',').map((c) => c.trim()).filter((c): c is ListColumn => known.has(c));
+}
+
+function entryOf(item: ListItem): CatalogEntry {
+  const f = item.fields;
+  return {
+    itemId: item.id,
+    etag: item.eTag,
+    listId: String(f.ListId ?? ''),
+    name: String(f.Title ?? ''),
+    columns: columnsFrom(f.Columns),
+    version: typeof f.Version === 'number' ? f.Version : Number(f.Version ?? 1) || 1,
+  };
+}
+
+export const byItemId = <T extends { id: string }>(a: T, b: T) => Number(a.id) - Number(b.id);
+
+/** The catalog of one team site (the "Patients app – lists" list). */
+export function listCatalog(api: GraphApi, siteId: string, catalogId: string, queue: WriteQueue) {
+  const items = `/sites/${siteId}/lists/${catalogId}/items`;
+
+  const read = async (itemId: string): Promise<CatalogEntry | null> => {
+    try {
+      return entryOf(await api.get<ListItem>(`${items}/${itemId}?expand=fields`));
+    } catch (err) {
+      if (isStatus(err, 404)) return null;
+      throw err;
+    }
+  };
+
+  return {
+    /** Every entry, oldest first. */
+    async all(): Promise<CatalogEntry[]> {
+      return (await api.getAll<ListItem>(`${items}?expand=fields`)).sort(byItemId).map(entryOf).filter((e) => e.listId);
+    },
+    async find(listId: string): Promise<CatalogEntry | null> {
+      const found = await api.getAll<ListItem>(`${items}?expand=fields&${filterParam(`fields/ListId eq ${odataString(listId)}`)}`);
+      return found.length ? entryOf(found.sort(byItemId)[0]) : null;
+    },
+    read,
+    async add(name: string, listId: string, userId: string): Promise<CatalogEntry> {
+      const fields = { Title: name, ListId: listId, Columns: columnsText(defaultColumns), Version: 1, CreatedBy: userId, CreatedAt: new Date().toISOString() };
+      return entryOf(await api.post<ListItem>(items, { fields }));
+    },
+    /**
+     * Applies `change` to the freshest copy of the entry and writes it with If-Match, again on
+     * 412; Version goes up with each write. `change` returns the fields to write or a reason to
+     * stop. Null when the entry is gone.
+     */
+    async change<R>(
+      itemId: string,
+      change: (current: CatalogEntry) => Record<string, unknown> | { stop: R },
+    ): Promise<'changed' | { stop: R } | null> {
+      return queue(`${items}/${itemId}`, () => retryOnStaleEtag(async () => {
+        const current = await read(itemId);
+        if (!current) return null;
+        const decided = change(current);
+        if ('stop' in decided) return { stop: decided.stop as R };
+        try {
+          await api.patch(`${items}/${itemId}/fields`, { ...decided, Version: current.version + 1 }, current.etag);
+        } catch (err) {
+          if (isStatus(err, 404)) return null;
+          throw err;
+        }
+        return 'changed' as const;
+      }));
+    },
+    async remove(itemId: string): Promise<boolean> {
+      try {
+        await api.delete(`${items}/${itemId}`);
+        return true;
+      } catch (err) {
+        if (isStatus(err, 404)) return false;
+        throw err;
+      }
+    },
+  };
+}
+
+export type ListCatalog = ReturnType<typeof listCatalog>;

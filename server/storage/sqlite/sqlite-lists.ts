@@ -1,0 +1,132 @@
+import type Database from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
+import type { ListColumn } from '../../../contract/columns.js';
+import type { Commit } from '../store-audit.js';
+import type { AuditOf, ListSummary, StoredList, TeamKey, TeamStore } from '../ports.js';
+
+type ListOps = Pick<TeamStore, 'listLists' | 'createList' | 'getList' | 'addPatients' | 'removePatient' | 'updateList' | 'deleteList' | 'movePatient' | 'setDefaultList' | 'defaultListId'>;
+
+/** Lists, their patients and each user's default list. Every change is one transaction, its audit records included. */
+export function sqliteListOps(db: Database.Database, commit: Commit): ListOps {
+  const now = () => new Date().toISOString();
+  const q = {
+    lists: db.prepare(
+      `SELECT l.id, l.name, COUNT(p.patient_id) AS patientCount FROM lists l
+       LEFT JOIN list_patients p ON p.list_id = l.id
+       WHERE l.tenant_id = ? AND l.team_id = ? GROUP BY l.id ORDER BY l.created_at, l.rowid`,
+    ),
+    insertList: db.prepare('INSERT INTO lists (id, tenant_id, team_id, name, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)'),
+    list: db.prepare('SELECT id, name, columns, version FROM lists WHERE id = ? AND tenant_id = ? AND team_id = ?'),
+    listPatients: db.prepare('SELECT patient_id FROM list_patients WHERE list_id = ? ORDER BY position'),
+    maxPosition: db.prepare('SELECT COALESCE(MAX(position), 0) AS max FROM list_patients WHERE list_id = ?'),
+    addPatient: db.prepare(
+      'INSERT OR IGNORE INTO list_patients (list_id, patient_id, position, added_by, added_at) VALUES (?, ?, ?, ?, ?)',
+    ),
+    removePatient: db.prepare('DELETE FROM list_patients WHERE list_id = ? AND patient_id = ?'),
+    bump: db.prepare('UPDATE lists SET version = version + 1 WHERE id = ?'),
+    update: db.prepare('UPDATE lists SET name = ?, columns = ?, version = version + 1 WHERE id = ?'),
+    deleteList: db.prepare('DELETE FROM lists WHERE id = ? AND tenant_id = ? AND team_id = ?'),
+    setDefault: db.prepare(
+      `INSERT INTO default_lists (tenant_id, team_id, user_id, list_id) VALUES (?, ?, ?, ?)
+       ON CONFLICT (tenant_id, team_id, user_id) DO UPDATE SET list_id = excluded.list_id`,
+    ),
+    defaultList: db.prepare('SELECT list_id FROM default_lists WHERE tenant_id = ? AND team_id = ? AND user_id = ?'),
+  };
+
+  const read = (team: TeamKey, listId: string): StoredList | null => {
+    const row = q.list.get(listId, team.tenantId, team.teamId) as { id: string; name: string; columns: string; version: number } | undefined;
+    if (!row) return null;
+    const patientIds = (q.listPatients.all(listId) as { patient_id: string }[]).map((r) => r.patient_id);
+    return { id: row.id, name: row.name, columns: JSON.parse(row.columns) as ListColumn[], version: row.version, patientIds };
+  };
+
+  const add = (listId: string, ids: string[], userId: string) => {
+    let position = (q.maxPosition.get(listId) as { max: number }).max;
+    let added = 0;
+    const at = now();
+    for (const id of ids) added += q.addPatient.run(listId, id, ++position, userId, at).changes;
+    return added;
+  };
+
+  const addPatients = db.transaction((team: TeamKey, listId: string, ids: string[], userId: string, audit?: AuditOf<StoredList>) => {
+    if (!read(team, listId)) return null;
+    if (add(listId, ids, userId)) q.bump.run(listId);
+    return commit(read(team, listId)!, audit);
+  });
+
+  const removePatient = db.transaction((team: TeamKey, listId: string, patientId: string, audit?: AuditOf<boolean>) => {
+    if (!read(team, listId)) return null;
+    const removed = q.removePatient.run(listId, patientId).changes > 0;
+    if (!removed) return false;
+    q.bump.run(listId);
+    return commit(true, audit);
+  });
+
+  const updateList = db.transaction(
+    (team: TeamKey, listId: string, changes: { name?: string; columns?: ListColumn[] }, expectedVersion?: number, audit?: AuditOf<StoredList>) => {
+      const list = read(team, listId);
+      if (!list) return { ok: false as const, reason: 'not_found' as const };
+      if (expectedVersion !== undefined && expectedVersion !== list.version) return { ok: false as const, reason: 'conflict' as const };
+      q.update.run(changes.name ?? list.name, JSON.stringify(changes.columns ?? list.columns), listId);
+      return { ok: true as const, value: commit(read(team, listId)!, audit) };
+    },
+  );
+
+  const movePatient = db.transaction((team: TeamKey, fromId: string, toId: string, patientId: string, userId: string, audit?: AuditOf<'moved'>) => {
+    if (!read(team, fromId) || !read(team, toId)) return 'no_list' as const;
+    if (q.removePatient.run(fromId, patientId).changes === 0) return 'not_on_list' as const;
+    q.bump.run(fromId);
+    if (add(toId, [patientId], userId)) q.bump.run(toId);
+    return commit('moved' as const, audit);
+  });
+
+  const createList = db.transaction((team: TeamKey, name: string, userId: string, audit?: AuditOf<ListSummary>) => {
+    const id = randomUUID();
+    q.insertList.run(id, team.tenantId, team.teamId, name, userId, now());
+    return commit({ id, name, patientCount: 0 }, audit);
+  });
+
+  const deleteList = db.transaction((team: TeamKey, listId: string, audit?: AuditOf<boolean>) =>
+    q.deleteList.run(listId, team.tenantId, team.teamId).changes > 0 ? commit(true, audit) : false,
+  );
+
+  const setDefaultList = db.transaction((team: TeamKey, userId: string, listId: string, audit?: AuditOf<boolean>) => {
+    if (!read(team, listId)) return false;
+    q.setDefault.run(team.tenantId, team.teamId, userId, listId);
+    return commit(true, audit);
+  });
+
+  return {
+    async listLists(team) {
+      return q.lists.all(team.tenantId, team.teamId) as ListSummary[];
+    },
+    async createList(team, name, userId, audit) {
+      return createList(team, name, userId, audit);
+    },
+    async getList(team, listId) {
+      return read(team, listId);
+    },
+    async addPatients(team, listId, patientIds, userId, audit) {
+      return addPatients(team, listId, [...new Set(patientIds)], userId, audit);
+    },
+    async removePatient(team, listId, patientId, audit) {
+      return removePatient(team, listId, patientId, audit);
+    },
+    async updateList(team, listId, changes, expectedVersion, audit) {
+      return updateList(team, listId, changes, expectedVersion, audit);
+    },
+    async deleteList(team, listId, audit) {
+      return deleteList(team, listId, audit);
+    },
+    async movePatient(team, fromListId, toListId, patientId, userId, audit) {
+      return movePatient(team, fromListId, toListId, patientId, userId, audit);
+    },
+    async setDefaultList(team, userId, listId, audit) {
+      return setDefaultList(team, userId, listId, audit);
+    },
+    async defaultListId(team, userId) {
+      const row = q.defaultList.get(team.tenantId, team.teamId, userId) as { list_id: string } | undefined;
+      return row?.list_id ?? null;
+    },
+  };
+}

@@ -1,0 +1,68 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { importAuditFile, sqliteAuditLog } from './sqlite-audit-log.js';
+import { sqliteListOps } from './sqlite-lists.js';
+import { sqliteManualOps } from './sqlite-manual.js';
+import { migrations } from './sqlite-migrations.js';
+import { sqliteNoteOps } from './sqlite-notes.js';
+import { committer } from '../store-audit.js';
+import type { AuditingTeamStore, AuditOf, Connection, TeamKey } from '../ports.js';
+
+/**
+ * Opens (creating and migrating as needed) the SQLite file that holds every team's data and the
+ * audit trail, so that each change commits together with its audit records.
+ */
+export function openSqliteStore(file: string, options: { importAuditFrom?: string } = {}): AuditingTeamStore {
+  mkdirSync(dirname(file), { recursive: true });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  // FULL: a write acknowledged to a caller survives a crash of the process or the machine.
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+  const audit = sqliteAuditLog(db);
+  // The trail of an earlier version, kept in a file of its own, moves in once.
+  if (options.importAuditFrom) importAuditFile(db, options.importAuditFrom);
+  const commit = committer(audit);
+
+  const connection = db.prepare('SELECT connection FROM team_settings WHERE tenant_id = ? AND team_id = ?');
+  const upsertConnection = db.prepare(
+    `INSERT INTO team_settings (tenant_id, team_id, connection, updated_by, updated_at) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (tenant_id, team_id) DO UPDATE SET connection = excluded.connection,
+       updated_by = excluded.updated_by, updated_at = excluded.updated_at, version = version + 1`,
+  );
+
+  const setConnection = db.transaction((team: TeamKey, value: Connection, userId: string, record?: AuditOf<void>) => {
+    upsertConnection.run(team.tenantId, team.teamId, JSON.stringify(value), userId, new Date().toISOString());
+    commit(undefined, record);
+  });
+
+  return {
+    audit,
+    async getConnection(team) {
+      const row = connection.get(team.tenantId, team.teamId) as { connection: string } | undefined;
+      return row ? (JSON.parse(row.connection) as Connection) : { mode: 'unset' };
+    },
+    async setConnection(team, value, userId, record) {
+      setConnection(team, value, userId, record);
+    },
+    ...sqliteListOps(db, commit),
+    ...sqliteNoteOps(db, commit),
+    ...sqliteManualOps(db, commit),
+    async close() {
+      db.close();
+    },
+  };
+}
+
+function migrate(db: Database.Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  for (let version = current; version < migrations.length; version++) {
+    db.transaction(() => {
+      db.exec(migrations[version]);
+      db.pragma(`user_version = ${version + 1}`);
+    })();
+  }
+}

@@ -1,0 +1,172 @@
+import { describe, expect, it } from 'vitest';
+import { adapterFor, adapters } from '../../../server/ehr/adapters/index.js';
+import type { PatientSummary } from '../../../server/ehr/types.js';
+
+type Release = 'DSTU2' | 'STU3' | 'R4';
+
+/** How each release writes the parts of a patient that differ. */
+const shapes: Record<Release, { family: (f: string) => unknown; mrnSystem: string; gp: string }> = {
+  DSTU2: { family: (f) => f.split(' '), mrnSystem: 'http://hl7.org/fhir/v2/0203', gp: 'careProvider' },
+  STU3: { family: (f) => f, mrnSystem: 'http://hl7.org/fhir/v2/0203', gp: 'generalPractitioner' },
+  R4: { family: (f) => f, mrnSystem: 'http://terminology.hl7.org/CodeSystem/v2-0203', gp: 'generalPractitioner' },
+};
+
+type Shape = (typeof shapes)[Release];
+const mrn = (s: Shape, value: string, system = s.mrnSystem) => ({
+  type: { coding: [{ system, code: 'MR' }] },
+  system: 'http://hospital.example.org/mrn',
+  value,
+});
+
+interface Case {
+  story: string;
+  build: (s: Shape) => unknown;
+  expected: Partial<PatientSummary> | null;
+  mrnSystem?: string;
+}
+
+const cases: Case[] = [
+  {
+    story: 'a full patient reads as prefix, given and family, with MRN, birth date, gender and GP',
+    build: (s) => ({
+      resourceType: 'Patient',
+      id: 'hugh-1',
+      name: [{ use: 'official', prefix: ['Mr.'], given: ['Hugh'], family: s.family('Chau') }],
+      identifier: [{ system: 'urn:oid:1.2.3', value: 'SSN-999' }, mrn(s, 'MRN-12345')],
+      birthDate: '1951-08-14',
+      gender: 'male',
+      [s.gp]: [{ reference: 'Practitioner/1', display: 'Dr. Ada Adams' }],
+    }),
+    expected: {
+      id: 'hugh-1',
+      displayName: 'Mr. Hugh Chau',
+      mrn: 'MRN-12345',
+      birthDate: '1951-08-14',
+      gender: 'male',
+      generalPractitioner: 'Dr. Ada Adams',
+    },
+  },
+  {
+    story: 'the official name wins over usual and over the first name',
+    build: (s) => ({
+      resourceType: 'Patient',
+      id: 'p2',
+      name: [
+        { use: 'nickname', given: ['Hughie'] },
+        { use: 'usual', given: ['H.'], family: s.family('Chau') },
+        { use: 'official', given: ['Hugh', 'Wei'], family: s.family('van Chau') },
+      ],
+    }),
+    expected: { displayName: 'Hugh Wei van Chau' },
+  },
+  {
+    story: 'without an official name the usual one wins over the first',
+    build: (s) => ({
+      resourceType: 'Patient',
+      id: 'p3',
+      name: [{ use: 'old', given: ['Maiden'], family: s.family('Name') }, { use: 'usual', given: ['Anna'], family: s.family('Berg') }],
+    }),
+    expected: { displayName: 'Anna Berg' },
+  },
+  {
+    story: 'a name with only text shows the text',
+    build: () => ({ resourceType: 'Patient', id: 'p4', name: [{ text: '  Hugh   Chau ' }] }),
+    expected: { displayName: 'Hugh Chau' },
+  },
+  {
+    story: 'partial birth dates are kept as given',
+    build: () => ({ resourceType: 'Patient', id: 'p5', birthDate: '1951-08' }),
+    expected: { birthDate: '1951-08', displayName: '', mrn: null, gender: null, generalPractitioner: null },
+  },
+  {
+    story: 'a year-only birth date and no name at all',
+    build: () => ({ resourceType: 'Patient', id: 'p6', birthDate: '1951', name: [] }),
+    expected: { birthDate: '1951', displayName: '' },
+  },
+  {
+    story: 'wrongly typed fields are tolerated',
+    build: () => ({
+      resourceType: 'Patient',
+      id: 'p7',
+      name: { given: 'Hugh', family: 42, prefix: [null, 'Mr.'] },
+      identifier: { type: 'MR', value: 7 },
+      birthDate: 19510814,
+      gender: { code: 'male' },
+      careProvider: 'Dr. Nobody',
+      generalPractitioner: 'Dr. Nobody',
+    }),
+    expected: { id: 'p7', displayName: 'Mr. Hugh', mrn: null, birthDate: null, gender: null, generalPractitioner: null },
+  },
+  {
+    story: "the MR type from the other release's code system also counts",
+    build: (s) => ({
+      resourceType: 'Patient',
+      id: 'p8',
+      identifier: [
+        mrn(s, 'MRN-OTHER', s.mrnSystem.includes('terminology') ? 'http://hl7.org/fhir/v2/0203' : 'http://terminology.hl7.org/CodeSystem/v2-0203'),
+      ],
+    }),
+    expected: { mrn: 'MRN-OTHER' },
+  },
+  {
+    story: "an identifier of the owner's configured system counts as MRN and wins",
+    build: (s) => ({
+      resourceType: 'Patient',
+      id: 'p9',
+      identifier: [mrn(s, 'TYPED'), { system: 'urn:hospital:mrn', value: 'CONFIGURED' }],
+    }),
+    mrnSystem: 'urn:hospital:mrn',
+    expected: { mrn: 'CONFIGURED' },
+  },
+  {
+    story: 'an identifier typed with another code or system is not an MRN',
+    build: () => ({
+      resourceType: 'Patient',
+      id: 'p10',
+      identifier: [
+        { type: { coding: [{ system: 'http://example.org/types', code: 'MR' }] }, value: 'X' },
+        { type: { coding: [{ system: 'http://hl7.org/fhir/v2/0203', code: 'SS' }] }, value: 'Y' },
+      ],
+    }),
+    expected: { mrn: null },
+  },
+  { story: 'a resource that is not a Patient gives nothing', build: () => ({ resourceType: 'OperationOutcome', id: 'x' }), expected: null },
+  { story: 'a Patient without a valid id gives nothing', build: () => ({ resourceType: 'Patient', id: '../x' }), expected: null },
+  { story: 'not even an object gives nothing', build: () => 'Patient', expected: null },
+];
+
+describe.each(['DSTU2', 'STU3', 'R4'] as const)('the %s adapter', (release) => {
+  const adapter = adapterFor(release);
+
+  it.each(cases)('$story', ({ build, expected, mrnSystem }) => {
+    const summary = adapter.toPatientSummary(build(shapes[release]), { mrnSystem });
+    if (expected === null) expect(summary).toBeNull();
+    else expect(summary).toMatchObject(expected);
+  });
+});
+
+describe('version differences as data', () => {
+  it.each([
+    ['DSTU2', 'family:contains', [['_sort', 'family'], ['_sort:desc', 'date']], 'application/json+fhir', 'http://hl7.org/fhir/v2/0203'],
+    ['STU3', 'family', [['_sort', 'family,-date']], 'application/fhir+json', 'http://hl7.org/fhir/v2/0203'],
+    ['R4', 'family', [['_sort', 'family,-date']], 'application/fhir+json', 'http://terminology.hl7.org/CodeSystem/v2-0203'],
+    ['R4B', 'family', [['_sort', 'family,-date']], 'application/fhir+json', 'http://terminology.hl7.org/CodeSystem/v2-0203'],
+  ] as const)('%s searches with %s and sorts with %j', (release, contains, sort, mime, mrnSystem) => {
+    const adapter = adapters[release];
+    expect(adapter.familyContainsParam).toBe(contains);
+    expect(adapter.sortParams([{ param: 'family' }, { param: 'date', descending: true }])).toEqual(sort);
+    expect(adapter.mimeType).toBe(mime);
+    expect(adapter.mrnTypeSystem).toBe(mrnSystem);
+  });
+
+  it('reads DSTU2 careProvider and not generalPractitioner, and the other way round later', () => {
+    const resource = {
+      resourceType: 'Patient',
+      id: 'gp',
+      careProvider: [{ display: 'Old style' }],
+      generalPractitioner: [{ display: 'New style' }],
+    };
+    expect(adapters.DSTU2.toPatientSummary(resource)?.generalPractitioner).toBe('Old style');
+    expect(adapters.R4.toPatientSummary(resource)?.generalPractitioner).toBe('New style');
+  });
+});

@@ -1,0 +1,146 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createEhrGateway, FhirError, type EhrGateway } from '../../../server/ehr/index.js';
+import { capabilityStatement, partnerAt, routes, searchset, startFakeEhr, type FakeEhr, type Handler } from './fake-ehr.js';
+
+const TENANT = 'tenant-1';
+
+let ehr: FakeEhr;
+beforeAll(async () => {
+  ehr = await startFakeEhr();
+});
+afterAll(() => ehr.close());
+beforeEach(() => ehr.reset());
+
+const gateway = (options: Partial<Parameters<typeof createEhrGateway>[0]> = {}): EhrGateway =>
+  createEhrGateway({ partners: () => [partnerAt(ehr)], ...options });
+
+const tokenReply = { headers: { 'content-type': 'application/json' }, json: { access_token: 'tok', token_type: 'bearer', expires_in: 300 } };
+
+function serve(extra: Record<string, Handler>): void {
+  ehr.handle(routes({ 'GET /fhir/Patient': () => ({ json: searchset([]) }), ...extra }));
+}
+
+async function failure(promise: Promise<unknown>): Promise<FhirError> {
+  const error = await promise.then(() => undefined, (e: unknown) => e);
+  expect(error).toBeInstanceOf(FhirError);
+  return error as FhirError;
+}
+
+describe('discovery through a connection check', () => {
+  it.each([
+    ['1.0.2', 'DSTU2'],
+    ['3.0.1', 'STU3'],
+    ['3.0.2', 'STU3'],
+    ['4.0.0', 'R4'],
+    ['4.0.1', 'R4'],
+    ['4.3.0', 'R4B'],
+  ])('recognises fhirVersion %s as %s', async (fhirVersion, expected) => {
+    serve({ 'GET /fhir/metadata': () => ({ json: capabilityStatement({ fhirVersion }) }) });
+    const check = await gateway().check(ehr.base, TENANT);
+    expect(check.fhirVersion).toBe(expected);
+  });
+
+  it.each(['5.0.0', '1.4.0', '0.5.0', ''])('refuses fhirVersion "%s" as unsupported', async (fhirVersion) => {
+    serve({ 'GET /fhir/metadata': () => ({ json: capabilityStatement({ fhirVersion }) }) });
+    const error = await failure(gateway().check(ehr.base, TENANT));
+    expect(error.code).toBe('unsupported_version');
+  });
+
+  it('finds an open server, lists its resources and searches without a token', async () => {
+    serve({ 'GET /fhir/metadata': () => ({ json: capabilityStatement({ resources: ['Patient', 'Condition'] }) }) });
+    const check = await gateway().check(`${ehr.base}/`, TENANT);
+    expect(check).toEqual({ fhirVersion: 'R4', auth: 'none', resources: ['Patient', 'Condition'] });
+    const [metadata] = ehr.requestsTo('/metadata');
+    expect(metadata.headers.authorization).toBeUndefined();
+    expect(metadata.headers.accept).toBe('application/fhir+json, application/json+fhir, application/json');
+    const [search] = ehr.requestsTo('/Patient', 'GET');
+    expect(search.url.search).toBe('?_count=1');
+    expect(search.headers.authorization).toBeUndefined();
+  });
+
+  it('takes the token endpoint from the oauth-uris extension and uses a token for the test search', async () => {
+    serve({
+      'GET /fhir/metadata': () => ({ json: capabilityStatement({ fhirVersion: '3.0.2', tokenUrl: `${ehr.origin}/legacy/token` }) }),
+      'POST /legacy/token': () => tokenReply,
+    });
+    const check = await gateway().check(ehr.base, TENANT);
+    expect(check).toMatchObject({ fhirVersion: 'STU3', auth: 'client_credentials', tokenEndpoint: `${ehr.origin}/legacy/token` });
+    expect(ehr.requestsTo('/Patient', 'GET')[0].headers.authorization).toBe('Bearer tok');
+  });
+
+  it('lets the SMART well-known file win for auth details', async () => {
+    serve({
+      'GET /fhir/metadata': () => ({ json: capabilityStatement({ tokenUrl: `${ehr.origin}/legacy/token` }) }),
+      'GET /fhir/.well-known/smart-configuration': () => ({
+        headers: { 'content-type': 'application/json' },
+        json: { token_endpoint: `${ehr.origin}/smart/token`, token_endpoint_auth_methods_supported: ['client_secret_post'], grant_types_supported: ['client_credentials'] },
+      }),
+      'POST /smart/token': () => tokenReply,
+    });
+    const check = await gateway().check(ehr.base, TENANT);
+    expect(check.tokenEndpoint).toBe(`${ehr.origin}/smart/token`);
+    const [tokenRequest] = ehr.requests.filter((r) => r.url.pathname === '/smart/token');
+    expect(tokenRequest.form.get('client_secret')).toBe('s3cret');
+    expect(ehr.requests.some((r) => r.url.pathname === '/legacy/token')).toBe(false);
+  });
+
+  it('uses the well-known file alone when the capability statement has no security', async () => {
+    serve({
+      'GET /fhir/metadata': () => ({ json: capabilityStatement({ fhirVersion: '1.0.2' }) }),
+      'GET /fhir/.well-known/smart-configuration': () => ({ json: { token_endpoint: '/smart/token' } }),
+      'POST /smart/token': () => tokenReply,
+    });
+    const check = await gateway().check(ehr.base, TENANT);
+    expect(check).toMatchObject({ fhirVersion: 'DSTU2', auth: 'client_credentials', tokenEndpoint: `${ehr.origin}/smart/token` });
+  });
+
+  it.each<[string, Handler]>([
+    ['an HTML page', () => ({ headers: { 'content-type': 'text/html' }, body: '<html>Welcome</html>' })],
+    ['JSON that is not a capability statement', () => ({ json: { resourceType: 'Patient', id: '1' } })],
+    ['a 404', () => ({ status: 404, body: 'nothing here' })],
+    ['malformed JSON', () => ({ headers: { 'content-type': 'application/json' }, body: '{"resourceType":' })],
+  ])('calls an address answering /metadata with %s not FHIR', async (_, metadata) => {
+    serve({ 'GET /fhir/metadata': metadata });
+    const error = await failure(gateway().check(ehr.base, TENANT));
+    expect(error.code).toBe('not_fhir');
+  });
+
+  it('says when the server has no Patient resource', async () => {
+    serve({ 'GET /fhir/metadata': () => ({ json: capabilityStatement({ resources: ['Observation'] }) }) });
+    expect((await failure(gateway().check(ehr.base, TENANT))).code).toBe('no_patient_support');
+  });
+
+  it('says when nothing answers at the address', async () => {
+    const closed = http.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    expect((await failure(gateway().check(`http://127.0.0.1:${port}/fhir`, TENANT))).code).toBe('ehr_unreachable');
+  });
+
+  it('says when the server is too slow', async () => {
+    serve({ 'GET /fhir/metadata': () => ({ delayMs: 800, json: capabilityStatement() }) });
+    expect((await failure(gateway({ timeoutMs: 100 }).check(ehr.base, TENANT))).code).toBe('ehr_timeout');
+  });
+
+  it('asks the URL guard before anything is fetched', async () => {
+    serve({ 'GET /fhir/metadata': () => ({ json: capabilityStatement() }) });
+    const checkUrl = async (url: URL) => {
+      throw new FhirError('link_not_allowed', `refused ${url.hostname}`);
+    };
+    expect((await failure(gateway({ checkUrl }).check(ehr.base, TENANT))).code).toBe('link_not_allowed');
+    expect(ehr.requests).toHaveLength(0);
+  });
+
+  it('caches discovery per base URL, while a check always looks again', async () => {
+    serve({ 'GET /fhir/metadata': () => ({ json: capabilityStatement() }) });
+    const g = gateway();
+    await g.searchPatients(ehr.base, TENANT, { family: 'a' });
+    await g.searchPatients(ehr.base, TENANT, { family: 'b' });
+    expect(ehr.requestsTo('/metadata')).toHaveLength(1);
+    await g.check(ehr.base, TENANT);
+    expect(ehr.requestsTo('/metadata')).toHaveLength(2);
+  });
+});

@@ -1,0 +1,163 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createEhrGateway, FhirError, type EhrGateway } from '../../../server/ehr/index.js';
+import { capabilityStatement, outcome, partnerAt, patient, routes, searchset, startFakeEhr, type FakeEhr, type Handler, type ReceivedRequest } from './fake-ehr.js';
+
+const TENANT = 'tenant-1';
+
+let ehr: FakeEhr;
+beforeAll(async () => {
+  ehr = await startFakeEhr();
+});
+afterAll(() => ehr.close());
+beforeEach(() => ehr.reset());
+
+let gateway: EhrGateway;
+beforeEach(() => {
+  gateway = createEhrGateway({ partners: () => [partnerAt(ehr)] });
+});
+
+/** Search parameters of a request, whether sent as POST form or GET query. */
+const paramsOf = (r: ReceivedRequest) => (r.method === 'POST' ? r.form : r.url.searchParams);
+const searches = () => ehr.requests.filter((r) => r.url.pathname.startsWith('/fhir/Patient'));
+
+function serve(fhirVersion: string, search: Handler, extra: Record<string, Handler> = {}): void {
+  ehr.handle(
+    routes({
+      'GET /fhir/metadata': () => ({ json: capabilityStatement({ fhirVersion }) }),
+      'POST /fhir/Patient/_search': search,
+      'GET /fhir/Patient': search,
+      ...extra,
+    }),
+  );
+}
+
+const names = (result: { patients: { displayName: string }[] }) => result.patients.map((p) => p.displayName);
+
+describe('patient search', () => {
+  it('POSTs a form to _search in R4 syntax and sorts the answer by family, then given', async () => {
+    serve('4.0.1', () => ({ json: searchset([patient('3', 'Zhou', 'Amy'), patient('1', 'Chau', 'Hugh'), patient('2', 'Chau', 'Anna')]) }));
+    const result = await gateway.searchPatients(ehr.base, TENANT, { family: 'Chau', given: 'H', birthdate: '1951-08-14', gender: 'male', identifier: 'MRN+1', count: 500 });
+    expect(names(result)).toEqual(['Anna Chau', 'Hugh Chau', 'Amy Zhou']);
+    const [request] = searches();
+    expect(request.method).toBe('POST');
+    expect(request.url.pathname).toBe('/fhir/Patient/_search');
+    expect(request.headers['content-type']).toBe('application/x-www-form-urlencoded');
+    expect(Object.fromEntries(request.form)).toEqual({
+      family: 'Chau',
+      given: 'H',
+      birthdate: '1951-08-14',
+      gender: 'male',
+      identifier: 'MRN+1',
+      _count: '100',
+      _sort: 'family,given',
+    });
+  });
+
+  it('uses family:contains and modifier sorting on DSTU2', async () => {
+    serve('1.0.2', () => ({ json: searchset([patient('1', 'Chau', 'Hugh', true)]) }));
+    const result = await gateway.searchPatients(ehr.base, TENANT, { family: 'hau', id: 'abc' });
+    expect(names(result)).toEqual(['Hugh Chau']);
+    const form = searches()[0].form;
+    expect(form.get('family:contains')).toBe('hau');
+    expect(form.get('_id')).toBe('abc');
+    expect(form.getAll('_sort')).toEqual(['family', 'given']);
+  });
+
+  it('falls back to GET when POST _search is refused, and goes straight to GET next time', async () => {
+    serve('3.0.1', () => ({ json: searchset([patient('1', 'Chau', 'Hugh')]) }), {
+      'POST /fhir/Patient/_search': () => ({ status: 405, json: outcome('not-supported') }),
+    });
+    expect(names(await gateway.searchPatients(ehr.base, TENANT, { family: 'Chau' }))).toEqual(['Hugh Chau']);
+    expect(searches().map((r) => r.method)).toEqual(['POST', 'GET']);
+    expect(searches()[1].url.searchParams.get('family')).toBe('Chau');
+    await gateway.searchPatients(ehr.base, TENANT, { family: 'Chau' });
+    expect(searches().map((r) => r.method)).toEqual(['POST', 'GET', 'GET']);
+  });
+
+  it('falls back to a prefix search and filters on our side when :contains is rejected', async () => {
+    serve('1.0.2', (r) =>
+      [...paramsOf(r).keys()].some((k) => k.endsWith(':contains'))
+        ? { status: 400, json: outcome('not-supported', 'Unknown modifier') }
+        : { json: searchset([patient('1', 'Chau', 'Hugh', true), patient('2', 'Chaudhry', 'Ravi', true), patient('3', 'Smith', 'Chau', true)]) },
+    );
+    const result = await gateway.searchPatients(ehr.base, TENANT, { family: 'chau' });
+    expect(names(result)).toEqual(['Hugh Chau', 'Ravi Chaudhry']);
+    expect(searches().map((r) => [...paramsOf(r).keys()].filter((k) => k.startsWith('family')))).toEqual([['family:contains'], ['family']]);
+    expect(searches().every((r) => r.method === 'POST')).toBe(true);
+  });
+
+  it('retries without _sort when it is rejected, and still sorts', async () => {
+    serve('4.0.1', (r) =>
+      paramsOf(r).has('_sort') ? { status: 400, json: outcome('not-supported') } : { json: searchset([patient('2', 'Young', 'Bo'), patient('1', 'Adams', 'Al')]) },
+    );
+    expect(names(await gateway.searchPatients(ehr.base, TENANT, { name: 'a' }))).toEqual(['Al Adams', 'Bo Young']);
+    expect(searches().map((r) => paramsOf(r).has('_sort'))).toEqual([true, false]);
+    await gateway.searchPatients(ehr.base, TENANT, { name: 'b' });
+    expect(searches().map((r) => paramsOf(r).has('_sort'))).toEqual([true, false, false]);
+  });
+
+  it('drops OperationOutcome entries from the results and keeps them as warnings without their text', async () => {
+    const warning = { resourceType: 'OperationOutcome', issue: [{ severity: 'information', code: 'informational', diagnostics: 'Results for Hugh Chau limited' }] };
+    serve('4.0.1', () => ({
+      json: {
+        resourceType: 'Bundle',
+        type: 'searchset',
+        entry: [
+          { resource: warning, search: { mode: 'outcome' } },
+          { resource: patient('1', 'Chau', 'Hugh'), search: { mode: 'match' } },
+          { resource: outcome('not-supported'), search: { mode: 'match' } },
+        ],
+      },
+    }));
+    const result = await gateway.searchPatients(ehr.base, TENANT, { family: 'Chau' });
+    expect(names(result)).toEqual(['Hugh Chau']);
+    expect(result.warnings).toEqual(['information (informational)', 'error (not-supported)']);
+  });
+
+  it('never relies on total and returns the next link for paging', async () => {
+    serve('4.0.1', () => ({
+      json: searchset([patient('1', 'Chau', 'Hugh')], {
+        total: 9999,
+        link: [{ relation: 'self', url: `${ehr.base}/Patient` }, { relation: 'next', url: `${ehr.base}/Patient?page=2&_count=1` }],
+      }),
+    }));
+    const first = await gateway.searchPatients(ehr.base, TENANT, { family: 'Chau', count: 1 });
+    expect(first).toEqual({ patients: [expect.objectContaining({ id: '1' })], next: `${ehr.base}/Patient?page=2&_count=1` });
+
+    serve('4.0.1', () => ({ json: searchset([patient('2', 'Chau', 'Ivy')]) }));
+    const second = await gateway.searchPatients(ehr.base, TENANT, { family: 'Chau', count: 1 }, first.next);
+    expect(names(second)).toEqual(['Ivy Chau']);
+    expect(second.next).toBeUndefined();
+    const page = searches().at(-1)!;
+    expect(page.method).toBe('GET');
+    expect(page.path).toBe('/fhir/Patient?page=2&_count=1');
+  });
+
+  it('resolves a relative next link against the base', async () => {
+    serve('4.0.1', () => ({ json: searchset([], { link: [{ relation: 'next', url: 'Patient?page=2' }] }) }));
+    expect((await gateway.searchPatients(ehr.base, TENANT, {})).next).toBe(`${ehr.base}/Patient?page=2`);
+  });
+
+  it.each([
+    ['another origin', 'http://evil.example/fhir/Patient?page=2'],
+    ['another port', 'http://127.0.0.1:1/fhir/Patient?page=2'],
+    ['a path outside the base', '/admin/Patient?page=2'],
+    ['a path that only starts like the base', '/fhirx/Patient?page=2'],
+    ['a path escaping the base', '/fhir/../internal?x=1'],
+    ['another scheme', 'file:///etc/passwd'],
+  ])('refuses a paging link to %s without fetching it', async (_, link) => {
+    serve('4.0.1', () => ({ json: searchset([]) }));
+    const pageUrl = link.startsWith('/') ? `${ehr.origin}${link}` : link;
+    const error = await gateway.searchPatients(ehr.base, TENANT, {}, pageUrl).then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(FhirError);
+    expect((error as FhirError).code).toBe('link_not_allowed');
+    expect(searches()).toHaveLength(0);
+  });
+
+  it('reports a server error that no fallback explains', async () => {
+    serve('4.0.1', () => ({ status: 502, json: outcome('exception') }));
+    const error = await gateway.searchPatients(ehr.base, TENANT, { family: 'x' }).then(() => undefined, (e: unknown) => e);
+    expect(error).toMatchObject({ code: 'ehr_error', status: 502 });
+    expect(searches()).toHaveLength(1);
+  });
+});

@@ -1,0 +1,150 @@
+import express from 'express';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FhirError, type EhrGateway, type PatientClinical } from '../../../../server/ehr/index';
+import { errorHandler } from '../../../../server/platform/error-handler';
+import { buildListView, sendListView } from '../../../../server/features/lists/list-view';
+import { openSqliteStore } from '../../../../server/storage/sqlite/sqlite-store';
+import type { TeamStore } from '../../../../server/storage/ports';
+
+const team = { tenantId: 'tenant-a', teamId: 'team-1' };
+const clinical = (id: string, pulse: number): PatientClinical => ({
+  patient: { id, displayName: `Patient ${id}`, mrn: `M-${id}`, birthDate: '1970-01-01', gender: 'female' },
+  careProvider: { status: 'none' },
+  vitals: { status: 'ok', value: { heartRate: { kind: 'heartRate', time: { text: '2026-11-30T08:00:00Z', epochMs: Date.UTC(2026, 10, 30, 8) }, value: { value: pulse, unit: 'beats/minute' } } } },
+  warnings: [],
+});
+
+/**
+ * An EHR read that completes p1 while it is still going, then p2 at the end. The map it ends with
+ * carries a later reading for p1, so the test sees which of the two the list sent. The last batch
+ * waits for `lastBatch` (or one second), so a test can hold it back.
+ */
+function ehrAnswering(events: string[], lastBatch: Promise<unknown> = Promise.resolve()): EhrGateway {
+  return {
+    async readClinical(_base, _tenant, _ids, _parts, onRow) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      onRow?.(clinical('p1', 61));
+      events.push('p1 handed on');
+      await Promise.race([lastBatch, new Promise((resolve) => setTimeout(resolve, 1000))]);
+      events.push('last batch in');
+      return new Map([['p1', clinical('p1', 99)], ['p2', clinical('p2', 72)]]);
+    },
+  } as EhrGateway;
+}
+
+let dir: string;
+let store: TeamStore;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'patients-view-'));
+  store = openSqliteStore(join(dir, 'patients.sqlite'));
+});
+afterEach(async () => {
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Serves one list view as the list routes do, on a free port. */
+async function serve(ehr: EhrGateway, listId: string) {
+  const app = express()
+    .get('/view', async (_req, res) => sendListView(res, store, ehr, team, (await store.getList(team, listId))!))
+    .use(errorHandler);
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/view`, close: () => new Promise((resolve) => server.close(resolve)) };
+}
+
+async function rounds() {
+  await store.setConnection(team, { mode: 'ehr', url: 'https://ehr.example.org/fhir', name: 'EHR', fhirVersion: 'R4', auth: 'none', resources: ['Patient', 'Observation'] }, 'u1');
+  const list = await store.createList(team, 'Rounds', 'u1');
+  await store.updateList(team, list.id, { columns: ['name', 'heartRate', 'latestNote'] });
+  await store.addPatients(team, list.id, ['p1', 'gone', 'p2'], 'u1');
+  await store.addNote(team, 'p1', { id: 'u1', name: 'Avery' }, 'Check drain');
+  return (await store.getList(team, list.id))!;
+}
+
+describe('the list view', () => {
+  it('keeps the rows built while the EHR was still answering, builds the rest at the end, in list order', async () => {
+    const list = await rounds();
+    const events: string[] = [];
+    const view = await buildListView(store, ehrAnswering(events), team, list, (row) => events.push(`row ${row.patientId} built`));
+    expect(events).toEqual(['row p1 built', 'p1 handed on', 'last batch in']);
+    expect(view.rows.map((r) => r.patientId)).toEqual(['p1', 'gone', 'p2']);
+    expect(view.rows[0]).toMatchObject({ displayName: 'Patient p1', cells: { heartRate: { status: 'ok', value: { value: { value: 61 } } }, latestNote: { status: 'ok', value: { text: 'Check drain' } } } });
+    expect(view.rows[2].cells.heartRate).toEqual({ status: 'ok', value: { time: { text: '2026-11-30T08:00:00Z', epochMs: Date.UTC(2026, 10, 30, 8) }, value: { value: 72, unit: 'beats/minute' } } });
+    expect(view.rows[1]).toMatchObject({ available: false, cells: { heartRate: { status: 'unavailable' } } });
+  });
+
+  it('sends the first rows while the EHR is still answering, and the whole view as JSON at the end', async () => {
+    const list = await rounds();
+    const events: string[] = [];
+    let release!: () => void;
+    const server = await serve(ehrAnswering(events, new Promise<void>((resolve) => (release = resolve))), list.id);
+    try {
+      const res = await fetch(server.url);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('etag')).toBe(`"${list.version}"`);
+      const reader = res.body!.getReader();
+      let text = '';
+      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+        text += new TextDecoder().decode(chunk.value);
+        if (text.includes('Patient p1') && !events.includes('client has p1')) {
+          events.push('client has p1');
+          release();
+        }
+      }
+      expect(events).toEqual(['p1 handed on', 'client has p1', 'last batch in']);
+      const sent = JSON.parse(text);
+      expect(sent).toMatchObject({ id: list.id, name: 'Rounds', columns: ['name', 'heartRate', 'latestNote'], version: list.version });
+      expect(sent.ehrError).toBeUndefined();
+      expect(sent.rows.map((r: { patientId: string }) => r.patientId)).toEqual(['p1', 'gone', 'p2']);
+      expect(sent.rows[0].cells.heartRate.value.value.value).toBe(61);
+      expect(sent.rows[2].cells.heartRate.value.value.value).toBe(72);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('puts an EHR failure after the rows, which then carry ids only', async () => {
+    const list = await rounds();
+    const failing = {
+      async readClinical() {
+        throw new FhirError('ehr_unreachable', 'The EHR at https://ehr.example.org could not be reached.');
+      },
+    } as unknown as EhrGateway;
+    const server = await serve(failing, list.id);
+    try {
+      const res = await fetch(server.url);
+      expect(res.status).toBe(200);
+      const sent = await res.json();
+      expect(sent.rows.map((r: { patientId: string; available: boolean }) => [r.patientId, r.available])).toEqual([['p1', false], ['gone', false], ['p2', false]]);
+      expect(sent.ehrError).toEqual({ code: 'ehr_unreachable', message: 'The EHR at https://ehr.example.org could not be reached.' });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('cuts a view off that fails after its first rows went out, so it never reads as a complete list', async () => {
+    const list = await rounds();
+    const broken = {
+      async readClinical(_base: string, _tenant: string, _ids: string[], _parts: unknown, onRow?: (row: PatientClinical) => void) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        onRow?.(clinical('p1', 61));
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        // A row the list cannot be built from: an internal error after the answer started.
+        return new Map([['p2', { ...clinical('p2', 72), patient: undefined }]]);
+      },
+    } as unknown as EhrGateway;
+    const server = await serve(broken, list.id);
+    try {
+      const res = await fetch(server.url);
+      expect(res.status).toBe(200);
+      await expect(res.text()).rejects.toThrow();
+    } finally {
+      await server.close();
+    }
+  });
+});

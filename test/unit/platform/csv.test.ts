@@ -1,0 +1,14 @@
+import { describe, expect, it } from 'vitest';
+import { toCsv } from '../../../server/platform/csv';
+
+describe('CSV for Excel', () => {
+  it('starts with a BOM, quotes what needs quoting and keeps non-Latin text', () => {
+    const csv = toCsv(['name', 'note'], [['张伟', 'says "hi", twice'], ['Пётр Иванов', null]]);
+    expect(csv).toBe('\uFEFFname,note\r\n张伟,"says ""hi"", twice"\r\nПётр Иванов,\r\n');
+  });
+
+  it('neutralises cells a spreadsheet would run as formulas', () => {
+    const csv = toCsv(['v'], [['=HYPERLINK("x")'], ['+1'], ['-2'], ['@SUM(A1)'], ['plain']]);
+    expect(csv.split('\r\n').slice(1, 6)).toEqual(['"\'=HYPERLINK(""x"")"', "'+1", "'-2", "'@SUM(A1)", 'plain']);
+  });
+});
