@@ -50,7 +50,9 @@ interface EhrProcess {
 }
 
 async function startEhr(): Promise<EhrProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', new URL('./sandbox-process.ts', import.meta.url).pathname, '200'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', new URL('./sandbox-process.ts', import.meta.url).pathname, '200'], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const [line] = await Promise.race([
     (async () => {
       for await (const l of createInterface({ input: child.stdout! })) return [l];
@@ -59,7 +61,14 @@ async function startEhr(): Promise<EhrProcess> {
     new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`the sandbox process exited (${code})`)))),
   ]);
   const { origin, clientId, clientSecret } = JSON.parse(line);
-  return { fhir: { r4: `${origin}/sandbox/r4`, stu3: `${origin}/sandbox/stu3` }, origin, tokenEndpoint: `${origin}/sandbox/token`, clientId, clientSecret, stop: () => child.kill() };
+  return {
+    fhir: { r4: `${origin}/sandbox/r4`, stu3: `${origin}/sandbox/stu3` },
+    origin,
+    tokenEndpoint: `${origin}/sandbox/token`,
+    clientId,
+    clientSecret,
+    stop: () => child.kill(),
+  };
 }
 
 async function benchVersion(version: 'r4' | 'stu3', ehr: EhrProcess) {
@@ -67,16 +76,38 @@ async function benchVersion(version: 'r4' | 'stu3', ehr: EhrProcess) {
   // Dev mode for the dev identity and directory; its own sandbox is kept minimal and unused.
   const server = await startServer(
     // Benchmarks load lists far faster than a person: no rate limits in the way.
-    { RATE_LIMIT_USER_PER_MINUTE: '1000000', RATE_LIMIT_TENANT_PER_MINUTE: '1000000', PORT: '0', DATA_DIR: dataDir, SANDBOX_PATIENTS: '1', STATIC_DIR: join(dataDir, 'none'), LOG_LEVEL: 'warn', EHR_CLIENT_ID: ehr.clientId, EHR_CLIENT_SECRETS: ehr.clientSecret, EHR_TOKEN_ENDPOINT: ehr.tokenEndpoint, EHR_FHIR_ORIGINS: ehr.origin },
+    {
+      RATE_LIMIT_USER_PER_MINUTE: '1000000',
+      RATE_LIMIT_TENANT_PER_MINUTE: '1000000',
+      PORT: '0',
+      DATA_DIR: dataDir,
+      SANDBOX_PATIENTS: '1',
+      STATIC_DIR: join(dataDir, 'none'),
+      LOG_LEVEL: 'warn',
+      EHR_CLIENT_ID: ehr.clientId,
+      EHR_CLIENT_SECRETS: ehr.clientSecret,
+      EHR_TOKEN_ENDPOINT: ehr.tokenEndpoint,
+      EHR_FHIR_ORIGINS: ehr.origin,
+    },
     { ehrFetch: recordingFetch },
   );
   try {
     const info = await (await fetch(`${server.url}/dev/info`)).json();
     const team = info.tenants[0].teams[0];
-    const { access_token } = await (await fetch(`${server.url}/dev/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: team.owners[0] }) })).json();
+    const { access_token } = await (
+      await fetch(`${server.url}/dev/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ userId: team.owners[0] }),
+      })
+    ).json();
     const headers = { authorization: `Bearer ${access_token}`, 'content-type': 'application/json' };
     const api = async (method: string, path: string, body?: unknown) => {
-      const res = await fetch(`${server.url}/api/teams/${team.id}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      const res = await fetch(`${server.url}/api/teams/${team.id}${path}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
       if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
       return res.json();
     };
@@ -123,7 +154,14 @@ async function benchVersion(version: 'r4' | 'stu3', ehr: EhrProcess) {
       const fhirRequests = calls.length;
       const listMs = median(listTimes);
       const rawMs = median(rawTimes);
-      results.push({ version: version.toUpperCase(), patients: size, fhirRequests, listMs: round(listMs), rawMs: round(rawMs), ratio: round(listMs / rawMs, 3) });
+      results.push({
+        version: version.toUpperCase(),
+        patients: size,
+        fhirRequests,
+        listMs: round(listMs),
+        rawMs: round(rawMs),
+        ratio: round(listMs / rawMs, 3),
+      });
     }
     return results;
   } finally {
@@ -156,7 +194,9 @@ if (json) console.log(JSON.stringify(all));
 else {
   console.log('version  patients  FHIR requests  list ms  raw FHIR ms  ratio');
   for (const r of all) {
-    console.log(`${r.version.padEnd(8)} ${String(r.patients).padStart(8)} ${String(r.fhirRequests).padStart(14)} ${String(r.listMs).padStart(8)} ${String(r.rawMs).padStart(12)} ${String(r.ratio).padStart(6)}`);
+    console.log(
+      `${r.version.padEnd(8)} ${String(r.patients).padStart(8)} ${String(r.fhirRequests).padStart(14)} ${String(r.listMs).padStart(8)} ${String(r.rawMs).padStart(12)} ${String(r.ratio).padStart(6)}`,
+    );
   }
   const cpuAfter = cpuTimes();
   if (cpuBefore && cpuAfter && cpuAfter.total > cpuBefore.total) {

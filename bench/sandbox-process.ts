@@ -11,9 +11,11 @@ import { createSandbox } from '../server/sandbox/index.js';
 const patients = Number(process.argv[2] ?? 200);
 const sandbox = await createSandbox({ tenants: devDirectory.tenants.map(({ id, name }) => ({ id, name })), patientsPerTenant: patients });
 const client = sandbox.registerClient('Patients (benchmark)');
-const server = express().use('/sandbox', sandbox.router).listen(0, '127.0.0.1', () => {
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  process.stdout.write(`${JSON.stringify({ origin, clientId: client.clientId, clientSecret: client.clientSecret })}\n`);
-});
+const server = express()
+  .use('/sandbox', sandbox.router)
+  .listen(0, '127.0.0.1', () => {
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    process.stdout.write(`${JSON.stringify({ origin, clientId: client.clientId, clientSecret: client.clientSecret })}\n`);
+  });
 process.stdin.on('end', () => process.exit(0)).resume();
 process.on('disconnect', () => process.exit(0));

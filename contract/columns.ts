@@ -31,8 +31,20 @@ export const defaultColumns: ListColumn[] = ['name', 'mrn', 'birthDate', 'gender
 
 /** The clinical columns only an EHR fills; in Manual mode they show as "not offered". */
 export const ehrOnlyColumns: ReadonlySet<ListColumn> = new Set<ListColumn>([
-  'admissionDate', 'heartRate', 'bloodPressure', 'respiratoryRate', 'temperature', 'spo2', 'weight', 'height', 'bmi',
-  'conditions', 'allergies', 'medications', 'coverage', 'careProvider',
+  'admissionDate',
+  'heartRate',
+  'bloodPressure',
+  'respiratoryRate',
+  'temperature',
+  'spo2',
+  'weight',
+  'height',
+  'bmi',
+  'conditions',
+  'allergies',
+  'medications',
+  'coverage',
+  'careProvider',
 ]);
 
 /** At most this many columns on one list (every built-in column plus a Manual schema's 30 fields). */

@@ -54,9 +54,17 @@ const consentPages = ['/consent-start.html', '/consent-end.html'];
 
 /** Teams and the other Microsoft 365 hosts that may frame the tab (Teams tab requirements). */
 const frameAncestors = [
-  "'self'", 'https://*.cloud.microsoft', 'https://teams.microsoft.com', 'https://*.teams.microsoft.com',
-  'https://*.microsoft365.com', 'https://*.office.com', 'https://outlook.office.com', 'https://outlook.office365.com',
-  'https://outlook-sdf.office.com', 'https://outlook-sdf.office365.com', 'https://outlook.live.com',
+  "'self'",
+  'https://*.cloud.microsoft',
+  'https://teams.microsoft.com',
+  'https://*.teams.microsoft.com',
+  'https://*.microsoft365.com',
+  'https://*.office.com',
+  'https://outlook.office.com',
+  'https://outlook.office365.com',
+  'https://outlook-sdf.office.com',
+  'https://outlook-sdf.office365.com',
+  'https://outlook.live.com',
 ];
 
 export function createApp(deps: AppDeps): express.Express {

@@ -7,8 +7,16 @@ import type { EhrPartner } from './ehr/partners.js';
  * together. Dev mode needs none. Production needs the app's Entra registration (Teams SSO and
  * on-behalf-of Graph access) and its client at the EHR's interop partner.
  */
-const list = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
-const httpUrl = z.string().url().refine((u) => /^https?:\/\//i.test(u), 'must be an http(s) address');
+const list = z.string().transform((s) =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean),
+);
+const httpUrl = z
+  .string()
+  .url()
+  .refine((u) => /^https?:\/\//i.test(u), 'must be an http(s) address');
 /** One interop partner in EHR_PARTNERS; never echoes a value in its errors (secrets). */
 const partner = z.object({
   tokenEndpoint: httpUrl,
@@ -92,7 +100,15 @@ export class ConfigError extends Error {}
 
 const required: Record<'dev' | 'production', (keyof Parsed)[]> = {
   dev: [],
-  production: ['AAD_APP_CLIENT_ID', 'SECRET_AAD_APP_CLIENT_SECRET', 'TAB_DOMAIN', 'EHR_CLIENT_ID', 'EHR_CLIENT_SECRETS', 'EHR_TOKEN_ENDPOINT', 'EHR_FHIR_ORIGINS'],
+  production: [
+    'AAD_APP_CLIENT_ID',
+    'SECRET_AAD_APP_CLIENT_SECRET',
+    'TAB_DOMAIN',
+    'EHR_CLIENT_ID',
+    'EHR_CLIENT_SECRETS',
+    'EHR_TOKEN_ENDPOINT',
+    'EHR_FHIR_ORIGINS',
+  ],
 };
 /** EHR_PARTNERS stands in for the single partner's settings. */
 const singlePartner = new Set<keyof Parsed>(['EHR_CLIENT_ID', 'EHR_CLIENT_SECRETS', 'EHR_TOKEN_ENDPOINT', 'EHR_FHIR_ORIGINS']);
@@ -107,9 +123,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const problems = required[c.APP_MODE]
     .filter((key) => c[key] === undefined && !(c.EHR_PARTNERS && singlePartner.has(key)))
     .map((key) => `  ${key}: required in ${c.APP_MODE} mode`);
-  if (Boolean(c.EHR_CLIENT_ID) !== Boolean(c.EHR_CLIENT_SECRETS?.length)) problems.push('  EHR_CLIENT_ID and EHR_CLIENT_SECRETS must be set together');
-  if (Boolean(c.EHR_TOKEN_ENDPOINT) !== Boolean(c.EHR_FHIR_ORIGINS?.length)) problems.push('  EHR_TOKEN_ENDPOINT and EHR_FHIR_ORIGINS must be set together');
-  if (c.EHR_TOKEN_ENDPOINT && !c.EHR_CLIENT_ID) problems.push('  EHR_TOKEN_ENDPOINT: needs EHR_CLIENT_ID and EHR_CLIENT_SECRETS, the client it belongs to');
+  if (Boolean(c.EHR_CLIENT_ID) !== Boolean(c.EHR_CLIENT_SECRETS?.length))
+    problems.push('  EHR_CLIENT_ID and EHR_CLIENT_SECRETS must be set together');
+  if (Boolean(c.EHR_TOKEN_ENDPOINT) !== Boolean(c.EHR_FHIR_ORIGINS?.length))
+    problems.push('  EHR_TOKEN_ENDPOINT and EHR_FHIR_ORIGINS must be set together');
+  if (c.EHR_TOKEN_ENDPOINT && !c.EHR_CLIENT_ID)
+    problems.push('  EHR_TOKEN_ENDPOINT: needs EHR_CLIENT_ID and EHR_CLIENT_SECRETS, the client it belongs to');
   if (c.STORE === 'graph' && c.APP_MODE === 'dev') {
     problems.push('  STORE: graph needs production mode (APP_MODE=production): Graph is reached on behalf of Teams SSO users');
   }
@@ -121,7 +140,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(p));
   const ehrPartners: EhrPartner[] = [...(c.EHR_PARTNERS ?? [])];
   if (c.EHR_TOKEN_ENDPOINT && c.EHR_FHIR_ORIGINS && c.EHR_CLIENT_ID && c.EHR_CLIENT_SECRETS) {
-    ehrPartners.unshift({ tokenEndpoint: c.EHR_TOKEN_ENDPOINT, clientId: c.EHR_CLIENT_ID, clientSecrets: c.EHR_CLIENT_SECRETS, fhirOrigins: c.EHR_FHIR_ORIGINS });
+    ehrPartners.unshift({
+      tokenEndpoint: c.EHR_TOKEN_ENDPOINT,
+      clientId: c.EHR_CLIENT_ID,
+      clientSecrets: c.EHR_CLIENT_SECRETS,
+      fhirOrigins: c.EHR_FHIR_ORIGINS,
+    });
   }
   return {
     ...c,

@@ -80,7 +80,8 @@ export async function startServer(env: Record<string, string | undefined> = proc
     });
     root.use(SANDBOX_PATH, sandbox.router);
     // EHR_CLIENT_ID without a token endpoint of its own is a client at the sandbox.
-    if (config.EHR_CLIENT_ID && !config.EHR_TOKEN_ENDPOINT) sandboxClient = { clientId: config.EHR_CLIENT_ID, clientSecrets: config.EHR_CLIENT_SECRETS! };
+    if (config.EHR_CLIENT_ID && !config.EHR_TOKEN_ENDPOINT)
+      sandboxClient = { clientId: config.EHR_CLIENT_ID, clientSecrets: config.EHR_CLIENT_SECRETS! };
     else {
       const registered = sandbox.registerClient('Patients (dev)');
       sandboxClient = { clientId: registered.clientId, clientSecrets: [registered.clientSecret] };

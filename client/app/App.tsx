@@ -59,13 +59,32 @@ function DevShell() {
   });
   const session = useMemo(() => (info.data && choice ? devSession(info.data, choice) : null), [info.data, choice]);
   if (info.isPending) return <Spinner label={t('app.loading')} />;
-  if (info.isError) return <main><ErrorNotice error={info.error} /></main>;
+  if (info.isError)
+    return (
+      <main>
+        <ErrorNotice error={info.error} />
+      </main>
+    );
   if (!session) {
-    return <DevSignIn info={info.data} onChoose={(c) => { saveChoice(c); setChoice(c); }} />;
+    return (
+      <DevSignIn
+        info={info.data}
+        onChoose={(c) => {
+          saveChoice(c);
+          setChoice(c);
+        }}
+      />
+    );
   }
   return (
     <SessionProvider session={session} key={`${session.userId}/${session.teamId}`}>
-      <TeamTab onSwitchUser={() => { saveChoice(null); queryClient.clear(); setChoice(null); }} />
+      <TeamTab
+        onSwitchUser={() => {
+          saveChoice(null);
+          queryClient.clear();
+          setChoice(null);
+        }}
+      />
     </SessionProvider>
   );
 }

@@ -45,7 +45,12 @@ export function ChatTab({ context, api, teamId }: { context: app.Context; api: A
     [context, api, teamId, team],
   );
   if (teams.isPending) return <Spinner label={t('app.loading')} />;
-  if (teams.isError) return <main style={{ padding: 24 }}><ErrorNotice error={teams.error} /></main>;
+  if (teams.isError)
+    return (
+      <main style={{ padding: 24 }}>
+        <ErrorNotice error={teams.error} />
+      </main>
+    );
   return (
     <SessionProvider session={session}>
       <TeamTab />

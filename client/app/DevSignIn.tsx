@@ -5,7 +5,17 @@ import { t } from '../shared/i18n/t';
 import type { DevChoice } from './dev-session';
 
 const useStyles = makeStyles({
-  card: { maxWidth: '420px', margin: '48px auto', padding: '24px', display: 'flex', flexDirection: 'column', gap: '16px', boxShadow: tokens.shadow8, borderRadius: tokens.borderRadiusLarge, backgroundColor: tokens.colorNeutralBackground1 },
+  card: {
+    maxWidth: '420px',
+    margin: '48px auto',
+    padding: '24px',
+    display: 'flex',
+    flexDirection: 'column',
+    gap: '16px',
+    boxShadow: tokens.shadow8,
+    borderRadius: tokens.borderRadiusLarge,
+    backgroundColor: tokens.colorNeutralBackground1,
+  },
 });
 
 /** Dev mode outside Teams: pick a user of the dev directory and one of their teams. */
@@ -27,7 +37,13 @@ export function DevSignIn({ info, onChoose }: { info: DevInfo; onChoose: (choice
         <Title2 as="h1">{t('signin.title')}</Title2>
         <Text>{t('signin.intro')}</Text>
         <Field label={t('signin.user')}>
-          <Select value={userId} onChange={(_, d) => { setUserId(d.value); setTeamId(''); }}>
+          <Select
+            value={userId}
+            onChange={(_, d) => {
+              setUserId(d.value);
+              setTeamId('');
+            }}
+          >
             <option value="">{t('signin.choose')}</option>
             {info.users.map((u) => (
               <option key={u.id} value={u.id}>

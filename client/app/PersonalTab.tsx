@@ -16,8 +16,14 @@ const useStyles = makeStyles({
   header: { padding: '12px 24px', borderBottom: `1px solid ${tokens.colorNeutralStroke2}`, backgroundColor: tokens.colorNeutralBackground1 },
   main: { padding: '16px 24px', backgroundColor: tokens.colorNeutralBackground2, minHeight: 'calc(100vh - 60px)', boxSizing: 'border-box' },
   card: {
-    maxWidth: '560px', display: 'flex', flexDirection: 'column', gap: '12px', padding: '16px 20px',
-    backgroundColor: tokens.colorNeutralBackground1, borderRadius: tokens.borderRadiusLarge, boxShadow: tokens.shadow4,
+    maxWidth: '560px',
+    display: 'flex',
+    flexDirection: 'column',
+    gap: '12px',
+    padding: '16px 20px',
+    backgroundColor: tokens.colorNeutralBackground1,
+    borderRadius: tokens.borderRadiusLarge,
+    boxShadow: tokens.shadow4,
   },
 });
 

@@ -17,8 +17,14 @@ import { useSession } from '../shared/session';
 
 const useStyles = makeStyles({
   header: {
-    display: 'flex', alignItems: 'center', justifyContent: 'space-between', gap: '12px', flexWrap: 'wrap',
-    padding: '8px 24px', borderBottom: `1px solid ${tokens.colorNeutralStroke2}`, backgroundColor: tokens.colorNeutralBackground1,
+    display: 'flex',
+    alignItems: 'center',
+    justifyContent: 'space-between',
+    gap: '12px',
+    flexWrap: 'wrap',
+    padding: '8px 24px',
+    borderBottom: `1px solid ${tokens.colorNeutralStroke2}`,
+    backgroundColor: tokens.colorNeutralBackground1,
     boxShadow: tokens.shadow2,
   },
   brand: { display: 'flex', alignItems: 'baseline', gap: '16px', flexWrap: 'wrap' },
@@ -27,12 +33,18 @@ const useStyles = makeStyles({
   main: { padding: '16px 24px', backgroundColor: tokens.colorNeutralBackground2, minHeight: 'calc(100vh - 60px)', boxSizing: 'border-box' },
   // Search in a column of its own beside the lists on wide screens; one above the other on narrow ones.
   columns: {
-    display: 'grid', gridTemplateColumns: 'minmax(380px, 520px) minmax(0, 1fr)', gap: '16px', alignItems: 'start',
+    display: 'grid',
+    gridTemplateColumns: 'minmax(380px, 520px) minmax(0, 1fr)',
+    gap: '16px',
+    alignItems: 'start',
     '@media (max-width: 1000px)': { gridTemplateColumns: 'minmax(0, 1fr)' },
   },
   card: {
-    backgroundColor: tokens.colorNeutralBackground1, borderRadius: tokens.borderRadiusLarge, boxShadow: tokens.shadow4,
-    padding: '16px 20px', minWidth: 0,
+    backgroundColor: tokens.colorNeutralBackground1,
+    borderRadius: tokens.borderRadiusLarge,
+    boxShadow: tokens.shadow4,
+    padding: '16px 20px',
+    minWidth: 0,
   },
 });
 
@@ -66,10 +78,20 @@ export function TeamTab({ onSwitchUser, teamSwitcher }: { onSwitchUser?: () => v
         <div className={styles.headerActions}>
           {session.userName && <Text className={styles.where}>{session.userName}</Text>}
           {session.isOwner && current && current.mode !== 'unset' && !settingsOpen && (
-            <Button appearance="subtle" icon={<SettingsRegular />} onClick={() => setSettingsOpen(true)}>{t('setup.change')}</Button>
+            <Button appearance="subtle" icon={<SettingsRegular />} onClick={() => setSettingsOpen(true)}>
+              {t('setup.change')}
+            </Button>
           )}
-          {canReadAudit && <Button appearance="subtle" icon={<DocumentSearchRegular />} onClick={() => setAuditOpen(true)}>{t('audit.open')}</Button>}
-          {onSwitchUser && <Button appearance="subtle" icon={<PersonSwapRegular />} onClick={onSwitchUser}>{t('signin.switch')}</Button>}
+          {canReadAudit && (
+            <Button appearance="subtle" icon={<DocumentSearchRegular />} onClick={() => setAuditOpen(true)}>
+              {t('audit.open')}
+            </Button>
+          )}
+          {onSwitchUser && (
+            <Button appearance="subtle" icon={<PersonSwapRegular />} onClick={onSwitchUser}>
+              {t('signin.switch')}
+            </Button>
+          )}
         </div>
       </header>
       <main className={styles.main}>
@@ -107,15 +129,18 @@ function Workspace({ mode }: { mode: 'ehr' | 'manual' }) {
   const list = useList(listId);
   const add = useAddPatients(listId);
   const target = list.data
-    ? { listName: list.data.name, onAdd: (ids: string[]) => add.mutate(ids), isAdding: add.isPending, onList: new Set(list.data.rows.map((r) => r.patientId)) }
+    ? {
+        listName: list.data.name,
+        onAdd: (ids: string[]) => add.mutate(ids),
+        isAdding: add.isPending,
+        onList: new Set(list.data.rows.map((r) => r.patientId)),
+      }
     : null;
   return (
     <div className={styles.columns}>
       {/* Each part fails on its own: an error in one shows there, with Try again, and the others keep working. */}
       <div className={styles.card}>
-        <ErrorBoundary scope="panel">
-          {mode === 'ehr' ? <PatientSearch target={target} /> : <ManualPatients target={target} />}
-        </ErrorBoundary>
+        <ErrorBoundary scope="panel">{mode === 'ehr' ? <PatientSearch target={target} /> : <ManualPatients target={target} />}</ErrorBoundary>
         {add.isError && <ErrorNotice error={add.error} />}
       </div>
       <div className={styles.card}>

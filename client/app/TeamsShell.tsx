@@ -28,7 +28,11 @@ export function TeamsShell({ host }: { host: TeamsHost }) {
     () => ({
       asking: consentState === 'asking',
       // Consent given: what failed for the lack of it loads again. Not given: the notices stay.
-      retry: () => void gate.askAgain().then(() => queryClient.invalidateQueries(), () => undefined),
+      retry: () =>
+        void gate.askAgain().then(
+          () => queryClient.invalidateQueries(),
+          () => undefined,
+        ),
     }),
     [consentState, gate, queryClient],
   );
@@ -45,11 +49,7 @@ export function TeamsShell({ host }: { host: TeamsHost }) {
 
   let content: ReactNode;
   if (channelSession) {
-    content = (
-      <SessionProvider session={channelSession}>
-        {configuring ? <ConfigPage teamId={channelSession.teamId} /> : <TeamTab />}
-      </SessionProvider>
-    );
+    content = <SessionProvider session={channelSession}>{configuring ? <ConfigPage teamId={channelSession.teamId} /> : <TeamTab />}</SessionProvider>;
   } else if (configuring) {
     content = <ChatConfigPage api={api} />;
   } else if (chatTeamId) {
@@ -57,7 +57,9 @@ export function TeamsShell({ host }: { host: TeamsHost }) {
   } else if (context.chat?.id) {
     content = (
       <main style={{ padding: 24 }}>
-        <MessageBar intent="info"><MessageBarBody>{t('teams.chatWithoutTeam')}</MessageBarBody></MessageBar>
+        <MessageBar intent="info">
+          <MessageBarBody>{t('teams.chatWithoutTeam')}</MessageBarBody>
+        </MessageBar>
       </main>
     );
   } else {
@@ -74,7 +76,9 @@ function ConfigPage({ teamId }: { teamId: string }) {
   }, [teamId]);
   return (
     <main style={{ padding: '16px 24px' }}>
-      <Text block style={{ marginBottom: '16px' }}>{t('teams.configIntro')}</Text>
+      <Text block style={{ marginBottom: '16px' }}>
+        {t('teams.configIntro')}
+      </Text>
       <SetupPanel current={{ mode: 'unset' }} onSaved={() => tabConfig.setValid(true)} />
     </main>
   );

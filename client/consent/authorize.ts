@@ -61,5 +61,8 @@ export async function pkceChallenge(verifier: string): Promise<string> {
 }
 
 function base64url(data: Uint8Array): string {
-  return btoa(String.fromCharCode(...data)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return btoa(String.fromCharCode(...data))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
 }

@@ -31,11 +31,11 @@ const unitKeys: Record<string, MessageKey> = {
   'breaths/minute': 'unit.perMinute',
   'breaths/min': 'unit.perMinute',
   'mm[Hg]': 'unit.mmHg',
-  'mmHg': 'unit.mmHg',
-  'Cel': 'unit.celsius',
+  mmHg: 'unit.mmHg',
+  Cel: 'unit.celsius',
   '°C': 'unit.celsius',
-  'kg': 'unit.kg',
-  'cm': 'unit.cm',
+  kg: 'unit.kg',
+  cm: 'unit.cm',
   'kg/m2': 'unit.kgPerM2',
 };
 
@@ -44,9 +44,13 @@ const unitKeys: Record<string, MessageKey> = {
 const isObject = (x: unknown): x is Json => typeof x === 'object' && x !== null && !Array.isArray(x);
 const textOf = (x: unknown): string | null => (typeof x === 'string' ? x : typeof x === 'number' && Number.isFinite(x) ? String(x) : null);
 const measurementOf = (x: unknown): { value: number; unit: string | null } | null =>
-  isObject(x) && typeof x.value === 'number' && Number.isFinite(x.value) ? { value: x.value, unit: typeof x.unit === 'string' ? x.unit : null } : null;
+  isObject(x) && typeof x.value === 'number' && Number.isFinite(x.value)
+    ? { value: x.value, unit: typeof x.unit === 'string' ? x.unit : null }
+    : null;
 const whenOf = (x: unknown): { text: string; epochMs: number | null } | null =>
-  isObject(x) && typeof x.text === 'string' ? { text: x.text, epochMs: typeof x.epochMs === 'number' && Number.isFinite(x.epochMs) ? x.epochMs : null } : null;
+  isObject(x) && typeof x.text === 'string'
+    ? { text: x.text, epochMs: typeof x.epochMs === 'number' && Number.isFinite(x.epochMs) ? x.epochMs : null }
+    : null;
 
 const unitText = (unit: string | null | undefined) => (unit ? (Object.hasOwn(unitKeys, unit) ? t(unitKeys[unit]) : unit) : '');
 
@@ -126,7 +130,10 @@ function valueText(column: string, v: unknown): CellDisplay | null {
       const [systolic, diastolic] = [measurementOf(v.systolic), measurementOf(v.diastolic)];
       if (!systolic && !diastolic) return null;
       const number = (m: { value: number } | null) => (m ? numberText(m.value) : '?');
-      return { text: withUnit(`${number(systolic)}/${number(diastolic)}`, unitText(systolic?.unit ?? diastolic?.unit)), detail: shortTime(v.time) || undefined };
+      return {
+        text: withUnit(`${number(systolic)}/${number(diastolic)}`, unitText(systolic?.unit ?? diastolic?.unit)),
+        detail: shortTime(v.time) || undefined,
+      };
     }
     case 'heartRate':
     case 'respiratoryRate':

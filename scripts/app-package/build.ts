@@ -7,7 +7,10 @@ import { fillJsonPlaceholders } from './placeholders.js';
 import { schemaVersion, validateAgainstBundledSchema } from './schemas.js';
 
 export class PackageError extends Error {
-  constructor(message: string, readonly problems: string[]) {
+  constructor(
+    message: string,
+    readonly problems: string[],
+  ) {
     super(`${message}\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   }
 }
@@ -38,7 +41,8 @@ interface Manifest {
 
 /** A file inside the zip must sit at its root: a plain name, no folders. */
 function assertRootFile(name: string, field: string): string {
-  if (!name || basename(name) !== name || name === '.' || name === '..') throw new PackageError('Invalid app package file reference:', [`${field} "${name}" must be a file name at the package root`]);
+  if (!name || basename(name) !== name || name === '.' || name === '..')
+    throw new PackageError('Invalid app package file reference:', [`${field} "${name}" must be a file name at the package root`]);
   return name;
 }
 
@@ -87,10 +91,12 @@ export async function buildAppPackage(options: PackageOptions): Promise<PackageR
   }
   const manifest = docs.get('manifest.json')!;
   const version = manifest.$schema ? schemaVersion(manifest.$schema) : undefined;
-  if (version && version !== manifest.manifestVersion) problems.push(`manifest.json: $schema is v${version} but manifestVersion is ${manifest.manifestVersion}`);
+  if (version && version !== manifest.manifestVersion)
+    problems.push(`manifest.json: $schema is v${version} but manifestVersion is ${manifest.manifestVersion}`);
   for (const [file, doc] of docs) {
     if (file === 'manifest.json' || !doc.$schema) continue;
-    if (schemaVersion(doc.$schema) !== manifest.manifestVersion) problems.push(`${file}: localization schema v${schemaVersion(doc.$schema)} must match manifestVersion ${manifest.manifestVersion}`);
+    if (schemaVersion(doc.$schema) !== manifest.manifestVersion)
+      problems.push(`${file}: localization schema v${schemaVersion(doc.$schema)} must match manifestVersion ${manifest.manifestVersion}`);
   }
 
   // 3. Icons.

@@ -9,22 +9,34 @@ type Rgb = { r: number; g: number; b: number };
 /** A shape in unit coordinates (0..1 across the icon). */
 type Shape = (x: number, y: number) => boolean;
 
-const roundedRect = (x0: number, y0: number, x1: number, y1: number, r: number): Shape => (x, y) => {
-  if (x < x0 || x > x1 || y < y0 || y > y1) return false;
-  const cx = Math.min(Math.max(x, x0 + r), x1 - r);
-  const cy = Math.min(Math.max(y, y0 + r), y1 - r);
-  return (x - cx) ** 2 + (y - cy) ** 2 <= r * r;
-};
-const rect = (x0: number, y0: number, x1: number, y1: number): Shape => (x, y) => x >= x0 && x <= x1 && y >= y0 && y <= y1;
-const union = (...shapes: Shape[]): Shape => (x, y) => shapes.some((s) => s(x, y));
-const minus = (a: Shape, b: Shape): Shape => (x, y) => a(x, y) && !b(x, y);
+const roundedRect =
+  (x0: number, y0: number, x1: number, y1: number, r: number): Shape =>
+  (x, y) => {
+    if (x < x0 || x > x1 || y < y0 || y > y1) return false;
+    const cx = Math.min(Math.max(x, x0 + r), x1 - r);
+    const cy = Math.min(Math.max(y, y0 + r), y1 - r);
+    return (x - cx) ** 2 + (y - cy) ** 2 <= r * r;
+  };
+const rect =
+  (x0: number, y0: number, x1: number, y1: number): Shape =>
+  (x, y) =>
+    x >= x0 && x <= x1 && y >= y0 && y <= y1;
+const union =
+  (...shapes: Shape[]): Shape =>
+  (x, y) =>
+    shapes.some((s) => s(x, y));
+const minus =
+  (a: Shape, b: Shape): Shape =>
+  (x, y) =>
+    a(x, y) && !b(x, y);
 
 /** The glyph: a clipboard (board and clip) with a plus-shaped cross on it. */
 const glyph = {
   board: roundedRect(0.22, 0.17, 0.78, 0.89, 0.07),
   boardInner: (stroke: number) => roundedRect(0.22 + stroke, 0.17 + stroke, 0.78 - stroke, 0.89 - stroke, Math.max(0.07 - stroke, 0.01)),
   clip: roundedRect(0.36, 0.1, 0.64, 0.25, 0.04),
-  cross: (arm: number, half: number) => union(rect(0.5 - half, 0.57 - arm, 0.5 + half, 0.57 + arm), rect(0.5 - arm, 0.57 - half, 0.5 + arm, 0.57 + half)),
+  cross: (arm: number, half: number) =>
+    union(rect(0.5 - half, 0.57 - arm, 0.5 + half, 0.57 + arm), rect(0.5 - arm, 0.57 - half, 0.5 + arm, 0.57 + half)),
 };
 
 const SAMPLES = 4; // 4x4 supersampling for smooth edges
@@ -41,7 +53,10 @@ function render(size: number, layers: { shape: Shape; color: Rgb }[]): Buffer {
   const png = new PNG({ width: size, height: size });
   for (let y = 0; y < size; y++)
     for (let x = 0; x < size; x++) {
-      let r = 0, g = 0, b = 0, a = 0;
+      let r = 0,
+        g = 0,
+        b = 0,
+        a = 0;
       for (const { shape, color } of layers) {
         const c = coverage(shape, x, y, size);
         if (c === 0) continue;
@@ -98,7 +113,9 @@ export function checkIcon(name: string, data: Buffer, rules: IconRules): string[
   if (png.width !== rules.width || png.height !== rules.height)
     problems.push(`${name}: must be ${rules.width}x${rules.height} pixels, is ${png.width}x${png.height}`);
   if (rules.whiteOnTransparent) {
-    let transparent = 0, visible = 0, coloured = 0;
+    let transparent = 0,
+      visible = 0,
+      coloured = 0;
     for (let i = 0; i < png.data.length; i += 4) {
       const a = png.data[i + 3];
       if (a === 0) transparent++;

@@ -23,7 +23,10 @@ export class SchemaError extends Error {}
 /** Maps a Teams schema URL to the bundled copy, so nothing is fetched. */
 export function bundledSchemaPath(url: string): string {
   const m = SCHEMA_URL.exec(url);
-  if (!m) throw new SchemaError(`"${url}" is not a Teams schema URL of the form https://developer.microsoft.com/json-schemas/teams/vX.Y/<file>.schema.json`);
+  if (!m)
+    throw new SchemaError(
+      `"${url}" is not a Teams schema URL of the form https://developer.microsoft.com/json-schemas/teams/vX.Y/<file>.schema.json`,
+    );
   const path = join(BUNDLED_TEAMS_SCHEMAS, m[1], m[2]);
   if (!existsSync(path)) throw new SchemaError(`@microsoft/app-manifest has no bundled schema for ${url}`);
   return path;
@@ -46,7 +49,8 @@ function validatorFor(path: string): ValidateFunction {
     addFormats(ajv, ['uri', 'email', 'regex']);
     const schema = JSON.parse(readFileSync(path, 'utf8')) as { $schema?: string };
     // A newer bundled schema on another draft would need another Ajv class: say so, don't misvalidate.
-    if (schema.$schema !== DRAFT_04) throw new SchemaError(`${path} uses JSON Schema ${schema.$schema ?? '(none)'}; this validator handles draft-04 only`);
+    if (schema.$schema !== DRAFT_04)
+      throw new SchemaError(`${path} uses JSON Schema ${schema.$schema ?? '(none)'}; this validator handles draft-04 only`);
     validate = ajv.compile(schema);
     cache.set(path, validate);
   }

@@ -12,7 +12,10 @@ export interface ToolkitAction {
   writeToEnvironmentFile?: Record<string, string>;
 }
 
-export type ToolkitProject = Partial<Record<'provision' | 'deploy' | 'publish', ToolkitAction[]>> & { version?: string; environmentFolderPath?: string };
+export type ToolkitProject = Partial<Record<'provision' | 'deploy' | 'publish', ToolkitAction[]>> & {
+  version?: string;
+  environmentFolderPath?: string;
+};
 
 export const LIFECYCLES = ['provision', 'deploy', 'publish'] as const;
 
@@ -64,7 +67,9 @@ export function actionReferences(action: ToolkitAction, root: string): { name: s
   for (const key of FILE_INPUTS) {
     const value = action.with?.[key];
     if (typeof value !== 'string') continue;
-    files.push(...(value.endsWith('.zip') ? jsonWithLocalizations(join(root, 'appPackage', 'manifest.json')) : jsonWithLocalizations(join(root, value))));
+    files.push(
+      ...(value.endsWith('.zip') ? jsonWithLocalizations(join(root, 'appPackage', 'manifest.json')) : jsonWithLocalizations(join(root, value))),
+    );
   }
   for (const t of armTemplates(action)) if (t.parameters) files.push(join(root, t.parameters));
   for (const file of files) refs.push(...findPlaceholders(readFileSync(file, 'utf8')).map((name) => ({ name, where: relative(root, file) })));
@@ -72,7 +77,9 @@ export function actionReferences(action: ToolkitAction, root: string): { name: s
 }
 
 function jsonWithLocalizations(path: string): string[] {
-  const doc = JSON.parse(readFileSync(path, 'utf8')) as { localizationInfo?: { additionalLanguages?: { file: string }[]; defaultLanguageFile?: string } };
+  const doc = JSON.parse(readFileSync(path, 'utf8')) as {
+    localizationInfo?: { additionalLanguages?: { file: string }[]; defaultLanguageFile?: string };
+  };
   const info = doc.localizationInfo;
   const extra = [...(info?.additionalLanguages ?? []).map((l) => l.file), ...(info?.defaultLanguageFile ? [info.defaultLanguageFile] : [])];
   return [path, ...extra.map((f) => join(dirname(path), f))];

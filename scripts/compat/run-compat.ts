@@ -32,7 +32,11 @@ export interface CompatReport {
  */
 export async function runCompat(options: { dataDir?: string; patientsPerTenant?: number }): Promise<CompatReport> {
   const tenant = devDirectory.tenants[0];
-  const sandbox = await createSandbox({ tenants: devDirectory.tenants.map(({ id, name }) => ({ id, name })), dataDir: options.dataDir, patientsPerTenant: options.patientsPerTenant });
+  const sandbox = await createSandbox({
+    tenants: devDirectory.tenants.map(({ id, name }) => ({ id, name })),
+    dataDir: options.dataDir,
+    patientsPerTenant: options.patientsPerTenant,
+  });
   const app = express().use('/sandbox', sandbox.router);
   const server = await new Promise<import('node:http').Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
@@ -70,7 +74,9 @@ export async function runCompat(options: { dataDir?: string; patientsPerTenant?:
     }
     for (const report of byMrn.values()) report.differences = differences(summaries.get(report.mrn) ?? {});
     const patients = [...byMrn.values()].sort((a, b) => a.mrn.localeCompare(b.mrn));
-    const ok = patients.length > 0 && patients.every((p) => p.differences.length === 0 && Object.values(p.versions).every((v) => v.found && v.complete && !v.error));
+    const ok =
+      patients.length > 0 &&
+      patients.every((p) => p.differences.length === 0 && Object.values(p.versions).every((v) => v.found && v.complete && !v.error));
     return { patients, withoutMrn, ok };
   } finally {
     server.closeAllConnections();

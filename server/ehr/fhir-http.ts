@@ -46,7 +46,7 @@ export function createFhirHttp(options: FhirHttpOptions): FhirHttp {
   return async (request) => {
     let token = request.token ? await request.token.get() : undefined;
     let renewed = false;
-    for (let retries = 0; ; ) {
+    for (let retries = 0; ;) {
       const headers: Record<string, string> = { accept: request.accept ?? FHIR_ACCEPT };
       if (token !== undefined) headers.authorization = `Bearer ${token}`;
       if (request.body) headers['content-type'] = request.body.contentType;

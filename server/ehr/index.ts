@@ -57,7 +57,12 @@ function logWarnings(warnings: ClinicalWarning[]): void {
 
 /** The one door from the API into the EHR; all state (caches, learned quirks) lives in the instance. */
 export function createEhrGateway(options: EhrGatewayOptions): EhrGateway {
-  const transport = createTransport({ fetch: options.fetch, timeoutMs: options.timeoutMs, checkUrl: options.checkUrl, dispatcher: options.dispatcher });
+  const transport = createTransport({
+    fetch: options.fetch,
+    timeoutMs: options.timeoutMs,
+    checkUrl: options.checkUrl,
+    dispatcher: options.dispatcher,
+  });
   const http = createFhirHttp({ transport });
   // Reads for a tenant go through its slots and the process's, and each call has a read budget.
   const outbound = limitOutbound(transport, { perTenant: options.maxRequestsPerTenant, perProcess: options.maxRequestsInFlight });
@@ -126,9 +131,7 @@ export function createEhrGateway(options: EhrGatewayOptions): EhrGateway {
     },
     async searchPatients(baseUrl, tenantId, query, pageUrl) {
       const ctx = await context(baseUrl, tenantId);
-      return pageUrl === undefined
-        ? searchPatients(ctx, query, quirksOf(ctx))
-        : fetchPage(ctx, query, pageUrl, quirksOf(ctx));
+      return pageUrl === undefined ? searchPatients(ctx, query, quirksOf(ctx)) : fetchPage(ctx, query, pageUrl, quirksOf(ctx));
     },
     async readPatient(baseUrl, tenantId, id) {
       return readPatient(await context(baseUrl, tenantId), id);

@@ -10,8 +10,10 @@ export function summariseOutcome(resource: unknown): string | undefined {
     .slice(0, 5)
     .map((issue) => {
       const severity = safeCode(issue.severity) ?? 'issue';
-      const codes = [safeCode(issue.code), ...objects(isObject(issue.details) ? issue.details.coding : undefined).map((c) => safeCode(c.code))]
-        .filter((c): c is string => c !== undefined);
+      const codes = [
+        safeCode(issue.code),
+        ...objects(isObject(issue.details) ? issue.details.coding : undefined).map((c) => safeCode(c.code)),
+      ].filter((c): c is string => c !== undefined);
       return codes.length > 0 ? `${severity} (${codes.join(', ')})` : severity;
     });
   return parts.length > 0 ? parts.join('; ') : undefined;

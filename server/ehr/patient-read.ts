@@ -26,8 +26,15 @@ export async function readPatients(ctx: EhrContext, ids: string[]): Promise<Pati
   const wanted = [...new Set(ids)].filter(isFhirId);
   ctx.budget?.sizeFor(wanted.length);
   const warnings = new Warnings();
-  const results = await runEntries(ctx, wanted.map((id) => `Patient/${id}`), (body) => ctx.adapter.toPatientSummary(body, { mrnSystem: ctx.mrnSystem }), warnings);
+  const results = await runEntries(
+    ctx,
+    wanted.map((id) => `Patient/${id}`),
+    (body) => ctx.adapter.toPatientSummary(body, { mrnSystem: ctx.mrnSystem }),
+    warnings,
+  );
   if (warnings.list().length > 0) ctx.onWarnings?.(warnings.list());
   // An answer about another patient than the one asked is left out.
-  return results.flatMap((result, i) => (result.ok && (result.body as PatientSummary | null)?.id === wanted[i] ? [result.body as PatientSummary] : []));
+  return results.flatMap((result, i) =>
+    result.ok && (result.body as PatientSummary | null)?.id === wanted[i] ? [result.body as PatientSummary] : [],
+  );
 }

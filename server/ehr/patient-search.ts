@@ -29,11 +29,7 @@ const QUIRK_OF: Record<Feature, keyof SearchQuirks> = { post: 'noPostSearch', co
  * Patient search with the fallbacks real servers need. Each rejection drops one feature; the one
  * whose removal made the search succeed is remembered, so later searches skip the failing try.
  */
-export async function searchPatients(
-  ctx: EhrContext,
-  query: PatientSearchQuery,
-  quirks: SearchQuirks,
-): Promise<PatientSearchResult> {
+export async function searchPatients(ctx: EhrContext, query: PatientSearchQuery, quirks: SearchQuirks): Promise<PatientSearchResult> {
   const modifierContains = usesContainsModifier(ctx, query);
   const attempt: Attempt = {
     post: !quirks.noPostSearch,
@@ -56,12 +52,7 @@ export async function searchPatients(
 }
 
 /** The next page, from a link the EHR gave; refused unless it lies under the base URL. */
-export async function fetchPage(
-  ctx: EhrContext,
-  query: PatientSearchQuery,
-  pageUrl: string,
-  quirks: SearchQuirks,
-): Promise<PatientSearchResult> {
+export async function fetchPage(ctx: EhrContext, query: PatientSearchQuery, pageUrl: string, quirks: SearchQuirks): Promise<PatientSearchResult> {
   const url = checkPageUrl(ctx.server.base, pageUrl);
   const { body } = await ctx.http({ method: 'GET', url, token: ctx.token });
   const filterFamily = usesContainsModifier(ctx, query) && quirks.noContains ? query.family : undefined;

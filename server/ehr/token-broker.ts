@@ -77,9 +77,7 @@ export function createTokenBroker(options: TokenBrokerOptions): TokenBroker {
     throw lastError ?? new FhirError('token_refused', 'The EHR refused the app a token.');
   }
 
-  type Answer =
-    | { kind: 'token'; accessToken: string; expiresIn: number }
-    | { kind: 'refused'; error: FhirError; invalidClient: boolean };
+  type Answer = { kind: 'token'; accessToken: string; expiresIn: number } | { kind: 'refused'; error: FhirError; invalidClient: boolean };
 
   async function postTokenRequest(url: URL, key: TokenKey, method: SecretMethod, secret: string): Promise<Answer> {
     const { clientId } = key.partner;
@@ -106,7 +104,11 @@ export function createTokenBroker(options: TokenBrokerOptions): TokenBroker {
     if (raw.status >= 200 && raw.status < 300) return readToken(body);
     const code = isObject(body) ? oauthCode(body.error) : undefined;
     if (raw.status >= 500) {
-      return { kind: 'refused', invalidClient: false, error: new FhirError('ehr_error', `The EHR's token endpoint failed (HTTP ${raw.status}).`, raw.status) };
+      return {
+        kind: 'refused',
+        invalidClient: false,
+        error: new FhirError('ehr_error', `The EHR's token endpoint failed (HTTP ${raw.status}).`, raw.status),
+      };
     }
     const invalidClient = code === 'invalid_client' || (code === undefined && raw.status === 401);
     return { kind: 'refused', invalidClient, error: refusal(code, raw.status) };
@@ -144,7 +146,9 @@ function methodsToTry(advertised: string[] | undefined, worked: SecretMethod | u
   return worked && methods.includes(worked) ? [worked, ...methods.filter((m) => m !== worked)] : methods;
 }
 
-function readToken(body: unknown): { kind: 'token'; accessToken: string; expiresIn: number } | { kind: 'refused'; error: FhirError; invalidClient: false } {
+function readToken(
+  body: unknown,
+): { kind: 'token'; accessToken: string; expiresIn: number } | { kind: 'refused'; error: FhirError; invalidClient: false } {
   const missing = (what: string) => ({
     kind: 'refused' as const,
     invalidClient: false as const,

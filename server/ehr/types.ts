@@ -52,14 +52,7 @@ export interface ConnectionCheck {
 
 /** Why talking to an EHR failed, in words an owner can act on. */
 export type FhirErrorCode =
-  | 'ehr_unreachable'
-  | 'ehr_timeout'
-  | 'not_fhir'
-  | 'unsupported_version'
-  | 'no_patient_support'
-  | 'token_refused'
-  | 'link_not_allowed'
-  | 'ehr_error';
+  'ehr_unreachable' | 'ehr_timeout' | 'not_fhir' | 'unsupported_version' | 'no_patient_support' | 'token_refused' | 'link_not_allowed' | 'ehr_error';
 
 export class FhirError extends CodedError<FhirErrorCode> {
   constructor(code: FhirErrorCode, message: string, status?: number) {
@@ -73,12 +66,7 @@ export interface EhrGateway {
   /** Fetches metadata (and the SMART well-known file), gets a token if secured, runs a test search. */
   check(baseUrl: string, tenantId: string): Promise<ConnectionCheck>;
   /** Search, or with `pageUrl` fetch a next page (must lie under `baseUrl`). */
-  searchPatients(
-    baseUrl: string,
-    tenantId: string,
-    query: PatientSearchQuery,
-    pageUrl?: string,
-  ): Promise<PatientSearchResult>;
+  searchPatients(baseUrl: string, tenantId: string, query: PatientSearchQuery, pageUrl?: string): Promise<PatientSearchResult>;
   /** Null when the EHR answers 404/410. */
   readPatient(baseUrl: string, tenantId: string, id: string): Promise<PatientSummary | null>;
   /** Reads many patients (for list rows), in FHIR batches. Missing ones are left out. */

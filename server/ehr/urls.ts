@@ -48,7 +48,5 @@ export function checkPageUrl(base: URL, pageUrl: string): URL {
 
 /** Percent-encodes every value (a `+` in a date must not turn into a space) but keeps `:` in names. */
 export function formEncode(params: Array<[string, string]>): string {
-  return params
-    .map(([name, value]) => `${encodeURIComponent(name).replace(/%3A/gi, ':')}=${encodeURIComponent(value)}`)
-    .join('&');
+  return params.map(([name, value]) => `${encodeURIComponent(name).replace(/%3A/gi, ':')}=${encodeURIComponent(value)}`).join('&');
 }

@@ -31,7 +31,8 @@ export function graphMembership(options: {
         role = (await ids('owners')).includes(userId) ? 'owner' : (await ids('members')).includes(userId) ? 'member' : null;
       } catch (err) {
         // Graph answers 404 for a group of another tenant or none at all: the team is unknown here.
-        if ((err instanceof GraphRequestFailed && err.status === 404) || (err instanceof GraphAccessError && err.code === 'team_site_not_found')) role = 'no_team';
+        if ((err instanceof GraphRequestFailed && err.status === 404) || (err instanceof GraphAccessError && err.code === 'team_site_not_found'))
+          role = 'no_team';
         else throw err;
       }
       cache.set(key, { role, until: Date.now() + ttl });

@@ -76,9 +76,7 @@ export function loggableError(err: unknown): { name: string; code?: string; fram
 }
 
 export function describeZodError(err: ZodError): string {
-  return err.issues
-    .map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
-    .join('; ');
+  return err.issues.map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message)).join('; ');
 }
 
 export function errorHandler(err: unknown, _req: Request, res: Response, _next: NextFunction): void {

@@ -120,7 +120,11 @@ export function createRateLimits(options: RateLimitOptions = {}): RateLimits {
     },
   } satisfies Partial<Options>;
 
-  const userLimit: Record<RateLimitKind, number> = { default: limits.userDefault, search: limits.userSearch, connectionCheck: limits.userConnectionCheck };
+  const userLimit: Record<RateLimitKind, number> = {
+    default: limits.userDefault,
+    search: limits.userSearch,
+    connectionCheck: limits.userConnectionCheck,
+  };
   const perUser = {} as Record<RateLimitKind, RequestHandler>;
   for (const kind of ['default', 'search', 'connectionCheck'] as const) {
     const name: LimiterName = `user:${kind}`;

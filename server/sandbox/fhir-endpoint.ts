@@ -61,7 +61,8 @@ export function fhirEndpoint({ spec, tokens, engines, quirks, partnerUrl }: Endp
   router.post('/:type/_search', async (req, res) => {
     // FHIR's POST search takes a form; a body of any other kind is refused rather than guessed at.
     const form = req.is('application/x-www-form-urlencoded');
-    if (!form && Number(req.get('content-length') ?? 0) > 0) return send(res, outcome(415, 'not-supported', 'Send search parameters as application/x-www-form-urlencoded.'));
+    if (!form && Number(req.get('content-length') ?? 0) > 0)
+      return send(res, outcome(415, 'not-supported', 'Send search parameters as application/x-www-form-urlencoded.'));
     send(res, await handle(ctxOf(res), String(req.params.type), [...queryPairs(req), ...(form ? formPairs(req.body) : [])], true));
   });
   router.get('/*path', async (req, res) => send(res, await handle(ctxOf(res), req.path, queryPairs(req))));

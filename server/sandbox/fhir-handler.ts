@@ -33,8 +33,10 @@ function prepare(ctx: EndpointContext, path: string, pairs: [string, string][], 
     if (!ID.test(id)) throw new FhirRequestError(400, 'invalid', 'The id is not a valid FHIR id.');
     return { kind: 'read', type, id };
   }
-  if (ctx.quirks.has('sort-rejected') && pairs.some(([k]) => k.startsWith('_sort'))) throw new FhirRequestError(400, 'not-supported', 'Sorting is not supported by this server.');
-  if (ctx.quirks.has('no-contains') && pairs.some(([k]) => k.endsWith(':contains'))) throw new FhirRequestError(400, 'not-supported', 'The :contains modifier is not supported.');
+  if (ctx.quirks.has('sort-rejected') && pairs.some(([k]) => k.startsWith('_sort')))
+    throw new FhirRequestError(400, 'not-supported', 'Sorting is not supported by this server.');
+  if (ctx.quirks.has('no-contains') && pairs.some(([k]) => k.endsWith(':contains')))
+    throw new FhirRequestError(400, 'not-supported', 'The :contains modifier is not supported.');
   const query = readSearch(ctx.spec, type, params, pairs);
   if (ctx.quirks.has('sort-ignored')) query.sort = [];
   return { kind: 'search', type, query, viaPost };
@@ -59,13 +61,16 @@ function searchset(ctx: EndpointContext, op: Extract<Operation, { kind: 'search'
     type: 'searchset',
     total,
     link: links,
-    ...(page.length ? { entry: page.map((resource) => ({ fullUrl: `${ctx.base}/${resource.resourceType}/${resource.id}`, resource, search: { mode: 'match' } })) } : {}),
+    ...(page.length
+      ? { entry: page.map((resource) => ({ fullUrl: `${ctx.base}/${resource.resourceType}/${resource.id}`, resource, search: { mode: 'match' } })) }
+      : {}),
   };
 }
 
 function finish(ctx: EndpointContext, op: Operation, pairs: [string, string][], result: OperationResult): FhirResult {
   if ('outcome' in result) return { status: result.status, body: result.outcome };
-  const body = 'resource' in result ? result.resource : searchset(ctx, op as Extract<Operation, { kind: 'search' }>, pairs, result.matches, result.total);
+  const body =
+    'resource' in result ? result.resource : searchset(ctx, op as Extract<Operation, { kind: 'search' }>, pairs, result.matches, result.total);
   return { status: 200, body: quirkyBody(ctx.quirks, body) };
 }
 
@@ -105,7 +110,8 @@ export async function handleBatch(ctx: EndpointContext, bundle: unknown): Promis
   const prepared = entries.map((entry): Prepared => {
     const request = (entry as { request?: { method?: unknown; url?: unknown } } | null)?.request;
     try {
-      if (request?.method !== 'GET' || typeof request.url !== 'string') throw new FhirRequestError(400, 'not-supported', 'This sandbox answers GET entries only.');
+      if (request?.method !== 'GET' || typeof request.url !== 'string')
+        throw new FhirRequestError(400, 'not-supported', 'This sandbox answers GET entries only.');
       const { path, pairs } = splitUrl(ctx, request.url);
       return { op: prepare(ctx, path, pairs, false), pairs };
     } catch (error) {

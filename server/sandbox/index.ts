@@ -10,14 +10,14 @@ import { createTokenIssuer } from './tokens.js';
 import { sandboxVersions, versionSpecs, type SandboxVersion } from './versions.js';
 
 export interface SandboxOptions {
-  tenants: { id: string; name: string }[];   // tenant ids are the routing keys (Azure AD tenant GUIDs)
-  patientsPerTenant?: number;                  // default 200
-  seed?: number;                               // default fixed
-  dataDir?: string;                            // SANDBOX_FHIR_DATA
-  tokenLifetimeSeconds?: number;               // default 3600
+  tenants: { id: string; name: string }[]; // tenant ids are the routing keys (Azure AD tenant GUIDs)
+  patientsPerTenant?: number; // default 200
+  seed?: number; // default fixed
+  dataDir?: string; // SANDBOX_FHIR_DATA
+  tokenLifetimeSeconds?: number; // default 3600
 }
 export interface Sandbox {
-  router: Router;                              // express 5 Router; mount anywhere, e.g. app.use('/sandbox', sandbox.router)
+  router: Router; // express 5 Router; mount anywhere, e.g. app.use('/sandbox', sandbox.router)
   /** Registers a client as the partner's registration page would; returns its first secret. */
   registerClient(name?: string): { clientId: string; clientSecret: string; secretId: string };
 }
@@ -40,7 +40,10 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     for (const version of sandboxVersions) {
       const loaded = index === 0 && options.dataDir ? loadBundles(options.dataDir, version) : [];
       const shape = shapes[version];
-      const generated = (): Resource[] => [...practitionersOf(people).map((p) => writePractitioner(shape, p)), ...people.flatMap((p) => writePerson(shape, p))];
+      const generated = (): Resource[] => [
+        ...practitionersOf(people).map((p) => writePractitioner(shape, p)),
+        ...people.flatMap((p) => writePerson(shape, p)),
+      ];
       engines[version] = versionSpecs[version].createEngine();
       await engines[version].load(loaded.length ? loaded : generated());
     }

@@ -34,16 +34,26 @@ export function quirkMiddleware(quirks: ReadonlySet<Quirk>) {
   return async (req: Request, res: Response, next: NextFunction) => {
     count += 1;
     if (quirks.has('slow')) await new Promise((r) => setTimeout(r, 2000));
-    const busy = (status: number) => res.status(status).set('Retry-After', '1').type('application/fhir+json').send(JSON.stringify({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'throttled' }] }));
+    const busy = (status: number) =>
+      res
+        .status(status)
+        .set('Retry-After', '1')
+        .type('application/fhir+json')
+        .send(JSON.stringify({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'throttled' }] }));
     if (quirks.has('throttle') && count % 2 === 0) return busy(429);
     if (quirks.has('unavailable') && count % 2 === 0) return busy(503);
     if (quirks.has('token-expiry')) {
       const token = req.get('authorization') ?? '';
       const uses = (tokenUses.get(token) ?? 0) + 1;
       tokenUses.set(token, uses);
-      if (uses === 2) return res.status(401).type('application/fhir+json').send(JSON.stringify({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'expired' }] }));
+      if (uses === 2)
+        return res
+          .status(401)
+          .type('application/fhir+json')
+          .send(JSON.stringify({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'expired' }] }));
     }
-    if (quirks.has('xml')) return res.status(200).type('application/fhir+xml').send('<Bundle xmlns="http://hl7.org/fhir"><type value="searchset"/></Bundle>');
+    if (quirks.has('xml'))
+      return res.status(200).type('application/fhir+xml').send('<Bundle xmlns="http://hl7.org/fhir"><type value="searchset"/></Bundle>');
     next();
   };
 }
@@ -55,7 +65,19 @@ export function quirkyBody(quirks: ReadonlySet<Quirk>, body: Record<string, any>
   if (out.resourceType === 'Bundle' && out.type === 'searchset') {
     if (quirks.has('no-total')) out = { ...out, total: undefined };
     if (quirks.has('outcome-entries')) {
-      out = { ...out, entry: [...(out.entry ?? []), { resource: { resourceType: 'OperationOutcome', issue: [{ severity: 'warning', code: 'informational', diagnostics: 'Some results were filtered' }] }, search: { mode: 'outcome' } }] };
+      out = {
+        ...out,
+        entry: [
+          ...(out.entry ?? []),
+          {
+            resource: {
+              resourceType: 'OperationOutcome',
+              issue: [{ severity: 'warning', code: 'informational', diagnostics: 'Some results were filtered' }],
+            },
+            search: { mode: 'outcome' },
+          },
+        ],
+      };
     }
   }
   return out;

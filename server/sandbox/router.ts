@@ -38,8 +38,10 @@ export function sandboxRouter(clients: ClientRegistry, tokens: TokenIssuer, prov
     res.status(201).set('Cache-Control', 'no-store').json({ secret_id: added.secretId, client_secret: added.clientSecret });
   });
   router.delete('/clients/:clientId/secrets/:secretId', clientAuth, (req, res) => {
-    if (req.params.secretId === res.locals.secretId) return oauthError(res, 400, 'invalid_request', 'Delete a secret while authenticated with another one of the client.');
-    if (!clients.deleteSecret(String(req.params.clientId), String(req.params.secretId))) return oauthError(res, 404, 'invalid_request', 'No such secret.');
+    if (req.params.secretId === res.locals.secretId)
+      return oauthError(res, 400, 'invalid_request', 'Delete a secret while authenticated with another one of the client.');
+    if (!clients.deleteSecret(String(req.params.clientId), String(req.params.secretId)))
+      return oauthError(res, 404, 'invalid_request', 'No such secret.');
     res.status(204).end();
   });
 
@@ -57,19 +59,31 @@ export function sandboxRouter(clients: ClientRegistry, tokens: TokenIssuer, prov
     if (tenants.length !== 1) return oauthError(res, 400, 'invalid_scope', 'The scope must name exactly one tenant this partner serves.');
     res.set('Cache-Control', 'no-store').set('Pragma', 'no-cache').json(tokens.issue(creds.clientId, tenants[0]));
   });
-  router.get('/authorize', (_req, res) => oauthError(res, 400, 'unsupported_response_type', 'This partner grants client credentials only; there is no user authorization.'));
+  router.get('/authorize', (_req, res) =>
+    oauthError(res, 400, 'unsupported_response_type', 'This partner grants client credentials only; there is no user authorization.'),
+  );
 
   for (const version of sandboxVersions) {
     const spec = versionSpecs[version];
     const engines = new Map([...providers].map(([tenant, byVersion]) => [tenant, byVersion[version]]));
     const endpoint = (quirks: ReadonlySet<Quirk>) =>
-      fhirEndpoint({ spec, tokens, engines, quirks, partnerUrl: (req) => `${origin(req)}${req.baseUrl.slice(0, req.baseUrl.lastIndexOf(`/${version}`))}` });
+      fhirEndpoint({
+        spec,
+        tokens,
+        engines,
+        quirks,
+        partnerUrl: (req) => `${origin(req)}${req.baseUrl.slice(0, req.baseUrl.lastIndexOf(`/${version}`))}`,
+      });
     // `/{version}/quirks/{names}`: the same endpoint behaving like a real server with those quirks.
     const quirky = new Map<string, Router>();
     router.use(`/${version}/quirks/:quirks`, (req, res, next) => {
       const names = String(req.params.quirks);
       const quirks = parseQuirks(names);
-      if (!quirks) return res.status(404).type(spec.contentType).send(JSON.stringify(outcome(404, 'not-found', 'Unknown quirk.').body));
+      if (!quirks)
+        return res
+          .status(404)
+          .type(spec.contentType)
+          .send(JSON.stringify(outcome(404, 'not-found', 'Unknown quirk.').body));
       if (!quirky.has(names)) quirky.set(names, endpoint(quirks));
       quirky.get(names)!(req, res, next);
     });
@@ -80,7 +94,11 @@ export function sandboxRouter(clients: ClientRegistry, tokens: TokenIssuer, prov
   router.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     const status = (err as { status?: unknown }).status;
     const client = typeof status === 'number' && status >= 400 && status < 500;
-    const result = outcome(client ? status : 500, client ? 'invalid' : 'exception', client ? 'The request body could not be read.' : 'Internal error.');
+    const result = outcome(
+      client ? status : 500,
+      client ? 'invalid' : 'exception',
+      client ? 'The request body could not be read.' : 'Internal error.',
+    );
     res.status(result.status).type('application/fhir+json').send(JSON.stringify(result.body));
   });
   return router;

@@ -53,6 +53,9 @@ function filterOf(spec: VersionSpec, type: string, params: Record<string, ParamK
   }
   const effective = modifier || (spec.containsByDefault.includes(`${type}.${name}`) ? 'contains' : '');
   // Commas separate alternatives; `\,` is a literal comma.
-  const values = value.split(/(?<!\\),/).map((v) => v.replace(/\\,/g, ',')).filter((v) => v !== '');
+  const values = value
+    .split(/(?<!\\),/)
+    .map((v) => v.replace(/\\,/g, ','))
+    .filter((v) => v !== '');
   return { name, modifier: effective, values };
 }

@@ -21,7 +21,11 @@ export interface VersionSpec {
   createEngine(): FhirEngine;
 }
 
-const parts = (value: string) => value.split(',').map((s) => s.trim()).filter(Boolean);
+const parts = (value: string) =>
+  value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 /** DSTU2: `_sort=a` / `_sort:asc=a` / `_sort:desc=a`, one parameter per key. */
 function modifierSort(name: string, value: string): SortKey[] | undefined {

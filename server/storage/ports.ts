@@ -91,7 +91,13 @@ export interface TeamStore {
   getSchema(team: TeamKey): Promise<ManualSchema | null>;
   setSchema(team: TeamKey, fields: SchemaField[], expectedVersion?: number, audit?: AuditOf<ManualSchema>): Promise<VersionedResult<ManualSchema>>;
   createManualPatient(team: TeamKey, data: ManualPatientData, userId: string, audit?: AuditOf<ManualPatient>): Promise<ManualPatient>;
-  updateManualPatient(team: TeamKey, id: string, data: ManualPatientData, expectedVersion?: number, audit?: AuditOf<ManualPatient>): Promise<VersionedResult<ManualPatient>>;
+  updateManualPatient(
+    team: TeamKey,
+    id: string,
+    data: ManualPatientData,
+    expectedVersion?: number,
+    audit?: AuditOf<ManualPatient>,
+  ): Promise<VersionedResult<ManualPatient>>;
   /** All of the team's manual patients, or those with the given ids (unknown ids are left out). */
   getManualPatients(team: TeamKey, ids?: string[]): Promise<ManualPatient[]>;
   close(): Promise<void>;

@@ -4,7 +4,19 @@ import { apiAs, signIn, useE2e } from '../helpers/e2e';
 const e2e = useE2e();
 
 const columns = ['name', 'location', 'heartRate', 'bloodPressure', 'temperature', 'spo2', 'conditions', 'allergies', 'medications', 'coverage'];
-const headings = ['Name', 'Location', 'Heart rate', 'Blood pressure', 'Temperature', 'SpO2', 'Conditions', 'Allergies', 'Medications', 'Coverage', 'Actions'];
+const headings = [
+  'Name',
+  'Location',
+  'Heart rate',
+  'Blood pressure',
+  'Temperature',
+  'SpO2',
+  'Conditions',
+  'Allergies',
+  'Medications',
+  'Coverage',
+  'Actions',
+];
 
 // Each release on a team of its own, so the three run against one server without touching each other.
 describe.each([
@@ -31,7 +43,13 @@ describe.each([
     expect((await table.getByRole('columnheader').allInnerTexts()).map((h) => h.trim())).toEqual(headings);
 
     for (const [index, patient] of patients.entries()) {
-      const cells = (await table.getByRole('row').nth(index + 1).getByRole('cell').allInnerTexts()).map((c) => c.replace(/\s+/g, ' ').trim());
+      const cells = (
+        await table
+          .getByRole('row')
+          .nth(index + 1)
+          .getByRole('cell')
+          .allInnerTexts()
+      ).map((c) => c.replace(/\s+/g, ' ').trim());
       const cell = (column: string) => cells[headings.indexOf(column)];
       expect(cell('Name'), version).toContain(patient.displayName);
       expect(cell('Location')).toMatch(/^Room \S+, Bed \S+/);

@@ -14,10 +14,18 @@ afterAll(() => stop?.());
 
 /** A patient of the sandbox, found through the API the way the tab finds them. */
 async function somePatient(userId: string, teamId: string) {
-  const { access_token } = await (await fetch(`${server.url}/dev/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId }) })).json();
-  const res = await fetch(`${server.url}/api/teams/${teamId}/patients?gender=female&count=5`, { headers: { authorization: `Bearer ${access_token}` } });
+  const { access_token } = await (
+    await fetch(`${server.url}/dev/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId }) })
+  ).json();
+  const res = await fetch(`${server.url}/api/teams/${teamId}/patients?gender=female&count=5`, {
+    headers: { authorization: `Bearer ${access_token}` },
+  });
   const { patients } = await res.json();
-  return patients.find((p: { mrn: string | null; displayName: string }) => p.mrn && /^[A-Za-z. ]+$/.test(p.displayName)) as { id: string; displayName: string; mrn: string };
+  return patients.find((p: { mrn: string | null; displayName: string }) => p.mrn && /^[A-Za-z. ]+$/.test(p.displayName)) as {
+    id: string;
+    displayName: string;
+    mrn: string;
+  };
 }
 
 const signIn = (page: Page, user: string, team: string) => signInAs(page, server.url, user, team);
@@ -55,7 +63,9 @@ describe('the tab in a browser', () => {
     // Part of the family name, typed key by key: the search waits for a pause instead of asking per key.
     const typed = patient.displayName.split(' ').at(-1)!.slice(0, 4);
     const searches: string[] = [];
-    page.on('request', (req) => { if (/\/patients\?/.test(req.url())) searches.push(req.url()); });
+    page.on('request', (req) => {
+      if (/\/patients\?/.test(req.url())) searches.push(req.url());
+    });
     await page.getByLabel('Name', { exact: true }).pressSequentially(typed, { delay: 40 });
     const select = page.getByRole('checkbox', { name: `Select ${patient.displayName}` });
     await expect.poll(() => select.isVisible(), { timeout: 15_000 }).toBe(true);
@@ -96,7 +106,11 @@ describe('the tab in a browser', () => {
 
     const patient = await somePatient(owner.id, fabrikamTeam.id);
     await page.getByLabel('MRN').fill(patient.mrn);
-    await expect.poll(() => page.getByRole('table', { name: 'Find patients' }).getByRole('cell', { name: patient.displayName, exact: true }).isVisible(), { timeout: 15_000 }).toBe(true);
+    await expect
+      .poll(() => page.getByRole('table', { name: 'Find patients' }).getByRole('cell', { name: patient.displayName, exact: true }).isVisible(), {
+        timeout: 15_000,
+      })
+      .toBe(true);
     expect(await page.getByRole('table', { name: 'Find patients' }).getByRole('row').count()).toBe(2);
 
     // Onto a new list, then into the details: vitals with trends, and a team note.
@@ -111,7 +125,13 @@ describe('the tab in a browser', () => {
     const drawer = page.getByRole('dialog');
     await expect.poll(() => drawer.getByRole('heading', { name: 'Vital signs' }).isVisible(), { timeout: 15_000 }).toBe(true);
     expect(await drawer.getByRole('img', { name: 'Trend of Heart rate' }).isVisible()).toBe(true);
-    expect(await drawer.getByText('bpm').or(drawer.getByText(/beats\/minute|\/min/)).first().isVisible()).toBe(true);
+    expect(
+      await drawer
+        .getByText('bpm')
+        .or(drawer.getByText(/beats\/minute|\/min/))
+        .first()
+        .isVisible(),
+    ).toBe(true);
     await expectAccessible(page, 'patient details');
     await drawer.getByLabel('New note').fill('Family meeting at 15:00');
     await drawer.getByRole('button', { name: 'Add note' }).click();
@@ -125,7 +145,12 @@ describe('the tab in a browser', () => {
     await page.getByRole('button', { name: 'Save columns' }).click();
     const table = page.getByRole('table', { name: 'ICU bay 2' });
     await expect.poll(() => table.getByRole('columnheader', { name: 'Sort by Heart rate' }).isVisible(), { timeout: 15_000 }).toBe(true);
-    expect(await table.getByText(/Room \w+, Bed \w+/).first().isVisible()).toBe(true);
+    expect(
+      await table
+        .getByText(/Room \w+, Bed \w+/)
+        .first()
+        .isVisible(),
+    ).toBe(true);
     await context.close();
   });
 
@@ -136,10 +161,18 @@ describe('the tab in a browser', () => {
     const context = await browser.newContext({ reducedMotion: 'reduce' });
     const page = await context.newPage();
     const tokenRequests: string[] = [];
-    page.on('request', (req) => { if (req.url().endsWith('/dev/token')) tokenRequests.push(req.url()); });
+    page.on('request', (req) => {
+      if (req.url().endsWith('/dev/token')) tokenRequests.push(req.url());
+    });
     // The first API answer is the server's refusal of an expired token; the real server answers after that.
-    await page.route('**/api/teams/*/connection', (route) =>
-      route.fulfill({ status: 401, contentType: 'application/json', body: JSON.stringify({ code: 'unauthenticated', message: 'The token has expired.', requestId: 'e2e' }) }),
+    await page.route(
+      '**/api/teams/*/connection',
+      (route) =>
+        route.fulfill({
+          status: 401,
+          contentType: 'application/json',
+          body: JSON.stringify({ code: 'unauthenticated', message: 'The token has expired.', requestId: 'e2e' }),
+        }),
       { times: 1 },
     );
     await signIn(page, `${owner.name} (${info.tenants[0].name})`, team.name);
@@ -187,7 +220,11 @@ describe('the tab in a browser', () => {
     await page.getByLabel('MRN').fill(patient.mrn);
     await page.getByRole('checkbox', { name: `Select ${patient.displayName}` }).check();
     await page.getByRole('button', { name: 'Add 1 selected to Night' }).click();
-    await expect.poll(() => page.getByRole('table', { name: 'Night' }).getByRole('button', { name: patient.displayName, exact: true }).isVisible(), { timeout: 15_000 }).toBe(true);
+    await expect
+      .poll(() => page.getByRole('table', { name: 'Night' }).getByRole('button', { name: patient.displayName, exact: true }).isVisible(), {
+        timeout: 15_000,
+      })
+      .toBe(true);
 
     const download = page.waitForEvent('download');
     await page.getByRole('button', { name: 'Export CSV' }).click();
@@ -197,19 +234,25 @@ describe('the tab in a browser', () => {
     await page.getByRole('button', { name: 'Rename' }).click();
     await page.getByLabel('List name').fill('Night shift');
     await page.getByRole('button', { name: 'Save' }).click();
-    await expect.poll(() => page.getByRole('combobox', { name: 'List', exact: true }).locator('option:checked').textContent()).toBe('Night shift (1)');
+    await expect
+      .poll(() => page.getByRole('combobox', { name: 'List', exact: true }).locator('option:checked').textContent())
+      .toBe('Night shift (1)');
 
     await page.getByRole('button', { name: `Move ${patient.displayName} to another list` }).click();
     await page.getByRole('menuitem', { name: 'Move to Day' }).click();
     await expect.poll(() => visible(page, 'This list has no patients yet. Find patients and add them.')).toBe(true);
     await page.getByRole('combobox', { name: 'List', exact: true }).selectOption({ label: 'Day (1)' });
-    await expect.poll(() => page.getByRole('table', { name: 'Day' }).getByRole('button', { name: patient.displayName, exact: true }).isVisible()).toBe(true);
+    await expect
+      .poll(() => page.getByRole('table', { name: 'Day' }).getByRole('button', { name: patient.displayName, exact: true }).isVisible())
+      .toBe(true);
 
     await page.getByRole('button', { name: 'Delete' }).click();
     await expect.poll(() => page.getByRole('dialog', { name: 'Delete Day?' }).isVisible()).toBe(true);
     await expectAccessible(page, 'delete confirmation');
     await page.getByRole('button', { name: 'Delete list' }).click();
-    await expect.poll(async () => (await page.getByRole('combobox', { name: 'List', exact: true }).locator('option').allTextContents()).join('|')).toBe('Night shift (0)');
+    await expect
+      .poll(async () => (await page.getByRole('combobox', { name: 'List', exact: true }).locator('option').allTextContents()).join('|'))
+      .toBe('Night shift (0)');
     await context.close();
   });
 });

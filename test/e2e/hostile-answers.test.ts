@@ -22,7 +22,11 @@ async function teamWithLists(tenant: number, team: number) {
   const context = await e2e.browser.newContext({ reducedMotion: 'reduce', viewport: { width: 1600, height: 900 } });
   const page = await context.newPage();
   return {
-    team: tm, rounds, handoff, patients: patients as { id: string; displayName: string }[], page,
+    team: tm,
+    rounds,
+    handoff,
+    patients: patients as { id: string; displayName: string }[],
+    page,
     signIn: () => signIn(page, e2e.server.url, `${owner.name} (${tn.name})`, tm.name),
     close: () => context.close(),
   };
@@ -30,7 +34,10 @@ async function teamWithLists(tenant: number, team: number) {
 
 /** Answers GETs of one API path by `answer`, which may change the server's real answer. */
 async function intercept(page: Page, path: string, answer: (route: Route) => Promise<void>) {
-  await page.route((url) => url.pathname === path, (route) => (route.request().method() === 'GET' ? answer(route) : route.fallback()));
+  await page.route(
+    (url) => url.pathname === path,
+    (route) => (route.request().method() === 'GET' ? answer(route) : route.fallback()),
+  );
 }
 
 const listPicker = (page: Page) => page.getByRole('combobox', { name: 'List', exact: true });
@@ -42,8 +49,19 @@ describe('the tab with answers no server of this version sends', () => {
       const view = await (await route.fetch()).json();
       view.columns = ['name', 'vitalsScore', 'heartRate', 'location', 'conditions', 'field:anything'];
       const hostile = [
-        { vitalsScore: { status: 'ok', value: { score: 7 } }, heartRate: { status: 'ok', value: { weird: 1 } }, location: null, conditions: 'Asthma', 'field:anything': { status: 'ok', value: { nested: [1] } } },
-        { vitalsScore: { status: 'ok', value: 3 }, heartRate: 'ok', location: { status: 'brand-new' }, conditions: { status: 'ok', value: { display: 'Asthma' } } },
+        {
+          vitalsScore: { status: 'ok', value: { score: 7 } },
+          heartRate: { status: 'ok', value: { weird: 1 } },
+          location: null,
+          conditions: 'Asthma',
+          'field:anything': { status: 'ok', value: { nested: [1] } },
+        },
+        {
+          vitalsScore: { status: 'ok', value: 3 },
+          heartRate: 'ok',
+          location: { status: 'brand-new' },
+          conditions: { status: 'ok', value: { display: 'Asthma' } },
+        },
       ];
       view.rows.forEach((row: { cells: unknown }, i: number) => (row.cells = hostile[i]));
       await route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(view) });
@@ -52,10 +70,31 @@ describe('the tab with answers no server of this version sends', () => {
     await signIn();
     const table = page.getByRole('table', { name: 'Rounds' });
     await expect.poll(() => table.getByRole('row').count(), { timeout: 20_000 }).toBe(3);
-    expect((await table.getByRole('columnheader').allInnerTexts()).map((h) => h.trim())).toEqual(['Name', 'vitalsScore', 'Heart rate', 'Location', 'Conditions', 'field:anything', 'Actions']);
+    expect((await table.getByRole('columnheader').allInnerTexts()).map((h) => h.trim())).toEqual([
+      'Name',
+      'vitalsScore',
+      'Heart rate',
+      'Location',
+      'Conditions',
+      'field:anything',
+      'Actions',
+    ]);
     for (const [index, patient] of patients.entries()) {
-      const cells = (await table.getByRole('row').nth(index + 1).getByRole('cell').allInnerTexts()).map((c) => c.trim());
-      expect(cells.slice(0, 6)).toEqual([expect.stringContaining(patient.displayName), 'Not available', 'Not available', 'Not available', 'Not available', 'Not available']);
+      const cells = (
+        await table
+          .getByRole('row')
+          .nth(index + 1)
+          .getByRole('cell')
+          .allInnerTexts()
+      ).map((c) => c.trim());
+      expect(cells.slice(0, 6)).toEqual([
+        expect.stringContaining(patient.displayName),
+        'Not available',
+        'Not available',
+        'Not available',
+        'Not available',
+        'Not available',
+      ]);
     }
     expect(await visible(page, 'The tab stopped working')).toBe(false);
     expect(await page.getByRole('alert').count()).toBe(0);
@@ -84,12 +123,18 @@ describe('the tab with answers no server of this version sends', () => {
     let asked = 0;
     await intercept(page, `/api/teams/${team.id}/lists/${rounds.id}`, async (route) => {
       asked += 1;
-      await route.fulfill({ status: 500, contentType: 'application/json', body: JSON.stringify({ code: 'brand_new_problem', message: 'A problem only a newer tab knows.', requestId: 'req-e2e-7' }) });
+      await route.fulfill({
+        status: 500,
+        contentType: 'application/json',
+        body: JSON.stringify({ code: 'brand_new_problem', message: 'A problem only a newer tab knows.', requestId: 'req-e2e-7' }),
+      });
     });
 
     await signIn();
     const error = page.getByRole('alert');
-    await expect.poll(() => error.textContent(), { timeout: 20_000 }).toBe('Something went wrongThe server could not handle the request. Try again in a moment. Reference: req-e2e-7');
+    await expect
+      .poll(() => error.textContent(), { timeout: 20_000 })
+      .toBe('Something went wrongThe server could not handle the request. Try again in a moment. Reference: req-e2e-7');
     expect(await error.count()).toBe(1);
     // The alert is in the lists panel; search beside it works.
     expect(await page.getByRole('region', { name: 'Lists' }).getByRole('alert').count()).toBe(1);
@@ -119,7 +164,9 @@ describe('the tab with answers no server of this version sends', () => {
     await expect.poll(() => table.getByRole('row').count(), { timeout: 20_000 }).toBe(3);
     await table.getByRole('button', { name: patients[0].displayName, exact: true }).click();
     const drawer = page.getByRole('dialog');
-    await expect.poll(() => drawer.getByRole('alert').textContent(), { timeout: 15_000 }).toContain('This part of the tab stopped working. Try again; the rest of the tab still works.');
+    await expect
+      .poll(() => drawer.getByRole('alert').textContent(), { timeout: 15_000 })
+      .toContain('This part of the tab stopped working. Try again; the rest of the tab still works.');
     expect(await drawer.getByRole('heading', { name: patients[0].displayName }).isVisible()).toBe(true);
     expect(await drawer.getByRole('button', { name: 'Try again' }).isVisible()).toBe(true);
     await expectAccessible(page, 'a details panel that failed');
@@ -137,7 +184,9 @@ describe('the tab with answers no server of this version sends', () => {
       asked.push(Date.now());
       if (asked.length === 1) {
         await route.fulfill({
-          status: 429, contentType: 'application/json', headers: { 'retry-after': '3' },
+          status: 429,
+          contentType: 'application/json',
+          headers: { 'retry-after': '3' },
           body: JSON.stringify({ code: 'rate_limited', message: 'Too many requests. Try again in 3 seconds.', requestId: 'req-e2e-429' }),
         });
       } else await route.fallback();

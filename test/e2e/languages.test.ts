@@ -54,13 +54,28 @@ const formats = (language: Language) => ({
   dateTime: (time: string) => new Date(time).toLocaleString(language, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }),
   reading: (epochMs: number) =>
     new Date(epochMs).toLocaleString(language, {
-      day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', timeZone: 'UTC',
+      day: 'numeric',
+      month: 'short',
+      hour: '2-digit',
+      minute: '2-digit',
+      timeZone: 'UTC',
       ...(new Date(epochMs).getUTCFullYear() !== new Date().getUTCFullYear() ? { year: 'numeric' } : {}),
     }),
   number: (value: number) => value.toLocaleString(language),
 });
 
-const clinicalColumns = ['name', 'birthDate', 'location', 'admissionDate', 'heartRate', 'temperature', 'conditions', 'allergies', 'medications', 'coverage'];
+const clinicalColumns = [
+  'name',
+  'birthDate',
+  'location',
+  'admissionDate',
+  'heartRate',
+  'temperature',
+  'conditions',
+  'allergies',
+  'medications',
+  'coverage',
+];
 
 // One team per language, its owner signed in; the tenant's audit reader (a member of its first team) reads the trail.
 const cases: { language: Language; tenant: number; team: number; reader: string }[] = [
@@ -86,7 +101,9 @@ it.each(cases)('shows every screen in $language', async ({ language, tenant, tea
 
   // First run: connect to the sandbox.
   await visible(page.getByRole('heading', { name: m['setup.title'] }));
-  expect(await page.getByRole('radio', { name: fill(m['setup.option'], { mode: m['setup.ehrMode'], hint: m['setup.ehrModeHint'] }) }).isChecked()).toBe(true);
+  expect(
+    await page.getByRole('radio', { name: fill(m['setup.option'], { mode: m['setup.ehrMode'], hint: m['setup.ehrModeHint'] }) }).isChecked(),
+  ).toBe(true);
   expect(await page.getByText(fill(m['setup.sandboxLabel'], { links: m['setup.sandbox'] }), { exact: true }).isVisible()).toBe(true);
   await expectAccessible(page, `first run in ${language}`);
   await expectNoEnglish(page, language, 'first run');
@@ -129,7 +146,9 @@ it.each(cases)('shows every screen in $language', async ({ language, tenant, tea
   await visible(page.getByText(m['lists.empty']));
 
   // The list with clinical columns, cells for the language.
-  await page.getByRole('combobox', { name: m['lists.pick'], exact: true }).selectOption({ label: m['lists.count'].replace('{name}', 'Rounds').replace('{count}', '3') });
+  await page
+    .getByRole('combobox', { name: m['lists.pick'], exact: true })
+    .selectOption({ label: m['lists.count'].replace('{name}', 'Rounds').replace('{count}', '3') });
   const table = page.getByRole('table', { name: 'Rounds' });
   await visible(table.getByRole('row').nth(3));
   const headers = (await table.getByRole('columnheader').allInnerTexts()).map((h) => h.trim());
@@ -142,7 +161,8 @@ it.each(cases)('shows every screen in $language', async ({ language, tenant, tea
   expect(await cellOf('admissionDate')).toBe(f.date(row.cells.admissionDate.value.epochMs));
   expect(await cellOf('birthDate')).toContain(f.day(row.birthDate));
   const location = row.cells.location.value;
-  if (location.room && location.bed) expect(await cellOf('location')).toContain(m['location.roomBed'].replace('{room}', location.room).replace('{bed}', location.bed));
+  if (location.room && location.bed)
+    expect(await cellOf('location')).toContain(m['location.roomBed'].replace('{room}', location.room).replace('{bed}', location.bed));
   for (const action of ['lists.rename', 'lists.delete', 'lists.makeDefault', 'lists.export', 'columns.edit'] as const) {
     expect(await page.getByRole('button', { name: m[action], exact: true }).isVisible(), action).toBe(true);
   }
@@ -182,12 +202,25 @@ it.each(cases)('shows every screen in $language', async ({ language, tenant, tea
   await table.getByRole('button', { name: row.displayName, exact: true }).click();
   const drawer = page.getByRole('dialog', { name: row.displayName });
   await visible(drawer.getByRole('heading', { name: m['details.vitals'], level: 3 }));
-  for (const heading of ['details.conditions', 'details.allergies', 'details.medications', 'details.encounters', 'details.coverage', 'details.careProvider', 'details.notes'] as const) {
+  for (const heading of [
+    'details.conditions',
+    'details.allergies',
+    'details.medications',
+    'details.encounters',
+    'details.coverage',
+    'details.careProvider',
+    'details.notes',
+  ] as const) {
     expect(await drawer.getByRole('heading', { name: m[heading], level: 3 }).isVisible(), heading).toBe(true);
   }
   expect(await drawer.getByText(f.day(row.birthDate), { exact: false }).first().isVisible()).toBe(true);
   const vitals = drawer.getByRole('table', { name: m['details.vitals'] });
-  expect((await vitals.getByRole('columnheader').allInnerTexts()).map((h) => h.trim())).toEqual([m['details.vital'], m['details.latest'], m['details.taken'], m['details.trendColumn']]);
+  expect((await vitals.getByRole('columnheader').allInnerTexts()).map((h) => h.trim())).toEqual([
+    m['details.vital'],
+    m['details.latest'],
+    m['details.taken'],
+    m['details.trendColumn'],
+  ]);
   expect(await vitals.getByRole('img', { name: m['details.trend'].replace('{kind}', m['column.heartRate']) }).isVisible()).toBe(true);
   expect(await drawer.getByText(m['details.noNotes']).isVisible()).toBe(true);
   await drawer.getByLabel(m['details.newNote']).fill('Family meeting at 15:00');
@@ -250,7 +283,12 @@ it.each(cases)('shows every screen in $language', async ({ language, tenant, tea
   const { events } = await (await apiAs(e2e.server.url, auditor.id))('GET', '/audit');
   const shownTime = (await audit.getByRole('row').nth(1).getByRole('cell').first().innerText()).trim();
   expect((events as Json[]).map((e) => f.dateTime(e.time))).toContain(shownTime);
-  expect(await audit.getByRole('cell', { name: `${m['audit.outcome.success']} (200)` }).first().isVisible()).toBe(true);
+  expect(
+    await audit
+      .getByRole('cell', { name: `${m['audit.outcome.success']} (200)` })
+      .first()
+      .isVisible(),
+  ).toBe(true);
   await expectNoEnglish(page, language, 'audit trail');
   await page.getByLabel(m['audit.patient'], { exact: true }).fill('no-such-patient');
   await visible(page.getByRole('status').filter({ hasText: m['audit.empty'] }));

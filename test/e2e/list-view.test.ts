@@ -13,7 +13,14 @@ async function connectedTeam(tenant: number, team: number, version: 'r4' | 'stu3
   await api('PUT', `/teams/${tm.id}/connection`, { mode: 'ehr', url: e2e.info.sandbox.fhir[version], name: `Sandbox ${version.toUpperCase()}` });
   const context = await e2e.browser.newContext({ reducedMotion: 'reduce' });
   const page = await context.newPage();
-  return { team: tm, owner, api, page, signIn: () => signInAs(page, e2e.server.url, `${owner.name} (${tn.name})`, tm.name), close: () => context.close() };
+  return {
+    team: tm,
+    owner,
+    api,
+    page,
+    signIn: () => signInAs(page, e2e.server.url, `${owner.name} (${tn.name})`, tm.name),
+    close: () => context.close(),
+  };
 }
 
 const listPicker = (page: Page) => page.getByRole('combobox', { name: 'List', exact: true });
@@ -54,13 +61,22 @@ describe('the list view in a browser', () => {
     await expect.poll(() => dialog.isVisible()).toBe(false);
 
     const headers = () => page.getByRole('table', { name: 'Rounds' }).getByRole('columnheader').allInnerTexts();
-    await expect.poll(async () => (await headers()).map((h) => h.trim()), { timeout: 15_000 }).toEqual(['Name', 'MRN', 'Birth date (age)', 'Allergies', 'Heart rate', 'Actions']);
+    await expect
+      .poll(async () => (await headers()).map((h) => h.trim()), { timeout: 15_000 })
+      .toEqual(['Name', 'MRN', 'Birth date (age)', 'Allergies', 'Heart rate', 'Actions']);
     // Saved for the team: a fresh page shows the same columns.
     await page.reload();
     await listPicker(page).selectOption({ label: 'Rounds (3)' });
-    await expect.poll(async () => (await headers()).map((h) => h.trim()), { timeout: 15_000 }).toEqual(['Name', 'MRN', 'Birth date (age)', 'Allergies', 'Heart rate', 'Actions']);
+    await expect
+      .poll(async () => (await headers()).map((h) => h.trim()), { timeout: 15_000 })
+      .toEqual(['Name', 'MRN', 'Birth date (age)', 'Allergies', 'Heart rate', 'Actions']);
     // Heart rate as value per minute with the time it was taken.
-    expect(await page.getByRole('table', { name: 'Rounds' }).getByRole('cell', { name: /^\d+(\.\d+)?\/min \S/ }).count()).toBeGreaterThan(0);
+    expect(
+      await page
+        .getByRole('table', { name: 'Rounds' })
+        .getByRole('cell', { name: /^\d+(\.\d+)?\/min \S/ })
+        .count(),
+    ).toBeGreaterThan(0);
     await close();
   });
 

@@ -46,7 +46,9 @@ it('runs a team in Manual mode: its own fields, hand-entered patients, on a list
   await page.getByRole('button', { name: 'Create' }).click();
   await page.getByRole('checkbox', { name: 'Select Иван Петров' }).check();
   await page.getByRole('button', { name: 'Add 1 selected to Bay' }).click();
-  await expect.poll(() => page.getByRole('table', { name: 'Bay' }).getByRole('button', { name: 'Иван Петров', exact: true }).isVisible(), { timeout: 15_000 }).toBe(true);
+  await expect
+    .poll(() => page.getByRole('table', { name: 'Bay' }).getByRole('button', { name: 'Иван Петров', exact: true }).isVisible(), { timeout: 15_000 })
+    .toBe(true);
 });
 
 it('shows the audit trail to an audit reader, and not to others', async () => {
@@ -71,12 +73,23 @@ it('keeps a list of 500 patients light: only the rows in view are rendered, and 
   const info = await (await fetch(`${server.url}/dev/info`)).json();
   const team = info.tenants[1].teams[1];
   const ownerId = team.owners[0];
-  const { access_token } = await (await fetch(`${server.url}/dev/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: ownerId }) })).json();
+  const { access_token } = await (
+    await fetch(`${server.url}/dev/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ userId: ownerId }),
+    })
+  ).json();
   const api = (method: string, path: string, body?: unknown) =>
-    fetch(`${server.url}/api/teams/${team.id}${path}`, { method, headers: { authorization: `Bearer ${access_token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) }).then((r) => r.json());
+    fetch(`${server.url}/api/teams/${team.id}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${access_token}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    }).then((r) => r.json());
   await api('PUT', '/connection', { mode: 'manual' });
   const ids: string[] = [];
-  for (let i = 0; i < 500; i++) ids.push((await api('POST', '/manual-patients', { name: `Patient ${String(i + 1).padStart(3, '0')}`, room: `R${i}` })).id);
+  for (let i = 0; i < 500; i++)
+    ids.push((await api('POST', '/manual-patients', { name: `Patient ${String(i + 1).padStart(3, '0')}`, room: `R${i}` })).id);
   const list = await api('POST', '/lists', { name: 'Ward 500' });
   await api('POST', `/lists/${list.id}/patients`, { patientIds: ids });
 

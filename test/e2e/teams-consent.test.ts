@@ -24,11 +24,15 @@ let patientName: string;
 beforeAll(async () => {
   [harness, browser] = await Promise.all([startProductionHarness(devDirectory, { staticDir: resolve('dist/client') }), launchBrowser()]);
   const base = `/api/teams/${team.id}`;
-  expect((await harness.api(owner, 'PUT', `${base}/connection`, { mode: 'ehr', url: harness.info.sandbox.fhir.r4, name: 'Ward EHR' })).status).toBe(200);
+  expect((await harness.api(owner, 'PUT', `${base}/connection`, { mode: 'ehr', url: harness.info.sandbox.fhir.r4, name: 'Ward EHR' })).status).toBe(
+    200,
+  );
   const found = await harness.api(owner, 'GET', `${base}/patients?gender=female&count=1`);
   patientName = found.body.patients[0].displayName;
   const list = await harness.api(owner, 'POST', `${base}/lists`, { name: 'Rounds' });
-  expect((await harness.api(owner, 'POST', `${base}/lists/${list.body.id}/patients`, { patientIds: [found.body.patients[0].id] })).status).toBeLessThan(300);
+  expect(
+    (await harness.api(owner, 'POST', `${base}/lists/${list.body.id}/patients`, { patientIds: [found.body.patients[0].id] })).status,
+  ).toBeLessThan(300);
 });
 afterAll(async () => {
   await browser?.close();
@@ -87,7 +91,11 @@ it('asks a member for consent in the Teams popup, then shows the team list', asy
   expect(`${start.origin}${start.pathname}`).toBe(`${tabOrigin}/consent-start.html`);
   expect(start.searchParams.get('tenant')).toBe(tenant.id);
   expect(request).toMatchObject({ width: 600, height: 535 });
-  expect(await popup.getByRole('listitem').allInnerTexts()).toEqual(['https://graph.microsoft.com/Sites.Manage.All', 'https://graph.microsoft.com/GroupMember.Read.All', 'https://graph.microsoft.com/Team.ReadBasic.All']);
+  expect(await popup.getByRole('listitem').allInnerTexts()).toEqual([
+    'https://graph.microsoft.com/Sites.Manage.All',
+    'https://graph.microsoft.com/GroupMember.Read.All',
+    'https://graph.microsoft.com/Team.ReadBasic.All',
+  ]);
 
   await popup.getByRole('button', { name: 'Accept' }).click();
   await expect.poll(() => tab(page).getByText(patientName).first().isVisible(), { timeout: 20_000 }).toBe(true);
@@ -96,7 +104,12 @@ it('asks a member for consent in the Teams popup, then shows the team list', asy
   expect((await host<unknown[][]>(page, 'authResults')).map((r) => r[0])).toEqual([true]);
   expect(await host<unknown[]>(page, 'authenticate')).toHaveLength(1);
   expect(harness.entra.consents.filter((c) => c.userId === member)).toEqual([
-    { tenantId: tenant.id, userId: member, scope: 'https://graph.microsoft.com/Sites.Manage.All https://graph.microsoft.com/GroupMember.Read.All https://graph.microsoft.com/Team.ReadBasic.All' },
+    {
+      tenantId: tenant.id,
+      userId: member,
+      scope:
+        'https://graph.microsoft.com/Sites.Manage.All https://graph.microsoft.com/GroupMember.Read.All https://graph.microsoft.com/Team.ReadBasic.All',
+    },
   ]);
 });
 

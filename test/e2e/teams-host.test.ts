@@ -16,7 +16,9 @@ beforeAll(async () => {
 afterAll(() => stop?.());
 
 /** Opens the host page (served on the tab's origin) framing the tab. */
-async function inTeams(options: Omit<HostPageOptions, 'context' | 'userId'> & { teamIndex?: number; locale?: string; theme?: string }): Promise<Page> {
+async function inTeams(
+  options: Omit<HostPageOptions, 'context' | 'userId'> & { teamIndex?: number; locale?: string; theme?: string },
+): Promise<Page> {
   const tenant = info.tenants[0];
   const team = tenant.teams[options.teamIndex ?? 0];
   const owner = info.users.find((u) => u.id === team.owners[0])!;
@@ -48,22 +50,35 @@ it('configures a new tab in EHR mode from the Teams settings frame and saves it'
   await expect.poll(() => tab(page).getByRole('heading', { name: 'Connect this tab' }).isVisible(), { timeout: 15_000 }).toBe(true);
   expect(await page.evaluate(() => (window as any).host.valid)).toBe(false);
   await tab(page).getByRole('textbox', { name: /^Link/ }).fill(`${server.url}/sandbox/r4`);
-  await tab(page).getByRole('textbox', { name: /^Connection name/ }).fill('Ward EHR');
+  await tab(page)
+    .getByRole('textbox', { name: /^Connection name/ })
+    .fill('Ward EHR');
   await tab(page).getByRole('button', { name: 'Connect' }).click();
   await expect.poll(() => tab(page).getByText('Connected to Ward EHR').isVisible(), { timeout: 15_000 }).toBe(true);
   await expect.poll(() => page.evaluate(() => (window as any).host.valid)).toBe(true);
   await page.evaluate(() => (window as any).hostSave());
   await expect.poll(() => page.evaluate(() => (window as any).host.saved)).toBe(true);
   const settings = await page.evaluate(() => (window as any).host.settings);
-  expect(settings).toMatchObject({ contentUrl: `${server.url}/#/tab`, websiteUrl: `${server.url}/#/tab`, entityId: `patients-${info.tenants[0].teams[0].id}`, suggestedDisplayName: 'Patients' });
-  expect(await page.evaluate(() => (window as any).host.calls)).toEqual(expect.arrayContaining(['initialize', 'getContext', 'authentication.getAuthToken', 'settings.setValidityState', 'settings.setSettings']));
+  expect(settings).toMatchObject({
+    contentUrl: `${server.url}/#/tab`,
+    websiteUrl: `${server.url}/#/tab`,
+    entityId: `patients-${info.tenants[0].teams[0].id}`,
+    suggestedDisplayName: 'Patients',
+  });
+  expect(await page.evaluate(() => (window as any).host.calls)).toEqual(
+    expect.arrayContaining(['initialize', 'getContext', 'authentication.getAuthToken', 'settings.setValidityState', 'settings.setSettings']),
+  );
   await expectAccessible(page, 'configuration page in Teams');
 });
 
 it('follows the Teams theme as it changes', async () => {
   const page = await inTeams({ tabPath: '/#/tab', frameContext: 'content', teamIndex: 1 });
   await expect.poll(() => tab(page).getByRole('heading', { name: 'Patients' }).isVisible(), { timeout: 15_000 }).toBe(true);
-  const background = () => tab(page).locator('.fui-FluentProvider').first().evaluate((el) => getComputedStyle(el).backgroundColor);
+  const background = () =>
+    tab(page)
+      .locator('.fui-FluentProvider')
+      .first()
+      .evaluate((el) => getComputedStyle(el).backgroundColor);
   const light = await background();
   await page.evaluate(() => (window as any).hostTheme('dark'));
   await expect.poll(background).not.toBe(light);

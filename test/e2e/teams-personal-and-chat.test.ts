@@ -51,14 +51,18 @@ async function inTeams(
   const context = { locale: 'en-us', theme: 'default', tid: info.tenants[0].id, userObjectId: user.id, userPrincipalName: upn(user), ...where };
   const page = await browserContext.newPage();
   await page.route(`${server.url}/__teams-host`, (route) =>
-    route.fulfill({ contentType: 'text/html', body: hostPageHtml({ tabPath: frameContext === 'settings' ? '/#/config' : '/#/tab', frameContext, context, userId: user.id }) }),
+    route.fulfill({
+      contentType: 'text/html',
+      body: hostPageHtml({ tabPath: frameContext === 'settings' ? '/#/config' : '/#/tab', frameContext, context, userId: user.id }),
+    }),
   );
   await page.goto(`${server.url}/__teams-host`);
   return page;
 }
 
 const tab = (page: Page) => page.frameLocator('#tab');
-const roundsShown = (page: Page) => tab(page).getByRole('table', { name: 'Rounds' }).getByRole('button', { name: patientName, exact: true }).isVisible();
+const roundsShown = (page: Page) =>
+  tab(page).getByRole('table', { name: 'Rounds' }).getByRole('button', { name: patientName, exact: true }).isVisible();
 const switcher = (page: Page) => tab(page).getByRole('combobox', { name: 'Team' });
 
 it('personal tab: picks one of the teams, shows its lists, opens on it again after a reload, and switches team', async () => {
@@ -66,10 +70,14 @@ it('personal tab: picks one of the teams, shows its lists, opens on it again aft
   const page = await inTeams(browserContext, owner, { entityId: 'patients-personal' });
   await expect.poll(() => tab(page).getByRole('heading', { name: 'Choose a team' }).isVisible(), { timeout: 15_000 }).toBe(true);
   const teams = tab(page).getByRole('list', { name: 'Your teams' }).getByRole('button');
-  await expect.poll(() => teams.allInnerTexts(), { timeout: 15_000 }).toEqual([`${cardiology.name}\nNot set up yet`, `${ward.name}\nConnected to the EHR`]);
+  await expect
+    .poll(() => teams.allInnerTexts(), { timeout: 15_000 })
+    .toEqual([`${cardiology.name}\nNot set up yet`, `${ward.name}\nConnected to the EHR`]);
   await expectAccessible(page, 'personal tab, choosing a team');
 
-  await tab(page).getByRole('button', { name: new RegExp(ward.name) }).click();
+  await tab(page)
+    .getByRole('button', { name: new RegExp(ward.name) })
+    .click();
   await expect.poll(() => roundsShown(page), { timeout: 15_000 }).toBe(true);
   expect(await switcher(page).inputValue()).toBe(ward.id);
 
@@ -78,7 +86,9 @@ it('personal tab: picks one of the teams, shows its lists, opens on it again aft
   expect(await tab(page).getByRole('heading', { name: 'Choose a team' }).count()).toBe(0);
 
   await switcher(page).selectOption({ label: `${cardiology.name} (Not set up yet)` });
-  await expect.poll(() => tab(page).getByText('This tab is not connected yet. Ask a team owner to connect it to your EHR.').isVisible(), { timeout: 15_000 }).toBe(true);
+  await expect
+    .poll(() => tab(page).getByText('This tab is not connected yet. Ask a team owner to connect it to your EHR.').isVisible(), { timeout: 15_000 })
+    .toBe(true);
   expect(await tab(page).getByRole('table', { name: 'Rounds' }).count()).toBe(0);
   await page.reload();
   await expect.poll(() => switcher(page).inputValue(), { timeout: 15_000 }).toBe(cardiology.id);
@@ -88,7 +98,11 @@ it('personal tab: picks one of the teams, shows its lists, opens on it again aft
   await browserContext.close();
 });
 
-it.each([['zh-cn', 'zh-CN'], ['zh-tw', 'zh-TW'], ['ru-ru', 'ru']] as const)('personal tab: the choice of team in the Teams locale %s', async (locale, language) => {
+it.each([
+  ['zh-cn', 'zh-CN'],
+  ['zh-tw', 'zh-TW'],
+  ['ru-ru', 'ru'],
+] as const)('personal tab: the choice of team in the Teams locale %s', async (locale, language) => {
   const m = catalogs[language];
   const browserContext = await profile();
   const page = await inTeams(browserContext, owner, { entityId: 'patients-personal', locale });
@@ -96,8 +110,12 @@ it.each([['zh-cn', 'zh-CN'], ['zh-tw', 'zh-TW'], ['ru-ru', 'ru']] as const)('per
   expect(await tab(page).getByText(m['teams.chooseIntro']).isVisible()).toBe(true);
   const teams = tab(page).getByRole('list', { name: m['teams.listLabel'] }).getByRole('button');
   // The heading comes first; the teams follow when the API has answered.
-  await expect.poll(() => teams.allInnerTexts(), { timeout: 15_000 }).toEqual([`${cardiology.name}\n${m['teams.mode.unset']}`, `${ward.name}\n${m['teams.mode.ehr']}`]);
-  await tab(page).getByRole('button', { name: new RegExp(ward.name) }).click();
+  await expect
+    .poll(() => teams.allInnerTexts(), { timeout: 15_000 })
+    .toEqual([`${cardiology.name}\n${m['teams.mode.unset']}`, `${ward.name}\n${m['teams.mode.ehr']}`]);
+  await tab(page)
+    .getByRole('button', { name: new RegExp(ward.name) })
+    .click();
   await expect.poll(() => roundsShown(page), { timeout: 15_000 }).toBe(true);
   expect(await tab(page).getByRole('combobox', { name: m['teams.switch'] }).inputValue()).toBe(ward.id);
   await browserContext.close();
@@ -111,7 +129,12 @@ it('personal tab: a user of the other tenant sees only their own teams', async (
   const teams = tab(page).getByRole('list', { name: 'Your teams' }).getByRole('button');
   await expect.poll(() => teams.count(), { timeout: 15_000 }).toBeGreaterThan(0);
   const names = (await teams.allInnerTexts()).map((text) => text.split('\n')[0]);
-  expect(names).toEqual(other.teams.filter((t) => t.members.includes(user.id)).map((t) => t.name).sort());
+  expect(names).toEqual(
+    other.teams
+      .filter((t) => t.members.includes(user.id))
+      .map((t) => t.name)
+      .sort(),
+  );
   await browserContext.close();
 });
 
@@ -121,9 +144,15 @@ it('group chat: the configuration page saves the chosen team, and the tab then s
   const config = await inTeams(browserContext, owner, { chatId, entityId: '' }, 'settings');
   await expect.poll(() => tab(config).getByRole('heading', { name: 'Choose a team for this chat' }).isVisible(), { timeout: 15_000 }).toBe(true);
   expect(await config.evaluate(() => (window as any).host.valid)).toBe(false);
-  await tab(config).getByRole('button', { name: new RegExp(ward.name) }).click();
+  await tab(config)
+    .getByRole('button', { name: new RegExp(ward.name) })
+    .click();
   await expect.poll(() => config.evaluate(() => (window as any).host.valid)).toBe(true);
-  expect(await tab(config).getByRole('button', { name: new RegExp(ward.name) }).getAttribute('aria-pressed')).toBe('true');
+  expect(
+    await tab(config)
+      .getByRole('button', { name: new RegExp(ward.name) })
+      .getAttribute('aria-pressed'),
+  ).toBe('true');
   await expectAccessible(config, 'group chat configuration page');
   await config.evaluate(() => (window as any).hostSave());
   await expect.poll(() => config.evaluate(() => (window as any).host.saved)).toBe(true);

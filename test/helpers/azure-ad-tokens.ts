@@ -45,7 +45,11 @@ export async function startAzureAdTokens(options: { clientId?: string; tabDomain
     tokenFor: ({ id, tenantId, name }, version = 'v2', claims = {}) =>
       version === 'v2'
         ? sign({ tid: tenantId, oid: id, sub: id, name, azp: TEAMS_CLIENT_ID, ...claims }, `${authority}/${tenantId}/v2.0`, clientId)
-        : sign({ tid: tenantId, oid: id, sub: id, name, appid: TEAMS_CLIENT_ID, ver: '1.0', ...claims }, `https://sts.windows.net/${tenantId}/`, `api://${tabDomain}/${clientId}`),
+        : sign(
+            { tid: tenantId, oid: id, sub: id, name, appid: TEAMS_CLIENT_ID, ver: '1.0', ...claims },
+            `https://sts.windows.net/${tenantId}/`,
+            `api://${tabDomain}/${clientId}`,
+          ),
     close: () =>
       new Promise<void>((resolve) => {
         jwks.close(() => resolve());

@@ -14,7 +14,10 @@ import { suiteRateLimits } from './test-server';
 /** The app in dev mode with its built tab, and Chromium, for one test file. */
 export async function startE2e(): Promise<{ server: RunningServer; browser: Browser; stop(): Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'patients-e2e-'));
-  const [server, browser] = await Promise.all([startServer({ ...suiteRateLimits, PORT: '0', DATA_DIR: dataDir, SANDBOX_PATIENTS: '30' }), launchBrowser()]);
+  const [server, browser] = await Promise.all([
+    startServer({ ...suiteRateLimits, PORT: '0', DATA_DIR: dataDir, SANDBOX_PATIENTS: '30' }),
+    launchBrowser(),
+  ]);
   return {
     server,
     browser,
@@ -36,7 +39,11 @@ export function useE2e(): { server: RunningServer; browser: Browser; info: DevIn
   beforeAll(async () => {
     const started = await startE2e();
     stop = started.stop;
-    Object.assign(e2e, { server: started.server, browser: started.browser, info: (await (await fetch(`${started.server.url}/dev/info`)).json()) as DevInfo });
+    Object.assign(e2e, {
+      server: started.server,
+      browser: started.browser,
+      info: (await (await fetch(`${started.server.url}/dev/info`)).json()) as DevInfo,
+    });
   });
   afterAll(() => stop?.());
   return e2e;

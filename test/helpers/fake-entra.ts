@@ -72,12 +72,19 @@ export async function startFakeEntra(options: {
       });
     }
     const authorize = /^\/([^/]+)\/oauth2\/v2\.0\/authorize$/.exec(url.pathname);
-    if (authorize) return consentScreen(req.method === 'POST' ? new URLSearchParams(body) : url.searchParams, authorize[1], req.method === 'POST', res);
+    if (authorize)
+      return consentScreen(req.method === 'POST' ? new URLSearchParams(body) : url.searchParams, authorize[1], req.method === 'POST', res);
     const token = /^\/([^/]+)\/oauth2\/v2\.0\/token$/.exec(url.pathname);
     if (req.method !== 'POST' || !token) return json(res, 404, { error: 'not_found' });
     const form = new URLSearchParams(body);
     const fail = (status: number, error: string, aadsts: number, description: string, extra: Record<string, unknown> = {}) =>
-      json(res, status, { error, error_description: `AADSTS${aadsts}: ${description}`, error_codes: [aadsts], timestamp: new Date().toISOString(), ...extra });
+      json(res, status, {
+        error,
+        error_description: `AADSTS${aadsts}: ${description}`,
+        error_codes: [aadsts],
+        timestamp: new Date().toISOString(),
+        ...extra,
+      });
     if (form.get('client_id') !== options.clientId || form.get('client_secret') !== options.clientSecret) {
       return fail(401, 'invalid_client', 7000215, 'Invalid client secret provided.');
     }
@@ -87,16 +94,26 @@ export async function startFakeEntra(options: {
     const user = assertions.get(form.get('assertion') ?? '');
     if (!user || user.tenantId !== token[1]) return fail(400, 'invalid_grant', 50013, 'Assertion failed signature validation.');
     if (noConsent.has(user.userId)) {
-      return fail(400, 'invalid_grant', 65001, "The user or administrator has not consented to use the application.", { suberror: 'consent_required' });
+      return fail(400, 'invalid_grant', 65001, 'The user or administrator has not consented to use the application.', {
+        suberror: 'consent_required',
+      });
     }
     if (mfa.has(user.userId)) {
-      return fail(400, 'interaction_required', 50076, 'Due to a configuration change made by your administrator, you must use multi-factor authentication.');
+      return fail(
+        400,
+        'interaction_required',
+        50076,
+        'Due to a configuration change made by your administrator, you must use multi-factor authentication.',
+      );
     }
     const scope = form.get('scope') ?? '';
     tokenRequests.push({ tenantId: user.tenantId, userId: user.userId, scope });
     return json(res, 200, {
       token_type: 'Bearer',
-      scope: scope.split(' ').filter((s) => s.startsWith('https://')).join(' '),
+      scope: scope
+        .split(' ')
+        .filter((s) => s.startsWith('https://'))
+        .join(' '),
       expires_in: 3599,
       ext_expires_in: 3599,
       access_token: options.mint(user.tenantId, user.userId),
@@ -105,12 +122,16 @@ export async function startFakeEntra(options: {
 
   /** GET shows the screen; POST (its form) records the answer and redirects back. */
   function consentScreen(params: URLSearchParams, tenantId: string, answered: boolean, res: ServerResponse) {
-    const page = (status: number, text: string) => res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' }).end(`<!doctype html><title>Sign in</title><p>${escape(text)}</p>`);
+    const page = (status: number, text: string) =>
+      res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' }).end(`<!doctype html><title>Sign in</title><p>${escape(text)}</p>`);
     if (params.get('client_id') !== options.clientId) return page(400, 'AADSTS700016: Application not found in the directory.');
     const redirectUri = params.get('redirect_uri') ?? '';
-    if (!replyUrls.has(redirectUri)) return page(400, 'AADSTS50011: The redirect URI does not match the redirect URIs configured for the application.');
-    if (params.get('response_type') !== 'code' || params.get('response_mode') !== 'fragment') return page(400, 'AADSTS900144: unsupported response_type or response_mode.');
-    if (params.get('code_challenge_method') !== 'S256' || !/^[\w-]{43}$/.test(params.get('code_challenge') ?? '')) return page(400, 'AADSTS9002325: Proof Key for Code Exchange is required.');
+    if (!replyUrls.has(redirectUri))
+      return page(400, 'AADSTS50011: The redirect URI does not match the redirect URIs configured for the application.');
+    if (params.get('response_type') !== 'code' || params.get('response_mode') !== 'fragment')
+      return page(400, 'AADSTS900144: unsupported response_type or response_mode.');
+    if (params.get('code_challenge_method') !== 'S256' || !/^[\w-]{43}$/.test(params.get('code_challenge') ?? ''))
+      return page(400, 'AADSTS9002325: Proof Key for Code Exchange is required.');
     const account = accounts.get(params.get('login_hint') ?? '');
     if (!account || account.tenantId !== tenantId) return page(400, 'AADSTS50058: No account is signed in for this tenant.');
     const scope = params.get('scope') ?? '';
@@ -119,7 +140,10 @@ export async function startFakeEntra(options: {
     if (!answered) {
       const hidden = [...params].map(([k, v]) => `<input type="hidden" name="${escape(k)}" value="${escape(v)}">`).join('');
       return res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(
-        `<!doctype html><title>Permissions requested</title><h1>Permissions requested</h1><ul>${scope.split(' ').map((s) => `<li>${escape(s)}</li>`).join('')}</ul>` +
+        `<!doctype html><title>Permissions requested</title><h1>Permissions requested</h1><ul>${scope
+          .split(' ')
+          .map((s) => `<li>${escape(s)}</li>`)
+          .join('')}</ul>` +
           `<form method="post">${hidden}<button name="answer" value="accept">Accept</button><button name="answer" value="cancel">Cancel</button></form>`,
       );
     }
@@ -134,7 +158,11 @@ export async function startFakeEntra(options: {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const local = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  const send = async <T>(method: string, url: string, init: { headers?: Record<string, string>; body?: string } = {}): Promise<NetworkResponse<T>> => {
+  const send = async <T>(
+    method: string,
+    url: string,
+    init: { headers?: Record<string, string>; body?: string } = {},
+  ): Promise<NetworkResponse<T>> => {
     if (!url.startsWith(authorityHost)) throw new Error(`unexpected request to ${new URL(url).host}`);
     const res = await fetch(local + url.slice(authorityHost.length), { method, headers: init.headers, body: init.body });
     const headers: Record<string, string> = {};

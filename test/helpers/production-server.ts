@@ -37,7 +37,10 @@ export interface ProductionHarness {
 
 export const productionApp = { ...testAadApp, secret: 'app-secret-for-tests' };
 
-export async function startProductionHarness(directory: DevDirectory, options: { staticDir?: string; graphPageSize?: number } = {}): Promise<ProductionHarness> {
+export async function startProductionHarness(
+  directory: DevDirectory,
+  options: { staticDir?: string; graphPageSize?: number } = {},
+): Promise<ProductionHarness> {
   const graph = await startGraphEmulator({ pageSize: options.graphPageSize });
   for (const tenant of directory.tenants) {
     for (const team of tenant.teams) {
@@ -45,12 +48,18 @@ export async function startProductionHarness(directory: DevDirectory, options: {
       graph.setPeople(tenant.id, team.id, team.owners, team.members);
     }
   }
-  const entra = await startFakeEntra({ clientId: productionApp.clientId, clientSecret: productionApp.secret, mint: (tenantId, userId) => graph.tokenFor(tenantId, userId) });
+  const entra = await startFakeEntra({
+    clientId: productionApp.clientId,
+    clientSecret: productionApp.secret,
+    mint: (tenantId, userId) => graph.tokenFor(tenantId, userId),
+  });
   const aad = await startAzureAdTokens({ authority: entra.authorityHost });
 
   const sandbox = await createSandbox({ tenants: directory.tenants.map(({ id, name }) => ({ id, name })), patientsPerTenant: 30 });
   const partner: Server = await new Promise((resolve) => {
-    const s = express().use('/sandbox', sandbox.router).listen(0, '127.0.0.1', () => resolve(s));
+    const s = express()
+      .use('/sandbox', sandbox.router)
+      .listen(0, '127.0.0.1', () => resolve(s));
   });
   const partnerOrigin = `http://127.0.0.1:${(partner.address() as AddressInfo).port}`;
   const client = sandbox.registerClient('Patients (production test)');

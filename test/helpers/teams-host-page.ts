@@ -35,7 +35,14 @@ export function hostPageHtml(options: HostPageOptions): string {
   const runtime = {
     apiVersion: 4,
     isLegacyTeams: false,
-    supports: { app: {}, appEntity: {}, authentication: {}, pages: { appButton: {}, tabs: {}, config: {}, backStack: {}, fullTrust: {} }, teamsCore: {}, dialog: { card: {}, url: {} } },
+    supports: {
+      app: {},
+      appEntity: {},
+      authentication: {},
+      pages: { appButton: {}, tabs: {}, config: {}, backStack: {}, fullTrust: {} },
+      teamsCore: {},
+      dialog: { card: {}, url: {} },
+    },
   };
   return `<!doctype html><html lang="en"><head><title>Teams host</title></head><body>
 <iframe id="tab" title="Patients tab" src="${options.tabPath}" style="width:1200px;height:800px;border:0"></iframe>

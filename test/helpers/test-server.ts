@@ -42,7 +42,11 @@ export async function startTestSso(kind = process.env.TEST_SSO ?? 'dev'): Promis
       kind,
       env: {},
       async tokenFor(serverUrl, userId) {
-        const res = await fetch(`${serverUrl}/dev/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId }) });
+        const res = await fetch(`${serverUrl}/dev/token`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ userId }),
+        });
         return ((await res.json()) as { access_token: string }).access_token;
       },
       close: async () => {},
@@ -67,13 +71,27 @@ export async function startTestSso(kind = process.env.TEST_SSO ?? 'dev'): Promis
  * Suites connect and search far faster than a person: they run with generous limits, and
  * `rate-limits.test.ts` checks the limits themselves with small ones.
  */
-export const suiteRateLimits = { RATE_LIMIT_USER_PER_MINUTE: '100000', RATE_LIMIT_SEARCH_PER_MINUTE: '100000', RATE_LIMIT_CONNECTION_CHECK_PER_MINUTE: '100000', RATE_LIMIT_TENANT_PER_MINUTE: '100000', RATE_LIMIT_FAILED_AUTH: '100000' };
+export const suiteRateLimits = {
+  RATE_LIMIT_USER_PER_MINUTE: '100000',
+  RATE_LIMIT_SEARCH_PER_MINUTE: '100000',
+  RATE_LIMIT_CONNECTION_CHECK_PER_MINUTE: '100000',
+  RATE_LIMIT_TENANT_PER_MINUTE: '100000',
+  RATE_LIMIT_FAILED_AUTH: '100000',
+};
 
 /** The real server in dev mode on a free loopback port, with its own data folder. */
 export async function startTestServer(env: Record<string, string> = {}, dataDir?: string): Promise<TestServer> {
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'patients-it-'));
   const sso = await startTestSso();
-  const server = await startServer({ PORT: '0', DATA_DIR: dir, SANDBOX_PATIENTS: '30', STATIC_DIR: join(dir, 'no-tab'), ...suiteRateLimits, ...sso.env, ...env }).catch(async (err) => {
+  const server = await startServer({
+    PORT: '0',
+    DATA_DIR: dir,
+    SANDBOX_PATIENTS: '30',
+    STATIC_DIR: join(dir, 'no-tab'),
+    ...suiteRateLimits,
+    ...sso.env,
+    ...env,
+  }).catch(async (err) => {
     await sso.close();
     throw err;
   });

@@ -1,5 +1,21 @@
 import {
-  Button, DrawerBody, DrawerHeader, DrawerHeaderTitle, Field, Input, OverlayDrawer, Select, Spinner, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text, makeStyles,
+  Button,
+  DrawerBody,
+  DrawerHeader,
+  DrawerHeaderTitle,
+  Field,
+  Input,
+  OverlayDrawer,
+  Select,
+  Spinner,
+  Table,
+  TableBody,
+  TableCell,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  Text,
+  makeStyles,
 } from '@fluentui/react-components';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -10,14 +26,41 @@ import { t } from '../../shared/i18n/t';
 import { useSession } from '../../shared/session';
 
 const operations = [
-  'PatientListView', 'PatientListCreate', 'PatientListRename', 'PatientListDelete', 'PatientListAddPatient', 'PatientListRemovePatient',
-  'PatientListMovePatient', 'PatientListEditColumns', 'PatientListSetDefault', 'PatientSearch', 'PatientView', 'PatientDetailsEdit',
-  'PatientNoteAdd', 'PatientSchemaCreate', 'PatientSchemaUpdate', 'ExportInitiation', 'EHRConnectionSet', 'AuditView', 'AuditExport',
+  'PatientListView',
+  'PatientListCreate',
+  'PatientListRename',
+  'PatientListDelete',
+  'PatientListAddPatient',
+  'PatientListRemovePatient',
+  'PatientListMovePatient',
+  'PatientListEditColumns',
+  'PatientListSetDefault',
+  'PatientSearch',
+  'PatientView',
+  'PatientDetailsEdit',
+  'PatientNoteAdd',
+  'PatientSchemaCreate',
+  'PatientSchemaUpdate',
+  'ExportInitiation',
+  'EHRConnectionSet',
+  'AuditView',
+  'AuditExport',
 ];
 
-const useStyles = makeStyles({ filters: { display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(160px, 1fr))', gap: '8px', marginBottom: '12px' } });
+const useStyles = makeStyles({
+  filters: { display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(160px, 1fr))', gap: '8px', marginBottom: '12px' },
+});
 
-interface AuditEvent { time: string; operation: string; outcome: string; status: number; teamId: string | null; userId: string; patientId: string | null; requestId: string }
+interface AuditEvent {
+  time: string;
+  operation: string;
+  outcome: string;
+  status: number;
+  teamId: string | null;
+  userId: string;
+  patientId: string | null;
+  requestId: string;
+}
 
 /** Whether the caller may read the audit trail (the server decides from the token's role). */
 export function useCanReadAudit(): boolean {
@@ -53,18 +96,38 @@ export function AuditPanel({ open, onClose }: { open: boolean; onClose: () => vo
   return (
     <OverlayDrawer open={open} onOpenChange={(_, s) => !s.open && onClose()} position="end" size="full">
       <DrawerHeader>
-        <DrawerHeaderTitle action={<Button appearance="subtle" onClick={onClose}>{t('audit.close')}</Button>}>{t('audit.title')}</DrawerHeaderTitle>
+        <DrawerHeaderTitle
+          action={
+            <Button appearance="subtle" onClick={onClose}>
+              {t('audit.close')}
+            </Button>
+          }
+        >
+          {t('audit.title')}
+        </DrawerHeaderTitle>
       </DrawerHeader>
       <DrawerBody>
         <div className={styles.filters}>
-          <Field label={t('audit.from')}><Input type="datetime-local" value={filters.from} onChange={set('from')} /></Field>
-          <Field label={t('audit.to')}><Input type="datetime-local" value={filters.to} onChange={set('to')} /></Field>
-          <Field label={t('audit.user')}><Input value={filters.user} onChange={set('user')} /></Field>
-          <Field label={t('audit.patient')}><Input value={filters.patient} onChange={set('patient')} /></Field>
+          <Field label={t('audit.from')}>
+            <Input type="datetime-local" value={filters.from} onChange={set('from')} />
+          </Field>
+          <Field label={t('audit.to')}>
+            <Input type="datetime-local" value={filters.to} onChange={set('to')} />
+          </Field>
+          <Field label={t('audit.user')}>
+            <Input value={filters.user} onChange={set('user')} />
+          </Field>
+          <Field label={t('audit.patient')}>
+            <Input value={filters.patient} onChange={set('patient')} />
+          </Field>
           <Field label={t('audit.operation')}>
             <Select value={filters.operation} onChange={set('operation')}>
               <option value="">{t('audit.anyOperation')}</option>
-              {operations.map((o) => <option key={o} value={o}>{o}</option>)}
+              {operations.map((o) => (
+                <option key={o} value={o}>
+                  {o}
+                </option>
+              ))}
             </Select>
           </Field>
         </div>
@@ -76,7 +139,9 @@ export function AuditPanel({ open, onClose }: { open: boolean; onClose: () => vo
           <Table aria-label={t('audit.title')} size="small">
             <TableHeader>
               <TableRow>
-                {(['audit.time', 'audit.operation', 'audit.outcome', 'audit.user', 'audit.patient', 'audit.team'] as const).map((k) => <TableHeaderCell key={k}>{t(k)}</TableHeaderCell>)}
+                {(['audit.time', 'audit.operation', 'audit.outcome', 'audit.user', 'audit.patient', 'audit.team'] as const).map((k) => (
+                  <TableHeaderCell key={k}>{t(k)}</TableHeaderCell>
+                ))}
               </TableRow>
             </TableHeader>
             <TableBody>
@@ -84,7 +149,9 @@ export function AuditPanel({ open, onClose }: { open: boolean; onClose: () => vo
                 <TableRow key={`${e.requestId}-${e.operation}-${e.patientId}`}>
                   <TableCell>{dateTime(e.time)}</TableCell>
                   <TableCell>{e.operation}</TableCell>
-                  <TableCell>{t(e.outcome === 'success' ? 'audit.outcome.success' : 'audit.outcome.failure')} ({e.status})</TableCell>
+                  <TableCell>
+                    {t(e.outcome === 'success' ? 'audit.outcome.success' : 'audit.outcome.failure')} ({e.status})
+                  </TableCell>
                   <TableCell>{e.userId}</TableCell>
                   <TableCell>{e.patientId ?? ''}</TableCell>
                   <TableCell>{e.teamId ?? ''}</TableCell>

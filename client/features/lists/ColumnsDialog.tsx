@@ -1,4 +1,16 @@
-import { Button, Checkbox, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, DialogTrigger, makeStyles, tokens } from '@fluentui/react-components';
+import {
+  Button,
+  Checkbox,
+  Dialog,
+  DialogActions,
+  DialogBody,
+  DialogContent,
+  DialogSurface,
+  DialogTitle,
+  DialogTrigger,
+  makeStyles,
+  tokens,
+} from '@fluentui/react-components';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { ArrowDownRegular, ArrowUpRegular, TableSettingsRegular } from '@fluentui/react-icons';
 import { useState } from 'react';
@@ -12,7 +24,13 @@ import { useSession } from '../../shared/session';
 
 const useStyles = makeStyles({
   rows: { display: 'flex', flexDirection: 'column' },
-  row: { display: 'grid', gridTemplateColumns: '1fr auto auto', alignItems: 'center', gap: '4px', borderBottom: `1px solid ${tokens.colorNeutralStroke3}` },
+  row: {
+    display: 'grid',
+    gridTemplateColumns: '1fr auto auto',
+    alignItems: 'center',
+    gap: '4px',
+    borderBottom: `1px solid ${tokens.colorNeutralStroke3}`,
+  },
   label: { minWidth: 0 },
 });
 
@@ -25,7 +43,8 @@ export function ColumnsDialog({ list }: { list: ListView }) {
   const [shown, setShown] = useState<string[]>(list.columns);
   const order = [...shown, ...allColumns.filter((c) => !shown.includes(c))];
   const save = useMutation({
-    mutationFn: async () => readListView(await api<unknown>(`/api/teams/${teamId}/lists/${list.id}`, { method: 'PATCH', body: { columns: shown, version: list.version } })),
+    mutationFn: async () =>
+      readListView(await api<unknown>(`/api/teams/${teamId}/lists/${list.id}`, { method: 'PATCH', body: { columns: shown, version: list.version } })),
     onSuccess: (view) => {
       queryClient.setQueryData(['list', teamId, list.id], view);
       setOpen(false);
@@ -41,7 +60,14 @@ export function ColumnsDialog({ list }: { list: ListView }) {
       return next;
     });
   return (
-    <Dialog open={open} onOpenChange={(_, d) => { setOpen(d.open); setShown(list.columns); save.reset(); }}>
+    <Dialog
+      open={open}
+      onOpenChange={(_, d) => {
+        setOpen(d.open);
+        setShown(list.columns);
+        save.reset();
+      }}
+    >
       <DialogTrigger disableButtonEnhancement>
         <Button icon={<TableSettingsRegular />}>{t('columns.edit')}</Button>
       </DialogTrigger>
@@ -61,8 +87,22 @@ export function ColumnsDialog({ list }: { list: ListView }) {
                     disabled={on && shown.length === 1}
                     onChange={(_, d) => setShown((cols) => (d.checked ? [...cols, column] : cols.filter((c) => c !== column)))}
                   />
-                  <Button size="small" appearance="subtle" disabled={!on || shown.indexOf(column) === 0} onClick={() => move(column, -1)} aria-label={t('columns.up', { column: label })} icon={<ArrowUpRegular />} />
-                  <Button size="small" appearance="subtle" disabled={!on || shown.indexOf(column) === shown.length - 1} onClick={() => move(column, 1)} aria-label={t('columns.down', { column: label })} icon={<ArrowDownRegular />} />
+                  <Button
+                    size="small"
+                    appearance="subtle"
+                    disabled={!on || shown.indexOf(column) === 0}
+                    onClick={() => move(column, -1)}
+                    aria-label={t('columns.up', { column: label })}
+                    icon={<ArrowUpRegular />}
+                  />
+                  <Button
+                    size="small"
+                    appearance="subtle"
+                    disabled={!on || shown.indexOf(column) === shown.length - 1}
+                    onClick={() => move(column, 1)}
+                    aria-label={t('columns.down', { column: label })}
+                    icon={<ArrowDownRegular />}
+                  />
                 </div>
               );
             })}
@@ -72,7 +112,9 @@ export function ColumnsDialog({ list }: { list: ListView }) {
             <DialogTrigger disableButtonEnhancement>
               <Button>{t('lists.cancel')}</Button>
             </DialogTrigger>
-            <Button appearance="primary" onClick={() => save.mutate()} disabled={save.isPending}>{t('columns.save')}</Button>
+            <Button appearance="primary" onClick={() => save.mutate()} disabled={save.isPending}>
+              {t('columns.save')}
+            </Button>
           </DialogActions>
         </DialogBody>
       </DialogSurface>

@@ -1,4 +1,18 @@
-import { Button, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, DialogTrigger, Field, Input, Text, makeStyles, tokens } from '@fluentui/react-components';
+import {
+  Button,
+  Dialog,
+  DialogActions,
+  DialogBody,
+  DialogContent,
+  DialogSurface,
+  DialogTitle,
+  DialogTrigger,
+  Field,
+  Input,
+  Text,
+  makeStyles,
+  tokens,
+} from '@fluentui/react-components';
 import { ArrowDownloadRegular, DeleteRegular, EditRegular, StarFilled, StarRegular } from '@fluentui/react-icons';
 import { useState } from 'react';
 import { ApiError, apiErrorOf } from '../../shared/api/api-client';
@@ -23,9 +37,14 @@ export function ListActions({ list, summary, onDeleted }: { list: ListView; summ
       <RenameDialog list={list} />
       <DeleteDialog list={list} onDeleted={onDeleted} />
       {summary?.isDefault ? (
-        <Text className={styles.isDefault}><StarFilled aria-hidden className={styles.star} />{t('lists.isDefault')}</Text>
+        <Text className={styles.isDefault}>
+          <StarFilled aria-hidden className={styles.star} />
+          {t('lists.isDefault')}
+        </Text>
       ) : (
-        <Button appearance="subtle" icon={<StarRegular />} disabled={setDefault.isPending} onClick={() => setDefault.mutate(list.id)}>{t('lists.makeDefault')}</Button>
+        <Button appearance="subtle" icon={<StarRegular />} disabled={setDefault.isPending} onClick={() => setDefault.mutate(list.id)}>
+          {t('lists.makeDefault')}
+        </Button>
       )}
       <ExportButton list={list} />
     </div>
@@ -38,10 +57,27 @@ function RenameDialog({ list }: { list: ListView }) {
   const rename = useRenameList(list.id);
   const conflict = rename.error instanceof ApiError && rename.error.code === 'version_conflict';
   return (
-    <Dialog open={open} onOpenChange={(_, d) => { setOpen(d.open); setName(list.name); rename.reset(); }}>
-      <DialogTrigger disableButtonEnhancement><Button appearance="subtle" icon={<EditRegular />}>{t('lists.rename')}</Button></DialogTrigger>
+    <Dialog
+      open={open}
+      onOpenChange={(_, d) => {
+        setOpen(d.open);
+        setName(list.name);
+        rename.reset();
+      }}
+    >
+      <DialogTrigger disableButtonEnhancement>
+        <Button appearance="subtle" icon={<EditRegular />}>
+          {t('lists.rename')}
+        </Button>
+      </DialogTrigger>
       <DialogSurface>
-        <form noValidate onSubmit={(e) => { e.preventDefault(); if (name.trim()) rename.mutate({ name: name.trim(), version: list.version }, { onSuccess: () => setOpen(false) }); }}>
+        <form
+          noValidate
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (name.trim()) rename.mutate({ name: name.trim(), version: list.version }, { onSuccess: () => setOpen(false) });
+          }}
+        >
           <DialogBody>
             <DialogTitle>{t('lists.renameTitle', { list: list.name })}</DialogTitle>
             <DialogContent>
@@ -51,8 +87,12 @@ function RenameDialog({ list }: { list: ListView }) {
               {rename.isError && <ErrorNotice error={conflict ? new Error(t('lists.conflict')) : rename.error} />}
             </DialogContent>
             <DialogActions>
-              <DialogTrigger disableButtonEnhancement><Button>{t('lists.cancel')}</Button></DialogTrigger>
-              <Button appearance="primary" type="submit" disabled={!name.trim() || rename.isPending}>{t('lists.save')}</Button>
+              <DialogTrigger disableButtonEnhancement>
+                <Button>{t('lists.cancel')}</Button>
+              </DialogTrigger>
+              <Button appearance="primary" type="submit" disabled={!name.trim() || rename.isPending}>
+                {t('lists.save')}
+              </Button>
             </DialogActions>
           </DialogBody>
         </form>
@@ -65,8 +105,18 @@ function DeleteDialog({ list, onDeleted }: { list: ListView; onDeleted: () => vo
   const [open, setOpen] = useState(false);
   const remove = useDeleteList();
   return (
-    <Dialog open={open} onOpenChange={(_, d) => { setOpen(d.open); remove.reset(); }}>
-      <DialogTrigger disableButtonEnhancement><Button appearance="subtle" icon={<DeleteRegular />}>{t('lists.delete')}</Button></DialogTrigger>
+    <Dialog
+      open={open}
+      onOpenChange={(_, d) => {
+        setOpen(d.open);
+        remove.reset();
+      }}
+    >
+      <DialogTrigger disableButtonEnhancement>
+        <Button appearance="subtle" icon={<DeleteRegular />}>
+          {t('lists.delete')}
+        </Button>
+      </DialogTrigger>
       <DialogSurface>
         <DialogBody>
           <DialogTitle>{t('lists.deleteTitle', { list: list.name })}</DialogTitle>
@@ -75,8 +125,21 @@ function DeleteDialog({ list, onDeleted }: { list: ListView; onDeleted: () => vo
             {remove.isError && <ErrorNotice error={remove.error} />}
           </DialogContent>
           <DialogActions>
-            <DialogTrigger disableButtonEnhancement><Button>{t('lists.cancel')}</Button></DialogTrigger>
-            <Button appearance="primary" disabled={remove.isPending} onClick={() => remove.mutate(list.id, { onSuccess: () => { setOpen(false); onDeleted(); } })}>
+            <DialogTrigger disableButtonEnhancement>
+              <Button>{t('lists.cancel')}</Button>
+            </DialogTrigger>
+            <Button
+              appearance="primary"
+              disabled={remove.isPending}
+              onClick={() =>
+                remove.mutate(list.id, {
+                  onSuccess: () => {
+                    setOpen(false);
+                    onDeleted();
+                  },
+                })
+              }
+            >
               {t('lists.deleteConfirm')}
             </Button>
           </DialogActions>
@@ -108,7 +171,9 @@ function ExportButton({ list }: { list: ListView }) {
   };
   return (
     <>
-      <Button appearance="subtle" icon={<ArrowDownloadRegular />} onClick={download}>{t('lists.export')}</Button>
+      <Button appearance="subtle" icon={<ArrowDownloadRegular />} onClick={download}>
+        {t('lists.export')}
+      </Button>
       {error !== null && <ErrorNotice error={error} />}
     </>
   );

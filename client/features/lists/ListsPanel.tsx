@@ -1,5 +1,26 @@
 import {
-  Button, Field, Input, Link, Menu, MenuItem, MenuList, MenuPopover, MenuTrigger, Select, Spinner, Table, TableBody, TableCell, TableCellLayout, TableHeader, TableHeaderCell, TableRow, Text, Title3, makeStyles, tokens,
+  Button,
+  Field,
+  Input,
+  Link,
+  Menu,
+  MenuItem,
+  MenuList,
+  MenuPopover,
+  MenuTrigger,
+  Select,
+  Spinner,
+  Table,
+  TableBody,
+  TableCell,
+  TableCellLayout,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  Text,
+  Title3,
+  makeStyles,
+  tokens,
 } from '@fluentui/react-components';
 import { ArrowMoveRegular, DismissRegular, SearchRegular } from '@fluentui/react-icons';
 import { useQueryClient } from '@tanstack/react-query';
@@ -22,8 +43,12 @@ const useStyles = makeStyles({
   section: { display: 'flex', flexDirection: 'column', gap: '12px', minWidth: 0 },
   bar: { display: 'flex', gap: '8px', alignItems: 'flex-end', flexWrap: 'wrap' },
   scroll: {
-    overflowX: 'auto', maxWidth: '100%', maxHeight: '70vh', overflowY: 'auto',
-    border: `1px solid ${tokens.colorNeutralStroke2}`, borderRadius: tokens.borderRadiusMedium,
+    overflowX: 'auto',
+    maxWidth: '100%',
+    maxHeight: '70vh',
+    overflowY: 'auto',
+    border: `1px solid ${tokens.colorNeutralStroke2}`,
+    borderRadius: tokens.borderRadiusMedium,
   },
   // Columns size to their content (Fluent's default is equal fixed widths, which crushes a wide list).
   table: { tableLayout: 'auto', minWidth: '100%', width: 'max-content' },
@@ -34,7 +59,15 @@ const useStyles = makeStyles({
 });
 
 /** The team's lists: pick one, create one, see its patients and remove them. */
-export function ListsPanel({ listId, onSelect, onOpenPatient }: { listId: string | null; onSelect: (listId: string) => void; onOpenPatient: (patientId: string) => void }) {
+export function ListsPanel({
+  listId,
+  onSelect,
+  onOpenPatient,
+}: {
+  listId: string | null;
+  onSelect: (listId: string) => void;
+  onOpenPatient: (patientId: string) => void;
+}) {
   const styles = useStyles();
   const lists = useLists();
   const list = useList(listId);
@@ -42,13 +75,17 @@ export function ListsPanel({ listId, onSelect, onOpenPatient }: { listId: string
   const { teamId } = useSession();
   return (
     <section className={styles.section} aria-labelledby="lists-title">
-      <Title3 as="h2" id="lists-title" style={{ margin: 0 }}>{t('lists.title')}</Title3>
+      <Title3 as="h2" id="lists-title" style={{ margin: 0 }}>
+        {t('lists.title')}
+      </Title3>
       <div className={styles.bar}>
         {lists.data && lists.data.length > 0 && (
           <Field label={t('lists.pick')}>
             <Select value={listId ?? ''} onChange={(_, d) => onSelect(d.value)}>
               {lists.data.map((l) => (
-                <option key={l.id} value={l.id}>{t('lists.count', { name: l.name, count: l.patientCount })}</option>
+                <option key={l.id} value={l.id}>
+                  {t('lists.count', { name: l.name, count: l.patientCount })}
+                </option>
               ))}
             </Select>
           </Field>
@@ -66,7 +103,11 @@ export function ListsPanel({ listId, onSelect, onOpenPatient }: { listId: string
             <ListActions list={list.data} summary={lists.data?.find((l) => l.id === list.data.id)} onDeleted={() => onSelect('')} />
           </ErrorBoundary>
           {/* A list that cannot be shown fails here only: the picker above still opens the others. */}
-          <ErrorBoundary scope="panel" key={`table/${list.data.id}/${list.data.version}`} onReset={() => void queryClient.resetQueries({ queryKey: ['list', teamId, list.data.id] })}>
+          <ErrorBoundary
+            scope="panel"
+            key={`table/${list.data.id}/${list.data.version}`}
+            onReset={() => void queryClient.resetQueries({ queryKey: ['list', teamId, list.data.id] })}
+          >
             <ListTable list={list.data} others={lists.data?.filter((l) => l.id !== list.data.id) ?? []} onOpenPatient={onOpenPatient} />
           </ErrorBoundary>
         </>
@@ -109,7 +150,12 @@ function ListTable({ list, others, onOpenPatient }: { list: ListView; others: Li
   const rows = useMemo(() => {
     const needle = filter.trim().toLowerCase();
     const kept = needle
-      ? list.rows.filter((row) => list.columns.some((c) => { const shown = display(c, row); return [shown.full ?? shown.text, shown.detail ?? ''].join(' ').toLowerCase().includes(needle); }))
+      ? list.rows.filter((row) =>
+          list.columns.some((c) => {
+            const shown = display(c, row);
+            return [shown.full ?? shown.text, shown.detail ?? ''].join(' ').toLowerCase().includes(needle);
+          }),
+        )
       : list.rows;
     if (!sort) return kept;
     const factor = sort.direction === 'ascending' ? 1 : -1;
@@ -126,7 +172,9 @@ function ListTable({ list, others, onOpenPatient }: { list: ListView; others: Li
   const padTop = items.length ? items[0].start : 0;
   const padBottom = items.length ? virtual.getTotalSize() - items[items.length - 1].end : 0;
   const toggleSort = (column: string) =>
-    setSort((s) => (s?.column === column ? { column, direction: s.direction === 'ascending' ? 'descending' : 'ascending' } : { column, direction: 'ascending' }));
+    setSort((s) =>
+      s?.column === column ? { column, direction: s.direction === 'ascending' ? 'descending' : 'ascending' } : { column, direction: 'ascending' },
+    );
 
   return (
     <>
@@ -173,32 +221,47 @@ function ListTable({ list, others, onOpenPatient }: { list: ListView; others: Li
                       return (
                         <TableCell key={column} className={styles.cell} title={shown.full}>
                           {column === 'name' && row.available ? (
-                            <Link as="button" onClick={() => onOpenPatient(row.patientId)}>{name}</Link>
+                            <Link as="button" onClick={() => onOpenPatient(row.patientId)}>
+                              {name}
+                            </Link>
                           ) : (
-                            <TableCellLayout description={shown.detail} className={empty ? styles.muted : undefined}>{shown.text}</TableCellLayout>
+                            <TableCellLayout description={shown.detail} className={empty ? styles.muted : undefined}>
+                              {shown.text}
+                            </TableCellLayout>
                           )}
                         </TableCell>
                       );
                     })}
                     <TableCell className={styles.cell}>
                       <div className={styles.actions}>
-                      <Button size="small" appearance="subtle" icon={<DismissRegular />} aria-label={t('lists.removeLabel', { name, list: list.name })} disabled={remove.isPending} onClick={() => remove.mutate(row.patientId)}>
-                        {t('lists.remove')}
-                      </Button>
-                      {others.length > 0 && (
-                        <Menu>
-                          <MenuTrigger disableButtonEnhancement>
-                            <Button size="small" appearance="subtle" icon={<ArrowMoveRegular />} aria-label={t('lists.moveLabel', { name })}>{t('lists.move')}</Button>
-                          </MenuTrigger>
-                          <MenuPopover>
-                            <MenuList>
-                              {others.map((o) => (
-                                <MenuItem key={o.id} onClick={() => move.mutate({ patientId: row.patientId, toListId: o.id })}>{t('lists.moveTo', { list: o.name })}</MenuItem>
-                              ))}
-                            </MenuList>
-                          </MenuPopover>
-                        </Menu>
-                      )}
+                        <Button
+                          size="small"
+                          appearance="subtle"
+                          icon={<DismissRegular />}
+                          aria-label={t('lists.removeLabel', { name, list: list.name })}
+                          disabled={remove.isPending}
+                          onClick={() => remove.mutate(row.patientId)}
+                        >
+                          {t('lists.remove')}
+                        </Button>
+                        {others.length > 0 && (
+                          <Menu>
+                            <MenuTrigger disableButtonEnhancement>
+                              <Button size="small" appearance="subtle" icon={<ArrowMoveRegular />} aria-label={t('lists.moveLabel', { name })}>
+                                {t('lists.move')}
+                              </Button>
+                            </MenuTrigger>
+                            <MenuPopover>
+                              <MenuList>
+                                {others.map((o) => (
+                                  <MenuItem key={o.id} onClick={() => move.mutate({ patientId: row.patientId, toListId: o.id })}>
+                                    {t('lists.moveTo', { list: o.name })}
+                                  </MenuItem>
+                                ))}
+                              </MenuList>
+                            </MenuPopover>
+                          </Menu>
+                        )}
                       </div>
                     </TableCell>
                   </TableRow>

@@ -1,4 +1,15 @@
-import { Button, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, DialogTrigger, Field, Input } from '@fluentui/react-components';
+import {
+  Button,
+  Dialog,
+  DialogActions,
+  DialogBody,
+  DialogContent,
+  DialogSurface,
+  DialogTitle,
+  DialogTrigger,
+  Field,
+  Input,
+} from '@fluentui/react-components';
 import { AddRegular } from '@fluentui/react-icons';
 import { useState } from 'react';
 import { useCreateList } from '../../shared/api/lists';
@@ -14,7 +25,17 @@ export function NewListDialog({ onCreated }: { onCreated: (listId: string) => vo
   const trimmed = name.trim();
   const problem = !trimmed ? t('lists.nameRequired') : trimmed.length > 200 ? t('lists.nameTooLong') : undefined;
   return (
-    <Dialog open={open} onOpenChange={(_, d) => { setOpen(d.open); if (!d.open) { setName(''); setTouched(false); create.reset(); } }}>
+    <Dialog
+      open={open}
+      onOpenChange={(_, d) => {
+        setOpen(d.open);
+        if (!d.open) {
+          setName('');
+          setTouched(false);
+          create.reset();
+        }
+      }}
+    >
       <DialogTrigger disableButtonEnhancement>
         <Button icon={<AddRegular />}>{t('lists.new')}</Button>
       </DialogTrigger>
@@ -25,7 +46,14 @@ export function NewListDialog({ onCreated }: { onCreated: (listId: string) => vo
             e.preventDefault();
             setTouched(true);
             if (problem) return;
-            create.mutate(trimmed, { onSuccess: (list) => { setOpen(false); setName(''); setTouched(false); onCreated(list.id); } });
+            create.mutate(trimmed, {
+              onSuccess: (list) => {
+                setOpen(false);
+                setName('');
+                setTouched(false);
+                onCreated(list.id);
+              },
+            });
           }}
         >
           <DialogBody>
@@ -40,7 +68,9 @@ export function NewListDialog({ onCreated }: { onCreated: (listId: string) => vo
               <DialogTrigger disableButtonEnhancement>
                 <Button>{t('lists.cancel')}</Button>
               </DialogTrigger>
-              <Button appearance="primary" type="submit" disabled={create.isPending}>{t('lists.create')}</Button>
+              <Button appearance="primary" type="submit" disabled={create.isPending}>
+                {t('lists.create')}
+              </Button>
             </DialogActions>
           </DialogBody>
         </form>

@@ -1,4 +1,17 @@
-import { Button, Checkbox, Spinner, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text, Title3, makeStyles } from '@fluentui/react-components';
+import {
+  Button,
+  Checkbox,
+  Spinner,
+  Table,
+  TableBody,
+  TableCell,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  Text,
+  Title3,
+  makeStyles,
+} from '@fluentui/react-components';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ErrorNotice } from '../../shared/components/ErrorNotice';
@@ -44,11 +57,20 @@ export function ManualPatients({ target }: { target: ManualTarget | null }) {
     <div className={styles.section}>
       {isOwner && <SchemaEditor schema={schema.data} />}
       <section className={styles.section} aria-labelledby="manual-title">
-        <Title3 as="h2" id="manual-title">{t('manual.title')}</Title3>
+        <Title3 as="h2" id="manual-title">
+          {t('manual.title')}
+        </Title3>
         <div>
           <PatientForm schema={schema.data} trigger={<Button>{t('manual.newPatient')}</Button>} />{' '}
           {target && (
-            <Button appearance="primary" disabled={chosen.length === 0} onClick={() => { target.onAdd(chosen); setSelected(new Set()); }}>
+            <Button
+              appearance="primary"
+              disabled={chosen.length === 0}
+              onClick={() => {
+                target.onAdd(chosen);
+                setSelected(new Set());
+              }}
+            >
               {t('search.addSelected', { count: chosen.length, list: target.listName })}
             </Button>
           )}
@@ -65,7 +87,9 @@ export function ManualPatients({ target }: { target: ManualTarget | null }) {
                 <TableHeaderCell>{t('column.birthDate')}</TableHeaderCell>
                 <TableHeaderCell>{t('column.gender')}</TableHeaderCell>
                 <TableHeaderCell>{t('manual.room')}</TableHeaderCell>
-                {schema.data.fields.map((f) => <TableHeaderCell key={f.id}>{f.label}</TableHeaderCell>)}
+                {schema.data.fields.map((f) => (
+                  <TableHeaderCell key={f.id}>{f.label}</TableHeaderCell>
+                ))}
               </TableRow>
             </TableHeader>
             <TableBody>
@@ -76,16 +100,33 @@ export function ManualPatients({ target }: { target: ManualTarget | null }) {
                       checked={selected.has(p.id) || Boolean(target?.onList.has(p.id))}
                       disabled={!target || target.onList.has(p.id)}
                       aria-label={t('search.select', { name: p.name })}
-                      onChange={(_, d) => setSelected((s) => { const n = new Set(s); if (d.checked) n.add(p.id); else n.delete(p.id); return n; })}
+                      onChange={(_, d) =>
+                        setSelected((s) => {
+                          const n = new Set(s);
+                          if (d.checked) n.add(p.id);
+                          else n.delete(p.id);
+                          return n;
+                        })
+                      }
                     />
-                    <PatientForm schema={schema.data} patient={p} trigger={<Button size="small" aria-label={t('manual.editPatient', { name: p.name })}>✎</Button>} />
+                    <PatientForm
+                      schema={schema.data}
+                      patient={p}
+                      trigger={
+                        <Button size="small" aria-label={t('manual.editPatient', { name: p.name })}>
+                          ✎
+                        </Button>
+                      }
+                    />
                   </TableCell>
                   <TableCell>{p.name}</TableCell>
                   <TableCell>{p.mrn ?? t('value.none')}</TableCell>
                   <TableCell>{birthDateWithAge(p.birthDate)}</TableCell>
                   <TableCell>{genderLabel(p.gender)}</TableCell>
                   <TableCell>{p.room ?? t('value.none')}</TableCell>
-                  {schema.data.fields.map((f) => <TableCell key={f.id}>{fieldText(f, p.values[f.id])}</TableCell>)}
+                  {schema.data.fields.map((f) => (
+                    <TableCell key={f.id}>{fieldText(f, p.values[f.id])}</TableCell>
+                  ))}
                 </TableRow>
               ))}
             </TableBody>

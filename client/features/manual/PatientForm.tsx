@@ -1,4 +1,16 @@
-import { Button, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, DialogTrigger, Field, Input, Select } from '@fluentui/react-components';
+import {
+  Button,
+  Dialog,
+  DialogActions,
+  DialogBody,
+  DialogContent,
+  DialogSurface,
+  DialogTitle,
+  DialogTrigger,
+  Field,
+  Input,
+  Select,
+} from '@fluentui/react-components';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type ReactElement } from 'react';
 import { ErrorNotice } from '../../shared/components/ErrorNotice';
@@ -14,11 +26,14 @@ export function PatientForm({ schema, patient, trigger }: { schema: ManualSchema
   const [open, setOpen] = useState(false);
   const empty = { name: '', mrn: '', birthDate: '', gender: '', room: '' };
   const [form, setForm] = useState<Record<string, string>>({});
-  const reset = () => setForm({
-    ...empty,
-    ...(patient ? { name: patient.name, mrn: patient.mrn ?? '', birthDate: patient.birthDate ?? '', gender: patient.gender ?? '', room: patient.room ?? '' } : {}),
-    ...Object.fromEntries(schema.fields.map((f) => [`v:${f.id}`, patient?.values[f.id] === undefined ? '' : String(patient.values[f.id])])),
-  });
+  const reset = () =>
+    setForm({
+      ...empty,
+      ...(patient
+        ? { name: patient.name, mrn: patient.mrn ?? '', birthDate: patient.birthDate ?? '', gender: patient.gender ?? '', room: patient.room ?? '' }
+        : {}),
+      ...Object.fromEntries(schema.fields.map((f) => [`v:${f.id}`, patient?.values[f.id] === undefined ? '' : String(patient.values[f.id])])),
+    });
   const save = useMutation({
     mutationFn: () => {
       const values = Object.fromEntries(
@@ -26,7 +41,15 @@ export function PatientForm({ schema, patient, trigger }: { schema: ManualSchema
           .filter((f) => form[`v:${f.id}`] !== '' || patient?.values[f.id] !== undefined)
           .map((f) => [f.id, f.type === 'number' && form[`v:${f.id}`] !== '' ? Number(form[`v:${f.id}`]) : form[`v:${f.id}`]]),
       );
-      const body = { name: form.name, mrn: form.mrn || null, birthDate: form.birthDate || null, gender: form.gender || null, room: form.room || null, values, ...(patient ? { version: patient.version } : {}) };
+      const body = {
+        name: form.name,
+        mrn: form.mrn || null,
+        birthDate: form.birthDate || null,
+        gender: form.gender || null,
+        room: form.room || null,
+        values,
+        ...(patient ? { version: patient.version } : {}),
+      };
       return patient
         ? api(`/api/teams/${teamId}/manual-patients/${patient.id}`, { method: 'PATCH', body })
         : api(`/api/teams/${teamId}/manual-patients`, { method: 'POST', body });
@@ -43,10 +66,23 @@ export function PatientForm({ schema, patient, trigger }: { schema: ManualSchema
     </Field>
   );
   return (
-    <Dialog open={open} onOpenChange={(_, d) => { setOpen(d.open); if (d.open) reset(); save.reset(); }}>
+    <Dialog
+      open={open}
+      onOpenChange={(_, d) => {
+        setOpen(d.open);
+        if (d.open) reset();
+        save.reset();
+      }}
+    >
       <DialogTrigger disableButtonEnhancement>{trigger}</DialogTrigger>
       <DialogSurface>
-        <form noValidate onSubmit={(e) => { e.preventDefault(); save.mutate(); }}>
+        <form
+          noValidate
+          onSubmit={(e) => {
+            e.preventDefault();
+            save.mutate();
+          }}
+        >
           <DialogBody>
             <DialogTitle>{patient ? t('manual.editPatient', { name: patient.name }) : t('manual.newPatient')}</DialogTitle>
             <DialogContent>
@@ -56,7 +92,11 @@ export function PatientForm({ schema, patient, trigger }: { schema: ManualSchema
               <Field label={t('column.gender')}>
                 <Select value={form.gender ?? ''} onChange={(_, d) => setForm((f) => ({ ...f, gender: d.value }))}>
                   <option value="">{t('search.anyGender')}</option>
-                  {(['female', 'male', 'other', 'unknown'] as const).map((g) => <option key={g} value={g}>{genderLabel(g)}</option>)}
+                  {(['female', 'male', 'other', 'unknown'] as const).map((g) => (
+                    <option key={g} value={g}>
+                      {genderLabel(g)}
+                    </option>
+                  ))}
                 </Select>
               </Field>
               {input('room', t('manual.room'))}
@@ -65,7 +105,11 @@ export function PatientForm({ schema, patient, trigger }: { schema: ManualSchema
                   <Field label={f.label} key={f.id} required={f.required}>
                     <Select value={form[`v:${f.id}`] ?? ''} onChange={(_, d) => setForm((x) => ({ ...x, [`v:${f.id}`]: d.value }))}>
                       <option value="" />
-                      {f.choices?.map((c) => <option key={c} value={c}>{c}</option>)}
+                      {f.choices?.map((c) => (
+                        <option key={c} value={c}>
+                          {c}
+                        </option>
+                      ))}
                     </Select>
                   </Field>
                 ) : (
@@ -75,8 +119,12 @@ export function PatientForm({ schema, patient, trigger }: { schema: ManualSchema
               {save.isError && <ErrorNotice error={save.error} />}
             </DialogContent>
             <DialogActions>
-              <DialogTrigger disableButtonEnhancement><Button>{t('lists.cancel')}</Button></DialogTrigger>
-              <Button appearance="primary" type="submit" disabled={save.isPending}>{t('manual.savePatient')}</Button>
+              <DialogTrigger disableButtonEnhancement>
+                <Button>{t('lists.cancel')}</Button>
+              </DialogTrigger>
+              <Button appearance="primary" type="submit" disabled={save.isPending}>
+                {t('manual.savePatient')}
+              </Button>
             </DialogActions>
           </DialogBody>
         </form>

@@ -1,6 +1,23 @@
 import {
-  Button, Caption1, DrawerBody, DrawerHeader, DrawerHeaderTitle, Field, OverlayDrawer, Spinner, Subtitle2, Table, TableBody, TableCell, TableHeader,
-  TableHeaderCell, TableRow, Text, Textarea, makeStyles, tokens,
+  Button,
+  Caption1,
+  DrawerBody,
+  DrawerHeader,
+  DrawerHeaderTitle,
+  Field,
+  OverlayDrawer,
+  Spinner,
+  Subtitle2,
+  Table,
+  TableBody,
+  TableCell,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  Text,
+  Textarea,
+  makeStyles,
+  tokens,
 } from '@fluentui/react-components';
 import { DismissRegular } from '@fluentui/react-icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -15,7 +32,12 @@ import { TrendChart } from './TrendChart';
 import { vitalKinds } from '../../../contract/vitals';
 
 const useStyles = makeStyles({
-  summary: { color: tokens.colorNeutralForeground2, padding: '0 24px 12px', borderBottom: `1px solid ${tokens.colorNeutralStroke2}`, alignSelf: 'stretch' },
+  summary: {
+    color: tokens.colorNeutralForeground2,
+    padding: '0 24px 12px',
+    borderBottom: `1px solid ${tokens.colorNeutralStroke2}`,
+    alignSelf: 'stretch',
+  },
   body: { paddingTop: '16px' },
   section: { marginBottom: '24px', display: 'flex', flexDirection: 'column', gap: '8px' },
   heading: { margin: 0, paddingBottom: '4px', borderBottom: `1px solid ${tokens.colorNeutralStroke2}` },
@@ -37,7 +59,19 @@ const fits = { list: (v: unknown) => Array.isArray(v) && v.every(isObject), obje
  * A heading, then the part's data, or "None recorded" / "Not available" in its place; a part
  * that is not what it should be (another server's shape) is "Not available".
  */
-function Section({ id, title, cell, holds, children }: { id: string; title: string; cell: unknown; holds: keyof typeof fits; children: (value: any) => ReactNode }) {
+function Section({
+  id,
+  title,
+  cell,
+  holds,
+  children,
+}: {
+  id: string;
+  title: string;
+  cell: unknown;
+  holds: keyof typeof fits;
+  children: (value: any) => ReactNode;
+}) {
   const styles = useStyles();
   const value = isObject(cell) && cell.status === 'ok' ? cell.value : undefined;
   const usable = value !== undefined && fits[holds](value);
@@ -45,7 +79,9 @@ function Section({ id, title, cell, holds, children }: { id: string; title: stri
   const placeholder = usable ? { status: 'none' } : value !== undefined ? { status: 'unavailable' } : cell;
   return (
     <section className={styles.section} aria-labelledby={id}>
-      <Subtitle2 as="h3" id={id} className={styles.heading}>{title}</Subtitle2>
+      <Subtitle2 as="h3" id={id} className={styles.heading}>
+        {title}
+      </Subtitle2>
       {empty ? <Text className={styles.muted}>{cellText('', placeholder).text}</Text> : children(value)}
     </section>
   );
@@ -96,8 +132,12 @@ function Vitals({ latest, history }: { latest: Json; history: unknown }) {
           return (
             <TableRow key={kind}>
               <TableCell className={styles.nowrap}>{columnLabel(kind)}</TableCell>
-              <TableCell className={styles.nowrap}><Text weight="semibold">{shown.text}</Text></TableCell>
-              <TableCell className={styles.nowrap}><Caption1>{shortTime(reading.time)}</Caption1></TableCell>
+              <TableCell className={styles.nowrap}>
+                <Text weight="semibold">{shown.text}</Text>
+              </TableCell>
+              <TableCell className={styles.nowrap}>
+                <Caption1>{shortTime(reading.time)}</Caption1>
+              </TableCell>
               <TableCell>
                 {points.length >= 2 ? (
                   <TrendChart label={t('details.trend', { kind: columnLabel(kind) })} points={points} />
@@ -126,7 +166,8 @@ export function PatientDetails({ patientId, onClose }: { patientId: string | nul
     queryFn: ({ signal }) => api<Json>(`/api/teams/${teamId}/patients/${encodeURIComponent(patientId ?? '')}/details`, { signal }),
   });
   const addNote = useMutation({
-    mutationFn: (text: string) => api(`/api/teams/${teamId}/patients/${encodeURIComponent(patientId ?? '')}/notes`, { method: 'POST', body: { text } }),
+    mutationFn: (text: string) =>
+      api(`/api/teams/${teamId}/patients/${encodeURIComponent(patientId ?? '')}/notes`, { method: 'POST', body: { text } }),
     onSuccess: () => {
       setNote('');
       // The Add button turns disabled with the box empty: keep focus in the panel, ready for the next note.
@@ -141,14 +182,20 @@ export function PatientDetails({ patientId, onClose }: { patientId: string | nul
     <OverlayDrawer open={Boolean(patientId)} onOpenChange={(_, s) => !s.open && onClose()} position="end" size="large">
       <DrawerHeader>
         <DrawerHeaderTitle
-          action={<Button appearance="subtle" icon={<DismissRegular />} onClick={onClose}>{t('details.close')}</Button>}
+          action={
+            <Button appearance="subtle" icon={<DismissRegular />} onClick={onClose}>
+              {t('details.close')}
+            </Button>
+          }
         >
           {typeof d?.patient?.displayName === 'string' ? d.patient.displayName : t('details.title')}
         </DrawerHeaderTitle>
       </DrawerHeader>
       {isObject(d?.patient) && (
         <div className={styles.summary}>
-          <Text>{line(d.patient.mrn && `${t('column.mrn')} ${d.patient.mrn}`, birthDateWithAge(d.patient.birthDate), genderLabel(d.patient.gender))}</Text>
+          <Text>
+            {line(d.patient.mrn && `${t('column.mrn')} ${d.patient.mrn}`, birthDateWithAge(d.patient.birthDate), genderLabel(d.patient.gender))}
+          </Text>
         </div>
       )}
       <DrawerBody className={styles.body}>
@@ -156,91 +203,142 @@ export function PatientDetails({ patientId, onClose }: { patientId: string | nul
         {details.isError && <ErrorNotice error={details.error} />}
         {/* A record the tab cannot show fails here only, the panel and its Close button stay. */}
         <ErrorBoundary scope="panel" key={patientId} onReset={() => void queryClient.resetQueries({ queryKey: ['details', teamId, patientId] })}>
-        {d && (
-          <>
-            <Section id="details-vitals" title={t('details.vitals')} cell={d.vitals} holds="object">
-              {(latest: Json) => <Vitals latest={latest} history={d.vitalHistory} />}
-            </Section>
-            <Section id="details-conditions" title={t('details.conditions')} cell={d.conditions} holds="list">
-              {(list: Json[]) => (
-                <ul className={styles.list}>
-                  {list.map((c, i) => (
-                    <Entry key={i} title={c.display ?? '?'} detail={line(c.severity && t('details.severity', { value: codeLabel(c.severity) }), dateText(c.date ?? c.onset), codeLabel(c.clinicalStatus), codeLabel(c.verificationStatus))} />
-                  ))}
-                </ul>
-              )}
-            </Section>
-            <Section id="details-allergies" title={t('details.allergies')} cell={d.allergies} holds="list">
-              {(list: Json[]) => (
-                <ul className={styles.list}>
-                  {list.map((a, i) => {
-                    const reactions = (a.reactions ?? []).map((r: Json) => [r.manifestations?.join(', '), r.severity && `(${codeLabel(r.severity)})`].filter(Boolean).join(' ')).filter(Boolean);
-                    return (
+          {d && (
+            <>
+              <Section id="details-vitals" title={t('details.vitals')} cell={d.vitals} holds="object">
+                {(latest: Json) => <Vitals latest={latest} history={d.vitalHistory} />}
+              </Section>
+              <Section id="details-conditions" title={t('details.conditions')} cell={d.conditions} holds="list">
+                {(list: Json[]) => (
+                  <ul className={styles.list}>
+                    {list.map((c, i) => (
                       <Entry
                         key={i}
-                        title={a.substance ?? '?'}
-                        detail={line(reactions.length > 0 && t('details.reaction', { value: reactions.join('; ') }), a.criticality && t('details.criticality', { value: codeLabel(a.criticality) }), codeLabel(a.clinicalStatus), codeLabel(a.verificationStatus), dateText(a.date), a.note)}
+                        title={c.display ?? '?'}
+                        detail={line(
+                          c.severity && t('details.severity', { value: codeLabel(c.severity) }),
+                          dateText(c.date ?? c.onset),
+                          codeLabel(c.clinicalStatus),
+                          codeLabel(c.verificationStatus),
+                        )}
                       />
-                    );
-                  })}
-                </ul>
-              )}
-            </Section>
-            <Section id="details-medications" title={t('details.medications')} cell={d.medications} holds="list">
-              {(list: Json[]) => (
+                    ))}
+                  </ul>
+                )}
+              </Section>
+              <Section id="details-allergies" title={t('details.allergies')} cell={d.allergies} holds="list">
+                {(list: Json[]) => (
+                  <ul className={styles.list}>
+                    {list.map((a, i) => {
+                      const reactions = (a.reactions ?? [])
+                        .map((r: Json) => [r.manifestations?.join(', '), r.severity && `(${codeLabel(r.severity)})`].filter(Boolean).join(' '))
+                        .filter(Boolean);
+                      return (
+                        <Entry
+                          key={i}
+                          title={a.substance ?? '?'}
+                          detail={line(
+                            reactions.length > 0 && t('details.reaction', { value: reactions.join('; ') }),
+                            a.criticality && t('details.criticality', { value: codeLabel(a.criticality) }),
+                            codeLabel(a.clinicalStatus),
+                            codeLabel(a.verificationStatus),
+                            dateText(a.date),
+                            a.note,
+                          )}
+                        />
+                      );
+                    })}
+                  </ul>
+                )}
+              </Section>
+              <Section id="details-medications" title={t('details.medications')} cell={d.medications} holds="list">
+                {(list: Json[]) => (
+                  <ul className={styles.list}>
+                    {list.map((m, i) => (
+                      <Entry
+                        key={i}
+                        title={m.name ?? '?'}
+                        detail={line(
+                          m.dosage,
+                          m.prescriber && t('details.prescriber', { value: m.prescriber }),
+                          dateText(m.date),
+                          codeLabel(m.status),
+                        )}
+                      />
+                    ))}
+                  </ul>
+                )}
+              </Section>
+              <Section id="details-encounters" title={t('details.encounters')} cell={d.encounters} holds="list">
+                {(list: Json[]) => (
+                  <ul className={styles.list}>
+                    {list.map((e, i) => (
+                      <Entry
+                        key={i}
+                        title={line(e.type, placeText(e)) || '?'}
+                        detail={line(
+                          e.start && `${dateText(e.start)}${e.end ? ` – ${dateText(e.end)}` : ''}`,
+                          codeLabel(e.class),
+                          codeLabel(e.status),
+                        )}
+                      />
+                    ))}
+                  </ul>
+                )}
+              </Section>
+              <Section id="details-coverage" title={t('details.coverage')} cell={d.coverage} holds="list">
+                {(list: Json[]) => (
+                  <ul className={styles.list}>
+                    {list.map((c, i) => (
+                      <Entry
+                        key={i}
+                        title={line(c.payer, c.plan) || '?'}
+                        detail={line(
+                          c.group,
+                          c.subscriberId,
+                          c.periodStart && `${dateText(c.periodStart)} – ${dateText(c.periodEnd)}`,
+                          codeLabel(c.status),
+                        )}
+                      />
+                    ))}
+                  </ul>
+                )}
+              </Section>
+              <Section id="details-care-provider" title={t('details.careProvider')} cell={d.careProvider} holds="text">
+                {(v: string) => <Text>{v}</Text>}
+              </Section>
+              <section className={styles.section} aria-labelledby="details-notes">
+                <Subtitle2 as="h3" id="details-notes" className={styles.heading}>
+                  {t('details.notes')}
+                </Subtitle2>
+                {notes.length === 0 && <Text className={styles.muted}>{t('details.noNotes')}</Text>}
                 <ul className={styles.list}>
-                  {list.map((m, i) => (
-                    <Entry key={i} title={m.name ?? '?'} detail={line(m.dosage, m.prescriber && t('details.prescriber', { value: m.prescriber }), dateText(m.date), codeLabel(m.status))} />
+                  {notes.map((n: Json) => (
+                    <li key={n.id} className={styles.item}>
+                      <Text style={{ whiteSpace: 'pre-wrap' }}>{n.text}</Text>
+                      <Caption1 className={styles.muted}>{t('details.noteBy', { author: n.authorName, time: dateTime(n.createdAt) })}</Caption1>
+                    </li>
                   ))}
                 </ul>
-              )}
-            </Section>
-            <Section id="details-encounters" title={t('details.encounters')} cell={d.encounters} holds="list">
-              {(list: Json[]) => (
-                <ul className={styles.list}>
-                  {list.map((e, i) => (
-                    <Entry key={i} title={line(e.type, placeText(e)) || '?'} detail={line(e.start && `${dateText(e.start)}${e.end ? ` – ${dateText(e.end)}` : ''}`, codeLabel(e.class), codeLabel(e.status))} />
-                  ))}
-                </ul>
-              )}
-            </Section>
-            <Section id="details-coverage" title={t('details.coverage')} cell={d.coverage} holds="list">
-              {(list: Json[]) => (
-                <ul className={styles.list}>
-                  {list.map((c, i) => (
-                    <Entry
-                      key={i}
-                      title={line(c.payer, c.plan) || '?'}
-                      detail={line(c.group, c.subscriberId, c.periodStart && `${dateText(c.periodStart)} – ${dateText(c.periodEnd)}`, codeLabel(c.status))}
-                    />
-                  ))}
-                </ul>
-              )}
-            </Section>
-            <Section id="details-care-provider" title={t('details.careProvider')} cell={d.careProvider} holds="text">
-              {(v: string) => <Text>{v}</Text>}
-            </Section>
-            <section className={styles.section} aria-labelledby="details-notes">
-              <Subtitle2 as="h3" id="details-notes" className={styles.heading}>{t('details.notes')}</Subtitle2>
-              {notes.length === 0 && <Text className={styles.muted}>{t('details.noNotes')}</Text>}
-              <ul className={styles.list}>
-                {notes.map((n: Json) => (
-                  <li key={n.id} className={styles.item}>
-                    <Text style={{ whiteSpace: 'pre-wrap' }}>{n.text}</Text>
-                    <Caption1 className={styles.muted}>{t('details.noteBy', { author: n.authorName, time: dateTime(n.createdAt) })}</Caption1>
-                  </li>
-                ))}
-              </ul>
-              <form noValidate className={styles.noteForm} onSubmit={(e) => { e.preventDefault(); if (note.trim()) addNote.mutate(note.trim()); }}>
-                <Field label={t('details.newNote')} className={styles.noteField}>
-                  <Textarea ref={noteInput} value={note} onChange={(_, v) => setNote(v.value)} maxLength={4000} resize="vertical" />
-                </Field>
-                <Button type="submit" appearance="primary" disabled={!note.trim() || addNote.isPending}>{t('details.addNote')}</Button>
-              </form>
-              {addNote.isError && <ErrorNotice error={addNote.error} />}
-            </section>
-          </>
-        )}
+                <form
+                  noValidate
+                  className={styles.noteForm}
+                  onSubmit={(e) => {
+                    e.preventDefault();
+                    if (note.trim()) addNote.mutate(note.trim());
+                  }}
+                >
+                  <Field label={t('details.newNote')} className={styles.noteField}>
+                    <Textarea ref={noteInput} value={note} onChange={(_, v) => setNote(v.value)} maxLength={4000} resize="vertical" />
+                  </Field>
+                  <Button type="submit" appearance="primary" disabled={!note.trim() || addNote.isPending}>
+                    {t('details.addNote')}
+                  </Button>
+                </form>
+                {addNote.isError && <ErrorNotice error={addNote.error} />}
+              </section>
+            </>
+          )}
         </ErrorBoundary>
       </DrawerBody>
     </OverlayDrawer>

@@ -1,5 +1,20 @@
 import {
-  Button, Checkbox, Field, Input, Select, Spinner, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text, Title3, makeStyles, tokens,
+  Button,
+  Checkbox,
+  Field,
+  Input,
+  Select,
+  Spinner,
+  Table,
+  TableBody,
+  TableCell,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  Text,
+  Title3,
+  makeStyles,
+  tokens,
 } from '@fluentui/react-components';
 import { AddRegular, SearchRegular } from '@fluentui/react-icons';
 import { useInfiniteQuery } from '@tanstack/react-query';
@@ -63,15 +78,29 @@ export function PatientSearch({ target }: { target: SearchTarget | null }) {
     getNextPageParam: (last) => last.next,
   });
   const patients = results.data?.pages.flatMap((p) => p.patients) ?? [];
-  const toggle = (id: string, on: boolean) => setSelected((s) => { const n = new Set(s); if (on) n.add(id); else n.delete(id); return n; });
+  const toggle = (id: string, on: boolean) =>
+    setSelected((s) => {
+      const n = new Set(s);
+      if (on) n.add(id);
+      else n.delete(id);
+      return n;
+    });
   const chosen = [...selected].filter((id) => !target?.onList.has(id));
 
   return (
     <section className={styles.section} aria-labelledby="search-title">
-      <Title3 as="h2" id="search-title" style={{ margin: 0 }}>{t('search.title')}</Title3>
+      <Title3 as="h2" id="search-title" style={{ margin: 0 }}>
+        {t('search.title')}
+      </Title3>
       <div className={styles.filters}>
         <Field label={t('search.name')} className={styles.filter}>
-          <Input className={styles.input} value={name} onChange={(_, d) => setName(d.value)} type="search" contentBefore={<SearchRegular aria-hidden />} />
+          <Input
+            className={styles.input}
+            value={name}
+            onChange={(_, d) => setName(d.value)}
+            type="search"
+            contentBefore={<SearchRegular aria-hidden />}
+          />
         </Field>
         <Field label={t('search.mrn')} className={styles.filter}>
           <Input className={styles.input} value={mrn} onChange={(_, d) => setMrn(d.value)} type="search" />
@@ -82,7 +111,11 @@ export function PatientSearch({ target }: { target: SearchTarget | null }) {
         <Field label={t('search.gender')} className={styles.filter}>
           <Select className={styles.input} value={gender} onChange={(_, d) => setGender(d.value)}>
             <option value="">{t('search.anyGender')}</option>
-            {(['female', 'male', 'other', 'unknown'] as const).map((g) => <option key={g} value={g}>{genderLabel(g)}</option>)}
+            {(['female', 'male', 'other', 'unknown'] as const).map((g) => (
+              <option key={g} value={g}>
+                {genderLabel(g)}
+              </option>
+            ))}
           </Select>
         </Field>
       </div>
@@ -94,7 +127,15 @@ export function PatientSearch({ target }: { target: SearchTarget | null }) {
         <>
           <div className={styles.actions}>
             {target ? (
-              <Button appearance="primary" icon={<AddRegular />} disabled={chosen.length === 0 || target.isAdding} onClick={() => { target.onAdd(chosen); setSelected(new Set()); }}>
+              <Button
+                appearance="primary"
+                icon={<AddRegular />}
+                disabled={chosen.length === 0 || target.isAdding}
+                onClick={() => {
+                  target.onAdd(chosen);
+                  setSelected(new Set());
+                }}
+              >
                 {t('search.addSelected', { count: chosen.length, list: target.listName })}
               </Button>
             ) : (
@@ -104,7 +145,9 @@ export function PatientSearch({ target }: { target: SearchTarget | null }) {
           <Table aria-label={t('search.title')} size="small" className={styles.table}>
             <TableHeader>
               <TableRow>
-                <TableHeaderCell style={{ width: '44px' }}><span style={{ position: "absolute", width: 1, height: 1, overflow: "hidden", clip: "rect(0 0 0 0)" }}>{t("column.actions")}</span></TableHeaderCell>
+                <TableHeaderCell style={{ width: '44px' }}>
+                  <span style={{ position: 'absolute', width: 1, height: 1, overflow: 'hidden', clip: 'rect(0 0 0 0)' }}>{t('column.actions')}</span>
+                </TableHeaderCell>
                 <TableHeaderCell>{t('column.name')}</TableHeaderCell>
                 <TableHeaderCell className={styles.nowrap}>{t('column.mrn')}</TableHeaderCell>
                 <TableHeaderCell>{t('column.birthDate')}</TableHeaderCell>
@@ -118,7 +161,12 @@ export function PatientSearch({ target }: { target: SearchTarget | null }) {
                     {target?.onList.has(p.id) ? (
                       <Checkbox checked disabled aria-label={t('search.added')} />
                     ) : (
-                      <Checkbox checked={selected.has(p.id)} onChange={(_, d) => toggle(p.id, Boolean(d.checked))} aria-label={t('search.select', { name: p.displayName })} disabled={!target} />
+                      <Checkbox
+                        checked={selected.has(p.id)}
+                        onChange={(_, d) => toggle(p.id, Boolean(d.checked))}
+                        aria-label={t('search.select', { name: p.displayName })}
+                        disabled={!target}
+                      />
                     )}
                   </TableCell>
                   <TableCell>{p.displayName}</TableCell>
@@ -131,7 +179,9 @@ export function PatientSearch({ target }: { target: SearchTarget | null }) {
           </Table>
           {results.hasNextPage && (
             <div>
-              <Button onClick={() => results.fetchNextPage()} disabled={results.isFetchingNextPage}>{t('search.more')}</Button>
+              <Button onClick={() => results.fetchNextPage()} disabled={results.isFetchingNextPage}>
+                {t('search.more')}
+              </Button>
             </div>
           )}
         </>

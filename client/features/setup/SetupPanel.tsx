@@ -1,4 +1,17 @@
-import { Button, Field, Input, MessageBar, MessageBarBody, MessageBarTitle, Radio, RadioGroup, Spinner, Text, Title2, makeStyles } from '@fluentui/react-components';
+import {
+  Button,
+  Field,
+  Input,
+  MessageBar,
+  MessageBarBody,
+  MessageBarTitle,
+  Radio,
+  RadioGroup,
+  Spinner,
+  Text,
+  Title2,
+  makeStyles,
+} from '@fluentui/react-components';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { Connection } from '../../shared/api/types';
@@ -32,7 +45,9 @@ export function SetupPanel({ current, onSaved, onDone }: { current: Connection; 
 
   return (
     <section className={styles.panel} aria-labelledby="setup-title">
-      <Title2 as="h2" id="setup-title" style={{ margin: 0 }}>{t('setup.title')}</Title2>
+      <Title2 as="h2" id="setup-title" style={{ margin: 0 }}>
+        {t('setup.title')}
+      </Title2>
       <Text>{t('setup.intro')}</Text>
       <RadioGroup value={mode} onChange={(_, d) => setMode(d.value as 'ehr' | 'manual')} aria-label={t('setup.title')}>
         <Radio value="ehr" label={t('setup.option', { mode: t('setup.ehrMode'), hint: t('setup.ehrModeHint') })} />
@@ -54,7 +69,14 @@ export function SetupPanel({ current, onSaved, onDone }: { current: Connection; 
             <div className={styles.links} role="group" aria-label={t('setup.sandbox')}>
               <Text weight="semibold">{t('setup.sandboxLabel', { links: t('setup.sandbox') })}</Text>
               {(['r4', 'stu3', 'dstu2'] as const).map((v) => (
-                <Button key={v} size="small" onClick={() => { setUrl(sandboxLinks[v]); if (!name) setName(t('setup.sandboxLink', { version: v.toUpperCase() })); }}>
+                <Button
+                  key={v}
+                  size="small"
+                  onClick={() => {
+                    setUrl(sandboxLinks[v]);
+                    if (!name) setName(t('setup.sandboxLink', { version: v.toUpperCase() }));
+                  }}
+                >
                   {t('setup.sandboxLink', { version: v.toUpperCase() })}
                 </Button>
               ))}

@@ -88,7 +88,12 @@ export function createApi(getToken: TokenSource, options: ApiOptions = {}) {
     const headers: Record<string, string> = { authorization: `Bearer ${token}` };
     if (init.body !== undefined) headers['content-type'] = 'application/json';
     try {
-      return await fetch(path, { method: init.method ?? 'GET', headers, body: init.body === undefined ? undefined : JSON.stringify(init.body), signal: init.signal });
+      return await fetch(path, {
+        method: init.method ?? 'GET',
+        headers,
+        body: init.body === undefined ? undefined : JSON.stringify(init.body),
+        signal: init.signal,
+      });
     } catch (err) {
       if ((err as Error).name === 'AbortError') throw err;
       throw new ApiError(0, 'network_error', t('api.unreachable'));
@@ -136,6 +141,9 @@ export function createApi(getToken: TokenSource, options: ApiOptions = {}) {
 export type Api = ReturnType<typeof createApi>;
 
 async function problemCode(res: Response): Promise<string | undefined> {
-  const body = await res.clone().json().catch(() => null);
+  const body = await res
+    .clone()
+    .json()
+    .catch(() => null);
   return typeof body?.code === 'string' ? body.code : undefined;
 }

@@ -6,7 +6,10 @@ import type { ListSummary, ListView } from './types';
 /** The team's lists, with counts and the caller's default. */
 export function useLists() {
   const { api, teamId } = useSession();
-  return useQuery({ queryKey: ['lists', teamId], queryFn: async ({ signal }) => readListSummaries(await api<unknown>(`/api/teams/${teamId}/lists`, { signal })) });
+  return useQuery({
+    queryKey: ['lists', teamId],
+    queryFn: async ({ signal }) => readListSummaries(await api<unknown>(`/api/teams/${teamId}/lists`, { signal })),
+  });
 }
 
 /** One list with its rows. */
@@ -42,7 +45,8 @@ export function useRemovePatient(listId: string) {
   const { api, teamId } = useSession();
   const refresh = useRefresh();
   return useMutation({
-    mutationFn: (patientId: string) => api<void>(`/api/teams/${teamId}/lists/${listId}/patients/${encodeURIComponent(patientId)}`, { method: 'DELETE' }),
+    mutationFn: (patientId: string) =>
+      api<void>(`/api/teams/${teamId}/lists/${listId}/patients/${encodeURIComponent(patientId)}`, { method: 'DELETE' }),
     onSuccess: () => refresh(listId),
   });
 }

@@ -41,7 +41,12 @@ export function readListView(raw: unknown): ListView {
       rows.push(row);
     }
   }
-  const ehrError = isObject(raw.ehrError) ? { code: typeof raw.ehrError.code === 'string' && raw.ehrError.code ? raw.ehrError.code : 'ehr_error', message: textOrNull(raw.ehrError.message) ?? '' } : undefined;
+  const ehrError = isObject(raw.ehrError)
+    ? {
+        code: typeof raw.ehrError.code === 'string' && raw.ehrError.code ? raw.ehrError.code : 'ehr_error',
+        message: textOrNull(raw.ehrError.message) ?? '',
+      }
+    : undefined;
   return {
     id: textOrNull(raw.id) ?? '',
     name: textOrNull(raw.name) ?? '',
@@ -58,6 +63,13 @@ export function readListSummaries(raw: unknown): ListSummary[] {
   return raw.flatMap((item): ListSummary[] => {
     const id = isObject(item) ? textOrNull(item.id) : null;
     if (!isObject(item) || !id) return [];
-    return [{ id, name: textOrNull(item.name) ?? id, patientCount: typeof item.patientCount === 'number' ? item.patientCount : 0, isDefault: item.isDefault === true }];
+    return [
+      {
+        id,
+        name: textOrNull(item.name) ?? id,
+        patientCount: typeof item.patientCount === 'number' ? item.patientCount : 0,
+        isDefault: item.isDefault === true,
+      },
+    ];
   });
 }

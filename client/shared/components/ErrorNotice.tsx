@@ -19,7 +19,9 @@ export function ErrorNotice({ error, title }: { error: unknown; title?: string }
       </MessageBarBody>
       {needsConsent && (
         <MessageBarActions>
-          <Button disabled={consent.asking} onClick={consent.retry}>{t('app.retry')}</Button>
+          <Button disabled={consent.asking} onClick={consent.retry}>
+            {t('app.retry')}
+          </Button>
         </MessageBarActions>
       )}
     </MessageBar>

@@ -9,7 +9,8 @@ export const zhTW: Record<MessageKey, string> = {
   'app.crashed': '此索引標籤已停止運作。請重試；如果問題持續發生，請重新載入索引標籤。',
   'app.panelCrashed': '索引標籤的這個部分已停止運作。請重試；索引標籤的其餘部分仍可正常使用。',
   'consent.title': '需要您的許可',
-  'consent.declined': '「病患」需要您的許可，才能在 Microsoft 365 中儲存此團隊的清單並確認團隊成員。許可視窗在您同意之前已關閉，或其中的登入未完成，因此沒有做任何變更。',
+  'consent.declined':
+    '「病患」需要您的許可，才能在 Microsoft 365 中儲存此團隊的清單並確認團隊成員。許可視窗在您同意之前已關閉，或其中的登入未完成，因此沒有做任何變更。',
   'consent.redirecting': '正在開啟 Microsoft 登入頁面…',
   'consent.finishing': '正在完成…',
   'consent.failed': '無法在此處授予許可。請關閉此視窗，然後在索引標籤中選取「重試」。',
@@ -199,7 +200,8 @@ export const zhTW: Record<MessageKey, string> = {
   'teams.chooseTitle': '選擇團隊',
   'teams.chooseIntro': '病患清單屬於團隊。請選擇您要使用其清單的團隊；您可以隨時在頁面頂端切換團隊。',
   'teams.chatConfigTitle': '為此聊天選擇團隊',
-  'teams.chatConfigIntro': '群組聊天沒有自己的清單：此索引標籤會顯示您其中一個團隊的清單。請選擇團隊，然後選取「儲存」。不在該團隊中的聊天成員將看不到其清單。',
+  'teams.chatConfigIntro':
+    '群組聊天沒有自己的清單：此索引標籤會顯示您其中一個團隊的清單。請選擇團隊，然後選取「儲存」。不在該團隊中的聊天成員將看不到其清單。',
   'teams.listLabel': '您的團隊',
   'teams.none': '您不是任何團隊的成員。病患清單屬於團隊：請申請加入使用「病患」的團隊。',
   'teams.mode.ehr': '已連線至 EHR',

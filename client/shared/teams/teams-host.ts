@@ -24,10 +24,7 @@ export function themeOf(name: string | undefined): TeamsTheme {
 export async function connectToTeams(timeoutMs = 3000): Promise<TeamsHost | null> {
   if (window.parent === window && !window.opener) return null;
   try {
-    await Promise.race([
-      app.initialize(),
-      new Promise((_, reject) => setTimeout(() => reject(new Error('no Teams host answered')), timeoutMs)),
-    ]);
+    await Promise.race([app.initialize(), new Promise((_, reject) => setTimeout(() => reject(new Error('no Teams host answered')), timeoutMs))]);
     const context = await app.getContext();
     return {
       context,

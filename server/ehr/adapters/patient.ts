@@ -81,9 +81,7 @@ function findMrn(identifiers: JsonObject[], mrnSystem: string | undefined): stri
   const withValue = identifiers.filter((i) => str(i.value) !== undefined);
   const configured = mrnSystem ? withValue.find((i) => str(i.system) === mrnSystem) : undefined;
   const typed = withValue.find((i) =>
-    objects(isObject(i.type) ? i.type.coding : undefined).some(
-      (c) => c.code === 'MR' && MRN_TYPE_SYSTEMS.includes(String(c.system)),
-    ),
+    objects(isObject(i.type) ? i.type.coding : undefined).some((c) => c.code === 'MR' && MRN_TYPE_SYSTEMS.includes(String(c.system))),
   );
   return str((configured ?? typed)?.value) ?? null;
 }

@@ -79,7 +79,13 @@ const simple = {
  * The cells of one part; only medications need `medications`, the Medications read alongside.
  * `history: false` (list rows) leaves out the vital sign history.
  */
-export function assemblePart(part: ClinicalPart, data: PartData, medications: MedicationIndex, warnings: Warnings, { history = true } = {}): AssembledParts {
+export function assemblePart(
+  part: ClinicalPart,
+  data: PartData,
+  medications: MedicationIndex,
+  warnings: Warnings,
+  { history = true } = {},
+): AssembledParts {
   switch (part) {
     case 'vitals': {
       if (!history) {

@@ -17,9 +17,7 @@ export const DEFAULT_BATCH_SIZE = 100;
 export const DEFAULT_PARALLEL_REQUESTS = 4;
 
 /** The answer to one entry: its body, or why there is none. */
-export type EntryResult =
-  | { ok: true; body: unknown }
-  | { ok: false; reason: 'failed' | 'malformed'; status?: number };
+export type EntryResult = { ok: true; body: unknown } | { ok: false; reason: 'failed' | 'malformed'; status?: number };
 
 /**
  * Reads an answer as soon as its batch arrives (`index` is its position among the URLs asked),
@@ -142,4 +140,3 @@ async function readOne(ctx: EhrContext, relative: string): Promise<EntryResult> 
 function parallelism(ctx: EhrContext): number {
   return Math.max(1, ctx.parallelRequests ?? DEFAULT_PARALLEL_REQUESTS);
 }
-

@@ -47,7 +47,12 @@ function readEncounter(resource: JsonObject): EncounterView {
 
 /** DSTU2 plain code, STU3/R4 Coding, and (R5-style) CodeableConcept arrays; as v3 ActCode. */
 function classCode(value: unknown): string | null {
-  const code = typeof value === 'string' ? str(value) : objects(value).map((item) => conceptCodes(item)[0]).find((c) => c !== undefined);
+  const code =
+    typeof value === 'string'
+      ? str(value)
+      : objects(value)
+          .map((item) => conceptCodes(item)[0])
+          .find((c) => c !== undefined);
   if (!code) return null;
   return DSTU2_CLASS[code.toLowerCase()] ?? code.toUpperCase();
 }

@@ -19,12 +19,7 @@ export function readMedications(resources: JsonObject[], included: MedicationInd
         name: medicationName(r, included),
         status: statusCode(r.status),
         dosage: dosageText(r),
-        date:
-          when(r.dateWritten) ??
-          when(r.authoredOn) ??
-          when(r.effectiveDateTime) ??
-          when(effectivePeriod.start) ??
-          when(r.dateAsserted),
+        date: when(r.dateWritten) ?? when(r.authoredOn) ?? when(r.effectiveDateTime) ?? when(effectivePeriod.start) ?? when(r.dateAsserted),
         // DSTU2 prescriber, STU3 requester.agent, R4 requester; a statement's informationSource.
         prescriber:
           referenceDisplay(r.prescriber) ??
@@ -64,9 +59,7 @@ function medicationName(r: JsonObject, included: MedicationIndex): string | null
 
 /** DSTU2 and later `dosageInstruction[].text`, a statement's `dosage[].text`. */
 function dosageText(r: JsonObject): string | null {
-  const texts = [...objects(r.dosageInstruction), ...objects(r.dosage)]
-    .map((d) => str(d.text))
-    .filter((t): t is string => t !== undefined);
+  const texts = [...objects(r.dosageInstruction), ...objects(r.dosage)].map((d) => str(d.text)).filter((t): t is string => t !== undefined);
   return texts.length > 0 ? texts.join('; ') : null;
 }
 
@@ -79,7 +72,12 @@ export function readCoverage(resources: JsonObject[]): CoverageView[] {
       const period = isObject(r.period) ? r.period : {};
       const subscriberId = isObject(r.subscriberId) ? str(r.subscriberId.value) : str(r.subscriberId);
       return {
-        payer: referenceDisplay(r.issuer) ?? objects(r.payor).map(referenceDisplay).find((d) => d !== null) ?? null,
+        payer:
+          referenceDisplay(r.issuer) ??
+          objects(r.payor)
+            .map(referenceDisplay)
+            .find((d) => d !== null) ??
+          null,
         plan: classValue(r, 'plan') ?? str(grouping.planDisplay) ?? str(grouping.plan) ?? str(r.plan) ?? null,
         group: classValue(r, 'group') ?? str(grouping.groupDisplay) ?? str(grouping.group) ?? str(r.group) ?? null,
         subscriberId: subscriberId ?? null,

@@ -40,7 +40,11 @@ export async function readClinical(
   const sorted = sortedParts(plan);
   const readWarnings = new Warnings();
   // Parts the EHR does not offer are never asked: their cells say so unless an answer fills them.
-  const { vitalHistory, encounters, ...notOffered } = assemble(new Map(asked.map((part) => [part, { ok: false, reason: 'not_offered' }])), new Map(), readWarnings);
+  const { vitalHistory, encounters, ...notOffered } = assemble(
+    new Map(asked.map((part) => [part, { ok: false, reason: 'not_offered' }])),
+    new Map(),
+    readWarnings,
+  );
   const rows = new Map<string, RowRead>();
   for (const id of ids) rows.set(id, { cells: { ...notOffered }, warnings: new Warnings(), waiting: 0 });
   for (const { patientId } of plan) rows.get(patientId)!.waiting++;
@@ -138,7 +142,9 @@ export async function readPatientDetails(ctx: EhrContext, id: string, report?: W
     throw new FhirError('ehr_error', `The EHR could not give this patient${status ? ` (HTTP ${status})` : ''}.`, status);
   }
   const limits = new Map(plan.map((e) => [e.part, e.query && entryLimit(e.query)]));
-  const data = new Map(CLINICAL_PARTS.map((part) => [part, partData(results[plan.findIndex((e) => e.part === part)], id, warnings, limits.get(part))] as const));
+  const data = new Map(
+    CLINICAL_PARTS.map((part) => [part, partData(results[plan.findIndex((e) => e.part === part)], id, warnings, limits.get(part))] as const),
+  );
   checkOrder(ctx, sortedParts(plan), data, warnings);
   await Promise.all(
     [...data].map(async ([part, got]) => {
@@ -228,7 +234,10 @@ async function resolveMedications(ctx: EhrContext, data: PartData[], warnings: W
   if (missing.length === 0 || !ctx.server.resources.includes('Medication')) return index;
   try {
     const answers = await runEntries(ctx, missing, undefined, warnings);
-    indexMedications(answers.flatMap((a) => (a.ok && isObject(a.body) ? [a.body as JsonObject] : [])), index);
+    indexMedications(
+      answers.flatMap((a) => (a.ok && isObject(a.body) ? [a.body as JsonObject] : [])),
+      index,
+    );
   } catch (error) {
     if (!(error instanceof FhirError) || error instanceof ReadBudgetExceeded) throw error;
     warnings.add('medication_lookup_failed');

@@ -28,7 +28,12 @@ const EXTRAS_REJECTED = new Set([400, 403, 422, 501]);
  * the plain query then worked, so a passing failure does not degrade later reads.
  */
 export async function fetchPlanned(ctx: EhrContext, plan: PlannedEntry[], digest?: Digest, warnings?: Warnings): Promise<EntryResult[]> {
-  const results = await runEntries(ctx, plan.map((p) => p.url), digest, warnings);
+  const results = await runEntries(
+    ctx,
+    plan.map((p) => p.url),
+    digest,
+    warnings,
+  );
   const retry = plan
     .map((entry, index) => ({ entry, index, result: results[index] }))
     .filter(({ entry, result }) => !result.ok && EXTRAS_REJECTED.has(result.status ?? 0) && entry.query && hasExtras(entry.query));
@@ -113,7 +118,12 @@ export async function followPages(
       body = (await ctx.http({ method: 'GET', url: checkPageUrl(ctx.server.base, next), token: ctx.token })).body;
       ctx.budget?.spendEntries(bundleEntries(body));
     } catch (error) {
-      if (error instanceof ReadBudgetExceeded || !(error instanceof FhirError) || !['ehr_error', 'ehr_timeout', 'not_fhir', 'link_not_allowed'].includes(error.code)) throw error;
+      if (
+        error instanceof ReadBudgetExceeded ||
+        !(error instanceof FhirError) ||
+        !['ehr_error', 'ehr_timeout', 'not_fhir', 'link_not_allowed'].includes(error.code)
+      )
+        throw error;
       warnings.add('page_failed');
       return all;
     }

@@ -14,10 +14,7 @@ export const CLINICAL_PARTS: readonly ClinicalPart[] = ['vitals', 'encounter', '
 export type UnavailableReason = 'not_offered' | 'failed' | 'malformed';
 
 /** One piece of the view: "none recorded", "not available", or data. */
-export type Cell<T> =
-  | { status: 'ok'; value: T }
-  | { status: 'none' }
-  | { status: 'unavailable'; reason: UnavailableReason };
+export type Cell<T> = { status: 'ok'; value: T } | { status: 'none' } | { status: 'unavailable'; reason: UnavailableReason };
 
 /** A FHIR date or dateTime: the text as the EHR gave it (maybe partial, maybe without zone), for display. */
 export interface When {

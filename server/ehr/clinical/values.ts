@@ -105,7 +105,12 @@ export function numberOf(value: unknown): number | undefined {
 
 /** Annotation text (a lone Annotation, an array of them, or a plain string as DSTU2 `notes`). */
 export function annotationText(value: unknown): string | null {
-  const texts = [...strings(value), ...objects(value).map((a) => str(a.text)).filter((t): t is string => t !== undefined)];
+  const texts = [
+    ...strings(value),
+    ...objects(value)
+      .map((a) => str(a.text))
+      .filter((t): t is string => t !== undefined),
+  ];
   return texts.length > 0 ? texts.join('\n') : null;
 }
 

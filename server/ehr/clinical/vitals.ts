@@ -111,7 +111,9 @@ export function latestVitalsOfSorted(observations: JsonObject[], warnings: Warni
 function components(obs: JsonObject): { systolic?: Measurement; diastolic?: Measurement } {
   const found: { systolic?: Measurement; diastolic?: Measurement } = {};
   for (const component of objects(obs.component)) {
-    const kind = conceptCodes(component.code).map((c) => KIND_OF_CODE[c]).find((k) => k === 'systolic' || k === 'diastolic');
+    const kind = conceptCodes(component.code)
+      .map((c) => KIND_OF_CODE[c])
+      .find((k) => k === 'systolic' || k === 'diastolic');
     if (kind && !found[kind]) {
       const value = measurement('bloodPressure', component.valueQuantity);
       if (value) found[kind] = value;

@@ -23,7 +23,7 @@ const auditQuery = z
 const columns = ['time', 'operation', 'outcome', 'status', 'tenantId', 'teamId', 'userId', 'patientId', 'listId', 'requestId'] as const;
 
 /** Reading the trail is itself recorded: as an export when it goes out as a file. */
-const readOperation = (req: Request) => (req.query.format === 'csv' ? 'AuditExport' as const : 'AuditView' as const);
+const readOperation = (req: Request) => (req.query.format === 'csv' ? ('AuditExport' as const) : ('AuditView' as const));
 
 /** The audit trail of the caller's tenant, for holders of the audit reader app role. */
 export function auditRoutes(ep: Endpoints, { store }: ApiDeps): void {
@@ -32,12 +32,25 @@ export function auditRoutes(ep: Endpoints, { store }: ApiDeps): void {
     if (!roles.includes(AUDIT_READER_ROLE)) throw problem('audit_reader_required', 'Reading the audit trail needs the audit reader role.');
     const q = auditQuery.parse(req.query);
     const norm = (t?: string) => (t ? new Date(t).toISOString() : undefined);
-    const events = store.audit.query({ tenantId, from: norm(q.from), to: norm(q.to), userId: q.user, patientId: q.patient, operation: q.operation, limit: q.limit });
+    const events = store.audit.query({
+      tenantId,
+      from: norm(q.from),
+      to: norm(q.to),
+      userId: q.user,
+      patientId: q.patient,
+      operation: q.operation,
+      limit: q.limit,
+    });
     // The trail holds ids, not patient data: a read of it is one record, whatever it was filtered by.
     recordRead(store.audit, readOperation(req));
     if (q.format === 'csv') {
       res.type('text/csv; charset=utf-8').attachment('audit.csv');
-      res.send(toCsv([...columns], events.map((e) => columns.map((c) => e[c]))));
+      res.send(
+        toCsv(
+          [...columns],
+          events.map((e) => columns.map((c) => e[c])),
+        ),
+      );
     } else {
       res.json({ events });
     }

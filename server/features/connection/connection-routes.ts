@@ -6,11 +6,13 @@ import type { Connection } from '../../storage/ports.js';
 import type { ApiDeps, Endpoints } from '../shared/deps.js';
 
 const connectionBody = z.discriminatedUnion('mode', [
-  z.object({
-    mode: z.literal('ehr'),
-    url: z.string().trim().min(1, 'must not be empty').max(2000).url('must be a web address'),
-    name: z.string().trim().min(1, 'must not be empty').max(200),
-  }).strict(),
+  z
+    .object({
+      mode: z.literal('ehr'),
+      url: z.string().trim().min(1, 'must not be empty').max(2000).url('must be a web address'),
+      name: z.string().trim().min(1, 'must not be empty').max(200),
+    })
+    .strict(),
   z.object({ mode: z.literal('manual') }).strict(),
 ]);
 

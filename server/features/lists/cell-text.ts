@@ -4,10 +4,26 @@ import type { ListRow } from './list-view.js';
 
 /** Column headings for exports, in English (the tab labels columns in the user's language). */
 export const columnHeadings: Record<Exclude<ListColumn, `field:${string}`>, string> = {
-  name: 'Name', mrn: 'MRN', birthDate: 'Birth date', gender: 'Gender', location: 'Location', admissionDate: 'Admission date',
-  heartRate: 'Heart rate', bloodPressure: 'Blood pressure', respiratoryRate: 'Respiratory rate', temperature: 'Temperature',
-  spo2: 'SpO2', weight: 'Weight', height: 'Height', bmi: 'BMI', conditions: 'Conditions', allergies: 'Allergies',
-  medications: 'Medications', coverage: 'Coverage', careProvider: 'Care provider', latestNote: 'Latest note',
+  name: 'Name',
+  mrn: 'MRN',
+  birthDate: 'Birth date',
+  gender: 'Gender',
+  location: 'Location',
+  admissionDate: 'Admission date',
+  heartRate: 'Heart rate',
+  bloodPressure: 'Blood pressure',
+  respiratoryRate: 'Respiratory rate',
+  temperature: 'Temperature',
+  spo2: 'SpO2',
+  weight: 'Weight',
+  height: 'Height',
+  bmi: 'BMI',
+  conditions: 'Conditions',
+  allergies: 'Allergies',
+  medications: 'Medications',
+  coverage: 'Coverage',
+  careProvider: 'Care provider',
+  latestNote: 'Latest note',
 };
 
 type Json = Record<string, any>;
@@ -17,7 +33,8 @@ const time = (w: Json | null | undefined) => (w?.text ? ` (${w.text})` : '');
 /** One cell as plain text: the value, "None recorded" or "Not available". */
 export function cellText(column: ListColumn, row: ListRow): string {
   if (column === 'name') return row.displayName ?? 'Not available';
-  if (column === 'mrn' || column === 'birthDate' || column === 'gender') return (row.available ? row[column] : null) ?? (row.available ? 'None recorded' : 'Not available');
+  if (column === 'mrn' || column === 'birthDate' || column === 'gender')
+    return (row.available ? row[column] : null) ?? (row.available ? 'None recorded' : 'Not available');
   const cell = row.cells[column] as Cell<any> | undefined;
   if (!cell || cell.status === 'unavailable') return 'Not available';
   if (cell.status === 'none') return 'None recorded';

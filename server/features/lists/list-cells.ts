@@ -58,7 +58,9 @@ export function cellsFor(columns: ListColumn[], clinical: PatientClinical, lates
     else if (column === 'latestNote') cells[column] = latestNote ? { status: 'ok', value: latestNote } : none;
     else if (column in listItems) {
       const project = listItems[column as keyof typeof listItems] as (item: unknown) => unknown;
-      cells[column] = pick(clinical[column as keyof typeof listItems] as Cell<unknown[]> | undefined, (list) => (list.length ? list.map(project) : null));
+      cells[column] = pick(clinical[column as keyof typeof listItems] as Cell<unknown[]> | undefined, (list) =>
+        list.length ? list.map(project) : null,
+      );
     }
   }
   return cells;

@@ -31,7 +31,13 @@ export function listPatientRoutes(ep: Endpoints, deps: ApiDeps): void {
       const shown = unknown.slice(0, 5).join(', ') + (unknown.length > 5 ? ', …' : '');
       throw new Problem('patient_not_found', `The EHR has no patient with id ${shown}.`);
     }
-    const updated = await store.addPatients(team, list.id, fresh, caller().userId, onCommit('PatientListAddPatient', () => ({ patientIds: fresh })));
+    const updated = await store.addPatients(
+      team,
+      list.id,
+      fresh,
+      caller().userId,
+      onCommit('PatientListAddPatient', () => ({ patientIds: fresh })),
+    );
     if (!updated) throw noList();
     await sendAuditedListView(res, deps, team, updated);
   });
@@ -39,7 +45,12 @@ export function listPatientRoutes(ep: Endpoints, deps: ApiDeps): void {
   ep.delete(`${patients}/:patientId`, { audit: 'PatientListRemovePatient', access: 'member' }, async (req, res) => {
     const list = await listOf(store, req);
     const patientId = fhirId.parse(req.params.patientId);
-    const removed = await store.removePatient(teamKey(req), list.id, patientId, onCommit('PatientListRemovePatient', () => ({ patientIds: [patientId], status: 204 })));
+    const removed = await store.removePatient(
+      teamKey(req),
+      list.id,
+      patientId,
+      onCommit('PatientListRemovePatient', () => ({ patientIds: [patientId], status: 204 })),
+    );
     if (removed === null) throw noList();
     if (!removed) throw problem('patient_not_on_list', 'This patient is not on the list.');
     res.status(204).end();
@@ -50,7 +61,14 @@ export function listPatientRoutes(ep: Endpoints, deps: ApiDeps): void {
     const list = await listOf(store, req);
     const patientId = fhirId.parse(req.params.patientId);
     if (toListId === list.id) throw new Problem('validation_failed', 'toListId: must be another list');
-    const outcome = await store.movePatient(teamKey(req), list.id, toListId, patientId, caller().userId, onCommit('PatientListMovePatient', () => ({ patientIds: [patientId] })));
+    const outcome = await store.movePatient(
+      teamKey(req),
+      list.id,
+      toListId,
+      patientId,
+      caller().userId,
+      onCommit('PatientListMovePatient', () => ({ patientIds: [patientId] })),
+    );
     if (outcome === 'no_list') throw noList();
     if (outcome === 'not_on_list') throw problem('patient_not_on_list', 'This patient is not on the list.');
     res.json({ fromListId: list.id, toListId, patientId });

@@ -60,7 +60,12 @@ export function listRoutes(ep: Endpoints, deps: ApiDeps): void {
 
   ep.post(lists, { audit: 'PatientListCreate', access: 'member' }, async (req, res) => {
     const { name } = createBody.parse(req.body);
-    const created = await store.createList(teamKey(req), name, caller().userId, onCommit('PatientListCreate', (c) => ({ listId: c.id, status: 201 })));
+    const created = await store.createList(
+      teamKey(req),
+      name,
+      caller().userId,
+      onCommit('PatientListCreate', (c) => ({ listId: c.id, status: 201 })),
+    );
     res.status(201).json({ ...created, isDefault: false });
   });
 
@@ -76,7 +81,10 @@ export function listRoutes(ep: Endpoints, deps: ApiDeps): void {
     const fields = (await store.getSchema(team))?.fields ?? [];
     const heading = (c: ListColumn) =>
       c.startsWith('field:') ? (fields.find((f) => `field:${f.id}` === c)?.label ?? c.slice(6)) : columnHeadings[c as keyof typeof columnHeadings];
-    const csv = toCsv(view.columns.map(heading), view.rows.map((row) => view.columns.map((c) => cellText(c, row))));
+    const csv = toCsv(
+      view.columns.map(heading),
+      view.rows.map((row) => view.columns.map((c) => cellText(c, row))),
+    );
     const filename = `${view.name.replace(/[^\p{L}\p{N} _-]+/gu, '').trim() || 'list'}.csv`;
     recordRead(store.audit, 'ExportInitiation', { listId: stored.id, patientIds: stored.patientIds });
     res.type('text/csv; charset=utf-8').attachment(filename).send(csv);
@@ -103,14 +111,26 @@ export function listRoutes(ep: Endpoints, deps: ApiDeps): void {
 
   ep.delete(list, { audit: 'PatientListDelete', access: 'member' }, async (req, res) => {
     const stored = await listOf(store, req);
-    const deleted = await store.deleteList(teamKey(req), stored.id, onCommit('PatientListDelete', () => ({ patientIds: stored.patientIds, status: 204 })));
+    const deleted = await store.deleteList(
+      teamKey(req),
+      stored.id,
+      onCommit('PatientListDelete', () => ({ patientIds: stored.patientIds, status: 204 })),
+    );
     if (!deleted) throw noList();
     res.status(204).end();
   });
 
   ep.put('/teams/:teamId/me/default-list', { audit: 'PatientListSetDefault', access: 'member' }, async (req, res) => {
     const { listId } = defaultBody.parse(req.body);
-    if (!(await store.setDefaultList(teamKey(req), caller().userId, listId, onCommit('PatientListSetDefault', () => ({ listId }))))) throw noList();
+    if (
+      !(await store.setDefaultList(
+        teamKey(req),
+        caller().userId,
+        listId,
+        onCommit('PatientListSetDefault', () => ({ listId })),
+      ))
+    )
+      throw noList();
     res.json({ listId });
   });
 }

@@ -48,7 +48,10 @@ export async function buildListView(
   const notes = list.columns.includes('latestNote')
     ? new Promise((resolve) => setImmediate(resolve)).then(() => store.latestNotes(team, list.patientIds))
     : Promise.resolve(new Map<string, Note>());
-  notes.then((read) => (latest = read), () => undefined);
+  notes.then(
+    (read) => (latest = read),
+    () => undefined,
+  );
   const built = new Map<string, ListRow>();
   const build = (clinical: PatientClinical, notesRead: Map<string, Note>) => {
     const row = ehrRow(list, clinical, notesRead.get(clinical.patient.id));
@@ -107,7 +110,10 @@ export async function sendListView(res: Response, store: TeamStore, ehr: EhrGate
   const start = () => {
     if (res.headersSent) return;
     const head = JSON.stringify({ id: list.id, name: list.name, columns: list.columns, version: list.version });
-    res.set('ETag', `"${list.version}"`).type('json').write(`${head.slice(0, -1)},"rows":[`);
+    res
+      .set('ETag', `"${list.version}"`)
+      .type('json')
+      .write(`${head.slice(0, -1)},"rows":[`);
   };
   const flush = () => {
     let out = '';
@@ -141,7 +147,8 @@ async function manualListView(store: TeamStore, team: TeamKey, list: StoredList)
     for (const column of list.columns) {
       if (summaryColumns.has(column)) continue;
       if (!p) cells[column] = { status: 'unavailable', reason: 'failed' };
-      else if (column === 'location') cells[column] = p.room ? { status: 'ok', value: { location: p.room, room: p.room, bed: null } } : { status: 'none' };
+      else if (column === 'location')
+        cells[column] = p.room ? { status: 'ok', value: { location: p.room, room: p.room, bed: null } } : { status: 'none' };
       else if (column === 'latestNote') cells[column] = notes.get(patientId) ? { status: 'ok', value: notes.get(patientId) } : { status: 'none' };
       else if (column.startsWith('field:')) {
         const value = fieldValue(p.values, column.slice(6));

@@ -45,7 +45,8 @@ export function manualRoutes(ep: Endpoints, { store }: ApiDeps): void {
     const values = mergeValues(before?.values, body.values);
     const problems = valuesProblems(current?.fields ?? [], values);
     if (problems.length) throw new Problem('validation_failed', problems.join('; '));
-    const keep = <K extends 'mrn' | 'birthDate' | 'gender' | 'room'>(key: K) => (body[key] === undefined ? (before?.[key] ?? null) : body[key]) as ManualPatientData[K];
+    const keep = <K extends 'mrn' | 'birthDate' | 'gender' | 'room'>(key: K) =>
+      (body[key] === undefined ? (before?.[key] ?? null) : body[key]) as ManualPatientData[K];
     return { name: body.name, mrn: keep('mrn'), birthDate: keep('birthDate'), gender: keep('gender'), room: keep('room'), values };
   }
 
@@ -60,7 +61,12 @@ export function manualRoutes(ep: Endpoints, { store }: ApiDeps): void {
     const team = teamKey(req);
     const body = patientBody.parse(req.body);
     await requireManualMode(store, team);
-    const patient = await store.createManualPatient(team, await checked(team, body), caller().userId, onCommit('PatientDetailsEdit', (p) => ({ patientIds: [p.id], status: 201 })));
+    const patient = await store.createManualPatient(
+      team,
+      await checked(team, body),
+      caller().userId,
+      onCommit('PatientDetailsEdit', (p) => ({ patientIds: [p.id], status: 201 })),
+    );
     res.status(201).json(patient);
   });
 
@@ -79,7 +85,13 @@ export function manualRoutes(ep: Endpoints, { store }: ApiDeps): void {
     await requireManualMode(store, team);
     const [before] = uuid.safeParse(id).success ? await store.getManualPatients(team, [id]) : [];
     if (!before) throw noPatient();
-    const result = await store.updateManualPatient(team, id, await checked(team, body, before), body.version, onCommit('PatientDetailsEdit', () => ({ patientIds: [id] })));
+    const result = await store.updateManualPatient(
+      team,
+      id,
+      await checked(team, body, before),
+      body.version,
+      onCommit('PatientDetailsEdit', () => ({ patientIds: [id] })),
+    );
     if (!result.ok && result.reason === 'conflict') throw conflict();
     if (!result.ok) throw noPatient();
     res.json(result.value);

@@ -1,7 +1,17 @@
 import { z } from 'zod';
-import { builtInFieldIds, fieldValue, objectPropertyNames, type ManualPatient, type ManualPatientData, type SchemaField } from '../../../contract/manual.js';
+import {
+  builtInFieldIds,
+  fieldValue,
+  objectPropertyNames,
+  type ManualPatient,
+  type ManualPatientData,
+  type SchemaField,
+} from '../../../contract/manual.js';
 
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-11-23').refine((d) => !Number.isNaN(Date.parse(d)), 'must be a real date');
+const date = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-11-23')
+  .refine((d) => !Number.isNaN(Date.parse(d)), 'must be a real date');
 
 /** A name as the user typed it, quoted for a message: cut short, control characters made visible. */
 export function quoted(text: string): string {

@@ -17,7 +17,8 @@ export function patientRoutes(ep: Endpoints, { store, ehr }: ApiDeps): void {
     const asked = parsePatientSearch(req.query);
     const url = await ehrLinkOf(store, teamKey(req));
     const { tenantId } = caller();
-    const result = asked.kind === 'page' ? await ehr.searchPatients(url, tenantId, {}, asked.pageUrl) : await ehr.searchPatients(url, tenantId, asked.criteria);
+    const result =
+      asked.kind === 'page' ? await ehr.searchPatients(url, tenantId, {}, asked.pageUrl) : await ehr.searchPatients(url, tenantId, asked.criteria);
     recordRead(store.audit, 'PatientSearch', { patientIds: result.patients.map((p) => p.id) });
     res.json(result.next ? { patients: result.patients, next: encodePageCursor(result.next) } : { patients: result.patients });
   });

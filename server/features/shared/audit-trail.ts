@@ -19,7 +19,12 @@ function declared(): DeclaredAudit {
   return audit;
 }
 
-function events(operation: AuditOperation, outcome: AuditEvent['outcome'], details: AuditDetails, who: { tenantId: string; userId: string }): AuditEvent[] {
+function events(
+  operation: AuditOperation,
+  outcome: AuditEvent['outcome'],
+  details: AuditDetails,
+  who: { tenantId: string; userId: string },
+): AuditEvent[] {
   const { requestId } = requestContext();
   const audit = declared();
   const base = {

@@ -39,5 +39,4 @@ export class GraphRequestFailed extends Error {
   }
 }
 
-export const isStatus = (err: unknown, status: number): err is GraphRequestFailed =>
-  err instanceof GraphRequestFailed && err.status === status;
+export const isStatus = (err: unknown, status: number): err is GraphRequestFailed => err instanceof GraphRequestFailed && err.status === status;

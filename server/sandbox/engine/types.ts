@@ -25,14 +25,10 @@ export interface SearchQuery {
   offset: number;
 }
 
-export type Operation =
-  | { kind: 'read'; type: string; id: string }
-  | { kind: 'search'; type: string; query: SearchQuery; viaPost?: boolean };
+export type Operation = { kind: 'read'; type: string; id: string } | { kind: 'search'; type: string; query: SearchQuery; viaPost?: boolean };
 
 export type OperationResult =
-  | { status: 200; resource: Resource }
-  | { status: 200; matches: Resource[]; total: number }
-  | { status: number; outcome: Record<string, unknown> };
+  { status: 200; resource: Resource } | { status: 200; matches: Resource[]; total: number } | { status: number; outcome: Record<string, unknown> };
 
 export interface FhirEngine {
   /** Search parameters of a resource type (undefined: type not served). */

@@ -101,7 +101,15 @@ export function graphTeamDataOps(open: OpenTeam, listExists: (team: Team, listId
       const createdAt = new Date().toISOString();
       const noteId = randomUUID();
       await items.api.post(items.path, {
-        fields: { Title: patientId, NoteId: noteId, PatientId: patientId, AuthorId: author.id, AuthorName: author.name, NoteText: text, CreatedAt: createdAt },
+        fields: {
+          Title: patientId,
+          NoteId: noteId,
+          PatientId: patientId,
+          AuthorId: author.id,
+          AuthorName: author.name,
+          NoteText: text,
+          CreatedAt: createdAt,
+        },
       });
       return { id: noteId, patientId, authorId: author.id, authorName: author.name, text, createdAt };
     },
@@ -121,7 +129,9 @@ export function graphTeamDataOps(open: OpenTeam, listExists: (team: Team, listId
       for (let i = 0; i < patientIds.length; i += PATIENTS_PER_QUERY) groups.push(patientIds.slice(i, i + PATIENTS_PER_QUERY));
       const answers = await Promise.all(
         groups.map((ids) =>
-          items.api.getAll<ListItem>(`${items.path}?expand=fields&${filterParam(ids.map((id) => `fields/PatientId eq ${odataString(id)}`).join(' or '))}`),
+          items.api.getAll<ListItem>(
+            `${items.path}?expand=fields&${filterParam(ids.map((id) => `fields/PatientId eq ${odataString(id)}`).join(' or '))}`,
+          ),
         ),
       );
       // Oldest first: each patient's last item is its newest note.

@@ -27,7 +27,10 @@ export const columnsText = (columns: ListColumn[]) => columns.join(',');
 
 function columnsFrom(value: unknown): ListColumn[] {
   if (typeof value !== 'string') return [...defaultColumns];
-  return value.split(',').map((c) => c.trim()).filter((c): c is ListColumn => known.has(c));
+  return value
+    .split(',')
+    .map((c) => c.trim())
+    .filter((c): c is ListColumn => known.has(c));
 }
 
 function entryOf(item: ListItem): CatalogEntry {
@@ -60,7 +63,10 @@ export function listCatalog(api: GraphApi, siteId: string, catalogId: string, qu
   return {
     /** Every entry, oldest first. */
     async all(): Promise<CatalogEntry[]> {
-      return (await api.getAll<ListItem>(`${items}?expand=fields`)).sort(byItemId).map(entryOf).filter((e) => e.listId);
+      return (await api.getAll<ListItem>(`${items}?expand=fields`))
+        .sort(byItemId)
+        .map(entryOf)
+        .filter((e) => e.listId);
     },
     async find(listId: string): Promise<CatalogEntry | null> {
       const found = await api.getAll<ListItem>(`${items}?expand=fields&${filterParam(`fields/ListId eq ${odataString(listId)}`)}`);
@@ -68,7 +74,14 @@ export function listCatalog(api: GraphApi, siteId: string, catalogId: string, qu
     },
     read,
     async add(name: string, listId: string, userId: string): Promise<CatalogEntry> {
-      const fields = { Title: name, ListId: listId, Columns: columnsText(defaultColumns), Version: 1, CreatedBy: userId, CreatedAt: new Date().toISOString() };
+      const fields = {
+        Title: name,
+        ListId: listId,
+        Columns: columnsText(defaultColumns),
+        Version: 1,
+        CreatedBy: userId,
+        CreatedAt: new Date().toISOString(),
+      };
       return entryOf(await api.post<ListItem>(items, { fields }));
     },
     /**
@@ -80,19 +93,21 @@ export function listCatalog(api: GraphApi, siteId: string, catalogId: string, qu
       itemId: string,
       change: (current: CatalogEntry) => Record<string, unknown> | { stop: R },
     ): Promise<'changed' | { stop: R } | null> {
-      return queue(`${items}/${itemId}`, () => retryOnStaleEtag(async () => {
-        const current = await read(itemId);
-        if (!current) return null;
-        const decided = change(current);
-        if ('stop' in decided) return { stop: decided.stop as R };
-        try {
-          await api.patch(`${items}/${itemId}/fields`, { ...decided, Version: current.version + 1 }, current.etag);
-        } catch (err) {
-          if (isStatus(err, 404)) return null;
-          throw err;
-        }
-        return 'changed' as const;
-      }));
+      return queue(`${items}/${itemId}`, () =>
+        retryOnStaleEtag(async () => {
+          const current = await read(itemId);
+          if (!current) return null;
+          const decided = change(current);
+          if ('stop' in decided) return { stop: decided.stop as R };
+          try {
+            await api.patch(`${items}/${itemId}/fields`, { ...decided, Version: current.version + 1 }, current.etag);
+          } catch (err) {
+            if (isStatus(err, 404)) return null;
+            throw err;
+          }
+          return 'changed' as const;
+        }),
+      );
     },
     async remove(itemId: string): Promise<boolean> {
       try {

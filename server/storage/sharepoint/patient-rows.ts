@@ -23,7 +23,10 @@ export function patientRows(api: GraphApi, siteId: string, listId: string) {
     /** All rows, oldest first; null when the SharePoint list is gone. */
     async all(): Promise<PatientRow[] | null> {
       try {
-        return (await api.getAll<ListItem>(`${items}?expand=fields`)).sort(byItemId).map(rowOf).filter((r) => r.patientId);
+        return (await api.getAll<ListItem>(`${items}?expand=fields`))
+          .sort(byItemId)
+          .map(rowOf)
+          .filter((r) => r.patientId);
       } catch (err) {
         if (isStatus(err, 404)) return null;
         throw err;

@@ -84,7 +84,8 @@ export function importAuditFile(db: Database.Database, file: string): number {
   let copied = 0;
   try {
     const hasTable = db.prepare("SELECT 1 FROM earlier.sqlite_master WHERE type = 'table' AND name = 'audit_events'").get();
-    if (hasTable) copied = db.prepare(`INSERT INTO main.audit_events (${columns}) SELECT ${columns} FROM earlier.audit_events ORDER BY seq`).run().changes;
+    if (hasTable)
+      copied = db.prepare(`INSERT INTO main.audit_events (${columns}) SELECT ${columns} FROM earlier.audit_events ORDER BY seq`).run().changes;
   } finally {
     db.exec('DETACH DATABASE earlier');
   }

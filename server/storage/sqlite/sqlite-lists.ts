@@ -4,7 +4,19 @@ import type { ListColumn } from '../../../contract/columns.js';
 import type { Commit } from '../store-audit.js';
 import type { AuditOf, ListSummary, StoredList, TeamKey, TeamStore } from '../ports.js';
 
-type ListOps = Pick<TeamStore, 'listLists' | 'createList' | 'getList' | 'addPatients' | 'removePatient' | 'updateList' | 'deleteList' | 'movePatient' | 'setDefaultList' | 'defaultListId'>;
+type ListOps = Pick<
+  TeamStore,
+  | 'listLists'
+  | 'createList'
+  | 'getList'
+  | 'addPatients'
+  | 'removePatient'
+  | 'updateList'
+  | 'deleteList'
+  | 'movePatient'
+  | 'setDefaultList'
+  | 'defaultListId'
+>;
 
 /** Lists, their patients and each user's default list. Every change is one transaction, its audit records included. */
 export function sqliteListOps(db: Database.Database, commit: Commit): ListOps {
@@ -19,9 +31,7 @@ export function sqliteListOps(db: Database.Database, commit: Commit): ListOps {
     list: db.prepare('SELECT id, name, columns, version FROM lists WHERE id = ? AND tenant_id = ? AND team_id = ?'),
     listPatients: db.prepare('SELECT patient_id FROM list_patients WHERE list_id = ? ORDER BY position'),
     maxPosition: db.prepare('SELECT COALESCE(MAX(position), 0) AS max FROM list_patients WHERE list_id = ?'),
-    addPatient: db.prepare(
-      'INSERT OR IGNORE INTO list_patients (list_id, patient_id, position, added_by, added_at) VALUES (?, ?, ?, ?, ?)',
-    ),
+    addPatient: db.prepare('INSERT OR IGNORE INTO list_patients (list_id, patient_id, position, added_by, added_at) VALUES (?, ?, ?, ?, ?)'),
     removePatient: db.prepare('DELETE FROM list_patients WHERE list_id = ? AND patient_id = ?'),
     bump: db.prepare('UPDATE lists SET version = version + 1 WHERE id = ?'),
     update: db.prepare('UPDATE lists SET name = ?, columns = ?, version = version + 1 WHERE id = ?'),

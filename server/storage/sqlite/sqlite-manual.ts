@@ -21,7 +21,11 @@ export function sqliteManualOps(db: Database.Database, commit: Commit): ManualOp
     const row = q.schema.get(tenantId, teamId) as { fields: string; version: number } | undefined;
     return row ? { fields: JSON.parse(row.fields) as SchemaField[], version: row.version } : null;
   };
-  const toPatient = (row: { id: string; data: string; version: number }): ManualPatient => ({ id: row.id, ...(JSON.parse(row.data) as ManualPatientData), version: row.version });
+  const toPatient = (row: { id: string; data: string; version: number }): ManualPatient => ({
+    id: row.id,
+    ...(JSON.parse(row.data) as ManualPatientData),
+    version: row.version,
+  });
 
   const setSchema = db.transaction((tenantId: string, teamId: string, fields: SchemaField[], expected?: number, audit?: AuditOf<ManualSchema>) => {
     const current = readSchema(tenantId, teamId);
@@ -30,13 +34,18 @@ export function sqliteManualOps(db: Database.Database, commit: Commit): ManualOp
     else q.insertSchema.run(tenantId, teamId, JSON.stringify(fields));
     return { ok: true as const, value: commit(readSchema(tenantId, teamId)!, audit) };
   });
-  const updatePatient = db.transaction((tenantId: string, teamId: string, id: string, data: ManualPatientData, expected?: number, audit?: AuditOf<ManualPatient>) => {
-    const row = q.patient.get(id, tenantId, teamId) as { id: string; data: string; version: number } | undefined;
-    if (!row) return { ok: false as const, reason: 'not_found' as const };
-    if (expected !== undefined && expected !== row.version) return { ok: false as const, reason: 'conflict' as const };
-    q.updatePatient.run(JSON.stringify(data), id);
-    return { ok: true as const, value: commit(toPatient(q.patient.get(id, tenantId, teamId) as { id: string; data: string; version: number }), audit) };
-  });
+  const updatePatient = db.transaction(
+    (tenantId: string, teamId: string, id: string, data: ManualPatientData, expected?: number, audit?: AuditOf<ManualPatient>) => {
+      const row = q.patient.get(id, tenantId, teamId) as { id: string; data: string; version: number } | undefined;
+      if (!row) return { ok: false as const, reason: 'not_found' as const };
+      if (expected !== undefined && expected !== row.version) return { ok: false as const, reason: 'conflict' as const };
+      q.updatePatient.run(JSON.stringify(data), id);
+      return {
+        ok: true as const,
+        value: commit(toPatient(q.patient.get(id, tenantId, teamId) as { id: string; data: string; version: number }), audit),
+      };
+    },
+  );
   const createPatient = db.transaction((team: TeamKey, data: ManualPatientData, userId: string, audit?: AuditOf<ManualPatient>) => {
     const id = randomUUID();
     q.insertPatient.run(id, team.tenantId, team.teamId, JSON.stringify(data), userId, new Date().toISOString());

@@ -34,7 +34,11 @@ export interface EmulatorResponse {
 }
 
 export class GraphHttpError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -72,7 +76,8 @@ export function route(state: GraphState, req: EmulatorRequest, pageMax: number):
   if (leaf === undefined) return listRoute(site, list, req);
   if (leaf === 'columns' && itemId === undefined) return columnsRoute(list, req);
   if (leaf !== 'items') throw new GraphHttpError(400, 'BadRequest', 'Resource not found for the segment.');
-  if (itemId === undefined) return m === 'GET' ? getItems(site, list, req, pageMax) : m === 'POST' ? createItem(state, site, list, req) : notAllowed();
+  if (itemId === undefined)
+    return m === 'GET' ? getItems(site, list, req, pageMax) : m === 'POST' ? createItem(state, site, list, req) : notAllowed();
   const item = list.items.get(Number(itemId));
   if (!item || !/^\d+$/.test(itemId)) throw notFound('item');
   if (tail === 'fields') {
@@ -162,7 +167,11 @@ function createList(state: GraphState, site: EmulatedSite, req: EmulatorRequest)
   const template = body.list?.template ?? 'genericList';
   if (typeof template !== 'string' || !templates.has(template)) throw invalid('One of the provided arguments is not acceptable.');
   if ([...site.lists.values()].some((l) => l.displayName.toLowerCase() === (body.displayName as string).toLowerCase())) {
-    throw new GraphHttpError(409, 'nameAlreadyExists', 'A list, survey, discussion board, or document library with the specified title already exists in this Web site.');
+    throw new GraphHttpError(
+      409,
+      'nameAlreadyExists',
+      'A list, survey, discussion board, or document library with the specified title already exists in this Web site.',
+    );
   }
   const definitions = Array.isArray(body.columns) ? (body.columns as Record<string, unknown>[]) : [];
   const columns = definitions.map(checkedColumn);
@@ -197,7 +206,8 @@ function columnsRoute(list: EmulatedList, req: EmulatorRequest): EmulatorRespons
   if (req.method === 'GET') return ok({ value: list.columns.map(columnResource) });
   if (req.method !== 'POST') return notAllowed();
   const c = checkedColumn((req.body ?? {}) as Record<string, unknown>);
-  if (list.columns.some((existing) => existing.name === c.name)) throw new GraphHttpError(409, 'nameAlreadyExists', `A column named '${c.name}' already exists.`);
+  if (list.columns.some((existing) => existing.name === c.name))
+    throw new GraphHttpError(409, 'nameAlreadyExists', `A column named '${c.name}' already exists.`);
   list.columns.push(c);
   return ok(columnResource(c), 201);
 }
@@ -225,7 +235,9 @@ function getItems(site: EmulatedSite, list: EmulatedList, req: EmulatorRequest, 
     if (!c) throw invalid(`Field '${match[1]}' is not recognized`);
     const prefer = String(req.headers.prefer ?? '');
     if (!c.indexed && !prefer.includes('HonorNonIndexedQueriesWarningMayFailRandomly')) {
-      throw invalid(`Field '${c.name}' cannot be referenced in filter or orderby as it is not indexed. Provide the 'Prefer: HonorNonIndexedQueriesWarningMayFailRandomly' header to allow this, but be warned that such queries may fail on large lists.`);
+      throw invalid(
+        `Field '${c.name}' cannot be referenced in filter or orderby as it is not indexed. Provide the 'Prefer: HonorNonIndexedQueriesWarningMayFailRandomly' header to allow this, but be warned that such queries may fail on large lists.`,
+      );
     }
     items = items.filter((i) => filter.values.includes(i.fields[c.name] as string | number));
   }
@@ -250,7 +262,8 @@ function checkedFields(list: EmulatedList, fields: unknown, creating: boolean): 
     if (!c) throw invalid(`Field '${name}' is not recognized`);
     if (c.readOnly) throw invalid(`Field '${name}' is read-only`);
     if (value !== null && c.facet === 'number' && typeof value !== 'number') throw invalid(`Field '${name}' expects a number.`);
-    if (value !== null && (c.facet === 'text' || c.facet === 'dateTime') && typeof value !== 'string') throw invalid(`Field '${name}' expects a string.`);
+    if (value !== null && (c.facet === 'text' || c.facet === 'dateTime') && typeof value !== 'string')
+      throw invalid(`Field '${name}' expects a string.`);
   }
   if (creating && list.template === 'genericList' && (fields as Record<string, unknown>).Title === undefined) {
     return { Title: '', ...fields };
@@ -262,6 +275,6 @@ function checkIfMatch(req: EmulatorRequest, item: EmulatedItem): void {
   const ifMatch = req.headers['if-match'];
   if (ifMatch === undefined || ifMatch === '*') return;
   if (String(ifMatch).trim() !== etagOf(item)) {
-    throw new GraphHttpError(412, 'preconditionFailed', 'The request ETag value does not match the object\'s ETag value.');
+    throw new GraphHttpError(412, 'preconditionFailed', "The request ETag value does not match the object's ETag value.");
   }
 }

@@ -17,7 +17,11 @@ interface FoundRoute {
   spec?: EndpointSpec;
 }
 
-type Layer = { route?: { path: string; methods: Record<string, boolean>; stack: { handle: unknown }[] }; handle: { stack?: Layer[]; router?: { stack: Layer[] } }; rawPath?: unknown };
+type Layer = {
+  route?: { path: string; methods: Record<string, boolean>; stack: { handle: unknown }[] };
+  handle: { stack?: Layer[]; router?: { stack: Layer[] } };
+  rawPath?: unknown;
+};
 
 function walk(stack: Layer[], prefix: string, found: FoundRoute[]): FoundRoute[] {
   for (const layer of stack) {
@@ -32,7 +36,8 @@ function walk(stack: Layer[], prefix: string, found: FoundRoute[]): FoundRoute[]
   return found;
 }
 
-const apiRoutes = (app: express.Express) => walk((app as unknown as { router: { stack: Layer[] } }).router.stack, '', []).filter((r) => r.path.startsWith('/api/'));
+const apiRoutes = (app: express.Express) =>
+  walk((app as unknown as { router: { stack: Layer[] } }).router.stack, '', []).filter((r) => r.path.startsWith('/api/'));
 
 let server: TestServer;
 let who: ReturnType<typeof cast>;
@@ -57,14 +62,19 @@ beforeAll(async () => {
   const manualOwner = who.contoso.teams[1].owners[0];
   // Set up: an EHR team with a list of two patients, a Manual-mode team with one patient on a list.
   await server.api(who.owner, 'PUT', `${ehrTeam}/connection`, { mode: 'ehr', url: server.info.sandbox.fhir.r4, name: 'Sandbox' });
-  const patients = (await server.api(who.member, 'GET', `${ehrTeam}/patients?gender=female&count=3`)).body.patients as { id: string; displayName: string }[];
+  const patients = (await server.api(who.member, 'GET', `${ehrTeam}/patients?gender=female&count=3`)).body.patients as {
+    id: string;
+    displayName: string;
+  }[];
   const list = (await server.api(who.member, 'POST', `${ehrTeam}/lists`, { name: 'Ward' })).body.id as string;
   const other = (await server.api(who.member, 'POST', `${ehrTeam}/lists`, { name: 'Other' })).body.id as string;
   await server.api(who.member, 'POST', `${ehrTeam}/lists/${list}/patients`, { patientIds: [patients[0].id, patients[1].id] });
   await server.api(who.member, 'POST', `${ehrTeam}/patients/${patients[0].id}/notes`, { text: 'Seen on rounds' });
   await server.api(manualOwner, 'PUT', `${manualTeam}/connection`, { mode: 'manual' });
   await server.api(manualOwner, 'PUT', `${manualTeam}/schema`, { fields: [{ id: 'acuity', label: 'Acuity', type: 'text' }] });
-  const typed = (await server.api(manualOwner, 'POST', `${manualTeam}/manual-patients`, { name: 'Hand Entered', mrn: 'HE-1', values: { acuity: 'Low' } })).body;
+  const typed = (
+    await server.api(manualOwner, 'POST', `${manualTeam}/manual-patients`, { name: 'Hand Entered', mrn: 'HE-1', values: { acuity: 'Low' } })
+  ).body;
   known = { ids: [...patients.map((p) => p.id), typed.id], names: [...patients.map((p) => p.displayName), typed.name] };
 
   const [p0, p1, p2] = patients.map((p) => p.id);
@@ -76,24 +86,64 @@ beforeAll(async () => {
     { route: 'GET /api/teams/:teamId/patients/:patientId', user: who.member, path: `${ehrTeam}/patients/${p0}` },
     { route: 'GET /api/teams/:teamId/patients/:patientId/details', user: who.member, path: `${ehrTeam}/patients/${p0}/details` },
     { route: 'GET /api/teams/:teamId/patients/:patientId/notes', user: who.member, path: `${ehrTeam}/patients/${p0}/notes` },
-    { route: 'POST /api/teams/:teamId/patients/:patientId/notes', user: who.member, path: `${ehrTeam}/patients/${p1}/notes`, body: { text: 'Walked today' } },
+    {
+      route: 'POST /api/teams/:teamId/patients/:patientId/notes',
+      user: who.member,
+      path: `${ehrTeam}/patients/${p1}/notes`,
+      body: { text: 'Walked today' },
+    },
     { route: 'GET /api/teams/:teamId/lists', user: who.member, path: `${ehrTeam}/lists` },
     { route: 'POST /api/teams/:teamId/lists', user: who.member, path: `${ehrTeam}/lists`, body: { name: 'Night shift' } },
     { route: 'GET /api/teams/:teamId/lists/:listId', user: who.member, path: `${ehrTeam}/lists/${list}` },
     { route: 'GET /api/teams/:teamId/lists/:listId/export.csv', user: who.member, path: `${ehrTeam}/lists/${list}/export.csv` },
     { route: 'PATCH /api/teams/:teamId/lists/:listId', user: who.member, path: `${ehrTeam}/lists/${list}`, body: { name: 'Ward 4B' } },
-    { route: 'POST /api/teams/:teamId/lists/:listId/patients', user: who.member, path: `${ehrTeam}/lists/${list}/patients`, body: { patientIds: [p2] } },
-    { route: 'POST /api/teams/:teamId/lists/:listId/patients/:patientId/move', user: who.member, path: `${ehrTeam}/lists/${list}/patients/${p2}/move`, body: { toListId: other } },
+    {
+      route: 'POST /api/teams/:teamId/lists/:listId/patients',
+      user: who.member,
+      path: `${ehrTeam}/lists/${list}/patients`,
+      body: { patientIds: [p2] },
+    },
+    {
+      route: 'POST /api/teams/:teamId/lists/:listId/patients/:patientId/move',
+      user: who.member,
+      path: `${ehrTeam}/lists/${list}/patients/${p2}/move`,
+      body: { toListId: other },
+    },
     { route: 'DELETE /api/teams/:teamId/lists/:listId/patients/:patientId', user: who.member, path: `${ehrTeam}/lists/${list}/patients/${p1}` },
     { route: 'PUT /api/teams/:teamId/me/default-list', user: who.member, path: `${ehrTeam}/me/default-list`, body: { listId: list } },
     { route: 'DELETE /api/teams/:teamId/lists/:listId', user: who.member, path: `${ehrTeam}/lists/${other}` },
-    { route: 'PUT /api/teams/:teamId/connection', user: who.owner, path: `${ehrTeam}/connection`, body: { mode: 'ehr', url: server.info.sandbox.fhir.r4, name: 'Sandbox R4' } },
+    {
+      route: 'PUT /api/teams/:teamId/connection',
+      user: who.owner,
+      path: `${ehrTeam}/connection`,
+      body: { mode: 'ehr', url: server.info.sandbox.fhir.r4, name: 'Sandbox R4' },
+    },
     { route: 'GET /api/teams/:teamId/schema', user: manualOwner, path: `${manualTeam}/schema` },
-    { route: 'PUT /api/teams/:teamId/schema', user: manualOwner, path: `${manualTeam}/schema`, body: { fields: [{ id: 'acuity', label: 'Acuity', type: 'text' }, { id: 'bed', label: 'Bed', type: 'text' }] } },
+    {
+      route: 'PUT /api/teams/:teamId/schema',
+      user: manualOwner,
+      path: `${manualTeam}/schema`,
+      body: {
+        fields: [
+          { id: 'acuity', label: 'Acuity', type: 'text' },
+          { id: 'bed', label: 'Bed', type: 'text' },
+        ],
+      },
+    },
     { route: 'GET /api/teams/:teamId/manual-patients', user: manualOwner, path: `${manualTeam}/manual-patients` },
-    { route: 'POST /api/teams/:teamId/manual-patients', user: manualOwner, path: `${manualTeam}/manual-patients`, body: { name: 'Second Typed', values: {} } },
+    {
+      route: 'POST /api/teams/:teamId/manual-patients',
+      user: manualOwner,
+      path: `${manualTeam}/manual-patients`,
+      body: { name: 'Second Typed', values: {} },
+    },
     { route: 'GET /api/teams/:teamId/manual-patients/:patientId', user: manualOwner, path: `${manualTeam}/manual-patients/${typed.id}` },
-    { route: 'PATCH /api/teams/:teamId/manual-patients/:patientId', user: manualOwner, path: `${manualTeam}/manual-patients/${typed.id}`, body: { name: 'Hand Entered', values: { acuity: 'High' } } },
+    {
+      route: 'PATCH /api/teams/:teamId/manual-patients/:patientId',
+      user: manualOwner,
+      path: `${manualTeam}/manual-patients/${typed.id}`,
+      body: { name: 'Hand Entered', values: { acuity: 'High' } },
+    },
     { route: 'GET /api/audit', user: reader(), path: '/api/audit?limit=10' },
   ];
 });
@@ -109,7 +159,9 @@ async function call(c: Call) {
 
 async function eventsOf(requestId: string) {
   const res = await server.api(reader(), 'GET', '/api/audit?limit=50000');
-  return (res.body.events as { requestId: string; operation: string; outcome: string; patientId: string | null }[]).filter((e) => e.requestId === requestId);
+  return (res.body.events as { requestId: string; operation: string; outcome: string; patientId: string | null }[]).filter(
+    (e) => e.requestId === requestId,
+  );
 }
 
 describe('every API route', () => {
@@ -142,7 +194,10 @@ describe('every API route', () => {
         expect(events).toMatchObject([{ operation: 'AuditView', outcome: 'success' }]);
         continue;
       }
-      expect(shownIds.filter((id) => !named.has(id)), `${c.route} answered with patients it did not record`).toEqual([]);
+      expect(
+        shownIds.filter((id) => !named.has(id)),
+        `${c.route} answered with patients it did not record`,
+      ).toEqual([]);
       expect(events.every((e) => e.outcome === 'success')).toBe(true);
     }
   });
@@ -173,7 +228,9 @@ describe('path variants and refusals', () => {
     const closed = `/api/teams/${who.closedTeam.id}/lists`;
     const forbiddenList = await call({ route: 'GET x', user: who.outsider, path: `${closed}/${'0'.repeat(8)}-0000-4000-8000-${'0'.repeat(12)}` });
     expect(forbiddenList.status).toBe(403);
-    expect(await eventsOf(forbiddenList.requestId)).toMatchObject([{ operation: 'PatientListView', outcome: 'failure', userId: who.outsider, teamId: who.closedTeam.id }]);
+    expect(await eventsOf(forbiddenList.requestId)).toMatchObject([
+      { operation: 'PatientListView', outcome: 'failure', userId: who.outsider, teamId: who.closedTeam.id },
+    ]);
 
     const noRole = await call({ route: 'GET x', user: who.member, path: '/api/audit?format=csv' });
     expect(noRole.status).toBe(403);
@@ -182,7 +239,9 @@ describe('path variants and refusals', () => {
     // A token with a forged signature that claims a tenant and user: refused, and recorded there.
     const [header, payload] = (await server.tokenFor(who.member)).split('.');
     const forged = `${header}.${payload}.${Buffer.from('not the signature').toString('base64url')}`;
-    const res = await fetch(`${server.url}/api/teams/${who.team.id}/patients/${known.ids[0]}/details`, { headers: { authorization: `Bearer ${forged}` } });
+    const res = await fetch(`${server.url}/api/teams/${who.team.id}/patients/${known.ids[0]}/details`, {
+      headers: { authorization: `Bearer ${forged}` },
+    });
     expect(res.status).toBe(401);
     expect(await res.text()).not.toContain(known.names[0]);
     expect(await eventsOf(res.headers.get('x-request-id')!)).toMatchObject([
@@ -205,7 +264,13 @@ describe('answers a network attacker could abuse', () => {
     const ancestors = /frame-ancestors ([^;]+)/.exec(csp)?.[1].split(' ') ?? [];
     expect(ancestors).toContain("'self'");
     expect(ancestors).toContain('https://teams.microsoft.com');
-    expect(ancestors.every((a) => a === "'self'" || /^https:\/\/([*a-z0-9-]+\.)*(microsoft|office|office365|microsoft365|live)\.com$|^https:\/\/\*\.cloud\.microsoft$/.test(a))).toBe(true);
+    expect(
+      ancestors.every(
+        (a) =>
+          a === "'self'" ||
+          /^https:\/\/([*a-z0-9-]+\.)*(microsoft|office|office365|microsoft365|live)\.com$|^https:\/\/\*\.cloud\.microsoft$/.test(a),
+      ),
+    ).toBe(true);
     expect(res.headers.get('x-frame-options')).toBeNull();
     expect(res.headers.get('cache-control')).toBe('no-store');
     const unknown = await fetch(`${server.url}/api/no-such-route`);

@@ -45,7 +45,13 @@ it('records each audited action once, refusals as failures, with ids and no clin
     ['PatientListRemovePatient', 'success', a],
   ]);
   for (const e of res.body.events) {
-    expect(e).toMatchObject({ tenantId: who.contoso.id, teamId: who.team.id, userId: who.member, requestId: expect.any(String), time: expect.any(String) });
+    expect(e).toMatchObject({
+      tenantId: who.contoso.id,
+      teamId: who.team.id,
+      userId: who.member,
+      requestId: expect.any(String),
+      time: expect.any(String),
+    });
   }
   expect(res.body.events[4].listId).toBe(list.id);
   const text = JSON.stringify(res.body);
@@ -57,7 +63,9 @@ it('records each audited action once, refusals as failures, with ids and no clin
 
 it('exports CSV for audit readers only, within their own tenant', async () => {
   expect((await server.api(who.member, 'GET', '/api/audit')).body.code).toBe('audit_reader_required');
-  const res = await fetch(`${server.url}/api/audit?format=csv`, { headers: { authorization: `Bearer ${await server.tokenFor(auditReader(server))}` } });
+  const res = await fetch(`${server.url}/api/audit?format=csv`, {
+    headers: { authorization: `Bearer ${await server.tokenFor(auditReader(server))}` },
+  });
   expect(res.headers.get('content-type')).toContain('text/csv');
   // Response.text() drops a BOM while decoding: read the bytes.
   const csv = new TextDecoder('utf-8', { ignoreBOM: true }).decode(await res.arrayBuffer());

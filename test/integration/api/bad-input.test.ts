@@ -8,8 +8,10 @@ function startForeignServer(): Promise<Server> {
   const capability = (fhirVersion: string, types: string[]) =>
     JSON.stringify({ resourceType: 'CapabilityStatement', fhirVersion, rest: [{ mode: 'server', resource: types.map((type) => ({ type })) }] });
   const server = createServer((req, res) => {
-    if (req.url?.startsWith('/r5/metadata')) return void res.writeHead(200, { 'content-type': 'application/fhir+json' }).end(capability('5.0.0', ['Patient']));
-    if (req.url?.startsWith('/nopatient/metadata')) return void res.writeHead(200, { 'content-type': 'application/fhir+json' }).end(capability('4.0.1', ['Observation']));
+    if (req.url?.startsWith('/r5/metadata'))
+      return void res.writeHead(200, { 'content-type': 'application/fhir+json' }).end(capability('5.0.0', ['Patient']));
+    if (req.url?.startsWith('/nopatient/metadata'))
+      return void res.writeHead(200, { 'content-type': 'application/fhir+json' }).end(capability('4.0.1', ['Observation']));
     res.writeHead(200, { 'content-type': 'text/html' }).end('<html><body>Welcome to our hospital</body></html>');
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
@@ -85,7 +87,11 @@ describe('connecting to links that do not work', () => {
     const wrong = await startTestServer({ EHR_CLIENT_ID: 'unregistered-client', EHR_CLIENT_SECRETS: 'wrong-secret', SANDBOX_PATIENTS: '3' });
     try {
       const w = cast(wrong.info);
-      const res = await wrong.api(w.owner, 'PUT', `/api/teams/${w.team.id}/connection`, { mode: 'ehr', url: wrong.info.sandbox.fhir.r4, name: 'Sandbox' });
+      const res = await wrong.api(w.owner, 'PUT', `/api/teams/${w.team.id}/connection`, {
+        mode: 'ehr',
+        url: wrong.info.sandbox.fhir.r4,
+        name: 'Sandbox',
+      });
       expect(res).toMatchObject({ status: 502, body: { code: 'token_refused' } });
       expect(res.body.message).not.toContain('wrong-secret');
       expect((await wrong.api(w.owner, 'GET', `/api/teams/${w.team.id}/connection`)).body).toEqual({ mode: 'unset' });
@@ -105,7 +111,10 @@ describe('malformed requests change nothing', () => {
     const json = { 'content-type': 'application/json' };
     expect((await raw(`${base}/lists`, { method: 'POST', userId: who.owner, headers: json, body: '{"name": ' })).body.code).toBe('malformed_json');
     const huge = JSON.stringify({ name: 'x'.repeat(200_000) });
-    expect(await raw(`${base}/lists`, { method: 'POST', userId: who.owner, headers: json, body: huge })).toMatchObject({ status: 413, body: { code: 'payload_too_large' } });
+    expect(await raw(`${base}/lists`, { method: 'POST', userId: who.owner, headers: json, body: huge })).toMatchObject({
+      status: 413,
+      body: { code: 'payload_too_large' },
+    });
     expect((await server.api(who.owner, 'GET', `${base}/lists`)).body).toEqual(before);
   });
 
@@ -140,7 +149,10 @@ describe('malformed requests change nothing', () => {
     ];
     for (const res of answers) {
       expect(res.status).toBe(400);
-      expect(res.body).toMatchObject({ code: expect.stringMatching(/^(validation_failed|invalid_page|malformed_path)$/), requestId: expect.any(String) });
+      expect(res.body).toMatchObject({
+        code: expect.stringMatching(/^(validation_failed|invalid_page|malformed_path)$/),
+        requestId: expect.any(String),
+      });
     }
     expect(answers[4].body.code).toBe('malformed_path');
     expect(answers[2].body.code).toBe('invalid_page');
@@ -148,7 +160,12 @@ describe('malformed requests change nothing', () => {
 
   it('refuses list columns the team cannot show, naming them, and keeps the list', async () => {
     const list = (await server.api(who.owner, 'POST', `${base}/lists`, { name: 'Columns' })).body;
-    for (const columns of [['name', 'field:anything'], ['name', 'nonsense'], ['name', 'constructor'], ['name', 'name']]) {
+    for (const columns of [
+      ['name', 'field:anything'],
+      ['name', 'nonsense'],
+      ['name', 'constructor'],
+      ['name', 'name'],
+    ]) {
       const res = await server.api(who.member, 'PATCH', `${base}/lists/${list.id}`, { columns });
       expect(res).toMatchObject({ status: 400, body: { code: 'validation_failed' } });
       expect(res.body.message).toContain(`“${columns[1]}”`);
@@ -159,6 +176,6 @@ describe('malformed requests change nothing', () => {
   it('asks for an EHR connection before searching', async () => {
     const other = `/api/teams/${who.contoso.teams[1].id}`;
     const owner = who.contoso.teams[1].owners[0];
-    expect((await server.api(owner, 'GET', `${other}/patients?name=a`))).toMatchObject({ status: 409, body: { code: 'not_ehr_mode' } });
+    expect(await server.api(owner, 'GET', `${other}/patients?name=a`)).toMatchObject({ status: 409, body: { code: 'not_ehr_mode' } });
   });
 });

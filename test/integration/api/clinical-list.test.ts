@@ -3,7 +3,28 @@ import { cast, startTestServer, type TestServer } from '../../helpers/test-serve
 
 let server: TestServer;
 let who: ReturnType<typeof cast>;
-const allColumns = ['name', 'mrn', 'birthDate', 'gender', 'location', 'admissionDate', 'heartRate', 'bloodPressure', 'respiratoryRate', 'temperature', 'spo2', 'weight', 'height', 'bmi', 'conditions', 'allergies', 'medications', 'coverage', 'careProvider', 'latestNote'];
+const allColumns = [
+  'name',
+  'mrn',
+  'birthDate',
+  'gender',
+  'location',
+  'admissionDate',
+  'heartRate',
+  'bloodPressure',
+  'respiratoryRate',
+  'temperature',
+  'spo2',
+  'weight',
+  'height',
+  'bmi',
+  'conditions',
+  'allergies',
+  'medications',
+  'coverage',
+  'careProvider',
+  'latestNote',
+];
 
 beforeAll(async () => {
   server = await startTestServer();
@@ -36,18 +57,28 @@ describe.each(['r4', 'stu3', 'dstu2'] as const)('a list with every column, from 
       expect(row.cells.careProvider).toMatchObject({ status: 'ok', value: expect.stringMatching(/^Dr\. /) });
       for (const part of ['conditions', 'allergies', 'medications']) expect(['ok', 'none']).toContain(row.cells[part].status);
       // A list cell carries what the list shows of each item; the details panel has the whole record.
-      const shown = { conditions: ['clinicalStatus', 'display'], allergies: ['criticality', 'substance'], medications: ['name', 'status'], coverage: ['payer', 'plan'] };
-      for (const [part, keys] of Object.entries(shown)) for (const item of row.cells[part].value ?? []) expect(Object.keys(item).sort()).toEqual(keys);
+      const shown = {
+        conditions: ['clinicalStatus', 'display'],
+        allergies: ['criticality', 'substance'],
+        medications: ['name', 'status'],
+        coverage: ['payer', 'plan'],
+      };
+      for (const [part, keys] of Object.entries(shown))
+        for (const item of row.cells[part].value ?? []) expect(Object.keys(item).sort()).toEqual(keys);
       expect(Object.keys(row.cells.heartRate.value).sort()).toEqual(['time', 'value']);
     }
     expect(view.rows[0].cells.latestNote).toMatchObject({ status: 'ok', value: { text: '=HYPERLINK("x") check drain' } });
     expect(view.rows[1].cells.latestNote).toEqual({ status: 'none' });
 
-    const res = await fetch(`${server.url}${base}/lists/${list.id}/export.csv`, { headers: { authorization: `Bearer ${await server.tokenFor(who.member)}` } });
+    const res = await fetch(`${server.url}${base}/lists/${list.id}/export.csv`, {
+      headers: { authorization: `Bearer ${await server.tokenFor(who.member)}` },
+    });
     expect(res.headers.get('content-type')).toContain('text/csv');
     const csv = new TextDecoder('utf-8', { ignoreBOM: true }).decode(await res.arrayBuffer());
     const lines = csv.split('\r\n');
-    expect(lines[0]).toBe('\uFEFFName,MRN,Birth date,Gender,Location,Admission date,Heart rate,Blood pressure,Respiratory rate,Temperature,SpO2,Weight,Height,BMI,Conditions,Allergies,Medications,Coverage,Care provider,Latest note');
+    expect(lines[0]).toBe(
+      '\uFEFFName,MRN,Birth date,Gender,Location,Admission date,Heart rate,Blood pressure,Respiratory rate,Temperature,SpO2,Weight,Height,BMI,Conditions,Allergies,Medications,Coverage,Care provider,Latest note',
+    );
     expect(lines).toHaveLength(5);
     expect(lines[1].startsWith(`${patients[0].displayName},${patients[0].mrn},`)).toBe(true);
     expect(lines[1]).toContain('"\'=HYPERLINK(""x"") check drain');
@@ -58,7 +89,9 @@ describe.each(['r4', 'stu3', 'dstu2'] as const)('a list with every column, from 
 it('exports an empty list as its header line only', async () => {
   const base = `/api/teams/${who.team.id}`;
   const list = (await server.api(who.owner, 'POST', `${base}/lists`, { name: 'Empty' })).body;
-  const res = await fetch(`${server.url}${base}/lists/${list.id}/export.csv`, { headers: { authorization: `Bearer ${await server.tokenFor(who.owner)}` } });
+  const res = await fetch(`${server.url}${base}/lists/${list.id}/export.csv`, {
+    headers: { authorization: `Bearer ${await server.tokenFor(who.owner)}` },
+  });
   expect(res.status).toBe(200);
   expect(await res.text()).toBe('Name,MRN,Birth date,Gender\r\n');
 });

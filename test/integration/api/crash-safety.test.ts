@@ -74,7 +74,9 @@ it('keeps every acknowledged write and a sound database after a SIGKILL during w
   // Every change that committed, acknowledged or not, committed with its audit record.
   const created = (db.prepare('SELECT id FROM lists').all() as { id: string }[]).map((r) => r.id);
   const audited = new Set(
-    (db.prepare("SELECT list_id FROM audit_events WHERE operation = 'PatientListCreate' AND outcome = 'success'").all() as { list_id: string }[]).map((r) => r.list_id),
+    (db.prepare("SELECT list_id FROM audit_events WHERE operation = 'PatientListCreate' AND outcome = 'success'").all() as { list_id: string }[]).map(
+      (r) => r.list_id,
+    ),
   );
   expect(created.length).toBeGreaterThanOrEqual(150);
   expect(created.filter((id) => !audited.has(id))).toEqual([]);

@@ -60,7 +60,11 @@ it('lets dev directory users in on Azure AD v1 and v2 tokens, against the sandbo
 });
 
 it('neither issues nor accepts dev identity tokens', async () => {
-  const issued = await fetch(`${server.url}/dev/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: who.owner }) });
+  const issued = await fetch(`${server.url}/dev/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ userId: who.owner }),
+  });
   expect(issued.status).toBe(404);
   const owner = user(who.owner);
   const devShaped = await aad.sign({ tid: owner.tenantId, oid: owner.id }, DEV_ISSUER, DEV_AUDIENCE);
@@ -69,7 +73,11 @@ it('neither issues nor accepts dev identity tokens', async () => {
 
 it("refuses a token claiming another tenant's issuer, or signed by a key outside the JWKS", async () => {
   const owner = user(who.owner);
-  const crossTenant = await aad.sign({ tid: owner.tenantId, oid: owner.id }, `https://login.microsoftonline.com/${who.fabrikam.id}/v2.0`, testAadApp.clientId);
+  const crossTenant = await aad.sign(
+    { tid: owner.tenantId, oid: owner.id },
+    `https://login.microsoftonline.com/${who.fabrikam.id}/v2.0`,
+    testAadApp.clientId,
+  );
   expect((await call(crossTenant, 'GET', `/api/teams/${who.team.id}/lists`)).status).toBe(401);
   const stranger = await startAzureAdTokens();
   try {

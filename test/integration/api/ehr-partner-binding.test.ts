@@ -51,14 +51,22 @@ beforeAll(async () => {
         rest: [
           {
             mode: 'server',
-            security: { extension: [{ url: 'http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris', extension: [{ url: 'token', valueUri: stealAt() }] }] },
+            security: {
+              extension: [
+                { url: 'http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris', extension: [{ url: 'token', valueUri: stealAt() }] },
+              ],
+            },
             resource: [{ type: 'Patient', interaction: [{ code: 'search-type' }] }],
           },
         ],
       });
     }
     if (path === '/fhir/.well-known/smart-configuration') {
-      return json(res, { token_endpoint: stealAt(), token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'] }, 'application/json');
+      return json(
+        res,
+        { token_endpoint: stealAt(), token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'] },
+        'application/json',
+      );
     }
     json(res, { resourceType: 'Bundle', type: 'searchset', entry: [] });
   });
@@ -74,7 +82,8 @@ beforeEach(() => {
   sink.connections = 0;
 });
 
-const connect = (s: TestServer, teamId: string, owner: string, url: string) => s.api(owner, 'PUT', `/api/teams/${teamId}/connection`, { mode: 'ehr', url, name: 'Ours' });
+const connect = (s: TestServer, teamId: string, owner: string, url: string) =>
+  s.api(owner, 'PUT', `/api/teams/${teamId}/connection`, { mode: 'ehr', url, name: 'Ours' });
 
 describe('EHR credentials go only to the partner a link belongs to', () => {
   it('refuses a link whose metadata advertises a token endpoint elsewhere, in plain words, sending it nothing', async () => {
@@ -99,7 +108,14 @@ describe('EHR credentials go only to the partner a link belongs to', () => {
   });
 
   it("refuses a partner's FHIR origin that advertises another token endpoint, without the secret in the answer", async () => {
-    const partners = [{ tokenEndpoint: 'https://partner.example.org/oauth/token', clientId: 'patients-app', clientSecrets: ['known-secret-7c1d'], fhirOrigins: [hostile.origin] }];
+    const partners = [
+      {
+        tokenEndpoint: 'https://partner.example.org/oauth/token',
+        clientId: 'patients-app',
+        clientSecrets: ['known-secret-7c1d'],
+        fhirOrigins: [hostile.origin],
+      },
+    ];
     const configured = await startTestServer({ EHR_PARTNERS: JSON.stringify(partners), SANDBOX_PATIENTS: '3' });
     try {
       const w = cast(configured.info);

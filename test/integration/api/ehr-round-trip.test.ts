@@ -62,7 +62,16 @@ describe.each(versions)('with the sandbox $fhirVersion endpoint', ({ key, fhirVe
     expect(list.body).toMatchObject({
       id: created.body.id,
       name: `Rounds ${fhirVersion}`,
-      rows: [{ patientId: patient.id, displayName: patient.displayName, mrn: patient.mrn, birthDate: patient.birthDate, gender: 'female', available: true }],
+      rows: [
+        {
+          patientId: patient.id,
+          displayName: patient.displayName,
+          mrn: patient.mrn,
+          birthDate: patient.birthDate,
+          gender: 'female',
+          available: true,
+        },
+      ],
     });
     const lists = await server.api(who.owner, 'GET', `${base}/lists`);
     expect(lists.body).toContainEqual({ id: created.body.id, name: `Rounds ${fhirVersion}`, patientCount: 1, isDefault: false });

@@ -14,7 +14,9 @@ beforeAll(async () => {
   const second = who.contoso.teams[1];
   manualTeam = `/api/teams/${second.id}`;
   manualOwner = second.owners[0];
-  expect((await server.api(who.owner, 'PUT', `${ehrTeam}/connection`, { mode: 'ehr', url: server.info.sandbox.fhir.r4, name: 'Sandbox' })).status).toBe(200);
+  expect(
+    (await server.api(who.owner, 'PUT', `${ehrTeam}/connection`, { mode: 'ehr', url: server.info.sandbox.fhir.r4, name: 'Sandbox' })).status,
+  ).toBe(200);
   expect((await server.api(manualOwner, 'PUT', `${manualTeam}/connection`, { mode: 'manual' })).status).toBe(200);
   const schema = { fields: [{ id: 'acuity', label: 'Acuity', type: 'choice', choices: ['Low', 'High'] }] };
   expect((await server.api(manualOwner, 'PUT', `${manualTeam}/schema`, schema)).status).toBe(200);
@@ -24,7 +26,12 @@ afterAll(() => server?.stop());
 describe('list columns', () => {
   it('refuses columns that are unknown, or not fields of the team, naming them, and keeps the list as it was', async () => {
     const list = (await server.api(who.member, 'POST', `${ehrTeam}/lists`, { name: 'Columns' })).body;
-    for (const columns of [['name', 'field:anything'], ['name', 'pulse'], ['name', 'constructor'], ['name', 'field:acuity']]) {
+    for (const columns of [
+      ['name', 'field:anything'],
+      ['name', 'pulse'],
+      ['name', 'constructor'],
+      ['name', 'field:acuity'],
+    ]) {
       const refused = await server.api(who.member, 'PATCH', `${ehrTeam}/lists/${list.id}`, { columns });
       expect(refused).toMatchObject({ status: 400, body: { code: 'validation_failed' } });
       expect(refused.body.message).toContain(`Unknown column “${columns[1]}”`);

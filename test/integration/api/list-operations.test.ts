@@ -48,8 +48,12 @@ describe('list operations', () => {
     const to = await newList('Discharge');
     const moved = await server.api(who.member, 'POST', `${base}/lists/${from}/patients/${patients[0].id}/move`, { toListId: to });
     expect(moved.status).toBe(200);
-    expect((await server.api(who.member, 'GET', `${base}/lists/${from}`)).body.rows.map((r: { patientId: string }) => r.patientId)).toEqual([patients[1].id]);
-    expect((await server.api(who.member, 'GET', `${base}/lists/${to}`)).body.rows.map((r: { patientId: string }) => r.patientId)).toEqual([patients[0].id]);
+    expect((await server.api(who.member, 'GET', `${base}/lists/${from}`)).body.rows.map((r: { patientId: string }) => r.patientId)).toEqual([
+      patients[1].id,
+    ]);
+    expect((await server.api(who.member, 'GET', `${base}/lists/${to}`)).body.rows.map((r: { patientId: string }) => r.patientId)).toEqual([
+      patients[0].id,
+    ]);
     const again = await server.api(who.member, 'POST', `${base}/lists/${from}/patients/${patients[0].id}/move`, { toListId: to });
     expect(again.body.code).toBe('patient_not_on_list');
 
@@ -66,7 +70,9 @@ describe('list operations', () => {
     const theirs = (await server.api(who.owner, 'GET', `${base}/lists`)).body;
     expect(mine.find((l: { id: string }) => l.id === id).isDefault).toBe(true);
     expect(theirs.find((l: { id: string }) => l.id === id).isDefault).toBe(false);
-    expect((await server.api(who.member, 'PUT', `${base}/me/default-list`, { listId: '00000000-0000-4000-8000-000000000000' })).body.code).toBe('list_not_found');
+    expect((await server.api(who.member, 'PUT', `${base}/me/default-list`, { listId: '00000000-0000-4000-8000-000000000000' })).body.code).toBe(
+      'list_not_found',
+    );
   });
 });
 
@@ -74,7 +80,10 @@ describe('notes', () => {
   it('adds team-visible notes with author and time, refusing empty or too long ones', async () => {
     const path = `${base}/patients/${patients[2].id}/notes`;
     const added = await server.api(who.member, 'POST', path, { text: 'Family meeting at 15:00 — 家属 — семья' });
-    expect(added).toMatchObject({ status: 201, body: { text: 'Family meeting at 15:00 — 家属 — семья', authorName: 'Blake Okafor', createdAt: expect.any(String) } });
+    expect(added).toMatchObject({
+      status: 201,
+      body: { text: 'Family meeting at 15:00 — 家属 — семья', authorName: 'Blake Okafor', createdAt: expect.any(String) },
+    });
     expect((await server.api(who.member, 'POST', path, { text: 'x'.repeat(10_000) })).body.code).toBe('validation_failed');
     expect((await server.api(who.member, 'POST', path, { text: '   ' })).body.code).toBe('validation_failed');
     const seen = await server.api(who.owner, 'GET', path);

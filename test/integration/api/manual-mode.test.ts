@@ -29,24 +29,43 @@ describe('Manual mode', () => {
     expect(saved).toMatchObject({ status: 200, body: { version: 1, fields: schema.fields } });
 
     const created = await server.api(who.member, 'POST', `${base}/manual-patients`, {
-      name: 'Ada Lovelace', mrn: 'M-1', birthDate: '1985-12-10', gender: 'female', room: '12B', values: { acuity: 'High', drains: 2, surgery: '2026-11-20', plan: '=cmd' },
+      name: 'Ada Lovelace',
+      mrn: 'M-1',
+      birthDate: '1985-12-10',
+      gender: 'female',
+      room: '12B',
+      values: { acuity: 'High', drains: 2, surgery: '2026-11-20', plan: '=cmd' },
     });
     expect(created).toMatchObject({ status: 201, body: { id: expect.any(String), name: 'Ada Lovelace', version: 1 } });
     const edited = await server.api(who.member, 'PATCH', `${base}/manual-patients/${created.body.id}`, {
-      name: 'Ada Lovelace', room: '14A', values: { acuity: 'Medium', drains: 1 }, version: 1,
+      name: 'Ada Lovelace',
+      room: '14A',
+      values: { acuity: 'Medium', drains: 1 },
+      version: 1,
     });
     expect(edited.body).toMatchObject({ room: '14A', values: { acuity: 'Medium', drains: 1 }, version: 2 });
-    const stale = await server.api(who.owner, 'PATCH', `${base}/manual-patients/${created.body.id}`, { name: 'X', values: { acuity: 'Low' }, version: 1 });
+    const stale = await server.api(who.owner, 'PATCH', `${base}/manual-patients/${created.body.id}`, {
+      name: 'X',
+      values: { acuity: 'Low' },
+      version: 1,
+    });
     expect(stale.body.code).toBe('version_conflict');
 
     const list = (await server.api(who.member, 'POST', `${base}/lists`, { name: 'Manual' })).body;
-    await server.api(who.member, 'PATCH', `${base}/lists/${list.id}`, { columns: ['name', 'mrn', 'location', 'field:acuity', 'field:drains', 'heartRate', 'latestNote'] });
+    await server.api(who.member, 'PATCH', `${base}/lists/${list.id}`, {
+      columns: ['name', 'mrn', 'location', 'field:acuity', 'field:drains', 'heartRate', 'latestNote'],
+    });
     expect((await server.api(who.member, 'POST', `${base}/lists/${list.id}/patients`, { patientIds: [created.body.id] })).status).toBe(200);
     await server.api(who.owner, 'POST', `${base}/patients/${created.body.id}/notes`, { text: 'Ambulating' });
     const view = (await server.api(who.member, 'GET', `${base}/lists/${list.id}`)).body;
     expect(view.rows).toEqual([
       {
-        patientId: created.body.id, displayName: 'Ada Lovelace', mrn: 'M-1', birthDate: '1985-12-10', gender: 'female', available: true,
+        patientId: created.body.id,
+        displayName: 'Ada Lovelace',
+        mrn: 'M-1',
+        birthDate: '1985-12-10',
+        gender: 'female',
+        available: true,
         cells: {
           location: { status: 'ok', value: { location: '14A', room: '14A', bed: null } },
           'field:acuity': { status: 'ok', value: 'Medium' },
@@ -75,18 +94,29 @@ describe('Manual mode', () => {
     for (const body of bad) expect((await server.api(who.member, 'POST', `${base}/manual-patients`, body)).body.code).toBe('validation_failed');
     expect((await server.api(who.member, 'GET', `${base}/manual-patients`)).body.patients).toHaveLength(before);
 
-    const narrowed = { fields: [{ id: 'acuity', label: 'Acuity', type: 'choice', choices: ['Low', 'High'] }, { id: 'drains', label: 'Drains', type: 'text' }, { id: 'surgery', label: 'Surgery date', type: 'date' }, { id: 'plan', label: 'Plan', type: 'text' }] };
+    const narrowed = {
+      fields: [
+        { id: 'acuity', label: 'Acuity', type: 'choice', choices: ['Low', 'High'] },
+        { id: 'drains', label: 'Drains', type: 'text' },
+        { id: 'surgery', label: 'Surgery date', type: 'date' },
+        { id: 'plan', label: 'Plan', type: 'text' },
+      ],
+    };
     const refused = await server.api(who.owner, 'PUT', `${base}/schema`, narrowed);
     expect(refused).toMatchObject({ status: 409, body: { code: 'schema_conflict' } });
     expect(refused.body.message).toContain('Acuity');
     expect((await server.api(who.owner, 'PUT', `${base}/schema`, { fields: [] })).body.code).toBe('schema_conflict');
-    expect((await server.api(who.owner, 'PUT', `${base}/schema`, { fields: [{ id: 'name', label: 'Name', type: 'text' }] })).body.code).toBe('validation_failed');
+    expect((await server.api(who.owner, 'PUT', `${base}/schema`, { fields: [{ id: 'name', label: 'Name', type: 'text' }] })).body.code).toBe(
+      'validation_failed',
+    );
     expect((await server.api(who.member, 'GET', `${base}/schema`)).body.version).toBe(1);
   });
 
   it('records schema and patient edits in the audit trail', async () => {
     const reader = server.info.users.find((u) => u.name === 'Casey Lindqvist')!.id;
-    const ops = (await server.api(reader, 'GET', '/api/audit')).body.events.map((e: { operation: string; outcome: string }) => `${e.operation}:${e.outcome}`);
+    const ops = (await server.api(reader, 'GET', '/api/audit')).body.events.map(
+      (e: { operation: string; outcome: string }) => `${e.operation}:${e.outcome}`,
+    );
     expect(ops).toContain('PatientSchemaCreate:success');
     expect(ops).toContain('PatientSchemaCreate:failure');
     expect(ops).toContain('PatientSchemaUpdate:failure');

@@ -23,10 +23,13 @@ const withLoner: DevDirectory = { ...devDirectory, users: [...devDirectory.users
 
 const harnesses: [string, () => Promise<Harness>][] = [
   ['dev mode, dev directory', startTestServer],
-  ['production mode, Graph', async () => {
-    const production = await startProductionHarness(withLoner);
-    return { ...production, url: production.server.url };
-  }],
+  [
+    'production mode, Graph',
+    async () => {
+      const production = await startProductionHarness(withLoner);
+      return { ...production, url: production.server.url };
+    },
+  ],
 ];
 
 describe.each(harnesses)('%s', (_name, start) => {
@@ -59,7 +62,10 @@ describe.each(harnesses)('%s', (_name, start) => {
   it("gives every user of the tenant exactly the tenant's teams they are in, and no other", async () => {
     for (const user of server.info.users.filter((u) => u.tenantId === who.contoso.id)) {
       const res = await server.api(user.id, 'GET', '/api/me/teams');
-      const theirs = who.contoso.teams.filter((t) => t.members.includes(user.id)).map((t) => t.id).sort();
+      const theirs = who.contoso.teams
+        .filter((t) => t.members.includes(user.id))
+        .map((t) => t.id)
+        .sort();
       expect(res.body.teams.map((t: { id: string }) => t.id).sort(), user.name).toEqual(theirs);
     }
   });
@@ -107,8 +113,14 @@ describe('dev mode, a user in no team', () => {
     const aad = await startAzureAdTokens();
     const dataDir = mkdtempSync(join(tmpdir(), 'patients-my-teams-'));
     const server = await startServer({
-      PORT: '0', DATA_DIR: dataDir, STATIC_DIR: join(dataDir, 'no-tab'), SANDBOX_PATIENTS: '3',
-      SSO: 'azure-ad', AAD_APP_CLIENT_ID: testAadApp.clientId, TAB_DOMAIN: testAadApp.tabDomain, AAD_JWKS_URL: aad.jwksUrl,
+      PORT: '0',
+      DATA_DIR: dataDir,
+      STATIC_DIR: join(dataDir, 'no-tab'),
+      SANDBOX_PATIENTS: '3',
+      SSO: 'azure-ad',
+      AAD_APP_CLIENT_ID: testAadApp.clientId,
+      TAB_DOMAIN: testAadApp.tabDomain,
+      AAD_JWKS_URL: aad.jwksUrl,
     });
     try {
       const token = await aad.tokenFor(loner);

@@ -99,7 +99,12 @@ describe('production mode', () => {
 
     // With team data in SharePoint, each change's record is durable before it is acknowledged.
     const reader = await tokenFor(owner, tenantA, 'v2', { roles: ['Patients.AuditReader'] });
-    const trail = (await call(reader, 'GET', '/api/audit')).body.events as { operation: string; outcome: string; patientId: string | null; userId: string }[];
+    const trail = (await call(reader, 'GET', '/api/audit')).body.events as {
+      operation: string;
+      outcome: string;
+      patientId: string | null;
+      userId: string;
+    }[];
     expect(trail.map((e) => [e.operation, e.outcome, e.patientId])).toEqual(
       expect.arrayContaining([
         ['PatientDetailsEdit', 'success', patient.body.id],
@@ -137,7 +142,11 @@ describe('production mode', () => {
     expect(await res.json()).toEqual({
       clientId,
       authority: entra.authorityHost,
-      scopes: ['https://graph.microsoft.com/Sites.Manage.All', 'https://graph.microsoft.com/GroupMember.Read.All', 'https://graph.microsoft.com/Team.ReadBasic.All'],
+      scopes: [
+        'https://graph.microsoft.com/Sites.Manage.All',
+        'https://graph.microsoft.com/GroupMember.Read.All',
+        'https://graph.microsoft.com/Team.ReadBasic.All',
+      ],
     });
   });
 

@@ -13,8 +13,12 @@ beforeAll(async () => {
 afterAll(() => server?.stop());
 
 it('answers a flood of searches with 429 and Retry-After, for that user only', async () => {
-  const search = (user: string) => fetch(`${server.url}/api/teams/${who.team.id}/patients?name=a`, { headers: { authorization: `Bearer ${tokens.get(user)}` } });
-  const tokens = new Map([[who.member, await server.tokenFor(who.member)], [who.owner, await server.tokenFor(who.owner)]]);
+  const search = (user: string) =>
+    fetch(`${server.url}/api/teams/${who.team.id}/patients?name=a`, { headers: { authorization: `Bearer ${tokens.get(user)}` } });
+  const tokens = new Map([
+    [who.member, await server.tokenFor(who.member)],
+    [who.owner, await server.tokenFor(who.owner)],
+  ]);
   const statuses: number[] = [];
   let refused: Response | undefined;
   for (let i = 0; i < 8; i++) {
@@ -25,14 +29,19 @@ it('answers a flood of searches with 429 and Retry-After, for that user only', a
   }
   expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429, 429]);
   expect(Number(refused!.headers.get('retry-after'))).toBeGreaterThan(0);
-  expect(await refused!.json()).toMatchObject({ code: 'rate_limited', message: expect.stringMatching(/Try again in \d+ seconds?/), requestId: expect.any(String) });
+  expect(await refused!.json()).toMatchObject({
+    code: 'rate_limited',
+    message: expect.stringMatching(/Try again in \d+ seconds?/),
+    requestId: expect.any(String),
+  });
   // Another user of the same team is still answered, and the flooding user's other calls too.
   expect((await search(who.owner)).status).toBe(200);
   expect((await server.api(who.member, 'GET', `/api/teams/${who.team.id}/lists`)).status).toBe(200);
 });
 
 it('limits connection checks more tightly', async () => {
-  const put = () => server.api(who.owner, 'PUT', `/api/teams/${who.team.id}/connection`, { mode: 'ehr', url: server.info.sandbox.fhir.r4, name: 'Sandbox' });
+  const put = () =>
+    server.api(who.owner, 'PUT', `/api/teams/${who.team.id}/connection`, { mode: 'ehr', url: server.info.sandbox.fhir.r4, name: 'Sandbox' });
   const statuses = [(await put()).status, (await put()).status, (await put()).status];
   expect(statuses).toEqual([200, 429, 429]);
 });

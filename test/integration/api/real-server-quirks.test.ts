@@ -13,7 +13,11 @@ beforeAll(async () => {
 afterAll(() => server?.stop());
 
 async function connect(version: 'r4' | 'stu3' | 'dstu2', quirks: string) {
-  return server.api(who.owner, 'PUT', `${base()}/connection`, { mode: 'ehr', url: `${server.info.sandbox.fhir[version]}/quirks/${quirks}`, name: quirks });
+  return server.api(who.owner, 'PUT', `${base()}/connection`, {
+    mode: 'ehr',
+    url: `${server.info.sandbox.fhir[version]}/quirks/${quirks}`,
+    name: quirks,
+  });
 }
 
 /** Search, a list of three with clinical columns, and its rows: what a clinician does first. */
@@ -28,7 +32,9 @@ async function roundTrip() {
   expect(byPart.status).toBe(200);
   const list = (await server.api(who.member, 'POST', `${base()}/lists`, { name: 'Quirks' })).body;
   await server.api(who.member, 'PATCH', `${base()}/lists/${list.id}`, { columns: ['name', 'heartRate', 'location', 'conditions'] });
-  const added = await server.api(who.member, 'POST', `${base()}/lists/${list.id}/patients`, { patientIds: found.body.patients.map((p: { id: string }) => p.id) });
+  const added = await server.api(who.member, 'POST', `${base()}/lists/${list.id}/patients`, {
+    patientIds: found.body.patients.map((p: { id: string }) => p.id),
+  });
   expect(added.status).toBe(200);
   const view = (await server.api(who.member, 'GET', `${base()}/lists/${list.id}`)).body;
   for (const row of view.rows) {
@@ -72,7 +78,11 @@ it('times out a slow server with a clear error', async () => {
   const impatient = await startTestServer({ EHR_TIMEOUT_MS: '500', SANDBOX_PATIENTS: '3' });
   try {
     const w = cast(impatient.info);
-    const res = await impatient.api(w.owner, 'PUT', `/api/teams/${w.team.id}/connection`, { mode: 'ehr', url: `${impatient.info.sandbox.fhir.r4}/quirks/slow`, name: 'Slow' });
+    const res = await impatient.api(w.owner, 'PUT', `/api/teams/${w.team.id}/connection`, {
+      mode: 'ehr',
+      url: `${impatient.info.sandbox.fhir.r4}/quirks/slow`,
+      name: 'Slow',
+    });
     expect(res).toMatchObject({ status: 504, body: { code: 'ehr_timeout' } });
   } finally {
     await impatient.stop();

@@ -20,7 +20,8 @@ const RESOURCES = ['Patient', 'Observation', 'Encounter', 'Condition', 'AllergyI
 function bundleOf(n: number): Buffer {
   const entries = Array.from(
     { length: n },
-    (_, i) => `{"fullUrl":"urn:uuid:${i}","resource":{"resourceType":"Observation","id":"o${i}","status":"final","subject":{"reference":"Patient/h0"}},"search":{"mode":"match"}}`,
+    (_, i) =>
+      `{"fullUrl":"urn:uuid:${i}","resource":{"resourceType":"Observation","id":"o${i}","status":"final","subject":{"reference":"Patient/h0"}},"search":{"mode":"match"}}`,
   );
   return Buffer.from(`{"resourceType":"Bundle","type":"searchset","entry":[${entries.join(',')}]}`);
 }
@@ -38,7 +39,13 @@ async function startHostileEhr() {
     res.writeHead(status, { 'content-type': 'application/fhir+json' });
     res.end(typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body));
   };
-  const patient = (id: string) => ({ resourceType: 'Patient', id, name: [{ family: 'Hostile', given: [id] }], gender: 'female', birthDate: '1970-01-01' });
+  const patient = (id: string) => ({
+    resourceType: 'Patient',
+    id,
+    name: [{ family: 'Hostile', given: [id] }],
+    gender: 'female',
+    birthDate: '1970-01-01',
+  });
   const searchset = (resources: unknown[]) => ({ resourceType: 'Bundle', type: 'searchset', entry: resources.map((resource) => ({ resource })) });
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -48,17 +55,26 @@ async function startHostileEhr() {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       const path = url.pathname;
       if (path === '/fhir/metadata') {
-        return json(res, 200, { resourceType: 'CapabilityStatement', status: 'active', fhirVersion: '4.0.1', rest: [{ mode: 'server', resource: RESOURCES.map((type) => ({ type })) }] });
+        return json(res, 200, {
+          resourceType: 'CapabilityStatement',
+          status: 'active',
+          fhirVersion: '4.0.1',
+          rest: [{ mode: 'server', resource: RESOURCES.map((type) => ({ type })) }],
+        });
       }
       if (!path.startsWith('/fhir') || path.startsWith('/fhir/.well-known')) return json(res, 404, { resourceType: 'OperationOutcome', issue: [] });
       if (state.mode === 'huge') return json(res, 200, huge);
       if (state.mode === 'fallback') {
-        if (req.method === 'POST' && path === '/fhir') return json(res, 400, { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'not-supported' }] });
+        if (req.method === 'POST' && path === '/fhir')
+          return json(res, 400, { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'not-supported' }] });
         return json(res, 200, underSingleCap);
       }
       if (req.method === 'POST' && path === '/fhir') {
         const asked = (JSON.parse(Buffer.concat(chunks).toString()).entry as Array<{ request: { url: string } }>).map((e) => e.request.url);
-        const entry = asked.map((u) => ({ resource: u.startsWith('Patient/') ? patient(u.slice(8)) : searchset([]), response: { status: '200 OK' } }));
+        const entry = asked.map((u) => ({
+          resource: u.startsWith('Patient/') ? patient(u.slice(8)) : searchset([]),
+          response: { status: '200 OK' },
+        }));
         return json(res, 200, { resourceType: 'Bundle', type: 'batch-response', entry });
       }
       if (path.startsWith('/fhir/Patient/') && path !== '/fhir/Patient/_search') return json(res, 200, patient(path.slice('/fhir/Patient/'.length)));
@@ -69,10 +85,11 @@ async function startHostileEhr() {
   return {
     base: `http://127.0.0.1:${(server.address() as AddressInfo).port}/fhir`,
     state,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -130,7 +147,12 @@ it('keeps five concurrent list loads from a hostile EHR under 512 MB, failing th
   const call = async (user: string, method: string, path: string, body?: unknown) => {
     const headers: Record<string, string> = { authorization: `Bearer ${await sso.tokenFor(url, user)}` };
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(`${url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: overBound.signal });
+    const res = await fetch(`${url}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: overBound.signal,
+    });
     const text = await res.text();
     return { status: res.status, body: text ? (JSON.parse(text) as any) : null };
   };
@@ -147,7 +169,9 @@ it('keeps five concurrent list loads from a hostile EHR under 512 MB, failing th
 
   // …and a team of another tenant on the app's own sandbox.
   const other = `/api/teams/${who.otherTenantTeam.id}`;
-  expect((await call(who.otherTenantOwner, 'PUT', `${other}/connection`, { mode: 'ehr', url: info.sandbox.fhir.r4, name: 'Sandbox' })).status).toBe(200);
+  expect((await call(who.otherTenantOwner, 'PUT', `${other}/connection`, { mode: 'ehr', url: info.sandbox.fhir.r4, name: 'Sandbox' })).status).toBe(
+    200,
+  );
   expect((await call(who.otherTenantOwner, 'GET', `${other}/patients?gender=male&count=3`)).status).toBe(200);
 
   const pid = child!.pid!;
@@ -180,12 +204,14 @@ it('keeps five concurrent list loads from a hostile EHR under 512 MB, failing th
       })();
       // Awaited below; only when the loads are given up is it left behind (aborted).
       otherTenant.catch(() => undefined);
-      const loads = await Promise.all(PATIENTS.slice(0, 5).map(() => call(who.owner, 'GET', `${team}/lists/${list.id}`))).finally(() => {
-        loading = false;
-      }).catch((error: unknown) => {
-        expect((peak - idle) / MB, 'memory above idle when the loads were given up (MB)').toBeLessThan(512);
-        throw error;
-      });
+      const loads = await Promise.all(PATIENTS.slice(0, 5).map(() => call(who.owner, 'GET', `${team}/lists/${list.id}`)))
+        .finally(() => {
+          loading = false;
+        })
+        .catch((error: unknown) => {
+          expect((peak - idle) / MB, 'memory above idle when the loads were given up (MB)').toBeLessThan(512);
+          throw error;
+        });
       await otherTenant;
 
       for (const load of loads) {

@@ -5,7 +5,16 @@ import { basic, familyOf, ids, mrnOf, startPartner, tenantA, tenantB, versions, 
 let partner: Partner;
 const tokens: Record<string, string> = {};
 beforeAll(async () => {
-  partner = await startPartner({ tenants: [{ id: tenantA, name: 'Contoso' }, { id: tenantB, name: 'Fabrikam' }], patientsPerTenant: 30 }, '/dev/partner');
+  partner = await startPartner(
+    {
+      tenants: [
+        { id: tenantA, name: 'Contoso' },
+        { id: tenantB, name: 'Fabrikam' },
+      ],
+      patientsPerTenant: 30,
+    },
+    '/dev/partner',
+  );
   tokens.a = await partner.tokenFor(tenantA);
   tokens.b = await partner.tokenFor(tenantB);
 });
@@ -29,7 +38,9 @@ describe('discovery', () => {
   it.each(versions)('%s: metadata lists each served resource with its search parameters', async (version) => {
     const body = await (await fetch(`${partner.url}/${version}/metadata`)).json();
     const resources = body.rest[0].resource as { type: string; searchParam: { name: string }[] }[];
-    expect(resources.map((r) => r.type)).toEqual(expect.arrayContaining(['Patient', 'Observation', 'Condition', 'Encounter', 'AllergyIntolerance', 'Coverage', medication[version]]));
+    expect(resources.map((r) => r.type)).toEqual(
+      expect.arrayContaining(['Patient', 'Observation', 'Condition', 'Encounter', 'AllergyIntolerance', 'Coverage', medication[version]]),
+    );
     const patientParams = resources.find((r) => r.type === 'Patient')!.searchParam.map((p) => p.name);
     expect(patientParams).toEqual(expect.arrayContaining(['_id', 'name', 'family', 'given', 'birthdate', 'gender', 'identifier']));
     expect(body.rest[0].security.extension[0].extension).toContainEqual({ url: 'authorize', valueUri: `${partner.url}/authorize` });
@@ -50,27 +61,49 @@ describe('tokens', () => {
   it('keeps tokens issued with a secret valid after that secret is deleted, and refuses to delete the secret in use', async () => {
     const client = await partner.register();
     const issued = (await partner.token(client.client_id, client.client_secret, tenantA, 'post')).body.access_token;
-    const second = await (await fetch(`${partner.url}/clients/${client.client_id}/secrets`, { method: 'POST', headers: { authorization: basic(client.client_id, client.client_secret) } })).json();
-    const self = await fetch(`${partner.url}/clients/${client.client_id}/secrets/${client.secret_id}`, { method: 'DELETE', headers: { authorization: basic(client.client_id, client.client_secret) } });
+    const second = await (
+      await fetch(`${partner.url}/clients/${client.client_id}/secrets`, {
+        method: 'POST',
+        headers: { authorization: basic(client.client_id, client.client_secret) },
+      })
+    ).json();
+    const self = await fetch(`${partner.url}/clients/${client.client_id}/secrets/${client.secret_id}`, {
+      method: 'DELETE',
+      headers: { authorization: basic(client.client_id, client.client_secret) },
+    });
     expect(self.status).toBe(400);
-    const deleted = await fetch(`${partner.url}/clients/${client.client_id}/secrets/${client.secret_id}`, { method: 'DELETE', headers: { authorization: basic(client.client_id, second.client_secret) } });
+    const deleted = await fetch(`${partner.url}/clients/${client.client_id}/secrets/${client.secret_id}`, {
+      method: 'DELETE',
+      headers: { authorization: basic(client.client_id, second.client_secret) },
+    });
     expect(deleted.status).toBe(204);
     expect((await partner.fhir('/r4/Patient?_count=1', issued)).status).toBe(200);
-    const stranger = await fetch(`${partner.url}/clients/${client.client_id}/secrets`, { method: 'POST', headers: { authorization: basic(client.client_id, client.client_secret) } });
+    const stranger = await fetch(`${partner.url}/clients/${client.client_id}/secrets`, {
+      method: 'POST',
+      headers: { authorization: basic(client.client_id, client.client_secret) },
+    });
     expect(stranger.status).toBe(401);
     expect((await stranger.json()).error).toBe('invalid_client');
   });
 
   it('refuses other grants, and a token request naming no or two tenants', async () => {
     const client = await partner.register();
-    const other = await fetch(`${partner.url}/token`, { method: 'POST', headers: { authorization: basic(client.client_id, client.client_secret) }, body: new URLSearchParams({ grant_type: 'password', scope: tenantA }) });
+    const other = await fetch(`${partner.url}/token`, {
+      method: 'POST',
+      headers: { authorization: basic(client.client_id, client.client_secret) },
+      body: new URLSearchParams({ grant_type: 'password', scope: tenantA }),
+    });
     expect((await other.json()).error).toBe('unsupported_grant_type');
     expect((await partner.token(client.client_id, client.client_secret, '')).body.error).toBe('invalid_scope');
     expect((await partner.token(client.client_id, client.client_secret, `${tenantA} ${tenantB}`)).body.error).toBe('invalid_scope');
     expect((await partner.token(client.client_id, client.client_secret, `system/*.read ${tenantB}`)).body.scope).toBe(tenantB);
     expect((await partner.token('nobody', 'nothing', tenantA, 'post')).status).toBe(401);
     for (const authorization of ['Basic !!!', `Basic ${Buffer.from('%zz:%zz').toString('base64')}`, 'Bearer x']) {
-      const res = await fetch(`${partner.url}/token`, { method: 'POST', headers: { authorization }, body: new URLSearchParams({ grant_type: 'client_credentials', scope: tenantA }) });
+      const res = await fetch(`${partner.url}/token`, {
+        method: 'POST',
+        headers: { authorization },
+        body: new URLSearchParams({ grant_type: 'client_credentials', scope: tenantA }),
+      });
       expect(res.status).toBe(401);
       expect((await res.json()).error).toBe('invalid_client');
     }
@@ -96,7 +129,7 @@ describe.each(versions)('the %s endpoint', (version) => {
   const get = (path: string, token = tokens.a) => partner.fhir(`/${version}${path}`, token);
   const patients = async () => (await get('/Patient?_count=100')).body.entry.map((e: { resource: any }) => e.resource);
 
-  it('keeps tenants apart: different people, and no read of the other tenant\'s ids', async () => {
+  it("keeps tenants apart: different people, and no read of the other tenant's ids", async () => {
     const a = (await get('/Patient?_count=100')).body;
     const b = (await get('/Patient?_count=100', tokens.b)).body;
     expect(a.total).toBe(30);
@@ -140,7 +173,12 @@ describe.each(versions)('the %s endpoint', (version) => {
     while (url) {
       const page: any = (await partner.fhir(url, tokens.a)).body;
       expect(page.link.find((l: { relation: string }) => l.relation === 'self').url).toMatch(new RegExp(`^${partner.url}/${version}/Patient\\?`));
-      expect(page.entry.every((e: { search: { mode: string }; fullUrl: string; resource: any }) => e.search.mode === 'match' && e.fullUrl === `${partner.url}/${version}/Patient/${e.resource.id}`)).toBe(true);
+      expect(
+        page.entry.every(
+          (e: { search: { mode: string }; fullUrl: string; resource: any }) =>
+            e.search.mode === 'match' && e.fullUrl === `${partner.url}/${version}/Patient/${e.resource.id}`,
+        ),
+      ).toBe(true);
       seen.push(...ids(page));
       url = page.link.find((l: { relation: string }) => l.relation === 'next')?.url;
       pages += 1;
@@ -171,9 +209,24 @@ describe.each(versions)('the %s endpoint', (version) => {
 
   it('answers a batch in order, failed entries (unknown type, bad parameter, missing id) beside good ones', async () => {
     const p = (await patients())[3];
-    const urls = [`Patient/${p.id}`, 'Nothing?x=1', `Observation?patient=${p.id}&bogus=1`, `Condition?patient=${p.id}&_count=5`, 'Patient/nobody', `${partner.url}/${version}/Coverage?patient=${p.id}`];
-    const batch = { resourceType: 'Bundle', type: 'batch', entry: [...urls.map((url) => ({ request: { method: 'GET', url } })), { request: { method: 'DELETE', url: `Patient/${p.id}` } }] };
-    const res = await partner.fhir(`/${version}`, tokens.a, { method: 'POST', headers: { 'content-type': 'application/fhir+json' }, body: JSON.stringify(batch) });
+    const urls = [
+      `Patient/${p.id}`,
+      'Nothing?x=1',
+      `Observation?patient=${p.id}&bogus=1`,
+      `Condition?patient=${p.id}&_count=5`,
+      'Patient/nobody',
+      `${partner.url}/${version}/Coverage?patient=${p.id}`,
+    ];
+    const batch = {
+      resourceType: 'Bundle',
+      type: 'batch',
+      entry: [...urls.map((url) => ({ request: { method: 'GET', url } })), { request: { method: 'DELETE', url: `Patient/${p.id}` } }],
+    };
+    const res = await partner.fhir(`/${version}`, tokens.a, {
+      method: 'POST',
+      headers: { 'content-type': 'application/fhir+json' },
+      body: JSON.stringify(batch),
+    });
     expect(res.status).toBe(200);
     const statuses = res.body.entry.map((e: { response: { status: string } }) => e.response.status.slice(0, 3));
     expect(statuses).toEqual(['200', '404', '400', '200', '404', '200', '400']);
@@ -188,7 +241,11 @@ describe.each(versions)('the %s endpoint', (version) => {
   });
 
   it('refuses bad input with an OperationOutcome: malformed JSON, unknown type or id, writes', async () => {
-    const malformed = await partner.fhir(`/${version}`, tokens.a, { method: 'POST', headers: { 'content-type': 'application/fhir+json' }, body: '{"resourceType": "Bundle",' });
+    const malformed = await partner.fhir(`/${version}`, tokens.a, {
+      method: 'POST',
+      headers: { 'content-type': 'application/fhir+json' },
+      body: '{"resourceType": "Bundle",',
+    });
     expect(malformed).toMatchObject({ status: 400, body: { resourceType: 'OperationOutcome' } });
     const notBatch = await partner.fhir(`/${version}`, tokens.a, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '[1,2]' });
     expect(notBatch).toMatchObject({ status: 400, body: { resourceType: 'OperationOutcome' } });
@@ -197,9 +254,17 @@ describe.each(versions)('the %s endpoint', (version) => {
     expect(await get('/Patient/bad%20id')).toMatchObject({ status: 400, body: { resourceType: 'OperationOutcome' } });
     expect(await get('/Patient?_count=many')).toMatchObject({ status: 400, body: { resourceType: 'OperationOutcome' } });
     expect(await get(`/${version === 'dstu2' ? 'MedicationRequest' : 'MedicationOrder'}?patient=x`)).toMatchObject({ status: 404 });
-    const write = await partner.fhir(`/${version}/Patient`, tokens.a, { method: 'POST', headers: { 'content-type': 'application/fhir+json' }, body: JSON.stringify({ resourceType: 'Patient' }) });
+    const write = await partner.fhir(`/${version}/Patient`, tokens.a, {
+      method: 'POST',
+      headers: { 'content-type': 'application/fhir+json' },
+      body: JSON.stringify({ resourceType: 'Patient' }),
+    });
     expect(write.status).toBe(405);
-    const jsonSearch = await partner.fhir(`/${version}/Patient/_search`, tokens.a, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"family":"x"}' });
+    const jsonSearch = await partner.fhir(`/${version}/Patient/_search`, tokens.a, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"family":"x"}',
+    });
     expect(jsonSearch).toMatchObject({ status: 415, body: { resourceType: 'OperationOutcome' } });
     expect(await get('')).toMatchObject({ status: 404, body: { resourceType: 'OperationOutcome' } });
   });
@@ -207,7 +272,14 @@ describe.each(versions)('the %s endpoint', (version) => {
 
 describe('one patient across releases', () => {
   it('has the same MRN, name, birth date and vital values in DSTU2, STU3 and R4, each in its own shape', async () => {
-    const byVersion = Object.fromEntries(await Promise.all(versions.map(async (v) => [v, (await partner.fhir(`/${v}/Patient?_count=100&_sort=birthdate`, tokens.a)).body.entry.map((e: { resource: any }) => e.resource)])));
+    const byVersion = Object.fromEntries(
+      await Promise.all(
+        versions.map(async (v) => [
+          v,
+          (await partner.fhir(`/${v}/Patient?_count=100&_sort=birthdate`, tokens.a)).body.entry.map((e: { resource: any }) => e.resource),
+        ]),
+      ),
+    );
     const subject = byVersion.r4[4];
     const mrn = mrnOf(subject);
     for (const version of versions) {
@@ -225,11 +297,20 @@ describe('one patient across releases', () => {
   });
 
   it('serves DSTU2 medication orders with prescriber and dateWritten, newer releases requests with requester', async () => {
-    const [dstu2, stu3, r4] = await Promise.all(versions.map(async (v) => (await partner.fhir(`/${v}/${medication[v]}?_count=1000`, tokens.a)).body.entry.map((e: { resource: any }) => e.resource)));
+    const [dstu2, stu3, r4] = await Promise.all(
+      versions.map(async (v) =>
+        (await partner.fhir(`/${v}/${medication[v]}?_count=1000`, tokens.a)).body.entry.map((e: { resource: any }) => e.resource),
+      ),
+    );
     expect(dstu2.length).toBeGreaterThan(0);
     expect(dstu2).toHaveLength(r4.length);
     const order = dstu2[0];
-    expect(order).toMatchObject({ resourceType: 'MedicationOrder', prescriber: { display: expect.stringMatching(/^Dr\. /) }, dateWritten: expect.any(String), dosageInstruction: [{ text: expect.any(String) }] });
+    expect(order).toMatchObject({
+      resourceType: 'MedicationOrder',
+      prescriber: { display: expect.stringMatching(/^Dr\. /) },
+      dateWritten: expect.any(String),
+      dosageInstruction: [{ text: expect.any(String) }],
+    });
     const twin = (list: any[]) => list.find((m) => m.id === order.id);
     expect(twin(stu3)).toMatchObject({ authoredOn: order.dateWritten, requester: { agent: { display: order.prescriber.display } } });
     expect(twin(r4)).toMatchObject({ authoredOn: order.dateWritten, requester: { display: order.prescriber.display } });

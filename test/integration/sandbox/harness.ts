@@ -20,7 +20,8 @@ export interface Partner {
   close(): Promise<void>;
 }
 
-export const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
+export const basic = (id: string, secret: string) =>
+  `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
 
 /** The sandbox on its own express app, on a loopback port, mounted at `mount`. */
 export async function startPartner(options: SandboxOptions, mount = '/sandbox'): Promise<Partner> {
@@ -33,12 +34,20 @@ export async function startPartner(options: SandboxOptions, mount = '/sandbox'):
   const partner: Partner = {
     url,
     async register() {
-      const res = await fetch(`${url}/clients`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'test' }) });
+      const res = await fetch(`${url}/clients`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'test' }),
+      });
       expect(res.status).toBe(201);
       return res.json();
     },
     async token(clientId, secret, scope, how = 'basic') {
-      const form = new URLSearchParams({ grant_type: 'client_credentials', scope, ...(how === 'post' ? { client_id: clientId, client_secret: secret } : {}) });
+      const form = new URLSearchParams({
+        grant_type: 'client_credentials',
+        scope,
+        ...(how === 'post' ? { client_id: clientId, client_secret: secret } : {}),
+      });
       const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
       if (how === 'basic') headers.authorization = basic(clientId, secret);
       const res = await fetch(`${url}/token`, { method: 'POST', headers, body: form });
@@ -52,7 +61,10 @@ export async function startPartner(options: SandboxOptions, mount = '/sandbox'):
     },
     async fhir(path, accessToken, init = {}) {
       const target = /^https?:/.test(path) ? path : `${url}${path}`;
-      const res = await fetch(target, { ...init, headers: { authorization: `Bearer ${accessToken}`, ...(init.headers as Record<string, string> | undefined) } });
+      const res = await fetch(target, {
+        ...init,
+        headers: { authorization: `Bearer ${accessToken}`, ...(init.headers as Record<string, string> | undefined) },
+      });
       const text = await res.text();
       return { status: res.status, type: res.headers.get('content-type'), body: text ? JSON.parse(text) : null };
     },

@@ -17,7 +17,13 @@ let dataDir: string;
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'patients-sandbox-'));
   writeBundles(dataDir);
-  const sandbox = await createSandbox({ tenants: [{ id: tenantA, name: 'A' }, { id: tenantB, name: 'B' }], patientsPerTenant: 12 });
+  const sandbox = await createSandbox({
+    tenants: [
+      { id: tenantA, name: 'A' },
+      { id: tenantB, name: 'B' },
+    ],
+    patientsPerTenant: 12,
+  });
   const loaded = await createSandbox({ tenants: [{ id: tenantA, name: 'A' }], patientsPerTenant: 5, dataDir });
   const app = express().use('/sandbox', sandbox.router).use('/loaded', loaded.router);
   server = await new Promise((resolve) => {
@@ -33,13 +39,25 @@ afterAll(async () => {
 
 const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
 async function register(at = '/sandbox') {
-  const res = await fetch(`${base}${at}/clients`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'test' }) });
+  const res = await fetch(`${base}${at}/clients`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'test' }),
+  });
   expect(res.status).toBe(201);
   return (await res.json()) as { client_id: string; client_secret: string; secret_id: string };
 }
 async function token(clientId: string, secret: string, tenant: string, how: 'basic' | 'post' = 'basic', at = '/sandbox') {
-  const form = new URLSearchParams({ grant_type: 'client_credentials', scope: tenant, ...(how === 'post' ? { client_id: clientId, client_secret: secret } : {}) });
-  const res = await fetch(`${base}${at}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...(how === 'basic' ? { authorization: basic(clientId, secret) } : {}) }, body: form });
+  const form = new URLSearchParams({
+    grant_type: 'client_credentials',
+    scope: tenant,
+    ...(how === 'post' ? { client_id: clientId, client_secret: secret } : {}),
+  });
+  const res = await fetch(`${base}${at}/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...(how === 'basic' ? { authorization: basic(clientId, secret) } : {}) },
+    body: form,
+  });
   return { status: res.status, body: await res.json() };
 }
 async function fhir(path: string, accessToken: string, init: RequestInit = {}) {
@@ -60,11 +78,17 @@ describe('client registration and tokens', () => {
 
   it('rotates secrets: a new one works at once, a deleted one is refused', async () => {
     const client = await register();
-    const added = await fetch(`${base}/sandbox/clients/${client.client_id}/secrets`, { method: 'POST', headers: { authorization: basic(client.client_id, client.client_secret) } });
+    const added = await fetch(`${base}/sandbox/clients/${client.client_id}/secrets`, {
+      method: 'POST',
+      headers: { authorization: basic(client.client_id, client.client_secret) },
+    });
     const second = (await added.json()) as { secret_id: string; client_secret: string };
     expect(added.status).toBe(201);
     expect((await token(client.client_id, second.client_secret, tenantA)).status).toBe(200);
-    const removed = await fetch(`${base}/sandbox/clients/${client.client_id}/secrets/${client.secret_id}`, { method: 'DELETE', headers: { authorization: basic(client.client_id, second.client_secret) } });
+    const removed = await fetch(`${base}/sandbox/clients/${client.client_id}/secrets/${client.secret_id}`, {
+      method: 'DELETE',
+      headers: { authorization: basic(client.client_id, second.client_secret) },
+    });
     expect(removed.status).toBe(204);
     expect((await token(client.client_id, client.client_secret, tenantA)).body.error).toBe('invalid_client');
     expect((await token(client.client_id, second.client_secret, tenantA)).status).toBe(200);
@@ -88,7 +112,9 @@ describe.each([
     const res = await fetch(`${base}/sandbox/${version}/metadata`);
     const body = await res.json();
     expect(body).toMatchObject({ resourceType: capabilityType, fhirVersion });
-    const oauth = body.rest[0].security.extension.find((e: { url: string }) => e.url === 'http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris');
+    const oauth = body.rest[0].security.extension.find(
+      (e: { url: string }) => e.url === 'http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris',
+    );
     expect(oauth.extension).toContainEqual({ url: 'token', valueUri: `${base}/sandbox/token` });
     expect(body.rest[0].resource.map((r: { type: string }) => r.type)).toContain(version === 'dstu2' ? 'MedicationOrder' : 'MedicationRequest');
   });
@@ -117,7 +143,11 @@ describe.each([
     const familyParam = version === 'dstu2' ? 'family:contains' : 'family';
     const byFamily = (await fhir(`/sandbox/${version}/Patient?${familyParam}=${encodeURIComponent(family.slice(1, 4))}`, tokenA)).body;
     expect(byFamily.entry.map((e: { resource: { id: string } }) => e.resource.id)).toContain(patient.id);
-    const byMrn = await fhir(`/sandbox/${version}/Patient/_search`, tokenA, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `identifier=${mrn}` });
+    const byMrn = await fhir(`/sandbox/${version}/Patient/_search`, tokenA, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `identifier=${mrn}`,
+    });
     expect(byMrn.body.entry.map((e: { resource: { id: string } }) => e.resource.id)).toEqual([patient.id]);
     if (version === 'dstu2') expect(Array.isArray(patient.name[0].family)).toBe(true);
   });
@@ -132,8 +162,18 @@ describe.each([
     expect((await fhir(`/sandbox/${version}/Observation?patient=${patient.id}&${wrongSort}`, tokenA)).status).toBe(400);
 
     const medication = version === 'dstu2' ? 'MedicationOrder' : 'MedicationRequest';
-    const batch = { resourceType: 'Bundle', type: 'batch', entry: [`Patient/${patient.id}`, 'Patient/missing-1', `${medication}?patient=${patient.id}`].map((url) => ({ request: { method: 'GET', url } })) };
-    const res = await fhir(`/sandbox/${version}`, tokenA, { method: 'POST', headers: { 'content-type': 'application/fhir+json' }, body: JSON.stringify(batch) });
+    const batch = {
+      resourceType: 'Bundle',
+      type: 'batch',
+      entry: [`Patient/${patient.id}`, 'Patient/missing-1', `${medication}?patient=${patient.id}`].map((url) => ({
+        request: { method: 'GET', url },
+      })),
+    };
+    const res = await fhir(`/sandbox/${version}`, tokenA, {
+      method: 'POST',
+      headers: { 'content-type': 'application/fhir+json' },
+      body: JSON.stringify(batch),
+    });
     expect(res.body).toMatchObject({ resourceType: 'Bundle', type: 'batch-response' });
     const [ok, missing, meds] = res.body.entry;
     expect(ok.resource.id).toBe(patient.id);
@@ -162,18 +202,45 @@ describe('loading a folder of bundles', () => {
 function writeBundles(dir: string) {
   mkdirSync(join(dir, 'dstu2', 'synthea'), { recursive: true });
   mkdirSync(join(dir, 'r4'), { recursive: true });
-  writeFileSync(join(dir, 'dstu2', 'synthea', 'one.json'), JSON.stringify({
-    resourceType: 'Bundle', type: 'collection',
-    entry: [
-      { fullUrl: 'urn:uuid:aaaa-1', resource: { resourceType: 'Patient', id: 'aaaa-1', identifier: [{ value: 'LOAD-1' }], name: [{ family: ['Loaded'], given: ['Ann'] }] } },
-      { fullUrl: 'urn:uuid:cccc-1', resource: { resourceType: 'Condition', id: 'cccc-1', patient: { reference: 'urn:uuid:aaaa-1' }, code: { text: 'Asthma' } } },
-    ],
-  }));
-  writeFileSync(join(dir, 'r4', 'two.json'), JSON.stringify({
-    resourceType: 'Bundle', type: 'transaction',
-    entry: [
-      { fullUrl: 'urn:uuid:11111111-2222-4333-8444-555555555555', resource: { resourceType: 'Patient', identifier: [{ value: 'LOAD-2' }], name: [{ family: 'Second' }] }, request: { method: 'POST', url: 'Patient' } },
-      { fullUrl: 'urn:uuid:66666666-2222-4333-8444-555555555555', resource: { resourceType: 'Observation', status: 'final', code: { text: 'Heart rate' }, subject: { reference: 'urn:uuid:11111111-2222-4333-8444-555555555555' } }, request: { method: 'POST', url: 'Observation' } },
-    ],
-  }));
+  writeFileSync(
+    join(dir, 'dstu2', 'synthea', 'one.json'),
+    JSON.stringify({
+      resourceType: 'Bundle',
+      type: 'collection',
+      entry: [
+        {
+          fullUrl: 'urn:uuid:aaaa-1',
+          resource: { resourceType: 'Patient', id: 'aaaa-1', identifier: [{ value: 'LOAD-1' }], name: [{ family: ['Loaded'], given: ['Ann'] }] },
+        },
+        {
+          fullUrl: 'urn:uuid:cccc-1',
+          resource: { resourceType: 'Condition', id: 'cccc-1', patient: { reference: 'urn:uuid:aaaa-1' }, code: { text: 'Asthma' } },
+        },
+      ],
+    }),
+  );
+  writeFileSync(
+    join(dir, 'r4', 'two.json'),
+    JSON.stringify({
+      resourceType: 'Bundle',
+      type: 'transaction',
+      entry: [
+        {
+          fullUrl: 'urn:uuid:11111111-2222-4333-8444-555555555555',
+          resource: { resourceType: 'Patient', identifier: [{ value: 'LOAD-2' }], name: [{ family: 'Second' }] },
+          request: { method: 'POST', url: 'Patient' },
+        },
+        {
+          fullUrl: 'urn:uuid:66666666-2222-4333-8444-555555555555',
+          resource: {
+            resourceType: 'Observation',
+            status: 'final',
+            code: { text: 'Heart rate' },
+            subject: { reference: 'urn:uuid:11111111-2222-4333-8444-555555555555' },
+          },
+          request: { method: 'POST', url: 'Observation' },
+        },
+      ],
+    }),
+  );
 }

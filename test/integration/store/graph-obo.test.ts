@@ -70,7 +70,12 @@ describe('on-behalf-of Graph tokens (msal-node against a fake Azure AD)', () => 
   });
 
   it('says graph_failed, without the secret, when the app credentials are wrong', async () => {
-    const misconfigured = createOboTokenSource({ ...app, clientSecret: 'wrong', authorityHost: entra.authorityHost, networkClient: entra.networkClient });
+    const misconfigured = createOboTokenSource({
+      ...app,
+      clientSecret: 'wrong',
+      authorityHost: entra.authorityHost,
+      networkClient: entra.networkClient,
+    });
     const error = await misconfigured.tokenFor({ ssoToken: entra.ssoToken(tenant, 'avery'), tenantId: tenant }).catch((e: Error) => e);
     expect(error).toMatchObject({ code: 'graph_failed' });
     expect((error as Error).message).not.toContain('wrong');

@@ -39,12 +39,17 @@ describe('Graph store, Manual mode', () => {
     const list = [...site.lists.values()].find((l) => l.displayName === 'Patients app – manual patients')!;
     expect([...list.items.values()][0].fields).toMatchObject({ Title: 'Ada Lovelace', Mrn: 'M-1', Room: '7B', PatientId: created.id });
 
-    expect(await store.updateManualPatient(team, created.id, data('Ada King'), 1)).toMatchObject({ ok: true, value: { name: 'Ada King', version: 2 } });
+    expect(await store.updateManualPatient(team, created.id, data('Ada King'), 1)).toMatchObject({
+      ok: true,
+      value: { name: 'Ada King', version: 2 },
+    });
     expect(await store.updateManualPatient(team, created.id, data('Stale'), 1)).toEqual({ ok: false, reason: 'conflict' });
     expect(await store.updateManualPatient(team, 'no-such-id', data('X'))).toEqual({ ok: false, reason: 'not_found' });
 
     const other = await store.createManualPatient(team, { ...data('Grace Hopper'), mrn: null, gender: null }, 'u2');
     expect((await store.getManualPatients(team)).map((p) => p.name)).toEqual(['Ada King', 'Grace Hopper']);
-    expect(await store.getManualPatients(team, [other.id, 'unknown'])).toEqual([{ ...data('Grace Hopper'), mrn: null, gender: null, id: other.id, version: 1 }]);
+    expect(await store.getManualPatients(team, [other.id, 'unknown'])).toEqual([
+      { ...data('Grace Hopper'), mrn: null, gender: null, id: other.id, version: 1 },
+    ]);
   });
 });

@@ -61,7 +61,11 @@ describe('Graph store in the team site', () => {
     expect(rounds.columns.find((c) => c.name === 'PatientId')).toMatchObject({ displayName: 'Patient id', indexed: true });
     expect([...rounds.items.values()][0].fields).toMatchObject({ Title: 'pat-1', PatientId: 'pat-1', AddedBy: 'user-1' });
     expect(catalogRow().fields).toMatchObject({ Title: 'Rounds', ListId: list.id, Columns: 'name,mrn,birthDate,gender', Version: 2 });
-    expect([...listNamed('Patients app – notes').items.values()][0].fields).toMatchObject({ PatientId: 'pat-1', AuthorName: 'Avery', NoteText: 'Needs a chest X-ray' });
+    expect([...listNamed('Patients app – notes').items.values()][0].fields).toMatchObject({
+      PatientId: 'pat-1',
+      AuthorName: 'Avery',
+      NoteText: 'Needs a chest X-ray',
+    });
   });
 
   it('numbers a second list of the same name and follows renames in the list title', async () => {

@@ -19,98 +19,130 @@ export function storeContract(name: string, open: () => Promise<{ store: TeamSto
   };
 
   describe(`${name} store contract`, () => {
-    it('starts empty and keeps the connection', withStore(async (store) => {
-      expect(await store.getConnection(teamA)).toEqual({ mode: 'unset' });
-      const ehr = { mode: 'ehr' as const, url: 'https://ehr.example.org/r4', name: 'EHR', fhirVersion: 'R4' as const, auth: 'none' as const, resources: ['Patient'] };
-      await store.setConnection(teamA, ehr, 'u1');
-      expect(await store.getConnection(teamA)).toEqual(ehr);
-      expect(await store.getConnection(teamB)).toEqual({ mode: 'unset' });
-    }));
+    it(
+      'starts empty and keeps the connection',
+      withStore(async (store) => {
+        expect(await store.getConnection(teamA)).toEqual({ mode: 'unset' });
+        const ehr = {
+          mode: 'ehr' as const,
+          url: 'https://ehr.example.org/r4',
+          name: 'EHR',
+          fhirVersion: 'R4' as const,
+          auth: 'none' as const,
+          resources: ['Patient'],
+        };
+        await store.setConnection(teamA, ehr, 'u1');
+        expect(await store.getConnection(teamA)).toEqual(ehr);
+        expect(await store.getConnection(teamB)).toEqual({ mode: 'unset' });
+      }),
+    );
 
-    it('creates lists with counts, adds without duplicates, removes', withStore(async (store) => {
-      const list = await store.createList(teamA, 'Rounds — 查房 — обход', 'u1');
-      await store.addPatients(teamA, list.id, ['p1', 'p2', 'p1'], 'u1');
-      await store.addPatients(teamA, list.id, ['p2', 'p3'], 'u2');
-      expect(await store.getList(teamA, list.id)).toMatchObject({ name: 'Rounds — 查房 — обход', patientIds: ['p1', 'p2', 'p3'] });
-      expect(await store.listLists(teamA)).toEqual([{ id: list.id, name: 'Rounds — 查房 — обход', patientCount: 3 }]);
-      expect(await store.removePatient(teamA, list.id, 'p2')).toBe(true);
-      expect(await store.removePatient(teamA, list.id, 'p2')).toBe(false);
-      expect(await store.listLists(teamB)).toEqual([]);
-      expect(await store.getList(teamB, list.id)).toBeNull();
-    }));
+    it(
+      'creates lists with counts, adds without duplicates, removes',
+      withStore(async (store) => {
+        const list = await store.createList(teamA, 'Rounds — 查房 — обход', 'u1');
+        await store.addPatients(teamA, list.id, ['p1', 'p2', 'p1'], 'u1');
+        await store.addPatients(teamA, list.id, ['p2', 'p3'], 'u2');
+        expect(await store.getList(teamA, list.id)).toMatchObject({ name: 'Rounds — 查房 — обход', patientIds: ['p1', 'p2', 'p3'] });
+        expect(await store.listLists(teamA)).toEqual([{ id: list.id, name: 'Rounds — 查房 — обход', patientCount: 3 }]);
+        expect(await store.removePatient(teamA, list.id, 'p2')).toBe(true);
+        expect(await store.removePatient(teamA, list.id, 'p2')).toBe(false);
+        expect(await store.listLists(teamB)).toEqual([]);
+        expect(await store.getList(teamB, list.id)).toBeNull();
+      }),
+    );
 
-    it('loses no patient when two clients add 50 each at once', withStore(async (store) => {
-      const list = await store.createList(teamA, 'Busy', 'u1');
-      const ids = (prefix: string) => Array.from({ length: 50 }, (_, i) => `${prefix}${i}`);
-      await Promise.all([
-        ...ids('a').map((id) => store.addPatients(teamA, list.id, [id], 'u1')),
-        ...ids('b').map((id) => store.addPatients(teamA, list.id, [id], 'u2')),
-      ]);
-      const stored = (await store.getList(teamA, list.id))!.patientIds;
-      expect(new Set(stored)).toEqual(new Set([...ids('a'), ...ids('b')]));
-      expect(stored).toHaveLength(100);
-    }));
+    it(
+      'loses no patient when two clients add 50 each at once',
+      withStore(async (store) => {
+        const list = await store.createList(teamA, 'Busy', 'u1');
+        const ids = (prefix: string) => Array.from({ length: 50 }, (_, i) => `${prefix}${i}`);
+        await Promise.all([
+          ...ids('a').map((id) => store.addPatients(teamA, list.id, [id], 'u1')),
+          ...ids('b').map((id) => store.addPatients(teamA, list.id, [id], 'u2')),
+        ]);
+        const stored = (await store.getList(teamA, list.id))!.patientIds;
+        expect(new Set(stored)).toEqual(new Set([...ids('a'), ...ids('b')]));
+        expect(stored).toHaveLength(100);
+      }),
+    );
 
-    it('lets one of two renames from the same version win and tells the other', withStore(async (store) => {
-      const list = await store.createList(teamA, 'Rounds', 'u1');
-      const { version } = (await store.getList(teamA, list.id))!;
-      const results = await Promise.all([
-        store.updateList(teamA, list.id, { name: 'Morning' }, version),
-        store.updateList(teamA, list.id, { name: 'Evening' }, version),
-      ]);
-      const winners = results.filter((r) => r.ok);
-      expect(winners).toHaveLength(1);
-      expect(results.filter((r) => !r.ok)).toEqual([{ ok: false, reason: 'conflict' }]);
-      const final = (await store.getList(teamA, list.id))!;
-      expect(final.name).toBe(winners[0].ok ? winners[0].value.name : '');
-    }));
+    it(
+      'lets one of two renames from the same version win and tells the other',
+      withStore(async (store) => {
+        const list = await store.createList(teamA, 'Rounds', 'u1');
+        const { version } = (await store.getList(teamA, list.id))!;
+        const results = await Promise.all([
+          store.updateList(teamA, list.id, { name: 'Morning' }, version),
+          store.updateList(teamA, list.id, { name: 'Evening' }, version),
+        ]);
+        const winners = results.filter((r) => r.ok);
+        expect(winners).toHaveLength(1);
+        expect(results.filter((r) => !r.ok)).toEqual([{ ok: false, reason: 'conflict' }]);
+        const final = (await store.getList(teamA, list.id))!;
+        expect(final.name).toBe(winners[0].ok ? winners[0].value.name : '');
+      }),
+    );
 
-    it('moves, deletes, keeps default lists and notes', withStore(async (store) => {
-      const a = await store.createList(teamA, 'A', 'u1');
-      const b = await store.createList(teamA, 'B', 'u1');
-      await store.addPatients(teamA, a.id, ['p1'], 'u1');
-      expect(await store.movePatient(teamA, a.id, b.id, 'p1', 'u1')).toBe('moved');
-      expect((await store.getList(teamA, b.id))!.patientIds).toEqual(['p1']);
-      expect(await store.setDefaultList(teamA, 'u1', b.id)).toBe(true);
-      expect(await store.defaultListId(teamA, 'u1')).toBe(b.id);
-      expect(await store.deleteList(teamA, b.id)).toBe(true);
-      expect(await store.defaultListId(teamA, 'u1')).toBeNull();
-      await store.addNote(teamA, 'p1', { id: 'u1', name: 'Avery' }, 'first');
-      await store.addNote(teamA, 'p1', { id: 'u2', name: 'Blake' }, 'second');
-      expect((await store.listNotes(teamA, 'p1')).map((n) => n.text)).toEqual(['first', 'second']);
-      expect(await store.listNotes(teamB, 'p1')).toEqual([]);
-    }));
+    it(
+      'moves, deletes, keeps default lists and notes',
+      withStore(async (store) => {
+        const a = await store.createList(teamA, 'A', 'u1');
+        const b = await store.createList(teamA, 'B', 'u1');
+        await store.addPatients(teamA, a.id, ['p1'], 'u1');
+        expect(await store.movePatient(teamA, a.id, b.id, 'p1', 'u1')).toBe('moved');
+        expect((await store.getList(teamA, b.id))!.patientIds).toEqual(['p1']);
+        expect(await store.setDefaultList(teamA, 'u1', b.id)).toBe(true);
+        expect(await store.defaultListId(teamA, 'u1')).toBe(b.id);
+        expect(await store.deleteList(teamA, b.id)).toBe(true);
+        expect(await store.defaultListId(teamA, 'u1')).toBeNull();
+        await store.addNote(teamA, 'p1', { id: 'u1', name: 'Avery' }, 'first');
+        await store.addNote(teamA, 'p1', { id: 'u2', name: 'Blake' }, 'second');
+        expect((await store.listNotes(teamA, 'p1')).map((n) => n.text)).toEqual(['first', 'second']);
+        expect(await store.listNotes(teamB, 'p1')).toEqual([]);
+      }),
+    );
 
-    it('gives the newest note of each patient of a long list, and only the team\'s own', withStore(async (store) => {
-      const ids = Array.from({ length: 45 }, (_, i) => `p-${i}`);
-      for (const id of ['p-0', 'p-21', 'p-44']) await store.addNote(teamA, id, { id: 'u1', name: 'Avery' }, `first on ${id}`);
-      await store.addNote(teamA, 'p-21', { id: 'u2', name: "Blake O'Neil" }, 'second on p-21');
-      await store.addNote(teamA, 'not-asked', { id: 'u1', name: 'Avery' }, 'elsewhere');
-      await store.addNote(teamB, 'p-0', { id: 'u9', name: 'Other team' }, 'not ours');
-      const latest = await store.latestNotes(teamA, ids);
-      expect(Object.fromEntries([...latest].map(([id, note]) => [id, [note.patientId, note.text, note.authorName]]))).toEqual({
-        'p-0': ['p-0', 'first on p-0', 'Avery'],
-        'p-21': ['p-21', 'second on p-21', "Blake O'Neil"],
-        'p-44': ['p-44', 'first on p-44', 'Avery'],
-      });
-      expect(await store.latestNotes(teamA, [])).toEqual(new Map());
-      expect(await store.latestNotes(teamB, ["it's"])).toEqual(new Map());
-    }));
+    it(
+      "gives the newest note of each patient of a long list, and only the team's own",
+      withStore(async (store) => {
+        const ids = Array.from({ length: 45 }, (_, i) => `p-${i}`);
+        for (const id of ['p-0', 'p-21', 'p-44']) await store.addNote(teamA, id, { id: 'u1', name: 'Avery' }, `first on ${id}`);
+        await store.addNote(teamA, 'p-21', { id: 'u2', name: "Blake O'Neil" }, 'second on p-21');
+        await store.addNote(teamA, 'not-asked', { id: 'u1', name: 'Avery' }, 'elsewhere');
+        await store.addNote(teamB, 'p-0', { id: 'u9', name: 'Other team' }, 'not ours');
+        const latest = await store.latestNotes(teamA, ids);
+        expect(Object.fromEntries([...latest].map(([id, note]) => [id, [note.patientId, note.text, note.authorName]]))).toEqual({
+          'p-0': ['p-0', 'first on p-0', 'Avery'],
+          'p-21': ['p-21', 'second on p-21', "Blake O'Neil"],
+          'p-44': ['p-44', 'first on p-44', 'Avery'],
+        });
+        expect(await store.latestNotes(teamA, [])).toEqual(new Map());
+        expect(await store.latestNotes(teamB, ["it's"])).toEqual(new Map());
+      }),
+    );
 
-    it('keeps a Manual-mode schema and patients with versions, per team', withStore(async (store) => {
-      expect(await store.getSchema(teamA)).toBeNull();
-      const fields = [{ id: 'acuity', label: 'Acuity', type: 'choice' as const, choices: ['Low', 'High'] }];
-      const first = await store.setSchema(teamA, fields);
-      expect(first).toMatchObject({ ok: true, value: { fields, version: 1 } });
-      expect(await store.setSchema(teamA, [], 0)).toEqual({ ok: false, reason: 'conflict' });
-      const patient = await store.createManualPatient(teamA, { name: 'Ada', mrn: 'M-1', birthDate: null, gender: 'female', room: '4', values: { acuity: 'High' } }, 'u1');
-      expect(patient).toMatchObject({ id: expect.any(String), name: 'Ada', version: 1 });
-      const edited = await store.updateManualPatient(teamA, patient.id, { ...patient, room: '5', values: { acuity: 'Low' } }, 1);
-      expect(edited).toMatchObject({ ok: true, value: { room: '5', values: { acuity: 'Low' }, version: 2 } });
-      expect(await store.updateManualPatient(teamA, patient.id, { ...patient, room: '6' }, 1)).toEqual({ ok: false, reason: 'conflict' });
-      expect((await store.getManualPatients(teamA, [patient.id])).map((p) => p.room)).toEqual(['5']);
-      expect(await store.getManualPatients(teamB)).toEqual([]);
-      expect(await store.getSchema(teamB)).toBeNull();
-    }));
+    it(
+      'keeps a Manual-mode schema and patients with versions, per team',
+      withStore(async (store) => {
+        expect(await store.getSchema(teamA)).toBeNull();
+        const fields = [{ id: 'acuity', label: 'Acuity', type: 'choice' as const, choices: ['Low', 'High'] }];
+        const first = await store.setSchema(teamA, fields);
+        expect(first).toMatchObject({ ok: true, value: { fields, version: 1 } });
+        expect(await store.setSchema(teamA, [], 0)).toEqual({ ok: false, reason: 'conflict' });
+        const patient = await store.createManualPatient(
+          teamA,
+          { name: 'Ada', mrn: 'M-1', birthDate: null, gender: 'female', room: '4', values: { acuity: 'High' } },
+          'u1',
+        );
+        expect(patient).toMatchObject({ id: expect.any(String), name: 'Ada', version: 1 });
+        const edited = await store.updateManualPatient(teamA, patient.id, { ...patient, room: '5', values: { acuity: 'Low' } }, 1);
+        expect(edited).toMatchObject({ ok: true, value: { room: '5', values: { acuity: 'Low' }, version: 2 } });
+        expect(await store.updateManualPatient(teamA, patient.id, { ...patient, room: '6' }, 1)).toEqual({ ok: false, reason: 'conflict' });
+        expect((await store.getManualPatients(teamA, [patient.id])).map((p) => p.room)).toEqual(['5']);
+        expect(await store.getManualPatients(teamB)).toEqual([]);
+        expect(await store.getSchema(teamB)).toBeNull();
+      }),
+    );
   });
 }

@@ -20,13 +20,14 @@ describe('app icons', () => {
 
   it('outline.png is white on a transparent background', () => {
     const png = PNG.sync.read(committed('outline.png'));
-    let transparent = 0, white = 0;
+    let transparent = 0,
+      white = 0;
     for (let i = 0; i < png.data.length; i += 4) {
       if (png.data[i + 3] === 0) transparent++;
       else if (png.data[i] === 255 && png.data[i + 1] === 255 && png.data[i + 2] === 255) white++;
     }
     expect(transparent + white).toBe(32 * 32);
-    expect(transparent).toBeGreaterThan(32 * 32 / 2);
+    expect(transparent).toBeGreaterThan((32 * 32) / 2);
     expect(white).toBeGreaterThan(50);
     expect(checkIcon('outline.png', committed('outline.png'), { width: 32, height: 32, whiteOnTransparent: true })).toEqual([]);
   });
@@ -46,7 +47,9 @@ describe('app icons', () => {
 
     const opaque = PNG.sync.read(committed('outline.png'));
     for (let k = 3; k < opaque.data.length; k += 4) opaque.data[k] = 255;
-    expect(checkIcon('outline.png', PNG.sync.write(opaque), { width: 32, height: 32, whiteOnTransparent: true })).toContain('outline.png: background must be transparent');
+    expect(checkIcon('outline.png', PNG.sync.write(opaque), { width: 32, height: 32, whiteOnTransparent: true })).toContain(
+      'outline.png: background must be transparent',
+    );
 
     expect(checkIcon('color.png', committed('outline.png'), { width: 192, height: 192 })).toEqual(['color.png: must be 192x192 pixels, is 32x32']);
   });

@@ -40,7 +40,9 @@ describe('filled Teams app package (env "test")', () => {
     expect(manifest.$schema).toBe(`https://developer.microsoft.com/json-schemas/teams/v${version}/MicrosoftTeams.schema.json`);
     // The validator is ajv-draft-04: both schemas of that version must be draft-04.
     for (const file of ['MicrosoftTeams.schema.json', 'MicrosoftTeams.Localization.schema.json'])
-      expect(JSON.parse(readFileSync(join(BUNDLED_TEAMS_SCHEMAS, `v${version}`, file), 'utf8')).$schema).toBe('http://json-schema.org/draft-04/schema#');
+      expect(JSON.parse(readFileSync(join(BUNDLED_TEAMS_SCHEMAS, `v${version}`, file), 'utf8')).$schema).toBe(
+        'http://json-schema.org/draft-04/schema#',
+      );
   });
 
   it('validates the filled manifest against the bundled schema', () => {
@@ -49,17 +51,27 @@ describe('filled Teams app package (env "test")', () => {
 
   it.each(LANGUAGES)('validates %s.json against the bundled localization schema of the same version', (lang) => {
     const doc = files.get(`${lang}.json`)!;
-    expect(doc.$schema).toBe(`https://developer.microsoft.com/json-schemas/teams/v${manifest.manifestVersion}/MicrosoftTeams.Localization.schema.json`);
+    expect(doc.$schema).toBe(
+      `https://developer.microsoft.com/json-schemas/teams/v${manifest.manifestVersion}/MicrosoftTeams.Localization.schema.json`,
+    );
     expect(validateAgainstBundledSchema(doc)).toEqual([]);
   });
 
   it('fills the env values into tabs, SSO and domains', () => {
     expect(manifest.id).toBe('3f5e2b8c-7a41-4d2e-9c6b-1a2b3c4d5e6f');
     expect(manifest.configurableTabs).toEqual([
-      expect.objectContaining({ configurationUrl: 'https://patients.example.org/#/config', scopes: ['team', 'groupChat'], canUpdateConfiguration: true }),
+      expect.objectContaining({
+        configurationUrl: 'https://patients.example.org/#/config',
+        scopes: ['team', 'groupChat'],
+        canUpdateConfiguration: true,
+      }),
     ]);
     expect(manifest.staticTabs).toEqual([
-      expect.objectContaining({ contentUrl: 'https://patients.example.org/#/tab', websiteUrl: 'https://patients.example.org/#/tab', scopes: ['personal'] }),
+      expect.objectContaining({
+        contentUrl: 'https://patients.example.org/#/tab',
+        websiteUrl: 'https://patients.example.org/#/tab',
+        scopes: ['personal'],
+      }),
     ]);
     expect(manifest.webApplicationInfo).toEqual({
       id: '8d1c6e2a-4b7f-4c39-a0e5-6f7a8b9c0d1e',
@@ -82,7 +94,11 @@ describe('localization sources', () => {
     const doc = read(`${lang}.json`);
     const en = read('manifest.json');
     const keys = ['name.short', 'name.full', 'description.short', 'description.full', 'staticTabs[0].name'];
-    expect(Object.keys(doc).filter((k) => k !== '$schema').sort()).toEqual([...keys].sort());
+    expect(
+      Object.keys(doc)
+        .filter((k) => k !== '$schema')
+        .sort(),
+    ).toEqual([...keys].sort());
     const english = [en.name.short, en.name.full, en.description.short, en.description.full, en.staticTabs[0].name];
     keys.forEach((k, i) => expect(doc[k], k).not.toBe(english[i]));
   });

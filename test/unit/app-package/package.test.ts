@@ -14,7 +14,9 @@ afterEach(() => scratch?.cleanup());
 /** Rewrites env/.env.test of the scratch project without the given keys. */
 function dropEnv(root: string, ...keys: string[]) {
   const path = join(root, 'env', '.env.test');
-  const kept = readFileSync(path, 'utf8').split('\n').filter((l) => !keys.some((k) => l.startsWith(`${k}=`)));
+  const kept = readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => !keys.some((k) => l.startsWith(`${k}=`)));
   writeFileSync(path, kept.join('\n'));
 }
 
@@ -37,7 +39,9 @@ describe('npm run package', () => {
     const error = await buildAppPackage({ root: scratch.root, env: 'test' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PackageError);
     const message = (error as PackageError).message;
-    expect(message.split('\n')[0]).toBe('Environment "test" has no value for 3 placeholder(s); set them in env/.env.test (or env/.env.test.user for secrets):');
+    expect(message.split('\n')[0]).toBe(
+      'Environment "test" has no value for 3 placeholder(s); set them in env/.env.test (or env/.env.test.user for secrets):',
+    );
     expect(message).toContain('  - TAB_DOMAIN (used in manifest.json)');
     for (const name of ['TAB_DOMAIN', 'AAD_APP_CLIENT_ID', 'TEAMS_APP_ID']) expect(message).toContain(name);
     expect((error as PackageError).problems).toHaveLength(3);

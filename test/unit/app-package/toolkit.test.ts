@@ -28,7 +28,9 @@ describe.each(PROJECTS)('$file', ({ file, env }) => {
   const project = readToolkitProject(join(ROOT, file));
 
   it('is a v1.x project with the schema comment on its first line', () => {
-    expect(text(file).split('\n')[0]).toMatch(/^# yaml-language-server: \$schema=https:\/\/aka\.ms\/m365-agents-toolkits\/v1\.\d+\/yaml\.schema\.json$/);
+    expect(text(file).split('\n')[0]).toMatch(
+      /^# yaml-language-server: \$schema=https:\/\/aka\.ms\/m365-agents-toolkits\/v1\.\d+\/yaml\.schema\.json$/,
+    );
     expect(project.version).toMatch(/^v1\.\d+$/);
     expect(text(file).split('\n')[0]).toContain(`/${project.version}/`);
     expect(project.environmentFolderPath).toBe('./env');
@@ -36,13 +38,24 @@ describe.each(PROJECTS)('$file', ({ file, env }) => {
 
   it('provisions the Teams app, the Entra app and the app package in order', () => {
     const uses = (project.provision ?? []).map((a) => a.uses);
-    const expected = ['teamsApp/create', 'aadApp/create', 'aadApp/update', 'teamsApp/validateManifest', 'teamsApp/zipAppPackage', 'teamsApp/validateAppPackage', 'teamsApp/update'];
+    const expected = [
+      'teamsApp/create',
+      'aadApp/create',
+      'aadApp/update',
+      'teamsApp/validateManifest',
+      'teamsApp/zipAppPackage',
+      'teamsApp/validateAppPackage',
+      'teamsApp/update',
+    ];
     expect(uses.filter((u) => expected.includes(u))).toEqual(expected);
     const update = project.provision!.find((a) => a.uses === 'aadApp/update')!;
     expect(update.with?.manifestPath).toBe('./aad.manifest.json');
-    expect(actionOutputs(project.provision!.find((a) => a.uses === 'aadApp/create')!, ROOT)).toEqual(
-      expect.arrayContaining(['AAD_APP_CLIENT_ID', 'SECRET_AAD_APP_CLIENT_SECRET', 'AAD_APP_TENANT_ID']),
-    );
+    expect(
+      actionOutputs(
+        project.provision!.find((a) => a.uses === 'aadApp/create')!,
+        ROOT,
+      ),
+    ).toEqual(expect.arrayContaining(['AAD_APP_CLIENT_ID', 'SECRET_AAD_APP_CLIENT_SECRET', 'AAD_APP_TENANT_ID']));
   });
 
   it('builds in deploy', () => {
@@ -97,13 +110,18 @@ describe('m365agents.yml (dev on Azure App Service)', () => {
       while (from > 0 && lines[from - 1].startsWith('@')) from--;
       return at < 0 ? ['(no such param)'] : lines.slice(from, at);
     };
-    const secrets = Object.entries(parameters).filter(([, { value }]) => value.includes('${{SECRET_')).map(([name]) => name);
+    const secrets = Object.entries(parameters)
+      .filter(([, { value }]) => value.includes('${{SECRET_'))
+      .map(([name]) => name);
     expect(secrets.sort()).toEqual(['aadAppClientSecret', 'ehrClientSecrets']);
     for (const name of secrets) expect(decorators(name), name).toContain('@secure()');
   });
 
   it('deploys the build to the App Service that provision created', () => {
-    expect(project.deploy!.at(-1)).toMatchObject({ uses: 'azureAppService/zipDeploy', with: { resourceId: '${{AZURE_APP_SERVICE_RESOURCE_ID}}', ignoreFile: '.webappignore' } });
+    expect(project.deploy!.at(-1)).toMatchObject({
+      uses: 'azureAppService/zipDeploy',
+      with: { resourceId: '${{AZURE_APP_SERVICE_RESOURCE_ID}}', ignoreFile: '.webappignore' },
+    });
   });
 });
 
@@ -114,14 +132,16 @@ describe('m365agents.local.yml', () => {
     expect(i).toBeGreaterThan(provision.findIndex((a) => a.uses === 'aadApp/create'));
     expect(i).toBeLessThan(provision.findIndex((a) => a.uses === 'aadApp/update'));
     const envs = provision[i].with?.envs as Record<string, string>;
-    for (const key of ['AAD_APP_CLIENT_ID', 'SECRET_AAD_APP_CLIENT_SECRET', 'AAD_APP_TENANT_ID', 'TAB_DOMAIN', 'TAB_ENDPOINT']) expect(envs[key]).toBe(`\${{${key}}}`);
+    for (const key of ['AAD_APP_CLIENT_ID', 'SECRET_AAD_APP_CLIENT_SECRET', 'AAD_APP_TENANT_ID', 'TAB_DOMAIN', 'TAB_ENDPOINT'])
+      expect(envs[key]).toBe(`\${{${key}}}`);
     expect(envs.EHR_CLIENT_SECRETS).toBe('${{SECRET_EHR_CLIENT_SECRETS}}');
   });
 });
 
 describe('F5 in VS Code (.vscode/tasks.json, launch.json)', () => {
   const tasks = JSON.parse(text('.vscode/tasks.json')).tasks as { label: string; command?: string; args?: { env?: string }; dependsOn?: string[] }[];
-  const port = readToolkitProject(join(ROOT, 'm365agents.local.yml')).provision!.find((a) => a.uses === 'file/createOrUpdateEnvironmentFile')!.with!.envs as Record<string, unknown>;
+  const port = readToolkitProject(join(ROOT, 'm365agents.local.yml')).provision!.find((a) => a.uses === 'file/createOrUpdateEnvironmentFile')!.with!
+    .envs as Record<string, unknown>;
 
   it('tunnels the backend port and writes TAB_DOMAIN and TAB_ENDPOINT before provision', () => {
     expect(beforeProvision('local').sort()).toEqual(['TAB_DOMAIN', 'TAB_ENDPOINT']);
@@ -163,7 +183,10 @@ describe('reference check can fail', () => {
       ],
       deploy: [{ uses: 'cli/runNpmCommand', with: { args: '${{B}}' } }],
     };
-    expect(undefinedReferences(project, templates, ROOT).map((p) => `${p.lifecycle}[${p.step}] ${p.name}`)).toEqual(['provision[0] B', 'deploy[0] B']);
+    expect(undefinedReferences(project, templates, ROOT).map((p) => `${p.lifecycle}[${p.step}] ${p.name}`)).toEqual([
+      'provision[0] B',
+      'deploy[0] B',
+    ]);
   });
 
   it('counts arm/deploy template outputs as written, and follows its parameter files', () => {
@@ -211,9 +234,15 @@ describe('aad.manifest.json', () => {
 
   it('pre-authorises the Teams, Microsoft 365 and Outlook clients for access_as_user', () => {
     const clients = [
-      '1fec8e78-bce4-4aaf-ab1b-5451cc387264', '5e3ce6c0-2b1f-4285-8d4b-75ee78787346', '4765445b-32c6-49b0-83e6-1d93765276ca',
-      '0ec893e0-5785-4de6-99da-4ed124e5296c', 'd3590ed6-52b3-4102-aeff-aad2292ab01c', 'bc59ab01-8403-45c6-8796-ac3ef710b3e3',
-      '27922004-5251-4030-b22d-91ecd9a37ea4', '4345a7b9-9a63-4910-a426-35363201d503', '00000002-0000-0ff1-ce00-000000000000',
+      '1fec8e78-bce4-4aaf-ab1b-5451cc387264',
+      '5e3ce6c0-2b1f-4285-8d4b-75ee78787346',
+      '4765445b-32c6-49b0-83e6-1d93765276ca',
+      '0ec893e0-5785-4de6-99da-4ed124e5296c',
+      'd3590ed6-52b3-4102-aeff-aad2292ab01c',
+      'bc59ab01-8403-45c6-8796-ac3ef710b3e3',
+      '27922004-5251-4030-b22d-91ecd9a37ea4',
+      '4345a7b9-9a63-4910-a426-35363201d503',
+      '00000002-0000-0ff1-ce00-000000000000',
     ];
     expect(aad.preAuthorizedApplications.map((p: { appId: string }) => p.appId).sort()).toEqual([...clients].sort());
     for (const p of aad.preAuthorizedApplications) expect(p.permissionIds).toEqual([scope.id]);

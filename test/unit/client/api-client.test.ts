@@ -35,7 +35,10 @@ describe('the API client after too many requests (429)', () => {
   });
 
   it('waits the seconds of Retry-After, says so, and asks once more for a read', async () => {
-    const calls = fakeFetch(() => tooMany('3'), () => json(200, { lists: 1 }));
+    const calls = fakeFetch(
+      () => tooMany('3'),
+      () => json(200, { lists: 1 }),
+    );
     const result = api<{ lists: number }>('/api/teams/t1/lists');
     await vi.advanceTimersByTimeAsync(0);
     expect(calls).toHaveLength(1);
@@ -64,7 +67,10 @@ describe('the API client after too many requests (429)', () => {
   });
 
   it('never sends a change again by itself: the user is told and tries again', async () => {
-    const calls = fakeFetch(() => tooMany('4'), () => json(201, { id: 'n1' }));
+    const calls = fakeFetch(
+      () => tooMany('4'),
+      () => json(201, { id: 'n1' }),
+    );
     const result = api('/api/teams/t1/patients/p1/notes', { method: 'POST', body: { text: 'Seen at 9' } }).catch((e: unknown) => e);
     await vi.advanceTimersByTimeAsync(60_000);
     const error = await result;
@@ -80,7 +86,10 @@ describe('the API client after too many requests (429)', () => {
     expect(errorText(await long)).toBe('Too many requests right now. Try again in 120 seconds.');
     expect(calls).toHaveLength(1);
 
-    calls = fakeFetch(() => tooMany(null), () => json(200, []));
+    calls = fakeFetch(
+      () => tooMany(null),
+      () => json(200, []),
+    );
     const untold = api('/api/teams/t1/lists');
     await vi.advanceTimersByTimeAsync(4_999);
     expect(calls).toHaveLength(1);
@@ -90,7 +99,10 @@ describe('the API client after too many requests (429)', () => {
   });
 
   it('stops waiting when the read is cancelled, and sends nothing more', async () => {
-    const calls = fakeFetch(() => tooMany('5'), () => json(200, {}));
+    const calls = fakeFetch(
+      () => tooMany('5'),
+      () => json(200, {}),
+    );
     const controller = new AbortController();
     const result = api('/api/teams/t1/lists', { signal: controller.signal }).catch((e: unknown) => e);
     await vi.advanceTimersByTimeAsync(1_000);
@@ -102,7 +114,8 @@ describe('the API client after too many requests (429)', () => {
   });
 
   it('reads Retry-After as seconds or as a date', () => {
-    const at = (value: string) => retryAfterSeconds(new Response(null, { status: 429, headers: { 'retry-after': value } }), Date.parse('2026-12-01T09:00:00Z'));
+    const at = (value: string) =>
+      retryAfterSeconds(new Response(null, { status: 429, headers: { 'retry-after': value } }), Date.parse('2026-12-01T09:00:00Z'));
     expect(at('7')).toBe(7);
     expect(at('0')).toBe(1);
     expect(at('Tue, 01 Dec 2026 09:00:10 GMT')).toBe(10);

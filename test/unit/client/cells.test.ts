@@ -21,7 +21,9 @@ describe('list cells', () => {
     expect(cellText('temperature', ok({ value: { value: 37.2, unit: '°C' }, time: null })).text).toBe('37,2 °C');
     expect(cellText('heartRate', ok({ value: { value: 82, unit: 'beats/minute' }, time: null })).text).toBe('82/мин');
     expect(cellText('weight', ok({ value: { value: 1234.5, unit: 'kg' }, time: null })).text).toBe('1\u00a0234,5 кг');
-    expect(cellText('bloodPressure', ok({ systolic: { value: 153, unit: 'mm[Hg]' }, diastolic: { value: 92, unit: 'mm[Hg]' }, time: null })).text).toBe('153/92 мм рт. ст.');
+    expect(
+      cellText('bloodPressure', ok({ systolic: { value: 153, unit: 'mm[Hg]' }, diastolic: { value: 92, unit: 'mm[Hg]' }, time: null })).text,
+    ).toBe('153/92 мм рт. ст.');
     setLanguage('zh-CN');
     expect(cellText('respiratoryRate', ok({ value: { value: 18, unit: 'breaths/minute' }, time: null })).text).toBe('18 次/分');
     expect(cellText('spo2', ok({ value: { value: 97, unit: '%' }, time: null })).text).toBe('97 %');
@@ -36,13 +38,21 @@ describe('list cells', () => {
   });
 
   it('shows blood pressure as systolic/diastolic', () => {
-    const bp = ok({ kind: 'bloodPressure', systolic: { value: 153, unit: 'mm[Hg]' }, diastolic: { value: 92, unit: 'mm[Hg]' }, time: at('2026-11-13T17:00:00Z') });
+    const bp = ok({
+      kind: 'bloodPressure',
+      systolic: { value: 153, unit: 'mm[Hg]' },
+      diastolic: { value: 92, unit: 'mm[Hg]' },
+      time: at('2026-11-13T17:00:00Z'),
+    });
     expect(cellText('bloodPressure', bp).text).toBe('153/92 mmHg');
     expect(sortValue('bloodPressure', bp)).toBe(153);
   });
 
   it('shows room and bed, with the rest of the location as detail', () => {
-    expect(cellText('location', ok({ location: '4 West, Room 412, Bed B', room: '412', bed: 'B' }))).toEqual({ text: 'Room 412, Bed B', detail: '4 West' });
+    expect(cellText('location', ok({ location: '4 West, Room 412, Bed B', room: '412', bed: 'B' }))).toEqual({
+      text: 'Room 412, Bed B',
+      detail: '4 West',
+    });
     expect(cellText('location', ok({ location: 'Room 412, Bed B', room: '412', bed: 'B' }))).toEqual({ text: 'Room 412, Bed B', detail: undefined });
     expect(cellText('location', ok({ location: 'Emergency department', room: null, bed: null })).text).toBe('Emergency department');
   });

@@ -18,8 +18,14 @@ beforeAll(async () => {
   server = createServer((req, res) => {
     requests.push(req.url ?? '');
     const json = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-    if (req.url === '/api/teams/t1/members-only') return json(403, { code: 'not_team_member', message: 'You are not a member of this team.', requestId: 'r0' });
-    if (!consented) return json(403, { code: 'consent_required', message: 'Consent is needed before the app can use Microsoft Graph for this user.', requestId: 'r1' });
+    if (req.url === '/api/teams/t1/members-only')
+      return json(403, { code: 'not_team_member', message: 'You are not a member of this team.', requestId: 'r0' });
+    if (!consented)
+      return json(403, {
+        code: 'consent_required',
+        message: 'Consent is needed before the app can use Microsoft Graph for this user.',
+        requestId: 'r1',
+      });
     return json(200, { path: req.url });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -105,8 +111,18 @@ describe('consent popup request to Azure AD', () => {
   it('asks the tenant authorize endpoint for consent to the server-given scopes, answer in the fragment', () => {
     const url = new URL(
       authorizeUrl(
-        { clientId: 'client-1', authority: 'https://login.microsoftonline.com/', scopes: ['https://graph.microsoft.com/Sites.Manage.All', 'https://graph.microsoft.com/GroupMember.Read.All'] },
-        { tenantId: '11111111-aaaa-4aaa-8aaa-111111111111', redirectUri: 'https://tab.example/consent-end.html', state: 's1', codeChallenge: 'c1', loginHint: 'ada@contoso.example' },
+        {
+          clientId: 'client-1',
+          authority: 'https://login.microsoftonline.com/',
+          scopes: ['https://graph.microsoft.com/Sites.Manage.All', 'https://graph.microsoft.com/GroupMember.Read.All'],
+        },
+        {
+          tenantId: '11111111-aaaa-4aaa-8aaa-111111111111',
+          redirectUri: 'https://tab.example/consent-end.html',
+          state: 's1',
+          codeChallenge: 'c1',
+          loginHint: 'ada@contoso.example',
+        },
       ),
     );
     expect(`${url.origin}${url.pathname}`).toBe('https://login.microsoftonline.com/11111111-aaaa-4aaa-8aaa-111111111111/oauth2/v2.0/authorize');

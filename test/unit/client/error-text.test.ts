@@ -45,7 +45,9 @@ describe('error texts', () => {
     expect(errorText(error)).toBe('Сервер не смог обработать запрос. Попробуйте чуть позже. Код запроса: req-7f3a');
     // Names of an object's own machinery are codes like any other.
     setLanguage('en');
-    expect(errorText(new ApiError(400, 'constructor', 'x', 'req-8'))).toBe('The server could not handle the request. Try again in a moment. Reference: req-8');
+    expect(errorText(new ApiError(400, 'constructor', 'x', 'req-8'))).toBe(
+      'The server could not handle the request. Try again in a moment. Reference: req-8',
+    );
     expect(errorText(new ApiError(400, '__proto__', 'x'))).toBe('The server could not handle the request. Try again in a moment.');
   });
 
@@ -59,7 +61,9 @@ describe('error texts', () => {
     setLanguage('zh-TW');
     expect(errorText(error)).toBe('目前要求過多。請在 12 秒後再試一次。');
     setLanguage('en');
-    expect(errorText(new ApiError(429, 'rate_limited', 'Too many requests.', 'req-9', 1))).toBe('Too many requests right now. Try again in 1 second.');
+    expect(errorText(new ApiError(429, 'rate_limited', 'Too many requests.', 'req-9', 1))).toBe(
+      'Too many requests right now. Try again in 1 second.',
+    );
     expect(errorText(new ApiError(429, 'rate_limited', 'Too many requests.'))).toBe('Too many requests right now. Wait a moment, then try again.');
   });
 });

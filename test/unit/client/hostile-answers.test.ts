@@ -75,7 +75,9 @@ describe('list cells from a hostile server', () => {
 
   it('still shows good cells next to hostile ones', () => {
     expect(cellText('conditions', { status: 'ok', value: [{ display: 'Asthma' }, { display: null }] })).toEqual({ text: 'Asthma, ?' });
-    expect(cellText('bloodPressure', { status: 'ok', value: { systolic: { value: 120, unit: 'mmHg' }, diastolic: null, time: null } }).text).toBe('120/? mmHg');
+    expect(cellText('bloodPressure', { status: 'ok', value: { systolic: { value: 120, unit: 'mmHg' }, diastolic: null, time: null } }).text).toBe(
+      '120/? mmHg',
+    );
     expect(cellText('latestNote', { status: 'ok', value: { text: 'Seen', authorName: 'Dr. A' } })).toEqual({ text: 'Seen', detail: 'Dr. A' });
     expect(cellText('careProvider', { status: 'ok', value: 'Dr. B' })).toEqual({ text: 'Dr. B' });
   });
@@ -95,11 +97,23 @@ describe('a list answer from a hostile server', () => {
       version: 3,
       columns: ['name', 'field:anything', 42, null, 'heartRate', 'heartRate'],
       rows: [
-        { patientId: 'p1', displayName: 'Ada Lovelace', mrn: { value: 'M1' }, birthDate: 19121210, gender: ['female'], available: 'yes', cells: 'none' },
+        {
+          patientId: 'p1',
+          displayName: 'Ada Lovelace',
+          mrn: { value: 'M1' },
+          birthDate: 19121210,
+          gender: ['female'],
+          available: 'yes',
+          cells: 'none',
+        },
         { displayName: 'no id' },
         null,
         'p2',
-        { patientId: 'p3', displayName: { first: 'Grace' }, cells: { heartRate: { status: 'ok', value: { value: { value: 80, unit: '/min' }, time: null } } } },
+        {
+          patientId: 'p3',
+          displayName: { first: 'Grace' },
+          cells: { heartRate: { status: 'ok', value: { value: { value: 80, unit: '/min' }, time: null } } },
+        },
         { patientId: 'p3', displayName: 'again' },
       ],
       ehrError: { code: 5, message: { text: 'x' } },
@@ -107,7 +121,15 @@ describe('a list answer from a hostile server', () => {
     expect(view.columns).toEqual(['name', 'field:anything', 'heartRate']);
     expect(view.rows).toEqual([
       { patientId: 'p1', displayName: 'Ada Lovelace', mrn: null, birthDate: '19121210', gender: null, available: true, cells: {} },
-      { patientId: 'p3', displayName: null, mrn: null, birthDate: null, gender: null, available: true, cells: { heartRate: { status: 'ok', value: { value: { value: 80, unit: '/min' }, time: null } } } },
+      {
+        patientId: 'p3',
+        displayName: null,
+        mrn: null,
+        birthDate: null,
+        gender: null,
+        available: true,
+        cells: { heartRate: { status: 'ok', value: { value: { value: 80, unit: '/min' }, time: null } } },
+      },
     ]);
     expect(view.ehrError).toEqual({ code: 'ehr_error', message: '' });
   });
@@ -127,7 +149,14 @@ describe('a list answer from a hostile server', () => {
   });
 
   it("reads the team's lists, leaving out entries without an id", () => {
-    expect(readListSummaries([{ id: 'l1', name: 'Rounds', patientCount: 3, isDefault: true }, { name: 'no id' }, null, { id: 'l2', name: { x: 1 }, patientCount: '4' }])).toEqual([
+    expect(
+      readListSummaries([
+        { id: 'l1', name: 'Rounds', patientCount: 3, isDefault: true },
+        { name: 'no id' },
+        null,
+        { id: 'l2', name: { x: 1 }, patientCount: '4' },
+      ]),
+    ).toEqual([
       { id: 'l1', name: 'Rounds', patientCount: 3, isDefault: true },
       { id: 'l2', name: 'l2', patientCount: 0, isDefault: false },
     ]);

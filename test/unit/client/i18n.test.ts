@@ -12,7 +12,9 @@ describe('message catalogs', () => {
       expect(placeholders(catalog[key]), key).toEqual(placeholders(text));
       expect(catalog[key].trim(), key).not.toBe('');
     }
-    const untranslated = Object.entries(english).filter(([key, text]) => /[a-z]{4,}/.test(text.replace(/\{\w+\}|https?:\S+|FHIR|CSV|SpO2|BMI|EHR/g, '')) && catalog[key] === text);
+    const untranslated = Object.entries(english).filter(
+      ([key, text]) => /[a-z]{4,}/.test(text.replace(/\{\w+\}|https?:\S+|FHIR|CSV|SpO2|BMI|EHR/g, '')) && catalog[key] === text,
+    );
     expect(untranslated.map(([key]) => key)).toEqual([]);
   });
 

@@ -16,28 +16,61 @@ describe('configuration', () => {
         return (err as Error).message;
       }
     })();
-    for (const name of ['AAD_APP_CLIENT_ID', 'SECRET_AAD_APP_CLIENT_SECRET', 'TAB_DOMAIN', 'EHR_CLIENT_ID', 'EHR_CLIENT_SECRETS', 'EHR_TOKEN_ENDPOINT', 'EHR_FHIR_ORIGINS']) expect(problems).toContain(name);
+    for (const name of [
+      'AAD_APP_CLIENT_ID',
+      'SECRET_AAD_APP_CLIENT_SECRET',
+      'TAB_DOMAIN',
+      'EHR_CLIENT_ID',
+      'EHR_CLIENT_SECRETS',
+      'EHR_TOKEN_ENDPOINT',
+      'EHR_FHIR_ORIGINS',
+    ])
+      expect(problems).toContain(name);
   });
 
   it('defaults production to the Graph store on all interfaces, and refuses Graph in dev mode', () => {
     const production = loadConfig({
-      APP_MODE: 'production', AAD_APP_CLIENT_ID: '5f3c2a1b-7d4e-4c8f-9a0b-1c2d3e4f5a6b', SECRET_AAD_APP_CLIENT_SECRET: 's', TAB_DOMAIN: 'patients.example.org',
-      EHR_CLIENT_ID: 'app', EHR_CLIENT_SECRETS: 'one, two', AAD_ALLOWED_TENANTS: '7d3f0c3e-1c1a-4d7e-9a55-0c0a8d1e2b01',
-      EHR_TOKEN_ENDPOINT: 'https://partner.example.org/oauth/token', EHR_FHIR_ORIGINS: 'https://fhir.example.org/r4',
+      APP_MODE: 'production',
+      AAD_APP_CLIENT_ID: '5f3c2a1b-7d4e-4c8f-9a0b-1c2d3e4f5a6b',
+      SECRET_AAD_APP_CLIENT_SECRET: 's',
+      TAB_DOMAIN: 'patients.example.org',
+      EHR_CLIENT_ID: 'app',
+      EHR_CLIENT_SECRETS: 'one, two',
+      AAD_ALLOWED_TENANTS: '7d3f0c3e-1c1a-4d7e-9a55-0c0a8d1e2b01',
+      EHR_TOKEN_ENDPOINT: 'https://partner.example.org/oauth/token',
+      EHR_FHIR_ORIGINS: 'https://fhir.example.org/r4',
     });
-    expect(production).toMatchObject({ STORE: 'graph', host: '0.0.0.0', EHR_CLIENT_SECRETS: ['one', 'two'], AAD_ALLOWED_TENANTS: ['7d3f0c3e-1c1a-4d7e-9a55-0c0a8d1e2b01'] });
+    expect(production).toMatchObject({
+      STORE: 'graph',
+      host: '0.0.0.0',
+      EHR_CLIENT_SECRETS: ['one', 'two'],
+      AAD_ALLOWED_TENANTS: ['7d3f0c3e-1c1a-4d7e-9a55-0c0a8d1e2b01'],
+    });
     expect(() => loadConfig({ STORE: 'graph' })).toThrow('production');
     expect(() => loadConfig({ EHR_CLIENT_ID: 'only-the-id' })).toThrow('set together');
   });
 
   it('binds the EHR client to its partner: token endpoint and FHIR origins, one partner or several', () => {
-    const production = { APP_MODE: 'production', AAD_APP_CLIENT_ID: '5f3c2a1b-7d4e-4c8f-9a0b-1c2d3e4f5a6b', SECRET_AAD_APP_CLIENT_SECRET: 's', TAB_DOMAIN: 'patients.example.org' };
+    const production = {
+      APP_MODE: 'production',
+      AAD_APP_CLIENT_ID: '5f3c2a1b-7d4e-4c8f-9a0b-1c2d3e4f5a6b',
+      SECRET_AAD_APP_CLIENT_SECRET: 's',
+      TAB_DOMAIN: 'patients.example.org',
+    };
     const single = loadConfig({
-      ...production, EHR_CLIENT_ID: 'app', EHR_CLIENT_SECRETS: 'one,two',
-      EHR_TOKEN_ENDPOINT: 'https://partner.example.org/oauth/token', EHR_FHIR_ORIGINS: 'https://fhir.example.org/r4, https://fhir2.example.org',
+      ...production,
+      EHR_CLIENT_ID: 'app',
+      EHR_CLIENT_SECRETS: 'one,two',
+      EHR_TOKEN_ENDPOINT: 'https://partner.example.org/oauth/token',
+      EHR_FHIR_ORIGINS: 'https://fhir.example.org/r4, https://fhir2.example.org',
     });
     expect(single.ehrPartners).toEqual([
-      { tokenEndpoint: 'https://partner.example.org/oauth/token', clientId: 'app', clientSecrets: ['one', 'two'], fhirOrigins: ['https://fhir.example.org', 'https://fhir2.example.org'] },
+      {
+        tokenEndpoint: 'https://partner.example.org/oauth/token',
+        clientId: 'app',
+        clientSecrets: ['one', 'two'],
+        fhirOrigins: ['https://fhir.example.org', 'https://fhir2.example.org'],
+      },
     ]);
     const partners = [
       { tokenEndpoint: 'https://a.example.org', clientId: 'a', clientSecrets: 'a1,a2', fhirOrigins: ['https://fhir.a.example.org'] },
@@ -47,10 +80,12 @@ describe('configuration', () => {
       { tokenEndpoint: 'https://a.example.org', clientId: 'a', clientSecrets: ['a1', 'a2'], fhirOrigins: ['https://fhir.a.example.org'] },
       { tokenEndpoint: 'https://b.example.org/token', clientId: 'b', clientSecrets: ['b1'], fhirOrigins: ['https://fhir.b.example.org:8443'] },
     ]);
-    expect(() => loadConfig({ ...production, EHR_CLIENT_ID: 'app', EHR_CLIENT_SECRETS: 's', EHR_TOKEN_ENDPOINT: 'https://partner.example.org/t' })).toThrow(
-      /EHR_FHIR_ORIGINS: required in production mode[\s\S]*must be set together/,
+    expect(() =>
+      loadConfig({ ...production, EHR_CLIENT_ID: 'app', EHR_CLIENT_SECRETS: 's', EHR_TOKEN_ENDPOINT: 'https://partner.example.org/t' }),
+    ).toThrow(/EHR_FHIR_ORIGINS: required in production mode[\s\S]*must be set together/);
+    expect(() => loadConfig({ EHR_TOKEN_ENDPOINT: 'https://partner.example.org/t', EHR_FHIR_ORIGINS: 'https://fhir.example.org' })).toThrow(
+      'needs EHR_CLIENT_ID',
     );
-    expect(() => loadConfig({ EHR_TOKEN_ENDPOINT: 'https://partner.example.org/t', EHR_FHIR_ORIGINS: 'https://fhir.example.org' })).toThrow('needs EHR_CLIENT_ID');
     expect(() => loadConfig({ EHR_TOKEN_ENDPOINT: 'ftp://partner.example.org/t' })).toThrow('EHR_TOKEN_ENDPOINT');
     // A broken partner list is reported without echoing it: it holds secrets.
     const broken = (() => {
@@ -67,7 +102,11 @@ describe('configuration', () => {
 
   it('verifies Azure AD tokens in dev mode only when asked, and never dev tokens in production', () => {
     expect(loadConfig({}).SSO).toBe('dev');
-    const devWithAzureAd = loadConfig({ SSO: 'azure-ad', AAD_APP_CLIENT_ID: '5f3c2a1b-7d4e-4c8f-9a0b-1c2d3e4f5a6b', TAB_DOMAIN: 'patients.example.org' });
+    const devWithAzureAd = loadConfig({
+      SSO: 'azure-ad',
+      AAD_APP_CLIENT_ID: '5f3c2a1b-7d4e-4c8f-9a0b-1c2d3e4f5a6b',
+      TAB_DOMAIN: 'patients.example.org',
+    });
     expect(devWithAzureAd).toMatchObject({ APP_MODE: 'dev', SSO: 'azure-ad', STORE: 'sqlite', host: '127.0.0.1' });
     expect(() => loadConfig({ SSO: 'azure-ad' })).toThrow(/AAD_APP_CLIENT_ID: required with SSO=azure-ad[\s\S]*TAB_DOMAIN/);
     expect(() => loadConfig({ APP_MODE: 'production', SSO: 'dev' })).toThrow('SSO: dev tokens are for dev mode only');

@@ -64,7 +64,10 @@ const cases: Case[] = [
     build: (s) => ({
       resourceType: 'Patient',
       id: 'p3',
-      name: [{ use: 'old', given: ['Maiden'], family: s.family('Name') }, { use: 'usual', given: ['Anna'], family: s.family('Berg') }],
+      name: [
+        { use: 'old', given: ['Maiden'], family: s.family('Name') },
+        { use: 'usual', given: ['Anna'], family: s.family('Berg') },
+      ],
     }),
     expected: { displayName: 'Anna Berg' },
   },
@@ -147,7 +150,16 @@ describe.each(['DSTU2', 'STU3', 'R4'] as const)('the %s adapter', (release) => {
 
 describe('version differences as data', () => {
   it.each([
-    ['DSTU2', 'family:contains', [['_sort', 'family'], ['_sort:desc', 'date']], 'application/json+fhir', 'http://hl7.org/fhir/v2/0203'],
+    [
+      'DSTU2',
+      'family:contains',
+      [
+        ['_sort', 'family'],
+        ['_sort:desc', 'date'],
+      ],
+      'application/json+fhir',
+      'http://hl7.org/fhir/v2/0203',
+    ],
     ['STU3', 'family', [['_sort', 'family,-date']], 'application/fhir+json', 'http://hl7.org/fhir/v2/0203'],
     ['R4', 'family', [['_sort', 'family,-date']], 'application/fhir+json', 'http://terminology.hl7.org/CodeSystem/v2-0203'],
     ['R4B', 'family', [['_sort', 'family,-date']], 'application/fhir+json', 'http://terminology.hl7.org/CodeSystem/v2-0203'],

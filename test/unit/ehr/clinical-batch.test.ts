@@ -14,11 +14,16 @@ beforeAll(async () => {
 afterAll(() => ehr.close());
 beforeEach(() => ehr.reset());
 
-const gateway = (options: Partial<EhrGatewayOptions> = {}) => createEhrGateway({ partners: () => [partnerAt(ehr, ['s'], 'app')], onWarnings: () => {}, ...options });
+const gateway = (options: Partial<EhrGatewayOptions> = {}) =>
+  createEhrGateway({ partners: () => [partnerAt(ehr, ['s'], 'app')], onWarnings: () => {}, ...options });
 
 function serve(ids: string[], options: Partial<ClinicalServerOptions> & { release?: Release } = {}) {
   const release = options.release ?? 'R4';
-  serveClinical(ehr, ids.flatMap((id) => writeRecord(sampleRecord(id), release)), { ...options, release });
+  serveClinical(
+    ehr,
+    ids.flatMap((id) => writeRecord(sampleRecord(id), release)),
+    { ...options, release },
+  );
 }
 
 describe('clinical batch queries', () => {
@@ -60,7 +65,11 @@ describe('clinical batch queries', () => {
     const rows = await gateway().readClinical(ehr.base, TENANT, ids, ALL);
     const entries = ids.length * (1 + ALL.length);
     expect(batchPosts(ehr).length).toBeLessThanOrEqual(Math.ceil(entries / 100));
-    expect(batchPosts(ehr).map((r) => batchUrls(r).length).sort((a, b) => b - a)).toEqual([100, 100, 100, 100, 100, 100, 100, 100, 40]);
+    expect(
+      batchPosts(ehr)
+        .map((r) => batchUrls(r).length)
+        .sort((a, b) => b - a),
+    ).toEqual([100, 100, 100, 100, 100, 100, 100, 100, 40]);
     expect(singleGets(ehr)).toHaveLength(0);
     expect(most).toBeLessThanOrEqual(4);
     expect(most).toBeGreaterThan(1);
@@ -94,13 +103,20 @@ describe('clinical batch queries', () => {
     const rows = await gateway().readClinical(ehr.base, TENANT, ['p1', 'bad/id'], []);
     expect(batchUrls(batchPosts(ehr)[0])).toEqual(['Patient/p1']);
     expect([...rows.keys()]).toEqual(['p1']);
-    expect(rows.get('p1')).toEqual({ patient: expect.objectContaining({ id: 'p1' }), careProvider: { status: 'ok', value: 'Dr. Lee' }, warnings: [] });
+    expect(rows.get('p1')).toEqual({
+      patient: expect.objectContaining({ id: 'p1' }),
+      careProvider: { status: 'ok', value: 'Dr. Lee' },
+      warnings: [],
+    });
   });
 });
 
 describe('failures in a batch', () => {
   it.each(['DSTU2', 'STU3', 'R4'] as const)('a failed %s entry makes only its own cell unavailable', async (release) => {
-    serve(['p1', 'p2'], { release, entry: (url) => (url.startsWith('Observation?patient=p1') ? { status: 500, json: outcome('exception') } : undefined) });
+    serve(['p1', 'p2'], {
+      release,
+      entry: (url) => (url.startsWith('Observation?patient=p1') ? { status: 500, json: outcome('exception') } : undefined),
+    });
     const rows = await gateway().readClinical(ehr.base, TENANT, ['p1', 'p2'], ALL);
     expect(rows.get('p1')?.vitals).toEqual({ status: 'unavailable', reason: 'failed' });
     expect(rows.get('p1')?.conditions).toMatchObject({ status: 'ok' });
@@ -144,12 +160,28 @@ describe('what the EHR offers', () => {
   });
 
   it('reads MedicationStatement when that is all the EHR offers', async () => {
-    const statement = { resourceType: 'MedicationStatement', id: 's1', subject: { reference: 'Patient/p1' }, medicationCodeableConcept: { text: 'Aspirin' }, dosage: [{ text: 'daily' }], effectiveDateTime: '2024-01-01' };
+    const statement = {
+      resourceType: 'MedicationStatement',
+      id: 's1',
+      subject: { reference: 'Patient/p1' },
+      medicationCodeableConcept: { text: 'Aspirin' },
+      dosage: [{ text: 'daily' }],
+      effectiveDateTime: '2024-01-01',
+    };
     serveClinical(ehr, [...writeRecord(sampleRecord('p1'), 'R4'), statement], { release: 'R4', resources: ['Patient', 'MedicationStatement'] });
     const row = (await gateway().readClinical(ehr.base, TENANT, ['p1'], ['medications'])).get('p1')!;
     expect(row.medications).toEqual({
       status: 'ok',
-      value: [{ kind: 'statement', name: 'Aspirin', status: null, dosage: 'daily', date: { text: '2024-01-01', epochMs: Date.UTC(2024, 0, 1) }, prescriber: null }],
+      value: [
+        {
+          kind: 'statement',
+          name: 'Aspirin',
+          status: null,
+          dosage: 'daily',
+          date: { text: '2024-01-01', epochMs: Date.UTC(2024, 0, 1) },
+          prescriber: null,
+        },
+      ],
     });
   });
 
@@ -173,7 +205,9 @@ describe('the details panel', () => {
   it('is null for a patient the EHR does not have, and an error when the EHR fails on the Patient', async () => {
     serve(['p1'], { entry: (url) => (url === 'Patient/p1' ? { status: 500, json: outcome('exception', 'Ana Rivera') } : undefined) });
     expect(await gateway().readPatientDetails(ehr.base, TENANT, 'nobody')).toBeNull();
-    const error = await gateway().readPatientDetails(ehr.base, TENANT, 'p1').catch((e: unknown) => e);
+    const error = await gateway()
+      .readPatientDetails(ehr.base, TENANT, 'p1')
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'ehr_error', status: 500 });
     expect(String((error as Error).message)).not.toContain('Rivera');
   });
@@ -202,7 +236,13 @@ describe('the details panel', () => {
 
   it('reads one page only for a list cell', async () => {
     const record = { ...sampleRecord('p1') };
-    record.vitals = Array.from({ length: 60 }, (_, i) => ({ code: '9279-1', value: 12 + (i % 5), unit: '/min', ucum: '/min', time: `2024-02-${String(1 + (i % 28)).padStart(2, '0')}` }));
+    record.vitals = Array.from({ length: 60 }, (_, i) => ({
+      code: '9279-1',
+      value: 12 + (i % 5),
+      unit: '/min',
+      ucum: '/min',
+      time: `2024-02-${String(1 + (i % 28)).padStart(2, '0')}`,
+    }));
     serveClinical(ehr, writeRecord(record, 'R4'), { release: 'R4' });
     const rows = await gateway().readClinical(ehr.base, TENANT, ['p1'], ['vitals']);
     expect(rows.get('p1')?.vitals).toMatchObject({ status: 'ok' });

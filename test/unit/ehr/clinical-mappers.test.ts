@@ -100,7 +100,7 @@ describe('the latest vital signs of an answer sorted newest first', () => {
   /** A random record: readings every few hours, some without a value or a time, newest first. */
   function record(seed: number) {
     let x = seed;
-    const next = () => ((x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const next = () => (x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const list: Record<string, unknown>[] = [];
     let at = Date.UTC(2026, 10, 30);
     for (let i = 0; i < 40; i++) {
@@ -109,7 +109,11 @@ describe('the latest vital signs of an answer sorted newest first', () => {
       const time = next() < 0.1 ? undefined : new Date(at).toISOString();
       if (next() < 0.2) list.push(panel(time, next() < 0.2 ? undefined : 100 + Math.floor(next() * 60)));
       else {
-        const o = obs(codes[Math.floor(next() * codes.length)], time ?? '', next() < 0.1 ? undefined : { value: Math.round(next() * 100), unit: 'x' });
+        const o = obs(
+          codes[Math.floor(next() * codes.length)],
+          time ?? '',
+          next() < 0.1 ? undefined : { value: Math.round(next() * 100), unit: 'x' },
+        );
         if (!time) delete (o as Record<string, unknown>).effectiveDateTime;
         list.push(o);
       }
@@ -134,7 +138,12 @@ describe('the latest vital signs of an answer sorted newest first', () => {
 });
 
 describe('encounters', () => {
-  const encounter = (location: unknown[], klass: unknown = { code: 'IMP' }) => ({ resourceType: 'Encounter', class: klass, period: { start: '2024-01-01' }, location });
+  const encounter = (location: unknown[], klass: unknown = { code: 'IMP' }) => ({
+    resourceType: 'Encounter',
+    class: klass,
+    period: { start: '2024-01-01' },
+    location,
+  });
   const at = (display: string, extra: Record<string, unknown> = {}) => ({ location: { display }, ...extra });
 
   it.each([
@@ -171,7 +180,13 @@ describe('conditions, allergies, medications, coverage', () => {
 
   it('reads R4 condition statuses and falls back to the onset period', () => {
     const [view] = readConditions([
-      { resourceType: 'Condition', code: { text: 'Asthma' }, clinicalStatus: { coding: [{ code: 'remission' }] }, verificationStatus: { coding: [{ code: 'confirmed' }] }, onsetPeriod: { start: '2001-05' } },
+      {
+        resourceType: 'Condition',
+        code: { text: 'Asthma' },
+        clinicalStatus: { coding: [{ code: 'remission' }] },
+        verificationStatus: { coding: [{ code: 'confirmed' }] },
+        onsetPeriod: { start: '2001-05' },
+      },
     ]);
     expect(view).toMatchObject({ display: 'Asthma', clinicalStatus: 'remission', verificationStatus: 'confirmed', date: { text: '2001-05' } });
   });
@@ -179,8 +194,19 @@ describe('conditions, allergies, medications, coverage', () => {
   it('names medications from contained and referenced Medications, with the STU3 and R4 requester', () => {
     const views = readMedications(
       [
-        { resourceType: 'MedicationRequest', contained: [{ resourceType: 'Medication', id: 'm', code: { coding: [{ display: 'Heparin' }] } }], medicationReference: { reference: '#m' }, requester: { agent: { display: 'Dr. A' } }, authoredOn: '2024-01-02' },
-        { resourceType: 'MedicationRequest', medicationReference: { reference: 'Medication/x', display: 'Insulin' }, requester: { display: 'Dr. B' }, authoredOn: '2024-01-01' },
+        {
+          resourceType: 'MedicationRequest',
+          contained: [{ resourceType: 'Medication', id: 'm', code: { coding: [{ display: 'Heparin' }] } }],
+          medicationReference: { reference: '#m' },
+          requester: { agent: { display: 'Dr. A' } },
+          authoredOn: '2024-01-02',
+        },
+        {
+          resourceType: 'MedicationRequest',
+          medicationReference: { reference: 'Medication/x', display: 'Insulin' },
+          requester: { display: 'Dr. B' },
+          authoredOn: '2024-01-01',
+        },
         { resourceType: 'MedicationRequest', medicationReference: { reference: 'Medication/unknown' } },
       ],
       new Map(),
@@ -193,7 +219,14 @@ describe('conditions, allergies, medications, coverage', () => {
   });
 
   it('reads STU3 coverage grouping codes when there is no display', () => {
-    const [view] = readCoverage([{ resourceType: 'Coverage', payor: [{ reference: 'Organization/1' }, { display: 'Fabrikam' }], grouping: { plan: 'P7', group: 'G2' }, subscriberId: 'S9' }]);
+    const [view] = readCoverage([
+      {
+        resourceType: 'Coverage',
+        payor: [{ reference: 'Organization/1' }, { display: 'Fabrikam' }],
+        grouping: { plan: 'P7', group: 'G2' },
+        subscriberId: 'S9',
+      },
+    ]);
     expect(view).toMatchObject({ payer: 'Fabrikam', plan: 'P7', group: 'G2', subscriberId: 'S9' });
   });
 

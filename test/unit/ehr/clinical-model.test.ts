@@ -1,11 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  createEhrGateway,
-  type ClinicalWarning,
-  type EhrGateway,
-  type PatientClinical,
-  type PatientDetails,
-} from '../../../server/ehr/index.js';
+import { createEhrGateway, type ClinicalWarning, type EhrGateway, type PatientClinical, type PatientDetails } from '../../../server/ehr/index.js';
 import { summariseForComparison } from '../../../scripts/compat/compare.js';
 import { partnerAt, startFakeEhr, type FakeEhr } from './fake-ehr.js';
 import { sampleRecord, writeRecord, type LogicalRecord, type Release } from './clinical-records.js';
@@ -41,7 +35,10 @@ async function read(record: LogicalRecord, release: Release): Promise<{ details:
   return { details: details!, row: rows.get(record.id)! };
 }
 
-const at = (text: string) => ({ text, epochMs: Date.parse(text.length === 7 ? `${text}-01T00:00:00Z` : text.length <= 10 ? `${text}T00:00:00Z` : text) });
+const at = (text: string) => ({
+  text,
+  epochMs: Date.parse(text.length === 7 ? `${text}-01T00:00:00Z` : text.length <= 10 ? `${text}T00:00:00Z` : text),
+});
 
 interface Case {
   name: string;
@@ -60,9 +57,18 @@ const cases: Case[] = [
         status: 'ok',
         value: {
           heartRate: { kind: 'heartRate', time: at('2024-03-02T08:00:00+01:00'), value: { value: 72, unit: '/min' } },
-          bloodPressure: { kind: 'bloodPressure', time: at('2024-03-02T07:00:00Z'), systolic: { value: 128, unit: 'mmHg' }, diastolic: { value: 82, unit: 'mmHg' } },
+          bloodPressure: {
+            kind: 'bloodPressure',
+            time: at('2024-03-02T07:00:00Z'),
+            systolic: { value: 128, unit: 'mmHg' },
+            diastolic: { value: 82, unit: 'mmHg' },
+          },
           respiratoryRate: { kind: 'respiratoryRate', time: at('2024-03-02T07:00:00Z'), value: { value: 16, unit: '/min' } },
-          temperature: { kind: 'temperature', time: at('2024-03-02T07:00:00Z'), value: { value: 37, unit: '°C', original: { value: 98.6, unit: '°F' } } },
+          temperature: {
+            kind: 'temperature',
+            time: at('2024-03-02T07:00:00Z'),
+            value: { value: 37, unit: '°C', original: { value: 98.6, unit: '°F' } },
+          },
           spo2: { kind: 'spo2', time: at('2024-03-02T07:00:00Z'), value: { value: 97, unit: '%' } },
           weight: { kind: 'weight', time: at('2024-03-01'), value: { value: 69.9, unit: 'kg', original: { value: 154, unit: 'lb' } } },
           height: { kind: 'height', time: at('2024-03'), value: { value: 165.1, unit: 'cm', original: { value: 65, unit: 'in' } } },
@@ -112,18 +118,40 @@ const cases: Case[] = [
       expect(d.medications).toEqual({
         status: 'ok',
         value: [
-          { kind: 'order', name: 'Amoxicillin 500 MG', status: 'active', dosage: '500 mg three times a day', date: at('2024-02-29'), prescriber: 'Dr. Okafor' },
+          {
+            kind: 'order',
+            name: 'Amoxicillin 500 MG',
+            status: 'active',
+            dosage: '500 mg three times a day',
+            date: at('2024-02-29'),
+            prescriber: 'Dr. Okafor',
+          },
           { kind: 'order', name: 'Lisinopril 10 MG', status: 'active', dosage: '10 mg daily', date: at('2015-06-01'), prescriber: 'Dr. Lee' },
         ],
       });
       expect(d.coverage).toEqual({
         status: 'ok',
         value: [
-          { payer: 'Contoso Health', plan: 'Gold PPO', group: 'Northwind staff', subscriberId: 'SUB-1', status: null, periodStart: at('2024-01-01'), periodEnd: at('2024-12-31') },
+          {
+            payer: 'Contoso Health',
+            plan: 'Gold PPO',
+            group: 'Northwind staff',
+            subscriberId: 'SUB-1',
+            status: null,
+            periodStart: at('2024-01-01'),
+            periodEnd: at('2024-12-31'),
+          },
         ],
       });
       // The list row carries the same cells (latest only), without the history.
-      expect(row).toMatchObject({ vitals: d.vitals, encounter: d.encounter, conditions: d.conditions, allergies: d.allergies, medications: d.medications, coverage: d.coverage });
+      expect(row).toMatchObject({
+        vitals: d.vitals,
+        encounter: d.encounter,
+        conditions: d.conditions,
+        allergies: d.allergies,
+        medications: d.medications,
+        coverage: d.coverage,
+      });
       expect(row).not.toHaveProperty('vitalHistory');
     },
   },
@@ -131,7 +159,17 @@ const cases: Case[] = [
     name: 'a record with nothing but the patient',
     record: { ...sampleRecord('p2'), gp: undefined, vitals: [], encounters: [], conditions: [], allergies: [], medications: [], coverage: [] },
     check: (d, row) => {
-      for (const cell of [d.careProvider, d.vitals, d.vitalHistory, d.encounter, d.encounters, d.conditions, d.allergies, d.medications, d.coverage]) {
+      for (const cell of [
+        d.careProvider,
+        d.vitals,
+        d.vitalHistory,
+        d.encounter,
+        d.encounters,
+        d.conditions,
+        d.allergies,
+        d.medications,
+        d.coverage,
+      ]) {
         expect(cell).toEqual({ status: 'none' });
       }
       expect(row.vitals).toEqual({ status: 'none' });
@@ -157,11 +195,18 @@ const cases: Case[] = [
     check: (d) => {
       expect(d.vitals.status === 'ok' && Object.keys(d.vitals.value).sort()).toEqual(['heartRate', 'spo2', 'temperature']);
       expect(d.vitals).toMatchObject({
-        value: { heartRate: { value: { value: 64, unit: 'beats/minute' } }, spo2: { value: { value: 99 } }, temperature: { value: { value: 36.8, unit: '°C' } } },
+        value: {
+          heartRate: { value: { value: 64, unit: 'beats/minute' } },
+          spo2: { value: { value: 99 } },
+          temperature: { value: { value: 36.8, unit: '°C' } },
+        },
       });
       expect(d.warnings).toContainEqual({ code: 'observation_without_value', count: 1 });
       expect(reported).toContainEqual({ code: 'observation_without_value', count: 1 });
-      expect(d.encounter).toMatchObject({ status: 'ok', value: { type: 'Follow-up', class: 'AMB', admission: null, location: null, room: null, bed: null } });
+      expect(d.encounter).toMatchObject({
+        status: 'ok',
+        value: { type: 'Follow-up', class: 'AMB', admission: null, location: null, room: null, bed: null },
+      });
       expect(d.encounters.status === 'ok' && d.encounters.value[1]).toMatchObject({ bed: '7', room: null, admission: at('2024-01-02T00:00:00Z') });
     },
   },
@@ -203,7 +248,11 @@ describe('the comparison summary', () => {
         bmi: { value: '25.6', unit: 'kg/m2' },
       },
     });
-    const withoutAllergies = { ...details, allergies: { status: 'unavailable', reason: 'not_offered' } as const, conditions: { status: 'none' } as const };
+    const withoutAllergies = {
+      ...details,
+      allergies: { status: 'unavailable', reason: 'not_offered' } as const,
+      conditions: { status: 'none' } as const,
+    };
     expect(summariseForComparison(withoutAllergies)).toMatchObject({ allergies: null, conditions: [] });
   });
 });

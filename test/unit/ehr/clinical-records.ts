@@ -18,7 +18,9 @@ export interface LogicalRecord {
 type R = Record<string, unknown>;
 
 const v2 = (release: Release) => (release === 'R4' ? 'http://terminology.hl7.org/CodeSystem/v2-0203' : 'http://hl7.org/fhir/v2/0203');
-const coding = (code: string, display?: string, system?: string) => ({ coding: [{ ...(system ? { system } : {}), code, ...(display ? { display } : {}) }] });
+const coding = (code: string, display?: string, system?: string) => ({
+  coding: [{ ...(system ? { system } : {}), code, ...(display ? { display } : {}) }],
+});
 
 /** Every resource of the record in a release's shape, Patient first. */
 export function writeRecord(record: LogicalRecord, release: Release): R[] {
@@ -37,7 +39,11 @@ export function writeRecord(record: LogicalRecord, release: Release): R[] {
       ...(record.gp ? { [d2 ? 'careProvider' : 'generalPractitioner']: [{ display: record.gp }] } : {}),
     },
   ];
-  const category = coding('vital-signs', undefined, r4 ? 'http://terminology.hl7.org/CodeSystem/observation-category' : 'http://hl7.org/fhir/observation-category');
+  const category = coding(
+    'vital-signs',
+    undefined,
+    r4 ? 'http://terminology.hl7.org/CodeSystem/observation-category' : 'http://hl7.org/fhir/observation-category',
+  );
   record.vitals.forEach((v, i) => {
     const quantity = (value: number) => ({ value, unit: v.unit, system: 'http://unitsofmeasure.org', code: v.ucum });
     out.push({
@@ -51,17 +57,21 @@ export function writeRecord(record: LogicalRecord, release: Release): R[] {
       ...(v.value === null
         ? {}
         : Array.isArray(v.value)
-        ? {
-            component: [
-              { code: coding('8480-6', 'Systolic'), valueQuantity: quantity(v.value[0]) },
-              { code: coding('8462-4', 'Diastolic'), valueQuantity: quantity(v.value[1]) },
-            ],
-          }
-        : { valueQuantity: quantity(v.value) }),
+          ? {
+              component: [
+                { code: coding('8480-6', 'Systolic'), valueQuantity: quantity(v.value[0]) },
+                { code: coding('8462-4', 'Diastolic'), valueQuantity: quantity(v.value[1]) },
+              ],
+            }
+          : { valueQuantity: quantity(v.value) }),
     });
   });
   record.encounters.forEach((e, i) => {
-    const klass = d2 ? (e.inpatient ? 'inpatient' : 'outpatient') : { system: r4 ? 'http://terminology.hl7.org/CodeSystem/v3-ActCode' : 'http://hl7.org/fhir/v3/ActCode', code: e.inpatient ? 'IMP' : 'AMB' };
+    const klass = d2
+      ? e.inpatient
+        ? 'inpatient'
+        : 'outpatient'
+      : { system: r4 ? 'http://terminology.hl7.org/CodeSystem/v3-ActCode' : 'http://hl7.org/fhir/v3/ActCode', code: e.inpatient ? 'IMP' : 'AMB' };
     out.push({
       resourceType: 'Encounter',
       id: `${record.id}-enc-${i}`,
@@ -159,11 +169,15 @@ export function sampleRecord(id = 'p1'): LogicalRecord {
       { display: 'Pneumonia', severity: 'Moderate', recorded: '2024-02-28', status: 'active' },
       { display: 'Hypertension', onset: '2015', status: 'active' },
     ],
-    allergies: [{ substance: 'Penicillin', status: 'active', recorded: '2010-05-01', manifestation: 'Hives', onset: '2010-04', note: 'Rash within hours' }],
+    allergies: [
+      { substance: 'Penicillin', status: 'active', recorded: '2010-05-01', manifestation: 'Hives', onset: '2010-04', note: 'Rash within hours' },
+    ],
     medications: [
       { name: 'Amoxicillin 500 MG', dosage: '500 mg three times a day', written: '2024-02-29', prescriber: 'Dr. Okafor' },
       { name: 'Lisinopril 10 MG', dosage: '10 mg daily', written: '2015-06-01', prescriber: 'Dr. Lee', byReference: true },
     ],
-    coverage: [{ payer: 'Contoso Health', plan: 'Gold PPO', group: 'Northwind staff', subscriberId: 'SUB-1', start: '2024-01-01', end: '2024-12-31' }],
+    coverage: [
+      { payer: 'Contoso Health', plan: 'Gold PPO', group: 'Northwind staff', subscriberId: 'SUB-1', start: '2024-01-01', end: '2024-12-31' },
+    ],
   };
 }

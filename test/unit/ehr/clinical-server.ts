@@ -31,7 +31,17 @@ export interface ClinicalServerOptions {
 }
 
 const VERSION: Record<Release, string> = { DSTU2: '1.0.2', STU3: '3.0.2', R4: '4.0.1' };
-export const ALL_TYPES = ['Patient', 'Observation', 'Encounter', 'Condition', 'AllergyIntolerance', 'MedicationOrder', 'MedicationRequest', 'Coverage', 'Medication'];
+export const ALL_TYPES = [
+  'Patient',
+  'Observation',
+  'Encounter',
+  'Condition',
+  'AllergyIntolerance',
+  'MedicationOrder',
+  'MedicationRequest',
+  'Coverage',
+  'Medication',
+];
 
 export function serveClinical(ehr: FakeEhr, store: R[], options: ClinicalServerOptions): void {
   const answer = (url: string): { status: number; json: unknown } => search(ehr, store, url, options);
@@ -67,7 +77,9 @@ function batchEntry(url: string, options: ClinicalServerOptions, answer: (url: s
   const { status, json } = scripted ? { status: scripted.status ?? 200, json: scripted.json } : answer(url);
   if (status < 300) return { resource: json, response: { status: `${status} OK` } };
   // Where each release puts a failed entry's OperationOutcome: STU3 in response.outcome, DSTU2 and R4 in resource.
-  return options.release === 'STU3' ? { response: { status: String(status), outcome: json } } : { resource: json, response: { status: `${status} Error` } };
+  return options.release === 'STU3'
+    ? { response: { status: String(status), outcome: json } }
+    : { resource: json, response: { status: `${status} Error` } };
 }
 
 function search(ehr: FakeEhr, store: R[], relative: string, options: ClinicalServerOptions): { status: number; json: unknown } {
@@ -92,12 +104,13 @@ function search(ehr: FakeEhr, store: R[], relative: string, options: ClinicalSer
   const offset = Number(params.get('_offset') ?? 0);
   const count = Number(params.get('_count') ?? 1000);
   const page = matches.slice(offset, offset + count);
-  const included = params.has('_include') && !options.ignoreInclude
-    ? page.flatMap((r) => {
-        const ref = (r.medicationReference as R | undefined)?.reference;
-        return store.filter((m) => `Medication/${m.id}` === ref);
-      })
-    : [];
+  const included =
+    params.has('_include') && !options.ignoreInclude
+      ? page.flatMap((r) => {
+          const ref = (r.medicationReference as R | undefined)?.reference;
+          return store.filter((m) => `Medication/${m.id}` === ref);
+        })
+      : [];
   const next = new URL(url);
   next.searchParams.set('_offset', String(offset + count));
   return {
@@ -108,7 +121,14 @@ function search(ehr: FakeEhr, store: R[], relative: string, options: ClinicalSer
       ...(options.total === false ? {} : { total: matches.length }),
       ...(offset + count < matches.length ? { link: [{ relation: 'next', url: next.href }] } : {}),
       entry: [
-        ...(options.outcomeEntries ? [{ resource: { resourceType: 'OperationOutcome', issue: [{ severity: 'information', code: 'informational' }] }, search: { mode: 'outcome' } }] : []),
+        ...(options.outcomeEntries
+          ? [
+              {
+                resource: { resourceType: 'OperationOutcome', issue: [{ severity: 'information', code: 'informational' }] },
+                search: { mode: 'outcome' },
+              },
+            ]
+          : []),
         ...page.map((resource) => ({ resource, search: { mode: 'match' } })),
         ...included.map((resource) => ({ resource, search: { mode: 'include' } })),
       ],
@@ -123,6 +143,7 @@ function dateOf(r: R): string {
 }
 
 export const batchPosts = (ehr: FakeEhr) => ehr.requests.filter((r) => r.method === 'POST' && r.url.pathname === '/fhir');
-export const singleGets = (ehr: FakeEhr) => ehr.requests.filter((r) => r.method === 'GET' && r.url.pathname !== '/fhir/metadata' && !r.url.pathname.startsWith('/fhir/.well-known'));
+export const singleGets = (ehr: FakeEhr) =>
+  ehr.requests.filter((r) => r.method === 'GET' && r.url.pathname !== '/fhir/metadata' && !r.url.pathname.startsWith('/fhir/.well-known'));
 export const batchUrls = (request: ReceivedRequest): string[] =>
   (JSON.parse(request.body).entry as Array<{ request: { url: string } }>).map((e) => e.request.url);

@@ -14,10 +14,14 @@ beforeAll(async () => {
 afterAll(() => ehr.close());
 beforeEach(() => ehr.reset());
 
-const gateway = (options: Partial<EhrGatewayOptions> = {}) => createEhrGateway({ partners: () => [partnerAt(ehr, ['s'], 'app')], onWarnings: () => {}, ...options });
+const gateway = (options: Partial<EhrGatewayOptions> = {}) =>
+  createEhrGateway({ partners: () => [partnerAt(ehr, ['s'], 'app')], onWarnings: () => {}, ...options });
 const serve = (options: Partial<ClinicalServerOptions> = {}, extra: Record<string, unknown>[] = []) =>
   serveClinical(ehr, [...writeRecord(sampleRecord('p1'), 'R4'), ...extra], { release: 'R4', ...options });
-const read = (options: Partial<EhrGatewayOptions> = {}) => gateway(options).readClinical(ehr.base, TENANT, ['p1'], ALL).then((rows) => rows.get('p1')!);
+const read = (options: Partial<EhrGatewayOptions> = {}) =>
+  gateway(options)
+    .readClinical(ehr.base, TENANT, ['p1'], ALL)
+    .then((rows) => rows.get('p1')!);
 const rejectBatch = () => ({ status: 400, json: outcome('not-supported') });
 const latestPulse = { status: 'ok', value: { heartRate: { value: { value: 72 } } } };
 
@@ -39,7 +43,10 @@ describe('real-server tolerance in clinical reads', () => {
     ehr.requests.length = 0;
     await ehrGateway.readClinical(ehr.base, TENANT, ['p1'], ['vitals', 'encounter']);
     expect(batchPosts(ehr)).toHaveLength(1);
-    expect(batchUrls(batchPosts(ehr)[0]).slice(1)).toEqual(['Observation?patient=p1&category=vital-signs&_count=100', 'Encounter?patient=p1&_count=50']);
+    expect(batchUrls(batchPosts(ehr)[0]).slice(1)).toEqual([
+      'Observation?patient=p1&category=vital-signs&_count=100',
+      'Encounter?patient=p1&_count=50',
+    ]);
   });
 
   it('sorts itself when _sort is ignored, and widens the window next time', async () => {
@@ -73,7 +80,12 @@ describe('real-server tolerance in clinical reads', () => {
 
   it('drops entries about another patient (a server that ignores the patient parameter)', async () => {
     const stranger = writeRecord(sampleRecord('p9'), 'R4').filter((r) => r.resourceType === 'Condition');
-    serve({ entry: (url) => (url.startsWith('Condition?') ? { json: { resourceType: 'Bundle', type: 'searchset', entry: stranger.map((resource) => ({ resource })) } } : undefined) });
+    serve({
+      entry: (url) =>
+        url.startsWith('Condition?')
+          ? { json: { resourceType: 'Bundle', type: 'searchset', entry: stranger.map((resource) => ({ resource })) } }
+          : undefined,
+    });
     const row = await read();
     expect(row.conditions).toEqual({ status: 'none' });
     expect(row.warnings).toContainEqual({ code: 'other_patient_entry', count: 2 });
@@ -81,23 +93,44 @@ describe('real-server tolerance in clinical reads', () => {
 
   it('orders partial dates and times without zone, keeping the text as given', async () => {
     const pulse = (id: string, effectiveDateTime: string, value: number) => ({
-      resourceType: 'Observation', id, subject: { reference: 'Patient/p1' }, category: [{ coding: [{ code: 'vital-signs' }] }],
-      code: { coding: [{ code: '8867-4' }] }, effectiveDateTime, valueQuantity: { value, unit: '/min' },
+      resourceType: 'Observation',
+      id,
+      subject: { reference: 'Patient/p1' },
+      category: [{ coding: [{ code: 'vital-signs' }] }],
+      code: { coding: [{ code: '8867-4' }] },
+      effectiveDateTime,
+      valueQuantity: { value, unit: '/min' },
     });
-    const weight = (id: string, effectiveDateTime: string, value: number) => ({ ...pulse(id, effectiveDateTime, value), code: { coding: [{ code: '29463-7' }] }, valueQuantity: { value, unit: 'kg' } });
-    serve({}, [pulse('a', '2030-01-01T09:00:00', 61), pulse('b', '2030-01-01T08:30:00Z', 62), pulse('c', '2030-01-01T10:00:00+02:00', 63), weight('w1', '2031', 80), weight('w2', '2030-12-31', 79)]);
+    const weight = (id: string, effectiveDateTime: string, value: number) => ({
+      ...pulse(id, effectiveDateTime, value),
+      code: { coding: [{ code: '29463-7' }] },
+      valueQuantity: { value, unit: 'kg' },
+    });
+    serve({}, [
+      pulse('a', '2030-01-01T09:00:00', 61),
+      pulse('b', '2030-01-01T08:30:00Z', 62),
+      pulse('c', '2030-01-01T10:00:00+02:00', 63),
+      weight('w1', '2031', 80),
+      weight('w2', '2030-12-31', 79),
+    ]);
     const details = (await gateway().readPatientDetails(ehr.base, TENANT, 'p1'))!;
     expect(details.vitals).toMatchObject({
-      value: { heartRate: { time: { text: '2030-01-01T09:00:00' }, value: { value: 61 } }, weight: { time: { text: '2031', epochMs: Date.UTC(2031, 0, 1) } } },
+      value: {
+        heartRate: { time: { text: '2030-01-01T09:00:00' }, value: { value: 61 } },
+        weight: { time: { text: '2031', epochMs: Date.UTC(2031, 0, 1) } },
+      },
     });
     const history = details.vitalHistory.status === 'ok' ? details.vitalHistory.value.heartRate!.slice(-3) : [];
     expect(history.map((r) => r.time?.text)).toEqual(['2030-01-01T10:00:00+02:00', '2030-01-01T08:30:00Z', '2030-01-01T09:00:00']);
   });
 
-  it.each(['application/fhir+json', 'application/json+fhir', 'application/json; charset=utf-8'])('reads answers served as %s', async (contentType) => {
-    serve({ contentType });
-    expect((await read()).vitals).toMatchObject(latestPulse);
-  });
+  it.each(['application/fhir+json', 'application/json+fhir', 'application/json; charset=utf-8'])(
+    'reads answers served as %s',
+    async (contentType) => {
+      serve({ contentType });
+      expect((await read()).vitals).toMatchObject(latestPulse);
+    },
+  );
 
   it.each([
     [429, '1', 900],
@@ -119,7 +152,10 @@ describe('real-server tolerance in clinical reads', () => {
   });
 
   it('marks only the slow part unavailable when single reads time out', async () => {
-    serve({ batch: rejectBatch, entry: (url, via): Reply | undefined => (via === 'single' && url.startsWith('Observation') ? { delayMs: 1_500, json: {} } : undefined) });
+    serve({
+      batch: rejectBatch,
+      entry: (url, via): Reply | undefined => (via === 'single' && url.startsWith('Observation') ? { delayMs: 1_500, json: {} } : undefined),
+    });
     const row = await read({ timeoutMs: 300 });
     expect(row.vitals).toEqual({ status: 'unavailable', reason: 'failed' });
     expect(row.conditions).toMatchObject({ status: 'ok' });
@@ -130,7 +166,10 @@ describe('real-server tolerance in clinical reads', () => {
     let refused = false;
     serveClinical(ehr, [...writeRecord(sampleRecord('p1'), 'R4'), ...writeRecord(sampleRecord('p2'), 'R4')], {
       release: 'R4',
-      token: () => ({ headers: { 'content-type': 'application/json' }, json: { access_token: `tok-${++issued}`, token_type: 'bearer', expires_in: 3600 } }),
+      token: () => ({
+        headers: { 'content-type': 'application/json' },
+        json: { access_token: `tok-${++issued}`, token_type: 'bearer', expires_in: 3600 },
+      }),
       batch: (r) => {
         // The second batch finds the first token revoked.
         if (batchPosts(ehr).length === 2 && !refused) {
@@ -150,7 +189,10 @@ describe('real-server tolerance in clinical reads', () => {
   it('gives up after one renewal when the EHR keeps refusing', async () => {
     let issued = 0;
     serve({
-      token: () => ({ headers: { 'content-type': 'application/json' }, json: { access_token: `tok-${++issued}`, token_type: 'Bearer', expires_in: 3600 } }),
+      token: () => ({
+        headers: { 'content-type': 'application/json' },
+        json: { access_token: `tok-${++issued}`, token_type: 'Bearer', expires_in: 3600 },
+      }),
       batch: () => ({ status: 401, json: outcome('login') }),
     });
     await expect(read()).rejects.toMatchObject({ code: 'token_refused', status: 401 });
@@ -166,7 +208,11 @@ describe('real-server tolerance in clinical reads', () => {
   });
 
   it('marks a part answered in XML as malformed, the others still shown', async () => {
-    serve({ batch: rejectBatch, entry: (url, via) => (via === 'single' && url.startsWith('Encounter') ? { headers: { 'content-type': 'application/xml' }, body: '<Bundle/>' } : undefined) });
+    serve({
+      batch: rejectBatch,
+      entry: (url, via) =>
+        via === 'single' && url.startsWith('Encounter') ? { headers: { 'content-type': 'application/xml' }, body: '<Bundle/>' } : undefined,
+    });
     const row = await read();
     expect(row.encounter).toEqual({ status: 'unavailable', reason: 'malformed' });
     expect(row.vitals).toMatchObject(latestPulse);
@@ -189,25 +235,72 @@ describe('real-server tolerance in clinical reads', () => {
     // A lone category object (DSTU2 style) where an array is due, on every Observation here.
     const vs = { category: { coding: [{ code: 'vital-signs' }] } };
     const odd = [
-      { resourceType: 'Observation', id: 'o1', subject: me, ...vs, code: { coding: [{ code: '8867-4' }] }, effectiveDateTime: '2040-01-01T00:00:00Z', valueQuantity: { value: '75', unit: '/min' } },
-      { resourceType: 'Observation', id: 'o2', subject: me, ...vs, code: { coding: [{ code: '8867-4' }] }, effectiveDateTime: '2041-01-01T00:00:00Z', valueQuantity: { value: 'fast' } },
+      {
+        resourceType: 'Observation',
+        id: 'o1',
+        subject: me,
+        ...vs,
+        code: { coding: [{ code: '8867-4' }] },
+        effectiveDateTime: '2040-01-01T00:00:00Z',
+        valueQuantity: { value: '75', unit: '/min' },
+      },
+      {
+        resourceType: 'Observation',
+        id: 'o2',
+        subject: me,
+        ...vs,
+        code: { coding: [{ code: '8867-4' }] },
+        effectiveDateTime: '2041-01-01T00:00:00Z',
+        valueQuantity: { value: 'fast' },
+      },
       { resourceType: 'Observation', id: 'o3', subject: me, ...vs, code: '8867-4', effectiveDateTime: 2042, valueQuantity: 75 },
-      { resourceType: 'Observation', id: 'o4', subject: me, ...vs, code: { coding: [{ code: '85354-9' }] }, effectiveDateTime: 'yesterday', component: { code: { coding: [{ code: '8480-6' }] }, valueQuantity: { value: 140 } } },
+      {
+        resourceType: 'Observation',
+        id: 'o4',
+        subject: me,
+        ...vs,
+        code: { coding: [{ code: '85354-9' }] },
+        effectiveDateTime: 'yesterday',
+        component: { code: { coding: [{ code: '8480-6' }] }, valueQuantity: { value: 140 } },
+      },
       { resourceType: 'Condition', id: 'c1', subject: me, code: 'Asthma', clinicalStatus: 42, recordedDate: ['2020'], severity: [] },
       { resourceType: 'Encounter', id: 'e1', subject: me, class: 7, type: 'visit', period: '2050', location: { location: 'Room 1' } },
       { resourceType: 'AllergyIntolerance', id: 'a1', patient: me, substance: 'Latex', reaction: { manifestation: 'Hives' }, note: 'plain' },
-      { resourceType: 'MedicationRequest', id: 'm1', subject: me, medicationReference: 'Medication/x', dosageInstruction: 'daily', requester: 'Dr. X' },
+      {
+        resourceType: 'MedicationRequest',
+        id: 'm1',
+        subject: me,
+        medicationReference: 'Medication/x',
+        dosageInstruction: 'daily',
+        requester: 'Dr. X',
+      },
       { resourceType: 'Coverage', id: 'v1', beneficiary: me, payor: 'Contoso', class: 'gold', subscriberId: 12, period: [] },
     ];
     serveClinical(ehr, [...writeRecord({ ...sampleRecord('p1'), vitals: [] }, 'R4'), ...odd], { release: 'R4' });
     const details = (await gateway().readPatientDetails(ehr.base, TENANT, 'p1'))!;
-    expect(details.vitals).toMatchObject({ value: { heartRate: { value: { value: 75 } }, bloodPressure: { time: { text: 'yesterday', epochMs: null }, systolic: { value: 140 }, diastolic: null } } });
+    expect(details.vitals).toMatchObject({
+      value: {
+        heartRate: { value: { value: 75 } },
+        bloodPressure: { time: { text: 'yesterday', epochMs: null }, systolic: { value: 140 }, diastolic: null },
+      },
+    });
     expect(details.warnings).toContainEqual({ code: 'observation_without_value', count: 1 });
-    expect(details.conditions).toMatchObject({ status: 'ok', value: expect.arrayContaining([{ display: 'Asthma', severity: null, date: null, onset: null, clinicalStatus: null, verificationStatus: null }]) });
+    expect(details.conditions).toMatchObject({
+      status: 'ok',
+      value: expect.arrayContaining([{ display: 'Asthma', severity: null, date: null, onset: null, clinicalStatus: null, verificationStatus: null }]),
+    });
     expect(details.encounters).toMatchObject({ status: 'ok' });
-    expect(details.allergies).toMatchObject({ value: expect.arrayContaining([expect.objectContaining({ substance: 'Latex', note: 'plain', reactions: [expect.objectContaining({ manifestations: [] })] })]) });
-    expect(details.medications).toMatchObject({ value: expect.arrayContaining([expect.objectContaining({ name: null, dosage: null, prescriber: null })]) });
-    expect(details.coverage).toMatchObject({ value: expect.arrayContaining([expect.objectContaining({ payer: null, plan: null, subscriberId: null })]) });
+    expect(details.allergies).toMatchObject({
+      value: expect.arrayContaining([
+        expect.objectContaining({ substance: 'Latex', note: 'plain', reactions: [expect.objectContaining({ manifestations: [] })] }),
+      ]),
+    });
+    expect(details.medications).toMatchObject({
+      value: expect.arrayContaining([expect.objectContaining({ name: null, dosage: null, prescriber: null })]),
+    });
+    expect(details.coverage).toMatchObject({
+      value: expect.arrayContaining([expect.objectContaining({ payer: null, plan: null, subscriberId: null })]),
+    });
   });
 
   it('reads a batch-response with numeric statuses, and calls a non-Bundle search answer malformed', async () => {

@@ -23,7 +23,10 @@ function serve(extra: Record<string, Handler>): void {
 }
 
 async function failure(promise: Promise<unknown>): Promise<FhirError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(FhirError);
   return error as FhirError;
 }
@@ -75,7 +78,11 @@ describe('discovery through a connection check', () => {
       'GET /fhir/metadata': () => ({ json: capabilityStatement({ tokenUrl: `${ehr.origin}/legacy/token` }) }),
       'GET /fhir/.well-known/smart-configuration': () => ({
         headers: { 'content-type': 'application/json' },
-        json: { token_endpoint: `${ehr.origin}/smart/token`, token_endpoint_auth_methods_supported: ['client_secret_post'], grant_types_supported: ['client_credentials'] },
+        json: {
+          token_endpoint: `${ehr.origin}/smart/token`,
+          token_endpoint_auth_methods_supported: ['client_secret_post'],
+          grant_types_supported: ['client_credentials'],
+        },
       }),
       'POST /smart/token': () => tokenReply,
     });

@@ -75,8 +75,7 @@ export async function startFakeEhr(): Promise<FakeEhr> {
     origin,
     base: `${origin}/fhir`,
     requests,
-    requestsTo: (suffix, method) =>
-      requests.filter((r) => r.url.pathname.startsWith(`/fhir${suffix}`) && (!method || r.method === method)),
+    requestsTo: (suffix, method) => requests.filter((r) => r.url.pathname.startsWith(`/fhir${suffix}`) && (!method || r.method === method)),
     handle: (h) => {
       handler = h;
     },

@@ -40,7 +40,10 @@ describe('the FHIR HTTP client', () => {
   );
 
   it('reads UTF-8 JSON with non-Latin text and a leading byte order mark', async () => {
-    ehr.handle(() => ({ headers: { 'content-type': 'application/fhir+json' }, body: '\uFEFF{"resourceType":"Patient","id":"1","name":[{"text":"王秀英 Иванова °C"}]}' }));
+    ehr.handle(() => ({
+      headers: { 'content-type': 'application/fhir+json' },
+      body: '\uFEFF{"resourceType":"Patient","id":"1","name":[{"text":"王秀英 Иванова °C"}]}',
+    }));
     const { body } = await client()(get('/Patient/1'));
     expect(body).toEqual({ resourceType: 'Patient', id: '1', name: [{ text: '王秀英 Иванова °C' }] });
   });

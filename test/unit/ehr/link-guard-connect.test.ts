@@ -122,7 +122,10 @@ beforeEach(() => {
 });
 
 async function failure(promise: Promise<unknown>): Promise<FhirError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(FhirError);
   return error as FhirError;
 }

@@ -40,7 +40,12 @@ describe('FHIR link guard', () => {
   });
 
   it('lets explicitly allowed origins through, and only those', async () => {
-    const onPremises = createLinkGuard({ allowHttp: false, allowLoopback: false, resolve, allowOrigins: ['http://intranet.example.org:8080'] }).checkUrl;
+    const onPremises = createLinkGuard({
+      allowHttp: false,
+      allowLoopback: false,
+      resolve,
+      allowOrigins: ['http://intranet.example.org:8080'],
+    }).checkUrl;
     await expect(onPremises(new URL('http://intranet.example.org:8080/fhir'))).resolves.toBeUndefined();
     await expect(onPremises(new URL('http://intranet.example.org:9090/fhir'))).rejects.toMatchObject({ code: 'link_not_allowed' });
   });

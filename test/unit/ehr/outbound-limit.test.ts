@@ -39,7 +39,11 @@ describe('outbound requests in flight', () => {
     const held = heldTransport();
     const limiter = limitOutbound(held.transport, { perTenant: 2, perProcess: 3 });
     const done: string[] = [];
-    const all = ['a', 'a', 'a', 'a', 'b', 'b', 'c'].map((tenant, i) => limiter.forTenant(tenant)(request(tenant)).then(() => done.push(`${tenant}${i}`)));
+    const all = ['a', 'a', 'a', 'a', 'b', 'b', 'c'].map((tenant, i) =>
+      limiter
+        .forTenant(tenant)(request(tenant))
+        .then(() => done.push(`${tenant}${i}`)),
+    );
     await settle();
     // a takes its two slots, b the last slot of the process; c waits for the process, a's others for a.
     expect(held.pending.map((p) => p.tenant)).toEqual(['a', 'a', 'b']);
@@ -101,22 +105,28 @@ describe('the gateway', () => {
   it('keeps a tenant to maxRequestsPerTenant across concurrent list loads, and the process to maxRequestsInFlight', async () => {
     let inFlight = 0;
     let most = 0;
-    serveClinical(ehr, ids.flatMap((id) => writeRecord(sampleRecord(id), 'R4')), {
-      release: 'R4',
-      batch: () => {
-        most = Math.max(most, ++inFlight);
-        setTimeout(() => inFlight--, 30);
-        return undefined;
+    serveClinical(
+      ehr,
+      ids.flatMap((id) => writeRecord(sampleRecord(id), 'R4')),
+      {
+        release: 'R4',
+        batch: () => {
+          most = Math.max(most, ++inFlight);
+          setTimeout(() => inFlight--, 30);
+          return undefined;
+        },
+        batchDelayMs: 30,
       },
-      batchDelayMs: 30,
-    });
+    );
     const gateway = createEhrGateway({ partners: [], onWarnings: () => {}, batchSize: 10, maxRequestsPerTenant: 3, maxRequestsInFlight: 5 });
     // Three loads of 140 entries (14 batches, 4 at a time each) for one tenant: at most 3 in flight.
     await Promise.all([1, 2, 3].map(() => gateway.readClinical(ehr.base, 'tenant-1', ids, ALL)));
     expect(most).toBe(3);
     // Two tenants at once: 3 each, 5 in all.
     most = 0;
-    const rows = await Promise.all(['tenant-1', 'tenant-2', 'tenant-1', 'tenant-2'].map((tenant) => gateway.readClinical(ehr.base, tenant, ids, ALL)));
+    const rows = await Promise.all(
+      ['tenant-1', 'tenant-2', 'tenant-1', 'tenant-2'].map((tenant) => gateway.readClinical(ehr.base, tenant, ids, ALL)),
+    );
     expect(most).toBe(5);
     expect(rows.map((r) => r.size)).toEqual([20, 20, 20, 20]);
   });
@@ -124,15 +134,19 @@ describe('the gateway', () => {
   it('does not slow a single list load: its four batches still go out together under the defaults', async () => {
     let inFlight = 0;
     let most = 0;
-    serveClinical(ehr, ids.flatMap((id) => writeRecord(sampleRecord(id), 'R4')), {
-      release: 'R4',
-      batch: () => {
-        most = Math.max(most, ++inFlight);
-        setTimeout(() => inFlight--, 30);
-        return undefined;
+    serveClinical(
+      ehr,
+      ids.flatMap((id) => writeRecord(sampleRecord(id), 'R4')),
+      {
+        release: 'R4',
+        batch: () => {
+          most = Math.max(most, ++inFlight);
+          setTimeout(() => inFlight--, 30);
+          return undefined;
+        },
+        batchDelayMs: 30,
       },
-      batchDelayMs: 30,
-    });
+    );
     await createEhrGateway({ partners: [], onWarnings: () => {}, batchSize: 10 }).readClinical(ehr.base, 'tenant-1', ids, ALL);
     expect(most).toBe(4);
   });

@@ -62,7 +62,10 @@ function gateway(partners: EhrPartner[] = [partner]) {
 }
 
 async function refusal(promise: Promise<unknown>): Promise<FhirError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(FhirError);
   const { message } = error as FhirError;
   for (const secret of SECRETS) expect(message).not.toContain(secret);
@@ -76,7 +79,12 @@ function serveHostile(where: 'metadata' | 'well-known' | 'both') {
     routes({
       'GET /fhir/metadata': () => ({ json: capabilityStatement({ tokenUrl: where === 'well-known' ? undefined : stealAt }) }),
       'GET /fhir/.well-known/smart-configuration': () =>
-        where === 'metadata' ? { status: 404 } : { headers: { 'content-type': 'application/json' }, json: { token_endpoint: stealAt, token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'] } },
+        where === 'metadata'
+          ? { status: 404 }
+          : {
+              headers: { 'content-type': 'application/json' },
+              json: { token_endpoint: stealAt, token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'] },
+            },
       'GET /fhir/Patient': () => ({ json: searchset([]) }),
     }),
   );
@@ -119,7 +127,11 @@ describe('EHR credentials bound to their partner', () => {
       partnerEhr.handle(
         routes({
           'GET /fhir/metadata': () => ({ json: capabilityStatement({ tokenUrl: `${partnerEhr.origin}/oauth/token` }) }),
-          'POST /oauth/token': (r) => (r.form.get('client_secret') === SECRETS[1] || r.headers.authorization?.includes(Buffer.from(`patients-app:${SECRETS[1]}`).toString('base64')) ? tokenReply : { status: 401, json: { error: 'invalid_client' }, headers: { 'content-type': 'application/json' } }),
+          'POST /oauth/token': (r) =>
+            r.form.get('client_secret') === SECRETS[1] ||
+            r.headers.authorization?.includes(Buffer.from(`patients-app:${SECRETS[1]}`).toString('base64'))
+              ? tokenReply
+              : { status: 401, json: { error: 'invalid_client' }, headers: { 'content-type': 'application/json' } },
           'GET /fhir/Patient': (r) => (r.headers.authorization === 'Bearer tok' ? { json: searchset([]) } : { status: 401 }),
         }),
       );
@@ -130,7 +142,12 @@ describe('EHR credentials bound to their partner', () => {
   });
 
   it('uses the client of the partner a link belongs to, never another partner’s', async () => {
-    const other: EhrPartner = { tokenEndpoint: `${hostile.origin}/token`, clientId: 'other-client', clientSecrets: ['other-secret'], fhirOrigins: [hostile.origin] };
+    const other: EhrPartner = {
+      tokenEndpoint: `${hostile.origin}/token`,
+      clientId: 'other-client',
+      clientSecrets: ['other-secret'],
+      fhirOrigins: [hostile.origin],
+    };
     hostile.handle(
       routes({
         'GET /fhir/metadata': () => ({ json: capabilityStatement({ tokenUrl: `${hostile.origin}/token` }) }),

@@ -1,6 +1,16 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createEhrGateway, type EhrGateway } from '../../../server/ehr/index.js';
-import { capabilityStatement, outcome, partnerAt, patient, routes, startFakeEhr, type FakeEhr, type Handler, type ReceivedRequest } from './fake-ehr.js';
+import {
+  capabilityStatement,
+  outcome,
+  partnerAt,
+  patient,
+  routes,
+  startFakeEhr,
+  type FakeEhr,
+  type Handler,
+  type ReceivedRequest,
+} from './fake-ehr.js';
 
 const TENANT = 'tenant-1';
 
@@ -121,7 +131,11 @@ describe('reading many patients', () => {
     serve('3.0.1', () => ({ status: 400, json: outcome('not-supported') }));
     const found = await gateway.readPatients(ehr.base, TENANT, ['b', 'missing', 'a']);
     expect(found.map((p) => p.id)).toEqual(['b', 'a']);
-    expect(singles().map((r) => r.url.pathname).sort()).toEqual(['/fhir/Patient/a', '/fhir/Patient/b', '/fhir/Patient/missing']);
+    expect(
+      singles()
+        .map((r) => r.url.pathname)
+        .sort(),
+    ).toEqual(['/fhir/Patient/a', '/fhir/Patient/b', '/fhir/Patient/missing']);
   });
 
   it('does not hide a failing EHR behind an empty list', async () => {

@@ -1,6 +1,17 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createEhrGateway, FhirError, type EhrGateway } from '../../../server/ehr/index.js';
-import { capabilityStatement, outcome, partnerAt, patient, routes, searchset, startFakeEhr, type FakeEhr, type Handler, type ReceivedRequest } from './fake-ehr.js';
+import {
+  capabilityStatement,
+  outcome,
+  partnerAt,
+  patient,
+  routes,
+  searchset,
+  startFakeEhr,
+  type FakeEhr,
+  type Handler,
+  type ReceivedRequest,
+} from './fake-ehr.js';
 
 const TENANT = 'tenant-1';
 
@@ -36,7 +47,14 @@ const names = (result: { patients: { displayName: string }[] }) => result.patien
 describe('patient search', () => {
   it('POSTs a form to _search in R4 syntax and sorts the answer by family, then given', async () => {
     serve('4.0.1', () => ({ json: searchset([patient('3', 'Zhou', 'Amy'), patient('1', 'Chau', 'Hugh'), patient('2', 'Chau', 'Anna')]) }));
-    const result = await gateway.searchPatients(ehr.base, TENANT, { family: 'Chau', given: 'H', birthdate: '1951-08-14', gender: 'male', identifier: 'MRN+1', count: 500 });
+    const result = await gateway.searchPatients(ehr.base, TENANT, {
+      family: 'Chau',
+      given: 'H',
+      birthdate: '1951-08-14',
+      gender: 'male',
+      identifier: 'MRN+1',
+      count: 500,
+    });
     expect(names(result)).toEqual(['Anna Chau', 'Hugh Chau', 'Amy Zhou']);
     const [request] = searches();
     expect(request.method).toBe('POST');
@@ -88,7 +106,9 @@ describe('patient search', () => {
 
   it('retries without _sort when it is rejected, and still sorts', async () => {
     serve('4.0.1', (r) =>
-      paramsOf(r).has('_sort') ? { status: 400, json: outcome('not-supported') } : { json: searchset([patient('2', 'Young', 'Bo'), patient('1', 'Adams', 'Al')]) },
+      paramsOf(r).has('_sort')
+        ? { status: 400, json: outcome('not-supported') }
+        : { json: searchset([patient('2', 'Young', 'Bo'), patient('1', 'Adams', 'Al')]) },
     );
     expect(names(await gateway.searchPatients(ehr.base, TENANT, { name: 'a' }))).toEqual(['Al Adams', 'Bo Young']);
     expect(searches().map((r) => paramsOf(r).has('_sort'))).toEqual([true, false]);
@@ -97,7 +117,10 @@ describe('patient search', () => {
   });
 
   it('drops OperationOutcome entries from the results and keeps them as warnings without their text', async () => {
-    const warning = { resourceType: 'OperationOutcome', issue: [{ severity: 'information', code: 'informational', diagnostics: 'Results for Hugh Chau limited' }] };
+    const warning = {
+      resourceType: 'OperationOutcome',
+      issue: [{ severity: 'information', code: 'informational', diagnostics: 'Results for Hugh Chau limited' }],
+    };
     serve('4.0.1', () => ({
       json: {
         resourceType: 'Bundle',
@@ -118,7 +141,10 @@ describe('patient search', () => {
     serve('4.0.1', () => ({
       json: searchset([patient('1', 'Chau', 'Hugh')], {
         total: 9999,
-        link: [{ relation: 'self', url: `${ehr.base}/Patient` }, { relation: 'next', url: `${ehr.base}/Patient?page=2&_count=1` }],
+        link: [
+          { relation: 'self', url: `${ehr.base}/Patient` },
+          { relation: 'next', url: `${ehr.base}/Patient?page=2&_count=1` },
+        ],
       }),
     }));
     const first = await gateway.searchPatients(ehr.base, TENANT, { family: 'Chau', count: 1 });
@@ -148,7 +174,10 @@ describe('patient search', () => {
   ])('refuses a paging link to %s without fetching it', async (_, link) => {
     serve('4.0.1', () => ({ json: searchset([]) }));
     const pageUrl = link.startsWith('/') ? `${ehr.origin}${link}` : link;
-    const error = await gateway.searchPatients(ehr.base, TENANT, {}, pageUrl).then(() => undefined, (e: unknown) => e);
+    const error = await gateway.searchPatients(ehr.base, TENANT, {}, pageUrl).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(FhirError);
     expect((error as FhirError).code).toBe('link_not_allowed');
     expect(searches()).toHaveLength(0);
@@ -156,7 +185,10 @@ describe('patient search', () => {
 
   it('reports a server error that no fallback explains', async () => {
     serve('4.0.1', () => ({ status: 502, json: outcome('exception') }));
-    const error = await gateway.searchPatients(ehr.base, TENANT, { family: 'x' }).then(() => undefined, (e: unknown) => e);
+    const error = await gateway.searchPatients(ehr.base, TENANT, { family: 'x' }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toMatchObject({ code: 'ehr_error', status: 502 });
     expect(searches()).toHaveLength(1);
   });

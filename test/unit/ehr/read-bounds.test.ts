@@ -19,11 +19,14 @@ let warnings: ClinicalWarning[] = [];
 beforeEach(() => {
   warnings = [];
 });
-const gateway = (options: Partial<EhrGatewayOptions> = {}) =>
-  createEhrGateway({ partners: [], onWarnings: (w) => warnings.push(...w), ...options });
+const gateway = (options: Partial<EhrGatewayOptions> = {}) => createEhrGateway({ partners: [], onWarnings: (w) => warnings.push(...w), ...options });
 const ids = (n: number) => Array.from({ length: n }, (_, i) => `p${i}`);
 const serve = (patients: string[], options: Partial<ClinicalServerOptions> = {}) =>
-  serveClinical(ehr, patients.flatMap((id) => writeRecord(sampleRecord(id), 'R4')), { release: 'R4', ...options });
+  serveClinical(
+    ehr,
+    patients.flatMap((id) => writeRecord(sampleRecord(id), 'R4')),
+    { release: 'R4', ...options },
+  );
 const rejectBatch = () => ({ status: 400, json: outcome('not-supported') });
 const warning = (code: string) => warnings.filter((w) => w.code === code).reduce((sum, w) => sum + w.count, 0);
 
@@ -38,18 +41,21 @@ function conditions(patientId: string, n: number): unknown[] {
 }
 
 describe('entries per answer', () => {
-  it.each(['batch', 'single'] as const)('reads no more of a searchset (%s) than the _count asked plus a margin, and says how many it ignored', async (via) => {
-    serve(['p1'], {
-      batch: via === 'single' ? rejectBatch : undefined,
-      entry: (url) => (url.startsWith('Condition?') ? { json: searchset(conditions('p1', 300)) } : undefined),
-    });
-    const row = (await gateway().readClinical(ehr.base, TENANT, ['p1'], ALL)).get('p1')!;
-    // Conditions are asked with _count=100; ten more are allowed for OperationOutcomes and includes.
-    expect(row.conditions).toMatchObject({ status: 'ok' });
-    expect(row.conditions!.status === 'ok' && row.conditions!.value).toHaveLength(110);
-    expect(warning('entries_over_limit')).toBe(190);
-    expect(row.vitals).toMatchObject({ status: 'ok' });
-  });
+  it.each(['batch', 'single'] as const)(
+    'reads no more of a searchset (%s) than the _count asked plus a margin, and says how many it ignored',
+    async (via) => {
+      serve(['p1'], {
+        batch: via === 'single' ? rejectBatch : undefined,
+        entry: (url) => (url.startsWith('Condition?') ? { json: searchset(conditions('p1', 300)) } : undefined),
+      });
+      const row = (await gateway().readClinical(ehr.base, TENANT, ['p1'], ALL)).get('p1')!;
+      // Conditions are asked with _count=100; ten more are allowed for OperationOutcomes and includes.
+      expect(row.conditions).toMatchObject({ status: 'ok' });
+      expect(row.conditions!.status === 'ok' && row.conditions!.value).toHaveLength(110);
+      expect(warning('entries_over_limit')).toBe(190);
+      expect(row.vitals).toMatchObject({ status: 'ok' });
+    },
+  );
 
   it('keeps at most the page size asked plus a margin of a patient search page, with a warning', async () => {
     const many = Array.from({ length: 5000 }, (_, i) => patient(`x${i}`, 'Rivera', `Ana${i}`));
@@ -102,7 +108,9 @@ describe('what one read may bring in', () => {
     serve(['p1'], {
       batch: () => ({ json: { resourceType: 'Bundle', type: 'batch-response', entry: Array.from({ length: 100_000 }, () => ({})) } }),
     });
-    const error = await gateway().readClinical(ehr.base, TENANT, ['p1'], ALL).catch((e: unknown) => e);
+    const error = await gateway()
+      .readClinical(ehr.base, TENANT, ['p1'], ALL)
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'ehr_error', message: expect.stringContaining('far more than was asked for') });
     expect(singleGets(ehr)).toHaveLength(0);
   });
@@ -111,7 +119,9 @@ describe('what one read may bring in', () => {
     // Each single answer is 3 MB: under the per-answer cap, but 21 of them are far over what 3 patients need.
     const padded = { ...(searchset([]) as object), padding: 'x'.repeat(3 * 1024 * 1024) };
     serve(ids(3), { batch: rejectBatch, entry: (url, via) => (via === 'single' && !url.startsWith('Patient/') ? { json: padded } : undefined) });
-    const error = await gateway().readClinical(ehr.base, TENANT, ids(3), ALL).catch((e: unknown) => e);
+    const error = await gateway()
+      .readClinical(ehr.base, TENANT, ids(3), ALL)
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'ehr_error', message: expect.stringContaining('32 MB') });
     // 32 MB is ten or eleven such answers; at most the four in flight are read beyond that.
     expect(singleGets(ehr).length).toBeLessThanOrEqual(16);

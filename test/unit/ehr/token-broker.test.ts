@@ -47,7 +47,10 @@ function broker(options: { secrets?: string[]; clientId?: string; clock?: { now:
 }
 
 async function refusal(promise: Promise<unknown>): Promise<FhirError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(FhirError);
   expect((error as FhirError).message).not.toContain(SECRET);
   return error as FhirError;

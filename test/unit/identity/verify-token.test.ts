@@ -44,7 +44,11 @@ describe('token verification', () => {
 
   it.each([
     ['a wrong signature', () => token({}, { key: otherKey }), 'signature'],
-    ['another tenant in the issuer', () => token({}, { issuer: 'https://login.microsoftonline.com/9b1f2a4e-0000-4000-8000-000000000000/v2.0' }), 'issuer'],
+    [
+      'another tenant in the issuer',
+      () => token({}, { issuer: 'https://login.microsoftonline.com/9b1f2a4e-0000-4000-8000-000000000000/v2.0' }),
+      'issuer',
+    ],
     ['another audience', () => token({}, { audience: 'api://someone-else' }), 'another application'],
     ['an expired token', () => token({}, { expiresIn: '-10m' }), 'expired'],
     ['a missing scope', () => token({ scp: 'User.Read' }), 'access_as_user'],
@@ -56,7 +60,11 @@ describe('token verification', () => {
 
   it('checks a token once and refuses it from cache once it has expired', async () => {
     let lookups = 0;
-    const counted: TokenVerifierSettings = { ...settings, clockToleranceSeconds: 0, keys: (header, input) => (lookups++, (settings.keys as typeof counted.keys)(header, input)) };
+    const counted: TokenVerifierSettings = {
+      ...settings,
+      clockToleranceSeconds: 0,
+      keys: (header, input) => (lookups++, (settings.keys as typeof counted.keys)(header, input)),
+    };
     const verify = createTokenVerifier(counted);
     const t = await token({}, { expiresIn: '2s' });
     expect((await verify(t)).userId).toBe(oid);

@@ -3,7 +3,13 @@ import { toCsv } from '../../../server/platform/csv';
 
 describe('CSV for Excel', () => {
   it('starts with a BOM, quotes what needs quoting and keeps non-Latin text', () => {
-    const csv = toCsv(['name', 'note'], [['张伟', 'says "hi", twice'], ['Пётр Иванов', null]]);
+    const csv = toCsv(
+      ['name', 'note'],
+      [
+        ['张伟', 'says "hi", twice'],
+        ['Пётр Иванов', null],
+      ],
+    );
     expect(csv).toBe('\uFEFFname,note\r\n张伟,"says ""hi"", twice"\r\nПётр Иванов,\r\n');
   });
 

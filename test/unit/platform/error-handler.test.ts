@@ -63,10 +63,18 @@ describe('malformed percent-encoding in a path', () => {
 
 describe('client errors of Express and body-parser', () => {
   it('keeps their 4xx status and answers in our words, never theirs', () => {
-    const httpError = (status: number, message: string, more: object = {}) => Object.assign(new Error(message), { status, statusCode: status, expose: true, ...more });
-    expect(toProblem(httpError(400, 'request aborted by Jane Doe', { type: 'request.aborted' }))).toMatchObject({ status: 400, code: 'bad_request', message: 'The request could not be understood.' });
+    const httpError = (status: number, message: string, more: object = {}) =>
+      Object.assign(new Error(message), { status, statusCode: status, expose: true, ...more });
+    expect(toProblem(httpError(400, 'request aborted by Jane Doe', { type: 'request.aborted' }))).toMatchObject({
+      status: 400,
+      code: 'bad_request',
+      message: 'The request could not be understood.',
+    });
     expect(toProblem(httpError(405, 'secret detail'))).toMatchObject({ status: 405, code: 'method_not_allowed' });
-    expect(toProblem(httpError(413, 'too many parameters', { type: 'parameters.too.many' }))).toMatchObject({ status: 413, code: 'payload_too_large' });
+    expect(toProblem(httpError(413, 'too many parameters', { type: 'parameters.too.many' }))).toMatchObject({
+      status: 413,
+      code: 'payload_too_large',
+    });
     // One status per code (the contract): a 4xx without a code of its own is a plain bad request.
     expect(toProblem(Object.assign(new Error('x'), { statusCode: 418, expose: true }))).toMatchObject({ status: 400, code: 'bad_request' });
     for (const status of [400, 405, 413, 418]) expect(toProblem(httpError(status, 'secret detail')).message).not.toContain('secret');

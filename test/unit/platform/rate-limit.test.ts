@@ -89,7 +89,11 @@ describe('per-caller rate limits', () => {
     expect(refused.status).toBe(429);
     const wait = Number(refused.headers.get('retry-after'));
     expect(Number.isInteger(wait) && wait >= 1 && wait <= 60).toBe(true);
-    expect(refused.body).toEqual({ code: 'rate_limited', message: `Too many requests. Try again in ${wait} second${wait === 1 ? '' : 's'}.`, requestId: refused.headers.get('x-request-id') });
+    expect(refused.body).toEqual({
+      code: 'rate_limited',
+      message: `Too many requests. Try again in ${wait} second${wait === 1 ? '' : 's'}.`,
+      requestId: refused.headers.get('x-request-id'),
+    });
     expect(refused.headers.get('ratelimit')).toBe(`limit=3, remaining=0, reset=${wait}`);
   });
 
@@ -148,7 +152,10 @@ describe('failed authentications by address', () => {
     expect(await times(4, () => call(base, '/lists', 'good:t1:ada', { from }))).toEqual([200, 200, 200, 200]);
     expect(await times(3, () => call(base, '/lists', 'forged', { from }))).toEqual([401, 401, 401]);
     const refused = await call(base, '/lists', 'forged', { from });
-    expect(refused).toMatchObject({ status: 429, body: { code: 'rate_limited', message: expect.stringMatching(/^Too many requests\. Try again in \d+ seconds?\.$/) } });
+    expect(refused).toMatchObject({
+      status: 429,
+      body: { code: 'rate_limited', message: expect.stringMatching(/^Too many requests\. Try again in \d+ seconds?\.$/) },
+    });
     const wait = Number(refused.headers.get('retry-after'));
     expect(wait).toBeGreaterThan(60);
     expect(wait).toBeLessThanOrEqual(300);
@@ -200,10 +207,24 @@ describe('stores and settings', () => {
 
   it('defaults to limits a ward never reaches by hand, and refuses nonsense settings', () => {
     expect(defaultRateLimits).toEqual({
-      userDefault: 600, userSearch: 120, userConnectionCheck: 10, tenant: 3000, windowMs: 60_000, failedAuth: 30, failedAuthWindowMs: 300_000,
+      userDefault: 600,
+      userSearch: 120,
+      userConnectionCheck: 10,
+      tenant: 3000,
+      windowMs: 60_000,
+      failedAuth: 30,
+      failedAuthWindowMs: 300_000,
     });
     expect(() => createRateLimits({ limits: { userSearch: 0 } })).toThrow('userSearch');
     expect(() => createRateLimits({ limits: { tenant: 1.5 } })).toThrow('tenant');
-    expect(() => createRateLimits({ store: () => ({ increment: async () => ({ totalHits: 1, resetTime: undefined }), decrement: async () => undefined, resetKey: async () => undefined }) })).toThrow('get()');
+    expect(() =>
+      createRateLimits({
+        store: () => ({
+          increment: async () => ({ totalHits: 1, resetTime: undefined }),
+          decrement: async () => undefined,
+          resetKey: async () => undefined,
+        }),
+      }),
+    ).toThrow('get()');
   });
 });

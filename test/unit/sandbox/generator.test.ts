@@ -62,7 +62,9 @@ describe('writing a person in each release', () => {
       expect(patient.name[0].given).toEqual(person.given);
       expect(patient.name[0].prefix).toEqual([person.prefix]);
       expect(patient.birthDate).toBe(person.birthDate);
-      expect(ofType(resources, 'Observation').map((o) => o.valueQuantity?.value ?? o.component[0].valueQuantity.value)).toEqual(person.vitals.map((v) => v.value));
+      expect(ofType(resources, 'Observation').map((o) => o.valueQuantity?.value ?? o.component[0].valueQuantity.value)).toEqual(
+        person.vitals.map((v) => v.value),
+      );
     }
     expect(ofType(dstu2, 'Patient')[0].identifier[0].type.coding[0].system).toBe('http://hl7.org/fhir/v2/0203');
     expect(ofType(stu3, 'Patient')[0].identifier[0].type.coding[0].system).toBe('http://hl7.org/fhir/v2/0203');
@@ -78,13 +80,36 @@ describe('writing a person in each release', () => {
     expect(obs.category).toMatchObject({ coding: [{ system: 'http://hl7.org/fhir/observation-category', code: 'vital-signs' }] });
     expect(ofType(dstu2, 'MedicationRequest')).toEqual([]);
     const order = ofType(dstu2, 'MedicationOrder')[0];
-    expect(order).toMatchObject({ patient: { reference: `Patient/${person.id}` }, dateWritten: person.medications[0].authored, prescriber: { display: patient.careProvider[0].display }, dosageInstruction: [{ text: person.medications[0].dosage }] });
-    expect(ofType(dstu2, 'Condition')[0]).toMatchObject({ patient: { reference: `Patient/${person.id}` }, dateRecorded: person.conditions[0].recorded, clinicalStatus: 'active', severity: { text: expect.any(String) } });
+    expect(order).toMatchObject({
+      patient: { reference: `Patient/${person.id}` },
+      dateWritten: person.medications[0].authored,
+      prescriber: { display: patient.careProvider[0].display },
+      dosageInstruction: [{ text: person.medications[0].dosage }],
+    });
+    expect(ofType(dstu2, 'Condition')[0]).toMatchObject({
+      patient: { reference: `Patient/${person.id}` },
+      dateRecorded: person.conditions[0].recorded,
+      clinicalStatus: 'active',
+      severity: { text: expect.any(String) },
+    });
     const allergy = ofType(dstu2, 'AllergyIntolerance')[0];
-    expect(allergy).toMatchObject({ substance: { text: person.allergies[0].substance }, status: 'confirmed', criticality: expect.stringMatching(/^CRIT[LH]$/) });
+    expect(allergy).toMatchObject({
+      substance: { text: person.allergies[0].substance },
+      status: 'confirmed',
+      criticality: expect.stringMatching(/^CRIT[LH]$/),
+    });
     expect(allergy.reaction[0].manifestation[0].text).toBe(person.allergies[0].manifestation);
-    expect(ofType(dstu2, 'Coverage')[0]).toMatchObject({ plan: person.coverage.plan, issuer: { display: person.coverage.payer }, subscriberId: { value: person.coverage.subscriberId }, period: { start: '2026-01-01' } });
-    expect(ofType(dstu2, 'Encounter').at(-1)).toMatchObject({ patient: { reference: `Patient/${person.id}` }, class: 'inpatient', location: [{ location: { display: person.encounters.at(-1)!.location } }] });
+    expect(ofType(dstu2, 'Coverage')[0]).toMatchObject({
+      plan: person.coverage.plan,
+      issuer: { display: person.coverage.payer },
+      subscriberId: { value: person.coverage.subscriberId },
+      period: { start: '2026-01-01' },
+    });
+    expect(ofType(dstu2, 'Encounter').at(-1)).toMatchObject({
+      patient: { reference: `Patient/${person.id}` },
+      class: 'inpatient',
+      location: [{ location: { display: person.encounters.at(-1)!.location } }],
+    });
     const doctor = writePractitioner(shapes.dstu2, person.practitioner);
     expect(Array.isArray(doctor.name)).toBe(false);
     expect(doctor.name.family).toEqual([person.practitioner.family]);
@@ -93,21 +118,43 @@ describe('writing a person in each release', () => {
   it('writes STU3 shapes: category array, assertedDate, requester.agent, grouping and payor', () => {
     expect(ofType(stu3, 'Patient')[0].name[0].family).toBe(person.family);
     expect(ofType(stu3, 'Patient')[0].generalPractitioner).toHaveLength(1);
-    expect(ofType(stu3, 'Observation')[0].category).toEqual([expect.objectContaining({ coding: [expect.objectContaining({ system: 'http://hl7.org/fhir/observation-category' })] })]);
-    expect(ofType(stu3, 'Condition')[0]).toMatchObject({ subject: { reference: `Patient/${person.id}` }, assertedDate: person.conditions[0].recorded });
-    expect(ofType(stu3, 'MedicationRequest')[0]).toMatchObject({ authoredOn: person.medications[0].authored, requester: { agent: { reference: `Practitioner/${person.practitioner.id}` } } });
-    expect(ofType(stu3, 'AllergyIntolerance')[0]).toMatchObject({ code: { text: person.allergies[0].substance }, clinicalStatus: 'active', verificationStatus: 'confirmed' });
-    expect(ofType(stu3, 'Coverage')[0]).toMatchObject({ grouping: { groupDisplay: person.coverage.group, planDisplay: person.coverage.plan }, payor: [{ display: person.coverage.payer }], subscriberId: person.coverage.subscriberId });
+    expect(ofType(stu3, 'Observation')[0].category).toEqual([
+      expect.objectContaining({ coding: [expect.objectContaining({ system: 'http://hl7.org/fhir/observation-category' })] }),
+    ]);
+    expect(ofType(stu3, 'Condition')[0]).toMatchObject({
+      subject: { reference: `Patient/${person.id}` },
+      assertedDate: person.conditions[0].recorded,
+    });
+    expect(ofType(stu3, 'MedicationRequest')[0]).toMatchObject({
+      authoredOn: person.medications[0].authored,
+      requester: { agent: { reference: `Practitioner/${person.practitioner.id}` } },
+    });
+    expect(ofType(stu3, 'AllergyIntolerance')[0]).toMatchObject({
+      code: { text: person.allergies[0].substance },
+      clinicalStatus: 'active',
+      verificationStatus: 'confirmed',
+    });
+    expect(ofType(stu3, 'Coverage')[0]).toMatchObject({
+      grouping: { groupDisplay: person.coverage.group, planDisplay: person.coverage.plan },
+      payor: [{ display: person.coverage.payer }],
+      subscriberId: person.coverage.subscriberId,
+    });
     expect(Array.isArray(writePractitioner(shapes.stu3, person.practitioner).name)).toBe(true);
   });
 
   it('writes R4 shapes: terminology systems, recordedDate, requester, class[] and CodeableConcept statuses', () => {
     expect(ofType(r4, 'Observation')[0].category[0].coding[0].system).toBe('http://terminology.hl7.org/CodeSystem/observation-category');
-    expect(ofType(r4, 'Condition')[0]).toMatchObject({ recordedDate: person.conditions[0].recorded, clinicalStatus: { coding: [{ code: 'active' }] } });
+    expect(ofType(r4, 'Condition')[0]).toMatchObject({
+      recordedDate: person.conditions[0].recorded,
+      clinicalStatus: { coding: [{ code: 'active' }] },
+    });
     expect(ofType(r4, 'Condition')[0].assertedDate).toBeUndefined();
     expect(ofType(r4, 'MedicationRequest')[0].requester).toMatchObject({ reference: `Practitioner/${person.practitioner.id}` });
     const coverage = ofType(r4, 'Coverage')[0];
-    expect(coverage.class.map((c: { type: { coding: { code: string }[] }; value: string }) => [c.type.coding[0].code, c.value])).toEqual([['group', person.coverage.group], ['plan', person.coverage.plan]]);
+    expect(coverage.class.map((c: { type: { coding: { code: string }[] }; value: string }) => [c.type.coding[0].code, c.value])).toEqual([
+      ['group', person.coverage.group],
+      ['plan', person.coverage.plan],
+    ]);
     expect(coverage.beneficiary.reference).toBe(`Patient/${person.id}`);
     const bp = ofType(r4, 'Observation').find((o) => o.code.coding[0].code === '85354-9')!;
     expect(bp.component.map((c: { code: { coding: { code: string }[] } }) => c.code.coding[0].code)).toEqual(['8480-6', '8462-4']);

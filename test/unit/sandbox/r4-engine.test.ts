@@ -25,7 +25,15 @@ const matches = (result: OperationResult) => {
 describe('the R4 engine on @medplum/fhir-router', () => {
   it('offers only the parameter kinds it can match, for the types it serves', () => {
     const params = engine.paramsOf('Patient')!;
-    expect(params).toMatchObject({ _id: 'token', name: 'string', family: 'string', identifier: 'token', birthdate: 'date', gender: 'token', 'general-practitioner': 'reference' });
+    expect(params).toMatchObject({
+      _id: 'token',
+      name: 'string',
+      family: 'string',
+      identifier: 'token',
+      birthdate: 'date',
+      gender: 'token',
+      'general-practitioner': 'reference',
+    });
     expect(Object.values(params).every((kind) => ['string', 'token', 'date', 'reference'].includes(kind))).toBe(true);
     expect(engine.paramsOf('Condition')).toBeUndefined();
   });
@@ -38,7 +46,9 @@ describe('the R4 engine on @medplum/fhir-router', () => {
   it('finds patients by MRN (value or system|value), name:contains and family, by GET and by POST _search', async () => {
     const p = people[5];
     expect(matches(await search('Patient', { filters: [filter('identifier', p.mrn)] })).map((r) => r.id)).toEqual([p.id]);
-    expect(matches(await search('Patient', { filters: [filter('identifier', `urn:oid:2.16.840.1.113883.3.9999.1|${p.mrn}`)] }, true)).map((r) => r.id)).toEqual([p.id]);
+    expect(
+      matches(await search('Patient', { filters: [filter('identifier', `urn:oid:2.16.840.1.113883.3.9999.1|${p.mrn}`)] }, true)).map((r) => r.id),
+    ).toEqual([p.id]);
     const part = p.family.slice(1, 3);
     const contains = matches(await search('Patient', { filters: [filter('name', part, 'contains')] }));
     expect(contains.map((r) => r.id)).toContain(p.id);
@@ -48,7 +58,12 @@ describe('the R4 engine on @medplum/fhir-router', () => {
 
   it('finds vital signs by bare patient id and category, newest first', async () => {
     const p = people[0];
-    const vitals = matches(await search('Observation', { filters: [filter('patient', p.id), filter('category', 'vital-signs')], sort: [{ param: 'date', descending: true }] }));
+    const vitals = matches(
+      await search('Observation', {
+        filters: [filter('patient', p.id), filter('category', 'vital-signs')],
+        sort: [{ param: 'date', descending: true }],
+      }),
+    );
     expect(vitals).toHaveLength(p.vitals.length);
     const times = vitals.map((o) => o.effectiveDateTime as string);
     expect(times).toEqual([...times].sort().reverse());
@@ -61,11 +76,19 @@ describe('the R4 engine on @medplum/fhir-router', () => {
     const p = people.find((x) => x.encounters.length > 1)!;
     const [last] = matches(await search('Encounter', { filters: [filter('patient', p.id)], sort: [{ param: 'date', descending: true }], count: 1 }));
     expect(last.id).toBe(p.encounters.at(-1)!.id);
-    for (const name of ['patient', 'beneficiary']) expect(matches(await search('Coverage', { filters: [filter(name, p.id)] })).map((r) => r.id)).toEqual([`${p.id}-coverage`]);
+    for (const name of ['patient', 'beneficiary'])
+      expect(matches(await search('Coverage', { filters: [filter(name, p.id)] })).map((r) => r.id)).toEqual([`${p.id}-coverage`]);
   });
 
   it('sorts by several keys with the first one deciding (a gap in MemoryRepository, filled)', async () => {
-    const sorted = matches(await search('Patient', { sort: [{ param: 'family', descending: false }, { param: 'given', descending: true }] }));
+    const sorted = matches(
+      await search('Patient', {
+        sort: [
+          { param: 'family', descending: false },
+          { param: 'given', descending: true },
+        ],
+      }),
+    );
     const keys = sorted.map((r) => [r.name[0].family.toLowerCase(), r.name[0].given[0].toLowerCase()]);
     const expected = [...keys].sort((a, b) => (a[0] === b[0] ? (a[1] < b[1] ? 1 : a[1] > b[1] ? -1 : 0) : a[0] < b[0] ? -1 : 1));
     expect(keys).toEqual(expected);
@@ -93,8 +116,23 @@ describe('the R4 engine on @medplum/fhir-router', () => {
   });
 
   it('writes queries in R4 syntax', () => {
-    expect(toR4Query(query({ filters: [filter('family', 'hau', 'contains')], sort: [{ param: 'family', descending: false }, { param: 'date', descending: true }], count: 3, offset: 6 }))).toEqual([
-      ['family:contains', 'hau'], ['_sort', 'family,-date'], ['_count', '3'], ['_offset', '6'],
+    expect(
+      toR4Query(
+        query({
+          filters: [filter('family', 'hau', 'contains')],
+          sort: [
+            { param: 'family', descending: false },
+            { param: 'date', descending: true },
+          ],
+          count: 3,
+          offset: 6,
+        }),
+      ),
+    ).toEqual([
+      ['family:contains', 'hau'],
+      ['_sort', 'family,-date'],
+      ['_count', '3'],
+      ['_offset', '6'],
     ]);
   });
 });

@@ -7,7 +7,10 @@ import { readSearch } from '../../../server/sandbox/search-query';
 import { sandboxVersions, versionSpecs } from '../../../server/sandbox/versions';
 
 const patient = (id: string, family: string | string[], given: string[], extra: Record<string, unknown> = {}): Resource => ({
-  resourceType: 'Patient', id, name: [{ family, given, prefix: ['Ms.'] }], ...extra,
+  resourceType: 'Patient',
+  id,
+  name: [{ family, given, prefix: ['Ms.'] }],
+  ...extra,
 });
 const def = (kind: ParamDef['kind'], ...paths: string[]): ParamDef => ({ kind, paths, target: kind === 'reference' ? 'Patient' : undefined });
 const matches = (r: Resource, d: ParamDef, value: string, modifier = '') => matchesFilter(r, d, { name: 'x', modifier, values: value.split(',') });
@@ -28,7 +31,11 @@ describe('matching one search parameter', () => {
   });
 
   it('matches tokens as code, system|code, |code, and identifiers by value', () => {
-    const obs: Resource = { resourceType: 'Observation', id: 'o', category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'vital-signs' }] }] };
+    const obs: Resource = {
+      resourceType: 'Observation',
+      id: 'o',
+      category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'vital-signs' }] }],
+    };
     const d = def('token', 'category');
     expect(matches(obs, d, 'vital-signs')).toBe(true);
     expect(matches(obs, d, 'http://terminology.hl7.org/CodeSystem/observation-category|vital-signs')).toBe(true);
@@ -62,17 +69,33 @@ describe('matching one search parameter', () => {
   });
 
   it('sorts by the first key, then the next, missing values last', () => {
-    const list = [patient('a', 'Chau', ['Ivy']), patient('b', 'Adeyemi', ['Omar']), patient('c', 'Chau', ['Hugh']), { resourceType: 'Patient', id: 'd' }];
+    const list = [
+      patient('a', 'Chau', ['Ivy']),
+      patient('b', 'Adeyemi', ['Omar']),
+      patient('c', 'Chau', ['Hugh']),
+      { resourceType: 'Patient', id: 'd' },
+    ];
     const family = def('string', 'name.family');
     const given = def('string', 'name.given');
-    expect(sortBy(list, [{ def: family, descending: false }, { def: given, descending: false }]).map((r) => r.id)).toEqual(['b', 'c', 'a', 'd']);
-    expect(sortBy(list, [{ def: family, descending: true }, { def: given, descending: false }]).map((r) => r.id)).toEqual(['c', 'a', 'b', 'd']);
+    expect(
+      sortBy(list, [
+        { def: family, descending: false },
+        { def: given, descending: false },
+      ]).map((r) => r.id),
+    ).toEqual(['b', 'c', 'a', 'd']);
+    expect(
+      sortBy(list, [
+        { def: family, descending: true },
+        { def: given, descending: false },
+      ]).map((r) => r.id),
+    ).toEqual(['c', 'a', 'b', 'd']);
   });
 });
 
 describe('reading search parameters in each release syntax', () => {
   const params = { family: 'string', name: 'string', identifier: 'token', date: 'date', patient: 'reference' } as const;
-  const read = (version: 'dstu2' | 'stu3' | 'r4', pairs: [string, string][], type = 'Patient') => readSearch(versionSpecs[version], type, params, pairs);
+  const read = (version: 'dstu2' | 'stu3' | 'r4', pairs: [string, string][], type = 'Patient') =>
+    readSearch(versionSpecs[version], type, params, pairs);
   const refusal = (fn: () => unknown) => {
     try {
       fn();
@@ -83,15 +106,26 @@ describe('reading search parameters in each release syntax', () => {
   };
 
   it('reads DSTU2 _sort:desc / _sort:asc / _sort and refuses the minus sign', () => {
-    expect(read('dstu2', [['_sort:desc', 'date'], ['_sort:asc', 'family'], ['_sort', 'name']]).sort).toEqual([
-      { param: 'date', descending: true }, { param: 'family', descending: false }, { param: 'name', descending: false },
+    expect(
+      read('dstu2', [
+        ['_sort:desc', 'date'],
+        ['_sort:asc', 'family'],
+        ['_sort', 'name'],
+      ]).sort,
+    ).toEqual([
+      { param: 'date', descending: true },
+      { param: 'family', descending: false },
+      { param: 'name', descending: false },
     ]);
     expect(refusal(() => read('dstu2', [['_sort', '-date']]))).toBe(400);
   });
 
   it('reads STU3 and R4 _sort=-a,b and refuses the DSTU2 modifier syntax', () => {
     for (const v of ['stu3', 'r4'] as const) {
-      expect(read(v, [['_sort', '-date,family']]).sort).toEqual([{ param: 'date', descending: true }, { param: 'family', descending: false }]);
+      expect(read(v, [['_sort', '-date,family']]).sort).toEqual([
+        { param: 'date', descending: true },
+        { param: 'family', descending: false },
+      ]);
       expect(refusal(() => read(v, [['_sort:desc', 'date']]))).toBe(400);
     }
   });
@@ -110,8 +144,18 @@ describe('reading search parameters in each release syntax', () => {
     expect(refusal(() => read('r4', [['identifier:contains', '1']]))).toBe(400);
     expect(refusal(() => read('r4', [['_sort', 'bogus']]))).toBe(400);
     expect(refusal(() => read('r4', [['_count', 'ten']]))).toBe(400);
-    expect(read('r4', [['_count', '999999'], ['_offset', '20']])).toMatchObject({ count: 1000, offset: 20 });
-    expect(read('r4', [['_format', 'json'], ['family', '']]).filters).toEqual([]);
+    expect(
+      read('r4', [
+        ['_count', '999999'],
+        ['_offset', '20'],
+      ]),
+    ).toMatchObject({ count: 1000, offset: 20 });
+    expect(
+      read('r4', [
+        ['_format', 'json'],
+        ['family', ''],
+      ]).filters,
+    ).toEqual([]);
   });
 
   it('splits alternatives on commas but not on escaped ones', () => {
@@ -121,7 +165,10 @@ describe('reading search parameters in each release syntax', () => {
 
 describe('the DSTU2 and STU3 parameter tables', () => {
   it('cover every resource type each release serves, with a patient link on the clinical ones', () => {
-    for (const [version, table] of [['dstu2', dstu2Params], ['stu3', stu3Params]] as const) {
+    for (const [version, table] of [
+      ['dstu2', dstu2Params],
+      ['stu3', stu3Params],
+    ] as const) {
       for (const type of versionSpecs[version].resourceTypes) {
         expect(table[type], `${version} ${type}`).toBeDefined();
         if (!['Patient', 'Practitioner', 'Medication'].includes(type)) expect(table[type].patient, `${version} ${type}.patient`).toBeDefined();
@@ -142,8 +189,20 @@ describe('the memory engine', () => {
     const engine = createMemoryEngine(stu3Params);
     await engine.load([patient('a', 'Chau', ['Ivy']), patient('b', 'Chau', ['Hugh']), patient('c', 'Okafor', ['Amara'])]);
     expect(await engine.run({ kind: 'read', type: 'Patient', id: 'b' })).toMatchObject({ status: 200, resource: { id: 'b' } });
-    expect(await engine.run({ kind: 'read', type: 'Patient', id: 'zz' })).toMatchObject({ status: 404, outcome: { resourceType: 'OperationOutcome' } });
-    const sorted = await engine.run({ kind: 'search', type: 'Patient', query: query({ filters: [{ name: 'family', modifier: '', values: ['chau'] }], sort: [{ param: 'given', descending: false }], count: 1, offset: 1 }) });
+    expect(await engine.run({ kind: 'read', type: 'Patient', id: 'zz' })).toMatchObject({
+      status: 404,
+      outcome: { resourceType: 'OperationOutcome' },
+    });
+    const sorted = await engine.run({
+      kind: 'search',
+      type: 'Patient',
+      query: query({
+        filters: [{ name: 'family', modifier: '', values: ['chau'] }],
+        sort: [{ param: 'given', descending: false }],
+        count: 1,
+        offset: 1,
+      }),
+    });
     expect(sorted).toEqual({ status: 200, matches: [expect.objectContaining({ id: 'a' })], total: 2 });
     const [one, bad] = await engine.runBatch([
       { kind: 'search', type: 'Patient', query: query({ filters: [{ name: '_id', modifier: '', values: ['c'] }] }) },

@@ -38,8 +38,7 @@ describe('SQLite audit log', () => {
     log.append(event({ requestId: 'r2', time: '2026-11-23T09:00:00.000Z', userId: 'user-2', patientId: 'p2' }));
     log.append(event({ requestId: 'r3', operation: 'PatientSearch', patientId: null, outcome: 'failure', status: 400 }));
     log.append(event({ requestId: 'r4', tenantId: 'tenant-b' }));
-    const ids = (q: Partial<Parameters<AuditLog['query']>[0]>) =>
-      log.query({ tenantId: 'tenant-a', limit: 100, ...q }).map((e) => e.requestId);
+    const ids = (q: Partial<Parameters<AuditLog['query']>[0]>) => log.query({ tenantId: 'tenant-a', limit: 100, ...q }).map((e) => e.requestId);
     expect(ids({})).toEqual(['r1', 'r2', 'r3']);
     expect(ids({ from: '2026-11-23T08:30:00.000Z' })).toEqual(['r2']);
     expect(ids({ to: '2026-11-23T08:30:00.000Z' })).toEqual(['r1', 'r3']);

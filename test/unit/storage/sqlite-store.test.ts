@@ -106,15 +106,26 @@ describe('SQLite team store', () => {
     await store.addNote(teamA, 'p1', { id: 'u2', name: 'Blake' }, 'Family visiting at 3');
     await store.addNote(teamB, 'p1', { id: 'u9', name: 'Zed' }, 'elsewhere');
     const notes = await store.listNotes(teamA, 'p1');
-    expect(notes.map((n) => [n.authorName, n.text])).toEqual([['Avery', 'NPO after midnight'], ['Blake', 'Family visiting at 3']]);
+    expect(notes.map((n) => [n.authorName, n.text])).toEqual([
+      ['Avery', 'NPO after midnight'],
+      ['Blake', 'Family visiting at 3'],
+    ]);
     expect(notes[0]).toMatchObject({ patientId: 'p1', authorId: 'u1', id: expect.any(String), createdAt: expect.any(String) });
   });
 });
 
 describe('SQLite team store and its audit trail', () => {
   const record = (operation: 'PatientListAddPatient' | 'PatientListCreate', patientId: string | null) => ({
-    time: '2026-12-03T08:00:00.000Z', operation, outcome: 'success' as const, status: 200, tenantId: teamA.tenantId,
-    teamId: teamA.teamId, userId: 'u1', patientId, listId: null, requestId: 'r1',
+    time: '2026-12-03T08:00:00.000Z',
+    operation,
+    outcome: 'success' as const,
+    status: 200,
+    tenantId: teamA.tenantId,
+    teamId: teamA.teamId,
+    userId: 'u1',
+    patientId,
+    listId: null,
+    requestId: 'r1',
   });
 
   it('commits a change and its audit records together, or neither', async () => {

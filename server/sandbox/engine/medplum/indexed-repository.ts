@@ -1,4 +1,13 @@
-import { evalFhirPath, getSearchParameter, matchesSearchRequest, Operator, parseFhirPath, type FhirPathAtom, type SearchRequest, type WithId } from '@medplum/core';
+import {
+  evalFhirPath,
+  getSearchParameter,
+  matchesSearchRequest,
+  Operator,
+  parseFhirPath,
+  type FhirPathAtom,
+  type SearchRequest,
+  type WithId,
+} from '@medplum/core';
 import type { Bundle, Resource } from '@medplum/fhirtypes';
 import { MemoryRepository } from '@medplum/fhir-router';
 
@@ -89,7 +98,10 @@ export class IndexedMemoryRepository extends MemoryRepository {
     const key = `${type}.${code}`;
     if (!this.sortExpressions.has(key)) {
       const expression = getSearchParameter(type, code)?.expression;
-      const own = expression?.split('|').map((part) => part.trim()).filter((part) => part.replace(/^\(/, '').startsWith(`${type}.`));
+      const own = expression
+        ?.split('|')
+        .map((part) => part.trim())
+        .filter((part) => part.replace(/^\(/, '').startsWith(`${type}.`));
       let parsed: FhirPathAtom | null = expression ? parseFhirPath(expression) : null;
       try {
         if (own?.length) parsed = parseFhirPath(own.join(' | '));

@@ -59,13 +59,26 @@ export function createMedplumEngine(resourceTypes: readonly string[]): FhirEngin
     },
     async runBatch(operations) {
       if (!operations.length) return [];
-      const bundle: Bundle = { resourceType: 'Bundle', type: 'batch', entry: operations.map((op) => ({ request: { method: 'GET', url: urlOf(op) } })) };
+      const bundle: Bundle = {
+        resourceType: 'Bundle',
+        type: 'batch',
+        entry: operations.map((op) => ({ request: { method: 'GET', url: urlOf(op) } })),
+      };
       const [outcome, response] = await router.handleRequest(request('POST', '/', bundle), repo);
       const entries = (response as Bundle | undefined)?.entry;
-      if (!entries) return operations.map(() => ({ status: getStatus(outcome) >= 300 ? getStatus(outcome) : 500, outcome: outcome as unknown as Record<string, unknown> }));
+      if (!entries)
+        return operations.map(() => ({
+          status: getStatus(outcome) >= 300 ? getStatus(outcome) : 500,
+          outcome: outcome as unknown as Record<string, unknown>,
+        }));
       return operations.map((op, i) => {
         const entry = entries[i];
-        return result(op, Number.parseInt(entry?.response?.status ?? '500', 10), entry?.resource, entry?.response?.outcome as OperationOutcome | undefined);
+        return result(
+          op,
+          Number.parseInt(entry?.response?.status ?? '500', 10),
+          entry?.resource,
+          entry?.response?.outcome as OperationOutcome | undefined,
+        );
       });
     },
   };

@@ -73,12 +73,18 @@ function matchDate(values: string[], wanted: string): boolean {
   return values.some((v) => {
     const a = v.slice(0, date.length);
     switch (op) {
-      case 'eq': return a === date || date.startsWith(v);
-      case 'ne': return a !== date;
-      case 'ge': return a >= date;
-      case 'le': return a <= date;
-      case 'gt': return a > date;
-      default: return a < date;
+      case 'eq':
+        return a === date || date.startsWith(v);
+      case 'ne':
+        return a !== date;
+      case 'ge':
+        return a >= date;
+      case 'le':
+        return a <= date;
+      case 'gt':
+        return a > date;
+      default:
+        return a < date;
     }
   });
 }
@@ -101,10 +107,14 @@ export function matchesFilter(resource: Resource, def: ParamDef, filter: SearchF
   if (filter.modifier === 'missing') return (filter.values[0] === 'true') === (values.length === 0);
   return filter.values.some((wanted) => {
     switch (def.kind) {
-      case 'string': return matchString(values.flatMap(strings), wanted, filter.modifier);
-      case 'token': return matchToken(values.flatMap(tokens), wanted);
-      case 'date': return matchDate(values.flatMap(dates), wanted);
-      default: return matchReference(values, wanted, def.target);
+      case 'string':
+        return matchString(values.flatMap(strings), wanted, filter.modifier);
+      case 'token':
+        return matchToken(values.flatMap(tokens), wanted);
+      case 'date':
+        return matchDate(values.flatMap(dates), wanted);
+      default:
+        return matchReference(values, wanted, def.target);
     }
   });
 }
@@ -112,10 +122,14 @@ export function matchesFilter(resource: Resource, def: ParamDef, filter: SearchF
 /** The value a resource sorts by for a parameter: first family name, first date, first code. */
 export function sortValue(resource: Resource, def: ParamDef): string {
   const values = raw(resource, def);
-  const first = def.kind === 'string' ? values.flatMap(strings)[0]
-    : def.kind === 'date' ? values.flatMap(dates)[0]
-    : def.kind === 'token' ? values.flatMap(tokens)[0]?.code
-    : (values[0] as { reference?: string } | undefined)?.reference;
+  const first =
+    def.kind === 'string'
+      ? values.flatMap(strings)[0]
+      : def.kind === 'date'
+        ? values.flatMap(dates)[0]
+        : def.kind === 'token'
+          ? values.flatMap(tokens)[0]?.code
+          : (values[0] as { reference?: string } | undefined)?.reference;
   return first === undefined ? '' : fold(first);
 }
 
@@ -134,4 +148,3 @@ export function sortBy(found: Resource[], keys: { def: ParamDef; descending: boo
   });
   return decorated.map((d) => d.r);
 }
-

@@ -1,4 +1,12 @@
-import { operationOutcome, type FhirEngine, type Operation, type OperationResult, type ParamKind, type Resource, type SearchFilter } from '../types.js';
+import {
+  operationOutcome,
+  type FhirEngine,
+  type Operation,
+  type OperationResult,
+  type ParamKind,
+  type Resource,
+  type SearchFilter,
+} from '../types.js';
 import { matchesFilter, sortBy, valuesAt } from './match.js';
 import type { ParamDef, ParamTable } from './params.js';
 
@@ -49,11 +57,13 @@ export function createMemoryEngine(table: ParamTable): FhirEngine {
     let found = candidates(op.type, op.query.filters);
     for (const filter of op.query.filters) {
       const def = defOf(op.type, filter.name);
-      if (!def) return { status: 400, outcome: operationOutcome('not-supported', `The search parameter ${filter.name} is not supported for ${op.type}.`) };
+      if (!def)
+        return { status: 400, outcome: operationOutcome('not-supported', `The search parameter ${filter.name} is not supported for ${op.type}.`) };
       found = found.filter((r) => matchesFilter(r, def, filter));
     }
     const keys = op.query.sort.map(({ param, descending }) => ({ def: defOf(op.type, param), descending }));
-    if (keys.some((k) => !k.def)) return { status: 400, outcome: operationOutcome('not-supported', `Sorting ${op.type} by that parameter is not supported.`) };
+    if (keys.some((k) => !k.def))
+      return { status: 400, outcome: operationOutcome('not-supported', `Sorting ${op.type} by that parameter is not supported.`) };
     const sorted = sortBy(found, keys as { def: ParamDef; descending: boolean }[]);
     return { status: 200, matches: sorted.slice(op.query.offset, op.query.offset + op.query.count), total: sorted.length };
   };

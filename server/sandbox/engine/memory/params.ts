@@ -86,5 +86,10 @@ export const stu3Params: ParamTable = {
   },
   Medication: { code: p('token', 'code') },
   // STU3 Coverage searches by beneficiary; `patient` is the contract's name for the same link.
-  Coverage: { beneficiary: toPatient('beneficiary'), patient: toPatient('beneficiary'), subscriber: toPatient('subscriber'), payor: p('reference', 'payor') },
+  Coverage: {
+    beneficiary: toPatient('beneficiary'),
+    patient: toPatient('beneficiary'),
+    subscriber: toPatient('subscriber'),
+    payor: p('reference', 'payor'),
+  },
 };

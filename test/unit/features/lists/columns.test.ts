@@ -23,7 +23,7 @@ describe('columnProblems', () => {
   it('refuses a field column that is not a field of the team’s schema, naming it', () => {
     const problem = columnProblems(['name', 'field:anything'], 'manual', fields);
     expect(problem).toBe("Unknown column “field:anything”: this team's own fields are field:acuity (Acuity), field:drains (Drains).");
-    expect(columnProblems(['field:acuity'], 'manual', [])).toBe("Unknown column “field:acuity”: this team has no fields of its own yet.");
+    expect(columnProblems(['field:acuity'], 'manual', [])).toBe('Unknown column “field:acuity”: this team has no fields of its own yet.');
   });
 
   it('refuses field columns outside Manual mode', () => {
@@ -60,7 +60,13 @@ describe('columnProblems', () => {
   it('refuses an empty list of columns, repeated columns, and too many, and names every problem', () => {
     expect(columnProblems([], 'ehr', [])).toBe('A list must keep at least one column.');
     expect(columnProblems(['name', 'mrn', 'name'], 'ehr', [])).toBe('The column “name” is given more than once.');
-    expect(columnProblems(Array.from({ length: 60 }, (_, i) => `c${i}`), 'ehr', [])).toContain('at most 50 columns');
+    expect(
+      columnProblems(
+        Array.from({ length: 60 }, (_, i) => `c${i}`),
+        'ehr',
+        [],
+      ),
+    ).toContain('at most 50 columns');
     const two = columnProblems(['x', 'field:y'], 'ehr', []);
     expect(two).toContain('“x”');
     expect(two).toContain('“field:y”');

@@ -14,7 +14,16 @@ const team = { tenantId: 'tenant-a', teamId: 'team-1' };
 const clinical = (id: string, pulse: number): PatientClinical => ({
   patient: { id, displayName: `Patient ${id}`, mrn: `M-${id}`, birthDate: '1970-01-01', gender: 'female' },
   careProvider: { status: 'none' },
-  vitals: { status: 'ok', value: { heartRate: { kind: 'heartRate', time: { text: '2026-11-30T08:00:00Z', epochMs: Date.UTC(2026, 10, 30, 8) }, value: { value: pulse, unit: 'beats/minute' } } } },
+  vitals: {
+    status: 'ok',
+    value: {
+      heartRate: {
+        kind: 'heartRate',
+        time: { text: '2026-11-30T08:00:00Z', epochMs: Date.UTC(2026, 10, 30, 8) },
+        value: { value: pulse, unit: 'beats/minute' },
+      },
+    },
+  },
   warnings: [],
 });
 
@@ -31,7 +40,10 @@ function ehrAnswering(events: string[], lastBatch: Promise<unknown> = Promise.re
       events.push('p1 handed on');
       await Promise.race([lastBatch, new Promise((resolve) => setTimeout(resolve, 1000))]);
       events.push('last batch in');
-      return new Map([['p1', clinical('p1', 99)], ['p2', clinical('p2', 72)]]);
+      return new Map([
+        ['p1', clinical('p1', 99)],
+        ['p2', clinical('p2', 72)],
+      ]);
     },
   } as EhrGateway;
 }
@@ -58,7 +70,11 @@ async function serve(ehr: EhrGateway, listId: string) {
 }
 
 async function rounds() {
-  await store.setConnection(team, { mode: 'ehr', url: 'https://ehr.example.org/fhir', name: 'EHR', fhirVersion: 'R4', auth: 'none', resources: ['Patient', 'Observation'] }, 'u1');
+  await store.setConnection(
+    team,
+    { mode: 'ehr', url: 'https://ehr.example.org/fhir', name: 'EHR', fhirVersion: 'R4', auth: 'none', resources: ['Patient', 'Observation'] },
+    'u1',
+  );
   const list = await store.createList(team, 'Rounds', 'u1');
   await store.updateList(team, list.id, { columns: ['name', 'heartRate', 'latestNote'] });
   await store.addPatients(team, list.id, ['p1', 'gone', 'p2'], 'u1');
@@ -73,8 +89,14 @@ describe('the list view', () => {
     const view = await buildListView(store, ehrAnswering(events), team, list, (row) => events.push(`row ${row.patientId} built`));
     expect(events).toEqual(['row p1 built', 'p1 handed on', 'last batch in']);
     expect(view.rows.map((r) => r.patientId)).toEqual(['p1', 'gone', 'p2']);
-    expect(view.rows[0]).toMatchObject({ displayName: 'Patient p1', cells: { heartRate: { status: 'ok', value: { value: { value: 61 } } }, latestNote: { status: 'ok', value: { text: 'Check drain' } } } });
-    expect(view.rows[2].cells.heartRate).toEqual({ status: 'ok', value: { time: { text: '2026-11-30T08:00:00Z', epochMs: Date.UTC(2026, 10, 30, 8) }, value: { value: 72, unit: 'beats/minute' } } });
+    expect(view.rows[0]).toMatchObject({
+      displayName: 'Patient p1',
+      cells: { heartRate: { status: 'ok', value: { value: { value: 61 } } }, latestNote: { status: 'ok', value: { text: 'Check drain' } } },
+    });
+    expect(view.rows[2].cells.heartRate).toEqual({
+      status: 'ok',
+      value: { time: { text: '2026-11-30T08:00:00Z', epochMs: Date.UTC(2026, 10, 30, 8) }, value: { value: 72, unit: 'beats/minute' } },
+    });
     expect(view.rows[1]).toMatchObject({ available: false, cells: { heartRate: { status: 'unavailable' } } });
   });
 
@@ -120,7 +142,11 @@ describe('the list view', () => {
       const res = await fetch(server.url);
       expect(res.status).toBe(200);
       const sent = await res.json();
-      expect(sent.rows.map((r: { patientId: string; available: boolean }) => [r.patientId, r.available])).toEqual([['p1', false], ['gone', false], ['p2', false]]);
+      expect(sent.rows.map((r: { patientId: string; available: boolean }) => [r.patientId, r.available])).toEqual([
+        ['p1', false],
+        ['gone', false],
+        ['p2', false],
+      ]);
       expect(sent.ehrError).toEqual({ code: 'ehr_unreachable', message: 'The EHR at https://ehr.example.org could not be reached.' });
     } finally {
       await server.close();

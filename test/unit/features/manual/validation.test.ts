@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { fieldValue, objectPropertyNames, type SchemaField } from '../../../../contract/manual';
-import { mergeValues, patientBody, reservedFieldIdProblem, schemaBody, schemaConflicts, valuesProblems } from '../../../../server/features/manual/validation';
+import {
+  mergeValues,
+  patientBody,
+  reservedFieldIdProblem,
+  schemaBody,
+  schemaConflicts,
+  valuesProblems,
+} from '../../../../server/features/manual/validation';
 
 const issues = (result: { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } }) =>
   (result.error?.issues ?? []).map((i) => `${i.path.join('.')}: ${i.message}`);
@@ -20,15 +27,33 @@ describe('Manual-mode field ids', () => {
     expect(issues(result)).toEqual([`fields.0.id: “${id}” is a built-in field of every patient; choose another id`]);
   });
 
-  it.each(['__proto__', '__defineGetter__', 'Size', '1st', 'a b', 'a-b', '', 'x'.repeat(41)])('refuses the malformed id %j, naming it as typed', (id) => {
-    const result = schemaBody.safeParse({ fields: [{ id, label: 'X', type: 'text' }] });
-    expect(result.success).toBe(false);
-    expect(issues(result)[0]).toContain(`fields.0.id: “${id.length > 60 ? id.slice(0, 60) : id}`);
-    expect(issues(result)[0]).toContain('must start with a lower-case letter');
-  });
+  it.each(['__proto__', '__defineGetter__', 'Size', '1st', 'a b', 'a-b', '', 'x'.repeat(41)])(
+    'refuses the malformed id %j, naming it as typed',
+    (id) => {
+      const result = schemaBody.safeParse({ fields: [{ id, label: 'X', type: 'text' }] });
+      expect(result.success).toBe(false);
+      expect(issues(result)[0]).toContain(`fields.0.id: “${id.length > 60 ? id.slice(0, 60) : id}`);
+      expect(issues(result)[0]).toContain('must start with a lower-case letter');
+    },
+  );
 
   // Ids the tab derives from labels such as "ID", "Birthdate" or "Weight" stay free.
-  it.each(['acuity', 'size', 'weight', 'location', 'heartRate', 'id', 'version', 'values', 'birthdate', 'prototype', 'tostring', 'constructorName', 'proto', 'drains_2'])('accepts %s', (id) => {
+  it.each([
+    'acuity',
+    'size',
+    'weight',
+    'location',
+    'heartRate',
+    'id',
+    'version',
+    'values',
+    'birthdate',
+    'prototype',
+    'tostring',
+    'constructorName',
+    'proto',
+    'drains_2',
+  ])('accepts %s', (id) => {
     expect(schemaBody.safeParse({ fields: [{ id, label: 'X', type: 'text' }] }).success).toBe(true);
     expect(reservedFieldIdProblem(id)).toBeNull();
   });

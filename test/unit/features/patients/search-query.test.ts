@@ -2,20 +2,51 @@ import { describe, expect, it } from 'vitest';
 import { ZodError } from 'zod';
 import { Problem } from '../../../../server/platform/problem';
 import {
-  decodePageCursor, encodePageCursor, fhirDate, isFhirDate, pageCursor, pageCursorProblem, pageQuery, parsePatientSearch, patientSearchQuery,
+  decodePageCursor,
+  encodePageCursor,
+  fhirDate,
+  isFhirDate,
+  pageCursor,
+  pageCursorProblem,
+  pageQuery,
+  parsePatientSearch,
+  patientSearchQuery,
 } from '../../../../server/features/patients/search-query';
 
 const b64 = (text: string | Buffer) => Buffer.from(text).toString('base64url');
 
 describe('FHIR dates', () => {
-  it.each(['1951', '1951-08', '1951-08-24', '2000-02-29', '2024-02-29', '1600-02-29', '2026-12-31', '0001-01-01', '1951-04-30'])('accepts %s', (value) => {
-    expect(isFhirDate(value)).toBe(true);
-    expect(fhirDate.safeParse(value).success).toBe(true);
-  });
+  it.each(['1951', '1951-08', '1951-08-24', '2000-02-29', '2024-02-29', '1600-02-29', '2026-12-31', '0001-01-01', '1951-04-30'])(
+    'accepts %s',
+    (value) => {
+      expect(isFhirDate(value)).toBe(true);
+      expect(fhirDate.safeParse(value).success).toBe(true);
+    },
+  );
 
   it.each([
-    '1951-13-45', '1951-13', '1951-00', '1951-01-00', '1951-01-32', '1951-04-31', '1951-02-29', '1900-02-29', '2100-02-29', '2023-02-29',
-    '0000', '0000-01-01', '51', '1951-8-24', '1951-08-24T00:00:00Z', '19510824', 'ge1951', ' 1951', '1951-08-24 ', 'yesterday', '', '１９５１',
+    '1951-13-45',
+    '1951-13',
+    '1951-00',
+    '1951-01-00',
+    '1951-01-32',
+    '1951-04-31',
+    '1951-02-29',
+    '1900-02-29',
+    '2100-02-29',
+    '2023-02-29',
+    '0000',
+    '0000-01-01',
+    '51',
+    '1951-8-24',
+    '1951-08-24T00:00:00Z',
+    '19510824',
+    'ge1951',
+    ' 1951',
+    '1951-08-24 ',
+    'yesterday',
+    '',
+    '１９５１',
   ])('refuses %j', (value) => {
     expect(isFhirDate(value)).toBe(false);
     expect(fhirDate.safeParse(value).success).toBe(false);
@@ -32,11 +63,23 @@ describe('the patient search query', () => {
     [{ identifier: 'http://hospital.example/mrn|00123' }, { identifier: 'http://hospital.example/mrn|00123' }],
     [{ identifier: 'urn:oid:1.2.36.146.595.217.0.1|12345' }, { identifier: 'urn:oid:1.2.36.146.595.217.0.1|12345' }],
     [{ identifier: '|00123' }, { identifier: '|00123' }],
-    [{ birthdate: '1951-08-24', gender: 'female' }, { birthdate: '1951-08-24', gender: 'female' }],
+    [
+      { birthdate: '1951-08-24', gender: 'female' },
+      { birthdate: '1951-08-24', gender: 'female' },
+    ],
     [{ id: 'abc-123.x' }, { id: 'abc-123.x' }],
-    [{ name: 'a', count: '1' }, { name: 'a', count: 1 }],
-    [{ name: 'a', count: '100' }, { name: 'a', count: 100 }],
-    [{ name: 'a', count: '020' }, { name: 'a', count: 20 }],
+    [
+      { name: 'a', count: '1' },
+      { name: 'a', count: 1 },
+    ],
+    [
+      { name: 'a', count: '100' },
+      { name: 'a', count: 100 },
+    ],
+    [
+      { name: 'a', count: '020' },
+      { name: 'a', count: 20 },
+    ],
   ])('accepts %j', (query, parsed) => {
     expect(patientSearchQuery.parse(query)).toEqual(parsed);
   });
@@ -83,7 +126,9 @@ describe('page cursors', () => {
 
   it('round-trips the EHR next link, http or https', () => {
     expect(decodePageCursor(encodePageCursor(next))).toBe(next);
-    expect(decodePageCursor(encodePageCursor('http://127.0.0.1:3978/sandbox/r4/Patient?page=2'))).toBe('http://127.0.0.1:3978/sandbox/r4/Patient?page=2');
+    expect(decodePageCursor(encodePageCursor('http://127.0.0.1:3978/sandbox/r4/Patient?page=2'))).toBe(
+      'http://127.0.0.1:3978/sandbox/r4/Patient?page=2',
+    );
     expect(decodePageCursor(encodePageCursor('https://ehr.example/fhir/Patient?name=Иванов'))).toBe('https://ehr.example/fhir/Patient?name=Иванов');
   });
 
