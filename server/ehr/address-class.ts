@@ -30,7 +30,7 @@ export function classifyAddress(text: string): AddressClass {
 }
 
 /** IPv4 addresses an IPv6 address carries: mapped, compatible, NAT64, 6to4, Teredo server and client. */
-export function embeddedIPv4(v6: ipaddr.IPv6): ipaddr.IPv4[] {
+function embeddedIPv4(v6: ipaddr.IPv6): ipaddr.IPv4[] {
   const b = v6.toByteArray();
   const at = (...i: number[]) => new ipaddr.IPv4(i.map((n) => b[n]));
   const last = at(12, 13, 14, 15);

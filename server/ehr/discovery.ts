@@ -24,7 +24,7 @@ const DEFAULT_TTL_MS = 5 * 60_000;
 
 const VERSIONS: Record<string, FhirVersion> = { '1.0': 'DSTU2', '3.0': 'STU3', '4.0': 'R4', '4.3': 'R4B' };
 
-export function detectVersion(fhirVersion: unknown): FhirVersion {
+function detectVersion(fhirVersion: unknown): FhirVersion {
   const text = str(fhirVersion);
   const majorMinor = text?.match(/^(\d+\.\d+)(\.|$|-)/)?.[1];
   const version = majorMinor ? VERSIONS[majorMinor] : undefined;

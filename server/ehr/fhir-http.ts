@@ -109,7 +109,7 @@ function parseBody(raw: RawResponse, ok: boolean): unknown {
 }
 
 /** Retry-After (seconds or HTTP date), then Azure's x-ms-retry-after-ms, else exponential backoff. */
-export function retryDelayMs(headers: RawResponse['headers'], attempt: number): number {
+function retryDelayMs(headers: RawResponse['headers'], attempt: number): number {
   const retryAfter = headers.get('retry-after')?.trim();
   if (retryAfter) {
     if (/^\d+$/.test(retryAfter)) return Number(retryAfter) * 1000;

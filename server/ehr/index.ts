@@ -16,10 +16,7 @@ import type { ConnectionCheck, EhrGateway } from './types.js';
 
 export * from './types.js';
 export * from './clinical/types.js';
-export { DEFAULT_BATCH_SIZE, DEFAULT_PARALLEL_REQUESTS } from './clinical/batch.js';
-export { adapters, adapterFor } from './adapters/index.js';
-export type { VersionAdapter } from './adapters/index.js';
-export type { EhrPartner, Partners } from './partners.js';
+export type { EhrPartner } from './partners.js';
 export type { EhrFetch, EhrFetchInit } from './transport.js';
 
 export interface EhrGatewayOptions {
@@ -47,7 +44,7 @@ export interface EhrGatewayOptions {
   maxRequestsPerTenant?: number;
   /** Requests to EHRs in flight at once for the gateway, i.e. the process (default 32). */
   maxRequestsInFlight?: number;
-  /** Where the warnings of a clinical read go (codes and counts only); default: the server log. */
+  /** Where the warnings of a read (search, patient, clinical) go: codes and counts only; default: the server log. */
   onWarnings?: (warnings: ClinicalWarning[]) => void;
 }
 

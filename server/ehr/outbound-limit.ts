@@ -2,12 +2,12 @@ import { Slots } from './map-limit.js';
 import type { Transport } from './transport.js';
 
 /** Requests to EHRs in flight at once for one tenant, whatever it reads (lists, searches, details). */
-export const DEFAULT_REQUESTS_PER_TENANT = 8;
+const DEFAULT_REQUESTS_PER_TENANT = 8;
 /** Requests to EHRs in flight at once for the whole process (one gateway per process). */
-export const DEFAULT_REQUESTS_PER_PROCESS = 32;
+const DEFAULT_REQUESTS_PER_PROCESS = 32;
 
 /** Answers at least this large are handed on one per event-loop turn (see limitOutbound). */
-export const LARGE_ANSWER_CHARS = 1024 * 1024;
+const LARGE_ANSWER_CHARS = 1024 * 1024;
 
 export interface OutboundLimits {
   /** Default 8: two list loads at full speed (4 each), more wait their turn. */

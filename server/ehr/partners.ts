@@ -18,7 +18,7 @@ export interface EhrPartner {
 /** The configured partners; read at each use (dev mode adds its sandbox once its port is known). */
 export type Partners = readonly EhrPartner[] | (() => readonly EhrPartner[]);
 
-export function listPartners(partners: Partners): readonly EhrPartner[] {
+function listPartners(partners: Partners): readonly EhrPartner[] {
   return typeof partners === 'function' ? partners() : partners;
 }
 

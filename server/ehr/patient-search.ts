@@ -2,7 +2,6 @@ import type { PatientView } from './adapters/index.js';
 import type { EhrContext, SearchQuirks } from './ehr-context.js';
 import { Warnings } from './clinical/warnings.js';
 import { isObject, list, objects, str } from './json.js';
-import { summariseOutcome } from './operation-outcome.js';
 import { checkPageUrl, formEncode, underBase } from './urls.js';
 import { FhirError, type PatientSearchQuery, type PatientSearchResult } from './types.js';
 
@@ -110,28 +109,28 @@ async function send(ctx: EhrContext, params: Array<[string, string]>, post: bool
 }
 
 /**
- * The page's patients. Entries beyond the page size asked plus PAGE_MARGIN are ignored, with an
- * `entries_over_limit` warning (a count only) to the gateway's warnings.
+ * The page's patients. What is left out goes to the gateway's warnings as codes and counts, as
+ * for clinical reads: entries beyond the page size asked plus PAGE_MARGIN (`entries_over_limit`)
+ * and OperationOutcome entries mixed into the results (`outcome_entry`; their text can echo the
+ * query, so it is never kept).
  */
 function readSearchset(ctx: EhrContext, body: unknown, filterFamily: string | undefined, size: number): PatientSearchResult {
   if (!isObject(body) || body.resourceType !== 'Bundle') {
     throw new FhirError('not_fhir', 'The EHR answered the patient search with something other than a Bundle.');
   }
   const views: PatientView[] = [];
-  const warnings: string[] = [];
+  const skipped = new Warnings();
   let entries = list(body.entry);
   const limit = size + PAGE_MARGIN;
   if (entries.length > limit) {
-    const skipped = new Warnings();
     skipped.add('entries_over_limit', entries.length - limit);
-    ctx.onWarnings?.(skipped.list());
     entries = entries.slice(0, limit);
   }
   for (const entry of objects(entries)) {
     const mode = isObject(entry.search) ? entry.search.mode : undefined;
     const resource = entry.resource;
     if (mode === 'outcome' || (isObject(resource) && resource.resourceType === 'OperationOutcome')) {
-      warnings.push(summariseOutcome(resource) ?? 'The EHR added a note to the results.');
+      skipped.add('outcome_entry');
       continue;
     }
     if (mode === 'include') continue;
@@ -143,7 +142,8 @@ function readSearchset(ctx: EhrContext, body: unknown, filterFamily: string | un
   const result: PatientSearchResult = { patients: kept.sort(byName).map((v) => v.summary) };
   const next = nextLink(ctx, body);
   if (next) result.next = next;
-  if (warnings.length > 0) result.warnings = warnings;
+  const warnings = skipped.list();
+  if (warnings.length > 0) ctx.onWarnings?.(warnings);
   return result;
 }
 

@@ -5,9 +5,9 @@ import { FhirError } from './types.js';
  * The largest answer read to a request other than a batch: a search page (`_count` at most 100,
  * plus includes), a single resource. Batches keep the transport's limit (20 MB).
  */
-export const SINGLE_ANSWER_BYTES = 4 * 1024 * 1024;
+const SINGLE_ANSWER_BYTES = 4 * 1024 * 1024;
 /** The largest batch answer read: the transport's own limit. */
-export const BATCH_ANSWER_BYTES = 20 * 1024 * 1024;
+const BATCH_ANSWER_BYTES = 20 * 1024 * 1024;
 
 /**
  * What one gateway call (a list load, a search, the details panel) may read from the EHR in all,
@@ -15,7 +15,7 @@ export const BATCH_ANSWER_BYTES = 20 * 1024 * 1024;
  * or broken EHR can send. Entries count every entry of every Bundle read (a batch answer's and
  * those of the searchsets in it), kept or ignored, since parsing them is the cost.
  */
-export const READ_BUDGET = {
+const READ_BUDGET = {
   minBytes: 32 * 1024 * 1024,
   bytesPerEntry: 256 * 1024,
   maxBytes: 512 * 1024 * 1024,

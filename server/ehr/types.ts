@@ -36,8 +36,6 @@ export interface PatientSearchResult {
   patients: PatientSummary[];
   /** Absolute URL of the next FHIR page (from `link[relation=next]`), when there is one. */
   next?: string;
-  /** OperationOutcome entries the EHR mixed into the results, summarised (codes only). */
-  warnings?: string[];
 }
 
 /** What a connection check found at a FHIR base URL. */

@@ -4,7 +4,7 @@ import { r4 } from './r4.js';
 import { stu3 } from './stu3.js';
 import type { VersionAdapter } from './types.js';
 
-export type { PatientView, SortKey, VersionAdapter } from './types.js';
+export type { PatientView, VersionAdapter } from './types.js';
 
 export const adapters: Readonly<Record<FhirVersion, VersionAdapter>> = {
   DSTU2: dstu2,

@@ -3,7 +3,7 @@ import { isFhirId } from '../urls.js';
 import type { AdapterSpec, PatientView, SortKey, VersionAdapter } from './types.js';
 
 /** Both v2-0203 systems name the MR type; servers mix them across releases, so either counts. */
-export const MRN_TYPE_SYSTEMS = ['http://hl7.org/fhir/v2/0203', 'http://terminology.hl7.org/CodeSystem/v2-0203'];
+const MRN_TYPE_SYSTEMS = ['http://hl7.org/fhir/v2/0203', 'http://terminology.hl7.org/CodeSystem/v2-0203'];
 
 const NAME_USE_RANK: Record<string, number> = { official: 0, usual: 1 };
 

@@ -9,8 +9,6 @@ export interface SortKey {
 export interface AdapterSpec {
   /** Content type for request bodies such as batch Bundles. */
   mimeType: string;
-  /** The MRN identifier-type system this release defines (either is accepted when reading). */
-  mrnTypeSystem: string;
   /** Search parameter for a family name "contains" search. */
   familyContainsParam: string;
   /** DSTU2 puts the direction on the parameter name (`_sort:desc=date`); later releases use `_sort=-date`. */

@@ -12,9 +12,9 @@ import type { Warnings } from './warnings.js';
  * resolve, paging in the details panel) add requests. 100 keeps a Bundle of searchsets well
  * under the 20 MB answer limit for typical records while a 300-patient list stays in ~12 requests.
  */
-export const DEFAULT_BATCH_SIZE = 100;
+const DEFAULT_BATCH_SIZE = 100;
 /** Requests in flight at once for one read; EHRs throttle bursts (429). */
-export const DEFAULT_PARALLEL_REQUESTS = 4;
+const DEFAULT_PARALLEL_REQUESTS = 4;
 
 /** The answer to one entry: its body, or why there is none. */
 export type EntryResult = { ok: true; body: unknown } | { ok: false; reason: 'failed' | 'malformed'; status?: number };

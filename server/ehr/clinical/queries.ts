@@ -94,7 +94,7 @@ export function queryUrl(ctx: EhrContext, query: PartQuery, plain = false): stri
 }
 
 /** Entries beyond the page size a searchset may carry: OperationOutcomes, a stray include. */
-export const ENTRY_MARGIN = 10;
+const ENTRY_MARGIN = 10;
 
 /**
  * The most entries of one answer to `query` that are read: the larger page size (with or without

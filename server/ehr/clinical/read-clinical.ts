@@ -12,7 +12,7 @@ import { CLINICAL_PARTS, type Cell, type ClinicalPart, type ClinicalWarning, typ
 import { Warnings, sumWarnings } from './warnings.js';
 
 /** Pages per part the details panel reads at most (with `_count=100`, 1000 vital signs). */
-export const DETAIL_MAX_PAGES = 10;
+const DETAIL_MAX_PAGES = 10;
 
 /** Receives the warnings of one read, summed: codes and counts only. */
 export type WarningReport = (warnings: ClinicalWarning[]) => void;

@@ -158,17 +158,15 @@ describe('version differences as data', () => {
         ['_sort:desc', 'date'],
       ],
       'application/json+fhir',
-      'http://hl7.org/fhir/v2/0203',
     ],
-    ['STU3', 'family', [['_sort', 'family,-date']], 'application/fhir+json', 'http://hl7.org/fhir/v2/0203'],
-    ['R4', 'family', [['_sort', 'family,-date']], 'application/fhir+json', 'http://terminology.hl7.org/CodeSystem/v2-0203'],
-    ['R4B', 'family', [['_sort', 'family,-date']], 'application/fhir+json', 'http://terminology.hl7.org/CodeSystem/v2-0203'],
-  ] as const)('%s searches with %s and sorts with %j', (release, contains, sort, mime, mrnSystem) => {
+    ['STU3', 'family', [['_sort', 'family,-date']], 'application/fhir+json'],
+    ['R4', 'family', [['_sort', 'family,-date']], 'application/fhir+json'],
+    ['R4B', 'family', [['_sort', 'family,-date']], 'application/fhir+json'],
+  ] as const)('%s searches with %s and sorts with %j', (release, contains, sort, mime) => {
     const adapter = adapters[release];
     expect(adapter.familyContainsParam).toBe(contains);
     expect(adapter.sortParams([{ param: 'family' }, { param: 'date', descending: true }])).toEqual(sort);
     expect(adapter.mimeType).toBe(mime);
-    expect(adapter.mrnTypeSystem).toBe(mrnSystem);
   });
 
   it('reads DSTU2 careProvider and not generalPractitioner, and the other way round later', () => {

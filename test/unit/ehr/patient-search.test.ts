@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createEhrGateway, FhirError, type EhrGateway } from '../../../server/ehr/index.js';
+import { createEhrGateway, FhirError, type ClinicalWarning, type EhrGateway } from '../../../server/ehr/index.js';
 import {
   capabilityStatement,
   outcome,
@@ -116,7 +116,9 @@ describe('patient search', () => {
     expect(searches().map((r) => paramsOf(r).has('_sort'))).toEqual([true, false, false]);
   });
 
-  it('drops OperationOutcome entries from the results and keeps them as warnings without their text', async () => {
+  it('drops OperationOutcome entries from the results and reports them as a count, without their text', async () => {
+    const warnings: ClinicalWarning[] = [];
+    gateway = createEhrGateway({ partners: () => [partnerAt(ehr)], onWarnings: (w) => warnings.push(...w) });
     const warning = {
       resourceType: 'OperationOutcome',
       issue: [{ severity: 'information', code: 'informational', diagnostics: 'Results for Hugh Chau limited' }],
@@ -134,7 +136,8 @@ describe('patient search', () => {
     }));
     const result = await gateway.searchPatients(ehr.base, TENANT, { family: 'Chau' });
     expect(names(result)).toEqual(['Hugh Chau']);
-    expect(result.warnings).toEqual(['information (informational)', 'error (not-supported)']);
+    expect(result).not.toHaveProperty('warnings');
+    expect(warnings).toEqual([{ code: 'outcome_entry', count: 2 }]);
   });
 
   it('never relies on total and returns the next link for paging', async () => {
