@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /** Audit operations, named after the original Patients app's audit operations. */
 export const auditOperations = [
   'PatientListView',
@@ -24,19 +26,43 @@ export const auditOperations = [
 export type AuditOperation = (typeof auditOperations)[number];
 
 /** One audit record. Ids only: never names, values or other clinical data. */
-export interface AuditEvent {
-  time: string;
-  operation: AuditOperation;
-  outcome: 'success' | 'failure';
+export const auditEvent = z.object({
+  time: z.string(),
+  operation: z.enum(auditOperations),
+  outcome: z.enum(['success', 'failure']),
   /** HTTP status the caller got. */
-  status: number;
-  tenantId: string;
-  teamId: string | null;
-  userId: string;
-  patientId: string | null;
-  listId: string | null;
-  requestId: string;
-}
+  status: z.number().int(),
+  tenantId: z.string(),
+  teamId: z.string().nullable(),
+  userId: z.string(),
+  patientId: z.string().nullable(),
+  listId: z.string().nullable(),
+  requestId: z.string(),
+});
+export type AuditEvent = z.infer<typeof auditEvent>;
+
+/** The columns of the audit trail's CSV, in order. */
+export const auditColumns = ['time', 'operation', 'outcome', 'status', 'tenantId', 'teamId', 'userId', 'patientId', 'listId', 'requestId'] as const;
+
+const isoTime = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 time, e.g. 2026-11-23T08:00:00Z' });
+
+/** `GET /api/audit?from=&to=&user=&patient=&operation=&format=json|csv&limit=`. */
+export const auditQuery = z
+  .object({
+    from: isoTime.optional(),
+    to: isoTime.optional(),
+    user: z.string().min(1).max(100).optional(),
+    patient: z.string().min(1).max(64).optional(),
+    operation: z.enum(auditOperations).optional(),
+    format: z.enum(['json', 'csv']).default('json'),
+    limit: z.coerce.number().int().min(1).max(50_000).default(5_000),
+  })
+  .strict();
+export type AuditQuery = z.infer<typeof auditQuery>;
+
+/** `GET /api/audit` as JSON (as CSV, the same records in `auditColumns`). */
+export const auditAnswer = z.object({ events: z.array(auditEvent) });
+export type AuditAnswer = z.infer<typeof auditAnswer>;
 
 /** The app role that may read the tenant's audit trail (in the SSO token's `roles`). */
 export const AUDIT_READER_ROLE = 'Patients.AuditReader';

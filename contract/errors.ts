@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * Every error code the API answers with, and its HTTP status: the one definition. The server
  * builds each problem from it; the tab has words for each code in every language (a test checks).
@@ -62,9 +64,8 @@ export type ErrorCode = keyof typeof problemStatuses;
 
 export const errorCodes = Object.keys(problemStatuses) as ErrorCode[];
 
+export const errorCode = z.enum(errorCodes as [ErrorCode, ...ErrorCode[]]);
+
 /** Every error answer: `{code, message, requestId}` with the code's status. */
-export interface ProblemBody {
-  code: ErrorCode;
-  message: string;
-  requestId: string | null;
-}
+export const problemBody = z.object({ code: errorCode, message: z.string(), requestId: z.string().nullable() });
+export type ProblemBody = z.infer<typeof problemBody>;

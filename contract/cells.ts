@@ -1,0 +1,112 @@
+import { z } from 'zod';
+import { listColumns } from './columns.js';
+import { when } from './ids.js';
+import { note } from './notes.js';
+
+/**
+ * The cells of a patient list: what each column carries. A cell is data (`ok` with the column's
+ * value), "none recorded" (`none`) or "not available" (`unavailable`, with the reason).
+ */
+
+/**
+ * Why a cell has no data to show as "not available":
+ * - `not_offered`: the EHR does not list the resource type in its capability statement (or, in
+ *   Manual mode, only an EHR fills the column);
+ * - `failed`: the EHR answered that read with an error (or not in time, or too large), or the
+ *   patient could not be read;
+ * - `malformed`: the EHR answered with something that is not a FHIR search result.
+ */
+export const unavailableReasons = ['not_offered', 'failed', 'malformed'] as const;
+export const unavailableReason = z.enum(unavailableReasons);
+export type UnavailableReason = z.infer<typeof unavailableReason>;
+
+/** One piece of data: "none recorded", "not available", or the value. */
+export type Cell<T> = { status: 'ok'; value: T } | { status: 'none' } | { status: 'unavailable'; reason: UnavailableReason };
+
+export const noneCell = z.object({ status: z.literal('none') });
+export const unavailableCell = z.object({ status: z.literal('unavailable'), reason: unavailableReason });
+
+/** A cell schema for values of one shape. */
+export function cellOf<T extends z.ZodType>(value: T) {
+  return z.discriminatedUnion('status', [z.object({ status: z.literal('ok'), value }), noneCell, unavailableCell]);
+}
+
+/** A measured value as shown: °C, kg and cm after conversion, else the EHR's unit ('' when it gave none). */
+export const measurement = z.object({
+  value: z.number(),
+  unit: z.string(),
+  /** What the EHR sent, when the app converted it (°F → °C, lb → kg, in → cm). */
+  original: z.object({ value: z.number(), unit: z.string() }).optional(),
+});
+export type Measurement = z.infer<typeof measurement>;
+
+/** A vital sign's latest reading in a list cell (the column names the kind). Null time: the EHR gave none. */
+export const vitalValue = z.object({ time: when.nullable(), value: measurement });
+export type VitalValue = z.infer<typeof vitalValue>;
+
+/** Blood pressure's latest reading: systolic and diastolic, either may be missing. */
+export const bloodPressureValue = z.object({ time: when.nullable(), systolic: measurement.nullable(), diastolic: measurement.nullable() });
+export type BloodPressureValue = z.infer<typeof bloodPressureValue>;
+
+/** Where the patient is: the location's displays joined, and room and bed when known. */
+export const locationValue = z.object({ location: z.string().nullable(), room: z.string().nullable(), bed: z.string().nullable() });
+export type LocationValue = z.infer<typeof locationValue>;
+
+/** What a list cell carries of each condition, allergy, medication and coverage (the details route has the whole record). */
+export const conditionItem = z.object({ display: z.string().nullable(), clinicalStatus: z.string().nullable() });
+export const allergyItem = z.object({ substance: z.string().nullable(), criticality: z.string().nullable() });
+export const medicationItem = z.object({ name: z.string().nullable(), status: z.string().nullable() });
+export const coverageItem = z.object({ payer: z.string().nullable(), plan: z.string().nullable() });
+export type ConditionItem = z.infer<typeof conditionItem>;
+export type AllergyItem = z.infer<typeof allergyItem>;
+export type MedicationItem = z.infer<typeof medicationItem>;
+export type CoverageItem = z.infer<typeof coverageItem>;
+
+/** A Manual-mode team field's value. */
+export const fieldValueSchema = z.union([z.string(), z.number()]);
+
+const vitalCell = cellOf(vitalValue);
+
+/** The cell of each column beyond name, MRN, birth date and gender (those sit on the row itself). */
+export const columnCells = {
+  location: cellOf(locationValue),
+  admissionDate: cellOf(when),
+  heartRate: vitalCell,
+  bloodPressure: cellOf(bloodPressureValue),
+  respiratoryRate: vitalCell,
+  temperature: vitalCell,
+  spo2: vitalCell,
+  weight: vitalCell,
+  height: vitalCell,
+  bmi: vitalCell,
+  conditions: cellOf(z.array(conditionItem).min(1)),
+  allergies: cellOf(z.array(allergyItem).min(1)),
+  medications: cellOf(z.array(medicationItem).min(1)),
+  coverage: cellOf(z.array(coverageItem).min(1)),
+  careProvider: cellOf(z.string()),
+  latestNote: cellOf(note),
+} satisfies Partial<Record<(typeof listColumns)[number], z.ZodType>>;
+
+/** A Manual-mode `field:<id>` column's cell. */
+export const fieldCell = cellOf(fieldValueSchema);
+
+/**
+ * A row's cells, by column: one for each column of the list beyond the summary ones. A key of a
+ * built-in column must hold that column's cell; any other key is a `field:<id>` column.
+ */
+export const rowCells = z
+  .object(
+    Object.fromEntries(Object.entries(columnCells).map(([column, cell]) => [column, cell.optional()])) as {
+      [K in keyof typeof columnCells]: z.ZodOptional<(typeof columnCells)[K]>;
+    },
+  )
+  .catchall(fieldCell)
+  .superRefine((cells, ctx) => {
+    for (const key of Object.keys(cells)) {
+      if (!(key in columnCells) && !key.startsWith('field:')) ctx.addIssue({ code: 'custom', path: [key], message: 'is not a column with a cell' });
+    }
+  });
+export type RowCells = z.infer<typeof rowCells>;
+
+/** Any cell, whatever its column. */
+export type ListCell = RowCells[keyof RowCells];

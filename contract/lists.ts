@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { rowCells } from './cells.js';
+import { listColumn } from './columns.js';
+import { errorCode } from './errors.js';
+import { fhirId, uuid } from './ids.js';
+
+/** A list's name as given: trimmed, 1..200 characters. */
+export const listName = z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
+
+/** `POST /api/teams/{teamId}/lists`. */
+export const createListBody = z.object({ name: listName }).strict();
+export type CreateListBody = z.infer<typeof createListBody>;
+
+/**
+ * `PATCH /api/teams/{teamId}/lists/{listId}`: a new name, new columns, or both; `version` (or
+ * `If-Match`) is the version the caller read. Columns are checked against the team's mode and
+ * Manual-mode schema by the server.
+ */
+export const patchListBody = z
+  .object({ name: listName.optional(), columns: z.array(z.string().max(200)).max(200).optional(), version: z.number().int().min(1).optional() })
+  .strict()
+  .refine((b) => b.name !== undefined || b.columns !== undefined, 'give a name or columns to change');
+export type PatchListBody = z.infer<typeof patchListBody>;
+
+/** `POST /api/teams/{teamId}/lists/{listId}/patients`: duplicates are ignored. */
+export const addPatientsBody = z.object({ patientIds: z.array(fhirId).min(1, 'must name at least one patient').max(500) }).strict();
+export type AddPatientsBody = z.infer<typeof addPatientsBody>;
+
+/** `POST /api/teams/{teamId}/lists/{listId}/patients/{patientId}/move`. */
+export const movePatientBody = z.object({ toListId: uuid }).strict();
+export type MovePatientBody = z.infer<typeof movePatientBody>;
+
+/** `PUT /api/teams/{teamId}/me/default-list`. */
+export const defaultListBody = z.object({ listId: uuid }).strict();
+export type DefaultListBody = z.infer<typeof defaultListBody>;
+
+/** One of the team's lists, with its patient count and whether it is the caller's default. */
+export const listSummary = z.object({ id: z.string(), name: z.string(), patientCount: z.number().int().min(0), isDefault: z.boolean() });
+export type ListSummary = z.infer<typeof listSummary>;
+
+/** `GET /api/teams/{teamId}/lists`: the team's lists, oldest first (an array, not an object). */
+export const listsAnswer = z.array(listSummary);
+export type ListsAnswer = z.infer<typeof listsAnswer>;
+
+/** One patient of a list: the summary fields, and a cell for each other column. */
+export const listRow = z.object({
+  patientId: z.string(),
+  displayName: z.string().nullable(),
+  mrn: z.string().nullable(),
+  birthDate: z.string().nullable(),
+  gender: z.string().nullable(),
+  /** False when the EHR (or the Manual-mode roster) could not give this patient. */
+  available: z.boolean(),
+  cells: rowCells,
+});
+export type ListRow = z.infer<typeof listRow>;
+
+/** `GET /api/teams/{teamId}/lists/{listId}` (also the answer of a PATCH and of adding patients). */
+export const listView = z.object({
+  id: z.string(),
+  name: z.string(),
+  columns: z.array(listColumn),
+  version: z.number().int().min(1),
+  rows: z.array(listRow),
+  /** Set when the EHR could not be read: rows then carry ids only. */
+  ehrError: z.object({ code: errorCode, message: z.string() }).optional(),
+});
+export type ListView = z.infer<typeof listView>;
+
+/** `POST …/patients/{patientId}/move`. */
+export const moveAnswer = z.object({ fromListId: z.string(), toListId: z.string(), patientId: z.string() });
+export type MoveAnswer = z.infer<typeof moveAnswer>;
+
+/** `PUT /api/teams/{teamId}/me/default-list`. */
+export const defaultListAnswer = z.object({ listId: z.string() });
+export type DefaultListAnswer = z.infer<typeof defaultListAnswer>;

@@ -1,0 +1,207 @@
+import { z } from 'zod';
+import { bloodPressureValue, cellOf, vitalValue } from './cells.js';
+import { fhirId, when } from './ids.js';
+import { note } from './notes.js';
+import { vitalKinds } from './vitals.js';
+
+/**
+ * Query strings of the patient routes, checked before anything reaches the EHR: a bad value is
+ * the caller's mistake (400), never the EHR's (502).
+ */
+
+const controlCharacters = /[\p{Cc}\p{Cs}]/u;
+
+/** True when the text holds control characters or lone surrogates. */
+export const hasControlCharacters = (text: string) => controlCharacters.test(text);
+
+/** Days in a month of the proleptic Gregorian calendar (month 1..12). */
+function daysIn(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+}
+
+/** True for a FHIR `date` that names a real day, month or year: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`. */
+export function isFhirDate(value: string): boolean {
+  const match = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/.exec(value);
+  if (!match) return false;
+  const year = Number(match[1]);
+  if (year < 1) return false;
+  if (match[2] === undefined) return true;
+  const month = Number(match[2]);
+  if (month < 1 || month > 12) return false;
+  if (match[3] === undefined) return true;
+  const day = Number(match[3]);
+  return day >= 1 && day <= daysIn(year, month);
+}
+
+/** A FHIR date that is a real calendar date (leap years included). */
+export const fhirDate = z.string().refine(isFhirDate, 'must be a real date like 1951-08-24, or a year-month like 1951-08, or a year like 1951');
+
+/** A name or part of one: trimmed, 1..200 characters, no control characters. */
+const searchText = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(200, 'must be at most 200 characters')
+  .refine((s) => !controlCharacters.test(s), 'must not contain control characters');
+
+/** An identifier value (an MRN), or `system|value` / `|value` as FHIR token search has it. */
+const identifier = searchText.refine((s) => {
+  const parts = s.split('|');
+  if (parts.length === 1) return true;
+  if (parts.length > 2) return false;
+  const [system, value] = parts;
+  return /^\S*$/.test(system) && value.trim().length > 0;
+}, 'must be an identifier value, or system|value');
+
+/** `count` as a query string gives it: a whole number from 1 to 100. */
+const count = z
+  .string()
+  .regex(/^\d{1,3}$/, 'must be a whole number from 1 to 100')
+  .transform(Number)
+  .pipe(z.number().int().min(1, 'must be a whole number from 1 to 100').max(100, 'must be a whole number from 1 to 100'));
+
+export const genders = ['male', 'female', 'other', 'unknown'] as const;
+
+/**
+ * `GET /api/teams/{teamId}/patients?name=&family=&given=&identifier=&birthdate=&gender=&id=&count=`;
+ * nothing else, and at least one criterion beside `count` (else 400 `search_criteria_required`).
+ */
+export const patientSearchQuery = z
+  .object({
+    name: searchText.optional(),
+    family: searchText.optional(),
+    given: searchText.optional(),
+    identifier: identifier.optional(),
+    birthdate: fhirDate.optional(),
+    gender: z.enum(genders).optional(),
+    id: fhirId.optional(),
+    count: count.optional(),
+  })
+  .strict();
+export type PatientSearchCriteria = z.infer<typeof patientSearchQuery>;
+
+/** `GET …/patients?page=`, alone: the `next` of the page before (400 `invalid_page` when it is not one). */
+export const pageQuery = z.object({ page: z.string() }).strict();
+export type PageQuery = z.infer<typeof pageQuery>;
+
+/** One patient as search results and `GET …/patients/{patientId}` give it. */
+export const patientSummary = z.object({
+  id: z.string(),
+  /** Prefix, given names, family name: "Mr. Hugh Chau". */
+  displayName: z.string(),
+  mrn: z.string().nullable(),
+  /** As the EHR gives it: may be partial ("1951", "1951-08"). */
+  birthDate: z.string().nullable(),
+  gender: z.string().nullable(),
+  /** Display of the first general practitioner, when the EHR gives one. */
+  generalPractitioner: z.string().nullable().optional(),
+});
+export type PatientSummary = z.infer<typeof patientSummary>;
+
+/** `GET /api/teams/{teamId}/patients`: a page of results; `next` asks for the next page with `?page=`. */
+export const patientSearchAnswer = z.object({ patients: z.array(patientSummary), next: z.string().optional() });
+export type PatientSearchAnswer = z.infer<typeof patientSearchAnswer>;
+
+// The details panel: every part of the record, in full.
+
+export const vitalKind = z.enum(vitalKinds);
+
+/** A vital reading with its kind, as the details' history gives it. */
+export const vitalReading = z.union([
+  vitalValue.extend({ kind: vitalKind.exclude(['bloodPressure']) }),
+  bloodPressureValue.extend({ kind: z.literal('bloodPressure') }),
+]);
+export type VitalReading = z.infer<typeof vitalReading>;
+
+const byVitalKind = <T extends z.ZodType>(value: T) => z.partialRecord(vitalKind, value);
+
+export const encounterView = z.object({
+  status: z.string().nullable(),
+  type: z.string().nullable(),
+  /** Encounter class as v3 ActCode (`IMP`, `AMB`, `EMER`…). */
+  class: z.string().nullable(),
+  start: when.nullable(),
+  end: when.nullable(),
+  location: z.string().nullable(),
+  room: z.string().nullable(),
+  bed: z.string().nullable(),
+  /** The start of an inpatient stay; null for other encounters. */
+  admission: when.nullable(),
+});
+export type EncounterView = z.infer<typeof encounterView>;
+
+export const conditionView = z.object({
+  display: z.string().nullable(),
+  severity: z.string().nullable(),
+  date: when.nullable(),
+  onset: when.nullable(),
+  clinicalStatus: z.string().nullable(),
+  verificationStatus: z.string().nullable(),
+});
+export type ConditionView = z.infer<typeof conditionView>;
+
+export const allergyReaction = z.object({
+  substance: z.string().nullable(),
+  manifestations: z.array(z.string()),
+  severity: z.string().nullable(),
+  date: when.nullable(),
+  note: z.string().nullable(),
+});
+
+export const allergyView = z.object({
+  substance: z.string().nullable(),
+  clinicalStatus: z.string().nullable(),
+  verificationStatus: z.string().nullable(),
+  criticality: z.string().nullable(),
+  date: when.nullable(),
+  note: z.string().nullable(),
+  reactions: z.array(allergyReaction),
+});
+export type AllergyView = z.infer<typeof allergyView>;
+
+export const medicationView = z.object({
+  kind: z.enum(['order', 'statement']),
+  name: z.string().nullable(),
+  status: z.string().nullable(),
+  dosage: z.string().nullable(),
+  date: when.nullable(),
+  prescriber: z.string().nullable(),
+});
+export type MedicationView = z.infer<typeof medicationView>;
+
+export const coverageView = z.object({
+  payer: z.string().nullable(),
+  plan: z.string().nullable(),
+  group: z.string().nullable(),
+  subscriberId: z.string().nullable(),
+  status: z.string().nullable(),
+  periodStart: when.nullable(),
+  periodEnd: when.nullable(),
+});
+export type CoverageView = z.infer<typeof coverageView>;
+
+/** Something skipped or odd while reading, as a code and a count (never patient data). */
+export const clinicalWarning = z.object({ code: z.string(), count: z.number() });
+
+/** `GET /api/teams/{teamId}/patients/{patientId}/details`: the whole record, with the team's notes. */
+export const patientDetailsAnswer = z.object({
+  patient: patientSummary,
+  careProvider: cellOf(z.string()),
+  /** The newest reading of each kind. */
+  vitals: cellOf(byVitalKind(vitalReading)),
+  /** Readings per kind, oldest first. */
+  vitalHistory: cellOf(byVitalKind(z.array(vitalReading))),
+  /** The most recent encounter by start time. */
+  encounter: cellOf(encounterView),
+  /** Newest first. */
+  encounters: cellOf(z.array(encounterView)),
+  conditions: cellOf(z.array(conditionView)),
+  allergies: cellOf(z.array(allergyView)),
+  medications: cellOf(z.array(medicationView)),
+  coverage: cellOf(z.array(coverageView)),
+  warnings: z.array(clinicalWarning),
+  /** The team's notes on the patient, oldest first. */
+  notes: z.array(note),
+});
+export type PatientDetailsAnswer = z.infer<typeof patientDetailsAnswer>;
