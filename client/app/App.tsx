@@ -2,7 +2,6 @@ import { FluentProvider, Spinner, makeStaticStyles, teamsDarkTheme, teamsHighCon
 import { QueryClientProvider, useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
 import { createQueryClient } from '../shared/api/query-client';
-import type { DevInfo } from '../shared/api/types';
 import { ErrorBoundary } from '../shared/components/ErrorBoundary';
 import { ErrorNotice } from '../shared/components/ErrorNotice';
 import { RateLimitNotice } from '../shared/components/RateLimitNotice';
@@ -10,7 +9,7 @@ import { languageFor, setLanguage, t } from '../shared/i18n/t';
 import { SessionProvider } from '../shared/session';
 import { connectToTeams, themeOf, type TeamsHost, type TeamsTheme } from '../shared/teams/teams-host';
 import { DevSignIn } from './DevSignIn';
-import { devSession, saveChoice, savedChoice, type DevChoice } from './dev-session';
+import { devInfoQuery, devSession, saveChoice, savedChoice, type DevChoice } from './dev-session';
 import { TeamsShell } from './TeamsShell';
 import { TeamTab } from './TeamTab';
 
@@ -49,14 +48,7 @@ export function App() {
 /** Outside Teams: dev mode, with the dev directory's sign-in. */
 function DevShell() {
   const [choice, setChoice] = useState<DevChoice | null>(savedChoice);
-  const info = useQuery({
-    queryKey: ['dev-info'],
-    queryFn: async () => {
-      const res = await fetch('/dev/info');
-      if (!res.ok) throw new Error(t('signin.unavailable'));
-      return (await res.json()) as DevInfo;
-    },
-  });
+  const info = useQuery(devInfoQuery());
   const session = useMemo(() => (info.data && choice ? devSession(info.data, choice) : null), [info.data, choice]);
   if (info.isPending) return <Spinner label={t('app.loading')} />;
   if (info.isError)

@@ -3,7 +3,7 @@ import type { app } from '@microsoft/teams-js';
 import { useEffect, useMemo, useState } from 'react';
 import { TeamPicker } from '../features/teams/TeamPicker';
 import type { Api } from '../shared/api/api-client';
-import { useMyTeams } from '../shared/api/my-teams';
+import { useMyTeams } from '../features/teams/api/get-my-teams';
 import { ErrorNotice } from '../shared/components/ErrorNotice';
 import { t } from '../shared/i18n/t';
 import { SessionProvider } from '../shared/session';

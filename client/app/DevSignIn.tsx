@@ -1,8 +1,7 @@
 import { Button, Field, Select, Text, Title2, makeStyles, tokens } from '@fluentui/react-components';
 import { useState } from 'react';
-import type { DevInfo } from '../shared/api/types';
 import { t } from '../shared/i18n/t';
-import type { DevChoice } from './dev-session';
+import type { DevChoice, DevInfo } from './dev-session';
 
 const useStyles = makeStyles({
   card: {

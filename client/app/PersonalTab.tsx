@@ -4,7 +4,7 @@ import { useMemo, useState } from 'react';
 import { TeamPicker } from '../features/teams/TeamPicker';
 import { TeamSwitcher } from '../features/teams/TeamSwitcher';
 import type { Api } from '../shared/api/api-client';
-import { useMyTeams, type MyTeam } from '../shared/api/my-teams';
+import { useMyTeams, type MyTeam } from '../features/teams/api/get-my-teams';
 import { ErrorNotice } from '../shared/components/ErrorNotice';
 import { t } from '../shared/i18n/t';
 import { SessionProvider } from '../shared/session';

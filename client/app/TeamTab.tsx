@@ -1,15 +1,17 @@
 import { Button, MessageBar, MessageBarBody, Spinner, Text, Title3, makeStyles, tokens } from '@fluentui/react-components';
 import { DocumentSearchRegular, PeopleTeamRegular, PersonSwapRegular, SettingsRegular } from '@fluentui/react-icons';
-import { useQuery } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
-import { AuditPanel, useCanReadAudit } from '../features/audit/AuditPanel';
+import { AuditPanel } from '../features/audit/AuditPanel';
+import { useCanReadAudit } from '../features/audit/api/get-me';
+import { useList, useRefreshListViews } from '../features/lists/api/get-list';
+import { useLists } from '../features/lists/api/get-lists';
+import { useAddPatients } from '../features/lists/api/list-patients';
 import { ListsPanel } from '../features/lists/ListsPanel';
 import { ManualPatients } from '../features/manual/ManualPatients';
 import { PatientDetails } from '../features/patient-details/PatientDetails';
 import { PatientSearch } from '../features/patient-search/PatientSearch';
+import { useConnection } from '../features/setup/api/connection';
 import { SetupPanel } from '../features/setup/SetupPanel';
-import { useAddPatients, useList, useLists } from '../shared/api/lists';
-import type { Connection } from '../shared/api/types';
 import { ErrorBoundary } from '../shared/components/ErrorBoundary';
 import { ErrorNotice } from '../shared/components/ErrorNotice';
 import { t } from '../shared/i18n/t';
@@ -58,10 +60,7 @@ export function TeamTab({ onSwitchUser, teamSwitcher }: { onSwitchUser?: () => v
   const [settingsOpen, setSettingsOpen] = useState(false);
   const [auditOpen, setAuditOpen] = useState(false);
   const canReadAudit = useCanReadAudit();
-  const connection = useQuery({
-    queryKey: ['connection', session.teamId],
-    queryFn: ({ signal }) => session.api<Connection>(`/api/teams/${session.teamId}/connection`, { signal }),
-  });
+  const connection = useConnection();
   const current = connection.data;
   const showSetup = current && session.isOwner && (current.mode === 'unset' || settingsOpen);
 
@@ -128,6 +127,8 @@ function Workspace({ mode }: { mode: 'ehr' | 'manual' }) {
   const listId = chosen || (lists.data?.find((l) => l.isDefault)?.id ?? lists.data?.[0]?.id ?? null);
   const list = useList(listId);
   const add = useAddPatients(listId);
+  // Notes and Manual patients show in the lists too: after a change there, the lists are read again.
+  const refreshListViews = useRefreshListViews();
   const target = list.data
     ? {
         listName: list.data.name,
@@ -140,7 +141,9 @@ function Workspace({ mode }: { mode: 'ehr' | 'manual' }) {
     <div className={styles.columns}>
       {/* Each part fails on its own: an error in one shows there, with Try again, and the others keep working. */}
       <div className={styles.card}>
-        <ErrorBoundary scope="panel">{mode === 'ehr' ? <PatientSearch target={target} /> : <ManualPatients target={target} />}</ErrorBoundary>
+        <ErrorBoundary scope="panel">
+          {mode === 'ehr' ? <PatientSearch target={target} /> : <ManualPatients target={target} onPatientSaved={refreshListViews} />}
+        </ErrorBoundary>
         {add.isError && <ErrorNotice error={add.error} />}
       </div>
       <div className={styles.card}>
@@ -149,7 +152,7 @@ function Workspace({ mode }: { mode: 'ehr' | 'manual' }) {
         </ErrorBoundary>
       </div>
       <ErrorBoundary scope="panel" key={openPatient}>
-        <PatientDetails patientId={openPatient} onClose={() => setOpenPatient(null)} />
+        <PatientDetails patientId={openPatient} onClose={() => setOpenPatient(null)} onNoteAdded={refreshListViews} />
       </ErrorBoundary>
     </div>
   );

@@ -1,7 +1,28 @@
+import { queryOptions } from '@tanstack/react-query';
 import { createApi, type TokenSource } from '../shared/api/api-client';
-import type { DevInfo } from '../shared/api/types';
 import { t } from '../shared/i18n/t';
 import type { Session } from '../shared/session';
+
+/** The dev directory and sandbox links (`GET /dev/info`, dev mode only). */
+export interface DevInfo {
+  tenants: { id: string; name: string; teams: { id: string; name: string; owners: string[]; members: string[] }[] }[];
+  users: { id: string; name: string; tenantId: string }[];
+  sandbox: { fhir: { dstu2: string; stu3: string; r4: string } };
+}
+
+/** The key of the dev directory. */
+export const devInfoKey = () => ['dev-info'] as const;
+
+/** The dev directory, read before anyone is signed in (so without the API's token). */
+export const devInfoQuery = () =>
+  queryOptions({
+    queryKey: devInfoKey(),
+    queryFn: async () => {
+      const res = await fetch('/dev/info');
+      if (!res.ok) throw new Error(t('signin.unavailable'));
+      return (await res.json()) as DevInfo;
+    },
+  });
 
 const STORAGE_KEY = 'patients.dev-session';
 

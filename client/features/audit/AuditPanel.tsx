@@ -17,58 +17,17 @@ import {
   Text,
   makeStyles,
 } from '@fluentui/react-components';
-import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { ApiError } from '../../shared/api/api-client';
 import { ErrorNotice } from '../../shared/components/ErrorNotice';
 import { dateTime } from '../../shared/format';
 import { t } from '../../shared/i18n/t';
 import { useSession } from '../../shared/session';
-
-const operations = [
-  'PatientListView',
-  'PatientListCreate',
-  'PatientListRename',
-  'PatientListDelete',
-  'PatientListAddPatient',
-  'PatientListRemovePatient',
-  'PatientListMovePatient',
-  'PatientListEditColumns',
-  'PatientListSetDefault',
-  'PatientSearch',
-  'PatientView',
-  'PatientDetailsEdit',
-  'PatientNoteAdd',
-  'PatientSchemaCreate',
-  'PatientSchemaUpdate',
-  'ExportInitiation',
-  'EHRConnectionSet',
-  'AuditView',
-  'AuditExport',
-];
+import { auditOperations } from '../../../contract/audit';
+import { exportAuditCsv, useAuditEvents } from './api/get-audit';
 
 const useStyles = makeStyles({
   filters: { display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(160px, 1fr))', gap: '8px', marginBottom: '12px' },
 });
-
-interface AuditEvent {
-  time: string;
-  operation: string;
-  outcome: string;
-  status: number;
-  teamId: string | null;
-  userId: string;
-  patientId: string | null;
-  requestId: string;
-}
-
-/** Whether the caller may read the audit trail (the server decides from the token's role). */
-export function useCanReadAudit(): boolean {
-  const { api } = useSession();
-  // Asking the trail itself would record a read (or a refusal) on every tab load.
-  const me = useQuery({ queryKey: ['me'], retry: false, queryFn: ({ signal }) => api<{ canReadAudit: boolean }>('/api/me', { signal }) });
-  return me.data?.canReadAudit === true;
-}
 
 /** The tenant's audit trail with filters and CSV export, for audit readers. */
 export function AuditPanel({ open, onClose }: { open: boolean; onClose: () => void }) {
@@ -79,17 +38,11 @@ export function AuditPanel({ open, onClose }: { open: boolean; onClose: () => vo
   if (filters.from) params.set('from', new Date(filters.from).toISOString());
   if (filters.to) params.set('to', new Date(filters.to).toISOString());
   for (const key of ['user', 'patient', 'operation'] as const) if (filters[key].trim()) params.set(key, filters[key].trim());
-  const events = useQuery({
-    queryKey: ['audit', params.toString()],
-    enabled: open,
-    queryFn: ({ signal }) => api<{ events: AuditEvent[] }>(`/api/audit?${params}`, { signal }),
-  });
+  const events = useAuditEvents(params, open);
   const set = (key: keyof typeof filters) => (_: unknown, d: { value: string }) => setFilters((f) => ({ ...f, [key]: d.value }));
   const downloadCsv = async () => {
-    const res = await fetch(`/api/audit?${params}&format=csv`, { headers: { authorization: `Bearer ${await api.token()}` } });
-    if (!res.ok) throw new ApiError(res.status, 'http_error', t('api.httpError', { status: res.status }));
     const a = document.createElement('a');
-    a.href = URL.createObjectURL(await res.blob());
+    a.href = URL.createObjectURL(await exportAuditCsv(api, params));
     a.download = 'audit.csv';
     a.click();
   };
@@ -123,7 +76,7 @@ export function AuditPanel({ open, onClose }: { open: boolean; onClose: () => vo
           <Field label={t('audit.operation')}>
             <Select value={filters.operation} onChange={set('operation')}>
               <option value="">{t('audit.anyOperation')}</option>
-              {operations.map((o) => (
+              {auditOperations.map((o) => (
                 <option key={o} value={o}>
                   {o}
                 </option>

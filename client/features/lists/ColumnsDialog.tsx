@@ -11,16 +11,14 @@ import {
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { ArrowDownRegular, ArrowUpRegular, TableSettingsRegular } from '@fluentui/react-icons';
 import { useState } from 'react';
-import { readListView } from '../../shared/api/read-answers';
-import type { ListView } from '../../shared/api/types';
 import { columnLabel } from '../../shared/cells';
 import { allColumns } from '../../shared/columns';
 import { ErrorNotice } from '../../shared/components/ErrorNotice';
 import { t } from '../../shared/i18n/t';
-import { useSession } from '../../shared/session';
+import { useSaveColumns } from './api/update-list';
+import type { ListView } from './api/read-list-answers';
 
 const useStyles = makeStyles({
   rows: { display: 'flex', flexDirection: 'column' },
@@ -37,19 +35,10 @@ const useStyles = makeStyles({
 /** Choose and order the list's columns; saved for the whole team against the version read. */
 export function ColumnsDialog({ list }: { list: ListView }) {
   const styles = useStyles();
-  const { api, teamId } = useSession();
-  const queryClient = useQueryClient();
   const [open, setOpen] = useState(false);
   const [shown, setShown] = useState<string[]>(list.columns);
   const order = [...shown, ...allColumns.filter((c) => !shown.includes(c))];
-  const save = useMutation({
-    mutationFn: async () =>
-      readListView(await api<unknown>(`/api/teams/${teamId}/lists/${list.id}`, { method: 'PATCH', body: { columns: shown, version: list.version } })),
-    onSuccess: (view) => {
-      queryClient.setQueryData(['list', teamId, list.id], view);
-      setOpen(false);
-    },
-  });
+  const save = useSaveColumns(list);
   const move = (column: string, by: -1 | 1) =>
     setShown((cols) => {
       const i = cols.indexOf(column);
@@ -112,7 +101,7 @@ export function ColumnsDialog({ list }: { list: ListView }) {
             <DialogTrigger disableButtonEnhancement>
               <Button>{t('lists.cancel')}</Button>
             </DialogTrigger>
-            <Button appearance="primary" onClick={() => save.mutate()} disabled={save.isPending}>
+            <Button appearance="primary" onClick={() => save.mutate(shown, { onSuccess: () => setOpen(false) })} disabled={save.isPending}>
               {t('columns.save')}
             </Button>
           </DialogActions>

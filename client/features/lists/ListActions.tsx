@@ -15,12 +15,15 @@ import {
 } from '@fluentui/react-components';
 import { ArrowDownloadRegular, DeleteRegular, EditRegular, StarFilled, StarRegular } from '@fluentui/react-icons';
 import { useState } from 'react';
-import { ApiError, apiErrorOf } from '../../shared/api/api-client';
-import { useDeleteList, useRenameList, useSetDefaultList } from '../../shared/api/lists';
-import type { ListSummary, ListView } from '../../shared/api/types';
+import { ApiError } from '../../shared/api/api-client';
 import { ErrorNotice } from '../../shared/components/ErrorNotice';
 import { t } from '../../shared/i18n/t';
 import { useSession } from '../../shared/session';
+import { useDeleteList } from './api/delete-list';
+import { exportListCsv } from './api/export-list';
+import type { ListSummary, ListView } from './api/read-list-answers';
+import { useSetDefaultList } from './api/set-default-list';
+import { useRenameList } from './api/update-list';
 
 const useStyles = makeStyles({
   bar: { display: 'flex', gap: '4px', flexWrap: 'wrap', alignItems: 'center' },
@@ -156,10 +159,7 @@ function ExportButton({ list }: { list: ListView }) {
   const download = async () => {
     setError(null);
     try {
-      const token = await api.token();
-      const res = await fetch(`/api/teams/${teamId}/lists/${list.id}/export.csv`, { headers: { authorization: `Bearer ${token}` } });
-      if (!res.ok) throw apiErrorOf(res, await res.json().catch(() => null));
-      const url = URL.createObjectURL(await res.blob());
+      const url = URL.createObjectURL(await exportListCsv(api, teamId, list.id));
       const a = document.createElement('a');
       a.href = url;
       a.download = `${list.name}.csv`;

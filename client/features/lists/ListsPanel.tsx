@@ -23,18 +23,18 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import { ArrowMoveRegular, DismissRegular, SearchRegular } from '@fluentui/react-icons';
-import { useQueryClient } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useMemo, useRef, useState } from 'react';
 import { ApiError } from '../../shared/api/api-client';
-import { useList, useLists, useMovePatient, useRemovePatient } from '../../shared/api/lists';
-import type { ListRow, ListSummary, ListView } from '../../shared/api/types';
+import { useList, useResetList } from './api/get-list';
+import { useLists } from './api/get-lists';
+import { useMovePatient, useRemovePatient } from './api/list-patients';
+import type { ListRow, ListSummary, ListView } from './api/read-list-answers';
 import { columnLabel, showCell, sortValue, type Cell, type ShownCell } from '../../shared/cells';
 import { ErrorBoundary } from '../../shared/components/ErrorBoundary';
 import { ErrorNotice } from '../../shared/components/ErrorNotice';
 import { birthDateWithAge, genderLabel } from '../../shared/format';
 import { t } from '../../shared/i18n/t';
-import { useSession } from '../../shared/session';
 import { ColumnsDialog } from './ColumnsDialog';
 import { ListActions } from './ListActions';
 import { NewListDialog } from './NewListDialog';
@@ -71,8 +71,7 @@ export function ListsPanel({
   const styles = useStyles();
   const lists = useLists();
   const list = useList(listId);
-  const queryClient = useQueryClient();
-  const { teamId } = useSession();
+  const resetList = useResetList();
   return (
     <section className={styles.section} aria-labelledby="lists-title">
       <Title3 as="h2" id="lists-title" style={{ margin: 0 }}>
@@ -103,11 +102,7 @@ export function ListsPanel({
             <ListActions list={list.data} summary={lists.data?.find((l) => l.id === list.data.id)} onDeleted={() => onSelect('')} />
           </ErrorBoundary>
           {/* A list that cannot be shown fails here only: the picker above still opens the others. */}
-          <ErrorBoundary
-            scope="panel"
-            key={`table/${list.data.id}/${list.data.version}`}
-            onReset={() => void queryClient.resetQueries({ queryKey: ['list', teamId, list.data.id] })}
-          >
+          <ErrorBoundary scope="panel" key={`table/${list.data.id}/${list.data.version}`} onReset={() => resetList(list.data.id)}>
             <ListTable list={list.data} others={lists.data?.filter((l) => l.id !== list.data.id) ?? []} onOpenPatient={onOpenPatient} />
           </ErrorBoundary>
         </>

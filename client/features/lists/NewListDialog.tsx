@@ -12,9 +12,9 @@ import {
 } from '@fluentui/react-components';
 import { AddRegular } from '@fluentui/react-icons';
 import { useState } from 'react';
-import { useCreateList } from '../../shared/api/lists';
 import { ErrorNotice } from '../../shared/components/ErrorNotice';
 import { t } from '../../shared/i18n/t';
+import { useCreateList } from './api/create-list';
 
 /** Asks for a name and creates the list. */
 export function NewListDialog({ onCreated }: { onCreated: (listId: string) => void }) {

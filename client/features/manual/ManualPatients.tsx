@@ -12,16 +12,17 @@ import {
   Title3,
   makeStyles,
 } from '@fluentui/react-components';
-import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ErrorNotice } from '../../shared/components/ErrorNotice';
 import { dateText } from '../../shared/cells';
 import { birthDateWithAge, genderLabel, numberText } from '../../shared/format';
 import { t } from '../../shared/i18n/t';
 import { useSession } from '../../shared/session';
+import type { SchemaField } from '../../../contract/manual';
+import { useManualPatients } from './api/manual-patients';
+import { useSchema } from './api/schema';
 import { PatientForm } from './PatientForm';
 import { SchemaEditor } from './SchemaEditor';
-import type { ManualPatient, ManualSchema, SchemaField } from './types';
 
 const useStyles = makeStyles({ section: { display: 'flex', flexDirection: 'column', gap: '12px', minWidth: 0 } });
 
@@ -39,16 +40,16 @@ export interface ManualTarget {
   onList: Set<string>;
 }
 
-/** Manual mode: the team's own patients, its fields (owners), and adding patients to the open list. */
-export function ManualPatients({ target }: { target: ManualTarget | null }) {
+/**
+ * Manual mode: the team's own patients, its fields (owners), and adding patients to the open list.
+ * `onPatientSaved` is for what else shows the patients (the lists).
+ */
+export function ManualPatients({ target, onPatientSaved }: { target: ManualTarget | null; onPatientSaved?: () => void }) {
   const styles = useStyles();
-  const { api, teamId, isOwner } = useSession();
+  const { isOwner } = useSession();
   const [selected, setSelected] = useState<Set<string>>(new Set());
-  const schema = useQuery({ queryKey: ['schema', teamId], queryFn: ({ signal }) => api<ManualSchema>(`/api/teams/${teamId}/schema`, { signal }) });
-  const patients = useQuery({
-    queryKey: ['manual-patients', teamId],
-    queryFn: ({ signal }) => api<{ patients: ManualPatient[] }>(`/api/teams/${teamId}/manual-patients`, { signal }),
-  });
+  const schema = useSchema();
+  const patients = useManualPatients();
   if (schema.isPending || patients.isPending) return <Spinner label={t('app.loading')} />;
   if (schema.isError) return <ErrorNotice error={schema.error} />;
   if (patients.isError) return <ErrorNotice error={patients.error} />;
@@ -61,7 +62,7 @@ export function ManualPatients({ target }: { target: ManualTarget | null }) {
           {t('manual.title')}
         </Title3>
         <div>
-          <PatientForm schema={schema.data} trigger={<Button>{t('manual.newPatient')}</Button>} />{' '}
+          <PatientForm schema={schema.data} trigger={<Button>{t('manual.newPatient')}</Button>} onSaved={onPatientSaved} />{' '}
           {target && (
             <Button
               appearance="primary"
@@ -112,6 +113,7 @@ export function ManualPatients({ target }: { target: ManualTarget | null }) {
                     <PatientForm
                       schema={schema.data}
                       patient={p}
+                      onSaved={onPatientSaved}
                       trigger={
                         <Button size="small" aria-label={t('manual.editPatient', { name: p.name })}>
                           ✎

@@ -11,18 +11,25 @@ import {
   Input,
   Select,
 } from '@fluentui/react-components';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type ReactElement } from 'react';
 import { ErrorNotice } from '../../shared/components/ErrorNotice';
 import { genderLabel } from '../../shared/format';
 import { t } from '../../shared/i18n/t';
-import { useSession } from '../../shared/session';
-import type { ManualPatient, ManualSchema } from './types';
+import type { ManualPatient, ManualPatientData, ManualSchema } from '../../../contract/manual';
+import { useSaveManualPatient } from './api/manual-patients';
 
-/** Adds a patient by hand, or edits one, with the team's own fields. */
-export function PatientForm({ schema, patient, trigger }: { schema: ManualSchema; patient?: ManualPatient; trigger: ReactElement }) {
-  const { api, teamId } = useSession();
-  const queryClient = useQueryClient();
+/** Adds a patient by hand, or edits one, with the team's own fields; `onSaved` after a save. */
+export function PatientForm({
+  schema,
+  patient,
+  trigger,
+  onSaved,
+}: {
+  schema: ManualSchema;
+  patient?: ManualPatient;
+  trigger: ReactElement;
+  onSaved?: () => void;
+}) {
   const [open, setOpen] = useState(false);
   const empty = { name: '', mrn: '', birthDate: '', gender: '', room: '' };
   const [form, setForm] = useState<Record<string, string>>({});
@@ -34,32 +41,29 @@ export function PatientForm({ schema, patient, trigger }: { schema: ManualSchema
         : {}),
       ...Object.fromEntries(schema.fields.map((f) => [`v:${f.id}`, patient?.values[f.id] === undefined ? '' : String(patient.values[f.id])])),
     });
-  const save = useMutation({
-    mutationFn: () => {
-      const values = Object.fromEntries(
-        schema.fields
-          .filter((f) => form[`v:${f.id}`] !== '' || patient?.values[f.id] !== undefined)
-          .map((f) => [f.id, f.type === 'number' && form[`v:${f.id}`] !== '' ? Number(form[`v:${f.id}`]) : form[`v:${f.id}`]]),
-      );
-      const body = {
-        name: form.name,
-        mrn: form.mrn || null,
-        birthDate: form.birthDate || null,
-        gender: form.gender || null,
-        room: form.room || null,
-        values,
-        ...(patient ? { version: patient.version } : {}),
-      };
-      return patient
-        ? api(`/api/teams/${teamId}/manual-patients/${patient.id}`, { method: 'PATCH', body })
-        : api(`/api/teams/${teamId}/manual-patients`, { method: 'POST', body });
-    },
-    onSuccess: () => {
+  const save = useSaveManualPatient(patient, {
+    onSaved: () => {
       setOpen(false);
-      void queryClient.invalidateQueries({ queryKey: ['manual-patients', teamId] });
-      void queryClient.invalidateQueries({ queryKey: ['list', teamId] });
+      onSaved?.();
     },
   });
+  /** The patient as the form holds it: empty boxes are no value, numbers are numbers. */
+  const data = (): ManualPatientData => {
+    const values = Object.fromEntries(
+      schema.fields
+        .filter((f) => form[`v:${f.id}`] !== '' || patient?.values[f.id] !== undefined)
+        .map((f) => [f.id, f.type === 'number' && form[`v:${f.id}`] !== '' ? Number(form[`v:${f.id}`]) : form[`v:${f.id}`]]),
+    );
+    return {
+      name: form.name,
+      mrn: form.mrn || null,
+      birthDate: form.birthDate || null,
+      // The choices offered are the contract's; the server checks whatever comes.
+      gender: (form.gender || null) as ManualPatientData['gender'],
+      room: form.room || null,
+      values,
+    };
+  };
   const input = (key: string, label: string, type: 'text' | 'number' | 'date' = 'text') => (
     <Field label={label} key={key}>
       <Input type={type} value={form[key] ?? ''} onChange={(_, d) => setForm((f) => ({ ...f, [key]: d.value }))} />
@@ -80,7 +84,7 @@ export function PatientForm({ schema, patient, trigger }: { schema: ManualSchema
           noValidate
           onSubmit={(e) => {
             e.preventDefault();
-            save.mutate();
+            save.mutate(data());
           }}
         >
           <DialogBody>

@@ -1,10 +1,9 @@
 import { Button, Checkbox, Field, Input, Select, Text, Title3, makeStyles } from '@fluentui/react-components';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ErrorNotice } from '../../shared/components/ErrorNotice';
 import { t } from '../../shared/i18n/t';
-import { useSession } from '../../shared/session';
-import type { ManualSchema, SchemaField } from './types';
+import type { ManualSchema, SchemaField } from '../../../contract/manual';
+import { useSaveSchema } from './api/schema';
 
 const useStyles = makeStyles({
   section: { display: 'flex', flexDirection: 'column', gap: '8px', marginBottom: '20px' },
@@ -26,31 +25,22 @@ const idFor = (label: string, taken: string[]) => {
 /** The owner's editor for the team's own patient fields. */
 export function SchemaEditor({ schema }: { schema: ManualSchema }) {
   const styles = useStyles();
-  const { api, teamId } = useSession();
-  const queryClient = useQueryClient();
   const [fields, setFields] = useState<(SchemaField & { choicesText?: string })[]>(
     schema.fields.map((f) => ({ ...f, choicesText: f.choices?.join(', ') })),
   );
-  const save = useMutation({
-    mutationFn: () =>
-      api<ManualSchema>(`/api/teams/${teamId}/schema`, {
-        method: 'PUT',
-        body: {
-          version: schema.version,
-          fields: fields.map(({ choicesText, ...f }) => ({
-            ...f,
-            choices:
-              f.type === 'choice'
-                ? (choicesText ?? '')
-                    .split(',')
-                    .map((c) => c.trim())
-                    .filter(Boolean)
-                : undefined,
-          })),
-        },
-      }),
-    onSuccess: (saved) => queryClient.setQueryData(['schema', teamId], saved),
-  });
+  const save = useSaveSchema(schema.version);
+  /** The fields as the server takes them: choices from their comma-separated text, for choice fields only. */
+  const edited = (): SchemaField[] =>
+    fields.map(({ choicesText, ...f }) => ({
+      ...f,
+      choices:
+        f.type === 'choice'
+          ? (choicesText ?? '')
+              .split(',')
+              .map((c) => c.trim())
+              .filter(Boolean)
+          : undefined,
+    }));
   const update = (i: number, change: Partial<SchemaField & { choicesText: string }>) =>
     setFields((fs) => fs.map((f, j) => (j === i ? { ...f, ...change } : f)));
   return (
@@ -119,7 +109,7 @@ export function SchemaEditor({ schema }: { schema: ManualSchema }) {
         >
           {t('manual.addField')}
         </Button>{' '}
-        <Button appearance="primary" onClick={() => save.mutate()} disabled={save.isPending}>
+        <Button appearance="primary" onClick={() => save.mutate(edited())} disabled={save.isPending}>
           {t('manual.saveSchema')}
         </Button>
       </div>

@@ -20,16 +20,16 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import { DismissRegular } from '@fluentui/react-icons';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRef, useState, type ReactNode } from 'react';
 import { cellText, columnLabel, dateText, shortTime, showCell } from '../../shared/cells';
 import { ErrorBoundary } from '../../shared/components/ErrorBoundary';
 import { ErrorNotice } from '../../shared/components/ErrorNotice';
 import { birthDateWithAge, codeLabel, dateTime, genderLabel } from '../../shared/format';
 import { t } from '../../shared/i18n/t';
-import { useSession } from '../../shared/session';
-import { TrendChart } from './TrendChart';
 import { vitalKinds } from '../../../contract/vitals';
+import { useAddNote } from './api/add-note';
+import { usePatientDetails, useResetPatientDetails } from './api/get-patient-details';
+import { TrendChart } from './TrendChart';
 
 const useStyles = makeStyles({
   summary: {
@@ -153,30 +153,26 @@ function Vitals({ latest, history }: { latest: Json; history: unknown }) {
   );
 }
 
-/** Everything about one patient, with vital sign trends and the team's notes. */
-export function PatientDetails({ patientId, onClose }: { patientId: string | null; onClose: () => void }) {
+/**
+ * Everything about one patient, with vital sign trends and the team's notes. `onNoteAdded` is for
+ * what else shows the team's notes (the lists' latest note).
+ */
+export function PatientDetails({ patientId, onClose, onNoteAdded }: { patientId: string | null; onClose: () => void; onNoteAdded?: () => void }) {
   const styles = useStyles();
-  const { api, teamId } = useSession();
-  const queryClient = useQueryClient();
   const [note, setNote] = useState('');
   const noteInput = useRef<HTMLTextAreaElement>(null);
-  const details = useQuery({
-    queryKey: ['details', teamId, patientId],
-    enabled: Boolean(patientId),
-    queryFn: ({ signal }) => api<Json>(`/api/teams/${teamId}/patients/${encodeURIComponent(patientId ?? '')}/details`, { signal }),
-  });
-  const addNote = useMutation({
-    mutationFn: (text: string) =>
-      api(`/api/teams/${teamId}/patients/${encodeURIComponent(patientId ?? '')}/notes`, { method: 'POST', body: { text } }),
-    onSuccess: () => {
+  const details = usePatientDetails(patientId);
+  const resetDetails = useResetPatientDetails();
+  const addNote = useAddNote(patientId, {
+    onAdded: () => {
       setNote('');
       // The Add button turns disabled with the box empty: keep focus in the panel, ready for the next note.
       noteInput.current?.focus();
-      void queryClient.invalidateQueries({ queryKey: ['details', teamId, patientId] });
-      void queryClient.invalidateQueries({ queryKey: ['list', teamId] });
+      onNoteAdded?.();
     },
   });
-  const d = details.data;
+  // Each part is checked where it is shown (Section, Vitals), as the list checks its cells.
+  const d = details.data as Json | undefined;
   const notes: Json[] = Array.isArray(d?.notes) ? d.notes.filter(isObject) : [];
   return (
     <OverlayDrawer open={Boolean(patientId)} onOpenChange={(_, s) => !s.open && onClose()} position="end" size="large">
@@ -202,7 +198,7 @@ export function PatientDetails({ patientId, onClose }: { patientId: string | nul
         {details.isPending && <Spinner label={t('app.loading')} />}
         {details.isError && <ErrorNotice error={details.error} />}
         {/* A record the tab cannot show fails here only, the panel and its Close button stay. */}
-        <ErrorBoundary scope="panel" key={patientId} onReset={() => void queryClient.resetQueries({ queryKey: ['details', teamId, patientId] })}>
+        <ErrorBoundary scope="panel" key={patientId} onReset={() => resetDetails(patientId)}>
           {d && (
             <>
               <Section id="details-vitals" title={t('details.vitals')} cell={d.vitals} holds="object">

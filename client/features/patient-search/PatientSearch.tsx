@@ -17,13 +17,11 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import { AddRegular, SearchRegular } from '@fluentui/react-icons';
-import { useInfiniteQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import type { SearchResult } from '../../shared/api/types';
 import { ErrorNotice } from '../../shared/components/ErrorNotice';
 import { birthDateWithAge, genderLabel } from '../../shared/format';
 import { t } from '../../shared/i18n/t';
-import { useSession } from '../../shared/session';
+import { usePatientSearch, type SearchCriteria } from './api/search-patients';
 
 const useStyles = makeStyles({
   section: { display: 'flex', flexDirection: 'column', gap: '12px', minWidth: 0 },
@@ -58,25 +56,14 @@ export interface SearchTarget {
 /** Search the team's EHR as you type; add results to the open list. */
 export function PatientSearch({ target }: { target: SearchTarget | null }) {
   const styles = useStyles();
-  const { api, teamId } = useSession();
   const [name, setName] = useState('');
   const [mrn, setMrn] = useState('');
   const [birthDate, setBirthDate] = useState('');
   const [gender, setGender] = useState('');
   const [selected, setSelected] = useState<Set<string>>(new Set());
-  const criteria = useDebounced({ name: name.trim(), identifier: mrn.trim(), birthdate: birthDate, gender }, 300);
-  const params = new URLSearchParams(Object.entries(criteria).filter(([, v]) => v));
-  const hasCriteria = [...params.keys()].length > 0;
-
-  const results = useInfiniteQuery({
-    queryKey: ['search', teamId, params.toString()],
-    enabled: hasCriteria,
-    initialPageParam: '',
-    // React Query aborts the signal when a newer search replaces this one.
-    queryFn: ({ pageParam, signal }) =>
-      api<SearchResult>(`/api/teams/${teamId}/patients?${pageParam ? `page=${encodeURIComponent(pageParam)}` : `${params}&count=20`}`, { signal }),
-    getNextPageParam: (last) => last.next,
-  });
+  const criteria = useDebounced<SearchCriteria>({ name: name.trim(), identifier: mrn.trim(), birthdate: birthDate, gender }, 300);
+  const hasCriteria = Object.values(criteria).some(Boolean);
+  const results = usePatientSearch(criteria);
   const patients = results.data?.pages.flatMap((p) => p.patients) ?? [];
   const toggle = (id: string, on: boolean) =>
     setSelected((s) => {

@@ -12,12 +12,12 @@ import {
   Title2,
   makeStyles,
 } from '@fluentui/react-components';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import type { Connection } from '../../shared/api/types';
+import type { Connection } from '../../../contract/connection';
 import { ErrorNotice } from '../../shared/components/ErrorNotice';
 import { t } from '../../shared/i18n/t';
 import { useSession } from '../../shared/session';
+import { useSaveConnection } from './api/connection';
 
 const useStyles = makeStyles({
   panel: { display: 'flex', flexDirection: 'column', gap: '16px', maxWidth: '640px' },
@@ -27,18 +27,11 @@ const useStyles = makeStyles({
 /** First run and later settings: EHR mode (link checked for real) or Manual mode. Owners only. */
 export function SetupPanel({ current, onSaved, onDone }: { current: Connection; onSaved?: () => void; onDone?: () => void }) {
   const styles = useStyles();
-  const { api, teamId, sandboxLinks } = useSession();
-  const queryClient = useQueryClient();
+  const { sandboxLinks } = useSession();
   const [mode, setMode] = useState<'ehr' | 'manual'>(current.mode === 'manual' ? 'manual' : 'ehr');
   const [url, setUrl] = useState(current.mode === 'ehr' ? current.url : '');
   const [name, setName] = useState(current.mode === 'ehr' ? current.name : '');
-  const save = useMutation({
-    mutationFn: (body: unknown) => api<Connection>(`/api/teams/${teamId}/connection`, { method: 'PUT', body }),
-    onSuccess: (saved) => {
-      onSaved?.();
-      queryClient.setQueryData(['connection', teamId], saved);
-    },
-  });
+  const save = useSaveConnection({ onSaved });
   const saved = save.data;
   // What the tab is connected to: the link just checked, else the one stored before (settings reopened).
   const shown = saved ?? (current.mode === 'unset' ? undefined : current);

@@ -1,6 +1,6 @@
 import { Button, MessageBar, MessageBarBody, makeStyles, mergeClasses, tokens } from '@fluentui/react-components';
 import { CheckmarkCircleRegular, PeopleTeamRegular } from '@fluentui/react-icons';
-import type { MyTeam } from '../../shared/api/my-teams';
+import type { MyTeam } from './api/get-my-teams';
 import { t } from '../../shared/i18n/t';
 
 const useStyles = makeStyles({

@@ -1,5 +1,5 @@
 import { Select } from '@fluentui/react-components';
-import type { MyTeam } from '../../shared/api/my-teams';
+import type { MyTeam } from './api/get-my-teams';
 import { t } from '../../shared/i18n/t';
 import { modeText } from './TeamPicker';
 

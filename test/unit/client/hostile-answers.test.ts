@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../../../client/shared/api/api-client';
-import { readListSummaries, readListView } from '../../../client/shared/api/read-answers';
+import { readListSummaries, readListView } from '../../../client/features/lists/api/read-list-answers';
 import { cellText, columnLabel, showCell, sortValue } from '../../../client/shared/cells';
 import { allColumns } from '../../../client/shared/columns';
 import { errorText } from '../../../client/shared/error-text';

@@ -1,6 +1,6 @@
-import { useQuery } from '@tanstack/react-query';
-import type { Api } from './api-client';
-import type { Connection } from './types';
+import { queryOptions, useQuery } from '@tanstack/react-query';
+import type { Connection } from '../../../../contract/connection';
+import type { Api } from '../../../shared/api/api-client';
 
 /** One of the signed-in user's teams (`GET /api/me/teams`). */
 export interface MyTeam {
@@ -10,10 +10,19 @@ export interface MyTeam {
   role: 'owner' | 'member';
 }
 
-/** The teams the user belongs to in their tenant, with how each is set up; the server decides. */
-export function useMyTeams(api: Api) {
-  return useQuery({
-    queryKey: ['my-teams'],
+/** The key of the user's teams; the user is the token's, so one per tab. */
+export const myTeamsKey = () => ['my-teams'] as const;
+
+export const myTeamsQuery = (api: Api) =>
+  queryOptions({
+    queryKey: myTeamsKey(),
     queryFn: async ({ signal }) => (await api<{ teams: MyTeam[] }>('/api/me/teams', { signal })).teams,
   });
+
+/**
+ * The teams the user belongs to in their tenant, with how each is set up; the server decides.
+ * Takes the API itself: the personal and chat tabs ask before any team (session) is chosen.
+ */
+export function useMyTeams(api: Api) {
+  return useQuery(myTeamsQuery(api));
 }

@@ -1,0 +1,35 @@
+import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { Connection } from '../../../../contract/connection';
+import type { Api } from '../../../shared/api/api-client';
+import { useSession } from '../../../shared/session';
+
+/** The key of how the team is set up (`/api/teams/{team}/connection`). */
+export const connectionKey = (teamId: string) => ['connection', teamId] as const;
+
+/** How the team is set up: not yet, Manual mode, or linked to its EHR. */
+export const connectionQuery = (api: Api, teamId: string) =>
+  queryOptions({
+    queryKey: connectionKey(teamId),
+    queryFn: ({ signal }) => api<Connection>(`/api/teams/${teamId}/connection`, { signal }),
+  });
+
+export function useConnection() {
+  const { api, teamId } = useSession();
+  return useQuery(connectionQuery(api, teamId));
+}
+
+/** What an owner asks for: a link to check and store, or Manual mode. */
+export type ConnectionChoice = { mode: 'ehr'; url: string; name: string } | { mode: 'manual' };
+
+/** Sets the team up (`PUT`): the server checks an EHR link for real before it stores it. */
+export function useSaveConnection({ onSaved }: { onSaved?: () => void } = {}) {
+  const { api, teamId } = useSession();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (choice: ConnectionChoice) => api<Connection>(`/api/teams/${teamId}/connection`, { method: 'PUT', body: choice }),
+    onSuccess: (saved) => {
+      onSaved?.();
+      queryClient.setQueryData(connectionKey(teamId), saved);
+    },
+  });
+}
