@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { devDirectory } from '../../server/identity/dev-directory';
 import { startServer, type RunningServer } from '../../server/start';
 import { startAzureAdTokens, testAadApp } from './azure-ad-tokens';
+import { checkAnswer } from './contract-check';
 
 export interface DevInfo {
   tenants: { id: string; name: string; teams: { id: string; name: string; owners: string[]; members: string[] }[] }[];
@@ -16,7 +17,7 @@ export interface TestServer extends RunningServer {
   info: DevInfo;
   /** An SSO token for a user of the dev directory, as the server expects it (see startTestSso). */
   tokenFor(userId: string): Promise<string>;
-  /** Calls the API as a user; `body` is sent as JSON. */
+  /** Calls the API as a user; `body` is sent as JSON. The answer is checked against the contract. */
   api(userId: string | null, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
   /** Stops the server, keeping or removing its data folder. */
   stop(options?: { keepData?: boolean }): Promise<void>;
@@ -113,7 +114,10 @@ export async function startTestServer(env: Record<string, string> = {}, dataDir?
       const res = await fetch(`${server.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
       const text = await res.text();
       const json = res.headers.get('content-type')?.includes('json');
-      return { status: res.status, body: text && json ? JSON.parse(text) : text || null };
+      const answer = text && json ? JSON.parse(text) : text || null;
+      // Every answer is checked against the contract (contract/routes.ts): a mismatch fails the test.
+      checkAnswer(method, path, res.status, answer, Boolean(json));
+      return { status: res.status, body: answer };
     },
     async stop(options = {}) {
       await server.close();
