@@ -1,23 +1,12 @@
 import type { ClinicalPart, PatientClinical, PatientDetails } from './clinical/types.js';
 import { CodedError } from '../platform/problem.js';
+import type { PatientSummary } from './patient-summary.js';
 
 /** FHIR releases the app understands, detected from `fhirVersion` (major.minor). */
 import type { FhirVersion } from '../../contract/connection.js';
 
-export type { FhirVersion };
-
-/** One patient as the tab shows it in search results and list rows, whatever the FHIR version. */
-export interface PatientSummary {
-  id: string;
-  /** Prefix, given names, family name: "Mr. Hugh Chau". */
-  displayName: string;
-  mrn: string | null;
-  /** As the EHR gives it: may be partial ("1951", "1951-08"). */
-  birthDate: string | null;
-  gender: string | null;
-  /** Display of the first general practitioner (DSTU2 `careProvider`), when the EHR gives one. */
-  generalPractitioner?: string | null;
-}
+// PatientSummary lives in a leaf module, so that the clinical types can use it without importing this file back.
+export type { FhirVersion, PatientSummary };
 
 export interface PatientSearchQuery {
   name?: string;

@@ -1,4 +1,4 @@
-import type { PatientSummary } from '../types.js';
+import type { PatientSummary } from '../patient-summary.js';
 import { vitalKinds, type VitalKind } from '../../../contract/vitals.js';
 
 /** The parts of a patient's record a list can ask for; the Patient itself is always read. */
