@@ -1,10 +1,15 @@
+import type { ListCell, Measurement } from '../../contract/cells';
+import type { When } from '../../contract/ids';
 import { allColumns } from './columns';
 import { calendarDate, numberText } from './format';
 import type { MessageKey } from './i18n/en';
 import { currentLanguage, t } from './i18n/t';
 
-/** A cell of the API: data, "none recorded" or "not available". */
-export type Cell = { status: 'ok'; value: any } | { status: 'none' } | { status: 'unavailable'; reason?: string };
+/**
+ * A cell of the API (the contract's `ListCell`): data, "none recorded" or "not available". What
+ * arrives is another program's JSON, so everything here takes `unknown` and checks it before showing it.
+ */
+export type Cell = ListCell;
 
 /** A cell as the list shows it: compact `text`, a second line `detail`, and `full` text when `text` is shortened. */
 export interface CellDisplay {
@@ -18,7 +23,7 @@ export interface ShownCell extends CellDisplay {
   status: Cell['status'];
 }
 
-type Json = Record<string, any>;
+type Json = Record<string, unknown>;
 
 /** How many entries of a list (conditions, allergies…) a list cell shows before "+N more". */
 export const LIST_CELL_ITEMS = 2;
@@ -43,11 +48,11 @@ const unitKeys: Record<string, MessageKey> = {
 // value is looked at before it is shown, and a shape the tab does not know is "not available".
 const isObject = (x: unknown): x is Json => typeof x === 'object' && x !== null && !Array.isArray(x);
 const textOf = (x: unknown): string | null => (typeof x === 'string' ? x : typeof x === 'number' && Number.isFinite(x) ? String(x) : null);
-const measurementOf = (x: unknown): { value: number; unit: string | null } | null =>
+const measurementOf = (x: unknown): { value: number; unit: Measurement['unit'] | null } | null =>
   isObject(x) && typeof x.value === 'number' && Number.isFinite(x.value)
     ? { value: x.value, unit: typeof x.unit === 'string' ? x.unit : null }
     : null;
-const whenOf = (x: unknown): { text: string; epochMs: number | null } | null =>
+const whenOf = (x: unknown): When | null =>
   isObject(x) && typeof x.text === 'string'
     ? { text: x.text, epochMs: typeof x.epochMs === 'number' && Number.isFinite(x.epochMs) ? x.epochMs : null }
     : null;
@@ -57,7 +62,7 @@ const unitText = (unit: string | null | undefined) => (unit ? (Object.hasOwn(uni
 const withUnit = (value: string, unit: string) => (unit.startsWith('/') ? `${value}${unit}` : `${value} ${unit}`.trim());
 
 /** A reading's time, short: day, month and time, with the year only when it is not this year. */
-export function shortTime(w: Json | null | undefined, now = new Date()): string {
+export function shortTime(w: unknown, now = new Date()): string {
   const when = whenOf(w);
   if (!when) return '';
   const date = new Date(when.epochMs ?? when.text);
@@ -68,7 +73,7 @@ export function shortTime(w: Json | null | undefined, now = new Date()): string 
 }
 
 /** A date as the EHR gave it (a day, a month, a year, or a point in time), in the active language. */
-export function dateText(w: Json | null | undefined): string {
+export function dateText(w: unknown): string {
   const when = whenOf(w);
   if (!when) return '';
   const day = /^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$/.exec(when.text);
@@ -124,7 +129,7 @@ function valueText(column: string, v: unknown): CellDisplay | null {
     case 'location':
       return isObject(v) ? locationText(v) : null;
     case 'admissionDate':
-      return whenOf(v) ? { text: dateText(v as Json) } : null;
+      return whenOf(v) ? { text: dateText(v) } : null;
     case 'bloodPressure': {
       if (!isObject(v)) return null;
       const [systolic, diastolic] = [measurementOf(v.systolic), measurementOf(v.diastolic)];
@@ -143,7 +148,7 @@ function valueText(column: string, v: unknown): CellDisplay | null {
     case 'height':
     case 'bmi': {
       const m = isObject(v) ? measurementOf(v.value) : null;
-      return m ? { text: withUnit(numberText(m.value), unitText(m.unit)), detail: shortTime((v as Json).time) || undefined } : null;
+      return m && isObject(v) ? { text: withUnit(numberText(m.value), unitText(m.unit)), detail: shortTime(v.time) || undefined } : null;
     }
     case 'conditions':
       return entries(v, (c) => textOf(c.display));
@@ -195,9 +200,12 @@ export function cellText(column: string, cell: unknown): CellDisplay {
 export function sortValue(column: string, cell: unknown): number | string | null {
   const shown = showCell(column, cell);
   if (shown.status !== 'ok') return null;
-  const v = (cell as Json).value;
-  if (column === 'bloodPressure') return measurementOf(v.systolic)?.value ?? null;
-  if (column === 'admissionDate') return whenOf(v)?.epochMs ?? whenOf(v)!.text;
+  const v = isObject(cell) ? cell.value : undefined;
+  if (column === 'bloodPressure') return isObject(v) ? (measurementOf(v.systolic)?.value ?? null) : null;
+  if (column === 'admissionDate') {
+    const when = whenOf(v);
+    return when ? (when.epochMs ?? when.text) : null;
+  }
   if (typeof v === 'number') return v;
   const m = isObject(v) ? measurementOf(v.value) : null;
   if (m) return m.value;

@@ -30,7 +30,8 @@ import { useList, useResetList } from './api/get-list';
 import { useLists } from './api/get-lists';
 import { useMovePatient, useRemovePatient } from './api/list-patients';
 import type { ListRow, ListSummary, ListView } from './api/read-list-answers';
-import { columnLabel, showCell, sortValue, type Cell, type ShownCell } from '../../shared/cells';
+import type { Cell } from '../../../contract/cells';
+import { columnLabel, showCell, sortValue, type ShownCell } from '../../shared/cells';
 import { ErrorBoundary } from '../../shared/components/ErrorBoundary';
 import { ErrorNotice } from '../../shared/components/ErrorNotice';
 import { birthDateWithAge, genderLabel } from '../../shared/format';
@@ -114,8 +115,9 @@ export function ListsPanel({
 /** The columns every row carries itself (the server sends no cell for them). */
 const isSummaryColumn = (column: string) => column === 'name' || column === 'mrn' || column === 'birthDate' || column === 'gender';
 
-function summaryCell(column: string, row: ListRow): Cell {
-  if (!row.available) return { status: 'unavailable' };
+function summaryCell(column: string, row: ListRow): Cell<string> {
+  // A row the EHR could not give carries its id only.
+  if (!row.available) return { status: 'unavailable', reason: 'failed' };
   const value = column === 'mrn' ? row.mrn : column === 'birthDate' ? row.birthDate : row.gender;
   return value ? { status: 'ok', value } : { status: 'none' };
 }

@@ -1,5 +1,5 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import type { AuditEvent } from '../../../../contract/audit';
+import type { AuditAnswer } from '../../../../contract/audit';
 import { ApiError, type Api } from '../../../shared/api/api-client';
 import { t } from '../../../shared/i18n/t';
 import { useSession } from '../../../shared/session';
@@ -11,7 +11,7 @@ export const auditQuery = (api: Api, filters: URLSearchParams, enabled: boolean)
   queryOptions({
     queryKey: auditKey(filters),
     enabled,
-    queryFn: ({ signal }) => api<{ events: AuditEvent[] }>(`/api/audit?${filters}`, { signal }),
+    queryFn: ({ signal }) => api<AuditAnswer>(`/api/audit?${filters}`, { signal }),
   });
 
 /** The tenant's audit trail by the filters (from, to, user, patient, operation); read while `enabled`. */

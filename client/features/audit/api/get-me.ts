@@ -1,4 +1,5 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
+import type { MeAnswer } from '../../../../contract/teams';
 import type { Api } from '../../../shared/api/api-client';
 import { useSession } from '../../../shared/session';
 
@@ -9,7 +10,7 @@ export const meQuery = (api: Api) =>
   queryOptions({
     queryKey: meKey(),
     retry: false,
-    queryFn: ({ signal }) => api<{ canReadAudit: boolean }>('/api/me', { signal }),
+    queryFn: ({ signal }) => api<MeAnswer>('/api/me', { signal }),
   });
 
 /** Whether the caller may read the audit trail (the server decides from the token's role). */

@@ -1,7 +1,7 @@
 import { useMutation } from '@tanstack/react-query';
+import type { AddPatientsBody, MoveAnswer, MovePatientBody } from '../../../../contract/lists';
 import { useSession } from '../../../shared/session';
 import { useRefreshLists } from './get-lists';
-import type { ListView } from './read-list-answers';
 
 // The patients on a list: `/api/teams/{team}/lists/{list}/patients`.
 
@@ -10,7 +10,8 @@ export function useAddPatients(listId: string | null) {
   const { api, teamId } = useSession();
   const refresh = useRefreshLists();
   return useMutation({
-    mutationFn: (patientIds: string[]) => api<ListView>(`/api/teams/${teamId}/lists/${listId}/patients`, { method: 'POST', body: { patientIds } }),
+    mutationFn: (patientIds: string[]) =>
+      api<unknown>(`/api/teams/${teamId}/lists/${listId}/patients`, { method: 'POST', body: { patientIds } satisfies AddPatientsBody }),
     onSuccess: () => refresh(listId ?? undefined),
   });
 }
@@ -32,7 +33,10 @@ export function useMovePatient(fromListId: string) {
   const refresh = useRefreshLists();
   return useMutation({
     mutationFn: ({ patientId, toListId }: { patientId: string; toListId: string }) =>
-      api(`/api/teams/${teamId}/lists/${fromListId}/patients/${encodeURIComponent(patientId)}/move`, { method: 'POST', body: { toListId } }),
+      api<MoveAnswer>(`/api/teams/${teamId}/lists/${fromListId}/patients/${encodeURIComponent(patientId)}/move`, {
+        method: 'POST',
+        body: { toListId } satisfies MovePatientBody,
+      }),
     onSuccess: (_, { toListId }) => {
       refresh(fromListId);
       refresh(toListId);

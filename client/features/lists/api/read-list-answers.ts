@@ -1,3 +1,4 @@
+import type { ListSummary, ListRow as ContractListRow, ListView as ContractListView } from '../../../../contract/lists';
 import { t } from '../../../shared/i18n/t';
 import { ApiError } from '../../../shared/api/api-client';
 
@@ -5,34 +6,23 @@ import { ApiError } from '../../../shared/api/api-client';
 // another program's JSON (a newer server, a proxy, a bug) must not take the tab down. What a
 // cell holds is checked where it is shown (cells.ts); here, the frame around the cells.
 
-/** One of the team's lists, as the picker shows it. */
-export interface ListSummary {
-  id: string;
-  name: string;
-  patientCount: number;
-  isDefault: boolean;
-}
+export type { ListSummary };
 
-/** A row of a list as the tab holds it: the patient's summary, and its cells as sent (each checked where it is shown). */
-export interface ListRow {
-  patientId: string;
-  displayName: string | null;
-  mrn: string | null;
-  birthDate: string | null;
-  gender: string | null;
-  available: boolean;
-  cells: Record<string, unknown>;
-}
+/**
+ * A row of a list as the tab holds it: the contract's row, with its cells as sent (each is checked
+ * where it is shown, cells.ts).
+ */
+export type ListRow = Omit<ContractListRow, 'cells'> & { cells: Record<string, unknown> };
 
-/** A list as the tab holds it; `columns` may hold columns this tab does not know (a newer server's). */
-export interface ListView {
-  id: string;
-  name: string;
-  version: number;
+/**
+ * A list as the tab holds it: the contract's list, except that `columns` may hold columns this tab
+ * does not know and `ehrError` a code it does not know (a newer server's), shown as such.
+ */
+export type ListView = Omit<ContractListView, 'columns' | 'rows' | 'ehrError'> & {
   columns: string[];
   rows: ListRow[];
   ehrError?: { code: string; message: string };
-}
+};
 
 type Json = Record<string, unknown>;
 const isObject = (x: unknown): x is Json => typeof x === 'object' && x !== null && !Array.isArray(x);

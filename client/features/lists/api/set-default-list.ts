@@ -1,4 +1,5 @@
 import { useMutation } from '@tanstack/react-query';
+import type { DefaultListAnswer, DefaultListBody } from '../../../../contract/lists';
 import { useSession } from '../../../shared/session';
 import { useRefreshLists } from './get-lists';
 
@@ -7,7 +8,8 @@ export function useSetDefaultList() {
   const { api, teamId } = useSession();
   const refresh = useRefreshLists();
   return useMutation({
-    mutationFn: (listId: string) => api(`/api/teams/${teamId}/me/default-list`, { method: 'PUT', body: { listId } }),
+    mutationFn: (listId: string) =>
+      api<DefaultListAnswer>(`/api/teams/${teamId}/me/default-list`, { method: 'PUT', body: { listId } satisfies DefaultListBody }),
     onSuccess: () => refresh(),
   });
 }

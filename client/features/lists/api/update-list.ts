@@ -1,4 +1,5 @@
 import { useMutation } from '@tanstack/react-query';
+import type { PatchListBody } from '../../../../contract/lists';
 import { useSession } from '../../../shared/session';
 import { useSetList } from './get-list';
 import { useRefreshLists } from './get-lists';
@@ -12,7 +13,7 @@ export function useRenameList(listId: string) {
   const refresh = useRefreshLists();
   return useMutation({
     mutationFn: ({ name, version }: { name: string; version: number }) =>
-      api<ListView>(`/api/teams/${teamId}/lists/${listId}`, { method: 'PATCH', body: { name, version } }),
+      api<unknown>(`/api/teams/${teamId}/lists/${listId}`, { method: 'PATCH', body: { name, version } satisfies PatchListBody }),
     onSettled: () => refresh(listId),
   });
 }
@@ -23,7 +24,12 @@ export function useSaveColumns(list: Pick<ListView, 'id' | 'version'>) {
   const setList = useSetList();
   return useMutation({
     mutationFn: async (columns: string[]) =>
-      readListView(await api<unknown>(`/api/teams/${teamId}/lists/${list.id}`, { method: 'PATCH', body: { columns, version: list.version } })),
+      readListView(
+        await api<unknown>(`/api/teams/${teamId}/lists/${list.id}`, {
+          method: 'PATCH',
+          body: { columns, version: list.version } satisfies PatchListBody,
+        }),
+      ),
     onSuccess: (view) => setList(list.id, view),
   });
 }

@@ -1,5 +1,5 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { ManualPatient, ManualPatientData } from '../../../../contract/manual';
+import type { ManualPatient, ManualPatientData, ManualPatientsAnswer, PatientBody } from '../../../../contract/manual';
 import type { Api } from '../../../shared/api/api-client';
 import { useSession } from '../../../shared/session';
 
@@ -9,7 +9,7 @@ export const manualPatientsKey = (teamId: string) => ['manual-patients', teamId]
 export const manualPatientsQuery = (api: Api, teamId: string) =>
   queryOptions({
     queryKey: manualPatientsKey(teamId),
-    queryFn: ({ signal }) => api<{ patients: ManualPatient[] }>(`/api/teams/${teamId}/manual-patients`, { signal }),
+    queryFn: ({ signal }) => api<ManualPatientsAnswer>(`/api/teams/${teamId}/manual-patients`, { signal }),
   });
 
 /** The team's patients entered by hand. */
@@ -28,8 +28,11 @@ export function useSaveManualPatient(patient: Pick<ManualPatient, 'id' | 'versio
   return useMutation({
     mutationFn: (data: ManualPatientData) =>
       patient
-        ? api<ManualPatient>(`/api/teams/${teamId}/manual-patients/${patient.id}`, { method: 'PATCH', body: { ...data, version: patient.version } })
-        : api<ManualPatient>(`/api/teams/${teamId}/manual-patients`, { method: 'POST', body: data }),
+        ? api<ManualPatient>(`/api/teams/${teamId}/manual-patients/${patient.id}`, {
+            method: 'PATCH',
+            body: { ...data, version: patient.version } satisfies PatientBody,
+          })
+        : api<ManualPatient>(`/api/teams/${teamId}/manual-patients`, { method: 'POST', body: data satisfies PatientBody }),
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: manualPatientsKey(teamId) });
       onSaved?.();

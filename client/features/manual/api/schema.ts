@@ -1,5 +1,5 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { ManualSchema, SchemaField } from '../../../../contract/manual';
+import type { ManualSchema, SchemaBody, SchemaField } from '../../../../contract/manual';
 import type { Api } from '../../../shared/api/api-client';
 import { useSession } from '../../../shared/session';
 
@@ -23,7 +23,8 @@ export function useSaveSchema(version: number) {
   const { api, teamId } = useSession();
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (fields: SchemaField[]) => api<ManualSchema>(`/api/teams/${teamId}/schema`, { method: 'PUT', body: { version, fields } }),
+    mutationFn: (fields: SchemaField[]) =>
+      api<ManualSchema>(`/api/teams/${teamId}/schema`, { method: 'PUT', body: { version, fields } satisfies SchemaBody }),
     onSuccess: (saved) => queryClient.setQueryData(schemaKey(teamId), saved),
   });
 }

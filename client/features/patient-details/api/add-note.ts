@@ -1,4 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import type { Note, NoteBody } from '../../../../contract/notes';
 import { useSession } from '../../../shared/session';
 import { patientDetailsKey } from './get-patient-details';
 
@@ -11,7 +12,7 @@ export function useAddNote(patientId: string | null, { onAdded }: { onAdded?: ()
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (text: string) =>
-      api(`/api/teams/${teamId}/patients/${encodeURIComponent(patientId ?? '')}/notes`, { method: 'POST', body: { text } }),
+      api<Note>(`/api/teams/${teamId}/patients/${encodeURIComponent(patientId ?? '')}/notes`, { method: 'POST', body: { text } satisfies NoteBody }),
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: patientDetailsKey(teamId, patientId) });
       onAdded?.();

@@ -1,22 +1,7 @@
 import { infiniteQueryOptions, useInfiniteQuery } from '@tanstack/react-query';
+import type { PatientSearchAnswer } from '../../../../contract/patients';
 import type { Api } from '../../../shared/api/api-client';
 import { useSession } from '../../../shared/session';
-
-// TODO(contract): the search answer's shapes, until contract/patients.ts has them.
-/** One patient of a search, whatever the FHIR version. */
-export interface PatientSummary {
-  id: string;
-  displayName: string;
-  mrn: string | null;
-  birthDate: string | null;
-  gender: string | null;
-}
-
-/** A page of a search; `next` is the server's link to the next page, when there is one. */
-export interface SearchResult {
-  patients: PatientSummary[];
-  next?: string;
-}
 
 /** What a search asks for: name, MRN, birth date, gender (empty ones left out). */
 export type SearchCriteria = Record<'name' | 'identifier' | 'birthdate' | 'gender', string>;
@@ -35,7 +20,9 @@ export const patientSearchQuery = (api: Api, teamId: string, criteria: SearchCri
     initialPageParam: '',
     // React Query aborts the signal when a newer search replaces this one.
     queryFn: ({ pageParam, signal }) =>
-      api<SearchResult>(`/api/teams/${teamId}/patients?${pageParam ? `page=${encodeURIComponent(pageParam)}` : `${params}&count=20`}`, { signal }),
+      api<PatientSearchAnswer>(`/api/teams/${teamId}/patients?${pageParam ? `page=${encodeURIComponent(pageParam)}` : `${params}&count=20`}`, {
+        signal,
+      }),
     getNextPageParam: (last) => last.next,
   });
 };

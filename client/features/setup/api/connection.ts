@@ -1,5 +1,5 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { Connection } from '../../../../contract/connection';
+import type { Connection, ConnectionBody } from '../../../../contract/connection';
 import type { Api } from '../../../shared/api/api-client';
 import { useSession } from '../../../shared/session';
 
@@ -18,15 +18,12 @@ export function useConnection() {
   return useQuery(connectionQuery(api, teamId));
 }
 
-/** What an owner asks for: a link to check and store, or Manual mode. */
-export type ConnectionChoice = { mode: 'ehr'; url: string; name: string } | { mode: 'manual' };
-
 /** Sets the team up (`PUT`): the server checks an EHR link for real before it stores it. */
 export function useSaveConnection({ onSaved }: { onSaved?: () => void } = {}) {
   const { api, teamId } = useSession();
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (choice: ConnectionChoice) => api<Connection>(`/api/teams/${teamId}/connection`, { method: 'PUT', body: choice }),
+    mutationFn: (choice: ConnectionBody) => api<Connection>(`/api/teams/${teamId}/connection`, { method: 'PUT', body: choice }),
     onSuccess: (saved) => {
       onSaved?.();
       queryClient.setQueryData(connectionKey(teamId), saved);

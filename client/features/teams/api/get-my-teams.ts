@@ -1,14 +1,8 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import type { Connection } from '../../../../contract/connection';
+import type { MyTeam, MyTeamsAnswer } from '../../../../contract/teams';
 import type { Api } from '../../../shared/api/api-client';
 
-/** One of the signed-in user's teams (`GET /api/me/teams`). */
-export interface MyTeam {
-  id: string;
-  name: string;
-  mode: Connection['mode'];
-  role: 'owner' | 'member';
-}
+export type { MyTeam };
 
 /** The key of the user's teams; the user is the token's, so one per tab. */
 export const myTeamsKey = () => ['my-teams'] as const;
@@ -16,7 +10,7 @@ export const myTeamsKey = () => ['my-teams'] as const;
 export const myTeamsQuery = (api: Api) =>
   queryOptions({
     queryKey: myTeamsKey(),
-    queryFn: async ({ signal }) => (await api<{ teams: MyTeam[] }>('/api/me/teams', { signal })).teams,
+    queryFn: async ({ signal }) => (await api<MyTeamsAnswer>('/api/me/teams', { signal })).teams,
   });
 
 /**
