@@ -59,7 +59,7 @@ export function quirkMiddleware(quirks: ReadonlySet<Quirk>) {
 }
 
 /** Quirks on a search answer: what the data looks like when such a server sends it. */
-export function quirkyBody(quirks: ReadonlySet<Quirk>, body: Record<string, any>): Record<string, any> {
+export function quirkyBody(quirks: ReadonlySet<Quirk>, body: Record<string, unknown>): Record<string, unknown> {
   let out = body;
   if (quirks.has('partial-dates')) out = JSON.parse(JSON.stringify(out, (key, value) => partialDate(key, value)));
   if (out.resourceType === 'Bundle' && out.type === 'searchset') {
@@ -68,7 +68,7 @@ export function quirkyBody(quirks: ReadonlySet<Quirk>, body: Record<string, any>
       out = {
         ...out,
         entry: [
-          ...(out.entry ?? []),
+          ...(Array.isArray(out.entry) ? out.entry : []),
           {
             resource: {
               resourceType: 'OperationOutcome',

@@ -1,6 +1,7 @@
 /** What the FHIR layer asks of a storage-and-search engine, whichever release it speaks. */
 
 /** A resource as JSON; read loosely, as a real server's index would. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the sandbox reads any field of any resource type without a schema, on purpose
 export type Resource = Record<string, any> & { resourceType: string; id: string };
 
 export type ParamKind = 'string' | 'token' | 'date' | 'reference';

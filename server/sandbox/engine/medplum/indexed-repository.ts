@@ -84,7 +84,7 @@ export class IndexedMemoryRepository extends MemoryRepository {
 
   /** The patients a resource links to through `subject`, `patient` or `beneficiary`. */
   private patientLinksOf(resource: Resource): string[] {
-    const r = resource as Record<string, any>;
+    const r = resource as { subject?: { reference?: unknown }; patient?: { reference?: unknown }; beneficiary?: { reference?: unknown } };
     return [r.subject, r.patient, r.beneficiary]
       .map((v) => v?.reference)
       .filter((ref): ref is string => typeof ref === 'string' && lastTwo(ref).startsWith('Patient/'))

@@ -3,7 +3,7 @@ import type { ParamDef } from './params.js';
 
 /** Search matching and sorting over plain JSON, after FHIR's rules for each parameter kind. */
 
-const arr = (v: unknown): any[] => (Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]);
+const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]);
 
 /** The values at a dot path; arrays on the way are flattened. */
 export function valuesAt(resource: unknown, path: string): unknown[] {
@@ -31,10 +31,11 @@ interface Token {
 function tokens(value: unknown): Token[] {
   if (typeof value === 'string' || typeof value === 'boolean') return [{ code: String(value) }];
   if (!value || typeof value !== 'object') return [];
-  const v = value as Record<string, any>;
-  if (Array.isArray(v.coding)) return v.coding.map((c: any) => ({ system: c?.system, code: c?.code }));
-  if (typeof v.value === 'string') return [{ system: v.system, code: v.value }]; // Identifier
-  if (typeof v.code === 'string') return [{ system: v.system, code: v.code }]; // Coding
+  const v = value as Record<string, unknown>;
+  const text = (x: unknown) => (typeof x === 'string' ? x : undefined);
+  if (Array.isArray(v.coding)) return v.coding.map((c: Record<string, unknown> | null) => ({ system: text(c?.system), code: text(c?.code) }));
+  if (typeof v.value === 'string') return [{ system: text(v.system), code: v.value }]; // Identifier
+  if (typeof v.code === 'string') return [{ system: text(v.system), code: v.code }]; // Coding
   return [];
 }
 
