@@ -1,9 +1,10 @@
 import Database from 'better-sqlite3';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startAppProcess } from '../../helpers/app-process';
 import { cast, startTestSso, type DevInfo, type TestSso } from '../../helpers/test-server';
 
 // The real server as its own process, killed with SIGKILL in the middle of a storm of writes.
@@ -19,21 +20,11 @@ afterAll(async () => {
   await sso?.close();
 });
 
-function startChild(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
-    env: { ...process.env, ...sso.env, PORT: '0', DATA_DIR: dataDir, SANDBOX_PATIENTS: '5', STATIC_DIR: join(dataDir, 'no-tab'), LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const url = /(http:\/\/localhost:\d+)/.exec(out)?.[1];
-      if (url) resolve({ child, url });
-    });
-    child.once('exit', (code) => reject(new Error(`server exited early with ${code}`)));
-  });
+/** The server as its own process; what it prints is shown only if the test fails. */
+async function startChild(): Promise<{ child: ChildProcess; url: string }> {
+  const app = startAppProcess({ ...sso.env, PORT: '0', DATA_DIR: dataDir, SANDBOX_PATIENTS: '5', STATIC_DIR: join(dataDir, 'no-tab') });
+  children.push(app.child);
+  return { child: app.child, url: await app.url };
 }
 
 const exited = (c: ChildProcess) =>

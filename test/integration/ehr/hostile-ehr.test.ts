@@ -1,10 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startAppProcess } from '../../helpers/app-process';
 import { cast, startTestSso, type DevInfo, type TestSso } from '../../helpers/test-server';
 
 // An EHR that answers every search and batch with a Bundle of tens of thousands of entries (under
@@ -109,27 +110,11 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-/** The app as its own process (dev mode allows http loopback EHR links); its logs stay in the pipe. */
+/** The app as its own process (dev mode allows http loopback EHR links); what it prints is shown only if the test fails. */
 function startApp(): Promise<string> {
-  child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
-    env: { ...process.env, ...sso.env, PORT: '0', DATA_DIR: dataDir, SANDBOX_PATIENTS: '5', STATIC_DIR: join(dataDir, 'no-tab'), LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stderr!.resume();
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const onData = (chunk: Buffer) => {
-      out += chunk.toString();
-      const url = /(http:\/\/localhost:\d+)/.exec(out)?.[1];
-      if (url) {
-        // The rest of the log is read and dropped, so the pipe never fills.
-        child!.stdout!.off('data', onData).resume();
-        resolve(url);
-      }
-    };
-    child!.stdout!.on('data', onData);
-    child!.once('exit', (code) => reject(new Error(`the app exited early with ${code}`)));
-  });
+  const app = startAppProcess({ ...sso.env, PORT: '0', DATA_DIR: dataDir, SANDBOX_PATIENTS: '5', STATIC_DIR: join(dataDir, 'no-tab') });
+  child = app.child;
+  return app.url;
 }
 
 /** Resident memory of the app's process, from /proc. */

@@ -1,24 +1,13 @@
 import express from 'express';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import pino from 'pino';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorHandler, loggableError, toProblem } from '../../../server/platform/error-handler';
-import { logger } from '../../../server/platform/logger';
 import { withRequestContext } from '../../../server/platform/request-context';
+import { captureLogs } from '../../helpers/log-capture';
 
-// The real logger's output, caught by swapping its destination stream for the length of a test.
-let lines: string[] = [];
-let original: unknown;
-const streamSym = pino.symbols.streamSym as unknown as keyof typeof logger;
-beforeEach(() => {
-  lines = [];
-  original = logger[streamSym];
-  (logger as any)[streamSym] = { write: (line: string) => void lines.push(line) };
-});
-afterEach(() => {
-  (logger as any)[streamSym] = original;
-});
+// The real logger's output.
+const lines = captureLogs();
 
 let server: Server;
 let base: string;

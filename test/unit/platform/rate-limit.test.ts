@@ -2,28 +2,19 @@ import express, { type Request } from 'express';
 import { MemoryStore, type Store } from 'express-rate-limit';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import pino from 'pino';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { errorHandler } from '../../../server/platform/error-handler';
-import { logger } from '../../../server/platform/logger';
 import { problem } from '../../../server/platform/problem';
 import { createRateLimits, defaultRateLimits, type LimiterName, type RateLimitOptions, type RateLimits } from '../../../server/platform/rate-limit';
 import { requestContext, withRequestContext } from '../../../server/platform/request-context';
+import { captureLogs } from '../../helpers/log-capture';
 
-// The real logger's output, caught by swapping its destination stream for the length of a test.
-let lines: string[] = [];
-let original: unknown;
-const streamSym = pino.symbols.streamSym as unknown as keyof typeof logger;
-beforeEach(() => {
-  lines = [];
-  original = logger[streamSym];
-  (logger as any)[streamSym] = { write: (line: string) => void lines.push(line) };
-});
+// The real logger's output.
+const lines = captureLogs();
 
 let server: Server | undefined;
 let limits: RateLimits | undefined;
 afterEach(async () => {
-  (logger as any)[streamSym] = original;
   await limits?.shutdown();
   await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
   server = undefined;

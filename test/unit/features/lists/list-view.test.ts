@@ -9,8 +9,12 @@ import { errorHandler } from '../../../../server/platform/error-handler';
 import { buildListView, sendListView } from '../../../../server/features/lists/list-view';
 import { openSqliteStore } from '../../../../server/storage/sqlite/sqlite-store';
 import type { TeamStore } from '../../../../server/storage/ports';
+import { captureLogs } from '../../../helpers/log-capture';
 
 const team = { tenantId: 'tenant-a', teamId: 'team-1' };
+/** What the server logs: an EHR failure as its code, an internal error as its class and frames. */
+const logged = captureLogs();
+const logLines = () => logged.map((line) => JSON.parse(line) as Record<string, unknown>);
 const clinical = (id: string, pulse: number): PatientClinical => ({
   patient: { id, displayName: `Patient ${id}`, mrn: `M-${id}`, birthDate: '1970-01-01', gender: 'female' },
   careProvider: { status: 'none' },
@@ -75,7 +79,7 @@ async function rounds() {
     { mode: 'ehr', url: 'https://ehr.example.org/fhir', name: 'EHR', fhirVersion: 'R4', auth: 'none', resources: ['Patient', 'Observation'] },
     'u1',
   );
-  const list = await store.createList(team, 'Rounds', 'u1');
+  const { value: list } = await store.createList(team, 'Rounds', 'u1');
   await store.updateList(team, list.id, { columns: ['name', 'heartRate', 'latestNote'] });
   await store.addPatients(team, list.id, ['p1', 'gone', 'p2'], 'u1');
   await store.addNote(team, 'p1', { id: 'u1', name: 'Avery' }, 'Check drain');
@@ -148,6 +152,7 @@ describe('the list view', () => {
         ['p2', false],
       ]);
       expect(sent.ehrError).toEqual({ code: 'ehr_unreachable', message: 'The EHR at https://ehr.example.org could not be reached.' });
+      expect(logLines()).toEqual([expect.objectContaining({ level: 40, code: 'ehr_unreachable', msg: 'list rows could not be read from the EHR' })]);
     } finally {
       await server.close();
     }
@@ -169,6 +174,9 @@ describe('the list view', () => {
       const res = await fetch(server.url);
       expect(res.status).toBe(200);
       await expect(res.text()).rejects.toThrow();
+      expect(logLines()).toEqual([
+        expect.objectContaining({ level: 50, msg: 'unhandled error', err: expect.objectContaining({ name: 'TypeError' }) }),
+      ]);
     } finally {
       await server.close();
     }
