@@ -26,7 +26,10 @@ import { ErrorBoundary } from '../../shared/components/ErrorBoundary';
 import { ErrorNotice } from '../../shared/components/ErrorNotice';
 import { birthDateWithAge, codeLabel, dateTime, genderLabel } from '../../shared/format';
 import { t } from '../../shared/i18n/t';
-import { vitalKinds } from '../../../contract/vitals';
+import type { Cell } from '../../../contract/cells';
+import type { Note } from '../../../contract/notes';
+import type { EncounterView, VitalReading } from '../../../contract/patients';
+import { vitalKinds, type VitalKind } from '../../../contract/vitals';
 import { useAddNote } from './api/add-note';
 import { usePatientDetails, useResetPatientDetails } from './api/get-patient-details';
 import { TrendChart } from './TrendChart';
@@ -49,8 +52,14 @@ const useStyles = makeStyles({
   noteField: { width: '100%' },
 });
 
-type Json = Record<string, any>;
+type Json = Record<string, unknown>;
 const isObject = (x: unknown): x is Json => typeof x === 'object' && x !== null && !Array.isArray(x);
+
+/** A number at `key` of `x`, when `x` is an object and it is a finite number there. */
+const numberIn = (x: unknown, key: string): number | undefined => {
+  const n = isObject(x) ? x[key] : undefined;
+  return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
+};
 
 /** What a part of the record holds when it has data: a list of entries, an object, or a text. */
 const fits = { list: (v: unknown) => Array.isArray(v) && v.every(isObject), object: isObject, text: (v: unknown) => typeof v === 'string' };
@@ -59,7 +68,7 @@ const fits = { list: (v: unknown) => Array.isArray(v) && v.every(isObject), obje
  * A heading, then the part's data, or "None recorded" / "Not available" in its place; a part
  * that is not what it should be (another server's shape) is "Not available".
  */
-function Section({
+function Section<T>({
   id,
   title,
   cell,
@@ -68,12 +77,14 @@ function Section({
 }: {
   id: string;
   title: string;
-  cell: unknown;
+  cell: Cell<T> | undefined;
   holds: keyof typeof fits;
-  children: (value: any) => ReactNode;
+  children: (value: T) => ReactNode;
 }) {
   const styles = useStyles();
-  const value = isObject(cell) && cell.status === 'ok' ? cell.value : undefined;
+  // The contract's shape is what should come; what did come is checked before it is shown.
+  const sent: unknown = cell;
+  const value = isObject(sent) && sent.status === 'ok' ? sent.value : undefined;
   const usable = value !== undefined && fits[holds](value);
   const empty = !usable || (Array.isArray(value) && value.length === 0);
   const placeholder = usable ? { status: 'none' } : value !== undefined ? { status: 'unavailable' } : cell;
@@ -82,7 +93,7 @@ function Section({
       <Subtitle2 as="h3" id={id} className={styles.heading}>
         {title}
       </Subtitle2>
-      {empty ? <Text className={styles.muted}>{cellText('', placeholder).text}</Text> : children(value)}
+      {empty ? <Text className={styles.muted}>{cellText('', placeholder).text}</Text> : children(value as T)}
     </section>
   );
 }
@@ -90,7 +101,7 @@ function Section({
 const line = (...parts: (string | null | undefined | false | 0)[]) => parts.filter(Boolean).join(' · ');
 
 /** An encounter's room and bed in the active language, then the rest of its location. */
-const placeText = (encounter: Json) => {
+const placeText = (encounter: EncounterView) => {
   const shown = showCell('location', { status: 'ok', value: encounter });
   return shown.status === 'ok' ? [shown.text, shown.detail].filter(Boolean).join(', ') : '';
 };
@@ -107,7 +118,7 @@ function Entry({ title, detail }: { title: string; detail?: string }) {
 }
 
 /** Latest vital signs, each with its time and a trend of its history. */
-function Vitals({ latest, history }: { latest: Json; history: unknown }) {
+function Vitals({ latest, history }: { latest: Partial<Record<VitalKind, VitalReading>>; history: unknown }) {
   const styles = useStyles();
   const kinds = vitalKinds.filter((k) => isObject(latest[k]));
   const histories: Json = isObject(history) && history.status === 'ok' && isObject(history.value) ? history.value : {};
@@ -125,9 +136,10 @@ function Vitals({ latest, history }: { latest: Json; history: unknown }) {
         {kinds.map((kind) => {
           const reading = latest[kind];
           const shown = cellText(kind, { status: 'ok', value: reading });
-          const readings: Json[] = Array.isArray(histories[kind]) ? histories[kind].filter(isObject) : [];
+          const sent = histories[kind];
+          const readings: Json[] = Array.isArray(sent) ? sent.filter(isObject) : [];
           const points = readings
-            .map((r) => ({ time: r.time?.epochMs ?? 0, value: kind === 'bloodPressure' ? r.systolic?.value : r.value?.value }))
+            .map((r) => ({ time: numberIn(r.time, 'epochMs') ?? 0, value: numberIn(kind === 'bloodPressure' ? r.systolic : r.value, 'value') }))
             .filter((p): p is { time: number; value: number } => typeof p.value === 'number');
           return (
             <TableRow key={kind}>
@@ -136,7 +148,7 @@ function Vitals({ latest, history }: { latest: Json; history: unknown }) {
                 <Text weight="semibold">{shown.text}</Text>
               </TableCell>
               <TableCell className={styles.nowrap}>
-                <Caption1>{shortTime(reading.time)}</Caption1>
+                <Caption1>{shortTime(reading?.time)}</Caption1>
               </TableCell>
               <TableCell>
                 {points.length >= 2 ? (
@@ -172,8 +184,8 @@ export function PatientDetails({ patientId, onClose, onNoteAdded }: { patientId:
     },
   });
   // Each part is checked where it is shown (Section, Vitals), as the list checks its cells.
-  const d = details.data as Json | undefined;
-  const notes: Json[] = Array.isArray(d?.notes) ? d.notes.filter(isObject) : [];
+  const d = details.data;
+  const notes = Array.isArray(d?.notes) ? d.notes.filter((n): n is Note => isObject(n)) : [];
   return (
     <OverlayDrawer open={Boolean(patientId)} onOpenChange={(_, s) => !s.open && onClose()} position="end" size="large">
       <DrawerHeader>
@@ -202,10 +214,10 @@ export function PatientDetails({ patientId, onClose, onNoteAdded }: { patientId:
           {d && (
             <>
               <Section id="details-vitals" title={t('details.vitals')} cell={d.vitals} holds="object">
-                {(latest: Json) => <Vitals latest={latest} history={d.vitalHistory} />}
+                {(latest) => <Vitals latest={latest} history={d.vitalHistory} />}
               </Section>
               <Section id="details-conditions" title={t('details.conditions')} cell={d.conditions} holds="list">
-                {(list: Json[]) => (
+                {(list) => (
                   <ul className={styles.list}>
                     {list.map((c, i) => (
                       <Entry
@@ -223,11 +235,11 @@ export function PatientDetails({ patientId, onClose, onNoteAdded }: { patientId:
                 )}
               </Section>
               <Section id="details-allergies" title={t('details.allergies')} cell={d.allergies} holds="list">
-                {(list: Json[]) => (
+                {(list) => (
                   <ul className={styles.list}>
                     {list.map((a, i) => {
                       const reactions = (a.reactions ?? [])
-                        .map((r: Json) => [r.manifestations?.join(', '), r.severity && `(${codeLabel(r.severity)})`].filter(Boolean).join(' '))
+                        .map((r) => [r.manifestations?.join(', '), r.severity && `(${codeLabel(r.severity)})`].filter(Boolean).join(' '))
                         .filter(Boolean);
                       return (
                         <Entry
@@ -248,7 +260,7 @@ export function PatientDetails({ patientId, onClose, onNoteAdded }: { patientId:
                 )}
               </Section>
               <Section id="details-medications" title={t('details.medications')} cell={d.medications} holds="list">
-                {(list: Json[]) => (
+                {(list) => (
                   <ul className={styles.list}>
                     {list.map((m, i) => (
                       <Entry
@@ -266,7 +278,7 @@ export function PatientDetails({ patientId, onClose, onNoteAdded }: { patientId:
                 )}
               </Section>
               <Section id="details-encounters" title={t('details.encounters')} cell={d.encounters} holds="list">
-                {(list: Json[]) => (
+                {(list) => (
                   <ul className={styles.list}>
                     {list.map((e, i) => (
                       <Entry
@@ -283,7 +295,7 @@ export function PatientDetails({ patientId, onClose, onNoteAdded }: { patientId:
                 )}
               </Section>
               <Section id="details-coverage" title={t('details.coverage')} cell={d.coverage} holds="list">
-                {(list: Json[]) => (
+                {(list) => (
                   <ul className={styles.list}>
                     {list.map((c, i) => (
                       <Entry
@@ -301,7 +313,7 @@ export function PatientDetails({ patientId, onClose, onNoteAdded }: { patientId:
                 )}
               </Section>
               <Section id="details-care-provider" title={t('details.careProvider')} cell={d.careProvider} holds="text">
-                {(v: string) => <Text>{v}</Text>}
+                {(v) => <Text>{v}</Text>}
               </Section>
               <section className={styles.section} aria-labelledby="details-notes">
                 <Subtitle2 as="h3" id="details-notes" className={styles.heading}>
@@ -309,7 +321,7 @@ export function PatientDetails({ patientId, onClose, onNoteAdded }: { patientId:
                 </Subtitle2>
                 {notes.length === 0 && <Text className={styles.muted}>{t('details.noNotes')}</Text>}
                 <ul className={styles.list}>
-                  {notes.map((n: Json) => (
+                  {notes.map((n) => (
                     <li key={n.id} className={styles.item}>
                       <Text style={{ whiteSpace: 'pre-wrap' }}>{n.text}</Text>
                       <Caption1 className={styles.muted}>{t('details.noteBy', { author: n.authorName, time: dateTime(n.createdAt) })}</Caption1>

@@ -1,4 +1,5 @@
 import { queryOptions, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { PatientDetailsAnswer } from '../../../../contract/patients';
 import type { Api } from '../../../shared/api/api-client';
 import { useSession } from '../../../shared/session';
 
@@ -6,14 +7,14 @@ import { useSession } from '../../../shared/session';
 export const patientDetailsKey = (teamId: string, patientId: string | null) => ['details', teamId, patientId] as const;
 
 /**
- * Everything about one patient, with the team's notes. The answer is read part by part where it
- * is shown (each part is a cell: data, "none recorded" or "not available"), so it stays `unknown` here.
+ * Everything about one patient, with the team's notes. Each part is checked where it is shown
+ * (a cell: data, "none recorded" or "not available"), as the lists check theirs.
  */
 export const patientDetailsQuery = (api: Api, teamId: string, patientId: string | null) =>
   queryOptions({
     queryKey: patientDetailsKey(teamId, patientId),
     enabled: Boolean(patientId),
-    queryFn: ({ signal }) => api<unknown>(`/api/teams/${teamId}/patients/${encodeURIComponent(patientId ?? '')}/details`, { signal }),
+    queryFn: ({ signal }) => api<PatientDetailsAnswer>(`/api/teams/${teamId}/patients/${encodeURIComponent(patientId ?? '')}/details`, { signal }),
   });
 
 export function usePatientDetails(patientId: string | null) {
