@@ -68,7 +68,7 @@ export const manualDate = z
 /** A name as the user typed it, quoted for a message: cut short, control characters made visible. */
 export function quoted(text: string): string {
   const cut = text.length > 60 ? `${text.slice(0, 60)}…` : text;
-  return `“${cut.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?')}”`;
+  return `“${cut.replace(/\p{Cc}/gu, '?')}”`;
 }
 
 const builtInNames = new Set<string>(builtInFieldIds);

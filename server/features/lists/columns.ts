@@ -66,5 +66,5 @@ export function checkColumns(columns: readonly string[], mode: TeamMode, fields:
 /** A column as the user sent it, in quotes, cut short and with control characters made visible. */
 function quote(column: string): string {
   const cut = column.length > 60 ? `${column.slice(0, 60)}…` : column;
-  return `“${cut.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?')}”`;
+  return `“${cut.replace(/\p{Cc}/gu, '?')}”`;
 }
