@@ -3,11 +3,12 @@ import { expect, it } from 'vitest';
 import type { MessageKey } from '../../client/shared/i18n/en';
 import { catalogs, type Language } from '../../client/shared/i18n/t';
 import { apiAs, expectAccessible, signIn, useE2e } from '../helpers/e2e';
+import type { Json as JsonValue } from '../helpers/json';
 
 const e2e = useE2e();
 
 type Messages = Record<MessageKey, string>;
-type Json = Record<string, any>;
+type Json = Record<string, JsonValue>;
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** A catalog text with its placeholders filled in. */

@@ -75,7 +75,8 @@ async function openTabAs(userId: string): Promise<Page> {
 }
 
 const tab = (page: Page) => page.frameLocator('#tab');
-const host = <T>(page: Page, key: string) => page.evaluate((k) => (window as any).host[k], key) as Promise<T>;
+const host = <T>(page: Page, key: string) =>
+  page.evaluate((k) => (window as unknown as { host: Record<string, unknown> }).host[k], key) as Promise<T>;
 const consentScreen = async (popup: Page) => {
   await expect.poll(() => popup.getByRole('heading', { name: 'Permissions requested' }).isVisible(), { timeout: 15_000 }).toBe(true);
   return popup;

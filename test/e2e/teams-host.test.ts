@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { RunningServer } from '../../server/start';
 import { expectAccessible, startE2e } from '../helpers/e2e';
-import { hostPageHtml, type HostPageOptions } from '../helpers/teams-host-page';
+import { hostPageHtml, type HostPageOptions, type HostPageWindow } from '../helpers/teams-host-page';
 
 let server: RunningServer;
 let browser: Browser;
@@ -48,24 +48,24 @@ const tab = (page: Page) => page.frameLocator('#tab');
 it('configures a new tab in EHR mode from the Teams settings frame and saves it', async () => {
   const page = await inTeams({ tabPath: '/#/config', frameContext: 'settings' });
   await expect.poll(() => tab(page).getByRole('heading', { name: 'Connect this tab' }).isVisible(), { timeout: 15_000 }).toBe(true);
-  expect(await page.evaluate(() => (window as any).host.valid)).toBe(false);
+  expect(await page.evaluate(() => (window as unknown as HostPageWindow).host.valid)).toBe(false);
   await tab(page).getByRole('textbox', { name: /^Link/ }).fill(`${server.url}/sandbox/r4`);
   await tab(page)
     .getByRole('textbox', { name: /^Connection name/ })
     .fill('Ward EHR');
   await tab(page).getByRole('button', { name: 'Connect' }).click();
   await expect.poll(() => tab(page).getByText('Connected to Ward EHR').isVisible(), { timeout: 15_000 }).toBe(true);
-  await expect.poll(() => page.evaluate(() => (window as any).host.valid)).toBe(true);
-  await page.evaluate(() => (window as any).hostSave());
-  await expect.poll(() => page.evaluate(() => (window as any).host.saved)).toBe(true);
-  const settings = await page.evaluate(() => (window as any).host.settings);
+  await expect.poll(() => page.evaluate(() => (window as unknown as HostPageWindow).host.valid)).toBe(true);
+  await page.evaluate(() => (window as unknown as HostPageWindow).hostSave());
+  await expect.poll(() => page.evaluate(() => (window as unknown as HostPageWindow).host.saved)).toBe(true);
+  const settings = await page.evaluate(() => (window as unknown as HostPageWindow).host.settings);
   expect(settings).toMatchObject({
     contentUrl: `${server.url}/#/tab`,
     websiteUrl: `${server.url}/#/tab`,
     entityId: `patients-${info.tenants[0].teams[0].id}`,
     suggestedDisplayName: 'Patients',
   });
-  expect(await page.evaluate(() => (window as any).host.calls)).toEqual(
+  expect(await page.evaluate(() => (window as unknown as HostPageWindow).host.calls)).toEqual(
     expect.arrayContaining(['initialize', 'getContext', 'authentication.getAuthToken', 'settings.setValidityState', 'settings.setSettings']),
   );
   await expectAccessible(page, 'configuration page in Teams');
@@ -80,12 +80,12 @@ it('follows the Teams theme as it changes', async () => {
       .first()
       .evaluate((el) => getComputedStyle(el).backgroundColor);
   const light = await background();
-  await page.evaluate(() => (window as any).hostTheme('dark'));
+  await page.evaluate(() => (window as unknown as HostPageWindow).hostTheme('dark'));
   await expect.poll(background).not.toBe(light);
   const dark = await background();
-  await page.evaluate(() => (window as any).hostTheme('contrast'));
+  await page.evaluate(() => (window as unknown as HostPageWindow).hostTheme('contrast'));
   await expect.poll(background).not.toBe(dark);
-  await page.evaluate(() => (window as any).hostTheme('glass'));
+  await page.evaluate(() => (window as unknown as HostPageWindow).hostTheme('glass'));
   await expect.poll(background).toBe(light);
 });
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { RunningServer } from '../../server/start';
 import { catalogs } from '../../client/shared/i18n/t';
 import { apiAs, expectAccessible, startE2e } from '../helpers/e2e';
-import { hostPageHtml, type HostPageOptions } from '../helpers/teams-host-page';
+import { hostPageHtml, type HostPageOptions, type HostPageWindow } from '../helpers/teams-host-page';
 import type { DevInfo } from '../helpers/test-server';
 
 // The personal tab ("My patients") and the tab in a group chat, inside the Teams host page. Teams
@@ -143,24 +143,24 @@ it('group chat: the configuration page saves the chosen team, and the tab then s
   const browserContext = await profile();
   const config = await inTeams(browserContext, owner, { chatId, entityId: '' }, 'settings');
   await expect.poll(() => tab(config).getByRole('heading', { name: 'Choose a team for this chat' }).isVisible(), { timeout: 15_000 }).toBe(true);
-  expect(await config.evaluate(() => (window as any).host.valid)).toBe(false);
+  expect(await config.evaluate(() => (window as unknown as HostPageWindow).host.valid)).toBe(false);
   await tab(config)
     .getByRole('button', { name: new RegExp(ward.name) })
     .click();
-  await expect.poll(() => config.evaluate(() => (window as any).host.valid)).toBe(true);
+  await expect.poll(() => config.evaluate(() => (window as unknown as HostPageWindow).host.valid)).toBe(true);
   expect(
     await tab(config)
       .getByRole('button', { name: new RegExp(ward.name) })
       .getAttribute('aria-pressed'),
   ).toBe('true');
   await expectAccessible(config, 'group chat configuration page');
-  await config.evaluate(() => (window as any).hostSave());
-  await expect.poll(() => config.evaluate(() => (window as any).host.saved)).toBe(true);
-  const settings = await config.evaluate(() => (window as any).host.settings);
+  await config.evaluate(() => (window as unknown as HostPageWindow).hostSave());
+  await expect.poll(() => config.evaluate(() => (window as unknown as HostPageWindow).host.saved)).toBe(true);
+  const settings = await config.evaluate(() => (window as unknown as HostPageWindow).host.settings);
   expect(settings).toMatchObject({ contentUrl: `${server.url}/#/tab`, entityId: `patients-${ward.id}`, suggestedDisplayName: 'Patients' });
 
   // Teams opens the saved tab with the entity id it was saved with.
-  const chat = await inTeams(browserContext, owner, { chatId, entityId: settings.entityId });
+  const chat = await inTeams(browserContext, owner, { chatId, entityId: settings!.entityId });
   await expect.poll(() => roundsShown(chat), { timeout: 15_000 }).toBe(true);
   expect(await tab(chat).getByText(ward.name).first().isVisible()).toBe(true);
   await browserContext.close();

@@ -12,6 +12,7 @@ import { startFakeEntra, type FakeEntra } from './fake-entra';
 import { startGraphEmulator, type GraphEmulator } from './graph-emulator';
 import type { DevInfo } from './test-server';
 import { suiteRateLimits } from './test-server';
+import type { Json } from './json';
 
 /**
  * The app in production mode with what cannot run here replaced at its HTTP boundary: Teams SSO
@@ -31,7 +32,7 @@ export interface ProductionHarness {
   /** An Azure AD shaped token of a user: v2 (client id audience) or v1 (api:// audience). */
   tokenFor(userId: string, version?: 'v1' | 'v2', claims?: Record<string, unknown>): Promise<string>;
   sign(claims: Record<string, unknown>, issuer: string, audience: string): Promise<string>;
-  api(userId: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
+  api(userId: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: Json }>;
   stop(): Promise<void>;
 }
 

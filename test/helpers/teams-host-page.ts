@@ -31,6 +31,21 @@ export interface HostPageOptions {
   answers?: boolean;
 }
 
+/** What the host page keeps on `window`, for tests to read and drive with `page.evaluate`. */
+export interface HostPageWindow {
+  host: {
+    /** The TeamsJS messages the tab sent, by `func`. */
+    calls: string[];
+    valid: boolean | null;
+    settings: Record<string, string> | null;
+    saved: boolean | null;
+    authenticate: { url: string; width: number; height: number }[];
+    authResults: unknown[][];
+  };
+  hostTheme(theme: string): void;
+  hostSave(): void;
+}
+
 export function hostPageHtml(options: HostPageOptions): string {
   const runtime = {
     apiVersion: 4,

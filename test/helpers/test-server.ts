@@ -5,6 +5,7 @@ import { devDirectory } from '../../server/identity/dev-directory';
 import { startServer, type RunningServer } from '../../server/start';
 import { startAzureAdTokens, testAadApp } from './azure-ad-tokens';
 import { checkAnswer } from './contract-check';
+import type { Json } from './json';
 
 export interface DevInfo {
   tenants: { id: string; name: string; teams: { id: string; name: string; owners: string[]; members: string[] }[] }[];
@@ -18,7 +19,7 @@ export interface TestServer extends RunningServer {
   /** An SSO token for a user of the dev directory, as the server expects it (see startTestSso). */
   tokenFor(userId: string): Promise<string>;
   /** Calls the API as a user; `body` is sent as JSON. The answer is checked against the contract. */
-  api(userId: string | null, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
+  api(userId: string | null, method: string, path: string, body?: unknown): Promise<{ status: number; body: Json }>;
   /** Stops the server, keeping or removing its data folder. */
   stop(options?: { keepData?: boolean }): Promise<void>;
 }

@@ -2,13 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { devDirectory } from '../../../server/identity/dev-directory';
 import { startProductionHarness } from '../../helpers/production-server';
 import { startTestServer, type DevInfo } from '../../helpers/test-server';
+import type { Json } from '../../helpers/json';
 
 // Every team route, for every kind of caller: owner, member, an outsider of the same tenant,
 // and a user of the other tenant. Each team's own list and patient are the targets. Both stores:
 // SQLite in dev mode, and the team's SharePoint site through Graph in production mode.
 interface Harness {
   info: DevInfo;
-  api(userId: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
+  api(userId: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: Json }>;
   stop(): Promise<void>;
 }
 const harnesses: [string, () => Promise<Harness>][] = [
@@ -56,7 +57,7 @@ describe.each(harnesses)('%s', (_name, start) => {
 
   type Route = { name: string; method: string; path: (f: TeamFixture) => string; body?: (f: TeamFixture) => unknown; ownerOnly?: boolean };
   const routes: Route[] = [
-    { name: 'read the connection', method: 'GET', path: (f) => `/connection` },
+    { name: 'read the connection', method: 'GET', path: () => '/connection' },
     {
       name: 'set the connection',
       method: 'PUT',

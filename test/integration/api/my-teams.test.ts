@@ -7,13 +7,14 @@ import { startServer } from '../../../server/start';
 import { startAzureAdTokens, testAadApp } from '../../helpers/azure-ad-tokens';
 import { startProductionHarness, type ProductionHarness } from '../../helpers/production-server';
 import { cast, startTestServer, type DevInfo } from '../../helpers/test-server';
+import type { Json } from '../../helpers/json';
 
 // GET /api/me/teams: the caller's teams for the personal tab and group chats, from the dev
 // directory in dev mode and from Microsoft Graph's /me/joinedTeams (the emulator) in production.
 interface Harness {
   url: string;
   info: DevInfo;
-  api(userId: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
+  api(userId: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: Json }>;
   stop(): Promise<void>;
 }
 

@@ -139,7 +139,7 @@ it('keeps five concurrent list loads from a hostile EHR under 512 MB, failing th
       signal: overBound.signal,
     });
     const text = await res.text();
-    return { status: res.status, body: text ? (JSON.parse(text) as any) : null };
+    return { status: res.status, body: text ? JSON.parse(text) : null };
   };
 
   // One team on the hostile EHR with a list of ten patients and every clinical column…

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { basic, familyOf, ids, mrnOf, startPartner, tenantA, tenantB, versions, type Partner, type Version } from './harness';
+import type { Json } from '../../helpers/json';
 
 // The partner's FHIR endpoints in each release, over real HTTP, beyond the basics of partner.test.ts.
 let partner: Partner;
@@ -127,15 +128,15 @@ describe('tokens', () => {
 
 describe.each(versions)('the %s endpoint', (version) => {
   const get = (path: string, token = tokens.a) => partner.fhir(`/${version}${path}`, token);
-  const patients = async () => (await get('/Patient?_count=100')).body.entry.map((e: { resource: any }) => e.resource);
+  const patients = async () => (await get('/Patient?_count=100')).body.entry.map((e: { resource: Json }) => e.resource);
 
   it("keeps tenants apart: different people, and no read of the other tenant's ids", async () => {
     const a = (await get('/Patient?_count=100')).body;
     const b = (await get('/Patient?_count=100', tokens.b)).body;
     expect(a.total).toBe(30);
     expect(b.total).toBe(30);
-    const mrnsA = a.entry.map((e: { resource: any }) => mrnOf(e.resource));
-    expect(b.entry.map((e: { resource: any }) => mrnOf(e.resource)).filter((m: string) => mrnsA.includes(m))).toEqual([]);
+    const mrnsA = a.entry.map((e: { resource: Json }) => mrnOf(e.resource));
+    expect(b.entry.map((e: { resource: Json }) => mrnOf(e.resource)).filter((m: string) => mrnsA.includes(m))).toEqual([]);
     for (const id of ids(a).slice(0, 3)) expect((await get(`/Patient/${id}`, tokens.b)).status).toBe(404);
     const someone = a.entry[0].resource;
     expect(ids((await get(`/Observation?patient=${someone.id}`, tokens.b)).body)).toEqual([]);
@@ -144,13 +145,13 @@ describe.each(versions)('the %s endpoint', (version) => {
   it('searches by name in other scripts, given, gender, birthdate, _id and MRN with its system', async () => {
     const all = await patients();
     const chinese = (await get(`/Patient?name=${encodeURIComponent('张')}`)).body;
-    expect(chinese.entry.map((e: { resource: any }) => familyOf(e.resource))).toEqual(['张']);
+    expect(chinese.entry.map((e: { resource: Json }) => familyOf(e.resource))).toEqual(['张']);
     const russian = (await get(`/Patient?family:contains=${encodeURIComponent('мирнов')}`)).body;
-    expect(russian.entry.map((e: { resource: any }) => familyOf(e.resource))).toEqual(['Смирнова']);
+    expect(russian.entry.map((e: { resource: Json }) => familyOf(e.resource))).toEqual(['Смирнова']);
     const p = all[7];
     const byAll = (await get(`/Patient?given=${encodeURIComponent(p.name[0].given[0])}&gender=${p.gender}&birthdate=${p.birthDate}`)).body;
     expect(ids(byAll)).toContain(p.id);
-    expect(byAll.entry.every((e: { resource: any }) => e.resource.gender === p.gender && e.resource.birthDate === p.birthDate)).toBe(true);
+    expect(byAll.entry.every((e: { resource: Json }) => e.resource.gender === p.gender && e.resource.birthDate === p.birthDate)).toBe(true);
     expect(ids((await get(`/Patient?_id=${p.id}`)).body)).toEqual([p.id]);
     const system = p.identifier[0].system;
     expect(ids((await get(`/Patient?identifier=${encodeURIComponent(`${system}|${mrnOf(p)}`)}`)).body)).toEqual([p.id]);
@@ -159,11 +160,11 @@ describe.each(versions)('the %s endpoint', (version) => {
 
   it('finds by family:contains in every release, matching inside the name', async () => {
     const all = await patients();
-    const family = familyOf(all.find((p: any) => /^[A-Za-z]{5,}$/.test(familyOf(p))));
+    const family = familyOf(all.find((p: Json) => /^[A-Za-z]{5,}$/.test(familyOf(p))));
     const inner = family.slice(2, 5);
     const found = (await get(`/Patient?family:contains=${inner}`)).body;
-    expect(found.total).toBe(all.filter((p: any) => familyOf(p).toLowerCase().includes(inner.toLowerCase())).length);
-    expect(found.entry.every((e: { resource: any }) => familyOf(e.resource).toLowerCase().includes(inner.toLowerCase()))).toBe(true);
+    expect(found.total).toBe(all.filter((p: Json) => familyOf(p).toLowerCase().includes(inner.toLowerCase())).length);
+    expect(found.entry.every((e: { resource: Json }) => familyOf(e.resource).toLowerCase().includes(inner.toLowerCase()))).toBe(true);
   });
 
   it('pages through every patient once by following next links, each page with a self link', async () => {
@@ -171,11 +172,11 @@ describe.each(versions)('the %s endpoint', (version) => {
     const seen: string[] = [];
     let pages = 0;
     while (url) {
-      const page: any = (await partner.fhir(url, tokens.a)).body;
+      const page: Json = (await partner.fhir(url, tokens.a)).body;
       expect(page.link.find((l: { relation: string }) => l.relation === 'self').url).toMatch(new RegExp(`^${partner.url}/${version}/Patient\\?`));
       expect(
         page.entry.every(
-          (e: { search: { mode: string }; fullUrl: string; resource: any }) =>
+          (e: { search: { mode: string }; fullUrl: string; resource: Json }) =>
             e.search.mode === 'match' && e.fullUrl === `${partner.url}/${version}/Patient/${e.resource.id}`,
         ),
       ).toBe(true);
@@ -189,15 +190,15 @@ describe.each(versions)('the %s endpoint', (version) => {
   });
 
   it('sorts encounters by date both ways in its own syntax; the newest is the inpatient stay with room and bed', async () => {
-    const withHistory = (await patients()).map((p: any) => p.id);
+    const withHistory = (await patients()).map((p: Json) => p.id);
     let found = false;
     for (const id of withHistory) {
       const newest = (await get(`/Encounter?patient=${id}&${newestFirst[version]}`)).body;
       if (newest.total < 2) continue;
-      const starts = newest.entry.map((e: { resource: any }) => e.resource.period.start);
+      const starts = newest.entry.map((e: { resource: Json }) => e.resource.period.start);
       expect(starts).toEqual([...starts].sort().reverse());
       const oldest = (await get(`/Encounter?patient=${id}&${oldestFirst[version]}`)).body;
-      expect(oldest.entry.map((e: { resource: any }) => e.resource.period.start)).toEqual([...starts].reverse());
+      expect(oldest.entry.map((e: { resource: Json }) => e.resource.period.start)).toEqual([...starts].reverse());
       const [last] = (await get(`/Encounter?patient=${id}&${newestFirst[version]}&_count=1`)).body.entry;
       expect(last.resource.status).toBe('in-progress');
       expect(last.resource.location[0].location.display).toMatch(/^Room \d+, Bed [A-D]$/);
@@ -276,7 +277,7 @@ describe('one patient across releases', () => {
       await Promise.all(
         versions.map(async (v) => [
           v,
-          (await partner.fhir(`/${v}/Patient?_count=100&_sort=birthdate`, tokens.a)).body.entry.map((e: { resource: any }) => e.resource),
+          (await partner.fhir(`/${v}/Patient?_count=100&_sort=birthdate`, tokens.a)).body.entry.map((e: { resource: Json }) => e.resource),
         ]),
       ),
     );
@@ -290,7 +291,7 @@ describe('one patient across releases', () => {
       expect(Array.isArray(found.name[0].family)).toBe(version === 'dstu2');
       expect(found[version === 'dstu2' ? 'careProvider' : 'generalPractitioner'][0].display).toBe(subject.generalPractitioner[0].display);
       const hr = (await partner.fhir(`/${version}/Observation?patient=${found.id}&code=8867-4&${newestFirst[version]}`, tokens.a)).body.entry;
-      expect(hr.map((e: { resource: any }) => e.resource.valueQuantity.value)).toHaveLength(4);
+      expect(hr.map((e: { resource: Json }) => e.resource.valueQuantity.value)).toHaveLength(4);
       const category = hr[0].resource.category;
       expect(Array.isArray(category)).toBe(version !== 'dstu2');
     }
@@ -299,7 +300,7 @@ describe('one patient across releases', () => {
   it('serves DSTU2 medication orders with prescriber and dateWritten, newer releases requests with requester', async () => {
     const [dstu2, stu3, r4] = await Promise.all(
       versions.map(async (v) =>
-        (await partner.fhir(`/${v}/${medication[v]}?_count=1000`, tokens.a)).body.entry.map((e: { resource: any }) => e.resource),
+        (await partner.fhir(`/${v}/${medication[v]}?_count=1000`, tokens.a)).body.entry.map((e: { resource: Json }) => e.resource),
       ),
     );
     expect(dstu2.length).toBeGreaterThan(0);
@@ -311,7 +312,7 @@ describe('one patient across releases', () => {
       dateWritten: expect.any(String),
       dosageInstruction: [{ text: expect.any(String) }],
     });
-    const twin = (list: any[]) => list.find((m) => m.id === order.id);
+    const twin = (list: Json[]) => list.find((m) => m.id === order.id);
     expect(twin(stu3)).toMatchObject({ authoredOn: order.dateWritten, requester: { agent: { display: order.prescriber.display } } });
     expect(twin(r4)).toMatchObject({ authoredOn: order.dateWritten, requester: { display: order.prescriber.display } });
   });

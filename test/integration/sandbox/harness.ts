@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'vitest';
 import { createSandbox, type SandboxOptions } from '../../../server/sandbox/index';
+import type { Json } from '../../helpers/json';
 
 export const tenantA = '7d3f0c3e-1c1a-4d7e-9a55-0c0a8d1e2b01';
 export const tenantB = 'b2e4a9f1-5d2c-4b8e-8f31-6a7c9e0d4c02';
@@ -13,10 +14,10 @@ export interface Partner {
   /** Absolute URL of the mount point, e.g. `http://127.0.0.1:1234/sandbox`. */
   url: string;
   register(): Promise<{ client_id: string; client_secret: string; secret_id: string }>;
-  token(clientId: string, secret: string, scope: string, how?: 'basic' | 'post'): Promise<{ status: number; body: any }>;
+  token(clientId: string, secret: string, scope: string, how?: 'basic' | 'post'): Promise<{ status: number; body: Json }>;
   /** A token for a tenant from a freshly registered client. */
   tokenFor(tenant: string): Promise<string>;
-  fhir(path: string, accessToken: string, init?: RequestInit): Promise<{ status: number; type: string | null; body: any }>;
+  fhir(path: string, accessToken: string, init?: RequestInit): Promise<{ status: number; type: string | null; body: Json }>;
   close(): Promise<void>;
 }
 

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildAppPackage } from '../../../scripts/app-package/build.js';
 import { BUNDLED_TEAMS_SCHEMAS, validateAgainstBundledSchema } from '../../../scripts/app-package/schemas.js';
 import { ROOT, scratchProject } from './helpers.js';
+import type { Json } from '../../helpers/json';
 
 const LANGUAGES = ['zh-cn', 'zh-tw', 'ru'];
 const read = (file: string) => JSON.parse(readFileSync(join(ROOT, 'appPackage', file), 'utf8'));
@@ -23,7 +24,7 @@ function newestBundledVersion(): string {
 describe('filled Teams app package (env "test")', () => {
   const scratch = scratchProject();
   const files = new Map<string, Record<string, unknown>>();
-  let manifest: any;
+  let manifest: Json;
 
   beforeAll(async () => {
     const result = await buildAppPackage({ root: scratch.root, env: 'test' });

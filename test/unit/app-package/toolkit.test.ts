@@ -95,7 +95,7 @@ describe('m365agents.yml (dev on Azure App Service)', () => {
     const config = text('server/config.ts');
     const required = /production: \[([^\]]*)\]/.exec(config)![1].match(/[A-Z_]+/g)!;
     const bicep = text('infra/azure.bicep');
-    const settings = /name: 'appsettings'\s+properties: \{([\s\S]*?)\n  \}/.exec(bicep)![1];
+    const settings = /name: 'appsettings'\s+properties: \{([\s\S]*?)\n {2}\}/.exec(bicep)![1];
     for (const key of ['APP_MODE', ...required]) expect(settings, key).toMatch(new RegExp(`^\\s+${key}:`, 'm'));
     expect(settings).toMatch(/APP_MODE: 'production'/);
   });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createEhrGateway, type ClinicalPart, type EhrGatewayOptions } from '../../../server/ehr/index.js';
-import { capabilityStatement, outcome, partnerAt, startFakeEhr, type FakeEhr, type Reply } from './fake-ehr.js';
+import { outcome, partnerAt, startFakeEhr, type FakeEhr, type Reply } from './fake-ehr.js';
 import { sampleRecord, writeRecord } from './clinical-records.js';
 import { batchPosts, batchUrls, serveClinical, singleGets, type ClinicalServerOptions } from './clinical-server.js';
 
