@@ -1,6 +1,7 @@
 import type { AuditEvent, AuditOperation } from '../../contract/audit.js';
 import type { Connection } from '../../contract/connection.js';
 import type { ListColumn } from '../../contract/columns.js';
+import type { Note } from '../../contract/notes.js';
 import type { ManualPatient, ManualPatientData, ManualSchema, SchemaField } from '../../contract/manual.js';
 
 /** A team's data is keyed by the tenant (from the verified token) and the team. */
@@ -27,17 +28,24 @@ export interface StoredList {
   patientIds: string[];
 }
 
-export interface Note {
-  id: string;
-  patientId: string;
-  authorId: string;
-  authorName: string;
-  text: string;
-  createdAt: string;
-}
+export type { Note };
 
-/** Outcome of a change made against a version the caller read. */
-export type VersionedResult<T> = { ok: true; value: T } | { ok: false; reason: 'not_found' | 'conflict' };
+/**
+ * Why a store change did not happen: the list (or one of two lists) is not in the team, the
+ * patient is not on the list, the version the caller read is stale, or the Manual-mode patient
+ * does not exist. The API maps each to one problem (server/features/shared/outcomes.ts).
+ */
+export type OutcomeReason = 'no_list' | 'not_on_list' | 'conflict' | 'not_found';
+
+/**
+ * What every store change reports: it happened, with its result, or it did not, and why. `R`
+ * names the reasons the change can give; one that always happens when it returns (`never`) is
+ * just `{ ok: true, value }`.
+ */
+export type Outcome<T, R extends OutcomeReason = OutcomeReason> = { ok: true; value: T } | ([R] extends [never] ? never : { ok: false; reason: R });
+
+export const done = <T>(value: T): { ok: true; value: T } => ({ ok: true, value });
+export const refused = <R extends OutcomeReason>(reason: R): { ok: false; reason: R } => ({ ok: false, reason });
 
 /**
  * The audit records a change commits with, made from its result. Called only when the change
@@ -48,18 +56,24 @@ export type AuditOf<T> = (result: T) => AuditEvent[];
 
 /**
  * Where a team's data lives: SQLite locally, the team's SharePoint site through Graph in
- * production. Every method is atomic; `null` means the list does not exist in that team.
+ * production. Every method is atomic; every change reports an `Outcome` (reads of something
+ * missing give `null`).
  */
 export interface TeamStore {
   getConnection(team: TeamKey): Promise<Connection>;
-  setConnection(team: TeamKey, connection: Connection, userId: string, audit?: AuditOf<void>): Promise<void>;
+  setConnection(team: TeamKey, connection: Connection, userId: string, audit?: AuditOf<Connection>): Promise<Outcome<Connection, never>>;
   listLists(team: TeamKey): Promise<ListSummary[]>;
-  createList(team: TeamKey, name: string, userId: string, audit?: AuditOf<ListSummary>): Promise<ListSummary>;
+  createList(team: TeamKey, name: string, userId: string, audit?: AuditOf<ListSummary>): Promise<Outcome<ListSummary, never>>;
   getList(team: TeamKey, listId: string): Promise<StoredList | null>;
-  /** Adds the ids not already on the list; returns the list afterwards. */
-  addPatients(team: TeamKey, listId: string, patientIds: string[], userId: string, audit?: AuditOf<StoredList>): Promise<StoredList | null>;
-  /** False when the patient was not on the list. */
-  removePatient(team: TeamKey, listId: string, patientId: string, audit?: AuditOf<boolean>): Promise<boolean | null>;
+  /** Adds the ids not already on the list; gives the list afterwards. */
+  addPatients(
+    team: TeamKey,
+    listId: string,
+    patientIds: string[],
+    userId: string,
+    audit?: AuditOf<StoredList>,
+  ): Promise<Outcome<StoredList, 'no_list'>>;
+  removePatient(team: TeamKey, listId: string, patientId: string, audit?: AuditOf<void>): Promise<Outcome<void, 'no_list' | 'not_on_list'>>;
   /** Renames and/or sets columns; refused with `conflict` when `expectedVersion` is stale. */
   updateList(
     team: TeamKey,
@@ -67,9 +81,8 @@ export interface TeamStore {
     changes: { name?: string; columns?: ListColumn[] },
     expectedVersion?: number,
     audit?: AuditOf<StoredList>,
-  ): Promise<VersionedResult<StoredList>>;
-  /** False when there was no such list. */
-  deleteList(team: TeamKey, listId: string, audit?: AuditOf<boolean>): Promise<boolean>;
+  ): Promise<Outcome<StoredList, 'no_list' | 'conflict'>>;
+  deleteList(team: TeamKey, listId: string, audit?: AuditOf<void>): Promise<Outcome<void, 'no_list'>>;
   /** Moves one patient between two lists of the team in one transaction. */
   movePatient(
     team: TeamKey,
@@ -77,27 +90,31 @@ export interface TeamStore {
     toListId: string,
     patientId: string,
     userId: string,
-    audit?: AuditOf<'moved'>,
-  ): Promise<'moved' | 'no_list' | 'not_on_list'>;
-  /** False when there is no such list. */
-  setDefaultList(team: TeamKey, userId: string, listId: string, audit?: AuditOf<boolean>): Promise<boolean>;
+    audit?: AuditOf<void>,
+  ): Promise<Outcome<void, 'no_list' | 'not_on_list'>>;
+  setDefaultList(team: TeamKey, userId: string, listId: string, audit?: AuditOf<void>): Promise<Outcome<void, 'no_list'>>;
   defaultListId(team: TeamKey, userId: string): Promise<string | null>;
-  addNote(team: TeamKey, patientId: string, author: { id: string; name: string }, text: string, audit?: AuditOf<Note>): Promise<Note>;
+  addNote(team: TeamKey, patientId: string, author: { id: string; name: string }, text: string, audit?: AuditOf<Note>): Promise<Outcome<Note, never>>;
   /** Oldest first. */
   listNotes(team: TeamKey, patientId: string): Promise<Note[]>;
   /** The newest note of each of these patients that has one, in a few reads however long the list. */
   latestNotes(team: TeamKey, patientIds: string[]): Promise<Map<string, Note>>;
   /** Manual mode: the team's schema (null before the first one is saved). */
   getSchema(team: TeamKey): Promise<ManualSchema | null>;
-  setSchema(team: TeamKey, fields: SchemaField[], expectedVersion?: number, audit?: AuditOf<ManualSchema>): Promise<VersionedResult<ManualSchema>>;
-  createManualPatient(team: TeamKey, data: ManualPatientData, userId: string, audit?: AuditOf<ManualPatient>): Promise<ManualPatient>;
+  setSchema(
+    team: TeamKey,
+    fields: SchemaField[],
+    expectedVersion?: number,
+    audit?: AuditOf<ManualSchema>,
+  ): Promise<Outcome<ManualSchema, 'conflict'>>;
+  createManualPatient(team: TeamKey, data: ManualPatientData, userId: string, audit?: AuditOf<ManualPatient>): Promise<Outcome<ManualPatient, never>>;
   updateManualPatient(
     team: TeamKey,
     id: string,
     data: ManualPatientData,
     expectedVersion?: number,
     audit?: AuditOf<ManualPatient>,
-  ): Promise<VersionedResult<ManualPatient>>;
+  ): Promise<Outcome<ManualPatient, 'not_found' | 'conflict'>>;
   /** All of the team's manual patients, or those with the given ids (unknown ids are left out). */
   getManualPatients(team: TeamKey, ids?: string[]): Promise<ManualPatient[]>;
   close(): Promise<void>;

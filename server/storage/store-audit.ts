@@ -1,12 +1,12 @@
-import type { AuditingTeamStore, AuditLog, AuditOf, TeamStore } from './ports.js';
+import { done, type AuditingTeamStore, type AuditLog, type AuditOf, type Outcome, type TeamStore } from './ports.js';
 
-/** Appends the audit records of a change that happened, and hands its result on. */
-export type Commit = <T>(value: T, audit?: AuditOf<T>) => T;
+/** Appends the audit records of a change that happened, and reports it done. */
+export type Commit = <T>(value: T, audit?: AuditOf<T>) => { ok: true; value: T };
 
 export function committer(log: AuditLog): Commit {
   return (value, audit) => {
     if (audit) log.append(...audit(value));
-    return value;
+    return done(value);
   };
 }
 
@@ -17,56 +17,48 @@ export function committer(log: AuditLog): Commit {
  */
 export function auditAfterWrite(store: TeamStore, log: AuditLog): AuditingTeamStore {
   const commit = committer(log);
+  const after = <O extends Outcome<unknown>>(outcome: O, audit?: AuditOf<Extract<O, { ok: true }>['value']>): O => {
+    if (outcome.ok) commit(outcome.value, audit);
+    return outcome;
+  };
   return {
     ...store,
     audit: log,
     async setConnection(team, connection, userId, audit) {
-      await store.setConnection(team, connection, userId);
-      commit(undefined, audit);
+      return after(await store.setConnection(team, connection, userId), audit);
     },
     async createList(team, name, userId, audit) {
-      return commit(await store.createList(team, name, userId), audit);
+      return after(await store.createList(team, name, userId), audit);
     },
     async addPatients(team, listId, patientIds, userId, audit) {
-      const list = await store.addPatients(team, listId, patientIds, userId);
-      return list ? commit(list, audit) : list;
+      return after(await store.addPatients(team, listId, patientIds, userId), audit);
     },
     async removePatient(team, listId, patientId, audit) {
-      const removed = await store.removePatient(team, listId, patientId);
-      return removed ? commit(removed, audit) : removed;
+      return after(await store.removePatient(team, listId, patientId), audit);
     },
     async updateList(team, listId, changes, expectedVersion, audit) {
-      const result = await store.updateList(team, listId, changes, expectedVersion);
-      if (result.ok) commit(result.value, audit);
-      return result;
+      return after(await store.updateList(team, listId, changes, expectedVersion), audit);
     },
     async deleteList(team, listId, audit) {
-      const deleted = await store.deleteList(team, listId);
-      return deleted ? commit(deleted, audit) : deleted;
+      return after(await store.deleteList(team, listId), audit);
     },
     async movePatient(team, fromListId, toListId, patientId, userId, audit) {
-      const outcome = await store.movePatient(team, fromListId, toListId, patientId, userId);
-      return outcome === 'moved' ? commit(outcome, audit) : outcome;
+      return after(await store.movePatient(team, fromListId, toListId, patientId, userId), audit);
     },
     async setDefaultList(team, userId, listId, audit) {
-      const set = await store.setDefaultList(team, userId, listId);
-      return set ? commit(set, audit) : set;
+      return after(await store.setDefaultList(team, userId, listId), audit);
     },
     async addNote(team, patientId, author, text, audit) {
-      return commit(await store.addNote(team, patientId, author, text), audit);
+      return after(await store.addNote(team, patientId, author, text), audit);
     },
     async setSchema(team, fields, expectedVersion, audit) {
-      const result = await store.setSchema(team, fields, expectedVersion);
-      if (result.ok) commit(result.value, audit);
-      return result;
+      return after(await store.setSchema(team, fields, expectedVersion), audit);
     },
     async createManualPatient(team, data, userId, audit) {
-      return commit(await store.createManualPatient(team, data, userId), audit);
+      return after(await store.createManualPatient(team, data, userId), audit);
     },
     async updateManualPatient(team, id, data, expectedVersion, audit) {
-      const result = await store.updateManualPatient(team, id, data, expectedVersion);
-      if (result.ok) commit(result.value, audit);
-      return result;
+      return after(await store.updateManualPatient(team, id, data, expectedVersion), audit);
     },
     async close() {
       await store.close();

@@ -1,111 +1,31 @@
-import { z } from 'zod';
 import {
-  builtInFieldIds,
   fieldValue,
-  objectPropertyNames,
+  manualDate,
+  patientBody,
+  quoted,
+  reservedFieldIdProblem,
+  schemaBody,
+  schemaField,
   type ManualPatient,
   type ManualPatientData,
   type SchemaField,
 } from '../../../contract/manual.js';
 
-const date = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-11-23')
-  .refine((d) => !Number.isNaN(Date.parse(d)), 'must be a real date');
-
-/** A name as the user typed it, quoted for a message: cut short, control characters made visible. */
-export function quoted(text: string): string {
-  const cut = text.length > 60 ? `${text.slice(0, 60)}…` : text;
-  return `“${cut.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?')}”`;
-}
-
-const builtInNames = new Set<string>(builtInFieldIds);
-const objectNames = new Set<string>(objectPropertyNames);
-
 /**
- * Why a field id cannot be used although its syntax is fine, or null: it is a built-in field of
- * every patient (`name`, `mrn`, `birthDate`, `gender`, `room`), or a property plain JavaScript
- * objects already carry (`constructor`, `toString`, `__proto__`…). Clinical column names
- * (`weight`, `location`…) stay free: a field's column is `field:<id>`, apart from the built-in
- * ones, and teams already use such ids.
+ * Manual-mode rules beyond the shapes of requests (contract/manual.ts): values against the
+ * team's schema, merging a change into a patient's values, and schema changes that would leave
+ * existing values behind.
  */
-export function reservedFieldIdProblem(id: string): string | null {
-  if (builtInNames.has(id)) return `${quoted(id)} is a built-in field of every patient; choose another id`;
-  if (objectNames.has(id)) return `${quoted(id)} is a reserved name; choose another id`;
-  return null;
-}
-
-const fieldIdSyntax = /^[a-z][a-zA-Z0-9_]{0,39}$/;
-
-const fieldId = z.string().superRefine((id, ctx) => {
-  const problem = !fieldIdSyntax.test(id)
-    ? `${quoted(id)} must start with a lower-case letter and use letters, digits or _ (at most 40)`
-    : reservedFieldIdProblem(id);
-  if (problem) ctx.addIssue({ code: 'custom', message: problem });
-});
-
-export const schemaField = z
-  .object({
-    id: fieldId,
-    label: z.string().trim().min(1).max(100),
-    type: z.enum(['text', 'number', 'date', 'choice']),
-    choices: z.array(z.string().trim().min(1).max(100)).min(1).max(50).optional(),
-    required: z.boolean().optional(),
-  })
-  .strict()
-  .refine((f) => (f.type === 'choice') === Boolean(f.choices), 'choices are given for, and only for, a choice field')
-  .refine((f) => !f.choices || new Set(f.choices).size === f.choices.length, 'choices must not repeat');
-
-export const schemaBody = z
-  .object({ fields: z.array(schemaField).max(30), version: z.number().int().min(0).optional() })
-  .strict()
-  .refine((b) => new Set(b.fields.map((f) => f.id)).size === b.fields.length, 'field ids must not repeat');
+export { patientBody, quoted, reservedFieldIdProblem, schemaBody, schemaField };
 
 /** A value checked against its field: the reason it does not fit, or null. */
 export function valueProblem(field: SchemaField, value: unknown): string | null {
   if (field.type === 'number') return typeof value === 'number' && Number.isFinite(value) ? null : 'must be a number';
-  if (field.type === 'date') return date.safeParse(value).success ? null : 'must be a date like 2026-11-23';
+  if (field.type === 'date') return manualDate.safeParse(value).success ? null : 'must be a date like 2026-11-23';
   if (typeof value !== 'string' || value.length > 1000) return 'must be text of at most 1,000 characters';
   if (field.type === 'choice' && !field.choices!.includes(value)) return `must be one of ${field.choices!.join(', ')}`;
   return null;
 }
-
-/**
- * A patient's team-field values as sent: an object of text or numbers by field id, read as own
- * properties into a fresh object. Keys named like JavaScript's own properties (`__proto__`,
- * `constructor`…) are refused, so none can reach a prototype or shadow an inherited property.
- */
-const patientValues = z.unknown().transform((raw, ctx): Record<string, string | number> => {
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    ctx.addIssue({ code: 'custom', message: 'must be an object of field values by field id' });
-    return z.NEVER;
-  }
-  const values: Record<string, string | number> = {};
-  for (const key of Object.keys(raw)) {
-    const value = Object.getOwnPropertyDescriptor(raw, key)?.value as unknown;
-    if (objectNames.has(key)) {
-      ctx.addIssue({ code: 'custom', path: [key], message: `${quoted(key)} is a reserved name, not a field of this team's schema` });
-    } else if (typeof value !== 'string' && typeof value !== 'number') {
-      ctx.addIssue({ code: 'custom', path: [key], message: 'must be text or a number' });
-    } else {
-      Object.defineProperty(values, key, { value, enumerable: true, writable: true, configurable: true });
-    }
-  }
-  return values;
-});
-
-/** Built-in fields of a manual patient; team fields are checked against the schema separately. */
-export const patientBody = z
-  .object({
-    name: z.string().trim().min(1, 'must not be empty').max(200),
-    mrn: z.string().trim().min(1).max(64).nullable().optional(),
-    birthDate: date.nullable().optional(),
-    gender: z.enum(['male', 'female', 'other', 'unknown']).nullable().optional(),
-    room: z.string().trim().min(1).max(50).nullable().optional(),
-    values: patientValues.optional(),
-    version: z.number().int().min(1).optional(),
-  })
-  .strict();
 
 /** Problems of a patient's team-field values under a schema, one line each; own properties only. */
 export function valuesProblems(fields: SchemaField[], values: Record<string, unknown>): string[] {

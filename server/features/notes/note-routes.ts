@@ -1,34 +1,22 @@
-import { z } from 'zod';
-import { onCommit, recordRead } from '../shared/audit-trail.js';
+import { fhirId } from '../../../contract/ids.js';
+import { noteBody } from '../../../contract/notes.js';
 import { teamKey } from '../../identity/middleware.js';
 import { caller } from '../../platform/request-context.js';
 import type { ApiDeps, Endpoints } from '../shared/deps.js';
-import { fhirId } from '../shared/validation.js';
-
-const noteBody = z.object({ text: z.string().trim().min(1, 'must not be empty').max(4000, 'must be at most 4,000 characters') }).strict();
+import * as notes from './note-service.js';
 
 /** Team-visible notes on a patient, at /api/teams/{teamId}/patients/{patientId}/notes. */
-export function noteRoutes(ep: Endpoints, { store }: ApiDeps): void {
-  const notes = '/teams/:teamId/patients/:patientId/notes';
+export function noteRoutes(ep: Endpoints, deps: ApiDeps): void {
+  const path = '/teams/:teamId/patients/:patientId/notes';
 
-  ep.get(notes, { audit: 'PatientView', access: 'member' }, async (req, res) => {
-    const patientId = fhirId.parse(req.params.patientId);
-    const found = await store.listNotes(teamKey(req), patientId);
-    recordRead(store.audit, 'PatientView', { patientIds: [patientId] });
-    res.json({ notes: found });
+  ep.get(path, { audit: 'PatientView', access: 'member' }, async (req, res) => {
+    res.json(await notes.listNotes(deps, teamKey(req), fhirId.parse(req.params.patientId)));
   });
 
-  ep.post(notes, { audit: 'PatientNoteAdd', access: 'member' }, async (req, res) => {
+  ep.post(path, { audit: 'PatientNoteAdd', access: 'member' }, async (req, res) => {
     const patientId = fhirId.parse(req.params.patientId);
     const { text } = noteBody.parse(req.body);
     const { userId, name } = caller();
-    const note = await store.addNote(
-      teamKey(req),
-      patientId,
-      { id: userId, name: name ?? userId },
-      text,
-      onCommit('PatientNoteAdd', () => ({ patientIds: [patientId], status: 201 })),
-    );
-    res.status(201).json(note);
+    res.status(201).json(await notes.addNote(deps, teamKey(req), patientId, { id: userId, name: name ?? userId }, text));
   });
 }

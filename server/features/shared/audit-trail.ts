@@ -1,10 +1,11 @@
 import type { AuditEvent, AuditOperation } from '../../../contract/audit.js';
+import { fhirIdPattern } from '../../../contract/id-syntax.js';
 import type { AuditLog } from '../../storage/ports.js';
 import { requestContext, type DeclaredAudit } from '../../platform/request-context.js';
 import type { AuditOf } from '../../storage/ports.js';
 
 /** Ids in audit records are checked for shape: a record never holds free text from a request. */
-export const idLike = (value: unknown): string | null => (typeof value === 'string' && /^[A-Za-z0-9\-.]{1,64}$/.test(value) ? value : null);
+export const idLike = (value: unknown): string | null => (typeof value === 'string' && fhirIdPattern.test(value) ? value : null);
 
 export interface AuditDetails {
   /** The patients read or changed: one record each (none: one record without a patient). */

@@ -1,5 +1,5 @@
 import { logger } from '../../platform/logger.js';
-import type { TeamKey, TeamStore } from '../ports.js';
+import { done, refused, type TeamKey, type TeamStore } from '../ports.js';
 import { patientListColumns, patientListTitle } from './app-lists.js';
 import type { GraphApi } from '../../platform/graph/graph-api.js';
 import { isStatus } from '../../platform/graph/graph-errors.js';
@@ -84,7 +84,7 @@ export function graphListOps(open: OpenTeam): ListOps & { resolve: typeof resolv
         await api.delete(`/sites/${site.siteId}/lists/${list.id}`).catch(() => undefined);
         throw err;
       }
-      return { id: list.id, name, patientCount: 0 };
+      return done({ id: list.id, name, patientCount: 0 });
     },
 
     getList: read,
@@ -92,27 +92,28 @@ export function graphListOps(open: OpenTeam): ListOps & { resolve: typeof resolv
     async addPatients(team, listId, patientIds, userId) {
       const found = await resolve(team, listId);
       const rows = found && (await found.rows.all());
-      if (!found || !rows) return null;
+      if (!found || !rows) return refused('no_list');
       const present = new Set(patientIdsOf(rows));
       const toAdd = [...new Set(patientIds)].filter((id) => !present.has(id));
       for (const id of toAdd) await found.rows.add(id, userId);
       if (toAdd.length) await bump(found);
-      return read(team, listId);
+      const list = await read(team, listId);
+      return list ? done(list) : refused('no_list');
     },
 
     async removePatient(team, listId, patientId) {
       const found = await resolve(team, listId);
-      if (!found) return null;
+      if (!found) return refused('no_list');
       const rows = await found.rows.ofPatient(patientId);
-      if (!rows) return null;
-      if (!rows.length || (await found.rows.remove(rows)) === 0) return false;
+      if (!rows) return refused('no_list');
+      if (!rows.length || (await found.rows.remove(rows)) === 0) return refused('not_on_list');
       await bump(found);
-      return true;
+      return done(undefined);
     },
 
     async updateList(team, listId, changes, expectedVersion) {
       const found = await resolve(team, listId);
-      if (!found) return { ok: false, reason: 'not_found' };
+      if (!found) return refused('no_list');
       const outcome = await found.catalog.change<'conflict'>(found.entry.itemId, (current) => {
         if (expectedVersion !== undefined && current.version !== expectedVersion) return { stop: 'conflict' as const };
         return {
@@ -120,37 +121,37 @@ export function graphListOps(open: OpenTeam): ListOps & { resolve: typeof resolv
           ...(changes.columns !== undefined ? { Columns: columnsText(changes.columns) } : {}),
         };
       });
-      if (outcome === null) return { ok: false, reason: 'not_found' };
-      if (outcome !== 'changed') return { ok: false, reason: outcome.stop };
+      if (outcome === null) return refused('no_list');
+      if (outcome !== 'changed') return refused(outcome.stop);
       if (changes.name !== undefined && changes.name !== found.entry.name) await retitle(found.api, found.site.siteId, listId, changes.name);
       const list = await read(team, listId);
-      return list ? { ok: true, value: list } : { ok: false, reason: 'not_found' };
+      return list ? done(list) : refused('no_list');
     },
 
     async deleteList(team, listId) {
       const found = await resolve(team, listId);
-      if (!found || !(await found.catalog.remove(found.entry.itemId))) return false;
+      if (!found || !(await found.catalog.remove(found.entry.itemId))) return refused('no_list');
       // The app no longer shows the list; its SharePoint list goes too (kept if Graph refuses).
       await found.api.delete(`/sites/${found.site.siteId}/lists/${listId}`).catch((err: unknown) => {
         if (!isStatus(err, 404)) logger.warn({ listId, status: statusOf(err) }, 'could not delete the SharePoint list of a deleted patient list');
       });
-      return true;
+      return done(undefined);
     },
 
     async movePatient(team, fromListId, toListId, patientId, userId) {
       const [from, to] = await Promise.all([resolve(team, fromListId), resolve(team, toListId)]);
-      if (!from || !to) return 'no_list';
+      if (!from || !to) return refused('no_list');
       const [fromRows, toRows] = await Promise.all([from.rows.ofPatient(patientId), to.rows.ofPatient(patientId)]);
-      if (!fromRows || !toRows) return 'no_list';
-      if (!fromRows.length) return 'not_on_list';
-      if (fromListId === toListId) return 'moved';
+      if (!fromRows || !toRows) return refused('no_list');
+      if (!fromRows.length) return refused('not_on_list');
+      if (fromListId === toListId) return done(undefined);
       // Add first, then remove: stopped half-way, the patient is on both lists, never on none.
       if (!toRows.length) {
         await to.rows.add(patientId, userId);
         await bump(to);
       }
       if ((await from.rows.remove(fromRows)) > 0) await bump(from);
-      return 'moved';
+      return done(undefined);
     },
   };
 }

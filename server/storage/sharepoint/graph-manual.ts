@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ManualPatient, ManualPatientData, ManualSchema, SchemaField } from '../../../contract/manual.js';
 import { logger } from '../../platform/logger.js';
-import type { TeamStore, VersionedResult } from '../ports.js';
+import { done, refused, type Outcome, type TeamStore } from '../ports.js';
 import { filterParam, odataString, type GraphApi } from '../../platform/graph/graph-api.js';
 import { GraphRequestFailed, isStatus } from '../../platform/graph/graph-errors.js';
 import type { OpenTeam } from './graph-lists.js';
@@ -81,24 +81,24 @@ export function graphManualOps(open: OpenTeam): ManualOps {
     async setSchema(team, fields, expectedVersion) {
       const items = (await itemsOf(team, 'settings', true))!;
       const value = JSON.stringify(fields);
-      return retryOnStaleEtag(async (): Promise<VersionedResult<ManualSchema>> => {
+      return retryOnStaleEtag(async (): Promise<Outcome<ManualSchema, 'conflict'>> => {
         const [current] = await schemaRows(items);
         const version = current ? versionOf(current) : 0;
-        if (expectedVersion !== undefined && expectedVersion !== version) return { ok: false, reason: 'conflict' };
+        if (expectedVersion !== undefined && expectedVersion !== version) return refused('conflict');
         const at = new Date().toISOString();
         if (current) {
           await items.api.patch(`${items.path}/${current.id}/fields`, { Value: value, Version: version + 1, UpdatedAt: at }, current.eTag);
-          return { ok: true, value: { fields, version: version + 1 } };
+          return done({ fields, version: version + 1 });
         }
         // The first schema: two first writers can both add a row; the older row wins.
         const created = await items.api.post<ListItem>(items.path, { fields: { Title: SCHEMA, Value: value, Version: 1, UpdatedAt: at } });
         const [first] = await schemaRows(items);
         if (first && first.id !== created.id) {
           await items.api.delete(`${items.path}/${created.id}`);
-          if (expectedVersion !== undefined) return { ok: false, reason: 'conflict' };
+          if (expectedVersion !== undefined) return refused('conflict');
           throw new GraphRequestFailed(412, 'preconditionFailed', 'another first schema was written');
         }
-        return { ok: true, value: { fields, version: 1 } };
+        return done({ fields, version: 1 });
       });
     },
 
@@ -108,25 +108,25 @@ export function graphManualOps(open: OpenTeam): ManualOps {
       await items.api.post(items.path, {
         fields: { ...fieldsOf(data), PatientId: id, Version: 1, CreatedBy: userId, CreatedAt: new Date().toISOString() },
       });
-      return { id, ...data, version: 1 };
+      return done({ id, ...data, version: 1 });
     },
 
     async updateManualPatient(team, id, data, expectedVersion) {
       const items = await itemsOf(team, 'manualPatients', false);
       const [row] = items ? (await patientRows(items, id)).sort(byItemId) : [];
-      if (!items || !row) return { ok: false, reason: 'not_found' };
-      return retryOnStaleEtag(async (): Promise<VersionedResult<ManualPatient>> => {
+      if (!items || !row) return refused('not_found');
+      return retryOnStaleEtag(async (): Promise<Outcome<ManualPatient, 'not_found' | 'conflict'>> => {
         let current: ListItem;
         try {
           current = await items.api.get<ListItem>(`${items.path}/${row.id}?expand=fields`);
         } catch (err) {
-          if (isStatus(err, 404)) return { ok: false, reason: 'not_found' };
+          if (isStatus(err, 404)) return refused('not_found');
           throw err;
         }
         const version = versionOf(current);
-        if (expectedVersion !== undefined && expectedVersion !== version) return { ok: false, reason: 'conflict' };
+        if (expectedVersion !== undefined && expectedVersion !== version) return refused('conflict');
         await items.api.patch(`${items.path}/${row.id}/fields`, { ...fieldsOf(data), Version: version + 1 }, current.eTag);
-        return { ok: true, value: { id, ...data, version: version + 1 } };
+        return done({ id, ...data, version: version + 1 });
       });
     },
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
 import { logger } from '../../platform/logger.js';
-import type { Connection, Note, TeamStore } from '../ports.js';
+import { connection as connectionSchema } from '../../../contract/connection.js';
+import { done, refused, type Note, type TeamStore } from '../ports.js';
 import { filterParam, odataString, type GraphApi } from '../../platform/graph/graph-api.js';
 import type { OpenTeam } from './graph-lists.js';
 import { isStatus } from '../../platform/graph/graph-errors.js';
@@ -14,19 +14,6 @@ type TeamDataOps = Pick<TeamStore, 'getConnection' | 'setConnection' | 'addNote'
 
 /** Patients per notes query: `PatientId eq … or …` stays well within a URL's length. */
 const PATIENTS_PER_QUERY = 20;
-
-const connectionSchema = z.discriminatedUnion('mode', [
-  z.object({ mode: z.literal('unset') }),
-  z.object({ mode: z.literal('manual') }),
-  z.object({
-    mode: z.literal('ehr'),
-    url: z.string(),
-    name: z.string(),
-    fhirVersion: z.enum(['DSTU2', 'STU3', 'R4', 'R4B']),
-    auth: z.enum(['none', 'client_credentials']),
-    resources: z.array(z.string()),
-  }),
-]);
 
 const CONNECTION = 'Connection';
 
@@ -67,7 +54,7 @@ export function graphTeamDataOps(open: OpenTeam, listExists: (team: Team, listId
       const row = (await items.api.getAll<ListItem>(`${items.path}?expand=fields`)).sort(byItemId).find((r) => r.fields.Title === CONNECTION);
       if (!row) return { mode: 'unset' };
       try {
-        return connectionSchema.parse(JSON.parse(String(row.fields.Value))) as Connection;
+        return connectionSchema.parse(JSON.parse(String(row.fields.Value)));
       } catch {
         logger.warn({ teamId: team.teamId }, 'the connection setting in the team site is not valid; treating it as unset');
         return { mode: 'unset' };
@@ -79,12 +66,13 @@ export function graphTeamDataOps(open: OpenTeam, listExists: (team: Team, listId
       const connectionRows = async (items: Items) =>
         (await items.api.getAll<ListItem>(`${items.path}?expand=fields`)).filter((r) => r.fields.Title === CONNECTION);
       await upsert(team, 'settings', connectionRows, fields);
+      return done(connection);
     },
 
     async setDefaultList(team, userId, listId) {
-      if (!(await listExists(team, listId))) return false;
+      if (!(await listExists(team, listId))) return refused('no_list');
       await upsert(team, 'defaults', userRows(userId), { Title: userId, UserId: userId, ListId: listId });
-      return true;
+      return done(undefined);
     },
 
     async defaultListId(team, userId) {
@@ -111,7 +99,7 @@ export function graphTeamDataOps(open: OpenTeam, listExists: (team: Team, listId
           CreatedAt: createdAt,
         },
       });
-      return { id: noteId, patientId, authorId: author.id, authorName: author.name, text, createdAt };
+      return done({ id: noteId, patientId, authorId: author.id, authorName: author.name, text, createdAt });
     },
 
     async listNotes(team, patientId) {

@@ -1,3 +1,4 @@
+import { guidPattern } from '../../../contract/id-syntax.js';
 import { filterParam, odataString, type GraphApi } from '../../platform/graph/graph-api.js';
 import { GraphAccessError, isStatus } from '../../platform/graph/graph-errors.js';
 import { appLists, type AppListKind, type ColumnDefinition, type ListSchema } from './app-lists.js';
@@ -9,8 +10,6 @@ export interface TeamSite {
   appList(kind: AppListKind, create: boolean): Promise<string | null>;
 }
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * Finds a team's site (`GET /groups/{team id}/sites/root`: the Teams team id is the group id)
  * and the app's lists in it by display name, creating them on first write. Answers are kept
@@ -21,7 +20,7 @@ export function teamSites(ttlMs = 10 * 60_000) {
 
   return {
     async open(api: GraphApi, tenantId: string, teamId: string): Promise<TeamSite> {
-      if (!GUID.test(teamId)) throw new GraphAccessError('team_site_not_found', 'The team has no SharePoint site.');
+      if (!guidPattern.test(teamId)) throw new GraphAccessError('team_site_not_found', 'The team has no SharePoint site.');
       const key = `${tenantId}/${teamId.toLowerCase()}`;
       let entry = cache.get(key);
       if (!entry || entry.expiresAt < Date.now()) {

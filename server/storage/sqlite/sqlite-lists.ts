@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import type { ListColumn } from '../../../contract/columns.js';
 import type { Commit } from '../store-audit.js';
-import type { AuditOf, ListSummary, StoredList, TeamKey, TeamStore } from '../ports.js';
+import { refused, type AuditOf, type ListSummary, type StoredList, type TeamKey, type TeamStore } from '../ports.js';
 
 type ListOps = Pick<
   TeamStore,
@@ -59,35 +59,34 @@ export function sqliteListOps(db: Database.Database, commit: Commit): ListOps {
   };
 
   const addPatients = db.transaction((team: TeamKey, listId: string, ids: string[], userId: string, audit?: AuditOf<StoredList>) => {
-    if (!read(team, listId)) return null;
+    if (!read(team, listId)) return refused('no_list');
     if (add(listId, ids, userId)) q.bump.run(listId);
     return commit(read(team, listId)!, audit);
   });
 
-  const removePatient = db.transaction((team: TeamKey, listId: string, patientId: string, audit?: AuditOf<boolean>) => {
-    if (!read(team, listId)) return null;
-    const removed = q.removePatient.run(listId, patientId).changes > 0;
-    if (!removed) return false;
+  const removePatient = db.transaction((team: TeamKey, listId: string, patientId: string, audit?: AuditOf<void>) => {
+    if (!read(team, listId)) return refused('no_list');
+    if (q.removePatient.run(listId, patientId).changes === 0) return refused('not_on_list');
     q.bump.run(listId);
-    return commit(true, audit);
+    return commit(undefined, audit);
   });
 
   const updateList = db.transaction(
     (team: TeamKey, listId: string, changes: { name?: string; columns?: ListColumn[] }, expectedVersion?: number, audit?: AuditOf<StoredList>) => {
       const list = read(team, listId);
-      if (!list) return { ok: false as const, reason: 'not_found' as const };
-      if (expectedVersion !== undefined && expectedVersion !== list.version) return { ok: false as const, reason: 'conflict' as const };
+      if (!list) return refused('no_list');
+      if (expectedVersion !== undefined && expectedVersion !== list.version) return refused('conflict');
       q.update.run(changes.name ?? list.name, JSON.stringify(changes.columns ?? list.columns), listId);
-      return { ok: true as const, value: commit(read(team, listId)!, audit) };
+      return commit(read(team, listId)!, audit);
     },
   );
 
-  const movePatient = db.transaction((team: TeamKey, fromId: string, toId: string, patientId: string, userId: string, audit?: AuditOf<'moved'>) => {
-    if (!read(team, fromId) || !read(team, toId)) return 'no_list' as const;
-    if (q.removePatient.run(fromId, patientId).changes === 0) return 'not_on_list' as const;
+  const movePatient = db.transaction((team: TeamKey, fromId: string, toId: string, patientId: string, userId: string, audit?: AuditOf<void>) => {
+    if (!read(team, fromId) || !read(team, toId)) return refused('no_list');
+    if (q.removePatient.run(fromId, patientId).changes === 0) return refused('not_on_list');
     q.bump.run(fromId);
     if (add(toId, [patientId], userId)) q.bump.run(toId);
-    return commit('moved' as const, audit);
+    return commit(undefined, audit);
   });
 
   const createList = db.transaction((team: TeamKey, name: string, userId: string, audit?: AuditOf<ListSummary>) => {
@@ -96,14 +95,14 @@ export function sqliteListOps(db: Database.Database, commit: Commit): ListOps {
     return commit({ id, name, patientCount: 0 }, audit);
   });
 
-  const deleteList = db.transaction((team: TeamKey, listId: string, audit?: AuditOf<boolean>) =>
-    q.deleteList.run(listId, team.tenantId, team.teamId).changes > 0 ? commit(true, audit) : false,
+  const deleteList = db.transaction((team: TeamKey, listId: string, audit?: AuditOf<void>) =>
+    q.deleteList.run(listId, team.tenantId, team.teamId).changes > 0 ? commit(undefined, audit) : refused('no_list'),
   );
 
-  const setDefaultList = db.transaction((team: TeamKey, userId: string, listId: string, audit?: AuditOf<boolean>) => {
-    if (!read(team, listId)) return false;
+  const setDefaultList = db.transaction((team: TeamKey, userId: string, listId: string, audit?: AuditOf<void>) => {
+    if (!read(team, listId)) return refused('no_list');
     q.setDefault.run(team.tenantId, team.teamId, userId, listId);
-    return commit(true, audit);
+    return commit(undefined, audit);
   });
 
   return {

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import type { ManualPatient, ManualPatientData, ManualSchema, SchemaField } from '../../../contract/manual.js';
 import type { Commit } from '../store-audit.js';
-import type { AuditOf, TeamKey, TeamStore } from '../ports.js';
+import { refused, type AuditOf, type TeamKey, type TeamStore } from '../ports.js';
 
 type ManualOps = Pick<TeamStore, 'getSchema' | 'setSchema' | 'createManualPatient' | 'updateManualPatient' | 'getManualPatients'>;
 
@@ -29,21 +29,18 @@ export function sqliteManualOps(db: Database.Database, commit: Commit): ManualOp
 
   const setSchema = db.transaction((tenantId: string, teamId: string, fields: SchemaField[], expected?: number, audit?: AuditOf<ManualSchema>) => {
     const current = readSchema(tenantId, teamId);
-    if (expected !== undefined && expected !== (current?.version ?? 0)) return { ok: false as const, reason: 'conflict' as const };
+    if (expected !== undefined && expected !== (current?.version ?? 0)) return refused('conflict');
     if (current) q.updateSchema.run(JSON.stringify(fields), tenantId, teamId);
     else q.insertSchema.run(tenantId, teamId, JSON.stringify(fields));
-    return { ok: true as const, value: commit(readSchema(tenantId, teamId)!, audit) };
+    return commit(readSchema(tenantId, teamId)!, audit);
   });
   const updatePatient = db.transaction(
     (tenantId: string, teamId: string, id: string, data: ManualPatientData, expected?: number, audit?: AuditOf<ManualPatient>) => {
       const row = q.patient.get(id, tenantId, teamId) as { id: string; data: string; version: number } | undefined;
-      if (!row) return { ok: false as const, reason: 'not_found' as const };
-      if (expected !== undefined && expected !== row.version) return { ok: false as const, reason: 'conflict' as const };
+      if (!row) return refused('not_found');
+      if (expected !== undefined && expected !== row.version) return refused('conflict');
       q.updatePatient.run(JSON.stringify(data), id);
-      return {
-        ok: true as const,
-        value: commit(toPatient(q.patient.get(id, tenantId, teamId) as { id: string; data: string; version: number }), audit),
-      };
+      return commit(toPatient(q.patient.get(id, tenantId, teamId) as { id: string; data: string; version: number }), audit);
     },
   );
   const createPatient = db.transaction((team: TeamKey, data: ManualPatientData, userId: string, audit?: AuditOf<ManualPatient>) => {

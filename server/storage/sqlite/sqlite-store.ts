@@ -34,9 +34,9 @@ export function openSqliteStore(file: string, options: { importAuditFrom?: strin
        updated_by = excluded.updated_by, updated_at = excluded.updated_at, version = version + 1`,
   );
 
-  const setConnection = db.transaction((team: TeamKey, value: Connection, userId: string, record?: AuditOf<void>) => {
+  const setConnection = db.transaction((team: TeamKey, value: Connection, userId: string, record?: AuditOf<Connection>) => {
     upsertConnection.run(team.tenantId, team.teamId, JSON.stringify(value), userId, new Date().toISOString());
-    commit(undefined, record);
+    return commit(value, record);
   });
 
   return {
@@ -46,7 +46,7 @@ export function openSqliteStore(file: string, options: { importAuditFrom?: strin
       return row ? (JSON.parse(row.connection) as Connection) : { mode: 'unset' };
     },
     async setConnection(team, value, userId, record) {
-      setConnection(team, value, userId, record);
+      return setConnection(team, value, userId, record);
     },
     ...sqliteListOps(db, commit),
     ...sqliteNoteOps(db, commit),

@@ -44,7 +44,7 @@ describe('on-behalf-of Graph tokens (msal-node against a fake Azure AD)', () => 
   it('drives the Graph store with the caller’s token', async () => {
     const caller = { ssoToken: entra.ssoToken(tenant, 'avery'), tenantId: tenant };
     const store = openGraphStore({ baseUrl: graph.url, getAccessToken: graphTokenForCaller(obo, () => caller) });
-    const list = await store.createList(team, 'Rounds', 'avery');
+    const { value: list } = await store.createList(team, 'Rounds', 'avery');
     await store.addPatients(team, list.id, ['p1', 'p2'], 'avery');
     expect((await store.getList(team, list.id))!.patientIds).toEqual(['p1', 'p2']);
     expect(entra.tokenRequests).toHaveLength(1);

@@ -33,7 +33,7 @@ describe('Graph store, Manual mode', () => {
   });
 
   it('keeps manual patients in readable columns, with versioned updates', async () => {
-    const created = await store.createManualPatient(team, data('Ada Lovelace'), 'u1');
+    const { value: created } = await store.createManualPatient(team, data('Ada Lovelace'), 'u1');
     expect(created).toMatchObject({ ...data('Ada Lovelace'), version: 1 });
     const site = graph.state.siteOfGroup(team.tenantId, team.teamId)!;
     const list = [...site.lists.values()].find((l) => l.displayName === 'Patients app – manual patients')!;
@@ -46,7 +46,7 @@ describe('Graph store, Manual mode', () => {
     expect(await store.updateManualPatient(team, created.id, data('Stale'), 1)).toEqual({ ok: false, reason: 'conflict' });
     expect(await store.updateManualPatient(team, 'no-such-id', data('X'))).toEqual({ ok: false, reason: 'not_found' });
 
-    const other = await store.createManualPatient(team, { ...data('Grace Hopper'), mrn: null, gender: null }, 'u2');
+    const { value: other } = await store.createManualPatient(team, { ...data('Grace Hopper'), mrn: null, gender: null }, 'u2');
     expect((await store.getManualPatients(team)).map((p) => p.name)).toEqual(['Ada King', 'Grace Hopper']);
     expect(await store.getManualPatients(team, [other.id, 'unknown'])).toEqual([
       { ...data('Grace Hopper'), mrn: null, gender: null, id: other.id, version: 1 },

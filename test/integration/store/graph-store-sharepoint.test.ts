@@ -41,7 +41,7 @@ describe('Graph store in the team site', () => {
     expect(await store.listLists(team)).toEqual([]);
     expect(graph.state.siteOfGroup(tenant, team.teamId)!.lists.size).toBe(0); // reading creates nothing
 
-    const list = await store.createList(team, 'Rounds', 'user-1');
+    const { value: list } = await store.createList(team, 'Rounds', 'user-1');
     await store.addPatients(team, list.id, ['pat-1'], 'user-1');
     await store.setConnection(team, { mode: 'manual' }, 'owner-1');
     await store.addNote(team, 'pat-1', { id: 'user-1', name: 'Avery' }, 'Needs a chest X-ray');
@@ -69,19 +69,19 @@ describe('Graph store in the team site', () => {
   });
 
   it('numbers a second list of the same name and follows renames in the list title', async () => {
-    const first = await store.createList(team, 'ICU', 'u1');
-    const second = await store.createList(team, 'ICU', 'u1');
+    const { value: first } = await store.createList(team, 'ICU', 'u1');
+    const { value: second } = await store.createList(team, 'ICU', 'u1');
     expect(listNamed('Patients – ICU (2)').id).toBe(second.id);
     const renamed = await store.updateList(team, first.id, { name: 'ICU north', columns: ['name', 'location'] });
     expect(renamed).toMatchObject({ ok: true, value: { name: 'ICU north', columns: ['name', 'location'] } });
     expect(listNamed('Patients – ICU north').id).toBe(first.id);
-    expect(await store.deleteList(team, second.id)).toBe(true);
+    expect(await store.deleteList(team, second.id)).toEqual({ ok: true, value: undefined });
     expect(graph.state.siteOfGroup(tenant, team.teamId)!.lists.has(second.id)).toBe(false);
     expect(await store.listLists(team)).toEqual([{ id: first.id, name: 'ICU north', patientCount: 0 }]);
   });
 
   it('reads lists longer than a page through @odata.nextLink', async () => {
-    const list = await store.createList(team, 'Big', 'u1');
+    const { value: list } = await store.createList(team, 'Big', 'u1');
     const ids = Array.from({ length: 47 }, (_, i) => `p${String(i).padStart(2, '0')}`);
     await store.addPatients(team, list.id, ids, 'u1');
     graph.requests.length = 0;
@@ -93,7 +93,7 @@ describe('Graph store in the team site', () => {
   });
 
   it('re-reads and re-applies a change when the version row moved on (412)', async () => {
-    const list = await store.createList(team, 'Rounds', 'u1');
+    const { value: list } = await store.createList(team, 'Rounds', 'u1');
     // Someone else bumps the version between the store's read and its If-Match write.
     graph.beforeNext(
       (method, path) => method === 'PATCH' && path.includes('/fields'),
@@ -101,11 +101,11 @@ describe('Graph store in the team site', () => {
     );
     const after = await store.addPatients(team, list.id, ['p1'], 'u1');
     expect(graph.requests.filter((r) => r.status === 412)).toHaveLength(1);
-    expect(after).toMatchObject({ patientIds: ['p1'], version: 6 });
+    expect(after).toMatchObject({ ok: true, value: { patientIds: ['p1'], version: 6 } });
   });
 
   it('refuses a change made against a version that moved on meanwhile', async () => {
-    const list = await store.createList(team, 'Rounds', 'u1');
+    const { value: list } = await store.createList(team, 'Rounds', 'u1');
     graph.beforeNext(
       (method, path) => method === 'PATCH' && path.includes('/fields'),
       () => graph.state.updateItem(catalogRow(), { Title: 'Renamed elsewhere', Version: 2 }),
@@ -116,7 +116,7 @@ describe('Graph store in the team site', () => {
 
   it('keeps every add and one of two renames when two server instances write at once', async () => {
     const other = open(); // a second instance: its writes are not queued behind this one's
-    const list = await store.createList(team, 'Shared', 'u1');
+    const { value: list } = await store.createList(team, 'Shared', 'u1');
     const ids = (prefix: string) => Array.from({ length: 15 }, (_, i) => `${prefix}${i}`);
     await Promise.all([
       ...ids('a').map((id) => store.addPatients(team, list.id, [id], 'u1')),
@@ -136,7 +136,7 @@ describe('Graph store in the team site', () => {
   });
 
   it('applies every one of several concurrent column edits without a version from separate instances (If-Match, re-read on 412)', async () => {
-    const list = await store.createList(team, 'Columns', 'u1');
+    const { value: list } = await store.createList(team, 'Columns', 'u1');
     const start = (await store.getList(team, list.id))!.version;
     const others = [open(), open(), open()]; // separate instances: no shared write queue, so If-Match decides
     const edits: ListColumn[][] = [

@@ -40,13 +40,13 @@ export function storeContract(name: string, open: () => Promise<{ store: TeamSto
     it(
       'creates lists with counts, adds without duplicates, removes',
       withStore(async (store) => {
-        const list = await store.createList(teamA, 'Rounds — 查房 — обход', 'u1');
+        const { value: list } = await store.createList(teamA, 'Rounds — 查房 — обход', 'u1');
         await store.addPatients(teamA, list.id, ['p1', 'p2', 'p1'], 'u1');
         await store.addPatients(teamA, list.id, ['p2', 'p3'], 'u2');
         expect(await store.getList(teamA, list.id)).toMatchObject({ name: 'Rounds — 查房 — обход', patientIds: ['p1', 'p2', 'p3'] });
         expect(await store.listLists(teamA)).toEqual([{ id: list.id, name: 'Rounds — 查房 — обход', patientCount: 3 }]);
-        expect(await store.removePatient(teamA, list.id, 'p2')).toBe(true);
-        expect(await store.removePatient(teamA, list.id, 'p2')).toBe(false);
+        expect(await store.removePatient(teamA, list.id, 'p2')).toEqual({ ok: true, value: undefined });
+        expect(await store.removePatient(teamA, list.id, 'p2')).toEqual({ ok: false, reason: 'not_on_list' });
         expect(await store.listLists(teamB)).toEqual([]);
         expect(await store.getList(teamB, list.id)).toBeNull();
       }),
@@ -55,7 +55,7 @@ export function storeContract(name: string, open: () => Promise<{ store: TeamSto
     it(
       'loses no patient when two clients add 50 each at once',
       withStore(async (store) => {
-        const list = await store.createList(teamA, 'Busy', 'u1');
+        const { value: list } = await store.createList(teamA, 'Busy', 'u1');
         const ids = (prefix: string) => Array.from({ length: 50 }, (_, i) => `${prefix}${i}`);
         await Promise.all([
           ...ids('a').map((id) => store.addPatients(teamA, list.id, [id], 'u1')),
@@ -70,7 +70,7 @@ export function storeContract(name: string, open: () => Promise<{ store: TeamSto
     it(
       'lets one of two renames from the same version win and tells the other',
       withStore(async (store) => {
-        const list = await store.createList(teamA, 'Rounds', 'u1');
+        const { value: list } = await store.createList(teamA, 'Rounds', 'u1');
         const { version } = (await store.getList(teamA, list.id))!;
         const results = await Promise.all([
           store.updateList(teamA, list.id, { name: 'Morning' }, version),
@@ -87,19 +87,43 @@ export function storeContract(name: string, open: () => Promise<{ store: TeamSto
     it(
       'moves, deletes, keeps default lists and notes',
       withStore(async (store) => {
-        const a = await store.createList(teamA, 'A', 'u1');
-        const b = await store.createList(teamA, 'B', 'u1');
+        const { value: a } = await store.createList(teamA, 'A', 'u1');
+        const { value: b } = await store.createList(teamA, 'B', 'u1');
         await store.addPatients(teamA, a.id, ['p1'], 'u1');
-        expect(await store.movePatient(teamA, a.id, b.id, 'p1', 'u1')).toBe('moved');
+        expect(await store.movePatient(teamA, a.id, b.id, 'p1', 'u1')).toEqual({ ok: true, value: undefined });
         expect((await store.getList(teamA, b.id))!.patientIds).toEqual(['p1']);
-        expect(await store.setDefaultList(teamA, 'u1', b.id)).toBe(true);
+        expect(await store.setDefaultList(teamA, 'u1', b.id)).toEqual({ ok: true, value: undefined });
         expect(await store.defaultListId(teamA, 'u1')).toBe(b.id);
-        expect(await store.deleteList(teamA, b.id)).toBe(true);
+        expect(await store.deleteList(teamA, b.id)).toEqual({ ok: true, value: undefined });
         expect(await store.defaultListId(teamA, 'u1')).toBeNull();
         await store.addNote(teamA, 'p1', { id: 'u1', name: 'Avery' }, 'first');
         await store.addNote(teamA, 'p1', { id: 'u2', name: 'Blake' }, 'second');
         expect((await store.listNotes(teamA, 'p1')).map((n) => n.text)).toEqual(['first', 'second']);
         expect(await store.listNotes(teamB, 'p1')).toEqual([]);
+      }),
+    );
+
+    it(
+      'reports each change that did not happen as an outcome with its reason',
+      withStore(async (store) => {
+        const { value: a } = await store.createList(teamA, 'A', 'u1');
+        const { value: b } = await store.createList(teamA, 'B', 'u1');
+        const gone = '0b7e2a54-4c1d-4f7e-9d0a-3c2b1a0f9e8d';
+        expect(await store.addPatients(teamB, a.id, ['p1'], 'u1')).toEqual({ ok: false, reason: 'no_list' });
+        expect(await store.removePatient(teamA, a.id, 'p1')).toEqual({ ok: false, reason: 'not_on_list' });
+        expect(await store.removePatient(teamA, gone, 'p1')).toEqual({ ok: false, reason: 'no_list' });
+        expect(await store.movePatient(teamA, a.id, b.id, 'p1', 'u1')).toEqual({ ok: false, reason: 'not_on_list' });
+        expect(await store.movePatient(teamA, a.id, gone, 'p1', 'u1')).toEqual({ ok: false, reason: 'no_list' });
+        expect(await store.updateList(teamB, a.id, { name: 'X' })).toEqual({ ok: false, reason: 'no_list' });
+        expect(await store.setDefaultList(teamA, 'u1', gone)).toEqual({ ok: false, reason: 'no_list' });
+        expect(await store.deleteList(teamB, a.id)).toEqual({ ok: false, reason: 'no_list' });
+        expect(await store.updateManualPatient(teamA, gone, { name: 'X', mrn: null, birthDate: null, gender: null, room: null, values: {} })).toEqual(
+          {
+            ok: false,
+            reason: 'not_found',
+          },
+        );
+        expect((await store.getList(teamA, a.id))!.version).toBe(1);
       }),
     );
 
@@ -130,7 +154,7 @@ export function storeContract(name: string, open: () => Promise<{ store: TeamSto
         const first = await store.setSchema(teamA, fields);
         expect(first).toMatchObject({ ok: true, value: { fields, version: 1 } });
         expect(await store.setSchema(teamA, [], 0)).toEqual({ ok: false, reason: 'conflict' });
-        const patient = await store.createManualPatient(
+        const { value: patient } = await store.createManualPatient(
           teamA,
           { name: 'Ada', mrn: 'M-1', birthDate: null, gender: 'female', room: '4', values: { acuity: 'High' } },
           'u1',

@@ -31,7 +31,7 @@ describe('SQLite team store', () => {
   });
 
   it('keeps lists, their patients in order, and the connection across a restart', async () => {
-    const list = await store.createList(teamA, 'Rounds', 'u1');
+    const { value: list } = await store.createList(teamA, 'Rounds', 'u1');
     await store.addPatients(teamA, list.id, ['p2', 'p1', 'p2'], 'u1');
     await store.addPatients(teamA, list.id, ['p1', 'p3'], 'u2');
     await store.setConnection(teamA, { mode: 'manual' }, 'u1');
@@ -44,19 +44,19 @@ describe('SQLite team store', () => {
   });
 
   it('removes a patient and says when it was not there', async () => {
-    const list = await store.createList(teamA, 'Rounds', 'u1');
+    const { value: list } = await store.createList(teamA, 'Rounds', 'u1');
     await store.addPatients(teamA, list.id, ['p1', 'p2'], 'u1');
-    expect(await store.removePatient(teamA, list.id, 'p1')).toBe(true);
-    expect(await store.removePatient(teamA, list.id, 'p1')).toBe(false);
+    expect(await store.removePatient(teamA, list.id, 'p1')).toEqual({ ok: true, value: undefined });
+    expect(await store.removePatient(teamA, list.id, 'p1')).toEqual({ ok: false, reason: 'not_on_list' });
     expect((await store.getList(teamA, list.id))?.patientIds).toEqual(['p2']);
   });
 
   it("never shows one tenant's lists to another with the same team id", async () => {
-    const list = await store.createList(teamA, 'Rounds', 'u1');
+    const { value: list } = await store.createList(teamA, 'Rounds', 'u1');
     expect(await store.listLists(teamB)).toEqual([]);
     expect(await store.getList(teamB, list.id)).toBeNull();
-    expect(await store.addPatients(teamB, list.id, ['p1'], 'u9')).toBeNull();
-    expect(await store.removePatient(teamB, list.id, 'p1')).toBeNull();
+    expect(await store.addPatients(teamB, list.id, ['p1'], 'u9')).toEqual({ ok: false, reason: 'no_list' });
+    expect(await store.removePatient(teamB, list.id, 'p1')).toEqual({ ok: false, reason: 'no_list' });
     expect((await store.getList(teamA, list.id))?.patientIds).toEqual([]);
   });
 
@@ -70,7 +70,7 @@ describe('SQLite team store', () => {
   });
 
   it('renames and sets columns against the version read, refusing a stale one', async () => {
-    const list = await store.createList(teamA, 'Rounds', 'u1');
+    const { value: list } = await store.createList(teamA, 'Rounds', 'u1');
     const read = (await store.getList(teamA, list.id))!;
     expect(read).toMatchObject({ columns: ['name', 'mrn', 'birthDate', 'gender'], version: 1 });
     const first = await store.updateList(teamA, list.id, { name: 'Morning rounds' }, read.version);
@@ -78,25 +78,25 @@ describe('SQLite team store', () => {
     expect(await store.updateList(teamA, list.id, { name: 'Evening rounds' }, read.version)).toEqual({ ok: false, reason: 'conflict' });
     const cols = await store.updateList(teamA, list.id, { columns: ['name', 'location', 'heartRate'] });
     expect(cols).toMatchObject({ ok: true, value: { name: 'Morning rounds', columns: ['name', 'location', 'heartRate'], version: 3 } });
-    expect(await store.updateList(teamB, list.id, { name: 'x' })).toEqual({ ok: false, reason: 'not_found' });
+    expect(await store.updateList(teamB, list.id, { name: 'x' })).toEqual({ ok: false, reason: 'no_list' });
   });
 
   it('moves a patient between lists and deletes a list with its patients and default marks', async () => {
-    const a = await store.createList(teamA, 'A', 'u1');
-    const b = await store.createList(teamA, 'B', 'u1');
+    const { value: a } = await store.createList(teamA, 'A', 'u1');
+    const { value: b } = await store.createList(teamA, 'B', 'u1');
     await store.addPatients(teamA, a.id, ['p1', 'p2'], 'u1');
-    expect(await store.movePatient(teamA, a.id, b.id, 'p1', 'u1')).toBe('moved');
-    expect(await store.movePatient(teamA, a.id, b.id, 'p1', 'u1')).toBe('not_on_list');
-    expect(await store.movePatient(teamB, a.id, b.id, 'p2', 'u1')).toBe('no_list');
+    expect(await store.movePatient(teamA, a.id, b.id, 'p1', 'u1')).toEqual({ ok: true, value: undefined });
+    expect(await store.movePatient(teamA, a.id, b.id, 'p1', 'u1')).toEqual({ ok: false, reason: 'not_on_list' });
+    expect(await store.movePatient(teamB, a.id, b.id, 'p2', 'u1')).toEqual({ ok: false, reason: 'no_list' });
     expect((await store.getList(teamA, a.id))?.patientIds).toEqual(['p2']);
     expect((await store.getList(teamA, b.id))?.patientIds).toEqual(['p1']);
 
-    expect(await store.setDefaultList(teamA, 'u1', b.id)).toBe(true);
-    expect(await store.setDefaultList(teamB, 'u1', b.id)).toBe(false);
+    expect(await store.setDefaultList(teamA, 'u1', b.id)).toEqual({ ok: true, value: undefined });
+    expect(await store.setDefaultList(teamB, 'u1', b.id)).toEqual({ ok: false, reason: 'no_list' });
     expect(await store.defaultListId(teamA, 'u1')).toBe(b.id);
     expect(await store.defaultListId(teamA, 'u2')).toBeNull();
-    expect(await store.deleteList(teamA, b.id)).toBe(true);
-    expect(await store.deleteList(teamA, b.id)).toBe(false);
+    expect(await store.deleteList(teamA, b.id)).toEqual({ ok: true, value: undefined });
+    expect(await store.deleteList(teamA, b.id)).toEqual({ ok: false, reason: 'no_list' });
     expect(await store.defaultListId(teamA, 'u1')).toBeNull();
     expect((await store.listLists(teamA)).map((l) => l.name)).toEqual(['A']);
   });
@@ -130,7 +130,7 @@ describe('SQLite team store and its audit trail', () => {
 
   it('commits a change and its audit records together, or neither', async () => {
     const audited = openSqliteStore(join(dir, 'audited.sqlite'));
-    const list = await audited.createList(teamA, 'Rounds', 'u1', () => [record('PatientListCreate', null)]);
+    const { value: list } = await audited.createList(teamA, 'Rounds', 'u1', () => [record('PatientListCreate', null)]);
     await audited.addPatients(teamA, list.id, ['p1', 'p2'], 'u1', () => ['p1', 'p2'].map((id) => record('PatientListAddPatient', id)));
     // An audit record that cannot be written (append-only table refuses a bad row) takes its change with it.
     const broken = () => [{ ...record('PatientListAddPatient', 'p3'), outcome: 'maybe' as 'success' }];
@@ -143,7 +143,10 @@ describe('SQLite team store and its audit trail', () => {
       ['PatientListAddPatient', 'p2'],
     ]);
     // A change that did not happen records nothing.
-    expect(await audited.removePatient(teamA, list.id, 'nobody', () => [record('PatientListAddPatient', 'nobody')])).toBe(false);
+    expect(await audited.removePatient(teamA, list.id, 'nobody', () => [record('PatientListAddPatient', 'nobody')])).toEqual({
+      ok: false,
+      reason: 'not_on_list',
+    });
     expect(audited.audit.query({ tenantId: teamA.tenantId, limit: 100 })).toHaveLength(3);
     await audited.close();
   });

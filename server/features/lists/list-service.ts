@@ -1,0 +1,182 @@
+import type { AuditOperation } from '../../../contract/audit.js';
+import type { ListColumn } from '../../../contract/columns.js';
+import { fhirId, uuid } from '../../../contract/ids.js';
+import type { DefaultListAnswer, ListSummary, MoveAnswer, PatchListBody } from '../../../contract/lists.js';
+import { toCsv } from '../../platform/csv.js';
+import { Problem } from '../../platform/problem.js';
+import type { StoredList, TeamKey } from '../../storage/ports.js';
+import { allOf, onCommit, recordRead } from '../shared/audit-trail.js';
+import type { ApiDeps } from '../shared/deps.js';
+import { problems, valueOf } from '../shared/outcomes.js';
+import { ehrLinkOf } from '../shared/team-connection.js';
+import { cellText, columnHeadings } from './cell-text.js';
+import { checkColumns } from './columns.js';
+import { buildListView } from './list-view.js';
+
+/** A team's patient lists: the rules, whatever the transport. Each use case records its own audit events. */
+
+/** The list by its id, or 404 `list_not_found`; malformed ids are simply unknown lists. */
+export async function findList({ store }: ApiDeps, team: TeamKey, listId: string): Promise<StoredList> {
+  const list = uuid.safeParse(listId).success ? await store.getList(team, listId) : null;
+  if (!list) throw problems.listNotFound();
+  return list;
+}
+
+/** A list about to be shown: its read is recorded first, naming every patient on it. */
+export function viewList({ store }: ApiDeps, list: StoredList): StoredList {
+  recordRead(store.audit, 'PatientListView', { listId: list.id, patientIds: list.patientIds });
+  return list;
+}
+
+export async function listLists({ store }: ApiDeps, team: TeamKey, userId: string): Promise<ListSummary[]> {
+  const [found, defaultId] = await Promise.all([store.listLists(team), store.defaultListId(team, userId)]);
+  return found.map((l) => ({ ...l, isDefault: l.id === defaultId }));
+}
+
+export async function createList({ store }: ApiDeps, team: TeamKey, name: string, userId: string): Promise<ListSummary> {
+  const { value } = await store.createList(
+    team,
+    name,
+    userId,
+    onCommit('PatientListCreate', (c) => ({ listId: c.id, status: 201 })),
+  );
+  return { ...value, isDefault: false };
+}
+
+/** The list as a CSV file in English, its read recorded; an EHR failure fails the export. */
+export async function exportList(deps: ApiDeps, team: TeamKey, listId: string): Promise<{ filename: string; csv: string }> {
+  const { store, ehr } = deps;
+  const stored = await findList(deps, team, listId);
+  const view = await buildListView(store, ehr, team, stored);
+  if (view.ehrError) throw new Problem(view.ehrError.code, view.ehrError.message);
+  const fields = (await store.getSchema(team))?.fields ?? [];
+  const heading = (c: ListColumn) =>
+    c.startsWith('field:') ? (fields.find((f) => `field:${f.id}` === c)?.label ?? c.slice(6)) : columnHeadings[c as keyof typeof columnHeadings];
+  const csv = toCsv(
+    view.columns.map(heading),
+    view.rows.map((row) => view.columns.map((c) => cellText(c, row))),
+  );
+  const filename = `${view.name.replace(/[^\p{L}\p{N} _-]+/gu, '').trim() || 'list'}.csv`;
+  recordRead(store.audit, 'ExportInitiation', { listId: stored.id, patientIds: stored.patientIds });
+  return { filename, csv };
+}
+
+/** What a change of a list is, by the fields it sends: a rename, new columns, or both. */
+export function patchOperations(body: { name?: unknown; columns?: unknown }): AuditOperation[] {
+  const ops: AuditOperation[] = [];
+  if (body.name !== undefined) ops.push('PatientListRename');
+  if (body.columns !== undefined) ops.push('PatientListEditColumns');
+  return ops.length ? ops : ['PatientListRename'];
+}
+
+/**
+ * Renames a list and/or sets its columns, against the version the caller read (412 when someone
+ * changed it since); the list afterwards, as it is about to be shown.
+ */
+export async function updateList(
+  deps: ApiDeps,
+  team: TeamKey,
+  listId: string,
+  body: PatchListBody,
+  expectedVersion: number | undefined,
+): Promise<StoredList> {
+  const { store } = deps;
+  const stored = await findList(deps, team, listId);
+  // Columns must fit the team's mode and Manual-mode schema: an unknown one would break every member's tab.
+  let columns: ListColumn[] | undefined;
+  if (body.columns) {
+    const [connection, schema] = await Promise.all([store.getConnection(team), store.getSchema(team)]);
+    columns = checkColumns(body.columns, connection.mode, schema?.fields ?? []);
+  }
+  const audit = allOf(...patchOperations(body).map((op) => onCommit<StoredList>(op)));
+  const updated = valueOf(await store.updateList(team, stored.id, { name: body.name, columns }, expectedVersion, audit));
+  return viewList(deps, updated);
+}
+
+export async function deleteList(deps: ApiDeps, team: TeamKey, listId: string): Promise<void> {
+  const stored = await findList(deps, team, listId);
+  valueOf(
+    await deps.store.deleteList(
+      team,
+      stored.id,
+      onCommit('PatientListDelete', () => ({ patientIds: stored.patientIds, status: 204 })),
+    ),
+  );
+}
+
+/** The list the tab opens on for the caller. */
+export async function setDefaultList({ store }: ApiDeps, team: TeamKey, userId: string, listId: string): Promise<DefaultListAnswer> {
+  valueOf(
+    await store.setDefaultList(
+      team,
+      userId,
+      listId,
+      onCommit('PatientListSetDefault', () => ({ listId })),
+    ),
+  );
+  return { listId };
+}
+
+/**
+ * Adds patients to a list: only patients the team's EHR (or, in Manual mode, the team itself)
+ * knows; those already on it are skipped. The list afterwards, as it is about to be shown.
+ */
+export async function addPatients(deps: ApiDeps, team: TeamKey, listId: string, patientIds: string[], userId: string): Promise<StoredList> {
+  const { store, ehr } = deps;
+  const list = await findList(deps, team, listId);
+  const fresh = [...new Set(patientIds)].filter((id) => !list.patientIds.includes(id));
+  const manual = (await store.getConnection(team)).mode === 'manual';
+  const found = manual ? await store.getManualPatients(team, fresh) : await ehr.readPatients(await ehrLinkOf(store, team), team.tenantId, fresh);
+  const known = new Set(found.map((p) => p.id));
+  const unknown = fresh.filter((id) => !known.has(id));
+  if (unknown.length) throw problems.patientNotFound(unknown);
+  const updated = valueOf(
+    await store.addPatients(
+      team,
+      list.id,
+      fresh,
+      userId,
+      onCommit('PatientListAddPatient', () => ({ patientIds: fresh })),
+    ),
+  );
+  return viewList(deps, updated);
+}
+
+/** Takes a patient off a list; the ids as the path gave them (an unknown list is a 404 before a malformed patient id is a 400). */
+export async function removePatient(deps: ApiDeps, team: TeamKey, listId: string, pathPatientId: string): Promise<void> {
+  const list = await findList(deps, team, listId);
+  const patientId = fhirId.parse(pathPatientId);
+  valueOf(
+    await deps.store.removePatient(
+      team,
+      list.id,
+      patientId,
+      onCommit('PatientListRemovePatient', () => ({ patientIds: [patientId], status: 204 })),
+    ),
+  );
+}
+
+/** Moves a patient to another list of the team, in one change. */
+export async function movePatient(
+  deps: ApiDeps,
+  team: TeamKey,
+  listId: string,
+  pathPatientId: string,
+  toListId: string,
+  userId: string,
+): Promise<MoveAnswer> {
+  const list = await findList(deps, team, listId);
+  const patientId = fhirId.parse(pathPatientId);
+  if (toListId === list.id) throw new Problem('validation_failed', 'toListId: must be another list');
+  valueOf(
+    await deps.store.movePatient(
+      team,
+      list.id,
+      toListId,
+      patientId,
+      userId,
+      onCommit('PatientListMovePatient', () => ({ patientIds: [patientId] })),
+    ),
+  );
+  return { fromListId: list.id, toListId, patientId };
+}

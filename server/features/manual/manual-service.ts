@@ -1,0 +1,85 @@
+import { uuid } from '../../../contract/ids.js';
+import type { ManualPatient, ManualPatientData, ManualPatientsAnswer, ManualSchema, PatientBody, SchemaBody } from '../../../contract/manual.js';
+import { Problem } from '../../platform/problem.js';
+import type { TeamKey } from '../../storage/ports.js';
+import { onCommit, recordRead, redeclare } from '../shared/audit-trail.js';
+import type { ApiDeps } from '../shared/deps.js';
+import { problems, valueOf } from '../shared/outcomes.js';
+import { requireManualMode } from '../shared/team-connection.js';
+import { mergeValues, schemaConflicts, valuesProblems } from './validation.js';
+
+/** Manual mode: the team's patient schema (owners) and hand-entered patients (members). */
+
+export async function getSchema({ store }: ApiDeps, team: TeamKey): Promise<ManualSchema> {
+  return (await store.getSchema(team)) ?? { fields: [], version: 0 };
+}
+
+/** Saves the schema against the version read; refused when existing values would no longer fit. */
+export async function setSchema({ store }: ApiDeps, team: TeamKey, body: SchemaBody): Promise<ManualSchema> {
+  await requireManualMode(store, team);
+  const existed = (await store.getSchema(team)) !== null;
+  const operation = existed ? 'PatientSchemaUpdate' : 'PatientSchemaCreate';
+  redeclare(operation);
+  const conflicts = schemaConflicts(body.fields, await store.getManualPatients(team));
+  if (conflicts.length) throw new Problem('schema_conflict', `The change conflicts with values patients already have: ${conflicts.join('; ')}.`);
+  return valueOf(await store.setSchema(team, body.fields, body.version, onCommit(operation)));
+}
+
+/** The whole roster is a search without criteria: recorded with every patient it returns. */
+export async function listPatients({ store }: ApiDeps, team: TeamKey): Promise<ManualPatientsAnswer> {
+  const patients = await store.getManualPatients(team);
+  recordRead(store.audit, 'PatientSearch', { patientIds: patients.map((p) => p.id) });
+  return { patients };
+}
+
+/** The patient by id, or 404; malformed ids are simply unknown patients. */
+async function findPatient({ store }: ApiDeps, team: TeamKey, id: string): Promise<ManualPatient> {
+  const [patient] = uuid.safeParse(id).success ? await store.getManualPatients(team, [id]) : [];
+  if (!patient) throw problems.patientNotFound();
+  return patient;
+}
+
+export async function readPatient(deps: ApiDeps, team: TeamKey, id: string): Promise<ManualPatient> {
+  const patient = await findPatient(deps, team, id);
+  recordRead(deps.store.audit, 'PatientView', { patientIds: [id] });
+  return patient;
+}
+
+export async function createPatient(deps: ApiDeps, team: TeamKey, body: PatientBody, userId: string): Promise<ManualPatient> {
+  const { store } = deps;
+  await requireManualMode(store, team);
+  const { value } = await store.createManualPatient(
+    team,
+    await checked(deps, team, body),
+    userId,
+    onCommit('PatientDetailsEdit', (p) => ({ patientIds: [p.id], status: 201 })),
+  );
+  return value;
+}
+
+/** Fields left out keep their value; values merge ("" clears one); refused when someone changed the patient since `version`. */
+export async function updatePatient(deps: ApiDeps, team: TeamKey, id: string, body: PatientBody): Promise<ManualPatient> {
+  const { store } = deps;
+  await requireManualMode(store, team);
+  const before = await findPatient(deps, team, id);
+  return valueOf(
+    await store.updateManualPatient(
+      team,
+      id,
+      await checked(deps, team, body, before),
+      body.version,
+      onCommit('PatientDetailsEdit', () => ({ patientIds: [id] })),
+    ),
+  );
+}
+
+/** The patient after the change, checked against the team's schema. */
+async function checked({ store }: ApiDeps, team: TeamKey, body: PatientBody, before?: ManualPatientData): Promise<ManualPatientData> {
+  const current = await store.getSchema(team);
+  const values = mergeValues(before?.values, body.values);
+  const found = valuesProblems(current?.fields ?? [], values);
+  if (found.length) throw new Problem('validation_failed', found.join('; '));
+  const keep = <K extends 'mrn' | 'birthDate' | 'gender' | 'room'>(key: K) =>
+    (body[key] === undefined ? (before?.[key] ?? null) : body[key]) as ManualPatientData[K];
+  return { name: body.name, mrn: keep('mrn'), birthDate: keep('birthDate'), gender: keep('gender'), room: keep('room'), values };
+}

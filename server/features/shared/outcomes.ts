@@ -1,0 +1,38 @@
+import { Problem } from '../../platform/problem.js';
+import type { Outcome, OutcomeReason } from '../../storage/ports.js';
+
+/**
+ * The problems of the API's use cases, one per error code, each with one message: store outcomes
+ * map to them here, and services throw them from here.
+ */
+export const problems = {
+  listNotFound: () => new Problem('list_not_found', 'There is no such list in this team.'),
+  patientNotOnList: () => new Problem('patient_not_on_list', 'This patient is not on the list.'),
+  versionConflict: () => new Problem('version_conflict', 'Someone else changed this in the meantime. Reload it and try again.'),
+  /** A patient the team's EHR (or, in Manual mode, its roster) does not have; the ids when several were asked for. */
+  patientNotFound: (ids: readonly string[] = []) =>
+    new Problem(
+      'patient_not_found',
+      ids.length
+        ? `The team has no patient with id ${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', …' : ''}.`
+        : 'The team has no patient with this id.',
+    ),
+  notEhrMode: () => new Problem('not_ehr_mode', 'This team is not connected to an EHR. A team owner can connect it in the settings.'),
+  notManualMode: () => new Problem('not_manual_mode', 'This team is not in Manual mode. A team owner can switch it in the settings.'),
+};
+
+const byReason: Record<OutcomeReason, () => Problem> = {
+  no_list: problems.listNotFound,
+  not_on_list: problems.patientNotOnList,
+  conflict: problems.versionConflict,
+  not_found: () => problems.patientNotFound(),
+};
+
+/** The problem a store change that did not happen answers with. */
+export const problemFor = (reason: OutcomeReason): Problem => byReason[reason]();
+
+/** The result of a store change that happened, or its reason as the one problem for it. */
+export function valueOf<T>(outcome: Outcome<T>): T {
+  if (outcome.ok) return outcome.value;
+  throw problemFor(outcome.reason);
+}
