@@ -1,3 +1,5 @@
+import { guidPattern } from '../../contract/id-syntax';
+
 /**
  * The consent popup's request to Azure AD and the answer it gets back. Azure AD's v2.0
  * authorization endpoint (learn.microsoft.com/entra/identity-platform/v2-oauth2-auth-code-flow):
@@ -15,9 +17,7 @@ export interface ConsentConfig {
 export const CONSENT_END_PATH = '/consent-end.html';
 export const STATE_KEY = 'patients.consent.state';
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export const isTenantId = (value: string | null): value is string => Boolean(value && GUID.test(value));
+export const isTenantId = (value: string | null): value is string => Boolean(value && guidPattern.test(value));
 
 export function authorizeUrl(
   config: ConsentConfig,

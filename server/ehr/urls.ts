@@ -1,9 +1,8 @@
+import { fhirIdPattern } from '../../contract/id-syntax.js';
 import { FhirError } from './types.js';
 
-const FHIR_ID = /^[A-Za-z0-9\-.]{1,64}$/;
-
 export function isFhirId(id: string): boolean {
-  return FHIR_ID.test(id);
+  return fhirIdPattern.test(id);
 }
 
 /** The FHIR base as a URL without a trailing slash, query or fragment. */

@@ -1,11 +1,10 @@
 import { decodeJwt } from 'jose';
 import type { NextFunction, Request, Response } from 'express';
+import { guidPattern } from '../../contract/id-syntax.js';
 import { problem } from '../platform/problem.js';
 import { caller, requestContext } from '../platform/request-context.js';
 import type { MembershipDirectory, TeamRole } from './membership.js';
 import { TokenRejected, type TokenVerifier } from './verify-token.js';
-
-export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Every /api call: a Bearer token, verified; tenant and user come from it and nowhere else. */
 export function requireCaller(verify: TokenVerifier) {
@@ -37,7 +36,7 @@ export function requireCaller(verify: TokenVerifier) {
 function claimedIdentity(token: string): { tenantId: string; userId: string } | undefined {
   try {
     const payload = decodeJwt(token);
-    const tenantId = typeof payload.tid === 'string' && GUID.test(payload.tid) ? payload.tid : undefined;
+    const tenantId = typeof payload.tid === 'string' && guidPattern.test(payload.tid) ? payload.tid : undefined;
     const user = typeof payload.oid === 'string' ? payload.oid : payload.sub;
     if (!tenantId) return undefined;
     return { tenantId, userId: typeof user === 'string' && /^[A-Za-z0-9\-._]{1,100}$/.test(user) ? user : 'unknown' };
@@ -50,7 +49,7 @@ function claimedIdentity(token: string): { tenantId: string; userId: string } | 
 export function requireTeamMember(directory: MembershipDirectory) {
   return async (req: Request, res: Response, next: NextFunction) => {
     const teamId = String(req.params.teamId ?? '');
-    if (!GUID.test(teamId)) throw problem('team_not_found', 'There is no such team.');
+    if (!guidPattern.test(teamId)) throw problem('team_not_found', 'There is no such team.');
     const { tenantId, userId } = caller();
     const role = await directory.roleOf(tenantId, teamId, userId);
     if (role === 'no_team') throw problem('team_not_found', 'There is no such team.');

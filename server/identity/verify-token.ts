@@ -1,4 +1,5 @@
 import { createRemoteJWKSet, decodeJwt, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { guidPattern } from '../../contract/id-syntax.js';
 import type { Caller } from '../platform/request-context.js';
 
 /**
@@ -29,8 +30,6 @@ export class TokenRejected extends Error {
 
 export type TokenVerifier = (token: string) => Promise<Caller>;
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** Tokens verified recently, kept until they expire: the tab sends the same token with every call. */
 const VERIFIED_TOKENS = 2_000;
 
@@ -58,7 +57,7 @@ function verifyOnce(settings: TokenVerifierSettings) {
     }
     // The issuer embeds the tenant, so read `tid` first and check it against the signed issuer below.
     const tenantId = typeof unverified.tid === 'string' ? unverified.tid : '';
-    if (!GUID.test(tenantId)) throw new TokenRejected('The token has no tenant id.');
+    if (!guidPattern.test(tenantId)) throw new TokenRejected('The token has no tenant id.');
     if (settings.allowedTenants && !settings.allowedTenants.includes(tenantId)) {
       throw new TokenRejected('This organisation is not allowed to use the app.');
     }

@@ -1,4 +1,5 @@
 import { STATUS_CODES } from 'node:http';
+import { fhirIdPattern } from '../../contract/id-syntax.js';
 import { FhirRequestError, operationOutcome, type FhirEngine, type Operation, type OperationResult, type Resource } from './engine/types.js';
 import { quirkyBody, type Quirk } from './quirks.js';
 import { readSearch } from './search-query.js';
@@ -20,7 +21,6 @@ export interface EndpointContext {
 
 export const outcome = (status: number, code: string, diagnostics: string): FhirResult => ({ status, body: operationOutcome(code, diagnostics) });
 
-const ID = /^[A-Za-z0-9\-.]{1,64}$/;
 const MAX_BATCH_ENTRIES = 500;
 
 /** Turns `Type`, `Type/id` and the search parameters into an engine operation, or refuses. */
@@ -30,7 +30,7 @@ function prepare(ctx: EndpointContext, path: string, pairs: [string, string][], 
   if (!type || !params) throw new FhirRequestError(404, 'not-supported', `The resource type ${type || '(none)'} is not supported.`);
   if (extra.length) throw new FhirRequestError(400, 'not-supported', 'This operation is not supported.');
   if (id !== undefined) {
-    if (!ID.test(id)) throw new FhirRequestError(400, 'invalid', 'The id is not a valid FHIR id.');
+    if (!fhirIdPattern.test(id)) throw new FhirRequestError(400, 'invalid', 'The id is not a valid FHIR id.');
     return { kind: 'read', type, id };
   }
   if (ctx.quirks.has('sort-rejected') && pairs.some(([k]) => k.startsWith('_sort')))

@@ -1,4 +1,5 @@
 import { app, authentication, pages } from '@microsoft/teams-js';
+import { guidPattern } from '../../../contract/id-syntax';
 import { currentLanguage } from '../i18n/t';
 
 export type TeamsTheme = 'default' | 'dark' | 'contrast';
@@ -57,8 +58,8 @@ export const entityIdFor = (teamId: string) => `patients-${teamId}`;
 
 /** The team an entity id names, or null (the personal tab's, or a tab saved without a team). */
 export function teamOfEntityId(entityId: string | undefined): string | null {
-  const match = /^patients-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i.exec(entityId ?? '');
-  return match ? match[1] : null;
+  const teamId = entityId?.startsWith('patients-') ? entityId.slice('patients-'.length) : '';
+  return guidPattern.test(teamId) ? teamId : null;
 }
 
 /** The configuration page: Save is enabled once the tab is ready; saving adds the tab for the team. */

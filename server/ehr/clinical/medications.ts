@@ -1,8 +1,10 @@
+import { fhirIdSyntax } from '../../../contract/id-syntax.js';
 import { isObject, objects, str, type JsonObject } from '../json.js';
 import type { CoverageView, MedicationView } from './types.js';
 import { conceptCodes, conceptText, newestFirst, referenceDisplay, statusCode, when } from './values.js';
 
 const MEDICATION_TYPES = new Set(['MedicationOrder', 'MedicationRequest', 'MedicationStatement']);
+const MEDICATION_REF = new RegExp(`^Medication/${fhirIdSyntax}$`);
 
 /** Medication resources by reference (`Medication/{id}`), from `_include` entries or a follow-up read. */
 export type MedicationIndex = Map<string, JsonObject>;
@@ -37,7 +39,7 @@ export function unresolvedMedications(resources: JsonObject[], included: Medicat
   for (const r of resources) {
     if (!MEDICATION_TYPES.has(String(r.resourceType)) || medicationName(r, included) !== null) continue;
     const ref = isObject(r.medicationReference) ? str(r.medicationReference.reference) : undefined;
-    if (ref && /^Medication\/[A-Za-z0-9\-.]{1,64}$/.test(ref)) refs.add(ref);
+    if (ref && MEDICATION_REF.test(ref)) refs.add(ref);
   }
   return [...refs];
 }

@@ -1,4 +1,5 @@
 /** Tolerant readers for the FHIR datatypes the clinical views use; wrong shapes give null, never throw. */
+import { fhirIdSyntax } from '../../../contract/id-syntax.js';
 import { isObject, list, objects, str, strings, type JsonObject } from '../json.js';
 import type { When } from './types.js';
 
@@ -114,7 +115,7 @@ export function annotationText(value: unknown): string | null {
   return texts.length > 0 ? texts.join('\n') : null;
 }
 
-const PATIENT_REF = /(?:^|\/)Patient\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[^/]*)?$/;
+const PATIENT_REF = new RegExp(`(?:^|/)Patient/(${fhirIdSyntax})(?:/_history/[^/]*)?$`);
 
 /**
  * False when the resource names another patient as its subject. A server that ignores the

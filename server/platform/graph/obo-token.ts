@@ -1,4 +1,5 @@
 import { ConfidentialClientApplication, type INetworkModule } from '@azure/msal-node';
+import { guidPattern } from '../../../contract/id-syntax.js';
 import { GraphAccessError } from './graph-errors.js';
 
 /**
@@ -34,7 +35,6 @@ export interface OboTokenSource {
   tokenFor(request: { ssoToken: string; tenantId: string; scopes?: string[] }): Promise<string>;
 }
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DEFAULT_HOST = 'https://login.microsoftonline.com';
 
 /**
@@ -58,7 +58,7 @@ export function createOboTokenSource(settings: OboSettings): OboTokenSource {
 
   return {
     async tokenFor({ ssoToken, tenantId, scopes = graphScopes }) {
-      if (!GUID.test(tenantId)) throw new GraphAccessError('unauthenticated', 'The sign-in token has no valid tenant.');
+      if (!guidPattern.test(tenantId)) throw new GraphAccessError('unauthenticated', 'The sign-in token has no valid tenant.');
       try {
         const result = await cca.acquireTokenOnBehalfOf({ oboAssertion: ssoToken, scopes, authority: `${host}/${tenantId}` });
         if (!result?.accessToken) throw new GraphAccessError('graph_failed', 'Azure AD returned no access token.');

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { fhirIdSyntax } from '../../../contract/id-syntax.js';
 import type { Resource } from '../engine/types.js';
 
 /** Every `*.json` file under a folder, depth first, in name order (so split parts load in order). */
@@ -19,6 +20,8 @@ interface Entry {
 }
 
 const UUID = /^urn:uuid:([0-9a-fA-F-]{1,64})$/;
+/** A `PUT Type/id` entry's URL, for its id. */
+const PUT_URL = new RegExp(`^/?[A-Za-z]+/(${fhirIdSyntax})$`);
 
 /**
  * Resources of every bundle under `<dir>/<version>` (a folder missing: none). Collection and
@@ -46,7 +49,7 @@ export function loadBundles(dir: string, version: string): Resource[] {
     for (const entry of (Array.isArray(data.entry) ? data.entry : []) as Entry[]) {
       const resource = entry?.resource;
       if (!resource || typeof resource.resourceType !== 'string' || entry.request?.method === 'DELETE') continue;
-      const put = entry.request?.method === 'PUT' ? /^\/?[A-Za-z]+\/([A-Za-z0-9\-.]{1,64})$/.exec(entry.request.url ?? '')?.[1] : undefined;
+      const put = entry.request?.method === 'PUT' ? PUT_URL.exec(entry.request.url ?? '')?.[1] : undefined;
       const uuid = UUID.exec(entry.fullUrl ?? '')?.[1];
       resource.id = put ?? resource.id ?? uuid ?? `loaded-${++unnamed}`;
       if (entry.fullUrl?.startsWith('urn:uuid:')) renames.set(entry.fullUrl, `${resource.resourceType}/${resource.id}`);
