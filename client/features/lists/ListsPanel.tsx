@@ -164,6 +164,7 @@ function ListTable({ list, others, onOpenPatient }: { list: ListView; others: Li
   }, [list, filter, sort]);
   // Only the rows in view are in the DOM, so lists of hundreds of patients scroll smoothly.
   const scrollRef = useRef<HTMLDivElement>(null);
+  // eslint-disable-next-line react-hooks/incompatible-library -- the tab is not built with React Compiler, whose memoizing this warns about
   const virtual = useVirtualizer({ count: rows.length, getScrollElement: () => scrollRef.current, estimateSize: () => 44, overscan: 12 });
   const items = virtual.getVirtualItems();
   const padTop = items.length ? items[0].start : 0;

@@ -60,7 +60,7 @@ export function NewListDialog({ onCreated }: { onCreated: (listId: string) => vo
             <DialogTitle>{t('lists.newTitle')}</DialogTitle>
             <DialogContent>
               <Field label={t('lists.newName')} required validationMessage={touched ? problem : undefined}>
-                <Input value={name} onChange={(_, d) => setName(d.value)} autoFocus />
+                <Input value={name} onChange={(_, d) => setName(d.value)} />
               </Field>
               {create.isError && <ErrorNotice error={create.error} />}
             </DialogContent>
