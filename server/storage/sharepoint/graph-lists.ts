@@ -1,3 +1,4 @@
+import { guidPattern } from '../../../contract/id-syntax.js';
 import { logger } from '../../platform/logger.js';
 import { done, refused, type TeamKey, type TeamStore } from '../ports.js';
 import { patientListColumns, patientListTitle } from './app-lists.js';
@@ -22,8 +23,6 @@ type ListOps = Pick<
   'listLists' | 'createList' | 'getList' | 'addPatients' | 'removePatient' | 'updateList' | 'deleteList' | 'movePatient'
 >;
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * Patient lists in the team's site: a row in "Patients app – lists" (name, columns, version)
  * and a SharePoint list of its own with a row per patient. Graph has no transactions, so each
@@ -32,7 +31,7 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  */
 export function graphListOps(open: OpenTeam): ListOps & { resolve: typeof resolve } {
   async function resolve(team: TeamKey, listId: string) {
-    if (!GUID.test(listId)) return null;
+    if (!guidPattern.test(listId)) return null;
     const { api, site, queue } = await open(team);
     const catalogId = await site.appList('catalog', false);
     if (!catalogId) return null;
