@@ -1,16 +1,15 @@
 import { fieldColumn, listColumns, maxListColumns, type ListColumn } from '../../../contract/columns.js';
+import type { ConnectionMode } from '../../../contract/connection.js';
+import type { SchemaField } from '../../../contract/manual.js';
 import { Problem } from '../../platform/problem.js';
 
 const builtInColumns: ReadonlySet<string> = new Set(listColumns);
 
 /** A team's connection mode, as the store gives it. */
-export type TeamMode = 'ehr' | 'manual' | 'unset';
+export type TeamMode = ConnectionMode;
 
 /** A field of the team's Manual-mode schema, as far as columns care. */
-export interface ColumnField {
-  id: string;
-  label: string;
-}
+export type ColumnField = Pick<SchemaField, 'id' | 'label'>;
 
 /**
  * Checks the columns a list is to show against the team's mode and Manual-mode schema: the

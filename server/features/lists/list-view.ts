@@ -5,29 +5,14 @@ import { logger } from '../../platform/logger.js';
 import { fieldValue } from '../../../contract/manual.js';
 import { cellsFor, partsFor, summaryColumns } from './list-cells.js';
 import type { Note, StoredList, TeamKey, TeamStore } from '../../storage/ports.js';
-import type { ErrorCode } from '../../../contract/errors.js';
+import type { ListRow as ContractListRow, ListView as ContractListView } from '../../../contract/lists.js';
 
-export interface ListRow {
-  patientId: string;
-  displayName: string | null;
-  mrn: string | null;
-  birthDate: string | null;
-  gender: string | null;
-  /** False when the EHR could not give this patient (gone, or the EHR failed). */
-  available: boolean;
-  /** One cell per column of the list beyond name, MRN, birth date and gender. */
-  cells: Record<string, Cell<unknown>>;
-}
-
-export interface ListView {
-  id: string;
-  name: string;
-  columns: StoredList['columns'];
-  version: number;
-  rows: ListRow[];
-  /** Set when the EHR could not be read: rows then carry ids only. */
-  ehrError?: { code: ErrorCode; message: string };
-}
+/**
+ * A row and a list as the API answers them (contract/lists.ts); cells are built column by column
+ * and checked against the contract's cell of each column in the API suites.
+ */
+export type ListRow = Omit<ContractListRow, 'cells'> & { cells: Record<string, Cell<unknown>> };
+export type ListView = Omit<ContractListView, 'rows'> & { rows: ListRow[] };
 
 /**
  * A list as the tab shows it: the stored ids with live EHR data for its columns, read in batches.
