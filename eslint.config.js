@@ -71,7 +71,10 @@ export default tseslint.config(
     files: ['**/*.{js,mjs,ts,tsx}'],
     languageOptions: { ecmaVersion: 2023, sourceType: 'module', globals: { ...globals.node } },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_', ignoreRestSiblings: true }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_', ignoreRestSiblings: true },
+      ],
     },
   },
   {
@@ -79,7 +82,8 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser } },
   },
   {
-    files: ['client/**/*.tsx'],
+    // Hooks live in .ts files too (the api/ hooks of each feature).
+    files: ['client/**/*.{ts,tsx}'],
     ...reactHooks.configs.flat.recommended,
   },
   {
