@@ -2,6 +2,7 @@
 // the import rules between rooms (boundaries), no import cycles, and nothing about formatting
 // (Prettier owns it: `npm run lint` runs both).
 import js from '@eslint/js';
+import { defineConfig } from 'eslint/config';
 import boundaries from 'eslint-plugin-boundaries';
 import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 import importX from 'eslint-plugin-import-x';
@@ -63,7 +64,7 @@ const policies = [
   { from: { element: { type: 'tests' } }, allow: [{ to: { element: { types: '*' } } }] },
 ];
 
-export default tseslint.config(
+export default defineConfig(
   { ignores: ['dist/', 'node_modules/', 'appPackage/build/', 'data/'] },
   js.configs.recommended,
   tseslint.configs.recommended,
