@@ -1,4 +1,6 @@
-import type { Cell } from '../../ehr/index.js';
+import type { Cell, Measurement, RowCells } from '../../../contract/cells.js';
+import type { When } from '../../../contract/ids.js';
+import type { VitalKind } from '../../../contract/vitals.js';
 import type { ListColumn } from '../../../contract/columns.js';
 import type { ListRow } from './list-view.js';
 
@@ -26,40 +28,47 @@ export const columnHeadings: Record<Exclude<ListColumn, `field:${string}`>, stri
   latestNote: 'Latest note',
 };
 
-type Json = Record<string, any>;
-const measure = (m: Json | null | undefined) => (m ? `${m.value} ${m.unit}`.trim() : '?');
-const time = (w: Json | null | undefined) => (w?.text ? ` (${w.text})` : '');
+const measure = (m: Measurement | null) => (m ? `${m.value} ${m.unit}`.trim() : '?');
+const time = (w: When | null) => (w?.text ? ` (${w.text})` : '');
+const items = <T>(list: T[], text: (item: T) => string) => list.map(text).join('; ');
+
+/** A cell as plain text: "Not available", "None recorded", or its value in words. */
+function textOf<T>(cell: Cell<T> | undefined, text: (value: T) => string): string {
+  if (!cell || cell.status === 'unavailable') return 'Not available';
+  if (cell.status === 'none') return 'None recorded';
+  return text(cell.value);
+}
 
 /** One cell as plain text: the value, "None recorded" or "Not available". */
 export function cellText(column: ListColumn, row: ListRow): string {
   if (column === 'name') return row.displayName ?? 'Not available';
   if (column === 'mrn' || column === 'birthDate' || column === 'gender')
     return (row.available ? row[column] : null) ?? (row.available ? 'None recorded' : 'Not available');
-  const cell = row.cells[column] as Cell<any> | undefined;
-  if (!cell || cell.status === 'unavailable') return 'Not available';
-  if (cell.status === 'none') return 'None recorded';
-  const v = cell.value;
-  if (column.startsWith('field:')) return String(v);
+  const cells = row.cells as RowCells;
+  if (column.startsWith('field:')) return textOf(cells[column], String);
   switch (column) {
     case 'location':
-      return v.location ?? [v.room && `Room ${v.room}`, v.bed && `Bed ${v.bed}`].filter(Boolean).join(', ');
+      return textOf(cells.location, (v) => v.location ?? [v.room && `Room ${v.room}`, v.bed && `Bed ${v.bed}`].filter(Boolean).join(', '));
     case 'admissionDate':
-      return v.text;
+      return textOf(cells.admissionDate, (v) => v.text);
     case 'bloodPressure':
-      return `${v.systolic?.value ?? '?'}/${v.diastolic?.value ?? '?'} ${v.systolic?.unit ?? v.diastolic?.unit ?? ''}`.trim() + time(v.time);
+      return textOf(
+        cells.bloodPressure,
+        (v) => `${v.systolic?.value ?? '?'}/${v.diastolic?.value ?? '?'} ${v.systolic?.unit ?? v.diastolic?.unit ?? ''}`.trim() + time(v.time),
+      );
     case 'conditions':
-      return (v as Json[]).map((c) => c.display ?? '?').join('; ');
+      return textOf(cells.conditions, (v) => items(v, (c) => c.display ?? '?'));
     case 'allergies':
-      return (v as Json[]).map((a) => a.substance ?? '?').join('; ');
+      return textOf(cells.allergies, (v) => items(v, (a) => a.substance ?? '?'));
     case 'medications':
-      return (v as Json[]).map((m) => m.name ?? '?').join('; ');
+      return textOf(cells.medications, (v) => items(v, (m) => m.name ?? '?'));
     case 'coverage':
-      return (v as Json[]).map((c) => [c.payer, c.plan].filter(Boolean).join(' – ')).join('; ');
+      return textOf(cells.coverage, (v) => items(v, (c) => [c.payer, c.plan].filter(Boolean).join(' – ')));
     case 'careProvider':
-      return String(v);
+      return textOf(cells.careProvider, String);
     case 'latestNote':
-      return `${v.text} (${v.authorName}, ${v.createdAt})`;
+      return textOf(cells.latestNote, (v) => `${v.text} (${v.authorName}, ${v.createdAt})`);
     default:
-      return measure(v.value) + time(v.time);
+      return textOf(cells[column as Exclude<VitalKind, 'bloodPressure'>], (v) => measure(v.value) + time(v.time));
   }
 }
