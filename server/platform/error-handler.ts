@@ -75,7 +75,7 @@ export function loggableError(err: unknown): { name: string; code?: string; fram
   };
 }
 
-export function describeZodError(err: ZodError): string {
+function describeZodError(err: ZodError): string {
   return err.issues.map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message)).join('; ');
 }
 

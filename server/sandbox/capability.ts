@@ -1,7 +1,7 @@
 import type { FhirEngine } from './engine/types.js';
 import type { VersionSpec } from './versions.js';
 
-export const OAUTH_URIS = 'http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris';
+const OAUTH_URIS = 'http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris';
 
 /** The open capability statement, with the SMART oauth-uris extension pointing at our token endpoint. */
 export function capabilityStatement(spec: VersionSpec, engine: FhirEngine, tokenUrl: string, authorizeUrl: string) {

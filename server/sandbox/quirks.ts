@@ -4,7 +4,7 @@ import type { NextFunction, Request, Response } from 'express';
  * Behaviours of real FHIR servers the sandbox can put on, for tests of the app's tolerance.
  * A base URL such as `/sandbox/r4/quirks/no-total,sort-rejected` serves the same data with them.
  */
-export const quirkNames = [
+const quirkNames = [
   'no-total', // searchsets without `total`
   'sort-rejected', // `_sort` answered with 400
   'sort-ignored', // `_sort` ignored: results in reverse store order

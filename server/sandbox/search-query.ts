@@ -1,8 +1,8 @@
 import { FhirRequestError, type ParamKind, type SearchFilter, type SearchQuery, type SortKey } from './engine/types.js';
 import type { VersionSpec } from './versions.js';
 
-export const DEFAULT_COUNT = 50;
-export const MAX_COUNT = 1000;
+const DEFAULT_COUNT = 50;
+const MAX_COUNT = 1000;
 
 /** Result-shaping parameters the sandbox accepts and does not act on. */
 const ignored = new Set(['_format', '_total', '_summary', '_elements', '_pretty', '_include', '_revinclude']);

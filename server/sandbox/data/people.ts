@@ -60,7 +60,7 @@ export function prng(seed: number) {
 }
 
 /** FNV-1a over code points. */
-export function hash(text: string): number {
+function hash(text: string): number {
   let h = 2166136261;
   for (const ch of text) h = Math.imul(h ^ ch.codePointAt(0)!, 16777619);
   return h >>> 0;
@@ -104,7 +104,7 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 /** Fixed "today", so the data is the same on every run. */
-export const SANDBOX_TODAY = Date.parse('2026-11-20T08:00:00Z');
+const SANDBOX_TODAY = Date.parse('2026-11-20T08:00:00Z');
 /** Every n-th patient (from the 4th) has a name in another script. */
 const OTHER_SCRIPT_EVERY = 25;
 

@@ -17,7 +17,7 @@ const LOINC = 'http://loinc.org';
 const SNOMED = 'http://snomed.info/sct';
 const RXNORM = 'http://www.nlm.nih.gov/research/umls/rxnorm';
 /** The sandbox hospital's MRN namespace. */
-export const MRN_SYSTEM = 'urn:oid:2.16.840.1.113883.3.9999.1';
+const MRN_SYSTEM = 'urn:oid:2.16.840.1.113883.3.9999.1';
 const severityCodes = { mild: '255604002', moderate: '6736007', severe: '24484000' } as const;
 
 const quantity = (value: number, unit: string, code: string) => ({ value, unit, system: 'http://unitsofmeasure.org', code });

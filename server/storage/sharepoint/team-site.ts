@@ -64,7 +64,7 @@ async function rootSiteId(api: GraphApi, teamId: string): Promise<string> {
   }
 }
 
-export async function findList(api: GraphApi, siteId: string, displayName: string): Promise<string | null> {
+async function findList(api: GraphApi, siteId: string, displayName: string): Promise<string | null> {
   const lists = await api.getAll<{ id: string; displayName: string }>(
     `/sites/${siteId}/lists?${filterParam(`displayName eq ${odataString(displayName)}`)}`,
   );
@@ -72,7 +72,7 @@ export async function findList(api: GraphApi, siteId: string, displayName: strin
 }
 
 /** Finds the list by display name or creates it; a concurrent creator's 409 means it is there now. */
-export async function ensureList(api: GraphApi, siteId: string, schema: ListSchema): Promise<string> {
+async function ensureList(api: GraphApi, siteId: string, schema: ListSchema): Promise<string> {
   const found = await findList(api, siteId, schema.displayName);
   if (found) {
     await ensureColumns(api, siteId, found, schema.columns);

@@ -27,11 +27,11 @@ export function parseEqFilter(filter: string | null): EqFilter | null {
 }
 
 /** SharePoint's paging token names the last id served: base64 of `Paged=TRUE&p_ID={id}`. */
-export function skipTokenAfter(lastId: string): string {
+function skipTokenAfter(lastId: string): string {
   return Buffer.from(`Paged=TRUE&p_ID=${lastId}`).toString('base64');
 }
 
-export function idAfterSkipToken(token: string | null): string | null {
+function idAfterSkipToken(token: string | null): string | null {
   if (token === null) return null;
   const match = /^Paged=TRUE&p_ID=(.+)$/.exec(Buffer.from(token, 'base64').toString('utf8'));
   if (!match) throw new ODataError('The skip token is not valid.');

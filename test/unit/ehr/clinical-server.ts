@@ -31,7 +31,7 @@ export interface ClinicalServerOptions {
 }
 
 const VERSION: Record<Release, string> = { DSTU2: '1.0.2', STU3: '3.0.2', R4: '4.0.1' };
-export const ALL_TYPES = [
+const ALL_TYPES = [
   'Patient',
   'Observation',
   'Encounter',

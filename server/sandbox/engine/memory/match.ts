@@ -121,7 +121,7 @@ export function matchesFilter(resource: Resource, def: ParamDef, filter: SearchF
 }
 
 /** The value a resource sorts by for a parameter: first family name, first date, first code. */
-export function sortValue(resource: Resource, def: ParamDef): string {
+function sortValue(resource: Resource, def: ParamDef): string {
   const values = raw(resource, def);
   const first =
     def.kind === 'string'
