@@ -11,6 +11,7 @@ import { manualRoutes } from './features/manual/manual-routes.js';
 import { myTeamsRoutes } from './features/teams/my-teams-routes.js';
 import { noteRoutes } from './features/notes/note-routes.js';
 import { patientRoutes } from './features/patients/patient-routes.js';
+import type { ConsentConfig } from '../contract/teams.js';
 import type { AuditLog } from './storage/ports.js';
 import { recordRefusal } from './features/shared/audit-trail.js';
 import type { MembershipDirectory } from './identity/membership.js';
@@ -36,17 +37,11 @@ export interface AppDeps {
   staticDir?: string;
   /** Present in dev mode only. */
   dev?: DevDeps;
-  /** Production only: what the tab's consent popup sends to Azure AD's authorize endpoint. */
+  /**
+   * Production only: what the tab's consent popup sends to Azure AD's authorize endpoint, public facts
+   * of the app's Entra registration (`authority` is Azure AD's host, `AAD_AUTHORITY`; the popup adds the tenant).
+   */
   consent?: ConsentConfig;
-}
-
-/** Public facts of the app's Entra registration for the Graph consent popup; no secrets. */
-export interface ConsentConfig {
-  clientId: string;
-  /** Azure AD's host (`AAD_AUTHORITY`); the popup adds the tenant. */
-  authority: string;
-  /** The delegated Graph scopes the on-behalf-of exchange asks for. */
-  scopes: string[];
 }
 
 /** The consent popup's pages: Teams opens them in a window that must keep its opener to report back. */

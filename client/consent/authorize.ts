@@ -1,5 +1,3 @@
-import { guidPattern } from '../../contract/id-syntax';
-
 /**
  * The consent popup's request to Azure AD and the answer it gets back. Azure AD's v2.0
  * authorization endpoint (learn.microsoft.com/entra/identity-platform/v2-oauth2-auth-code-flow):
@@ -8,11 +6,9 @@ import { guidPattern } from '../../contract/id-syntax';
  * on-behalf-of exchange needs. It travels in the fragment, so it never reaches a server log, and
  * its PKCE verifier is thrown away, so nobody can redeem it.
  */
-export interface ConsentConfig {
-  clientId: string;
-  authority: string;
-  scopes: string[];
-}
+
+import { guidPattern } from '../../contract/id-syntax';
+import type { ConsentConfig } from '../../contract/teams';
 
 export const CONSENT_END_PATH = '/consent-end.html';
 export const STATE_KEY = 'patients.consent.state';

@@ -1,5 +1,6 @@
 import { authentication } from '@microsoft/teams-js';
-import { authorizeUrl, CONSENT_END_PATH, isTenantId, pkceChallenge, randomText, STATE_KEY, type ConsentConfig } from './authorize';
+import type { ConsentConfig } from '../../contract/teams';
+import { authorizeUrl, CONSENT_END_PATH, isTenantId, pkceChallenge, randomText, STATE_KEY } from './authorize';
 import { startPopupPage } from './popup-page';
 
 /** consent-start.html: fetches the app's public Entra settings from the server and goes on to Azure AD. */
