@@ -33,6 +33,10 @@ function realFile(target: string): string {
 async function boundaryErrors(from: string, target: string): Promise<string[]> {
   let specifier = path.posix.relative(path.posix.dirname(from), realFile(target).split(path.sep).join('/')).replace(/\.tsx?$/, '.js');
   if (!specifier.startsWith('.')) specifier = `./${specifier}`;
+  return importErrors(from, specifier);
+}
+
+async function importErrors(from: string, specifier: string): Promise<string[]> {
   const [result] = await eslint.lintText(`import * as imported from '${specifier}';\nexport { imported };\n`, { filePath: from });
   return result.messages.filter((m) => m.ruleId === 'boundaries/dependencies').map((m) => m.message);
 }
@@ -82,5 +86,16 @@ describe('import rules between rooms', () => {
     ['a test imports a storage adapter', 'test/unit/x.test.ts', 'server/storage/sqlite/sqlite-store.ts'],
   ])('allows: %s', async (_story, from, target) => {
     expect(await boundaryErrors(from, target)).toEqual([]);
+  });
+
+  it.each([
+    ['the contract imports a package other than zod', 'contract/x.ts', 'express', false],
+    ['the contract imports a Node built-in', 'contract/x.ts', 'node:fs', false],
+    ['the tab imports a Node built-in', 'client/shared/x.ts', 'node:path', false],
+    ['the contract imports zod', 'contract/x.ts', 'zod', true],
+    ['the tab imports a package', 'client/features/lists/X.tsx', 'react', true],
+    ['the platform imports packages and Node built-ins', 'server/platform/x.ts', 'node:async_hooks', true],
+  ])('packages: %s', async (_story, from, specifier, allowed) => {
+    expect(await importErrors(from, specifier)).toEqual(allowed ? [] : [expect.stringContaining(`module source "${specifier}"`)]);
   });
 });
