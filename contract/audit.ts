@@ -1,29 +1,8 @@
 import { z } from 'zod';
+import { auditOperations } from './audit-operations.js';
 
-/** Audit operations, named after the original Patients app's audit operations. */
-export const auditOperations = [
-  'PatientListView',
-  'PatientListCreate',
-  'PatientListRename',
-  'PatientListDelete',
-  'PatientListAddPatient',
-  'PatientListRemovePatient',
-  'PatientListMovePatient',
-  'PatientListEditColumns',
-  'PatientListSetDefault',
-  'PatientSearch',
-  'PatientView',
-  'PatientDetailsEdit',
-  'PatientNoteAdd',
-  'PatientSchemaCreate',
-  'PatientSchemaUpdate',
-  'ExportInitiation',
-  'EHRConnectionSet',
-  'AuditView',
-  'AuditExport',
-] as const;
-
-export type AuditOperation = (typeof auditOperations)[number];
+// Plain constants live apart, so the tab can use them without loading zod.
+export * from './audit-operations.js';
 
 /** One audit record. Ids only: never names, values or other clinical data. */
 export const auditEvent = z.object({
@@ -63,6 +42,3 @@ export type AuditQuery = z.infer<typeof auditQuery>;
 /** `GET /api/audit` as JSON (as CSV, the same records in `auditColumns`). */
 export const auditAnswer = z.object({ events: z.array(auditEvent) });
 export type AuditAnswer = z.infer<typeof auditAnswer>;
-
-/** The app role that may read the tenant's audit trail (in the SSO token's `roles`). */
-export const AUDIT_READER_ROLE = 'Patients.AuditReader';

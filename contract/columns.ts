@@ -1,5 +1,3 @@
-import { z } from 'zod';
-
 /** The columns a list can show, in the product's order; each list picks its own set and order. */
 export const listColumns = [
   'name',
@@ -28,9 +26,6 @@ export const listColumns = [
 export type ListColumn = (typeof listColumns)[number] | `field:${string}`;
 
 export const fieldColumn = /^field:[a-z][a-zA-Z0-9_]{0,39}$/;
-
-/** A column as answers carry it: a built-in one or `field:<id>`. */
-export const listColumn = z.union([z.enum(listColumns), z.templateLiteral(['field:', z.string()])]);
 
 export const defaultColumns: ListColumn[] = ['name', 'mrn', 'birthDate', 'gender'];
 

@@ -1,8 +1,11 @@
 import { z } from 'zod';
 import { rowCells } from './cells.js';
-import { listColumn } from './columns.js';
+import { listColumns } from './columns.js';
 import { errorCode } from './errors.js';
 import { fhirId, uuid } from './ids.js';
+
+/** A column as answers carry it: a built-in one or `field:<id>`. */
+export const listColumn = z.union([z.enum(listColumns), z.templateLiteral(['field:', z.string()])]);
 
 /** A list's name as given: trimmed, 1..200 characters. */
 export const listName = z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters');

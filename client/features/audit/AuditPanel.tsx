@@ -22,7 +22,7 @@ import { ErrorNotice } from '../../shared/components/ErrorNotice';
 import { dateTime } from '../../shared/format';
 import { t } from '../../shared/i18n/t';
 import { useSession } from '../../shared/session';
-import { auditOperations } from '../../../contract/audit';
+import { auditOperations } from '../../../contract/audit-operations';
 import { exportAuditCsv, useAuditEvents } from './api/get-audit';
 
 const useStyles = makeStyles({
