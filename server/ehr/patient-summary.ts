@@ -1,12 +1,6 @@
-/** One patient as the tab shows it in search results and list rows, whatever the FHIR version. */
-export interface PatientSummary {
-  id: string;
-  /** Prefix, given names, family name: "Mr. Hugh Chau". */
-  displayName: string;
-  mrn: string | null;
-  /** As the EHR gives it: may be partial ("1951", "1951-08"). */
-  birthDate: string | null;
-  gender: string | null;
-  /** Display of the first general practitioner (DSTU2 `careProvider`), when the EHR gives one. */
-  generalPractitioner?: string | null;
-}
+/**
+ * One patient as the tab shows it in search results and list rows, whatever the FHIR version:
+ * the API's own shape (`contract/patients.ts`). A leaf module, so the EHR's types and its clinical
+ * types can both use it without importing each other.
+ */
+export type { PatientSummary } from '../../contract/patients.js';

@@ -3,6 +3,7 @@ import type { Connection } from '../../contract/connection.js';
 import type { ListColumn } from '../../contract/columns.js';
 import type { Note } from '../../contract/notes.js';
 import type { ManualPatient, ManualPatientData, ManualSchema, SchemaField } from '../../contract/manual.js';
+import type { ListSummary as ContractListSummary } from '../../contract/lists.js';
 
 /** A team's data is keyed by the tenant (from the verified token) and the team. */
 export interface TeamKey {
@@ -12,11 +13,8 @@ export interface TeamKey {
 
 export type { Connection };
 
-export interface ListSummary {
-  id: string;
-  name: string;
-  patientCount: number;
-}
+/** A list as the store keeps it; the API adds whether it is the caller's default. */
+export type ListSummary = Omit<ContractListSummary, 'isDefault'>;
 
 export interface StoredList {
   id: string;

@@ -1,4 +1,7 @@
 import type { PatientSummary } from '../patient-summary.js';
+import type { Cell, Measurement, UnavailableReason } from '../../../contract/cells.js';
+import type { When } from '../../../contract/ids.js';
+import type { AllergyView, ConditionView, CoverageView, EncounterView, MedicationView, VitalReading } from '../../../contract/patients.js';
 import { vitalKinds, type VitalKind } from '../../../contract/vitals.js';
 
 /** The parts of a patient's record a list can ask for; the Patient itself is always read. */
@@ -6,124 +9,26 @@ export type ClinicalPart = 'vitals' | 'encounter' | 'conditions' | 'allergies' |
 export const CLINICAL_PARTS: readonly ClinicalPart[] = ['vitals', 'encounter', 'conditions', 'allergies', 'medications', 'coverage'];
 
 /**
- * Why a cell has no data to show as "not available":
- * - `not_offered`: the EHR does not list the resource type in its capability statement;
- * - `failed`: the EHR answered that read with an error (or not in time, or too large);
- * - `malformed`: the EHR answered with something that is not a FHIR search result.
+ * The shapes the EHR client reads into are the API's own (`contract/cells.ts`, `contract/patients.ts`):
+ * one definition. A cell is "none recorded", "not available" (`not_offered`: the EHR does not list the
+ * resource type; `failed`: it answered with an error, late or too large; `malformed`: not a search
+ * result) or data; a `When` keeps the EHR's text (maybe partial, maybe without zone) with a moment for
+ * sorting; a `Measurement` is in °C, kg and cm after conversion, with what the EHR sent as `original`.
  */
-export type UnavailableReason = 'not_offered' | 'failed' | 'malformed';
-
-/** One piece of the view: "none recorded", "not available", or data. */
-export type Cell<T> = { status: 'ok'; value: T } | { status: 'none' } | { status: 'unavailable'; reason: UnavailableReason };
-
-/** A FHIR date or dateTime: the text as the EHR gave it (maybe partial, maybe without zone), for display. */
-export interface When {
-  text: string;
-  /** For sorting: partial dates count from their start, a time without zone is read as UTC. Null if unparseable. */
-  epochMs: number | null;
-}
-
+export type { Cell, Measurement, UnavailableReason, When, AllergyView, ConditionView, CoverageView, EncounterView, MedicationView, VitalReading };
 export type { VitalKind };
 export const VITAL_KINDS: readonly VitalKind[] = vitalKinds;
 
-export interface Measurement {
-  value: number;
-  /** The unit shown: °C, kg and cm after conversion, else as the EHR gave it ('' when it gave none). */
-  unit: string;
-  /** What the EHR sent, when we converted it (°F → °C, lb → kg, in → cm). */
-  original?: { value: number; unit: string };
-}
-
-interface ReadingBase {
-  /** Null when the Observation carries no effective time. */
-  time: When | null;
-}
-
-export interface SimpleReading extends ReadingBase {
-  kind: Exclude<VitalKind, 'bloodPressure'>;
-  value: Measurement;
-}
-
+export type SimpleReading = Exclude<VitalReading, { kind: 'bloodPressure' }>;
 /** From a panel with components, or from standalone systolic/diastolic Observations taken at the same time. */
-export interface BloodPressureReading extends ReadingBase {
-  kind: 'bloodPressure';
-  systolic: Measurement | null;
-  diastolic: Measurement | null;
-}
-
-export type VitalReading = SimpleReading | BloodPressureReading;
+export type BloodPressureReading = Extract<VitalReading, { kind: 'bloodPressure' }>;
+export type AllergyReaction = AllergyView['reactions'][number];
 
 /** The newest reading of each kind; a kind without any reading is absent ("none recorded" for that column). */
 export type LatestVitals = Partial<Record<VitalKind, VitalReading>>;
 
 /** Readings per kind, oldest first (for trend charts). */
 export type VitalHistory = Partial<Record<VitalKind, VitalReading[]>>;
-
-export interface EncounterView {
-  status: string | null;
-  /** `type[0]` text or display. */
-  type: string | null;
-  /** Encounter class as v3 ActCode (`IMP`, `AMB`, `EMER`…); DSTU2's own codes are mapped to it. */
-  class: string | null;
-  start: When | null;
-  end: When | null;
-  /** Location displays joined ("4 West, Room 412, Bed B"). */
-  location: string | null;
-  room: string | null;
-  bed: string | null;
-  /** The start of an inpatient stay (class IMP/inpatient); null for other encounters. */
-  admission: When | null;
-}
-
-export interface ConditionView {
-  display: string | null;
-  severity: string | null;
-  /** Recorded date (DSTU2 dateRecorded, STU3 assertedDate, R4 recordedDate), else onset. */
-  date: When | null;
-  onset: When | null;
-  clinicalStatus: string | null;
-  verificationStatus: string | null;
-}
-
-export interface AllergyReaction {
-  substance: string | null;
-  manifestations: string[];
-  severity: string | null;
-  date: When | null;
-  note: string | null;
-}
-
-export interface AllergyView {
-  substance: string | null;
-  /** DSTU2's single `status` is split: active/inactive/resolved here, the rest under verification. */
-  clinicalStatus: string | null;
-  verificationStatus: string | null;
-  criticality: string | null;
-  date: When | null;
-  note: string | null;
-  reactions: AllergyReaction[];
-}
-
-export interface MedicationView {
-  /** An order (MedicationOrder in DSTU2, MedicationRequest later) or a MedicationStatement. */
-  kind: 'order' | 'statement';
-  name: string | null;
-  status: string | null;
-  dosage: string | null;
-  /** dateWritten (DSTU2) / authoredOn; for a statement its effective date or dateAsserted. */
-  date: When | null;
-  prescriber: string | null;
-}
-
-export interface CoverageView {
-  payer: string | null;
-  plan: string | null;
-  group: string | null;
-  subscriberId: string | null;
-  status: string | null;
-  periodStart: When | null;
-  periodEnd: When | null;
-}
 
 /** Something skipped or odd while reading, as a code and a count (never patient data). */
 export interface ClinicalWarning {
