@@ -1,25 +1,13 @@
-import {
-  fieldValue,
-  manualDate,
-  patientBody,
-  quoted,
-  reservedFieldIdProblem,
-  schemaBody,
-  schemaField,
-  type ManualPatient,
-  type ManualPatientData,
-  type SchemaField,
-} from '../../../contract/manual.js';
+import { fieldValue, manualDate, quoted, type ManualPatient, type ManualPatientData, type SchemaField } from '../../../contract/manual.js';
 
 /**
  * Manual-mode rules beyond the shapes of requests (contract/manual.ts): values against the
  * team's schema, merging a change into a patient's values, and schema changes that would leave
  * existing values behind.
  */
-export { patientBody, quoted, reservedFieldIdProblem, schemaBody, schemaField };
 
 /** A value checked against its field: the reason it does not fit, or null. */
-export function valueProblem(field: SchemaField, value: unknown): string | null {
+function valueProblem(field: SchemaField, value: unknown): string | null {
   if (field.type === 'number') return typeof value === 'number' && Number.isFinite(value) ? null : 'must be a number';
   if (field.type === 'date') return manualDate.safeParse(value).success ? null : 'must be a date like 2026-11-23';
   if (typeof value !== 'string' || value.length > 1000) return 'must be text of at most 1,000 characters';

@@ -11,7 +11,7 @@ import { fhirDate, hasControlCharacters, isFhirDate, pageQuery, patientSearchQue
 export { fhirDate, isFhirDate, pageQuery, patientSearchQuery, type PatientSearchCriteria };
 
 /** The longest page cursor accepted (the base64url of an EHR's next link). */
-export const maxPageCursorLength = 4000;
+const maxPageCursorLength = 4000;
 
 /** The next-page cursor: base64url of the EHR's absolute next link. */
 export function encodePageCursor(url: string): string {

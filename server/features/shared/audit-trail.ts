@@ -49,7 +49,7 @@ export function redeclare(...operations: AuditOperation[]): void {
 }
 
 /** The records of a successful use case, for the verified caller. */
-export function succeeded(operation: AuditOperation, details: AuditDetails = {}): AuditEvent[] {
+function succeeded(operation: AuditOperation, details: AuditDetails = {}): AuditEvent[] {
   const { caller } = requestContext();
   if (!caller) throw new Error('audit records need a verified caller');
   declared().recorded = true;

@@ -29,7 +29,7 @@ const byReason: Record<OutcomeReason, () => Problem> = {
 };
 
 /** The problem a store change that did not happen answers with. */
-export const problemFor = (reason: OutcomeReason): Problem => byReason[reason]();
+const problemFor = (reason: OutcomeReason): Problem => byReason[reason]();
 
 /** The result of a store change that happened, or its reason as the one problem for it. */
 export function valueOf<T>(outcome: Outcome<T>): T {

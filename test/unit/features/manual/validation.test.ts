@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fieldValue, objectPropertyNames, type SchemaField } from '../../../../contract/manual';
-import {
-  mergeValues,
-  patientBody,
-  reservedFieldIdProblem,
-  schemaBody,
-  schemaConflicts,
-  valuesProblems,
-} from '../../../../server/features/manual/validation';
+import { fieldValue, objectPropertyNames, patientBody, reservedFieldIdProblem, schemaBody, type SchemaField } from '../../../../contract/manual';
+import { mergeValues, schemaConflicts, valuesProblems } from '../../../../server/features/manual/validation';
 
 const issues = (result: { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } }) =>
   (result.error?.issues ?? []).map((i) => `${i.path.join('.')}: ${i.message}`);
