@@ -3,6 +3,7 @@ import { rowCells } from './cells.js';
 import { listColumns } from './columns.js';
 import { errorCode } from './errors.js';
 import { fhirId, uuid } from './ids.js';
+import { deceasedValue } from './patients.js';
 
 /** A column as answers carry it: a built-in one or `field:<id>`. */
 export const listColumn = z.union([z.enum(listColumns), z.templateLiteral(['field:', z.string()])]);
@@ -49,9 +50,13 @@ export type ListsAnswer = z.infer<typeof listsAnswer>;
 export const listRow = z.object({
   patientId: z.string(),
   displayName: z.string().nullable(),
+  /** "Family, Given" for sorting by name (see patientSummary); absent from older servers and Manual rows. */
+  sortName: z.string().optional(),
   mrn: z.string().nullable(),
   birthDate: z.string().nullable(),
   gender: z.string().nullable(),
+  /** Patient.deceased[x] (see patientSummary): null or absent when alive. */
+  deceased: deceasedValue.nullable().optional(),
   /** False when the EHR (or the Manual-mode roster) could not give this patient. */
   available: z.boolean(),
   cells: rowCells,

@@ -85,15 +85,23 @@ export type PatientSearchCriteria = z.infer<typeof patientSearchQuery>;
 export const pageQuery = z.object({ page: z.string() }).strict();
 export type PageQuery = z.infer<typeof pageQuery>;
 
+/** A patient's death: the date (a FHIR dateTime as given, or null when only `deceasedBoolean` is true). */
+export const deceasedValue = z.object({ date: z.string().nullable() });
+export type DeceasedValue = z.infer<typeof deceasedValue>;
+
 /** One patient as search results and `GET …/patients/{patientId}` give it. */
 export const patientSummary = z.object({
   id: z.string(),
-  /** Prefix, given names, family name: "Mr. Hugh Chau". */
+  /** Prefix, given names, family name, suffixes: "Mr. John Smith Jr."; '' when the patient has no name. */
   displayName: z.string(),
+  /** Family name, then given names ("Smith, John"): what the name column sorts by. Older servers leave it out. */
+  sortName: z.string().optional(),
   mrn: z.string().nullable(),
   /** As the EHR gives it: may be partial ("1951", "1951-08"). */
   birthDate: z.string().nullable(),
   gender: z.string().nullable(),
+  /** Patient.deceased[x]: null (or absent, from older servers) when alive; `date` null when the EHR says only that the patient died. */
+  deceased: deceasedValue.nullable().optional(),
   /** Display of the first general practitioner, when the EHR gives one. */
   generalPractitioner: z.string().nullable().optional(),
 });

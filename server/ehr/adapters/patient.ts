@@ -5,13 +5,21 @@ import type { AdapterSpec, PatientView, SortKey, VersionAdapter } from './types.
 /** Both v2-0203 systems name the MR type; servers mix them across releases, so either counts. */
 const MRN_TYPE_SYSTEMS = ['http://hl7.org/fhir/v2/0203', 'http://terminology.hl7.org/CodeSystem/v2-0203'];
 
-const NAME_USE_RANK: Record<string, number> = { official: 0, usual: 1 };
+/**
+ * Which of a patient's names the list shows (HumanName.use, value set name-use, the same in
+ * DSTU2/STU3/R4: hl7.org/fhir/valueset-name-use.html): official, then usual, then a name without
+ * a use; temp, nickname, anonymous and maiden only when nothing better is there; `old` names and
+ * names whose `period` has ended (HumanName.period: "time when this name was valid") last.
+ */
+const NAME_USE_RANK: Record<string, number> = { official: 0, usual: 1, temp: 3, nickname: 4, anonymous: 5, maiden: 6, old: 7 };
+const NO_USE_RANK = 2;
+const ENDED_RANK = 8;
 
 export function createAdapter(spec: AdapterSpec): VersionAdapter {
   const adapter: VersionAdapter = {
     ...spec,
     sortParams: (keys) => sortParams(spec, keys),
-    readPatient: (resource, options) => readPatient(spec, resource, options?.mrnSystem),
+    readPatient: (resource, options) => readPatient(spec, resource, options?.mrnSystem, options?.now),
     toPatientSummary: (resource, options) => adapter.readPatient(resource, options)?.summary ?? null,
   };
   return adapter;
@@ -23,18 +31,20 @@ function sortParams(spec: AdapterSpec, keys: SortKey[]): Array<[string, string]>
   return [['_sort', keys.map((k) => `${k.descending ? '-' : ''}${k.param}`).join(',')]];
 }
 
-function readPatient(spec: AdapterSpec, resource: unknown, mrnSystem: string | undefined): PatientView | null {
+function readPatient(spec: AdapterSpec, resource: unknown, mrnSystem: string | undefined, now = Date.now()): PatientView | null {
   if (!isObject(resource) || resource.resourceType !== 'Patient') return null;
   const id = str(resource.id);
   if (!id || !isFhirId(id)) return null;
-  const name = chooseName(objects(resource.name));
+  const name = chooseName(objects(resource.name), now);
   return {
     summary: {
       id,
       displayName: name?.display ?? '',
+      sortName: name ? [name.family, name.given].filter((p) => p !== '').join(', ') : '',
       mrn: findMrn(objects(resource.identifier), mrnSystem),
       birthDate: str(resource.birthDate) ?? null,
       gender: str(resource.gender) ?? null,
+      deceased: deceased(resource),
       generalPractitioner: firstDisplay(resource[spec.generalPractitionerField]),
     },
     family: name?.family ?? '',
@@ -48,10 +58,28 @@ interface NameParts {
   given: string;
 }
 
-/** Official, then usual, then the first name; a name without any usable part is skipped. */
-function chooseName(names: JsonObject[]): NameParts | undefined {
+/**
+ * Patient.deceased[x] (DSTU2, STU3 and R4 alike: boolean or dateTime): `deceasedDateTime` gives
+ * the date of death, `deceasedBoolean: true` a death without a date; false or absent is alive.
+ */
+function deceased(resource: JsonObject): { date: string | null } | null {
+  const date = str(resource.deceasedDateTime);
+  if (date) return { date };
+  return resource.deceasedBoolean === true ? { date: null } : null;
+}
+
+/** A name's period has ended when its `end` is before now (an unreadable end does not end it). */
+function ended(name: JsonObject, now: number): boolean {
+  const end = isObject(name.period) ? str(name.period.end) : undefined;
+  if (!end) return false;
+  const time = Date.parse(end);
+  return Number.isFinite(time) && time < now;
+}
+
+/** The best name by NAME_USE_RANK, in the EHR's order within a rank; a name without any usable part is skipped. */
+function chooseName(names: JsonObject[], now: number): NameParts | undefined {
   const ranked = names
-    .map((name, index) => ({ name, index, rank: NAME_USE_RANK[String(name.use)] ?? 2 }))
+    .map((name, index) => ({ name, index, rank: ended(name, now) ? ENDED_RANK : (NAME_USE_RANK[String(name.use)] ?? NO_USE_RANK) }))
     .sort((a, b) => a.rank - b.rank || a.index - b.index);
   for (const { name } of ranked) {
     const parts = nameParts(name);
@@ -64,9 +92,9 @@ function nameParts(name: JsonObject): NameParts | undefined {
   // DSTU2 `family` is an array, later releases a string; wrongly shaped data gets the same tolerance.
   const family = strings(name.family).join(' ');
   const given = strings(name.given).join(' ');
-  const display = [...strings(name.prefix), given, family].filter((p) => p !== '').join(' ');
+  const display = [...strings(name.prefix), given, family, ...strings(name.suffix)].filter((p) => p !== '').join(' ');
   const text = str(name.text);
-  if (display !== '') return { display: collapse(display), family, given };
+  if (given !== '' || family !== '') return { display: collapse(display), family: collapse(family), given: collapse(given) };
   // Without parts the text stands in as the family, for sorting and filtering.
   if (text) return { display: collapse(text), family: collapse(text), given: '' };
   return undefined;

@@ -24,9 +24,15 @@ export interface PatientView {
   given: string;
 }
 
+/** `now` (epoch ms) decides which name periods have ended; the clock when not given. */
+export interface ReadOptions {
+  mrnSystem?: string;
+  now?: number;
+}
+
 export interface VersionAdapter extends AdapterSpec {
   sortParams(keys: SortKey[]): Array<[string, string]>;
   /** Null when the resource is not a Patient with an id. */
-  toPatientSummary(resource: unknown, options?: { mrnSystem?: string }): PatientSummary | null;
-  readPatient(resource: unknown, options?: { mrnSystem?: string }): PatientView | null;
+  toPatientSummary(resource: unknown, options?: ReadOptions): PatientSummary | null;
+  readPatient(resource: unknown, options?: ReadOptions): PatientView | null;
 }

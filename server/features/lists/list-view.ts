@@ -74,9 +74,11 @@ function ehrRow(list: StoredList, clinical: PatientClinical, latestNote: Note | 
   return {
     patientId: p.id,
     displayName: p.displayName,
+    ...(p.sortName !== undefined ? { sortName: p.sortName } : {}),
     mrn: p.mrn,
     birthDate: p.birthDate,
     gender: p.gender,
+    deceased: p.deceased ?? null,
     available: true,
     cells: cellsFor(list.columns, clinical, latestNote),
   };

@@ -133,6 +133,65 @@ const cases: Case[] = [
     }),
     expected: { mrn: null },
   },
+  {
+    story: 'suffixes are kept after the family name, and the sort name is family, then given (HumanName.suffix)',
+    build: (s) => ({
+      resourceType: 'Patient',
+      id: 's1',
+      name: [{ prefix: ['Mr.'], given: ['John', 'Paul'], family: s.family('Smith'), suffix: ['Jr.'] }],
+    }),
+    expected: { displayName: 'Mr. John Paul Smith Jr.', sortName: 'Smith, John Paul' },
+  },
+  {
+    story: 'a name whose period has ended is history: the current one is shown (HumanName.period)',
+    build: (s) => ({
+      resourceType: 'Patient',
+      id: 's2',
+      name: [
+        { use: 'official', given: ['Anna'], family: s.family('Bogisich'), period: { end: '1950-01-01' } },
+        { use: 'official', given: ['Anna'], family: s.family('Bergstrom'), period: { start: '1950-01-01' } },
+      ],
+    }),
+    expected: { displayName: 'Anna Bergstrom', sortName: 'Bergstrom, Anna' },
+  },
+  {
+    story: 'maiden, nickname and old names give way to a name without a use (name-use value set)',
+    build: (s) => ({
+      resourceType: 'Patient',
+      id: 's3',
+      name: [
+        { use: 'maiden', given: ['Lyndia'], family: s.family('Bogisich') },
+        { use: 'nickname', given: ['Lyn'] },
+        { given: ['Lyndia'], family: s.family('Bergstrom') },
+      ],
+    }),
+    expected: { displayName: 'Lyndia Bergstrom' },
+  },
+  {
+    story: 'an ended or old name is still better than no name at all',
+    build: (s) => ({ resourceType: 'Patient', id: 's4', name: [{ use: 'old', given: ['Ann'], family: s.family('Old'), period: { end: '2001' } }] }),
+    expected: { displayName: 'Ann Old' },
+  },
+  {
+    story: 'a name of only a prefix is no name: the patient is unnamed, with an empty sort name',
+    build: () => ({ resourceType: 'Patient', id: 's5', name: [{ prefix: ['Mr.'] }] }),
+    expected: { displayName: '', sortName: '' },
+  },
+  {
+    story: 'deceasedDateTime gives the date of death (Patient.deceased[x])',
+    build: () => ({ resourceType: 'Patient', id: 'd1', birthDate: '1924-06-16', deceasedDateTime: '1979-07-11T21:51:36+00:00' }),
+    expected: { deceased: { date: '1979-07-11T21:51:36+00:00' } },
+  },
+  {
+    story: 'deceasedBoolean true is a death without a date',
+    build: () => ({ resourceType: 'Patient', id: 'd2', deceasedBoolean: true }),
+    expected: { deceased: { date: null } },
+  },
+  {
+    story: 'deceasedBoolean false, an absent deceased[x] or a wrongly typed one is alive',
+    build: () => ({ resourceType: 'Patient', id: 'd3', deceasedBoolean: 'true' }),
+    expected: { deceased: null },
+  },
   { story: 'a resource that is not a Patient gives nothing', build: () => ({ resourceType: 'OperationOutcome', id: 'x' }), expected: null },
   { story: 'a Patient without a valid id gives nothing', build: () => ({ resourceType: 'Patient', id: '../x' }), expected: null },
   { story: 'not even an object gives nothing', build: () => 'Patient', expected: null },
