@@ -8,19 +8,60 @@ export function calendarDate(year: number, month?: number, day?: number): string
   return new Date(Date.UTC(year, (month ?? 1) - 1, day ?? 1)).toLocaleDateString(currentLanguage(), { ...options, timeZone: 'UTC' });
 }
 
-/** Birth date with age; partial dates ("1951", "1951-08") give an approximate age. */
-export function birthDateWithAge(birthDate: string | null, today = new Date()): string {
-  if (!birthDate) return t('value.none');
-  const m = /^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?/.exec(birthDate);
-  if (!m) return birthDate;
-  const [year, month, day] = [Number(m[1]), m[2] ? Number(m[2]) : undefined, m[3] ? Number(m[3]) : undefined];
-  let age = today.getFullYear() - year;
-  const date = calendarDate(year, month, day);
-  if (month !== undefined && day !== undefined) {
-    if (today.getMonth() + 1 < month || (today.getMonth() + 1 === month && today.getDate() < day)) age -= 1;
-    return t('age.years', { date, age });
+type DateParts = [year: number, month: number | undefined, day: number | undefined];
+
+/** A FHIR date or dateTime's calendar day as written ("1979-07-11T21:51:36+00:00" is 11 July 1979). */
+function dateParts(value: string): DateParts | null {
+  const m = /^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?/.exec(value);
+  return m ? [Number(m[1]), m[2] ? Number(m[2]) : undefined, m[3] ? Number(m[3]) : undefined] : null;
+}
+
+/** Whole years from a birth date to a day; exact only when both are full dates. */
+function yearsUntil([year, month, day]: DateParts, [toYear, toMonth, toDay]: [number, number, number]): { age: number; exact: boolean } {
+  let age = toYear - year;
+  if (month === undefined || day === undefined) return { age, exact: false };
+  if (toMonth < month || (toMonth === month && toDay < day)) age -= 1;
+  return { age, exact: true };
+}
+
+/**
+ * Birth date with age; partial dates ("1951", "1951-08") give an approximate age. For a deceased
+ * patient (Patient.deceased[x]) the age is the age at death with the date of death, or only
+ * "deceased" when the EHR gives no date: never an age as if the patient were alive.
+ */
+export function birthDateWithAge(birthDate: string | null, today = new Date(), deceased?: { date: string | null } | null): string {
+  if (!birthDate) return deceased ? deceasedText(deceased) : t('value.none');
+  const birth = dateParts(birthDate);
+  if (!birth) return deceased ? `${birthDate} (${deceasedText(deceased)})` : birthDate;
+  const date = calendarDate(...birth);
+  if (deceased) {
+    const death = deceased.date ? dateParts(deceased.date) : null;
+    if (!death) return t('age.deceased', { date });
+    const { age, exact } = yearsUntil(birth, [death[0], death[1] ?? 12, death[2] ?? 31]);
+    const died = calendarDate(...death);
+    return t(exact && death[2] !== undefined ? 'age.died' : 'age.diedAbout', { date, died, age });
   }
-  return t('age.about', { date, age });
+  const { age, exact } = yearsUntil(birth, [today.getFullYear(), today.getMonth() + 1, today.getDate()]);
+  return t(exact ? 'age.years' : 'age.about', { date, age });
+}
+
+/** Patient.deceased as another program's JSON sends it: an object is a death (with a date when it is text), anything else alive. */
+export function deceasedOf(x: unknown): { date: string | null } | null {
+  if (typeof x !== 'object' || x === null || Array.isArray(x)) return null;
+  const date = (x as Record<string, unknown>).date;
+  return { date: typeof date === 'string' ? date : null };
+}
+
+/** "Deceased", with the date of death when the EHR gives one. */
+export function deceasedText(deceased: { date: string | null }): string {
+  const death = deceased.date ? dateParts(deceased.date) : null;
+  return death ? t('deceased.on', { died: calendarDate(...death) }) : t('deceased.label');
+}
+
+/** A patient's name as shown: the EHR's, or "Unnamed patient" with the MRN when the record has no name. */
+export function patientName(displayName: string | null | undefined, mrn: string | null | undefined): string {
+  if (displayName) return displayName;
+  return mrn ? t('name.unnamedMrn', { mrn }) : t('name.unnamed');
 }
 
 export function genderLabel(gender: string | null): string {

@@ -1,4 +1,5 @@
 import {
+  Badge,
   Button,
   Field,
   Input,
@@ -22,7 +23,7 @@ import {
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
-import { ArrowMoveRegular, DismissRegular, SearchRegular } from '@fluentui/react-icons';
+import { ArrowMoveRegular, DismissRegular, HeartBrokenRegular, SearchRegular } from '@fluentui/react-icons';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useMemo, useRef, useState } from 'react';
 import { ApiError } from '../../shared/api/api-client';
@@ -34,7 +35,7 @@ import type { Cell } from '../../../contract/cells';
 import { columnLabel, showCell, sortValue, type ShownCell } from '../../shared/cells';
 import { ErrorBoundary } from '../../shared/components/ErrorBoundary';
 import { ErrorNotice } from '../../shared/components/ErrorNotice';
-import { birthDateWithAge, genderLabel } from '../../shared/format';
+import { birthDateWithAge, deceasedText, genderLabel, patientName } from '../../shared/format';
 import { t } from '../../shared/i18n/t';
 import { ColumnsDialog } from './ColumnsDialog';
 import { ListActions } from './ListActions';
@@ -57,6 +58,7 @@ const useStyles = makeStyles({
   cell: { whiteSpace: 'nowrap', verticalAlign: 'middle' },
   actions: { display: 'flex', gap: '4px', whiteSpace: 'nowrap' },
   muted: { color: tokens.colorNeutralForeground3 },
+  deceased: { marginLeft: '6px' },
 });
 
 /** The team's lists: pick one, create one, see its patients and remove them. */
@@ -124,8 +126,14 @@ function summaryCell(column: string, row: ListRow): Cell<string> {
 
 /** A cell of a row as shown: the summary columns from the row, the others from its cells (checked in showCell). */
 function display(column: string, row: ListRow): ShownCell {
-  if (column === 'name') return { status: 'ok', text: row.displayName ?? t('lists.unavailable', { id: row.patientId }) };
+  if (column === 'name') {
+    if (!row.available) return { status: 'ok', text: t('lists.unavailable', { id: row.patientId }) };
+    // A deceased patient is marked on the name itself (icon and text), so no row reads as a living patient.
+    return { status: 'ok', text: patientName(row.displayName, row.mrn), detail: row.deceased ? deceasedText(row.deceased) : undefined };
+  }
   if (!isSummaryColumn(column)) return showCell(column, row.cells[column]);
+  if (column === 'birthDate' && row.available && row.deceased)
+    return { status: 'ok', text: birthDateWithAge(row.birthDate, undefined, row.deceased) };
   const cell = summaryCell(column, row);
   if (cell.status !== 'ok') return showCell(column, cell);
   const text = column === 'birthDate' ? birthDateWithAge(cell.value) : column === 'gender' ? genderLabel(cell.value) : String(cell.value);
@@ -133,7 +141,8 @@ function display(column: string, row: ListRow): ShownCell {
 }
 
 function sortKey(column: string, row: ListRow) {
-  if (column === 'name') return row.displayName?.toLowerCase() ?? null;
+  // Family name, then given names (the server's sortName); an unnamed patient sorts last.
+  if (column === 'name') return (row.sortName ?? row.displayName)?.toLowerCase() || null;
   if (column === 'mrn' || column === 'birthDate' || column === 'gender') return row[column] ?? null;
   return sortValue(column, row.cells[column]);
 }
@@ -209,7 +218,7 @@ function ListTable({ list, others, onOpenPatient }: { list: ListView; others: Li
               {padTop > 0 && <tr aria-hidden="true" style={{ height: padTop }} />}
               {items.map(({ index }) => {
                 const row = rows[index];
-                const name = row.displayName ?? t('lists.unavailable', { id: row.patientId });
+                const name = row.available ? patientName(row.displayName, row.mrn) : t('lists.unavailable', { id: row.patientId });
                 return (
                   <TableRow key={row.patientId} data-index={index} ref={virtual.measureElement}>
                     {list.columns.map((column) => {
@@ -219,9 +228,16 @@ function ListTable({ list, others, onOpenPatient }: { list: ListView; others: Li
                       return (
                         <TableCell key={column} className={styles.cell} title={shown.full}>
                           {column === 'name' && row.available ? (
-                            <Link as="button" onClick={() => onOpenPatient(row.patientId)}>
-                              {name}
-                            </Link>
+                            <>
+                              <Link as="button" onClick={() => onOpenPatient(row.patientId)}>
+                                {name}
+                              </Link>
+                              {shown.detail && (
+                                <Badge appearance="tint" color="subtle" icon={<HeartBrokenRegular />} className={styles.deceased}>
+                                  {shown.detail}
+                                </Badge>
+                              )}
+                            </>
                           ) : (
                             <TableCellLayout description={shown.detail} className={empty ? styles.muted : undefined}>
                               {shown.text}

@@ -1,4 +1,5 @@
 import {
+  Badge,
   Button,
   Caption1,
   DrawerBody,
@@ -19,12 +20,12 @@ import {
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
-import { DismissRegular } from '@fluentui/react-icons';
+import { DismissRegular, HeartBrokenRegular } from '@fluentui/react-icons';
 import { useRef, useState, type ReactNode } from 'react';
 import { cellText, columnLabel, dateText, shortTime, showCell } from '../../shared/cells';
 import { ErrorBoundary } from '../../shared/components/ErrorBoundary';
 import { ErrorNotice } from '../../shared/components/ErrorNotice';
-import { birthDateWithAge, codeLabel, dateTime, genderLabel } from '../../shared/format';
+import { birthDateWithAge, codeLabel, dateTime, deceasedOf, deceasedText, genderLabel, patientName } from '../../shared/format';
 import { t } from '../../shared/i18n/t';
 import type { Cell } from '../../../contract/cells';
 import type { Note } from '../../../contract/notes';
@@ -196,13 +197,24 @@ export function PatientDetails({ patientId, onClose, onNoteAdded }: { patientId:
             </Button>
           }
         >
-          {typeof d?.patient?.displayName === 'string' ? d.patient.displayName : t('details.title')}
+          {typeof d?.patient?.displayName === 'string'
+            ? patientName(d.patient.displayName, typeof d.patient.mrn === 'string' ? d.patient.mrn : null)
+            : t('details.title')}
         </DrawerHeaderTitle>
       </DrawerHeader>
       {isObject(d?.patient) && (
         <div className={styles.summary}>
+          {deceasedOf(d.patient.deceased) && (
+            <Badge appearance="tint" color="subtle" icon={<HeartBrokenRegular />}>
+              {deceasedText(deceasedOf(d.patient.deceased)!)}
+            </Badge>
+          )}
           <Text>
-            {line(d.patient.mrn && `${t('column.mrn')} ${d.patient.mrn}`, birthDateWithAge(d.patient.birthDate), genderLabel(d.patient.gender))}
+            {line(
+              d.patient.mrn && `${t('column.mrn')} ${d.patient.mrn}`,
+              birthDateWithAge(d.patient.birthDate, undefined, deceasedOf(d.patient.deceased)),
+              genderLabel(d.patient.gender),
+            )}
           </Text>
         </div>
       )}

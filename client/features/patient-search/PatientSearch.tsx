@@ -19,7 +19,7 @@ import {
 import { AddRegular, SearchRegular } from '@fluentui/react-icons';
 import { useEffect, useState } from 'react';
 import { ErrorNotice } from '../../shared/components/ErrorNotice';
-import { birthDateWithAge, genderLabel } from '../../shared/format';
+import { birthDateWithAge, deceasedOf, genderLabel, patientName } from '../../shared/format';
 import { t } from '../../shared/i18n/t';
 import { usePatientSearch, type SearchCriteria } from './api/search-patients';
 
@@ -151,14 +151,14 @@ export function PatientSearch({ target }: { target: SearchTarget | null }) {
                       <Checkbox
                         checked={selected.has(p.id)}
                         onChange={(_, d) => toggle(p.id, Boolean(d.checked))}
-                        aria-label={t('search.select', { name: p.displayName })}
+                        aria-label={t('search.select', { name: patientName(p.displayName, p.mrn) })}
                         disabled={!target}
                       />
                     )}
                   </TableCell>
-                  <TableCell>{p.displayName}</TableCell>
+                  <TableCell>{patientName(p.displayName, p.mrn)}</TableCell>
                   <TableCell className={p.mrn ? styles.nowrap : styles.muted}>{p.mrn ?? t('value.none')}</TableCell>
-                  <TableCell>{birthDateWithAge(p.birthDate)}</TableCell>
+                  <TableCell>{birthDateWithAge(p.birthDate, undefined, deceasedOf(p.deceased))}</TableCell>
                   <TableCell className={styles.nowrap}>{genderLabel(p.gender)}</TableCell>
                 </TableRow>
               ))}

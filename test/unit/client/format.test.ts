@@ -1,10 +1,53 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { birthDateWithAge, codeLabel, genderLabel, numberText } from '../../../client/shared/format';
+import { birthDateWithAge, codeLabel, deceasedText, genderLabel, numberText, patientName } from '../../../client/shared/format';
 import { setLanguage } from '../../../client/shared/i18n/t';
 
 const today = new Date(2026, 5, 15); // 15 June 2026
 
 afterEach(() => setLanguage('en'));
+
+describe('a deceased patient (Patient.deceased[x]: deceasedDateTime or deceasedBoolean)', () => {
+  it('shows the age at death and the date of death, never a living age', () => {
+    // Lyndia Bergstrom of the Synthea R4 samples: born 1924-06-16, died 1979-07-11.
+    expect(birthDateWithAge('1924-06-16', today, { date: '1979-07-11T21:51:36+00:00' })).toBe('Jun 16, 1924 (died Jul 11, 1979, aged 55)');
+    expect(birthDateWithAge('1924-08-16', today, { date: '1979-07-11' })).toBe('Aug 16, 1924 (died Jul 11, 1979, aged 54)');
+  });
+
+  it('says "about" when either date is partial, and only "deceased" without a date of death', () => {
+    expect(birthDateWithAge('1924', today, { date: '1979-07-11' })).toBe('1924 (died Jul 11, 1979, aged about 55)');
+    expect(birthDateWithAge('1924-06-16', today, { date: '1979' })).toBe('Jun 16, 1924 (died 1979, aged about 55)');
+    expect(birthDateWithAge('1924-06-16', today, { date: null })).toBe('Jun 16, 1924 (deceased)');
+    expect(birthDateWithAge(null, today, { date: null })).toBe('Deceased');
+    expect(deceasedText({ date: '1979-07-11' })).toBe('Deceased Jul 11, 1979');
+  });
+
+  it('a living patient (null) keeps the age today', () => {
+    expect(birthDateWithAge('1951-06-15', today, null)).toBe('Jun 15, 1951 (75\u00a0y)');
+  });
+
+  it('reads in every language', () => {
+    setLanguage('ru');
+    expect(birthDateWithAge('1924-06-16', today, { date: '1979-07-11' })).toBe('16 июн. 1924 г. (умер(ла) 11 июл. 1979 г. в возрасте 55\u00a0л.)');
+    setLanguage('zh-CN');
+    expect(birthDateWithAge('1924-06-16', today, { date: '1979-07-11' })).toBe('1924年6月16日（1979年7月11日 去世，享年 55 岁）');
+    setLanguage('zh-TW');
+    expect(deceasedText({ date: null })).toBe('已故');
+  });
+});
+
+describe('a patient without a name', () => {
+  it('reads "Unnamed patient" with the MRN, in every language', () => {
+    expect(patientName('', 'MRN-1')).toBe('Unnamed patient (MRN MRN-1)');
+    expect(patientName('', null)).toBe('Unnamed patient');
+    expect(patientName('John Smith Jr.', 'MRN-1')).toBe('John Smith Jr.');
+    setLanguage('ru');
+    expect(patientName('', '7')).toBe('Пациент без имени (номер карты 7)');
+    setLanguage('zh-CN');
+    expect(patientName('', '7')).toBe('未命名患者（病历号 7）');
+    setLanguage('zh-TW');
+    expect(patientName(null, null)).toBe('未命名病患');
+  });
+});
 
 describe('birth date with age', () => {
   it('counts whole years from a full date, before and after the birthday', () => {

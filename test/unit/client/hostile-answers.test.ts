@@ -105,6 +105,8 @@ describe('a list answer from a hostile server', () => {
           gender: ['female'],
           available: 'yes',
           cells: 'none',
+          sortName: 7,
+          deceased: { date: 19790711 },
         },
         { displayName: 'no id' },
         null,
@@ -120,13 +122,24 @@ describe('a list answer from a hostile server', () => {
     });
     expect(view.columns).toEqual(['name', 'field:anything', 'heartRate']);
     expect(view.rows).toEqual([
-      { patientId: 'p1', displayName: 'Ada Lovelace', mrn: null, birthDate: '19121210', gender: null, available: true, cells: {} },
+      // A death whose date is not text is still a death; a sort name that is not text is left out.
+      {
+        patientId: 'p1',
+        displayName: 'Ada Lovelace',
+        mrn: null,
+        birthDate: '19121210',
+        gender: null,
+        deceased: { date: null },
+        available: true,
+        cells: {},
+      },
       {
         patientId: 'p3',
         displayName: null,
         mrn: null,
         birthDate: null,
         gender: null,
+        deceased: null,
         available: true,
         cells: { heartRate: { status: 'ok', value: { value: { value: 80, unit: '/min' }, time: null } } },
       },

@@ -1,6 +1,7 @@
 import type { ListSummary, ListRow as ContractListRow, ListView as ContractListView } from '../../../../contract/lists';
 import { t } from '../../../shared/i18n/t';
 import { ApiError } from '../../../shared/api/api-client';
+import { deceasedOf } from '../../../shared/format';
 
 // The server's answers are read into the shapes the tab renders before any component sees them:
 // another program's JSON (a newer server, a proxy, a bug) must not take the tab down. What a
@@ -37,9 +38,11 @@ function readRow(raw: unknown): ListRow | null {
   return {
     patientId,
     displayName: textOrNull(raw.displayName),
+    ...(typeof raw.sortName === 'string' ? { sortName: raw.sortName } : {}),
     mrn: textOrNull(raw.mrn),
     birthDate: textOrNull(raw.birthDate),
     gender: textOrNull(raw.gender),
+    deceased: deceasedOf(raw.deceased),
     available: raw.available !== false,
     cells: isObject(raw.cells) ? raw.cells : {},
   };
