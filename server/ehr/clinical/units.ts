@@ -7,56 +7,97 @@ interface Conversion {
 }
 
 interface UnitRule {
-  /** The unit a clinician expects, and how the EHR may spell it. */
+  /** The unit as a clinician writes it, and how the EHR may spell it (UCUM code, display text). */
   unit: string;
   aliases: string[];
   conversions: Conversion[];
+  /** Decimals shown: the precision a ward chart records. */
+  digits: number;
 }
 
-const round = (digits: number) => (value: number) => Math.round(value * 10 ** digits) / 10 ** digits;
-const one = round(1);
+const perMinute = ['/min', '1/min', 'min-1', '/minute'];
 
-/** Kinds without a rule keep the EHR's unit as it is (rates, SpO2, BMI, blood pressure). */
-const RULES: Partial<Record<VitalKind, UnitRule>> = {
+/**
+ * The unit and precision each kind is shown in, one table. UCUM annotations in braces
+ * (`{beats}/min`, `{breaths}/min`) are for people and say no more than "/min" (UCUM §2.1.1.4,
+ * https://ucum.org/ucum#para-curly); `kg/m2` is written kg/m², `Cel` °C, `mm[Hg]` mmHg.
+ * Precision: heart rate, respiratory rate, blood pressure and SpO2 as integers; temperature,
+ * weight and BMI to one decimal; height in whole centimetres. What the EHR sent is kept as
+ * `original` whenever the value shown differs from it (rounded or converted).
+ */
+const RULES: Record<VitalKind, UnitRule> = {
+  heartRate: {
+    unit: '/min',
+    aliases: [...perMinute, '{beats}/min', '{beat}/min', 'beats/min', 'beats/minute', 'beat/min', 'bpm', '{bpm}'],
+    conversions: [],
+    digits: 0,
+  },
+  respiratoryRate: {
+    unit: '/min',
+    aliases: [...perMinute, '{breaths}/min', '{breath}/min', 'breaths/min', 'breaths/minute', 'breath/min', '{resp}/min'],
+    conversions: [],
+    digits: 0,
+  },
+  bloodPressure: { unit: 'mmHg', aliases: ['mm[hg]', 'mmhg', 'mmofhg'], conversions: [], digits: 0 },
+  spo2: { unit: '%', aliases: ['%', 'percent', '{percent}', '%{oxygen}'], conversions: [], digits: 0 },
   temperature: {
     unit: '°C',
-    aliases: ['cel', '°c', 'c', 'degc', 'celsius'],
-    conversions: [{ from: ['[degf]', '°f', 'f', 'degf', 'fahrenheit'], convert: (f) => one(((f - 32) * 5) / 9) }],
+    aliases: ['cel', '°c', 'c', 'degc', 'celsius', '[degc]'],
+    conversions: [{ from: ['[degf]', '°f', 'f', 'degf', 'fahrenheit'], convert: (f) => ((f - 32) * 5) / 9 }],
+    digits: 1,
   },
   weight: {
     unit: 'kg',
     aliases: ['kg', 'kilogram', 'kilograms'],
     conversions: [
-      { from: ['[lb_av]', 'lb', 'lbs', 'pound', 'pounds'], convert: (lb) => one(lb * 0.45359237) },
-      { from: ['g', 'gram', 'grams'], convert: (g) => one(g / 1000) },
-      { from: ['[oz_av]', 'oz'], convert: (oz) => one(oz * 0.028349523125) },
+      { from: ['[lb_av]', 'lb', 'lbs', 'pound', 'pounds'], convert: (lb) => lb * 0.45359237 },
+      { from: ['g', 'gram', 'grams'], convert: (g) => g / 1000 },
+      { from: ['[oz_av]', 'oz'], convert: (oz) => oz * 0.028349523125 },
     ],
+    digits: 1,
   },
   height: {
     unit: 'cm',
-    aliases: ['cm', 'centimeter', 'centimeters'],
+    aliases: ['cm', 'centimeter', 'centimeters', 'centimetre', 'centimetres'],
     conversions: [
-      { from: ['[in_i]', 'in', 'inch', 'inches'], convert: (inch) => one(inch * 2.54) },
-      { from: ['m', 'meter', 'meters'], convert: (m) => one(m * 100) },
-      { from: ['mm'], convert: (mm) => one(mm / 10) },
-      { from: ['[ft_i]', 'ft', 'feet'], convert: (ft) => one(ft * 30.48) },
+      { from: ['[in_i]', '[in_us]', 'in', 'inch', 'inches'], convert: (inch) => inch * 2.54 },
+      { from: ['m', 'meter', 'meters', 'metre', 'metres'], convert: (m) => m * 100 },
+      { from: ['mm'], convert: (mm) => mm / 10 },
+      { from: ['[ft_i]', 'ft', 'feet'], convert: (ft) => ft * 30.48 },
     ],
+    digits: 0,
   },
+  bmi: { unit: 'kg/m²', aliases: ['kg/m2', 'kg/m²', 'kg/m^2', 'kg/(m2)', 'kg/m.m'], conversions: [], digits: 1 },
 };
+
+/** The unit each kind is shown in (what a reference range of `contract/vital-ranges.ts` is written in). */
+export const shownUnit = (kind: VitalKind) => RULES[kind].unit;
+
+/** A value to a number of decimals, half away from zero; never "-0". */
+export function roundTo(value: number, digits: number): number {
+  const factor = 10 ** digits;
+  // The small nudge keeps 36.85 (36.8499999… in binary) rounding to 36.9 as written.
+  const rounded = (Math.sign(value) * Math.round(Math.abs(value) * factor + 1e-9)) / factor;
+  return rounded === 0 ? 0 : rounded;
+}
 
 const key = (unit: string) => unit.replace(/\s+/g, '').toLowerCase();
 
 /**
- * The measurement in the unit a clinician expects, keeping what the EHR sent. The UCUM `code`
- * is tried before the display `unit`; an unknown unit is left as given rather than guessed.
+ * The measurement in the unit and precision a clinician expects, keeping what the EHR sent as
+ * `original` when the value shown differs. The UCUM `code` is tried before the display `unit`;
+ * an unknown unit is kept as given (rounded to the kind's precision) rather than guessed.
  */
 export function normaliseUnit(kind: VitalKind, value: number, unit: string, code: string | undefined): Measurement {
   const rule = RULES[kind];
-  const shown = unit || code || '';
-  if (!rule) return { value, unit: shown };
+  const sent = unit || code || '';
   const candidates = [code, unit].filter((u): u is string => !!u).map(key);
-  if (candidates.some((c) => rule.aliases.includes(c))) return { value, unit: rule.unit };
+  if (candidates.some((c) => rule.aliases.includes(c))) return kept(value, { value: roundTo(value, rule.digits), unit: rule.unit }, sent);
   const conversion = rule.conversions.find((c) => candidates.some((u) => c.from.includes(u)));
-  if (!conversion) return { value, unit: shown };
-  return { value: conversion.convert(value), unit: rule.unit, original: { value, unit: shown } };
+  if (!conversion) return kept(value, { value: roundTo(value, rule.digits), unit: sent }, sent);
+  return { value: roundTo(conversion.convert(value), rule.digits), unit: rule.unit, original: { value, unit: sent } };
 }
+
+/** The shown measurement, with what the EHR sent when rounding changed the value. */
+const kept = (value: number, shown: Measurement, sent: string): Measurement =>
+  shown.value === value ? shown : { ...shown, original: { value, unit: sent } };

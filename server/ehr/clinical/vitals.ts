@@ -3,32 +3,17 @@ import { normaliseUnit } from './units.js';
 import type { BloodPressureReading, LatestVitals, Measurement, VitalHistory, VitalKind, VitalReading, When } from './types.js';
 import { conceptCodes, epochMsOf, newestFirst, numberOf, when } from './values.js';
 import { Warnings } from './warnings.js';
-
-/** LOINC codes per kind; the same in all releases, matched on code alone (servers vary the system). */
-const KIND_OF_CODE: Record<string, Exclude<VitalKind, 'bloodPressure'> | 'bpPanel' | 'systolic' | 'diastolic'> = {
-  '8867-4': 'heartRate',
-  '9279-1': 'respiratoryRate',
-  '8310-5': 'temperature',
-  '59408-5': 'spo2',
-  '2708-6': 'spo2',
-  '29463-7': 'weight',
-  '8302-2': 'height',
-  '39156-5': 'bmi',
-  '85354-9': 'bpPanel',
-  '55284-4': 'bpPanel',
-  '8480-6': 'systolic',
-  '8462-4': 'diastolic',
-};
+import { KIND_OF_CODE, type VitalCodeKind } from './vital-codes.js';
 
 /** Observations that were never or are no longer true. */
 const SKIPPED_STATUS = new Set(['entered-in-error', 'cancelled']);
 
-type Kind = (typeof KIND_OF_CODE)[string];
+type Kind = VitalCodeKind;
 
 function kindOf(obs: JsonObject): Kind | undefined {
   if (obs.resourceType !== 'Observation' || SKIPPED_STATUS.has(String(obs.status))) return undefined;
   for (const code of conceptCodes(obs.code)) {
-    const kind = KIND_OF_CODE[code];
+    const kind = KIND_OF_CODE.get(code);
     if (kind !== undefined) return kind;
   }
   return undefined;
@@ -112,7 +97,7 @@ function components(obs: JsonObject): { systolic?: Measurement; diastolic?: Meas
   const found: { systolic?: Measurement; diastolic?: Measurement } = {};
   for (const component of objects(obs.component)) {
     const kind = conceptCodes(component.code)
-      .map((c) => KIND_OF_CODE[c])
+      .map((c) => KIND_OF_CODE.get(c))
       .find((k) => k === 'systolic' || k === 'diastolic');
     if (kind && !found[kind]) {
       const value = measurement('bloodPressure', component.valueQuantity);

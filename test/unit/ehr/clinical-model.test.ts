@@ -71,8 +71,8 @@ const cases: Case[] = [
           },
           spo2: { kind: 'spo2', time: at('2024-03-02T07:00:00Z'), value: { value: 97, unit: '%' } },
           weight: { kind: 'weight', time: at('2024-03-01'), value: { value: 69.9, unit: 'kg', original: { value: 154, unit: 'lb' } } },
-          height: { kind: 'height', time: at('2024-03'), value: { value: 165.1, unit: 'cm', original: { value: 65, unit: 'in' } } },
-          bmi: { kind: 'bmi', time: at('2024-03-01'), value: { value: 25.6, unit: 'kg/m2' } },
+          height: { kind: 'height', time: at('2024-03'), value: { value: 165, unit: 'cm', original: { value: 65, unit: 'in' } } },
+          bmi: { kind: 'bmi', time: at('2024-03-01'), value: { value: 25.6, unit: 'kg/m²' } },
         },
       });
       expect(d.vitalHistory.status === 'ok' && d.vitalHistory.value.heartRate?.map((r) => r.kind === 'heartRate' && r.value.value)).toEqual([88, 72]);
@@ -196,7 +196,7 @@ const cases: Case[] = [
       expect(d.vitals.status === 'ok' && Object.keys(d.vitals.value).sort()).toEqual(['heartRate', 'spo2', 'temperature']);
       expect(d.vitals).toMatchObject({
         value: {
-          heartRate: { value: { value: 64, unit: 'beats/minute' } },
+          heartRate: { value: { value: 64, unit: '/min' } },
           spo2: { value: { value: 99 } },
           temperature: { value: { value: 36.8, unit: '°C' } },
         },
@@ -244,8 +244,8 @@ describe('the comparison summary', () => {
         temperature: { value: '37', unit: '°C' },
         spo2: { value: '97', unit: '%' },
         weight: { value: '69.9', unit: 'kg' },
-        height: { value: '165.1', unit: 'cm' },
-        bmi: { value: '25.6', unit: 'kg/m2' },
+        height: { value: '165', unit: 'cm' },
+        bmi: { value: '25.6', unit: 'kg/m²' },
       },
     });
     const withoutAllergies = {

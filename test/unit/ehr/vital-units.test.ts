@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { normaliseUnit, roundTo } from '../../../server/ehr/clinical/units.js';
+
+/** Each kind's precision and the unit a clinician reads, with what the EHR sent kept when the value changes. */
+describe('readable vital values', () => {
+  it.each([
+    // The examples of issue 12: "106.232/77.877 mmHg" and "36.889 °C".
+    ['bloodPressure', 106.232, 'mm[Hg]', 'mm[Hg]', { value: 106, unit: 'mmHg', original: { value: 106.232, unit: 'mm[Hg]' } }],
+    ['bloodPressure', 77.877, 'mmHg', 'mm[Hg]', { value: 78, unit: 'mmHg', original: { value: 77.877, unit: 'mmHg' } }],
+    ['temperature', 36.889, 'Cel', 'Cel', { value: 36.9, unit: '°C', original: { value: 36.889, unit: 'Cel' } }],
+    ['temperature', 37.82963527211688, 'Cel', 'Cel', { value: 37.8, unit: '°C', original: { value: 37.82963527211688, unit: 'Cel' } }],
+    ['heartRate', 71.6, '/min', '/min', { value: 72, unit: '/min', original: { value: 71.6, unit: '/min' } }],
+    ['heartRate', 80, '{beats}/min', '{beats}/min', { value: 80, unit: '/min' }],
+    ['heartRate', 80, 'bpm', undefined, { value: 80, unit: '/min' }],
+    ['respiratoryRate', 15.5, '{breaths}/min', '{breaths}/min', { value: 16, unit: '/min', original: { value: 15.5, unit: '{breaths}/min' } }],
+    ['respiratoryRate', 18, 'breaths/minute', '/min', { value: 18, unit: '/min' }],
+    ['spo2', 96.4, '%', '%', { value: 96, unit: '%', original: { value: 96.4, unit: '%' } }],
+    ['weight', 81.6466, 'kg', 'kg', { value: 81.6, unit: 'kg', original: { value: 81.6466, unit: 'kg' } }],
+    ['weight', 154, '[lb_av]', '[lb_av]', { value: 69.9, unit: 'kg', original: { value: 154, unit: '[lb_av]' } }],
+    ['height', 172.46, 'cm', 'cm', { value: 172, unit: 'cm', original: { value: 172.46, unit: 'cm' } }],
+    ['height', 1.725, 'm', 'm', { value: 173, unit: 'cm', original: { value: 1.725, unit: 'm' } }],
+    ['bmi', 27.4839, 'kg/m2', 'kg/m2', { value: 27.5, unit: 'kg/m²', original: { value: 27.4839, unit: 'kg/m2' } }],
+    ['bmi', 22, 'kg/m2', 'kg/m2', { value: 22, unit: 'kg/m²' }],
+    // An unknown unit is kept as sent (rounded to the kind's precision), never guessed.
+    ['temperature', 310.15, 'K', 'K', { value: 310.2, unit: 'K', original: { value: 310.15, unit: 'K' } }],
+  ] as const)('%s %d %s', (kind, value, unit, code, expected) => {
+    expect(normaliseUnit(kind, value, unit, code)).toEqual(expected);
+  });
+
+  it.each([
+    [36.85, 1, 36.9],
+    [36.849, 1, 36.8],
+    [0.5, 0, 1],
+    [2.5, 0, 3],
+    [-0.04, 1, 0],
+    [99.95, 1, 100],
+  ])('rounds %d to %d decimals as %d (half away from zero)', (value, digits, expected) => {
+    expect(roundTo(value, digits)).toBe(expected);
+  });
+});
