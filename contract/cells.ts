@@ -54,7 +54,8 @@ export type LocationValue = z.infer<typeof locationValue>;
 
 /** What a list cell carries of each condition, allergy, medication and coverage (the details route has the whole record). */
 export const conditionItem = z.object({ display: z.string().nullable(), clinicalStatus: z.string().nullable() });
-export const allergyItem = z.object({ substance: z.string().nullable(), criticality: z.string().nullable() });
+/** `noneKnown`: the record states no known allergy (then it is the cell's only item; the tab reads "No known allergies"). */
+export const allergyItem = z.object({ substance: z.string().nullable(), criticality: z.string().nullable(), noneKnown: z.literal(true).optional() });
 export const medicationItem = z.object({ name: z.string().nullable(), status: z.string().nullable() });
 export const coverageItem = z.object({ payer: z.string().nullable(), plan: z.string().nullable() });
 export type ConditionItem = z.infer<typeof conditionItem>;

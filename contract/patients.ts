@@ -141,11 +141,15 @@ export type EncounterView = z.infer<typeof encounterView>;
 
 export const conditionView = z.object({
   display: z.string().nullable(),
+  /** The first coding as `system|code`. */
+  code: z.string().nullable(),
   severity: z.string().nullable(),
   date: when.nullable(),
   onset: when.nullable(),
   clinicalStatus: z.string().nullable(),
   verificationStatus: z.string().nullable(),
+  /** Active, recurrence or relapse: what the list cell shows (refuted and entered-in-error are never sent). */
+  current: z.boolean(),
 });
 export type ConditionView = z.infer<typeof conditionView>;
 
@@ -165,13 +169,21 @@ export const allergyView = z.object({
   date: when.nullable(),
   note: z.string().nullable(),
   reactions: z.array(allergyReaction),
+  /** Active (or without a clinical status): what the list cell shows (refuted and entered-in-error are never sent). */
+  current: z.boolean(),
+  /** The record states no known allergy (SNOMED 716186003 and kin): read "No known allergies". */
+  noneKnown: z.boolean(),
 });
 export type AllergyView = z.infer<typeof allergyView>;
 
 export const medicationView = z.object({
   kind: z.enum(['order', 'statement']),
   name: z.string().nullable(),
+  /** The drug's first coding as `system|code`. */
+  code: z.string().nullable(),
   status: z.string().nullable(),
+  /** Active or on-hold (a statement also intended): what the list cell shows. Details list current first. */
+  current: z.boolean(),
   dosage: z.string().nullable(),
   date: when.nullable(),
   prescriber: z.string().nullable(),

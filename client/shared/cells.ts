@@ -153,6 +153,8 @@ function valueText(column: string, v: unknown): CellDisplay | null {
     case 'conditions':
       return entries(v, (c) => textOf(c.display));
     case 'allergies':
+      // A record stating no known allergy: neither an allergy nor "none recorded".
+      if (Array.isArray(v) && v.some((a) => isObject(a) && a.noneKnown === true)) return { text: t('value.noKnownAllergies') };
       return entries(v, (a) => textOf(a.substance));
     case 'medications':
       return entries(v, (m) => textOf(m.name));

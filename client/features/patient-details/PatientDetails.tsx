@@ -108,6 +108,18 @@ const placeText = (encounter: EncounterView) => {
 };
 
 /** One entry of a list: its name, then what else is known in a quieter second line. */
+/** Consecutive entries of one status, in the server's order (current first). */
+function statusGroups<T extends { status?: string | null }>(list: T[]): { status: string | null; items: T[] }[] {
+  const groups: { status: string | null; items: T[] }[] = [];
+  for (const item of list) {
+    const status = item.status ?? null;
+    const last = groups.at(-1);
+    if (last && last.status === status) last.items.push(item);
+    else groups.push({ status, items: [item] });
+  }
+  return groups;
+}
+
 function Entry({ title, detail }: { title: string; detail?: string }) {
   const styles = useStyles();
   return (
@@ -256,7 +268,7 @@ export function PatientDetails({ patientId, onClose, onNoteAdded }: { patientId:
                       return (
                         <Entry
                           key={i}
-                          title={a.substance ?? '?'}
+                          title={a.noneKnown ? t('value.noKnownAllergies') : (a.substance ?? '?')}
                           detail={line(
                             reactions.length > 0 && t('details.reaction', { value: reactions.join('; ') }),
                             a.criticality && t('details.criticality', { value: codeLabel(a.criticality) }),
@@ -273,20 +285,23 @@ export function PatientDetails({ patientId, onClose, onNoteAdded }: { patientId:
               </Section>
               <Section id="details-medications" title={t('details.medications')} cell={d.medications} holds="list">
                 {(list) => (
-                  <ul className={styles.list}>
-                    {list.map((m, i) => (
-                      <Entry
-                        key={i}
-                        title={m.name ?? '?'}
-                        detail={line(
-                          m.dosage,
-                          m.prescriber && t('details.prescriber', { value: m.prescriber }),
-                          dateText(m.date),
-                          codeLabel(m.status),
-                        )}
-                      />
+                  // Grouped by status as the server sorts them, current first; each group headed by its status.
+                  <>
+                    {statusGroups(list).map(({ status, items }, g) => (
+                      <div key={g}>
+                        <Text weight="semibold">{status ? codeLabel(status) : t('details.statusUnknown')}</Text>
+                        <ul className={styles.list}>
+                          {items.map((m, i) => (
+                            <Entry
+                              key={i}
+                              title={m.name ?? '?'}
+                              detail={line(m.dosage, m.prescriber && t('details.prescriber', { value: m.prescriber }), dateText(m.date))}
+                            />
+                          ))}
+                        </ul>
+                      </div>
                     ))}
-                  </ul>
+                  </>
                 )}
               </Section>
               <Section id="details-encounters" title={t('details.encounters')} cell={d.encounters} holds="list">

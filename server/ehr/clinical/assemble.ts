@@ -70,8 +70,8 @@ export function assemble(parts: Map<ClinicalPart, PartData>, medications: Medica
 }
 
 const simple = {
-  conditions: (set: Searchset) => readConditions(set.resources),
-  allergies: (set: Searchset) => readAllergies(set.resources),
+  conditions: (set: Searchset, warnings: Warnings) => readConditions(set.resources, warnings),
+  allergies: (set: Searchset, warnings: Warnings) => readAllergies(set.resources, warnings),
   coverage: (set: Searchset) => readCoverage(set.resources),
 } as const;
 
@@ -109,7 +109,9 @@ export function assemblePart(
       return { medications: listCell(mapped(data, warnings, (set) => readMedications(set.resources, medications))) };
     default:
       // The assignment goes through a loose type: TypeScript cannot pair each key with its mapper.
-      return { [part]: listCell(mapped(data, warnings, simple[part] as (set: Searchset) => unknown[])) };
+      return {
+        [part]: listCell(mapped(data, warnings, (set) => (simple[part] as (set: Searchset, warnings: Warnings) => unknown[])(set, warnings))),
+      };
   }
 }
 

@@ -1,5 +1,6 @@
 import { fhirIdSyntax } from '../../../contract/id-syntax.js';
 import { isObject, objects, str, type JsonObject } from '../json.js';
+import { firstCode } from './records.js';
 import type { CoverageView, MedicationView } from './types.js';
 import { conceptCodes, conceptText, newestFirst, referenceDisplay, statusCode, when } from './values.js';
 
@@ -9,17 +10,44 @@ const MEDICATION_REF = new RegExp(`^Medication/${fhirIdSyntax}$`);
 /** Medication resources by reference (`Medication/{id}`), from `_include` entries or a follow-up read. */
 export type MedicationIndex = Map<string, JsonObject>;
 
-/** Orders, requests and statements newest first. */
+/**
+ * Current medications, the list cell's: an order's status `active` or `on-hold` (DSTU2 MedicationOrder
+ * medication-order-status, STU3/R4 MedicationRequest medicationrequest-status); a statement's `active`,
+ * `intended` or `on-hold` (medication-statement-status, all versions) unless it says the drug was not
+ * taken (DSTU2 `wasNotTaken`, STU3 `taken` = n, R4 status `not-taken`). Stopped, completed, cancelled,
+ * draft, unknown, entered-in-error or no status: not current.
+ */
+const CURRENT_ORDER = new Set(['active', 'on-hold']);
+const CURRENT_STATEMENT = new Set(['active', 'intended', 'on-hold']);
+
+function medicationIsCurrent(r: JsonObject, status: string | null): boolean {
+  if (status === null) return false;
+  if (r.resourceType !== 'MedicationStatement') return CURRENT_ORDER.has(status);
+  return CURRENT_STATEMENT.has(status) && r.wasNotTaken !== true && r.taken !== 'n';
+}
+
+/** The details' order of status groups: current first, then pending, then history, entered-in-error last. */
+const STATUS_ORDER = ['active', 'on-hold', 'intended', 'draft', 'unknown', 'completed', 'stopped', 'cancelled', 'not-taken', 'entered-in-error'];
+const statusRank = (m: MedicationView) => {
+  if (m.current) return STATUS_ORDER.indexOf(m.status ?? '');
+  const rank = STATUS_ORDER.indexOf(m.status ?? 'unknown');
+  return rank < 0 ? STATUS_ORDER.indexOf('unknown') : Math.max(rank, STATUS_ORDER.indexOf('draft'));
+};
+
+/** Orders, requests and statements grouped by status, current first; newest first in each group. */
 export function readMedications(resources: JsonObject[], included: MedicationIndex): MedicationView[] {
   return resources
     .filter((r) => MEDICATION_TYPES.has(String(r.resourceType)))
     .map((r): MedicationView => {
       const requester = isObject(r.requester) ? r.requester : {};
       const effectivePeriod = isObject(r.effectivePeriod) ? r.effectivePeriod : {};
+      const status = statusCode(r.status);
       return {
         kind: r.resourceType === 'MedicationStatement' ? 'statement' : 'order',
         name: medicationName(r, included),
-        status: statusCode(r.status),
+        code: medicationCode(r, included),
+        status,
+        current: medicationIsCurrent(r, status),
         dosage: dosageText(r),
         date: when(r.dateWritten) ?? when(r.authoredOn) ?? when(r.effectiveDateTime) ?? when(effectivePeriod.start) ?? when(r.dateAsserted),
         // DSTU2 prescriber, STU3 requester.agent, R4 requester; a statement's informationSource.
@@ -30,7 +58,19 @@ export function readMedications(resources: JsonObject[], included: MedicationInd
           referenceDisplay(r.informationSource),
       };
     })
-    .sort((a, b) => newestFirst(a.date, b.date));
+    .sort((a, b) => statusRank(a) - statusRank(b) || newestFirst(a.date, b.date));
+}
+
+function medicationCode(r: JsonObject, included: MedicationIndex): string | null {
+  const own = firstCode(r.medicationCodeableConcept);
+  if (own) return own;
+  const target = isObject(r.medicationReference) ? str(r.medicationReference.reference) : undefined;
+  const medication = target?.startsWith('#')
+    ? objects(r.contained).find((c) => c.resourceType === 'Medication' && `#${str(c.id)}` === target)
+    : target
+      ? included.get(target.replace(/\/_history\/.*$/, ''))
+      : undefined;
+  return medication ? firstCode(medication.code) : null;
 }
 
 /** Local references of medications whose name is still unknown, to read them in one more batch. */

@@ -1,25 +1,66 @@
 import { isObject, objects, str, type JsonObject } from '../json.js';
 import type { AllergyReaction, AllergyView, ConditionView, When } from './types.js';
 import { annotationText, conceptText, newestFirst, statusCode, when } from './values.js';
+import type { Warnings } from './warnings.js';
 
-/** Conditions newest first by their date. */
-export function readConditions(resources: JsonObject[]): ConditionView[] {
-  return resources
-    .filter((r) => r.resourceType === 'Condition')
-    .map((r): ConditionView => {
-      const onset = onsetOf(r);
-      // DSTU2 dateRecorded, STU3 assertedDate, R4 recordedDate; the onset when none was recorded.
-      const recorded = when(r.dateRecorded) ?? when(r.assertedDate) ?? when(r.recordedDate);
-      return {
-        display: conceptText(r.code),
-        severity: conceptText(r.severity),
-        date: recorded ?? onset,
-        onset,
-        clinicalStatus: statusCode(r.clinicalStatus),
-        verificationStatus: statusCode(r.verificationStatus),
-      };
-    })
-    .sort((a, b) => newestFirst(a.date, b.date));
+/**
+ * Records that are not true of the patient, shown nowhere (neither cell nor details): verification
+ * `refuted` or `entered-in-error` (Condition.verificationStatus, condition-ver-status, all versions;
+ * AllergyIntolerance: DSTU2 `status`, STU3/R4 `verificationStatus`, allergy-verification-status).
+ * Each one left out is counted as a warning (`condition_not_valid`, `allergy_not_valid`).
+ */
+const NOT_VALID = new Set(['refuted', 'entered-in-error']);
+
+/**
+ * A current problem: clinicalStatus `active`, `recurrence` or `relapse` (DSTU2 and STU3 a code, R4 a
+ * CodeableConcept; http://hl7.org/fhir/condition-clinical, terminology.hl7.org/CodeSystem/condition-clinical).
+ * `inactive`, `remission` and `resolved` are history. Without a clinicalStatus (optional in DSTU2 and
+ * STU3) a condition is current unless it states an abatement[x].
+ */
+const CURRENT_CONDITION = new Set(['active', 'recurrence', 'relapse']);
+const ABATEMENT = ['abatementDateTime', 'abatementAge', 'abatementPeriod', 'abatementRange', 'abatementString'];
+
+function conditionIsCurrent(r: JsonObject, clinicalStatus: string | null): boolean {
+  if (clinicalStatus !== null) return CURRENT_CONDITION.has(clinicalStatus);
+  return r.abatementBoolean !== true && !ABATEMENT.some((key) => r[key] !== undefined);
+}
+
+/** The first coding with a system as `system|code`, to tell the same problem or drug apart from its wording (a code without its system means nothing alone). */
+export function firstCode(concept: unknown): string | null {
+  for (const coding of isObject(concept) ? objects(concept.coding) : []) {
+    const code = str(coding.code);
+    const system = str(coding.system);
+    if (code && system) return `${system}|${code}`;
+  }
+  return null;
+}
+
+/** Conditions newest onset first (the recorded date when there is no onset); refuted and entered-in-error left out. */
+export function readConditions(resources: JsonObject[], warnings?: Warnings): ConditionView[] {
+  const views: ConditionView[] = [];
+  for (const r of resources) {
+    if (r.resourceType !== 'Condition') continue;
+    const verificationStatus = statusCode(r.verificationStatus);
+    if (verificationStatus && NOT_VALID.has(verificationStatus)) {
+      warnings?.add('condition_not_valid');
+      continue;
+    }
+    const onset = onsetOf(r);
+    // DSTU2 dateRecorded, STU3 assertedDate, R4 recordedDate; the onset when none was recorded.
+    const recorded = when(r.dateRecorded) ?? when(r.assertedDate) ?? when(r.recordedDate);
+    const clinicalStatus = statusCode(r.clinicalStatus);
+    views.push({
+      display: conceptText(r.code),
+      code: firstCode(r.code),
+      severity: conceptText(r.severity),
+      date: recorded ?? onset,
+      onset,
+      clinicalStatus,
+      verificationStatus,
+      current: conditionIsCurrent(r, clinicalStatus),
+    });
+  }
+  return views.sort((a, b) => newestFirst(a.onset ?? a.date, b.onset ?? b.date));
 }
 
 function onsetOf(resource: JsonObject): When | null {
@@ -30,26 +71,51 @@ function onsetOf(resource: JsonObject): When | null {
 /** DSTU2's one `status` holds both clinical and verification codes. */
 const DSTU2_CLINICAL = new Set(['active', 'inactive', 'resolved']);
 
-/** Allergies newest first by their date. */
-export function readAllergies(resources: JsonObject[]): AllergyView[] {
-  return resources
-    .filter((r) => r.resourceType === 'AllergyIntolerance')
-    .map((r): AllergyView => {
-      const legacy = statusCode(r.status);
-      const clinical = statusCode(r.clinicalStatus) ?? (legacy && DSTU2_CLINICAL.has(legacy) ? legacy : null);
-      const verification = statusCode(r.verificationStatus) ?? (legacy && !DSTU2_CLINICAL.has(legacy) ? legacy : null);
-      return {
-        // DSTU2 `substance`, later `code`.
-        substance: conceptText(r.substance) ?? conceptText(r.code),
-        clinicalStatus: clinical,
-        verificationStatus: verification,
-        criticality: str(r.criticality) ?? null,
-        date: when(r.recordedDate) ?? when(r.assertedDate) ?? onsetOf(r) ?? when(r.onset),
-        note: annotationText(r.note),
-        reactions: objects(r.reaction).map(readReaction),
-      };
-    })
-    .sort((a, b) => newestFirst(a.date, b.date));
+/**
+ * SNOMED CT codes that state the absence of allergy rather than an allergy: 716186003 No known
+ * allergy, 409137002 No known drug allergy, 429625007 No known food allergy, 428607008 No known
+ * environmental allergy, 716184000 No known latex allergy, and the
+ * older 160244002 No known allergies (AllergyIntolerance.code value set "allergyintolerance-code",
+ * R4 example allergyintolerance-nka / -nkda / -nkla). They read "No known allergies".
+ */
+const NO_KNOWN_ALLERGY = new Set(['716186003', '409137002', '429625007', '428607008', '716184000', '160244002']);
+
+function statesNoKnownAllergy(concept: unknown): boolean {
+  return isObject(concept) && objects(concept.coding).some((c) => NO_KNOWN_ALLERGY.has(str(c.code) ?? ''));
+}
+
+/**
+ * Allergies newest first by their date; refuted and entered-in-error left out. Current: clinical
+ * status `active` (STU3/R4 clinicalStatus, allergyintolerance-clinical; DSTU2 `status` active,
+ * unconfirmed or confirmed, allergy-intolerance-status), or no clinical status at all (optional in
+ * every version); `inactive` and `resolved` are history.
+ */
+export function readAllergies(resources: JsonObject[], warnings?: Warnings): AllergyView[] {
+  const views: AllergyView[] = [];
+  for (const r of resources) {
+    if (r.resourceType !== 'AllergyIntolerance') continue;
+    const legacy = statusCode(r.status);
+    const clinical = statusCode(r.clinicalStatus) ?? (legacy && DSTU2_CLINICAL.has(legacy) ? legacy : null);
+    const verification = statusCode(r.verificationStatus) ?? (legacy && !DSTU2_CLINICAL.has(legacy) ? legacy : null);
+    if (verification && NOT_VALID.has(verification)) {
+      warnings?.add('allergy_not_valid');
+      continue;
+    }
+    // DSTU2 `substance`, later `code`.
+    const concept = conceptText(r.substance) !== null ? r.substance : r.code;
+    views.push({
+      substance: conceptText(concept),
+      clinicalStatus: clinical,
+      verificationStatus: verification,
+      criticality: str(r.criticality) ?? null,
+      date: when(r.recordedDate) ?? when(r.assertedDate) ?? onsetOf(r) ?? when(r.onset),
+      note: annotationText(r.note),
+      reactions: objects(r.reaction).map(readReaction),
+      current: clinical === null || clinical === 'active',
+      noneKnown: statesNoKnownAllergy(concept),
+    });
+  }
+  return views.sort((a, b) => newestFirst(a.date, b.date));
 }
 
 function readReaction(reaction: JsonObject): AllergyReaction {

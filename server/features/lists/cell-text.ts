@@ -39,9 +39,34 @@ function textOf<T>(cell: Cell<T> | undefined, text: (value: T) => string): strin
   return text(cell.value);
 }
 
+/** Whole years from a FHIR date to another; "about" when either is not a full date. */
+function ageAt(birthDate: string, death: string): string | null {
+  const [b, d] = [birthDate, death].map((v) => /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?/.exec(v));
+  if (!b || !d) return null;
+  let age = Number(d[1]) - Number(b[1]);
+  if (!b[3] || !d[3]) return `about ${age}`;
+  if (d.slice(2, 4).join('-') < b.slice(2, 4).join('-')) age -= 1;
+  return String(age);
+}
+
+/**
+ * A deceased patient's birth date column (Patient.deceased[x]): "1924-06-16 (died 1979-07-11, aged
+ * 55)", or "(deceased)" without a date of death; never an age as if the patient were alive.
+ */
+function deceasedBirthDate(birthDate: string | null, deceased: { date: string | null }): string {
+  const death = deceased.date?.slice(0, 10) ?? null;
+  const age = birthDate && death ? ageAt(birthDate, death) : null;
+  const what = death ? `died ${death}${age ? `, aged ${age}` : ''}` : 'deceased';
+  return birthDate ? `${birthDate} (${what})` : what[0].toUpperCase() + what.slice(1);
+}
+
 /** One cell as plain text: the value, "None recorded" or "Not available". */
 export function cellText(column: ListColumn, row: ListRow): string {
-  if (column === 'name') return row.displayName ?? 'Not available';
+  if (column === 'name') {
+    if (!row.available) return row.displayName || 'Not available';
+    return row.displayName || (row.mrn ? `Unnamed patient (MRN ${row.mrn})` : 'Unnamed patient');
+  }
+  if (column === 'birthDate' && row.available && row.deceased) return deceasedBirthDate(row.birthDate, row.deceased);
   if (column === 'mrn' || column === 'birthDate' || column === 'gender')
     return (row.available ? row[column] : null) ?? (row.available ? 'None recorded' : 'Not available');
   const cells = row.cells as RowCells;
@@ -59,7 +84,7 @@ export function cellText(column: ListColumn, row: ListRow): string {
     case 'conditions':
       return textOf(cells.conditions, (v) => items(v, (c) => c.display ?? '?'));
     case 'allergies':
-      return textOf(cells.allergies, (v) => items(v, (a) => a.substance ?? '?'));
+      return textOf(cells.allergies, (v) => (v.some((a) => a.noneKnown) ? 'No known allergies' : items(v, (a) => a.substance ?? '?')));
     case 'medications':
       return textOf(cells.medications, (v) => items(v, (m) => m.name ?? '?'));
     case 'coverage':

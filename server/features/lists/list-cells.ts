@@ -32,11 +32,42 @@ function pick<T, U>(cell: Cell<T> | undefined, get: (value: T) => U | null | und
  * panel reads the whole record; a 500-row list stays light.
  */
 const listItems = {
-  conditions: (c: ConditionView) => ({ display: c.display, clinicalStatus: c.clinicalStatus }),
-  allergies: (a: AllergyView) => ({ substance: a.substance, criticality: a.criticality }),
-  medications: (m: MedicationView) => ({ name: m.name, status: m.status }),
-  coverage: (c: CoverageView) => ({ payer: c.payer, plan: c.plan }),
+  conditions: (list: ConditionView[]) =>
+    once(
+      list.filter((c) => c.current),
+      (c) => c.code,
+      (c) => c.display,
+    ).map((c) => ({ display: c.display, clinicalStatus: c.clinicalStatus })),
+  allergies: (list: AllergyView[]) => {
+    const current = list.filter((a) => a.current);
+    const allergies = once(
+      current.filter((a) => !a.noneKnown),
+      () => null,
+      (a) => a.substance,
+    ).map((a) => ({ substance: a.substance, criticality: a.criticality }));
+    // A stated "no known allergy" reads so only while no current allergy contradicts it.
+    if (allergies.length === 0 && current.some((a) => a.noneKnown)) return [{ substance: null, criticality: null, noneKnown: true as const }];
+    return allergies;
+  },
+  medications: (list: MedicationView[]) =>
+    once(
+      list.filter((m) => m.current),
+      (m) => m.code,
+      (m) => m.name,
+    ).map((m) => ({ name: m.name, status: m.status })),
+  coverage: (list: CoverageView[]) => list.map((c) => ({ payer: c.payer, plan: c.plan })),
 };
+
+/** Each item once: the same code (`system|code`) or the same name (lower case, spaces collapsed) is the same item. */
+function once<T>(list: T[], code: (item: T) => string | null, name: (item: T) => string | null): T[] {
+  const seen = new Set<string>();
+  return list.filter((item) => {
+    const keys = [code(item), name(item)?.toLowerCase().replace(/\s+/g, ' ').trim()].filter((k): k is string => !!k);
+    if (keys.some((k) => seen.has(k))) return false;
+    for (const k of keys) seen.add(k);
+    return true;
+  });
+}
 
 /** The cells of one row for the list's columns beyond the summary ones. */
 export function cellsFor(columns: ListColumn[], clinical: PatientClinical, latestNote: Note | undefined): Record<string, Cell<unknown>> {
@@ -57,10 +88,12 @@ export function cellsFor(columns: ListColumn[], clinical: PatientClinical, lates
     else if (column === 'careProvider') cells[column] = clinical.careProvider;
     else if (column === 'latestNote') cells[column] = latestNote ? { status: 'ok', value: latestNote } : none;
     else if (column in listItems) {
-      const project = listItems[column as keyof typeof listItems] as (item: unknown) => unknown;
-      cells[column] = pick(clinical[column as keyof typeof listItems] as Cell<unknown[]> | undefined, (list) =>
-        list.length ? list.map(project) : null,
-      );
+      // Only what is current, each once: a list of past problems and drugs is "none recorded".
+      const project = listItems[column as keyof typeof listItems] as (list: unknown[]) => unknown[];
+      cells[column] = pick(clinical[column as keyof typeof listItems] as Cell<unknown[]> | undefined, (list) => {
+        const shown = project(list);
+        return shown.length ? shown : null;
+      });
     }
   }
   return cells;

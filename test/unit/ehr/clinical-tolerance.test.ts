@@ -287,7 +287,9 @@ describe('real-server tolerance in clinical reads', () => {
     expect(details.warnings).toContainEqual({ code: 'observation_without_value', count: 1 });
     expect(details.conditions).toMatchObject({
       status: 'ok',
-      value: expect.arrayContaining([{ display: 'Asthma', severity: null, date: null, onset: null, clinicalStatus: null, verificationStatus: null }]),
+      value: expect.arrayContaining([
+        { display: 'Asthma', code: null, severity: null, date: null, onset: null, clinicalStatus: null, verificationStatus: null, current: true },
+      ]),
     });
     expect(details.encounters).toMatchObject({ status: 'ok' });
     expect(details.allergies).toMatchObject({

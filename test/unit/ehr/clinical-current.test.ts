@@ -1,0 +1,243 @@
+import { describe, expect, it } from 'vitest';
+import { readMedications } from '../../../server/ehr/clinical/medications.js';
+import { readAllergies, readConditions } from '../../../server/ehr/clinical/records.js';
+import { Warnings } from '../../../server/ehr/clinical/warnings.js';
+import { cellsFor } from '../../../server/features/lists/list-cells.js';
+import { cellText } from '../../../server/features/lists/cell-text.js';
+import type { PatientClinical } from '../../../server/ehr/index.js';
+import type { ListRow } from '../../../server/features/lists/list-view.js';
+
+/**
+ * What a list cell says of problems, allergies and drugs, per FHIR release: statuses as each
+ * release's value sets have them (condition-clinical, condition-ver-status, allergy-intolerance-status,
+ * allergyintolerance-clinical/-verification, medication-order-status, medicationrequest-status,
+ * medication-statement-status).
+ */
+type Release = 'DSTU2' | 'STU3' | 'R4';
+const releases: Release[] = ['DSTU2', 'STU3', 'R4'];
+const SCT = 'http://snomed.info/sct';
+const RXNORM = 'http://www.nlm.nih.gov/research/umls/rxnorm';
+
+/** A status as the release writes it: a code until STU3, a CodeableConcept in R4. */
+const status = (release: Release, code: string, system: string) => (release === 'R4' ? { coding: [{ system, code }] } : code);
+
+function condition(release: Release, display: string, clinical: string | null, extra: Record<string, unknown> = {}) {
+  return {
+    resourceType: 'Condition',
+    code: { coding: [{ system: SCT, code: display.length.toString(), display }] },
+    ...(clinical ? { clinicalStatus: status(release, clinical, 'http://terminology.hl7.org/CodeSystem/condition-clinical') } : {}),
+    ...extra,
+  };
+}
+
+function allergy(release: Release, substance: { code?: string; text: string }, clinical: string, verification?: string) {
+  const concept = { ...(substance.code ? { coding: [{ system: SCT, code: substance.code }] } : {}), text: substance.text };
+  return {
+    resourceType: 'AllergyIntolerance',
+    [release === 'DSTU2' ? 'substance' : 'code']: concept,
+    ...(release === 'DSTU2'
+      ? { status: verification ?? clinical }
+      : {
+          clinicalStatus: status(release, clinical, 'http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical'),
+          ...(verification
+            ? { verificationStatus: status(release, verification, 'http://terminology.hl7.org/CodeSystem/allergyintolerance-verification') }
+            : {}),
+        }),
+  };
+}
+
+function order(release: Release, name: string, code: string, orderStatus: string, written: string) {
+  return {
+    resourceType: release === 'DSTU2' ? 'MedicationOrder' : 'MedicationRequest',
+    status: orderStatus,
+    medicationCodeableConcept: { coding: [{ system: RXNORM, code, display: name }] },
+    [release === 'DSTU2' ? 'dateWritten' : 'authoredOn']: written,
+  };
+}
+
+const row = (cells: Record<string, unknown>) => ({ cells, available: true }) as unknown as ListRow;
+
+function cells(clinical: Partial<PatientClinical>) {
+  const full = { careProvider: { status: 'none' }, warnings: [], ...clinical } as PatientClinical;
+  return cellsFor(['conditions', 'allergies', 'medications'], full, undefined);
+}
+
+describe.each(releases)('conditions through %s', (release) => {
+  // DSTU2 has no `inactive` or `recurrence`; STU3 no `relapse` (condition-clinical of each release).
+  const statuses = {
+    DSTU2: ['active', 'relapse', 'remission', 'resolved'],
+    STU3: ['active', 'recurrence', 'inactive', 'remission', 'resolved'],
+    R4: ['active', 'recurrence', 'relapse', 'inactive', 'remission', 'resolved'],
+  }[release];
+
+  it('shows active, recurrence and relapse in the cell, newest onset first, each once; resolved, inactive and remission only in the details', () => {
+    const resources = [
+      ...statuses.map((s, i) => condition(release, `Problem ${s}`, s, { onsetDateTime: `20${10 + i}-01-01` })),
+      condition(release, 'Problem active', 'active', { onsetDateTime: '2001-01-01' }),
+      // No onset: the recorded date places it.
+      condition(release, 'Recorded only', 'active', {
+        [release === 'DSTU2' ? 'dateRecorded' : release === 'STU3' ? 'assertedDate' : 'recordedDate']: '2030-01-01',
+      }),
+    ];
+    const views = readConditions(resources);
+    expect(views.map((v) => v.display)).toEqual(['Recorded only', ...[...statuses].reverse().map((s) => `Problem ${s}`), 'Problem active']);
+    const current = statuses.filter((s) => ['active', 'recurrence', 'relapse'].includes(s));
+    const cell = cells({ conditions: { status: 'ok', value: views } }).conditions;
+    expect(cell).toEqual({
+      status: 'ok',
+      value: [
+        { display: 'Recorded only', clinicalStatus: 'active' },
+        ...[...current].reverse().map((s) => ({ display: `Problem ${s}`, clinicalStatus: s })),
+      ],
+    });
+  });
+
+  it('shows refuted and entered-in-error nowhere, and counts them', () => {
+    const ver = (code: string) => ({ verificationStatus: status(release, code, 'http://terminology.hl7.org/CodeSystem/condition-ver-status') });
+    const warnings = new Warnings();
+    const views = readConditions(
+      [
+        condition(release, 'Refuted', 'active', ver('refuted')),
+        condition(release, 'Error', 'active', ver('entered-in-error')),
+        condition(release, 'Real', 'active', ver('confirmed')),
+      ],
+      warnings,
+    );
+    expect(views.map((v) => v.display)).toEqual(['Real']);
+    expect(warnings.list()).toEqual([{ code: 'condition_not_valid', count: 2 }]);
+  });
+
+  it('reads a condition without a clinical status as current unless it has abated', () => {
+    const views = readConditions([condition(release, 'Open', null), condition(release, 'Abated', null, { abatementDateTime: '2020-01-01' })]);
+    expect(views.map((v) => [v.display, v.current])).toEqual([
+      ['Open', true],
+      ['Abated', false],
+    ]);
+  });
+
+  it('is "none recorded" in the cell when every problem is history', () => {
+    const views = readConditions([condition(release, 'Old', 'resolved')]);
+    expect(cells({ conditions: { status: 'ok', value: views } }).conditions).toEqual({ status: 'none' });
+  });
+});
+
+describe.each(releases)('allergies through %s', (release) => {
+  it('shows active allergies in the cell; inactive and resolved in the details only; refuted and entered-in-error nowhere', () => {
+    const warnings = new Warnings();
+    const views = readAllergies(
+      [
+        allergy(release, { text: 'Peanut' }, 'active', release === 'DSTU2' ? undefined : 'confirmed'),
+        allergy(release, { text: 'Wheat' }, 'inactive'),
+        allergy(release, { text: 'Dust' }, 'resolved'),
+        allergy(release, { text: 'Cat' }, 'active', 'refuted'),
+        allergy(release, { text: 'Dog' }, 'active', 'entered-in-error'),
+      ],
+      warnings,
+    );
+    expect(views.map((v) => [v.substance, v.current])).toEqual([
+      ['Peanut', true],
+      ['Wheat', false],
+      ['Dust', false],
+    ]);
+    expect(warnings.list()).toEqual([{ code: 'allergy_not_valid', count: 2 }]);
+    const cell = cells({ allergies: { status: 'ok', value: views } }).allergies;
+    expect(cell).toEqual({ status: 'ok', value: [{ substance: 'Peanut', criticality: null }] });
+    expect(cellText('allergies', row({ allergies: cell }))).toBe('Peanut');
+  });
+
+  it.each([
+    ['716186003', 'No known allergy'],
+    ['409137002', 'No known drug allergy'],
+    ['429625007', 'No known food allergy'],
+    ['428607008', 'No known environmental allergy'],
+    ['716184000', 'No known latex allergy'],
+  ])('reads SNOMED CT %s (%s) as "No known allergies", neither an allergy nor "none recorded"', (code, text) => {
+    const views = readAllergies([allergy(release, { code, text }, 'active')]);
+    expect(views[0]).toMatchObject({ noneKnown: true, current: true });
+    const cell = cells({ allergies: { status: 'ok', value: views } }).allergies;
+    expect(cell).toEqual({ status: 'ok', value: [{ substance: null, criticality: null, noneKnown: true }] });
+    expect(cellText('allergies', row({ allergies: cell }))).toBe('No known allergies');
+  });
+
+  it('lets a current allergy outweigh an earlier "no known allergy"', () => {
+    const views = readAllergies([allergy(release, { code: '716186003', text: 'NKA' }, 'active'), allergy(release, { text: 'Latex' }, 'active')]);
+    expect(cells({ allergies: { status: 'ok', value: views } }).allergies).toEqual({
+      status: 'ok',
+      value: [{ substance: 'Latex', criticality: null }],
+    });
+  });
+});
+
+describe.each(releases)('medications through %s', (release) => {
+  // medication-order-status (DSTU2) / medicationrequest-status (STU3, R4).
+  const statuses =
+    release === 'DSTU2'
+      ? ['active', 'on-hold', 'completed', 'stopped', 'draft', 'entered-in-error']
+      : ['active', 'on-hold', 'completed', 'stopped', 'cancelled', 'draft', 'unknown', 'entered-in-error'];
+
+  it('shows active and on-hold orders in the cell, each drug once; details group every order by status, current first', () => {
+    const resources = [
+      ...statuses.map((s, i) => order(release, `Drug ${s}`, `${100 + i}`, s, `2020-01-${String(10 + i).padStart(2, '0')}`)),
+      // The same drug ordered again (same code), and again under another code but the same name.
+      order(release, 'Naproxen 250 MG', '7', 'active', '2021-01-01'),
+      order(release, 'Naproxen 250 MG', '7', 'active', '2020-06-01'),
+      order(release, 'naproxen  250 mg', '8', 'on-hold', '2020-07-01'),
+    ];
+    const views = readMedications(resources, new Map());
+    expect(views.map((v) => v.status)).toEqual([
+      'active',
+      'active',
+      'active',
+      'on-hold',
+      'on-hold',
+      ...statuses.slice(2).sort((a, b) => rank(a) - rank(b)),
+    ]);
+    expect(views.filter((v) => v.current).map((v) => v.name)).toEqual([
+      'Naproxen 250 MG',
+      'Naproxen 250 MG',
+      'Drug active',
+      'naproxen  250 mg',
+      'Drug on-hold',
+    ]);
+    const cell = cells({ medications: { status: 'ok', value: views } }).medications;
+    expect(cell).toEqual({
+      status: 'ok',
+      value: [
+        { name: 'Naproxen 250 MG', status: 'active' },
+        { name: 'Drug active', status: 'active' },
+        { name: 'Drug on-hold', status: 'on-hold' },
+      ],
+    });
+    expect(cellText('medications', row({ medications: cell }))).toBe('Naproxen 250 MG; Drug active; Drug on-hold');
+  });
+
+  it('is "none recorded" in the cell when every order has ended', () => {
+    const views = readMedications(
+      [order(release, 'Old', '1', 'stopped', '2020-01-01'), order(release, 'Older', '2', 'completed', '2019-01-01')],
+      new Map(),
+    );
+    expect(cells({ medications: { status: 'ok', value: views } }).medications).toEqual({ status: 'none' });
+  });
+
+  it('shows statements active, intended or on-hold unless the drug was not taken', () => {
+    // medication-statement-status: DSTU2 active|completed|entered-in-error|intended; STU3 adds stopped|on-hold; R4 adds unknown|not-taken.
+    const statement = (name: string, s: string, extra: Record<string, unknown> = {}) => ({
+      resourceType: 'MedicationStatement',
+      status: s,
+      medicationCodeableConcept: { text: name },
+      ...extra,
+    });
+    const notTaken = release === 'DSTU2' ? { wasNotTaken: true } : release === 'STU3' ? { taken: 'n' } : {};
+    const resources = [
+      statement('Taking', 'active'),
+      statement('Will take', 'intended'),
+      statement('Done', 'completed'),
+      statement('Refused', release === 'R4' ? 'not-taken' : 'active', notTaken),
+    ];
+    const views = readMedications(resources, new Map());
+    expect(views.filter((v) => v.current).map((v) => v.name)).toEqual(['Taking', 'Will take']);
+  });
+});
+
+const ORDER = ['active', 'on-hold', 'intended', 'draft', 'unknown', 'completed', 'stopped', 'cancelled', 'not-taken', 'entered-in-error'];
+const rank = (s: string) => ORDER.indexOf(s);
