@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { cellText } from '../../../server/features/lists/cell-text.js';
+import type { ListRow } from '../../../server/features/lists/list-view.js';
+
+const row = (over: Partial<ListRow>): ListRow => ({
+  patientId: 'p1',
+  displayName: 'Mrs. Lyndia Bergstrom',
+  mrn: 'MRN-1',
+  birthDate: '1924-06-16',
+  gender: 'female',
+  available: true,
+  cells: {},
+  ...over,
+});
+
+describe('CSV text of the patient columns', () => {
+  it('a deceased patient (deceasedDateTime) has the date of death and the age at death, never a living age', () => {
+    const text = cellText('birthDate', row({ deceased: { date: '1979-07-11T21:51:36+00:00' } }));
+    expect(text).toBe('1924-06-16 (died 1979-07-11, aged 55)');
+    expect(cellText('birthDate', row({ birthDate: '1924-08-16', deceased: { date: '1979-07-11' } }))).toBe('1924-08-16 (died 1979-07-11, aged 54)');
+    expect(cellText('birthDate', row({ birthDate: '1924', deceased: { date: '1979-07-11' } }))).toBe('1924 (died 1979-07-11, aged about 55)');
+  });
+
+  it('deceasedBoolean without a date reads "deceased"; a living patient keeps the birth date alone', () => {
+    expect(cellText('birthDate', row({ deceased: { date: null } }))).toBe('1924-06-16 (deceased)');
+    expect(cellText('birthDate', row({ birthDate: null, deceased: { date: null } }))).toBe('Deceased');
+    expect(cellText('birthDate', row({ deceased: null }))).toBe('1924-06-16');
+  });
+
+  it('a patient without a name reads "Unnamed patient" with the MRN; a row the EHR could not give is "Not available"', () => {
+    expect(cellText('name', row({ displayName: '' }))).toBe('Unnamed patient (MRN MRN-1)');
+    expect(cellText('name', row({ displayName: '', mrn: null }))).toBe('Unnamed patient');
+    expect(cellText('name', row({ displayName: 'John Smith Jr.' }))).toBe('John Smith Jr.');
+    expect(cellText('name', row({ displayName: null, available: false }))).toBe('Not available');
+  });
+});
