@@ -1,0 +1,92 @@
+/**
+ * Adult reference ranges of the vital signs, and the flag a reading gets: one table, without zod,
+ * so the tab reads it without loading the schemas. The tab computes the flags from this table
+ * (list cells and the details), on the value it shows (rounded as `server/ehr/clinical/units.ts` says).
+ *
+ * Source: NEWS2, Royal College of Physicians, "National Early Warning Score (NEWS) 2:
+ * Standardising the assessment of acute-illness severity in the NHS", 2017, chart 1 (the scoring
+ * bands) — https://www.rcplondon.ac.uk/projects/outputs/national-early-warning-score-news-2.
+ * A band scoring 0 is not flagged; 1 or 2 is "low" or "high"; 3 (NEWS2's red score, an urgent
+ * review on its own) is "critical low" or "critical high". Temperature ≥ 39.1 °C scores 2, so it
+ * is "high", never critical. SpO2 uses scale 1 (scale 2 is for prescribed hypercapnic targets,
+ * which a list cannot know). Blood pressure is flagged on the systolic value, as NEWS2 scores it.
+ *
+ * Not flagged: diastolic pressure (NEWS2 does not score it), weight and height (no adult
+ * reference range), BMI (WHO classes describe a person, not an acute abnormality), and any
+ * reading in a unit other than the table's (a temperature the EHR sent in an unknown unit).
+ * The bands are for adults: children's ranges differ and are not applied.
+ */
+
+export type VitalFlag = 'low' | 'high' | 'criticalLow' | 'criticalHigh';
+export type FlaggedVital = 'heartRate' | 'respiratoryRate' | 'systolic' | 'spo2' | 'temperature';
+
+export interface VitalBand {
+  /** The band holds values from this one (inclusive) up to the next band's `from`. */
+  from: number;
+  /** NEWS2 score of the band. */
+  news2: number;
+  flag: VitalFlag | null;
+}
+
+export interface VitalRange {
+  /** The unit the bands are written in (the unit the server shows the kind in). */
+  unit: string;
+  /** Lowest first; the first band starts at -Infinity. */
+  bands: readonly VitalBand[];
+}
+
+const band = (from: number, news2: number, flag: VitalFlag | null): VitalBand => ({ from, news2, flag });
+
+export const VITAL_RANGES: Readonly<Record<FlaggedVital, VitalRange>> = {
+  // ≤8: 3 · 9–11: 1 · 12–20: 0 · 21–24: 2 · ≥25: 3
+  respiratoryRate: {
+    unit: '/min',
+    bands: [band(-Infinity, 3, 'criticalLow'), band(9, 1, 'low'), band(12, 0, null), band(21, 2, 'high'), band(25, 3, 'criticalHigh')],
+  },
+  // Scale 1: ≤91: 3 · 92–93: 2 · 94–95: 1 · ≥96: 0
+  spo2: {
+    unit: '%',
+    bands: [band(-Infinity, 3, 'criticalLow'), band(92, 2, 'low'), band(94, 1, 'low'), band(96, 0, null)],
+  },
+  // ≤90: 3 · 91–100: 2 · 101–110: 1 · 111–219: 0 · ≥220: 3
+  systolic: {
+    unit: 'mmHg',
+    bands: [band(-Infinity, 3, 'criticalLow'), band(91, 2, 'low'), band(101, 1, 'low'), band(111, 0, null), band(220, 3, 'criticalHigh')],
+  },
+  // ≤40: 3 · 41–50: 1 · 51–90: 0 · 91–110: 1 · 111–130: 2 · ≥131: 3
+  heartRate: {
+    unit: '/min',
+    bands: [
+      band(-Infinity, 3, 'criticalLow'),
+      band(41, 1, 'low'),
+      band(51, 0, null),
+      band(91, 1, 'high'),
+      band(111, 2, 'high'),
+      band(131, 3, 'criticalHigh'),
+    ],
+  },
+  // ≤35.0: 3 · 35.1–36.0: 1 · 36.1–38.0: 0 · 38.1–39.0: 1 · ≥39.1: 2
+  temperature: {
+    unit: '°C',
+    bands: [band(-Infinity, 3, 'criticalLow'), band(35.1, 1, 'low'), band(36.1, 0, null), band(38.1, 1, 'high'), band(39.1, 2, 'high')],
+  },
+};
+
+/** The band a value falls in, or null when the kind is not flagged or the unit is not the table's. */
+export function vitalBand(kind: string, value: number, unit: string | null | undefined): VitalBand | null {
+  const range = Object.hasOwn(VITAL_RANGES, kind) ? VITAL_RANGES[kind as FlaggedVital] : undefined;
+  if (!range || unit !== range.unit || !Number.isFinite(value)) return null;
+  let found: VitalBand | null = null;
+  for (const b of range.bands) if (value >= b.from) found = b;
+  return found;
+}
+
+/** The flag of a value: low, high, critical low, critical high, or null (in range, or not flagged). */
+export const vitalFlag = (kind: string, value: number, unit: string | null | undefined): VitalFlag | null =>
+  vitalBand(kind, value, unit)?.flag ?? null;
+
+/** A reading older than this is stale: it may no longer say how the patient is. */
+export const STALE_AFTER_MS = 24 * 60 * 60 * 1000;
+
+/** Whether a reading taken at `epochMs` is stale at `now`; a reading without a time is not judged. */
+export const isStale = (epochMs: number | null | undefined, now: number): boolean => typeof epochMs === 'number' && now - epochMs > STALE_AFTER_MS;
