@@ -21,19 +21,28 @@ const DSTU2_CLASS: Record<string, string> = {
 const ROOM = /\b(?:room|rm)\b\.?(?:\s*[:#]\s*|\s+)([A-Za-z0-9][\w-]*)/i;
 const BED = /\b(?:bed|bd)\b\.?(?:\s*[:#]\s*|\s+)([A-Za-z0-9][\w-]*)/i;
 
-/** Encounters newest first by start. */
-export function readEncounters(resources: JsonObject[]): EncounterView[] {
+/** Encounters newest first by start; `now` (epoch ms) decides which location periods have ended. */
+export function readEncounters(resources: JsonObject[], now = Date.now()): EncounterView[] {
   return resources
     .filter((r) => r.resourceType === 'Encounter')
-    .map(readEncounter)
+    .map((r) => readEncounter(r, now))
     .sort((a, b) => newestFirst(a.start, b.start));
 }
 
-function readEncounter(resource: JsonObject): EncounterView {
+/**
+ * The admission date is the start of the inpatient stay: Encounter.period.start of an encounter of
+ * class inpatient (DSTU2 `inpatient`, STU3/R4 v3 ActCode IMP, ACUTE, NONAC; hl7.org/fhir/v3/ActEncounterCode).
+ * An encounter without a class that carries `hospitalization` admission details (admitSource, the
+ * same element in DSTU2/STU3/R4) is an admission too. Without period.start, the first location
+ * period's start stands in. Other encounters have none.
+ */
+function readEncounter(resource: JsonObject, now: number): EncounterView {
   const period = isObject(resource.period) ? resource.period : {};
   const start = when(period.start);
   const klass = classCode(resource.class);
-  const place = location(resource);
+  const place = location(resource, now);
+  const hospitalization = isObject(resource.hospitalization) ? resource.hospitalization : undefined;
+  const admitted = klass ? INPATIENT.has(klass) : hospitalization?.admitSource !== undefined;
   return {
     status: statusCode(resource.status),
     type: conceptText(objects(resource.type)[0]),
@@ -41,8 +50,22 @@ function readEncounter(resource: JsonObject): EncounterView {
     start,
     end: when(period.end),
     ...place,
-    admission: klass && INPATIENT.has(klass) ? start : null,
+    admission: admitted ? (start ?? firstLocationStart(resource)) : null,
   };
+}
+
+function firstLocationStart(resource: JsonObject): EncounterView['start'] {
+  const starts = objects(resource.location)
+    .map((l) => when(isObject(l.period) ? l.period.start : undefined))
+    .filter((w): w is NonNullable<typeof w> => w !== null)
+    .sort((a, b) => newestFirst(b, a));
+  return starts[0] ?? null;
+}
+
+/** True when a period's end is before now (an unreadable end does not end it). */
+function periodEnded(period: unknown, now: number): boolean {
+  const end = isObject(period) ? when(period.end) : null;
+  return end?.epochMs !== null && end?.epochMs !== undefined && end.epochMs < now;
 }
 
 /** DSTU2 plain code, STU3/R4 Coding, and (R5-style) CodeableConcept arrays; as v3 ActCode. */
@@ -58,14 +81,17 @@ function classCode(value: unknown): string | null {
 }
 
 /**
- * Room and bed come from the Location's physical type where the EHR gives it (R4 `physicalType`
- * ro/bd), otherwise from words in the display ("Room 412, Bed B"). Planned and finished stays at
- * a location count only when nothing is active.
+ * Where the patient is now: Encounter.location[] entries (DSTU2, STU3, R4 alike) that are current.
+ * An entry whose `period` has ended is history, and so is status `completed`; `planned` and
+ * `reserved` are not there yet (value set encounter-location-status). Without a current entry the
+ * encounter has no location (the history stays in the details' encounters). Room and bed come from
+ * the Location's physical type where the EHR gives it (R4 `physicalType` ro/bd), otherwise from
+ * words in the display ("Room 412, Bed B").
  */
-function location(resource: JsonObject): Pick<EncounterView, 'location' | 'room' | 'bed'> {
-  const all = objects(resource.location).filter((l) => isObject(l.location) && str(l.location.display));
-  const active = all.filter((l) => l.status === 'active' || l.status === undefined);
-  const chosen = active.length > 0 ? active : all;
+function location(resource: JsonObject, now: number): Pick<EncounterView, 'location' | 'room' | 'bed'> {
+  const chosen = objects(resource.location).filter(
+    (l) => isObject(l.location) && str(l.location.display) && (l.status === 'active' || l.status === undefined) && !periodEnded(l.period, now),
+  );
   let room: string | null = null;
   let bed: string | null = null;
   const displays: string[] = [];
