@@ -11,6 +11,12 @@ for (const p of report.patients) {
   console.log(`MRN ${p.mrn}  ${cells}  ${p.differences.length ? `differs in ${p.differences.join(', ')}` : 'consistent'}`);
   for (const v of versions) if (p.versions[v]?.error) console.log(`    ${v} error: ${p.versions[v]!.error}`);
 }
+for (const v of versions) {
+  const counts = report.statuses[v];
+  if (!counts) continue;
+  console.log(`${v} statuses seen:`);
+  for (const [status, n] of Object.entries(counts).sort(([a], [b]) => a.localeCompare(b))) console.log(`    ${status}: ${n}`);
+}
 for (const [v, n] of Object.entries(report.withoutMrn)) console.log(`${v}: ${n} patients without an MRN (not matched)`);
 const failed = report.patients.filter((p) => p.differences.length || Object.values(p.versions).some((v) => !v.found || !v.complete || v.error));
 console.log(`${report.patients.length - failed.length} passed, ${failed.length} failed`);

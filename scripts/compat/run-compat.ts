@@ -22,7 +22,46 @@ export interface CompatReport {
   patients: PatientReport[];
   /** Patients without an MRN cannot be matched across versions; counted per version. */
   withoutMrn: Partial<Record<VersionKey, number>>;
+  /**
+   * The condition, allergy and medication statuses met, counted per version ("condition clinicalStatus
+   * active": 12), so a reviewer sees what the list's rules met; refuted and entered-in-error records are
+   * left out of the details and counted from the read's warnings.
+   */
+  statuses: Partial<Record<VersionKey, Record<string, number>>>;
   ok: boolean;
+}
+
+type Details = NonNullable<Awaited<ReturnType<EhrGateway['readPatientDetails']>>>;
+
+/** Adds one patient's statuses to a version's counts. */
+function countStatuses(counts: Record<string, number>, details: Details): void {
+  const add = (key: string) => (counts[key] = (counts[key] ?? 0) + 1);
+  const code = (value: string | null) => value ?? '(none)';
+  if (details.conditions.status === 'ok')
+    for (const c of details.conditions.value) {
+      add(`condition clinicalStatus ${code(c.clinicalStatus)}`);
+      add(`condition verificationStatus ${code(c.verificationStatus)}`);
+      add(`condition ${c.current ? 'current (in the cell)' : 'history (details only)'}`);
+    }
+  if (details.allergies.status === 'ok')
+    for (const a of details.allergies.value) {
+      add(`allergy clinicalStatus ${code(a.clinicalStatus)}`);
+      add(`allergy verificationStatus ${code(a.verificationStatus)}`);
+      if (a.noneKnown) add('allergy no-known-allergy');
+      add(`allergy ${a.current ? 'current (in the cell)' : 'history (details only)'}`);
+    }
+  if (details.medications.status === 'ok')
+    for (const m of details.medications.value) {
+      add(`medication ${m.kind} status ${code(m.status)}`);
+      add(`medication ${m.current ? 'current (in the cell)' : 'not current (details only)'}`);
+    }
+  for (const w of details.warnings) {
+    if (w.code === 'condition_not_valid')
+      counts['condition refuted or entered-in-error (shown nowhere)'] =
+        (counts['condition refuted or entered-in-error (shown nowhere)'] ?? 0) + w.count;
+    if (w.code === 'allergy_not_valid')
+      counts['allergy refuted or entered-in-error (shown nowhere)'] = (counts['allergy refuted or entered-in-error (shown nowhere)'] ?? 0) + w.count;
+  }
 }
 
 /**
@@ -50,6 +89,7 @@ export async function runCompat(options: { dataDir?: string; patientsPerTenant?:
     const byMrn = new Map<string, PatientReport>();
     const summaries = new Map<string, Partial<Record<VersionKey, ComparablePatient>>>();
     const withoutMrn: CompatReport['withoutMrn'] = {};
+    const statuses: CompatReport['statuses'] = {};
     for (const version of versions) {
       const url = `${base}/${version}`;
       for (const patient of await allPatients(ehr, url, tenant.id)) {
@@ -66,6 +106,7 @@ export async function runCompat(options: { dataDir?: string; patientsPerTenant?:
           entry.found = hits.patients.some((p) => p.id === patient.id);
           const details = await ehr.readPatientDetails(url, tenant.id, patient.id);
           entry.complete = details !== null;
+          if (details) countStatuses((statuses[version] ??= {}), details);
           if (details) summaries.set(patient.mrn, { ...summaries.get(patient.mrn), [version]: summariseForComparison(details) });
         } catch (err) {
           entry.error = (err as Error).message;
@@ -77,7 +118,7 @@ export async function runCompat(options: { dataDir?: string; patientsPerTenant?:
     const ok =
       patients.length > 0 &&
       patients.every((p) => p.differences.length === 0 && Object.values(p.versions).every((v) => v.found && v.complete && !v.error));
-    return { patients, withoutMrn, ok };
+    return { patients, withoutMrn, statuses, ok };
   } finally {
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));

@@ -14,15 +14,17 @@ const NOT_VALID = new Set(['refuted', 'entered-in-error']);
 /**
  * A current problem: clinicalStatus `active`, `recurrence` or `relapse` (DSTU2 and STU3 a code, R4 a
  * CodeableConcept; http://hl7.org/fhir/condition-clinical, terminology.hl7.org/CodeSystem/condition-clinical).
- * `inactive`, `remission` and `resolved` are history. Without a clinicalStatus (optional in DSTU2 and
- * STU3) a condition is current unless it states an abatement[x].
+ * `inactive`, `remission` and `resolved` are history. A condition that states an abatement[x] is history
+ * whatever its clinicalStatus (invariant con-4 of STU3 and R4: an abated condition is inactive, resolved
+ * or in remission; Synthea's DSTU2 and STU3 records say "active" with an abatement date). Without a
+ * clinicalStatus (optional in DSTU2 and STU3) and without an abatement, a condition is current.
  */
 const CURRENT_CONDITION = new Set(['active', 'recurrence', 'relapse']);
 const ABATEMENT = ['abatementDateTime', 'abatementAge', 'abatementPeriod', 'abatementRange', 'abatementString'];
 
 function conditionIsCurrent(r: JsonObject, clinicalStatus: string | null): boolean {
-  if (clinicalStatus !== null) return CURRENT_CONDITION.has(clinicalStatus);
-  return r.abatementBoolean !== true && !ABATEMENT.some((key) => r[key] !== undefined);
+  if (r.abatementBoolean === true || ABATEMENT.some((key) => r[key] !== undefined)) return false;
+  return clinicalStatus === null || CURRENT_CONDITION.has(clinicalStatus);
 }
 
 /** The first coding with a system as `system|code`, to tell the same problem or drug apart from its wording (a code without its system means nothing alone). */

@@ -10,4 +10,11 @@ it('shows each generated patient the same through DSTU2, STU3 and R4, found by M
     for (const result of Object.values(patient.versions)) expect(result).toEqual({ found: true, complete: true });
   }
   expect(report.ok).toBe(true);
+  // The statuses the list's rules met, counted per version.
+  expect(Object.keys(report.statuses).sort()).toEqual(['dstu2', 'r4', 'stu3']);
+  for (const counts of Object.values(report.statuses)) {
+    const seen = Object.keys(counts ?? {});
+    for (const kind of [/^condition clinicalStatus /, /^allergy clinicalStatus /, /^medication (order|statement) status /])
+      expect(seen.some((key) => kind.test(key))).toBe(true);
+  }
 }, 120_000);

@@ -115,6 +115,16 @@ describe.each(releases)('conditions through %s', (release) => {
     ]);
   });
 
+  it('reads an "active" condition that states an abatement as history (con-4)', () => {
+    const abated = release === 'DSTU2' ? { abatementBoolean: true } : { abatementPeriod: { start: '2019-01-01', end: '2019-02-01' } };
+    const views = readConditions([
+      condition(release, 'Pharyngitis', 'active', { onsetDateTime: '2019-01-01', abatementDateTime: '2019-01-14' }),
+      condition(release, 'Sprain', 'active', abated),
+    ]);
+    expect(views.map((v) => v.current)).toEqual([false, false]);
+    expect(cells({ conditions: { status: 'ok', value: views } }).conditions).toEqual({ status: 'none' });
+  });
+
   it('is "none recorded" in the cell when every problem is history', () => {
     const views = readConditions([condition(release, 'Old', 'resolved')]);
     expect(cells({ conditions: { status: 'ok', value: views } }).conditions).toEqual({ status: 'none' });
