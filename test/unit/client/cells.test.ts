@@ -68,6 +68,16 @@ describe('list cells', () => {
     expect(sortValue('conditions', conditions)).toBe('pneumonia, heart failure, diabetes mellitus type 2, asthma');
   });
 
+  it('reads a stated no-known-allergy as "No known allergies" in every language, neither an allergy nor "none recorded"', () => {
+    const nka = ok([{ substance: null, criticality: null, noneKnown: true }]);
+    expect(cellText('allergies', nka).text).toBe('No known allergies');
+    const texts = (['ru', 'zh-CN', 'zh-TW'] as const).map((language) => {
+      setLanguage(language);
+      return cellText('allergies', nka).text;
+    });
+    expect(texts).toEqual(['Известных аллергий нет', '无已知过敏', '無已知過敏']);
+  });
+
   it('tells "none recorded" from "not available"', () => {
     expect(cellText('allergies', { status: 'none' }).text).toBe('None recorded');
     expect(cellText('allergies', { status: 'unavailable', reason: 'not_offered' }).text).toBe('Not available');
