@@ -97,8 +97,26 @@ const cases: Case[] = [
       expect(d.conditions).toEqual({
         status: 'ok',
         value: [
-          { display: 'Pneumonia', severity: 'Moderate', date: at('2024-02-28'), onset: null, clinicalStatus: 'active', verificationStatus: null },
-          { display: 'Hypertension', severity: null, date: at('2015'), onset: at('2015'), clinicalStatus: 'active', verificationStatus: null },
+          {
+            display: 'Pneumonia',
+            code: 'http://snomed.info/sct|000',
+            severity: 'Moderate',
+            date: at('2024-02-28'),
+            onset: null,
+            clinicalStatus: 'active',
+            verificationStatus: null,
+            current: true,
+          },
+          {
+            display: 'Hypertension',
+            code: 'http://snomed.info/sct|000',
+            severity: null,
+            date: at('2015'),
+            onset: at('2015'),
+            clinicalStatus: 'active',
+            verificationStatus: null,
+            current: true,
+          },
         ],
       });
       expect(d.allergies).toEqual({
@@ -112,6 +130,8 @@ const cases: Case[] = [
             date: at('2010-05-01'),
             note: null,
             reactions: [{ substance: null, manifestations: ['Hives'], severity: null, date: at('2010-04'), note: 'Rash within hours' }],
+            current: true,
+            noneKnown: false,
           },
         ],
       });
@@ -121,12 +141,23 @@ const cases: Case[] = [
           {
             kind: 'order',
             name: 'Amoxicillin 500 MG',
+            code: null,
             status: 'active',
+            current: true,
             dosage: '500 mg three times a day',
             date: at('2024-02-29'),
             prescriber: 'Dr. Okafor',
           },
-          { kind: 'order', name: 'Lisinopril 10 MG', status: 'active', dosage: '10 mg daily', date: at('2015-06-01'), prescriber: 'Dr. Lee' },
+          {
+            kind: 'order',
+            name: 'Lisinopril 10 MG',
+            code: null,
+            status: 'active',
+            current: true,
+            dosage: '10 mg daily',
+            date: at('2015-06-01'),
+            prescriber: 'Dr. Lee',
+          },
         ],
       });
       expect(d.coverage).toEqual({
