@@ -57,7 +57,8 @@ export const conditionItem = z.object({ display: z.string().nullable(), clinical
 /** `noneKnown`: the record states no known allergy (then it is the cell's only item; the tab reads "No known allergies"). */
 export const allergyItem = z.object({ substance: z.string().nullable(), criticality: z.string().nullable(), noneKnown: z.literal(true).optional() });
 export const medicationItem = z.object({ name: z.string().nullable(), status: z.string().nullable() });
-export const coverageItem = z.object({ payer: z.string().nullable(), plan: z.string().nullable() });
+/** `selfPay`: see coverageView; without a payer the list reads "Self-pay" or "Payer not stated", never "?". */
+export const coverageItem = z.object({ payer: z.string().nullable(), selfPay: z.boolean().optional(), plan: z.string().nullable() });
 export type ConditionItem = z.infer<typeof conditionItem>;
 export type AllergyItem = z.infer<typeof allergyItem>;
 export type MedicationItem = z.infer<typeof medicationItem>;

@@ -192,6 +192,8 @@ export type MedicationView = z.infer<typeof medicationView>;
 
 export const coverageView = z.object({
   payer: z.string().nullable(),
+  /** Self-pay coverage (Coverage.type coverage-selfpay `pay`, or the patient as payor); absent from older servers. */
+  selfPay: z.boolean().optional(),
   plan: z.string().nullable(),
   group: z.string().nullable(),
   subscriberId: z.string().nullable(),

@@ -159,7 +159,10 @@ function valueText(column: string, v: unknown): CellDisplay | null {
     case 'medications':
       return entries(v, (m) => textOf(m.name));
     case 'coverage':
-      return entries(v, (c) => [textOf(c.payer), textOf(c.plan)].filter(Boolean).join(' – '));
+      // Without a payer: self-pay when the record says so, else "payer not stated"; never "?".
+      return entries(v, (c) =>
+        [textOf(c.payer) || t(c.selfPay === true ? 'coverage.selfPay' : 'coverage.noPayer'), textOf(c.plan)].filter(Boolean).join(' – '),
+      );
     case 'careProvider': {
       const text = textOf(v);
       return text ? { text } : null;

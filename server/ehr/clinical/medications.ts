@@ -120,6 +120,7 @@ export function readCoverage(resources: JsonObject[]): CoverageView[] {
             .map(referenceDisplay)
             .find((d) => d !== null) ??
           null,
+        selfPay: selfPay(r),
         plan: classValue(r, 'plan') ?? str(grouping.planDisplay) ?? str(grouping.plan) ?? str(r.plan) ?? null,
         group: classValue(r, 'group') ?? str(grouping.groupDisplay) ?? str(grouping.group) ?? str(r.group) ?? null,
         subscriberId: subscriberId ?? null,
@@ -129,6 +130,20 @@ export function readCoverage(resources: JsonObject[]): CoverageView[] {
       };
     })
     .sort((a, b) => newestFirst(a.periodStart, b.periodStart));
+}
+
+/**
+ * Self-pay: Coverage.type coded `pay` of the coverage-selfpay code system (STU3
+ * http://hl7.org/fhir/coverage-selfpay, R4 http://terminology.hl7.org/CodeSystem/coverage-selfpay;
+ * hl7.org/fhir/valueset-coverage-type.html), or a payor that is the patient (STU3/R4 payor may
+ * reference Patient). DSTU2 has neither: its coverage without an issuer reads "payer not stated".
+ */
+function selfPay(r: JsonObject): boolean {
+  const typed = objects(isObject(r.type) ? [r.type] : [])
+    .flatMap((t) => [...objects(t.coding), t])
+    .some((c) => c.code === 'pay' && String(c.system).endsWith('coverage-selfpay'));
+  const patientPays = objects(r.payor).some((p) => str(p.reference)?.startsWith('Patient/') ?? false);
+  return typed || patientPays;
 }
 
 /** R4 `class[]` entry of a type (coverage-class code), its name before its value. */

@@ -88,7 +88,10 @@ export function cellText(column: ListColumn, row: ListRow): string {
     case 'medications':
       return textOf(cells.medications, (v) => items(v, (m) => m.name ?? '?'));
     case 'coverage':
-      return textOf(cells.coverage, (v) => items(v, (c) => [c.payer, c.plan].filter(Boolean).join(' – ')));
+      // Without a payer: what the record says (self-pay), else that it states none; never "?".
+      return textOf(cells.coverage, (v) =>
+        items(v, (c) => [c.payer ?? (c.selfPay ? 'Self-pay' : 'Payer not stated'), c.plan].filter(Boolean).join(' – ')),
+      );
     case 'careProvider':
       return textOf(cells.careProvider, String);
     case 'latestNote':

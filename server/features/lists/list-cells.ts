@@ -55,7 +55,7 @@ const listItems = {
       (m) => m.code,
       (m) => m.name,
     ).map((m) => ({ name: m.name, status: m.status })),
-  coverage: (list: CoverageView[]) => list.map((c) => ({ payer: c.payer, plan: c.plan })),
+  coverage: (list: CoverageView[]) => list.map((c) => ({ payer: c.payer, selfPay: c.selfPay ?? false, plan: c.plan })),
 };
 
 /** Each item once: the same code (`system|code`) or the same name (lower case, spaces collapsed) is the same item. */

@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { readCoverage } from '../../../server/ehr/clinical/medications.js';
+import { cellText } from '../../../server/features/lists/cell-text.js';
+import type { ListRow } from '../../../server/features/lists/list-view.js';
+import { showCell } from '../../../client/shared/cells';
+import { setLanguage } from '../../../client/shared/i18n/t';
+
+/** Coverage as each release writes it: DSTU2 `issuer` and flat `plan`, STU3 `payor` + `grouping`, R4 `payor` + `class[]`. */
+const coverage = {
+  DSTU2: (payer: string | null, extra: Record<string, unknown> = {}) => ({
+    resourceType: 'Coverage',
+    ...(payer ? { issuer: { reference: 'Organization/1', display: payer } } : {}),
+    plan: 'Gold',
+    ...extra,
+  }),
+  STU3: (payer: string | null, extra: Record<string, unknown> = {}) => ({
+    resourceType: 'Coverage',
+    ...(payer ? { payor: [{ reference: 'Organization/1', display: payer }] } : {}),
+    grouping: { plan: 'Gold' },
+    ...extra,
+  }),
+  R4: (payer: string | null, extra: Record<string, unknown> = {}) => ({
+    resourceType: 'Coverage',
+    ...(payer ? { payor: [{ reference: 'Organization/1', display: payer }] } : {}),
+    class: [{ type: { coding: [{ code: 'plan' }] }, value: 'Gold' }],
+    ...extra,
+  }),
+};
+const selfPayType = {
+  DSTU2: {},
+  STU3: { type: { coding: [{ system: 'http://hl7.org/fhir/coverage-selfpay', code: 'pay' }] } },
+  R4: { type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/coverage-selfpay', code: 'pay' }] } },
+};
+
+const csv = (items: Array<{ payer: string | null; selfPay?: boolean; plan: string | null }>) =>
+  cellText('coverage', {
+    patientId: 'p',
+    displayName: 'A',
+    mrn: null,
+    birthDate: null,
+    gender: null,
+    available: true,
+    cells: { coverage: { status: 'ok', value: items } },
+  } as ListRow);
+
+describe.each(['DSTU2', 'STU3', 'R4'] as const)('%s coverage without a payer', (release) => {
+  it('a payer is named as the EHR gives it', () => {
+    expect(readCoverage([coverage[release]('Acme Health')])[0]).toMatchObject({ payer: 'Acme Health', selfPay: false, plan: 'Gold' });
+  });
+
+  it('reads "Payer not stated" when nothing says who pays, never "?" (tab and CSV)', () => {
+    const [view] = readCoverage([coverage[release](null)]);
+    expect(view).toMatchObject({ payer: null, selfPay: false });
+    expect(showCell('coverage', { status: 'ok', value: [view] }).text).toBe('Payer not stated – Gold');
+    expect(csv([view])).toBe('Payer not stated – Gold');
+  });
+
+  it.skipIf(release === 'DSTU2')('reads "Self-pay" when the type is coverage-selfpay pay, or the patient is the payor', () => {
+    const [typed] = readCoverage([coverage[release](null, selfPayType[release])]);
+    const [patient] = readCoverage([coverage[release](null, { payor: [{ reference: 'Patient/p1' }] })]);
+    for (const view of [typed, patient]) {
+      expect(view).toMatchObject({ payer: null, selfPay: true });
+      expect(showCell('coverage', { status: 'ok', value: [view] }).text).toBe('Self-pay – Gold');
+      expect(csv([view])).toBe('Self-pay – Gold');
+    }
+  });
+});
+
+describe('coverage text in every language', () => {
+  it('names self-pay and a missing payer', () => {
+    const cell = {
+      status: 'ok',
+      value: [
+        { payer: null, selfPay: true, plan: null },
+        { payer: null, plan: null },
+      ],
+    };
+    expect(showCell('coverage', cell).text).toBe('Self-pay, Payer not stated');
+    setLanguage('ru');
+    expect(showCell('coverage', cell).text).toBe('За свой счёт, Плательщик не указан');
+    setLanguage('zh-CN');
+    expect(showCell('coverage', cell).text).toBe('自费, 未注明付款方');
+    setLanguage('zh-TW');
+    expect(showCell('coverage', cell).text).toBe('自費, 未註明付款方');
+    setLanguage('en');
+  });
+});
