@@ -1,7 +1,8 @@
 import type { ListCell, Measurement } from '../../contract/cells';
 import type { When } from '../../contract/ids';
 import { allColumns } from './columns';
-import { calendarDate, numberText } from './format';
+import { calendarDate, exactNumberText, numberText } from './format';
+import { isStale, vitalBand, type VitalFlag } from '../../contract/vital-ranges';
 import type { MessageKey } from './i18n/en';
 import { currentLanguage, t } from './i18n/t';
 
@@ -16,6 +17,14 @@ export interface CellDisplay {
   text: string;
   detail?: string;
   full?: string;
+  /** A vital sign outside its adult range (`contract/vital-ranges.ts`), shown with an icon and words. */
+  flag?: VitalFlag;
+  /** The NEWS2 score of the flagged value's band. */
+  news2?: number;
+  /** A vital sign taken more than 24 hours ago. */
+  stale?: boolean;
+  /** What the EHR sent, when the value shown was rounded or converted (for the details). */
+  source?: string;
 }
 
 /** A cell as shown, with what it turned out to be: data, "none recorded", or "not available" (also for anything not understood). */
@@ -42,16 +51,32 @@ const unitKeys: Record<string, MessageKey> = {
   kg: 'unit.kg',
   cm: 'unit.cm',
   'kg/m2': 'unit.kgPerM2',
+  'kg/m²': 'unit.kgPerM2',
 };
 
 // What a server's answer is checked against: a cell carries JSON from another program, so each
 // value is looked at before it is shown, and a shape the tab does not know is "not available".
 const isObject = (x: unknown): x is Json => typeof x === 'object' && x !== null && !Array.isArray(x);
 const textOf = (x: unknown): string | null => (typeof x === 'string' ? x : typeof x === 'number' && Number.isFinite(x) ? String(x) : null);
-const measurementOf = (x: unknown): { value: number; unit: Measurement['unit'] | null } | null =>
-  isObject(x) && typeof x.value === 'number' && Number.isFinite(x.value)
-    ? { value: x.value, unit: typeof x.unit === 'string' ? x.unit : null }
-    : null;
+const measurementOf = (x: unknown): { value: number; unit: Measurement['unit'] | null; original?: { value: number; unit: string | null } } | null => {
+  if (!isObject(x) || typeof x.value !== 'number' || !Number.isFinite(x.value)) return null;
+  const original = x.original !== undefined ? measurementOf(x.original) : null;
+  return { value: x.value, unit: typeof x.unit === 'string' ? x.unit : null, ...(original ? { original } : {}) };
+};
+
+/** What the EHR sent for a measurement that was rounded or converted, with every digit it sent. */
+const sourceOf = (m: { original?: { value: number; unit: string | null } } | null) =>
+  m?.original ? `${exactNumberText(m.original.value)} ${m.original.unit ?? ''}`.trim() : null;
+
+/** The flag, staleness and source of a vital sign's reading, as `CellDisplay` carries them. */
+function vitalMarks(kind: string, m: { value: number; unit: string | null } | null, time: unknown, now: number, source: string | null) {
+  const band = m ? vitalBand(kind, m.value, m.unit) : null;
+  return {
+    ...(band?.flag ? { flag: band.flag, news2: band.news2 } : {}),
+    ...(isStale(whenOf(time)?.epochMs, now) ? { stale: true } : {}),
+    ...(source ? { source } : {}),
+  };
+}
 const whenOf = (x: unknown): When | null =>
   isObject(x) && typeof x.text === 'string'
     ? { text: x.text, epochMs: typeof x.epochMs === 'number' && Number.isFinite(x.epochMs) ? x.epochMs : null }
@@ -120,7 +145,7 @@ function entries(v: unknown, name: (entry: Json) => string | null): CellDisplay 
 }
 
 /** A value the tab understands, as shown; null for a shape it does not know. */
-function valueText(column: string, v: unknown): CellDisplay | null {
+function valueText(column: string, v: unknown, now: number): CellDisplay | null {
   if (column.startsWith('field:')) {
     if (typeof v === 'number' && Number.isFinite(v)) return { text: numberText(v) };
     return typeof v === 'string' ? { text: v } : null;
@@ -135,9 +160,17 @@ function valueText(column: string, v: unknown): CellDisplay | null {
       const [systolic, diastolic] = [measurementOf(v.systolic), measurementOf(v.diastolic)];
       if (!systolic && !diastolic) return null;
       const number = (m: { value: number } | null) => (m ? numberText(m.value) : '?');
+      // What the EHR sent, as one pressure: "106.232/77.877 mm[Hg]".
+      const sent = (m: typeof systolic) => (m ? exactNumberText(m.original?.value ?? m.value) : '?');
+      const source =
+        systolic?.original || diastolic?.original
+          ? `${sent(systolic)}/${sent(diastolic)} ${(systolic?.original ?? diastolic?.original)?.unit ?? ''}`.trim()
+          : null;
       return {
         text: withUnit(`${number(systolic)}/${number(diastolic)}`, unitText(systolic?.unit ?? diastolic?.unit)),
         detail: shortTime(v.time) || undefined,
+        // NEWS2 scores the systolic pressure only.
+        ...vitalMarks('systolic', systolic, v.time, now, source),
       };
     }
     case 'heartRate':
@@ -148,7 +181,12 @@ function valueText(column: string, v: unknown): CellDisplay | null {
     case 'height':
     case 'bmi': {
       const m = isObject(v) ? measurementOf(v.value) : null;
-      return m && isObject(v) ? { text: withUnit(numberText(m.value), unitText(m.unit)), detail: shortTime(v.time) || undefined } : null;
+      if (!m || !isObject(v)) return null;
+      return {
+        text: withUnit(numberText(m.value), unitText(m.unit)),
+        detail: shortTime(v.time) || undefined,
+        ...vitalMarks(column, m, v.time, now, sourceOf(m)),
+      };
     }
     case 'conditions':
       return entries(v, (c) => textOf(c.display));
@@ -179,16 +217,18 @@ const notAvailable = (): ShownCell => ({ status: 'unavailable', text: t('value.u
 
 /**
  * A cell as the list shows it, from whatever the server sent: "none recorded", "not available",
- * or the value in compact text with the time of a measurement where there is one. A cell of
+ * or the value in compact text with the time of a measurement where there is one. A vital sign
+ * carries its flag (the one place flags are computed, from the contract's NEWS2 table, on the
+ * value shown) and whether it is stale at `now` (older than 24 hours). A cell of
  * another shape (null, a string, an unknown status, a value the column does not hold) and any
  * cell of a column the tab does not know are "not available"; this never throws.
  */
-export function showCell(column: string, cell: unknown): ShownCell {
+export function showCell(column: string, cell: unknown, now = Date.now()): ShownCell {
   if (!isObject(cell)) return notAvailable();
   if (cell.status === 'none') return { status: 'none', text: t('value.none') };
   if (cell.status !== 'ok') return notAvailable();
   try {
-    const shown = valueText(String(column), cell.value);
+    const shown = valueText(String(column), cell.value, now);
     return shown && typeof shown.text === 'string' ? { status: 'ok', ...shown } : notAvailable();
   } catch {
     return notAvailable();
@@ -196,8 +236,8 @@ export function showCell(column: string, cell: unknown): ShownCell {
 }
 
 /** A cell as the list shows it (see `showCell`). */
-export function cellText(column: string, cell: unknown): CellDisplay {
-  const { status: _status, ...shown } = showCell(column, cell);
+export function cellText(column: string, cell: unknown, now = Date.now()): CellDisplay {
+  const { status: _status, ...shown } = showCell(column, cell, now);
   return shown;
 }
 

@@ -77,6 +77,9 @@ export function dateTime(value: string | number | Date): string {
 /** A number with the active language's decimal and grouping marks. */
 export const numberText = (value: number) => value.toLocaleString(currentLanguage());
 
+/** A number with every digit it has (what an EHR sent), in the active language's marks. */
+export const exactNumberText = (value: number) => value.toLocaleString(currentLanguage(), { maximumFractionDigits: 20 });
+
 /** A FHIR code the EHR sends (status, severity, criticality, encounter class) in words; unknown codes as sent. */
 export function codeLabel(code: string | null | undefined): string {
   if (!code) return '';

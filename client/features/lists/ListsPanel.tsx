@@ -33,6 +33,7 @@ import { useMovePatient, useRemovePatient } from './api/list-patients';
 import type { ListRow, ListSummary, ListView } from './api/read-list-answers';
 import type { Cell } from '../../../contract/cells';
 import { columnLabel, showCell, sortValue, type ShownCell } from '../../shared/cells';
+import { VitalMarks } from '../../shared/components/VitalMarks';
 import { ErrorBoundary } from '../../shared/components/ErrorBoundary';
 import { ErrorNotice } from '../../shared/components/ErrorNotice';
 import { birthDateWithAge, deceasedText, genderLabel, patientName } from '../../shared/format';
@@ -241,6 +242,7 @@ function ListTable({ list, others, onOpenPatient }: { list: ListView; others: Li
                           ) : (
                             <TableCellLayout description={shown.detail} className={empty ? styles.muted : undefined}>
                               {shown.text}
+                              <VitalMarks shown={shown} />
                             </TableCellLayout>
                           )}
                         </TableCell>

@@ -25,6 +25,7 @@ import { useRef, useState, type ReactNode } from 'react';
 import { cellText, columnLabel, dateText, shortTime, showCell } from '../../shared/cells';
 import { ErrorBoundary } from '../../shared/components/ErrorBoundary';
 import { ErrorNotice } from '../../shared/components/ErrorNotice';
+import { VitalMarks } from '../../shared/components/VitalMarks';
 import { birthDateWithAge, codeLabel, dateTime, deceasedOf, deceasedText, genderLabel, patientName } from '../../shared/format';
 import { t } from '../../shared/i18n/t';
 import type { Cell } from '../../../contract/cells';
@@ -159,6 +160,8 @@ function Vitals({ latest, history }: { latest: Partial<Record<VitalKind, VitalRe
               <TableCell className={styles.nowrap}>{columnLabel(kind)}</TableCell>
               <TableCell className={styles.nowrap}>
                 <Text weight="semibold">{shown.text}</Text>
+                <VitalMarks shown={shown} />
+                {shown.source && <Caption1 className={styles.muted}> · {t('vital.source', { value: shown.source })}</Caption1>}
               </TableCell>
               <TableCell className={styles.nowrap}>
                 <Caption1>{shortTime(reading?.time)}</Caption1>

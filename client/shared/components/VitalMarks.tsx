@@ -1,0 +1,40 @@
+import { Badge, makeStyles, tokens } from '@fluentui/react-components';
+import { ArrowDownRegular, ArrowUpRegular, ClockRegular, WarningFilled } from '@fluentui/react-icons';
+import type { CellDisplay } from '../cells';
+import { t } from '../i18n/t';
+
+const useStyles = makeStyles({
+  marks: { display: 'inline-flex', flexWrap: 'wrap', gap: tokens.spacingHorizontalXS, marginInlineStart: tokens.spacingHorizontalXS },
+});
+
+/**
+ * A vital sign's flag (high, low, critical) and staleness, each as an icon and words, never colour
+ * alone; the words are what a screen reader reads, the hint says why on hover.
+ */
+export function VitalMarks({ shown }: { shown: Pick<CellDisplay, 'flag' | 'news2' | 'stale'> }) {
+  const styles = useStyles();
+  if (!shown.flag && !shown.stale) return null;
+  const critical = shown.flag === 'criticalLow' || shown.flag === 'criticalHigh';
+  const low = shown.flag === 'low' || shown.flag === 'criticalLow';
+  return (
+    <span className={styles.marks}>
+      {shown.flag && (
+        <Badge
+          size="small"
+          appearance={critical ? 'filled' : 'tint'}
+          color={critical ? 'danger' : 'warning'}
+          icon={critical ? <WarningFilled /> : low ? <ArrowDownRegular /> : <ArrowUpRegular />}
+          title={t('vital.flagHint', { score: shown.news2 ?? '' })}
+          data-vital-flag={shown.flag}
+        >
+          {t(`vital.flag.${shown.flag}`)}
+        </Badge>
+      )}
+      {shown.stale && (
+        <Badge size="small" appearance="outline" color="subtle" icon={<ClockRegular />} title={t('vital.staleHint')} data-vital-stale="">
+          {t('vital.stale')}
+        </Badge>
+      )}
+    </span>
+  );
+}
