@@ -41,6 +41,8 @@ export interface Person {
   encounters: Encounter[];
 }
 
+  /** Date and time of death (Patient.deceasedDateTime), for one patient in DECEASED_EVERY: died during the stay. */
+  deceased?: string;
 /** mulberry32: small, fast, good enough for demo data. */
 export function prng(seed: number) {
   let a = seed >>> 0;
@@ -109,6 +111,8 @@ const SANDBOX_TODAY = Date.parse('2026-11-20T08:00:00Z');
 const OTHER_SCRIPT_EVERY = 25;
 
 export function generatePeople(tenantId: string, count: number, seed: number): Person[] {
+/** One patient in this many has died during the current stay, so the list shows how a death reads (draws nothing from the generator). */
+const DECEASED_EVERY = 40;
   const tag = hash(tenantId).toString(36).slice(0, 4);
   const r = prng(hash(`${seed}:${tenantId}`));
   const mrns = new Set<string>();
@@ -185,3 +189,4 @@ export function generatePeople(tenantId: string, count: number, seed: number): P
 }
 
 export const practitionersOf = (people: Person[]) => [...new Map(people.map((p) => [p.practitioner.id, p.practitioner])).values()];
+      ...(i % DECEASED_EVERY === 5 ? { deceased: iso(Math.min(admitted + DAY, SANDBOX_TODAY - HOUR)) } : {}),

@@ -42,6 +42,7 @@ export function writePerson(shape: Shape, p: Person): Resource[] {
     [shape.pcpField]: [doctor],
   });
 
+    ...(p.deceased ? { deceasedDateTime: p.deceased } : {}),
   p.vitals.forEach((v, i) => {
     const code = loinc[v.kind];
     const value =

@@ -1,0 +1,51 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cast, startTestServer, type TestServer } from '../../helpers/test-server';
+
+let server: TestServer;
+let who: ReturnType<typeof cast>;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  who = cast(server.info);
+});
+afterAll(() => server?.stop());
+
+interface Summary {
+  id: string;
+  displayName: string;
+  sortName?: string;
+  birthDate: string | null;
+  deceased?: { date: string | null } | null;
+}
+
+describe.each(['r4', 'stu3', 'dstu2'] as const)('the patient on the row, from the sandbox %s endpoint', (version) => {
+  it('a patient who died during the stay carries the date of death on the row, in the details and in the CSV; the others are alive', async () => {
+    const base = `/api/teams/${who.team.id}`;
+    await server.api(who.owner, 'PUT', `${base}/connection`, { mode: 'ehr', url: server.info.sandbox.fhir[version], name: version });
+    const found: Summary[] = [];
+    for (const gender of ['female', 'male'])
+      found.push(...(await server.api(who.owner, 'GET', `${base}/patients?gender=${gender}&count=100`)).body.patients);
+    const dead = found.find((p) => p.deceased);
+    const alive = found.find((p) => !p.deceased)!;
+    expect(dead?.deceased?.date).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+    expect(alive.deceased).toBeNull();
+    // The name column sorts by family, then given names.
+    for (const p of found) expect(p.sortName).toMatch(/^\S.*, \S/);
+
+    const list = (await server.api(who.owner, 'POST', `${base}/lists`, { name: `Death ${version}` })).body;
+    await server.api(who.owner, 'PATCH', `${base}/lists/${list.id}`, { columns: ['name', 'birthDate', 'location'] });
+    await server.api(who.owner, 'POST', `${base}/lists/${list.id}/patients`, { patientIds: [dead!.id, alive.id] });
+    const view = (await server.api(who.member, 'GET', `${base}/lists/${list.id}`)).body;
+    expect(view.rows[0]).toMatchObject({ patientId: dead!.id, deceased: { date: dead!.deceased!.date }, sortName: dead!.sortName });
+    expect(view.rows[1]).toMatchObject({ patientId: alive.id, deceased: null });
+
+    const details = (await server.api(who.member, 'GET', `${base}/patients/${dead!.id}/details`)).body;
+    expect(details.patient.deceased).toEqual({ date: dead!.deceased!.date });
+
+    const res = await fetch(`${server.url}${base}/lists/${list.id}/export.csv`, {
+      headers: { authorization: `Bearer ${await server.tokenFor(who.member)}` },
+    });
+    const csv = new TextDecoder('utf-8', { ignoreBOM: true }).decode(await res.arrayBuffer());
+    expect(csv).toContain(`${dead!.birthDate} (died ${dead!.deceased!.date!.slice(0, 10)}, aged `);
+  });
+});
