@@ -11,6 +11,8 @@ export interface VitalSample {
   value: number;
   /** Diastolic, for blood pressure. */
   second?: number;
+  /** A more specific LOINC code than the vital signs profile's, as real EHRs send (oral temperature, measured weight). */
+  code?: string;
 }
 
 export interface Encounter {
@@ -39,10 +41,10 @@ export interface Person {
   coverage: { payer: string; plan: string; group: string; subscriberId: string; start: string; end: string };
   /** Oldest first; the last one is the current inpatient stay. */
   encounters: Encounter[];
-}
-
   /** Date and time of death (Patient.deceasedDateTime), for one patient in DECEASED_EVERY: died during the stay. */
   deceased?: string;
+}
+
 /** mulberry32: small, fast, good enough for demo data. */
 export function prng(seed: number) {
   let a = seed >>> 0;
@@ -109,10 +111,17 @@ const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 const SANDBOX_TODAY = Date.parse('2026-11-20T08:00:00Z');
 /** Every n-th patient (from the 4th) has a name in another script. */
 const OTHER_SCRIPT_EVERY = 25;
-
-export function generatePeople(tenantId: string, count: number, seed: number): Person[] {
 /** One patient in this many has died during the current stay, so the list shows how a death reads (draws nothing from the generator). */
 const DECEASED_EVERY = 40;
+/**
+ * Patients (by index) whose temperatures are oral (LOINC 8331-1) and whose weights are measured
+ * (3141-9) rather than the profile's 8310-5 and 29463-7, as many EHRs record them; drawing nothing
+ * from the generator, so every other value stays the same.
+ */
+const ORAL_TEMPERATURE = (i: number) => i % 3 === 1;
+const MEASURED_WEIGHT = (i: number) => i % 4 === 2;
+
+export function generatePeople(tenantId: string, count: number, seed: number): Person[] {
   const tag = hash(tenantId).toString(36).slice(0, 4);
   const r = prng(hash(`${seed}:${tenantId}`));
   const mrns = new Set<string>();
@@ -147,6 +156,10 @@ const DECEASED_EVERY = 40;
     for (const at of [admitted, admitted + DAY]) {
       vitals.push({ kind: 'weight', time: iso(at), value: weightKg }, { kind: 'bmi', time: iso(at), value: r.round(weightKg / (heightCm / 100) ** 2, 1) });
       weightKg = r.round(weightKg + (r.next() - 0.5) * 2, 1);
+    }
+    for (const v of vitals) {
+      if (v.kind === 'temperature' && ORAL_TEMPERATURE(i)) v.code = '8331-1';
+      if (v.kind === 'weight' && MEASURED_WEIGHT(i)) v.code = '3141-9';
     }
     const some = <T>(items: readonly T[], max: number) => [...new Set(Array.from({ length: r.int(0, max) }, () => r.pick(items)))];
     const severity = () => r.pick(['mild', 'moderate', 'severe'] as const);
@@ -183,10 +196,10 @@ const DECEASED_EVERY = 40;
           location: `Room ${r.int(1, 6)}${String(r.int(1, 30)).padStart(2, '0')}, Bed ${r.pick(['A', 'B', 'C', 'D'])}`,
         },
       ],
+      ...(i % DECEASED_EVERY === 5 ? { deceased: iso(Math.min(admitted + DAY, SANDBOX_TODAY - HOUR)) } : {}),
     });
   }
   return people;
 }
 
 export const practitionersOf = (people: Person[]) => [...new Map(people.map((p) => [p.practitioner.id, p.practitioner])).values()];
-      ...(i % DECEASED_EVERY === 5 ? { deceased: iso(Math.min(admitted + DAY, SANDBOX_TODAY - HOUR)) } : {}),

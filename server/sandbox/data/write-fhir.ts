@@ -13,6 +13,9 @@ const loinc: Record<VitalKind, { code: string; display: string; unit: string; uc
   bloodPressure: { code: '85354-9', display: 'Blood pressure panel with all children optional', unit: 'mmHg', ucum: 'mm[Hg]' },
 };
 
+/** The more specific codes some people's readings carry (people.ts), with LOINC's display. */
+const specificDisplay: Record<string, string> = { '8331-1': 'Oral temperature', '3141-9': 'Body weight Measured' };
+
 const LOINC = 'http://loinc.org';
 const SNOMED = 'http://snomed.info/sct';
 const RXNORM = 'http://www.nlm.nih.gov/research/umls/rxnorm';
@@ -39,10 +42,10 @@ export function writePerson(shape: Shape, p: Person): Resource[] {
     name: [shape.name('official', p.prefix, p.given, p.family)],
     gender: p.gender,
     birthDate: p.birthDate,
+    ...(p.deceased ? { deceasedDateTime: p.deceased } : {}),
     [shape.pcpField]: [doctor],
   });
 
-    ...(p.deceased ? { deceasedDateTime: p.deceased } : {}),
   p.vitals.forEach((v, i) => {
     const code = loinc[v.kind];
     const value =
@@ -59,7 +62,7 @@ export function writePerson(shape: Shape, p: Person): Resource[] {
       id: `${p.id}-obs-${i + 1}`,
       status: 'final',
       category: shape.categories(cc(shape.observationCategorySystem, 'vital-signs', 'Vital Signs')),
-      code: cc(LOINC, code.code, code.display),
+      code: v.code ? cc(LOINC, v.code, specificDisplay[v.code] ?? code.display) : cc(LOINC, code.code, code.display),
       ...link('Observation'),
       effectiveDateTime: v.time,
       ...value,
