@@ -1,9 +1,11 @@
 import type { EhrContext } from '../ehr-context.js';
 import { isObject, type JsonObject } from '../json.js';
 import { FhirError, type PatientSummary } from '../types.js';
+import type { PatientView } from '../adapters/types.js';
 import { isFhirId } from '../urls.js';
 import { assemble, assemblePart, indexMedications, outOfOrder, partData, type AssembledParts, type PartData } from './assemble.js';
 import { runEntries, type EntryResult } from './batch.js';
+import { careProviderNames } from './care-provider.js';
 import { unresolvedMedications, type MedicationIndex } from './medications.js';
 import { ReadBudgetExceeded } from '../read-budget.js';
 import { entryLimit, partQueries, type ReadMode } from './queries.js';
@@ -54,7 +56,10 @@ export async function readClinical(
     if (part === 'patient') {
       row.answered = true;
       row.gone = isGone(result);
-      row.summary = result.ok ? summaryOf(ctx, result.body, patientId) : null;
+      const view = result.ok ? viewOf(ctx, result.body, patientId) : null;
+      row.summary = view?.summary ?? null;
+      // A care provider reference without a display is read after the batches (careProviderNames).
+      if (view?.careProviderReference) row.careProviderRef = view.careProviderReference;
       return;
     }
     const data = partData(result, patientId, row.warnings, query && entryLimit(query));
@@ -84,7 +89,7 @@ export async function readClinical(
           (body, index) => {
             take(plan[index], { ok: true, body });
             const row = rows.get(plan[index].patientId)!;
-            if (--row.waiting === 0 && row.summary && !row.pending) finish(row);
+            if (--row.waiting === 0 && row.summary && !row.pending && !row.careProviderRef) finish(row);
             return undefined;
           },
           readWarnings,
@@ -96,7 +101,11 @@ export async function readClinical(
   });
 
   const pending = [...rows.values()].flatMap((row) => (!row.done && row.summary && row.pending ? [row.pending] : []));
-  const medications = pending.length ? await resolveMedications(ctx, pending, readWarnings) : new Map();
+  const unnamed = [...rows.values()].flatMap((row) => (!row.done && row.summary && row.careProviderRef ? [row.careProviderRef] : []));
+  const [medications, providers] = await Promise.all([
+    pending.length ? resolveMedications(ctx, pending, readWarnings) : new Map(),
+    unnamed.length ? careProviderNames(ctx, unnamed, readWarnings) : new Map<string, string>(),
+  ]);
   const found = new Map<string, PatientClinical>();
   for (const [id, row] of rows) {
     if (row.done) found.set(id, row.done);
@@ -104,6 +113,7 @@ export async function readClinical(
       if (row.answered && !row.gone) readWarnings.add('patient_unreadable');
     } else {
       if (row.pending) Object.assign(row.cells, assemblePart('medications', row.pending, medications, row.warnings));
+      if (row.careProviderRef) row.summary = withCareProvider(row.summary, providers.get(row.careProviderRef));
       found.set(id, finish(row));
     }
   }
@@ -121,6 +131,8 @@ interface RowRead {
   gone?: boolean;
   summary?: PatientSummary | null;
   pending?: PartData;
+  /** A care provider reference without a display, read after the batches. */
+  careProviderRef?: string;
   done?: PatientClinical;
 }
 
@@ -136,7 +148,8 @@ export async function readPatientDetails(ctx: EhrContext, id: string, report?: W
   const results = await fetchPlanned(ctx, plan, undefined, warnings);
   const patientResult = results[0];
   if (isGone(patientResult)) return null;
-  const summary = patientOf(ctx, patientResult, id);
+  const view = patientResult?.ok ? viewOf(ctx, patientResult.body, id) : null;
+  let summary = view?.summary ?? null;
   if (!summary) {
     const status = patientResult.ok ? undefined : patientResult.status;
     throw new FhirError('ehr_error', `The EHR could not give this patient${status ? ` (HTTP ${status})` : ''}.`, status);
@@ -151,7 +164,11 @@ export async function readPatientDetails(ctx: EhrContext, id: string, report?: W
       if (got.ok) data.set(part, { ok: true, set: await followPages(ctx, got.set, id, warnings, DETAIL_MAX_PAGES, limits.get(part)) });
     }),
   );
-  const medications = await resolveMedications(ctx, [...data.values()], warnings);
+  const [medications, providers] = await Promise.all([
+    resolveMedications(ctx, [...data.values()], warnings),
+    view?.careProviderReference ? careProviderNames(ctx, [view.careProviderReference], warnings) : new Map<string, string>(),
+  ]);
+  if (view?.careProviderReference) summary = withCareProvider(summary, providers.get(view.careProviderReference));
   const cells = assemble(data, medications, warnings);
   const details: PatientDetails = {
     patient: summary,
@@ -192,14 +209,15 @@ function isGone(result: EntryResult | undefined): boolean {
   return !!result && !result.ok && (result.status === 404 || result.status === 410);
 }
 
-function summaryOf(ctx: EhrContext, body: unknown, id: string): PatientSummary | null {
-  const summary = ctx.adapter.toPatientSummary(body, { mrnSystem: ctx.mrnSystem });
+function viewOf(ctx: EhrContext, body: unknown, id: string): PatientView | null {
+  const view = ctx.adapter.readPatient(body, { mrnSystem: ctx.mrnSystem });
   // An answer about another patient than the one asked is never shown on this row.
-  return summary && summary.id === id ? summary : null;
+  return view && view.summary.id === id ? view : null;
 }
 
-function patientOf(ctx: EhrContext, result: EntryResult | undefined, id: string): PatientSummary | null {
-  return result?.ok ? summaryOf(ctx, result.body, id) : null;
+/** The summary with the care provider's name read from its reference (unchanged when none was found). */
+function withCareProvider(summary: PatientSummary, name: string | undefined): PatientSummary {
+  return name ? { ...summary, generalPractitioner: name } : summary;
 }
 
 function careProvider(summary: PatientSummary): Cell<string> {
