@@ -31,11 +31,14 @@ export function cellOf<T extends z.ZodType>(value: T) {
   return z.discriminatedUnion('status', [z.object({ status: z.literal('ok'), value }), noneCell, unavailableCell]);
 }
 
-/** A measured value as shown: °C, kg and cm after conversion, else the EHR's unit ('' when it gave none). */
+/**
+ * A measured value as shown: rounded per kind, in °C, kg, cm, /min, mmHg, %, kg/m² (server/ehr/clinical/units.ts),
+ * else in the EHR's unit ('' when it gave none). Flags come from `contract/vital-ranges.ts`.
+ */
 export const measurement = z.object({
   value: z.number(),
   unit: z.string(),
-  /** What the EHR sent, when the app converted it (°F → °C, lb → kg, in → cm). */
+  /** What the EHR sent, when the value shown differs: converted (°F → °C, lb → kg, in → cm) or rounded. */
   original: z.object({ value: z.number(), unit: z.string() }).optional(),
 });
 export type Measurement = z.infer<typeof measurement>;

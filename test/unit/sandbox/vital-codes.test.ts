@@ -10,7 +10,7 @@ describe.each(['dstu2', 'stu3', 'r4'] as const)('sandbox vital codes in %s', (ve
   const codes = people.map((p) =>
     writePerson(shapes[version], p)
       .filter((r) => r.resourceType === 'Observation')
-      .map((r) => (r as { code: { coding: { code: string }[] } }).code.coding[0].code),
+      .map((r) => (r as unknown as { code: { coding: { code: string }[] } }).code.coding[0].code),
   );
   it('writes oral temperatures (8331-1) for some patients and the profile code (8310-5) for the others', () => {
     expect(codes.filter((c) => c.includes('8331-1')).length).toBeGreaterThanOrEqual(3);
