@@ -61,7 +61,7 @@ describe.each(['r4', 'stu3', 'dstu2'] as const)('a list with every column, from 
         conditions: ['clinicalStatus', 'display'],
         allergies: ['criticality', 'substance'],
         medications: ['name', 'status'],
-        coverage: ['payer', 'plan'],
+        coverage: ['payer', 'plan', 'selfPay'],
       };
       for (const [part, keys] of Object.entries(shown))
         for (const item of row.cells[part].value ?? []) expect(Object.keys(item).sort()).toEqual(keys);
