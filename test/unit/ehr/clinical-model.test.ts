@@ -165,6 +165,7 @@ const cases: Case[] = [
         value: [
           {
             payer: 'Contoso Health',
+            selfPay: false,
             plan: 'Gold PPO',
             group: 'Northwind staff',
             subscriberId: 'SUB-1',
