@@ -1,4 +1,4 @@
-import type { ClinicalPart, PatientClinical, PatientDetails } from './clinical/types.js';
+import type { ListPart, PatientClinical, PatientDetails } from './clinical/types.js';
 import { CodedError } from '../platform/problem.js';
 import type { PatientSummary } from './patient-summary.js';
 
@@ -67,7 +67,7 @@ export interface EhrGateway {
     baseUrl: string,
     tenantId: string,
     ids: string[],
-    parts: ClinicalPart[],
+    parts: ListPart[],
     onRow?: (row: PatientClinical) => void,
   ): Promise<Map<string, PatientClinical>>;
   /** The details panel: every part in full. Null when the EHR does not have the patient. */

@@ -10,7 +10,15 @@ import { unresolvedMedications, type MedicationIndex } from './medications.js';
 import { ReadBudgetExceeded } from '../read-budget.js';
 import { entryLimit, partQueries, type ReadMode } from './queries.js';
 import { fetchPlanned, followPages, type PlannedEntry } from './searchset.js';
-import { CLINICAL_PARTS, type Cell, type ClinicalPart, type ClinicalWarning, type PatientClinical, type PatientDetails } from './types.js';
+import {
+  CLINICAL_PARTS,
+  type Cell,
+  type ClinicalPart,
+  type ListPart,
+  type ClinicalWarning,
+  type PatientClinical,
+  type PatientDetails,
+} from './types.js';
 import { Warnings, sumWarnings } from './warnings.js';
 
 /** Pages per part the details panel reads at most (with `_count=100`, 1000 vital signs). */
@@ -31,11 +39,13 @@ export type WarningReport = (warnings: ClinicalWarning[]) => void;
 export async function readClinical(
   ctx: EhrContext,
   patientIds: string[],
-  parts: ClinicalPart[],
+  parts: ListPart[],
   report?: WarningReport,
   onRow?: (row: PatientClinical) => void,
 ): Promise<Map<string, PatientClinical>> {
   const ids = [...new Set(patientIds)].filter(isFhirId);
+  // Only a list that shows the care provider waits for the names behind bare references.
+  const nameProviders = parts.includes('careProvider');
   const asked = CLINICAL_PARTS.filter((p) => parts.includes(p));
   const plan = planEntries(ctx, ids, asked, 'list');
   ctx.budget?.sizeFor(plan.length);
@@ -59,7 +69,7 @@ export async function readClinical(
       const view = result.ok ? viewOf(ctx, result.body, patientId) : null;
       row.summary = view?.summary ?? null;
       // A care provider reference without a display is read after the batches (careProviderNames).
-      if (view?.careProviderReference) row.careProviderRef = view.careProviderReference;
+      if (nameProviders && view?.careProviderReference) row.careProviderRef = view.careProviderReference;
       return;
     }
     const data = partData(result, patientId, row.warnings, query && entryLimit(query));

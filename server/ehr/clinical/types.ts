@@ -7,6 +7,8 @@ import { vitalKinds, type VitalKind } from '../../../contract/vitals.js';
 /** The parts of a patient's record a list can ask for; the Patient itself is always read. */
 export type ClinicalPart = 'vitals' | 'encounter' | 'conditions' | 'allergies' | 'medications' | 'coverage';
 export const CLINICAL_PARTS: readonly ClinicalPart[] = ['vitals', 'encounter', 'conditions', 'allergies', 'medications', 'coverage'];
+/** What a list can ask for: the clinical parts, and names behind care provider references (one more read when a reference has no display). */
+export type ListPart = ClinicalPart | 'careProvider';
 
 /**
  * The shapes the EHR client reads into are the API's own (`contract/cells.ts`, `contract/patients.ts`):

@@ -1,4 +1,4 @@
-import type { AllergyView, Cell, ClinicalPart, ConditionView, CoverageView, MedicationView, PatientClinical, VitalKind } from '../../ehr/index.js';
+import type { AllergyView, Cell, ConditionView, CoverageView, MedicationView, PatientClinical, VitalKind, ListPart } from '../../ehr/index.js';
 import type { ListColumn } from '../../../contract/columns.js';
 import type { Note } from '../../storage/ports.js';
 
@@ -7,12 +7,13 @@ export const summaryColumns = new Set<ListColumn>(['name', 'mrn', 'birthDate', '
 const vitalColumns = new Set<ListColumn>(['heartRate', 'bloodPressure', 'respiratoryRate', 'temperature', 'spo2', 'weight', 'height', 'bmi']);
 
 /** The FHIR parts a set of columns needs, so a list reads only what it shows. */
-export function partsFor(columns: ListColumn[]): ClinicalPart[] {
-  const parts = new Set<ClinicalPart>();
+export function partsFor(columns: ListColumn[]): ListPart[] {
+  const parts = new Set<ListPart>();
   for (const column of columns) {
     if (vitalColumns.has(column)) parts.add('vitals');
     else if (column === 'location' || column === 'admissionDate') parts.add('encounter');
     else if (column === 'conditions' || column === 'allergies' || column === 'medications' || column === 'coverage') parts.add(column);
+    else if (column === 'careProvider') parts.add('careProvider');
   }
   return [...parts];
 }

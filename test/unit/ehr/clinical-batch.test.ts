@@ -176,6 +176,9 @@ describe('what the EHR offers', () => {
         {
           kind: 'statement',
           name: 'Aspirin',
+          code: null,
+          // A statement without a status is kept for the details, not counted as current.
+          current: false,
           status: null,
           dosage: 'daily',
           date: { text: '2024-01-01', epochMs: Date.UTC(2024, 0, 1) },

@@ -56,11 +56,17 @@ function serve(release: Release, ids: string[], reference: string, extra: Record
 describe.each(['DSTU2', 'STU3', 'R4'] as const)('%s care provider references without a display', (release) => {
   it('are read once per provider after the batches, and the list cell names the practitioner', async () => {
     serve(release, ['p1', 'p2'], 'Practitioner/dr1', [practitioner(release, 'dr1')]);
-    const rows = await gateway().readClinical(ehr.base, TENANT, ['p1', 'p2'], ['vitals']);
+    const rows = await gateway().readClinical(ehr.base, TENANT, ['p1', 'p2'], ['vitals', 'careProvider']);
     expect(rows.get('p1')?.careProvider).toEqual({ status: 'ok', value: 'Dr. Ada Adams' });
     expect(rows.get('p2')?.careProvider).toEqual({ status: 'ok', value: 'Dr. Ada Adams' });
     expect(batchPosts(ehr)).toHaveLength(2);
     expect(batchUrls(batchPosts(ehr)[1])).toEqual(['Practitioner/dr1']);
+  });
+
+  it('are not read for a list that does not show the care provider', async () => {
+    serve(release, ['p1', 'p2'], 'Practitioner/dr1', [practitioner(release, 'dr1')]);
+    await gateway().readClinical(ehr.base, TENANT, ['p1', 'p2'], ['vitals']);
+    expect(batchPosts(ehr)).toHaveLength(1);
   });
 
   it('name an organisation, and show in the details panel', async () => {
@@ -72,10 +78,10 @@ describe.each(['DSTU2', 'STU3', 'R4'] as const)('%s care provider references wit
 
   it('stay "none recorded" when the EHR does not offer the type or has no such resource, without failing the row', async () => {
     serve(release, ['p1'], 'Practitioner/gone', []);
-    expect((await gateway().readClinical(ehr.base, TENANT, ['p1'], []))?.get('p1')?.careProvider).toEqual({ status: 'none' });
+    expect((await gateway().readClinical(ehr.base, TENANT, ['p1'], ['careProvider']))?.get('p1')?.careProvider).toEqual({ status: 'none' });
     ehr.reset();
     serve(release, ['p1'], 'Practitioner/dr1', [practitioner(release, 'dr1')], []);
-    expect((await gateway().readClinical(ehr.base, TENANT, ['p1'], []))?.get('p1')?.careProvider).toEqual({ status: 'none' });
+    expect((await gateway().readClinical(ehr.base, TENANT, ['p1'], ['careProvider']))?.get('p1')?.careProvider).toEqual({ status: 'none' });
     expect(batchPosts(ehr)).toHaveLength(1);
   });
 });
