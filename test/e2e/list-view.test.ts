@@ -87,11 +87,16 @@ describe('the list view in a browser', () => {
     const list = await api('POST', `/teams/${team.id}/lists`, { name: 'Ward round' });
     await api('POST', `/teams/${team.id}/lists/${list.id}/patients`, { patientIds: patients.map((p: { id: string }) => p.id) });
     const names: string[] = patients.map((p: { displayName: string }) => p.displayName);
+    // Sorting by name goes by family name, then given names (the summary's sortName), not by prefix.
+    const sortNameOf = new Map(
+      patients.map((p: { displayName: string; sortName?: string }) => [p.displayName, (p.sortName ?? p.displayName).toLowerCase()]),
+    );
 
     await signIn();
     const table = page.getByRole('table', { name: 'Ward round' });
     await expect.poll(() => table.getByRole('row').count(), { timeout: 15_000 }).toBe(5);
-    const byName = [...names].sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : a.toLowerCase() > b.toLowerCase() ? 1 : 0));
+    const key = (name: string) => sortNameOf.get(name)!;
+    const byName = [...names].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
     await table.getByRole('columnheader', { name: 'Sort by Name' }).click();
     await expect.poll(() => rowNames(page, 'Ward round')).toEqual(byName);
     expect(await table.getByRole('columnheader', { name: 'Sort by Name' }).getAttribute('aria-sort')).toBe('ascending');

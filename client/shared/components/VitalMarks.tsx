@@ -31,7 +31,7 @@ export function VitalMarks({ shown }: { shown: Pick<CellDisplay, 'flag' | 'news2
         </Badge>
       )}
       {shown.stale && (
-        <Badge size="small" appearance="outline" color="subtle" icon={<ClockRegular />} title={t('vital.staleHint')} data-vital-stale="">
+        <Badge size="small" appearance="outline" color="informative" icon={<ClockRegular />} title={t('vital.staleHint')} data-vital-stale="">
           {t('vital.stale')}
         </Badge>
       )}
