@@ -1,10 +1,11 @@
 import type { AllergyView, Cell, ConditionView, CoverageView, MedicationView, PatientClinical, VitalKind, ListPart } from '../../ehr/index.js';
 import type { ListColumn } from '../../../contract/columns.js';
+import { vitalKinds } from '../../../contract/vitals.js';
 import type { Note } from '../../storage/ports.js';
 
 /** Columns that come with the patient summary itself and sit on every row. */
 export const summaryColumns = new Set<ListColumn>(['name', 'mrn', 'birthDate', 'gender']);
-const vitalColumns = new Set<ListColumn>(['heartRate', 'bloodPressure', 'respiratoryRate', 'temperature', 'spo2', 'weight', 'height', 'bmi']);
+const vitalColumns: ReadonlySet<ListColumn> = new Set<ListColumn>(vitalKinds);
 
 /** The FHIR parts a set of columns needs, so a list reads only what it shows. */
 export function partsFor(columns: ListColumn[]): ListPart[] {

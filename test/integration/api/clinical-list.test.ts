@@ -1,30 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listColumns } from '../../../contract/columns';
 import { cast, startTestServer, type TestServer } from '../../helpers/test-server';
 
 let server: TestServer;
 let who: ReturnType<typeof cast>;
-const allColumns = [
-  'name',
-  'mrn',
-  'birthDate',
-  'gender',
-  'location',
-  'admissionDate',
-  'heartRate',
-  'bloodPressure',
-  'respiratoryRate',
-  'temperature',
-  'spo2',
-  'weight',
-  'height',
-  'bmi',
-  'conditions',
-  'allergies',
-  'medications',
-  'coverage',
-  'careProvider',
-  'latestNote',
-];
+// Every built-in column, in the contract's order.
+const allColumns = [...listColumns];
 
 beforeAll(async () => {
   server = await startTestServer();
