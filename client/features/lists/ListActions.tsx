@@ -13,14 +13,13 @@ import {
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
-import { ArrowDownloadRegular, DeleteRegular, EditRegular, StarFilled, StarRegular } from '@fluentui/react-icons';
+import { DeleteRegular, EditRegular, StarFilled, StarRegular } from '@fluentui/react-icons';
 import { useState } from 'react';
 import { ApiError } from '../../shared/api/api-client';
 import { ErrorNotice } from '../../shared/components/ErrorNotice';
 import { t } from '../../shared/i18n/t';
-import { useSession } from '../../shared/session';
 import { useDeleteList } from './api/delete-list';
-import { exportListCsv } from './api/export-list';
+import { ExportButton } from './ExportButton';
 import type { ListSummary, ListView } from './api/read-list-answers';
 import { useSetDefaultList } from './api/set-default-list';
 import { useRenameList } from './api/update-list';
@@ -149,32 +148,5 @@ function DeleteDialog({ list, onDeleted }: { list: ListView; onDeleted: () => vo
         </DialogBody>
       </DialogSurface>
     </Dialog>
-  );
-}
-
-/** Downloads the list as CSV through the API (the token rides in a header, so no plain link). */
-function ExportButton({ list }: { list: ListView }) {
-  const { api, teamId } = useSession();
-  const [error, setError] = useState<unknown>(null);
-  const download = async () => {
-    setError(null);
-    try {
-      const url = URL.createObjectURL(await exportListCsv(api, teamId, list.id));
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = `${list.name}.csv`;
-      a.click();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
-    } catch (err) {
-      setError(err);
-    }
-  };
-  return (
-    <>
-      <Button appearance="subtle" icon={<ArrowDownloadRegular />} onClick={download}>
-        {t('lists.export')}
-      </Button>
-      {error !== null && <ErrorNotice error={error} />}
-    </>
   );
 }
