@@ -5,7 +5,6 @@ import {
   DrawerBody,
   DrawerHeader,
   DrawerHeaderTitle,
-  Field,
   OverlayDrawer,
   Spinner,
   Subtitle2,
@@ -16,24 +15,22 @@ import {
   TableHeaderCell,
   TableRow,
   Text,
-  Textarea,
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
 import { DismissRegular, HeartBrokenRegular } from '@fluentui/react-icons';
-import { useRef, useState, type ReactNode } from 'react';
+import { type ReactNode } from 'react';
 import { cellText, columnLabel, dateText, shortTime, showCell } from '../../shared/cells';
 import { ErrorBoundary } from '../../shared/components/ErrorBoundary';
 import { ErrorNotice } from '../../shared/components/ErrorNotice';
 import { VitalMarks } from '../../shared/components/VitalMarks';
-import { birthDateWithAge, codeLabel, dateTime, deceasedOf, deceasedText, genderLabel, patientName } from '../../shared/format';
+import { birthDateWithAge, codeLabel, deceasedOf, deceasedText, genderLabel, patientName } from '../../shared/format';
 import { t } from '../../shared/i18n/t';
 import type { Cell } from '../../../contract/cells';
-import type { Note } from '../../../contract/notes';
 import type { EncounterView, VitalReading } from '../../../contract/patients';
 import { vitalKinds, type VitalKind } from '../../../contract/vitals';
-import { useAddNote } from './api/add-note';
 import { usePatientDetails, useResetPatientDetails } from './api/get-patient-details';
+import { NotesSection } from './NotesSection';
 import { TrendChart } from './TrendChart';
 
 const useStyles = makeStyles({
@@ -50,8 +47,6 @@ const useStyles = makeStyles({
   item: { display: 'flex', flexDirection: 'column', gap: '2px' },
   muted: { color: tokens.colorNeutralForeground3 },
   nowrap: { whiteSpace: 'nowrap' },
-  noteForm: { display: 'flex', flexDirection: 'column', gap: '8px', alignItems: 'flex-start', marginTop: '8px' },
-  noteField: { width: '100%' },
 });
 
 type Json = Record<string, unknown>;
@@ -187,21 +182,10 @@ function Vitals({ latest, history }: { latest: Partial<Record<VitalKind, VitalRe
  */
 export function PatientDetails({ patientId, onClose, onNoteAdded }: { patientId: string | null; onClose: () => void; onNoteAdded?: () => void }) {
   const styles = useStyles();
-  const [note, setNote] = useState('');
-  const noteInput = useRef<HTMLTextAreaElement>(null);
   const details = usePatientDetails(patientId);
   const resetDetails = useResetPatientDetails();
-  const addNote = useAddNote(patientId, {
-    onAdded: () => {
-      setNote('');
-      // The Add button turns disabled with the box empty: keep focus in the panel, ready for the next note.
-      noteInput.current?.focus();
-      onNoteAdded?.();
-    },
-  });
-  // Each part is checked where it is shown (Section, Vitals), as the list checks its cells.
+  // Each part is checked where it is shown (Section, Vitals, NotesSection), as the list checks its cells.
   const d = details.data;
-  const notes = Array.isArray(d?.notes) ? d.notes.filter((n): n is Note => isObject(n)) : [];
   return (
     <OverlayDrawer open={Boolean(patientId)} onOpenChange={(_, s) => !s.open && onClose()} position="end" size="large">
       <DrawerHeader>
@@ -345,36 +329,7 @@ export function PatientDetails({ patientId, onClose, onNoteAdded }: { patientId:
               <Section id="details-care-provider" title={t('details.careProvider')} cell={d.careProvider} holds="text">
                 {(v) => <Text>{v}</Text>}
               </Section>
-              <section className={styles.section} aria-labelledby="details-notes">
-                <Subtitle2 as="h3" id="details-notes" className={styles.heading}>
-                  {t('details.notes')}
-                </Subtitle2>
-                {notes.length === 0 && <Text className={styles.muted}>{t('details.noNotes')}</Text>}
-                <ul className={styles.list}>
-                  {notes.map((n) => (
-                    <li key={n.id} className={styles.item}>
-                      <Text style={{ whiteSpace: 'pre-wrap' }}>{n.text}</Text>
-                      <Caption1 className={styles.muted}>{t('details.noteBy', { author: n.authorName, time: dateTime(n.createdAt) })}</Caption1>
-                    </li>
-                  ))}
-                </ul>
-                <form
-                  noValidate
-                  className={styles.noteForm}
-                  onSubmit={(e) => {
-                    e.preventDefault();
-                    if (note.trim()) addNote.mutate(note.trim());
-                  }}
-                >
-                  <Field label={t('details.newNote')} className={styles.noteField}>
-                    <Textarea ref={noteInput} value={note} onChange={(_, v) => setNote(v.value)} maxLength={4000} resize="vertical" />
-                  </Field>
-                  <Button type="submit" appearance="primary" disabled={!note.trim() || addNote.isPending}>
-                    {t('details.addNote')}
-                  </Button>
-                </form>
-                {addNote.isError && <ErrorNotice error={addNote.error} />}
-              </section>
+              <NotesSection patientId={patientId} notes={d.notes} onNoteAdded={onNoteAdded} />
             </>
           )}
         </ErrorBoundary>
