@@ -61,6 +61,9 @@ function countStatuses(counts: Record<string, number>, details: Details): void {
         (counts['condition refuted or entered-in-error (shown nowhere)'] ?? 0) + w.count;
     if (w.code === 'allergy_not_valid')
       counts['allergy refuted or entered-in-error (shown nowhere)'] = (counts['allergy refuted or entered-in-error (shown nowhere)'] ?? 0) + w.count;
+    if (w.code === 'allergy_no_information')
+      counts['allergy record stating no information (shown nowhere)'] =
+        (counts['allergy record stating no information (shown nowhere)'] ?? 0) + w.count;
   }
 }
 

@@ -74,16 +74,40 @@ function onsetOf(resource: JsonObject): When | null {
 const DSTU2_CLINICAL = new Set(['active', 'inactive', 'resolved']);
 
 /**
- * SNOMED CT codes that state the absence of allergy rather than an allergy: 716186003 No known
- * allergy, 409137002 No known drug allergy, 429625007 No known food allergy, 428607008 No known
- * environmental allergy, 716184000 No known latex allergy, and the
- * older 160244002 No known allergies (AllergyIntolerance.code value set "allergyintolerance-code",
- * R4 example allergyintolerance-nka / -nkda / -nkla). They read "No known allergies".
+ * Codes that state the absence of allergy rather than an allergy. SNOMED CT (AllergyIntolerance.code
+ * value set "allergyintolerance-code" includes 716186003 No known allergy and its descendants;
+ * R4 examples allergyintolerance-nka / -nkda / -nkla): 716186003 No known allergy, 409137002 No
+ * known drug allergy, 429625007 No known food allergy, 428607008 No known environmental allergy,
+ * 716184000 No known latex allergy, and the older 160244002 No known allergies. The International
+ * Patient Summary's absent-unknown-uv-ips code system says the same with no-known-allergies,
+ * no-known-medication-allergies, no-known-environmental-allergies and no-known-food-allergies.
+ * A code counts only in its own system (a bare code with no system is read as SNOMED CT, which is
+ * what these numbers are): the same digits in another code system mean something else.
+ * They read "No known allergies".
  */
-const NO_KNOWN_ALLERGY = new Set(['716186003', '409137002', '429625007', '428607008', '716184000', '160244002']);
+const SNOMED = 'http://snomed.info/sct';
+const IPS_ABSENT = 'http://hl7.org/fhir/uv/ips/CodeSystem/absent-unknown-uv-ips';
+const NO_KNOWN_ALLERGY: Record<string, ReadonlySet<string>> = {
+  [SNOMED]: new Set(['716186003', '409137002', '429625007', '428607008', '716184000', '160244002']),
+  [IPS_ABSENT]: new Set(['no-known-allergies', 'no-known-medication-allergies', 'no-known-environmental-allergies', 'no-known-food-allergies']),
+};
+/** IPS no-allergy-info: nothing is known either way, so it is neither an allergy nor "no known allergies". */
+const NO_ALLERGY_INFORMATION = 'no-allergy-info';
+
+function codingsOf(concept: unknown): { system: string; code: string }[] {
+  if (!isObject(concept)) return [];
+  return objects(concept.coding).flatMap((c) => {
+    const code = str(c.code);
+    return code ? [{ system: str(c.system) ?? SNOMED, code }] : [];
+  });
+}
 
 function statesNoKnownAllergy(concept: unknown): boolean {
-  return isObject(concept) && objects(concept.coding).some((c) => NO_KNOWN_ALLERGY.has(str(c.code) ?? ''));
+  return codingsOf(concept).some((c) => NO_KNOWN_ALLERGY[c.system]?.has(c.code) === true);
+}
+
+function statesNoInformation(concept: unknown): boolean {
+  return codingsOf(concept).some((c) => c.system === IPS_ABSENT && c.code === NO_ALLERGY_INFORMATION);
 }
 
 /**
@@ -104,7 +128,11 @@ export function readAllergies(resources: JsonObject[], warnings?: Warnings): All
       continue;
     }
     // DSTU2 `substance`, later `code`.
-    const concept = conceptText(r.substance) !== null ? r.substance : r.code;
+    const concept = isObject(r.substance) || conceptText(r.substance) !== null ? r.substance : r.code;
+    if (statesNoInformation(concept)) {
+      warnings?.add('allergy_no_information');
+      continue;
+    }
     views.push({
       substance: conceptText(concept),
       clinicalStatus: clinical,

@@ -169,6 +169,39 @@ describe.each(releases)('allergies through %s', (release) => {
     expect(cellText('allergies', row({ allergies: cell }))).toBe('No known allergies');
   });
 
+  it.each([['no-known-allergies'], ['no-known-medication-allergies'], ['no-known-environmental-allergies'], ['no-known-food-allergies']])(
+    'reads the International Patient Summary code %s as "No known allergies"',
+    (code) => {
+      const concept = { coding: [{ system: 'http://hl7.org/fhir/uv/ips/CodeSystem/absent-unknown-uv-ips', code }] };
+      const resource = { ...allergy(release, { text: 'x' }, 'active'), [release === 'DSTU2' ? 'substance' : 'code']: concept };
+      const cell = cells({ allergies: { status: 'ok', value: readAllergies([resource]) } }).allergies;
+      expect(cellText('allergies', row({ allergies: cell }))).toBe('No known allergies');
+    },
+  );
+
+  it('reads "no information about allergies" as neither an allergy nor "No known allergies"', () => {
+    const warnings = new Warnings();
+    const concept = {
+      coding: [{ system: 'http://hl7.org/fhir/uv/ips/CodeSystem/absent-unknown-uv-ips', code: 'no-allergy-info' }],
+      text: 'No information about allergies',
+    };
+    const resource = { ...allergy(release, { text: 'x' }, 'active'), [release === 'DSTU2' ? 'substance' : 'code']: concept };
+    const views = readAllergies([resource], warnings);
+    expect(views).toEqual([]);
+    expect(warnings.list()).toEqual([{ code: 'allergy_no_information', count: 1 }]);
+  });
+
+  it('takes a no-known-allergy number as such only in SNOMED CT (or with no system), not in another code system', () => {
+    const concept = { coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '716186003' }], text: 'Some drug' };
+    const resource = { ...allergy(release, { text: 'x' }, 'active'), [release === 'DSTU2' ? 'substance' : 'code']: concept };
+    expect(readAllergies([resource])[0]).toMatchObject({ substance: 'Some drug', noneKnown: false });
+    const bare = {
+      ...allergy(release, { text: 'x' }, 'active'),
+      [release === 'DSTU2' ? 'substance' : 'code']: { coding: [{ code: '716186003' }], text: 'NKA' },
+    };
+    expect(readAllergies([bare])[0]).toMatchObject({ noneKnown: true });
+  });
+
   it('lets a current allergy outweigh an earlier "no known allergy"', () => {
     const views = readAllergies([allergy(release, { code: '716186003', text: 'NKA' }, 'active'), allergy(release, { text: 'Latex' }, 'active')]);
     expect(cells({ allergies: { status: 'ok', value: views } }).allergies).toEqual({
