@@ -82,9 +82,10 @@ const whenOf = (x: unknown): When | null =>
     ? { text: x.text, epochMs: typeof x.epochMs === 'number' && Number.isFinite(x.epochMs) ? x.epochMs : null }
     : null;
 
-const unitText = (unit: string | null | undefined) => (unit ? (Object.hasOwn(unitKeys, unit) ? t(unitKeys[unit]) : unit) : '');
+/** A unit as clinicians write it, in the active language (the details' trend axes use it too). */
+export const unitText = (unit: string | null | undefined) => (unit ? (Object.hasOwn(unitKeys, unit) ? t(unitKeys[unit]) : unit) : '');
 
-const withUnit = (value: string, unit: string) => (unit.startsWith('/') ? `${value}${unit}` : `${value} ${unit}`.trim());
+export const withUnit = (value: string, unit: string) => (unit.startsWith('/') ? `${value}${unit}` : `${value} ${unit}`.trim());
 
 /** A reading's time, short: day, month and time, with the year only when it is not this year. */
 export function shortTime(w: unknown, now = new Date()): string {
