@@ -1,0 +1,127 @@
+import { vitalFlag, type VitalFlag } from '../../../contract/vital-ranges';
+import type { VitalKind } from '../../../contract/vitals';
+import { columnLabel, unitText, withUnit } from '../../shared/cells';
+import { numberText } from '../../shared/format';
+import { currentLanguage, t } from '../../shared/i18n/t';
+
+/** The spans a trend can show: the last 24 hours, the last 7 days (both up to now), or every reading. */
+export const trendRanges = ['24h', '7d', 'all'] as const;
+export type TrendRange = (typeof trendRanges)[number];
+
+const HOUR = 60 * 60 * 1000;
+const spanMs: Record<TrendRange, number> = { '24h': 24 * HOUR, '7d': 7 * 24 * HOUR, all: Infinity };
+
+/** One reading on a trend: when, the value, and how it reads (value with unit, flag in words). */
+export interface TrendPoint {
+  time: number;
+  value: number;
+  /** The value with its unit as the list shows it: "72/min", "36.9 °C". */
+  text: string;
+  flag: VitalFlag | null;
+}
+
+/** A line of a chart: one per vital kind, two for blood pressure (systolic, diastolic). */
+export interface TrendSeries {
+  name: string;
+  /** The unit as shown ("/min", "mmHg"): the value axis's. */
+  unit: string;
+  points: TrendPoint[];
+}
+
+/** A row of the table beside the chart: one per reading, blood pressure as one "120/80 mmHg". */
+export interface TrendRow {
+  time: number;
+  text: string;
+  unit: string;
+  flag: VitalFlag | null;
+}
+
+export interface Trend {
+  kind: VitalKind;
+  series: TrendSeries[];
+  rows: TrendRow[];
+}
+
+type Json = Record<string, unknown>;
+const isObject = (x: unknown): x is Json => typeof x === 'object' && x !== null && !Array.isArray(x);
+
+/** A measurement `{value, unit}` when `x` is one with a finite value. */
+function measurementOf(x: unknown): { value: number; unit: string } | null {
+  if (!isObject(x) || typeof x.value !== 'number' || !Number.isFinite(x.value)) return null;
+  return { value: x.value, unit: typeof x.unit === 'string' ? x.unit : '' };
+}
+
+const timeOf = (r: Json): number | null => {
+  const epochMs = isObject(r.time) ? r.time.epochMs : undefined;
+  return typeof epochMs === 'number' && Number.isFinite(epochMs) ? epochMs : null;
+};
+
+const point = (flagged: string, time: number, m: { value: number; unit: string }): TrendPoint => ({
+  time,
+  value: m.value,
+  text: withUnit(numberText(m.value), unitText(m.unit)),
+  flag: vitalFlag(flagged, m.value, m.unit),
+});
+
+/**
+ * The trend of one kind from the details' history (another program's JSON, checked here): readings
+ * without a time are left out, the rest oldest first. A line keeps the unit of its newest reading,
+ * so one axis never mixes units; the table lists every reading with its own unit.
+ */
+export function trendOf(kind: VitalKind, history: unknown): Trend {
+  const readings = (Array.isArray(history) ? history.filter(isObject) : [])
+    .map((r) => ({ r, time: timeOf(r) }))
+    .filter((x): x is { r: Json; time: number } => x.time !== null)
+    .sort((a, b) => a.time - b.time);
+  const line = (name: string, flagged: string, pick: (r: Json) => unknown): TrendSeries => {
+    const all = readings.flatMap(({ r, time }) => {
+      const m = measurementOf(pick(r));
+      return m ? [{ time, m }] : [];
+    });
+    const unit = all.at(-1)?.m.unit ?? '';
+    return { name, unit: unitText(unit), points: all.filter((x) => x.m.unit === unit).map((x) => point(flagged, x.time, x.m)) };
+  };
+  if (kind === 'bloodPressure') {
+    const series = [line(t('trend.systolic'), 'systolic', (r) => r.systolic), line(t('trend.diastolic'), 'diastolic', (r) => r.diastolic)];
+    const rows = readings.flatMap(({ r, time }) => {
+      const [sys, dia] = [measurementOf(r.systolic), measurementOf(r.diastolic)];
+      if (!sys && !dia) return [];
+      const unit = unitText(sys?.unit ?? dia?.unit);
+      const text = withUnit(`${sys ? numberText(sys.value) : '?'}/${dia ? numberText(dia.value) : '?'}`, unit);
+      return [{ time, text, unit, flag: sys ? vitalFlag('systolic', sys.value, sys.unit) : null }];
+    });
+    return { kind, series: series.filter((s) => s.points.length > 0), rows };
+  }
+  const rows = readings.flatMap(({ r, time }) => {
+    const m = measurementOf(r.value);
+    return m ? [{ ...point(kind, time, m), unit: unitText(m.unit) }] : [];
+  });
+  const series = line(columnLabel(kind), kind, (r) => r.value);
+  return { kind, series: series.points.length > 0 ? [series] : [], rows: rows.map(({ time, text, unit, flag }) => ({ time, text, unit, flag })) };
+}
+
+/** Whether a reading at `time` falls in `range` at `now`. */
+export const inRange = (range: TrendRange, time: number, now: number) => time >= now - spanMs[range];
+
+/** The trend narrowed to a range: only the points and rows taken within it. */
+export function trendIn(trend: Trend, range: TrendRange, now: number): Trend {
+  return {
+    ...trend,
+    series: trend.series.map((s) => ({ ...s, points: s.points.filter((p) => inRange(range, p.time, now)) })),
+    rows: trend.rows.filter((r) => inRange(range, r.time, now)),
+  };
+}
+
+/** What a trend shows first: the last 7 days when they hold two readings or more (a line), else everything. */
+export const defaultRange = (trend: Trend, now: number): TrendRange =>
+  trend.rows.filter((r) => inRange('7d', r.time, now)).length >= 2 ? '7d' : 'all';
+
+/** A reading's time in full, in the tab's language: "3 Dec 2026, 14:05". */
+export const trendTime = (time: number) =>
+  new Intl.DateTimeFormat(currentLanguage(), { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(time));
+
+/** A flag in words ("High", "Critical low"), or '' when the reading is in range or not flagged. */
+export const flagText = (flag: VitalFlag | null) => (flag ? t(`vital.flag.${flag}`) : '');
+
+/** How a point reads on hover, focus and to a screen reader: value with unit, then its flag. */
+export const pointText = (p: Pick<TrendPoint, 'text' | 'flag'>) => [p.text, flagText(p.flag)].filter(Boolean).join(', ');
