@@ -27,7 +27,7 @@ export const connectionBody = z.discriminatedUnion('mode', [
   z
     .object({
       mode: z.literal('ehr'),
-      url: z.string().trim().min(1, 'must not be empty').max(2000).url('must be a web address'),
+      url: z.string().trim().min(1, 'must not be empty').max(2000).url('must be a web address (https://…)'),
       name: z.string().trim().min(1, 'must not be empty').max(200),
     })
     .strict(),

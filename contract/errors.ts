@@ -67,5 +67,11 @@ export const errorCodes = Object.keys(problemStatuses) as ErrorCode[];
 export const errorCode = z.enum(errorCodes as [ErrorCode, ...ErrorCode[]]);
 
 /** Every error answer: `{code, message, requestId}` with the code's status. */
-export const problemBody = z.object({ code: errorCode, message: z.string(), requestId: z.string().nullable() });
+export const problemBody = z.object({
+  code: errorCode,
+  message: z.string(),
+  requestId: z.string().nullable(),
+  /** `validation_failed` only: the paths of the fields at fault (`url`, `fields.2.label`), for programs; the message names them in words. */
+  fields: z.array(z.string()).optional(),
+});
 export type ProblemBody = z.infer<typeof problemBody>;

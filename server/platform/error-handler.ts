@@ -4,12 +4,19 @@ import type { ErrorCode } from '../../contract/errors.js';
 import { logger } from './logger.js';
 import { CodedError, Problem } from './problem.js';
 import { currentRequestId } from './request-context.js';
+import { validationMessage } from './validation-message.js';
 
-/** Turns anything thrown into the API's problem shape. Unknown errors never leak their text. */
-export function toProblem(err: unknown): Problem {
+/**
+ * Turns anything thrown into the API's problem shape. Unknown errors never leak their text. The
+ * request, when given, names the route, so a validation message names fields as its form does.
+ */
+export function toProblem(err: unknown, request?: { method: string; path: string }): Problem {
   if (err instanceof Problem) return err;
   if (err instanceof CodedError) return new Problem(err.code, err.message);
-  if (err instanceof ZodError) return new Problem('validation_failed', describeZodError(err));
+  if (err instanceof ZodError) {
+    const { message, fields } = validationMessage(err, request);
+    return new Problem('validation_failed', message, fields);
+  }
   const httpErr = err as { type?: unknown; status?: unknown; statusCode?: unknown; expose?: unknown } | null | undefined;
   if (httpErr?.type === 'entity.parse.failed') return new Problem('malformed_json', 'The request body is not valid JSON.');
   if (httpErr?.type === 'entity.too.large') return new Problem('payload_too_large', 'The request body is too large.');
@@ -75,12 +82,8 @@ export function loggableError(err: unknown): { name: string; code?: string; fram
   };
 }
 
-function describeZodError(err: ZodError): string {
-  return err.issues.map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message)).join('; ');
-}
-
-export function errorHandler(err: unknown, _req: Request, res: Response, _next: NextFunction): void {
-  const problem = toProblem(err);
+export function errorHandler(err: unknown, req: Request, res: Response, _next: NextFunction): void {
+  const problem = toProblem(err, { method: req.method, path: req.originalUrl });
   if (problem.status >= 500 && !(err instanceof CodedError)) {
     // The error's class and stack frames only: messages of foreign errors could carry request data.
     logger.error({ err: loggableError(err) }, 'unhandled error');
@@ -90,7 +93,12 @@ export function errorHandler(err: unknown, _req: Request, res: Response, _next: 
     res.destroy();
     return;
   }
-  res.status(problem.status).json({ code: problem.code, message: problem.message, requestId: currentRequestId() ?? null });
+  res.status(problem.status).json({
+    code: problem.code,
+    message: problem.message,
+    requestId: currentRequestId() ?? null,
+    ...(problem.fields?.length ? { fields: problem.fields } : {}),
+  });
 }
 
 export function notFoundHandler(_req: Request, _res: Response, next: NextFunction): void {

@@ -6,6 +6,8 @@ export class Problem extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
+    /** For `validation_failed`: the paths of the fields at fault (`url`, `fields.2.label`), for programs; the message names them in words. */
+    readonly fields?: string[],
   ) {
     super(message);
     this.name = 'Problem';
