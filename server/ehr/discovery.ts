@@ -31,7 +31,9 @@ function detectVersion(fhirVersion: unknown): FhirVersion {
   if (!version) {
     throw new FhirError(
       'unsupported_version',
-      text ? `The EHR speaks FHIR ${text.slice(0, 20)}; the app supports DSTU2, STU3, R4 and R4B.` : 'The EHR does not state its FHIR version.',
+      text
+        ? `This FHIR server speaks FHIR ${text.slice(0, 20).replace(/[^\w.-]/g, '?')}, a version the app does not support (it supports DSTU2, STU3, R4 and R4B).`
+        : 'This FHIR server does not say which FHIR version it speaks; the app supports DSTU2, STU3, R4 and R4B.',
     );
   }
   return version;
@@ -67,23 +69,38 @@ export function createDiscovery(http: FhirHttp, options: { ttlMs?: number; now?:
   };
 }
 
+/**
+ * The capability statement, with what went wrong told apart for the owner: nothing answers (the
+ * transport's `ehr_unreachable`, `ehr_timeout`), something answers but is not a FHIR server
+ * (`not_fhir`: a web page, other JSON, no /metadata), or a FHIR server that refuses the app
+ * (`token_refused`: a 401 or 403 stated as an OperationOutcome). The version is judged after.
+ */
 async function fetchMetadata(http: FhirHttp, base: URL): Promise<JsonObject> {
   let body: unknown;
   try {
     ({ body } = await http({ method: 'GET', url: underBase(base, 'metadata'), accept: FHIR_ACCEPT }));
   } catch (error) {
-    if (error instanceof FhirError && (error.status === 401 || error.status === 403)) {
-      throw new FhirError('not_fhir', `The EHR's /metadata must be open to all, but it answered HTTP ${error.status}.`, error.status);
+    if (!(error instanceof FhirError)) throw error;
+    const status = error.status;
+    if (error.code === 'not_fhir') throw notFhir('it answered with something other than FHIR JSON', status);
+    if (error.code !== 'ehr_error' || status === undefined || status >= 500 || status === 429) throw error;
+    if ((status === 401 || status === 403) && error.fromFhir) {
+      throw new FhirError(
+        'token_refused',
+        `This FHIR server refuses the app (HTTP ${status} for its capability statement, which FHIR servers open to all). Ask the EHR's administrators to let the app in.`,
+        status,
+      );
     }
-    if (error instanceof FhirError && error.code === 'ehr_error' && error.status !== undefined && error.status < 500 && error.status !== 429) {
-      throw new FhirError('not_fhir', `No FHIR capability statement at this address (HTTP ${error.status} for /metadata).`, error.status);
-    }
-    throw error;
+    throw notFhir(`it has no FHIR capability statement: HTTP ${status} for /metadata`, status);
   }
   if (!isObject(body) || (body.resourceType !== 'CapabilityStatement' && body.resourceType !== 'Conformance')) {
-    throw new FhirError('not_fhir', 'The address answered /metadata, but not with a FHIR capability statement.');
+    throw notFhir('it answered /metadata, but not with a FHIR capability statement');
   }
   return body;
+}
+
+function notFhir(why: string, status?: number): FhirError {
+  return new FhirError('not_fhir', `This address is not a FHIR server (${why}). Check the link: it is the FHIR address of the EHR.`, status);
 }
 
 /** The SMART well-known file is optional: any failure means "not there". */
@@ -109,7 +126,7 @@ function readServerInfo(base: URL, metadata: JsonObject, wellKnown: JsonObject |
     (t): t is string => t !== undefined,
   );
   if (!resources.includes('Patient')) {
-    throw new FhirError('no_patient_support', 'The EHR does not offer the Patient resource.');
+    throw new FhirError('no_patient_support', 'This FHIR server offers no patient records (its capability statement lists no Patient resource).');
   }
   const tokenEndpoint = str(wellKnown?.token_endpoint) ?? oauthUrisToken(serverRests);
   if (!tokenEndpoint) return { base, version, resources, auth: 'none' };

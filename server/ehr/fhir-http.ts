@@ -77,6 +77,7 @@ function interpret(raw: RawResponse, hadToken: boolean): FhirResponse {
   if (ok) return { status: raw.status, body };
   const summary = summariseOutcome(body);
   const detail = summary ? `: ${summary}` : '';
+  const fromFhir = summary !== undefined;
   if (raw.status === 401) {
     throw new FhirError(
       hadToken ? 'token_refused' : 'ehr_error',
@@ -84,12 +85,13 @@ function interpret(raw: RawResponse, hadToken: boolean): FhirResponse {
         ? `The EHR refused the app's access token (HTTP 401)${detail}.`
         : `The EHR asks for authentication but its metadata advertises no token endpoint${detail}.`,
       401,
+      fromFhir,
     );
   }
   if (raw.status === 429 || raw.status === 503) {
-    throw new FhirError('ehr_error', `The EHR is busy (HTTP ${raw.status}); try again shortly${detail}.`, raw.status);
+    throw new FhirError('ehr_error', `The EHR is busy (HTTP ${raw.status}); try again shortly${detail}.`, raw.status, fromFhir);
   }
-  throw new FhirError('ehr_error', `The EHR answered HTTP ${raw.status}${detail}.`, raw.status);
+  throw new FhirError('ehr_error', `The EHR answered HTTP ${raw.status}${detail}.`, raw.status, fromFhir);
 }
 
 function parseBody(raw: RawResponse, ok: boolean): unknown {

@@ -42,7 +42,13 @@ export type FhirErrorCode =
   'ehr_unreachable' | 'ehr_timeout' | 'not_fhir' | 'unsupported_version' | 'no_patient_support' | 'token_refused' | 'link_not_allowed' | 'ehr_error';
 
 export class FhirError extends CodedError<FhirErrorCode> {
-  constructor(code: FhirErrorCode, message: string, status?: number) {
+  constructor(
+    code: FhirErrorCode,
+    message: string,
+    status?: number,
+    /** True when the refusal came as a FHIR OperationOutcome: a FHIR server said no, not some other web server. */
+    readonly fromFhir = false,
+  ) {
     super(code, message, status);
     this.name = 'FhirError';
   }

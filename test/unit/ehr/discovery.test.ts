@@ -114,6 +114,36 @@ describe('discovery through a connection check', () => {
     expect(error.code).toBe('not_fhir');
   });
 
+  const outcome = (code: string) => ({ json: { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code }] } });
+
+  it.each<[string, Handler]>([
+    ['a web page', () => ({ headers: { 'content-type': 'text/html' }, body: '<html>Welcome</html>' })],
+    ["another app's health check", () => ({ headers: { 'content-type': 'application/json' }, json: { status: 'ok' } })],
+    ['a login wall that is not FHIR', () => ({ status: 401, headers: { 'content-type': 'application/json' }, json: { error: 'sign in' } })],
+    ['a forbidden web page', () => ({ status: 403, headers: { 'content-type': 'text/html' }, body: '<html>Forbidden</html>' })],
+    ['a missing page', () => ({ status: 404, headers: { 'content-type': 'application/json' }, json: { code: 'route_not_found' } })],
+  ])('says in plain words that %s is not a FHIR server', async (_, metadata) => {
+    serve({ 'GET /fhir/metadata': metadata });
+    const error = await failure(gateway().check(ehr.base, TENANT));
+    expect(error.code).toBe('not_fhir');
+    expect(error.message).toMatch(/^This address is not a FHIR server \(.+\)\. Check the link/);
+    expect(error.message).not.toMatch(/must be open/);
+  });
+
+  it.each([401, 403])('tells a FHIR server that refuses the app (HTTP %i with an OperationOutcome) from one that is not FHIR', async (status) => {
+    serve({ 'GET /fhir/metadata': () => ({ status, ...outcome('forbidden') }) });
+    const error = await failure(gateway().check(ehr.base, TENANT));
+    expect(error.code).toBe('token_refused');
+    expect(error.message).toMatch(/^This FHIR server refuses the app/);
+  });
+
+  it('says which FHIR version a server speaks when the app does not support it', async () => {
+    serve({ 'GET /fhir/metadata': () => ({ json: capabilityStatement({ fhirVersion: '5.0.0' }) }) });
+    const error = await failure(gateway().check(ehr.base, TENANT));
+    expect(error).toMatchObject({ code: 'unsupported_version' });
+    expect(error.message).toMatch(/^This FHIR server speaks FHIR 5\.0\.0, a version the app does not support/);
+  });
+
   it('says when the server has no Patient resource', async () => {
     serve({ 'GET /fhir/metadata': () => ({ json: capabilityStatement({ resources: ['Observation'] }) }) });
     expect((await failure(gateway().check(ehr.base, TENANT))).code).toBe('no_patient_support');

@@ -1,0 +1,38 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cast, startTestServer, type TestServer } from '../../helpers/test-server';
+
+/** What an owner reads when a link cannot be used, and when the connection body is wrong: plain words, no field paths. */
+
+let server: TestServer;
+let who: ReturnType<typeof cast>;
+let base: string;
+
+beforeAll(async () => {
+  server = await startTestServer({ SANDBOX_PATIENTS: '3' });
+  who = cast(server.info);
+  base = `/api/teams/${who.team.id}`;
+});
+afterAll(() => server?.stop());
+
+describe('a link that is not a FHIR server', () => {
+  it("reads “This address is not a FHIR server” for the app's own /api/health, and keeps the team unset", async () => {
+    const res = await server.api(who.owner, 'PUT', `${base}/connection`, { mode: 'ehr', url: `${server.url}/api/health`, name: 'Health' });
+    expect(res).toMatchObject({ status: 422, body: { code: 'not_fhir' } });
+    expect(res.body.message).toMatch(/^This address is not a FHIR server/);
+    expect(res.body.message).not.toMatch(/must be open|metadata must/);
+    expect((await server.api(who.owner, 'GET', `${base}/connection`)).body).toEqual({ mode: 'unset' });
+  });
+});
+
+describe('a connection body that is wrong', () => {
+  it.each([
+    [{ mode: 'ehr', url: 'ehr.example.org/fhir', name: 'Main' }, 'The EHR link must be a web address (https://…).', ['url']],
+    [{ mode: 'ehr', url: 'https://ehr.example.org/fhir', name: ' ' }, 'The EHR name must not be empty.', ['name']],
+    [{ mode: 'ehr', name: 'Main' }, 'The EHR link is missing.', ['url']],
+    [{ mode: 'cloud' }, 'The choice of EHR or Manual mode is not one the app accepts.', ['mode']],
+  ])('answers %j with a sentence naming the field as the form does', async (body, message, fields) => {
+    const res = await server.api(who.owner, 'PUT', `${base}/connection`, body);
+    expect(res).toMatchObject({ status: 400, body: { code: 'validation_failed', message, fields } });
+    expect((await server.api(who.owner, 'GET', `${base}/connection`)).body).toEqual({ mode: 'unset' });
+  });
+});
