@@ -13,6 +13,8 @@ export const auditOperations = [
   'PatientView',
   'PatientDetailsEdit',
   'PatientNoteAdd',
+  'PatientNoteCorrect',
+  'PatientNoteWithdraw',
   'PatientSchemaCreate',
   'PatientSchemaUpdate',
   'ExportInitiation',

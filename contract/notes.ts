@@ -1,10 +1,39 @@
 import { z } from 'zod';
 
+/** The longest note the team can keep, in characters (UTF-16 code units, as `String.length` counts). */
+export const NOTE_MAX_LENGTH = 4000;
+
+const noteText = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  // Never cut: a longer note is refused whole, with the limit in the message.
+  .max(NOTE_MAX_LENGTH, `must be at most ${NOTE_MAX_LENGTH.toLocaleString('en')} characters`);
+
 /** `POST /api/teams/{teamId}/patients/{patientId}/notes`. */
-export const noteBody = z.object({ text: z.string().trim().min(1, 'must not be empty').max(4000, 'must be at most 4,000 characters') }).strict();
+export const noteBody = z.object({ text: noteText }).strict();
 export type NoteBody = z.infer<typeof noteBody>;
 
-/** A team note on a patient. */
+/** The version of the note the caller read: a correction or withdrawal of an older one is refused (version_conflict). */
+const noteVersion = z.number().int().min(1);
+
+/** `PATCH …/notes/{noteId}`: the author's corrected text. */
+export const correctNoteBody = z.object({ text: noteText, version: noteVersion }).strict();
+export type CorrectNoteBody = z.infer<typeof correctNoteBody>;
+
+/** `POST …/notes/{noteId}/withdraw`: the author takes the note back; its texts stay readable as revisions. */
+export const withdrawNoteBody = z.object({ version: noteVersion }).strict();
+export type WithdrawNoteBody = z.infer<typeof withdrawNoteBody>;
+
+/** An earlier text of a note, and when it was written. */
+export const noteRevision = z.object({ text: z.string(), writtenAt: z.string() });
+export type NoteRevision = z.infer<typeof noteRevision>;
+
+/**
+ * A team note on a patient. `text` is the current text ('' once withdrawn); `revisions` the
+ * earlier texts, oldest first, kept when the author corrects or withdraws it. `version` goes up
+ * with each change.
+ */
 export const note = z.object({
   id: z.string(),
   patientId: z.string(),
@@ -12,6 +41,12 @@ export const note = z.object({
   authorName: z.string(),
   text: z.string(),
   createdAt: z.string(),
+  version: z.number().int().min(1),
+  /** When the author last corrected it, or null. */
+  editedAt: z.string().nullable(),
+  /** When the author withdrew it, or null. */
+  withdrawnAt: z.string().nullable(),
+  revisions: z.array(noteRevision),
 });
 export type Note = z.infer<typeof note>;
 

@@ -14,7 +14,7 @@ import {
   patchListBody,
 } from './lists.js';
 import { manualPatient, manualPatientsAnswer, manualSchema, patientBody, schemaBody } from './manual.js';
-import { note, noteBody, notesAnswer } from './notes.js';
+import { correctNoteBody, note, noteBody, notesAnswer, withdrawNoteBody } from './notes.js';
 import { pageQuery, patientDetailsAnswer, patientSearchAnswer, patientSearchQuery, patientSummary } from './patients.js';
 import { consentConfigAnswer, healthAnswer, meAnswer, myTeamsAnswer } from './teams.js';
 
@@ -44,6 +44,8 @@ export const apiRoutes = {
   'GET /api/teams/{teamId}/patients/{patientId}/details': { answer: patientDetailsAnswer },
   'GET /api/teams/{teamId}/patients/{patientId}/notes': { answer: notesAnswer },
   'POST /api/teams/{teamId}/patients/{patientId}/notes': { body: noteBody, answer: note },
+  'PATCH /api/teams/{teamId}/patients/{patientId}/notes/{noteId}': { body: correctNoteBody, answer: note },
+  'POST /api/teams/{teamId}/patients/{patientId}/notes/{noteId}/withdraw': { body: withdrawNoteBody, answer: note },
   'GET /api/teams/{teamId}/lists': { answer: listsAnswer },
   'POST /api/teams/{teamId}/lists': { body: createListBody, answer: listSummary },
   'GET /api/teams/{teamId}/lists/{listId}': { answer: listView },

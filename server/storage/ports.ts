@@ -30,10 +30,10 @@ export type { Note };
 
 /**
  * Why a store change did not happen: the list (or one of two lists) is not in the team, the
- * patient is not on the list, the version the caller read is stale, or the Manual-mode patient
- * does not exist. The API maps each to one problem (server/features/shared/outcomes.ts).
+ * patient is not on the list, the version the caller read is stale, the Manual-mode patient
+ * does not exist, the patient has no such note, or the caller did not write the note. The API maps each to one problem (server/features/shared/outcomes.ts).
  */
-export type OutcomeReason = 'no_list' | 'not_on_list' | 'conflict' | 'not_found';
+export type OutcomeReason = 'no_list' | 'not_on_list' | 'conflict' | 'not_found' | 'no_note' | 'not_author';
 
 /**
  * What every store change reports: it happened, with its result, or it did not, and why. `R`
@@ -93,9 +93,23 @@ export interface TeamStore {
   setDefaultList(team: TeamKey, userId: string, listId: string, audit?: AuditOf<void>): Promise<Outcome<void, 'no_list'>>;
   defaultListId(team: TeamKey, userId: string): Promise<string | null>;
   addNote(team: TeamKey, patientId: string, author: { id: string; name: string }, text: string, audit?: AuditOf<Note>): Promise<Outcome<Note, never>>;
-  /** Oldest first. */
+  /**
+   * The author corrects the note's text, or withdraws it (`text` null); the text it had is kept
+   * as a revision. Refused when the patient has no such note, the author is someone else, or
+   * `expectedVersion` is stale.
+   */
+  reviseNote(
+    team: TeamKey,
+    patientId: string,
+    noteId: string,
+    authorId: string,
+    text: string | null,
+    expectedVersion: number,
+    audit?: AuditOf<Note>,
+  ): Promise<Outcome<Note, 'no_note' | 'not_author' | 'conflict'>>;
+  /** Oldest first, withdrawn ones included. */
   listNotes(team: TeamKey, patientId: string): Promise<Note[]>;
-  /** The newest note of each of these patients that has one, in a few reads however long the list. */
+  /** The newest note (not withdrawn) of each of these patients that has one, in a few reads however long the list. */
   latestNotes(team: TeamKey, patientIds: string[]): Promise<Map<string, Note>>;
   /** Manual mode: the team's schema (null before the first one is saved). */
   getSchema(team: TeamKey): Promise<ManualSchema | null>;

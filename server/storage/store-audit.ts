@@ -51,6 +51,9 @@ export function auditAfterWrite(store: TeamStore, log: AuditLog): AuditingTeamSt
     async addNote(team, patientId, author, text, audit) {
       return after(await store.addNote(team, patientId, author, text), audit);
     },
+    async reviseNote(team, patientId, noteId, authorId, text, expectedVersion, audit) {
+      return after(await store.reviseNote(team, patientId, noteId, authorId, text, expectedVersion), audit);
+    },
     async setSchema(team, fields, expectedVersion, audit) {
       return after(await store.setSchema(team, fields, expectedVersion), audit);
     },

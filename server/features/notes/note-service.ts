@@ -1,7 +1,9 @@
+import type { AuditOperation } from '../../../contract/audit.js';
 import type { Note, NotesAnswer } from '../../../contract/notes.js';
 import type { TeamKey } from '../../storage/ports.js';
 import { onCommit, recordRead } from '../shared/audit-trail.js';
 import type { ApiDeps } from '../shared/deps.js';
+import { valueOf } from '../shared/outcomes.js';
 
 /** Team-visible notes on a patient: kept with the team's data, never in the EHR. */
 
@@ -26,4 +28,31 @@ export async function addNote(
     onCommit('PatientNoteAdd', () => ({ patientIds: [patientId], status: 201 })),
   );
   return value;
+}
+
+/**
+ * The author corrects a note (`text`) or withdraws it (`null`), naming the version read. Someone
+ * else's note is refused (403), as is a stale version (version_conflict); either way nothing
+ * changes and the refusal is recorded as a failure of the declared operation.
+ */
+export async function reviseNote(
+  { store }: ApiDeps,
+  team: TeamKey,
+  patientId: string,
+  noteId: string,
+  authorId: string,
+  change: { text: string | null; version: number },
+): Promise<Note> {
+  const operation: AuditOperation = change.text === null ? 'PatientNoteWithdraw' : 'PatientNoteCorrect';
+  return valueOf(
+    await store.reviseNote(
+      team,
+      patientId,
+      noteId,
+      authorId,
+      change.text,
+      change.version,
+      onCommit(operation, () => ({ patientIds: [patientId] })),
+    ),
+  );
 }

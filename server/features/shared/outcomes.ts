@@ -19,6 +19,8 @@ export const problems = {
     ),
   notEhrMode: () => new Problem('not_ehr_mode', 'This team is not connected to an EHR. A team owner can connect it in the settings.'),
   notManualMode: () => new Problem('not_manual_mode', 'This team is not in Manual mode. A team owner can switch it in the settings.'),
+  noteNotFound: () => new Problem('not_found', 'This patient has no such note.'),
+  notNoteAuthor: () => new Problem('forbidden', 'Only the author of a note can correct or withdraw it.'),
 };
 
 const byReason: Record<OutcomeReason, () => Problem> = {
@@ -26,6 +28,8 @@ const byReason: Record<OutcomeReason, () => Problem> = {
   not_on_list: problems.patientNotOnList,
   conflict: problems.versionConflict,
   not_found: () => problems.patientNotFound(),
+  no_note: problems.noteNotFound,
+  not_author: problems.notNoteAuthor,
 };
 
 /** The problem a store change that did not happen answers with. */

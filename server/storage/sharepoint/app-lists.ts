@@ -67,6 +67,11 @@ export const appLists = {
       text('AuthorName', 'Author'),
       longText('NoteText', 'Note'),
       when('CreatedAt', 'Written at'),
+      // Added for corrections: lists made before get them on first use (ensureColumns), and a row without them is version 1, never edited.
+      { name: 'Version', displayName: 'Version', number: {} },
+      when('EditedAt', 'Corrected at'),
+      when('WithdrawnAt', 'Withdrawn at'),
+      longText('Revisions', 'Earlier texts (JSON)'),
     ],
   },
   /** Manual-mode patients typed in by the team; Title is the name, Values the team's own fields as JSON. */

@@ -1,16 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { logger } from '../../platform/logger.js';
 import { connection as connectionSchema } from '../../../contract/connection.js';
-import { done, refused, type Note, type TeamStore } from '../ports.js';
+import { done, refused, type Note, type Outcome, type TeamStore } from '../ports.js';
 import { filterParam, odataString, type GraphApi } from '../../platform/graph/graph-api.js';
 import type { OpenTeam } from './graph-lists.js';
 import { isStatus } from '../../platform/graph/graph-errors.js';
 import { byItemId, type ListItem } from './list-catalog.js';
+import { retryOnStaleEtag } from './etag-retry.js';
+import { noteRevision, type NoteRevision } from '../../../contract/notes.js';
 
 type Team = Parameters<OpenTeam>[0];
 /** An app list's items collection and the API to reach it. */
 type Items = { api: GraphApi; path: string };
-type TeamDataOps = Pick<TeamStore, 'getConnection' | 'setConnection' | 'addNote' | 'listNotes' | 'latestNotes' | 'setDefaultList' | 'defaultListId'>;
+type TeamDataOps = Pick<
+  TeamStore,
+  'getConnection' | 'setConnection' | 'addNote' | 'reviseNote' | 'listNotes' | 'latestNotes' | 'setDefaultList' | 'defaultListId'
+>;
 
 /** Patients per notes query: `PatientId eq … or …` stays well within a URL's length. */
 const PATIENTS_PER_QUERY = 20;
@@ -96,17 +101,56 @@ export function graphTeamDataOps(open: OpenTeam, listExists: (team: Team, listId
           AuthorId: author.id,
           AuthorName: author.name,
           NoteText: text,
+          Version: 1,
           CreatedAt: createdAt,
         },
       });
-      return done({ id: noteId, patientId, authorId: author.id, authorName: author.name, text, createdAt });
+      return done({ id: noteId, patientId, authorId: author.id, authorName: author.name, text, createdAt, ...unedited });
+    },
+
+    async reviseNote(team, patientId, noteId, authorId, text, expectedVersion) {
+      const items = await itemsOf(team, 'notes', false);
+      const row = items && (await patientNotes(items, patientId)).find((r) => noteOf(r).id === noteId);
+      if (!items || !row) return refused('no_note');
+      // Read, check and write with If-Match: a writer in between (another server) makes Graph answer 412, and the check runs again.
+      return retryOnStaleEtag(async (): Promise<Outcome<Note, 'no_note' | 'not_author' | 'conflict'>> => {
+        let item: ListItem;
+        try {
+          item = await items.api.get<ListItem>(`${items.path}/${row.id}?expand=fields`);
+        } catch (err) {
+          if (isStatus(err, 404)) return refused('no_note');
+          throw err;
+        }
+        const current = noteOf(item);
+        // A withdrawn note is final: there is nothing left to correct or withdraw.
+        if (current.withdrawnAt) return refused('no_note');
+        if (current.authorId !== authorId) return refused('not_author');
+        if (current.version !== expectedVersion) return refused('conflict');
+        const now = new Date().toISOString();
+        const revisions = [...current.revisions, { text: current.text, writtenAt: current.editedAt ?? current.createdAt }];
+        const note: Note =
+          text === null
+            ? { ...current, text: '', version: current.version + 1, withdrawnAt: now, revisions }
+            : { ...current, text, version: current.version + 1, editedAt: now, revisions };
+        await items.api.patch(
+          `${items.path}/${row.id}/fields`,
+          {
+            NoteText: note.text,
+            Version: note.version,
+            EditedAt: note.editedAt,
+            WithdrawnAt: note.withdrawnAt,
+            Revisions: JSON.stringify(revisions),
+          },
+          item.eTag,
+        );
+        return done(note);
+      });
     },
 
     async listNotes(team, patientId) {
       const items = await itemsOf(team, 'notes', false);
       if (!items) return [];
-      const rows = await items.api.getAll<ListItem>(`${items.path}?expand=fields&${filterParam(`fields/PatientId eq ${odataString(patientId)}`)}`);
-      return rows.sort(byItemId).map(noteOf);
+      return (await patientNotes(items, patientId)).sort(byItemId).map(noteOf);
     },
 
     async latestNotes(team, patientIds) {
@@ -122,14 +166,39 @@ export function graphTeamDataOps(open: OpenTeam, listExists: (team: Team, listId
           ),
         ),
       );
-      // Oldest first: each patient's last item is its newest note.
-      for (const row of answers.flat().sort(byItemId)) latest.set(String(row.fields.PatientId ?? ''), noteOf(row));
+      // Oldest first: each patient's last item is its newest note; a withdrawn one is no one's latest.
+      for (const note of answers.flat().sort(byItemId).map(noteOf)) if (!note.withdrawnAt) latest.set(note.patientId, note);
       return latest;
     },
   };
 }
 
+const patientNotes = (items: Items, patientId: string) =>
+  items.api.getAll<ListItem>(`${items.path}?expand=fields&${filterParam(`fields/PatientId eq ${odataString(patientId)}`)}`);
+
+/** A new note, and one written before notes could be corrected (its row has no such fields). */
+const unedited = { version: 1, editedAt: null, withdrawnAt: null, revisions: [] };
+
+/** The earlier texts kept in the row; anything else there (an edit by hand in SharePoint) is left out. */
+function revisionsOf(value: unknown): NoteRevision[] {
+  if (typeof value !== 'string' || !value) return [];
+  try {
+    const parsed: unknown = JSON.parse(value);
+    return Array.isArray(parsed)
+      ? parsed.flatMap((r) => {
+          const revision = noteRevision.safeParse(r);
+          return revision.success ? [revision.data] : [];
+        })
+      : [];
+  } catch {
+    return [];
+  }
+}
+
+const timeOrNull = (value: unknown) => (typeof value === 'string' && value ? value : null);
+
 function noteOf(r: ListItem): Note {
+  const version = Number(r.fields.Version);
   return {
     id: String(r.fields.NoteId ?? r.id),
     patientId: String(r.fields.PatientId ?? ''),
@@ -137,5 +206,10 @@ function noteOf(r: ListItem): Note {
     authorName: String(r.fields.AuthorName ?? ''),
     text: String(r.fields.NoteText ?? ''),
     createdAt: String(r.fields.CreatedAt ?? ''),
+    ...unedited,
+    version: Number.isInteger(version) && version >= 1 ? version : 1,
+    editedAt: timeOrNull(r.fields.EditedAt),
+    withdrawnAt: timeOrNull(r.fields.WithdrawnAt),
+    revisions: revisionsOf(r.fields.Revisions),
   };
 }

@@ -63,4 +63,9 @@ export const migrations: string[] = [
      created_at TEXT NOT NULL
    );
    CREATE INDEX manual_patients_by_team ON manual_patients (tenant_id, team_id);`,
+  // Notes the author can correct or withdraw: the texts it had, oldest first, as JSON [{text, writtenAt}].
+  `ALTER TABLE notes ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+   ALTER TABLE notes ADD COLUMN edited_at TEXT;
+   ALTER TABLE notes ADD COLUMN withdrawn_at TEXT;
+   ALTER TABLE notes ADD COLUMN revisions TEXT NOT NULL DEFAULT '[]';`,
 ];

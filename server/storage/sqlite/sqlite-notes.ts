@@ -1,38 +1,82 @@
 import type Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
+import type { NoteRevision } from '../../../contract/notes.js';
 import type { Commit } from '../store-audit.js';
-import type { AuditOf, Note, TeamKey, TeamStore } from '../ports.js';
+import { refused, type AuditOf, type Note, type TeamKey, type TeamStore } from '../ports.js';
+
+interface NoteRow extends Omit<Note, 'revisions'> {
+  revisions: string;
+}
+
+const columns = `id, patient_id AS patientId, author_id AS authorId, author_name AS authorName, text, created_at AS createdAt,
+  version, edited_at AS editedAt, withdrawn_at AS withdrawnAt, revisions`;
+
+const noteOf = (row: NoteRow): Note => ({ ...row, revisions: JSON.parse(row.revisions) as NoteRevision[] });
 
 /** Team notes on patients, kept with the team's data (never in the EHR). */
-export function sqliteNoteOps(db: Database.Database, commit: Commit): Pick<TeamStore, 'addNote' | 'listNotes' | 'latestNotes'> {
+export function sqliteNoteOps(db: Database.Database, commit: Commit): Pick<TeamStore, 'addNote' | 'reviseNote' | 'listNotes' | 'latestNotes'> {
   const insert = db.prepare(
     `INSERT INTO notes (id, tenant_id, team_id, patient_id, author_id, author_name, text, created_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  const byPatient = db.prepare(
-    `SELECT id, patient_id AS patientId, author_id AS authorId, author_name AS authorName, text, created_at AS createdAt
-     FROM notes WHERE tenant_id = ? AND team_id = ? AND patient_id = ? ORDER BY created_at, rowid`,
+  const byPatient = db.prepare(`SELECT ${columns} FROM notes WHERE tenant_id = ? AND team_id = ? AND patient_id = ? ORDER BY created_at, rowid`);
+  const one = db.prepare(`SELECT ${columns} FROM notes WHERE tenant_id = ? AND team_id = ? AND patient_id = ? AND id = ?`);
+  const revise = db.prepare(
+    `UPDATE notes SET text = ?, version = version + 1, edited_at = ?, withdrawn_at = ?, revisions = ?
+     WHERE tenant_id = ? AND team_id = ? AND id = ? AND version = ?`,
   );
   const ofPatients = db.prepare(
-    `SELECT id, patient_id AS patientId, author_id AS authorId, author_name AS authorName, text, created_at AS createdAt
-     FROM notes WHERE tenant_id = ? AND team_id = ? AND patient_id IN (SELECT value FROM json_each(?)) ORDER BY created_at, rowid`,
+    `SELECT ${columns} FROM notes
+     WHERE tenant_id = ? AND team_id = ? AND patient_id IN (SELECT value FROM json_each(?)) AND withdrawn_at IS NULL ORDER BY created_at, rowid`,
   );
   const addNote = db.transaction((team: TeamKey, patientId: string, author: { id: string; name: string }, text: string, audit?: AuditOf<Note>) => {
-    const note: Note = { id: randomUUID(), patientId, authorId: author.id, authorName: author.name, text, createdAt: new Date().toISOString() };
+    const note: Note = {
+      id: randomUUID(),
+      patientId,
+      authorId: author.id,
+      authorName: author.name,
+      text,
+      createdAt: new Date().toISOString(),
+      version: 1,
+      editedAt: null,
+      withdrawnAt: null,
+      revisions: [],
+    };
     insert.run(note.id, team.tenantId, team.teamId, patientId, author.id, author.name, text, note.createdAt);
     return commit(note, audit);
   });
+  const reviseNote = db.transaction(
+    (team: TeamKey, patientId: string, noteId: string, authorId: string, text: string | null, expectedVersion: number, audit?: AuditOf<Note>) => {
+      const row = one.get(team.tenantId, team.teamId, patientId, noteId) as NoteRow | undefined;
+      // A withdrawn note is final: there is nothing left to correct or withdraw.
+      if (!row || row.withdrawnAt) return refused('no_note');
+      if (row.authorId !== authorId) return refused('not_author');
+      if (row.version !== expectedVersion) return refused('conflict');
+      const current = noteOf(row);
+      const now = new Date().toISOString();
+      const revisions = [...current.revisions, { text: current.text, writtenAt: current.editedAt ?? current.createdAt }];
+      const note: Note =
+        text === null
+          ? { ...current, text: '', version: current.version + 1, withdrawnAt: now, revisions }
+          : { ...current, text, version: current.version + 1, editedAt: now, revisions };
+      revise.run(note.text, note.editedAt, note.withdrawnAt, JSON.stringify(revisions), team.tenantId, team.teamId, noteId, expectedVersion);
+      return commit(note, audit);
+    },
+  );
   return {
     async addNote(team, patientId, author, text, audit) {
       return addNote(team, patientId, author, text, audit);
     },
+    async reviseNote(team, patientId, noteId, authorId, text, expectedVersion, audit) {
+      return reviseNote(team, patientId, noteId, authorId, text, expectedVersion, audit);
+    },
     async listNotes(team, patientId) {
-      return byPatient.all(team.tenantId, team.teamId, patientId) as Note[];
+      return (byPatient.all(team.tenantId, team.teamId, patientId) as NoteRow[]).map(noteOf);
     },
     async latestNotes(team, patientIds) {
       const latest = new Map<string, Note>();
       // Oldest first: each patient's last row is its newest note.
-      for (const note of ofPatients.all(team.tenantId, team.teamId, JSON.stringify(patientIds)) as Note[]) latest.set(note.patientId, note);
+      for (const row of ofPatients.all(team.tenantId, team.teamId, JSON.stringify(patientIds)) as NoteRow[]) latest.set(row.patientId, noteOf(row));
       return latest;
     },
   };

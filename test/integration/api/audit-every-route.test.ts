@@ -69,7 +69,7 @@ beforeAll(async () => {
   const list = (await server.api(who.member, 'POST', `${ehrTeam}/lists`, { name: 'Ward' })).body.id as string;
   const other = (await server.api(who.member, 'POST', `${ehrTeam}/lists`, { name: 'Other' })).body.id as string;
   await server.api(who.member, 'POST', `${ehrTeam}/lists/${list}/patients`, { patientIds: [patients[0].id, patients[1].id] });
-  await server.api(who.member, 'POST', `${ehrTeam}/patients/${patients[0].id}/notes`, { text: 'Seen on rounds' });
+  const noteId = (await server.api(who.member, 'POST', `${ehrTeam}/patients/${patients[0].id}/notes`, { text: 'Seen on rounds' })).body.id as string;
   await server.api(manualOwner, 'PUT', `${manualTeam}/connection`, { mode: 'manual' });
   await server.api(manualOwner, 'PUT', `${manualTeam}/schema`, { fields: [{ id: 'acuity', label: 'Acuity', type: 'text' }] });
   const typed = (
@@ -91,6 +91,18 @@ beforeAll(async () => {
       user: who.member,
       path: `${ehrTeam}/patients/${p1}/notes`,
       body: { text: 'Walked today' },
+    },
+    {
+      route: 'PATCH /api/teams/:teamId/patients/:patientId/notes/:noteId',
+      user: who.member,
+      path: `${ehrTeam}/patients/${p0}/notes/${noteId}`,
+      body: { text: 'Seen on morning rounds', version: 1 },
+    },
+    {
+      route: 'POST /api/teams/:teamId/patients/:patientId/notes/:noteId/withdraw',
+      user: who.member,
+      path: `${ehrTeam}/patients/${p0}/notes/${noteId}/withdraw`,
+      body: { version: 2 },
     },
     { route: 'GET /api/teams/:teamId/lists', user: who.member, path: `${ehrTeam}/lists` },
     { route: 'POST /api/teams/:teamId/lists', user: who.member, path: `${ehrTeam}/lists`, body: { name: 'Night shift' } },

@@ -205,4 +205,41 @@ describe('Graph store in the team site', () => {
     expect(settings.columns.some((c) => c.name === 'UpdatedBy')).toBe(true);
     expect(await fresh.getConnection(team)).toEqual({ mode: 'unset' });
   });
+
+  it('reads a note written before notes could be corrected as version 1, and corrects it', async () => {
+    const { value: note } = await store.addNote(team, 'pat-1', { id: 'user-1', name: 'Avery' }, 'Needs a chest X-ray');
+    // The notes list as an earlier app version made it: without the correction columns, and a row without their fields.
+    const notes = listNamed('Patients app – notes');
+    const added = ['Version', 'EditedAt', 'WithdrawnAt', 'Revisions'];
+    notes.columns = notes.columns.filter((c) => !added.includes(c.name));
+    const row = [...notes.items.values()][0];
+    for (const name of added) delete row.fields[name];
+
+    const fresh = open();
+    expect(await fresh.listNotes(team, 'pat-1')).toEqual([note]);
+    const corrected = await fresh.reviseNote(team, 'pat-1', note.id, 'user-1', 'Needs a chest X-ray today', 1);
+    expect(corrected).toMatchObject({ ok: true, value: { text: 'Needs a chest X-ray today', version: 2 } });
+    expect(added.every((name) => notes.columns.some((c) => c.name === name))).toBe(true);
+    expect(row.fields).toMatchObject({ NoteText: 'Needs a chest X-ray today', Version: 2 });
+    expect(JSON.parse(String(row.fields.Revisions))).toEqual([{ text: 'Needs a chest X-ray', writtenAt: note.createdAt }]);
+    await fresh.close();
+  });
+
+  it('refuses a correction when another server changed the note between its read and its write', async () => {
+    const { value: note } = await store.addNote(team, 'pat-1', { id: 'user-1', name: 'Avery' }, 'Fasting from midnight');
+    const elsewhere = open();
+    // Another server instance corrects the note just before this one writes: If-Match fails, the re-read sees version 2.
+    graph.beforeNext(
+      (method, path) => method === 'PATCH' && path.includes('/items/'),
+      () => {
+        const row = [...listNamed('Patients app – notes').items.values()][0];
+        row.fields.NoteText = 'Fasting from 6 am';
+        row.fields.Version = 2;
+        row.version += 1;
+      },
+    );
+    expect(await store.reviseNote(team, 'pat-1', note.id, 'user-1', 'Fasting from 2 am', 1)).toEqual({ ok: false, reason: 'conflict' });
+    expect((await elsewhere.listNotes(team, 'pat-1')).map((n) => [n.text, n.version])).toEqual([['Fasting from 6 am', 2]]);
+    await elsewhere.close();
+  });
 });

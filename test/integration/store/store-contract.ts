@@ -128,6 +128,45 @@ export function storeContract(name: string, open: () => Promise<{ store: TeamSto
     );
 
     it(
+      'lets the author correct and withdraw a note against the version read, keeping the earlier texts',
+      withStore(async (store) => {
+        const { value: note } = await store.addNote(teamA, 'p1', { id: 'u1', name: 'Avery' }, 'BP 150/90');
+        expect(note).toMatchObject({ version: 1, editedAt: null, withdrawnAt: null, revisions: [] });
+        const other = '0b7e2a54-4c1d-4f7e-9d0a-3c2b1a0f9e8d';
+        // Refusals change nothing.
+        expect(await store.reviseNote(teamA, 'p1', note.id, 'u2', 'hijacked', 1)).toEqual({ ok: false, reason: 'not_author' });
+        expect(await store.reviseNote(teamA, 'p2', note.id, 'u1', 'wrong patient', 1)).toEqual({ ok: false, reason: 'no_note' });
+        expect(await store.reviseNote(teamB, 'p1', note.id, 'u1', 'other tenant', 1)).toEqual({ ok: false, reason: 'no_note' });
+        expect(await store.reviseNote(teamA, 'p1', other, 'u1', 'no such note', 1)).toEqual({ ok: false, reason: 'no_note' });
+        expect(await store.reviseNote(teamA, 'p1', note.id, 'u1', 'from the future', 2)).toEqual({ ok: false, reason: 'conflict' });
+        expect(await store.listNotes(teamA, 'p1')).toEqual([note]);
+
+        const corrected = await store.reviseNote(teamA, 'p1', note.id, 'u1', 'BP 105/90', 1);
+        expect(corrected).toMatchObject({ ok: true, value: { id: note.id, text: 'BP 105/90', version: 2, withdrawnAt: null } });
+        const edited = corrected.ok ? corrected.value : note;
+        expect(edited.editedAt).not.toBeNull();
+        expect(edited.revisions).toEqual([{ text: 'BP 150/90', writtenAt: note.createdAt }]);
+        // A second writer who read version 1 does not overwrite the correction.
+        expect(await store.reviseNote(teamA, 'p1', note.id, 'u1', 'stale edit', 1)).toEqual({ ok: false, reason: 'conflict' });
+        expect(await store.listNotes(teamA, 'p1')).toEqual([edited]);
+        expect((await store.latestNotes(teamA, ['p1'])).get('p1')?.text).toBe('BP 105/90');
+
+        const withdrawn = await store.reviseNote(teamA, 'p1', note.id, 'u1', null, 2);
+        expect(withdrawn).toMatchObject({ ok: true, value: { text: '', version: 3, editedAt: edited.editedAt } });
+        const gone = withdrawn.ok ? withdrawn.value : note;
+        expect(gone.withdrawnAt).not.toBeNull();
+        expect(gone.revisions).toEqual([
+          { text: 'BP 150/90', writtenAt: note.createdAt },
+          { text: 'BP 105/90', writtenAt: edited.editedAt },
+        ]);
+        expect(await store.listNotes(teamA, 'p1')).toEqual([gone]);
+        // A withdrawn note is no one's latest, and is final.
+        expect(await store.latestNotes(teamA, ['p1'])).toEqual(new Map());
+        expect(await store.reviseNote(teamA, 'p1', note.id, 'u1', 'back again', 3)).toEqual({ ok: false, reason: 'no_note' });
+      }),
+    );
+
+    it(
       "gives the newest note of each patient of a long list, and only the team's own",
       withStore(async (store) => {
         const ids = Array.from({ length: 45 }, (_, i) => `p-${i}`);

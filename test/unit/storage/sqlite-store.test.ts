@@ -112,6 +112,39 @@ describe('SQLite team store', () => {
     ]);
     expect(notes[0]).toMatchObject({ patientId: 'p1', authorId: 'u1', id: expect.any(String), createdAt: expect.any(String) });
   });
+
+  it('migrates a file written before notes could be corrected: its notes read as version 1 and can be corrected', async () => {
+    const old = join(dir, 'before-corrections.sqlite');
+    const db = new Database(old);
+    // The schema as it was when notes could only be added.
+    for (const step of migrations.slice(0, 3)) db.exec(step);
+    db.pragma('user_version = 3');
+    db.prepare(
+      `INSERT INTO notes (id, tenant_id, team_id, patient_id, author_id, author_name, text, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run('5d1f3a2e-0000-4000-8000-000000000001', teamA.tenantId, teamA.teamId, 'p1', 'u1', 'Avery', 'Allergic to latex', '2026-11-30T09:00:00.000Z');
+    db.close();
+
+    const migrated = openSqliteStore(old);
+    try {
+      const [note] = await migrated.listNotes(teamA, 'p1');
+      expect(note).toEqual({
+        id: '5d1f3a2e-0000-4000-8000-000000000001',
+        patientId: 'p1',
+        authorId: 'u1',
+        authorName: 'Avery',
+        text: 'Allergic to latex',
+        createdAt: '2026-11-30T09:00:00.000Z',
+        version: 1,
+        editedAt: null,
+        withdrawnAt: null,
+        revisions: [],
+      });
+      const corrected = await migrated.reviseNote(teamA, 'p1', note.id, 'u1', 'Allergic to latex and penicillin', 1);
+      expect(corrected).toMatchObject({ ok: true, value: { version: 2, revisions: [{ text: 'Allergic to latex', writtenAt: note.createdAt }] } });
+    } finally {
+      await migrated.close();
+    }
+  });
 });
 
 describe('SQLite team store and its audit trail', () => {
