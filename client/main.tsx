@@ -1,7 +1,7 @@
 import { createRoot, type ErrorInfo } from 'react-dom/client';
 import { App } from './app/App';
 import { normalizeRoute } from './app/route';
-import { languageFor, setLanguage } from './shared/i18n/t';
+import { setLocale } from './shared/i18n/t';
 
 /** Rendering failures reach the console as the error's kind and the component stack only: messages may carry patient data. */
 function logRenderError(error: unknown, info: ErrorInfo) {
@@ -9,6 +9,6 @@ function logRenderError(error: unknown, info: ErrorInfo) {
 }
 
 // Outside Teams: `?lang=` or the browser's language (inside Teams the host's locale wins).
-setLanguage(languageFor(new URLSearchParams(location.search).get('lang') ?? navigator.language));
+setLocale(new URLSearchParams(location.search).get('lang') ?? navigator.language);
 normalizeRoute();
 createRoot(document.getElementById('root')!, { onCaughtError: logRenderError, onUncaughtError: logRenderError }).render(<App />);

@@ -5,7 +5,7 @@ import { createQueryClient } from '../shared/api/query-client';
 import { ErrorBoundary } from '../shared/components/ErrorBoundary';
 import { ErrorNotice } from '../shared/components/ErrorNotice';
 import { RateLimitNotice } from '../shared/components/RateLimitNotice';
-import { languageFor, setLanguage, t } from '../shared/i18n/t';
+import { setLocale, t } from '../shared/i18n/t';
 import { SessionProvider } from '../shared/session';
 import { connectToTeams, themeOf, type TeamsHost, type TeamsTheme } from '../shared/teams/teams-host';
 import { DevSignIn } from './DevSignIn';
@@ -26,7 +26,7 @@ export function App() {
   useEffect(() => {
     void connectToTeams().then((found) => {
       if (found) {
-        setLanguage(languageFor(found.context.app.locale));
+        setLocale(found.context.app.locale);
         setTheme(themeOf(found.context.app.theme));
         found.onThemeChange(setTheme);
       }

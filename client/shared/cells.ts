@@ -1,10 +1,10 @@
 import type { ListCell, Measurement } from '../../contract/cells';
 import type { When } from '../../contract/ids';
 import { allColumns } from './columns';
-import { calendarDate, exactNumberText, numberText } from './format';
+import { calendarDate, exactNumberText, mediumDate, numberText, shortDateTime } from './format';
 import { isStale, vitalBand, type VitalFlag } from '../../contract/vital-ranges';
 import type { MessageKey } from './i18n/en';
-import { currentLanguage, t } from './i18n/t';
+import { t } from './i18n/t';
 
 /**
  * A cell of the API (the contract's `ListCell`): data, "none recorded" or "not available". What
@@ -87,18 +87,16 @@ export const unitText = (unit: string | null | undefined) => (unit ? (Object.has
 
 export const withUnit = (value: string, unit: string) => (unit.startsWith('/') ? `${value}${unit}` : `${value} ${unit}`.trim());
 
-/** A reading's time, short: day, month and time, with the year only when it is not this year. */
+/** A reading's time, short, in the user's locale: day, month and time, with the year only when it is not this year. */
 export function shortTime(w: unknown, now = new Date()): string {
   const when = whenOf(w);
   if (!when) return '';
   const date = new Date(when.epochMs ?? when.text);
   if (Number.isNaN(date.getTime())) return when.text;
-  const options: Intl.DateTimeFormatOptions = { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' };
-  if (date.getFullYear() !== now.getFullYear()) options.year = 'numeric';
-  return date.toLocaleString(currentLanguage(), options);
+  return shortDateTime(date, now);
 }
 
-/** A date as the EHR gave it (a day, a month, a year, or a point in time), in the active language. */
+/** A date as the EHR gave it (a day, a month, a year, or a point in time), in the user's locale. */
 export function dateText(w: unknown): string {
   const when = whenOf(w);
   if (!when) return '';
@@ -106,7 +104,7 @@ export function dateText(w: unknown): string {
   if (day) return calendarDate(Number(day[1]), day[2] ? Number(day[2]) : undefined, day[3] ? Number(day[3]) : undefined);
   const date = new Date(when.epochMs ?? NaN);
   if (!/^\d{4}-\d{2}-\d{2}/.test(when.text) || Number.isNaN(date.getTime())) return when.text;
-  return date.toLocaleDateString(currentLanguage(), { dateStyle: 'medium' });
+  return mediumDate(date);
 }
 
 const knownColumns = new Set<string>(allColumns);

@@ -1,11 +1,11 @@
 import type { MessageKey } from './i18n/en';
-import { catalogs, currentLanguage, t } from './i18n/t';
+import { catalogs, currentLocale, t } from './i18n/t';
 
-/** A calendar date (no time of day), in the active language; UTC so that no time zone shifts the day. */
+/** A calendar date (no time of day), in the user's locale; UTC so that no time zone shifts the day. */
 export function calendarDate(year: number, month?: number, day?: number): string {
   const options: Intl.DateTimeFormatOptions =
     day !== undefined ? { dateStyle: 'medium' } : month !== undefined ? { year: 'numeric', month: 'long' } : { year: 'numeric' };
-  return new Date(Date.UTC(year, (month ?? 1) - 1, day ?? 1)).toLocaleDateString(currentLanguage(), { ...options, timeZone: 'UTC' });
+  return new Date(Date.UTC(year, (month ?? 1) - 1, day ?? 1)).toLocaleDateString(currentLocale(), { ...options, timeZone: 'UTC' });
 }
 
 type DateParts = [year: number, month: number | undefined, day: number | undefined];
@@ -69,16 +69,32 @@ export function genderLabel(gender: string | null): string {
   return t('value.none');
 }
 
-/** A point in time, formatted for the active language. */
-export function dateTime(value: string | number | Date): string {
-  return new Date(value).toLocaleString(currentLanguage(), { dateStyle: 'medium', timeStyle: 'short' });
+/** A point in time in the user's locale and time zone (en-GB "3 Dec 2026, 14:05", en-US "Dec 3, 2026, 2:05 PM"). */
+export function dateTime(value: string | number | Date, timeZone?: string): string {
+  return new Intl.DateTimeFormat(currentLocale(), { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(new Date(value));
 }
 
-/** A number with the active language's decimal and grouping marks. */
-export const numberText = (value: number) => value.toLocaleString(currentLanguage());
+/**
+ * A reading's time, short: day, month and time in the user's locale ("3 Dec, 14:05" in en-GB,
+ * "Dec 3, 2:05 PM" in en-US), with the year only when it is not the year of `now`.
+ */
+export function shortDateTime(date: Date, now = new Date(), timeZone?: string): string {
+  // A 24-hour locale writes "08:00", a 12-hour one "8:00 AM".
+  const h24 = /h2[34]/.test(new Intl.DateTimeFormat(currentLocale(), { hour: 'numeric' }).resolvedOptions().hourCycle ?? '');
+  const options: Intl.DateTimeFormatOptions = { day: 'numeric', month: 'short', hour: h24 ? '2-digit' : 'numeric', minute: '2-digit', timeZone };
+  const year = (d: Date) => new Intl.DateTimeFormat('en', { year: 'numeric', timeZone }).format(d);
+  if (year(date) !== year(now)) options.year = 'numeric';
+  return new Intl.DateTimeFormat(currentLocale(), options).format(date);
+}
 
-/** A number with every digit it has (what an EHR sent), in the active language's marks. */
-export const exactNumberText = (value: number) => value.toLocaleString(currentLanguage(), { maximumFractionDigits: 20 });
+/** A day of a point in time in the user's locale ("3 Dec 2026"). */
+export const mediumDate = (date: Date, timeZone?: string) => new Intl.DateTimeFormat(currentLocale(), { dateStyle: 'medium', timeZone }).format(date);
+
+/** A number with the user's locale's decimal and grouping marks. */
+export const numberText = (value: number) => value.toLocaleString(currentLocale());
+
+/** A number with every digit it has (what an EHR sent), in the user's locale's marks. */
+export const exactNumberText = (value: number) => value.toLocaleString(currentLocale(), { maximumFractionDigits: 20 });
 
 /** A FHIR code the EHR sends (status, severity, criticality, encounter class) in words; unknown codes as sent. */
 export function codeLabel(code: string | null | undefined): string {
@@ -89,4 +105,4 @@ export function codeLabel(code: string | null | undefined): string {
 
 /** A number of seconds in words of the active language ("5 seconds", "5 секунд", "5秒钟"). */
 export const durationText = (seconds: number) =>
-  new Intl.NumberFormat(currentLanguage(), { style: 'unit', unit: 'second', unitDisplay: 'long' }).format(seconds);
+  new Intl.NumberFormat(currentLocale(), { style: 'unit', unit: 'second', unitDisplay: 'long' }).format(seconds);

@@ -1,7 +1,7 @@
 import type { Locator, Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import type { MessageKey } from '../../client/shared/i18n/en';
-import { catalogs, type Language } from '../../client/shared/i18n/t';
+import { catalogs, formatMessage, type Language } from '../../client/shared/i18n/t';
 import { apiAs, expectAccessible, signIn, useE2e } from '../helpers/e2e';
 import type { Json as JsonValue } from '../helpers/json';
 
@@ -13,8 +13,8 @@ type Json = Record<string, JsonValue>;
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** A catalog text with its placeholders filled in. */
 const fill = (text: string, params: Record<string, string>) => text.replace(/\{(\w+)\}/g, (_, name: string) => params[name]);
-/** A catalog text as a pattern: its placeholders match any text. */
-const pattern = (text: string) => escape(text).replace(/\\\{\w+\\\}/g, '.+');
+/** A catalog text as a pattern: its placeholders and plural blocks ("{count, plural, …}") match any text. */
+const pattern = (text: string) => escape(text.replace(/\{\w+, plural,(?:\s*[=\w]+\s*\{[^{}]*\})+\s*\}/g, '{n}')).replace(/\\\{\w+\\\}/g, '.+');
 
 /**
  * The English texts the language says otherwise, to find on a screen that should not show them:
@@ -57,7 +57,8 @@ const formats = (language: Language) => ({
     new Date(epochMs).toLocaleString(language, {
       day: 'numeric',
       month: 'short',
-      hour: '2-digit',
+      // "08:00" in a 24-hour locale, "8:00 AM" in a 12-hour one.
+      hour: /h2[34]/.test(new Intl.DateTimeFormat(language, { hour: 'numeric' }).resolvedOptions().hourCycle ?? '') ? '2-digit' : 'numeric',
       minute: '2-digit',
       timeZone: 'UTC',
       ...(new Date(epochMs).getUTCFullYear() !== new Date().getUTCFullYear() ? { year: 'numeric' } : {}),
@@ -198,7 +199,7 @@ it.each(cases)('shows every screen in $language', async ({ language, tenant, tea
   await rename.getByRole('button', { name: m['lists.cancel'] }).click();
   await page.getByRole('button', { name: m['lists.delete'], exact: true }).click();
   const remove = page.getByRole('dialog', { name: m['lists.deleteTitle'].replace('{list}', 'Rounds') });
-  await visible(remove.getByText(m['lists.deleteBody'].replace('{count}', '3')));
+  await visible(remove.getByText(formatMessage(m['lists.deleteBody'], { count: 3 }, language)));
   expect(await remove.getByRole('button', { name: m['lists.deleteConfirm'] }).isVisible()).toBe(true);
   await expectNoEnglish(page, language, 'delete dialog');
   await remove.getByRole('button', { name: m['lists.cancel'] }).click();
