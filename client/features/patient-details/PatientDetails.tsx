@@ -31,7 +31,7 @@ import type { EncounterView, VitalReading } from '../../../contract/patients';
 import { vitalKinds, type VitalKind } from '../../../contract/vitals';
 import { usePatientDetails, useResetPatientDetails } from './api/get-patient-details';
 import { NotesSection } from './NotesSection';
-import { TrendChart } from './TrendChart';
+import { VitalTrends } from './TrendChart';
 
 const useStyles = makeStyles({
   summary: {
@@ -51,12 +51,6 @@ const useStyles = makeStyles({
 
 type Json = Record<string, unknown>;
 const isObject = (x: unknown): x is Json => typeof x === 'object' && x !== null && !Array.isArray(x);
-
-/** A number at `key` of `x`, when `x` is an object and it is a finite number there. */
-const numberIn = (x: unknown, key: string): number | undefined => {
-  const n = isObject(x) ? x[key] : undefined;
-  return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
-};
 
 /** What a part of the record holds when it has data: a list of entries, an object, or a text. */
 const fits = { list: (v: unknown) => Array.isArray(v) && v.every(isObject), object: isObject, text: (v: unknown) => typeof v === 'string' };
@@ -126,53 +120,43 @@ function Entry({ title, detail }: { title: string; detail?: string }) {
   );
 }
 
-/** Latest vital signs, each with its time and a trend of its history. */
+/** Latest vital signs, each with its time; then the trend of each kind over time. */
 function Vitals({ latest, history }: { latest: Partial<Record<VitalKind, VitalReading>>; history: unknown }) {
   const styles = useStyles();
   const kinds = vitalKinds.filter((k) => isObject(latest[k]));
   const histories: Json = isObject(history) && history.status === 'ok' && isObject(history.value) ? history.value : {};
   return (
-    <Table size="small" aria-label={t('details.vitals')}>
-      <TableHeader>
-        <TableRow>
-          <TableHeaderCell>{t('details.vital')}</TableHeaderCell>
-          <TableHeaderCell>{t('details.latest')}</TableHeaderCell>
-          <TableHeaderCell>{t('details.taken')}</TableHeaderCell>
-          <TableHeaderCell>{t('details.trendColumn')}</TableHeaderCell>
-        </TableRow>
-      </TableHeader>
-      <TableBody>
-        {kinds.map((kind) => {
-          const reading = latest[kind];
-          const shown = cellText(kind, { status: 'ok', value: reading });
-          const sent = histories[kind];
-          const readings: Json[] = Array.isArray(sent) ? sent.filter(isObject) : [];
-          const points = readings
-            .map((r) => ({ time: numberIn(r.time, 'epochMs') ?? 0, value: numberIn(kind === 'bloodPressure' ? r.systolic : r.value, 'value') }))
-            .filter((p): p is { time: number; value: number } => typeof p.value === 'number');
-          return (
-            <TableRow key={kind}>
-              <TableCell className={styles.nowrap}>{columnLabel(kind)}</TableCell>
-              <TableCell className={styles.nowrap}>
-                <Text weight="semibold">{shown.text}</Text>
-                <VitalMarks shown={shown} />
-                {shown.source && <Caption1 className={styles.muted}> · {t('vital.source', { value: shown.source })}</Caption1>}
-              </TableCell>
-              <TableCell className={styles.nowrap}>
-                <Caption1>{shortTime(reading?.time)}</Caption1>
-              </TableCell>
-              <TableCell>
-                {points.length >= 2 ? (
-                  <TrendChart label={t('details.trend', { kind: columnLabel(kind) })} points={points} />
-                ) : (
-                  <Caption1 className={styles.muted}>{t('details.noTrend')}</Caption1>
-                )}
-              </TableCell>
-            </TableRow>
-          );
-        })}
-      </TableBody>
-    </Table>
+    <>
+      <Table size="small" aria-label={t('details.vitals')}>
+        <TableHeader>
+          <TableRow>
+            <TableHeaderCell>{t('details.vital')}</TableHeaderCell>
+            <TableHeaderCell>{t('details.latest')}</TableHeaderCell>
+            <TableHeaderCell>{t('details.taken')}</TableHeaderCell>
+          </TableRow>
+        </TableHeader>
+        <TableBody>
+          {kinds.map((kind) => {
+            const reading = latest[kind];
+            const shown = cellText(kind, { status: 'ok', value: reading });
+            return (
+              <TableRow key={kind}>
+                <TableCell className={styles.nowrap}>{columnLabel(kind)}</TableCell>
+                <TableCell className={styles.nowrap}>
+                  <Text weight="semibold">{shown.text}</Text>
+                  <VitalMarks shown={shown} />
+                  {shown.source && <Caption1 className={styles.muted}> · {t('vital.source', { value: shown.source })}</Caption1>}
+                </TableCell>
+                <TableCell className={styles.nowrap}>
+                  <Caption1>{shortTime(reading?.time)}</Caption1>
+                </TableCell>
+              </TableRow>
+            );
+          })}
+        </TableBody>
+      </Table>
+      <VitalTrends histories={histories} />
+    </>
   );
 }
 

@@ -1,8 +1,8 @@
 import { vitalFlag, type VitalFlag } from '../../../contract/vital-ranges';
 import type { VitalKind } from '../../../contract/vitals';
 import { columnLabel, unitText, withUnit } from '../../shared/cells';
-import { numberText } from '../../shared/format';
-import { currentLanguage, t } from '../../shared/i18n/t';
+import { dateTime, numberText } from '../../shared/format';
+import { t } from '../../shared/i18n/t';
 
 /** The spans a trend can show: the last 24 hours, the last 7 days (both up to now), or every reading. */
 export const trendRanges = ['24h', '7d', 'all'] as const;
@@ -31,6 +31,9 @@ export interface TrendSeries {
 /** A row of the table beside the chart: one per reading, blood pressure as one "120/80 mmHg". */
 export interface TrendRow {
   time: number;
+  /** The number alone ("72", "120/80"), for the table's value column. */
+  value: string;
+  /** With its unit ("72/min", "120/80 mmHg"). */
   text: string;
   unit: string;
   flag: VitalFlag | null;
@@ -87,17 +90,19 @@ export function trendOf(kind: VitalKind, history: unknown): Trend {
       const [sys, dia] = [measurementOf(r.systolic), measurementOf(r.diastolic)];
       if (!sys && !dia) return [];
       const unit = unitText(sys?.unit ?? dia?.unit);
-      const text = withUnit(`${sys ? numberText(sys.value) : '?'}/${dia ? numberText(dia.value) : '?'}`, unit);
-      return [{ time, text, unit, flag: sys ? vitalFlag('systolic', sys.value, sys.unit) : null }];
+      const value = `${sys ? numberText(sys.value) : '?'}/${dia ? numberText(dia.value) : '?'}`;
+      return [{ time, value, text: withUnit(value, unit), unit, flag: sys ? vitalFlag('systolic', sys.value, sys.unit) : null }];
     });
     return { kind, series: series.filter((s) => s.points.length > 0), rows };
   }
   const rows = readings.flatMap(({ r, time }) => {
     const m = measurementOf(r.value);
-    return m ? [{ ...point(kind, time, m), unit: unitText(m.unit) }] : [];
+    if (!m) return [];
+    const { text, flag } = point(kind, time, m);
+    return [{ time, value: numberText(m.value), text, unit: unitText(m.unit), flag }];
   });
   const series = line(columnLabel(kind), kind, (r) => r.value);
-  return { kind, series: series.points.length > 0 ? [series] : [], rows: rows.map(({ time, text, unit, flag }) => ({ time, text, unit, flag })) };
+  return { kind, series: series.points.length > 0 ? [series] : [], rows };
 }
 
 /** Whether a reading at `time` falls in `range` at `now`. */
@@ -116,9 +121,8 @@ export function trendIn(trend: Trend, range: TrendRange, now: number): Trend {
 export const defaultRange = (trend: Trend, now: number): TrendRange =>
   trend.rows.filter((r) => inRange('7d', r.time, now)).length >= 2 ? '7d' : 'all';
 
-/** A reading's time in full, in the tab's language: "3 Dec 2026, 14:05". */
-export const trendTime = (time: number) =>
-  new Intl.DateTimeFormat(currentLanguage(), { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(time));
+/** A reading's time in full, in the user's locale: "3 Dec 2026, 14:05" (en-GB). */
+export const trendTime = (time: number) => dateTime(time);
 
 /** A flag in words ("High", "Critical low"), or '' when the reading is in range or not flagged. */
 export const flagText = (flag: VitalFlag | null) => (flag ? t(`vital.flag.${flag}`) : '');

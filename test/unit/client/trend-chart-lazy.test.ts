@@ -1,0 +1,77 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+
+// The tab's first download must stay small (issue budget: 250 KB gzip): the chart library is
+// loaded only when a trend is shown. Vite puts into the first chunk what the entry reaches by
+// static imports, so none of those may name the chart library or the module that draws with it.
+const client = fileURLToPath(new URL('../../../client/', import.meta.url));
+
+interface Imports {
+  statics: string[];
+  dynamics: string[];
+}
+
+/** The modules a file imports statically (types left out: they vanish in the build) and through `import()`. */
+function importsOf(file: string): Imports {
+  const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
+  const statics: string[] = [];
+  const dynamics: string[] = [];
+  const visit = (node: ts.Node) => {
+    if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier) && !node.importClause?.isTypeOnly) {
+      statics.push(node.moduleSpecifier.text);
+    } else if (ts.isExportDeclaration(node) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier) && !node.isTypeOnly) {
+      statics.push(node.moduleSpecifier.text);
+    } else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword && ts.isStringLiteral(node.arguments[0])) {
+      dynamics.push(node.arguments[0].text);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return { statics, dynamics };
+}
+
+const resolve = (from: string, specifier: string) => {
+  const base = path.resolve(path.dirname(from), specifier).replace(/\.js$/, '');
+  return [`${base}.ts`, `${base}.tsx`, path.join(base, 'index.ts')].find((candidate) => existsSync(candidate));
+};
+
+/** Every project file and package the entry reaches by static imports. */
+function initialGraph(entry: string): { files: Set<string>; packages: Set<string> } {
+  const files = new Set<string>();
+  const packages = new Set<string>();
+  const queue = [entry];
+  while (queue.length > 0) {
+    const file = queue.pop()!;
+    if (files.has(file)) continue;
+    files.add(file);
+    for (const specifier of importsOf(file).statics) {
+      if (!specifier.startsWith('.')) packages.add(specifier);
+      else {
+        const target = resolve(file, specifier);
+        if (target) queue.push(target);
+      }
+    }
+  }
+  return { files, packages };
+}
+
+describe('the trend chart is loaded on demand', () => {
+  const entry = path.join(client, 'main.tsx');
+  const plot = path.join(client, 'features/patient-details/TrendPlot.tsx');
+  const chart = path.join(client, 'features/patient-details/TrendChart.tsx');
+
+  it('keeps the chart library out of what the tab loads first', () => {
+    const { files, packages } = initialGraph(entry);
+    expect(files.has(chart)).toBe(true);
+    expect(files.has(plot)).toBe(false);
+    expect([...packages].filter((p) => p.startsWith('@fluentui/react-charts'))).toEqual([]);
+  });
+
+  it('reaches the chart through a dynamic import when a trend is shown', () => {
+    expect(importsOf(chart).dynamics.map((s) => resolve(chart, s))).toContain(plot);
+    expect(importsOf(plot).statics).toContain('@fluentui/react-charts');
+  });
+});

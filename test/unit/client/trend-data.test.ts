@@ -1,0 +1,92 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { defaultRange, pointText, trendIn, trendOf, trendTime } from '../../../client/features/patient-details/trend-data';
+import { setLanguage } from '../../../client/shared/i18n/t';
+
+/** The details' trend charts read the history the server sends, per kind, with a fixed clock. */
+const NOW = Date.parse('2026-12-03T12:00:00Z');
+const HOUR = 3_600_000;
+const at = (hoursAgo: number) => ({ text: new Date(NOW - hoursAgo * HOUR).toISOString(), epochMs: NOW - hoursAgo * HOUR });
+const hr = (hoursAgo: number, value: number, unit = '/min') => ({ kind: 'heartRate', time: at(hoursAgo), value: { value, unit } });
+const bp = (hoursAgo: number, systolic: number | null, diastolic: number | null) => ({
+  kind: 'bloodPressure',
+  time: at(hoursAgo),
+  systolic: systolic === null ? null : { value: systolic, unit: 'mmHg' },
+  diastolic: diastolic === null ? null : { value: diastolic, unit: 'mmHg' },
+});
+
+describe('vital sign trends in the details', () => {
+  afterEach(() => setLanguage('en'));
+
+  it('reads heart rate oldest first, with its unit, value text and flag; readings without a time are left out', () => {
+    const trend = trendOf('heartRate', [hr(2, 135), hr(30, 72), { kind: 'heartRate', time: null, value: { value: 80, unit: '/min' } }, hr(10, 95)]);
+    expect(trend.series).toHaveLength(1);
+    const [line] = trend.series;
+    expect(line.name).toBe('Heart rate');
+    expect(line.unit).toBe('/min');
+    expect(line.points.map((p) => [p.value, p.text, p.flag])).toEqual([
+      [72, '72/min', null],
+      [95, '95/min', 'high'],
+      [135, '135/min', 'criticalHigh'],
+    ]);
+    expect(trend.rows.map((r) => [r.value, r.unit, r.flag])).toEqual([
+      ['72', '/min', null],
+      ['95', '/min', 'high'],
+      ['135', '/min', 'criticalHigh'],
+    ]);
+    expect(pointText(line.points[2])).toBe('135/min, Critical high');
+  });
+
+  it('draws blood pressure as a systolic and a diastolic line, flagged on the systolic as NEWS2 scores it', () => {
+    const trend = trendOf('bloodPressure', [bp(20, 88, 50), bp(4, 125, 80), bp(1, null, 70)]);
+    expect(trend.series.map((s) => [s.name, s.unit, s.points.map((p) => p.value)])).toEqual([
+      ['Systolic', 'mmHg', [88, 125]],
+      ['Diastolic', 'mmHg', [50, 80, 70]],
+    ]);
+    expect(trend.series[0].points[0].flag).toBe('criticalLow');
+    expect(trend.series[1].points.every((p) => p.flag === null)).toBe(true);
+    expect(trend.rows.map((r) => [r.value, r.unit, r.flag])).toEqual([
+      ['88/50', 'mmHg', 'criticalLow'],
+      ['125/80', 'mmHg', null],
+      ['?/70', 'mmHg', null],
+    ]);
+  });
+
+  it('keeps one unit on a line (its newest reading’s), while the table lists every reading with its own', () => {
+    const trend = trendOf('heartRate', [hr(5, 70, 'beats/s?'), hr(3, 72), hr(1, 75)]);
+    expect(trend.series[0].points.map((p) => p.value)).toEqual([72, 75]);
+    expect(trend.rows.map((r) => r.unit)).toEqual(['beats/s?', '/min', '/min']);
+  });
+
+  it('shows the last 24 hours, the last 7 days or everything, counted back from now', () => {
+    const trend = trendOf('heartRate', [hr(24 * 20, 60), hr(24 * 6, 62), hr(30, 64), hr(23, 66), hr(1, 68)]);
+    const count = (range: '24h' | '7d' | 'all') => trendIn(trend, range, NOW).series[0].points.length;
+    expect([count('24h'), count('7d'), count('all')]).toEqual([2, 4, 5]);
+    expect(trendIn(trend, '24h', NOW).rows.map((r) => r.value)).toEqual(['66', '68']);
+  });
+
+  it('starts at 7 days when they hold two readings or more, else at everything', () => {
+    expect(defaultRange(trendOf('heartRate', [hr(24 * 20, 60), hr(30, 64), hr(1, 68)]), NOW)).toBe('7d');
+    expect(defaultRange(trendOf('heartRate', [hr(24 * 20, 60), hr(24 * 10, 64), hr(1, 68)]), NOW)).toBe('all');
+    expect(defaultRange(trendOf('heartRate', [hr(24 * 20, 60), hr(24 * 10, 64)]), NOW)).toBe('all');
+  });
+
+  it('takes nothing it cannot read from a hostile answer', () => {
+    expect(trendOf('heartRate', 'nonsense')).toEqual({ kind: 'heartRate', series: [], rows: [] });
+    const odd = trendOf('heartRate', [
+      null,
+      7,
+      { time: at(1), value: { value: 'x', unit: '/min' } },
+      { time: { epochMs: Infinity }, value: { value: 1 } },
+    ]);
+    expect(odd.series).toEqual([]);
+    expect(odd.rows).toEqual([]);
+  });
+
+  it('writes times, units and flags in the tab’s language', () => {
+    setLanguage('ru');
+    const trend = trendOf('bloodPressure', [bp(2, 225, 120)]);
+    expect(trend.series.map((s) => s.name)).toEqual(['Систолическое', 'Диастолическое']);
+    expect(pointText(trend.series[0].points[0])).toBe('225 мм рт. ст., Критически высокое');
+    expect(trendTime(Date.UTC(2026, 11, 3, 14, 5))).toMatch(/3 дек\. 2026 г\./);
+  });
+});
