@@ -1,6 +1,13 @@
-import { Button, MessageBar, MessageBarBody, Spinner, Text, Title3, makeStyles, tokens } from '@fluentui/react-components';
-import { DocumentSearchRegular, PeopleTeamRegular, PersonSwapRegular, SettingsRegular } from '@fluentui/react-icons';
-import { useState, type ReactNode } from 'react';
+import { Button, MessageBar, MessageBarBody, Spinner, Text, Title3, makeStyles, mergeClasses, tokens } from '@fluentui/react-components';
+import {
+  DocumentSearchRegular,
+  PanelLeftContractRegular,
+  PanelLeftExpandRegular,
+  PeopleTeamRegular,
+  PersonSwapRegular,
+  SettingsRegular,
+} from '@fluentui/react-icons';
+import { useId, useState, type ReactNode } from 'react';
 import { AuditPanel } from '../features/audit/AuditPanel';
 import { useCanReadAudit } from '../features/audit/api/get-me';
 import { useList, useRefreshListViews } from '../features/lists/api/get-list';
@@ -16,6 +23,7 @@ import { ErrorBoundary } from '../shared/components/ErrorBoundary';
 import { ErrorNotice } from '../shared/components/ErrorNotice';
 import { t } from '../shared/i18n/t';
 import { useSession } from '../shared/session';
+import { useSearchPaneOpen } from './search-pane';
 
 const useStyles = makeStyles({
   header: {
@@ -25,6 +33,7 @@ const useStyles = makeStyles({
     gap: '12px',
     flexWrap: 'wrap',
     padding: '8px 24px',
+    '@media (max-width: 600px)': { padding: '8px 12px' },
     borderBottom: `1px solid ${tokens.colorNeutralStroke2}`,
     backgroundColor: tokens.colorNeutralBackground1,
     boxShadow: tokens.shadow2,
@@ -32,7 +41,17 @@ const useStyles = makeStyles({
   brand: { display: 'flex', alignItems: 'baseline', gap: '16px', flexWrap: 'wrap' },
   where: { display: 'inline-flex', alignItems: 'center', gap: '6px', color: tokens.colorNeutralForeground2 },
   headerActions: { display: 'flex', gap: '4px', alignItems: 'center' },
-  main: { padding: '16px 24px', backgroundColor: tokens.colorNeutralBackground2, minHeight: 'calc(100vh - 60px)', boxSizing: 'border-box' },
+  main: {
+    padding: '16px 24px',
+    backgroundColor: tokens.colorNeutralBackground2,
+    minHeight: 'calc(100vh - 60px)',
+    boxSizing: 'border-box',
+    // On a phone or in a narrow Teams pane the list gets the width, not the margins.
+    '@media (max-width: 800px)': { padding: '12px' },
+    '@media (max-width: 480px)': { padding: '8px' },
+  },
+  workspace: { display: 'flex', flexDirection: 'column', gap: '8px', minWidth: 0 },
+  paneBar: { display: 'flex', justifyContent: 'flex-start' },
   // Search in a column of its own beside the lists on wide screens; one above the other on narrow ones.
   columns: {
     display: 'grid',
@@ -41,12 +60,15 @@ const useStyles = makeStyles({
     alignItems: 'start',
     '@media (max-width: 1000px)': { gridTemplateColumns: 'minmax(0, 1fr)' },
   },
+  // The search pane closed: the lists take the whole width.
+  listsOnly: { gridTemplateColumns: 'minmax(0, 1fr)' },
   card: {
     backgroundColor: tokens.colorNeutralBackground1,
     borderRadius: tokens.borderRadiusLarge,
     boxShadow: tokens.shadow4,
     padding: '16px 20px',
     minWidth: 0,
+    '@media (max-width: 800px)': { padding: '12px' },
   },
 });
 
@@ -137,19 +159,37 @@ function Workspace({ mode }: { mode: 'ehr' | 'manual' }) {
         onList: new Set(list.data.rows.map((r) => r.patientId)),
       }
     : null;
+  // The search pane can be closed to give the list the width; hidden, not unmounted, so a search in progress is kept.
+  const [paneOpen, setPaneOpen] = useSearchPaneOpen();
+  const paneId = useId();
+  const toggle =
+    mode === 'ehr' ? t(paneOpen ? 'layout.hideSearch' : 'layout.showSearch') : t(paneOpen ? 'layout.hidePatients' : 'layout.showPatients');
   return (
-    <div className={styles.columns}>
-      {/* Each part fails on its own: an error in one shows there, with Try again, and the others keep working. */}
-      <div className={styles.card}>
-        <ErrorBoundary scope="panel">
-          {mode === 'ehr' ? <PatientSearch target={target} /> : <ManualPatients target={target} onPatientSaved={refreshListViews} />}
-        </ErrorBoundary>
-        {add.isError && <ErrorNotice error={add.error} />}
+    <div className={styles.workspace}>
+      <div className={styles.paneBar}>
+        <Button
+          appearance="subtle"
+          icon={paneOpen ? <PanelLeftContractRegular /> : <PanelLeftExpandRegular />}
+          aria-expanded={paneOpen}
+          aria-controls={paneId}
+          onClick={() => setPaneOpen(!paneOpen)}
+        >
+          {toggle}
+        </Button>
       </div>
-      <div className={styles.card}>
-        <ErrorBoundary scope="panel" title={t('lists.title')}>
-          <ListsPanel listId={listId} onSelect={setChosen} onOpenPatient={setOpenPatient} />
-        </ErrorBoundary>
+      <div className={mergeClasses(styles.columns, !paneOpen && styles.listsOnly)}>
+        {/* Each part fails on its own: an error in one shows there, with Try again, and the others keep working. */}
+        <div className={styles.card} id={paneId} hidden={!paneOpen}>
+          <ErrorBoundary scope="panel">
+            {mode === 'ehr' ? <PatientSearch target={target} /> : <ManualPatients target={target} onPatientSaved={refreshListViews} />}
+          </ErrorBoundary>
+          {add.isError && <ErrorNotice error={add.error} />}
+        </div>
+        <div className={styles.card}>
+          <ErrorBoundary scope="panel" title={t('lists.title')}>
+            <ListsPanel listId={listId} onSelect={setChosen} onOpenPatient={setOpenPatient} />
+          </ErrorBoundary>
+        </div>
       </div>
       <ErrorBoundary scope="panel" key={openPatient}>
         <PatientDetails patientId={openPatient} onClose={() => setOpenPatient(null)} onNoteAdded={refreshListViews} />

@@ -25,7 +25,7 @@ import {
 } from '@fluentui/react-components';
 import { ArrowMoveRegular, DismissRegular, HeartBrokenRegular, SearchRegular } from '@fluentui/react-icons';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useMemo, useRef, useState } from 'react';
+import { useCallback, useId, useMemo, useRef, useState, type CSSProperties } from 'react';
 import { ApiError } from '../../shared/api/api-client';
 import { useList, useResetList } from './api/get-list';
 import { useLists } from './api/get-lists';
@@ -33,12 +33,13 @@ import { useMovePatient, useRemovePatient } from './api/list-patients';
 import type { ListRow, ListSummary, ListView } from './api/read-list-answers';
 import type { Cell } from '../../../contract/cells';
 import { columnLabel, showCell, sortValue, type ShownCell } from '../../shared/cells';
-import { VitalMarks } from '../../shared/components/VitalMarks';
 import { ErrorBoundary } from '../../shared/components/ErrorBoundary';
 import { ErrorNotice } from '../../shared/components/ErrorNotice';
 import { birthDateWithAge, deceasedText, genderLabel, patientName } from '../../shared/format';
 import { t } from '../../shared/i18n/t';
 import { ColumnsDialog } from './ColumnsDialog';
+import { EmptyHints, ListCell } from './ListCell';
+import { columnMaxWidth, isSortableColumn, type EmptyKind } from './list-layout';
 import { ListActions } from './ListActions';
 import { NewListDialog } from './NewListDialog';
 
@@ -48,6 +49,8 @@ const useStyles = makeStyles({
   scroll: {
     overflowX: 'auto',
     maxWidth: '100%',
+    // Sideways scrolling stays in the table: it never hands on to the page or to the browser's back gesture.
+    overscrollBehaviorX: 'contain',
     maxHeight: '70vh',
     overflowY: 'auto',
     border: `1px solid ${tokens.colorNeutralStroke2}`,
@@ -55,8 +58,29 @@ const useStyles = makeStyles({
   },
   // Columns size to their content (Fluent's default is equal fixed widths, which crushes a wide list).
   table: { tableLayout: 'auto', minWidth: '100%', width: 'max-content' },
-  head: { position: 'sticky', top: 0, zIndex: 1, backgroundColor: tokens.colorNeutralBackground1 },
-  cell: { whiteSpace: 'nowrap', verticalAlign: 'middle' },
+  // Above the frozen name cells of the body, which scroll up under it.
+  head: { position: 'sticky', top: 0, zIndex: 2, backgroundColor: tokens.colorNeutralBackground1 },
+  cell: {
+    whiteSpace: 'nowrap',
+    verticalAlign: 'middle',
+    '@media (max-width: 480px)': { paddingLeft: tokens.spacingHorizontalXS, paddingRight: tokens.spacingHorizontalXS },
+  },
+  // The name column stays at the left edge while the table scrolls sideways: opaque, with an edge the other columns pass under.
+  frozen: {
+    position: 'sticky',
+    left: 0,
+    zIndex: 1,
+    backgroundColor: tokens.colorNeutralBackground1,
+    boxShadow: `inset -1px 0 0 ${tokens.colorNeutralStroke1}, 4px 0 4px -4px ${tokens.colorNeutralShadowAmbient}`,
+  },
+  // A long name wraps rather than pushing the other columns out of a narrow pane.
+  name: {
+    whiteSpace: 'normal',
+    overflowWrap: 'anywhere',
+    maxWidth: '220px',
+    '@media (max-width: 480px)': { maxWidth: '104px' },
+  },
+  plainHeader: { fontWeight: tokens.fontWeightSemibold },
   actions: { display: 'flex', gap: '4px', whiteSpace: 'nowrap' },
   muted: { color: tokens.colorNeutralForeground3 },
   deceased: { marginLeft: '6px' },
@@ -141,6 +165,9 @@ function display(column: string, row: ListRow): ShownCell {
   return { status: 'ok', text };
 }
 
+/** The cell as the server sent it (or as the row stands for a summary column), for the reason an empty one carries. */
+const sentCell = (column: string, row: ListRow): unknown => (isSummaryColumn(column) ? summaryCell(column, row) : row.cells[column]);
+
 function sortKey(column: string, row: ListRow) {
   // Family name, then given names (the server's sortName); an unnamed patient sorts last.
   if (column === 'name') return (row.sortName ?? row.displayName)?.toLowerCase() || null;
@@ -179,6 +206,9 @@ function ListTable({ list, others, onOpenPatient }: { list: ListView; others: Li
   const items = virtual.getVirtualItems();
   const padTop = items.length ? items[0].start : 0;
   const padBottom = items.length ? virtual.getTotalSize() - items[items.length - 1].end : 0;
+  // The hidden explanations of empty cells, once per table (see EmptyMark).
+  const hintsId = useId();
+  const hintId = useCallback((kind: EmptyKind) => `${hintsId}-${kind}`, [hintsId]);
   const toggleSort = (column: string) =>
     setSort((s) =>
       s?.column === column ? { column, direction: s.direction === 'ascending' ? 'descending' : 'ascending' } : { column, direction: 'ascending' },
@@ -199,20 +229,31 @@ function ListTable({ list, others, onOpenPatient }: { list: ListView; others: Li
       {list.rows.length > 0 && rows.length === 0 && <Text role="status">{t('lists.noMatch')}</Text>}
       {rows.length > 0 && (
         <div className={styles.scroll} ref={scrollRef}>
+          <EmptyHints hintId={hintId} />
           <Table aria-label={list.name} size="small" sortable className={styles.table}>
             <TableHeader className={styles.head}>
               <TableRow>
-                {list.columns.map((column) => (
-                  <TableHeaderCell
-                    key={column}
-                    sortDirection={sort?.column === column ? sort.direction : undefined}
-                    onClick={() => toggleSort(column)}
-                    aria-label={t('lists.sortBy', { column: columnLabel(column) })}
-                  >
-                    {columnLabel(column)}
-                  </TableHeaderCell>
-                ))}
-                <TableHeaderCell>{t('column.actions')}</TableHeaderCell>
+                {list.columns.map((column) =>
+                  // A column whose values have no order (list-layout.ts) is a plain heading, not a sort button.
+                  isSortableColumn(column) ? (
+                    <TableHeaderCell
+                      key={column}
+                      className={column === 'name' ? styles.frozen : undefined}
+                      sortDirection={sort?.column === column ? sort.direction : undefined}
+                      onClick={() => toggleSort(column)}
+                      aria-label={t('lists.sortBy', { column: columnLabel(column) })}
+                    >
+                      {columnLabel(column)}
+                    </TableHeaderCell>
+                  ) : (
+                    <TableHeaderCell key={column} sortable={false} className={column === 'name' ? styles.frozen : styles.plainHeader}>
+                      {columnLabel(column)}
+                    </TableHeaderCell>
+                  ),
+                )}
+                <TableHeaderCell sortable={false} className={styles.plainHeader}>
+                  {t('column.actions')}
+                </TableHeaderCell>
               </TableRow>
             </TableHeader>
             <TableBody>
@@ -224,27 +265,30 @@ function ListTable({ list, others, onOpenPatient }: { list: ListView; others: Li
                   <TableRow key={row.patientId} data-index={index} ref={virtual.measureElement}>
                     {list.columns.map((column) => {
                       const shown = display(column, row);
-                      // "None recorded" and "Not available" recede, so the data stands out.
-                      const empty = shown.status !== 'ok';
-                      return (
-                        <TableCell key={column} className={styles.cell} title={shown.full}>
-                          {column === 'name' && row.available ? (
-                            <>
-                              <Link as="button" onClick={() => onOpenPatient(row.patientId)}>
-                                {name}
-                              </Link>
-                              {shown.detail && (
-                                <Badge appearance="tint" color="subtle" icon={<HeartBrokenRegular />} className={styles.deceased}>
-                                  {shown.detail}
-                                </Badge>
+                      if (column === 'name')
+                        return (
+                          <TableCell key={column} className={`${styles.cell} ${styles.frozen}`}>
+                            <div className={styles.name}>
+                              {row.available ? (
+                                <>
+                                  <Link as="button" onClick={() => onOpenPatient(row.patientId)}>
+                                    {name}
+                                  </Link>
+                                  {shown.detail && (
+                                    <Badge appearance="tint" color="subtle" icon={<HeartBrokenRegular />} className={styles.deceased}>
+                                      {shown.detail}
+                                    </Badge>
+                                  )}
+                                </>
+                              ) : (
+                                <TableCellLayout className={styles.muted}>{shown.text}</TableCellLayout>
                               )}
-                            </>
-                          ) : (
-                            <TableCellLayout description={shown.detail} className={empty ? styles.muted : undefined}>
-                              {shown.text}
-                              <VitalMarks shown={shown} />
-                            </TableCellLayout>
-                          )}
+                            </div>
+                          </TableCell>
+                        );
+                      return (
+                        <TableCell key={column} className={styles.cell} style={{ '--cell-max': `${columnMaxWidth(column)}px` } as CSSProperties}>
+                          <ListCell shown={shown} sent={sentCell(column, row)} hintId={hintId} />
                         </TableCell>
                       );
                     })}
