@@ -23,6 +23,8 @@ interface RequestOptions {
   method?: string;
   body?: unknown;
   signal?: AbortSignal;
+  /** The media type asked for (`Accept`); the browser's default when absent. */
+  accept?: string;
 }
 
 export interface ApiOptions {
@@ -87,6 +89,7 @@ export function createApi(getToken: TokenSource, options: ApiOptions = {}) {
   const fetchOnce = async (path: string, init: RequestOptions, token: string): Promise<Response> => {
     const headers: Record<string, string> = { authorization: `Bearer ${token}` };
     if (init.body !== undefined) headers['content-type'] = 'application/json';
+    if (init.accept) headers.accept = init.accept;
     try {
       return await fetch(path, {
         method: init.method ?? 'GET',
@@ -99,7 +102,8 @@ export function createApi(getToken: TokenSource, options: ApiOptions = {}) {
       throw new ApiError(0, 'network_error', t('api.unreachable'));
     }
   };
-  const api = async function api<T>(path: string, init: RequestOptions = {}): Promise<T> {
+  /** The answer after the token, consent and 429 handling, whatever its status. */
+  const request = async (path: string, init: RequestOptions): Promise<Response> => {
     // Too many requests (429): a read waits as long as the server asks and asks once more; a change
     // is never sent again by itself (it may not be safe to repeat): the user is told and tries again.
     const isRead = (init.method ?? 'GET').toUpperCase() === 'GET';
@@ -126,6 +130,10 @@ export function createApi(getToken: TokenSource, options: ApiOptions = {}) {
       await options.onConsentRequired();
       res = await send(await getToken());
     }
+    return res;
+  };
+  const api = async function api<T>(path: string, init: RequestOptions = {}): Promise<T> {
+    const res = await request(path, init);
     if (res.status === 204) return undefined as T;
     const unreadable = Symbol('unreadable');
     const body: unknown = await res.json().catch(() => unreadable);
@@ -134,8 +142,18 @@ export function createApi(getToken: TokenSource, options: ApiOptions = {}) {
     if (body === unreadable) throw new ApiError(res.status, 'bad_answer', t('api.badAnswer'));
     return body as T;
   };
+  /**
+   * A read whose answer the caller takes in as it arrives (the list's rows): an ok answer with its
+   * body unread, or the ApiError of one that is not ok.
+   */
+  const stream = async (path: string, init: RequestOptions = {}): Promise<Response> => {
+    const res = await request(path, init);
+    if (!res.ok) throw apiErrorOf(res, await res.json().catch(() => null));
+    if (!res.body) throw new ApiError(res.status, 'bad_answer', t('api.badAnswer'));
+    return res;
+  };
   /** For downloads that cannot go through `api` (files): the same token. */
-  return Object.assign(api, { token: () => getToken() });
+  return Object.assign(api, { token: () => getToken(), stream });
 }
 
 export type Api = ReturnType<typeof createApi>;

@@ -84,28 +84,55 @@ function ehrRow(list: StoredList, clinical: PatientClinical, latestNote: Note | 
   };
 }
 
+/** The media type of the list's line-by-line form, which a client asks for with `Accept`. */
+export const NDJSON = 'application/x-ndjson';
+
 /**
- * Sends a list view as JSON while the EHR is still answering: rows go out in list order as soon
- * as they and the rows before them are built, so only the last ones wait for the last batch. The
- * status line (and so the audit record) goes out with the first row; an EHR failure then still
- * comes as `ehrError`, after the rows.
+ * How the answer is laid out. JSON: `{"id","name","columns","version","rows":[…]}` with
+ * `"ehrError"` after the rows. NDJSON (asked with `Accept: application/x-ndjson`): one JSON value
+ * a line, `{"list":{id,name,columns,version}}`, then `{"row":…}` per row, then `{"end":{}}` or
+ * `{"end":{"ehrError":…}}`; a reader can use each line as it arrives, and an answer without its
+ * end line was cut off.
+ */
+interface Form {
+  type: string;
+  head(head: string): string;
+  row(row: string, first: boolean): string;
+  end(ehrError: string | undefined): string;
+}
+const jsonForm: Form = {
+  type: 'json',
+  head: (head) => `${head.slice(0, -1)},"rows":[`,
+  row: (row, first) => (first ? row : `,${row}`),
+  end: (ehrError) => `]${ehrError ? `,"ehrError":${ehrError}` : ''}}`,
+};
+const ndjsonForm: Form = {
+  type: `${NDJSON}; charset=utf-8`,
+  head: (head) => `{"list":${head}}\n`,
+  row: (row) => `{"row":${row}}\n`,
+  end: (ehrError) => `{"end":{${ehrError ? `"ehrError":${ehrError}` : ''}}}\n`,
+};
+
+/**
+ * Sends a list view while the EHR is still answering: rows go out in list order as soon as they
+ * and the rows before them are built, so only the last ones wait for the last batch. The status
+ * line (and so the audit record) goes out with the first row; an EHR failure then still comes
+ * as `ehrError`, after the rows.
  */
 export async function sendListView(res: Response, store: TeamStore, ehr: EhrGateway, team: TeamKey, list: StoredList): Promise<void> {
+  const form = res.req.accepts(['json', NDJSON]) === NDJSON ? ndjsonForm : jsonForm;
   const position = new Map(list.patientIds.map((id, i) => [id, i]));
   const ready: (string | undefined)[] = [];
   let sent = 0;
   const start = () => {
     if (res.headersSent) return;
     const head = JSON.stringify({ id: list.id, name: list.name, columns: list.columns, version: list.version });
-    res
-      .set('ETag', `"${list.version}"`)
-      .type('json')
-      .write(`${head.slice(0, -1)},"rows":[`);
+    res.set('ETag', `"${list.version}"`).vary('Accept').type(form.type).write(form.head(head));
   };
   const flush = () => {
     let out = '';
     for (; ready[sent] !== undefined; sent++) {
-      out += sent > 0 ? `,${ready[sent]}` : ready[sent];
+      out += form.row(ready[sent]!, sent === 0);
       ready[sent] = undefined;
     }
     if (out) {
@@ -120,7 +147,7 @@ export async function sendListView(res: Response, store: TeamStore, ehr: EhrGate
   for (let i = sent; i < view.rows.length; i++) ready[i] ??= JSON.stringify(view.rows[i]);
   flush();
   start();
-  res.end(`]${view.ehrError ? `,"ehrError":${JSON.stringify(view.ehrError)}` : ''}}`);
+  res.end(form.end(view.ehrError && JSON.stringify(view.ehrError)));
 }
 
 /** Manual mode: rows from the team's own patients; EHR-only columns are "not available". */

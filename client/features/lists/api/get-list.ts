@@ -1,18 +1,34 @@
 import { queryOptions, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { Api } from '../../../shared/api/api-client';
 import { useSession } from '../../../shared/session';
-import { readListView, type ListView } from './read-list-answers';
+import { readListStream, type ListView } from './read-list-answers';
 
 /** The key of one list with its rows; without `listId`, of every list of the team. */
 export const listKey = (teamId: string, listId?: string) =>
   listId === undefined ? (['list', teamId] as const) : (['list', teamId, listId] as const);
 
-/** One list with its rows (`GET /api/teams/{team}/lists/{list}`). */
+/** A list read longer ago than this is read again when the tab comes back into view. */
+export const REFRESH_ON_FOCUS_AFTER_MS = 30_000;
+
+/** Whether a list coming back into view is read again: not more often than every 30 seconds. */
+const readAgainOnFocus = (query: { state: { dataUpdatedAt: number } }) => Date.now() - query.state.dataUpdatedAt >= REFRESH_ON_FOCUS_AFTER_MS;
+
+/**
+ * One list with its rows (`GET /api/teams/{team}/lists/{list}`), read line by line as the server
+ * streams it. A first read shows rows as they arrive; a refresh keeps the rows on screen until the
+ * new list is whole, so rows never vanish and come back. A broken answer fails the read and keeps
+ * whatever rows were shown.
+ */
 export const listQuery = (api: Api, teamId: string, listId: string | null) =>
   queryOptions({
     queryKey: listKey(teamId, listId ?? ''),
     enabled: Boolean(listId),
-    queryFn: async ({ signal }): Promise<ListView> => readListView(await api<unknown>(`/api/teams/${teamId}/lists/${listId}`, { signal })),
+    refetchOnWindowFocus: readAgainOnFocus,
+    queryFn: async ({ signal, client, queryKey }): Promise<ListView> => {
+      const progressive = client.getQueryData(queryKey) === undefined;
+      const res = await api.stream(`/api/teams/${teamId}/lists/${listId}`, { signal, accept: 'application/x-ndjson' });
+      return readListStream(res.body!, progressive ? (partial) => client.setQueryData(queryKey, partial) : undefined);
+    },
   });
 
 export function useList(listId: string | null) {

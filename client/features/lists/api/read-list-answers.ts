@@ -48,34 +48,103 @@ function readRow(raw: unknown): ListRow | null {
   };
 }
 
-/** A list with its rows as the tab shows it; an answer that is not a list at all is an error. */
-export function readListView(raw: unknown): ListView {
-  if (!isObject(raw) || !Array.isArray(raw.rows)) throw unreadable();
+/** A list's own fields (everything but its rows and EHR failure), as the tab shows them. */
+function readHead(raw: Json): Omit<ListView, 'rows' | 'ehrError'> {
   const columns = Array.isArray(raw.columns) ? [...new Set(raw.columns.filter((c): c is string => typeof c === 'string' && c !== ''))] : [];
-  const seen = new Set<string>();
-  const rows: ListRow[] = [];
-  for (const item of raw.rows) {
-    const row = readRow(item);
-    // A patient is on a list once; a repeated row would only repeat its key.
-    if (row && !seen.has(row.patientId)) {
-      seen.add(row.patientId);
-      rows.push(row);
-    }
-  }
-  const ehrError = isObject(raw.ehrError)
-    ? {
-        code: typeof raw.ehrError.code === 'string' && raw.ehrError.code ? raw.ehrError.code : 'ehr_error',
-        message: textOrNull(raw.ehrError.message) ?? '',
-      }
-    : undefined;
   return {
     id: textOrNull(raw.id) ?? '',
     name: textOrNull(raw.name) ?? '',
     version: typeof raw.version === 'number' ? raw.version : 0,
     columns: columns.length ? columns : ['name'],
-    rows,
-    ...(ehrError ? { ehrError } : {}),
   };
+}
+
+function readEhrError(raw: unknown): ListView['ehrError'] {
+  if (!isObject(raw)) return undefined;
+  return { code: typeof raw.code === 'string' && raw.code ? raw.code : 'ehr_error', message: textOrNull(raw.message) ?? '' };
+}
+
+/** Rows as they come: unreadable ones left out, and a patient is on a list once (a repeat would only repeat its key). */
+function rowCollector() {
+  const seen = new Set<string>();
+  const rows: ListRow[] = [];
+  return {
+    rows,
+    add(item: unknown): boolean {
+      const row = readRow(item);
+      if (!row || seen.has(row.patientId)) return false;
+      seen.add(row.patientId);
+      rows.push(row);
+      return true;
+    },
+  };
+}
+
+/** A list with its rows as the tab shows it; an answer that is not a list at all is an error. */
+export function readListView(raw: unknown): ListView {
+  if (!isObject(raw) || !Array.isArray(raw.rows)) throw unreadable();
+  const { rows, add } = rowCollector();
+  for (const item of raw.rows) add(item);
+  const ehrError = readEhrError(raw.ehrError);
+  return { ...readHead(raw), rows, ...(ehrError ? { ehrError } : {}) };
+}
+
+/**
+ * The list's line-by-line answer (`application/x-ndjson`: `{"list":…}`, `{"row":…}` per row,
+ * `{"end":{ehrError?}}`) read as it arrives, with the same checks as readListView. `onRows`
+ * gets the list so far whenever a piece of the answer brought new rows. An answer that is cut
+ * off (no end line), broken or not a list is an error, whatever rows came before it.
+ */
+export async function readListStream(body: ReadableStream<Uint8Array>, onRows?: (partial: ListView) => void): Promise<ListView> {
+  const reader = body.getReader();
+  // `stream: true` keeps a character split between two pieces until its last byte arrives.
+  const decoder = new TextDecoder();
+  const { rows, add } = rowCollector();
+  let head: Omit<ListView, 'rows' | 'ehrError'> | undefined;
+  let end: { ehrError?: ListView['ehrError'] } | undefined;
+  let pending = '';
+  const readLine = (line: string): boolean => {
+    if (!line.trim()) return false;
+    let item: unknown;
+    try {
+      item = JSON.parse(line);
+    } catch {
+      throw unreadable();
+    }
+    // Nothing may follow the end, and everything needs the list's head first.
+    if (!isObject(item) || end) throw unreadable();
+    if (!head) {
+      if (!isObject(item.list)) throw unreadable();
+      head = readHead(item.list);
+      return false;
+    }
+    if ('row' in item) return add(item.row);
+    if (!isObject(item.end)) throw unreadable();
+    const ehrError = readEhrError(item.end.ehrError);
+    end = ehrError ? { ehrError } : {};
+    return false;
+  };
+  const readLines = (text: string): boolean => {
+    const lines = (pending + text).split('\n');
+    pending = lines.pop()!;
+    let added = false;
+    for (const line of lines) added = readLine(line) || added;
+    return added;
+  };
+  try {
+    for (let piece = await reader.read(); !piece.done; piece = await reader.read()) {
+      if (readLines(decoder.decode(piece.value, { stream: true })) && head) onRows?.({ ...head, rows: [...rows] });
+    }
+  } catch (err) {
+    // The rest of an answer that cannot be used is not waited for.
+    reader.cancel().catch(() => undefined);
+    if (err instanceof ApiError || (err as Error).name === 'AbortError') throw err;
+    // The connection broke midway: the list is not whole.
+    throw unreadable();
+  }
+  readLines(decoder.decode() + '\n');
+  if (!head || !end) throw unreadable();
+  return { ...head, rows, ...end };
 }
 
 /** The team's lists; entries without an id are left out. */

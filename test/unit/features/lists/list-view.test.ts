@@ -134,6 +134,66 @@ describe('the list view', () => {
     }
   });
 
+  it('sends the line-by-line form to a client that asks for it: the head, a line per row as it is built, then the end', async () => {
+    const list = await rounds();
+    const events: string[] = [];
+    let release!: () => void;
+    const server = await serve(ehrAnswering(events, new Promise<void>((resolve) => (release = resolve))), list.id);
+    try {
+      const res = await fetch(server.url, { headers: { accept: 'application/x-ndjson' } });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('application/x-ndjson; charset=utf-8');
+      expect(res.headers.get('vary')).toMatch(/Accept/);
+      const reader = res.body!.getReader();
+      let text = '';
+      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+        text += new TextDecoder().decode(chunk.value);
+        if (text.includes('{"row":') && !events.includes('client has a row line')) {
+          events.push('client has a row line');
+          release();
+        }
+      }
+      expect(events).toEqual(['p1 handed on', 'client has a row line', 'last batch in']);
+      expect(text.endsWith('\n')).toBe(true);
+      const lines = text
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line));
+      expect(lines[0]).toEqual({ list: { id: list.id, name: 'Rounds', columns: ['name', 'heartRate', 'latestNote'], version: list.version } });
+      expect(lines.slice(1, -1).map((line) => line.row.patientId)).toEqual(['p1', 'gone', 'p2']);
+      expect(lines.at(-1)).toEqual({ end: {} });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('puts an EHR failure in the end line of the line-by-line form', async () => {
+    const list = await rounds();
+    const failing = {
+      async readClinical() {
+        throw new FhirError('ehr_unreachable', 'The EHR at https://ehr.example.org could not be reached.');
+      },
+    } as unknown as EhrGateway;
+    const server = await serve(failing, list.id);
+    try {
+      const text = await (await fetch(server.url, { headers: { accept: 'application/x-ndjson' } })).text();
+      const lines = text
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line));
+      expect(lines.slice(1, -1).map((line) => [line.row.patientId, line.row.available])).toEqual([
+        ['p1', false],
+        ['gone', false],
+        ['p2', false],
+      ]);
+      expect(lines.at(-1)).toEqual({
+        end: { ehrError: { code: 'ehr_unreachable', message: 'The EHR at https://ehr.example.org could not be reached.' } },
+      });
+    } finally {
+      await server.close();
+    }
+  });
+
   it('puts an EHR failure after the rows, which then carry ids only', async () => {
     const list = await rounds();
     const failing = {

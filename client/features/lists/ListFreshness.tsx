@@ -1,0 +1,39 @@
+import { Button, Spinner, Text, makeStyles, tokens } from '@fluentui/react-components';
+import { ArrowClockwiseRegular } from '@fluentui/react-icons';
+import { currentLocale, t } from '../../shared/i18n/t';
+import { shortDateTime } from '../../shared/format';
+import { useList } from './api/get-list';
+
+const useStyles = makeStyles({
+  bar: { display: 'flex', gap: '8px', alignItems: 'center', minHeight: '32px' },
+  muted: { color: tokens.colorNeutralForeground2 },
+});
+
+/** The time a list was read, in the user's locale: the time alone today ("14:05"), else with the day. */
+export function readTime(at: Date, now = new Date()): string {
+  const day = (d: Date) => d.toDateString();
+  return day(at) === day(now) ? new Intl.DateTimeFormat(currentLocale(), { timeStyle: 'short' }).format(at) : shortDateTime(at, now);
+}
+
+/**
+ * When the open list was read ("As of 14:05") and Refresh, which reads it again. While a read is
+ * under way the rows shown stay and a spinner says so; the list is also read again when the tab
+ * comes back into view (listQuery).
+ */
+export function ListFreshness({ listId }: { listId: string }) {
+  const styles = useStyles();
+  const list = useList(listId);
+  return (
+    <div className={styles.bar}>
+      {list.dataUpdatedAt > 0 && (
+        <Text className={styles.muted} data-testid="list-as-of">
+          {t('lists.asOf', { time: readTime(new Date(list.dataUpdatedAt)) })}
+        </Text>
+      )}
+      {list.isFetching && <Spinner size="tiny" label={t('lists.reading')} />}
+      <Button icon={<ArrowClockwiseRegular />} title={t('lists.refreshHint')} disabledFocusable={list.isFetching} onClick={() => void list.refetch()}>
+        {t('lists.refresh')}
+      </Button>
+    </div>
+  );
+}
