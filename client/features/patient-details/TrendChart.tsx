@@ -1,116 +1,16 @@
-import { Caption1, Spinner, Subtitle2, Tab, TabList, Text, makeStyles, tokens } from '@fluentui/react-components';
-import { Suspense, lazy, useId, useMemo, useState } from 'react';
-import { vitalKinds, type VitalKind } from '../../../contract/vitals';
-import { columnLabel } from '../../shared/cells';
+import { Spinner } from '@fluentui/react-components';
+import { Suspense, lazy } from 'react';
 import { t } from '../../shared/i18n/t';
-import { defaultRange, flagText, trendIn, trendOf, trendRanges, trendTime, type TrendRange } from './trend-data';
 
-// The chart library is fetched only when a chart is first shown: it is not part of the tab's first download.
-const TrendPlot = lazy(() => import('./TrendPlot'));
+// The charts, their span tabs and the chart library are fetched when the details first show vital
+// signs: they are not part of the tab's first download (budget: 250 KB gzip).
+const VitalTrendCharts = lazy(() => import('./VitalTrendCharts'));
 
-const useStyles = makeStyles({
-  // Two charts side by side in a wide panel, one under the other in a narrow one.
-  grid: { display: 'grid', gridTemplateColumns: 'repeat(auto-fill, minmax(min(100%, 360px), 1fr))', gap: tokens.spacingHorizontalM },
-  chart: {
-    display: 'flex',
-    flexDirection: 'column',
-    gap: tokens.spacingVerticalXS,
-    minWidth: 0,
-    padding: tokens.spacingHorizontalS,
-    border: `1px solid ${tokens.colorNeutralStroke2}`,
-    borderRadius: tokens.borderRadiusMedium,
-  },
-  heading: { margin: 0 },
-  plot: { minHeight: '240px', width: '100%' },
-  muted: { color: tokens.colorNeutralForeground3, minHeight: '240px' },
-  note: { color: tokens.colorNeutralForeground3 },
-  // Read by screen readers, not drawn: the chart's readings as a table.
-  hidden: { position: 'absolute', width: '1px', height: '1px', overflow: 'hidden', clip: 'rect(0 0 0 0)', whiteSpace: 'nowrap' },
-});
-
-/**
- * The trend of one vital kind: a choice of span (24 hours, 7 days, everything), the chart of the
- * readings in that span, and the same readings as a table for screen readers. The span starts at 7
- * days when they hold two readings or more, else at everything.
- */
-export function TrendChart({ kind, history }: { kind: VitalKind; history: unknown }) {
-  const styles = useStyles();
-  const headingId = useId();
-  // One "now" per panel: the spans do not drift while it is open.
-  const [now] = useState(() => Date.now());
-  const trend = useMemo(() => trendOf(kind, history), [kind, history]);
-  const [range, setRange] = useState<TrendRange>(() => defaultRange(trend, now));
-  const shown = trendIn(trend, range, now);
-  const kindLabel = columnLabel(kind);
-  const title = t('details.trend', { kind: kindLabel });
-  const hasPoints = shown.series.some((s) => s.points.length > 0);
-  return (
-    <section className={styles.chart} aria-labelledby={headingId} data-trend={kind}>
-      <Subtitle2 as="h4" id={headingId} className={styles.heading}>
-        {title}
-      </Subtitle2>
-      <TabList size="small" selectedValue={range} onTabSelect={(_, d) => setRange(d.value as TrendRange)} aria-label={t('trend.range')}>
-        {trendRanges.map((r) => (
-          <Tab key={r} value={r}>
-            {t(`trend.range.${r}`)}
-          </Tab>
-        ))}
-      </TabList>
-      {hasPoints ? (
-        <div className={styles.plot}>
-          <Suspense fallback={<Spinner size="tiny" label={t('trend.loading')} />}>
-            <TrendPlot title={title} kindLabel={kindLabel} series={shown.series} />
-          </Suspense>
-        </div>
-      ) : (
-        <Text className={styles.muted}>{t('trend.empty')}</Text>
-      )}
-      {shown.rows.length > 0 && (
-        <table className={styles.hidden}>
-          <caption>{t('trend.table', { kind: kindLabel })}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('trend.time')}</th>
-              <th scope="col">{t('trend.value')}</th>
-              <th scope="col">{t('trend.unit')}</th>
-              <th scope="col">{t('trend.flag')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {shown.rows.map((row, i) => (
-              <tr key={i}>
-                <td>{trendTime(row.time)}</td>
-                <td>{row.value}</td>
-                <td>{row.unit}</td>
-                <td>{flagText(row.flag)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-    </section>
-  );
-}
-
-/**
- * A trend chart for each vital kind with two readings or more in the details' history (`{kind:
- * readings}`, checked by `trendOf`); the kinds with fewer are named, so their absence is explained.
- */
+/** The trend of each vital kind of the details' history (`{kind: readings}`), with a spinner while the charts load. */
 export function VitalTrends({ histories }: { histories: Record<string, unknown> }) {
-  const styles = useStyles();
-  const count = (kind: VitalKind) => trendOf(kind, histories[kind]).rows.length;
-  const trended = vitalKinds.filter((kind) => count(kind) >= 2);
-  const single = vitalKinds.filter((kind) => count(kind) === 1);
   return (
-    <>
-      {trended.length > 0 && (
-        <div className={styles.grid}>
-          {trended.map((kind) => (
-            <TrendChart key={kind} kind={kind} history={histories[kind]} />
-          ))}
-        </div>
-      )}
-      {single.length > 0 && <Caption1 className={styles.note}>{t('trend.single', { kinds: single.map(columnLabel).join(', ') })}</Caption1>}
-    </>
+    <Suspense fallback={<Spinner size="tiny" label={t('trend.loading')} />}>
+      <VitalTrendCharts histories={histories} />
+    </Suspense>
   );
 }

@@ -5,10 +5,9 @@ import { pointText, trendTime, type TrendSeries } from './trend-data';
 /**
  * The chart of one vital kind: a line per series over a time axis, the value axis titled with its
  * unit. Every point is a Tab stop; on hover and on focus it shows (and announces) its time, value,
- * unit and flag. Loaded on demand (`TrendChart`), so the chart library stays out of the tab's first
- * download.
+ * unit and flag. Loaded on demand with `VitalTrendCharts`.
  */
-export default function TrendPlot({ title, kindLabel, series }: { title: string; kindLabel: string; series: TrendSeries[] }) {
+export function TrendPlot({ title, kindLabel, series }: { title: string; kindLabel: string; series: TrendSeries[] }) {
   const data: ChartProps = {
     chartTitle: title,
     lineChartData: series.map((s) => ({

@@ -58,20 +58,21 @@ function initialGraph(entry: string): { files: Set<string>; packages: Set<string
   return { files, packages };
 }
 
-describe('the trend chart is loaded on demand', () => {
+describe('the trend charts are loaded on demand', () => {
   const entry = path.join(client, 'main.tsx');
-  const plot = path.join(client, 'features/patient-details/TrendPlot.tsx');
-  const chart = path.join(client, 'features/patient-details/TrendChart.tsx');
+  const here = (file: string) => path.join(client, 'features/patient-details', file);
+  const [wrapper, charts, plot] = [here('TrendChart.tsx'), here('VitalTrendCharts.tsx'), here('TrendPlot.tsx')];
 
-  it('keeps the chart library out of what the tab loads first', () => {
+  it('keeps the charts and the chart library out of what the tab loads first', () => {
     const { files, packages } = initialGraph(entry);
-    expect(files.has(chart)).toBe(true);
-    expect(files.has(plot)).toBe(false);
+    expect(files.has(wrapper)).toBe(true);
+    expect([charts, plot, here('trend-data.ts')].filter((file) => files.has(file))).toEqual([]);
     expect([...packages].filter((p) => p.startsWith('@fluentui/react-charts'))).toEqual([]);
   });
 
-  it('reaches the chart through a dynamic import when a trend is shown', () => {
-    expect(importsOf(chart).dynamics.map((s) => resolve(chart, s))).toContain(plot);
+  it('reaches the charts through a dynamic import, and the chart library from them', () => {
+    expect(importsOf(wrapper).dynamics.map((s) => resolve(wrapper, s))).toEqual([charts]);
+    expect(initialGraph(charts).files.has(plot)).toBe(true);
     expect(importsOf(plot).statics).toContain('@fluentui/react-charts');
   });
 });
