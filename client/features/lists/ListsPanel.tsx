@@ -38,6 +38,7 @@ import { ErrorNotice } from '../../shared/components/ErrorNotice';
 import { birthDateWithAge, deceasedText, genderLabel, patientName } from '../../shared/format';
 import { t } from '../../shared/i18n/t';
 import { ColumnsDialog } from './ColumnsDialog';
+import { ListFreshness } from './ListFreshness';
 import { EmptyHints, ListCell } from './ListCell';
 import { columnMaxWidth, isSortableColumn, type EmptyKind } from './list-layout';
 import { ListActions } from './ListActions';
@@ -221,6 +222,7 @@ function ListTable({ list, others, onOpenPatient }: { list: ListView; others: Li
           <Input value={filter} onChange={(_, d) => setFilter(d.value)} type="search" contentBefore={<SearchRegular aria-hidden />} />
         </Field>
         <ColumnsDialog list={list} key={list.version} />
+        <ListFreshness listId={list.id} />
       </div>
       {list.ehrError && <ErrorNotice error={new ApiError(502, list.ehrError.code, list.ehrError.message)} />}
       {remove.isError && <ErrorNotice error={remove.error} />}
