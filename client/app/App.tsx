@@ -5,6 +5,7 @@ import { createQueryClient } from '../shared/api/query-client';
 import { ErrorBoundary } from '../shared/components/ErrorBoundary';
 import { ErrorNotice } from '../shared/components/ErrorNotice';
 import { RateLimitNotice } from '../shared/components/RateLimitNotice';
+import { TabToaster } from '../shared/components/TabToaster';
 import { setLocale, t } from '../shared/i18n/t';
 import { SessionProvider } from '../shared/session';
 import { connectToTeams, themeOf, type TeamsHost, type TeamsTheme } from '../shared/teams/teams-host';
@@ -40,6 +41,7 @@ export function App() {
           {host === undefined ? <Spinner label={t('app.loading')} /> : host ? <TeamsShell host={host} /> : <DevShell />}
         </ErrorBoundary>
         <RateLimitNotice />
+        <TabToaster />
       </QueryClientProvider>
     </FluentProvider>
   );

@@ -1,26 +1,34 @@
-import { Button, Caption1, Field, Subtitle2, Text, Textarea, makeStyles, tokens } from '@fluentui/react-components';
+import { Button, Subtitle2, Text, makeStyles, tokens } from '@fluentui/react-components';
 import { useRef, useState } from 'react';
 import { ErrorNotice } from '../../shared/components/ErrorNotice';
-import { dateTime } from '../../shared/format';
 import { t } from '../../shared/i18n/t';
+import { useSession } from '../../shared/session';
 import type { Note } from '../../../contract/notes';
 import { useAddNote } from './api/add-note';
+import { NoteItem } from './NoteItem';
+import { NoteTextField, noteFits } from './NoteTextField';
 
 const useStyles = makeStyles({
   section: { marginBottom: '24px', display: 'flex', flexDirection: 'column', gap: '8px' },
   heading: { margin: 0, paddingBottom: '4px', borderBottom: `1px solid ${tokens.colorNeutralStroke2}` },
-  list: { margin: 0, padding: 0, listStyle: 'none', display: 'flex', flexDirection: 'column', gap: '8px' },
-  item: { display: 'flex', flexDirection: 'column', gap: '2px' },
+  list: { margin: 0, padding: 0, listStyle: 'none', display: 'flex', flexDirection: 'column', gap: '12px' },
   muted: { color: tokens.colorNeutralForeground3 },
   noteForm: { display: 'flex', flexDirection: 'column', gap: '8px', alignItems: 'flex-start', marginTop: '8px' },
   noteField: { width: '100%' },
 });
 
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+/** A note as the tab can show it: its texts and times are text, its revisions a list (another server's shape is left out). */
+const isNote = (n: unknown): n is Note =>
+  isObject(n) && typeof n.id === 'string' && typeof n.text === 'string' && typeof n.authorName === 'string' && typeof n.createdAt === 'string';
 
-/** The team's notes on the patient, and a form to add one. `onNoteAdded` is for what else shows notes (the lists' latest note). */
+/**
+ * The team's notes on the patient, each with its corrections and withdrawal shown, and a form to
+ * add one. `onNoteAdded` is for what else shows notes (the lists' latest note).
+ */
 export function NotesSection({ patientId, notes: sent, onNoteAdded }: { patientId: string | null; notes: unknown; onNoteAdded?: () => void }) {
   const styles = useStyles();
+  const { userId } = useSession();
   const [note, setNote] = useState('');
   const noteInput = useRef<HTMLTextAreaElement>(null);
   const addNote = useAddNote(patientId, {
@@ -31,7 +39,7 @@ export function NotesSection({ patientId, notes: sent, onNoteAdded }: { patientI
       onNoteAdded?.();
     },
   });
-  const notes = Array.isArray(sent) ? sent.filter((n): n is Note => isObject(n)) : [];
+  const notes = Array.isArray(sent) ? sent.filter(isNote) : [];
   return (
     <section className={styles.section} aria-labelledby="details-notes">
       <Subtitle2 as="h3" id="details-notes" className={styles.heading}>
@@ -40,10 +48,7 @@ export function NotesSection({ patientId, notes: sent, onNoteAdded }: { patientI
       {notes.length === 0 && <Text className={styles.muted}>{t('details.noNotes')}</Text>}
       <ul className={styles.list}>
         {notes.map((n) => (
-          <li key={n.id} className={styles.item}>
-            <Text style={{ whiteSpace: 'pre-wrap' }}>{n.text}</Text>
-            <Caption1 className={styles.muted}>{t('details.noteBy', { author: n.authorName, time: dateTime(n.createdAt) })}</Caption1>
-          </li>
+          <NoteItem key={n.id} note={n} patientId={patientId} mine={n.authorId === userId} onChanged={onNoteAdded} />
         ))}
       </ul>
       <form
@@ -51,13 +56,11 @@ export function NotesSection({ patientId, notes: sent, onNoteAdded }: { patientI
         className={styles.noteForm}
         onSubmit={(e) => {
           e.preventDefault();
-          if (note.trim()) addNote.mutate(note.trim());
+          if (noteFits(note)) addNote.mutate(note.trim());
         }}
       >
-        <Field label={t('details.newNote')} className={styles.noteField}>
-          <Textarea ref={noteInput} value={note} onChange={(_, v) => setNote(v.value)} maxLength={4000} resize="vertical" />
-        </Field>
-        <Button type="submit" appearance="primary" disabled={!note.trim() || addNote.isPending}>
+        <NoteTextField label={t('details.newNote')} className={styles.noteField} value={note} onChange={setNote} inputRef={noteInput} />
+        <Button type="submit" appearance="primary" disabled={!noteFits(note) || addNote.isPending}>
           {t('details.addNote')}
         </Button>
       </form>

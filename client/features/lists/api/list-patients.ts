@@ -1,7 +1,11 @@
-import { useMutation } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { AddPatientsBody, MoveAnswer, MovePatientBody } from '../../../../contract/lists';
 import { useSession } from '../../../shared/session';
+import { patientName } from '../../../shared/format';
+import { useRemovedNotice } from '../RemovedToast';
+import { listKey } from './get-list';
 import { useRefreshLists } from './get-lists';
+import type { ListView } from './read-list-answers';
 
 // The patients on a list: `/api/teams/{team}/lists/{list}/patients`.
 
@@ -16,14 +20,30 @@ export function useAddPatients(listId: string | null) {
   });
 }
 
-/** Takes a patient off a list. */
+/**
+ * Takes a patient off a list at once (the server's change is made and acknowledged), then offers
+ * Undo for ten seconds, which adds the patient back. The names in the message are the ones the
+ * list showed when Remove was chosen.
+ */
 export function useRemovePatient(listId: string) {
   const { api, teamId } = useSession();
   const refresh = useRefreshLists();
+  const queryClient = useQueryClient();
+  const notify = useRemovedNotice();
+  const add = (patientId: string) =>
+    api<unknown>(`/api/teams/${teamId}/lists/${listId}/patients`, { method: 'POST', body: { patientIds: [patientId] } satisfies AddPatientsBody });
   return useMutation({
+    onMutate: (patientId: string) => {
+      const shown = queryClient.getQueryData<ListView>(listKey(teamId, listId));
+      const row = shown?.rows.find((r) => r.patientId === patientId);
+      return { name: row?.available ? patientName(row.displayName, row.mrn) : patientId, list: shown?.name ?? '' };
+    },
     mutationFn: (patientId: string) =>
       api<void>(`/api/teams/${teamId}/lists/${listId}/patients/${encodeURIComponent(patientId)}`, { method: 'DELETE' }),
-    onSuccess: () => refresh(listId),
+    onSuccess: (_, patientId, shown) => {
+      refresh(listId);
+      notify({ ...shown, restore: () => add(patientId).finally(() => refresh(listId)) });
+    },
   });
 }
 
