@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { auditAnswer, auditQuery } from './audit.js';
 import { connectionAnswer, connectionBody, setConnectionAnswer } from './connection.js';
+import { exportBody, exportLinkAnswer, exportQuery } from './exports.js';
 import {
   addPatientsBody,
   createListBody,
@@ -51,7 +52,9 @@ export const apiRoutes = {
   'GET /api/teams/{teamId}/lists/{listId}': { answer: listView },
   'PATCH /api/teams/{teamId}/lists/{listId}': { body: patchListBody, answer: listView },
   'DELETE /api/teams/{teamId}/lists/{listId}': { answer: null },
-  'GET /api/teams/{teamId}/lists/{listId}/export.csv': { answer: null },
+  'GET /api/teams/{teamId}/lists/{listId}/export.csv': { query: exportQuery, answer: null },
+  'POST /api/teams/{teamId}/lists/{listId}/export': { body: exportBody, answer: exportLinkAnswer },
+  'GET /api/teams/{teamId}/lists/{listId}/export/{ticket}': { answer: null },
   'POST /api/teams/{teamId}/lists/{listId}/patients': { body: addPatientsBody, answer: listView },
   'DELETE /api/teams/{teamId}/lists/{listId}/patients/{patientId}': { answer: null },
   'POST /api/teams/{teamId}/lists/{listId}/patients/{patientId}/move': { body: movePatientBody, answer: moveAnswer },

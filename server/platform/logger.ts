@@ -8,7 +8,7 @@ import { currentRequestId } from './request-context.js';
 export const logger = pino({
   level: process.env.LOG_LEVEL ?? 'info',
   redact: {
-    paths: ['*.authorization', '*.access_token', '*.client_secret', '*.token', 'req.headers.authorization'],
+    paths: ['*.authorization', '*.access_token', '*.client_secret', '*.token', '*.ticket', 'req.headers.authorization'],
     censor: '[redacted]',
   },
   mixin: () => {

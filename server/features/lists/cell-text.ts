@@ -1,6 +1,7 @@
-import type { Cell, Measurement, RowCells } from '../../../contract/cells.js';
+import type { BloodPressureValue, Cell, Measurement, RowCells, VitalValue } from '../../../contract/cells.js';
 import type { When } from '../../../contract/ids.js';
-import type { VitalKind } from '../../../contract/vitals.js';
+import { vitalFlag, type VitalFlag } from '../../../contract/vital-ranges.js';
+import { vitalKinds, type VitalKind } from '../../../contract/vitals.js';
 import type { ListColumn } from '../../../contract/columns.js';
 import type { ListRow } from './list-view.js';
 
@@ -60,8 +61,8 @@ function deceasedBirthDate(birthDate: string | null, deceased: { date: string | 
   return birthDate ? `${birthDate} (${what})` : what[0].toUpperCase() + what.slice(1);
 }
 
-/** One cell as plain text: the value, "None recorded" or "Not available". */
-export function cellText(column: ListColumn, row: ListRow): string {
+/** One cell as plain text: the value, "None recorded" or "Not available"; times in `zone`. */
+export function cellText(column: ListColumn, row: ListRow, zone = 'UTC'): string {
   if (column === 'name') {
     if (!row.available) return row.displayName || 'Not available';
     return row.displayName || (row.mrn ? `Unnamed patient (MRN ${row.mrn})` : 'Unnamed patient');
@@ -75,7 +76,7 @@ export function cellText(column: ListColumn, row: ListRow): string {
     case 'location':
       return textOf(cells.location, (v) => v.location ?? [v.room && `Room ${v.room}`, v.bed && `Bed ${v.bed}`].filter(Boolean).join(', '));
     case 'admissionDate':
-      return textOf(cells.admissionDate, (v) => v.text);
+      return textOf(cells.admissionDate, (v) => whenText(v, zone));
     case 'bloodPressure':
       return textOf(
         cells.bloodPressure,
@@ -95,8 +96,140 @@ export function cellText(column: ListColumn, row: ListRow): string {
     case 'careProvider':
       return textOf(cells.careProvider, String);
     case 'latestNote':
-      return textOf(cells.latestNote, (v) => `${v.text} (${v.authorName}, ${v.createdAt})`);
+      return textOf(cells.latestNote, (v) => `${v.text} (${v.authorName}, ${localTime(v.createdAt, zone)})`);
     default:
       return textOf(cells[column as Exclude<VitalKind, 'bloodPressure'>], (v) => measure(v.value) + time(v.time));
   }
+}
+
+/**
+ * A point in time in an IANA zone as spreadsheets sort it: "2026-12-03 14:05" (24-hour, zero
+ * padded, no zone: the zone is named in the column heading). Text that is not a time stays as sent.
+ */
+export function localTime(value: string | number | null | undefined, zone: string): string {
+  if (value === null || value === undefined || value === '') return '';
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) return String(value);
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    })
+      .formatToParts(date)
+      .map((p) => [p.type, p.value]),
+  );
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
+}
+
+/** A FHIR date as it was given ("2026-12-03"), a dateTime in the zone. */
+function whenText(w: When | null, zone: string): string {
+  if (!w) return '';
+  if (w.epochMs === null || !/T\d{2}:\d{2}/.test(w.text)) return w.text;
+  return localTime(w.epochMs, zone);
+}
+
+const flagWords: Record<VitalFlag, string> = { low: 'Low', high: 'High', criticalLow: 'Critical low', criticalHigh: 'Critical high' };
+const flagText = (flag: VitalFlag | null) => (flag ? flagWords[flag] : '');
+
+/** One column of the CSV: its heading and its text or number for a row. */
+export interface CsvColumn {
+  heading: string;
+  value: (row: ListRow) => string | number;
+}
+
+const isVital = (column: ListColumn): column is VitalKind => (vitalKinds as readonly string[]).includes(column);
+
+/** The vital sign cell of a row, or the words for why there is none. */
+function vitalCell<T>(row: ListRow, column: VitalKind): { value: T } | { missing: string } {
+  const cell = row.available ? ((row.cells as RowCells)[column] as Cell<T> | undefined) : undefined;
+  if (!cell || cell.status === 'unavailable') return { missing: 'Not available' };
+  if (cell.status === 'none') return { missing: 'None recorded' };
+  return { value: cell.value };
+}
+
+/**
+ * A vital sign's columns: value (a number a spreadsheet can sort and chart; blood pressure as
+ * systolic and diastolic), unit, time in the user's zone, and flag (high, low, critical: the
+ * tab's rule, `contract/vital-ranges.ts`, on the value shown; blood pressure by its systolic).
+ * A missing reading says why in the value column and leaves the others empty.
+ */
+function vitalColumns(kind: VitalKind, heading: string, zone: string): CsvColumn[] {
+  const timeHeading = `${heading} time (${zone})`;
+  if (kind === 'bloodPressure') {
+    const bp = (row: ListRow) => vitalCell<BloodPressureValue>(row, kind);
+    const of = <R>(row: ListRow, pick: (v: BloodPressureValue) => R, missing: (why: string) => R) => {
+      const c = bp(row);
+      return 'value' in c ? pick(c.value) : missing(c.missing);
+    };
+    const flagOf = (v: BloodPressureValue) => (v.systolic ? vitalFlag('systolic', v.systolic.value, v.systolic.unit) : null);
+    return [
+      {
+        heading: `${heading} systolic`,
+        value: (row) =>
+          of(
+            row,
+            (v) => v.systolic?.value ?? '',
+            (why) => why,
+          ),
+      },
+      {
+        heading: `${heading} diastolic`,
+        value: (row) =>
+          of(
+            row,
+            (v) => v.diastolic?.value ?? '',
+            () => '',
+          ),
+      },
+      {
+        heading: `${heading} unit`,
+        value: (row) =>
+          of(
+            row,
+            (v) => v.systolic?.unit ?? v.diastolic?.unit ?? '',
+            () => '',
+          ),
+      },
+      {
+        heading: timeHeading,
+        value: (row) =>
+          of(
+            row,
+            (v) => localTime(v.time?.epochMs ?? v.time?.text, zone),
+            () => '',
+          ),
+      },
+      {
+        heading: `${heading} flag`,
+        value: (row) =>
+          of(
+            row,
+            (v) => flagText(flagOf(v)),
+            () => '',
+          ),
+      },
+    ];
+  }
+  const of = (row: ListRow, pick: (v: VitalValue) => string | number, missing = false) => {
+    const c = vitalCell<VitalValue>(row, kind);
+    return 'value' in c ? pick(c.value) : missing ? c.missing : '';
+  };
+  return [
+    { heading, value: (row) => of(row, (v) => v.value.value, true) },
+    { heading: `${heading} unit`, value: (row) => of(row, (v) => v.value.unit) },
+    { heading: timeHeading, value: (row) => of(row, (v) => localTime(v.time?.epochMs ?? v.time?.text, zone)) },
+    { heading: `${heading} flag`, value: (row) => of(row, (v) => flagText(vitalFlag(kind, v.value.value, v.value.unit))) },
+  ];
+}
+
+/** The CSV columns of a list column: one for most, value/unit/time/flag for a vital sign; time columns name the zone. */
+export function csvColumns(column: ListColumn, heading: string, zone: string): CsvColumn[] {
+  if (isVital(column)) return vitalColumns(column, heading, zone);
+  const named = column === 'admissionDate' || column === 'latestNote' ? `${heading} (${zone})` : heading;
+  return [{ heading: named, value: (row) => cellText(column, row, zone) }];
 }

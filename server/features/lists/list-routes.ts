@@ -4,6 +4,7 @@ import { teamKey } from '../../identity/middleware.js';
 import { problem } from '../../platform/problem.js';
 import { caller } from '../../platform/request-context.js';
 import type { ApiDeps, Endpoints } from '../shared/deps.js';
+import { exportRoutes } from './export-routes.js';
 import * as lists from './list-service.js';
 import { sendListView } from './list-view.js';
 
@@ -41,10 +42,7 @@ export function listRoutes(ep: Endpoints, deps: ApiDeps): void {
     await sendListView(res, store, ehr, team, shown);
   });
 
-  ep.get(`${list}/export.csv`, { audit: 'ExportInitiation', access: 'member' }, async (req, res) => {
-    const { filename, csv } = await lists.exportList(deps, teamKey(req), listId(req));
-    res.type('text/csv; charset=utf-8').attachment(filename).send(csv);
-  });
+  exportRoutes(ep, deps);
 
   ep.patch(list, { audit: patchOperations, access: 'member' }, async (req, res) => {
     const body = patchListBody.parse(req.body);

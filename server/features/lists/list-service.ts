@@ -2,16 +2,13 @@ import type { AuditOperation } from '../../../contract/audit.js';
 import type { ListColumn } from '../../../contract/columns.js';
 import { fhirId, uuid } from '../../../contract/ids.js';
 import type { DefaultListAnswer, ListSummary, MoveAnswer, PatchListBody } from '../../../contract/lists.js';
-import { toCsv } from '../../platform/csv.js';
 import { Problem } from '../../platform/problem.js';
 import type { StoredList, TeamKey } from '../../storage/ports.js';
 import { allOf, onCommit, recordRead } from '../shared/audit-trail.js';
 import type { ApiDeps } from '../shared/deps.js';
 import { problems, valueOf } from '../shared/outcomes.js';
 import { ehrLinkOf } from '../shared/team-connection.js';
-import { cellText, columnHeadings } from './cell-text.js';
 import { checkColumns } from './columns.js';
-import { buildListView } from './list-view.js';
 
 /** A team's patient lists: the rules, whatever the transport. Each use case records its own audit events. */
 
@@ -41,24 +38,6 @@ export async function createList({ store }: ApiDeps, team: TeamKey, name: string
     onCommit('PatientListCreate', (c) => ({ listId: c.id, status: 201 })),
   );
   return { ...value, isDefault: false };
-}
-
-/** The list as a CSV file in English, its read recorded; an EHR failure fails the export. */
-export async function exportList(deps: ApiDeps, team: TeamKey, listId: string): Promise<{ filename: string; csv: string }> {
-  const { store, ehr } = deps;
-  const stored = await findList(deps, team, listId);
-  const view = await buildListView(store, ehr, team, stored);
-  if (view.ehrError) throw new Problem(view.ehrError.code, view.ehrError.message);
-  const fields = (await store.getSchema(team))?.fields ?? [];
-  const heading = (c: ListColumn) =>
-    c.startsWith('field:') ? (fields.find((f) => `field:${f.id}` === c)?.label ?? c.slice(6)) : columnHeadings[c as keyof typeof columnHeadings];
-  const csv = toCsv(
-    view.columns.map(heading),
-    view.rows.map((row) => view.columns.map((c) => cellText(c, row))),
-  );
-  const filename = `${view.name.replace(/[^\p{L}\p{N} _-]+/gu, '').trim() || 'list'}.csv`;
-  recordRead(store.audit, 'ExportInitiation', { listId: stored.id, patientIds: stored.patientIds });
-  return { filename, csv };
 }
 
 /** What a change of a list is, by the fields it sends: a rename, new columns, or both. */

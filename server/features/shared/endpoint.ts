@@ -28,6 +28,11 @@ export interface EndpointSpec {
   /** Who may call: any verified caller, a member of the team in the path, or its owner. */
   access: 'caller' | 'member' | 'owner';
   limit?: RateLimitKind;
+  /**
+   * Proves the caller otherwise than by a Bearer token (a download link's single-use ticket,
+   * which restores the caller that asked for it); the team checks of `access` still follow.
+   */
+  authenticate?: RequestHandler;
 }
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -74,7 +79,12 @@ export function endpoints(router: Router, guards: Guards) {
   };
   const member = requireTeamMember(guards.membership);
   const add = (method: Method) => (path: string, spec: EndpointSpec, handler: Handler) => {
-    const chain: (RequestHandler | ErrorRequestHandler)[] = [declare(spec), authenticate, floodedAddress, perCaller(spec.limit ?? 'default')];
+    const chain: (RequestHandler | ErrorRequestHandler)[] = [
+      declare(spec),
+      spec.authenticate ?? authenticate,
+      floodedAddress,
+      perCaller(spec.limit ?? 'default'),
+    ];
     if (spec.access !== 'caller') chain.push(member);
     if (spec.access === 'owner') chain.push(requireOwner);
     router[method](path, ...(chain as RequestHandler[]), handler as RequestHandler);

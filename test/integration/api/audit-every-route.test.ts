@@ -46,7 +46,8 @@ const reader = () => server.info.users.find((u) => u.name === 'Casey Lindqvist')
 interface Call {
   route: string;
   user: string;
-  path: string;
+  /** The path, or how to get it (a download link is asked for first). */
+  path: string | (() => Promise<string>);
   body?: unknown;
 }
 
@@ -108,6 +109,18 @@ beforeAll(async () => {
     { route: 'POST /api/teams/:teamId/lists', user: who.member, path: `${ehrTeam}/lists`, body: { name: 'Night shift' } },
     { route: 'GET /api/teams/:teamId/lists/:listId', user: who.member, path: `${ehrTeam}/lists/${list}` },
     { route: 'GET /api/teams/:teamId/lists/:listId/export.csv', user: who.member, path: `${ehrTeam}/lists/${list}/export.csv` },
+    {
+      route: 'POST /api/teams/:teamId/lists/:listId/export',
+      user: who.member,
+      path: `${ehrTeam}/lists/${list}/export`,
+      body: { timeZone: 'Europe/London' },
+    },
+    {
+      // The link the tab opens carries no Bearer token: its single-use ticket names the caller.
+      route: 'GET /api/teams/:teamId/lists/:listId/export/:ticket',
+      user: '',
+      path: async () => (await server.api(who.member, 'POST', `${ehrTeam}/lists/${list}/export`, { timeZone: 'Europe/London' })).body.url as string,
+    },
     { route: 'PATCH /api/teams/:teamId/lists/:listId', user: who.member, path: `${ehrTeam}/lists/${list}`, body: { name: 'Ward 4B' } },
     {
       route: 'POST /api/teams/:teamId/lists/:listId/patients',
@@ -162,10 +175,11 @@ beforeAll(async () => {
 afterAll(() => server?.stop());
 
 async function call(c: Call) {
-  const headers: Record<string, string> = { authorization: `Bearer ${await server.tokenFor(c.user)}` };
+  const headers: Record<string, string> = c.user ? { authorization: `Bearer ${await server.tokenFor(c.user)}` } : {};
   if (c.body !== undefined) headers['content-type'] = 'application/json';
   const method = c.route.split(' ')[0];
-  const res = await fetch(`${server.url}${c.path}`, { method, headers, body: c.body === undefined ? undefined : JSON.stringify(c.body) });
+  const path = typeof c.path === 'string' ? c.path : await c.path();
+  const res = await fetch(`${server.url}${path}`, { method, headers, body: c.body === undefined ? undefined : JSON.stringify(c.body) });
   return { status: res.status, text: await res.text(), requestId: res.headers.get('x-request-id')!, cacheControl: res.headers.get('cache-control') };
 }
 

@@ -57,8 +57,17 @@ describe.each(['r4', 'stu3', 'dstu2'] as const)('a list with every column, from 
     expect(res.headers.get('content-type')).toContain('text/csv');
     const csv = new TextDecoder('utf-8', { ignoreBOM: true }).decode(await res.arrayBuffer());
     const lines = csv.split('\r\n');
+    // Each vital sign in value, unit, time and flag columns; times in UTC unless a zone is asked for.
+    const vital = (name: string) => [name, `${name} unit`, `${name} time (UTC)`, `${name} flag`];
     expect(lines[0]).toBe(
-      '\uFEFFName,MRN,Birth date,Gender,Location,Admission date,Heart rate,Blood pressure,Respiratory rate,Temperature,SpO2,Weight,Height,BMI,Conditions,Allergies,Medications,Coverage,Care provider,Latest note',
+      '\uFEFF' +
+        [
+          ...['Name', 'MRN', 'Birth date', 'Gender', 'Location', 'Admission date (UTC)'],
+          ...vital('Heart rate'),
+          ...['Blood pressure systolic', 'Blood pressure diastolic', 'Blood pressure unit', 'Blood pressure time (UTC)', 'Blood pressure flag'],
+          ...['Respiratory rate', 'Temperature', 'SpO2', 'Weight', 'Height', 'BMI'].flatMap(vital),
+          ...['Conditions', 'Allergies', 'Medications', 'Coverage', 'Care provider', 'Latest note (UTC)'],
+        ].join(','),
     );
     expect(lines).toHaveLength(5);
     expect(lines[1].startsWith(`${patients[0].displayName},${patients[0].mrn},`)).toBe(true);

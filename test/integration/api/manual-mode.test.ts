@@ -76,8 +76,11 @@ describe('Manual mode', () => {
       },
     ]);
     const csv = (await server.api(who.member, 'GET', `${base}/lists/${list.id}/export.csv`)).body as string;
-    expect(csv.split('\r\n')[0].replace('\uFEFF', '')).toBe('Name,MRN,Location,Acuity,Drains,Heart rate,Latest note');
-    expect(csv).toContain('Ada Lovelace,M-1,14A,Medium,1,Not available,');
+    expect(csv.split('\r\n')[0].replace('\uFEFF', '')).toBe(
+      'Name,MRN,Location,Acuity,Drains,Heart rate,Heart rate unit,Heart rate time (UTC),Heart rate flag,Latest note (UTC)',
+    );
+    // A vital sign a Manual-mode team does not have: why in the value column, the unit, time and flag left empty.
+    expect(csv).toContain('Ada Lovelace,M-1,14A,Medium,1,Not available,,,,');
   });
 
   it('refuses values that do not fit the schema, and schema changes that conflict with existing values', async () => {

@@ -1,0 +1,39 @@
+import type { ListColumn } from '../../../contract/columns.js';
+import { isTimeZone } from '../../../contract/exports.js';
+import { toCsv } from '../../platform/csv.js';
+import { problem, Problem } from '../../platform/problem.js';
+import type { TeamKey } from '../../storage/ports.js';
+import { recordRead } from '../shared/audit-trail.js';
+import type { ApiDeps } from '../shared/deps.js';
+import { columnHeadings, csvColumns } from './cell-text.js';
+import { buildListView } from './list-view.js';
+import { findList } from './list-service.js';
+
+/** The time zone of an export, checked with Intl: a bad one is refused in plain words. */
+export function exportZone(zone: string | undefined): string {
+  if (zone === undefined) return 'UTC';
+  if (!isTimeZone(zone)) throw problem('validation_failed', 'The time zone is not one this server knows: send an IANA name such as Europe/London.');
+  return zone;
+}
+
+/**
+ * The list as a CSV file in English, with times in `zone`, its export recorded for every patient
+ * on the list before it goes out; an EHR failure fails the export.
+ */
+export async function exportList(deps: ApiDeps, team: TeamKey, listId: string, zone: string): Promise<{ filename: string; csv: string }> {
+  const { store, ehr } = deps;
+  const stored = await findList(deps, team, listId);
+  const view = await buildListView(store, ehr, team, stored);
+  if (view.ehrError) throw new Problem(view.ehrError.code, view.ehrError.message);
+  const fields = (await store.getSchema(team))?.fields ?? [];
+  const heading = (c: ListColumn) =>
+    c.startsWith('field:') ? (fields.find((f) => `field:${f.id}` === c)?.label ?? c.slice(6)) : columnHeadings[c as keyof typeof columnHeadings];
+  const columns = view.columns.flatMap((c) => csvColumns(c, heading(c), zone));
+  const csv = toCsv(
+    columns.map((c) => c.heading),
+    view.rows.map((row) => columns.map((c) => c.value(row))),
+  );
+  const filename = `${view.name.replace(/[^\p{L}\p{N} _-]+/gu, '').trim() || 'list'}.csv`;
+  recordRead(store.audit, 'ExportInitiation', { listId: stored.id, patientIds: stored.patientIds });
+  return { filename, csv };
+}

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { createExportTickets, type ExportGrant } from '../../../server/features/lists/export-tickets';
+import { Problem } from '../../../server/platform/problem';
+
+const grant: ExportGrant = {
+  caller: { tenantId: 't1', userId: 'u1', roles: [] },
+  ssoToken: 'sso',
+  teamId: 'team-1',
+  listId: 'list-1',
+  timeZone: 'Europe/London',
+};
+
+const refusal = (fn: () => unknown) => {
+  try {
+    fn();
+  } catch (err) {
+    return err instanceof Problem ? { status: err.status, message: err.message } : err;
+  }
+  return null;
+};
+
+describe('export download tickets', () => {
+  it('are redeemed once, for the team and list they were issued for, with who asked', () => {
+    const tickets = createExportTickets();
+    const { ticket } = tickets.issue(grant);
+    expect(ticket).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(tickets.redeem(ticket, 'team-1', 'list-1')).toEqual(grant);
+    expect(refusal(() => tickets.redeem(ticket, 'team-1', 'list-1'))).toMatchObject({ status: 404, message: expect.stringMatching(/used already/) });
+  });
+
+  it('are spent by a redemption with another team or list, which is refused', () => {
+    const tickets = createExportTickets();
+    const { ticket } = tickets.issue(grant);
+    expect(refusal(() => tickets.redeem(ticket, 'team-2', 'list-1'))).toMatchObject({ status: 404 });
+    expect(refusal(() => tickets.redeem(ticket, 'team-1', 'list-1'))).toMatchObject({ status: 404 });
+  });
+
+  it('expire after a minute, said in plain words', () => {
+    let now = 1_000_000;
+    const tickets = createExportTickets({ now: () => now });
+    const first = tickets.issue(grant);
+    expect(first.expiresAt.getTime()).toBe(now + 60_000);
+    const second = tickets.issue(grant);
+    now += 59_999;
+    expect(tickets.redeem(first.ticket, 'team-1', 'list-1').listId).toBe('list-1');
+    now += 1;
+    expect(refusal(() => tickets.redeem(second.ticket, 'team-1', 'list-1'))).toMatchObject({
+      status: 404,
+      message: expect.stringMatching(/expired/),
+    });
+  });
+
+  it('are held up to a cap: expired ones make room, live ones are never pushed out', () => {
+    let now = 0;
+    const tickets = createExportTickets({ max: 2, now: () => now });
+    const a = tickets.issue(grant);
+    tickets.issue(grant);
+    expect(refusal(() => tickets.issue(grant))).toMatchObject({ status: 503 });
+    expect(tickets.redeem(a.ticket, 'team-1', 'list-1')).toEqual(grant);
+    tickets.issue(grant);
+    now += 60_000;
+    expect(tickets.issue(grant).ticket).toMatch(/^[\w-]{43}$/);
+    expect(tickets.size).toBe(1);
+  });
+
+  it('are unguessable: each is new, and a made-up one is refused', () => {
+    const tickets = createExportTickets();
+    const seen = new Set(Array.from({ length: 200 }, () => tickets.issue(grant).ticket));
+    expect(seen.size).toBe(200);
+    expect(refusal(() => tickets.redeem('A'.repeat(43), 'team-1', 'list-1'))).toMatchObject({ status: 404 });
+  });
+});
