@@ -8,6 +8,8 @@ import {
   DialogSurface,
   DialogTitle,
   DialogTrigger,
+  MessageBar,
+  MessageBarBody,
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
@@ -17,6 +19,9 @@ import { columnLabel } from '../../shared/cells';
 import { allColumns } from '../../shared/columns';
 import { ErrorNotice } from '../../shared/components/ErrorNotice';
 import { t } from '../../shared/i18n/t';
+import { ApiError } from '../../shared/api/api-client';
+import { useRefreshLists } from './api/get-lists';
+import { useReadCurrentList } from './api/read-current-list';
 import { useSaveColumns } from './api/update-list';
 import type { ListView } from './api/read-list-answers';
 
@@ -38,7 +43,23 @@ export function ColumnsDialog({ list }: { list: ListView }) {
   const [open, setOpen] = useState(false);
   const [shown, setShown] = useState<string[]>(list.columns);
   const order = [...shown, ...allColumns.filter((c) => !shown.includes(c))];
-  const save = useSaveColumns(list);
+  // After a version conflict: the list as a colleague left it, shown here and saved against.
+  const [theirs, setTheirs] = useState<ListView | null>(null);
+  const save = useSaveColumns(theirs ?? list);
+  const readCurrent = useReadCurrentList();
+  const refreshLists = useRefreshLists();
+  const conflict = save.error instanceof ApiError && save.error.code === 'version_conflict';
+  const saveColumns = () =>
+    save.mutate(shown, {
+      onSuccess: () => setOpen(false),
+      onError: (error) => {
+        if (!(error instanceof ApiError && error.code === 'version_conflict')) return;
+        void readCurrent(list.id).then((current) => {
+          setTheirs(current);
+          setShown(current.columns);
+        });
+      },
+    });
   const move = (column: string, by: -1 | 1) =>
     setShown((cols) => {
       const i = cols.indexOf(column);
@@ -55,6 +76,9 @@ export function ColumnsDialog({ list }: { list: ListView }) {
         setOpen(d.open);
         setShown(list.columns);
         save.reset();
+        // Closed after a conflict without saving: the list behind shows the colleague's version too.
+        if (!d.open && theirs) refreshLists(list.id);
+        setTheirs(null);
       }}
     >
       <DialogTrigger disableButtonEnhancement>
@@ -95,13 +119,20 @@ export function ColumnsDialog({ list }: { list: ListView }) {
                 </div>
               );
             })}
-            {save.isError && <ErrorNotice error={save.error} />}
+            {conflict && theirs && (
+              <MessageBar intent="warning" role="status">
+                <MessageBarBody>
+                  {t('lists.conflict')} {t('columns.theirs', { columns: theirs.columns.map(columnLabel).join(', ') })}
+                </MessageBarBody>
+              </MessageBar>
+            )}
+            {save.isError && !conflict && <ErrorNotice error={save.error} />}
           </DialogContent>
           <DialogActions>
             <DialogTrigger disableButtonEnhancement>
               <Button>{t('lists.cancel')}</Button>
             </DialogTrigger>
-            <Button appearance="primary" onClick={() => save.mutate(shown, { onSuccess: () => setOpen(false) })} disabled={save.isPending}>
+            <Button appearance="primary" onClick={saveColumns} disabled={save.isPending}>
               {t('columns.save')}
             </Button>
           </DialogActions>

@@ -9,6 +9,8 @@ import {
   DialogTrigger,
   Field,
   Input,
+  MessageBar,
+  MessageBarBody,
   Text,
   makeStyles,
   tokens,
@@ -86,7 +88,15 @@ function RenameDialog({ list }: { list: ListView }) {
               <Field label={t('lists.newName')} validationMessage={!name.trim() ? t('lists.nameRequired') : undefined}>
                 <Input value={name} onChange={(_, d) => setName(d.value)} maxLength={200} />
               </Field>
-              {rename.isError && <ErrorNotice error={conflict ? new Error(t('lists.conflict')) : rename.error} />}
+              {/* The list was read again (useRenameList): say what happened and show the name it has now; Save applies to that version. */}
+              {conflict && (
+                <MessageBar intent="warning" role="status">
+                  <MessageBarBody>
+                    {t('lists.conflict')} {t('lists.conflictName', { name: list.name })}
+                  </MessageBarBody>
+                </MessageBar>
+              )}
+              {rename.isError && !conflict && <ErrorNotice error={rename.error} />}
             </DialogContent>
             <DialogActions>
               <DialogTrigger disableButtonEnhancement>
