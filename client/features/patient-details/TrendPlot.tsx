@@ -1,13 +1,14 @@
 import { LineChart, type ChartProps } from '@fluentui/react-charts';
 import { currentLocale, t } from '../../shared/i18n/t';
-import { pointText, trendTime, type TrendSeries } from './trend-data';
+import { numberText, shortDateTime } from '../../shared/format';
+import { pointText, trendTime, valueAxis, type TrendSeries } from './trend-data';
 
 /**
  * The chart of one vital kind: a line per series over a time axis, the value axis titled with its
  * unit. Every point is a Tab stop; on hover and on focus it shows (and announces) its time, value,
  * unit and flag. Loaded on demand with `VitalTrendCharts`.
  */
-export function TrendPlot({ title, kindLabel, series }: { title: string; kindLabel: string; series: TrendSeries[] }) {
+export function TrendPlot({ title, series }: { title: string; series: TrendSeries[] }) {
   const data: ChartProps = {
     chartTitle: title,
     lineChartData: series.map((s) => ({
@@ -24,16 +25,23 @@ export function TrendPlot({ title, kindLabel, series }: { title: string; kindLab
       })),
     })),
   };
+  const axis = valueAxis(series);
   return (
     <LineChart
       data={data}
       height={240}
-      // Axis times and numbers in the tab's language (Intl), as the library formats them with a culture.
       culture={currentLocale()}
       xAxisTitle={t('trend.axisTime')}
-      yAxisTitle={t('trend.axisValue', { kind: kindLabel, unit: series[0]?.unit ?? '' })}
-      hideLegend={series.length < 2}
+      // The value axis is titled with the unit alone: the chart's heading names the vital sign.
+      yAxisTitle={series[0]?.unit ?? ''}
+      yMinValue={axis.min}
+      yMaxValue={axis.max}
+      yAxisTickValues={axis.ticks}
+      yAxisTickFormat={(value: number) => numberText(value)}
+      // Times in the user's locale ("19 Nov, 08:00" in en-GB); the library's own labels are English-only.
+      customDateTimeFormatter={(date: Date) => shortDateTime(date)}
       hideTickOverlap
+      hideLegend={series.length < 2}
     />
   );
 }

@@ -121,6 +121,31 @@ export function trendIn(trend: Trend, range: TrendRange, now: number): Trend {
 export const defaultRange = (trend: Trend, now: number): TrendRange =>
   trend.rows.filter((r) => inRange('7d', r.time, now)).length >= 2 ? '7d' : 'all';
 
+/**
+ * The value axis of a chart: round-numbered ticks (steps of 1, 2, 2.5 or 5 times a power of ten)
+ * around the readings with a margin, so a change of a few beats or tenths of a degree shows,
+ * rather than an axis from zero that flattens every vital sign into a line.
+ */
+export function valueAxis(series: TrendSeries[], tickCount = 4): { min: number; max: number; ticks: number[] } {
+  const values = series.flatMap((s) => s.points.map((p) => p.value));
+  if (values.length === 0) return { min: 0, max: 1, ticks: [0, 1] };
+  const [low, high] = [Math.min(...values), Math.max(...values)];
+  // A margin of a fifth of the spread, and at least 5% of the value (or 1), so one value has room too.
+  const margin = Math.max((high - low) / 5, Math.abs(high) * 0.05, high === low ? 1 : 0);
+  const [from, to] = [low - margin, high + margin];
+  const raw = (to - from) / tickCount;
+  const magnitude = 10 ** Math.floor(Math.log10(raw));
+  const step = ([1, 2, 2.5, 5, 10].find((m) => raw <= m * magnitude) ?? 10) * magnitude;
+  // Rounded to the step's decimals, so 0.1 steps do not show as 36.300000000000004.
+  const decimals = Math.max(0, -Math.floor(Math.log10(step)) + 1);
+  const round = (v: number) => Number(v.toFixed(decimals));
+  // Vital signs are not negative: the axis stops at zero.
+  const first = Math.max(0, Math.floor(from / step));
+  const last = Math.ceil(to / step);
+  const ticks = Array.from({ length: last - first + 1 }, (_, i) => round((first + i) * step));
+  return { min: ticks[0], max: ticks.at(-1)!, ticks };
+}
+
 /** A reading's time in full, in the user's locale: "3 Dec 2026, 14:05" (en-GB). */
 export const trendTime = (time: number) => dateTime(time);
 

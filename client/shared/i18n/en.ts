@@ -113,7 +113,6 @@ export const en = {
   'trend.systolic': 'Systolic',
   'trend.diastolic': 'Diastolic',
   'trend.axisTime': 'Time',
-  'trend.axisValue': '{kind} ({unit})',
   'trend.empty': 'No readings in this time span',
   'trend.table': 'Readings of {kind}',
   'trend.time': 'Time',

@@ -117,7 +117,6 @@ export const ru: Record<MessageKey, string> = {
   'trend.systolic': 'Систолическое',
   'trend.diastolic': 'Диастолическое',
   'trend.axisTime': 'Время',
-  'trend.axisValue': '{kind} ({unit})',
   'trend.empty': 'Нет измерений за этот период',
   'trend.table': 'Измерения: {kind}',
   'trend.time': 'Время',

@@ -115,7 +115,6 @@ export const zhCN: Record<MessageKey, string> = {
   'trend.systolic': '收缩压',
   'trend.diastolic': '舒张压',
   'trend.axisTime': '时间',
-  'trend.axisValue': '{kind}（{unit}）',
   'trend.empty': '此时间范围内没有测量',
   'trend.table': '{kind} 测量记录',
   'trend.time': '时间',

@@ -115,7 +115,6 @@ export const zhTW: Record<MessageKey, string> = {
   'trend.systolic': '收縮壓',
   'trend.diastolic': '舒張壓',
   'trend.axisTime': '時間',
-  'trend.axisValue': '{kind}（{unit}）',
   'trend.empty': '此時間範圍內沒有測量',
   'trend.table': '{kind} 測量記錄',
   'trend.time': '時間',

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { defaultRange, pointText, trendIn, trendOf, trendTime } from '../../../client/features/patient-details/trend-data';
+import { defaultRange, pointText, trendIn, trendOf, trendTime, valueAxis } from '../../../client/features/patient-details/trend-data';
 import { setLanguage } from '../../../client/shared/i18n/t';
 
 /** The details' trend charts read the history the server sends, per kind, with a fixed clock. */
@@ -88,5 +88,28 @@ describe('vital sign trends in the details', () => {
     expect(trend.series.map((s) => s.name)).toEqual(['Систолическое', 'Диастолическое']);
     expect(pointText(trend.series[0].points[0])).toBe('225 мм рт. ст., Критически высокое');
     expect(trendTime(Date.UTC(2026, 11, 3, 14, 5))).toMatch(/3 дек\. 2026 г\./);
+  });
+});
+
+describe('the value axis of a trend chart', () => {
+  const line = (...values: number[]) => [{ name: 'x', unit: '', points: values.map((value, i) => ({ time: i, value, text: '', flag: null })) }];
+
+  it.each([
+    [[61, 115], 40, 140, [40, 60, 80, 100, 120, 140]],
+    [[36.3, 37.5], 34, 40],
+    [[60, 170], 0, 200, [0, 50, 100, 150, 200]],
+    [[98, 98], 92.5, 105],
+    [[0.4, 0.6], 0.3, 0.7, [0.3, 0.4, 0.5, 0.6, 0.7]],
+  ])('puts readings %j on round ticks from %d to %d', (values, min, max, ticks?: number[]) => {
+    const axis = valueAxis(line(...values));
+    expect([axis.min, axis.max]).toEqual([min, max]);
+    if (ticks) expect(axis.ticks).toEqual(ticks);
+    // Round numbers, evenly spaced, the readings inside with room to spare.
+    const steps = new Set(axis.ticks.slice(1).map((v, i) => Number((v - axis.ticks[i]).toFixed(6))));
+    expect(steps.size).toBe(1);
+    const [step] = steps;
+    expect(axis.ticks.every((v) => Number.isInteger(Number((v / step).toFixed(6))))).toBe(true);
+    expect(axis.min).toBeLessThan(Math.min(...values));
+    expect(axis.max).toBeGreaterThan(Math.max(...values));
   });
 });
