@@ -47,7 +47,8 @@ const useStyles = makeStyles({
     minHeight: 'calc(100vh - 60px)',
     boxSizing: 'border-box',
     // On a phone or in a narrow Teams pane the list gets the width, not the margins.
-    '@media (max-width: 800px)': { padding: '12px' },
+    // Disjoint ranges: which of two overlapping media rules wins would depend on the order the styles were inserted.
+    '@media (min-width: 481px) and (max-width: 800px)': { padding: '12px' },
     '@media (max-width: 480px)': { padding: '8px' },
   },
   workspace: { display: 'flex', flexDirection: 'column', gap: '8px', minWidth: 0 },
@@ -68,7 +69,8 @@ const useStyles = makeStyles({
     boxShadow: tokens.shadow4,
     padding: '16px 20px',
     minWidth: 0,
-    '@media (max-width: 800px)': { padding: '12px' },
+    '@media (min-width: 481px) and (max-width: 800px)': { padding: '12px' },
+    '@media (max-width: 480px)': { padding: '8px' },
   },
 });
 

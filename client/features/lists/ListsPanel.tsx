@@ -21,6 +21,7 @@ import {
   Text,
   Title3,
   makeStyles,
+  mergeClasses,
   tokens,
 } from '@fluentui/react-components';
 import { ArrowMoveRegular, DismissRegular, HeartBrokenRegular, SearchRegular } from '@fluentui/react-icons';
@@ -82,6 +83,9 @@ const useStyles = makeStyles({
     '@media (max-width: 480px)': { maxWidth: '104px' },
   },
   plainHeader: { fontWeight: tokens.fontWeightSemibold },
+  headCell: { '@media (max-width: 480px)': { paddingLeft: tokens.spacingHorizontalXS, paddingRight: tokens.spacingHorizontalXS } },
+  // On a phone a long heading wraps within the column's narrow cap instead of widening it.
+  headText: { display: 'block', '@media (max-width: 480px)': { whiteSpace: 'normal', maxWidth: '104px' } },
   actions: { display: 'flex', gap: '4px', whiteSpace: 'nowrap' },
   muted: { color: tokens.colorNeutralForeground3 },
   deceased: { marginLeft: '6px' },
@@ -240,20 +244,24 @@ function ListTable({ list, others, onOpenPatient }: { list: ListView; others: Li
                   isSortableColumn(column) ? (
                     <TableHeaderCell
                       key={column}
-                      className={column === 'name' ? styles.frozen : undefined}
+                      className={mergeClasses(styles.headCell, column === 'name' && styles.frozen)}
                       sortDirection={sort?.column === column ? sort.direction : undefined}
                       onClick={() => toggleSort(column)}
                       aria-label={t('lists.sortBy', { column: columnLabel(column) })}
                     >
-                      {columnLabel(column)}
+                      <span className={styles.headText}>{columnLabel(column)}</span>
                     </TableHeaderCell>
                   ) : (
-                    <TableHeaderCell key={column} sortable={false} className={column === 'name' ? styles.frozen : styles.plainHeader}>
-                      {columnLabel(column)}
+                    <TableHeaderCell
+                      key={column}
+                      sortable={false}
+                      className={mergeClasses(styles.headCell, styles.plainHeader, column === 'name' && styles.frozen)}
+                    >
+                      <span className={styles.headText}>{columnLabel(column)}</span>
                     </TableHeaderCell>
                   ),
                 )}
-                <TableHeaderCell sortable={false} className={styles.plainHeader}>
+                <TableHeaderCell sortable={false} className={mergeClasses(styles.headCell, styles.plainHeader)}>
                   {t('column.actions')}
                 </TableHeaderCell>
               </TableRow>
@@ -269,7 +277,7 @@ function ListTable({ list, others, onOpenPatient }: { list: ListView; others: Li
                       const shown = display(column, row);
                       if (column === 'name')
                         return (
-                          <TableCell key={column} className={`${styles.cell} ${styles.frozen}`}>
+                          <TableCell key={column} className={mergeClasses(styles.cell, styles.frozen)}>
                             <div className={styles.name}>
                               {row.available ? (
                                 <>

@@ -1,4 +1,4 @@
-import { Tooltip, makeStyles, tokens } from '@fluentui/react-components';
+import { Tooltip, makeStyles, mergeClasses, tokens } from '@fluentui/react-components';
 import { CloudOffRegular, SubtractCircleRegular } from '@fluentui/react-icons';
 
 const useStyles = makeStyles({
@@ -31,7 +31,7 @@ export function EmptyMark({ status, text, hint, hintId }: { status: 'none' | 'un
       <span
         // eslint-disable-next-line jsx-a11y/no-noninteractive-tabindex -- a tooltip's trigger, not a control
         tabIndex={0}
-        className={status === 'none' ? styles.mark : `${styles.mark} ${styles.unavailable}`}
+        className={mergeClasses(styles.mark, status === 'unavailable' && styles.unavailable)}
         data-cell-status={status}
         aria-describedby={hintId}
       >

@@ -1,0 +1,219 @@
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { listColumns } from '../../contract/columns';
+import { NOTE_MAX_LENGTH } from '../../contract/notes';
+import { apiAs, expectAccessible, signIn as signInAs, useE2e } from '../helpers/e2e';
+
+const e2e = useE2e();
+
+/** The widest a text cell grows (client/features/lists/list-layout.ts), plus the cell's own padding and edge. */
+const TEXT_MAX_WIDTH = 280;
+const CELL_PADDING = 2 * 8 + 1;
+
+/** A team connected to the sandbox's R4 link with a list of `count` patients, its owner signed in at `width` × `height`. */
+async function teamWithList(tenant: number, team: number, name: string, count: number, width: number, height = 900) {
+  const tn = e2e.info.tenants[tenant];
+  const tm = tn.teams[team];
+  const owner = e2e.info.users.find((u) => u.id === tm.owners[0])!;
+  const api = await apiAs(e2e.server.url, owner.id);
+  await api('PUT', `/teams/${tm.id}/connection`, { mode: 'ehr', url: e2e.info.sandbox.fhir.r4, name: 'Sandbox R4' });
+  const { patients } = await api('GET', `/teams/${tm.id}/patients?gender=female&count=${count}`);
+  expect(patients.length).toBe(count);
+  const list = await api('POST', `/teams/${tm.id}/lists`, { name });
+  await api('POST', `/teams/${tm.id}/lists/${list.id}/patients`, { patientIds: patients.map((p: { id: string }) => p.id) });
+  const context = await e2e.browser.newContext({ reducedMotion: 'reduce', viewport: { width, height } });
+  const page = await context.newPage();
+  return {
+    team: tm,
+    api,
+    list,
+    patients: patients as { id: string; displayName: string; mrn: string }[],
+    page,
+    signIn: () => signInAs(page, e2e.server.url, `${owner.name} (${tn.name})`, tm.name),
+    close: () => context.close(),
+  };
+}
+
+/** The box a list table scrolls in. */
+const scroller = (table: Locator) => table.locator('xpath=..');
+
+/** How far the table's box can scroll sideways, and how far the page can. */
+const overflow = (page: Page, table: Locator) =>
+  Promise.all([
+    scroller(table).evaluate((el) => el.scrollWidth - el.clientWidth),
+    page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth),
+  ]);
+
+describe('the list table on rounds', () => {
+  it('fits a new list in a 740-pixel Teams pane, and the search pane folds away for the session', async () => {
+    const { page, signIn, close } = await teamWithList(0, 0, 'Ward 7', 6, 740);
+    await signIn();
+    const table = page.getByRole('table', { name: 'Ward 7' });
+    await expect.poll(() => table.getByRole('row').count(), { timeout: 20_000 }).toBe(7);
+    expect((await table.getByRole('columnheader').allInnerTexts()).map((h) => h.trim())).toEqual([
+      'Name',
+      'MRN',
+      'Birth date (age)',
+      'Gender',
+      'Actions',
+    ]);
+    // Neither the table nor the page scrolls sideways.
+    expect(await overflow(page, table)).toEqual([0, 0]);
+
+    const toggle = page.getByRole('button', { name: 'Hide search' });
+    expect(await toggle.getAttribute('aria-expanded')).toBe('true');
+    expect(await page.getByRole('heading', { name: 'Find patients' }).isVisible()).toBe(true);
+    await toggle.click();
+    const reopen = page.getByRole('button', { name: 'Show search' });
+    await expect.poll(() => reopen.getAttribute('aria-expanded')).toBe('false');
+    expect(await page.getByRole('heading', { name: 'Find patients' }).isVisible()).toBe(false);
+    // The pane it controls is the one hidden.
+    const pane = page.locator(`[id="${await reopen.getAttribute('aria-controls')}"]`);
+    expect(await pane.isHidden()).toBe(true);
+    // Remembered for the session: a reload keeps it closed.
+    await page.reload();
+    await expect.poll(() => page.getByRole('table', { name: 'Ward 7' }).getByRole('row').count(), { timeout: 20_000 }).toBe(7);
+    expect(await page.getByRole('heading', { name: 'Find patients' }).isVisible()).toBe(false);
+    await page.getByRole('button', { name: 'Show search' }).click();
+    await expect.poll(() => page.getByRole('heading', { name: 'Find patients' }).isVisible()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Hide search' }).getAttribute('aria-expanded')).toBe('true');
+    await close();
+  });
+
+  it('keeps each row’s name in view at the left edge while a wide list scrolls sideways', async () => {
+    const { team, api, list, page, signIn, close } = await teamWithList(0, 1, 'Everything', 10, 1366, 1400);
+    await api('PATCH', `/teams/${team.id}/lists/${list.id}`, { columns: [...listColumns] });
+    await signIn();
+    const table = page.getByRole('table', { name: 'Everything' });
+    await expect.poll(() => table.getByRole('row').count(), { timeout: 20_000 }).toBe(11);
+    const [tableOverflow] = await overflow(page, table);
+    expect(tableOverflow, 'twenty columns are wider than the pane').toBeGreaterThan(300);
+
+    await scroller(table).evaluate((el) => el.scrollTo({ left: el.scrollWidth }));
+    await expect.poll(() => scroller(table).evaluate((el) => el.scrollLeft)).toBeGreaterThan(300);
+    // Every rendered row's name cell (and the header's) sits at the box's inner left edge, on top of the cells scrolled under it.
+    await scroller(table).scrollIntoViewIfNeeded();
+    const placed = await scroller(table).evaluate((box) => {
+      const left = box.getBoundingClientRect().left + box.clientLeft;
+      const bottom = Math.min(box.getBoundingClientRect().bottom, window.innerHeight);
+      return [...box.querySelectorAll('tr')]
+        .filter((tr) => tr.cells.length > 1 && tr.getBoundingClientRect().bottom <= bottom)
+        .map((tr) => {
+          const cell = tr.cells[0].getBoundingClientRect();
+          const top = document.elementFromPoint(cell.left + 8, cell.top + cell.height / 2);
+          return { offset: Math.round(cell.left - left), onTop: tr.cells[0].contains(top), text: tr.cells[0].innerText.trim() };
+        });
+    });
+    expect(placed.length, 'the header and the rows in view').toBeGreaterThanOrEqual(8);
+    for (const { offset, onTop, text } of placed) {
+      expect(offset, text).toBe(0);
+      expect(onTop, `${text} is not covered`).toBe(true);
+      expect(text).not.toBe('');
+    }
+    // The rows stay virtualized: scrolling down and back keeps the names in place.
+    await scroller(table).evaluate((el) => el.scrollTo({ top: el.scrollHeight }));
+    const link = table.getByRole('button', { name: /\S/ }).first();
+    expect(await link.isVisible()).toBe(true);
+
+    // Sortable headers are buttons with aria-sort; Actions and the columns without an order are plain headings.
+    const header = (name: string) => table.getByRole('columnheader', { name, exact: true });
+    for (const name of ['Sort by Name', 'Sort by Heart rate', 'Sort by Location']) {
+      expect(await header(name).getAttribute('aria-sort'), name).toBe('none');
+      expect(await header(name).getByRole('button').count(), name).toBe(1);
+    }
+    for (const name of ['Actions', 'Conditions', 'Allergies', 'Medications', 'Latest note']) {
+      expect(await header(name).count(), name).toBe(1);
+      expect(await header(name).getAttribute('aria-sort'), name).toBeNull();
+      expect(await header(name).getByRole('button').count(), name).toBe(0);
+    }
+    await header('Sort by Heart rate').getByRole('button').click();
+    await expect.poll(() => header('Sort by Heart rate').getAttribute('aria-sort')).toBe('ascending');
+    await expectAccessible(page, 'a wide list scrolled sideways');
+    await close();
+  });
+
+  it('cuts a 4,000-character note at the column width, shows it whole on focus, and tells "None recorded" from "Not available"', async () => {
+    // A Manual-mode team: a patient without a room is "None recorded" there, and a vital sign, which only an EHR gives, "Not available".
+    const tn = e2e.info.tenants[1];
+    const tm = tn.teams[0];
+    const owner = e2e.info.users.find((u) => u.id === tm.owners[0])!;
+    const api = await apiAs(e2e.server.url, owner.id);
+    await api('PUT', `/teams/${tm.id}/connection`, { mode: 'manual' });
+    const noted = await api('POST', `/teams/${tm.id}/manual-patients`, { name: 'Ada Notewell', room: '12' });
+    const plain = await api('POST', `/teams/${tm.id}/manual-patients`, { name: 'Ben Roomless' });
+    const list = await api('POST', `/teams/${tm.id}/lists`, { name: 'Notes' });
+    await api('PATCH', `/teams/${tm.id}/lists/${list.id}`, { columns: ['name', 'latestNote', 'location', 'heartRate'] });
+    await api('POST', `/teams/${tm.id}/lists/${list.id}/patients`, { patientIds: [noted.id, plain.id] });
+    const words = 'Discussed discharge plan with the family; daughter to collect medication from pharmacy. ';
+    const note = words.repeat(Math.ceil(NOTE_MAX_LENGTH / words.length)).slice(0, NOTE_MAX_LENGTH);
+    await api('POST', `/teams/${tm.id}/patients/${noted.id}/notes`, { text: note });
+    const context = await e2e.browser.newContext({ reducedMotion: 'reduce', viewport: { width: 1366, height: 900 } });
+    const page = await context.newPage();
+    await signInAs(page, e2e.server.url, `${owner.name} (${tn.name})`, tm.name);
+    const table = page.getByRole('table', { name: 'Notes' });
+    await expect.poll(() => table.getByRole('row').count(), { timeout: 20_000 }).toBe(3);
+
+    const notedRow = table.getByRole('row', { name: /Ada Notewell/ });
+    const noteCell = notedRow.getByRole('cell').nth(1);
+    expect((await noteCell.boundingBox())!.width).toBeLessThanOrEqual(TEXT_MAX_WIDTH + CELL_PADDING);
+    // The whole table stays narrower than the window, let alone the note's 33,000 pixels of text.
+    expect(await scroller(table).evaluate((el) => el.scrollWidth)).toBeLessThan(1366);
+    // From the keyboard: Tab from the patient's name reaches the cut note, and its tooltip holds all of it.
+    await notedRow.getByRole('button', { name: 'Ada Notewell', exact: true }).focus();
+    await page.keyboard.press('Tab');
+    expect(await noteCell.locator('[data-clipped]').evaluate((el) => el === document.activeElement)).toBe(true);
+    const tooltip = page.getByRole('tooltip');
+    await expect.poll(() => tooltip.isVisible()).toBe(true);
+    expect(await tooltip.textContent()).toBe(note);
+
+    // Ben has no note and no room: "None recorded"; nobody's heart rate is offered here: "Not available".
+    const benRow = table.getByRole('row', { name: /Ben Roomless/ });
+    const none = benRow.locator('[data-cell-status="none"]');
+    const missing = benRow.locator('[data-cell-status="unavailable"]');
+    expect(await none.count()).toBe(2);
+    expect(await missing.count()).toBe(1);
+    expect(await none.first().innerText()).toBe('None recorded');
+    expect(await missing.innerText()).toBe('Not available');
+    // Each with an icon of its own, not colour alone.
+    const icon = (mark: Locator) => mark.locator('svg').evaluate((svg) => svg.innerHTML);
+    expect(await icon(none.first())).not.toBe(await icon(missing));
+    // Each explains itself on focus, and to a screen reader.
+    await none.first().focus();
+    await expect.poll(() => tooltip.textContent()).toBe('The EHR has no record of this for the patient.');
+    await missing.focus();
+    await expect.poll(() => tooltip.textContent()).toBe('Not available: this source does not provide this information.');
+    const described = (mark: Locator) =>
+      mark.evaluate((el) => document.getElementById(el.getAttribute('aria-describedby') ?? '')?.textContent ?? null);
+    expect(await described(none.first())).toBe('The EHR has no record of this for the patient.');
+    expect(await described(missing)).toBe('Not available: this source does not provide this information.');
+    await expectAccessible(page, 'a list with a long note and empty cells');
+    await context.close();
+  });
+
+  it('shows the name and two more columns on a 390-pixel phone, the rest scrolling under the name, the page never sideways', async () => {
+    const { team, api, list, page, signIn, close } = await teamWithList(1, 1, 'Phone', 4, 390, 844);
+    await api('PATCH', `/teams/${team.id}/lists/${list.id}`, { columns: ['name', 'heartRate', 'bloodPressure', 'conditions', 'medications'] });
+    await signIn();
+    const table = page.getByRole('table', { name: 'Phone' });
+    await expect.poll(() => table.getByRole('row').count(), { timeout: 20_000 }).toBe(5);
+    await table.scrollIntoViewIfNeeded();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    const box = (await scroller(table).boundingBox())!;
+    // Name, heart rate and blood pressure of every row are whole inside the table's box.
+    for (let row = 0; row <= 4; row++) {
+      const cells = table.getByRole('row').nth(row).locator('th, td');
+      for (let column = 0; column < 3; column++) {
+        const cell = (await cells.nth(column).boundingBox())!;
+        expect(cell.x, `row ${row} column ${column}`).toBeGreaterThanOrEqual(box.x);
+        expect(cell.x + cell.width, `row ${row} column ${column}`).toBeLessThanOrEqual(box.x + box.width + 0.5);
+      }
+    }
+    // The rest scrolls under the frozen name; the page still does not.
+    await scroller(table).evaluate((el) => el.scrollTo({ left: el.scrollWidth }));
+    await expect.poll(() => scroller(table).evaluate((el) => el.scrollLeft)).toBeGreaterThan(0);
+    const name = (await table.getByRole('row').nth(1).locator('td').first().boundingBox())!;
+    expect(Math.abs(name.x - box.x)).toBeLessThanOrEqual(1.5);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await close();
+  });
+});
