@@ -107,8 +107,23 @@ export const patientSummary = z.object({
 });
 export type PatientSummary = z.infer<typeof patientSummary>;
 
-/** `GET /api/teams/{teamId}/patients`: a page of results; `next` asks for the next page with `?page=`. */
-export const patientSearchAnswer = z.object({ patients: z.array(patientSummary), next: z.string().optional() });
+/**
+ * How the EHR matched a name: `contains`, anywhere in a name part ("uer" finds Auer); `start`,
+ * only from the start of a name part (FHIR's default string search, for EHRs that refuse
+ * `:contains`), so the tab says to type the first letters.
+ */
+export const nameMatches = ['contains', 'start'] as const;
+export type NameMatch = (typeof nameMatches)[number];
+
+/**
+ * `GET /api/teams/{teamId}/patients`: a page of results; `next` asks for the next page with
+ * `?page=`; `match`, on the first page of a search by name, the rule the EHR matched it by.
+ */
+export const patientSearchAnswer = z.object({
+  patients: z.array(patientSummary),
+  next: z.string().optional(),
+  match: z.enum(nameMatches).optional(),
+});
 export type PatientSearchAnswer = z.infer<typeof patientSearchAnswer>;
 
 // The details panel: every part of the record, in full.

@@ -12,6 +12,11 @@ export interface ServerInfo {
   tokenEndpoint?: string;
   /** `token_endpoint_auth_methods_supported` from the SMART well-known file. */
   authMethods?: string[];
+  /**
+   * Patient name parameters whose modifiers the capability statement lists without `contains`
+   * (only a DSTU2 Conformance can list them; STU3 and R4 dropped `searchParam.modifier`).
+   */
+  containsUnsupported?: string[];
 }
 
 export interface Discovery {
@@ -128,8 +133,10 @@ function readServerInfo(base: URL, metadata: JsonObject, wellKnown: JsonObject |
   if (!resources.includes('Patient')) {
     throw new FhirError('no_patient_support', 'This FHIR server offers no patient records (its capability statement lists no Patient resource).');
   }
+  const stated = containsUnsupported(serverRests);
+  const searchInfo = stated.length > 0 ? { containsUnsupported: stated } : {};
   const tokenEndpoint = str(wellKnown?.token_endpoint) ?? oauthUrisToken(serverRests);
-  if (!tokenEndpoint) return { base, version, resources, auth: 'none' };
+  if (!tokenEndpoint) return { base, version, resources, auth: 'none', ...searchInfo };
   let tokenUrl: URL;
   try {
     tokenUrl = new URL(tokenEndpoint, `${base.href}/`);
@@ -144,7 +151,16 @@ function readServerInfo(base: URL, metadata: JsonObject, wellKnown: JsonObject |
     auth: 'client_credentials',
     tokenEndpoint: tokenUrl.href,
     ...(authMethods.length > 0 ? { authMethods } : {}),
+    ...searchInfo,
   };
+}
+
+/** Patient `name`, `family`, `given` listed with modifiers that leave out `contains`. */
+function containsUnsupported(rests: JsonObject[]): string[] {
+  const params = rests.flatMap((rest) => objects(rest.resource).filter((r) => r.type === 'Patient')).flatMap((r) => objects(r.searchParam));
+  return params
+    .filter((p) => ['name', 'family', 'given'].includes(str(p.name) ?? '') && Array.isArray(p.modifier) && !strings(p.modifier).includes('contains'))
+    .map((p) => str(p.name) as string);
 }
 
 function oauthUrisToken(rests: JsonObject[]): string | undefined {

@@ -128,7 +128,7 @@ export function createEhrGateway(options: EhrGatewayOptions): EhrGateway {
     },
     async searchPatients(baseUrl, tenantId, query, pageUrl) {
       const ctx = await context(baseUrl, tenantId);
-      return pageUrl === undefined ? searchPatients(ctx, query, quirksOf(ctx)) : fetchPage(ctx, query, pageUrl, quirksOf(ctx));
+      return pageUrl === undefined ? searchPatients(ctx, query, quirksOf(ctx)) : fetchPage(ctx, query, pageUrl);
     },
     async readPatient(baseUrl, tenantId, id) {
       return readPatient(await context(baseUrl, tenantId), id);

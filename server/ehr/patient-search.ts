@@ -3,7 +3,7 @@ import type { EhrContext, SearchQuirks } from './ehr-context.js';
 import { Warnings } from './clinical/warnings.js';
 import { isObject, list, objects, str } from './json.js';
 import { checkPageUrl, formEncode, underBase } from './urls.js';
-import { FhirError, type PatientSearchQuery, type PatientSearchResult } from './types.js';
+import { FhirError, type NameMatch, type PatientSearchQuery, type PatientSearchResult } from './types.js';
 
 /** The page size asked when the query names none, and the most we ask for. */
 const MAX_PAGE = 100;
@@ -22,6 +22,15 @@ interface Attempt {
 }
 
 type Feature = keyof Attempt;
+
+/**
+ * The name criteria. FHIR string search matches the start of a name part by default, and anywhere
+ * in it with `:contains` (search.html#string in DSTU2, STU3 and R4 alike). The app asks with
+ * `:contains` wherever the server takes it, so "uer" finds Auer in every release, and falls back
+ * to the default where the server refuses it or its Conformance (DSTU2) lists the modifiers it
+ * takes without `contains`; the answer says which rule applied.
+ */
+const NAME_PARAMS = ['name', 'family', 'given'] as const;
 const QUIRK_OF: Record<Feature, keyof SearchQuirks> = { post: 'noPostSearch', contains: 'noContains', sort: 'noSort' };
 
 /**
@@ -29,10 +38,11 @@ const QUIRK_OF: Record<Feature, keyof SearchQuirks> = { post: 'noPostSearch', co
  * whose removal made the search succeed is remembered, so later searches skip the failing try.
  */
 export async function searchPatients(ctx: EhrContext, query: PatientSearchQuery, quirks: SearchQuirks): Promise<PatientSearchResult> {
-  const modifierContains = usesContainsModifier(ctx, query);
+  const byName = NAME_PARAMS.filter((param) => query[param] !== undefined && query[param] !== '');
+  const stated = ctx.server.containsUnsupported ?? [];
   const attempt: Attempt = {
     post: !quirks.noPostSearch,
-    contains: modifierContains && !quirks.noContains,
+    contains: byName.length > 0 && !quirks.noContains && !byName.some((param) => stated.includes(param)),
     sort: !quirks.noSort,
   };
   let lastDropped: Feature | undefined;
@@ -40,7 +50,9 @@ export async function searchPatients(ctx: EhrContext, query: PatientSearchQuery,
     try {
       const body = await send(ctx, buildParams(ctx, query, attempt), attempt.post);
       if (lastDropped) quirks[QUIRK_OF[lastDropped]] = true;
-      return readSearchset(ctx, body, modifierContains && !attempt.contains ? query.family : undefined, pageSize(query));
+      const result = readSearchset(ctx, body, pageSize(query));
+      const match: NameMatch = attempt.contains ? 'contains' : 'start';
+      return byName.length > 0 ? { ...result, match } : result;
     } catch (error) {
       const dropped = featureToDrop(error, attempt);
       if (!dropped) throw error;
@@ -51,11 +63,10 @@ export async function searchPatients(ctx: EhrContext, query: PatientSearchQuery,
 }
 
 /** The next page, from a link the EHR gave; refused unless it lies under the base URL. */
-export async function fetchPage(ctx: EhrContext, query: PatientSearchQuery, pageUrl: string, quirks: SearchQuirks): Promise<PatientSearchResult> {
+export async function fetchPage(ctx: EhrContext, query: PatientSearchQuery, pageUrl: string): Promise<PatientSearchResult> {
   const url = checkPageUrl(ctx.server.base, pageUrl);
   const { body } = await ctx.http({ method: 'GET', url, token: ctx.token });
-  const filterFamily = usesContainsModifier(ctx, query) && quirks.noContains ? query.family : undefined;
-  return readSearchset(ctx, body, filterFamily, pageSize(query));
+  return readSearchset(ctx, body, pageSize(query));
 }
 
 /** The page size asked (the server's own default is assumed to be at most MAX_PAGE). */
@@ -63,16 +74,13 @@ function pageSize(query: PatientSearchQuery): number {
   return query.count !== undefined && Number.isFinite(query.count) ? Math.min(MAX_PAGE, Math.max(1, Math.trunc(query.count))) : MAX_PAGE;
 }
 
-function usesContainsModifier(ctx: EhrContext, query: PatientSearchQuery): boolean {
-  return query.family !== undefined && ctx.adapter.familyContainsParam.includes(':');
-}
-
 function featureToDrop(error: unknown, attempt: Attempt): Feature | undefined {
   if (!(error instanceof FhirError) || error.code !== 'ehr_error' || error.status === undefined) return undefined;
   if (attempt.post && POST_REJECTED.has(error.status)) return 'post';
   if (!PARAM_REJECTED.has(error.status)) return undefined;
-  if (attempt.contains) return 'contains';
+  // `_sort` goes first: results are sorted here anyway, while `:contains` changes what is found.
   if (attempt.sort) return 'sort';
+  if (attempt.contains) return 'contains';
   if (attempt.post) return 'post';
   return undefined;
 }
@@ -83,9 +91,7 @@ function buildParams(ctx: EhrContext, query: PatientSearchQuery, attempt: Attemp
     if (value !== undefined && value !== '') params.push([name, value]);
   };
   add('_id', query.id);
-  add('name', query.name);
-  add(attempt.contains ? ctx.adapter.familyContainsParam : 'family', query.family);
-  add('given', query.given);
+  for (const param of NAME_PARAMS) add(attempt.contains ? `${param}:contains` : param, query[param]);
   add('birthdate', query.birthdate);
   add('gender', query.gender);
   add('identifier', query.identifier);
@@ -114,7 +120,7 @@ async function send(ctx: EhrContext, params: Array<[string, string]>, post: bool
  * and OperationOutcome entries mixed into the results (`outcome_entry`; their text can echo the
  * query, so it is never kept).
  */
-function readSearchset(ctx: EhrContext, body: unknown, filterFamily: string | undefined, size: number): PatientSearchResult {
+function readSearchset(ctx: EhrContext, body: unknown, size: number): PatientSearchResult {
   if (!isObject(body) || body.resourceType !== 'Bundle') {
     throw new FhirError('not_fhir', 'The EHR answered the patient search with something other than a Bundle.');
   }
@@ -137,9 +143,7 @@ function readSearchset(ctx: EhrContext, body: unknown, filterFamily: string | un
     const view = ctx.adapter.readPatient(resource, { mrnSystem: ctx.mrnSystem });
     if (view) views.push(view);
   }
-  const needle = filterFamily !== undefined ? fold(filterFamily) : undefined;
-  const kept = needle !== undefined ? views.filter((v) => fold(v.family).includes(needle)) : views;
-  const result: PatientSearchResult = { patients: kept.sort(byName).map((v) => v.summary) };
+  const result: PatientSearchResult = { patients: views.sort(byName).map((v) => v.summary) };
   const next = nextLink(ctx, body);
   if (next) result.next = next;
   const warnings = skipped.list();
@@ -155,11 +159,6 @@ function nextLink(ctx: EhrContext, bundle: Record<string, unknown>): string | un
   } catch {
     return undefined;
   }
-}
-
-/** Case- and accent-insensitive form, matching FHIR's default string search. */
-function fold(text: string): string {
-  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 }
 
 const collator = new Intl.Collator('en', { sensitivity: 'base', numeric: true });

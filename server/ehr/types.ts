@@ -4,9 +4,11 @@ import type { PatientSummary } from './patient-summary.js';
 
 /** FHIR releases the app understands, detected from `fhirVersion` (major.minor). */
 import type { FhirVersion } from '../../contract/connection.js';
+/** How the EHR matched the name criteria: anywhere in a name part (`:contains`), or only from the start of one (FHIR's default). */
+import type { NameMatch } from '../../contract/patients.js';
 
 // PatientSummary lives in a leaf module, so that the clinical types can use it without importing this file back.
-export type { FhirVersion, PatientSummary };
+export type { FhirVersion, NameMatch, PatientSummary };
 
 export interface PatientSearchQuery {
   name?: string;
@@ -25,6 +27,8 @@ export interface PatientSearchResult {
   patients: PatientSummary[];
   /** Absolute URL of the next FHIR page (from `link[relation=next]`), when there is one. */
   next?: string;
+  /** For a search by name: the rule the EHR matched it by. */
+  match?: NameMatch;
 }
 
 /** What a connection check found at a FHIR base URL. */

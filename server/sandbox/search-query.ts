@@ -1,4 +1,5 @@
 import { FhirRequestError, type ParamKind, type SearchFilter, type SearchQuery, type SortKey } from './engine/types.js';
+import { stringModifiers } from './engine/string-match.js';
 import type { VersionSpec } from './versions.js';
 
 const DEFAULT_COUNT = 50;
@@ -7,7 +8,7 @@ const MAX_COUNT = 1000;
 /** Result-shaping parameters the sandbox accepts and does not act on. */
 const ignored = new Set(['_format', '_total', '_summary', '_elements', '_pretty', '_include', '_revinclude']);
 const modifiersOf: Record<ParamKind, readonly string[]> = {
-  string: ['contains', 'exact', 'missing'],
+  string: stringModifiers,
   token: ['missing'],
   date: ['missing'],
   reference: ['missing'],
@@ -39,23 +40,22 @@ export function readSearch(spec: VersionSpec, type: string, params: Record<strin
     }
     if (rawName === '_count') count = integer('_count', value, 1, MAX_COUNT);
     else if (rawName === '_offset') offset = integer('_offset', value, 0, Number.MAX_SAFE_INTEGER);
-    else if (!ignored.has(rawName.split(':')[0]) && value !== '') filters.push(filterOf(spec, type, params, rawName, value));
+    else if (!ignored.has(rawName.split(':')[0]) && value !== '') filters.push(filterOf(type, params, rawName, value));
   }
   return { filters, sort, count, offset };
 }
 
-function filterOf(spec: VersionSpec, type: string, params: Record<string, ParamKind>, rawName: string, value: string): SearchFilter {
+function filterOf(type: string, params: Record<string, ParamKind>, rawName: string, value: string): SearchFilter {
   const [name, modifier = '', ...rest] = rawName.split(':');
   const kind = params[name];
   if (!kind) throw new FhirRequestError(400, 'not-supported', `The search parameter ${name} is not supported for ${type}.`);
   if (rest.length || (modifier && !modifiersOf[kind].includes(modifier))) {
     throw new FhirRequestError(400, 'not-supported', `The modifier :${modifier} is not supported for ${name}.`);
   }
-  const effective = modifier || (spec.containsByDefault.includes(`${type}.${name}`) ? 'contains' : '');
   // Commas separate alternatives; `\,` is a literal comma.
   const values = value
     .split(/(?<!\\),/)
     .map((v) => v.replace(/\\,/g, ','))
     .filter((v) => v !== '');
-  return { name, modifier: effective, values };
+  return { name, modifier, values };
 }

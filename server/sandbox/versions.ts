@@ -14,8 +14,6 @@ export interface VersionSpec {
   /** Failed batch entries carry their OperationOutcome here. */
   outcomeIn: 'resource' | 'response.outcome';
   resourceTypes: readonly string[];
-  /** String parameters that match anywhere without a modifier (the Patients contract's STU3 `family`). */
-  containsByDefault: readonly string[];
   /** Reads one `_sort` parameter in the release's syntax; undefined when the name is not a sort. */
   readSort(name: string, value: string): SortKey[] | undefined;
   createEngine(): FhirEngine;
@@ -54,7 +52,6 @@ export const versionSpecs: Record<SandboxVersion, VersionSpec> = {
     contentType: 'application/json+fhir',
     outcomeIn: 'resource',
     resourceTypes: [...clinical, 'MedicationOrder'],
-    containsByDefault: [],
     readSort: modifierSort,
     createEngine: () => createMemoryEngine(dstu2Params),
   },
@@ -65,7 +62,6 @@ export const versionSpecs: Record<SandboxVersion, VersionSpec> = {
     contentType: 'application/fhir+json',
     outcomeIn: 'response.outcome',
     resourceTypes: [...clinical, 'MedicationRequest'],
-    containsByDefault: ['Patient.family'],
     readSort: prefixSort,
     createEngine: () => createMemoryEngine(stu3Params),
   },
@@ -76,7 +72,6 @@ export const versionSpecs: Record<SandboxVersion, VersionSpec> = {
     contentType: 'application/fhir+json',
     outcomeIn: 'resource',
     resourceTypes: r4Types,
-    containsByDefault: ['Patient.family'],
     readSort: prefixSort,
     createEngine: () => createMedplumEngine(r4Types),
   },

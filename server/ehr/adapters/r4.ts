@@ -3,7 +3,6 @@ import { createAdapter } from './patient.js';
 /** R4 and R4B. */
 export const r4 = createAdapter({
   mimeType: 'application/fhir+json',
-  familyContainsParam: 'family',
   sortSyntax: 'comma',
   generalPractitionerField: 'generalPractitioner',
 });

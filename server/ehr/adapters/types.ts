@@ -9,8 +9,6 @@ export interface SortKey {
 export interface AdapterSpec {
   /** Content type for request bodies such as batch Bundles. */
   mimeType: string;
-  /** Search parameter for a family name "contains" search. */
-  familyContainsParam: string;
   /** DSTU2 puts the direction on the parameter name (`_sort:desc=date`); later releases use `_sort=-date`. */
   sortSyntax: 'modifier' | 'comma';
   /** The Patient element holding the primary care provider. */

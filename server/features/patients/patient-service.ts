@@ -16,7 +16,11 @@ export async function searchPatients({ store, ehr }: ApiDeps, team: TeamKey, ask
       ? await ehr.searchPatients(url, team.tenantId, {}, asked.pageUrl)
       : await ehr.searchPatients(url, team.tenantId, asked.criteria);
   recordRead(store.audit, 'PatientSearch', { patientIds: result.patients.map((p) => p.id) });
-  return result.next ? { patients: result.patients, next: encodePageCursor(result.next) } : { patients: result.patients };
+  return {
+    patients: result.patients,
+    ...(result.next ? { next: encodePageCursor(result.next) } : {}),
+    ...(result.match ? { match: result.match } : {}),
+  };
 }
 
 export async function readPatient({ store, ehr }: ApiDeps, team: TeamKey, id: string): Promise<PatientSummary> {

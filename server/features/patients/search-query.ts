@@ -77,7 +77,7 @@ export function parsePatientSearch(query: unknown): PatientSearch {
   }
   const criteria = patientSearchQuery.parse(query);
   if (Object.keys(criteria).every((k) => k === 'count')) {
-    throw problem('search_criteria_required', 'Give at least one of name, family, given, identifier, birthdate, gender or id.');
+    throw problem('search_criteria_required', 'Give a name, an MRN, a birth date or a gender to search for.');
   }
   return { kind: 'search', criteria };
 }

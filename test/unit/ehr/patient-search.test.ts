@@ -61,8 +61,8 @@ describe('patient search', () => {
     expect(request.url.pathname).toBe('/fhir/Patient/_search');
     expect(request.headers['content-type']).toBe('application/x-www-form-urlencoded');
     expect(Object.fromEntries(request.form)).toEqual({
-      family: 'Chau',
-      given: 'H',
+      'family:contains': 'Chau',
+      'given:contains': 'H',
       birthdate: '1951-08-14',
       gender: 'male',
       identifier: 'MRN+1',
@@ -87,21 +87,30 @@ describe('patient search', () => {
     });
     expect(names(await gateway.searchPatients(ehr.base, TENANT, { family: 'Chau' }))).toEqual(['Hugh Chau']);
     expect(searches().map((r) => r.method)).toEqual(['POST', 'GET']);
-    expect(searches()[1].url.searchParams.get('family')).toBe('Chau');
+    expect(searches()[1].url.searchParams.get('family:contains')).toBe('Chau');
     await gateway.searchPatients(ehr.base, TENANT, { family: 'Chau' });
     expect(searches().map((r) => r.method)).toEqual(['POST', 'GET', 'GET']);
   });
 
-  it('falls back to a prefix search and filters on our side when :contains is rejected', async () => {
+  it('matches a name from the start of a part when :contains is rejected, says so, and does not ask with it again', async () => {
     serve('1.0.2', (r) =>
       [...paramsOf(r).keys()].some((k) => k.endsWith(':contains'))
         ? { status: 400, json: outcome('not-supported', 'Unknown modifier') }
-        : { json: searchset([patient('1', 'Chau', 'Hugh', true), patient('2', 'Chaudhry', 'Ravi', true), patient('3', 'Smith', 'Chau', true)]) },
+        : { json: searchset([patient('1', 'Chau', 'Hugh', true), patient('2', 'Chaudhry', 'Ravi', true)]) },
     );
     const result = await gateway.searchPatients(ehr.base, TENANT, { family: 'chau' });
     expect(names(result)).toEqual(['Hugh Chau', 'Ravi Chaudhry']);
-    expect(searches().map((r) => [...paramsOf(r).keys()].filter((k) => k.startsWith('family')))).toEqual([['family:contains'], ['family']]);
+    expect(result.match).toBe('start');
+    expect(searches().map((r) => [...paramsOf(r).keys()].filter((k) => k.startsWith('family')))).toEqual([
+      ['family:contains'],
+      ['family:contains'],
+      ['family'],
+    ]);
     expect(searches().every((r) => r.method === 'POST')).toBe(true);
+    // Remembered: the next search by name goes straight to the start-of-part rule.
+    expect((await gateway.searchPatients(ehr.base, TENANT, { name: 'hu' })).match).toBe('start');
+    expect([...new Set(paramsOf(searches()[3]).keys())]).toEqual(['name', '_sort']);
+    expect(searches()).toHaveLength(4);
   });
 
   it('retries without _sort when it is rejected, and still sorts', async () => {
@@ -151,7 +160,7 @@ describe('patient search', () => {
       }),
     }));
     const first = await gateway.searchPatients(ehr.base, TENANT, { family: 'Chau', count: 1 });
-    expect(first).toEqual({ patients: [expect.objectContaining({ id: '1' })], next: `${ehr.base}/Patient?page=2&_count=1` });
+    expect(first).toEqual({ patients: [expect.objectContaining({ id: '1' })], next: `${ehr.base}/Patient?page=2&_count=1`, match: 'contains' });
 
     serve('4.0.1', () => ({ json: searchset([patient('2', 'Chau', 'Ivy')]) }));
     const second = await gateway.searchPatients(ehr.base, TENANT, { family: 'Chau', count: 1 }, first.next);
@@ -194,5 +203,63 @@ describe('patient search', () => {
     );
     expect(error).toMatchObject({ code: 'ehr_error', status: 502 });
     expect(searches()).toHaveLength(1);
+  });
+});
+
+/** The name rule, release by release: the same question, the same parameters, the same answer. */
+describe.each([
+  ['DSTU2', '1.0.2'],
+  ['STU3', '3.0.2'],
+  ['R4', '4.0.1'],
+])('name search in %s', (_release, fhirVersion) => {
+  const dstu2 = fhirVersion.startsWith('1.');
+  const people = () => [patient('1', 'Auer', 'Valentin', dstu2), patient('2', 'Dicki', 'Max', dstu2)];
+
+  it.each([
+    [{ name: 'uer' }, ['name:contains']],
+    [{ family: 'uer' }, ['family:contains']],
+    [{ given: 'ax' }, ['given:contains']],
+    [{ name: 'uer', given: 'val' }, ['name:contains', 'given:contains']],
+  ])('asks %j with %j and says it matched inside names', async (query, params) => {
+    serve(fhirVersion, () => ({ json: searchset(people()) }));
+    const result = await gateway.searchPatients(ehr.base, TENANT, query);
+    expect(result.match).toBe('contains');
+    const asked = [...paramsOf(searches()[0]).keys()].filter((k) => !k.startsWith('_'));
+    expect(asked).toEqual(params);
+  });
+
+  it('falls back to the start of a name part where :contains is refused, and says so', async () => {
+    serve(fhirVersion, (r) =>
+      paramsOf(r).has('name:contains')
+        ? { status: 400, json: outcome('not-supported') }
+        : { json: searchset([patient('1', 'Auer', 'Valentin', dstu2)]) },
+    );
+    const result = await gateway.searchPatients(ehr.base, TENANT, { name: 'Au' });
+    expect(result).toMatchObject({ match: 'start', patients: [expect.objectContaining({ id: '1' })] });
+    expect(paramsOf(searches().at(-1)!).get('name')).toBe('Au');
+  });
+
+  it('states no rule for a search without a name, and takes an MRN as it is (a token: exact)', async () => {
+    serve(fhirVersion, () => ({ json: searchset(people()) }));
+    const result = await gateway.searchPatients(ehr.base, TENANT, { identifier: 'MRN-0042' });
+    expect(result).not.toHaveProperty('match');
+    expect(Object.fromEntries([...paramsOf(searches()[0])].filter(([k]) => !k.startsWith('_')))).toEqual({ identifier: 'MRN-0042' });
+  });
+});
+
+describe('what a DSTU2 Conformance states', () => {
+  it('asks without :contains when the Conformance lists the name modifiers without it', async () => {
+    const conformance = capabilityStatement({ fhirVersion: '1.0.2' }) as { rest: { resource: Record<string, unknown>[] }[] };
+    conformance.rest[0].resource[0].searchParam = [{ name: 'name', type: 'string', modifier: ['exact', 'missing'] }];
+    ehr.handle(
+      routes({
+        'GET /fhir/metadata': () => ({ json: conformance }),
+        'POST /fhir/Patient/_search': () => ({ json: searchset([patient('1', 'Auer', 'Valentin', true)]) }),
+      }),
+    );
+    const result = await gateway.searchPatients(ehr.base, TENANT, { name: 'Au' });
+    expect(result.match).toBe('start');
+    expect(searches()).toHaveLength(1);
+    expect(paramsOf(searches()[0]).get('name')).toBe('Au');
   });
 });

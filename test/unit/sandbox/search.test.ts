@@ -130,13 +130,14 @@ describe('reading search parameters in each release syntax', () => {
     }
   });
 
-  it('gives STU3 and R4 family contains semantics without a modifier, DSTU2 only with :contains', () => {
-    expect(read('dstu2', [['family', 'hau']]).filters).toEqual([{ name: 'family', modifier: '', values: ['hau'] }]);
-    expect(read('dstu2', [['family:contains', 'hau']]).filters[0].modifier).toBe('contains');
-    expect(read('stu3', [['family', 'hau']]).filters[0].modifier).toBe('contains');
-    expect(read('r4', [['family', 'hau']]).filters[0].modifier).toBe('contains');
-    expect(read('r4', [['name', 'hau']]).filters[0].modifier).toBe('');
-    expect(read('r4', [['family:exact', 'Chau']]).filters[0].modifier).toBe('exact');
+  it('reads string modifiers the same in every release: none is the start of a part, :contains, :exact', () => {
+    for (const version of sandboxVersions) {
+      expect(read(version, [['family', 'hau']]).filters).toEqual([{ name: 'family', modifier: '', values: ['hau'] }]);
+      expect(read(version, [['name', 'hau']]).filters[0].modifier).toBe('');
+      expect(read(version, [['family:contains', 'hau']]).filters[0].modifier).toBe('contains');
+      expect(read(version, [['name:contains', 'hau']]).filters[0].modifier).toBe('contains');
+      expect(read(version, [['family:exact', 'Chau']]).filters[0].modifier).toBe('exact');
+    }
   });
 
   it('refuses unknown parameters, modifiers and sort keys, and bad counts; clamps big counts', () => {

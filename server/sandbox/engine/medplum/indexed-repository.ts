@@ -4,17 +4,21 @@ import {
   matchesSearchRequest,
   Operator,
   parseFhirPath,
+  type Filter,
   type FhirPathAtom,
   type SearchRequest,
   type WithId,
 } from '@medplum/core';
 import type { Bundle, Resource } from '@medplum/fhirtypes';
 import { MemoryRepository } from '@medplum/fhir-router';
+import { matchString, searchableStrings } from '../string-match.js';
 
 /** Reference parameters that name a patient by bare id in the Patients contract (`patient=123`). */
 const patientLinks = new Set(['patient', 'subject', 'beneficiary']);
 const lastTwo = (ref: string) => ref.split('/').slice(-2).join('/');
 const asPatientRef = (value: string) => (value.includes('/') ? lastTwo(value) : `Patient/${value}`);
+/** The string search operators matched here: the default (starts with), `:contains` and `:exact`. */
+const stringOperators = new Set<Operator>([Operator.EQUALS, Operator.CONTAINS, Operator.EXACT]);
 
 /**
  * Medplum's MemoryRepository with the gaps filled that the sandbox found:
@@ -25,6 +29,9 @@ const asPatientRef = (value: string) => (value.includes('/') ? lastTwo(value) : 
  * - several `_sort` keys: the memory repository sorts once per key, so the last key wins; here
  *   the first key decides and later keys break ties; sort expressions are parsed once and cut
  *   to the searched type (unparsed, the union behind `date` cost about 15 ms per search).
+ * - string parameters (`name`, `family`, `given`…): @medplum/core's in-memory matcher finds the
+ *   text anywhere, whatever the modifier, so `name=ax` found Max in R4 but not in the other
+ *   releases. Here they follow FHIR's string search as DSTU2 and STU3 do (`../string-match.ts`).
  * Every other filter is still matched by @medplum/core's `matchesSearchRequest`.
  */
 export class IndexedMemoryRepository extends MemoryRepository {
@@ -69,8 +76,9 @@ export class IndexedMemoryRepository extends MemoryRepository {
     } else {
       candidates = [...all.values()];
     }
-    const rest = { resourceType: type, filters: filters.filter((f) => f !== link) } as SearchRequest;
-    const matched = candidates.filter((r) => matchesSearchRequest(r, rest));
+    const byString = filters.filter((f) => f !== link && stringOperators.has(f.operator) && this.stringExpression(type, f.code));
+    const rest = { resourceType: type, filters: filters.filter((f) => f !== link && !byString.includes(f)) } as SearchRequest;
+    const matched = candidates.filter((r) => matchesSearchRequest(r, rest) && byString.every((f) => this.matchesString(type, r, f)));
     const sorted = this.sort(type, matched, request.sortRules ?? []);
     const offset = request.offset ?? 0;
     const page = request.count === undefined ? sorted.slice(offset) : sorted.slice(offset, offset + request.count);
@@ -80,6 +88,26 @@ export class IndexedMemoryRepository extends MemoryRepository {
       total: matched.length,
       ...(page.length ? { entry: page.map((resource) => ({ resource: resource as WithId<T> })) } : {}),
     };
+  }
+
+  private readonly stringExpressions = new Map<string, FhirPathAtom | null>();
+
+  /** The parsed expression of a string search parameter; null for a parameter of another type. */
+  private stringExpression(type: string, code: string): FhirPathAtom | null {
+    const key = `${type}.${code}`;
+    if (!this.stringExpressions.has(key)) {
+      const param = getSearchParameter(type, code);
+      this.stringExpressions.set(key, param?.type === 'string' && param.expression ? parseFhirPath(param.expression) : null);
+    }
+    return this.stringExpressions.get(key)!;
+  }
+
+  private matchesString(type: string, resource: WithId<Resource>, filter: Filter): boolean {
+    const values = evalFhirPath(this.stringExpression(type, filter.code)!, resource).flatMap(searchableStrings);
+    const modifier = filter.operator === Operator.CONTAINS ? 'contains' : filter.operator === Operator.EXACT ? 'exact' : '';
+    // Commas separate alternatives; `\,` is a literal comma.
+    const wanted = filter.value.split(/(?<!\\),/).map((v) => v.replace(/\\,/g, ','));
+    return wanted.some((w) => w !== '' && matchString(values, w, modifier));
   }
 
   /** The patients a resource links to through `subject`, `patient` or `beneficiary`. */

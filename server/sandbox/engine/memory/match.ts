@@ -1,4 +1,5 @@
 import type { Resource, SearchFilter } from '../types.js';
+import { fold, matchString, searchableStrings } from '../string-match.js';
 import type { ParamDef } from './params.js';
 
 /** Search matching and sorting over plain JSON, after FHIR's rules for each parameter kind. */
@@ -12,17 +13,7 @@ export function valuesAt(resource: unknown, path: string): unknown[] {
   return current;
 }
 
-const fold = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
-
-function strings(value: unknown): string[] {
-  if (typeof value === 'string') return [value];
-  if (value && typeof value === 'object') {
-    const v = value as Record<string, unknown>;
-    // HumanName (and Address-like values): every part counts.
-    return [v.text, v.family, v.given, v.prefix, v.suffix].flatMap(arr).filter((s): s is string => typeof s === 'string');
-  }
-  return [];
-}
+const strings = searchableStrings;
 
 interface Token {
   system?: string;
@@ -43,17 +34,6 @@ function dates(value: unknown): string[] {
   if (typeof value === 'string') return [value];
   const start = (value as { start?: unknown } | null)?.start;
   return typeof start === 'string' ? [start] : [];
-}
-
-function matchString(values: string[], wanted: string, modifier: string): boolean {
-  const w = fold(wanted);
-  return values.some((v) => {
-    if (modifier === 'exact') return v === wanted;
-    const f = fold(v);
-    if (modifier === 'contains') return f.includes(w);
-    // Default: starts with, on the whole value or on any of its words.
-    return f.startsWith(w) || f.split(/[\s-]+/).some((part) => part.startsWith(w));
-  });
 }
 
 function matchToken(values: Token[], wanted: string): boolean {
