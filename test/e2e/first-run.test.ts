@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../server/start';
@@ -202,7 +203,7 @@ describe('the tab in a browser', () => {
     const info = await (await fetch(`${server.url}/dev/info`)).json();
     const team = info.tenants[0].teams[1];
     const owner = info.users.find((u: { id: string }) => u.id === team.owners[0]);
-    const context = await browser.newContext({ reducedMotion: 'reduce', acceptDownloads: true });
+    const context = await browser.newContext({ reducedMotion: 'reduce', acceptDownloads: true, timezoneId: 'America/New_York' });
     const page = await context.newPage();
     await signIn(page, `${owner.name} (${info.tenants[0].name})`, team.name);
     await page.getByRole('button', { name: 'Sandbox DSTU2' }).click();
@@ -226,10 +227,19 @@ describe('the tab in a browser', () => {
       })
       .toBe(true);
 
+    // The tab asks for a short-lived link with the user's time zone and opens it: a plain link of the app, no blob.
+    const linkAsked = page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith('/export'));
     const download = page.waitForEvent('download');
     await page.getByRole('button', { name: 'Export CSV' }).click();
+    expect((await linkAsked).postDataJSON()).toEqual({ timeZone: 'America/New_York' });
     const file = await download;
+    expect(file.url()).toMatch(/^http:\/\/[^/]+\/api\/teams\/[\w-]+\/lists\/[\w-]+\/export\/[\w-]{43}$/);
     expect(file.suggestedFilename()).toBe('Night.csv');
+    const csv = readFileSync((await file.path())!, 'utf8');
+    expect(csv.split('\r\n')[0]).toBe('\uFEFFName,MRN,Birth date,Gender');
+    expect(csv).toContain(`${patient.displayName},${patient.mrn},`);
+    // Single use: the link the tab opened does not answer again.
+    expect((await fetch(file.url())).status).toBe(404);
 
     await page.getByRole('button', { name: 'Rename' }).click();
     await page.getByLabel('List name').fill('Night shift');

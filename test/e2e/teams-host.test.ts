@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { RunningServer } from '../../server/start';
-import { expectAccessible, startE2e } from '../helpers/e2e';
+import { apiAs, expectAccessible, startE2e } from '../helpers/e2e';
 import { hostPageHtml, type HostPageOptions, type HostPageWindow } from '../helpers/teams-host-page';
 
 let server: RunningServer;
@@ -98,4 +98,29 @@ it('speaks the Teams locale', async () => {
 it('runs standalone when the host never answers', async () => {
   const page = await inTeams({ tabPath: '/#/tab', frameContext: 'content', answers: false });
   await expect.poll(() => tab(page).getByRole('heading', { name: 'Sign in to Patients (dev mode)' }).isVisible(), { timeout: 15_000 }).toBe(true);
+});
+
+it('downloads a list through the host: Teams opens a short-lived link of the app, which answers the CSV once without a token', async () => {
+  const team = info.tenants[0].teams[0];
+  const api = await apiAs(server.url, team.owners[0]);
+  await api('PUT', `/teams/${team.id}/connection`, { mode: 'ehr', url: `${server.url}/sandbox/r4`, name: 'R4' });
+  const [patient] = (await api('GET', `/teams/${team.id}/patients?gender=female&count=1`)).patients as { id: string; displayName: string }[];
+  const list = (await api('POST', `/teams/${team.id}/lists`, { name: 'Teams export' })).id as string;
+  await api('POST', `/teams/${team.id}/lists/${list}/patients`, { patientIds: [patient.id] });
+
+  const page = await inTeams({ tabPath: '/#/tab', frameContext: 'content', teamIndex: 0, locale: 'en-gb' });
+  const picker = tab(page).getByRole('combobox', { name: 'List', exact: true });
+  await expect.poll(() => picker.isVisible(), { timeout: 15_000 }).toBe(true);
+  await picker.selectOption({ label: 'Teams export (1)' });
+  await expect.poll(() => tab(page).getByRole('table', { name: 'Teams export' }).isVisible(), { timeout: 15_000 }).toBe(true);
+  await tab(page).getByRole('button', { name: 'Export CSV' }).click();
+  const links = () => page.evaluate(() => (window as unknown as HostPageWindow).host.links);
+  await expect.poll(async () => (await links()).length, { timeout: 15_000 }).toBe(1);
+  const [link] = await links();
+  expect(link).toMatch(new RegExp(`^${server.url}/api/teams/${team.id}/lists/${list}/export/[\\w-]{43}$`));
+  const res = await fetch(link);
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="Teams export\.csv"/);
+  expect(await res.text()).toContain(patient.displayName);
+  expect((await fetch(link)).status).toBe(404);
 });

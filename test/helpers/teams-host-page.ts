@@ -41,6 +41,8 @@ export interface HostPageWindow {
     saved: boolean | null;
     authenticate: { url: string; width: number; height: number }[];
     authResults: unknown[][];
+    /** The links the tab asked the host to open (app.openLink). */
+    links: string[];
   };
   hostTheme(theme: string): void;
   hostSave(): void;
@@ -64,7 +66,7 @@ export function hostPageHtml(options: HostPageOptions): string {
 <script>
 const options = ${JSON.stringify({ ...options, runtime })};
 const frame = document.getElementById('tab');
-window.host = { calls: [], valid: null, settings: null, saved: null, authenticate: [], authResults: [] };
+window.host = { calls: [], valid: null, settings: null, saved: null, authenticate: [], authResults: [], links: [] };
 const post = (message) => frame.contentWindow.postMessage(message, location.origin);
 let auth = null;
 const finishAuth = (args) => {
@@ -124,6 +126,11 @@ window.addEventListener('message', async (event) => {
       auth = { popup, reply, monitor: setInterval(() => { if (!popup || popup.closed) finishAuth([false, 'CancelledByUser']); }, 100) };
       break;
     }
+    case 'executeDeepLink':
+      // app.openLink: the host opens the link (a browser tab or its own viewer) and answers [status].
+      window.host.links.push(m.args[0]);
+      reply([true]);
+      break;
     case 'settings.setValidityState':
       window.host.valid = m.args[0];
       break;

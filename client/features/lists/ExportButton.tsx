@@ -4,29 +4,32 @@ import { useState } from 'react';
 import { ErrorNotice } from '../../shared/components/ErrorNotice';
 import { t } from '../../shared/i18n/t';
 import { useSession } from '../../shared/session';
-import { exportListCsv } from './api/export-list';
+import { openDownload } from '../../shared/teams/open-download';
+import { exportLink } from './api/export-list';
 import type { ListView } from './api/read-list-answers';
 
-/** Downloads the list as CSV through the API (the token rides in a header, so no plain link). */
+/**
+ * Downloads the list as CSV: asks the server for a short-lived link (times in the user's zone) and
+ * has Teams open it, since a blob link does not download in the new Teams client.
+ */
 export function ExportButton({ list }: { list: ListView }) {
   const { api, teamId } = useSession();
   const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
   const download = async () => {
     setError(null);
+    setBusy(true);
     try {
-      const url = URL.createObjectURL(await exportListCsv(api, teamId, list.id));
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = `${list.name}.csv`;
-      a.click();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      await openDownload(await exportLink(api, teamId, list.id));
     } catch (err) {
       setError(err);
+    } finally {
+      setBusy(false);
     }
   };
   return (
     <>
-      <Button appearance="subtle" icon={<ArrowDownloadRegular />} onClick={download}>
+      <Button appearance="subtle" icon={<ArrowDownloadRegular />} disabled={busy} onClick={download}>
         {t('lists.export')}
       </Button>
       {error !== null && <ErrorNotice error={error} />}

@@ -121,6 +121,7 @@ export const en = {
   'trend.flag': 'Flag',
   'trend.loading': 'Loading the chart…',
   'trend.single': 'Only one reading, no trend: {kinds}',
+  'trend.chartLabel': '{kind} in {unit} over time; the arrow keys move from reading to reading',
   'lists.title': 'Lists',
   'lists.pick': 'List',
   'lists.count': '{name} ({count})',

@@ -125,6 +125,7 @@ export const ru: Record<MessageKey, string> = {
   'trend.flag': 'Отметка',
   'trend.loading': 'Загрузка графика…',
   'trend.single': 'Только одно измерение, динамики нет: {kinds}',
+  'trend.chartLabel': '{kind} ({unit}) во времени; клавиши со стрелками переходят от измерения к измерению',
   'lists.title': 'Списки',
   'lists.pick': 'Список',
   'lists.count': '{name} ({count})',

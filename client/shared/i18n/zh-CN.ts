@@ -123,6 +123,7 @@ export const zhCN: Record<MessageKey, string> = {
   'trend.flag': '标记',
   'trend.loading': '正在加载图表…',
   'trend.single': '仅有一次测量，无趋势：{kinds}',
+  'trend.chartLabel': '{kind}（{unit}）随时间的变化；用方向键在各次测量之间移动',
   'lists.title': '列表',
   'lists.pick': '列表',
   'lists.count': '{name}（{count}）',

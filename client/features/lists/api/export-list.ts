@@ -1,12 +1,18 @@
-import { apiErrorOf, type Api } from '../../../shared/api/api-client';
+import { exportLinkAnswer, type ExportBody } from '../../../../contract/exports';
+import { ApiError, type Api } from '../../../shared/api/api-client';
+import { t } from '../../../shared/i18n/t';
+
+/** The user's IANA time zone, as the browser (and so Teams) knows it; the CSV's times are written in it. */
+export const userTimeZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 
 /**
- * A list as CSV (`GET /api/teams/{team}/lists/{list}/export.csv`), as a file the browser can save.
- * A download cannot go through `api` (the answer is not JSON), so it sends the same token itself.
+ * A download link for the list as CSV (`POST /api/teams/{team}/lists/{list}/export`): an address
+ * of this app, with a single-use ticket good for about a minute, that needs no token to open. A
+ * link that is not the app's own `/api/…` is a bad answer, never opened.
  */
-export async function exportListCsv(api: Api, teamId: string, listId: string): Promise<Blob> {
-  const token = await api.token();
-  const res = await fetch(`/api/teams/${teamId}/lists/${listId}/export.csv`, { headers: { authorization: `Bearer ${token}` } });
-  if (!res.ok) throw apiErrorOf(res, await res.json().catch(() => null));
-  return res.blob();
+export async function exportLink(api: Api, teamId: string, listId: string, timeZone = userTimeZone()): Promise<string> {
+  const answer = await api<unknown>(`/api/teams/${teamId}/lists/${listId}/export`, { method: 'POST', body: { timeZone } satisfies ExportBody });
+  const link = exportLinkAnswer.safeParse(answer);
+  if (!link.success || link.data.url.startsWith('//')) throw new ApiError(200, 'bad_answer', t('api.badAnswer'));
+  return new URL(link.data.url, window.location.origin).href;
 }
