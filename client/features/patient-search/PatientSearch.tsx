@@ -16,7 +16,7 @@ import {
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
-import { AddRegular, SearchRegular } from '@fluentui/react-icons';
+import { AddRegular, InfoRegular, SearchRegular } from '@fluentui/react-icons';
 import { useEffect, useState } from 'react';
 import { ErrorNotice } from '../../shared/components/ErrorNotice';
 import { birthDateWithAge, deceasedOf, genderLabel, patientName } from '../../shared/format';
@@ -34,6 +34,7 @@ const useStyles = makeStyles({
   table: { tableLayout: 'auto' },
   nowrap: { whiteSpace: 'nowrap' },
   muted: { color: tokens.colorNeutralForeground3 },
+  note: { display: 'flex', gap: '6px', alignItems: 'center' },
 });
 
 function useDebounced<T>(value: T, ms: number): T {
@@ -80,7 +81,7 @@ export function PatientSearch({ target }: { target: SearchTarget | null }) {
         {t('search.title')}
       </Title3>
       <div className={styles.filters}>
-        <Field label={t('search.name')} className={styles.filter}>
+        <Field label={t('search.name')} hint={t('search.nameHint')} className={styles.filter}>
           <Input
             className={styles.input}
             value={name}
@@ -89,7 +90,7 @@ export function PatientSearch({ target }: { target: SearchTarget | null }) {
             contentBefore={<SearchRegular aria-hidden />}
           />
         </Field>
-        <Field label={t('search.mrn')} className={styles.filter}>
+        <Field label={t('search.mrn')} hint={t('search.mrnHint')} className={styles.filter}>
           <Input className={styles.input} value={mrn} onChange={(_, d) => setMrn(d.value)} type="search" />
         </Field>
         <Field label={t('search.birthDate')} className={styles.filter}>
@@ -109,6 +110,13 @@ export function PatientSearch({ target }: { target: SearchTarget | null }) {
       {!hasCriteria && <Text>{t('search.hint')}</Text>}
       {results.isFetching && !results.isFetchingNextPage && <Spinner size="small" label={t('app.loading')} />}
       {results.isError && <ErrorNotice error={results.error} />}
+      {/* The EHR refused `:contains`: it finds names only from the start of a part, so say how to search it. */}
+      {criteria.name && results.isSuccess && results.data.pages[0]?.match === 'start' && (
+        <Text role="note" className={styles.note}>
+          <InfoRegular aria-hidden />
+          {t('search.matchStart')}
+        </Text>
+      )}
       {hasCriteria && results.isSuccess && patients.length === 0 && <Text role="status">{t('search.empty')}</Text>}
       {patients.length > 0 && (
         <>
