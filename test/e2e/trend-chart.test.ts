@@ -71,6 +71,7 @@ describe('vital sign trend charts in the details', () => {
 
     // Axes: the unit on the value axis, times in the user's locale on the time axis, numbers on both.
     const svg = heart.locator('svg[role="region"]');
+    expect(await svg.getAttribute('aria-label')).toBe('Heart rate in /min over time; the arrow keys move from reading to reading');
     const texts = await svg.locator('text').allTextContents();
     expect(texts.filter((text) => text === '/min')).toHaveLength(1);
     expect(texts.filter((text) => text === 'Time')).toHaveLength(1);

@@ -8,7 +8,7 @@ import { pointText, trendTime, valueAxis, type TrendSeries } from './trend-data'
  * unit. Every point is a Tab stop; on hover and on focus it shows (and announces) its time, value,
  * unit and flag. Loaded on demand with `VitalTrendCharts`.
  */
-export function TrendPlot({ title, series }: { title: string; series: TrendSeries[] }) {
+export function TrendPlot({ title, kindLabel, series }: { title: string; kindLabel: string; series: TrendSeries[] }) {
   const data: ChartProps = {
     chartTitle: title,
     lineChartData: series.map((s) => ({
@@ -42,6 +42,10 @@ export function TrendPlot({ title, series }: { title: string; series: TrendSerie
       customDateTimeFormatter={(date: Date) => shortDateTime(date)}
       hideTickOverlap
       hideLegend={series.length < 2}
+      // The library names the chart and its legend in English: the chart is named in the tab's
+      // language, and the legend is a plain key (each point names its series) rather than an English "Legends" list.
+      svgProps={{ 'aria-label': t('trend.chartLabel', { kind: kindLabel, unit: series[0]?.unit ?? '' }) }}
+      legendProps={{ allowFocusOnLegends: false }}
     />
   );
 }

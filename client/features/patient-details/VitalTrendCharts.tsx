@@ -57,7 +57,7 @@ function TrendChart({ kind, history }: { kind: VitalKind; history: unknown }) {
       </TabList>
       {hasPoints ? (
         <div className={styles.plot}>
-          <TrendPlot title={title} series={shown.series} />
+          <TrendPlot title={title} kindLabel={kindLabel} series={shown.series} />
         </div>
       ) : (
         <Text className={styles.muted}>{t('trend.empty')}</Text>
