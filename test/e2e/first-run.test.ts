@@ -125,7 +125,8 @@ describe('the tab in a browser', () => {
     await open.click();
     const drawer = page.getByRole('dialog');
     await expect.poll(() => drawer.getByRole('heading', { name: 'Vital signs' }).isVisible(), { timeout: 15_000 }).toBe(true);
-    expect(await drawer.getByRole('img', { name: 'Trend of Heart rate' }).isVisible()).toBe(true);
+    const heartTrend = drawer.getByRole('region', { name: 'Trend of Heart rate', exact: true });
+    await expect.poll(() => heartTrend.locator('svg circle[role="img"]').count(), { timeout: 15_000 }).toBeGreaterThan(1);
     expect(
       await drawer
         .getByText('bpm')

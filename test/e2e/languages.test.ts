@@ -225,9 +225,14 @@ it.each(cases)('shows every screen in $language', async ({ language, tenant, tea
     m['details.vital'],
     m['details.latest'],
     m['details.taken'],
-    m['details.trendColumn'],
   ]);
-  expect(await vitals.getByRole('img', { name: m['details.trend'].replace('{kind}', m['column.heartRate']) }).isVisible()).toBe(true);
+  // The heart rate's trend chart, named, with its span tabs, in the language.
+  const heartTrend = drawer.getByRole('region', { name: m['details.trend'].replace('{kind}', m['column.heartRate']), exact: true });
+  await visible(heartTrend.locator('svg circle[role="img"]'));
+  expect(await heartTrend.locator('svg[role="region"]').getAttribute('aria-label')).toBe(
+    fill(m['trend.chartLabel'], { kind: m['column.heartRate'], unit: m['unit.perMinute'] }),
+  );
+  expect(await heartTrend.getByRole('tab', { name: m['trend.range.all'] }).getAttribute('aria-selected')).toBe('true');
   expect(await drawer.getByText(m['details.noNotes']).isVisible()).toBe(true);
   await drawer.getByLabel(m['details.newNote']).fill('Family meeting at 15:00');
   await drawer.getByRole('button', { name: m['details.addNote'] }).click();

@@ -130,7 +130,7 @@ describe('the list view in a browser', () => {
       expect(await drawer.getByRole('heading', { name: heading, level: 3 }).isVisible(), heading).toBe(true);
     }
     const vitals = drawer.getByRole('table', { name: 'Vital signs' });
-    expect((await vitals.getByRole('columnheader').allInnerTexts()).map((h) => h.trim())).toEqual(['Vital sign', 'Latest', 'Taken', 'Trend']);
+    expect((await vitals.getByRole('columnheader').allInnerTexts()).map((h) => h.trim())).toEqual(['Vital sign', 'Latest', 'Taken']);
     expect(await vitals.getByRole('row', { name: /Heart rate/ }).isVisible()).toBe(true);
     expect(await drawer.getByText('No notes yet.').isVisible()).toBe(true);
     await expectAccessible(page, 'patient details');

@@ -82,7 +82,6 @@ const useStyles = makeStyles({
     maxWidth: '220px',
     '@media (max-width: 480px)': { maxWidth: '104px' },
   },
-  plainHeader: { fontWeight: tokens.fontWeightSemibold },
   headCell: { '@media (max-width: 480px)': { paddingLeft: tokens.spacingHorizontalXS, paddingRight: tokens.spacingHorizontalXS } },
   // On a phone a long heading wraps within the column's narrow cap instead of widening it.
   headText: { display: 'block', '@media (max-width: 480px)': { whiteSpace: 'normal', maxWidth: '104px' } },
@@ -252,16 +251,12 @@ function ListTable({ list, others, onOpenPatient }: { list: ListView; others: Li
                       <span className={styles.headText}>{columnLabel(column)}</span>
                     </TableHeaderCell>
                   ) : (
-                    <TableHeaderCell
-                      key={column}
-                      sortable={false}
-                      className={mergeClasses(styles.headCell, styles.plainHeader, column === 'name' && styles.frozen)}
-                    >
+                    <TableHeaderCell key={column} sortable={false} className={mergeClasses(styles.headCell, column === 'name' && styles.frozen)}>
                       <span className={styles.headText}>{columnLabel(column)}</span>
                     </TableHeaderCell>
                   ),
                 )}
-                <TableHeaderCell sortable={false} className={mergeClasses(styles.headCell, styles.plainHeader)}>
+                <TableHeaderCell sortable={false} className={styles.headCell}>
                   {t('column.actions')}
                 </TableHeaderCell>
               </TableRow>

@@ -10,13 +10,21 @@ const useStyles = makeStyles({
     minWidth: 0,
     borderRadius: tokens.borderRadiusSmall,
     ':focus-visible': { outline: `2px solid ${tokens.colorStrokeFocus2}`, outlineOffset: '1px' },
+    // On a phone the columns are narrow: two lines before the ellipsis, so a date with its age still reads whole.
+    '@media (max-width: 480px)': {
+      display: '-webkit-box',
+      WebkitBoxOrient: 'vertical',
+      WebkitLineClamp: '2',
+      whiteSpace: 'normal',
+      overflowWrap: 'anywhere',
+    },
   },
   // A long note in a tooltip: wider than Fluent's default, its lines kept, and scrolled rather than taller than the window.
   tip: { maxWidth: '480px', maxHeight: '50vh', overflowY: 'auto', whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' },
 });
 
 /**
- * One line of text at most `maxWidth` wide (its box's width when not given): longer text is cut with an ellipsis, and then
+ * One line of text (two on a phone) at most `maxWidth` wide (its box's width when not given): longer text is cut with an ellipsis, and then
  * the whole of it (or `full`, when `text` is already a shortened form) opens in a tooltip on
  * hover and on keyboard focus, for which the text becomes focusable. A cut text keeps all its
  * words in the page, so screen readers read it whole; a shortened `text` has `full` as its description.
@@ -28,7 +36,7 @@ export function ClippedText({ text, full, maxWidth }: { text: string; full?: str
   const [cut, setCut] = useState(false);
   useLayoutEffect(() => {
     if (!element) return;
-    const measure = () => setCut(element.scrollWidth > element.clientWidth);
+    const measure = () => setCut(element.scrollWidth > element.clientWidth || element.scrollHeight > element.clientHeight);
     measure();
     // The column can narrow later (a wider pane, a font that loads): measure again when the text's box changes.
     const observer = new ResizeObserver(measure);
