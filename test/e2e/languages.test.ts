@@ -13,8 +13,16 @@ type Json = Record<string, JsonValue>;
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** A catalog text with its placeholders filled in. */
 const fill = (text: string, params: Record<string, string>) => text.replace(/\{(\w+)\}/g, (_, name: string) => params[name]);
-/** A catalog text as a pattern: its placeholders and plural blocks ("{count, plural, …}") match any text. */
-const pattern = (text: string) => escape(text.replace(/\{\w+, plural,(?:\s*[=\w]+\s*\{[^{}]*\})+\s*\}/g, '{n}')).replace(/\\\{\w+\\\}/g, '.+');
+/** A catalog text as a pattern: its placeholders match any text, a plural block ("{count, plural, one {# patient} …}") any of its forms. */
+const pattern = (text: string) =>
+  text
+    .split(/(\{\w+, plural,(?:\s*[=\w]+\s*\{[^{}]*\})+\s*\})/)
+    .map((part, i) =>
+      i % 2
+        ? `(?:${[...part.matchAll(/[=\w]+\s*\{([^{}]*)\}/g)].map((m) => escape(m[1]).replace(/#/g, '.+')).join('|')})`
+        : escape(part).replace(/\\\{\w+\\\}/g, '.+'),
+    )
+    .join('');
 
 /**
  * The English texts the language says otherwise, to find on a screen that should not show them:
