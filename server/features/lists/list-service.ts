@@ -146,7 +146,7 @@ export async function movePatient(
 ): Promise<MoveAnswer> {
   const list = await findList(deps, team, listId);
   const patientId = fhirId.parse(pathPatientId);
-  if (toListId === list.id) throw new Problem('validation_failed', 'toListId: must be another list');
+  if (toListId === list.id) throw new Problem('validation_failed', 'The list to move the patient to must be another list.', ['toListId']);
   valueOf(
     await deps.store.movePatient(
       team,

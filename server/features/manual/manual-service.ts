@@ -78,7 +78,7 @@ async function checked({ store }: ApiDeps, team: TeamKey, body: PatientBody, bef
   const current = await store.getSchema(team);
   const values = mergeValues(before?.values, body.values);
   const found = valuesProblems(current?.fields ?? [], values);
-  if (found.length) throw new Problem('validation_failed', found.join('; '));
+  if (found.length) throw new Problem('validation_failed', found.join(' '));
   const keep = <K extends 'mrn' | 'birthDate' | 'gender' | 'room'>(key: K) =>
     (body[key] === undefined ? (before?.[key] ?? null) : body[key]) as ManualPatientData[K];
   return { name: body.name, mrn: keep('mrn'), birthDate: keep('birthDate'), gender: keep('gender'), room: keep('room'), values };

@@ -15,20 +15,20 @@ function valueProblem(field: SchemaField, value: unknown): string | null {
   return null;
 }
 
-/** Problems of a patient's team-field values under a schema, one line each; own properties only. */
+/** Problems of a patient's team-field values under a schema, one sentence each, fields named by their labels; own properties only. */
 export function valuesProblems(fields: SchemaField[], values: Record<string, unknown>): string[] {
   const problems: string[] = [];
   for (const key of Object.keys(values)) {
-    if (!fields.some((f) => f.id === key)) problems.push(`values.${key}: ${quoted(key)} is not a field of this team's schema`);
+    if (!fields.some((f) => f.id === key)) problems.push(`${quoted(key)} is not a field of this team's schema.`);
   }
   for (const field of fields) {
     const value = Object.hasOwn(values, field.id) ? values[field.id] : undefined;
     if (value === undefined || value === '') {
-      if (field.required) problems.push(`values.${field.id}: ${field.label} is required`);
+      if (field.required) problems.push(`${field.label} is required.`);
       continue;
     }
     const problem = valueProblem(field, value);
-    if (problem) problems.push(`values.${field.id}: ${field.label} ${problem}`);
+    if (problem) problems.push(`${field.label} ${problem}.`);
   }
   return problems;
 }

@@ -36,3 +36,18 @@ describe('a connection body that is wrong', () => {
     expect((await server.api(who.owner, 'GET', `${base}/connection`)).body).toEqual({ mode: 'unset' });
   });
 });
+
+describe('refusals made by the services, not the schemas', () => {
+  it('names the list to move a patient to in words, never as toListId', async () => {
+    const connected = await server.api(who.owner, 'PUT', `${base}/connection`, { mode: 'ehr', url: server.info.sandbox.fhir.r4, name: 'Sandbox' });
+    expect(connected.status).toBe(200);
+    const [patient] = (await server.api(who.member, 'GET', `${base}/patients?gender=female&count=1`)).body.patients;
+    const list = (await server.api(who.member, 'POST', `${base}/lists`, { name: 'Ward' })).body;
+    expect((await server.api(who.member, 'POST', `${base}/lists/${list.id}/patients`, { patientIds: [patient.id] })).status).toBe(200);
+    const res = await server.api(who.member, 'POST', `${base}/lists/${list.id}/patients/${patient.id}/move`, { toListId: list.id });
+    expect(res).toMatchObject({
+      status: 400,
+      body: { code: 'validation_failed', message: 'The list to move the patient to must be another list.', fields: ['toListId'] },
+    });
+  });
+});

@@ -69,14 +69,14 @@ describe('Manual-mode patient values', () => {
       { id: 'toString', label: 'Note', type: 'text', required: true },
       { id: 'valueOf', label: 'Worth', type: 'number' },
     ];
-    expect(valuesProblems(legacy, {})).toEqual(['values.toString: Note is required']);
+    expect(valuesProblems(legacy, {})).toEqual(['Note is required.']);
     expect(valuesProblems(legacy, { toString: 'ok' })).toEqual([]);
     expect(fieldValue({}, 'constructor')).toBeUndefined();
     expect(fieldValue({ constructor: 'x' } as Record<string, string>, 'constructor')).toBe('x');
   });
 
   it('names unknown keys as they were sent', () => {
-    expect(valuesProblems(fields, { acuity: 'Low', shoe: 'size 9' })).toEqual(["values.shoe: “shoe” is not a field of this team's schema"]);
+    expect(valuesProblems(fields, { acuity: 'Low', shoe: 'size 9' })).toEqual(["“shoe” is not a field of this team's schema."]);
   });
 
   it.each([
