@@ -25,23 +25,23 @@ export function pageCursorProblem(cursor: unknown): { url: string } | { problem:
   if (typeof cursor !== 'string' || cursor.length === 0) return { problem: 'it is empty' };
   if (cursor.length > maxPageCursorLength) return { problem: 'it is too long' };
   // Buffer decoding skips what it does not understand; a cursor must be exactly what we encoded.
-  if (!/^[A-Za-z0-9_-]+$/.test(cursor)) return { problem: 'it is not base64url' };
+  if (!/^[A-Za-z0-9_-]+$/.test(cursor)) return { problem: 'it was changed or cut short' };
   const bytes = Buffer.from(cursor, 'base64url');
-  if (bytes.toString('base64url') !== cursor) return { problem: 'it is not base64url' };
+  if (bytes.toString('base64url') !== cursor) return { problem: 'it was changed or cut short' };
   let text: string;
   try {
     text = utf8.decode(bytes);
   } catch {
-    return { problem: 'it is not UTF-8 text' };
+    return { problem: 'it was changed or cut short' };
   }
-  if (hasControlCharacters(text)) return { problem: 'it contains control characters' };
+  if (hasControlCharacters(text)) return { problem: 'it holds characters a link cannot have' };
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    return { problem: 'it is not an absolute address' };
+    return { problem: 'it does not lead to a web address' };
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return { problem: 'it is not an http or https address' };
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return { problem: 'it does not lead to an http or https address' };
   return { url: text };
 }
 
