@@ -41,6 +41,8 @@ export function createExportTickets({ ttlMs = EXPORT_TICKET_TTL_MS, max = 5_000,
       const ticket = randomBytes(32).toString('base64url');
       const expiresAt = now() + ttlMs;
       held.set(ticket, { ...grant, expiresAt });
+      // An unused ticket (and the token it holds) is dropped soon after it expires, not at the next sweep.
+      setTimeout(() => held.delete(ticket), ttlMs + 5_000).unref();
       return { ticket, expiresAt: new Date(expiresAt) };
     },
 

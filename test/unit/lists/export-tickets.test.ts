@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createExportTickets, type ExportGrant } from '../../../server/features/lists/export-tickets';
 import { Problem } from '../../../server/platform/problem';
 
@@ -61,6 +61,20 @@ describe('export download tickets', () => {
     now += 60_000;
     expect(tickets.issue(grant).ticket).toMatch(/^[\w-]{43}$/);
     expect(tickets.size).toBe(1);
+  });
+
+  it('are dropped, with the token they hold, soon after they expire unused', () => {
+    vi.useFakeTimers();
+    try {
+      const tickets = createExportTickets();
+      tickets.issue(grant);
+      vi.advanceTimersByTime(60_000);
+      expect(tickets.size).toBe(1);
+      vi.advanceTimersByTime(5_000);
+      expect(tickets.size).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('are unguessable: each is new, and a made-up one is refused', () => {
