@@ -3,11 +3,15 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { fetch as undiciFetch } from 'undici';
+import { build } from 'vite';
 import type { EhrFetch, EhrFetchInit } from '../server/ehr/index.js';
+import { DEFAULT_PARALLEL_REQUESTS } from '../server/ehr/clinical/batch.js';
 import { mapLimit } from '../server/ehr/map-limit.js';
 import { listColumns } from '../contract/columns.js';
 import { startServer } from '../server/start.js';
+import { INITIAL_JS_BUDGET_BYTES, initialJs } from './initial-js.js';
 
 /**
  * The list endpoint against the raw FHIR batches it sends: for lists of 10, 50, 100 and 200
@@ -15,10 +19,30 @@ import { startServer } from '../server/start.js';
  * of its own, as an EHR would. The FHIR calls the backend makes for one list load are recorded,
  * then replayed directly against the sandbox in the same run, with the same parallelism; the
  * ratio is list time over raw time (medians of several runs, list and raw taking turns to go first).
+ *
+ * Then the same 100-patient list with the EHR answering each FHIR request `--ehr-latency` ms late
+ * (150 unless given): the time until the first row's bytes reach the client and until the whole
+ * list has, against the least any client could take, ceil(batches / parallel requests) round
+ * trips. Last, the tab's initial JavaScript, built afresh. Each target prints PASS or FAIL, and
+ * a failed one makes the exit status 1.
  */
-const sizes = [10, 50, 100, 200];
-const runs = 41;
-const json = process.argv.includes('--json');
+const { values: args } = parseArgs({
+  options: {
+    json: { type: 'boolean', default: false },
+    'ehr-latency': { type: 'string', default: '150' },
+    sizes: { type: 'string', default: '10,50,100,200' },
+    runs: { type: 'string', default: '41' },
+    'latency-runs': { type: 'string', default: '15' },
+  },
+});
+const sizes = args.sizes.split(',').map(Number);
+const runs = Number(args.runs);
+const latencyRuns = Number(args['latency-runs']);
+const latencyMs = Number(args['ehr-latency']);
+if (!Number.isFinite(latencyMs) || latencyMs <= 0) throw new Error('--ehr-latency takes a number of milliseconds above 0.');
+const json = args.json;
+/** The list the latency runs and the first-row and whole-list targets are about. */
+const LATENCY_PATIENTS = 100;
 
 interface Recorded {
   url: string;
@@ -46,6 +70,8 @@ interface EhrProcess {
   tokenEndpoint: string;
   clientId: string;
   clientSecret: string;
+  /** Sets how long the EHR holds each FHIR request before answering it. */
+  setLatency(ms: number): Promise<void>;
   stop(): void;
 }
 
@@ -67,8 +93,21 @@ async function startEhr(): Promise<EhrProcess> {
     tokenEndpoint: `${origin}/sandbox/token`,
     clientId,
     clientSecret,
+    async setLatency(ms) {
+      const res = await fetch(`${origin}/latency/${ms}`, { method: 'PUT' });
+      if (res.status !== 204) throw new Error(`the sandbox process refused the latency ${ms} ms`);
+    },
     stop: () => child.kill(),
   };
+}
+
+interface TableRow {
+  version: string;
+  patients: number;
+  fhirRequests: number;
+  listMs: number;
+  rawMs: number;
+  ratio: number;
 }
 
 async function benchVersion(version: 'r4' | 'stu3', ehr: EhrProcess) {
@@ -121,7 +160,7 @@ async function benchVersion(version: 'r4' | 'stu3', ehr: EhrProcess) {
         ids.push(...page.patients.map((p: { id: string }) => p.id));
       }
     }
-    const results = [];
+    const results: TableRow[] = [];
     for (const size of sizes) {
       const list = await api('POST', '/lists', { name: `Bench ${size}` });
       await api('PATCH', `/lists/${list.id}`, { columns: [...listColumns] });
@@ -144,7 +183,7 @@ async function benchVersion(version: 'r4' | 'stu3', ehr: EhrProcess) {
       };
       const loadRaw = async () => {
         const started = performance.now();
-        await replay(calls, 4);
+        await replay(calls, DEFAULT_PARALLEL_REQUESTS);
         rawTimes.push(performance.now() - started);
       };
       // Each pair runs close together; which goes first alternates, so neither profits from the other warming the sandbox.
@@ -163,7 +202,52 @@ async function benchVersion(version: 'r4' | 'stu3', ehr: EhrProcess) {
         ratio: round(listMs / rawMs, 3),
       });
     }
-    return results;
+    // The same list over a distant EHR: first row and whole list as the client sees them arrive.
+    const list = await api('POST', '/lists', { name: `Latency ${LATENCY_PATIENTS}` });
+    await api('PATCH', `/lists/${list.id}`, { columns: [...listColumns] });
+    await api('POST', `/lists/${list.id}/patients`, { patientIds: ids.slice(0, LATENCY_PATIENTS) });
+    await ehr.setLatency(latencyMs);
+    try {
+      const streamedLoad = async () => {
+        const started = performance.now();
+        const res = await fetch(`${server.url}/api/teams/${team.id}/lists/${list.id}`, { headers: { ...headers, accept: 'application/x-ndjson' } });
+        if (!res.ok || !res.body) throw new Error(`the list answered ${res.status}`);
+        const decoder = new TextDecoder();
+        let text = '';
+        let firstRowMs: number | undefined;
+        const reader = res.body.getReader();
+        for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+          text += decoder.decode(chunk.value, { stream: true });
+          // The head line ends where the first row's line starts.
+          if (firstRowMs === undefined && text.includes('\n{"row":')) firstRowMs = performance.now() - started;
+        }
+        const wholeMs = performance.now() - started;
+        if (firstRowMs === undefined || !text.endsWith('{"end":{}}\n')) throw new Error('the list came without rows, or with an EHR error');
+        return { firstRowMs, wholeMs };
+      };
+      const calls: Recorded[] = (recording = []);
+      await streamedLoad();
+      recording = null;
+      const loads = [];
+      for (let run = 0; run < latencyRuns; run++) loads.push(await streamedLoad());
+      const batches = calls.length;
+      const roundTrips = Math.ceil(batches / DEFAULT_PARALLEL_REQUESTS);
+      return {
+        table: results,
+        latency: {
+          version: version.toUpperCase(),
+          patients: LATENCY_PATIENTS,
+          latencyMs,
+          batches,
+          parallel: DEFAULT_PARALLEL_REQUESTS,
+          boundMs: roundTrips * latencyMs,
+          firstRowMs: round(median(loads.map((l) => l.firstRowMs))),
+          wholeMs: round(median(loads.map((l) => l.wholeMs))),
+        },
+      };
+    } finally {
+      await ehr.setLatency(0);
+    }
   } finally {
     await server.close();
     rmSync(dataDir, { recursive: true, force: true });
@@ -182,22 +266,91 @@ function cpuTimes(): { steal: number; total: number } | undefined {
   }
 }
 
+interface Target {
+  name: string;
+  measured: string;
+  limit: string;
+  pass: boolean;
+}
+
+/** The tab built afresh (as `npm run build` would) into a folder of its own, and its initial JavaScript measured. */
+async function measureInitialJs(): Promise<number> {
+  const outDir = mkdtempSync(join(tmpdir(), 'patients-bench-tab-'));
+  try {
+    await build({ logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+    return initialJs(outDir).gzipBytes;
+  } finally {
+    rmSync(outDir, { recursive: true, force: true });
+  }
+}
+
+// The build first: it would take the CPU from the timed loads otherwise.
+const initialJsBytes = await measureInitialJs();
 const cpuBefore = cpuTimes();
 const ehr = await startEhr();
 let all;
 try {
-  all = [...(await benchVersion('r4', ehr)), ...(await benchVersion('stu3', ehr))];
+  all = [await benchVersion('r4', ehr), await benchVersion('stu3', ehr)];
 } finally {
   ehr.stop();
 }
-if (json) console.log(JSON.stringify(all));
+const table = all.flatMap((v) => v.table);
+const latency = all.map((v) => v.latency);
+
+const kb = (bytes: number) => `${(bytes / 1000).toFixed(1)} kB`;
+const targets: Target[] = [];
+for (const [patients, limit] of [
+  [100, 1.1],
+  [10, 1.3],
+] as const) {
+  for (const r of table.filter((row) => row.patients === patients)) {
+    targets.push({
+      name: `${r.version} ${patients} patients, no latency: list / raw FHIR`,
+      measured: String(r.ratio),
+      limit: `≤ ${limit}`,
+      pass: r.ratio <= limit,
+    });
+  }
+}
+for (const l of latency) {
+  const wholeLimit = 1.15 * l.boundMs;
+  targets.push({
+    name: `${l.version} ${l.patients} patients, ${l.latencyMs} ms EHR latency: whole list`,
+    measured: `${l.wholeMs} ms (${round(l.wholeMs / l.boundMs, 3)} × bound ${l.boundMs} ms)`,
+    limit: `≤ ${round(wholeLimit)} ms`,
+    pass: l.wholeMs <= wholeLimit,
+  });
+  targets.push({
+    name: `${l.version} ${l.patients} patients, ${l.latencyMs} ms EHR latency: first row`,
+    measured: `${l.firstRowMs} ms`,
+    limit: `≤ ${l.latencyMs + 100} ms`,
+    pass: l.firstRowMs <= l.latencyMs + 100,
+  });
+}
+targets.push({
+  name: "the tab's initial JavaScript (gzip)",
+  measured: kb(initialJsBytes),
+  limit: `≤ ${kb(INITIAL_JS_BUDGET_BYTES)}`,
+  pass: initialJsBytes <= INITIAL_JS_BUDGET_BYTES,
+});
+
+if (json) console.log(JSON.stringify({ table, latency, initialJsBytes, targets }));
 else {
   console.log('version  patients  FHIR requests  list ms  raw FHIR ms  ratio');
-  for (const r of all) {
+  for (const r of table) {
     console.log(
       `${r.version.padEnd(8)} ${String(r.patients).padStart(8)} ${String(r.fhirRequests).padStart(14)} ${String(r.listMs).padStart(8)} ${String(r.rawMs).padStart(12)} ${String(r.ratio).padStart(6)}`,
     );
   }
+  console.log(`\nWith ${latencyMs} ms EHR latency (medians of ${latencyRuns} loads; bound = ceil(batches / parallel requests) × latency):`);
+  console.log('version  patients  batches  parallel  bound ms  first row ms  whole list ms  whole / bound');
+  for (const l of latency) {
+    console.log(
+      `${l.version.padEnd(8)} ${String(l.patients).padStart(8)} ${String(l.batches).padStart(8)} ${String(l.parallel).padStart(9)} ${String(l.boundMs).padStart(9)} ${String(l.firstRowMs).padStart(13)} ${String(l.wholeMs).padStart(14)} ${String(round(l.wholeMs / l.boundMs, 3)).padStart(14)}`,
+    );
+  }
+  console.log('\nTargets:');
+  for (const target of targets) console.log(`${target.pass ? 'PASS' : 'FAIL'}  ${target.name}: ${target.measured} (${target.limit})`);
   const cpuAfter = cpuTimes();
   if (cpuBefore && cpuAfter && cpuAfter.total > cpuBefore.total) {
     // On a shared virtual machine the host's other guests slow list and raw loads unevenly.
@@ -205,3 +358,4 @@ else {
     console.log(`CPU time taken by the virtual machine's host during the run (steal): ${stolen.toFixed(1)}%`);
   }
 }
+if (targets.some((target) => !target.pass)) process.exitCode = 1;

@@ -7,12 +7,24 @@ import { createSandbox } from '../server/sandbox/index.js';
  * The sandbox EHR partner in a process of its own, as a hospital's EHR is: the benchmark's app
  * and the EHR then do not take turns on one event loop. Prints one JSON line with its origin and
  * a registered client, then serves until its parent goes away.
+ *
+ * Arguments: patients per tenant (200), and the EHR latency in milliseconds (0): every FHIR
+ * request is held that long before it is answered, as a distant EHR's round trip would hold it
+ * (token requests are not). `PUT /latency/{ms}` changes it while the process runs.
  */
 const patients = Number(process.argv[2] ?? 200);
+let latencyMs = Number(process.argv[3] ?? 0);
 const sandbox = await createSandbox({ tenants: devDirectory.tenants.map(({ id, name }) => ({ id, name })), patientsPerTenant: patients });
 const client = sandbox.registerClient('Patients (benchmark)');
+const fhirPath = /^\/(dstu2|stu3|r4)(\/|$)/;
 const server = express()
-  .use('/sandbox', sandbox.router)
+  .put('/latency/:ms', (req, res) => {
+    const ms = Number(req.params.ms);
+    if (!Number.isFinite(ms) || ms < 0) return void res.status(400).end();
+    latencyMs = ms;
+    res.status(204).end();
+  })
+  .use('/sandbox', (req, _res, next) => (latencyMs > 0 && fhirPath.test(req.path) ? void setTimeout(next, latencyMs) : next()), sandbox.router)
   .listen(0, '127.0.0.1', () => {
     const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     process.stdout.write(`${JSON.stringify({ origin, clientId: client.clientId, clientSecret: client.clientSecret })}\n`);

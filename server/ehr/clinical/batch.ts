@@ -14,7 +14,7 @@ import type { Warnings } from './warnings.js';
  */
 const DEFAULT_BATCH_SIZE = 100;
 /** Requests in flight at once for one read; EHRs throttle bursts (429). */
-const DEFAULT_PARALLEL_REQUESTS = 4;
+export const DEFAULT_PARALLEL_REQUESTS = 4;
 
 /** The answer to one entry: its body, or why there is none. */
 export type EntryResult = { ok: true; body: unknown } | { ok: false; reason: 'failed' | 'malformed'; status?: number };
@@ -36,15 +36,38 @@ export async function runEntries(ctx: EhrContext, urls: string[], digest: Digest
   const size = Math.max(1, ctx.batchSize ?? DEFAULT_BATCH_SIZE);
   const starts: number[] = [];
   for (let i = 0; i < urls.length; i += size) starts.push(i);
-  const gate = createGate(parallelism(ctx));
-  const answers = await mapLimit(starts, parallelism(ctx), async (start) => {
+  // The gate alone bounds the requests in flight: every batch waits at it, so the next one goes
+  // out the moment an answer is in, while that answer is still being read (digested).
+  const open = createGate(parallelism(ctx));
+  let failed = false;
+  const gate: Gate = (fn) =>
+    open(async () => {
+      // After a failure the read is over: batches still waiting are not sent.
+      if (failed) throw new ReadAbandoned();
+      try {
+        return await fn();
+      } catch (error) {
+        // Marked before the slot goes to the next batch; a batch answered badly falls back instead.
+        if (!answeredBadly(error)) failed = true;
+        throw error;
+      }
+    });
+  const answers = await mapLimit(starts, starts.length, async (start) => {
     const slice = urls.slice(start, start + size);
     const own: Digest = (body, i) => digest(body, start + i);
-    // The batch answer is out of scope before a fallback starts, so it is not held meanwhile.
-    return (await sendBatch(ctx, gate, slice, own, warnings)) ?? readOneByOne(ctx, gate, slice, own);
+    try {
+      // The batch answer is out of scope before a fallback starts, so it is not held meanwhile.
+      return (await sendBatch(ctx, gate, slice, own, warnings)) ?? (await readOneByOne(ctx, gate, slice, own));
+    } catch (error) {
+      failed = true; // a spent read budget, say, found while reading an answer
+      throw error;
+    }
   });
   return answers.flat();
 }
+
+/** A batch not sent because another of the same read failed (never the error the read ends with). */
+class ReadAbandoned extends Error {}
 
 /** The batch's results, or undefined when its entries must be asked one by one. */
 async function sendBatch(ctx: EhrContext, gate: Gate, urls: string[], digest: Digest, warnings?: Warnings): Promise<EntryResult[] | undefined> {
@@ -67,6 +90,9 @@ async function sendBatch(ctx: EhrContext, gate: Gate, urls: string[], digest: Di
     if (answeredBadly(error)) return undefined;
     throw error;
   }
+  // One turn of the event loop first: the batch that took this one's place at the gate goes out
+  // to the EHR before this answer is read.
+  await new Promise((resolve) => setImmediate(resolve));
   // Entries are matched by position, so an answer of another length cannot be used.
   const entries = isObject(body) && body.resourceType === 'Bundle' ? list(body.entry) : [];
   ctx.budget?.spendEntries(entries.length);

@@ -77,18 +77,35 @@ describe('clinical batch queries', () => {
     expect(rows.get('p119')?.vitals).toMatchObject({ status: 'ok', value: { heartRate: { value: { value: 72 } } } });
   });
 
-  it('hands on each row as soon as its answers are in, before the next batch is even sent', async () => {
+  it('sends the next batch the moment an answer is in, then hands on each row of that answer before the next answer', async () => {
     const ids = Array.from({ length: 20 }, (_, i) => `p${i}`);
-    serve(ids);
-    const handed: Array<{ id: string; batchesSent: number; row: unknown }> = [];
-    const rows = await gateway({ parallelRequests: 1 }).readClinical(ehr.base, TENANT, ids, ALL, (row) =>
-      handed.push({ id: row.patient.id, batchesSent: batchPosts(ehr).length, row }),
-    );
-    // 140 entries: the first batch holds all of p0 to p13 and part of p14.
-    expect(handed.filter((h) => h.batchesSent === 1).map((h) => h.id)).toEqual(ids.slice(0, 14));
-    expect(handed.map((h) => h.id).sort()).toEqual([...ids].sort());
+    serve(ids, { batchDelayMs: 30 });
+    const events: string[] = [];
+    let posts = 0;
+    const { fetch: undiciFetch } = await import('undici');
+    const counting: NonNullable<EhrGatewayOptions['fetch']> = (input, init) => {
+      if (init?.method === 'POST') events.push(`batch ${++posts} sent`);
+      return undiciFetch(input, init);
+    };
+    const handed: Array<{ id: string; row: unknown }> = [];
+    const rows = await gateway({ parallelRequests: 1, fetch: counting }).readClinical(ehr.base, TENANT, ids, ALL, (row) => {
+      events.push(row.patient.id);
+      handed.push({ id: row.patient.id, row });
+    });
+    // 140 entries: the first batch holds all of p0 to p13 and part of p14. With one request in
+    // flight, the second batch goes out before the first answer is read, not after.
+    expect(events).toEqual(['batch 1 sent', 'batch 2 sent', ...ids]);
     for (const h of handed) expect(rows.get(h.id)).toBe(h.row);
     expect(rows.get('p3')?.vitals).toMatchObject({ status: 'ok' });
+  });
+
+  it('sends no batch that waits for a request slot once another batch of the read has failed', async () => {
+    const ids = Array.from({ length: 60 }, (_, i) => `p${i}`);
+    serve(ids, { batch: () => ({ status: 503, json: outcome('transient') }) });
+    await expect(gateway({ parallelRequests: 1 }).readClinical(ehr.base, TENANT, ids, ALL)).rejects.toMatchObject({ name: 'FhirError' });
+    // 420 entries are five batches; the first fails (a 503 is retried as the EHR asks), the four waiting are never sent.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(new Set(batchPosts(ehr).map((r) => r.body)).size).toBe(1);
   });
 
   it('honours a configured batch size', async () => {
