@@ -161,58 +161,18 @@ function vitalCell<T>(row: ListRow, column: VitalKind): { value: T } | { missing
 function vitalColumns(kind: VitalKind, heading: string, zone: string): CsvColumn[] {
   const timeHeading = `${heading} time (${zone})`;
   if (kind === 'bloodPressure') {
-    const bp = (row: ListRow) => vitalCell<BloodPressureValue>(row, kind);
-    const of = <R>(row: ListRow, pick: (v: BloodPressureValue) => R, missing: (why: string) => R) => {
-      const c = bp(row);
-      return 'value' in c ? pick(c.value) : missing(c.missing);
+    // The value columns say why a reading is missing; the others are left empty.
+    const of = (row: ListRow, pick: (v: BloodPressureValue) => string | number, missing = false): string | number => {
+      const c = vitalCell<BloodPressureValue>(row, kind);
+      return 'value' in c ? pick(c.value) : missing ? c.missing : '';
     };
     const flagOf = (v: BloodPressureValue) => (v.systolic ? vitalFlag('systolic', v.systolic.value, v.systolic.unit) : null);
     return [
-      {
-        heading: `${heading} systolic`,
-        value: (row) =>
-          of(
-            row,
-            (v) => v.systolic?.value ?? '',
-            (why) => why,
-          ),
-      },
-      {
-        heading: `${heading} diastolic`,
-        value: (row) =>
-          of(
-            row,
-            (v) => v.diastolic?.value ?? '',
-            () => '',
-          ),
-      },
-      {
-        heading: `${heading} unit`,
-        value: (row) =>
-          of(
-            row,
-            (v) => v.systolic?.unit ?? v.diastolic?.unit ?? '',
-            () => '',
-          ),
-      },
-      {
-        heading: timeHeading,
-        value: (row) =>
-          of(
-            row,
-            (v) => localTime(v.time?.epochMs ?? v.time?.text, zone),
-            () => '',
-          ),
-      },
-      {
-        heading: `${heading} flag`,
-        value: (row) =>
-          of(
-            row,
-            (v) => flagText(flagOf(v)),
-            () => '',
-          ),
-      },
+      { heading: `${heading} systolic`, value: (row) => of(row, (v) => v.systolic?.value ?? '', true) },
+      { heading: `${heading} diastolic`, value: (row) => of(row, (v) => v.diastolic?.value ?? '') },
+      { heading: `${heading} unit`, value: (row) => of(row, (v) => v.systolic?.unit ?? v.diastolic?.unit ?? '') },
+      { heading: timeHeading, value: (row) => of(row, (v) => localTime(v.time?.epochMs ?? v.time?.text, zone)) },
+      { heading: `${heading} flag`, value: (row) => of(row, (v) => flagText(flagOf(v))) },
     ];
   }
   const of = (row: ListRow, pick: (v: VitalValue) => string | number, missing = false) => {
