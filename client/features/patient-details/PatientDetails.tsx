@@ -31,6 +31,7 @@ import type { EncounterView, VitalReading } from '../../../contract/patients';
 import { vitalKinds, type VitalKind } from '../../../contract/vitals';
 import { usePatientDetails, useResetPatientDetails } from './api/get-patient-details';
 import { NotesSection } from './NotesSection';
+import { useReturnFocus } from './use-return-focus';
 import { VitalTrends } from './TrendChart';
 
 const useStyles = makeStyles({
@@ -166,6 +167,7 @@ function Vitals({ latest, history }: { latest: Partial<Record<VitalKind, VitalRe
  */
 export function PatientDetails({ patientId, onClose, onNoteAdded }: { patientId: string | null; onClose: () => void; onNoteAdded?: () => void }) {
   const styles = useStyles();
+  useReturnFocus(Boolean(patientId));
   const details = usePatientDetails(patientId);
   const resetDetails = useResetPatientDetails();
   // Each part is checked where it is shown (Section, Vitals, NotesSection), as the list checks its cells.

@@ -17,7 +17,7 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import { AddRegular, InfoRegular, SearchRegular } from '@fluentui/react-icons';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { ErrorNotice } from '../../shared/components/ErrorNotice';
 import { birthDateWithAge, deceasedOf, genderLabel, patientName } from '../../shared/format';
 import { t } from '../../shared/i18n/t';
@@ -62,17 +62,22 @@ export function PatientSearch({ target }: { target: SearchTarget | null }) {
   const [birthDate, setBirthDate] = useState('');
   const [gender, setGender] = useState('');
   const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [added, setAdded] = useState<{ count: number; list: string } | null>(null);
+  const addedNotice = useRef<HTMLSpanElement>(null);
+  useEffect(() => addedNotice.current?.focus(), [added]);
   const criteria = useDebounced<SearchCriteria>({ name: name.trim(), identifier: mrn.trim(), birthdate: birthDate, gender }, 300);
   const hasCriteria = Object.values(criteria).some(Boolean);
   const results = usePatientSearch(criteria);
   const patients = results.data?.pages.flatMap((p) => p.patients) ?? [];
-  const toggle = (id: string, on: boolean) =>
+  const toggle = (id: string, on: boolean) => {
+    setAdded(null);
     setSelected((s) => {
       const n = new Set(s);
       if (on) n.add(id);
       else n.delete(id);
       return n;
     });
+  };
   const chosen = [...selected].filter((id) => !target?.onList.has(id));
 
   return (
@@ -129,12 +134,19 @@ export function PatientSearch({ target }: { target: SearchTarget | null }) {
                 onClick={() => {
                   target.onAdd(chosen);
                   setSelected(new Set());
+                  setAdded({ count: chosen.length, list: target.listName });
                 }}
               >
                 {t('search.addSelected', { count: chosen.length, list: target.listName })}
               </Button>
             ) : (
               <Text>{t('search.noList')}</Text>
+            )}
+            {/* The button turns disabled once the patients are added: focus goes to what happened, not to the page. */}
+            {added && (
+              <Text role="status" tabIndex={-1} ref={addedNotice}>
+                {t('search.addedTo', added)}
+              </Text>
             )}
           </div>
           <Table aria-label={t('search.title')} size="small" className={styles.table}>
