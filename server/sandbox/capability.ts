@@ -1,10 +1,23 @@
-import type { FhirEngine } from './engine/types.js';
+import { stringModifiers } from './engine/string-match.js';
+import type { FhirEngine, ParamKind } from './engine/types.js';
 import type { VersionSpec } from './versions.js';
 
 const OAUTH_URIS = 'http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris';
 
-/** The open capability statement, with the SMART oauth-uris extension pointing at our token endpoint. */
-export function capabilityStatement(spec: VersionSpec, engine: FhirEngine, tokenUrl: string, authorizeUrl: string) {
+/**
+ * The open capability statement, with the SMART oauth-uris extension pointing at our token
+ * endpoint. A DSTU2 Conformance lists the modifiers of each search parameter (`:contains` left out
+ * when the endpoint plays a server without it); STU3 and R4 removed `searchParam.modifier`.
+ */
+export function capabilityStatement(
+  spec: VersionSpec,
+  engine: FhirEngine,
+  tokenUrl: string,
+  authorizeUrl: string,
+  options: { contains?: boolean } = {},
+) {
+  const modifiers = (kind: ParamKind) =>
+    kind === 'string' ? stringModifiers.filter((m) => m !== 'contains' || options.contains !== false) : ['missing'];
   return {
     resourceType: spec.capabilityType,
     status: 'active',
@@ -33,7 +46,11 @@ export function capabilityStatement(spec: VersionSpec, engine: FhirEngine, token
         resource: spec.resourceTypes.map((type) => ({
           type,
           interaction: [{ code: 'read' }, { code: 'search-type' }],
-          searchParam: Object.entries(engine.paramsOf(type) ?? {}).map(([name, kind]) => ({ name, type: kind })),
+          searchParam: Object.entries(engine.paramsOf(type) ?? {}).map(([name, kind]) => ({
+            name,
+            type: kind,
+            ...(spec.capabilityType === 'Conformance' ? { modifier: modifiers(kind) } : {}),
+          })),
         })),
         interaction: [{ code: 'batch' }],
       },

@@ -36,7 +36,8 @@ export function fhirEndpoint({ spec, tokens, engines, quirks, partnerUrl }: Endp
 
   router.get('/metadata', (req, res) => {
     const partner = partnerUrl(req);
-    send(res, { status: 200, body: capabilityStatement(spec, anyEngine, `${partner}/token`, `${partner}/authorize`) });
+    const body = capabilityStatement(spec, anyEngine, `${partner}/token`, `${partner}/authorize`, { contains: !quirks.has('no-contains') });
+    send(res, { status: 200, body });
   });
   router.get('/.well-known/smart-configuration', (req, res) => {
     const partner = partnerUrl(req);

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { FhirEngine, Resource } from '../../../server/sandbox/engine/types';
+import { capabilityStatement } from '../../../server/sandbox/capability';
 import { readSearch } from '../../../server/sandbox/search-query';
 import { sandboxVersions, versionSpecs, type SandboxVersion } from '../../../server/sandbox/versions';
 
@@ -78,5 +79,25 @@ describe('string search across releases', () => {
       const answers = await Promise.all(sandboxVersions.map((v) => found(v, name, value)));
       expect(new Set(answers.map((a) => a.join(',')))).toHaveLength(1);
     }
+  });
+});
+
+describe('what the capability statement says about :contains', () => {
+  const statement = (version: SandboxVersion, contains?: boolean) =>
+    capabilityStatement(versionSpecs[version], engines[version], 'https://t/token', 'https://t/authorize', { contains }) as unknown as {
+      rest: { resource: { type: string; searchParam: { name: string; modifier?: string[] }[] }[] }[];
+    };
+  const nameParam = (version: SandboxVersion, contains?: boolean) =>
+    statement(version, contains)
+      .rest[0].resource.find((r) => r.type === 'Patient')!
+      .searchParam.find((p) => p.name === 'name')!;
+
+  it('lists the string modifiers in a DSTU2 Conformance, without contains when the endpoint plays a server that lacks it', () => {
+    expect(nameParam('dstu2').modifier).toEqual(['contains', 'exact', 'missing']);
+    expect(nameParam('dstu2', false).modifier).toEqual(['exact', 'missing']);
+  });
+
+  it('lists none in STU3 and R4, whose CapabilityStatement has no place for them', () => {
+    for (const version of ['stu3', 'r4'] as const) expect(nameParam(version, false)).not.toHaveProperty('modifier');
   });
 });
