@@ -36,7 +36,7 @@ export function exportRoutes(ep: Endpoints, deps: ApiDeps): void {
       listId: found.id,
       timeZone: zone,
     });
-    res.json({ url: `/api/teams/${team.teamId}/lists/${found.id}/export/${ticket}`, expiresAt: expiresAt.toISOString() });
+    res.status(201).json({ url: `/api/teams/${team.teamId}/lists/${found.id}/export/${ticket}`, expiresAt: expiresAt.toISOString() });
   });
 
   // The ticket stands in for the Bearer token: it restores who asked, and membership is checked again.

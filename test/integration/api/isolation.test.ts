@@ -73,6 +73,7 @@ describe.each(harnesses)('%s', (_name, start) => {
     { name: 'create a list', method: 'POST', path: () => `/lists`, body: () => ({ name: 'New' }) },
     { name: 'read a list', method: 'GET', path: (f) => `/lists/${f.listId}` },
     { name: 'export a list', method: 'GET', path: (f) => `/lists/${f.listId}/export.csv` },
+    { name: 'ask for a download link', method: 'POST', path: (f) => `/lists/${f.listId}/export`, body: () => ({ timeZone: 'UTC' }) },
     { name: 'edit a list', method: 'PATCH', path: (f) => `/lists/${f.otherListId}`, body: () => ({ columns: ['name', 'mrn'] }) },
     { name: 'add a patient', method: 'POST', path: (f) => `/lists/${f.otherListId}/patients`, body: (f) => ({ patientIds: [f.patientId] }) },
     { name: 'set a default list', method: 'PUT', path: () => `/me/default-list`, body: (f) => ({ listId: f.otherListId }) },
@@ -104,12 +105,25 @@ describe.each(harnesses)('%s', (_name, start) => {
     });
   });
 
+  it('downloads a list through its single-use link, membership checked and the store read again on behalf of the user', async () => {
+    const running = server as unknown as { url?: string; server?: { url: string } };
+    const origin = running.url ?? running.server!.url;
+    for (const f of fixtures) {
+      const link = await server.api(f.member, 'POST', `/api/teams/${f.teamId}/lists/${f.listId}/export`, { timeZone: 'UTC' });
+      expect(link.status, f.teamId).toBe(201);
+      const res = await fetch(`${origin}${link.body.url}`);
+      expect(res.status, f.teamId).toBe(200);
+      expect(await res.text()).toMatch(/^Name,MRN,Birth date,Gender\r\n.+,/);
+    }
+  });
+
   it("never reaches another team's list or notes through one's own team", async () => {
     for (const mine of fixtures) {
       for (const theirs of fixtures.filter((f) => f.teamId !== mine.teamId)) {
         const base = `/api/teams/${mine.teamId}`;
         expect((await server.api(mine.owner, 'GET', `${base}/lists/${theirs.listId}`)).body.code).toBe('list_not_found');
         expect((await server.api(mine.owner, 'DELETE', `${base}/lists/${theirs.listId}`)).body.code).toBe('list_not_found');
+        expect((await server.api(mine.owner, 'POST', `${base}/lists/${theirs.listId}/export`, { timeZone: 'UTC' })).body.code).toBe('list_not_found');
         expect(
           (await server.api(mine.owner, 'POST', `${base}/lists/${mine.listId}/patients/${mine.patientId}/move`, { toListId: theirs.listId })).body
             .code,

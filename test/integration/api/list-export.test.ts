@@ -61,7 +61,7 @@ describe('a download link', () => {
   it('answers the CSV once, without a token, with each vital sign in value, unit, time and flag columns in the user zone', async () => {
     const before = Date.now();
     const link = await askLink(who.member, { timeZone: zone });
-    expect(link.status).toBe(200);
+    expect(link.status).toBe(201);
     expect(link.body.url).toMatch(new RegExp(`^${base}/lists/${listId}/export/[A-Za-z0-9_-]{43}$`));
     const expiresIn = Date.parse(link.body.expiresAt) - before;
     expect(expiresIn).toBeGreaterThan(50_000);
