@@ -131,6 +131,51 @@ describe('notes, undo and focus in a browser', () => {
     await close();
   });
 
+  it('shows the current version of a note or of the columns changed meanwhile, and says what happened', async () => {
+    const { page, table, patients, list, api, team, close } = await roundsTeam();
+    const patient = patients[0];
+    const note = await api('POST', `/teams/${team.id}/patients/${patient.id}/notes`, { text: 'NPO from midnight' });
+    await table.getByRole('button', { name: patient.displayName, exact: true }).click();
+    const drawer = page.getByRole('dialog');
+    await expect.poll(() => drawer.getByText('NPO from midnight').isVisible(), { timeout: 20_000 }).toBe(true);
+    await drawer.getByRole('button', { name: /^Correct your note of / }).click();
+    await drawer.getByRole('textbox', { name: 'Corrected text' }).fill('NPO from 2 am');
+    // The same author corrects it in another window first.
+    await api('PATCH', `/teams/${team.id}/patients/${patient.id}/notes/${note.id}`, { text: 'NPO from 6 am', version: 1 });
+    await drawer.getByRole('button', { name: 'Save correction' }).click();
+    await expect
+      .poll(() => visible(page, 'This note was changed while you were editing (perhaps in another window). Here is its current version.'), {
+        timeout: 15_000,
+      })
+      .toBe(true);
+    await expect.poll(() => drawer.getByText('NPO from 6 am', { exact: true }).isVisible(), { timeout: 15_000 }).toBe(true);
+    // The draft is kept; saving again corrects the current version.
+    expect(await drawer.getByRole('textbox', { name: 'Corrected text' }).inputValue()).toBe('NPO from 2 am');
+    await drawer.getByRole('button', { name: 'Save correction' }).click();
+    await expect.poll(() => drawer.getByText('NPO from 2 am', { exact: true }).isVisible(), { timeout: 15_000 }).toBe(true);
+    await drawer.getByRole('button', { name: 'Close details' }).click();
+    await expect.poll(() => drawer.isVisible()).toBe(false);
+
+    await page.getByRole('button', { name: 'Columns' }).click();
+    const dialog = page.getByRole('dialog', { name: `Columns of ${list.name}` });
+    await dialog.getByRole('checkbox', { name: 'Heart rate' }).check();
+    // A colleague narrows the columns meanwhile.
+    const current = (await api('GET', `/teams/${team.id}/lists/${list.id}`)) as { version: number };
+    await api('PATCH', `/teams/${team.id}/lists/${list.id}`, { columns: ['name', 'mrn'], version: current.version });
+    await dialog.getByRole('button', { name: 'Save columns' }).click();
+    await expect.poll(() => visible(page, 'Their columns: Name, MRN.'), { timeout: 15_000 }).toBe(true);
+    expect(await visible(page, 'Someone changed this list while you were editing. Here is their version')).toBe(true);
+    expect(await dialog.getByRole('checkbox', { name: 'Heart rate' }).isChecked()).toBe(false);
+    expect(await dialog.getByRole('checkbox', { name: 'MRN' }).isChecked()).toBe(true);
+    await dialog.getByRole('checkbox', { name: 'Heart rate' }).check();
+    await dialog.getByRole('button', { name: 'Save columns' }).click();
+    await expect.poll(() => dialog.isVisible()).toBe(false);
+    await expect
+      .poll(async () => (await table.getByRole('columnheader').allInnerTexts()).map((h) => h.trim()), { timeout: 15_000 })
+      .toEqual(['Name', 'MRN', 'Heart rate', 'Actions']);
+    await close();
+  });
+
   it("shows a colleague's rename made while the rename dialog was open, and says what happened", async () => {
     const { page, list, api, team, close } = await roundsTeam();
     await page.getByRole('button', { name: 'Rename' }).click();

@@ -3,7 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 import { ErrorNotice } from '../../shared/components/ErrorNotice';
 import { dateTime } from '../../shared/format';
 import { t } from '../../shared/i18n/t';
-import type { Note } from '../../../contract/notes';
+import type { Note, NoteRevision } from '../../../contract/notes';
 import { isVersionConflict, useReviseNote } from './api/revise-note';
 import { NoteTextField, noteFits } from './NoteTextField';
 
@@ -17,6 +17,11 @@ const useStyles = makeStyles({
   revisions: { margin: '4px 0 0', paddingLeft: '16px', display: 'flex', flexDirection: 'column', gap: '6px' },
   summary: { cursor: 'pointer', color: tokens.colorNeutralForeground2 },
 });
+
+/** A time the server sent, in the user's words; what is not a time (another server's shape) reads as nothing rather than failing the panel. */
+const timeText = (value: unknown) => (typeof value === 'string' && !Number.isNaN(Date.parse(value)) ? dateTime(value) : '');
+const isRevision = (r: unknown): r is NoteRevision =>
+  typeof r === 'object' && r !== null && typeof (r as NoteRevision).text === 'string' && typeof (r as NoteRevision).writtenAt === 'string';
 
 type Mode = { kind: 'reading' } | { kind: 'correcting'; draft: string } | { kind: 'withdrawing' };
 
@@ -34,8 +39,8 @@ export function NoteItem({ note, mine, patientId, onChanged }: { note: Note; min
   const draftInput = useRef<HTMLTextAreaElement>(null);
   const withdrawnLine = useRef<HTMLSpanElement>(null);
   const withdrawn = Boolean(note.withdrawnAt);
-  const revisions = Array.isArray(note.revisions) ? note.revisions : [];
-  const written = dateTime(note.createdAt);
+  const revisions = Array.isArray(note.revisions) ? note.revisions.filter(isRevision) : [];
+  const written = timeText(note.createdAt);
   const conflict = revise.isError && isVersionConflict(revise.error);
 
   useEffect(() => {
@@ -63,14 +68,14 @@ export function NoteItem({ note, mine, patientId, onChanged }: { note: Note; min
     <li className={styles.item}>
       {withdrawn ? (
         <Text className={styles.withdrawn} ref={withdrawnLine} tabIndex={-1}>
-          {t('notes.withdrawn', { author: note.authorName, time: dateTime(note.withdrawnAt!) })}
+          {t('notes.withdrawn', { author: note.authorName, time: timeText(note.withdrawnAt) })}
         </Text>
       ) : (
         <Text className={styles.text}>{note.text}</Text>
       )}
       <Caption1 className={styles.muted}>
         {t('details.noteBy', { author: note.authorName, time: written })}
-        {note.editedAt && !withdrawn && ` · ${t('notes.edited', { time: dateTime(note.editedAt) })}`}
+        {note.editedAt && !withdrawn && ` · ${t('notes.edited', { time: timeText(note.editedAt) })}`}
       </Caption1>
       {revisions.length > 0 && (
         <details>
@@ -84,7 +89,7 @@ export function NoteItem({ note, mine, patientId, onChanged }: { note: Note; min
               <li key={i}>
                 <Text className={styles.text}>{r.text}</Text>
                 <br />
-                <Caption1 className={styles.muted}>{t('notes.writtenAt', { time: dateTime(r.writtenAt) })}</Caption1>
+                <Caption1 className={styles.muted}>{t('notes.writtenAt', { time: timeText(r.writtenAt) })}</Caption1>
               </li>
             ))}
           </ol>

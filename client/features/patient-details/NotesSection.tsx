@@ -18,9 +18,6 @@ const useStyles = makeStyles({
 });
 
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
-/** A note as the tab can show it: its texts and times are text, its revisions a list (another server's shape is left out). */
-const isNote = (n: unknown): n is Note =>
-  isObject(n) && typeof n.id === 'string' && typeof n.text === 'string' && typeof n.authorName === 'string' && typeof n.createdAt === 'string';
 
 /**
  * The team's notes on the patient, each with its corrections and withdrawal shown, and a form to
@@ -39,7 +36,7 @@ export function NotesSection({ patientId, notes: sent, onNoteAdded }: { patientI
       onNoteAdded?.();
     },
   });
-  const notes = Array.isArray(sent) ? sent.filter(isNote) : [];
+  const notes = Array.isArray(sent) ? sent.filter((n): n is Note => isObject(n)) : [];
   return (
     <section className={styles.section} aria-labelledby="details-notes">
       <Subtitle2 as="h3" id="details-notes" className={styles.heading}>
