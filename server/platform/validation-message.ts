@@ -51,7 +51,7 @@ const labels: Record<string, string> = {
 
 /** Where one word means different things on different routes. */
 const routeLabels: Partial<Record<ApiRoute, Record<string, string>>> = {
-  'PUT /api/teams/{teamId}/connection': { name: 'The EHR name', mode: 'The choice of EHR or Manual mode' },
+  'PUT /api/teams/{teamId}/connection': { name: 'The connection name', mode: 'The choice of EHR or Manual mode' },
   'POST /api/teams/{teamId}/lists': { name: 'The list name' },
   'PATCH /api/teams/{teamId}/lists/{listId}': { name: 'The list name', version: 'The list version' },
   'GET /api/teams/{teamId}/patients': { id: 'The patient id' },

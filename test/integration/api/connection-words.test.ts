@@ -27,7 +27,7 @@ describe('a link that is not a FHIR server', () => {
 describe('a connection body that is wrong', () => {
   it.each([
     [{ mode: 'ehr', url: 'ehr.example.org/fhir', name: 'Main' }, 'The EHR link must be a web address (https://…).', ['url']],
-    [{ mode: 'ehr', url: 'https://ehr.example.org/fhir', name: ' ' }, 'The EHR name must not be empty.', ['name']],
+    [{ mode: 'ehr', url: 'https://ehr.example.org/fhir', name: ' ' }, 'The connection name must not be empty.', ['name']],
     [{ mode: 'ehr', name: 'Main' }, 'The EHR link is missing.', ['url']],
     [{ mode: 'cloud' }, 'The choice of EHR or Manual mode is not one the app accepts.', ['mode']],
   ])('answers %j with a sentence naming the field as the form does', async (body, message, fields) => {

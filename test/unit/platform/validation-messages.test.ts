@@ -104,7 +104,7 @@ describe('what a user reads', () => {
       'The EHR link must be a web address (https://…).',
     );
     expect(message(connectionBody, { mode: 'ehr', url: '', name: '' }, 'PUT', `${team}/connection`)).toBe(
-      'The EHR link must not be empty. The EHR name must not be empty.',
+      'The EHR link must not be empty. The connection name must not be empty.',
     );
   });
 
