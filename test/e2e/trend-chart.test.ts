@@ -77,7 +77,8 @@ describe('vital sign trend charts in the details', () => {
     expect(texts.filter((text) => text === 'Time')).toHaveLength(1);
     const timeTicks = await svg.locator('g[id^="xAxisGElement"] .tick text').allTextContents();
     expect(timeTicks.length).toBeGreaterThan(0);
-    for (const tick of timeTicks) expect(tick).toMatch(/^\d{1,2} (Nov|Dec), \d{2}:\d{2}$/);
+    // A day at midnight ("19 Nov"), else day and 24-hour time ("18 Nov, 12:00").
+    for (const tick of timeTicks) expect(tick).toMatch(/^\d{1,2} (Nov|Dec)(, \d{2}:\d{2})?$/);
     const valueTicks = await svg.locator('g[id^="yAxisGElement"] .tick text').allTextContents();
     expect(valueTicks.length).toBeGreaterThan(2);
     for (const tick of valueTicks) expect(tick).toMatch(/^\d+$/);

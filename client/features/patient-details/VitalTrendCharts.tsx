@@ -20,6 +20,8 @@ const useStyles = makeStyles({
     borderRadius: tokens.borderRadiusMedium,
   },
   heading: { margin: 0 },
+  // The three span tabs wrap on a phone rather than run past the chart's edge.
+  spans: { flexWrap: 'wrap' },
   plot: { minHeight: '240px', width: '100%' },
   muted: { color: tokens.colorNeutralForeground3, minHeight: '240px' },
   note: { color: tokens.colorNeutralForeground3 },
@@ -48,7 +50,13 @@ function TrendChart({ kind, history }: { kind: VitalKind; history: unknown }) {
       <Subtitle2 as="h4" id={headingId} className={styles.heading}>
         {title}
       </Subtitle2>
-      <TabList size="small" selectedValue={range} onTabSelect={(_, d) => setRange(d.value as TrendRange)} aria-label={t('trend.range')}>
+      <TabList
+        size="small"
+        className={styles.spans}
+        selectedValue={range}
+        onTabSelect={(_, d) => setRange(d.value as TrendRange)}
+        aria-label={t('trend.range')}
+      >
         {trendRanges.map((r) => (
           <Tab key={r} value={r}>
             {t(`trend.range.${r}`)}

@@ -1,8 +1,8 @@
 import { vitalFlag, type VitalFlag } from '../../../contract/vital-ranges';
 import type { VitalKind } from '../../../contract/vitals';
 import { columnLabel, unitText, withUnit } from '../../shared/cells';
-import { dateTime, numberText } from '../../shared/format';
-import { t } from '../../shared/i18n/t';
+import { dateTime, numberText, shortDateTime } from '../../shared/format';
+import { currentLocale, t } from '../../shared/i18n/t';
 
 /** The spans a trend can show: the last 24 hours, the last 7 days (both up to now), or every reading. */
 export const trendRanges = ['24h', '7d', 'all'] as const;
@@ -144,6 +144,52 @@ export function valueAxis(series: TrendSeries[], tickCount = 4): { min: number; 
   const last = Math.ceil(to / step);
   const ticks = Array.from({ length: last - first + 1 }, (_, i) => round((first + i) * step));
   return { min: ticks[0], max: ticks.at(-1)!, ticks };
+}
+
+const HOURS = [1, 2, 3, 6, 12];
+const DAYS = [1, 2, 7, 14];
+
+/** The local times from `from` to `to` on a step: `hours` from local midnight, or `days` from local midnight, or months from the 1st. */
+function stepTicks(from: number, to: number, step: { hours?: number; days?: number; months?: number }, limit: number): number[] {
+  const at = new Date(from);
+  at.setHours(0, 0, 0, 0);
+  if (step.months) at.setDate(1);
+  const ticks: number[] = [];
+  // Stops one past the limit: enough to know the step is too fine.
+  while (at.getTime() <= to && ticks.length <= limit) {
+    if (at.getTime() >= from) ticks.push(at.getTime());
+    if (step.hours) at.setHours(at.getHours() + step.hours);
+    else if (step.days) at.setDate(at.getDate() + step.days);
+    else at.setMonth(at.getMonth() + (step.months ?? 1));
+  }
+  return ticks;
+}
+
+/**
+ * The time axis's ticks between the first and the last reading: at most `maxCount`, on the finest
+ * round local step that fits (1, 2, 3, 6 or 12 hours from midnight; 1, 2, 7 or 14 days; months),
+ * so labels never run into each other; the readings' own times when no round time falls between them.
+ */
+export function timeTicks(from: number, to: number, maxCount: number): number[] {
+  const limit = Math.max(1, maxCount);
+  const steps = [
+    ...HOURS.map((hours) => ({ hours })),
+    ...DAYS.map((days) => ({ days })),
+    ...[1, 3, 6, 12, 24, 60, 120].map((months) => ({ months })),
+  ];
+  for (const step of steps) {
+    const ticks = stepTicks(from, to, step, limit);
+    if (ticks.length <= limit) return ticks.length > 0 ? ticks : [...new Set([from, to])].slice(0, limit);
+  }
+  return [from];
+}
+
+/** A time axis label in the user's locale: the day alone at midnight ("19 Nov"), else day and time ("19 Nov, 08:00"). */
+export function axisTime(date: Date, now = new Date()): string {
+  if (date.getHours() !== 0 || date.getMinutes() !== 0) return shortDateTime(date, now);
+  const options: Intl.DateTimeFormatOptions = { day: 'numeric', month: 'short' };
+  if (date.getFullYear() !== now.getFullYear()) options.year = 'numeric';
+  return new Intl.DateTimeFormat(currentLocale(), options).format(date);
 }
 
 /** A reading's time in full, in the user's locale: "3 Dec 2026, 14:05" (en-GB). */

@@ -1,6 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { defaultRange, pointText, trendIn, trendOf, trendTime, valueAxis } from '../../../client/features/patient-details/trend-data';
-import { setLanguage } from '../../../client/shared/i18n/t';
+import {
+  axisTime,
+  defaultRange,
+  pointText,
+  timeTicks,
+  trendIn,
+  trendOf,
+  trendTime,
+  valueAxis,
+} from '../../../client/features/patient-details/trend-data';
+import { setLanguage, setLocale } from '../../../client/shared/i18n/t';
 
 /** The details' trend charts read the history the server sends, per kind, with a fixed clock. */
 const NOW = Date.parse('2026-12-03T12:00:00Z');
@@ -111,5 +120,52 @@ describe('the value axis of a trend chart', () => {
     expect(axis.ticks.every((v) => Number.isInteger(Number((v / step).toFixed(6))))).toBe(true);
     expect(axis.min).toBeLessThan(Math.min(...values));
     expect(axis.max).toBeGreaterThan(Math.max(...values));
+  });
+});
+
+describe('the time axis of a trend chart', () => {
+  afterEach(() => setLanguage('en'));
+  const from = Date.parse('2026-11-18T08:00:00Z');
+
+  it.each([
+    [24 * HOUR, 3],
+    [24 * HOUR, 8],
+    [7 * 24 * HOUR, 4],
+    [60 * 24 * HOUR, 3],
+    [3 * HOUR, 5],
+  ])('over %d ms puts at most %d labels on round local times inside the readings', (span, maxCount) => {
+    const ticks = timeTicks(from, from + span, maxCount);
+    expect(ticks.length).toBeGreaterThan(0);
+    expect(ticks.length).toBeLessThanOrEqual(maxCount);
+    for (const tick of ticks) {
+      expect(tick).toBeGreaterThanOrEqual(from);
+      expect(tick).toBeLessThanOrEqual(from + span);
+      const local = new Date(tick);
+      expect([local.getMinutes(), local.getSeconds()]).toEqual([0, 0]);
+    }
+    expect([...ticks].sort((a, b) => a - b)).toEqual(ticks);
+  });
+
+  it('takes the finest step that fits: hours over a day with room, days over a week', () => {
+    const day = timeTicks(from, from + 24 * HOUR, 8);
+    expect(day.length).toBeGreaterThan(3);
+    expect(new Set(day.slice(1).map((t, i) => t - day[i])).size).toBe(1);
+    const week = timeTicks(from, from + 7 * 24 * HOUR, 4);
+    expect(week.every((t) => new Date(t).getHours() === 0)).toBe(true);
+  });
+
+  it('falls back to the readings’ own times when no round time lies between them', () => {
+    const at = Date.parse('2026-11-18T08:10:00Z');
+    expect(timeTicks(at, at + 20 * 60_000, 3)).toEqual([at, at + 20 * 60_000]);
+  });
+
+  it('labels midnight with the day alone, other times with day and time, in the user’s locale', () => {
+    setLocale('en-GB');
+    const midnight = new Date(2026, 10, 19, 0, 0);
+    const morning = new Date(2026, 10, 19, 8, 0);
+    const now = new Date(2026, 11, 3, 12, 0);
+    expect(axisTime(midnight, now)).toBe('19 Nov');
+    expect(axisTime(morning, now)).toBe('19 Nov, 08:00');
+    expect(axisTime(new Date(2025, 10, 19, 0, 0), now)).toBe('19 Nov 2025');
   });
 });
