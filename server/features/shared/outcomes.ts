@@ -19,7 +19,7 @@ export const problems = {
     ),
   notEhrMode: () => new Problem('not_ehr_mode', 'This team is not connected to an EHR. A team owner can connect it in the settings.'),
   notManualMode: () => new Problem('not_manual_mode', 'This team is not in Manual mode. A team owner can switch it in the settings.'),
-  noteNotFound: () => new Problem('not_found', 'This patient has no such note.'),
+  noteNotFound: () => new Problem('not_found', 'This patient has no such note, or it was withdrawn and cannot be changed any more.'),
   notNoteAuthor: () => new Problem('forbidden', 'Only the author of a note can correct or withdraw it.'),
 };
 

@@ -108,7 +108,10 @@ describe.each(harnesses)('%s', (_name, start) => {
       withdrawnAt: withdrawn.body.withdrawnAt,
       revisions: [{ text: 'Potassium 5.9, repeat at 14:00' }, { text: 'Potassium 5.4, repeat at 14:00' }],
     });
-    expect((await call(author, 'PATCH', note, { text: 'again', version: 3 })).body.code).toBe('not_found');
+    expect((await call(author, 'PATCH', note, { text: 'again', version: 3 })).body).toMatchObject({
+      code: 'not_found',
+      message: 'This patient has no such note, or it was withdrawn and cannot be changed any more.',
+    });
     expect((await call(author, 'PATCH', `${base}/patients/${patientId}/notes/not-a-note`, { text: 'x', version: 1 })).body.code).toBe('not_found');
 
     const trail = (await server.trail()).filter((e) => e.operation === 'PatientNoteCorrect' || e.operation === 'PatientNoteWithdraw');
