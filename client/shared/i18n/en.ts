@@ -107,8 +107,6 @@ export const en = {
   'details.vital': 'Vital sign',
   'details.latest': 'Latest',
   'details.taken': 'Taken',
-  'details.trendColumn': 'Trend',
-  'details.noTrend': 'Not enough readings for a trend',
   'trend.range': 'Time span',
   'trend.range.24h': 'Last 24 hours',
   'trend.range.7d': 'Last 7 days',

@@ -111,8 +111,6 @@ export const ru: Record<MessageKey, string> = {
   'details.vital': 'Показатель',
   'details.latest': 'Последнее значение',
   'details.taken': 'Время измерения',
-  'details.trendColumn': 'Динамика',
-  'details.noTrend': 'Недостаточно измерений для динамики',
   'trend.range': 'Период',
   'trend.range.24h': 'Последние 24 часа',
   'trend.range.7d': 'Последние 7 дней',

@@ -109,8 +109,6 @@ export const zhCN: Record<MessageKey, string> = {
   'details.vital': '生命体征',
   'details.latest': '最新值',
   'details.taken': '测量时间',
-  'details.trendColumn': '趋势',
-  'details.noTrend': '测量次数不足，无法显示趋势',
   'trend.range': '时间范围',
   'trend.range.24h': '最近 24 小时',
   'trend.range.7d': '最近 7 天',

@@ -109,8 +109,6 @@ export const zhTW: Record<MessageKey, string> = {
   'details.vital': '生命徵象',
   'details.latest': '最新值',
   'details.taken': '測量時間',
-  'details.trendColumn': '趨勢',
-  'details.noTrend': '測量次數不足，無法顯示趨勢',
   'trend.range': '時間範圍',
   'trend.range.24h': '最近 24 小時',
   'trend.range.7d': '最近 7 天',
