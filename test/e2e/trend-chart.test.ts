@@ -100,11 +100,17 @@ describe('vital sign trend charts in the details', () => {
     });
     expect(await pointLabels(heart)).toEqual(expected);
 
+    // On hover, a point shows its time and its value with the unit.
+    const callout = page.locator('[role="group"]').filter({ hasText: 'Heart rate' });
+    await points(heart).nth(2).hover();
+    await expect.poll(() => callout.innerText()).toContain(timeText(heartRates[2].time.epochMs));
+    expect(await callout.innerText()).toContain(`${heartRates[2].value!.value}/min`);
+    await page.mouse.move(0, 0);
+
     // By keyboard: Tab from the span tabs onto the first point, arrows to the next; each shows its value and time.
     await tab('All readings').focus();
     await page.keyboard.press('Tab');
     await expect.poll(() => focused(page)).toBe(expected[0]);
-    const callout = page.locator('[role="group"]').filter({ hasText: 'Heart rate' });
     await expect.poll(() => callout.innerText()).toContain(timeText(heartRates[0].time.epochMs));
     expect(await callout.innerText()).toContain(`${heartRates[0].value!.value}/min`);
     await page.keyboard.press('ArrowRight');
