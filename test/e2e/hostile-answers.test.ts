@@ -46,7 +46,12 @@ describe('the tab with answers no server of this version sends', () => {
   it('shows a list with an unknown column by its id and cells it cannot read as "Not available", and still opens the other lists', async () => {
     const { team, rounds, patients, page, signIn, close } = await teamWithLists(0, 0);
     await intercept(page, `/api/teams/${team.id}/lists/${rounds.id}`, async (route) => {
-      const view = await (await route.fetch()).json();
+      // The tab reads the list line by line (application/x-ndjson): the list's head, a line per row, the end.
+      const lines = (await (await route.fetch()).text())
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line));
+      const view = { ...lines[0].list, rows: lines.filter((line) => 'row' in line).map((line) => line.row) };
       view.columns = ['name', 'vitalsScore', 'heartRate', 'location', 'conditions', 'field:anything'];
       const hostile = [
         {
@@ -64,7 +69,9 @@ describe('the tab with answers no server of this version sends', () => {
         },
       ];
       view.rows.forEach((row: { cells: unknown }, i: number) => (row.cells = hostile[i]));
-      await route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(view) });
+      const { rows, ...head } = view;
+      const body = [{ list: head }, ...rows.map((row: unknown) => ({ row })), { end: {} }].map((line) => `${JSON.stringify(line)}\n`).join('');
+      await route.fulfill({ status: 200, contentType: 'application/x-ndjson', body });
     });
 
     await signIn();

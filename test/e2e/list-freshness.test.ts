@@ -78,6 +78,7 @@ describe('a list that is fresh and arrives progressively', () => {
     const context = await browser.newContext({ reducedMotion: 'reduce', locale: 'en-GB' });
     const page = await context.newPage();
     try {
+      const arranged = batches;
       let release = holdBatchOf(last.id);
       await signIn(page, server.url, `${owner.name} (${tenant.name})`, team.name);
       // The first patient's row is on screen while the batch with the last one is still unanswered.
@@ -89,6 +90,9 @@ describe('a list that is fresh and arrives progressively', () => {
       await expect.poll(() => spinner(page).isVisible(), { timeout: 15_000 }).toBe(false);
       // en-GB: 24-hour time.
       expect(await asOf(page).textContent()).toMatch(/^As of \d{2}:\d{2}$/);
+      // One read of the list: three batches, not a second read when the "as of" line appears.
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      expect(batches - arranged).toBe(3);
 
       // Refresh: read again from the EHR; the rows stay while it is under way.
       const before = batches;

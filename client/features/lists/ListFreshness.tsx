@@ -2,7 +2,7 @@ import { Button, Spinner, Text, makeStyles, tokens } from '@fluentui/react-compo
 import { ArrowClockwiseRegular } from '@fluentui/react-icons';
 import { currentLocale, t } from '../../shared/i18n/t';
 import { shortDateTime } from '../../shared/format';
-import { useList } from './api/get-list';
+import { useListReadState } from './api/get-list';
 
 const useStyles = makeStyles({
   bar: { display: 'flex', gap: '8px', alignItems: 'center', minHeight: '32px' },
@@ -22,7 +22,7 @@ export function readTime(at: Date, now = new Date()): string {
  */
 export function ListFreshness({ listId }: { listId: string }) {
   const styles = useStyles();
-  const list = useList(listId);
+  const list = useListReadState(listId);
   return (
     <div className={styles.bar}>
       {list.dataUpdatedAt > 0 && (

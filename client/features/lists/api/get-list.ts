@@ -37,6 +37,16 @@ export function useList(listId: string | null) {
 }
 
 /**
+ * The open list's read state (when it was read, whether a read is under way, Refresh) for what
+ * shows it beside the table. It never reads by itself: shown once rows are in, it would
+ * otherwise read the whole list again the moment it appears.
+ */
+export function useListReadState(listId: string) {
+  const { api, teamId } = useSession();
+  return useQuery({ ...listQuery(api, teamId, listId), refetchOnMount: false, refetchOnWindowFocus: false });
+}
+
+/**
  * Refreshes every open list of the team: for changes elsewhere that lists show (a note, a Manual
  * patient's data). The app hands it to the features that make such changes.
  */
