@@ -149,4 +149,46 @@ describe('vital sign trend charts in the details', () => {
     await expectAccessible(page, 'trend charts');
     await context.close();
   });
+
+  it('keeps the rest of the record when the charts cannot be fetched, and shows them after Try again reloads the tab', async () => {
+    // Another team, so its list is the one the tab opens.
+    const tn = e2e.info.tenants[1];
+    const team = tn.teams[0];
+    const owner = e2e.info.users.find((u) => u.id === team.owners[0])!;
+    const api = await apiAs(e2e.server.url, owner.id);
+    await api('PUT', `/teams/${team.id}/connection`, { mode: 'ehr', url: e2e.info.sandbox.fhir.r4, name: 'Sandbox r4' });
+    const { patients } = await api('GET', `/teams/${team.id}/patients?gender=male&count=1`);
+    const patient = patients[0] as { id: string; displayName: string };
+    const list = await api('POST', `/teams/${team.id}/lists`, { name: 'Offline' });
+    await api('POST', `/teams/${team.id}/lists/${list.id}/patients`, { patientIds: [patient.id] });
+
+    const context = await e2e.browser.newContext({ reducedMotion: 'reduce', viewport: { width: 1400, height: 1000 } });
+    const page = await context.newPage();
+    // The network drops just as the charts are fetched.
+    let offline = true;
+    await page.route(/\/assets\/VitalTrendCharts-[^/]+\.js$/, (route) => (offline ? route.abort('internetdisconnected') : route.continue()));
+    await signIn(page, e2e.server.url, `${owner.name} (${tn.name})`, team.name);
+    const open = page.getByRole('table', { name: 'Offline' }).getByRole('button', { name: patient.displayName, exact: true });
+    await expect.poll(() => open.isVisible(), { timeout: 15_000 }).toBe(true);
+    await open.click();
+    const drawer = page.getByRole('dialog');
+    const notice = drawer.getByRole('alert').filter({ hasText: catalogs.en['app.panelCrashed'] });
+    await expect.poll(() => notice.isVisible(), { timeout: 15_000 }).toBe(true);
+    expect(
+      await drawer
+        .getByRole('table', { name: 'Vital signs' })
+        .getByRole('row', { name: /Heart rate/ })
+        .isVisible(),
+    ).toBe(true);
+    expect(await drawer.getByRole('heading', { name: 'Conditions', level: 3 }).isVisible()).toBe(true);
+
+    offline = false;
+    await Promise.all([page.waitForEvent('load'), notice.getByRole('button', { name: catalogs.en['app.retry'] }).click()]);
+    await expect.poll(() => open.isVisible(), { timeout: 15_000 }).toBe(true);
+    await open.click();
+    const heart = drawer.getByRole('region', { name: 'Trend of Heart rate', exact: true });
+    await expect.poll(() => points(heart).count(), { timeout: 15_000 }).toBeGreaterThan(1);
+    expect(await notice.count()).toBe(0);
+    await context.close();
+  });
 });
