@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { listColumns } from './columns.js';
 import { when } from './ids.js';
+import { unavailableReasons, type UnavailableReason } from './plain-constants.js';
 import { note } from './notes.js';
 
 /**
@@ -16,9 +17,8 @@ import { note } from './notes.js';
  *   patient could not be read;
  * - `malformed`: the EHR answered with something that is not a FHIR search result.
  */
-export const unavailableReasons = ['not_offered', 'failed', 'malformed'] as const;
+export { unavailableReasons, type UnavailableReason } from './plain-constants.js';
 export const unavailableReason = z.enum(unavailableReasons);
-export type UnavailableReason = z.infer<typeof unavailableReason>;
 
 /** One piece of data: "none recorded", "not available", or the value. */
 export type Cell<T> = { status: 'ok'; value: T } | { status: 'none' } | { status: 'unavailable'; reason: UnavailableReason };

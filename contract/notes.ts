@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { NOTE_MAX_LENGTH } from './plain-constants.js';
 
 /** The longest note the team can keep, in characters (UTF-16 code units, as `String.length` counts). */
-export const NOTE_MAX_LENGTH = 4000;
+export { NOTE_MAX_LENGTH } from './plain-constants.js';
 
 const noteText = z
   .string()

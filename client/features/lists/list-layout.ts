@@ -1,4 +1,4 @@
-import { unavailableReasons, type UnavailableReason } from '../../../contract/cells';
+import { unavailableReasons, type UnavailableReason } from '../../../contract/plain-constants';
 import type { MessageKey } from '../../shared/i18n/en';
 
 /**

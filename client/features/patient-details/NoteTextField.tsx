@@ -1,7 +1,7 @@
 import { Field, Textarea } from '@fluentui/react-components';
 import type { Ref } from 'react';
 import { currentLocale, t } from '../../shared/i18n/t';
-import { NOTE_MAX_LENGTH } from '../../../contract/notes';
+import { NOTE_MAX_LENGTH } from '../../../contract/plain-constants';
 
 /** The length the server checks: the text without its surrounding blanks. */
 export const noteLength = (text: string) => text.trim().length;

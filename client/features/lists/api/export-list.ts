@@ -1,4 +1,4 @@
-import { exportLinkAnswer, type ExportBody } from '../../../../contract/exports';
+import type { ExportBody, ExportLinkAnswer } from '../../../../contract/exports';
 import { ApiError, type Api } from '../../../shared/api/api-client';
 import { t } from '../../../shared/i18n/t';
 
@@ -12,7 +12,15 @@ export const userTimeZone = () => Intl.DateTimeFormat().resolvedOptions().timeZo
  */
 export async function exportLink(api: Api, teamId: string, listId: string, timeZone = userTimeZone()): Promise<string> {
   const answer = await api<unknown>(`/api/teams/${teamId}/lists/${listId}/export`, { method: 'POST', body: { timeZone } satisfies ExportBody });
-  const link = exportLinkAnswer.safeParse(answer);
-  if (!link.success) throw new ApiError(200, 'bad_answer', t('api.badAnswer'));
-  return new URL(link.data.url, window.location.origin).href;
+  const link = readExportLink(answer);
+  if (!link) throw new ApiError(200, 'bad_answer', t('api.badAnswer'));
+  return new URL(link.url, window.location.origin).href;
+}
+
+/** The answer as contract/exports.ts states it, read without the schema (the tab's first download carries no zod). */
+function readExportLink(answer: unknown): ExportLinkAnswer | null {
+  if (typeof answer !== 'object' || answer === null) return null;
+  const { url, expiresAt } = answer as Record<string, unknown>;
+  if (typeof url !== 'string' || !url.startsWith('/api/') || typeof expiresAt !== 'string' || Number.isNaN(Date.parse(expiresAt))) return null;
+  return { url, expiresAt };
 }
