@@ -124,30 +124,45 @@ export async function sendListView(res: Response, store: TeamStore, ehr: EhrGate
   const position = new Map(list.patientIds.map((id, i) => [id, i]));
   const ready: (string | undefined)[] = [];
   let sent = 0;
-  const start = () => {
-    if (res.headersSent) return;
-    const head = JSON.stringify({ id: list.id, name: list.name, columns: list.columns, version: list.version });
-    res.set('ETag', `"${list.version}"`).vary('Accept').type(form.type).write(form.head(head));
+  // The opening goes out with the first rows, in the same write.
+  let opening: string | null = form.head(JSON.stringify({ id: list.id, name: list.name, columns: list.columns, version: list.version }));
+  const begin = () => {
+    if (!res.headersSent) res.set('ETag', `"${list.version}"`).vary('Accept').type(form.type);
   };
-  const flush = () => {
+  /** The rows ready to go out in list order (after the opening, the first time). */
+  const take = (): string => {
     let out = '';
     for (; ready[sent] !== undefined; sent++) {
       out += form.row(ready[sent]!, sent === 0);
       ready[sent] = undefined;
     }
-    if (out) {
-      start();
-      res.write(out);
-    }
+    if (!out || opening === null) return out;
+    out = opening + out;
+    opening = null;
+    return out;
+  };
+  // The rows of one EHR answer are built in one go: they leave in one write once it is read, not one write each.
+  let scheduled = false;
+  const flushSoon = () => {
+    if (scheduled) return;
+    scheduled = true;
+    queueMicrotask(() => {
+      scheduled = false;
+      const out = res.writableEnded ? '' : take();
+      if (out) {
+        begin();
+        res.write(out);
+      }
+    });
   };
   const view = await buildListView(store, ehr, team, list, (row) => {
     ready[position.get(row.patientId)!] = JSON.stringify(row);
-    flush();
+    flushSoon();
   });
   for (let i = sent; i < view.rows.length; i++) ready[i] ??= JSON.stringify(view.rows[i]);
-  flush();
-  start();
-  res.end(form.end(view.ehrError && JSON.stringify(view.ehrError)));
+  const rest = take();
+  begin();
+  res.end(`${opening ?? ''}${rest}${form.end(view.ehrError && JSON.stringify(view.ehrError))}`);
 }
 
 /** Manual mode: rows from the team's own patients; EHR-only columns are "not available". */

@@ -194,6 +194,45 @@ describe('the list view', () => {
     }
   });
 
+  it('sends the rows one EHR answer completes in one write, the opening with them', async () => {
+    const list = await rounds();
+    const oneAnswer = {
+      async readClinical(_base: string, _tenant: string, _ids: string[], _parts: unknown, onRow?: (row: PatientClinical) => void) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        // One batch answer read: both its patients' rows are built in one go.
+        onRow?.(clinical('p1', 61));
+        onRow?.(clinical('gone', 70));
+        onRow?.(clinical('p2', 72));
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        return new Map([
+          ['p1', clinical('p1', 61)],
+          ['gone', clinical('gone', 70)],
+          ['p2', clinical('p2', 72)],
+        ]);
+      },
+    } as unknown as EhrGateway;
+    const writes: string[] = [];
+    const app = express()
+      .get('/view', async (_req, res) => {
+        const write = res.write.bind(res) as (chunk: string) => boolean;
+        res.write = ((chunk: string) => (writes.push(chunk), write(chunk))) as typeof res.write;
+        await sendListView(res, store, oneAnswer, team, (await store.getList(team, list.id))!);
+      })
+      .use(errorHandler);
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/view`;
+      const text = await (await fetch(url, { headers: { accept: 'application/x-ndjson' } })).text();
+      expect(text.trimEnd().split('\n')).toHaveLength(5);
+      // Before the end: one write with the opening and the three rows.
+      expect(writes).toHaveLength(1);
+      expect(writes[0].split('\n').map((line) => Object.keys(JSON.parse(line || '{}'))[0])).toEqual(['list', 'row', 'row', 'row', undefined]);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   it('puts an EHR failure after the rows, which then carry ids only', async () => {
     const list = await rounds();
     const failing = {
