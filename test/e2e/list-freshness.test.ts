@@ -124,4 +124,41 @@ describe('a list that is fresh and arrives progressively', () => {
       await context.close();
     }
   });
+
+  it('shows the rows that came and says the list could not be read when its answer breaks off', async () => {
+    const tenant = info.tenants[0];
+    const team = tenant.teams[1];
+    const owner = info.users.find((u) => u.id === team.owners[0])!;
+    const api = await apiAs(server.url, owner.id);
+    await api('PUT', `/teams/${team.id}/connection`, { mode: 'ehr', url: info.sandbox.fhir.stu3, name: 'Sandbox STU3' });
+    const { patients } = await api('GET', `/teams/${team.id}/patients?gender=female&count=5`);
+    const list = await api('POST', `/teams/${team.id}/lists`, { name: 'Ward round' });
+    await api('POST', `/teams/${team.id}/lists/${list.id}/patients`, { patientIds: patients.map((p: { id: string }) => p.id) });
+
+    const context = await browser.newContext({ reducedMotion: 'reduce' });
+    const page = await context.newPage();
+    try {
+      // The answer stops after its third row: no end line, as when a connection breaks.
+      await page.route(
+        (url) => url.pathname === `/api/teams/${team.id}/lists/${list.id}`,
+        async (route) => {
+          if (route.request().method() !== 'GET') return route.fallback();
+          const text = await (await route.fetch()).text();
+          const lines = text.split('\n');
+          await route.fulfill({
+            status: 200,
+            contentType: 'application/x-ndjson',
+            body: `${lines.slice(0, 4).join('\n')}\n{"row":{"patientId":"half`,
+          });
+        },
+      );
+      await signIn(page, server.url, `${owner.name} (${tenant.name})`, team.name);
+      const alert = page.getByRole('alert').filter({ hasText: "The server's answer could not be read. Try again in a moment." });
+      await expect.poll(() => alert.isVisible(), { timeout: 20_000 }).toBe(true);
+      expect(await table(page).getByRole('row').count()).toBe(4);
+      expect(await nameCell(page, patients[0].displayName).isVisible()).toBe(true);
+    } finally {
+      await context.close();
+    }
+  });
 });
