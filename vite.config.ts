@@ -24,6 +24,8 @@ export default defineConfig({
           root,
           include: ['test/unit/**/*.test.ts'],
           environment: 'node',
+          // Every language's catalog at hand, as the tab has its user's once it has fetched it.
+          setupFiles: ['client/shared/i18n/catalogs.ts'],
           env: { LOG_LEVEL: 'silent' },
         },
       },

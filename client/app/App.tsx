@@ -6,7 +6,7 @@ import { ErrorBoundary } from '../shared/components/ErrorBoundary';
 import { ErrorNotice } from '../shared/components/ErrorNotice';
 import { RateLimitNotice } from '../shared/components/RateLimitNotice';
 import { TabToaster } from '../shared/components/TabToaster';
-import { setLocale, t } from '../shared/i18n/t';
+import { loadLocale, t } from '../shared/i18n/t';
 import { SessionProvider } from '../shared/session';
 import { connectToTeams, themeOf, type TeamsHost, type TeamsTheme } from '../shared/teams/teams-host';
 import { DevSignIn } from './DevSignIn';
@@ -25,9 +25,10 @@ export function App() {
   const [host, setHost] = useState<TeamsHost | null | undefined>(undefined);
   const [theme, setTheme] = useState<TeamsTheme>(themeOf(new URLSearchParams(location.search).get('theme') ?? undefined));
   useEffect(() => {
-    void connectToTeams().then((found) => {
+    void connectToTeams().then(async (found) => {
       if (found) {
-        setLocale(found.context.app.locale);
+        // The host's language may not be the browser's: its catalog is fetched before the tab shows.
+        await loadLocale(found.context.app.locale);
         setTheme(themeOf(found.context.app.theme));
         found.onThemeChange(setTheme);
       }

@@ -8,21 +8,19 @@ import {
   SettingsRegular,
 } from '@fluentui/react-icons';
 import { useId, useState, type ReactNode } from 'react';
-import { AuditPanel } from '../features/audit/AuditPanel';
 import { useCanReadAudit } from '../features/audit/api/get-me';
 import { useList, useRefreshListViews } from '../features/lists/api/get-list';
 import { useLists } from '../features/lists/api/get-lists';
 import { useAddPatients } from '../features/lists/api/list-patients';
 import { ListsPanel } from '../features/lists/ListsPanel';
-import { ManualPatients } from '../features/manual/ManualPatients';
-import { PatientDetails } from '../features/patient-details/PatientDetails';
 import { PatientSearch } from '../features/patient-search/PatientSearch';
 import { useConnection } from '../features/setup/api/connection';
-import { SetupPanel } from '../features/setup/SetupPanel';
 import { ErrorBoundary } from '../shared/components/ErrorBoundary';
 import { ErrorNotice } from '../shared/components/ErrorNotice';
+import { OnDemandSlot } from '../shared/components/OnDemand';
 import { t } from '../shared/i18n/t';
 import { useSession } from '../shared/session';
+import { AuditPanel, ManualPatients, PatientDetails, SetupPanel, useOnceShown } from './on-demand-screens';
 import { useSearchPaneOpen } from './search-pane';
 
 const useStyles = makeStyles({
@@ -83,6 +81,8 @@ export function TeamTab({ onSwitchUser, teamSwitcher }: { onSwitchUser?: () => v
   const session = useSession();
   const [settingsOpen, setSettingsOpen] = useState(false);
   const [auditOpen, setAuditOpen] = useState(false);
+  // The audit panel is fetched when first opened, and stays mounted after that (so it can animate closed).
+  const auditShown = useOnceShown(auditOpen);
   const canReadAudit = useCanReadAudit();
   const connection = useConnection();
   const current = connection.data;
@@ -123,7 +123,9 @@ export function TeamTab({ onSwitchUser, teamSwitcher }: { onSwitchUser?: () => v
         {current && showSetup && (
           <div className={styles.card} style={{ maxWidth: '720px' }}>
             <ErrorBoundary scope="panel">
-              <SetupPanel current={current} onSaved={() => setSettingsOpen(true)} onDone={() => setSettingsOpen(false)} />
+              <OnDemandSlot>
+                <SetupPanel current={current} onSaved={() => setSettingsOpen(true)} onDone={() => setSettingsOpen(false)} />
+              </OnDemandSlot>
             </ErrorBoundary>
           </div>
         )}
@@ -134,9 +136,11 @@ export function TeamTab({ onSwitchUser, teamSwitcher }: { onSwitchUser?: () => v
         )}
         {current && !showSetup && current.mode !== 'unset' && <Workspace mode={current.mode} />}
       </main>
-      {canReadAudit && (
+      {canReadAudit && auditShown && (
         <ErrorBoundary scope="panel">
-          <AuditPanel open={auditOpen} onClose={() => setAuditOpen(false)} />
+          <OnDemandSlot>
+            <AuditPanel open={auditOpen} onClose={() => setAuditOpen(false)} />
+          </OnDemandSlot>
         </ErrorBoundary>
       )}
     </>
@@ -148,6 +152,8 @@ function Workspace({ mode }: { mode: 'ehr' | 'manual' }) {
   const lists = useLists();
   const [chosen, setChosen] = useState<string | null>(null);
   const [openPatient, setOpenPatient] = useState<string | null>(null);
+  // The details are fetched when a patient is first opened.
+  const detailsShown = useOnceShown(openPatient !== null);
   const listId = chosen || (lists.data?.find((l) => l.isDefault)?.id ?? lists.data?.[0]?.id ?? null);
   const list = useList(listId);
   const add = useAddPatients(listId);
@@ -183,7 +189,13 @@ function Workspace({ mode }: { mode: 'ehr' | 'manual' }) {
         {/* Each part fails on its own: an error in one shows there, with Try again, and the others keep working. */}
         <div className={styles.card} id={paneId} hidden={!paneOpen}>
           <ErrorBoundary scope="panel">
-            {mode === 'ehr' ? <PatientSearch target={target} /> : <ManualPatients target={target} onPatientSaved={refreshListViews} />}
+            {mode === 'ehr' ? (
+              <PatientSearch target={target} />
+            ) : (
+              <OnDemandSlot>
+                <ManualPatients target={target} onPatientSaved={refreshListViews} />
+              </OnDemandSlot>
+            )}
           </ErrorBoundary>
           {add.isError && <ErrorNotice error={add.error} />}
         </div>
@@ -193,9 +205,13 @@ function Workspace({ mode }: { mode: 'ehr' | 'manual' }) {
           </ErrorBoundary>
         </div>
       </div>
-      <ErrorBoundary scope="panel" key={openPatient}>
-        <PatientDetails patientId={openPatient} onClose={() => setOpenPatient(null)} onNoteAdded={refreshListViews} />
-      </ErrorBoundary>
+      {detailsShown && (
+        <ErrorBoundary scope="panel" key={openPatient}>
+          <OnDemandSlot>
+            <PatientDetails patientId={openPatient} onClose={() => setOpenPatient(null)} onNoteAdded={refreshListViews} />
+          </OnDemandSlot>
+        </ErrorBoundary>
+      )}
     </div>
   );
 }

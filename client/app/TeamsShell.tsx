@@ -1,8 +1,8 @@
 import { MessageBar, MessageBarBody, Text } from '@fluentui/react-components';
 import { useQueryClient } from '@tanstack/react-query';
 import { useMemo, useSyncExternalStore, type ReactNode } from 'react';
-import { SetupPanel } from '../features/setup/SetupPanel';
 import { createApi } from '../shared/api/api-client';
+import { OnDemandSlot } from '../shared/components/OnDemand';
 import { t } from '../shared/i18n/t';
 import { SessionProvider } from '../shared/session';
 import { ConsentProvider, type ConsentRetry } from '../shared/teams/consent-context';
@@ -10,6 +10,7 @@ import { createConsentGate } from '../shared/teams/consent-gate';
 import { tabConfig, teamOfEntityId, type TeamsHost } from '../shared/teams/teams-host';
 import { ChatConfigPage, ChatTab } from './ChatTab';
 import { PersonalTab } from './PersonalTab';
+import { SetupPanel } from './on-demand-screens';
 import { currentRoute } from './route';
 import { teamsSession } from './teams-session';
 import { TeamTab } from './TeamTab';
@@ -79,7 +80,9 @@ function ConfigPage({ teamId }: { teamId: string }) {
       <Text block style={{ marginBottom: '16px' }}>
         {t('teams.configIntro')}
       </Text>
-      <SetupPanel current={{ mode: 'unset' }} onSaved={() => tabConfig.setValid(true)} />
+      <OnDemandSlot>
+        <SetupPanel current={{ mode: 'unset' }} onSaved={() => tabConfig.setValid(true)} />
+      </OnDemandSlot>
     </main>
   );
 }

@@ -1,6 +1,6 @@
 import { app } from '@microsoft/teams-js';
 import type { MessageKey } from '../shared/i18n/en';
-import { languageFor, setLanguage, t } from '../shared/i18n/t';
+import { loadLocale, t } from '../shared/i18n/t';
 
 /**
  * What both popup pages do first: speak the tab's language (`?lang=`, kept in session storage
@@ -10,7 +10,7 @@ import { languageFor, setLanguage, t } from '../shared/i18n/t';
 export async function startPopupPage(status: MessageKey): Promise<{ show(key: MessageKey): void; connected: boolean }> {
   const lang = new URLSearchParams(window.location.search).get('lang') ?? sessionStorage.getItem(LANG_KEY);
   if (lang) sessionStorage.setItem(LANG_KEY, lang);
-  setLanguage(languageFor(lang ?? navigator.language));
+  await loadLocale(lang ?? navigator.language);
   const element = document.getElementById('status')!;
   const show = (key: MessageKey) => {
     element.textContent = t(key);

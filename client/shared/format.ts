@@ -1,5 +1,5 @@
 import type { MessageKey } from './i18n/en';
-import { catalogs, currentLocale, t } from './i18n/t';
+import { currentLocale, english, t } from './i18n/t';
 
 /** A calendar date (no time of day), in the user's locale; UTC so that no time zone shifts the day. */
 export function calendarDate(year: number, month?: number, day?: number): string {
@@ -100,7 +100,7 @@ export const exactNumberText = (value: number) => value.toLocaleString(currentLo
 export function codeLabel(code: string | null | undefined): string {
   if (!code) return '';
   const key = `code.${code.toLowerCase()}`;
-  return key in catalogs.en ? t(key as MessageKey) : code;
+  return key in english ? t(key as MessageKey) : code;
 }
 
 /** A number of seconds in words of the active language ("5 seconds", "5 секунд", "5秒钟"). */

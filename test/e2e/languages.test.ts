@@ -1,7 +1,8 @@
 import type { Locator, Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import type { MessageKey } from '../../client/shared/i18n/en';
-import { catalogs, formatMessage, type Language } from '../../client/shared/i18n/t';
+import { catalogs } from '../../client/shared/i18n/catalogs';
+import { formatMessage, type Language } from '../../client/shared/i18n/t';
 import { apiAs, expectAccessible, signIn, useE2e } from '../helpers/e2e';
 import type { Json as JsonValue } from '../helpers/json';
 

@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { RunningServer } from '../../server/start';
-import { catalogs } from '../../client/shared/i18n/t';
+import { catalogs } from '../../client/shared/i18n/catalogs';
 import { apiAs, expectAccessible, startE2e } from '../helpers/e2e';
 import { hostPageHtml, type HostPageOptions, type HostPageWindow } from '../helpers/teams-host-page';
 import type { DevInfo } from '../helpers/test-server';

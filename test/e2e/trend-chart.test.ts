@@ -1,7 +1,7 @@
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { vitalFlag } from '../../contract/vital-ranges';
-import { catalogs } from '../../client/shared/i18n/t';
+import { catalogs } from '../../client/shared/i18n/catalogs';
 import { apiAs, expectAccessible, signIn, useE2e } from '../helpers/e2e';
 
 const e2e = useE2e();

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect } from 'vitest';
 import type { MessageKey } from '../../client/shared/i18n/en';
-import { catalogs } from '../../client/shared/i18n/t';
+import { catalogs } from '../../client/shared/i18n/catalogs';
 import { startServer, type RunningServer } from '../../server/start';
 import { launchBrowser } from './browser';
 import type { DevInfo } from './test-server';

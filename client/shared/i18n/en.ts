@@ -6,6 +6,7 @@ export const en = {
   'app.retry': 'Try again',
   'app.crashed': 'The tab stopped working. Try again; if it keeps happening, reload the tab.',
   'app.panelCrashed': 'This part of the tab stopped working. Try again; the rest of the tab still works.',
+  'app.notDownloaded': 'This part of the tab could not be downloaded. Check your connection, then try again: the tab reloads.',
   'consent.title': 'Permission needed',
   'consent.declined':
     "Patients needs your permission to keep this team's lists in Microsoft 365 and to check who is in the team. The permission window was closed, or the sign-in there did not finish, before you agreed, so nothing was changed.",

@@ -1,10 +1,43 @@
 import { en, type MessageKey } from './en';
-import { ru } from './ru';
-import { zhCN } from './zh-CN';
-import { zhTW } from './zh-TW';
 
 export type Language = 'en' | 'zh-CN' | 'zh-TW' | 'ru';
-export const catalogs: Record<Language, Record<MessageKey, string>> = { en, 'zh-CN': zhCN, 'zh-TW': zhTW, ru };
+type Catalog = Record<MessageKey, string>;
+
+/** English, the fallback for every key; in the tab's first download, the other languages are not. */
+export const english: Catalog = en;
+
+// The other catalogs are fetched on demand (each one its own chunk), before the first render in
+// that language: a user downloads the words of their own language only.
+const loaders: Record<Exclude<Language, 'en'>, () => Promise<Catalog>> = {
+  ru: () => import('./ru').then((m) => m.ru),
+  'zh-CN': () => import('./zh-CN').then((m) => m.zhCN),
+  'zh-TW': () => import('./zh-TW').then((m) => m.zhTW),
+};
+const loaded: Partial<Record<Language, Catalog>> = { en };
+
+/** Makes a catalog available without fetching it (the tests' full set of catalogs does this). */
+export function addCatalog(language: Language, catalog: Catalog): void {
+  loaded[language] = catalog;
+}
+
+/**
+ * Fetches the catalog of a language, once. A catalog that cannot be fetched (the network dropped)
+ * leaves the words English rather than leaving the tab blank; a later call tries again.
+ */
+export async function loadLanguage(language: Language): Promise<void> {
+  if (language === 'en' || loaded[language]) return;
+  try {
+    loaded[language] = await loaders[language]();
+  } catch {
+    // English stays: `setLanguage` speaks only a language whose catalog is here.
+  }
+}
+
+/** Fetches the catalog of the locale tag's language, then sets the locale (`setLocale`): call before the first render. */
+export async function loadLocale(tag: string | null | undefined): Promise<void> {
+  await loadLanguage(languageFor(tag));
+  setLocale(tag);
+}
 
 /** The app's language for a locale tag (Teams' `app.locale`, the browser's, or `?lang=`). */
 export function languageFor(locale: string | null | undefined): Language {
@@ -33,18 +66,21 @@ function formattingLocale(tag: string | null | undefined, language: Language): s
   }
 }
 
-/** Set once at start, before the first render: the language of the locale tag (`app.locale`, `?lang=`, the browser's), and the tag for formats. */
+/** Set once at start, before the first render: the language of the locale tag (`app.locale`, `?lang=`, the browser's), and the tag for formats (see `loadLocale`). */
 export function setLocale(tag: string | null | undefined): void {
   setLanguage(languageFor(tag), tag);
 }
 
-/** Set once at start, before the first render (see `setLocale`). */
+/**
+ * Set once at start, before the first render (see `setLocale`), once the language's catalog is
+ * here (`loadLanguage`); a language whose catalog is not here is spoken in English.
+ */
 export function setLanguage(language: Language, tag?: string | null): void {
-  active = language;
-  locale = formattingLocale(tag, language);
+  active = loaded[language] ? language : 'en';
+  locale = formattingLocale(tag, active);
   if (typeof document === 'undefined') return;
-  document.documentElement.lang = language;
-  document.title = catalogs[language]['app.title'];
+  document.documentElement.lang = active;
+  document.title = t('app.title');
 }
 
 /** The active language (of the words). */
@@ -79,6 +115,6 @@ export function formatMessage(text: string, params: Record<string, string | numb
  * falls back to English, then to the key itself.
  */
 export function t(key: MessageKey, params: Record<string, string | number> = {}): string {
-  const message: unknown = catalogs[active][key] ?? catalogs.en[key];
+  const message: unknown = loaded[active]?.[key] ?? en[key];
   return formatMessage(typeof message === 'string' ? message : String(key), params, locale);
 }

@@ -8,6 +8,7 @@ export const zhCN: Record<MessageKey, string> = {
   'app.retry': '重试',
   'app.crashed': '此选项卡已停止工作。请重试；如果问题仍然存在，请重新加载选项卡。',
   'app.panelCrashed': '选项卡的这一部分已停止工作。请重试；选项卡的其余部分仍可正常使用。',
+  'app.notDownloaded': '无法下载选项卡的这一部分。请检查网络连接，然后重试：选项卡将重新加载。',
   'consent.title': '需要你的许可',
   'consent.declined':
     '“患者”需要你的许可，才能在 Microsoft 365 中保存此团队的列表并确认团队成员。许可窗口在你同意之前已关闭，或其中的登录未完成，因此没有做任何更改。',

@@ -8,6 +8,7 @@ export const zhTW: Record<MessageKey, string> = {
   'app.retry': '重試',
   'app.crashed': '此索引標籤已停止運作。請重試；如果問題持續發生，請重新載入索引標籤。',
   'app.panelCrashed': '索引標籤的這個部分已停止運作。請重試；索引標籤的其餘部分仍可正常使用。',
+  'app.notDownloaded': '無法下載索引標籤的這個部分。請檢查網路連線，然後重試：索引標籤將重新載入。',
   'consent.title': '需要您的許可',
   'consent.declined':
     '「病患」需要您的許可，才能在 Microsoft 365 中儲存此團隊的清單並確認團隊成員。許可視窗在您同意之前已關閉，或其中的登入未完成，因此沒有做任何變更。',

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { authorizeUrl, pkceChallenge, readAnswer } from '../../../client/consent/authorize';
 import { ApiError, createApi } from '../../../client/shared/api/api-client';
-import { catalogs } from '../../../client/shared/i18n/t';
+import { catalogs } from '../../../client/shared/i18n/catalogs';
 import { createConsentGate } from '../../../client/shared/teams/consent-gate';
 
 // A stand-in for the backend's answers in production mode (server/graph/obo-token.ts, errors as

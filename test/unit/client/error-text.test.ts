@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { errorCodes } from '../../../contract/errors';
 import { ApiError } from '../../../client/shared/api/api-client';
 import { errorText, messageOfCode } from '../../../client/shared/error-text';
-import { catalogs, setLanguage, type Language } from '../../../client/shared/i18n/t';
+import { catalogs } from '../../../client/shared/i18n/catalogs';
+import { setLanguage, type Language } from '../../../client/shared/i18n/t';
 
 const languages: Language[] = ['en', 'zh-CN', 'zh-TW', 'ru'];
 

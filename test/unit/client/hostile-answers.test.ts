@@ -5,7 +5,8 @@ import { cellText, columnLabel, showCell, sortValue } from '../../../client/shar
 import { allColumns } from '../../../client/shared/columns';
 import { errorText } from '../../../client/shared/error-text';
 import type { MessageKey } from '../../../client/shared/i18n/en';
-import { catalogs, setLanguage, t } from '../../../client/shared/i18n/t';
+import { catalogs } from '../../../client/shared/i18n/catalogs';
+import { setLanguage, t } from '../../../client/shared/i18n/t';
 
 // Columns with a cell of their own (name, MRN, birth date and gender come with the row).
 const cellColumns = allColumns.filter((c) => !['name', 'mrn', 'birthDate', 'gender'].includes(c));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { catalogs, languageFor } from '../../../client/shared/i18n/t';
+import { catalogs } from '../../../client/shared/i18n/catalogs';
+import { languageFor } from '../../../client/shared/i18n/t';
 
 // A placeholder is `{name}` or a plural block `{name, plural, …}`: a language may inflect a count English does not.
 const placeholders = (text: string) => [...new Set([...text.matchAll(/\{(\w+)(?:\}|, plural,)/g)].map((m) => m[1]))].sort();

@@ -3,7 +3,8 @@ import { listColumns } from '../../../contract/columns';
 import { unavailableReasons } from '../../../contract/cells';
 import { columnMaxWidth, emptyHint, emptyKind, isSortableColumn, TEXT_MAX_WIDTH } from '../../../client/features/lists/list-layout';
 import { showCell } from '../../../client/shared/cells';
-import { catalogs, setLanguage, t } from '../../../client/shared/i18n/t';
+import { catalogs } from '../../../client/shared/i18n/catalogs';
+import { setLanguage, t } from '../../../client/shared/i18n/t';
 
 describe('the list table layout', () => {
   afterEach(() => setLanguage('en'));
