@@ -11,6 +11,7 @@ import {
 } from '@medplum/core';
 import type { Bundle, Resource } from '@medplum/fhirtypes';
 import { MemoryRepository } from '@medplum/fhir-router';
+import { perResource } from '../memo.js';
 import { matchString, searchableStrings } from '../string-match.js';
 
 /** Reference parameters that name a patient by bare id in the Patients contract (`patient=123`). */
@@ -78,7 +79,10 @@ export class IndexedMemoryRepository extends MemoryRepository {
     }
     const byString = filters.filter((f) => f !== link && stringOperators.has(f.operator) && this.stringExpression(type, f.code));
     const rest = { resourceType: type, filters: filters.filter((f) => f !== link && !byString.includes(f)) } as SearchRequest;
-    const matched = candidates.filter((r) => matchesSearchRequest(r, rest) && byString.every((f) => this.matchesString(type, r, f)));
+    const restKey = JSON.stringify(rest.filters);
+    const matched = candidates.filter(
+      (r) => this.matches(r, restKey, () => matchesSearchRequest(r, rest)) && byString.every((f) => this.matchesString(type, r, f)),
+    );
     const sorted = this.sort(type, matched, request.sortRules ?? []);
     const offset = request.offset ?? 0;
     const page = request.count === undefined ? sorted.slice(offset) : sorted.slice(offset, offset + request.count);
@@ -89,6 +93,11 @@ export class IndexedMemoryRepository extends MemoryRepository {
       ...(page.length ? { entry: page.map((resource) => ({ resource: resource as WithId<T> })) } : {}),
     };
   }
+
+  /** Whether a resource matches the filters @medplum/core evaluates (FHIRPath each time otherwise). */
+  private readonly matches = perResource<boolean>();
+  /** A resource's sort text per sort expression. */
+  private readonly sortTexts = perResource<string>();
 
   private readonly stringExpressions = new Map<string, FhirPathAtom | null>();
 
@@ -143,10 +152,13 @@ export class IndexedMemoryRepository extends MemoryRepository {
 
   private sort(type: string, found: WithId<Resource>[], rules: { code: string; descending?: boolean }[]): WithId<Resource>[] {
     const keys = rules
-      .map((rule) => ({ expression: this.sortExpression(type, rule.code), descending: rule.descending }))
-      .filter((k): k is { expression: FhirPathAtom; descending: boolean | undefined } => k.expression !== null);
+      .map((rule) => ({ key: `${type}.${rule.code}`, expression: this.sortExpression(type, rule.code), descending: rule.descending }))
+      .filter((k): k is { key: string; expression: FhirPathAtom; descending: boolean | undefined } => k.expression !== null);
     if (!keys.length) return found;
-    const decorated = found.map((r) => ({ r, k: keys.map((key) => sortText(evalFhirPath(key.expression, r)[0])) }));
+    const decorated = found.map((r) => ({
+      r,
+      k: keys.map((key) => this.sortTexts(r, key.key, () => sortText(evalFhirPath(key.expression, r)[0]))),
+    }));
     decorated.sort((a, b) => {
       for (let i = 0; i < keys.length; i++) {
         const [x, y] = [a.k[i], b.k[i]];

@@ -39,11 +39,18 @@ export function createMedplumEngine(resourceTypes: readonly string[]): FhirEngin
   const repo = new IndexedMemoryRepository();
   const served = new Set(resourceTypes);
 
+  // Every batch entry asks for its type's parameters: worked out once per type, not per entry.
+  const paramsByType = new Map<string, Record<string, ParamKind>>();
   return {
     paramsOf(type) {
       if (!served.has(type)) return undefined;
-      const params = Object.entries(getSearchParameters(type) ?? {}).filter(([, sp]) => matchable.has(sp.type));
-      return Object.fromEntries([['_id', 'token'], ...params.map(([code, sp]) => [code, sp.type])]) as Record<string, ParamKind>;
+      let known = paramsByType.get(type);
+      if (!known) {
+        const params = Object.entries(getSearchParameters(type) ?? {}).filter(([, sp]) => matchable.has(sp.type));
+        known = Object.fromEntries([['_id', 'token'], ...params.map(([code, sp]) => [code, sp.type])]) as Record<string, ParamKind>;
+        paramsByType.set(type, Object.freeze(known));
+      }
+      return known;
     },
     async load(resources) {
       // Straight into the repository: the sandbox's own and loaded data need no validation pass.

@@ -1,5 +1,6 @@
 import type { Resource, SearchFilter } from '../types.js';
 import { fold, matchString, searchableStrings } from '../string-match.js';
+import { perResource } from '../memo.js';
 import type { ParamDef } from './params.js';
 
 /** Search matching and sorting over plain JSON, after FHIR's rules for each parameter kind. */
@@ -114,10 +115,13 @@ function sortValue(resource: Resource, def: ParamDef): string {
   return first === undefined ? '' : fold(first);
 }
 
+/** A resource's sort value per parameter (kind and paths), worked out once. */
+const sortValues = perResource<string>();
+
 /** Sorts by each key in turn; resources without a value go last, ties by id for a stable order. */
 export function sortBy(found: Resource[], keys: { def: ParamDef; descending: boolean }[]): Resource[] {
   if (!keys.length) return found;
-  const decorated = found.map((r) => ({ r, k: keys.map(({ def }) => sortValue(r, def)) }));
+  const decorated = found.map((r) => ({ r, k: keys.map(({ def }) => sortValues(r, `${def.kind} ${def.paths.join('|')}`, () => sortValue(r, def))) }));
   decorated.sort((a, b) => {
     for (let i = 0; i < keys.length; i++) {
       const [x, y] = [a.k[i], b.k[i]];

@@ -7,6 +7,7 @@ import {
   type Resource,
   type SearchFilter,
 } from '../types.js';
+import { perResource } from '../memo.js';
 import { matchesFilter, sortBy, valuesAt } from './match.js';
 import type { ParamDef, ParamTable } from './params.js';
 
@@ -36,30 +37,38 @@ export function createMemoryEngine(table: ParamTable): FhirEngine {
       }
     }
   };
-  /** The resources a search must look at: those a typed-reference filter names, else all of the type. */
-  const candidates = (type: string, filters: SearchFilter[]): Resource[] => {
+  /**
+   * The resources a search must look at: those a typed-reference filter names (that filter is
+   * then answered), else all of the type.
+   */
+  const candidates = (type: string, filters: SearchFilter[]): { found: Resource[]; answered?: SearchFilter } => {
     const all = byType.get(type) ?? new Map<string, Resource>();
     for (const filter of filters) {
       const def = defOf(type, filter.name);
       if (def?.kind !== 'reference' || !def.target || filter.modifier) continue;
       const byRef = links.get(`${type}.${filter.name}`);
       const ids = new Set(filter.values.flatMap((v) => [...(byRef?.get(v.includes('/') ? lastTwo(v) : `${def.target}/${v}`) ?? [])]));
-      return [...ids].map((id) => all.get(id)).filter((r): r is Resource => r !== undefined);
+      return { found: [...ids].map((id) => all.get(id)).filter((r): r is Resource => r !== undefined), answered: filter };
     }
-    return [...all.values()];
+    return { found: [...all.values()] };
   };
+  /** Whether a resource matches a filter, worked out once per resource and filter. */
+  const matches = perResource<boolean>();
 
   const run = async (op: Operation): Promise<OperationResult> => {
     if (op.kind === 'read') {
       const resource = byType.get(op.type)?.get(op.id);
       return resource ? { status: 200, resource } : { status: 404, outcome: operationOutcome('not-found', `${op.type}/${op.id} is not known.`) };
     }
-    let found = candidates(op.type, op.query.filters);
+    const { found: indexed, answered } = candidates(op.type, op.query.filters);
+    let found = indexed;
     for (const filter of op.query.filters) {
       const def = defOf(op.type, filter.name);
       if (!def)
         return { status: 400, outcome: operationOutcome('not-supported', `The search parameter ${filter.name} is not supported for ${op.type}.`) };
-      found = found.filter((r) => matchesFilter(r, def, filter));
+      if (filter === answered) continue;
+      const key = `${filter.name}:${filter.modifier}=${JSON.stringify(filter.values)}`;
+      found = found.filter((r) => matches(r, key, () => matchesFilter(r, def, filter)));
     }
     const keys = op.query.sort.map(({ param, descending }) => ({ def: defOf(op.type, param), descending }));
     if (keys.some((k) => !k.def))
@@ -68,11 +77,18 @@ export function createMemoryEngine(table: ParamTable): FhirEngine {
     return { status: 200, matches: sorted.slice(op.query.offset, op.query.offset + op.query.count), total: sorted.length };
   };
 
+  const paramsByType = new Map<string, Record<string, ParamKind>>();
   return {
     paramsOf(type) {
       const params = table[type];
       if (!params) return undefined;
-      return Object.fromEntries([['_id', 'token'], ...Object.entries(params).map(([name, def]) => [name, def.kind])]) as Record<string, ParamKind>;
+      // Asked once per batch entry: worked out once per type.
+      let known = paramsByType.get(type);
+      if (!known) {
+        known = Object.fromEntries([['_id', 'token'], ...Object.entries(params).map(([name, def]) => [name, def.kind])]) as Record<string, ParamKind>;
+        paramsByType.set(type, Object.freeze(known));
+      }
+      return known;
     },
     async load(resources) {
       for (const resource of resources) {
