@@ -16,6 +16,7 @@ import type { ConnectionCheck, EhrGateway } from './types.js';
 
 export * from './types.js';
 export * from './clinical/types.js';
+export { encounterOver } from './clinical/encounter.js';
 export type { EhrPartner } from './partners.js';
 export type { EhrFetch, EhrFetchInit } from './transport.js';
 

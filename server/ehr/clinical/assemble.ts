@@ -1,6 +1,6 @@
 import { isObject, str, type JsonObject } from '../json.js';
 import type { EntryResult } from './batch.js';
-import { readEncounters } from './encounter.js';
+import { currentEncounter, readEncounters } from './encounter.js';
 import { readCoverage, readMedications, type MedicationIndex } from './medications.js';
 import { readAllergies, readConditions } from './records.js';
 import { readSearchset, type Searchset } from './searchset.js';
@@ -103,7 +103,9 @@ export function assemblePart(
     }
     case 'encounter': {
       const encounters = listCell(mapped(data, warnings, (set) => readEncounters(set.resources)));
-      return { encounters, encounter: encounters.status === 'ok' ? { status: 'ok', value: encounters.value[0] } : encounters };
+      if (encounters.status !== 'ok') return { encounters, encounter: encounters };
+      const current = currentEncounter(encounters.value);
+      return { encounters, encounter: current ? { status: 'ok', value: current } : { status: 'none' } };
     }
     case 'medications':
       return { medications: listCell(mapped(data, warnings, (set) => readMedications(set.resources, medications))) };

@@ -21,6 +21,27 @@ const DSTU2_CLASS: Record<string, string> = {
 const ROOM = /\b(?:room|rm)\b\.?(?:\s*[:#]\s*|\s+)([A-Za-z0-9][\w-]*)/i;
 const BED = /\b(?:bed|bd)\b\.?(?:\s*[:#]\s*|\s+)([A-Za-z0-9][\w-]*)/i;
 
+/**
+ * Encounter statuses of a stay that is going on now (DSTU2 encounter-state; STU3/R4
+ * encounter-status, which add `triaged`): the patient has arrived and not left.
+ */
+const ONGOING = new Set(['arrived', 'triaged', 'in-progress', 'onleave']);
+/** Encounters that did not (or not yet) take place: planned for later, cancelled, or recorded in error. */
+const NOT_TAKEN_PLACE = new Set(['planned', 'cancelled', 'entered-in-error']);
+
+/**
+ * The encounter a list row speaks of, from encounters newest first: the newest ongoing one,
+ * else the newest that has taken place (so a follow-up planned for next month, which sorts first
+ * by date, never stands in for the stay the patient is in). Undefined when none has taken place.
+ */
+export function currentEncounter(encounters: EncounterView[], now = Date.now()): EncounterView | undefined {
+  const taken = encounters.filter((e) => !NOT_TAKEN_PLACE.has(e.status ?? '') && !((e.start?.epochMs ?? -Infinity) > now));
+  return taken.find((e) => ONGOING.has(e.status ?? '')) ?? taken[0];
+}
+
+/** Whether the encounter is over (status `finished`): its locations are where the patient was, not is. */
+export const encounterOver = (encounter: EncounterView) => encounter.status === 'finished';
+
 /** Encounters newest first by start; `now` (epoch ms) decides which location periods have ended. */
 export function readEncounters(resources: JsonObject[], now = Date.now()): EncounterView[] {
   return resources

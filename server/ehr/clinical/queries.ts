@@ -21,11 +21,12 @@ export type ReadMode = 'list' | 'details';
 /**
  * Page sizes. A list cell shows the newest items only, so one page is read and a `next` link is
  * ignored: 50 vital-sign Observations hold the latest of every kind for all but odd records, and
- * the contract asks `_count=1` for the last encounter. When the server cannot sort, the window
+ * 10 encounters (the contract's `_count=1` gives only the newest by date, which may be a visit
+ * planned for next month) hold the stay the patient is in. When the server cannot sort, the window
  * widens and we sort ourselves. The details panel follows `next` links (see read-clinical.ts).
  */
 const COUNT: Record<ReadMode, Record<ClinicalPart, number>> = {
-  list: { vitals: 50, encounter: 1, conditions: 100, allergies: 100, medications: 100, coverage: 20 },
+  list: { vitals: 50, encounter: 10, conditions: 100, allergies: 100, medications: 100, coverage: 20 },
   details: { vitals: 100, encounter: 50, conditions: 100, allergies: 100, medications: 100, coverage: 50 },
 };
 const UNSORTED_COUNT: Partial<Record<ClinicalPart, number>> = { vitals: 100, encounter: 50 };

@@ -40,7 +40,7 @@ export interface ClinicalWarning {
 
 export interface ClinicalCells {
   vitals: Cell<LatestVitals>;
-  /** The most recent encounter by start time. */
+  /** The encounter the patient is in: the newest ongoing one, else the newest that took place (encounter.ts `currentEncounter`). */
   encounter: Cell<EncounterView>;
   conditions: Cell<ConditionView[]>;
   allergies: Cell<AllergyView[]>;

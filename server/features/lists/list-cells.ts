@@ -1,4 +1,14 @@
-import type { AllergyView, Cell, ConditionView, CoverageView, MedicationView, PatientClinical, VitalKind, ListPart } from '../../ehr/index.js';
+import {
+  encounterOver,
+  type AllergyView,
+  type Cell,
+  type ConditionView,
+  type CoverageView,
+  type MedicationView,
+  type PatientClinical,
+  type VitalKind,
+  type ListPart,
+} from '../../ehr/index.js';
 import type { ListColumn } from '../../../contract/columns.js';
 import { vitalKinds } from '../../../contract/vitals.js';
 import type { Note } from '../../storage/ports.js';
@@ -85,7 +95,10 @@ export function cellsFor(columns: ListColumn[], clinical: PatientClinical, lates
         return shown;
       });
     } else if (column === 'location')
-      cells[column] = pick(clinical.encounter, (e) => (e.location || e.room || e.bed ? { location: e.location, room: e.room, bed: e.bed } : null));
+      // A finished stay's locations are where the patient was: the cell says where the patient is.
+      cells[column] = pick(clinical.encounter, (e) =>
+        !encounterOver(e) && (e.location || e.room || e.bed) ? { location: e.location, room: e.room, bed: e.bed } : null,
+      );
     else if (column === 'admissionDate') cells[column] = pick(clinical.encounter, (e) => e.admission);
     else if (column === 'careProvider') cells[column] = clinical.careProvider;
     else if (column === 'latestNote') cells[column] = latestNote ? { status: 'ok', value: latestNote } : none;

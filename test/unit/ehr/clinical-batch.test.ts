@@ -40,7 +40,7 @@ describe('clinical batch queries', () => {
     expect(urls).toEqual([
       'Patient/p1',
       `Observation?patient=p1&category=vital-signs&_count=50&${sort}`,
-      `Encounter?patient=p1&_count=1&${sort}`,
+      `Encounter?patient=p1&_count=10&${sort}`,
       'Condition?patient=p1&_count=100',
       'AllergyIntolerance?patient=p1&_count=100',
       `${medication}?patient=p1&_count=100&_include=${medication}%3Amedication`,

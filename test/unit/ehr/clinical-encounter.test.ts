@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { readEncounters } from '../../../server/ehr/clinical/encounter.js';
+import { assemblePart } from '../../../server/ehr/clinical/assemble.js';
+import { currentEncounter, encounterOver, readEncounters } from '../../../server/ehr/clinical/encounter.js';
+import { Warnings } from '../../../server/ehr/clinical/warnings.js';
+import { cellsFor } from '../../../server/features/lists/list-cells.js';
+import type { PatientClinical } from '../../../server/ehr/index.js';
 
 type Release = 'DSTU2' | 'STU3' | 'R4';
 
@@ -47,6 +51,79 @@ describe.each(['DSTU2', 'STU3', 'R4'] as const)('the %s encounter', (release) =>
     },
   ])('$story (Encounter.location[].period and status)', ({ location, expected }) => {
     expect(read({ class: klass[release]('IMP'), location })).toMatchObject(expected);
+  });
+
+  it('the row speaks of the stay the patient is in: a planned follow-up or a cancelled visit that sorts first by date does not stand in for it', () => {
+    const stays = readEncounters(
+      [
+        { resourceType: 'Encounter', id: 'follow-up', status: 'planned', class: klass[release]('AMB'), period: { start: '2026-07-20T09:00:00Z' } },
+        { resourceType: 'Encounter', id: 'cancelled', status: 'cancelled', class: klass[release]('AMB'), period: { start: '2026-06-14T09:00:00Z' } },
+        { resourceType: 'Encounter', id: 'clinic', status: 'finished', class: klass[release]('AMB'), period: { start: '2026-06-12T09:00:00Z' } },
+        {
+          resourceType: 'Encounter',
+          id: 'stay',
+          status: 'in-progress',
+          class: klass[release]('IMP'),
+          period: { start: '2026-06-10T08:00:00Z' },
+          location: [at('Ward 5, Bed 2')],
+        },
+      ],
+      now,
+    );
+    const current = currentEncounter(stays, now)!;
+    expect(current).toMatchObject({ location: 'Ward 5, Bed 2', bed: '2', admission: { text: '2026-06-10T08:00:00Z' } });
+    expect(encounterOver(current)).toBe(false);
+  });
+
+  it('without an ongoing stay the newest encounter that took place is the one, and a finished one is over (its place is history)', () => {
+    const stays = readEncounters(
+      [
+        { resourceType: 'Encounter', status: 'planned', period: { start: '2026-07-01T09:00:00Z' } },
+        {
+          resourceType: 'Encounter',
+          status: 'finished',
+          class: klass[release]('IMP'),
+          period: { start: '2026-05-01T08:00:00Z', end: '2026-05-04T08:00:00Z' },
+          location: [at('Ward 3')],
+        },
+      ],
+      now,
+    );
+    const current = currentEncounter(stays, now)!;
+    expect(current.status).toBe('finished');
+    expect(encounterOver(current)).toBe(true);
+    // Only planned or cancelled: no encounter has taken place.
+    expect(
+      currentEncounter(readEncounters([{ resourceType: 'Encounter', status: 'planned', period: { start: '2026-07-01T09:00:00Z' } }], now), now),
+    ).toBeUndefined();
+  });
+
+  it('a list row reads location and admission from the ongoing stay, not from a visit planned for later, and no place from a finished stay', () => {
+    const row = (resources: Record<string, unknown>[]) => {
+      const parts = assemblePart('encounter', { ok: true, set: { resources, included: [] } }, new Map(), new Warnings(), { history: false });
+      return cellsFor(['location', 'admissionDate'], { ...parts } as PatientClinical, undefined);
+    };
+    const future = new Date(Date.now() + 30 * 86_400_000).toISOString();
+    const planned = {
+      resourceType: 'Encounter',
+      status: 'planned',
+      class: klass[release]('AMB'),
+      period: { start: future },
+      location: [at('Outpatient clinic 2')],
+    };
+    const stay = {
+      resourceType: 'Encounter',
+      status: 'in-progress',
+      class: klass[release]('IMP'),
+      period: { start: '2026-06-10T08:00:00Z' },
+      location: [at('Ward 5, Bed 2')],
+    };
+    expect(row([planned, stay])).toMatchObject({
+      location: { status: 'ok', value: { location: 'Ward 5, Bed 2', bed: '2' } },
+      admissionDate: { status: 'ok', value: { text: '2026-06-10T08:00:00Z' } },
+    });
+    const discharged = { ...stay, status: 'finished', period: { start: '2026-06-01T08:00:00Z', end: '2026-06-05T08:00:00Z' } };
+    expect(row([discharged]).location).toEqual({ status: 'none' });
   });
 
   it('the admission date is the start of the inpatient stay (class inpatient / IMP)', () => {
