@@ -1,4 +1,4 @@
-import { FluentProvider, Spinner, makeStaticStyles, teamsDarkTheme, teamsHighContrastTheme, teamsLightTheme } from '@fluentui/react-components';
+import { FluentProvider, Spinner, makeStaticStyles } from '@fluentui/react-components';
 import { QueryClientProvider, useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
 import { createQueryClient } from '../shared/api/query-client';
@@ -13,9 +13,9 @@ import { DevSignIn } from './DevSignIn';
 import { devInfoQuery, devSession, saveChoice, savedChoice, type DevChoice } from './dev-session';
 import { TeamsShell } from './TeamsShell';
 import { TeamTab } from './TeamTab';
+import { loadTheme, useTheme } from './themes';
 
 const queryClient = createQueryClient();
-const themes = { default: teamsLightTheme, dark: teamsDarkTheme, contrast: teamsHighContrastTheme };
 // The tab fills its frame edge to edge (no browser margin around the header's rule).
 const useGlobalStyles = makeStaticStyles({ body: { margin: 0 } });
 
@@ -27,16 +27,19 @@ export function App() {
   useEffect(() => {
     void connectToTeams().then(async (found) => {
       if (found) {
-        // The host's language may not be the browser's: its catalog is fetched before the tab shows.
-        await loadLocale(found.context.app.locale);
-        setTheme(themeOf(found.context.app.theme));
+        // The host's language and theme may not be the browser's: they are fetched before the tab shows.
+        const hostTheme = themeOf(found.context.app.theme);
+        await Promise.all([loadLocale(found.context.app.locale), loadTheme(hostTheme)]);
+        setTheme(hostTheme);
         found.onThemeChange(setTheme);
       }
       setHost(found);
     });
   }, []);
+  const tokens = useTheme(theme);
+  if (!tokens) return null;
   return (
-    <FluentProvider theme={themes[theme]} style={{ minHeight: '100vh' }}>
+    <FluentProvider theme={tokens} style={{ minHeight: '100vh' }}>
       <QueryClientProvider client={queryClient}>
         <ErrorBoundary onReset={() => queryClient.resetQueries()}>
           {host === undefined ? <Spinner label={t('app.loading')} /> : host ? <TeamsShell host={host} /> : <DevShell />}

@@ -4,11 +4,6 @@ import {
   Field,
   Input,
   Link,
-  Menu,
-  MenuItem,
-  MenuList,
-  MenuPopover,
-  MenuTrigger,
   Select,
   Spinner,
   Table,
@@ -24,7 +19,7 @@ import {
   mergeClasses,
   tokens,
 } from '@fluentui/react-components';
-import { ArrowMoveRegular, DismissRegular, HeartBrokenRegular, SearchRegular } from '@fluentui/react-icons';
+import { DismissRegular, HeartBrokenRegular, SearchRegular } from '@fluentui/react-icons';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useId, useMemo, useRef, useState, type CSSProperties } from 'react';
 import { ApiError } from '../../shared/api/api-client';
@@ -43,6 +38,7 @@ import { ListFreshness } from './ListFreshness';
 import { EmptyHints, ListCell } from './ListCell';
 import { columnMaxWidth, isSortableColumn, type EmptyKind } from './list-layout';
 import { ListActions } from './ListActions';
+import { MoveToList } from './MoveToList';
 import { NewListDialog } from './NewListDialog';
 
 const useStyles = makeStyles({
@@ -310,22 +306,7 @@ function ListTable({ list, others, onOpenPatient }: { list: ListView; others: Li
                           {t('lists.remove')}
                         </Button>
                         {others.length > 0 && (
-                          <Menu>
-                            <MenuTrigger disableButtonEnhancement>
-                              <Button size="small" appearance="subtle" icon={<ArrowMoveRegular />} aria-label={t('lists.moveLabel', { name })}>
-                                {t('lists.move')}
-                              </Button>
-                            </MenuTrigger>
-                            <MenuPopover>
-                              <MenuList>
-                                {others.map((o) => (
-                                  <MenuItem key={o.id} onClick={() => move.mutate({ patientId: row.patientId, toListId: o.id })}>
-                                    {t('lists.moveTo', { list: o.name })}
-                                  </MenuItem>
-                                ))}
-                              </MenuList>
-                            </MenuPopover>
-                          </Menu>
+                          <MoveToList name={name} others={others} onMove={(toListId) => move.mutate({ patientId: row.patientId, toListId })} />
                         )}
                       </div>
                     </TableCell>

@@ -14,6 +14,9 @@ let listening = false;
 function trackFocus() {
   if (listening) return;
   listening = true;
+  // The panel is fetched on its first opening, after the link that opened it took focus.
+  const active = document.activeElement;
+  if (active instanceof HTMLElement && active !== document.body && !inDialog(active)) lastOutside = active;
   document.addEventListener('focusin', (e) => {
     // The panel takes focus as it opens: only what is outside a dialog can have opened it.
     if (e.target instanceof HTMLElement && !inDialog(e.target)) lastOutside = e.target;
