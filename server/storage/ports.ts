@@ -120,6 +120,17 @@ export interface TeamStore {
     audit?: AuditOf<ManualSchema>,
   ): Promise<Outcome<ManualSchema, 'conflict'>>;
   createManualPatient(team: TeamKey, data: ManualPatientData, userId: string, audit?: AuditOf<ManualPatient>): Promise<Outcome<ManualPatient, never>>;
+  /**
+   * Creates the patients in one change, all of them or none (an import); gives them in the order
+   * given. SQLite: one transaction. SharePoint: one row each, and rows already written are deleted
+   * again when a later one fails (see graph-manual-import.ts).
+   */
+  createManualPatients(
+    team: TeamKey,
+    patients: ManualPatientData[],
+    userId: string,
+    audit?: AuditOf<ManualPatient[]>,
+  ): Promise<Outcome<ManualPatient[], never>>;
   updateManualPatient(
     team: TeamKey,
     id: string,

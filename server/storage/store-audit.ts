@@ -60,6 +60,9 @@ export function auditAfterWrite(store: TeamStore, log: AuditLog): AuditingTeamSt
     async createManualPatient(team, data, userId, audit) {
       return after(await store.createManualPatient(team, data, userId), audit);
     },
+    async createManualPatients(team, patients, userId, audit) {
+      return after(await store.createManualPatients(team, patients, userId), audit);
+    },
     async updateManualPatient(team, id, data, expectedVersion, audit) {
       return after(await store.updateManualPatient(team, id, data, expectedVersion), audit);
     },

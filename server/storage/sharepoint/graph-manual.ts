@@ -38,7 +38,8 @@ function patientOf(item: ListItem): ManualPatient {
   };
 }
 
-const fieldsOf = (data: ManualPatientData) => ({
+/** A patient's columns in the team's list (also written by an import, graph-manual-import.ts). */
+export const fieldsOf = (data: ManualPatientData) => ({
   Title: data.name,
   Mrn: data.mrn,
   BirthDate: data.birthDate,

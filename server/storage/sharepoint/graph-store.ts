@@ -2,6 +2,7 @@ import type { TeamKey, TeamStore } from '../ports.js';
 import { createGraphApi, type GraphApi } from '../../platform/graph/graph-api.js';
 import { graphListOps } from './graph-lists.js';
 import { graphManualOps } from './graph-manual.js';
+import { graphManualImportOps } from './graph-manual-import.js';
 import { graphTeamDataOps } from './graph-team-data.js';
 import { teamSites } from './team-site.js';
 import { writeQueue } from './etag-retry.js';
@@ -55,6 +56,7 @@ export function openGraphStore(options: GraphStoreOptions): TeamStore {
     ...lists,
     ...graphTeamDataOps(open, listExists),
     ...graphManualOps(open),
+    ...graphManualImportOps(open),
     async close() {
       apis.clear();
     },

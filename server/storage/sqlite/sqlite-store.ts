@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import { importAuditFile, sqliteAuditLog } from './sqlite-audit-log.js';
 import { sqliteListOps } from './sqlite-lists.js';
 import { sqliteManualOps } from './sqlite-manual.js';
+import { sqliteManualImportOps } from './sqlite-manual-import.js';
 import { migrations } from './sqlite-migrations.js';
 import { sqliteNoteOps } from './sqlite-notes.js';
 import { committer } from '../store-audit.js';
@@ -51,6 +52,7 @@ export function openSqliteStore(file: string, options: { importAuditFrom?: strin
     ...sqliteListOps(db, commit),
     ...sqliteNoteOps(db, commit),
     ...sqliteManualOps(db, commit),
+    ...sqliteManualImportOps(db, commit),
     async close() {
       db.close();
     },
