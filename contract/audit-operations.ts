@@ -17,6 +17,8 @@ export const auditOperations = [
   'PatientNoteWithdraw',
   'PatientSchemaCreate',
   'PatientSchemaUpdate',
+  'PatientDischarge',
+  'PatientReadmit',
   'ExportInitiation',
   'EHRConnectionSet',
   'AuditView',

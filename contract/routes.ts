@@ -15,6 +15,7 @@ import {
   patchListBody,
 } from './lists.js';
 import { manualPatient, manualPatientsAnswer, manualSchema, patientBody, schemaBody } from './manual.js';
+import { dischargeBody, dischargedPatient, dischargedPatientsAnswer } from './manual-discharge.js';
 import { correctNoteBody, note, noteBody, notesAnswer, withdrawNoteBody } from './notes.js';
 import { pageQuery, patientDetailsAnswer, patientSearchAnswer, patientSearchQuery, patientSummary } from './patients.js';
 import { consentConfigAnswer, healthAnswer, meAnswer, myTeamsAnswer } from './teams.js';
@@ -65,6 +66,10 @@ export const apiRoutes = {
   'POST /api/teams/{teamId}/manual-patients': { body: patientBody, answer: manualPatient },
   'GET /api/teams/{teamId}/manual-patients/{patientId}': { answer: manualPatient },
   'PATCH /api/teams/{teamId}/manual-patients/{patientId}': { body: patientBody, answer: manualPatient },
+  'POST /api/teams/{teamId}/manual-patients/{patientId}/discharge': { body: dischargeBody, answer: dischargedPatient },
+  'GET /api/teams/{teamId}/discharged-patients': { answer: dischargedPatientsAnswer },
+  'GET /api/teams/{teamId}/discharged-patients/{patientId}': { answer: dischargedPatient },
+  'POST /api/teams/{teamId}/discharged-patients/{patientId}/readmit': { body: dischargeBody, answer: manualPatient },
   'GET /api/audit': { query: auditQuery, answer: auditAnswer },
 } as const satisfies Record<string, RouteContract>;
 

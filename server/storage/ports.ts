@@ -3,6 +3,7 @@ import type { Connection } from '../../contract/connection.js';
 import type { ListColumn } from '../../contract/columns.js';
 import type { Note } from '../../contract/notes.js';
 import type { ManualPatient, ManualPatientData, ManualSchema, SchemaField } from '../../contract/manual.js';
+import type { Discharge, DischargedPatient } from '../../contract/manual-discharge.js';
 import type { ListSummary as ContractListSummary } from '../../contract/lists.js';
 
 /** A team's data is keyed by the tenant (from the verified token) and the team. */
@@ -138,9 +139,36 @@ export interface TeamStore {
     expectedVersion?: number,
     audit?: AuditOf<ManualPatient>,
   ): Promise<Outcome<ManualPatient, 'not_found' | 'conflict'>>;
-  /** All of the team's manual patients, or those with the given ids (unknown ids are left out). */
+  /** All of the team's manual patients, or those with the given ids (unknown ids are left out); discharged ones are not. */
   getManualPatients(team: TeamKey, ids?: string[]): Promise<ManualPatient[]>;
+  /**
+   * Discharges an admitted manual patient (kept, with who and when) and takes them off every list
+   * of the team in the same change; refused when there is no such admitted patient or
+   * `expectedVersion` is stale. Gives the patient and the lists they were taken off.
+   */
+  dischargeManualPatient(
+    team: TeamKey,
+    id: string,
+    discharge: Discharge,
+    expectedVersion?: number,
+    audit?: AuditOf<DischargeResult>,
+  ): Promise<Outcome<DischargeResult, 'not_found' | 'conflict'>>;
+  /** Re-admits a discharged patient to the roster (not to any list); refused like a discharge. */
+  readmitManualPatient(
+    team: TeamKey,
+    id: string,
+    expectedVersion?: number,
+    audit?: AuditOf<ManualPatient>,
+  ): Promise<Outcome<ManualPatient, 'not_found' | 'conflict'>>;
+  /** The team's discharged patients, newest discharge first (or those with the given ids). */
+  getDischargedPatients(team: TeamKey, ids?: string[]): Promise<DischargedPatient[]>;
   close(): Promise<void>;
+}
+
+/** What a discharge did: the patient as discharged, and the lists they were taken off. */
+export interface DischargeResult {
+  patient: DischargedPatient;
+  removedFromLists: string[];
 }
 
 /** A store that keeps the audit trail itself (SQLite: in the same file, so changes and records commit together). */

@@ -66,6 +66,12 @@ export function auditAfterWrite(store: TeamStore, log: AuditLog): AuditingTeamSt
     async updateManualPatient(team, id, data, expectedVersion, audit) {
       return after(await store.updateManualPatient(team, id, data, expectedVersion), audit);
     },
+    async dischargeManualPatient(team, id, discharge, expectedVersion, audit) {
+      return after(await store.dischargeManualPatient(team, id, discharge, expectedVersion), audit);
+    },
+    async readmitManualPatient(team, id, expectedVersion, audit) {
+      return after(await store.readmitManualPatient(team, id, expectedVersion), audit);
+    },
     async close() {
       await store.close();
       log.close();

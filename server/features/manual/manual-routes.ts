@@ -2,6 +2,7 @@ import { patientBody, schemaBody } from '../../../contract/manual.js';
 import { teamKey } from '../../identity/middleware.js';
 import { caller } from '../../platform/request-context.js';
 import type { ApiDeps, Endpoints } from '../shared/deps.js';
+import { dischargeRoutes } from './discharge-routes.js';
 import * as manual from './manual-service.js';
 
 /** Manual mode: the team's patient schema (owners) and hand-entered patients (members). */
@@ -38,4 +39,6 @@ export function manualRoutes(ep: Endpoints, deps: ApiDeps): void {
     const body = patientBody.parse(req.body);
     res.json(await manual.updatePatient(deps, team, String(req.params.patientId), body));
   });
+
+  dischargeRoutes(ep, deps);
 }

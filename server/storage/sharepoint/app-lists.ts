@@ -88,6 +88,10 @@ export const appLists = {
       { name: 'Version', displayName: 'Version', number: {} },
       text('CreatedBy', 'Created by (user id)'),
       when('CreatedAt', 'Created at'),
+      // Added for discharge: lists made before get them on first use (ensureColumns); a row without them is admitted.
+      when('DischargedAt', 'Discharged at'),
+      text('DischargedBy', 'Discharged by (user id)'),
+      text('DischargedByName', 'Discharged by'),
     ],
   },
   /** Each user's default list; Title is the user id. */

@@ -15,9 +15,11 @@ type Items = { api: GraphApi; path: string };
 const SCHEMA = 'Manual schema';
 const genders = new Set(['male', 'female', 'other', 'unknown']);
 const textOrNull = (v: unknown) => (typeof v === 'string' && v !== '' ? v : null);
-const versionOf = (item: ListItem) => Number(item.fields.Version ?? 1) || 1;
+export const versionOf = (item: ListItem) => Number(item.fields.Version ?? 1) || 1;
+/** A discharged patient's row keeps its data, with who discharged them and when (graph-discharge.ts). */
+const admitted = (item: ListItem) => !item.fields.DischargedAt;
 
-function patientOf(item: ListItem): ManualPatient {
+export function patientOf(item: ListItem): ManualPatient {
   const f = item.fields;
   let values: ManualPatientData['values'] = {};
   try {
@@ -124,6 +126,7 @@ export function graphManualOps(open: OpenTeam): ManualOps {
           if (isStatus(err, 404)) return refused('not_found');
           throw err;
         }
+        if (!admitted(current)) return refused('not_found');
         const version = versionOf(current);
         if (expectedVersion !== undefined && expectedVersion !== version) return refused('conflict');
         await items.api.patch(`${items.path}/${row.id}/fields`, { ...fieldsOf(data), Version: version + 1 }, current.eTag);
@@ -134,7 +137,7 @@ export function graphManualOps(open: OpenTeam): ManualOps {
     async getManualPatients(team, ids) {
       const items = await itemsOf(team, 'manualPatients', false);
       if (!items) return [];
-      const all = (await items.api.getAll<ListItem>(`${items.path}?expand=fields`)).sort(byItemId).map(patientOf);
+      const all = (await items.api.getAll<ListItem>(`${items.path}?expand=fields`)).filter(admitted).sort(byItemId).map(patientOf);
       const seen = new Set<string>();
       const unique = all.filter((p) => !seen.has(p.id) && seen.add(p.id));
       return ids ? unique.filter((p) => ids.includes(p.id)) : unique;

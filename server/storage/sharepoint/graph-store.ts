@@ -1,6 +1,7 @@
 import type { TeamKey, TeamStore } from '../ports.js';
 import { createGraphApi, type GraphApi } from '../../platform/graph/graph-api.js';
 import { graphListOps } from './graph-lists.js';
+import { graphDischargeOps } from './graph-discharge.js';
 import { graphManualOps } from './graph-manual.js';
 import { graphManualImportOps } from './graph-manual-import.js';
 import { graphTeamDataOps } from './graph-team-data.js';
@@ -57,6 +58,7 @@ export function openGraphStore(options: GraphStoreOptions): TeamStore {
     ...graphTeamDataOps(open, listExists),
     ...graphManualOps(open),
     ...graphManualImportOps(open),
+    ...graphDischargeOps(open, lists),
     async close() {
       apis.clear();
     },

@@ -12,8 +12,10 @@ export function sqliteManualOps(db: Database.Database, commit: Commit): ManualOp
     schema: db.prepare('SELECT fields, version FROM manual_schemas WHERE tenant_id = ? AND team_id = ?'),
     insertSchema: db.prepare('INSERT INTO manual_schemas (tenant_id, team_id, fields) VALUES (?, ?, ?)'),
     updateSchema: db.prepare('UPDATE manual_schemas SET fields = ?, version = version + 1 WHERE tenant_id = ? AND team_id = ?'),
-    patient: db.prepare('SELECT id, data, version FROM manual_patients WHERE id = ? AND tenant_id = ? AND team_id = ?'),
-    patients: db.prepare('SELECT id, data, version FROM manual_patients WHERE tenant_id = ? AND team_id = ? ORDER BY created_at, rowid'),
+    patient: db.prepare('SELECT id, data, version FROM manual_patients WHERE id = ? AND tenant_id = ? AND team_id = ? AND discharged IS NULL'),
+    patients: db.prepare(
+      'SELECT id, data, version FROM manual_patients WHERE tenant_id = ? AND team_id = ? AND discharged IS NULL ORDER BY created_at, rowid',
+    ),
     insertPatient: db.prepare('INSERT INTO manual_patients (id, tenant_id, team_id, data, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)'),
     updatePatient: db.prepare('UPDATE manual_patients SET data = ?, version = version + 1 WHERE id = ?'),
   };

@@ -68,4 +68,6 @@ export const migrations: string[] = [
    ALTER TABLE notes ADD COLUMN edited_at TEXT;
    ALTER TABLE notes ADD COLUMN withdrawn_at TEXT;
    ALTER TABLE notes ADD COLUMN revisions TEXT NOT NULL DEFAULT '[]';`,
+  // A discharged manual patient is kept, off the roster and every list: who and when as JSON {at, byId, byName}.
+  `ALTER TABLE manual_patients ADD COLUMN discharged TEXT;`,
 ];

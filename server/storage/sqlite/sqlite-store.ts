@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { importAuditFile, sqliteAuditLog } from './sqlite-audit-log.js';
 import { sqliteListOps } from './sqlite-lists.js';
+import { sqliteDischargeOps } from './sqlite-discharge.js';
 import { sqliteManualOps } from './sqlite-manual.js';
 import { sqliteManualImportOps } from './sqlite-manual-import.js';
 import { migrations } from './sqlite-migrations.js';
@@ -53,6 +54,7 @@ export function openSqliteStore(file: string, options: { importAuditFrom?: strin
     ...sqliteNoteOps(db, commit),
     ...sqliteManualOps(db, commit),
     ...sqliteManualImportOps(db, commit),
+    ...sqliteDischargeOps(db, commit),
     async close() {
       db.close();
     },

@@ -76,7 +76,14 @@ beforeAll(async () => {
   const typed = (
     await server.api(manualOwner, 'POST', `${manualTeam}/manual-patients`, { name: 'Hand Entered', mrn: 'HE-1', values: { acuity: 'Low' } })
   ).body;
-  known = { ids: [...patients.map((p) => p.id), typed.id], names: [...patients.map((p) => p.displayName), typed.name] };
+  // A second hand-entered patient, on a list, to be discharged and re-admitted.
+  const leaving = (await server.api(manualOwner, 'POST', `${manualTeam}/manual-patients`, { name: 'Leaving Today', values: {} })).body;
+  const manualList = (await server.api(manualOwner, 'POST', `${manualTeam}/lists`, { name: 'Manual ward' })).body.id as string;
+  await server.api(manualOwner, 'POST', `${manualTeam}/lists/${manualList}/patients`, { patientIds: [leaving.id] });
+  known = {
+    ids: [...patients.map((p) => p.id), typed.id, leaving.id],
+    names: [...patients.map((p) => p.displayName), typed.name, leaving.name],
+  };
 
   const [p0, p1, p2] = patients.map((p) => p.id);
   calls = [
@@ -168,6 +175,20 @@ beforeAll(async () => {
       user: manualOwner,
       path: `${manualTeam}/manual-patients/${typed.id}`,
       body: { name: 'Hand Entered', values: { acuity: 'High' } },
+    },
+    {
+      route: 'POST /api/teams/:teamId/manual-patients/:patientId/discharge',
+      user: manualOwner,
+      path: `${manualTeam}/manual-patients/${leaving.id}/discharge`,
+      body: { version: 1 },
+    },
+    { route: 'GET /api/teams/:teamId/discharged-patients', user: manualOwner, path: `${manualTeam}/discharged-patients` },
+    { route: 'GET /api/teams/:teamId/discharged-patients/:patientId', user: manualOwner, path: `${manualTeam}/discharged-patients/${leaving.id}` },
+    {
+      route: 'POST /api/teams/:teamId/discharged-patients/:patientId/readmit',
+      user: manualOwner,
+      path: `${manualTeam}/discharged-patients/${leaving.id}/readmit`,
+      body: { version: 2 },
     },
     { route: 'GET /api/audit', user: reader(), path: '/api/audit?limit=10' },
   ];

@@ -1,0 +1,71 @@
+import { uuid } from '../../../contract/ids.js';
+import type { ManualPatient } from '../../../contract/manual.js';
+import type { DischargeBody, DischargedPatient, DischargedPatientsAnswer } from '../../../contract/manual-discharge.js';
+import { Problem } from '../../platform/problem.js';
+import type { DischargeResult, TeamKey } from '../../storage/ports.js';
+import { allOf, onCommit, recordRead } from '../shared/audit-trail.js';
+import type { ApiDeps } from '../shared/deps.js';
+import { valueOf } from '../shared/outcomes.js';
+import { requireManualMode } from '../shared/team-connection.js';
+
+/**
+ * Discharge of hand-entered patients. Any member of the team may discharge or re-admit, as
+ * anyone on the ward may take a patient off a list: the trail says who did. A discharged
+ * patient is kept, read-only, and leaves every list in the same change; re-admission brings
+ * them back to the roster, not onto lists (the ward decides where they go).
+ */
+
+const notAdmitted = () => new Problem('patient_not_found', 'The team has no admitted patient with this id: they may have been discharged already.');
+const notDischarged = () => new Problem('patient_not_found', 'The team has no discharged patient with this id.');
+const known = (id: string) => uuid.safeParse(id).success;
+
+export async function dischargePatient(
+  { store }: ApiDeps,
+  team: TeamKey,
+  id: string,
+  body: DischargeBody,
+  by: { id: string; name: string },
+): Promise<DischargedPatient> {
+  await requireManualMode(store, team);
+  if (!known(id)) throw notAdmitted();
+  const discharge = { at: new Date().toISOString(), byId: by.id, byName: by.name };
+  // One record of the discharge, and one per list the patient was taken off.
+  const audit = allOf<DischargeResult>(
+    onCommit('PatientDischarge', () => ({ patientIds: [id] })),
+    (result) =>
+      result.removedFromLists.flatMap((listId) =>
+        onCommit<DischargeResult>('PatientListRemovePatient', () => ({ patientIds: [id], listId }))(result),
+      ),
+  );
+  const outcome = await store.dischargeManualPatient(team, id, discharge, body.version, audit);
+  if (!outcome.ok && outcome.reason === 'not_found') throw notAdmitted();
+  return valueOf(outcome).patient;
+}
+
+export async function readmitPatient({ store }: ApiDeps, team: TeamKey, id: string, body: DischargeBody): Promise<ManualPatient> {
+  await requireManualMode(store, team);
+  if (!known(id)) throw notDischarged();
+  const outcome = await store.readmitManualPatient(
+    team,
+    id,
+    body.version,
+    onCommit('PatientReadmit', () => ({ patientIds: [id] })),
+  );
+  if (!outcome.ok && outcome.reason === 'not_found') throw notDischarged();
+  return valueOf(outcome);
+}
+
+/** The discharged roster is a search without criteria, recorded with every patient it returns. */
+export async function listDischarged({ store }: ApiDeps, team: TeamKey): Promise<DischargedPatientsAnswer> {
+  const patients = await store.getDischargedPatients(team);
+  recordRead(store.audit, 'PatientSearch', { patientIds: patients.map((p) => p.id) });
+  return { patients };
+}
+
+/** One discharged patient, read like any patient's details. */
+export async function readDischarged({ store }: ApiDeps, team: TeamKey, id: string): Promise<DischargedPatient> {
+  const [patient] = known(id) ? await store.getDischargedPatients(team, [id]) : [];
+  if (!patient) throw notDischarged();
+  recordRead(store.audit, 'PatientView', { patientIds: [id] });
+  return patient;
+}

@@ -1,0 +1,114 @@
+import type { ManualPatient } from '../../../contract/manual.js';
+import type { Discharge, DischargedPatient } from '../../../contract/manual-discharge.js';
+import { filterParam, odataString } from '../../platform/graph/graph-api.js';
+import { isStatus } from '../../platform/graph/graph-errors.js';
+import { done, refused, type DischargeResult, type Outcome, type TeamKey, type TeamStore } from '../ports.js';
+import { retryOnStaleEtag } from './etag-retry.js';
+import type { OpenTeam } from './graph-lists.js';
+import { patientOf, versionOf } from './graph-manual.js';
+import { byItemId, type ListItem } from './list-catalog.js';
+
+type DischargeOps = Pick<TeamStore, 'dischargeManualPatient' | 'readmitManualPatient' | 'getDischargedPatients'>;
+type ListOps = Pick<TeamStore, 'listLists' | 'removePatient'>;
+
+const dischargeOf = (item: ListItem): Discharge | null =>
+  item.fields.DischargedAt
+    ? {
+        at: new Date(String(item.fields.DischargedAt)).toISOString(),
+        byId: String(item.fields.DischargedBy ?? ''),
+        byName: String(item.fields.DischargedByName ?? ''),
+      }
+    : null;
+
+/**
+ * Discharge in the team's site: the patient's row in "– manual patients" gets who and when
+ * (If-Match on its version), and the patient's rows leave every patient list. Graph has no
+ * transactions, so the lists are swept before the row is marked and once more after it: a
+ * discharge that stops half-way leaves an admitted patient off some lists, which a second
+ * discharge finishes, and an add racing the discharge is swept too.
+ */
+export function graphDischargeOps(open: OpenTeam, lists: ListOps): DischargeOps {
+  const itemsOf = async (team: TeamKey) => {
+    const { api, site } = await open(team);
+    const listId = await site.appList('manualPatients', false);
+    return listId ? { api, path: `/sites/${site.siteId}/lists/${listId}/items` } : null;
+  };
+  const rowOf = async (team: TeamKey, id: string) => {
+    const items = await itemsOf(team);
+    if (!items) return null;
+    const [row] = (await items.api.getAll<ListItem>(`${items.path}?expand=fields&${filterParam(`fields/PatientId eq ${odataString(id)}`)}`)).sort(
+      byItemId,
+    );
+    return row ? { items, row } : null;
+  };
+  /** Takes the patient off every list of the team; the lists they were on. */
+  const sweep = async (team: TeamKey, id: string): Promise<string[]> => {
+    const removed: string[] = [];
+    for (const list of await lists.listLists(team)) {
+      if ((await lists.removePatient(team, list.id, id)).ok) removed.push(list.id);
+    }
+    return removed;
+  };
+  /** Sets or clears the discharge on the patient's row, against the version the caller read. */
+  const mark = async (team: TeamKey, id: string, discharge: Discharge | null, expectedVersion?: number) => {
+    const found = await rowOf(team, id);
+    if (!found) return refused('not_found');
+    const { items, row } = found;
+    return retryOnStaleEtag(async (): Promise<Outcome<ManualPatient, 'not_found' | 'conflict'>> => {
+      let current: ListItem;
+      try {
+        current = await items.api.get<ListItem>(`${items.path}/${row.id}?expand=fields`);
+      } catch (err) {
+        if (isStatus(err, 404)) return refused('not_found');
+        throw err;
+      }
+      if ((dischargeOf(current) === null) === (discharge === null)) return refused('not_found');
+      const version = versionOf(current);
+      if (expectedVersion !== undefined && expectedVersion !== version) return refused('conflict');
+      await items.api.patch(
+        `${items.path}/${row.id}/fields`,
+        {
+          DischargedAt: discharge?.at ?? null,
+          DischargedBy: discharge?.byId ?? null,
+          DischargedByName: discharge?.byName ?? null,
+          Version: version + 1,
+        },
+        current.eTag,
+      );
+      return done({ ...patientOf(current), version: version + 1 });
+    });
+  };
+
+  return {
+    async dischargeManualPatient(team, id, discharge, expectedVersion) {
+      const found = await rowOf(team, id);
+      if (!found || dischargeOf(found.row)) return refused('not_found');
+      if (expectedVersion !== undefined && expectedVersion !== versionOf(found.row)) return refused('conflict');
+      const before = await sweep(team, id);
+      const marked = await mark(team, id, discharge, expectedVersion);
+      if (!marked.ok) return marked;
+      const after = await sweep(team, id);
+      const patient: DischargedPatient = { ...marked.value, discharged: discharge };
+      return done({ patient, removedFromLists: [...new Set([...before, ...after])] } satisfies DischargeResult);
+    },
+
+    async readmitManualPatient(team, id, expectedVersion) {
+      return mark(team, id, null, expectedVersion);
+    },
+
+    async getDischargedPatients(team, ids) {
+      const items = await itemsOf(team);
+      if (!items) return [];
+      const seen = new Set<string>();
+      const all = (await items.api.getAll<ListItem>(`${items.path}?expand=fields`)).sort(byItemId).flatMap((item): DischargedPatient[] => {
+        const discharged = dischargeOf(item);
+        const patient = patientOf(item);
+        if (!discharged || seen.has(patient.id)) return [];
+        seen.add(patient.id);
+        return [{ ...patient, discharged }];
+      });
+      const wanted = ids ? all.filter((p) => ids.includes(p.id)) : all;
+      return wanted.sort((a, b) => b.discharged.at.localeCompare(a.discharged.at));
+    },
+  };
+}
