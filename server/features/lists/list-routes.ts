@@ -39,6 +39,7 @@ export function listRoutes(ep: Endpoints, deps: ApiDeps): void {
   ep.get(list, { audit: 'PatientListView', access: 'member' }, async (req, res) => {
     const team = teamKey(req);
     const shown = lists.viewList(deps, await lists.findList(deps, team, listId(req)));
+    // The read's audit record commits while the EHR answers, before any row goes out.
     await sendListView(res, store, ehr, team, shown);
   });
 

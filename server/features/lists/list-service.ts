@@ -19,10 +19,17 @@ export async function findList({ store }: ApiDeps, team: TeamKey, listId: string
   return list;
 }
 
-/** A list about to be shown: its read is recorded first, naming every patient on it. */
-export function viewList({ store }: ApiDeps, list: StoredList): StoredList {
-  recordRead(store.audit, 'PatientListView', { listId: list.id, patientIds: list.patientIds });
-  return list;
+/**
+ * A list about to be shown, with the record of its read (naming every patient on it) still to be
+ * committed: `sendListView` commits it while the EHR answers, before any of the list goes out.
+ */
+export interface ListToShow {
+  list: StoredList;
+  recordRead(): void;
+}
+
+export function viewList({ store }: ApiDeps, list: StoredList): ListToShow {
+  return { list, recordRead: () => recordRead(store.audit, 'PatientListView', { listId: list.id, patientIds: list.patientIds }) };
 }
 
 export async function listLists({ store }: ApiDeps, team: TeamKey, userId: string): Promise<ListSummary[]> {
@@ -50,7 +57,7 @@ export function patchOperations(body: { name?: unknown; columns?: unknown }): Au
 
 /**
  * Renames a list and/or sets its columns, against the version the caller read (412 when someone
- * changed it since); the list afterwards, as it is about to be shown.
+ * changed it since); the list afterwards, to be shown.
  */
 export async function updateList(
   deps: ApiDeps,
@@ -58,7 +65,7 @@ export async function updateList(
   listId: string,
   body: PatchListBody,
   expectedVersion: number | undefined,
-): Promise<StoredList> {
+): Promise<ListToShow> {
   const { store } = deps;
   const stored = await findList(deps, team, listId);
   // Columns must fit the team's mode and Manual-mode schema: an unknown one would break every member's tab.
@@ -98,9 +105,9 @@ export async function setDefaultList({ store }: ApiDeps, team: TeamKey, userId: 
 
 /**
  * Adds patients to a list: only patients the team's EHR (or, in Manual mode, the team itself)
- * knows; those already on it are skipped. The list afterwards, as it is about to be shown.
+ * knows; those already on it are skipped. The list afterwards, to be shown.
  */
-export async function addPatients(deps: ApiDeps, team: TeamKey, listId: string, patientIds: string[], userId: string): Promise<StoredList> {
+export async function addPatients(deps: ApiDeps, team: TeamKey, listId: string, patientIds: string[], userId: string): Promise<ListToShow> {
   const { store, ehr } = deps;
   const list = await findList(deps, team, listId);
   const fresh = [...new Set(patientIds)].filter((id) => !list.patientIds.includes(id));

@@ -6,6 +6,7 @@ import { fieldValue } from '../../../contract/manual.js';
 import { cellsFor, partsFor, summaryColumns } from './list-cells.js';
 import type { Note, StoredList, TeamKey, TeamStore } from '../../storage/ports.js';
 import type { ListRow as ContractListRow, ListView as ContractListView } from '../../../contract/lists.js';
+import type { ListToShow } from './list-service.js';
 
 /**
  * A row and a list as the API answers them (contract/lists.ts); cells are built column by column
@@ -24,8 +25,11 @@ export async function buildListView(
   team: TeamKey,
   list: StoredList,
   onRow?: (row: ListRow) => void,
+  /** Work that waits on the disk, run while the EHR works on the first requests (or at once without an EHR read). */
+  meanwhile?: () => void,
 ): Promise<ListView> {
   const connection = await store.getConnection(team);
+  if (connection.mode === 'manual' || !list.patientIds.length) meanwhile?.();
   if (connection.mode === 'manual') return manualListView(store, team, list);
   let ehrError: ListView['ehrError'];
   // The team's notes are read while the EHR answers: after the first requests have gone out.
@@ -49,8 +53,11 @@ export async function buildListView(
   };
   let found = new Map<string, PatientClinical>();
   if (connection.mode === 'ehr' && list.patientIds.length) {
+    const reading = ehr.readClinical(connection.url, team.tenantId, list.patientIds, partsFor(list.columns), buildEarly);
+    // The first batches leave in the next turns of the event loop (undici writes a request body a turn later).
+    if (meanwhile) setImmediate(() => setImmediate(meanwhile));
     try {
-      found = await ehr.readClinical(connection.url, team.tenantId, list.patientIds, partsFor(list.columns), buildEarly);
+      found = await reading;
     } catch (err) {
       const problem = toProblem(err);
       logger.warn({ code: problem.code }, 'list rows could not be read from the EHR');
@@ -116,10 +123,58 @@ const ndjsonForm: Form = {
 /**
  * Sends a list view while the EHR is still answering: rows go out in list order as soon as they
  * and the rows before them are built, so only the last ones wait for the last batch. The status
- * line (and so the audit record) goes out with the first row; an EHR failure then still comes
- * as `ehrError`, after the rows.
+ * line goes out with the first row; an EHR failure then still comes as `ehrError`, after the rows.
+ *
+ * The read's audit record is committed while the EHR works on the first requests, not before
+ * they are sent (the write waits for the disk); nothing of the list goes out before it is
+ * committed, and a record that cannot be written fails the call with nothing sent.
  */
-export async function sendListView(res: Response, store: TeamStore, ehr: EhrGateway, team: TeamKey, list: StoredList): Promise<void> {
+export async function sendListView(res: Response, store: TeamStore, ehr: EhrGateway, team: TeamKey, shown: ListToShow): Promise<void> {
+  const { list } = shown;
+  const audit = auditOnce(shown.recordRead);
+  try {
+    await Promise.race([writeListView(res, store, ehr, team, list, audit), audit.failed]);
+  } finally {
+    // A call that failed before its record was committed is recorded as a failure, never afterwards as a success.
+    audit.close();
+  }
+}
+
+/** The read's record, committed once, by whichever comes first: its turn, or the list's first write. */
+function auditOnce(record: () => void) {
+  let state: 'pending' | 'committed' | 'failed' | 'closed' = 'pending';
+  let fail!: (error: unknown) => void;
+  const failed = new Promise<never>((_, reject) => (fail = reject));
+  failed.catch(() => undefined);
+  return {
+    failed,
+    /** Commits the record unless done; false when it could not be written (the call then fails). */
+    commit(): boolean {
+      if (state === 'pending') {
+        try {
+          record();
+          state = 'committed';
+        } catch (error) {
+          state = 'failed';
+          fail(error);
+        }
+      }
+      return state === 'committed';
+    },
+    close() {
+      if (state === 'pending') state = 'closed';
+    },
+  };
+}
+
+async function writeListView(
+  res: Response,
+  store: TeamStore,
+  ehr: EhrGateway,
+  team: TeamKey,
+  list: StoredList,
+  audit: ReturnType<typeof auditOnce>,
+): Promise<void> {
   const form = res.req.accepts(['json', NDJSON]) === NDJSON ? ndjsonForm : jsonForm;
   const position = new Map(list.patientIds.map((id, i) => [id, i]));
   const ready: (string | undefined)[] = [];
@@ -148,17 +203,26 @@ export async function sendListView(res: Response, store: TeamStore, ehr: EhrGate
     scheduled = true;
     queueMicrotask(() => {
       scheduled = false;
-      const out = res.writableEnded ? '' : take();
+      if (res.writableEnded || !audit.commit()) return;
+      const out = take();
       if (out) {
         begin();
         res.write(out);
       }
     });
   };
-  const view = await buildListView(store, ehr, team, list, (row) => {
-    ready[position.get(row.patientId)!] = JSON.stringify(row);
-    flushSoon();
-  });
+  const view = await buildListView(
+    store,
+    ehr,
+    team,
+    list,
+    (row) => {
+      ready[position.get(row.patientId)!] = JSON.stringify(row);
+      flushSoon();
+    },
+    audit.commit,
+  );
+  if (!audit.commit()) return;
   for (let i = sent; i < view.rows.length; i++) ready[i] ??= JSON.stringify(view.rows[i]);
   const rest = take();
   begin();

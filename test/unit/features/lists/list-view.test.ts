@@ -63,10 +63,10 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** Serves one list view as the list routes do, on a free port. */
-async function serve(ehr: EhrGateway, listId: string) {
+/** Serves one list view as the list routes do, on a free port; `recordRead` stands for the read's audit record. */
+async function serve(ehr: EhrGateway, listId: string, recordRead: () => void = () => undefined) {
   const app = express()
-    .get('/view', async (_req, res) => sendListView(res, store, ehr, team, (await store.getList(team, listId))!))
+    .get('/view', async (_req, res) => sendListView(res, store, ehr, team, { list: (await store.getList(team, listId))!, recordRead }))
     .use(errorHandler);
   const server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
@@ -102,6 +102,61 @@ describe('the list view', () => {
       value: { time: { text: '2026-11-30T08:00:00Z', epochMs: Date.UTC(2026, 10, 30, 8) }, value: { value: 72, unit: 'beats/minute' } },
     });
     expect(view.rows[1]).toMatchObject({ available: false, cells: { heartRate: { status: 'unavailable' } } });
+  });
+
+  it('commits the audit record of the read while the EHR answers the first requests, and before any of the list goes out', async () => {
+    const list = await rounds();
+    const events: string[] = [];
+    const slowEhr = {
+      async readClinical(_base: string, _tenant: string, _ids: string[], _parts: unknown, onRow?: (row: PatientClinical) => void) {
+        events.push('EHR read started');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        events.push('first answer in');
+        onRow?.(clinical('p1', 61));
+        return new Map([['p1', clinical('p1', 61)]]);
+      },
+    } as unknown as EhrGateway;
+    const server = await serve(slowEhr, list.id, () => events.push('audit record committed'));
+    try {
+      const res = await fetch(server.url, { headers: { accept: 'application/x-ndjson' } });
+      events.push(`answer ${res.status}`);
+      expect(await res.text()).toContain('Patient p1');
+      expect(events).toEqual(['EHR read started', 'audit record committed', 'first answer in', 'answer 200']);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it.each([
+    ['while the EHR is still answering', 20],
+    ['when the EHR answers at once', 0],
+  ])('fails the call with nothing of the list sent when the audit record cannot be written %s', async (_when, ms) => {
+    const list = await rounds();
+    const events: string[] = [];
+    const ehr = {
+      async readClinical(_base: string, _tenant: string, _ids: string[], _parts: unknown, onRow?: (row: PatientClinical) => void) {
+        if (ms) await new Promise((resolve) => setTimeout(resolve, ms));
+        onRow?.(clinical('p1', 61));
+        events.push('row handed on');
+        return new Map([['p1', clinical('p1', 61)]]);
+      },
+    } as unknown as EhrGateway;
+    const server = await serve(ehr, list.id, () => {
+      throw new Error('disk I/O error');
+    });
+    try {
+      const res = await fetch(server.url, { headers: { accept: 'application/x-ndjson' } });
+      const text = await res.text();
+      expect(res.status).toBe(500);
+      expect(JSON.parse(text)).toMatchObject({ code: 'internal_error' });
+      expect(text).not.toContain('p1');
+      expect(text).not.toContain('Rounds');
+      // The EHR read, once started, may finish; its rows are never sent.
+      await new Promise((resolve) => setTimeout(resolve, ms + 20));
+      expect(events).toEqual(['row handed on']);
+    } finally {
+      await server.close();
+    }
   });
 
   it('sends the first rows while the EHR is still answering, and the whole view as JSON at the end', async () => {
@@ -216,7 +271,7 @@ describe('the list view', () => {
       .get('/view', async (_req, res) => {
         const write = res.write.bind(res) as (chunk: string) => boolean;
         res.write = ((chunk: string) => (writes.push(chunk), write(chunk))) as typeof res.write;
-        await sendListView(res, store, oneAnswer, team, (await store.getList(team, list.id))!);
+        await sendListView(res, store, oneAnswer, team, { list: (await store.getList(team, list.id))!, recordRead: () => undefined });
       })
       .use(errorHandler);
     const server = app.listen(0, '127.0.0.1');
