@@ -20,7 +20,7 @@ import { ErrorNotice } from '../shared/components/ErrorNotice';
 import { OnDemandSlot } from '../shared/components/OnDemand';
 import { t } from '../shared/i18n/t';
 import { useSession } from '../shared/session';
-import { AuditPanel, ManualPatients, PatientDetails, SetupPanel, useOnceShown } from './on-demand-screens';
+import { AuditPanel, ManualPatientDetails, ManualPatients, PatientDetails, PatientNotes, SetupPanel, useOnceShown } from './on-demand-screens';
 import { useSearchPaneOpen } from './search-pane';
 
 const useStyles = makeStyles({
@@ -208,7 +208,17 @@ function Workspace({ mode }: { mode: 'ehr' | 'manual' }) {
       {detailsShown && (
         <ErrorBoundary scope="panel" key={openPatient}>
           <OnDemandSlot>
-            <PatientDetails patientId={openPatient} onClose={() => setOpenPatient(null)} onNoteAdded={refreshListViews} />
+            {/* A hand-entered patient's details come from the team itself, with the same notes section. */}
+            {mode === 'manual' ? (
+              <ManualPatientDetails
+                patientId={openPatient}
+                onClose={() => setOpenPatient(null)}
+                onChanged={refreshListViews}
+                notes={openPatient && <PatientNotes patientId={openPatient} onNoteAdded={refreshListViews} />}
+              />
+            ) : (
+              <PatientDetails patientId={openPatient} onClose={() => setOpenPatient(null)} onNoteAdded={refreshListViews} />
+            )}
           </OnDemandSlot>
         </ErrorBoundary>
       )}

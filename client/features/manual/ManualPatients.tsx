@@ -2,6 +2,8 @@ import {
   Button,
   Checkbox,
   Spinner,
+  Tab,
+  TabList,
   Table,
   TableBody,
   TableCell,
@@ -21,6 +23,7 @@ import { useSession } from '../../shared/session';
 import type { SchemaField } from '../../../contract/manual';
 import { useManualPatients } from './api/manual-patients';
 import { useSchema } from './api/schema';
+import { DischargedPatients } from './DischargedPatients';
 import { PatientForm } from './PatientForm';
 import { SchemaEditor } from './SchemaEditor';
 
@@ -48,6 +51,8 @@ export function ManualPatients({ target, onPatientSaved }: { target: ManualTarge
   const styles = useStyles();
   const { isOwner } = useSession();
   const [selected, setSelected] = useState<Set<string>>(new Set());
+  // Admitted patients, or the discharged ones (read-only, with who and when).
+  const [view, setView] = useState<'admitted' | 'discharged'>('admitted');
   const schema = useSchema();
   const patients = useManualPatients();
   if (schema.isPending || patients.isPending) return <Spinner label={t('app.loading')} />;
@@ -76,7 +81,13 @@ export function ManualPatients({ target, onPatientSaved }: { target: ManualTarge
             </Button>
           )}
         </div>
-        {patients.data.patients.length === 0 ? (
+        <TabList selectedValue={view} onTabSelect={(_, d) => setView(d.value === 'discharged' ? 'discharged' : 'admitted')}>
+          <Tab value="admitted">{t('manualDetails.admitted')}</Tab>
+          <Tab value="discharged">{t('manualDetails.discharged')}</Tab>
+        </TabList>
+        {view === 'discharged' ? (
+          <DischargedPatients schema={schema.data} />
+        ) : patients.data.patients.length === 0 ? (
           <Text role="status">{t('manual.none')}</Text>
         ) : (
           <Table aria-label={t('manual.title')} size="small">

@@ -86,6 +86,8 @@ describe("the tab's first download", () => {
       'features/patient-details/PatientDetails.tsx',
       'features/audit/AuditPanel.tsx',
       'features/manual/ManualPatients.tsx',
+      'features/manual/ManualPatientDetails.tsx',
+      'features/patient-details/PatientNotes.tsx',
       'features/setup/SetupPanel.tsx',
     ],
     'shared/i18n/t.ts': ['shared/i18n/ru.ts', 'shared/i18n/zh-CN.ts', 'shared/i18n/zh-TW.ts'],

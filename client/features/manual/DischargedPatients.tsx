@@ -1,0 +1,62 @@
+import { Button, Spinner, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text } from '@fluentui/react-components';
+import { ErrorNotice } from '../../shared/components/ErrorNotice';
+import { dateTime } from '../../shared/format';
+import { t } from '../../shared/i18n/t';
+import type { ManualSchema } from '../../../contract/manual';
+import { useDischargedPatients, useReadmit } from './api/discharged-patients';
+import { fieldValueText } from './field-value-text';
+
+/**
+ * The team's discharged patients, read-only: every field as it was, who discharged them and when,
+ * and Re-admit, which brings a patient back to the roster (not onto a list).
+ */
+export function DischargedPatients({ schema }: { schema: ManualSchema }) {
+  const discharged = useDischargedPatients();
+  const readmit = useReadmit();
+  if (discharged.isPending) return <Spinner label={t('app.loading')} />;
+  if (discharged.isError) return <ErrorNotice error={discharged.error} />;
+  const { patients } = discharged.data;
+  if (patients.length === 0) return <Text role="status">{t('manualDetails.noneDischarged')}</Text>;
+  return (
+    <>
+      {readmit.isError && <ErrorNotice error={readmit.error} />}
+      <Table aria-label={t('manualDetails.discharged')} size="small">
+        <TableHeader>
+          <TableRow>
+            <TableHeaderCell>{t('column.name')}</TableHeaderCell>
+            <TableHeaderCell>{t('manualDetails.dischargedWhen')}</TableHeaderCell>
+            <TableHeaderCell>{t('column.mrn')}</TableHeaderCell>
+            <TableHeaderCell>{t('manual.room')}</TableHeaderCell>
+            {schema.fields.map((f) => (
+              <TableHeaderCell key={f.id}>{f.label}</TableHeaderCell>
+            ))}
+            <TableHeaderCell>{t('column.actions')}</TableHeaderCell>
+          </TableRow>
+        </TableHeader>
+        <TableBody>
+          {patients.map((p) => (
+            <TableRow key={p.id}>
+              <TableCell>{p.name}</TableCell>
+              <TableCell>{t('manualDetails.dischargedBy', { time: dateTime(p.discharged.at), name: p.discharged.byName })}</TableCell>
+              <TableCell>{p.mrn ?? t('value.none')}</TableCell>
+              <TableCell>{p.room ?? t('value.none')}</TableCell>
+              {schema.fields.map((f) => (
+                <TableCell key={f.id}>{fieldValueText(f, Object.hasOwn(p.values, f.id) ? p.values[f.id] : undefined)}</TableCell>
+              ))}
+              <TableCell>
+                <Button
+                  size="small"
+                  disabled={readmit.isPending}
+                  onClick={() => readmit.mutate(p)}
+                  aria-label={t('manualDetails.readmitNamed', { name: p.name })}
+                >
+                  {t('manualDetails.readmit')}
+                </Button>
+              </TableCell>
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+    </>
+  );
+}

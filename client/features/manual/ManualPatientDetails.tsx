@@ -1,0 +1,204 @@
+import {
+  Button,
+  Dialog,
+  DialogActions,
+  DialogBody,
+  DialogContent,
+  DialogSurface,
+  DialogTitle,
+  DialogTrigger,
+  DrawerBody,
+  DrawerHeader,
+  DrawerHeaderTitle,
+  MessageBar,
+  MessageBarBody,
+  OverlayDrawer,
+  Spinner,
+  Subtitle2,
+  Text,
+  makeStyles,
+  tokens,
+} from '@fluentui/react-components';
+import { DismissRegular, EditRegular, SignOutRegular } from '@fluentui/react-icons';
+import { useMutationState, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { ApiError } from '../../shared/api/api-client';
+import { ErrorNotice } from '../../shared/components/ErrorNotice';
+import { birthDateWithAge, genderLabel } from '../../shared/format';
+import { t } from '../../shared/i18n/t';
+import { useSession } from '../../shared/session';
+import type { ManualPatient, ManualSchema } from '../../../contract/manual';
+import { useDischarge, useManualPatient } from './api/manual-patient';
+import { manualPatientsKey } from './api/manual-patients';
+import { useSchema } from './api/schema';
+import { fieldValueText } from './field-value-text';
+import { PatientForm } from './PatientForm';
+
+const useStyles = makeStyles({
+  // As the EHR details: the viewport without the scrollbar is the limit on a phone.
+  drawer: { maxWidth: '100%' },
+  body: { paddingTop: '8px', display: 'flex', flexDirection: 'column', gap: '16px' },
+  actions: { display: 'flex', gap: '8px', flexWrap: 'wrap' },
+  heading: { margin: 0, paddingBottom: '4px', borderBottom: `1px solid ${tokens.colorNeutralStroke2}` },
+  fields: { display: 'grid', gridTemplateColumns: 'minmax(100px, max-content) minmax(0, 1fr)', gap: '6px 16px', margin: 0 },
+  label: { color: tokens.colorNeutralForeground3 },
+  value: { margin: 0, overflowWrap: 'anywhere', whiteSpace: 'pre-wrap' },
+});
+
+/** Every field of the patient, built-in ones first, as the user reads them. */
+export function ManualFields({ patient, schema }: { patient: ManualPatient; schema: ManualSchema }) {
+  const styles = useStyles();
+  const none = t('value.none');
+  const rows: [string, string, string][] = [
+    ['name', t('column.name'), patient.name],
+    ['mrn', t('column.mrn'), patient.mrn ?? none],
+    ['birthDate', t('column.birthDate'), birthDateWithAge(patient.birthDate)],
+    ['gender', t('column.gender'), genderLabel(patient.gender)],
+    ['room', t('manual.room'), patient.room ?? none],
+    ...schema.fields.map((f): [string, string, string] => [
+      `field:${f.id}`,
+      f.label,
+      fieldValueText(f, Object.hasOwn(patient.values, f.id) ? patient.values[f.id] : undefined),
+    ]),
+  ];
+  return (
+    <dl className={styles.fields}>
+      {rows.map(([key, label, value]) => (
+        <div key={key} style={{ display: 'contents' }}>
+          <dt className={styles.label}>{label}</dt>
+          <dd className={styles.value}>{value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+/** Reads the patient again whenever a save anywhere in the tab was refused because a colleague changed it first. */
+function useRereadOnConflict(patientId: string | null) {
+  const { teamId } = useSession();
+  const queryClient = useQueryClient();
+  const conflicts = useMutationState({
+    filters: { status: 'error', predicate: (m) => m.state.error instanceof ApiError && m.state.error.status === 412 },
+  }).length;
+  useEffect(() => {
+    if (conflicts) void queryClient.invalidateQueries({ queryKey: manualPatientsKey(teamId) });
+  }, [conflicts, patientId, queryClient, teamId]);
+}
+
+/**
+ * The details of a hand-entered patient: every field (built-in and the team's), editing in place
+ * (the patient form, against the version read), the team's notes (`notes`: the same section as in
+ * the EHR details, handed in by the app) and discharge, with confirmation. When a colleague's
+ * change arrives, it is shown and said so. `onChanged` is for what else shows the patient (the lists).
+ */
+export function ManualPatientDetails({
+  patientId,
+  onClose,
+  onChanged,
+  notes,
+}: {
+  patientId: string | null;
+  onClose: () => void;
+  onChanged?: () => void;
+  notes?: ReactNode;
+}) {
+  const styles = useStyles();
+  const patient = useManualPatient(patientId);
+  const schema = useSchema();
+  useRereadOnConflict(patientId);
+  const p = patient.data;
+  // A version the user did not save here is a colleague's.
+  const shown = useRef<number | null>(null);
+  const ownSave = useRef(false);
+  const [colleagueChanged, setColleagueChanged] = useState(false);
+  useEffect(() => {
+    if (!p) return;
+    if (shown.current !== null && p.version !== shown.current && !ownSave.current) setColleagueChanged(true);
+    ownSave.current = false;
+    shown.current = p.version;
+  }, [p]);
+  const [confirming, setConfirming] = useState(false);
+  const discharge = useDischarge(p, {
+    onDischarged: () => {
+      setConfirming(false);
+      onChanged?.();
+      onClose();
+    },
+  });
+  return (
+    <OverlayDrawer open={Boolean(patientId)} onOpenChange={(_, s) => !s.open && onClose()} position="end" size="large" className={styles.drawer}>
+      <DrawerHeader>
+        <DrawerHeaderTitle
+          action={
+            <Button appearance="subtle" icon={<DismissRegular />} onClick={onClose}>
+              {t('details.close')}
+            </Button>
+          }
+        >
+          {p ? p.name : t('details.title')}
+        </DrawerHeaderTitle>
+      </DrawerHeader>
+      <DrawerBody className={styles.body}>
+        {(patient.isPending || schema.isPending) && <Spinner label={t('app.loading')} />}
+        {patient.isError && <ErrorNotice error={patient.error} />}
+        {schema.isError && <ErrorNotice error={schema.error} />}
+        {p && schema.data && (
+          <>
+            {colleagueChanged && (
+              <MessageBar intent="warning" role="status">
+                <MessageBarBody>{t('manualDetails.colleagueChanged')}</MessageBarBody>
+              </MessageBar>
+            )}
+            <div className={styles.actions}>
+              <PatientForm
+                schema={schema.data}
+                patient={p}
+                onSaved={() => {
+                  ownSave.current = true;
+                  setColleagueChanged(false);
+                  onChanged?.();
+                }}
+                trigger={<Button icon={<EditRegular />}>{t('manualDetails.edit')}</Button>}
+              />
+              <Dialog
+                open={confirming}
+                onOpenChange={(_, d) => {
+                  setConfirming(d.open);
+                  discharge.reset();
+                }}
+              >
+                <DialogTrigger disableButtonEnhancement>
+                  <Button icon={<SignOutRegular />}>{t('manualDetails.discharge')}</Button>
+                </DialogTrigger>
+                <DialogSurface>
+                  <DialogBody>
+                    <DialogTitle>{t('manualDetails.confirmTitle', { name: p.name })}</DialogTitle>
+                    <DialogContent>
+                      <Text>{t('manualDetails.confirmText', { name: p.name })}</Text>
+                      {discharge.isError && <ErrorNotice error={discharge.error} />}
+                    </DialogContent>
+                    <DialogActions>
+                      <DialogTrigger disableButtonEnhancement>
+                        <Button>{t('lists.cancel')}</Button>
+                      </DialogTrigger>
+                      <Button appearance="primary" disabled={discharge.isPending} onClick={() => discharge.mutate()}>
+                        {t('manualDetails.discharge')}
+                      </Button>
+                    </DialogActions>
+                  </DialogBody>
+                </DialogSurface>
+              </Dialog>
+            </div>
+            <section aria-labelledby="manual-details-fields">
+              <Subtitle2 as="h3" id="manual-details-fields" className={styles.heading}>
+                {t('manualDetails.fields')}
+              </Subtitle2>
+              <ManualFields patient={p} schema={schema.data} />
+            </section>
+            {notes}
+          </>
+        )}
+      </DrawerBody>
+    </OverlayDrawer>
+  );
+}

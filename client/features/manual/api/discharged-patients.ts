@@ -1,0 +1,36 @@
+import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { ManualPatient } from '../../../../contract/manual';
+import type { DischargeBody, DischargedPatient, DischargedPatientsAnswer } from '../../../../contract/manual-discharge';
+import { useSession } from '../../../shared/session';
+import { manualPatientsKey } from './manual-patients';
+
+/** The key of the team's discharged patients (`/api/teams/{team}/discharged-patients`). */
+export const dischargedPatientsKey = (teamId: string) => ['discharged-patients', teamId] as const;
+
+/** The team's discharged patients, newest discharge first. */
+export function useDischargedPatients() {
+  const { api, teamId } = useSession();
+  return useQuery(
+    queryOptions({
+      queryKey: dischargedPatientsKey(teamId),
+      queryFn: ({ signal }) => api<DischargedPatientsAnswer>(`/api/teams/${teamId}/discharged-patients`, { signal }),
+    }),
+  );
+}
+
+/** Re-admits a discharged patient to the roster, against the version read (they go onto no list). */
+export function useReadmit() {
+  const { api, teamId } = useSession();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (patient: Pick<DischargedPatient, 'id' | 'version'>) =>
+      api<ManualPatient>(`/api/teams/${teamId}/discharged-patients/${encodeURIComponent(patient.id)}/readmit`, {
+        method: 'POST',
+        body: { version: patient.version } satisfies DischargeBody,
+      }),
+    onSettled: () => {
+      void queryClient.invalidateQueries({ queryKey: manualPatientsKey(teamId) });
+      void queryClient.invalidateQueries({ queryKey: dischargedPatientsKey(teamId) });
+    },
+  });
+}
