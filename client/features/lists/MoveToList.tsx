@@ -1,22 +1,37 @@
-import { Suspense, lazy } from 'react';
+import { useEffect, useState, type ComponentType } from 'react';
 import type { ListSummary } from './api/read-list-answers';
 import { MoveButton } from './MoveButton';
 
+type MoveMenuProps = { name: string; others: ListSummary[]; onMove: (toListId: string) => void };
+
 // Fluent's menu (about 9 kB gzip) is not in the tab's first download: it is fetched when a list
-// with somewhere to move its patients first shows, and the same button stands in meanwhile.
-const MoveMenu = lazy(() =>
-  import('./MoveMenu').then(
-    (m) => ({ default: m.MoveMenu }),
-    // Not fetched (the network dropped): Move stays unavailable until the tab is reloaded.
-    () => ({ default: ({ name }: { name: string }) => <MoveButton name={name} disabled /> }),
-  ),
-);
+// with somewhere to move its patients first shows, and the same button stands in meanwhile. Held
+// in state rather than React.lazy: rows of the virtual table mount and unmount as it scrolls.
+let loaded: ComponentType<MoveMenuProps> | null = null;
+let loading: Promise<ComponentType<MoveMenuProps>> | null = null;
+const loadMoveMenu = () =>
+  (loading ??= import('./MoveMenu').then(
+    (m) => (loaded = m.MoveMenu),
+    (error: unknown) => {
+      loading = null; // Not fetched (the network dropped): the next row to show tries again.
+      throw error;
+    },
+  ));
 
 /** Move NAME to another of the team's lists. */
-export function MoveToList(props: { name: string; others: ListSummary[]; onMove: (toListId: string) => void }) {
-  return (
-    <Suspense fallback={<MoveButton name={props.name} />}>
-      <MoveMenu {...props} />
-    </Suspense>
-  );
+export function MoveToList(props: MoveMenuProps) {
+  const [MoveMenu, setMoveMenu] = useState(() => loaded);
+  useEffect(() => {
+    if (MoveMenu) return;
+    let current = true;
+    loadMoveMenu().then(
+      (menu) => current && setMoveMenu(() => menu),
+      () => undefined,
+    );
+    return () => {
+      current = false;
+    };
+  }, [MoveMenu]);
+  // Until the menu is here (moments after the list shows), Move is there but cannot be pressed yet.
+  return MoveMenu ? <MoveMenu {...props} /> : <MoveButton name={props.name} disabled />;
 }
