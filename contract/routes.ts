@@ -14,7 +14,7 @@ import {
   movePatientBody,
   patchListBody,
 } from './lists.js';
-import { manualPatient, manualPatientsAnswer, manualSchema, patientBody, schemaBody } from './manual.js';
+import { manualPatient, manualPatientsAnswer, manualSchema, patientBody, schemaBody, teamMembersAnswer } from './manual.js';
 import { dischargeBody, dischargedPatient, dischargedPatientsAnswer } from './manual-discharge.js';
 import { correctNoteBody, note, noteBody, notesAnswer, withdrawNoteBody } from './notes.js';
 import { pageQuery, patientDetailsAnswer, patientSearchAnswer, patientSearchQuery, patientSummary } from './patients.js';
@@ -60,6 +60,7 @@ export const apiRoutes = {
   'DELETE /api/teams/{teamId}/lists/{listId}/patients/{patientId}': { answer: null },
   'POST /api/teams/{teamId}/lists/{listId}/patients/{patientId}/move': { body: movePatientBody, answer: moveAnswer },
   'PUT /api/teams/{teamId}/me/default-list': { body: defaultListBody, answer: defaultListAnswer },
+  'GET /api/teams/{teamId}/members': { answer: teamMembersAnswer },
   'GET /api/teams/{teamId}/schema': { answer: manualSchema },
   'PUT /api/teams/{teamId}/schema': { body: schemaBody, answer: manualSchema },
   'GET /api/teams/{teamId}/manual-patients': { answer: manualPatientsAnswer },

@@ -15,6 +15,7 @@ import type { ConsentConfig } from '../contract/teams.js';
 import type { AuditLog } from './storage/ports.js';
 import { recordRefusal } from './features/shared/audit-trail.js';
 import type { MembershipDirectory } from './identity/membership.js';
+import { teamMembersRoutes } from './features/teams/team-members-routes.js';
 import type { TokenVerifier } from './identity/verify-token.js';
 import { devRoutes, type DevDeps } from './dev/dev-routes.js';
 import type { EhrGateway } from './ehr/types.js';
@@ -96,8 +97,9 @@ export function createApp(deps: AppDeps): express.Express {
   if (consent) api.get('/consent-config', (_req, res) => void res.json(consent));
   api.use(express.json({ limit: '64kb', strict: true }));
   const ep = endpoints(api, deps);
-  const apiDeps: ApiDeps = { store: deps.store, ehr: deps.ehr };
+  const apiDeps: ApiDeps = { store: deps.store, ehr: deps.ehr, membership: deps.membership };
   myTeamsRoutes(ep, apiDeps, deps.membership);
+  teamMembersRoutes(ep, apiDeps);
   connectionRoutes(ep, apiDeps);
   patientRoutes(ep, apiDeps);
   noteRoutes(ep, apiDeps);

@@ -216,4 +216,35 @@ describe('the list table on rounds', () => {
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await close();
   });
+  it("opens a patient's details on a 390-pixel phone without clipping: the panel and all it holds fit the screen", async () => {
+    const { patients, page, signIn, close } = await teamWithList(1, 0, 'Phone details', 1, 390, 844);
+    await signIn();
+    const table = page.getByRole('table', { name: 'Phone details' });
+    await expect.poll(() => table.getByRole('row').count(), { timeout: 20_000 }).toBe(2);
+    await table.getByRole('button', { name: patients[0].displayName, exact: true }).click();
+    const panel = page.getByRole('dialog');
+    await expect.poll(() => panel.getByRole('heading', { name: 'Vital signs' }).isVisible(), { timeout: 20_000 }).toBe(true);
+    const box = (await panel.boundingBox())!;
+    expect(box.x).toBeGreaterThanOrEqual(0);
+    expect(box.x + box.width).toBeLessThanOrEqual(390.5);
+    // Nothing inside sticks out past the screen's right edge, except inside a box that scrolls sideways itself.
+    const clipped = await panel.evaluate((root) => {
+      const scrollsSideways = (el: Element | null): boolean => {
+        for (let e = el; e && e !== root; e = e.parentElement) {
+          const style = getComputedStyle(e);
+          if ((style.overflowX === 'auto' || style.overflowX === 'scroll') && e.scrollWidth > e.clientWidth) return true;
+        }
+        return false;
+      };
+      return [...root.querySelectorAll('*')]
+        .filter((el) => {
+          const r = el.getBoundingClientRect();
+          return r.width > 0 && r.height > 0 && r.right > window.innerWidth + 1 && !scrollsSideways(el.parentElement);
+        })
+        .map((el) => `${el.tagName.toLowerCase()} ${(el.textContent ?? '').slice(0, 40)}`);
+    });
+    expect(clipped).toEqual([]);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await close();
+  });
 });

@@ -35,6 +35,9 @@ import { useReturnFocus } from './use-return-focus';
 import { VitalTrends } from './TrendChart';
 
 const useStyles = makeStyles({
+  // Fluent's large drawer is 100vw at most, which counts the page's scrollbar: on a phone it would
+  // start left of the screen. The viewport without the scrollbar is the limit.
+  drawer: { maxWidth: '100%' },
   summary: {
     color: tokens.colorNeutralForeground2,
     padding: '0 24px 12px',
@@ -173,7 +176,7 @@ export function PatientDetails({ patientId, onClose, onNoteAdded }: { patientId:
   // Each part is checked where it is shown (Section, Vitals, NotesSection), as the list checks its cells.
   const d = details.data;
   return (
-    <OverlayDrawer open={Boolean(patientId)} onOpenChange={(_, s) => !s.open && onClose()} position="end" size="large">
+    <OverlayDrawer open={Boolean(patientId)} onOpenChange={(_, s) => !s.open && onClose()} position="end" size="large" className={styles.drawer}>
       <DrawerHeader>
         <DrawerHeaderTitle
           action={

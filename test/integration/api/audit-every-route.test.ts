@@ -150,6 +150,7 @@ beforeAll(async () => {
       path: `${ehrTeam}/connection`,
       body: { mode: 'ehr', url: server.info.sandbox.fhir.r4, name: 'Sandbox R4' },
     },
+    { route: 'GET /api/teams/:teamId/members', user: manualOwner, path: `${manualTeam}/members` },
     { route: 'GET /api/teams/:teamId/schema', user: manualOwner, path: `${manualTeam}/schema` },
     {
       route: 'PUT /api/teams/:teamId/schema',
