@@ -16,6 +16,7 @@ import {
 } from './lists.js';
 import { manualPatient, manualPatientsAnswer, manualSchema, patientBody, schemaBody, teamMembersAnswer } from './manual.js';
 import { dischargeBody, dischargedPatient, dischargedPatientsAnswer } from './manual-discharge.js';
+import { importConfirmAnswer, importConfirmBody, importFileAnswer, importPreviewAnswer, importPreviewBody } from './manual-import.js';
 import { correctNoteBody, note, noteBody, notesAnswer, withdrawNoteBody } from './notes.js';
 import { pageQuery, patientDetailsAnswer, patientSearchAnswer, patientSearchQuery, patientSummary } from './patients.js';
 import { consentConfigAnswer, healthAnswer, meAnswer, myTeamsAnswer } from './teams.js';
@@ -67,6 +68,9 @@ export const apiRoutes = {
   'POST /api/teams/{teamId}/manual-patients': { body: patientBody, answer: manualPatient },
   'GET /api/teams/{teamId}/manual-patients/{patientId}': { answer: manualPatient },
   'PATCH /api/teams/{teamId}/manual-patients/{patientId}': { body: patientBody, answer: manualPatient },
+  'POST /api/teams/{teamId}/manual-import/file': { answer: importFileAnswer },
+  'POST /api/teams/{teamId}/manual-import/preview': { body: importPreviewBody, answer: importPreviewAnswer },
+  'POST /api/teams/{teamId}/manual-import/confirm': { body: importConfirmBody, answer: importConfirmAnswer },
   'POST /api/teams/{teamId}/manual-patients/{patientId}/discharge': { body: dischargeBody, answer: dischargedPatient },
   'GET /api/teams/{teamId}/discharged-patients': { answer: dischargedPatientsAnswer },
   'GET /api/teams/{teamId}/discharged-patients/{patientId}': { answer: dischargedPatient },

@@ -8,6 +8,7 @@ import { apiRouter, endpoints, type Guards } from './features/shared/endpoint.js
 import { listPatientRoutes } from './features/lists/list-patient-routes.js';
 import { listRoutes } from './features/lists/list-routes.js';
 import { manualRoutes } from './features/manual/manual-routes.js';
+import { importRoutes } from './features/manual/import-routes.js';
 import { myTeamsRoutes } from './features/teams/my-teams-routes.js';
 import { noteRoutes } from './features/notes/note-routes.js';
 import { patientRoutes } from './features/patients/patient-routes.js';
@@ -106,6 +107,7 @@ export function createApp(deps: AppDeps): express.Express {
   listRoutes(ep, apiDeps);
   listPatientRoutes(ep, apiDeps);
   manualRoutes(ep, apiDeps);
+  importRoutes(ep, apiDeps);
   auditRoutes(ep, apiDeps);
   api.use(notFoundHandler);
   api.use(refusalRecorder(deps.store.audit));

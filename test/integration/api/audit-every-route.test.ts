@@ -49,6 +49,8 @@ interface Call {
   /** The path, or how to get it (a download link is asked for first). */
   path: string | (() => Promise<string>);
   body?: unknown;
+  /** A file sent as it is (an import), instead of a JSON body. */
+  file?: Buffer;
 }
 
 /** Everything a patient can be recognised by in an answer. */
@@ -84,6 +86,15 @@ beforeAll(async () => {
     ids: [...patients.map((p) => p.id), typed.id, leaving.id],
     names: [...patients.map((p) => p.displayName), typed.name, leaving.name],
   };
+
+  // An import's upload, previewed and confirmed below; its file repeats the typed patient's MRN.
+  const importFile = Buffer.from('Name,MRN\nHand Entered,HE-1\nImported Once,IMP-1\n');
+  const uploaded = await fetch(`${server.url}${manualTeam}/manual-import/file`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${await server.tokenFor(manualOwner)}`, 'content-type': 'application/octet-stream', 'x-file-name': 'ward.csv' },
+    body: new Uint8Array(importFile),
+  });
+  const { token: importToken, mapping: importMapping } = (await uploaded.json()) as { token: string; mapping: unknown };
 
   const [p0, p1, p2] = patients.map((p) => p.id);
   calls = [
@@ -191,6 +202,20 @@ beforeAll(async () => {
       path: `${manualTeam}/discharged-patients/${leaving.id}/readmit`,
       body: { version: 2 },
     },
+    {
+      route: 'POST /api/teams/:teamId/manual-import/preview',
+      user: manualOwner,
+      path: `${manualTeam}/manual-import/preview`,
+      body: { token: importToken, mapping: importMapping },
+    },
+    {
+      route: 'POST /api/teams/:teamId/manual-import/confirm',
+      user: manualOwner,
+      path: `${manualTeam}/manual-import/confirm`,
+      body: { token: importToken, mapping: importMapping, mode: 'valid' },
+    },
+    // After the confirmation: a new upload replaces the owner's earlier one.
+    { route: 'POST /api/teams/:teamId/manual-import/file', user: manualOwner, path: `${manualTeam}/manual-import/file`, file: importFile },
     { route: 'GET /api/audit', user: reader(), path: '/api/audit?limit=10' },
   ];
 });
@@ -199,9 +224,11 @@ afterAll(() => server?.stop());
 async function call(c: Call) {
   const headers: Record<string, string> = c.user ? { authorization: `Bearer ${await server.tokenFor(c.user)}` } : {};
   if (c.body !== undefined) headers['content-type'] = 'application/json';
+  if (c.file) Object.assign(headers, { 'content-type': 'application/octet-stream', 'x-file-name': 'ward.csv' });
   const method = c.route.split(' ')[0];
   const path = typeof c.path === 'string' ? c.path : await c.path();
-  const res = await fetch(`${server.url}${path}`, { method, headers, body: c.body === undefined ? undefined : JSON.stringify(c.body) });
+  const body = c.file ? new Uint8Array(c.file) : c.body === undefined ? undefined : JSON.stringify(c.body);
+  const res = await fetch(`${server.url}${path}`, { method, headers, body });
   return { status: res.status, text: await res.text(), requestId: res.headers.get('x-request-id')!, cacheControl: res.headers.get('cache-control') };
 }
 

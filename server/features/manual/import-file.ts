@@ -1,0 +1,165 @@
+import { parse } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
+import { IMPORT_MAX_ROWS } from '../../../contract/manual-import.js';
+import { Problem } from '../../platform/problem.js';
+import { checkZip } from './import-zip.js';
+
+/**
+ * Reading an uploaded file into a header and rows of text, whatever it was: the kind is told by
+ * its content (a zip is an .xlsx workbook, UTF-8 text is CSV), never by its name alone. Nothing
+ * in a file is ever run: formulas are read as the value Excel saved, and a CSV cell starting
+ * with = + - @ is plain text.
+ */
+
+/** A data row: its number as the file shows it (the line of a CSV, the row of a sheet) and its cells by column. */
+export interface FileRow {
+  row: number;
+  cells: string[];
+}
+
+export interface ImportFile {
+  columns: string[];
+  rows: FileRow[];
+}
+
+const refuse = (message: string) => new Problem('validation_failed', message);
+const wrongType = () =>
+  new Problem(
+    'unsupported_media_type',
+    'Only Excel workbooks (.xlsx) and CSV files can be imported. Save the file as .xlsx or as CSV UTF-8 and upload it again.',
+  );
+
+const isZip = (file: Buffer) => file.length >= 4 && file.readUInt32LE(0) === 0x04034b50;
+
+export async function readImportFile(file: Buffer, fileName: string): Promise<ImportFile> {
+  const extension = /\.([a-z0-9]{1,5})$/i.exec(fileName)?.[1]?.toLowerCase() ?? '';
+  if (extension && !['xlsx', 'csv', 'txt'].includes(extension)) throw wrongType();
+  if (file.length === 0) throw refuse('The file is empty.');
+  if (isZip(file)) {
+    if (extension && extension !== 'xlsx') throw wrongType();
+    return withHeader(await readWorkbook(file));
+  }
+  if (extension === 'xlsx') throw refuse('The file is named .xlsx but is not an Excel workbook. Save it again from Excel and upload it again.');
+  return withHeader(readCsv(file));
+}
+
+/** The first row with anything in it names the columns; empty names become "Column N", and names must not repeat. */
+function withHeader(rows: FileRow[]): ImportFile {
+  const [header, ...data] = rows;
+  if (!header) throw refuse('The file has no rows.');
+  if (data.length > IMPORT_MAX_ROWS)
+    throw refuse(
+      `The file has ${data.length.toLocaleString('en')} rows; at most ${IMPORT_MAX_ROWS.toLocaleString('en')} can be imported at once. Split it and import each part.`,
+    );
+  const width = Math.max(header.cells.length, ...data.map((r) => r.cells.length));
+  const columns = Array.from({ length: width }, (_, i) => header.cells[i]?.trim() || `Column ${i + 1}`);
+  const seen = new Set<string>();
+  for (const column of columns) {
+    const key = column.toLowerCase();
+    if (seen.has(key)) throw refuse(`Two columns are named “${column.slice(0, 60)}”. Rename one of them and upload the file again.`);
+    seen.add(key);
+  }
+  return { columns, rows: data };
+}
+
+// CSV
+
+const separators = [';', ',', '\t'] as const;
+
+/** The separator of the header line: the one it uses most, outside quotes (Lists and Excel use , or ; by region). */
+function separatorOf(text: string): string {
+  const line = text.split(/\r?\n/, 1)[0].replace(/"[^"]*"/g, '');
+  const counts = separators.map((s) => line.split(s).length - 1);
+  const best = counts.indexOf(Math.max(...counts));
+  return counts[best] > 0 ? separators[best] : ',';
+}
+
+const notUtf8 = () => refuse('The file is not UTF-8 text. Save it as “CSV UTF-8” (or as an Excel workbook) and upload it again.');
+
+/** A binary file of some other kind: NUL bytes near its start (which text has none of, bar UTF-16, told apart before). */
+const isBinary = (file: Buffer) => file.subarray(0, 8192).includes(0);
+const isUtf16 = (file: Buffer) => file.length >= 2 && ((file[0] === 0xff && file[1] === 0xfe) || (file[0] === 0xfe && file[1] === 0xff));
+const binaryMagic = [Buffer.from('%PDF'), Buffer.from([0xd0, 0xcf, 0x11, 0xe0]), Buffer.from('MZ'), Buffer.from([0x89, 0x50, 0x4e, 0x47])];
+
+function readCsv(file: Buffer): FileRow[] {
+  if (isUtf16(file)) throw notUtf8();
+  if (isBinary(file) || binaryMagic.some((magic) => file.subarray(0, magic.length).equals(magic))) throw wrongType();
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(file);
+  } catch {
+    throw notUtf8();
+  }
+  let records: { record: string[]; info: { lines: number } }[];
+  try {
+    records = parse(text, {
+      delimiter: separatorOf(text),
+      relax_column_count: true,
+      info: true,
+      cast: false,
+    }) as unknown as { record: string[]; info: { lines: number } }[];
+  } catch (err) {
+    const line = (err as { lines?: number }).lines;
+    throw refuse(`The CSV file cannot be read${line ? ` near line ${line}` : ''}: a quoted cell is not closed or a quote is out of place.`);
+  }
+  // info.lines is the line a record ends on: each record starts on the line after the one before
+  // it ended (empty lines are records of one empty cell, left out below), so rows keep the file's numbers.
+  const rows: FileRow[] = [];
+  let ended = 0;
+  for (const { record, info } of records) {
+    rows.push({ row: ended + 1, cells: record });
+    ended = info.lines;
+  }
+  return rows.filter((r) => r.cells.some((c) => c.trim() !== ''));
+}
+
+// Excel
+
+async function readWorkbook(file: Buffer): Promise<FileRow[]> {
+  const verdict = checkZip(file);
+  if (!verdict.ok) {
+    throw verdict.reason === 'too_large'
+      ? refuse('The workbook unpacks to more than 100 MB. Save only the sheet of patients, or as CSV UTF-8, and upload it again.')
+      : refuse('The file is not a readable Excel workbook. Open it in Excel, save it as .xlsx and upload it again.');
+  }
+  const workbook = new ExcelJS.Workbook();
+  try {
+    await workbook.xlsx.load(file as unknown as ArrayBuffer);
+  } catch {
+    throw refuse('The file is not a readable Excel workbook. Open it in Excel, save it as .xlsx and upload it again.');
+  }
+  const sheet = workbook.worksheets[0];
+  if (!sheet) throw refuse('The workbook has no sheets.');
+  const rows: FileRow[] = [];
+  sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
+    const cells: string[] = [];
+    row.eachCell({ includeEmpty: true }, (cell, column) => {
+      cells[column - 1] = cellText(cell.value, cell.address);
+    });
+    for (let i = 0; i < cells.length; i++) cells[i] ??= '';
+    if (cells.some((c) => c.trim() !== '')) rows.push({ row: rowNumber, cells });
+  });
+  return rows;
+}
+
+const isoDate = (date: Date) =>
+  date.getUTCHours() || date.getUTCMinutes() || date.getUTCSeconds() ? date.toISOString() : date.toISOString().slice(0, 10);
+
+/** A cell as text: a formula by the value Excel saved with it (never calculated here), refused when it has none. */
+function cellText(value: ExcelJS.CellValue, address: string): string {
+  if (value === null || value === undefined) return '';
+  if (value instanceof Date) return isoDate(value);
+  if (typeof value !== 'object') return String(value);
+  if ('formula' in value || 'sharedFormula' in value) {
+    const result = (value as ExcelJS.CellFormulaValue).result;
+    if (result === undefined || result === null || (typeof result === 'object' && !(result instanceof Date)))
+      throw refuse(
+        `Cell ${address} holds a formula without a saved value; formulas are not calculated here. Open the file in Excel, save it, and upload it again (or paste the values instead of formulas).`,
+      );
+    return cellText(result, address);
+  }
+  if ('richText' in value) return value.richText.map((part) => part.text).join('');
+  if ('text' in value && typeof value.text === 'string') return value.text;
+  if ('error' in value) return '';
+  return '';
+}

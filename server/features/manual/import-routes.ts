@@ -1,0 +1,59 @@
+import express, { type Request, type Response } from 'express';
+import { importConfirmBody, importPreviewBody, IMPORT_MAX_BYTES } from '../../../contract/manual-import.js';
+import { teamKey } from '../../identity/middleware.js';
+import { Problem } from '../../platform/problem.js';
+import { caller } from '../../platform/request-context.js';
+import type { ApiDeps, Endpoints } from '../shared/deps.js';
+import { confirmImport, previewImport, receiveFile } from './import-service.js';
+import { createImportUploads, type UploadOwner } from './import-uploads.js';
+
+// The file's bytes as sent, read only after the caller was checked as the team's owner; a
+// Content-Length over the limit is refused before any of the body is read.
+const rawFile = express.raw({ type: () => true, limit: IMPORT_MAX_BYTES });
+
+function readFile(req: Request, res: Response): Promise<Buffer> {
+  if (req.is('application/json')) {
+    return Promise.reject(new Problem('unsupported_media_type', 'Send the file itself, as application/octet-stream, with its name in X-File-Name.'));
+  }
+  return new Promise((resolve, reject) => {
+    rawFile(req, res, (err?: unknown) => {
+      if ((err as { type?: string } | undefined)?.type === 'entity.too.large') {
+        reject(new Problem('payload_too_large', 'The file is larger than 10 MB. Split it, or keep only the columns you need, and import each part.'));
+      } else if (err) reject(err);
+      else resolve(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
+    });
+  });
+}
+
+/** The file's name as the tab sends it (percent-encoded, as headers are Latin-1), for its kind and the answer. */
+function fileNameOf(req: Request): string {
+  const raw = req.get('x-file-name') ?? '';
+  try {
+    return decodeURIComponent(raw)
+      .replace(/\p{Cc}/gu, '')
+      .slice(0, 200);
+  } catch {
+    return '';
+  }
+}
+
+/** Manual mode: importing patients from an Excel or CSV file, owners only. */
+export function importRoutes(ep: Endpoints, deps: ApiDeps): void {
+  const uploads = createImportUploads();
+  const base = '/teams/:teamId/manual-import';
+  const owner = (req: Request): UploadOwner => ({ ...teamKey(req), userId: caller().userId });
+
+  // The file is not patient data of the team yet, and the answer names only its columns.
+  ep.post(`${base}/file`, { audit: null, access: 'owner' }, async (req, res) => {
+    const body = await readFile(req, res);
+    res.json(await receiveFile(deps, uploads, owner(req), fileNameOf(req), body));
+  });
+
+  ep.post(`${base}/preview`, { audit: 'PatientSearch', access: 'owner' }, async (req, res) => {
+    res.json(await previewImport(deps, uploads, owner(req), importPreviewBody.parse(req.body)));
+  });
+
+  ep.post(`${base}/confirm`, { audit: 'PatientDetailsEdit', access: 'owner' }, async (req, res) => {
+    res.status(201).json(await confirmImport(deps, uploads, owner(req), importConfirmBody.parse(req.body)));
+  });
+}

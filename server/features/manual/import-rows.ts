@@ -1,0 +1,170 @@
+import { manualDate, quoted, type ManualPatient, type ManualPatientData, type SchemaField } from '../../../contract/manual.js';
+import { importBuiltIns, type ImportMapping, type ImportRow } from '../../../contract/manual-import.js';
+import { genders } from '../../../contract/patients.js';
+import { Problem } from '../../platform/problem.js';
+import type { ImportFile } from './import-file.js';
+import { valuesProblems } from './validation.js';
+
+/**
+ * From a file's rows to patients: the mapping proposed from column names, the owner's mapping
+ * checked against the file and the schema, and each row turned into a patient or into its
+ * problems in plain words, fields named as the user sees them. Team-field values go through the
+ * same check as a patient typed in (validation.ts), so every field type is covered alike.
+ */
+
+/** The built-in fields as the tab labels them, and other names a column of them goes by (Lists, Epic, Excel). */
+const builtIns: Record<(typeof importBuiltIns)[number], { label: string; aliases: string[] }> = {
+  name: { label: 'Name', aliases: ['patient', 'patient name', 'full name', 'title'] },
+  mrn: { label: 'MRN', aliases: ['medical record number', 'record number', 'patient id', 'id number'] },
+  birthDate: { label: 'Birth date', aliases: ['date of birth', 'dob', 'birthdate', 'birthday'] },
+  gender: { label: 'Gender', aliases: ['sex'] },
+  room: { label: 'Room', aliases: ['room number', 'location', 'bed', 'room and bed'] },
+};
+
+/** A name compared without case, accents, spaces or punctuation: "Date de naissance" ~ "date-de-naissance". */
+const folded = (text: string) =>
+  text
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, '');
+
+interface Target {
+  key: string;
+  label: string;
+  names: string[];
+  field?: SchemaField;
+}
+
+function targetsOf(fields: SchemaField[]): Target[] {
+  return [
+    ...importBuiltIns.map((key) => ({ key, label: builtIns[key].label, names: [key, builtIns[key].label, ...builtIns[key].aliases] })),
+    ...fields.map((field) => ({ key: `field:${field.id}`, label: field.label, names: [field.label, field.id], field })),
+  ];
+}
+
+/** Each target gets the first unused column whose name matches its label or one of its other names. */
+export function proposeMapping(columns: string[], fields: SchemaField[]): ImportMapping {
+  const used = new Set<string>();
+  const mapping: ImportMapping = [];
+  for (const target of targetsOf(fields)) {
+    const names = new Set(target.names.map(folded));
+    const column = columns.find((c) => !used.has(c) && names.has(folded(c)));
+    if (column) {
+      used.add(column);
+      mapping.push({ target: target.key, column });
+    }
+  }
+  return mapping;
+}
+
+/** The mapping as column index by target, refused in words when it names a column or field that is not there. */
+function resolve(mapping: ImportMapping, file: ImportFile, fields: SchemaField[]): Map<Target, number> {
+  const targets = targetsOf(fields);
+  const resolved = new Map<Target, number>();
+  const problems: string[] = [];
+  for (const { target: key, column } of mapping) {
+    const target = targets.find((t) => t.key === key);
+    const index = file.columns.indexOf(column);
+    if (!target) problems.push(`${quoted(key)} is not a field of this team; choose another field for the column ${quoted(column)}.`);
+    else if (index < 0) problems.push(`The file has no column ${quoted(column)}; choose one of its columns for ${target.label}.`);
+    else if (resolved.has(target)) problems.push(`${target.label} is mapped to two columns; choose one.`);
+    else resolved.set(target, index);
+  }
+  if (!problems.length && ![...resolved.keys()].some((t) => t.key === 'name')) problems.push('Choose the column that holds the patients’ names.');
+  if (problems.length) throw new Problem('validation_failed', problems.join(' '));
+  return resolved;
+}
+
+/** A date as `YYYY-MM-DD`, from that form or a date-time starting with it (as Lists and Excel export); else the text as given. */
+const dateOf = (text: string) => {
+  const day = /^(\d{4}-\d{2}-\d{2})(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$/.exec(text)?.[1];
+  return day ?? text;
+};
+
+/** A number field's cell: 12, -3.5, or 3,5 with a decimal comma; else the text, which the check refuses in words. */
+const numberOf = (text: string): string | number => (/^-?\d+(?:[.,]\d+)?$/.test(text) ? Number(text.replace(',', '.')) : text);
+
+const yes = new Set(['yes', 'y', 'true', '1']);
+const no = new Set(['no', 'n', 'false', '0']);
+
+/**
+ * A team field's value from its cell, in the shape a typed-in value has: numbers, dates and
+ * yes/no read from their text; anything else as text, which the check of values refuses in
+ * words when it does not fit the field (a person field is chosen in the tab, not imported).
+ */
+function fieldValueOf(field: SchemaField, text: string): unknown {
+  const type: string = field.type;
+  if (type === 'number') return numberOf(text);
+  if (type === 'date') return dateOf(text);
+  if (type === 'yesNo' && yes.has(text.toLowerCase())) return true;
+  if (type === 'yesNo' && no.has(text.toLowerCase())) return false;
+  return text;
+}
+
+export interface CheckedRow extends ImportRow {
+  data: ManualPatientData | null;
+}
+
+/**
+ * Every row of the file as a patient, or its problems: built-in fields, team fields, and MRNs
+ * that repeat an earlier row or belong to a patient the team already has (never doubled).
+ */
+export function checkRows(
+  file: ImportFile,
+  mapping: ImportMapping,
+  fields: SchemaField[],
+  existing: ManualPatient[],
+  discharged: ManualPatient[] = [],
+): CheckedRow[] {
+  const columns = resolve(mapping, file, fields);
+  const mrnsOf = (patients: ManualPatient[]) => new Set(patients.flatMap((p) => (p.mrn ? [p.mrn.trim().toLowerCase()] : [])));
+  const known = mrnsOf(existing);
+  const left = mrnsOf(discharged);
+  const firstRowOf = new Map<string, number>();
+  return file.rows.map(({ row, cells }) => {
+    const problems: string[] = [];
+    const text = (target: Target) => (cells[columns.get(target)!] ?? '').trim();
+    const data: ManualPatientData = { name: '', mrn: null, birthDate: null, gender: null, room: null, values: {} };
+    for (const target of columns.keys()) {
+      const value = text(target);
+      if (target.field) {
+        if (value !== '')
+          Object.defineProperty(data.values, target.field.id, { value: fieldValueOf(target.field, value), enumerable: true, writable: true });
+        continue;
+      }
+      if (value === '') continue;
+      if (target.key === 'name') {
+        if (value.length > 200) problems.push('Name is longer than 200 characters; shorten it.');
+        data.name = value;
+      } else if (target.key === 'mrn') {
+        if (value.length > 64) problems.push('MRN is longer than 64 characters.');
+        data.mrn = value;
+      } else if (target.key === 'birthDate') {
+        const day = dateOf(value);
+        if (!manualDate.safeParse(day).success) problems.push(`Birth date ${quoted(value)} is not a date; write it like 1985-12-10.`);
+        data.birthDate = day;
+      } else if (target.key === 'gender') {
+        const gender = genders.find((g) => g === value.toLowerCase());
+        if (!gender) problems.push(`Gender ${quoted(value)} must be one of ${genders.join(', ')}.`);
+        data.gender = gender ?? null;
+      } else if (target.key === 'room') {
+        if (value.length > 50) problems.push('Room is longer than 50 characters.');
+        data.room = value;
+      }
+    }
+    if (!data.name) problems.unshift('Name is required.');
+    problems.push(...valuesProblems(fields, data.values));
+    const mrn = data.mrn?.toLowerCase();
+    if (mrn && known.has(mrn)) problems.push(`A patient with MRN ${quoted(data.mrn!)} is already in the team; this row is not imported again.`);
+    else if (mrn && left.has(mrn))
+      problems.push(`A discharged patient with MRN ${quoted(data.mrn!)} is in the team; re-admit them instead of importing them again.`);
+    else if (mrn && firstRowOf.has(mrn)) problems.push(`MRN ${quoted(data.mrn!)} is also on row ${firstRowOf.get(mrn)}; only that row is imported.`);
+    // A row with other problems is not imported, so it does not take the MRN from a later row.
+    else if (mrn && !problems.length) firstRowOf.set(mrn, row);
+    return { row, name: data.name, mrn: data.mrn, problems, data: problems.length ? null : data };
+  });
+}
+
+/** A row as the API shows it, without the patient built from it. */
+export const publicRow = ({ row, name, mrn, problems }: CheckedRow): ImportRow => ({ row, name, mrn, problems });

@@ -1,0 +1,101 @@
+import type {
+  ImportConfirmAnswer,
+  ImportConfirmBody,
+  ImportFileAnswer,
+  ImportPreviewAnswer,
+  ImportPreviewBody,
+} from '../../../contract/manual-import.js';
+import type { ManualPatient } from '../../../contract/manual.js';
+import { Problem } from '../../platform/problem.js';
+import type { TeamKey } from '../../storage/ports.js';
+import { onCommit, recordRead } from '../shared/audit-trail.js';
+import type { ApiDeps } from '../shared/deps.js';
+import { requireManualMode } from '../shared/team-connection.js';
+import { readImportFile } from './import-file.js';
+import { checkRows, proposeMapping, publicRow, type CheckedRow } from './import-rows.js';
+import type { ImportUploads, UploadOwner } from './import-uploads.js';
+
+/**
+ * Importing patients from a file (owners): the file is read and held under a token, the owner's
+ * mapping gives a preview of every row with its problems, and the confirmation creates the rows
+ * that can be imported in one change of the store, each audited as a created patient. Every
+ * step checks the rows again against the schema and patients as they are then.
+ */
+
+export async function receiveFile(
+  deps: ApiDeps,
+  uploads: ImportUploads,
+  owner: UploadOwner,
+  fileName: string,
+  body: Buffer,
+): Promise<ImportFileAnswer> {
+  await requireManualMode(deps.store, owner);
+  const file = await readImportFile(body, fileName);
+  const fields = (await deps.store.getSchema(owner))?.fields ?? [];
+  const token = uploads.hold(owner, fileName, file);
+  return { token, fileName, columns: file.columns, rowCount: file.rows.length, mapping: proposeMapping(file.columns, fields) };
+}
+
+/** The rows against the team as it is now; the patients whose MRNs the file repeats are read, and recorded so. */
+async function checked({ store }: ApiDeps, team: TeamKey, file: Parameters<typeof checkRows>[0], mapping: ImportPreviewBody['mapping']) {
+  const fields = (await store.getSchema(team))?.fields ?? [];
+  const [existing, discharged] = await Promise.all([store.getManualPatients(team), store.getDischargedPatients(team)]);
+  const rows = checkRows(file, mapping, fields, existing, discharged);
+  return { rows, matched: matchedPatients(rows, [...existing, ...discharged]) };
+}
+
+/** Patients of the team whose MRN a row of the file repeats: the preview tells of them. */
+function matchedPatients(rows: CheckedRow[], existing: ManualPatient[]): string[] {
+  const mrns = new Set(rows.flatMap((r) => (r.mrn ? [r.mrn.toLowerCase()] : [])));
+  return existing.filter((p) => p.mrn && mrns.has(p.mrn.trim().toLowerCase())).map((p) => p.id);
+}
+
+export async function previewImport(
+  deps: ApiDeps,
+  uploads: ImportUploads,
+  owner: UploadOwner,
+  body: ImportPreviewBody,
+): Promise<ImportPreviewAnswer> {
+  await requireManualMode(deps.store, owner);
+  const file = uploads.get(body.token, owner);
+  const { rows, matched } = await checked(deps, owner, file, body.mapping);
+  recordRead(deps.store.audit, 'PatientSearch', { patientIds: matched });
+  const valid = rows.filter((r) => r.data).length;
+  return { rows: rows.map(publicRow), valid, invalid: rows.length - valid };
+}
+
+/** The first few problem rows, in words, for a refusal. */
+const listed = (rows: CheckedRow[]) =>
+  rows
+    .slice(0, 5)
+    .map((r) => `Row ${r.row}: ${r.problems.join(' ')}`)
+    .join(' ') + (rows.length > 5 ? ` And ${rows.length - 5} more rows.` : '');
+
+export async function confirmImport(
+  deps: ApiDeps,
+  uploads: ImportUploads,
+  owner: UploadOwner,
+  body: ImportConfirmBody,
+): Promise<ImportConfirmAnswer> {
+  await requireManualMode(deps.store, owner);
+  // Taken out for the import, so a second confirmation at once finds nothing to import twice.
+  const { file, putBack } = uploads.take(body.token, owner);
+  try {
+    const { rows } = await checked(deps, owner, file, body.mapping);
+    const invalid = rows.filter((r) => !r.data);
+    const valid = rows.filter((r) => r.data);
+    if (body.mode === 'all' && invalid.length)
+      throw new Problem('validation_failed', `${invalid.length} of ${rows.length} rows have problems, so nothing was imported. ${listed(invalid)}`);
+    if (!valid.length) throw new Problem('validation_failed', `No row can be imported, so nothing was imported. ${listed(invalid)}`);
+    await deps.store.createManualPatients(
+      owner,
+      valid.map((r) => r.data!),
+      owner.userId,
+      onCommit('PatientDetailsEdit', (created) => ({ patientIds: created.map((p) => p.id), status: 201 })),
+    );
+    return { imported: valid.length, skipped: invalid.map(publicRow) };
+  } catch (err) {
+    putBack();
+    throw err;
+  }
+}

@@ -1,0 +1,178 @@
+import ExcelJS from 'exceljs';
+import { deflateRawSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { readImportFile } from '../../../../server/features/manual/import-file';
+import { checkZip } from '../../../../server/features/manual/import-zip';
+import { Problem } from '../../../../server/platform/problem';
+
+const refusal = async (file: Buffer, name: string) => {
+  const err: unknown = await readImportFile(file, name).then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(Problem);
+  return err as Problem;
+};
+
+async function workbook(rows: unknown[][], edit?: (sheet: ExcelJS.Worksheet) => void): Promise<Buffer> {
+  const book = new ExcelJS.Workbook();
+  const sheet = book.addWorksheet('Patients');
+  for (const row of rows) sheet.addRow(row);
+  edit?.(sheet);
+  return Buffer.from(await book.xlsx.writeBuffer());
+}
+
+/** A zip of one entry, stored as deflated, with the sizes it claims. */
+function zipOf(name: string, content: Buffer, claimedSize = content.length): Buffer {
+  const packed = deflateRawSync(content);
+  const nameBytes = Buffer.from(name);
+  const local = Buffer.alloc(30);
+  local.writeUInt32LE(0x04034b50, 0);
+  local.writeUInt16LE(8, 8);
+  local.writeUInt32LE(packed.length, 18);
+  local.writeUInt32LE(claimedSize, 22);
+  local.writeUInt16LE(nameBytes.length, 26);
+  const central = Buffer.alloc(46);
+  central.writeUInt32LE(0x02014b50, 0);
+  central.writeUInt16LE(8, 10);
+  central.writeUInt32LE(packed.length, 20);
+  central.writeUInt32LE(claimedSize, 24);
+  central.writeUInt16LE(nameBytes.length, 28);
+  central.writeUInt32LE(0, 42);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(1, 8);
+  end.writeUInt16LE(1, 10);
+  end.writeUInt32LE(central.length + nameBytes.length, 12);
+  end.writeUInt32LE(local.length + nameBytes.length + packed.length, 16);
+  return Buffer.concat([local, nameBytes, packed, central, nameBytes, end]);
+}
+
+describe('reading a CSV file', () => {
+  it('reads a Microsoft Lists export: UTF-8 with BOM, semicolons, quoted cells with separators, quotes and line breaks', async () => {
+    const csv = Buffer.from('\uFEFFTitle;MRN;"Notes"\r\nAda Lovelace;M-1;"left; ""bed"" 2"\r\n\r\nGrace Hopper;M-2;"two\nlines"\r\n', 'utf8');
+    expect(await readImportFile(csv, 'Patients.csv')).toEqual({
+      columns: ['Title', 'MRN', 'Notes'],
+      rows: [
+        { row: 2, cells: ['Ada Lovelace', 'M-1', 'left; "bed" 2'] },
+        { row: 4, cells: ['Grace Hopper', 'M-2', 'two\nlines'] },
+      ],
+    });
+  });
+
+  it('reads commas too, and keeps cells starting with = + - @ as text', async () => {
+    const csv = Buffer.from('Name,Room,Plan\nEve,=1+1,@SUM(A1)\nMallory,+44,-3\n');
+    const file = await readImportFile(csv, 'export.csv');
+    expect(file.rows.map((r) => r.cells)).toEqual([
+      ['Eve', '=1+1', '@SUM(A1)'],
+      ['Mallory', '+44', '-3'],
+    ]);
+  });
+
+  it('names empty headers by position and refuses two columns of the same name', async () => {
+    expect((await readImportFile(Buffer.from('Name,,x\nA,b,c\n'), 'a.csv')).columns).toEqual(['Name', 'Column 2', 'x']);
+    expect((await refusal(Buffer.from('Name,name\nA,B\n'), 'a.csv')).message).toBe(
+      'Two columns are named “name”. Rename one of them and upload the file again.',
+    );
+  });
+
+  it('refuses text that is not UTF-8 (a Windows-1252 export) and says how to save it', async () => {
+    const latin1 = Buffer.from('Name;Ville\nZoé;Orléans\n', 'latin1');
+    const err = await refusal(latin1, 'export.csv');
+    expect(err).toMatchObject({ code: 'validation_failed', status: 400 });
+    expect(err.message).toBe('The file is not UTF-8 text. Save it as “CSV UTF-8” (or as an Excel workbook) and upload it again.');
+    // Excel's "Unicode text" is UTF-16: the same answer, not "wrong kind of file".
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('Name\tRoom\nZoé\t1\n', 'utf16le')]);
+    expect((await refusal(utf16, 'export.csv')).message).toBe(err.message);
+  });
+
+  it('refuses more than 10,000 rows, counting rows below the header', async () => {
+    const rows = (n: number) => Buffer.from(['Name', ...Array.from({ length: n }, (_, i) => `P${i}`)].join('\n'));
+    expect((await readImportFile(rows(10_000), 'a.csv')).rows).toHaveLength(10_000);
+    expect((await refusal(rows(10_001), 'a.csv')).message).toBe(
+      'The file has 10,001 rows; at most 10,000 can be imported at once. Split it and import each part.',
+    );
+  });
+
+  it('refuses a quote left open, naming where', async () => {
+    expect((await refusal(Buffer.from('Name,Room\n"Ada,1\n'), 'a.csv')).message).toMatch(/^The CSV file cannot be read/);
+  });
+});
+
+describe('telling the kind of file by its content', () => {
+  it('refuses other kinds whatever they are named: a PDF, an old .xls, binary data named .csv, a text named .xlsx', async () => {
+    expect(await refusal(Buffer.from('%PDF-1.7\n'), 'list.pdf')).toMatchObject({ code: 'unsupported_media_type', status: 415 });
+    expect(await refusal(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0, 0, 0, 0]), 'list.xls')).toMatchObject({ code: 'unsupported_media_type' });
+    expect(await refusal(Buffer.from([0x4d, 0x5a, 0x90, 0x00, 0x03, 0x00]), 'list.csv')).toMatchObject({ code: 'unsupported_media_type' });
+    expect((await refusal(Buffer.from('Name\nAda\n'), 'list.xlsx')).message).toMatch(/named \.xlsx but is not an Excel workbook/);
+    expect(await refusal(await workbook([['Name'], ['Ada']]), 'list.csv')).toMatchObject({ code: 'unsupported_media_type' });
+  });
+
+  it('reads a workbook by content when the name has no extension', async () => {
+    expect((await readImportFile(await workbook([['Name'], ['Ada']]), 'upload')).rows).toEqual([{ row: 2, cells: ['Ada'] }]);
+  });
+
+  it('refuses an empty file', async () => {
+    expect((await refusal(Buffer.alloc(0), 'a.csv')).message).toBe('The file is empty.');
+  });
+});
+
+describe('reading an Excel workbook', () => {
+  it('reads the first sheet: text, numbers, dates as days, rich text, formulas by their saved value, with the sheet row numbers', async () => {
+    const file = await workbook(
+      [
+        ['Name', 'MRN', 'Date of birth', 'Drains', 'Total'],
+        ['Ada Lovelace', 'M-1', new Date(Date.UTC(1985, 11, 10)), 2, null],
+        [],
+        ['Grace Hopper', 'M-2', '1906-12-09', 1.5, null],
+      ],
+      (sheet) => {
+        sheet.getCell('E2').value = { formula: 'D2*2', result: 4 };
+        sheet.getCell('E4').value = { formula: 'D4*2', result: 3 };
+        sheet.getCell('A4').value = { richText: [{ text: 'Grace ' }, { font: { bold: true }, text: 'Hopper' }] };
+      },
+    );
+    expect(await readImportFile(file, 'ward.xlsx')).toEqual({
+      columns: ['Name', 'MRN', 'Date of birth', 'Drains', 'Total'],
+      rows: [
+        { row: 2, cells: ['Ada Lovelace', 'M-1', '1985-12-10', '2', '4'] },
+        { row: 4, cells: ['Grace Hopper', 'M-2', '1906-12-09', '1.5', '3'] },
+      ],
+    });
+  });
+
+  it('refuses a formula without a saved value, naming its cell, and never calculates it', async () => {
+    const file = await workbook(
+      [
+        ['Name', 'Room'],
+        ['Ada', null],
+      ],
+      (sheet) => {
+        sheet.getCell('B2').value = { formula: 'WEBSERVICE("http://example.invalid")' } as ExcelJS.CellFormulaValue;
+      },
+    );
+    const err = await refusal(file, 'ward.xlsx');
+    expect(err.code).toBe('validation_failed');
+    expect(err.message).toMatch(/^Cell B2 holds a formula without a saved value; formulas are not calculated here\./);
+  });
+
+  it('refuses more than 10,000 rows', async () => {
+    const rows = [['Name'], ...Array.from({ length: 10_001 }, (_, i) => [`P${i}`])];
+    expect((await refusal(await workbook(rows), 'big.xlsx')).message).toMatch(/^The file has 10,001 rows; at most 10,000/);
+  });
+
+  it('refuses a zip bomb: a small file that unpacks past the cap, whatever sizes it claims', async () => {
+    const bomb = zipOf('xl/worksheets/sheet1.xml', Buffer.alloc(120 * 1024 * 1024, 0x20), 100);
+    expect(bomb.length).toBeLessThan(1024 * 1024);
+    expect(checkZip(bomb)).toEqual({ ok: false, reason: 'too_large' });
+    expect((await refusal(bomb, 'bomb.xlsx')).message).toBe(
+      'The workbook unpacks to more than 100 MB. Save only the sheet of patients, or as CSV UTF-8, and upload it again.',
+    );
+    expect(checkZip(zipOf('a.xml', Buffer.from('<a/>')))).toEqual({ ok: true });
+  });
+
+  it('refuses a broken zip', async () => {
+    const whole = await workbook([['Name'], ['Ada']]);
+    expect((await refusal(whole.subarray(0, whole.length - 40), 'cut.xlsx')).message).toMatch(/^The file is not a readable Excel workbook/);
+  });
+});

@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import type { ManualPatient, SchemaField } from '../../../../contract/manual';
+import type { ImportFile } from '../../../../server/features/manual/import-file';
+import { checkRows, proposeMapping } from '../../../../server/features/manual/import-rows';
+import { Problem } from '../../../../server/platform/problem';
+
+const fields: SchemaField[] = [
+  { id: 'acuity', label: 'Acuity', type: 'choice', choices: ['Low', 'High'], required: true },
+  { id: 'drains', label: 'Drains', type: 'number' },
+  { id: 'surgery', label: 'Date de chirurgie', type: 'date' },
+];
+
+const file = (columns: string[], ...rows: string[][]): ImportFile => ({ columns, rows: rows.map((cells, i) => ({ row: i + 2, cells })) });
+const existing = (mrn: string): ManualPatient => ({ id: 'p-1', name: 'Old', mrn, birthDate: null, gender: null, room: null, values: {}, version: 1 });
+
+describe('proposing a mapping', () => {
+  it('matches columns to fields by label or a usual name, ignoring case, accents, spaces and punctuation', () => {
+    const columns = ['Title', 'MRN', 'DOB', 'Sex', 'room number', 'ACUITY', 'date-de-chirurgié', 'Comments'];
+    expect(proposeMapping(columns, fields)).toEqual([
+      { target: 'name', column: 'Title' },
+      { target: 'mrn', column: 'MRN' },
+      { target: 'birthDate', column: 'DOB' },
+      { target: 'gender', column: 'Sex' },
+      { target: 'room', column: 'room number' },
+      { target: 'field:acuity', column: 'ACUITY' },
+      { target: 'field:surgery', column: 'date-de-chirurgié' },
+    ]);
+  });
+});
+
+describe('checking rows', () => {
+  const mapping = [
+    { target: 'name', column: 'Name' },
+    { target: 'mrn', column: 'MRN' },
+    { target: 'birthDate', column: 'Born' },
+    { target: 'field:acuity', column: 'Acuity' },
+    { target: 'field:drains', column: 'Drains' },
+  ];
+  const columns = ['Name', 'MRN', 'Born', 'Acuity', 'Drains'];
+
+  it('turns valid rows into patients, with numbers (decimal commas too) and days from date-times', () => {
+    const [row] = checkRows(file(columns, ['Ada', 'M-1', '1985-12-10T00:00:00Z', 'High', '2,5']), mapping, fields, []);
+    expect(row).toEqual({
+      row: 2,
+      name: 'Ada',
+      mrn: 'M-1',
+      problems: [],
+      data: { name: 'Ada', mrn: 'M-1', birthDate: '1985-12-10', gender: null, room: null, values: { acuity: 'High', drains: 2.5 } },
+    });
+  });
+
+  it('says what is wrong with each row, naming the fields as the team labels them', () => {
+    const rows = checkRows(file(columns, ['', 'M-2', '10/12/1985', 'Medium', 'two'], ['Bob', '', '', '', '']), mapping, fields, []);
+    expect(rows[0]).toMatchObject({ row: 2, data: null });
+    expect(rows[0].problems[0]).toBe('Name is required.');
+    expect(rows[0].problems[1]).toBe('Birth date “10/12/1985” is not a date; write it like 1985-12-10.');
+    expect(rows[0].problems.join(' ')).toMatch(/Acuity\b.*Low, High/);
+    expect(rows[0].problems.join(' ')).toMatch(/Drains\b.*number/);
+    expect(rows[1].problems.join(' ')).toMatch(/Acuity\b.*required/);
+  });
+
+  it('reports MRNs already in the team and repeated in the file: the first valid row is kept, no patient is doubled', () => {
+    const rows = checkRows(
+      file(columns, ['Ada', 'm-1', '', 'Low', ''], ['Bob', 'M-2', '', '', ''], ['Cy', 'M-2', '', 'Low', ''], ['Di', 'm-2', '', 'High', '']),
+      mapping,
+      fields,
+      [existing('M-1')],
+    );
+    expect(rows.map((r) => r.problems.at(-1) ?? '')).toEqual([
+      'A patient with MRN “m-1” is already in the team; this row is not imported again.',
+      expect.stringMatching(/Acuity/),
+      '',
+      'MRN “m-2” is also on row 4; only that row is imported.',
+    ]);
+    expect(rows.filter((r) => r.data).map((r) => r.name)).toEqual(['Cy']);
+  });
+
+  it('reports an MRN of a discharged patient, who is re-admitted rather than imported twice', () => {
+    const [row] = checkRows(file(columns, ['Ada', 'M-7', '', 'Low', '']), mapping, fields, [], [existing('M-7')]);
+    expect(row.problems).toEqual(['A discharged patient with MRN “M-7” is in the team; re-admit them instead of importing them again.']);
+  });
+
+  it('refuses a mapping naming a column the file does not have, a field the team does not have, or no name column', () => {
+    const refused = (m: { target: string; column: string }[]) => {
+      try {
+        checkRows(file(columns), m, fields, []);
+      } catch (err) {
+        expect(err).toBeInstanceOf(Problem);
+        return (err as Problem).message;
+      }
+      throw new Error('not refused');
+    };
+    expect(refused([{ target: 'name', column: 'Full name' }])).toBe('The file has no column “Full name”; choose one of its columns for Name.');
+    expect(refused([...mapping, { target: 'field:bed', column: 'Drains' }])).toMatch(/^“field:bed” is not a field of this team/);
+    expect(refused([{ target: 'mrn', column: 'MRN' }])).toBe('Choose the column that holds the patients’ names.');
+    expect(refused([...mapping, { target: 'name', column: 'Born' }])).toBe('Name is mapped to two columns; choose one.');
+  });
+});
