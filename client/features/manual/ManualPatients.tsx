@@ -16,26 +16,19 @@ import {
 } from '@fluentui/react-components';
 import { useState } from 'react';
 import { ErrorNotice } from '../../shared/components/ErrorNotice';
-import { dateText } from '../../shared/cells';
-import { birthDateWithAge, genderLabel, numberText } from '../../shared/format';
+import { birthDateWithAge, genderLabel } from '../../shared/format';
 import { t } from '../../shared/i18n/t';
 import { useSession } from '../../shared/session';
-import type { SchemaField } from '../../../contract/manual';
+import { fieldValue } from '../../../contract/manual';
 import { useManualPatients } from './api/manual-patients';
 import { useSchema } from './api/schema';
+import { useTeamMembers } from './api/team-members';
+import { FieldValueView } from './field-values';
 import { DischargedPatients } from './DischargedPatients';
 import { PatientForm } from './PatientForm';
 import { SchemaEditor } from './SchemaEditor';
 
 const useStyles = makeStyles({ section: { display: 'flex', flexDirection: 'column', gap: '12px', minWidth: 0 } });
-
-/** A value of one of the team's own fields, numbers and dates in the active language. */
-function fieldText(field: SchemaField, value: string | number | undefined): string {
-  if (value === undefined || value === '') return t('value.none');
-  if (field.type === 'number' && typeof value === 'number') return numberText(value);
-  if (field.type === 'date') return dateText({ text: String(value) });
-  return String(value);
-}
 
 export interface ManualTarget {
   listName: string;
@@ -54,6 +47,8 @@ export function ManualPatients({ target, onPatientSaved }: { target: ManualTarge
   // Admitted patients, or the discharged ones (read-only, with who and when).
   const [view, setView] = useState<'admitted' | 'discharged'>('admitted');
   const schema = useSchema();
+  // Who is in the team, to tell a person who left; asked only when the team has a person field.
+  const members = useTeamMembers(Boolean(schema.data?.fields.some((f) => f.type === 'person')));
   const patients = useManualPatients();
   if (schema.isPending || patients.isPending) return <Spinner label={t('app.loading')} />;
   if (schema.isError) return <ErrorNotice error={schema.error} />;
@@ -138,7 +133,9 @@ export function ManualPatients({ target, onPatientSaved }: { target: ManualTarge
                   <TableCell>{genderLabel(p.gender)}</TableCell>
                   <TableCell>{p.room ?? t('value.none')}</TableCell>
                   {schema.data.fields.map((f) => (
-                    <TableCell key={f.id}>{fieldText(f, p.values[f.id])}</TableCell>
+                    <TableCell key={f.id}>
+                      <FieldValueView field={f} value={fieldValue(p.values, f.id)} members={members.data?.members} />
+                    </TableCell>
                   ))}
                 </TableRow>
               ))}
