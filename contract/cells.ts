@@ -67,8 +67,8 @@ export type AllergyItem = z.infer<typeof allergyItem>;
 export type MedicationItem = z.infer<typeof medicationItem>;
 export type CoverageItem = z.infer<typeof coverageItem>;
 
-/** A Manual-mode team field's value. */
-export const fieldValueSchema = z.union([z.string(), z.number()]);
+/** A Manual-mode team field's value: text, a number, yes/no, or a person (`{id, name}`). */
+export const fieldValueSchema = z.union([z.string(), z.number(), z.boolean(), z.object({ id: z.string(), name: z.string() })]);
 
 const vitalCell = cellOf(vitalValue);
 

@@ -1,15 +1,31 @@
 import { z } from 'zod';
 import { genders } from './patients.js';
 
-/** The types of field a Manual-mode team can add. */
-export const fieldTypes = ['text', 'number', 'date', 'choice'] as const;
+/**
+ * The types of field a Manual-mode team can add: `longText` is a text of several lines, `dateTime`
+ * a moment with its zone, `yesNo` a boolean, `person` one of the team's members.
+ */
+export const fieldTypes = ['text', 'longText', 'number', 'date', 'dateTime', 'choice', 'yesNo', 'person'] as const;
+export type FieldType = (typeof fieldTypes)[number];
 
-/** A field a team adds to its Manual-mode patients, beside the built-in ones. */
+/** The named colours a choice may carry, shown as a badge with its text: never free CSS. */
+export const choiceColours = ['grey', 'red', 'orange', 'yellow', 'green', 'teal', 'blue', 'purple'] as const;
+export type ChoiceColour = (typeof choiceColours)[number];
+
+/**
+ * A field a team adds to its Manual-mode patients, beside the built-in ones. A choice field has
+ * `choices` and may give some of them a colour (`colours`, by choice); a number field may have a
+ * `unit` and a range (`min`, `max`, inclusive). Schemas saved before these existed read as they were.
+ */
 export const schemaFieldShape = z.object({
   id: z.string(),
   label: z.string(),
   type: z.enum(fieldTypes),
   choices: z.array(z.string()).optional(),
+  colours: z.record(z.string(), z.enum(choiceColours)).optional(),
+  unit: z.string().optional(),
+  min: z.number().optional(),
+  max: z.number().optional(),
   required: z.boolean().optional(),
 });
 export type SchemaField = z.infer<typeof schemaFieldShape>;
@@ -18,8 +34,34 @@ export type SchemaField = z.infer<typeof schemaFieldShape>;
 export const manualSchema = z.object({ fields: z.array(schemaFieldShape), version: z.number().int().min(0) });
 export type ManualSchema = z.infer<typeof manualSchema>;
 
-/** A team field's value: text (dates and choices too) or a number. */
-const valuesShape = z.record(z.string(), z.union([z.string(), z.number()]));
+/** A person field's value: the member's stable id (Azure AD object id) and their name as shown when it was chosen. */
+export const personValue = z.object({ id: z.string(), name: z.string() });
+export type PersonValue = z.infer<typeof personValue>;
+
+/** A team field's value: text (long text, dates, date-times and choices too), a number, yes/no, or a person. */
+export const fieldValueShape = z.union([z.string(), z.number(), z.boolean(), personValue]);
+export type FieldValue = z.infer<typeof fieldValueShape>;
+const valuesShape = z.record(z.string(), fieldValueShape);
+
+/** A value as a person value, or null. */
+export function asPerson(value: unknown): PersonValue | null {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return null;
+  const { id, name } = value as Record<string, unknown>;
+  return typeof id === 'string' && typeof name === 'string' ? { id, name } : null;
+}
+
+/** A choice's colour, read as an own property (a choice may be named like `constructor`), or null. */
+export function choiceColour(field: Pick<SchemaField, 'colours'>, choice: string): ChoiceColour | null {
+  return field.colours && Object.hasOwn(field.colours, choice) ? field.colours[choice]! : null;
+}
+
+/** A team's member, as the person picker lists them. */
+export const teamMember = z.object({ id: z.string(), name: z.string() });
+export type TeamMember = z.infer<typeof teamMember>;
+
+/** `GET /api/teams/{teamId}/members`: the team's current members and owners, by name. */
+export const teamMembersAnswer = z.object({ members: z.array(teamMember) });
+export type TeamMembersAnswer = z.infer<typeof teamMembersAnswer>;
 
 /** The built-in fields every Manual-mode patient has, and the values of the team's own fields by field id. */
 export const manualPatientData = z.object({
@@ -53,17 +95,37 @@ export const objectPropertyNames: readonly string[] = [...new Set([...Object.get
  * A patient's values by field id, read as own properties only: a key such as `constructor`
  * that the patient has no value for is undefined, never Object.prototype's.
  */
-export function fieldValue(values: ManualPatientData['values'], id: string): string | number | undefined {
+export function fieldValue(values: ManualPatientData['values'], id: string): FieldValue | undefined {
   return Object.hasOwn(values, id) ? values[id] : undefined;
 }
 
 // What the API accepts.
 
+/** Whether `YYYY-MM-DD` names a day of the calendar (not 30 February). */
+export function isRealDay(text: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(text);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const day = new Date(Date.UTC(y, mo - 1, d));
+  return day.getUTCFullYear() === y && day.getUTCMonth() === mo - 1 && day.getUTCDate() === d;
+}
+
 /** A Manual-mode date: `YYYY-MM-DD`, a real day. */
 export const manualDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-11-23')
-  .refine((d) => !Number.isNaN(Date.parse(d)), 'must be a real date');
+  .refine(isRealDay, 'must be a real date');
+
+/**
+ * A Manual-mode date-time: a real day and time with its zone, `2026-11-23T14:30` then seconds
+ * optionally, then `Z` or an offset such as `+01:00`. Without a zone the moment is unknown.
+ */
+export function isZonedDateTime(text: string): boolean {
+  const m = /^\d{4}-\d{2}-\d{2}T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,3})?)?(?:Z|[+-](\d{2}):(\d{2}))$/.exec(text);
+  if (!m || !isRealDay(text)) return false;
+  const [h, min, sec, oh, om] = [m[1], m[2], m[3] ?? '0', m[4] ?? '0', m[5] ?? '0'].map(Number);
+  return h! < 24 && min! < 60 && sec! < 60 && oh! < 15 && om! < 60;
+}
 
 /** A name as the user typed it, quoted for a message: cut short, control characters made visible. */
 export function quoted(text: string): string {
@@ -96,18 +158,70 @@ const fieldId = z.string().superRefine((id, ctx) => {
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
 
+const choiceText = z.string().trim().min(1).max(100);
+
+/**
+ * A choice field's colours by choice, read as own properties into a fresh object: a choice may be
+ * any text, so a key such as `__proto__` must never reach a prototype.
+ */
+const colours = z.unknown().transform((raw, ctx): Record<string, ChoiceColour> => {
+  const fresh: Record<string, ChoiceColour> = {};
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    ctx.addIssue({ code: 'custom', message: 'colours must be an object of colour names by choice' });
+    return z.NEVER;
+  }
+  for (const key of Object.keys(raw)) {
+    const colour = Object.getOwnPropertyDescriptor(raw, key)?.value as unknown;
+    if (!(choiceColours as readonly unknown[]).includes(colour)) {
+      ctx.addIssue({ code: 'custom', path: [key], message: `the colour of ${quoted(key)} must be one of ${choiceColours.join(', ')}` });
+    } else Object.defineProperty(fresh, key, { value: colour, enumerable: true, writable: true, configurable: true });
+  }
+  return fresh;
+});
+
+/** What a field of each type may carry beyond id, label, type and required. */
+const extrasOf: Record<FieldType, readonly string[]> = {
+  text: [],
+  longText: [],
+  number: ['unit', 'min', 'max'],
+  date: [],
+  dateTime: [],
+  choice: ['choices', 'colours'],
+  yesNo: [],
+  person: [],
+};
+const extras = ['choices', 'colours', 'unit', 'min', 'max'] as const;
+
 /** One field of a `PUT …/schema`. */
 export const schemaField = z
   .object({
     id: fieldId,
     label: z.string().trim().min(1).max(100),
     type: z.enum(fieldTypes),
-    choices: z.array(z.string().trim().min(1).max(100)).min(1).max(50).optional(),
+    choices: z.array(choiceText).min(1).max(50).optional(),
+    colours: colours.optional(),
+    unit: z.string().trim().min(1).max(20).optional(),
+    min: z.number().finite().optional(),
+    max: z.number().finite().optional(),
     required: z.boolean().optional(),
   })
   .strict()
-  .refine((f) => (f.type === 'choice') === Boolean(f.choices), 'choices are given for, and only for, a choice field')
-  .refine((f) => !f.choices || new Set(f.choices).size === f.choices.length, 'choices must not repeat');
+  .superRefine((f, ctx) => {
+    const label = f.label || f.id;
+    for (const key of extras) {
+      if (f[key] !== undefined && !extrasOf[f.type].includes(key))
+        ctx.addIssue({ code: 'custom', path: [key], message: `${label}: a ${f.type} field has no ${key}; leave it out` });
+    }
+    if (f.type === 'choice' && !f.choices) ctx.addIssue({ code: 'custom', path: ['choices'], message: `${label}: give the choices` });
+    if (f.choices && new Set(f.choices).size !== f.choices.length)
+      ctx.addIssue({ code: 'custom', path: ['choices'], message: `${label}: choices must not repeat` });
+    for (const key of Object.keys(f.colours ?? {})) {
+      if (!f.choices?.includes(key))
+        ctx.addIssue({ code: 'custom', path: ['colours', key], message: `${label}: ${quoted(key)} has a colour but is not one of the choices` });
+    }
+    if (f.min !== undefined && f.max !== undefined && f.min > f.max)
+      ctx.addIssue({ code: 'custom', path: ['min'], message: `${label}: the lowest value must not be above the highest` });
+  });
 
 /** `PUT /api/teams/{teamId}/schema` (owners): `version` is the one read (0 before the first). */
 export const schemaBody = z
@@ -116,25 +230,33 @@ export const schemaBody = z
   .refine((b) => new Set(b.fields.map((f) => f.id)).size === b.fields.length, 'field ids must not repeat');
 export type SchemaBody = z.infer<typeof schemaBody>;
 
+/** A value as sent: a person is sent as `{"id"}` (a name sent with it is ignored: the server names the member). */
+export type SentValue = string | number | boolean | { id: string };
+
 /**
- * A patient's team-field values as sent: an object of text or numbers by field id, read as own
- * properties into a fresh object. Keys named like JavaScript's own properties (`__proto__`,
- * `constructor`…) are refused, so none can reach a prototype or shadow an inherited property.
+ * A patient's team-field values as sent: an object of text, numbers, yes/no (true/false) or
+ * persons (`{"id"}`) by field id, read as own properties into a fresh object. Keys named like
+ * JavaScript's own properties (`__proto__`, `constructor`…) are refused, so none can reach a
+ * prototype or shadow an inherited property.
  */
-const patientValues = z.unknown().transform((raw, ctx): Record<string, string | number> => {
+const patientValues = z.unknown().transform((raw, ctx): Record<string, SentValue> => {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     ctx.addIssue({ code: 'custom', message: 'must be an object of field values by field id' });
     return z.NEVER;
   }
-  const values: Record<string, string | number> = {};
+  const values: Record<string, SentValue> = {};
   for (const key of Object.keys(raw)) {
     const value = Object.getOwnPropertyDescriptor(raw, key)?.value as unknown;
+    const person =
+      value !== null && typeof value === 'object' && !Array.isArray(value) ? Object.getOwnPropertyDescriptor(value, 'id')?.value : undefined;
+    const plain = typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
     if (objectNames.has(key)) {
       ctx.addIssue({ code: 'custom', path: [key], message: `${quoted(key)} is a reserved name, not a field of this team's schema` });
-    } else if (typeof value !== 'string' && typeof value !== 'number') {
-      ctx.addIssue({ code: 'custom', path: [key], message: 'must be text or a number' });
+    } else if (!plain && typeof person !== 'string') {
+      ctx.addIssue({ code: 'custom', path: [key], message: 'must be text, a number, true or false, or a person as {"id"}' });
     } else {
-      Object.defineProperty(values, key, { value, enumerable: true, writable: true, configurable: true });
+      const kept: SentValue = plain ? value : { id: person as string };
+      Object.defineProperty(values, key, { value: kept, enumerable: true, writable: true, configurable: true });
     }
   }
   return values;

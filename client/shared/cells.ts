@@ -147,6 +147,8 @@ function entries(v: unknown, name: (entry: Json) => string | null): CellDisplay 
 function valueText(column: string, v: unknown, now: number): CellDisplay | null {
   if (column.startsWith('field:')) {
     if (typeof v === 'number' && Number.isFinite(v)) return { text: numberText(v) };
+    if (typeof v === 'boolean') return { text: v ? t('manual.yes') : t('manual.no') };
+    if (isObject(v) && typeof v.name === 'string') return { text: v.name };
     return typeof v === 'string' ? { text: v } : null;
   }
   switch (column) {

@@ -1,6 +1,6 @@
 import { createGraphApi } from '../platform/graph/graph-api.js';
 import { GraphAccessError, GraphRequestFailed } from '../platform/graph/graph-errors.js';
-import type { JoinedTeam, MembershipDirectory, TeamRole } from './membership.js';
+import type { JoinedTeam, MembershipDirectory, TeamPerson, TeamRole } from './membership.js';
 
 /**
  * Team membership from Microsoft Graph, with the caller's own delegated token (a team is a
@@ -15,6 +15,7 @@ export function graphMembership(options: {
   cacheMs?: number;
 }): MembershipDirectory {
   const cache = new Map<string, { role: TeamRole | null | 'no_team'; until: number }>();
+  const people = new Map<string, { members: TeamPerson[]; until: number }>();
   const ttl = options.cacheMs ?? 60_000;
   const apiFor = (tenantId: string) =>
     createGraphApi({ baseUrl: options.baseUrl ?? 'https://graph.microsoft.com', getAccessToken: () => options.getAccessToken(tenantId) });
@@ -37,6 +38,25 @@ export function graphMembership(options: {
       }
       cache.set(key, { role, until: Date.now() + ttl });
       return role;
+    },
+    async membersOf(tenantId, teamId) {
+      const key = `${tenantId}/${teamId}`;
+      const hit = people.get(key);
+      if (hit && hit.until > Date.now()) return hit.members;
+      const api = apiFor(tenantId);
+      // group-list-owners and group-list-members: owners of a team are usually members too, counted once.
+      const of = (kind: 'owners' | 'members') =>
+        api.getAll<{ id: string; displayName?: string | null }>(`/groups/${encodeURIComponent(teamId)}/${kind}?$select=id,displayName&$top=999`);
+      let members: TeamPerson[] = [];
+      try {
+        const found = new Map<string, TeamPerson>();
+        for (const m of [...(await of('owners')), ...(await of('members'))]) found.set(m.id, { id: m.id, name: m.displayName ?? '' });
+        members = [...found.values()];
+      } catch (err) {
+        if (!(err instanceof GraphRequestFailed && err.status === 404)) throw err;
+      }
+      people.set(key, { members, until: Date.now() + ttl });
+      return members;
     },
     async teamsOf(tenantId) {
       const teams = await apiFor(tenantId).getAll<{ id: string; displayName: string | null; tenantId?: string | null }>('/me/joinedTeams');

@@ -17,6 +17,14 @@ export interface MembershipDirectory {
   roleOf(tenantId: string, teamId: string, userId: string): Promise<TeamRole | null | 'no_team'>;
   /** The teams of the tenant that the user belongs to (never another tenant's). */
   teamsOf(tenantId: string, userId: string): Promise<JoinedTeam[]>;
+  /** The team's owners and members by id and display name (each once), for choosing a person; [] for an unknown team. */
+  membersOf(tenantId: string, teamId: string): Promise<TeamPerson[]>;
+}
+
+/** A member of a team, as the directory names them now. */
+export interface TeamPerson {
+  id: string;
+  name: string;
 }
 
 export function devMembership(directory: DevDirectory): MembershipDirectory {
@@ -30,6 +38,12 @@ export function devMembership(directory: DevDirectory): MembershipDirectory {
     async teamsOf(tenantId, userId) {
       const teams = directory.tenants.find((t) => t.id === tenantId)?.teams ?? [];
       return teams.filter((t) => t.owners.includes(userId) || t.members.includes(userId)).map(({ id, name }) => ({ id, name }));
+    },
+    async membersOf(tenantId, teamId) {
+      const team = directory.tenants.find((t) => t.id === tenantId)?.teams.find((t) => t.id === teamId);
+      if (!team) return [];
+      const ids = [...new Set([...team.owners, ...team.members])];
+      return ids.map((id) => ({ id, name: directory.users.find((u) => u.id === id)?.name ?? '' }));
     },
   };
 }

@@ -49,6 +49,7 @@ export async function startProductionHarness(
       graph.setPeople(tenant.id, team.id, team.owners, team.members);
     }
   }
+  for (const user of directory.users) graph.state.userNames.set(user.id, user.name);
   const entra = await startFakeEntra({
     clientId: productionApp.clientId,
     clientSecret: productionApp.secret,

@@ -15,8 +15,10 @@ import { useState, type ReactElement } from 'react';
 import { ErrorNotice } from '../../shared/components/ErrorNotice';
 import { genderLabel } from '../../shared/format';
 import { t } from '../../shared/i18n/t';
-import type { ManualPatient, ManualPatientData, ManualSchema } from '../../../contract/manual';
+import { fieldValue, type ManualPatient, type ManualPatientData, type ManualSchema } from '../../../contract/manual';
 import { useSaveManualPatient } from './api/manual-patients';
+import { useTeamMembers } from './api/team-members';
+import { FieldInput, formText, formValue } from './field-inputs';
 
 /** Adds a patient by hand, or edits one, with the team's own fields; `onSaved` after a save. */
 export function PatientForm({
@@ -39,20 +41,24 @@ export function PatientForm({
       ...(patient
         ? { name: patient.name, mrn: patient.mrn ?? '', birthDate: patient.birthDate ?? '', gender: patient.gender ?? '', room: patient.room ?? '' }
         : {}),
-      ...Object.fromEntries(schema.fields.map((f) => [`v:${f.id}`, patient?.values[f.id] === undefined ? '' : String(patient.values[f.id])])),
+      ...Object.fromEntries(schema.fields.map((f) => [`v:${f.id}`, formText(f, patient && fieldValue(patient.values, f.id))])),
     });
+  // The team's members, for person fields only.
+  const members = useTeamMembers(open && schema.fields.some((f) => f.type === 'person'));
+  const memberList = members.data?.members ?? [];
   const save = useSaveManualPatient(patient, {
     onSaved: () => {
       setOpen(false);
       onSaved?.();
     },
   });
-  /** The patient as the form holds it: empty boxes are no value, numbers are numbers. */
+  /** The patient as the form holds it: empty inputs are no value ("" clears one the patient had), each type as the server takes it. */
   const data = (): ManualPatientData => {
+    const before = (id: string) => patient && fieldValue(patient.values, id);
     const values = Object.fromEntries(
       schema.fields
-        .filter((f) => form[`v:${f.id}`] !== '' || patient?.values[f.id] !== undefined)
-        .map((f) => [f.id, f.type === 'number' && form[`v:${f.id}`] !== '' ? Number(form[`v:${f.id}`]) : form[`v:${f.id}`]]),
+        .filter((f) => form[`v:${f.id}`] !== '' || before(f.id) !== undefined)
+        .map((f) => [f.id, formValue(f, form[`v:${f.id}`] ?? '', memberList, before(f.id))]),
     );
     return {
       name: form.name,
@@ -64,8 +70,8 @@ export function PatientForm({
       values,
     };
   };
-  const input = (key: string, label: string, type: 'text' | 'number' | 'date' = 'text') => (
-    <Field label={label} key={key}>
+  const input = (key: string, label: string, type: 'text' | 'date' = 'text', required = false) => (
+    <Field label={label} key={key} required={required}>
       <Input type={type} value={form[key] ?? ''} onChange={(_, d) => setForm((f) => ({ ...f, [key]: d.value }))} />
     </Field>
   );
@@ -90,7 +96,7 @@ export function PatientForm({
           <DialogBody>
             <DialogTitle>{patient ? t('manual.editPatient', { name: patient.name }) : t('manual.newPatient')}</DialogTitle>
             <DialogContent>
-              {input('name', t('column.name'))}
+              {input('name', t('column.name'), 'text', true)}
               {input('mrn', t('column.mrn'))}
               {input('birthDate', t('search.birthDate'), 'date')}
               <Field label={t('column.gender')}>
@@ -104,22 +110,16 @@ export function PatientForm({
                 </Select>
               </Field>
               {input('room', t('manual.room'))}
-              {schema.fields.map((f) =>
-                f.type === 'choice' ? (
-                  <Field label={f.label} key={f.id} required={f.required}>
-                    <Select value={form[`v:${f.id}`] ?? ''} onChange={(_, d) => setForm((x) => ({ ...x, [`v:${f.id}`]: d.value }))}>
-                      <option value="" />
-                      {f.choices?.map((c) => (
-                        <option key={c} value={c}>
-                          {c}
-                        </option>
-                      ))}
-                    </Select>
-                  </Field>
-                ) : (
-                  input(`v:${f.id}`, f.label, f.type === 'number' ? 'number' : f.type === 'date' ? 'date' : 'text')
-                ),
-              )}
+              {schema.fields.map((f) => (
+                <FieldInput
+                  key={f.id}
+                  field={f}
+                  text={form[`v:${f.id}`] ?? ''}
+                  onChange={(text) => setForm((x) => ({ ...x, [`v:${f.id}`]: text }))}
+                  members={memberList}
+                  before={patient && fieldValue(patient.values, f.id)}
+                />
+              ))}
               {save.isError && <ErrorNotice error={save.error} />}
             </DialogContent>
             <DialogActions>

@@ -6,7 +6,7 @@ import { onCommit, recordRead, redeclare } from '../shared/audit-trail.js';
 import type { ApiDeps } from '../shared/deps.js';
 import { problems, valueOf } from '../shared/outcomes.js';
 import { requireManualMode } from '../shared/team-connection.js';
-import { mergeValues, schemaConflicts, valuesProblems } from './validation.js';
+import { mergeValues, resolvePersons, schemaConflicts, valuesProblems } from './validation.js';
 
 /** Manual mode: the team's patient schema (owners) and hand-entered patients (members). */
 
@@ -14,14 +14,17 @@ export async function getSchema({ store }: ApiDeps, team: TeamKey): Promise<Manu
   return (await store.getSchema(team)) ?? { fields: [], version: 0 };
 }
 
-/** Saves the schema against the version read; refused when existing values would no longer fit. */
+/**
+ * Saves the schema against the version read; refused (409, naming the patients and what to do)
+ * when existing values would no longer fit. A stale version is judged by the store, not here.
+ */
 export async function setSchema({ store }: ApiDeps, team: TeamKey, body: SchemaBody): Promise<ManualSchema> {
   await requireManualMode(store, team);
-  const existed = (await store.getSchema(team)) !== null;
-  const operation = existed ? 'PatientSchemaUpdate' : 'PatientSchemaCreate';
+  const current = await store.getSchema(team);
+  const operation = current !== null ? 'PatientSchemaUpdate' : 'PatientSchemaCreate';
   redeclare(operation);
-  const conflicts = schemaConflicts(body.fields, await store.getManualPatients(team));
-  if (conflicts.length) throw new Problem('schema_conflict', `The change conflicts with values patients already have: ${conflicts.join('; ')}.`);
+  const conflicts = schemaConflicts(current?.fields ?? [], body.fields, await store.getManualPatients(team));
+  if (conflicts.length) throw new Problem('schema_conflict', `The change conflicts with values patients already have. ${conflicts.join(' ')}`);
   return valueOf(await store.setSchema(team, body.fields, body.version, onCommit(operation)));
 }
 
@@ -73,12 +76,13 @@ export async function updatePatient(deps: ApiDeps, team: TeamKey, id: string, bo
   );
 }
 
-/** The patient after the change, checked against the team's schema. */
-async function checked({ store }: ApiDeps, team: TeamKey, body: PatientBody, before?: ManualPatientData): Promise<ManualPatientData> {
-  const current = await store.getSchema(team);
-  const values = mergeValues(before?.values, body.values);
-  const found = valuesProblems(current?.fields ?? [], values);
-  if (found.length) throw new Problem('validation_failed', found.join(' '));
+/** The patient after the change, checked against the team's schema; persons named as the team's directory names them now. */
+async function checked({ store, membership }: ApiDeps, team: TeamKey, body: PatientBody, before?: ManualPatientData): Promise<ManualPatientData> {
+  const fields = (await store.getSchema(team))?.fields ?? [];
+  const sent = await resolvePersons(fields, body.values, before?.values, () => membership.membersOf(team.tenantId, team.teamId));
+  const values = mergeValues(before?.values, sent.values);
+  const found = [...sent.problems, ...valuesProblems(fields, values)];
+  if (found.length) throw new Problem('validation_failed', [...new Set(found)].join(' '));
   const keep = <K extends 'mrn' | 'birthDate' | 'gender' | 'room'>(key: K) =>
     (body[key] === undefined ? (before?.[key] ?? null) : body[key]) as ManualPatientData[K];
   return { name: body.name, mrn: keep('mrn'), birthDate: keep('birthDate'), gender: keep('gender'), room: keep('room'), values };

@@ -59,11 +59,13 @@ export function route(state: GraphState, req: EmulatorRequest, pageMax: number):
     if (!site) throw notFound('group');
     return ok({ id: site.id, displayName: site.displayName, name: site.groupId, webUrl: site.webUrl, root: {} });
   }
-  // group-list-owners, group-list-members: directory objects with their ids.
+  // group-list-owners, group-list-members: directory objects with their ids and display names.
   if (first === 'groups' && (sub === 'owners' || sub === 'members') && listId === undefined && m === 'GET') {
     const people = state.siteOfGroup(req.tenantId, id) && state.people.get(`${req.tenantId}/${id.toLowerCase()}`);
     if (!people) throw notFound('group');
-    return ok({ value: people[sub].map((userId) => ({ '@odata.type': '#microsoft.graph.user', id: userId })) });
+    return ok({
+      value: people[sub].map((userId) => ({ '@odata.type': '#microsoft.graph.user', id: userId, displayName: state.userNames.get(userId) ?? null })),
+    });
   }
   if (first !== 'sites' || id === undefined || rest.length) throw new GraphHttpError(400, 'BadRequest', 'Resource not found for the segment.');
   const site = state.sites.get(id);

@@ -79,6 +79,8 @@ export class GraphState {
   private readonly siteByGroup = new Map<string, string>();
   /** Owners and members of each group (a team), by `tenant/group`. */
   readonly people = new Map<string, { owners: string[]; members: string[] }>();
+  /** Users' display names by object id (a user not named here has none). */
+  readonly userNames = new Map<string, string>();
 
   /** Sets who owns and who belongs to a group; owners count as members too, as in a team. */
   setPeople(tenantId: string, groupId: string, owners: string[], members: string[]): void {

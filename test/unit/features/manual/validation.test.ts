@@ -69,7 +69,7 @@ describe('Manual-mode patient values', () => {
       { id: 'toString', label: 'Note', type: 'text', required: true },
       { id: 'valueOf', label: 'Worth', type: 'number' },
     ];
-    expect(valuesProblems(legacy, {})).toEqual(['Note is required.']);
+    expect(valuesProblems(legacy, {})).toEqual(['Note: fill this in; it is required.']);
     expect(valuesProblems(legacy, { toString: 'ok' })).toEqual([]);
     expect(fieldValue({}, 'constructor')).toBeUndefined();
     expect(fieldValue({ constructor: 'x' } as Record<string, string>, 'constructor')).toBe('x');
@@ -92,12 +92,12 @@ describe('Manual-mode patient values', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
-  it('refuses values that are not an object of text or numbers', () => {
+  it('refuses values that are not an object of text, numbers, yes/no or persons', () => {
     expect(issues(patientBody.safeParse({ name: 'A', values: ['x'] }))).toEqual(['values: must be an object of field values by field id']);
     expect(issues(patientBody.safeParse({ name: 'A', values: null }))).toEqual(['values: must be an object of field values by field id']);
-    expect(issues(patientBody.safeParse({ name: 'A', values: { size: true, acuity: { x: 1 } } }))).toEqual([
-      'values.size: must be text or a number',
-      'values.acuity: must be text or a number',
+    expect(issues(patientBody.safeParse({ name: 'A', values: { size: null, acuity: { x: 1 } } }))).toEqual([
+      'values.size: must be text, a number, true or false, or a person as {"id"}',
+      'values.acuity: must be text, a number, true or false, or a person as {"id"}',
     ]);
   });
 
@@ -119,9 +119,13 @@ describe('Manual-mode patient values', () => {
 
   it('reports conflicts of a schema change with stored values', () => {
     const patients = [{ id: 'p', version: 1, name: 'A', mrn: null, birthDate: null, gender: null, room: null, values: { size: 'M', acuity: 'Low' } }];
-    expect(schemaConflicts([{ id: 'acuity', label: 'Acuity', type: 'number' }], patients)).toEqual([
-      'size (removed while patients have values)',
-      'Acuity (existing values must be a number)',
+    const current: SchemaField[] = [
+      { id: 'size', label: 'Size', type: 'text' },
+      { id: 'acuity', label: 'Acuity', type: 'choice', choices: ['Low', 'High'] },
+    ];
+    expect(schemaConflicts(current, [{ id: 'acuity', label: 'Acuity', type: 'number' }], patients)).toEqual([
+      'Size: removed while A has a value; clear their values first.',
+      'Acuity: cannot become a number field while A has a value; clear their values first.',
     ]);
   });
 });
