@@ -128,6 +128,30 @@ describe.each(harnesses)('%s', (_name, start) => {
     expect(await dischargedIds()).not.toContain(cy.id);
   });
 
+  it('refuses callers outside the team and teams not in Manual mode, changing nothing', async () => {
+    const eve = (await call(member, 'POST', `${base}/manual-patients`, { name: 'Eve Guarded', values: {} })).body;
+    // A user of the other tenant cannot reach the team at all.
+    const foreigner = server.info.users.find((u) => u.tenantId !== server.info.tenants[0].id)!.id;
+    const refused = await call(foreigner, 'POST', `${base}/manual-patients/${eve.id}/discharge`, { version: 1 });
+    expect([403, 404]).toContain(refused.status);
+    expect(JSON.stringify(refused.body)).not.toContain('Eve Guarded');
+
+    // A team of the same tenant in which the caller is not a member, and one that is not in Manual mode.
+    const other = server.info.tenants[0].teams[1];
+    const outsider = server.info.users.find((u) => u.tenantId === server.info.tenants[0].id && !other.members.includes(u.id))!.id;
+    expect((await call(outsider, 'POST', `/api/teams/${other.id}/manual-patients/${eve.id}/discharge`, { version: 1 })).body.code).toBe(
+      'not_team_member',
+    );
+    expect((await call(outsider, 'GET', `/api/teams/${other.id}/discharged-patients`)).body.code).toBe('not_team_member');
+    const inOther = other.members[0];
+    expect((await call(inOther, 'POST', `/api/teams/${other.id}/manual-patients/${eve.id}/discharge`, { version: 1 })).body.code).toBe(
+      'not_manual_mode',
+    );
+
+    expect(await rosterIds()).toContain(eve.id);
+    expect(await dischargedIds()).not.toContain(eve.id);
+  });
+
   it('records the discharge, each list left, re-admission and the reads of discharged patients', async () => {
     const di = (await call(member, 'POST', `${base}/manual-patients`, { name: 'Di Audited', values: {} })).body;
     const ward = (await call(member, 'POST', `${base}/lists`, { name: 'Audited' })).body.id as string;
