@@ -214,7 +214,14 @@ function Workspace({ mode }: { mode: 'ehr' | 'manual' }) {
                 patientId={openPatient}
                 onClose={() => setOpenPatient(null)}
                 onChanged={refreshListViews}
-                notes={openPatient && <PatientNotes patientId={openPatient} onNoteAdded={refreshListViews} />}
+                notes={
+                  // A slot of its own: the notes' chunk arriving must not remount the open drawer (focus would fall out).
+                  openPatient && (
+                    <OnDemandSlot>
+                      <PatientNotes patientId={openPatient} onNoteAdded={refreshListViews} />
+                    </OnDemandSlot>
+                  )
+                }
               />
             ) : (
               <PatientDetails patientId={openPatient} onClose={() => setOpenPatient(null)} onNoteAdded={refreshListViews} />

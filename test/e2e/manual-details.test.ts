@@ -30,6 +30,12 @@ it('opens a hand-entered patient from a list, edits, adds a note, and discharges
   for (const shown of ['Rest', 'ZH-7', '4B']) expect(await drawer.getByText(shown, { exact: true }).isVisible(), shown).toBe(true);
   expect(await visible(page, 'not connected to an EHR')).toBe(false);
   await expectAccessible(page, 'hand-entered patient details');
+  // Closing gives focus back to the patient's name in the list, as for EHR patients.
+  await page.keyboard.press('Escape');
+  await expect.poll(() => drawer.isVisible()).toBe(false);
+  await expect.poll(() => page.evaluate(() => document.activeElement?.textContent), { timeout: 5_000 }).toBe('Zoe Hand');
+  await list.getByRole('button', { name: 'Zoe Hand', exact: true }).click();
+  await expect.poll(() => drawer.getByText('Care plan').isVisible(), { timeout: 15_000 }).toBe(true);
 
   // Edit in place.
   await drawer.getByRole('button', { name: 'Edit' }).click();

@@ -86,6 +86,28 @@ function useRereadOnConflict(patientId: string | null) {
 }
 
 /**
+ * Gives focus back to what opened the drawer (the patient's name in the list) when it closes: the
+ * app mounts the drawer afresh per patient and opens it without a trigger, so Fluent has nothing
+ * to return focus to and it would fall to the page.
+ */
+function useFocusBack(open: boolean) {
+  const [from] = useState(() => {
+    const active = document.activeElement;
+    return open && active instanceof HTMLElement && active !== document.body && !active.closest('[role="dialog"]') ? active : null;
+  });
+  useEffect(
+    () => () => {
+      if (!from) return;
+      setTimeout(() => {
+        const lost = !document.activeElement || document.activeElement === document.body;
+        if (lost && from.isConnected) from.focus();
+      });
+    },
+    [from],
+  );
+}
+
+/**
  * The details of a hand-entered patient: every field (built-in and the team's), editing in place
  * (the patient form, against the version read), the team's notes (`notes`: the same section as in
  * the EHR details, handed in by the app) and discharge, with confirmation. When a colleague's
@@ -106,6 +128,7 @@ export function ManualPatientDetails({
   const patient = useManualPatient(patientId);
   const schema = useSchema();
   useRereadOnConflict(patientId);
+  useFocusBack(patientId !== null);
   const p = patient.data;
   // A version the user did not save here is a colleague's.
   const shown = useRef<number | null>(null);
