@@ -77,7 +77,7 @@ export function SchemaEditor({ schema }: { schema: ManualSchema }) {
       </Title3>
       <Text>{t('manual.schemaHint')}</Text>
       {fields.map((f, i) => (
-        <div key={i} role="group" aria-label={f.label || t('manual.fieldLabel')}>
+        <div key={i} data-field-row="">
           <div className={styles.row}>
             <Field label={t('manual.fieldLabel')}>
               <Input
