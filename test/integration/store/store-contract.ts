@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { SchemaField } from '../../../contract/manual';
 import type { TeamStore } from '../../../server/storage/ports';
 
 /**
@@ -205,6 +206,44 @@ export function storeContract(name: string, open: () => Promise<{ store: TeamSto
         expect((await store.getManualPatients(teamA, [patient.id])).map((p) => p.room)).toEqual(['5']);
         expect(await store.getManualPatients(teamB)).toEqual([]);
         expect(await store.getSchema(teamB)).toBeNull();
+      }),
+    );
+
+    it(
+      'keeps every field type with its unit, range and colours, and values of every type, as they were written',
+      withStore(async (store) => {
+        const fields: SchemaField[] = [
+          { id: 'history', label: 'History', type: 'longText' },
+          { id: 'weight', label: 'Weight', type: 'number', unit: 'kg', min: 0.5, max: 400, required: true },
+          { id: 'lastSeen', label: 'Last seen', type: 'dateTime' },
+          {
+            id: 'status',
+            label: 'Status',
+            type: 'choice',
+            choices: ['Stable', '__proto__'],
+            colours: JSON.parse('{"__proto__":"red","Stable":"green"}'),
+          },
+          { id: 'isolation', label: 'Isolation', type: 'yesNo' },
+          { id: 'nurse', label: 'Assigned nurse', type: 'person' },
+        ];
+        expect(await store.setSchema(teamA, fields, 0)).toMatchObject({ ok: true });
+        const read = await store.getSchema(teamA);
+        expect(read).toEqual({ fields, version: 1 });
+        expect(Object.hasOwn(read!.fields[3]!.colours!, '__proto__')).toBe(true);
+        const values = {
+          history: 'Line one\nLine two',
+          weight: 72.5,
+          lastSeen: '2026-11-23T14:30+01:00',
+          status: '__proto__',
+          isolation: false,
+          nurse: { id: '0a1b2c3d-0000-4000-8000-000000000002', name: 'Blake Okafor' },
+        };
+        const { value: patient } = await store.createManualPatient(
+          teamA,
+          { name: 'Ada', mrn: null, birthDate: null, gender: null, room: null, values },
+          'u1',
+        );
+        expect((await store.getManualPatients(teamA, [patient.id]))[0]!.values).toEqual(values);
       }),
     );
   });
