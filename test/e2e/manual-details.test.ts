@@ -66,7 +66,7 @@ it('opens a hand-entered patient from a list, edits, adds a note, and discharges
   await expect.poll(() => drawer.isVisible(), { timeout: 15_000 }).toBe(false);
   await expect.poll(() => list.getByRole('button', { name: 'Zoe Hand', exact: true }).count(), { timeout: 15_000 }).toBe(0);
   const roster = page.getByRole('table', { name: 'Patients of this team' });
-  expect(await roster.getByRole('cell', { name: 'Zoe Hand', exact: true }).count()).toBe(0);
+  await expect.poll(() => roster.getByRole('cell', { name: 'Zoe Hand', exact: true }).count(), { timeout: 15_000 }).toBe(0);
 
   await page.getByRole('tab', { name: 'Discharged' }).click();
   const discharged = page.getByRole('table', { name: 'Discharged' });
@@ -74,4 +74,19 @@ it('opens a hand-entered patient from a list, edits, adds a note, and discharges
   expect(await discharged.getByRole('cell', { name: /by Emery Zhang/ }).isVisible()).toBe(true);
   expect(await discharged.getByRole('cell', { name: 'Colleague plan', exact: true }).isVisible()).toBe(true);
   await expectAccessible(page, 'discharged patients');
+
+  // On a phone the discharged view fits the width: only its table scrolls sideways.
+  await page.setViewportSize({ width: 390, height: 800 });
+  await expect.poll(() => discharged.getByRole('cell', { name: 'Zoe Hand', exact: true }).isVisible()).toBe(true);
+  const tableBox = (await discharged.boundingBox())!;
+  const scroller = (await discharged.locator('xpath=..').boundingBox())!;
+  expect(scroller.x + scroller.width).toBeLessThanOrEqual(390);
+  expect(tableBox.width).toBeGreaterThan(0);
+
+  // Re-admitted: back among the team's patients, on no list.
+  await discharged.getByRole('button', { name: 'Re-admit Zoe Hand' }).click();
+  await expect.poll(() => visible(page, 'No discharged patients.'), { timeout: 15_000 }).toBe(true);
+  await page.getByRole('tab', { name: 'Admitted' }).click();
+  await expect.poll(() => roster.getByRole('cell', { name: 'Zoe Hand', exact: true }).isVisible(), { timeout: 15_000 }).toBe(true);
+  expect(await list.getByRole('button', { name: 'Zoe Hand', exact: true }).count()).toBe(0);
 });

@@ -1,4 +1,4 @@
-import { Button, Spinner, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text } from '@fluentui/react-components';
+import { Button, Spinner, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text, makeStyles } from '@fluentui/react-components';
 import { ErrorNotice } from '../../shared/components/ErrorNotice';
 import { dateTime } from '../../shared/format';
 import { t } from '../../shared/i18n/t';
@@ -6,11 +6,15 @@ import type { ManualSchema } from '../../../contract/manual';
 import { useDischargedPatients, useReadmit } from './api/discharged-patients';
 import { fieldValueText } from './field-value-text';
 
+// Many fields on a phone: the table scrolls on its own, the page does not.
+const useStyles = makeStyles({ scroll: { overflowX: 'auto', maxWidth: '100%' } });
+
 /**
  * The team's discharged patients, read-only: every field as it was, who discharged them and when,
  * and Re-admit, which brings a patient back to the roster (not onto a list).
  */
 export function DischargedPatients({ schema }: { schema: ManualSchema }) {
+  const styles = useStyles();
   const discharged = useDischargedPatients();
   const readmit = useReadmit();
   if (discharged.isPending) return <Spinner label={t('app.loading')} />;
@@ -18,7 +22,7 @@ export function DischargedPatients({ schema }: { schema: ManualSchema }) {
   const { patients } = discharged.data;
   if (patients.length === 0) return <Text role="status">{t('manualDetails.noneDischarged')}</Text>;
   return (
-    <>
+    <div className={styles.scroll}>
       {readmit.isError && <ErrorNotice error={readmit.error} />}
       <Table aria-label={t('manualDetails.discharged')} size="small">
         <TableHeader>
@@ -57,6 +61,6 @@ export function DischargedPatients({ schema }: { schema: ManualSchema }) {
           ))}
         </TableBody>
       </Table>
-    </>
+    </div>
   );
 }
