@@ -25,6 +25,7 @@ import { useSchema } from './api/schema';
 import { useTeamMembers } from './api/team-members';
 import { FieldValueView } from './field-values';
 import { DischargedPatients } from './DischargedPatients';
+import { ImportWizard } from './ImportWizard';
 import { PatientForm } from './PatientForm';
 import { SchemaEditor } from './SchemaEditor';
 
@@ -63,6 +64,11 @@ export function ManualPatients({ target, onPatientSaved }: { target: ManualTarge
         </Title3>
         <div>
           <PatientForm schema={schema.data} trigger={<Button>{t('manual.newPatient')}</Button>} onSaved={onPatientSaved} />{' '}
+          {isOwner && (
+            <>
+              <ImportWizard schema={schema.data} onImported={onPatientSaved} />{' '}
+            </>
+          )}
           {target && (
             <Button
               appearance="primary"
