@@ -13,8 +13,18 @@ it('opens a hand-entered patient from a list, edits, adds a note, and discharges
   const owner = await apiAs(e2e.server.url, team.owners[0]);
   const base = `/teams/${team.id}`;
   await owner('PUT', `${base}/connection`, { mode: 'manual' });
-  await owner('PUT', `${base}/schema`, { fields: [{ id: 'plan', label: 'Care plan', type: 'text' }] });
-  const zoe = await owner('POST', `${base}/manual-patients`, { name: 'Zoe Hand', mrn: 'ZH-7', room: '4B', values: { plan: 'Rest' } });
+  await owner('PUT', `${base}/schema`, {
+    fields: [
+      { id: 'plan', label: 'Care plan', type: 'text' },
+      { id: 'isolation', label: 'Isolation', type: 'yesNo' },
+    ],
+  });
+  const zoe = await owner('POST', `${base}/manual-patients`, {
+    name: 'Zoe Hand',
+    mrn: 'ZH-7',
+    room: '4B',
+    values: { plan: 'Rest', isolation: true },
+  });
   const bay = await owner('POST', `${base}/lists`, { name: 'Bay' });
   await owner('POST', `${base}/lists/${bay.id}/patients`, { patientIds: [zoe.id] });
 
@@ -27,7 +37,8 @@ it('opens a hand-entered patient from a list, edits, adds a note, and discharges
   // The details of the team's own patient, not "This team is not connected to an EHR".
   const drawer = page.getByRole('dialog', { name: 'Zoe Hand' });
   await expect.poll(() => drawer.getByText('Care plan').isVisible(), { timeout: 15_000 }).toBe(true);
-  for (const shown of ['Rest', 'ZH-7', '4B']) expect(await drawer.getByText(shown, { exact: true }).isVisible(), shown).toBe(true);
+  for (const shown of ['Rest', 'ZH-7', '4B', 'Isolation', 'Yes'])
+    expect(await drawer.getByText(shown, { exact: true }).isVisible(), shown).toBe(true);
   expect(await visible(page, 'not connected to an EHR')).toBe(false);
   await expectAccessible(page, 'hand-entered patient details');
   // Closing gives focus back to the patient's name in the list, as for EHR patients.

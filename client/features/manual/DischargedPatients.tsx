@@ -2,9 +2,10 @@ import { Button, Spinner, Table, TableBody, TableCell, TableHeader, TableHeaderC
 import { ErrorNotice } from '../../shared/components/ErrorNotice';
 import { dateTime } from '../../shared/format';
 import { t } from '../../shared/i18n/t';
-import type { ManualSchema } from '../../../contract/manual';
+import { fieldValue, type ManualSchema } from '../../../contract/manual';
 import { useDischargedPatients, useReadmit } from './api/discharged-patients';
-import { fieldValueText } from './field-value-text';
+import { useTeamMembers } from './api/team-members';
+import { FieldValueView } from './field-values';
 
 // Many fields on a phone: the table scrolls on its own, the page does not.
 const useStyles = makeStyles({ scroll: { overflowX: 'auto', maxWidth: '100%' } });
@@ -17,6 +18,7 @@ export function DischargedPatients({ schema }: { schema: ManualSchema }) {
   const styles = useStyles();
   const discharged = useDischargedPatients();
   const readmit = useReadmit();
+  const members = useTeamMembers(schema.fields.some((f) => f.type === 'person'));
   if (discharged.isPending) return <Spinner label={t('app.loading')} />;
   if (discharged.isError) return <ErrorNotice error={discharged.error} />;
   const { patients } = discharged.data;
@@ -45,7 +47,9 @@ export function DischargedPatients({ schema }: { schema: ManualSchema }) {
               <TableCell>{p.mrn ?? t('value.none')}</TableCell>
               <TableCell>{p.room ?? t('value.none')}</TableCell>
               {schema.fields.map((f) => (
-                <TableCell key={f.id}>{fieldValueText(f, Object.hasOwn(p.values, f.id) ? p.values[f.id] : undefined)}</TableCell>
+                <TableCell key={f.id}>
+                  <FieldValueView field={f} value={fieldValue(p.values, f.id)} members={members.data?.members} />
+                </TableCell>
               ))}
               <TableCell>
                 <Button

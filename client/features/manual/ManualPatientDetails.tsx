@@ -27,11 +27,12 @@ import { ErrorNotice } from '../../shared/components/ErrorNotice';
 import { birthDateWithAge, genderLabel } from '../../shared/format';
 import { t } from '../../shared/i18n/t';
 import { useSession } from '../../shared/session';
-import type { ManualPatient, ManualSchema } from '../../../contract/manual';
+import { fieldValue, type ManualPatient, type ManualSchema } from '../../../contract/manual';
 import { useDischarge, useManualPatient } from './api/manual-patient';
 import { manualPatientsKey } from './api/manual-patients';
 import { useSchema } from './api/schema';
-import { fieldValueText } from './field-value-text';
+import { useTeamMembers } from './api/team-members';
+import { FieldValueView } from './field-values';
 import { PatientForm } from './PatientForm';
 
 const useStyles = makeStyles({
@@ -45,20 +46,22 @@ const useStyles = makeStyles({
   value: { margin: 0, overflowWrap: 'anywhere', whiteSpace: 'pre-wrap' },
 });
 
-/** Every field of the patient, built-in ones first, as the user reads them. */
+/** Every field of the patient, built-in ones first, as the roster and the lists show them. */
 export function ManualFields({ patient, schema }: { patient: ManualPatient; schema: ManualSchema }) {
   const styles = useStyles();
+  // Who is in the team, to tell a person who left; asked only when the team has a person field.
+  const members = useTeamMembers(schema.fields.some((f) => f.type === 'person'));
   const none = t('value.none');
-  const rows: [string, string, string][] = [
+  const rows: [string, string, ReactNode][] = [
     ['name', t('column.name'), patient.name],
     ['mrn', t('column.mrn'), patient.mrn ?? none],
     ['birthDate', t('column.birthDate'), birthDateWithAge(patient.birthDate)],
     ['gender', t('column.gender'), genderLabel(patient.gender)],
     ['room', t('manual.room'), patient.room ?? none],
-    ...schema.fields.map((f): [string, string, string] => [
+    ...schema.fields.map((f): [string, string, ReactNode] => [
       `field:${f.id}`,
       f.label,
-      fieldValueText(f, Object.hasOwn(patient.values, f.id) ? patient.values[f.id] : undefined),
+      <FieldValueView key={f.id} field={f} value={fieldValue(patient.values, f.id)} members={members.data?.members} />,
     ]),
   ];
   return (

@@ -282,8 +282,6 @@ export const en = {
   'manual.room': 'Room',
   'manual.savePatient': 'Save patient',
   'manual.none': 'No patients yet. Add the first one.',
-  'manualDetails.yes': 'Yes',
-  'manualDetails.no': 'No',
   'manualDetails.edit': 'Edit',
   'manualDetails.discharge': 'Discharge',
   'manualDetails.confirmTitle': 'Discharge {name}?',

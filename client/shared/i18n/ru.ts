@@ -287,8 +287,6 @@ export const ru: Record<MessageKey, string> = {
   'manual.room': 'Палата',
   'manual.savePatient': 'Сохранить пациента',
   'manual.none': 'Пациентов пока нет. Добавьте первого.',
-  'manualDetails.yes': 'Да',
-  'manualDetails.no': 'Нет',
   'manualDetails.edit': 'Изменить',
   'manualDetails.discharge': 'Выписать',
   'manualDetails.confirmTitle': 'Выписать пациента {name}?',

@@ -283,8 +283,6 @@ export const zhCN: Record<MessageKey, string> = {
   'manual.room': '房间',
   'manual.savePatient': '保存患者',
   'manual.none': '还没有患者。添加第一位吧。',
-  'manualDetails.yes': '是',
-  'manualDetails.no': '否',
   'manualDetails.edit': '编辑',
   'manualDetails.discharge': '出院',
   'manualDetails.confirmTitle': '为 {name} 办理出院？',

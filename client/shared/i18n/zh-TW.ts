@@ -283,8 +283,6 @@ export const zhTW: Record<MessageKey, string> = {
   'manual.room': '病房',
   'manual.savePatient': '儲存病患',
   'manual.none': '尚無病患。新增第一位吧。',
-  'manualDetails.yes': '是',
-  'manualDetails.no': '否',
   'manualDetails.edit': '編輯',
   'manualDetails.discharge': '出院',
   'manualDetails.confirmTitle': '為 {name} 辦理出院？',
