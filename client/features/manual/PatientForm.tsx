@@ -70,8 +70,8 @@ export function PatientForm({
       values,
     };
   };
-  const input = (key: string, label: string, type: 'text' | 'date' = 'text', required = false) => (
-    <Field label={label} key={key} required={required}>
+  const input = (key: string, label: string, type: 'text' | 'date' = 'text') => (
+    <Field label={label} key={key}>
       <Input type={type} value={form[key] ?? ''} onChange={(_, d) => setForm((f) => ({ ...f, [key]: d.value }))} />
     </Field>
   );
@@ -96,7 +96,7 @@ export function PatientForm({
           <DialogBody>
             <DialogTitle>{patient ? t('manual.editPatient', { name: patient.name }) : t('manual.newPatient')}</DialogTitle>
             <DialogContent>
-              {input('name', t('column.name'), 'text', true)}
+              {input('name', t('column.name'))}
               {input('mrn', t('column.mrn'))}
               {input('birthDate', t('search.birthDate'), 'date')}
               <Field label={t('column.gender')}>
