@@ -1,12 +1,71 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { devDirectory } from '../../../server/identity/dev-directory';
+import { AUDIT_READER_ROLE } from '../../../contract/audit-operations';
 import { checkAnswer } from '../../helpers/contract-check';
-import { cast, startTestServer, type TestServer } from '../../helpers/test-server';
+import type { Json } from '../../helpers/json';
+import { startProductionHarness } from '../../helpers/production-server';
+import { cast, startTestServer, type DevInfo } from '../../helpers/test-server';
 
-let server: TestServer;
-let who: ReturnType<typeof cast>;
-let base: string;
-const reader = () => server.info.users.find((u) => u.name === 'Casey Lindqvist')!.id;
+/**
+ * Importing patients from a file through the API, on both stores: what each step answers, rows
+ * with problems, duplicates, all or nothing, who may, and the audit records. `send` makes a call
+ * with a body sent as it is (a file) or as JSON; `audit` reads the tenant's trail.
+ */
+interface Harness {
+  info: DevInfo;
+  send(userId: string, method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: Json }>;
+  audit(userId: string, query: string): Promise<Json>;
+  stop(): Promise<void>;
+}
+
+async function sendWith(url: string, token: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+  const raw = body instanceof Buffer;
+  const res = await fetch(`${url}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined || raw ? {} : { 'content-type': 'application/json' }),
+      ...headers,
+    },
+    body: body === undefined ? undefined : raw ? new Uint8Array(body) : JSON.stringify(body),
+  });
+  const text = await res.text();
+  const json = res.headers.get('content-type')?.includes('json') ?? false;
+  const answer = text && json ? (JSON.parse(text) as Json) : text || null;
+  checkAnswer(method, path, res.status, answer, json);
+  return { status: res.status, body: answer as Json };
+}
+
+const harnesses: [string, () => Promise<Harness>][] = [
+  [
+    'SQLite store, dev mode',
+    async () => {
+      const server = await startTestServer();
+      return {
+        info: server.info,
+        send: async (userId, method, path, body, headers) => sendWith(server.url, await server.tokenFor(userId), method, path, body, headers),
+        audit: async (userId, query) => (await server.api(userId, 'GET', `/api/audit?${query}`)).body,
+        stop: () => server.stop(),
+      };
+    },
+  ],
+  [
+    'Graph store, production mode',
+    async () => {
+      const harness = await startProductionHarness(devDirectory);
+      return {
+        info: harness.info,
+        send: async (userId, method, path, body, headers) =>
+          sendWith(harness.server.url, await harness.tokenFor(userId), method, path, body, headers),
+        audit: async (userId, query) =>
+          (await sendWith(harness.server.url, await harness.tokenFor(userId, 'v2', { roles: [AUDIT_READER_ROLE] }), 'GET', `/api/audit?${query}`))
+            .body,
+        stop: () => harness.stop(),
+      };
+    },
+  ],
+];
 
 const schema = {
   fields: [
@@ -15,163 +74,174 @@ const schema = {
   ],
 };
 
-beforeAll(async () => {
-  server = await startTestServer();
-  who = cast(server.info);
-  base = `/api/teams/${who.team.id}`;
-  expect((await server.api(who.owner, 'PUT', `${base}/connection`, { mode: 'manual' })).status).toBe(200);
-  expect((await server.api(who.owner, 'PUT', `${base}/schema`, schema)).status).toBe(200);
-});
-afterAll(() => server?.stop());
+describe.each(harnesses)('%s', (_name, start) => {
+  let server: Harness;
+  let who: ReturnType<typeof cast>;
+  let base: string;
+  const reader = () => server.info.users.find((u) => u.name === 'Casey Lindqvist')!.id;
 
-/** Sends a file as the tab does: its bytes, its name percent-encoded in X-File-Name. */
-async function upload(user: string, file: Buffer, name: string, type = 'application/octet-stream', path = `${base}/manual-import/file`) {
-  const res = await fetch(`${server.url}${path}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${await server.tokenFor(user)}`, 'content-type': type, 'x-file-name': encodeURIComponent(name) },
-    body: new Uint8Array(file),
+  beforeAll(async () => {
+    server = await start();
+    who = cast(server.info);
+    base = `/api/teams/${who.team.id}`;
+    expect((await server.send(who.owner, 'PUT', `${base}/connection`, { mode: 'manual' })).status).toBe(200);
+    expect((await server.send(who.owner, 'PUT', `${base}/schema`, schema)).status).toBe(200);
   });
-  const body = await res.json();
-  checkAnswer('POST', path, res.status, body, true);
-  return { status: res.status, body };
-}
+  afterAll(() => server?.stop());
 
-const roster = async () => (await server.api(who.owner, 'GET', `${base}/manual-patients`)).body.patients as { name: string; mrn: string | null }[];
+  /** Sends a file as the tab does: its bytes, its name percent-encoded in X-File-Name. */
+  const upload = (user: string, file: Buffer, name: string, type = 'application/octet-stream') =>
+    server.send(user, 'POST', `${base}/manual-import/file`, file, { 'content-type': type, 'x-file-name': encodeURIComponent(name) });
+  const api = (user: string, method: string, path: string, body?: unknown) =>
+    server.send(user, method, path, body) as Promise<{ status: number; body: Json & Record<string, never> }>;
+  const roster = async () =>
+    (await api(who.owner, 'GET', `${base}/manual-patients`)).body.patients as { id: string; name: string; mrn: string | null }[];
 
-async function auditOf(operation: string) {
-  const events = (await server.api(reader(), 'GET', `/api/audit?limit=50000&operation=${operation}`)).body.events as {
-    requestId: string;
-    outcome: string;
-    patientId: string | null;
-    teamId: string;
-  }[];
-  return events.filter((e) => e.teamId === who.team.id);
-}
+  async function auditOf(operation: string) {
+    const answer = (await server.audit(reader(), `limit=50000&operation=${operation}`)) as {
+      events: { requestId: string; outcome: string; patientId: string | null; teamId: string }[];
+    };
+    return answer.events.filter((e) => e.teamId === who.team.id);
+  }
 
-describe('importing patients from a file', () => {
-  it('proposes a mapping, previews every row with its problems, imports the valid ones in one step, and audits each patient created', async () => {
-    const csv = Buffer.from(
-      '\uFEFFTitle;MRN;Date of birth;Acuity;Drains;Comments\r\n' +
-        'Ada Lovelace;IMP-1;1985-12-10;High;2;"left; side"\r\n' +
-        ';IMP-2;;Low;;\r\n' +
-        'Grace Hopper;IMP-3;10/12/1906;Urgent;;\r\n' +
-        'Alan Turing;IMP-4;;Medium;1,5;\r\n' +
-        'Alan Again;imp-4;;Low;;\r\n',
-    );
-    const sent = await upload(who.owner, csv, 'Patients – Ward 4B.csv');
-    expect(sent).toMatchObject({ status: 200, body: { fileName: 'Patients – Ward 4B.csv', rowCount: 5 } });
-    expect(sent.body.columns).toEqual(['Title', 'MRN', 'Date of birth', 'Acuity', 'Drains', 'Comments']);
-    expect(sent.body.mapping).toEqual([
-      { target: 'name', column: 'Title' },
-      { target: 'mrn', column: 'MRN' },
-      { target: 'birthDate', column: 'Date of birth' },
-      { target: 'field:acuity', column: 'Acuity' },
-      { target: 'field:drains', column: 'Drains' },
-    ]);
-    const { token, mapping } = sent.body;
+  describe('importing patients from a file', () => {
+    it('proposes a mapping, previews every row with its problems, imports the valid ones in one step, and audits each patient created', async () => {
+      const csv = Buffer.from(
+        '\uFEFFTitle;MRN;Date of birth;Acuity;Drains;Comments\r\n' +
+          'Ada Lovelace;IMP-1;1985-12-10;High;2;"left; side"\r\n' +
+          ';IMP-2;;Low;;\r\n' +
+          'Grace Hopper;IMP-3;10/12/1906;Urgent;;\r\n' +
+          'Alan Turing;IMP-4;;Medium;1,5;\r\n' +
+          'Alan Again;imp-4;;Low;;\r\n',
+      );
+      const sent = await upload(who.owner, csv, 'Patients – Ward 4B.csv');
+      expect(sent).toMatchObject({ status: 200, body: { fileName: 'Patients – Ward 4B.csv', rowCount: 5 } });
+      expect(sent.body.columns).toEqual(['Title', 'MRN', 'Date of birth', 'Acuity', 'Drains', 'Comments']);
+      expect(sent.body.mapping).toEqual([
+        { target: 'name', column: 'Title' },
+        { target: 'mrn', column: 'MRN' },
+        { target: 'birthDate', column: 'Date of birth' },
+        { target: 'field:acuity', column: 'Acuity' },
+        { target: 'field:drains', column: 'Drains' },
+      ]);
+      const { token, mapping } = sent.body;
 
-    const preview = await server.api(who.owner, 'POST', `${base}/manual-import/preview`, { token, mapping });
-    expect(preview.status).toBe(200);
-    expect(preview.body).toMatchObject({ valid: 2, invalid: 3 });
-    const rows = preview.body.rows as { row: number; name: string; problems: string[] }[];
-    expect(rows.map((r) => r.row)).toEqual([2, 3, 4, 5, 6]);
-    expect(rows[1].problems).toEqual(['Name is required.']);
-    expect(rows[2].problems[0]).toBe('Birth date “10/12/1906” is not a date; write it like 1985-12-10.');
-    expect(rows[2].problems[1]).toMatch(/^Acuity\b.*Low, Medium, High/);
-    expect(rows[4].problems).toEqual(['MRN “imp-4” is also on row 5; only that row is imported.']);
-    expect(await roster()).toEqual([]);
+      const preview = await api(who.owner, 'POST', `${base}/manual-import/preview`, { token, mapping });
+      expect(preview.status).toBe(200);
+      expect(preview.body).toMatchObject({ valid: 2, invalid: 3 });
+      const rows = preview.body.rows as { row: number; name: string; problems: string[] }[];
+      expect(rows.map((r) => r.row)).toEqual([2, 3, 4, 5, 6]);
+      expect(rows[1].problems).toEqual(['Name is required.']);
+      expect(rows[2].problems[0]).toBe('Birth date “10/12/1906” is not a date; write it like 1985-12-10.');
+      expect(rows[2].problems[1]).toMatch(/^Acuity\b.*Low, Medium, High/);
+      expect(rows[4].problems).toEqual(['MRN “imp-4” is also on row 5; only that row is imported.']);
+      expect(await roster()).toEqual([]);
 
-    // Only when every row is valid: refused, and nothing changes.
-    const all = await server.api(who.owner, 'POST', `${base}/manual-import/confirm`, { token, mapping, mode: 'all' });
-    expect(all.status).toBe(400);
-    expect(all.body.message).toMatch(/^3 of 5 rows have problems, so nothing was imported\. Row 3: Name is required\./);
-    expect(await roster()).toEqual([]);
+      // Only when every row is valid: refused, and nothing changes.
+      const all = await api(who.owner, 'POST', `${base}/manual-import/confirm`, { token, mapping, mode: 'all' });
+      expect(all.status).toBe(400);
+      expect(all.body.message).toMatch(/^3 of 5 rows have problems, so nothing was imported\. Row 3: Name is required\./);
+      expect(await roster()).toEqual([]);
 
-    const done = await server.api(who.owner, 'POST', `${base}/manual-import/confirm`, { token, mapping, mode: 'valid' });
-    expect(done.status).toBe(201);
-    expect(done.body).toMatchObject({ imported: 2 });
-    expect((done.body.skipped as { row: number }[]).map((r) => r.row)).toEqual([3, 4, 6]);
-    const patients = (await server.api(who.owner, 'GET', `${base}/manual-patients`)).body.patients as {
-      id: string;
-      name: string;
-      birthDate: string | null;
-      values: Record<string, unknown>;
-    }[];
-    expect(patients.map((p) => [p.name, p.birthDate, p.values])).toEqual([
-      ['Ada Lovelace', '1985-12-10', { acuity: 'High', drains: 2 }],
-      ['Alan Turing', null, { acuity: 'Medium', drains: 1.5 }],
-    ]);
-    const created = (await auditOf('PatientDetailsEdit')).filter((e) => e.outcome === 'success' && patients.some((p) => p.id === e.patientId));
-    expect(created.map((e) => e.patientId).sort()).toEqual(patients.map((p) => p.id).sort());
-    expect(new Set(created.map((e) => e.requestId)).size).toBe(1);
+      const done = await api(who.owner, 'POST', `${base}/manual-import/confirm`, { token, mapping, mode: 'valid' });
+      expect(done.status).toBe(201);
+      expect(done.body).toMatchObject({ imported: 2 });
+      expect((done.body.skipped as { row: number }[]).map((r) => r.row)).toEqual([3, 4, 6]);
+      const patients = (await api(who.owner, 'GET', `${base}/manual-patients`)).body.patients as {
+        id: string;
+        name: string;
+        birthDate: string | null;
+        values: Record<string, unknown>;
+      }[];
+      expect(patients.map((p) => [p.name, p.birthDate, p.values])).toEqual([
+        ['Ada Lovelace', '1985-12-10', { acuity: 'High', drains: 2 }],
+        ['Alan Turing', null, { acuity: 'Medium', drains: 1.5 }],
+      ]);
+      const created = (await auditOf('PatientDetailsEdit')).filter((e) => e.outcome === 'success' && patients.some((p) => p.id === e.patientId));
+      expect(created.map((e) => e.patientId).sort()).toEqual(patients.map((p) => p.id).sort());
+      expect(new Set(created.map((e) => e.requestId)).size).toBe(1);
 
-    // The upload is used up: the same rows cannot be imported twice from it.
-    const again = await server.api(who.owner, 'POST', `${base}/manual-import/confirm`, { token, mapping, mode: 'valid' });
-    expect(again).toMatchObject({ status: 404, body: { code: 'not_found' } });
-  });
-
-  it('reads an Excel workbook, and reports MRNs the team already has instead of doubling them, recording that preview', async () => {
-    const book = new ExcelJS.Workbook();
-    const sheet = book.addWorksheet('Ward');
-    sheet.addRows([
-      ['Patient name', 'mrn', 'Acuity level', 'Room'],
-      ['Katherine Johnson', 'IMP-9', 'Low', '3A'],
-      ['Ada Lovelace', 'IMP-1', 'High', '4B'],
-    ]);
-    const sent = await upload(who.owner, Buffer.from(await book.xlsx.writeBuffer()), 'ward.xlsx');
-    expect(sent.status).toBe(200);
-    // "Acuity level" is not a label: the owner maps it by hand.
-    const mapping = [...sent.body.mapping, { target: 'field:acuity', column: 'Acuity level' }];
-    expect(mapping.map((m: { target: string }) => m.target)).toEqual(['name', 'mrn', 'room', 'field:acuity']);
-    const preview = await server.api(who.owner, 'POST', `${base}/manual-import/preview`, { token: sent.body.token, mapping });
-    expect(preview.body.rows[1].problems).toEqual(['A patient with MRN “IMP-1” is already in the team; this row is not imported again.']);
-    const ada = (await roster()).find((p) => p.mrn === 'IMP-1') as unknown as { id: string };
-    expect((await auditOf('PatientSearch')).some((e) => e.patientId === ada.id)).toBe(true);
-
-    const done = await server.api(who.owner, 'POST', `${base}/manual-import/confirm`, { token: sent.body.token, mapping, mode: 'valid' });
-    expect(done.body).toMatchObject({ imported: 1, skipped: [{ row: 3 }] });
-    expect((await roster()).map((p) => p.name)).toEqual(['Ada Lovelace', 'Alan Turing', 'Katherine Johnson']);
-  });
-
-  it('refuses bad files and bad mappings in plain words, changing nothing', async () => {
-    const before = await roster();
-    expect(await upload(who.owner, Buffer.from('%PDF-1.7 ...'), 'ward.pdf')).toMatchObject({ status: 415, body: { code: 'unsupported_media_type' } });
-    expect((await upload(who.owner, Buffer.from('Name\nZoé\n', 'latin1'), 'ward.csv')).body.message).toMatch(/^The file is not UTF-8 text/);
-    const big = await upload(who.owner, Buffer.alloc(10 * 1024 * 1024 + 1, 0x41), 'big.csv');
-    expect(big).toMatchObject({ status: 413, body: { code: 'payload_too_large' } });
-    expect(big.body.message).toMatch(/^The file is larger than 10 MB/);
-    const json = await upload(who.owner, Buffer.from('{}'), 'a.csv', 'application/json');
-    expect(json.status).toBe(415);
-
-    const sent = await upload(who.owner, Buffer.from('Name,Acuity\nEve,Low\n'), 'a.csv');
-    const wrong = await server.api(who.owner, 'POST', `${base}/manual-import/preview`, {
-      token: sent.body.token,
-      mapping: [{ target: 'name', column: 'Full name' }],
+      // The upload is used up: the same rows cannot be imported twice from it.
+      const again = await api(who.owner, 'POST', `${base}/manual-import/confirm`, { token, mapping, mode: 'valid' });
+      expect(again).toMatchObject({ status: 404, body: { code: 'not_found' } });
     });
-    expect(wrong).toMatchObject({
-      status: 400,
-      body: { code: 'validation_failed', message: 'The file has no column “Full name”; choose one of its columns for Name.' },
-    });
-    expect(await roster()).toEqual(before);
-  });
 
-  it('lets only owners import, and only the owner who uploaded use the upload', async () => {
-    const csv = Buffer.from('Name,Acuity\nEve,Low\n');
-    expect((await upload(who.member, csv, 'a.csv')).body.code).toBe('owner_required');
-    const sent = await upload(who.owner, csv, 'a.csv');
-    const secondOwner = who.team.owners.find((o) => o !== who.owner);
-    if (secondOwner) {
-      const other = await server.api(secondOwner, 'POST', `${base}/manual-import/preview`, { token: sent.body.token, mapping: sent.body.mapping });
-      expect(other.status).toBe(404);
-    }
-    // Another team's owner cannot use it either, through their own team.
-    const otherTeam = `/api/teams/${who.otherTenantTeam.id}`;
-    await server.api(who.otherTenantOwner, 'PUT', `${otherTeam}/connection`, { mode: 'manual' });
-    const foreign = await server.api(who.otherTenantOwner, 'POST', `${otherTeam}/manual-import/confirm`, {
-      token: sent.body.token,
-      mapping: sent.body.mapping,
-      mode: 'valid',
+    it('reads an Excel workbook, and reports MRNs the team already has instead of doubling them, recording that preview', async () => {
+      const book = new ExcelJS.Workbook();
+      const sheet = book.addWorksheet('Ward');
+      sheet.addRows([
+        ['Patient name', 'mrn', 'Acuity level', 'Room'],
+        ['Katherine Johnson', 'IMP-9', 'Low', '3A'],
+        ['Ada Lovelace', 'IMP-1', 'High', '4B'],
+      ]);
+      const sent = await upload(who.owner, Buffer.from(await book.xlsx.writeBuffer()), 'ward.xlsx');
+      expect(sent.status).toBe(200);
+      // "Acuity level" is not a label: the owner maps it by hand.
+      const mapping = [...sent.body.mapping, { target: 'field:acuity', column: 'Acuity level' }];
+      expect(mapping.map((m: { target: string }) => m.target)).toEqual(['name', 'mrn', 'room', 'field:acuity']);
+      const preview = await api(who.owner, 'POST', `${base}/manual-import/preview`, { token: sent.body.token, mapping });
+      expect(preview.body.rows[1].problems).toEqual(['A patient with MRN “IMP-1” is already in the team; this row is not imported again.']);
+      const ada = (await roster()).find((p) => p.mrn === 'IMP-1') as unknown as { id: string };
+      expect((await auditOf('PatientSearch')).some((e) => e.patientId === ada.id)).toBe(true);
+
+      const done = await api(who.owner, 'POST', `${base}/manual-import/confirm`, { token: sent.body.token, mapping, mode: 'valid' });
+      expect(done.body).toMatchObject({ imported: 1, skipped: [{ row: 3 }] });
+      expect((await roster()).map((p) => p.name)).toEqual(['Ada Lovelace', 'Alan Turing', 'Katherine Johnson']);
     });
-    expect(foreign).toMatchObject({ status: 404, body: { code: 'not_found' } });
+
+    it('refuses bad files and bad mappings in plain words, changing nothing', async () => {
+      const before = await roster();
+      expect(await upload(who.owner, Buffer.from('%PDF-1.7 ...'), 'ward.pdf')).toMatchObject({
+        status: 415,
+        body: { code: 'unsupported_media_type' },
+      });
+      expect((await upload(who.owner, Buffer.from('Name\nZoé\n', 'latin1'), 'ward.csv')).body.message).toMatch(/^The file is not UTF-8 text/);
+      const big = await upload(who.owner, Buffer.alloc(10 * 1024 * 1024 + 1, 0x41), 'big.csv');
+      expect(big).toMatchObject({ status: 413, body: { code: 'payload_too_large' } });
+      expect(big.body.message).toMatch(/^The file is larger than 10 MB/);
+      const json = await upload(who.owner, Buffer.from('{}'), 'a.csv', 'application/json');
+      expect(json.status).toBe(415);
+
+      const sent = await upload(who.owner, Buffer.from('Name,Acuity\nEve,Low\n'), 'a.csv');
+      const wrong = await api(who.owner, 'POST', `${base}/manual-import/preview`, {
+        token: sent.body.token,
+        mapping: [{ target: 'name', column: 'Full name' }],
+      });
+      expect(wrong).toMatchObject({
+        status: 400,
+        body: { code: 'validation_failed', message: 'The file has no column “Full name”; choose one of its columns for Name.' },
+      });
+      expect(await roster()).toEqual(before);
+    });
+
+    it('lets only owners import, and only the owner who uploaded use the upload', async () => {
+      const csv = Buffer.from('Name,Acuity\nEve,Low\n');
+      expect((await upload(who.member, csv, 'a.csv')).body.code).toBe('owner_required');
+      const sent = await upload(who.owner, csv, 'a.csv');
+      // The owner of another team of the tenant, who is also a member here, through their own team.
+      const neighbour = who.contoso.teams[1];
+      expect(neighbour.members).toContain(who.owner);
+      await api(neighbour.owners[0], 'PUT', `/api/teams/${neighbour.id}/connection`, { mode: 'manual' });
+      const borrowed = await api(neighbour.owners[0], 'POST', `/api/teams/${neighbour.id}/manual-import/preview`, {
+        token: sent.body.token,
+        mapping: sent.body.mapping,
+      });
+      expect(borrowed).toMatchObject({ status: 404, body: { code: 'not_found' } });
+      // Nor can the uploader, only a member of that team, import there.
+      const elsewhere = await api(who.owner, 'POST', `/api/teams/${neighbour.id}/manual-import/preview`, {
+        token: sent.body.token,
+        mapping: sent.body.mapping,
+      });
+      expect(elsewhere.status).toBe(403);
+      // Another team's owner cannot use it either, through their own team.
+      const otherTeam = `/api/teams/${who.otherTenantTeam.id}`;
+      await api(who.otherTenantOwner, 'PUT', `${otherTeam}/connection`, { mode: 'manual' });
+      const foreign = await api(who.otherTenantOwner, 'POST', `${otherTeam}/manual-import/confirm`, {
+        token: sent.body.token,
+        mapping: sent.body.mapping,
+        mode: 'valid',
+      });
+      expect(foreign).toMatchObject({ status: 404, body: { code: 'not_found' } });
+    });
   });
 });
