@@ -153,10 +153,14 @@ export interface TeamStore {
     expectedVersion?: number,
     audit?: AuditOf<DischargeResult>,
   ): Promise<Outcome<DischargeResult, 'not_found' | 'conflict'>>;
-  /** Re-admits a discharged patient to the roster (not to any list); refused like a discharge. */
+  /**
+   * Re-admits a discharged patient to the roster (not to any list) with these team-field values
+   * (the ones that still fit the team's fields); refused like a discharge.
+   */
   readmitManualPatient(
     team: TeamKey,
     id: string,
+    values: ManualPatientData['values'],
     expectedVersion?: number,
     audit?: AuditOf<ManualPatient>,
   ): Promise<Outcome<ManualPatient, 'not_found' | 'conflict'>>;

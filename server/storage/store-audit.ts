@@ -69,8 +69,8 @@ export function auditAfterWrite(store: TeamStore, log: AuditLog): AuditingTeamSt
     async dischargeManualPatient(team, id, discharge, expectedVersion, audit) {
       return after(await store.dischargeManualPatient(team, id, discharge, expectedVersion), audit);
     },
-    async readmitManualPatient(team, id, expectedVersion, audit) {
-      return after(await store.readmitManualPatient(team, id, expectedVersion), audit);
+    async readmitManualPatient(team, id, values, expectedVersion, audit) {
+      return after(await store.readmitManualPatient(team, id, values, expectedVersion), audit);
     },
     async close() {
       await store.close();

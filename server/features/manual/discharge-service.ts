@@ -1,5 +1,5 @@
 import { uuid } from '../../../contract/ids.js';
-import type { ManualPatient } from '../../../contract/manual.js';
+import { fieldValue, type ManualPatient, type ManualPatientData, type SchemaField } from '../../../contract/manual.js';
 import type { DischargeBody, DischargedPatient, DischargedPatientsAnswer } from '../../../contract/manual-discharge.js';
 import { Problem } from '../../platform/problem.js';
 import type { DischargeResult, TeamKey } from '../../storage/ports.js';
@@ -7,6 +7,7 @@ import { allOf, onCommit, recordRead } from '../shared/audit-trail.js';
 import type { ApiDeps } from '../shared/deps.js';
 import { valueOf } from '../shared/outcomes.js';
 import { requireManualMode } from '../shared/team-connection.js';
+import { valueProblem } from './validation.js';
 
 /**
  * Discharge of hand-entered patients. Any member of the team may discharge or re-admit, as
@@ -42,12 +43,31 @@ export async function dischargePatient(
   return valueOf(outcome).patient;
 }
 
+/**
+ * The values a re-admitted patient keeps: those of fields the team still has, that still fit
+ * them. The team may have removed or changed fields while the patient was away (discharged
+ * patients do not hold schema changes back); a value left behind would make the patient
+ * impossible to edit.
+ */
+function keptValues(fields: SchemaField[], values: ManualPatientData['values']): ManualPatientData['values'] {
+  const kept: ManualPatientData['values'] = {};
+  for (const field of fields) {
+    const value = fieldValue(values, field.id);
+    if (value === undefined || valueProblem(field, value)) continue;
+    Object.defineProperty(kept, field.id, { value, enumerable: true, writable: true, configurable: true });
+  }
+  return kept;
+}
+
 export async function readmitPatient({ store }: ApiDeps, team: TeamKey, id: string, body: DischargeBody): Promise<ManualPatient> {
   await requireManualMode(store, team);
-  if (!known(id)) throw notDischarged();
+  const [patient] = known(id) ? await store.getDischargedPatients(team, [id]) : [];
+  if (!patient) throw notDischarged();
+  const values = keptValues((await store.getSchema(team))?.fields ?? [], patient.values);
   const outcome = await store.readmitManualPatient(
     team,
     id,
+    values,
     body.version,
     onCommit('PatientReadmit', () => ({ patientIds: [id] })),
   );

@@ -1,4 +1,4 @@
-import type { ManualPatient } from '../../../contract/manual.js';
+import type { ManualPatient, ManualPatientData } from '../../../contract/manual.js';
 import type { Discharge, DischargedPatient } from '../../../contract/manual-discharge.js';
 import { filterParam, odataString } from '../../platform/graph/graph-api.js';
 import { isStatus } from '../../platform/graph/graph-errors.js';
@@ -49,8 +49,8 @@ export function graphDischargeOps(open: OpenTeam, lists: ListOps): DischargeOps 
     }
     return removed;
   };
-  /** Sets or clears the discharge on the patient's row, against the version the caller read. */
-  const mark = async (team: TeamKey, id: string, discharge: Discharge | null, expectedVersion?: number) => {
+  /** Sets the discharge on the patient's row, or clears it with the values kept, against the version the caller read. */
+  const mark = async (team: TeamKey, id: string, discharge: Discharge | null, expectedVersion?: number, values?: ManualPatientData['values']) => {
     const found = await rowOf(team, id);
     if (!found) return refused('not_found');
     const { items, row } = found;
@@ -71,11 +71,12 @@ export function graphDischargeOps(open: OpenTeam, lists: ListOps): DischargeOps 
           DischargedAt: discharge?.at ?? null,
           DischargedBy: discharge?.byId ?? null,
           DischargedByName: discharge?.byName ?? null,
+          ...(values ? { Values: JSON.stringify(values) } : {}),
           Version: version + 1,
         },
         current.eTag,
       );
-      return done({ ...patientOf(current), version: version + 1 });
+      return done({ ...patientOf(current), ...(values ? { values } : {}), version: version + 1 });
     });
   };
 
@@ -92,8 +93,8 @@ export function graphDischargeOps(open: OpenTeam, lists: ListOps): DischargeOps 
       return done({ patient, removedFromLists: [...new Set([...before, ...after])] } satisfies DischargeResult);
     },
 
-    async readmitManualPatient(team, id, expectedVersion) {
-      return mark(team, id, null, expectedVersion);
+    async readmitManualPatient(team, id, values, expectedVersion) {
+      return mark(team, id, null, expectedVersion, values);
     },
 
     async getDischargedPatients(team, ids) {

@@ -17,6 +17,7 @@ export function sqliteDischargeOps(db: Database.Database, commit: Commit): Disch
       'SELECT id, data, version, discharged FROM manual_patients WHERE tenant_id = ? AND team_id = ? AND discharged IS NOT NULL ORDER BY rowid',
     ),
     setDischarged: db.prepare('UPDATE manual_patients SET discharged = ?, version = version + 1 WHERE id = ?'),
+    readmit: db.prepare('UPDATE manual_patients SET discharged = NULL, data = ?, version = version + 1 WHERE id = ?'),
     listsWith: db.prepare(
       `SELECT l.id FROM lists l JOIN list_patients p ON p.list_id = l.id
        WHERE l.tenant_id = ? AND l.team_id = ? AND p.patient_id = ? ORDER BY l.created_at, l.rowid`,
@@ -39,20 +40,22 @@ export function sqliteDischargeOps(db: Database.Database, commit: Commit): Disch
     return commit({ patient: { ...patientOf(read(team, id)!), discharged: who }, removedFromLists: lists }, audit);
   });
 
-  const readmit = db.transaction((team: TeamKey, id: string, expected?: number, audit?: AuditOf<ManualPatient>) => {
-    const row = read(team, id);
-    if (!row || row.discharged === null) return refused('not_found');
-    if (expected !== undefined && expected !== row.version) return refused('conflict');
-    q.setDischarged.run(null, id);
-    return commit(patientOf(read(team, id)!), audit);
-  });
+  const readmit = db.transaction(
+    (team: TeamKey, id: string, values: ManualPatientData['values'], expected?: number, audit?: AuditOf<ManualPatient>) => {
+      const row = read(team, id);
+      if (!row || row.discharged === null) return refused('not_found');
+      if (expected !== undefined && expected !== row.version) return refused('conflict');
+      q.readmit.run(JSON.stringify({ ...(JSON.parse(row.data) as ManualPatientData), values }), id);
+      return commit(patientOf(read(team, id)!), audit);
+    },
+  );
 
   return {
     async dischargeManualPatient(team, id, who, expectedVersion, audit) {
       return discharge(team, id, who, expectedVersion, audit);
     },
-    async readmitManualPatient(team, id, expectedVersion, audit) {
-      return readmit(team, id, expectedVersion, audit);
+    async readmitManualPatient(team, id, values, expectedVersion, audit) {
+      return readmit(team, id, values, expectedVersion, audit);
     },
     async getDischargedPatients(team, ids) {
       const rows = q.discharged.all(team.tenantId, team.teamId) as Row[];

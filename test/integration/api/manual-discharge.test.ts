@@ -152,6 +152,26 @@ describe.each(harnesses)('%s', (_name, start) => {
     expect(await dischargedIds()).not.toContain(eve.id);
   });
 
+  it('lets the team change its fields while a patient is away: re-admitted, they keep the values that still fit and can be edited', async () => {
+    type Schema = { fields: { id: string }[]; version: number };
+    const before = (await call(member, 'GET', `${base}/schema`)).body as Schema;
+    const withBay = { fields: [...before.fields, { id: 'bay', label: 'Bay', type: 'text' }], version: before.version };
+    expect((await call(owner, 'PUT', `${base}/schema`, withBay)).status).toBe(200);
+    const fay = (await call(member, 'POST', `${base}/manual-patients`, { name: 'Fay Away', values: { plan: 'Home', bay: 'B2' } })).body;
+    await call(member, 'POST', `${base}/manual-patients/${fay.id}/discharge`, { version: 1 });
+
+    // Discharged patients do not hold the team's schema changes back, and keep their record as it was.
+    const now = (await call(member, 'GET', `${base}/schema`)).body as Schema;
+    expect((await call(owner, 'PUT', `${base}/schema`, { fields: now.fields.filter((f) => f.id !== 'bay'), version: now.version })).status).toBe(200);
+    expect((await call(member, 'GET', `${base}/discharged-patients/${fay.id}`)).body.values).toEqual({ plan: 'Home', bay: 'B2' });
+
+    const back = await call(member, 'POST', `${base}/discharged-patients/${fay.id}/readmit`, { version: 2 });
+    expect(back).toMatchObject({ status: 200, body: { version: 3, values: { plan: 'Home' } } });
+    expect(back.body.values).not.toHaveProperty('bay');
+    const edited = await call(member, 'PATCH', `${base}/manual-patients/${fay.id}`, { name: 'Fay Away', room: '9', version: 3 });
+    expect(edited).toMatchObject({ status: 200, body: { room: '9', values: { plan: 'Home' }, version: 4 } });
+  });
+
   it('records the discharge, each list left, re-admission and the reads of discharged patients', async () => {
     const di = (await call(member, 'POST', `${base}/manual-patients`, { name: 'Di Audited', values: {} })).body;
     const ward = (await call(member, 'POST', `${base}/lists`, { name: 'Audited' })).body.id as string;

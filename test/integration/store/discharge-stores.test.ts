@@ -80,8 +80,8 @@ describe('Graph store', () => {
     expect(await store.dischargeManualPatient(team, patient.id, who, 2)).toEqual({ ok: false, reason: 'not_found' });
 
     // Re-admitted: back on the roster, on no list, and editable again.
-    expect(await store.readmitManualPatient(team, patient.id, 1)).toEqual({ ok: false, reason: 'conflict' });
-    expect(await store.readmitManualPatient(team, patient.id, 2)).toEqual({ ok: true, value: { ...patient, version: 3 } });
+    expect(await store.readmitManualPatient(team, patient.id, {}, 1)).toEqual({ ok: false, reason: 'conflict' });
+    expect(await store.readmitManualPatient(team, patient.id, {}, 2)).toEqual({ ok: true, value: { ...patient, version: 3 } });
     expect(await store.getDischargedPatients(team)).toEqual([]);
     expect(await store.updateManualPatient(team, patient.id, { ...data, room: '8C' }, 3)).toMatchObject({
       ok: true,
