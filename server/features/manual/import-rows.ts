@@ -1,4 +1,4 @@
-import { manualDate, quoted, type ManualPatient, type ManualPatientData, type SchemaField } from '../../../contract/manual.js';
+import { manualDate, quoted, type ManualPatient, type ManualPatientData, type SchemaField, type TeamMember } from '../../../contract/manual.js';
 import { importBuiltIns, type ImportMapping, type ImportRow } from '../../../contract/manual-import.js';
 import { genders } from '../../../contract/patients.js';
 import { Problem } from '../../platform/problem.js';
@@ -88,10 +88,21 @@ const numberOf = (text: string): string | number => (/^-?\d+(?:[.,]\d+)?$/.test(
 const yes = new Set(['yes', 'y', 'true', '1']);
 const no = new Set(['no', 'n', 'false', '0']);
 
+/** A person field's cell names a current member of the team, as the directory names them (case and accents aside). */
+function personOf(field: SchemaField, text: string, members: TeamMember[]): { value?: TeamMember; problem?: string } {
+  const matches = members.filter((m) => folded(m.name) === folded(text));
+  if (matches.length === 1) return { value: { id: matches[0].id, name: matches[0].name } };
+  return {
+    problem: matches.length
+      ? `${field.label}: ${quoted(text)} names more than one member of this team; choose the person in the patient's details after the import.`
+      : `${field.label}: ${quoted(text)} is not a member of this team; write a member's name as Teams shows it.`,
+  };
+}
+
 /**
  * A team field's value from its cell, in the shape a typed-in value has: numbers, dates and
  * yes/no read from their text; anything else as text, which the check of values refuses in
- * words when it does not fit the field (a person field is chosen in the tab, not imported).
+ * words when it does not fit the field.
  */
 function fieldValueOf(field: SchemaField, text: string): unknown {
   const type: string = field.type;
@@ -116,6 +127,7 @@ export function checkRows(
   fields: SchemaField[],
   existing: ManualPatient[],
   discharged: ManualPatient[] = [],
+  members: TeamMember[] = [],
 ): CheckedRow[] {
   const columns = resolve(mapping, file, fields);
   const mrnsOf = (patients: ManualPatient[]) => new Set(patients.flatMap((p) => (p.mrn ? [p.mrn.trim().toLowerCase()] : [])));
@@ -129,8 +141,14 @@ export function checkRows(
     for (const target of columns.keys()) {
       const value = text(target);
       if (target.field) {
-        if (value !== '')
-          Object.defineProperty(data.values, target.field.id, { value: fieldValueOf(target.field, value), enumerable: true, writable: true });
+        if (value === '') continue;
+        let fieldValue = fieldValueOf(target.field, value);
+        if (target.field.type === 'person') {
+          const person = personOf(target.field, value, members);
+          if (person.problem) problems.push(person.problem);
+          fieldValue = person.value;
+        }
+        if (fieldValue !== undefined) Object.defineProperty(data.values, target.field.id, { value: fieldValue, enumerable: true, writable: true });
         continue;
       }
       if (value === '') continue;

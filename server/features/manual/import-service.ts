@@ -37,10 +37,16 @@ export async function receiveFile(
 }
 
 /** The rows against the team as it is now; the patients whose MRNs the file repeats are read, and recorded so. */
-async function checked({ store }: ApiDeps, team: TeamKey, file: Parameters<typeof checkRows>[0], mapping: ImportPreviewBody['mapping']) {
+async function checked({ store, membership }: ApiDeps, team: TeamKey, file: Parameters<typeof checkRows>[0], mapping: ImportPreviewBody['mapping']) {
   const fields = (await store.getSchema(team))?.fields ?? [];
-  const [existing, discharged] = await Promise.all([store.getManualPatients(team), store.getDischargedPatients(team)]);
-  const rows = checkRows(file, mapping, fields, existing, discharged);
+  // The team's members are asked for only when a column goes to a person field.
+  const persons = fields.some((f) => f.type === 'person' && mapping.some((m) => m.target === `field:${f.id}`));
+  const [existing, discharged, members] = await Promise.all([
+    store.getManualPatients(team),
+    store.getDischargedPatients(team),
+    persons ? membership.membersOf(team.tenantId, team.teamId) : [],
+  ]);
+  const rows = checkRows(file, mapping, fields, existing, discharged, members);
   return { rows, matched: matchedPatients(rows, [...existing, ...discharged]) };
 }
 

@@ -71,6 +71,7 @@ const schema = {
   fields: [
     { id: 'acuity', label: 'Acuity', type: 'choice', choices: ['Low', 'Medium', 'High'], required: true },
     { id: 'drains', label: 'Drains', type: 'number' },
+    { id: 'nurse', label: 'Assigned nurse', type: 'person' },
   ],
 };
 
@@ -170,15 +171,15 @@ describe.each(harnesses)('%s', (_name, start) => {
       const book = new ExcelJS.Workbook();
       const sheet = book.addWorksheet('Ward');
       sheet.addRows([
-        ['Patient name', 'mrn', 'Acuity level', 'Room'],
-        ['Katherine Johnson', 'IMP-9', 'Low', '3A'],
-        ['Ada Lovelace', 'IMP-1', 'High', '4B'],
+        ['Patient name', 'mrn', 'Acuity level', 'Room', 'Assigned nurse'],
+        ['Katherine Johnson', 'IMP-9', 'Low', '3A', 'avery nguyen'],
+        ['Ada Lovelace', 'IMP-1', 'High', '4B', ''],
       ]);
       const sent = await upload(who.owner, Buffer.from(await book.xlsx.writeBuffer()), 'ward.xlsx');
       expect(sent.status).toBe(200);
       // "Acuity level" is not a label: the owner maps it by hand.
       const mapping = [...sent.body.mapping, { target: 'field:acuity', column: 'Acuity level' }];
-      expect(mapping.map((m: { target: string }) => m.target)).toEqual(['name', 'mrn', 'room', 'field:acuity']);
+      expect(mapping.map((m: { target: string }) => m.target)).toEqual(['name', 'mrn', 'room', 'field:nurse', 'field:acuity']);
       const preview = await api(who.owner, 'POST', `${base}/manual-import/preview`, { token: sent.body.token, mapping });
       expect(preview.body.rows[1].problems).toEqual(['A patient with MRN “IMP-1” is already in the team; this row is not imported again.']);
       const ada = (await roster()).find((p) => p.mrn === 'IMP-1') as unknown as { id: string };
@@ -187,6 +188,11 @@ describe.each(harnesses)('%s', (_name, start) => {
       const done = await api(who.owner, 'POST', `${base}/manual-import/confirm`, { token: sent.body.token, mapping, mode: 'valid' });
       expect(done.body).toMatchObject({ imported: 1, skipped: [{ row: 3 }] });
       expect((await roster()).map((p) => p.name)).toEqual(['Ada Lovelace', 'Alan Turing', 'Katherine Johnson']);
+      // The nurse is named by the team's directory, kept by id.
+      const katherine = (await api(who.owner, 'GET', `${base}/manual-patients`)).body.patients.find(
+        (p: { name: string }) => p.name === 'Katherine Johnson',
+      );
+      expect(katherine.values.nurse).toEqual({ id: who.owner, name: 'Avery Nguyen' });
     });
 
     it('refuses bad files and bad mappings in plain words, changing nothing', async () => {

@@ -80,6 +80,37 @@ describe('checking rows', () => {
     expect(row.problems).toEqual(['A discharged patient with MRN “M-7” is in the team; re-admit them instead of importing them again.']);
   });
 
+  it('reads a person by their name as the team knows it, and yes/no from its words', () => {
+    const withPerson: SchemaField[] = [
+      { id: 'nurse', label: 'Assigned nurse', type: 'person' },
+      { id: 'isolation', label: 'Isolation', type: 'yesNo' },
+    ];
+    const members = [
+      { id: 'u-1', name: 'Zoë Martin' },
+      { id: 'u-2', name: 'Sam Lee' },
+      { id: 'u-3', name: 'Sam Lee' },
+    ];
+    const m = [
+      { target: 'name', column: 'Name' },
+      { target: 'field:nurse', column: 'Nurse' },
+      { target: 'field:isolation', column: 'Isolation' },
+    ];
+    const rows = checkRows(
+      file(['Name', 'Nurse', 'Isolation'], ['Ada', 'zoe martin', 'Yes'], ['Bob', 'Casey', 'no'], ['Cy', 'Sam Lee', 'maybe']),
+      m,
+      withPerson,
+      [],
+      [],
+      members,
+    );
+    expect(rows[0].data?.values).toEqual({ nurse: { id: 'u-1', name: 'Zoë Martin' }, isolation: true });
+    expect(rows[1].problems).toEqual(["Assigned nurse: “Casey” is not a member of this team; write a member's name as Teams shows it."]);
+    expect(rows[2].problems[0]).toBe(
+      "Assigned nurse: “Sam Lee” names more than one member of this team; choose the person in the patient's details after the import.",
+    );
+    expect(rows[2].problems[1]).toMatch(/^Isolation\b/);
+  });
+
   it('refuses a mapping naming a column the file does not have, a field the team does not have, or no name column', () => {
     const refused = (m: { target: string; column: string }[]) => {
       try {
