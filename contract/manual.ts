@@ -253,7 +253,7 @@ const patientValues = z.unknown().transform((raw, ctx): Record<string, SentValue
     if (objectNames.has(key)) {
       ctx.addIssue({ code: 'custom', path: [key], message: `${quoted(key)} is a reserved name, not a field of this team's schema` });
     } else if (!plain && typeof person !== 'string') {
-      ctx.addIssue({ code: 'custom', path: [key], message: 'must be text, a number, true or false, or a person as {"id"}' });
+      ctx.addIssue({ code: 'custom', path: [key], message: 'must be text, a number, yes or no (true or false), or a team member' });
     } else {
       const kept: SentValue = plain ? value : { id: person as string };
       Object.defineProperty(values, key, { value: kept, enumerable: true, writable: true, configurable: true });

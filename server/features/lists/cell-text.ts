@@ -3,6 +3,7 @@ import type { When } from '../../../contract/ids.js';
 import { vitalFlag, type VitalFlag } from '../../../contract/vital-ranges.js';
 import { vitalKinds, type VitalKind } from '../../../contract/vitals.js';
 import type { ListColumn } from '../../../contract/columns.js';
+import { asPerson } from '../../../contract/manual.js';
 import type { ListRow } from './list-view.js';
 
 /** Column headings for exports, in English (the tab labels columns in the user's language). */
@@ -61,6 +62,14 @@ function deceasedBirthDate(birthDate: string | null, deceased: { date: string | 
   return birthDate ? `${birthDate} (${what})` : what[0].toUpperCase() + what.slice(1);
 }
 
+/** A team field's value as a person reads it: yes/no as words, a person by name, text and numbers as they are. */
+function fieldText(value: unknown): string {
+  if (typeof value === 'boolean') return value ? 'Yes' : 'No';
+  const person = asPerson(value);
+  if (person) return person.name;
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : '';
+}
+
 /** One cell as plain text: the value, "None recorded" or "Not available"; times in `zone`. */
 export function cellText(column: ListColumn, row: ListRow, zone = 'UTC'): string {
   if (column === 'name') {
@@ -71,7 +80,7 @@ export function cellText(column: ListColumn, row: ListRow, zone = 'UTC'): string
   if (column === 'mrn' || column === 'birthDate' || column === 'gender')
     return (row.available ? row[column] : null) ?? (row.available ? 'None recorded' : 'Not available');
   const cells = row.cells as RowCells;
-  if (column.startsWith('field:')) return textOf(cells[column], String);
+  if (column.startsWith('field:')) return textOf(cells[column], fieldText);
   switch (column) {
     case 'location':
       return textOf(cells.location, (v) => v.location ?? [v.room && `Room ${v.room}`, v.bed && `Bed ${v.bed}`].filter(Boolean).join(', '));

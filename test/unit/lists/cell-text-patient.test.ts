@@ -33,4 +33,14 @@ describe('CSV text of the patient columns', () => {
     expect(cellText('name', row({ displayName: 'John Smith Jr.' }))).toBe('John Smith Jr.');
     expect(cellText('name', row({ displayName: null, available: false }))).toBe('Not available');
   });
+
+  it('a team field reads as a person would write it: yes/no as words, a person by name, text and numbers as they are', () => {
+    const cells = (value: unknown) => ({ 'field:x': { status: 'ok' as const, value } });
+    expect(cellText('field:x', row({ cells: cells(true) }))).toBe('Yes');
+    expect(cellText('field:x', row({ cells: cells(false) }))).toBe('No');
+    expect(cellText('field:x', row({ cells: cells({ id: 'u-1', name: 'Alex Kim' }) }))).toBe('Alex Kim');
+    expect(cellText('field:x', row({ cells: cells('Bay 3') }))).toBe('Bay 3');
+    expect(cellText('field:x', row({ cells: cells(38.5) }))).toBe('38.5');
+    expect(cellText('field:x', row({ cells: { 'field:x': { status: 'none' } } }))).toBe('None recorded');
+  });
 });

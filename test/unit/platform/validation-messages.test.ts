@@ -127,7 +127,7 @@ describe('what a user reads', () => {
     ).toBe('The label of field 2 must not be empty.');
     const { body: patient } = apiRoutes['POST /api/teams/{teamId}/manual-patients'];
     expect(message(patient, { name: 'A', values: { acuity: {} } }, 'POST', `${team}/manual-patients`)).toBe(
-      'The team field “acuity” must be text or a number.',
+      'The team field “acuity” must be text, a number, yes or no (true or false), or a team member.',
     );
     expect(message(patient, { name: 'A', nickname: 'x' }, 'POST', `${team}/manual-patients`)).toBe('The app does not know the field “nickname”.');
   });

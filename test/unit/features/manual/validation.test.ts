@@ -96,8 +96,8 @@ describe('Manual-mode patient values', () => {
     expect(issues(patientBody.safeParse({ name: 'A', values: ['x'] }))).toEqual(['values: must be an object of field values by field id']);
     expect(issues(patientBody.safeParse({ name: 'A', values: null }))).toEqual(['values: must be an object of field values by field id']);
     expect(issues(patientBody.safeParse({ name: 'A', values: { size: null, acuity: { x: 1 } } }))).toEqual([
-      'values.size: must be text, a number, true or false, or a person as {"id"}',
-      'values.acuity: must be text, a number, true or false, or a person as {"id"}',
+      'values.size: must be text, a number, yes or no (true or false), or a team member',
+      'values.acuity: must be text, a number, yes or no (true or false), or a team member',
     ]);
   });
 
