@@ -22,6 +22,13 @@ export type Connection = z.infer<typeof connection>;
 /** A team's connection mode. */
 export type ConnectionMode = Connection['mode'];
 
+/**
+ * A change of the patients' source (EHR to Manual mode, back, or to another EHR link) while the
+ * team's lists hold patients must say `confirm: true`: the lists' patients may no longer be shown,
+ * so a caller must have been told. Without it the answer is 412 with the counts, and nothing changes.
+ */
+const confirm = z.literal(true, { error: 'must be true, or be left out' }).optional();
+
 /** `PUT /api/teams/{teamId}/connection`: an EHR link (checked for real before it is kept), or Manual mode. */
 export const connectionBody = z.discriminatedUnion('mode', [
   z
@@ -29,9 +36,10 @@ export const connectionBody = z.discriminatedUnion('mode', [
       mode: z.literal('ehr'),
       url: z.string().trim().min(1, 'must not be empty').max(2000).url('must be a web address (https://…)'),
       name: z.string().trim().min(1, 'must not be empty').max(200),
+      confirm,
     })
     .strict(),
-  z.object({ mode: z.literal('manual') }).strict(),
+  z.object({ mode: z.literal('manual'), confirm }).strict(),
 ]);
 export type ConnectionBody = z.infer<typeof connectionBody>;
 
@@ -40,3 +48,16 @@ export const connectionAnswer = connection;
 
 /** `PUT /api/teams/{teamId}/connection`: what was kept, with what the check found. */
 export const setConnectionAnswer = connection.options[1].or(connection.options[2]);
+
+/** Whether going from one connection to another changes where the lists' patients come from. */
+export function changesSource(from: Connection, to: { mode: 'manual' } | { mode: 'ehr'; url: string }): boolean {
+  if (from.mode === 'unset') return false;
+  if (from.mode !== to.mode) return true;
+  return from.mode === 'ehr' && to.mode === 'ehr' && from.url.replace(/\/+$/, '') !== to.url.replace(/\/+$/, '');
+}
+
+/** What a change of source does to the team's lists, in counts: lists holding patients, and the patients they hold. */
+export function sourceChangeImpact(lists: readonly { patientCount: number }[]): { lists: number; patients: number } {
+  const held = lists.filter((l) => l.patientCount > 0);
+  return { lists: held.length, patients: held.reduce((n, l) => n + l.patientCount, 0) };
+}

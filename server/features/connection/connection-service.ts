@@ -1,4 +1,5 @@
-import type { Connection, ConnectionBody } from '../../../contract/connection.js';
+import { changesSource, sourceChangeImpact, type Connection, type ConnectionBody } from '../../../contract/connection.js';
+import { Problem } from '../../platform/problem.js';
 import type { TeamKey } from '../../storage/ports.js';
 import { onCommit } from '../shared/audit-trail.js';
 import type { ApiDeps } from '../shared/deps.js';
@@ -9,8 +10,27 @@ export async function getConnection({ store }: ApiDeps, team: TeamKey): Promise<
   return store.getConnection(team);
 }
 
+/**
+ * Refuses a change of the patients' source that was not confirmed while the team's lists hold
+ * patients: the new source may not know them, so the caller must have seen what happens to them.
+ * Checked before an EHR link is tried, so nothing is sent anywhere for a refused change.
+ */
+async function requireConfirmedChange({ store }: ApiDeps, team: TeamKey, body: ConnectionBody): Promise<void> {
+  if (body.confirm) return;
+  if (!changesSource(await store.getConnection(team), body)) return;
+  const { lists, patients } = sourceChangeImpact(await store.listLists(team));
+  if (patients === 0) return;
+  throw new Problem(
+    'precondition_failed',
+    `The team's lists hold patients from the current source (${lists} ${lists === 1 ? 'list' : 'lists'} with ${patients} ${patients === 1 ? 'patient' : 'patients'}); ` +
+      'the new source may not be able to show them. Send the change again with "confirm": true to make it.',
+  );
+}
+
 /** Sets the link; an EHR link is checked for real first, and kept with what the check found. */
-export async function setConnection({ store, ehr }: ApiDeps, team: TeamKey, body: ConnectionBody, userId: string): Promise<Connection> {
+export async function setConnection(deps: ApiDeps, team: TeamKey, body: ConnectionBody, userId: string): Promise<Connection> {
+  const { store, ehr } = deps;
+  await requireConfirmedChange(deps, team, body);
   let connection: Connection;
   if (body.mode === 'ehr') {
     const url = body.url.replace(/\/+$/, '');
