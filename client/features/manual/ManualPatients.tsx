@@ -13,6 +13,8 @@ import {
   Text,
   Title3,
   makeStyles,
+  mergeClasses,
+  tokens,
 } from '@fluentui/react-components';
 import { useState } from 'react';
 import { ErrorNotice } from '../../shared/components/ErrorNotice';
@@ -29,7 +31,23 @@ import { ImportWizard } from './ImportWizard';
 import { PatientForm } from './PatientForm';
 import { SchemaEditor } from './SchemaEditor';
 
-const useStyles = makeStyles({ section: { display: 'flex', flexDirection: 'column', gap: '12px', minWidth: 0 } });
+const useStyles = makeStyles({
+  section: { display: 'flex', flexDirection: 'column', gap: '12px', minWidth: 0 },
+  actions: { display: 'flex', flexWrap: 'wrap', gap: '8px', minWidth: 0 },
+  // The table scrolls sideways in its own box, never the page; each column as wide as its words.
+  scroller: { overflowX: 'auto', maxWidth: '100%', minWidth: 0 },
+  table: { tableLayout: 'auto', width: 'max-content', minWidth: '100%' },
+  cell: { whiteSpace: 'nowrap', maxWidth: '280px', overflow: 'hidden', textOverflow: 'ellipsis' },
+  // The name stays at the left edge while the other columns scroll under it.
+  frozen: {
+    position: 'sticky',
+    left: 0,
+    zIndex: 1,
+    backgroundColor: tokens.colorNeutralBackground1,
+    boxShadow: `1px 0 0 ${tokens.colorNeutralStroke2}`,
+  },
+  rowActions: { display: 'flex', alignItems: 'center', gap: '4px' },
+});
 
 export interface ManualTarget {
   listName: string;
@@ -62,13 +80,9 @@ export function ManualPatients({ target, onPatientSaved }: { target: ManualTarge
         <Title3 as="h2" id="manual-title">
           {t('manual.title')}
         </Title3>
-        <div>
-          <PatientForm schema={schema.data} trigger={<Button>{t('manual.newPatient')}</Button>} onSaved={onPatientSaved} />{' '}
-          {isOwner && (
-            <>
-              <ImportWizard schema={schema.data} onImported={onPatientSaved} />{' '}
-            </>
-          )}
+        <div className={styles.actions}>
+          <PatientForm schema={schema.data} trigger={<Button>{t('manual.newPatient')}</Button>} onSaved={onPatientSaved} />
+          {isOwner && <ImportWizard schema={schema.data} onImported={onPatientSaved} />}
           {target && (
             <Button
               appearance="primary"
@@ -91,62 +105,68 @@ export function ManualPatients({ target, onPatientSaved }: { target: ManualTarge
         ) : patients.data.patients.length === 0 ? (
           <Text role="status">{t('manual.none')}</Text>
         ) : (
-          <Table aria-label={t('manual.title')} size="small">
-            <TableHeader>
-              <TableRow>
-                <TableHeaderCell>{t('column.actions')}</TableHeaderCell>
-                <TableHeaderCell>{t('column.name')}</TableHeaderCell>
-                <TableHeaderCell>{t('column.mrn')}</TableHeaderCell>
-                <TableHeaderCell>{t('column.birthDate')}</TableHeaderCell>
-                <TableHeaderCell>{t('column.gender')}</TableHeaderCell>
-                <TableHeaderCell>{t('manual.room')}</TableHeaderCell>
-                {schema.data.fields.map((f) => (
-                  <TableHeaderCell key={f.id}>{f.label}</TableHeaderCell>
-                ))}
-              </TableRow>
-            </TableHeader>
-            <TableBody>
-              {patients.data.patients.map((p) => (
-                <TableRow key={p.id}>
-                  <TableCell>
-                    <Checkbox
-                      checked={selected.has(p.id) || Boolean(target?.onList.has(p.id))}
-                      disabled={!target || target.onList.has(p.id)}
-                      aria-label={t('search.select', { name: p.name })}
-                      onChange={(_, d) =>
-                        setSelected((s) => {
-                          const n = new Set(s);
-                          if (d.checked) n.add(p.id);
-                          else n.delete(p.id);
-                          return n;
-                        })
-                      }
-                    />
-                    <PatientForm
-                      schema={schema.data}
-                      patient={p}
-                      onSaved={onPatientSaved}
-                      trigger={
-                        <Button size="small" aria-label={t('manual.editPatient', { name: p.name })}>
-                          ✎
-                        </Button>
-                      }
-                    />
-                  </TableCell>
-                  <TableCell>{p.name}</TableCell>
-                  <TableCell>{p.mrn ?? t('value.none')}</TableCell>
-                  <TableCell>{birthDateWithAge(p.birthDate)}</TableCell>
-                  <TableCell>{genderLabel(p.gender)}</TableCell>
-                  <TableCell>{p.room ?? t('value.none')}</TableCell>
+          <div className={styles.scroller}>
+            <Table aria-label={t('manual.title')} size="small" className={styles.table}>
+              <TableHeader>
+                <TableRow>
+                  <TableHeaderCell className={mergeClasses(styles.cell, styles.frozen)}>{t('column.name')}</TableHeaderCell>
+                  <TableHeaderCell className={styles.cell}>{t('column.actions')}</TableHeaderCell>
+                  <TableHeaderCell className={styles.cell}>{t('column.mrn')}</TableHeaderCell>
+                  <TableHeaderCell className={styles.cell}>{t('column.birthDate')}</TableHeaderCell>
+                  <TableHeaderCell className={styles.cell}>{t('column.gender')}</TableHeaderCell>
+                  <TableHeaderCell className={styles.cell}>{t('manual.room')}</TableHeaderCell>
                   {schema.data.fields.map((f) => (
-                    <TableCell key={f.id}>
-                      <FieldValueView field={f} value={fieldValue(p.values, f.id)} members={members.data?.members} />
-                    </TableCell>
+                    <TableHeaderCell key={f.id} className={styles.cell}>
+                      {f.label}
+                    </TableHeaderCell>
                   ))}
                 </TableRow>
-              ))}
-            </TableBody>
-          </Table>
+              </TableHeader>
+              <TableBody>
+                {patients.data.patients.map((p) => (
+                  <TableRow key={p.id}>
+                    <TableCell className={mergeClasses(styles.cell, styles.frozen)}>{p.name}</TableCell>
+                    <TableCell>
+                      <span className={styles.rowActions}>
+                        <Checkbox
+                          checked={selected.has(p.id) || Boolean(target?.onList.has(p.id))}
+                          disabled={!target || target.onList.has(p.id)}
+                          aria-label={t('search.select', { name: p.name })}
+                          onChange={(_, d) =>
+                            setSelected((s) => {
+                              const n = new Set(s);
+                              if (d.checked) n.add(p.id);
+                              else n.delete(p.id);
+                              return n;
+                            })
+                          }
+                        />
+                        <PatientForm
+                          schema={schema.data}
+                          patient={p}
+                          onSaved={onPatientSaved}
+                          trigger={
+                            <Button size="small" aria-label={t('manual.editPatient', { name: p.name })}>
+                              ✎
+                            </Button>
+                          }
+                        />
+                      </span>
+                    </TableCell>
+                    <TableCell className={styles.cell}>{p.mrn ?? t('value.none')}</TableCell>
+                    <TableCell className={styles.cell}>{birthDateWithAge(p.birthDate)}</TableCell>
+                    <TableCell className={styles.cell}>{genderLabel(p.gender)}</TableCell>
+                    <TableCell className={styles.cell}>{p.room ?? t('value.none')}</TableCell>
+                    {schema.data.fields.map((f) => (
+                      <TableCell key={f.id} className={styles.cell}>
+                        <FieldValueView field={f} value={fieldValue(p.values, f.id)} members={members.data?.members} />
+                      </TableCell>
+                    ))}
+                  </TableRow>
+                ))}
+              </TableBody>
+            </Table>
+          </div>
         )}
       </section>
     </div>

@@ -9,16 +9,20 @@ import {
   DialogTrigger,
   Field,
   Input,
+  MessageBar,
+  MessageBarBody,
   Select,
 } from '@fluentui/react-components';
 import { useState, type ReactElement } from 'react';
+import { ApiError } from '../../shared/api/api-client';
 import { ErrorNotice } from '../../shared/components/ErrorNotice';
+import { currentLanguage, t } from '../../shared/i18n/t';
 import { genderLabel } from '../../shared/format';
-import { t } from '../../shared/i18n/t';
 import { fieldValue, type ManualPatient, type ManualPatientData, type ManualSchema } from '../../../contract/manual';
 import { useSaveManualPatient } from './api/manual-patients';
 import { useTeamMembers } from './api/team-members';
 import { FieldInput, formText, formValue } from './field-inputs';
+import { formProblems, refusedFields } from './form-problems';
 
 /** Adds a patient by hand, or edits one, with the team's own fields; `onSaved` after a save. */
 export function PatientForm({
@@ -35,6 +39,8 @@ export function PatientForm({
   const [open, setOpen] = useState(false);
   const empty = { name: '', mrn: '', birthDate: '', gender: '', room: '' };
   const [form, setForm] = useState<Record<string, string>>({});
+  // What the form found wrong at the last try, in the user's words; nothing is sent while there is any.
+  const [problems, setProblems] = useState<string[]>([]);
   const reset = () =>
     setForm({
       ...empty,
@@ -70,8 +76,13 @@ export function PatientForm({
       values,
     };
   };
-  const input = (key: string, label: string, type: 'text' | 'date' = 'text') => (
-    <Field label={label} key={key}>
+  // A refusal the server names fields for is said in the user's language; English keeps the server's sentence.
+  const refused =
+    save.error instanceof ApiError && save.error.code === 'validation_failed' && currentLanguage() !== 'en'
+      ? refusedFields(schema.fields, save.error.fields)
+      : [];
+  const input = (key: string, label: string, type: 'text' | 'date' = 'text', required = false) => (
+    <Field label={label} key={key} required={required}>
       <Input type={type} value={form[key] ?? ''} onChange={(_, d) => setForm((f) => ({ ...f, [key]: d.value }))} />
     </Field>
   );
@@ -81,6 +92,7 @@ export function PatientForm({
       onOpenChange={(_, d) => {
         setOpen(d.open);
         if (d.open) reset();
+        setProblems([]);
         save.reset();
       }}
     >
@@ -90,18 +102,21 @@ export function PatientForm({
           noValidate
           onSubmit={(e) => {
             e.preventDefault();
-            save.mutate(data());
+            const found = formProblems(schema.fields, form);
+            setProblems(found);
+            save.reset();
+            if (found.length === 0) save.mutate(data());
           }}
         >
           <DialogBody>
             <DialogTitle>{patient ? t('manual.editPatient', { name: patient.name }) : t('manual.newPatient')}</DialogTitle>
             <DialogContent>
-              {input('name', t('column.name'))}
+              {input('name', t('column.name'), 'text', true)}
               {input('mrn', t('column.mrn'))}
               {input('birthDate', t('search.birthDate'), 'date')}
               <Field label={t('column.gender')}>
                 <Select value={form.gender ?? ''} onChange={(_, d) => setForm((f) => ({ ...f, gender: d.value }))}>
-                  <option value="">{t('search.anyGender')}</option>
+                  <option value="">{t('manual.genderNotStated')}</option>
                   {(['female', 'male', 'other', 'unknown'] as const).map((g) => (
                     <option key={g} value={g}>
                       {genderLabel(g)}
@@ -120,7 +135,27 @@ export function PatientForm({
                   before={patient && fieldValue(patient.values, f.id)}
                 />
               ))}
-              {save.isError && <ErrorNotice error={save.error} />}
+              {problems.length > 0 && (
+                <MessageBar intent="error" role="alert">
+                  <MessageBarBody>
+                    {problems.map((p) => (
+                      <div key={p}>{p}</div>
+                    ))}
+                  </MessageBarBody>
+                </MessageBar>
+              )}
+              {save.isError &&
+                (refused.length > 0 ? (
+                  <MessageBar intent="error" role="alert">
+                    <MessageBarBody>
+                      {refused.map((p) => (
+                        <div key={p}>{p}</div>
+                      ))}
+                    </MessageBarBody>
+                  </MessageBar>
+                ) : (
+                  <ErrorNotice error={save.error} />
+                ))}
             </DialogContent>
             <DialogActions>
               <DialogTrigger disableButtonEnhancement>

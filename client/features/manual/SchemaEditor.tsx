@@ -1,15 +1,25 @@
 import { Button, Checkbox, Field, Input, Select, Text, Title3, makeStyles } from '@fluentui/react-components';
 import { useState } from 'react';
 import { ErrorNotice } from '../../shared/components/ErrorNotice';
-import { t } from '../../shared/i18n/t';
+import { currentLanguage, t } from '../../shared/i18n/t';
+import { wardTemplate } from '../../../contract/manual-template';
 import { choiceColour, choiceColours, fieldTypes, type ChoiceColour, type ManualSchema, type SchemaField } from '../../../contract/manual';
 import { useSaveSchema } from './api/schema';
 
 const useStyles = makeStyles({
-  section: { display: 'flex', flexDirection: 'column', gap: '8px', marginBottom: '20px' },
-  row: { display: 'grid', gridTemplateColumns: '1.2fr 0.8fr 1.5fr auto auto', gap: '8px', alignItems: 'end' },
+  start: { display: 'flex', flexWrap: 'wrap', gap: '8px', alignItems: 'center' },
+  section: { display: 'flex', flexDirection: 'column', gap: '8px', marginBottom: '20px', minWidth: 0 },
+  // A row wraps rather than overflows its card: the panel is about 500 pixels wide at 1366, and
+  // Russian or German words make the "Required" box wide. Inputs shrink below their default size.
+  row: { display: 'flex', flexWrap: 'wrap', gap: '8px', alignItems: 'end', minWidth: 0 },
+  label: { flex: '2 1 160px', minWidth: 0 },
+  type: { flex: '1 1 120px', minWidth: 0 },
+  wide: { flex: '2 1 160px', minWidth: 0 },
+  fill: { width: '100%', minWidth: 0 },
+  marks: { display: 'flex', alignItems: 'center', gap: '4px', flex: '0 0 auto', maxWidth: '100%' },
   extras: { display: 'flex', flexWrap: 'wrap', gap: '8px', paddingLeft: '16px', minWidth: 0 },
-  extra: { minWidth: '120px', maxWidth: '200px' },
+  extra: { flex: '1 1 120px', minWidth: 0, maxWidth: '200px' },
+  rowBox: { minWidth: 0, paddingBottom: '8px' },
 });
 
 /** A field as the editor holds it: choices, range and colours as the text of their inputs. */
@@ -70,17 +80,33 @@ export function SchemaEditor({ schema }: { schema: ManualSchema }) {
       }),
     );
   const update = (i: number, change: Partial<Edited>) => setFields((fs) => fs.map((f, j) => (j === i ? { ...f, ...change } : f)));
+  // A team without fields yet chooses how to start; the template only fills the editor, saved as any edit.
+  const [started, setStarted] = useState(schema.fields.length > 0);
+  const startFromTemplate = () => {
+    setFields(wardTemplate(currentLanguage()).map((f) => ({ ...f, choicesText: f.choices?.join(', ') })));
+    setStarted(true);
+  };
   return (
     <section className={styles.section} aria-labelledby="schema-title">
       <Title3 as="h2" id="schema-title">
         {t('manual.schema')}
       </Title3>
       <Text>{t('manual.schemaHint')}</Text>
+      {!started && fields.length === 0 && (
+        <div className={styles.start} role="group" aria-label={t('manual.startTitle')}>
+          <Text weight="semibold">{t('manual.startTitle')}</Text>
+          <Button appearance="primary" onClick={startFromTemplate}>
+            {t('manual.startTemplate')}
+          </Button>
+          <Button onClick={() => setStarted(true)}>{t('manual.startEmpty')}</Button>
+        </div>
+      )}
       {fields.map((f, i) => (
-        <div key={i} data-field-row="">
+        <div key={i} data-field-row="" className={styles.rowBox}>
           <div className={styles.row}>
-            <Field label={t('manual.fieldLabel')}>
+            <Field className={styles.label} label={t('manual.fieldLabel')}>
               <Input
+                className={styles.fill}
                 value={f.label}
                 onChange={(_, d) =>
                   update(i, {
@@ -97,8 +123,8 @@ export function SchemaEditor({ schema }: { schema: ManualSchema }) {
                 }
               />
             </Field>
-            <Field label={t('manual.fieldType')}>
-              <Select value={f.type} onChange={(_, d) => update(i, { type: d.value as SchemaField['type'] })}>
+            <Field className={styles.type} label={t('manual.fieldType')}>
+              <Select className={styles.fill} value={f.type} onChange={(_, d) => update(i, { type: d.value as SchemaField['type'] })}>
                 {fieldTypes.map((type) => (
                   <option key={type} value={type}>
                     {t(`manual.type.${type}`)}
@@ -107,30 +133,37 @@ export function SchemaEditor({ schema }: { schema: ManualSchema }) {
               </Select>
             </Field>
             {f.type === 'number' ? (
-              <Field label={t('manual.fieldUnit')}>
-                <Input value={f.unit ?? ''} onChange={(_, d) => update(i, { unit: d.value })} />
+              <Field className={styles.wide} label={t('manual.fieldUnit')}>
+                <Input className={styles.fill} value={f.unit ?? ''} onChange={(_, d) => update(i, { unit: d.value })} />
               </Field>
             ) : (
-              <Field label={t('manual.fieldChoices')}>
-                <Input value={f.choicesText ?? ''} disabled={f.type !== 'choice'} onChange={(_, d) => update(i, { choicesText: d.value })} />
+              <Field className={styles.wide} label={t('manual.fieldChoices')}>
+                <Input
+                  className={styles.fill}
+                  value={f.choicesText ?? ''}
+                  disabled={f.type !== 'choice'}
+                  onChange={(_, d) => update(i, { choicesText: d.value })}
+                />
               </Field>
             )}
-            <Checkbox
-              label={t('manual.fieldRequired')}
-              checked={Boolean(f.required)}
-              onChange={(_, d) => update(i, { required: Boolean(d.checked) })}
-            />
-            <Button onClick={() => setFields((fs) => fs.filter((_, j) => j !== i))} aria-label={t('manual.removeField', { label: f.label || '…' })}>
-              ×
-            </Button>
+            <div className={styles.marks}>
+              <Checkbox
+                label={t('manual.fieldRequired')}
+                checked={Boolean(f.required)}
+                onChange={(_, d) => update(i, { required: Boolean(d.checked) })}
+              />
+              <Button onClick={() => setFields((fs) => fs.filter((_, j) => j !== i))} aria-label={t('manual.removeField', { label: f.label || '…' })}>
+                ×
+              </Button>
+            </div>
           </div>
           {f.type === 'number' && (
             <div className={styles.extras}>
               <Field className={styles.extra} label={t('manual.fieldMin')}>
-                <Input type="number" value={f.minText ?? ''} onChange={(_, d) => update(i, { minText: d.value })} />
+                <Input className={styles.fill} type="number" value={f.minText ?? ''} onChange={(_, d) => update(i, { minText: d.value })} />
               </Field>
               <Field className={styles.extra} label={t('manual.fieldMax')}>
-                <Input type="number" value={f.maxText ?? ''} onChange={(_, d) => update(i, { maxText: d.value })} />
+                <Input className={styles.fill} type="number" value={f.maxText ?? ''} onChange={(_, d) => update(i, { maxText: d.value })} />
               </Field>
             </div>
           )}
@@ -138,7 +171,11 @@ export function SchemaEditor({ schema }: { schema: ManualSchema }) {
             <div className={styles.extras}>
               {choicesOf(f).map((choice) => (
                 <Field className={styles.extra} key={choice} label={t('manual.choiceColour', { choice })}>
-                  <Select value={choiceColour(f, choice) ?? ''} onChange={(_, d) => setColour(i, choice, d.value as ChoiceColour | '')}>
+                  <Select
+                    className={styles.fill}
+                    value={choiceColour(f, choice) ?? ''}
+                    onChange={(_, d) => setColour(i, choice, d.value as ChoiceColour | '')}
+                  >
                     <option value="">{t('manual.noColour')}</option>
                     {choiceColours.map((c) => (
                       <option key={c} value={c}>

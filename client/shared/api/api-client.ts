@@ -10,6 +10,8 @@ export class ApiError extends Error {
     readonly requestId?: string,
     /** On a 429: how many seconds the server asked to wait (`Retry-After`). */
     readonly retryAfter?: number,
+    /** On a 400 `validation_failed`: the paths of the fields at fault (`name`, `values.diagnosis`), for the tab to name them in the user's language. */
+    readonly fields: readonly string[] = [],
   ) {
     super(message);
     this.name = 'ApiError';
@@ -57,7 +59,15 @@ export function apiErrorOf(res: Response, body: unknown): ApiError {
   const text = (x: unknown) => (typeof x === 'string' && x ? x : undefined);
   const code = text(problem.code) ?? (res.status === 429 ? 'rate_limited' : 'http_error');
   const retryAfter = res.status === 429 ? (retryAfterSeconds(res) ?? undefined) : undefined;
-  return new ApiError(res.status, code, text(problem.message) ?? t('api.httpError', { status: res.status }), text(problem.requestId), retryAfter);
+  const fields = Array.isArray(problem.fields) ? problem.fields.filter((f): f is string => typeof f === 'string') : [];
+  return new ApiError(
+    res.status,
+    code,
+    text(problem.message) ?? t('api.httpError', { status: res.status }),
+    text(problem.requestId),
+    retryAfter,
+    fields,
+  );
 }
 
 /** Resolves after `ms`, or rejects as aborted when `signal` is. */

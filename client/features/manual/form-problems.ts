@@ -1,0 +1,72 @@
+import { currentLocale, t } from '../../shared/i18n/t';
+import type { SchemaField } from '../../../contract/manual';
+
+/**
+ * What is wrong with the patient form before it is sent, one sentence per field in the user's
+ * language, each naming the field by its label and saying what to do. The server checks again
+ * (and in English for API callers); these are the words the tab shows.
+ */
+
+/** The most characters each text type holds (the server's limits). */
+const textLimits: Partial<Record<SchemaField['type'], number>> = { text: 1000, longText: 10000 };
+
+const numberText = (n: number) => n.toLocaleString(currentLocale(), { maximumFractionDigits: 6 });
+
+/** A number field's ask, with its range. */
+function numberProblem(field: SchemaField): string {
+  const [min, max] = [field.min, field.max];
+  if (min !== undefined && max !== undefined)
+    return t('manual.problem.numberRange', { field: field.label, min: numberText(min), max: numberText(max) });
+  if (min !== undefined) return t('manual.problem.numberMin', { field: field.label, min: numberText(min) });
+  if (max !== undefined) return t('manual.problem.numberMax', { field: field.label, max: numberText(max) });
+  return t('manual.problem.number', { field: field.label });
+}
+
+/** The problem of one team field's input text, or null. */
+export function fieldProblem(field: SchemaField, text: string): string | null {
+  if (text.trim() === '') return field.required ? t('manual.problem.required', { field: field.label }) : null;
+  if (field.type === 'number') {
+    const value = Number(text);
+    if (!Number.isFinite(value)) return numberProblem(field);
+    if ((field.min !== undefined && value < field.min) || (field.max !== undefined && value > field.max)) return numberProblem(field);
+  }
+  const limit = textLimits[field.type];
+  if (limit !== undefined && text.length > limit) return t('manual.problem.tooLong', { field: field.label, max: numberText(limit) });
+  return null;
+}
+
+/** The form's problems: the patient's name (always required), then each team field's, in the form's order. */
+export function formProblems(fields: readonly SchemaField[], form: Readonly<Record<string, string>>): string[] {
+  const problems: string[] = [];
+  if ((form.name ?? '').trim() === '') problems.push(t('manual.problem.required', { field: t('column.name') }));
+  for (const field of fields) {
+    const problem = fieldProblem(field, form[`v:${field.id}`] ?? '');
+    if (problem) problems.push(problem);
+  }
+  return problems;
+}
+
+/** The built-in fields of a patient, by the path the server names them with. */
+const builtIn: Record<string, () => string> = {
+  name: () => t('column.name'),
+  mrn: () => t('column.mrn'),
+  birthDate: () => t('search.birthDate'),
+  gender: () => t('column.gender'),
+  room: () => t('manual.room'),
+};
+
+/**
+ * The fields a refused save names (`fields` of a 400: `name`, `values.diagnosis`), as sentences
+ * in the user's language with each field's label; paths the tab does not know are left out.
+ */
+export function refusedFields(fields: readonly SchemaField[], paths: readonly string[]): string[] {
+  const labels = paths.flatMap((path) => {
+    const [head, id] = path.split('.');
+    if (head === 'values' && id) {
+      const field = fields.find((f) => f.id === id);
+      return field ? [field.label] : [];
+    }
+    return Object.hasOwn(builtIn, head) ? [builtIn[head]()] : [];
+  });
+  return [...new Set(labels)].map((label) => t('manual.problem.check', { field: label }));
+}

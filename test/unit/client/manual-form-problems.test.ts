@@ -1,0 +1,60 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { SchemaField } from '../../../contract/manual';
+import { apiErrorOf } from '../../../client/shared/api/api-client';
+import { fieldProblem, formProblems, refusedFields } from '../../../client/features/manual/form-problems';
+import { setLanguage } from '../../../client/shared/i18n/t';
+
+const fields: SchemaField[] = [
+  { id: 'diagnosis', label: 'Diagnosis', type: 'text', required: true },
+  { id: 'weight', label: 'Weight', type: 'number', min: 0.5, max: 300, unit: 'kg' },
+  { id: 'score', label: 'Score', type: 'number' },
+  { id: 'note', label: 'Note', type: 'longText' },
+];
+const form = (values: Record<string, string>) => Object.fromEntries(Object.entries(values).map(([k, v]) => [k === 'name' ? k : `v:${k}`, v]));
+
+describe('the patient form’s problems, in the user’s words', () => {
+  afterEach(() => setLanguage('en'));
+
+  it('names every missing required field, the patient’s name first, by its label and never by its path', () => {
+    const problems = formProblems(fields, form({ name: '  ', diagnosis: '' }));
+    expect(problems).toEqual(['Name: fill this in; it is required.', 'Diagnosis: fill this in; it is required.']);
+    for (const p of problems) expect(p).not.toMatch(/values\.|name:|must not be empty/);
+  });
+
+  it('says the range of a number field, and lets a form without problems through', () => {
+    expect(fieldProblem(fields[1], '301')).toBe('Weight: enter a number from 0.5 to 300.');
+    expect(fieldProblem(fields[1], 'heavy')).toBe('Weight: enter a number from 0.5 to 300.');
+    expect(fieldProblem(fields[2], 'x')).toBe('Score: enter a number.');
+    expect(fieldProblem(fields[1], '72.5')).toBeNull();
+    expect(fieldProblem(fields[3], 'x'.repeat(10_001))).toBe('Note: shorten it to at most 10,000 characters.');
+    expect(formProblems(fields, form({ name: 'Ada', diagnosis: 'Sepsis', weight: '70' }))).toEqual([]);
+  });
+
+  it('writes the same problems in Russian and Chinese with the field’s label', () => {
+    setLanguage('ru');
+    expect(formProblems(fields, form({ name: '', diagnosis: '' }))).toEqual([
+      'Имя: заполните это поле, оно обязательное.',
+      'Diagnosis: заполните это поле, оно обязательное.',
+    ]);
+    expect(fieldProblem(fields[1], '0')).toBe('Weight: введите число от 0,5 до 300.');
+    setLanguage('zh-TW');
+    expect(fieldProblem(fields[0], '')).toBe('Diagnosis：此項為必填，請填寫。');
+  });
+
+  it('names the fields of a refused save by their labels in the user’s language, from the paths the server gives', () => {
+    const res = new Response(null, { status: 400 });
+    const error = apiErrorOf(res, {
+      code: 'validation_failed',
+      message: 'The patient’s name must not be empty.',
+      fields: ['name', 'values.diagnosis', 'values.unknown', 7],
+    });
+    expect(error.fields).toEqual(['name', 'values.diagnosis', 'values.unknown']);
+    setLanguage('ru');
+    expect(refusedFields(fields, error.fields)).toEqual([
+      'Имя: значение не принято; проверьте его и попробуйте снова.',
+      'Diagnosis: значение не принято; проверьте его и попробуйте снова.',
+    ]);
+    // A path that names an object property is not taken for a field.
+    expect(refusedFields(fields, ['constructor', 'values.__proto__'])).toEqual([]);
+  });
+});
