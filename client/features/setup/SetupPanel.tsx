@@ -1,5 +1,11 @@
 import {
   Button,
+  Dialog,
+  DialogActions,
+  DialogBody,
+  DialogContent,
+  DialogSurface,
+  DialogTitle,
   Field,
   Input,
   MessageBar,
@@ -13,11 +19,12 @@ import {
   makeStyles,
 } from '@fluentui/react-components';
 import { useState } from 'react';
-import type { Connection } from '../../../contract/connection';
+import type { Connection, ConnectionBody } from '../../../contract/connection';
 import { ErrorNotice } from '../../shared/components/ErrorNotice';
 import { t } from '../../shared/i18n/t';
 import { useSession } from '../../shared/session';
 import { useSaveConnection } from './api/connection';
+import { useSourceChangeCheck, type SourceChange } from './api/source-change';
 
 const useStyles = makeStyles({
   panel: { display: 'flex', flexDirection: 'column', gap: '16px', maxWidth: '640px' },
@@ -35,6 +42,11 @@ export function SetupPanel({ current, onSaved, onDone }: { current: Connection; 
   const saved = save.data;
   // What the tab is connected to: the link just checked, else the one stored before (settings reopened).
   const shown = saved ?? (current.mode === 'unset' ? undefined : current);
+  // A change of where the patients come from, while lists hold patients, waits for the owner's confirmation.
+  const check = useSourceChangeCheck(saved ?? current);
+  const [pending, setPending] = useState<SourceChange | null>(null);
+  const submit = (body: ConnectionBody) => check.mutate(body, { onSuccess: (change) => (change.impact ? setPending(change) : save.mutate(body)) });
+  const busy = save.isPending || check.isPending;
 
   return (
     <section className={styles.panel} aria-labelledby="setup-title">
@@ -52,7 +64,7 @@ export function SetupPanel({ current, onSaved, onDone }: { current: Connection; 
           className={styles.panel}
           onSubmit={(e) => {
             e.preventDefault();
-            save.mutate({ mode: 'ehr', url: url.trim(), name: name.trim() });
+            submit({ mode: 'ehr', url: url.trim(), name: name.trim() });
           }}
         >
           <Field label={t('setup.link')} hint={t('setup.linkHint')} required>
@@ -79,20 +91,50 @@ export function SetupPanel({ current, onSaved, onDone }: { current: Connection; 
             <Input value={name} onChange={(_, d) => setName(d.value)} maxLength={200} />
           </Field>
           <div className={styles.links}>
-            <Button appearance="primary" type="submit" disabled={!url.trim() || !name.trim() || save.isPending}>
+            <Button appearance="primary" type="submit" disabled={!url.trim() || !name.trim() || busy}>
               {t('setup.connect')}
             </Button>
-            {save.isPending && <Spinner size="tiny" label={t('setup.connecting')} />}
+            {busy && <Spinner size="tiny" label={t('setup.connecting')} />}
           </div>
         </form>
       ) : (
         <div>
-          <Button appearance="primary" onClick={() => save.mutate({ mode: 'manual' })} disabled={save.isPending}>
+          <Button appearance="primary" onClick={() => submit({ mode: 'manual' })} disabled={busy}>
             {t('setup.useManual')}
           </Button>
         </div>
       )}
+      {check.isError && <ErrorNotice title={t('setup.failed')} error={check.error} />}
       {save.isError && <ErrorNotice title={t('setup.failed')} error={save.error} />}
+      <Dialog open={pending !== null} onOpenChange={(_, d) => !d.open && setPending(null)} modalType="alert">
+        <DialogSurface>
+          <DialogBody>
+            <DialogTitle>{t('setup.changeTitle')}</DialogTitle>
+            <DialogContent>
+              {pending?.impact && (
+                <Text as="p" block>
+                  {t(pending.body.mode === 'manual' ? 'setup.changeToManual' : 'setup.changeToEhr', pending.impact)}
+                </Text>
+              )}
+              <Text as="p" block>
+                {t('setup.changeKeep')}
+              </Text>
+            </DialogContent>
+            <DialogActions>
+              <Button
+                appearance="primary"
+                onClick={() => {
+                  if (pending) save.mutate({ ...pending.body, confirm: true });
+                  setPending(null);
+                }}
+              >
+                {t('setup.changeConfirm')}
+              </Button>
+              <Button onClick={() => setPending(null)}>{t('setup.changeCancel')}</Button>
+            </DialogActions>
+          </DialogBody>
+        </DialogSurface>
+      </Dialog>
       {shown?.mode === 'ehr' && !save.isError && (
         <MessageBar intent="success" layout="multiline">
           <MessageBarBody>

@@ -27,6 +27,8 @@ export function useSaveConnection({ onSaved }: { onSaved?: () => void } = {}) {
     onSuccess: (saved) => {
       onSaved?.();
       queryClient.setQueryData(connectionKey(teamId), saved);
+      // The lists now read their patients from the new source: what was shown before is stale.
+      void queryClient.invalidateQueries({ predicate: (q) => q.queryKey[0] !== 'connection' });
     },
   });
 }
