@@ -4,6 +4,7 @@ import { listColumns } from './columns.js';
 import { errorCode } from './errors.js';
 import { fhirId, uuid } from './ids.js';
 import { deceasedValue } from './patients.js';
+import { schemaFieldShape } from './manual.js';
 
 /** A column as answers carry it: a built-in one or `field:<id>`. */
 export const listColumn = z.union([z.enum(listColumns), z.templateLiteral(['field:', z.string()])]);
@@ -70,6 +71,11 @@ export const listView = z.object({
   columns: z.array(listColumn),
   version: z.number().int().min(1),
   rows: z.array(listRow),
+  /**
+   * Manual mode only: the team's own fields, so the tab can offer, head, show and sort their
+   * `field:<id>` columns. A `field:<id>` column whose id is not here is a field since removed.
+   */
+  fields: z.array(schemaFieldShape).optional(),
   /** Set when the EHR could not be read: rows then carry ids only. */
   ehrError: z.object({ code: errorCode, message: z.string() }).optional(),
 });

@@ -25,9 +25,12 @@ export async function exportList(deps: ApiDeps, team: TeamKey, listId: string, z
   const stored = await findList(deps, team, listId);
   const view = await buildListView(store, ehr, team, stored);
   if (view.ehrError) throw new Problem(view.ehrError.code, view.ehrError.message);
-  const fields = (await store.getSchema(team))?.fields ?? [];
+  const fields = view.fields ?? [];
+  // A team field is headed by its label; one the team has since removed says so.
   const heading = (c: ListColumn) =>
-    c.startsWith('field:') ? (fields.find((f) => `field:${f.id}` === c)?.label ?? c.slice(6)) : columnHeadings[c as keyof typeof columnHeadings];
+    c.startsWith('field:')
+      ? (fields.find((f) => `field:${f.id}` === c)?.label ?? `${c.slice(6)} (removed field)`)
+      : columnHeadings[c as keyof typeof columnHeadings];
   const columns = view.columns.flatMap((c) => csvColumns(c, heading(c), zone));
   const csv = toCsv(
     columns.map((c) => c.heading),

@@ -179,8 +179,12 @@ async function writeListView(
   const position = new Map(list.patientIds.map((id, i) => [id, i]));
   const ready: (string | undefined)[] = [];
   let sent = 0;
-  // The opening goes out with the first rows, in the same write.
-  let opening: string | null = form.head(JSON.stringify({ id: list.id, name: list.name, columns: list.columns, version: list.version }));
+  // The opening goes out with the first rows, in the same write. A Manual list's fields are known
+  // only once it is built, and its rows all leave then too: the opening is written when first taken.
+  let fields: ListView['fields'] = undefined;
+  let opened = false;
+  const opening = () =>
+    form.head(JSON.stringify({ id: list.id, name: list.name, columns: list.columns, version: list.version, ...(fields ? { fields } : {}) }));
   const begin = () => {
     if (!res.headersSent) res.set('ETag', `"${list.version}"`).vary('Accept').type(form.type);
   };
@@ -191,10 +195,9 @@ async function writeListView(
       out += form.row(ready[sent]!, sent === 0);
       ready[sent] = undefined;
     }
-    if (!out || opening === null) return out;
-    out = opening + out;
-    opening = null;
-    return out;
+    if (!out || opened) return out;
+    opened = true;
+    return opening() + out;
   };
   // The rows of one EHR answer are built in one go: they leave in one write once it is read, not one write each.
   let scheduled = false;
@@ -223,15 +226,23 @@ async function writeListView(
     audit.commit,
   );
   if (!audit.commit()) return;
+  fields = view.fields;
   for (let i = sent; i < view.rows.length; i++) ready[i] ??= JSON.stringify(view.rows[i]);
   const rest = take();
   begin();
-  res.end(`${opening ?? ''}${rest}${form.end(view.ehrError && JSON.stringify(view.ehrError))}`);
+  res.end(`${opened ? '' : opening()}${rest}${form.end(view.ehrError && JSON.stringify(view.ehrError))}`);
 }
 
-/** Manual mode: rows from the team's own patients; EHR-only columns are "not available". */
+/**
+ * Manual mode: rows from the team's own patients; EHR-only columns are "not available", and so is
+ * a `field:<id>` column whose field the team has since removed (the view's `fields` lets the tab
+ * head it as removed). The team's fields come with the view, for the tab to show and sort them.
+ */
 async function manualListView(store: TeamStore, team: TeamKey, list: StoredList): Promise<ListView> {
-  const patients = new Map((await store.getManualPatients(team, list.patientIds)).map((p) => [p.id, p]));
+  const [patientList, schema] = await Promise.all([store.getManualPatients(team, list.patientIds), store.getSchema(team)]);
+  const patients = new Map(patientList.map((p) => [p.id, p]));
+  const fields = schema?.fields ?? [];
+  const fieldIds = new Set(fields.map((f) => f.id));
   const notes = list.columns.includes('latestNote') ? await store.latestNotes(team, list.patientIds) : new Map<string, Note>();
   const notOffered = { status: 'unavailable', reason: 'not_offered' } as const;
   const rows = list.patientIds.map((patientId): ListRow => {
@@ -243,7 +254,7 @@ async function manualListView(store: TeamStore, team: TeamKey, list: StoredList)
       else if (column === 'location')
         cells[column] = p.room ? { status: 'ok', value: { location: p.room, room: p.room, bed: null } } : { status: 'none' };
       else if (column === 'latestNote') cells[column] = notes.get(patientId) ? { status: 'ok', value: notes.get(patientId) } : { status: 'none' };
-      else if (column.startsWith('field:')) {
+      else if (column.startsWith('field:') && fieldIds.has(column.slice(6))) {
         const value = fieldValue(p.values, column.slice(6));
         cells[column] = value === undefined ? { status: 'none' } : { status: 'ok', value };
       } else cells[column] = notOffered;
@@ -252,5 +263,5 @@ async function manualListView(store: TeamStore, team: TeamKey, list: StoredList)
       ? { patientId, displayName: p.name, mrn: p.mrn, birthDate: p.birthDate, gender: p.gender, available: true, cells }
       : { patientId, displayName: null, mrn: null, birthDate: null, gender: null, available: false, cells };
   });
-  return { id: list.id, name: list.name, columns: list.columns, version: list.version, rows };
+  return { id: list.id, name: list.name, columns: list.columns, version: list.version, rows, fields };
 }

@@ -1,4 +1,4 @@
-import { defaultColumns, listColumns, type ListColumn } from '../../../contract/columns.js';
+import { defaultColumns, fieldColumn, listColumns, type ListColumn } from '../../../contract/columns.js';
 import { filterParam, odataString, type GraphApi } from '../../platform/graph/graph-api.js';
 import { isStatus } from '../../platform/graph/graph-errors.js';
 import { retryOnStaleEtag, type WriteQueue } from './etag-retry.js';
@@ -27,10 +27,13 @@ export const columnsText = (columns: ListColumn[]) => columns.join(',');
 
 function columnsFrom(value: unknown): ListColumn[] {
   if (typeof value !== 'string') return [...defaultColumns];
-  return value
-    .split(',')
-    .map((c) => c.trim())
-    .filter((c): c is ListColumn => known.has(c));
+  return (
+    value
+      .split(',')
+      .map((c) => c.trim())
+      // A Manual-mode team's own fields (`field:<id>`) are columns too; only what is neither is dropped.
+      .filter((c): c is ListColumn => known.has(c) || fieldColumn.test(c))
+  );
 }
 
 function entryOf(item: ListItem): CatalogEntry {
