@@ -15,8 +15,8 @@ import {
 } from '@fluentui/react-components';
 import { ArrowDownRegular, ArrowUpRegular, TableSettingsRegular } from '@fluentui/react-icons';
 import { useState } from 'react';
-import { columnLabel } from '../../shared/cells';
 import { allColumns } from '../../shared/columns';
+import { fieldOf, listColumnLabel } from '../../shared/field-cells';
 import { ErrorNotice } from '../../shared/components/ErrorNotice';
 import { t } from '../../shared/i18n/t';
 import { ApiError } from '../../shared/api/api-client';
@@ -37,14 +37,35 @@ const useStyles = makeStyles({
   label: { minWidth: 0 },
 });
 
+/**
+ * The built-in columns a Manual-mode list offers: the patient's own (name, MRN, birth date, gender),
+ * the room, and the team's latest note. The clinical columns only an EHR fills are not offered
+ * there (a list that still shows one keeps it on offer, so it can be taken off).
+ */
+const manualColumns = ['name', 'mrn', 'birthDate', 'gender', 'location', 'latestNote'];
+
+/** What the chooser offers: every built-in column for an EHR team; in Manual mode the above and the team's fields, by label. */
+export function offeredColumns(list: Pick<ListView, 'fields'>): string[] {
+  if (!list.fields) return [...allColumns];
+  return [...manualColumns, ...list.fields.map((f) => `field:${f.id}`)];
+}
+
+/** The columns the chooser starts from: the list's, less team fields since removed (saving then drops them). */
+export function startingColumns(list: Pick<ListView, 'columns' | 'fields'>): string[] {
+  const kept = list.fields ? list.columns.filter((c) => !c.startsWith('field:') || fieldOf(c, list.fields)) : list.columns;
+  return kept.length ? kept : ['name'];
+}
+
 /** Choose and order the list's columns; saved for the whole team against the version read. */
 export function ColumnsDialog({ list }: { list: ListView }) {
   const styles = useStyles();
   const [open, setOpen] = useState(false);
-  const [shown, setShown] = useState<string[]>(list.columns);
-  const order = [...shown, ...allColumns.filter((c) => !shown.includes(c))];
+  const [shown, setShown] = useState<string[]>(() => startingColumns(list));
+  const offered = offeredColumns(list);
+  const order = [...shown, ...offered.filter((c) => !shown.includes(c))];
   // After a version conflict: the list as a colleague left it, shown here and saved against.
   const [theirs, setTheirs] = useState<ListView | null>(null);
+  const columnLabel = (column: string) => listColumnLabel(column, (theirs ?? list).fields);
   const save = useSaveColumns(theirs ?? list);
   const readCurrent = useReadCurrentList();
   const refreshLists = useRefreshLists();
@@ -56,7 +77,7 @@ export function ColumnsDialog({ list }: { list: ListView }) {
         if (!(error instanceof ApiError && error.code === 'version_conflict')) return;
         void readCurrent(list.id).then((current) => {
           setTheirs(current);
-          setShown(current.columns);
+          setShown(startingColumns(current));
         });
       },
     });
@@ -74,7 +95,7 @@ export function ColumnsDialog({ list }: { list: ListView }) {
       open={open}
       onOpenChange={(_, d) => {
         setOpen(d.open);
-        setShown(list.columns);
+        setShown(startingColumns(list));
         save.reset();
         // Closed after a conflict without saving: the list behind shows the colleague's version too.
         if (!d.open && theirs) refreshLists(list.id);
@@ -122,7 +143,7 @@ export function ColumnsDialog({ list }: { list: ListView }) {
             {conflict && theirs && (
               <MessageBar intent="warning" role="status">
                 <MessageBarBody>
-                  {t('lists.conflict')} {t('columns.theirs', { columns: theirs.columns.map(columnLabel).join(', ') })}
+                  {t('lists.conflict')} {t('columns.theirs', { columns: theirs.columns.map((c) => columnLabel(c)).join(', ') })}
                 </MessageBarBody>
               </MessageBar>
             )}

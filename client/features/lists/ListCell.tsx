@@ -1,5 +1,7 @@
 import { makeStyles, tokens } from '@fluentui/react-components';
 import type { ShownCell } from '../../shared/cells';
+import { ChoiceBadge } from '../../shared/components/ChoiceBadge';
+import type { FieldShownCell } from '../../shared/field-cells';
 import { ClippedText } from '../../shared/components/ClippedText';
 import { EmptyMark } from '../../shared/components/EmptyMark';
 import { VitalMarks } from '../../shared/components/VitalMarks';
@@ -34,13 +36,20 @@ const useStyles = makeStyles({
  * tooltip), its vital marks and second line; or, without data, "None recorded" or "Not
  * available" with what it means. `sent` is the cell as the server sent it, for the reason it carries.
  */
-export function ListCell({ shown, sent, hintId }: { shown: ShownCell; sent: unknown; hintId: (kind: EmptyKind) => string }) {
+export function ListCell({ shown, sent, hintId }: { shown: ShownCell | FieldShownCell; sent: unknown; hintId: (kind: EmptyKind) => string }) {
   const styles = useStyles();
   const kind = emptyKind(shown.status, sent);
   if (kind)
     return (
       <div className={styles.body}>
         <EmptyMark status={kind === 'none' ? 'none' : 'unavailable'} text={shown.text} hint={t(emptyHint(kind))} hintId={hintId(kind)} />
+      </div>
+    );
+  // A team field's choice: a badge with its text, in the choice's colour.
+  if ('choice' in shown && shown.choice)
+    return (
+      <div className={styles.body}>
+        <ChoiceBadge choice={shown.text} colour={shown.choice.colour} />
       </div>
     );
   return (

@@ -2,6 +2,7 @@ import type { ListSummary, ListRow as ContractListRow, ListView as ContractListV
 import { t } from '../../../shared/i18n/t';
 import { ApiError } from '../../../shared/api/api-client';
 import { deceasedOf } from '../../../shared/format';
+import { readListFields, type ListField } from '../../../shared/field-cells';
 
 // The server's answers are read into the shapes the tab renders before any component sees them:
 // another program's JSON (a newer server, a proxy, a bug) must not take the tab down. What a
@@ -19,8 +20,10 @@ export type ListRow = Omit<ContractListRow, 'cells'> & { cells: Record<string, u
  * A list as the tab holds it: the contract's list, except that `columns` may hold columns this tab
  * does not know and `ehrError` a code it does not know (a newer server's), shown as such.
  */
-export type ListView = Omit<ContractListView, 'columns' | 'rows' | 'ehrError'> & {
+export type ListView = Omit<ContractListView, 'columns' | 'rows' | 'ehrError' | 'fields'> & {
   columns: string[];
+  /** Manual mode: the team's fields, for its `field:<id>` columns (absent for an EHR team's list). */
+  fields?: ListField[];
   rows: ListRow[];
   ehrError?: { code: string; message: string };
 };
@@ -56,6 +59,7 @@ function readHead(raw: Json): Omit<ListView, 'rows' | 'ehrError'> {
     name: textOrNull(raw.name) ?? '',
     version: typeof raw.version === 'number' ? raw.version : 0,
     columns: columns.length ? columns : ['name'],
+    ...(Array.isArray(raw.fields) ? { fields: readListFields(raw.fields) } : {}),
   };
 }
 
