@@ -1,0 +1,80 @@
+import {
+  Button,
+  Dialog,
+  DialogActions,
+  DialogBody,
+  DialogContent,
+  DialogSurface,
+  DialogTitle,
+  DialogTrigger,
+  Text,
+} from '@fluentui/react-components';
+import { useMutation } from '@tanstack/react-query';
+import { useState } from 'react';
+import type { ConnectionMode } from '../../../contract/connection';
+import { ErrorNotice } from '../../shared/components/ErrorNotice';
+import { t } from '../../shared/i18n/t';
+import { useSession } from '../../shared/session';
+import { useRefreshLists } from './api/get-lists';
+import type { ListView } from './api/read-list-answers';
+
+/**
+ * A row the team's current source cannot show, in the words of the mode the team is in: in
+ * Manual mode it is a patient left from the EHR, whose id means nothing to the reader.
+ */
+export function unavailableName(patientId: string, mode: ConnectionMode | undefined): string {
+  return mode === 'manual' ? t('lists.unavailableManual') : t('lists.unavailable', { id: patientId });
+}
+
+/**
+ * "Remove N patients that cannot be shown": after a confirmation, takes every such patient off
+ * this list, one ordinary removal each (so each is audited as a removal by the server).
+ */
+export function RemoveUnavailable({ list }: { list: ListView }) {
+  const { api, teamId } = useSession();
+  const refresh = useRefreshLists();
+  const [open, setOpen] = useState(false);
+  const ids = list.rows.filter((r) => !r.available).map((r) => r.patientId);
+  const remove = useMutation({
+    mutationFn: async (patientIds: string[]) => {
+      for (const id of patientIds) await api<void>(`/api/teams/${teamId}/lists/${list.id}/patients/${encodeURIComponent(id)}`, { method: 'DELETE' });
+    },
+    // Refreshed also after a failure part way, so the list shows who is still on it.
+    onSettled: () => refresh(list.id),
+  });
+  if (ids.length === 0 && !remove.isError) return null;
+  return (
+    <div>
+      {ids.length > 0 && (
+        <Dialog open={open} onOpenChange={(_, d) => setOpen(d.open)}>
+          <DialogTrigger disableButtonEnhancement>
+            <Button disabled={remove.isPending}>{t('lists.removeUnavailable', { count: ids.length })}</Button>
+          </DialogTrigger>
+          <DialogSurface>
+            <DialogBody>
+              <DialogTitle>{t('lists.removeUnavailableTitle')}</DialogTitle>
+              <DialogContent>
+                <Text>{t('lists.removeUnavailableBody', { count: ids.length, list: list.name })}</Text>
+              </DialogContent>
+              <DialogActions>
+                <Button
+                  appearance="primary"
+                  onClick={() => {
+                    setOpen(false);
+                    remove.mutate(ids);
+                  }}
+                >
+                  {t('lists.removeUnavailable', { count: ids.length })}
+                </Button>
+                <DialogTrigger disableButtonEnhancement>
+                  <Button>{t('lists.cancel')}</Button>
+                </DialogTrigger>
+              </DialogActions>
+            </DialogBody>
+          </DialogSurface>
+        </Dialog>
+      )}
+      {remove.isError && <ErrorNotice error={remove.error} />}
+    </div>
+  );
+}
