@@ -105,7 +105,7 @@ export function ManualPatients({ target, onPatientSaved }: { target: ManualTarge
         ) : patients.data.patients.length === 0 ? (
           <Text role="status">{t('manual.none')}</Text>
         ) : (
-          <div className={styles.scroller}>
+          <div className={styles.scroller} data-manual-scroller="">
             <Table aria-label={t('manual.title')} size="small" className={styles.table}>
               <TableHeader>
                 <TableRow>
