@@ -152,7 +152,8 @@ describe('production mode', () => {
 
   it('refuses EHR links on loopback or without https, and offers no dev endpoints', async () => {
     const ownerToken = await tokenFor(owner, tenantA);
-    const res = await call(ownerToken, 'PUT', `${base}/connection`, { mode: 'ehr', url: 'http://127.0.0.1:9/fhir', name: 'Local' });
+    // The team's list holds a patient (above), so the change is confirmed: the link itself is what is refused.
+    const res = await call(ownerToken, 'PUT', `${base}/connection`, { mode: 'ehr', url: 'http://127.0.0.1:9/fhir', name: 'Local', confirm: true });
     expect(res.body.code).toBe('link_not_allowed');
     expect((await fetch(`${server.url}/dev/info`)).status).toBe(404);
   });
