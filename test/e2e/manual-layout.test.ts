@@ -1,4 +1,4 @@
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { catalogs } from '../../client/shared/i18n/catalogs';
 import { apiAs, signIn, useE2e } from '../helpers/e2e';
@@ -29,8 +29,10 @@ async function manualTeam(tenant: number, team: number, language: 'en' | 'ru') {
   const api = await apiAs(e2e.server.url, owner.id);
   await api('PUT', `/teams/${tm.id}/connection`, { mode: 'manual' });
   await api('PUT', `/teams/${tm.id}/schema`, { fields: schemaOf(labels[language]) });
-  for (let i = 0; i < 10; i++) {
-    await api('POST', `/teams/${tm.id}/manual-patients`, {
+  // Eleven patients: ten stay, one is discharged for the discharged view.
+  let last: { id: string; version: number } | undefined;
+  for (let i = 0; i < 11; i++) {
+    last = await api('POST', `/teams/${tm.id}/manual-patients`, {
       name: `${language === 'ru' ? 'Александра Константинопольская' : 'Maximiliana Featherstonehaugh'} ${i + 1}`,
       mrn: `MRN-${1000 + i}`,
       birthDate: '1950-03-14',
@@ -48,6 +50,7 @@ async function manualTeam(tenant: number, team: number, language: 'en' | 'ru') {
       },
     });
   }
+  await api('POST', `/teams/${tm.id}/manual-patients/${last!.id}/discharge`, { version: last!.version });
   return { tn, tm, owner };
 }
 
@@ -98,6 +101,22 @@ const pastWindow = (page: Page) =>
       );
   });
 
+/** No two header cells of the table overlap, none is squeezed below its words, and every team field has one. */
+async function expectRoomyHeaders(table: Locator, fieldLabels: string[]) {
+  const headers = await table.locator('th').evaluateAll((ths) =>
+    ths.map((th) => {
+      const r = th.getBoundingClientRect();
+      return { box: { x: r.x, y: r.y, width: r.width, height: r.height }, text: th.textContent ?? '', fits: th.scrollWidth <= th.clientWidth + 1 };
+    }),
+  );
+  expect(headers.map((h) => h.text)).toEqual(expect.arrayContaining(fieldLabels));
+  for (let i = 0; i < headers.length; i++) {
+    expect(headers[i].fits, `${headers[i].text} fits its header`).toBe(true);
+    for (let j = i + 1; j < headers.length; j++)
+      expect(overlap(headers[i].box, headers[j].box), `${headers[i].text} / ${headers[j].text}`).toBeLessThanOrEqual(1);
+  }
+}
+
 const cases = [
   { language: 'en' as const, width: 1366, height: 768, tenant: 0, team: 0 },
   { language: 'en' as const, width: 390, height: 844, tenant: 0, team: 1 },
@@ -131,18 +150,7 @@ describe('Manual mode on a laptop and a phone', () => {
     }
 
     // Every header cell has its own room: no two overlap, and none is squeezed below its words.
-    const headers = await table.locator('th').evaluateAll((ths) =>
-      ths.map((th) => {
-        const r = th.getBoundingClientRect();
-        return { box: { x: r.x, y: r.y, width: r.width, height: r.height }, text: th.textContent ?? '', fits: th.scrollWidth <= th.clientWidth + 1 };
-      }),
-    );
-    expect(headers.map((h) => h.text)).toEqual(expect.arrayContaining(labels[language]));
-    for (let i = 0; i < headers.length; i++) {
-      expect(headers[i].fits, `${headers[i].text} fits its header`).toBe(true);
-      for (let j = i + 1; j < headers.length; j++)
-        expect(overlap(headers[i].box, headers[j].box), `${headers[i].text} / ${headers[j].text}`).toBeLessThanOrEqual(1);
-    }
+    await expectRoomyHeaders(table, labels[language]);
     // The table scrolls in its own box with each patient's name kept at its left edge.
     const scroller = page.locator('[data-manual-scroller]');
     await scroller.evaluate((el) => el.scrollTo({ left: el.scrollWidth }));
@@ -198,6 +206,14 @@ describe('Manual mode on a laptop and a phone', () => {
     await dialog.getByRole('button', { name: m['lists.cancel'] }).click();
     await expect.poll(() => dialog.isVisible()).toBe(false);
     expect(await table.getByRole('row').count()).toBe(11);
+
+    // The discharged view's table fits the same way.
+    await page.getByRole('tab', { name: m['manualDetails.discharged'] }).click();
+    const discharged = page.getByRole('table', { name: m['manualDetails.discharged'] });
+    await expect.poll(() => discharged.getByRole('row').count(), { timeout: 15_000 }).toBe(2);
+    await expectRoomyHeaders(discharged, labels[language]);
+    expect(await outside(page, cardId), 'elements past the patients card').toEqual([]);
+    expect(await pastWindow(page), 'elements past the window').toEqual([]);
     await context.close();
   });
 });

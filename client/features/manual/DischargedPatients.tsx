@@ -1,4 +1,4 @@
-import { Button, Spinner, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text, makeStyles } from '@fluentui/react-components';
+import { Button, Spinner, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text, mergeClasses } from '@fluentui/react-components';
 import { ErrorNotice } from '../../shared/components/ErrorNotice';
 import { dateTime } from '../../shared/format';
 import { t } from '../../shared/i18n/t';
@@ -6,16 +6,14 @@ import { fieldValue, type ManualSchema } from '../../../contract/manual';
 import { useDischargedPatients, useReadmit } from './api/discharged-patients';
 import { useTeamMembers } from './api/team-members';
 import { FieldValueView } from './field-values';
-
-// Many fields on a phone: the table scrolls on its own, the page does not.
-const useStyles = makeStyles({ scroll: { overflowX: 'auto', maxWidth: '100%' } });
+import { useRosterTableStyles } from './roster-table-styles';
 
 /**
  * The team's discharged patients, read-only: every field as it was, who discharged them and when,
  * and Re-admit, which brings a patient back to the roster (not onto a list).
  */
 export function DischargedPatients({ schema }: { schema: ManualSchema }) {
-  const styles = useStyles();
+  const styles = useRosterTableStyles();
   const discharged = useDischargedPatients();
   const readmit = useReadmit();
   const members = useTeamMembers(schema.fields.some((f) => f.type === 'person'));
@@ -24,30 +22,34 @@ export function DischargedPatients({ schema }: { schema: ManualSchema }) {
   const { patients } = discharged.data;
   if (patients.length === 0) return <Text role="status">{t('manualDetails.noneDischarged')}</Text>;
   return (
-    <div className={styles.scroll}>
+    <div className={styles.scroller} data-manual-scroller="">
       {readmit.isError && <ErrorNotice error={readmit.error} />}
-      <Table aria-label={t('manualDetails.discharged')} size="small">
+      <Table aria-label={t('manualDetails.discharged')} size="small" className={styles.table}>
         <TableHeader>
           <TableRow>
-            <TableHeaderCell>{t('column.name')}</TableHeaderCell>
-            <TableHeaderCell>{t('manualDetails.dischargedWhen')}</TableHeaderCell>
-            <TableHeaderCell>{t('column.mrn')}</TableHeaderCell>
-            <TableHeaderCell>{t('manual.room')}</TableHeaderCell>
+            <TableHeaderCell className={mergeClasses(styles.cell, styles.frozen)}>{t('column.name')}</TableHeaderCell>
+            <TableHeaderCell className={styles.cell}>{t('manualDetails.dischargedWhen')}</TableHeaderCell>
+            <TableHeaderCell className={styles.cell}>{t('column.mrn')}</TableHeaderCell>
+            <TableHeaderCell className={styles.cell}>{t('manual.room')}</TableHeaderCell>
             {schema.fields.map((f) => (
-              <TableHeaderCell key={f.id}>{f.label}</TableHeaderCell>
+              <TableHeaderCell key={f.id} className={styles.cell}>
+                {f.label}
+              </TableHeaderCell>
             ))}
-            <TableHeaderCell>{t('column.actions')}</TableHeaderCell>
+            <TableHeaderCell className={styles.cell}>{t('column.actions')}</TableHeaderCell>
           </TableRow>
         </TableHeader>
         <TableBody>
           {patients.map((p) => (
             <TableRow key={p.id}>
-              <TableCell>{p.name}</TableCell>
-              <TableCell>{t('manualDetails.dischargedBy', { time: dateTime(p.discharged.at), name: p.discharged.byName })}</TableCell>
-              <TableCell>{p.mrn ?? t('value.none')}</TableCell>
-              <TableCell>{p.room ?? t('value.none')}</TableCell>
+              <TableCell className={mergeClasses(styles.cell, styles.frozen)}>{p.name}</TableCell>
+              <TableCell className={styles.cell}>
+                {t('manualDetails.dischargedBy', { time: dateTime(p.discharged.at), name: p.discharged.byName })}
+              </TableCell>
+              <TableCell className={styles.cell}>{p.mrn ?? t('value.none')}</TableCell>
+              <TableCell className={styles.cell}>{p.room ?? t('value.none')}</TableCell>
               {schema.fields.map((f) => (
-                <TableCell key={f.id}>
+                <TableCell key={f.id} className={styles.cell}>
                   <FieldValueView field={f} value={fieldValue(p.values, f.id)} members={members.data?.members} />
                 </TableCell>
               ))}

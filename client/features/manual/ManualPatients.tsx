@@ -14,7 +14,6 @@ import {
   Title3,
   makeStyles,
   mergeClasses,
-  tokens,
 } from '@fluentui/react-components';
 import { useState } from 'react';
 import { ErrorNotice } from '../../shared/components/ErrorNotice';
@@ -30,22 +29,11 @@ import { DischargedPatients } from './DischargedPatients';
 import { ImportWizard } from './ImportWizard';
 import { PatientForm } from './PatientForm';
 import { SchemaEditor } from './SchemaEditor';
+import { useRosterTableStyles } from './roster-table-styles';
 
 const useStyles = makeStyles({
   section: { display: 'flex', flexDirection: 'column', gap: '12px', minWidth: 0 },
   actions: { display: 'flex', flexWrap: 'wrap', gap: '8px', minWidth: 0 },
-  // The table scrolls sideways in its own box, never the page; each column as wide as its words.
-  scroller: { overflowX: 'auto', maxWidth: '100%', minWidth: 0 },
-  table: { tableLayout: 'auto', width: 'max-content', minWidth: '100%' },
-  cell: { whiteSpace: 'nowrap', maxWidth: '280px', overflow: 'hidden', textOverflow: 'ellipsis' },
-  // The name stays at the left edge while the other columns scroll under it.
-  frozen: {
-    position: 'sticky',
-    left: 0,
-    zIndex: 1,
-    backgroundColor: tokens.colorNeutralBackground1,
-    boxShadow: `1px 0 0 ${tokens.colorNeutralStroke2}`,
-  },
   rowActions: { display: 'flex', alignItems: 'center', gap: '4px' },
 });
 
@@ -61,6 +49,7 @@ export interface ManualTarget {
  */
 export function ManualPatients({ target, onPatientSaved }: { target: ManualTarget | null; onPatientSaved?: () => void }) {
   const styles = useStyles();
+  const roster = useRosterTableStyles();
   const { isOwner } = useSession();
   const [selected, setSelected] = useState<Set<string>>(new Set());
   // Admitted patients, or the discharged ones (read-only, with who and when).
@@ -105,18 +94,18 @@ export function ManualPatients({ target, onPatientSaved }: { target: ManualTarge
         ) : patients.data.patients.length === 0 ? (
           <Text role="status">{t('manual.none')}</Text>
         ) : (
-          <div className={styles.scroller} data-manual-scroller="">
-            <Table aria-label={t('manual.title')} size="small" className={styles.table}>
+          <div className={roster.scroller} data-manual-scroller="">
+            <Table aria-label={t('manual.title')} size="small" className={roster.table}>
               <TableHeader>
                 <TableRow>
-                  <TableHeaderCell className={mergeClasses(styles.cell, styles.frozen)}>{t('column.name')}</TableHeaderCell>
-                  <TableHeaderCell className={styles.cell}>{t('column.actions')}</TableHeaderCell>
-                  <TableHeaderCell className={styles.cell}>{t('column.mrn')}</TableHeaderCell>
-                  <TableHeaderCell className={styles.cell}>{t('column.birthDate')}</TableHeaderCell>
-                  <TableHeaderCell className={styles.cell}>{t('column.gender')}</TableHeaderCell>
-                  <TableHeaderCell className={styles.cell}>{t('manual.room')}</TableHeaderCell>
+                  <TableHeaderCell className={mergeClasses(roster.cell, roster.frozen)}>{t('column.name')}</TableHeaderCell>
+                  <TableHeaderCell className={roster.cell}>{t('column.actions')}</TableHeaderCell>
+                  <TableHeaderCell className={roster.cell}>{t('column.mrn')}</TableHeaderCell>
+                  <TableHeaderCell className={roster.cell}>{t('column.birthDate')}</TableHeaderCell>
+                  <TableHeaderCell className={roster.cell}>{t('column.gender')}</TableHeaderCell>
+                  <TableHeaderCell className={roster.cell}>{t('manual.room')}</TableHeaderCell>
                   {schema.data.fields.map((f) => (
-                    <TableHeaderCell key={f.id} className={styles.cell}>
+                    <TableHeaderCell key={f.id} className={roster.cell}>
                       {f.label}
                     </TableHeaderCell>
                   ))}
@@ -125,7 +114,7 @@ export function ManualPatients({ target, onPatientSaved }: { target: ManualTarge
               <TableBody>
                 {patients.data.patients.map((p) => (
                   <TableRow key={p.id}>
-                    <TableCell className={mergeClasses(styles.cell, styles.frozen)}>{p.name}</TableCell>
+                    <TableCell className={mergeClasses(roster.cell, roster.frozen)}>{p.name}</TableCell>
                     <TableCell>
                       <span className={styles.rowActions}>
                         <Checkbox
@@ -153,12 +142,12 @@ export function ManualPatients({ target, onPatientSaved }: { target: ManualTarge
                         />
                       </span>
                     </TableCell>
-                    <TableCell className={styles.cell}>{p.mrn ?? t('value.none')}</TableCell>
-                    <TableCell className={styles.cell}>{birthDateWithAge(p.birthDate)}</TableCell>
-                    <TableCell className={styles.cell}>{genderLabel(p.gender)}</TableCell>
-                    <TableCell className={styles.cell}>{p.room ?? t('value.none')}</TableCell>
+                    <TableCell className={roster.cell}>{p.mrn ?? t('value.none')}</TableCell>
+                    <TableCell className={roster.cell}>{birthDateWithAge(p.birthDate)}</TableCell>
+                    <TableCell className={roster.cell}>{genderLabel(p.gender)}</TableCell>
+                    <TableCell className={roster.cell}>{p.room ?? t('value.none')}</TableCell>
                     {schema.data.fields.map((f) => (
-                      <TableCell key={f.id} className={styles.cell}>
+                      <TableCell key={f.id} className={roster.cell}>
                         <FieldValueView field={f} value={fieldValue(p.values, f.id)} members={members.data?.members} />
                       </TableCell>
                     ))}
