@@ -214,6 +214,14 @@ describe('Manual mode on a laptop and a phone', () => {
     await expectRoomyHeaders(discharged, labels[language]);
     expect(await outside(page, cardId), 'elements past the patients card').toEqual([]);
     expect(await pastWindow(page), 'elements past the window').toEqual([]);
+
+    // A field added without a name is refused before it is sent, in the user's words.
+    await page.getByRole('button', { name: m['manual.addField'] }).click();
+    await page.getByRole('button', { name: m['manual.saveSchema'] }).click();
+    const schemaAlert = page.getByRole('region', { name: m['manual.schema'] }).getByRole('alert');
+    await expect.poll(() => schemaAlert.isVisible()).toBe(true);
+    expect(await schemaAlert.innerText()).toBe(language === 'ru' ? 'Поле 9: дайте полю название.' : 'Field 9: give it a name.');
+    expect(await outside(page, cardId), 'elements past the patients card').toEqual([]);
     await context.close();
   });
 });

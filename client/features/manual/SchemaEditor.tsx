@@ -1,10 +1,11 @@
-import { Button, Checkbox, Field, Input, Select, Text, Title3, makeStyles } from '@fluentui/react-components';
+import { Button, Checkbox, Field, Input, MessageBar, MessageBarBody, Select, Text, Title3, makeStyles } from '@fluentui/react-components';
 import { useState } from 'react';
 import { ErrorNotice } from '../../shared/components/ErrorNotice';
 import { currentLanguage, t } from '../../shared/i18n/t';
 import { wardTemplate } from '../../../contract/manual-template';
 import { choiceColour, choiceColours, fieldTypes, type ChoiceColour, type ManualSchema, type SchemaField } from '../../../contract/manual';
 import { useSaveSchema } from './api/schema';
+import { schemaProblems } from './schema-problems';
 
 const useStyles = makeStyles({
   start: { display: 'flex', flexWrap: 'wrap', gap: '8px', alignItems: 'center' },
@@ -69,6 +70,8 @@ export function SchemaEditor({ schema }: { schema: ManualSchema }) {
     schema.fields.map((f) => ({ ...f, choicesText: f.choices?.join(', '), minText: f.min?.toString(), maxText: f.max?.toString() })),
   );
   const save = useSaveSchema(schema.version);
+  // What the editor found wrong at the last save, in the user's words; nothing is sent while there is any.
+  const [problems, setProblems] = useState<string[]>([]);
   const edited = (): SchemaField[] => fields.map(toField);
   const setColour = (i: number, choice: string, colour: ChoiceColour | '') =>
     setFields((fs) =>
@@ -207,11 +210,30 @@ export function SchemaEditor({ schema }: { schema: ManualSchema }) {
         >
           {t('manual.addField')}
         </Button>{' '}
-        <Button appearance="primary" onClick={() => save.mutate(edited())} disabled={save.isPending}>
+        <Button
+          appearance="primary"
+          onClick={() => {
+            const next = edited();
+            const found = schemaProblems(next);
+            setProblems(found);
+            save.reset();
+            if (found.length === 0) save.mutate(next);
+          }}
+          disabled={save.isPending}
+        >
           {t('manual.saveSchema')}
         </Button>
       </div>
       {save.isSuccess && <Text role="status">{t('manual.schemaSaved')}</Text>}
+      {problems.length > 0 && (
+        <MessageBar intent="error" role="alert">
+          <MessageBarBody>
+            {problems.map((p) => (
+              <div key={p}>{p}</div>
+            ))}
+          </MessageBarBody>
+        </MessageBar>
+      )}
       {save.isError && <ErrorNotice error={save.error} />}
     </section>
   );

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { SchemaField } from '../../../contract/manual';
 import { apiErrorOf } from '../../../client/shared/api/api-client';
 import { fieldProblem, formProblems, refusedFields } from '../../../client/features/manual/form-problems';
+import { schemaProblems } from '../../../client/features/manual/schema-problems';
 import { setLanguage } from '../../../client/shared/i18n/t';
 
 const fields: SchemaField[] = [
@@ -56,5 +57,30 @@ describe('the patient form’s problems, in the user’s words', () => {
     ]);
     // A path that names an object property is not taken for a field.
     expect(refusedFields(fields, ['constructor', 'values.__proto__'])).toEqual([]);
+  });
+});
+
+describe('the field editor’s problems, in the user’s words', () => {
+  afterEach(() => setLanguage('en'));
+
+  it('names each field by its label, or its place while it has none, and says what to do', () => {
+    const edited: SchemaField[] = [
+      { id: 'a', label: 'Diagnosis', type: 'text' },
+      { id: 'b', label: '  ', type: 'text' },
+      { id: 'c', label: 'Status', type: 'choice', choices: [] },
+      { id: 'd', label: 'Isolation', type: 'choice', choices: ['Yes', 'Yes'] },
+      { id: 'e', label: 'Weight', type: 'number', min: 10, max: 5 },
+      { id: 'f', label: 'Height', type: 'number', min: Number.NaN },
+    ];
+    expect(schemaProblems(edited)).toEqual([
+      'Field 2: give it a name.',
+      'Status: list its choices, separated by commas.',
+      'Isolation: list each choice only once.',
+      'Weight: the lowest value must not be above the highest.',
+      'Height: enter the lowest and highest values as numbers, or leave them empty.',
+    ]);
+    expect(schemaProblems(edited.slice(0, 1))).toEqual([]);
+    setLanguage('ru');
+    expect(schemaProblems(edited.slice(1, 3))).toEqual(['Поле 1: дайте полю название.', 'Status: перечислите варианты через запятую.']);
   });
 });
