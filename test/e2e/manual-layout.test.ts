@@ -1,7 +1,7 @@
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { catalogs } from '../../client/shared/i18n/catalogs';
-import { apiAs, signIn, useE2e } from '../helpers/e2e';
+import { apiAs, expectAccessible, signIn, useE2e } from '../helpers/e2e';
 
 const e2e = useE2e();
 
@@ -165,6 +165,8 @@ describe('Manual mode on a laptop and a phone', () => {
     });
     for (const n of names) expect(n).toEqual({ offset: 0, onTop: true });
     expect(await page.evaluate(() => document.querySelector('main')!.scrollWidth)).toBeLessThanOrEqual(width);
+
+    await expectAccessible(page, `Manual mode at ${width} pixels in ${language}`);
 
     // The patient form marks its required fields, seen and heard, and names the gender left empty in words.
     await page.getByRole('button', { name: m['manual.newPatient'] }).click();
