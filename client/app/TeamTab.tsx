@@ -38,7 +38,7 @@ const useStyles = makeStyles({
   },
   brand: { display: 'flex', alignItems: 'baseline', gap: '16px', flexWrap: 'wrap' },
   where: { display: 'inline-flex', alignItems: 'center', gap: '6px', color: tokens.colorNeutralForeground2 },
-  headerActions: { display: 'flex', gap: '4px', alignItems: 'center' },
+  headerActions: { display: 'flex', gap: '4px', alignItems: 'center', flexWrap: 'wrap', minWidth: 0 },
   main: {
     padding: '16px 24px',
     backgroundColor: tokens.colorNeutralBackground2,
