@@ -29,7 +29,7 @@ describe.each([
     const team = tn.teams[teamIndex];
     const owner = e2e.info.users.find((u) => u.id === team.owners[0])!;
     const api = await apiAs(e2e.server.url, owner.id);
-    await api('PUT', `/teams/${team.id}/connection`, { mode: 'ehr', url: e2e.info.sandbox.fhir[version], name: `Sandbox ${version}` });
+    await api('PUT', `/teams/${team.id}/connection`, { mode: 'ehr', url: e2e.info.sandbox.fhir[version], name: `Sandbox ${version}`, confirm: true });
     const { patients } = await api('GET', `/teams/${team.id}/patients?gender=male&count=3`);
     const list = await api('POST', `/teams/${team.id}/lists`, { name: 'Ward round' });
     await api('PATCH', `/teams/${team.id}/lists/${list.id}`, { columns });

@@ -13,7 +13,7 @@ async function teamWithLists(tenant: number, team: number) {
   const tm = tn.teams[team];
   const owner = e2e.info.users.find((u) => u.id === tm.owners[0])!;
   const api = await apiAs(e2e.server.url, owner.id);
-  await api('PUT', `/teams/${tm.id}/connection`, { mode: 'ehr', url: e2e.info.sandbox.fhir.r4, name: 'Sandbox R4' });
+  await api('PUT', `/teams/${tm.id}/connection`, { mode: 'ehr', url: e2e.info.sandbox.fhir.r4, name: 'Sandbox R4', confirm: true });
   const { patients } = await api('GET', `/teams/${tm.id}/patients?gender=female&count=2`);
   const rounds = await api('POST', `/teams/${tm.id}/lists`, { name: 'Rounds' });
   const handoff = await api('POST', `/teams/${tm.id}/lists`, { name: 'Handoff' });

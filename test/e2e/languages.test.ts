@@ -261,6 +261,11 @@ it.each(cases)('shows every screen in $language', async ({ language, tenant, tea
   await expectNoEnglish(page, language, 'refused link');
   await page.getByRole('radio', { name: new RegExp(escape(m['setup.manualMode'])) }).check();
   await page.getByRole('button', { name: m['setup.useManual'] }).click();
+  // The list holds EHR patients: the change says so, in the language, and is confirmed.
+  const change = page.getByRole('alertdialog', { name: m['setup.changeTitle'] });
+  await visible(change);
+  await expectNoEnglish(page, language, 'change of mode');
+  await change.getByRole('button', { name: m['setup.changeConfirm'], exact: true }).click();
   await visible(page.getByText(m['setup.manualSaved']));
   await page.getByRole('button', { name: m['setup.close'] }).click();
 

@@ -65,7 +65,7 @@ describe('a list that is fresh and arrives progressively', () => {
     const team = tenant.teams[0];
     const owner = info.users.find((u) => u.id === team.owners[0])!;
     const api = await apiAs(server.url, owner.id);
-    await api('PUT', `/teams/${team.id}/connection`, { mode: 'ehr', url: info.sandbox.fhir.r4, name: 'Sandbox R4' });
+    await api('PUT', `/teams/${team.id}/connection`, { mode: 'ehr', url: info.sandbox.fhir.r4, name: 'Sandbox R4', confirm: true });
     const patients: { id: string; displayName: string }[] = [];
     for (const gender of ['female', 'male']) patients.push(...(await api('GET', `/teams/${team.id}/patients?gender=${gender}&count=15`)).patients);
     expect(patients.length).toBe(30);
@@ -130,7 +130,7 @@ describe('a list that is fresh and arrives progressively', () => {
     const team = tenant.teams[1];
     const owner = info.users.find((u) => u.id === team.owners[0])!;
     const api = await apiAs(server.url, owner.id);
-    await api('PUT', `/teams/${team.id}/connection`, { mode: 'ehr', url: info.sandbox.fhir.stu3, name: 'Sandbox STU3' });
+    await api('PUT', `/teams/${team.id}/connection`, { mode: 'ehr', url: info.sandbox.fhir.stu3, name: 'Sandbox STU3', confirm: true });
     const { patients } = await api('GET', `/teams/${team.id}/patients?gender=female&count=5`);
     const list = await api('POST', `/teams/${team.id}/lists`, { name: 'Ward round' });
     await api('POST', `/teams/${team.id}/lists/${list.id}/patients`, { patientIds: patients.map((p: { id: string }) => p.id) });

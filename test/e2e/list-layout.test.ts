@@ -16,7 +16,7 @@ async function teamWithList(tenant: number, team: number, name: string, count: n
   const tm = tn.teams[team];
   const owner = e2e.info.users.find((u) => u.id === tm.owners[0])!;
   const api = await apiAs(e2e.server.url, owner.id);
-  await api('PUT', `/teams/${tm.id}/connection`, { mode: 'ehr', url: e2e.info.sandbox.fhir.r4, name: 'Sandbox R4' });
+  await api('PUT', `/teams/${tm.id}/connection`, { mode: 'ehr', url: e2e.info.sandbox.fhir.r4, name: 'Sandbox R4', confirm: true });
   const { patients } = await api('GET', `/teams/${tm.id}/patients?gender=female&count=${count}`);
   expect(patients.length).toBe(count);
   const list = await api('POST', `/teams/${tm.id}/lists`, { name });

@@ -10,7 +10,12 @@ async function connectedTeam(tenant: number, team: number, version: 'r4' | 'stu3
   const tm = tn.teams[team];
   const owner = e2e.info.users.find((u) => u.id === tm.owners[0])!;
   const api = await apiAs(e2e.server.url, owner.id);
-  await api('PUT', `/teams/${tm.id}/connection`, { mode: 'ehr', url: e2e.info.sandbox.fhir[version], name: `Sandbox ${version.toUpperCase()}` });
+  await api('PUT', `/teams/${tm.id}/connection`, {
+    mode: 'ehr',
+    url: e2e.info.sandbox.fhir[version],
+    name: `Sandbox ${version.toUpperCase()}`,
+    confirm: true,
+  });
   const context = await e2e.browser.newContext({ reducedMotion: 'reduce' });
   const page = await context.newPage();
   return {

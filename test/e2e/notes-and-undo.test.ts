@@ -10,7 +10,7 @@ async function roundsTeam(reducedMotion: 'reduce' | 'no-preference' = 'reduce') 
   const team = tenant.teams[0];
   const owner = e2e.info.users.find((u) => u.id === team.owners[0])!;
   const api = await apiAs(e2e.server.url, owner.id);
-  await api('PUT', `/teams/${team.id}/connection`, { mode: 'ehr', url: e2e.info.sandbox.fhir.r4, name: 'Sandbox R4' });
+  await api('PUT', `/teams/${team.id}/connection`, { mode: 'ehr', url: e2e.info.sandbox.fhir.r4, name: 'Sandbox R4', confirm: true });
   const { patients } = (await api('GET', `/teams/${team.id}/patients?gender=female&count=3`)) as {
     patients: { id: string; displayName: string; mrn?: string }[];
   };

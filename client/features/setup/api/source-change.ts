@@ -1,5 +1,5 @@
 import { useMutation } from '@tanstack/react-query';
-import { changesSource, sourceChangeImpact, type Connection, type ConnectionBody } from '../../../../contract/connection';
+import { changesSource, connectionBody, sourceChangeImpact, type Connection, type ConnectionBody } from '../../../../contract/connection';
 import { listsAnswer } from '../../../../contract/lists';
 import { useSession } from '../../../shared/session';
 
@@ -15,7 +15,8 @@ export function useSourceChangeCheck(from: Connection) {
   const { api, teamId } = useSession();
   return useMutation({
     mutationFn: async (body: ConnectionBody): Promise<SourceChange> => {
-      if (!changesSource(from, body)) return { body, impact: null };
+      // A link that is not one goes straight to the server, whose answer says what is wrong with it.
+      if (!connectionBody.safeParse(body).success || !changesSource(from, body)) return { body, impact: null };
       const impact = sourceChangeImpact(listsAnswer.parse(await api<unknown>(`/api/teams/${teamId}/lists`)));
       return { body, impact: impact.patients > 0 ? impact : null };
     },
