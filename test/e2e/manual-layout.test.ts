@@ -139,7 +139,7 @@ describe('Manual mode on a laptop and a phone', () => {
     const cardId = (await page.getByRole('button', { name: m['layout.hidePatients'] }).getAttribute('aria-controls'))!;
     expect(await outside(page, cardId), 'elements past the patients card').toEqual([]);
     expect(await pastWindow(page), 'elements past the window').toEqual([]);
-    expect(await page.evaluate(() => document.querySelector('main')!.scrollWidth)).toBeLessThanOrEqual(width);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
     // Side by side on a laptop, the lists card starts where the patients card ends.
     if (width === 1366) {
       const cards = await page.evaluate((id) => {
@@ -164,7 +164,7 @@ describe('Manual mode on a laptop and a phone', () => {
       });
     });
     for (const n of names) expect(n).toEqual({ offset: 0, onTop: true });
-    expect(await page.evaluate(() => document.querySelector('main')!.scrollWidth)).toBeLessThanOrEqual(width);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
 
     await expectAccessible(page, `Manual mode at ${width} pixels in ${language}`);
 
