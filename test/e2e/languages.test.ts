@@ -280,7 +280,8 @@ it.each(cases)('shows every screen in $language', async ({ language, tenant, tea
   await expectNoEnglish(page, language, 'schema editor');
   await page.getByRole('button', { name: m['manual.newPatient'] }).click();
   const form = page.getByRole('dialog', { name: m['manual.newPatient'] });
-  await form.getByLabel(m['column.name'], { exact: true }).fill('Ivan Petrov');
+  // Required: the label carries an asterisk.
+  await form.getByRole('textbox', { name: new RegExp(`^${escape(m['column.name'])}\\s*\\*?$`) }).fill('Ivan Petrov');
   await form.getByLabel(m['search.birthDate'], { exact: true }).fill('1980-03-15');
   await form.getByLabel(m['column.gender'], { exact: true }).selectOption({ label: m['gender.male'] });
   await form.getByLabel('Score', { exact: true }).fill('1234.5');
