@@ -17,6 +17,8 @@ async function connect(version: 'r4' | 'stu3' | 'dstu2', quirks: string) {
     mode: 'ehr',
     url: `${server.info.sandbox.fhir[version]}/quirks/${quirks}`,
     name: quirks,
+    // Each case moves the team to another link while its list holds patients.
+    confirm: true,
   });
 }
 
