@@ -217,8 +217,10 @@ describe('the list table on rounds', () => {
     await close();
   });
   it("opens a patient's details on a 390-pixel phone without clipping: the panel and all it holds fit the screen", async () => {
-    const { patients, page, signIn, close } = await teamWithList(1, 0, 'Phone details', 1, 390, 844);
+    const { patients, list, page, signIn, close } = await teamWithList(1, 0, 'Phone details', 1, 390, 844);
     await signIn();
+    // The team has the earlier test's list too: open this one.
+    await page.getByLabel('List', { exact: true }).selectOption(list.id);
     const table = page.getByRole('table', { name: 'Phone details' });
     await expect.poll(() => table.getByRole('row').count(), { timeout: 20_000 }).toBe(2);
     await table.getByRole('button', { name: patients[0].displayName, exact: true }).click();
