@@ -1,7 +1,7 @@
 import { Field, Input, Select, Textarea } from '@fluentui/react-components';
 import { t } from '../../shared/i18n/t';
-import { asPerson, type FieldValue, type SchemaField, type TeamMember } from '../../../contract/manual';
-import { ChoiceBadge } from './field-values';
+import { asPerson, choiceColour, type FieldValue, type SchemaField, type TeamMember } from '../../../contract/manual';
+import { ChoiceBadge } from '../../shared/components/ChoiceBadge';
 
 /**
  * The input of each type of team field in the patient form. The form holds every value as the
@@ -122,7 +122,10 @@ export function FieldInput({
     }
     case 'choice':
       return (
-        <Field {...common} hint={text && field.choices?.includes(text) ? <ChoiceBadge field={field} choice={text} /> : undefined}>
+        <Field
+          {...common}
+          hint={text && field.choices?.includes(text) ? <ChoiceBadge choice={text} colour={choiceColour(field, text)} /> : undefined}
+        >
           <Select value={text} onChange={(_, d) => onChange(d.value)}>
             <option value="" />
             {field.choices?.map((c) => (

@@ -1,8 +1,8 @@
-import { Badge, makeStyles, tokens } from '@fluentui/react-components';
 import { dateText } from '../../shared/cells';
+import { ChoiceBadge } from '../../shared/components/ChoiceBadge';
 import { dateTime, numberText } from '../../shared/format';
 import { t } from '../../shared/i18n/t';
-import { asPerson, choiceColour, type ChoiceColour, type FieldValue, type SchemaField, type TeamMember } from '../../../contract/manual';
+import { asPerson, choiceColour, type FieldValue, type SchemaField, type TeamMember } from '../../../contract/manual';
 
 /**
  * A team field's value as the tab shows it: numbers with their unit, dates and date-times in the
@@ -23,36 +23,8 @@ export function fieldValueText(field: SchemaField, value: FieldValue | undefined
   return value;
 }
 
-// The palette's tokens: each colour a pair of background and text that read together, in light and dark themes.
-const palette: Record<ChoiceColour, { backgroundColor: string; color: string }> = {
-  grey: { backgroundColor: tokens.colorNeutralBackground5, color: tokens.colorNeutralForeground1 },
-  red: { backgroundColor: tokens.colorPaletteRedBackground2, color: tokens.colorPaletteRedForeground2 },
-  orange: { backgroundColor: tokens.colorPaletteDarkOrangeBackground2, color: tokens.colorPaletteDarkOrangeForeground2 },
-  yellow: { backgroundColor: tokens.colorPaletteYellowBackground2, color: tokens.colorPaletteYellowForeground2 },
-  green: { backgroundColor: tokens.colorPaletteGreenBackground2, color: tokens.colorPaletteGreenForeground2 },
-  teal: { backgroundColor: tokens.colorPaletteTealBackground2, color: tokens.colorPaletteTealForeground2 },
-  blue: { backgroundColor: tokens.colorPaletteBlueBackground2, color: tokens.colorPaletteBlueForeground2 },
-  purple: { backgroundColor: tokens.colorPalettePurpleBackground2, color: tokens.colorPalettePurpleForeground2 },
-};
-const useBadgeStyles = makeStyles(palette);
-
-/** A choice as a badge with its text, in the field's colour for it (no colour: a plain outline badge). */
-export function ChoiceBadge({ field, choice }: { field: SchemaField; choice: string }) {
-  const styles = useBadgeStyles();
-  const colour = choiceColour(field, choice);
-  return colour ? (
-    <Badge appearance="filled" shape="rounded" className={styles[colour]} data-colour={colour}>
-      {choice}
-    </Badge>
-  ) : (
-    <Badge appearance="outline" shape="rounded" color="informative">
-      {choice}
-    </Badge>
-  );
-}
-
 /** A value as shown in a table cell: a choice as its badge, anything else in words. */
 export function FieldValueView({ field, value, members }: { field: SchemaField; value: FieldValue | undefined; members?: readonly TeamMember[] }) {
-  if (field.type === 'choice' && typeof value === 'string' && value !== '') return <ChoiceBadge field={field} choice={value} />;
+  if (field.type === 'choice' && typeof value === 'string' && value !== '') return <ChoiceBadge choice={value} colour={choiceColour(field, value)} />;
   return <>{fieldValueText(field, value, members)}</>;
 }
