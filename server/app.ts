@@ -18,10 +18,10 @@ import { recordRefusal } from './features/shared/audit-trail.js';
 import type { MembershipDirectory } from './identity/membership.js';
 import { teamMembersRoutes } from './features/teams/team-members-routes.js';
 import type { TokenVerifier } from './identity/verify-token.js';
-import { devRoutes, type DevDeps } from './dev/dev-routes.js';
 import type { EhrGateway } from './ehr/types.js';
 import { errorHandler, notFoundHandler, toProblem } from './platform/error-handler.js';
 import { logger } from './platform/logger.js';
+import { staticFiles } from './platform/static-files.js';
 import { withRequestContext } from './platform/request-context.js';
 import type { AuditingTeamStore } from './storage/ports.js';
 
@@ -37,8 +37,8 @@ export interface AppDeps {
   trustProxyHops?: number;
   /** The built tab; not served when the folder is missing. */
   staticDir?: string;
-  /** Present in dev mode only. */
-  dev?: DevDeps;
+  /** Dev mode only: the `/dev` routes, which start.ts loads in dev mode only (production never loads server/dev). */
+  devRoutes?: express.Router;
   /**
    * Production only: what the tab's consent popup sends to Azure AD's authorize endpoint, public facts
    * of the app's Entra registration (`authority` is Azure AD's host, `AAD_AUTHORITY`; the popup adds the tenant).
@@ -113,10 +113,10 @@ export function createApp(deps: AppDeps): express.Express {
   api.use(refusalRecorder(deps.store.audit));
   app.use('/api', api);
 
-  if (deps.dev) app.use('/dev', express.json({ limit: '4kb' }), devRoutes(deps.dev));
+  if (deps.devRoutes) app.use('/dev', express.json({ limit: '4kb' }), deps.devRoutes);
 
   if (deps.staticDir && existsSync(deps.staticDir)) {
-    app.use(express.static(deps.staticDir, { index: 'index.html' }));
+    app.use(staticFiles(deps.staticDir));
   }
   app.use(errorHandler);
   return app;

@@ -6,8 +6,6 @@ import { join } from 'node:path';
 import { createApp, type AppDeps } from './app.js';
 import { openSqliteAuditLog } from './storage/sqlite/sqlite-audit-log.js';
 import { auditAfterWrite } from './storage/store-audit.js';
-import { devDirectory } from './identity/dev-directory.js';
-import { createDevIdentity } from './identity/dev-identity.js';
 import { graphMembership } from './identity/graph-membership.js';
 import { devMembership } from './identity/membership.js';
 import { azureAdVerifierSettings, createTokenVerifier } from './identity/verify-token.js';
@@ -19,7 +17,6 @@ import { createRateLimits } from './platform/rate-limit.js';
 import { createLinkGuard } from './ehr/link-guard.js';
 import { requestContext } from './platform/request-context.js';
 import { openSqliteStore } from './storage/sqlite/sqlite-store.js';
-import { createSandbox } from './sandbox/index.js';
 
 export interface RunningServer {
   url: string;
@@ -54,7 +51,7 @@ export async function startServer(env: Record<string, string | undefined> = proc
   // The credentials go only to these partners' token endpoints; dev mode adds its sandbox once it listens.
   const partners: EhrPartner[] = [...config.ehrPartners];
   let sandboxClient: Pick<EhrPartner, 'clientId' | 'clientSecrets'> | undefined;
-  let auth: Pick<AppDeps, 'verifyToken' | 'membership' | 'dev' | 'consent'>;
+  let auth: Pick<AppDeps, 'verifyToken' | 'membership' | 'devRoutes' | 'consent'>;
   // One on-behalf-of source (and MSAL token cache) for Graph membership and the Graph store.
   let graphToken: ((tenantId: string) => Promise<string>) | undefined;
   const oboFor = () => (graphToken ??= createGraphToken());
@@ -73,6 +70,14 @@ export async function startServer(env: Record<string, string | undefined> = proc
   };
 
   if (config.APP_MODE === 'dev') {
+    // Dev-only code is loaded here and only here: production never loads the sandbox (and @medplum/*),
+    // the dev directory and identity provider or the /dev routes, and the deploy package leaves them out.
+    const [{ createSandbox }, { devDirectory }, { createDevIdentity }, { devRoutes }] = await Promise.all([
+      import('./sandbox/index.js'),
+      import('./identity/dev-directory.js'),
+      import('./identity/dev-identity.js'),
+      import('./dev/dev-routes.js'),
+    ]);
     const sandbox = await createSandbox({
       tenants: devDirectory.tenants.map(({ id, name }) => ({ id, name })),
       patientsPerTenant: config.SANDBOX_PATIENTS,
@@ -91,7 +96,7 @@ export async function startServer(env: Record<string, string | undefined> = proc
     auth = {
       verifyToken: identity ? createTokenVerifier(identity.verifierSettings) : azureAdVerifier(config),
       membership: devMembership(devDirectory),
-      dev: { directory: devDirectory, identity, sandboxPath: SANDBOX_PATH },
+      devRoutes: devRoutes({ directory: devDirectory, identity, sandboxPath: SANDBOX_PATH }),
     };
   } else {
     auth = {
