@@ -83,6 +83,10 @@ const schema = z.object({
   AAD_AUTHORITY: z.string().url().default('https://login.microsoftonline.com'),
   AAD_JWKS_URL: z.string().url().optional(),
   GRAPH_BASE_URL: z.string().url().default('https://graph.microsoft.com'),
+  /** How long requests in flight may take to finish after SIGTERM; App Service kills the process 30 s after it. */
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(20_000),
+  /** Application Insights: when set, traces go there through Azure Monitor OpenTelemetry (server/platform/telemetry.ts). */
+  APPLICATIONINSIGHTS_CONNECTION_STRING: z.string().min(1).optional(),
 });
 
 type Parsed = z.infer<typeof schema>;

@@ -9,12 +9,23 @@ try {
       ? `Patients is running in dev mode at ${server.url} (listening on loopback only: dev mode is for this machine)`
       : `Patients is running in production mode at ${server.url}`,
   );
-  const stop = async () => {
-    await server.close();
-    process.exit(0);
+  // SIGTERM (App Service, a deploy, Ctrl+C): no new connections, requests in flight finish, then exit 0.
+  let stopping = false;
+  const stop = async (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: finishing requests in flight');
+    try {
+      await server.shutdown();
+      logger.info('stopped');
+      process.exit(0);
+    } catch (err) {
+      logger.error({ err: { name: (err as Error).name } }, 'shutdown failed');
+      process.exit(1);
+    }
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 } catch (err) {
   if (err instanceof ConfigError) {
     logger.fatal(err.message);

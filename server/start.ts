@@ -16,6 +16,8 @@ import { createOboTokenSource, graphScopes, graphTokenForCaller } from './platfo
 import { createRateLimits } from './platform/rate-limit.js';
 import { createLinkGuard } from './ehr/link-guard.js';
 import { requestContext } from './platform/request-context.js';
+import { drainServer } from './platform/shutdown.js';
+import { logger } from './platform/logger.js';
 import { openSqliteStore } from './storage/sqlite/sqlite-store.js';
 
 export interface RunningServer {
@@ -23,7 +25,13 @@ export interface RunningServer {
   /** The Express application, for tests that walk its routes. */
   app: express.Express;
   mode: Config['APP_MODE'];
+  /** Stops at once: open connections are cut (tests). */
   close(): Promise<void>;
+  /**
+   * Stops as on SIGTERM: no new connections, requests in flight finish within SHUTDOWN_GRACE_MS,
+   * then the stores close.
+   */
+  shutdown(): Promise<void>;
 }
 
 export interface StartOptions {
@@ -157,14 +165,18 @@ export async function startServer(env: Record<string, string | undefined> = proc
     url: `http://${dev ? 'localhost' : config.host}:${port}`,
     app,
     mode: config.APP_MODE,
-    close: async () => {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await linkGuard.dispatcher.close();
-      await store.close();
-      await rateLimits.shutdown();
-    },
+    close: () => stop(0),
+    shutdown: () => stop(config.SHUTDOWN_GRACE_MS),
   };
+
+  async function stop(graceMs: number) {
+    const { cutConnections } = await drainServer(server, graceMs);
+    if (cutConnections) logger.warn({ graceMs }, 'requests still in flight at the end of the shutdown grace period were cut off');
+    // EHR calls of requests that were cut are abandoned, not awaited.
+    await (cutConnections ? linkGuard.dispatcher.destroy() : linkGuard.dispatcher.close());
+    await store.close();
+    await rateLimits.shutdown();
+  }
 }
 
 function azureAdVerifier(config: Config) {
