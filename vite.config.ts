@@ -1,13 +1,15 @@
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vitest/config';
+import { precompress } from './scripts/precompress';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 const backend = `http://127.0.0.1:${process.env.PORT ?? 3978}`;
 
 export default defineConfig({
   root: 'client',
-  plugins: [react()],
+  // precompress: brotli and gzip copies of the tab's files, which the server sends by Accept-Encoding.
+  plugins: [react(), precompress()],
   build: {
     outDir: '../dist/client',
     emptyOutDir: true,
