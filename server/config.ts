@@ -17,11 +17,14 @@ const httpUrl = z
   .string()
   .url()
   .refine((u) => /^https?:\/\//i.test(u), 'must be an http(s) address');
+const keyVaultSecretName = z.string().regex(/^[0-9a-zA-Z-]{1,127}$/, 'must be a Key Vault secret name');
 /** One interop partner in EHR_PARTNERS; never echoes a value in its errors (secrets). */
 const partner = z.object({
   tokenEndpoint: httpUrl,
   clientId: z.string().min(1),
   clientSecrets: z.union([list, z.array(z.string().min(1))]).pipe(z.array(z.string()).min(1)),
+  /** With KEY_VAULT_URL: the Key Vault secret whose enabled versions are this client's secrets. */
+  clientSecretName: keyVaultSecretName.optional(),
   fhirOrigins: z.array(httpUrl).min(1),
 });
 const partnersJson = z
@@ -83,6 +86,12 @@ const schema = z.object({
   AAD_AUTHORITY: z.string().url().default('https://login.microsoftonline.com'),
   AAD_JWKS_URL: z.string().url().optional(),
   GRAPH_BASE_URL: z.string().url().default('https://graph.microsoft.com'),
+  /** Key Vault the EHR client secrets are read from at run time (rotation without a restart), with the app's managed identity. */
+  KEY_VAULT_URL: z.string().url().startsWith('https://', 'must be an https address').optional(),
+  /** The Key Vault secret holding EHR_CLIENT_ID's secrets (one enabled version each during rotation). */
+  EHR_CLIENT_SECRET_NAME: keyVaultSecretName.default('ehr-client-secret'),
+  /** How often the EHR secrets are read from Key Vault (and at once when the partner refuses them). */
+  KEY_VAULT_REFRESH_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
   /** How long requests in flight may take to finish after SIGTERM; App Service kills the process 30 s after it. */
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(20_000),
   /** Application Insights: when set, traces go there through Azure Monitor OpenTelemetry (server/platform/telemetry.ts). */
@@ -136,6 +145,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (c.STORE === 'graph' && c.APP_MODE === 'dev') {
     problems.push('  STORE: graph needs production mode (APP_MODE=production): Graph is reached on behalf of Teams SSO users');
   }
+  if (!c.KEY_VAULT_URL && c.EHR_PARTNERS?.some((p) => p.clientSecretName))
+    problems.push('  EHR_PARTNERS: clientSecretName needs KEY_VAULT_URL, the vault the secret is read from');
   if (c.SSO === 'dev' && c.APP_MODE === 'production') problems.push('  SSO: dev tokens are for dev mode only; production verifies Azure AD tokens');
   if (c.SSO === 'azure-ad' && c.APP_MODE === 'dev') {
     for (const key of ['AAD_APP_CLIENT_ID', 'TAB_DOMAIN'] as const) if (!c[key]) problems.push(`  ${key}: required with SSO=azure-ad`);
@@ -149,6 +160,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       clientId: c.EHR_CLIENT_ID,
       clientSecrets: c.EHR_CLIENT_SECRETS,
       fhirOrigins: c.EHR_FHIR_ORIGINS,
+      ...(c.KEY_VAULT_URL ? { clientSecretName: c.EHR_CLIENT_SECRET_NAME } : {}),
     });
   }
   return {

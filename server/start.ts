@@ -11,6 +11,7 @@ import { devMembership } from './identity/membership.js';
 import { azureAdVerifierSettings, createTokenVerifier } from './identity/verify-token.js';
 import { loadConfig, type Config } from './config.js';
 import { createEhrGateway, type EhrFetch, type EhrPartner } from './ehr/index.js';
+import { openPartnerSecrets, type PartnerSecretsSettings } from './ehr/partner-secrets.js';
 import { openGraphStore } from './storage/sharepoint/graph-store.js';
 import { createOboTokenSource, graphScopes, graphTokenForCaller } from './platform/graph/obo-token.js';
 import { createRateLimits } from './platform/rate-limit.js';
@@ -42,6 +43,8 @@ export interface StartOptions {
   ehrFetch?: EhrFetch;
   /** msal-node's transport for the on-behalf-of exchange; tests route it to a local stand-in for Azure AD. */
   oboNetworkClient?: INetworkModule;
+  /** Key Vault client options for the EHR secrets; tests trust their stand-in vault's certificate with it. */
+  keyVault?: Pick<PartnerSecretsSettings, 'clientOptions' | 'credential'>;
 }
 
 const SANDBOX_PATH = '/sandbox';
@@ -57,7 +60,13 @@ export async function startServer(env: Record<string, string | undefined> = proc
   const root = express();
   root.disable('x-powered-by');
   // The credentials go only to these partners' token endpoints; dev mode adds its sandbox once it listens.
-  const partners: EhrPartner[] = [...config.ehrPartners];
+  // With KEY_VAULT_URL, their secrets are read from Key Vault at run time (rotation without a restart).
+  const partnerSecrets = openPartnerSecrets(config.ehrPartners, {
+    vaultUrl: config.KEY_VAULT_URL,
+    refreshMs: config.KEY_VAULT_REFRESH_SECONDS * 1000,
+    ...options.keyVault,
+  });
+  const partners: EhrPartner[] = partnerSecrets.partners;
   let sandboxClient: Pick<EhrPartner, 'clientId' | 'clientSecrets'> | undefined;
   let auth: Pick<AppDeps, 'verifyToken' | 'membership' | 'devRoutes' | 'consent'>;
   // One on-behalf-of source (and MSAL token cache) for Graph membership and the Graph store.
@@ -176,6 +185,7 @@ export async function startServer(env: Record<string, string | undefined> = proc
     await (cutConnections ? linkGuard.dispatcher.destroy() : linkGuard.dispatcher.close());
     await store.close();
     await rateLimits.shutdown();
+    partnerSecrets.close();
   }
 }
 

@@ -13,6 +13,10 @@ export interface EhrPartner {
   clientSecrets: string[];
   /** Origins of the partner's FHIR endpoints: links there use this partner's client. */
   fhirOrigins: string[];
+  /** Name of the Key Vault secret whose enabled versions are this client's secrets (with KEY_VAULT_URL). */
+  clientSecretName?: string;
+  /** Reads the secrets anew (from Key Vault); the token broker calls it when the partner refuses every secret. */
+  reloadSecrets?: () => Promise<void>;
 }
 
 /** The configured partners; read at each use (dev mode adds its sandbox once its port is known). */

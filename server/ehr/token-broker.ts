@@ -29,6 +29,7 @@ export interface TokenBroker {
 type SecretMethod = 'client_secret_basic' | 'client_secret_post';
 
 interface CachedToken {
+  kind: 'token';
   accessToken: string;
   renewAt: number;
 }
@@ -56,11 +57,33 @@ export function createTokenBroker(options: TokenBrokerOptions): TokenBroker {
       // The gateway binds links to partners first; this keeps the broker safe on its own.
       throw new FhirError('link_not_allowed', `The app sends its credentials only to its EHR partner's sign-in address, not to ${url.origin}.`);
     }
-    const secrets = key.partner.clientSecrets.filter((s) => s !== '');
-    if (secrets.length === 0) throw new FhirError('token_refused', 'The app has no client secret for this EHR.');
     const methods = methodsToTry(authMethods, methodThatWorked.get(key.tokenEndpoint));
+    const tried = new Set<string>();
+    const first = await trySecrets(url, key, methods, tried);
+    if (first.kind === 'token' || !key.partner.reloadSecrets) return unwrap(first);
+    // Every secret held was refused (invalid_client): a rotation may have moved on. Read the
+    // secrets anew and try the ones not tried yet, so the request does not fail.
+    await key.partner.reloadSecrets();
+    return unwrap(await trySecrets(url, key, methods, tried));
+  }
+
+  const unwrap = (result: CachedToken | { kind: 'refused'; error: FhirError }): CachedToken => {
+    if (result.kind === 'refused') throw result.error;
+    return result;
+  };
+
+  /** Each secret not in `tried`, with each method; throws at once on an answer that is not invalid_client. */
+  async function trySecrets(
+    url: URL,
+    key: TokenKey,
+    methods: SecretMethod[],
+    tried: Set<string>,
+  ): Promise<CachedToken | { kind: 'refused'; error: FhirError }> {
+    const secrets = key.partner.clientSecrets.filter((s) => s !== '' && !tried.has(s));
+    if (secrets.length === 0 && tried.size === 0) throw new FhirError('token_refused', 'The app has no client secret for this EHR.');
     let lastError: FhirError | undefined;
     for (const secret of secrets) {
+      tried.add(secret);
       for (const method of methods) {
         const startedAt = now();
         const answer = await postTokenRequest(url, key, method, secret);
@@ -68,13 +91,13 @@ export function createTokenBroker(options: TokenBrokerOptions): TokenBroker {
           methodThatWorked.set(key.tokenEndpoint, method);
           const lifetimeMs = answer.expiresIn * 1000;
           const margin = Math.min(MAX_RENEW_MARGIN_MS, lifetimeMs * 0.1);
-          return { accessToken: answer.accessToken, renewAt: startedAt + lifetimeMs - margin };
+          return { kind: 'token', accessToken: answer.accessToken, renewAt: startedAt + lifetimeMs - margin };
         }
         lastError = answer.error;
         if (!answer.invalidClient) throw answer.error;
       }
     }
-    throw lastError ?? new FhirError('token_refused', 'The EHR refused the app a token.');
+    return { kind: 'refused', error: lastError ?? refusal('invalid_client', 401) };
   }
 
   type Answer = { kind: 'token'; accessToken: string; expiresIn: number } | { kind: 'refused'; error: FhirError; invalidClient: boolean };
