@@ -55,6 +55,7 @@ export const problemStatuses = {
   // Microsoft Graph (the team's SharePoint site)
   graph_failed: 502,
   throttled: 503,
+  team_site_provisioning: 503,
   too_much_contention: 503,
   // Ours
   internal_error: 500,

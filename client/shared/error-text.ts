@@ -54,6 +54,7 @@ export const messageOfCode: Record<ErrorCode, MessageKey> = {
   throttled: 'error.throttled',
   too_much_contention: 'error.contention',
   team_site_not_found: 'error.teamSite',
+  team_site_provisioning: 'error.teamSiteSettingUp',
   graph_failed: 'error.graph',
   unknown_user: 'error.unknownUser',
 };

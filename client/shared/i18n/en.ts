@@ -424,6 +424,7 @@ export const en = {
   'error.throttled': 'Microsoft 365 is busy right now. Try again in a moment.',
   'error.contention': 'Too many people are changing this at the same time. Try again.',
   'error.teamSite': "The team's SharePoint site, where its lists are kept, could not be found.",
+  'error.teamSiteSettingUp': "The team's SharePoint site is being set up. This can take a few minutes for a new team; try again shortly.",
   'error.graph': 'Microsoft 365 could not be reached or gave an unexpected answer. Try again in a moment.',
   'error.unknownUser': 'This user is not in the sign-in directory.',
   'import.open': 'Import…',

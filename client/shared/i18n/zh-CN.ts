@@ -419,6 +419,7 @@ export const zhCN: Record<MessageKey, string> = {
   'error.throttled': 'Microsoft 365 当前繁忙。请稍后重试。',
   'error.contention': '有太多人同时在更改此内容。请重试。',
   'error.teamSite': '找不到存放此团队列表的 SharePoint 网站。',
+  'error.teamSiteSettingUp': '正在设置此团队的 SharePoint 网站。新团队可能需要几分钟；请稍后重试。',
   'error.graph': '无法连接到 Microsoft 365，或其返回了意外的响应。请稍后重试。',
   'error.unknownUser': '登录目录中没有此用户。',
   'import.open': '导入…',

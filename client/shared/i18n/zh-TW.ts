@@ -420,6 +420,7 @@ export const zhTW: Record<MessageKey, string> = {
   'error.throttled': 'Microsoft 365 目前忙碌中。請稍後再試。',
   'error.contention': '有太多人同時在變更此內容。請再試一次。',
   'error.teamSite': '找不到存放此小組清單的 SharePoint 網站。',
+  'error.teamSiteSettingUp': '正在設定此小組的 SharePoint 網站。新小組可能需要幾分鐘；請稍後再試。',
   'error.graph': '無法連線到 Microsoft 365，或其傳回了非預期的回應。請稍後再試。',
   'error.unknownUser': '登入目錄中沒有此使用者。',
   'import.open': '匯入…',

@@ -32,7 +32,7 @@ async function modeOf(store: TeamStore, team: TeamKey): Promise<ConnectionMode> 
   try {
     return (await store.getConnection(team)).mode;
   } catch (err) {
-    if (err instanceof GraphAccessError && err.code === 'team_site_not_found') return 'unset';
+    if (err instanceof GraphAccessError && (err.code === 'team_site_not_found' || err.code === 'team_site_provisioning')) return 'unset';
     throw err;
   }
 }

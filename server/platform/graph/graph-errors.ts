@@ -13,6 +13,8 @@ export type GraphAccessCode =
   | 'forbidden'
   /** The team has no SharePoint site that Graph can find. */
   | 'team_site_not_found'
+  /** The team's site exists in name only: a new team's site is still being provisioned. */
+  | 'team_site_provisioning'
   /** Graph kept answering 429/503 after the retries. */
   | 'throttled'
   /** Too many concurrent edits of one item: the eTag retries ran out. */

@@ -43,6 +43,9 @@ export const appLists = {
       { name: 'Version', displayName: 'Version', number: {} },
       text('CreatedBy', 'Created by (user id)'),
       when('CreatedAt', 'Created at'),
+      // Set when the list was deleted in the app but its SharePoint list could not be: the
+      // row stays as the record of the clean-up still to do, which later catalog reads retry.
+      when('DeletePendingAt', 'Delete pending since'),
     ],
   },
   /** The team's settings; Title names the setting ("Connection"), Value holds it as JSON. */

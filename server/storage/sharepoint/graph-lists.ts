@@ -5,7 +5,7 @@ import { patientListColumns, patientListTitle } from './app-lists.js';
 import type { GraphApi } from '../../platform/graph/graph-api.js';
 import { isStatus } from '../../platform/graph/graph-errors.js';
 import type { WriteQueue } from './etag-retry.js';
-import { columnsText, listCatalog, type CatalogEntry } from './list-catalog.js';
+import { columnsText, listCatalog, type CatalogEntry, type ListCatalog } from './list-catalog.js';
 import { patientIdsOf, patientRows } from './patient-rows.js';
 import { createList, type TeamSite } from './team-site.js';
 
@@ -37,7 +37,33 @@ export function graphListOps(open: OpenTeam): ListOps & { resolve: typeof resolv
     if (!catalogId) return null;
     const catalog = listCatalog(api, site.siteId, catalogId, queue);
     const entry = await catalog.find(listId);
-    return entry ? { api, site, catalog, entry, rows: patientRows(api, site.siteId, listId) } : null;
+    if (!entry) return null;
+    await site.checkIndexes(listId, patientListColumns);
+    return { api, site, catalog, entry, rows: patientRows(api, site.siteId, listId) };
+  }
+
+  /** When each pending clean-up was last tried here, so that a failing one is not tried on every read. */
+  const cleanupTried = new Map<string, number>();
+
+  /**
+   * Finishes deletes whose SharePoint list could not be deleted at the time: deletes the list
+   * (gone already counts) and then the catalog row that recorded it. Best effort, at most once
+   * per CLEANUP_RETRY_MS per list in this instance; a failure leaves the record for later.
+   */
+  async function cleanUp(api: GraphApi, siteId: string, catalog: ListCatalog, pending: CatalogEntry[]): Promise<void> {
+    const now = Date.now();
+    for (const entry of pending) {
+      const key = `${siteId}/${entry.listId}`;
+      if ((cleanupTried.get(key) ?? 0) > now - CLEANUP_RETRY_MS) continue;
+      cleanupTried.set(key, now);
+      try {
+        await deleteSharePointList(api, siteId, entry.listId);
+        await catalog.remove(entry.itemId);
+        cleanupTried.delete(key);
+      } catch (err) {
+        logger.warn({ listId: entry.listId, status: statusOf(err) }, 'the SharePoint list of a deleted patient list could still not be deleted');
+      }
+    }
   }
 
   async function read(team: TeamKey, listId: string) {
@@ -56,7 +82,11 @@ export function graphListOps(open: OpenTeam): ListOps & { resolve: typeof resolv
       const { api, site, queue } = await open(team);
       const catalogId = await site.appList('catalog', false);
       if (!catalogId) return [];
-      const entries = await listCatalog(api, site.siteId, catalogId, queue).all();
+      const catalog = listCatalog(api, site.siteId, catalogId, queue);
+      const all = await catalog.all();
+      const entries = all.filter((e) => !e.deletePendingAt);
+      const pending = all.filter((e) => e.deletePendingAt);
+      if (pending.length) await cleanUp(api, site.siteId, catalog, pending);
       const rows = await Promise.all(entries.map((e) => patientRows(api, site.siteId, e.listId).all()));
       return entries.flatMap((e, i) => {
         const r = rows[i];
@@ -94,7 +124,8 @@ export function graphListOps(open: OpenTeam): ListOps & { resolve: typeof resolv
       if (!found || !rows) return refused('no_list');
       const present = new Set(patientIdsOf(rows));
       const toAdd = [...new Set(patientIds)].filter((id) => !present.has(id));
-      for (const id of toAdd) await found.rows.add(id, userId);
+      if (toAdd.length === 1) await found.rows.add(toAdd[0], userId);
+      else if (toAdd.length) await found.rows.addMany(toAdd, userId);
       if (toAdd.length) await bump(found);
       const list = await read(team, listId);
       return list ? done(list) : refused('no_list');
@@ -129,11 +160,21 @@ export function graphListOps(open: OpenTeam): ListOps & { resolve: typeof resolv
 
     async deleteList(team, listId) {
       const found = await resolve(team, listId);
-      if (!found || !(await found.catalog.remove(found.entry.itemId))) return refused('no_list');
-      // The app no longer shows the list; its SharePoint list goes too (kept if Graph refuses).
-      await found.api.delete(`/sites/${found.site.siteId}/lists/${listId}`).catch((err: unknown) => {
-        if (!isStatus(err, 404)) logger.warn({ listId, status: statusOf(err) }, 'could not delete the SharePoint list of a deleted patient list');
-      });
+      if (!found) return refused('no_list');
+      // The SharePoint list (and the patients' rows in it) first, then the catalog row. When
+      // SharePoint refuses the delete, the row stays, marked, as the record of the clean-up to
+      // do: the app no longer shows the list, and a later catalog read deletes it (cleanUp).
+      try {
+        await deleteSharePointList(found.api, found.site.siteId, listId);
+      } catch (err) {
+        logger.warn({ listId, status: statusOf(err) }, 'could not delete the SharePoint list of a deleted patient list; kept for a later clean-up');
+        const marked = await found.catalog.change(found.entry.itemId, (current) =>
+          current.deletePendingAt ? { stop: 'pending' as const } : { DeletePendingAt: new Date().toISOString() },
+        );
+        if (marked !== 'changed') return refused('no_list');
+        return done(undefined);
+      }
+      if (!(await found.catalog.remove(found.entry.itemId))) return refused('no_list');
       return done(undefined);
     },
 
@@ -170,3 +211,15 @@ async function retitle(api: GraphApi, siteId: string, listId: string, name: stri
 }
 
 const statusOf = (err: unknown) => (err as { status?: number }).status;
+
+/** How long a failing clean-up waits in one instance before it is tried again. */
+const CLEANUP_RETRY_MS = 5 * 60_000;
+
+/** Deletes a patient list's SharePoint list; one that is gone already counts as deleted. */
+async function deleteSharePointList(api: GraphApi, siteId: string, listId: string): Promise<void> {
+  try {
+    await api.delete(`/sites/${siteId}/lists/${listId}`);
+  } catch (err) {
+    if (!isStatus(err, 404)) throw err;
+  }
+}

@@ -12,6 +12,8 @@ export interface CatalogEntry {
   name: string;
   columns: ListColumn[];
   version: number;
+  /** Deleted in the app, its SharePoint list not yet: when the delete was first tried. */
+  deletePendingAt: string | null;
 }
 
 export interface ListItem {
@@ -45,6 +47,7 @@ function entryOf(item: ListItem): CatalogEntry {
     name: String(f.Title ?? ''),
     columns: columnsFrom(f.Columns),
     version: typeof f.Version === 'number' ? f.Version : Number(f.Version ?? 1) || 1,
+    deletePendingAt: typeof f.DeletePendingAt === 'string' && f.DeletePendingAt ? f.DeletePendingAt : null,
   };
 }
 
@@ -64,7 +67,7 @@ export function listCatalog(api: GraphApi, siteId: string, catalogId: string, qu
   };
 
   return {
-    /** Every entry, oldest first. */
+    /** Every entry, oldest first, those pending deletion too (see `deletePendingAt`). */
     async all(): Promise<CatalogEntry[]> {
       return (await api.getAll<ListItem>(`${items}?expand=fields`))
         .sort(byItemId)
@@ -73,7 +76,8 @@ export function listCatalog(api: GraphApi, siteId: string, catalogId: string, qu
     },
     async find(listId: string): Promise<CatalogEntry | null> {
       const found = await api.getAll<ListItem>(`${items}?expand=fields&${filterParam(`fields/ListId eq ${odataString(listId)}`)}`);
-      return found.length ? entryOf(found.sort(byItemId)[0]) : null;
+      const entry = found.length ? entryOf(found.sort(byItemId)[0]) : null;
+      return entry && !entry.deletePendingAt ? entry : null;
     },
     read,
     async add(name: string, listId: string, userId: string): Promise<CatalogEntry> {

@@ -43,7 +43,17 @@ export function patientRows(api: GraphApi, siteId: string, listId: string) {
       }
     },
     async add(patientId: string, userId: string): Promise<void> {
-      await api.post(items, { fields: { Title: patientId, PatientId: patientId, AddedBy: userId, AddedAt: new Date().toISOString() } });
+      await api.post(items, { fields: rowFields(patientId, userId) });
+    },
+    /**
+     * Adds many rows in `$batch`es of 20, one batch at a time (a ward's 500 patients take 25
+     * requests instead of 500, paced). Rows that could not be written fail the call with the
+     * first error, after the others were written, as sequential adds stopped half-way would.
+     */
+    async addMany(patientIds: string[], userId: string): Promise<void> {
+      const outcomes = await api.batch(patientIds.map((id) => ({ method: 'POST' as const, path: items, body: { fields: rowFields(id, userId) } })));
+      const failed = outcomes.find((o) => !o.ok);
+      if (failed && !failed.ok) throw failed.error;
     },
     /** Deletes the rows (If-Match; a row changed meanwhile is re-read and still deleted); how many this call removed. */
     async remove(rows: PatientRow[]): Promise<number> {
@@ -72,6 +82,13 @@ export function patientRows(api: GraphApi, siteId: string, listId: string) {
     },
   };
 }
+
+const rowFields = (patientId: string, userId: string) => ({
+  Title: patientId,
+  PatientId: patientId,
+  AddedBy: userId,
+  AddedAt: new Date().toISOString(),
+});
 
 /** Patient ids in the order first added, each once. */
 export function patientIdsOf(rows: PatientRow[]): string[] {

@@ -47,21 +47,39 @@ const notFound = (what: string) => new GraphHttpError(404, 'itemNotFound', `The 
 const invalid = (message: string) => new GraphHttpError(400, 'invalidRequest', message);
 const ok = (body: unknown, status = 200): EmulatorResponse => ({ status, body });
 
+/** What a deployment of the emulator does where Graph's documents leave it open. */
+export interface RouteSettings {
+  /** Largest page served. */
+  pageMax: number;
+  /**
+   * Whether `indexed: true` in a list-create's columns indexes them. list-create does not say
+   * it does; the store must read the columns and index them itself (columndefinition-update).
+   */
+  honourIndexedOnCreate: boolean;
+}
+
 const templates = new Set(['genericList', 'documentLibrary', 'announcements', 'contacts', 'events', 'links', 'tasks']);
 
 /** The routes the store uses, answered as Graph v1.0 documents them (site-get, list-*, columndefinition-*, listitem-*). */
-export function route(state: GraphState, req: EmulatorRequest, pageMax: number): EmulatorResponse {
+export function route(state: GraphState, req: EmulatorRequest, settings: RouteSettings): EmulatorResponse {
+  const { pageMax } = settings;
   const [first, id, sub, listId, leaf, itemId, tail, ...rest] = req.segments;
   const m = req.method;
   if (first === 'me') return meRoute(state, req, pageMax);
+  // group-get: the group exists in the token's tenant (whether or not its site is there yet).
+  if (first === 'groups' && id !== undefined && sub === undefined && m === 'GET') {
+    if (!state.hasGroup(req.tenantId, id)) throw new GraphHttpError(404, 'Request_ResourceNotFound', `Resource '${id}' does not exist.`);
+    return ok({ id, displayName: null });
+  }
   if (first === 'groups' && sub === 'sites' && listId === 'root' && leaf === undefined && m === 'GET') {
+    // A group whose site is still being provisioned answers 404 as an unknown one does.
     const site = state.siteOfGroup(req.tenantId, id);
     if (!site) throw notFound('group');
     return ok({ id: site.id, displayName: site.displayName, name: site.groupId, webUrl: site.webUrl, root: {} });
   }
   // group-list-owners, group-list-members: directory objects with their ids and display names.
   if (first === 'groups' && (sub === 'owners' || sub === 'members') && listId === undefined && m === 'GET') {
-    const people = state.siteOfGroup(req.tenantId, id) && state.people.get(`${req.tenantId}/${id.toLowerCase()}`);
+    const people = state.hasGroup(req.tenantId, id) && state.people.get(`${req.tenantId}/${id.toLowerCase()}`);
     if (!people) throw notFound('group');
     return ok({
       value: people[sub].map((userId) => ({ '@odata.type': '#microsoft.graph.user', id: userId, displayName: state.userNames.get(userId) ?? null })),
@@ -72,11 +90,12 @@ export function route(state: GraphState, req: EmulatorRequest, pageMax: number):
   if (!site || site.tenantId !== req.tenantId) throw notFound('site');
   if (sub === undefined && m === 'GET') return ok({ id: site.id, displayName: site.displayName, webUrl: site.webUrl });
   if (sub !== 'lists') throw new GraphHttpError(400, 'BadRequest', 'Resource not found for the segment.');
-  if (listId === undefined) return m === 'GET' ? getLists(site, req, pageMax) : m === 'POST' ? createList(state, site, req) : notAllowed();
+  if (listId === undefined) return m === 'GET' ? getLists(site, req, pageMax) : m === 'POST' ? createList(state, site, req, settings) : notAllowed();
   const list = site.lists.get(listId) ?? [...site.lists.values()].find((l) => l.displayName === listId);
   if (!list) throw notFound('list');
   if (leaf === undefined) return listRoute(site, list, req);
   if (leaf === 'columns' && itemId === undefined) return columnsRoute(list, req);
+  if (leaf === 'columns' && tail === undefined) return columnRoute(list, itemId, req);
   if (leaf !== 'items') throw new GraphHttpError(400, 'BadRequest', 'Resource not found for the segment.');
   if (itemId === undefined)
     return m === 'GET' ? getItems(site, list, req, pageMax) : m === 'POST' ? createItem(state, site, list, req) : notAllowed();
@@ -162,7 +181,7 @@ function getLists(site: EmulatedSite, req: EmulatorRequest, pageMax: number): Em
   });
 }
 
-function createList(state: GraphState, site: EmulatedSite, req: EmulatorRequest): EmulatorResponse {
+function createList(state: GraphState, site: EmulatedSite, req: EmulatorRequest, settings: RouteSettings): EmulatorResponse {
   const body = (req.body ?? {}) as { displayName?: unknown; name?: unknown; columns?: unknown; list?: { template?: unknown } };
   if (body.name !== undefined) throw invalid("Cannot define a 'name' for a list as it is assigned by the server. Instead, provide 'displayName'");
   if (typeof body.displayName !== 'string' || !body.displayName.trim()) throw invalid('A list needs a displayName.');
@@ -176,7 +195,7 @@ function createList(state: GraphState, site: EmulatedSite, req: EmulatorRequest)
     );
   }
   const definitions = Array.isArray(body.columns) ? (body.columns as Record<string, unknown>[]) : [];
-  const columns = definitions.map(checkedColumn);
+  const columns = definitions.map((d) => checkedColumn(d, settings.honourIndexedOnCreate));
   const names = new Set(['Title', 'Created', 'Modified']);
   for (const c of columns) {
     if (names.has(c.name)) throw new GraphHttpError(409, 'nameAlreadyExists', `A column named '${c.name}' already exists.`);
@@ -214,12 +233,31 @@ function columnsRoute(list: EmulatedList, req: EmulatorRequest): EmulatorRespons
   return ok(columnResource(c), 201);
 }
 
-function checkedColumn(definition: Record<string, unknown>) {
+/**
+ * columndefinition-update (`PATCH …/lists/{list-id}/columns/{column-id}`): any property but id;
+ * the store uses it to index a column. The answer is the updated columnDefinition.
+ */
+function columnRoute(list: EmulatedList, columnId: string, req: EmulatorRequest): EmulatorResponse {
+  const c = list.columns.find((col) => col.id === columnId);
+  if (!c) throw notFound('column');
+  if (req.method === 'GET') return ok(columnResource(c));
+  if (req.method !== 'PATCH') return notAllowed();
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  if (body.id !== undefined && body.id !== c.id) throw invalid("The column's id cannot be changed.");
+  if (body.indexed !== undefined) {
+    if (typeof body.indexed !== 'boolean') throw invalid('indexed must be a boolean.');
+    c.indexed = body.indexed;
+  }
+  if (typeof body.displayName === 'string') c.displayName = body.displayName;
+  return ok(columnResource(c));
+}
+
+function checkedColumn(definition: Record<string, unknown>, honourIndexed = true) {
   if (typeof definition.name !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]{0,31}$/.test(definition.name)) {
     throw invalid('A column needs a name of letters, digits and underscores.');
   }
   if (columnFacets.filter((f) => definition[f] !== undefined).length !== 1) throw invalid('A column needs exactly one type facet.');
-  return column(definition);
+  return column(definition, honourIndexed);
 }
 
 function expandsFields(req: EmulatorRequest): boolean {

@@ -57,13 +57,14 @@ const builtInColumns = (): EmulatedColumn[] => [
 
 export const columnFacets = ['text', 'number', 'dateTime', 'boolean', 'choice', 'currency', 'personOrGroup', 'hyperlinkOrPicture'];
 
-export function column(definition: Record<string, unknown>): EmulatedColumn {
+/** A column as defined; `honourIndexed: false` leaves it unindexed whatever the definition asks. */
+export function column(definition: Record<string, unknown>, honourIndexed = true): EmulatedColumn {
   const facet = columnFacets.find((f) => definition[f] !== undefined) ?? 'text';
   return {
     id: randomUUID(),
     name: String(definition.name),
     displayName: typeof definition.displayName === 'string' ? definition.displayName : String(definition.name),
-    indexed: definition.indexed === true,
+    indexed: honourIndexed && definition.indexed === true,
     readOnly: false,
     facet,
     facetOptions: (definition[facet] as Record<string, unknown>) ?? {},
@@ -81,6 +82,11 @@ export class GraphState {
   readonly people = new Map<string, { owners: string[]; members: string[] }>();
   /** Users' display names by object id (a user not named here has none). */
   readonly userNames = new Map<string, string>();
+  /**
+   * Groups (`tenant/group`) whose team site is still being provisioned: the group exists, its
+   * root site answers 404 until `finishSite` (a new team's site can take minutes to appear).
+   */
+  readonly sitesInProvisioning = new Set<string>();
 
   /** Sets who owns and who belongs to a group; owners count as members too, as in a team. */
   setPeople(tenantId: string, groupId: string, owners: string[], members: string[]): void {
@@ -107,9 +113,27 @@ export class GraphState {
     return site;
   }
 
+  /** The group's team site once provisioned. */
   siteOfGroup(tenantId: string, groupId: string): EmulatedSite | undefined {
-    const id = this.siteByGroup.get(`${tenantId}/${groupId.toLowerCase()}`);
-    return id ? this.sites.get(id) : undefined;
+    const key = `${tenantId}/${groupId.toLowerCase()}`;
+    const id = this.siteByGroup.get(key);
+    return id && !this.sitesInProvisioning.has(key) ? this.sites.get(id) : undefined;
+  }
+
+  /** Whether the group exists in the tenant, with or without its site yet. */
+  hasGroup(tenantId: string, groupId: string): boolean {
+    return this.siteByGroup.has(`${tenantId}/${groupId.toLowerCase()}`);
+  }
+
+  /** Adds a group whose site is not there yet (a team created moments ago). */
+  addGroupBeingSetUp(tenantId: string, groupId: string, displayName = 'Team'): void {
+    this.addGroup(tenantId, groupId, displayName);
+    this.sitesInProvisioning.add(`${tenantId}/${groupId.toLowerCase()}`);
+  }
+
+  /** The group's site is provisioned now. */
+  finishSite(tenantId: string, groupId: string): void {
+    this.sitesInProvisioning.delete(`${tenantId}/${groupId.toLowerCase()}`);
   }
 
   createList(site: EmulatedSite, displayName: string, template: string, columns: EmulatedColumn[]): EmulatedList {
