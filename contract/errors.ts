@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { fieldIssue } from './manual-issues.js';
 
 /**
  * Every error code the API answers with, and its HTTP status: the one definition. The server
@@ -74,5 +75,7 @@ export const problemBody = z.object({
   requestId: z.string().nullable(),
   /** `validation_failed` only: the paths of the fields at fault (`url`, `fields.2.label`), for programs; the message names them in words. */
   fields: z.array(z.string()).optional(),
+  /** `validation_failed` of a hand-entered patient's save: why each team field's value was refused, as codes for the tab's words. */
+  issues: z.array(fieldIssue).optional(),
 });
 export type ProblemBody = z.infer<typeof problemBody>;

@@ -98,6 +98,7 @@ export function errorHandler(err: unknown, req: Request, res: Response, _next: N
     message: problem.message,
     requestId: currentRequestId() ?? null,
     ...(problem.fields?.length ? { fields: problem.fields } : {}),
+    ...(problem.issues?.length ? { issues: problem.issues } : {}),
   });
 }
 

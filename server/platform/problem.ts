@@ -1,4 +1,5 @@
 import { problemStatuses, type ErrorCode } from '../../contract/errors.js';
+import type { FieldIssue } from '../../contract/manual-issues.js';
 
 /** The one error shape of the API: `{code, message, requestId}`, its status from the contract. */
 export class Problem extends Error {
@@ -8,6 +9,8 @@ export class Problem extends Error {
     message: string,
     /** For `validation_failed`: the paths of the fields at fault (`url`, `fields.2.label`), for programs; the message names them in words. */
     readonly fields?: string[],
+    /** For `validation_failed` of team field values: why each was refused, as codes the tab words in the user's language. */
+    readonly issues?: FieldIssue[],
   ) {
     super(message);
     this.name = 'Problem';

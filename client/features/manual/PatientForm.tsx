@@ -22,7 +22,7 @@ import { fieldValue, type ManualPatient, type ManualPatientData, type ManualSche
 import { useSaveManualPatient } from './api/manual-patients';
 import { useTeamMembers } from './api/team-members';
 import { FieldInput, formText, formValue } from './field-inputs';
-import { formProblems, refusedFields } from './form-problems';
+import { formProblems, issueProblems, refusedFields } from './form-problems';
 
 /** Adds a patient by hand, or edits one, with the team's own fields; `onSaved` after a save. */
 export function PatientForm({
@@ -76,11 +76,11 @@ export function PatientForm({
       values,
     };
   };
-  // A refusal the server names fields for is said in the user's language; English keeps the server's sentence.
-  const refused =
-    save.error instanceof ApiError && save.error.code === 'validation_failed' && currentLanguage() !== 'en'
-      ? refusedFields(schema.fields, save.error.fields)
-      : [];
+  // A refusal is said in the user's language: why each team field was refused when the server says so
+  // (`issues`), else the fields it names; English without either keeps the server's sentence.
+  const invalid = save.error instanceof ApiError && save.error.code === 'validation_failed' ? save.error : null;
+  const issues = invalid ? issueProblems(schema.fields, invalid.issues) : [];
+  const refused = issues.length ? issues : invalid && currentLanguage() !== 'en' ? refusedFields(schema.fields, invalid.fields) : [];
   const input = (key: string, label: string, type: 'text' | 'date' = 'text', required = false) => (
     <Field label={label} key={key} required={required}>
       <Input type={type} value={form[key] ?? ''} onChange={(_, d) => setForm((f) => ({ ...f, [key]: d.value }))} />

@@ -1,5 +1,6 @@
 import { currentLocale, t } from '../../shared/i18n/t';
 import type { SchemaField } from '../../../contract/manual';
+import { fieldIssue } from '../../../contract/manual-issues';
 
 /**
  * What is wrong with the patient form before it is sent, one sentence per field in the user's
@@ -13,7 +14,7 @@ const textLimits: Partial<Record<SchemaField['type'], number>> = { text: 1000, l
 const numberText = (n: number) => n.toLocaleString(currentLocale(), { maximumFractionDigits: 6 });
 
 /** A number field's ask, with its range. */
-function numberProblem(field: SchemaField): string {
+function numberProblem(field: Pick<SchemaField, 'label' | 'min' | 'max'>): string {
   const [min, max] = [field.min, field.max];
   if (min !== undefined && max !== undefined)
     return t('manual.problem.numberRange', { field: field.label, min: numberText(min), max: numberText(max) });
@@ -70,3 +71,43 @@ export function refusedFields(fields: readonly SchemaField[], paths: readonly st
   });
   return [...new Set(labels)].map((label) => t('manual.problem.check', { field: label }));
 }
+
+/**
+ * Why the server refused the team fields' values (`issues` of a 400: `{field, code, min, max, …}`),
+ * as sentences in the user's language, each field by its label; issues the tab cannot read are left out.
+ */
+export function issueProblems(fields: readonly SchemaField[], issues: readonly unknown[]): string[] {
+  const problems = issues.flatMap((raw) => {
+    const parsed = fieldIssue.safeParse(raw);
+    if (!parsed.success) return [];
+    const issue = parsed.data;
+    const field = fields.find((f) => f.id === issue.field);
+    const label = field?.label ?? issue.field;
+    switch (issue.code) {
+      case 'required':
+        return [t('manual.problem.required', { field: label })];
+      case 'unknown_field':
+        return [t('manual.problem.unknownField', { field: label })];
+      case 'not_number':
+      case 'below_min':
+      case 'above_max':
+        return [numberProblem({ label, min: issue.min, max: issue.max })];
+      case 'not_date':
+        return [t('manual.problem.date', { field: label })];
+      case 'not_date_time':
+        return [t('manual.problem.dateTime', { field: label })];
+      case 'not_yes_no':
+        return [t('manual.problem.yesNo', { field: label })];
+      case 'not_member':
+        return [t('manual.problem.member', { field: label })];
+      case 'not_choice':
+        return [t('manual.problem.choice', { field: label, choices: listOf(issue.choices ?? field?.choices ?? []) })];
+      case 'too_long':
+        return [t('manual.problem.tooLong', { field: label, max: numberText(issue.max ?? 0) })];
+    }
+  });
+  return [...new Set(problems)];
+}
+
+/** Choices as the user's language lists alternatives ("A, B or C"). */
+const listOf = (items: readonly string[]) => new Intl.ListFormat(currentLocale(), { type: 'disjunction' }).format(items);

@@ -12,6 +12,8 @@ export class ApiError extends Error {
     readonly retryAfter?: number,
     /** On a 400 `validation_failed`: the paths of the fields at fault (`name`, `values.diagnosis`), for the tab to name them in the user's language. */
     readonly fields: readonly string[] = [],
+    /** On a 400 `validation_failed` of team field values: `{field, code, …}` per refused value, unchecked (the feature reads them). */
+    readonly issues: readonly unknown[] = [],
   ) {
     super(message);
     this.name = 'ApiError';
@@ -67,6 +69,7 @@ export function apiErrorOf(res: Response, body: unknown): ApiError {
     text(problem.requestId),
     retryAfter,
     fields,
+    Array.isArray(problem.issues) ? problem.issues : [],
   );
 }
 

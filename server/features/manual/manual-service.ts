@@ -6,7 +6,7 @@ import { onCommit, recordRead, redeclare } from '../shared/audit-trail.js';
 import type { ApiDeps } from '../shared/deps.js';
 import { problems, valueOf } from '../shared/outcomes.js';
 import { requireManualMode } from '../shared/team-connection.js';
-import { mergeValues, resolvePersons, schemaConflicts, valuesProblems } from './validation.js';
+import { issueSentence, mergeValues, resolvePersons, schemaConflicts, valuesIssues } from './validation.js';
 
 /** Manual mode: the team's patient schema (owners) and hand-entered patients (members). */
 
@@ -31,7 +31,7 @@ export async function setSchema({ store }: ApiDeps, team: TeamKey, body: SchemaB
 /** The whole roster is a search without criteria: recorded with every patient it returns. */
 export async function listPatients({ store }: ApiDeps, team: TeamKey): Promise<ManualPatientsAnswer> {
   const patients = await store.getManualPatients(team);
-  recordRead(store.audit, 'PatientSearch', { patientIds: patients.map((p) => p.id) });
+  await recordRead(store.audit, 'PatientSearch', { patientIds: patients.map((p) => p.id) });
   return { patients };
 }
 
@@ -44,7 +44,7 @@ async function findPatient({ store }: ApiDeps, team: TeamKey, id: string): Promi
 
 export async function readPatient(deps: ApiDeps, team: TeamKey, id: string): Promise<ManualPatient> {
   const patient = await findPatient(deps, team, id);
-  recordRead(deps.store.audit, 'PatientView', { patientIds: [id] });
+  await recordRead(deps.store.audit, 'PatientView', { patientIds: [id] });
   return patient;
 }
 
@@ -81,8 +81,12 @@ async function checked({ store, membership }: ApiDeps, team: TeamKey, body: Pati
   const fields = (await store.getSchema(team))?.fields ?? [];
   const sent = await resolvePersons(fields, body.values, before?.values, () => membership.membersOf(team.tenantId, team.teamId));
   const values = mergeValues(before?.values, sent.values);
-  const found = [...sent.problems, ...valuesProblems(fields, values)];
-  if (found.length) throw new Problem('validation_failed', [...new Set(found)].join(' '));
+  // A field refused as sent is not checked again in the merge (a person of a choice field would be named twice).
+  const issues = [...sent.issues, ...valuesIssues(fields, values).filter((i) => !sent.issues.some((s) => s.field === i.field))];
+  if (issues.length) {
+    const words = [...new Set(issues.map((issue) => issueSentence(fields, issue)))].join(' ');
+    throw new Problem('validation_failed', words, undefined, issues);
+  }
   const keep = <K extends 'mrn' | 'birthDate' | 'gender' | 'room'>(key: K) =>
     (body[key] === undefined ? (before?.[key] ?? null) : body[key]) as ManualPatientData[K];
   return { name: body.name, mrn: keep('mrn'), birthDate: keep('birthDate'), gender: keep('gender'), room: keep('room'), values };

@@ -11,6 +11,7 @@ import {
   type SentValue,
   type TeamMember,
 } from '../../../contract/manual.js';
+import type { FieldIssue } from '../../../contract/manual-issues.js';
 
 /**
  * Manual-mode rules beyond the shapes of requests (contract/manual.ts): values against the
@@ -21,8 +22,11 @@ import {
 const textLimits = { text: 1000, longText: 10000 } as const;
 const numberText = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 6 });
 
+/** Why a value was refused, without the field it belongs to. */
+export type ValueIssue = Omit<FieldIssue, 'field'>;
+
 /** What to enter in a number field, with its range and unit. */
-function numberAsk(field: SchemaField): string {
+function numberAsk(field: Pick<FieldIssue, 'min' | 'max' | 'unit'>): string {
   const unit = field.unit ? ` (${field.unit})` : '';
   const { min, max } = field;
   if (min !== undefined && max !== undefined) return `enter a number from ${numberText(min)} to ${numberText(max)}${unit}`;
@@ -31,74 +35,125 @@ function numberAsk(field: SchemaField): string {
   return `enter a number${unit}`;
 }
 
+/** A number field's issue, with the range and unit the words need. */
+function numberIssue(field: SchemaField, code: 'not_number' | 'below_min' | 'above_max'): ValueIssue {
+  const { min, max, unit } = field;
+  return { code, ...(min !== undefined ? { min } : {}), ...(max !== undefined ? { max } : {}), ...(unit ? { unit } : {}) };
+}
+
 /**
- * A value checked against its field's type, range and choices: what to do instead, or null. A
+ * A value checked against its field's type, range and choices: why it is refused, or null. A
  * person is checked for shape only here; whether they are a member is asked where new values
  * come in (`resolvePersons`), so a patient whose nurse left the team keeps that value.
  */
-export function valueProblem(field: SchemaField, value: unknown): string | null {
+export function valueIssue(field: SchemaField, value: unknown): ValueIssue | null {
   switch (field.type) {
     case 'number':
-      if (typeof value !== 'number' || !Number.isFinite(value)) return numberAsk(field);
-      if ((field.min !== undefined && value < field.min) || (field.max !== undefined && value > field.max)) return numberAsk(field);
+      if (typeof value !== 'number' || !Number.isFinite(value)) return numberIssue(field, 'not_number');
+      if (field.min !== undefined && value < field.min) return numberIssue(field, 'below_min');
+      if (field.max !== undefined && value > field.max) return numberIssue(field, 'above_max');
       return null;
     case 'date':
-      return manualDate.safeParse(value).success ? null : 'enter a real date like 2026-11-23';
+      return manualDate.safeParse(value).success ? null : { code: 'not_date' };
     case 'dateTime':
-      return typeof value === 'string' && isZonedDateTime(value) ? null : 'enter a real date and time with its zone, like 2026-11-23T14:30+01:00';
+      return typeof value === 'string' && isZonedDateTime(value) ? null : { code: 'not_date_time' };
     case 'yesNo':
-      return typeof value === 'boolean' ? null : 'answer yes or no (true or false)';
+      return typeof value === 'boolean' ? null : { code: 'not_yes_no' };
     case 'person':
-      return asPerson(value) ? null : 'choose a member of this team';
+      return asPerson(value) ? null : { code: 'not_member' };
     case 'choice':
-      return typeof value === 'string' && field.choices!.includes(value) ? null : `choose one of ${field.choices!.join(', ')}`;
+      return typeof value === 'string' && field.choices!.includes(value) ? null : { code: 'not_choice', choices: field.choices! };
     default: {
       const limit = textLimits[field.type];
-      return typeof value === 'string' && value.length <= limit ? null : `enter text of at most ${limit.toLocaleString('en-US')} characters`;
+      return typeof value === 'string' && value.length <= limit ? null : { code: 'too_long', max: limit };
     }
   }
 }
 
-/** Problems of a patient's team-field values under a schema, one sentence each, fields named by their labels; own properties only. */
-export function valuesProblems(fields: SchemaField[], values: Record<string, unknown>): string[] {
-  const problems: string[] = [];
+/** What to do instead, in English, for an issue of a value (`required` and `unknown_field` are whole sentences of their own). */
+function issueAsk(issue: ValueIssue): string {
+  switch (issue.code) {
+    case 'not_number':
+    case 'below_min':
+    case 'above_max':
+      return numberAsk(issue);
+    case 'not_date':
+      return 'enter a real date like 2026-11-23';
+    case 'not_date_time':
+      return 'enter a real date and time with its zone, like 2026-11-23T14:30+01:00';
+    case 'not_yes_no':
+      return 'answer yes or no (true or false)';
+    case 'not_member':
+      return 'choose a member of this team';
+    case 'not_choice':
+      return `choose one of ${(issue.choices ?? []).join(', ')}`;
+    case 'too_long':
+      return `enter text of at most ${(issue.max ?? 0).toLocaleString('en-US')} characters`;
+    case 'required':
+      return 'fill this in; it is required';
+    case 'unknown_field':
+      return "use a field of this team's schema";
+  }
+}
+
+/** A value checked against its field: what to do instead, in English, or null. */
+export function valueProblem(field: SchemaField, value: unknown): string | null {
+  const issue = valueIssue(field, value);
+  return issue && issueAsk(issue);
+}
+
+/** An issue as an English sentence, the field named by its label (an unknown one as it was sent). */
+export function issueSentence(fields: readonly SchemaField[], issue: FieldIssue): string {
+  if (issue.code === 'unknown_field') return `${quoted(issue.field)} is not a field of this team's schema.`;
+  const label = fields.find((f) => f.id === issue.field)?.label ?? quoted(issue.field);
+  return `${label}: ${issueAsk(issue)}.`;
+}
+
+/** Why a patient's team-field values are refused under a schema, one issue per field at fault; own properties only. */
+export function valuesIssues(fields: SchemaField[], values: Record<string, unknown>): FieldIssue[] {
+  const issues: FieldIssue[] = [];
   for (const key of Object.keys(values)) {
-    if (!fields.some((f) => f.id === key)) problems.push(`${quoted(key)} is not a field of this team's schema.`);
+    if (!fields.some((f) => f.id === key)) issues.push({ field: key, code: 'unknown_field' });
   }
   for (const field of fields) {
     const value = Object.hasOwn(values, field.id) ? values[field.id] : undefined;
     if (value === undefined || value === '') {
-      if (field.required) problems.push(`${field.label}: fill this in; it is required.`);
+      if (field.required) issues.push({ field: field.id, code: 'required' });
       continue;
     }
-    const problem = valueProblem(field, value);
-    if (problem) problems.push(`${field.label}: ${problem}.`);
+    const issue = valueIssue(field, value);
+    if (issue) issues.push({ field: field.id, ...issue });
   }
-  return problems;
+  return issues;
+}
+
+/** Problems of a patient's team-field values under a schema, one sentence each, fields named by their labels; own properties only. */
+export function valuesProblems(fields: SchemaField[], values: Record<string, unknown>): string[] {
+  return valuesIssues(fields, values).map((issue) => issueSentence(fields, issue));
 }
 
 /**
  * The sent values with each person (`{id}`) named as the team's directory names them now. A
  * person who is not a current member is refused, unless the patient already had that very person
  * (a nurse who left stays on the record until someone chooses another). `members` is asked only
- * when a new person is named.
+ * when a new person is named. `problems` are the `issues` in English sentences.
  */
 export async function resolvePersons(
   fields: SchemaField[],
   sent: Record<string, SentValue> | undefined,
   before: ManualPatientData['values'] | undefined,
   members: () => Promise<TeamMember[]>,
-): Promise<{ values: Record<string, FieldValue>; problems: string[] }> {
+): Promise<{ values: Record<string, FieldValue>; problems: string[]; issues: FieldIssue[] }> {
   const values: Record<string, FieldValue> = {};
-  const problems: string[] = [];
+  const issues: FieldIssue[] = [];
   let known: TeamMember[] | undefined;
   for (const key of Object.keys(sent ?? {})) {
     const value = Object.getOwnPropertyDescriptor(sent, key)!.value as SentValue;
     const field = fields.find((f) => f.id === key);
     let kept: FieldValue | undefined;
     if (typeof value !== 'object') kept = value;
-    else if (field?.type !== 'person')
-      problems.push(`${field?.label ?? quoted(key)}: ${field ? valueProblem(field, value) : 'is not a field of this team’s schema'}.`);
+    else if (!field) issues.push({ field: key, code: 'unknown_field' });
+    else if (field.type !== 'person') issues.push({ field: key, ...valueIssue(field, value)! });
     else {
       const had = asPerson(before && fieldValue(before, key));
       if (had?.id === value.id) kept = had;
@@ -106,12 +161,12 @@ export async function resolvePersons(
         known ??= await members();
         const member = known.find((m) => m.id === value.id);
         if (member) kept = { id: member.id, name: member.name };
-        else problems.push(`${field.label}: choose a member of this team.`);
+        else issues.push({ field: key, code: 'not_member' });
       }
     }
     if (kept !== undefined) Object.defineProperty(values, key, { value: kept, enumerable: true, writable: true, configurable: true });
   }
-  return { values, problems };
+  return { values, issues, problems: issues.map((issue) => issueSentence(fields, issue)) };
 }
 
 /**

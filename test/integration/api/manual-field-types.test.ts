@@ -118,17 +118,28 @@ describe.each(harnesses)('%s', (_name, start) => {
     expect((await call(who.member, 'POST', `${base}/manual-patients`, { name: 'Alan Turing', values: { status: 'Stable' } })).status).toBe(201);
   });
 
+  // The message is English for API callers; `issues` carry the same refusal as codes with what the tab's words need.
   it.each([
-    [{ nurse: { id: 'not-a-member' } }, 'Assigned nurse: choose a member of this team.'],
-    [{ nurse: 'Blake Okafor' }, 'Assigned nurse: choose a member of this team.'],
-    [{ weight: 301 }, 'Weight: enter a number from 1 to 300 (kg).'],
-    [{ lastSeen: '2026-11-23T14:30' }, 'Last seen: enter a real date and time with its zone, like 2026-11-23T14:30+01:00.'],
-    [{ status: 'Gone' }, 'Status: choose one of Stable, Watch, Critical.'],
-    [{ isolation: 'no' }, 'Isolation: answer yes or no (true or false).'],
-  ])('refuses %j with %j and adds no one', async (values, message) => {
+    [{ nurse: { id: 'not-a-member' } }, 'Assigned nurse: choose a member of this team.', { field: 'nurse', code: 'not_member' }],
+    [{ nurse: 'Blake Okafor' }, 'Assigned nurse: choose a member of this team.', { field: 'nurse', code: 'not_member' }],
+    [{ weight: 301 }, 'Weight: enter a number from 1 to 300 (kg).', { field: 'weight', code: 'above_max', min: 1, max: 300, unit: 'kg' }],
+    [{ weight: 0 }, 'Weight: enter a number from 1 to 300 (kg).', { field: 'weight', code: 'below_min', min: 1, max: 300, unit: 'kg' }],
+    [
+      { lastSeen: '2026-11-23T14:30' },
+      'Last seen: enter a real date and time with its zone, like 2026-11-23T14:30+01:00.',
+      { field: 'lastSeen', code: 'not_date_time' },
+    ],
+    [
+      { status: 'Gone' },
+      'Status: choose one of Stable, Watch, Critical.',
+      { field: 'status', code: 'not_choice', choices: ['Stable', 'Watch', 'Critical'] },
+    ],
+    [{ isolation: 'no' }, 'Isolation: answer yes or no (true or false).', { field: 'isolation', code: 'not_yes_no' }],
+  ])('refuses %j with %j and adds no one', async (values, message, issue) => {
     const before = (await roster()).length;
     const refused = await call(who.member, 'POST', `${base}/manual-patients`, { name: 'Refused', values });
     expect(refused).toMatchObject({ status: 400, body: { code: 'validation_failed', message } });
+    expect(refused.body.issues).toEqual([issue]);
     expect(await roster()).toHaveLength(before);
   });
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SchemaField } from '../../../contract/manual';
 import { apiErrorOf } from '../../../client/shared/api/api-client';
-import { fieldProblem, formProblems, refusedFields } from '../../../client/features/manual/form-problems';
+import { fieldProblem, formProblems, issueProblems, refusedFields } from '../../../client/features/manual/form-problems';
 import { schemaProblems } from '../../../client/features/manual/schema-problems';
 import { setLanguage } from '../../../client/shared/i18n/t';
 
@@ -57,6 +57,28 @@ describe('the patient form’s problems, in the user’s words', () => {
     ]);
     // A path that names an object property is not taken for a field.
     expect(refusedFields(fields, ['constructor', 'values.__proto__'])).toEqual([]);
+  });
+
+  it('says why the server refused each value in the user’s language, from the codes it gives, not its English message', () => {
+    const choiceFields: SchemaField[] = [...fields, { id: 'status', label: 'Состояние', type: 'choice', choices: ['Стабильное', 'Тяжёлое'] }];
+    const error = apiErrorOf(new Response(null, { status: 400 }), {
+      code: 'validation_failed',
+      message: 'Weight: enter a number from 0.5 to 300 (kg). Status: choose one of Стабильное, Тяжёлое.',
+      issues: [
+        { field: 'weight', code: 'above_max', min: 0.5, max: 300, unit: 'kg' },
+        { field: 'status', code: 'not_choice', choices: ['Стабильное', 'Тяжёлое'] },
+        { field: 'note', code: 'too_long', max: 10000 },
+        { field: 'diagnosis', code: 'no_such_code' },
+      ],
+    });
+    setLanguage('ru');
+    expect(issueProblems(choiceFields, error.issues)).toEqual([
+      'Weight: введите число от 0,5 до 300.',
+      'Состояние: выберите один из вариантов: Стабильное или Тяжёлое.',
+      'Note: сократите текст до 10\u00a0000 символов.',
+    ]);
+    setLanguage('zh-CN');
+    expect(issueProblems(fields, [{ field: 'diagnosis', code: 'required' }])).toEqual(['Diagnosis：此项为必填，请填写。']);
   });
 });
 

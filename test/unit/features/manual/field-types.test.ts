@@ -80,12 +80,20 @@ describe('person values', () => {
 
   it('names a current member as the directory names them, whatever name was sent', async () => {
     const sent = patientBody.parse({ name: 'A', values: { nurse: { id: 'u-2', name: 'Someone Else' } } }).values;
-    expect(await resolvePersons(fields, sent, undefined, members)).toEqual({ values: { nurse: { id: 'u-2', name: 'Blake Okafor' } }, problems: [] });
+    expect(await resolvePersons(fields, sent, undefined, members)).toEqual({
+      values: { nurse: { id: 'u-2', name: 'Blake Okafor' } },
+      problems: [],
+      issues: [],
+    });
   });
 
   it('refuses someone who is not a member of the team, in words that say what to do', async () => {
     const result = await resolvePersons(fields, { nurse: { id: 'u-9' } }, undefined, members);
-    expect(result).toEqual({ values: {}, problems: ['Assigned nurse: choose a member of this team.'] });
+    expect(result).toEqual({
+      values: {},
+      problems: ['Assigned nurse: choose a member of this team.'],
+      issues: [{ field: 'nurse', code: 'not_member' }],
+    });
   });
 
   it('keeps a person who left the team on a patient who already had them, without asking the directory', async () => {
@@ -96,6 +104,7 @@ describe('person values', () => {
     expect(await resolvePersons(fields, { nurse: { id: 'u-gone' }, plan: 'x' }, before, none)).toEqual({
       values: { nurse: { id: 'u-gone', name: 'Casey Lindqvist' }, plan: 'x' },
       problems: [],
+      issues: [],
     });
   });
 

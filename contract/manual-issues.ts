@@ -1,0 +1,33 @@
+import { z } from 'zod';
+
+/**
+ * Why the server refused a team field's value, as a code with what the words need (the range, the
+ * choices), so the tab can say it in the user's language; the problem's message says it in English.
+ * Carried in `issues` of a 400 `validation_failed` answer to a save of a hand-entered patient.
+ */
+export const fieldIssueCodes = [
+  'required',
+  'unknown_field',
+  'not_number',
+  'below_min',
+  'above_max',
+  'not_date',
+  'not_date_time',
+  'not_yes_no',
+  'not_member',
+  'not_choice',
+  'too_long',
+] as const;
+
+export const fieldIssue = z.object({
+  /** The id of the team's field (`diagnosis`), as the schema and `values` name it. */
+  field: z.string(),
+  code: z.enum(fieldIssueCodes),
+  /** Numbers: the field's range and unit, whichever it has. `too_long`: the most characters. */
+  min: z.number().optional(),
+  max: z.number().optional(),
+  unit: z.string().optional(),
+  /** `not_choice`: the field's choices. */
+  choices: z.array(z.string()).optional(),
+});
+export type FieldIssue = z.infer<typeof fieldIssue>;
