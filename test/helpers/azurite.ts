@@ -57,6 +57,9 @@ function startOn(port: number): Promise<ChildProcess> {
       '--inMemoryPersistence',
       '--skipApiVersionCheck',
       '--disableProductStyleUrl',
+      // No request log on stdout, and no usage data sent to Microsoft from a test run.
+      '--silent',
+      '--disableTelemetry',
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
