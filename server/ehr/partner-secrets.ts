@@ -58,7 +58,9 @@ export function keyVaultPartnerSecrets(options: KeyVaultSecretsOptions): Partner
     const values = await Promise.all(
       usable.slice(0, maxVersions).map(async (v) => (await client.getSecret(options.secretName, { version: v.version })).value),
     );
-    return values.filter((v): v is string => typeof v === 'string' && v !== '');
+    // A version may hold several secrets, comma-separated as in EHR_CLIENT_SECRETS (a provision writes the setting's value).
+    const split = values.flatMap((v) => (v ?? '').split(',').map((s) => s.trim()));
+    return [...new Set(split.filter((s) => s !== ''))];
   }
 
   function startRead(): Promise<void> {
