@@ -19,7 +19,7 @@ import { dischargeBody, dischargedPatient, dischargedPatientsAnswer } from './ma
 import { importConfirmAnswer, importConfirmBody, importFileAnswer, importPreviewAnswer, importPreviewBody } from './manual-import.js';
 import { correctNoteBody, note, noteBody, notesAnswer, withdrawNoteBody } from './notes.js';
 import { pageQuery, patientDetailsAnswer, patientSearchAnswer, patientSearchQuery, patientSummary } from './patients.js';
-import { consentConfigAnswer, healthAnswer, meAnswer, myTeamsAnswer } from './teams.js';
+import { consentConfigAnswer, healthAnswer, meAnswer, myTeamsAnswer, readyAnswer } from './teams.js';
 
 export interface RouteContract {
   /** The JSON body the route accepts. */
@@ -37,6 +37,7 @@ export interface RouteContract {
  */
 export const apiRoutes = {
   'GET /api/health': { answer: healthAnswer },
+  'GET /api/ready': { answer: readyAnswer },
   'GET /api/consent-config': { answer: consentConfigAnswer },
   'GET /api/me': { answer: meAnswer },
   'GET /api/me/teams': { answer: myTeamsAnswer },

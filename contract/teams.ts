@@ -22,6 +22,10 @@ export type MyTeamsAnswer = z.infer<typeof myTeamsAnswer>;
 /** `GET /api/health`. */
 export const healthAnswer = z.object({ status: z.literal('ok') });
 
+/** `GET /api/ready`: 200 when every check is ok, 503 (same shape) naming the failed ones. */
+export const readyAnswer = z.object({ status: z.enum(['ready', 'not_ready']), checks: z.record(z.string(), z.enum(['ok', 'failed'])) });
+export type ReadyAnswer = z.infer<typeof readyAnswer>;
+
 /** `GET /api/consent-config` (production): the public settings of the Graph consent popup. */
 export const consentConfigAnswer = z.object({ clientId: z.string(), authority: z.string(), scopes: z.array(z.string()) });
 export type ConsentConfig = z.infer<typeof consentConfigAnswer>;

@@ -23,6 +23,7 @@ import { errorHandler, notFoundHandler, toProblem } from './platform/error-handl
 import { logger } from './platform/logger.js';
 import { staticFiles } from './platform/static-files.js';
 import { withRequestContext } from './platform/request-context.js';
+import { readinessRoute, type ReadinessCheck } from './platform/health.js';
 import type { AuditingTeamStore } from './storage/ports.js';
 
 export interface AppDeps {
@@ -44,6 +45,8 @@ export interface AppDeps {
    * of the app's Entra registration (`authority` is Azure AD's host, `AAD_AUTHORITY`; the popup adds the tenant).
    */
   consent?: ConsentConfig;
+  /** What `GET /api/ready` (no token) checks, by name: the store reachable, the audit trail writable, the configuration complete. */
+  readiness: Record<string, ReadinessCheck>;
 }
 
 /** The consent popup's pages: Teams opens them in a window that must keep its opener to report back. */
@@ -94,6 +97,7 @@ export function createApp(deps: AppDeps): express.Express {
   api.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  api.get('/ready', readinessRoute(deps.readiness));
   const { consent } = deps;
   if (consent) api.get('/consent-config', (_req, res) => void res.json(consent));
   api.use(express.json({ limit: '64kb', strict: true }));

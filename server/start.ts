@@ -18,6 +18,7 @@ import { createRateLimits } from './platform/rate-limit.js';
 import { createLinkGuard } from './ehr/link-guard.js';
 import { requestContext } from './platform/request-context.js';
 import { drainServer } from './platform/shutdown.js';
+import { configurationCheck } from './platform/health.js';
 import { logger } from './platform/logger.js';
 import { openSqliteStore } from './storage/sqlite/sqlite-store.js';
 
@@ -155,6 +156,15 @@ export async function startServer(env: Record<string, string | undefined> = proc
       dispatcher: linkGuard.dispatcher,
     }),
     staticDir: config.staticDir,
+    readiness: {
+      store: () => store.ready(),
+      // A log without a probe of its own is at least read.
+      audit: async () => {
+        if (store.audit.ready) return store.audit.ready();
+        for await (const _ of store.audit.query({ tenantId: 'readiness-probe', limit: 1 })) break;
+      },
+      configuration: configurationCheck(env),
+    },
   });
   root.use(app);
 

@@ -166,6 +166,8 @@ export interface TeamStore {
   ): Promise<Outcome<ManualPatient, 'not_found' | 'conflict'>>;
   /** The team's discharged patients, newest discharge first (or those with the given ids). */
   getDischargedPatients(team: TeamKey, ids?: string[]): Promise<DischargedPatient[]>;
+  /** Resolves when the store can be reached and written now, rejects otherwise (`GET /api/ready`). */
+  ready(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -192,6 +194,8 @@ export interface AuditQuery {
 
 /** Append-only: records can be added and read, never changed. */
 export interface AuditLog {
+  /** Resolves when records can be appended now, rejects otherwise, appending none (`GET /api/ready`). */
+  ready?(): Promise<void>;
   /** Appends the records together (one transaction), durably, before returning. */
   append(...events: AuditEvent[]): void;
   query(query: AuditQuery): AuditEvent[];

@@ -59,6 +59,11 @@ export function openGraphStore(options: GraphStoreOptions): TeamStore {
     ...graphManualOps(open),
     ...graphManualImportOps(open),
     ...graphDischargeOps(open, lists),
+    async ready() {
+      // Graph is reached on behalf of callers: with none, readiness is that Graph answers at all (any status).
+      const res = await fetch(`${baseUrl}/v1.0/`, { signal: AbortSignal.timeout(5000) });
+      await res.body?.cancel();
+    },
     async close() {
       apis.clear();
     },

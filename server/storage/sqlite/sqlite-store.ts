@@ -28,6 +28,21 @@ export function openSqliteStore(file: string, options: { importAuditFrom?: strin
   // The trail of an earlier version, kept in a file of its own, moves in once.
   if (options.importAuditFrom) importAuditFile(db, options.importAuditFrom);
   const commit = committer(audit);
+  // Readiness: one committed write (to a table of its own, never the audit trail), so a full or
+  // read-only disk shows; the audit trail lives in this file and is as writable as it is.
+  // It waits briefly for a lock another process holds: the wait blocks the event loop.
+  const writable = async () => {
+    db.pragma('busy_timeout = 250');
+    try {
+      db.exec('CREATE TABLE IF NOT EXISTS readiness_probe (id INTEGER PRIMARY KEY CHECK (id = 1), checked_at TEXT NOT NULL)');
+      db.prepare('INSERT INTO readiness_probe (id, checked_at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at').run(
+        new Date().toISOString(),
+      );
+    } finally {
+      db.pragma('busy_timeout = 5000');
+    }
+  };
+  audit.ready = writable;
 
   const connection = db.prepare('SELECT connection FROM team_settings WHERE tenant_id = ? AND team_id = ?');
   const upsertConnection = db.prepare(
@@ -55,6 +70,7 @@ export function openSqliteStore(file: string, options: { importAuditFrom?: strin
     ...sqliteManualOps(db, commit),
     ...sqliteManualImportOps(db, commit),
     ...sqliteDischargeOps(db, commit),
+    ready: writable,
     async close() {
       db.close();
     },
