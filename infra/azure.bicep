@@ -1,10 +1,16 @@
 // Azure resources for a remote Patients environment (`atk provision --env dev`, step arm/deploy):
-// a Linux App Service running the Express backend, which also serves the built tab.
-// Its outputs are written to env/.env.<env> by the Agents Toolkit (same names, upper case).
+// a Linux App Service running the built Express backend (which also serves the tab), a
+// user-assigned managed identity, a Key Vault with the secrets (the app settings only reference
+// them), a storage account with the audit table, and workspace-based Application Insights.
+// Outputs go to env/.env.<env> through the Agents Toolkit (same names, upper case); none is a secret.
+//
+// API versions: the newest generally available version of each type in Microsoft's template
+// reference (learn.microsoft.com/azure/templates) as checked on 2026-12-03;
+// test/unit/infra/bicep.test.ts keeps them from falling behind those.
 
 @minLength(4)
 @maxLength(20)
-@description('Prefix of the resource names; the web app name adds a hash of the resource group so that it is globally unique.')
+@description('Prefix of the resource names; names that must be globally unique add a hash of the resource group.')
 param resourceBaseName string
 
 @description('App Service plan SKU. B1 or higher: Always On keeps the backend warm for Teams.')
@@ -12,13 +18,15 @@ param webAppSku string = 'B1'
 
 param location string = resourceGroup().location
 
-@description('Node.js runtime. Deploy from a machine (or CI) with the same Node major on Linux x64: better-sqlite3 is a native module built by npm ci there.')
-param linuxFxVersion string = 'NODE|20-lts'
+@allowed(['NODE|24-lts', 'NODE|22-lts'])
+@description('Node.js LTS of the App Service. The deploy package holds native modules (better-sqlite3) built for this major on Linux x64.')
+param linuxFxVersion string = 'NODE|24-lts'
 
 @description('Entra app registration for Teams SSO and on-behalf-of Graph calls (aadApp/create).')
 param aadAppClientId string
 
 @secure()
+@description('Its client secret: stored in Key Vault, the app setting only references it.')
 param aadAppClientSecret string
 
 @description('The tenant the app is registered in; the only tenant allowed to sign in (single-tenant app).')
@@ -28,8 +36,8 @@ param aadAppTenantId string
 param ehrClientId string
 
 @secure()
-@description('Client secret(s) at the EHR interop partner, comma-separated during rotation.')
-param ehrClientSecrets string
+@description('Client secret(s) at the EHR interop partner (comma-separated during a rotation). Empty keeps the secret already in Key Vault: after the first provision, rotate it in Key Vault (README, Deploy).')
+param ehrClientSecrets string = ''
 
 @description('Token endpoint of the EHR interop partner (exact URL, or an origin): the only place the secrets are sent.')
 param ehrTokenEndpoint string
@@ -37,9 +45,147 @@ param ehrTokenEndpoint string
 @description('Comma-separated origins of the EHR interop partner\'s FHIR endpoints.')
 param ehrFhirOrigins string
 
-var webAppName = '${resourceBaseName}-${uniqueString(resourceGroup().id)}'
+@description('Name of the Azure Table that keeps the audit trail.')
+param auditTableName string = 'PatientsAudit'
 
-resource serverfarm 'Microsoft.Web/serverfarms@2021-02-01' = {
+@allowed(['Standard_LRS', 'Standard_ZRS', 'Standard_GRS', 'Standard_GZRS'])
+@description('Redundancy of the audit trail\'s storage account; ZRS or GZRS where the region offers them.')
+param auditStorageSku string = 'Standard_LRS'
+
+var suffix = uniqueString(resourceGroup().id)
+var webAppName = '${resourceBaseName}-${suffix}'
+// Key Vault names: 3-24 letters, digits and hyphens, from a letter; storage accounts: 3-24 lowercase letters and digits.
+var compactBase = toLower(replace(replace(resourceBaseName, '-', ''), '_', ''))
+var keyVaultName = 'kv${take(compactBase, 9)}${suffix}'
+var storageAccountName = 'st${take(compactBase, 9)}${suffix}'
+var ehrSecretName = 'ehr-client-secret'
+
+// Built-in roles (learn.microsoft.com/azure/role-based-access-control/built-in-roles).
+var keyVaultSecretsUserRole = '4633458b-17de-408a-b874-0445c86b69e6'
+var storageTableDataContributorRole = '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
+
+// The web app's identity for Key Vault references, the app's own Key Vault reads and the audit table.
+resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' = {
+  name: '${resourceBaseName}-identity'
+  location: location
+}
+
+resource keyVault 'Microsoft.KeyVault/vaults@2025-05-01' = {
+  name: keyVaultName
+  location: location
+  properties: {
+    tenantId: subscription().tenantId
+    sku: {
+      family: 'A'
+      name: 'standard'
+    }
+    enableRbacAuthorization: true
+    enableSoftDelete: true
+    softDeleteRetentionInDays: 90
+    enablePurgeProtection: true
+    publicNetworkAccess: 'Enabled'
+  }
+}
+
+resource aadClientSecret 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = {
+  parent: keyVault
+  name: 'aad-app-client-secret'
+  properties: {
+    value: aadAppClientSecret
+    contentType: 'Entra client secret of the Patients app registration'
+  }
+}
+
+// Written only when given: a provision with the parameter empty leaves the versions a rotation added.
+resource ehrClientSecret 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = if (!empty(ehrClientSecrets)) {
+  parent: keyVault
+  name: ehrSecretName
+  properties: {
+    value: ehrClientSecrets
+    contentType: 'Client secret(s) of the Patients backend at the EHR interop partner'
+  }
+}
+
+resource appInsightsConnection 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = {
+  parent: keyVault
+  name: 'applicationinsights-connection-string'
+  properties: {
+    value: appInsights.properties.ConnectionString
+    contentType: 'Application Insights connection string (its key admits telemetry)'
+  }
+}
+
+resource secretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(keyVault.id, identity.id, keyVaultSecretsUserRole)
+  scope: keyVault
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', keyVaultSecretsUserRole)
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// The audit trail, shared by every instance. Shared keys are off: only Entra identities reach it.
+resource storage 'Microsoft.Storage/storageAccounts@2025-06-01' = {
+  name: storageAccountName
+  location: location
+  kind: 'StorageV2'
+  sku: {
+    name: auditStorageSku
+  }
+  properties: {
+    minimumTlsVersion: 'TLS1_2'
+    supportsHttpsTrafficOnly: true
+    allowBlobPublicAccess: false
+    allowSharedKeyAccess: false
+    defaultToOAuthAuthentication: true
+  }
+}
+
+resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2025-06-01' = {
+  parent: storage
+  name: 'default'
+}
+
+resource auditTable 'Microsoft.Storage/storageAccounts/tableServices/tables@2025-06-01' = {
+  parent: tableService
+  name: auditTableName
+}
+
+// Table data access for the app's identity on the audit table's account; the app itself only
+// inserts and reads (server/storage/azure-table/table-audit-log.ts).
+resource auditWriter 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(storage.id, identity.id, storageTableDataContributorRole)
+  scope: storage
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageTableDataContributorRole)
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource workspace 'Microsoft.OperationalInsights/workspaces@2025-07-01' = {
+  name: '${resourceBaseName}-logs'
+  location: location
+  properties: {
+    sku: {
+      name: 'PerGB2018'
+    }
+    retentionInDays: 30
+  }
+}
+
+resource appInsights 'Microsoft.Insights/components@2020-02-02' = {
+  name: '${resourceBaseName}-insights'
+  location: location
+  kind: 'web'
+  properties: {
+    Application_Type: 'web'
+    WorkspaceResourceId: workspace.id
+  }
+}
+
+resource serverfarm 'Microsoft.Web/serverfarms@2024-11-01' = {
   name: resourceBaseName
   location: location
   kind: 'linux'
@@ -51,45 +197,76 @@ resource serverfarm 'Microsoft.Web/serverfarms@2021-02-01' = {
   }
 }
 
-resource webApp 'Microsoft.Web/sites@2021-02-01' = {
+resource webApp 'Microsoft.Web/sites@2024-11-01' = {
   name: webAppName
   location: location
   kind: 'app,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identity.id}': {}
+    }
+  }
   properties: {
     serverFarmId: serverfarm.id
     httpsOnly: true
+    // Key Vault references resolve with the user-assigned identity (not a system-assigned one).
+    keyVaultReferenceIdentity: identity.id
     siteConfig: {
       linuxFxVersion: linuxFxVersion
-      // The backend is TypeScript run by tsx (a runtime dependency); App Service sets PORT.
-      appCommandLine: 'node --import tsx server/index.ts'
+      // The built server (npm run build); App Service sets PORT.
+      appCommandLine: 'node dist/server/index.js'
       alwaysOn: true
       ftpsState: 'Disabled'
       minTlsVersion: '1.2'
+      http20Enabled: true
+      // Liveness and readiness: store reachable, audit writable, configuration complete; no token needed.
+      healthCheckPath: '/api/ready'
     }
   }
 }
 
+// The Key Vault reference syntax App Service resolves with keyVaultReferenceIdentity; versionless,
+// so a new version is picked up on restart (learn.microsoft.com/azure/app-service/app-service-key-vault-references).
+func kvRef(vaultUri string, secretName string) string => '@Microsoft.KeyVault(SecretUri=${vaultUri}secrets/${secretName})'
+
 // A separate resource because TAB_DOMAIN is the site's own host name. ARM replaces the whole set
 // of application settings on every provision, so every setting the backend needs is listed here
-// (settings added by hand in the portal would be lost).
-resource appSettings 'Microsoft.Web/sites/config@2021-02-01' = {
+// (settings added by hand in the portal would be lost). Secrets are Key Vault references only.
+resource appSettings 'Microsoft.Web/sites/config@2024-11-01' = {
   parent: webApp
   name: 'appsettings'
   properties: {
     APP_MODE: 'production'
     AAD_APP_CLIENT_ID: aadAppClientId
-    SECRET_AAD_APP_CLIENT_SECRET: aadAppClientSecret
+    SECRET_AAD_APP_CLIENT_SECRET: kvRef(keyVault.properties.vaultUri, aadClientSecret.name)
     AAD_ALLOWED_TENANTS: aadAppTenantId
     TAB_DOMAIN: webApp.properties.defaultHostName
     EHR_CLIENT_ID: ehrClientId
-    EHR_CLIENT_SECRETS: ehrClientSecrets
+    // Resolved at start; the app also reads the secret's enabled versions itself (KEY_VAULT_URL),
+    // so a rotation takes effect without a restart.
+    EHR_CLIENT_SECRETS: kvRef(keyVault.properties.vaultUri, ehrSecretName)
     EHR_TOKEN_ENDPOINT: ehrTokenEndpoint
     EHR_FHIR_ORIGINS: ehrFhirOrigins
-    // The audit trail is a SQLite file: /home is the App Service's persistent storage.
+    KEY_VAULT_URL: keyVault.properties.vaultUri
+    EHR_CLIENT_SECRET_NAME: ehrSecretName
+    // The identity @azure/identity's DefaultAzureCredential uses (Key Vault, audit table).
+    AZURE_CLIENT_ID: identity.properties.clientId
+    AUDIT_STORE: 'azure-table'
+    AUDIT_TABLE_ENDPOINT: storage.properties.primaryEndpoints.table
+    AUDIT_TABLE_NAME: auditTable.name
+    APPLICATIONINSIGHTS_CONNECTION_STRING: kvRef(keyVault.properties.vaultUri, appInsightsConnection.name)
+    // /home is the App Service's persistent storage (the package's own folder is read-only).
     DATA_DIR: '/home/data'
-    // npm ci and the build run before the zip deploy (m365agents.yml deploy); no build on the server.
+    // The zip deploy is mounted as the app's files; built and installed before upload, never on the server.
+    WEBSITE_RUN_FROM_PACKAGE: '1'
     SCM_DO_BUILD_DURING_DEPLOYMENT: 'false'
   }
+  dependsOn: [
+    secretsUser
+    auditWriter
+    ehrClientSecret
+  ]
 }
 
 output AZURE_APP_SERVICE_RESOURCE_ID string = webApp.id
