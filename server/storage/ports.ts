@@ -124,14 +124,16 @@ export interface TeamStore {
   /**
    * Creates the patients in one change, all of them or none (an import); gives them in the order
    * given. SQLite: one transaction. SharePoint: one row each, and rows already written are deleted
-   * again when a later one fails (see graph-manual-import.ts).
+   * again when a later one fails (see graph-manual-import.ts). Refused with `conflict`, creating
+   * none, when the team holds (or, on SharePoint, comes to hold meanwhile) a patient with the MRN of
+   * one of them: SQLite checks in the transaction, SharePoint before the first row and after the last.
    */
   createManualPatients(
     team: TeamKey,
     patients: ManualPatientData[],
     userId: string,
     audit?: AuditOf<ManualPatient[]>,
-  ): Promise<Outcome<ManualPatient[], never>>;
+  ): Promise<Outcome<ManualPatient[], 'conflict'>>;
   updateManualPatient(
     team: TeamKey,
     id: string,

@@ -93,12 +93,18 @@ export async function confirmImport(
     if (body.mode === 'all' && invalid.length)
       throw new Problem('validation_failed', `${invalid.length} of ${rows.length} rows have problems, so nothing was imported. ${listed(invalid)}`);
     if (!valid.length) throw new Problem('validation_failed', `No row can be imported, so nothing was imported. ${listed(invalid)}`);
-    await deps.store.createManualPatients(
+    const written = await deps.store.createManualPatients(
       owner,
       valid.map((r) => r.data!),
       owner.userId,
       onCommit('PatientDetailsEdit', (created) => ({ patientIds: created.map((p) => p.id), status: 201 })),
     );
+    // Another import (or a colleague) added one of these MRNs since the rows were checked.
+    if (!written.ok)
+      throw new Problem(
+        'version_conflict',
+        'Patients with MRNs of this file were added to the team meanwhile, so nothing was imported. Check the rows again to see which.',
+      );
     return { imported: valid.length, skipped: invalid.map(publicRow) };
   } catch (err) {
     putBack();

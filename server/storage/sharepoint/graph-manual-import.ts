@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { ManualPatient } from '../../../contract/manual.js';
 import { logger } from '../../platform/logger.js';
-import { done, type TeamStore } from '../ports.js';
+import { done, refused, type TeamStore } from '../ports.js';
 import type { OpenTeam } from './graph-lists.js';
 import { fieldsOf } from './graph-manual.js';
-import type { ListItem } from './list-catalog.js';
+import { byItemId, type ListItem } from './list-catalog.js';
+
+/** An MRN as an import compares it: without surrounding spaces or case. */
+const mrnKey = (mrn: unknown) => (typeof mrn === 'string' && mrn.trim() ? mrn.trim().toLowerCase() : null);
 
 /**
  * An import's patients in the team's site. SharePoint has no transaction over list rows, so the
@@ -14,6 +17,11 @@ import type { ListItem } from './list-catalog.js';
  * (Graph down mid-way), those rows stay on the roster, where the owner sees them; the failure is
  * logged with counts only, and the answer is an error, never a success, so nothing acknowledged
  * is lost.
+ *
+ * Without a transaction, MRNs are checked twice: against the rows the team holds just before the
+ * first write, and after the last one, when a row with one of these MRNs that came before ours
+ * (a lower item id: another import at the same time) means ours are deleted again and the import
+ * is refused with `conflict`. The earlier writer keeps its rows; at worst both back out, never both stay.
  */
 export function graphManualImportOps(open: OpenTeam): Pick<TeamStore, 'createManualPatients'> {
   return {
@@ -21,9 +29,13 @@ export function graphManualImportOps(open: OpenTeam): Pick<TeamStore, 'createMan
       if (!patients.length) return done([]);
       const { api, site } = await open(team);
       const path = `/sites/${site.siteId}/lists/${(await site.appList('manualPatients', true))!}/items`;
+      const ours = new Set(patients.flatMap((p) => mrnKey(p.mrn) ?? []));
+      const held = async () => (await api.getAll<ListItem>(`${path}?expand=fields`)).sort(byItemId);
+      if (ours.size && (await held()).some((item) => ours.has(mrnKey(item.fields.Mrn) ?? ''))) return refused('conflict');
       const at = new Date().toISOString();
       const written: string[] = [];
       const created: ManualPatient[] = [];
+      let beaten = false;
       try {
         for (const data of patients) {
           const id = randomUUID();
@@ -31,10 +43,27 @@ export function graphManualImportOps(open: OpenTeam): Pick<TeamStore, 'createMan
           written.push(item.id);
           created.push({ id, ...data, version: 1 });
         }
+        if (ours.size) {
+          // The first row holding each of our MRNs must be ours.
+          const firstOf = new Map<string, string>();
+          for (const item of await held()) {
+            const mrn = mrnKey(item.fields.Mrn);
+            if (mrn && ours.has(mrn) && !firstOf.has(mrn)) firstOf.set(mrn, item.id);
+          }
+          beaten = [...firstOf.values()].some((itemId) => !written.includes(itemId));
+          if (beaten) throw new Error('another import wrote these MRNs first');
+        }
       } catch (err) {
         let left = 0;
         for (const itemId of written.reverse()) {
           await api.delete(`${path}/${itemId}`).catch(() => left++);
+        }
+        if (beaten) {
+          logger.warn(
+            { teamId: team.teamId, written: written.length, left },
+            'an import met another with the same MRNs; its rows were deleted again',
+          );
+          return refused('conflict');
         }
         logger.warn({ teamId: team.teamId, written: written.length, left }, 'an import failed part way; the rows written were deleted again');
         throw err;
