@@ -1,21 +1,19 @@
 import { FluentProvider, Spinner, makeStaticStyles } from '@fluentui/react-components';
-import { QueryClientProvider, useQuery } from '@tanstack/react-query';
-import { useEffect, useMemo, useState } from 'react';
+import { QueryClientProvider } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
 import { createQueryClient } from '../shared/api/query-client';
 import { ErrorBoundary } from '../shared/components/ErrorBoundary';
-import { ErrorNotice } from '../shared/components/ErrorNotice';
+import { OnDemandSlot, onDemand } from '../shared/components/OnDemand';
 import { RateLimitNotice } from '../shared/components/RateLimitNotice';
 import { TabToaster } from '../shared/components/TabToaster';
 import { loadLocale, t } from '../shared/i18n/t';
-import { SessionProvider } from '../shared/session';
 import { connectToTeams, themeOf, type TeamsHost, type TeamsTheme } from '../shared/teams/teams-host';
-import { DevSignIn } from './DevSignIn';
-import { devInfoQuery, devSession, saveChoice, savedChoice, type DevChoice } from './dev-session';
 import { TeamsShell } from './TeamsShell';
-import { TeamTab } from './TeamTab';
 import { loadTheme, useTheme } from './themes';
 
 const queryClient = createQueryClient();
+// Outside Teams only (dev mode): the dev directory's sign-in, never part of a load in Teams.
+const DevShell = onDemand(() => import('./DevShell').then((m) => m.DevShell));
 // The tab fills its frame edge to edge (no browser margin around the header's rule).
 const useGlobalStyles = makeStaticStyles({ body: { margin: 0 } });
 
@@ -42,47 +40,19 @@ export function App() {
     <FluentProvider theme={tokens} style={{ minHeight: '100vh' }}>
       <QueryClientProvider client={queryClient}>
         <ErrorBoundary onReset={() => queryClient.resetQueries()}>
-          {host === undefined ? <Spinner label={t('app.loading')} /> : host ? <TeamsShell host={host} /> : <DevShell />}
+          {host === undefined ? (
+            <Spinner label={t('app.loading')} />
+          ) : host ? (
+            <TeamsShell host={host} />
+          ) : (
+            <OnDemandSlot>
+              <DevShell />
+            </OnDemandSlot>
+          )}
         </ErrorBoundary>
         <RateLimitNotice />
         <TabToaster />
       </QueryClientProvider>
     </FluentProvider>
-  );
-}
-
-/** Outside Teams: dev mode, with the dev directory's sign-in. */
-function DevShell() {
-  const [choice, setChoice] = useState<DevChoice | null>(savedChoice);
-  const info = useQuery(devInfoQuery());
-  const session = useMemo(() => (info.data && choice ? devSession(info.data, choice) : null), [info.data, choice]);
-  if (info.isPending) return <Spinner label={t('app.loading')} />;
-  if (info.isError)
-    return (
-      <main>
-        <ErrorNotice error={info.error} />
-      </main>
-    );
-  if (!session) {
-    return (
-      <DevSignIn
-        info={info.data}
-        onChoose={(c) => {
-          saveChoice(c);
-          setChoice(c);
-        }}
-      />
-    );
-  }
-  return (
-    <SessionProvider session={session} key={`${session.userId}/${session.teamId}`}>
-      <TeamTab
-        onSwitchUser={() => {
-          saveChoice(null);
-          queryClient.clear();
-          setChoice(null);
-        }}
-      />
-    </SessionProvider>
   );
 }

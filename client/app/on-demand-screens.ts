@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { onDemand } from '../shared/components/OnDemand';
 
 // Screens most visits never open, fetched when first shown instead of with the tab (its first
-// download stays within 250 kB gzip). test/unit/client/initial-bundle.test.ts checks that the
+// download stays within 200 kB gzip). test/unit/client/initial-bundle.test.ts checks that the
 // tab reaches them only through these imports.
 export const PatientDetails = onDemand(() => import('../features/patient-details/PatientDetails').then((m) => m.PatientDetails));
 export const AuditPanel = onDemand(() => import('../features/audit/AuditPanel').then((m) => m.AuditPanel));

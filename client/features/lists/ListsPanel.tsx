@@ -34,14 +34,12 @@ import { ErrorBoundary } from '../../shared/components/ErrorBoundary';
 import { ErrorNotice } from '../../shared/components/ErrorNotice';
 import { birthDateWithAge, deceasedText, genderLabel, patientName } from '../../shared/format';
 import { t } from '../../shared/i18n/t';
-import { ColumnsDialog } from './ColumnsDialog';
+import { ColumnsDialog, ListActions, NewListDialog, RemoveUnavailable } from './dialogs-on-demand';
 import { ListFreshness } from './ListFreshness';
 import { EmptyHints, ListCell } from './ListCell';
 import { columnMaxWidth, isSortableColumn, type EmptyKind } from './list-layout';
-import { ListActions } from './ListActions';
 import { MoveToList } from './MoveToList';
-import { NewListDialog } from './NewListDialog';
-import { RemoveUnavailable, unavailableName } from './RemoveUnavailable';
+import { unavailableName } from './unavailable-name';
 import { useTeamMode } from './api/team-mode';
 import type { ConnectionMode } from '../../../contract/connection';
 

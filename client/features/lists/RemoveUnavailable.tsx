@@ -11,20 +11,11 @@ import {
 } from '@fluentui/react-components';
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
-import type { ConnectionMode } from '../../../contract/connection';
 import { ErrorNotice } from '../../shared/components/ErrorNotice';
 import { t } from '../../shared/i18n/t';
 import { useSession } from '../../shared/session';
 import { useRefreshLists } from './api/get-lists';
 import type { ListView } from './api/read-list-answers';
-
-/**
- * A row the team's current source cannot show, in the words of the mode the team is in: in
- * Manual mode it is a patient left from the EHR, whose id means nothing to the reader.
- */
-export function unavailableName(patientId: string, mode: ConnectionMode | undefined): string {
-  return mode === 'manual' ? t('lists.unavailableManual') : t('lists.unavailable', { id: patientId });
-}
 
 /**
  * "Remove N patients that cannot be shown": after a confirmation, takes every such patient off

@@ -17,6 +17,7 @@ import {
 } from '@fluentui/react-components';
 import { useState } from 'react';
 import { ErrorNotice } from '../../shared/components/ErrorNotice';
+import { OnDemandSlot, onDemand } from '../../shared/components/OnDemand';
 import { birthDateWithAge, genderLabel } from '../../shared/format';
 import { t } from '../../shared/i18n/t';
 import { useSession } from '../../shared/session';
@@ -26,10 +27,12 @@ import { useSchema } from './api/schema';
 import { useTeamMembers } from './api/team-members';
 import { FieldValueView } from './field-values';
 import { DischargedPatients } from './DischargedPatients';
-import { ImportWizard } from './ImportWizard';
 import { PatientForm } from './PatientForm';
-import { SchemaEditor } from './SchemaEditor';
 import { useRosterTableStyles } from './roster-table-styles';
+
+// Owners' tools, fetched when an owner opens Manual mode: members never download them.
+const SchemaEditor = onDemand(() => import('./SchemaEditor').then((m) => m.SchemaEditor));
+const ImportWizard = onDemand(() => import('./ImportWizard').then((m) => m.ImportWizard));
 
 const useStyles = makeStyles({
   section: { display: 'flex', flexDirection: 'column', gap: '12px', minWidth: 0 },
@@ -64,14 +67,22 @@ export function ManualPatients({ target, onPatientSaved }: { target: ManualTarge
   const chosen = [...selected].filter((id) => !target?.onList.has(id));
   return (
     <div className={styles.section}>
-      {isOwner && <SchemaEditor schema={schema.data} />}
+      {isOwner && (
+        <OnDemandSlot>
+          <SchemaEditor schema={schema.data} />
+        </OnDemandSlot>
+      )}
       <section className={styles.section} aria-labelledby="manual-title">
         <Title3 as="h2" id="manual-title">
           {t('manual.title')}
         </Title3>
         <div className={styles.actions}>
           <PatientForm schema={schema.data} trigger={<Button>{t('manual.newPatient')}</Button>} onSaved={onPatientSaved} />
-          {isOwner && <ImportWizard schema={schema.data} onImported={onPatientSaved} />}
+          {isOwner && (
+            <OnDemandSlot>
+              <ImportWizard schema={schema.data} onImported={onPatientSaved} />
+            </OnDemandSlot>
+          )}
           {target && (
             <Button
               appearance="primary"

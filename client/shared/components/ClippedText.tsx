@@ -1,4 +1,5 @@
-import { Tooltip, makeStyles, tokens } from '@fluentui/react-components';
+import { makeStyles, tokens } from '@fluentui/react-components';
+import { TooltipOnDemand as Tooltip } from './TooltipOnDemand';
 import { useLayoutEffect, useState } from 'react';
 
 const useStyles = makeStyles({

@@ -1,4 +1,5 @@
-import { Tooltip, makeStyles, mergeClasses, tokens } from '@fluentui/react-components';
+import { makeStyles, mergeClasses, tokens } from '@fluentui/react-components';
+import { TooltipOnDemand as Tooltip } from './TooltipOnDemand';
 import { CloudOffRegular, SubtractCircleRegular } from '@fluentui/react-icons';
 
 const useStyles = makeStyles({

@@ -1,0 +1,28 @@
+import { Suspense, type ComponentType } from 'react';
+import { onDemand } from '../../shared/components/OnDemand';
+
+// Fluent's Dialog, with its motion, focus trap and portal, is about 30 kB gzip of what the tab
+// would otherwise load before it shows anything. The dialogs' chunk is asked for when the lists
+// first render, together with the lists' data, and their buttons show as soon as it is here.
+let loading: Promise<typeof import('./list-dialogs')> | null = null;
+const load = () =>
+  (loading ??= import('./list-dialogs').catch((error: unknown) => {
+    loading = null; // Not fetched (the network dropped): the next render tries again.
+    throw error;
+  }));
+
+/** The component, rendered as soon as its chunk is here (nothing in its place until then). */
+function whenLoaded<P extends object>(pick: (m: Awaited<ReturnType<typeof load>>) => ComponentType<P>): ComponentType<P> {
+  const Lazy = onDemand(() => load().then(pick));
+  const Loaded = (props: P) => (
+    <Suspense fallback={null}>
+      <Lazy {...props} />
+    </Suspense>
+  );
+  return Loaded;
+}
+
+export const ColumnsDialog = whenLoaded((m) => m.ColumnsDialog);
+export const ListActions = whenLoaded((m) => m.ListActions);
+export const NewListDialog = whenLoaded((m) => m.NewListDialog);
+export const RemoveUnavailable = whenLoaded((m) => m.RemoveUnavailable);

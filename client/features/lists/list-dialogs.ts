@@ -1,0 +1,6 @@
+// Everything of the lists that opens in a dialog: fetched with one request as the lists first
+// show (see dialogs-on-demand.tsx), not with the tab.
+export { ColumnsDialog } from './ColumnsDialog';
+export { ListActions } from './ListActions';
+export { NewListDialog } from './NewListDialog';
+export { RemoveUnavailable } from './RemoveUnavailable';
