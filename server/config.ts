@@ -136,6 +136,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const problems = required[c.APP_MODE]
     .filter((key) => c[key] === undefined && !(c.EHR_PARTNERS && singlePartner.has(key)))
     .map((key) => `  ${key}: required in ${c.APP_MODE} mode`);
+  // App Service hands an unresolved Key Vault reference over as its own text: never use it as a value.
+  for (const key of Object.keys(schema.shape))
+    if (env[key]?.trimStart().startsWith('@Microsoft.KeyVault('))
+      problems.push(`  ${key}: App Service could not resolve its Key Vault reference (does the secret exist, and may the app's identity read it?)`);
   if (Boolean(c.EHR_CLIENT_ID) !== Boolean(c.EHR_CLIENT_SECRETS?.length))
     problems.push('  EHR_CLIENT_ID and EHR_CLIENT_SECRETS must be set together');
   if (Boolean(c.EHR_TOKEN_ENDPOINT) !== Boolean(c.EHR_FHIR_ORIGINS?.length))
