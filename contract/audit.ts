@@ -25,16 +25,20 @@ export const auditColumns = ['time', 'operation', 'outcome', 'status', 'tenantId
 
 const isoTime = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 time, e.g. 2026-11-23T08:00:00Z' });
 
-/** `GET /api/audit?from=&to=&user=&patient=&operation=&format=json|csv&limit=`. */
+/**
+ * `GET /api/audit?from=&to=&team=&user=&patient=&operation=&format=json|csv&limit=`: oldest first.
+ * The answer is streamed, so an export may be large (a busy day is about 100,000 records).
+ */
 export const auditQuery = z
   .object({
     from: isoTime.optional(),
     to: isoTime.optional(),
+    team: z.string().min(1).max(100).optional(),
     user: z.string().min(1).max(100).optional(),
     patient: z.string().min(1).max(64).optional(),
     operation: z.enum(auditOperations).optional(),
     format: z.enum(['json', 'csv']).default('json'),
-    limit: z.coerce.number().int().min(1).max(50_000).default(5_000),
+    limit: z.coerce.number().int().min(1).max(1_000_000).default(5_000),
   })
   .strict();
 export type AuditQuery = z.infer<typeof auditQuery>;

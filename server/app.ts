@@ -132,9 +132,9 @@ export function createApp(deps: AppDeps): express.Express {
  * goes out without its record: if the record cannot be written, the connection is dropped.
  */
 function refusalRecorder(log: AuditLog) {
-  return (err: unknown, req: Request, res: Response, next: NextFunction) => {
+  return async (err: unknown, req: Request, res: Response, next: NextFunction) => {
     try {
-      recordRefusal(log, toProblem(err).status);
+      await recordRefusal(log, toProblem(err).status);
     } catch (failure) {
       logger.error({ err: { name: (failure as Error).name } }, 'audit record could not be written');
       req.socket.destroy();

@@ -96,6 +96,18 @@ const schema = z.object({
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(20_000),
   /** Application Insights: when set, traces go there through Azure Monitor OpenTelemetry (server/platform/telemetry.ts). */
   APPLICATIONINSIGHTS_CONNECTION_STRING: z.string().min(1).optional(),
+  /**
+   * Where the audit trail goes: SQLite (embedded, one instance) or Azure Table Storage, shared by
+   * every instance, at AUDIT_TABLE_ENDPOINT with the app's managed identity (or, for azurite and
+   * development, AUDIT_TABLE_CONNECTION_STRING), in the table AUDIT_TABLE_NAME.
+   */
+  AUDIT_STORE: z.enum(['sqlite', 'azure-table']).default('sqlite'),
+  AUDIT_TABLE_ENDPOINT: httpUrl.optional(),
+  AUDIT_TABLE_CONNECTION_STRING: z.string().min(1).optional(),
+  AUDIT_TABLE_NAME: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9]{2,62}$/, 'must be 3 to 63 letters and digits, starting with a letter')
+    .default('PatientsAudit'),
 });
 
 type Parsed = z.infer<typeof schema>;
@@ -151,6 +163,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   if (!c.KEY_VAULT_URL && c.EHR_PARTNERS?.some((p) => p.clientSecretName))
     problems.push('  EHR_PARTNERS: clientSecretName needs KEY_VAULT_URL, the vault the secret is read from');
+  if (c.AUDIT_STORE === 'azure-table' && !c.AUDIT_TABLE_ENDPOINT && !c.AUDIT_TABLE_CONNECTION_STRING)
+    problems.push('  AUDIT_TABLE_ENDPOINT: required with AUDIT_STORE=azure-table (or AUDIT_TABLE_CONNECTION_STRING for azurite)');
+  if (c.APP_MODE === 'production' && c.AUDIT_TABLE_ENDPOINT && !c.AUDIT_TABLE_ENDPOINT.startsWith('https://'))
+    problems.push('  AUDIT_TABLE_ENDPOINT: must be an https address in production mode');
+  if (c.AUDIT_TABLE_ENDPOINT && c.AUDIT_TABLE_CONNECTION_STRING)
+    problems.push('  AUDIT_TABLE_ENDPOINT and AUDIT_TABLE_CONNECTION_STRING: set one, not both');
   if (c.SSO === 'dev' && c.APP_MODE === 'production') problems.push('  SSO: dev tokens are for dev mode only; production verifies Azure AD tokens');
   if (c.SSO === 'azure-ad' && c.APP_MODE === 'dev') {
     for (const key of ['AAD_APP_CLIENT_ID', 'TAB_DOMAIN'] as const) if (!c[key]) problems.push(`  ${key}: required with SSO=azure-ad`);

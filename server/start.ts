@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { createApp, type AppDeps } from './app.js';
 import { openSqliteAuditLog } from './storage/sqlite/sqlite-audit-log.js';
 import { auditAfterWrite } from './storage/store-audit.js';
+import { openTableAuditLog } from './storage/azure-table/table-audit-log.js';
 import { graphMembership } from './identity/graph-membership.js';
 import { devMembership } from './identity/membership.js';
 import { azureAdVerifierSettings, createTokenVerifier } from './identity/verify-token.js';
@@ -126,10 +127,24 @@ export async function startServer(env: Record<string, string | undefined> = proc
 
   // SQLite keeps the audit trail in the team data's own file, so each change commits with its records.
   const auditFile = join(config.dataDir, 'audit.sqlite');
+  // AUDIT_STORE=azure-table: one trail in Azure Table Storage for every instance, written after each change, before its answer.
+  const sharedAudit =
+    config.AUDIT_STORE === 'azure-table'
+      ? await openTableAuditLog({
+          tableName: config.AUDIT_TABLE_NAME,
+          endpoint: config.AUDIT_TABLE_ENDPOINT,
+          connectionString: config.AUDIT_TABLE_CONNECTION_STRING,
+        })
+      : undefined;
   const store =
     config.STORE === 'graph'
-      ? auditAfterWrite(openGraphStore({ baseUrl: config.GRAPH_BASE_URL, getAccessToken: oboFor() }), openSqliteAuditLog(auditFile))
-      : openSqliteStore(join(config.dataDir, 'patients.sqlite'), { importAuditFrom: auditFile });
+      ? auditAfterWrite(
+          openGraphStore({ baseUrl: config.GRAPH_BASE_URL, getAccessToken: oboFor() }),
+          sharedAudit ?? openSqliteAuditLog(auditFile),
+        )
+      : sharedAudit
+        ? auditAfterWrite(openSqliteStore(join(config.dataDir, 'patients.sqlite')), sharedAudit)
+        : openSqliteStore(join(config.dataDir, 'patients.sqlite'), { importAuditFrom: auditFile });
   const dev = config.APP_MODE === 'dev';
   // Dev mode allows http and loopback, for the sandbox on this machine; production neither.
   const linkGuard = createLinkGuard({ allowHttp: dev, allowLoopback: dev, allowOrigins: config.EHR_LINK_ALLOW_LIST });

@@ -186,20 +186,26 @@ export interface AuditingTeamStore extends TeamStore {
 
 export interface AuditQuery {
   tenantId: string;
+  /** ISO 8601 times, inclusive. */
   from?: string;
   to?: string;
+  teamId?: string;
   userId?: string;
   patientId?: string;
   operation?: AuditOperation;
   limit: number;
 }
 
-/** Append-only: records can be added and read, never changed. */
+/**
+ * Append-only: records can be added and read, never changed. Asynchronous, since the shared
+ * store of a scaled-out app (Azure Table Storage) is reached over the network.
+ */
 export interface AuditLog {
   /** Resolves when records can be appended now, rejects otherwise, appending none (`GET /api/ready`). */
   ready?(): Promise<void>;
-  /** Appends the records together (one transaction), durably, before returning. */
-  append(...events: AuditEvent[]): void;
-  query(query: AuditQuery): AuditEvent[];
-  close(): void;
+  /** Appends the records durably before it resolves; rejects when they could not all be written. */
+  append(...events: AuditEvent[]): Promise<void>;
+  /** The tenant's matching records, oldest first, at most `limit`, read page by page as the caller takes them. */
+  query(query: AuditQuery): AsyncIterable<AuditEvent>;
+  close(): Promise<void>;
 }

@@ -1,24 +1,26 @@
+import type { AuditEvent } from '../../contract/audit.js';
 import { done, type AuditingTeamStore, type AuditLog, type AuditOf, type Outcome, type TeamStore } from './ports.js';
 
 /** Appends the audit records of a change that happened, and reports it done. */
 export type Commit = <T>(value: T, audit?: AuditOf<T>) => { ok: true; value: T };
 
-export function committer(log: AuditLog): Commit {
+/** For a store whose changes run in a synchronous transaction the records join (SQLite). */
+export function committer(log: { appendNow(events: AuditEvent[]): void }): Commit {
   return (value, audit) => {
-    if (audit) log.append(...audit(value));
+    if (audit) log.appendNow(audit(value));
     return done(value);
   };
 }
 
 /**
  * For a store whose writes cannot share a transaction with the audit trail (Graph): each change
- * that happened has its records appended, durably, before the change is acknowledged. A crash in
- * between leaves a change without its record, never a record without its change.
+ * that happened has its records appended, durably, before the change is acknowledged. A crash or
+ * a failed append in between leaves a change without its record (the caller gets an error, not a
+ * success, and may retry), never a record without its change.
  */
 export function auditAfterWrite(store: TeamStore, log: AuditLog): AuditingTeamStore {
-  const commit = committer(log);
-  const after = <O extends Outcome<unknown>>(outcome: O, audit?: AuditOf<Extract<O, { ok: true }>['value']>): O => {
-    if (outcome.ok) commit(outcome.value, audit);
+  const after = async <O extends Outcome<unknown>>(outcome: O, audit?: AuditOf<Extract<O, { ok: true }>['value']>): Promise<O> => {
+    if (outcome.ok && audit) await log.append(...audit(outcome.value as Extract<O, { ok: true }>['value']));
     return outcome;
   };
   return {
@@ -74,7 +76,7 @@ export function auditAfterWrite(store: TeamStore, log: AuditLog): AuditingTeamSt
     },
     async close() {
       await store.close();
-      log.close();
+      await log.close();
     },
   };
 }

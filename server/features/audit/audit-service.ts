@@ -1,6 +1,7 @@
 import { AUDIT_READER_ROLE, auditColumns, type AuditEvent, type AuditOperation, type AuditQuery } from '../../../contract/audit.js';
 import { toCsv } from '../../platform/csv.js';
 import { problem } from '../../platform/problem.js';
+import { requestContext } from '../../platform/request-context.js';
 import { recordRead } from '../shared/audit-trail.js';
 import type { ApiDeps } from '../shared/deps.js';
 
@@ -12,27 +13,53 @@ export function requireAuditReader(roles: readonly string[]): void {
   if (!roles.includes(AUDIT_READER_ROLE)) throw problem('audit_reader_required', 'Reading the audit trail needs the audit reader role.');
 }
 
-/** The audit trail of the caller's tenant, for holders of the audit reader app role. */
-export function readAuditTrail({ store }: ApiDeps, caller: { tenantId: string; roles: readonly string[] }, query: AuditQuery): AuditEvent[] {
+/**
+ * The audit trail of the caller's tenant, for holders of the audit reader app role, read as the
+ * caller takes it (a day can be 100,000 records: never all in memory). The read's own record is
+ * committed first, and is not part of what it reads.
+ */
+export async function readAuditTrail(
+  { store }: ApiDeps,
+  caller: { tenantId: string; roles: readonly string[] },
+  query: AuditQuery,
+): Promise<AsyncIterable<AuditEvent>> {
   requireAuditReader(caller.roles);
   const norm = (t?: string) => (t ? new Date(t).toISOString() : undefined);
-  const events = store.audit.query({
+  const records = store.audit.query({
     tenantId: caller.tenantId,
     from: norm(query.from),
     to: norm(query.to),
+    teamId: query.team,
     userId: query.user,
     patientId: query.patient,
     operation: query.operation,
     limit: query.limit,
   });
   // The trail holds ids, not patient data: a read of it is one record, whatever it was filtered by.
-  recordRead(store.audit, readOperation(query.format));
-  return events;
+  await recordRead(store.audit, readOperation(query.format));
+  const { requestId } = requestContext();
+  return withoutRequest(records, requestId);
 }
 
-/** The records as CSV, a column each. */
-export const auditCsv = (events: AuditEvent[]): string =>
-  toCsv(
-    [...auditColumns],
+async function* withoutRequest(records: AsyncIterable<AuditEvent>, requestId: string): AsyncGenerator<AuditEvent> {
+  for await (const record of records) if (record.requestId !== requestId) yield record;
+}
+
+const header = [...auditColumns];
+const opening = toCsv(header, []);
+
+/** The records as CSV, a column each; `first` chunk with the byte order mark and header, later ones rows only. */
+export const auditCsv = (events: AuditEvent[], first = true): string => {
+  const csv = toCsv(
+    header,
     events.map((e) => auditColumns.map((c) => e[c])),
   );
+  return first ? csv : csv.slice(opening.length);
+};
+
+/** The opening and closing of the JSON answer `{"events":[…]}` around its records. */
+export const auditJson = {
+  open: '{"events":[',
+  records: (events: AuditEvent[], first: boolean) => (first ? '' : ',') + events.map((e) => JSON.stringify(e)).join(','),
+  close: ']}',
+};

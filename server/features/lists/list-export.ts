@@ -37,6 +37,6 @@ export async function exportList(deps: ApiDeps, team: TeamKey, listId: string, z
     view.rows.map((row) => columns.map((c) => c.value(row))),
   );
   const filename = `${view.name.replace(/[^\p{L}\p{N} _-]+/gu, '').trim() || 'list'}.csv`;
-  recordRead(store.audit, 'ExportInitiation', { listId: stored.id, patientIds: stored.patientIds });
+  await recordRead(store.audit, 'ExportInitiation', { listId: stored.id, patientIds: stored.patientIds });
   return { filename, csv };
 }

@@ -25,7 +25,7 @@ export async function findList({ store }: ApiDeps, team: TeamKey, listId: string
  */
 export interface ListToShow {
   list: StoredList;
-  recordRead(): void;
+  recordRead(): Promise<void>;
 }
 
 export function viewList({ store }: ApiDeps, list: StoredList): ListToShow {

@@ -140,26 +140,47 @@ export async function sendListView(res: Response, store: TeamStore, ehr: EhrGate
   }
 }
 
-/** The read's record, committed once, by whichever comes first: its turn, or the list's first write. */
-function auditOnce(record: () => void) {
-  let state: 'pending' | 'committed' | 'failed' | 'closed' = 'pending';
+/**
+ * The read's record, written once, started by whichever comes first: its turn, or the list's
+ * first write; nothing goes out until the write is done (`whenCommitted` then sends what waited).
+ */
+function auditOnce(record: () => Promise<void>) {
+  let state: 'pending' | 'writing' | 'committed' | 'failed' | 'closed' = 'pending';
   let fail!: (error: unknown) => void;
   const failed = new Promise<never>((_, reject) => (fail = reject));
   failed.catch(() => undefined);
+  let written: Promise<boolean> = Promise.resolve(false);
+  const waiting: (() => void)[] = [];
   return {
     failed,
-    /** Commits the record unless done; false when it could not be written (the call then fails). */
+    /** Starts the write unless started; true once it is committed (false while it is written, or when it failed: the call then fails). */
     commit(): boolean {
       if (state === 'pending') {
-        try {
-          record();
-          state = 'committed';
-        } catch (error) {
-          state = 'failed';
-          fail(error);
-        }
+        state = 'writing';
+        written = record().then(
+          () => {
+            state = 'committed';
+            for (const then of waiting.splice(0)) then();
+            return true;
+          },
+          (error: unknown) => {
+            state = 'failed';
+            fail(error);
+            return false;
+          },
+        );
       }
       return state === 'committed';
+    },
+    /** Runs `then` once the record is committed (at once if it is). */
+    whenCommitted(then: () => void) {
+      if (state === 'committed') then();
+      else waiting.push(then);
+    },
+    /** Starts the write unless started, and tells whether it was committed. */
+    settled(): Promise<boolean> {
+      this.commit();
+      return written;
     },
     close() {
       if (state === 'pending') state = 'closed';
@@ -206,7 +227,9 @@ async function writeListView(
     scheduled = true;
     queueMicrotask(() => {
       scheduled = false;
-      if (res.writableEnded || !audit.commit()) return;
+      if (res.writableEnded) return;
+      // Rows wait for the read's record; they go out as soon as it is committed.
+      if (!audit.commit()) return audit.whenCommitted(flushSoon);
       const out = take();
       if (out) {
         begin();
@@ -225,7 +248,7 @@ async function writeListView(
     },
     audit.commit,
   );
-  if (!audit.commit()) return;
+  if (!(await audit.settled())) return;
   fields = view.fields;
   for (let i = sent; i < view.rows.length; i++) ready[i] ??= JSON.stringify(view.rows[i]);
   const rest = take();

@@ -78,7 +78,7 @@ export async function readmitPatient({ store }: ApiDeps, team: TeamKey, id: stri
 /** The discharged roster is a search without criteria, recorded with every patient it returns. */
 export async function listDischarged({ store }: ApiDeps, team: TeamKey): Promise<DischargedPatientsAnswer> {
   const patients = await store.getDischargedPatients(team);
-  recordRead(store.audit, 'PatientSearch', { patientIds: patients.map((p) => p.id) });
+  await recordRead(store.audit, 'PatientSearch', { patientIds: patients.map((p) => p.id) });
   return { patients };
 }
 
@@ -86,6 +86,6 @@ export async function listDischarged({ store }: ApiDeps, team: TeamKey): Promise
 export async function readDischarged({ store }: ApiDeps, team: TeamKey, id: string): Promise<DischargedPatient> {
   const [patient] = known(id) ? await store.getDischargedPatients(team, [id]) : [];
   if (!patient) throw notDischarged();
-  recordRead(store.audit, 'PatientView', { patientIds: [id] });
+  await recordRead(store.audit, 'PatientView', { patientIds: [id] });
   return patient;
 }

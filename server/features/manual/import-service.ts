@@ -65,7 +65,7 @@ export async function previewImport(
   await requireManualMode(deps.store, owner);
   const file = uploads.get(body.token, owner);
   const { rows, matched } = await checked(deps, owner, file, body.mapping);
-  recordRead(deps.store.audit, 'PatientSearch', { patientIds: matched });
+  await recordRead(deps.store.audit, 'PatientSearch', { patientIds: matched });
   const valid = rows.filter((r) => r.data).length;
   return { rows: rows.map(publicRow), valid, invalid: rows.length - valid };
 }

@@ -9,7 +9,7 @@ import { valueOf } from '../shared/outcomes.js';
 
 export async function listNotes({ store }: ApiDeps, team: TeamKey, patientId: string): Promise<NotesAnswer> {
   const notes = await store.listNotes(team, patientId);
-  recordRead(store.audit, 'PatientView', { patientIds: [patientId] });
+  await recordRead(store.audit, 'PatientView', { patientIds: [patientId] });
   return { notes };
 }
 

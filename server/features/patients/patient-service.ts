@@ -15,7 +15,7 @@ export async function searchPatients({ store, ehr }: ApiDeps, team: TeamKey, ask
     asked.kind === 'page'
       ? await ehr.searchPatients(url, team.tenantId, {}, asked.pageUrl)
       : await ehr.searchPatients(url, team.tenantId, asked.criteria);
-  recordRead(store.audit, 'PatientSearch', { patientIds: result.patients.map((p) => p.id) });
+  await recordRead(store.audit, 'PatientSearch', { patientIds: result.patients.map((p) => p.id) });
   return {
     patients: result.patients,
     ...(result.next ? { next: encodePageCursor(result.next) } : {}),
@@ -27,7 +27,7 @@ export async function readPatient({ store, ehr }: ApiDeps, team: TeamKey, id: st
   const url = await ehrLinkOf(store, team);
   const patient = await ehr.readPatient(url, team.tenantId, id);
   if (!patient) throw problems.patientNotFound();
-  recordRead(store.audit, 'PatientView', { patientIds: [id] });
+  await recordRead(store.audit, 'PatientView', { patientIds: [id] });
   return patient;
 }
 
@@ -36,6 +36,6 @@ export async function readPatientDetails({ store, ehr }: ApiDeps, team: TeamKey,
   const url = await ehrLinkOf(store, team);
   const [details, notes] = await Promise.all([ehr.readPatientDetails(url, team.tenantId, id), store.listNotes(team, id)]);
   if (!details) throw problems.patientNotFound();
-  recordRead(store.audit, 'PatientView', { patientIds: [id] });
+  await recordRead(store.audit, 'PatientView', { patientIds: [id] });
   return { ...details, notes };
 }

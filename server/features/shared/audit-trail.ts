@@ -56,9 +56,9 @@ function succeeded(operation: AuditOperation, details: AuditDetails = {}): Audit
   return events(operation, 'success', details, caller);
 }
 
-/** Records a read of patient data (or of the audit trail) before the answer goes out. */
-export function recordRead(log: AuditLog, operation: AuditOperation, details: AuditDetails = {}): void {
-  log.append(...succeeded(operation, details));
+/** Records a read of patient data (or of the audit trail): await it before the answer goes out. */
+export async function recordRead(log: AuditLog, operation: AuditOperation, details: AuditDetails = {}): Promise<void> {
+  await log.append(...succeeded(operation, details));
 }
 
 /** For a store change: its records, made from its result, commit with it (see TeamStore). */
@@ -75,12 +75,12 @@ export function allOf<T>(...parts: AuditOf<T>[]): AuditOf<T> {
  * A call that failed before its use case recorded anything: one failure record per declared
  * operation, for the verified caller or (401) the tenant and user the refused token claims.
  */
-export function recordRefusal(log: AuditLog, status: number): void {
+export async function recordRefusal(log: AuditLog, status: number): Promise<void> {
   const context = requestContext();
   const audit = context.audit;
   if (!audit || audit.recorded) return;
   const who = context.caller ?? audit.claimed;
   if (!who) return;
   audit.recorded = true;
-  log.append(...audit.operations.flatMap((operation) => events(operation, 'failure', { status }, who)));
+  await log.append(...audit.operations.flatMap((operation) => events(operation, 'failure', { status }, who)));
 }

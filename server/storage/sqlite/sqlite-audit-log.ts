@@ -27,6 +27,15 @@ const schema = `
 
 const columns = 'time, operation, outcome, status, tenant_id, team_id, user_id, patient_id, list_id, request_id';
 
+/** Records read per statement: a page is read at once, so no statement stays open while the caller writes it out. */
+const PAGE = 1000;
+
+/** The audit log of a SQLite database, with the synchronous append the store's transactions use. */
+export interface SqliteAuditLog extends AuditLog {
+  /** Appends inside the caller's transaction (or in one of its own): the records commit with the change. */
+  appendNow(events: AuditEvent[]): void;
+}
+
 /** The audit trail in a SQLite file of its own, append-only (triggers refuse updates and deletes). */
 export function openSqliteAuditLog(file: string): AuditLog {
   mkdirSync(dirname(file), { recursive: true });
@@ -34,7 +43,13 @@ export function openSqliteAuditLog(file: string): AuditLog {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   const log = sqliteAuditLog(db);
-  return { ...log, close: () => db.close() };
+  return {
+    append: log.append,
+    query: log.query,
+    close: async () => {
+      db.close();
+    },
+  };
 }
 
 /**
@@ -42,7 +57,7 @@ export function openSqliteAuditLog(file: string): AuditLog {
  * file, so that a change and its audit records commit in one transaction: appended inside a
  * store transaction, they join it. `close` leaves the database to its owner.
  */
-export function sqliteAuditLog(db: Database.Database): AuditLog {
+export function sqliteAuditLog(db: Database.Database): SqliteAuditLog {
   db.exec(schema);
   const insert = db.prepare(
     `INSERT INTO audit_events (${columns})
@@ -51,27 +66,46 @@ export function sqliteAuditLog(db: Database.Database): AuditLog {
   const appendAll = db.transaction((events: AuditEvent[]) => {
     for (const event of events) insert.run(event);
   });
-  return {
-    append(...events) {
-      if (events.length > 0) appendAll(events);
-    },
-    query(q: AuditQuery) {
-      const where = ['tenant_id = @tenantId'];
-      if (q.from) where.push('time >= @from');
-      if (q.to) where.push('time <= @to');
-      if (q.userId) where.push('user_id = @userId');
-      if (q.patientId) where.push('patient_id = @patientId');
-      if (q.operation) where.push('operation = @operation');
-      return db
-        .prepare(
-          `SELECT time, operation, outcome, status, tenant_id AS tenantId, team_id AS teamId, user_id AS userId,
-                  patient_id AS patientId, list_id AS listId, request_id AS requestId
-           FROM audit_events WHERE ${where.join(' AND ')} ORDER BY seq LIMIT @limit`,
-        )
-        .all({ from: null, to: null, userId: null, patientId: null, operation: null, ...q }) as AuditEvent[];
-    },
-    close() {},
+  const appendNow = (events: AuditEvent[]) => {
+    if (events.length > 0) appendAll(events);
   };
+  return {
+    appendNow,
+    async append(...events) {
+      appendNow(events);
+    },
+    query: (q) => pages(db, q),
+    async close() {},
+  };
+}
+
+/** Oldest first (time, then order of appending), a page per statement, keyed on the last record read. */
+async function* pages(db: Database.Database, q: AuditQuery): AsyncGenerator<AuditEvent> {
+  const where = ['tenant_id = @tenantId'];
+  if (q.from) where.push('time >= @from');
+  if (q.to) where.push('time <= @to');
+  if (q.teamId) where.push('team_id = @teamId');
+  if (q.userId) where.push('user_id = @userId');
+  if (q.patientId) where.push('patient_id = @patientId');
+  if (q.operation) where.push('operation = @operation');
+  const page = db.prepare(
+    `SELECT seq, time, operation, outcome, status, tenant_id AS tenantId, team_id AS teamId, user_id AS userId,
+            patient_id AS patientId, list_id AS listId, request_id AS requestId
+     FROM audit_events WHERE ${where.join(' AND ')} AND (time, seq) > (@afterTime, @afterSeq)
+     ORDER BY time, seq LIMIT @pageSize`,
+  );
+  const params = { from: null, to: null, teamId: null, userId: null, patientId: null, operation: null, ...q };
+  let after = { afterTime: '', afterSeq: 0 };
+  let left = q.limit;
+  while (left > 0) {
+    const rows = page.all({ ...params, ...after, pageSize: Math.min(PAGE, left) }) as (AuditEvent & { seq: number })[];
+    for (const { seq, ...event } of rows) {
+      after = { afterTime: event.time, afterSeq: seq };
+      yield event;
+    }
+    left -= rows.length;
+    if (rows.length < PAGE) return;
+  }
 }
 
 /**

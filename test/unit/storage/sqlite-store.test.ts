@@ -7,6 +7,13 @@ import { openSqliteStore } from '../../../server/storage/sqlite/sqlite-store';
 import { migrations } from '../../../server/storage/sqlite/sqlite-migrations';
 import type { TeamStore } from '../../../server/storage/ports';
 
+/** The records of an audit query (Array.fromAsync needs Node 22). */
+async function readAll<T>(records: AsyncIterable<T>): Promise<T[]> {
+  const all: T[] = [];
+  for await (const record of records) all.push(record);
+  return all;
+}
+
 const teamA = { tenantId: 'tenant-a', teamId: 'team-1' };
 const teamB = { tenantId: 'tenant-b', teamId: 'team-1' };
 
@@ -169,7 +176,7 @@ describe('SQLite team store and its audit trail', () => {
     const broken = () => [{ ...record('PatientListAddPatient', 'p3'), outcome: 'maybe' as 'success' }];
     await expect(audited.addPatients(teamA, list.id, ['p3'], 'u1', broken)).rejects.toThrow();
     expect((await audited.getList(teamA, list.id))!.patientIds).toEqual(['p1', 'p2']);
-    const trail = audited.audit.query({ tenantId: teamA.tenantId, limit: 100 });
+    const trail = await readAll(audited.audit.query({ tenantId: teamA.tenantId, limit: 100 }));
     expect(trail.map((e) => [e.operation, e.patientId])).toEqual([
       ['PatientListCreate', null],
       ['PatientListAddPatient', 'p1'],
@@ -180,7 +187,7 @@ describe('SQLite team store and its audit trail', () => {
       ok: false,
       reason: 'not_on_list',
     });
-    expect(audited.audit.query({ tenantId: teamA.tenantId, limit: 100 })).toHaveLength(3);
+    expect(await readAll(audited.audit.query({ tenantId: teamA.tenantId, limit: 100 }))).toHaveLength(3);
     await audited.close();
   });
 
@@ -188,12 +195,12 @@ describe('SQLite team store and its audit trail', () => {
     const earlier = join(dir, 'audit.sqlite');
     const { openSqliteAuditLog } = await import('../../../server/storage/sqlite/sqlite-audit-log');
     const old = openSqliteAuditLog(earlier);
-    old.append(record('PatientListCreate', null), record('PatientListAddPatient', 'p9'));
-    old.close();
+    await old.append(record('PatientListCreate', null), record('PatientListAddPatient', 'p9'));
+    await old.close();
     const opened = openSqliteStore(join(dir, 'moved.sqlite'), { importAuditFrom: earlier });
     await opened.close();
     const again = openSqliteStore(join(dir, 'moved.sqlite'), { importAuditFrom: earlier });
-    expect(again.audit.query({ tenantId: teamA.tenantId, limit: 10 }).map((e) => e.patientId)).toEqual([null, 'p9']);
+    expect((await readAll(again.audit.query({ tenantId: teamA.tenantId, limit: 10 }))).map((e) => e.patientId)).toEqual([null, 'p9']);
     await again.close();
   });
 });

@@ -64,7 +64,7 @@ afterEach(async () => {
 });
 
 /** Serves one list view as the list routes do, on a free port; `recordRead` stands for the read's audit record. */
-async function serve(ehr: EhrGateway, listId: string, recordRead: () => void = () => undefined) {
+async function serve(ehr: EhrGateway, listId: string, recordRead: () => Promise<void> = async () => undefined) {
   const app = express()
     .get('/view', async (_req, res) => sendListView(res, store, ehr, team, { list: (await store.getList(team, listId))!, recordRead }))
     .use(errorHandler);
@@ -116,7 +116,7 @@ describe('the list view', () => {
         return new Map([['p1', clinical('p1', 61)]]);
       },
     } as unknown as EhrGateway;
-    const server = await serve(slowEhr, list.id, () => events.push('audit record committed'));
+    const server = await serve(slowEhr, list.id, async () => void events.push('audit record committed'));
     try {
       const res = await fetch(server.url, { headers: { accept: 'application/x-ndjson' } });
       events.push(`answer ${res.status}`);
@@ -141,7 +141,7 @@ describe('the list view', () => {
         return new Map([['p1', clinical('p1', 61)]]);
       },
     } as unknown as EhrGateway;
-    const server = await serve(ehr, list.id, () => {
+    const server = await serve(ehr, list.id, async () => {
       throw new Error('disk I/O error');
     });
     try {
@@ -271,7 +271,7 @@ describe('the list view', () => {
       .get('/view', async (_req, res) => {
         const write = res.write.bind(res) as (chunk: string) => boolean;
         res.write = ((chunk: string) => (writes.push(chunk), write(chunk))) as typeof res.write;
-        await sendListView(res, store, oneAnswer, team, { list: (await store.getList(team, list.id))!, recordRead: () => undefined });
+        await sendListView(res, store, oneAnswer, team, { list: (await store.getList(team, list.id))!, recordRead: async () => undefined });
       })
       .use(errorHandler);
     const server = app.listen(0, '127.0.0.1');

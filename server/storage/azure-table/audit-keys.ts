@@ -1,0 +1,80 @@
+import { randomBytes } from 'node:crypto';
+import { odata } from '@azure/data-tables';
+import type { AuditQuery } from '../ports.js';
+
+/**
+ * Keys of the audit trail in Azure Table Storage, for its one access pattern: a tenant's records
+ * over a time range, oldest first, paged.
+ *
+ * - PartitionKey `<tenant>|<UTC day>`: a day of a tenant is one partition, so a day's export is a
+ *   range scan of one partition and a tenant's busy day does not slow the others; a range of days
+ *   is a range of partition keys, which the service returns in key order.
+ * - RowKey `<ISO time>|<sequence>|<instance>`: sorts by time; the process's sequence keeps the
+ *   records of one instance in the order they were appended within a millisecond, and the random
+ *   instance id keeps keys of several instances apart. A create never meets an existing key, so
+ *   the app only ever creates.
+ *
+ * Keys may not hold `/ \ # ?` or control characters: the tenant id is percent-encoded (which also
+ * encodes `|`, so one tenant's keys are never a prefix range of another's).
+ */
+const INSTANCE = randomBytes(4).toString('hex');
+let sequence = 0;
+
+const tenantKey = (tenantId: string) => encodeURIComponent(tenantId);
+/** The UTC ISO form every key uses: fixed width, so it sorts as it reads. */
+export const isoTime = (time: string) => new Date(time).toISOString();
+
+export function partitionKey(tenantId: string, time: string): string {
+  return `${tenantKey(tenantId)}|${isoTime(time).slice(0, 10)}`;
+}
+
+export function rowKey(time: string): string {
+  sequence = (sequence + 1) % 1e12;
+  return `${isoTime(time)}|${String(sequence).padStart(12, '0')}|${INSTANCE}`;
+}
+
+/** Longest range read day by day; a longer (or open) one is one range scan over the tenant's partitions. */
+const MAX_DAYS_ONE_BY_ONE = 31;
+const DAY_MS = 86_400_000;
+
+/**
+ * The OData filters a query runs, one after the other, their results in key order. A range of
+ * up to 31 days is read a partition at a time (`PartitionKey eq`), the service's cheapest query,
+ * with row key bounds only where the range starts or ends within a day; an open or longer range
+ * is one range scan across the tenant's partitions.
+ */
+export function auditFilters(q: AuditQuery): string[] {
+  const tenant = tenantKey(q.tenantId);
+  const from = q.from ? isoTime(q.from) : undefined;
+  const to = q.to ? isoTime(q.to) : undefined;
+  const matches: string[] = [];
+  if (q.teamId) matches.push(odata`teamId eq ${q.teamId}`);
+  if (q.userId) matches.push(odata`userId eq ${q.userId}`);
+  if (q.patientId) matches.push(odata`patientId eq ${q.patientId}`);
+  if (q.operation) matches.push(odata`operation eq ${q.operation}`);
+  // A record at `to` has the row key `<to>|…`, and '|' < '}': `lt '<to>}'` includes it.
+  const fromRow = from && odata`RowKey ge ${from}`;
+  const toRow = to && odata`RowKey lt ${`${to}}`}`;
+
+  const firstDay = from ? Date.parse(from.slice(0, 10)) : NaN;
+  const lastDay = Date.parse((to ?? new Date(Date.now() + DAY_MS).toISOString()).slice(0, 10));
+  const days = (lastDay - firstDay) / DAY_MS + 1;
+  if (from && days <= MAX_DAYS_ONE_BY_ONE) {
+    if (days < 1) return [];
+    return Array.from({ length: days }, (_, i) => {
+      const day = new Date(firstDay + i * DAY_MS).toISOString().slice(0, 10);
+      const parts = [odata`PartitionKey eq ${`${tenant}|${day}`}`];
+      if (i === 0 && from !== `${day}T00:00:00.000Z`) parts.push(fromRow!);
+      if (i === days - 1 && to && to !== `${day}T23:59:59.999Z`) parts.push(toRow!);
+      return [...parts, ...matches].join(' and ');
+    });
+  }
+  // '|' < digits < '~': the tenant's partitions lie between `<tenant>|` and `<tenant>|~`.
+  const parts = [
+    odata`PartitionKey ge ${`${tenant}|${from ? from.slice(0, 10) : ''}`}`,
+    odata`PartitionKey le ${`${tenant}|${to ? to.slice(0, 10) : '~'}`}`,
+  ];
+  if (fromRow) parts.push(fromRow);
+  if (toRow) parts.push(toRow);
+  return [[...parts, ...matches].join(' and ')];
+}

@@ -1,0 +1,141 @@
+import { RestError, TableClient, type TableEntity, type TransactionAction } from '@azure/data-tables';
+import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
+import type { AuditEvent } from '../../../contract/audit.js';
+import type { AuditLog, AuditQuery } from '../ports.js';
+import { auditFilters, partitionKey, rowKey } from './audit-keys.js';
+
+/** The service's limits: 100 operations per entity group transaction, 1,000 entities per query page. */
+const TRANSACTION_MAX = 100;
+const PAGE_MAX = 1000;
+
+const columns = ['time', 'operation', 'outcome', 'status', 'tenantId', 'teamId', 'userId', 'patientId', 'listId', 'requestId'] as const;
+
+export interface TableAuditSettings {
+  tableName: string;
+  /** https://<account>.table.core.windows.net, reached with the app's managed identity (or `credential`)… */
+  endpoint?: string;
+  credential?: TokenCredential;
+  /** …or a connection string with the account key (azurite, development). */
+  connectionString?: string;
+}
+
+/** Why the trail could not be written or read; says which call failed, never what was in the records. */
+export class AuditStoreError extends Error {
+  override name = 'AuditStoreError';
+}
+
+const loopback = (url: string) => /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/i.test(url);
+
+/** The table client of the settings; plain http only to the emulator on this machine. */
+export function auditTableClient(settings: TableAuditSettings): TableClient {
+  if (settings.connectionString) {
+    const endpoint = /TableEndpoint=([^;]+)/i.exec(settings.connectionString)?.[1] ?? '';
+    return TableClient.fromConnectionString(settings.connectionString, settings.tableName, { allowInsecureConnection: loopback(endpoint) });
+  }
+  if (!settings.endpoint) throw new AuditStoreError('the audit table needs an endpoint or a connection string');
+  // Managed identity on App Service (AZURE_CLIENT_ID picks a user-assigned one); a developer's Azure CLI sign-in elsewhere.
+  return new TableClient(settings.endpoint, settings.tableName, settings.credential ?? new DefaultAzureCredential(), {
+    allowInsecureConnection: loopback(settings.endpoint),
+  });
+}
+
+/**
+ * The audit trail in Azure Table Storage, shared by every instance of the app. Append-only from
+ * the app's side: it only creates entities (keys unique per record, see audit-keys.ts), never
+ * updates, upserts or deletes; the table's own protection (role assignment without delete,
+ * resource lock, backups) is the infrastructure's. Creates the table if it is missing.
+ */
+export async function openTableAuditLog(settings: TableAuditSettings): Promise<AuditLog> {
+  const client = auditTableClient(settings);
+  try {
+    await client.createTable();
+  } catch (error) {
+    throw storeError('opening the audit table', error);
+  }
+  return tableAuditLog(client);
+}
+
+export function tableAuditLog(client: TableClient): AuditLog {
+  return {
+    async append(...events) {
+      await Promise.all(batches(events).map((batch) => write(client, batch)));
+    },
+    query: (q) => read(client, q),
+    async close() {},
+  };
+}
+
+function entity(event: AuditEvent): TableEntity<Record<string, string | number>> {
+  const properties: Record<string, string | number> = {};
+  // Null ids are left out: the service keeps no null properties.
+  for (const column of columns) if (event[column] !== null) properties[column] = event[column];
+  return { partitionKey: partitionKey(event.tenantId, event.time), rowKey: rowKey(event.time), ...properties };
+}
+
+/** The records of one append, by partition (a transaction stays in one), at most 100 to a transaction. */
+function batches(events: AuditEvent[]) {
+  const byPartition = new Map<string, TableEntity<Record<string, string | number>>[]>();
+  for (const e of events.map(entity)) {
+    const group = byPartition.get(e.partitionKey) ?? [];
+    group.push(e);
+    byPartition.set(e.partitionKey, group);
+  }
+  const out: TableEntity<Record<string, string | number>>[][] = [];
+  for (const group of byPartition.values()) for (let i = 0; i < group.length; i += TRANSACTION_MAX) out.push(group.slice(i, i + TRANSACTION_MAX));
+  return out;
+}
+
+async function write(client: TableClient, batch: TableEntity<Record<string, string | number>>[]): Promise<void> {
+  try {
+    if (batch.length === 1) await client.createEntity(batch[0]);
+    else await client.submitTransaction(batch.map((e): TransactionAction => ['create', e]));
+  } catch (error) {
+    // The keys are this append's own: "already exists" means a retry of a create (or of an
+    // all-or-nothing transaction) that the service had already committed.
+    if (error instanceof RestError && error.statusCode === 409 && /EntityAlreadyExists/i.test(error.code ?? error.message)) return;
+    throw storeError('appending to the audit trail', error);
+  }
+}
+
+async function* read(client: TableClient, q: AuditQuery): AsyncGenerator<AuditEvent> {
+  let left = q.limit;
+  try {
+    for (const filter of auditFilters(q)) {
+      if (left <= 0) return;
+      const pages = client
+        .listEntities<Record<string, unknown>>({ queryOptions: { filter, select: [...columns] } })
+        .byPage({ maxPageSize: Math.min(PAGE_MAX, left) });
+      // The SDK follows the service's continuation tokens from page to page.
+      for await (const page of pages) {
+        for (const row of page) {
+          yield event(row);
+          if (--left === 0) return;
+        }
+      }
+    }
+  } catch (error) {
+    throw storeError('reading the audit trail', error);
+  }
+}
+
+function event(row: Record<string, unknown>): AuditEvent {
+  const id = (value: unknown) => (typeof value === 'string' ? value : null);
+  return {
+    time: String(row.time),
+    operation: row.operation as AuditEvent['operation'],
+    outcome: row.outcome as AuditEvent['outcome'],
+    status: Number(row.status),
+    tenantId: String(row.tenantId),
+    teamId: id(row.teamId),
+    userId: String(row.userId),
+    patientId: id(row.patientId),
+    listId: id(row.listId),
+    requestId: String(row.requestId),
+  };
+}
+
+function storeError(what: string, error: unknown): AuditStoreError {
+  const status =
+    error instanceof RestError ? ` (Azure Table Storage answered ${error.statusCode ?? 'nothing'}${error.code ? `, ${error.code}` : ''})` : '';
+  return new AuditStoreError(`${what} failed${status}`);
+}
