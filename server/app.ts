@@ -23,6 +23,7 @@ import { errorHandler, notFoundHandler, toProblem } from './platform/error-handl
 import { logger } from './platform/logger.js';
 import { staticFiles } from './platform/static-files.js';
 import { withRequestContext } from './platform/request-context.js';
+import { rememberRouteBase, requestLog } from './platform/request-log.js';
 import { readinessRoute, type ReadinessCheck } from './platform/health.js';
 import type { AuditingTeamStore } from './storage/ports.js';
 
@@ -75,6 +76,7 @@ export function createApp(deps: AppDeps): express.Express {
   // Limits by address need the client's address, not the front end's.
   if (deps.trustProxyHops) app.set('trust proxy', deps.trustProxyHops);
   app.use(withRequestContext);
+  app.use(requestLog());
   app.use(
     helmet({
       frameguard: false,
@@ -89,6 +91,7 @@ export function createApp(deps: AppDeps): express.Express {
   });
 
   const api = apiRouter();
+  api.use(rememberRouteBase);
   // Patient data must not be kept by browsers or proxies.
   api.use((_req, res, next) => {
     res.setHeader('Cache-Control', 'no-store');
