@@ -58,7 +58,9 @@ var webAppName = '${resourceBaseName}-${suffix}'
 var compactBase = toLower(replace(replace(resourceBaseName, '-', ''), '_', ''))
 var keyVaultName = 'kv${take(compactBase, 9)}${suffix}'
 var storageAccountName = 'st${take(compactBase, 9)}${suffix}'
+var aadSecretName = 'aad-app-client-secret'
 var ehrSecretName = 'ehr-client-secret'
+var appInsightsSecretName = 'applicationinsights-connection-string'
 
 // Built-in roles (learn.microsoft.com/azure/role-based-access-control/built-in-roles).
 var keyVaultSecretsUserRole = '4633458b-17de-408a-b874-0445c86b69e6'
@@ -89,7 +91,7 @@ resource keyVault 'Microsoft.KeyVault/vaults@2025-05-01' = {
 
 resource aadClientSecret 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = {
   parent: keyVault
-  name: 'aad-app-client-secret'
+  name: aadSecretName
   properties: {
     value: aadAppClientSecret
     contentType: 'Entra client secret of the Patients app registration'
@@ -108,7 +110,7 @@ resource ehrClientSecret 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = if (!e
 
 resource appInsightsConnection 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = {
   parent: keyVault
-  name: 'applicationinsights-connection-string'
+  name: appInsightsSecretName
   properties: {
     value: appInsights.properties.ConnectionString
     contentType: 'Application Insights connection string (its key admits telemetry)'
@@ -239,7 +241,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-11-01' = {
   properties: {
     APP_MODE: 'production'
     AAD_APP_CLIENT_ID: aadAppClientId
-    SECRET_AAD_APP_CLIENT_SECRET: kvRef(keyVault.properties.vaultUri, aadClientSecret.name)
+    SECRET_AAD_APP_CLIENT_SECRET: kvRef(keyVault.properties.vaultUri, aadSecretName)
     AAD_ALLOWED_TENANTS: aadAppTenantId
     TAB_DOMAIN: webApp.properties.defaultHostName
     EHR_CLIENT_ID: ehrClientId
@@ -254,8 +256,8 @@ resource appSettings 'Microsoft.Web/sites/config@2024-11-01' = {
     AZURE_CLIENT_ID: identity.properties.clientId
     AUDIT_STORE: 'azure-table'
     AUDIT_TABLE_ENDPOINT: storage.properties.primaryEndpoints.table
-    AUDIT_TABLE_NAME: auditTable.name
-    APPLICATIONINSIGHTS_CONNECTION_STRING: kvRef(keyVault.properties.vaultUri, appInsightsConnection.name)
+    AUDIT_TABLE_NAME: auditTableName
+    APPLICATIONINSIGHTS_CONNECTION_STRING: kvRef(keyVault.properties.vaultUri, appInsightsSecretName)
     // /home is the App Service's persistent storage (the package's own folder is read-only).
     DATA_DIR: '/home/data'
     // The zip deploy is mounted as the app's files; built and installed before upload, never on the server.
@@ -265,7 +267,10 @@ resource appSettings 'Microsoft.Web/sites/config@2024-11-01' = {
   dependsOn: [
     secretsUser
     auditWriter
+    aadClientSecret
     ehrClientSecret
+    appInsightsConnection
+    auditTable
   ]
 }
 

@@ -176,7 +176,7 @@ describe('infra/azure.bicep', () => {
   it('sends the audit trail to the Azure table, reached with the managed identity only', () => {
     expect(appSettings.get('AUDIT_STORE')).toBe("'azure-table'");
     expect(appSettings.get('AUDIT_TABLE_ENDPOINT')).toBe('storage.properties.primaryEndpoints.table');
-    expect(appSettings.get('AUDIT_TABLE_NAME')).toBe('auditTable.name');
+    expect(appSettings.get('AUDIT_TABLE_NAME')).toBe('auditTableName');
     expect(appSettings.has('AUDIT_TABLE_CONNECTION_STRING')).toBe(false);
     const storage = resource('Microsoft.Storage/storageAccounts').body;
     expect(storage).toMatch(/allowSharedKeyAccess: false/);
