@@ -193,7 +193,15 @@ function Workspace({ mode }: { mode: 'ehr' | 'manual' }) {
               <PatientSearch target={target} />
             ) : (
               <OnDemandSlot>
-                <ManualPatients target={target} onPatientSaved={refreshListViews} />
+                <ManualPatients
+                  target={target}
+                  onPatientSaved={refreshListViews}
+                  notesFor={(id) => (
+                    <OnDemandSlot>
+                      <PatientNotes patientId={id} onNoteAdded={refreshListViews} />
+                    </OnDemandSlot>
+                  )}
+                />
               </OnDemandSlot>
             )}
           </ErrorBoundary>

@@ -166,7 +166,18 @@ it('walks a ward from first run to export in Manual mode', async () => {
   const discharged = page.getByRole('table', { name: 'Discharged' });
   await expect.poll(() => discharged.getByRole('cell', { name: 'Tomas Reyes', exact: true }).isVisible(), { timeout: 15_000 }).toBe(true);
   expect(await discharged.getByRole('cell', { name: /by Avery Nguyen/ }).isVisible()).toBe(true);
-  await discharged.getByRole('button', { name: 'Re-admit Tomas Reyes' }).click();
+  // The discharged patient's details: read-only fields, the team's notes readable and addable, and Re-admit.
+  await discharged.getByRole('button', { name: 'Tomas Reyes', exact: true }).click();
+  const gone = page.getByRole('dialog', { name: 'Tomas Reyes' });
+  await expect.poll(() => gone.getByText(/^Discharged .* by Avery Nguyen$/).isVisible(), { timeout: 15_000 }).toBe(true);
+  expect(await gone.getByText('104 kg', { exact: true }).isVisible()).toBe(true);
+  expect(await gone.getByRole('button', { name: 'Edit' }).count()).toBe(0);
+  expect(await gone.getByRole('button', { name: 'Discharge' }).count()).toBe(0);
+  await gone.getByLabel('New note').fill('Called family after discharge');
+  await gone.getByRole('button', { name: 'Add note' }).click();
+  await expect.poll(() => gone.getByText('Called family after discharge').isVisible(), { timeout: 15_000 }).toBe(true);
+  await gone.getByRole('button', { name: 'Re-admit' }).click();
+  await expect.poll(() => gone.isVisible(), { timeout: 15_000 }).toBe(false);
   await expect.poll(() => visible(page, 'No discharged patients.'), { timeout: 15_000 }).toBe(true);
   await page.getByRole('tab', { name: 'Admitted' }).click();
   await expect.poll(() => roster.getByRole('cell', { name: 'Tomas Reyes', exact: true }).isVisible(), { timeout: 15_000 }).toBe(true);

@@ -1,19 +1,35 @@
-import { Button, Spinner, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text, mergeClasses } from '@fluentui/react-components';
+import {
+  Button,
+  Link,
+  Spinner,
+  Table,
+  TableBody,
+  TableCell,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  Text,
+  mergeClasses,
+} from '@fluentui/react-components';
+import { useState, type ReactNode } from 'react';
 import { ErrorNotice } from '../../shared/components/ErrorNotice';
 import { dateTime } from '../../shared/format';
 import { t } from '../../shared/i18n/t';
 import { fieldValue, type ManualSchema } from '../../../contract/manual';
 import { useDischargedPatients, useReadmit } from './api/discharged-patients';
+import { DischargedPatientDetails } from './DischargedPatientDetails';
 import { useTeamMembers } from './api/team-members';
 import { FieldValueView } from './field-values';
 import { useRosterTableStyles } from './roster-table-styles';
 
 /**
  * The team's discharged patients, read-only: every field as it was, who discharged them and when,
- * and Re-admit, which brings a patient back to the roster (not onto a list).
+ * and Re-admit, which brings a patient back to the roster (not onto a list). A name opens the
+ * patient's details, with the team's notes on them (`notesFor`, from the app).
  */
-export function DischargedPatients({ schema }: { schema: ManualSchema }) {
+export function DischargedPatients({ schema, notesFor }: { schema: ManualSchema; notesFor?: (patientId: string) => ReactNode }) {
   const styles = useRosterTableStyles();
+  const [open, setOpen] = useState<string | null>(null);
   const discharged = useDischargedPatients();
   const readmit = useReadmit();
   const members = useTeamMembers(schema.fields.some((f) => f.type === 'person'));
@@ -23,6 +39,7 @@ export function DischargedPatients({ schema }: { schema: ManualSchema }) {
   if (patients.length === 0) return <Text role="status">{t('manualDetails.noneDischarged')}</Text>;
   return (
     <div className={styles.scroller} data-manual-scroller="">
+      {open && <DischargedPatientDetails key={open} patientId={open} schema={schema} onClose={() => setOpen(null)} notes={notesFor?.(open)} />}
       {readmit.isError && <ErrorNotice error={readmit.error} />}
       <Table aria-label={t('manualDetails.discharged')} size="small" className={styles.table}>
         <TableHeader>
@@ -42,7 +59,11 @@ export function DischargedPatients({ schema }: { schema: ManualSchema }) {
         <TableBody>
           {patients.map((p) => (
             <TableRow key={p.id}>
-              <TableCell className={mergeClasses(styles.cell, styles.frozen)}>{p.name}</TableCell>
+              <TableCell className={mergeClasses(styles.cell, styles.frozen)}>
+                <Link as="button" onClick={() => setOpen(p.id)}>
+                  {p.name}
+                </Link>
+              </TableCell>
               <TableCell className={styles.cell}>
                 {t('manualDetails.dischargedBy', { time: dateTime(p.discharged.at), name: p.discharged.byName })}
               </TableCell>

@@ -93,7 +93,7 @@ function useRereadOnConflict(patientId: string | null) {
  * app mounts the drawer afresh per patient and opens it without a trigger, so Fluent has nothing
  * to return focus to and it would fall to the page.
  */
-function useFocusBack(open: boolean) {
+export function useFocusBack(open: boolean) {
   const [from] = useState(() => {
     const active = document.activeElement;
     return open && active instanceof HTMLElement && active !== document.body && !active.closest('[role="dialog"]') ? active : null;

@@ -15,7 +15,7 @@ import {
   makeStyles,
   mergeClasses,
 } from '@fluentui/react-components';
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { ErrorNotice } from '../../shared/components/ErrorNotice';
 import { OnDemandSlot, onDemand } from '../../shared/components/OnDemand';
 import { birthDateWithAge, genderLabel } from '../../shared/format';
@@ -48,9 +48,18 @@ export interface ManualTarget {
 
 /**
  * Manual mode: the team's own patients, its fields (owners), and adding patients to the open list.
- * `onPatientSaved` is for what else shows the patients (the lists).
+ * `onPatientSaved` is for what else shows the patients (the lists); `notesFor` gives the team's
+ * notes on a patient, for the details of a discharged one.
  */
-export function ManualPatients({ target, onPatientSaved }: { target: ManualTarget | null; onPatientSaved?: () => void }) {
+export function ManualPatients({
+  target,
+  onPatientSaved,
+  notesFor,
+}: {
+  target: ManualTarget | null;
+  onPatientSaved?: () => void;
+  notesFor?: (patientId: string) => ReactNode;
+}) {
   const styles = useStyles();
   const roster = useRosterTableStyles();
   const { isOwner } = useSession();
@@ -101,7 +110,7 @@ export function ManualPatients({ target, onPatientSaved }: { target: ManualTarge
           <Tab value="discharged">{t('manualDetails.discharged')}</Tab>
         </TabList>
         {view === 'discharged' ? (
-          <DischargedPatients schema={schema.data} />
+          <DischargedPatients schema={schema.data} notesFor={notesFor} />
         ) : patients.data.patients.length === 0 ? (
           <Text role="status">{t('manual.none')}</Text>
         ) : (

@@ -18,6 +18,18 @@ export function useDischargedPatients() {
   );
 }
 
+/** One discharged patient (`GET …/discharged-patients/{id}`), as their details show them; read (and audited) when opened. */
+export function useDischargedPatient(patientId: string | null) {
+  const { api, teamId } = useSession();
+  return useQuery(
+    queryOptions({
+      queryKey: [...dischargedPatientsKey(teamId), 'one', patientId] as const,
+      queryFn: ({ signal }) => api<DischargedPatient>(`/api/teams/${teamId}/discharged-patients/${encodeURIComponent(patientId ?? '')}`, { signal }),
+      enabled: patientId !== null,
+    }),
+  );
+}
+
 /** Re-admits a discharged patient to the roster, against the version read (they go onto no list). */
 export function useReadmit() {
   const { api, teamId } = useSession();
