@@ -70,6 +70,18 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        // The deploy package (npm run package:deploy) unpacked and started with node in production mode.
+        test: {
+          name: 'deploy',
+          root,
+          include: ['test/deploy/**/*.test.ts'],
+          environment: 'node',
+          env: { LOG_LEVEL: 'silent' },
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
     ],
   },
 });
