@@ -94,7 +94,9 @@ async function* pages(db: Database.Database, q: AuditQuery): AsyncGenerator<Audi
      FROM audit_events WHERE ${where.join(' AND ')} AND (time, seq) > (@afterTime, @afterSeq)
      ORDER BY time, seq LIMIT @pageSize`,
   );
-  const params = { from: null, to: null, teamId: null, userId: null, patientId: null, operation: null, ...q };
+  // Records hold UTC times (toISOString): bounds are compared in the same form.
+  const utc = (time?: string) => (time ? new Date(time).toISOString() : null);
+  const params = { teamId: null, userId: null, patientId: null, operation: null, ...q, from: utc(q.from), to: utc(q.to) };
   let after = { afterTime: '', afterSeq: 0 };
   let left = q.limit;
   while (left > 0) {
