@@ -58,8 +58,9 @@ describe.each(PROJECTS)('$file', ({ file, env }) => {
     ).toEqual(expect.arrayContaining(['AAD_APP_CLIENT_ID', 'SECRET_AAD_APP_CLIENT_SECRET', 'AAD_APP_TENANT_ID']));
   });
 
-  it('builds in deploy', () => {
-    expect(project.deploy?.some((a) => a.uses === 'cli/runNpmCommand' && a.with?.args === 'run build')).toBe(true);
+  it('builds in deploy: the local run the tab and server, the remote one its deploy package', () => {
+    const build = file === 'm365agents.yml' ? 'run package:deploy' : 'run build';
+    expect(project.deploy?.some((a) => a.uses === 'cli/runNpmCommand' && a.with?.args === build)).toBe(true);
   });
 
   it(`references only variables defined in env/.env.${env} or written by an earlier action of the same lifecycle`, () => {
@@ -117,10 +118,10 @@ describe('m365agents.yml (dev on Azure App Service)', () => {
     for (const name of secrets) expect(decorators(name), name).toContain('@secure()');
   });
 
-  it('deploys the build to the App Service that provision created', () => {
+  it('deploys the staged deploy package to the App Service that provision created', () => {
     expect(project.deploy!.at(-1)).toMatchObject({
       uses: 'azureAppService/zipDeploy',
-      with: { resourceId: '${{AZURE_APP_SERVICE_RESOURCE_ID}}', ignoreFile: '.webappignore' },
+      with: { artifactFolder: './build/deploy/app', resourceId: '${{AZURE_APP_SERVICE_RESOURCE_ID}}', ignoreFile: '.webappignore' },
     });
   });
 });
