@@ -1,6 +1,5 @@
 import {
   Button,
-  Checkbox,
   Field,
   Input,
   Select,
@@ -19,6 +18,7 @@ import {
 import { AddRegular, InfoRegular, SearchRegular } from '@fluentui/react-icons';
 import { useEffect, useRef, useState } from 'react';
 import { ErrorNotice } from '../../shared/components/ErrorNotice';
+import { Checkbox } from '../../shared/components/fluent-on-demand';
 import { birthDateWithAge, deceasedOf, genderLabel, patientName } from '../../shared/format';
 import { t } from '../../shared/i18n/t';
 import { usePatientSearch, type SearchCriteria } from './api/search-patients';

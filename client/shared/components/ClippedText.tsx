@@ -1,5 +1,5 @@
 import { makeStyles, tokens } from '@fluentui/react-components';
-import { TooltipOnDemand as Tooltip } from './TooltipOnDemand';
+import { Tooltip } from './fluent-on-demand';
 import { useLayoutEffect, useState } from 'react';
 
 const useStyles = makeStyles({

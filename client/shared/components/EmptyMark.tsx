@@ -1,5 +1,5 @@
 import { makeStyles, mergeClasses, tokens } from '@fluentui/react-components';
-import { TooltipOnDemand as Tooltip } from './TooltipOnDemand';
+import { Tooltip } from './fluent-on-demand';
 import { CloudOffRegular, SubtractCircleRegular } from '@fluentui/react-icons';
 
 const useStyles = makeStyles({

@@ -10,7 +10,7 @@ import { INITIAL_JS_BUDGET_BYTES, initialJs } from '../../../bench/initial-js';
 // The tab's first download must stay within 200 kB gzip (issue 14; `npm run bench` measures the
 // build). zod alone is about 20 kB of it: the schemas are the server's and the API suites' to
 // check with, the tab reads answers with its own readers, so nothing it loads first may import zod.
-// Screens most visits never open, the dialogs, the tooltips' positioning, dev mode's sign-in, and
+// Screens most visits never open, the dialogs, the tooltips' positioning and the checkboxes, dev mode's sign-in, and
 // the languages other than English, are fetched on demand.
 const client = fileURLToPath(new URL('../../../client/', import.meta.url));
 
@@ -96,7 +96,7 @@ describe("the tab's first download", () => {
     'app/App.tsx': ['app/DevShell.tsx'],
     'features/lists/MoveToList.tsx': ['features/lists/MoveMenu.tsx'],
     'features/lists/dialogs-on-demand.tsx': ['features/lists/list-dialogs.ts'],
-    'shared/components/TooltipOnDemand.tsx': ['shared/components/fluent-tooltip.ts'],
+    'shared/components/fluent-on-demand.tsx': ['shared/components/fluent-on-demand-parts.ts'],
   };
   // Fetched by a screen that is itself fetched on demand: the owners' tools of Manual mode.
   const onDemandInside = { 'features/manual/ManualPatients.tsx': ['features/manual/SchemaEditor.tsx', 'features/manual/ImportWizard.tsx'] };
