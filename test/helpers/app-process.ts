@@ -31,7 +31,9 @@ export function startAppProcess(env: Record<string, string>): AppProcess {
   };
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
-  const show = () => process.stderr.write(`--- output of the app process ${child.pid} ---\n${output.slice(-KEEP)}\n--- end of output ---\n`);
+  const show = () => {
+    process.stderr.write(`--- output of the app process ${child.pid} ---\n${output.slice(-KEEP)}\n--- end of output ---\n`);
+  };
   try {
     onTestFailed(show);
   } catch {
@@ -49,5 +51,5 @@ export function startAppProcess(env: Record<string, string>): AppProcess {
     child.stdout!.on('data', onData);
     child.once('exit', (code, signal) => reject(new Error(`the app exited early with ${code ?? signal}`)));
   });
-  return { child, url, showOutput: () => void show() };
+  return { child, url, showOutput: show };
 }
