@@ -17,7 +17,7 @@ import { openGraphStore } from './storage/sharepoint/graph-store.js';
 import { createOboTokenSource, graphScopes, graphTokenForCaller } from './platform/graph/obo-token.js';
 import { createRateLimits } from './platform/rate-limit.js';
 import { createLinkGuard } from './ehr/link-guard.js';
-import { requestContext } from './platform/request-context.js';
+import { currentRequestId, requestContext } from './platform/request-context.js';
 import { drainServer } from './platform/shutdown.js';
 import { configurationCheck } from './platform/health.js';
 import { logger } from './platform/logger.js';
@@ -73,6 +73,12 @@ export async function startServer(env: Record<string, string | undefined> = proc
   let auth: Pick<AppDeps, 'verifyToken' | 'membership' | 'devRoutes' | 'consent'>;
   // One on-behalf-of source (and MSAL token cache) for Graph membership and the Graph store.
   let graphToken: ((tenantId: string) => Promise<string>) | undefined;
+  // Each user's share of the app's SharePoint budget is counted per verified caller and request.
+  const graphUser = () => {
+    const requestId = currentRequestId();
+    const caller = requestId ? requestContext().caller : undefined;
+    return caller && requestId ? { user: `${caller.tenantId}/${caller.userId}`, request: requestId } : undefined;
+  };
   const oboFor = () => (graphToken ??= createGraphToken());
   const createGraphToken = () => {
     const obo = createOboTokenSource({
@@ -139,7 +145,7 @@ export async function startServer(env: Record<string, string | undefined> = proc
   const store =
     config.STORE === 'graph'
       ? auditAfterWrite(
-          openGraphStore({ baseUrl: config.GRAPH_BASE_URL, getAccessToken: oboFor() }),
+          openGraphStore({ baseUrl: config.GRAPH_BASE_URL, getAccessToken: oboFor(), currentUser: graphUser }),
           sharedAudit ?? openSqliteAuditLog(auditFile),
         )
       : sharedAudit

@@ -1,5 +1,6 @@
 import { Client, GraphError, HTTPMessageHandler, RetryHandler, RetryHandlerOptions } from '@microsoft/microsoft-graph-client';
 import { GraphAccessError, GraphRequestFailed } from './graph-errors.js';
+import { unitsOf } from './unit-share.js';
 
 /** The few Graph calls the store makes, with the caller's token, retries and error mapping. */
 export interface GraphApi {
@@ -15,9 +16,12 @@ export interface GraphApi {
    * batch at a time, and answers each request's outcome in order. SharePoint charges each
    * request of a batch by itself, so a batch saves round trips, not units; requests of a batch
    * that come back throttled (429 or 503 with Retry-After) are sent again after the wait, as
-   * often as `maxRetries`, then fail with `throttled`.
+   * often as `maxRetries`, then fail with `throttled`. Graph runs a batch's requests in any
+   * order unless told otherwise: `ordered` chains them with `dependsOn`, so that they run in
+   * the order given (list items get ascending ids) and stop at the first failure, the rest
+   * failing unsent, as one-by-one requests would.
    */
-  batch<T = unknown>(requests: BatchRequest[]): Promise<BatchOutcome<T>[]>;
+  batch<T = unknown>(requests: BatchRequest[], options?: { ordered?: boolean }): Promise<BatchOutcome<T>[]>;
 }
 
 export interface BatchRequest {
@@ -36,6 +40,8 @@ export interface GraphApiOptions {
   getAccessToken(): Promise<string>;
   /** Retries of 429/503/504, honouring Retry-After (RetryHandler); default 4. */
   maxRetries?: number;
+  /** Told each request's SharePoint resource units (unit-share.ts), before it is sent; may throw to refuse it. */
+  charge?: (units: number) => void;
 }
 
 /**
@@ -53,7 +59,13 @@ export function createGraphApi(options: GraphApiOptions): GraphApi {
     middleware: [new RetryHandler(new RetryHandlerOptions(1, maxRetries)), new HTTPMessageHandler()],
   });
 
-  const call = async <T>(path: string, send: (request: ReturnType<Client['api']>) => Promise<T>, etag?: string): Promise<T> => {
+  const call = async <T>(
+    path: string,
+    send: (request: ReturnType<Client['api']>) => Promise<T>,
+    etag?: string,
+    units = unitsOf('GET', path),
+  ): Promise<T> => {
+    options.charge?.(units);
     const token = await options.getAccessToken();
     let request = client.api(path).header('Authorization', `Bearer ${token}`);
     if (etag) request = request.header('If-Match', etag);
@@ -73,29 +85,43 @@ export function createGraphApi(options: GraphApiOptions): GraphApi {
   };
 
   /** One `$batch` of at most 20; the throttled ones again after their Retry-After. */
-  const sendBatch = async <T>(requests: BatchRequest[]): Promise<BatchOutcome<T>[]> => {
+  const sendBatch = async <T>(requests: BatchRequest[], ordered: boolean): Promise<BatchOutcome<T>[]> => {
     const outcomes: BatchOutcome<T>[] = new Array(requests.length);
     let waiting = requests.map((_, i) => i);
     for (let attempt = 0; waiting.length; attempt++) {
-      const answer: { responses?: BatchResponse[] } = await call('/$batch', (r) =>
-        r.post({
-          requests: waiting.map((i) => {
-            const { method, path, body, etag } = requests[i];
-            const headers: Record<string, string> = {};
-            if (body !== undefined) headers['Content-Type'] = 'application/json';
-            if (etag) headers['If-Match'] = etag;
-            return { id: String(i), method, url: path, ...(Object.keys(headers).length ? { headers } : {}), ...(body !== undefined ? { body } : {}) };
+      const units = waiting.reduce((sum, i) => sum + unitsOf(requests[i].method, requests[i].path), 0);
+      const answer: { responses?: BatchResponse[] } = await call(
+        '/$batch',
+        (r) =>
+          r.post({
+            requests: waiting.map((i, n) => {
+              const { method, path, body, etag } = requests[i];
+              const headers: Record<string, string> = {};
+              if (body !== undefined) headers['Content-Type'] = 'application/json';
+              if (etag) headers['If-Match'] = etag;
+              return {
+                id: String(i),
+                ...(ordered && n > 0 ? { dependsOn: [String(waiting[n - 1])] } : {}),
+                method,
+                url: path,
+                ...(Object.keys(headers).length ? { headers } : {}),
+                ...(body !== undefined ? { body } : {}),
+              };
+            }),
           }),
-        }),
+        undefined,
+        units,
       );
       const throttled: number[] = [];
       let wait = 0;
-      for (const response of answer.responses ?? []) {
+      const responses = (answer.responses ?? []).filter((r) => waiting.includes(Number(r.id)));
+      const retrying = attempt < maxRetries && responses.some((r) => r.status === 429 || r.status === 503);
+      for (const response of responses) {
         const i = Number(response.id);
-        if (!waiting.includes(i)) continue;
-        if ((response.status === 429 || response.status === 503) && attempt < maxRetries) {
+        // Throttled requests go again after the wait; in an ordered batch, so do those they held back (424).
+        if (retrying && (response.status === 429 || response.status === 503 || (ordered && response.status === 424))) {
           throttled.push(i);
-          wait = Math.max(wait, retryAfterSeconds(response.headers));
+          if (response.status !== 424) wait = Math.max(wait, retryAfterSeconds(response.headers));
           continue;
         }
         outcomes[i] =
@@ -108,7 +134,7 @@ export function createGraphApi(options: GraphApiOptions): GraphApi {
         if (!outcomes[i] && !throttled.includes(i))
           outcomes[i] = { ok: false, error: new GraphAccessError('graph_failed', 'Graph left a request of a batch unanswered.') };
       }
-      waiting = throttled;
+      waiting = throttled.sort((a, b) => a - b);
       if (waiting.length) await sleep(wait * 1000);
     }
     return outcomes;
@@ -126,13 +152,22 @@ export function createGraphApi(options: GraphApiOptions): GraphApi {
       }
       return rows;
     },
-    post: (path, body) => call(path, (r) => r.post(body)),
-    patch: (path, body, etag) => call(path, (r) => r.patch(body), etag),
-    delete: (path, etag) => call(path, (r) => r.delete(), etag),
-    async batch<T>(requests: BatchRequest[]) {
+    post: (path, body) => call(path, (r) => r.post(body), undefined, 2),
+    patch: (path, body, etag) => call(path, (r) => r.patch(body), etag, 2),
+    delete: (path, etag) => call(path, (r) => r.delete(), etag, 2),
+    async batch<T>(requests: BatchRequest[], { ordered = false } = {}) {
       const outcomes: BatchOutcome<T>[] = [];
       // One batch in flight at a time: bulk writes are paced, never fired at SharePoint at once.
-      for (let i = 0; i < requests.length; i += BATCH_SIZE) outcomes.push(...(await sendBatch<T>(requests.slice(i, i + BATCH_SIZE))));
+      for (let i = 0; i < requests.length; i += BATCH_SIZE) {
+        const chunk = requests.slice(i, i + BATCH_SIZE);
+        if (ordered && outcomes.some((o) => !o.ok)) {
+          outcomes.push(
+            ...chunk.map((): BatchOutcome<T> => ({ ok: false, error: new GraphAccessError('graph_failed', 'Not sent: an earlier request failed.') })),
+          );
+          continue;
+        }
+        outcomes.push(...(await sendBatch<T>(chunk, ordered)));
+      }
       return outcomes;
     },
   };

@@ -5,6 +5,7 @@ import { done, refused, type TeamStore } from '../ports.js';
 import type { OpenTeam } from './graph-lists.js';
 import { fieldsOf } from './graph-manual.js';
 import { byItemId, type ListItem } from './list-catalog.js';
+import { isStatus } from '../../platform/graph/graph-errors.js';
 
 /** An MRN as an import compares it: without surrounding spaces or case. */
 const mrnKey = (mrn: unknown) => (typeof mrn === 'string' && mrn.trim() ? mrn.trim().toLowerCase() : null);
@@ -12,11 +13,12 @@ const mrnKey = (mrn: unknown) => (typeof mrn === 'string' && mrn.trim() ? mrn.tr
 /**
  * An import's patients in the team's site. SharePoint has no transaction over list rows, so the
  * rows are written one after another, in file order (the roster keeps the order rows were
- * added), and when one fails the rows already written are deleted again before the error goes
- * back: the import did not happen, and no audit record names it. Should a delete fail as well
- * (Graph down mid-way), those rows stay on the roster, where the owner sees them; the failure is
- * logged with counts only, and the answer is an error, never a success, so nothing acknowledged
- * is lost.
+ * added), 20 to a `$batch` chained with `dependsOn` (a request per 20 rows instead of one per
+ * row; they run in order and stop at the first failure), and when one fails the rows already
+ * written are deleted again before the error goes back: the import did not happen, and no audit
+ * record names it. Should a delete fail as well (Graph down mid-way), those rows stay on the
+ * roster, where the owner sees them; the failure is logged with counts only, and the answer is an
+ * error, never a success, so nothing acknowledged is lost.
  *
  * Without a transaction, MRNs are checked twice: against the rows the team holds just before the
  * first write, and after the last one, when a row with one of these MRNs that came before ours
@@ -36,13 +38,30 @@ export function graphManualImportOps(open: OpenTeam): Pick<TeamStore, 'createMan
       const written: string[] = [];
       const created: ManualPatient[] = [];
       let beaten = false;
+      const rows = patients.map((data) => ({ id: randomUUID(), data }));
       try {
-        for (const data of patients) {
-          const id = randomUUID();
-          const item = await api.post<ListItem>(path, { fields: { ...fieldsOf(data), PatientId: id, Version: 1, CreatedBy: userId, CreatedAt: at } });
-          written.push(item.id);
-          created.push({ id, ...data, version: 1 });
-        }
+        const outcomes = await api
+          .batch<ListItem>(
+            rows.map(({ id, data }) => ({
+              method: 'POST' as const,
+              path,
+              body: { fields: { ...fieldsOf(data), PatientId: id, Version: 1, CreatedBy: userId, CreatedAt: at } },
+            })),
+            { ordered: true },
+          )
+          .catch(async (err: unknown) => {
+            // A batch that failed as a whole may have written some rows: they are found by their new ids.
+            const ids = new Set<string>(rows.map((r) => r.id));
+            for (const item of await held().catch(() => [])) if (ids.has(String(item.fields.PatientId))) written.push(item.id);
+            throw err;
+          });
+        outcomes.forEach((outcome, i) => {
+          if (!outcome.ok) return;
+          written.push(outcome.body.id);
+          created.push({ id: rows[i].id, ...rows[i].data, version: 1 });
+        });
+        const failed = outcomes.find((o) => !o.ok);
+        if (failed && !failed.ok) throw failed.error;
         if (ours.size) {
           // The first row holding each of our MRNs must be ours.
           const firstOf = new Map<string, string>();
@@ -54,10 +73,10 @@ export function graphManualImportOps(open: OpenTeam): Pick<TeamStore, 'createMan
           if (beaten) throw new Error('another import wrote these MRNs first');
         }
       } catch (err) {
-        let left = 0;
-        for (const itemId of written.reverse()) {
-          await api.delete(`${path}/${itemId}`).catch(() => left++);
-        }
+        const undone = await api
+          .batch(written.reverse().map((itemId) => ({ method: 'DELETE' as const, path: `${path}/${itemId}` })))
+          .catch(() => null);
+        const left = undone ? undone.filter((o) => !o.ok && !isStatus(o.error, 404)).length : written.length;
         if (beaten) {
           logger.warn(
             { teamId: team.teamId, written: written.length, left },

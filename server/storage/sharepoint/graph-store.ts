@@ -7,6 +7,7 @@ import { graphManualImportOps } from './graph-manual-import.js';
 import { graphTeamDataOps } from './graph-team-data.js';
 import { teamSites } from './team-site.js';
 import { writeQueue } from './etag-retry.js';
+import { unitShare } from '../../platform/graph/unit-share.js';
 
 export interface GraphStoreOptions {
   /** Where Graph is: `https://graph.microsoft.com` (the default), or the emulator in tests. */
@@ -22,6 +23,14 @@ export interface GraphStoreOptions {
   maxRetries?: number;
   /** How long a team's site and app list ids are remembered; default 10 minutes. */
   siteCacheMs?: number;
+  /**
+   * Who the current caller is (`user`, e.g. `tenant/user`) and which of their requests is being
+   * served, for each user's share of the app's SharePoint budget (unit-share.ts): a request is
+   * admitted once, at its first Graph call, and then runs to its end. Without it, no share.
+   */
+  currentUser?: () => { user: string; request: string } | undefined;
+  /** A user's share in SharePoint resource units per minute; default 300, a quarter of the smallest tenant's 1,200. */
+  userUnitsPerMinute?: number;
 }
 
 /**
@@ -35,17 +44,29 @@ export function openGraphStore(options: GraphStoreOptions): TeamStore {
   const apis = new Map<string, GraphApi>();
   const sites = teamSites(options.siteCacheMs);
   const queue = writeQueue();
+  const share = options.currentUser ? unitShare({ unitsPerWindow: options.userUnitsPerMinute ?? 300 }) : undefined;
+  const user = () => options.currentUser?.();
 
   const apiFor = (tenantId: string): GraphApi => {
     let api = apis.get(tenantId);
     if (!api) {
-      api = createGraphApi({ baseUrl, maxRetries: options.maxRetries, getAccessToken: () => options.getAccessToken(tenantId) });
+      api = createGraphApi({
+        baseUrl,
+        maxRetries: options.maxRetries,
+        getAccessToken: () => options.getAccessToken(tenantId),
+        charge(units) {
+          const who = user();
+          if (share && who) share.charge(who.user, units);
+        },
+      });
       apis.set(tenantId, api);
     }
     return api;
   };
 
   const open = async (team: TeamKey) => {
+    const who = user();
+    if (share && who) share.admit(who.user, who.request);
     const api = apiFor(team.tenantId);
     return { api, queue, site: await sites.open(api, team.tenantId, team.teamId) };
   };

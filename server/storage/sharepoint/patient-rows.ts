@@ -46,12 +46,15 @@ export function patientRows(api: GraphApi, siteId: string, listId: string) {
       await api.post(items, { fields: rowFields(patientId, userId) });
     },
     /**
-     * Adds many rows in `$batch`es of 20, one batch at a time (a ward's 500 patients take 25
-     * requests instead of 500, paced). Rows that could not be written fail the call with the
-     * first error, after the others were written, as sequential adds stopped half-way would.
+     * Adds many rows, in the order given, in `$batch`es of 20, one batch at a time (a ward's 500
+     * patients take 25 requests instead of 500, paced). A row that could not be written fails the
+     * call with its error, the rows before it written, as sequential adds stopped half-way would.
      */
     async addMany(patientIds: string[], userId: string): Promise<void> {
-      const outcomes = await api.batch(patientIds.map((id) => ({ method: 'POST' as const, path: items, body: { fields: rowFields(id, userId) } })));
+      const outcomes = await api.batch(
+        patientIds.map((id) => ({ method: 'POST' as const, path: items, body: { fields: rowFields(id, userId) } })),
+        { ordered: true },
+      );
       const failed = outcomes.find((o) => !o.ok);
       if (failed && !failed.ok) throw failed.error;
     },

@@ -155,26 +155,39 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
   /**
    * `POST /$batch` (json-batching): up to 20 requests with relative URLs, each answered on its
    * own (status, headers, body) in one 200 answer; each is charged and throttled by itself.
-   * `dependsOn` is not supported here: the store sends independent requests only.
+   * Requests run in the order given; one whose `dependsOn` names a request that failed is not
+   * run and answers 424 Failed Dependency, as documented.
    */
   function batch(body: unknown, holder: Holder): Answer {
     const list = (body as { requests?: unknown })?.requests;
     if (!Array.isArray(list) || list.length === 0 || list.length > BATCH_MAX) {
       return { status: 400, body: errorBody('BadRequest', `A batch holds 1 to ${BATCH_MAX} requests.`) };
     }
-    const ids = new Set<string>();
-    const responses = list.map((entry: { id?: unknown; method?: unknown; url?: unknown; headers?: unknown; body?: unknown }) => {
+    const statuses = new Map<string, number>();
+    const responses = list.map((entry: { id?: unknown; method?: unknown; url?: unknown; headers?: unknown; body?: unknown; dependsOn?: unknown }) => {
       const id = String(entry?.id ?? '');
-      if (!id || ids.has(id) || typeof entry.method !== 'string' || typeof entry.url !== 'string' || !entry.url.startsWith('/')) {
+      if (!id || statuses.has(id) || typeof entry.method !== 'string' || typeof entry.url !== 'string' || !entry.url.startsWith('/')) {
         return { id, status: 400, body: errorBody('BadRequest', 'Each request needs a unique id, a method and a relative url.') };
       }
-      ids.add(id);
+      const dependsOn = Array.isArray(entry.dependsOn) ? entry.dependsOn.map(String) : [];
+      if (dependsOn.some((d) => !((statuses.get(d) ?? 0) >= 200 && (statuses.get(d) ?? 0) < 300))) {
+        statuses.set(id, 424);
+        return { id, status: 424, body: errorBody('failedDependency', 'A request this one depends on failed.') };
+      }
       const headers = Object.fromEntries(
         Object.entries((entry.headers ?? {}) as Record<string, string>).map(([k, v]) => [k.toLowerCase(), v]),
       ) as Record<string, string>;
       const subPath = `/v1.0${entry.url}`;
-      const { answer, units } = dispatch(entry.method.toUpperCase(), subPath, headers, entry.body, holder);
+      let outcome: { answer: Answer; units: number };
+      try {
+        outcome = dispatch(entry.method.toUpperCase(), subPath, headers, entry.body, holder);
+      } catch {
+        // A request that fails inside a batch gets its own 500; the others are answered as usual.
+        outcome = { answer: { status: 500, body: errorBody('generalException', 'The request failed.') }, units: 0 };
+      }
+      const { answer, units } = outcome;
       requests.push({ method: entry.method.toUpperCase(), path: subPath, status: answer.status, units, batched: true });
+      statuses.set(id, answer.status);
       return {
         id,
         status: answer.status,
