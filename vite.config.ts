@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vitest/config';
-import { precompress } from './scripts/precompress';
+import { precompress } from './scripts/precompress.js';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 const backend = `http://127.0.0.1:${process.env.PORT ?? 3978}`;
