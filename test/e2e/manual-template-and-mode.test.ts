@@ -74,7 +74,23 @@ it('switches an EHR team with lists to Manual mode after a warning with counts, 
   await confirm.getByRole('button', { name: 'Remove 3 patients that cannot be shown' }).click();
   await expect.poll(() => visible(page, 'This list has no patients yet'), { timeout: 20_000 }).toBe(true);
   expect(await page.getByRole('button', { name: /patients? that cannot be shown/ }).count()).toBe(0);
-  const lists = (await owner('GET', `${base}/lists`)) as { id: string; patientCount: number }[];
-  expect(lists.find((l) => l.id === ward.id)?.patientCount).toBe(0);
-  expect(lists.find((l) => l.id === rounds.id)?.patientCount).toBe(1);
+  const counts = async () => {
+    const lists = (await owner('GET', `${base}/lists`)) as { id: string; patientCount: number }[];
+    return [ward, rounds].map((l) => lists.find((x) => x.id === l.id)?.patientCount);
+  };
+
+  // The same ten-second Undo as a single removal: the rows come back, and nothing was taken off.
+  expect(await visible(page, 'Removed 3 patients from Ward')).toBe(true);
+  await page.getByRole('button', { name: 'Undo: put 3 patients back on Ward' }).click();
+  await expect.poll(() => visible(page, '3 patients are back on Ward'), { timeout: 10_000 }).toBe(true);
+  await expect.poll(() => list.getByText('Patient from the EHR, not in Manual mode').count(), { timeout: 20_000 }).toBe(3);
+  expect(await counts()).toEqual([3, 1]);
+
+  // Without Undo, they are taken off this list when the ten seconds are over (the other list keeps its patient).
+  await page.getByRole('button', { name: 'Remove 3 patients that cannot be shown' }).click();
+  await confirm.getByRole('button', { name: 'Remove 3 patients that cannot be shown' }).click();
+  await expect.poll(() => visible(page, 'This list has no patients yet'), { timeout: 20_000 }).toBe(true);
+  await expect.poll(counts, { timeout: 25_000, interval: 1_000 }).toEqual([0, 1]);
+  await page.reload();
+  await expect.poll(() => visible(page, 'This list has no patients yet'), { timeout: 20_000 }).toBe(true);
 });

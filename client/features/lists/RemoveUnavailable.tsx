@@ -9,25 +9,48 @@ import {
   DialogTrigger,
   Text,
 } from '@fluentui/react-components';
-import { useMutation } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ErrorNotice } from '../../shared/components/ErrorNotice';
 import { t } from '../../shared/i18n/t';
 import { useSession } from '../../shared/session';
+import { listKey } from './api/get-list';
 import { useRefreshLists } from './api/get-lists';
+import { UNDO_MS, useRemovedManyNotice } from './RemovedToast';
 import type { ListView } from './api/read-list-answers';
 
 /**
  * "Remove N patients that cannot be shown": after a confirmation, takes every such patient off
- * this list, one ordinary removal each (so each is audited as a removal by the server).
+ * this list, one ordinary removal each (so each is audited as a removal by the server), with the
+ * ten-second Undo a single removal has. The server would not put back a patient the team's source
+ * cannot show, so the rows are hidden at once and taken off when the ten seconds are over; Undo
+ * before then changes nothing on the server.
  */
 export function RemoveUnavailable({ list }: { list: ListView }) {
   const { api, teamId } = useSession();
   const refresh = useRefreshLists();
   const [open, setOpen] = useState(false);
   const ids = list.rows.filter((r) => !r.available).map((r) => r.patientId);
+  const queryClient = useQueryClient();
+  const notify = useRemovedManyNotice();
   const remove = useMutation({
+    onMutate: (patientIds: string[]) =>
+      queryClient.setQueryData<ListView>(listKey(teamId, list.id), (shown) =>
+        shown ? { ...shown, rows: shown.rows.filter((r) => !patientIds.includes(r.patientId)) } : shown,
+      ),
     mutationFn: async (patientIds: string[]) => {
+      const undone = await new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => resolve(false), UNDO_MS);
+        notify({
+          count: patientIds.length,
+          list: list.name,
+          restore: async () => {
+            clearTimeout(timer);
+            resolve(true);
+          },
+        });
+      });
+      if (undone) return;
       for (const id of patientIds) await api<void>(`/api/teams/${teamId}/lists/${list.id}/patients/${encodeURIComponent(id)}`, { method: 'DELETE' });
     },
     // Refreshed also after a failure part way, so the list shows who is still on it.

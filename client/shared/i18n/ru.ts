@@ -15,6 +15,9 @@ export const ru: Record<MessageKey, string> = {
   'consent.redirecting': 'Открываем страницу входа Microsoft…',
   'consent.finishing': 'Завершаем…',
   'consent.failed': 'Здесь не удалось дать разрешение. Закройте это окно и нажмите «Повторить» во вкладке.',
+  'consent.adminNeeded':
+    'Для проверки участников команды (разрешение GroupMember.Read.All) администратор Microsoft 365 вашей организации должен один раз одобрить приложение для всех. Если вы не администратор, отправьте ему эту ссылку; после одобрения нажмите «Повторить».',
+  'consent.adminLink': 'Ссылка для одобрения администратором',
   'api.unreachable': 'Не удалось связаться с сервером приложения. Проверьте подключение и повторите попытку.',
   'api.httpError': 'Сервер ответил ошибкой (HTTP {status}). Повторите попытку чуть позже.',
   'api.badAnswer': 'Не удалось прочитать ответ сервера. Повторите попытку чуть позже.',
@@ -223,6 +226,14 @@ export const ru: Record<MessageKey, string> = {
   'lists.undoLabel': 'Отменить: вернуть {name} в список {list}',
   'lists.restored': '{name} снова в списке {list}',
   'lists.undoFailed': 'Не удалось вернуть {name} в список {list}.',
+  'lists.removedMany':
+    '{count, plural, one {Убран # пациент} few {Убрано # пациента} many {Убрано # пациентов} other {Убрано # пациента}} из списка {list}',
+  'lists.undoManyLabel':
+    'Отменить: вернуть {count, plural, one {# пациента} few {# пациентов} many {# пациентов} other {# пациента}} в список {list}',
+  'lists.restoredMany':
+    '{count, plural, one {# пациент снова} few {# пациента снова} many {# пациентов снова} other {# пациента снова}} в списке {list}',
+  'lists.undoManyFailed':
+    'Не удалось вернуть {count, plural, one {# пациента} few {# пациентов} many {# пациентов} other {# пациента}} в список {list}.',
   'search.addedTo':
     '{count, plural, one {Добавлен # пациент} few {Добавлено # пациента} many {Добавлено # пациентов} other {Добавлено # пациента}} в список {list}',
   'details.severity': 'тяжесть: {value}',
