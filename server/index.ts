@@ -1,6 +1,11 @@
-import { ConfigError } from './config.js';
 import { logger } from './platform/logger.js';
-import { startServer } from './start.js';
+
+// Telemetry first: its HTTP instrumentation must be in place before Express is loaded, so the
+// app's modules are imported only after it started (see platform/telemetry.ts).
+const connectionString = process.env.APPLICATIONINSIGHTS_CONNECTION_STRING;
+const telemetry = connectionString ? (await import('./platform/telemetry.js')).startTelemetry(connectionString) : undefined;
+const { ConfigError } = await import('./config.js');
+const { startServer } = await import('./start.js');
 
 try {
   const server = await startServer(process.env);
@@ -17,6 +22,8 @@ try {
     logger.info({ signal }, 'shutting down: finishing requests in flight');
     try {
       await server.shutdown();
+      // The last spans go out before the process does.
+      await telemetry?.shutdown();
       logger.info('stopped');
       process.exit(0);
     } catch (err) {
