@@ -1,5 +1,4 @@
 import type { Response } from 'express';
-import { once } from 'node:events';
 import { auditQuery, type AuditEvent } from '../../../contract/audit.js';
 import { caller } from '../../platform/request-context.js';
 import type { ApiDeps, Endpoints } from '../shared/deps.js';
@@ -53,7 +52,7 @@ async function stream(res: Response, records: AsyncIterator<AuditEvent>, firstCh
     while (chunk.length === CHUNK) {
       first = false;
       chunk = await take(records);
-      if (chunk.length && !res.write(form.records(chunk, first))) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+      if (chunk.length && !res.write(form.records(chunk, first))) await drained(res);
       if (res.destroyed) {
         await records.return?.();
         return;
@@ -65,4 +64,15 @@ async function stream(res: Response, records: AsyncIterator<AuditEvent>, firstCh
     res.destroy(error as Error);
     await records.return?.();
   }
+}
+
+/** Until the client took what was written, or went away. */
+function drained(res: Response): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done).off('close', done);
+      resolve();
+    };
+    res.on('drain', done).on('close', done);
+  });
 }
