@@ -28,6 +28,7 @@ export function TeamsShell({ host }: { host: TeamsHost }) {
   const consent = useMemo<ConsentRetry>(
     () => ({
       asking: consentState === 'asking',
+      tenantId: context.user?.tenant?.id,
       // Consent given: what failed for the lack of it loads again. Not given: the notices stay.
       retry: () =>
         void gate.askAgain().then(
@@ -35,7 +36,7 @@ export function TeamsShell({ host }: { host: TeamsHost }) {
           () => undefined,
         ),
     }),
-    [consentState, gate, queryClient],
+    [consentState, gate, queryClient, context],
   );
   const api = useMemo(() => createApi(host.getToken, { onConsentRequired: gate.whenRequired }), [host, gate]);
   const channelSession = useMemo(

@@ -2,11 +2,13 @@ import { Button, MessageBar, MessageBarActions, MessageBarBody, MessageBarTitle 
 import { ApiError } from '../api/api-client';
 import { errorText } from '../error-text';
 import { t } from '../i18n/t';
+import { AdminConsentNote } from '../teams/AdminConsentNote';
 import { useConsentRetry } from '../teams/consent-context';
 
 /**
  * An error in plain words, in the active language, under a title that says what failed. In Teams,
- * a missing Graph consent also offers to open the consent popup again.
+ * a missing Graph consent also offers to open the consent popup again, and says that an
+ * administrator has to consent, with the link to send them.
  */
 export function ErrorNotice({ error, title }: { error: unknown; title?: string }) {
   const consent = useConsentRetry();
@@ -16,6 +18,7 @@ export function ErrorNotice({ error, title }: { error: unknown; title?: string }
       <MessageBarBody>
         <MessageBarTitle>{needsConsent ? t('consent.title') : (title ?? t('app.error'))}</MessageBarTitle>
         {errorText(error)}
+        {needsConsent && consent.tenantId && <AdminConsentNote tenantId={consent.tenantId} />}
       </MessageBarBody>
       {needsConsent && (
         <MessageBarActions>

@@ -4,6 +4,8 @@ import { createContext, useContext, type ReactNode } from 'react';
 export interface ConsentRetry {
   asking: boolean;
   retry(): void;
+  /** The user's tenant, for the link that lets its administrator consent for everyone. */
+  tenantId?: string;
 }
 
 const ConsentContext = createContext<ConsentRetry | null>(null);
