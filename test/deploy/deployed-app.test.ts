@@ -9,7 +9,6 @@ import { startAzureAdTokens, testAadApp, type AzureAdTokens } from '../helpers/a
 import { startFakeEntra, type FakeEntra } from '../helpers/fake-entra';
 import { startGraphEmulator, type GraphEmulator } from '../helpers/graph-emulator';
 import type { Json } from '../helpers/json';
-import { suiteRateLimits } from '../helpers/test-server';
 import { startHttpsFront, type HttpsFront } from './https-front';
 import { lineOf, startChild, type Child } from './processes';
 
@@ -41,7 +40,6 @@ const baseEnv = () => ({ PATH: process.env.PATH ?? '', HOME: process.env.HOME ??
 function productionEnv(dataDir: string): Record<string, string> {
   return {
     ...baseEnv(),
-    ...suiteRateLimits,
     NODE_EXTRA_CA_CERTS: front.caFile,
     APP_MODE: 'production',
     PORT: '0',
@@ -132,7 +130,8 @@ describe('the deploy package', () => {
     expect([...top].sort()).toEqual(['dist', 'node_modules', 'package.json']);
     expect(files).toContain('dist/server/index.js');
     expect(files).toContain('dist/client/index.html');
-    expect(files.filter((f) => /\.tsx?$/.test(f) && !f.endsWith('.d.ts'))).toEqual([]);
+    // No project sources: only built files.
+    expect(files.filter((f) => !f.startsWith('node_modules/') && /\.(tsx?|mts|cts)$/.test(f))).toEqual([]);
     const packages = new Set(
       files
         .filter((f) => f.startsWith('node_modules/'))
@@ -148,10 +147,16 @@ describe('the deploy package', () => {
     expect(files).toContain('node_modules/better-sqlite3/build/Release/better_sqlite3.node');
     // The dev-only code (sandbox, dev identity and directory, /dev routes) is not in the package.
     const server = files.filter((f) => f.startsWith('dist/server/')).map((f) => readFileSync(join(folder, 'app', f), 'utf8'));
-    for (const devOnly of ['createSandbox', 'createDevIdentity', 'devDirectory'])
+    for (const definition of [
+      /function createSandbox\(/,
+      /function createDevIdentity\(/,
+      /function devRoutes\(/,
+      /\bdevDirectory = \{/,
+      /["']@medplum\//,
+    ])
       expect(
-        server.some((code) => code.includes(devOnly)),
-        devOnly,
+        server.some((code) => definition.test(code)),
+        String(definition),
       ).toBe(false);
     const pkg = JSON.parse(readFileSync(join(folder, 'app', 'package.json'), 'utf8'));
     expect(pkg.scripts).toEqual({ start: 'node dist/server/index.js' });
@@ -201,7 +206,7 @@ describe('the deploy package', () => {
 
     // CSV export through a single-use download link.
     const link = await call(memberToken, 'POST', `${base}/lists/${list.body.id}/export`, { timeZone: 'Europe/Berlin' });
-    expect(link.status).toBe(200);
+    expect(link.status).toBe(201);
     const csv = await fetch(`${appUrl}${link.body.url}`);
     expect(csv.headers.get('content-type')).toContain('text/csv');
     const text = await csv.text();
