@@ -3,7 +3,7 @@ import { logger } from './platform/logger.js';
 // Telemetry first: its HTTP instrumentation must be in place before Express is loaded, so the
 // app's modules are imported only after it started (see platform/telemetry.ts).
 const connectionString = process.env.APPLICATIONINSIGHTS_CONNECTION_STRING;
-const telemetry = connectionString ? (await import('./platform/telemetry.js')).startTelemetry(connectionString) : undefined;
+const telemetry = connectionString ? await startTelemetryOrWarn(connectionString) : undefined;
 const { ConfigError } = await import('./config.js');
 const { startServer } = await import('./start.js');
 
@@ -39,4 +39,14 @@ try {
     process.exit(1);
   }
   throw err;
+}
+
+/** A connection string the exporter refuses leaves the app running without telemetry; the value is never logged. */
+async function startTelemetryOrWarn(connectionString: string) {
+  try {
+    return (await import('./platform/telemetry.js')).startTelemetry(connectionString);
+  } catch (err) {
+    logger.error({ err: { name: (err as Error).name } }, 'telemetry could not start: check APPLICATIONINSIGHTS_CONNECTION_STRING');
+    return undefined;
+  }
 }

@@ -61,7 +61,12 @@ export function unresolvedKeyVaultReferences(env: Record<string, string | undefi
     .map(([name]) => name);
 }
 
-/** Configuration is complete when no setting is a Key Vault reference App Service could not resolve (start already checked the rest). */
+/**
+ * Configuration is complete when no environment variable is a Key Vault reference App Service
+ * could not resolve. Start refuses such a value in the app's own settings (config.ts); this also
+ * covers those the libraries read (AZURE_CLIENT_ID for the managed identity, for example), and
+ * the environment as it is after a restart of the platform rather than of the app.
+ */
 export function configurationCheck(env: Record<string, string | undefined>): ReadinessCheck {
   return async () => {
     const unresolved = unresolvedKeyVaultReferences(env);

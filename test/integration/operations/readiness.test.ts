@@ -55,10 +55,11 @@ describe('readiness of the app with its SQLite file', () => {
 });
 
 describe('readiness with a setting that is an unresolved Key Vault reference', () => {
-  const reference = '@Microsoft.KeyVault(SecretUri=https://contoso-vault.vault.azure.net/secrets/aad-client-secret)';
+  // A setting the app does not read itself (start refuses its own), but the Azure SDK's managed identity credential does.
+  const reference = '@Microsoft.KeyVault(SecretUri=https://contoso-vault.vault.azure.net/secrets/identity-client-id)';
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer({ SECRET_AAD_APP_CLIENT_SECRET: reference });
+    server = await startTestServer({ AZURE_CLIENT_ID: reference });
   });
   afterAll(async () => {
     await server?.stop();
@@ -70,7 +71,7 @@ describe('readiness with a setting that is an unresolved Key Vault reference', (
     expect(res.body).toEqual({ status: 'not_ready', checks: { store: 'ok', audit: 'ok', configuration: 'failed' } });
     expect(res.text).not.toContain('vault');
     const logged = logs.join('');
-    expect(logged).toContain('SECRET_AAD_APP_CLIENT_SECRET');
+    expect(logged).toContain('AZURE_CLIENT_ID');
     expect(logged).not.toContain('contoso-vault');
   });
 });
