@@ -60,6 +60,8 @@ export const listRow = z.object({
   deceased: deceasedValue.nullable().optional(),
   /** False when the EHR (or the Manual-mode roster) could not give this patient. */
   available: z.boolean(),
+  /** On a row the EHR cannot give: true when it is a patient the team entered by hand in Manual mode before it linked the EHR. */
+  handEntered: z.boolean().optional(),
   cells: rowCells,
 });
 export type ListRow = z.infer<typeof listRow>;

@@ -157,7 +157,7 @@ function summaryCell(column: string, row: ListRow): Cell<string> {
  */
 function display(column: string, row: ListRow, fields?: readonly ListField[], mode?: ConnectionMode): ShownCell {
   if (column === 'name') {
-    if (!row.available) return { status: 'ok', text: unavailableName(row.patientId, mode) };
+    if (!row.available) return { status: 'ok', text: unavailableName(row, mode) };
     // A deceased patient is marked on the name itself (icon and text), so no row reads as a living patient.
     return { status: 'ok', text: patientName(row.displayName, row.mrn), detail: row.deceased ? deceasedText(row.deceased) : undefined };
   }
@@ -271,7 +271,7 @@ function ListTable({ list, others, onOpenPatient }: { list: ListView; others: Li
               {padTop > 0 && <tr aria-hidden="true" style={{ height: padTop }} />}
               {items.map(({ index }) => {
                 const row = rows[index];
-                const name = row.available ? patientName(row.displayName, row.mrn) : unavailableName(row.patientId, mode);
+                const name = row.available ? patientName(row.displayName, row.mrn) : unavailableName(row, mode);
                 return (
                   <TableRow key={row.patientId} data-index={index} ref={virtual.measureElement}>
                     {list.columns.map((column) => {

@@ -150,6 +150,7 @@ export const en = {
   'lists.empty': 'This list has no patients yet. Find patients and add them.',
   'lists.remove': 'Remove',
   'lists.unavailableManual': 'Patient from the EHR, not in Manual mode',
+  'lists.unavailableHandEntered': 'Patient entered by hand in Manual mode, not in the EHR',
   'lists.removeUnavailable': '{count, plural, one {Remove # patient that cannot be shown} other {Remove # patients that cannot be shown}}',
   'lists.removeUnavailableTitle': 'Remove patients that cannot be shown?',
   'lists.removeUnavailableBody':

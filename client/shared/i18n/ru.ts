@@ -154,6 +154,7 @@ export const ru: Record<MessageKey, string> = {
   'lists.empty': 'В этом списке пока нет пациентов. Найдите пациентов и добавьте их.',
   'lists.remove': 'Удалить',
   'lists.unavailableManual': 'Пациент из ЭМК, нет в ручном режиме',
+  'lists.unavailableHandEntered': 'Пациент, введённый вручную в ручном режиме, нет в ЭМК',
   'lists.removeUnavailable':
     '{count, plural, one {Удалить # пациента, которого нельзя показать} few {Удалить # пациентов, которых нельзя показать} many {Удалить # пациентов, которых нельзя показать} other {Удалить # пациента, которых нельзя показать}}',
   'lists.removeUnavailableTitle': 'Удалить пациентов, которых нельзя показать?',

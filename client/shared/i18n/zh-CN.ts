@@ -150,6 +150,7 @@ export const zhCN: Record<MessageKey, string> = {
   'lists.empty': '此列表中还没有患者。查找患者并添加。',
   'lists.remove': '移除',
   'lists.unavailableManual': '来自 EHR 的患者，不在手动模式中',
+  'lists.unavailableHandEntered': '在手动模式中手动录入的患者，不在 EHR 中',
   'lists.removeUnavailable': '移除 {count} 位无法显示的患者',
   'lists.removeUnavailableTitle': '要移除无法显示的患者吗？',
   'lists.removeUnavailableBody': '“{list}”中有 {count} 位患者无法从团队当前的来源显示。他们只会从此列表中移除。',

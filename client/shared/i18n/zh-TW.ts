@@ -150,6 +150,7 @@ export const zhTW: Record<MessageKey, string> = {
   'lists.empty': '此清單中尚無病患。尋找病患並加入。',
   'lists.remove': '移除',
   'lists.unavailableManual': '來自 EHR 的病患，不在手動模式中',
+  'lists.unavailableHandEntered': '在手動模式中手動輸入的病患，不在 EHR 中',
   'lists.removeUnavailable': '移除 {count} 位無法顯示的病患',
   'lists.removeUnavailableTitle': '要移除無法顯示的病患嗎？',
   'lists.removeUnavailableBody': '「{list}」中有 {count} 位病患無法從團隊目前的來源顯示。他們只會從此清單中移除。',

@@ -67,13 +67,26 @@ export async function buildListView(
   const notesRead = await notes;
   for (const clinical of found.values()) if (!built.has(clinical.patient.id)) build(clinical, notesRead);
   const unavailable = { status: 'unavailable', reason: 'failed' } as const;
+  const handEntered = await handEnteredOf(
+    store,
+    team,
+    list.patientIds.filter((id) => !built.has(id)),
+  );
   const rows = list.patientIds.map((patientId): ListRow => {
     const row = built.get(patientId);
     if (row) return row;
     const cells = Object.fromEntries(list.columns.filter((c) => !summaryColumns.has(c)).map((c) => [c, unavailable]));
-    return { patientId, displayName: null, mrn: null, birthDate: null, gender: null, available: false, cells };
+    const own = handEntered.has(patientId) ? { handEntered: true } : {};
+    return { patientId, displayName: null, mrn: null, birthDate: null, gender: null, available: false, ...own, cells };
   });
   return { id: list.id, name: list.name, columns: list.columns, version: list.version, rows, ...(ehrError ? { ehrError } : {}) };
+}
+
+/** Of the ids the EHR did not give, those of patients the team entered by hand in Manual mode (admitted or discharged). */
+async function handEnteredOf(store: TeamStore, team: TeamKey, ids: string[]): Promise<Set<string>> {
+  if (!ids.length) return new Set();
+  const [admitted, discharged] = await Promise.all([store.getManualPatients(team, ids), store.getDischargedPatients(team, ids)]);
+  return new Set([...admitted, ...discharged].map((p) => p.id));
 }
 
 function ehrRow(list: StoredList, clinical: PatientClinical, latestNote: Note | undefined): ListRow {
