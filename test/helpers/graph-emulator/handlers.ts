@@ -136,7 +136,7 @@ function meRoute(state: GraphState, req: EmulatorRequest, pageMax: number): Emul
   if (req.method !== 'GET') return notAllowed();
   const teams = [...state.people.entries()]
     .filter(([key, people]) => key.startsWith(`${req.tenantId}/`) && people.members.includes(req.userId!))
-    .map(([key]) => state.siteOfGroup(req.tenantId, key.slice(req.tenantId.length + 1))!)
+    .map(([key]) => state.groupRecord(req.tenantId, key.slice(req.tenantId.length + 1))!)
     .sort((a, b) => a.groupId.localeCompare(b.groupId));
   const { rows, nextToken } = page(teams, (site) => site.groupId, pageMax, req.query.get('$skiptoken'));
   return ok({

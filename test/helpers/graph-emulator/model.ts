@@ -120,6 +120,12 @@ export class GraphState {
     return id && !this.sitesInProvisioning.has(key) ? this.sites.get(id) : undefined;
   }
 
+  /** The group's record (its id, name and tenant) whether or not its site is provisioned yet. */
+  groupRecord(tenantId: string, groupId: string): EmulatedSite | undefined {
+    const id = this.siteByGroup.get(`${tenantId}/${groupId.toLowerCase()}`);
+    return id ? this.sites.get(id) : undefined;
+  }
+
   /** Whether the group exists in the tenant, with or without its site yet. */
   hasGroup(tenantId: string, groupId: string): boolean {
     return this.siteByGroup.has(`${tenantId}/${groupId.toLowerCase()}`);
