@@ -117,7 +117,8 @@ async function serve(root: string, req: Request, res: Response, next: NextFuncti
   await new Promise<void>((resolve) => {
     res.sendFile(sent, { cacheControl: false, dotfiles: 'allow', lastModified: true, etag: true }, (err?: Error & { code?: string }) => {
       if (err && !res.headersSent) {
-        res.removeHeader('Content-Encoding');
+        // Gone since it was found (a rebuild): whatever answers instead must not be kept a year.
+        for (const header of ['Content-Encoding', 'Content-Type', 'Cache-Control']) res.removeHeader(header);
         next(err.code === 'ENOENT' ? undefined : err);
       }
       resolve();
