@@ -1,4 +1,4 @@
-import { RestError, TableClient, type TableEntity, type TransactionAction } from '@azure/data-tables';
+import { odata, RestError, TableClient, type TableEntity, type TransactionAction } from '@azure/data-tables';
 import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
 import type { AuditEvent } from '../../../contract/audit.js';
 import { CodedError } from '../../platform/problem.js';
@@ -67,6 +67,14 @@ export async function openTableAuditLog(settings: TableAuditSettings): Promise<A
 
 export function tableAuditLog(client: TableClient): AuditLog {
   return {
+    /** The table answers this instance's identity (a query of one key, nothing written). */
+    async ready() {
+      try {
+        for await (const _page of client.listEntities({ queryOptions: { filter: odata`PartitionKey eq ${'-'}` } }).byPage({ maxPageSize: 1 })) break;
+      } catch (error) {
+        throw storeError('checking the audit table', error);
+      }
+    },
     async append(...events) {
       await Promise.all(batches(events).map((batch) => write(client, batch)));
     },

@@ -44,6 +44,7 @@ export function openSqliteAuditLog(file: string): AuditLog {
   db.pragma('synchronous = FULL');
   const log = sqliteAuditLog(db);
   return {
+    ready: log.ready,
     append: log.append,
     query: log.query,
     close: async () => {
@@ -71,6 +72,12 @@ export function sqliteAuditLog(db: Database.Database): SqliteAuditLog {
   };
   return {
     appendNow,
+    /** Takes the write lock and lets it go: the file can be written now (busy or read-only fails), nothing written. */
+    async ready() {
+      if (db.inTransaction) return;
+      db.exec('BEGIN IMMEDIATE');
+      db.exec('ROLLBACK');
+    },
     async append(...events) {
       appendNow(events);
     },

@@ -34,6 +34,13 @@ export function auditLogContract(name: string, open: () => Promise<AuditLog>): v
       await log.close();
     });
 
+    it('says it is ready when it can be written, and is ready without writing anything', async () => {
+      const log = await open();
+      await log.ready!();
+      expect(await readAll(log.query({ tenantId: 'tenant-a', limit: 10 }))).toEqual([]);
+      await log.close();
+    });
+
     it('gives a record back exactly as appended, ids that were null as null', async () => {
       const log = await open();
       const failure = event({ operation: 'PatientSearch', outcome: 'failure', status: 401, teamId: null, patientId: null, listId: null });

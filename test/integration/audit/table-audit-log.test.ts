@@ -55,6 +55,8 @@ it('Azure Table Storage: a record that cannot be written fails the append with w
   expect(message).toMatch(/audit trail could not be written/);
   expect(`${message} ${detail}`).not.toMatch(/patient-4711|user-secret/);
   await expect(readAll(log.query({ tenantId: 'tenant-a', limit: 10 }))).rejects.toBeInstanceOf(AuditStoreError);
+  // GET /api/ready says so before any call fails.
+  await expect(log.ready!()).rejects.toBeInstanceOf(AuditStoreError);
 });
 
 it('Azure Table Storage: keys sort by time and keep a day of a tenant in one partition', async () => {
