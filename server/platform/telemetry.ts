@@ -44,7 +44,8 @@ export function startTelemetry(connectionString: string): { shutdown(): Promise<
   return { shutdown: () => shutdownAzureMonitor() };
 }
 
-function originOf(options: RequestOptions): string {
+/** Where an outgoing call went, and nothing of its path or query. */
+export function originOf(options: RequestOptions): string {
   const protocol = options.protocol ?? 'http:';
   const host = options.hostname ?? options.host ?? 'localhost';
   const port = options.port && !['80', '443'].includes(String(options.port)) ? `:${options.port}` : '';
@@ -57,7 +58,7 @@ function originOf(options: RequestOptions): string {
  * set once a span has ended, so the processor edits the ended span's attributes in place before
  * the batch that holds it is exported.
  */
-class UrlScrubber implements SpanProcessor {
+export class UrlScrubber implements SpanProcessor {
   onStart(_span: Span, _context: Context): void {}
   onEnd(span: ReadableSpan): void {
     const attributes = span.attributes as Record<string, unknown>;
