@@ -113,7 +113,14 @@ export function SetupPanel({ current, onSaved, onDone }: { current: Connection; 
             <DialogContent>
               {pending?.impact && (
                 <Text as="p" block>
-                  {t(pending.body.mode === 'manual' ? 'setup.changeToManual' : 'setup.changeToEhr', pending.impact)}
+                  {t(
+                    pending.body.mode === 'manual'
+                      ? 'setup.changeToManual'
+                      : (saved ?? current).mode === 'manual'
+                        ? 'setup.changeManualToEhr'
+                        : 'setup.changeToEhr',
+                    pending.impact,
+                  )}
                 </Text>
               )}
               <Text as="p" block>

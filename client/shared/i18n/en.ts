@@ -63,6 +63,8 @@ export const en = {
     '{lists, plural, one {# list} other {# lists}} with {patients, plural, one {# patient} other {# patients}} from the EHR will show those patients as “Patient from the EHR, not in Manual mode” until you remove them.',
   'setup.changeToEhr':
     '{lists, plural, one {# list} other {# lists}} with {patients, plural, one {# patient} other {# patients}} will show every patient the new EHR link does not have as “not available from the EHR” until you remove them.',
+  'setup.changeManualToEhr':
+    '{lists, plural, one {# list} other {# lists}} with {patients, plural, one {# patient} other {# patients}} entered by hand will show those patients as “Patient entered by hand in Manual mode, not in the EHR” until you remove them.',
   'setup.changeKeep': 'The lists and their patients are kept; nothing is deleted.',
   'setup.changeConfirm': 'Change',
   'setup.changeCancel': 'Keep the current setup',

@@ -63,6 +63,7 @@ export const zhCN: Record<MessageKey, string> = {
   'setup.changeTitle': '要更改患者来源吗？',
   'setup.changeToManual': '{lists} 个列表中有来自 EHR 的 {patients} 位患者，在您移除之前，这些患者将显示为“来自 EHR 的患者，不在手动模式中”。',
   'setup.changeToEhr': '{lists} 个列表中有 {patients} 位患者，新的 EHR 链接中没有的患者将显示为“EHR 中不可用”，直到您将其移除。',
+  'setup.changeManualToEhr': '{lists} 个列表中手动录入的 {patients} 位患者将显示为“在手动模式中手动录入的患者，不在 EHR 中”，直到您将其移除。',
   'setup.changeKeep': '列表及其患者都会保留，不会删除任何内容。',
   'setup.changeConfirm': '更改',
   'setup.changeCancel': '保持当前设置',

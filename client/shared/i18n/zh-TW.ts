@@ -63,6 +63,7 @@ export const zhTW: Record<MessageKey, string> = {
   'setup.changeTitle': '要變更病患來源嗎？',
   'setup.changeToManual': '{lists} 個清單中有來自 EHR 的 {patients} 位病患，在您移除之前，這些病患將顯示為「來自 EHR 的病患，不在手動模式中」。',
   'setup.changeToEhr': '{lists} 個清單中有 {patients} 位病患，新的 EHR 連結中沒有的病患將顯示為「EHR 中無法取得」，直到您將其移除。',
+  'setup.changeManualToEhr': '{lists} 個清單中手動輸入的 {patients} 位病患將顯示為「在手動模式中手動輸入的病患，不在 EHR 中」，直到您將其移除。',
   'setup.changeKeep': '清單及其病患都會保留，不會刪除任何內容。',
   'setup.changeConfirm': '變更',
   'setup.changeCancel': '保留目前設定',

@@ -47,6 +47,7 @@ function readRow(raw: unknown): ListRow | null {
     gender: textOrNull(raw.gender),
     deceased: deceasedOf(raw.deceased),
     available: raw.available !== false,
+    ...(raw.handEntered === true ? { handEntered: true } : {}),
     cells: isObject(raw.cells) ? raw.cells : {},
   };
 }
