@@ -115,6 +115,8 @@ async function ensureList(api: GraphApi, siteId: string, schema: ListSchema): Pr
     if (!isStatus(err, 409)) throw err;
     const created = await findList(api, siteId, schema.displayName);
     if (!created) throw err;
+    // The other creator indexes its columns too, unless it stopped half-way: checked here as well.
+    await ensureColumns(api, siteId, created, schema.columns);
     return created;
   }
 }

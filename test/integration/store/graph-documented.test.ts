@@ -112,6 +112,22 @@ describe('throttling and the units the store spends', () => {
     expect(decodeURIComponent(reads[0].path)).toContain('$top=5000');
   });
 
+  it('imports Manual-mode patients in ordered batches, in file order', async () => {
+    await start();
+    const store = open();
+    const names = Array.from({ length: 45 }, (_, i) => `Patient ${String(i).padStart(2, '0')}`);
+    graph.requests.length = 0;
+    const created = await store.createManualPatients(
+      team,
+      names.map((name) => ({ name, mrn: null, birthDate: null, gender: null, room: null, values: {} })),
+      'u1',
+    );
+    expect(created.ok).toBe(true);
+    expect(graph.requests.filter((r) => r.path === '/v1.0/$batch')).toHaveLength(3);
+    expect(graph.requests.filter((r) => !r.batched && r.method === 'POST' && r.path.includes('/items'))).toEqual([]);
+    expect((await store.getManualPatients(team)).map((p) => p.name)).toEqual(names);
+  });
+
   it('retries the throttled requests of a batch after their Retry-After', async () => {
     await start({ throttling: { unitsPerWindow: 60, windowMs: 1500 } });
     const store = open();
