@@ -179,11 +179,7 @@ export async function startServer(env: Record<string, string | undefined> = proc
     staticDir: config.staticDir,
     readiness: {
       store: () => store.ready(),
-      // A log without a probe of its own is at least read.
-      audit: async () => {
-        if (store.audit.ready) return store.audit.ready();
-        for await (const _ of store.audit.query({ tenantId: 'readiness-probe', limit: 1 })) break;
-      },
+      audit: () => store.audit.ready(),
       configuration: configurationCheck(env),
     },
   });

@@ -202,7 +202,7 @@ export interface AuditQuery {
  */
 export interface AuditLog {
   /** Resolves when records can be appended now, rejects otherwise, appending none (`GET /api/ready`). */
-  ready?(): Promise<void>;
+  ready(): Promise<void>;
   /** Appends the records durably before it resolves; rejects when they could not all be written. */
   append(...events: AuditEvent[]): Promise<void>;
   /** The tenant's matching records, oldest first, at most `limit`, read page by page as the caller takes them. */
