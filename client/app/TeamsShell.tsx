@@ -2,18 +2,22 @@ import { MessageBar, MessageBarBody, Text } from '@fluentui/react-components';
 import { useQueryClient } from '@tanstack/react-query';
 import { useMemo, useSyncExternalStore, type ReactNode } from 'react';
 import { createApi } from '../shared/api/api-client';
-import { OnDemandSlot } from '../shared/components/OnDemand';
+import { OnDemandSlot, onDemand } from '../shared/components/OnDemand';
 import { t } from '../shared/i18n/t';
 import { SessionProvider } from '../shared/session';
 import { ConsentProvider, type ConsentRetry } from '../shared/teams/consent-context';
 import { createConsentGate } from '../shared/teams/consent-gate';
 import { tabConfig, teamOfEntityId, type TeamsHost } from '../shared/teams/teams-host';
-import { ChatConfigPage, ChatTab } from './ChatTab';
-import { PersonalTab } from './PersonalTab';
 import { SetupPanel } from './on-demand-screens';
 import { currentRoute } from './route';
 import { teamsSession } from './teams-session';
 import { TeamTab } from './TeamTab';
+
+// The personal and group chat tabs (a team to pick first) are fetched in those places only: a
+// channel's tab, where most visits are, does not download them.
+const PersonalTab = onDemand(() => import('./PersonalTab').then((m) => m.PersonalTab));
+const ChatTab = onDemand(() => import('./ChatTab').then((m) => m.ChatTab));
+const ChatConfigPage = onDemand(() => import('./ChatTab').then((m) => m.ChatConfigPage));
 
 /**
  * Inside Teams: the user comes from the host, every API call carries the SSO token. The team is
@@ -67,7 +71,11 @@ export function TeamsShell({ host }: { host: TeamsHost }) {
   } else {
     content = <PersonalTab context={context} api={api} />;
   }
-  return <ConsentProvider value={consent}>{content}</ConsentProvider>;
+  return (
+    <ConsentProvider value={consent}>
+      <OnDemandSlot>{content}</OnDemandSlot>
+    </ConsentProvider>
+  );
 }
 
 /** The Teams configuration page: Save stays disabled until the connection is stored. */

@@ -2,8 +2,13 @@ import { Button, MessageBar, MessageBarActions, MessageBarBody, MessageBarTitle 
 import { ApiError } from '../api/api-client';
 import { errorText } from '../error-text';
 import { t } from '../i18n/t';
-import { AdminConsentNote } from '../teams/AdminConsentNote';
+import { Suspense } from 'react';
 import { useConsentRetry } from '../teams/consent-context';
+import { onDemand } from './OnDemand';
+
+// Shown only when Graph consent is missing, and it reads its answer with the contract's zod schema:
+// fetched then, so the tab's first download carries no zod (test/unit/client/initial-bundle.test.ts).
+const AdminConsentNote = onDemand(() => import('../teams/AdminConsentNote').then((m) => m.AdminConsentNote));
 
 /**
  * An error in plain words, in the active language, under a title that says what failed. In Teams,
@@ -18,7 +23,11 @@ export function ErrorNotice({ error, title }: { error: unknown; title?: string }
       <MessageBarBody>
         <MessageBarTitle>{needsConsent ? t('consent.title') : (title ?? t('app.error'))}</MessageBarTitle>
         {errorText(error)}
-        {needsConsent && consent.tenantId && <AdminConsentNote tenantId={consent.tenantId} />}
+        {needsConsent && consent.tenantId && (
+          <Suspense fallback={null}>
+            <AdminConsentNote tenantId={consent.tenantId} />
+          </Suspense>
+        )}
       </MessageBarBody>
       {needsConsent && (
         <MessageBarActions>

@@ -94,9 +94,11 @@ describe("the tab's first download", () => {
     'shared/i18n/t.ts': ['shared/i18n/ru.ts', 'shared/i18n/zh-CN.ts', 'shared/i18n/zh-TW.ts'],
     'app/themes.ts': ['app/dark-themes.ts'],
     'app/App.tsx': ['app/DevShell.tsx'],
+    'app/TeamsShell.tsx': ['app/PersonalTab.tsx', 'app/ChatTab.tsx', 'app/ChatTab.tsx'],
     'features/lists/MoveToList.tsx': ['features/lists/MoveMenu.tsx'],
     'features/lists/dialogs-on-demand.tsx': ['features/lists/list-dialogs.ts'],
     'shared/components/fluent-on-demand.tsx': ['shared/components/fluent-on-demand-parts.ts'],
+    'shared/components/ErrorNotice.tsx': ['shared/teams/AdminConsentNote.tsx'],
   };
   // Fetched by a screen that is itself fetched on demand: the owners' tools of Manual mode.
   const onDemandInside = { 'features/manual/ManualPatients.tsx': ['features/manual/SchemaEditor.tsx', 'features/manual/ImportWizard.tsx'] };
