@@ -58,6 +58,9 @@ export interface RouteSettings {
   honourIndexedOnCreate: boolean;
 }
 
+/** SharePoint's list view threshold. */
+const LIST_VIEW_THRESHOLD = 5000;
+
 const templates = new Set(['genericList', 'documentLibrary', 'announcements', 'contacts', 'events', 'links', 'tasks']);
 
 /** The routes the store uses, answered as Graph v1.0 documents them (site-get, list-*, columndefinition-*, listitem-*). */
@@ -278,6 +281,11 @@ function getItems(site: EmulatedSite, list: EmulatedList, req: EmulatorRequest, 
       throw invalid(
         `Field '${c.name}' cannot be referenced in filter or orderby as it is not indexed. Provide the 'Prefer: HonorNonIndexedQueriesWarningMayFailRandomly' header to allow this, but be warned that such queries may fail on large lists.`,
       );
+    }
+    // The fallback reads the whole list: past the 5,000-item list view threshold SharePoint refuses
+    // it (SPQueryThrottledException, as public reports of Graph and SharePoint REST show).
+    if (!c.indexed && items.length > LIST_VIEW_THRESHOLD) {
+      throw new GraphHttpError(500, 'generalException', 'The attempted operation is prohibited because it exceeds the list view threshold.');
     }
     items = items.filter((i) => filter.values.includes(i.fields[c.name] as string | number));
   }

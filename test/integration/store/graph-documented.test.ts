@@ -69,6 +69,22 @@ describe('indexed columns', () => {
     expect(graph.requests.filter((r) => r.method === 'GET' && r.path.includes(`/lists/${list.id}/columns`))).toHaveLength(1);
   });
 
+  it('the stand-in refuses a filter on an unindexed column, and the Prefer fallback past 5,000 items', async () => {
+    await start();
+    const { value: list } = await open().createList(team, 'Big', 'u1');
+    const rows = listNamed('Patients – Big');
+    rows.columns.find((c) => c.name === 'PatientId')!.indexed = false;
+    const site = graph.state.siteOfGroup(tenant, team.teamId)!;
+    const query = (prefer?: string) =>
+      fetch(`${graph.url}/v1.0/sites/${site.id}/lists/${list.id}/items?$filter=${encodeURIComponent("fields/PatientId eq 'p1'")}`, {
+        headers: { authorization: `Bearer ${graph.tokenFor(tenant)}`, ...(prefer ? { prefer } : {}) },
+      });
+    expect((await query()).status).toBe(400);
+    expect((await query('HonorNonIndexedQueriesWarningMayFailRandomly')).status).toBe(200);
+    for (let i = 0; i <= 5000; i++) graph.state.addItem(rows, { Title: `p${i}`, PatientId: `p${i}` });
+    expect((await query('HonorNonIndexedQueriesWarningMayFailRandomly')).status).toBe(500);
+  });
+
   it('stops with a clear error when a column cannot be indexed', async () => {
     await start();
     graph.failNext((method, path) => method === 'PATCH' && /\/columns\/[^/]+$/.test(path), 400, 'invalidRequest');
