@@ -7,22 +7,18 @@ import {
   DialogSurface,
   DialogTitle,
   DialogTrigger,
-  DrawerBody,
-  DrawerHeader,
-  DrawerHeaderTitle,
   MessageBar,
   MessageBarBody,
-  OverlayDrawer,
   Spinner,
-  Subtitle2,
   Text,
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
-import { DismissRegular, EditRegular, SignOutRegular } from '@fluentui/react-icons';
+import { EditRegular, SignOutRegular } from '@fluentui/react-icons';
 import { useMutationState, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { ApiError } from '../../shared/api/api-client';
+import { DetailsDrawer, DetailsHeading } from '../../shared/components/DetailsDrawer';
 import { ErrorNotice } from '../../shared/components/ErrorNotice';
 import { birthDateWithAge, genderLabel } from '../../shared/format';
 import { t } from '../../shared/i18n/t';
@@ -35,12 +31,10 @@ import { useTeamMembers } from './api/team-members';
 import { FieldValueView } from './field-values';
 import { PatientForm } from './PatientForm';
 
-const useStyles = makeStyles({
-  // As the EHR details: the viewport without the scrollbar is the limit on a phone.
-  drawer: { maxWidth: '100%' },
+/** The layout of a hand-entered patient's details (also the discharged one's). */
+export const useManualDetailsStyles = makeStyles({
   body: { paddingTop: '8px', display: 'flex', flexDirection: 'column', gap: '16px' },
-  actions: { display: 'flex', gap: '8px', flexWrap: 'wrap' },
-  heading: { margin: 0, paddingBottom: '4px', borderBottom: `1px solid ${tokens.colorNeutralStroke2}` },
+  actions: { display: 'flex', gap: '8px', flexWrap: 'wrap', alignItems: 'center' },
   fields: { display: 'grid', gridTemplateColumns: 'minmax(100px, max-content) minmax(0, 1fr)', gap: '6px 16px', margin: 0 },
   label: { color: tokens.colorNeutralForeground3 },
   value: { margin: 0, overflowWrap: 'anywhere', whiteSpace: 'pre-wrap' },
@@ -48,7 +42,7 @@ const useStyles = makeStyles({
 
 /** Every field of the patient, built-in ones first, as the roster and the lists show them. */
 export function ManualFields({ patient, schema }: { patient: ManualPatient; schema: ManualSchema }) {
-  const styles = useStyles();
+  const styles = useManualDetailsStyles();
   // Who is in the team, to tell a person who left; asked only when the team has a person field.
   const members = useTeamMembers(schema.fields.some((f) => f.type === 'person'));
   const none = t('value.none');
@@ -127,7 +121,7 @@ export function ManualPatientDetails({
   onChanged?: () => void;
   notes?: ReactNode;
 }) {
-  const styles = useStyles();
+  const styles = useManualDetailsStyles();
   const patient = useManualPatient(patientId);
   const schema = useSchema();
   useRereadOnConflict(patientId);
@@ -152,79 +146,64 @@ export function ManualPatientDetails({
     },
   });
   return (
-    <OverlayDrawer open={Boolean(patientId)} onOpenChange={(_, s) => !s.open && onClose()} position="end" size="large" className={styles.drawer}>
-      <DrawerHeader>
-        <DrawerHeaderTitle
-          action={
-            <Button appearance="subtle" icon={<DismissRegular />} onClick={onClose}>
-              {t('details.close')}
-            </Button>
-          }
-        >
-          {p ? p.name : t('details.title')}
-        </DrawerHeaderTitle>
-      </DrawerHeader>
-      <DrawerBody className={styles.body}>
-        {(patient.isPending || schema.isPending) && <Spinner label={t('app.loading')} />}
-        {patient.isError && <ErrorNotice error={patient.error} />}
-        {schema.isError && <ErrorNotice error={schema.error} />}
-        {p && schema.data && (
-          <>
-            {colleagueChanged && (
-              <MessageBar intent="warning" role="status">
-                <MessageBarBody>{t('manualDetails.colleagueChanged')}</MessageBarBody>
-              </MessageBar>
-            )}
-            <div className={styles.actions}>
-              <PatientForm
-                schema={schema.data}
-                patient={p}
-                onSaved={() => {
-                  ownSave.current = true;
-                  setColleagueChanged(false);
-                  onChanged?.();
-                }}
-                trigger={<Button icon={<EditRegular />}>{t('manualDetails.edit')}</Button>}
-              />
-              <Dialog
-                open={confirming}
-                onOpenChange={(_, d) => {
-                  setConfirming(d.open);
-                  discharge.reset();
-                }}
-              >
-                <DialogTrigger disableButtonEnhancement>
-                  <Button icon={<SignOutRegular />}>{t('manualDetails.discharge')}</Button>
-                </DialogTrigger>
-                <DialogSurface>
-                  <DialogBody>
-                    <DialogTitle>{t('manualDetails.confirmTitle', { name: p.name })}</DialogTitle>
-                    <DialogContent>
-                      <Text>{t('manualDetails.confirmText', { name: p.name })}</Text>
-                      {discharge.isError && <ErrorNotice error={discharge.error} />}
-                    </DialogContent>
-                    <DialogActions>
-                      <DialogTrigger disableButtonEnhancement>
-                        <Button>{t('lists.cancel')}</Button>
-                      </DialogTrigger>
-                      <Button appearance="primary" disabled={discharge.isPending} onClick={() => discharge.mutate()}>
-                        {t('manualDetails.discharge')}
-                      </Button>
-                    </DialogActions>
-                  </DialogBody>
-                </DialogSurface>
-              </Dialog>
-            </div>
-            <section aria-labelledby="manual-details-fields">
-              <Subtitle2 as="h3" id="manual-details-fields" className={styles.heading}>
-                {t('manualDetails.fields')}
-              </Subtitle2>
-              <ManualFields patient={p} schema={schema.data} />
-            </section>
-            {notes}
-          </>
-        )}
-      </DrawerBody>
-    </OverlayDrawer>
+    <DetailsDrawer open={Boolean(patientId)} title={p ? p.name : t('details.title')} onClose={onClose} bodyClassName={styles.body}>
+      {(patient.isPending || schema.isPending) && <Spinner label={t('app.loading')} />}
+      {patient.isError && <ErrorNotice error={patient.error} />}
+      {schema.isError && <ErrorNotice error={schema.error} />}
+      {p && schema.data && (
+        <>
+          {colleagueChanged && (
+            <MessageBar intent="warning" role="status">
+              <MessageBarBody>{t('manualDetails.colleagueChanged')}</MessageBarBody>
+            </MessageBar>
+          )}
+          <div className={styles.actions}>
+            <PatientForm
+              schema={schema.data}
+              patient={p}
+              onSaved={() => {
+                ownSave.current = true;
+                setColleagueChanged(false);
+                onChanged?.();
+              }}
+              trigger={<Button icon={<EditRegular />}>{t('manualDetails.edit')}</Button>}
+            />
+            <Dialog
+              open={confirming}
+              onOpenChange={(_, d) => {
+                setConfirming(d.open);
+                discharge.reset();
+              }}
+            >
+              <DialogTrigger disableButtonEnhancement>
+                <Button icon={<SignOutRegular />}>{t('manualDetails.discharge')}</Button>
+              </DialogTrigger>
+              <DialogSurface>
+                <DialogBody>
+                  <DialogTitle>{t('manualDetails.confirmTitle', { name: p.name })}</DialogTitle>
+                  <DialogContent>
+                    <Text>{t('manualDetails.confirmText', { name: p.name })}</Text>
+                    {discharge.isError && <ErrorNotice error={discharge.error} />}
+                  </DialogContent>
+                  <DialogActions>
+                    <DialogTrigger disableButtonEnhancement>
+                      <Button>{t('lists.cancel')}</Button>
+                    </DialogTrigger>
+                    <Button appearance="primary" disabled={discharge.isPending} onClick={() => discharge.mutate()}>
+                      {t('manualDetails.discharge')}
+                    </Button>
+                  </DialogActions>
+                </DialogBody>
+              </DialogSurface>
+            </Dialog>
+          </div>
+          <section aria-labelledby="manual-details-fields">
+            <DetailsHeading id="manual-details-fields">{t('manualDetails.fields')}</DetailsHeading>
+            <ManualFields patient={p} schema={schema.data} />
+          </section>
+          {notes}
+        </>
+      )}
+    </DetailsDrawer>
   );
 }

@@ -1,13 +1,7 @@
 import {
   Badge,
-  Button,
   Caption1,
-  DrawerBody,
-  DrawerHeader,
-  DrawerHeaderTitle,
-  OverlayDrawer,
   Spinner,
-  Subtitle2,
   Table,
   TableBody,
   TableCell,
@@ -18,9 +12,10 @@ import {
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
-import { DismissRegular, HeartBrokenRegular } from '@fluentui/react-icons';
+import { HeartBrokenRegular } from '@fluentui/react-icons';
 import { type ReactNode } from 'react';
 import { cellText, columnLabel, dateText, shortTime, showCell } from '../../shared/cells';
+import { DetailsDrawer, DetailsHeading } from '../../shared/components/DetailsDrawer';
 import { ErrorBoundary } from '../../shared/components/ErrorBoundary';
 import { ErrorNotice } from '../../shared/components/ErrorNotice';
 import { VitalMarks } from '../../shared/components/VitalMarks';
@@ -35,9 +30,6 @@ import { useReturnFocus } from './use-return-focus';
 import { VitalTrends } from './TrendChart';
 
 const useStyles = makeStyles({
-  // Fluent's large drawer is 100vw at most, which counts the page's scrollbar: on a phone it would
-  // start left of the screen. The viewport without the scrollbar is the limit.
-  drawer: { maxWidth: '100%' },
   summary: {
     color: tokens.colorNeutralForeground2,
     padding: '0 24px 12px',
@@ -46,7 +38,6 @@ const useStyles = makeStyles({
   },
   body: { paddingTop: '16px' },
   section: { marginBottom: '24px', display: 'flex', flexDirection: 'column', gap: '8px' },
-  heading: { margin: 0, paddingBottom: '4px', borderBottom: `1px solid ${tokens.colorNeutralStroke2}` },
   list: { margin: 0, padding: 0, listStyle: 'none', display: 'flex', flexDirection: 'column', gap: '8px' },
   item: { display: 'flex', flexDirection: 'column', gap: '2px' },
   muted: { color: tokens.colorNeutralForeground3 },
@@ -85,9 +76,7 @@ function Section<T>({
   const placeholder = usable ? { status: 'none' } : value !== undefined ? { status: 'unavailable' } : cell;
   return (
     <section className={styles.section} aria-labelledby={id}>
-      <Subtitle2 as="h3" id={id} className={styles.heading}>
-        {title}
-      </Subtitle2>
+      <DetailsHeading id={id}>{title}</DetailsHeading>
       {empty ? <Text className={styles.muted}>{cellText('', placeholder).text}</Text> : children(value as T)}
     </section>
   );
@@ -176,153 +165,145 @@ export function PatientDetails({ patientId, onClose, onNoteAdded }: { patientId:
   // Each part is checked where it is shown (Section, Vitals, NotesSection), as the list checks its cells.
   const d = details.data;
   return (
-    <OverlayDrawer open={Boolean(patientId)} onOpenChange={(_, s) => !s.open && onClose()} position="end" size="large" className={styles.drawer}>
-      <DrawerHeader>
-        <DrawerHeaderTitle
-          action={
-            <Button appearance="subtle" icon={<DismissRegular />} onClick={onClose}>
-              {t('details.close')}
-            </Button>
-          }
-        >
-          {typeof d?.patient?.displayName === 'string'
-            ? patientName(d.patient.displayName, typeof d.patient.mrn === 'string' ? d.patient.mrn : null)
-            : t('details.title')}
-        </DrawerHeaderTitle>
-      </DrawerHeader>
-      {isObject(d?.patient) && (
-        <div className={styles.summary}>
-          {deceasedOf(d.patient.deceased) && (
-            <Badge appearance="tint" color="subtle" icon={<HeartBrokenRegular />}>
-              {deceasedText(deceasedOf(d.patient.deceased)!)}
-            </Badge>
-          )}
-          <Text>
-            {line(
-              d.patient.mrn && `${t('column.mrn')} ${d.patient.mrn}`,
-              birthDateWithAge(d.patient.birthDate, undefined, deceasedOf(d.patient.deceased)),
-              genderLabel(d.patient.gender),
+    <DetailsDrawer
+      open={Boolean(patientId)}
+      onClose={onClose}
+      title={
+        typeof d?.patient?.displayName === 'string'
+          ? patientName(d.patient.displayName, typeof d.patient.mrn === 'string' ? d.patient.mrn : null)
+          : t('details.title')
+      }
+      bodyClassName={styles.body}
+      summary={
+        isObject(d?.patient) && (
+          <div className={styles.summary}>
+            {deceasedOf(d.patient.deceased) && (
+              <Badge appearance="tint" color="subtle" icon={<HeartBrokenRegular />}>
+                {deceasedText(deceasedOf(d.patient.deceased)!)}
+              </Badge>
             )}
-          </Text>
-        </div>
-      )}
-      <DrawerBody className={styles.body}>
-        {details.isPending && <Spinner label={t('app.loading')} />}
-        {details.isError && <ErrorNotice error={details.error} />}
-        {/* A record the tab cannot show fails here only, the panel and its Close button stay. */}
-        <ErrorBoundary scope="panel" key={patientId} onReset={() => resetDetails(patientId)}>
-          {d && (
-            <>
-              <Section id="details-vitals" title={t('details.vitals')} cell={d.vitals} holds="object">
-                {(latest) => <Vitals latest={latest} history={d.vitalHistory} />}
-              </Section>
-              <Section id="details-conditions" title={t('details.conditions')} cell={d.conditions} holds="list">
-                {(list) => (
-                  <ul className={styles.list}>
-                    {list.map((c, i) => (
+            <Text>
+              {line(
+                d.patient.mrn && `${t('column.mrn')} ${d.patient.mrn}`,
+                birthDateWithAge(d.patient.birthDate, undefined, deceasedOf(d.patient.deceased)),
+                genderLabel(d.patient.gender),
+              )}
+            </Text>
+          </div>
+        )
+      }
+    >
+      {details.isPending && <Spinner label={t('app.loading')} />}
+      {details.isError && <ErrorNotice error={details.error} />}
+      {/* A record the tab cannot show fails here only, the panel and its Close button stay. */}
+      <ErrorBoundary scope="panel" key={patientId} onReset={() => resetDetails(patientId)}>
+        {d && (
+          <>
+            <Section id="details-vitals" title={t('details.vitals')} cell={d.vitals} holds="object">
+              {(latest) => <Vitals latest={latest} history={d.vitalHistory} />}
+            </Section>
+            <Section id="details-conditions" title={t('details.conditions')} cell={d.conditions} holds="list">
+              {(list) => (
+                <ul className={styles.list}>
+                  {list.map((c, i) => (
+                    <Entry
+                      key={i}
+                      title={c.display ?? '?'}
+                      detail={line(
+                        c.severity && t('details.severity', { value: codeLabel(c.severity) }),
+                        dateText(c.date ?? c.onset),
+                        codeLabel(c.clinicalStatus),
+                        codeLabel(c.verificationStatus),
+                      )}
+                    />
+                  ))}
+                </ul>
+              )}
+            </Section>
+            <Section id="details-allergies" title={t('details.allergies')} cell={d.allergies} holds="list">
+              {(list) => (
+                <ul className={styles.list}>
+                  {list.map((a, i) => {
+                    const reactions = (a.reactions ?? [])
+                      .map((r) => [r.manifestations?.join(', '), r.severity && `(${codeLabel(r.severity)})`].filter(Boolean).join(' '))
+                      .filter(Boolean);
+                    return (
                       <Entry
                         key={i}
-                        title={c.display ?? '?'}
+                        title={a.noneKnown ? t('value.noKnownAllergies') : (a.substance ?? '?')}
                         detail={line(
-                          c.severity && t('details.severity', { value: codeLabel(c.severity) }),
-                          dateText(c.date ?? c.onset),
-                          codeLabel(c.clinicalStatus),
-                          codeLabel(c.verificationStatus),
+                          reactions.length > 0 && t('details.reaction', { value: reactions.join('; ') }),
+                          a.criticality && t('details.criticality', { value: codeLabel(a.criticality) }),
+                          codeLabel(a.clinicalStatus),
+                          codeLabel(a.verificationStatus),
+                          dateText(a.date),
+                          a.note,
                         )}
                       />
-                    ))}
-                  </ul>
-                )}
-              </Section>
-              <Section id="details-allergies" title={t('details.allergies')} cell={d.allergies} holds="list">
-                {(list) => (
-                  <ul className={styles.list}>
-                    {list.map((a, i) => {
-                      const reactions = (a.reactions ?? [])
-                        .map((r) => [r.manifestations?.join(', '), r.severity && `(${codeLabel(r.severity)})`].filter(Boolean).join(' '))
-                        .filter(Boolean);
-                      return (
-                        <Entry
-                          key={i}
-                          title={a.noneKnown ? t('value.noKnownAllergies') : (a.substance ?? '?')}
-                          detail={line(
-                            reactions.length > 0 && t('details.reaction', { value: reactions.join('; ') }),
-                            a.criticality && t('details.criticality', { value: codeLabel(a.criticality) }),
-                            codeLabel(a.clinicalStatus),
-                            codeLabel(a.verificationStatus),
-                            dateText(a.date),
-                            a.note,
-                          )}
-                        />
-                      );
-                    })}
-                  </ul>
-                )}
-              </Section>
-              <Section id="details-medications" title={t('details.medications')} cell={d.medications} holds="list">
-                {(list) => (
-                  // Grouped by status as the server sorts them, current first; each group headed by its status.
-                  <>
-                    {statusGroups(list).map(({ status, items }, g) => (
-                      <div key={g}>
-                        <Text weight="semibold">{status ? codeLabel(status) : t('details.statusUnknown')}</Text>
-                        <ul className={styles.list}>
-                          {items.map((m, i) => (
-                            <Entry
-                              key={i}
-                              title={m.name ?? '?'}
-                              detail={line(m.dosage, m.prescriber && t('details.prescriber', { value: m.prescriber }), dateText(m.date))}
-                            />
-                          ))}
-                        </ul>
-                      </div>
-                    ))}
-                  </>
-                )}
-              </Section>
-              <Section id="details-encounters" title={t('details.encounters')} cell={d.encounters} holds="list">
-                {(list) => (
-                  <ul className={styles.list}>
-                    {list.map((e, i) => (
-                      <Entry
-                        key={i}
-                        title={line(e.type, placeText(e)) || '?'}
-                        detail={line(
-                          e.start && `${dateText(e.start)}${e.end ? ` – ${dateText(e.end)}` : ''}`,
-                          codeLabel(e.class),
-                          codeLabel(e.status),
-                        )}
-                      />
-                    ))}
-                  </ul>
-                )}
-              </Section>
-              <Section id="details-coverage" title={t('details.coverage')} cell={d.coverage} holds="list">
-                {(list) => (
-                  <ul className={styles.list}>
-                    {list.map((c, i) => (
-                      <Entry
-                        key={i}
-                        title={line(c.payer, c.plan) || '?'}
-                        detail={line(
-                          c.group,
-                          c.subscriberId,
-                          c.periodStart && `${dateText(c.periodStart)} – ${dateText(c.periodEnd)}`,
-                          codeLabel(c.status),
-                        )}
-                      />
-                    ))}
-                  </ul>
-                )}
-              </Section>
-              <Section id="details-care-provider" title={t('details.careProvider')} cell={d.careProvider} holds="text">
-                {(v) => <Text>{v}</Text>}
-              </Section>
-              <NotesSection patientId={patientId} notes={d.notes} onNoteAdded={onNoteAdded} />
-            </>
-          )}
-        </ErrorBoundary>
-      </DrawerBody>
-    </OverlayDrawer>
+                    );
+                  })}
+                </ul>
+              )}
+            </Section>
+            <Section id="details-medications" title={t('details.medications')} cell={d.medications} holds="list">
+              {(list) => (
+                // Grouped by status as the server sorts them, current first; each group headed by its status.
+                <>
+                  {statusGroups(list).map(({ status, items }, g) => (
+                    <div key={g}>
+                      <Text weight="semibold">{status ? codeLabel(status) : t('details.statusUnknown')}</Text>
+                      <ul className={styles.list}>
+                        {items.map((m, i) => (
+                          <Entry
+                            key={i}
+                            title={m.name ?? '?'}
+                            detail={line(m.dosage, m.prescriber && t('details.prescriber', { value: m.prescriber }), dateText(m.date))}
+                          />
+                        ))}
+                      </ul>
+                    </div>
+                  ))}
+                </>
+              )}
+            </Section>
+            <Section id="details-encounters" title={t('details.encounters')} cell={d.encounters} holds="list">
+              {(list) => (
+                <ul className={styles.list}>
+                  {list.map((e, i) => (
+                    <Entry
+                      key={i}
+                      title={line(e.type, placeText(e)) || '?'}
+                      detail={line(e.start && `${dateText(e.start)}${e.end ? ` – ${dateText(e.end)}` : ''}`, codeLabel(e.class), codeLabel(e.status))}
+                    />
+                  ))}
+                </ul>
+              )}
+            </Section>
+            <Section id="details-coverage" title={t('details.coverage')} cell={d.coverage} holds="list">
+              {(list) => (
+                <ul className={styles.list}>
+                  {list.map((c, i) => (
+                    <Entry
+                      key={i}
+                      title={line(c.payer, c.plan) || '?'}
+                      detail={line(
+                        c.group,
+                        c.subscriberId,
+                        c.periodStart && `${dateText(c.periodStart)} – ${dateText(c.periodEnd)}`,
+                        codeLabel(c.status),
+                      )}
+                    />
+                  ))}
+                </ul>
+              )}
+            </Section>
+            <Section id="details-care-provider" title={t('details.careProvider')} cell={d.careProvider} holds="text">
+              {(v) => <Text>{v}</Text>}
+            </Section>
+            <NotesSection patientId={patientId} notes={d.notes} onNoteAdded={onNoteAdded} />
+          </>
+        )}
+      </ErrorBoundary>
+    </DetailsDrawer>
   );
 }
