@@ -125,13 +125,13 @@ it('walks a ward from first run to export in Manual mode', async () => {
   // Sorted by weight as numbers, then filtered by a word of a field.
   const names = () => list.locator('tbody tr[data-index] td:first-child').allInnerTexts();
   await list.getByRole('columnheader', { name: 'Sort by Weight' }).click();
-  await expect.poll(names).toEqual(['Ilse Brandt', 'Lin Wei', 'Mara Quinn', 'Tomas Reyes']);
+  await expect.poll(names, { timeout: 10_000 }).toEqual(['Ilse Brandt', 'Lin Wei', 'Mara Quinn', 'Tomas Reyes']);
   expect(await list.getByRole('cell', { name: '104 kg', exact: true }).isVisible()).toBe(true);
   expect(await list.getByRole('cell', { name: 'Blake Okafor', exact: true }).isVisible()).toBe(true);
   await page.getByLabel('Filter rows').fill('watch');
-  await expect.poll(names).toEqual(['Tomas Reyes']);
+  await expect.poll(names, { timeout: 10_000 }).toEqual(['Tomas Reyes']);
   await page.getByLabel('Filter rows').fill('');
-  await expect.poll(names).toEqual(['Ilse Brandt', 'Lin Wei', 'Mara Quinn', 'Tomas Reyes']);
+  await expect.poll(names, { timeout: 10_000 }).toEqual(['Ilse Brandt', 'Lin Wei', 'Mara Quinn', 'Tomas Reyes']);
 
   // The details of a patient from the list: edited in place, a note added.
   await list.getByRole('button', { name: 'Mara Quinn', exact: true }).click();
@@ -148,7 +148,7 @@ it('walks a ward from first run to export in Manual mode', async () => {
   await drawer.getByRole('button', { name: 'Add note' }).click();
   await expect.poll(() => drawer.getByText('Oxygen weaned to 2 L').isVisible(), { timeout: 15_000 }).toBe(true);
   await page.keyboard.press('Escape');
-  await expect.poll(() => drawer.isVisible()).toBe(false);
+  await expect.poll(() => drawer.isVisible(), { timeout: 10_000 }).toBe(false);
   // The list shows the edit: now two patients are on watch.
   await page.getByLabel('Filter rows').fill('watch');
   await expect.poll(names, { timeout: 15_000 }).toEqual(['Mara Quinn', 'Tomas Reyes']);
