@@ -3,7 +3,7 @@ import { Suspense, lazy, type ComponentType, type ReactNode } from 'react';
 import { t } from '../i18n/t';
 
 /**
- * A screen fetched when it is first shown, not in the tab's first download (budget: 250 kB gzip).
+ * A screen fetched when it is first shown, not in the tab's first download (budget: 200 kB gzip).
  * If its chunk cannot be fetched (the network dropped), it shows a notice in its place whose Try
  * again reloads the tab: the browser keeps a failed module fetch for the page's lifetime. A screen
  * that fails while rendering still reaches the error boundary around it, as before.
