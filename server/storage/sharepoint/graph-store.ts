@@ -29,7 +29,11 @@ export interface GraphStoreOptions {
    * admitted once, at its first Graph call, and then runs to its end. Without it, no share.
    */
   currentUser?: () => { user: string; request: string } | undefined;
-  /** A user's share in SharePoint resource units per minute; default 300, a quarter of the smallest tenant's 1,200. */
+  /**
+   * A user's share in SharePoint resource units per minute; default 600, half of the smallest
+   * tenant's 1,200: a ward of ten lists costs about 20 units a view, so a user can open their
+   * lists every two seconds and still leave half of the budget to everyone else.
+   */
   userUnitsPerMinute?: number;
 }
 
@@ -44,7 +48,7 @@ export function openGraphStore(options: GraphStoreOptions): TeamStore {
   const apis = new Map<string, GraphApi>();
   const sites = teamSites(options.siteCacheMs);
   const queue = writeQueue();
-  const share = options.currentUser ? unitShare({ unitsPerWindow: options.userUnitsPerMinute ?? 300 }) : undefined;
+  const share = options.currentUser ? unitShare({ unitsPerWindow: options.userUnitsPerMinute ?? 600 }) : undefined;
   const user = () => options.currentUser?.();
 
   const apiFor = (tenantId: string): GraphApi => {
