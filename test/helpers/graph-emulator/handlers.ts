@@ -72,7 +72,7 @@ export function route(state: GraphState, req: EmulatorRequest, settings: RouteSe
   // group-get: the group exists in the token's tenant (whether or not its site is there yet).
   if (first === 'groups' && id !== undefined && sub === undefined && m === 'GET') {
     if (!state.hasGroup(req.tenantId, id)) throw new GraphHttpError(404, 'Request_ResourceNotFound', `Resource '${id}' does not exist.`);
-    return ok({ id, displayName: null });
+    return ok({ id, displayName: state.groupRecord(req.tenantId, id)?.displayName ?? null });
   }
   if (first === 'groups' && sub === 'sites' && listId === 'root' && leaf === undefined && m === 'GET') {
     // A group whose site is still being provisioned answers 404 as an unknown one does.
