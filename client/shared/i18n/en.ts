@@ -16,9 +16,6 @@ export const en = {
   'consent.adminNeeded':
     'Checking who is in the team (the GroupMember.Read.All permission) needs a Microsoft 365 administrator of your organization to approve the app once, for everyone. If you are not one, send them this link; once they have approved, select Try again.',
   'consent.adminLink': 'Administrator approval link',
-  'consent.adminNeeded':
-    'Checking who is in the team (the GroupMember.Read.All permission) needs a Microsoft 365 administrator of your organization to approve the app once, for everyone. If you are not one, send them this link; once they have approved, select Try again.',
-  'consent.adminLink': 'Administrator approval link',
   'api.unreachable': 'The app server could not be reached. Check your connection and try again.',
   'api.httpError': 'The server answered with an error (HTTP {status}). Try again in a moment.',
   'api.badAnswer': "The server's answer could not be read. Try again in a moment.",

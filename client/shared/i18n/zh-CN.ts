@@ -18,9 +18,6 @@ export const zhCN: Record<MessageKey, string> = {
   'consent.adminNeeded':
     '检查团队成员（GroupMember.Read.All 权限）需要你所在组织的 Microsoft 365 管理员为所有人批准此应用一次。如果你不是管理员，请将此链接发送给管理员；批准后，请选择“重试”。',
   'consent.adminLink': '管理员批准链接',
-  'consent.adminNeeded':
-    '检查团队成员（GroupMember.Read.All 权限）需要你所在组织的 Microsoft 365 管理员为所有人批准此应用一次。如果你不是管理员，请将此链接发送给管理员；批准后，请选择“重试”。',
-  'consent.adminLink': '管理员批准链接',
   'api.unreachable': '无法连接到应用服务器。请检查网络连接，然后重试。',
   'api.httpError': '服务器返回了错误 (HTTP {status})。请稍后重试。',
   'api.badAnswer': '无法读取服务器的响应。请稍后重试。',

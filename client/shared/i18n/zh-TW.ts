@@ -18,9 +18,6 @@ export const zhTW: Record<MessageKey, string> = {
   'consent.adminNeeded':
     '檢查小組成員（GroupMember.Read.All 權限）需要貴組織的 Microsoft 365 系統管理員為所有人核准此應用程式一次。如果您不是系統管理員，請將此連結傳送給系統管理員；核准後，請選取「重試」。',
   'consent.adminLink': '系統管理員核准連結',
-  'consent.adminNeeded':
-    '檢查小組成員（GroupMember.Read.All 權限）需要貴組織的 Microsoft 365 系統管理員為所有人核准此應用程式一次。如果您不是系統管理員，請將此連結傳送給系統管理員；核准後，請選取「重試」。',
-  'consent.adminLink': '系統管理員核准連結',
   'api.unreachable': '無法連線到應用程式伺服器。請檢查網路連線，然後重試。',
   'api.httpError': '伺服器傳回錯誤 (HTTP {status})。請稍後再試。',
   'api.badAnswer': '無法讀取伺服器的回應。請稍後再試。',
