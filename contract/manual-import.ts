@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { fieldIssue } from './manual-issues.js';
 
 /**
  * Importing Manual-mode patients from an Excel (.xlsx) or CSV file, owners only, in three steps:
@@ -34,7 +35,14 @@ export const importPreviewBody = z.object({ token: z.string().min(1).max(100), m
 export type ImportPreviewBody = z.infer<typeof importPreviewBody>;
 
 /** A row of the file with its problems in plain words (its number as the file shows it). */
-export const importRow = z.object({ row: z.number().int().min(1), name: z.string(), mrn: z.string().nullable(), problems: z.array(z.string()) });
+export const importRow = z.object({
+  row: z.number().int().min(1),
+  name: z.string(),
+  mrn: z.string().nullable(),
+  problems: z.array(z.string()),
+  /** The same problems as codes, for the tab to say them in the user's language. */
+  issues: z.array(fieldIssue).optional(),
+});
 export type ImportRow = z.infer<typeof importRow>;
 
 /** Every row, in file order, and how many can be imported. */

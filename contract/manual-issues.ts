@@ -3,7 +3,9 @@ import { z } from 'zod';
 /**
  * Why the server refused a team field's value, as a code with what the words need (the range, the
  * choices), so the tab can say it in the user's language; the problem's message says it in English.
- * Carried in `issues` of a 400 `validation_failed` answer to a save of a hand-entered patient.
+ * Carried in `issues` of a 400 `validation_failed` answer to a save of a hand-entered patient, and
+ * of each row of an import's preview. `field` is a team field's id or a built-in one (`name`,
+ * `mrn`, `birthDate`, `gender`, `room`).
  */
 export const fieldIssueCodes = [
   'required',
@@ -17,6 +19,11 @@ export const fieldIssueCodes = [
   'not_member',
   'not_choice',
   'too_long',
+  // An import's rows: a person's name that fits several members, and MRNs the team or the file already has.
+  'ambiguous_member',
+  'mrn_in_team',
+  'mrn_discharged',
+  'mrn_repeated',
 ] as const;
 
 export const fieldIssue = z.object({
@@ -29,5 +36,9 @@ export const fieldIssue = z.object({
   unit: z.string().optional(),
   /** `not_choice`: the field's choices. */
   choices: z.array(z.string()).optional(),
+  /** An import's cell as the file has it (a date that is not one, a person's name, an MRN). */
+  value: z.string().optional(),
+  /** `mrn_repeated`: the row of the file that has the MRN first. */
+  row: z.number().int().optional(),
 });
 export type FieldIssue = z.infer<typeof fieldIssue>;

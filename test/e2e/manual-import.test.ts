@@ -39,7 +39,7 @@ it('lets an owner import a CSV and an Excel file: columns mapped, a problem row 
   await dialog.getByRole('button', { name: 'Check rows' }).click();
   await expect.poll(() => visible(page, '2 rows can be imported; 1 row has problems.'), { timeout: 15_000 }).toBe(true);
   const problems = dialog.getByRole('table', { name: 'Problems' });
-  expect(await problems.getByRole('row').nth(1).innerText()).toMatch(/^3\s+—?\s*.*Name is required\./s);
+  expect(await problems.getByRole('row').nth(1).innerText()).toMatch(/^3\s+.*Name: fill this in; it is required\./s);
   await expectAccessible(page, 'import preview');
   await dialog.getByRole('button', { name: 'Import 2 patients' }).click();
   await expect.poll(() => visible(page, 'Imported 2 patients. 1 row was left out because of problems.'), { timeout: 15_000 }).toBe(true);

@@ -31,6 +31,7 @@ import type { MessageKey } from '../../shared/i18n/en';
 import type { ManualSchema } from '../../../contract/manual';
 import { IMPORT_MAX_BYTES, type ImportFileAnswer, type ImportMapping } from '../../../contract/manual-import';
 import { useConfirmImport, usePreviewImport, useUploadImportFile } from './api/manual-import';
+import { issueProblems } from './form-problems';
 
 const useStyles = makeStyles({
   body: { display: 'flex', flexDirection: 'column', gap: '12px', minWidth: 0 },
@@ -195,7 +196,10 @@ export function ImportWizard({ schema, onImported }: { schema: ManualSchema; onI
                               <TableRow key={r.row}>
                                 <TableCell>{r.row}</TableCell>
                                 <TableCell>{r.name || t('value.none')}</TableCell>
-                                <TableCell className={styles.problems}>{r.problems.join(' ')}</TableCell>
+                                <TableCell className={styles.problems}>
+                                  {/* In the user's language from the codes when the server gives them, else its words. */}
+                                  {(r.issues?.length ? issueProblems(schema.fields, r.issues) : r.problems).join(' ')}
+                                </TableCell>
                               </TableRow>
                             ))}
                           </TableBody>

@@ -1,3 +1,4 @@
+import { genderLabel } from '../../shared/format';
 import { currentLocale, t } from '../../shared/i18n/t';
 import type { SchemaField } from '../../../contract/manual';
 import { fieldIssue } from '../../../contract/manual-issues';
@@ -82,7 +83,8 @@ export function issueProblems(fields: readonly SchemaField[], issues: readonly u
     if (!parsed.success) return [];
     const issue = parsed.data;
     const field = fields.find((f) => f.id === issue.field);
-    const label = field?.label ?? issue.field;
+    const label = field?.label ?? (Object.hasOwn(builtIn, issue.field) ? builtIn[issue.field]() : issue.field);
+    const value = issue.value ?? '';
     switch (issue.code) {
       case 'required':
         return [t('manual.problem.required', { field: label })];
@@ -99,9 +101,20 @@ export function issueProblems(fields: readonly SchemaField[], issues: readonly u
       case 'not_yes_no':
         return [t('manual.problem.yesNo', { field: label })];
       case 'not_member':
-        return [t('manual.problem.member', { field: label })];
-      case 'not_choice':
-        return [t('manual.problem.choice', { field: label, choices: listOf(issue.choices ?? field?.choices ?? []) })];
+        return [issue.value === undefined ? t('manual.problem.member', { field: label }) : t('import.problem.notMember', { field: label, value })];
+      case 'ambiguous_member':
+        return [t('import.problem.ambiguousMember', { field: label, value })];
+      case 'not_choice': {
+        // A gender's choices are codes; the user reads them as the form offers them.
+        const choices = (issue.choices ?? field?.choices ?? []).map((c) => (issue.field === 'gender' && !field ? genderLabel(c) : c));
+        return [t('manual.problem.choice', { field: label, choices: listOf(choices) })];
+      }
+      case 'mrn_in_team':
+        return [t('import.problem.mrnInTeam', { mrn: value })];
+      case 'mrn_discharged':
+        return [t('import.problem.mrnDischarged', { mrn: value })];
+      case 'mrn_repeated':
+        return [t('import.problem.mrnRepeated', { mrn: value, row: issue.row ?? '' })];
       case 'too_long':
         return [t('manual.problem.tooLong', { field: label, max: numberText(issue.max ?? 0) })];
     }

@@ -468,6 +468,11 @@ export const ru: Record<MessageKey, string> = {
   'import.summary':
     'Можно импортировать: {valid, plural, one {# строку} few {# строки} many {# строк} other {# строки}}; с ошибками: {invalid, plural, one {# строка} few {# строки} many {# строк} other {# строки}}.',
   'import.problems': 'Ошибки',
+  'import.problem.notMember': '{field}: «{value}» — не участник этой команды; напишите имя участника так, как его показывает Teams.',
+  'import.problem.ambiguousMember': '{field}: «{value}» подходит нескольким участникам команды; выберите человека в карточке пациента после импорта.',
+  'import.problem.mrnInTeam': 'Пациент с номером карты «{mrn}» уже есть в команде; эта строка не импортируется повторно.',
+  'import.problem.mrnDischarged': 'Выписанный пациент с номером карты «{mrn}» есть в команде; примите его снова вместо повторного импорта.',
+  'import.problem.mrnRepeated': 'Номер карты «{mrn}» есть и в строке {row}; импортируется только та строка.',
   'import.row': 'Строка',
   'import.moreProblems': 'И ещё {count, plural, one {# строка} few {# строки} many {# строк} other {# строки}} с ошибками.',
   'import.mode': 'Что импортировать',

@@ -2,8 +2,9 @@ import { manualDate, quoted, type ManualPatient, type ManualPatientData, type Sc
 import { importBuiltIns, type ImportMapping, type ImportRow } from '../../../contract/manual-import.js';
 import { genders } from '../../../contract/patients.js';
 import { Problem } from '../../platform/problem.js';
+import type { FieldIssue } from '../../../contract/manual-issues.js';
 import type { ImportFile } from './import-file.js';
-import { valuesProblems } from './validation.js';
+import { issueSentence, valuesIssues } from './validation.js';
 
 /**
  * From a file's rows to patients: the mapping proposed from column names, the owner's mapping
@@ -89,10 +90,11 @@ const yes = new Set(['yes', 'y', 'true', '1']);
 const no = new Set(['no', 'n', 'false', '0']);
 
 /** A person field's cell names a current member of the team, as the directory names them (case and accents aside). */
-function personOf(field: SchemaField, text: string, members: TeamMember[]): { value?: TeamMember; problem?: string } {
+function personOf(field: SchemaField, text: string, members: TeamMember[]): { value?: TeamMember; problem?: string; issue?: FieldIssue } {
   const matches = members.filter((m) => folded(m.name) === folded(text));
   if (matches.length === 1) return { value: { id: matches[0].id, name: matches[0].name } };
   return {
+    issue: { field: field.id, code: matches.length ? 'ambiguous_member' : 'not_member', value: text },
     problem: matches.length
       ? `${field.label}: ${quoted(text)} names more than one member of this team; choose the person in the patient's details after the import.`
       : `${field.label}: ${quoted(text)} is not a member of this team; write a member's name as Teams shows it.`,
@@ -136,6 +138,11 @@ export function checkRows(
   const firstRowOf = new Map<string, number>();
   return file.rows.map(({ row, cells }) => {
     const problems: string[] = [];
+    const issues: FieldIssue[] = [];
+    const refuse = (issue: FieldIssue, words: string) => {
+      issues.push(issue);
+      problems.push(words);
+    };
     const text = (target: Target) => (cells[columns.get(target)!] ?? '').trim();
     const data: ManualPatientData = { name: '', mrn: null, birthDate: null, gender: null, room: null, values: {} };
     for (const target of columns.keys()) {
@@ -145,7 +152,7 @@ export function checkRows(
         let fieldValue = fieldValueOf(target.field, value);
         if (target.field.type === 'person') {
           const person = personOf(target.field, value, members);
-          if (person.problem) problems.push(person.problem);
+          if (person.problem) refuse(person.issue!, person.problem);
           fieldValue = person.value;
         }
         if (fieldValue !== undefined) Object.defineProperty(data.values, target.field.id, { value: fieldValue, enumerable: true, writable: true });
@@ -153,36 +160,56 @@ export function checkRows(
       }
       if (value === '') continue;
       if (target.key === 'name') {
-        if (value.length > 200) problems.push('Name is longer than 200 characters; shorten it.');
+        if (value.length > 200) refuse({ field: 'name', code: 'too_long', max: 200 }, 'Name is longer than 200 characters; shorten it.');
         data.name = value;
       } else if (target.key === 'mrn') {
-        if (value.length > 64) problems.push('MRN is longer than 64 characters.');
+        if (value.length > 64) refuse({ field: 'mrn', code: 'too_long', max: 64 }, 'MRN is longer than 64 characters.');
         data.mrn = value;
       } else if (target.key === 'birthDate') {
         const day = dateOf(value);
-        if (!manualDate.safeParse(day).success) problems.push(`Birth date ${quoted(value)} is not a date; write it like 1985-12-10.`);
+        if (!manualDate.safeParse(day).success)
+          refuse({ field: 'birthDate', code: 'not_date', value }, `Birth date ${quoted(value)} is not a date; write it like 1985-12-10.`);
         data.birthDate = day;
       } else if (target.key === 'gender') {
         const gender = genders.find((g) => g === value.toLowerCase());
-        if (!gender) problems.push(`Gender ${quoted(value)} must be one of ${genders.join(', ')}.`);
+        if (!gender)
+          refuse(
+            { field: 'gender', code: 'not_choice', value, choices: [...genders] },
+            `Gender ${quoted(value)} must be one of ${genders.join(', ')}.`,
+          );
         data.gender = gender ?? null;
       } else if (target.key === 'room') {
-        if (value.length > 50) problems.push('Room is longer than 50 characters.');
+        if (value.length > 50) refuse({ field: 'room', code: 'too_long', max: 50 }, 'Room is longer than 50 characters.');
         data.room = value;
       }
     }
-    if (!data.name) problems.unshift('Name is required.');
-    problems.push(...valuesProblems(fields, data.values));
+    if (!data.name) {
+      problems.unshift('Name is required.');
+      issues.unshift({ field: 'name', code: 'required' });
+    }
+    for (const issue of valuesIssues(fields, data.values)) refuse(issue, issueSentence(fields, issue));
     const mrn = data.mrn?.toLowerCase();
-    if (mrn && known.has(mrn)) problems.push(`A patient with MRN ${quoted(data.mrn!)} is already in the team; this row is not imported again.`);
+    const value = data.mrn!;
+    if (mrn && known.has(mrn))
+      refuse(
+        { field: 'mrn', code: 'mrn_in_team', value },
+        `A patient with MRN ${quoted(value)} is already in the team; this row is not imported again.`,
+      );
     else if (mrn && left.has(mrn))
-      problems.push(`A discharged patient with MRN ${quoted(data.mrn!)} is in the team; re-admit them instead of importing them again.`);
-    else if (mrn && firstRowOf.has(mrn)) problems.push(`MRN ${quoted(data.mrn!)} is also on row ${firstRowOf.get(mrn)}; only that row is imported.`);
+      refuse(
+        { field: 'mrn', code: 'mrn_discharged', value },
+        `A discharged patient with MRN ${quoted(value)} is in the team; re-admit them instead of importing them again.`,
+      );
+    else if (mrn && firstRowOf.has(mrn))
+      refuse(
+        { field: 'mrn', code: 'mrn_repeated', value, row: firstRowOf.get(mrn)! },
+        `MRN ${quoted(value)} is also on row ${firstRowOf.get(mrn)}; only that row is imported.`,
+      );
     // A row with other problems is not imported, so it does not take the MRN from a later row.
     else if (mrn && !problems.length) firstRowOf.set(mrn, row);
-    return { row, name: data.name, mrn: data.mrn, problems, data: problems.length ? null : data };
+    return { row, name: data.name, mrn: data.mrn, problems, issues, data: problems.length ? null : data };
   });
 }
 
 /** A row as the API shows it, without the patient built from it. */
-export const publicRow = ({ row, name, mrn, problems }: CheckedRow): ImportRow => ({ row, name, mrn, problems });
+export const publicRow = ({ row, name, mrn, problems, issues }: CheckedRow): ImportRow => ({ row, name, mrn, problems, issues });

@@ -93,6 +93,13 @@ function issueAsk(issue: ValueIssue): string {
       return 'fill this in; it is required';
     case 'unknown_field':
       return "use a field of this team's schema";
+    // An import's own: its rows word them where they are found (import-rows.ts).
+    case 'ambiguous_member':
+      return "choose the person in the patient's details after the import";
+    case 'mrn_in_team':
+    case 'mrn_discharged':
+    case 'mrn_repeated':
+      return 'use an MRN no other patient of the team or row of the file has';
   }
 }
 

@@ -136,6 +136,14 @@ describe.each(harnesses)('%s', (_name, start) => {
       expect(rows[2].problems[0]).toBe('Birth date “10/12/1906” is not a date; write it like 1985-12-10.');
       expect(rows[2].problems[1]).toMatch(/^Acuity\b.*Low, Medium, High/);
       expect(rows[4].problems).toEqual(['MRN “imp-4” is also on row 5; only that row is imported.']);
+      // The same problems as codes, for the tab to say in the user's language.
+      const issues = rows.map((r) => (r as { issues?: unknown[] }).issues);
+      expect(issues[1]).toEqual([{ field: 'name', code: 'required' }]);
+      expect(issues[2]).toEqual([
+        { field: 'birthDate', code: 'not_date', value: '10/12/1906' },
+        { field: 'acuity', code: 'not_choice', choices: ['Low', 'Medium', 'High'] },
+      ]);
+      expect(issues[4]).toEqual([{ field: 'mrn', code: 'mrn_repeated', value: 'imp-4', row: 5 }]);
       expect(await roster()).toEqual([]);
 
       // Only when every row is valid: refused, and nothing changes.

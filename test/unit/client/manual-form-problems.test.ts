@@ -80,6 +80,27 @@ describe('the patient form’s problems, in the user’s words', () => {
     setLanguage('zh-CN');
     expect(issueProblems(fields, [{ field: 'diagnosis', code: 'required' }])).toEqual(['Diagnosis：此项为必填，请填写。']);
   });
+
+  it('says an import row’s problems in the user’s language, built-in fields by their labels', () => {
+    const row = [
+      { field: 'name', code: 'required' },
+      { field: 'gender', code: 'not_choice', value: 'f', choices: ['male', 'female', 'other', 'unknown'] },
+      { field: 'nurse', code: 'not_member', value: 'Blake O' },
+      { field: 'mrn', code: 'mrn_repeated', value: 'imp-4', row: 5 },
+    ];
+    expect(issueProblems(fields, row)).toEqual([
+      'Name: fill this in; it is required.',
+      'Gender: choose one of Male, Female, Other, or Unknown.',
+      'nurse: “Blake O” is not a member of this team; write a member’s name as Teams shows it.',
+      'MRN “imp-4” is also on row 5; only that row is imported.',
+    ]);
+    setLanguage('ru');
+    expect(issueProblems(fields, [row[0], row[3], { field: 'mrn', code: 'mrn_in_team', value: 'H-1' }])).toEqual([
+      'Имя: заполните это поле, оно обязательное.',
+      'Номер карты «imp-4» есть и в строке 5; импортируется только та строка.',
+      'Пациент с номером карты «H-1» уже есть в команде; эта строка не импортируется повторно.',
+    ]);
+  });
 });
 
 describe('the field editor’s problems, in the user’s words', () => {

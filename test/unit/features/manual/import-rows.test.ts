@@ -45,6 +45,7 @@ describe('checking rows', () => {
       name: 'Ada',
       mrn: 'M-1',
       problems: [],
+      issues: [],
       data: { name: 'Ada', mrn: 'M-1', birthDate: '1985-12-10', gender: null, room: null, values: { acuity: 'High', drains: 2.5 } },
     });
   });
