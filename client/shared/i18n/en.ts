@@ -456,7 +456,8 @@ export const en = {
     '{valid, plural, one {# row can be imported} other {# rows can be imported}}; {invalid, plural, one {# row has problems} other {# rows have problems}}.',
   'import.problems': 'Problems',
   'import.problem.notMember': '{field}: “{value}” is not a member of this team; write a member’s name as Teams shows it.',
-  'import.problem.ambiguousMember': '{field}: “{value}” names more than one member of this team; choose the person in the patient’s details after the import.',
+  'import.problem.ambiguousMember':
+    '{field}: “{value}” names more than one member of this team; choose the person in the patient’s details after the import.',
   'import.problem.mrnInTeam': 'A patient with MRN “{mrn}” is already in the team; this row is not imported again.',
   'import.problem.mrnDischarged': 'A discharged patient with MRN “{mrn}” is in the team; re-admit them instead of importing them again.',
   'import.problem.mrnRepeated': 'MRN “{mrn}” is also on row {row}; only that row is imported.',
