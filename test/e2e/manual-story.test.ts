@@ -2,7 +2,7 @@ import ExcelJS from 'exceljs';
 import { readFileSync } from 'node:fs';
 import type { Locator, Page } from 'playwright-core';
 import { expect, it } from 'vitest';
-import { signIn, useE2e, visible } from '../helpers/e2e';
+import { expectAccessible, signIn, useE2e, visible } from '../helpers/e2e';
 
 const e2e = useE2e();
 
@@ -173,6 +173,7 @@ it('walks a ward from first run to export in Manual mode', async () => {
   expect(await gone.getByText('104 kg', { exact: true }).isVisible()).toBe(true);
   expect(await gone.getByRole('button', { name: 'Edit' }).count()).toBe(0);
   expect(await gone.getByRole('button', { name: 'Discharge' }).count()).toBe(0);
+  await expectAccessible(page, 'a discharged patient’s details');
   await gone.getByLabel('New note').fill('Called family after discharge');
   await gone.getByRole('button', { name: 'Add note' }).click();
   await expect.poll(() => gone.getByText('Called family after discharge').isVisible(), { timeout: 15_000 }).toBe(true);
