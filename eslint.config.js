@@ -69,7 +69,7 @@ const policies = [
 ];
 
 export default defineConfig(
-  { ignores: ['dist/', 'node_modules/', 'appPackage/build/', 'data/'] },
+  { ignores: ['dist/', 'build/', 'node_modules/', 'appPackage/build/', 'data/'] },
   js.configs.recommended,
   tseslint.configs.recommended,
   {
