@@ -132,6 +132,10 @@ it('walks a ward from first run to export in Manual mode', async () => {
   await expect.poll(names, { timeout: 10_000 }).toEqual(['Tomas Reyes']);
   await page.getByLabel('Filter rows').fill('');
   await expect.poll(names, { timeout: 10_000 }).toEqual(['Ilse Brandt', 'Lin Wei', 'Mara Quinn', 'Tomas Reyes']);
+  // Heaviest first: the order the ward keeps while it edits patients below.
+  await list.getByRole('columnheader', { name: 'Sort by Weight' }).click();
+  const heaviestFirst = ['Tomas Reyes', 'Mara Quinn', 'Lin Wei', 'Ilse Brandt'];
+  await expect.poll(names, { timeout: 10_000 }).toEqual(heaviestFirst);
 
   // The details of a patient from the list: edited in place, a note added.
   await list.getByRole('button', { name: 'Mara Quinn', exact: true }).click();
@@ -149,9 +153,12 @@ it('walks a ward from first run to export in Manual mode', async () => {
   await expect.poll(() => drawer.getByText('Oxygen weaned to 2 L').isVisible(), { timeout: 15_000 }).toBe(true);
   await page.keyboard.press('Escape');
   await expect.poll(() => drawer.isVisible(), { timeout: 10_000 }).toBe(false);
+  // The list read again after the edit keeps the sort the user chose.
+  await expect.poll(() => list.getByRole('cell', { name: 'Watch', exact: true }).count(), { timeout: 15_000 }).toBe(2);
+  expect(await names()).toEqual(heaviestFirst);
   // The list shows the edit: now two patients are on watch.
   await page.getByLabel('Filter rows').fill('watch');
-  await expect.poll(names, { timeout: 15_000 }).toEqual(['Mara Quinn', 'Tomas Reyes']);
+  await expect.poll(names, { timeout: 15_000 }).toEqual(['Tomas Reyes', 'Mara Quinn']);
   await page.getByLabel('Filter rows').fill('');
 
   // Discharge from the details: off the list and the roster, kept among the discharged; then re-admitted.
@@ -161,6 +168,8 @@ it('walks a ward from first run to export in Manual mode', async () => {
   await page.getByRole('dialog', { name: 'Discharge Tomas Reyes?' }).getByRole('button', { name: 'Discharge' }).click();
   await expect.poll(() => tomas.isVisible(), { timeout: 15_000 }).toBe(false);
   await expect.poll(async () => (await names()).sort(), { timeout: 15_000 }).toEqual(['Ilse Brandt', 'Lin Wei', 'Mara Quinn']);
+  // The list changed under the user (a new version without Tomas); their sort stays.
+  expect(await names()).toEqual(['Mara Quinn', 'Lin Wei', 'Ilse Brandt']);
   await expect.poll(() => roster.getByRole('cell', { name: 'Tomas Reyes', exact: true }).count(), { timeout: 15_000 }).toBe(0);
   await page.getByRole('tab', { name: 'Discharged' }).click();
   const discharged = page.getByRole('table', { name: 'Discharged' });

@@ -132,7 +132,7 @@ export function ListsPanel({
             <ListActions list={list.data} summary={lists.data?.find((l) => l.id === list.data.id)} onDeleted={() => onSelect('')} />
           </ErrorBoundary>
           {/* A list that cannot be shown fails here only: the picker above still opens the others. */}
-          <ErrorBoundary scope="panel" key={`table/${list.data.id}/${list.data.version}`} onReset={() => resetList(list.data.id)}>
+          <ErrorBoundary scope="panel" key={`table/${list.data.id}`} resetKey={list.data.version} onReset={() => resetList(list.data.id)}>
             <ListTable list={list.data} others={lists.data?.filter((l) => l.id !== list.data.id) ?? []} onOpenPatient={onOpenPatient} />
           </ErrorBoundary>
         </>

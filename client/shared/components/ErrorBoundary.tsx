@@ -10,6 +10,11 @@ interface Props {
   scope?: 'tab' | 'panel';
   /** A title saying what failed; "Something went wrong" by default. */
   title?: string;
+  /**
+   * When this changes (say, the data's version), a failed part renders anew by itself. Children
+   * that did not fail keep their state (a list's sort and filter), unlike a changed React key.
+   */
+  resetKey?: unknown;
 }
 
 interface State {
@@ -26,6 +31,10 @@ export class ErrorBoundary extends Component<Props, State> {
 
   static getDerivedStateFromError(): State {
     return { failed: true };
+  }
+
+  componentDidUpdate(previous: Props) {
+    if (this.state.failed && previous.resetKey !== this.props.resetKey) this.setState({ failed: false });
   }
 
   private reset = () => {
