@@ -167,16 +167,18 @@ describe('the tab in a browser', () => {
       if (req.url().endsWith('/dev/token')) tokenRequests.push(req.url());
     });
     // The first API answer is the server's refusal of an expired token; the real server answers after that.
-    await page.route(
-      '**/api/teams/*/connection',
-      (route) =>
-        route.fulfill({
-          status: 401,
-          contentType: 'application/json',
-          body: JSON.stringify({ code: 'unauthenticated', message: 'The token has expired.', requestId: 'e2e' }),
-        }),
-      { times: 1 },
-    );
+    // The route stays for the whole test (no `times`): Playwright stops intercepting when a route runs
+    // out, and a request sent at that moment (here the fresh token's) could be left hanging.
+    let refused = false;
+    await page.route('**/api/teams/*/connection', (route) => {
+      if (refused) return route.continue();
+      refused = true;
+      return route.fulfill({
+        status: 401,
+        contentType: 'application/json',
+        body: JSON.stringify({ code: 'unauthenticated', message: 'The token has expired.', requestId: 'e2e' }),
+      });
+    });
     await signIn(page, `${owner.name} (${info.tenants[0].name})`, team.name);
     await expect.poll(() => page.getByRole('heading', { name: 'Connect this tab' }).isVisible(), { timeout: 15_000 }).toBe(true);
     expect(await page.getByRole('alert').count()).toBe(0);
