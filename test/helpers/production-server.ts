@@ -9,7 +9,7 @@ import { createSandbox } from '../../server/sandbox/index';
 import { startServer, type RunningServer } from '../../server/start';
 import { startAzureAdTokens, testAadApp } from './azure-ad-tokens';
 import { startFakeEntra, type FakeEntra } from './fake-entra';
-import { startGraphEmulator, type GraphEmulator } from './graph-emulator';
+import { startGraphEmulator, type GraphEmulator, type GraphEmulatorOptions } from './graph-emulator';
 import type { DevInfo } from './test-server';
 import { suiteRateLimits } from './test-server';
 import type { Json } from './json';
@@ -38,11 +38,15 @@ export interface ProductionHarness {
 
 export const productionApp = { ...testAadApp, secret: 'app-secret-for-tests' };
 
-export async function startProductionHarness(
+/**
+ * The Graph emulator holding the directory's teams, members and names, and fake Entra minting
+ * its on-behalf-of tokens for the production app registration.
+ */
+export async function startDirectoryGraph(
   directory: DevDirectory,
-  options: { staticDir?: string; graphPageSize?: number } = {},
-): Promise<ProductionHarness> {
-  const graph = await startGraphEmulator({ pageSize: options.graphPageSize });
+  options?: GraphEmulatorOptions,
+): Promise<{ graph: GraphEmulator; entra: FakeEntra }> {
+  const graph = await startGraphEmulator(options);
   for (const tenant of directory.tenants) {
     for (const team of tenant.teams) {
       graph.addGroup(tenant.id, team.id, team.name);
@@ -55,6 +59,14 @@ export async function startProductionHarness(
     clientSecret: productionApp.secret,
     mint: (tenantId, userId) => graph.tokenFor(tenantId, userId),
   });
+  return { graph, entra };
+}
+
+export async function startProductionHarness(
+  directory: DevDirectory,
+  options: { staticDir?: string; graphPageSize?: number } = {},
+): Promise<ProductionHarness> {
+  const { graph, entra } = await startDirectoryGraph(directory, { pageSize: options.graphPageSize });
   const aad = await startAzureAdTokens({ authority: entra.authorityHost });
 
   const sandbox = await createSandbox({ tenants: directory.tenants.map(({ id, name }) => ({ id, name })), patientsPerTenant: 30 });

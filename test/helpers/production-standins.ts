@@ -4,11 +4,11 @@ import type { AddressInfo } from 'node:net';
 import type { DevDirectory } from '../../server/identity/dev-directory';
 import { createSandbox } from '../../server/sandbox/index';
 import { startAzureAdTokens } from './azure-ad-tokens';
-import { startFakeEntra, type FakeEntra } from './fake-entra';
-import { startGraphEmulator, type GraphEmulator, type GraphEmulatorOptions } from './graph-emulator';
+import type { FakeEntra } from './fake-entra';
+import type { GraphEmulator, GraphEmulatorOptions } from './graph-emulator';
 import { startHttpsBridge } from './https-bridge';
 import type { Json } from './json';
-import { productionApp } from './production-server';
+import { productionApp, startDirectoryGraph } from './production-server';
 import type { DevInfo } from './test-server';
 
 /**
@@ -42,19 +42,7 @@ export async function startProductionStandIns(
   directory: DevDirectory,
   options: { graph?: GraphEmulatorOptions; patientsPerTenant?: number } = {},
 ): Promise<ProductionStandIns> {
-  const graph = await startGraphEmulator(options.graph);
-  for (const tenant of directory.tenants) {
-    for (const team of tenant.teams) {
-      graph.addGroup(tenant.id, team.id, team.name);
-      graph.setPeople(tenant.id, team.id, team.owners, team.members);
-    }
-  }
-  for (const user of directory.users) graph.state.userNames.set(user.id, user.name);
-  const entra = await startFakeEntra({
-    clientId: productionApp.clientId,
-    clientSecret: productionApp.secret,
-    mint: (tenantId, userId) => graph.tokenFor(tenantId, userId),
-  });
+  const { graph, entra } = await startDirectoryGraph(directory, options.graph);
   const entraHttps = await startHttpsBridge(entra.localUrl, { from: entra.authorityHost });
   const aad = await startAzureAdTokens({ authority: entraHttps.url });
 
