@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { createGraphApi } from '../platform/graph/graph-api.js';
 import { GraphAccessError, GraphRequestFailed } from '../platform/graph/graph-errors.js';
 import type { JoinedTeam, MembershipDirectory, TeamPerson, TeamRole } from './membership.js';
@@ -7,23 +8,29 @@ import type { JoinedTeam, MembershipDirectory, TeamPerson, TeamRole } from './me
  * Microsoft 365 group: its owners and members). Answers are cached briefly per user and team.
  * The user's teams come from `GET /me/joinedTeams` (learn.microsoft.com/graph/api/user-list-joinedteams,
  * delegated Team.ReadBasic.All): "me" is the user of the token, which is the caller's own.
+ * The caches are bounded in entries as well as in time: a caller naming team after unknown team
+ * (each cached as no team) pushes out the least recently used entries, never grows the process.
  */
 export function graphMembership(options: {
   baseUrl?: string;
   /** The caller's Graph token for their tenant (on-behalf-of their SSO token). */
   getAccessToken: (tenantId: string) => Promise<string>;
   cacheMs?: number;
+  /** Entries each cache holds at most (roles; a tenth of it for member lists). */
+  cacheEntries?: number;
 }): MembershipDirectory {
-  const cache = new Map<string, { role: TeamRole | null | 'no_team'; until: number }>();
-  const people = new Map<string, { members: TeamPerson[]; until: number }>();
   const ttl = options.cacheMs ?? 60_000;
+  const max = options.cacheEntries ?? 10_000;
+  // Values are wrapped: a role of null (not in the team) is an answer to keep, not a miss.
+  const roles = new LRUCache<string, { role: TeamRole | null | 'no_team' }>({ max, ttl });
+  const people = new LRUCache<string, TeamPerson[]>({ max: Math.max(1, Math.ceil(max / 10)), ttl });
   const apiFor = (tenantId: string) =>
     createGraphApi({ baseUrl: options.baseUrl ?? 'https://graph.microsoft.com', getAccessToken: () => options.getAccessToken(tenantId) });
   return {
     async roleOf(tenantId, teamId, userId) {
       const key = `${tenantId}/${teamId}/${userId}`;
-      const hit = cache.get(key);
-      if (hit && hit.until > Date.now()) return hit.role;
+      const hit = roles.get(key);
+      if (hit) return hit.role;
       const api = apiFor(tenantId);
       let role: TeamRole | null | 'no_team';
       try {
@@ -36,13 +43,13 @@ export function graphMembership(options: {
           role = 'no_team';
         else throw err;
       }
-      cache.set(key, { role, until: Date.now() + ttl });
+      roles.set(key, { role });
       return role;
     },
     async membersOf(tenantId, teamId) {
       const key = `${tenantId}/${teamId}`;
       const hit = people.get(key);
-      if (hit && hit.until > Date.now()) return hit.members;
+      if (hit) return hit;
       const api = apiFor(tenantId);
       // group-list-owners and group-list-members: owners of a team are usually members too, counted once.
       const of = (kind: 'owners' | 'members') =>
@@ -55,7 +62,7 @@ export function graphMembership(options: {
       } catch (err) {
         if (!(err instanceof GraphRequestFailed && err.status === 404)) throw err;
       }
-      people.set(key, { members, until: Date.now() + ttl });
+      people.set(key, members);
       return members;
     },
     async teamsOf(tenantId) {

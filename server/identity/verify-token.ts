@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { createRemoteJWKSet, decodeJwt, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { guidPattern } from '../../contract/id-syntax.js';
 import type { Caller } from '../platform/request-context.js';
@@ -35,14 +36,14 @@ const VERIFIED_TOKENS = 2_000;
 
 export function createTokenVerifier(settings: TokenVerifierSettings): TokenVerifier {
   const verify = verifyOnce(settings);
-  const verified = new Map<string, { caller: Caller; expiresMs: number }>();
+  // Each token is kept until it expires (its own time to live), the least recently used first out when full.
+  const verified = new LRUCache<string, Caller>({ max: VERIFIED_TOKENS, ttlAutopurge: false });
   return async (token) => {
     const known = verified.get(token);
-    if (known && Date.now() < known.expiresMs) return known.caller;
-    verified.delete(token);
+    if (known) return known;
     const { caller, expiresMs } = await verify(token);
-    if (verified.size >= VERIFIED_TOKENS) verified.delete(verified.keys().next().value!);
-    verified.set(token, { caller, expiresMs });
+    const ttl = expiresMs - Date.now();
+    if (ttl > 0) verified.set(token, caller, { ttl });
     return caller;
   };
 }
