@@ -58,6 +58,8 @@ export const problemStatuses = {
   throttled: 503,
   team_site_provisioning: 503,
   too_much_contention: 503,
+  // The audit trail: patient data is shown and changed only when its record can be written
+  audit_unavailable: 503,
   // Ours
   internal_error: 500,
 } as const;

@@ -53,6 +53,7 @@ export const messageOfCode: Record<ErrorCode, MessageKey> = {
   ehr_error: 'error.ehr',
   throttled: 'error.throttled',
   too_much_contention: 'error.contention',
+  audit_unavailable: 'error.auditUnavailable',
   team_site_not_found: 'error.teamSite',
   team_site_provisioning: 'error.teamSiteSettingUp',
   graph_failed: 'error.graph',

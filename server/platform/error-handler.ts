@@ -87,6 +87,10 @@ export function errorHandler(err: unknown, req: Request, res: Response, _next: N
   if (problem.status >= 500 && !(err instanceof CodedError)) {
     // The error's class and stack frames only: messages of foreign errors could carry request data.
     logger.error({ err: loggableError(err) }, 'unhandled error');
+  } else if (problem.status >= 500 && err instanceof CodedError) {
+    // A store's own failure (the audit trail's, say): its code, and what failed below where it says, written for the log.
+    const detail = (err as unknown as { detail?: unknown }).detail;
+    if (typeof detail === 'string') logger.error({ code: problem.code, detail }, 'a store failed');
   }
   if (res.headersSent) {
     // A streamed answer cannot turn into an error any more: cut it off, so it never parses as complete.

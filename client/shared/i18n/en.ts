@@ -439,6 +439,8 @@ export const en = {
   'error.forbidden': "Microsoft 365 did not allow access to this team's lists.",
   'error.throttled': 'Microsoft 365 is busy right now. Try again in a moment.',
   'error.contention': 'Too many people are changing this at the same time. Try again.',
+  'error.auditUnavailable':
+    'The audit trail cannot be written just now, so patient data is not shown or changed. A change you made may have been saved: reload before you try again. If this goes on, tell your IT team.',
   'error.teamSite': "The team's SharePoint site, where its lists are kept, could not be found.",
   'error.teamSiteSettingUp': "The team's SharePoint site is being set up. This can take a few minutes for a new team; try again shortly.",
   'error.graph': 'Microsoft 365 could not be reached or gave an unexpected answer. Try again in a moment.',

@@ -1,7 +1,7 @@
 import { odata, RestError, TableClient, type TableEntity, type TransactionAction } from '@azure/data-tables';
 import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
 import type { AuditEvent } from '../../../contract/audit.js';
-import { CodedError } from '../../platform/problem.js';
+import { AuditStoreError } from '../audit-store-error.js';
 import type { AuditLog, AuditQuery } from '../ports.js';
 import { auditFilters, partitionKey, rowKey } from './audit-keys.js';
 
@@ -18,20 +18,6 @@ export interface TableAuditSettings {
   credential?: TokenCredential;
   /** …or a connection string with the account key (azurite, development). */
   connectionString?: string;
-}
-
-/**
- * The trail could not be written or read: the call fails with this problem, whose words say so
- * (what went wrong below is in `detail`, for the log: which call, the service's status, never a record).
- */
-export class AuditStoreError extends CodedError<'internal_error'> {
-  override name = 'AuditStoreError';
-  constructor(readonly detail: string) {
-    super(
-      'internal_error',
-      'The audit trail could not be written or read, so the answer was withheld. A change you made may have been saved: reload before you try it again.',
-    );
-  }
 }
 
 const loopback = (url: string) => /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/i.test(url);

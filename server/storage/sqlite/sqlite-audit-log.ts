@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { AuditEvent } from '../../../contract/audit.js';
+import { AuditStoreError } from '../audit-store-error.js';
 import type { AuditLog, AuditQuery } from '../ports.js';
 
 const schema = `
@@ -75,15 +76,29 @@ export function sqliteAuditLog(db: Database.Database): SqliteAuditLog {
     /** Takes the write lock and lets it go: the file can be written now (busy or read-only fails), nothing written. */
     async ready() {
       if (db.inTransaction) return;
-      db.exec('BEGIN IMMEDIATE');
-      db.exec('ROLLBACK');
+      try {
+        db.exec('BEGIN IMMEDIATE');
+        db.exec('ROLLBACK');
+      } catch (error) {
+        throw storeError('taking the write lock', error);
+      }
     },
     async append(...events) {
-      appendNow(events);
+      try {
+        appendNow(events);
+      } catch (error) {
+        throw storeError('appending', error);
+      }
     },
     query: (q) => pages(db, q),
     async close() {},
   };
+}
+
+/** What failed, with SQLite's error code (`SQLITE_FULL`, `SQLITE_READONLY`…), never its message, which can quote values. */
+function storeError(what: string, error: unknown): AuditStoreError {
+  const code = (error as { code?: unknown })?.code;
+  return new AuditStoreError(`${what} failed${typeof code === 'string' && /^SQLITE_\w+$/.test(code) ? ` (${code})` : ''}`);
 }
 
 /** Oldest first (time, then order of appending), a page per statement, keyed on the last record read. */

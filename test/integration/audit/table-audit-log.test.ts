@@ -1,6 +1,7 @@
 import { RestError, TableClient } from '@azure/data-tables';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { AuditStoreError, auditTableClient, openTableAuditLog, tableAuditLog } from '../../../server/storage/azure-table/table-audit-log';
+import { AuditStoreError } from '../../../server/storage/audit-store-error';
+import { auditTableClient, openTableAuditLog, tableAuditLog } from '../../../server/storage/azure-table/table-audit-log';
 import { startAzurite, type Azurite } from '../../helpers/azurite';
 import { auditLogContract, event, readAll } from './audit-log-contract';
 
