@@ -26,6 +26,7 @@ import { withRequestContext } from './platform/request-context.js';
 import { rememberRouteBase, requestLog } from './platform/request-log.js';
 import { readinessRoute, type ReadinessCheck } from './platform/health.js';
 import type { AuditingTeamStore } from './storage/ports.js';
+import type { HeldItems } from './platform/held-items.js';
 
 export interface AppDeps {
   verifyToken: TokenVerifier;
@@ -48,6 +49,8 @@ export interface AppDeps {
   consent?: ConsentConfig;
   /** What `GET /api/ready` (no token) checks, by name: the store reachable, the audit trail writable, the configuration complete. */
   readiness: Record<string, ReadinessCheck>;
+  /** Download tickets and uploads between requests: shared by every instance when given; this process's memory by default. */
+  heldItems?: HeldItems;
 }
 
 /** The consent popup's pages: Teams opens them in a window that must keep its opener to report back. */
@@ -105,7 +108,8 @@ export function createApp(deps: AppDeps): express.Express {
   if (consent) api.get('/consent-config', (_req, res) => void res.json(consent));
   api.use(express.json({ limit: '64kb', strict: true }));
   const ep = endpoints(api, deps);
-  const apiDeps: ApiDeps = { store: deps.store, ehr: deps.ehr, membership: deps.membership };
+  // heldItems rides along to the export and import routes, which read it when given.
+  const apiDeps: ApiDeps & { heldItems?: HeldItems } = { store: deps.store, ehr: deps.ehr, membership: deps.membership, heldItems: deps.heldItems };
   myTeamsRoutes(ep, apiDeps, deps.membership);
   teamMembersRoutes(ep, apiDeps);
   connectionRoutes(ep, apiDeps);

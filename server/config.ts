@@ -108,6 +108,14 @@ const schema = z.object({
     .string()
     .regex(/^[A-Za-z][A-Za-z0-9]{2,62}$/, 'must be 3 to 63 letters and digits, starting with a letter')
     .default('PatientsAudit'),
+  /**
+   * With AUDIT_STORE=azure-table, download links and uploads waiting for their import are held in
+   * this table of the same account, so any instance serves them (server/storage/azure-table/table-held-items.ts).
+   */
+  HELD_ITEMS_TABLE_NAME: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9]{2,62}$/, 'must be 3 to 63 letters and digits, starting with a letter')
+    .default('PatientsHeldItems'),
 });
 
 type Parsed = z.infer<typeof schema>;

@@ -7,6 +7,7 @@ import { createApp, type AppDeps } from './app.js';
 import { openSqliteAuditLog } from './storage/sqlite/sqlite-audit-log.js';
 import { auditAfterWrite } from './storage/store-audit.js';
 import { openTableAuditLog } from './storage/azure-table/table-audit-log.js';
+import { openTableHeldItems } from './storage/azure-table/table-held-items.js';
 import { graphMembership } from './identity/graph-membership.js';
 import { devMembership } from './identity/membership.js';
 import { azureAdVerifierSettings, createTokenVerifier } from './identity/verify-token.js';
@@ -142,6 +143,15 @@ export async function startServer(env: Record<string, string | undefined> = proc
           connectionString: config.AUDIT_TABLE_CONNECTION_STRING,
         })
       : undefined;
+  // With the shared audit table's account, download links and uploads are held where every instance finds them.
+  const heldItems =
+    config.AUDIT_STORE === 'azure-table'
+      ? await openTableHeldItems({
+          tableName: config.HELD_ITEMS_TABLE_NAME,
+          endpoint: config.AUDIT_TABLE_ENDPOINT,
+          connectionString: config.AUDIT_TABLE_CONNECTION_STRING,
+        })
+      : undefined;
   const store =
     config.STORE === 'graph'
       ? auditAfterWrite(
@@ -168,6 +178,7 @@ export async function startServer(env: Record<string, string | undefined> = proc
     rateLimits,
     trustProxyHops: config.TRUST_PROXY_HOPS ?? (dev ? 0 : 1),
     store,
+    heldItems,
     ehr: createEhrGateway({
       partners,
       fetch: options.ehrFetch,
@@ -211,6 +222,7 @@ export async function startServer(env: Record<string, string | undefined> = proc
     // EHR calls of requests that were cut are abandoned, not awaited.
     await (cutConnections ? linkGuard.dispatcher.destroy() : linkGuard.dispatcher.close());
     await store.close();
+    await heldItems?.close();
     await rateLimits.shutdown();
     partnerSecrets.close();
   }

@@ -2,6 +2,7 @@ import type { Request, Response, NextFunction } from 'express';
 import { exportBody, exportQuery } from '../../../contract/exports.js';
 import { teamKey } from '../../identity/middleware.js';
 import { caller, requestContext } from '../../platform/request-context.js';
+import type { HeldItems } from '../../platform/held-items.js';
 import type { ApiDeps, Endpoints } from '../shared/deps.js';
 import { createExportTickets } from './export-tickets.js';
 import { exportList, exportZone } from './list-export.js';
@@ -11,10 +12,12 @@ import { findList } from './list-service.js';
  * A list's CSV download. `POST …/export` (a member, with the tab's time zone) answers a link with
  * a single-use ticket; `GET` of the link needs no Bearer token (Teams opens it in a browser or
  * its own viewer) and answers the file. `GET …/export.csv` with a Bearer token stays for programs.
+ * Tickets are held in `heldItems` when given (app.ts passes the store all instances share), so
+ * the link works through any instance.
  */
-export function exportRoutes(ep: Endpoints, deps: ApiDeps): void {
+export function exportRoutes(ep: Endpoints, deps: ApiDeps & { heldItems?: HeldItems }): void {
   const list = '/teams/:teamId/lists/:listId';
-  const tickets = createExportTickets();
+  const tickets = createExportTickets({ store: deps.heldItems });
   const csvAnswer = (res: Response, file: { filename: string; csv: string }) =>
     res.type('text/csv; charset=utf-8').attachment(file.filename).send(file.csv);
 
@@ -29,7 +32,7 @@ export function exportRoutes(ep: Endpoints, deps: ApiDeps): void {
     const zone = exportZone(timeZone);
     const team = teamKey(req);
     const found = await findList(deps, team, String(req.params.listId));
-    const { ticket, expiresAt } = tickets.issue({
+    const { ticket, expiresAt } = await tickets.issue({
       caller: caller(),
       ssoToken: requestContext().ssoToken,
       teamId: team.teamId,
@@ -40,8 +43,8 @@ export function exportRoutes(ep: Endpoints, deps: ApiDeps): void {
   });
 
   // The ticket stands in for the Bearer token: it restores who asked, and membership is checked again.
-  const redeem = (req: Request, res: Response, next: NextFunction) => {
-    const grant = tickets.redeem(String(req.params.ticket), String(req.params.teamId), String(req.params.listId));
+  const redeem = async (req: Request, res: Response, next: NextFunction) => {
+    const grant = await tickets.redeem(String(req.params.ticket), String(req.params.teamId), String(req.params.listId));
     const context = requestContext();
     context.caller = grant.caller;
     context.ssoToken = grant.ssoToken;

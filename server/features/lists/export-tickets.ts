@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { EXPORT_TICKET_TTL_MS } from '../../../contract/exports.js';
+import { memoryHeldItems, type HeldItems } from '../../platform/held-items.js';
 import { problem } from '../../platform/problem.js';
 import type { Caller } from '../../platform/request-context.js';
 
@@ -12,55 +12,49 @@ export interface ExportGrant {
   timeZone: string;
 }
 
-interface Held extends ExportGrant {
-  expiresAt: number;
-}
-
-/** 32 random bytes, base64url: what a ticket in a path looks like. */
-const ticketShape = /^[A-Za-z0-9_-]{43}$/;
-
 const gone = () => problem('not_found', 'This download link was used already or does not exist. Export the list again from the tab.');
 const expired = () => problem('not_found', 'This download link has expired (links last a minute). Export the list again from the tab.');
 
 /**
- * Single-use download tickets, in this process's memory: a ticket is redeemed once, within
- * `ttlMs`, for the tenant, user, team and list it was issued for, on the instance that issued it.
- * At most `max` are held; when full (after dropping expired ones) a new one is refused rather
- * than pushing out someone else's.
+ * Single-use download tickets: a ticket is redeemed once, within `ttlMs`, for the tenant, user,
+ * team and list it was issued for. Held in `store`: this process's memory by default, or a table
+ * every instance shares, so a link issued by one instance downloads through another. At most
+ * `max` are held per instance; when full (after dropping expired ones) a new one is refused
+ * rather than pushing out someone else's.
  */
-export function createExportTickets({ ttlMs = EXPORT_TICKET_TTL_MS, max = 5_000, now = Date.now } = {}) {
-  const held = new Map<string, Held>();
-  const sweep = () => {
-    const at = now();
-    for (const [ticket, grant] of held) if (grant.expiresAt <= at) held.delete(ticket);
-  };
+export function createExportTickets({
+  ttlMs = EXPORT_TICKET_TTL_MS,
+  max = 5_000,
+  now = Date.now,
+  store = memoryHeldItems({ now }) as HeldItems,
+} = {}) {
+  const held = store.kind<ExportGrant>({
+    name: 'export',
+    ttlMs,
+    max,
+    full: () => problem('throttled', 'Too many downloads are being prepared. Try again in a minute.'),
+    encode: (grant) => Buffer.from(JSON.stringify(grant)),
+    decode: (bytes) => JSON.parse(bytes.toString()) as ExportGrant,
+  });
   return {
-    issue(grant: ExportGrant): { ticket: string; expiresAt: Date } {
-      if (held.size >= max) sweep();
-      if (held.size >= max) throw problem('throttled', 'Too many downloads are being prepared. Try again in a minute.');
-      const ticket = randomBytes(32).toString('base64url');
-      const expiresAt = now() + ttlMs;
-      held.set(ticket, { ...grant, expiresAt });
-      // An unused ticket (and the token it holds) is dropped soon after it expires, not at the next sweep.
-      setTimeout(() => held.delete(ticket), ttlMs + 5_000).unref();
-      return { ticket, expiresAt: new Date(expiresAt) };
+    async issue(grant: ExportGrant): Promise<{ ticket: string; expiresAt: Date }> {
+      return held.put(grant);
     },
 
     /**
      * The grant of a ticket, which is used up by this call whatever follows; a ticket that is
      * unknown, used, expired, or named with another team or list is refused the same way (404).
      */
-    redeem(ticket: string, teamId: string, listId: string): ExportGrant {
-      const grant = ticketShape.test(ticket) ? held.get(ticket) : undefined;
-      if (!grant) throw gone();
-      held.delete(ticket);
-      if (grant.teamId !== teamId || grant.listId !== listId) throw gone();
-      if (grant.expiresAt <= now()) throw expired();
-      const { expiresAt: _expiresAt, ...rest } = grant;
-      return rest;
+    async redeem(ticket: string, teamId: string, listId: string): Promise<ExportGrant> {
+      const taken = await held.take(ticket);
+      if (taken.state === 'missing') throw gone();
+      if (taken.state === 'expired') throw expired();
+      await taken.discard();
+      if (taken.value.teamId !== teamId || taken.value.listId !== listId) throw gone();
+      return taken.value;
     },
 
-    /** How many tickets are held (for tests of the cap). */
+    /** How many tickets this instance holds (for tests of the cap). */
     get size() {
       return held.size;
     },

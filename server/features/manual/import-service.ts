@@ -32,7 +32,7 @@ export async function receiveFile(
   await requireManualMode(deps.store, owner);
   const file = await readImportFile(body, fileName);
   const fields = (await deps.store.getSchema(owner))?.fields ?? [];
-  const token = uploads.hold(owner, fileName, file);
+  const token = await uploads.hold(owner, fileName, file);
   return { token, fileName, columns: file.columns, rowCount: file.rows.length, mapping: proposeMapping(file.columns, fields) };
 }
 
@@ -63,7 +63,7 @@ export async function previewImport(
   body: ImportPreviewBody,
 ): Promise<ImportPreviewAnswer> {
   await requireManualMode(deps.store, owner);
-  const file = uploads.get(body.token, owner);
+  const file = await uploads.get(body.token, owner);
   const { rows, matched } = await checked(deps, owner, file, body.mapping);
   await recordRead(deps.store.audit, 'PatientSearch', { patientIds: matched });
   const valid = rows.filter((r) => r.data).length;
@@ -85,7 +85,7 @@ export async function confirmImport(
 ): Promise<ImportConfirmAnswer> {
   await requireManualMode(deps.store, owner);
   // Taken out for the import, so a second confirmation at once finds nothing to import twice.
-  const { file, putBack } = uploads.take(body.token, owner);
+  const { file, putBack, done } = await uploads.take(body.token, owner);
   try {
     const { rows } = await checked(deps, owner, file, body.mapping);
     const invalid = rows.filter((r) => !r.data);
@@ -105,9 +105,11 @@ export async function confirmImport(
         'version_conflict',
         'Patients with MRNs of this file were added to the team meanwhile, so nothing was imported. Check the rows again to see which.',
       );
+    await done();
     return { imported: valid.length, skipped: invalid.map(publicRow) };
   } catch (err) {
-    putBack();
+    // The refusal is what the owner needs to hear; an upload that cannot be put back reads as expired next time.
+    await putBack().catch(() => undefined);
     throw err;
   }
 }

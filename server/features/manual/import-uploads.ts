@@ -1,4 +1,6 @@
-import { randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
+import { gunzip, gzip } from 'node:zlib';
+import { memoryHeldItems, type HeldItems } from '../../platform/held-items.js';
 import { Problem } from '../../platform/problem.js';
 import type { ImportFile } from './import-file.js';
 
@@ -9,57 +11,66 @@ export interface UploadOwner {
   userId: string;
 }
 
-interface Held extends UploadOwner {
+interface Upload extends UploadOwner {
   file: ImportFile;
   fileName: string;
-  expiresAt: number;
 }
 
 export const IMPORT_UPLOAD_TTL_MS = 15 * 60_000;
-const tokenShape = /^[A-Za-z0-9_-]{43}$/;
 
 const gone = () =>
   new Problem('not_found', 'This upload has expired or was already imported (uploads are kept for 15 minutes). Upload the file again.');
 
+const zip = promisify(gzip);
+const unzip = promisify(gunzip);
+
 /**
- * Uploaded files between their preview and their import, in this process's memory, by a random
- * token: redeemed only by the tenant, team and user that uploaded it, for `ttlMs`. A new upload by
- * the same user for the same team replaces theirs; at most `max` are held (each up to 10 MB), and
- * when full a new one is refused rather than pushing out someone else's.
+ * Uploaded files between their preview and their import, by a random token: redeemed only by the
+ * tenant, team and user that uploaded it, for `ttlMs`. Held in `store`: this process's memory by
+ * default, or a table every instance shares (the file read into rows, compressed), so a file
+ * previewed through one instance imports through another. A new upload by the same user for the
+ * same team replaces theirs; at most `max` are held per instance (each up to 10 MB), and when
+ * full a new one is refused rather than pushing out someone else's.
  */
-export function createImportUploads({ ttlMs = IMPORT_UPLOAD_TTL_MS, max = 20, now = Date.now } = {}) {
-  const held = new Map<string, Held>();
+export function createImportUploads({ ttlMs = IMPORT_UPLOAD_TTL_MS, max = 20, now = Date.now, store = memoryHeldItems({ now }) as HeldItems } = {}) {
+  const held = store.kind<Upload>({
+    name: 'upload',
+    ttlMs,
+    max,
+    full: () => new Problem('throttled', 'Too many imports are being prepared. Try again in a few minutes.'),
+    encode: (upload) => zip(JSON.stringify(upload)),
+    decode: async (bytes) => JSON.parse((await unzip(bytes)).toString()) as Upload,
+  });
   const sameOwner = (a: UploadOwner, b: UploadOwner) => a.tenantId === b.tenantId && a.teamId === b.teamId && a.userId === b.userId;
-  const sweep = () => {
-    for (const [token, upload] of held) if (upload.expiresAt <= now()) held.delete(token);
-  };
+  // One upload per user and team: the slot names them (a table keeps only its hash).
+  const slotOf = (owner: UploadOwner) => JSON.stringify([owner.tenantId, owner.teamId, owner.userId]);
+
   return {
-    hold(owner: UploadOwner, fileName: string, file: ImportFile): string {
-      for (const [token, upload] of held) if (sameOwner(upload, owner)) held.delete(token);
-      if (held.size >= max) sweep();
-      if (held.size >= max) throw new Problem('throttled', 'Too many imports are being prepared. Try again in a few minutes.');
-      const token = randomBytes(32).toString('base64url');
-      held.set(token, { ...owner, fileName, file, expiresAt: now() + ttlMs });
-      setTimeout(() => held.delete(token), ttlMs + 5_000).unref();
-      return token;
+    async hold(owner: UploadOwner, fileName: string, file: ImportFile): Promise<string> {
+      const upload: Upload = { tenantId: owner.tenantId, teamId: owner.teamId, userId: owner.userId, fileName, file };
+      return (await held.put(upload, { slot: slotOf(owner) })).ticket;
     },
 
     /** The upload, for its owner only; any other token is refused the same way. */
-    get(token: string, owner: UploadOwner): ImportFile {
-      const upload = tokenShape.test(token) ? held.get(token) : undefined;
-      if (!upload || !sameOwner(upload, owner) || upload.expiresAt <= now()) throw gone();
-      return upload.file;
+    async get(token: string, owner: UploadOwner): Promise<ImportFile> {
+      const found = await held.peek(token);
+      if (found.state !== 'held' || !sameOwner(found.value, owner)) throw gone();
+      return found.value.file;
     },
 
     /**
-     * Takes the upload out for an import, so that two imports at once cannot both use it; the
-     * answer's `putBack` returns it when the import did not happen (refused, or failed).
+     * Takes the upload out for an import, so that two imports at once (through any instance)
+     * cannot both use it; `putBack` returns it when the import did not happen (refused, or
+     * failed), `done` frees it once the import is made.
      */
-    take(token: string, owner: UploadOwner): { file: ImportFile; putBack: () => void } {
-      const file = this.get(token, owner);
-      const upload = held.get(token)!;
-      held.delete(token);
-      return { file, putBack: () => void held.set(token, upload) };
+    async take(token: string, owner: UploadOwner): Promise<{ file: ImportFile; putBack: () => Promise<void>; done: () => Promise<void> }> {
+      const taken = await held.take(token);
+      if (taken.state !== 'held') throw gone();
+      if (!sameOwner(taken.value, owner)) {
+        await taken.putBack();
+        throw gone();
+      }
+      return { file: taken.value.file, putBack: taken.putBack, done: taken.discard };
     },
 
     get size() {

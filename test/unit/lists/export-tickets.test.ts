@@ -10,9 +10,9 @@ const grant: ExportGrant = {
   timeZone: 'Europe/London',
 };
 
-const refusal = (fn: () => unknown) => {
+const refusal = async (fn: () => Promise<unknown>) => {
   try {
-    fn();
+    await fn();
   } catch (err) {
     return err instanceof Problem ? { status: err.status, message: err.message } : err;
   }
@@ -20,54 +20,57 @@ const refusal = (fn: () => unknown) => {
 };
 
 describe('export download tickets', () => {
-  it('are redeemed once, for the team and list they were issued for, with who asked', () => {
+  it('are redeemed once, for the team and list they were issued for, with who asked', async () => {
     const tickets = createExportTickets();
-    const { ticket } = tickets.issue(grant);
+    const { ticket } = await tickets.issue(grant);
     expect(ticket).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    expect(tickets.redeem(ticket, 'team-1', 'list-1')).toEqual(grant);
-    expect(refusal(() => tickets.redeem(ticket, 'team-1', 'list-1'))).toMatchObject({ status: 404, message: expect.stringMatching(/used already/) });
+    expect(await tickets.redeem(ticket, 'team-1', 'list-1')).toEqual(grant);
+    expect(await refusal(() => tickets.redeem(ticket, 'team-1', 'list-1'))).toMatchObject({
+      status: 404,
+      message: expect.stringMatching(/used already/),
+    });
   });
 
-  it('are spent by a redemption with another team or list, which is refused', () => {
+  it('are spent by a redemption with another team or list, which is refused', async () => {
     const tickets = createExportTickets();
-    const { ticket } = tickets.issue(grant);
-    expect(refusal(() => tickets.redeem(ticket, 'team-2', 'list-1'))).toMatchObject({ status: 404 });
-    expect(refusal(() => tickets.redeem(ticket, 'team-1', 'list-1'))).toMatchObject({ status: 404 });
+    const { ticket } = await tickets.issue(grant);
+    expect(await refusal(() => tickets.redeem(ticket, 'team-2', 'list-1'))).toMatchObject({ status: 404 });
+    expect(await refusal(() => tickets.redeem(ticket, 'team-1', 'list-1'))).toMatchObject({ status: 404 });
   });
 
-  it('expire after a minute, said in plain words', () => {
+  it('expire after a minute, said in plain words', async () => {
     let now = 1_000_000;
     const tickets = createExportTickets({ now: () => now });
-    const first = tickets.issue(grant);
+    const first = await tickets.issue(grant);
     expect(first.expiresAt.getTime()).toBe(now + 60_000);
-    const second = tickets.issue(grant);
+    const second = await tickets.issue(grant);
     now += 59_999;
-    expect(tickets.redeem(first.ticket, 'team-1', 'list-1').listId).toBe('list-1');
+    expect((await tickets.redeem(first.ticket, 'team-1', 'list-1')).listId).toBe('list-1');
     now += 1;
-    expect(refusal(() => tickets.redeem(second.ticket, 'team-1', 'list-1'))).toMatchObject({
+    expect(await refusal(() => tickets.redeem(second.ticket, 'team-1', 'list-1'))).toMatchObject({
       status: 404,
       message: expect.stringMatching(/expired/),
     });
   });
 
-  it('are held up to a cap: expired ones make room, live ones are never pushed out', () => {
+  it('are held up to a cap: expired ones make room, live ones are never pushed out', async () => {
     let now = 0;
     const tickets = createExportTickets({ max: 2, now: () => now });
-    const a = tickets.issue(grant);
-    tickets.issue(grant);
-    expect(refusal(() => tickets.issue(grant))).toMatchObject({ status: 503 });
-    expect(tickets.redeem(a.ticket, 'team-1', 'list-1')).toEqual(grant);
-    tickets.issue(grant);
+    const a = await tickets.issue(grant);
+    await tickets.issue(grant);
+    expect(await refusal(() => tickets.issue(grant))).toMatchObject({ status: 503 });
+    expect(await tickets.redeem(a.ticket, 'team-1', 'list-1')).toEqual(grant);
+    await tickets.issue(grant);
     now += 60_000;
-    expect(tickets.issue(grant).ticket).toMatch(/^[\w-]{43}$/);
+    expect((await tickets.issue(grant)).ticket).toMatch(/^[\w-]{43}$/);
     expect(tickets.size).toBe(1);
   });
 
-  it('are dropped, with the token they hold, soon after they expire unused', () => {
+  it('are dropped, with the token they hold, soon after they expire unused', async () => {
     vi.useFakeTimers();
     try {
       const tickets = createExportTickets();
-      tickets.issue(grant);
+      await tickets.issue(grant);
       vi.advanceTimersByTime(60_000);
       expect(tickets.size).toBe(1);
       vi.advanceTimersByTime(5_000);
@@ -77,10 +80,10 @@ describe('export download tickets', () => {
     }
   });
 
-  it('are unguessable: each is new, and a made-up one is refused', () => {
+  it('are unguessable: each is new, and a made-up one is refused', async () => {
     const tickets = createExportTickets();
-    const seen = new Set(Array.from({ length: 200 }, () => tickets.issue(grant).ticket));
+    const seen = new Set(await Promise.all(Array.from({ length: 200 }, async () => (await tickets.issue(grant)).ticket)));
     expect(seen.size).toBe(200);
-    expect(refusal(() => tickets.redeem('A'.repeat(43), 'team-1', 'list-1'))).toMatchObject({ status: 404 });
+    expect(await refusal(() => tickets.redeem('A'.repeat(43), 'team-1', 'list-1'))).toMatchObject({ status: 404 });
   });
 });

@@ -1,0 +1,126 @@
+import { randomBytes } from 'node:crypto';
+
+/**
+ * Short-lived items handed from one request to a later one by a random ticket: a download link's
+ * grant, an uploaded file between its preview and its import. The ticket is the only way to an
+ * item: 32 random bytes, base64url, given to the caller and never stored. Two stores: this
+ * process's memory (one instance), or a table every instance shares (storage/azure-table).
+ */
+
+/** 32 random bytes, base64url: what a ticket looks like; anything else is refused unread. */
+export const ticketShape = /^[A-Za-z0-9_-]{43}$/;
+export const newTicket = () => randomBytes(32).toString('base64url');
+
+/** What one kind of item needs from a store. */
+export interface HeldKindSpec<T> {
+  /**
+   * Names the kind in keys and in the encryption's key derivation: a ticket of one kind is unknown
+   * as another. Asking a store for a kind again gives the same items (and the same count).
+   */
+  name: string;
+  ttlMs: number;
+  /** At most this many held at once by this instance; a new one is then refused with `full()`, never pushing out another. */
+  max: number;
+  full: () => Error;
+  /** The item as bytes, for a store outside this process (which encrypts them). */
+  encode(value: T): Buffer | Promise<Buffer>;
+  decode(bytes: Buffer): T | Promise<T>;
+}
+
+/** What a ticket finds: its item; or nothing (never issued, used, tampered with); or an item past its time (which is removed). */
+export type Found<T> = { state: 'held'; value: T; expiresAt: Date } | { state: 'expired' } | { state: 'missing' };
+
+/**
+ * A taken item: no other call finds it any more. `putBack` returns it (same ticket, same expiry);
+ * `discard` frees what it still holds, and never fails (what it cannot free is swept once expired).
+ */
+export type Taken<T> =
+  Exclude<Found<T>, { state: 'held' }> | (Extract<Found<T>, { state: 'held' }> & { putBack(): Promise<void>; discard(): Promise<void> });
+
+export interface HeldKind<T> {
+  /** Holds `value` under a new ticket for the kind's time. With `slot`, an earlier item in the same slot is dropped. */
+  put(value: T, options?: { slot?: string }): Promise<{ ticket: string; expiresAt: Date }>;
+  /** The item, left in place. */
+  peek(ticket: string): Promise<Found<T>>;
+  /** The item, taken out: of calls at the same moment (on any instance) one gets it, the others find nothing. */
+  take(ticket: string): Promise<Taken<T>>;
+  /** How many items this instance holds or issued that have not expired (the cap counts these). */
+  readonly size: number;
+}
+
+export interface HeldItems {
+  kind<T>(spec: HeldKindSpec<T>): HeldKind<T>;
+  close(): Promise<void>;
+}
+
+interface MemoryEntry {
+  value: unknown;
+  expiresAt: number;
+}
+
+/**
+ * Items in this process's memory, kept as they are (no copy, no encryption): for one instance.
+ * An unused item is dropped a few seconds after it expires, not at the next sweep.
+ */
+export function memoryHeldItems({ now = Date.now } = {}): HeldItems {
+  const timers = new Set<NodeJS.Timeout>();
+  // One map per kind of item, however many times the kind is asked for.
+  const kinds = new Map<string, { held: Map<string, MemoryEntry>; slots: Map<string, string> }>();
+  return {
+    kind<T>(spec: HeldKindSpec<T>): HeldKind<T> {
+      if (!kinds.has(spec.name)) kinds.set(spec.name, { held: new Map(), slots: new Map() });
+      const { held, slots } = kinds.get(spec.name)!;
+      const drop = (ticket: string) => void held.delete(ticket);
+      const find = (ticket: string): Found<T> => {
+        const entry = ticketShape.test(ticket) ? held.get(ticket) : undefined;
+        if (!entry) return { state: 'missing' };
+        if (entry.expiresAt <= now()) {
+          drop(ticket);
+          return { state: 'expired' };
+        }
+        return { state: 'held', value: entry.value as T, expiresAt: new Date(entry.expiresAt) };
+      };
+      const sweep = () => {
+        const at = now();
+        for (const [ticket, entry] of held) if (entry.expiresAt <= at) drop(ticket);
+      };
+      return {
+        async put(value, { slot } = {}) {
+          const previous = slot === undefined ? undefined : slots.get(slot);
+          if (previous) drop(previous);
+          if (held.size >= spec.max) sweep();
+          if (held.size >= spec.max) throw spec.full();
+          const ticket = newTicket();
+          const expiresAt = now() + spec.ttlMs;
+          held.set(ticket, { value, expiresAt });
+          if (slot !== undefined) slots.set(slot, ticket);
+          const timer = setTimeout(() => {
+            timers.delete(timer);
+            drop(ticket);
+            if (slot !== undefined && slots.get(slot) === ticket) slots.delete(slot);
+          }, spec.ttlMs + 5_000);
+          timer.unref();
+          timers.add(timer);
+          return { ticket, expiresAt: new Date(expiresAt) };
+        },
+        async peek(ticket) {
+          return find(ticket);
+        },
+        async take(ticket) {
+          const found = find(ticket);
+          if (found.state !== 'held') return found;
+          const entry = held.get(ticket)!;
+          drop(ticket);
+          return { ...found, putBack: async () => void held.set(ticket, entry), discard: async () => undefined };
+        },
+        get size() {
+          return held.size;
+        },
+      };
+    },
+    async close() {
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+    },
+  };
+}
