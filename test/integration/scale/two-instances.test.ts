@@ -17,6 +17,8 @@ import { suiteRateLimits } from '../../helpers/test-server';
  */
 const tenantId = '7d3f0c3e-1c1a-4d7e-9a55-0c0a8d1e2b01';
 const ward = { id: 'c0ffee00-0000-4000-8000-00000000c001', name: 'Ward 7 Nursing' };
+/** A team in Manual mode, for an import previewed through one instance and confirmed through the other. */
+const manualWard = { id: 'c0ffee00-0000-4000-8000-00000000c002', name: 'Ward 9 Day Unit' };
 /** A ward's staff: each person makes a few changes, as on a real shift (SharePoint's budget is shared per user). */
 const staff = Array.from({ length: 12 }, (_, i) => ({
   id: `0a1b2c3d-0000-4000-8000-0000000001${String(i).padStart(2, '0')}`,
@@ -27,7 +29,16 @@ const people = staff.map((u) => u.id);
 const [owner] = people;
 const auditReader = people[11];
 const directory: DevDirectory = {
-  tenants: [{ id: tenantId, name: 'Contoso Health', teams: [{ ...ward, owners: [owner], members: people }] }],
+  tenants: [
+    {
+      id: tenantId,
+      name: 'Contoso Health',
+      teams: [
+        { ...ward, owners: [owner], members: people },
+        { ...manualWard, owners: [owner], members: people },
+      ],
+    },
+  ],
   users: staff,
   auditReaders: [auditReader],
 };
@@ -207,6 +218,58 @@ describe('two app instances against the same Graph and audit table', () => {
     const rename = await api(a, owner, 'PUT', `${teamPath}/connection`, { mode: 'ehr', url: stand.info.sandbox.fhir.r4, name: 'Ward EHR (R4)' });
     expect(rename.status).toBe(200);
     expect((await api(b, person(6), 'GET', `${teamPath}/connection`)).body).toMatchObject({ name: 'Ward EHR (R4)' });
+  });
+
+  it('a download link issued by one instance downloads once through the other; a file previewed through one imports through the other', async () => {
+    const list = await api(a, person(2), 'POST', `${teamPath}/lists`, { name: 'Export rounds' });
+    const listId = (list.body as { id: string }).id;
+    const onList = patientIds.slice(0, 3);
+    expect((await api(a, person(2), 'POST', `${teamPath}/lists/${listId}/patients`, { patientIds: onList })).status).toBe(200);
+    for (const [issuer, other] of [
+      [a, b],
+      [b, a],
+    ]) {
+      const link = await api(issuer, person(2), 'POST', `${teamPath}/lists/${listId}/export`, { timeZone: 'Europe/Warsaw' });
+      expect(link.status).toBe(201);
+      const { url } = link.body as { url: string };
+      // The link carries no Bearer token: the browser opens it as it is, and any instance may answer.
+      const download = await fetch(`${other}${url}`);
+      expect(download.status).toBe(200);
+      expect(download.headers.get('content-type')).toContain('text/csv');
+      const lines = (await download.text())
+        .replace(/^\uFEFF/, '')
+        .trimEnd()
+        .split('\r\n');
+      expect(lines[0]).toMatch(/^Name,MRN,/);
+      expect(lines).toHaveLength(1 + onList.length);
+      // Used once: neither instance answers it again.
+      for (const base of [issuer, other]) {
+        const again = await fetch(`${base}${url}`);
+        expect(again.status).toBe(404);
+        expect(((await again.json()) as { message: string }).message).toMatch(/used already/);
+      }
+    }
+
+    const manualPath = `/api/teams/${manualWard.id}`;
+    expect((await api(a, owner, 'PUT', `${manualPath}/connection`, { mode: 'manual' })).status).toBe(200);
+    const csv = 'Name;MRN\r\nAda Lovelace;SCALE-1\r\nGrace Hopper;SCALE-2\r\n';
+    const sent = await fetch(`${a}${manualPath}/manual-import/file`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await stand.tokenFor(owner)}`, 'content-type': 'application/octet-stream', 'x-file-name': 'day-unit.csv' },
+      body: csv,
+    });
+    expect(sent.status).toBe(200);
+    const { token, mapping } = (await sent.json()) as { token: string; mapping: unknown[] };
+    const preview = await api(a, owner, 'POST', `${manualPath}/manual-import/preview`, { token, mapping });
+    expect(preview).toMatchObject({ status: 200, body: { valid: 2, invalid: 0 } });
+    const imported = await api(b, owner, 'POST', `${manualPath}/manual-import/confirm`, { token, mapping, mode: 'all' });
+    expect(imported).toMatchObject({ status: 201, body: { imported: 2 } });
+    // The upload is used up on both instances.
+    expect((await api(a, owner, 'POST', `${manualPath}/manual-import/confirm`, { token, mapping, mode: 'all' })).status).toBe(404);
+    for (const base of [a, b]) {
+      const patients = await api(base, person(3), 'GET', `${manualPath}/manual-patients`);
+      expect((patients.body as { patients: { name: string }[] }).patients.map((p) => p.name).sort()).toEqual(['Ada Lovelace', 'Grace Hopper']);
+    }
   });
 
   it(
