@@ -21,6 +21,8 @@ const PIECES_PER_ENTITY = 14;
 const PARALLEL = 4;
 /** Expired items left past their time (so a late redeem still hears "expired"), then swept. */
 const SWEEP_GRACE_MS = 60_000;
+/** Items of this instance looked up, when it is at its cap, to see whether another instance took them. */
+const RECOUNT_MAX = 20;
 /** Entities removed at most per sweep: the work of a sweep stays bounded however much expired. */
 const SWEEP_MAX = 200;
 
@@ -136,9 +138,22 @@ export function tableHeldItems(client: TableClient, { now = Date.now, sweepMs = 
       const kind = spec.name;
       if (!issuedByKind.has(kind)) issuedByKind.set(kind, new Map());
       const issued = issuedByKind.get(kind)!;
-      const admit = () => {
+      const admit = async () => {
         if (issued.size < spec.max) return;
         for (const [key, expiresAt] of issued) if (expiresAt <= now()) issued.delete(key);
+        if (issued.size < spec.max) return;
+        // Items this instance issued may have been taken through another one: the oldest few are
+        // looked up (bounded work, and only when full), and those gone no longer count.
+        const oldest = [...issued.keys()].slice(0, RECOUNT_MAX);
+        const gone = await Promise.all(
+          oldest.map((key) =>
+            client.getEntity(key, '0', { queryOptions: { select: ['expiresAt'] } }).then(
+              () => false,
+              (error: unknown) => statusOf(error) === 404,
+            ),
+          ),
+        );
+        oldest.forEach((key, i) => gone[i] && issued.delete(key));
         if (issued.size >= spec.max) throw spec.full();
       };
       const slotKey = (slot: string) => `${kind}-slot-${createHash('sha256').update(slot).digest('hex')}`;
@@ -200,7 +215,7 @@ export function tableHeldItems(client: TableClient, { now = Date.now, sweepMs = 
 
       return {
         async put(value, { slot } = {}) {
-          admit();
+          await admit();
           const ticket = newTicket();
           const expiresAt = now() + spec.ttlMs;
           const partitionKey = itemKey(kind, ticket);

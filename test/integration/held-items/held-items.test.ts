@@ -203,6 +203,20 @@ describe.each(stores)('held items in %s', (_name, open) => {
     }
   });
 
+  it('uploads imported through the other instance no longer count against the cap of the one that held them', async () => {
+    const { a, b } = await open();
+    const onA = createImportUploads({ store: a, max: 2 });
+    const first = await onA.hold(owner, 'first.csv', file);
+    await onA.hold({ ...owner, userId: 'owner-2' }, 'second.csv', file);
+    expect(await refusal(onA.hold({ ...owner, userId: 'owner-3' }, 'third.csv', file))).toMatchObject({
+      status: 503,
+      message: expect.stringMatching(/Too many imports/),
+    });
+    await (await createImportUploads({ store: b }).take(first, owner)).done();
+    expect(await onA.hold({ ...owner, userId: 'owner-3' }, 'third.csv', file)).toMatch(/^[\w-]{43}$/);
+    expect(await refusal(onA.hold({ ...owner, userId: 'owner-4' }, 'fourth.csv', file))).toMatchObject({ status: 503 });
+  });
+
   it('an upload expires after 15 minutes', async () => {
     const { a, b, clock } = await open();
     const token = await createImportUploads({ store: a }).hold(owner, 'ward.csv', file);
