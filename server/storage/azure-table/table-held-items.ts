@@ -25,6 +25,7 @@ const SWEEP_GRACE_MS = 60_000;
 const RECOUNT_MAX = 20;
 /** Entities removed at most per sweep: the work of a sweep stays bounded however much expired. */
 const SWEEP_MAX = 200;
+const SWEEP_PAGES = 5;
 
 export interface TableHeldItemsSettings extends TableAuditSettings {
   now?: () => number;
@@ -113,10 +114,13 @@ export function tableHeldItems(client: TableClient, { now = Date.now, sweepMs = 
     const before = new Date(now() - SWEEP_GRACE_MS);
     const rows: { partitionKey: string; rowKey: string }[] = [];
     const pages = client.listEntities({ queryOptions: { filter: odata`expiresAt lt ${before}`, select: ['PartitionKey', 'RowKey'] } });
+    // A scan may answer pages with few rows (or none) and a continuation: a few pages are followed, no more.
+    let pagesRead = 0;
     for await (const page of pages.byPage({ maxPageSize: SWEEP_MAX })) {
       for (const row of page) rows.push({ partitionKey: row.partitionKey!, rowKey: row.rowKey! });
-      break;
+      if (rows.length >= SWEEP_MAX || ++pagesRead >= SWEEP_PAGES) break;
     }
+    rows.splice(SWEEP_MAX);
     await inTurns(rows, (row) => remove(row.partitionKey, row.rowKey));
     return rows.length;
   }
