@@ -57,7 +57,7 @@ export async function runEntries(ctx: EhrContext, urls: string[], digest: Digest
     const own: Digest = (body, i) => digest(body, start + i);
     try {
       // The batch answer is out of scope before a fallback starts, so it is not held meanwhile.
-      return (await sendBatch(ctx, gate, slice, own, warnings)) ?? (await readOneByOne(ctx, gate, slice, own));
+      return (await sendBatch(ctx, gate, () => open.waiting > 0, slice, own, warnings)) ?? (await readOneByOne(ctx, gate, slice, own));
     } catch (error) {
       failed = true; // a spent read budget, say, found while reading an answer
       throw error;
@@ -69,30 +69,44 @@ export async function runEntries(ctx: EhrContext, urls: string[], digest: Digest
 /** A batch not sent because another of the same read failed (never the error the read ends with). */
 class ReadAbandoned extends Error {}
 
-/** The batch's results, or undefined when its entries must be asked one by one. */
-async function sendBatch(ctx: EhrContext, gate: Gate, urls: string[], digest: Digest, warnings?: Warnings): Promise<EntryResult[] | undefined> {
+/**
+ * The batch's results, or undefined when its entries must be asked one by one. `othersWaiting`
+ * tells whether another batch of the read waits at the gate (and takes this one's slot).
+ */
+async function sendBatch(
+  ctx: EhrContext,
+  gate: Gate,
+  othersWaiting: () => boolean,
+  urls: string[],
+  digest: Digest,
+  warnings?: Warnings,
+): Promise<EntryResult[] | undefined> {
   const bundle = {
     resourceType: 'Bundle',
     type: 'batch',
     entry: urls.map((url) => ({ request: { method: 'GET', url } })),
   };
   let body: unknown;
+  let handedOn = false;
   try {
-    ({ body } = await gate(() =>
-      ctx.http({
+    ({ body } = await gate(async () => {
+      const answer = await ctx.http({
         method: 'POST',
         url: new URL(ctx.server.base.href),
         body: { contentType: ctx.adapter.mimeType, text: JSON.stringify(bundle) },
         token: ctx.token,
-      }),
-    ));
+      });
+      // Known before the slot is let go: a waiting batch then takes it.
+      handedOn = othersWaiting();
+      return answer;
+    }));
   } catch (error) {
     if (answeredBadly(error)) return undefined;
     throw error;
   }
-  // One turn of the event loop first: the batch that took this one's place at the gate goes out
-  // to the EHR before this answer is read.
-  await new Promise((resolve) => setImmediate(resolve));
+  // One turn of the event loop first when a batch took this one's place at the gate: it goes out
+  // to the EHR before this answer is read. The last ones are read at once.
+  if (handedOn) await new Promise((resolve) => setImmediate(resolve));
   // Entries are matched by position, so an answer of another length cannot be used.
   const entries = isObject(body) && body.resourceType === 'Bundle' ? list(body.entry) : [];
   ctx.budget?.spendEntries(entries.length);
