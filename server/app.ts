@@ -108,8 +108,7 @@ export function createApp(deps: AppDeps): express.Express {
   if (consent) api.get('/consent-config', (_req, res) => void res.json(consent));
   api.use(express.json({ limit: '64kb', strict: true }));
   const ep = endpoints(api, deps);
-  // heldItems rides along to the export and import routes, which read it when given.
-  const apiDeps: ApiDeps & { heldItems?: HeldItems } = { store: deps.store, ehr: deps.ehr, membership: deps.membership, heldItems: deps.heldItems };
+  const apiDeps: ApiDeps = { store: deps.store, ehr: deps.ehr, membership: deps.membership, heldItems: deps.heldItems };
   myTeamsRoutes(ep, apiDeps, deps.membership);
   teamMembersRoutes(ep, apiDeps);
   connectionRoutes(ep, apiDeps);

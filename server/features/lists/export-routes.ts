@@ -2,7 +2,6 @@ import type { Request, Response, NextFunction } from 'express';
 import { exportBody, exportQuery } from '../../../contract/exports.js';
 import { teamKey } from '../../identity/middleware.js';
 import { caller, requestContext } from '../../platform/request-context.js';
-import type { HeldItems } from '../../platform/held-items.js';
 import type { ApiDeps, Endpoints } from '../shared/deps.js';
 import { createExportTickets } from './export-tickets.js';
 import { exportList, exportZone } from './list-export.js';
@@ -15,7 +14,7 @@ import { findList } from './list-service.js';
  * Tickets are held in `heldItems` when given (app.ts passes the store all instances share), so
  * the link works through any instance.
  */
-export function exportRoutes(ep: Endpoints, deps: ApiDeps & { heldItems?: HeldItems }): void {
+export function exportRoutes(ep: Endpoints, deps: ApiDeps): void {
   const list = '/teams/:teamId/lists/:listId';
   const tickets = createExportTickets({ store: deps.heldItems });
   const csvAnswer = (res: Response, file: { filename: string; csv: string }) =>

@@ -3,7 +3,6 @@ import { importConfirmBody, importPreviewBody, IMPORT_MAX_BYTES } from '../../..
 import { teamKey } from '../../identity/middleware.js';
 import { Problem } from '../../platform/problem.js';
 import { caller } from '../../platform/request-context.js';
-import type { HeldItems } from '../../platform/held-items.js';
 import type { ApiDeps, Endpoints } from '../shared/deps.js';
 import { confirmImport, previewImport, receiveFile } from './import-service.js';
 import { createImportUploads, type UploadOwner } from './import-uploads.js';
@@ -42,7 +41,7 @@ function fileNameOf(req: Request): string {
  * Manual mode: importing patients from an Excel or CSV file, owners only. Uploads wait for their
  * import in `heldItems` (shared by all instances when the app runs with shared storage).
  */
-export function importRoutes(ep: Endpoints, deps: ApiDeps & { heldItems?: HeldItems }): void {
+export function importRoutes(ep: Endpoints, deps: ApiDeps): void {
   const uploads = createImportUploads({ store: deps.heldItems });
   const base = '/teams/:teamId/manual-import';
   const owner = (req: Request): UploadOwner => ({ ...teamKey(req), userId: caller().userId });
