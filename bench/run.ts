@@ -11,6 +11,7 @@ import { DEFAULT_PARALLEL_REQUESTS } from '../server/ehr/clinical/batch.js';
 import { mapLimit } from '../server/ehr/map-limit.js';
 import { listColumns } from '../contract/columns.js';
 import { startServer } from '../server/start.js';
+import { logger } from '../server/platform/logger.js';
 import { auditExportTarget, benchAuditExport } from './audit-export.js';
 import { FIRST_LOAD_WIRE_BUDGET_BYTES, INITIAL_JS_BUDGET_BYTES, firstLoadWire, initialJs, type WireFile } from './initial-js.js';
 
@@ -44,6 +45,8 @@ const latencyRuns = Number(args['latency-runs']);
 const latencyMs = Number(args['ehr-latency']);
 if (!Number.isFinite(latencyMs) || latencyMs <= 0) throw new Error('--ehr-latency takes a number of milliseconds above 0.');
 const json = args.json;
+// The request log would print a line per load (LOG_LEVEL is read from the environment at start).
+logger.level = 'warn';
 /** The list the latency runs and the first-row and whole-list targets are about. */
 const LATENCY_PATIENTS = 100;
 
@@ -125,7 +128,6 @@ async function benchVersion(version: 'r4' | 'stu3', ehr: EhrProcess) {
       DATA_DIR: dataDir,
       SANDBOX_PATIENTS: '1',
       STATIC_DIR: join(dataDir, 'none'),
-      LOG_LEVEL: 'warn',
       EHR_CLIENT_ID: ehr.clientId,
       EHR_CLIENT_SECRETS: ehr.clientSecret,
       EHR_TOKEN_ENDPOINT: ehr.tokenEndpoint,
@@ -162,6 +164,13 @@ async function benchVersion(version: 'r4' | 'stu3', ehr: EhrProcess) {
         page = await api('GET', `/patients?page=${encodeURIComponent(page.next)}`);
         ids.push(...page.patients.map((p: { id: string }) => p.id));
       }
+    }
+    // The least any API call costs this client: one hop to the app and back, no token, no store.
+    const healthTimes: number[] = [];
+    for (let run = 0; run < 200; run++) {
+      const started = performance.now();
+      await (await fetch(`${server.url}/api/health`)).json();
+      healthTimes.push(performance.now() - started);
     }
     const results: TableRow[] = [];
     for (const size of sizes) {
@@ -237,6 +246,7 @@ async function benchVersion(version: 'r4' | 'stu3', ehr: EhrProcess) {
       const roundTrips = Math.ceil(batches / DEFAULT_PARALLEL_REQUESTS);
       return {
         table: results,
+        emptyCallMs: round(median(healthTimes.slice(50)), 2),
         latency: {
           version: version.toUpperCase(),
           patients: LATENCY_PATIENTS,
@@ -303,6 +313,7 @@ try {
 // The audit export last, on its own: azurite and the app share this machine's CPU.
 const auditExport = await benchAuditExport();
 const table = all.flatMap((v) => v.table);
+const emptyCallMs = round(median(all.map((v) => v.emptyCallMs)), 2);
 const latency = all.map((v) => v.latency);
 
 const kb = (bytes: number) => `${(bytes / 1000).toFixed(1)} kB`;
@@ -349,7 +360,7 @@ targets.push({
 });
 targets.push(auditExportTarget(auditExport));
 
-if (json) console.log(JSON.stringify({ table, latency, initialJsBytes, firstLoadWire: wire, auditExport, targets }));
+if (json) console.log(JSON.stringify({ table, emptyCallMs, latency, initialJsBytes, firstLoadWire: wire, auditExport, targets }));
 else {
   console.log('version  patients  FHIR requests  list ms  raw FHIR ms  ratio');
   for (const r of table) {
@@ -357,6 +368,9 @@ else {
       `${r.version.padEnd(8)} ${String(r.patients).padStart(8)} ${String(r.fhirRequests).padStart(14)} ${String(r.listMs).padStart(8)} ${String(r.rawMs).padStart(12)} ${String(r.ratio).padStart(6)}`,
     );
   }
+  console.log(
+    `An empty API call (GET /api/health, no token, no store) from the same client: ${emptyCallMs} ms, which every list load pays on top of the raw FHIR time.`,
+  );
   console.log(`\nWith ${latencyMs} ms EHR latency (medians of ${latencyRuns} loads; bound = ceil(batches / parallel requests) × latency):`);
   console.log('version  patients  batches  parallel  bound ms  first row ms  whole list ms  whole / bound');
   for (const l of latency) {
