@@ -14,7 +14,12 @@ describe('CSV for Excel', () => {
   });
 
   it('neutralises cells a spreadsheet would run as formulas', () => {
-    const csv = toCsv(['v'], [['=HYPERLINK("x")'], ['+1'], ['-2'], ['@SUM(A1)'], ['plain']]);
-    expect(csv.split('\r\n').slice(1, 6)).toEqual(['"\'=HYPERLINK(""x"")"', "'+1", "'-2", "'@SUM(A1)", 'plain']);
+    const csv = toCsv(['v'], [['=HYPERLINK("x")'], ['+1'], ['-2+3'], ["-1+cmd|' /C calc'!A0"], ['@SUM(A1)'], ['-'], ['plain']]);
+    expect(csv.split('\r\n').slice(1, 8)).toEqual(['"\'=HYPERLINK(""x"")"', "'+1", "'-2+3", "'-1+cmd|' /C calc'!A0", "'@SUM(A1)", "'-", 'plain']);
+  });
+
+  it('keeps a negative number a number, as text or as a number', () => {
+    const csv = toCsv(['fluid balance'], [['-500'], [-2.5], ['-0.25'], [-7]]);
+    expect(csv.split('\r\n').slice(1, 5)).toEqual(['-500', '-2.5', '-0.25', '-7']);
   });
 });
