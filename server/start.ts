@@ -134,24 +134,14 @@ export async function startServer(env: Record<string, string | undefined> = proc
 
   // SQLite keeps the audit trail in the team data's own file, so each change commits with its records.
   const auditFile = join(config.dataDir, 'audit.sqlite');
-  // AUDIT_STORE=azure-table: one trail in Azure Table Storage for every instance, written after each change, before its answer.
-  const sharedAudit =
-    config.AUDIT_STORE === 'azure-table'
-      ? await openTableAuditLog({
-          tableName: config.AUDIT_TABLE_NAME,
-          endpoint: config.AUDIT_TABLE_ENDPOINT,
-          connectionString: config.AUDIT_TABLE_CONNECTION_STRING,
-        })
-      : undefined;
-  // With the shared audit table's account, download links and uploads are held where every instance finds them.
-  const heldItems =
-    config.AUDIT_STORE === 'azure-table'
-      ? await openTableHeldItems({
-          tableName: config.HELD_ITEMS_TABLE_NAME,
-          endpoint: config.AUDIT_TABLE_ENDPOINT,
-          connectionString: config.AUDIT_TABLE_CONNECTION_STRING,
-        })
-      : undefined;
+  // AUDIT_STORE=azure-table: one trail in Azure Table Storage for every instance, written after each change, before its answer;
+  // in the same account, download links and uploads are held where every instance finds them.
+  const tableAccount = config.AUDIT_STORE === 'azure-table' && {
+    endpoint: config.AUDIT_TABLE_ENDPOINT,
+    connectionString: config.AUDIT_TABLE_CONNECTION_STRING,
+  };
+  const sharedAudit = tableAccount ? await openTableAuditLog({ ...tableAccount, tableName: config.AUDIT_TABLE_NAME }) : undefined;
+  const heldItems = tableAccount ? await openTableHeldItems({ ...tableAccount, tableName: config.HELD_ITEMS_TABLE_NAME }) : undefined;
   const store =
     config.STORE === 'graph'
       ? auditAfterWrite(
