@@ -1,60 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { devDirectory } from '../../../server/identity/dev-directory';
-import { checkAnswer } from '../../helpers/contract-check';
-import { startProductionHarness } from '../../helpers/production-server';
-import { startTestServer, type DevInfo } from '../../helpers/test-server';
-import type { Json } from '../../helpers/json';
+import { bothStores, type StoreHarness } from '../../helpers/both-stores';
 
 // Discharging a hand-entered patient: they leave every list of the team in the same change, stay
 // readable in the discharged roster with who and when, and can be re-admitted; any member may do
 // it, and each step is in the audit trail. Both stores: SQLite in dev mode, the team's SharePoint
 // site through Graph in production mode.
-interface Harness {
-  info: DevInfo;
-  api(userId: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: Json }>;
-  stop(): Promise<void>;
-}
-type AuditRecord = { operation: string; outcome: string; userId: string; patientId: string | null; listId: string | null; requestId: string };
-
-const harnesses: [string, () => Promise<Harness & { trail(): Promise<AuditRecord[]> }>][] = [
-  [
-    'SQLite store, dev mode',
-    async () => {
-      const server = await startTestServer();
-      const reader = server.info.users.find((u) => u.name === 'Casey Lindqvist')!.id;
-      return { ...server, trail: async () => (await server.api(reader, 'GET', '/api/audit?limit=5000')).body.events as AuditRecord[] };
-    },
-  ],
-  [
-    'Graph store, production mode',
-    async () => {
-      const harness = await startProductionHarness(devDirectory);
-      const owner = devDirectory.tenants[0].teams[0].owners[0];
-      const trail = async () => {
-        const token = await harness.tokenFor(owner, 'v2', { roles: ['Patients.AuditReader'] });
-        const res = await fetch(`${harness.server.url}/api/audit?limit=5000`, { headers: { authorization: `Bearer ${token}` } });
-        return ((await res.json()) as { events: AuditRecord[] }).events;
-      };
-      return { ...harness, trail };
-    },
-  ],
-];
-
-describe.each(harnesses)('%s', (_name, start) => {
-  let server: Awaited<ReturnType<(typeof harnesses)[number][1]>>;
+describe.each(bothStores)('%s', (_name, start) => {
+  let server: StoreHarness;
   let owner: string;
   let member: string;
   let base: string;
 
-  const call = async (userId: string, method: string, path: string, body?: unknown) => {
-    const res = await server.api(userId, method, path, body);
-    checkAnswer(method, path, res.status, res.body, typeof res.body === 'object' && res.body !== null);
-    return res;
-  };
   const patientIdsOf = async (listId: string) =>
-    ((await call(member, 'GET', `${base}/lists/${listId}`)).body.rows as { patientId: string }[]).map((r) => r.patientId);
-  const rosterIds = async () => ((await call(member, 'GET', `${base}/manual-patients`)).body.patients as { id: string }[]).map((p) => p.id);
-  const dischargedIds = async () => ((await call(member, 'GET', `${base}/discharged-patients`)).body.patients as { id: string }[]).map((p) => p.id);
+    ((await server.call(member, 'GET', `${base}/lists/${listId}`)).body.rows as { patientId: string }[]).map((r) => r.patientId);
+  const rosterIds = async () => ((await server.call(member, 'GET', `${base}/manual-patients`)).body.patients as { id: string }[]).map((p) => p.id);
+  const dischargedIds = async () =>
+    ((await server.call(member, 'GET', `${base}/discharged-patients`)).body.patients as { id: string }[]).map((p) => p.id);
 
   beforeAll(async () => {
     server = await start();
@@ -62,21 +23,21 @@ describe.each(harnesses)('%s', (_name, start) => {
     owner = team.owners[0];
     member = team.members.find((m) => !team.owners.includes(m))!;
     base = `/api/teams/${team.id}`;
-    expect((await call(owner, 'PUT', `${base}/connection`, { mode: 'manual' })).status).toBe(200);
-    expect((await call(owner, 'PUT', `${base}/schema`, { fields: [{ id: 'plan', label: 'Plan', type: 'text' }] })).status).toBe(200);
+    expect((await server.call(owner, 'PUT', `${base}/connection`, { mode: 'manual' })).status).toBe(200);
+    expect((await server.call(owner, 'PUT', `${base}/schema`, { fields: [{ id: 'plan', label: 'Plan', type: 'text' }] })).status).toBe(200);
   }, 60_000);
   afterAll(() => server?.stop());
 
   it('takes the patient off every list, keeps them readable as discharged, and lets a member re-admit them', async () => {
-    const ada = (await call(member, 'POST', `${base}/manual-patients`, { name: 'Ada Discharge', mrn: 'D-1', values: { plan: 'Home' } })).body;
-    const bo = (await call(member, 'POST', `${base}/manual-patients`, { name: 'Bo Stays', values: {} })).body;
-    const rounds = (await call(member, 'POST', `${base}/lists`, { name: 'Rounds' })).body.id as string;
-    const night = (await call(member, 'POST', `${base}/lists`, { name: 'Night' })).body.id as string;
-    await call(member, 'POST', `${base}/lists/${rounds}/patients`, { patientIds: [ada.id, bo.id] });
-    await call(member, 'POST', `${base}/lists/${night}/patients`, { patientIds: [ada.id] });
+    const ada = (await server.call(member, 'POST', `${base}/manual-patients`, { name: 'Ada Discharge', mrn: 'D-1', values: { plan: 'Home' } })).body;
+    const bo = (await server.call(member, 'POST', `${base}/manual-patients`, { name: 'Bo Stays', values: {} })).body;
+    const rounds = (await server.call(member, 'POST', `${base}/lists`, { name: 'Rounds' })).body.id as string;
+    const night = (await server.call(member, 'POST', `${base}/lists`, { name: 'Night' })).body.id as string;
+    await server.call(member, 'POST', `${base}/lists/${rounds}/patients`, { patientIds: [ada.id, bo.id] });
+    await server.call(member, 'POST', `${base}/lists/${night}/patients`, { patientIds: [ada.id] });
 
     // A member who is not an owner discharges: any member may, as anyone may take a patient off a list.
-    const discharged = await call(member, 'POST', `${base}/manual-patients/${ada.id}/discharge`, { version: 1 });
+    const discharged = await server.call(member, 'POST', `${base}/manual-patients/${ada.id}/discharge`, { version: 1 });
     expect(discharged).toMatchObject({
       status: 200,
       body: { id: ada.id, name: 'Ada Discharge', mrn: 'D-1', values: { plan: 'Home' }, version: 2, discharged: { byId: member } },
@@ -87,64 +48,64 @@ describe.each(harnesses)('%s', (_name, start) => {
     expect(await patientIdsOf(night)).toEqual([]);
     expect(await rosterIds()).toEqual([bo.id]);
     expect(await dischargedIds()).toEqual([ada.id]);
-    expect((await call(member, 'GET', `${base}/discharged-patients/${ada.id}`)).body).toMatchObject({
+    expect((await server.call(member, 'GET', `${base}/discharged-patients/${ada.id}`)).body).toMatchObject({
       name: 'Ada Discharge',
       discharged: { byId: member },
     });
 
     // Discharged is read-only: no edit, no second discharge, no way back onto a list.
-    expect((await call(member, 'GET', `${base}/manual-patients/${ada.id}`)).status).toBe(404);
-    expect((await call(member, 'PATCH', `${base}/manual-patients/${ada.id}`, { name: 'Changed', version: 2 })).status).toBe(404);
-    const again = await call(owner, 'POST', `${base}/manual-patients/${ada.id}/discharge`, { version: 2 });
+    expect((await server.call(member, 'GET', `${base}/manual-patients/${ada.id}`)).status).toBe(404);
+    expect((await server.call(member, 'PATCH', `${base}/manual-patients/${ada.id}`, { name: 'Changed', version: 2 })).status).toBe(404);
+    const again = await server.call(owner, 'POST', `${base}/manual-patients/${ada.id}/discharge`, { version: 2 });
     expect(again).toMatchObject({ status: 404, body: { code: 'patient_not_found' } });
-    expect((await call(member, 'POST', `${base}/lists/${night}/patients`, { patientIds: [ada.id] })).body.code).toBe('patient_not_found');
+    expect((await server.call(member, 'POST', `${base}/lists/${night}/patients`, { patientIds: [ada.id] })).body.code).toBe('patient_not_found');
     expect(await patientIdsOf(night)).toEqual([]);
 
     // Re-admission brings them back to the roster, not onto lists.
-    expect((await call(member, 'POST', `${base}/discharged-patients/${ada.id}/readmit`, { version: 1 })).body.code).toBe('version_conflict');
-    const back = await call(member, 'POST', `${base}/discharged-patients/${ada.id}/readmit`, { version: 2 });
+    expect((await server.call(member, 'POST', `${base}/discharged-patients/${ada.id}/readmit`, { version: 1 })).body.code).toBe('version_conflict');
+    const back = await server.call(member, 'POST', `${base}/discharged-patients/${ada.id}/readmit`, { version: 2 });
     expect(back).toMatchObject({ status: 200, body: { id: ada.id, name: 'Ada Discharge', version: 3 } });
     expect(back.body).not.toHaveProperty('discharged');
     expect((await rosterIds()).sort()).toEqual([ada.id, bo.id].sort());
     expect(await dischargedIds()).toEqual([]);
     expect(await patientIdsOf(night)).toEqual([]);
-    expect((await call(member, 'POST', `${base}/discharged-patients/${ada.id}/readmit`, { version: 3 })).status).toBe(404);
+    expect((await server.call(member, 'POST', `${base}/discharged-patients/${ada.id}/readmit`, { version: 3 })).status).toBe(404);
   });
 
   it('refuses a stale version or bad input and changes nothing', async () => {
-    const cy = (await call(member, 'POST', `${base}/manual-patients`, { name: 'Cy Conflict', values: {} })).body;
-    const ward = (await call(member, 'POST', `${base}/lists`, { name: 'Ward' })).body.id as string;
-    await call(member, 'POST', `${base}/lists/${ward}/patients`, { patientIds: [cy.id] });
-    await call(owner, 'PATCH', `${base}/manual-patients/${cy.id}`, { name: 'Cy Conflict', room: '3', version: 1 });
+    const cy = (await server.call(member, 'POST', `${base}/manual-patients`, { name: 'Cy Conflict', values: {} })).body;
+    const ward = (await server.call(member, 'POST', `${base}/lists`, { name: 'Ward' })).body.id as string;
+    await server.call(member, 'POST', `${base}/lists/${ward}/patients`, { patientIds: [cy.id] });
+    await server.call(owner, 'PATCH', `${base}/manual-patients/${cy.id}`, { name: 'Cy Conflict', room: '3', version: 1 });
 
-    const stale = await call(member, 'POST', `${base}/manual-patients/${cy.id}/discharge`, { version: 1 });
+    const stale = await server.call(member, 'POST', `${base}/manual-patients/${cy.id}/discharge`, { version: 1 });
     expect(stale).toMatchObject({ status: 412, body: { code: 'version_conflict' } });
     for (const body of [{}, { version: 'two' }, { version: 2, at: '2020-01-01' }]) {
-      expect((await call(member, 'POST', `${base}/manual-patients/${cy.id}/discharge`, body)).status).toBe(400);
+      expect((await server.call(member, 'POST', `${base}/manual-patients/${cy.id}/discharge`, body)).status).toBe(400);
     }
-    expect((await call(member, 'POST', `${base}/manual-patients/not-a-uuid/discharge`, { version: 1 })).status).toBe(404);
+    expect((await server.call(member, 'POST', `${base}/manual-patients/not-a-uuid/discharge`, { version: 1 })).status).toBe(404);
     expect(await patientIdsOf(ward)).toEqual([cy.id]);
     expect(await rosterIds()).toContain(cy.id);
     expect(await dischargedIds()).not.toContain(cy.id);
   });
 
   it('refuses callers outside the team and teams not in Manual mode, changing nothing', async () => {
-    const eve = (await call(member, 'POST', `${base}/manual-patients`, { name: 'Eve Guarded', values: {} })).body;
+    const eve = (await server.call(member, 'POST', `${base}/manual-patients`, { name: 'Eve Guarded', values: {} })).body;
     // A user of the other tenant cannot reach the team at all.
     const foreigner = server.info.users.find((u) => u.tenantId !== server.info.tenants[0].id)!.id;
-    const refused = await call(foreigner, 'POST', `${base}/manual-patients/${eve.id}/discharge`, { version: 1 });
+    const refused = await server.call(foreigner, 'POST', `${base}/manual-patients/${eve.id}/discharge`, { version: 1 });
     expect([403, 404]).toContain(refused.status);
     expect(JSON.stringify(refused.body)).not.toContain('Eve Guarded');
 
     // A team of the same tenant in which the caller is not a member, and one that is not in Manual mode.
     const other = server.info.tenants[0].teams[1];
     const outsider = server.info.users.find((u) => u.tenantId === server.info.tenants[0].id && !other.members.includes(u.id))!.id;
-    expect((await call(outsider, 'POST', `/api/teams/${other.id}/manual-patients/${eve.id}/discharge`, { version: 1 })).body.code).toBe(
+    expect((await server.call(outsider, 'POST', `/api/teams/${other.id}/manual-patients/${eve.id}/discharge`, { version: 1 })).body.code).toBe(
       'not_team_member',
     );
-    expect((await call(outsider, 'GET', `/api/teams/${other.id}/discharged-patients`)).body.code).toBe('not_team_member');
+    expect((await server.call(outsider, 'GET', `/api/teams/${other.id}/discharged-patients`)).body.code).toBe('not_team_member');
     const inOther = other.members[0];
-    expect((await call(inOther, 'POST', `/api/teams/${other.id}/manual-patients/${eve.id}/discharge`, { version: 1 })).body.code).toBe(
+    expect((await server.call(inOther, 'POST', `/api/teams/${other.id}/manual-patients/${eve.id}/discharge`, { version: 1 })).body.code).toBe(
       'not_manual_mode',
     );
 
@@ -154,33 +115,35 @@ describe.each(harnesses)('%s', (_name, start) => {
 
   it('lets the team change its fields while a patient is away: re-admitted, they keep the values that still fit and can be edited', async () => {
     type Schema = { fields: { id: string }[]; version: number };
-    const before = (await call(member, 'GET', `${base}/schema`)).body as Schema;
+    const before = (await server.call(member, 'GET', `${base}/schema`)).body as Schema;
     const withBay = { fields: [...before.fields, { id: 'bay', label: 'Bay', type: 'text' }], version: before.version };
-    expect((await call(owner, 'PUT', `${base}/schema`, withBay)).status).toBe(200);
-    const fay = (await call(member, 'POST', `${base}/manual-patients`, { name: 'Fay Away', values: { plan: 'Home', bay: 'B2' } })).body;
-    await call(member, 'POST', `${base}/manual-patients/${fay.id}/discharge`, { version: 1 });
+    expect((await server.call(owner, 'PUT', `${base}/schema`, withBay)).status).toBe(200);
+    const fay = (await server.call(member, 'POST', `${base}/manual-patients`, { name: 'Fay Away', values: { plan: 'Home', bay: 'B2' } })).body;
+    await server.call(member, 'POST', `${base}/manual-patients/${fay.id}/discharge`, { version: 1 });
 
     // Discharged patients do not hold the team's schema changes back, and keep their record as it was.
-    const now = (await call(member, 'GET', `${base}/schema`)).body as Schema;
-    expect((await call(owner, 'PUT', `${base}/schema`, { fields: now.fields.filter((f) => f.id !== 'bay'), version: now.version })).status).toBe(200);
-    expect((await call(member, 'GET', `${base}/discharged-patients/${fay.id}`)).body.values).toEqual({ plan: 'Home', bay: 'B2' });
+    const now = (await server.call(member, 'GET', `${base}/schema`)).body as Schema;
+    expect(
+      (await server.call(owner, 'PUT', `${base}/schema`, { fields: now.fields.filter((f) => f.id !== 'bay'), version: now.version })).status,
+    ).toBe(200);
+    expect((await server.call(member, 'GET', `${base}/discharged-patients/${fay.id}`)).body.values).toEqual({ plan: 'Home', bay: 'B2' });
 
-    const back = await call(member, 'POST', `${base}/discharged-patients/${fay.id}/readmit`, { version: 2 });
+    const back = await server.call(member, 'POST', `${base}/discharged-patients/${fay.id}/readmit`, { version: 2 });
     expect(back).toMatchObject({ status: 200, body: { version: 3, values: { plan: 'Home' } } });
     expect(back.body.values).not.toHaveProperty('bay');
-    const edited = await call(member, 'PATCH', `${base}/manual-patients/${fay.id}`, { name: 'Fay Away', room: '9', version: 3 });
+    const edited = await server.call(member, 'PATCH', `${base}/manual-patients/${fay.id}`, { name: 'Fay Away', room: '9', version: 3 });
     expect(edited).toMatchObject({ status: 200, body: { room: '9', values: { plan: 'Home' }, version: 4 } });
   });
 
   it('records the discharge, each list left, re-admission and the reads of discharged patients', async () => {
-    const di = (await call(member, 'POST', `${base}/manual-patients`, { name: 'Di Audited', values: {} })).body;
-    const ward = (await call(member, 'POST', `${base}/lists`, { name: 'Audited' })).body.id as string;
-    await call(member, 'POST', `${base}/lists/${ward}/patients`, { patientIds: [di.id] });
-    await call(member, 'POST', `${base}/manual-patients/${di.id}/discharge`, { version: 1 });
-    await call(owner, 'GET', `${base}/discharged-patients`);
-    await call(owner, 'GET', `${base}/discharged-patients/${di.id}`);
-    await call(owner, 'POST', `${base}/discharged-patients/${di.id}/readmit`, { version: 2 });
-    await call(member, 'POST', `${base}/manual-patients/${di.id}/discharge`, { version: 1 });
+    const di = (await server.call(member, 'POST', `${base}/manual-patients`, { name: 'Di Audited', values: {} })).body;
+    const ward = (await server.call(member, 'POST', `${base}/lists`, { name: 'Audited' })).body.id as string;
+    await server.call(member, 'POST', `${base}/lists/${ward}/patients`, { patientIds: [di.id] });
+    await server.call(member, 'POST', `${base}/manual-patients/${di.id}/discharge`, { version: 1 });
+    await server.call(owner, 'GET', `${base}/discharged-patients`);
+    await server.call(owner, 'GET', `${base}/discharged-patients/${di.id}`);
+    await server.call(owner, 'POST', `${base}/discharged-patients/${di.id}/readmit`, { version: 2 });
+    await server.call(member, 'POST', `${base}/manual-patients/${di.id}/discharge`, { version: 1 });
 
     const mine = (await server.trail()).filter((e) => e.patientId === di.id);
     const summary = mine.map((e) => `${e.operation}:${e.outcome}:${e.userId === owner ? 'owner' : 'member'}${e.listId === ward ? ':ward' : ''}`);
