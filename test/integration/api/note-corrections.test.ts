@@ -1,59 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { devDirectory } from '../../../server/identity/dev-directory';
-import { checkAnswer } from '../../helpers/contract-check';
-import { startProductionHarness } from '../../helpers/production-server';
-import { startTestServer, type DevInfo } from '../../helpers/test-server';
+import { bothStores, type StoreHarness } from '../../helpers/both-stores';
 import type { Json } from '../../helpers/json';
 
 // A note's author corrects or withdraws it; the earlier texts stay readable, colleagues cannot
 // change it, a stale version is refused, and each change or refusal is in the audit trail. Both
 // stores: SQLite in dev mode, the team's SharePoint site through Graph in production mode.
-interface Harness {
-  info: DevInfo;
-  url: string;
-  api(userId: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: Json }>;
-  stop(): Promise<void>;
-}
-type AuditRecord = { operation: string; outcome: string; status: number; userId: string; patientId: string | null };
-
-const harnesses: [string, () => Promise<Harness & { trail(): Promise<AuditRecord[]> }>][] = [
-  [
-    'SQLite store, dev mode',
-    async () => {
-      const server = await startTestServer();
-      const reader = server.info.users.find((u) => u.name === 'Casey Lindqvist')!.id;
-      return { ...server, trail: async () => (await server.api(reader, 'GET', '/api/audit?limit=1000')).body.events as AuditRecord[] };
-    },
-  ],
-  [
-    'Graph store, production mode',
-    async () => {
-      const harness = await startProductionHarness(devDirectory);
-      const owner = devDirectory.tenants[0].teams[0].owners[0];
-      const trail = async () => {
-        const token = await harness.tokenFor(owner, 'v2', { roles: ['Patients.AuditReader'] });
-        const res = await fetch(`${harness.server.url}/api/audit?limit=1000`, { headers: { authorization: `Bearer ${token}` } });
-        return ((await res.json()) as { events: AuditRecord[] }).events;
-      };
-      return { ...harness, url: harness.server.url, trail };
-    },
-  ],
-];
-
-describe.each(harnesses)('%s', (_name, start) => {
-  let server: Awaited<ReturnType<(typeof harnesses)[number][1]>>;
+describe.each(bothStores)('%s', (_name, start) => {
+  let server: StoreHarness;
   let author: string;
   let colleague: string;
   let base: string;
   const patientId = 'note-patient-1';
 
-  /** Every answer is checked against the contract, as the API suites do. */
-  const call = async (userId: string, method: string, path: string, body?: unknown) => {
-    const res = await server.api(userId, method, path, body);
-    checkAnswer(method, path, res.status, res.body, typeof res.body === 'object' && res.body !== null);
-    return res;
-  };
-  const notesNow = async () => (await call(author, 'GET', `${base}/patients/${patientId}/notes`)).body.notes as Json[];
+  const notesNow = async () => (await server.call(author, 'GET', `${base}/patients/${patientId}/notes`)).body.notes as Json[];
 
   beforeAll(async () => {
     server = await start();
@@ -66,53 +25,55 @@ describe.each(harnesses)('%s', (_name, start) => {
 
   it('refuses a note over 4,000 characters with a clear 400, and never cuts it', async () => {
     const long = 'x'.repeat(4001);
-    const res = await call(author, 'POST', `${base}/patients/${patientId}/notes`, { text: long });
+    const res = await server.call(author, 'POST', `${base}/patients/${patientId}/notes`, { text: long });
     expect(res.status).toBe(400);
     expect(res.body.message).toContain('4,000');
     expect(JSON.stringify(res.body)).not.toContain('xxxx');
     expect(await notesNow()).toEqual([]);
     // Exactly at the limit is kept whole.
-    const atLimit = await call(author, 'POST', `${base}/patients/${patientId}/notes`, { text: 'y'.repeat(4000) });
+    const atLimit = await server.call(author, 'POST', `${base}/patients/${patientId}/notes`, { text: 'y'.repeat(4000) });
     expect(atLimit.status).toBe(201);
     expect((atLimit.body.text as string).length).toBe(4000);
   });
 
   it('lets only the author correct and withdraw, against the version read, keeping and auditing every text', async () => {
-    const added = await call(author, 'POST', `${base}/patients/${patientId}/notes`, { text: 'Potassium 5.9, repeat at 14:00' });
+    const added = await server.call(author, 'POST', `${base}/patients/${patientId}/notes`, { text: 'Potassium 5.9, repeat at 14:00' });
     expect(added).toMatchObject({ status: 201, body: { version: 1, editedAt: null, withdrawnAt: null, revisions: [] } });
     const note = `${base}/patients/${patientId}/notes/${added.body.id}`;
 
     // A colleague may read it, not change it.
-    const hijack = await call(colleague, 'PATCH', note, { text: 'Potassium normal', version: 1 });
+    const hijack = await server.call(colleague, 'PATCH', note, { text: 'Potassium normal', version: 1 });
     expect(hijack).toMatchObject({ status: 403, body: { code: 'forbidden', message: 'Only the author of a note can correct or withdraw it.' } });
-    expect((await call(colleague, 'POST', `${note}/withdraw`, { version: 1 })).status).toBe(403);
+    expect((await server.call(colleague, 'POST', `${note}/withdraw`, { version: 1 })).status).toBe(403);
     // Too long a correction is refused as a new note is.
-    expect((await call(author, 'PATCH', note, { text: 'z'.repeat(4001), version: 1 })).status).toBe(400);
+    expect((await server.call(author, 'PATCH', note, { text: 'z'.repeat(4001), version: 1 })).status).toBe(400);
 
-    const corrected = await call(author, 'PATCH', note, { text: 'Potassium 5.4, repeat at 14:00', version: 1 });
+    const corrected = await server.call(author, 'PATCH', note, { text: 'Potassium 5.4, repeat at 14:00', version: 1 });
     expect(corrected).toMatchObject({ status: 200, body: { text: 'Potassium 5.4, repeat at 14:00', version: 2, withdrawnAt: null } });
     expect(corrected.body.editedAt).toEqual(expect.any(String));
     expect(corrected.body.revisions).toEqual([{ text: 'Potassium 5.9, repeat at 14:00', writtenAt: added.body.createdAt }]);
 
     // Someone who read version 1 does not overwrite the correction.
-    const stale = await call(author, 'PATCH', note, { text: 'Potassium 6.1', version: 1 });
+    const stale = await server.call(author, 'PATCH', note, { text: 'Potassium 6.1', version: 1 });
     expect(stale).toMatchObject({ status: 412, body: { code: 'version_conflict' } });
     expect(stale.body.message).not.toContain('Potassium');
 
-    const withdrawn = await call(author, 'POST', `${note}/withdraw`, { version: 2 });
+    const withdrawn = await server.call(author, 'POST', `${note}/withdraw`, { version: 2 });
     expect(withdrawn).toMatchObject({ status: 200, body: { text: '', version: 3 } });
     expect(withdrawn.body.withdrawnAt).toEqual(expect.any(String));
     // The team still sees that there was a note, and what it said.
-    const seen = (await call(colleague, 'GET', `${base}/patients/${patientId}/notes`)).body.notes as Json[];
+    const seen = (await server.call(colleague, 'GET', `${base}/patients/${patientId}/notes`)).body.notes as Json[];
     expect(seen.find((n) => n.id === added.body.id)).toMatchObject({
       withdrawnAt: withdrawn.body.withdrawnAt,
       revisions: [{ text: 'Potassium 5.9, repeat at 14:00' }, { text: 'Potassium 5.4, repeat at 14:00' }],
     });
-    expect((await call(author, 'PATCH', note, { text: 'again', version: 3 })).body).toMatchObject({
+    expect((await server.call(author, 'PATCH', note, { text: 'again', version: 3 })).body).toMatchObject({
       code: 'not_found',
       message: 'This patient has no such note, or it was withdrawn and cannot be changed any more.',
     });
-    expect((await call(author, 'PATCH', `${base}/patients/${patientId}/notes/not-a-note`, { text: 'x', version: 1 })).body.code).toBe('not_found');
+    expect((await server.call(author, 'PATCH', `${base}/patients/${patientId}/notes/not-a-note`, { text: 'x', version: 1 })).body.code).toBe(
+      'not_found',
+    );
 
     const trail = (await server.trail()).filter((e) => e.operation === 'PatientNoteCorrect' || e.operation === 'PatientNoteWithdraw');
     expect(trail.map((e) => [e.operation, e.outcome, e.status, e.userId === author ? 'author' : 'colleague', e.patientId])).toEqual(
