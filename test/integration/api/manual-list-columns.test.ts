@@ -1,32 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { devDirectory } from '../../../server/identity/dev-directory';
-import { checkAnswer } from '../../helpers/contract-check';
-import { startProductionHarness } from '../../helpers/production-server';
-import { cast, startTestServer, type DevInfo } from '../../helpers/test-server';
+import { bothStores, type StoreHarness } from '../../helpers/both-stores';
 import type { Json } from '../../helpers/json';
+import { cast } from '../../helpers/test-server';
 
 /**
  * A Manual-mode team's fields as list columns, through the API on both stores: the list answers
  * each field's value and the team's fields (for the tab to head and sort them), the CSV heads each
  * field by its label, and a field removed while a list shows it reads as removed, not as a crash.
  */
-const harnesses = [
-  [
-    'SQLite store, dev mode',
-    async () => {
-      const server = await startTestServer();
-      return { api: server.api, info: server.info, stop: () => server.stop() };
-    },
-  ],
-  [
-    'Graph store, production mode',
-    async () => {
-      const harness = await startProductionHarness(devDirectory);
-      return { api: harness.api, info: harness.info as DevInfo, stop: () => harness.stop() };
-    },
-  ],
-] as const;
-
 const fields = [
   { id: 'status', label: 'Status', type: 'choice', choices: ['Stable', 'Watch', 'Critical'], colours: { Critical: 'red' } },
   { id: 'weight', label: 'Weight', type: 'number', unit: 'kg' },
@@ -35,34 +16,28 @@ const fields = [
   { id: 'spare', label: 'Spare', type: 'text' },
 ];
 
-describe.each(harnesses)('%s', (_name, start) => {
-  let server: Awaited<ReturnType<(typeof harnesses)[number][1]>>;
+describe.each(bothStores)('%s', (_name, start) => {
+  let server: StoreHarness;
   let who: ReturnType<typeof cast>;
   let base: string;
   let listId: string;
   let ids: string[];
 
-  const call = async (userId: string, method: string, path: string, body?: unknown) => {
-    const res = await server.api(userId, method, path, body);
-    checkAnswer(method, path, res.status, res.body, typeof res.body === 'object' && res.body !== null);
-    return res as { status: number; body: Json & Record<string, never> };
-  };
-
   beforeAll(async () => {
     server = await start();
     who = cast(server.info);
     base = `/api/teams/${who.team.id}`;
-    expect((await call(who.owner, 'PUT', `${base}/connection`, { mode: 'manual' })).status).toBe(200);
-    expect((await call(who.owner, 'PUT', `${base}/schema`, { fields, version: 0 })).status).toBe(200);
-    const a = await call(who.member, 'POST', `${base}/manual-patients`, {
+    expect((await server.call(who.owner, 'PUT', `${base}/connection`, { mode: 'manual' })).status).toBe(200);
+    expect((await server.call(who.owner, 'PUT', `${base}/schema`, { fields, version: 0 })).status).toBe(200);
+    const a = await server.call(who.member, 'POST', `${base}/manual-patients`, {
       name: 'Ada Lovelace',
       values: { status: 'Critical', weight: 61.5, isolation: true, nurse: { id: who.member } },
     });
-    const b = await call(who.member, 'POST', `${base}/manual-patients`, { name: 'Alan Turing', values: { status: 'Stable', weight: 80 } });
+    const b = await server.call(who.member, 'POST', `${base}/manual-patients`, { name: 'Alan Turing', values: { status: 'Stable', weight: 80 } });
     ids = [a.body.id as string, b.body.id as string];
-    listId = (await call(who.member, 'POST', `${base}/lists`, { name: 'Ward 4' })).body.id as string;
-    await call(who.member, 'POST', `${base}/lists/${listId}/patients`, { patientIds: ids });
-    const set = await call(who.member, 'PATCH', `${base}/lists/${listId}`, {
+    listId = (await server.call(who.member, 'POST', `${base}/lists`, { name: 'Ward 4' })).body.id as string;
+    await server.call(who.member, 'POST', `${base}/lists/${listId}/patients`, { patientIds: ids });
+    const set = await server.call(who.member, 'PATCH', `${base}/lists/${listId}`, {
       columns: ['name', 'field:status', 'field:weight', 'field:isolation', 'field:nurse', 'field:spare'],
     });
     expect(set.status).toBe(200);
@@ -70,7 +45,7 @@ describe.each(harnesses)('%s', (_name, start) => {
   afterAll(() => server?.stop());
 
   it('answers every field column’s value, with the team’s fields', async () => {
-    const view = (await call(who.member, 'GET', `${base}/lists/${listId}`)).body as unknown as {
+    const view = (await server.call(who.member, 'GET', `${base}/lists/${listId}`)).body as unknown as {
       fields: { id: string }[];
       rows: { patientId: string; cells: Json }[];
     };
@@ -101,17 +76,17 @@ describe.each(harnesses)('%s', (_name, start) => {
   });
 
   it('exports a heading per field label and each value in words', async () => {
-    const csv = (await server.api(who.member, 'GET', `${base}/lists/${listId}/export.csv`)).body as string;
+    const csv = (await server.call(who.member, 'GET', `${base}/lists/${listId}/export.csv`)).body as string;
     const lines = csv.replace('\uFEFF', '').split('\r\n');
     expect(lines[0]).toBe('Name,Status,Weight,Isolation,Assigned nurse,Spare');
     expect(lines[1]).toMatch(/^Ada Lovelace,Critical,61\.5,Yes,[^,]+,None recorded$/);
   });
 
   it('reads a field removed from the schema as removed, and the list still opens and exports', async () => {
-    const schema = (await call(who.owner, 'GET', `${base}/schema`)).body as { version: number };
+    const schema = (await server.call(who.owner, 'GET', `${base}/schema`)).body as { version: number };
     const kept = fields.filter((f) => f.id !== 'spare');
-    expect((await call(who.owner, 'PUT', `${base}/schema`, { fields: kept, version: schema.version })).status).toBe(200);
-    const view = (await call(who.member, 'GET', `${base}/lists/${listId}`)).body as unknown as {
+    expect((await server.call(who.owner, 'PUT', `${base}/schema`, { fields: kept, version: schema.version })).status).toBe(200);
+    const view = (await server.call(who.member, 'GET', `${base}/lists/${listId}`)).body as unknown as {
       columns: string[];
       fields: { id: string }[];
       rows: { cells: Json }[];
@@ -119,10 +94,10 @@ describe.each(harnesses)('%s', (_name, start) => {
     expect(view.columns).toContain('field:spare');
     expect(view.fields.map((f) => f.id)).not.toContain('spare');
     expect(view.rows[0].cells['field:spare']).toEqual({ status: 'unavailable', reason: 'not_offered' });
-    const csv = (await server.api(who.member, 'GET', `${base}/lists/${listId}/export.csv`)).body as string;
+    const csv = (await server.call(who.member, 'GET', `${base}/lists/${listId}/export.csv`)).body as string;
     expect(csv.replace('\uFEFF', '').split('\r\n')[0]).toBe('Name,Status,Weight,Isolation,Assigned nurse,spare (removed field)');
     // Saving the columns without it is accepted; keeping it is refused in plain words.
-    const refused = await call(who.member, 'PATCH', `${base}/lists/${listId}`, { columns: ['name', 'field:spare'] });
+    const refused = await server.call(who.member, 'PATCH', `${base}/lists/${listId}`, { columns: ['name', 'field:spare'] });
     expect(refused.body.code).toBe('validation_failed');
     expect(refused.body.message).toContain('Unknown column “field:spare”');
   });
