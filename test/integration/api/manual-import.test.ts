@@ -1,72 +1,12 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { devDirectory } from '../../../server/identity/dev-directory';
-import { AUDIT_READER_ROLE } from '../../../contract/audit-operations';
-import { checkAnswer } from '../../helpers/contract-check';
-import type { Json } from '../../helpers/json';
-import { startProductionHarness } from '../../helpers/production-server';
-import { cast, startTestServer, type DevInfo } from '../../helpers/test-server';
+import { bothStores, type StoreHarness } from '../../helpers/both-stores';
+import { cast } from '../../helpers/test-server';
 
 /**
  * Importing patients from a file through the API, on both stores: what each step answers, rows
- * with problems, duplicates, all or nothing, who may, and the audit records. `send` makes a call
- * with a body sent as it is (a file) or as JSON; `audit` reads the tenant's trail.
+ * with problems, duplicates, all or nothing, who may, and the audit records.
  */
-interface Harness {
-  info: DevInfo;
-  send(userId: string, method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: Json }>;
-  audit(userId: string, query: string): Promise<Json>;
-  stop(): Promise<void>;
-}
-
-async function sendWith(url: string, token: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-  const raw = body instanceof Buffer;
-  const res = await fetch(`${url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body === undefined || raw ? {} : { 'content-type': 'application/json' }),
-      ...headers,
-    },
-    body: body === undefined ? undefined : raw ? new Uint8Array(body) : JSON.stringify(body),
-  });
-  const text = await res.text();
-  const json = res.headers.get('content-type')?.includes('json') ?? false;
-  const answer = text && json ? (JSON.parse(text) as Json) : text || null;
-  checkAnswer(method, path, res.status, answer, json);
-  return { status: res.status, body: answer as Json };
-}
-
-const harnesses: [string, () => Promise<Harness>][] = [
-  [
-    'SQLite store, dev mode',
-    async () => {
-      const server = await startTestServer();
-      return {
-        info: server.info,
-        send: async (userId, method, path, body, headers) => sendWith(server.url, await server.tokenFor(userId), method, path, body, headers),
-        audit: async (userId, query) => (await server.api(userId, 'GET', `/api/audit?${query}`)).body,
-        stop: () => server.stop(),
-      };
-    },
-  ],
-  [
-    'Graph store, production mode',
-    async () => {
-      const harness = await startProductionHarness(devDirectory);
-      return {
-        info: harness.info,
-        send: async (userId, method, path, body, headers) =>
-          sendWith(harness.server.url, await harness.tokenFor(userId), method, path, body, headers),
-        audit: async (userId, query) =>
-          (await sendWith(harness.server.url, await harness.tokenFor(userId, 'v2', { roles: [AUDIT_READER_ROLE] }), 'GET', `/api/audit?${query}`))
-            .body,
-        stop: () => harness.stop(),
-      };
-    },
-  ],
-];
-
 const schema = {
   fields: [
     { id: 'acuity', label: 'Acuity', type: 'choice', choices: ['Low', 'Medium', 'High'], required: true },
@@ -75,35 +15,27 @@ const schema = {
   ],
 };
 
-describe.each(harnesses)('%s', (_name, start) => {
-  let server: Harness;
+describe.each(bothStores)('%s', (_name, start) => {
+  let server: StoreHarness;
   let who: ReturnType<typeof cast>;
   let base: string;
-  const reader = () => server.info.users.find((u) => u.name === 'Casey Lindqvist')!.id;
 
   beforeAll(async () => {
     server = await start();
     who = cast(server.info);
     base = `/api/teams/${who.team.id}`;
-    expect((await server.send(who.owner, 'PUT', `${base}/connection`, { mode: 'manual' })).status).toBe(200);
-    expect((await server.send(who.owner, 'PUT', `${base}/schema`, schema)).status).toBe(200);
+    expect((await server.call(who.owner, 'PUT', `${base}/connection`, { mode: 'manual' })).status).toBe(200);
+    expect((await server.call(who.owner, 'PUT', `${base}/schema`, schema)).status).toBe(200);
   });
   afterAll(() => server?.stop());
 
   /** Sends a file as the tab does: its bytes, its name percent-encoded in X-File-Name. */
   const upload = (user: string, file: Buffer, name: string, type = 'application/octet-stream') =>
-    server.send(user, 'POST', `${base}/manual-import/file`, file, { 'content-type': type, 'x-file-name': encodeURIComponent(name) });
-  const api = (user: string, method: string, path: string, body?: unknown) =>
-    server.send(user, method, path, body) as Promise<{ status: number; body: Json & Record<string, never> }>;
+    server.call(user, 'POST', `${base}/manual-import/file`, file, { 'content-type': type, 'x-file-name': encodeURIComponent(name) });
   const roster = async () =>
-    (await api(who.owner, 'GET', `${base}/manual-patients`)).body.patients as { id: string; name: string; mrn: string | null }[];
+    (await server.call(who.owner, 'GET', `${base}/manual-patients`)).body.patients as { id: string; name: string; mrn: string | null }[];
 
-  async function auditOf(operation: string) {
-    const answer = (await server.audit(reader(), `limit=50000&operation=${operation}`)) as {
-      events: { requestId: string; outcome: string; patientId: string | null; teamId: string }[];
-    };
-    return answer.events.filter((e) => e.teamId === who.team.id);
-  }
+  const auditOf = async (operation: string) => (await server.trail()).filter((e) => e.operation === operation && e.teamId === who.team.id);
 
   describe('importing patients from a file', () => {
     it('proposes a mapping, previews every row with its problems, imports the valid ones in one step, and audits each patient created', async () => {
@@ -127,7 +59,7 @@ describe.each(harnesses)('%s', (_name, start) => {
       ]);
       const { token, mapping } = sent.body;
 
-      const preview = await api(who.owner, 'POST', `${base}/manual-import/preview`, { token, mapping });
+      const preview = await server.call(who.owner, 'POST', `${base}/manual-import/preview`, { token, mapping });
       expect(preview.status).toBe(200);
       expect(preview.body).toMatchObject({ valid: 2, invalid: 3 });
       const rows = preview.body.rows as { row: number; name: string; problems: string[] }[];
@@ -147,16 +79,16 @@ describe.each(harnesses)('%s', (_name, start) => {
       expect(await roster()).toEqual([]);
 
       // Only when every row is valid: refused, and nothing changes.
-      const all = await api(who.owner, 'POST', `${base}/manual-import/confirm`, { token, mapping, mode: 'all' });
+      const all = await server.call(who.owner, 'POST', `${base}/manual-import/confirm`, { token, mapping, mode: 'all' });
       expect(all.status).toBe(400);
       expect(all.body.message).toMatch(/^3 of 5 rows have problems, so nothing was imported\. Row 3: Name is required\./);
       expect(await roster()).toEqual([]);
 
-      const done = await api(who.owner, 'POST', `${base}/manual-import/confirm`, { token, mapping, mode: 'valid' });
+      const done = await server.call(who.owner, 'POST', `${base}/manual-import/confirm`, { token, mapping, mode: 'valid' });
       expect(done.status).toBe(201);
       expect(done.body).toMatchObject({ imported: 2 });
       expect((done.body.skipped as { row: number }[]).map((r) => r.row)).toEqual([3, 4, 6]);
-      const patients = (await api(who.owner, 'GET', `${base}/manual-patients`)).body.patients as {
+      const patients = (await server.call(who.owner, 'GET', `${base}/manual-patients`)).body.patients as {
         id: string;
         name: string;
         birthDate: string | null;
@@ -171,7 +103,7 @@ describe.each(harnesses)('%s', (_name, start) => {
       expect(new Set(created.map((e) => e.requestId)).size).toBe(1);
 
       // The upload is used up: the same rows cannot be imported twice from it.
-      const again = await api(who.owner, 'POST', `${base}/manual-import/confirm`, { token, mapping, mode: 'valid' });
+      const again = await server.call(who.owner, 'POST', `${base}/manual-import/confirm`, { token, mapping, mode: 'valid' });
       expect(again).toMatchObject({ status: 404, body: { code: 'not_found' } });
     });
 
@@ -188,16 +120,16 @@ describe.each(harnesses)('%s', (_name, start) => {
       // "Acuity level" is not a label: the owner maps it by hand.
       const mapping = [...sent.body.mapping, { target: 'field:acuity', column: 'Acuity level' }];
       expect(mapping.map((m: { target: string }) => m.target)).toEqual(['name', 'mrn', 'room', 'field:nurse', 'field:acuity']);
-      const preview = await api(who.owner, 'POST', `${base}/manual-import/preview`, { token: sent.body.token, mapping });
+      const preview = await server.call(who.owner, 'POST', `${base}/manual-import/preview`, { token: sent.body.token, mapping });
       expect(preview.body.rows[1].problems).toEqual(['A patient with MRN “IMP-1” is already in the team; this row is not imported again.']);
       const ada = (await roster()).find((p) => p.mrn === 'IMP-1') as unknown as { id: string };
       expect((await auditOf('PatientSearch')).some((e) => e.patientId === ada.id)).toBe(true);
 
-      const done = await api(who.owner, 'POST', `${base}/manual-import/confirm`, { token: sent.body.token, mapping, mode: 'valid' });
+      const done = await server.call(who.owner, 'POST', `${base}/manual-import/confirm`, { token: sent.body.token, mapping, mode: 'valid' });
       expect(done.body).toMatchObject({ imported: 1, skipped: [{ row: 3 }] });
       expect((await roster()).map((p) => p.name)).toEqual(['Ada Lovelace', 'Alan Turing', 'Katherine Johnson']);
       // The nurse is named by the team's directory, kept by id.
-      const katherine = (await api(who.owner, 'GET', `${base}/manual-patients`)).body.patients.find(
+      const katherine = (await server.call(who.owner, 'GET', `${base}/manual-patients`)).body.patients.find(
         (p: { name: string }) => p.name === 'Katherine Johnson',
       );
       expect(katherine.values.nurse).toEqual({ id: who.owner, name: 'Avery Nguyen' });
@@ -217,7 +149,7 @@ describe.each(harnesses)('%s', (_name, start) => {
       expect(json.status).toBe(415);
 
       const sent = await upload(who.owner, Buffer.from('Name,Acuity\nEve,Low\n'), 'a.csv');
-      const wrong = await api(who.owner, 'POST', `${base}/manual-import/preview`, {
+      const wrong = await server.call(who.owner, 'POST', `${base}/manual-import/preview`, {
         token: sent.body.token,
         mapping: [{ target: 'name', column: 'Full name' }],
       });
@@ -235,22 +167,22 @@ describe.each(harnesses)('%s', (_name, start) => {
       // The owner of another team of the tenant, who is also a member here, through their own team.
       const neighbour = who.contoso.teams[1];
       expect(neighbour.members).toContain(who.owner);
-      await api(neighbour.owners[0], 'PUT', `/api/teams/${neighbour.id}/connection`, { mode: 'manual' });
-      const borrowed = await api(neighbour.owners[0], 'POST', `/api/teams/${neighbour.id}/manual-import/preview`, {
+      await server.call(neighbour.owners[0], 'PUT', `/api/teams/${neighbour.id}/connection`, { mode: 'manual' });
+      const borrowed = await server.call(neighbour.owners[0], 'POST', `/api/teams/${neighbour.id}/manual-import/preview`, {
         token: sent.body.token,
         mapping: sent.body.mapping,
       });
       expect(borrowed).toMatchObject({ status: 404, body: { code: 'not_found' } });
       // Nor can the uploader, only a member of that team, import there.
-      const elsewhere = await api(who.owner, 'POST', `/api/teams/${neighbour.id}/manual-import/preview`, {
+      const elsewhere = await server.call(who.owner, 'POST', `/api/teams/${neighbour.id}/manual-import/preview`, {
         token: sent.body.token,
         mapping: sent.body.mapping,
       });
       expect(elsewhere.status).toBe(403);
       // Another team's owner cannot use it either, through their own team.
       const otherTeam = `/api/teams/${who.otherTenantTeam.id}`;
-      await api(who.otherTenantOwner, 'PUT', `${otherTeam}/connection`, { mode: 'manual' });
-      const foreign = await api(who.otherTenantOwner, 'POST', `${otherTeam}/manual-import/confirm`, {
+      await server.call(who.otherTenantOwner, 'PUT', `${otherTeam}/connection`, { mode: 'manual' });
+      const foreign = await server.call(who.otherTenantOwner, 'POST', `${otherTeam}/manual-import/confirm`, {
         token: sent.body.token,
         mapping: sent.body.mapping,
         mode: 'valid',
