@@ -2,6 +2,7 @@ import { AUDIT_READER_ROLE } from '../../contract/audit-operations';
 import type { AuditEvent } from '../../contract/audit';
 import { devDirectory } from '../../server/identity/dev-directory';
 import { checkAnswer } from './contract-check';
+import type { GraphEmulator } from './graph-emulator';
 import type { Json } from './json';
 import { startProductionHarness } from './production-server';
 import { startTestServer, type DevInfo } from './test-server';
@@ -19,6 +20,8 @@ export interface Answer {
  */
 export interface StoreHarness {
   info: DevInfo;
+  /** Where the team's data is kept, for a test that changes it behind the app's back. */
+  store: { kind: 'sqlite'; dataDir: string } | { kind: 'graph'; graph: GraphEmulator };
   /**
    * Calls the API as a user: a Buffer body is sent as it is (a file, with `headers`), anything else
    * as JSON. Every answer is checked against the contract.
@@ -45,10 +48,17 @@ async function callWith(url: string, token: string, method: string, path: string
   return { status: res.status, body: answer as Json, requestId: res.headers.get('x-request-id') ?? '' };
 }
 
-function harnessOf(url: string, info: DevInfo, tokenFor: (userId: string) => Promise<string>, stop: () => Promise<void>): StoreHarness {
+function harnessOf(
+  url: string,
+  info: DevInfo,
+  store: StoreHarness['store'],
+  tokenFor: (userId: string) => Promise<string>,
+  stop: () => Promise<void>,
+): StoreHarness {
   const reader = info.users.find((u) => u.name === 'Casey Lindqvist')!.id;
   return {
     info,
+    store,
     call: async (userId, method, path, body, headers) => callWith(url, await tokenFor(userId), method, path, body, headers),
     async open(path) {
       const res = await fetch(`${url}${path}`);
@@ -66,7 +76,7 @@ export const bothStores: [string, () => Promise<StoreHarness>][] = [
     'SQLite store, dev mode',
     async () => {
       const server = await startTestServer();
-      return harnessOf(server.url, server.info, server.tokenFor, () => server.stop());
+      return harnessOf(server.url, server.info, { kind: 'sqlite', dataDir: server.dataDir }, server.tokenFor, () => server.stop());
     },
   ],
   [
@@ -80,7 +90,7 @@ export const bothStores: [string, () => Promise<StoreHarness>][] = [
         if (!tokens.has(userId)) tokens.set(userId, harness.tokenFor(userId, 'v2', roles));
         return tokens.get(userId)!;
       };
-      return harnessOf(harness.server.url, harness.info, tokenFor, () => harness.stop());
+      return harnessOf(harness.server.url, harness.info, { kind: 'graph', graph: harness.graph }, tokenFor, () => harness.stop());
     },
   ],
 ];

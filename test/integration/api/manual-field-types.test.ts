@@ -1,49 +1,33 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { devDirectory } from '../../../server/identity/dev-directory';
-import { checkAnswer } from '../../helpers/contract-check';
-import { startProductionHarness } from '../../helpers/production-server';
-import { cast, startTestServer, type DevInfo } from '../../helpers/test-server';
+import { bothStores, type StoreHarness } from '../../helpers/both-stores';
 import type { Json } from '../../helpers/json';
+import { cast } from '../../helpers/test-server';
 
 /**
  * Manual mode's field types through the API on both stores: values checked by type, persons named
  * from the team's members, and schema changes that conflict with existing values refused with the
  * patients named. `leave` makes a stored person someone who is not in the team, as after they left.
  */
-const harnesses = [
-  [
-    'SQLite store, dev mode',
-    async () => {
-      const server = await startTestServer();
-      const leave = async (patientId: string, field: string, person: { id: string; name: string }) => {
-        const db = new Database(join(server.dataDir, 'patients.sqlite'));
-        db.prepare("UPDATE manual_patients SET data = json_set(data, '$.values.' || ?, json(?)) WHERE id = ?").run(
-          field,
-          JSON.stringify(person),
-          patientId,
-        );
-        db.close();
-      };
-      return { api: server.api, info: server.info, stop: () => server.stop(), leave };
-    },
-  ],
-  [
-    'Graph store, production mode',
-    async () => {
-      const harness = await startProductionHarness(devDirectory);
-      const leave = async (patientId: string, field: string, person: { id: string; name: string }) => {
-        for (const site of harness.graph.state.sites.values()) {
-          const list = [...site.lists.values()].find((l) => l.displayName === 'Patients app – manual patients');
-          const item = list && [...list.items.values()].find((i) => i.fields.PatientId === patientId);
-          if (item) item.fields.Values = JSON.stringify({ ...JSON.parse(String(item.fields.Values)), [field]: person });
-        }
-      };
-      return { api: harness.api, info: harness.info as DevInfo, stop: () => harness.stop(), leave };
-    },
-  ],
-] as const;
+function leave(server: StoreHarness, patientId: string, field: string, person: { id: string; name: string }) {
+  const { store } = server;
+  if (store.kind === 'sqlite') {
+    const db = new Database(join(store.dataDir, 'patients.sqlite'));
+    db.prepare("UPDATE manual_patients SET data = json_set(data, '$.values.' || ?, json(?)) WHERE id = ?").run(
+      field,
+      JSON.stringify(person),
+      patientId,
+    );
+    db.close();
+    return;
+  }
+  for (const site of store.graph.state.sites.values()) {
+    const list = [...site.lists.values()].find((l) => l.displayName === 'Patients app – manual patients');
+    const item = list && [...list.items.values()].find((i) => i.fields.PatientId === patientId);
+    if (item) item.fields.Values = JSON.stringify({ ...JSON.parse(String(item.fields.Values)), [field]: person });
+  }
+}
 
 const fields = [
   { id: 'nurse', label: 'Assigned nurse', type: 'person' },
@@ -55,26 +39,21 @@ const fields = [
   { id: 'bed', label: 'Bed', type: 'text' },
 ];
 
-describe.each(harnesses)('%s', (_name, start) => {
-  let server: Awaited<ReturnType<(typeof harnesses)[number][1]>>;
+describe.each(bothStores)('%s', (_name, start) => {
+  let server: StoreHarness;
   let who: ReturnType<typeof cast>;
   let base: string;
   let version = 0;
   const names = (userIds: string[]) => userIds.map((id) => server.info.users.find((u) => u.id === id)!.name);
 
-  const call = async (userId: string, method: string, path: string, body?: unknown) => {
-    const res = await server.api(userId, method, path, body);
-    checkAnswer(method, path, res.status, res.body, typeof res.body === 'object' && res.body !== null);
-    return res as { status: number; body: Json & Record<string, never> };
-  };
-  const putSchema = (next: unknown[]) => call(who.owner, 'PUT', `${base}/schema`, { fields: next, version });
-  const roster = async () => (await call(who.member, 'GET', `${base}/manual-patients`)).body.patients as { name: string; values: Json }[];
+  const putSchema = (next: unknown[]) => server.call(who.owner, 'PUT', `${base}/schema`, { fields: next, version });
+  const roster = async () => (await server.call(who.member, 'GET', `${base}/manual-patients`)).body.patients as { name: string; values: Json }[];
 
   beforeAll(async () => {
     server = await start();
     who = cast(server.info);
     base = `/api/teams/${who.team.id}`;
-    expect((await call(who.owner, 'PUT', `${base}/connection`, { mode: 'manual' })).status).toBe(200);
+    expect((await server.call(who.owner, 'PUT', `${base}/connection`, { mode: 'manual' })).status).toBe(200);
     const saved = await putSchema(fields);
     expect(saved).toMatchObject({ status: 200, body: { fields } });
     version = saved.body.version as number;
@@ -82,15 +61,15 @@ describe.each(harnesses)('%s', (_name, start) => {
   afterAll(() => server?.stop());
 
   it('lists the team’s members by name for the picker, to members of that team only', async () => {
-    const answer = await call(who.member, 'GET', `${base}/members`);
+    const answer = await server.call(who.member, 'GET', `${base}/members`);
     expect(answer.status).toBe(200);
     expect((answer.body.members as { name: string }[]).map((m) => m.name)).toEqual(names(who.team.members).sort());
-    expect((await call(who.outsider, 'GET', `/api/teams/${who.closedTeam.id}/members`)).body.code).toBe('not_team_member');
-    expect((await call(who.otherTenantOwner, 'GET', `${base}/members`)).status).toBe(404);
+    expect((await server.call(who.outsider, 'GET', `/api/teams/${who.closedTeam.id}/members`)).body.code).toBe('not_team_member');
+    expect((await server.call(who.otherTenantOwner, 'GET', `${base}/members`)).status).toBe(404);
   });
 
   it('takes a value of every type, naming the person as the directory does', async () => {
-    const created = await call(who.member, 'POST', `${base}/manual-patients`, {
+    const created = await server.call(who.member, 'POST', `${base}/manual-patients`, {
       name: 'Ada Lovelace',
       values: {
         nurse: { id: who.member, name: 'Forged Name' },
@@ -113,9 +92,11 @@ describe.each(harnesses)('%s', (_name, start) => {
       bed: '4',
     });
     expect(
-      (await call(who.member, 'POST', `${base}/manual-patients`, { name: 'Grace Hopper', values: { status: 'Watch', weight: 250 } })).status,
+      (await server.call(who.member, 'POST', `${base}/manual-patients`, { name: 'Grace Hopper', values: { status: 'Watch', weight: 250 } })).status,
     ).toBe(201);
-    expect((await call(who.member, 'POST', `${base}/manual-patients`, { name: 'Alan Turing', values: { status: 'Stable' } })).status).toBe(201);
+    expect((await server.call(who.member, 'POST', `${base}/manual-patients`, { name: 'Alan Turing', values: { status: 'Stable' } })).status).toBe(
+      201,
+    );
   });
 
   // The message is English for API callers; `issues` carry the same refusal as codes with what the tab's words need.
@@ -137,7 +118,7 @@ describe.each(harnesses)('%s', (_name, start) => {
     [{ isolation: 'no' }, 'Isolation: answer yes or no (true or false).', { field: 'isolation', code: 'not_yes_no' }],
   ])('refuses %j with %j and adds no one', async (values, message, issue) => {
     const before = (await roster()).length;
-    const refused = await call(who.member, 'POST', `${base}/manual-patients`, { name: 'Refused', values });
+    const refused = await server.call(who.member, 'POST', `${base}/manual-patients`, { name: 'Refused', values });
     expect(refused).toMatchObject({ status: 400, body: { code: 'validation_failed', message } });
     expect(refused.body.issues).toEqual([issue]);
     expect(await roster()).toHaveLength(before);
@@ -145,7 +126,7 @@ describe.each(harnesses)('%s', (_name, start) => {
 
   it('refuses a member of another team or tenant as the person', async () => {
     const stranger = who.otherTenantOwner;
-    const refused = await call(who.member, 'POST', `${base}/manual-patients`, { name: 'Refused', values: { nurse: { id: stranger } } });
+    const refused = await server.call(who.member, 'POST', `${base}/manual-patients`, { name: 'Refused', values: { nurse: { id: stranger } } });
     expect(refused.body.message).toBe('Assigned nurse: choose a member of this team.');
   });
 
@@ -176,7 +157,7 @@ describe.each(harnesses)('%s', (_name, start) => {
     const refused = await putSchema(next);
     expect(refused).toMatchObject({ status: 409, body: { code: 'schema_conflict' } });
     expect(refused.body.message).toBe(`The change conflicts with values patients already have. ${message}`);
-    expect((await call(who.member, 'GET', `${base}/schema`)).body).toEqual({ fields, version });
+    expect((await server.call(who.member, 'GET', `${base}/schema`)).body).toEqual({ fields, version });
   });
 
   it('allows a change that fits every value: a wider range, a new colour', async () => {
@@ -191,20 +172,20 @@ describe.each(harnesses)('%s', (_name, start) => {
   });
 
   it('keeps a person who left the team on the record, and refuses them as a new value', async () => {
-    const [ada] = (await call(who.member, 'GET', `${base}/manual-patients`)).body.patients as { id: string; version: number }[];
+    const [ada] = (await server.call(who.member, 'GET', `${base}/manual-patients`)).body.patients as { id: string; version: number }[];
     const gone = { id: '0a1b2c3d-0000-4000-8000-0000000000ff', name: 'Robin Gone' };
-    await server.leave(ada!.id, 'nurse', gone);
-    const read = await call(who.member, 'GET', `${base}/manual-patients/${ada!.id}`);
+    leave(server, ada!.id, 'nurse', gone);
+    const read = await server.call(who.member, 'GET', `${base}/manual-patients/${ada!.id}`);
     expect(read.body.values).toMatchObject({ nurse: gone });
     // An edit of another value, sending the patient's values back as the tab does, still saves.
-    const edited = await call(who.member, 'PATCH', `${base}/manual-patients/${ada!.id}`, {
+    const edited = await server.call(who.member, 'PATCH', `${base}/manual-patients/${ada!.id}`, {
       name: 'Ada Lovelace',
       values: { nurse: { id: gone.id }, bed: '5' },
     });
     expect(edited).toMatchObject({ status: 200, body: { values: { nurse: gone, bed: '5' } } });
-    const other = await call(who.member, 'POST', `${base}/manual-patients`, { name: 'Refused', values: { nurse: { id: gone.id } } });
+    const other = await server.call(who.member, 'POST', `${base}/manual-patients`, { name: 'Refused', values: { nurse: { id: gone.id } } });
     expect(other).toMatchObject({ status: 400, body: { message: 'Assigned nurse: choose a member of this team.' } });
-    const chosen = await call(who.member, 'PATCH', `${base}/manual-patients/${ada!.id}`, {
+    const chosen = await server.call(who.member, 'PATCH', `${base}/manual-patients/${ada!.id}`, {
       name: 'Ada Lovelace',
       values: { nurse: { id: who.owner } },
     });
