@@ -433,7 +433,8 @@ export const zhCN: Record<MessageKey, string> = {
   'error.forbidden': 'Microsoft 365 不允许访问此团队的列表。',
   'error.throttled': 'Microsoft 365 当前繁忙。请稍后重试。',
   'error.contention': '有太多人同时在更改此内容。请重试。',
-  'error.auditUnavailable': '审计记录暂时无法写入，因此不会显示或更改患者数据。您所做的更改可能已保存：请先刷新再重试。如果问题持续，请联系 IT 团队。',
+  'error.auditUnavailable':
+    '审计记录暂时无法写入，因此不会显示或更改患者数据。您所做的更改可能已保存：请先刷新再重试。如果问题持续，请联系 IT 团队。',
   'error.teamSite': '找不到存放此团队列表的 SharePoint 网站。',
   'error.teamSiteSettingUp': '正在设置此团队的 SharePoint 网站。新团队可能需要几分钟；请稍后重试。',
   'error.graph': '无法连接到 Microsoft 365，或其返回了意外的响应。请稍后重试。',

@@ -434,7 +434,8 @@ export const zhTW: Record<MessageKey, string> = {
   'error.forbidden': 'Microsoft 365 不允許存取此小組的清單。',
   'error.throttled': 'Microsoft 365 目前忙碌中。請稍後再試。',
   'error.contention': '有太多人同時在變更此內容。請再試一次。',
-  'error.auditUnavailable': '稽核記錄暫時無法寫入，因此不會顯示或變更病患資料。您所做的變更可能已儲存：請先重新整理再試一次。如果問題持續，請聯絡 IT 團隊。',
+  'error.auditUnavailable':
+    '稽核記錄暫時無法寫入，因此不會顯示或變更病患資料。您所做的變更可能已儲存：請先重新整理再試一次。如果問題持續，請聯絡 IT 團隊。',
   'error.teamSite': '找不到存放此小組清單的 SharePoint 網站。',
   'error.teamSiteSettingUp': '正在設定此小組的 SharePoint 網站。新小組可能需要幾分鐘；請稍後再試。',
   'error.graph': '無法連線到 Microsoft 365，或其傳回了非預期的回應。請稍後再試。',
