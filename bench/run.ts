@@ -19,11 +19,13 @@ import { FIRST_LOAD_WIRE_BUDGET_BYTES, INITIAL_JS_BUDGET_BYTES, firstLoadWire, i
  * The list endpoint against the raw FHIR batches it sends: for lists of 10, 50, 100 and 200
  * patients, with every column, against the sandbox in R4 and STU3. The sandbox runs in a process
  * of its own, as an EHR would. The FHIR calls the backend makes for one list load are recorded,
- * then replayed directly against the sandbox in the same run, with the same parallelism; the
- * ratio is list time over raw time (medians of several runs, list and raw taking turns to go first).
+ * then replayed directly against the sandbox in the same run, with the same parallelism and HTTP
+ * client; the ratio is list time over raw time (medians of several runs, list and raw taking turns
+ * to go first). The list is read as the tab reads it, line by line as it arrives; each FHIR answer
+ * is read whole, as a FHIR client must.
  *
  * Then the same 100-patient list with the EHR answering each FHIR request `--ehr-latency` ms late
- * (150 unless given): the time until the first row's bytes reach the client and until the whole
+ * (150 unless given): the time until the first row has reached the client and until the whole
  * list has, against the least any client could take, ceil(batches / parallel requests) round
  * trips. Last, the tab, built afresh: its initial JavaScript (gzip), and a first load's bytes on the
  * wire (the real server to Chromium). Then a day of 100,000 audit records exported as CSV from
@@ -65,6 +67,39 @@ const recordingFetch: EhrFetch = async (input, init) => {
 };
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/**
+ * Reads a list answer as the tab does (client/features/lists/api/read-list-answers.ts): the
+ * line-by-line form, each line parsed as soon as it is complete, so the client's work on the
+ * rows is spread over their arrival. Times from `started`: the first row and the end line.
+ */
+async function readListAsTab(
+  res: Awaited<ReturnType<typeof undiciFetch>>,
+  started: number,
+): Promise<{ firstRowMs: number; wholeMs: number; rows: number }> {
+  if (!res.ok || !res.body) throw new Error(`the list answered ${res.status}`);
+  const decoder = new TextDecoder();
+  let pending = '';
+  let rows = 0;
+  let firstRowMs: number | undefined;
+  let ended = false;
+  for await (const piece of res.body) {
+    const lines = (pending + decoder.decode(piece as Uint8Array, { stream: true })).split('\n');
+    pending = lines.pop()!;
+    for (const line of lines) {
+      const item = JSON.parse(line) as { row?: unknown; end?: { ehrError?: unknown } };
+      if (item.row) {
+        rows++;
+        firstRowMs ??= performance.now() - started;
+      } else if (item.end) {
+        if (item.end.ehrError) throw new Error('the list came with an EHR error');
+        ended = true;
+      }
+    }
+  }
+  if (firstRowMs === undefined || !ended || pending) throw new Error('the list came without rows, or cut off');
+  return { firstRowMs, wholeMs: performance.now() - started, rows };
+}
 
 async function replay(calls: Recorded[], parallel: number): Promise<void> {
   // Any client reads the JSON it asked for.
@@ -181,9 +216,11 @@ async function benchVersion(version: 'r4' | 'stu3', ehr: EhrProcess) {
       // One list load, and the FHIR calls the backend made for it.
       const recordedLoad = async (): Promise<Recorded[]> => {
         const calls: Recorded[] = (recording = []);
-        const res = await undiciFetch(`${server.url}/api/teams/${team.id}/lists/${list.id}`, { headers });
-        if (!res.ok) throw new Error(`the list answered ${res.status}`);
-        await res.json();
+        const res = await undiciFetch(`${server.url}/api/teams/${team.id}/lists/${list.id}`, {
+          headers: { ...headers, accept: 'application/x-ndjson' },
+        });
+        const { rows } = await readListAsTab(res, performance.now());
+        if (rows !== size) throw new Error(`the list came with ${rows} rows of ${size}`);
         recording = null;
         return calls;
       };
@@ -228,18 +265,7 @@ async function benchVersion(version: 'r4' | 'stu3', ehr: EhrProcess) {
         const res = await undiciFetch(`${server.url}/api/teams/${team.id}/lists/${list.id}`, {
           headers: { ...headers, accept: 'application/x-ndjson' },
         });
-        if (!res.ok || !res.body) throw new Error(`the list answered ${res.status}`);
-        const decoder = new TextDecoder();
-        let text = '';
-        let firstRowMs: number | undefined;
-        const reader = res.body.getReader();
-        for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
-          text += decoder.decode(chunk.value, { stream: true });
-          // The head line ends where the first row's line starts.
-          if (firstRowMs === undefined && text.includes('\n{"row":')) firstRowMs = performance.now() - started;
-        }
-        const wholeMs = performance.now() - started;
-        if (firstRowMs === undefined || !text.endsWith('{"end":{}}\n')) throw new Error('the list came without rows, or with an EHR error');
+        const { firstRowMs, wholeMs } = await readListAsTab(res, started);
         return { firstRowMs, wholeMs };
       };
       const calls: Recorded[] = (recording = []);
