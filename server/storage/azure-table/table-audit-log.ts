@@ -2,6 +2,7 @@ import { odata, RestError, TableClient, type TableEntity, type TransactionAction
 import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
 import type { AuditEvent } from '../../../contract/audit.js';
 import { AuditStoreError } from '../audit-store-error.js';
+import { failureDetail } from './failure-detail.js';
 import type { AuditLog, AuditQuery } from '../ports.js';
 import { auditFilters, partitionKey, rowKey } from './audit-keys.js';
 
@@ -145,7 +146,5 @@ function event(row: Record<string, unknown>): AuditEvent {
 }
 
 function storeError(what: string, error: unknown): AuditStoreError {
-  const status =
-    error instanceof RestError ? ` (Azure Table Storage answered ${error.statusCode ?? 'nothing'}${error.code ? `, ${error.code}` : ''})` : '';
-  return new AuditStoreError(`${what} failed${status}`);
+  return new AuditStoreError(failureDetail(what, error));
 }

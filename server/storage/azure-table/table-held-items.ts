@@ -3,6 +3,7 @@ import { odata, RestError, type TableClient, type TableEntity } from '@azure/dat
 import { newTicket, ticketShape, type Found, type HeldItems, type HeldKind, type HeldKindSpec } from '../../platform/held-items.js';
 import { logger } from '../../platform/logger.js';
 import { CodedError } from '../../platform/problem.js';
+import { failureDetail } from './failure-detail.js';
 import { itemKey, seal, unseal, type Sealed } from './held-item-seal.js';
 import { auditTableClient, type TableAuditSettings } from './table-audit-log.js';
 
@@ -44,9 +45,7 @@ export class HeldItemsStoreError extends CodedError<'internal_error'> {
 }
 
 function storeError(what: string, error: unknown): HeldItemsStoreError {
-  const status =
-    error instanceof RestError ? ` (Azure Table Storage answered ${error.statusCode ?? 'nothing'}${error.code ? `, ${error.code}` : ''})` : '';
-  return new HeldItemsStoreError(`${what} failed${status}`);
+  return new HeldItemsStoreError(failureDetail(what, error));
 }
 
 const statusOf = (error: unknown) => (error instanceof RestError ? error.statusCode : undefined);
