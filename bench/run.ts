@@ -4,9 +4,10 @@ import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { fetch as undiciFetch } from 'undici';
+import { request as undiciRequest, type Dispatcher } from 'undici';
 import { build } from 'vite';
 import type { EhrFetch, EhrFetchInit } from '../server/ehr/index.js';
+import { requestEhr } from '../server/ehr/transport.js';
 import { DEFAULT_PARALLEL_REQUESTS } from '../server/ehr/clinical/batch.js';
 import { mapLimit } from '../server/ehr/map-limit.js';
 import { listColumns } from '../contract/columns.js';
@@ -24,10 +25,10 @@ import { FIRST_LOAD_WIRE_BUDGET_BYTES, INITIAL_JS_BUDGET_BYTES, firstLoadWire, i
  * to go first). The list is read as the tab reads it, line by line as it arrives; each FHIR answer
  * is read whole, as a FHIR client must.
  *
- * Then the same 100-patient list with the EHR answering each FHIR request `--ehr-latency` ms late
- * (150 unless given): the time until the first row has reached the client and until the whole
- * list has, against the least any client could take, ceil(batches / parallel requests) round
- * trips. Last, the tab, built afresh: its initial JavaScript (gzip), and a first load's bytes on the
+ * Then the same 100-patient list with each FHIR request taking `--ehr-latency` ms longer (150
+ * unless given; half on the way to the EHR, half on the way back): the time until the first row
+ * has reached the client and until the whole list has, against the least any client could take,
+ * ceil(batches / parallel requests) round trips. Last, the tab, built afresh: its initial JavaScript (gzip), and a first load's bytes on the
  * wire (the real server to Chromium). Then a day of 100,000 audit records exported as CSV from
  * Azure Table Storage (azurite) through the API (bench/audit-export.ts, alone: `tsx bench/audit-export.ts`).
  * Each target prints PASS or FAIL, and a failed one makes the exit status 1.
@@ -57,13 +58,13 @@ interface Recorded {
   init: Omit<EhrFetchInit, 'signal'> & { signal?: undefined };
 }
 let recording: Recorded[] | null = null;
-// The app's EHR requests go through undici's fetch with the link guard's dispatcher; so do the
+// The app's EHR requests go through undici's request with the link guard's dispatcher; so do the
 // replays, and the list loads too: list and raw times are taken with the same HTTP client.
 const recordingFetch: EhrFetch = async (input, init) => {
   const url = String(input);
   // FHIR reads only: token and discovery calls are cached after the warm-up anyway.
   if (recording && !/\/(token|metadata|smart-configuration)$/.test(url)) recording.push({ url, init: { ...init, signal: undefined } });
-  return undiciFetch(input, init);
+  return requestEhr(input, init);
 };
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -74,10 +75,10 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
  * rows is spread over their arrival. Times from `started`: the first row and the end line.
  */
 async function readListAsTab(
-  res: Awaited<ReturnType<typeof undiciFetch>>,
+  res: Dispatcher.ResponseData,
   started: number,
 ): Promise<{ firstRowMs: number; wholeMs: number; rows: number }> {
-  if (!res.ok || !res.body) throw new Error(`the list answered ${res.status}`);
+  if (res.statusCode !== 200) throw new Error(`the list answered ${res.statusCode}`);
   const decoder = new TextDecoder();
   let pending = '';
   let rows = 0;
@@ -103,7 +104,10 @@ async function readListAsTab(
 
 async function replay(calls: Recorded[], parallel: number): Promise<void> {
   // Any client reads the JSON it asked for.
-  await mapLimit(calls, parallel, async (call) => (await undiciFetch(call.url, call.init)).json());
+  await mapLimit(calls, parallel, async (call) => {
+    const { method, headers, body, dispatcher } = call.init;
+    return (await undiciRequest(call.url, { method, headers, body, dispatcher })).body.json();
+  });
 }
 
 interface EhrProcess {
@@ -205,7 +209,7 @@ async function benchVersion(version: 'r4' | 'stu3', ehr: EhrProcess) {
     const healthTimes: number[] = [];
     for (let run = 0; run < 200; run++) {
       const started = performance.now();
-      await (await undiciFetch(`${server.url}/api/health`)).json();
+      await (await undiciRequest(`${server.url}/api/health`)).body.json();
       healthTimes.push(performance.now() - started);
     }
     const results: TableRow[] = [];
@@ -216,7 +220,7 @@ async function benchVersion(version: 'r4' | 'stu3', ehr: EhrProcess) {
       // One list load, and the FHIR calls the backend made for it.
       const recordedLoad = async (): Promise<Recorded[]> => {
         const calls: Recorded[] = (recording = []);
-        const res = await undiciFetch(`${server.url}/api/teams/${team.id}/lists/${list.id}`, {
+        const res = await undiciRequest(`${server.url}/api/teams/${team.id}/lists/${list.id}`, {
           headers: { ...headers, accept: 'application/x-ndjson' },
         });
         const { rows } = await readListAsTab(res, performance.now());
@@ -262,7 +266,7 @@ async function benchVersion(version: 'r4' | 'stu3', ehr: EhrProcess) {
     try {
       const streamedLoad = async () => {
         const started = performance.now();
-        const res = await undiciFetch(`${server.url}/api/teams/${team.id}/lists/${list.id}`, {
+        const res = await undiciRequest(`${server.url}/api/teams/${team.id}/lists/${list.id}`, {
           headers: { ...headers, accept: 'application/x-ndjson' },
         });
         const { firstRowMs, wholeMs } = await readListAsTab(res, started);

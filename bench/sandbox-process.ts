@@ -1,4 +1,5 @@
 import express from 'express';
+import type { ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { devDirectory } from '../server/identity/dev-directory.js';
 import { createSandbox } from '../server/sandbox/index.js';
@@ -9,14 +10,35 @@ import { createSandbox } from '../server/sandbox/index.js';
  * a registered client, then serves until its parent goes away.
  *
  * Arguments: patients per tenant (200), and the EHR latency in milliseconds (0): every FHIR
- * request is held that long before it is answered, as a distant EHR's round trip would hold it
- * (token requests are not). `PUT /latency/{ms}` changes it while the process runs.
+ * request takes that much longer, as a distant EHR's round trip would (token requests do not):
+ * half of it before the EHR gets the request, half after it has answered, the way there and
+ * back. `PUT /latency/{ms}` changes it while the process runs.
+ *
+ * Requests whose way there has ended are answered one per turn of the event loop, in order, so
+ * that a request arriving meanwhile is read, and its way there starts, between two answers; all
+ * at once, a round's answers would keep the next requests unread until the last of them.
  */
 const patients = Number(process.argv[2] ?? 200);
 let latencyMs = Number(process.argv[3] ?? 0);
 const sandbox = await createSandbox({ tenants: devDirectory.tenants.map(({ id, name }) => ({ id, name })), patientsPerTenant: patients });
 const client = sandbox.registerClient('Patients (benchmark)');
 const fhirPath = /^\/(dstu2|stu3|r4)(\/|$)/;
+const ready: Array<() => void> = [];
+function answerInTurn(answer: () => void) {
+  if (ready.push(answer) === 1) setImmediate(answerNext);
+}
+function answerNext() {
+  ready.shift()!();
+  if (ready.length) setImmediate(answerNext);
+}
+/** Holds the answer for the way back: `res.end` (which writes the status and headers too) goes out later. */
+function holdAnswer(res: ServerResponse, ms: number) {
+  const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+  res.end = ((...args: unknown[]) => {
+    setTimeout(() => end(...args), ms);
+    return res;
+  }) as ServerResponse['end'];
+}
 const app = express();
 // An EHR's batch answers carry no ETag: hashing each answer of some 400 kB would only slow the EHR.
 app.set('etag', false);
@@ -27,7 +49,15 @@ const server = app
     latencyMs = ms;
     res.status(204).end();
   })
-  .use('/sandbox', (req, _res, next) => (latencyMs > 0 && fhirPath.test(req.path) ? void setTimeout(next, latencyMs) : next()), sandbox.router)
+  .use(
+    '/sandbox',
+    (req, res, next) => {
+      if (!(latencyMs > 0 && fhirPath.test(req.path))) return next();
+      holdAnswer(res, latencyMs / 2);
+      setTimeout(() => answerInTurn(next), latencyMs / 2);
+    },
+    sandbox.router,
+  )
   .listen(0, '127.0.0.1', () => {
     const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     process.stdout.write(`${JSON.stringify({ origin, clientId: client.clientId, clientSecret: client.clientSecret })}\n`);

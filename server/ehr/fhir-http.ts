@@ -17,6 +17,11 @@ export interface FhirRequest {
   body?: { contentType: string; text: string };
   token?: TokenSource;
   accept?: string;
+  /**
+   * Called once a 2xx answer's bytes are all in, and awaited, before they are parsed: a caller
+   * holding a slot for the request can hand it to the next request first.
+   */
+  onAnswer?: () => Promise<void> | void;
 }
 
 export interface FhirResponse {
@@ -66,6 +71,7 @@ export function createFhirHttp(options: FhirHttpOptions): FhirHttp {
         await sleep(Math.min(retryDelayMs(raw.headers, retries), maxWaitMs));
         continue;
       }
+      if (request.onAnswer && raw.status >= 200 && raw.status < 300) await request.onAnswer();
       return interpret(raw, request.token !== undefined);
     }
   };

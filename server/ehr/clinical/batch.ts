@@ -87,26 +87,34 @@ async function sendBatch(
     entry: urls.map((url) => ({ request: { method: 'GET', url } })),
   };
   let body: unknown;
-  let handedOn = false;
   try {
-    ({ body } = await gate(async () => {
-      const answer = await ctx.http({
+    const { answer } = await gate(async () => {
+      let answered!: () => void;
+      const bytesIn = new Promise<void>((resolve) => (answered = resolve));
+      const answer = ctx.http({
         method: 'POST',
         url: new URL(ctx.server.base.href),
         body: { contentType: ctx.adapter.mimeType, text: JSON.stringify(bundle) },
         token: ctx.token,
+        // The slot is let go once the answer's bytes are in, before they are parsed. A batch
+        // waiting for it is written to the EHR first: undici reuses a connection one turn of the
+        // event loop after its answer ended (against servers that close it anyway), so that batch
+        // leaves in the second turn. The last batches are parsed at once.
+        onAnswer: async () => {
+          const handedOn = othersWaiting();
+          answered();
+          if (handedOn) await new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
+        },
       });
-      // Known before the slot is let go: a waiting batch then takes it.
-      handedOn = othersWaiting();
-      return answer;
-    }));
+      // A request that fails holds its slot until then: the read is marked failed before a waiting batch could go out.
+      await Promise.race([bytesIn, answer]);
+      return { answer };
+    });
+    ({ body } = await answer);
   } catch (error) {
     if (answeredBadly(error)) return undefined;
     throw error;
   }
-  // One turn of the event loop first when a batch took this one's place at the gate: it goes out
-  // to the EHR before this answer is read. The last ones are read at once.
-  if (handedOn) await new Promise((resolve) => setImmediate(resolve));
   // Entries are matched by position, so an answer of another length cannot be used.
   const entries = isObject(body) && body.resourceType === 'Bundle' ? list(body.entry) : [];
   ctx.budget?.spendEntries(entries.length);

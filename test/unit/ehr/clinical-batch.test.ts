@@ -1,5 +1,7 @@
+import diagnostics from 'node:diagnostics_channel';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createEhrGateway, type ClinicalPart, type EhrGatewayOptions } from '../../../server/ehr/index.js';
+import { requestEhr } from '../../../server/ehr/transport.js';
 import { outcome, partnerAt, startFakeEhr, type FakeEhr } from './fake-ehr.js';
 import { sampleRecord, writeRecord, type Release } from './clinical-records.js';
 import { batchPosts, batchUrls, serveClinical, singleGets, type ClinicalServerOptions } from './clinical-server.js';
@@ -77,26 +79,35 @@ describe('clinical batch queries', () => {
     expect(rows.get('p119')?.vitals).toMatchObject({ status: 'ok', value: { heartRate: { value: { value: 72 } } } });
   });
 
-  it('sends the next batch the moment an answer is in, then hands on each row of that answer before the next answer', async () => {
+  it('puts the next batch on the wire the moment an answer is in, then hands on each row of that answer before the next answer', async () => {
     const ids = Array.from({ length: 20 }, (_, i) => `p${i}`);
     serve(ids, { batchDelayMs: 30 });
     const events: string[] = [];
     let posts = 0;
-    const { fetch: undiciFetch } = await import('undici');
+    let written = 0;
+    // Published by undici right before a request's first byte goes to the socket.
+    const onWrite = (message: unknown) => {
+      if ((message as { request: { method: string } }).request.method === 'POST') events.push(`batch ${++written} written`);
+    };
+    diagnostics.subscribe('undici:client:sendHeaders', onWrite);
     const counting: NonNullable<EhrGatewayOptions['fetch']> = (input, init) => {
       if (init?.method === 'POST') events.push(`batch ${++posts} sent`);
-      return undiciFetch(input, init);
+      return requestEhr(input, init);
     };
     const handed: Array<{ id: string; row: unknown }> = [];
-    const rows = await gateway({ parallelRequests: 1, fetch: counting }).readClinical(ehr.base, TENANT, ids, ALL, (row) => {
-      events.push(row.patient.id);
-      handed.push({ id: row.patient.id, row });
-    });
-    // 140 entries: the first batch holds all of p0 to p13 and part of p14. With one request in
-    // flight, the second batch goes out before the first answer is read, not after.
-    expect(events).toEqual(['batch 1 sent', 'batch 2 sent', ...ids]);
-    for (const h of handed) expect(rows.get(h.id)).toBe(h.row);
-    expect(rows.get('p3')?.vitals).toMatchObject({ status: 'ok' });
+    try {
+      const rows = await gateway({ parallelRequests: 1, fetch: counting }).readClinical(ehr.base, TENANT, ids, ALL, (row) => {
+        events.push(row.patient.id);
+        handed.push({ id: row.patient.id, row });
+      });
+      // 140 entries: the first batch holds all of p0 to p13 and part of p14. With one request in
+      // flight, the second batch is written to the EHR before the first answer is parsed and read.
+      expect(events).toEqual(['batch 1 sent', 'batch 1 written', 'batch 2 sent', 'batch 2 written', ...ids]);
+      for (const h of handed) expect(rows.get(h.id)).toBe(h.row);
+      expect(rows.get('p3')?.vitals).toMatchObject({ status: 'ok' });
+    } finally {
+      diagnostics.unsubscribe('undici:client:sendHeaders', onWrite);
+    }
   });
 
   it('sends no batch that waits for a request slot once another batch of the read has failed', async () => {
