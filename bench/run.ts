@@ -74,10 +74,7 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
  * line-by-line form, each line parsed as soon as it is complete, so the client's work on the
  * rows is spread over their arrival. Times from `started`: the first row and the end line.
  */
-async function readListAsTab(
-  res: Dispatcher.ResponseData,
-  started: number,
-): Promise<{ firstRowMs: number; wholeMs: number; rows: number }> {
+async function readListAsTab(res: Dispatcher.ResponseData, started: number): Promise<{ firstRowMs: number; wholeMs: number; rows: number }> {
   if (res.statusCode !== 200) throw new Error(`the list answered ${res.statusCode}`);
   const decoder = new TextDecoder();
   let pending = '';
