@@ -13,24 +13,12 @@ import { createSandbox } from '../server/sandbox/index.js';
  * request takes that much longer, as a distant EHR's round trip would (token requests do not):
  * half of it before the EHR gets the request, half after it has answered, the way there and
  * back. `PUT /latency/{ms}` changes it while the process runs.
- *
- * Requests whose way there has ended are answered one per turn of the event loop, in order, so
- * that a request arriving meanwhile is read, and its way there starts, between two answers; all
- * at once, a round's answers would keep the next requests unread until the last of them.
  */
 const patients = Number(process.argv[2] ?? 200);
 let latencyMs = Number(process.argv[3] ?? 0);
 const sandbox = await createSandbox({ tenants: devDirectory.tenants.map(({ id, name }) => ({ id, name })), patientsPerTenant: patients });
 const client = sandbox.registerClient('Patients (benchmark)');
 const fhirPath = /^\/(dstu2|stu3|r4)(\/|$)/;
-const ready: Array<() => void> = [];
-function answerInTurn(answer: () => void) {
-  if (ready.push(answer) === 1) setImmediate(answerNext);
-}
-function answerNext() {
-  ready.shift()!();
-  if (ready.length) setImmediate(answerNext);
-}
 /** Holds the answer for the way back: `res.end` (which writes the status and headers too) goes out later. */
 function holdAnswer(res: ServerResponse, ms: number) {
   const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
@@ -54,7 +42,7 @@ const server = app
     (req, res, next) => {
       if (!(latencyMs > 0 && fhirPath.test(req.path))) return next();
       holdAnswer(res, latencyMs / 2);
-      setTimeout(() => answerInTurn(next), latencyMs / 2);
+      setTimeout(next, latencyMs / 2);
     },
     sandbox.router,
   )
