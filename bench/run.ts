@@ -150,6 +150,9 @@ interface TableRow {
   fhirRequests: number;
   listMs: number;
   rawMs: number;
+  /** CPU time of this process (the app and the client reading the list; the client alone for raw), median per load. */
+  listCpuMs: number;
+  rawCpuMs: number;
   ratio: number;
 }
 
@@ -229,15 +232,25 @@ async function benchVersion(version: 'r4' | 'stu3', ehr: EhrProcess) {
       let calls = await recordedLoad();
       const listTimes: number[] = [];
       const rawTimes: number[] = [];
+      const listCpu: number[] = [];
+      const rawCpu: number[] = [];
+      const cpuSince = (start: NodeJS.CpuUsage) => {
+        const used = process.cpuUsage(start);
+        return (used.user + used.system) / 1000;
+      };
       const loadList = async () => {
+        const cpu = process.cpuUsage();
         const started = performance.now();
         calls = await recordedLoad();
         listTimes.push(performance.now() - started);
+        listCpu.push(cpuSince(cpu));
       };
       const loadRaw = async () => {
+        const cpu = process.cpuUsage();
         const started = performance.now();
         await replay(calls, DEFAULT_PARALLEL_REQUESTS);
         rawTimes.push(performance.now() - started);
+        rawCpu.push(cpuSince(cpu));
       };
       // Each pair runs close together; which goes first alternates, so neither profits from the other warming the sandbox.
       for (let run = 0; run < runs; run++) {
@@ -253,6 +266,8 @@ async function benchVersion(version: 'r4' | 'stu3', ehr: EhrProcess) {
         listMs: round(listMs),
         rawMs: round(rawMs),
         ratio: round(listMs / rawMs, 3),
+        listCpuMs: round(median(listCpu)),
+        rawCpuMs: round(median(rawCpu)),
       });
     }
     // The same list over a distant EHR: first row and whole list as the client sees them arrive.
@@ -394,10 +409,10 @@ targets.push(auditExportTarget(auditExport));
 
 if (json) console.log(JSON.stringify({ table, emptyCallMs, latency, initialJsBytes, firstLoadWire: wire, auditExport, targets }));
 else {
-  console.log('version  patients  FHIR requests  list ms  raw FHIR ms  ratio');
+  console.log('version  patients  FHIR requests  list ms  raw FHIR ms  ratio  list CPU ms  raw CPU ms');
   for (const r of table) {
     console.log(
-      `${r.version.padEnd(8)} ${String(r.patients).padStart(8)} ${String(r.fhirRequests).padStart(14)} ${String(r.listMs).padStart(8)} ${String(r.rawMs).padStart(12)} ${String(r.ratio).padStart(6)}`,
+      `${r.version.padEnd(8)} ${String(r.patients).padStart(8)} ${String(r.fhirRequests).padStart(14)} ${String(r.listMs).padStart(8)} ${String(r.rawMs).padStart(12)} ${String(r.ratio).padStart(6)} ${String(r.listCpuMs).padStart(12)} ${String(r.rawCpuMs).padStart(11)}`,
     );
   }
   console.log(

@@ -41,7 +41,7 @@ export interface RunningServer {
 export interface StartOptions {
   /**
    * The fetch the EHR gateway uses; benchmarks wrap it to count and replay FHIR calls. It gets the
-   * link guard's dispatcher in its init and must pass it on to undici's fetch.
+   * link guard's dispatcher in its init and must pass it on to `requestEhr` (or undici's fetch).
    */
   ehrFetch?: EhrFetch;
   /** msal-node's transport for the on-behalf-of exchange; tests route it to a local stand-in for Azure AD. */

@@ -27,7 +27,7 @@ export interface EhrGatewayOptions {
    * credentials are that partner's alone. Open servers (no token endpoint) need none.
    */
   partners: Partners;
-  /** Replaces undici's fetch (benchmarks count calls); it gets the guarded dispatcher in its init. */
+  /** Replaces the transport's `requestEhr` (benchmarks count calls); it gets the guarded dispatcher in its init. */
   fetch?: EhrFetch;
   /** Per request, default 15000. */
   timeoutMs?: number;

@@ -14,7 +14,7 @@ const urlAttributes = ['url.full', 'http.url', 'url.path', 'http.target', 'url.q
  *
  * Call it before the app's modules load: the HTTP instrumentation patches `http` when Express
  * requires it (Express is CommonJS, so its `require` is hooked without the ESM loader). The
- * outgoing EHR calls go through undici's fetch, which the distro does not instrument.
+ * outgoing EHR calls go through undici's `request`, which the distro does not instrument.
  *
  * Patient ids are in the API's paths and searched names, MRNs and birth dates in its query
  * strings, so a request span is named and addressed by its route template
