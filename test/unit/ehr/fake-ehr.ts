@@ -19,7 +19,7 @@ export interface Reply {
   headers?: Record<string, string>;
   /** Sent as application/fhir+json unless headers say otherwise. */
   json?: unknown;
-  body?: string;
+  body?: string | Buffer;
   delayMs?: number;
 }
 

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createFhirHttp, type TokenSource } from '../../../server/ehr/fhir-http.js';
 import { createTransport, type TransportOptions } from '../../../server/ehr/transport.js';
@@ -46,6 +47,30 @@ describe('the FHIR HTTP client', () => {
     }));
     const { body } = await client()(get('/Patient/1'));
     expect(body).toEqual({ resourceType: 'Patient', id: '1', name: [{ text: '王秀英 Иванова °C' }] });
+  });
+
+  it.each([
+    ['gzip', gzipSync],
+    ['deflate', deflateSync],
+    ['br', brotliCompressSync],
+  ] as const)('asks for compressed answers and reads one in %s', async (encoding, compress) => {
+    const patient = { resourceType: 'Patient', id: '1', name: [{ text: 'Иванова °C' }] };
+    ehr.handle(() => ({
+      headers: { 'content-type': 'application/fhir+json', 'content-encoding': encoding },
+      body: compress(Buffer.from(JSON.stringify(patient))),
+    }));
+    const { body } = await client()(get('/Patient/1'));
+    expect(body).toEqual(patient);
+    expect(ehr.requests[0].headers['accept-encoding']).toContain(encoding);
+  });
+
+  it('refuses a compressed answer that grows beyond the limit once decompressed', async () => {
+    const bomb = gzipSync(Buffer.from(JSON.stringify({ resourceType: 'Bundle', padding: 'x'.repeat(5_000_000) })));
+    expect(bomb.length).toBeLessThan(10_000);
+    ehr.handle(() => ({ headers: { 'content-type': 'application/fhir+json', 'content-encoding': 'gzip' }, body: bomb }));
+    const error = await failure(client({ maxResponseBytes: 1024 * 1024 })(get('/Patient')));
+    expect(error.code).toBe('ehr_error');
+    expect(error.message).toMatch(/larger than the 1 MB limit/);
   });
 
   it('calls an XML answer not FHIR JSON', async () => {
