@@ -42,7 +42,7 @@ export type EhrFetch = (url: URL, init: EhrFetchInit) => Promise<EhrFetchRespons
 export const requestEhr: EhrFetch = async (url, init) => {
   const { statusCode, headers, body } = await undiciRequest(url, {
     method: init.method,
-    headers: { 'accept-encoding': ACCEPT_ENCODING, ...init.headers },
+    headers: { 'accept-encoding': ACCEPT_ENCODING, 'user-agent': USER_AGENT, ...init.headers },
     body: init.body,
     signal: init.signal,
     ...(init.dispatcher ? { dispatcher: init.dispatcher } : {}),
@@ -73,6 +73,8 @@ export const requestEhr: EhrFetch = async (url, init) => {
 };
 
 const ACCEPT_ENCODING = 'gzip, deflate, br';
+/** fetch named itself; some gateways in front of EHRs refuse requests that name no client. */
+const USER_AGENT = 'Patients (Microsoft Teams app; FHIR client)';
 const decompressors: Record<string, (() => Transform) | undefined> = {
   gzip: createGunzip,
   'x-gzip': createGunzip,

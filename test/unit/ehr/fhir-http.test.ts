@@ -37,6 +37,7 @@ describe('the FHIR HTTP client', () => {
       const { body } = await client()(get('/Patient/1'));
       expect(body).toEqual({ resourceType: 'Patient', id: '1' });
       expect(ehr.requests[0].headers.accept).toContain('application/fhir+json');
+      expect(ehr.requests[0].headers['user-agent']).toMatch(/^Patients /);
     },
   );
 
