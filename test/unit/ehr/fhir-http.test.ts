@@ -128,6 +128,26 @@ describe('the FHIR HTTP client', () => {
     expect(error.code).toBe('ehr_timeout');
   });
 
+  it.each(['identity', 'gzip'])('times out an answer whose body stops half way (%s)', async (encoding) => {
+    // Headers and a first part of the body, then nothing: the timeout covers the whole answer.
+    const stalled = http.createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/fhir+json', ...(encoding === 'gzip' ? { 'content-encoding': 'gzip' } : {}) });
+      const start = Buffer.from('{"resourceType":"Bundle","entry":[');
+      res.write(encoding === 'gzip' ? gzipSync(start).subarray(0, 20) : start);
+    });
+    await new Promise<void>((resolve) => stalled.listen(0, '127.0.0.1', resolve));
+    try {
+      const started = Date.now();
+      const url = new URL(`http://127.0.0.1:${(stalled.address() as AddressInfo).port}/fhir/Patient`);
+      const error = await failure(client({ timeoutMs: 200 })({ method: 'GET', url }));
+      expect(error.code).toBe('ehr_timeout');
+      expect(Date.now() - started).toBeLessThan(2000);
+    } finally {
+      stalled.closeAllConnections();
+      await new Promise<void>((resolve) => stalled.close(() => resolve()));
+    }
+  });
+
   it('reports an EHR nobody answers for as unreachable', async () => {
     const closed = http.createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
