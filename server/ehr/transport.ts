@@ -51,7 +51,7 @@ export const requestEhr: EhrFetch = async (url, init) => {
     const value = headers[name];
     return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
   };
-  const decompress = decompressors[(header('content-encoding') ?? '').trim().toLowerCase()];
+  const decompress = decompressors.get((header('content-encoding') ?? '').trim().toLowerCase());
   // Through the decompressor, a failure of either side (a cut answer, broken gzip) fails the read.
   const content: Readable = decompress && statusCode !== 204 && statusCode !== 304 ? pipeline(body, decompress(), () => undefined) : body;
   const chunks = content[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
@@ -75,12 +75,13 @@ export const requestEhr: EhrFetch = async (url, init) => {
 const ACCEPT_ENCODING = 'gzip, deflate, br';
 /** fetch named itself; some gateways in front of EHRs refuse requests that name no client. */
 const USER_AGENT = 'Patients (Microsoft Teams app; FHIR client)';
-const decompressors: Record<string, (() => Transform) | undefined> = {
-  gzip: createGunzip,
-  'x-gzip': createGunzip,
-  deflate: createInflate,
-  br: createBrotliDecompress,
-};
+/** Content codings undone; any other answer is read as it came (a Map: the EHR names the key). */
+const decompressors = new Map<string, () => Transform>([
+  ['gzip', createGunzip],
+  ['x-gzip', createGunzip],
+  ['deflate', createInflate],
+  ['br', createBrotliDecompress],
+]);
 
 export interface TransportOptions {
   fetch?: EhrFetch;

@@ -65,6 +65,15 @@ describe('the FHIR HTTP client', () => {
     expect(ehr.requests[0].headers['accept-encoding']).toContain(encoding);
   });
 
+  it.each(['constructor', '__proto__', 'gzip, gzip', 'identity'])('reads an answer with the content coding %s as it came', async (encoding) => {
+    ehr.handle(() => ({
+      headers: { 'content-type': 'application/fhir+json', 'content-encoding': encoding },
+      body: '{"resourceType":"Patient","id":"1"}',
+    }));
+    const { body } = await client()(get('/Patient/1'));
+    expect(body).toEqual({ resourceType: 'Patient', id: '1' });
+  });
+
   it('refuses a compressed answer that grows beyond the limit once decompressed', async () => {
     const bomb = gzipSync(Buffer.from(JSON.stringify({ resourceType: 'Bundle', padding: 'x'.repeat(5_000_000) })));
     expect(bomb.length).toBeLessThan(10_000);
