@@ -12,7 +12,8 @@ import { createSandbox } from '../server/sandbox/index.js';
  * Arguments: patients per tenant (200), and the EHR latency in milliseconds (0): every FHIR
  * request takes that much longer, as a distant EHR's round trip would (token requests do not):
  * half of it before the EHR gets the request, half after it has answered, the way there and
- * back. `PUT /latency/{ms}` changes it while the process runs.
+ * back. `PUT /latency/{ms}` changes it while the process runs; `GET /cpu` tells the CPU time this
+ * process has taken (`process.cpuUsage()`, microseconds), for the benchmark to put beside its own.
  */
 const patients = Number(process.argv[2] ?? 200);
 let latencyMs = Number(process.argv[3] ?? 0);
@@ -31,6 +32,7 @@ const app = express();
 // An EHR's batch answers carry no ETag: hashing each answer of some 400 kB would only slow the EHR.
 app.set('etag', false);
 const server = app
+  .get('/cpu', (_req, res) => void res.json(process.cpuUsage()))
   .put('/latency/:ms', (req, res) => {
     const ms = Number(req.params.ms);
     if (!Number.isFinite(ms) || ms < 0) return void res.status(400).end();
