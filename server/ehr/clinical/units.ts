@@ -23,7 +23,9 @@ const perMinute = ['/min', '1/min', 'min-1', '/minute'];
  * https://ucum.org/ucum#para-curly); `kg/m2` is written kg/m², `Cel` °C, `mm[Hg]` mmHg.
  * Precision: heart rate, respiratory rate, blood pressure and SpO2 as integers; temperature,
  * weight and BMI to one decimal; height in whole centimetres. What the EHR sent is kept as
- * `original` whenever the value shown differs from it (rounded or converted).
+ * `original` whenever the value shown differs from it (rounded or converted). A value in a unit the
+ * table does not know keeps at least UNKNOWN_UNIT_DIGITS decimals: a kind's precision is chosen
+ * for its own unit, and SpO2 sent as the fraction 0.97 must not read 1.
  */
 const RULES: Record<VitalKind, UnitRule> = {
   heartRate: {
@@ -83,10 +85,13 @@ export function roundTo(value: number, digits: number): number {
 
 const key = (unit: string) => unit.replace(/\s+/g, '').toLowerCase();
 
+/** Decimals kept at least of a value whose unit is neither the kind's nor one converted to it. */
+const UNKNOWN_UNIT_DIGITS = 2;
+
 /**
  * The measurement in the unit and precision a clinician expects, keeping what the EHR sent as
  * `original` when the value shown differs. The UCUM `code` is tried before the display `unit`;
- * an unknown unit is kept as given (rounded to the kind's precision) rather than guessed.
+ * an unknown unit is kept as given (to at least two decimals) rather than guessed.
  */
 export function normaliseUnit(kind: VitalKind, value: number, unit: string, code: string | undefined): Measurement {
   const rule = RULES[kind];
@@ -94,7 +99,7 @@ export function normaliseUnit(kind: VitalKind, value: number, unit: string, code
   const candidates = [code, unit].filter((u): u is string => !!u).map(key);
   if (candidates.some((c) => rule.aliases.includes(c))) return kept(value, { value: roundTo(value, rule.digits), unit: rule.unit }, sent);
   const conversion = rule.conversions.find((c) => candidates.some((u) => c.from.includes(u)));
-  if (!conversion) return kept(value, { value: roundTo(value, rule.digits), unit: sent }, sent);
+  if (!conversion) return kept(value, { value: roundTo(value, Math.max(rule.digits, UNKNOWN_UNIT_DIGITS)), unit: sent }, sent);
   return { value: roundTo(conversion.convert(value), rule.digits), unit: rule.unit, original: { value, unit: sent } };
 }
 
