@@ -3,6 +3,7 @@ import { listColumns } from './columns.js';
 import { when } from './ids.js';
 import { unavailableReasons, type UnavailableReason } from './plain-constants.js';
 import { note } from './notes.js';
+import { COMPARATORS } from './vital-ranges.js';
 
 /**
  * The cells of a patient list: what each column carries. A cell is data (`ok` with the column's
@@ -32,12 +33,21 @@ export function cellOf<T extends z.ZodType>(value: T) {
 }
 
 /**
+ * Quantity.comparator (DSTU2, STU3, R4; a modifier): the real value is below, at most, at least or
+ * above the value given, e.g. a temperature under a thermometer's range, "<35 °C". Defined in
+ * `contract/vital-ranges.ts` (the tab reads it without zod).
+ */
+export const comparator = z.enum(COMPARATORS);
+
+/**
  * A measured value as shown: rounded per kind, in °C, kg, cm, /min, mmHg, %, kg/m² (server/ehr/clinical/units.ts),
  * else in the EHR's unit ('' when it gave none). Flags come from `contract/vital-ranges.ts`.
  */
 export const measurement = z.object({
   value: z.number(),
   unit: z.string(),
+  /** As the EHR sent it; a value with a comparator is rounded away from it ("<35.04" reads "<35.1"), so it stays true. */
+  comparator: comparator.optional(),
   /** What the EHR sent, when the value shown differs: converted (°F → °C, lb → kg, in → cm) or rounded. */
   original: z.object({ value: z.number(), unit: z.string() }).optional(),
 });

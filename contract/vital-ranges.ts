@@ -18,6 +18,14 @@
  */
 
 export type VitalFlag = 'low' | 'high' | 'criticalLow' | 'criticalHigh';
+
+/**
+ * Quantity.comparator codes (http://hl7.org/fhir/quantity-comparator, the same in DSTU2, STU3 and
+ * R4): the real value is below, at most, at least or above the value given.
+ */
+export const COMPARATORS = ['<', '<=', '>=', '>'] as const;
+export type Comparator = (typeof COMPARATORS)[number];
+export const isComparator = (x: unknown): x is Comparator => (COMPARATORS as readonly unknown[]).includes(x);
 export type FlaggedVital = 'heartRate' | 'respiratoryRate' | 'systolic' | 'spo2' | 'temperature';
 
 export interface VitalBand {
@@ -72,18 +80,37 @@ export const VITAL_RANGES: Readonly<Record<FlaggedVital, VitalRange>> = {
   },
 };
 
-/** The band a value falls in, or null when the kind is not flagged or the unit is not the table's. */
-export function vitalBand(kind: string, value: number, unit: string | null | undefined): VitalBand | null {
+/**
+ * The band a value falls in, or null when the kind is not flagged or the unit is not the table's.
+ * With a comparator the real value is only known to lie on one side of `value`: it gets a flag
+ * only when every value there would be flagged on that side (low below, high above), and then the
+ * least severe of those bands ("<40 /min" is critical low; "<96 %" at least low; "<120 /min" none).
+ */
+export function vitalBand(kind: string, value: number, unit: string | null | undefined, comparator?: Comparator | null): VitalBand | null {
   const range = Object.hasOwn(VITAL_RANGES, kind) ? VITAL_RANGES[kind as FlaggedVital] : undefined;
   if (!range || unit !== range.unit || !Number.isFinite(value)) return null;
-  let found: VitalBand | null = null;
-  for (const b of range.bands) if (value >= b.from) found = b;
-  return found;
+  const at = (v: number) => {
+    let found: VitalBand | null = null;
+    for (const b of range.bands) if (v >= b.from) found = b;
+    return found;
+  };
+  if (!comparator) return at(value);
+  const { bands } = range;
+  const index = bands.indexOf(at(value)!);
+  // The bands the real value may fall in: those below the value (and its own, unless "<" and the
+  // value starts it), or above it (and its own).
+  const below = comparator === '<' || comparator === '<=';
+  const own = !(comparator === '<' && bands[index].from === value);
+  const possible = below ? bands.slice(0, own ? index + 1 : index) : bands.slice(index);
+  const side: readonly (VitalFlag | null)[] = below ? ['low', 'criticalLow'] : ['high', 'criticalHigh'];
+  if (possible.length === 0 || !possible.every((b) => side.includes(b.flag))) return null;
+  // The least severe: the band nearest the value.
+  return below ? possible[possible.length - 1] : possible[0];
 }
 
 /** The flag of a value: low, high, critical low, critical high, or null (in range, or not flagged). */
-export const vitalFlag = (kind: string, value: number, unit: string | null | undefined): VitalFlag | null =>
-  vitalBand(kind, value, unit)?.flag ?? null;
+export const vitalFlag = (kind: string, value: number, unit: string | null | undefined, comparator?: Comparator | null): VitalFlag | null =>
+  vitalBand(kind, value, unit, comparator)?.flag ?? null;
 
 /** A reading older than this is stale: it may no longer say how the patient is. */
 export const STALE_AFTER_MS = 24 * 60 * 60 * 1000;

@@ -2,7 +2,7 @@ import type { ListCell, Measurement } from '../../contract/cells';
 import type { When } from '../../contract/ids';
 import { allColumns } from './columns';
 import { calendarDate, exactNumberText, mediumDate, numberText, shortDateTime } from './format';
-import { isStale, vitalBand, type VitalFlag } from '../../contract/vital-ranges';
+import { isComparator, isStale, vitalBand, type Comparator, type VitalFlag } from '../../contract/vital-ranges';
 import type { MessageKey } from './i18n/en';
 import { t } from './i18n/t';
 
@@ -58,19 +58,37 @@ const unitKeys: Record<string, MessageKey> = {
 // value is looked at before it is shown, and a shape the tab does not know is "not available".
 const isObject = (x: unknown): x is Json => typeof x === 'object' && x !== null && !Array.isArray(x);
 const textOf = (x: unknown): string | null => (typeof x === 'string' ? x : typeof x === 'number' && Number.isFinite(x) ? String(x) : null);
-const measurementOf = (x: unknown): { value: number; unit: Measurement['unit'] | null; original?: { value: number; unit: string | null } } | null => {
+interface ShownMeasurement {
+  value: number;
+  unit: Measurement['unit'] | null;
+  comparator?: Comparator;
+  original?: { value: number; unit: string | null };
+}
+/** A measurement; one whose comparator (a modifier of its meaning) the tab does not know is not understood. */
+export const measurementOf = (x: unknown): ShownMeasurement | null => {
   if (!isObject(x) || typeof x.value !== 'number' || !Number.isFinite(x.value)) return null;
+  if (x.comparator !== undefined && !isComparator(x.comparator)) return null;
   const original = x.original !== undefined ? measurementOf(x.original) : null;
-  return { value: x.value, unit: typeof x.unit === 'string' ? x.unit : null, ...(original ? { original } : {}) };
+  return {
+    value: x.value,
+    unit: typeof x.unit === 'string' ? x.unit : null,
+    ...(x.comparator ? { comparator: x.comparator } : {}),
+    ...(original ? { original } : {}),
+  };
 };
 
+const comparatorSigns: Record<Comparator, string> = { '<': '<', '<=': '≤', '>=': '≥', '>': '>' };
+/** A value as the list shows it, with its comparator when the EHR gave a bound ("<35", "≥131"). */
+export const boundText = (m: { value: number; comparator?: Comparator }, text = numberText) =>
+  `${m.comparator ? comparatorSigns[m.comparator] : ''}${text(m.value)}`;
+
 /** What the EHR sent for a measurement that was rounded or converted, with every digit it sent. */
-const sourceOf = (m: { original?: { value: number; unit: string | null } } | null) =>
-  m?.original ? `${exactNumberText(m.original.value)} ${m.original.unit ?? ''}`.trim() : null;
+const sourceOf = (m: ShownMeasurement | null) =>
+  m?.original ? `${boundText({ ...m.original, comparator: m.comparator }, exactNumberText)} ${m.original.unit ?? ''}`.trim() : null;
 
 /** The flag, staleness and source of a vital sign's reading, as `CellDisplay` carries them. */
-function vitalMarks(kind: string, m: { value: number; unit: string | null } | null, time: unknown, now: number, source: string | null) {
-  const band = m ? vitalBand(kind, m.value, m.unit) : null;
+function vitalMarks(kind: string, m: ShownMeasurement | null, time: unknown, now: number, source: string | null) {
+  const band = m ? vitalBand(kind, m.value, m.unit, m.comparator) : null;
   return {
     ...(band?.flag ? { flag: band.flag, news2: band.news2 } : {}),
     ...(isStale(whenOf(time)?.epochMs, now) ? { stale: true } : {}),
@@ -160,9 +178,9 @@ function valueText(column: string, v: unknown, now: number): CellDisplay | null 
       if (!isObject(v)) return null;
       const [systolic, diastolic] = [measurementOf(v.systolic), measurementOf(v.diastolic)];
       if (!systolic && !diastolic) return null;
-      const number = (m: { value: number } | null) => (m ? numberText(m.value) : '?');
+      const number = (m: ShownMeasurement | null) => (m ? boundText(m) : '?');
       // What the EHR sent, as one pressure: "106.232/77.877 mm[Hg]".
-      const sent = (m: typeof systolic) => (m ? exactNumberText(m.original?.value ?? m.value) : '?');
+      const sent = (m: typeof systolic) => (m ? boundText({ value: m.original?.value ?? m.value, comparator: m.comparator }, exactNumberText) : '?');
       const source =
         systolic?.original || diastolic?.original
           ? `${sent(systolic)}/${sent(diastolic)} ${(systolic?.original ?? diastolic?.original)?.unit ?? ''}`.trim()
@@ -184,7 +202,7 @@ function valueText(column: string, v: unknown, now: number): CellDisplay | null 
       const m = isObject(v) ? measurementOf(v.value) : null;
       if (!m || !isObject(v)) return null;
       return {
-        text: withUnit(numberText(m.value), unitText(m.unit)),
+        text: withUnit(boundText(m), unitText(m.unit)),
         detail: shortTime(v.time) || undefined,
         ...vitalMarks(column, m, v.time, now, sourceOf(m)),
       };

@@ -1,7 +1,7 @@
-import { vitalFlag, type VitalFlag } from '../../../contract/vital-ranges';
+import { vitalFlag, type Comparator, type VitalFlag } from '../../../contract/vital-ranges';
 import type { VitalKind } from '../../../contract/vitals';
-import { columnLabel, unitText, withUnit } from '../../shared/cells';
-import { dateTime, numberText, shortDateTime } from '../../shared/format';
+import { boundText, columnLabel, measurementOf as shownMeasurement, unitText, withUnit } from '../../shared/cells';
+import { dateTime, shortDateTime } from '../../shared/format';
 import { currentLocale, t } from '../../shared/i18n/t';
 
 /** The spans a trend can show: the last 24 hours, the last 7 days (both up to now), or every reading. */
@@ -48,10 +48,12 @@ export interface Trend {
 type Json = Record<string, unknown>;
 const isObject = (x: unknown): x is Json => typeof x === 'object' && x !== null && !Array.isArray(x);
 
-/** A measurement `{value, unit}` when `x` is one with a finite value. */
-function measurementOf(x: unknown): { value: number; unit: string } | null {
-  if (!isObject(x) || typeof x.value !== 'number' || !Number.isFinite(x.value)) return null;
-  return { value: x.value, unit: typeof x.unit === 'string' ? x.unit : '' };
+type Reading = { value: number; unit: string; comparator?: Comparator };
+
+/** A measurement as the list reads it (a bound keeps its comparator: "<35 °C" is plotted at 35), its unit '' when none. */
+function measurementOf(x: unknown): Reading | null {
+  const m = shownMeasurement(x);
+  return m && { value: m.value, unit: m.unit ?? '', ...(m.comparator ? { comparator: m.comparator } : {}) };
 }
 
 const timeOf = (r: Json): number | null => {
@@ -59,11 +61,11 @@ const timeOf = (r: Json): number | null => {
   return typeof epochMs === 'number' && Number.isFinite(epochMs) ? epochMs : null;
 };
 
-const point = (flagged: string, time: number, m: { value: number; unit: string }): TrendPoint => ({
+const point = (flagged: string, time: number, m: Reading): TrendPoint => ({
   time,
   value: m.value,
-  text: withUnit(numberText(m.value), unitText(m.unit)),
-  flag: vitalFlag(flagged, m.value, m.unit),
+  text: withUnit(boundText(m), unitText(m.unit)),
+  flag: vitalFlag(flagged, m.value, m.unit, m.comparator),
 });
 
 /**
@@ -90,8 +92,8 @@ export function trendOf(kind: VitalKind, history: unknown): Trend {
       const [sys, dia] = [measurementOf(r.systolic), measurementOf(r.diastolic)];
       if (!sys && !dia) return [];
       const unit = unitText(sys?.unit ?? dia?.unit);
-      const value = `${sys ? numberText(sys.value) : '?'}/${dia ? numberText(dia.value) : '?'}`;
-      return [{ time, value, text: withUnit(value, unit), unit, flag: sys ? vitalFlag('systolic', sys.value, sys.unit) : null }];
+      const value = `${sys ? boundText(sys) : '?'}/${dia ? boundText(dia) : '?'}`;
+      return [{ time, value, text: withUnit(value, unit), unit, flag: sys ? vitalFlag('systolic', sys.value, sys.unit, sys.comparator) : null }];
     });
     return { kind, series: series.filter((s) => s.points.length > 0), rows };
   }
@@ -99,7 +101,7 @@ export function trendOf(kind: VitalKind, history: unknown): Trend {
     const m = measurementOf(r.value);
     if (!m) return [];
     const { text, flag } = point(kind, time, m);
-    return [{ time, value: numberText(m.value), text, unit: unitText(m.unit), flag }];
+    return [{ time, value: boundText(m), text, unit: unitText(m.unit), flag }];
   });
   const series = line(columnLabel(kind), kind, (r) => r.value);
   return { kind, series: series.points.length > 0 ? [series] : [], rows };

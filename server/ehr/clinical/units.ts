@@ -1,3 +1,4 @@
+import type { Comparator } from '../../../contract/vital-ranges.js';
 import type { Measurement, VitalKind } from './types.js';
 
 interface Conversion {
@@ -83,6 +84,19 @@ export function roundTo(value: number, digits: number): number {
   return rounded === 0 ? 0 : rounded;
 }
 
+/**
+ * A bound rounded so that what its comparator says stays true: up for "<" and "<=" ("<35.04"
+ * reads "<35.1"), down for ">" and ">=". Without a comparator, as roundTo. Every conversion of the
+ * table grows with its input, so a converted bound keeps its side.
+ */
+export function roundBound(value: number, digits: number, comparator: Comparator | undefined): number {
+  if (!comparator) return roundTo(value, digits);
+  const factor = 10 ** digits;
+  // The nudge keeps a bound that is already round (96 as 95.99999… in binary) where it is.
+  const rounded = comparator[0] === '<' ? Math.ceil(value * factor - 1e-9) / factor : Math.floor(value * factor + 1e-9) / factor;
+  return rounded === 0 ? 0 : rounded;
+}
+
 const key = (unit: string) => unit.replace(/\s+/g, '').toLowerCase();
 
 /** Decimals kept at least of a value whose unit is neither the kind's nor one converted to it. */
@@ -91,16 +105,20 @@ const UNKNOWN_UNIT_DIGITS = 2;
 /**
  * The measurement in the unit and precision a clinician expects, keeping what the EHR sent as
  * `original` when the value shown differs. The UCUM `code` is tried before the display `unit`;
- * an unknown unit is kept as given (to at least two decimals) rather than guessed.
+ * an unknown unit is kept as given (to at least two decimals) rather than guessed. A comparator
+ * ("<35") stays with the value, which is rounded so that it stays true (roundBound).
  */
-export function normaliseUnit(kind: VitalKind, value: number, unit: string, code: string | undefined): Measurement {
+export function normaliseUnit(kind: VitalKind, value: number, unit: string, code: string | undefined, comparator?: Comparator): Measurement {
   const rule = RULES[kind];
   const sent = unit || code || '';
   const candidates = [code, unit].filter((u): u is string => !!u).map(key);
-  if (candidates.some((c) => rule.aliases.includes(c))) return kept(value, { value: roundTo(value, rule.digits), unit: rule.unit }, sent);
+  const compared = comparator ? { comparator } : {};
+  if (candidates.some((c) => rule.aliases.includes(c)))
+    return kept(value, { value: roundBound(value, rule.digits, comparator), unit: rule.unit, ...compared }, sent);
   const conversion = rule.conversions.find((c) => candidates.some((u) => c.from.includes(u)));
-  if (!conversion) return kept(value, { value: roundTo(value, Math.max(rule.digits, UNKNOWN_UNIT_DIGITS)), unit: sent }, sent);
-  return { value: roundTo(conversion.convert(value), rule.digits), unit: rule.unit, original: { value, unit: sent } };
+  if (!conversion)
+    return kept(value, { value: roundBound(value, Math.max(rule.digits, UNKNOWN_UNIT_DIGITS), comparator), unit: sent, ...compared }, sent);
+  return { value: roundBound(conversion.convert(value), rule.digits, comparator), unit: rule.unit, ...compared, original: { value, unit: sent } };
 }
 
 /** The shown measurement, with what the EHR sent when rounding changed the value. */

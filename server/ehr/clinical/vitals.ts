@@ -4,6 +4,7 @@ import type { BloodPressureReading, LatestVitals, Measurement, VitalHistory, Vit
 import { conceptCodes, epochMsOf, newestFirst, numberOf, when } from './values.js';
 import { Warnings } from './warnings.js';
 import { KIND_OF_CODE, type VitalCodeKind } from './vital-codes.js';
+import { isComparator } from '../../../contract/vital-ranges.js';
 
 /** Observations that were never or are no longer true. */
 const SKIPPED_STATUS = new Set(['entered-in-error', 'cancelled']);
@@ -107,11 +108,17 @@ function components(obs: JsonObject): { systolic?: Measurement; diastolic?: Meas
   return found;
 }
 
+/**
+ * A Quantity as shown. Its comparator is a modifier (it changes what the value means): one of the
+ * four codes stays with the value; any other, not understood, leaves the reading without a value.
+ */
 function measurement(kind: VitalKind, quantity: unknown): Measurement | undefined {
   if (!isObject(quantity)) return undefined;
   const value = numberOf(quantity.value);
   if (value === undefined) return undefined;
-  return normaliseUnit(kind, value, str(quantity.unit) ?? '', str(quantity.code));
+  const { comparator } = quantity;
+  if (comparator !== undefined && !isComparator(comparator)) return undefined;
+  return normaliseUnit(kind, value, str(quantity.unit) ?? '', str(quantity.code), comparator);
 }
 
 function effective(obs: JsonObject): When | null {

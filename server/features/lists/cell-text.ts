@@ -30,7 +30,9 @@ export const columnHeadings: Record<Exclude<ListColumn, `field:${string}`>, stri
   latestNote: 'Latest note',
 };
 
-const measure = (m: Measurement | null) => (m ? `${m.value} ${m.unit}`.trim() : '?');
+/** A value with its comparator as the EHR wrote it ("<35"): a number alone when it has none. */
+const bounded = (m: Measurement): string | number => (m.comparator ? `${m.comparator}${m.value}` : m.value);
+const measure = (m: Measurement | null) => (m ? `${bounded(m)} ${m.unit}`.trim() : '?');
 const time = (w: When | null) => (w?.text ? ` (${w.text})` : '');
 const items = <T>(list: T[], text: (item: T) => string) => list.map(text).join('; ');
 
@@ -89,7 +91,9 @@ export function cellText(column: ListColumn, row: ListRow, zone = 'UTC'): string
     case 'bloodPressure':
       return textOf(
         cells.bloodPressure,
-        (v) => `${v.systolic?.value ?? '?'}/${v.diastolic?.value ?? '?'} ${v.systolic?.unit ?? v.diastolic?.unit ?? ''}`.trim() + time(v.time),
+        (v) =>
+          `${v.systolic ? bounded(v.systolic) : '?'}/${v.diastolic ? bounded(v.diastolic) : '?'} ${v.systolic?.unit ?? v.diastolic?.unit ?? ''}`.trim() +
+          time(v.time),
       );
     case 'conditions':
       return textOf(cells.conditions, (v) => items(v, (c) => c.display ?? '?'));
@@ -163,8 +167,9 @@ function vitalCell<T>(row: ListRow, column: VitalKind): { value: T } | { missing
 
 /**
  * A vital sign's columns: value (a number a spreadsheet can sort and chart; blood pressure as
- * systolic and diastolic), unit, time in the user's zone, and flag (high, low, critical: the
- * tab's rule, `contract/vital-ranges.ts`, on the value shown; blood pressure by its systolic).
+ * systolic and diastolic; text such as "<35" when the EHR gave a bound, not a value), unit, time in
+ * the user's zone, and flag (high, low, critical: the tab's rule, `contract/vital-ranges.ts`, on the
+ * value shown; blood pressure by its systolic).
  * A missing reading says why in the value column and leaves the others empty.
  */
 function vitalColumns(kind: VitalKind, heading: string, zone: string): CsvColumn[] {
@@ -175,10 +180,10 @@ function vitalColumns(kind: VitalKind, heading: string, zone: string): CsvColumn
       const c = vitalCell<BloodPressureValue>(row, kind);
       return 'value' in c ? pick(c.value) : missing ? c.missing : '';
     };
-    const flagOf = (v: BloodPressureValue) => (v.systolic ? vitalFlag('systolic', v.systolic.value, v.systolic.unit) : null);
+    const flagOf = (v: BloodPressureValue) => (v.systolic ? vitalFlag('systolic', v.systolic.value, v.systolic.unit, v.systolic.comparator) : null);
     return [
-      { heading: `${heading} systolic`, value: (row) => of(row, (v) => v.systolic?.value ?? '', true) },
-      { heading: `${heading} diastolic`, value: (row) => of(row, (v) => v.diastolic?.value ?? '') },
+      { heading: `${heading} systolic`, value: (row) => of(row, (v) => (v.systolic ? bounded(v.systolic) : ''), true) },
+      { heading: `${heading} diastolic`, value: (row) => of(row, (v) => (v.diastolic ? bounded(v.diastolic) : '')) },
       { heading: `${heading} unit`, value: (row) => of(row, (v) => v.systolic?.unit ?? v.diastolic?.unit ?? '') },
       { heading: timeHeading, value: (row) => of(row, (v) => localTime(v.time?.epochMs ?? v.time?.text, zone)) },
       { heading: `${heading} flag`, value: (row) => of(row, (v) => flagText(flagOf(v))) },
@@ -189,10 +194,10 @@ function vitalColumns(kind: VitalKind, heading: string, zone: string): CsvColumn
     return 'value' in c ? pick(c.value) : missing ? c.missing : '';
   };
   return [
-    { heading, value: (row) => of(row, (v) => v.value.value, true) },
+    { heading, value: (row) => of(row, (v) => bounded(v.value), true) },
     { heading: `${heading} unit`, value: (row) => of(row, (v) => v.value.unit) },
     { heading: timeHeading, value: (row) => of(row, (v) => localTime(v.time?.epochMs ?? v.time?.text, zone)) },
-    { heading: `${heading} flag`, value: (row) => of(row, (v) => flagText(vitalFlag(kind, v.value.value, v.value.unit))) },
+    { heading: `${heading} flag`, value: (row) => of(row, (v) => flagText(vitalFlag(kind, v.value.value, v.value.unit, v.value.comparator))) },
   ];
 }
 

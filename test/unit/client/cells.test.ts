@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { cellText, dateText, shortTime, sortValue } from '../../../client/shared/cells';
+import { cellText, dateText, shortTime, showCell, sortValue } from '../../../client/shared/cells';
 import { setLanguage } from '../../../client/shared/i18n/t';
 
 const at = (text: string) => ({ text, epochMs: Date.parse(text) });
@@ -35,6 +35,25 @@ describe('list cells', () => {
     setLanguage('zh-TW');
     expect(dateText({ text: '2026-11-02', epochMs: Date.parse('2026-11-02') })).toBe('2026年11月2日');
     expect(dateText({ text: 'early 2020', epochMs: null })).toBe('early 2020');
+  });
+
+  it('shows a bound the EHR gave as one ("<35 °C", "≥131/min"), flagged only when every value it allows would be', () => {
+    const temperature = cellText(
+      'temperature',
+      ok({ value: { value: 35.1, unit: '°C', comparator: '<', original: { value: 35.04, unit: 'Cel' } }, time: null }),
+    );
+    expect(temperature).toMatchObject({ text: '<35.1 °C', flag: 'criticalLow', news2: 3, source: '<35.04 Cel' });
+    expect(cellText('heartRate', ok({ value: { value: 131, unit: '/min', comparator: '>=' }, time: null }))).toMatchObject({
+      text: '≥131/min',
+      flag: 'criticalHigh',
+    });
+    const under = cellText('heartRate', ok({ value: { value: 120, unit: '/min', comparator: '<' }, time: null }));
+    expect(under.text).toBe('<120/min');
+    expect(under.flag).toBeUndefined();
+    const bp = ok({ systolic: { value: 70, unit: 'mmHg', comparator: '<=' }, diastolic: { value: 40, unit: 'mmHg' }, time: null });
+    expect(cellText('bloodPressure', bp)).toMatchObject({ text: '≤70/40 mmHg', flag: 'criticalLow' });
+    // A comparator the tab does not know changes the value's meaning in a way it cannot show.
+    expect(showCell('spo2', ok({ value: { value: 99, unit: '%', comparator: 'ad' }, time: null })).status).toBe('unavailable');
   });
 
   it('shows blood pressure as systolic/diastolic', () => {

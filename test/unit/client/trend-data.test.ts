@@ -45,6 +45,19 @@ describe('vital sign trends in the details', () => {
     expect(pointText(line.points[2])).toBe('135/min, Critical high');
   });
 
+  it('plots a bound at its value and writes it as one ("<40/min"), flagged only when every value it allows would be', () => {
+    const bound = (hoursAgo: number, value: number, comparator: string) => ({ ...hr(hoursAgo, value), value: { value, unit: '/min', comparator } });
+    const trend = trendOf('heartRate', [bound(3, 40, '<'), bound(2, 120, '<'), bound(1, 131, '>='), bound(0, 99, 'ad')]);
+    expect(trend.series[0].points.map((p) => [p.value, p.text, p.flag])).toEqual([
+      [40, '<40/min', 'criticalLow'],
+      [120, '<120/min', null],
+      [131, '≥131/min', 'criticalHigh'],
+    ]);
+    expect(trend.rows.map((r) => r.value)).toEqual(['<40', '<120', '≥131']);
+    const pressure = trendOf('bloodPressure', [{ ...bp(1, 70, 40), systolic: { value: 70, unit: 'mmHg', comparator: '<' } }]);
+    expect(pressure.rows.map((r) => [r.value, r.flag])).toEqual([['<70/40', 'criticalLow']]);
+  });
+
   it('draws blood pressure as a systolic and a diastolic line, flagged on the systolic as NEWS2 scores it', () => {
     const trend = trendOf('bloodPressure', [bp(20, 88, 50), bp(4, 125, 80), bp(1, null, 70)]);
     expect(trend.series.map((s) => [s.name, s.unit, s.points.map((p) => p.value)])).toEqual([

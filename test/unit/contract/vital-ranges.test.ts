@@ -70,6 +70,35 @@ describe('abnormal vital flags (NEWS2 bands)', () => {
     expect(vitalFlag(kind, value, unit)).toBeNull();
   });
 
+  // Quantity.comparator: the real value lies on one side of the value given. A flag only when every
+  // value on that side is flagged on it, then the least severe of those bands.
+  it.each([
+    ['heartRate', 40, '<', 'criticalLow', 3],
+    ['heartRate', 41, '<', 'criticalLow', 3],
+    ['heartRate', 41, '<=', 'low', 1],
+    ['heartRate', 120, '<', null, undefined],
+    ['heartRate', 90, '>', null, undefined],
+    ['heartRate', 90, '>=', null, undefined],
+    ['heartRate', 130, '>', 'high', 2],
+    ['heartRate', 131, '>=', 'criticalHigh', 3],
+    ['heartRate', 200, '>', 'criticalHigh', 3],
+    ['spo2', 96, '<', 'low', 1],
+    ['spo2', 96, '<=', null, undefined],
+    ['spo2', 92, '<', 'criticalLow', 3],
+    ['spo2', 99, '>', null, undefined],
+    ['temperature', 35, '<', 'criticalLow', 3],
+    ['temperature', 35.1, '<', 'criticalLow', 3],
+    ['temperature', 35.1, '<=', 'low', 1],
+    ['temperature', 42, '>', 'high', 2],
+    ['systolic', 90, '<', 'criticalLow', 3],
+    ['systolic', 220, '>=', 'criticalHigh', 3],
+    ['respiratoryRate', 8, '<=', 'criticalLow', 3],
+    ['respiratoryRate', 30, '>', 'criticalHigh', 3],
+  ] as const)('%s %s%d is %s (NEWS2 %s)', (kind, value, comparator, flag, news2) => {
+    expect(vitalFlag(kind, value, VITAL_RANGES[kind].unit, comparator)).toBe(flag);
+    expect(vitalBand(kind, value, VITAL_RANGES[kind].unit, comparator)?.news2).toBe(news2);
+  });
+
   it('writes every range lowest band first, from -Infinity', () => {
     for (const range of Object.values(VITAL_RANGES)) {
       expect(range.bands[0].from).toBe(-Infinity);

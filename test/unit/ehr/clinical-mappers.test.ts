@@ -89,6 +89,43 @@ describe('vital signs', () => {
   });
 });
 
+describe('vital signs with a comparator (Quantity.comparator, a modifier)', () => {
+  it('keeps "<", "<=", ">=" and ">" with the value, in a panel too', () => {
+    const warnings = new Warnings();
+    const readings = readVitals(
+      [
+        obs('8310-5', '2024-01-02', { value: 35, unit: 'Cel', code: 'Cel', comparator: '<' }),
+        obs('59408-5', '2024-01-02', { value: 99, unit: '%', comparator: '>=' }),
+        {
+          ...obs('85354-9', '2024-01-02'),
+          component: [
+            { code: { coding: [{ code: '8480-6' }] }, valueQuantity: { value: 70, unit: 'mm[Hg]', comparator: '<' } },
+            { code: { coding: [{ code: '8462-4' }] }, valueQuantity: { value: 40, unit: 'mm[Hg]' } },
+          ],
+        },
+      ],
+      warnings,
+    );
+    const latest = latestVitals(readings);
+    expect(latest.temperature).toMatchObject({ value: { value: 35, unit: '°C', comparator: '<' } });
+    expect(latest.spo2).toMatchObject({ value: { value: 99, unit: '%', comparator: '>=' } });
+    expect(latest.bloodPressure).toMatchObject({ systolic: { value: 70, comparator: '<' }, diastolic: { value: 40 } });
+    expect((latest.bloodPressure as { diastolic: object }).diastolic).not.toHaveProperty('comparator');
+    expect(warnings.list()).toEqual([]);
+  });
+
+  it.each(['ad', '~', '=', 'approximately', 1, null])(
+    'reads a value with the comparator %j, which it does not understand, as no value (the older reading is the latest)',
+    (comparator) => {
+      const warnings = new Warnings();
+      const sorted = [obs('8310-5', '2024-01-02', { value: 40, unit: 'Cel', comparator }), obs('8310-5', '2024-01-01', { value: 37.2, unit: 'Cel' })];
+      expect(latestVitalsOfSorted(sorted, warnings)?.temperature).toMatchObject({ value: { value: 37.2 }, time: { text: '2024-01-01' } });
+      expect(latestVitals(readVitals(sorted, new Warnings())).temperature).toMatchObject({ value: { value: 37.2 } });
+      expect(warnings.list()).toEqual([{ code: 'observation_without_value', count: 1 }]);
+    },
+  );
+});
+
 describe('the latest vital signs of an answer sorted newest first', () => {
   const codes = ['8867-4', '9279-1', '8310-5', '59408-5', '29463-7', '8302-2', '39156-5'];
   const panel = (time: string | undefined, systolic?: number) => ({

@@ -31,6 +31,19 @@ describe('readable vital values', () => {
     expect(normaliseUnit(kind, value, unit, code)).toEqual(expected);
   });
 
+  // A bound keeps its comparator and is rounded away from it, so what it says stays true.
+  it.each([
+    ['temperature', 35.04, 'Cel', '<', { value: 35.1, unit: '°C', comparator: '<', original: { value: 35.04, unit: 'Cel' } }],
+    ['temperature', 35, 'Cel', '<', { value: 35, unit: '°C', comparator: '<' }],
+    ['spo2', 99.6, '%', '>', { value: 99, unit: '%', comparator: '>', original: { value: 99.6, unit: '%' } }],
+    ['spo2', 95.2, '%', '<=', { value: 96, unit: '%', comparator: '<=', original: { value: 95.2, unit: '%' } }],
+    ['heartRate', 250.9, '/min', '>=', { value: 250, unit: '/min', comparator: '>=', original: { value: 250.9, unit: '/min' } }],
+    ['temperature', 95, '[degF]', '<', { value: 35, unit: '°C', comparator: '<', original: { value: 95, unit: '[degF]' } }],
+    ['temperature', 94.9, '[degF]', '<', { value: 35, unit: '°C', comparator: '<', original: { value: 94.9, unit: '[degF]' } }],
+  ] as const)('%s %s %d %s', (kind, value, unit, comparator, expected) => {
+    expect(normaliseUnit(kind, value, unit, unit, comparator)).toEqual(expected);
+  });
+
   it.each([
     [36.85, 1, 36.9],
     [36.849, 1, 36.8],

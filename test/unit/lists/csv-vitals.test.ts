@@ -40,6 +40,25 @@ describe('CSV vital sign columns', () => {
     expect(columns('heartRate', calm)).toMatchObject({ 'Heart rate': 72, 'Heart rate time (Europe/London)': '', 'Heart rate flag': '' });
   });
 
+  it('write a bound the EHR gave with its comparator ("<35"), flagged only when every value it allows would be', () => {
+    const cold = row({ temperature: { status: 'ok', value: { time: null, value: { value: 35, unit: '°C', comparator: '<' } } } });
+    const [value, , , flag] = csvColumns('temperature', 'Temperature', 'UTC');
+    expect([value.value(cold), flag.value(cold)]).toEqual(['<35', 'Critical low']);
+    const under = row({ heartRate: { status: 'ok', value: { time: null, value: { value: 120, unit: '/min', comparator: '<' } } } });
+    expect(columns('heartRate', under)).toMatchObject({ 'Heart rate': '<120', 'Heart rate flag': '' });
+    const bp = row({
+      bloodPressure: {
+        status: 'ok',
+        value: { time: null, systolic: { value: 70, unit: 'mmHg', comparator: '<=' }, diastolic: { value: 40, unit: 'mmHg' } },
+      },
+    });
+    expect(columns('bloodPressure', bp)).toMatchObject({
+      'Blood pressure systolic': '<=70',
+      'Blood pressure diastolic': 40,
+      'Blood pressure flag': 'Critical low',
+    });
+  });
+
   it('give blood pressure as systolic and diastolic numbers, flagged by the systolic value', () => {
     const r = row({
       bloodPressure: {
