@@ -199,6 +199,12 @@ export const medicationView = z.object({
   status: z.string().nullable(),
   /** Active or on-hold (a statement also intended): what the list cell shows. Details list current first. */
   current: z.boolean(),
+  /** An order not to give the drug (R4 MedicationRequest.doNotPerform): never current; the details head it "do not give". */
+  doNotPerform: z.literal(true).optional(),
+  /** STU3/R4 MedicationRequest.intent as sent; a `proposal` or an `option` is not an order given, never current. */
+  intent: z.string().optional(),
+  /** A statement that the drug was not taken (DSTU2 `wasNotTaken`, STU3 `taken` n; R4 has the status `not-taken`). */
+  notTaken: z.literal(true).optional(),
   dosage: z.string().nullable(),
   date: when.nullable(),
   prescriber: z.string().nullable(),

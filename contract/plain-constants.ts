@@ -10,3 +10,35 @@ export type UnavailableReason = (typeof unavailableReasons)[number];
 
 /** The longest note, in characters; a longer one is refused, never cut. */
 export const NOTE_MAX_LENGTH = 4000;
+
+/**
+ * The groups the details list medications in, in order: a medication's status (FHIR
+ * medication-order-status, medicationrequest-status, medication-statement-status), except an
+ * order not to give the drug (R4 MedicationRequest.doNotPerform, a modifier), a request that is
+ * only a proposal or an option (STU3/R4 MedicationRequest.intent, a modifier in R4) and a statement
+ * that the drug was not taken (DSTU2 `wasNotTaken`, STU3 `taken` n; R4 says so in its status),
+ * which have groups of their own. Current first; "do not give" right after them, as it matters as much.
+ */
+export const medicationGroups = [
+  'active',
+  'on-hold',
+  'do-not-perform',
+  'intended',
+  'proposal',
+  'option',
+  'draft',
+  'unknown',
+  'completed',
+  'stopped',
+  'cancelled',
+  'not-taken',
+  'entered-in-error',
+] as const;
+
+/** The details' group of a medication (see medicationGroups); its status when it has no group of its own. */
+export function medicationGroup(m: { status?: string | null; doNotPerform?: boolean; intent?: string | null; notTaken?: boolean }): string | null {
+  if (m.doNotPerform === true) return 'do-not-perform';
+  if (m.intent === 'proposal' || m.intent === 'option') return m.intent;
+  if (m.notTaken === true) return 'not-taken';
+  return m.status ?? null;
+}

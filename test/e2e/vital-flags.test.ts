@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Route } from 'playwright-core';
 import { apiAs, signIn, useE2e } from '../helpers/e2e';
 
 const e2e = useE2e();
@@ -34,6 +35,79 @@ describe('vital flags in the browser', () => {
     expect(await stale.count()).toBeGreaterThan(0);
     expect(await stale.first().innerText()).toBe('Over 24 h old');
     expect(await stale.first().locator('svg').count()).toBe(1);
+    await context.close();
+  });
+
+  // What a record's modifiers say (FHIR Quantity.comparator; R4 MedicationRequest.doNotPerform and
+  // intent), put into the server's real answers on the way to the tab: the sandbox has no such records.
+  it('shows a bound the EHR gave as one ("<35 °C") with its flag, and heads an order not to give a drug "do not give"', async () => {
+    const tn = e2e.info.tenants[1];
+    const team = tn.teams[0];
+    const owner = e2e.info.users.find((u) => u.id === team.owners[0])!;
+    const api = await apiAs(e2e.server.url, owner.id);
+    await api('PUT', `/teams/${team.id}/connection`, { mode: 'ehr', url: e2e.info.sandbox.fhir.r4, name: 'Sandbox r4' });
+    const { patients } = await api('GET', `/teams/${team.id}/patients?gender=male&count=1`);
+    const list = await api('POST', `/teams/${team.id}/lists`, { name: 'Bounds' });
+    await api('PATCH', `/teams/${team.id}/lists/${list.id}`, { columns: ['name', 'temperature', 'heartRate', 'medications'] });
+    await api('POST', `/teams/${team.id}/lists/${list.id}/patients`, { patientIds: [patients[0].id] });
+
+    const context = await e2e.browser.newContext({ reducedMotion: 'reduce', viewport: { width: 1400, height: 900 } });
+    const page = await context.newPage();
+    const rewrite = (path: string, change: (body: string) => string) =>
+      page.route(
+        (url) => url.pathname === path,
+        async (route: Route) => {
+          if (route.request().method() !== 'GET') return route.fallback();
+          const answer = await route.fetch();
+          await route.fulfill({ response: answer, body: change(await answer.text()) });
+        },
+      );
+    const time = { text: '2026-12-03T09:00:00Z', epochMs: Date.parse('2026-12-03T09:00:00Z') };
+    await rewrite(
+      `/api/teams/${team.id}/lists/${list.id}`,
+      (ndjson) =>
+        ndjson
+          .trimEnd()
+          .split('\n')
+          .map((line) => {
+            const item = JSON.parse(line);
+            if (item.row) {
+              item.row.cells.temperature = { status: 'ok', value: { time, value: { value: 35, unit: '°C', comparator: '<' } } };
+              item.row.cells.heartRate = { status: 'ok', value: { time, value: { value: 120, unit: '/min', comparator: '<' } } };
+            }
+            return JSON.stringify(item);
+          })
+          .join('\n') + '\n',
+    );
+    await rewrite(`/api/teams/${team.id}/patients/${patients[0].id}/details`, (json) => {
+      const details = JSON.parse(json);
+      const drug = { kind: 'order', code: null, dosage: null, date: null, prescriber: null };
+      details.medications = {
+        status: 'ok',
+        value: [
+          { ...drug, name: 'Aspirin 75 mg', status: 'active', current: true },
+          { ...drug, name: 'Warfarin 5 mg', status: 'active', current: false, doNotPerform: true, intent: 'order' },
+        ],
+      };
+      return JSON.stringify(details);
+    });
+
+    await signIn(page, e2e.server.url, `${owner.name} (${tn.name})`, team.name);
+    const table = page.getByRole('table', { name: 'Bounds' });
+    await expect.poll(() => table.getByRole('row').count(), { timeout: 20_000 }).toBe(2);
+    const row = table.getByRole('row').nth(1);
+    await expect.poll(() => row.innerText()).toContain('<35 °C');
+    // Below 35 °C is critical whatever the value; below 120/min may be anything: no flag.
+    expect(await row.locator('[data-vital-flag]').allInnerTexts()).toEqual(['Critical low']);
+    expect(await row.innerText()).toContain('<120/min');
+
+    await page.getByRole('button', { name: patients[0].displayName, exact: true }).click();
+    const medications = page.getByRole('dialog').locator('section[aria-labelledby="details-medications"]');
+    await expect.poll(() => medications.innerText(), { timeout: 15_000 }).toContain('Warfarin 5 mg');
+    const text = await medications.innerText();
+    expect(text.indexOf('do not give')).toBeGreaterThan(text.indexOf('Aspirin 75 mg'));
+    expect(text.indexOf('do not give')).toBeLessThan(text.indexOf('Warfarin 5 mg'));
+    expect(text.match(/\bactive\b/g)).toHaveLength(1);
     await context.close();
   });
 });

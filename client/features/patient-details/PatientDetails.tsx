@@ -24,6 +24,7 @@ import { t } from '../../shared/i18n/t';
 import type { Cell } from '../../../contract/cells';
 import type { EncounterView, VitalReading } from '../../../contract/patients';
 import { vitalKinds, type VitalKind } from '../../../contract/vitals';
+import { medicationGroup } from '../../../contract/plain-constants';
 import { usePatientDetails, useResetPatientDetails } from './api/get-patient-details';
 import { NotesSection } from './NotesSection';
 import { useReturnFocus } from './use-return-focus';
@@ -90,12 +91,14 @@ const placeText = (encounter: EncounterView) => {
   return shown.status === 'ok' ? [shown.text, shown.detail].filter(Boolean).join(', ') : '';
 };
 
-/** One entry of a list: its name, then what else is known in a quieter second line. */
-/** Consecutive entries of one status, in the server's order (current first). */
-function statusGroups<T extends { status?: string | null }>(list: T[]): { status: string | null; items: T[] }[] {
+/**
+ * Consecutive medications of one group, in the server's order (current first): their status, or
+ * "do not give", "proposal", "not taken" when the record says so (contract `medicationGroup`).
+ */
+function medicationGroupsOf<T extends Parameters<typeof medicationGroup>[0]>(list: T[]): { status: string | null; items: T[] }[] {
   const groups: { status: string | null; items: T[] }[] = [];
   for (const item of list) {
-    const status = item.status ?? null;
+    const status = medicationGroup(item);
     const last = groups.at(-1);
     if (last && last.status === status) last.items.push(item);
     else groups.push({ status, items: [item] });
@@ -103,6 +106,7 @@ function statusGroups<T extends { status?: string | null }>(list: T[]): { status
   return groups;
 }
 
+/** One entry of a list: its name, then what else is known in a quieter second line. */
 function Entry({ title, detail }: { title: string; detail?: string }) {
   const styles = useStyles();
   return (
@@ -249,7 +253,7 @@ export function PatientDetails({ patientId, onClose, onNoteAdded }: { patientId:
               {(list) => (
                 // Grouped by status as the server sorts them, current first; each group headed by its status.
                 <>
-                  {statusGroups(list).map(({ status, items }, g) => (
+                  {medicationGroupsOf(list).map(({ status, items }, g) => (
                     <div key={g}>
                       <Text weight="semibold">{status ? codeLabel(status) : t('details.statusUnknown')}</Text>
                       <ul className={styles.list}>

@@ -1,4 +1,5 @@
 import { fhirIdSyntax } from '../../../contract/id-syntax.js';
+import { medicationGroup, medicationGroups } from '../../../contract/plain-constants.js';
 import { isObject, objects, str, type JsonObject } from '../json.js';
 import { firstCode } from './records.js';
 import type { CoverageView, MedicationView } from './types.js';
@@ -15,23 +16,28 @@ export type MedicationIndex = Map<string, JsonObject>;
  * medication-order-status, STU3/R4 MedicationRequest medicationrequest-status); a statement's `active`,
  * `intended` or `on-hold` (medication-statement-status, all versions) unless it says the drug was not
  * taken (DSTU2 `wasNotTaken`, STU3 `taken` = n, R4 status `not-taken`). Stopped, completed, cancelled,
- * draft, unknown, entered-in-error or no status: not current.
+ * draft, unknown, entered-in-error or no status: not current. Nor is an order not to give the drug
+ * (R4 MedicationRequest.doNotPerform, a modifier) or a request that is only a proposal or an option
+ * (MedicationRequest.intent, STU3 medication-request-intent, R4 medicationrequest-intent; a modifier
+ * in R4): what the patient is not to have, or may have, is not what the patient is on. Every other
+ * intent counts, `plan` too (some EHRs record home medications so).
  */
 const CURRENT_ORDER = new Set(['active', 'on-hold']);
 const CURRENT_STATEMENT = new Set(['active', 'intended', 'on-hold']);
+const NOT_GIVEN_INTENTS = new Set(['proposal', 'option']);
 
-function medicationIsCurrent(r: JsonObject, status: string | null): boolean {
-  if (status === null) return false;
+const notTaken = (r: JsonObject) => r.resourceType === 'MedicationStatement' && (r.wasNotTaken === true || r.taken === 'n');
+
+function medicationIsCurrent(r: JsonObject, status: string | null, intent: string | null): boolean {
+  if (status === null || r.doNotPerform === true || (intent !== null && NOT_GIVEN_INTENTS.has(intent))) return false;
   if (r.resourceType !== 'MedicationStatement') return CURRENT_ORDER.has(status);
-  return CURRENT_STATEMENT.has(status) && r.wasNotTaken !== true && r.taken !== 'n';
+  return CURRENT_STATEMENT.has(status) && !notTaken(r);
 }
 
-/** The details' order of status groups: current first, then pending, then history, entered-in-error last. */
-const STATUS_ORDER = ['active', 'on-hold', 'intended', 'draft', 'unknown', 'completed', 'stopped', 'cancelled', 'not-taken', 'entered-in-error'];
+/** The details' order of groups (medicationGroups); a status the app does not know goes with `unknown`. */
 const statusRank = (m: MedicationView) => {
-  if (m.current) return STATUS_ORDER.indexOf(m.status ?? '');
-  const rank = STATUS_ORDER.indexOf(m.status ?? 'unknown');
-  return rank < 0 ? STATUS_ORDER.indexOf('unknown') : Math.max(rank, STATUS_ORDER.indexOf('draft'));
+  const rank = (medicationGroups as readonly (string | null)[]).indexOf(medicationGroup(m) ?? 'unknown');
+  return rank < 0 ? medicationGroups.indexOf('unknown') : rank;
 };
 
 /** Orders, requests and statements grouped by status, current first; newest first in each group. */
@@ -42,12 +48,16 @@ export function readMedications(resources: JsonObject[], included: MedicationInd
       const requester = isObject(r.requester) ? r.requester : {};
       const effectivePeriod = isObject(r.effectivePeriod) ? r.effectivePeriod : {};
       const status = statusCode(r.status);
+      const intent = statusCode(r.intent);
       return {
         kind: r.resourceType === 'MedicationStatement' ? 'statement' : 'order',
         name: medicationName(r, included),
         code: medicationCode(r, included),
         status,
-        current: medicationIsCurrent(r, status),
+        current: medicationIsCurrent(r, status, intent),
+        ...(r.doNotPerform === true ? { doNotPerform: true as const } : {}),
+        ...(intent !== null ? { intent } : {}),
+        ...(notTaken(r) ? { notTaken: true as const } : {}),
         dosage: dosageText(r),
         date: when(r.dateWritten) ?? when(r.authoredOn) ?? when(r.effectiveDateTime) ?? when(effectivePeriod.start) ?? when(r.dateAsserted),
         // DSTU2 prescriber, STU3 requester.agent, R4 requester; a statement's informationSource.

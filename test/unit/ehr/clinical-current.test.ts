@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { medicationGroup, medicationGroups } from '../../../contract/plain-constants.js';
 import { readMedications } from '../../../server/ehr/clinical/medications.js';
 import { readAllergies, readConditions } from '../../../server/ehr/clinical/records.js';
 import { Warnings } from '../../../server/ehr/clinical/warnings.js';
@@ -279,8 +280,57 @@ describe.each(releases)('medications through %s', (release) => {
     ];
     const views = readMedications(resources, new Map());
     expect(views.filter((v) => v.current).map((v) => v.name)).toEqual(['Taking', 'Will take']);
+    // The details head the refused drug "not taken", never "active".
+    expect(views.map((v) => [v.name, medicationGroup(v)])).toEqual([
+      ['Taking', 'active'],
+      ['Will take', 'intended'],
+      ['Done', 'completed'],
+      ['Refused', 'not-taken'],
+    ]);
+  });
+
+  it('leaves an order not to give the drug, a proposal and an option out of the cell; the details group them apart', () => {
+    // R4 MedicationRequest.doNotPerform and intent (medicationrequest-intent); STU3 has intent
+    // (medication-request-intent: proposal | plan | order | instance-order); DSTU2 MedicationOrder neither.
+    const resources = [
+      order(release, 'Given', '1', 'active', '2021-01-01'),
+      ...(release === 'DSTU2'
+        ? []
+        : [
+            { ...order(release, 'Suggested', '2', 'active', '2021-02-01'), intent: 'proposal' },
+            // Some EHRs record home medications as a plan: still what the patient is on.
+            { ...order(release, 'Home', '3', 'active', '2021-03-01'), intent: 'plan' },
+          ]),
+      ...(release === 'R4'
+        ? [
+            { ...order(release, 'Warfarin', '4', 'active', '2021-04-01'), intent: 'order', doNotPerform: true },
+            { ...order(release, 'Either', '5', 'active', '2021-05-01'), intent: 'option' },
+          ]
+        : []),
+    ];
+    const views = readMedications(resources, new Map());
+    const cell = cells({ medications: { status: 'ok', value: views } }).medications;
+    const shown = cell.status === 'ok' ? (cell.value as { name: string }[]).map((m) => m.name) : [];
+    expect(shown).toEqual(release === 'DSTU2' ? ['Given'] : ['Home', 'Given']);
+    expect(views.map((v) => [v.name, medicationGroup(v)])).toEqual(
+      {
+        DSTU2: [['Given', 'active']],
+        STU3: [
+          ['Home', 'active'],
+          ['Given', 'active'],
+          ['Suggested', 'proposal'],
+        ],
+        R4: [
+          ['Home', 'active'],
+          ['Given', 'active'],
+          ['Warfarin', 'do-not-perform'],
+          ['Suggested', 'proposal'],
+          ['Either', 'option'],
+        ],
+      }[release],
+    );
+    if (release === 'R4') expect(views.find((v) => v.name === 'Warfarin')).toMatchObject({ status: 'active', current: false, doNotPerform: true });
   });
 });
 
-const ORDER = ['active', 'on-hold', 'intended', 'draft', 'unknown', 'completed', 'stopped', 'cancelled', 'not-taken', 'entered-in-error'];
-const rank = (s: string) => ORDER.indexOf(s);
+const rank = (s: string) => (medicationGroups as readonly string[]).indexOf(s);
