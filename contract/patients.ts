@@ -221,6 +221,8 @@ export const coverageView = z.object({
   status: z.string().nullable(),
   periodStart: when.nullable(),
   periodEnd: when.nullable(),
+  /** In force now: not cancelled, draft or entered in error, and now within its period. What the list cell shows. */
+  current: z.boolean(),
 });
 export type CoverageView = z.infer<typeof coverageView>;
 

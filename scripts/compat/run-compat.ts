@@ -54,7 +54,20 @@ function countStatuses(counts: Record<string, number>, details: Details): void {
     for (const m of details.medications.value) {
       add(`medication ${m.kind} status ${code(m.status)}`);
       add(`medication ${m.current ? 'current (in the cell)' : 'not current (details only)'}`);
+      if (m.doNotPerform) add('medication do-not-perform');
+      if (m.intent) add(`medication intent ${m.intent}`);
     }
+  if (details.coverage.status === 'ok')
+    for (const c of details.coverage.value) {
+      add(`coverage status ${code(c.status)}`);
+      add(`coverage ${c.current ? 'in force (in the cell)' : 'not in force (details only)'}`);
+    }
+  if (details.vitalHistory.status === 'ok')
+    for (const readings of Object.values(details.vitalHistory.value))
+      for (const r of readings ?? []) {
+        const values = 'value' in r ? [r.value] : [r.systolic, r.diastolic];
+        for (const v of values) if (v?.comparator) add(`vital value with comparator ${v.comparator}`);
+      }
   for (const w of details.warnings) {
     if (w.code === 'condition_not_valid')
       counts['condition refuted or entered-in-error (shown nowhere)'] =

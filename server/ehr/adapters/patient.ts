@@ -1,5 +1,6 @@
 import { isObject, objects, str, strings, type JsonObject } from '../json.js';
 import { isFhirId } from '../urls.js';
+import { periodEnded } from '../clinical/values.js';
 import type { AdapterSpec, PatientView, SortKey, VersionAdapter } from './types.js';
 
 /** Both v2-0203 systems name the MR type; servers mix them across releases, so either counts. */
@@ -91,13 +92,8 @@ function deceased(resource: JsonObject): { date: string | null } | null {
   return resource.deceasedBoolean === true ? { date: null } : null;
 }
 
-/** A name's period has ended when its `end` is before now (an unreadable end does not end it). */
-function ended(name: JsonObject, now: number): boolean {
-  const end = isObject(name.period) ? str(name.period.end) : undefined;
-  if (!end) return false;
-  const time = Date.parse(end);
-  return Number.isFinite(time) && time < now;
-}
+/** A name's period has ended (as every Period: an end given as a date lasts that whole day; an unreadable end does not end it). */
+const ended = (name: JsonObject, now: number) => periodEnded(name.period, now);
 
 /** The best name by NAME_USE_RANK, in the EHR's order within a rank; a name without any usable part is skipped. */
 function chooseName(names: JsonObject[], now: number): NameParts | undefined {

@@ -1,6 +1,6 @@
 import { isObject, objects, str, type JsonObject } from '../json.js';
 import type { EncounterView } from './types.js';
-import { conceptCodes, conceptText, newestFirst, statusCode, when } from './values.js';
+import { conceptCodes, conceptText, newestFirst, periodEnded, statusCode, when } from './values.js';
 
 /** v3 ActCode IMP and its specialisations (acute, non-acute). */
 const INPATIENT = new Set(['IMP', 'ACUTE', 'NONAC']);
@@ -81,12 +81,6 @@ function firstLocationStart(resource: JsonObject): EncounterView['start'] {
     .filter((w): w is NonNullable<typeof w> => w !== null)
     .sort((a, b) => newestFirst(b, a));
   return starts[0] ?? null;
-}
-
-/** True when a period's end is before now (an unreadable end does not end it). */
-function periodEnded(period: unknown, now: number): boolean {
-  const end = isObject(period) ? when(period.end) : null;
-  return end?.epochMs !== null && end?.epochMs !== undefined && end.epochMs < now;
 }
 
 /** DSTU2 plain code, STU3/R4 Coding, and (R5-style) CodeableConcept arrays; as v3 ActCode. */

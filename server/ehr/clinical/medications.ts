@@ -3,7 +3,7 @@ import { medicationGroup, medicationGroups } from '../../../contract/plain-const
 import { isObject, objects, str, type JsonObject } from '../json.js';
 import { firstCode } from './records.js';
 import type { CoverageView, MedicationView } from './types.js';
-import { conceptCodes, conceptText, newestFirst, referenceDisplay, statusCode, when } from './values.js';
+import { conceptCodes, conceptText, epochMsOf, newestFirst, periodEnded, referenceDisplay, statusCode, when } from './values.js';
 
 const MEDICATION_TYPES = new Set(['MedicationOrder', 'MedicationRequest', 'MedicationStatement']);
 const MEDICATION_REF = new RegExp(`^Medication/${fhirIdSyntax}$`);
@@ -115,14 +115,29 @@ function dosageText(r: JsonObject): string | null {
   return texts.length > 0 ? texts.join('; ') : null;
 }
 
+/**
+ * Coverage statuses that are not in force (fm-status, STU3 and R4; DSTU2 Coverage has no status):
+ * `cancelled`, `draft` and `entered-in-error`. A coverage is current when its status is none of them
+ * and now lies within its period (an end date includes that whole day; no end: ongoing).
+ */
+const NOT_IN_FORCE = new Set(['cancelled', 'draft', 'entered-in-error']);
+
+function coverageIsCurrent(status: string | null, period: JsonObject, now: number): boolean {
+  if (status !== null && NOT_IN_FORCE.has(status)) return false;
+  const start = str(period.start);
+  const startMs = start === undefined ? null : epochMsOf(start);
+  return !(startMs !== null && startMs > now) && !periodEnded(period, now);
+}
+
 /** Coverage: DSTU2 flat plan/group/issuer, STU3 `grouping` + `payor`, R4 `class[]` + `payor`. */
-export function readCoverage(resources: JsonObject[]): CoverageView[] {
+export function readCoverage(resources: JsonObject[], now = Date.now()): CoverageView[] {
   return resources
     .filter((r) => r.resourceType === 'Coverage')
     .map((r): CoverageView => {
       const grouping = isObject(r.grouping) ? r.grouping : {};
       const period = isObject(r.period) ? r.period : {};
       const subscriberId = isObject(r.subscriberId) ? str(r.subscriberId.value) : str(r.subscriberId);
+      const status = statusCode(r.status);
       return {
         payer:
           referenceDisplay(r.issuer) ??
@@ -134,9 +149,10 @@ export function readCoverage(resources: JsonObject[]): CoverageView[] {
         plan: classValue(r, 'plan') ?? str(grouping.planDisplay) ?? str(grouping.plan) ?? str(r.plan) ?? null,
         group: classValue(r, 'group') ?? str(grouping.groupDisplay) ?? str(grouping.group) ?? str(r.group) ?? null,
         subscriberId: subscriberId ?? null,
-        status: statusCode(r.status),
+        status,
         periodStart: when(period.start),
         periodEnd: when(period.end),
+        current: coverageIsCurrent(status, period, now),
       };
     })
     .sort((a, b) => newestFirst(a.periodStart, b.periodStart));

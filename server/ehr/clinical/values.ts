@@ -53,6 +53,27 @@ function epochOf(text: string): number | null {
   return ms - sign * (offsetHours * 60 + offsetMinutes) * 60_000;
 }
 
+/**
+ * The first moment after a period that ends at `text` (Period.end, a date, dateTime or instant):
+ * the end "includes any matching date/time" (Period in DSTU2, STU3 and R4), so an end of
+ * 2026-12-31 lasts the whole of that day, 2026-12 the whole month. Null when unreadable.
+ */
+export function endOfPeriodMs(text: string): number | null {
+  const epochMs = epochMsOf(text);
+  const date = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/.exec(text);
+  if (epochMs === null || !date) return epochMs;
+  const [year, month, day] = [+date[1], date[2] === undefined ? undefined : +date[2] - 1, date[3] === undefined ? undefined : +date[3]];
+  if (month === undefined) return Date.UTC(year + 1, 0, 1);
+  return day === undefined ? Date.UTC(year, month + 1, 1) : Date.UTC(year, month, day + 1);
+}
+
+/** Whether a Period has ended by `now`: its end is past (a whole day for a date alone); no or an unreadable end does not end it. */
+export function periodEnded(period: unknown, now: number): boolean {
+  const end = isObject(period) ? str(period.end) : undefined;
+  const after = end === undefined ? null : endOfPeriodMs(end);
+  return after !== null && after <= now;
+}
+
 /** Newest first; values without a usable time go last. */
 export function newestFirst(a: When | null, b: When | null): number {
   return (b?.epochMs ?? -Infinity) - (a?.epochMs ?? -Infinity) || 0;

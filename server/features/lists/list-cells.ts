@@ -67,7 +67,8 @@ const listItems = {
       (m) => m.code,
       (m) => m.name,
     ).map((m) => ({ name: m.name, status: m.status })),
-  coverage: (list: CoverageView[]) => list.map((c) => ({ payer: c.payer, selfPay: c.selfPay ?? false, plan: c.plan })),
+  // Only coverage in force now; the details list every one with its status and period.
+  coverage: (list: CoverageView[]) => list.filter((c) => c.current).map((c) => ({ payer: c.payer, selfPay: c.selfPay ?? false, plan: c.plan })),
 };
 
 /** Each item once: the same code (`system|code`) or the same name (lower case, spaces collapsed) is the same item. */

@@ -38,7 +38,8 @@ export interface Person {
   conditions: { code: string; display: string; severity: 'mild' | 'moderate' | 'severe'; onset: string; recorded: string }[];
   allergies: { code: string; substance: string; manifestation: string; severity: 'mild' | 'moderate' | 'severe'; criticality: 'high' | 'low'; recorded: string; note: string }[];
   medications: { code: string; name: string; dosage: string; authored: string }[];
-  coverage: { payer: string; plan: string; group: string; subscriberId: string; start: string; end: string };
+  /** Open-ended, as most insurance is: the data's fixed "today" ages, and a coverage that ended would read as none. */
+  coverage: { payer: string; plan: string; group: string; subscriberId: string; start: string };
   /** Oldest first; the last one is the current inpatient stay. */
   encounters: Encounter[];
   /** Date and time of death (Patient.deceasedDateTime), for one patient in DECEASED_EVERY: died during the stay. */
@@ -186,7 +187,7 @@ export function generatePeople(tenantId: string, count: number, seed: number): P
         note: r.pick(['Reported by patient', 'Confirmed on challenge', 'Documented by previous provider']),
       })),
       medications: some(medications, 4).map(([code, name, dosage]) => ({ code, name, dosage, authored: iso(admitted + r.int(1, 20) * HOUR) })),
-      coverage: { payer: payer[0], plan: payer[1], group: `GRP-${r.int(1000, 9999)}`, subscriberId: `SUB${r.int(100000, 999999)}`, start: '2026-01-01', end: '2026-12-31' },
+      coverage: { payer: payer[0], plan: payer[1], group: `GRP-${r.int(1000, 9999)}`, subscriberId: `SUB${r.int(100000, 999999)}`, start: '2026-01-01' },
       encounters: [
         ...visits.map((start, n): Encounter => ({
           id: encounterId(n + 1), inpatient: false, status: 'finished', type: r.pick(visitTypes), start: iso(start), end: iso(start + HOUR), location: r.pick(clinics),

@@ -108,7 +108,7 @@ export function writePerson(shape: Shape, p: Person): Resource[] {
   });
 
   const c = p.coverage;
-  resources.push({ resourceType: 'Coverage', id: `${p.id}-coverage`, period: { start: c.start, end: c.end }, ...shape.coverage(c, patient) });
+  resources.push({ resourceType: 'Coverage', id: `${p.id}-coverage`, period: { start: c.start }, ...shape.coverage(c, patient) });
 
   for (const e of p.encounters) {
     resources.push({

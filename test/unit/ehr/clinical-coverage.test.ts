@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { readCoverage } from '../../../server/ehr/clinical/medications.js';
+import { endOfPeriodMs, periodEnded } from '../../../server/ehr/clinical/values.js';
+import { cellsFor } from '../../../server/features/lists/list-cells.js';
+import type { PatientClinical } from '../../../server/ehr/index.js';
 import { cellText } from '../../../server/features/lists/cell-text.js';
 import type { ListRow } from '../../../server/features/lists/list-view.js';
 import { showCell } from '../../../client/shared/cells';
@@ -86,4 +89,74 @@ describe('coverage text in every language', () => {
     expect(showCell('coverage', cell).text).toBe('自費, 未註明付款方');
     setLanguage('en');
   });
+});
+
+const NOW = Date.parse('2026-12-04T15:00:00Z');
+
+describe('the end of a FHIR Period', () => {
+  // Period.end "includes any matching date/time" (DSTU2, STU3, R4 datatypes): a date alone lasts its whole day, month or year.
+  it.each([
+    ['2026-12-04', Date.UTC(2026, 11, 5)],
+    ['2026-12', Date.UTC(2027, 0, 1)],
+    ['2026', Date.UTC(2027, 0, 1)],
+    ['2026-12-31', Date.UTC(2027, 0, 1)],
+    ['2026-12-04T10:00:00Z', Date.UTC(2026, 11, 4, 10)],
+    ['2026-13', null],
+    ['soon', null],
+  ])('%s is over from %s', (end, after) => {
+    expect(endOfPeriodMs(end)).toBe(after);
+  });
+
+  it('has ended only once its last day is over; no or an unreadable end is ongoing', () => {
+    expect(periodEnded({ end: '2026-12-04' }, NOW)).toBe(false);
+    expect(periodEnded({ end: '2026-12-04' }, Date.UTC(2026, 11, 5))).toBe(true);
+    expect(periodEnded({ end: '2026-12-04T14:59:59Z' }, NOW)).toBe(true);
+    expect(periodEnded({ start: '2020-01-01' }, NOW)).toBe(false);
+    expect(periodEnded({ end: 'soon' }, NOW)).toBe(false);
+  });
+});
+
+describe.each(['DSTU2', 'STU3', 'R4'] as const)('%s coverage in force', (release) => {
+  const cell = (views: ReturnType<typeof readCoverage>) =>
+    cellsFor(
+      ['coverage'],
+      { careProvider: { status: 'none' }, warnings: [], coverage: { status: 'ok', value: views } } as unknown as PatientClinical,
+      undefined,
+    ).coverage;
+
+  it('shows in the cell only coverage whose period holds now; the details keep every one', () => {
+    const views = readCoverage(
+      [
+        coverage[release]('Ended', { period: { start: '2019-01-01', end: '2025-12-31' } }),
+        coverage[release]('Ends today', { period: { start: '2026-01-01', end: '2026-12-04' } }),
+        coverage[release]('Starts next year', { period: { start: '2027-01-01' } }),
+        coverage[release]('Open', {}),
+      ],
+      NOW,
+    );
+    expect(views.map((v) => [v.payer, v.current])).toEqual([
+      ['Starts next year', false],
+      ['Ends today', true],
+      ['Ended', false],
+      ['Open', true],
+    ]);
+    expect(cell(views)).toEqual({
+      status: 'ok',
+      value: [
+        { payer: 'Ends today', selfPay: false, plan: 'Gold' },
+        { payer: 'Open', selfPay: false, plan: 'Gold' },
+      ],
+    });
+    expect(cell(readCoverage([coverage[release]('Ended', { period: { end: '2020-06' } })], NOW))).toEqual({ status: 'none' });
+  });
+
+  // fm-status (STU3, R4): active | cancelled | draft | entered-in-error; DSTU2 Coverage has no status.
+  if (release !== 'DSTU2')
+    it('leaves cancelled, draft and entered-in-error coverage out of the cell', () => {
+      const views = readCoverage(
+        ['active', 'cancelled', 'draft', 'entered-in-error'].map((status) => coverage[release](status, { status })),
+        NOW,
+      );
+      expect(views.filter((v) => v.current).map((v) => v.status)).toEqual(['active']);
+    });
 });

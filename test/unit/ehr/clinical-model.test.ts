@@ -172,6 +172,8 @@ const cases: Case[] = [
             status: null,
             periodStart: at('2024-01-01'),
             periodEnd: at('2024-12-31'),
+            // Its period is over: the details show it, a list cell would not.
+            current: false,
           },
         ],
       });
