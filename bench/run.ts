@@ -436,7 +436,6 @@ else {
       `${r.version.padEnd(8)} ${String(r.patients).padStart(8)} ${String(r.fhirRequests).padStart(14)} ${String(r.listMs).padStart(8)} ${String(r.rawMs).padStart(12)} ${String(r.ratio).padStart(6)} ${String(r.listCpuMs).padStart(12)} ${String(r.rawCpuMs).padStart(11)} ${String(r.ehrCpuMs).padStart(11)}`,
     );
   }
-
   console.log(
     `An empty API call (GET /api/health, no token, no store) from the same client: ${emptyCallMs} ms, which every list load pays on top of the raw FHIR time.`,
   );

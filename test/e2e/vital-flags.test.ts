@@ -4,22 +4,37 @@ import { apiAs, signIn, useE2e } from '../helpers/e2e';
 
 const e2e = useE2e();
 
+/**
+ * A team of tenant `tenant` connected to the sandbox's R4 link, with a list `name` of the first
+ * `count` patients of `gender` showing `columns`, and a browser page of its owner, not signed in yet.
+ */
+async function listOfTeam(tenant: number, name: string, columns: string[], gender: string, count: number) {
+  const tn = e2e.info.tenants[tenant];
+  const team = tn.teams[0];
+  const owner = e2e.info.users.find((u) => u.id === team.owners[0])!;
+  const api = await apiAs(e2e.server.url, owner.id);
+  await api('PUT', `/teams/${team.id}/connection`, { mode: 'ehr', url: e2e.info.sandbox.fhir.r4, name: 'Sandbox r4' });
+  const { patients } = await api('GET', `/teams/${team.id}/patients?gender=${gender}&count=${count}`);
+  const list = await api('POST', `/teams/${team.id}/lists`, { name });
+  await api('PATCH', `/teams/${team.id}/lists/${list.id}`, { columns });
+  await api('POST', `/teams/${team.id}/lists/${list.id}/patients`, { patientIds: patients.map((p: { id: string }) => p.id) });
+  const context = await e2e.browser.newContext({ reducedMotion: 'reduce', viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  return {
+    team,
+    list,
+    patients: patients as { id: string; displayName: string }[],
+    context,
+    page,
+    signIn: () => signIn(page, e2e.server.url, `${owner.name} (${tn.name})`, team.name),
+  };
+}
+
 /** An abnormal vital sign reads as words with an icon beside its value, never as colour alone; an old reading says so. */
 describe('vital flags in the browser', () => {
   it('shows a flagged SpO2 or heart rate with its icon and words, and marks old readings', async () => {
-    const tn = e2e.info.tenants[0];
-    const team = tn.teams[0];
-    const owner = e2e.info.users.find((u) => u.id === team.owners[0])!;
-    const api = await apiAs(e2e.server.url, owner.id);
-    await api('PUT', `/teams/${team.id}/connection`, { mode: 'ehr', url: e2e.info.sandbox.fhir.r4, name: 'Sandbox r4' });
-    const { patients } = await api('GET', `/teams/${team.id}/patients?gender=female&count=12`);
-    const list = await api('POST', `/teams/${team.id}/lists`, { name: 'Flags' });
-    await api('PATCH', `/teams/${team.id}/lists/${list.id}`, { columns: ['name', 'heartRate', 'respiratoryRate', 'spo2'] });
-    await api('POST', `/teams/${team.id}/lists/${list.id}/patients`, { patientIds: patients.map((p: { id: string }) => p.id) });
-
-    const context = await e2e.browser.newContext({ reducedMotion: 'reduce', viewport: { width: 1400, height: 900 } });
-    const page = await context.newPage();
-    await signIn(page, e2e.server.url, `${owner.name} (${tn.name})`, team.name);
+    const { patients, context, page, signIn } = await listOfTeam(0, 'Flags', ['name', 'heartRate', 'respiratoryRate', 'spo2'], 'female', 12);
+    await signIn();
     const table = page.getByRole('table', { name: 'Flags' });
     await expect.poll(() => table.getByRole('row').count(), { timeout: 20_000 }).toBe(1 + patients.length);
 
@@ -41,18 +56,13 @@ describe('vital flags in the browser', () => {
   // What a record's modifiers say (FHIR Quantity.comparator; R4 MedicationRequest.doNotPerform and
   // intent), put into the server's real answers on the way to the tab: the sandbox has no such records.
   it('shows a bound the EHR gave as one ("<35 °C") with its flag, and heads an order not to give a drug "do not give"', async () => {
-    const tn = e2e.info.tenants[1];
-    const team = tn.teams[0];
-    const owner = e2e.info.users.find((u) => u.id === team.owners[0])!;
-    const api = await apiAs(e2e.server.url, owner.id);
-    await api('PUT', `/teams/${team.id}/connection`, { mode: 'ehr', url: e2e.info.sandbox.fhir.r4, name: 'Sandbox r4' });
-    const { patients } = await api('GET', `/teams/${team.id}/patients?gender=male&count=1`);
-    const list = await api('POST', `/teams/${team.id}/lists`, { name: 'Bounds' });
-    await api('PATCH', `/teams/${team.id}/lists/${list.id}`, { columns: ['name', 'temperature', 'heartRate', 'medications'] });
-    await api('POST', `/teams/${team.id}/lists/${list.id}/patients`, { patientIds: [patients[0].id] });
-
-    const context = await e2e.browser.newContext({ reducedMotion: 'reduce', viewport: { width: 1400, height: 900 } });
-    const page = await context.newPage();
+    const { team, list, patients, context, page, signIn } = await listOfTeam(
+      1,
+      'Bounds',
+      ['name', 'temperature', 'heartRate', 'medications'],
+      'male',
+      1,
+    );
     const rewrite = (path: string, change: (body: string) => string) =>
       page.route(
         (url) => url.pathname === path,
@@ -92,7 +102,7 @@ describe('vital flags in the browser', () => {
       return JSON.stringify(details);
     });
 
-    await signIn(page, e2e.server.url, `${owner.name} (${tn.name})`, team.name);
+    await signIn();
     const table = page.getByRole('table', { name: 'Bounds' });
     await expect.poll(() => table.getByRole('row').count(), { timeout: 20_000 }).toBe(2);
     const row = table.getByRole('row').nth(1);

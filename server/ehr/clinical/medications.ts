@@ -2,8 +2,8 @@ import { fhirIdSyntax } from '../../../contract/id-syntax.js';
 import { medicationGroup, medicationGroups } from '../../../contract/plain-constants.js';
 import { isObject, objects, str, type JsonObject } from '../json.js';
 import { firstCode } from './records.js';
-import type { CoverageView, MedicationView } from './types.js';
-import { conceptCodes, conceptText, epochMsOf, newestFirst, periodEnded, referenceDisplay, statusCode, when } from './values.js';
+import type { CoverageView, MedicationView, When } from './types.js';
+import { conceptCodes, conceptText, newestFirst, periodEnded, referenceDisplay, statusCode, when } from './values.js';
 
 const MEDICATION_TYPES = new Set(['MedicationOrder', 'MedicationRequest', 'MedicationStatement']);
 const MEDICATION_REF = new RegExp(`^Medication/${fhirIdSyntax}$`);
@@ -24,14 +24,12 @@ export type MedicationIndex = Map<string, JsonObject>;
  */
 const CURRENT_ORDER = new Set(['active', 'on-hold']);
 const CURRENT_STATEMENT = new Set(['active', 'intended', 'on-hold']);
-const NOT_GIVEN_INTENTS = new Set(['proposal', 'option']);
 
 const notTaken = (r: JsonObject) => r.resourceType === 'MedicationStatement' && (r.wasNotTaken === true || r.taken === 'n');
 
-function medicationIsCurrent(r: JsonObject, status: string | null, intent: string | null): boolean {
-  if (status === null || r.doNotPerform === true || (intent !== null && NOT_GIVEN_INTENTS.has(intent))) return false;
-  if (r.resourceType !== 'MedicationStatement') return CURRENT_ORDER.has(status);
-  return CURRENT_STATEMENT.has(status) && !notTaken(r);
+/** Current by its details group (contract `medicationGroup`): do-not-perform, proposal, option and not-taken never are. */
+function medicationIsCurrent(r: JsonObject, group: string | null): boolean {
+  return group !== null && (r.resourceType === 'MedicationStatement' ? CURRENT_STATEMENT : CURRENT_ORDER).has(group);
 }
 
 /** The details' order of groups (medicationGroups); a status the app does not know goes with `unknown`. */
@@ -49,15 +47,18 @@ export function readMedications(resources: JsonObject[], included: MedicationInd
       const effectivePeriod = isObject(r.effectivePeriod) ? r.effectivePeriod : {};
       const status = statusCode(r.status);
       const intent = statusCode(r.intent);
+      const modifiers = {
+        ...(r.doNotPerform === true ? { doNotPerform: true as const } : {}),
+        ...(intent !== null ? { intent } : {}),
+        ...(notTaken(r) ? { notTaken: true as const } : {}),
+      };
       return {
         kind: r.resourceType === 'MedicationStatement' ? 'statement' : 'order',
         name: medicationName(r, included),
         code: medicationCode(r, included),
         status,
-        current: medicationIsCurrent(r, status, intent),
-        ...(r.doNotPerform === true ? { doNotPerform: true as const } : {}),
-        ...(intent !== null ? { intent } : {}),
-        ...(notTaken(r) ? { notTaken: true as const } : {}),
+        current: medicationIsCurrent(r, medicationGroup({ status, ...modifiers })),
+        ...modifiers,
         dosage: dosageText(r),
         date: when(r.dateWritten) ?? when(r.authoredOn) ?? when(r.effectiveDateTime) ?? when(effectivePeriod.start) ?? when(r.dateAsserted),
         // DSTU2 prescriber, STU3 requester.agent, R4 requester; a statement's informationSource.
@@ -122,11 +123,9 @@ function dosageText(r: JsonObject): string | null {
  */
 const NOT_IN_FORCE = new Set(['cancelled', 'draft', 'entered-in-error']);
 
-function coverageIsCurrent(status: string | null, period: JsonObject, now: number): boolean {
+function coverageIsCurrent(status: string | null, start: When | null, period: JsonObject, now: number): boolean {
   if (status !== null && NOT_IN_FORCE.has(status)) return false;
-  const start = str(period.start);
-  const startMs = start === undefined ? null : epochMsOf(start);
-  return !(startMs !== null && startMs > now) && !periodEnded(period, now);
+  return !((start?.epochMs ?? -Infinity) > now) && !periodEnded(period, now);
 }
 
 /** Coverage: DSTU2 flat plan/group/issuer, STU3 `grouping` + `payor`, R4 `class[]` + `payor`. */
@@ -138,6 +137,7 @@ export function readCoverage(resources: JsonObject[], now = Date.now()): Coverag
       const period = isObject(r.period) ? r.period : {};
       const subscriberId = isObject(r.subscriberId) ? str(r.subscriberId.value) : str(r.subscriberId);
       const status = statusCode(r.status);
+      const start = when(period.start);
       return {
         payer:
           referenceDisplay(r.issuer) ??
@@ -150,9 +150,9 @@ export function readCoverage(resources: JsonObject[], now = Date.now()): Coverag
         group: classValue(r, 'group') ?? str(grouping.groupDisplay) ?? str(grouping.group) ?? str(r.group) ?? null,
         subscriberId: subscriberId ?? null,
         status,
-        periodStart: when(period.start),
+        periodStart: start,
         periodEnd: when(period.end),
-        current: coverageIsCurrent(status, period, now),
+        current: coverageIsCurrent(status, start, period, now),
       };
     })
     .sort((a, b) => newestFirst(a.periodStart, b.periodStart));
