@@ -3,7 +3,7 @@ import { rowCells } from './cells.js';
 import { listColumns } from './columns.js';
 import { errorCode } from './errors.js';
 import { fhirId, uuid } from './ids.js';
-import { deceasedValue } from './patients.js';
+import { deceasedValue, recordNotice } from './patients.js';
 import { schemaFieldShape } from './manual.js';
 
 /** A column as answers carry it: a built-in one or `field:<id>`. */
@@ -58,6 +58,8 @@ export const listRow = z.object({
   gender: z.string().nullable(),
   /** Patient.deceased[x] (see patientSummary): null or absent when alive. */
   deceased: deceasedValue.nullable().optional(),
+  /** A replaced or inactive record (see patientSummary): null or absent when the record is in use. */
+  recordNotice: recordNotice.nullable().optional(),
   /** False when the EHR (or the Manual-mode roster) could not give this patient. */
   available: z.boolean(),
   /** On a row the EHR cannot give: true when it is a patient the team entered by hand in Manual mode before it linked the EHR. */

@@ -89,6 +89,20 @@ export type PageQuery = z.infer<typeof pageQuery>;
 export const deceasedValue = z.object({ date: z.string().nullable() });
 export type DeceasedValue = z.infer<typeof deceasedValue>;
 
+/**
+ * A patient record the EHR says is not the one to use (Patient.link and Patient.active, both
+ * modifiers in DSTU2, STU3 and R4: hl7.org/fhir/{DSTU2,STU3,R4}/patient.html). `replaced`: a link
+ * of type `replaced-by` (DSTU2 `replace`), "must no longer be used", with the record to use instead
+ * when the link names one (`replacedById` on the same EHR, `replacedByName` its display); `inactive`:
+ * `active` is false ("whether this patient record is in active use"; absent is active).
+ */
+export const recordNotice = z.object({
+  kind: z.enum(['replaced', 'inactive']),
+  replacedById: z.string().nullable(),
+  replacedByName: z.string().nullable(),
+});
+export type RecordNotice = z.infer<typeof recordNotice>;
+
 /** One patient as search results and `GET …/patients/{patientId}` give it. */
 export const patientSummary = z.object({
   id: z.string(),
@@ -102,6 +116,8 @@ export const patientSummary = z.object({
   gender: z.string().nullable(),
   /** Patient.deceased[x]: null (or absent, from older servers) when alive; `date` null when the EHR says only that the patient died. */
   deceased: deceasedValue.nullable().optional(),
+  /** A replaced or inactive record (see recordNotice): null (or absent, from older servers) when the record is in use. */
+  recordNotice: recordNotice.nullable().optional(),
   /** Display of the first general practitioner, when the EHR gives one. */
   generalPractitioner: z.string().nullable().optional(),
 });

@@ -52,6 +52,34 @@ export function deceasedOf(x: unknown): { date: string | null } | null {
   return { date: typeof date === 'string' ? date : null };
 }
 
+/** A replaced or inactive patient record (contract recordNotice). */
+export interface RecordNoticeValue {
+  kind: 'replaced' | 'inactive';
+  replacedById: string | null;
+  replacedByName: string | null;
+}
+
+/** Patient.recordNotice as another program's JSON sends it: a kind this tab does not know reads as a record in use. */
+export function recordNoticeOf(x: unknown): RecordNoticeValue | null {
+  if (typeof x !== 'object' || x === null) return null;
+  const { kind, replacedById, replacedByName } = x as Record<string, unknown>;
+  if (kind !== 'replaced' && kind !== 'inactive') return null;
+  const text = (v: unknown) => (typeof v === 'string' && v !== '' ? v : null);
+  return { kind, replacedById: text(replacedById), replacedByName: text(replacedByName) };
+}
+
+/** "Replaced record" or "Inactive record": the words beside the name. */
+export function recordNoticeLabel(notice: RecordNoticeValue): string {
+  return t(notice.kind === 'replaced' ? 'record.replaced' : 'record.inactive');
+}
+
+/** What the details say about such a record: which record to use instead, when the EHR names it. */
+export function recordNoticeAdvice(notice: RecordNoticeValue): string {
+  if (notice.kind === 'inactive') return t('record.inactiveAdvice');
+  const other = notice.replacedByName ?? notice.replacedById;
+  return other ? t('record.replacedBy', { other }) : t('record.replacedAdvice');
+}
+
 /** "Deceased", with the date of death when the EHR gives one. */
 export function deceasedText(deceased: { date: string | null }): string {
   const death = deceased.date ? dateParts(deceased.date) : null;

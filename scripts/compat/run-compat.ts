@@ -23,7 +23,7 @@ export interface CompatReport {
   /** Patients without an MRN cannot be matched across versions; counted per version. */
   withoutMrn: Partial<Record<VersionKey, number>>;
   /**
-   * The condition, allergy and medication statuses met, counted per version ("condition clinicalStatus
+   * The patient record states (in use, replaced, inactive; deceased), the condition, allergy and medication statuses met, counted per version ("condition clinicalStatus
    * active": 12), so a reviewer sees what the list's rules met; refuted and entered-in-error records are
    * left out of the details and counted from the read's warnings.
    */
@@ -37,6 +37,9 @@ type Details = NonNullable<Awaited<ReturnType<EhrGateway['readPatientDetails']>>
 function countStatuses(counts: Record<string, number>, details: Details): void {
   const add = (key: string) => (counts[key] = (counts[key] ?? 0) + 1);
   const code = (value: string | null) => value ?? '(none)';
+  // Patient.link replaced-by and Patient.active false: a record not to be used is marked wherever it shows.
+  add(`patient record ${details.patient.recordNotice?.kind ?? 'in use'}`);
+  if (details.patient.deceased) add('patient deceased');
   if (details.conditions.status === 'ok')
     for (const c of details.conditions.value) {
       add(`condition clinicalStatus ${code(c.clinicalStatus)}`);

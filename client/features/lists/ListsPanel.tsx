@@ -32,6 +32,7 @@ import { showCell, sortValue, type ShownCell } from '../../shared/cells';
 import { fieldOf, fieldSortValue, listColumnLabel, showFieldCell, type ListField } from '../../shared/field-cells';
 import { ErrorBoundary } from '../../shared/components/ErrorBoundary';
 import { ErrorNotice } from '../../shared/components/ErrorNotice';
+import { RecordNoticeBadge } from '../../shared/components/RecordNoticeBadge';
 import { birthDateWithAge, deceasedText, genderLabel, patientName } from '../../shared/format';
 import { t } from '../../shared/i18n/t';
 import { ColumnsDialog, ListActions, NewListDialog, RemoveUnavailable } from './dialogs-on-demand';
@@ -85,7 +86,7 @@ const useStyles = makeStyles({
   headText: { display: 'block', '@media (max-width: 480px)': { whiteSpace: 'normal', maxWidth: '104px' } },
   actions: { display: 'flex', gap: '4px', whiteSpace: 'nowrap' },
   muted: { color: tokens.colorNeutralForeground3 },
-  deceased: { marginLeft: '6px' },
+  nameBadge: { marginLeft: '6px' },
 });
 
 /** The team's lists: pick one, create one, see its patients and remove them. */
@@ -286,10 +287,11 @@ function ListTable({ list, others, onOpenPatient }: { list: ListView; others: Li
                                     {name}
                                   </Link>
                                   {shown.detail && (
-                                    <Badge appearance="tint" color="subtle" icon={<HeartBrokenRegular />} className={styles.deceased}>
+                                    <Badge appearance="tint" color="subtle" icon={<HeartBrokenRegular />} className={styles.nameBadge}>
                                       {shown.detail}
                                     </Badge>
                                   )}
+                                  {row.recordNotice && <RecordNoticeBadge notice={row.recordNotice} className={styles.nameBadge} />}
                                 </>
                               ) : (
                                 <TableCellLayout className={styles.muted}>{shown.text}</TableCellLayout>

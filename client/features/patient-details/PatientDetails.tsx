@@ -19,7 +19,17 @@ import { DetailsDrawer, DetailsHeading } from '../../shared/components/DetailsDr
 import { ErrorBoundary } from '../../shared/components/ErrorBoundary';
 import { ErrorNotice } from '../../shared/components/ErrorNotice';
 import { VitalMarks } from '../../shared/components/VitalMarks';
-import { birthDateWithAge, codeLabel, deceasedOf, deceasedText, genderLabel, patientName } from '../../shared/format';
+import {
+  birthDateWithAge,
+  codeLabel,
+  deceasedOf,
+  deceasedText,
+  genderLabel,
+  patientName,
+  recordNoticeAdvice,
+  recordNoticeOf,
+} from '../../shared/format';
+import { RecordNoticeBadge } from '../../shared/components/RecordNoticeBadge';
 import { t } from '../../shared/i18n/t';
 import type { Cell } from '../../../contract/cells';
 import type { EncounterView, VitalReading } from '../../../contract/patients';
@@ -37,6 +47,7 @@ const useStyles = makeStyles({
     borderBottom: `1px solid ${tokens.colorNeutralStroke2}`,
     alignSelf: 'stretch',
   },
+  notice: { margin: '0 0 6px' },
   body: { paddingTop: '16px' },
   section: { marginBottom: '24px', display: 'flex', flexDirection: 'column', gap: '8px' },
   list: { margin: 0, padding: 0, listStyle: 'none', display: 'flex', flexDirection: 'column', gap: '8px' },
@@ -168,6 +179,7 @@ export function PatientDetails({ patientId, onClose, onNoteAdded }: { patientId:
   const resetDetails = useResetPatientDetails();
   // Each part is checked where it is shown (Section, Vitals, NotesSection), as the list checks its cells.
   const d = details.data;
+  const notice = isObject(d?.patient) ? recordNoticeOf(d.patient.recordNotice) : null;
   return (
     <DetailsDrawer
       open={Boolean(patientId)}
@@ -185,6 +197,11 @@ export function PatientDetails({ patientId, onClose, onNoteAdded }: { patientId:
               <Badge appearance="tint" color="subtle" icon={<HeartBrokenRegular />}>
                 {deceasedText(deceasedOf(d.patient.deceased)!)}
               </Badge>
+            )}
+            {notice && (
+              <p className={styles.notice}>
+                <RecordNoticeBadge notice={notice} /> <Text weight="semibold">{recordNoticeAdvice(notice)}</Text>
+              </p>
             )}
             <Text>
               {line(

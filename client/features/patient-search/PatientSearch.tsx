@@ -19,7 +19,8 @@ import { AddRegular, InfoRegular, SearchRegular } from '@fluentui/react-icons';
 import { useEffect, useRef, useState } from 'react';
 import { ErrorNotice } from '../../shared/components/ErrorNotice';
 import { Checkbox } from '../../shared/components/fluent-on-demand';
-import { birthDateWithAge, deceasedOf, genderLabel, patientName } from '../../shared/format';
+import { birthDateWithAge, deceasedOf, genderLabel, patientName, recordNoticeOf } from '../../shared/format';
+import { RecordNoticeBadge } from '../../shared/components/RecordNoticeBadge';
 import { t } from '../../shared/i18n/t';
 import { usePatientSearch, type SearchCriteria } from './api/search-patients';
 
@@ -35,6 +36,7 @@ const useStyles = makeStyles({
   nowrap: { whiteSpace: 'nowrap' },
   muted: { color: tokens.colorNeutralForeground3 },
   note: { display: 'flex', gap: '6px', alignItems: 'center' },
+  nameBadge: { marginLeft: '6px' },
 });
 
 function useDebounced<T>(value: T, ms: number): T {
@@ -162,26 +164,32 @@ export function PatientSearch({ target }: { target: SearchTarget | null }) {
               </TableRow>
             </TableHeader>
             <TableBody>
-              {patients.map((p) => (
-                <TableRow key={p.id}>
-                  <TableCell>
-                    {target?.onList.has(p.id) ? (
-                      <Checkbox checked disabled aria-label={t('search.added')} />
-                    ) : (
-                      <Checkbox
-                        checked={selected.has(p.id)}
-                        onChange={(_, d) => toggle(p.id, Boolean(d.checked))}
-                        aria-label={t('search.select', { name: patientName(p.displayName, p.mrn) })}
-                        disabled={!target}
-                      />
-                    )}
-                  </TableCell>
-                  <TableCell>{patientName(p.displayName, p.mrn)}</TableCell>
-                  <TableCell className={p.mrn ? styles.nowrap : styles.muted}>{p.mrn ?? t('value.none')}</TableCell>
-                  <TableCell>{birthDateWithAge(p.birthDate, undefined, deceasedOf(p.deceased))}</TableCell>
-                  <TableCell className={styles.nowrap}>{genderLabel(p.gender)}</TableCell>
-                </TableRow>
-              ))}
+              {patients.map((p) => {
+                const notice = recordNoticeOf(p.recordNotice);
+                return (
+                  <TableRow key={p.id}>
+                    <TableCell>
+                      {target?.onList.has(p.id) ? (
+                        <Checkbox checked disabled aria-label={t('search.added')} />
+                      ) : (
+                        <Checkbox
+                          checked={selected.has(p.id)}
+                          onChange={(_, d) => toggle(p.id, Boolean(d.checked))}
+                          aria-label={t('search.select', { name: patientName(p.displayName, p.mrn) })}
+                          disabled={!target}
+                        />
+                      )}
+                    </TableCell>
+                    <TableCell>
+                      {patientName(p.displayName, p.mrn)}
+                      {notice && <RecordNoticeBadge notice={notice} className={styles.nameBadge} />}
+                    </TableCell>
+                    <TableCell className={p.mrn ? styles.nowrap : styles.muted}>{p.mrn ?? t('value.none')}</TableCell>
+                    <TableCell>{birthDateWithAge(p.birthDate, undefined, deceasedOf(p.deceased))}</TableCell>
+                    <TableCell className={styles.nowrap}>{genderLabel(p.gender)}</TableCell>
+                  </TableRow>
+                );
+              })}
             </TableBody>
           </Table>
           {results.hasNextPage && (

@@ -1,6 +1,7 @@
 import { isObject, objects, str, strings, type JsonObject } from '../json.js';
 import { isFhirId } from '../urls.js';
 import { periodEnded } from '../clinical/values.js';
+import type { RecordNotice } from '../../../contract/patients.js';
 import type { AdapterSpec, PatientView, SortKey, VersionAdapter } from './types.js';
 
 /** Both v2-0203 systems name the MR type; servers mix them across releases, so either counts. */
@@ -42,10 +43,11 @@ function readPatient(spec: AdapterSpec, resource: unknown, mrnSystem: string | u
       id,
       displayName: name?.display ?? '',
       sortName: name ? [name.family, name.given].filter((p) => p !== '').join(', ') : '',
-      mrn: findMrn(objects(resource.identifier), mrnSystem),
+      mrn: findMrn(objects(resource.identifier), mrnSystem, now),
       birthDate: str(resource.birthDate) ?? null,
       gender: str(resource.gender) ?? null,
       deceased: deceased(resource),
+      recordNotice: recordNotice(resource),
       generalPractitioner: firstDisplay(resource[spec.generalPractitionerField]),
     },
     family: name?.family ?? '',
@@ -92,6 +94,28 @@ function deceased(resource: JsonObject): { date: string | null } | null {
   return resource.deceasedBoolean === true ? { date: null } : null;
 }
 
+/**
+ * Patient.link types saying "the patient resource containing this link must no longer be used":
+ * DSTU2 `replace`, STU3 and R4 `replaced-by` (link-type). Either counts in every release, as servers
+ * mix them; `replaces` (STU3, R4) says the opposite, that this is the record in use.
+ */
+const REPLACED_BY_LINK_TYPES = new Set(['replace', 'replaced-by']);
+
+/**
+ * Whether the record is the one to use (contract recordNotice): a replaced-by link wins, with the
+ * record it names when that is a Patient on the same EHR (a relative reference: nothing from another
+ * server is offered); else `active: false` (a boolean false only: absent is active).
+ */
+function recordNotice(resource: JsonObject): RecordNotice | null {
+  const link = objects(resource.link).find((l) => REPLACED_BY_LINK_TYPES.has(String(l.type)));
+  if (link) {
+    const other = isObject(link.other) ? link.other : {};
+    const id = /^Patient\/([A-Za-z0-9\-.]{1,64})$/.exec(str(other.reference) ?? '')?.[1] ?? null;
+    return { kind: 'replaced', replacedById: id, replacedByName: str(other.display) ?? null };
+  }
+  return resource.active === false ? { kind: 'inactive', replacedById: null, replacedByName: null } : null;
+}
+
 /** A name's period has ended (as every Period: an end given as a date lasts that whole day; an unreadable end does not end it). */
 const ended = (name: JsonObject, now: number) => periodEnded(name.period, now);
 
@@ -123,9 +147,14 @@ function collapse(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
 
-/** The identifier of the owner's configured system wins, then one typed MR. */
-function findMrn(identifiers: JsonObject[], mrnSystem: string | undefined): string | null {
-  const withValue = identifiers.filter((i) => str(i.value) !== undefined);
+/**
+ * The identifier of the owner's configured system wins, then one typed MR. An identifier no longer
+ * in use (Identifier.use `old`, or its `period` ended: the same in DSTU2, STU3 and R4) is taken only
+ * when no other is there, so a renumbered patient reads with the current number.
+ */
+function findMrn(identifiers: JsonObject[], mrnSystem: string | undefined, now: number): string | null {
+  const isOld = (i: JsonObject) => i.use === 'old' || periodEnded(i.period, now);
+  const withValue = identifiers.filter((i) => str(i.value) !== undefined).sort((a, b) => Number(isOld(a)) - Number(isOld(b)));
   const configured = mrnSystem ? withValue.find((i) => str(i.system) === mrnSystem) : undefined;
   const typed = withValue.find((i) =>
     objects(isObject(i.type) ? i.type.coding : undefined).some((c) => c.code === 'MR' && MRN_TYPE_SYSTEMS.includes(String(c.system))),

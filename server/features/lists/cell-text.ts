@@ -4,6 +4,7 @@ import { vitalFlag, type VitalFlag } from '../../../contract/vital-ranges.js';
 import { vitalKinds, type VitalKind } from '../../../contract/vitals.js';
 import type { ListColumn } from '../../../contract/columns.js';
 import { asPerson } from '../../../contract/manual.js';
+import type { RecordNotice } from '../../../contract/patients.js';
 import type { ListRow } from './list-view.js';
 
 /** Column headings for exports, in English (the tab labels columns in the user's language). */
@@ -64,6 +65,13 @@ function deceasedBirthDate(birthDate: string | null, deceased: { date: string | 
   return birthDate ? `${birthDate} (${what})` : what[0].toUpperCase() + what.slice(1);
 }
 
+/** A replaced or inactive record, as the name column of an export says it beside the name. */
+function recordNoticeText(notice: RecordNotice): string {
+  if (notice.kind === 'inactive') return 'inactive record';
+  const by = notice.replacedByName ?? (notice.replacedById ? `Patient/${notice.replacedById}` : null);
+  return by ? `replaced record: use ${by}` : 'replaced record';
+}
+
 /** A team field's value as a person reads it: yes/no as words, a person by name, text and numbers as they are. */
 function fieldText(value: unknown): string {
   if (typeof value === 'boolean') return value ? 'Yes' : 'No';
@@ -76,7 +84,8 @@ function fieldText(value: unknown): string {
 export function cellText(column: ListColumn, row: ListRow, zone = 'UTC'): string {
   if (column === 'name') {
     if (!row.available) return row.displayName || 'Not available';
-    return row.displayName || (row.mrn ? `Unnamed patient (MRN ${row.mrn})` : 'Unnamed patient');
+    const name = row.displayName || (row.mrn ? `Unnamed patient (MRN ${row.mrn})` : 'Unnamed patient');
+    return row.recordNotice ? `${name} (${recordNoticeText(row.recordNotice)})` : name;
   }
   if (column === 'birthDate' && row.available && row.deceased) return deceasedBirthDate(row.birthDate, row.deceased);
   if (column === 'mrn' || column === 'birthDate' || column === 'gender')

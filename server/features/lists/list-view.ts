@@ -99,6 +99,7 @@ function ehrRow(list: StoredList, clinical: PatientClinical, latestNote: Note | 
     birthDate: p.birthDate,
     gender: p.gender,
     deceased: p.deceased ?? null,
+    recordNotice: p.recordNotice ?? null,
     available: true,
     cells: cellsFor(list.columns, clinical, latestNote),
   };

@@ -44,6 +44,10 @@ export interface Person {
   encounters: Encounter[];
   /** Date and time of death (Patient.deceasedDateTime), for one patient in DECEASED_EVERY: died during the stay. */
   deceased?: string;
+  /** A duplicate registration (one in DUPLICATE_EVERY): the id of the record it was merged into (Patient.link, `active: false`). */
+  replacedBy?: string;
+  /** The id of a duplicate merged into this record. */
+  replaces?: string;
 }
 
 /** mulberry32: small, fast, good enough for demo data. */
@@ -114,6 +118,14 @@ const SANDBOX_TODAY = Date.parse('2026-11-20T08:00:00Z');
 const OTHER_SCRIPT_EVERY = 25;
 /** One patient in this many has died during the current stay, so the list shows how a death reads (draws nothing from the generator). */
 const DECEASED_EVERY = 40;
+/**
+ * One patient in this many is a duplicate registration of the patient before, merged into that one:
+ * the same person (name, gender, birth date) under another MRN, no longer to be used. Drawing
+ * nothing more from the generator, so every other patient stays the same.
+ */
+const DUPLICATE_EVERY = 40;
+const DUPLICATE_AT = 17;
+
 /**
  * Patients (by index) whose temperatures are oral (LOINC 8331-1) and whose weights are measured
  * (3141-9) rather than the profile's 8310-5 and 29463-7, as many EHRs record them; drawing nothing
@@ -199,6 +211,12 @@ export function generatePeople(tenantId: string, count: number, seed: number): P
       ],
       ...(i % DECEASED_EVERY === 5 ? { deceased: iso(Math.min(admitted + DAY, SANDBOX_TODAY - HOUR)) } : {}),
     });
+    if (i % DUPLICATE_EVERY === DUPLICATE_AT) {
+      const kept = people[i - 1];
+      const { prefix, given, family, gender, birthDate } = kept;
+      Object.assign(people[i], { prefix, given, family, gender, birthDate, replacedBy: kept.id });
+      kept.replaces = people[i].id;
+    }
   }
   return people;
 }

@@ -16,6 +16,11 @@ export interface Shape {
   /** Practitioner.name: one HumanName in DSTU2, an array later. */
   practitionerName(name: Json): Json | Json[];
   pcpField: 'careProvider' | 'generalPractitioner';
+  /**
+   * Patient.link types between a duplicate record and the one it was merged into: on the duplicate,
+   * DSTU2 `replace`, later `replaced-by`; on the record kept, `replaces` (STU3, R4; DSTU2 has no such code).
+   */
+  mergeLinks: { replacedBy: string; replaces: string | null };
   /** The field that links a resource type to its patient. */
   patientField(resourceType: string): 'patient' | 'subject';
   /** Observation.category / Condition.category: one CodeableConcept in DSTU2, an array later. */
@@ -42,6 +47,7 @@ const dstu2: Shape = {
   name: (use, prefix, given, family) => ({ use, prefix: [prefix], given, family: [family] }),
   practitionerName: (name) => name,
   pcpField: 'careProvider',
+  mergeLinks: { replacedBy: 'replace', replaces: null },
   patientField: (type) => (type === 'Observation' ? 'subject' : 'patient'),
   categories: asIs,
   status: (_system, code) => code,
@@ -66,6 +72,7 @@ const stu3: Shape = {
   name: (use, prefix, given, family) => ({ use, prefix: [prefix], given, family }),
   practitionerName: (name) => [name],
   pcpField: 'generalPractitioner',
+  mergeLinks: { replacedBy: 'replaced-by', replaces: 'replaces' },
   patientField: (type) => (type === 'AllergyIntolerance' ? 'patient' : 'subject'),
   categories: asArray,
   status: (_system, code) => code,

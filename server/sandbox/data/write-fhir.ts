@@ -27,6 +27,13 @@ const quantity = (value: number, unit: string, code: string) => ({ value, unit, 
 const fullName = (p: Person) => [p.prefix, ...p.given, p.family].join(' ');
 const practitionerName = (p: Person['practitioner']) => `${p.prefix} ${p.given} ${p.family}`;
 
+/** Patient.link of a duplicate record and of the record it was merged into. */
+function mergeLinks(shape: Shape, p: Person): { link?: unknown[] } {
+  if (p.replacedBy) return { link: [{ other: { reference: `Patient/${p.replacedBy}`, display: fullName(p) }, type: shape.mergeLinks.replacedBy }] };
+  if (p.replaces && shape.mergeLinks.replaces) return { link: [{ other: { reference: `Patient/${p.replaces}` }, type: shape.mergeLinks.replaces }] };
+  return {};
+}
+
 /** Everything about one person as resources of one FHIR release. */
 export function writePerson(shape: Shape, p: Person): Resource[] {
   const patient = { reference: `Patient/${p.id}`, display: fullName(p) };
@@ -38,12 +45,13 @@ export function writePerson(shape: Shape, p: Person): Resource[] {
     resourceType: 'Patient',
     id: p.id,
     identifier: [{ use: 'usual', type: { coding: [{ system: shape.mrnTypeSystem, code: 'MR', display: 'Medical record number' }], text: 'MRN' }, system: MRN_SYSTEM, value: p.mrn }],
-    active: true,
+    active: !p.replacedBy,
     name: [shape.name('official', p.prefix, p.given, p.family)],
     gender: p.gender,
     birthDate: p.birthDate,
     ...(p.deceased ? { deceasedDateTime: p.deceased } : {}),
     [shape.pcpField]: [doctor],
+    ...mergeLinks(shape, p),
   });
 
   p.vitals.forEach((v, i) => {

@@ -14,8 +14,10 @@ interface Summary {
   id: string;
   displayName: string;
   sortName?: string;
+  mrn: string | null;
   birthDate: string | null;
   deceased?: { date: string | null } | null;
+  recordNotice?: { kind: string; replacedById: string | null; replacedByName: string | null } | null;
 }
 
 describe.each(['r4', 'stu3', 'dstu2'] as const)('the patient on the row, from the sandbox %s endpoint', (version) => {
@@ -47,5 +49,40 @@ describe.each(['r4', 'stu3', 'dstu2'] as const)('the patient on the row, from th
     });
     const csv = new TextDecoder('utf-8', { ignoreBOM: true }).decode(await res.arrayBuffer());
     expect(csv).toContain(`${dead!.birthDate} (died ${dead!.deceased!.date!.slice(0, 10)}, aged `);
+  });
+
+  it('a duplicate record merged into another reads as replaced, with the record to use, in search, on the row, in the details and in the CSV', async () => {
+    const base = `/api/teams/${who.team.id}`;
+    await server.api(who.owner, 'PUT', `${base}/connection`, { mode: 'ehr', url: server.info.sandbox.fhir[version], name: version });
+    const found: Summary[] = [];
+    for (const gender of ['female', 'male'])
+      found.push(...(await server.api(who.owner, 'GET', `${base}/patients?gender=${gender}&count=100`)).body.patients);
+    // The sandbox's duplicate registration: Patient.link replaced-by (DSTU2 replace) and active false.
+    const duplicates = found.filter((p) => p.recordNotice);
+    expect(duplicates).toHaveLength(1);
+    const [duplicate] = duplicates;
+    const kept = found.find((p) => p.id === duplicate.recordNotice!.replacedById)!;
+    expect(duplicate.recordNotice).toEqual({ kind: 'replaced', replacedById: kept.id, replacedByName: kept.displayName });
+    expect(kept.recordNotice).toBeNull();
+    expect(duplicate.displayName).toBe(kept.displayName);
+    expect(duplicate.mrn).not.toBe(kept.mrn);
+
+    const list = (await server.api(who.owner, 'POST', `${base}/lists`, { name: `Merged ${version}` })).body;
+    await server.api(who.owner, 'PATCH', `${base}/lists/${list.id}`, { columns: ['name', 'mrn'] });
+    await server.api(who.owner, 'POST', `${base}/lists/${list.id}/patients`, { patientIds: [duplicate.id, kept.id] });
+    const view = (await server.api(who.member, 'GET', `${base}/lists/${list.id}`)).body;
+    const rowOf = (id: string) => view.rows.find((r: { patientId: string }) => r.patientId === id);
+    expect(rowOf(duplicate.id).recordNotice).toEqual(duplicate.recordNotice);
+    expect(rowOf(kept.id).recordNotice).toBeNull();
+
+    const details = (await server.api(who.member, 'GET', `${base}/patients/${duplicate.id}/details`)).body;
+    expect(details.patient.recordNotice).toEqual(duplicate.recordNotice);
+
+    const res = await fetch(`${server.url}${base}/lists/${list.id}/export.csv`, {
+      headers: { authorization: `Bearer ${await server.tokenFor(who.member)}` },
+    });
+    const csv = new TextDecoder('utf-8', { ignoreBOM: true }).decode(await res.arrayBuffer());
+    expect(csv).toContain(`${duplicate.displayName} (replaced record: use ${kept.displayName})`);
+    expect(csv.match(/replaced record/g)).toHaveLength(1);
   });
 });

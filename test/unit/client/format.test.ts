@@ -1,10 +1,48 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { birthDateWithAge, codeLabel, deceasedText, genderLabel, numberText, patientName } from '../../../client/shared/format';
+import {
+  birthDateWithAge,
+  codeLabel,
+  deceasedText,
+  genderLabel,
+  numberText,
+  patientName,
+  recordNoticeAdvice,
+  recordNoticeLabel,
+  recordNoticeOf,
+} from '../../../client/shared/format';
 import { setLanguage } from '../../../client/shared/i18n/t';
 
 const today = new Date(2026, 5, 15); // 15 June 2026
 
 afterEach(() => setLanguage('en'));
+
+describe('a record not to be used (Patient.link replaced-by, Patient.active false)', () => {
+  it('is labelled beside the name, and the details say which record to use', () => {
+    const replaced = recordNoticeOf({ kind: 'replaced', replacedById: 'kept-1', replacedByName: 'Ann Kept' })!;
+    expect(recordNoticeLabel(replaced)).toBe('Replaced record');
+    expect(recordNoticeAdvice(replaced)).toBe('The EHR has replaced this record with Ann Kept: use that record.');
+    expect(recordNoticeAdvice(recordNoticeOf({ kind: 'replaced', replacedById: 'kept-1' })!)).toBe(
+      'The EHR has replaced this record with kept-1: use that record.',
+    );
+    expect(recordNoticeAdvice(recordNoticeOf({ kind: 'replaced', replacedById: null, replacedByName: '' })!)).toBe(
+      'The EHR has replaced this record with another: use that record.',
+    );
+    const inactive = recordNoticeOf({ kind: 'inactive' })!;
+    expect(recordNoticeLabel(inactive)).toBe('Inactive record');
+    expect(recordNoticeAdvice(inactive)).toBe('The EHR marks this record as no longer in use.');
+    setLanguage('zh-TW');
+    expect(recordNoticeLabel(replaced)).toBe('已被取代的紀錄');
+  });
+
+  it('reads what another program sends: a kind this tab does not know, or no object, is a record in use', () => {
+    for (const sent of [null, undefined, 'replaced', { kind: 'merged' }, { kind: 1 }, []]) expect(recordNoticeOf(sent)).toBeNull();
+    expect(recordNoticeOf({ kind: 'replaced', replacedById: 7, replacedByName: ['x'] })).toEqual({
+      kind: 'replaced',
+      replacedById: null,
+      replacedByName: null,
+    });
+  });
+});
 
 describe('a deceased patient (Patient.deceased[x]: deceasedDateTime or deceasedBoolean)', () => {
   it('shows the age at death and the date of death, never a living age', () => {

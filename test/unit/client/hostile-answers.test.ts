@@ -108,6 +108,7 @@ describe('a list answer from a hostile server', () => {
           cells: 'none',
           sortName: 7,
           deceased: { date: 19790711 },
+          recordNotice: { kind: 'replaced', replacedById: ['x'], replacedByName: 'Ada King' },
         },
         { displayName: 'no id' },
         null,
@@ -115,6 +116,7 @@ describe('a list answer from a hostile server', () => {
         {
           patientId: 'p3',
           displayName: { first: 'Grace' },
+          recordNotice: { kind: 'deleted' },
           cells: { heartRate: { status: 'ok', value: { value: { value: 80, unit: '/min' }, time: null } } },
         },
         { patientId: 'p3', displayName: 'again' },
@@ -123,7 +125,8 @@ describe('a list answer from a hostile server', () => {
     });
     expect(view.columns).toEqual(['name', 'field:anything', 'heartRate']);
     expect(view.rows).toEqual([
-      // A death whose date is not text is still a death; a sort name that is not text is left out.
+      // A death whose date is not text is still a death; a sort name that is not text is left out; so is
+      // a notice of a kind this tab does not know (the record reads as in use), and its parts that are not text.
       {
         patientId: 'p1',
         displayName: 'Ada Lovelace',
@@ -131,6 +134,7 @@ describe('a list answer from a hostile server', () => {
         birthDate: '19121210',
         gender: null,
         deceased: { date: null },
+        recordNotice: { kind: 'replaced', replacedById: null, replacedByName: 'Ada King' },
         available: true,
         cells: {},
       },
@@ -141,6 +145,7 @@ describe('a list answer from a hostile server', () => {
         birthDate: null,
         gender: null,
         deceased: null,
+        recordNotice: null,
         available: true,
         cells: { heartRate: { status: 'ok', value: { value: { value: 80, unit: '/min' }, time: null } } },
       },

@@ -10,6 +10,7 @@ const row = (id: string, name: string) => ({
   birthDate: '1970-01-01',
   gender: 'female',
   deceased: null,
+  recordNotice: null,
   available: true,
   cells: { heartRate: { status: 'ok', value: { value: { value: 61, unit: '/min' } } } },
 });

@@ -5,10 +5,11 @@ import type { PatientSummary } from '../../../server/ehr/types.js';
 type Release = 'DSTU2' | 'STU3' | 'R4';
 
 /** How each release writes the parts of a patient that differ. */
-const shapes: Record<Release, { family: (f: string) => unknown; mrnSystem: string; gp: string }> = {
-  DSTU2: { family: (f) => f.split(' '), mrnSystem: 'http://hl7.org/fhir/v2/0203', gp: 'careProvider' },
-  STU3: { family: (f) => f, mrnSystem: 'http://hl7.org/fhir/v2/0203', gp: 'generalPractitioner' },
-  R4: { family: (f) => f, mrnSystem: 'http://terminology.hl7.org/CodeSystem/v2-0203', gp: 'generalPractitioner' },
+// replacedBy: the release's Patient.link type of a record that must no longer be used (link-type).
+const shapes: Record<Release, { family: (f: string) => unknown; mrnSystem: string; gp: string; replacedBy: string }> = {
+  DSTU2: { family: (f) => f.split(' '), mrnSystem: 'http://hl7.org/fhir/v2/0203', gp: 'careProvider', replacedBy: 'replace' },
+  STU3: { family: (f) => f, mrnSystem: 'http://hl7.org/fhir/v2/0203', gp: 'generalPractitioner', replacedBy: 'replaced-by' },
+  R4: { family: (f) => f, mrnSystem: 'http://terminology.hl7.org/CodeSystem/v2-0203', gp: 'generalPractitioner', replacedBy: 'replaced-by' },
 };
 
 type Shape = (typeof shapes)[Release];
@@ -191,6 +192,71 @@ const cases: Case[] = [
     story: 'deceasedBoolean false, an absent deceased[x] or a wrongly typed one is alive',
     build: () => ({ resourceType: 'Patient', id: 'd3', deceasedBoolean: 'true' }),
     expected: { deceased: null },
+  },
+  {
+    story: 'a record replaced by another (Patient.link, a modifier) says so, with the record to use',
+    build: (s) => ({
+      resourceType: 'Patient',
+      id: 'merged-1',
+      active: false,
+      name: [{ given: ['Ann'], family: s.family('Old') }],
+      link: [
+        { other: { reference: 'Patient/seen-2' }, type: 'seealso' },
+        { other: { reference: 'Patient/kept-1', display: 'Ann Kept' }, type: s.replacedBy },
+      ],
+    }),
+    expected: { displayName: 'Ann Old', recordNotice: { kind: 'replaced', replacedById: 'kept-1', replacedByName: 'Ann Kept' } },
+  },
+  {
+    story: 'a replacing record on another server is named, never offered to open',
+    build: (s) => ({
+      resourceType: 'Patient',
+      id: 'merged-2',
+      link: [{ other: { reference: 'https://other.example.org/fhir/Patient/kept-2' }, type: s.replacedBy }],
+    }),
+    expected: { recordNotice: { kind: 'replaced', replacedById: null, replacedByName: null } },
+  },
+  {
+    story: 'a record merged into this one, or one to refer to, leaves this record in use',
+    build: () => ({
+      resourceType: 'Patient',
+      id: 'survivor',
+      active: true,
+      link: [
+        { other: { reference: 'Patient/merged-1' }, type: 'replaces' },
+        { other: { reference: 'Patient/other' }, type: 'refer' },
+        { other: { reference: 'Patient/other' }, type: 'seealso' },
+      ],
+    }),
+    expected: { recordNotice: null },
+  },
+  {
+    story: 'active false is an inactive record; active absent, true or not a boolean is in use (Patient.active)',
+    build: () => ({ resourceType: 'Patient', id: 'gone', active: false }),
+    expected: { recordNotice: { kind: 'inactive', replacedById: null, replacedByName: null } },
+  },
+  ...[undefined, true, 'false', 0].map((active) => ({
+    story: `active ${JSON.stringify(active)} is a record in use`,
+    build: () => ({ resourceType: 'Patient', id: 'kept', active }),
+    expected: { recordNotice: null },
+  })),
+  {
+    story: 'an MRN no longer in use (Identifier.use old, or its period ended) gives way to the current one',
+    build: (s) => ({
+      resourceType: 'Patient',
+      id: 'renumbered',
+      identifier: [
+        { ...mrn(s, 'MRN-OLD'), use: 'old' },
+        { ...mrn(s, 'MRN-ENDED'), period: { end: '2020-01-31' } },
+        { ...mrn(s, 'MRN-NOW'), use: 'official', period: { start: '2020-02-01' } },
+      ],
+    }),
+    expected: { mrn: 'MRN-NOW' },
+  },
+  {
+    story: 'an old MRN is still shown when it is the only one',
+    build: (s) => ({ resourceType: 'Patient', id: 'only-old', identifier: [{ ...mrn(s, 'MRN-OLD'), use: 'old' }] }),
+    expected: { mrn: 'MRN-OLD' },
   },
   { story: 'a resource that is not a Patient gives nothing', build: () => ({ resourceType: 'OperationOutcome', id: 'x' }), expected: null },
   { story: 'a Patient without a valid id gives nothing', build: () => ({ resourceType: 'Patient', id: '../x' }), expected: null },

@@ -34,6 +34,18 @@ describe('CSV text of the patient columns', () => {
     expect(cellText('name', row({ displayName: null, available: false }))).toBe('Not available');
   });
 
+  it('a replaced or inactive record says so beside the name, with the record to use when the EHR names it (Patient.link, Patient.active)', () => {
+    const replaced = (replacedById: string | null, replacedByName: string | null) =>
+      row({ recordNotice: { kind: 'replaced', replacedById, replacedByName } });
+    expect(cellText('name', replaced('kept-1', 'Ann Kept'))).toBe('Mrs. Lyndia Bergstrom (replaced record: use Ann Kept)');
+    expect(cellText('name', replaced('kept-1', null))).toBe('Mrs. Lyndia Bergstrom (replaced record: use Patient/kept-1)');
+    expect(cellText('name', replaced(null, null))).toBe('Mrs. Lyndia Bergstrom (replaced record)');
+    expect(cellText('name', row({ displayName: '', recordNotice: { kind: 'inactive', replacedById: null, replacedByName: null } }))).toBe(
+      'Unnamed patient (MRN MRN-1) (inactive record)',
+    );
+    expect(cellText('name', row({ recordNotice: null }))).toBe('Mrs. Lyndia Bergstrom');
+  });
+
   it('a team field reads as a person would write it: yes/no as words, a person by name, text and numbers as they are', () => {
     const cells = (value: unknown) => ({ 'field:x': { status: 'ok' as const, value } });
     expect(cellText('field:x', row({ cells: cells(true) }))).toBe('Yes');

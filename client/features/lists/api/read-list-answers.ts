@@ -1,7 +1,7 @@
 import type { ListSummary, ListRow as ContractListRow, ListView as ContractListView } from '../../../../contract/lists';
 import { t } from '../../../shared/i18n/t';
 import { ApiError } from '../../../shared/api/api-client';
-import { deceasedOf } from '../../../shared/format';
+import { deceasedOf, recordNoticeOf } from '../../../shared/format';
 import { readListFields, type ListField } from '../../../shared/field-cells';
 
 // The server's answers are read into the shapes the tab renders before any component sees them:
@@ -46,6 +46,7 @@ function readRow(raw: unknown): ListRow | null {
     birthDate: textOrNull(raw.birthDate),
     gender: textOrNull(raw.gender),
     deceased: deceasedOf(raw.deceased),
+    recordNotice: recordNoticeOf(raw.recordNotice),
     available: raw.available !== false,
     ...(raw.handEntered === true ? { handEntered: true } : {}),
     cells: isObject(raw.cells) ? raw.cells : {},
