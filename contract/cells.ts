@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { listColumns } from './columns.js';
 import { when } from './ids.js';
-import { unavailableReasons, type UnavailableReason } from './plain-constants.js';
+import { unavailableReasons, unconfirmedVerifications, type UnavailableReason } from './plain-constants.js';
 import { note } from './notes.js';
 import { COMPARATORS } from './vital-ranges.js';
 
@@ -66,9 +66,16 @@ export const locationValue = z.object({ location: z.string().nullable(), room: z
 export type LocationValue = z.infer<typeof locationValue>;
 
 /** What a list cell carries of each condition, allergy, medication and coverage (the details route has the whole record). */
-export const conditionItem = z.object({ display: z.string().nullable(), clinicalStatus: z.string().nullable() });
+/** `verification`: only for a record the EHR has not confirmed (see unconfirmedVerifications), which the list says beside it. */
+const verification = z.enum(unconfirmedVerifications).optional();
+export const conditionItem = z.object({ display: z.string().nullable(), clinicalStatus: z.string().nullable(), verification });
 /** `noneKnown`: the record states no known allergy (then it is the cell's only item; the tab reads "No known allergies"). */
-export const allergyItem = z.object({ substance: z.string().nullable(), criticality: z.string().nullable(), noneKnown: z.literal(true).optional() });
+export const allergyItem = z.object({
+  substance: z.string().nullable(),
+  criticality: z.string().nullable(),
+  noneKnown: z.literal(true).optional(),
+  verification,
+});
 export const medicationItem = z.object({ name: z.string().nullable(), status: z.string().nullable() });
 /** `selfPay`: see coverageView; without a payer the list reads "Self-pay" or "Payer not stated", never "?". */
 export const coverageItem = z.object({ payer: z.string().nullable(), selfPay: z.boolean().optional(), plan: z.string().nullable() });

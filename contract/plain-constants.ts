@@ -8,6 +8,17 @@
 export const unavailableReasons = ['not_offered', 'failed', 'malformed'] as const;
 export type UnavailableReason = (typeof unavailableReasons)[number];
 
+/**
+ * Verification statuses of a diagnosis or allergy the EHR has not confirmed: Condition.verificationStatus
+ * `provisional` and `differential` (condition-ver-status, DSTU2 to R4; R4 also `unconfirmed`, their
+ * parent), AllergyIntolerance `unconfirmed` (DSTU2 `status`, STU3 and R4 `verificationStatus`,
+ * allergy-verification-status). The list keeps such a record and says so beside it: "Asthma
+ * (provisional)" is not an established diagnosis.
+ */
+export const unconfirmedVerifications = ['unconfirmed', 'provisional', 'differential'] as const;
+export type UnconfirmedVerification = (typeof unconfirmedVerifications)[number];
+export const isUnconfirmed = (code: unknown): code is UnconfirmedVerification => (unconfirmedVerifications as readonly unknown[]).includes(code);
+
 /** The longest note, in characters; a longer one is refused, never cut. */
 export const NOTE_MAX_LENGTH = 4000;
 

@@ -1,7 +1,8 @@
 import type { ListCell, Measurement } from '../../contract/cells';
 import type { When } from '../../contract/ids';
 import { allColumns } from './columns';
-import { calendarDate, exactNumberText, mediumDate, numberText, shortDateTime } from './format';
+import { calendarDate, codeLabel, exactNumberText, mediumDate, numberText, shortDateTime } from './format';
+import { isUnconfirmed } from '../../contract/plain-constants';
 import { isComparator, isStale, vitalBand, type Comparator, type VitalFlag } from '../../contract/vital-ranges';
 import type { MessageKey } from './i18n/en';
 import { t } from './i18n/t';
@@ -161,6 +162,9 @@ function entries(v: unknown, name: (entry: Json) => string | null): CellDisplay 
   return listText(v.map((entry) => name(entry) || '?'));
 }
 
+/** A diagnosis or allergy the EHR has not confirmed says so beside its name: "Asthma (provisional)". */
+const verified = (text: string | null, item: Json) => (isUnconfirmed(item.verification) ? `${text || '?'} (${codeLabel(item.verification)})` : text);
+
 /** A value the tab understands, as shown; null for a shape it does not know. */
 function valueText(column: string, v: unknown, now: number): CellDisplay | null {
   if (column.startsWith('field:')) {
@@ -208,11 +212,11 @@ function valueText(column: string, v: unknown, now: number): CellDisplay | null 
       };
     }
     case 'conditions':
-      return entries(v, (c) => textOf(c.display));
+      return entries(v, (c) => verified(textOf(c.display), c));
     case 'allergies':
       // A record stating no known allergy: neither an allergy nor "none recorded".
       if (Array.isArray(v) && v.some((a) => isObject(a) && a.noneKnown === true)) return { text: t('value.noKnownAllergies') };
-      return entries(v, (a) => textOf(a.substance));
+      return entries(v, (a) => verified(textOf(a.substance), a));
     case 'medications':
       return entries(v, (m) => textOf(m.name));
     case 'coverage':

@@ -67,7 +67,7 @@ describe('a list that is fresh and arrives progressively', () => {
     const api = await apiAs(server.url, owner.id);
     await api('PUT', `/teams/${team.id}/connection`, { mode: 'ehr', url: info.sandbox.fhir.r4, name: 'Sandbox R4', confirm: true });
     const patients: { id: string; displayName: string }[] = [];
-    for (const gender of ['female', 'male']) patients.push(...(await api('GET', `/teams/${team.id}/patients?gender=${gender}&count=15`)).patients);
+    for (const gender of ['female', 'male']) patients.push(...(await api('GET', `/teams/${team.id}/patients?gender=${gender}&count=30`)).patients);
     expect(patients.length).toBe(30);
     const list = await api('POST', `/teams/${team.id}/lists`, { name: 'Ward round' });
     // Every column: seven entries a patient, so 30 patients take three batches of the EHR.

@@ -65,6 +65,9 @@ function deceasedBirthDate(birthDate: string | null, deceased: { date: string | 
   return birthDate ? `${birthDate} (${what})` : what[0].toUpperCase() + what.slice(1);
 }
 
+/** A diagnosis or allergy the EHR has not confirmed says so: "Pneumonia (provisional)". */
+const verified = (text: string | null, verification: string | undefined) => `${text ?? '?'}${verification ? ` (${verification})` : ''}`;
+
 /** A replaced or inactive record, as the name column of an export says it beside the name. */
 function recordNoticeText(notice: RecordNotice): string {
   if (notice.kind === 'inactive') return 'inactive record';
@@ -105,9 +108,11 @@ export function cellText(column: ListColumn, row: ListRow, zone = 'UTC'): string
           time(v.time),
       );
     case 'conditions':
-      return textOf(cells.conditions, (v) => items(v, (c) => c.display ?? '?'));
+      return textOf(cells.conditions, (v) => items(v, (c) => verified(c.display, c.verification)));
     case 'allergies':
-      return textOf(cells.allergies, (v) => (v.some((a) => a.noneKnown) ? 'No known allergies' : items(v, (a) => a.substance ?? '?')));
+      return textOf(cells.allergies, (v) =>
+        v.some((a) => a.noneKnown) ? 'No known allergies' : items(v, (a) => verified(a.substance, a.verification)),
+      );
     case 'medications':
       return textOf(cells.medications, (v) => items(v, (m) => m.name ?? '?'));
     case 'coverage':

@@ -11,6 +11,7 @@ import {
 } from '../../ehr/index.js';
 import type { ListColumn } from '../../../contract/columns.js';
 import { vitalKinds } from '../../../contract/vitals.js';
+import { isUnconfirmed } from '../../../contract/plain-constants.js';
 import type { Note } from '../../storage/ports.js';
 
 /** Columns that come with the patient summary itself and sit on every row. */
@@ -39,6 +40,9 @@ function pick<T, U>(cell: Cell<T> | undefined, get: (value: T) => U | null | und
   return value === null || value === undefined ? none : { status: 'ok', value };
 }
 
+/** A record's verification, carried only when the EHR has not confirmed it (the list says so beside it). */
+const unconfirmed = (code: string | null) => (isUnconfirmed(code) ? { verification: code } : {});
+
 /**
  * What a list cell carries of each item: what the list shows, sorts and filters on. The details
  * panel reads the whole record; a 500-row list stays light.
@@ -49,14 +53,14 @@ const listItems = {
       list.filter((c) => c.current),
       (c) => c.code,
       (c) => c.display,
-    ).map((c) => ({ display: c.display, clinicalStatus: c.clinicalStatus })),
+    ).map((c) => ({ display: c.display, clinicalStatus: c.clinicalStatus, ...unconfirmed(c.verificationStatus) })),
   allergies: (list: AllergyView[]) => {
     const current = list.filter((a) => a.current);
     const allergies = once(
       current.filter((a) => !a.noneKnown),
       () => null,
       (a) => a.substance,
-    ).map((a) => ({ substance: a.substance, criticality: a.criticality }));
+    ).map((a) => ({ substance: a.substance, criticality: a.criticality, ...unconfirmed(a.verificationStatus) }));
     // A stated "no known allergy" reads so only while no current allergy contradicts it.
     if (allergies.length === 0 && current.some((a) => a.noneKnown)) return [{ substance: null, criticality: null, noneKnown: true as const }];
     return allergies;

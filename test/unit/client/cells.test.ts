@@ -97,6 +97,19 @@ describe('list cells', () => {
     expect(texts).toEqual(['Известных аллергий нет', '无已知过敏', '無已知過敏']);
   });
 
+  it('says beside a diagnosis or allergy that the EHR has not confirmed it (verification provisional, differential, unconfirmed)', () => {
+    const conditions = ok([
+      { display: 'Pneumonia', verification: 'provisional' },
+      { display: 'Pulmonary embolism', verification: 'differential' },
+      { display: null, verification: 'unconfirmed' },
+      { display: 'Asthma', verification: 'made-up' },
+    ]);
+    expect(cellText('conditions', conditions).full).toBe('Pneumonia (provisional), Pulmonary embolism (differential), ? (unconfirmed), Asthma');
+    expect(cellText('allergies', ok([{ substance: 'Penicillin G', verification: 'unconfirmed' }])).text).toBe('Penicillin G (unconfirmed)');
+    setLanguage('ru');
+    expect(cellText('allergies', ok([{ substance: 'Пенициллин', verification: 'unconfirmed' }])).text).toMatch(/^Пенициллин \([^)a-z]+\)$/);
+  });
+
   it('tells "none recorded" from "not available"', () => {
     expect(cellText('allergies', { status: 'none' }).text).toBe('None recorded');
     expect(cellText('allergies', { status: 'unavailable', reason: 'not_offered' }).text).toBe('Not available');

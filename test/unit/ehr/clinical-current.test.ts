@@ -108,6 +108,31 @@ describe.each(releases)('conditions through %s', (release) => {
     expect(warnings.list()).toEqual([{ code: 'condition_not_valid', count: 2 }]);
   });
 
+  it('keeps a diagnosis the EHR has not confirmed in the cell and says so beside it (condition-ver-status)', () => {
+    const ver = (code: string) => ({ verificationStatus: status(release, code, 'http://terminology.hl7.org/CodeSystem/condition-ver-status') });
+    // R4 adds `unconfirmed`, the parent of provisional and differential; STU3 and DSTU2 have `unknown`.
+    const unconfirmed = release === 'R4' ? ['provisional', 'differential', 'unconfirmed'] : ['provisional', 'differential'];
+    // The helper codes a condition by the length of its words: each of these its own.
+    const words: Record<string, string> = { provisional: 'Pneumonia', differential: 'Pulmonary embolism', unconfirmed: 'Sepsis' };
+    const views = readConditions([
+      ...unconfirmed.map((code, i) => condition(release, words[code], 'active', { ...ver(code), onsetDateTime: `202${i}-01-01` })),
+      condition(release, 'Known', 'active', { ...ver('confirmed'), onsetDateTime: '2010-01-01' }),
+      ...(release === 'R4' ? [] : [condition(release, 'Unknown', 'active', { ...ver('unknown'), onsetDateTime: '2009-01-01' })]),
+    ]);
+    const cell = cells({ conditions: { status: 'ok', value: views } }).conditions;
+    expect(cell).toEqual({
+      status: 'ok',
+      value: [
+        ...[...unconfirmed].reverse().map((code) => ({ display: words[code], clinicalStatus: 'active', verification: code })),
+        { display: 'Known', clinicalStatus: 'active' },
+        ...(release === 'R4' ? [] : [{ display: 'Unknown', clinicalStatus: 'active' }]),
+      ],
+    });
+    expect(cellText('conditions', row({ conditions: cell }))).toBe(
+      [...[...unconfirmed].reverse().map((code) => `${words[code]} (${code})`), 'Known', ...(release === 'R4' ? [] : ['Unknown'])].join('; '),
+    );
+  });
+
   it('reads a condition without a clinical status as current unless it has abated', () => {
     const views = readConditions([condition(release, 'Open', null), condition(release, 'Abated', null, { abatementDateTime: '2020-01-01' })]);
     expect(views.map((v) => [v.display, v.current])).toEqual([
@@ -154,6 +179,23 @@ describe.each(releases)('allergies through %s', (release) => {
     const cell = cells({ allergies: { status: 'ok', value: views } }).allergies;
     expect(cell).toEqual({ status: 'ok', value: [{ substance: 'Peanut', criticality: null }] });
     expect(cellText('allergies', row({ allergies: cell }))).toBe('Peanut');
+  });
+
+  it('keeps an allergy the EHR has not confirmed in the cell and says so beside it (DSTU2 status, later verificationStatus unconfirmed)', () => {
+    const views = readAllergies([
+      allergy(release, { text: 'Latex' }, 'active', 'unconfirmed'),
+      allergy(release, { text: 'Peanut' }, 'active', 'confirmed'),
+    ]);
+    expect(views.map((v) => v.current)).toEqual([true, true]);
+    const cell = cells({ allergies: { status: 'ok', value: views } }).allergies;
+    expect(cell).toEqual({
+      status: 'ok',
+      value: [
+        { substance: 'Latex', criticality: null, verification: 'unconfirmed' },
+        { substance: 'Peanut', criticality: null },
+      ],
+    });
+    expect(cellText('allergies', row({ allergies: cell }))).toBe('Latex (unconfirmed); Peanut');
   });
 
   it.each([
