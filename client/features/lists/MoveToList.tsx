@@ -1,17 +1,19 @@
 import { useEffect, useState, type ComponentType } from 'react';
 import type { ListSummary } from './api/read-list-answers';
 import { MoveButton } from './MoveButton';
+import { loadScreenWords } from '../../shared/i18n/t';
 
 type MoveMenuProps = { name: string; others: ListSummary[]; onMove: (toListId: string) => void };
 
 // Fluent's menu (about 9 kB gzip) is not in the tab's first download: it is fetched when a list
-// with somewhere to move its patients first shows, and the same button stands in meanwhile. Held
+// with somewhere to move its patients first shows (with the on-demand screens' words, which it
+// uses), and the same button stands in meanwhile. Held
 // in state rather than React.lazy: rows of the virtual table mount and unmount as it scrolls.
 let loaded: ComponentType<MoveMenuProps> | null = null;
 let loading: Promise<ComponentType<MoveMenuProps>> | null = null;
 const loadMoveMenu = () =>
-  (loading ??= import('./MoveMenu').then(
-    (m) => (loaded = m.MoveMenu),
+  (loading ??= Promise.all([import('./MoveMenu'), loadScreenWords()]).then(
+    ([m]) => (loaded = m.MoveMenu),
     (error: unknown) => {
       loading = null; // Not fetched (the network dropped): the next row to show tries again.
       throw error;

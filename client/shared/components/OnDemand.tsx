@@ -1,17 +1,17 @@
 import { Button, MessageBar, MessageBarActions, MessageBarBody, MessageBarTitle, Spinner } from '@fluentui/react-components';
 import { Suspense, lazy, type ComponentType, type ReactNode } from 'react';
-import { t } from '../i18n/t';
+import { loadScreenWords, t } from '../i18n/t';
 
 /**
- * A screen fetched when it is first shown, not in the tab's first download (budget: 200 kB gzip).
- * If its chunk cannot be fetched (the network dropped), it shows a notice in its place whose Try
+ * A screen fetched when it is first shown, not in the tab's first download (budget: 200 kB gzip),
+ * together with the English words of such screens (`loadScreenWords`). If either cannot be fetched (the network dropped), it shows a notice in its place whose Try
  * again reloads the tab: the browser keeps a failed module fetch for the page's lifetime. A screen
  * that fails while rendering still reaches the error boundary around it, as before.
  */
 export function onDemand<P extends object>(load: () => Promise<ComponentType<P>>): ComponentType<P> {
   return lazy(() =>
-    load().then(
-      (component) => ({ default: component }),
+    Promise.all([load(), loadScreenWords()]).then(
+      ([component]) => ({ default: component }),
       () => ({ default: NotDownloaded as ComponentType<P> }),
     ),
   );

@@ -3,8 +3,26 @@ import { en, type MessageKey } from './en';
 export type Language = 'en' | 'zh-CN' | 'zh-TW' | 'ru';
 type Catalog = Record<MessageKey, string>;
 
-/** English, the fallback for every key; in the tab's first download, the other languages are not. */
-export const english: Catalog = en;
+/**
+ * English, the fallback for every key: the first download's words (`en`), and the on-demand
+ * screens' (`en-screens.ts`) once `loadScreenWords` has them; the other languages are fetched whole.
+ */
+export const english: Partial<Catalog> = { ...en };
+
+let screenWords: Promise<void> | null = null;
+/**
+ * Fetches the English words of the screens fetched on demand, once; `onDemand` waits for them with
+ * each screen. Not fetched (the network dropped): it fails, and a later call tries again.
+ */
+export function loadScreenWords(): Promise<void> {
+  return (screenWords ??= import('./en-screens').then(
+    (m) => void Object.assign(english, m.enScreens),
+    (error: unknown) => {
+      screenWords = null;
+      throw error;
+    },
+  ));
+}
 
 // The other catalogs are fetched on demand (each one its own chunk), before the first render in
 // that language: a user downloads the words of their own language only.
@@ -13,11 +31,12 @@ const loaders: Record<Exclude<Language, 'en'>, () => Promise<Catalog>> = {
   'zh-CN': () => import('./zh-CN').then((m) => m.zhCN),
   'zh-TW': () => import('./zh-TW').then((m) => m.zhTW),
 };
-const loaded: Partial<Record<Language, Catalog>> = { en };
+const loaded: Partial<Record<Language, Partial<Catalog>>> = { en: english };
 
 /** Makes a catalog available without fetching it (the tests' full set of catalogs does this). */
 export function addCatalog(language: Language, catalog: Catalog): void {
   loaded[language] = catalog;
+  if (language === 'en') Object.assign(english, catalog);
 }
 
 /**
@@ -115,6 +134,6 @@ export function formatMessage(text: string, params: Record<string, string | numb
  * falls back to English, then to the key itself.
  */
 export function t(key: MessageKey, params: Record<string, string | number> = {}): string {
-  const message: unknown = loaded[active]?.[key] ?? en[key];
+  const message: unknown = loaded[active]?.[key] ?? english[key];
   return formatMessage(typeof message === 'string' ? message : String(key), params, locale);
 }
