@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { apiAs, expectAccessible, signIn, useE2e } from '../helpers/e2e';
+import { expectAccessible, signIn, teamOwner, useE2e } from '../helpers/e2e';
 
 const e2e = useE2e();
 
@@ -13,11 +13,8 @@ interface Found {
 /** A record the EHR says is not to be used (Patient.link replaced-by, Patient.active false) never reads like the record in use. */
 describe('a replaced record in the browser', () => {
   it('is marked beside its name in the search results and on the list, and the details say which record to use', async () => {
-    const tenant = e2e.info.tenants[0];
-    const team = tenant.teams[0];
-    const owner = e2e.info.users.find((u) => u.id === team.owners[0])!;
-    const api = await apiAs(e2e.server.url, owner.id);
-    await api('PUT', `/teams/${team.id}/connection`, { mode: 'ehr', url: e2e.info.sandbox.fhir.r4, name: 'Ward EHR' });
+    const { team, api, signInLabel, connect } = await teamOwner(e2e);
+    await connect(e2e.info.sandbox.fhir.r4);
     const found: Found[] = [];
     for (const gender of ['female', 'male']) found.push(...(await api('GET', `/teams/${team.id}/patients?gender=${gender}&count=100`)).patients);
     // The sandbox's duplicate registration, merged into the record before it: the same person under another MRN.
@@ -29,7 +26,7 @@ describe('a replaced record in the browser', () => {
     const context = await e2e.browser.newContext({ reducedMotion: 'reduce', viewport: { width: 1400, height: 900 } });
     const page = await context.newPage();
     try {
-      await signIn(page, e2e.server.url, `${owner.name} (${tenant.name})`, team.name);
+      await signIn(page, e2e.server.url, signInLabel, team.name);
       const lists = page.getByRole('combobox', { name: 'List', exact: true });
       await expect.poll(() => lists.isVisible(), { timeout: 15_000 }).toBe(true);
       await lists.selectOption({ label: 'Merged (0)' });

@@ -1,16 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { apiAs, expectAccessible, signIn, useE2e, visible } from '../helpers/e2e';
+import { expectAccessible, signIn, teamOwner, useE2e, visible } from '../helpers/e2e';
 
 const e2e = useE2e();
 
 /** The search field says how names and MRNs are matched, and the results say when the EHR matches only from the start of a name. */
 describe('the name rule in the search pane', () => {
   it('finds a piece from inside a family name in STU3, and says when an EHR matches only the start of a name', async () => {
-    const tenant = e2e.info.tenants[0];
-    const team = tenant.teams[0];
-    const owner = e2e.info.users.find((u) => u.id === team.owners[0])!;
-    const api = await apiAs(e2e.server.url, owner.id);
-    const connect = (url: string) => api('PUT', `/teams/${team.id}/connection`, { mode: 'ehr', url, name: 'Ward EHR' });
+    const { team, api, signInLabel, connect } = await teamOwner(e2e);
     await connect(e2e.info.sandbox.fhir.stu3);
     const { patients } = await api('GET', `/teams/${team.id}/patients?gender=male&count=30`);
     const patient = (patients as { displayName: string }[]).find((p) => /^[A-Za-z]{5,}$/.test(p.displayName.split(' ').at(-1)!))!;
@@ -19,7 +15,7 @@ describe('the name rule in the search pane', () => {
     const context = await e2e.browser.newContext({ reducedMotion: 'reduce' });
     const page = await context.newPage();
     try {
-      await signIn(page, e2e.server.url, `${owner.name} (${tenant.name})`, team.name);
+      await signIn(page, e2e.server.url, signInLabel, team.name);
       const name = page.getByLabel('Name', { exact: true });
       await expect.poll(() => name.isVisible(), { timeout: 15_000 }).toBe(true);
       expect(await visible(page, 'Any part of a first or last name')).toBe(true);

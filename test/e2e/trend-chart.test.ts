@@ -2,7 +2,7 @@ import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { vitalFlag } from '../../contract/vital-ranges';
 import { catalogs } from '../../client/shared/i18n/catalogs';
-import { apiAs, expectAccessible, signIn, useE2e } from '../helpers/e2e';
+import { expectAccessible, signIn, teamOwner, useE2e } from '../helpers/e2e';
 
 const e2e = useE2e();
 const DAY = 86_400_000;
@@ -33,11 +33,8 @@ const focused = (page: Page) => page.evaluate(() => document.activeElement?.getA
  */
 describe('vital sign trend charts in the details', () => {
   it('shows axes, spans, blood pressure as two lines, values on keyboard focus and a table of the readings', async () => {
-    const tn = e2e.info.tenants[0];
-    const team = tn.teams[0];
-    const owner = e2e.info.users.find((u) => u.id === team.owners[0])!;
-    const api = await apiAs(e2e.server.url, owner.id);
-    await api('PUT', `/teams/${team.id}/connection`, { mode: 'ehr', url: e2e.info.sandbox.fhir.r4, name: 'Sandbox r4' });
+    const { team, api, signInLabel, connect } = await teamOwner(e2e);
+    await connect(e2e.info.sandbox.fhir.r4, 'Sandbox r4');
     const { patients } = await api('GET', `/teams/${team.id}/patients?gender=female&count=1`);
     const patient = patients[0] as { id: string; displayName: string };
     const details = await api('GET', `/teams/${team.id}/patients/${patient.id}/details`);
@@ -61,7 +58,7 @@ describe('vital sign trend charts in the details', () => {
     });
     const page = await context.newPage();
     await page.clock.install({ time: now });
-    await signIn(page, e2e.server.url, `${owner.name} (${tn.name})`, team.name);
+    await signIn(page, e2e.server.url, signInLabel, team.name);
     const open = page.getByRole('table', { name: 'Trends' }).getByRole('button', { name: patient.displayName, exact: true });
     await expect.poll(() => open.isVisible(), { timeout: 15_000 }).toBe(true);
     await open.click();
@@ -152,11 +149,8 @@ describe('vital sign trend charts in the details', () => {
 
   it('keeps the rest of the record when the charts cannot be fetched, and shows them after Try again reloads the tab', async () => {
     // Another team, so its list is the one the tab opens.
-    const tn = e2e.info.tenants[1];
-    const team = tn.teams[0];
-    const owner = e2e.info.users.find((u) => u.id === team.owners[0])!;
-    const api = await apiAs(e2e.server.url, owner.id);
-    await api('PUT', `/teams/${team.id}/connection`, { mode: 'ehr', url: e2e.info.sandbox.fhir.r4, name: 'Sandbox r4' });
+    const { team, api, signInLabel, connect } = await teamOwner(e2e, 1);
+    await connect(e2e.info.sandbox.fhir.r4, 'Sandbox r4');
     const { patients } = await api('GET', `/teams/${team.id}/patients?gender=male&count=1`);
     const patient = patients[0] as { id: string; displayName: string };
     const list = await api('POST', `/teams/${team.id}/lists`, { name: 'Offline' });
@@ -167,7 +161,7 @@ describe('vital sign trend charts in the details', () => {
     // The network drops just as the charts are fetched.
     let offline = true;
     await page.route(/\/assets\/VitalTrendCharts-[^/]+\.js$/, (route) => (offline ? route.abort('internetdisconnected') : route.continue()));
-    await signIn(page, e2e.server.url, `${owner.name} (${tn.name})`, team.name);
+    await signIn(page, e2e.server.url, signInLabel, team.name);
     const open = page.getByRole('table', { name: 'Offline' }).getByRole('button', { name: patient.displayName, exact: true });
     await expect.poll(() => open.isVisible(), { timeout: 15_000 }).toBe(true);
     await open.click();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Route } from 'playwright-core';
-import { apiAs, signIn, useE2e } from '../helpers/e2e';
+import { signIn, teamOwner, useE2e } from '../helpers/e2e';
 
 const e2e = useE2e();
 
@@ -9,11 +9,8 @@ const e2e = useE2e();
  * `count` patients of `gender` showing `columns`, and a browser page of its owner, not signed in yet.
  */
 async function listOfTeam(tenant: number, name: string, columns: string[], gender: string, count: number) {
-  const tn = e2e.info.tenants[tenant];
-  const team = tn.teams[0];
-  const owner = e2e.info.users.find((u) => u.id === team.owners[0])!;
-  const api = await apiAs(e2e.server.url, owner.id);
-  await api('PUT', `/teams/${team.id}/connection`, { mode: 'ehr', url: e2e.info.sandbox.fhir.r4, name: 'Sandbox r4' });
+  const { team, api, signInLabel, connect } = await teamOwner(e2e, tenant);
+  await connect(e2e.info.sandbox.fhir.r4, 'Sandbox r4');
   const { patients } = await api('GET', `/teams/${team.id}/patients?gender=${gender}&count=${count}`);
   const list = await api('POST', `/teams/${team.id}/lists`, { name });
   await api('PATCH', `/teams/${team.id}/lists/${list.id}`, { columns });
@@ -26,7 +23,7 @@ async function listOfTeam(tenant: number, name: string, columns: string[], gende
     patients: patients as { id: string; displayName: string }[],
     context,
     page,
-    signIn: () => signIn(page, e2e.server.url, `${owner.name} (${tn.name})`, team.name),
+    signIn: () => signIn(page, e2e.server.url, signInLabel, team.name),
   };
 }
 

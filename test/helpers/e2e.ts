@@ -84,4 +84,23 @@ export async function apiAs(serverUrl: string, userId: string) {
   };
 }
 
+/**
+ * Team `teamIndex` of the dev directory's tenant `tenant` with its owner: the API as that owner, the
+ * label dev sign-in shows for them, and `connect`, which links the team to a FHIR address.
+ */
+export async function teamOwner(e2e: { server: RunningServer; info: DevInfo }, tenant = 0, teamIndex = 0) {
+  const tn = e2e.info.tenants[tenant];
+  const team = tn.teams[teamIndex];
+  const owner = e2e.info.users.find((u) => u.id === team.owners[0])!;
+  const api = await apiAs(e2e.server.url, owner.id);
+  return {
+    tenant: tn,
+    team,
+    owner,
+    api,
+    signInLabel: `${owner.name} (${tn.name})`,
+    connect: (url: string, name = 'Ward EHR') => api('PUT', `/teams/${team.id}/connection`, { mode: 'ehr', url, name }),
+  };
+}
+
 export const visible = (page: Page, text: string | RegExp) => page.getByText(text).first().isVisible();

@@ -20,13 +20,20 @@ interface Summary {
   recordNotice?: { kind: string; replacedById: string | null; replacedByName: string | null } | null;
 }
 
+const base = () => `/api/teams/${who.team.id}`;
+
+/** The team connected to the sandbox's link of `version`, and every patient a search there finds. */
+async function connectAndFindAll(version: 'r4' | 'stu3' | 'dstu2'): Promise<Summary[]> {
+  await server.api(who.owner, 'PUT', `${base()}/connection`, { mode: 'ehr', url: server.info.sandbox.fhir[version], name: version });
+  const found: Summary[] = [];
+  for (const gender of ['female', 'male'])
+    found.push(...(await server.api(who.owner, 'GET', `${base()}/patients?gender=${gender}&count=100`)).body.patients);
+  return found;
+}
+
 describe.each(['r4', 'stu3', 'dstu2'] as const)('the patient on the row, from the sandbox %s endpoint', (version) => {
   it('a patient who died during the stay carries the date of death on the row, in the details and in the CSV; the others are alive', async () => {
-    const base = `/api/teams/${who.team.id}`;
-    await server.api(who.owner, 'PUT', `${base}/connection`, { mode: 'ehr', url: server.info.sandbox.fhir[version], name: version });
-    const found: Summary[] = [];
-    for (const gender of ['female', 'male'])
-      found.push(...(await server.api(who.owner, 'GET', `${base}/patients?gender=${gender}&count=100`)).body.patients);
+    const found = await connectAndFindAll(version);
     const dead = found.find((p) => p.deceased);
     const alive = found.find((p) => !p.deceased)!;
     expect(dead?.deceased?.date).toMatch(/^\d{4}-\d{2}-\d{2}T/);
@@ -34,17 +41,17 @@ describe.each(['r4', 'stu3', 'dstu2'] as const)('the patient on the row, from th
     // The name column sorts by family, then given names.
     for (const p of found) expect(p.sortName).toMatch(/^\S.*, \S/);
 
-    const list = (await server.api(who.owner, 'POST', `${base}/lists`, { name: `Death ${version}` })).body;
-    await server.api(who.owner, 'PATCH', `${base}/lists/${list.id}`, { columns: ['name', 'birthDate', 'location'] });
-    await server.api(who.owner, 'POST', `${base}/lists/${list.id}/patients`, { patientIds: [dead!.id, alive.id] });
-    const view = (await server.api(who.member, 'GET', `${base}/lists/${list.id}`)).body;
+    const list = (await server.api(who.owner, 'POST', `${base()}/lists`, { name: `Death ${version}` })).body;
+    await server.api(who.owner, 'PATCH', `${base()}/lists/${list.id}`, { columns: ['name', 'birthDate', 'location'] });
+    await server.api(who.owner, 'POST', `${base()}/lists/${list.id}/patients`, { patientIds: [dead!.id, alive.id] });
+    const view = (await server.api(who.member, 'GET', `${base()}/lists/${list.id}`)).body;
     expect(view.rows[0]).toMatchObject({ patientId: dead!.id, deceased: { date: dead!.deceased!.date }, sortName: dead!.sortName });
     expect(view.rows[1]).toMatchObject({ patientId: alive.id, deceased: null });
 
-    const details = (await server.api(who.member, 'GET', `${base}/patients/${dead!.id}/details`)).body;
+    const details = (await server.api(who.member, 'GET', `${base()}/patients/${dead!.id}/details`)).body;
     expect(details.patient.deceased).toEqual({ date: dead!.deceased!.date });
 
-    const res = await fetch(`${server.url}${base}/lists/${list.id}/export.csv`, {
+    const res = await fetch(`${server.url}${base()}/lists/${list.id}/export.csv`, {
       headers: { authorization: `Bearer ${await server.tokenFor(who.member)}` },
     });
     const csv = new TextDecoder('utf-8', { ignoreBOM: true }).decode(await res.arrayBuffer());
@@ -52,11 +59,7 @@ describe.each(['r4', 'stu3', 'dstu2'] as const)('the patient on the row, from th
   });
 
   it('a duplicate record merged into another reads as replaced, with the record to use, in search, on the row, in the details and in the CSV', async () => {
-    const base = `/api/teams/${who.team.id}`;
-    await server.api(who.owner, 'PUT', `${base}/connection`, { mode: 'ehr', url: server.info.sandbox.fhir[version], name: version });
-    const found: Summary[] = [];
-    for (const gender of ['female', 'male'])
-      found.push(...(await server.api(who.owner, 'GET', `${base}/patients?gender=${gender}&count=100`)).body.patients);
+    const found = await connectAndFindAll(version);
     // The sandbox's duplicate registration: Patient.link replaced-by (DSTU2 replace) and active false.
     const duplicates = found.filter((p) => p.recordNotice);
     expect(duplicates).toHaveLength(1);
@@ -67,18 +70,18 @@ describe.each(['r4', 'stu3', 'dstu2'] as const)('the patient on the row, from th
     expect(duplicate.displayName).toBe(kept.displayName);
     expect(duplicate.mrn).not.toBe(kept.mrn);
 
-    const list = (await server.api(who.owner, 'POST', `${base}/lists`, { name: `Merged ${version}` })).body;
-    await server.api(who.owner, 'PATCH', `${base}/lists/${list.id}`, { columns: ['name', 'mrn'] });
-    await server.api(who.owner, 'POST', `${base}/lists/${list.id}/patients`, { patientIds: [duplicate.id, kept.id] });
-    const view = (await server.api(who.member, 'GET', `${base}/lists/${list.id}`)).body;
+    const list = (await server.api(who.owner, 'POST', `${base()}/lists`, { name: `Merged ${version}` })).body;
+    await server.api(who.owner, 'PATCH', `${base()}/lists/${list.id}`, { columns: ['name', 'mrn'] });
+    await server.api(who.owner, 'POST', `${base()}/lists/${list.id}/patients`, { patientIds: [duplicate.id, kept.id] });
+    const view = (await server.api(who.member, 'GET', `${base()}/lists/${list.id}`)).body;
     const rowOf = (id: string) => view.rows.find((r: { patientId: string }) => r.patientId === id);
     expect(rowOf(duplicate.id).recordNotice).toEqual(duplicate.recordNotice);
     expect(rowOf(kept.id).recordNotice).toBeNull();
 
-    const details = (await server.api(who.member, 'GET', `${base}/patients/${duplicate.id}/details`)).body;
+    const details = (await server.api(who.member, 'GET', `${base()}/patients/${duplicate.id}/details`)).body;
     expect(details.patient.recordNotice).toEqual(duplicate.recordNotice);
 
-    const res = await fetch(`${server.url}${base}/lists/${list.id}/export.csv`, {
+    const res = await fetch(`${server.url}${base()}/lists/${list.id}/export.csv`, {
       headers: { authorization: `Bearer ${await server.tokenFor(who.member)}` },
     });
     const csv = new TextDecoder('utf-8', { ignoreBOM: true }).decode(await res.arrayBuffer());
