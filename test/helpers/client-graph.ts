@@ -9,7 +9,7 @@ import ts from 'typescript';
  * dynamic `import()` each one makes, with the string literals each one holds. From the sources,
  * not from a build, so a unit test can check what the first download needs.
  */
-export const root = fileURLToPath(new URL('../..', import.meta.url));
+const root = fileURLToPath(new URL('../..', import.meta.url));
 
 /** The tab's entries: the page's script and the two consent popup pages'. */
 export const clientEntries = ['client/main.tsx', 'client/consent/start.ts', 'client/consent/end.ts'];

@@ -5,10 +5,10 @@ import { loadScreenWords } from '../../shared/i18n/t';
 
 type MoveMenuProps = { name: string; others: ListSummary[]; onMove: (toListId: string) => void };
 
-// Fluent's menu (about 9 kB gzip) is not in the tab's first download: it is fetched when a list
-// with somewhere to move its patients first shows (with the on-demand screens' words, which it
-// uses), and the same button stands in meanwhile. Held
-// in state rather than React.lazy: rows of the virtual table mount and unmount as it scrolls.
+// Fluent's menu (about 9 kB gzip) is not in the tab's first download: it is fetched, with the
+// on-demand screens' words it uses, when a list with somewhere to move its patients first shows,
+// and the same button stands in meanwhile. Held in state rather than React.lazy: rows of the
+// virtual table mount and unmount as it scrolls.
 let loaded: ComponentType<MoveMenuProps> | null = null;
 let loading: Promise<ComponentType<MoveMenuProps>> | null = null;
 const loadMoveMenu = () =>

@@ -4,8 +4,8 @@ import { loadScreenWords, t } from '../i18n/t';
 
 /**
  * A screen fetched when it is first shown, not in the tab's first download (budget: 200 kB gzip),
- * together with the English words of such screens (`loadScreenWords`). If either cannot be fetched (the network dropped), it shows a notice in its place whose Try
- * again reloads the tab: the browser keeps a failed module fetch for the page's lifetime. A screen
+ * together with the English words of such screens (`loadScreenWords`). If either cannot be fetched
+ * (the network dropped), it shows a notice in its place whose Try again reloads the tab: the browser keeps a failed module fetch for the page's lifetime. A screen
  * that fails while rendering still reaches the error boundary around it, as before.
  */
 export function onDemand<P extends object>(load: () => Promise<ComponentType<P>>): ComponentType<P> {
