@@ -53,32 +53,40 @@ export const measurement = z.object({
 });
 export type Measurement = z.infer<typeof measurement>;
 
+/**
+ * The EHR qualifies the record with a modifier this app cannot read (a modifierExtension or
+ * implicitRules, FHIR DSTU2, STU3 and R4: server/ehr/modifiers.ts): it is shown, marked "check in
+ * the EHR", never as if it meant plainly what it says. Absent otherwise.
+ */
+export const qualified = z.literal(true).optional();
+
 /** A vital sign's latest reading in a list cell (the column names the kind). Null time: the EHR gave none. */
-export const vitalValue = z.object({ time: when.nullable(), value: measurement });
+export const vitalValue = z.object({ time: when.nullable(), value: measurement, qualified });
 export type VitalValue = z.infer<typeof vitalValue>;
 
 /** Blood pressure's latest reading: systolic and diastolic, either may be missing. */
-export const bloodPressureValue = z.object({ time: when.nullable(), systolic: measurement.nullable(), diastolic: measurement.nullable() });
+export const bloodPressureValue = z.object({ time: when.nullable(), systolic: measurement.nullable(), diastolic: measurement.nullable(), qualified });
 export type BloodPressureValue = z.infer<typeof bloodPressureValue>;
 
 /** Where the patient is: the location's displays joined, and room and bed when known. */
-export const locationValue = z.object({ location: z.string().nullable(), room: z.string().nullable(), bed: z.string().nullable() });
+export const locationValue = z.object({ location: z.string().nullable(), room: z.string().nullable(), bed: z.string().nullable(), qualified });
 export type LocationValue = z.infer<typeof locationValue>;
 
 /** What a list cell carries of each condition, allergy, medication and coverage (the details route has the whole record). */
 /** `verification`: only for a record the EHR has not confirmed (see unconfirmedVerifications), which the list says beside it. */
 const verification = z.enum(unconfirmedVerifications).optional();
-export const conditionItem = z.object({ display: z.string().nullable(), clinicalStatus: z.string().nullable(), verification });
+export const conditionItem = z.object({ display: z.string().nullable(), clinicalStatus: z.string().nullable(), verification, qualified });
 /** `noneKnown`: the record states no known allergy (then it is the cell's only item; the tab reads "No known allergies"). */
 export const allergyItem = z.object({
   substance: z.string().nullable(),
   criticality: z.string().nullable(),
   noneKnown: z.literal(true).optional(),
   verification,
+  qualified,
 });
-export const medicationItem = z.object({ name: z.string().nullable(), status: z.string().nullable() });
+export const medicationItem = z.object({ name: z.string().nullable(), status: z.string().nullable(), qualified });
 /** `selfPay`: see coverageView; without a payer the list reads "Self-pay" or "Payer not stated", never "?". */
-export const coverageItem = z.object({ payer: z.string().nullable(), selfPay: z.boolean().optional(), plan: z.string().nullable() });
+export const coverageItem = z.object({ payer: z.string().nullable(), selfPay: z.boolean().optional(), plan: z.string().nullable(), qualified });
 export type ConditionItem = z.infer<typeof conditionItem>;
 export type AllergyItem = z.infer<typeof allergyItem>;
 export type MedicationItem = z.infer<typeof medicationItem>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { bloodPressureValue, cellOf, vitalValue } from './cells.js';
+import { bloodPressureValue, cellOf, qualified, vitalValue } from './cells.js';
 import { fhirId, when } from './ids.js';
 import { note } from './notes.js';
 import { vitalKinds } from './vitals.js';
@@ -94,10 +94,11 @@ export type DeceasedValue = z.infer<typeof deceasedValue>;
  * modifiers in DSTU2, STU3 and R4: hl7.org/fhir/{DSTU2,STU3,R4}/patient.html). `replaced`: a link
  * of type `replaced-by` (DSTU2 `replace`), "must no longer be used", with the record to use instead
  * when the link names one (`replacedById` on the same EHR, `replacedByName` its display); `inactive`:
- * `active` is false ("whether this patient record is in active use"; absent is active).
+ * `active` is false ("whether this patient record is in active use"; absent is active);
+ * `qualified`: the Patient carries a modifier the app cannot read (see `qualified` in cells.ts).
  */
 export const recordNotice = z.object({
-  kind: z.enum(['replaced', 'inactive']),
+  kind: z.enum(['replaced', 'qualified', 'inactive']),
   replacedById: z.string().nullable(),
   replacedByName: z.string().nullable(),
 });
@@ -167,6 +168,7 @@ export const encounterView = z.object({
   bed: z.string().nullable(),
   /** The start of an inpatient stay; null for other encounters. */
   admission: when.nullable(),
+  qualified,
 });
 export type EncounterView = z.infer<typeof encounterView>;
 
@@ -181,6 +183,7 @@ export const conditionView = z.object({
   verificationStatus: z.string().nullable(),
   /** Active, recurrence or relapse: what the list cell shows (refuted and entered-in-error are never sent). */
   current: z.boolean(),
+  qualified,
 });
 export type ConditionView = z.infer<typeof conditionView>;
 
@@ -204,6 +207,7 @@ export const allergyView = z.object({
   current: z.boolean(),
   /** The record states no known allergy (SNOMED 716186003 and kin): read "No known allergies". */
   noneKnown: z.boolean(),
+  qualified,
 });
 export type AllergyView = z.infer<typeof allergyView>;
 
@@ -224,6 +228,7 @@ export const medicationView = z.object({
   dosage: z.string().nullable(),
   date: when.nullable(),
   prescriber: z.string().nullable(),
+  qualified,
 });
 export type MedicationView = z.infer<typeof medicationView>;
 
@@ -239,6 +244,7 @@ export const coverageView = z.object({
   periodEnd: when.nullable(),
   /** In force now: not cancelled, draft or entered in error, and now within its period. What the list cell shows. */
   current: z.boolean(),
+  qualified,
 });
 export type CoverageView = z.infer<typeof coverageView>;
 

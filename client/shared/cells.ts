@@ -24,6 +24,8 @@ export interface CellDisplay {
   news2?: number;
   /** A vital sign taken more than 24 hours ago. */
   stale?: boolean;
+  /** A reading or place the EHR qualifies in a way the tab cannot read (contract `qualified`): marked "check in EHR". */
+  qualified?: boolean;
   /** What the EHR sent, when the value shown was rounded or converted (for the details). */
   source?: string;
 }
@@ -162,8 +164,17 @@ function entries(v: unknown, name: (entry: Json) => string | null): CellDisplay 
   return listText(v.map((entry) => name(entry) || '?'));
 }
 
-/** A diagnosis or allergy the EHR has not confirmed says so beside its name: "Asthma (provisional)". */
-const verified = (text: string | null, item: Json) => (isUnconfirmed(item.verification) ? `${text || '?'} (${codeLabel(item.verification)})` : text);
+/**
+ * What the list says beside an entry's name: a diagnosis or allergy the EHR has not confirmed
+ * ("Asthma (provisional)"), an entry the EHR qualifies in a way the tab cannot read ("Asthma (check
+ * in EHR)"), or both.
+ */
+function marked(text: string | null, item: Json): string | null {
+  const marks = [isUnconfirmed(item.verification) && codeLabel(item.verification), item.qualified === true && t('value.qualified')].filter(Boolean);
+  return marks.length ? `${text || '?'} (${marks.join(', ')})` : text;
+}
+/** The mark of a single value (a vital sign, a location) the EHR qualifies. */
+const qualifiedMark = (v: Json) => (v.qualified === true ? { qualified: true } : {});
 
 /** A value the tab understands, as shown; null for a shape it does not know. */
 function valueText(column: string, v: unknown, now: number): CellDisplay | null {
@@ -174,8 +185,10 @@ function valueText(column: string, v: unknown, now: number): CellDisplay | null 
     return typeof v === 'string' ? { text: v } : null;
   }
   switch (column) {
-    case 'location':
-      return isObject(v) ? locationText(v) : null;
+    case 'location': {
+      const shown = isObject(v) ? locationText(v) : null;
+      return shown && isObject(v) ? { ...shown, ...qualifiedMark(v) } : shown;
+    }
     case 'admissionDate':
       return whenOf(v) ? { text: dateText(v) } : null;
     case 'bloodPressure': {
@@ -194,6 +207,7 @@ function valueText(column: string, v: unknown, now: number): CellDisplay | null 
         detail: shortTime(v.time) || undefined,
         // NEWS2 scores the systolic pressure only.
         ...vitalMarks('systolic', systolic, v.time, now, source),
+        ...qualifiedMark(v),
       };
     }
     case 'heartRate':
@@ -209,20 +223,21 @@ function valueText(column: string, v: unknown, now: number): CellDisplay | null 
         text: withUnit(boundText(m), unitText(m.unit)),
         detail: shortTime(v.time) || undefined,
         ...vitalMarks(column, m, v.time, now, sourceOf(m)),
+        ...qualifiedMark(v),
       };
     }
     case 'conditions':
-      return entries(v, (c) => verified(textOf(c.display), c));
+      return entries(v, (c) => marked(textOf(c.display), c));
     case 'allergies':
       // A record stating no known allergy: neither an allergy nor "none recorded".
       if (Array.isArray(v) && v.some((a) => isObject(a) && a.noneKnown === true)) return { text: t('value.noKnownAllergies') };
-      return entries(v, (a) => verified(textOf(a.substance), a));
+      return entries(v, (a) => marked(textOf(a.substance), a));
     case 'medications':
-      return entries(v, (m) => textOf(m.name));
+      return entries(v, (m) => marked(textOf(m.name), m));
     case 'coverage':
       // Without a payer: self-pay when the record says so, else "payer not stated"; never "?".
       return entries(v, (c) =>
-        [textOf(c.payer) || t(c.selfPay === true ? 'coverage.selfPay' : 'coverage.noPayer'), textOf(c.plan)].filter(Boolean).join(' – '),
+        marked([textOf(c.payer) || t(c.selfPay === true ? 'coverage.selfPay' : 'coverage.noPayer'), textOf(c.plan)].filter(Boolean).join(' – '), c),
       );
     case 'careProvider': {
       const text = textOf(v);

@@ -117,12 +117,18 @@ function medicationGroupsOf<T extends Parameters<typeof medicationGroup>[0]>(lis
   return groups;
 }
 
-/** One entry of a list: its name, then what else is known in a quieter second line. */
-function Entry({ title, detail }: { title: string; detail?: string }) {
+/**
+ * One entry of a list: its name, then what else is known in a quieter second line. An entry the
+ * EHR qualifies in a way the tab cannot read (contract `qualified`) is marked "check in EHR".
+ */
+function Entry({ title, detail, qualified }: { title: string; detail?: string; qualified?: unknown }) {
   const styles = useStyles();
   return (
     <li className={styles.item}>
-      <Text weight="semibold">{title}</Text>
+      <span>
+        <Text weight="semibold">{title}</Text>
+        <VitalMarks shown={{ qualified: qualified === true }} />
+      </span>
       {detail && <Caption1 className={styles.muted}>{detail}</Caption1>}
     </li>
   );
@@ -230,6 +236,7 @@ export function PatientDetails({ patientId, onClose, onNoteAdded }: { patientId:
                     <Entry
                       key={i}
                       title={c.display ?? '?'}
+                      qualified={c.qualified}
                       detail={line(
                         c.severity && t('details.severity', { value: codeLabel(c.severity) }),
                         dateText(c.date ?? c.onset),
@@ -252,6 +259,7 @@ export function PatientDetails({ patientId, onClose, onNoteAdded }: { patientId:
                       <Entry
                         key={i}
                         title={a.noneKnown ? t('value.noKnownAllergies') : (a.substance ?? '?')}
+                        qualified={a.qualified}
                         detail={line(
                           reactions.length > 0 && t('details.reaction', { value: reactions.join('; ') }),
                           a.criticality && t('details.criticality', { value: codeLabel(a.criticality) }),
@@ -278,6 +286,7 @@ export function PatientDetails({ patientId, onClose, onNoteAdded }: { patientId:
                           <Entry
                             key={i}
                             title={m.name ?? '?'}
+                            qualified={m.qualified}
                             detail={line(m.dosage, m.prescriber && t('details.prescriber', { value: m.prescriber }), dateText(m.date))}
                           />
                         ))}
@@ -294,6 +303,7 @@ export function PatientDetails({ patientId, onClose, onNoteAdded }: { patientId:
                     <Entry
                       key={i}
                       title={line(e.type, placeText(e)) || '?'}
+                      qualified={e.qualified}
                       detail={line(e.start && `${dateText(e.start)}${e.end ? ` – ${dateText(e.end)}` : ''}`, codeLabel(e.class), codeLabel(e.status))}
                     />
                   ))}
@@ -307,6 +317,7 @@ export function PatientDetails({ patientId, onClose, onNoteAdded }: { patientId:
                     <Entry
                       key={i}
                       title={line(c.payer, c.plan) || '?'}
+                      qualified={c.qualified}
                       detail={line(
                         c.group,
                         c.subscriberId,

@@ -1,5 +1,5 @@
 import { Badge, makeStyles, tokens } from '@fluentui/react-components';
-import { ArrowDownRegular, ArrowUpRegular, ClockRegular, WarningFilled } from '@fluentui/react-icons';
+import { ArrowDownRegular, ArrowUpRegular, ClockRegular, QuestionCircleRegular, WarningFilled } from '@fluentui/react-icons';
 import type { CellDisplay } from '../cells';
 import { t } from '../i18n/t';
 
@@ -8,12 +8,13 @@ const useStyles = makeStyles({
 });
 
 /**
- * A vital sign's flag (high, low, critical) and staleness, each as an icon and words, never colour
- * alone; the words are what a screen reader reads, the hint says why on hover.
+ * A vital sign's flag (high, low, critical) and staleness, and "check in EHR" on a value the EHR
+ * qualifies, each as an icon and words, never colour alone; the words are what a screen reader
+ * reads, the hint says why on hover.
  */
-export function VitalMarks({ shown }: { shown: Pick<CellDisplay, 'flag' | 'news2' | 'stale'> }) {
+export function VitalMarks({ shown }: { shown: Pick<CellDisplay, 'flag' | 'news2' | 'stale' | 'qualified'> }) {
   const styles = useStyles();
-  if (!shown.flag && !shown.stale) return null;
+  if (!shown.flag && !shown.stale && !shown.qualified) return null;
   const critical = shown.flag === 'criticalLow' || shown.flag === 'criticalHigh';
   const low = shown.flag === 'low' || shown.flag === 'criticalLow';
   return (
@@ -33,6 +34,11 @@ export function VitalMarks({ shown }: { shown: Pick<CellDisplay, 'flag' | 'news2
       {shown.stale && (
         <Badge size="small" appearance="outline" color="informative" icon={<ClockRegular />} title={t('vital.staleHint')} data-vital-stale="">
           {t('vital.stale')}
+        </Badge>
+      )}
+      {shown.qualified && (
+        <Badge size="small" appearance="outline" color="warning" icon={<QuestionCircleRegular />} title={t('value.qualifiedHint')} data-qualified="">
+          {t('value.qualified')}
         </Badge>
       )}
     </span>

@@ -104,6 +104,9 @@ export const ru: Record<MessageKey, string> = {
   'deceased.on': 'Умер(ла) {died}',
   'record.replaced': 'Замененная запись',
   'record.inactive': 'Неактивная запись',
+  'record.qualified': 'Проверьте запись в ЭМК',
+  'record.qualifiedAdvice':
+    'В ЭМК у этой записи есть уточнение, которое приложение не умеет прочитать: проверьте ее в ЭМК, прежде чем на нее полагаться.',
   'record.replacedBy': 'В ЭМК эта запись заменена записью {other}: используйте ее.',
   'record.replacedAdvice': 'В ЭМК эта запись заменена другой: используйте ее.',
   'record.inactiveAdvice': 'В ЭМК эта запись отмечена как больше не используемая.',
@@ -388,6 +391,8 @@ export const ru: Record<MessageKey, string> = {
   'vital.flagHint': 'Вне нормы для взрослых (балл NEWS2: {score})',
   'vital.stale': 'Старше 24 ч',
   'vital.staleHint': 'Измерено более 24 часов назад',
+  'value.qualified': 'проверьте в ЭМК',
+  'value.qualifiedHint': 'В ЭМК у этой записи есть уточнение, которое приложение не умеет прочитать (оно может ее отрицать): проверьте ее в ЭМК.',
   'vital.source': 'Из МИС: {value}',
   'audit.outcome.success': 'Успешно',
   'audit.outcome.failure': 'Ошибка',

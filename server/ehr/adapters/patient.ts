@@ -1,6 +1,7 @@
 import { isObject, objects, str, strings, type JsonObject } from '../json.js';
 import { isFhirId } from '../urls.js';
 import { periodEnded } from '../clinical/values.js';
+import { qualifiedByEhr } from '../modifiers.js';
 import type { RecordNotice } from '../../../contract/patients.js';
 import type { AdapterSpec, PatientView, SortKey, VersionAdapter } from './types.js';
 
@@ -104,7 +105,8 @@ const REPLACED_BY_LINK_TYPES = new Set(['replace', 'replaced-by']);
 /**
  * Whether the record is the one to use (contract recordNotice): a replaced-by link wins, with the
  * record it names when that is a Patient on the same EHR (a relative reference: nothing from another
- * server is offered); else `active: false` (a boolean false only: absent is active).
+ * server is offered); then a record the EHR qualifies with a modifier the app cannot read (on the
+ * Patient or a link: modifiers.ts); then `active: false` (a boolean false only: absent is active).
  */
 function recordNotice(resource: JsonObject): RecordNotice | null {
   const link = objects(resource.link).find((l) => REPLACED_BY_LINK_TYPES.has(String(l.type)));
@@ -113,6 +115,7 @@ function recordNotice(resource: JsonObject): RecordNotice | null {
     const id = /^Patient\/([A-Za-z0-9\-.]{1,64})$/.exec(str(other.reference) ?? '')?.[1] ?? null;
     return { kind: 'replaced', replacedById: id, replacedByName: str(other.display) ?? null };
   }
+  if (qualifiedByEhr(resource, ['link'])) return { kind: 'qualified', replacedById: null, replacedByName: null };
   return resource.active === false ? { kind: 'inactive', replacedById: null, replacedByName: null } : null;
 }
 

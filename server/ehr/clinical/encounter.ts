@@ -1,6 +1,7 @@
 import { isObject, objects, str, type JsonObject } from '../json.js';
 import type { EncounterView } from './types.js';
 import { conceptCodes, conceptText, newestFirst, periodEnded, statusCode, when } from './values.js';
+import { qualifiedMark } from '../modifiers.js';
 
 /** v3 ActCode IMP and its specialisations (acute, non-acute). */
 const INPATIENT = new Set(['IMP', 'ACUTE', 'NONAC']);
@@ -72,6 +73,7 @@ function readEncounter(resource: JsonObject, now: number): EncounterView {
     end: when(period.end),
     ...place,
     admission: admitted ? (start ?? firstLocationStart(resource)) : null,
+    ...qualifiedMark(resource, ['location', 'hospitalization']),
   };
 }
 

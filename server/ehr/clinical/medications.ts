@@ -4,6 +4,7 @@ import { isObject, objects, str, type JsonObject } from '../json.js';
 import { firstCode } from './records.js';
 import type { CoverageView, MedicationView, When } from './types.js';
 import { conceptCodes, conceptText, newestFirst, periodEnded, referenceDisplay, statusCode, when } from './values.js';
+import { qualifiedMark } from '../modifiers.js';
 
 const MEDICATION_TYPES = new Set(['MedicationOrder', 'MedicationRequest', 'MedicationStatement']);
 const MEDICATION_REF = new RegExp(`^Medication/${fhirIdSyntax}$`);
@@ -67,6 +68,7 @@ export function readMedications(resources: JsonObject[], included: MedicationInd
           referenceDisplay(requester.agent) ??
           referenceDisplay(r.requester) ??
           referenceDisplay(r.informationSource),
+        ...qualifiedMark(r, ['dosageInstruction', 'dosage']),
       };
     })
     .sort((a, b) => statusRank(a) - statusRank(b) || newestFirst(a.date, b.date));
@@ -153,6 +155,7 @@ export function readCoverage(resources: JsonObject[], now = Date.now()): Coverag
         periodStart: start,
         periodEnd: when(period.end),
         current: coverageIsCurrent(status, start, period, now),
+        ...qualifiedMark(r, ['class', 'grouping']),
       };
     })
     .sort((a, b) => newestFirst(a.periodStart, b.periodStart));

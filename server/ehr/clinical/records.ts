@@ -2,6 +2,7 @@ import { isObject, objects, str, type JsonObject } from '../json.js';
 import type { AllergyReaction, AllergyView, ConditionView, When } from './types.js';
 import { annotationText, conceptText, newestFirst, statusCode, when } from './values.js';
 import type { Warnings } from './warnings.js';
+import { qualifiedMark } from '../modifiers.js';
 
 /**
  * Records that are not true of the patient, shown nowhere (neither cell nor details): verification
@@ -60,6 +61,7 @@ export function readConditions(resources: JsonObject[], warnings?: Warnings): Co
       clinicalStatus,
       verificationStatus,
       current: conditionIsCurrent(r, clinicalStatus),
+      ...qualifiedMark(r),
     });
   }
   return views.sort((a, b) => newestFirst(a.onset ?? a.date, b.onset ?? b.date));
@@ -143,6 +145,7 @@ export function readAllergies(resources: JsonObject[], warnings?: Warnings): All
       reactions: objects(r.reaction).map(readReaction),
       current: clinical === null || clinical === 'active',
       noneKnown: statesNoKnownAllergy(concept),
+      ...qualifiedMark(r, ['reaction']),
     });
   }
   return views.sort((a, b) => newestFirst(a.date, b.date));

@@ -5,6 +5,7 @@ import { conceptCodes, epochMsOf, newestFirst, numberOf, when } from './values.j
 import { Warnings } from './warnings.js';
 import { KIND_OF_CODE, type VitalCodeKind } from './vital-codes.js';
 import { isComparator } from '../../../contract/vital-ranges.js';
+import { qualifiedByEhr, qualifiedMark } from '../modifiers.js';
 
 /** Observations that were never or are no longer true. */
 const SKIPPED_STATUS = new Set(['entered-in-error', 'cancelled']);
@@ -28,11 +29,17 @@ function readingOf(obs: JsonObject, kind: Exclude<Kind, 'systolic' | 'diastolic'
       warnings.add('observation_without_value');
       return undefined;
     }
-    return { kind: 'bloodPressure', time, systolic: parts.systolic ?? null, diastolic: parts.diastolic ?? null };
+    return {
+      kind: 'bloodPressure',
+      time,
+      systolic: parts.systolic ?? null,
+      diastolic: parts.diastolic ?? null,
+      ...qualifiedMark(obs, ['component']),
+    };
   }
   const value = measurement(kind, obs.valueQuantity);
   if (!value) warnings.add('observation_without_value');
-  return value && { kind, time, value };
+  return value && { kind, time, value, ...qualifiedMark(obs) };
 }
 
 /** Readings from vital-sign Observations; unknown codes are ignored, value-less ones skipped with a warning. */
@@ -57,7 +64,11 @@ export function readVitals(observations: JsonObject[], warnings: Warnings): Vita
     const slot = time?.text ?? '';
     let bp = pressures.get(slot);
     if (!bp) pressures.set(slot, (bp = { kind: 'bloodPressure', time, systolic: null, diastolic: null }));
-    if (!bp[kind]) bp[kind] = value;
+    if (!bp[kind]) {
+      bp[kind] = value;
+      // Either half qualified qualifies the pressure they make together.
+      if (qualifiedByEhr(obs)) bp.qualified = true;
+    }
   }
   return [...readings, ...pressures.values()];
 }

@@ -65,12 +65,22 @@ function deceasedBirthDate(birthDate: string | null, deceased: { date: string | 
   return birthDate ? `${birthDate} (${what})` : what[0].toUpperCase() + what.slice(1);
 }
 
-/** A diagnosis or allergy the EHR has not confirmed says so: "Pneumonia (provisional)". */
-const verified = (text: string | null, verification: string | undefined) => `${text ?? '?'}${verification ? ` (${verification})` : ''}`;
+/** What the tab says of a value the EHR qualifies in a way the app cannot read (contract `qualified`). */
+const QUALIFIED = 'check in EHR';
+
+/**
+ * An entry says beside its name what the tab says: not confirmed by the EHR ("Pneumonia
+ * (provisional)"), qualified by it ("Pneumonia (check in EHR)"), or both.
+ */
+function marked(text: string | null, item: { verification?: string; qualified?: true }): string {
+  const marks = [item.verification, item.qualified && QUALIFIED].filter(Boolean);
+  return `${text ?? '?'}${marks.length ? ` (${marks.join(', ')})` : ''}`;
+}
 
 /** A replaced or inactive record, as the name column of an export says it beside the name. */
 function recordNoticeText(notice: RecordNotice): string {
   if (notice.kind === 'inactive') return 'inactive record';
+  if (notice.kind === 'qualified') return `record qualified by the EHR: ${QUALIFIED}`;
   const by = notice.replacedByName ?? (notice.replacedById ? `Patient/${notice.replacedById}` : null);
   return by ? `replaced record: use ${by}` : 'replaced record';
 }
@@ -97,7 +107,9 @@ export function cellText(column: ListColumn, row: ListRow, zone = 'UTC'): string
   if (column.startsWith('field:')) return textOf(cells[column], fieldText);
   switch (column) {
     case 'location':
-      return textOf(cells.location, (v) => v.location ?? [v.room && `Room ${v.room}`, v.bed && `Bed ${v.bed}`].filter(Boolean).join(', '));
+      return textOf(cells.location, (v) =>
+        marked(v.location ?? [v.room && `Room ${v.room}`, v.bed && `Bed ${v.bed}`].filter(Boolean).join(', '), { qualified: v.qualified }),
+      );
     case 'admissionDate':
       return textOf(cells.admissionDate, (v) => whenText(v, zone));
     case 'bloodPressure':
@@ -108,17 +120,15 @@ export function cellText(column: ListColumn, row: ListRow, zone = 'UTC'): string
           time(v.time),
       );
     case 'conditions':
-      return textOf(cells.conditions, (v) => items(v, (c) => verified(c.display, c.verification)));
+      return textOf(cells.conditions, (v) => items(v, (c) => marked(c.display, c)));
     case 'allergies':
-      return textOf(cells.allergies, (v) =>
-        v.some((a) => a.noneKnown) ? 'No known allergies' : items(v, (a) => verified(a.substance, a.verification)),
-      );
+      return textOf(cells.allergies, (v) => (v.some((a) => a.noneKnown) ? 'No known allergies' : items(v, (a) => marked(a.substance, a))));
     case 'medications':
-      return textOf(cells.medications, (v) => items(v, (m) => m.name ?? '?'));
+      return textOf(cells.medications, (v) => items(v, (m) => marked(m.name, m)));
     case 'coverage':
       // Without a payer: what the record says (self-pay), else that it states none; never "?".
       return textOf(cells.coverage, (v) =>
-        items(v, (c) => [c.payer ?? (c.selfPay ? 'Self-pay' : 'Payer not stated'), c.plan].filter(Boolean).join(' – ')),
+        items(v, (c) => marked([c.payer ?? (c.selfPay ? 'Self-pay' : 'Payer not stated'), c.plan].filter(Boolean).join(' – '), c)),
       );
     case 'careProvider':
       return textOf(cells.careProvider, String);
@@ -200,7 +210,7 @@ function vitalColumns(kind: VitalKind, heading: string, zone: string): CsvColumn
       { heading: `${heading} diastolic`, value: (row) => of(row, (v) => (v.diastolic ? bounded(v.diastolic) : '')) },
       { heading: `${heading} unit`, value: (row) => of(row, (v) => v.systolic?.unit ?? v.diastolic?.unit ?? '') },
       { heading: timeHeading, value: (row) => of(row, (v) => localTime(v.time?.epochMs ?? v.time?.text, zone)) },
-      { heading: `${heading} flag`, value: (row) => of(row, (v) => flagText(flagOf(v))) },
+      { heading: `${heading} flag`, value: (row) => of(row, (v) => flagColumn(flagText(flagOf(v)), v)) },
     ];
   }
   const of = (row: ListRow, pick: (v: VitalValue) => string | number, missing = false) => {
@@ -211,9 +221,15 @@ function vitalColumns(kind: VitalKind, heading: string, zone: string): CsvColumn
     { heading, value: (row) => of(row, (v) => bounded(v.value), true) },
     { heading: `${heading} unit`, value: (row) => of(row, (v) => v.value.unit) },
     { heading: timeHeading, value: (row) => of(row, (v) => localTime(v.time?.epochMs ?? v.time?.text, zone)) },
-    { heading: `${heading} flag`, value: (row) => of(row, (v) => flagText(vitalFlag(kind, v.value.value, v.value.unit, v.value.comparator))) },
+    {
+      heading: `${heading} flag`,
+      value: (row) => of(row, (v) => flagColumn(flagText(vitalFlag(kind, v.value.value, v.value.unit, v.value.comparator)), v)),
+    },
   ];
 }
+
+/** A reading's flag column: the flag, and "check in EHR" for a reading the EHR qualifies (the value column stays a number). */
+const flagColumn = (flag: string, reading: { qualified?: true }) => [flag, reading.qualified && QUALIFIED].filter(Boolean).join('; ');
 
 /** The CSV columns of a list column: one for most, value/unit/time/flag for a vital sign; time columns name the zone. */
 export function csvColumns(column: ListColumn, heading: string, zone: string): CsvColumn[] {

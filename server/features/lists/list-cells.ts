@@ -42,6 +42,8 @@ function pick<T, U>(cell: Cell<T> | undefined, get: (value: T) => U | null | und
 
 /** A record's verification, carried only when the EHR has not confirmed it (the list says so beside it). */
 const unconfirmed = (code: string | null) => (isUnconfirmed(code) ? { verification: code } : {});
+/** Carried only for a record the EHR qualifies with a modifier the app cannot read (the list marks it "check in the EHR"). */
+const qualified = (item: { qualified?: true }) => (item.qualified ? { qualified: true as const } : {});
 
 /**
  * What a list cell carries of each item: what the list shows, sorts and filters on. The details
@@ -53,14 +55,14 @@ const listItems = {
       list.filter((c) => c.current),
       (c) => c.code,
       (c) => c.display,
-    ).map((c) => ({ display: c.display, clinicalStatus: c.clinicalStatus, ...unconfirmed(c.verificationStatus) })),
+    ).map((c) => ({ display: c.display, clinicalStatus: c.clinicalStatus, ...unconfirmed(c.verificationStatus), ...qualified(c) })),
   allergies: (list: AllergyView[]) => {
     const current = list.filter((a) => a.current);
     const allergies = once(
       current.filter((a) => !a.noneKnown),
       () => null,
       (a) => a.substance,
-    ).map((a) => ({ substance: a.substance, criticality: a.criticality, ...unconfirmed(a.verificationStatus) }));
+    ).map((a) => ({ substance: a.substance, criticality: a.criticality, ...unconfirmed(a.verificationStatus), ...qualified(a) }));
     // A stated "no known allergy" reads so only while no current allergy contradicts it.
     if (allergies.length === 0 && current.some((a) => a.noneKnown)) return [{ substance: null, criticality: null, noneKnown: true as const }];
     return allergies;
@@ -70,16 +72,23 @@ const listItems = {
       list.filter((m) => m.current),
       (m) => m.code,
       (m) => m.name,
-    ).map((m) => ({ name: m.name, status: m.status })),
+    ).map((m) => ({ name: m.name, status: m.status, ...qualified(m) })),
   // Only coverage in force now; the details list every one with its status and period.
-  coverage: (list: CoverageView[]) => list.filter((c) => c.current).map((c) => ({ payer: c.payer, selfPay: c.selfPay ?? false, plan: c.plan })),
+  coverage: (list: CoverageView[]) =>
+    list.filter((c) => c.current).map((c) => ({ payer: c.payer, selfPay: c.selfPay ?? false, plan: c.plan, ...qualified(c) })),
 };
 
-/** Each item once: the same code (`system|code`) or the same name (lower case, spaces collapsed) is the same item. */
-function once<T>(list: T[], code: (item: T) => string | null, name: (item: T) => string | null): T[] {
+/**
+ * Each item once: the same code (`system|code`) or the same name (lower case, spaces collapsed) is
+ * the same item. A qualified record (its meaning changed, e.g. negated) is not the same as a plain
+ * one of that name: neither hides the other.
+ */
+function once<T extends { qualified?: true }>(list: T[], code: (item: T) => string | null, name: (item: T) => string | null): T[] {
   const seen = new Set<string>();
   return list.filter((item) => {
-    const keys = [code(item), name(item)?.toLowerCase().replace(/\s+/g, ' ').trim()].filter((k): k is string => !!k);
+    const keys = [code(item), name(item)?.toLowerCase().replace(/\s+/g, ' ').trim()]
+      .filter((k): k is string => !!k)
+      .map((k) => (item.qualified ? `qualified ${k}` : k));
     if (keys.some((k) => seen.has(k))) return false;
     for (const k of keys) seen.add(k);
     return true;
@@ -102,7 +111,7 @@ export function cellsFor(columns: ListColumn[], clinical: PatientClinical, lates
     } else if (column === 'location')
       // A finished stay's locations are where the patient was: the cell says where the patient is.
       cells[column] = pick(clinical.encounter, (e) =>
-        !encounterOver(e) && (e.location || e.room || e.bed) ? { location: e.location, room: e.room, bed: e.bed } : null,
+        !encounterOver(e) && (e.location || e.room || e.bed) ? { location: e.location, room: e.room, bed: e.bed, ...qualified(e) } : null,
       );
     else if (column === 'admissionDate') cells[column] = pick(clinical.encounter, (e) => e.admission);
     else if (column === 'careProvider') cells[column] = clinical.careProvider;

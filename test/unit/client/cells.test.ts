@@ -110,6 +110,30 @@ describe('list cells', () => {
     expect(cellText('allergies', ok([{ substance: 'Пенициллин', verification: 'unconfirmed' }])).text).toMatch(/^Пенициллин \([^)a-z]+\)$/);
   });
 
+  it('marks an entry or a value the EHR qualifies in a way the tab cannot read (a FHIR modifier): "check in EHR", never shown plain', () => {
+    const conditions = ok([
+      { display: 'Pneumonia', qualified: true },
+      { display: 'Asthma', verification: 'provisional', qualified: true },
+      { display: 'Gout', qualified: 'yes' },
+    ]);
+    expect(cellText('conditions', conditions).full).toBe('Pneumonia (check in EHR), Asthma (provisional, check in EHR), Gout');
+    expect(cellText('medications', ok([{ name: 'Simvastatin', status: 'active', qualified: true }])).text).toBe('Simvastatin (check in EHR)');
+    expect(cellText('coverage', ok([{ payer: 'Acme', plan: null, qualified: true }])).text).toBe('Acme (check in EHR)');
+    expect(cellText('allergies', ok([{ substance: 'Latex', qualified: true }])).text).toBe('Latex (check in EHR)');
+    const now = Date.parse('2026-06-02T09:00:00Z');
+    const reading = { time: { text: '2026-06-02T08:00:00Z', epochMs: Date.parse('2026-06-02T08:00:00Z') }, value: { value: 72, unit: '/min' } };
+    expect(cellText('heartRate', ok({ ...reading, qualified: true }), now)).toMatchObject({ text: '72/min', qualified: true });
+    expect(cellText('heartRate', ok(reading), now).qualified).toBeUndefined();
+    const bp = { time: reading.time, systolic: { value: 120, unit: 'mm[Hg]' }, diastolic: { value: 80, unit: 'mm[Hg]' }, qualified: true };
+    expect(cellText('bloodPressure', ok(bp), now)).toMatchObject({ text: '120/80 mmHg', qualified: true });
+    expect(cellText('location', ok({ location: 'Ward 3', room: null, bed: null, qualified: true }))).toMatchObject({
+      text: 'Ward 3',
+      qualified: true,
+    });
+    setLanguage('zh-CN');
+    expect(cellText('conditions', ok([{ display: '肺炎', qualified: true }])).text).toBe('肺炎 (请在 EHR 中核对)');
+  });
+
   it('tells "none recorded" from "not available"', () => {
     expect(cellText('allergies', { status: 'none' }).text).toBe('None recorded');
     expect(cellText('allergies', { status: 'unavailable', reason: 'not_offered' }).text).toBe('Not available');

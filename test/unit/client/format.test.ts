@@ -30,6 +30,11 @@ describe('a record not to be used (Patient.link replaced-by, Patient.active fals
     const inactive = recordNoticeOf({ kind: 'inactive' })!;
     expect(recordNoticeLabel(inactive)).toBe('Inactive record');
     expect(recordNoticeAdvice(inactive)).toBe('The EHR marks this record as no longer in use.');
+    const qualified = recordNoticeOf({ kind: 'qualified', replacedById: null, replacedByName: null })!;
+    expect(recordNoticeLabel(qualified)).toBe('Check record in EHR');
+    expect(recordNoticeAdvice(qualified)).toBe(
+      'The EHR qualifies this record in a way this app cannot read: check it in the EHR before relying on it.',
+    );
     setLanguage('zh-TW');
     expect(recordNoticeLabel(replaced)).toBe('已被取代的紀錄');
   });

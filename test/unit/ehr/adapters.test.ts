@@ -235,6 +235,51 @@ const cases: Case[] = [
     build: () => ({ resourceType: 'Patient', id: 'gone', active: false }),
     expected: { recordNotice: { kind: 'inactive', replacedById: null, replacedByName: null } },
   },
+  {
+    story: 'a record the EHR qualifies with a modifier extension the app cannot read says so (FHIR extensibility: modifierExtension)',
+    build: () => ({
+      resourceType: 'Patient',
+      id: 'qualified-1',
+      modifierExtension: [{ url: 'http://example.org/fhir/StructureDefinition/test-patient', valueBoolean: true }],
+      name: [{ given: ['Test'], family: 'Patient' }],
+    }),
+    expected: { displayName: 'Test Patient', recordNotice: { kind: 'qualified', replacedById: null, replacedByName: null } },
+  },
+  {
+    story: 'a record made under implicit rules (Resource.implicitRules, a modifier) says so too, before being inactive',
+    build: () => ({ resourceType: 'Patient', id: 'qualified-2', implicitRules: 'http://example.org/local-rules', active: false }),
+    expected: { recordNotice: { kind: 'qualified', replacedById: null, replacedByName: null } },
+  },
+  {
+    story: 'a modifier extension on a link (an element the app reads) qualifies the record',
+    build: () => ({
+      resourceType: 'Patient',
+      id: 'qualified-3',
+      link: [{ modifierExtension: [{ url: 'http://example.org/x', valueCode: 'unsure' }], other: { reference: 'Patient/seen' }, type: 'seealso' }],
+    }),
+    expected: { recordNotice: { kind: 'qualified', replacedById: null, replacedByName: null } },
+  },
+  {
+    story: 'a replaced record with a modifier extension reads replaced (the stronger notice)',
+    build: (s) => ({
+      resourceType: 'Patient',
+      id: 'qualified-4',
+      modifierExtension: [{ url: 'http://example.org/x', valueBoolean: true }],
+      link: [{ other: { reference: 'Patient/kept' }, type: s.replacedBy }],
+    }),
+    expected: { recordNotice: { kind: 'replaced', replacedById: 'kept', replacedByName: null } },
+  },
+  {
+    story: 'plain extensions, an empty modifierExtension and an empty implicitRules leave the record in use',
+    build: () => ({
+      resourceType: 'Patient',
+      id: 'plain',
+      extension: [{ url: 'http://hl7.org/fhir/us/core/StructureDefinition/us-core-race', valueString: 'x' }],
+      modifierExtension: [],
+      implicitRules: '',
+    }),
+    expected: { recordNotice: null },
+  },
   ...[undefined, true, 'false', 0].map((active) => ({
     story: `active ${JSON.stringify(active)} is a record in use`,
     build: () => ({ resourceType: 'Patient', id: 'kept', active }),
