@@ -31,15 +31,20 @@ export function requireCaller(verify: TokenVerifier) {
 
 /**
  * The tenant and user a refused token claims, so that the refusal lands in that tenant's audit
- * trail (an attempt on its data). Shape-checked; never trusted for anything else.
+ * trail (an attempt on its data). Shape-checked; never trusted for anything else: anyone can write
+ * any claim into an unsigned token, so the record's user reads `unverified:<claimed id>`, never
+ * the id alone (the attempt is not pinned on the person named, and a filter on that person's id
+ * does not show it as theirs).
  */
+const UNVERIFIED_USER_PREFIX = 'unverified:';
 function claimedIdentity(token: string): { tenantId: string; userId: string } | undefined {
   try {
     const payload = decodeJwt(token);
     const tenantId = typeof payload.tid === 'string' && guidPattern.test(payload.tid) ? payload.tid : undefined;
     const user = typeof payload.oid === 'string' ? payload.oid : payload.sub;
     if (!tenantId) return undefined;
-    return { tenantId, userId: typeof user === 'string' && /^[A-Za-z0-9\-._]{1,100}$/.test(user) ? user : 'unknown' };
+    const claimed = typeof user === 'string' && /^[A-Za-z0-9\-._]{1,100}$/.test(user) ? user : 'unknown';
+    return { tenantId, userId: `${UNVERIFIED_USER_PREFIX}${claimed}` };
   } catch {
     return undefined;
   }

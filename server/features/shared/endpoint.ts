@@ -1,5 +1,6 @@
 import { Router, type ErrorRequestHandler, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { AuditOperation } from '../../../contract/audit.js';
+import { guidPattern } from '../../../contract/id-syntax.js';
 import { idLike } from './audit-trail.js';
 import type { MembershipDirectory } from '../../identity/membership.js';
 import { requireCaller, requireOwner, requireTeamMember } from '../../identity/middleware.js';
@@ -43,9 +44,14 @@ export type Declaration = RequestHandler & { spec: EndpointSpec };
 
 function declare(spec: EndpointSpec): Declaration {
   const middleware = (req: Request, _res: Response, next: NextFunction) => {
+    const params = req.params as Record<string, string | undefined>;
+    // A team is a Microsoft 365 group, whose id Graph reads in any letter case: one form (lower
+    // case) from here on, so membership, storage and the audit trail all name the same team (an
+    // auditor's filter on a team finds every call, however its path was written). Patient ids
+    // are the EHR's, where case matters (FHIR ids are case-sensitive): left as they are.
+    if (params.teamId !== undefined && guidPattern.test(params.teamId)) params.teamId = params.teamId.toLowerCase();
     if (spec.audit !== null) {
       const operations = typeof spec.audit === 'function' ? spec.audit(req) : [spec.audit].flat();
-      const params = req.params as Record<string, string | undefined>;
       requestContext().audit = {
         operations,
         teamId: idLike(params.teamId),
@@ -70,10 +76,14 @@ export function endpoints(router: Router, guards: Guards) {
   const authenticate = requireCaller(guards.verifyToken);
   // Only failed sign-ins are held back: many clinicians share a hospital's address, and one
   // broken or hostile client there must not lock the others out.
+  // A flooded address's further refusals are not written to the tenant its tokens claim: without
+  // a signature anyone can claim any tenant, so the records an address can add there stay bounded
+  // by the limit (the limit being reached is logged).
   const floodedAddress: ErrorRequestHandler = (err, req, res, next) => {
     if (!(err instanceof Problem) || err.status !== 401) return next(err);
     failedAuth.guard(req, res, (refusal?: unknown) => {
       if (!refusal) failedAuth.record(req);
+      else delete requestContext().audit?.claimed;
       next(refusal ?? err);
     });
   };

@@ -311,7 +311,8 @@ describe('path variants and refusals', () => {
     expect(noRole.status).toBe(403);
     expect(await eventsOf(noRole.requestId)).toMatchObject([{ operation: 'AuditExport', outcome: 'failure', status: 403 }]);
 
-    // A token with a forged signature that claims a tenant and user: refused, and recorded there.
+    // A token with a forged signature that claims a tenant and user: refused, and recorded there,
+    // as a claim (anyone can name anyone in an unsigned token): never as the named user's own attempt.
     const [header, payload] = (await server.tokenFor(who.member)).split('.');
     const forged = `${header}.${payload}.${Buffer.from('not the signature').toString('base64url')}`;
     const res = await fetch(`${server.url}/api/teams/${who.team.id}/patients/${known.ids[0]}/details`, {
@@ -320,8 +321,28 @@ describe('path variants and refusals', () => {
     expect(res.status).toBe(401);
     expect(await res.text()).not.toContain(known.names[0]);
     expect(await eventsOf(res.headers.get('x-request-id')!)).toMatchObject([
-      { operation: 'PatientView', outcome: 'failure', status: 401, tenantId: who.contoso.id, patientId: known.ids[0] },
+      {
+        operation: 'PatientView',
+        outcome: 'failure',
+        status: 401,
+        tenantId: who.contoso.id,
+        patientId: known.ids[0],
+        userId: `unverified:${who.member}`,
+      },
     ]);
+  });
+
+  it('names a team in one form whatever the letter case of its path (Microsoft 365 group ids), so the trail finds every call', async () => {
+    const list = (await server.api(who.member, 'POST', `/api/teams/${who.team.id}/lists`, { name: 'Letter case' })).body.id as string;
+    const res = await fetch(`${server.url}/api/teams/${who.team.id.toUpperCase()}/lists/${list}`, {
+      headers: { authorization: `Bearer ${await server.tokenFor(who.member)}` },
+    });
+    expect(res.status).toBe(200);
+    const requestId = res.headers.get('x-request-id')!;
+    const [event] = await eventsOf(requestId);
+    expect(event).toMatchObject({ operation: 'PatientListView', outcome: 'success', teamId: who.team.id, userId: who.member, listId: list });
+    const filtered = await server.api(reader(), 'GET', `/api/audit?team=${who.team.id}&limit=50000`);
+    expect(filtered.body.events.some((e: { requestId: string }) => e.requestId === requestId)).toBe(true);
   });
 
   it('records reading and exporting the audit trail', async () => {

@@ -59,3 +59,20 @@ it('stops answering failed sign-ins from an address that keeps failing, and only
   // Clinicians signed in from the same address (a hospital's one egress address) are still answered.
   expect((await server.api(who.member, 'GET', '/api/me/teams')).status).toBe(200);
 });
+
+it("writes no more of a flooding address's refusals into the tenant its unsigned tokens claim", async () => {
+  // The previous case used up this address's failed sign-ins: a token that claims the tenant and a
+  // user, with a broken signature, is now answered 429 and recorded nowhere.
+  const [header, payload] = (await server.tokenFor(who.member)).split('.');
+  const forged = `${header}.${payload}.${Buffer.from('not the signature').toString('base64url')}`;
+  const requestIds: string[] = [];
+  for (let i = 0; i < 5; i++) {
+    const res = await fetch(`${server.url}/api/teams/${who.team.id}/patients/p-1/details`, { headers: { authorization: `Bearer ${forged}` } });
+    expect(res.status).toBe(429);
+    requestIds.push(res.headers.get('x-request-id')!);
+  }
+  const reader = server.info.users.find((u) => u.name === 'Casey Lindqvist')!.id;
+  const trail = await server.api(reader, 'GET', '/api/audit?limit=50000');
+  expect(trail.status).toBe(200);
+  expect(trail.body.events.filter((e: { requestId: string }) => requestIds.includes(e.requestId))).toEqual([]);
+});
