@@ -100,11 +100,15 @@ function interpret(raw: RawResponse, hadToken: boolean): FhirResponse {
   throw new FhirError('ehr_error', `The EHR answered HTTP ${raw.status}${detail}.`, raw.status, fromFhir);
 }
 
+const MEDIA_TYPE = /^[a-z0-9!#$&^_.+-]{1,64}\/[a-z0-9!#$&^_.+-]{1,64}$/;
+
 function parseBody(raw: RawResponse, ok: boolean): unknown {
   const looksJson = JSON_TYPES.has(raw.mediaType) || (raw.mediaType === '' && /^\s*[{[]/.test(raw.text));
   if (!looksJson) {
     if (!ok) return undefined;
-    const what = raw.mediaType || 'an answer without content type';
+    // The EHR's media type is named only when it is one (type/subtype, RFC 9110 tokens, short):
+    // whatever else a server writes in its header is never passed on into a message.
+    const what = MEDIA_TYPE.test(raw.mediaType) ? raw.mediaType : raw.mediaType ? 'content of an unknown type' : 'an answer without content type';
     throw new FhirError('not_fhir', `The EHR answered with ${what} instead of FHIR JSON.`, raw.status);
   }
   if (raw.text.trim() === '') return undefined;

@@ -87,6 +87,18 @@ describe('the FHIR HTTP client', () => {
     ehr.handle(() => ({ headers: { 'content-type': 'application/fhir+xml' }, body: '<Patient/>' }));
     const error = await failure(client()(get('/Patient/1')));
     expect(error.code).toBe('not_fhir');
+    expect(error.message).toBe('The EHR answered with application/fhir+xml instead of FHIR JSON.');
+  });
+
+  it('names the content type only when it is one: anything else a server writes in the header stays out of the message', async () => {
+    for (const header of ['text/html <script>alert(1)</script>', `text/${'x'.repeat(200)}`, 'Call 555-0100 for help']) {
+      ehr.handle(() => ({ headers: { 'content-type': header }, body: 'hello' }));
+      const error = await failure(client()(get('/Patient/1')));
+      expect(error).toMatchObject({
+        code: 'not_fhir',
+        message: 'The EHR answered with content of an unknown type instead of FHIR JSON.',
+      });
+    }
   });
 
   it('turns an HTML error page into an EHR error with its status and none of the page', async () => {
