@@ -48,6 +48,11 @@ export interface Person {
   replacedBy?: string;
   /** The id of a duplicate merged into this record. */
   replaces?: string;
+  /**
+   * A problem the EHR records with a local modifier extension (one patient in QUALIFIED_EVERY):
+   * "ruled out", which a FHIR client that does not know it must not read as the problem.
+   */
+  ruledOut?: { code: string; display: string; recorded: string };
 }
 
 /** mulberry32: small, fast, good enough for demo data. */
@@ -125,6 +130,9 @@ const DECEASED_EVERY = 40;
  */
 const DUPLICATE_EVERY = 40;
 const DUPLICATE_AT = 17;
+/** One patient in this many has a problem recorded as ruled out by a modifier extension (drawing nothing from the generator). */
+const QUALIFIED_EVERY = 40;
+const QUALIFIED_AT = 11;
 
 /**
  * Patients (by index) whose temperatures are oral (LOINC 8331-1) and whose weights are measured
@@ -210,6 +218,7 @@ export function generatePeople(tenantId: string, count: number, seed: number): P
         },
       ],
       ...(i % DECEASED_EVERY === 5 ? { deceased: iso(Math.min(admitted + DAY, SANDBOX_TODAY - HOUR)) } : {}),
+      ...(i % QUALIFIED_EVERY === QUALIFIED_AT ? { ruledOut: { code: '233604007', display: 'Pneumonia', recorded: iso(admitted).slice(0, 10) } } : {}),
     });
     if (i % DUPLICATE_EVERY === DUPLICATE_AT) {
       const kept = people[i - 1];

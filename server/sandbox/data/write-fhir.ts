@@ -21,6 +21,8 @@ const SNOMED = 'http://snomed.info/sct';
 const RXNORM = 'http://www.nlm.nih.gov/research/umls/rxnorm';
 /** The sandbox hospital's MRN namespace. */
 const MRN_SYSTEM = 'urn:oid:2.16.840.1.113883.3.9999.1';
+/** The sandbox EHR's own modifier extension (a name of its own, as a hospital's EHR would have). */
+const RULED_OUT_EXTENSION = 'https://sandbox.patients.invalid/fhir/StructureDefinition/condition-ruled-out';
 const severityCodes = { mild: '255604002', moderate: '6736007', severe: '24484000' } as const;
 
 const quantity = (value: number, unit: string, code: string) => ({ value, unit, system: 'http://unitsofmeasure.org', code });
@@ -91,6 +93,20 @@ export function writePerson(shape: Shape, p: Person): Resource[] {
       verificationStatus: shape.status('http://terminology.hl7.org/CodeSystem/condition-ver-status', 'confirmed'),
     });
   });
+  if (p.ruledOut) {
+    // An EHR's own modifier: it turns "pneumonia" into "pneumonia ruled out". FHIR lets any server define one.
+    resources.push({
+      resourceType: 'Condition',
+      id: `${p.id}-cond-ruled-out`,
+      ...link('Condition'),
+      modifierExtension: [{ url: RULED_OUT_EXTENSION, valueBoolean: true }],
+      category: shape.categories(shape.conditionCategory),
+      code: cc(SNOMED, p.ruledOut.code, p.ruledOut.display),
+      [shape.conditionRecordedField]: p.ruledOut.recorded,
+      clinicalStatus: shape.status('http://terminology.hl7.org/CodeSystem/condition-clinical', 'active'),
+      verificationStatus: shape.status('http://terminology.hl7.org/CodeSystem/condition-ver-status', 'confirmed'),
+    });
+  }
 
   p.allergies.forEach((a, i) => {
     const substance = cc(/^\d{7,}$/.test(a.code) ? SNOMED : RXNORM, a.code, a.substance);
