@@ -62,11 +62,30 @@ export async function searchPatients(ctx: EhrContext, query: PatientSearchQuery,
   }
 }
 
-/** The next page, from a link the EHR gave; refused unless it lies under the base URL. */
+/**
+ * The next page, from a link the EHR gave (the feature hands out only an opaque ticket for it);
+ * refused, unfetched, unless it is a Patient search under the base URL. `query.count` is the page
+ * size the search asked.
+ */
 export async function fetchPage(ctx: EhrContext, query: PatientSearchQuery, pageUrl: string): Promise<PatientSearchResult> {
   const url = checkPageUrl(ctx.server.base, pageUrl);
+  if (!isPatientSearchPage(ctx.server.base, url)) {
+    throw new FhirError('link_not_allowed', 'The paging link is not a patient search of the EHR.');
+  }
   const { body } = await ctx.http({ method: 'GET', url, token: ctx.token });
   return readSearchset(ctx, body, pageSize(query));
+}
+
+/**
+ * Whether a paging link continues a Patient search: `{base}/Patient` or `{base}/Patient/_search`,
+ * or the base itself with a `_getpages` parameter (HAPI's paging); never another type, a read,
+ * an operation or a system-wide search.
+ */
+export function isPatientSearchPage(base: URL, url: URL): boolean {
+  const basePath = base.pathname.replace(/\/+$/, '');
+  const path = url.pathname.replace(/\/+$/, '');
+  if (path === `${basePath}/Patient` || path === `${basePath}/Patient/_search`) return true;
+  return path === basePath && url.searchParams.has('_getpages');
 }
 
 /** The page size asked (the server's own default is assumed to be at most MAX_PAGE). */
@@ -151,6 +170,7 @@ function readSearchset(ctx: EhrContext, body: unknown, size: number): PatientSea
   return result;
 }
 
+/** The EHR's next link, absolute; refused when used unless it is a Patient search under the base (fetchPage). */
 function nextLink(ctx: EhrContext, bundle: Record<string, unknown>): string | undefined {
   const url = str(objects(bundle.link).find((l) => l.relation === 'next')?.url);
   if (!url) return undefined;

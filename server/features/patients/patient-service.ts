@@ -4,21 +4,34 @@ import { recordRead } from '../shared/audit-trail.js';
 import type { ApiDeps } from '../shared/deps.js';
 import { problems } from '../shared/outcomes.js';
 import { ehrLinkOf } from '../shared/team-connection.js';
-import { encodePageCursor, type PatientSearch } from './search-query.js';
+import type { PageLinks } from './page-links.js';
+import type { PatientSearch } from './search-query.js';
 
 /** Patient search and read against the team's EHR; every answer is recorded with the patients in it. */
 
-export async function searchPatients({ store, ehr }: ApiDeps, team: TeamKey, asked: PatientSearch): Promise<PatientSearchAnswer> {
-  // The next-page cursor wraps the EHR's own next link; the gateway checks that it lies under the team's link.
+/**
+ * A search, or its next page. The EHR's next link stays here: the answer's `next` is a page link
+ * (page-links.ts) that only `holder` can use, for this team, while the team keeps its EHR link.
+ */
+export async function searchPatients(
+  { store, ehr }: ApiDeps,
+  team: TeamKey,
+  asked: PatientSearch,
+  paging: { links: PageLinks; userId: string },
+): Promise<PatientSearchAnswer> {
+  const holder = { tenantId: team.tenantId, teamId: team.teamId, userId: paging.userId };
   const url = await ehrLinkOf(store, team);
-  const result =
-    asked.kind === 'page'
-      ? await ehr.searchPatients(url, team.tenantId, {}, asked.pageUrl)
-      : await ehr.searchPatients(url, team.tenantId, asked.criteria);
+  // A page link is redeemed before anything goes to the EHR; the gateway checks again that it is a Patient search under the team's link.
+  const page = asked.kind === 'page' ? await paging.links.redeem(asked.ticket, holder, url) : undefined;
+  const count = page ? page.count : asked.kind === 'search' ? asked.criteria.count : undefined;
+  const result = page
+    ? await ehr.searchPatients(url, team.tenantId, count !== undefined ? { count } : {}, page.url)
+    : await ehr.searchPatients(url, team.tenantId, asked.kind === 'search' ? asked.criteria : {});
   await recordRead(store.audit, 'PatientSearch', { patientIds: result.patients.map((p) => p.id) });
+  const next = result.next ? await paging.links.issue(holder, url, { url: result.next, ...(count !== undefined ? { count } : {}) }) : undefined;
   return {
     patients: result.patients,
-    ...(result.next ? { next: encodePageCursor(result.next) } : {}),
+    ...(next ? { next } : {}),
     ...(result.match ? { match: result.match } : {}),
   };
 }

@@ -30,6 +30,8 @@ beforeEach(() => {
 /** Search parameters of a request, whether sent as POST form or GET query. */
 const paramsOf = (r: ReceivedRequest) => (r.method === 'POST' ? r.form : r.url.searchParams);
 const searches = () => ehr.requests.filter((r) => r.url.pathname.startsWith('/fhir/Patient'));
+/** Every FHIR request but the discovery of the server. */
+const fhirCalls = () => ehr.requests.filter((r) => r.url.pathname.startsWith('/fhir') && !/\/(metadata|\.well-known\/.*)$/.test(r.url.pathname));
 
 function serve(fhirVersion: string, search: Handler, extra: Record<string, Handler> = {}): void {
   ehr.handle(
@@ -171,6 +173,17 @@ describe('patient search', () => {
     expect(page.path).toBe('/fhir/Patient?page=2&_count=1');
   });
 
+  it.each([`/fhir/Patient?page=2`, `/fhir/Patient/_search?page=2`, `/fhir?_getpages=abc&_getpagesoffset=20`])(
+    'pages on a Patient search link such as %s',
+    async (link) => {
+      const page2 = () => ({ json: searchset([patient('2', 'Chau', 'Ivy')]) });
+      serve('4.0.1', page2, { 'GET /fhir/Patient/_search': page2, 'GET /fhir': page2 });
+      const page = await gateway.searchPatients(ehr.base, TENANT, {}, `${ehr.origin}${link}`);
+      expect(names(page)).toEqual(['Ivy Chau']);
+      expect(fhirCalls().at(-1)!.path).toBe(link);
+    },
+  );
+
   it('resolves a relative next link against the base', async () => {
     serve('4.0.1', () => ({ json: searchset([], { link: [{ relation: 'next', url: 'Patient?page=2' }] }) }));
     expect((await gateway.searchPatients(ehr.base, TENANT, {})).next).toBe(`${ehr.base}/Patient?page=2`);
@@ -183,6 +196,11 @@ describe('patient search', () => {
     ['a path that only starts like the base', '/fhirx/Patient?page=2'],
     ['a path escaping the base', '/fhir/../internal?x=1'],
     ['another scheme', 'file:///etc/passwd'],
+    ['another resource type', '/fhir/Observation?_count=50'],
+    ['a read of one patient', '/fhir/Patient/123'],
+    ['an operation', '/fhir/Patient/$everything?_count=50'],
+    ['a search of the whole server', '/fhir?_type=Observation'],
+    ['the base itself', '/fhir'],
   ])('refuses a paging link to %s without fetching it', async (_, link) => {
     serve('4.0.1', () => ({ json: searchset([]) }));
     const pageUrl = link.startsWith('/') ? `${ehr.origin}${link}` : link;
@@ -193,6 +211,7 @@ describe('patient search', () => {
     expect(error).toBeInstanceOf(FhirError);
     expect((error as FhirError).code).toBe('link_not_allowed');
     expect(searches()).toHaveLength(0);
+    expect(fhirCalls()).toHaveLength(0);
   });
 
   it('reports a server error that no fallback explains', async () => {
