@@ -2,7 +2,8 @@ import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { IMPORT_MAX_ROWS } from '../../../contract/manual-import.js';
 import { Problem } from '../../platform/problem.js';
-import { checkZip } from './import-zip.js';
+import { XLSX_MAX_CELLS, checkWorkbookShape } from './import-xlsx-shape.js';
+import { ZipRefused, zipEntries } from './import-zip.js';
 
 /**
  * Reading an uploaded file into a header and rows of text, whatever it was: the kind is told by
@@ -27,6 +28,26 @@ const wrongType = () =>
   new Problem(
     'unsupported_media_type',
     'Only Excel workbooks (.xlsx) and CSV files can be imported. Save the file as .xlsx or as CSV UTF-8 and upload it again.',
+  );
+
+/**
+ * The shape a file may have, counted while it is read so that a small file cannot make the
+ * server build millions of cells (one cell far to the right makes a row as wide as the gap):
+ * - 200 columns: a patient list has tens (a Microsoft Lists export with its own columns, about 40);
+ *   Excel's 16,384 are refused before any cell of the row is made.
+ * - 250,000 cells in the whole file: 10,000 rows (the most imported at once) of 25 columns, or
+ *   1,250 rows of 200; rows past 10,000 are refused below with their count.
+ */
+export const IMPORT_MAX_COLUMNS = 200;
+const IMPORT_MAX_CELLS = XLSX_MAX_CELLS;
+
+const tooWide = (where: string) =>
+  refuse(
+    `${where} has more than ${IMPORT_MAX_COLUMNS} columns; at most ${IMPORT_MAX_COLUMNS} can be imported. Delete the columns that are not needed (and anything typed far to the right of the list) and upload the file again.`,
+  );
+const tooManyCells = () =>
+  refuse(
+    `The file has more than ${IMPORT_MAX_CELLS.toLocaleString('en')} cells; at most ${IMPORT_MAX_CELLS.toLocaleString('en')} can be imported at once. Save only the sheet of patients with the columns you need, or split it, and import each part.`,
   );
 
 const isZip = (file: Buffer) => file.length >= 4 && file.readUInt32LE(0) === 0x04034b50;
@@ -90,10 +111,12 @@ function readCsv(file: Buffer): FileRow[] {
   } catch {
     throw notUtf8();
   }
+  const delimiter = separatorOf(text);
+  checkCsvShape(text, delimiter);
   let records: { record: string[]; info: { lines: number } }[];
   try {
     records = parse(text, {
-      delimiter: separatorOf(text),
+      delimiter,
       relax_column_count: true,
       info: true,
       cast: false,
@@ -113,18 +136,65 @@ function readCsv(file: Buffer): FileRow[] {
   return rows.filter((r) => r.cells.some((c) => c.trim() !== ''));
 }
 
+/**
+ * Counts the columns of each CSV record the way the parser will split them (separators outside
+ * quotes; a doubled quote inside quotes toggles twice), without holding any cell, and refuses a
+ * record wider than the bound or a file with more cells than the bound before the parser runs.
+ * Text the parser will refuse for its quotes may be counted loosely here; it is refused there.
+ */
+function checkCsvShape(text: string, delimiter: string): void {
+  const separator = delimiter.charCodeAt(0);
+  let quoted = false;
+  let line = 1;
+  let columns = 1;
+  let cells = 0;
+  const endRecord = () => {
+    cells += columns;
+    if (cells > IMPORT_MAX_CELLS) throw tooManyCells();
+    columns = 1;
+  };
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === 0x22) quoted = !quoted;
+    else if (ch === 0x0a || (ch === 0x0d && text.charCodeAt(i + 1) !== 0x0a)) {
+      line++;
+      if (!quoted) endRecord();
+    } else if (ch === separator && !quoted && ++columns > IMPORT_MAX_COLUMNS) {
+      throw tooWide(`Line ${line} of the file`);
+    }
+  }
+  endRecord();
+}
+
 // Excel
 
+/**
+ * Parts of a sheet the import never reads, left out by the reader: column widths, data validation,
+ * conditional formats and tables name ranges of up to a whole sheet, which it would expand cell by
+ * cell. (Merged cells are read, as their value fills every cell they cover; their size is bounded
+ * by checkWorkbookShape.)
+ */
+const UNREAD_SHEET_PARTS = ['cols', 'dataValidations', 'conditionalFormatting', 'tableParts'];
+
 async function readWorkbook(file: Buffer): Promise<FileRow[]> {
-  const verdict = checkZip(file);
-  if (!verdict.ok) {
-    throw verdict.reason === 'too_large'
+  // One pass over the unpacked workbook: whole, at most 100 MB (a zip bomb is refused having used
+  // at most that), and of a shape the reader can load (checkWorkbookShape).
+  let shape: ReturnType<typeof checkWorkbookShape>;
+  try {
+    shape = checkWorkbookShape(zipEntries(file));
+  } catch (err) {
+    throw err instanceof ZipRefused && err.reason === 'too_large'
       ? refuse('The workbook unpacks to more than 100 MB. Save only the sheet of patients, or as CSV UTF-8, and upload it again.')
       : refuse('The file is not a readable Excel workbook. Open it in Excel, save it as .xlsx and upload it again.');
   }
+  if (!shape.ok) {
+    throw shape.reason === 'too_many_cells'
+      ? tooManyCells()
+      : refuse('The workbook holds more than can be read at once. Save only the sheet of patients, or as CSV UTF-8, and upload it again.');
+  }
   const workbook = new ExcelJS.Workbook();
   try {
-    await workbook.xlsx.load(file as unknown as ArrayBuffer);
+    await workbook.xlsx.load(file as unknown as ArrayBuffer, { ignoreNodes: UNREAD_SHEET_PARTS });
   } catch {
     throw refuse('The file is not a readable Excel workbook. Open it in Excel, save it as .xlsx and upload it again.');
   }
@@ -132,11 +202,13 @@ async function readWorkbook(file: Buffer): Promise<FileRow[]> {
   if (!sheet) throw refuse('The workbook has no sheets.');
   const rows: FileRow[] = [];
   sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
-    const cells: string[] = [];
-    row.eachCell({ includeEmpty: true }, (cell, column) => {
+    // cellCount is the column of the row's last cell, known before any empty cell is made: the
+    // row is refused when wide, and only the cells it holds are read, the gaps staying empty text.
+    if (row.cellCount > IMPORT_MAX_COLUMNS) throw tooWide(`Row ${rowNumber} of the sheet`);
+    const cells = Array.from({ length: row.cellCount }, () => '');
+    row.eachCell((cell, column) => {
       cells[column - 1] = cellText(cell.value, cell.address);
     });
-    for (let i = 0; i < cells.length; i++) cells[i] ??= '';
     if (cells.some((c) => c.trim() !== '')) rows.push({ row: rowNumber, cells });
   });
   return rows;

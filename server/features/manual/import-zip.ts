@@ -25,42 +25,60 @@ function endRecord(zip: Buffer): number {
   return -1;
 }
 
+/** Why a zip is refused: it unpacks to too much, or it is not a whole zip. */
+export class ZipRefused extends Error {
+  constructor(readonly reason: 'too_large' | 'broken') {
+    super(`zip refused: ${reason}`);
+  }
+}
+
+/**
+ * The entries of a zip, each unpacked in turn (one at a time is held), while checking that the
+ * zip is whole and that all of them unpack to at most `maxBytes`. Throws ZipRefused.
+ */
+export function* zipEntries(zip: Buffer, maxBytes = XLSX_MAX_UNPACKED_BYTES): Generator<{ name: string; data: Buffer }> {
+  const end = endRecord(zip);
+  if (end < 0) throw new ZipRefused('broken');
+  const entries = zip.readUInt16LE(end + 10);
+  let at = zip.readUInt32LE(end + 16);
+  if (entries > MAX_ENTRIES) throw new ZipRefused('too_large');
+  let budget = maxBytes;
+  for (let i = 0; i < entries; i++) {
+    if (zip.readUInt32LE(at) !== CENTRAL) throw new ZipRefused('broken');
+    const method = zip.readUInt16LE(at + 10);
+    const packed = zip.readUInt32LE(at + 20);
+    const local = zip.readUInt32LE(at + 42);
+    // Zip64 sizes (all ones) have no place in a workbook of at most 10 MB.
+    if (packed === 0xffffffff || local === 0xffffffff) throw new ZipRefused('too_large');
+    const nameLength = zip.readUInt16LE(at + 28);
+    const name = zip.toString('utf8', at + 46, at + 46 + nameLength);
+    at += 46 + nameLength + zip.readUInt16LE(at + 30) + zip.readUInt16LE(at + 32);
+    if (zip.readUInt32LE(local) !== LOCAL) throw new ZipRefused('broken');
+    const start = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
+    if (start + packed > zip.length) throw new ZipRefused('broken');
+    const raw = zip.subarray(start, start + packed);
+    let data: Buffer;
+    if (method === 0) data = raw;
+    else if (method === 8) {
+      try {
+        data = inflateRawSync(raw, { maxOutputLength: budget + 1 });
+      } catch (err) {
+        throw new ZipRefused((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' ? 'too_large' : 'broken');
+      }
+    } else throw new ZipRefused('broken');
+    budget -= data.length;
+    if (budget < 0) throw new ZipRefused('too_large');
+    yield { name, data };
+  }
+}
+
 /** Checks that the zip is whole and unpacks to at most `maxBytes`, without keeping what it unpacks. */
 export function checkZip(zip: Buffer, maxBytes = XLSX_MAX_UNPACKED_BYTES): ZipVerdict {
   try {
-    const end = endRecord(zip);
-    if (end < 0) return { ok: false, reason: 'broken' };
-    const entries = zip.readUInt16LE(end + 10);
-    let at = zip.readUInt32LE(end + 16);
-    if (entries > MAX_ENTRIES) return { ok: false, reason: 'too_large' };
-    let budget = maxBytes;
-    for (let i = 0; i < entries; i++) {
-      if (zip.readUInt32LE(at) !== CENTRAL) return { ok: false, reason: 'broken' };
-      const method = zip.readUInt16LE(at + 10);
-      const packed = zip.readUInt32LE(at + 20);
-      const local = zip.readUInt32LE(at + 42);
-      // Zip64 sizes (all ones) have no place in a workbook of at most 10 MB.
-      if (packed === 0xffffffff || local === 0xffffffff) return { ok: false, reason: 'too_large' };
-      at += 46 + zip.readUInt16LE(at + 28) + zip.readUInt16LE(at + 30) + zip.readUInt16LE(at + 32);
-      if (zip.readUInt32LE(local) !== LOCAL) return { ok: false, reason: 'broken' };
-      const start = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
-      if (start + packed > zip.length) return { ok: false, reason: 'broken' };
-      const data = zip.subarray(start, start + packed);
-      let size: number;
-      if (method === 0) size = packed;
-      else if (method === 8) {
-        try {
-          size = inflateRawSync(data, { maxOutputLength: budget + 1 }).length;
-        } catch (err) {
-          return { ok: false, reason: (err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' ? 'too_large' : 'broken' };
-        }
-      } else return { ok: false, reason: 'broken' };
-      budget -= size;
-      if (budget < 0) return { ok: false, reason: 'too_large' };
-    }
+    for (const entry of zipEntries(zip, maxBytes)) void entry;
     return { ok: true };
-  } catch {
-    // Offsets pointing past the end of the file.
-    return { ok: false, reason: 'broken' };
+  } catch (err) {
+    // Offsets pointing past the end of the file are a broken zip too.
+    return { ok: false, reason: err instanceof ZipRefused ? err.reason : 'broken' };
   }
 }

@@ -160,6 +160,27 @@ describe.each(bothStores)('%s', (_name, start) => {
       expect(await roster()).toEqual(before);
     });
 
+    it('refuses a small workbook with a cell in the last column of every row, and a CSV header of 100,000 columns, changing nothing', async () => {
+      const before = await roster();
+      const book = new ExcelJS.Workbook();
+      const sheet = book.addWorksheet('Ward');
+      for (let r = 1; r <= 300; r++) {
+        sheet.getCell(`A${r}`).value = r === 1 ? 'Name' : `Patient ${r}`;
+        sheet.getCell(`XFD${r}`).value = 'x';
+      }
+      const wide = await upload(who.owner, Buffer.from(await book.xlsx.writeBuffer()), 'ward.xlsx');
+      expect(wide).toMatchObject({ status: 400, body: { code: 'validation_failed' } });
+      expect(wide.body.message).toBe(
+        'Row 1 of the sheet has more than 200 columns; at most 200 can be imported. Delete the columns that are not needed (and anything typed far to the right of the list) and upload the file again.',
+      );
+      const header = Array.from({ length: 100_000 }, (_, i) => `c${i}`).join(',');
+      const csv = await upload(who.owner, Buffer.from(`${header}\nAda\n`), 'wide.csv');
+      expect(csv).toMatchObject({ status: 400, body: { code: 'validation_failed' } });
+      expect(csv.body.message).toMatch(/^Line 1 of the file has more than 200 columns;/);
+      expect(JSON.stringify(csv.body).length).toBeLessThan(1_000);
+      expect(await roster()).toEqual(before);
+    });
+
     it('lets only owners import, and only the owner who uploaded use the upload', async () => {
       const csv = Buffer.from('Name,Acuity\nEve,Low\n');
       expect((await upload(who.member, csv, 'a.csv')).body.code).toBe('owner_required');
