@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expectAccessible, signIn, teamOwner, useE2e } from '../helpers/e2e';
+import { chooseList, expectAccessible, signIn, teamOwner, useE2e } from '../helpers/e2e';
 
 const e2e = useE2e();
 
@@ -27,9 +27,7 @@ describe('a replaced record in the browser', () => {
     const page = await context.newPage();
     try {
       await signIn(page, e2e.server.url, signInLabel, team.name);
-      const lists = page.getByRole('combobox', { name: 'List', exact: true });
-      await expect.poll(() => lists.isVisible(), { timeout: 15_000 }).toBe(true);
-      await lists.selectOption({ label: 'Merged (0)' });
+      await chooseList(page, 'Merged (0)');
       const name = page.getByLabel('Name', { exact: true });
       await name.fill(kept.displayName.split(' ').at(-1)!);
       const results = page.getByRole('table', { name: 'Find patients' });

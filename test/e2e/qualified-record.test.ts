@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expectAccessible, signIn, teamOwner, useE2e } from '../helpers/e2e';
+import { chooseList, expectAccessible, signIn, teamOwner, useE2e } from '../helpers/e2e';
 
 const e2e = useE2e();
 
@@ -35,9 +35,7 @@ describe('a record the EHR qualifies, in the browser', () => {
     const page = await context.newPage();
     try {
       await signIn(page, e2e.server.url, signInLabel, team.name);
-      const lists = page.getByRole('combobox', { name: 'List', exact: true });
-      await expect.poll(() => lists.isVisible(), { timeout: 15_000 }).toBe(true);
-      await lists.selectOption({ label: `Ruled out (${ids.length})` });
+      await chooseList(page, `Ruled out (${ids.length})`);
       const table = page.getByRole('table', { name: 'Ruled out' });
       const row = table.getByRole('row').filter({ hasText: patient.mrn });
       await expect.poll(() => row.isVisible(), { timeout: 15_000 }).toBe(true);

@@ -104,3 +104,10 @@ export async function teamOwner(e2e: { server: RunningServer; info: DevInfo }, t
 }
 
 export const visible = (page: Page, text: string | RegExp) => page.getByText(text).first().isVisible();
+
+/** Chooses a list by its label in the list picker ("Ward (3)"), once the picker is there. */
+export async function chooseList(page: Page, label: string) {
+  const lists = page.getByRole('combobox', { name: 'List', exact: true });
+  await expect.poll(() => lists.isVisible(), { timeout: 15_000 }).toBe(true);
+  await lists.selectOption({ label });
+}

@@ -3,24 +3,7 @@ import { deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { readImportFile } from '../../../../server/features/manual/import-file';
 import { checkZip } from '../../../../server/features/manual/import-zip';
-import { Problem } from '../../../../server/platform/problem';
-
-const refusal = async (file: Buffer, name: string) => {
-  const err: unknown = await readImportFile(file, name).then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(Problem);
-  return err as Problem;
-};
-
-async function workbook(rows: unknown[][], edit?: (sheet: ExcelJS.Worksheet) => void): Promise<Buffer> {
-  const book = new ExcelJS.Workbook();
-  const sheet = book.addWorksheet('Patients');
-  for (const row of rows) sheet.addRow(row);
-  edit?.(sheet);
-  return Buffer.from(await book.xlsx.writeBuffer());
-}
+import { refusal, workbook } from '../../../helpers/import-files';
 
 /** A zip of one entry, stored as deflated, with the sizes it claims. */
 function zipOf(name: string, content: Buffer, claimedSize = content.length): Buffer {

@@ -1,8 +1,7 @@
-import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
 import { describe, expect, it } from 'vitest';
-import { readImportFile } from '../../../server/features/manual/import-file';
-import { Problem } from '../../../server/platform/problem';
+import { readImportFile } from '../../../../server/features/manual/import-file';
+import { refusal, workbook } from '../../../helpers/import-files';
 
 /**
  * The shape of an imported file is bounded while it is read: a small file naming a far column,
@@ -10,24 +9,9 @@ import { Problem } from '../../../server/platform/problem';
  * builds a cell for each position; a real list with gaps between its columns reads as before.
  */
 
-const refusal = async (file: Buffer, name: string) => {
-  const err: unknown = await readImportFile(file, name).then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(Problem);
-  return err as Problem;
-};
-
-async function workbook(edit: (sheet: ExcelJS.Worksheet) => void): Promise<Buffer> {
-  const book = new ExcelJS.Workbook();
-  edit(book.addWorksheet('Patients'));
-  return Buffer.from(await book.xlsx.writeBuffer());
-}
-
 /** A workbook whose first sheet is this XML inside <worksheet>, as any program could write it. */
 async function workbookWithSheet(inner: string): Promise<Buffer> {
-  const zip = await JSZip.loadAsync(await workbook((sheet) => sheet.addRow(['Name'])));
+  const zip = await JSZip.loadAsync(await workbook([], (sheet) => sheet.addRow(['Name'])));
   zip.file(
     'xl/worksheets/sheet1.xml',
     `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">${inner}</worksheet>`,
@@ -40,7 +24,7 @@ const nameRows =
 
 describe('bounding the shape of an Excel workbook', () => {
   it('refuses rows with a cell in the last column (XFD) without making a cell for every column between', async () => {
-    const file = await workbook((sheet) => {
+    const file = await workbook([], (sheet) => {
       for (let r = 1; r <= 300; r++) {
         sheet.getCell(`A${r}`).value = r === 1 ? 'Name' : `Patient ${r}`;
         sheet.getCell(`XFD${r}`).value = 'x';
@@ -55,7 +39,7 @@ describe('bounding the shape of an Excel workbook', () => {
   });
 
   it('refuses one wide row below a normal header, naming it', async () => {
-    const file = await workbook((sheet) => {
+    const file = await workbook([], (sheet) => {
       sheet.addRows([
         ['Name', 'MRN'],
         ['Ada', 'M-1'],
@@ -67,7 +51,7 @@ describe('bounding the shape of an Excel workbook', () => {
   });
 
   it('reads 200 columns', async () => {
-    const file = await workbook((sheet) => {
+    const file = await workbook([], (sheet) => {
       sheet.addRow(Array.from({ length: 200 }, (_, i) => `C${i + 1}`));
       sheet.addRow(Array.from({ length: 200 }, (_, i) => String(i + 1)));
     });
@@ -77,7 +61,7 @@ describe('bounding the shape of an Excel workbook', () => {
   });
 
   it('keeps values in their columns across empty cells, as the sheet shows them', async () => {
-    const file = await workbook((sheet) => {
+    const file = await workbook([], (sheet) => {
       sheet.getCell('A1').value = 'Name';
       sheet.getCell('D1').value = 'MRN';
       sheet.getCell('F1').value = 'Room';
@@ -120,7 +104,7 @@ describe('bounding the shape of an Excel workbook', () => {
   });
 
   it('still reads a merged cell as the value of every cell it covers', async () => {
-    const file = await workbook((sheet) => {
+    const file = await workbook([], (sheet) => {
       sheet.addRows([
         ['Name', 'Ward', 'Bed'],
         ['Ada', '4B', '1'],
