@@ -25,9 +25,17 @@ export const auditColumns = ['time', 'operation', 'outcome', 'status', 'tenantId
 
 const isoTime = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 time, e.g. 2026-11-23T08:00:00Z' });
 
+/** Records a JSON read of the trail gives when it names no `limit` (a screenful; the answer says when there are more). */
+export const AUDIT_VIEW_LIMIT = 5_000;
+/** The most records one read gives: a CSV export without a `limit` gives every record up to this. */
+export const AUDIT_MAX_LIMIT = 1_000_000;
+
 /**
- * `GET /api/audit?from=&to=&team=&user=&patient=&operation=&format=json|csv&limit=`: oldest first.
- * The answer is streamed, so an export may be large (a busy day is about 100,000 records).
+ * `GET /api/audit?from=&to=&team=&user=&patient=&operation=&format=json|csv&limit=`: oldest first,
+ * `from` and `to` both inclusive. The answer is streamed, so an export may be large (a busy day is
+ * about 100,000 records). Without a `limit`, JSON gives the first AUDIT_VIEW_LIMIT and says
+ * `more` when there are more; CSV gives every record, and an export past AUDIT_MAX_LIMIT is cut
+ * off without its end (the download fails) rather than passing as complete.
  */
 export const auditQuery = z
   .object({
@@ -38,11 +46,11 @@ export const auditQuery = z
     patient: z.string().min(1).max(64).optional(),
     operation: z.enum(auditOperations).optional(),
     format: z.enum(['json', 'csv']).default('json'),
-    limit: z.coerce.number().int().min(1).max(1_000_000).default(5_000),
+    limit: z.coerce.number().int().min(1).max(AUDIT_MAX_LIMIT).optional(),
   })
   .strict();
 export type AuditQuery = z.infer<typeof auditQuery>;
 
 /** `GET /api/audit` as JSON (as CSV, the same records in `auditColumns`). */
-export const auditAnswer = z.object({ events: z.array(auditEvent) });
+export const auditAnswer = z.object({ events: z.array(auditEvent), more: z.literal(true).optional() });
 export type AuditAnswer = z.infer<typeof auditAnswer>;

@@ -62,6 +62,9 @@ it('shows the audit trail to an audit reader, and not to others', async () => {
   await expectAccessible(reader, 'audit trail');
   await reader.getByLabel('Operation').selectOption('PatientListCreate');
   await expect.poll(async () => (await audit.getByRole('row').count()) - 1).toBe(1);
+  // A team's records by its id (another team's id: none of them).
+  await reader.getByLabel('Team', { exact: true }).fill('00000000-0000-4000-8000-000000000000');
+  await expect.poll(() => visible(reader, 'No audit records match.'), { timeout: 15_000 }).toBe(true);
 
   const clinician = await open();
   await signIn(clinician, server.url, 'Emery Zhang (Fabrikam Medical Center)', 'ICU Team');

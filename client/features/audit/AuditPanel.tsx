@@ -33,11 +33,12 @@ const useStyles = makeStyles({
 export function AuditPanel({ open, onClose }: { open: boolean; onClose: () => void }) {
   const styles = useStyles();
   const { api } = useSession();
-  const [filters, setFilters] = useState({ from: '', to: '', user: '', patient: '', operation: '' });
+  const [filters, setFilters] = useState({ from: '', to: '', user: '', patient: '', team: '', operation: '' });
   const params = new URLSearchParams();
   if (filters.from) params.set('from', new Date(filters.from).toISOString());
-  if (filters.to) params.set('to', new Date(filters.to).toISOString());
-  for (const key of ['user', 'patient', 'operation'] as const) if (filters[key].trim()) params.set(key, filters[key].trim());
+  // The fields give minutes and the server's `to` is inclusive: "to 10:00" takes in the whole of 10:00.
+  if (filters.to) params.set('to', new Date(new Date(filters.to).getTime() + 59_999).toISOString());
+  for (const key of ['user', 'patient', 'team', 'operation'] as const) if (filters[key].trim()) params.set(key, filters[key].trim());
   const events = useAuditEvents(params, open);
   const set = (key: keyof typeof filters) => (_: unknown, d: { value: string }) => setFilters((f) => ({ ...f, [key]: d.value }));
   const downloadCsv = async () => {
@@ -73,6 +74,9 @@ export function AuditPanel({ open, onClose }: { open: boolean; onClose: () => vo
           <Field label={t('audit.patient')}>
             <Input value={filters.patient} onChange={set('patient')} />
           </Field>
+          <Field label={t('audit.team')}>
+            <Input value={filters.team} onChange={set('team')} />
+          </Field>
           <Field label={t('audit.operation')}>
             <Select value={filters.operation} onChange={set('operation')}>
               <option value="">{t('audit.anyOperation')}</option>
@@ -88,6 +92,11 @@ export function AuditPanel({ open, onClose }: { open: boolean; onClose: () => vo
         {events.isPending && <Spinner label={t('app.loading')} />}
         {events.isError && <ErrorNotice error={events.error} />}
         {events.data?.events.length === 0 && <Text role="status">{t('audit.empty')}</Text>}
+        {events.data?.more && (
+          <Text role="status" block>
+            {t('audit.more', { count: events.data.events.length })}
+          </Text>
+        )}
         {events.data && events.data.events.length > 0 && (
           <Table aria-label={t('audit.title')} size="small">
             <TableHeader>

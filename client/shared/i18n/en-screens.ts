@@ -145,6 +145,7 @@ export const enScreens = {
   'audit.anyOperation': 'Any',
   'audit.csv': 'Download CSV',
   'audit.empty': 'No audit records match.',
+  'audit.more': 'Showing the first {count} records; more match. Narrow the filters, or download the CSV for all of them.',
   'audit.time': 'Time',
   'audit.outcome': 'Outcome',
   'audit.team': 'Team',

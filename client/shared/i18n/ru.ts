@@ -279,6 +279,7 @@ export const ru: Record<MessageKey, string> = {
   'audit.anyOperation': 'Любая',
   'audit.csv': 'Скачать CSV',
   'audit.empty': 'Записей аудита не найдено.',
+  'audit.more': 'Показаны первые {count} записей; подходящих больше. Уточните фильтры или скачайте CSV со всеми записями.',
   'audit.time': 'Время',
   'audit.outcome': 'Результат',
   'audit.team': 'Команда',

@@ -265,6 +265,7 @@ export const zhCN: Record<MessageKey, string> = {
   'audit.anyOperation': '不限',
   'audit.csv': '下载 CSV',
   'audit.empty': '没有匹配的审计记录。',
+  'audit.more': '仅显示前 {count} 条记录，还有更多匹配的记录。请缩小筛选范围，或下载包含全部记录的 CSV。',
   'audit.time': '时间',
   'audit.outcome': '结果',
   'audit.team': '团队',

@@ -265,6 +265,7 @@ export const zhTW: Record<MessageKey, string> = {
   'audit.anyOperation': '不限',
   'audit.csv': '下載 CSV',
   'audit.empty': '沒有符合的稽核紀錄。',
+  'audit.more': '僅顯示前 {count} 筆紀錄，還有更多符合的紀錄。請縮小篩選範圍，或下載包含全部紀錄的 CSV。',
   'audit.time': '時間',
   'audit.outcome': '結果',
   'audit.team': '團隊',

@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import { auditQuery, type AuditEvent } from '../../../contract/audit.js';
+import { AUDIT_MAX_LIMIT, AUDIT_VIEW_LIMIT, auditQuery, type AuditEvent } from '../../../contract/audit.js';
 import { caller } from '../../platform/request-context.js';
 import type { ApiDeps, Endpoints } from '../shared/deps.js';
 import { auditCsv, auditJson, readAuditTrail, readOperation, requireAuditReader } from './audit-service.js';
@@ -14,15 +14,20 @@ export function auditRoutes(ep: Endpoints, deps: ApiDeps): void {
     // The role first: a caller without it learns nothing from the query's checks.
     requireAuditReader(who.roles);
     const query = auditQuery.parse(req.query);
-    const records = (await readAuditTrail(deps, who, query))[Symbol.asyncIterator]();
+    const csv = query.format === 'csv';
+    const limit = query.limit ?? (csv ? AUDIT_MAX_LIMIT : AUDIT_VIEW_LIMIT);
+    // One record past the limit tells whether the limit left any out.
+    const records = limited((await readAuditTrail(deps, who, query, limit + 1))[Symbol.asyncIterator](), limit);
     // The first page is read before the status goes out: a store that cannot be read gives a problem answer, not a cut-off file.
     const firstChunk = await take(records);
-    if (query.format === 'csv') {
+    if (csv) {
       res.type('text/csv; charset=utf-8').attachment('audit.csv');
-      await stream(res, records, firstChunk, { open: '', records: (events, first) => auditCsv(events, first), close: '' });
+      // An export asked for all that is cut at the most one read gives ends without its end: never a file that looks whole.
+      const cutOff = query.limit === undefined;
+      await stream(res, records, firstChunk, { open: '', records: (events, first) => auditCsv(events, first), close: () => '' }, cutOff);
     } else {
       res.type('application/json; charset=utf-8');
-      await stream(res, records, firstChunk, auditJson);
+      await stream(res, records, firstChunk, auditJson, false);
     }
   });
 }
@@ -37,14 +42,44 @@ async function take(records: AsyncIterator<AuditEvent>): Promise<AuditEvent[]> {
   return chunk;
 }
 
+/** The first `limit` records; `left` tells, once they are taken, whether the store had more. */
+function limited(records: AsyncIterator<AuditEvent>, limit: number): AsyncIterator<AuditEvent> & { left: boolean } {
+  let given = 0;
+  const iterator = {
+    left: false,
+    async next(): Promise<IteratorResult<AuditEvent>> {
+      const next = await records.next();
+      if (next.done) return next;
+      if (given === limit) {
+        iterator.left = true;
+        await records.return?.();
+        return { done: true, value: undefined };
+      }
+      given++;
+      return next;
+    },
+    return: async () => (await records.return?.()) ?? { done: true as const, value: undefined },
+  };
+  return iterator;
+}
+
 interface Form {
   open: string;
   records(events: AuditEvent[], first: boolean): string;
-  close: string;
+  close(more: boolean): string;
 }
 
-/** Writes the answer chunk by chunk, waiting when the client reads slower than the store; a failure midway cuts the answer off. */
-async function stream(res: Response, records: AsyncIterator<AuditEvent>, firstChunk: AuditEvent[], form: Form): Promise<void> {
+/**
+ * Writes the answer chunk by chunk, waiting when the client reads slower than the store; a failure
+ * midway cuts the answer off, and so does a limit that left records out when `cutOffWhenMore`.
+ */
+async function stream(
+  res: Response,
+  records: AsyncIterator<AuditEvent> & { left: boolean },
+  firstChunk: AuditEvent[],
+  form: Form,
+  cutOffWhenMore: boolean,
+): Promise<void> {
   let chunk = firstChunk;
   let first = true;
   try {
@@ -58,7 +93,8 @@ async function stream(res: Response, records: AsyncIterator<AuditEvent>, firstCh
         return;
       }
     }
-    res.end(form.close);
+    if (records.left && cutOffWhenMore) throw new Error('the export has more records than one read gives');
+    res.end(form.close(records.left));
   } catch (error) {
     // The status already went out: an answer without its end is the client's sign that it is incomplete.
     res.destroy(error as Error);

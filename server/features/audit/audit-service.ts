@@ -1,4 +1,5 @@
 import { AUDIT_READER_ROLE, auditColumns, type AuditEvent, type AuditOperation, type AuditQuery } from '../../../contract/audit.js';
+import { guidPattern } from '../../../contract/id-syntax.js';
 import { toCsv } from '../../platform/csv.js';
 import { problem } from '../../platform/problem.js';
 import { requestContext } from '../../platform/request-context.js';
@@ -22,6 +23,7 @@ export async function readAuditTrail(
   { store }: ApiDeps,
   caller: { tenantId: string; roles: readonly string[] },
   query: AuditQuery,
+  limit: number,
 ): Promise<AsyncIterable<AuditEvent>> {
   requireAuditReader(caller.roles);
   const norm = (t?: string) => (t ? new Date(t).toISOString() : undefined);
@@ -29,11 +31,12 @@ export async function readAuditTrail(
     tenantId: caller.tenantId,
     from: norm(query.from),
     to: norm(query.to),
-    teamId: query.team,
+    // Team ids are recorded in lower case (a Microsoft 365 group id in any case is the same team).
+    teamId: query.team && guidPattern.test(query.team) ? query.team.toLowerCase() : query.team,
     userId: query.user,
     patientId: query.patient,
     operation: query.operation,
-    limit: query.limit,
+    limit,
   });
   // The trail holds ids, not patient data: a read of it is one record, whatever it was filtered by.
   await recordRead(store.audit, readOperation(query.format));
@@ -57,9 +60,9 @@ export const auditCsv = (events: AuditEvent[], first = true): string => {
   return first ? csv : csv.slice(opening.length);
 };
 
-/** The opening and closing of the JSON answer `{"events":[…]}` around its records. */
+/** The opening and closing of the JSON answer `{"events":[…]}` around its records; `more` when the limit left some out. */
 export const auditJson = {
   open: '{"events":[',
   records: (events: AuditEvent[], first: boolean) => (first ? '' : ',') + events.map((e) => JSON.stringify(e)).join(','),
-  close: ']}',
+  close: (more: boolean) => (more ? '],"more":true}' : ']}'),
 };
