@@ -31,6 +31,8 @@ export interface DeclaredAudit {
   recorded: boolean;
   /** The tenant and user an unverified token claims: only for recording its refusal (401). */
   claimed?: { tenantId: string; userId: string };
+  /** The patients a refusal's answer names (e.g. who holds a value a schema change would break): its records name them too. */
+  refusalPatientIds?: string[];
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();

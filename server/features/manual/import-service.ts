@@ -8,7 +8,7 @@ import type {
 import type { ManualPatient } from '../../../contract/manual.js';
 import { Problem } from '../../platform/problem.js';
 import type { TeamKey } from '../../storage/ports.js';
-import { onCommit, recordRead } from '../shared/audit-trail.js';
+import { onCommit, recordRead, refusalNames } from '../shared/audit-trail.js';
 import type { ApiDeps } from '../shared/deps.js';
 import { requireManualMode } from '../shared/team-connection.js';
 import { readImportFile } from './import-file.js';
@@ -87,12 +87,17 @@ export async function confirmImport(
   // Taken out for the import, so a second confirmation at once finds nothing to import twice.
   const { file, putBack, done } = await uploads.take(body.token, owner);
   try {
-    const { rows } = await checked(deps, owner, file, body.mapping);
+    const { rows, matched } = await checked(deps, owner, file, body.mapping);
     const invalid = rows.filter((r) => !r.data);
     const valid = rows.filter((r) => r.data);
+    // Skipped rows name the team's patients their MRNs match ("already in the team"): a refusal's
+    // records name those patients, as the preview's do.
+    if (invalid.length) refusalNames(matched);
     if (body.mode === 'all' && invalid.length)
       throw new Problem('validation_failed', `${invalid.length} of ${rows.length} rows have problems, so nothing was imported. ${listed(invalid)}`);
     if (!valid.length) throw new Problem('validation_failed', `No row can be imported, so nothing was imported. ${listed(invalid)}`);
+    // So does an import's answer, when the rows it skipped name them: recorded before anything is written.
+    if (invalid.length && matched.length) await recordRead(deps.store.audit, 'PatientSearch', { patientIds: matched });
     const written = await deps.store.createManualPatients(
       owner,
       valid.map((r) => r.data!),

@@ -2,7 +2,7 @@ import { uuid } from '../../../contract/ids.js';
 import type { ManualPatient, ManualPatientData, ManualPatientsAnswer, ManualSchema, PatientBody, SchemaBody } from '../../../contract/manual.js';
 import { Problem } from '../../platform/problem.js';
 import type { TeamKey } from '../../storage/ports.js';
-import { onCommit, recordRead, redeclare } from '../shared/audit-trail.js';
+import { onCommit, recordRead, redeclare, refusalNames } from '../shared/audit-trail.js';
 import type { ApiDeps } from '../shared/deps.js';
 import { problems, valueOf } from '../shared/outcomes.js';
 import { requireManualMode } from '../shared/team-connection.js';
@@ -23,8 +23,13 @@ export async function setSchema({ store }: ApiDeps, team: TeamKey, body: SchemaB
   const current = await store.getSchema(team);
   const operation = current !== null ? 'PatientSchemaUpdate' : 'PatientSchemaCreate';
   redeclare(operation);
-  const conflicts = schemaConflicts(current?.fields ?? [], body.fields, await store.getManualPatients(team));
-  if (conflicts.length) throw new Problem('schema_conflict', `The change conflicts with values patients already have. ${conflicts.join(' ')}`);
+  const named = new Set<string>();
+  const conflicts = schemaConflicts(current?.fields ?? [], body.fields, await store.getManualPatients(team), named);
+  if (conflicts.length) {
+    // The answer names patients: its record names them too.
+    refusalNames(named);
+    throw new Problem('schema_conflict', `The change conflicts with values patients already have. ${conflicts.join(' ')}`);
+  }
   return valueOf(await store.setSchema(team, body.fields, body.version, onCommit(operation)));
 }
 

@@ -197,11 +197,12 @@ export function mergeValues(
 }
 
 /** Patients' names for a message: the first five, then how many more. */
-function named(patients: ManualPatient[]): string {
-  const names = patients.slice(0, 5).map((p) => p.name);
-  return patients.length > 5 ? `${names.join(', ')} and ${patients.length - 5} more` : names.join(', ');
+/** How many patients a sentence names before "and N more". */
+const NAMED = 5;
+function namedText(patients: ManualPatient[]): string {
+  const names = patients.slice(0, NAMED).map((p) => p.name);
+  return patients.length > NAMED ? `${names.join(', ')} and ${patients.length - NAMED} more` : names.join(', ');
 }
-const has = (patients: ManualPatient[]) => `${named(patients)} ${patients.length === 1 ? 'has' : 'have'}`;
 
 /** Text and long text hold the same values: a field may move between them when every value fits. */
 const sameShape = (a: SchemaField['type'], b: SchemaField['type']) => a === b || (a in textLimits && b in textLimits);
@@ -212,8 +213,14 @@ const sameShape = (a: SchemaField['type'], b: SchemaField['type']) => a === b ||
  * patients have values, a choice removed while chosen, a range narrowed below values, a field made
  * required (or added as required) while patients have no value.
  */
-export function schemaConflicts(current: SchemaField[], next: SchemaField[], patients: ManualPatient[]): string[] {
+export function schemaConflicts(current: SchemaField[], next: SchemaField[], patients: ManualPatient[], shown?: Set<string>): string[] {
   const conflicts: string[] = [];
+  // The patients the sentences name (the first five of each group), for the refusal's audit record.
+  const named = (group: ManualPatient[]) => {
+    for (const p of group.slice(0, NAMED)) shown?.add(p.id);
+    return namedText(group);
+  };
+  const has = (group: ManualPatient[]) => `${named(group)} ${group.length === 1 ? 'has' : 'have'}`;
   const having = (id: string) => patients.filter((p) => fieldValue(p.values, id) !== undefined);
   for (const old of current) {
     const holders = having(old.id);

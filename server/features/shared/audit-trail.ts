@@ -43,6 +43,11 @@ function events(
   return patients.map((patientId) => ({ ...base, patientId }));
 }
 
+/** The patients the refusal about to be thrown names in its answer: its records name them, one record each. */
+export function refusalNames(patientIds: Iterable<string>): void {
+  declared().refusalPatientIds = [...patientIds];
+}
+
 /** Names what the call turned out to be once the use case knows (e.g. creating or updating a schema), for its records either way. */
 export function redeclare(...operations: AuditOperation[]): void {
   declared().operations = operations;
@@ -82,5 +87,6 @@ export async function recordRefusal(log: AuditLog, status: number): Promise<void
   const who = context.caller ?? audit.claimed;
   if (!who) return;
   audit.recorded = true;
-  await log.append(...audit.operations.flatMap((operation) => events(operation, 'failure', { status }, who)));
+  const patientIds = audit.refusalPatientIds;
+  await log.append(...audit.operations.flatMap((operation) => events(operation, 'failure', { status, patientIds }, who)));
 }

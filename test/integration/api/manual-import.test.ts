@@ -125,8 +125,12 @@ describe.each(bothStores)('%s', (_name, start) => {
       const ada = (await roster()).find((p) => p.mrn === 'IMP-1') as unknown as { id: string };
       expect((await auditOf('PatientSearch')).some((e) => e.patientId === ada.id)).toBe(true);
 
+      const searchesBefore = (await auditOf('PatientSearch')).length;
       const done = await server.call(who.owner, 'POST', `${base}/manual-import/confirm`, { token: sent.body.token, mapping, mode: 'valid' });
       expect(done.body).toMatchObject({ imported: 1, skipped: [{ row: 3 }] });
+      // The skipped row names Ada's MRN as the team's: the import's records name her too.
+      const searches = await auditOf('PatientSearch');
+      expect(searches.slice(searchesBefore).map((e) => e.patientId)).toEqual([ada.id]);
       expect((await roster()).map((p) => p.name)).toEqual(['Ada Lovelace', 'Alan Turing', 'Katherine Johnson']);
       // The nurse is named by the team's directory, kept by id.
       const katherine = (await server.call(who.owner, 'GET', `${base}/manual-patients`)).body.patients.find(

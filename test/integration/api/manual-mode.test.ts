@@ -124,6 +124,13 @@ describe('Manual mode', () => {
     expect(ops).toContain('PatientSchemaCreate:failure');
     expect(ops).toContain('PatientSchemaUpdate:failure');
     expect(ops.filter((o: string) => o === 'PatientDetailsEdit:success')).toHaveLength(2);
+    // A refused schema change whose answer names patients (who holds a value it would break) records their ids.
+    const patients = (await server.api(who.member, 'GET', `${base}/manual-patients`)).body.patients as { id: string; name: string }[];
+    const refusals = (await server.api(reader, 'GET', '/api/audit?operation=PatientSchemaUpdate')).body.events.filter(
+      (e: { outcome: string }) => e.outcome === 'failure',
+    );
+    const named = refusals.map((e: { patientId: string | null }) => e.patientId).filter(Boolean);
+    expect(named).toContain(patients.find((p) => p.name === 'Ada Lovelace')!.id);
   });
 
   it('refuses field ids and value keys JavaScript objects already carry, naming them, and keeps working after', async () => {
