@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DIRECTION_CONTROLS_MESSAGE, hasDirectionControls } from './plain-constants.js';
 import { genders } from './patients.js';
 
 /**
@@ -158,7 +159,16 @@ const fieldId = z.string().superRefine((id, ctx) => {
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
 
-const choiceText = z.string().trim().min(1).max(100);
+/** Text the team shares, without invisible direction controls (see hasDirectionControls). */
+const sharedText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(max)
+    .refine((text) => !hasDirectionControls(text), DIRECTION_CONTROLS_MESSAGE);
+
+const choiceText = sharedText(100);
 
 /**
  * A choice field's colours by choice, read as own properties into a fresh object: a choice may be
@@ -196,7 +206,7 @@ const extras = ['choices', 'colours', 'unit', 'min', 'max'] as const;
 export const schemaField = z
   .object({
     id: fieldId,
-    label: z.string().trim().min(1).max(100),
+    label: sharedText(100),
     type: z.enum(fieldTypes),
     choices: z.array(choiceText).min(1).max(50).optional(),
     colours: colours.optional(),
@@ -269,7 +279,7 @@ const patientValues = z.unknown().transform((raw, ctx): Record<string, SentValue
  */
 export const patientBody = z
   .object({
-    name: z.string().trim().min(1, 'must not be empty').max(200),
+    name: sharedText(200),
     mrn: z.string().trim().min(1).max(64).nullable().optional(),
     birthDate: manualDate.nullable().optional(),
     gender: z.enum(genders).nullable().optional(),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { NOTE_MAX_LENGTH } from './plain-constants.js';
+import { DIRECTION_CONTROLS_MESSAGE, NOTE_MAX_LENGTH, hasDirectionControls } from './plain-constants.js';
 
 /** The longest note the team can keep, in characters (UTF-16 code units, as `String.length` counts). */
 export { NOTE_MAX_LENGTH } from './plain-constants.js';
@@ -9,7 +9,8 @@ const noteText = z
   .trim()
   .min(1, 'must not be empty')
   // Never cut: a longer note is refused whole, with the limit in the message.
-  .max(NOTE_MAX_LENGTH, `must be at most ${NOTE_MAX_LENGTH.toLocaleString('en')} characters`);
+  .max(NOTE_MAX_LENGTH, `must be at most ${NOTE_MAX_LENGTH.toLocaleString('en')} characters`)
+  .refine((text) => !hasDirectionControls(text), DIRECTION_CONTROLS_MESSAGE);
 
 /** `POST /api/teams/{teamId}/patients/{patientId}/notes`. */
 export const noteBody = z.object({ text: noteText }).strict();

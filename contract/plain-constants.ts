@@ -53,3 +53,13 @@ export function medicationGroup(m: { status?: string | null; doNotPerform?: bool
   if (m.notTaken === true) return 'not-taken';
   return m.status ?? null;
 }
+
+/**
+ * Unicode's bidirectional embedding, override and isolate controls (U+202A–U+202E, U+2066–U+2069):
+ * invisible, they reorder how the text after them is shown, so a note typed as "give 10 mg" could
+ * show to colleagues as something else. Text the team shares (notes, list names, hand-entered
+ * patients and fields) is refused with them, never silently changed.
+ */
+const DIRECTION_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/;
+export const hasDirectionControls = (text: string) => DIRECTION_CONTROLS.test(text);
+export const DIRECTION_CONTROLS_MESSAGE = 'must not contain invisible text direction controls';

@@ -118,6 +118,21 @@ describe('malformed requests change nothing', () => {
     expect((await server.api(who.owner, 'GET', `${base}/lists`)).body).toEqual(before);
   });
 
+  it('refuses shared text with invisible direction controls, which would show colleagues reordered words, saying so', async () => {
+    const before = (await server.api(who.owner, 'GET', `${base}/lists`)).body;
+    // U+202E RIGHT-TO-LEFT OVERRIDE, U+2066 LEFT-TO-RIGHT ISOLATE.
+    for (const name of ['Ward \u202Egm 01', 'Bay \u2066A\u2069']) {
+      const refused = await server.api(who.owner, 'POST', `${base}/lists`, { name });
+      expect(refused).toMatchObject({ status: 400, body: { code: 'validation_failed' } });
+      expect(refused.body.message).toContain('invisible text direction controls');
+    }
+    expect((await server.api(who.owner, 'GET', `${base}/lists`)).body).toEqual(before);
+    const note = await server.api(who.member, 'POST', `${base}/patients/any-patient/notes`, { text: 'give \u202E01 mg' });
+    expect(note).toMatchObject({ status: 400, body: { code: 'validation_failed' } });
+    // Right-to-left writing itself is text like any other.
+    expect((await server.api(who.owner, 'POST', `${base}/lists`, { name: 'جناح ٣' })).status).toBe(201);
+  });
+
   it('refuses unknown lists and patients the EHR does not have', async () => {
     const list = (await server.api(who.owner, 'POST', `${base}/lists`, { name: 'Checked' })).body;
     expect((await server.api(who.owner, 'GET', `${base}/lists/00000000-0000-4000-8000-000000000000`)).body.code).toBe('list_not_found');
