@@ -51,6 +51,14 @@ export const auditQuery = z
   .strict();
 export type AuditQuery = z.infer<typeof auditQuery>;
 
+/**
+ * `POST /api/audit/export`: the filters of a CSV download. The answer (contract/exports.ts
+ * `exportLinkAnswer`) is a link with a single-use ticket, opened without a Bearer token, as a
+ * list's download is: Teams on the web, desktop and mobile cannot save a blob link.
+ */
+export const auditExportBody = auditQuery.pick({ from: true, to: true, team: true, user: true, patient: true, operation: true }).strict();
+export type AuditExportBody = z.infer<typeof auditExportBody>;
+
 /** `GET /api/audit` as JSON (as CSV, the same records in `auditColumns`). */
 export const auditAnswer = z.object({ events: z.array(auditEvent), more: z.literal(true).optional() });
 export type AuditAnswer = z.infer<typeof auditAnswer>;

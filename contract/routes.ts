@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { auditAnswer, auditQuery } from './audit.js';
+import { auditAnswer, auditExportBody, auditQuery } from './audit.js';
 import { connectionAnswer, connectionBody, setConnectionAnswer } from './connection.js';
 import { exportBody, exportLinkAnswer, exportQuery } from './exports.js';
 import {
@@ -77,6 +77,8 @@ export const apiRoutes = {
   'GET /api/teams/{teamId}/discharged-patients/{patientId}': { answer: dischargedPatient },
   'POST /api/teams/{teamId}/discharged-patients/{patientId}/readmit': { body: dischargeBody, answer: manualPatient },
   'GET /api/audit': { query: auditQuery, answer: auditAnswer },
+  'POST /api/audit/export': { body: auditExportBody, answer: exportLinkAnswer },
+  'GET /api/audit/export/{ticket}': { answer: null },
 } as const satisfies Record<string, RouteContract>;
 
 export type ApiRoute = keyof typeof apiRoutes;

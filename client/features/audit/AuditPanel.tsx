@@ -23,7 +23,8 @@ import { dateTime } from '../../shared/format';
 import { t } from '../../shared/i18n/t';
 import { useSession } from '../../shared/session';
 import { auditOperations } from '../../../contract/audit-operations';
-import { exportAuditCsv, useAuditEvents } from './api/get-audit';
+import { openDownload } from '../../shared/teams/open-download';
+import { auditExportLink, useAuditEvents } from './api/get-audit';
 
 const useStyles = makeStyles({
   filters: { display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(160px, 1fr))', gap: '8px', marginBottom: '12px' },
@@ -41,11 +42,14 @@ export function AuditPanel({ open, onClose }: { open: boolean; onClose: () => vo
   for (const key of ['user', 'patient', 'team', 'operation'] as const) if (filters[key].trim()) params.set(key, filters[key].trim());
   const events = useAuditEvents(params, open);
   const set = (key: keyof typeof filters) => (_: unknown, d: { value: string }) => setFilters((f) => ({ ...f, [key]: d.value }));
+  const [exportError, setExportError] = useState<unknown>(null);
   const downloadCsv = async () => {
-    const a = document.createElement('a');
-    a.href = URL.createObjectURL(await exportAuditCsv(api, params));
-    a.download = 'audit.csv';
-    a.click();
+    setExportError(null);
+    try {
+      await openDownload(await auditExportLink(api, params));
+    } catch (error) {
+      setExportError(error);
+    }
   };
   return (
     <OverlayDrawer open={open} onOpenChange={(_, s) => !s.open && onClose()} position="end" size="full">
@@ -89,6 +93,7 @@ export function AuditPanel({ open, onClose }: { open: boolean; onClose: () => vo
           </Field>
         </div>
         <Button onClick={() => void downloadCsv()}>{t('audit.csv')}</Button>
+        {exportError !== null && <ErrorNotice error={exportError} />}
         {events.isPending && <Spinner label={t('app.loading')} />}
         {events.isError && <ErrorNotice error={events.error} />}
         {events.data?.events.length === 0 && <Text role="status">{t('audit.empty')}</Text>}

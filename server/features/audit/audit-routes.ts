@@ -1,35 +1,75 @@
-import type { Response } from 'express';
-import { AUDIT_MAX_LIMIT, AUDIT_VIEW_LIMIT, auditQuery, type AuditEvent } from '../../../contract/audit.js';
-import { caller } from '../../platform/request-context.js';
+import type { NextFunction, Request, Response } from 'express';
+import {
+  AUDIT_MAX_LIMIT,
+  AUDIT_VIEW_LIMIT,
+  auditExportBody,
+  auditQuery,
+  type AuditEvent,
+  type AuditExportBody,
+  type AuditQuery,
+} from '../../../contract/audit.js';
+import { caller, requestContext, type Caller } from '../../platform/request-context.js';
 import type { ApiDeps, Endpoints } from '../shared/deps.js';
+import { createAuditLinks } from './audit-links.js';
 import { auditCsv, auditJson, readAuditTrail, readOperation, requireAuditReader } from './audit-service.js';
 
 /** Records written at a time: big enough for few writes, small enough to keep memory flat. */
 const CHUNK = 500;
 
-/** The audit trail of the caller's tenant, for holders of the audit reader app role. */
+/**
+ * The audit trail of the caller's tenant, for holders of the audit reader app role: read with a
+ * Bearer token (`GET /audit`, JSON or CSV), or downloaded as CSV through a single-use link the
+ * tab asks for (`POST /audit/export`) and the host opens without a token (`GET /audit/export/:ticket`).
+ */
 export function auditRoutes(ep: Endpoints, deps: ApiDeps): void {
+  const links = createAuditLinks({ store: deps.heldItems });
   ep.get('/audit', { audit: (req) => [readOperation(req.query.format)], access: 'caller' }, async (req, res) => {
     const who = caller();
     // The role first: a caller without it learns nothing from the query's checks.
     requireAuditReader(who.roles);
-    const query = auditQuery.parse(req.query);
-    const csv = query.format === 'csv';
-    const limit = query.limit ?? (csv ? AUDIT_MAX_LIMIT : AUDIT_VIEW_LIMIT);
-    // One record past the limit tells whether the limit left any out.
-    const records = limited((await readAuditTrail(deps, who, query, limit + 1))[Symbol.asyncIterator](), limit);
-    // The first page is read before the status goes out: a store that cannot be read gives a problem answer, not a cut-off file.
-    const firstChunk = await take(records);
-    if (csv) {
-      res.type('text/csv; charset=utf-8').attachment('audit.csv');
-      // An export asked for all that is cut at the most one read gives ends without its end: never a file that looks whole.
-      const cutOff = query.limit === undefined;
-      await stream(res, records, firstChunk, { open: '', records: (events, first) => auditCsv(events, first), close: () => '' }, cutOff);
-    } else {
-      res.type('application/json; charset=utf-8');
-      await stream(res, records, firstChunk, auditJson, false);
-    }
+    await answerTrail(deps, res, who, auditQuery.parse(req.query));
   });
+
+  // Issuing a link reads nothing of the trail; the download is what is recorded.
+  ep.post('/audit/export', { audit: null, access: 'caller' }, async (req, res) => {
+    const who = caller();
+    requireAuditReader(who.roles);
+    const filters = auditExportBody.parse(req.body);
+    const { ticket, expiresAt } = await links.issue({ caller: who, filters });
+    res.status(201).json({ url: `/api/audit/export/${ticket}`, expiresAt: expiresAt.toISOString() });
+  });
+
+  // The ticket stands in for the Bearer token: it restores who asked (the role is checked again) and the filters.
+  const redeem = async (req: Request, res: Response, next: NextFunction) => {
+    const grant = await links.redeem(String(req.params.ticket));
+    requestContext().caller = grant.caller;
+    res.locals.auditFilters = grant.filters;
+    next();
+  };
+  ep.get('/audit/export/:ticket', { audit: 'AuditExport', access: 'caller', authenticate: redeem }, async (_req, res) => {
+    const who = caller();
+    requireAuditReader(who.roles);
+    await answerTrail(deps, res, who, { ...(res.locals.auditFilters as AuditExportBody), format: 'csv' });
+  });
+}
+
+/** The trail as asked, JSON or CSV, streamed as it is read. */
+async function answerTrail(deps: ApiDeps, res: Response, who: Caller, query: AuditQuery): Promise<void> {
+  const csv = query.format === 'csv';
+  const limit = query.limit ?? (csv ? AUDIT_MAX_LIMIT : AUDIT_VIEW_LIMIT);
+  // One record past the limit tells whether the limit left any out.
+  const records = limited((await readAuditTrail(deps, who, query, limit + 1))[Symbol.asyncIterator](), limit);
+  // The first page is read before the status goes out: a store that cannot be read gives a problem answer, not a cut-off file.
+  const firstChunk = await take(records);
+  if (csv) {
+    res.type('text/csv; charset=utf-8').attachment('audit.csv');
+    // An export asked for all that is cut at the most one read gives ends without its end: never a file that looks whole.
+    const cutOff = query.limit === undefined;
+    await stream(res, records, firstChunk, { open: '', records: (events, first) => auditCsv(events, first), close: () => '' }, cutOff);
+  } else {
+    res.type('application/json; charset=utf-8');
+    await stream(res, records, firstChunk, auditJson, false);
+  }
 }
 
 async function take(records: AsyncIterator<AuditEvent>): Promise<AuditEvent[]> {

@@ -217,6 +217,13 @@ beforeAll(async () => {
     // After the confirmation: a new upload replaces the owner's earlier one.
     { route: 'POST /api/teams/:teamId/manual-import/file', user: manualOwner, path: `${manualTeam}/manual-import/file`, file: importFile },
     { route: 'GET /api/audit', user: reader(), path: '/api/audit?limit=10' },
+    { route: 'POST /api/audit/export', user: reader(), path: '/api/audit/export', body: { operation: 'PatientView' } },
+    {
+      // Like a list's download: the link carries no Bearer token, its single-use ticket names the reader.
+      route: 'GET /api/audit/export/:ticket',
+      user: '',
+      path: async () => (await server.api(reader(), 'POST', '/api/audit/export', { operation: 'PatientView' })).body.url as string,
+    },
   ];
 });
 afterAll(() => server?.stop());
@@ -263,10 +270,10 @@ describe('every API route', () => {
       }
       if (changes || shownIds.length || shownNames.length) expect(events.length, `${c.route} recorded nothing`).toBeGreaterThan(0);
       const named = new Set(events.map((e) => e.patientId));
-      if (c.route === 'GET /api/audit') {
+      if (c.route === 'GET /api/audit' || c.route === 'GET /api/audit/export/:ticket') {
         // The trail holds patient ids by design, never names: reading it is recorded as such.
         expect(shownNames).toEqual([]);
-        expect(events).toMatchObject([{ operation: 'AuditView', outcome: 'success' }]);
+        expect(events).toMatchObject([{ operation: c.route === 'GET /api/audit' ? 'AuditView' : 'AuditExport', outcome: 'success' }]);
         continue;
       }
       expect(

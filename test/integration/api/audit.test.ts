@@ -118,3 +118,22 @@ it('says when a screenful leaves records out, and exports every record; a team i
   const range = await server.api(reader, 'GET', '/api/audit?user=bulk-reader&from=2020-01-01T00:00:00.000Z&to=2020-01-01T00:00:02.000Z');
   expect(range.body.events.map((e: { patientId: string }) => e.patientId)).toEqual(['p-0', 'p-1', 'p-2']);
 });
+
+it('downloads the trail as CSV through a single-use link, for audit readers only, with the filters asked', async () => {
+  const reader = auditReader(server);
+  expect((await server.api(who.member, 'POST', '/api/audit/export', {})).body.code).toBe('audit_reader_required');
+  expect((await server.api(reader, 'POST', '/api/audit/export', { operation: 'NotAnOperation' })).body.code).toBe('validation_failed');
+  const link = await server.api(reader, 'POST', '/api/audit/export', { user: 'bulk-reader', to: '2020-01-01T00:00:04.000Z' });
+  expect(link.status).toBe(201);
+  expect(link.body.url).toMatch(/^\/api\/audit\/export\/[A-Za-z0-9_-]+$/);
+  // Opened by the host without a token: the ticket names the reader, the filters come with it.
+  const res = await fetch(`${server.url}${link.body.url}`);
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-disposition')).toContain('audit.csv');
+  const lines = (await res.text()).trim().split('\r\n');
+  expect(lines.slice(1).map((l) => l.split(',')[7])).toEqual(['p-0', 'p-1', 'p-2', 'p-3', 'p-4']);
+  // Single use.
+  expect((await fetch(`${server.url}${link.body.url}`)).status).toBe(404);
+  const exports = await server.api(reader, 'GET', '/api/audit?operation=AuditExport&limit=1000000');
+  expect(exports.body.events.some((e: { userId: string }) => e.userId === reader)).toBe(true);
+});

@@ -1,5 +1,5 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import type { AuditAnswer } from '../../../../contract/audit';
+import type { AuditAnswer, AuditExportBody } from '../../../../contract/audit';
 import { ApiError, type Api } from '../../../shared/api/api-client';
 import { t } from '../../../shared/i18n/t';
 import { useSession } from '../../../shared/session';
@@ -20,9 +20,15 @@ export function useAuditEvents(filters: URLSearchParams, enabled: boolean) {
   return useQuery(auditQuery(api, filters, enabled));
 }
 
-/** The same records as CSV, as a file the browser can save (a download sends the token itself). */
-export async function exportAuditCsv(api: Api, filters: URLSearchParams): Promise<Blob> {
-  const res = await fetch(`/api/audit?${filters}&format=csv`, { headers: { authorization: `Bearer ${await api.token()}` } });
-  if (!res.ok) throw new ApiError(res.status, 'http_error', t('api.httpError', { status: res.status }));
-  return res.blob();
+/**
+ * A download link for the same records as CSV (`POST /api/audit/export`): an address of this app
+ * with a single-use ticket good for about a minute, opened without a token (Teams on the web,
+ * desktop and mobile cannot save a blob link). A link that is not the app's own `/api/…` is a bad
+ * answer, never opened.
+ */
+export async function auditExportLink(api: Api, filters: URLSearchParams): Promise<string> {
+  const answer = await api<unknown>('/api/audit/export', { method: 'POST', body: Object.fromEntries(filters) satisfies AuditExportBody });
+  const url = typeof answer === 'object' && answer !== null ? (answer as Record<string, unknown>).url : undefined;
+  if (typeof url !== 'string' || !url.startsWith('/api/')) throw new ApiError(200, 'bad_answer', t('api.badAnswer'));
+  return new URL(url, window.location.origin).href;
 }
