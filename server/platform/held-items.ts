@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { problem } from './problem.js';
 
 /**
  * Short-lived items handed from one request to a later one by a random ticket: a download link's
@@ -51,6 +52,18 @@ export interface HeldKind<T> {
 export interface HeldItems {
   kind<T>(spec: HeldKindSpec<T>): HeldKind<T>;
   close(): Promise<void>;
+}
+
+/** A kind whose items are small JSON (download and page grants); `busy` says why a new one is refused when this instance holds `max`. */
+export function jsonKind<T>(store: HeldItems, spec: { name: string; ttlMs: number; max: number; busy: string }): HeldKind<T> {
+  return store.kind<T>({
+    name: spec.name,
+    ttlMs: spec.ttlMs,
+    max: spec.max,
+    full: () => problem('throttled', `${spec.busy} Try again in a minute.`),
+    encode: (value) => Buffer.from(JSON.stringify(value)),
+    decode: (bytes) => JSON.parse(bytes.toString()) as T,
+  });
 }
 
 interface MemoryEntry {

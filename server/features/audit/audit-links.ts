@@ -1,6 +1,6 @@
 import { EXPORT_TICKET_TTL_MS } from '../../../contract/exports.js';
 import type { AuditExportBody } from '../../../contract/audit.js';
-import { memoryHeldItems, type HeldItems } from '../../platform/held-items.js';
+import { jsonKind, memoryHeldItems, type HeldItems } from '../../platform/held-items.js';
 import { problem } from '../../platform/problem.js';
 import type { Caller } from '../../platform/request-context.js';
 
@@ -19,14 +19,7 @@ const expired = () => problem('not_found', 'This download link has expired (link
  * Held in `store`: this process's memory by default, or the table every instance shares.
  */
 export function createAuditLinks({ ttlMs = EXPORT_TICKET_TTL_MS, max = 1_000, now = Date.now, store = memoryHeldItems({ now }) as HeldItems } = {}) {
-  const held = store.kind<AuditExportGrant>({
-    name: 'audit-export',
-    ttlMs,
-    max,
-    full: () => problem('throttled', 'Too many downloads are being prepared. Try again in a minute.'),
-    encode: (grant) => Buffer.from(JSON.stringify(grant)),
-    decode: (bytes) => JSON.parse(bytes.toString()) as AuditExportGrant,
-  });
+  const held = jsonKind<AuditExportGrant>(store, { name: 'audit-export', ttlMs, max, busy: 'Too many downloads are being prepared.' });
   return {
     issue: (grant: AuditExportGrant) => held.put(grant),
     /** The grant of a ticket, used up by this call whatever follows; unknown, used and expired tickets are refused (404). */

@@ -1,5 +1,5 @@
 import { EXPORT_TICKET_TTL_MS } from '../../../contract/exports.js';
-import { memoryHeldItems, type HeldItems } from '../../platform/held-items.js';
+import { jsonKind, memoryHeldItems, type HeldItems } from '../../platform/held-items.js';
 import { problem } from '../../platform/problem.js';
 import type { Caller } from '../../platform/request-context.js';
 
@@ -28,14 +28,7 @@ export function createExportTickets({
   now = Date.now,
   store = memoryHeldItems({ now }) as HeldItems,
 } = {}) {
-  const held = store.kind<ExportGrant>({
-    name: 'export',
-    ttlMs,
-    max,
-    full: () => problem('throttled', 'Too many downloads are being prepared. Try again in a minute.'),
-    encode: (grant) => Buffer.from(JSON.stringify(grant)),
-    decode: (bytes) => JSON.parse(bytes.toString()) as ExportGrant,
-  });
+  const held = jsonKind<ExportGrant>(store, { name: 'export', ttlMs, max, busy: 'Too many downloads are being prepared.' });
   return {
     async issue(grant: ExportGrant): Promise<{ ticket: string; expiresAt: Date }> {
       return held.put(grant);

@@ -1,5 +1,4 @@
-import { memoryHeldItems, type HeldItems } from '../../platform/held-items.js';
-import { problem } from '../../platform/problem.js';
+import { jsonKind, memoryHeldItems, type HeldItems } from '../../platform/held-items.js';
 import { invalidPage } from './search-query.js';
 
 /** How long a next-page link can be used: a search left longer is started again. */
@@ -36,14 +35,7 @@ const sameHolder = (a: PageHolder, b: PageHolder) => a.tenantId === b.tenantId &
  * someone else's.
  */
 export function createPageLinks({ ttlMs = PAGE_LINK_TTL_MS, max = 10_000, now = Date.now, store = memoryHeldItems({ now }) as HeldItems } = {}) {
-  const held = store.kind<PageGrant>({
-    name: 'page',
-    ttlMs,
-    max,
-    full: () => problem('throttled', 'Too many searches are being paged through. Try again in a minute.'),
-    encode: (grant) => Buffer.from(JSON.stringify(grant)),
-    decode: (bytes) => JSON.parse(bytes.toString()) as PageGrant,
-  });
+  const held = jsonKind<PageGrant>(store, { name: 'page', ttlMs, max, busy: 'Too many searches are being paged through.' });
   // The slot names the holder (a table keeps only its hash).
   const slotOf = (holder: PageHolder) => JSON.stringify([holder.tenantId, holder.teamId, holder.userId]);
 
