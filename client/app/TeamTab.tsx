@@ -232,7 +232,12 @@ function Workspace({ mode }: { mode: 'ehr' | 'manual' }) {
                 }
               />
             ) : (
-              <PatientDetails patientId={openPatient} onClose={() => setOpenPatient(null)} onNoteAdded={refreshListViews} />
+              <PatientDetails
+                patientId={openPatient}
+                onClose={() => setOpenPatient(null)}
+                onNoteAdded={refreshListViews}
+                onOpenPatient={setOpenPatient}
+              />
             )}
           </OnDemandSlot>
         </ErrorBoundary>

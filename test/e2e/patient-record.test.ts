@@ -53,6 +53,10 @@ describe('a replaced record in the browser', () => {
       await expect
         .poll(() => drawer.getByText(`The EHR has replaced this record with ${kept.displayName}: use that record.`).isVisible(), { timeout: 15_000 })
         .toBe(true);
+      // The record to use opens in its place.
+      await drawer.getByRole('button', { name: `Open ${kept.displayName}`, exact: true }).click();
+      await expect.poll(() => drawer.getByText(`MRN ${kept.mrn}`).first().isVisible(), { timeout: 15_000 }).toBe(true);
+      expect(await drawer.getByText('Replaced record', { exact: true }).count()).toBe(0);
     } finally {
       await context.close();
     }

@@ -1,5 +1,6 @@
 import {
   Badge,
+  Button,
   Caption1,
   Spinner,
   Table,
@@ -176,9 +177,20 @@ function Vitals({ latest, history }: { latest: Partial<Record<VitalKind, VitalRe
 
 /**
  * Everything about one patient, with vital sign trends and the team's notes. `onNoteAdded` is for
- * what else shows the team's notes (the lists' latest note).
+ * what else shows the team's notes (the lists' latest note); `onOpenPatient` shows another
+ * patient's details in this panel (the record a replaced one names).
  */
-export function PatientDetails({ patientId, onClose, onNoteAdded }: { patientId: string | null; onClose: () => void; onNoteAdded?: () => void }) {
+export function PatientDetails({
+  patientId,
+  onClose,
+  onNoteAdded,
+  onOpenPatient,
+}: {
+  patientId: string | null;
+  onClose: () => void;
+  onNoteAdded?: () => void;
+  onOpenPatient?: (patientId: string) => void;
+}) {
   const styles = useStyles();
   useReturnFocus(Boolean(patientId));
   const details = usePatientDetails(patientId);
@@ -206,7 +218,13 @@ export function PatientDetails({ patientId, onClose, onNoteAdded }: { patientId:
             )}
             {notice && (
               <p className={styles.notice}>
-                <RecordNoticeBadge notice={notice} /> <Text weight="semibold">{recordNoticeAdvice(notice)}</Text>
+                <RecordNoticeBadge notice={notice} /> <Text weight="semibold">{recordNoticeAdvice(notice)}</Text>{' '}
+                {/* The record to use, when it is on the same EHR: opened here, in its place. */}
+                {notice.kind === 'replaced' && notice.replacedById && onOpenPatient && (
+                  <Button size="small" onClick={() => onOpenPatient(notice.replacedById!)}>
+                    {t('record.openReplacement', { other: notice.replacedByName ?? notice.replacedById })}
+                  </Button>
+                )}
               </p>
             )}
             <Text>

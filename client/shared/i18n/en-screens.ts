@@ -87,6 +87,7 @@ export const enScreens = {
   'columns.down': 'Move {column} down',
   'columns.save': 'Save columns',
   'details.title': 'Patient details',
+  'record.openReplacement': 'Open {other}',
   'details.close': 'Close details',
   'details.vitals': 'Vital signs',
   'details.trend': 'Trend of {kind}',

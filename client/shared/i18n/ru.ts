@@ -110,6 +110,7 @@ export const ru: Record<MessageKey, string> = {
   'record.replacedBy': 'В ЭМК эта запись заменена записью {other}: используйте ее.',
   'record.replacedAdvice': 'В ЭМК эта запись заменена другой: используйте ее.',
   'record.inactiveAdvice': 'В ЭМК эта запись отмечена как больше не используемая.',
+  'record.openReplacement': 'Открыть {other}',
   'name.unnamed': 'Пациент без имени',
   'name.unnamedMrn': 'Пациент без имени (номер карты {mrn})',
   'coverage.selfPay': 'За свой счёт',

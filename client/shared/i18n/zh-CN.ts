@@ -104,6 +104,7 @@ export const zhCN: Record<MessageKey, string> = {
   'record.replacedBy': 'EHR 已用 {other} 替换此记录：请使用该记录。',
   'record.replacedAdvice': 'EHR 已用另一条记录替换此记录：请使用该记录。',
   'record.inactiveAdvice': 'EHR 已将此记录标记为不再使用。',
+  'record.openReplacement': '打开 {other}',
   'name.unnamed': '未命名患者',
   'name.unnamedMrn': '未命名患者（病历号 {mrn}）',
   'coverage.selfPay': '自费',

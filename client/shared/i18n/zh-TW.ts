@@ -104,6 +104,7 @@ export const zhTW: Record<MessageKey, string> = {
   'record.replacedBy': 'EHR 已用 {other} 取代此紀錄：請使用該紀錄。',
   'record.replacedAdvice': 'EHR 已用另一筆紀錄取代此紀錄：請使用該紀錄。',
   'record.inactiveAdvice': 'EHR 已將此紀錄標記為不再使用。',
+  'record.openReplacement': '開啟 {other}',
   'name.unnamed': '未命名病患',
   'name.unnamedMrn': '未命名病患（病歷號碼 {mrn}）',
   'coverage.selfPay': '自費',
