@@ -38,6 +38,9 @@ async function boundaryErrors(from: string, target: string): Promise<string[]> {
   return importErrors(from, specifier);
 }
 
+/** ESLint resolves each target with TypeScript's resolver: seconds for a first one on a busy machine. */
+const LINT_TIMEOUT_MS = 30_000;
+
 async function importErrors(from: string, specifier: string): Promise<string[]> {
   const [result] = await eslint.lintText(`import * as imported from '${specifier}';\nexport { imported };\n`, { filePath: from });
   return result.messages.filter((m) => m.ruleId === 'boundaries/dependencies').map((m) => m.message);
@@ -67,9 +70,14 @@ describe('import rules between rooms', () => {
     ['client shared code imports a feature', 'client/shared/x.ts', 'client/features/teams', 'client-feature'],
     ['client code imports server code', 'client/shared/x.ts', 'server/platform/problem.ts', 'platform'],
     ['server code imports client code', 'server/features/lists/x.ts', 'client/shared', 'client-shared'],
-  ])('refuses: %s', async (_story, from, target, type) => {
-    expect(await boundaryErrors(from, target)).toEqual([expect.stringContaining(`to elements of type "${type}"`)]);
-  });
+  ])(
+    'refuses: %s',
+    async (_story, from, target, type) => {
+      expect(await boundaryErrors(from, target)).toEqual([expect.stringContaining(`to elements of type "${type}"`)]);
+    },
+    // Resolving a target the first time reads its imports (a test helper's are many): slow on a busy machine.
+    LINT_TIMEOUT_MS,
+  );
 
   it.each([
     ['a server feature imports its own files', 'server/features/lists/x.ts', 'server/features/lists'],
@@ -86,9 +94,13 @@ describe('import rules between rooms', () => {
     ['a client feature imports shared code', 'client/features/lists/X.tsx', 'client/shared'],
     ['the client app imports a feature', 'client/app/X.tsx', 'client/features/lists'],
     ['a test imports a storage adapter', 'test/unit/x.test.ts', 'server/storage/sqlite/sqlite-store.ts'],
-  ])('allows: %s', async (_story, from, target) => {
-    expect(await boundaryErrors(from, target)).toEqual([]);
-  });
+  ])(
+    'allows: %s',
+    async (_story, from, target) => {
+      expect(await boundaryErrors(from, target)).toEqual([]);
+    },
+    LINT_TIMEOUT_MS,
+  );
 
   it.each([
     ['the contract imports a package other than zod', 'contract/x.ts', 'express', false],
