@@ -1,6 +1,8 @@
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
+import { guidPattern } from '../contract/id-syntax.js';
 import type { EhrPartner } from './ehr/partners.js';
+import { LOG_LEVELS } from './platform/logger.js';
 
 /**
  * Settings from the environment, checked once at start; every missing or bad value is reported
@@ -82,7 +84,7 @@ const schema = z.object({
    */
   SSO: z.enum(['dev', 'azure-ad']).optional(),
   /** Comma-separated tenant ids allowed to use the app; empty allows any. */
-  AAD_ALLOWED_TENANTS: list.optional(),
+  AAD_ALLOWED_TENANTS: list.pipe(z.array(z.string().regex(guidPattern, 'must be tenant ids (GUIDs), comma-separated'))).optional(),
   AAD_AUTHORITY: z.string().url().default('https://login.microsoftonline.com'),
   AAD_JWKS_URL: z.string().url().optional(),
   GRAPH_BASE_URL: z.string().url().default('https://graph.microsoft.com'),
@@ -116,6 +118,8 @@ const schema = z.object({
     .string()
     .regex(/^[A-Za-z][A-Za-z0-9]{2,62}$/, 'must be 3 to 63 letters and digits, starting with a letter')
     .default('PatientsHeldItems'),
+  /** Read by the logger as it starts (platform/logger.ts, which falls back to info); checked here with every other setting. */
+  LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).optional(),
 });
 
 type Parsed = z.infer<typeof schema>;
@@ -175,6 +179,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     problems.push('  AUDIT_TABLE_ENDPOINT: required with AUDIT_STORE=azure-table (or AUDIT_TABLE_CONNECTION_STRING for azurite)');
   if (c.APP_MODE === 'production' && c.AUDIT_TABLE_ENDPOINT && !c.AUDIT_TABLE_ENDPOINT.startsWith('https://'))
     problems.push('  AUDIT_TABLE_ENDPOINT: must be an https address in production mode');
+  // Table names compare without regard to case: held items are deleted as they are used, the audit trail never.
+  if (c.HELD_ITEMS_TABLE_NAME.toLowerCase() === c.AUDIT_TABLE_NAME.toLowerCase())
+    problems.push(
+      '  HELD_ITEMS_TABLE_NAME: must differ from AUDIT_TABLE_NAME (held items are deleted as they are used; the audit trail is append-only)',
+    );
   if (c.AUDIT_TABLE_ENDPOINT && c.AUDIT_TABLE_CONNECTION_STRING)
     problems.push('  AUDIT_TABLE_ENDPOINT and AUDIT_TABLE_CONNECTION_STRING: set one, not both');
   if (c.SSO === 'dev' && c.APP_MODE === 'production') problems.push('  SSO: dev tokens are for dev mode only; production verifies Azure AD tokens');

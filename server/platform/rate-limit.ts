@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { MemoryStore, ipKeyGenerator, rateLimit, type ClientRateLimitInfo, type Options, type RateLimitInfo, type Store } from 'express-rate-limit';
 import { logger } from './logger.js';
@@ -179,7 +180,10 @@ function failedAuthLimit(store: Store, limits: RateLimitSettings): FailedAuthLim
   const windowMs = limits.failedAuthWindowMs;
   // The store learns its window as the library would tell it (MemoryStore needs it).
   void Promise.resolve(store.init?.({ windowMs } as Options)).catch(() => logger.error('rate limit store could not start'));
-  const keyOf = (req: Request) => (req.ip ? `failed-auth:${ipKeyGenerator(req.ip)}` : undefined);
+  const keyOf = (req: Request) => {
+    const address = req.ip ? clientAddress(req.ip) : undefined;
+    return address ? `failed-auth:${ipKeyGenerator(address)}` : undefined;
+  };
 
   const guard: RequestHandler = (req, res, next) => {
     const key = keyOf(req);
@@ -210,6 +214,21 @@ function failedAuthLimit(store: Store, limits: RateLimitSettings): FailedAuthLim
   };
 
   return { guard, record };
+}
+
+/**
+ * The client's address without a port. Behind a proxy (App Service's front end) the address comes
+ * from X-Forwarded-For, which may carry the client's source port ("203.0.113.5:4000",
+ * "[2001:db8::1]:4000"): each port would count on its own, so a flood from one address would
+ * never reach the limit.
+ */
+export function clientAddress(ip: string): string {
+  if (isIP(ip)) return ip;
+  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(ip);
+  if (bracketed && isIP(bracketed[1]) === 6) return bracketed[1];
+  const withPort = /^([^:]+):\d+$/.exec(ip);
+  if (withPort && isIP(withPort[1]) === 4) return withPort[1];
+  return ip;
 }
 
 async function shutdownAll(stores: Store[]): Promise<void> {

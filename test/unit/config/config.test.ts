@@ -28,6 +28,19 @@ describe('configuration', () => {
       expect(problems).toContain(name);
   });
 
+  it('names a setting it cannot use, whatever it is: a log level, tenant ids, a held-items table that is the audit table', () => {
+    for (const [env, named] of [
+      [{ LOG_LEVEL: 'warning' }, /LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent/],
+      [{ AAD_ALLOWED_TENANTS: '72f988bf-86f1-41af-91ab-2d7cd011db47, contoso' }, /AAD_ALLOWED_TENANTS[\s\S]*must be tenant ids/],
+      [{ AUDIT_TABLE_NAME: 'PatientsTrail', HELD_ITEMS_TABLE_NAME: 'patientstrail' }, /HELD_ITEMS_TABLE_NAME: must differ from AUDIT_TABLE_NAME/],
+    ] as const)
+      expect(() => loadConfig(env)).toThrow(named);
+    expect(loadConfig({ LOG_LEVEL: 'debug', AAD_ALLOWED_TENANTS: '72f988bf-86f1-41af-91ab-2d7cd011db47' })).toMatchObject({
+      LOG_LEVEL: 'debug',
+      AAD_ALLOWED_TENANTS: ['72f988bf-86f1-41af-91ab-2d7cd011db47'],
+    });
+  });
+
   it('defaults production to the Graph store on all interfaces, and refuses Graph in dev mode', () => {
     const production = loadConfig({
       APP_MODE: 'production',

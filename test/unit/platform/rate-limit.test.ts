@@ -5,7 +5,14 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { errorHandler } from '../../../server/platform/error-handler';
 import { problem } from '../../../server/platform/problem';
-import { createRateLimits, defaultRateLimits, type LimiterName, type RateLimitOptions, type RateLimits } from '../../../server/platform/rate-limit';
+import {
+  clientAddress,
+  createRateLimits,
+  defaultRateLimits,
+  type LimiterName,
+  type RateLimitOptions,
+  type RateLimits,
+} from '../../../server/platform/rate-limit';
 import { requestContext, withRequestContext } from '../../../server/platform/request-context';
 import { captureLogs } from '../../helpers/log-capture';
 
@@ -166,6 +173,27 @@ describe('failed authentications by address', () => {
     expect(await times(3, () => call(base, '/lists', 'forged', { from: '2001:db8:1:100::1' }))).toEqual([401, 401, 401]);
     expect((await call(base, '/lists', 'good:t1:ada', { from: '2001:db8:1:1ff::9' })).status).toBe(429);
     expect((await call(base, '/lists', 'good:t1:ada', { from: '2001:db8:2::1' })).status).toBe(200);
+  });
+
+  it("counts an address by itself whatever source port the proxy's X-Forwarded-For names with it", async () => {
+    const base = await start();
+    const ports = ['203.0.113.5:4000', '203.0.113.5:4001', '203.0.113.5:4002'];
+    expect(await Promise.all(ports.map((from) => call(base, '/lists', 'forged', { from })).map((p) => p.then((r) => r.status)))).toEqual([
+      401, 401, 401,
+    ]);
+    expect((await call(base, '/lists', 'forged', { from: '203.0.113.5:4003' })).status).toBe(429);
+    expect((await call(base, '/lists', 'forged', { from: '[2001:db8:5::1]:4000' })).status).toBe(401);
+  });
+
+  it.each([
+    ['203.0.113.5', '203.0.113.5'],
+    ['203.0.113.5:443', '203.0.113.5'],
+    ['[2001:db8::1]:8080', '2001:db8::1'],
+    ['2001:db8::1', '2001:db8::1'],
+    ['::ffff:203.0.113.5', '::ffff:203.0.113.5'],
+    ['not an address', 'not an address'],
+  ])('reads the address %s as %s', (sent, address) => {
+    expect(clientAddress(sent)).toBe(address);
   });
 });
 
