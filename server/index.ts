@@ -6,6 +6,8 @@ const connectionString = process.env.APPLICATIONINSIGHTS_CONNECTION_STRING;
 const telemetry = connectionString ? await startTelemetryOrWarn(connectionString) : undefined;
 const { ConfigError } = await import('./config.js');
 const { startServer } = await import('./start.js');
+const { AuditStoreError } = await import('./storage/audit-store-error.js');
+const { HeldItemsStoreError } = await import('./storage/azure-table/table-held-items.js');
 
 try {
   const server = await startServer(process.env);
@@ -36,6 +38,14 @@ try {
 } catch (err) {
   if (err instanceof ConfigError) {
     logger.fatal(err.message);
+    process.exit(1);
+  }
+  // A store the server cannot open at start: one line saying which and why, not a stack trace.
+  if (err instanceof AuditStoreError || err instanceof HeldItemsStoreError) {
+    logger.fatal(
+      { detail: err.detail },
+      `${err.name}: the server cannot start without it. Check AUDIT_STORE, AUDIT_TABLE_ENDPOINT and the table names (or DATA_DIR for SQLite), and that the app's identity may use the table: a new role assignment can take some minutes to apply, and App Service restarts the app meanwhile.`,
+    );
     process.exit(1);
   }
   throw err;

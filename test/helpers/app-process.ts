@@ -11,6 +11,8 @@ export interface AppProcess {
   url: Promise<string>;
   /** Writes what it printed to stderr (done by itself when the test that started it fails). */
   showOutput(): void;
+  /** What it printed so far (its last 256 KB or more). */
+  output(): string;
 }
 
 /**
@@ -51,5 +53,5 @@ export function startAppProcess(env: Record<string, string>): AppProcess {
     child.stdout!.on('data', onData);
     child.once('exit', (code, signal) => reject(new Error(`the app exited early with ${code ?? signal}`)));
   });
-  return { child, url, showOutput: show };
+  return { child, url, showOutput: show, output: () => output };
 }

@@ -1,0 +1,59 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startAppProcess } from '../../helpers/app-process';
+
+/**
+ * What an IT admin reads when the server cannot start because of a store: one line naming the
+ * settings to check and the service's answer, then exit 1; no stack trace, no words meant for a
+ * clinician. The table service here refuses the app's identity, as Azure does while a new role
+ * assignment is not yet in effect (403 AuthorizationPermissionMismatch, Table service REST API).
+ */
+let tables: Server;
+let tableUrl: string;
+const dataDir = mkdtempSync(join(tmpdir(), 'patients-start-'));
+beforeAll(async () => {
+  tables = createServer((_req, res) => {
+    res.writeHead(403, { 'content-type': 'application/json;odata=minimalmetadata', 'x-ms-error-code': 'AuthorizationPermissionMismatch' });
+    res.end(
+      JSON.stringify({
+        'odata.error': { code: 'AuthorizationPermissionMismatch', message: { lang: 'en-US', value: 'This request is not authorized.' } },
+      }),
+    );
+  });
+  await new Promise<void>((resolve) => tables.listen(0, '127.0.0.1', resolve));
+  tableUrl = `http://127.0.0.1:${(tables.address() as AddressInfo).port}/devstoreaccount1`;
+});
+afterAll(async () => {
+  await new Promise((resolve) => tables.close(resolve));
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+it('says in one line which store it could not open and what to check, and exits 1', async () => {
+  // Azurite's published development account key (not a secret).
+  const key = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
+  const app = startAppProcess({
+    PORT: '0',
+    DATA_DIR: dataDir,
+    SANDBOX_PATIENTS: '1',
+    AUDIT_STORE: 'azure-table',
+    AUDIT_TABLE_CONNECTION_STRING: `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=${key};TableEndpoint=${tableUrl};`,
+  });
+  const code = await new Promise<number | null>((resolve) => app.child.once('exit', (c) => resolve(c)));
+  await app.url.catch(() => undefined);
+  expect(code).toBe(1);
+  const fatal = app
+    .output()
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as { level: number; msg: string; detail?: string })
+    .filter((line) => line.level === 60);
+  expect(fatal).toHaveLength(1);
+  expect(fatal[0].msg).toMatch(/^AuditStoreError: the server cannot start without it\. Check AUDIT_STORE, AUDIT_TABLE_ENDPOINT/);
+  expect(fatal[0].detail).toMatch(/403|AuthorizationPermissionMismatch/);
+  expect(app.output()).not.toMatch(/A change you made may have been saved|at .*\.ts:\d+/);
+  expect(app.output()).not.toContain(key);
+}, 60_000);
