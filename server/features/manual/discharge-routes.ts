@@ -10,7 +10,7 @@ export function dischargeRoutes(ep: Endpoints, deps: ApiDeps): void {
 
   ep.post(
     '/teams/:teamId/manual-patients/:patientId/discharge',
-    { audit: ['PatientDischarge', 'PatientListRemovePatient'], access: 'member' },
+    { audit: 'PatientDischarge', access: 'member' },
     async (req, res) => {
       const body = dischargeBody.parse(req.body);
       const { userId, name } = caller();
