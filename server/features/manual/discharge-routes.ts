@@ -8,15 +8,11 @@ import * as discharge from './discharge-service.js';
 export function dischargeRoutes(ep: Endpoints, deps: ApiDeps): void {
   const discharged = '/teams/:teamId/discharged-patients';
 
-  ep.post(
-    '/teams/:teamId/manual-patients/:patientId/discharge',
-    { audit: 'PatientDischarge', access: 'member' },
-    async (req, res) => {
-      const body = dischargeBody.parse(req.body);
-      const { userId, name } = caller();
-      res.json(await discharge.dischargePatient(deps, teamKey(req), String(req.params.patientId), body, { id: userId, name: name ?? userId }));
-    },
-  );
+  ep.post('/teams/:teamId/manual-patients/:patientId/discharge', { audit: 'PatientDischarge', access: 'member' }, async (req, res) => {
+    const body = dischargeBody.parse(req.body);
+    const { userId, name } = caller();
+    res.json(await discharge.dischargePatient(deps, teamKey(req), String(req.params.patientId), body, { id: userId, name: name ?? userId }));
+  });
 
   ep.get(discharged, { audit: 'PatientSearch', access: 'member' }, async (req, res) => {
     res.json(await discharge.listDischarged(deps, teamKey(req)));
