@@ -48,6 +48,9 @@ param ehrFhirOrigins string
 @description('Name of the Azure Table that keeps the audit trail.')
 param auditTableName string = 'PatientsAudit'
 
+@description('Name of the Azure Table where download links and uploads waiting for their import are held; not the audit table.')
+param heldItemsTableName string = 'PatientsHeldItems'
+
 @allowed(['Standard_LRS', 'Standard_ZRS', 'Standard_GRS', 'Standard_GZRS'])
 @description('Redundancy of the audit trail\'s storage account; ZRS or GZRS where the region offers them.')
 param auditStorageSku string = 'Standard_LRS'
@@ -154,15 +157,70 @@ resource auditTable 'Microsoft.Storage/storageAccounts/tableServices/tables@2025
   name: auditTableName
 }
 
-// Table data access for the app's identity on the audit table's account; the app itself only
-// inserts and reads (server/storage/azure-table/table-audit-log.ts).
-resource auditWriter 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(storage.id, identity.id, storageTableDataContributorRole)
-  scope: storage
+resource heldItemsTable 'Microsoft.Storage/storageAccounts/tableServices/tables@2025-06-01' = {
+  parent: tableService
+  name: heldItemsTableName
+}
+
+// The audit trail is append-only for the app (server/storage/azure-table/table-audit-log.ts only
+// inserts and queries): its identity may read the table and add entities to it, and nothing else,
+// so a compromised instance cannot rewrite or delete what was recorded. No built-in role is that
+// narrow (Storage Table Data Contributor also updates and deletes). Table-level data actions:
+// learn.microsoft.com/azure/role-based-access-control/permissions/storage.
+resource auditAppendRole 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
+  name: guid(resourceGroup().id, 'patients-audit-append')
+  properties: {
+    roleName: 'Patients audit trail appender (${resourceGroup().name}, ${suffix})'
+    description: 'Reads the Patients audit table and adds records to it; cannot update or delete records or tables.'
+    type: 'CustomRole'
+    permissions: [
+      {
+        actions: [
+          'Microsoft.Storage/storageAccounts/tableServices/tables/read'
+        ]
+        notActions: []
+        dataActions: [
+          'Microsoft.Storage/storageAccounts/tableServices/tables/entities/read'
+          'Microsoft.Storage/storageAccounts/tableServices/tables/entities/add/action'
+        ]
+        notDataActions: []
+      }
+    ]
+    assignableScopes: [
+      resourceGroup().id
+    ]
+  }
+}
+
+resource auditAppender 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(auditTable.id, identity.id, auditAppendRole.id)
+  scope: auditTable
+  properties: {
+    roleDefinitionId: auditAppendRole.id
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// Held items are written, replaced and deleted as they are used: full data access, on that table only.
+resource heldItemsWriter 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(heldItemsTable.id, identity.id, storageTableDataContributorRole)
+  scope: heldItemsTable
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageTableDataContributorRole)
     principalId: identity.properties.principalId
     principalType: 'ServicePrincipal'
+  }
+}
+
+// The account that holds the audit trail cannot be deleted (nor its tables through Azure Resource
+// Manager) until an owner removes this lock on purpose; data access is unaffected.
+resource auditLock 'Microsoft.Authorization/locks@2020-05-01' = {
+  name: 'patients-audit-trail'
+  scope: storage
+  properties: {
+    level: 'CanNotDelete'
+    notes: 'Holds the Patients audit trail. Remove only when the trail has been archived as your retention policy requires.'
   }
 }
 
@@ -257,6 +315,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-11-01' = {
     AUDIT_STORE: 'azure-table'
     AUDIT_TABLE_ENDPOINT: storage.properties.primaryEndpoints.table
     AUDIT_TABLE_NAME: auditTableName
+    HELD_ITEMS_TABLE_NAME: heldItemsTableName
     APPLICATIONINSIGHTS_CONNECTION_STRING: kvRef(keyVault.properties.vaultUri, appInsightsSecretName)
     // /home is the App Service's persistent storage (the package's own folder is read-only).
     DATA_DIR: '/home/data'
@@ -266,11 +325,13 @@ resource appSettings 'Microsoft.Web/sites/config@2024-11-01' = {
   }
   dependsOn: [
     secretsUser
-    auditWriter
+    auditAppender
+    heldItemsWriter
     aadClientSecret
     ehrClientSecret
     appInsightsConnection
     auditTable
+    heldItemsTable
   ]
 }
 

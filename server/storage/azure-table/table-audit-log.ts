@@ -1,8 +1,9 @@
-import { odata, RestError, TableClient, type TableEntity, type TransactionAction } from '@azure/data-tables';
+import { RestError, TableClient, type TableEntity, type TransactionAction } from '@azure/data-tables';
 import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
 import type { AuditEvent } from '../../../contract/audit.js';
 import { AuditStoreError } from '../audit-store-error.js';
 import { failureDetail } from './failure-detail.js';
+import { openTable, readOneKey } from './open-table.js';
 import type { AuditLog, AuditQuery } from '../ports.js';
 import { auditFilters, partitionKey, rowKey } from './audit-keys.js';
 
@@ -39,13 +40,13 @@ export function auditTableClient(settings: TableAuditSettings): TableClient {
 /**
  * The audit trail in Azure Table Storage, shared by every instance of the app. Append-only from
  * the app's side: it only creates entities (keys unique per record, see audit-keys.ts), never
- * updates, upserts or deletes; the table's own protection (role assignment without delete,
- * resource lock, backups) is the infrastructure's. Creates the table if it is missing.
+ * updates, upserts or deletes; the table's own protection (a role that may only read and add,
+ * a resource lock) is the infrastructure's. Creates the table if it is missing and it may.
  */
 export async function openTableAuditLog(settings: TableAuditSettings): Promise<AuditLog> {
   const client = auditTableClient(settings);
   try {
-    await client.createTable();
+    await openTable(client);
   } catch (error) {
     throw storeError('opening the audit table', error);
   }
@@ -57,7 +58,7 @@ export function tableAuditLog(client: TableClient): AuditLog {
     /** The table answers this instance's identity (a query of one key, nothing written). */
     async ready() {
       try {
-        for await (const _page of client.listEntities({ queryOptions: { filter: odata`PartitionKey eq ${'-'}` } }).byPage({ maxPageSize: 1 })) break;
+        await readOneKey(client);
       } catch (error) {
         throw storeError('checking the audit table', error);
       }

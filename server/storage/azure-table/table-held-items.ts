@@ -4,6 +4,7 @@ import { newTicket, ticketShape, type Found, type HeldItems, type HeldKind, type
 import { logger } from '../../platform/logger.js';
 import { CodedError } from '../../platform/problem.js';
 import { failureDetail } from './failure-detail.js';
+import { openTable } from './open-table.js';
 import { itemKey, seal, unseal, type Sealed } from './held-item-seal.js';
 import { auditTableClient, type TableAuditSettings } from './table-audit-log.js';
 
@@ -83,7 +84,7 @@ async function inTurns<T>(items: T[], work: (item: T) => Promise<unknown>): Prom
 export async function openTableHeldItems(settings: TableHeldItemsSettings): Promise<HeldItems & { sweep(): Promise<number> }> {
   const client = auditTableClient(settings);
   try {
-    await client.createTable();
+    await openTable(client);
   } catch (error) {
     throw storeError('opening the table of held items', error);
   }

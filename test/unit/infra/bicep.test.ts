@@ -30,7 +30,8 @@ const resource = (type: string) => {
  * The newest generally available API version of each type in Microsoft's template reference
  * (learn.microsoft.com/azure/templates/<provider>/<type>) when checked on 2026-12-03. A type not
  * listed here fails the test, so a new resource type gets checked too. Application Insights
- * components have had no GA version since 2020-02-02; role assignments none since 2022-04-01.
+ * components have had no GA version since 2020-02-02; role assignments and definitions none since
+ * 2022-04-01; management locks none since 2020-05-01.
  */
 const newestGa: Record<string, string> = {
   'Microsoft.Web/serverfarms': '2024-11-01',
@@ -45,6 +46,8 @@ const newestGa: Record<string, string> = {
   'Microsoft.OperationalInsights/workspaces': '2025-07-01',
   'Microsoft.ManagedIdentity/userAssignedIdentities': '2024-11-30',
   'Microsoft.Authorization/roleAssignments': '2022-04-01',
+  'Microsoft.Authorization/roleDefinitions': '2022-04-01',
+  'Microsoft.Authorization/locks': '2020-05-01',
 };
 
 /** `KEY: value` lines of the web app's application settings. */
@@ -157,20 +160,48 @@ describe('infra/azure.bicep', () => {
     }
   });
 
-  it("grants the app's identity Key Vault Secrets User on the vault and table data access on the audit table's account", () => {
-    const assignments = resources.filter((r) => r.type === 'Microsoft.Authorization/roleAssignments');
-    const roleOf = (r: Resource) => {
-      const variable = /roleDefinitionId: subscriptionResourceId\('Microsoft\.Authorization\/roleDefinitions', (\w+)\)/.exec(r.body)![1];
-      return new RegExp(`^var ${variable} = '([0-9a-f-]+)'$`, 'm').exec(bicep)![1];
+  const assignments = () => resources.filter((r) => r.type === 'Microsoft.Authorization/roleAssignments');
+  const scopeOf = (r: Resource) => /\n {2}scope: (\w+)\n/.exec(r.body)![1];
+
+  it("grants the app's identity Key Vault Secrets User on the vault and table data access on each table alone", () => {
+    const builtIn = (r: Resource) => {
+      const variable = /roleDefinitionId: subscriptionResourceId\('Microsoft\.Authorization\/roleDefinitions', (\w+)\)/.exec(r.body)?.[1];
+      return variable && new RegExp(`^var ${variable} = '([0-9a-f-]+)'$`, 'm').exec(bicep)![1];
     };
     // Built-in role ids: learn.microsoft.com/azure/role-based-access-control/built-in-roles
-    const byRole = new Map(assignments.map((r) => [roleOf(r), r.body]));
-    expect(byRole.get('4633458b-17de-408a-b874-0445c86b69e6')).toMatch(/scope: keyVault\n/); // Key Vault Secrets User
-    expect(byRole.get('0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3')).toMatch(/scope: storage\n/); // Storage Table Data Contributor
-    for (const body of byRole.values()) {
+    const byScope = new Map(assignments().map((r) => [scopeOf(r), r]));
+    expect([...byScope.keys()].sort()).toEqual(['auditTable', 'heldItemsTable', 'keyVault']);
+    expect(builtIn(byScope.get('keyVault')!)).toBe('4633458b-17de-408a-b874-0445c86b69e6'); // Key Vault Secrets User
+    expect(builtIn(byScope.get('heldItemsTable')!)).toBe('0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'); // Storage Table Data Contributor
+    expect(byScope.get('auditTable')!.body).toMatch(/roleDefinitionId: auditAppendRole\.id\n/);
+    for (const { body } of byScope.values()) {
       expect(body).toMatch(/principalId: identity\.properties\.principalId/);
       expect(body).toMatch(/principalType: 'ServicePrincipal'/);
     }
+  });
+
+  it('lets the app only read the audit table and add records to it: no update, no delete, no table change', () => {
+    const role = resource('Microsoft.Authorization/roleDefinitions').body;
+    const listed = (key: string) =>
+      [...(new RegExp(`\\n {8}${key}: \\[([^\\]]*)\\]`).exec(role)?.[1] ?? '').matchAll(/'([^']+)'/g)].map(([, a]) => a);
+    expect(role).toMatch(/type: 'CustomRole'/);
+    expect(role).toMatch(/assignableScopes: \[\n\s+resourceGroup\(\)\.id\n/);
+    expect(listed('actions')).toEqual(['Microsoft.Storage/storageAccounts/tableServices/tables/read']);
+    expect(listed('dataActions').sort()).toEqual([
+      'Microsoft.Storage/storageAccounts/tableServices/tables/entities/add/action',
+      'Microsoft.Storage/storageAccounts/tableServices/tables/entities/read',
+    ]);
+    const permissions = /\n {4}permissions: \[([\s\S]*?)\n {4}\]/.exec(role)![1];
+    expect(permissions).not.toMatch(/\*|delete|write|update/);
+    // Nothing wider than a table holds a storage data role.
+    for (const r of assignments()) expect(scopeOf(r), r.symbol).not.toBe('storage');
+    const lock = resource('Microsoft.Authorization/locks').body;
+    expect(lock).toMatch(/\n {2}scope: storage\n/);
+    expect(lock).toMatch(/level: 'CanNotDelete'/);
+    // The template creates both tables, so the app need not; held items never in the audit table.
+    const tables = resources.filter((r) => r.type === 'Microsoft.Storage/storageAccounts/tableServices/tables');
+    expect(tables.map((t) => /\n {2}name: (\w+)/.exec(t.body)![1]).sort()).toEqual(['auditTableName', 'heldItemsTableName']);
+    expect(appSettings.get('HELD_ITEMS_TABLE_NAME')).toBe('heldItemsTableName');
   });
 
   it('sends the audit trail to the Azure table, reached with the managed identity only', () => {
