@@ -150,6 +150,37 @@ const required: Record<'dev' | 'production', (keyof Parsed)[]> = {
 /** EHR_PARTNERS stands in for the single partner's settings. */
 const singlePartner = new Set<keyof Parsed>(['EHR_CLIENT_ID', 'EHR_CLIENT_SECRETS', 'EHR_TOKEN_ENDPOINT', 'EHR_FHIR_ORIGINS']);
 
+const loopbackHttp = (url: string) => /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/i.test(url);
+
+/**
+ * In production every address the server sends a credential or a patient's data to is https,
+ * checked here so a wrong one stops the start instead of failing each request later. The EHR's
+ * addresses go through the link guard, which lets http through only for origins in
+ * EHR_LINK_ALLOW_LIST (a partner on the hospital's own network); Microsoft's sign-in, keys and
+ * Graph take plain http only on this machine's loopback (a stand-in beside the app).
+ */
+function productionAddressProblems(c: Parsed): string[] {
+  const allowed = new Set((c.EHR_LINK_ALLOW_LIST ?? []).map((o) => new URL(o).origin));
+  const ehrNotHttps = (url: string) => !url.toLowerCase().startsWith('https://') && !allowed.has(new URL(url).origin);
+  const problems: string[] = [];
+  const ehr: [string, string[]][] = [
+    ['EHR_TOKEN_ENDPOINT', c.EHR_TOKEN_ENDPOINT ? [c.EHR_TOKEN_ENDPOINT] : []],
+    ['EHR_FHIR_ORIGINS', c.EHR_FHIR_ORIGINS ?? []],
+    ...(c.EHR_PARTNERS ?? []).map((p, i): [string, string[]] => [`EHR_PARTNERS.${i}`, [p.tokenEndpoint, ...p.fhirOrigins]]),
+  ];
+  for (const [key, urls] of ehr)
+    if (urls.some(ehrNotHttps))
+      problems.push(
+        `  ${key}: must be https addresses in production mode (or origins listed in EHR_LINK_ALLOW_LIST, for a partner on the hospital's network)`,
+      );
+  for (const key of ['AAD_AUTHORITY', 'AAD_JWKS_URL', 'GRAPH_BASE_URL'] as const) {
+    const url = c[key];
+    if (url && !url.toLowerCase().startsWith('https://') && !loopbackHttp(url))
+      problems.push(`  ${key}: must be an https address in production mode`);
+  }
+  return problems;
+}
+
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = schema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')));
   if (!parsed.success) {
@@ -186,6 +217,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     );
   if (c.AUDIT_TABLE_ENDPOINT && c.AUDIT_TABLE_CONNECTION_STRING)
     problems.push('  AUDIT_TABLE_ENDPOINT and AUDIT_TABLE_CONNECTION_STRING: set one, not both');
+  if (c.APP_MODE === 'production') problems.push(...productionAddressProblems(c));
   if (c.SSO === 'dev' && c.APP_MODE === 'production') problems.push('  SSO: dev tokens are for dev mode only; production verifies Azure AD tokens');
   if (c.SSO === 'azure-ad' && c.APP_MODE === 'dev') {
     for (const key of ['AAD_APP_CLIENT_ID', 'TAB_DOMAIN'] as const) if (!c[key]) problems.push(`  ${key}: required with SSO=azure-ad`);

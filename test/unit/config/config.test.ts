@@ -113,6 +113,50 @@ describe('configuration', () => {
     expect(() => loadConfig({ EHR_PARTNERS: JSON.stringify([{ clientId: 'a', clientSecrets: 'x' }]) })).toThrow(/EHR_PARTNERS\.0\.tokenEndpoint/);
   });
 
+  it('refuses at start, in production, an address a credential or patient data would go to over plain http', () => {
+    const production = {
+      APP_MODE: 'production',
+      AAD_APP_CLIENT_ID: '5f3c2a1b-7d4e-4c8f-9a0b-1c2d3e4f5a6b',
+      SECRET_AAD_APP_CLIENT_SECRET: 's',
+      TAB_DOMAIN: 'patients.example.org',
+      EHR_CLIENT_ID: 'app',
+      EHR_CLIENT_SECRETS: 'one',
+      EHR_TOKEN_ENDPOINT: 'https://partner.example.org/oauth/token',
+      EHR_FHIR_ORIGINS: 'https://fhir.example.org',
+    };
+    const refusal = (env: Record<string, string>) => {
+      try {
+        loadConfig({ ...production, ...env });
+      } catch (err) {
+        return (err as Error).message;
+      }
+      return 'started';
+    };
+    expect(refusal({})).toBe('started');
+    expect(refusal({ EHR_TOKEN_ENDPOINT: 'http://partner.example.org/oauth/token' })).toMatch(
+      /EHR_TOKEN_ENDPOINT: must be https addresses in production mode/,
+    );
+    expect(refusal({ EHR_FHIR_ORIGINS: 'https://fhir.example.org, HTTP://fhir2.example.org' })).toMatch(/EHR_FHIR_ORIGINS: must be https/);
+    const partner = { tokenEndpoint: 'https://a.example.org', clientId: 'a', clientSecrets: 'a1', fhirOrigins: ['http://fhir.a.example.org'] };
+    expect(refusal({ EHR_PARTNERS: JSON.stringify([partner]) })).toMatch(/EHR_PARTNERS\.0: must be https/);
+    for (const key of ['AAD_AUTHORITY', 'AAD_JWKS_URL', 'GRAPH_BASE_URL'])
+      expect(refusal({ [key]: 'http://login.example.org' })).toMatch(new RegExp(`${key}: must be an https address in production mode`));
+    // A partner on the hospital's network, listed on purpose; stand-ins on this machine's loopback.
+    expect(
+      refusal({
+        EHR_TOKEN_ENDPOINT: 'http://ehr.hospital.internal/token',
+        EHR_FHIR_ORIGINS: 'http://ehr.hospital.internal',
+        EHR_LINK_ALLOW_LIST: 'http://ehr.hospital.internal',
+        GRAPH_BASE_URL: 'http://127.0.0.1:4000',
+      }),
+    ).toBe('started');
+    // Dev mode talks to its sandbox over http.
+    expect(
+      loadConfig({ EHR_CLIENT_ID: 'a', EHR_CLIENT_SECRETS: 's', EHR_TOKEN_ENDPOINT: 'http://127.0.0.1:9/t', EHR_FHIR_ORIGINS: 'http://127.0.0.1:9' })
+        .APP_MODE,
+    ).toBe('dev');
+  });
+
   it('verifies Azure AD tokens in dev mode only when asked, and never dev tokens in production', () => {
     expect(loadConfig({}).SSO).toBe('dev');
     const devWithAzureAd = loadConfig({
