@@ -3,7 +3,7 @@ import type { Note, NotesAnswer } from '../../../contract/notes.js';
 import type { TeamKey } from '../../storage/ports.js';
 import { onCommit, recordRead } from '../shared/audit-trail.js';
 import type { ApiDeps } from '../shared/deps.js';
-import { valueOf } from '../shared/outcomes.js';
+import { problems, valueOf } from '../shared/outcomes.js';
 
 /** Team-visible notes on a patient: kept with the team's data, never in the EHR. */
 
@@ -13,14 +13,31 @@ export async function listNotes({ store }: ApiDeps, team: TeamKey, patientId: st
   return { notes };
 }
 
+/**
+ * A new note is kept only on a patient the team has: in Manual mode one of its hand-entered
+ * patients, admitted or discharged; in EHR mode one the team's EHR has. A note on any other id
+ * would show on no list and no details, yet sit in the team's data under a patient no one named.
+ */
+async function requireTeamPatient({ store, ehr }: ApiDeps, team: TeamKey, patientId: string): Promise<void> {
+  const connection = await store.getConnection(team);
+  if (connection.mode === 'manual') {
+    if ((await store.getManualPatients(team, [patientId])).length) return;
+    if ((await store.getDischargedPatients(team, [patientId])).length) return;
+  } else if (connection.mode === 'ehr') {
+    if (await ehr.readPatient(connection.url, team.tenantId, patientId)) return;
+  }
+  throw problems.patientNotFound();
+}
+
 export async function addNote(
-  { store }: ApiDeps,
+  deps: ApiDeps,
   team: TeamKey,
   patientId: string,
   author: { id: string; name: string },
   text: string,
 ): Promise<Note> {
-  const { value } = await store.addNote(
+  await requireTeamPatient(deps, team, patientId);
+  const { value } = await deps.store.addNote(
     team,
     patientId,
     author,

@@ -10,7 +10,7 @@ describe.each(bothStores)('%s', (_name, start) => {
   let author: string;
   let colleague: string;
   let base: string;
-  const patientId = 'note-patient-1';
+  let patientId: string;
 
   const notesNow = async () => (await server.call(author, 'GET', `${base}/patients/${patientId}/notes`)).body.notes as Json[];
 
@@ -20,6 +20,10 @@ describe.each(bothStores)('%s', (_name, start) => {
     author = team.members.find((m) => !team.owners.includes(m))!;
     colleague = team.owners[0];
     base = `/api/teams/${team.id}`;
+    expect((await server.call(colleague, 'PUT', `${base}/connection`, { mode: 'ehr', url: server.info.sandbox.fhir.r4, name: 'EHR' })).status).toBe(
+      200,
+    );
+    patientId = (await server.call(author, 'GET', `${base}/patients?gender=female&count=1`)).body.patients[0].id;
   });
   afterAll(() => server?.stop());
 
@@ -86,5 +90,35 @@ describe.each(bothStores)('%s', (_name, start) => {
       ]),
     );
     expect(trail.filter((e) => e.outcome === 'success')).toHaveLength(2);
+  });
+
+  it('keeps a new note only on a patient the team has: one its EHR has, or one of its hand-entered patients', async () => {
+    const stranger = 'no-such-patient-4711';
+    const refused = await server.call(author, 'POST', `${base}/patients/${stranger}/notes`, { text: 'Call the family' });
+    expect(refused).toMatchObject({ status: 404, body: { code: 'patient_not_found', message: 'The team has no patient with this id.' } });
+    expect((await server.call(author, 'GET', `${base}/patients/${stranger}/notes`)).body.notes).toEqual([]);
+
+    // A team in Manual mode: its own patients, admitted or discharged, and no one else (not an EHR id either).
+    const manualTeam = server.info.tenants[0].teams[1];
+    const owner = manualTeam.owners[0];
+    const manual = `/api/teams/${manualTeam.id}`;
+    expect((await server.call(owner, 'PUT', `${manual}/connection`, { mode: 'manual' })).status).toBe(200);
+    const admitted = await server.call(owner, 'POST', `${manual}/manual-patients`, { name: 'Ada Lovelace', values: {} });
+    expect(admitted.status).toBe(201);
+    const noteOn = (id: string) => server.call(owner, 'POST', `${manual}/patients/${id}/notes`, { text: 'Mobilise today' });
+    expect((await noteOn(admitted.body.id as string)).status).toBe(201);
+    expect(await noteOn(patientId)).toMatchObject({ status: 404, body: { code: 'patient_not_found' } });
+    expect(
+      (await server.call(owner, 'POST', `${manual}/manual-patients/${admitted.body.id}/discharge`, { version: admitted.body.version })).status,
+    ).toBe(200);
+    expect((await noteOn(admitted.body.id as string)).status).toBe(201);
+
+    const trail = (await server.trail()).filter((e) => e.operation === 'PatientNoteAdd' && e.outcome === 'failure');
+    expect(trail.map((e) => [e.status, e.patientId])).toEqual(
+      expect.arrayContaining([
+        [404, stranger],
+        [404, patientId],
+      ]),
+    );
   });
 });
