@@ -29,13 +29,7 @@ async function requireTeamPatient({ store, ehr }: ApiDeps, team: TeamKey, patien
   throw problems.patientNotFound();
 }
 
-export async function addNote(
-  deps: ApiDeps,
-  team: TeamKey,
-  patientId: string,
-  author: { id: string; name: string },
-  text: string,
-): Promise<Note> {
+export async function addNote(deps: ApiDeps, team: TeamKey, patientId: string, author: { id: string; name: string }, text: string): Promise<Note> {
   await requireTeamPatient(deps, team, patientId);
   const { value } = await deps.store.addNote(
     team,
