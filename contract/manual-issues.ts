@@ -19,6 +19,8 @@ export const fieldIssueCodes = [
   'not_member',
   'not_choice',
   'too_long',
+  // Text with invisible bidirectional controls that could show colleagues its words reordered (plain-constants.ts).
+  'direction_controls',
   // An import's rows: a person's name that fits several members, and MRNs the team or the file already has.
   'ambiguous_member',
   'mrn_in_team',

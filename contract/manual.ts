@@ -280,10 +280,10 @@ const patientValues = z.unknown().transform((raw, ctx): Record<string, SentValue
 export const patientBody = z
   .object({
     name: sharedText(200),
-    mrn: z.string().trim().min(1).max(64).nullable().optional(),
+    mrn: sharedText(64).nullable().optional(),
     birthDate: manualDate.nullable().optional(),
     gender: z.enum(genders).nullable().optional(),
-    room: z.string().trim().min(1).max(50).nullable().optional(),
+    room: sharedText(50).nullable().optional(),
     values: patientValues.optional(),
     version: z.number().int().min(1).optional(),
   })

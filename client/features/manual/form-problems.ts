@@ -2,6 +2,7 @@ import { genderLabel } from '../../shared/format';
 import { currentLocale, t } from '../../shared/i18n/t';
 import type { SchemaField } from '../../../contract/manual';
 import { fieldIssue } from '../../../contract/manual-issues';
+import { hasDirectionControls } from '../../../contract/plain-constants';
 
 /**
  * What is wrong with the patient form before it is sent, one sentence per field in the user's
@@ -34,6 +35,7 @@ export function fieldProblem(field: SchemaField, text: string): string | null {
   }
   const limit = textLimits[field.type];
   if (limit !== undefined && text.length > limit) return t('manual.problem.tooLong', { field: field.label, max: numberText(limit) });
+  if (limit !== undefined && hasDirectionControls(text)) return t('manual.problem.directionControls', { field: field.label });
   return null;
 }
 
@@ -41,6 +43,8 @@ export function fieldProblem(field: SchemaField, text: string): string | null {
 export function formProblems(fields: readonly SchemaField[], form: Readonly<Record<string, string>>): string[] {
   const problems: string[] = [];
   if ((form.name ?? '').trim() === '') problems.push(t('manual.problem.required', { field: t('column.name') }));
+  for (const key of ['name', 'mrn', 'room'] as const)
+    if (hasDirectionControls(form[key] ?? '')) problems.push(t('manual.problem.directionControls', { field: builtIn[key]() }));
   for (const field of fields) {
     const problem = fieldProblem(field, form[`v:${field.id}`] ?? '');
     if (problem) problems.push(problem);
@@ -117,6 +121,8 @@ export function issueProblems(fields: readonly SchemaField[], issues: readonly u
         return [t('import.problem.mrnRepeated', { mrn: value, row: issue.row ?? '' })];
       case 'too_long':
         return [t('manual.problem.tooLong', { field: label, max: numberText(issue.max ?? 0) })];
+      case 'direction_controls':
+        return [t('manual.problem.directionControls', { field: label })];
     }
   });
   return [...new Set(problems)];

@@ -3,6 +3,7 @@ import { importBuiltIns, type ImportMapping, type ImportRow } from '../../../con
 import { genders } from '../../../contract/patients.js';
 import { Problem } from '../../platform/problem.js';
 import type { FieldIssue } from '../../../contract/manual-issues.js';
+import { hasDirectionControls } from '../../../contract/plain-constants.js';
 import type { ImportFile } from './import-file.js';
 import { issueSentence, valuesIssues } from './validation.js';
 
@@ -144,6 +145,12 @@ export function checkRows(
       problems.push(words);
     };
     const text = (target: Target) => (cells[columns.get(target)!] ?? '').trim();
+    /** A built-in text as colleagues will read it: no invisible direction controls (plain-constants.ts). */
+    const plainText = (field: 'name' | 'mrn' | 'room', label: string, value: string) => {
+      if (hasDirectionControls(value))
+        refuse({ field, code: 'direction_controls' }, `${label}: remove the invisible text direction controls (they often come with pasted text).`);
+      return value;
+    };
     const data: ManualPatientData = { name: '', mrn: null, birthDate: null, gender: null, room: null, values: {} };
     for (const target of columns.keys()) {
       const value = text(target);
@@ -161,10 +168,10 @@ export function checkRows(
       if (value === '') continue;
       if (target.key === 'name') {
         if (value.length > 200) refuse({ field: 'name', code: 'too_long', max: 200 }, 'Name is longer than 200 characters; shorten it.');
-        data.name = value;
+        data.name = plainText('name', 'Name', value);
       } else if (target.key === 'mrn') {
         if (value.length > 64) refuse({ field: 'mrn', code: 'too_long', max: 64 }, 'MRN is longer than 64 characters.');
-        data.mrn = value;
+        data.mrn = plainText('mrn', 'MRN', value);
       } else if (target.key === 'birthDate') {
         const day = dateOf(value);
         if (!manualDate.safeParse(day).success)
@@ -180,7 +187,7 @@ export function checkRows(
         data.gender = gender ?? null;
       } else if (target.key === 'room') {
         if (value.length > 50) refuse({ field: 'room', code: 'too_long', max: 50 }, 'Room is longer than 50 characters.');
-        data.room = value;
+        data.room = plainText('room', 'Room', value);
       }
     }
     if (!data.name) {

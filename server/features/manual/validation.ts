@@ -12,6 +12,7 @@ import {
   type TeamMember,
 } from '../../../contract/manual.js';
 import type { FieldIssue } from '../../../contract/manual-issues.js';
+import { hasDirectionControls } from '../../../contract/plain-constants.js';
 
 /**
  * Manual-mode rules beyond the shapes of requests (contract/manual.ts): values against the
@@ -65,7 +66,8 @@ export function valueIssue(field: SchemaField, value: unknown): ValueIssue | nul
       return typeof value === 'string' && field.choices!.includes(value) ? null : { code: 'not_choice', choices: field.choices! };
     default: {
       const limit = textLimits[field.type];
-      return typeof value === 'string' && value.length <= limit ? null : { code: 'too_long', max: limit };
+      if (typeof value !== 'string' || value.length > limit) return { code: 'too_long', max: limit };
+      return hasDirectionControls(value) ? { code: 'direction_controls' } : null;
     }
   }
 }
@@ -89,6 +91,8 @@ function issueAsk(issue: ValueIssue): string {
       return `choose one of ${(issue.choices ?? []).join(', ')}`;
     case 'too_long':
       return `enter text of at most ${(issue.max ?? 0).toLocaleString('en-US')} characters`;
+    case 'direction_controls':
+      return 'remove the invisible text direction controls (they often come with pasted text)';
     case 'required':
       return 'fill this in; it is required';
     case 'unknown_field':

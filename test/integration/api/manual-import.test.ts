@@ -107,6 +107,26 @@ describe.each(bothStores)('%s', (_name, start) => {
       expect(again).toMatchObject({ status: 404, body: { code: 'not_found' } });
     });
 
+    it('refuses rows whose name, MRN or room carry invisible text direction controls, which would show colleagues reordered words', async () => {
+      // U+202E RIGHT-TO-LEFT OVERRIDE, U+2066 LEFT-TO-RIGHT ISOLATE (and its end, U+2069).
+      const before = (await roster()).length;
+      const csv = Buffer.from(
+        'Name,MRN,Room,Acuity\n' + 'Ada \u202Eecalevol,DIR-1,4B,Low\n' + 'Grace,DIR-2,\u20664B\u2069,Low\n' + 'Alan,\u202EDIR-3,,Low\n',
+      );
+      const sent = await upload(who.owner, csv, 'direction.csv');
+      expect(sent.status).toBe(200);
+      const preview = await server.call(who.owner, 'POST', `${base}/manual-import/preview`, { token: sent.body.token, mapping: sent.body.mapping });
+      expect(preview.body).toMatchObject({ valid: 0, invalid: 3 });
+      const rows = preview.body.rows as { issues: unknown[]; problems: string[] }[];
+      expect(rows.map((r) => r.issues)).toEqual([
+        [{ field: 'name', code: 'direction_controls' }],
+        [{ field: 'room', code: 'direction_controls' }],
+        [{ field: 'mrn', code: 'direction_controls' }],
+      ]);
+      expect(rows[0].problems).toEqual(['Name: remove the invisible text direction controls (they often come with pasted text).']);
+      expect(await roster()).toHaveLength(before);
+    });
+
     it('reads an Excel workbook, and reports MRNs the team already has instead of doubling them, recording that preview', async () => {
       const book = new ExcelJS.Workbook();
       const sheet = book.addWorksheet('Ward');

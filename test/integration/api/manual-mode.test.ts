@@ -156,6 +156,23 @@ describe('Manual mode', () => {
     expect(fine).toMatchObject({ status: 201, body: { values: { acuity: 'Low' } } });
   });
 
+  it('refuses a hand-entered patient whose text carries invisible direction controls, naming the field, changing nothing', async () => {
+    const before = (await server.api(who.member, 'GET', `${base}/manual-patients`)).body.patients.length;
+    // U+202E RIGHT-TO-LEFT OVERRIDE: "give \u202E01 mg" reads as "give 10 mg" on a colleague's screen.
+    const plan = await server.api(who.member, 'POST', `${base}/manual-patients`, {
+      name: 'Edsger',
+      values: { acuity: 'Low', plan: 'give \u202E01 mg' },
+    });
+    expect(plan).toMatchObject({ status: 400, body: { code: 'validation_failed', issues: [{ field: 'plan', code: 'direction_controls' }] } });
+    expect(plan.body.message).toBe('Plan: remove the invisible text direction controls (they often come with pasted text).');
+    for (const builtIn of [{ mrn: 'M-\u2066 9' }, { room: '\u202D12B' }]) {
+      const refused = await server.api(who.member, 'POST', `${base}/manual-patients`, { name: 'Edsger', values: { acuity: 'Low' }, ...builtIn });
+      expect(refused).toMatchObject({ status: 400, body: { code: 'validation_failed' } });
+      expect(refused.body.message).toContain('invisible text direction controls');
+    }
+    expect((await server.api(who.member, 'GET', `${base}/manual-patients`)).body.patients).toHaveLength(before);
+  });
+
   it('asks for Manual mode before manual patients are added', async () => {
     const other = `/api/teams/${who.contoso.teams[1].id}`;
     const owner = who.contoso.teams[1].owners[0];

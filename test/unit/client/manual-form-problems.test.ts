@@ -31,6 +31,22 @@ describe('the patient form’s problems, in the user’s words', () => {
     expect(formProblems(fields, form({ name: 'Ada', diagnosis: 'Sepsis', weight: '70' }))).toEqual([]);
   });
 
+  it('asks to remove invisible text direction controls from the name, MRN, room and text fields before sending', () => {
+    // U+202E RIGHT-TO-LEFT OVERRIDE would show colleagues "give 10 mg" as typed "give \u202E01 mg".
+    const problems = formProblems(fields, { ...form({ name: 'Ada \u2066Lovelace\u2069', diagnosis: 'give \u202E01 mg' }), room: 'Bay 2' });
+    expect(problems).toEqual([
+      'Name: remove the invisible text direction controls (they often come with pasted text).',
+      'Diagnosis: remove the invisible text direction controls (they often come with pasted text).',
+    ]);
+    expect(formProblems(fields, { ...form({ name: 'Ada', diagnosis: 'Sepsis' }), mrn: '\u202DM-1', room: '12\u202CB' })).toHaveLength(2);
+    // Right-to-left writing itself is text like any other.
+    expect(fieldProblem(fields[0], 'التهاب رئوي')).toBeNull();
+    setLanguage('zh-CN');
+    expect(issueProblems(fields, [{ field: 'note', code: 'direction_controls' }])).toEqual([
+      'Note：请删除不可见的文字方向控制符（常随粘贴的文字带入）。',
+    ]);
+  });
+
   it('writes the same problems in Russian and Chinese with the field’s label', () => {
     setLanguage('ru');
     expect(formProblems(fields, form({ name: '', diagnosis: '' }))).toEqual([
