@@ -27,19 +27,22 @@ export async function readAuditTrail(
 ): Promise<AsyncIterable<AuditEvent>> {
   requireAuditReader(caller.roles);
   const norm = (t?: string) => (t ? new Date(t).toISOString() : undefined);
+  // Team ids are recorded in lower case (a Microsoft 365 group id in any case is the same team).
+  const teamId = query.team && guidPattern.test(query.team) ? query.team.toLowerCase() : query.team;
   const records = store.audit.query({
     tenantId: caller.tenantId,
     from: norm(query.from),
     to: norm(query.to),
-    // Team ids are recorded in lower case (a Microsoft 365 group id in any case is the same team).
-    teamId: query.team && guidPattern.test(query.team) ? query.team.toLowerCase() : query.team,
+    teamId,
     userId: query.user,
     patientId: query.patient,
     operation: query.operation,
     limit,
   });
-  // The trail holds ids, not patient data: a read of it is one record, whatever it was filtered by.
-  await recordRead(store.audit, readOperation(query.format));
+  // The trail holds ids, not patient data: a read of it is one record. A patient's trail tells who
+  // cared for them, so the record names the patient and the team it was filtered by, and a
+  // patient's own trail shows who read it.
+  await recordRead(store.audit, readOperation(query.format), { patientIds: query.patient ? [query.patient] : [], teamId: teamId ?? null });
   const { requestId } = requestContext();
   return withoutRequest(records, requestId);
 }

@@ -11,6 +11,8 @@ export interface AuditDetails {
   /** The patients read or changed: one record each (none: one record without a patient). */
   patientIds?: readonly string[];
   listId?: string | null;
+  /** The team the records are about, where the route names none (a read of the audit trail filtered by team). */
+  teamId?: string | null;
   status?: number;
 }
 
@@ -34,7 +36,7 @@ function events(
     outcome,
     status: details.status ?? 200,
     tenantId: who.tenantId,
-    teamId: audit.teamId,
+    teamId: details.teamId === undefined ? audit.teamId : idLike(details.teamId),
     userId: who.userId,
     listId: details.listId === undefined ? audit.listId : idLike(details.listId),
     requestId,
