@@ -51,6 +51,8 @@ export interface AppDeps {
   readiness: Record<string, ReadinessCheck>;
   /** Download tickets and uploads between requests: shared by every instance when given; this process's memory by default. */
   heldItems?: HeldItems;
+  /** The most records an audit CSV asked for without a limit holds before it is cut off (default AUDIT_MAX_LIMIT). */
+  auditExportCeiling?: number;
 }
 
 /** The consent popup's pages: Teams opens them in a window that must keep its opener to report back. */
@@ -118,7 +120,7 @@ export function createApp(deps: AppDeps): express.Express {
   listPatientRoutes(ep, apiDeps);
   manualRoutes(ep, apiDeps);
   importRoutes(ep, apiDeps);
-  auditRoutes(ep, apiDeps);
+  auditRoutes(ep, apiDeps, deps.auditExportCeiling);
   api.use(notFoundHandler);
   api.use(refusalRecorder(deps.store.audit));
   app.use('/api', api);

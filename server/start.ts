@@ -48,6 +48,8 @@ export interface StartOptions {
   oboNetworkClient?: INetworkModule;
   /** Key Vault client options for the EHR secrets; tests trust their stand-in vault's certificate with it. */
   keyVault?: Pick<PartnerSecretsSettings, 'clientOptions' | 'credential'>;
+  /** The most records an audit CSV asked for without a limit holds before it is cut off (AUDIT_MAX_LIMIT); tests lower it. */
+  auditExportCeiling?: number;
 }
 
 const SANDBOX_PATH = '/sandbox';
@@ -169,6 +171,7 @@ export async function startServer(env: Record<string, string | undefined> = proc
     trustProxyHops: config.TRUST_PROXY_HOPS ?? (dev ? 0 : 1),
     store,
     heldItems,
+    auditExportCeiling: options.auditExportCeiling,
     ehr: createEhrGateway({
       partners,
       fetch: options.ehrFetch,

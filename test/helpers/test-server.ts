@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { devDirectory } from '../../server/identity/dev-directory';
-import { startServer, type RunningServer } from '../../server/start';
+import { startServer, type RunningServer, type StartOptions } from '../../server/start';
 import { startAzureAdTokens, testAadApp } from './azure-ad-tokens';
 import { checkAnswer } from './contract-check';
 import type { Json } from './json';
@@ -82,18 +82,21 @@ export const suiteRateLimits = {
 };
 
 /** The real server in dev mode on a free loopback port, with its own data folder. */
-export async function startTestServer(env: Record<string, string> = {}, dataDir?: string): Promise<TestServer> {
+export async function startTestServer(env: Record<string, string> = {}, dataDir?: string, options: StartOptions = {}): Promise<TestServer> {
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'patients-it-'));
   const sso = await startTestSso();
-  const server = await startServer({
-    PORT: '0',
-    DATA_DIR: dir,
-    SANDBOX_PATIENTS: '30',
-    STATIC_DIR: join(dir, 'no-tab'),
-    ...suiteRateLimits,
-    ...sso.env,
-    ...env,
-  }).catch(async (err) => {
+  const server = await startServer(
+    {
+      PORT: '0',
+      DATA_DIR: dir,
+      SANDBOX_PATIENTS: '30',
+      STATIC_DIR: join(dir, 'no-tab'),
+      ...suiteRateLimits,
+      ...sso.env,
+      ...env,
+    },
+    options,
+  ).catch(async (err) => {
     await sso.close();
     throw err;
   });

@@ -21,13 +21,13 @@ const CHUNK = 500;
  * Bearer token (`GET /audit`, JSON or CSV), or downloaded as CSV through a single-use link the
  * tab asks for (`POST /audit/export`) and the host opens without a token (`GET /audit/export/:ticket`).
  */
-export function auditRoutes(ep: Endpoints, deps: ApiDeps): void {
+export function auditRoutes(ep: Endpoints, deps: ApiDeps, exportCeiling = AUDIT_MAX_LIMIT): void {
   const links = createAuditLinks({ store: deps.heldItems });
   ep.get('/audit', { audit: (req) => [readOperation(req.query.format)], access: 'caller' }, async (req, res) => {
     const who = caller();
     // The role first: a caller without it learns nothing from the query's checks.
     requireAuditReader(who.roles);
-    await answerTrail(deps, res, who, auditQuery.parse(req.query));
+    await answerTrail(deps, res, who, auditQuery.parse(req.query), exportCeiling);
   });
 
   // Issuing a link reads nothing of the trail; the download is what is recorded.
@@ -49,14 +49,14 @@ export function auditRoutes(ep: Endpoints, deps: ApiDeps): void {
   ep.get('/audit/export/:ticket', { audit: 'AuditExport', access: 'caller', authenticate: redeem }, async (_req, res) => {
     const who = caller();
     requireAuditReader(who.roles);
-    await answerTrail(deps, res, who, { ...(res.locals.auditFilters as AuditExportBody), format: 'csv' });
+    await answerTrail(deps, res, who, { ...(res.locals.auditFilters as AuditExportBody), format: 'csv' }, exportCeiling);
   });
 }
 
 /** The trail as asked, JSON or CSV, streamed as it is read. */
-async function answerTrail(deps: ApiDeps, res: Response, who: Caller, query: AuditQuery): Promise<void> {
+async function answerTrail(deps: ApiDeps, res: Response, who: Caller, query: AuditQuery, exportCeiling: number): Promise<void> {
   const csv = query.format === 'csv';
-  const limit = query.limit ?? (csv ? AUDIT_MAX_LIMIT : AUDIT_VIEW_LIMIT);
+  const limit = query.limit ?? (csv ? exportCeiling : AUDIT_VIEW_LIMIT);
   // One record past the limit tells whether the limit left any out.
   const records = limited((await readAuditTrail(deps, who, query, limit + 1))[Symbol.asyncIterator](), limit);
   // The first page is read before the status goes out: a store that cannot be read gives a problem answer, not a cut-off file.

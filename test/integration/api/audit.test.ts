@@ -137,3 +137,41 @@ it('downloads the trail as CSV through a single-use link, for audit readers only
   const exports = await server.api(reader, 'GET', '/api/audit?operation=AuditExport&limit=1000000');
   expect(exports.body.events.some((e: { userId: string }) => e.userId === reader)).toBe(true);
 });
+
+it('cuts an export asked for whole off without its end once it passes the most one read gives, so it never passes as complete', async () => {
+  // AUDIT_MAX_LIMIT (1,000,000) lowered to 1,200 (more than two of the stream's chunks of 500), so the case is a few records.
+  const ceiling = 1200;
+  const small = await startTestServer({}, undefined, { auditExportCeiling: ceiling });
+  try {
+    const people = cast(small.info);
+    const db = new Database(join(small.dataDir, 'patients.sqlite'));
+    const insert = db.prepare(
+      `INSERT INTO audit_events (time, operation, outcome, status, tenant_id, team_id, user_id, patient_id, list_id, request_id)
+       VALUES (?, 'PatientView', 'success', 200, ?, ?, 'bulk-reader', ?, NULL, ?)`,
+    );
+    const write = (from: number, n: number) =>
+      db.transaction(() => {
+        for (let i = from; i < from + n; i++)
+          insert.run(new Date(Date.UTC(2020, 0, 1) + i * 1000).toISOString(), people.contoso.id, people.team.id, `p-${i}`, randomUUID());
+      })();
+    const headers = { authorization: `Bearer ${await small.tokenFor(auditReader(small))}` };
+    const csv = () => fetch(`${small.url}/api/audit?user=bulk-reader&format=csv`, { headers });
+
+    write(0, ceiling);
+    const exactly = await csv();
+    expect(exactly.status).toBe(200);
+    expect((await exactly.text()).trim().split('\r\n')).toHaveLength(ceiling + 1);
+
+    write(ceiling, 1);
+    const over = await csv();
+    // The status and the first records went out before the store was read to its end; the answer then stops without its end.
+    expect(over.status).toBe(200);
+    await expect(over.text()).rejects.toThrow();
+    // A limit asked for is a whole answer of that many records.
+    const asked = await fetch(`${small.url}/api/audit?user=bulk-reader&format=csv&limit=${ceiling}`, { headers });
+    expect((await asked.text()).trim().split('\r\n')).toHaveLength(ceiling + 1);
+    db.close();
+  } finally {
+    await small.stop();
+  }
+});
