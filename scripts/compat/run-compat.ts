@@ -33,6 +33,9 @@ export interface CompatReport {
 
 type Details = NonNullable<Awaited<ReturnType<EhrGateway['readPatientDetails']>>>;
 
+/** A record with a modifier extension (or implicitRules) the app cannot read: shown, marked "check in EHR" (server/ehr/modifiers.ts). */
+const QUALIFIED = (kind: string) => `${kind} qualified by the EHR (marked check in EHR)`;
+
 /** Adds one patient's statuses to a version's counts. */
 function countStatuses(counts: Record<string, number>, details: Details): void {
   const add = (key: string) => (counts[key] = (counts[key] ?? 0) + 1);
@@ -45,6 +48,7 @@ function countStatuses(counts: Record<string, number>, details: Details): void {
       add(`condition clinicalStatus ${code(c.clinicalStatus)}`);
       add(`condition verificationStatus ${code(c.verificationStatus)}`);
       add(`condition ${c.current ? 'current (in the cell)' : 'history (details only)'}`);
+      if (c.qualified) add(QUALIFIED('condition'));
     }
   if (details.allergies.status === 'ok')
     for (const a of details.allergies.value) {
@@ -52,6 +56,7 @@ function countStatuses(counts: Record<string, number>, details: Details): void {
       add(`allergy verificationStatus ${code(a.verificationStatus)}`);
       if (a.noneKnown) add('allergy no-known-allergy');
       add(`allergy ${a.current ? 'current (in the cell)' : 'history (details only)'}`);
+      if (a.qualified) add(QUALIFIED('allergy'));
     }
   if (details.medications.status === 'ok')
     for (const m of details.medications.value) {
@@ -59,18 +64,22 @@ function countStatuses(counts: Record<string, number>, details: Details): void {
       add(`medication ${m.current ? 'current (in the cell)' : 'not current (details only)'}`);
       if (m.doNotPerform) add('medication do-not-perform');
       if (m.intent) add(`medication intent ${m.intent}`);
+      if (m.qualified) add(QUALIFIED('medication'));
     }
   if (details.coverage.status === 'ok')
     for (const c of details.coverage.value) {
       add(`coverage status ${code(c.status)}`);
       add(`coverage ${c.current ? 'in force (in the cell)' : 'not in force (details only)'}`);
+      if (c.qualified) add(QUALIFIED('coverage'));
     }
   if (details.vitalHistory.status === 'ok')
     for (const readings of Object.values(details.vitalHistory.value))
       for (const r of readings ?? []) {
         const values = 'value' in r ? [r.value] : [r.systolic, r.diastolic];
         for (const v of values) if (v?.comparator) add(`vital value with comparator ${v.comparator}`);
+        if (r.qualified) add(QUALIFIED('vital sign'));
       }
+  if (details.encounters.status === 'ok') for (const e of details.encounters.value) if (e.qualified) add(QUALIFIED('encounter'));
   for (const w of details.warnings) {
     if (w.code === 'condition_not_valid')
       counts['condition refuted or entered-in-error (shown nowhere)'] =
