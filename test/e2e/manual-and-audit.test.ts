@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { RunningServer } from '../../server/start';
-import { expectAccessible, signIn, startE2e, visible } from '../helpers/e2e';
+import { downloadedCsvLines, expectAccessible, signIn, startE2e, visible } from '../helpers/e2e';
 
 let server: RunningServer;
 let browser: Browser;
@@ -64,12 +63,7 @@ it('shows the audit trail to an audit reader, and not to others', async () => {
   await reader.getByLabel('Operation').selectOption('PatientListCreate');
   await expect.poll(async () => (await audit.getByRole('row').count()) - 1).toBe(1);
   // The CSV comes through a link the app opens (a blob cannot be saved in Teams), with the filters shown.
-  const download = reader.waitForEvent('download');
-  await reader.getByRole('button', { name: 'Download CSV' }).click();
-  const lines = readFileSync((await (await download).path())!, 'utf8')
-    .replace('\uFEFF', '')
-    .split('\r\n')
-    .filter(Boolean);
+  const lines = await downloadedCsvLines(reader, 'Download CSV');
   expect(lines[0]).toBe('time,operation,outcome,status,tenantId,teamId,userId,patientId,listId,requestId');
   expect(lines.slice(1).map((l) => l.split(',')[1])).toEqual(['PatientListCreate']);
   // A team's records by its id (another team's id: none of them).

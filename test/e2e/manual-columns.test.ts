@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
-import { apiAs, expectAccessible, signIn, useE2e } from '../helpers/e2e';
+import { apiAs, downloadedCsvLines, expectAccessible, signIn, useE2e } from '../helpers/e2e';
 
 const e2e = useE2e();
 
@@ -67,11 +66,7 @@ it('shows, sorts and exports the team’s choice and number fields as list colum
   await page.getByLabel('Filter rows').fill('');
   await expectAccessible(page, 'list with the team’s fields as columns');
 
-  const download = page.waitForEvent('download');
-  await page.getByRole('button', { name: 'Export CSV' }).click();
-  const csv = readFileSync((await (await download).path())!, 'utf8')
-    .replace('\uFEFF', '')
-    .split('\r\n');
+  const csv = await downloadedCsvLines(page, 'Export CSV');
   expect(csv[0]).toBe('Name,MRN,Birth date,Gender,Status,Weight');
   expect(csv.slice(1, 4).sort()).toEqual([
     'Ilse Brandt,None recorded,None recorded,None recorded,Stable,9',

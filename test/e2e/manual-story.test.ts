@@ -1,8 +1,7 @@
 import ExcelJS from 'exceljs';
-import { readFileSync } from 'node:fs';
 import type { Locator, Page } from 'playwright-core';
 import { expect, it } from 'vitest';
-import { expectAccessible, signIn, useE2e, visible } from '../helpers/e2e';
+import { downloadedCsvLines, expectAccessible, signIn, useE2e, visible } from '../helpers/e2e';
 
 const e2e = useE2e();
 
@@ -193,12 +192,7 @@ it('walks a ward from first run to export in Manual mode', async () => {
   await expect.poll(() => roster.getByRole('cell', { name: 'Tomas Reyes', exact: true }).isVisible(), { timeout: 15_000 }).toBe(true);
 
   // The export heads the team's fields by their labels and holds the values as the list shows them.
-  const download = page.waitForEvent('download');
-  await page.getByRole('button', { name: 'Export CSV' }).click();
-  const lines = readFileSync((await (await download).path())!, 'utf8')
-    .replace('\uFEFF', '')
-    .split('\r\n')
-    .filter(Boolean);
+  const lines = await downloadedCsvLines(page, 'Export CSV');
   expect(lines[0]).toBe('Name,MRN,Birth date,Gender,Status,Weight,Assigned nurse,Falls risk');
   expect(lines.slice(1).sort()).toEqual([
     'Ilse Brandt,IB-2,None recorded,None recorded,Stable,9,None recorded,No',

@@ -1,5 +1,5 @@
 import AxeBuilder from '@axe-core/playwright';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -110,4 +110,14 @@ export async function chooseList(page: Page, label: string) {
   const lists = page.getByRole('combobox', { name: 'List', exact: true });
   await expect.poll(() => lists.isVisible(), { timeout: 15_000 }).toBe(true);
   await lists.selectOption({ label });
+}
+
+/** Clicks the button that downloads a CSV, as a user does, and gives the file's lines (byte order mark and empty lines left out). */
+export async function downloadedCsvLines(page: Page, button: string): Promise<string[]> {
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: button }).click();
+  return readFileSync((await (await download).path())!, 'utf8')
+    .replace('\uFEFF', '')
+    .split('\r\n')
+    .filter(Boolean);
 }
