@@ -142,6 +142,12 @@ export async function startServer(env: Record<string, string | undefined> = proc
     endpoint: config.AUDIT_TABLE_ENDPOINT,
     connectionString: config.AUDIT_TABLE_CONNECTION_STRING,
   };
+  // A second instance (App Service scale-out) would keep a trail of its own, or share one SQLite file over a network share.
+  if (!tableAccount && config.APP_MODE === 'production')
+    logger.warn(
+      { setting: 'AUDIT_STORE' },
+      "AUDIT_STORE=sqlite keeps the audit trail, download links and uploads on this instance's disk: run one instance only, or set AUDIT_STORE=azure-table",
+    );
   const sharedAudit = tableAccount ? await openTableAuditLog({ ...tableAccount, tableName: config.AUDIT_TABLE_NAME }) : undefined;
   const heldItems = tableAccount ? await openTableHeldItems({ ...tableAccount, tableName: config.HELD_ITEMS_TABLE_NAME }) : undefined;
   const store =
