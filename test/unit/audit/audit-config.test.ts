@@ -1,16 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../../server/config';
+import { productionSettings } from '../../helpers/production-settings';
 
-const production = {
-  APP_MODE: 'production',
-  AAD_APP_CLIENT_ID: '5f3c2a1b-7d4e-4c8f-9a0b-1c2d3e4f5a6b',
-  SECRET_AAD_APP_CLIENT_SECRET: 's',
-  TAB_DOMAIN: 'patients.example.org',
-  EHR_CLIENT_ID: 'app',
-  EHR_CLIENT_SECRETS: 'one',
-  EHR_TOKEN_ENDPOINT: 'https://partner.example.org/oauth/token',
-  EHR_FHIR_ORIGINS: 'https://fhir.example.org/r4',
-};
+const production = productionSettings;
 const accountKey = 'AccountKey=c2VjcmV0LWtleS1vZi10aGUtYWNjb3VudA==';
 
 function startError(env: Record<string, string>): string {

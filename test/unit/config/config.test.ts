@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../server/config';
+import { productionSettings } from '../../helpers/production-settings';
 
 describe('configuration', () => {
   it('runs in dev mode with no settings at all, on loopback, with SQLite', () => {
@@ -114,19 +115,9 @@ describe('configuration', () => {
   });
 
   it('refuses at start, in production, an address a credential or patient data would go to over plain http', () => {
-    const production = {
-      APP_MODE: 'production',
-      AAD_APP_CLIENT_ID: '5f3c2a1b-7d4e-4c8f-9a0b-1c2d3e4f5a6b',
-      SECRET_AAD_APP_CLIENT_SECRET: 's',
-      TAB_DOMAIN: 'patients.example.org',
-      EHR_CLIENT_ID: 'app',
-      EHR_CLIENT_SECRETS: 'one',
-      EHR_TOKEN_ENDPOINT: 'https://partner.example.org/oauth/token',
-      EHR_FHIR_ORIGINS: 'https://fhir.example.org',
-    };
     const refusal = (env: Record<string, string>) => {
       try {
-        loadConfig({ ...production, ...env });
+        loadConfig({ ...productionSettings, ...env });
       } catch (err) {
         return (err as Error).message;
       }
