@@ -196,10 +196,14 @@ resource auditAppender 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(auditTable.id, identity.id, auditAppendRole.id)
   scope: auditTable
   properties: {
-    roleDefinitionId: auditAppendRole.id
+    // A custom role's id is subscription-wide, as a built-in one's is (what `az role definition list` gives).
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', auditAppendRole.name)
     principalId: identity.properties.principalId
     principalType: 'ServicePrincipal'
   }
+  dependsOn: [
+    auditAppendRole
+  ]
 }
 
 // Held items are written, replaced and deleted as they are used: full data access, on that table only.

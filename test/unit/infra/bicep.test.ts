@@ -173,7 +173,9 @@ describe('infra/azure.bicep', () => {
     expect([...byScope.keys()].sort()).toEqual(['auditTable', 'heldItemsTable', 'keyVault']);
     expect(builtIn(byScope.get('keyVault')!)).toBe('4633458b-17de-408a-b874-0445c86b69e6'); // Key Vault Secrets User
     expect(builtIn(byScope.get('heldItemsTable')!)).toBe('0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'); // Storage Table Data Contributor
-    expect(byScope.get('auditTable')!.body).toMatch(/roleDefinitionId: auditAppendRole\.id\n/);
+    expect(byScope.get('auditTable')!.body).toMatch(
+      /roleDefinitionId: subscriptionResourceId\('Microsoft\.Authorization\/roleDefinitions', auditAppendRole\.name\)\n/,
+    );
     for (const { body } of byScope.values()) {
       expect(body).toMatch(/principalId: identity\.properties\.principalId/);
       expect(body).toMatch(/principalType: 'ServicePrincipal'/);
