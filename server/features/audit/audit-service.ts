@@ -40,9 +40,11 @@ export async function readAuditTrail(
     limit,
   });
   // The trail holds ids, not patient data: a read of it is one record. A patient's trail tells who
-  // cared for them, so the record names the patient and the team it was filtered by, and a
-  // patient's own trail shows who read it.
-  await recordRead(store.audit, readOperation(query.format), { patientIds: query.patient ? [query.patient] : [], teamId: teamId ?? null });
+  // cared for them, so an export (a deliberate act) names the patient and the team it was filtered
+  // by, and the patient's own trail shows who took it. A screenful does not: the tab asks again at
+  // each keystroke of a filter, and "p", "pa", "pat" are no patients.
+  const filtered = query.format === 'csv' ? { patientIds: query.patient ? [query.patient] : [], teamId: teamId ?? null } : {};
+  await recordRead(store.audit, readOperation(query.format), filtered);
   const { requestId } = requestContext();
   return withoutRequest(records, requestId);
 }

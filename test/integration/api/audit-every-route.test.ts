@@ -357,13 +357,17 @@ describe('path variants and refusals', () => {
     const exported = await call({ route: 'GET x', user: reader(), path: '/api/audit?format=csv&limit=5' });
     expect(await eventsOf(view.requestId)).toMatchObject([{ operation: 'AuditView', outcome: 'success', userId: reader() }]);
     expect(await eventsOf(exported.requestId)).toMatchObject([{ operation: 'AuditExport', outcome: 'success', userId: reader() }]);
-    // A patient's trail tells who cared for them: its read names the patient and the team it was filtered by.
+    // A patient's trail tells who cared for them: its export names the patient and the team it was filtered by.
     const team = '7A0C1B2D-3E4F-4A5B-8C6D-7E8F9A0B1C2D';
     const patient = await call({ route: 'GET x', user: reader(), path: `/api/audit?patient=pat-4711&team=${team}&format=csv` });
     expect(await eventsOf(patient.requestId)).toMatchObject([{ operation: 'AuditExport', patientId: 'pat-4711', teamId: team.toLowerCase() }]);
     const trail = await call({ route: 'GET x', user: reader(), path: '/api/audit?patient=pat-4711' });
     const read = (JSON.parse(trail.text) as { events: { operation: string; requestId: string }[] }).events;
     expect(read.map((e) => [e.operation, e.requestId])).toEqual([['AuditExport', patient.requestId]]);
+    // A screenful does not: the tab asks at each keystroke of a filter, and a part of an id names no patient.
+    expect(await eventsOf(trail.requestId)).toMatchObject([{ operation: 'AuditView', patientId: null, teamId: null }]);
+    const again = await call({ route: 'GET x', user: reader(), path: '/api/audit?patient=pat-4711' });
+    expect((JSON.parse(again.text) as { events: unknown[] }).events).toHaveLength(1);
   });
 });
 
