@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { guidPattern } from '../contract/id-syntax.js';
 import type { EhrPartner } from './ehr/partners.js';
 import { LOG_LEVELS } from './platform/logger.js';
+import { loopbackHttp } from './platform/loopback.js';
 
 /**
  * Settings from the environment, checked once at start; every missing or bad value is reported
@@ -149,8 +150,6 @@ const required: Record<'dev' | 'production', (keyof Parsed)[]> = {
 };
 /** EHR_PARTNERS stands in for the single partner's settings. */
 const singlePartner = new Set<keyof Parsed>(['EHR_CLIENT_ID', 'EHR_CLIENT_SECRETS', 'EHR_TOKEN_ENDPOINT', 'EHR_FHIR_ORIGINS']);
-
-const loopbackHttp = (url: string) => /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/i.test(url);
 
 /**
  * In production every address the server sends a credential or a patient's data to is https,

@@ -5,7 +5,7 @@ import { Problem } from '../../platform/problem.js';
 import type { FieldIssue } from '../../../contract/manual-issues.js';
 import { hasDirectionControls } from '../../../contract/plain-constants.js';
 import type { ImportFile } from './import-file.js';
-import { issueSentence, valuesIssues } from './validation.js';
+import { DIRECTION_CONTROLS_ASK, issueSentence, valuesIssues } from './validation.js';
 
 /**
  * From a file's rows to patients: the mapping proposed from column names, the owner's mapping
@@ -147,8 +147,7 @@ export function checkRows(
     const text = (target: Target) => (cells[columns.get(target)!] ?? '').trim();
     /** A built-in text as colleagues will read it: no invisible direction controls (plain-constants.ts). */
     const plainText = (field: 'name' | 'mrn' | 'room', label: string, value: string) => {
-      if (hasDirectionControls(value))
-        refuse({ field, code: 'direction_controls' }, `${label}: remove the invisible text direction controls (they often come with pasted text).`);
+      if (hasDirectionControls(value)) refuse({ field, code: 'direction_controls' }, `${label}: ${DIRECTION_CONTROLS_ASK}.`);
       return value;
     };
     const data: ManualPatientData = { name: '', mrn: null, birthDate: null, gender: null, room: null, values: {} };

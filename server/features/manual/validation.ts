@@ -23,6 +23,9 @@ import { hasDirectionControls } from '../../../contract/plain-constants.js';
 const textLimits = { text: 1000, longText: 10000 } as const;
 const numberText = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 6 });
 
+/** What to do about invisible direction controls in a text, in English (for a team field or a built-in one). */
+export const DIRECTION_CONTROLS_ASK = 'remove the invisible text direction controls (they often come with pasted text)';
+
 /** Why a value was refused, without the field it belongs to. */
 export type ValueIssue = Omit<FieldIssue, 'field'>;
 
@@ -92,7 +95,7 @@ function issueAsk(issue: ValueIssue): string {
     case 'too_long':
       return `enter text of at most ${(issue.max ?? 0).toLocaleString('en-US')} characters`;
     case 'direction_controls':
-      return 'remove the invisible text direction controls (they often come with pasted text)';
+      return DIRECTION_CONTROLS_ASK;
     case 'required':
       return 'fill this in; it is required';
     case 'unknown_field':

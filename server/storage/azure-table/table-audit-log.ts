@@ -2,6 +2,7 @@ import { RestError, TableClient, type TableEntity, type TransactionAction } from
 import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
 import type { AuditEvent } from '../../../contract/audit.js';
 import { AuditStoreError } from '../audit-store-error.js';
+import { loopbackHttp } from '../../platform/loopback.js';
 import { failureDetail } from './failure-detail.js';
 import { openTable, readOneKey } from './open-table.js';
 import type { AuditLog, AuditQuery } from '../ports.js';
@@ -22,18 +23,16 @@ export interface TableAuditSettings {
   connectionString?: string;
 }
 
-const loopback = (url: string) => /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/i.test(url);
-
 /** The table client of the settings; plain http only to the emulator on this machine. */
 export function auditTableClient(settings: TableAuditSettings): TableClient {
   if (settings.connectionString) {
     const endpoint = /TableEndpoint=([^;]+)/i.exec(settings.connectionString)?.[1] ?? '';
-    return TableClient.fromConnectionString(settings.connectionString, settings.tableName, { allowInsecureConnection: loopback(endpoint) });
+    return TableClient.fromConnectionString(settings.connectionString, settings.tableName, { allowInsecureConnection: loopbackHttp(endpoint) });
   }
   if (!settings.endpoint) throw new AuditStoreError('the audit table needs an endpoint or a connection string');
   // Managed identity on App Service (AZURE_CLIENT_ID picks a user-assigned one); a developer's Azure CLI sign-in elsewhere.
   return new TableClient(settings.endpoint, settings.tableName, settings.credential ?? new DefaultAzureCredential(), {
-    allowInsecureConnection: loopback(settings.endpoint),
+    allowInsecureConnection: loopbackHttp(settings.endpoint),
   });
 }
 
