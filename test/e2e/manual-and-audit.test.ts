@@ -66,9 +66,14 @@ it('shows the audit trail to an audit reader, and not to others', async () => {
   const lines = await downloadedCsvLines(reader, 'Download CSV');
   expect(lines[0]).toBe('time,operation,outcome,status,tenantId,teamId,userId,patientId,listId,requestId');
   expect(lines.slice(1).map((l) => l.split(',')[1])).toEqual(['PatientListCreate']);
-  // A team's records by its id (another team's id: none of them).
-  await reader.getByLabel('Team', { exact: true }).fill('00000000-0000-4000-8000-000000000000');
+  // A team's records by its id (another team's id: none of them), typed key by key: the trail is
+  // asked for once the typing pauses, not at each of the 36 keystrokes.
+  const reads: string[] = [];
+  reader.on('request', (r) => new URL(r.url()).pathname === '/api/audit' && reads.push(new URL(r.url()).search));
+  await reader.getByLabel('Team', { exact: true }).pressSequentially('00000000-0000-4000-8000-000000000000', { delay: 20 });
   await expect.poll(() => visible(reader, 'No audit records match.'), { timeout: 15_000 }).toBe(true);
+  expect(reads.length).toBeLessThanOrEqual(2);
+  expect(reads.at(-1)).toContain('team=00000000-0000-4000-8000-000000000000');
 
   const clinician = await open();
   await signIn(clinician, server.url, 'Emery Zhang (Fabrikam Medical Center)', 'ICU Team');

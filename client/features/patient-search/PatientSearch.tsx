@@ -18,6 +18,7 @@ import {
 import { AddRegular, InfoRegular, SearchRegular } from '@fluentui/react-icons';
 import { useEffect, useRef, useState } from 'react';
 import { ErrorNotice } from '../../shared/components/ErrorNotice';
+import { useDebounced } from '../../shared/use-debounced';
 import { Checkbox } from '../../shared/components/fluent-on-demand';
 import { birthDateWithAge, deceasedOf, genderLabel, patientName, recordNoticeOf } from '../../shared/format';
 import { RecordNoticeBadge } from '../../shared/components/RecordNoticeBadge';
@@ -38,15 +39,6 @@ const useStyles = makeStyles({
   note: { display: 'flex', gap: '6px', alignItems: 'center' },
   nameBadge: { marginLeft: '6px' },
 });
-
-function useDebounced<T>(value: T, ms: number): T {
-  const [debounced, setDebounced] = useState(value);
-  useEffect(() => {
-    const timer = setTimeout(() => setDebounced(value), ms);
-    return () => clearTimeout(timer);
-  }, [value, ms]);
-  return debounced;
-}
 
 export interface SearchTarget {
   listName: string;
