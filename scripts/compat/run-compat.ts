@@ -20,7 +20,7 @@ export interface PatientReport {
 
 export interface CompatReport {
   patients: PatientReport[];
-  /** Patients without an MRN cannot be matched across versions; counted per version. */
+  /** Patients without an MRN cannot be matched across versions (they are read and reported, by id); counted per version. */
   withoutMrn: Partial<Record<VersionKey, number>>;
   /**
    * The patient record states (in use, replaced, inactive; deceased), the condition, allergy and medication statuses met, counted per version ("condition clinicalStatus
@@ -122,7 +122,19 @@ export async function runCompat(options: { dataDir?: string; patientsPerTenant?:
       const url = `${base}/${version}`;
       for (const patient of await allPatients(ehr, url, tenant.id)) {
         if (!patient.mrn) {
+          // Not matched across versions, but read all the same: its statuses count, and a failure shows.
           withoutMrn[version] = (withoutMrn[version] ?? 0) + 1;
+          const report: PatientReport = { mrn: `(no MRN) ${version} ${patient.id}`, versions: {}, differences: [] };
+          byMrn.set(report.mrn, report);
+          const entry: { found: boolean; complete: boolean; error?: string } = { found: true, complete: false };
+          report.versions[version] = entry;
+          try {
+            const details = await ehr.readPatientDetails(url, tenant.id, patient.id);
+            entry.complete = details !== null;
+            if (details) countStatuses((statuses[version] ??= {}), details);
+          } catch (err) {
+            entry.error = (err as Error).message;
+          }
           continue;
         }
         const report = byMrn.get(patient.mrn) ?? { mrn: patient.mrn, versions: {}, differences: [] };

@@ -41,7 +41,7 @@ function prefixSort(name: string, value: string): SortKey[] | undefined {
   return parts(value).map((p) => ({ param: p.replace(/^-/, ''), descending: p.startsWith('-') }));
 }
 
-const clinical = ['Patient', 'Practitioner', 'Observation', 'Condition', 'Encounter', 'AllergyIntolerance', 'Coverage', 'Medication'];
+const clinical = ['Patient', 'Practitioner', 'Observation', 'Condition', 'Encounter', 'AllergyIntolerance', 'Coverage', 'Medication', 'List'];
 const r4Types = [...clinical, 'MedicationRequest'];
 
 export const versionSpecs: Record<SandboxVersion, VersionSpec> = {

@@ -1,6 +1,7 @@
 import type { EhrContext, SearchQuirks } from '../ehr-context.js';
 import { formEncode } from '../urls.js';
 import type { ClinicalPart } from './types.js';
+import { ALLERGY_LIST_CODES } from './records.js';
 
 /** One search of one part for one patient, kept as parts so a retry can drop `_sort` or `_include`. */
 export interface PartQuery {
@@ -84,6 +85,26 @@ export function partQueries(
     url: `${head}${encodedId}&${tail}`,
   });
 }
+
+/**
+ * The allergy List search that goes with the allergies part, for one patient after another, when
+ * the EHR offers List: `List?patient={id}&code=…` (ALLERGY_LIST_CODES, without a system: records
+ * spell LOINC's system more than one way). Its answer can state "no known allergies"
+ * (records.ts `readNoKnownAllergyList`).
+ */
+export function allergyListQueries(ctx: EhrContext): ((patientId: string, encodedId?: string) => { query: PartQuery; url: string }) | undefined {
+  if (!ctx.server.resources.includes('List')) return undefined;
+  const rest: Array<[string, string]> = [['code', ALLERGY_LIST_CODES.join(',')]];
+  const template: PartQuery = { type: 'List', params: rest, count: LIST_COUNT, unsortedCount: LIST_COUNT, sort: false };
+  // The commas between codes stay as they are (an OR in FHIR search); the codes need no escaping.
+  const tail = `code=${ALLERGY_LIST_CODES.join(',')}&_count=${LIST_COUNT}`;
+  return (patientId, encodedId = encodeURIComponent(patientId)) => ({
+    query: { ...template, params: [['patient', patientId], ...rest] },
+    url: `List?patient=${encodedId}&${tail}`,
+  });
+}
+/** Allergy lists per patient read at most: one is usual, an EHR may keep a few. */
+const LIST_COUNT = 10;
 
 /** The entry URL, relative to the base; `plain` drops `_sort` and `_include` (for servers that reject them). */
 export function queryUrl(ctx: EhrContext, query: PartQuery, plain = false): string {

@@ -8,10 +8,12 @@ import { runEntries, type EntryResult } from './batch.js';
 import { careProviderNames } from './care-provider.js';
 import { unresolvedMedications, type MedicationIndex } from './medications.js';
 import { ReadBudgetExceeded } from '../read-budget.js';
-import { entryLimit, partQueries, type ReadMode } from './queries.js';
+import { allergyListQueries, entryLimit, partQueries, type ReadMode } from './queries.js';
+import { readNoKnownAllergyList, withAllergyListStatement } from './records.js';
 import { fetchPlanned, followPages, type PlannedEntry } from './searchset.js';
 import {
   CLINICAL_PARTS,
+  type AllergyView,
   type Cell,
   type ClinicalPart,
   type ListPart,
@@ -73,6 +75,10 @@ export async function readClinical(
       return;
     }
     const data = partData(result, patientId, row.warnings, query && entryLimit(query));
+    if (part === 'allergyList') {
+      row.allergyStatement = data.ok ? readNoKnownAllergyList(data.set.resources) : null;
+      return;
+    }
     checkOrder(ctx, sorted, [[part, data]], row.warnings);
     if (part === 'medications' && data.ok) {
       // Names behind references the answer did not include wait for one more read of all rows.
@@ -86,6 +92,7 @@ export async function readClinical(
     Object.assign(row.cells, cells);
   };
   const finish = (row: RowRead): PatientClinical => {
+    if (row.cells.allergies) row.cells.allergies = withAllergyListStatement(row.cells.allergies, row.allergyStatement ?? null);
     row.done = { patient: row.summary!, careProvider: careProvider(row.summary!), ...row.cells, warnings: row.warnings.list() };
     onRow?.(row.done);
     return row.done;
@@ -143,6 +150,8 @@ interface RowRead {
   pending?: PartData;
   /** A care provider reference without a display, read after the batches. */
   careProviderRef?: string;
+  /** "No known allergies" as an allergy List states it, joined to the allergies cell when the row is done. */
+  allergyStatement?: AllergyView | null;
   done?: PatientClinical;
 }
 
@@ -180,6 +189,11 @@ export async function readPatientDetails(ctx: EhrContext, id: string, report?: W
   ]);
   if (view?.careProviderReference) summary = withCareProvider(summary, providers.get(view.careProviderReference));
   const cells = assemble(data, medications, warnings);
+  const listIndex = plan.findIndex((e) => e.part === 'allergyList');
+  if (listIndex >= 0) {
+    const lists = partData(results[listIndex], id, warnings, plan[listIndex].query && entryLimit(plan[listIndex].query));
+    cells.allergies = withAllergyListStatement(cells.allergies!, lists.ok ? readNoKnownAllergyList(lists.set.resources) : null);
+  }
   const details: PatientDetails = {
     patient: summary,
     careProvider: careProvider(summary),
@@ -201,7 +215,10 @@ function planEntries(ctx: EhrContext, ids: string[], parts: ClinicalPart[], mode
   // A part the EHR does not offer is not asked; partData reads its absence as not_offered.
   const queries = parts.flatMap((part) => {
     const forPatient = partQueries(ctx, part, mode);
-    return forPatient ? [{ part, forPatient }] : [];
+    if (!forPatient) return [];
+    // An allergy List can say "no known allergies" where there is no allergy record to say it.
+    const lists = part === 'allergies' ? allergyListQueries(ctx) : undefined;
+    return [{ part, forPatient }, ...(lists ? [{ part: 'allergyList' as const, forPatient: lists }] : [])];
   });
   const plan: PlannedEntry[] = [];
   for (const patientId of ids) {

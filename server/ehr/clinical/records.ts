@@ -1,5 +1,5 @@
 import { isObject, objects, str, type JsonObject } from '../json.js';
-import type { AllergyReaction, AllergyView, ConditionView, When } from './types.js';
+import type { AllergyReaction, AllergyView, Cell, ConditionView, When } from './types.js';
 import { annotationText, conceptText, newestFirst, statusCode, when } from './values.js';
 import type { Warnings } from './warnings.js';
 import { qualifiedMark } from '../modifiers.js';
@@ -149,6 +149,76 @@ export function readAllergies(resources: JsonObject[], warnings?: Warnings): All
     });
   }
   return views.sort((a, b) => newestFirst(a.date, b.date));
+}
+
+/**
+ * Allergy lists: LOINC 52473-6 Allergy or intolerance, 48765-2 Allergies and adverse reactions
+ * Document, 52472-8 Allergies and adverse drug reactions, and the List resource's own example use
+ * code `allergies` (http://hl7.org/fhir/list-example-use-codes). LOINC's system is matched with or
+ * without a trailing slash, which some records carry. Searched by these codes with no system, so
+ * that spelling does not hide a list.
+ */
+export const ALLERGY_LIST_CODES = ['52473-6', '48765-2', '52472-8', 'allergies'] as const;
+const LOINC = /^https?:\/\/loinc\.org\/?$/;
+const LIST_USE_CODES = 'http://hl7.org/fhir/list-example-use-codes';
+
+function isAllergyList(concept: unknown): boolean {
+  return objects(isObject(concept) ? concept.coding : undefined).some((c) => {
+    const system = str(c.system) ?? '';
+    const code = str(c.code);
+    if (code === 'allergies') return system === LIST_USE_CODES;
+    return LOINC.test(system) && (ALLERGY_LIST_CODES as readonly (string | undefined)[]).includes(code);
+  });
+}
+
+/**
+ * A List that states the patient has no known allergies: an allergy list (ALLERGY_LIST_CODES),
+ * status `current` (required in every version, yet missing from some records: read as current;
+ * `retired` and `entered-in-error` lists state nothing), with no entries and emptyReason `nilknown` ("clinical judgment that there
+ * are no known items for this list after reasonable investigation": list-empty-reason, in
+ * DSTU2 and STU3 http://hl7.org/fhir/list-empty-reason, in R4
+ * http://terminology.hl7.org/CodeSystem/list-empty-reason). This is how FHIR first said "no known
+ * allergies", and how DSTU2 records such as the SMART sample patients still say it. Read as a
+ * "No known allergies" item, newest list first; null when no list says so.
+ */
+export function readNoKnownAllergyList(resources: JsonObject[]): AllergyView | null {
+  const stating = resources
+    .filter(
+      (r) =>
+        r.resourceType === 'List' &&
+        (r.status === undefined || r.status === 'current') &&
+        objects(r.entry).length === 0 &&
+        isAllergyList(r.code) &&
+        objects(isObject(r.emptyReason) ? r.emptyReason.coding : undefined).some((c) => c.code === 'nilknown'),
+    )
+    .map((r) => ({ list: r, date: when(r.date) }))
+    .sort((a, b) => newestFirst(a.date, b.date));
+  if (stating.length === 0) return null;
+  const { list, date } = stating[0];
+  return {
+    substance: null,
+    clinicalStatus: null,
+    verificationStatus: null,
+    criticality: null,
+    date,
+    note: annotationText(list.note),
+    reactions: [],
+    current: true,
+    noneKnown: true,
+    ...qualifiedMark(list),
+  };
+}
+
+/**
+ * The allergies cell with what an allergy List states: "no known allergies" joins the records
+ * when none of them is a current allergy. A cell the EHR could not give stays as it is: a list
+ * is never read as "no allergies" when the allergy records themselves are unknown.
+ */
+export function withAllergyListStatement(cell: Cell<AllergyView[]>, statement: AllergyView | null): Cell<AllergyView[]> {
+  if (!statement || cell.status === 'unavailable') return cell;
+  if (cell.status === 'none') return { status: 'ok', value: [statement] };
+  if (cell.value.some((a) => a.current && !a.noneKnown) || cell.value.some((a) => a.noneKnown)) return cell;
+  return { status: 'ok', value: [...cell.value, statement] };
 }
 
 function readReaction(reaction: JsonObject): AllergyReaction {

@@ -11,7 +11,8 @@ import type { Warnings } from './warnings.js';
 
 export interface PlannedEntry {
   patientId: string;
-  part: ClinicalPart | 'patient';
+  /** `allergyList`: the allergy List search that goes with the allergies part (queries.ts `allergyListQueries`). */
+  part: ClinicalPart | 'patient' | 'allergyList';
   url: string;
   query?: PartQuery;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { medicationGroup, medicationGroups } from '../../../contract/plain-constants.js';
 import { readMedications } from '../../../server/ehr/clinical/medications.js';
-import { readAllergies, readConditions } from '../../../server/ehr/clinical/records.js';
+import { readAllergies, readConditions, readNoKnownAllergyList, withAllergyListStatement } from '../../../server/ehr/clinical/records.js';
 import { Warnings } from '../../../server/ehr/clinical/warnings.js';
 import { cellsFor } from '../../../server/features/lists/list-cells.js';
 import { cellText } from '../../../server/features/lists/cell-text.js';
@@ -243,6 +243,54 @@ describe.each(releases)('allergies through %s', (release) => {
       [release === 'DSTU2' ? 'substance' : 'code']: { coding: [{ code: '716186003' }], text: 'NKA' },
     };
     expect(readAllergies([bare])[0]).toMatchObject({ noneKnown: true });
+  });
+
+  // An allergy List with emptyReason nilknown (list-empty-reason; R4 moved the system to terminology.hl7.org).
+  const emptyReasonSystem = release === 'R4' ? 'http://terminology.hl7.org/CodeSystem/list-empty-reason' : 'http://hl7.org/fhir/list-empty-reason';
+  const nilKnownList = (extra: Record<string, unknown> = {}) => ({
+    resourceType: 'List',
+    code: { coding: [{ system: 'http://loinc.org', code: '52473-6', display: 'Allergy' }] },
+    subject: { reference: 'Patient/p1' },
+    status: 'current',
+    mode: 'snapshot',
+    date: '2020-03-01',
+    emptyReason: { coding: [{ system: emptyReasonSystem, code: 'nilknown' }], text: 'Nil Known' },
+    ...extra,
+  });
+
+  it('reads an empty allergy List whose reason is "nil known" as "No known allergies" where no allergy is recorded', () => {
+    const statement = readNoKnownAllergyList([nilKnownList()]);
+    expect(statement).toMatchObject({ noneKnown: true, current: true, date: { text: '2020-03-01' } });
+    const cell = cells({ allergies: withAllergyListStatement({ status: 'none' }, statement) }).allergies;
+    expect(cellText('allergies', row({ allergies: cell }))).toBe('No known allergies');
+    // Allergies that are history only: still no known (current) allergy.
+    const history = withAllergyListStatement({ status: 'ok', value: readAllergies([allergy(release, { text: 'Wheat' }, 'resolved')]) }, statement);
+    expect(cellText('allergies', row({ allergies: cells({ allergies: history }).allergies }))).toBe('No known allergies');
+  });
+
+  it.each([
+    ['a code of another list (problems)', { code: { coding: [{ system: 'http://loinc.org', code: '11450-4' }] } }],
+    ['an allergy code in another code system', { code: { coding: [{ system: 'http://example.org/codes', code: '52473-6' }] } }],
+    ['a retired list', { status: 'retired' }],
+    ['a list entered in error', { status: 'entered-in-error' }],
+    ['a list with entries', { entry: [{ item: { reference: 'AllergyIntolerance/a1' } }] }],
+    ['another reason for an empty list (not asked)', { emptyReason: { coding: [{ system: emptyReasonSystem, code: 'notasked' }] } }],
+  ])('takes nothing from %s', (_, extra) => {
+    expect(readNoKnownAllergyList([nilKnownList(extra)])).toBeNull();
+  });
+
+  it('reads the List example use code "allergies", LOINC spelled with a trailing slash, and a list without its status as current', () => {
+    const useCode = nilKnownList({ code: { coding: [{ system: 'http://hl7.org/fhir/list-example-use-codes', code: 'allergies' }] } });
+    const slash = nilKnownList({ code: { coding: [{ system: 'http://loinc.org/', code: '48765-2' }] }, status: undefined });
+    expect(readNoKnownAllergyList([useCode])).toMatchObject({ noneKnown: true });
+    expect(readNoKnownAllergyList([slash])).toMatchObject({ noneKnown: true });
+  });
+
+  it('never reads a list as "No known allergies" over a current allergy, nor when the allergy records could not be read', () => {
+    const statement = readNoKnownAllergyList([nilKnownList()]);
+    const latex = withAllergyListStatement({ status: 'ok', value: readAllergies([allergy(release, { text: 'Latex' }, 'active')]) }, statement);
+    expect(cellText('allergies', row({ allergies: cells({ allergies: latex }).allergies }))).toBe('Latex');
+    expect(withAllergyListStatement({ status: 'unavailable', reason: 'failed' }, statement)).toEqual({ status: 'unavailable', reason: 'failed' });
   });
 
   it('lets a current allergy outweigh an earlier "no known allergy"', () => {

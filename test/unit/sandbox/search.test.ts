@@ -48,6 +48,17 @@ describe('matching one search parameter', () => {
     expect(matches(withMrn, def('token', 'identifier'), 'urn:other|1234567')).toBe(false);
   });
 
+  it('reads a single Coding written where the spec has an array (as published sample records do) as one coding', () => {
+    const obs: Resource = {
+      resourceType: 'Observation',
+      id: 'o',
+      category: [{ coding: { system: 'http://hl7.org/fhir/observation-category', code: 'vital-signs' }, text: 'Vital Signs' }],
+    };
+    expect(matches(obs, def('token', 'category'), 'vital-signs')).toBe(true);
+    expect(matches(obs, def('token', 'category'), 'http://hl7.org/fhir/observation-category|vital-signs')).toBe(true);
+    expect(matches(obs, def('token', 'category'), 'laboratory')).toBe(false);
+  });
+
   it('matches dates at the precision asked, with prefixes', () => {
     const p = patient('5', 'A', ['B'], { birthDate: '1951-08-14' });
     const d = def('date', 'birthDate');

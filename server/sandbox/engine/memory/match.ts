@@ -25,7 +25,13 @@ function tokens(value: unknown): Token[] {
   if (!value || typeof value !== 'object') return [];
   const v = value as Record<string, unknown>;
   const text = (x: unknown) => (typeof x === 'string' ? x : undefined);
-  if (Array.isArray(v.coding)) return v.coding.map((c: Record<string, unknown> | null) => ({ system: text(c?.system), code: text(c?.code) }));
+  // A single Coding where the spec has an array (some published sample records write one) is read
+  // as one, as a lenient FHIR server's parser does.
+  if (v.coding && typeof v.coding === 'object')
+    return arr(v.coding).map((c) => ({
+      system: text((c as Record<string, unknown> | null)?.system),
+      code: text((c as Record<string, unknown> | null)?.code),
+    }));
   if (typeof v.value === 'string') return [{ system: text(v.system), code: v.value }]; // Identifier
   if (typeof v.code === 'string') return [{ system: text(v.system), code: v.code }]; // Coding
   return [];

@@ -31,6 +31,15 @@ const observationCommon = {
   status: p('token', 'status'),
 };
 
+/** List in DSTU2 and STU3 alike: `patient` and `subject` are its subject. */
+const listParams = {
+  patient: toPatient('subject'),
+  subject: toPatient('subject'),
+  code: p('token', 'code'),
+  status: p('token', 'status'),
+  'empty-reason': p('token', 'emptyReason'),
+};
+
 /** DSTU2 (1.0.2): patient links are `patient` on most clinical resources. */
 export const dstu2Params: ParamTable = {
   Patient: { ...patientCommon, careprovider: p('reference', 'careProvider') },
@@ -46,6 +55,7 @@ export const dstu2Params: ParamTable = {
   AllergyIntolerance: { patient: toPatient('patient'), status: p('token', 'status'), date: p('date', 'recordedDate') },
   MedicationOrder: { patient: toPatient('patient'), datewritten: p('date', 'dateWritten'), status: p('token', 'status') },
   Medication: { code: p('token', 'code') },
+  List: listParams,
   // DSTU2 Coverage has no patient parameter; the Patients contract asks for one: the subscriber.
   Coverage: { patient: toPatient('subscriber'), subscriber: toPatient('subscriber') },
 };
@@ -85,6 +95,7 @@ export const stu3Params: ParamTable = {
     intent: p('token', 'intent'),
   },
   Medication: { code: p('token', 'code') },
+  List: listParams,
   // STU3 Coverage searches by beneficiary; `patient` is the contract's name for the same link.
   Coverage: {
     beneficiary: toPatient('beneficiary'),
