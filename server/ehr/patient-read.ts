@@ -4,18 +4,26 @@ import type { EhrContext } from './ehr-context.js';
 import { isFhirId, underBase } from './urls.js';
 import { FhirError, type PatientSummary } from './types.js';
 
-/** `GET Patient/{id}`; null for 404/410 and for an id that is not FHIR id syntax (never sent). */
+/**
+ * `GET Patient/{id}`; null for 404/410 and for an id that is not FHIR id syntax (never sent). An
+ * answer about another patient than the one asked (a server that matches ids loosely, say by
+ * letter case: FHIR ids are case-sensitive) is an EHR error, never shown, so that what is shown
+ * and audited is the patient asked for, as the batch and details reads have it.
+ */
 export async function readPatient(ctx: EhrContext, id: string): Promise<PatientSummary | null> {
   if (!isFhirId(id)) return null;
+  let summary: PatientSummary | null;
   try {
     const { body } = await ctx.http({ method: 'GET', url: underBase(ctx.server.base, `Patient/${id}`), token: ctx.token });
-    return ctx.adapter.toPatientSummary(body, { mrnSystem: ctx.mrnSystem });
+    summary = ctx.adapter.toPatientSummary(body, { mrnSystem: ctx.mrnSystem });
   } catch (error) {
     if (error instanceof FhirError && error.code === 'ehr_error' && (error.status === 404 || error.status === 410)) {
       return null;
     }
     throw error;
   }
+  if (summary && summary.id !== id) throw new FhirError('ehr_error', 'The EHR answered with another patient than the one asked for.');
+  return summary;
 }
 
 /**

@@ -40,7 +40,7 @@ export async function readPatient({ store, ehr }: ApiDeps, team: TeamKey, id: st
   const url = await ehrLinkOf(store, team);
   const patient = await ehr.readPatient(url, team.tenantId, id);
   if (!patient) throw problems.patientNotFound();
-  await recordRead(store.audit, 'PatientView', { patientIds: [id] });
+  await recordRead(store.audit, 'PatientView', { patientIds: [patient.id] });
   return patient;
 }
 

@@ -85,6 +85,11 @@ describe('patient read', () => {
     expect(singles()).toHaveLength(0);
   });
 
+  it('refuses an answer about another patient than the one asked (a server matching ids without regard to case)', async () => {
+    ehr.handle(routes({ 'GET /fhir/metadata': () => ({ json: capabilityStatement() }), 'GET /fhir/Patient/A': () => ({ json: store.get('a') }) }));
+    await expect(gateway.readPatient(ehr.base, TENANT, 'A')).rejects.toMatchObject({ code: 'ehr_error' });
+  });
+
   it('reports an EHR failure rather than calling the patient missing', async () => {
     ehr.handle(routes({ 'GET /fhir/metadata': () => ({ json: capabilityStatement() }), 'GET /fhir/Patient/a': () => ({ status: 500 }) }));
     await expect(gateway.readPatient(ehr.base, TENANT, 'a')).rejects.toMatchObject({ code: 'ehr_error', status: 500 });

@@ -154,6 +154,44 @@ describe('reading an Excel workbook', () => {
     expect(checkZip(zipOf('a.xml', Buffer.from('<a/>')))).toEqual({ ok: true });
   });
 
+  it('refuses a workbook with an entry hidden from the count of its end record, which a workbook reader would unpack unchecked', async () => {
+    const whole = await workbook([['Name'], ['Ada']]);
+    const end = whole.length - 22;
+    const count = whole.readUInt16LE(end + 10);
+    const centralAt = whole.readUInt32LE(end + 16);
+    // A deflated run of 120 MB of zeros as one more entry, listed after the others in the central
+    // directory, but not counted by the end record.
+    const hidden = deflateRawSync(Buffer.alloc(120 * 1024 * 1024));
+    const name = Buffer.from('xl/media/image1.png');
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(8, 8);
+    local.writeUInt32LE(hidden.length, 18);
+    local.writeUInt32LE(120 * 1024 * 1024, 22);
+    local.writeUInt16LE(name.length, 26);
+    const shift = local.length + name.length + hidden.length;
+    // The entries before it stay where they are; the central directory moves after it.
+    const central = whole.subarray(centralAt, end);
+    const record = Buffer.alloc(46);
+    record.writeUInt32LE(0x02014b50, 0);
+    record.writeUInt16LE(8, 10);
+    record.writeUInt32LE(hidden.length, 20);
+    record.writeUInt32LE(120 * 1024 * 1024, 24);
+    record.writeUInt16LE(name.length, 28);
+    record.writeUInt32LE(centralAt, 42);
+    const eocd = Buffer.from(whole.subarray(end));
+    eocd.writeUInt16LE(count, 8);
+    eocd.writeUInt16LE(count, 10);
+    eocd.writeUInt32LE(central.length + record.length + name.length, 12);
+    eocd.writeUInt32LE(centralAt + shift, 16);
+    const smuggled = Buffer.concat([whole.subarray(0, centralAt), local, name, hidden, central, record, name, eocd]);
+    expect(smuggled.length).toBeLessThan(1024 * 1024);
+    expect(checkZip(smuggled)).toEqual({ ok: false, reason: 'broken' });
+    expect((await refusal(smuggled, 'smuggled.xlsx')).message).toMatch(/^The file is not a readable Excel workbook/);
+    // The same workbook as written reads.
+    expect(checkZip(whole)).toEqual({ ok: true });
+  });
+
   it('refuses a broken zip', async () => {
     const whole = await workbook([['Name'], ['Ada']]);
     expect((await refusal(whole.subarray(0, whole.length - 40), 'cut.xlsx')).message).toMatch(/^The file is not a readable Excel workbook/);
