@@ -10,6 +10,7 @@ import {
 } from '../../../contract/audit.js';
 import { caller, requestContext, type Caller } from '../../platform/request-context.js';
 import type { ApiDeps, Endpoints } from '../shared/deps.js';
+import { refuseHead } from '../shared/download-links.js';
 import { createAuditLinks } from './audit-links.js';
 import { auditCsv, auditJson, readAuditTrail, readOperation, requireAuditReader } from './audit-service.js';
 
@@ -30,8 +31,9 @@ export function auditRoutes(ep: Endpoints, deps: ApiDeps, exportCeiling = AUDIT_
     await answerTrail(deps, res, who, auditQuery.parse(req.query), exportCeiling);
   });
 
-  // Issuing a link reads nothing of the trail; the download is what is recorded.
-  ep.post('/audit/export', { audit: null, access: 'caller' }, async (req, res) => {
+  // Issuing a link reads nothing of the trail: the download is what is recorded as a success; a
+  // refused request for a link (no audit role, bad filters) is recorded, as a refused read is.
+  ep.post('/audit/export', { audit: 'AuditExport', records: 'refusals', access: 'caller' }, async (req, res) => {
     const who = caller();
     requireAuditReader(who.roles);
     const filters = auditExportBody.parse(req.body);
@@ -39,8 +41,10 @@ export function auditRoutes(ep: Endpoints, deps: ApiDeps, exportCeiling = AUDIT_
     res.status(201).json({ url: `/api/audit/export/${ticket}`, expiresAt: expiresAt.toISOString() });
   });
 
-  // The ticket stands in for the Bearer token: it restores who asked (the role is checked again) and the filters.
+  // The ticket stands in for the Bearer token: it restores who asked, with the roles their token
+  // had when they asked (the download brings no token to read them afresh), and the filters.
   const redeem = async (req: Request, res: Response, next: NextFunction) => {
+    refuseHead(req, res);
     const grant = await links.redeem(String(req.params.ticket));
     requestContext().caller = grant.caller;
     res.locals.auditFilters = grant.filters;

@@ -2,6 +2,7 @@ import type { Request, Response, NextFunction } from 'express';
 import { exportBody, exportQuery } from '../../../contract/exports.js';
 import { teamKey } from '../../identity/middleware.js';
 import { caller, requestContext } from '../../platform/request-context.js';
+import { refuseHead } from '../shared/download-links.js';
 import type { ApiDeps, Endpoints } from '../shared/deps.js';
 import { createExportTickets } from './export-tickets.js';
 import { exportList, exportZone } from './list-export.js';
@@ -25,8 +26,9 @@ export function exportRoutes(ep: Endpoints, deps: ApiDeps): void {
     csvAnswer(res, await exportList(deps, teamKey(req), String(req.params.listId), exportZone(timeZone)));
   });
 
-  // Issuing a link reads no patient data (the list's existence only); the download is what is recorded.
-  ep.post(`${list}/export`, { audit: null, access: 'member' }, async (req, res) => {
+  // Issuing a link reads no patient data (the list's existence only): the download is what is
+  // recorded as a success; a refused request for a link (not a member, no such list) is recorded.
+  ep.post(`${list}/export`, { audit: 'ExportInitiation', records: 'refusals', access: 'member' }, async (req, res) => {
     const { timeZone } = exportBody.parse(req.body);
     const zone = exportZone(timeZone);
     const team = teamKey(req);
@@ -43,6 +45,7 @@ export function exportRoutes(ep: Endpoints, deps: ApiDeps): void {
 
   // The ticket stands in for the Bearer token: it restores who asked, and membership is checked again.
   const redeem = async (req: Request, res: Response, next: NextFunction) => {
+    refuseHead(req, res);
     const grant = await tickets.redeem(String(req.params.ticket), String(req.params.teamId), String(req.params.listId));
     const context = requestContext();
     context.caller = grant.caller;

@@ -26,6 +26,11 @@ export interface EndpointSpec {
    * front, so a call refused by any check is recorded as a failure of what it tried.
    */
   audit: AuditOperation | AuditOperation[] | ((req: Request) => AuditOperation[]) | null;
+  /**
+   * `refusals`: the route gives out a download link, reading no patient data; its success is
+   * recorded by the download the link leads to, and only a refused request is recorded here.
+   */
+  records?: 'refusals';
   /** Who may call: any verified caller, a member of the team in the path, or its owner. */
   access: 'caller' | 'member' | 'owner';
   limit?: RateLimitKind;

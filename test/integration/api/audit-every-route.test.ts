@@ -264,7 +264,7 @@ describe('every API route', () => {
       const shownIds = known.ids.filter((id) => res.text.includes(id));
       const shownNames = known.names.filter((name) => res.text.includes(name));
       const changes = !c.route.startsWith('GET ');
-      if (specs.get(c.route)!.audit === null) {
+      if (specs.get(c.route)!.audit === null || specs.get(c.route)!.records === 'refusals') {
         expect({ route: c.route, shownIds, shownNames, events }).toEqual({ route: c.route, shownIds: [], shownNames: [], events: [] });
         continue;
       }

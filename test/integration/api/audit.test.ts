@@ -126,6 +126,13 @@ it('downloads the trail as CSV through a single-use link, for audit readers only
   const link = await server.api(reader, 'POST', '/api/audit/export', { user: 'bulk-reader', to: '2020-01-01T00:00:04.000Z' });
   expect(link.status).toBe(201);
   expect(link.body.url).toMatch(/^\/api\/audit\/export\/[A-Za-z0-9_-]+$/);
+  // A refused request for a link is on the trail, as a refused read is.
+  const refused = await server.api(reader, 'GET', `/api/audit?operation=AuditExport&user=${who.member}&limit=1000000`);
+  expect(refused.body.events).toContainEqual(expect.objectContaining({ outcome: 'failure', status: 403, userId: who.member }));
+  // A request for the headers alone (a link checker, a proxy) is refused and leaves the link unused.
+  const head = await fetch(`${server.url}${link.body.url}`, { method: 'HEAD' });
+  expect(head.status).toBe(405);
+  expect(head.headers.get('allow')).toBe('GET');
   // Opened by the host without a token: the ticket names the reader, the filters come with it.
   const res = await fetch(`${server.url}${link.body.url}`);
   expect(res.status).toBe(200);

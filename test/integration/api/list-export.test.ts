@@ -166,8 +166,20 @@ describe('a download link', () => {
     }
   });
 
-  it('is only given to a member of the team, for a list of the team', async () => {
+  it('answers GET only: a request for the headers alone (a link checker, a proxy) is refused and leaves the link to download', async () => {
+    const link = (await askLink(who.member, { timeZone: 'UTC' })).body;
+    const head = await fetch(`${server.url}${link.url}`, { method: 'HEAD' });
+    expect(head.status).toBe(405);
+    expect(head.headers.get('allow')).toBe('GET');
+    const got = await download(link.url);
+    expect(got.res.status).toBe(200);
+    expect(got.text).toContain('Name,MRN');
+  });
+
+  it('is only given to a member of the team, for a list of the team; a refused request for a link is on the trail', async () => {
     expect((await askLink(who.outsider, { timeZone: 'UTC' }, `/api/teams/${who.closedTeam.id}`)).status).toBe(403);
+    const trail = await server.api(reader(), 'GET', `/api/audit?operation=ExportInitiation&user=${who.outsider}&limit=50000`);
+    expect(trail.body.events).toContainEqual(expect.objectContaining({ outcome: 'failure', status: 403, teamId: who.closedTeam.id }));
     expect((await askLink(who.otherTenantOwner, { timeZone: 'UTC' })).status).toBe(404);
     const missing = await askLink(who.member, { timeZone: 'UTC' }, base, '00000000-0000-4000-8000-000000000000');
     expect(missing).toMatchObject({ status: 404, body: { code: 'list_not_found' } });
