@@ -4,7 +4,7 @@ import { fhirId, uuid } from '../../../contract/ids.js';
 import type { DefaultListAnswer, ListSummary, MoveAnswer, PatchListBody } from '../../../contract/lists.js';
 import { Problem } from '../../platform/problem.js';
 import type { StoredList, TeamKey } from '../../storage/ports.js';
-import { allOf, onCommit, recordRead } from '../shared/audit-trail.js';
+import { allOf, onCommit, recordRead, refusalNames } from '../shared/audit-trail.js';
 import type { ApiDeps } from '../shared/deps.js';
 import { problems, valueOf } from '../shared/outcomes.js';
 import { ehrLinkOf } from '../shared/team-connection.js';
@@ -115,7 +115,11 @@ export async function addPatients(deps: ApiDeps, team: TeamKey, listId: string, 
   const found = manual ? await store.getManualPatients(team, fresh) : await ehr.readPatients(await ehrLinkOf(store, team), team.tenantId, fresh);
   const known = new Set(found.map((p) => p.id));
   const unknown = fresh.filter((id) => !known.has(id));
-  if (unknown.length) throw problems.patientNotFound(unknown);
+  if (unknown.length) {
+    // Nothing is added: the refusal's records name every patient the call tried to add.
+    refusalNames(fresh);
+    throw problems.patientNotFound(unknown);
+  }
   const updated = valueOf(
     await store.addPatients(
       team,
@@ -161,7 +165,11 @@ export async function movePatient(
       toListId,
       patientId,
       userId,
-      onCommit('PatientListMovePatient', () => ({ patientIds: [patientId] })),
+      // The move, on the list it leaves, and the list it joins, as an addition to that list.
+      allOf(
+        onCommit('PatientListMovePatient', () => ({ patientIds: [patientId] })),
+        onCommit('PatientListAddPatient', () => ({ patientIds: [patientId], listId: toListId })),
+      ),
     ),
   );
   return { fromListId: list.id, toListId, patientId };

@@ -26,6 +26,11 @@ it('records each audited action once, refusals as failures, with ids and no clin
   await server.api(who.member, 'POST', `${base}/lists/${list.id}/patients`, { patientIds: found.map((p: { id: string }) => p.id) });
   await server.api(who.member, 'GET', `${base}/lists/${list.id}`);
   await server.api(who.member, 'DELETE', `${base}/lists/${list.id}/patients/${found[0].id}`);
+  // Adding one the EHR does not have with one it has: nothing is added, and both are named.
+  await server.api(who.member, 'POST', `${base}/lists/${list.id}/patients`, { patientIds: ['no-such-patient-77', found[0].id] });
+  // A move, recorded on the list it leaves and, as an addition, on the list it joins.
+  const second = (await server.api(who.member, 'POST', `${base}/lists`, { name: 'Second' })).body;
+  await server.api(who.member, 'POST', `${base}/lists/${list.id}/patients/${found[1].id}/move`, { toListId: second.id });
 
   const res = await server.api(auditReader(server), 'GET', `/api/audit?user=${who.member}`);
   expect(res.status).toBe(200);
@@ -47,7 +52,15 @@ it('records each audited action once, refusals as failures, with ids and no clin
     ['PatientListView', 'success', a],
     ['PatientListView', 'success', b],
     ['PatientListRemovePatient', 'success', a],
+    ['PatientListAddPatient', 'failure', 'no-such-patient-77'],
+    ['PatientListAddPatient', 'failure', a],
+    ['PatientListCreate', 'success', null],
+    ['PatientListMovePatient', 'success', b],
+    ['PatientListAddPatient', 'success', b],
   ]);
+  const [moved, joined] = res.body.events.slice(-2);
+  expect([moved.listId, joined.listId]).toEqual([list.id, second.id]);
+  expect(moved.requestId).toBe(joined.requestId);
   for (const e of res.body.events) {
     expect(e).toMatchObject({
       tenantId: who.contoso.id,
