@@ -41,9 +41,9 @@ export interface EhrGatewayOptions {
   batchSize?: number;
   /** Requests in flight at once per read (default 4). */
   parallelRequests?: number;
-  /** Requests to EHRs in flight at once per tenant, the rest wait (default 8). */
+  /** Requests in flight at once per tenant to one EHR (origin), the rest wait (default 8). */
   maxRequestsPerTenant?: number;
-  /** Requests to EHRs in flight at once for the gateway, i.e. the process (default 32). */
+  /** EHR answers being read at once by the gateway, i.e. the process (default 32): see outbound-limit.ts. */
   maxRequestsInFlight?: number;
   /** Where the warnings of a read (search, patient, clinical) go: codes and counts only; default: the server log. */
   onWarnings?: (warnings: ClinicalWarning[]) => void;

@@ -1,9 +1,9 @@
 import { Slots } from './map-limit.js';
 import type { Transport } from './transport.js';
 
-/** Requests to EHRs in flight at once for one tenant, whatever it reads (lists, searches, details). */
+/** Requests in flight at once for one tenant to one EHR, whatever it reads (lists, searches, details). */
 const DEFAULT_REQUESTS_PER_TENANT = 8;
-/** Requests to EHRs in flight at once for the whole process (one gateway per process). */
+/** EHR answers being read at once by the whole process (one gateway per process). */
 const DEFAULT_REQUESTS_PER_PROCESS = 32;
 
 /** Answers at least this large are handed on one per event-loop turn (see limitOutbound). */
@@ -18,19 +18,24 @@ export interface OutboundLimits {
 
 export interface OutboundLimiter {
   /**
-   * The transport as one tenant's calls use it: each request takes a slot of its tenant, then one
-   * of the process, and gives both back when its answer has been read (or has failed). A request
-   * that waits holds only its own closure, never an answer.
+   * The transport as one tenant's calls use it: each request takes a slot of its tenant at its
+   * EHR, and, once the EHR begins to answer, one of the process while its answer is read; both
+   * are given back when the answer has been read (or has failed). A request that waits holds
+   * only its own closure, never an answer.
    */
   forTenant(tenantId: string): Transport;
-  /** Requests in flight and waiting, for tests and diagnostics. */
+  /** Requests in flight and waiting (per tenant and EHR origin), for tests and diagnostics. */
   stats(): { inFlight: number; waiting: number; tenants: Record<string, { inFlight: number; waiting: number }> };
 }
 
 /**
  * Bounds what one tenant's EHR (hostile, broken, or just slow) can make this process hold at
- * once: at most `perTenant` answers per tenant and `perProcess` in all are being read, so other
- * tenants keep slots of their own. The slots of a tenant are dropped when it has none in use.
+ * once. Requests are limited per tenant and EHR origin (`perTenant`): a team whose EHR hangs
+ * fills only the slots of that EHR, not those of the tenant's other teams. Answers being read are
+ * limited for the whole process (`perProcess`), which bounds the memory they take; a slot of the
+ * process is taken only once the EHR begins to answer, so requests to EHRs that never answer
+ * (however many tenants or teams send them) hold none, and other tenants' answers are read as
+ * they come. The slots of a tenant's EHR are dropped when none is in use.
  */
 export function limitOutbound(transport: Transport, limits: OutboundLimits = {}): OutboundLimiter {
   const perTenant = Math.max(1, Math.floor(limits.perTenant ?? DEFAULT_REQUESTS_PER_TENANT));
@@ -42,30 +47,30 @@ export function limitOutbound(transport: Transport, limits: OutboundLimits = {})
   let lastTurn = Promise.resolve();
   const largeAnswerTurn = (): Promise<void> => (lastTurn = lastTurn.then(() => new Promise<void>((resolve) => setImmediate(resolve))));
 
-  const tenantSlots = (tenantId: string): Slots => {
-    let slots = tenants.get(tenantId);
-    if (!slots) tenants.set(tenantId, (slots = new Slots(perTenant)));
+  const tenantSlots = (key: string): Slots => {
+    let slots = tenants.get(key);
+    if (!slots) tenants.set(key, (slots = new Slots(perTenant)));
     return slots;
   };
 
   return {
     forTenant(tenantId) {
       return async (request) => {
-        const own = tenantSlots(tenantId);
-        // The tenant's slot first: a tenant over its own limit never holds a slot of the process.
+        const key = `${tenantId} ${request.url.origin}`;
+        const own = tenantSlots(key);
+        // The tenant's slot first: a tenant over its own limit never waits for a slot of the process.
         await own.acquire();
+        // Taken once, when the EHR begins to answer; given back once granted, even to a request
+        // that ended (timed out) while it waited for it.
+        let reading: Promise<void> | undefined;
         try {
-          await processSlots.acquire();
-          try {
-            const answer = await transport(request);
-            if (answer.text.length >= LARGE_ANSWER_CHARS) await largeAnswerTurn();
-            return answer;
-          } finally {
-            processSlots.release();
-          }
+          const answer = await transport({ ...request, beforeBody: () => (reading ??= processSlots.acquire()) });
+          if (answer.text.length >= LARGE_ANSWER_CHARS) await largeAnswerTurn();
+          return answer;
         } finally {
+          if (reading) void reading.then(() => processSlots.release());
           own.release();
-          if (own.idle && tenants.get(tenantId) === own) tenants.delete(tenantId);
+          if (own.idle && tenants.get(key) === own) tenants.delete(key);
         }
       };
     },

@@ -103,6 +103,12 @@ export interface OutgoingRequest {
   followRedirects?: boolean;
   /** A lower size limit for this request's answer than the transport's own (small answers, a read's budget). */
   maxResponseBytes?: number;
+  /**
+   * Awaited once the EHR has begun to answer (its status and headers are in), before the body is
+   * read, at each redirect hop: where the process's share of answers being read is taken
+   * (outbound-limit.ts). Within the request's timeout.
+   */
+  beforeBody?: () => Promise<void>;
 }
 
 export interface RawResponse {
@@ -181,6 +187,7 @@ async function fetchOnce(
       signal: controller.signal,
       ...(dispatcher ? { dispatcher } : {}),
     });
+    await request.beforeBody?.();
     const text = await readLimited(response, maxBytes);
     const contentType = response.headers.get('content-type') ?? '';
     return {

@@ -6,36 +6,49 @@ import { startFakeEhr, type FakeEhr } from './fake-ehr.js';
 import { sampleRecord, writeRecord } from './clinical-records.js';
 import { serveClinical } from './clinical-server.js';
 
-/** A transport whose answers the test releases by hand, counting what is in flight per tenant (from the URL). */
+/**
+ * A transport whose answers the test releases by hand, counting per tenant (from the URL) the
+ * requests sent, and in all the answers being read: `begin()` is the EHR starting to answer (the
+ * transport then waits for `beforeBody`, as the real one does), `answer()` its end.
+ */
 function heldTransport() {
-  const pending: Array<{ tenant: string; answer: () => void }> = [];
+  const pending: Array<{ tenant: string; begin: () => Promise<void>; answer: () => void }> = [];
   const inFlight = new Map<string, number>();
-  let total = 0;
-  let most = 0;
+  let reading = 0;
+  let mostReading = 0;
   const mostPerTenant = new Map<string, number>();
   const transport: Transport = (request: OutgoingRequest) =>
     new Promise<RawResponse>((resolve) => {
       const tenant = request.url.hostname;
       inFlight.set(tenant, (inFlight.get(tenant) ?? 0) + 1);
       mostPerTenant.set(tenant, Math.max(mostPerTenant.get(tenant) ?? 0, inFlight.get(tenant)!));
-      most = Math.max(most, ++total);
+      let begun: Promise<void> | undefined;
+      const begin = () =>
+        (begun ??= (async () => {
+          await request.beforeBody?.();
+          mostReading = Math.max(mostReading, ++reading);
+        })());
       pending.push({
         tenant,
-        answer: () => {
-          inFlight.set(tenant, inFlight.get(tenant)! - 1);
-          total--;
-          resolve({ status: 200, headers: new Headers(), mediaType: 'application/fhir+json', text: '{}' });
-        },
+        begin,
+        answer: () =>
+          void begin().then(() => {
+            inFlight.set(tenant, inFlight.get(tenant)! - 1);
+            reading--;
+            resolve({ status: 200, headers: new Headers(), mediaType: 'application/fhir+json', text: '{}' });
+          }),
       });
     });
-  return { transport, pending, inFlight, mostPerTenant, most: () => most };
+  return { transport, pending, inFlight, mostPerTenant, reading: () => reading, mostReading: () => mostReading };
 }
 
 const request = (tenant: string): OutgoingRequest => ({ method: 'GET', url: new URL(`https://${tenant}/fhir/Patient`), headers: {} });
 const settle = () => new Promise((resolve) => setImmediate(resolve));
+/** The stats key of a tenant's requests to its EHR. */
+const keyOf = (tenant: string) => `${tenant} https://${tenant}`;
 
 describe('outbound requests in flight', () => {
-  it('holds each tenant to its own limit and the process to its limit, in arrival order', async () => {
+  it('holds each tenant to its own limit at its EHR, and the answers being read to the limit of the process, in arrival order', async () => {
     const held = heldTransport();
     const limiter = limitOutbound(held.transport, { perTenant: 2, perProcess: 3 });
     const done: string[] = [];
@@ -45,18 +58,22 @@ describe('outbound requests in flight', () => {
         .then(() => done.push(`${tenant}${i}`)),
     );
     await settle();
-    // a takes its two slots, b the last slot of the process; c waits for the process, a's others for a.
-    expect(held.pending.map((p) => p.tenant)).toEqual(['a', 'a', 'b']);
-    expect(limiter.stats()).toMatchObject({ inFlight: 3, tenants: { a: { inFlight: 2, waiting: 2 } } });
+    // Each tenant sends up to its two; the others of a wait for a.
+    expect(held.pending.map((p) => p.tenant)).toEqual(['a', 'a', 'b', 'b', 'c']);
+    expect(limiter.stats()).toMatchObject({ inFlight: 0, tenants: { [keyOf('a')]: { inFlight: 2, waiting: 2 } } });
+    // All five EHRs begin to answer: three answers are read at once, two wait for the process.
+    for (const p of held.pending) void p.begin();
+    await settle();
+    expect(held.reading()).toBe(3);
+    expect(limiter.stats()).toMatchObject({ inFlight: 3, waiting: 2 });
     while (held.pending.length > 0) {
       held.pending.shift()!.answer();
-      await settle();
-      await settle();
+      for (let i = 0; i < 4; i++) await settle();
     }
     await Promise.all(all);
     expect(done).toHaveLength(7);
     expect(held.mostPerTenant.get('a')).toBe(2);
-    expect(held.most()).toBe(3);
+    expect(held.mostReading()).toBe(3);
     // Tenants with nothing in flight leave nothing behind.
     expect(limiter.stats()).toEqual({ inFlight: 0, waiting: 0, tenants: {} });
   });
@@ -70,17 +87,42 @@ describe('outbound requests in flight', () => {
     const other = limiter.forTenant('quiet')(request('quiet'));
     await settle();
     expect(held.inFlight.get('quiet')).toBe(1);
-    expect(limiter.stats().tenants.busy).toEqual({ inFlight: 8, waiting: 292 });
+    expect(limiter.stats().tenants[keyOf('busy')]).toEqual({ inFlight: 8, waiting: 292 });
     for (const p of held.pending.filter((p) => p.tenant === 'quiet')) p.answer();
     await other;
     // Release the flood: each answer lets the next request of the tenant go.
     while (held.pending.some((p) => p.tenant === 'busy')) {
       for (const p of held.pending.splice(0)) p.answer();
-      await settle();
-      await settle();
+      for (let i = 0; i < 4; i++) await settle();
     }
     await Promise.all(flood);
     expect(held.mostPerTenant.get('busy')).toBe(8);
+  });
+
+  it('gives requests to EHRs that never answer no slot of the process: five tenants (or teams) hanging do not hold up a sixth', async () => {
+    const held = heldTransport();
+    const limiter = limitOutbound(held.transport, { perTenant: 8, perProcess: 32 });
+    const hung = ['h1', 'h2', 'h3', 'h4', 'h5'].flatMap((t) =>
+      Array.from({ length: 8 }, () =>
+        limiter
+          .forTenant(t)(request(t))
+          .catch(() => undefined),
+      ),
+    );
+    await settle();
+    expect(held.pending).toHaveLength(40);
+    const victim = limiter.forTenant('v')(request('v'));
+    await settle();
+    const answer = held.pending.find((p) => p.tenant === 'v')!;
+    answer.answer();
+    await expect(victim).resolves.toMatchObject({ status: 200 });
+    // A team of one tenant whose EHR hangs holds only that EHR's slots, not the tenant's others.
+    const otherEhr = limiter.forTenant('h1')({ ...request('h1'), url: new URL('https://elsewhere.example/fhir/Patient') });
+    await settle();
+    held.pending.find((p) => p.tenant === 'elsewhere.example')!.answer();
+    await expect(otherEhr).resolves.toMatchObject({ status: 200 });
+    for (const p of held.pending.splice(0)) p.answer();
+    await Promise.all(hung);
   });
 
   it('frees the slot of a request that failed', async () => {
@@ -102,7 +144,7 @@ describe('the gateway', () => {
   const ALL: ClinicalPart[] = ['vitals', 'encounter', 'conditions', 'allergies', 'medications', 'coverage'];
   const ids = Array.from({ length: 20 }, (_, i) => `p${i}`);
 
-  it('keeps a tenant to maxRequestsPerTenant across concurrent list loads, and the process to maxRequestsInFlight', async () => {
+  it('keeps a tenant to maxRequestsPerTenant across concurrent list loads, each tenant to its own', async () => {
     let inFlight = 0;
     let most = 0;
     serveClinical(
@@ -122,12 +164,12 @@ describe('the gateway', () => {
     // Three loads of 140 entries (14 batches, 4 at a time each) for one tenant: at most 3 in flight.
     await Promise.all([1, 2, 3].map(() => gateway.readClinical(ehr.base, 'tenant-1', ids, ALL)));
     expect(most).toBe(3);
-    // Two tenants at once: 3 each, 5 in all.
+    // Two tenants at once: 3 each (the process's limit, 5, is on answers being read at once).
     most = 0;
     const rows = await Promise.all(
       ['tenant-1', 'tenant-2', 'tenant-1', 'tenant-2'].map((tenant) => gateway.readClinical(ehr.base, tenant, ids, ALL)),
     );
-    expect(most).toBe(5);
+    expect(most).toBe(6);
     expect(rows.map((r) => r.size)).toEqual([20, 20, 20, 20]);
   });
 
