@@ -108,7 +108,6 @@ export function createApp(deps: AppDeps): express.Express {
   api.get('/ready', readinessRoute(deps.readiness));
   const { consent } = deps;
   if (consent) api.get('/consent-config', (_req, res) => void res.json(consent));
-  api.use(express.json({ limit: '64kb', strict: true }));
   const ep = endpoints(api, deps);
   const apiDeps: ApiDeps = { store: deps.store, ehr: deps.ehr, membership: deps.membership, heldItems: deps.heldItems };
   myTeamsRoutes(ep, apiDeps, deps.membership);

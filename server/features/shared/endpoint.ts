@@ -1,4 +1,4 @@
-import { Router, type ErrorRequestHandler, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import express, { Router, type ErrorRequestHandler, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { AuditOperation } from '../../../contract/audit.js';
 import { guidPattern } from '../../../contract/id-syntax.js';
 import { idLike } from './audit-trail.js';
@@ -42,6 +42,9 @@ export interface EndpointSpec {
 }
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+/** JSON bodies of API calls: at most 64 kB, objects and arrays only. */
+const jsonBody = express.json({ limit: '64kb', strict: true });
 type Handler = (req: Request, res: Response) => Promise<void> | void;
 
 /** The declaring middleware carries its route's spec, so a test can walk every route and read it. */
@@ -102,6 +105,9 @@ export function endpoints(router: Router, guards: Guards) {
     ];
     if (spec.access !== 'caller') chain.push(member);
     if (spec.access === 'owner') chain.push(requireOwner);
+    // The body is read last, for a caller allowed to send it: a malformed or oversized one (400,
+    // 413) is then refused with the route's operations declared, so the refusal is recorded.
+    chain.push(jsonBody);
     router[method](path, ...(chain as RequestHandler[]), handler as RequestHandler);
   };
   return { get: add('get'), post: add('post'), put: add('put'), patch: add('patch'), delete: add('delete') };

@@ -195,3 +195,29 @@ it('cuts an export asked for whole off without its end once it passes the most o
     await small.stop();
   }
 });
+
+it('records a call refused for its body (malformed JSON, too large) as a failure of what it tried, naming the patient in its path', async () => {
+  const path = `/api/teams/${who.team.id}/patients/body-refused-1/notes`;
+  const send = async (body: string) =>
+    fetch(`${server.url}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await server.tokenFor(who.member)}`, 'content-type': 'application/json' },
+      body,
+    });
+  const malformed = await send('{"text": "Seen on rou');
+  expect(malformed.status).toBe(400);
+  expect((await malformed.json()).code).toBe('malformed_json');
+  expect((await send(JSON.stringify({ text: 'x'.repeat(70_000) }))).status).toBe(413);
+  const trail = await server.api(auditReader(server), 'GET', `/api/audit?patient=body-refused-1`);
+  expect(
+    trail.body.events.map((e: { operation: string; outcome: string; status: number; userId: string }) => [
+      e.operation,
+      e.outcome,
+      e.status,
+      e.userId,
+    ]),
+  ).toEqual([
+    ['PatientNoteAdd', 'failure', 400, who.member],
+    ['PatientNoteAdd', 'failure', 413, who.member],
+  ]);
+});
