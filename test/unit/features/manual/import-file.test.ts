@@ -5,9 +5,8 @@ import { readImportFile } from '../../../../server/features/manual/import-file';
 import { checkZip } from '../../../../server/features/manual/import-zip';
 import { refusal, workbook } from '../../../helpers/import-files';
 
-/** A zip of one entry, stored as deflated, with the sizes it claims. */
-function zipOf(name: string, content: Buffer, claimedSize = content.length): Buffer {
-  const packed = deflateRawSync(content);
+/** A deflated entry's local header and central directory record (with its name), claiming `claimedSize` unpacked. */
+function entryHeaders(name: string, packed: Buffer, claimedSize: number, localOffset: number): { local: Buffer; central: Buffer } {
   const nameBytes = Buffer.from(name);
   const local = Buffer.alloc(30);
   local.writeUInt32LE(0x04034b50, 0);
@@ -21,14 +20,21 @@ function zipOf(name: string, content: Buffer, claimedSize = content.length): Buf
   central.writeUInt32LE(packed.length, 20);
   central.writeUInt32LE(claimedSize, 24);
   central.writeUInt16LE(nameBytes.length, 28);
-  central.writeUInt32LE(0, 42);
+  central.writeUInt32LE(localOffset, 42);
+  return { local: Buffer.concat([local, nameBytes]), central: Buffer.concat([central, nameBytes]) };
+}
+
+/** A zip of one entry, stored as deflated, with the sizes it claims. */
+function zipOf(name: string, content: Buffer, claimedSize = content.length): Buffer {
+  const packed = deflateRawSync(content);
+  const { local, central } = entryHeaders(name, packed, claimedSize, 0);
   const end = Buffer.alloc(22);
   end.writeUInt32LE(0x06054b50, 0);
   end.writeUInt16LE(1, 8);
   end.writeUInt16LE(1, 10);
-  end.writeUInt32LE(central.length + nameBytes.length, 12);
-  end.writeUInt32LE(local.length + nameBytes.length + packed.length, 16);
-  return Buffer.concat([local, nameBytes, packed, central, nameBytes, end]);
+  end.writeUInt32LE(central.length, 12);
+  end.writeUInt32LE(local.length + packed.length, 16);
+  return Buffer.concat([local, packed, central, end]);
 }
 
 describe('reading a CSV file', () => {
@@ -162,29 +168,15 @@ describe('reading an Excel workbook', () => {
     // A deflated run of 120 MB of zeros as one more entry, listed after the others in the central
     // directory, but not counted by the end record.
     const hidden = deflateRawSync(Buffer.alloc(120 * 1024 * 1024));
-    const name = Buffer.from('xl/media/image1.png');
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(8, 8);
-    local.writeUInt32LE(hidden.length, 18);
-    local.writeUInt32LE(120 * 1024 * 1024, 22);
-    local.writeUInt16LE(name.length, 26);
-    const shift = local.length + name.length + hidden.length;
+    const { local, central: record } = entryHeaders('xl/media/image1.png', hidden, 120 * 1024 * 1024, centralAt);
     // The entries before it stay where they are; the central directory moves after it.
     const central = whole.subarray(centralAt, end);
-    const record = Buffer.alloc(46);
-    record.writeUInt32LE(0x02014b50, 0);
-    record.writeUInt16LE(8, 10);
-    record.writeUInt32LE(hidden.length, 20);
-    record.writeUInt32LE(120 * 1024 * 1024, 24);
-    record.writeUInt16LE(name.length, 28);
-    record.writeUInt32LE(centralAt, 42);
     const eocd = Buffer.from(whole.subarray(end));
     eocd.writeUInt16LE(count, 8);
     eocd.writeUInt16LE(count, 10);
-    eocd.writeUInt32LE(central.length + record.length + name.length, 12);
-    eocd.writeUInt32LE(centralAt + shift, 16);
-    const smuggled = Buffer.concat([whole.subarray(0, centralAt), local, name, hidden, central, record, name, eocd]);
+    eocd.writeUInt32LE(central.length + record.length, 12);
+    eocd.writeUInt32LE(centralAt + local.length + hidden.length, 16);
+    const smuggled = Buffer.concat([whole.subarray(0, centralAt), local, hidden, central, record, eocd]);
     expect(smuggled.length).toBeLessThan(1024 * 1024);
     expect(checkZip(smuggled)).toEqual({ ok: false, reason: 'broken' });
     expect((await refusal(smuggled, 'smuggled.xlsx')).message).toMatch(/^The file is not a readable Excel workbook/);
