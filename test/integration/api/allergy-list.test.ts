@@ -1,12 +1,9 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { generatePeople, practitionersOf } from '../../../server/sandbox/data/people';
 import { shapes } from '../../../server/sandbox/data/shapes';
 import { writePerson, writePractitioner } from '../../../server/sandbox/data/write-fhir';
 import { sandboxVersions } from '../../../server/sandbox/versions';
-import { cast, startTestServer, type TestServer } from '../../helpers/test-server';
+import { serveRecords } from '../../helpers/sandbox-records';
 
 /**
  * "No known allergies" stated the way FHIR first said it, and DSTU2 records such as the SMART
@@ -15,7 +12,6 @@ import { cast, startTestServer, type TestServer } from '../../helpers/test-serve
  * STU3 and R4: the list cell and the details read "No known allergies" for the patient whose List
  * says so, "none recorded" for the one without, and a current allergy outweighs such a List.
  */
-const dir = mkdtempSync(join(tmpdir(), 'patients-allergy-list-'));
 const people = generatePeople('allergy-list', 12, 5);
 const [stated, silent] = people.filter((p) => p.family !== people[0].family).slice(0, 2);
 const allergic = people.find((p) => p !== stated && p !== silent && p.allergies.length > 0)!;
@@ -32,10 +28,10 @@ const nilKnown = (version: string, patientId: string) => ({
   emptyReason: { coding: [{ system: emptyReasonSystem(version), code: 'nilknown', display: 'Nil Known' }], text: 'Nil Known' },
 });
 
-for (const version of sandboxVersions) {
+const served = serveRecords('allergy-list', (version) => {
   const shape = shapes[version];
   const withoutAllergies = (p: typeof stated) => writePerson(shape, p).filter((r) => r.resourceType !== 'AllergyIntolerance');
-  const resources = [
+  return [
     ...practitionersOf([stated, silent, allergic]).map((p) => writePractitioner(shape, p)),
     ...withoutAllergies(stated),
     nilKnown(version, stated.id),
@@ -43,38 +39,26 @@ for (const version of sandboxVersions) {
     ...writePerson(shape, allergic),
     nilKnown(version, allergic.id),
   ];
-  mkdirSync(join(dir, version), { recursive: true });
-  writeFileSync(
-    join(dir, version, 'records.json'),
-    JSON.stringify({ resourceType: 'Bundle', type: 'collection', entry: resources.map((resource) => ({ resource })) }),
-  );
-}
-
-let server: TestServer;
-let who: ReturnType<typeof cast>;
-beforeAll(async () => {
-  server = await startTestServer({ SANDBOX_FHIR_DATA: dir });
-  who = cast(server.info);
-});
-afterAll(async () => {
-  await server?.stop();
-  rmSync(dir, { recursive: true, force: true });
 });
 
-const base = () => `/api/teams/${who.team.id}`;
+const base = () => `/api/teams/${served.who.team.id}`;
 
 describe.each(sandboxVersions)('an allergy List from the sandbox %s endpoint', (version) => {
   it('reads "No known allergies" where the List says so, "none recorded" where nothing does, and the allergy over the List', async () => {
-    await server.api(who.owner, 'PUT', `${base()}/connection`, { mode: 'ehr', url: server.info.sandbox.fhir[version], name: version });
+    await served.server.api(served.who.owner, 'PUT', `${base()}/connection`, {
+      mode: 'ehr',
+      url: served.server.info.sandbox.fhir[version],
+      name: version,
+    });
     const idOf = async (p: typeof stated) => {
-      const found = (await server.api(who.owner, 'GET', `${base()}/patients?identifier=${encodeURIComponent(p.mrn)}`)).body.patients;
+      const found = (await served.server.api(served.who.owner, 'GET', `${base()}/patients?identifier=${encodeURIComponent(p.mrn)}`)).body.patients;
       return (found as { id: string; mrn: string }[]).find((f) => f.mrn === p.mrn)!.id;
     };
     const ids = [await idOf(stated), await idOf(silent), await idOf(allergic)];
-    const list = (await server.api(who.owner, 'POST', `${base()}/lists`, { name: `Allergies ${version}` })).body;
-    await server.api(who.owner, 'PATCH', `${base()}/lists/${list.id}`, { columns: ['name', 'allergies'] });
-    await server.api(who.owner, 'POST', `${base()}/lists/${list.id}/patients`, { patientIds: ids });
-    const view = (await server.api(who.member, 'GET', `${base()}/lists/${list.id}`)).body;
+    const list = (await served.server.api(served.who.owner, 'POST', `${base()}/lists`, { name: `Allergies ${version}` })).body;
+    await served.server.api(served.who.owner, 'PATCH', `${base()}/lists/${list.id}`, { columns: ['name', 'allergies'] });
+    await served.server.api(served.who.owner, 'POST', `${base()}/lists/${list.id}/patients`, { patientIds: ids });
+    const view = (await served.server.api(served.who.member, 'GET', `${base()}/lists/${list.id}`)).body;
     const cell = (id: string) => view.rows.find((r: { patientId: string }) => r.patientId === id).cells.allergies;
     expect(cell(ids[0])).toEqual({ status: 'ok', value: [{ substance: null, criticality: null, noneKnown: true }] });
     expect(cell(ids[1])).toEqual({ status: 'none' });
@@ -82,12 +66,12 @@ describe.each(sandboxVersions)('an allergy List from the sandbox %s endpoint', (
     expect(cell(ids[2]).value.some((a: { noneKnown?: true }) => a.noneKnown)).toBe(false);
     expect(cell(ids[2]).value.map((a: { substance: string }) => a.substance)).toContain(allergic.allergies[0].substance);
 
-    const details = (await server.api(who.member, 'GET', `${base()}/patients/${ids[0]}/details`)).body;
+    const details = (await served.server.api(served.who.member, 'GET', `${base()}/patients/${ids[0]}/details`)).body;
     expect(details.allergies).toMatchObject({ status: 'ok', value: [{ noneKnown: true, current: true, date: { text: '2019-05-01' } }] });
-    expect((await server.api(who.member, 'GET', `${base()}/patients/${ids[1]}/details`)).body.allergies).toEqual({ status: 'none' });
+    expect((await served.server.api(served.who.member, 'GET', `${base()}/patients/${ids[1]}/details`)).body.allergies).toEqual({ status: 'none' });
 
-    const res = await fetch(`${server.url}${base()}/lists/${list.id}/export.csv`, {
-      headers: { authorization: `Bearer ${await server.tokenFor(who.member)}` },
+    const res = await fetch(`${served.server.url}${base()}/lists/${list.id}/export.csv`, {
+      headers: { authorization: `Bearer ${await served.server.tokenFor(served.who.member)}` },
     });
     const csv = new TextDecoder('utf-8', { ignoreBOM: true }).decode(await res.arrayBuffer());
     expect(csv.match(/No known allergies/g)).toHaveLength(1);

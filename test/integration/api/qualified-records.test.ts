@@ -1,12 +1,8 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { generatePeople, practitionersOf } from '../../../server/sandbox/data/people';
 import { shapes } from '../../../server/sandbox/data/shapes';
 import { writePerson, writePractitioner } from '../../../server/sandbox/data/write-fhir';
-import { sandboxVersions } from '../../../server/sandbox/versions';
-import { cast, startTestServer, type TestServer } from '../../helpers/test-server';
+import { serveRecords } from '../../helpers/sandbox-records';
 
 /**
  * Records whose meaning the EHR changed in a way the app cannot read (a modifierExtension, FHIR
@@ -14,14 +10,13 @@ import { cast, startTestServer, type TestServer } from '../../helpers/test-serve
  * the details and the CSV mark them "check in EHR" and never show them plain. The bundles are the
  * sandbox's own records of two people, with modifier extensions added to one person's records.
  */
-const dir = mkdtempSync(join(tmpdir(), 'patients-qualified-'));
 const negation = [{ url: 'https://sandbox.example.org/fhir/StructureDefinition/not-present', valueBoolean: true }];
 const people = generatePeople('qualified-records', 8, 7);
 // One with a record of every kind to qualify, and another to stay plain.
 const qualified = people.find((p) => p.conditions.length > 0 && p.allergies.length > 0 && p.medications.length > 0)!;
 const plain = people.find((p) => p !== qualified)!;
 
-for (const version of sandboxVersions) {
+const served = serveRecords('qualified', (version) => {
   const shape = shapes[version];
   const resources = [...practitionersOf([plain, qualified]).map((p) => writePractitioner(shape, p)), ...writePerson(shape, plain)];
   const marked = new Set<string>();
@@ -33,45 +28,30 @@ for (const version of sandboxVersions) {
     marked.add(String(r.resourceType));
     resources.push(resource);
   }
-  mkdirSync(join(dir, version), { recursive: true });
-  writeFileSync(
-    join(dir, version, 'records.json'),
-    JSON.stringify({
-      resourceType: 'Bundle',
-      type: 'collection',
-      entry: resources.map((resource) => ({ fullUrl: `urn:uuid:${resource.resourceType}-${resource.id}`, resource })),
-    }),
-  );
-}
-
-let server: TestServer;
-let who: ReturnType<typeof cast>;
-beforeAll(async () => {
-  server = await startTestServer({ SANDBOX_FHIR_DATA: dir });
-  who = cast(server.info);
-});
-afterAll(async () => {
-  await server?.stop();
-  rmSync(dir, { recursive: true, force: true });
+  return resources;
 });
 
-const base = () => `/api/teams/${who.team.id}`;
+const base = () => `/api/teams/${served.who.team.id}`;
 const columns = ['name', 'conditions', 'allergies', 'medications', 'heartRate', 'coverage'];
 
 describe.each(['dstu2', 'stu3', 'r4'] as const)('records the EHR qualifies, from the sandbox %s endpoint', (version) => {
   it('are marked on the row, in the details and in the CSV; the same records without a modifier are not', async () => {
-    await server.api(who.owner, 'PUT', `${base()}/connection`, { mode: 'ehr', url: server.info.sandbox.fhir[version], name: version });
-    const found = (await server.api(who.owner, 'GET', `${base()}/patients?name=${encodeURIComponent(qualified.family)}`)).body.patients;
-    const other = (await server.api(who.owner, 'GET', `${base()}/patients?name=${encodeURIComponent(plain.family)}`)).body.patients;
+    await served.server.api(served.who.owner, 'PUT', `${base()}/connection`, {
+      mode: 'ehr',
+      url: served.server.info.sandbox.fhir[version],
+      name: version,
+    });
+    const found = (await served.server.api(served.who.owner, 'GET', `${base()}/patients?name=${encodeURIComponent(qualified.family)}`)).body.patients;
+    const other = (await served.server.api(served.who.owner, 'GET', `${base()}/patients?name=${encodeURIComponent(plain.family)}`)).body.patients;
     const marked = found.find((p: { mrn: string }) => p.mrn === qualified.mrn);
     const unmarked = other.find((p: { mrn: string }) => p.mrn === plain.mrn);
     expect(marked.recordNotice).toEqual({ kind: 'qualified', replacedById: null, replacedByName: null });
     expect(unmarked.recordNotice).toBeNull();
 
-    const list = (await server.api(who.owner, 'POST', `${base()}/lists`, { name: `Qualified ${version}` })).body;
-    await server.api(who.owner, 'PATCH', `${base()}/lists/${list.id}`, { columns });
-    await server.api(who.owner, 'POST', `${base()}/lists/${list.id}/patients`, { patientIds: [marked.id, unmarked.id] });
-    const view = (await server.api(who.member, 'GET', `${base()}/lists/${list.id}`)).body;
+    const list = (await served.server.api(served.who.owner, 'POST', `${base()}/lists`, { name: `Qualified ${version}` })).body;
+    await served.server.api(served.who.owner, 'PATCH', `${base()}/lists/${list.id}`, { columns });
+    await served.server.api(served.who.owner, 'POST', `${base()}/lists/${list.id}/patients`, { patientIds: [marked.id, unmarked.id] });
+    const view = (await served.server.api(served.who.member, 'GET', `${base()}/lists/${list.id}`)).body;
     const [markedRow, plainRow] = view.rows;
     expect(markedRow.recordNotice).toMatchObject({ kind: 'qualified' });
     expect(markedRow.cells.heartRate).toMatchObject({ status: 'ok', value: { qualified: true } });
@@ -84,7 +64,7 @@ describe.each(['dstu2', 'stu3', 'r4'] as const)('records the EHR qualifies, from
     }
     expect(JSON.stringify(plainRow)).not.toContain('qualified');
 
-    const details = (await server.api(who.member, 'GET', `${base()}/patients/${marked.id}/details`)).body;
+    const details = (await served.server.api(served.who.member, 'GET', `${base()}/patients/${marked.id}/details`)).body;
     expect(details.patient.recordNotice).toMatchObject({ kind: 'qualified' });
     for (const part of ['conditions', 'allergies', 'medications', 'coverage', 'encounters'])
       expect(
@@ -93,8 +73,8 @@ describe.each(['dstu2', 'stu3', 'r4'] as const)('records the EHR qualifies, from
       ).toHaveLength(1);
     expect(details.vitals.value.heartRate).toMatchObject({ qualified: true });
 
-    const res = await fetch(`${server.url}${base()}/lists/${list.id}/export.csv`, {
-      headers: { authorization: `Bearer ${await server.tokenFor(who.member)}` },
+    const res = await fetch(`${served.server.url}${base()}/lists/${list.id}/export.csv`, {
+      headers: { authorization: `Bearer ${await served.server.tokenFor(served.who.member)}` },
     });
     const [, first, second] = new TextDecoder('utf-8', { ignoreBOM: true }).decode(await res.arrayBuffer()).split('\r\n');
     expect(first).toContain('(record qualified by the EHR: check in EHR)');
