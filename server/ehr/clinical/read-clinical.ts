@@ -76,7 +76,7 @@ export async function readClinical(
     }
     const data = partData(result, patientId, row.warnings, query && entryLimit(query));
     if (part === 'allergyList') {
-      row.allergyStatement = data.ok ? readNoKnownAllergyList(data.set.resources) : null;
+      row.allergyStatement = allergyStatementOf(data);
       return;
     }
     checkOrder(ctx, sorted, [[part, data]], row.warnings);
@@ -192,7 +192,7 @@ export async function readPatientDetails(ctx: EhrContext, id: string, report?: W
   const listIndex = plan.findIndex((e) => e.part === 'allergyList');
   if (listIndex >= 0) {
     const lists = partData(results[listIndex], id, warnings, plan[listIndex].query && entryLimit(plan[listIndex].query));
-    cells.allergies = withAllergyListStatement(cells.allergies!, lists.ok ? readNoKnownAllergyList(lists.set.resources) : null);
+    cells.allergies = withAllergyListStatement(cells.allergies!, allergyStatementOf(lists));
   }
   const details: PatientDetails = {
     patient: summary,
@@ -230,6 +230,11 @@ function planEntries(ctx: EhrContext, ids: string[], parts: ClinicalPart[], mode
     }
   }
   return plan;
+}
+
+/** What an answer to the allergy List search states: "no known allergies", or nothing (also when it failed). */
+function allergyStatementOf(data: PartData): AllergyView | null {
+  return data.ok ? readNoKnownAllergyList(data.set.resources) : null;
 }
 
 function isGone(result: EntryResult | undefined): boolean {

@@ -217,7 +217,8 @@ export function readNoKnownAllergyList(resources: JsonObject[]): AllergyView | n
 export function withAllergyListStatement(cell: Cell<AllergyView[]>, statement: AllergyView | null): Cell<AllergyView[]> {
   if (!statement || cell.status === 'unavailable') return cell;
   if (cell.status === 'none') return { status: 'ok', value: [statement] };
-  if (cell.value.some((a) => a.current && !a.noneKnown) || cell.value.some((a) => a.noneKnown)) return cell;
+  // A current allergy outweighs the list; a record saying none known already says it.
+  if (cell.value.some((a) => a.current || a.noneKnown)) return cell;
   return { status: 'ok', value: [...cell.value, statement] };
 }
 
