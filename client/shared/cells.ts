@@ -166,11 +166,15 @@ function entries(v: unknown, name: (entry: Json) => string | null): CellDisplay 
 
 /**
  * What the list says beside an entry's name: a diagnosis or allergy the EHR has not confirmed
- * ("Asthma (provisional)"), an entry the EHR qualifies in a way the tab cannot read ("Asthma (check
- * in EHR)"), or both.
+ * ("Asthma (provisional)"), an order halted for now ("Warfarin (on hold)"), an entry the EHR
+ * qualifies in a way the tab cannot read ("Asthma (check in EHR)"), or several.
  */
 function marked(text: string | null, item: Json): string | null {
-  const marks = [isUnconfirmed(item.verification) && codeLabel(item.verification), item.qualified === true && t('value.qualified')].filter(Boolean);
+  const marks = [
+    isUnconfirmed(item.verification) && codeLabel(item.verification),
+    item.status === 'on-hold' && codeLabel(item.status),
+    item.qualified === true && t('value.qualified'),
+  ].filter(Boolean);
   return marks.length ? `${text || '?'} (${marks.join(', ')})` : text;
 }
 /** The mark of a single value (a vital sign, a location) the EHR qualifies. */

@@ -1,6 +1,6 @@
 import { isObject, objects, str, type JsonObject } from '../json.js';
 import type { EncounterView } from './types.js';
-import { conceptCodes, conceptText, newestFirst, periodEnded, statusCode, when } from './values.js';
+import { conceptCodes, conceptText, endOfPeriodMs, newestFirst, periodEnded, statusCode, when } from './values.js';
 import { qualifiedMark } from '../modifiers.js';
 
 /** v3 ActCode IMP and its specialisations (acute, non-acute). */
@@ -36,12 +36,25 @@ const NOT_TAKEN_PLACE = new Set(['planned', 'cancelled', 'entered-in-error']);
  * by date, never stands in for the stay the patient is in). Undefined when none has taken place.
  */
 export function currentEncounter(encounters: EncounterView[], now = Date.now()): EncounterView | undefined {
-  const taken = encounters.filter((e) => !NOT_TAKEN_PLACE.has(e.status ?? '') && !((e.start?.epochMs ?? -Infinity) > now));
+  // An ongoing stay has begun whatever its start says: a start given as a date alone (no zone)
+  // reads as midnight UTC, which is still to come in zones east of UTC on the day of admission.
+  const taken = encounters.filter(
+    (e) => !NOT_TAKEN_PLACE.has(e.status ?? '') && (ONGOING.has(e.status ?? '') || !((e.start?.epochMs ?? -Infinity) > now)),
+  );
   return taken.find((e) => ONGOING.has(e.status ?? '')) ?? taken[0];
 }
 
-/** Whether the encounter is over (status `finished`): its locations are where the patient was, not is. */
-export const encounterOver = (encounter: EncounterView) => encounter.status === 'finished';
+/**
+ * Whether the encounter is over: status `finished`, or (any status but an ongoing one, e.g.
+ * `unknown`) a period whose end has passed. Its locations are where the patient was, not is, and
+ * its admission is history.
+ */
+export function encounterOver(encounter: EncounterView, now = Date.now()): boolean {
+  if (encounter.status === 'finished') return true;
+  if (ONGOING.has(encounter.status ?? '') || !encounter.end) return false;
+  const end = endOfPeriodMs(encounter.end.text);
+  return end !== null && end <= now;
+}
 
 /** Encounters newest first by start; `now` (epoch ms) decides which location periods have ended. */
 export function readEncounters(resources: JsonObject[], now = Date.now()): EncounterView[] {

@@ -18,14 +18,18 @@ const NOT_VALID = new Set(['refuted', 'entered-in-error']);
  * `inactive`, `remission` and `resolved` are history. A condition that states an abatement[x] is history
  * whatever its clinicalStatus (invariant con-4 of STU3 and R4: an abated condition is inactive, resolved
  * or in remission; Synthea's DSTU2 and STU3 records say "active" with an abatement date). Without a
- * clinicalStatus (optional in DSTU2 and STU3) and without an abatement, a condition is current.
+ * clinicalStatus (optional in DSTU2 and STU3) and without an abatement, a condition is current,
+ * except a diagnosis of one encounter (category `encounter-diagnosis`, STU3 and R4 condition-category):
+ * R4 requires a clinicalStatus of problem-list items only (con-3), so a visit's diagnosis without
+ * one says what was found then, not that the problem goes on. It stays in the details.
  */
 const CURRENT_CONDITION = new Set(['active', 'recurrence', 'relapse']);
 const ABATEMENT = ['abatementDateTime', 'abatementAge', 'abatementPeriod', 'abatementRange', 'abatementString'];
 
 function conditionIsCurrent(r: JsonObject, clinicalStatus: string | null): boolean {
   if (r.abatementBoolean === true || ABATEMENT.some((key) => r[key] !== undefined)) return false;
-  return clinicalStatus === null || CURRENT_CONDITION.has(clinicalStatus);
+  if (clinicalStatus === null) return !objects(r.category).some((c) => statusCode(c) === 'encounter-diagnosis');
+  return CURRENT_CONDITION.has(clinicalStatus);
 }
 
 /** The first coding with a system as `system|code`, to tell the same problem or drug apart from its wording (a code without its system means nothing alone). */
@@ -78,20 +82,35 @@ const DSTU2_CLINICAL = new Set(['active', 'inactive', 'resolved']);
 /**
  * Codes that state the absence of allergy rather than an allergy. SNOMED CT (AllergyIntolerance.code
  * value set "allergyintolerance-code" includes 716186003 No known allergy and its descendants;
- * R4 examples allergyintolerance-nka / -nkda / -nkla): 716186003 No known allergy, 409137002 No
- * known drug allergy, 429625007 No known food allergy, 428607008 No known environmental allergy,
- * 716184000 No known latex allergy, and the older 160244002 No known allergies. The International
- * Patient Summary's absent-unknown-uv-ips code system says the same with no-known-allergies,
- * no-known-medication-allergies, no-known-environmental-allergies and no-known-food-allergies.
+ * R4 examples allergyintolerance-nka / -nkda / -nkla) and the International Patient Summary's
+ * absent-unknown-uv-ips code system. Only 716186003 No known allergy, the older 160244002 No known
+ * allergies, and IPS no-known-allergies say there is no allergy of any kind: they read "No known
+ * allergies". The others speak of one kind only (409137002 No known drug allergy, 429625007 food,
+ * 428607008 environmental, 716184000 latex; IPS no-known-medication-, -environmental-, -food-allergies):
+ * a patient with no known drug allergy may still have a food allergy, so such a record reads as
+ * what it says ("No known drug allergy"), never as "No known allergies".
  * A code counts only in its own system (a bare code with no system is read as SNOMED CT, which is
  * what these numbers are): the same digits in another code system mean something else.
- * They read "No known allergies".
  */
 const SNOMED = 'http://snomed.info/sct';
 const IPS_ABSENT = 'http://hl7.org/fhir/uv/ips/CodeSystem/absent-unknown-uv-ips';
 const NO_KNOWN_ALLERGY: Record<string, ReadonlySet<string>> = {
-  [SNOMED]: new Set(['716186003', '409137002', '429625007', '428607008', '716184000', '160244002']),
-  [IPS_ABSENT]: new Set(['no-known-allergies', 'no-known-medication-allergies', 'no-known-environmental-allergies', 'no-known-food-allergies']),
+  [SNOMED]: new Set(['716186003', '160244002']),
+  [IPS_ABSENT]: new Set(['no-known-allergies']),
+};
+/** Statements of no known allergy of one kind, with their words for a record that gives none. */
+const NO_KNOWN_ALLERGY_OF_KIND: Record<string, Readonly<Record<string, string>>> = {
+  [SNOMED]: {
+    '409137002': 'No known drug allergy',
+    '429625007': 'No known food allergy',
+    '428607008': 'No known environmental allergy',
+    '716184000': 'No known latex allergy',
+  },
+  [IPS_ABSENT]: {
+    'no-known-medication-allergies': 'No known medication allergies',
+    'no-known-environmental-allergies': 'No known environmental allergies',
+    'no-known-food-allergies': 'No known food allergies',
+  },
 };
 /** IPS no-allergy-info: nothing is known either way, so it is neither an allergy nor "no known allergies". */
 const NO_ALLERGY_INFORMATION = 'no-allergy-info';
@@ -106,6 +125,15 @@ function codingsOf(concept: unknown): { system: string; code: string }[] {
 
 function statesNoKnownAllergy(concept: unknown): boolean {
   return codingsOf(concept).some((c) => NO_KNOWN_ALLERGY[c.system]?.has(c.code) === true);
+}
+
+/** The words of a record stating no known allergy of one kind, when it states one. */
+function noKnownAllergyOfKind(concept: unknown): string | null {
+  for (const c of codingsOf(concept)) {
+    const words = NO_KNOWN_ALLERGY_OF_KIND[c.system]?.[c.code];
+    if (words) return words;
+  }
+  return null;
 }
 
 function statesNoInformation(concept: unknown): boolean {
@@ -136,7 +164,8 @@ export function readAllergies(resources: JsonObject[], warnings?: Warnings): All
       continue;
     }
     views.push({
-      substance: conceptText(concept),
+      // "No known drug allergy" and its kin keep their own words (a code alone gets them here).
+      substance: conceptText(concept) ?? noKnownAllergyOfKind(concept),
       clinicalStatus: clinical,
       verificationStatus: verification,
       criticality: str(r.criticality) ?? null,

@@ -104,14 +104,28 @@ export function conceptCodes(value: unknown): string[] {
   return codes;
 }
 
-/** A status that is a plain code (DSTU2/STU3), a Coding, or a CodeableConcept (R4). */
+/** Code systems FHIR defines its status value sets in (DSTU2/STU3 hl7.org/fhir/…, R4 terminology.hl7.org/CodeSystem/…). */
+const FHIR_STATUS_SYSTEM = /^https?:\/\/(hl7\.org\/fhir\/|terminology\.hl7\.org\/CodeSystem\/)/;
+
+/**
+ * A status that is a plain code (DSTU2/STU3), a Coding, or a CodeableConcept (R4). A concept may
+ * carry a local coding beside the required one (R4 clinicalStatus and verificationStatus bind to
+ * FHIR's own code systems; other codings are allowed): the coding in a FHIR system, or without a
+ * system, is the status; a concept with only other codings gives its first code.
+ */
 export function statusCode(value: unknown): string | null {
   if (typeof value === 'string') return str(value) ?? null;
+  let other: string | null = null;
   for (const item of objects(value)) {
-    const code = conceptCodes(item)[0];
-    if (code) return code;
+    for (const coding of item.coding !== undefined ? objects(item.coding) : [item]) {
+      const code = str(coding.code);
+      if (!code) continue;
+      const system = str(coding.system);
+      if (system === undefined || FHIR_STATUS_SYSTEM.test(system)) return code;
+      other ??= code;
+    }
   }
-  return null;
+  return other;
 }
 
 export function referenceDisplay(value: unknown): string | null {

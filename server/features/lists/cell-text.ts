@@ -70,10 +70,11 @@ const QUALIFIED = 'check in EHR';
 
 /**
  * An entry says beside its name what the tab says: not confirmed by the EHR ("Pneumonia
- * (provisional)"), qualified by it ("Pneumonia (check in EHR)"), or both.
+ * (provisional)"), an order halted for now ("Warfarin (on hold)"), qualified by the EHR
+ * ("Pneumonia (check in EHR)"), or several.
  */
-function marked(text: string | null, item: { verification?: string; qualified?: true }): string {
-  const marks = [item.verification, item.qualified && QUALIFIED].filter(Boolean);
+function marked(text: string | null, item: { verification?: string; status?: string | null; qualified?: true }): string {
+  const marks = [item.verification, item.status === 'on-hold' && 'on hold', item.qualified && QUALIFIED].filter(Boolean);
   return `${text ?? '?'}${marks.length ? ` (${marks.join(', ')})` : ''}`;
 }
 

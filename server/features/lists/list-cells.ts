@@ -81,14 +81,23 @@ const listItems = {
 /**
  * Each item once: the same code (`system|code`) or the same name (lower case, spaces collapsed) is
  * the same item. A qualified record (its meaning changed, e.g. negated) is not the same as a plain
- * one of that name: neither hides the other.
+ * one of that name: neither hides the other. Of the same item recorded twice, a record the EHR has
+ * not confirmed (provisional, differential, unconfirmed) gives way to a confirmed one, however new.
  */
-function once<T extends { qualified?: true }>(list: T[], code: (item: T) => string | null, name: (item: T) => string | null): T[] {
-  const seen = new Set<string>();
-  return list.filter((item) => {
-    const keys = [code(item), name(item)?.toLowerCase().replace(/\s+/g, ' ').trim()]
+function once<T extends { qualified?: true; verificationStatus?: string | null }>(
+  list: T[],
+  code: (item: T) => string | null,
+  name: (item: T) => string | null,
+): T[] {
+  const keysOf = (item: T) =>
+    [code(item), name(item)?.toLowerCase().replace(/\s+/g, ' ').trim()]
       .filter((k): k is string => !!k)
       .map((k) => (item.qualified ? `qualified ${k}` : k));
+  const confirmed = new Set(list.filter((item) => !isUnconfirmed(item.verificationStatus)).flatMap(keysOf));
+  const seen = new Set<string>();
+  return list.filter((item) => {
+    const keys = keysOf(item);
+    if (isUnconfirmed(item.verificationStatus) && keys.some((k) => confirmed.has(k))) return false;
     if (keys.some((k) => seen.has(k))) return false;
     for (const k of keys) seen.add(k);
     return true;
@@ -113,7 +122,8 @@ export function cellsFor(columns: ListColumn[], clinical: PatientClinical, lates
       cells[column] = pick(clinical.encounter, (e) =>
         !encounterOver(e) && (e.location || e.room || e.bed) ? { location: e.location, room: e.room, bed: e.bed, ...qualified(e) } : null,
       );
-    else if (column === 'admissionDate') cells[column] = pick(clinical.encounter, (e) => e.admission);
+    // A stay that is over has no admission the list could speak of: the details keep its dates.
+    else if (column === 'admissionDate') cells[column] = pick(clinical.encounter, (e) => (encounterOver(e) ? null : e.admission));
     else if (column === 'careProvider') cells[column] = clinical.careProvider;
     else if (column === 'latestNote') cells[column] = latestNote ? { status: 'ok', value: latestNote } : none;
     else if (column in listItems) {

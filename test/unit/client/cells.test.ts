@@ -110,6 +110,14 @@ describe('list cells', () => {
     expect(cellText('allergies', ok([{ substance: 'Пенициллин', verification: 'unconfirmed' }])).text).toMatch(/^Пенициллин \([^)a-z]+\)$/);
   });
 
+  it('says beside a medication order that it is on hold (halted for now), never as if it were being given', () => {
+    const medications = ok([
+      { name: 'Warfarin 5 MG', status: 'on-hold' },
+      { name: 'Metformin 500 MG', status: 'active' },
+    ]);
+    expect(cellText('medications', medications).text).toBe('Warfarin 5 MG (on hold), Metformin 500 MG');
+  });
+
   it('marks an entry or a value the EHR qualifies in a way the tab cannot read (a FHIR modifier): "check in EHR", never shown plain', () => {
     const conditions = ok([
       { display: 'Pneumonia', qualified: true },

@@ -31,8 +31,8 @@ function condition(release: Release, display: string, clinical: string | null, e
   };
 }
 
-function allergy(release: Release, substance: { code?: string; text: string }, clinical: string, verification?: string) {
-  const concept = { ...(substance.code ? { coding: [{ system: SCT, code: substance.code }] } : {}), text: substance.text };
+function allergy(release: Release, substance: { code?: string; text?: string }, clinical: string, verification?: string) {
+  const concept = { ...(substance.code ? { coding: [{ system: SCT, code: substance.code }] } : {}), ...(substance.text ? { text: substance.text } : {}) };
   return {
     resourceType: 'AllergyIntolerance',
     [release === 'DSTU2' ? 'substance' : 'code']: concept,
@@ -157,6 +157,60 @@ describe.each(releases)('conditions through %s', (release) => {
   });
 });
 
+describe.each(['STU3', 'R4'] as const)('an encounter diagnosis through %s', (release) => {
+  const category = (code: string) => [
+    { coding: [{ system: release === 'R4' ? 'http://terminology.hl7.org/CodeSystem/condition-category' : 'http://hl7.org/fhir/condition-category', code }] },
+  ];
+  it('without a clinical status is what a visit found, not a current problem (con-3 asks a status of problem-list items only)', () => {
+    const conditions = readConditions([
+      condition(release, 'Sprain of ankle', null, { category: category('encounter-diagnosis'), recordedDate: '2012-04-01' }),
+      condition(release, 'Hypertension', null, { category: category('problem-list-item') }),
+      condition(release, 'Pneumonia', 'active', { category: category('encounter-diagnosis') }),
+    ]);
+    const cell = cells({ conditions: { status: 'ok', value: conditions } }).conditions;
+    expect(cellText('conditions', row({ conditions: cell }))).toBe('Hypertension; Pneumonia');
+    expect(conditions.find((c) => c.display === 'Sprain of ankle')).toMatchObject({ current: false });
+  });
+});
+
+describe.each(releases)('the same problem or allergy recorded twice, through %s', (release) => {
+  const verified = (code: string) => status(release, code, 'http://terminology.hl7.org/CodeSystem/condition-ver-status');
+  it('a confirmed record is not hidden by a newer one the EHR has not confirmed', () => {
+    const resources = [
+      condition(release, 'Pulmonary embolism', 'active', { onsetDateTime: '2026-05-01', verificationStatus: verified('provisional') }),
+      condition(release, 'Pulmonary embolism', 'active', { onsetDateTime: '2026-01-01', verificationStatus: verified('confirmed') }),
+      condition(release, 'Asthma', 'active', { onsetDateTime: '2025-01-01', verificationStatus: verified('differential') }),
+    ];
+    const cell = cells({ conditions: { status: 'ok', value: readConditions(resources) } }).conditions;
+    expect(cellText('conditions', row({ conditions: cell }))).toBe('Pulmonary embolism; Asthma (differential)');
+    const allergies = [allergy(release, { code: '91936005', text: 'Penicillin' }, 'active', 'unconfirmed'), allergy(release, { code: '91936005', text: 'Penicillin' }, 'active', 'confirmed')];
+    const allergyCell = cells({ allergies: { status: 'ok', value: readAllergies(allergies) } }).allergies;
+    expect(cellText('allergies', row({ allergies: allergyCell }))).toBe('Penicillin');
+  });
+});
+
+// R4 binds clinicalStatus and verificationStatus to FHIR's code systems; a concept may carry a local coding first.
+describe('R4 statuses beside a local coding', () => {
+  const local = { system: 'urn:oid:1.2.3.4', code: '1', display: 'Local' };
+  const fhir = (system: string, code: string) => ({ coding: [local, { system: `http://terminology.hl7.org/CodeSystem/${system}`, code }] });
+  it('reads the coding in the FHIR code system, whatever its place', () => {
+    const conditions = readConditions([
+      { ...condition('R4', 'Diabetes', null), clinicalStatus: fhir('condition-clinical', 'active') },
+      { ...condition('R4', 'Cancer', null), clinicalStatus: fhir('condition-clinical', 'active'), verificationStatus: fhir('condition-ver-status', 'entered-in-error') },
+      { ...condition('R4', 'Old fracture', null), clinicalStatus: fhir('condition-clinical', 'resolved') },
+    ]);
+    expect(conditions.map((c) => [c.display, c.current])).toEqual([
+      ['Diabetes', true],
+      ['Old fracture', false],
+    ]);
+    const allergies = readAllergies([
+      { ...allergy('R4', { text: 'Sulfa' }, 'active'), verificationStatus: fhir('allergyintolerance-verification', 'refuted') },
+      { ...allergy('R4', { text: 'Latex' }, 'active'), clinicalStatus: fhir('allergyintolerance-clinical', 'inactive') },
+    ]);
+    expect(allergies.map((a) => [a.substance, a.current])).toEqual([['Latex', false]]);
+  });
+});
+
 describe.each(releases)('allergies through %s', (release) => {
   it('shows active allergies in the cell; inactive and resolved in the details only; refuted and entered-in-error nowhere', () => {
     const warnings = new Warnings();
@@ -200,10 +254,7 @@ describe.each(releases)('allergies through %s', (release) => {
 
   it.each([
     ['716186003', 'No known allergy'],
-    ['409137002', 'No known drug allergy'],
-    ['429625007', 'No known food allergy'],
-    ['428607008', 'No known environmental allergy'],
-    ['716184000', 'No known latex allergy'],
+    ['160244002', 'No known allergies'],
   ])('reads SNOMED CT %s (%s) as "No known allergies", neither an allergy nor "none recorded"', (code, text) => {
     const views = readAllergies([allergy(release, { code, text }, 'active')]);
     expect(views[0]).toMatchObject({ noneKnown: true, current: true });
@@ -212,15 +263,44 @@ describe.each(releases)('allergies through %s', (release) => {
     expect(cellText('allergies', row({ allergies: cell }))).toBe('No known allergies');
   });
 
-  it.each([['no-known-allergies'], ['no-known-medication-allergies'], ['no-known-environmental-allergies'], ['no-known-food-allergies']])(
-    'reads the International Patient Summary code %s as "No known allergies"',
-    (code) => {
-      const concept = { coding: [{ system: 'http://hl7.org/fhir/uv/ips/CodeSystem/absent-unknown-uv-ips', code }] };
-      const resource = { ...allergy(release, { text: 'x' }, 'active'), [release === 'DSTU2' ? 'substance' : 'code']: concept };
-      const cell = cells({ allergies: { status: 'ok', value: readAllergies([resource]) } }).allergies;
-      expect(cellText('allergies', row({ allergies: cell }))).toBe('No known allergies');
-    },
-  );
+  // A patient with no known drug allergy may have a food allergy: the record says what it says.
+  it.each([
+    ['409137002', 'No known drug allergy'],
+    ['429625007', 'No known food allergy'],
+    ['428607008', 'No known environmental allergy'],
+    ['716184000', 'No known latex allergy'],
+  ])('reads SNOMED CT %s (%s) as its own words, never as "No known allergies"', (code, text) => {
+    for (const [concept, shown] of [
+      [{ code, text }, text],
+      [{ code }, text],
+      [{ code, text: `${text} (situation)` }, `${text} (situation)`],
+    ] as const) {
+      const views = readAllergies([allergy(release, concept, 'active')]);
+      expect(views[0]).toMatchObject({ noneKnown: false, current: true, substance: shown });
+      const cell = cells({ allergies: { status: 'ok', value: views } }).allergies;
+      expect(cellText('allergies', row({ allergies: cell }))).toBe(shown);
+      // An allergy List stating none known does not outweigh it.
+      expect(withAllergyListStatement({ status: 'ok', value: views }, readNoKnownAllergyList([nilKnownList()]))).toEqual({ status: 'ok', value: views });
+    }
+  });
+
+  const ips = (code: string) => ({
+    ...allergy(release, { text: 'x' }, 'active'),
+    [release === 'DSTU2' ? 'substance' : 'code']: { coding: [{ system: 'http://hl7.org/fhir/uv/ips/CodeSystem/absent-unknown-uv-ips', code }] },
+  });
+  it('reads the International Patient Summary code no-known-allergies as "No known allergies"', () => {
+    const cell = cells({ allergies: { status: 'ok', value: readAllergies([ips('no-known-allergies')]) } }).allergies;
+    expect(cellText('allergies', row({ allergies: cell }))).toBe('No known allergies');
+  });
+
+  it.each([
+    ['no-known-medication-allergies', 'No known medication allergies'],
+    ['no-known-environmental-allergies', 'No known environmental allergies'],
+    ['no-known-food-allergies', 'No known food allergies'],
+  ])('reads the International Patient Summary code %s as its own words', (code, shown) => {
+    const cell = cells({ allergies: { status: 'ok', value: readAllergies([ips(code)]) } }).allergies;
+    expect(cellText('allergies', row({ allergies: cell }))).toBe(shown);
+  });
 
   it('reads "no information about allergies" as neither an allergy nor "No known allergies"', () => {
     const warnings = new Warnings();
@@ -342,7 +422,7 @@ describe.each(releases)('medications through %s', (release) => {
         { name: 'Drug on-hold', status: 'on-hold' },
       ],
     });
-    expect(cellText('medications', row({ medications: cell }))).toBe('Naproxen 250 MG; Drug active; Drug on-hold');
+    expect(cellText('medications', row({ medications: cell }))).toBe('Naproxen 250 MG; Drug active; Drug on-hold (on hold)');
   });
 
   it('is "none recorded" in the cell when every order has ended', () => {

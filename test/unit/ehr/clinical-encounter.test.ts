@@ -124,6 +124,28 @@ describe.each(['DSTU2', 'STU3', 'R4'] as const)('the %s encounter', (release) =>
     });
     const discharged = { ...stay, status: 'finished', period: { start: '2026-06-01T08:00:00Z', end: '2026-06-05T08:00:00Z' } };
     expect(row([discharged]).location).toEqual({ status: 'none' });
+    // A stay that is over has no admission on the list: the details keep its dates.
+    expect(row([discharged]).admissionDate).toEqual({ status: 'none' });
+    // Status unknown (STU3/R4; DSTU2 has no such code, yet records carry it) with a period that has ended: over too.
+    const ended = { ...stay, status: 'unknown', period: { start: '2015-03-01T08:00:00Z', end: '2015-03-09T08:00:00Z' }, location: [at('Room 4, Bed 2')] };
+    expect(row([ended])).toEqual({ location: { status: 'none' }, admissionDate: { status: 'none' } });
+    // Unknown with no end, or an end to come: not over.
+    expect(row([{ ...ended, period: { start: '2026-06-10T08:00:00Z' } }]).location).toMatchObject({ status: 'ok', value: { bed: '2' } });
+  });
+
+  it('an ongoing stay whose start is a date alone (no zone) is the current one on its first day, east of UTC too', () => {
+    // 08:30 in Sydney on 2 May is 22:30 UTC on 1 May: "2024-05-02" read as midnight UTC is still to come.
+    const sydneyMorning = Date.parse('2024-05-01T22:30:00Z');
+    const stays = readEncounters(
+      [
+        { resourceType: 'Encounter', status: 'in-progress', class: klass[release]('IMP'), period: { start: '2024-05-02' }, location: [at('Ward 7')] },
+        { resourceType: 'Encounter', status: 'finished', class: klass[release]('IMP'), period: { start: '2024-02-01', end: '2024-02-04' } },
+      ],
+      sydneyMorning,
+    );
+    const current = currentEncounter(stays, sydneyMorning)!;
+    expect(current).toMatchObject({ location: 'Ward 7', admission: { text: '2024-05-02' } });
+    expect(encounterOver(current, sydneyMorning)).toBe(false);
   });
 
   it('the admission date is the start of the inpatient stay (class inpatient / IMP)', () => {
