@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { sharedText } from './shared-text.js';
 
 /** The FHIR releases the app reads. */
 export const fhirVersions = ['DSTU2', 'STU3', 'R4', 'R4B'] as const;
@@ -35,7 +36,7 @@ export const connectionBody = z.discriminatedUnion('mode', [
     .object({
       mode: z.literal('ehr'),
       url: z.string().trim().min(1, 'must not be empty').max(2000).url('must be a web address (https://…)'),
-      name: z.string().trim().min(1, 'must not be empty').max(200),
+      name: sharedText(200),
       confirm,
     })
     .strict(),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DIRECTION_CONTROLS_MESSAGE, hasDirectionControls } from './plain-constants.js';
+import { sharedText } from './shared-text.js';
 import { rowCells } from './cells.js';
 import { listColumns } from './columns.js';
 import { errorCode } from './errors.js';
@@ -11,12 +11,7 @@ import { schemaFieldShape } from './manual.js';
 export const listColumn = z.union([z.enum(listColumns), z.templateLiteral(['field:', z.string()])]);
 
 /** A list's name as given: trimmed, 1..200 characters. */
-export const listName = z
-  .string()
-  .trim()
-  .min(1, 'must not be empty')
-  .max(200, 'must be at most 200 characters')
-  .refine((text) => !hasDirectionControls(text), DIRECTION_CONTROLS_MESSAGE);
+export const listName = sharedText(200, 'must be at most 200 characters');
 
 /** `POST /api/teams/{teamId}/lists`. */
 export const createListBody = z.object({ name: listName }).strict();

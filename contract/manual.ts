@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DIRECTION_CONTROLS_MESSAGE, hasDirectionControls } from './plain-constants.js';
+import { sharedText } from './shared-text.js';
 import { genders } from './patients.js';
 
 /**
@@ -159,15 +159,6 @@ const fieldId = z.string().superRefine((id, ctx) => {
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
 
-/** Text the team shares, without invisible direction controls (see hasDirectionControls). */
-const sharedText = (max: number) =>
-  z
-    .string()
-    .trim()
-    .min(1, 'must not be empty')
-    .max(max)
-    .refine((text) => !hasDirectionControls(text), DIRECTION_CONTROLS_MESSAGE);
-
 const choiceText = sharedText(100);
 
 /**
@@ -210,7 +201,7 @@ export const schemaField = z
     type: z.enum(fieldTypes),
     choices: z.array(choiceText).min(1).max(50).optional(),
     colours: colours.optional(),
-    unit: z.string().trim().min(1).max(20).optional(),
+    unit: sharedText(20).optional(),
     min: z.number().finite().optional(),
     max: z.number().finite().optional(),
     required: z.boolean().optional(),

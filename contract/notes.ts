@@ -1,16 +1,12 @@
 import { z } from 'zod';
-import { DIRECTION_CONTROLS_MESSAGE, NOTE_MAX_LENGTH, hasDirectionControls } from './plain-constants.js';
+import { NOTE_MAX_LENGTH } from './plain-constants.js';
+import { sharedText } from './shared-text.js';
 
 /** The longest note the team can keep, in characters (UTF-16 code units, as `String.length` counts). */
 export { NOTE_MAX_LENGTH } from './plain-constants.js';
 
-const noteText = z
-  .string()
-  .trim()
-  .min(1, 'must not be empty')
-  // Never cut: a longer note is refused whole, with the limit in the message.
-  .max(NOTE_MAX_LENGTH, `must be at most ${NOTE_MAX_LENGTH.toLocaleString('en')} characters`)
-  .refine((text) => !hasDirectionControls(text), DIRECTION_CONTROLS_MESSAGE);
+// Never cut: a longer note is refused whole, with the limit in the message.
+const noteText = sharedText(NOTE_MAX_LENGTH, `must be at most ${NOTE_MAX_LENGTH.toLocaleString('en')} characters`);
 
 /** `POST /api/teams/{teamId}/patients/{patientId}/notes`. */
 export const noteBody = z.object({ text: noteText }).strict();

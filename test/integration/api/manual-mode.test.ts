@@ -171,6 +171,15 @@ describe('Manual mode', () => {
       expect(refused.body.message).toContain('invisible text direction controls');
     }
     expect((await server.api(who.member, 'GET', `${base}/manual-patients`)).body.patients).toHaveLength(before);
+    // A number field's unit sits beside every value: "\u202Egm" would read as "mg".
+    const schemaBefore = (await server.api(who.member, 'GET', `${base}/schema`)).body;
+    const unit = await server.api(who.owner, 'PUT', `${base}/schema`, {
+      fields: [...schema.fields.map((f) => (f.id === 'drains' ? { ...f, unit: '\u202Egm' } : f))],
+      version: schemaBefore.version,
+    });
+    expect(unit).toMatchObject({ status: 400, body: { code: 'validation_failed' } });
+    expect(unit.body.message).toContain('invisible text direction controls');
+    expect((await server.api(who.member, 'GET', `${base}/schema`)).body).toEqual(schemaBefore);
   });
 
   it('asks for Manual mode before manual patients are added', async () => {
