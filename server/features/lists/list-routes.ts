@@ -17,7 +17,7 @@ function expectedVersion(req: Request, bodyVersion?: number): number | undefined
   return Number(match[1]);
 }
 
-/** What a PATCH of a list does, by the fields it sends: declared before the body is checked. */
+/** What a PATCH of a list does, by the fields it sends: declared before the body is read, and again once it is. */
 const patchOperations = (req: Request) => lists.patchOperations((req.body ?? {}) as { name?: unknown; columns?: unknown });
 
 /** A team's patient lists. */

@@ -52,7 +52,8 @@ export function patchOperations(body: { name?: unknown; columns?: unknown }): Au
   const ops: AuditOperation[] = [];
   if (body.name !== undefined) ops.push('PatientListRename');
   if (body.columns !== undefined) ops.push('PatientListEditColumns');
-  return ops.length ? ops : ['PatientListRename'];
+  // A body not read (refused before it was) or naming neither: either change may have been meant.
+  return ops.length ? ops : ['PatientListRename', 'PatientListEditColumns'];
 }
 
 /**

@@ -73,6 +73,14 @@ function declare(spec: EndpointSpec): Declaration {
   return Object.assign(middleware, { spec });
 }
 
+function redeclare(operationsOf: (req: Request) => AuditOperation[]): RequestHandler {
+  return (req, _res, next) => {
+    const audit = requestContext().audit;
+    if (audit && !audit.recorded) audit.operations = operationsOf(req);
+    next();
+  };
+}
+
 /**
  * The only way API routes are added: each declares its audit operations and access, and gets,
  * in this order, the declaration, authentication (a failed one answered 429 instead of 401
@@ -108,6 +116,9 @@ export function endpoints(router: Router, guards: Guards) {
     // The body is read last, for a caller allowed to send it: a malformed or oversized one (400,
     // 413) is then refused with the route's operations declared, so the refusal is recorded.
     chain.push(jsonBody);
+    // Operations told by the body (a PATCH renaming a list or choosing its columns) are told
+    // again once it is read, so a change refused for what it sends is recorded as what it was.
+    if (typeof spec.audit === 'function') chain.push(redeclare(spec.audit));
     router[method](path, ...(chain as RequestHandler[]), handler as RequestHandler);
   };
   return { get: add('get'), post: add('post'), put: add('put'), patch: add('patch'), delete: add('delete') };

@@ -221,3 +221,23 @@ it('records a call refused for its body (malformed JSON, too large) as a failure
     ['PatientNoteAdd', 'failure', 413, who.member],
   ]);
 });
+
+it('records a refused change of a list as the change it asked for: new columns as EditColumns, a new name as Rename', async () => {
+  const base = `/api/teams/${who.team.id}`;
+  const list = (await server.api(who.owner, 'POST', `${base}/lists`, { name: 'Columns refused' })).body;
+  const since = new Date().toISOString();
+  // A stale version (412), a column that does not exist (400), a name too long (400), both at once.
+  expect((await server.api(who.owner, 'PATCH', `${base}/lists/${list.id}`, { columns: ['name', 'heartRate'], version: 99 })).status).toBe(412);
+  expect((await server.api(who.owner, 'PATCH', `${base}/lists/${list.id}`, { columns: ['name', 'no-such-column'] })).status).toBe(400);
+  expect((await server.api(who.owner, 'PATCH', `${base}/lists/${list.id}`, { name: 'x'.repeat(300) })).status).toBe(400);
+  expect((await server.api(who.owner, 'PATCH', `${base}/lists/${list.id}`, { name: 'Both', columns: ['nope'] })).status).toBe(400);
+  const trail = await server.api(auditReader(server), 'GET', `/api/audit?user=${who.owner}&from=${encodeURIComponent(since)}`);
+  const refused = trail.body.events.filter((e: { listId: string }) => e.listId === list.id);
+  expect(refused.map((e: { operation: string; outcome: string; status: number }) => [e.operation, e.outcome, e.status])).toEqual([
+    ['PatientListEditColumns', 'failure', 412],
+    ['PatientListEditColumns', 'failure', 400],
+    ['PatientListRename', 'failure', 400],
+    ['PatientListRename', 'failure', 400],
+    ['PatientListEditColumns', 'failure', 400],
+  ]);
+});
