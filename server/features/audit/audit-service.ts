@@ -1,4 +1,4 @@
-import { AUDIT_READER_ROLE, auditColumns, type AuditEvent, type AuditOperation, type AuditQuery } from '../../../contract/audit.js';
+import { AUDIT_READER_ROLE, AUDIT_VIEW_LIMIT, auditColumns, type AuditEvent, type AuditOperation, type AuditQuery } from '../../../contract/audit.js';
 import { guidPattern } from '../../../contract/id-syntax.js';
 import { toCsv } from '../../platform/csv.js';
 import { problem } from '../../platform/problem.js';
@@ -40,10 +40,12 @@ export async function readAuditTrail(
     limit,
   });
   // The trail holds ids, not patient data: a read of it is one record. A patient's trail tells who
-  // cared for them, so an export (a deliberate act) names the patient and the team it was filtered
-  // by, and the patient's own trail shows who took it. A screenful does not: the tab asks again at
-  // each keystroke of a filter, and "p", "pa", "pat" are no patients.
-  const filtered = query.format === 'csv' ? { patientIds: query.patient ? [query.patient] : [], teamId: teamId ?? null } : {};
+  // cared for them, so a deliberate read of it (a CSV export, or JSON asked for more than a
+  // screenful) names the patient and the team it was filtered by, and the patient's own trail
+  // shows who took it. A screenful does not: the tab asks again as a filter is typed, and "p",
+  // "pa", "pat" are no patients.
+  const deliberate = query.format === 'csv' || (query.limit ?? 0) > AUDIT_VIEW_LIMIT;
+  const filtered = deliberate ? { patientIds: query.patient ? [query.patient] : [], teamId: teamId ?? null } : {};
   await recordRead(store.audit, readOperation(query.format), filtered);
   const { requestId } = requestContext();
   return withoutRequest(records, requestId);
