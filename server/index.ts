@@ -5,7 +5,7 @@ import { logger } from './platform/logger.js';
 const connectionString = process.env.APPLICATIONINSIGHTS_CONNECTION_STRING;
 const telemetry = connectionString ? await startTelemetryOrWarn(connectionString) : undefined;
 const { ConfigError } = await import('./config.js');
-const { startServer } = await import('./start.js');
+const { PortError, startServer } = await import('./start.js');
 const { AuditStoreError } = await import('./storage/audit-store-error.js');
 const { HeldItemsStoreError } = await import('./storage/azure-table/table-held-items.js');
 
@@ -36,7 +36,7 @@ try {
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 } catch (err) {
-  if (err instanceof ConfigError) {
+  if (err instanceof ConfigError || err instanceof PortError) {
     logger.fatal(err.message);
     process.exit(1);
   }

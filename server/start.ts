@@ -196,8 +196,8 @@ export async function startServer(env: Record<string, string | undefined> = proc
   root.use(app);
 
   const server = await new Promise<Server>((resolve, reject) => {
-    const s = root.listen(config.PORT, config.host, () => resolve(s));
-    s.once('error', reject);
+    // Express 5 hands a listen error (a port in use, say) to this callback as well.
+    const s = root.listen(config.PORT, config.host, (error?: Error) => (error ? reject(new PortError(config.host, config.PORT, error)) : resolve(s)));
   });
   const { port } = server.address() as AddressInfo;
   if (sandboxClient) {
@@ -238,4 +238,14 @@ function azureAdVerifier(config: Config) {
       jwksUrl: config.AAD_JWKS_URL,
     }),
   );
+}
+
+/** The server could not listen on its address: the port is taken, or not this process's to use. */
+export class PortError extends Error {
+  constructor(host: string, port: number, cause: Error) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    const why = code === 'EADDRINUSE' ? 'is in use by another program' : code === 'EACCES' ? 'may not be used by this process' : `could not be used (${code ?? cause.message})`;
+    super(`Port ${port} on ${host} ${why}: set PORT to a free one, or stop what holds it.`, { cause });
+    this.name = 'PortError';
+  }
 }

@@ -57,3 +57,19 @@ it('says in one line which store it could not open and what to check, and exits 
   expect(app.output()).not.toMatch(/A change you made may have been saved|at .*\.ts:\d+/);
   expect(app.output()).not.toContain(key);
 }, 60_000);
+
+it('says in one line that its port is taken, and exits 1', async () => {
+  const taken = (tables.address() as AddressInfo).port;
+  const app = startAppProcess({ PORT: String(taken), HOST: '127.0.0.1', DATA_DIR: dataDir, SANDBOX_PATIENTS: '1' });
+  const code = await new Promise<number | null>((resolve) => app.child.once('exit', (c) => resolve(c)));
+  await app.url.catch(() => undefined);
+  expect(code).toBe(1);
+  const fatal = app
+    .output()
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as { level: number; msg: string })
+    .filter((line) => line.level === 60);
+  expect(fatal.map((line) => line.msg)).toEqual([`Port ${taken} on 127.0.0.1 is in use by another program: set PORT to a free one, or stop what holds it.`]);
+  expect(app.output()).not.toMatch(/TypeError|at .*\.ts:\d+/);
+}, 60_000);
