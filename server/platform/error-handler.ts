@@ -84,7 +84,11 @@ export function loggableError(err: unknown): { name: string; code?: string; fram
 
 export function errorHandler(err: unknown, req: Request, res: Response, _next: NextFunction): void {
   const problem = toProblem(err, { method: req.method, path: req.originalUrl });
-  if (problem.status >= 500 && !(err instanceof CodedError)) {
+  if (problem.status >= 500 && err instanceof Problem) {
+    // An answer the app chose (the EHR unreachable, say): expected, by its code alone, so that
+    // "unhandled error" stays the mark of a fault in the app.
+    logger.warn({ code: problem.code, status: problem.status }, 'request failed');
+  } else if (problem.status >= 500 && !(err instanceof CodedError)) {
     // The error's class and stack frames only: messages of foreign errors could carry request data.
     logger.error({ err: loggableError(err) }, 'unhandled error');
   } else if (problem.status >= 500 && err instanceof CodedError) {

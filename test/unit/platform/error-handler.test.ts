@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorHandler, loggableError, toProblem } from '../../../server/platform/error-handler';
 import { withRequestContext } from '../../../server/platform/request-context';
+import { Problem } from '../../../server/platform/problem';
 import { captureLogs } from '../../helpers/log-capture';
 
 // The real logger's output.
@@ -17,6 +18,9 @@ beforeAll(async () => {
   app.get('/patients/:patientId', (req, res) => void res.json({ id: req.params.patientId }));
   app.get('/crash', () => {
     throw new Error('patient Jane Doe MRN 123');
+  });
+  app.get('/ehr-down', () => {
+    throw new Problem('ehr_unreachable', 'The EHR could not be reached.');
   });
   app.get('/crash-multiline', () => {
     throw new TypeError('lookup failed for\n    at Jane Doe (MRN 123)');
@@ -97,6 +101,13 @@ describe('the log line of an unexpected error', () => {
     expect(line).toMatchObject({ level: 50, msg: 'unhandled error', requestId: answer.body.requestId, err: { name: 'Error' } });
     expect(line.err.frames).toMatch(/^at /);
     expect(line.err.frames).toContain('error-handler.test.ts');
+  });
+
+  it('is not written for an answer the app chose (the EHR unreachable): that is a warning with its code, no frames', async () => {
+    const answer = await call('/ehr-down');
+    expect(answer).toMatchObject({ status: 502, body: { code: 'ehr_unreachable' } });
+    expect(lines.map((l) => JSON.parse(l))).toEqual([expect.objectContaining({ level: 40, msg: 'request failed', code: 'ehr_unreachable', status: 502 })]);
+    expect(lines[0]).not.toContain('frames');
   });
 
   it('drops a message that spans lines and looks like a frame', async () => {
