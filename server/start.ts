@@ -244,7 +244,12 @@ function azureAdVerifier(config: Config) {
 export class PortError extends Error {
   constructor(host: string, port: number, cause: Error) {
     const code = (cause as NodeJS.ErrnoException).code;
-    const why = code === 'EADDRINUSE' ? 'is in use by another program' : code === 'EACCES' ? 'may not be used by this process' : `could not be used (${code ?? cause.message})`;
+    const why =
+      code === 'EADDRINUSE'
+        ? 'is in use by another program'
+        : code === 'EACCES'
+          ? 'may not be used by this process'
+          : `could not be used (${code ?? cause.message})`;
     super(`Port ${port} on ${host} ${why}: set PORT to a free one, or stop what holds it.`, { cause });
     this.name = 'PortError';
   }

@@ -133,7 +133,11 @@ describe('malformed requests change nothing', () => {
     expect((await server.api(who.owner, 'POST', `${base}/lists`, { name: 'جناح ٣' })).status).toBe(201);
     // The EHR link's name, which every member reads, too; the link stays as it was.
     const link = (await server.api(who.member, 'GET', `${base}/connection`)).body;
-    const renamed = await server.api(who.owner, 'PUT', `${base}/connection`, { mode: 'ehr', url: server.info.sandbox.fhir.r4, name: '\u202E4R xobdnaS' });
+    const renamed = await server.api(who.owner, 'PUT', `${base}/connection`, {
+      mode: 'ehr',
+      url: server.info.sandbox.fhir.r4,
+      name: '\u202E4R xobdnaS',
+    });
     expect(renamed).toMatchObject({ status: 400, body: { code: 'validation_failed' } });
     expect(renamed.body.message).toContain('invisible text direction controls');
     expect((await server.api(who.member, 'GET', `${base}/connection`)).body).toEqual(link);

@@ -70,6 +70,8 @@ it('says in one line that its port is taken, and exits 1', async () => {
     .filter((line) => line.startsWith('{'))
     .map((line) => JSON.parse(line) as { level: number; msg: string })
     .filter((line) => line.level === 60);
-  expect(fatal.map((line) => line.msg)).toEqual([`Port ${taken} on 127.0.0.1 is in use by another program: set PORT to a free one, or stop what holds it.`]);
+  expect(fatal.map((line) => line.msg)).toEqual([
+    `Port ${taken} on 127.0.0.1 is in use by another program: set PORT to a free one, or stop what holds it.`,
+  ]);
   expect(app.output()).not.toMatch(/TypeError|at .*\.ts:\d+/);
 }, 60_000);

@@ -32,7 +32,10 @@ function condition(release: Release, display: string, clinical: string | null, e
 }
 
 function allergy(release: Release, substance: { code?: string; text?: string }, clinical: string, verification?: string) {
-  const concept = { ...(substance.code ? { coding: [{ system: SCT, code: substance.code }] } : {}), ...(substance.text ? { text: substance.text } : {}) };
+  const concept = {
+    ...(substance.code ? { coding: [{ system: SCT, code: substance.code }] } : {}),
+    ...(substance.text ? { text: substance.text } : {}),
+  };
   return {
     resourceType: 'AllergyIntolerance',
     [release === 'DSTU2' ? 'substance' : 'code']: concept,
@@ -159,7 +162,11 @@ describe.each(releases)('conditions through %s', (release) => {
 
 describe.each(['STU3', 'R4'] as const)('an encounter diagnosis through %s', (release) => {
   const category = (code: string) => [
-    { coding: [{ system: release === 'R4' ? 'http://terminology.hl7.org/CodeSystem/condition-category' : 'http://hl7.org/fhir/condition-category', code }] },
+    {
+      coding: [
+        { system: release === 'R4' ? 'http://terminology.hl7.org/CodeSystem/condition-category' : 'http://hl7.org/fhir/condition-category', code },
+      ],
+    },
   ];
   it('without a clinical status is what a visit found, not a current problem (con-3 asks a status of problem-list items only)', () => {
     const conditions = readConditions([
@@ -183,7 +190,10 @@ describe.each(releases)('the same problem or allergy recorded twice, through %s'
     ];
     const cell = cells({ conditions: { status: 'ok', value: readConditions(resources) } }).conditions;
     expect(cellText('conditions', row({ conditions: cell }))).toBe('Pulmonary embolism; Asthma (differential)');
-    const allergies = [allergy(release, { code: '91936005', text: 'Penicillin' }, 'active', 'unconfirmed'), allergy(release, { code: '91936005', text: 'Penicillin' }, 'active', 'confirmed')];
+    const allergies = [
+      allergy(release, { code: '91936005', text: 'Penicillin' }, 'active', 'unconfirmed'),
+      allergy(release, { code: '91936005', text: 'Penicillin' }, 'active', 'confirmed'),
+    ];
     const allergyCell = cells({ allergies: { status: 'ok', value: readAllergies(allergies) } }).allergies;
     expect(cellText('allergies', row({ allergies: allergyCell }))).toBe('Penicillin');
   });
@@ -196,7 +206,11 @@ describe('R4 statuses beside a local coding', () => {
   it('reads the coding in the FHIR code system, whatever its place', () => {
     const conditions = readConditions([
       { ...condition('R4', 'Diabetes', null), clinicalStatus: fhir('condition-clinical', 'active') },
-      { ...condition('R4', 'Cancer', null), clinicalStatus: fhir('condition-clinical', 'active'), verificationStatus: fhir('condition-ver-status', 'entered-in-error') },
+      {
+        ...condition('R4', 'Cancer', null),
+        clinicalStatus: fhir('condition-clinical', 'active'),
+        verificationStatus: fhir('condition-ver-status', 'entered-in-error'),
+      },
       { ...condition('R4', 'Old fracture', null), clinicalStatus: fhir('condition-clinical', 'resolved') },
     ]);
     expect(conditions.map((c) => [c.display, c.current])).toEqual([
@@ -280,7 +294,10 @@ describe.each(releases)('allergies through %s', (release) => {
       const cell = cells({ allergies: { status: 'ok', value: views } }).allergies;
       expect(cellText('allergies', row({ allergies: cell }))).toBe(shown);
       // An allergy List stating none known does not outweigh it.
-      expect(withAllergyListStatement({ status: 'ok', value: views }, readNoKnownAllergyList([nilKnownList()]))).toEqual({ status: 'ok', value: views });
+      expect(withAllergyListStatement({ status: 'ok', value: views }, readNoKnownAllergyList([nilKnownList()]))).toEqual({
+        status: 'ok',
+        value: views,
+      });
     }
   });
 

@@ -127,7 +127,12 @@ describe.each(['DSTU2', 'STU3', 'R4'] as const)('the %s encounter', (release) =>
     // A stay that is over has no admission on the list: the details keep its dates.
     expect(row([discharged]).admissionDate).toEqual({ status: 'none' });
     // Status unknown (STU3/R4; DSTU2 has no such code, yet records carry it) with a period that has ended: over too.
-    const ended = { ...stay, status: 'unknown', period: { start: '2015-03-01T08:00:00Z', end: '2015-03-09T08:00:00Z' }, location: [at('Room 4, Bed 2')] };
+    const ended = {
+      ...stay,
+      status: 'unknown',
+      period: { start: '2015-03-01T08:00:00Z', end: '2015-03-09T08:00:00Z' },
+      location: [at('Room 4, Bed 2')],
+    };
     expect(row([ended])).toEqual({ location: { status: 'none' }, admissionDate: { status: 'none' } });
     // Unknown with no end, or an end to come: not over.
     expect(row([{ ...ended, period: { start: '2026-06-10T08:00:00Z' } }]).location).toMatchObject({ status: 'ok', value: { bed: '2' } });

@@ -106,7 +106,9 @@ describe('the log line of an unexpected error', () => {
   it('is not written for an answer the app chose (the EHR unreachable): that is a warning with its code, no frames', async () => {
     const answer = await call('/ehr-down');
     expect(answer).toMatchObject({ status: 502, body: { code: 'ehr_unreachable' } });
-    expect(lines.map((l) => JSON.parse(l))).toEqual([expect.objectContaining({ level: 40, msg: 'request failed', code: 'ehr_unreachable', status: 502 })]);
+    expect(lines.map((l) => JSON.parse(l))).toEqual([
+      expect.objectContaining({ level: 40, msg: 'request failed', code: 'ehr_unreachable', status: 502 }),
+    ]);
     expect(lines[0]).not.toContain('frames');
   });
 
