@@ -14,7 +14,9 @@
  * Not flagged: diastolic pressure (NEWS2 does not score it), weight and height (no adult
  * reference range), BMI (WHO classes describe a person, not an acute abnormality), and any
  * reading in a unit other than the table's (a temperature the EHR sent in an unknown unit).
- * The bands are for adults: children's ranges differ and are not applied.
+ * The bands are for adults: NEWS2 is not for under-16s (RCP 2017, "NEWS2 should not be used in
+ * children (aged under 16)"), whose normal heart and breathing rates are higher. A patient known to
+ * be younger than 16 (adultRangesApply) gets no flag at all rather than an adult's.
  */
 
 export type VitalFlag = 'low' | 'high' | 'criticalLow' | 'criticalHigh';
@@ -111,6 +113,22 @@ export function vitalBand(kind: string, value: number, unit: string | null | und
 /** The flag of a value: low, high, critical low, critical high, or null (in range, or not flagged). */
 export const vitalFlag = (kind: string, value: number, unit: string | null | undefined, comparator?: Comparator | null): VitalFlag | null =>
   vitalBand(kind, value, unit, comparator)?.flag ?? null;
+
+/** The age from which the adult ranges (NEWS2) apply. */
+export const ADULT_FROM_YEARS = 16;
+
+/**
+ * Whether the adult ranges apply to a patient born on `birthDate` (FHIR date: a year, year-month or
+ * day) at `now`: yes from the 16th birthday, counted from the earliest day the date allows, and
+ * yes when the birth date is unknown or unreadable (a list's patients are adults unless known
+ * otherwise: an unknown age never hides a flag).
+ */
+export function adultRangesApply(birthDate: string | null | undefined, now: number): boolean {
+  const parts = typeof birthDate === 'string' ? /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?/.exec(birthDate) : null;
+  if (!parts) return true;
+  const [year, month, day] = [Number(parts[1]), Number(parts[2] ?? 1), Number(parts[3] ?? 1)];
+  return Date.UTC(year + ADULT_FROM_YEARS, month - 1, day) <= now;
+}
 
 /** A reading older than this is stale: it may no longer say how the patient is. */
 export const STALE_AFTER_MS = 24 * 60 * 60 * 1000;

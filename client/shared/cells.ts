@@ -90,8 +90,9 @@ const sourceOf = (m: ShownMeasurement | null) =>
   m?.original ? `${boundText({ ...m.original, comparator: m.comparator }, exactNumberText)} ${m.original.unit ?? ''}`.trim() : null;
 
 /** The flag, staleness and source of a vital sign's reading, as `CellDisplay` carries them. */
-function vitalMarks(kind: string, m: ShownMeasurement | null, time: unknown, now: number, source: string | null) {
-  const band = m ? vitalBand(kind, m.value, m.unit, m.comparator) : null;
+function vitalMarks(kind: string, m: ShownMeasurement | null, time: unknown, now: number, source: string | null, adult: boolean) {
+  // Adult ranges only: a child's reading is shown without a flag (see adultRangesApply).
+  const band = m && adult ? vitalBand(kind, m.value, m.unit, m.comparator) : null;
   return {
     ...(band?.flag ? { flag: band.flag, news2: band.news2 } : {}),
     ...(isStale(whenOf(time)?.epochMs, now) ? { stale: true } : {}),
@@ -181,7 +182,7 @@ function marked(text: string | null, item: Json): string | null {
 const qualifiedMark = (v: Json) => (v.qualified === true ? { qualified: true } : {});
 
 /** A value the tab understands, as shown; null for a shape it does not know. */
-function valueText(column: string, v: unknown, now: number): CellDisplay | null {
+function valueText(column: string, v: unknown, now: number, adult: boolean): CellDisplay | null {
   if (column.startsWith('field:')) {
     if (typeof v === 'number' && Number.isFinite(v)) return { text: numberText(v) };
     if (typeof v === 'boolean') return { text: v ? t('manual.yes') : t('manual.no') };
@@ -210,7 +211,7 @@ function valueText(column: string, v: unknown, now: number): CellDisplay | null 
         text: withUnit(`${number(systolic)}/${number(diastolic)}`, unitText(systolic?.unit ?? diastolic?.unit)),
         detail: shortTime(v.time) || undefined,
         // NEWS2 scores the systolic pressure only.
-        ...vitalMarks('systolic', systolic, v.time, now, source),
+        ...vitalMarks('systolic', systolic, v.time, now, source, adult),
         ...qualifiedMark(v),
       };
     }
@@ -226,7 +227,7 @@ function valueText(column: string, v: unknown, now: number): CellDisplay | null 
       return {
         text: withUnit(boundText(m), unitText(m.unit)),
         detail: shortTime(v.time) || undefined,
-        ...vitalMarks(column, m, v.time, now, sourceOf(m)),
+        ...vitalMarks(column, m, v.time, now, sourceOf(m), adult),
         ...qualifiedMark(v),
       };
     }
@@ -261,16 +262,17 @@ const notAvailable = (): ShownCell => ({ status: 'unavailable', text: t('value.u
  * A cell as the list shows it, from whatever the server sent: "none recorded", "not available",
  * or the value in compact text with the time of a measurement where there is one. A vital sign
  * carries its flag (the one place flags are computed, from the contract's NEWS2 table, on the
- * value shown) and whether it is stale at `now` (older than 24 hours). A cell of
+ * value shown; none when `adult` is false, for a patient younger than the adult ranges are for)
+ * and whether it is stale at `now` (older than 24 hours). A cell of
  * another shape (null, a string, an unknown status, a value the column does not hold) and any
  * cell of a column the tab does not know are "not available"; this never throws.
  */
-export function showCell(column: string, cell: unknown, now = Date.now()): ShownCell {
+export function showCell(column: string, cell: unknown, now = Date.now(), adult = true): ShownCell {
   if (!isObject(cell)) return notAvailable();
   if (cell.status === 'none') return { status: 'none', text: t('value.none') };
   if (cell.status !== 'ok') return notAvailable();
   try {
-    const shown = valueText(String(column), cell.value, now);
+    const shown = valueText(String(column), cell.value, now, adult);
     return shown && typeof shown.text === 'string' ? { status: 'ok', ...shown } : notAvailable();
   } catch {
     return notAvailable();
@@ -278,8 +280,8 @@ export function showCell(column: string, cell: unknown, now = Date.now()): Shown
 }
 
 /** A cell as the list shows it (see `showCell`). */
-export function cellText(column: string, cell: unknown, now = Date.now()): CellDisplay {
-  const { status: _status, ...shown } = showCell(column, cell, now);
+export function cellText(column: string, cell: unknown, now = Date.now(), adult = true): CellDisplay {
+  const { status: _status, ...shown } = showCell(column, cell, now, adult);
   return shown;
 }
 

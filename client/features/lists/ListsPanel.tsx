@@ -29,6 +29,7 @@ import { useMovePatient, useRemovePatient } from './api/list-patients';
 import type { ListRow, ListSummary, ListView } from './api/read-list-answers';
 import type { Cell } from '../../../contract/cells';
 import { showCell, sortValue, type ShownCell } from '../../shared/cells';
+import { adultRangesApply } from '../../../contract/vital-ranges';
 import { fieldOf, fieldSortValue, listColumnLabel, showFieldCell, type ListField } from '../../shared/field-cells';
 import { ErrorBoundary } from '../../shared/components/ErrorBoundary';
 import { ErrorNotice } from '../../shared/components/ErrorNotice';
@@ -164,7 +165,8 @@ function display(column: string, row: ListRow, fields?: readonly ListField[], mo
   }
   const field = fieldOf(column, fields);
   if (field) return row.available ? showFieldCell(field, row.cells[column]) : showCell(column, row.cells[column]);
-  if (!isSummaryColumn(column)) return showCell(column, row.cells[column]);
+  // Vital signs are flagged by adult ranges, for patients old enough for them.
+  if (!isSummaryColumn(column)) return showCell(column, row.cells[column], Date.now(), adultRangesApply(row.birthDate, Date.now()));
   if (column === 'birthDate' && row.available && row.deceased)
     return { status: 'ok', text: birthDateWithAge(row.birthDate, undefined, row.deceased) };
   const cell = summaryCell(column, row);

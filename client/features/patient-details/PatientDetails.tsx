@@ -40,6 +40,7 @@ import { usePatientDetails, useResetPatientDetails } from './api/get-patient-det
 import { NotesSection } from './NotesSection';
 import { useReturnFocus } from './use-return-focus';
 import { VitalTrends } from './TrendChart';
+import { adultRangesApply } from '../../../contract/vital-ranges';
 
 const useStyles = makeStyles({
   summary: {
@@ -136,7 +137,7 @@ function Entry({ title, detail, qualified }: { title: string; detail?: string; q
 }
 
 /** Latest vital signs, each with its time; then the trend of each kind over time. */
-function Vitals({ latest, history }: { latest: Partial<Record<VitalKind, VitalReading>>; history: unknown }) {
+function Vitals({ latest, history, adult }: { latest: Partial<Record<VitalKind, VitalReading>>; history: unknown; adult: boolean }) {
   const styles = useStyles();
   const kinds = vitalKinds.filter((k) => isObject(latest[k]));
   const histories: Json = isObject(history) && history.status === 'ok' && isObject(history.value) ? history.value : {};
@@ -153,7 +154,7 @@ function Vitals({ latest, history }: { latest: Partial<Record<VitalKind, VitalRe
         <TableBody>
           {kinds.map((kind) => {
             const reading = latest[kind];
-            const shown = cellText(kind, { status: 'ok', value: reading });
+            const shown = cellText(kind, { status: 'ok', value: reading }, Date.now(), adult);
             return (
               <TableRow key={kind}>
                 <TableCell className={styles.nowrap}>{columnLabel(kind)}</TableCell>
@@ -170,7 +171,7 @@ function Vitals({ latest, history }: { latest: Partial<Record<VitalKind, VitalRe
           })}
         </TableBody>
       </Table>
-      <VitalTrends histories={histories} />
+      <VitalTrends histories={histories} adult={adult} />
     </>
   );
 }
@@ -245,7 +246,7 @@ export function PatientDetails({
         {d && (
           <>
             <Section id="details-vitals" title={t('details.vitals')} cell={d.vitals} holds="object">
-              {(latest) => <Vitals latest={latest} history={d.vitalHistory} />}
+              {(latest) => <Vitals latest={latest} history={d.vitalHistory} adult={adultRangesApply(d.patient.birthDate, Date.now())} />}
             </Section>
             <Section id="details-conditions" title={t('details.conditions')} cell={d.conditions} holds="list">
               {(list) => (

@@ -34,12 +34,12 @@ const useStyles = makeStyles({
  * readings in that span, and the same readings as a table for screen readers. The span starts at 7
  * days when they hold two readings or more, else at everything.
  */
-function TrendChart({ kind, history }: { kind: VitalKind; history: unknown }) {
+function TrendChart({ kind, history, adult }: { kind: VitalKind; history: unknown; adult: boolean }) {
   const styles = useStyles();
   const headingId = useId();
   // One "now" per panel: the spans do not drift while it is open.
   const [now] = useState(() => Date.now());
-  const trend = useMemo(() => trendOf(kind, history), [kind, history]);
+  const trend = useMemo(() => trendOf(kind, history, adult), [kind, history, adult]);
   const [range, setRange] = useState<TrendRange>(() => defaultRange(trend, now));
   const shown = trendIn(trend, range, now);
   const kindLabel = columnLabel(kind);
@@ -102,7 +102,7 @@ function TrendChart({ kind, history }: { kind: VitalKind; history: unknown }) {
  * of the tab's first download. A trend chart for each vital kind with two readings or more in the details' history (`{kind:
  * readings}`, checked by `trendOf`); the kinds with fewer are named, so their absence is explained.
  */
-export default function VitalTrendCharts({ histories }: { histories: Record<string, unknown> }) {
+export default function VitalTrendCharts({ histories, adult }: { histories: Record<string, unknown>; adult: boolean }) {
   const styles = useStyles();
   const count = (kind: VitalKind) => trendOf(kind, histories[kind]).rows.length;
   const trended = vitalKinds.filter((kind) => count(kind) >= 2);
@@ -112,7 +112,7 @@ export default function VitalTrendCharts({ histories }: { histories: Record<stri
       {trended.length > 0 && (
         <div className={styles.grid}>
           {trended.map((kind) => (
-            <TrendChart key={kind} kind={kind} history={histories[kind]} />
+            <TrendChart key={kind} kind={kind} history={histories[kind]} adult={adult} />
           ))}
         </div>
       )}

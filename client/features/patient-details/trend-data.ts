@@ -61,19 +61,20 @@ const timeOf = (r: Json): number | null => {
   return typeof epochMs === 'number' && Number.isFinite(epochMs) ? epochMs : null;
 };
 
-const point = (flagged: string, time: number, m: Reading): TrendPoint => ({
+const point = (flagged: string, time: number, m: Reading, adult: boolean): TrendPoint => ({
   time,
   value: m.value,
   text: withUnit(boundText(m), unitText(m.unit)),
-  flag: vitalFlag(flagged, m.value, m.unit, m.comparator),
+  flag: adult ? vitalFlag(flagged, m.value, m.unit, m.comparator) : null,
 });
 
 /**
  * The trend of one kind from the details' history (another program's JSON, checked here): readings
  * without a time are left out, the rest oldest first. A line keeps the unit of its newest reading,
- * so one axis never mixes units; the table lists every reading with its own unit.
+ * so one axis never mixes units; the table lists every reading with its own unit. Flags by adult
+ * ranges unless `adult` is false (a patient younger than they are for).
  */
-export function trendOf(kind: VitalKind, history: unknown): Trend {
+export function trendOf(kind: VitalKind, history: unknown, adult = true): Trend {
   const readings = (Array.isArray(history) ? history.filter(isObject) : [])
     .map((r) => ({ r, time: timeOf(r) }))
     .filter((x): x is { r: Json; time: number } => x.time !== null)
@@ -84,7 +85,7 @@ export function trendOf(kind: VitalKind, history: unknown): Trend {
       return m ? [{ time, m }] : [];
     });
     const unit = all.at(-1)?.m.unit ?? '';
-    return { name, unit: unitText(unit), points: all.filter((x) => x.m.unit === unit).map((x) => point(flagged, x.time, x.m)) };
+    return { name, unit: unitText(unit), points: all.filter((x) => x.m.unit === unit).map((x) => point(flagged, x.time, x.m, adult)) };
   };
   if (kind === 'bloodPressure') {
     const series = [line(t('trend.systolic'), 'systolic', (r) => r.systolic), line(t('trend.diastolic'), 'diastolic', (r) => r.diastolic)];
@@ -93,14 +94,16 @@ export function trendOf(kind: VitalKind, history: unknown): Trend {
       if (!sys && !dia) return [];
       const unit = unitText(sys?.unit ?? dia?.unit);
       const value = `${sys ? boundText(sys) : '?'}/${dia ? boundText(dia) : '?'}`;
-      return [{ time, value, text: withUnit(value, unit), unit, flag: sys ? vitalFlag('systolic', sys.value, sys.unit, sys.comparator) : null }];
+      return [
+        { time, value, text: withUnit(value, unit), unit, flag: sys && adult ? vitalFlag('systolic', sys.value, sys.unit, sys.comparator) : null },
+      ];
     });
     return { kind, series: series.filter((s) => s.points.length > 0), rows };
   }
   const rows = readings.flatMap(({ r, time }) => {
     const m = measurementOf(r.value);
     if (!m) return [];
-    const { text, flag } = point(kind, time, m);
+    const { text, flag } = point(kind, time, m, adult);
     return [{ time, value: boundText(m), text, unit: unitText(m.unit), flag }];
   });
   const series = line(columnLabel(kind), kind, (r) => r.value);

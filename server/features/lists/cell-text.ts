@@ -1,6 +1,6 @@
 import type { BloodPressureValue, Cell, Measurement, RowCells, VitalValue } from '../../../contract/cells.js';
 import type { When } from '../../../contract/ids.js';
-import { vitalFlag, type VitalFlag } from '../../../contract/vital-ranges.js';
+import { adultRangesApply, vitalFlag, type VitalFlag } from '../../../contract/vital-ranges.js';
 import { vitalKinds, type VitalKind } from '../../../contract/vitals.js';
 import type { ListColumn } from '../../../contract/columns.js';
 import { asPerson } from '../../../contract/manual.js';
@@ -194,7 +194,7 @@ function vitalCell<T>(row: ListRow, column: VitalKind): { value: T } | { missing
  * A vital sign's columns: value (a number a spreadsheet can sort and chart; blood pressure as
  * systolic and diastolic; text such as "<35" when the EHR gave a bound, not a value), unit, time in
  * the user's zone, and flag (high, low, critical: the tab's rule, `contract/vital-ranges.ts`, on the
- * value shown; blood pressure by its systolic).
+ * value shown; blood pressure by its systolic; none for a patient younger than the adult ranges are for).
  * A missing reading says why in the value column and leaves the others empty.
  */
 function vitalColumns(kind: VitalKind, heading: string, zone: string): CsvColumn[] {
@@ -205,13 +205,14 @@ function vitalColumns(kind: VitalKind, heading: string, zone: string): CsvColumn
       const c = vitalCell<BloodPressureValue>(row, kind);
       return 'value' in c ? pick(c.value) : missing ? c.missing : '';
     };
-    const flagOf = (v: BloodPressureValue) => (v.systolic ? vitalFlag('systolic', v.systolic.value, v.systolic.unit, v.systolic.comparator) : null);
+    const flagOf = (row: ListRow, v: BloodPressureValue) =>
+      v.systolic && adult(row) ? vitalFlag('systolic', v.systolic.value, v.systolic.unit, v.systolic.comparator) : null;
     return [
       { heading: `${heading} systolic`, value: (row) => of(row, (v) => (v.systolic ? bounded(v.systolic) : ''), true) },
       { heading: `${heading} diastolic`, value: (row) => of(row, (v) => (v.diastolic ? bounded(v.diastolic) : '')) },
       { heading: `${heading} unit`, value: (row) => of(row, (v) => v.systolic?.unit ?? v.diastolic?.unit ?? '') },
       { heading: timeHeading, value: (row) => of(row, (v) => localTime(v.time?.epochMs ?? v.time?.text, zone)) },
-      { heading: `${heading} flag`, value: (row) => of(row, (v) => flagColumn(flagText(flagOf(v)), v)) },
+      { heading: `${heading} flag`, value: (row) => of(row, (v) => flagColumn(flagText(flagOf(row, v)), v)) },
     ];
   }
   const of = (row: ListRow, pick: (v: VitalValue) => string | number, missing = false) => {
@@ -224,10 +225,13 @@ function vitalColumns(kind: VitalKind, heading: string, zone: string): CsvColumn
     { heading: timeHeading, value: (row) => of(row, (v) => localTime(v.time?.epochMs ?? v.time?.text, zone)) },
     {
       heading: `${heading} flag`,
-      value: (row) => of(row, (v) => flagColumn(flagText(vitalFlag(kind, v.value.value, v.value.unit, v.value.comparator)), v)),
+      value: (row) => of(row, (v) => flagColumn(flagText(adult(row) ? vitalFlag(kind, v.value.value, v.value.unit, v.value.comparator) : null), v)),
     },
   ];
 }
+
+/** Whether the adult ranges apply to the row's patient now (contract/vital-ranges.ts). */
+const adult = (row: ListRow) => adultRangesApply(row.birthDate, Date.now());
 
 /** A reading's flag column: the flag, and "check in EHR" for a reading the EHR qualifies (the value column stays a number). */
 const flagColumn = (flag: string, reading: { qualified?: true }) => [flag, reading.qualified && QUALIFIED].filter(Boolean).join('; ');

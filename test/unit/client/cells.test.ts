@@ -16,6 +16,16 @@ describe('list cells', () => {
     expect(cellText('bmi', ok({ value: { value: 38.4, unit: 'kg/m2' }, time: null })).text).toBe('38.4 kg/m²');
   });
 
+  it('flags a vital sign by the adult ranges only for a patient old enough for them: a child shows the value, no flag', () => {
+    const heartRate = ok({ value: { value: 135, unit: '/min' }, time: null });
+    expect(cellText('heartRate', heartRate)).toMatchObject({ text: '135/min', flag: 'criticalHigh' });
+    const child = cellText('heartRate', heartRate, Date.now(), false);
+    expect(child.text).toBe('135/min');
+    expect(child).not.toHaveProperty('flag');
+    const pressure = ok({ systolic: { value: 85, unit: 'mmHg' }, diastolic: { value: 50, unit: 'mmHg' }, time: null });
+    expect(cellText('bloodPressure', pressure, Date.now(), false)).not.toHaveProperty('flag');
+  });
+
   it('writes numbers and units the way the language does', () => {
     setLanguage('ru');
     expect(cellText('temperature', ok({ value: { value: 37.2, unit: '°C' }, time: null })).text).toBe('37,2 °C');

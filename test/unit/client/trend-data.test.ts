@@ -26,6 +26,15 @@ const bp = (hoursAgo: number, systolic: number | null, diastolic: number | null)
 describe('vital sign trends in the details', () => {
   afterEach(() => setLanguage('en'));
 
+  it("flags no point of a child's trend by the adult ranges", () => {
+    const trend = trendOf('heartRate', [hr(2, 135), hr(10, 95)], false);
+    expect(trend.series[0].points.map((p) => [p.value, p.flag])).toEqual([
+      [95, null],
+      [135, null],
+    ]);
+    expect(trendOf('bloodPressure', [bp(2, 85, 50)], false).rows.map((r) => r.flag)).toEqual([null]);
+  });
+
   it('reads heart rate oldest first, with its unit, value text and flag; readings without a time are left out', () => {
     const trend = trendOf('heartRate', [hr(2, 135), hr(30, 72), { kind: 'heartRate', time: null, value: { value: 80, unit: '/min' } }, hr(10, 95)]);
     expect(trend.series).toHaveLength(1);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { STALE_AFTER_MS, VITAL_RANGES, isStale, vitalBand, vitalFlag } from '../../../contract/vital-ranges.js';
+import { STALE_AFTER_MS, VITAL_RANGES, adultRangesApply, isStale, vitalBand, vitalFlag } from '../../../contract/vital-ranges.js';
 
 /** Each edge of the NEWS2 bands (RCP 2017, chart 1): the value on each side and the flag it gets. */
 describe('abnormal vital flags (NEWS2 bands)', () => {
@@ -104,6 +104,26 @@ describe('abnormal vital flags (NEWS2 bands)', () => {
       expect(range.bands[0].from).toBe(-Infinity);
       expect(range.bands.map((b) => b.from)).toEqual([...range.bands.map((b) => b.from)].sort((a, b) => a - b));
     }
+  });
+});
+
+describe('whom the adult ranges are for (NEWS2: not under 16)', () => {
+  const now = Date.parse('2026-12-03T12:00:00Z');
+  it.each([
+    ['2010-12-03', true],
+    ['2010-12-04', false],
+    ['2020-05-01', false],
+    ['1951-06-15', true],
+    // A partial date counts from its earliest day: born in 2010 may be 16 already.
+    ['2010', true],
+    ['2010-12', true],
+    ['2011', false],
+    // Unknown or unreadable: an adult, so no flag is ever hidden by a missing birth date.
+    [null, true],
+    ['', true],
+    ['around 2015', true],
+  ])('born %s: %s', (birthDate, adult) => {
+    expect(adultRangesApply(birthDate, now)).toBe(adult);
   });
 });
 

@@ -36,6 +36,11 @@ describe('CSV vital sign columns', () => {
       'Heart rate time (Europe/London)': '2026-07-01 14:05',
       'Heart rate flag': 'Critical high',
     });
+    // A child (NEWS2 is not for under-16s): the value without an adult's flag.
+    expect(columns('heartRate', { ...r, birthDate: new Date(Date.now() - 3 * 365 * 86_400_000).toISOString().slice(0, 10) })).toMatchObject({
+      'Heart rate': 135,
+      'Heart rate flag': '',
+    });
     const calm = row({ heartRate: { status: 'ok', value: { time: null, value: { value: 72, unit: '/min' } } } });
     expect(columns('heartRate', calm)).toMatchObject({ 'Heart rate': 72, 'Heart rate time (Europe/London)': '', 'Heart rate flag': '' });
   });
