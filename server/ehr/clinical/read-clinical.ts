@@ -4,7 +4,8 @@ import { FhirError, type PatientSummary } from '../types.js';
 import type { PatientView } from '../adapters/types.js';
 import { isFhirId } from '../urls.js';
 import { assemble, assemblePart, indexMedications, outOfOrder, partData, type AssembledParts, type PartData } from './assemble.js';
-import { runEntries, type EntryResult } from './batch.js';
+import { DEFAULT_PARALLEL_REQUESTS, runEntries, type EntryResult } from './batch.js';
+import { mapLimit } from '../map-limit.js';
 import { careProviderNames } from './care-provider.js';
 import { unresolvedMedications, type MedicationIndex } from './medications.js';
 import { ReadBudgetExceeded } from '../read-budget.js';
@@ -25,6 +26,14 @@ import { Warnings, sumWarnings } from './warnings.js';
 
 /** Pages per part the details panel reads at most (with `_count=100`, 1000 vital signs). */
 const DETAIL_MAX_PAGES = 10;
+/**
+ * Parts a list cell reads whole: problems, allergies and drugs come in no order a search can ask
+ * for (no date sort in the FHIR search of each), so a current one may sit on any page; their
+ * `next` pages are read after the batches, at most this many pages in all (500 records a part).
+ * Vital signs and encounters are sorted newest first: their first page holds what a cell shows.
+ */
+const LIST_MAX_PAGES = 5;
+const READ_WHOLE: ReadonlySet<ClinicalPart> = new Set(['conditions', 'allergies', 'medications']);
 
 /** Receives the warnings of one read, summed: codes and counts only. */
 export type WarningReport = (warnings: ClinicalWarning[]) => void;
@@ -32,8 +41,9 @@ export type WarningReport = (warnings: ClinicalWarning[]) => void;
 /**
  * List rows: Patient plus the asked parts for every patient, one batch entry per patient per
  * part, so n patients and p parts cost ceil(n·(1+p) / B) requests. Patients the EHR does not
- * have (404/410) or could not give are absent. List cells read one page: a `next` link is
- * ignored, since a cell shows the newest items only. Each answer goes into its row as soon as
+ * have (404/410) or could not give are absent. Vital signs and encounters read one page (sorted,
+ * it holds the newest); problems, allergies and drugs follow their `next` pages (READ_WHOLE).
+ * Each answer goes into its row as soon as
  * its batch arrives, so a long list never holds every Bundle at once, and a row whose answers
  * are all in is handed to `onRow` right away (medications may wait for the Medications that
  * name them; rows with a failed entry are handed on at the end).
@@ -79,6 +89,14 @@ export async function readClinical(
       row.allergyStatement = allergyStatementOf(data);
       return;
     }
+    // More pages of a part read whole: the row waits for them (read after the batches).
+    if (READ_WHOLE.has(part) && data.ok && data.set.next) {
+      (row.paged ??= []).push({ part, data, limit: query && entryLimit(query) });
+      return;
+    }
+    takePart(row, part, data);
+  };
+  const takePart = (row: RowRead, part: ClinicalPart, data: PartData): void => {
     checkOrder(ctx, sorted, [[part, data]], row.warnings);
     if (part === 'medications' && data.ok) {
       // Names behind references the answer did not include wait for one more read of all rows.
@@ -106,7 +124,7 @@ export async function readClinical(
           (body, index) => {
             take(plan[index], { ok: true, body });
             const row = rows.get(plan[index].patientId)!;
-            if (--row.waiting === 0 && row.summary && !row.pending && !row.careProviderRef) finish(row);
+            if (--row.waiting === 0 && row.summary && !row.pending && !row.careProviderRef && !row.paged) finish(row);
             return undefined;
           },
           readWarnings,
@@ -115,6 +133,12 @@ export async function readClinical(
   // Failed entries never reached the reader above.
   plan.forEach((entry, i) => {
     if (!results[i].ok) take(entry, results[i]);
+  });
+  // The further pages of parts read whole, as many at once as the read may have in flight.
+  const paged = [...rows].flatMap(([id, row]) => (row.summary && row.paged ? row.paged.map((p) => ({ id, row, ...p })) : []));
+  await mapLimit(paged, ctx.parallelRequests ?? DEFAULT_PARALLEL_REQUESTS, async ({ id, row, part, data, limit }) => {
+    if (!data.ok) return;
+    takePart(row, part, { ok: true, set: await followPages(ctx, data.set, id, row.warnings, LIST_MAX_PAGES, limit) });
   });
 
   const pending = [...rows.values()].flatMap((row) => (!row.done && row.summary && row.pending ? [row.pending] : []));
@@ -148,6 +172,8 @@ interface RowRead {
   gone?: boolean;
   summary?: PatientSummary | null;
   pending?: PartData;
+  /** Parts read whole whose first page links to more, read after the batches. */
+  paged?: { part: ClinicalPart; data: PartData; limit?: number }[];
   /** A care provider reference without a display, read after the batches. */
   careProviderRef?: string;
   /** "No known allergies" as an allergy List states it, joined to the allergies cell when the row is done. */
