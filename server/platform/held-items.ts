@@ -22,6 +22,11 @@ export interface HeldKindSpec<T> {
   ttlMs: number;
   /** At most this many held at once by this instance; a new one is then refused with `full()`, never pushing out another. */
   max: number;
+  /**
+   * At most this many of them for one owner (a tenant): one organisation asking again and again
+   * cannot fill the instance's `max` and refuse every other organisation's downloads and uploads.
+   */
+  maxPerOwner: number;
   full: () => Error;
   /** The item as bytes, for a store outside this process (which encrypts them). */
   encode(value: T): Buffer | Promise<Buffer>;
@@ -39,8 +44,11 @@ export type Taken<T> =
   Exclude<Found<T>, { state: 'held' }> | (Extract<Found<T>, { state: 'held' }> & { putBack(): Promise<void>; discard(): Promise<void> });
 
 export interface HeldKind<T> {
-  /** Holds `value` under a new ticket for the kind's time. With `slot`, an earlier item in the same slot is dropped. */
-  put(value: T, options?: { slot?: string }): Promise<{ ticket: string; expiresAt: Date }>;
+  /**
+   * Holds `value` under a new ticket for the kind's time, counted against `owner`'s share. With
+   * `slot`, an earlier item in the same slot is dropped.
+   */
+  put(value: T, options: { owner: string; slot?: string }): Promise<{ ticket: string; expiresAt: Date }>;
   /** The item, left in place. */
   peek(ticket: string): Promise<Found<T>>;
   /** The item, taken out: of calls at the same moment (on any instance) one gets it, the others find nothing. */
@@ -54,12 +62,16 @@ export interface HeldItems {
   close(): Promise<void>;
 }
 
+/** An owner's share of a kind's `max` when the kind does not say: a quarter. */
+export const ownerShare = (max: number) => Math.max(1, Math.ceil(max / 4));
+
 /** A kind whose items are small JSON (download and page grants); `busy` says why a new one is refused when this instance holds `max`. */
 export function jsonKind<T>(store: HeldItems, spec: { name: string; ttlMs: number; max: number; busy: string }): HeldKind<T> {
   return store.kind<T>({
     name: spec.name,
     ttlMs: spec.ttlMs,
     max: spec.max,
+    maxPerOwner: ownerShare(spec.max),
     full: () => problem('throttled', `${spec.busy} Try again in a minute.`),
     encode: (value) => Buffer.from(JSON.stringify(value)),
     decode: (bytes) => JSON.parse(bytes.toString()) as T,
@@ -69,6 +81,7 @@ export function jsonKind<T>(store: HeldItems, spec: { name: string; ttlMs: numbe
 interface MemoryEntry {
   value: unknown;
   expiresAt: number;
+  owner: string;
 }
 
 /**
@@ -98,14 +111,15 @@ export function memoryHeldItems({ now = Date.now } = {}): HeldItems {
         for (const [ticket, entry] of held) if (entry.expiresAt <= at) drop(ticket);
       };
       return {
-        async put(value, { slot } = {}) {
+        async put(value, { owner, slot }) {
           const previous = slot === undefined ? undefined : slots.get(slot);
           if (previous) drop(previous);
-          if (held.size >= spec.max) sweep();
-          if (held.size >= spec.max) throw spec.full();
+          const owners = () => [...held.values()].filter((e) => e.owner === owner).length;
+          if (held.size >= spec.max || owners() >= spec.maxPerOwner) sweep();
+          if (held.size >= spec.max || owners() >= spec.maxPerOwner) throw spec.full();
           const ticket = newTicket();
           const expiresAt = now() + spec.ttlMs;
-          held.set(ticket, { value, expiresAt });
+          held.set(ticket, { value, expiresAt, owner });
           if (slot !== undefined) slots.set(slot, ticket);
           const timer = setTimeout(() => {
             timers.delete(timer);

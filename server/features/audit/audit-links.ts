@@ -21,7 +21,7 @@ const expired = () => problem('not_found', 'This download link has expired (link
 export function createAuditLinks({ ttlMs = EXPORT_TICKET_TTL_MS, max = 1_000, now = Date.now, store = memoryHeldItems({ now }) as HeldItems } = {}) {
   const held = jsonKind<AuditExportGrant>(store, { name: 'audit-export', ttlMs, max, busy: 'Too many downloads are being prepared.' });
   return {
-    issue: (grant: AuditExportGrant) => held.put(grant),
+    issue: (grant: AuditExportGrant) => held.put(grant, { owner: grant.caller.tenantId }),
     /** The grant of a ticket, used up by this call whatever follows; unknown, used and expired tickets are refused (404). */
     async redeem(ticket: string): Promise<AuditExportGrant> {
       const taken = await held.take(ticket);

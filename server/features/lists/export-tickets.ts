@@ -31,7 +31,7 @@ export function createExportTickets({
   const held = jsonKind<ExportGrant>(store, { name: 'export', ttlMs, max, busy: 'Too many downloads are being prepared.' });
   return {
     async issue(grant: ExportGrant): Promise<{ ticket: string; expiresAt: Date }> {
-      return held.put(grant);
+      return held.put(grant, { owner: grant.caller.tenantId });
     },
 
     /**

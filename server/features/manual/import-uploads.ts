@@ -37,6 +37,8 @@ export function createImportUploads({ ttlMs = IMPORT_UPLOAD_TTL_MS, max = 20, no
     name: 'upload',
     ttlMs,
     max,
+    // Half for one organisation: another's owners can still import meanwhile.
+    maxPerOwner: Math.max(1, Math.ceil(max / 2)),
     full: () => new Problem('throttled', 'Too many imports are being prepared. Try again in a few minutes.'),
     encode: (upload) => zip(JSON.stringify(upload)),
     decode: async (bytes) => JSON.parse((await unzip(bytes)).toString()) as Upload,
@@ -48,7 +50,7 @@ export function createImportUploads({ ttlMs = IMPORT_UPLOAD_TTL_MS, max = 20, no
   return {
     async hold(owner: UploadOwner, fileName: string, file: ImportFile): Promise<string> {
       const upload: Upload = { tenantId: owner.tenantId, teamId: owner.teamId, userId: owner.userId, fileName, file };
-      return (await held.put(upload, { slot: slotOf(owner) })).ticket;
+      return (await held.put(upload, { owner: owner.tenantId, slot: slotOf(owner) })).ticket;
     },
 
     /** The upload, for its owner only; any other token is refused the same way. */

@@ -50,7 +50,7 @@ export function createPageLinks({ ttlMs = PAGE_LINK_TTL_MS, max = 10_000, now = 
         url: next.url,
         ...(next.count !== undefined ? { count: next.count } : {}),
       };
-      return (await held.put(grant, { slot: slotOf(holder) })).ticket;
+      return (await held.put(grant, { owner: holder.tenantId, slot: slotOf(holder) })).ticket;
     },
 
     /**

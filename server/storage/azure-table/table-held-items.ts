@@ -138,19 +138,23 @@ export function tableHeldItems(client: TableClient, { now = Date.now, sweepMs = 
       : undefined;
 
   // What this instance issued and has not seen taken, by kind, against the cap (per instance).
-  const issuedByKind = new Map<string, Map<string, number>>();
+  const issuedByKind = new Map<string, Map<string, { expiresAt: number; owner: string }>>();
   const store = {
     kind<T>(spec: HeldKindSpec<T>): HeldKind<T> {
       const kind = spec.name;
       if (!issuedByKind.has(kind)) issuedByKind.set(kind, new Map());
       const issued = issuedByKind.get(kind)!;
-      const admit = async () => {
-        if (issued.size < spec.max) return;
-        for (const [key, expiresAt] of issued) if (expiresAt <= now()) issued.delete(key);
-        if (issued.size < spec.max) return;
-        // Items this instance issued may have been taken through another one: the oldest few are
-        // looked up (bounded work, and only when full), and those gone no longer count.
-        const oldest = [...issued.keys()].slice(0, RECOUNT_MAX);
+      const ownedBy = (owner: string) => [...issued.values()].filter((i) => i.owner === owner);
+      const full = (owner: string) => issued.size >= spec.max || ownedBy(owner).length >= spec.maxPerOwner;
+      const admit = async (owner: string) => {
+        if (!full(owner)) return;
+        for (const [key, { expiresAt }] of issued) if (expiresAt <= now()) issued.delete(key);
+        if (!full(owner)) return;
+        // Items this instance issued may have been taken through another one: the oldest few (of
+        // the owner's, when its share is what is full) are looked up (bounded work, and only when
+        // full), and those gone no longer count.
+        const candidates = issued.size >= spec.max ? [...issued.keys()] : [...issued].filter(([, i]) => i.owner === owner).map(([key]) => key);
+        const oldest = candidates.slice(0, RECOUNT_MAX);
         const gone = await Promise.all(
           oldest.map((key) =>
             client.getEntity(key, '0', { queryOptions: { select: ['expiresAt'] } }).then(
@@ -160,7 +164,7 @@ export function tableHeldItems(client: TableClient, { now = Date.now, sweepMs = 
           ),
         );
         oldest.forEach((key, i) => gone[i] && issued.delete(key));
-        if (issued.size >= spec.max) throw spec.full();
+        if (full(owner)) throw spec.full();
       };
       const slotKey = (slot: string) => `${kind}-slot-${createHash('sha256').update(slot).digest('hex')}`;
 
@@ -220,8 +224,8 @@ export function tableHeldItems(client: TableClient, { now = Date.now, sweepMs = 
       }
 
       return {
-        async put(value, { slot } = {}) {
-          await admit();
+        async put(value, { owner, slot }) {
+          await admit(owner);
           const ticket = newTicket();
           const expiresAt = now() + spec.ttlMs;
           const partitionKey = itemKey(kind, ticket);
@@ -232,7 +236,7 @@ export function tableHeldItems(client: TableClient, { now = Date.now, sweepMs = 
             void removeItem(partitionKey, rows.length).catch(() => undefined);
             throw storeError('keeping a held item', error);
           }
-          issued.set(partitionKey, expiresAt);
+          issued.set(partitionKey, { expiresAt, owner });
           if (slot !== undefined) await replaceSlot(slot, partitionKey, expiresAt);
           return { ticket, expiresAt: new Date(expiresAt) };
         },
@@ -253,6 +257,8 @@ export function tableHeldItems(client: TableClient, { now = Date.now, sweepMs = 
             if (statusOf(error) === 412 || statusOf(error) === 404) return { state: 'missing' };
             throw storeError('taking a held item', error);
           }
+          // Its owner, when this instance issued it (a put back counts against the same share).
+          const owner = issued.get(partitionKey)?.owner ?? '';
           issued.delete(partitionKey);
           const { sealed, parts, expiresAt } = found;
           return {
@@ -265,7 +271,7 @@ export function tableHeldItems(client: TableClient, { now = Date.now, sweepMs = 
               } catch (error) {
                 throw storeError('putting back a held item', error);
               }
-              issued.set(partitionKey, expiresAt.getTime());
+              issued.set(partitionKey, { expiresAt: expiresAt.getTime(), owner });
             },
             discard: () =>
               removeItem(partitionKey, parts).catch((error: unknown) => void logger.warn({ status: statusOf(error) }, 'a used item is swept later')),

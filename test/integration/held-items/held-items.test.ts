@@ -148,13 +148,14 @@ describe.each(stores)('held items in %s', (_name, open) => {
   it('an instance holds up to its cap: expired tickets make room, live ones are never pushed out', async () => {
     const { a, b, clock } = await open();
     const tickets = createExportTickets({ store: a, max: 2 });
+    const of = (tenantId: string): ExportGrant => ({ ...grant, caller: { ...grant.caller, tenantId } });
     const first = await tickets.issue(grant);
-    await tickets.issue(grant);
-    expect(await refusal(tickets.issue(grant))).toMatchObject({ status: 503, message: expect.stringMatching(/Too many downloads/) });
+    await tickets.issue(of('tenant-2'));
+    expect(await refusal(tickets.issue(of('tenant-3')))).toMatchObject({ status: 503, message: expect.stringMatching(/Too many downloads/) });
     expect((await createExportTickets({ store: a }).redeem(first.ticket, 'team-1', 'list-1')).listId).toBe('list-1');
     const third = await tickets.issue(grant);
     clock.now += 60_000;
-    expect((await tickets.issue(grant)).ticket).toMatch(/^[\w-]{43}$/);
+    expect((await tickets.issue(of('tenant-3'))).ticket).toMatch(/^[\w-]{43}$/);
     // The live ticket was not pushed out by the cap: it only expired.
     expect(await refusal(createExportTickets({ store: b }).redeem(third.ticket, 'team-1', 'list-1'))).toMatchObject({
       message: expect.stringMatching(/expired|does not exist/),
@@ -207,14 +208,31 @@ describe.each(stores)('held items in %s', (_name, open) => {
     const { a, b } = await open();
     const onA = createImportUploads({ store: a, max: 2 });
     const first = await onA.hold(owner, 'first.csv', file);
-    await onA.hold({ ...owner, userId: 'owner-2' }, 'second.csv', file);
-    expect(await refusal(onA.hold({ ...owner, userId: 'owner-3' }, 'third.csv', file))).toMatchObject({
+    await onA.hold({ ...owner, tenantId: 'tenant-2', userId: 'owner-2' }, 'second.csv', file);
+    expect(await refusal(onA.hold({ ...owner, tenantId: 'tenant-3', userId: 'owner-3' }, 'third.csv', file))).toMatchObject({
       status: 503,
       message: expect.stringMatching(/Too many imports/),
     });
     await (await createImportUploads({ store: b }).take(first, owner)).done();
-    expect(await onA.hold({ ...owner, userId: 'owner-3' }, 'third.csv', file)).toMatch(/^[\w-]{43}$/);
-    expect(await refusal(onA.hold({ ...owner, userId: 'owner-4' }, 'fourth.csv', file))).toMatchObject({ status: 503 });
+    expect(await onA.hold({ ...owner, tenantId: 'tenant-3', userId: 'owner-3' }, 'third.csv', file)).toMatch(/^[\w-]{43}$/);
+    expect(await refusal(onA.hold({ ...owner, tenantId: 'tenant-4', userId: 'owner-4' }, 'fourth.csv', file))).toMatchObject({ status: 503 });
+  });
+
+  it("one organisation asking again and again fills its own share only: another's downloads and uploads still go through", async () => {
+    const { a } = await open();
+    const tickets = createExportTickets({ store: a, max: 8 });
+    const of = (tenantId: string): ExportGrant => ({ ...grant, caller: { ...grant.caller, tenantId } });
+    // A quarter of the cap for one tenant.
+    for (let i = 0; i < 2; i++) await tickets.issue(of('hostile-tenant'));
+    expect(await refusal(tickets.issue(of('hostile-tenant')))).toMatchObject({ status: 503, message: expect.stringMatching(/Too many downloads/) });
+    expect((await tickets.issue(grant)).ticket).toMatch(/^[\w-]{43}$/);
+    // Uploads: half of the cap for one tenant.
+    const uploads = createImportUploads({ store: a, max: 4 });
+    for (const userId of ['h-1', 'h-2']) await uploads.hold({ tenantId: 'hostile-tenant', teamId: 'team-h', userId }, 'x.csv', file);
+    expect(await refusal(uploads.hold({ tenantId: 'hostile-tenant', teamId: 'team-h', userId: 'h-3' }, 'x.csv', file))).toMatchObject({
+      status: 503,
+    });
+    expect(await uploads.hold(owner, 'ward.csv', file)).toMatch(/^[\w-]{43}$/);
   });
 
   it('an upload expires after 15 minutes', async () => {

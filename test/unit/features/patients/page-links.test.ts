@@ -91,8 +91,19 @@ describe('next-page links of a patient search', () => {
   it('are refused when full rather than pushing out anyone else', async () => {
     const links = createPageLinks({ max: 2 });
     const a = await links.issue(avery, base, next);
+    await links.issue({ ...avery, tenantId: 'tenant-2', userId: 'blake' }, base, next);
+    expect(await refusal(() => links.issue({ ...avery, tenantId: 'tenant-3', userId: 'casey' }, base, next))).toMatchObject({
+      status: 503,
+      code: 'throttled',
+    });
+    expect(await links.redeem(a, avery, base)).toEqual(next);
+  });
+
+  it("are a quarter of the cap for one organisation, so one tenant's searches never refuse another's", async () => {
+    const links = createPageLinks({ max: 8 });
+    await links.issue(avery, base, next);
     await links.issue({ ...avery, userId: 'blake' }, base, next);
     expect(await refusal(() => links.issue({ ...avery, userId: 'casey' }, base, next))).toMatchObject({ status: 503, code: 'throttled' });
-    expect(await links.redeem(a, avery, base)).toEqual(next);
+    expect(await links.issue({ ...avery, tenantId: 'tenant-2' }, base, next)).toMatch(/^[\w-]{43}$/);
   });
 });
