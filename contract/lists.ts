@@ -29,7 +29,11 @@ export const patchListBody = z
 export type PatchListBody = z.infer<typeof patchListBody>;
 
 /** `POST /api/teams/{teamId}/lists/{listId}/patients`: duplicates are ignored. */
-export const addPatientsBody = z.object({ patientIds: z.array(fhirId).min(1, 'must name at least one patient').max(500) }).strict();
+/** The most patients one addition may name. */
+export const MAX_PATIENTS_PER_ADDITION = 500;
+export const addPatientsBody = z
+  .object({ patientIds: z.array(fhirId).min(1, 'must name at least one patient').max(MAX_PATIENTS_PER_ADDITION) })
+  .strict();
 export type AddPatientsBody = z.infer<typeof addPatientsBody>;
 
 /** `POST /api/teams/{teamId}/lists/{listId}/patients/{patientId}/move`. */

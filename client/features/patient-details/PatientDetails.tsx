@@ -14,7 +14,7 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import { HeartBrokenRegular } from '@fluentui/react-icons';
-import { type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { cellText, columnLabel, dateText, shortTime, showCell } from '../../shared/cells';
 import { DetailsDrawer, DetailsHeading } from '../../shared/components/DetailsDrawer';
 import { ErrorBoundary } from '../../shared/components/ErrorBoundary';
@@ -137,7 +137,10 @@ function Entry({ title, detail, qualified }: { title: string; detail?: string; q
 }
 
 /** Latest vital signs, each with its time; then the trend of each kind over time. */
-function Vitals({ latest, history, adult }: { latest: Partial<Record<VitalKind, VitalReading>>; history: unknown; adult: boolean }) {
+function Vitals({ latest, history, birthDate }: { latest: Partial<Record<VitalKind, VitalReading>>; history: unknown; birthDate: string | null }) {
+  // One "now" per panel; flags by adult ranges only for a patient old enough for them.
+  const [now] = useState(() => Date.now());
+  const adult = adultRangesApply(birthDate, now);
   const styles = useStyles();
   const kinds = vitalKinds.filter((k) => isObject(latest[k]));
   const histories: Json = isObject(history) && history.status === 'ok' && isObject(history.value) ? history.value : {};
@@ -154,7 +157,7 @@ function Vitals({ latest, history, adult }: { latest: Partial<Record<VitalKind, 
         <TableBody>
           {kinds.map((kind) => {
             const reading = latest[kind];
-            const shown = cellText(kind, { status: 'ok', value: reading }, Date.now(), adult);
+            const shown = cellText(kind, { status: 'ok', value: reading }, now, adult);
             return (
               <TableRow key={kind}>
                 <TableCell className={styles.nowrap}>{columnLabel(kind)}</TableCell>
@@ -246,7 +249,7 @@ export function PatientDetails({
         {d && (
           <>
             <Section id="details-vitals" title={t('details.vitals')} cell={d.vitals} holds="object">
-              {(latest) => <Vitals latest={latest} history={d.vitalHistory} adult={adultRangesApply(d.patient.birthDate, Date.now())} />}
+              {(latest) => <Vitals latest={latest} history={d.vitalHistory} birthDate={d.patient.birthDate} />}
             </Section>
             <Section id="details-conditions" title={t('details.conditions')} cell={d.conditions} holds="list">
               {(list) => (

@@ -3,7 +3,7 @@ import { isTimeZone } from '../../../contract/exports.js';
 import { toCsv } from '../../platform/csv.js';
 import { problem, Problem } from '../../platform/problem.js';
 import type { TeamKey } from '../../storage/ports.js';
-import { recordRead } from '../shared/audit-trail.js';
+import { recordRead, refusalNames } from '../shared/audit-trail.js';
 import type { ApiDeps } from '../shared/deps.js';
 import { columnHeadings, csvColumns } from './cell-text.js';
 import { buildListView } from './list-view.js';
@@ -23,6 +23,8 @@ export function exportZone(zone: string | undefined): string {
 export async function exportList(deps: ApiDeps, team: TeamKey, listId: string, zone: string): Promise<{ filename: string; csv: string }> {
   const { store, ehr } = deps;
   const stored = await findList(deps, team, listId);
+  // An export that fails from here on (the EHR down, say) was still an export of these patients.
+  refusalNames(stored.patientIds);
   const view = await buildListView(store, ehr, team, stored);
   if (view.ehrError) throw new Problem(view.ehrError.code, view.ehrError.message);
   const fields = view.fields ?? [];

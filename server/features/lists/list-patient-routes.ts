@@ -1,7 +1,9 @@
 import type { Request } from 'express';
-import { addPatientsBody, movePatientBody } from '../../../contract/lists.js';
+import { MAX_PATIENTS_PER_ADDITION, addPatientsBody, movePatientBody } from '../../../contract/lists.js';
 import { teamKey } from '../../identity/middleware.js';
 import { caller } from '../../platform/request-context.js';
+import { fhirIdPattern } from '../../../contract/id-syntax.js';
+import { refusalNames } from '../shared/audit-trail.js';
 import type { ApiDeps, Endpoints } from '../shared/deps.js';
 import * as lists from './list-service.js';
 import { sendListView } from './list-view.js';
@@ -15,6 +17,8 @@ export function listPatientRoutes(ep: Endpoints, deps: ApiDeps): void {
 
   ep.post(patients, { audit: 'PatientListAddPatient', access: 'member' }, async (req, res) => {
     const team = teamKey(req);
+    // A body refused as a whole (one malformed id among them) still names the patients it tried to add.
+    refusalNames(wellFormedIds(req.body));
     const { patientIds } = addPatientsBody.parse(req.body);
     const updated = await lists.addPatients(deps, team, listId(req), patientIds, caller().userId);
     await sendListView(res, store, ehr, team, updated);
@@ -29,4 +33,12 @@ export function listPatientRoutes(ep: Endpoints, deps: ApiDeps): void {
     const { toListId } = movePatientBody.parse(req.body);
     res.json(await lists.movePatient(deps, teamKey(req), listId(req), patientId(req), toListId, caller().userId));
   });
+}
+
+/** The ids a body names that are patient ids in form (at most as many as an addition may name). */
+function wellFormedIds(body: unknown): string[] {
+  const ids = typeof body === 'object' && body !== null ? (body as { patientIds?: unknown }).patientIds : undefined;
+  return Array.isArray(ids)
+    ? ids.slice(0, MAX_PATIENTS_PER_ADDITION).filter((id): id is string => typeof id === 'string' && fhirIdPattern.test(id))
+    : [];
 }

@@ -1,0 +1,59 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { requestEhr, type EhrFetch } from '../../../server/ehr/transport';
+import { cast, startTestServer, type TestServer } from '../../helpers/test-server';
+
+/**
+ * A refused call names the patients it touched, so each patient's trail shows the attempt (an
+ * auditor asks who tried to take whose data, not only who succeeded): an export that fails because
+ * the EHR is down was still an export of the list's patients; an addition refused for one malformed
+ * id still tried to add the others.
+ */
+let ehrDown = false;
+const ehrFetch: EhrFetch = async (url, init) => {
+  if (ehrDown && !/\/(token|metadata)$/.test(url.pathname)) throw new TypeError('fetch failed');
+  return requestEhr(url, init);
+};
+let server: TestServer;
+let who: ReturnType<typeof cast>;
+beforeAll(async () => {
+  server = await startTestServer({}, undefined, { ehrFetch });
+  who = cast(server.info);
+});
+afterAll(() => server?.stop());
+
+it("records a failed export with every patient of the list, on each patient's trail", async () => {
+  const base = `/api/teams/${who.team.id}`;
+  await server.api(who.owner, 'PUT', `${base}/connection`, { mode: 'ehr', url: server.info.sandbox.fhir.r4, name: 'Sandbox' });
+  const ids = (await server.api(who.member, 'GET', `${base}/patients?gender=male&count=2`)).body.patients.map((p: { id: string }) => p.id);
+  const list = (await server.api(who.member, 'POST', `${base}/lists`, { name: 'Outage' })).body;
+  await server.api(who.member, 'POST', `${base}/lists/${list.id}/patients`, { patientIds: ids });
+  ehrDown = true;
+  const res = await fetch(`${server.url}${base}/lists/${list.id}/export.csv`, {
+    headers: { authorization: `Bearer ${await server.tokenFor(who.member)}` },
+  });
+  ehrDown = false;
+  expect(res.status).toBe(502);
+  expect((await res.json()).code).toBe('ehr_unreachable');
+  const reader = server.info.users.find((u) => u.name === 'Casey Lindqvist')!.id;
+  const trail = await server.api(reader, 'GET', `/api/audit?operation=ExportInitiation&user=${who.member}`);
+  expect(
+    trail.body.events.map((e: { outcome: string; status: number; patientId: string; listId: string }) => [
+      e.outcome,
+      e.status,
+      e.patientId,
+      e.listId,
+    ]),
+  ).toEqual(ids.map((id: string) => ['failure', 502, id, list.id]));
+});
+
+it('records an addition refused for one malformed id with the patients it tried to add', async () => {
+  const base = `/api/teams/${who.team.id}`;
+  const [id] = (await server.api(who.member, 'GET', `${base}/patients?gender=female&count=1`)).body.patients.map((p: { id: string }) => p.id);
+  const list = (await server.api(who.member, 'POST', `${base}/lists`, { name: 'Malformed' })).body;
+  const refused = await server.api(who.member, 'POST', `${base}/lists/${list.id}/patients`, { patientIds: [id, '../../etc/passwd', 42] });
+  expect(refused.status).toBe(400);
+  const reader = server.info.users.find((u) => u.name === 'Casey Lindqvist')!.id;
+  const trail = await server.api(reader, 'GET', `/api/audit?operation=PatientListAddPatient&user=${who.member}`);
+  const mine = trail.body.events.filter((e: { listId: string }) => e.listId === list.id);
+  expect(mine.map((e: { outcome: string; status: number; patientId: string }) => [e.outcome, e.status, e.patientId])).toEqual([['failure', 400, id]]);
+});
