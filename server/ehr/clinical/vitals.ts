@@ -61,7 +61,8 @@ export function readVitals(observations: JsonObject[], warnings: Warnings): Vita
       warnings.add('observation_without_value');
       continue;
     }
-    const slot = time?.text ?? '';
+    // The same moment written two ways ("…Z", "…+00:00") is one moment: by its instant where it has one.
+    const slot = time?.epochMs != null ? `at ${time.epochMs}` : (time?.text ?? '');
     let bp = pressures.get(slot);
     if (!bp) pressures.set(slot, (bp = { kind: 'bloodPressure', time, systolic: null, diastolic: null }));
     if (!bp[kind]) {

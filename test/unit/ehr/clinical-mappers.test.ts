@@ -72,6 +72,22 @@ describe('vital signs', () => {
     expect(warnings.list()).toEqual([]);
   });
 
+  it('pairs halves whose times name the same instant in different forms ("Z", "+00:00", another offset)', () => {
+    const readings = readVitals(
+      [
+        obs('8480-6', '2024-01-01T10:00:00Z', { value: 182, unit: 'mmHg' }),
+        obs('8462-4', '2024-01-01T10:00:00+00:00', { value: 95, unit: 'mmHg' }),
+        obs('8480-6', '2024-01-02T12:00:00+02:00', { value: 140, unit: 'mmHg' }),
+        obs('8462-4', '2024-01-02T10:00:00.000Z', { value: 90, unit: 'mmHg' }),
+      ],
+      new Warnings(),
+    );
+    expect(vitalHistory(readings).bloodPressure!.map((r) => r.kind === 'bloodPressure' && [r.systolic?.value, r.diastolic?.value])).toEqual([
+      [182, 95],
+      [140, 90],
+    ]);
+  });
+
   it('accepts the other code of SpO2 and the DSTU2 BP panel, skips entered-in-error and value-less panels', () => {
     const warnings = new Warnings();
     const panel = (code: string, components: unknown[]) => ({ ...obs(code, '2024-01-01'), component: components });
