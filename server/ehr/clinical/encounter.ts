@@ -129,8 +129,9 @@ function location(resource: JsonObject, now: number): Pick<EncounterView, 'locat
     const display = str((entry.location as JsonObject).display)!;
     if (!displays.includes(display)) displays.push(display);
     const physical = conceptCodes(entry.physicalType)[0];
-    if (physical === 'ro') room ??= display;
-    else if (physical === 'bd') bed ??= display;
+    // A room's or bed's own display often names what it is ("Room 412"): the number is what the cell shows beside its word.
+    if (physical === 'ro') room ??= ROOM.exec(display)?.[1] ?? display;
+    else if (physical === 'bd') bed ??= BED.exec(display)?.[1] ?? display;
     room ??= ROOM.exec(display)?.[1] ?? null;
     bed ??= BED.exec(display)?.[1] ?? null;
   }

@@ -205,6 +205,8 @@ describe('encounters', () => {
     [[at('Bedford Ward')], null, null],
     [[at('ICU'), at('412', { physicalType: { coding: [{ code: 'ro' }] } }), at('B', { physicalType: { coding: [{ code: 'bd' }] } })], '412', 'B'],
     [[at('Room 1', { status: 'completed' }), at('Room 2', { status: 'active' })], '2', null],
+    // A room or bed whose own display names it: the number, not "Room Room 412".
+    [[at('Room 412', { physicalType: { coding: [{ code: 'ro' }] } }), at('Bed B', { physicalType: { coding: [{ code: 'bd' }] } })], '412', 'B'],
   ])('finds room and bed in %j', (location, room, bed) => {
     expect(readEncounters([encounter(location)])[0]).toMatchObject({ room, bed });
   });
