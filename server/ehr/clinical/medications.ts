@@ -143,7 +143,9 @@ export function readCoverage(resources: JsonObject[], now = Date.now()): Coverag
       return {
         payer:
           referenceDisplay(r.issuer) ??
+          // The patient as payor is self-pay, not a payer named by the patient's own name.
           objects(r.payor)
+            .filter((p) => !payorIsPatient(p))
             .map(referenceDisplay)
             .find((d) => d !== null) ??
           null,
@@ -171,9 +173,11 @@ function selfPay(r: JsonObject): boolean {
   const typed = objects(isObject(r.type) ? [r.type] : [])
     .flatMap((t) => [...objects(t.coding), t])
     .some((c) => c.code === 'pay' && String(c.system).endsWith('coverage-selfpay'));
-  const patientPays = objects(r.payor).some((p) => str(p.reference)?.startsWith('Patient/') ?? false);
+  const patientPays = objects(r.payor).some(payorIsPatient);
   return typed || patientPays;
 }
+
+const payorIsPatient = (payor: JsonObject) => /^(.*\/)?Patient\/[^/]+$/.test(str(payor.reference) ?? '');
 
 /** R4 `class[]` entry of a type (coverage-class code), its name before its value. */
 function classValue(r: JsonObject, type: string): string | undefined {

@@ -63,7 +63,10 @@ describe.each(['STU3', 'R4'] as const)('%s self-pay coverage', (release) => {
   it('reads "Self-pay" when the type is coverage-selfpay pay, or the patient is the payor', () => {
     const [typed] = readCoverage([coverage[release](null, selfPayType[release])]);
     const [patient] = readCoverage([coverage[release](null, { payor: [{ reference: 'Patient/p1' }] })]);
-    for (const view of [typed, patient]) {
+    // The patient named as payor by their own name (a display), or by an absolute reference: self-pay still.
+    const [named] = readCoverage([coverage[release](null, { payor: [{ reference: 'Patient/p1', display: 'Ann Smith' }] })]);
+    const [absolute] = readCoverage([coverage[release](null, { payor: [{ reference: 'https://ehr.example.org/fhir/Patient/p1' }] })]);
+    for (const view of [typed, patient, named, absolute]) {
       expect(view).toMatchObject({ payer: null, selfPay: true });
       expect(showCell('coverage', { status: 'ok', value: [view] }).text).toBe('Self-pay – Gold');
       expect(csv([view])).toBe('Self-pay – Gold');
