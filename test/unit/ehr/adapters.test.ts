@@ -156,6 +156,18 @@ const cases: Case[] = [
     expected: { displayName: 'Anna Bergstrom', sortName: 'Bergstrom, Anna' },
   },
   {
+    story: 'a name whose period has not begun is not the name yet: the one in use now is shown',
+    build: (s) => ({
+      resourceType: 'Patient',
+      id: 's2b',
+      name: [
+        { use: 'official', given: ['Anna'], family: s.family('Kowalska'), period: { start: '2999-06-01' } },
+        { use: 'usual', given: ['Anna'], family: s.family('Nowak') },
+      ],
+    }),
+    expected: { displayName: 'Anna Nowak', sortName: 'Nowak, Anna' },
+  },
+  {
     story: 'maiden, nickname and old names give way to a name without a use (name-use value set)',
     build: (s) => ({
       resourceType: 'Patient',
