@@ -168,7 +168,7 @@ export function readAllergies(resources: JsonObject[], warnings?: Warnings): All
       substance: conceptText(concept) ?? noKnownAllergyOfKind(concept),
       clinicalStatus: clinical,
       verificationStatus: verification,
-      criticality: str(r.criticality) ?? null,
+      criticality: criticalityOf(r.criticality),
       date: when(r.recordedDate) ?? when(r.assertedDate) ?? onsetOf(r) ?? when(r.onset),
       note: annotationText(r.note),
       reactions: objects(r.reaction).map(readReaction),
@@ -178,6 +178,16 @@ export function readAllergies(resources: JsonObject[], warnings?: Warnings): All
     });
   }
   return views.sort((a, b) => newestFirst(a.date, b.date));
+}
+
+/**
+ * Criticality in the terms of STU3 and R4 (allergy-intolerance-criticality: low, high,
+ * unable-to-assess); DSTU2 wrote CRITL, CRITH and CRITU (allergy-intolerance-criticality of DSTU2).
+ */
+const DSTU2_CRITICALITY: Record<string, string> = { CRITL: 'low', CRITH: 'high', CRITU: 'unable-to-assess' };
+function criticalityOf(value: unknown): string | null {
+  const code = str(value);
+  return code === undefined ? null : (DSTU2_CRITICALITY[code] ?? code);
 }
 
 /**

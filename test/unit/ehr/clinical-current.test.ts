@@ -180,6 +180,15 @@ describe.each(['STU3', 'R4'] as const)('an encounter diagnosis through %s', (rel
   });
 });
 
+describe('allergy criticality', () => {
+  it("reads DSTU2's CRITL, CRITH and CRITU as STU3 and R4 name them (low, high, unable-to-assess)", () => {
+    const views = readAllergies(
+      ['CRITL', 'CRITH', 'CRITU', 'high'].map((criticality, i) => ({ ...allergy('DSTU2', { text: `Substance ${i}` }, 'active'), criticality })),
+    );
+    expect(views.map((a) => a.criticality)).toEqual(['low', 'high', 'unable-to-assess', 'high']);
+  });
+});
+
 describe.each(releases)('the same problem or allergy recorded twice, through %s', (release) => {
   const verified = (code: string) => status(release, code, 'http://terminology.hl7.org/CodeSystem/condition-ver-status');
   it('a confirmed record is not hidden by a newer one the EHR has not confirmed', () => {
