@@ -181,19 +181,26 @@ function productionAddressProblems(c: Parsed): string[] {
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const parsed = schema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')));
+  const given = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
+  const parsed = schema.safeParse(given);
+  // App Service hands an unresolved Key Vault reference over as its own text: never use it as a value.
+  const unresolved = Object.keys(schema.shape).filter((key) => env[key]?.trimStart().startsWith('@Microsoft.KeyVault('));
+  const vaultProblems = unresolved.map(
+    (key) => `  ${key}: App Service could not resolve its Key Vault reference (does the secret exist, and may the app's identity read it?)`,
+  );
+  const missing = (mode: 'dev' | 'production', partners: boolean) =>
+    required[mode]
+      .filter((key) => given[key] === undefined && !(partners && singlePartner.has(key)))
+      .map((key) => `  ${key}: required in ${mode} mode`);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+    // Every problem at once, so one restart fixes them all: the values refused, the settings
+    // missing, and the Key Vault references App Service could not resolve.
+    const lines = parsed.error.issues.filter((i) => !unresolved.includes(String(i.path[0]))).map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    const mode = given.APP_MODE === 'production' ? 'production' : 'dev';
+    throw new ConfigError(`Invalid configuration:\n${[...lines, ...missing(mode, given.EHR_PARTNERS !== undefined), ...vaultProblems].join('\n')}`);
   }
   const c = parsed.data;
-  const problems = required[c.APP_MODE]
-    .filter((key) => c[key] === undefined && !(c.EHR_PARTNERS && singlePartner.has(key)))
-    .map((key) => `  ${key}: required in ${c.APP_MODE} mode`);
-  // App Service hands an unresolved Key Vault reference over as its own text: never use it as a value.
-  for (const key of Object.keys(schema.shape))
-    if (env[key]?.trimStart().startsWith('@Microsoft.KeyVault('))
-      problems.push(`  ${key}: App Service could not resolve its Key Vault reference (does the secret exist, and may the app's identity read it?)`);
+  const problems = [...missing(c.APP_MODE, c.EHR_PARTNERS !== undefined), ...vaultProblems];
   if (Boolean(c.EHR_CLIENT_ID) !== Boolean(c.EHR_CLIENT_SECRETS?.length))
     problems.push('  EHR_CLIENT_ID and EHR_CLIENT_SECRETS must be set together');
   if (Boolean(c.EHR_TOKEN_ENDPOINT) !== Boolean(c.EHR_FHIR_ORIGINS?.length))

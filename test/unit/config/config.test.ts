@@ -27,6 +27,22 @@ describe('configuration', () => {
       'EHR_FHIR_ORIGINS',
     ])
       expect(problems).toContain(name);
+    // A bad value does not hide the missing settings, nor an unresolved Key Vault reference: one restart fixes all.
+    const message = (() => {
+      try {
+        loadConfig({
+          APP_MODE: 'production',
+          EHR_TOKEN_ENDPOINT: 'ehr.example.org/token',
+          SECRET_AAD_APP_CLIENT_SECRET: '@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets/aad)',
+        });
+      } catch (err) {
+        return (err as Error).message;
+      }
+    })();
+    expect(message).toMatch(/EHR_TOKEN_ENDPOINT: /);
+    for (const name of ['AAD_APP_CLIENT_ID', 'TAB_DOMAIN', 'EHR_CLIENT_ID', 'EHR_CLIENT_SECRETS', 'EHR_FHIR_ORIGINS'])
+      expect(message).toContain(`${name}: required in production mode`);
+    expect(message).toContain('SECRET_AAD_APP_CLIENT_SECRET: App Service could not resolve its Key Vault reference');
   });
 
   it('names a setting it cannot use, whatever it is: a log level, tenant ids, a held-items table that is the audit table', () => {
