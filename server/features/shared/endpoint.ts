@@ -73,7 +73,7 @@ function declare(spec: EndpointSpec): Declaration {
   return Object.assign(middleware, { spec });
 }
 
-function redeclare(operationsOf: (req: Request) => AuditOperation[]): RequestHandler {
+function operationsFromBody(operationsOf: (req: Request) => AuditOperation[]): RequestHandler {
   return (req, _res, next) => {
     const audit = requestContext().audit;
     if (audit && !audit.recorded) audit.operations = operationsOf(req);
@@ -118,7 +118,7 @@ export function endpoints(router: Router, guards: Guards) {
     chain.push(jsonBody);
     // Operations told by the body (a PATCH renaming a list or choosing its columns) are told
     // again once it is read, so a change refused for what it sends is recorded as what it was.
-    if (typeof spec.audit === 'function') chain.push(redeclare(spec.audit));
+    if (typeof spec.audit === 'function') chain.push(operationsFromBody(spec.audit));
     router[method](path, ...(chain as RequestHandler[]), handler as RequestHandler);
   };
   return { get: add('get'), post: add('post'), put: add('put'), patch: add('patch'), delete: add('delete') };
