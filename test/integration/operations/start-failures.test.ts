@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startAppProcess } from '../../helpers/app-process';
+import { startAppProcess, type AppProcess } from '../../helpers/app-process';
 
 /**
  * What an IT admin reads when the server cannot start because of a store: one line naming the
@@ -32,6 +32,19 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
+/** Waits for the app to exit, checks it exited 1, and gives its fatal log lines. */
+async function fatalLines(app: AppProcess): Promise<{ level: number; msg: string; detail?: string }[]> {
+  const code = await new Promise<number | null>((resolve) => app.child.once('exit', (c) => resolve(c)));
+  await app.url.catch(() => undefined);
+  expect(code).toBe(1);
+  return app
+    .output()
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as { level: number; msg: string; detail?: string })
+    .filter((line) => line.level === 60);
+}
+
 it('says in one line which store it could not open and what to check, and exits 1', async () => {
   // Azurite's published development account key (not a secret).
   const key = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
@@ -42,15 +55,7 @@ it('says in one line which store it could not open and what to check, and exits 
     AUDIT_STORE: 'azure-table',
     AUDIT_TABLE_CONNECTION_STRING: `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=${key};TableEndpoint=${tableUrl};`,
   });
-  const code = await new Promise<number | null>((resolve) => app.child.once('exit', (c) => resolve(c)));
-  await app.url.catch(() => undefined);
-  expect(code).toBe(1);
-  const fatal = app
-    .output()
-    .split('\n')
-    .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as { level: number; msg: string; detail?: string })
-    .filter((line) => line.level === 60);
+  const fatal = await fatalLines(app);
   expect(fatal).toHaveLength(1);
   expect(fatal[0].msg).toMatch(/^AuditStoreError: the server cannot start without it\. Check AUDIT_STORE, AUDIT_TABLE_ENDPOINT/);
   expect(fatal[0].detail).toMatch(/403|AuthorizationPermissionMismatch/);
@@ -61,15 +66,7 @@ it('says in one line which store it could not open and what to check, and exits 
 it('says in one line that its port is taken, and exits 1', async () => {
   const taken = (tables.address() as AddressInfo).port;
   const app = startAppProcess({ PORT: String(taken), HOST: '127.0.0.1', DATA_DIR: dataDir, SANDBOX_PATIENTS: '1' });
-  const code = await new Promise<number | null>((resolve) => app.child.once('exit', (c) => resolve(c)));
-  await app.url.catch(() => undefined);
-  expect(code).toBe(1);
-  const fatal = app
-    .output()
-    .split('\n')
-    .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as { level: number; msg: string })
-    .filter((line) => line.level === 60);
+  const fatal = await fatalLines(app);
   expect(fatal.map((line) => line.msg)).toEqual([
     `Port ${taken} on 127.0.0.1 is in use by another program: set PORT to a free one, or stop what holds it.`,
   ]);
