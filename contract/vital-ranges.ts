@@ -87,8 +87,16 @@ export const VITAL_RANGES: Readonly<Record<FlaggedVital, VitalRange>> = {
  * With a comparator the real value is only known to lie on one side of `value`: it gets a flag
  * only when every value there would be flagged on that side (low below, high above), and then the
  * least severe of those bands ("<40 /min" is critical low; "<96 %" at least low; "<120 /min" none).
+ * None at all when `adult` is false: the ranges are not for the patient (see adultRangesApply).
  */
-export function vitalBand(kind: string, value: number, unit: string | null | undefined, comparator?: Comparator | null): VitalBand | null {
+export function vitalBand(
+  kind: string,
+  value: number,
+  unit: string | null | undefined,
+  comparator?: Comparator | null,
+  adult = true,
+): VitalBand | null {
+  if (!adult) return null;
   const range = Object.hasOwn(VITAL_RANGES, kind) ? VITAL_RANGES[kind as FlaggedVital] : undefined;
   if (!range || unit !== range.unit || !Number.isFinite(value)) return null;
   const at = (v: number) => {
@@ -111,8 +119,13 @@ export function vitalBand(kind: string, value: number, unit: string | null | und
 }
 
 /** The flag of a value: low, high, critical low, critical high, or null (in range, or not flagged). */
-export const vitalFlag = (kind: string, value: number, unit: string | null | undefined, comparator?: Comparator | null): VitalFlag | null =>
-  vitalBand(kind, value, unit, comparator)?.flag ?? null;
+export const vitalFlag = (
+  kind: string,
+  value: number,
+  unit: string | null | undefined,
+  comparator?: Comparator | null,
+  adult = true,
+): VitalFlag | null => vitalBand(kind, value, unit, comparator, adult)?.flag ?? null;
 
 /** The age from which the adult ranges (NEWS2) apply. */
 export const ADULT_FROM_YEARS = 16;

@@ -91,8 +91,7 @@ const sourceOf = (m: ShownMeasurement | null) =>
 
 /** The flag, staleness and source of a vital sign's reading, as `CellDisplay` carries them. */
 function vitalMarks(kind: string, m: ShownMeasurement | null, time: unknown, now: number, source: string | null, adult: boolean) {
-  // Adult ranges only: a child's reading is shown without a flag (see adultRangesApply).
-  const band = m && adult ? vitalBand(kind, m.value, m.unit, m.comparator) : null;
+  const band = m ? vitalBand(kind, m.value, m.unit, m.comparator, adult) : null;
   return {
     ...(band?.flag ? { flag: band.flag, news2: band.news2 } : {}),
     ...(isStale(whenOf(time)?.epochMs, now) ? { stale: true } : {}),

@@ -166,7 +166,10 @@ function display(column: string, row: ListRow, fields?: readonly ListField[], mo
   const field = fieldOf(column, fields);
   if (field) return row.available ? showFieldCell(field, row.cells[column]) : showCell(column, row.cells[column]);
   // Vital signs are flagged by adult ranges, for patients old enough for them.
-  if (!isSummaryColumn(column)) return showCell(column, row.cells[column], Date.now(), adultRangesApply(row.birthDate, Date.now()));
+  if (!isSummaryColumn(column)) {
+    const now = Date.now();
+    return showCell(column, row.cells[column], now, adultRangesApply(row.birthDate, now));
+  }
   if (column === 'birthDate' && row.available && row.deceased)
     return { status: 'ok', text: birthDateWithAge(row.birthDate, undefined, row.deceased) };
   const cell = summaryCell(column, row);

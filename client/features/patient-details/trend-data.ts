@@ -65,7 +65,7 @@ const point = (flagged: string, time: number, m: Reading, adult: boolean): Trend
   time,
   value: m.value,
   text: withUnit(boundText(m), unitText(m.unit)),
-  flag: adult ? vitalFlag(flagged, m.value, m.unit, m.comparator) : null,
+  flag: vitalFlag(flagged, m.value, m.unit, m.comparator, adult),
 });
 
 /**
@@ -95,7 +95,7 @@ export function trendOf(kind: VitalKind, history: unknown, adult = true): Trend 
       const unit = unitText(sys?.unit ?? dia?.unit);
       const value = `${sys ? boundText(sys) : '?'}/${dia ? boundText(dia) : '?'}`;
       return [
-        { time, value, text: withUnit(value, unit), unit, flag: sys && adult ? vitalFlag('systolic', sys.value, sys.unit, sys.comparator) : null },
+        { time, value, text: withUnit(value, unit), unit, flag: sys ? vitalFlag('systolic', sys.value, sys.unit, sys.comparator, adult) : null },
       ];
     });
     return { kind, series: series.filter((s) => s.points.length > 0), rows };

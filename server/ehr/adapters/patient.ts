@@ -1,6 +1,6 @@
 import { isObject, objects, str, strings, type JsonObject } from '../json.js';
 import { isFhirId } from '../urls.js';
-import { epochMsOf, periodEnded } from '../clinical/values.js';
+import { periodEnded, periodNotBegun } from '../clinical/values.js';
 import { qualifiedByEhr } from '../modifiers.js';
 import type { RecordNotice } from '../../../contract/patients.js';
 import type { AdapterSpec, PatientView, SortKey, VersionAdapter } from './types.js';
@@ -125,12 +125,6 @@ function recordNotice(resource: JsonObject): RecordNotice | null {
  * e.g. after a marriage next month).
  */
 const ended = (name: JsonObject, now: number) => periodEnded(name.period, now) || periodNotBegun(name.period, now);
-
-function periodNotBegun(period: unknown, now: number): boolean {
-  const start = isObject(period) ? str(period.start) : undefined;
-  const at = start === undefined ? null : epochMsOf(start);
-  return at !== null && at > now;
-}
 
 /** The best name by NAME_USE_RANK, in the EHR's order within a rank; a name without any usable part is skipped. */
 function chooseName(names: JsonObject[], now: number): NameParts | undefined {

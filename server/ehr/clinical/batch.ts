@@ -185,6 +185,7 @@ async function readOne(ctx: EhrContext, relative: string): Promise<EntryResult> 
   }
 }
 
-function parallelism(ctx: EhrContext): number {
+/** Requests in flight at once for one read of `ctx`. */
+export function parallelism(ctx: EhrContext): number {
   return Math.max(1, ctx.parallelRequests ?? DEFAULT_PARALLEL_REQUESTS);
 }

@@ -1,6 +1,6 @@
 import { isObject, objects, str, type JsonObject } from '../json.js';
 import type { EncounterView } from './types.js';
-import { conceptCodes, conceptText, endOfPeriodMs, newestFirst, periodEnded, statusCode, when } from './values.js';
+import { conceptCodes, conceptText, newestFirst, periodEnded, statusCode, when } from './values.js';
 import { qualifiedMark } from '../modifiers.js';
 
 /** v3 ActCode IMP and its specialisations (acute, non-acute). */
@@ -51,9 +51,7 @@ export function currentEncounter(encounters: EncounterView[], now = Date.now()):
  */
 export function encounterOver(encounter: EncounterView, now = Date.now()): boolean {
   if (encounter.status === 'finished') return true;
-  if (ONGOING.has(encounter.status ?? '') || !encounter.end) return false;
-  const end = endOfPeriodMs(encounter.end.text);
-  return end !== null && end <= now;
+  return !ONGOING.has(encounter.status ?? '') && periodEnded({ end: encounter.end?.text }, now);
 }
 
 /** Encounters newest first by start; `now` (epoch ms) decides which location periods have ended. */

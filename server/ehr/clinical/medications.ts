@@ -2,8 +2,8 @@ import { fhirIdSyntax } from '../../../contract/id-syntax.js';
 import { medicationGroup, medicationGroups } from '../../../contract/plain-constants.js';
 import { isObject, objects, str, type JsonObject } from '../json.js';
 import { firstCode } from './records.js';
-import type { CoverageView, MedicationView, When } from './types.js';
-import { conceptCodes, conceptText, newestFirst, periodEnded, referenceDisplay, statusCode, when } from './values.js';
+import type { CoverageView, MedicationView } from './types.js';
+import { conceptCodes, conceptText, newestFirst, periodEnded, periodNotBegun, referenceDisplay, statusCode, when } from './values.js';
 import { qualifiedMark } from '../modifiers.js';
 
 const MEDICATION_TYPES = new Set(['MedicationOrder', 'MedicationRequest', 'MedicationStatement']);
@@ -125,9 +125,9 @@ function dosageText(r: JsonObject): string | null {
  */
 const NOT_IN_FORCE = new Set(['cancelled', 'draft', 'entered-in-error']);
 
-function coverageIsCurrent(status: string | null, start: When | null, period: JsonObject, now: number): boolean {
+function coverageIsCurrent(status: string | null, period: JsonObject, now: number): boolean {
   if (status !== null && NOT_IN_FORCE.has(status)) return false;
-  return !((start?.epochMs ?? -Infinity) > now) && !periodEnded(period, now);
+  return !periodNotBegun(period, now) && !periodEnded(period, now);
 }
 
 /** Coverage: DSTU2 flat plan/group/issuer, STU3 `grouping` + `payor`, R4 `class[]` + `payor`. */
@@ -156,7 +156,7 @@ export function readCoverage(resources: JsonObject[], now = Date.now()): Coverag
         status,
         periodStart: start,
         periodEnd: when(period.end),
-        current: coverageIsCurrent(status, start, period, now),
+        current: coverageIsCurrent(status, period, now),
         ...qualifiedMark(r, ['class', 'grouping']),
       };
     })

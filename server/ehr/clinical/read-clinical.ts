@@ -4,14 +4,14 @@ import { FhirError, type PatientSummary } from '../types.js';
 import type { PatientView } from '../adapters/types.js';
 import { isFhirId } from '../urls.js';
 import { assemble, assemblePart, indexMedications, outOfOrder, partData, type AssembledParts, type PartData } from './assemble.js';
-import { DEFAULT_PARALLEL_REQUESTS, runEntries, type EntryResult } from './batch.js';
+import { parallelism, runEntries, type EntryResult } from './batch.js';
 import { mapLimit } from '../map-limit.js';
 import { careProviderNames } from './care-provider.js';
 import { unresolvedMedications, type MedicationIndex } from './medications.js';
 import { ReadBudgetExceeded } from '../read-budget.js';
 import { allergyListQueries, entryLimit, partQueries, type ReadMode } from './queries.js';
 import { readNoKnownAllergyList, withAllergyListStatement } from './records.js';
-import { fetchPlanned, followPages, type PlannedEntry } from './searchset.js';
+import { fetchPlanned, followPages, type PlannedEntry, type Searchset } from './searchset.js';
 import {
   CLINICAL_PARTS,
   type AllergyView,
@@ -91,7 +91,7 @@ export async function readClinical(
     }
     // More pages of a part read whole: the row waits for them (read after the batches).
     if (READ_WHOLE.has(part) && data.ok && data.set.next) {
-      (row.paged ??= []).push({ part, data, limit: query && entryLimit(query) });
+      (row.paged ??= []).push({ part, set: data.set, limit: query && entryLimit(query) });
       return;
     }
     takePart(row, part, data);
@@ -136,9 +136,8 @@ export async function readClinical(
   });
   // The further pages of parts read whole, as many at once as the read may have in flight.
   const paged = [...rows].flatMap(([id, row]) => (row.summary && row.paged ? row.paged.map((p) => ({ id, row, ...p })) : []));
-  await mapLimit(paged, ctx.parallelRequests ?? DEFAULT_PARALLEL_REQUESTS, async ({ id, row, part, data, limit }) => {
-    if (!data.ok) return;
-    takePart(row, part, { ok: true, set: await followPages(ctx, data.set, id, row.warnings, LIST_MAX_PAGES, limit) });
+  await mapLimit(paged, parallelism(ctx), async ({ id, row, part, set, limit }) => {
+    takePart(row, part, { ok: true, set: await followPages(ctx, set, id, row.warnings, LIST_MAX_PAGES, limit) });
   });
 
   const pending = [...rows.values()].flatMap((row) => (!row.done && row.summary && row.pending ? [row.pending] : []));
@@ -173,7 +172,7 @@ interface RowRead {
   summary?: PatientSummary | null;
   pending?: PartData;
   /** Parts read whole whose first page links to more, read after the batches. */
-  paged?: { part: ClinicalPart; data: PartData; limit?: number }[];
+  paged?: { part: ClinicalPart; set: Searchset; limit?: number }[];
   /** A care provider reference without a display, read after the batches. */
   careProviderRef?: string;
   /** "No known allergies" as an allergy List states it, joined to the allergies cell when the row is done. */

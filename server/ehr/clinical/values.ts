@@ -74,6 +74,13 @@ export function periodEnded(period: unknown, now: number): boolean {
   return after !== null && after <= now;
 }
 
+/** Whether a Period has not begun by `now`: its start is still to come (no or an unreadable start has begun). */
+export function periodNotBegun(period: unknown, now: number): boolean {
+  const start = isObject(period) ? str(period.start) : undefined;
+  const at = start === undefined ? null : epochMsOf(start);
+  return at !== null && at > now;
+}
+
 /** Newest first; values without a usable time go last. */
 export function newestFirst(a: When | null, b: When | null): number {
   return (b?.epochMs ?? -Infinity) - (a?.epochMs ?? -Infinity) || 0;

@@ -206,7 +206,7 @@ function vitalColumns(kind: VitalKind, heading: string, zone: string): CsvColumn
       return 'value' in c ? pick(c.value) : missing ? c.missing : '';
     };
     const flagOf = (row: ListRow, v: BloodPressureValue) =>
-      v.systolic && adult(row) ? vitalFlag('systolic', v.systolic.value, v.systolic.unit, v.systolic.comparator) : null;
+      v.systolic ? vitalFlag('systolic', v.systolic.value, v.systolic.unit, v.systolic.comparator, adult(row)) : null;
     return [
       { heading: `${heading} systolic`, value: (row) => of(row, (v) => (v.systolic ? bounded(v.systolic) : ''), true) },
       { heading: `${heading} diastolic`, value: (row) => of(row, (v) => (v.diastolic ? bounded(v.diastolic) : '')) },
@@ -225,7 +225,7 @@ function vitalColumns(kind: VitalKind, heading: string, zone: string): CsvColumn
     { heading: timeHeading, value: (row) => of(row, (v) => localTime(v.time?.epochMs ?? v.time?.text, zone)) },
     {
       heading: `${heading} flag`,
-      value: (row) => of(row, (v) => flagColumn(flagText(adult(row) ? vitalFlag(kind, v.value.value, v.value.unit, v.value.comparator) : null), v)),
+      value: (row) => of(row, (v) => flagColumn(flagText(vitalFlag(kind, v.value.value, v.value.unit, v.value.comparator, adult(row))), v)),
     },
   ];
 }
