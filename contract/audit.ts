@@ -32,10 +32,14 @@ export const AUDIT_MAX_LIMIT = 1_000_000;
 
 /**
  * `GET /api/audit?from=&to=&team=&user=&patient=&operation=&format=json|csv&limit=`: oldest first,
- * `from` and `to` both inclusive. The answer is streamed, so an export may be large (a busy day is
- * about 100,000 records). Without a `limit`, JSON gives the first AUDIT_VIEW_LIMIT and says
- * `more` when there are more; CSV gives every record, and an export past AUDIT_MAX_LIMIT is cut
- * off without its end (the download fails) rather than passing as complete.
+ * `from` and `to` both inclusive, `to` up to the end of its stated precision (`…T09:11:58Z` takes
+ * in the whole second, `…T09:11:58.3Z` the tenth; with milliseconds it is exact). The answer is
+ * streamed, so an export may be large (a busy day is about 100,000 records). Without a `limit`,
+ * JSON gives the first AUDIT_VIEW_LIMIT and says `more` when there are more; CSV gives every
+ * record, and an export past AUDIT_MAX_LIMIT is cut off without its end (the download fails)
+ * rather than passing as complete. CSV with a `limit` that left records out ends with a row
+ * saying so (its words in the first column), as JSON says `more`. A read cut off after it started
+ * is recorded as a failure after its success record.
  */
 export const auditQuery = z
   .object({

@@ -60,12 +60,24 @@ export type Measurement = z.infer<typeof measurement>;
  */
 export const qualified = z.literal(true).optional();
 
+/**
+ * The EHR says the reading is not final yet (Observation.status `preliminary`, DSTU2, STU3 and R4):
+ * it is shown, and the tab says "preliminary" beside the value. Absent otherwise.
+ */
+export const preliminary = z.literal(true).optional();
+
 /** A vital sign's latest reading in a list cell (the column names the kind). Null time: the EHR gave none. */
-export const vitalValue = z.object({ time: when.nullable(), value: measurement, qualified });
+export const vitalValue = z.object({ time: when.nullable(), value: measurement, qualified, preliminary });
 export type VitalValue = z.infer<typeof vitalValue>;
 
 /** Blood pressure's latest reading: systolic and diastolic, either may be missing. */
-export const bloodPressureValue = z.object({ time: when.nullable(), systolic: measurement.nullable(), diastolic: measurement.nullable(), qualified });
+export const bloodPressureValue = z.object({
+  time: when.nullable(),
+  systolic: measurement.nullable(),
+  diastolic: measurement.nullable(),
+  qualified,
+  preliminary,
+});
 export type BloodPressureValue = z.infer<typeof bloodPressureValue>;
 
 /** Where the patient is: the location's displays joined, and room and bed when known. */

@@ -5,6 +5,34 @@ import { sharedText } from './shared-text.js';
 export const fhirVersions = ['DSTU2', 'STU3', 'R4', 'R4B'] as const;
 export type FhirVersion = (typeof fhirVersions)[number];
 
+/**
+ * The FHIR resource types the app reads (patients, the clinical columns, the medications they
+ * name, the allergy lists, care providers). A connection keeps which of these its EHR offers and
+ * nothing else of what the EHR's capability statement lists, however long that is.
+ */
+export const appResourceTypes = [
+  'Patient',
+  'Observation',
+  'Condition',
+  'AllergyIntolerance',
+  'MedicationRequest',
+  'MedicationOrder',
+  'MedicationStatement',
+  'Medication',
+  'Encounter',
+  'Coverage',
+  'List',
+  'Practitioner',
+  'Organization',
+  'PractitionerRole',
+] as const;
+
+/**
+ * The most resource types a connection holds. New checks keep only `appResourceTypes`; the room
+ * above that is for links checked before (which kept every type a FHIR release defines, ~150).
+ */
+export const MAX_CONNECTION_RESOURCES = 200;
+
 /** How a team is set up: not yet, Manual mode, or linked to its EHR (what the connection check found). */
 export const connection = z.discriminatedUnion('mode', [
   z.object({ mode: z.literal('unset') }),
@@ -15,7 +43,7 @@ export const connection = z.discriminatedUnion('mode', [
     name: z.string(),
     fhirVersion: z.enum(fhirVersions),
     auth: z.enum(['none', 'client_credentials']),
-    resources: z.array(z.string()),
+    resources: z.array(z.string().max(64)).max(MAX_CONNECTION_RESOURCES),
   }),
 ]);
 export type Connection = z.infer<typeof connection>;

@@ -44,6 +44,8 @@ export const problemStatuses = {
   not_ehr_mode: 409,
   not_manual_mode: 409,
   schema_conflict: 409,
+  list_full: 409,
+  too_many_lists: 409,
   version_conflict: 412,
   // The EHR
   not_fhir: 422,

@@ -7,6 +7,11 @@ export const fhirId = z.string().regex(fhirIdPattern, 'must be an id as the EHR 
 /** The ids the app makes itself (lists, Manual-mode patients). */
 export const uuid = z.uuid();
 
-/** A FHIR date or dateTime as the EHR gave it, for display, with a moment for sorting (null when unparseable). */
+/**
+ * A FHIR date, dateTime or instant: `text` as the EHR gave it, what is shown (at the precision and
+ * in the zone sense it was sent: contract/fhir-time.ts); `epochMs` a sort key, null when
+ * unparseable. Only an instant's key is its moment: a zone-less dateTime or a partial date has its
+ * fields read as UTC, so it must never be shown as a moment in the user's zone.
+ */
 export const when = z.object({ text: z.string(), epochMs: z.number().nullable() });
 export type When = z.infer<typeof when>;

@@ -31,6 +31,14 @@ export type PatchListBody = z.infer<typeof patchListBody>;
 /** `POST /api/teams/{teamId}/lists/{listId}/patients`: duplicates are ignored. */
 /** The most patients one addition may name. */
 export const MAX_PATIENTS_PER_ADDITION = 500;
+/**
+ * The most patients one list holds: a ward or a unit census, with room to spare. Each view of a
+ * list reads every patient from the EHR and records each in the audit trail, so an unbounded list
+ * would let one member load the EHR and flood the trail.
+ */
+export const MAX_PATIENTS_PER_LIST = 500;
+/** The most lists one team keeps. */
+export const MAX_LISTS_PER_TEAM = 100;
 export const addPatientsBody = z
   .object({ patientIds: z.array(fhirId).min(1, 'must name at least one patient').max(MAX_PATIENTS_PER_ADDITION) })
   .strict();

@@ -19,6 +19,8 @@
  * be younger than 16 (adultRangesApply) gets no flag at all rather than an adult's.
  */
 
+import { latestMs } from './fhir-time.js';
+
 export type VitalFlag = 'low' | 'high' | 'criticalLow' | 'criticalHigh';
 
 /**
@@ -146,5 +148,15 @@ export function adultRangesApply(birthDate: string | null | undefined, now: numb
 /** A reading older than this is stale: it may no longer say how the patient is. */
 export const STALE_AFTER_MS = 24 * 60 * 60 * 1000;
 
-/** Whether a reading taken at `epochMs` is stale at `now`; a reading without a time is not judged. */
-export const isStale = (epochMs: number | null | undefined, now: number): boolean => typeof epochMs === 'number' && now - epochMs > STALE_AFTER_MS;
+/**
+ * Whether a reading is stale at `now`: even the latest moment its time can mean is more than
+ * STALE_AFTER_MS ago (latestMs, contract/fhir-time.ts). A time with a zone is that moment; a
+ * zone-less date-time is allowed the widest offset (-14:00: up to 14 hours after its clock time
+ * read as UTC); a day, month or year lasts to its end, zone-less too ("2026-12-04" is stale only
+ * after 2026-12-06T14:00Z). So a reading is never called stale wrongly, at the cost of calling one
+ * stale up to 14 hours late. A bare number is a moment; a reading without a usable time is not judged.
+ */
+export function isStale(time: { text: string; epochMs: number | null } | number | null | undefined, now: number): boolean {
+  const latest = typeof time === 'number' || time == null ? time : (latestMs(time.text) ?? time.epochMs);
+  return typeof latest === 'number' && Number.isFinite(latest) && now - latest > STALE_AFTER_MS;
+}

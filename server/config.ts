@@ -24,11 +24,15 @@ const keyVaultSecretName = z.string().regex(/^[0-9a-zA-Z-]{1,127}$/, 'must be a 
 /** One interop partner in EHR_PARTNERS; never echoes a value in its errors (secrets). */
 const partner = z.object({
   tokenEndpoint: httpUrl,
-  clientId: z.string().min(1),
-  clientSecrets: z.union([list, z.array(z.string().min(1))]).pipe(z.array(z.string()).min(1)),
+  clientId: z.string().min(1, 'must be the client id at the partner'),
+  /** Its secrets, or none when KEY_VAULT_URL and clientSecretName give them (checked in loadConfig). */
+  clientSecrets: z
+    .union([list, z.array(z.string())], { message: 'must be a list of secrets (an array of strings, or comma-separated)' })
+    .pipe(z.array(z.string().min(1, 'must not hold an empty secret')))
+    .optional(),
   /** With KEY_VAULT_URL: the Key Vault secret whose enabled versions are this client's secrets. */
   clientSecretName: keyVaultSecretName.optional(),
-  fhirOrigins: z.array(httpUrl).min(1),
+  fhirOrigins: z.array(httpUrl, { message: 'must be an array of http(s) origins' }).min(1, 'must name at least one FHIR origin'),
 });
 const partnersJson = z
   .string()
@@ -36,11 +40,15 @@ const partnersJson = z
     try {
       return JSON.parse(text) as unknown;
     } catch {
-      ctx.addIssue({ code: 'custom', message: 'must be a JSON array of {tokenEndpoint, clientId, clientSecrets, fhirOrigins}' });
+      ctx.addIssue({ code: 'custom', message: 'must be a JSON array of {tokenEndpoint, clientId, clientSecrets or clientSecretName, fhirOrigins}' });
       return z.NEVER;
     }
   })
-  .pipe(z.array(partner).min(1));
+  .pipe(
+    z
+      .array(partner, { message: 'must be a JSON array of {tokenEndpoint, clientId, clientSecrets or clientSecretName, fhirOrigins}' })
+      .min(1, 'must name at least one partner'),
+  );
 const schema = z.object({
   APP_MODE: z.enum(['dev', 'production']).default('dev'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3978),
@@ -59,7 +67,7 @@ const schema = z.object({
   EHR_TOKEN_ENDPOINT: httpUrl.optional(),
   /** Comma-separated origins of that partner's FHIR endpoints. */
   EHR_FHIR_ORIGINS: list.pipe(z.array(httpUrl)).optional(),
-  /** More partners, each with its own client: a JSON array of {tokenEndpoint, clientId, clientSecrets, fhirOrigins}. */
+  /** More partners, each with its own client: a JSON array of {tokenEndpoint, clientId, clientSecrets or (with KEY_VAULT_URL) clientSecretName, fhirOrigins}. */
   EHR_PARTNERS: partnersJson.optional(),
   EHR_MRN_SYSTEM: z.string().url().optional(),
   EHR_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
@@ -100,11 +108,13 @@ const schema = z.object({
   /** Application Insights: when set, traces go there through Azure Monitor OpenTelemetry (server/platform/telemetry.ts). */
   APPLICATIONINSIGHTS_CONNECTION_STRING: z.string().min(1).optional(),
   /**
-   * Where the audit trail goes: SQLite (embedded, one instance) or Azure Table Storage, shared by
-   * every instance, at AUDIT_TABLE_ENDPOINT with the app's managed identity (or, for azurite and
-   * development, AUDIT_TABLE_CONNECTION_STRING), in the table AUDIT_TABLE_NAME.
+   * Where the audit trail goes: SQLite (embedded, one instance; dev mode's default, never in
+   * production) or Azure Table Storage, shared by every instance, at AUDIT_TABLE_ENDPOINT with the
+   * app's managed identity (or, for azurite and development, AUDIT_TABLE_CONNECTION_STRING), in
+   * the table AUDIT_TABLE_NAME. Production requires azure-table: its audit trail is never a file
+   * on the web app's disk (spec: product.md, "Audit").
    */
-  AUDIT_STORE: z.enum(['sqlite', 'azure-table']).default('sqlite'),
+  AUDIT_STORE: z.enum(['sqlite', 'azure-table']).optional(),
   AUDIT_TABLE_ENDPOINT: httpUrl.optional(),
   AUDIT_TABLE_CONNECTION_STRING: z.string().min(1).optional(),
   AUDIT_TABLE_NAME: z
@@ -124,8 +134,9 @@ const schema = z.object({
 });
 
 type Parsed = z.infer<typeof schema>;
-export type Config = Omit<Parsed, 'STORE' | 'SSO'> & {
+export type Config = Omit<Parsed, 'STORE' | 'SSO' | 'AUDIT_STORE'> & {
   STORE: 'sqlite' | 'graph';
+  AUDIT_STORE: 'sqlite' | 'azure-table';
   SSO: 'dev' | 'azure-ad';
   dataDir: string;
   staticDir: string;
@@ -146,7 +157,13 @@ const required: Record<'dev' | 'production', (keyof Parsed)[]> = {
     'EHR_CLIENT_SECRETS',
     'EHR_TOKEN_ENDPOINT',
     'EHR_FHIR_ORIGINS',
+    'AUDIT_STORE',
   ],
+};
+/** Why a production setting is required, where the bare name does not say it. */
+const requiredBecause: Partial<Record<keyof Parsed, string>> = {
+  AUDIT_STORE: " (azure-table: the audit trail is never a file on the web app's disk)",
+  EHR_CLIENT_SECRETS: ' (or KEY_VAULT_URL, to read them from the Key Vault secret EHR_CLIENT_SECRET_NAME)',
 };
 /** EHR_PARTNERS stands in for the single partner's settings. */
 const singlePartner = new Set<keyof Parsed>(['EHR_CLIENT_ID', 'EHR_CLIENT_SECRETS', 'EHR_TOKEN_ENDPOINT', 'EHR_FHIR_ORIGINS']);
@@ -165,7 +182,7 @@ function productionAddressProblems(c: Parsed): string[] {
   const ehr: [string, string[]][] = [
     ['EHR_TOKEN_ENDPOINT', c.EHR_TOKEN_ENDPOINT ? [c.EHR_TOKEN_ENDPOINT] : []],
     ['EHR_FHIR_ORIGINS', c.EHR_FHIR_ORIGINS ?? []],
-    ...(c.EHR_PARTNERS ?? []).map((p, i): [string, string[]] => [`EHR_PARTNERS.${i}`, [p.tokenEndpoint, ...p.fhirOrigins]]),
+    ...(c.EHR_PARTNERS ?? []).map((p, i): [string, string[]] => [partnerEntry(i, p), [p.tokenEndpoint, ...p.fhirOrigins]]),
   ];
   for (const [key, urls] of ehr)
     if (urls.some(ehrNotHttps))
@@ -177,7 +194,58 @@ function productionAddressProblems(c: Parsed): string[] {
     if (url && !url.toLowerCase().startsWith('https://') && !loopbackHttp(url))
       problems.push(`  ${key}: must be an https address in production mode`);
   }
+  if (
+    c.AUDIT_TABLE_CONNECTION_STRING &&
+    connectionStringEndpoints(c.AUDIT_TABLE_CONNECTION_STRING).some((u) => !u.startsWith('https://') && !loopbackHttp(u))
+  )
+    problems.push(
+      "  AUDIT_TABLE_CONNECTION_STRING: its endpoints must be https in production mode (plain http only to azurite on this machine's loopback): the account's key and the audit records would cross the network in the clear; or use AUDIT_TABLE_ENDPOINT with the app's managed identity",
+    );
   return problems;
+}
+
+/**
+ * The addresses an Azure Storage connection string sends its key to: each `…Endpoint=`, and the
+ * account's own (DefaultEndpointsProtocol, https when unset) unless TableEndpoint names the table
+ * service; `UseDevelopmentStorage=true` is azurite on loopback. Lower case; never the key.
+ */
+export function connectionStringEndpoints(connectionString: string): string[] {
+  const parts = new Map<string, string>();
+  for (const part of connectionString.split(';')) {
+    const at = part.indexOf('=');
+    if (at > 0) parts.set(part.slice(0, at).trim().toLowerCase(), part.slice(at + 1).trim());
+  }
+  if (parts.get('usedevelopmentstorage')?.toLowerCase() === 'true') return ['http://127.0.0.1:10002'];
+  const endpoints = [...parts].filter(([key]) => key.endsWith('endpoint')).map(([, value]) => value.toLowerCase());
+  if (!parts.has('tableendpoint')) endpoints.push(`${(parts.get('defaultendpointsprotocol') ?? 'https').toLowerCase()}://`);
+  return endpoints;
+}
+
+/** How a message names an EHR_PARTNERS entry: by its place (from 1) and its client, never a path like `EHR_PARTNERS.0`. */
+function partnerEntry(index: number, p?: { clientId?: unknown }): string {
+  return `EHR_PARTNERS entry ${index + 1}${typeof p?.clientId === 'string' && p.clientId ? ` (client ${p.clientId})` : ''}`;
+}
+
+/**
+ * One refused value, in the setting's own words: `KEY: message`, an item of a list setting by its
+ * place (`EHR_FHIR_ORIGINS item 2`), a field of an EHR_PARTNERS entry by the entry and its client.
+ */
+function issueLine(issue: z.core.$ZodIssue, given: Record<string, unknown>): string {
+  const [key, ...rest] = issue.path.map(String);
+  if (key === 'EHR_PARTNERS' && rest.length > 0 && /^\d+$/.test(rest[0])) {
+    let entries: unknown;
+    try {
+      entries = JSON.parse(String(given.EHR_PARTNERS));
+    } catch {
+      entries = undefined;
+    }
+    const index = Number(rest[0]);
+    const entry = Array.isArray(entries) ? (entries[index] as { clientId?: unknown } | undefined) : undefined;
+    const field = rest.slice(1).map((p, i) => (i > 0 && /^\d+$/.test(p) ? `item ${Number(p) + 1}` : p));
+    return `  ${partnerEntry(index, entry)}: ${field.length ? `${field.join(' ')} ` : ''}${issue.message}`;
+  }
+  const item = rest.length && /^\d+$/.test(rest[0]) ? ` item ${Number(rest[0]) + 1}` : rest.length ? ` ${rest.join(' ')}` : '';
+  return `  ${key}${item}: ${issue.message}`;
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -188,21 +256,30 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const vaultProblems = unresolved.map(
     (key) => `  ${key}: App Service could not resolve its Key Vault reference (does the secret exist, and may the app's identity read it?)`,
   );
+  // With KEY_VAULT_URL the default partner's secrets come from the vault (EHR_CLIENT_SECRET_NAME).
   const missing = (mode: 'dev' | 'production', partners: boolean) =>
     required[mode]
       .filter((key) => given[key] === undefined && !(partners && singlePartner.has(key)))
-      .map((key) => `  ${key}: required in ${mode} mode`);
+      .filter((key) => !(key === 'EHR_CLIENT_SECRETS' && given.KEY_VAULT_URL !== undefined))
+      .map((key) => `  ${key}: required in ${mode} mode${requiredBecause[key] ?? ''}`);
   if (!parsed.success) {
     // Every problem at once, so one restart fixes them all: the values refused, the settings
     // missing, and the Key Vault references App Service could not resolve.
-    const lines = parsed.error.issues.filter((i) => !unresolved.includes(String(i.path[0]))).map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    const lines = parsed.error.issues.filter((i) => !unresolved.includes(String(i.path[0]))).map((i) => issueLine(i, given));
     const mode = given.APP_MODE === 'production' ? 'production' : 'dev';
     throw new ConfigError(`Invalid configuration:\n${[...lines, ...missing(mode, given.EHR_PARTNERS !== undefined), ...vaultProblems].join('\n')}`);
   }
   const c = parsed.data;
   const problems = [...missing(c.APP_MODE, c.EHR_PARTNERS !== undefined), ...vaultProblems];
-  if (Boolean(c.EHR_CLIENT_ID) !== Boolean(c.EHR_CLIENT_SECRETS?.length))
-    problems.push('  EHR_CLIENT_ID and EHR_CLIENT_SECRETS must be set together');
+  // The default partner's secrets: EHR_CLIENT_SECRETS, or (with KEY_VAULT_URL) the vault secret EHR_CLIENT_SECRET_NAME.
+  const defaultSecrets = Boolean(c.EHR_CLIENT_SECRETS?.length) || Boolean(c.KEY_VAULT_URL && c.EHR_TOKEN_ENDPOINT);
+  if (c.EHR_CLIENT_SECRETS?.length && !c.EHR_CLIENT_ID) problems.push('  EHR_CLIENT_ID and EHR_CLIENT_SECRETS must be set together');
+  else if (c.EHR_CLIENT_ID && !defaultSecrets)
+    problems.push(
+      c.EHR_TOKEN_ENDPOINT
+        ? '  EHR_CLIENT_SECRETS: required with EHR_CLIENT_ID (or KEY_VAULT_URL, to read them from the Key Vault secret EHR_CLIENT_SECRET_NAME)'
+        : '  EHR_CLIENT_ID and EHR_CLIENT_SECRETS must be set together',
+    );
   if (Boolean(c.EHR_TOKEN_ENDPOINT) !== Boolean(c.EHR_FHIR_ORIGINS?.length))
     problems.push('  EHR_TOKEN_ENDPOINT and EHR_FHIR_ORIGINS must be set together');
   if (c.EHR_TOKEN_ENDPOINT && !c.EHR_CLIENT_ID)
@@ -210,8 +287,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (c.STORE === 'graph' && c.APP_MODE === 'dev') {
     problems.push('  STORE: graph needs production mode (APP_MODE=production): Graph is reached on behalf of Teams SSO users');
   }
-  if (!c.KEY_VAULT_URL && c.EHR_PARTNERS?.some((p) => p.clientSecretName))
-    problems.push('  EHR_PARTNERS: clientSecretName needs KEY_VAULT_URL, the vault the secret is read from');
+  (c.EHR_PARTNERS ?? []).forEach((p, i) => {
+    if (p.clientSecretName && !c.KEY_VAULT_URL)
+      problems.push(`  ${partnerEntry(i, p)}: clientSecretName needs KEY_VAULT_URL, the vault the secret is read from`);
+    else if (!p.clientSecrets?.length && !p.clientSecretName)
+      problems.push(`  ${partnerEntry(i, p)}: needs clientSecrets or clientSecretName (with KEY_VAULT_URL)`);
+  });
+  if (c.APP_MODE === 'production' && c.AUDIT_STORE === 'sqlite')
+    problems.push(
+      "  AUDIT_STORE: sqlite is not allowed in production mode; set AUDIT_STORE=azure-table (the audit trail is never a file on the web app's disk)",
+    );
   if (c.AUDIT_STORE === 'azure-table' && !c.AUDIT_TABLE_ENDPOINT && !c.AUDIT_TABLE_CONNECTION_STRING)
     problems.push('  AUDIT_TABLE_ENDPOINT: required with AUDIT_STORE=azure-table (or AUDIT_TABLE_CONNECTION_STRING for azurite)');
   if (c.APP_MODE === 'production' && c.AUDIT_TABLE_ENDPOINT && !c.AUDIT_TABLE_ENDPOINT.startsWith('https://'))
@@ -230,12 +315,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   if (problems.length) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(p));
-  const ehrPartners: EhrPartner[] = [...(c.EHR_PARTNERS ?? [])];
-  if (c.EHR_TOKEN_ENDPOINT && c.EHR_FHIR_ORIGINS && c.EHR_CLIENT_ID && c.EHR_CLIENT_SECRETS) {
+  // A partner whose secrets are only in Key Vault holds none until the first read.
+  const ehrPartners: EhrPartner[] = (c.EHR_PARTNERS ?? []).map((p) => ({ ...p, clientSecrets: p.clientSecrets ?? [] }));
+  if (c.EHR_TOKEN_ENDPOINT && c.EHR_FHIR_ORIGINS && c.EHR_CLIENT_ID && defaultSecrets) {
     ehrPartners.unshift({
       tokenEndpoint: c.EHR_TOKEN_ENDPOINT,
       clientId: c.EHR_CLIENT_ID,
-      clientSecrets: c.EHR_CLIENT_SECRETS,
+      clientSecrets: c.EHR_CLIENT_SECRETS ?? [],
       fhirOrigins: c.EHR_FHIR_ORIGINS,
       ...(c.KEY_VAULT_URL ? { clientSecretName: c.EHR_CLIENT_SECRET_NAME } : {}),
     });
@@ -244,10 +330,60 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ...c,
     ehrPartners: ehrPartners.map((p) => ({ ...p, fhirOrigins: p.fhirOrigins.map((o) => new URL(o).origin) })),
     STORE: c.STORE ?? (c.APP_MODE === 'production' ? 'graph' : 'sqlite'),
+    AUDIT_STORE: c.AUDIT_STORE ?? 'sqlite',
     SSO: c.SSO ?? (c.APP_MODE === 'production' ? 'azure-ad' : 'dev'),
     dataDir: abs(c.DATA_DIR),
     staticDir: abs(c.STATIC_DIR),
     // Dev mode binds to loopback only: it has a token endpoint for any dev user.
     host: c.APP_MODE === 'dev' ? '127.0.0.1' : c.HOST,
   };
+}
+
+/**
+ * Names the app's own deployment files set beside its settings that the server does not read
+ * (m365agents.local.yml writes them for the Agents Toolkit): not typos.
+ */
+const notSettingsOfOurs = new Set(['AAD_APP_TENANT_ID', 'TAB_ENDPOINT']);
+/** Families that belong to a library, not to the app, although a setting of ours starts the same way. */
+const foreignPrefixes = ['APPLICATIONINSIGHTS_'];
+
+function editDistance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[b.length];
+}
+
+/**
+ * Environment variables that look like settings of this app but are none (a misspelling such as
+ * AUDIT_STOR is otherwise ignored, and its default used): each name that starts as a setting's
+ * family does (the first word and `_` of a setting's name: AUDIT_, EHR_, KEY_, RATE_, STORE_, …),
+ * or is one letter off a setting's name, with the closest setting where one is near. Start logs
+ * them as a warning; they never stop it.
+ */
+export function unknownSettings(env: Record<string, string | undefined>): { name: string; closest?: string }[] {
+  const known = Object.keys(schema.shape);
+  const prefixes = [...new Set(known.map((key) => `${key.split('_')[0]}_`))].filter((p) => !foreignPrefixes.includes(p));
+  return Object.keys(env)
+    .filter((name) => env[name] !== undefined && !known.includes(name) && !notSettingsOfOurs.has(name))
+    .filter((name) => !foreignPrefixes.some((p) => name.startsWith(p)))
+    .filter((name) => prefixes.some((p) => name.startsWith(p)) || known.some((key) => editDistance(name, key) === 1))
+    .sort()
+    .map((name) => {
+      const [closest, distance] = known
+        .map((key) => [key, editDistance(name, key)] as const)
+        .reduce((best, next) => (next[1] < best[1] ? next : best));
+      // Near enough to be the setting meant: a few letters off, or the setting with a word added (SSO_MODE).
+      if (distance <= Math.max(2, Math.floor(closest.length / 4))) return { name, closest };
+      const extended = known.filter((key) => name.startsWith(`${key}_`)).sort((a, b) => b.length - a.length)[0];
+      return extended ? { name, closest: extended } : { name };
+    });
+}
+
+/** The warning for one unknown setting: `AUDIT_STOR is not a setting; did you mean AUDIT_STORE?` */
+export function unknownSettingMessage(unknown: { name: string; closest?: string }): string {
+  return `${unknown.name} is not a setting${unknown.closest ? `; did you mean ${unknown.closest}?` : ' of this app: it is ignored'}`;
 }

@@ -6,12 +6,13 @@ import { join } from 'node:path';
 import { createApp, type AppDeps } from './app.js';
 import { openSqliteAuditLog } from './storage/sqlite/sqlite-audit-log.js';
 import { auditAfterWrite } from './storage/store-audit.js';
-import { openTableAuditLog } from './storage/azure-table/table-audit-log.js';
+import { auditTableClient, openTableAuditLog } from './storage/azure-table/table-audit-log.js';
+import { proveAuditAppend } from './storage/azure-table/audit-write-probe.js';
 import { openTableHeldItems } from './storage/azure-table/table-held-items.js';
 import { graphMembership } from './identity/graph-membership.js';
 import { devMembership } from './identity/membership.js';
 import { azureAdVerifierSettings, createTokenVerifier } from './identity/verify-token.js';
-import { loadConfig, type Config } from './config.js';
+import { loadConfig, unknownSettingMessage, unknownSettings, type Config } from './config.js';
 import { createEhrGateway, type EhrFetch, type EhrPartner } from './ehr/index.js';
 import { openPartnerSecrets, type PartnerSecretsSettings } from './ehr/partner-secrets.js';
 import { openGraphStore } from './storage/sharepoint/graph-store.js';
@@ -62,6 +63,8 @@ const SANDBOX_PATH = '/sandbox';
  */
 export async function startServer(env: Record<string, string | undefined> = process.env, options: StartOptions = {}): Promise<RunningServer> {
   const config = loadConfig(env);
+  // A misspelt setting (AUDIT_STOR) would be ignored and its default used: named, never fatal.
+  for (const unknown of unknownSettings(env)) logger.warn({ setting: unknown.name, closest: unknown.closest }, unknownSettingMessage(unknown));
   const root = express();
   root.disable('x-powered-by');
   // The credentials go only to these partners' token endpoints; dev mode adds its sandbox once it listens.
@@ -142,13 +145,10 @@ export async function startServer(env: Record<string, string | undefined> = proc
     endpoint: config.AUDIT_TABLE_ENDPOINT,
     connectionString: config.AUDIT_TABLE_CONNECTION_STRING,
   };
-  // A second instance (App Service scale-out) would keep a trail of its own, or share one SQLite file over a network share.
-  if (!tableAccount && config.APP_MODE === 'production')
-    logger.warn(
-      { setting: 'AUDIT_STORE' },
-      "AUDIT_STORE=sqlite keeps the audit trail, download links and uploads on this instance's disk: run one instance only, or set AUDIT_STORE=azure-table",
-    );
+  // Production always has the table (config.ts refuses AUDIT_STORE=sqlite there): its trail is never a file on the web app's disk.
   const sharedAudit = tableAccount ? await openTableAuditLog({ ...tableAccount, tableName: config.AUDIT_TABLE_NAME }) : undefined;
+  // Readiness proves the table takes records (a read does not): one create of a probe entity outside any tenant's partitions.
+  const auditProbeClient = tableAccount ? auditTableClient({ ...tableAccount, tableName: config.AUDIT_TABLE_NAME }) : undefined;
   const heldItems = tableAccount ? await openTableHeldItems({ ...tableAccount, tableName: config.HELD_ITEMS_TABLE_NAME }) : undefined;
   const store =
     config.STORE === 'graph'
@@ -189,7 +189,10 @@ export async function startServer(env: Record<string, string | undefined> = proc
     staticDir: config.staticDir,
     readiness: {
       store: () => store.ready(),
-      audit: () => store.audit.ready(),
+      audit: async () => {
+        await store.audit.ready();
+        if (auditProbeClient) await proveAuditAppend(auditProbeClient);
+      },
       configuration: configurationCheck(env),
     },
   });

@@ -1,7 +1,7 @@
 import type { ListCell, Measurement } from '../../contract/cells';
 import type { When } from '../../contract/ids';
 import { allColumns } from './columns';
-import { calendarDate, codeLabel, exactNumberText, mediumDate, numberText, shortDateTime } from './format';
+import { codeLabel, exactNumberText, fhirTimeText, numberText } from './format';
 import { isUnconfirmed } from '../../contract/plain-constants';
 import { isComparator, isStale, vitalBand, type Comparator, type VitalFlag } from '../../contract/vital-ranges';
 import type { MessageKey } from './i18n/en';
@@ -26,6 +26,8 @@ export interface CellDisplay {
   stale?: boolean;
   /** A reading or place the EHR qualifies in a way the tab cannot read (contract `qualified`): marked "check in EHR". */
   qualified?: boolean;
+  /** A vital sign the EHR has not made final (contract `preliminary`): its text says "preliminary". */
+  preliminary?: boolean;
   /** What the EHR sent, when the value shown was rounded or converted (for the details). */
   source?: string;
 }
@@ -94,10 +96,16 @@ function vitalMarks(kind: string, m: ShownMeasurement | null, time: unknown, now
   const band = m ? vitalBand(kind, m.value, m.unit, m.comparator, adult) : null;
   return {
     ...(band?.flag ? { flag: band.flag, news2: band.news2 } : {}),
-    ...(isStale(whenOf(time)?.epochMs, now) ? { stale: true } : {}),
+    ...(isStale(whenOf(time), now) ? { stale: true } : {}),
     ...(source ? { source } : {}),
   };
 }
+/**
+ * A vital sign's text, with "(preliminary)" after the value when the EHR says the reading is not
+ * final yet (contract `preliminary`, Observation.status): in words, in the list and the details alike.
+ */
+const vitalText = (text: string, v: Json) =>
+  v.preliminary === true ? { text: `${text} (${codeLabel('preliminary')})`, preliminary: true } : { text };
 const whenOf = (x: unknown): When | null =>
   isObject(x) && typeof x.text === 'string'
     ? { text: x.text, epochMs: typeof x.epochMs === 'number' && Number.isFinite(x.epochMs) ? x.epochMs : null }
@@ -108,24 +116,20 @@ export const unitText = (unit: string | null | undefined) => (unit ? (Object.has
 
 export const withUnit = (value: string, unit: string) => (unit.startsWith('/') ? `${value}${unit}` : `${value} ${unit}`.trim());
 
-/** A reading's time, short, in the user's locale: day, month and time, with the year only when it is not this year. */
+/**
+ * A reading's time, short, in the user's locale, at the precision and in the zone sense the EHR
+ * sent it (fhirTimeText): day, month and time ("Dec 5, 8:00 AM"; a zone-less time as written), a
+ * day ("Dec 5") or month ("Dec 2026") alone; the year only when it is not this year.
+ */
 export function shortTime(w: unknown, now = new Date()): string {
   const when = whenOf(w);
-  if (!when) return '';
-  const date = new Date(when.epochMs ?? when.text);
-  if (Number.isNaN(date.getTime())) return when.text;
-  return shortDateTime(date, now);
+  return when ? fhirTimeText(when.text, when.epochMs, 'short', now) : '';
 }
 
-/** A date as the EHR gave it (a day, a month, a year, or a point in time), in the user's locale. */
+/** A date as the EHR gave it (a day, a month, a year, or the day of a point in time: a zone-less one's as written), in the user's locale. */
 export function dateText(w: unknown): string {
   const when = whenOf(w);
-  if (!when) return '';
-  const day = /^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$/.exec(when.text);
-  if (day) return calendarDate(Number(day[1]), day[2] ? Number(day[2]) : undefined, day[3] ? Number(day[3]) : undefined);
-  const date = new Date(when.epochMs ?? NaN);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(when.text) || Number.isNaN(date.getTime())) return when.text;
-  return mediumDate(date);
+  return when ? fhirTimeText(when.text, when.epochMs, 'date') : '';
 }
 
 const knownColumns = new Set<string>(allColumns);
@@ -143,17 +147,24 @@ function listText(items: string[]): CellDisplay {
   return { text: `${items.slice(0, LIST_CELL_ITEMS).join(', ')} ${t('value.more', { count: items.length - LIST_CELL_ITEMS })}`, full };
 }
 
-/** Room and bed as the text, the rest of the location (ward, unit) as the detail. */
+// The words the server reads a room or bed from (server/ehr/clinical/encounter.ts ROOM, BED: "Room 412", "Rm. 4B", "Bed: 2").
+const ROOM_OR_BED = /\b(?:room|rm|bed|bd)\b\.?(?:\s*[:#]\s*|\s+)[A-Za-z0-9][\w-]*/gi;
+/**
+ * Room and bed as the text, the rest of the location (ward, unit) as the detail, which never
+ * repeats a room or bed in any of the words the server reads them from ("Ward 5 Rm 12" → "Ward 5").
+ * A current place the EHR names nowhere (`location` '', no room or bed: a Location reference
+ * without a display) gives null, so the cell reads "not available", never "none recorded".
+ */
 function locationText(v: Json): CellDisplay | null {
   const room = textOf(v.room) || null;
   const bed = textOf(v.bed) || null;
   const location = textOf(v.location) ?? '';
   const where = room && bed ? t('location.roomBed', { room, bed }) : room ? t('location.room', { room }) : bed ? t('location.bed', { bed }) : null;
-  if (!where) return location ? { text: location } : null;
+  if (!where) return location.trim() ? { text: location } : null;
   const rest = location
     .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s && s !== room && s !== bed && !/^(room|bed)\b/i.test(s))
+    .map((s) => s.replace(ROOM_OR_BED, ' ').replace(/\s+/g, ' ').trim())
+    .filter((s) => s && s !== room && s !== bed && !/^(room|rm|bed|bd)\b/i.test(s))
     .join(', ');
   return { text: where, detail: rest || undefined };
 }
@@ -167,10 +178,13 @@ function entries(v: unknown, name: (entry: Json) => string | null): CellDisplay 
 /**
  * What the list says beside an entry's name: a diagnosis or allergy the EHR has not confirmed
  * ("Asthma (provisional)"), an order halted for now ("Warfarin (on hold)"), an entry the EHR
- * qualifies in a way the tab cannot read ("Asthma (check in EHR)"), or several.
+ * qualifies in a way the tab cannot read ("Asthma (check in EHR)"), an allergy of high criticality
+ * ("Penicillin (high)": AllergyIntolerance.criticality `high`, DSTU2 CRITH; in words, never by colour
+ * alone, first of the marks), or several.
  */
 function marked(text: string | null, item: Json): string | null {
   const marks = [
+    item.criticality === 'high' && t('value.highCriticality'),
     isUnconfirmed(item.verification) && codeLabel(item.verification),
     item.status === 'on-hold' && codeLabel(item.status),
     item.qualified === true && t('value.qualified'),
@@ -207,7 +221,7 @@ function valueText(column: string, v: unknown, now: number, adult: boolean): Cel
           ? `${sent(systolic)}/${sent(diastolic)} ${(systolic?.original ?? diastolic?.original)?.unit ?? ''}`.trim()
           : null;
       return {
-        text: withUnit(`${number(systolic)}/${number(diastolic)}`, unitText(systolic?.unit ?? diastolic?.unit)),
+        ...vitalText(withUnit(`${number(systolic)}/${number(diastolic)}`, unitText(systolic?.unit ?? diastolic?.unit)), v),
         detail: shortTime(v.time) || undefined,
         // NEWS2 scores the systolic pressure only.
         ...vitalMarks('systolic', systolic, v.time, now, source, adult),
@@ -224,7 +238,7 @@ function valueText(column: string, v: unknown, now: number, adult: boolean): Cel
       const m = isObject(v) ? measurementOf(v.value) : null;
       if (!m || !isObject(v)) return null;
       return {
-        text: withUnit(boundText(m), unitText(m.unit)),
+        ...vitalText(withUnit(boundText(m), unitText(m.unit)), v),
         detail: shortTime(v.time) || undefined,
         ...vitalMarks(column, m, v.time, now, sourceOf(m), adult),
         ...qualifiedMark(v),

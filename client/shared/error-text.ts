@@ -43,6 +43,8 @@ export const messageOfCode: Record<ErrorCode, MessageKey> = {
   not_manual_mode: 'error.notManualMode',
   version_conflict: 'error.versionConflict',
   schema_conflict: 'error.schemaConflict',
+  list_full: 'error.listFull',
+  too_many_lists: 'error.tooManyLists',
   ehr_unreachable: 'error.ehrUnreachable',
   ehr_timeout: 'error.ehrTimeout',
   not_fhir: 'error.notFhir',

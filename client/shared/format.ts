@@ -1,3 +1,4 @@
+import { asWrittenMs, fhirTime, sortKeyMs, type FhirTime } from '../../contract/fhir-time';
 import type { MessageKey } from './i18n/en';
 import { currentLocale, english, t } from './i18n/t';
 
@@ -111,10 +112,48 @@ export function shortDateTime(date: Date, now = new Date(), timeZone?: string): 
   // A 24-hour locale writes "08:00", a 12-hour one "8:00 AM".
   const h24 = /h2[34]/.test(new Intl.DateTimeFormat(currentLocale(), { hour: 'numeric' }).resolvedOptions().hourCycle ?? '');
   const options: Intl.DateTimeFormatOptions = { day: 'numeric', month: 'short', hour: h24 ? '2-digit' : 'numeric', minute: '2-digit', timeZone };
-  const year = (d: Date) => new Intl.DateTimeFormat('en', { year: 'numeric', timeZone }).format(d);
-  if (year(date) !== year(now)) options.year = 'numeric';
+  // This year is the user's, whatever zone the time is written in.
+  if (yearIn(date, timeZone) !== now.getFullYear()) options.year = 'numeric';
   return new Intl.DateTimeFormat(currentLocale(), options).format(date);
 }
+
+const yearIn = (date: Date, timeZone?: string) => Number(new Intl.DateTimeFormat('en', { year: 'numeric', timeZone }).format(date));
+
+/**
+ * How a FHIR date, dateTime or instant is shown: `short` as a list cell ("Dec 5, 8:00 AM", the year
+ * only when not this year), `full` as the details' trend table ("Dec 5, 2026, 8:00 AM"), `date`
+ * its day alone ("Dec 5, 2026").
+ */
+export type FhirTimeStyle = 'short' | 'full' | 'date';
+
+/**
+ * A FHIR time as the EHR sent it (`text`, with `epochMs` its sort key), at the precision and in the
+ * zone sense it was sent (contract/fhir-time.ts): a time with a zone is a moment, shown in the
+ * user's zone; a zone-less date-time is the clock time where it was taken, shown as written (its
+ * fields formatted in UTC, so nothing shifts it); a day, month or year is shown alone, never with a
+ * made-up time. Text that is no FHIR time is shown as sent.
+ */
+export function fhirTimeText(text: string, epochMs: number | null, style: FhirTimeStyle, now = new Date()): string {
+  const time = fhirTime(text);
+  if (!time) return text;
+  if (time.precision === 'instant') {
+    const date = new Date(epochMs ?? sortKeyMs(time));
+    return style === 'short' ? shortDateTime(date, now) : style === 'full' ? dateTime(date) : mediumDate(date);
+  }
+  const { precision, year, month, day } = time;
+  if (precision === 'year') return calendarDate(year);
+  if (precision === 'month') return style === 'short' ? asWritten(time, { year: 'numeric', month: 'short' }) : calendarDate(year, month);
+  if (precision === 'day' || style === 'date') {
+    if (style !== 'short') return calendarDate(year, month, day);
+    return asWritten(time, { day: 'numeric', month: 'short', ...(year !== now.getFullYear() ? { year: 'numeric' } : {}) });
+  }
+  const written = new Date(asWrittenMs(time));
+  return style === 'short' ? shortDateTime(written, now, 'UTC') : dateTime(written, 'UTC');
+}
+
+/** A partial or zone-less FHIR time's fields as written, in the user's locale. */
+const asWritten = (time: FhirTime, options: Intl.DateTimeFormatOptions) =>
+  new Intl.DateTimeFormat(currentLocale(), { ...options, timeZone: 'UTC' }).format(asWrittenMs(time));
 
 /** A day of a point in time in the user's locale ("3 Dec 2026"). */
 export const mediumDate = (date: Date, timeZone?: string) => new Intl.DateTimeFormat(currentLocale(), { dateStyle: 'medium', timeZone }).format(date);

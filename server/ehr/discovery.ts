@@ -1,5 +1,8 @@
+import { LRUCache } from 'lru-cache';
+import { appResourceTypes } from '../../contract/connection.js';
 import { FHIR_ACCEPT, type FhirHttp } from './fhir-http.js';
 import { isObject, objects, str, strings, type JsonObject } from './json.js';
+import { isTooLarge, SINGLE_ANSWER_BYTES } from './read-budget.js';
 import { underBase } from './urls.js';
 import { FhirError, type FhirVersion } from './types.js';
 
@@ -7,6 +10,7 @@ import { FhirError, type FhirVersion } from './types.js';
 export interface ServerInfo {
   base: URL;
   version: FhirVersion;
+  /** Of the resource types the app reads (`appResourceTypes`), those the capability statement lists. */
   resources: string[];
   auth: 'none' | 'client_credentials';
   tokenEndpoint?: string;
@@ -26,6 +30,31 @@ export interface Discovery {
 
 const OAUTH_URIS = 'http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris';
 const DEFAULT_TTL_MS = 5 * 60_000;
+/**
+ * FHIR bases whose discovery is kept at once (each a few hundred bytes now that only what the app
+ * uses is kept): past it the least recently used goes, and an expired one is never served.
+ */
+export const DISCOVERY_CACHE_MAX = 1_000;
+/**
+ * The largest capability statement read: the single-answer cap of reads (4 MB). Real ones are tens
+ * to a few hundred KB; past this a link is refused as "too large" rather than parsed.
+ */
+export const METADATA_BYTES = SINGLE_ANSWER_BYTES;
+/** The largest SMART configuration read (a few KB in practice); a larger one counts as absent. */
+const WELL_KNOWN_BYTES = 256 * 1024;
+/** The longest token endpoint address kept. */
+const MAX_TOKEN_ENDPOINT = 2_000;
+/** Token endpoint authentication methods a SMART configuration may name (RFC 8414, OIDC); others are not kept. */
+const AUTH_METHODS = new Set([
+  'client_secret_basic',
+  'client_secret_post',
+  'client_secret_jwt',
+  'private_key_jwt',
+  'tls_client_auth',
+  'self_signed_tls_client_auth',
+  'none',
+]);
+const APP_RESOURCE_TYPES: ReadonlySet<string> = new Set(appResourceTypes);
 
 const VERSIONS: Record<string, FhirVersion> = { '1.0': 'DSTU2', '3.0': 'STU3', '4.0': 'R4', '4.3': 'R4B' };
 
@@ -44,10 +73,18 @@ function detectVersion(fhirVersion: unknown): FhirVersion {
   return version;
 }
 
-export function createDiscovery(http: FhirHttp, options: { ttlMs?: number; now?: () => number } = {}): Discovery {
-  const ttlMs = options.ttlMs ?? DEFAULT_TTL_MS;
-  const now = options.now ?? Date.now;
-  const cache = new Map<string, { info: ServerInfo; expiresAt: number }>();
+export interface DiscoveryOptions {
+  ttlMs?: number;
+  /** Bases kept at once (default DISCOVERY_CACHE_MAX). */
+  maxEntries?: number;
+}
+
+/** Discovery, and how many bases it keeps (for tests of the bound). */
+export function createDiscovery(http: FhirHttp, options: DiscoveryOptions = {}): Discovery & { readonly cached: number } {
+  const ttl = options.ttlMs ?? DEFAULT_TTL_MS;
+  // Bounded: a team owner can try any number of links, each of which would otherwise stay for good.
+  const cache = new LRUCache<string, ServerInfo>({ max: options.maxEntries ?? DISCOVERY_CACHE_MAX, ttl, ttlAutopurge: false });
+  // One per base being discovered right now: as many as discoveries in flight.
   const inFlight = new Map<string, Promise<ServerInfo>>();
 
   async function load(base: URL): Promise<ServerInfo> {
@@ -58,18 +95,23 @@ export function createDiscovery(http: FhirHttp, options: { ttlMs?: number; now?:
   return {
     discover(base, { fresh = false } = {}) {
       const key = base.href;
-      const cached = cache.get(key);
-      if (!fresh && cached && now() < cached.expiresAt) return Promise.resolve(cached.info);
+      const cached = fresh ? undefined : cache.get(key);
+      if (cached) return Promise.resolve(cached);
       const pending = inFlight.get(key);
       if (pending) return pending;
       const request = load(base)
         .then((info) => {
-          cache.set(key, { info, expiresAt: now() + ttlMs });
+          cache.set(key, info);
           return info;
         })
         .finally(() => inFlight.delete(key));
       inFlight.set(key, request);
       return request;
+    },
+    get cached() {
+      // Expired entries are dropped first: what is counted is what could still be served.
+      cache.purgeStale();
+      return cache.size;
     },
   };
 }
@@ -83,9 +125,16 @@ export function createDiscovery(http: FhirHttp, options: { ttlMs?: number; now?:
 async function fetchMetadata(http: FhirHttp, base: URL): Promise<JsonObject> {
   let body: unknown;
   try {
-    ({ body } = await http({ method: 'GET', url: underBase(base, 'metadata'), accept: FHIR_ACCEPT }));
+    ({ body } = await http({ method: 'GET', url: underBase(base, 'metadata'), accept: FHIR_ACCEPT, maxResponseBytes: METADATA_BYTES }));
   } catch (error) {
     if (!(error instanceof FhirError)) throw error;
+    if (isTooLarge(error)) {
+      throw new FhirError(
+        'ehr_error',
+        `The EHR's description of itself (its capability statement at /metadata) is too large: over ${METADATA_BYTES / 1024 / 1024} MB, where real ones are far smaller. The app cannot use this link.`,
+        error.status,
+      );
+    }
     const status = error.status;
     if (error.code === 'not_fhir') throw notFhir('it answered with something other than FHIR JSON', status);
     if (error.code !== 'ehr_error' || status === undefined || status >= 500 || status === 429) throw error;
@@ -115,6 +164,7 @@ async function fetchWellKnown(http: FhirHttp, base: URL): Promise<JsonObject | u
       method: 'GET',
       url: underBase(base, '.well-known/smart-configuration'),
       accept: 'application/json',
+      maxResponseBytes: WELL_KNOWN_BYTES,
     });
     return isObject(body) && str(body.token_endpoint) ? body : undefined;
   } catch (error) {
@@ -127,9 +177,7 @@ function readServerInfo(base: URL, metadata: JsonObject, wellKnown: JsonObject |
   const version = detectVersion(metadata.fhirVersion);
   const rests = objects(metadata.rest);
   const serverRests = rests.filter((r) => r.mode === undefined || r.mode === 'server');
-  const resources = [...new Set(serverRests.flatMap((r) => objects(r.resource).map((res) => str(res.type))))].filter(
-    (t): t is string => t !== undefined,
-  );
+  const resources = offeredTypes(serverRests);
   if (!resources.includes('Patient')) {
     throw new FhirError('no_patient_support', 'This FHIR server offers no patient records (its capability statement lists no Patient resource).');
   }
@@ -139,11 +187,12 @@ function readServerInfo(base: URL, metadata: JsonObject, wellKnown: JsonObject |
   if (!tokenEndpoint) return { base, version, resources, auth: 'none', ...searchInfo };
   let tokenUrl: URL;
   try {
+    if (tokenEndpoint.length > MAX_TOKEN_ENDPOINT) throw new Error('too long');
     tokenUrl = new URL(tokenEndpoint, `${base.href}/`);
   } catch {
     throw new FhirError('token_refused', 'The EHR advertises a token endpoint that is not a valid address.');
   }
-  const authMethods = wellKnown ? strings(wellKnown.token_endpoint_auth_methods_supported) : [];
+  const authMethods = wellKnown ? [...new Set(strings(wellKnown.token_endpoint_auth_methods_supported))].filter((m) => AUTH_METHODS.has(m)) : [];
   return {
     base,
     version,
@@ -155,12 +204,29 @@ function readServerInfo(base: URL, metadata: JsonObject, wellKnown: JsonObject |
   };
 }
 
-/** Patient `name`, `family`, `given` listed with modifiers that leave out `contains`. */
+/**
+ * The resource types the app reads that the server rests list, in the order listed, each once.
+ * Whatever else a statement lists (a real one ~150 types, a hostile one a million made-up ones)
+ * is looked at once and not kept.
+ */
+function offeredTypes(rests: JsonObject[]): string[] {
+  const offered = new Set<string>();
+  for (const rest of rests) {
+    for (const resource of objects(rest.resource)) {
+      const type = str(resource.type);
+      if (type !== undefined && APP_RESOURCE_TYPES.has(type)) offered.add(type);
+    }
+  }
+  return [...offered];
+}
+
+/** Patient `name`, `family`, `given` listed with modifiers that leave out `contains`, each once. */
 function containsUnsupported(rests: JsonObject[]): string[] {
   const params = rests.flatMap((rest) => objects(rest.resource).filter((r) => r.type === 'Patient')).flatMap((r) => objects(r.searchParam));
-  return params
+  const names = params
     .filter((p) => ['name', 'family', 'given'].includes(str(p.name) ?? '') && Array.isArray(p.modifier) && !strings(p.modifier).includes('contains'))
     .map((p) => str(p.name) as string);
+  return [...new Set(names)];
 }
 
 function oauthUrisToken(rests: JsonObject[]): string | undefined {

@@ -17,6 +17,8 @@ export interface FhirRequest {
   body?: { contentType: string; text: string };
   token?: TokenSource;
   accept?: string;
+  /** Reads the answer only up to this many bytes (below the transport's own limit): see discovery.ts. */
+  maxResponseBytes?: number;
   /**
    * Called once a 2xx answer's bytes are all in, and awaited, before they are parsed: a caller
    * holding a slot for the request can hand it to the next request first.
@@ -60,6 +62,7 @@ export function createFhirHttp(options: FhirHttpOptions): FhirHttp {
         url: request.url,
         headers,
         body: request.body?.text,
+        ...(request.maxResponseBytes === undefined ? {} : { maxResponseBytes: request.maxResponseBytes }),
       });
       if (raw.status === 401 && request.token && token !== undefined && !renewed) {
         renewed = true;

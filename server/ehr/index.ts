@@ -1,7 +1,8 @@
+import { LRUCache } from 'lru-cache';
 import { logger } from '../platform/logger.js';
 import { adapterFor } from './adapters/index.js';
 import { readClinical, readPatientDetails, type ClinicalWarning } from './clinical/index.js';
-import { createDiscovery, type ServerInfo } from './discovery.js';
+import { createDiscovery, DISCOVERY_CACHE_MAX, type ServerInfo } from './discovery.js';
 import type { EhrContext, SearchQuirks } from './ehr-context.js';
 import { createFhirHttp, type TokenSource } from './fhir-http.js';
 import { fetchPage, searchPatients } from './patient-search.js';
@@ -47,14 +48,22 @@ export interface EhrGatewayOptions {
   maxRequestsInFlight?: number;
   /** Where the warnings of a read (search, patient, clinical) go: codes and counts only; default: the server log. */
   onWarnings?: (warnings: ClinicalWarning[]) => void;
+  /** FHIR bases whose discovery and learned search quirks are kept at once (default DISCOVERY_CACHE_MAX each). */
+  maxCachedBases?: number;
 }
+
+/** How long what a base taught about its searches (no `_sort`, no `_include`) is kept: it is learned again after. */
+const QUIRKS_TTL_MS = 60 * 60_000;
+
+/** The gateway, and how many bases its caches hold now (for tests of their bounds). */
+export type EhrGatewayWithCaches = EhrGateway & { readonly cachedBases: { discovery: number; quirks: number } };
 
 function logWarnings(warnings: ClinicalWarning[]): void {
   if (warnings.length > 0) logger.warn({ fhirWarnings: Object.fromEntries(warnings.map((w) => [w.code, w.count])) }, 'EHR data partly skipped');
 }
 
 /** The one door from the API into the EHR; all state (caches, learned quirks) lives in the instance. */
-export function createEhrGateway(options: EhrGatewayOptions): EhrGateway {
+export function createEhrGateway(options: EhrGatewayOptions): EhrGatewayWithCaches {
   const transport = createTransport({
     fetch: options.fetch,
     timeoutMs: options.timeoutMs,
@@ -64,9 +73,11 @@ export function createEhrGateway(options: EhrGatewayOptions): EhrGateway {
   const http = createFhirHttp({ transport });
   // Reads for a tenant go through its slots and the process's, and each call has a read budget.
   const outbound = limitOutbound(transport, { perTenant: options.maxRequestsPerTenant, perProcess: options.maxRequestsInFlight });
-  const discovery = createDiscovery(http);
+  const maxCachedBases = options.maxCachedBases ?? DISCOVERY_CACHE_MAX;
+  const discovery = createDiscovery(http, { maxEntries: maxCachedBases });
   const tokens = createTokenBroker({ transport });
-  const quirksByBase = new Map<string, SearchQuirks>();
+  // Bounded like discovery: any number of links can be tried, and each would otherwise stay for good.
+  const quirksByBase = new LRUCache<string, SearchQuirks>({ max: maxCachedBases, ttl: QUIRKS_TTL_MS, ttlAutopurge: false });
 
   /** The token key of a secured server: bound to its partner, or refused before any credential is sent. */
   function tokenKey(server: ServerInfo, tenantId: string): TokenKey | undefined {
@@ -111,6 +122,10 @@ export function createEhrGateway(options: EhrGatewayOptions): EhrGateway {
   }
 
   return {
+    get cachedBases() {
+      quirksByBase.purgeStale();
+      return { discovery: discovery.cached, quirks: quirksByBase.size };
+    },
     async check(baseUrl, tenantId): Promise<ConnectionCheck> {
       const { ctx, key } = await open(baseUrl, tenantId, true);
       const { server } = ctx;

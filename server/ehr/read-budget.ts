@@ -5,7 +5,7 @@ import { FhirError } from './types.js';
  * The largest answer read to a request other than a batch: a search page (`_count` at most 100,
  * plus includes), a single resource. Batches keep the transport's limit (20 MB).
  */
-const SINGLE_ANSWER_BYTES = 4 * 1024 * 1024;
+export const SINGLE_ANSWER_BYTES = 4 * 1024 * 1024;
 /** The largest batch answer read: the transport's own limit. */
 const BATCH_ANSWER_BYTES = 20 * 1024 * 1024;
 
@@ -108,7 +108,7 @@ export class ReadBudget {
 }
 
 /** The transport's "answer larger than the limit" failure. */
-function isTooLarge(error: unknown): boolean {
+export function isTooLarge(error: unknown): boolean {
   return error instanceof FhirError && error.code === 'ehr_error' && /larger than the .* limit/.test(error.message);
 }
 

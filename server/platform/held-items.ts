@@ -45,10 +45,11 @@ export type Taken<T> =
 
 export interface HeldKind<T> {
   /**
-   * Holds `value` under a new ticket for the kind's time, counted against `owner`'s share. With
-   * `slot`, an earlier item in the same slot is dropped.
+   * Holds `value` under a new ticket for the kind's time, counted against `owner`'s share (and,
+   * for a kind with a per-user share, `user`'s share within it: see `jsonKind`). With `slot`, an
+   * earlier item in the same slot is dropped.
    */
-  put(value: T, options: { owner: string; slot?: string }): Promise<{ ticket: string; expiresAt: Date }>;
+  put(value: T, options: { owner: string; user?: string; slot?: string }): Promise<{ ticket: string; expiresAt: Date }>;
   /** The item, left in place. */
   peek(ticket: string): Promise<Found<T>>;
   /** The item, taken out: of calls at the same moment (on any instance) one gets it, the others find nothing. */
@@ -59,15 +60,24 @@ export interface HeldKind<T> {
 
 export interface HeldItems {
   kind<T>(spec: HeldKindSpec<T>): HeldKind<T>;
+  /** The store's clock: what expires when is read on it (kinds that keep times of their own use it too). */
+  now(): number;
   close(): Promise<void>;
 }
 
 /** An owner's share of a kind's `max` when the kind does not say: a quarter. */
 export const ownerShare = (max: number) => Math.max(1, Math.ceil(max / 4));
 
-/** A kind whose items are small JSON (download and page grants); `busy` says why a new one is refused when this instance holds `max`. */
-export function jsonKind<T>(store: HeldItems, spec: { name: string; ttlMs: number; max: number; busy: string }): HeldKind<T> {
-  return store.kind<T>({
+/**
+ * A kind whose items are small JSON (download and page grants); `busy` says why a new one is refused when this instance holds `max`.
+ * With `maxPerUser`, an item put with a `user` also counts against that user's share within the
+ * owner's: one person asking again and again cannot use up their whole organisation's share.
+ */
+export function jsonKind<T>(
+  store: HeldItems,
+  spec: { name: string; ttlMs: number; max: number; busy: string; maxPerUser?: number; userBusy?: string; now?: () => number },
+): HeldKind<T> {
+  const kind = store.kind<T>({
     name: spec.name,
     ttlMs: spec.ttlMs,
     max: spec.max,
@@ -76,6 +86,81 @@ export function jsonKind<T>(store: HeldItems, spec: { name: string; ttlMs: numbe
     encode: (value) => Buffer.from(JSON.stringify(value)),
     decode: (bytes) => JSON.parse(bytes.toString()) as T,
   });
+  if (spec.maxPerUser === undefined) return kind;
+  const userBusy = spec.userBusy ?? spec.busy;
+  return withUserShare(kind, {
+    maxPerUser: spec.maxPerUser,
+    now: spec.now ?? store.now,
+    full: () => problem('throttled', `${userBusy} Try again in a minute.`),
+  });
+}
+
+/**
+ * A share per user (within the owner's share the store keeps) of the items this instance put:
+ * an item counts from its put until it is taken and discarded here, or until it expires (an item
+ * taken through another instance counts here until then). Like the owner's share, it is per
+ * instance. What it keeps is one small record per counted item: no more than the store holds.
+ * An item a `slot` replaced counts until it expires.
+ */
+export function withUserShare<T>(kind: HeldKind<T>, spec: { maxPerUser: number; now: () => number; full: () => Error }): HeldKind<T> {
+  // Counted items by ticket, oldest first (each kind has one lifetime, so also soonest to expire first).
+  const counted = new Map<string, { user: string; expiresAt: number }>();
+  const perUser = new Map<string, number>();
+  const count = (user: string, by: number) => {
+    const n = (perUser.get(user) ?? 0) + by;
+    if (n > 0) perUser.set(user, n);
+    else perUser.delete(user);
+  };
+  const release = (ticket: string) => {
+    const item = counted.get(ticket);
+    if (!item) return;
+    counted.delete(ticket);
+    count(item.user, -1);
+  };
+  const sweep = () => {
+    const at = spec.now();
+    for (const [ticket, item] of counted) {
+      if (item.expiresAt > at) break;
+      release(ticket);
+    }
+  };
+  return {
+    async put(value, options) {
+      if (options.user === undefined) return kind.put(value, options);
+      sweep();
+      // Owner and user together: a user id is only known within its organisation.
+      const user = JSON.stringify([options.owner, options.user]);
+      if ((perUser.get(user) ?? 0) >= spec.maxPerUser) throw spec.full();
+      // Counted before the store is asked, so puts at the same moment cannot pass the share together.
+      count(user, 1);
+      let held: { ticket: string; expiresAt: Date };
+      try {
+        held = await kind.put(value, options);
+      } catch (error) {
+        count(user, -1);
+        throw error;
+      }
+      counted.set(held.ticket, { user, expiresAt: held.expiresAt.getTime() });
+      return held;
+    },
+    peek: (ticket) => kind.peek(ticket),
+    async take(ticket) {
+      const taken = await kind.take(ticket);
+      if (taken.state === 'expired') release(ticket);
+      if (taken.state !== 'held') return taken;
+      // Put back, it still counts; discarded, it no longer does.
+      return {
+        ...taken,
+        discard: async () => {
+          release(ticket);
+          await taken.discard();
+        },
+      };
+    },
+    get size() {
+      return kind.size;
+    },
+  };
 }
 
 interface MemoryEntry {
@@ -93,6 +178,7 @@ export function memoryHeldItems({ now = Date.now } = {}): HeldItems {
   // One map per kind of item, however many times the kind is asked for.
   const kinds = new Map<string, { held: Map<string, MemoryEntry>; slots: Map<string, string> }>();
   return {
+    now,
     kind<T>(spec: HeldKindSpec<T>): HeldKind<T> {
       if (!kinds.has(spec.name)) kinds.set(spec.name, { held: new Map(), slots: new Map() });
       const { held, slots } = kinds.get(spec.name)!;

@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
-import type { AuditOperation } from '../../contract/audit.js';
+import type { AuditEvent, AuditOperation } from '../../contract/audit.js';
 
 /** Who is calling, taken from the verified token only. */
 export interface Caller {
@@ -27,8 +27,16 @@ export interface DeclaredAudit {
   teamId: string | null;
   listId: string | null;
   patientId: string | null;
-  /** Set once the route recorded its outcome; a refusal is recorded only when it did not. */
+  /** Set once the route's use case made its success records (committed, or failing with the call). */
   recorded: boolean;
+  /**
+   * The success records the use case made so far. A call that fails after them is still recorded
+   * as a failure: each of them gets its failure record (same operation, patient, list and team,
+   * the call's final status), so the trail shows both and the failure is never lost.
+   */
+  succeeded?: AuditEvent[];
+  /** Set once the call's failure records were written (or tried, past its success): never twice. */
+  failureRecorded?: boolean;
   /** The tenant and user an unverified token claims: only for recording its refusal (401). */
   claimed?: { tenantId: string; userId: string };
   /** The patients a refusal's answer names (e.g. who holds a value a schema change would break): its records name them too. */

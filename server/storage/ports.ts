@@ -34,7 +34,7 @@ export type { Note };
  * patient is not on the list, the version the caller read is stale, the Manual-mode patient
  * does not exist, the patient has no such note, or the caller did not write the note. The API maps each to one problem (server/features/shared/outcomes.ts).
  */
-export type OutcomeReason = 'no_list' | 'not_on_list' | 'conflict' | 'not_found' | 'no_note' | 'not_author';
+export type OutcomeReason = 'no_list' | 'not_on_list' | 'conflict' | 'not_found' | 'no_note' | 'not_author' | 'list_full' | 'too_many_lists';
 
 /**
  * What every store change reports: it happened, with its result, or it did not, and why. `R`
@@ -62,16 +62,17 @@ export interface TeamStore {
   getConnection(team: TeamKey): Promise<Connection>;
   setConnection(team: TeamKey, connection: Connection, userId: string, audit?: AuditOf<Connection>): Promise<Outcome<Connection, never>>;
   listLists(team: TeamKey): Promise<ListSummary[]>;
-  createList(team: TeamKey, name: string, userId: string, audit?: AuditOf<ListSummary>): Promise<Outcome<ListSummary, never>>;
+  /** Refused with `too_many_lists` when the team has MAX_LISTS_PER_TEAM already. */
+  createList(team: TeamKey, name: string, userId: string, audit?: AuditOf<ListSummary>): Promise<Outcome<ListSummary, 'too_many_lists'>>;
   getList(team: TeamKey, listId: string): Promise<StoredList | null>;
-  /** Adds the ids not already on the list; gives the list afterwards. */
+  /** Adds the ids not already on the list; gives the list afterwards. Refused with `list_full` past MAX_PATIENTS_PER_LIST. */
   addPatients(
     team: TeamKey,
     listId: string,
     patientIds: string[],
     userId: string,
     audit?: AuditOf<StoredList>,
-  ): Promise<Outcome<StoredList, 'no_list'>>;
+  ): Promise<Outcome<StoredList, 'no_list' | 'list_full'>>;
   removePatient(team: TeamKey, listId: string, patientId: string, audit?: AuditOf<void>): Promise<Outcome<void, 'no_list' | 'not_on_list'>>;
   /** Renames and/or sets columns; refused with `conflict` when `expectedVersion` is stale. */
   updateList(
@@ -82,7 +83,7 @@ export interface TeamStore {
     audit?: AuditOf<StoredList>,
   ): Promise<Outcome<StoredList, 'no_list' | 'conflict'>>;
   deleteList(team: TeamKey, listId: string, audit?: AuditOf<void>): Promise<Outcome<void, 'no_list'>>;
-  /** Moves one patient between two lists of the team in one transaction. */
+  /** Moves one patient between two lists of the team in one transaction; refused with `list_full` when the list it joins is full. */
   movePatient(
     team: TeamKey,
     fromListId: string,
@@ -90,7 +91,7 @@ export interface TeamStore {
     patientId: string,
     userId: string,
     audit?: AuditOf<void>,
-  ): Promise<Outcome<void, 'no_list' | 'not_on_list'>>;
+  ): Promise<Outcome<void, 'no_list' | 'not_on_list' | 'list_full'>>;
   setDefaultList(team: TeamKey, userId: string, listId: string, audit?: AuditOf<void>): Promise<Outcome<void, 'no_list'>>;
   defaultListId(team: TeamKey, userId: string): Promise<string | null>;
   addNote(team: TeamKey, patientId: string, author: { id: string; name: string }, text: string, audit?: AuditOf<Note>): Promise<Outcome<Note, never>>;

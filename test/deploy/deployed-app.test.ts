@@ -6,6 +6,7 @@ import { listColumns } from '../../contract/columns';
 import { devDirectory } from '../../server/identity/dev-directory';
 import { listFiles, unzipInto } from '../../scripts/deploy/zip';
 import { startAzureAdTokens, testAadApp, type AzureAdTokens } from '../helpers/azure-ad-tokens';
+import { startAzurite, type Azurite } from '../helpers/azurite';
 import { startFakeEntra, type FakeEntra } from '../helpers/fake-entra';
 import { startGraphEmulator, type GraphEmulator } from '../helpers/graph-emulator';
 import type { Json } from '../helpers/json';
@@ -27,6 +28,8 @@ let graph: GraphEmulator;
 let entra: FakeEntra;
 let front: HttpsFront;
 let aad: AzureAdTokens;
+/** The audit table (Azure Table Storage in production, never SQLite): azurite on loopback. */
+let azurite: Azurite;
 let partner: Child;
 let app: Child;
 let appUrl: string;
@@ -56,6 +59,8 @@ function productionEnv(dataDir: string): Record<string, string> {
     EHR_TOKEN_ENDPOINT: `${partnerOrigin}/sandbox/token`,
     EHR_FHIR_ORIGINS: partnerOrigin,
     EHR_LINK_ALLOW_LIST: partnerOrigin,
+    AUDIT_STORE: 'azure-table',
+    AUDIT_TABLE_CONNECTION_STRING: azurite.connectionString,
   };
 }
 
@@ -64,6 +69,7 @@ beforeAll(async () => {
   folder = mkdtempSync(join(tmpdir(), 'patients-deployed-'));
   await unzipInto(zipPath, join(folder, 'app'));
 
+  azurite = await startAzurite();
   graph = await startGraphEmulator();
   for (const tenant of devDirectory.tenants)
     for (const team of tenant.teams) {
@@ -93,6 +99,7 @@ afterAll(async () => {
   await entra?.close();
   await graph?.close();
   await aad?.close();
+  await azurite?.stop();
   if (folder) rmSync(folder, { recursive: true, force: true });
 });
 
@@ -245,6 +252,7 @@ describe('the deploy package', () => {
       'EHR_CLIENT_SECRETS',
       'EHR_TOKEN_ENDPOINT',
       'EHR_FHIR_ORIGINS',
+      'AUDIT_STORE',
     ])
       expect(none.output(), setting).toContain(`${setting}: required in production mode`);
 

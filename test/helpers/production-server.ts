@@ -8,6 +8,7 @@ import type { DevDirectory } from '../../server/identity/dev-directory';
 import { createSandbox } from '../../server/sandbox/index';
 import { startServer, type RunningServer } from '../../server/start';
 import { startAzureAdTokens, testAadApp } from './azure-ad-tokens';
+import { startAzurite } from './azurite';
 import { startFakeEntra, type FakeEntra } from './fake-entra';
 import { startGraphEmulator, type GraphEmulator, type GraphEmulatorOptions } from './graph-emulator';
 import type { DevInfo } from './test-server';
@@ -78,6 +79,8 @@ export async function startProductionHarness(
   const partnerOrigin = `http://127.0.0.1:${(partner.address() as AddressInfo).port}`;
   const client = sandbox.registerClient('Patients (production test)');
 
+  // Production keeps its audit trail in Azure Table Storage, never SQLite: azurite on loopback here.
+  const azurite = await startAzurite();
   const dataDir = mkdtempSync(join(tmpdir(), 'patients-prod-'));
   const server = await startServer(
     {
@@ -98,6 +101,8 @@ export async function startProductionHarness(
       EHR_TOKEN_ENDPOINT: `${partnerOrigin}/sandbox/token`,
       EHR_FHIR_ORIGINS: partnerOrigin,
       EHR_LINK_ALLOW_LIST: partnerOrigin,
+      AUDIT_STORE: 'azure-table',
+      AUDIT_TABLE_CONNECTION_STRING: azurite.connectionString,
     },
     { oboNetworkClient: entra.networkClient },
   );
@@ -139,6 +144,7 @@ export async function startProductionHarness(
       partner.closeAllConnections();
       await new Promise((resolve) => partner.close(resolve));
       await aad.close();
+      await azurite.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

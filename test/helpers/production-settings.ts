@@ -1,4 +1,7 @@
-/** The least a production start needs (APP_MODE=production): the app's Entra registration and one EHR partner, all https. */
+/**
+ * The least a production start needs (APP_MODE=production): the app's Entra registration, one EHR
+ * partner and the shared audit table (never SQLite in production), all https.
+ */
 export const productionSettings: Record<string, string> = {
   APP_MODE: 'production',
   AAD_APP_CLIENT_ID: '5f3c2a1b-7d4e-4c8f-9a0b-1c2d3e4f5a6b',
@@ -8,4 +11,6 @@ export const productionSettings: Record<string, string> = {
   EHR_CLIENT_SECRETS: 'one',
   EHR_TOKEN_ENDPOINT: 'https://partner.example.org/oauth/token',
   EHR_FHIR_ORIGINS: 'https://fhir.example.org/r4',
+  AUDIT_STORE: 'azure-table',
+  AUDIT_TABLE_ENDPOINT: 'https://patientsaudit.table.core.windows.net',
 };

@@ -2,7 +2,7 @@ import { LineChart, type ChartProps } from '@fluentui/react-charts';
 import { useCallback, useRef, useState } from 'react';
 import { numberText } from '../../shared/format';
 import { currentLocale, t } from '../../shared/i18n/t';
-import { axisTime, pointText, timeTicks, trendTime, valueAxis, type TrendSeries } from './trend-data';
+import { axisTime, pointText, timeTicks, valueAxis, type TrendSeries } from './trend-data';
 
 /**
  * The chart of one vital kind: a line per series over a time axis, the value axis titled with its
@@ -28,10 +28,10 @@ export function TrendPlot({ title, kindLabel, series }: { title: string; kindLab
       data: s.points.map((p) => ({
         x: new Date(p.time),
         y: p.value,
-        xAxisCalloutData: trendTime(p.time),
+        xAxisCalloutData: p.timeText,
         yAxisCalloutData: pointText(p),
         // What a screen reader says on the dot, in the tab's language (the library's default is English).
-        callOutAccessibilityData: { ariaLabel: `${s.name}: ${pointText(p)}, ${trendTime(p.time)}` },
+        callOutAccessibilityData: { ariaLabel: `${s.name}: ${pointText(p)}, ${p.timeText}` },
       })),
     })),
   };

@@ -3,7 +3,7 @@ import { useId, useMemo, useState } from 'react';
 import { vitalKinds, type VitalKind } from '../../../contract/vitals';
 import { columnLabel } from '../../shared/cells';
 import { t } from '../../shared/i18n/t';
-import { defaultRange, flagText, trendIn, trendOf, trendRanges, trendTime, type TrendRange } from './trend-data';
+import { defaultRange, flagText, trendIn, trendOf, trendRanges, type TrendRange } from './trend-data';
 
 import { TrendPlot } from './TrendPlot';
 
@@ -84,7 +84,7 @@ function TrendChart({ kind, history, adult }: { kind: VitalKind; history: unknow
           <tbody>
             {shown.rows.map((row, i) => (
               <tr key={i}>
-                <td>{trendTime(row.time)}</td>
+                <td>{row.timeText}</td>
                 <td>{row.value}</td>
                 <td>{row.unit}</td>
                 <td>{flagText(row.flag)}</td>

@@ -1,7 +1,8 @@
+import { fhirTime } from '../../../contract/fhir-time';
 import { vitalFlag, type Comparator, type VitalFlag } from '../../../contract/vital-ranges';
 import type { VitalKind } from '../../../contract/vitals';
 import { boundText, columnLabel, measurementOf as shownMeasurement, unitText, withUnit } from '../../shared/cells';
-import { dateTime, shortDateTime } from '../../shared/format';
+import { dateTime, fhirTimeText, shortDateTime } from '../../shared/format';
 import { currentLocale, t } from '../../shared/i18n/t';
 
 /** The spans a trend can show: the last 24 hours, the last 7 days (both up to now), or every reading. */
@@ -13,7 +14,10 @@ const spanMs: Record<TrendRange, number> = { '24h': 24 * HOUR, '7d': 7 * 24 * HO
 
 /** One reading on a trend: when, the value, and how it reads (value with unit, flag in words). */
 export interface TrendPoint {
+  /** Where the reading sits on the time axis (readingPlace). */
   time: number;
+  /** Its time in words, as the EHR sent it (fhirTimeText, in full). */
+  timeText: string;
   value: number;
   /** The value with its unit as the list shows it: "72/min", "36.9 °C". */
   text: string;
@@ -31,6 +35,7 @@ export interface TrendSeries {
 /** A row of the table beside the chart: one per reading, blood pressure as one "120/80 mmHg". */
 export interface TrendRow {
   time: number;
+  timeText: string;
   /** The number alone ("72", "120/80"), for the table's value column. */
   value: string;
   /** With its unit ("72/min", "120/80 mmHg"). */
@@ -56,13 +61,30 @@ function measurementOf(x: unknown): Reading | null {
   return m && { value: m.value, unit: m.unit ?? '', ...(m.comparator ? { comparator: m.comparator } : {}) };
 }
 
-const timeOf = (r: Json): number | null => {
-  const epochMs = isObject(r.time) ? r.time.epochMs : undefined;
-  return typeof epochMs === 'number' && Number.isFinite(epochMs) ? epochMs : null;
-};
+/**
+ * Where a reading sits on the time axis, whose ticks are the user's local times: a time with a
+ * zone at its moment; a zone-less date-time at that clock time in the user's zone, and a day,
+ * month or year at its start there, so that the axis agrees with the time as written
+ * (contract/fhir-time.ts); with that time in words. Null for a reading without a usable time.
+ */
+function timeOf(r: Json): Placed | null {
+  const w = isObject(r.time) ? r.time : undefined;
+  const epochMs = w?.epochMs;
+  if (typeof epochMs !== 'number' || !Number.isFinite(epochMs)) return null;
+  const text = typeof w?.text === 'string' ? w.text : null;
+  const sent = text === null ? null : fhirTime(text);
+  if (text === null || sent === null) return { time: epochMs, timeText: trendTime(epochMs) };
+  const place =
+    sent.precision === 'instant'
+      ? epochMs
+      : new Date(sent.year, sent.month - 1, sent.day, sent.hour, sent.minute, sent.second, sent.millisecond).getTime();
+  return { time: place, timeText: fhirTimeText(text, epochMs, 'full') };
+}
+type Placed = Pick<TrendPoint, 'time' | 'timeText'>;
 
-const point = (flagged: string, time: number, m: Reading, adult: boolean): TrendPoint => ({
+const point = (flagged: string, { time, timeText }: Placed, m: Reading, adult: boolean): TrendPoint => ({
   time,
+  timeText,
   value: m.value,
   text: withUnit(boundText(m), unitText(m.unit)),
   flag: vitalFlag(flagged, m.value, m.unit, m.comparator, adult),
@@ -76,35 +98,41 @@ const point = (flagged: string, time: number, m: Reading, adult: boolean): Trend
  */
 export function trendOf(kind: VitalKind, history: unknown, adult = true): Trend {
   const readings = (Array.isArray(history) ? history.filter(isObject) : [])
-    .map((r) => ({ r, time: timeOf(r) }))
-    .filter((x): x is { r: Json; time: number } => x.time !== null)
-    .sort((a, b) => a.time - b.time);
+    .map((r) => ({ r, when: timeOf(r) }))
+    .filter((x): x is { r: Json; when: Placed } => x.when !== null)
+    .sort((a, b) => a.when.time - b.when.time);
   const line = (name: string, flagged: string, pick: (r: Json) => unknown): TrendSeries => {
-    const all = readings.flatMap(({ r, time }) => {
+    const all = readings.flatMap(({ r, when }) => {
       const m = measurementOf(pick(r));
-      return m ? [{ time, m }] : [];
+      return m ? [{ when, m }] : [];
     });
     const unit = all.at(-1)?.m.unit ?? '';
-    return { name, unit: unitText(unit), points: all.filter((x) => x.m.unit === unit).map((x) => point(flagged, x.time, x.m, adult)) };
+    return { name, unit: unitText(unit), points: all.filter((x) => x.m.unit === unit).map((x) => point(flagged, x.when, x.m, adult)) };
   };
   if (kind === 'bloodPressure') {
     const series = [line(t('trend.systolic'), 'systolic', (r) => r.systolic), line(t('trend.diastolic'), 'diastolic', (r) => r.diastolic)];
-    const rows = readings.flatMap(({ r, time }) => {
+    const rows = readings.flatMap(({ r, when }) => {
       const [sys, dia] = [measurementOf(r.systolic), measurementOf(r.diastolic)];
       if (!sys && !dia) return [];
       const unit = unitText(sys?.unit ?? dia?.unit);
       const value = `${sys ? boundText(sys) : '?'}/${dia ? boundText(dia) : '?'}`;
       return [
-        { time, value, text: withUnit(value, unit), unit, flag: sys ? vitalFlag('systolic', sys.value, sys.unit, sys.comparator, adult) : null },
+        {
+          ...when,
+          value,
+          text: withUnit(value, unit),
+          unit,
+          flag: sys ? vitalFlag('systolic', sys.value, sys.unit, sys.comparator, adult) : null,
+        },
       ];
     });
     return { kind, series: series.filter((s) => s.points.length > 0), rows };
   }
-  const rows = readings.flatMap(({ r, time }) => {
+  const rows = readings.flatMap(({ r, when }) => {
     const m = measurementOf(r.value);
     if (!m) return [];
-    const { text, flag } = point(kind, time, m, adult);
-    return [{ time, value: boundText(m), text, unit: unitText(m.unit), flag }];
+    const { text, flag } = point(kind, when, m, adult);
+    return [{ ...when, value: boundText(m), text, unit: unitText(m.unit), flag }];
   });
   const series = line(columnLabel(kind), kind, (r) => r.value);
   return { kind, series: series.points.length > 0 ? [series] : [], rows };
@@ -131,7 +159,10 @@ export const defaultRange = (trend: Trend, now: number): TrendRange =>
  * around the readings with a margin, so a change of a few beats or tenths of a degree shows,
  * rather than an axis from zero that flattens every vital sign into a line.
  */
-export function valueAxis(series: TrendSeries[], tickCount = 4): { min: number; max: number; ticks: number[] } {
+export function valueAxis(
+  series: readonly { points: readonly Pick<TrendPoint, 'value'>[] }[],
+  tickCount = 4,
+): { min: number; max: number; ticks: number[] } {
   const values = series.flatMap((s) => s.points.map((p) => p.value));
   if (values.length === 0) return { min: 0, max: 1, ticks: [0, 1] };
   const [low, high] = [Math.min(...values), Math.max(...values)];

@@ -5,8 +5,15 @@ import { qualifiedByEhr } from '../modifiers.js';
 import type { RecordNotice } from '../../../contract/patients.js';
 import type { AdapterSpec, PatientView, SortKey, VersionAdapter } from './types.js';
 
-/** Both v2-0203 systems name the MR type; servers mix them across releases, so either counts. */
+/**
+ * The identifier type table v2-0203: `http://hl7.org/fhir/v2/0203` in DSTU2 and STU3,
+ * `http://terminology.hl7.org/CodeSystem/v2-0203` in R4. Servers mix them across releases, so
+ * either counts; so does a coding without a system (Coding.system is optional in all three), as
+ * Identifier.type binds to v2-0203 (extensible) and code MR is that table's.
+ */
 const MRN_TYPE_SYSTEMS = ['http://hl7.org/fhir/v2/0203', 'http://terminology.hl7.org/CodeSystem/v2-0203'];
+/** Identifier.type.text (CodeableConcept.text, DSTU2/STU3/R4) naming the MR type, compared without case. */
+const MRN_TYPE_TEXTS = new Set(['mrn', 'mr', 'medical record number']);
 
 /**
  * Which of a patient's names the list shows (HumanName.use, value set name-use, the same in
@@ -155,18 +162,37 @@ function collapse(text: string): string {
 }
 
 /**
- * The identifier of the owner's configured system wins, then one typed MR. An identifier no longer
- * in use (Identifier.use `old`, or its `period` ended: the same in DSTU2, STU3 and R4) is taken only
- * when no other is there, so a renumbered patient reads with the current number.
+ * The identifier of the owner's configured system wins, then one typed MR (see `mrnTypeRank`). An
+ * identifier no longer in use (Identifier.use `old`, or its `period` ended: the same in DSTU2, STU3
+ * and R4) is taken only when no other is there, so a renumbered patient reads with the current number.
  */
 function findMrn(identifiers: JsonObject[], mrnSystem: string | undefined, now: number): string | null {
   const isOld = (i: JsonObject) => i.use === 'old' || periodEnded(i.period, now);
   const withValue = identifiers.filter((i) => str(i.value) !== undefined).sort((a, b) => Number(isOld(a)) - Number(isOld(b)));
   const configured = mrnSystem ? withValue.find((i) => str(i.system) === mrnSystem) : undefined;
-  const typed = withValue.find((i) =>
-    objects(isObject(i.type) ? i.type.coding : undefined).some((c) => c.code === 'MR' && MRN_TYPE_SYSTEMS.includes(String(c.system))),
-  );
+  const typed = withValue
+    .map((identifier) => ({ identifier, rank: mrnTypeRank(identifier.type) }))
+    .filter((t) => t.rank !== null)
+    // Current before old, then the surer type first; array order among equals (sort is stable).
+    .sort((a, b) => Number(isOld(a.identifier)) - Number(isOld(b.identifier)) || a.rank! - b.rank!)[0]?.identifier;
   return str((configured ?? typed)?.value) ?? null;
+}
+
+/**
+ * Whether Identifier.type (a CodeableConcept in DSTU2, STU3 and R4) says medical record number, and
+ * how surely: 0 a coding MR of v2-0203 (either system above), 1 a coding MR without a system, 2 only
+ * the text "MRN", "MR" or "Medical Record Number" (any case), and then only when no v2-0203 or
+ * system-less coding gives the type another code. Null: not typed MR (code MR of another system
+ * may mean anything).
+ */
+function mrnTypeRank(type: unknown): number | null {
+  if (!isObject(type)) return null;
+  const codings = objects(type.coding).filter((c) => str(c.code) !== undefined);
+  const tableCodes = codings.filter((c) => str(c.system) === undefined || MRN_TYPE_SYSTEMS.includes(str(c.system)!));
+  if (tableCodes.some((c) => c.code === 'MR' && str(c.system) !== undefined)) return 0;
+  if (tableCodes.some((c) => c.code === 'MR')) return 1;
+  const text = str(type.text);
+  return tableCodes.length === 0 && text !== undefined && MRN_TYPE_TEXTS.has(text.toLowerCase()) ? 2 : null;
 }
 
 function firstDisplay(references: unknown): string | null {

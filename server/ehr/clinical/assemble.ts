@@ -1,7 +1,7 @@
 import { isObject, str, type JsonObject } from '../json.js';
 import type { EntryResult } from './batch.js';
 import { currentEncounter, readEncounters } from './encounter.js';
-import { readCoverage, readMedications, type MedicationIndex } from './medications.js';
+import { addMedications, readCoverage, readMedications, type MedicationIndex } from './medications.js';
 import { readAllergies, readConditions } from './records.js';
 import { readSearchset, type Searchset } from './searchset.js';
 import type { Cell, ClinicalCells, ClinicalPart, EncounterView, UnavailableReason, VitalHistory } from './types.js';
@@ -27,13 +27,12 @@ export function partData(result: EntryResult | undefined, patientId: string, war
   return { ok: true, set };
 }
 
-/** Medications by local reference, from every `_include`d or separately read Medication. */
-export function indexMedications(resources: JsonObject[], index: MedicationIndex = new Map()): MedicationIndex {
-  for (const r of resources) {
-    const id = str(r.id);
-    if (r.resourceType === 'Medication' && id) index.set(`Medication/${id}`, r);
-  }
-  return index;
+/**
+ * Medications by local reference, from every `_include`d or separately read Medication; given the
+ * EHR's `base` (ctx.server.base), by their absolute URL on it too (see MedicationIndex).
+ */
+export function indexMedications(resources: JsonObject[], index: MedicationIndex = new Map(), base?: URL | string): MedicationIndex {
+  return addMedications(resources, index, base);
 }
 
 const unavailable = (reason: UnavailableReason) => ({ status: 'unavailable', reason }) as const;

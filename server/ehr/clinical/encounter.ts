@@ -31,9 +31,29 @@ const ONGOING = new Set(['arrived', 'triaged', 'in-progress', 'onleave']);
 const NOT_TAKEN_PLACE = new Set(['planned', 'cancelled', 'entered-in-error']);
 
 /**
- * The encounter a list row speaks of, from encounters newest first: the newest ongoing one,
- * else the newest that has taken place (so a follow-up planned for next month, which sorts first
- * by date, never stands in for the stay the patient is in). Undefined when none has taken place.
+ * Classes of a stay in a hospital bed that is not an admission: v3 ActCode EMER (DSTU2 `emergency`)
+ * and OBSENC (observation encounter, STU3/R4). Like an inpatient stay they hold the patient's bed,
+ * so a visit during them (dialysis, a clinic) does not say where the patient is.
+ */
+const BED_STAY = new Set(['EMER', 'OBSENC']);
+
+/**
+ * How surely an ongoing encounter holds the place the patient is in: 0 an inpatient stay (class
+ * IMP, ACUTE, NONAC, DSTU2 `inpatient`; or an admission read from `hospitalization`), 1 an
+ * emergency or observation stay, 2 any other (ambulatory, virtual, home, field…).
+ */
+function stayRank(e: EncounterView): number {
+  if ((e.class !== null && INPATIENT.has(e.class)) || e.admission !== null) return 0;
+  return e.class !== null && BED_STAY.has(e.class) ? 1 : 2;
+}
+
+/**
+ * The encounter a list row speaks of, from encounters newest first: the ongoing one that holds the
+ * patient's bed (the newest ongoing inpatient stay, else the newest ongoing emergency or observation
+ * stay, else the newest ongoing one), so an outpatient visit during an admission (dialysis, a
+ * clinic) never takes the ward's place nor the admission date; else the newest that has taken
+ * place (so a follow-up planned for next month, which sorts first by date, never stands in for the
+ * stay the patient is in). Undefined when none has taken place.
  */
 export function currentEncounter(encounters: EncounterView[], now = Date.now()): EncounterView | undefined {
   // An ongoing stay has begun whatever its start says: a start given as a date alone (no zone)
@@ -41,7 +61,10 @@ export function currentEncounter(encounters: EncounterView[], now = Date.now()):
   const taken = encounters.filter(
     (e) => !NOT_TAKEN_PLACE.has(e.status ?? '') && (ONGOING.has(e.status ?? '') || !((e.start?.epochMs ?? -Infinity) > now)),
   );
-  return taken.find((e) => ONGOING.has(e.status ?? '')) ?? taken[0];
+  const ongoing = taken.filter((e) => ONGOING.has(e.status ?? ''));
+  // Newest first already: the first of the lowest rank (reduce keeps the earlier on a tie).
+  const stay = ongoing.reduce<EncounterView | undefined>((best, e) => (best === undefined || stayRank(e) < stayRank(best) ? e : best), undefined);
+  return stay ?? taken[0];
 }
 
 /**
@@ -109,23 +132,47 @@ function classCode(value: unknown): string | null {
 }
 
 /**
- * Where the patient is now: Encounter.location[] entries (DSTU2, STU3, R4 alike) that are current.
- * An entry whose `period` has ended is history, and so is status `completed`; `planned` and
- * `reserved` are not there yet (value set encounter-location-status). Without a current entry the
- * encounter has no location (the history stays in the details' encounters). Room and bed come from
- * the Location's physical type where the EHR gives it (R4 `physicalType` ro/bd), otherwise from
- * words in the display ("Room 412, Bed B").
+ * Where the patient is now, from Encounter.location[] (DSTU2, STU3, R4 alike). An entry is current
+ * when its status is `active`, or it has none, and its `period` has not ended (value set
+ * encounter-location-status: `completed` is history, `planned` and `reserved` are not there yet;
+ * nor is an entry whose period starts later).
+ * Among current entries the patient is where the latest `period.start` puts them: an EHR that moves
+ * a patient from Room 12 to Room 40 without closing Room 12 still says Room 40. Entries sharing
+ * that start (ward, room and bed given together) go with it; an entry without a start cannot be
+ * placed against one that has one, so undated entries count only when no current entry is dated.
+ * On a tie for the room or bed, the later entry in the array wins (the list grows as the patient
+ * moves). Without a current entry the encounter has no location (the history stays in the details'
+ * encounters).
+ *
+ * Room and bed come from the Location's physical type where the EHR gives it (R4 `physicalType`
+ * ro/bd), otherwise from words in the display ("Room 412, Bed B"). A current place the EHR refers to
+ * without naming it (`location.reference` and no `display`; this app reads no Location) is not
+ * nothing: when the patient's current place has no name at all, `location` is '' (the EHR's
+ * empty name), never null, so it can be told from "no location recorded".
  */
 function location(resource: JsonObject, now: number): Pick<EncounterView, 'location' | 'room' | 'bed'> {
-  const chosen = objects(resource.location).filter(
-    (l) => isObject(l.location) && str(l.location.display) && (l.status === 'active' || l.status === undefined) && !periodEnded(l.period, now),
+  const current = objects(resource.location).filter(
+    (l) =>
+      isObject(l.location) &&
+      Object.keys(l.location).length > 0 &&
+      (l.status === 'active' || l.status === undefined) &&
+      !periodEnded(l.period, now) &&
+      !notBegun(l.period, now),
   );
+  const startOf = (l: JsonObject) => when(isObject(l.period) ? l.period.start : undefined)?.epochMs ?? null;
+  const latest = Math.max(...current.map((l) => startOf(l) ?? -Infinity));
+  const here = latest === -Infinity ? current : current.filter((l) => startOf(l) === latest);
+  if (here.length === 0) return { location: null, room: null, bed: null };
   let room: string | null = null;
   let bed: string | null = null;
   const displays: string[] = [];
-  for (const entry of chosen) {
-    const display = str((entry.location as JsonObject).display)!;
-    if (!displays.includes(display)) displays.push(display);
+  for (const entry of here) {
+    const display = str((entry.location as JsonObject).display);
+    if (display && !displays.includes(display)) displays.push(display);
+  }
+  for (const entry of [...here].reverse()) {
+    const display = str((entry.location as JsonObject).display);
+    if (!display) continue;
     const physical = conceptCodes(entry.physicalType)[0];
     // A room's or bed's own display often names what it is ("Room 412"): the number is what the cell shows beside its word.
     if (physical === 'ro') room ??= ROOM.exec(display)?.[1] ?? display;
@@ -133,5 +180,20 @@ function location(resource: JsonObject, now: number): Pick<EncounterView, 'locat
     room ??= ROOM.exec(display)?.[1] ?? null;
     bed ??= BED.exec(display)?.[1] ?? null;
   }
-  return { location: displays.length > 0 ? displays.join(', ') : null, room, bed };
+  return { location: displays.join(', '), room, bed };
+}
+
+/** UTC+14, the furthest zone ahead: a start without a zone ("2026-06-15") may be that far ahead of UTC. */
+const MAX_ZONE_AHEAD_MS = 14 * 3_600_000;
+
+/**
+ * Whether a location's period starts after `now`. A start without a zone (a date alone, too) reads
+ * as UTC, so it counts as begun while it could be today somewhere: on the day of a move east of UTC
+ * the new room is where the patient is.
+ */
+function notBegun(period: unknown, now: number): boolean {
+  const text = isObject(period) ? str(period.start) : undefined;
+  const at = text === undefined ? null : when(text)?.epochMs;
+  if (at === null || at === undefined) return false;
+  return /(?:Z|[+-]\d{2}:\d{2})$/.test(text!) ? at > now : at - MAX_ZONE_AHEAD_MS > now;
 }

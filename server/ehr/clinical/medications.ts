@@ -8,9 +8,62 @@ import { qualifiedMark } from '../modifiers.js';
 
 const MEDICATION_TYPES = new Set(['MedicationOrder', 'MedicationRequest', 'MedicationStatement']);
 const MEDICATION_REF = new RegExp(`^Medication/${fhirIdSyntax}$`);
+const MEDICATION_PATH = new RegExp(`/(Medication/${fhirIdSyntax})(?:/_history/[^/]*)?$`);
 
-/** Medication resources by reference (`Medication/{id}`), from `_include` entries or a follow-up read. */
+/**
+ * Medication resources by reference, from `_include` entries or a follow-up read: under their local
+ * reference `Medication/{id}`, and, when the EHR's base is known, under their absolute URL on that
+ * base too (`{base}/Medication/{id}`, what an entry's fullUrl is). Reference.reference may be
+ * absolute in every version (DSTU2, STU3, R4 Reference: "relative or absolute URL"); only one on the
+ * EHR's own base is the same Medication, a URL on another server or path never is (see medicationKey).
+ */
 export type MedicationIndex = Map<string, JsonObject>;
+
+/** The FHIR base as `origin` + path without a trailing slash, the prefix of its absolute references. */
+function basePrefix(base: URL | string): string | null {
+  try {
+    const url = new URL(String(base));
+    return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The index key of a reference to a Medication: `Medication/{id}` for a local one, and for an
+ * absolute one on the EHR's base (same origin, same base path; a version `/_history/n` dropped). An
+ * absolute reference elsewhere keeps its whole URL, which matches nothing the EHR's base gave: the
+ * app never reads, nor names a drug from, another server. Null when it names no Medication.
+ */
+function medicationKey(reference: string, base?: URL | string): string | null {
+  const local = reference.replace(/\/_history\/.*$/, '');
+  if (MEDICATION_REF.test(local)) return local;
+  const prefix = base === undefined ? null : basePrefix(base);
+  let url: URL;
+  try {
+    url = new URL(reference);
+  } catch {
+    return null;
+  }
+  if (url.search || url.hash || url.username || url.password) return null;
+  const tail = MEDICATION_PATH.exec(url.pathname);
+  if (!tail) return null;
+  const at = `${url.origin}${url.pathname.slice(0, tail.index)}`;
+  return prefix !== null && at === prefix ? tail[1] : `${at}/${tail[1]}`;
+}
+
+/** Indexes Medications by local reference; with the EHR's `base`, absolute references on it find them too. */
+export function addMedications(resources: JsonObject[], index: MedicationIndex, base?: URL | string): MedicationIndex {
+  const prefix = base === undefined ? null : basePrefix(base);
+  for (const r of resources) {
+    const id = str(r.id);
+    if (r.resourceType !== 'Medication' || !id) continue;
+    index.set(`Medication/${id}`, r);
+    // The key an absolute reference on the base is looked up by (medicationKey gives the local one for it).
+    if (prefix !== null) index.set(`${prefix}/Medication/${id}`, r);
+  }
+  return index;
+}
 
 /**
  * Current medications, the list cell's: an order's status `active` or `on-hold` (DSTU2 MedicationOrder
@@ -33,32 +86,51 @@ function medicationIsCurrent(r: JsonObject, group: string | null): boolean {
   return group !== null && (r.resourceType === 'MedicationStatement' ? CURRENT_STATEMENT : CURRENT_ORDER).has(group);
 }
 
-/** The details' order of groups (medicationGroups); a status the app does not know goes with `unknown`. */
+/**
+ * An order or statement whose end has passed is not current, whatever its status says: DSTU2
+ * MedicationOrder.dateEnded, and MedicationStatement.effectivePeriod.end (DSTU2, STU3, R4). EHRs
+ * leave such records `active`. Not MedicationRequest.dispenseRequest.validityPeriod: it bounds the
+ * dispensing of a prescription, not the treatment. An end includes its whole day (periodEnded). Such
+ * a record reads `ended` in the details (ENDED), its group placed before the completed ones.
+ */
+export const ENDED = 'ended';
+function hasEnded(r: JsonObject, now: number): boolean {
+  if (r.resourceType === 'MedicationOrder' && periodEnded({ end: r.dateEnded }, now)) return true;
+  return r.resourceType === 'MedicationStatement' && periodEnded(r.effectivePeriod, now);
+}
+
+/** The details' order of groups (medicationGroups); `ended` just before `completed`; a status the app does not know goes with `unknown`. */
 const statusRank = (m: MedicationView) => {
-  const rank = (medicationGroups as readonly (string | null)[]).indexOf(medicationGroup(m) ?? 'unknown');
+  const group = medicationGroup(m) ?? 'unknown';
+  if (group === ENDED) return medicationGroups.indexOf('completed') - 0.5;
+  const rank = (medicationGroups as readonly string[]).indexOf(group);
   return rank < 0 ? medicationGroups.indexOf('unknown') : rank;
 };
 
 /** Orders, requests and statements grouped by status, current first; newest first in each group. */
-export function readMedications(resources: JsonObject[], included: MedicationIndex): MedicationView[] {
+export function readMedications(resources: JsonObject[], included: MedicationIndex, now = Date.now()): MedicationView[] {
   return resources
     .filter((r) => MEDICATION_TYPES.has(String(r.resourceType)))
     .map((r): MedicationView => {
       const requester = isObject(r.requester) ? r.requester : {};
       const effectivePeriod = isObject(r.effectivePeriod) ? r.effectivePeriod : {};
-      const status = statusCode(r.status);
       const intent = statusCode(r.intent);
       const modifiers = {
         ...(r.doNotPerform === true ? { doNotPerform: true as const } : {}),
         ...(intent !== null ? { intent } : {}),
         ...(notTaken(r) ? { notTaken: true as const } : {}),
       };
+      const stated = statusCode(r.status);
+      const currentByStatus = medicationIsCurrent(r, medicationGroup({ status: stated, ...modifiers }));
+      // A record current by its status whose end has passed reads `ended`; one already history keeps its status.
+      const ended = currentByStatus && hasEnded(r, now);
+      const status = ended ? ENDED : stated;
       return {
         kind: r.resourceType === 'MedicationStatement' ? 'statement' : 'order',
         name: medicationName(r, included),
         code: medicationCode(r, included),
         status,
-        current: medicationIsCurrent(r, medicationGroup({ status, ...modifiers })),
+        current: currentByStatus && !ended,
         ...modifiers,
         dosage: dosageText(r),
         date: when(r.dateWritten) ?? when(r.authoredOn) ?? when(r.effectiveDateTime) ?? when(effectivePeriod.start) ?? when(r.dateAsserted),
@@ -74,29 +146,42 @@ export function readMedications(resources: JsonObject[], included: MedicationInd
     .sort((a, b) => statusRank(a) - statusRank(b) || newestFirst(a.date, b.date));
 }
 
+/**
+ * The Medication a record refers to: a contained one (`#id`, DSTU2 to R4), or one read from the EHR
+ * (local `Medication/{id}`, or an absolute URL on the EHR's base: see MedicationIndex).
+ */
+function referencedMedication(r: JsonObject, included: MedicationIndex): JsonObject | undefined {
+  const target = isObject(r.medicationReference) ? str(r.medicationReference.reference) : undefined;
+  if (!target) return undefined;
+  if (target.startsWith('#')) return objects(r.contained).find((c) => c.resourceType === 'Medication' && `#${str(c.id)}` === target);
+  const local = target.replace(/\/_history\/.*$/, '');
+  return included.get(local) ?? included.get(medicationKey(target) ?? '');
+}
+
 function medicationCode(r: JsonObject, included: MedicationIndex): string | null {
   const own = firstCode(r.medicationCodeableConcept);
   if (own) return own;
-  const target = isObject(r.medicationReference) ? str(r.medicationReference.reference) : undefined;
-  const medication = target?.startsWith('#')
-    ? objects(r.contained).find((c) => c.resourceType === 'Medication' && `#${str(c.id)}` === target)
-    : target
-      ? included.get(target.replace(/\/_history\/.*$/, ''))
-      : undefined;
+  const medication = referencedMedication(r, included);
   return medication ? firstCode(medication.code) : null;
 }
 
-/** Local references of medications whose name is still unknown, to read them in one more batch. */
-export function unresolvedMedications(resources: JsonObject[], included: MedicationIndex): string[] {
+/**
+ * Local references (`Medication/{id}`) of medications whose name is still unknown, to read them in
+ * one more batch; an absolute reference is read only when it lies on the EHR's `base`, as the local
+ * reference it is there. A reference to another server is never followed.
+ */
+export function unresolvedMedications(resources: JsonObject[], included: MedicationIndex, base?: URL | string): string[] {
   const refs = new Set<string>();
   for (const r of resources) {
     if (!MEDICATION_TYPES.has(String(r.resourceType)) || medicationName(r, included) !== null) continue;
     const ref = isObject(r.medicationReference) ? str(r.medicationReference.reference) : undefined;
-    if (ref && MEDICATION_REF.test(ref)) refs.add(ref);
+    const key = ref && !ref.startsWith('#') ? medicationKey(ref, base) : null;
+    if (key && MEDICATION_REF.test(key)) refs.add(key);
   }
   return [...refs];
 }
 
+/** The drug's words: the concept's (its code read out when it has no words, see conceptText), a reference's display, the referenced Medication's code. */
 function medicationName(r: JsonObject, included: MedicationIndex): string | null {
   const concept = conceptText(r.medicationCodeableConcept);
   if (concept) return concept;
@@ -104,11 +189,7 @@ function medicationName(r: JsonObject, included: MedicationIndex): string | null
   if (!ref) return null;
   const display = str(ref.display);
   if (display) return display;
-  const target = str(ref.reference);
-  if (!target) return null;
-  const medication = target.startsWith('#')
-    ? objects(r.contained).find((c) => c.resourceType === 'Medication' && `#${str(c.id)}` === target)
-    : included.get(target.replace(/\/_history\/.*$/, ''));
+  const medication = referencedMedication(r, included);
   return medication ? conceptText(medication.code) : null;
 }
 

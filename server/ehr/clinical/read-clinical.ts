@@ -100,8 +100,10 @@ export async function readClinical(
     checkOrder(ctx, sorted, [[part, data]], row.warnings);
     if (part === 'medications' && data.ok) {
       // Names behind references the answer did not include wait for one more read of all rows.
-      const own = indexMedications(data.set.included);
-      if (unresolvedMedications(data.set.resources, own).length > 0 && ctx.server.resources.includes('Medication')) row.pending = data;
+      // Absolute references on the EHR's own base name included Medications too (never another server's).
+      const own = indexMedications(data.set.included, new Map(), ctx.server.base);
+      if (unresolvedMedications(data.set.resources, own, ctx.server.base).length > 0 && ctx.server.resources.includes('Medication'))
+        row.pending = data;
       else Object.assign(row.cells, assemblePart(part, data, own, row.warnings));
       return;
     }
@@ -304,14 +306,19 @@ function checkOrder(ctx: EhrContext, sorted: Set<string>, parts: Iterable<[Clini
  */
 async function resolveMedications(ctx: EhrContext, data: PartData[], warnings: Warnings): Promise<MedicationIndex> {
   const sets = data.flatMap((d) => (d.ok ? [d.set] : []));
-  const index = indexMedications(sets.flatMap((s) => s.included));
-  const missing = [...new Set(sets.flatMap((s) => unresolvedMedications(s.resources, index)))];
+  const index = indexMedications(
+    sets.flatMap((s) => s.included),
+    new Map(),
+    ctx.server.base,
+  );
+  const missing = [...new Set(sets.flatMap((s) => unresolvedMedications(s.resources, index, ctx.server.base)))];
   if (missing.length === 0 || !ctx.server.resources.includes('Medication')) return index;
   try {
     const answers = await runEntries(ctx, missing, undefined, warnings);
     indexMedications(
       answers.flatMap((a) => (a.ok && isObject(a.body) ? [a.body as JsonObject] : [])),
       index,
+      ctx.server.base,
     );
   } catch (error) {
     if (!(error instanceof FhirError) || error instanceof ReadBudgetExceeded) throw error;

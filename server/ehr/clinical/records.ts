@@ -1,6 +1,6 @@
-import { isObject, objects, str, type JsonObject } from '../json.js';
+import { isObject, list, objects, str, type JsonObject } from '../json.js';
 import type { AllergyReaction, AllergyView, Cell, ConditionView, When } from './types.js';
-import { annotationText, conceptText, newestFirst, statusCode, when } from './values.js';
+import { annotationText, conceptCodes, conceptText, newestFirst, statusCode, when } from './values.js';
 import type { Warnings } from './warnings.js';
 import { qualifiedMark } from '../modifiers.js';
 
@@ -24,7 +24,12 @@ const NOT_VALID = new Set(['refuted', 'entered-in-error']);
  * one says what was found then, not that the problem goes on. It stays in the details.
  */
 const CURRENT_CONDITION = new Set(['active', 'recurrence', 'relapse']);
-const ABATEMENT = ['abatementDateTime', 'abatementAge', 'abatementPeriod', 'abatementRange', 'abatementString'];
+/**
+ * Condition.abatement[x] of every version: DSTU2 dateTime, Quantity (an Age: "abatementQuantity"),
+ * boolean, Period, Range, string; STU3 dateTime, Age, boolean, Period, Range, string; R4 the same
+ * without boolean. `abatementBoolean` false says the condition has not abated, so it is read apart.
+ */
+const ABATEMENT = ['abatementDateTime', 'abatementAge', 'abatementQuantity', 'abatementPeriod', 'abatementRange', 'abatementString'];
 
 function conditionIsCurrent(r: JsonObject, clinicalStatus: string | null): boolean {
   if (r.abatementBoolean === true || ABATEMENT.some((key) => r[key] !== undefined)) return false;
@@ -59,7 +64,7 @@ export function readConditions(resources: JsonObject[], warnings?: Warnings): Co
     views.push({
       display: conceptText(r.code),
       code: firstCode(r.code),
-      severity: conceptText(r.severity),
+      severity: severityOf(r.severity),
       date: recorded ?? onset,
       onset,
       clinicalStatus,
@@ -69,6 +74,17 @@ export function readConditions(resources: JsonObject[], warnings?: Warnings): Co
     });
   }
   return views.sort((a, b) => newestFirst(a.onset ?? a.date, b.onset ?? b.date));
+}
+
+/**
+ * Condition.severity's words; a coding without display from the condition-severity value set (SNOMED
+ * CT 24484000 severe, 6736007 moderate, 255604002 mild; DSTU2, STU3, R4) reads as that word, which
+ * the tab shows in the user's language; any other code reads as conceptText gives it.
+ */
+const SEVERITY: Readonly<Record<string, string>> = { '24484000': 'severe', '6736007': 'moderate', '255604002': 'mild' };
+function severityOf(concept: unknown): string | null {
+  const coded = codingsOf(concept).find((c) => c.system === SNOMED && Object.hasOwn(SEVERITY, c.code));
+  return conceptText(concept, false) ?? (coded ? SEVERITY[coded.code] : conceptText(concept));
 }
 
 function onsetOf(resource: JsonObject): When | null {
@@ -98,20 +114,63 @@ const NO_KNOWN_ALLERGY: Record<string, ReadonlySet<string>> = {
   [SNOMED]: new Set(['716186003', '160244002']),
   [IPS_ABSENT]: new Set(['no-known-allergies']),
 };
-/** Statements of no known allergy of one kind, with their words for a record that gives none. */
-const NO_KNOWN_ALLERGY_OF_KIND: Record<string, Readonly<Record<string, string>>> = {
+/** The kinds of allergy a statement of no known allergy may speak of. */
+type AllergyKind = 'medication' | 'food' | 'environment' | 'latex';
+/** Statements of no known allergy of one kind, with their kind and their words for a record that gives none. */
+const NO_KNOWN_ALLERGY_OF_KIND: Record<string, Readonly<Record<string, { words: string; kind: AllergyKind }>>> = {
   [SNOMED]: {
-    '409137002': 'No known drug allergy',
-    '429625007': 'No known food allergy',
-    '428607008': 'No known environmental allergy',
-    '716184000': 'No known latex allergy',
+    '409137002': { words: 'No known drug allergy', kind: 'medication' },
+    '429625007': { words: 'No known food allergy', kind: 'food' },
+    '428607008': { words: 'No known environmental allergy', kind: 'environment' },
+    '716184000': { words: 'No known latex allergy', kind: 'latex' },
   },
   [IPS_ABSENT]: {
-    'no-known-medication-allergies': 'No known medication allergies',
-    'no-known-environmental-allergies': 'No known environmental allergies',
-    'no-known-food-allergies': 'No known food allergies',
+    'no-known-medication-allergies': { words: 'No known medication allergies', kind: 'medication' },
+    'no-known-environmental-allergies': { words: 'No known environmental allergies', kind: 'environment' },
+    'no-known-food-allergies': { words: 'No known food allergies', kind: 'food' },
   },
 };
+
+/**
+ * When a current allergy contradicts a current statement of no known allergy, the allergy wins: the
+ * statement is left out of cell and details (a warning `allergy_none_known_contradicted` counts it),
+ * so "Penicillin, No known drug allergy" is never shown. "No known allergy" of any kind is contradicted
+ * by any current allergy; one of a kind by a current allergy of that kind, read from
+ * AllergyIntolerance.category (DSTU2 one code food | medication | environment | other, STU3 a list of
+ * food | medication | environment | biologic, R4 the same): drug and medication statements by
+ * `medication` or `biologic` (vaccines and blood products are given as drugs are), food by `food`,
+ * environmental by `environment`. Latex has no category of its own: a latex allergy is one whose
+ * substance says latex (SNOMED CT 111088007 Latex, 300916003 Latex allergy, or its words). An
+ * allergy without a category (optional in every version), or with none of these codes, may be of
+ * any kind: it contradicts every statement of a kind, the safe side (a drug allergy read as "no
+ * known drug allergy" can harm; a statement left out cannot). DSTU2 `other` names a kind beside
+ * the others and contradicts none of them (latex by its substance still).
+ */
+const KIND_CATEGORIES: Readonly<Record<Exclude<AllergyKind, 'latex'>, readonly string[]>> = {
+  medication: ['medication', 'biologic'],
+  food: ['food'],
+  environment: ['environment'],
+};
+const KNOWN_CATEGORIES = new Set(['food', 'medication', 'environment', 'biologic', 'other']);
+const LATEX_CODES = new Set(['111088007', '300916003']);
+
+function categoriesOf(r: JsonObject): string[] {
+  return list(r.category)
+    .flatMap((c) => (typeof c === 'string' ? [c] : conceptCodes(c)))
+    .filter((c) => KNOWN_CATEGORIES.has(c));
+}
+
+function isLatex(concept: unknown): boolean {
+  const words = conceptText(concept, false) ?? '';
+  return /\blatex\b/i.test(words) || codingsOf(concept).some((c) => c.system === SNOMED && LATEX_CODES.has(c.code));
+}
+
+/** Whether an allergy (a record that is no statement of none known) contradicts a statement of no known allergy of `kind`. */
+function contradicts(kind: AllergyKind, allergy: { categories: string[]; concept: unknown }): boolean {
+  if (kind === 'latex' && isLatex(allergy.concept)) return true;
+  if (allergy.categories.length === 0) return true;
+  return kind !== 'latex' && allergy.categories.some((c) => KIND_CATEGORIES[kind].includes(c));
+}
 /** IPS no-allergy-info: nothing is known either way, so it is neither an allergy nor "no known allergies". */
 const NO_ALLERGY_INFORMATION = 'no-allergy-info';
 
@@ -124,14 +183,14 @@ function codingsOf(concept: unknown): { system: string; code: string }[] {
 }
 
 function statesNoKnownAllergy(concept: unknown): boolean {
-  return codingsOf(concept).some((c) => NO_KNOWN_ALLERGY[c.system]?.has(c.code) === true);
+  return codingsOf(concept).some((c) => Object.hasOwn(NO_KNOWN_ALLERGY, c.system) && NO_KNOWN_ALLERGY[c.system].has(c.code));
 }
 
-/** The words of a record stating no known allergy of one kind, when it states one. */
-function noKnownAllergyOfKind(concept: unknown): string | null {
+/** The kind and words of a record stating no known allergy of one kind, when it states one. */
+function noKnownAllergyOfKind(concept: unknown): { words: string; kind: AllergyKind } | null {
   for (const c of codingsOf(concept)) {
-    const words = NO_KNOWN_ALLERGY_OF_KIND[c.system]?.[c.code];
-    if (words) return words;
+    const kinds = Object.hasOwn(NO_KNOWN_ALLERGY_OF_KIND, c.system) ? NO_KNOWN_ALLERGY_OF_KIND[c.system] : undefined;
+    if (kinds && Object.hasOwn(kinds, c.code)) return kinds[c.code];
   }
   return null;
 }
@@ -147,7 +206,7 @@ function statesNoInformation(concept: unknown): boolean {
  * every version); `inactive` and `resolved` are history.
  */
 export function readAllergies(resources: JsonObject[], warnings?: Warnings): AllergyView[] {
-  const views: AllergyView[] = [];
+  const read: { view: AllergyView; statement: AllergyKind | 'any' | null; categories: string[]; concept: unknown }[] = [];
   for (const r of resources) {
     if (r.resourceType !== 'AllergyIntolerance') continue;
     const legacy = statusCode(r.status);
@@ -163,9 +222,11 @@ export function readAllergies(resources: JsonObject[], warnings?: Warnings): All
       warnings?.add('allergy_no_information');
       continue;
     }
-    views.push({
-      // "No known drug allergy" and its kin keep their own words (a code alone gets them here).
-      substance: conceptText(concept) ?? noKnownAllergyOfKind(concept),
+    const ofKind = noKnownAllergyOfKind(concept);
+    const noneKnown = statesNoKnownAllergy(concept);
+    const view: AllergyView = {
+      // "No known drug allergy" and its kin keep their own words (a code alone gets them here, not "SNOMED CT 409137002").
+      substance: conceptText(concept, false) ?? ofKind?.words ?? conceptText(concept),
       clinicalStatus: clinical,
       verificationStatus: verification,
       criticality: criticalityOf(r.criticality),
@@ -173,10 +234,22 @@ export function readAllergies(resources: JsonObject[], warnings?: Warnings): All
       note: annotationText(r.note),
       reactions: objects(r.reaction).map(readReaction),
       current: clinical === null || clinical === 'active',
-      noneKnown: statesNoKnownAllergy(concept),
+      noneKnown,
       ...qualifiedMark(r, ['reaction']),
-    });
+    };
+    read.push({ view, statement: noneKnown ? 'any' : (ofKind?.kind ?? null), categories: categoriesOf(r), concept });
   }
+  // See KIND_CATEGORIES: a current allergy outweighs a current statement that contradicts it.
+  const allergies = read.filter((a) => a.statement === null && a.view.current);
+  const views = read
+    .filter((a) => {
+      const { statement } = a;
+      if (statement === null || !a.view.current) return true;
+      const contradicted = statement === 'any' ? allergies.length > 0 : allergies.some((allergy) => contradicts(statement, allergy));
+      if (contradicted) warnings?.add('allergy_none_known_contradicted');
+      return !contradicted;
+    })
+    .map((a) => a.view);
   return views.sort((a, b) => newestFirst(a.date, b.date));
 }
 
@@ -265,7 +338,7 @@ function readReaction(reaction: JsonObject): AllergyReaction {
   return {
     substance: conceptText(reaction.substance),
     manifestations: objects(reaction.manifestation)
-      .map(conceptText)
+      .map((m) => conceptText(m))
       .filter((m): m is string => m !== null),
     severity: str(reaction.severity) ?? null,
     date: when(reaction.onset),

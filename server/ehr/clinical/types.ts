@@ -22,7 +22,7 @@ export type { VitalKind };
 export const VITAL_KINDS: readonly VitalKind[] = vitalKinds;
 
 export type SimpleReading = Exclude<VitalReading, { kind: 'bloodPressure' }>;
-/** From a panel with components, or from standalone systolic/diastolic Observations taken at the same time. */
+/** From a panel (components, or DSTU2 text "82/40"), or from standalone systolic/diastolic Observations paired in time (vitals.ts pairHalves). */
 export type BloodPressureReading = Extract<VitalReading, { kind: 'bloodPressure' }>;
 export type AllergyReaction = AllergyView['reactions'][number];
 

@@ -19,9 +19,11 @@ interface UnitRule {
 const perMinute = ['/min', '1/min', 'min-1', '/minute'];
 
 /**
- * The unit and precision each kind is shown in, one table. UCUM annotations in braces
- * (`{beats}/min`, `{breaths}/min`) are for people and say no more than "/min" (UCUM §2.1.1.4,
- * https://ucum.org/ucum#para-curly); `kg/m2` is written kg/m², `Cel` °C, `mm[Hg]` mmHg.
+ * The unit and precision each kind is shown in, one table. Units are compared as `unitKey` writes
+ * them: case and spaces ignored, UCUM annotations in braces dropped (`{beats}/min`, `%{O2}`: an
+ * annotation is for people and says no more than the unit without it, UCUM §2.1.1.4,
+ * https://ucum.org/ucum#para-curly) and square brackets dropped (`lb_av` as `[lb_av]`, `mm[Hg]` as
+ * mmHg: servers leave UCUM's brackets out). `kg/m2` is written kg/m², `Cel` °C, `mm[Hg]` mmHg.
  * Precision: heart rate, respiratory rate, blood pressure and SpO2 as integers; temperature,
  * weight and BMI to one decimal; height in whole centimetres. What the EHR sent is kept as
  * `original` whenever the value shown differs from it (rounded or converted). A value in a unit the
@@ -42,11 +44,15 @@ const RULES: Record<VitalKind, UnitRule> = {
     digits: 0,
   },
   bloodPressure: { unit: 'mmHg', aliases: ['mm[hg]', 'mmhg', 'mmofhg'], conversions: [], digits: 0 },
-  spo2: { unit: '%', aliases: ['%', 'percent', '{percent}', '%{oxygen}'], conversions: [], digits: 0 },
+  spo2: { unit: '%', aliases: ['%', 'percent', '{percent}'], conversions: [], digits: 0 },
   temperature: {
     unit: '°C',
     aliases: ['cel', '°c', 'c', 'degc', 'celsius', '[degc]'],
-    conversions: [{ from: ['[degf]', '°f', 'f', 'degf', 'fahrenheit'], convert: (f) => ((f - 32) * 5) / 9 }],
+    conversions: [
+      { from: ['[degf]', '°f', 'f', 'degf', 'fahrenheit'], convert: (f) => ((f - 32) * 5) / 9 },
+      // UCUM `K`: 0 °C is 273.15 K (UCUM's definition of Cel).
+      { from: ['k', 'kelvin', '°k', 'degk'], convert: (k) => k - 273.15 },
+    ],
     digits: 1,
   },
   weight: {
@@ -97,27 +103,88 @@ export function roundBound(value: number, digits: number, comparator: Comparator
   return rounded === 0 ? 0 : rounded;
 }
 
-const key = (unit: string) => unit.replace(/\s+/g, '').toLowerCase();
+/**
+ * A unit as the table compares it: no spaces, lower case, without UCUM annotations (`{…}`, unless
+ * the unit is nothing else, like `{ratio}`) and without UCUM's square brackets.
+ */
+export function unitKey(unit: string): string {
+  const plain = unit.replace(/\s+/g, '').toLowerCase();
+  const bare = plain.replace(/\{[^{}]*\}/g, '');
+  return (bare === '' || bare === '1' ? plain : bare).replace(/[[\]]/g, '');
+}
+
+/** Each rule's units as unitKey writes them. */
+const KEYED = Object.fromEntries(
+  Object.entries(RULES).map(([kind, rule]) => [
+    kind,
+    {
+      aliases: new Set(rule.aliases.map(unitKey)),
+      conversions: rule.conversions.map((c) => ({ from: new Set(c.from.map(unitKey)), convert: c.convert })),
+    },
+  ]),
+) as Record<VitalKind, { aliases: Set<string>; conversions: { from: Set<string>; convert: (value: number) => number }[] }>;
+
+/** What a unit means for a kind: the kind's own unit, one of its conversions, or not known (undefined). */
+type Meaning = 'shown' | number | undefined;
+function meaningOf(kind: VitalKind, unit: string | undefined): Meaning {
+  if (!unit) return undefined;
+  const k = unitKey(unit);
+  const keyed = KEYED[kind];
+  if (keyed.aliases.has(k)) return 'shown';
+  const index = keyed.conversions.findIndex((c) => c.from.has(k));
+  return index < 0 ? undefined : index;
+}
+
+/** The UCUM code system (Quantity.system in DSTU2, STU3 and R4). */
+export const UCUM = 'http://unitsofmeasure.org';
 
 /** Decimals kept at least of a value whose unit is neither the kind's nor one converted to it. */
 const UNKNOWN_UNIT_DIGITS = 2;
 
+export interface UnitOptions {
+  /** Quantity.system: a code in another system than UCUM is not read as a unit. */
+  system?: string;
+  /** Called when `unit` and `code` name different units the kind knows. */
+  onConflict?: () => void;
+}
+
 /**
  * The measurement in the unit and precision a clinician expects, keeping what the EHR sent as
- * `original` when the value shown differs. The UCUM `code` is tried before the display `unit`;
- * an unknown unit is kept as given (to at least two decimals) rather than guessed. A comparator
- * ("<35") stays with the value, which is rounded so that it stays true (roundBound).
+ * `original` when the value shown differs. A comparator ("<35") stays with the value, which is
+ * rounded so that it stays true (roundBound).
+ *
+ * Which unit: FHIR Quantity (DSTU2, STU3, R4) has `unit`, text for people, and `code` with
+ * `system`, the computable form (the vital signs profiles require UCUM). The UCUM `code` is read
+ * first, `unit` when the code is missing, not known, or in another system. When both name units
+ * the kind knows and they differ ("°F" beside the code `Cel`), the EHR contradicts itself and
+ * either reading could be wrong by a whole unit: the value is neither converted nor rounded to the
+ * kind's precision, its unit is shown as both were sent ("Cel | °F", which no reference range is
+ * written in, so it is never flagged), and `onConflict` is told. An unknown unit is kept as given
+ * (to at least two decimals) rather than guessed.
  */
-export function normaliseUnit(kind: VitalKind, value: number, unit: string, code: string | undefined, comparator?: Comparator): Measurement {
+export function normaliseUnit(
+  kind: VitalKind,
+  value: number,
+  unit: string,
+  code: string | undefined,
+  comparator?: Comparator,
+  { system, onConflict }: UnitOptions = {},
+): Measurement {
   const rule = RULES[kind];
   const sent = unit || code || '';
-  const candidates = [code, unit].filter((u): u is string => !!u).map(key);
   const compared = comparator ? { comparator } : {};
-  if (candidates.some((c) => rule.aliases.includes(c)))
-    return kept(value, { value: roundBound(value, rule.digits, comparator), unit: rule.unit, ...compared }, sent);
-  const conversion = rule.conversions.find((c) => candidates.some((u) => c.from.includes(u)));
-  if (!conversion)
-    return kept(value, { value: roundBound(value, Math.max(rule.digits, UNKNOWN_UNIT_DIGITS), comparator), unit: sent, ...compared }, sent);
+  const ucum = system === undefined || system === UCUM ? code : undefined;
+  const [byCode, byUnit] = [meaningOf(kind, ucum), meaningOf(kind, unit)];
+  const unknown = (shownUnit: string) =>
+    kept(value, { value: roundBound(value, Math.max(rule.digits, UNKNOWN_UNIT_DIGITS), comparator), unit: shownUnit, ...compared }, shownUnit);
+  if (byCode !== undefined && byUnit !== undefined && byCode !== byUnit) {
+    onConflict?.();
+    return unknown(`${code} | ${unit}`);
+  }
+  const meaning = byCode ?? byUnit;
+  if (meaning === undefined) return unknown(sent);
+  if (meaning === 'shown') return kept(value, { value: roundBound(value, rule.digits, comparator), unit: rule.unit, ...compared }, sent);
+  const conversion = KEYED[kind].conversions[meaning];
   return { value: roundBound(conversion.convert(value), rule.digits, comparator), unit: rule.unit, ...compared, original: { value, unit: sent } };
 }
 

@@ -1,9 +1,8 @@
 /** Tolerant readers for the FHIR datatypes the clinical views use; wrong shapes give null, never throw. */
+import { fhirTime, sortKeyMs } from '../../../contract/fhir-time.js';
 import { fhirIdSyntax } from '../../../contract/id-syntax.js';
 import { isObject, list, objects, str, strings, type JsonObject } from '../json.js';
 import type { When } from './types.js';
-
-const DATE = /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?)?)?$/;
 
 /** A date, dateTime or instant, partial or without zone, kept as given with a sort key. */
 export function when(value: unknown): When | null {
@@ -34,23 +33,10 @@ function epochOf(text: string): number | null {
     const ms = Date.parse(text);
     if (!Number.isNaN(ms)) return ms;
   }
-  const m = DATE.exec(text);
-  if (!m) return null;
-  // Indexes rather than destructuring with defaults: this runs for every resource of a list.
-  const month = m[2] === undefined ? 1 : +m[2];
-  const day = m[3] === undefined ? 1 : +m[3];
-  const hours = m[4] === undefined ? 0 : +m[4];
-  const minutes = m[5] === undefined ? 0 : +m[5];
-  const seconds = m[6] === undefined ? 0 : +m[6];
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hours > 24 || minutes > 59 || seconds > 60) return null;
-  const ms = Date.UTC(+m[1], month - 1, day, hours, minutes, seconds, m[7] === undefined ? 0 : Math.round(+m[7] * 1000));
-  // A missing zone is read as UTC: servers (Spark, some EHR exports) omit it, and a stable order beats none.
-  const zone = m[8];
-  if (zone === undefined || zone === 'Z') return ms;
-  const sign = zone.charCodeAt(0) === 45 /* - */ ? -1 : 1;
-  const offsetHours = +zone.slice(1, 3);
-  const offsetMinutes = +zone.slice(zone.length - 2);
-  return ms - sign * (offsetHours * 60 + offsetMinutes) * 60_000;
+  const time = fhirTime(text);
+  // A missing zone (Spark, some EHR exports) and a partial date sort by their fields read as UTC:
+  // a stable order beats none. Only a sort key: what is shown reads the text (contract/fhir-time.ts).
+  return time === null ? null : sortKeyMs(time);
 }
 
 /**
@@ -86,16 +72,59 @@ export function newestFirst(a: When | null, b: When | null): number {
   return (b?.epochMs ?? -Infinity) - (a?.epochMs ?? -Infinity) || 0;
 }
 
-/** A CodeableConcept's text, else its first coding display. */
-export function conceptText(value: unknown): string | null {
+/**
+ * Code systems a clinician knows by name, by their FHIR URI (and the HL7 OIDs older feeds use,
+ * DSTU2 identifier-registry): the words of a code that comes without display or text.
+ */
+const CODE_SYSTEM_NAMES: ReadonlyMap<string, string> = new Map(
+  Object.entries({
+    'http://www.nlm.nih.gov/research/umls/rxnorm': 'RxNorm',
+    'urn:oid:2.16.840.1.113883.6.88': 'RxNorm',
+    'http://snomed.info/sct': 'SNOMED CT',
+    'urn:oid:2.16.840.1.113883.6.96': 'SNOMED CT',
+    'http://hl7.org/fhir/sid/icd-10-cm': 'ICD-10-CM',
+    'urn:oid:2.16.840.1.113883.6.90': 'ICD-10-CM',
+    'http://hl7.org/fhir/sid/icd-10': 'ICD-10',
+    'urn:oid:2.16.840.1.113883.6.3': 'ICD-10',
+    'http://hl7.org/fhir/sid/icd-9-cm': 'ICD-9-CM',
+    'urn:oid:2.16.840.1.113883.6.103': 'ICD-9-CM',
+    'http://loinc.org': 'LOINC',
+    'urn:oid:2.16.840.1.113883.6.1': 'LOINC',
+    'http://hl7.org/fhir/sid/ndc': 'NDC',
+    'urn:oid:2.16.840.1.113883.6.69': 'NDC',
+    'http://hl7.org/fhir/sid/cvx': 'CVX',
+    'urn:oid:2.16.840.1.113883.12.292': 'CVX',
+    'http://www.whocc.no/atc': 'ATC',
+    'http://fdasis.nlm.nih.gov': 'UNII',
+  }),
+);
+
+/**
+ * A CodeableConcept's text, else its first coding display, else (with `orCode`, the default) its
+ * code with the code system's name: "RxNorm 855332", "ICD-10-CM E11.9", "SNOMED CT 409137002", or
+ * "code X" in a system the app does not name. text and display are optional in every version
+ * (CodeableConcept, Coding); a code read out beats "?" for a clinician, who can look it up. A coding
+ * in a named system is preferred over an earlier local one. With `orCode` false: words only.
+ */
+export function conceptText(value: unknown, orCode = true): string | null {
   if (!isObject(value)) return str(value) ?? null;
   const text = str(value.text);
   if (text) return text;
-  for (const coding of objects(value.coding)) {
+  const codings = objects(value.coding);
+  for (const coding of codings) {
     const display = str(coding.display);
     if (display) return display;
   }
-  return null;
+  if (!orCode) return null;
+  let other: string | null = null;
+  for (const coding of codings) {
+    const code = str(coding.code);
+    if (!code) continue;
+    const system = CODE_SYSTEM_NAMES.get((str(coding.system) ?? '').replace(/^https:/, 'http:').replace(/\/+$/, ''));
+    if (system) return `${system} ${code}`;
+    other ??= `code ${code}`;
+  }
+  return other;
 }
 
 /** Every code of a CodeableConcept (or a lone Coding). */

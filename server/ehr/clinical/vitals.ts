@@ -7,8 +7,29 @@ import { KIND_OF_CODE, type VitalCodeKind } from './vital-codes.js';
 import { isComparator } from '../../../contract/vital-ranges.js';
 import { qualifiedByEhr, qualifiedMark } from '../modifiers.js';
 
-/** Observations that were never or are no longer true. */
-const SKIPPED_STATUS = new Set(['entered-in-error', 'cancelled']);
+/**
+ * Observation.status (observation-status, the same codes in DSTU2, STU3 and R4): `registered` ("no
+ * result yet available"), `cancelled` and `entered-in-error` are no result and are skipped;
+ * `preliminary` ("the result is not yet final") is shown, marked preliminary; `final`, `amended`,
+ * `corrected` (R4), `unknown` and no status at all are shown as results.
+ */
+const SKIPPED_STATUS = new Set(['entered-in-error', 'cancelled', 'registered']);
+const preliminaryMark = (obs: JsonObject) => (obs.status === 'preliminary' ? { preliminary: true as const } : {});
+
+/**
+ * Standalone systolic and diastolic Observations at most this far apart are one blood pressure:
+ * EHRs file the two halves of one cuff reading as two Observations whose times differ by the
+ * seconds between writes, while two separate readings are taken minutes apart.
+ */
+export const BP_PAIR_WINDOW_MS = 5 * 60_000;
+
+/**
+ * A reading dated more than this after `now` is not taken as the latest (a wrong clock or time
+ * zone, or a value typed against the wrong day): it stays in the history, and is the latest only
+ * when no reading of its kind has a time that is not in the future. The allowance covers the
+ * clock skew between the EHR and this server.
+ */
+export const FUTURE_ALLOWANCE_MS = 5 * 60_000;
 
 type Kind = VitalCodeKind;
 
@@ -24,7 +45,7 @@ function kindOf(obs: JsonObject): Kind | undefined {
 /** A reading of one Observation that stands alone (not a standalone systolic or diastolic). */
 function readingOf(obs: JsonObject, kind: Exclude<Kind, 'systolic' | 'diastolic'>, time: When | null, warnings: Warnings): VitalReading | undefined {
   if (kind === 'bpPanel') {
-    const parts = components(obs);
+    const parts = objects(obs.component).length > 0 ? components(obs, warnings) : pressureText(obs.valueString);
     if (!parts.systolic && !parts.diastolic) {
       warnings.add('observation_without_value');
       return undefined;
@@ -35,18 +56,41 @@ function readingOf(obs: JsonObject, kind: Exclude<Kind, 'systolic' | 'diastolic'
       systolic: parts.systolic ?? null,
       diastolic: parts.diastolic ?? null,
       ...qualifiedMark(obs, ['component']),
+      ...preliminaryMark(obs),
     };
   }
-  const value = measurement(kind, obs.valueQuantity);
+  const value = measurement(kind, obs.valueQuantity, warnings);
   if (!value) warnings.add('observation_without_value');
-  return value && { kind, time, value, ...qualifiedMark(obs) };
+  return value && { kind, time, value, ...qualifiedMark(obs), ...preliminaryMark(obs) };
+}
+
+/**
+ * A blood pressure panel without components that gives the pressure as text, "82/40" or
+ * "82/40 mmHg" (older DSTU2 feeds, where Observation.value[x] may be a string): whole numbers,
+ * read as mmHg. Any other text is no value.
+ */
+function pressureText(value: unknown): { systolic?: Measurement; diastolic?: Measurement } {
+  const m = /^\s*(\d{1,3})\s*\/\s*(\d{1,3})\s*(?:mm\s*\[?hg\]?)?\s*$/i.exec(str(value) ?? '');
+  if (!m) return {};
+  return {
+    systolic: normaliseUnit('bloodPressure', Number(m[1]), 'mmHg', 'mm[Hg]'),
+    diastolic: normaliseUnit('bloodPressure', Number(m[2]), 'mmHg', 'mm[Hg]'),
+  };
+}
+
+/** A standalone systolic or diastolic Observation, before it is paired. */
+interface Half {
+  kind: 'systolic' | 'diastolic';
+  time: When | null;
+  value: Measurement;
+  qualified: boolean;
+  preliminary: boolean;
 }
 
 /** Readings from vital-sign Observations; unknown codes are ignored, value-less ones skipped with a warning. */
 export function readVitals(observations: JsonObject[], warnings: Warnings): VitalReading[] {
   const readings: VitalReading[] = [];
-  // Standalone systolic and diastolic Observations pair up by their effective time.
-  const pressures = new Map<string, BloodPressureReading>();
+  const halves: Half[] = [];
   for (const obs of observations) {
     const kind = kindOf(obs);
     if (!kind) continue;
@@ -56,31 +100,74 @@ export function readVitals(observations: JsonObject[], warnings: Warnings): Vita
       if (reading) readings.push(reading);
       continue;
     }
-    const value = measurement('bloodPressure', obs.valueQuantity);
+    const value = measurement('bloodPressure', obs.valueQuantity, warnings);
     if (!value) {
       warnings.add('observation_without_value');
       continue;
     }
-    // The same moment written two ways ("…Z", "…+00:00") is one moment: by its instant where it has one.
-    const slot = time?.epochMs != null ? `at ${time.epochMs}` : (time?.text ?? '');
-    let bp = pressures.get(slot);
-    if (!bp) pressures.set(slot, (bp = { kind: 'bloodPressure', time, systolic: null, diastolic: null }));
-    if (!bp[kind]) {
-      bp[kind] = value;
-      // Either half qualified qualifies the pressure they make together.
-      if (qualifiedByEhr(obs)) bp.qualified = true;
-    }
+    halves.push({ kind, time, value, qualified: qualifiedByEhr(obs), preliminary: obs.status === 'preliminary' });
   }
-  return [...readings, ...pressures.values()];
+  return [...readings, ...pairHalves(halves)];
 }
 
 /**
- * The newest reading of each kind, as `latestVitals(readVitals(…))` gives it, from Observations
- * that came newest first (list reads ask them so): once a kind has a timed reading, its older
- * Observations are not read at all. Null when the answer is not in that order or pairs standalone
- * systolic and diastolic Observations; the full read then applies.
+ * Standalone systolic and diastolic Observations as blood pressures (FHIR vital signs: a pressure
+ * may come as a panel with components or as its two halves). From the newest half down, each half
+ * not yet paired takes the newest unpaired other half at most BP_PAIR_WINDOW_MS older (every newer
+ * half is paired by then); the pair's time is its newer half's. So the newest pressure holds the
+ * newest systolic and the newest diastolic whenever they are close enough to be one reading, and a
+ * half without a partner in the window stands alone ("85/?"). Halves without a usable time pair
+ * only with the other half written at the same time text. Either half qualified or preliminary
+ * makes the pressure so.
  */
-export function latestVitalsOfSorted(observations: JsonObject[], warnings: Warnings): LatestVitals | null {
+function pairHalves(halves: Half[]): BloodPressureReading[] {
+  const timed = halves.filter((h) => h.time?.epochMs != null).sort((a, b) => newestFirst(a.time, b.time));
+  const paired = new Set<Half>();
+  const pressures: BloodPressureReading[] = [];
+  const pressure = (...parts: Half[]): BloodPressureReading => ({
+    kind: 'bloodPressure',
+    // The newer half's time (parts come newest first).
+    time: parts[0].time,
+    systolic: parts.find((h) => h.kind === 'systolic')?.value ?? null,
+    diastolic: parts.find((h) => h.kind === 'diastolic')?.value ?? null,
+    ...(parts.some((h) => h.qualified) ? { qualified: true as const } : {}),
+    ...(parts.some((h) => h.preliminary) ? { preliminary: true as const } : {}),
+  });
+  for (const [i, half] of timed.entries()) {
+    if (paired.has(half)) continue;
+    paired.add(half);
+    const at = half.time!.epochMs!;
+    // Every newer half is paired already: the partner is the first unpaired other half after this one.
+    let partner: Half | undefined;
+    for (let j = i + 1; j < timed.length && at - timed[j].time!.epochMs! <= BP_PAIR_WINDOW_MS && !partner; j++) {
+      if (timed[j].kind !== half.kind && !paired.has(timed[j])) partner = timed[j];
+    }
+    if (partner) paired.add(partner);
+    pressures.push(partner ? pressure(half, partner) : pressure(half));
+  }
+  // Without an instant: the same time text (or none at all) is one moment, its halves paired in the order they came.
+  const untimed = new Map<string, { systolic: Half[]; diastolic: Half[] }>();
+  for (const half of halves) {
+    if (half.time?.epochMs != null) continue;
+    const slot = half.time?.text ?? '';
+    let group = untimed.get(slot);
+    if (!group) untimed.set(slot, (group = { systolic: [], diastolic: [] }));
+    group[half.kind].push(half);
+  }
+  for (const { systolic, diastolic } of untimed.values()) {
+    for (let k = 0; k < Math.max(systolic.length, diastolic.length); k++)
+      pressures.push(pressure(...[systolic[k], diastolic[k]].filter((h) => h !== undefined)));
+  }
+  return pressures;
+}
+
+/**
+ * The latest reading of each kind, as `latestVitals(readVitals(…), now)` gives it, from
+ * Observations that came newest first (list reads ask them so): once a kind has a reading nothing
+ * older can beat (latestRank), its older Observations are not read at all. Null when the answer is
+ * not in that order or pairs standalone systolic and diastolic Observations; the full read then applies.
+ */
+export function latestVitalsOfSorted(observations: JsonObject[], warnings: Warnings, now = Date.now()): LatestVitals | null {
   const latest: LatestVitals = {};
   const noted = new Warnings();
   let previous = Infinity;
@@ -97,23 +184,24 @@ export function latestVitalsOfSorted(observations: JsonObject[], warnings: Warni
     }
     const shown = kind === 'bpPanel' ? 'bloodPressure' : kind;
     const have = latest[shown];
-    if (have?.time?.epochMs != null) continue;
+    // Newest first: after a reading that is not in the future (and, for a pressure, has its systolic) every reading ranks lower.
+    const rank = have && latestRank(have, now);
+    if (rank && rank[0] === 0 && rank[1] === 0) continue;
     const reading = readingOf(obs, kind, text === undefined ? null : { text, epochMs }, noted);
-    // A reading without a usable time counts only while no timed one is found.
-    if (reading && (!have || reading.time?.epochMs != null)) latest[shown] = reading;
+    if (reading && (!have || ranksBefore(reading, have, now))) latest[shown] = reading;
   }
   for (const { code, count } of noted.list()) warnings.add(code, count);
   return latest;
 }
 
-function components(obs: JsonObject): { systolic?: Measurement; diastolic?: Measurement } {
+function components(obs: JsonObject, warnings: Warnings): { systolic?: Measurement; diastolic?: Measurement } {
   const found: { systolic?: Measurement; diastolic?: Measurement } = {};
   for (const component of objects(obs.component)) {
     const kind = conceptCodes(component.code)
       .map((c) => KIND_OF_CODE.get(c))
       .find((k) => k === 'systolic' || k === 'diastolic');
     if (kind && !found[kind]) {
-      const value = measurement('bloodPressure', component.valueQuantity);
+      const value = measurement('bloodPressure', component.valueQuantity, warnings);
       if (value) found[kind] = value;
     }
   }
@@ -124,13 +212,16 @@ function components(obs: JsonObject): { systolic?: Measurement; diastolic?: Meas
  * A Quantity as shown. Its comparator is a modifier (it changes what the value means): one of the
  * four codes stays with the value; any other, not understood, leaves the reading without a value.
  */
-function measurement(kind: VitalKind, quantity: unknown): Measurement | undefined {
+function measurement(kind: VitalKind, quantity: unknown, warnings: Warnings): Measurement | undefined {
   if (!isObject(quantity)) return undefined;
   const value = numberOf(quantity.value);
   if (value === undefined) return undefined;
   const { comparator } = quantity;
   if (comparator !== undefined && !isComparator(comparator)) return undefined;
-  return normaliseUnit(kind, value, str(quantity.unit) ?? '', str(quantity.code), comparator);
+  return normaliseUnit(kind, value, str(quantity.unit) ?? '', str(quantity.code), comparator, {
+    system: str(quantity.system),
+    onConflict: () => warnings.add('vital_unit_conflict'),
+  });
 }
 
 function effective(obs: JsonObject): When | null {
@@ -144,11 +235,35 @@ function effectiveText(obs: JsonObject): string | undefined {
   return str(obs.effectiveDateTime) ?? str(obs.effectiveInstant) ?? str(period?.start) ?? str(period?.end) ?? str(obs.issued);
 }
 
-/** The newest reading of each kind. */
-export function latestVitals(readings: VitalReading[]): LatestVitals {
+/**
+ * How a reading ranks as its kind's latest, lowest first: [when, half, time].
+ * - when: 0 for a time up to FUTURE_ALLOWANCE_MS after `now`, 1 for a time further in the future,
+ *   2 for no usable time; within 0 and within 1, newest first.
+ * - half: 1 for a blood pressure without its systolic (a lone diastolic, or a panel with only that
+ *   component), so it ranks below every pressure of the same `when` that has one, however older:
+ *   NEWS2 scores the systolic, and a newer diastolic alone must not hide an older, maybe critical,
+ *   systolic (it stays in the history). It is the latest only when no such pressure has a systolic.
+ */
+function latestRank(reading: VitalReading, now: number): [number, number, number] {
+  const half = reading.kind === 'bloodPressure' && !reading.systolic ? 1 : 0;
+  const at = reading.time?.epochMs;
+  if (at == null) return [2, half, 0];
+  return [at - now > FUTURE_ALLOWANCE_MS ? 1 : 0, half, -at];
+}
+
+/** Whether `a` ranks strictly before `b` as the latest (equals keep the order they came in). */
+function ranksBefore(a: VitalReading, b: VitalReading, now: number): boolean {
+  const [ra, rb] = [latestRank(a, now), latestRank(b, now)];
+  for (let i = 0; i < 3; i++) if (ra[i] !== rb[i]) return ra[i] < rb[i];
+  return false;
+}
+
+/** The latest reading of each kind at `now`, by latestRank: the newest, not one dated in the future (it stays in the history). */
+export function latestVitals(readings: VitalReading[], now = Date.now()): LatestVitals {
   const latest: LatestVitals = {};
-  for (const reading of [...readings].sort((a, b) => newestFirst(a.time, b.time))) {
-    latest[reading.kind] ??= reading;
+  for (const reading of readings) {
+    const have = latest[reading.kind];
+    if (!have || ranksBefore(reading, have, now)) latest[reading.kind] = reading;
   }
   return latest;
 }

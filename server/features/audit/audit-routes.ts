@@ -11,8 +11,11 @@ import {
 import { caller, requestContext, type Caller } from '../../platform/request-context.js';
 import type { ApiDeps, Endpoints } from '../shared/deps.js';
 import { refuseHead } from '../shared/download-links.js';
+import { attributeRefusal } from '../shared/ticket-holder.js';
 import { createAuditLinks } from './audit-links.js';
-import { auditCsv, auditJson, readAuditTrail, readOperation, requireAuditReader } from './audit-service.js';
+import { toProblem } from '../../platform/error-handler.js';
+import { recordCutOff } from '../shared/audit-trail.js';
+import { auditCsv, auditCsvClose, auditJson, readAuditTrail, readOperation, requireAuditReader } from './audit-service.js';
 
 /** Records written at a time: big enough for few writes, small enough to keep memory flat. */
 const CHUNK = 500;
@@ -45,7 +48,11 @@ export function auditRoutes(ep: Endpoints, deps: ApiDeps, exportCeiling = AUDIT_
   // had when they asked (the download brings no token to read them afresh), and the filters.
   const redeem = async (req: Request, res: Response, next: NextFunction) => {
     refuseHead(req, res);
-    const grant = await links.redeem(String(req.params.ticket));
+    // An expired ticket is recorded in its holder's trail; an unknown one names nobody verified.
+    const grant = await links.redeem(String(req.params.ticket)).catch((error: unknown) => {
+      attributeRefusal(error);
+      throw error;
+    });
     requestContext().caller = grant.caller;
     res.locals.auditFilters = grant.filters;
     next();
@@ -69,10 +76,10 @@ async function answerTrail(deps: ApiDeps, res: Response, who: Caller, query: Aud
     res.type('text/csv; charset=utf-8').attachment('audit.csv');
     // An export asked for all that is cut at the most one read gives ends without its end: never a file that looks whole.
     const cutOff = query.limit === undefined;
-    await stream(res, records, firstChunk, { open: '', records: (events, first) => auditCsv(events, first), close: () => '' }, cutOff);
+    await stream(deps, res, records, firstChunk, { open: '', records: (events, first) => auditCsv(events, first), close: auditCsvClose }, cutOff);
   } else {
     res.type('application/json; charset=utf-8');
-    await stream(res, records, firstChunk, auditJson, false);
+    await stream(deps, res, records, firstChunk, auditJson, false);
   }
 }
 
@@ -116,8 +123,11 @@ interface Form {
 /**
  * Writes the answer chunk by chunk, waiting when the client reads slower than the store; a failure
  * midway cuts the answer off, and so does a limit that left records out when `cutOffWhenMore`.
+ * The read's success was recorded before the first chunk: a cut-off answer gets its failure
+ * records too (best effort: its status already went out), with the status its problem has.
  */
 async function stream(
+  { store }: ApiDeps,
   res: Response,
   records: AsyncIterator<AuditEvent> & { left: boolean },
   firstChunk: AuditEvent[],
@@ -143,6 +153,7 @@ async function stream(
     // The status already went out: an answer without its end is the client's sign that it is incomplete.
     res.destroy(error as Error);
     await records.return?.();
+    await recordCutOff(store.audit, toProblem(error).status);
   }
 }
 

@@ -32,7 +32,8 @@ export async function readAuditTrail(
   const records = store.audit.query({
     tenantId: caller.tenantId,
     from: norm(query.from),
-    to: norm(query.to),
+    // As given: the store reads `to` to the end of its stated precision (audit-range.ts).
+    to: query.to,
     teamId,
     userId: query.user,
     patientId: query.patient,
@@ -66,6 +67,15 @@ export const auditCsv = (events: AuditEvent[], first = true): string => {
   );
   return first ? csv : csv.slice(opening.length);
 };
+
+/**
+ * What a CSV read with a `limit` ends with when the limit left records out (JSON says `more`): a
+ * last row a spreadsheet shows, its words in the first column and the other columns empty, so the
+ * file never passes for the whole trail. A file without it holds every matching record.
+ */
+export const AUDIT_CSV_MORE = 'More records match beyond the limit: this file is not the whole trail. Narrow the filters or raise the limit.';
+export const auditCsvClose = (more: boolean): string =>
+  more ? toCsv(header, [[AUDIT_CSV_MORE, ...header.slice(1).map(() => '')]]).slice(opening.length) : '';
 
 /** The opening and closing of the JSON answer `{"events":[…]}` around its records; `more` when the limit left some out. */
 export const auditJson = {

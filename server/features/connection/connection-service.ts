@@ -1,4 +1,4 @@
-import { changesSource, sourceChangeImpact, type Connection, type ConnectionBody } from '../../../contract/connection.js';
+import { appResourceTypes, changesSource, sourceChangeImpact, type Connection, type ConnectionBody } from '../../../contract/connection.js';
 import { Problem } from '../../platform/problem.js';
 import type { TeamKey } from '../../storage/ports.js';
 import { onCommit } from '../shared/audit-trail.js';
@@ -6,8 +6,21 @@ import type { ApiDeps } from '../shared/deps.js';
 
 /** The team's link to its EHR (or Manual mode). */
 
+const APP_RESOURCE_TYPES: ReadonlySet<string> = new Set(appResourceTypes);
+
+/**
+ * Of what a check found, the resource types the app reads, each once. A link checked before
+ * checks kept only these may have stored every type its EHR listed (up to a million made-up
+ * ones): it is answered with these only.
+ */
+function keptResources(resources: readonly unknown[] | undefined): string[] {
+  const types = Array.isArray(resources) ? resources : [];
+  return [...new Set(types.filter((type): type is string => typeof type === 'string' && APP_RESOURCE_TYPES.has(type)))];
+}
+
 export async function getConnection({ store }: ApiDeps, team: TeamKey): Promise<Connection> {
-  return store.getConnection(team);
+  const connection = await store.getConnection(team);
+  return connection.mode === 'ehr' ? { ...connection, resources: keptResources(connection.resources) } : connection;
 }
 
 /**
@@ -35,7 +48,7 @@ export async function setConnection(deps: ApiDeps, team: TeamKey, body: Connecti
   if (body.mode === 'ehr') {
     const url = body.url.replace(/\/+$/, '');
     const found = await ehr.check(url, team.tenantId);
-    connection = { mode: 'ehr', url, name: body.name, fhirVersion: found.fhirVersion, auth: found.auth, resources: found.resources };
+    connection = { mode: 'ehr', url, name: body.name, fhirVersion: found.fhirVersion, auth: found.auth, resources: keptResources(found.resources) };
   } else {
     connection = { mode: 'manual' };
   }

@@ -1,4 +1,5 @@
 import type { BloodPressureValue, Cell, Measurement, RowCells, VitalValue } from '../../../contract/cells.js';
+import { asWrittenMs, fhirTime, sortKeyMs } from '../../../contract/fhir-time.js';
 import type { When } from '../../../contract/ids.js';
 import { adultRangesApply, vitalFlag, type VitalFlag } from '../../../contract/vital-ranges.js';
 import { vitalKinds, type VitalKind } from '../../../contract/vitals.js';
@@ -34,7 +35,7 @@ export const columnHeadings: Record<Exclude<ListColumn, `field:${string}`>, stri
 /** A value with its comparator as the EHR wrote it ("<35"): a number alone when it has none. */
 const bounded = (m: Measurement): string | number => (m.comparator ? `${m.comparator}${m.value}` : m.value);
 const measure = (m: Measurement | null) => (m ? `${bounded(m)} ${m.unit}`.trim() : '?');
-const time = (w: When | null) => (w?.text ? ` (${w.text})` : '');
+const time = (w: When | null, zone: string) => (w?.text ? ` (${whenText(w, zone)})` : '');
 const items = <T>(list: T[], text: (item: T) => string) => list.map(text).join('; ');
 
 /** A cell as plain text: "Not available", "None recorded", or its value in words. */
@@ -73,8 +74,13 @@ const QUALIFIED = 'check in EHR';
  * (provisional)"), an order halted for now ("Warfarin (on hold)"), qualified by the EHR
  * ("Pneumonia (check in EHR)"), or several.
  */
-function marked(text: string | null, item: { verification?: string; status?: string | null; qualified?: true }): string {
-  const marks = [item.verification, item.status === 'on-hold' && 'on hold', item.qualified && QUALIFIED].filter(Boolean);
+function marked(text: string | null, item: { criticality?: string | null; verification?: string; status?: string | null; qualified?: true }): string {
+  const marks = [
+    item.criticality === 'high' && 'high criticality',
+    item.verification,
+    item.status === 'on-hold' && 'on hold',
+    item.qualified && QUALIFIED,
+  ].filter(Boolean);
   return `${text ?? '?'}${marks.length ? ` (${marks.join(', ')})` : ''}`;
 }
 
@@ -109,7 +115,12 @@ export function cellText(column: ListColumn, row: ListRow, zone = 'UTC'): string
   switch (column) {
     case 'location':
       return textOf(cells.location, (v) =>
-        marked(v.location ?? [v.room && `Room ${v.room}`, v.bed && `Bed ${v.bed}`].filter(Boolean).join(', '), { qualified: v.qualified }),
+        // An empty name: the EHR gives a place it does not name (a bare Location reference), as the tab says it.
+        !v.location?.trim() && !v.room && !v.bed
+          ? 'Not available'
+          : marked(v.location?.trim() || [v.room && `Room ${v.room}`, v.bed && `Bed ${v.bed}`].filter(Boolean).join(', '), {
+              qualified: v.qualified,
+            }),
       );
     case 'admissionDate':
       return textOf(cells.admissionDate, (v) => whenText(v, zone));
@@ -118,7 +129,8 @@ export function cellText(column: ListColumn, row: ListRow, zone = 'UTC'): string
         cells.bloodPressure,
         (v) =>
           `${v.systolic ? bounded(v.systolic) : '?'}/${v.diastolic ? bounded(v.diastolic) : '?'} ${v.systolic?.unit ?? v.diastolic?.unit ?? ''}`.trim() +
-          time(v.time),
+          preliminary(v) +
+          time(v.time, zone),
       );
     case 'conditions':
       return textOf(cells.conditions, (v) => items(v, (c) => marked(c.display, c)));
@@ -136,7 +148,7 @@ export function cellText(column: ListColumn, row: ListRow, zone = 'UTC'): string
     case 'latestNote':
       return textOf(cells.latestNote, (v) => `${v.text} (${v.authorName}, ${localTime(v.createdAt, zone)})`);
     default:
-      return textOf(cells[column as Exclude<VitalKind, 'bloodPressure'>], (v) => measure(v.value) + time(v.time));
+      return textOf(cells[column as Exclude<VitalKind, 'bloodPressure'>], (v) => measure(v.value) + preliminary(v) + time(v.time, zone));
   }
 }
 
@@ -164,11 +176,22 @@ export function localTime(value: string | number | null | undefined, zone: strin
   return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
 }
 
-/** A FHIR date as it was given ("2026-12-03"), a dateTime in the zone. */
-function whenText(w: When | null, zone: string): string {
+/** What the export says after a zone-less date-time, written as the EHR gave it: not a time in the export's zone. */
+export const ZONE_NOT_GIVEN = '(zone not given)';
+
+/**
+ * A FHIR time at the precision and in the zone sense the EHR sent it (contract/fhir-time.ts): a
+ * time with a zone in `zone` ("2026-12-03 14:05"); a zone-less date-time as written, never
+ * converted, and said to be so ("2026-12-03 08:00 (zone not given)": the column heading names a
+ * zone it may not be in); a day, month or year as given ("2026-12-03", "2026-12", "2026"). Text
+ * that is no FHIR time stays as sent.
+ */
+export function whenText(w: When | null | undefined, zone: string): string {
   if (!w) return '';
-  if (w.epochMs === null || !/T\d{2}:\d{2}/.test(w.text)) return w.text;
-  return localTime(w.epochMs, zone);
+  const t = fhirTime(w.text);
+  if (!t || t.precision === 'day' || t.precision === 'month' || t.precision === 'year') return w.text;
+  if (t.precision === 'instant') return localTime(w.epochMs ?? sortKeyMs(t), zone);
+  return `${localTime(asWrittenMs(t), 'UTC')} ${ZONE_NOT_GIVEN}`;
 }
 
 const flagWords: Record<VitalFlag, string> = { low: 'Low', high: 'High', criticalLow: 'Critical low', criticalHigh: 'Critical high' };
@@ -211,7 +234,7 @@ function vitalColumns(kind: VitalKind, heading: string, zone: string): CsvColumn
       { heading: `${heading} systolic`, value: (row) => of(row, (v) => (v.systolic ? bounded(v.systolic) : ''), true) },
       { heading: `${heading} diastolic`, value: (row) => of(row, (v) => (v.diastolic ? bounded(v.diastolic) : '')) },
       { heading: `${heading} unit`, value: (row) => of(row, (v) => v.systolic?.unit ?? v.diastolic?.unit ?? '') },
-      { heading: timeHeading, value: (row) => of(row, (v) => localTime(v.time?.epochMs ?? v.time?.text, zone)) },
+      { heading: timeHeading, value: (row) => of(row, (v) => whenText(v.time, zone)) },
       { heading: `${heading} flag`, value: (row) => of(row, (v) => flagColumn(flagText(flagOf(row, v)), v)) },
     ];
   }
@@ -222,7 +245,7 @@ function vitalColumns(kind: VitalKind, heading: string, zone: string): CsvColumn
   return [
     { heading, value: (row) => of(row, (v) => bounded(v.value), true) },
     { heading: `${heading} unit`, value: (row) => of(row, (v) => v.value.unit) },
-    { heading: timeHeading, value: (row) => of(row, (v) => localTime(v.time?.epochMs ?? v.time?.text, zone)) },
+    { heading: timeHeading, value: (row) => of(row, (v) => whenText(v.time, zone)) },
     {
       heading: `${heading} flag`,
       value: (row) => of(row, (v) => flagColumn(flagText(vitalFlag(kind, v.value.value, v.value.unit, v.value.comparator, adult(row))), v)),
@@ -233,8 +256,15 @@ function vitalColumns(kind: VitalKind, heading: string, zone: string): CsvColumn
 /** Whether the adult ranges apply to the row's patient now (contract/vital-ranges.ts). */
 const adult = (row: ListRow) => adultRangesApply(row.birthDate, Date.now());
 
-/** A reading's flag column: the flag, and "check in EHR" for a reading the EHR qualifies (the value column stays a number). */
-const flagColumn = (flag: string, reading: { qualified?: true }) => [flag, reading.qualified && QUALIFIED].filter(Boolean).join('; ');
+/**
+ * A reading's flag column: the flag, "preliminary" for a result that may still change
+ * (Observation.status), and "check in EHR" for a reading the EHR qualifies (the value column stays a number).
+ */
+const flagColumn = (flag: string, reading: { qualified?: true; preliminary?: true }) =>
+  [flag, reading.preliminary && 'preliminary', reading.qualified && QUALIFIED].filter(Boolean).join('; ');
+
+/** " (preliminary)" after a reading the EHR gives as preliminary (Observation.status), as the tab writes it. */
+const preliminary = (reading: { preliminary?: true }) => (reading.preliminary ? ' (preliminary)' : '');
 
 /** The CSV columns of a list column: one for most, value/unit/time/flag for a vital sign; time columns name the zone. */
 export function csvColumns(column: ListColumn, heading: string, zone: string): CsvColumn[] {

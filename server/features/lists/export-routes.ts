@@ -4,7 +4,7 @@ import { teamKey } from '../../identity/middleware.js';
 import { caller, requestContext } from '../../platform/request-context.js';
 import { refuseHead } from '../shared/download-links.js';
 import type { ApiDeps, Endpoints } from '../shared/deps.js';
-import { createExportTickets } from './export-tickets.js';
+import { attributeRefusal, createExportTickets } from './export-tickets.js';
 import { exportList, exportZone } from './list-export.js';
 import { findList } from './list-service.js';
 
@@ -46,7 +46,11 @@ export function exportRoutes(ep: Endpoints, deps: ApiDeps): void {
   // The ticket stands in for the Bearer token: it restores who asked, and membership is checked again.
   const redeem = async (req: Request, res: Response, next: NextFunction) => {
     refuseHead(req, res);
-    const grant = await tickets.redeem(String(req.params.ticket), String(req.params.teamId), String(req.params.listId));
+    // A known ticket refused (expired, another list's address) is recorded in its holder's trail.
+    const grant = await tickets.redeem(String(req.params.ticket), String(req.params.teamId), String(req.params.listId)).catch((error: unknown) => {
+      attributeRefusal(error);
+      throw error;
+    });
     const context = requestContext();
     context.caller = grant.caller;
     context.ssoToken = grant.ssoToken;

@@ -2,6 +2,9 @@ import { EXPORT_TICKET_TTL_MS } from '../../../contract/exports.js';
 import { jsonKind, memoryHeldItems, type HeldItems } from '../../platform/held-items.js';
 import { problem } from '../../platform/problem.js';
 import type { Caller } from '../../platform/request-context.js';
+import { refusedTicket, TICKET_KNOWN_AFTER_EXPIRY_MS, type TicketHolder } from '../shared/ticket-holder.js';
+
+export { attributeRefusal, TICKET_KNOWN_AFTER_EXPIRY_MS } from '../shared/ticket-holder.js';
 
 /** What a download ticket stands for: who asked (and their token, for Graph on their behalf), for which list, in which zone. */
 export interface ExportGrant {
@@ -16,35 +19,67 @@ const gone = () => problem('not_found', 'This download link was used already or 
 const expired = () => problem('not_found', 'This download link has expired (links last a minute). Export the list again from the tab.');
 
 /**
+ * Tickets one user may hold at once on an instance (within their tenant's quarter of `max`, 1,250
+ * by default): far more than a person downloading lists needs in a minute, and a small part of
+ * the tenant's share, so one user asking again and again never throttles their colleagues.
+ */
+export const EXPORT_TICKETS_PER_USER = 25;
+
+/**
  * Single-use download tickets: a ticket is redeemed once, within `ttlMs`, for the tenant, user,
  * team and list it was issued for. Held in `store`: this process's memory by default, or a table
  * every instance shares, so a link issued by one instance downloads through another. At most
- * `max` are held per instance; when full (after dropping expired ones) a new one is refused
- * rather than pushing out someone else's.
+ * `max` are held per instance, a quarter of them per tenant and `maxPerUser` per user of a tenant;
+ * when full (after dropping expired ones) a new one is refused rather than pushing out someone
+ * else's. A ticket is held `knownMs` past its expiry (sealed, as before), so a late use is refused
+ * as expired and recorded as its holder's.
  */
 export function createExportTickets({
   ttlMs = EXPORT_TICKET_TTL_MS,
+  knownMs = TICKET_KNOWN_AFTER_EXPIRY_MS,
   max = 5_000,
-  now = Date.now,
-  store = memoryHeldItems({ now }) as HeldItems,
+  maxPerUser = EXPORT_TICKETS_PER_USER,
+  store = memoryHeldItems() as HeldItems,
 } = {}) {
-  const held = jsonKind<ExportGrant>(store, { name: 'export', ttlMs, max, busy: 'Too many downloads are being prepared.' });
+  // Expiry and the per-user share are read on the store's clock.
+  const now = () => store.now();
+  const held = jsonKind<{ grant: ExportGrant; expiresAt: number }>(store, {
+    name: 'export',
+    ttlMs: ttlMs + knownMs,
+    max,
+    busy: 'Too many downloads are being prepared.',
+    maxPerUser,
+    userBusy: 'You have too many downloads waiting to be fetched.',
+  });
+  const holderOf = (grant: ExportGrant): TicketHolder => ({
+    caller: { ...grant.caller, name: undefined },
+    teamId: grant.teamId,
+    listId: grant.listId,
+  });
   return {
     async issue(grant: ExportGrant): Promise<{ ticket: string; expiresAt: Date }> {
-      return held.put(grant, { owner: grant.caller.tenantId });
+      const expiresAt = now() + ttlMs;
+      const { ticket } = await held.put({ grant, expiresAt }, { owner: grant.caller.tenantId, user: grant.caller.userId });
+      return { ticket, expiresAt: new Date(expiresAt) };
     },
 
     /**
-     * The grant of a ticket, which is used up by this call whatever follows; a ticket that is
-     * unknown, used, expired, or named with another team or list is refused the same way (404).
+     * The grant of a ticket, used up by this call. Refused (404) alike: a ticket unknown or used
+     * (naming nobody); expired (used up, naming its holder); named with another team or list
+     * (naming its holder, and not used up: the link its holder has still works).
      */
     async redeem(ticket: string, teamId: string, listId: string): Promise<ExportGrant> {
+      const found = await held.peek(ticket);
+      if (found.state === 'missing') throw gone();
+      if (found.state === 'expired') throw expired();
+      const { grant, expiresAt } = found.value;
+      if (grant.teamId !== teamId || grant.listId !== listId) throw refusedTicket(gone(), holderOf(grant));
+      // Of redemptions at the same moment (on any instance), one gets it.
       const taken = await held.take(ticket);
-      if (taken.state === 'missing') throw gone();
-      if (taken.state === 'expired') throw expired();
+      if (taken.state !== 'held') throw gone();
       await taken.discard();
-      if (taken.value.teamId !== teamId || taken.value.listId !== listId) throw gone();
-      return taken.value;
+      if (expiresAt <= now()) throw refusedTicket(expired(), holderOf(grant));
+      return taken.value.grant;
     },
 
     /** How many tickets this instance holds (for tests of the cap). */

@@ -53,24 +53,26 @@ const listItems = {
   conditions: (list: ConditionView[]) =>
     once(
       list.filter((c) => c.current),
-      (c) => c.code,
       (c) => c.display,
     ).map((c) => ({ display: c.display, clinicalStatus: c.clinicalStatus, ...unconfirmed(c.verificationStatus), ...qualified(c) })),
   allergies: (list: AllergyView[]) => {
     const current = list.filter((a) => a.current);
     const allergies = once(
       current.filter((a) => !a.noneKnown),
-      () => null,
       (a) => a.substance,
-    ).map((a) => ({ substance: a.substance, criticality: a.criticality, ...unconfirmed(a.verificationStatus), ...qualified(a) }));
-    // A stated "no known allergy" reads so only while no current allergy contradicts it.
+    )
+      // High criticality first (allergy-intolerance-criticality; DSTU2 CRITH read as `high`): the cell
+      // shows LIST_CELL_ITEMS items before "+N more", and these must never hide behind it.
+      .sort((a, b) => Number(b.criticality === 'high') - Number(a.criticality === 'high'))
+      .map((a) => ({ substance: a.substance, criticality: a.criticality, ...unconfirmed(a.verificationStatus), ...qualified(a) }));
+    // A stated "no known allergy" reads so only while no current allergy contradicts it (kind-specific
+    // statements contradicted by an allergy of their kind are already left out: records.ts KIND_CATEGORIES).
     if (allergies.length === 0 && current.some((a) => a.noneKnown)) return [{ substance: null, criticality: null, noneKnown: true as const }];
     return allergies;
   },
   medications: (list: MedicationView[]) =>
     once(
       list.filter((m) => m.current),
-      (m) => m.code,
       (m) => m.name,
     ).map((m) => ({ name: m.name, status: m.status, ...qualified(m) })),
   // Only coverage in force now; the details list every one with its status and period.
@@ -79,27 +81,27 @@ const listItems = {
 };
 
 /**
- * Each item once: the same code (`system|code`) or the same name (lower case, spaces collapsed) is
- * the same item. A qualified record (its meaning changed, e.g. negated) is not the same as a plain
- * one of that name: neither hides the other. Of the same item recorded twice, a record the EHR has
- * not confirmed (provisional, differential, unconfirmed) gives way to a confirmed one, however new.
+ * Each item once: items are the same only when what the clinician reads is the same, their name
+ * (lower case, spaces collapsed, trimmed). A shared code is not enough: the first coding is often
+ * an ingredient or a parent concept ("Heparin 5000 units SC q8h" and "Heparin infusion 18 units/kg/h"
+ * both RxNorm 5224 first), and two orders merged into one can hide a double dose. An item without
+ * a name is never merged. A qualified record (its meaning changed, e.g. negated) is not the same
+ * as a plain one of that name: neither hides the other. Of the same item recorded twice, a record
+ * the EHR has not confirmed (provisional, differential, unconfirmed) gives way to a confirmed one,
+ * however new.
  */
-function once<T extends { qualified?: true; verificationStatus?: string | null }>(
-  list: T[],
-  code: (item: T) => string | null,
-  name: (item: T) => string | null,
-): T[] {
-  const keysOf = (item: T) =>
-    [code(item), name(item)?.toLowerCase().replace(/\s+/g, ' ').trim()]
-      .filter((k): k is string => !!k)
-      .map((k) => (item.qualified ? `qualified ${k}` : k));
-  const confirmed = new Set(list.filter((item) => !isUnconfirmed(item.verificationStatus)).flatMap(keysOf));
+function once<T extends { qualified?: true; verificationStatus?: string | null }>(list: T[], name: (item: T) => string | null): T[] {
+  const keyOf = (item: T) => {
+    const key = name(item)?.toLowerCase().replace(/\s+/g, ' ').trim();
+    return key ? (item.qualified ? `qualified ${key}` : key) : null;
+  };
+  const confirmed = new Set(list.filter((item) => !isUnconfirmed(item.verificationStatus)).map(keyOf));
   const seen = new Set<string>();
   return list.filter((item) => {
-    const keys = keysOf(item);
-    if (isUnconfirmed(item.verificationStatus) && keys.some((k) => confirmed.has(k))) return false;
-    if (keys.some((k) => seen.has(k))) return false;
-    for (const k of keys) seen.add(k);
+    const key = keyOf(item);
+    if (key === null) return true;
+    if ((isUnconfirmed(item.verificationStatus) && confirmed.has(key)) || seen.has(key)) return false;
+    seen.add(key);
     return true;
   });
 }
@@ -120,7 +122,7 @@ export function cellsFor(columns: ListColumn[], clinical: PatientClinical, lates
     } else if (column === 'location')
       // A finished stay's locations are where the patient was: the cell says where the patient is.
       cells[column] = pick(clinical.encounter, (e) =>
-        !encounterOver(e) && (e.location || e.room || e.bed) ? { location: e.location, room: e.room, bed: e.bed, ...qualified(e) } : null,
+        !encounterOver(e) && (e.location !== null || e.room || e.bed) ? { location: e.location, room: e.room, bed: e.bed, ...qualified(e) } : null,
       );
     // A stay that is over has no admission the list could speak of: the details keep its dates.
     else if (column === 'admissionDate') cells[column] = pick(clinical.encounter, (e) => (encounterOver(e) ? null : e.admission));

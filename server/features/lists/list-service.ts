@@ -1,10 +1,10 @@
 import type { AuditOperation } from '../../../contract/audit.js';
 import type { ListColumn } from '../../../contract/columns.js';
 import { fhirId, uuid } from '../../../contract/ids.js';
-import type { DefaultListAnswer, ListSummary, MoveAnswer, PatchListBody } from '../../../contract/lists.js';
+import { MAX_PATIENTS_PER_LIST, type DefaultListAnswer, type ListSummary, type MoveAnswer, type PatchListBody } from '../../../contract/lists.js';
 import { Problem } from '../../platform/problem.js';
 import type { StoredList, TeamKey } from '../../storage/ports.js';
-import { allOf, onCommit, recordRead, refusalNames } from '../shared/audit-trail.js';
+import { allOf, onCommit, recordFailedAfterRead, recordPartialRead, recordRead, refusalNames } from '../shared/audit-trail.js';
 import type { ApiDeps } from '../shared/deps.js';
 import { problems, valueOf } from '../shared/outcomes.js';
 import { ehrLinkOf } from '../shared/team-connection.js';
@@ -20,16 +20,35 @@ export async function findList({ store }: ApiDeps, team: TeamKey, listId: string
 }
 
 /**
- * A list about to be shown, with the record of its read (naming every patient on it) still to be
- * committed: `sendListView` commits it while the EHR answers, before any of the list goes out.
+ * A list about to be shown, with the records of its read (naming every patient on it) still to be
+ * committed: `sendListView` commits them before any of the list goes out. Patients whose rows go
+ * out unavailable because the EHR failed are recorded as failures with the EHR error's status:
+ * in the read's records when they are known before anything went out (`failed`), or appended
+ * after them (`recordFailed`) when the EHR failed once the first rows had gone out.
  */
 export interface ListToShow {
   list: StoredList;
-  recordRead(): Promise<void>;
+  recordRead(failed?: FailedRows): Promise<void>;
+  recordFailed(failed: FailedRows): Promise<void>;
+}
+
+/** The patients whose rows went out unavailable because the EHR failed, and that failure's HTTP status. */
+export interface FailedRows {
+  patientIds: readonly string[];
+  status: number;
 }
 
 export function viewList({ store }: ApiDeps, list: StoredList): ListToShow {
-  return { list, recordRead: () => recordRead(store.audit, 'PatientListView', { listId: list.id, patientIds: list.patientIds }) };
+  const details = { listId: list.id, patientIds: list.patientIds };
+  return {
+    list,
+    recordRead: (failed) =>
+      failed
+        ? recordPartialRead(store.audit, 'PatientListView', { ...details, failed: failed.patientIds, failureStatus: failed.status })
+        : recordRead(store.audit, 'PatientListView', details),
+    recordFailed: (failed) =>
+      recordFailedAfterRead(store.audit, 'PatientListView', { listId: list.id, patientIds: failed.patientIds, status: failed.status }),
+  };
 }
 
 export async function listLists({ store }: ApiDeps, team: TeamKey, userId: string): Promise<ListSummary[]> {
@@ -38,11 +57,13 @@ export async function listLists({ store }: ApiDeps, team: TeamKey, userId: strin
 }
 
 export async function createList({ store }: ApiDeps, team: TeamKey, name: string, userId: string): Promise<ListSummary> {
-  const { value } = await store.createList(
-    team,
-    name,
-    userId,
-    onCommit('PatientListCreate', (c) => ({ listId: c.id, status: 201 })),
+  const value = valueOf(
+    await store.createList(
+      team,
+      name,
+      userId,
+      onCommit('PatientListCreate', (c) => ({ listId: c.id, status: 201 })),
+    ),
   );
   return { ...value, isDefault: false };
 }
@@ -112,15 +133,15 @@ export async function addPatients(deps: ApiDeps, team: TeamKey, listId: string, 
   const { store, ehr } = deps;
   const list = await findList(deps, team, listId);
   const fresh = [...new Set(patientIds)].filter((id) => !list.patientIds.includes(id));
+  // A refusal's records name every patient the call tried to add.
+  refusalNames(fresh);
+  // Before the EHR is asked; the store checks again as it adds.
+  if (list.patientIds.length + fresh.length > MAX_PATIENTS_PER_LIST) throw problems.listFull();
   const manual = (await store.getConnection(team)).mode === 'manual';
   const found = manual ? await store.getManualPatients(team, fresh) : await ehr.readPatients(await ehrLinkOf(store, team), team.tenantId, fresh);
   const known = new Set(found.map((p) => p.id));
   const unknown = fresh.filter((id) => !known.has(id));
-  if (unknown.length) {
-    // Nothing is added: the refusal's records name every patient the call tried to add.
-    refusalNames(fresh);
-    throw problems.patientNotFound(unknown);
-  }
+  if (unknown.length) throw problems.patientNotFound(unknown);
   const updated = valueOf(
     await store.addPatients(
       team,

@@ -6,7 +6,8 @@ import { fieldValue } from '../../../contract/manual.js';
 import { cellsFor, partsFor, summaryColumns } from './list-cells.js';
 import type { Note, StoredList, TeamKey, TeamStore } from '../../storage/ports.js';
 import type { ListRow as ContractListRow, ListView as ContractListView } from '../../../contract/lists.js';
-import type { ListToShow } from './list-service.js';
+import type { FailedRows, ListToShow } from './list-service.js';
+import { problemStatuses } from '../../../contract/errors.js';
 
 /**
  * A row and a list as the API answers them (contract/lists.ts); cells are built column by column
@@ -25,7 +26,11 @@ export async function buildListView(
   team: TeamKey,
   list: StoredList,
   onRow?: (row: ListRow) => void,
-  /** Work that waits on the disk, run while the EHR works on the first requests (or at once without an EHR read). */
+  /**
+   * Work that waits on the disk, run at once when there is no EHR read (Manual mode, an empty
+   * list). With an EHR read it is not run here: the read's record waits until its outcome is
+   * known for the rows that go out (sendListView).
+   */
   meanwhile?: () => void,
 ): Promise<ListView> {
   const connection = await store.getConnection(team);
@@ -54,8 +59,6 @@ export async function buildListView(
   let found = new Map<string, PatientClinical>();
   if (connection.mode === 'ehr' && list.patientIds.length) {
     const reading = ehr.readClinical(connection.url, team.tenantId, list.patientIds, partsFor(list.columns), buildEarly);
-    // The first batches leave in the next turns of the event loop (undici writes a request body a turn later).
-    if (meanwhile) setImmediate(() => setImmediate(meanwhile));
     try {
       found = await reading;
     } catch (err) {
@@ -139,15 +142,20 @@ const ndjsonForm: Form = {
  * and the rows before them are built, so only the last ones wait for the last batch. The status
  * line goes out with the first row; an EHR failure then still comes as `ehrError`, after the rows.
  *
- * The read's audit record is committed while the EHR works on the first requests, not before
- * they are sent (the write waits for the disk); nothing of the list goes out before it is
- * committed, and a record that cannot be written fails the call with nothing sent.
+ * The read's records say what the caller got. They are committed just before the first rows go
+ * out (every patient a success: rows are being read and sent), or, when nothing went out before
+ * the EHR's answer was in, at the end: a success for each patient whose row is available and a
+ * failure, with the EHR error's status, for each whose row is unavailable because the EHR failed.
+ * When the EHR fails after the first rows went out, failure records for the patients whose rows
+ * go out unavailable are appended before the end is written. Nothing goes out before its records
+ * are committed: a record that cannot be written fails the call with nothing sent (or, past the
+ * first rows, cuts the answer off without its end).
  */
 export async function sendListView(res: Response, store: TeamStore, ehr: EhrGateway, team: TeamKey, shown: ListToShow): Promise<void> {
   const { list } = shown;
   const audit = auditOnce(shown.recordRead);
   try {
-    await Promise.race([writeListView(res, store, ehr, team, list, audit), audit.failed]);
+    await Promise.race([writeListView(res, store, ehr, team, list, audit, shown.recordFailed), audit.failed]);
   } finally {
     // A call that failed before its record was committed is recorded as a failure, never afterwards as a success.
     audit.close();
@@ -155,45 +163,51 @@ export async function sendListView(res: Response, store: TeamStore, ehr: EhrGate
 }
 
 /**
- * The read's record, written once, started by whichever comes first: its turn, or the list's
- * first write; nothing goes out until the write is done (`whenCommitted` then sends what waited).
+ * The read's record, written once, started by whichever comes first: the list's first write (every
+ * patient a success), or its end (with the patients the EHR failed for); nothing goes out until
+ * the write is done (`whenCommitted` then sends what waited).
  */
-function auditOnce(record: () => Promise<void>) {
+function auditOnce(record: (failed?: FailedRows) => Promise<void>) {
   let state: 'pending' | 'writing' | 'committed' | 'failed' | 'closed' = 'pending';
   let fail!: (error: unknown) => void;
   const failed = new Promise<never>((_, reject) => (fail = reject));
   failed.catch(() => undefined);
   let written: Promise<boolean> = Promise.resolve(false);
   const waiting: (() => void)[] = [];
+  const commit = (rowsFailed?: FailedRows): boolean => {
+    if (state === 'pending') {
+      state = 'writing';
+      written = record(rowsFailed).then(
+        () => {
+          state = 'committed';
+          for (const then of waiting.splice(0)) then();
+          return true;
+        },
+        (error: unknown) => {
+          state = 'failed';
+          fail(error);
+          return false;
+        },
+      );
+    }
+    return state === 'committed';
+  };
   return {
     failed,
-    /** Starts the write unless started; true once it is committed (false while it is written, or when it failed: the call then fails). */
-    commit(): boolean {
-      if (state === 'pending') {
-        state = 'writing';
-        written = record().then(
-          () => {
-            state = 'committed';
-            for (const then of waiting.splice(0)) then();
-            return true;
-          },
-          (error: unknown) => {
-            state = 'failed';
-            fail(error);
-            return false;
-          },
-        );
-      }
-      return state === 'committed';
+    /** Starts the write unless started (every patient a success); true once it is committed (false while it is written, or when it failed: the call then fails). */
+    commit: () => commit(),
+    /** Whether the write was started (by a write of the list, or a read without an EHR). */
+    get started() {
+      return state !== 'pending' && state !== 'closed';
     },
     /** Runs `then` once the record is committed (at once if it is). */
     whenCommitted(then: () => void) {
       if (state === 'committed') then();
       else waiting.push(then);
     },
-    /** Starts the write unless started, and tells whether it was committed. */
-    settled(): Promise<boolean> {
-      this.commit();
+    /** Starts the write unless started (with the rows the EHR failed for), and tells whether it was committed. */
+    settled(rowsFailed?: FailedRows): Promise<boolean> {
+      commit(rowsFailed);
       return written;
     },
     close() {
@@ -209,6 +223,7 @@ async function writeListView(
   team: TeamKey,
   list: StoredList,
   audit: ReturnType<typeof auditOnce>,
+  recordFailed: (failed: FailedRows) => Promise<void>,
 ): Promise<void> {
   const form = res.req.accepts(['json', NDJSON]) === NDJSON ? ndjsonForm : jsonForm;
   const position = new Map(list.patientIds.map((id, i) => [id, i]));
@@ -262,7 +277,14 @@ async function writeListView(
     },
     audit.commit,
   );
-  if (!(await audit.settled())) return;
+  // Rows unavailable because the EHR failed: their patients' records say failure, with the EHR error's status.
+  const failed: FailedRows | undefined = view.ehrError
+    ? { patientIds: view.rows.filter((r) => !r.available).map((r) => r.patientId), status: problemStatuses[view.ehrError.code] ?? 502 }
+    : undefined;
+  const successRecorded = audit.started;
+  if (!(await audit.settled(failed))) return;
+  // Success was committed for every patient when the first rows went out: the failures follow, before the end says the list is complete.
+  if (successRecorded && failed?.patientIds.length) await recordFailed(failed);
   fields = view.fields;
   for (let i = sent; i < view.rows.length; i++) ready[i] ??= JSON.stringify(view.rows[i]);
   const rest = take();

@@ -27,8 +27,11 @@ export async function searchPatients(
   const result = page
     ? await ehr.searchPatients(url, team.tenantId, count !== undefined ? { count } : {}, page.url)
     : await ehr.searchPatients(url, team.tenantId, asked.kind === 'search' ? asked.criteria : {});
-  await recordRead(store.audit, 'PatientSearch', { patientIds: result.patients.map((p) => p.id) });
+  // The next page's link first: a read recorded as a success is one whose answer goes out (a link
+  // that cannot be issued fails the call, recorded as a failure); a link issued for an answer
+  // whose record then fails is never given out and expires unused.
   const next = result.next ? await paging.links.issue(holder, url, { url: result.next, ...(count !== undefined ? { count } : {}) }) : undefined;
+  await recordRead(store.audit, 'PatientSearch', { patientIds: result.patients.map((p) => p.id) });
   return {
     patients: result.patients,
     ...(next ? { next } : {}),

@@ -1,6 +1,7 @@
 import type { AuditEvent, AuditOperation } from '../../../contract/audit.js';
 import { fhirIdPattern } from '../../../contract/id-syntax.js';
 import type { AuditLog } from '../../storage/ports.js';
+import { logger } from '../../platform/logger.js';
 import { requestContext, type DeclaredAudit } from '../../platform/request-context.js';
 import type { AuditOf } from '../../storage/ports.js';
 
@@ -55,17 +56,54 @@ export function redeclare(...operations: AuditOperation[]): void {
   declared().operations = operations;
 }
 
-/** The records of a successful use case, for the verified caller. */
+/** The records of a successful use case, for the verified caller; kept, so a failure of the call after them is recorded too. */
 function succeeded(operation: AuditOperation, details: AuditDetails = {}): AuditEvent[] {
+  const audit = declared();
+  audit.recorded = true;
+  const made = events(operation, 'success', details, verifiedCaller());
+  (audit.succeeded ??= []).push(...made);
+  return made;
+}
+
+function verifiedCaller(): { tenantId: string; userId: string } {
   const { caller } = requestContext();
   if (!caller) throw new Error('audit records need a verified caller');
-  declared().recorded = true;
-  return events(operation, 'success', details, caller);
+  return caller;
 }
 
 /** Records a read of patient data (or of the audit trail): await it before the answer goes out. */
 export async function recordRead(log: AuditLog, operation: AuditOperation, details: AuditDetails = {}): Promise<void> {
   await log.append(...succeeded(operation, details));
+}
+
+/**
+ * Records a read some of whose patients could not be read (a list view whose EHR failed): success
+ * for the others, and a failure with `failureStatus` (the EHR error's) for each of `failed`, in
+ * one append. Await it before the answer goes out.
+ */
+export async function recordPartialRead(
+  log: AuditLog,
+  operation: AuditOperation,
+  details: AuditDetails & { failed: readonly string[]; failureStatus: number },
+): Promise<void> {
+  const { failed: failedIds, failureStatus, ...rest } = details;
+  const failed = new Set(failedIds);
+  if (!failed.size) return recordRead(log, operation, rest);
+  const read = (rest.patientIds ?? []).filter((id) => !failed.has(id));
+  await log.append(
+    ...(read.length ? succeeded(operation, { ...rest, patientIds: read }) : []),
+    ...events(operation, 'failure', { ...rest, patientIds: [...failed], status: failureStatus }, verifiedCaller()),
+  );
+}
+
+/**
+ * Failure records for patients whose read was already recorded as a success, when it then failed
+ * for them (the EHR failed after a list's first rows went out): same operation and request, the
+ * failure's status. Await it before the answer says it is complete.
+ */
+export async function recordFailedAfterRead(log: AuditLog, operation: AuditOperation, details: AuditDetails & { status: number }): Promise<void> {
+  if (!details.patientIds?.length) return;
+  await log.append(...events(operation, 'failure', details, verifiedCaller()));
 }
 
 /** For a store change: its records, made from its result, commit with it (see TeamStore). */
@@ -79,16 +117,59 @@ export function allOf<T>(...parts: AuditOf<T>[]): AuditOf<T> {
 }
 
 /**
- * A call that failed before its use case recorded anything: one failure record per declared
- * operation, for the verified caller or (401) the tenant and user the refused token claims.
+ * The failure records of a call that failed, written once per call, for the verified caller or
+ * (401) the tenant and user the refused token claims:
+ *
+ * - refused before its use case recorded anything: one failure record per declared operation
+ *   (naming the patients the refusal names). A record that cannot be written fails this call
+ *   (the connection is then dropped: no answer without its record).
+ * - failed after success records were made (a store change committed, a read recorded, then
+ *   something later failed): a failure record for each of them (same operation, patient, list
+ *   and team, the final status), and one per declared operation none of them covers. The trail
+ *   then shows both, and the failure is never lost. The answer is a failure that carries no
+ *   patient data, so a failure record that cannot be written is logged (ids of no patient) and
+ *   the answer still goes out.
  */
 export async function recordRefusal(log: AuditLog, status: number): Promise<void> {
   const context = requestContext();
   const audit = context.audit;
-  if (!audit || audit.recorded) return;
+  if (!audit || audit.failureRecorded) return;
   const who = context.caller ?? audit.claimed;
   if (!who) return;
-  audit.recorded = true;
+  audit.failureRecorded = true;
+  const prior = audit.succeeded ?? [];
+  const time = new Date().toISOString();
+  const mirrored = prior.map((e): AuditEvent => ({ ...e, time, outcome: 'failure', status }));
+  const covered = new Set(prior.map((e) => e.operation));
   const patientIds = audit.refusalPatientIds;
-  await log.append(...audit.operations.flatMap((operation) => events(operation, 'failure', { status, patientIds }, who)));
+  const refused = audit.operations.filter((op) => !covered.has(op)).flatMap((op) => events(op, 'failure', { status, patientIds }, who));
+  if (!prior.length) {
+    audit.recorded = true;
+    await log.append(...refused);
+    return;
+  }
+  try {
+    await log.append(...mirrored, ...refused);
+  } catch (error) {
+    logger.error(
+      { err: { name: error instanceof Error ? error.name : typeof error }, operations: [...covered, ...audit.operations], status },
+      'the failure records of a call that failed after its success records could not be written',
+    );
+  }
+}
+
+/**
+ * A streamed answer that broke after its status went out (the store failed midway, the export hit
+ * its ceiling): the call's failure records, with the status its problem would have had. Best
+ * effort: it never throws (the answer is already cut off), and what it cannot write is logged.
+ */
+export async function recordCutOff(log: AuditLog, status: number): Promise<void> {
+  try {
+    await recordRefusal(log, status);
+  } catch (error) {
+    logger.error(
+      { err: { name: error instanceof Error ? error.name : typeof error }, status },
+      'the failure records of a cut-off answer could not be written',
+    );
+  }
 }

@@ -1,4 +1,5 @@
 import { Problem } from '../../platform/problem.js';
+import { MAX_LISTS_PER_TEAM, MAX_PATIENTS_PER_LIST } from '../../../contract/lists.js';
 import type { Outcome, OutcomeReason } from '../../storage/ports.js';
 
 /**
@@ -19,6 +20,9 @@ export const problems = {
     ),
   notEhrMode: () => new Problem('not_ehr_mode', 'This team is not connected to an EHR. A team owner can connect it in the settings.'),
   notManualMode: () => new Problem('not_manual_mode', 'This team is not in Manual mode. A team owner can switch it in the settings.'),
+  listFull: () =>
+    new Problem('list_full', `A list holds at most ${MAX_PATIENTS_PER_LIST} patients. Take patients off it, or put them on another list.`),
+  tooManyLists: () => new Problem('too_many_lists', `A team keeps at most ${MAX_LISTS_PER_TEAM} lists. Delete a list the team no longer uses first.`),
   noteNotFound: () => new Problem('not_found', 'This patient has no such note, or it was withdrawn and cannot be changed any more.'),
   notNoteAuthor: () => new Problem('forbidden', 'Only the author of a note can correct or withdraw it.'),
 };
@@ -30,6 +34,8 @@ const byReason: Record<OutcomeReason, () => Problem> = {
   not_found: () => problems.patientNotFound(),
   no_note: problems.noteNotFound,
   not_author: problems.notNoteAuthor,
+  list_full: problems.listFull,
+  too_many_lists: problems.tooManyLists,
 };
 
 /** The problem a store change that did not happen answers with. */

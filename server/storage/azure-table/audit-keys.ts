@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { odata } from '@azure/data-tables';
+import { inclusiveEnd } from '../audit-range.js';
 import type { AuditQuery } from '../ports.js';
 
 /**
@@ -46,7 +47,8 @@ const DAY_MS = 86_400_000;
 export function auditFilters(q: AuditQuery): string[] {
   const tenant = tenantKey(q.tenantId);
   const from = q.from ? isoTime(q.from) : undefined;
-  const to = q.to ? isoTime(q.to) : undefined;
+  // `to` covers everything up to the end of its stated precision (a whole second for `…:58Z`).
+  const to = q.to ? inclusiveEnd(q.to) : undefined;
   const matches: string[] = [];
   if (q.teamId) matches.push(odata`teamId eq ${q.teamId}`);
   if (q.userId) matches.push(odata`userId eq ${q.userId}`);

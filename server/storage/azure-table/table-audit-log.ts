@@ -63,7 +63,7 @@ export function tableAuditLog(client: TableClient): AuditLog {
       }
     },
     async append(...events) {
-      await Promise.all(batches(events).map((batch) => write(client, batch)));
+      await appendAll(client, events);
     },
     query: (q) => read(client, q),
     async close() {},
@@ -77,29 +77,73 @@ function entity(event: AuditEvent): TableEntity<Record<string, string | number>>
   return { partitionKey: partitionKey(event.tenantId, event.time), rowKey: rowKey(event.time), ...properties };
 }
 
+type Entity = TableEntity<Record<string, string | number>>;
+
+/**
+ * One append call, as all-or-nothing as the service allows. The records of one call (one tenant,
+ * made at one time) are one partition and, up to 100, one entity group transaction: the service
+ * commits all of them or none. More than 100 (or records across midnight, two partitions) need
+ * several transactions, which are sent one after the other, never at once: when one fails, the
+ * ones before it stay (the trail is append-only, nothing is taken back), the later ones are never
+ * sent, and the append fails, saying how many records it wrote. The caller's call then fails, and
+ * that failure is recorded with it (see recordRefusal in features/shared/audit-trail.ts), so the
+ * trail never holds a success alone for a call whose records were only partly written.
+ */
+async function appendAll(client: TableClient, events: AuditEvent[]): Promise<void> {
+  const all = batches(events);
+  let written = 0;
+  for (const [i, batch] of all.entries()) {
+    try {
+      await write(client, batch);
+    } catch (error) {
+      const part = all.length > 1 ? ` (transaction ${i + 1} of ${all.length}; ${written} of ${events.length} records written before it)` : '';
+      throw storeError(`appending to the audit trail${part}`, error);
+    }
+    written += batch.length;
+  }
+}
+
 /** The records of one append, by partition (a transaction stays in one), at most 100 to a transaction. */
-function batches(events: AuditEvent[]) {
-  const byPartition = new Map<string, TableEntity<Record<string, string | number>>[]>();
+function batches(events: AuditEvent[]): Entity[][] {
+  const byPartition = new Map<string, Entity[]>();
   for (const e of events.map(entity)) {
     const group = byPartition.get(e.partitionKey) ?? [];
     group.push(e);
     byPartition.set(e.partitionKey, group);
   }
-  const out: TableEntity<Record<string, string | number>>[][] = [];
+  const out: Entity[][] = [];
   for (const group of byPartition.values()) for (let i = 0; i < group.length; i += TRANSACTION_MAX) out.push(group.slice(i, i + TRANSACTION_MAX));
   return out;
 }
 
-async function write(client: TableClient, batch: TableEntity<Record<string, string | number>>[]): Promise<void> {
+async function write(client: TableClient, batch: Entity[]): Promise<void> {
   try {
     if (batch.length === 1) await client.createEntity(batch[0]);
     else await client.submitTransaction(batch.map((e): TransactionAction => ['create', e]));
   } catch (error) {
-    // The keys are this append's own: "already exists" means a retry of a create (or of an
-    // all-or-nothing transaction) that the service had already committed.
-    if (error instanceof RestError && error.statusCode === 409 && /EntityAlreadyExists/i.test(error.code ?? error.message)) return;
-    throw storeError('appending to the audit trail', error);
+    // "Already exists" is a retry of a create (or of an all-or-nothing transaction) that the
+    // service had already committed only when every entity of it is there as this append wrote
+    // it: the stored entities are read back and compared. Any other entity under one of these
+    // keys is not this record, and the append fails.
+    if (error instanceof RestError && error.statusCode === 409 && /EntityAlreadyExists/i.test(error.code ?? error.message)) {
+      if (await allStored(client, batch)) return;
+    }
+    throw error;
   }
+}
+
+/** Whether every entity of the batch is stored with exactly its columns. */
+async function allStored(client: TableClient, batch: Entity[]): Promise<boolean> {
+  for (const e of batch) {
+    let stored: Record<string, unknown>;
+    try {
+      stored = await client.getEntity<Record<string, unknown>>(e.partitionKey, e.rowKey, { queryOptions: { select: [...columns] } });
+    } catch {
+      return false;
+    }
+    if (columns.some((c) => (e[c] ?? null) !== (stored[c] ?? null))) return false;
+  }
+  return true;
 }
 
 async function* read(client: TableClient, q: AuditQuery): AsyncGenerator<AuditEvent> {

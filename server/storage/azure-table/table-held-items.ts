@@ -140,6 +140,7 @@ export function tableHeldItems(client: TableClient, { now = Date.now, sweepMs = 
   // What this instance issued and has not seen taken, by kind, against the cap (per instance).
   const issuedByKind = new Map<string, Map<string, { expiresAt: number; owner: string }>>();
   const store = {
+    now,
     kind<T>(spec: HeldKindSpec<T>): HeldKind<T> {
       const kind = spec.name;
       if (!issuedByKind.has(kind)) issuedByKind.set(kind, new Map());

@@ -1,4 +1,5 @@
 import { guidPattern } from '../../../contract/id-syntax.js';
+import { MAX_LISTS_PER_TEAM, MAX_PATIENTS_PER_LIST } from '../../../contract/lists.js';
 import { logger } from '../../platform/logger.js';
 import { done, refused, type TeamKey, type TeamStore } from '../ports.js';
 import { patientListColumns, patientListTitle } from './app-lists.js';
@@ -97,6 +98,9 @@ export function graphListOps(open: OpenTeam): ListOps & { resolve: typeof resolv
     async createList(team, name, userId) {
       const { api, site, queue } = await open(team);
       const catalogId = (await site.appList('catalog', true))!;
+      // Graph has no transactions: two creations at once may both pass this count (one list over, never more per call).
+      const kept = (await listCatalog(api, site.siteId, catalogId, queue).all()).filter((e) => !e.deletePendingAt);
+      if (kept.length >= MAX_LISTS_PER_TEAM) return refused('too_many_lists');
       let list: { id: string } | undefined;
       for (let attempt = 1; !list; attempt++) {
         try {
@@ -124,6 +128,8 @@ export function graphListOps(open: OpenTeam): ListOps & { resolve: typeof resolv
       if (!found || !rows) return refused('no_list');
       const present = new Set(patientIdsOf(rows));
       const toAdd = [...new Set(patientIds)].filter((id) => !present.has(id));
+      // Checked against the rows as read (no transactions): additions at the same moment may each pass it.
+      if (present.size + toAdd.length > MAX_PATIENTS_PER_LIST) return refused('list_full');
       if (toAdd.length === 1) await found.rows.add(toAdd[0], userId);
       else if (toAdd.length) await found.rows.addMany(toAdd, userId);
       if (toAdd.length) await bump(found);
@@ -185,6 +191,11 @@ export function graphListOps(open: OpenTeam): ListOps & { resolve: typeof resolv
       if (!fromRows || !toRows) return refused('no_list');
       if (!fromRows.length) return refused('not_on_list');
       if (fromListId === toListId) return done(undefined);
+      if (!toRows.length) {
+        const joined = await to.rows.all();
+        if (!joined) return refused('no_list');
+        if (patientIdsOf(joined).length >= MAX_PATIENTS_PER_LIST) return refused('list_full');
+      }
       // Add first, then remove: stopped half-way, the patient is on both lists, never on none.
       if (!toRows.length) {
         await to.rows.add(patientId, userId);

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { AuditEvent } from '../../../contract/audit.js';
 import { AuditStoreError } from '../audit-store-error.js';
+import { inclusiveEnd } from '../audit-range.js';
 import type { AuditLog, AuditQuery } from '../ports.js';
 
 const schema = `
@@ -116,9 +117,9 @@ async function* pages(db: Database.Database, q: AuditQuery): AsyncGenerator<Audi
      FROM audit_events WHERE ${where.join(' AND ')} AND (time, seq) > (@afterTime, @afterSeq)
      ORDER BY time, seq LIMIT @pageSize`,
   );
-  // Records hold UTC times (toISOString): bounds are compared in the same form.
+  // Records hold UTC times (toISOString): bounds are compared in the same form, `to` up to the end of its stated precision.
   const utc = (time?: string) => (time ? new Date(time).toISOString() : null);
-  const params = { teamId: null, userId: null, patientId: null, operation: null, ...q, from: utc(q.from), to: utc(q.to) };
+  const params = { teamId: null, userId: null, patientId: null, operation: null, ...q, from: utc(q.from), to: q.to ? inclusiveEnd(q.to) : null };
   let after = { afterTime: '', afterSeq: 0 };
   let left = q.limit;
   while (left > 0) {

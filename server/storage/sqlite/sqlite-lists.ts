@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import type { ListColumn } from '../../../contract/columns.js';
+import { MAX_LISTS_PER_TEAM, MAX_PATIENTS_PER_LIST } from '../../../contract/lists.js';
 import type { Commit } from '../store-audit.js';
 import { refused, type AuditOf, type ListSummary, type StoredList, type TeamKey, type TeamStore } from '../ports.js';
 
@@ -30,6 +31,9 @@ export function sqliteListOps(db: Database.Database, commit: Commit): ListOps {
     insertList: db.prepare('INSERT INTO lists (id, tenant_id, team_id, name, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)'),
     list: db.prepare('SELECT id, name, columns, version FROM lists WHERE id = ? AND tenant_id = ? AND team_id = ?'),
     listPatients: db.prepare('SELECT patient_id FROM list_patients WHERE list_id = ? ORDER BY position'),
+    listCount: db.prepare('SELECT COUNT(*) AS n FROM lists WHERE tenant_id = ? AND team_id = ?'),
+    patientCount: db.prepare('SELECT COUNT(*) AS n FROM list_patients WHERE list_id = ?'),
+    onList: db.prepare('SELECT 1 FROM list_patients WHERE list_id = ? AND patient_id = ?'),
     maxPosition: db.prepare('SELECT COALESCE(MAX(position), 0) AS max FROM list_patients WHERE list_id = ?'),
     addPatient: db.prepare('INSERT OR IGNORE INTO list_patients (list_id, patient_id, position, added_by, added_at) VALUES (?, ?, ?, ?, ?)'),
     removePatient: db.prepare('DELETE FROM list_patients WHERE list_id = ? AND patient_id = ?'),
@@ -50,6 +54,8 @@ export function sqliteListOps(db: Database.Database, commit: Commit): ListOps {
     return { id: row.id, name: row.name, columns: JSON.parse(row.columns) as ListColumn[], version: row.version, patientIds };
   };
 
+  const count = (statement: Database.Statement, ...params: string[]) => (statement.get(...params) as { n: number }).n;
+
   const add = (listId: string, ids: string[], userId: string) => {
     let position = (q.maxPosition.get(listId) as { max: number }).max;
     let added = 0;
@@ -60,7 +66,9 @@ export function sqliteListOps(db: Database.Database, commit: Commit): ListOps {
 
   const addPatients = db.transaction((team: TeamKey, listId: string, ids: string[], userId: string, audit?: AuditOf<StoredList>) => {
     if (!read(team, listId)) return refused('no_list');
-    if (add(listId, ids, userId)) q.bump.run(listId);
+    const fresh = ids.filter((id) => !q.onList.get(listId, id));
+    if (count(q.patientCount, listId) + fresh.length > MAX_PATIENTS_PER_LIST) return refused('list_full');
+    if (add(listId, fresh, userId)) q.bump.run(listId);
     return commit(read(team, listId)!, audit);
   });
 
@@ -83,13 +91,16 @@ export function sqliteListOps(db: Database.Database, commit: Commit): ListOps {
 
   const movePatient = db.transaction((team: TeamKey, fromId: string, toId: string, patientId: string, userId: string, audit?: AuditOf<void>) => {
     if (!read(team, fromId) || !read(team, toId)) return refused('no_list');
-    if (q.removePatient.run(fromId, patientId).changes === 0) return refused('not_on_list');
+    if (!q.onList.get(fromId, patientId)) return refused('not_on_list');
+    if (!q.onList.get(toId, patientId) && count(q.patientCount, toId) >= MAX_PATIENTS_PER_LIST) return refused('list_full');
+    q.removePatient.run(fromId, patientId);
     q.bump.run(fromId);
     if (add(toId, [patientId], userId)) q.bump.run(toId);
     return commit(undefined, audit);
   });
 
   const createList = db.transaction((team: TeamKey, name: string, userId: string, audit?: AuditOf<ListSummary>) => {
+    if (count(q.listCount, team.tenantId, team.teamId) >= MAX_LISTS_PER_TEAM) return refused('too_many_lists');
     const id = randomUUID();
     q.insertList.run(id, team.tenantId, team.teamId, name, userId, now());
     return commit({ id, name, patientCount: 0 }, audit);

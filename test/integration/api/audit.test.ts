@@ -187,9 +187,11 @@ it('cuts an export asked for whole off without its end once it passes the most o
     // The status and the first records went out before the store was read to its end; the answer then stops without its end.
     expect(over.status).toBe(200);
     await expect(over.text()).rejects.toThrow();
-    // A limit asked for is a whole answer of that many records.
+    // A limit asked for is a whole answer of that many records, ending with a row saying more match.
     const asked = await fetch(`${small.url}/api/audit?user=bulk-reader&format=csv&limit=${ceiling}`, { headers });
-    expect((await asked.text()).trim().split('\r\n')).toHaveLength(ceiling + 1);
+    const lines = (await asked.text()).trim().split('\r\n');
+    expect(lines).toHaveLength(ceiling + 2);
+    expect(lines.at(-1)).toMatch(/^More records match beyond the limit/);
     db.close();
   } finally {
     await small.stop();

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../../server/start';
 import { startAzureAdTokens, testAadApp, type AzureAdTokens } from '../../helpers/azure-ad-tokens';
+import { startAzurite, type Azurite } from '../../helpers/azurite';
 import { startFakeEntra, type FakeEntra } from '../../helpers/fake-entra';
 import { startGraphEmulator, type GraphEmulator } from '../../helpers/graph-emulator';
 import { suiteRateLimits } from '../../helpers/test-server';
@@ -22,6 +23,8 @@ const [owner, member, outsider, foreigner] = ['a1', 'a2', 'a3', 'b1'].map((s) =>
 let graph: GraphEmulator;
 let entra: FakeEntra;
 let aad: AzureAdTokens;
+/** The audit table: production never keeps its trail in SQLite. */
+let azurite: Azurite;
 let server: RunningServer;
 let dataDir: string;
 
@@ -30,6 +33,7 @@ beforeAll(async () => {
   graph.setPeople(tenantA, team, [owner], [member]);
   entra = await startFakeEntra({ clientId, clientSecret, mint: (tenantId, userId) => graph.tokenFor(tenantId, userId) });
   aad = await startAzureAdTokens({ authority: entra.authorityHost });
+  azurite = await startAzurite();
   dataDir = mkdtempSync(join(tmpdir(), 'patients-prod-'));
   server = await startServer(
     {
@@ -49,6 +53,8 @@ beforeAll(async () => {
       EHR_CLIENT_SECRETS: 'partner-secret',
       EHR_TOKEN_ENDPOINT: 'https://partner.example.org/oauth/token',
       EHR_FHIR_ORIGINS: 'https://fhir.example.org',
+      AUDIT_STORE: 'azure-table',
+      AUDIT_TABLE_CONNECTION_STRING: azurite.connectionString,
     },
     { oboNetworkClient: entra.networkClient },
   );
@@ -58,6 +64,7 @@ afterAll(async () => {
   await entra?.close();
   await graph?.close();
   await aad?.close();
+  await azurite?.stop();
   rmSync(dataDir, { recursive: true, force: true });
 });
 

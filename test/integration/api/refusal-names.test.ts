@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_PATIENTS_PER_LIST } from '../../../contract/lists';
 import { requestEhr, type EhrFetch } from '../../../server/ehr/transport';
 import { cast, startTestServer, type TestServer } from '../../helpers/test-server';
 
@@ -56,4 +57,43 @@ it('records an addition refused for one malformed id with the patients it tried 
   const trail = await server.api(reader, 'GET', `/api/audit?operation=PatientListAddPatient&user=${who.member}`);
   const mine = trail.body.events.filter((e: { listId: string }) => e.listId === list.id);
   expect(mine.map((e: { outcome: string; status: number; patientId: string }) => [e.outcome, e.status, e.patientId])).toEqual([['failure', 400, id]]);
+});
+
+describe('a list past MAX_PATIENTS_PER_LIST', () => {
+  let big: TestServer;
+  let team: ReturnType<typeof cast>;
+  beforeAll(async () => {
+    big = await startTestServer({ SANDBOX_PATIENTS: String(MAX_PATIENTS_PER_LIST + 1) });
+    team = cast(big.info);
+  });
+  afterAll(() => big?.stop());
+
+  it('refuses an addition that would overfill it, adds none of it, and records each patient it tried to add', async () => {
+    const base = `/api/teams/${team.team.id}`;
+    await big.api(team.owner, 'PUT', `${base}/connection`, { mode: 'ehr', url: big.info.sandbox.fhir.r4, name: 'Sandbox' });
+    const ids: string[] = [];
+    for (const gender of ['female', 'male']) {
+      let page = (await big.api(team.member, 'GET', `${base}/patients?gender=${gender}&count=100`)).body;
+      ids.push(...page.patients.map((p: { id: string }) => p.id));
+      while (page.next) {
+        page = (await big.api(team.member, 'GET', `${base}/patients?page=${encodeURIComponent(page.next)}`)).body;
+        ids.push(...page.patients.map((p: { id: string }) => p.id));
+      }
+    }
+    expect(ids.length).toBeGreaterThan(MAX_PATIENTS_PER_LIST);
+    const list = (await big.api(team.member, 'POST', `${base}/lists`, { name: 'Census' })).body;
+    const fits = await big.api(team.member, 'POST', `${base}/lists/${list.id}/patients`, { patientIds: ids.slice(0, MAX_PATIENTS_PER_LIST) });
+    expect(fits.status).toBe(200);
+    const over = ids.slice(MAX_PATIENTS_PER_LIST - 1, MAX_PATIENTS_PER_LIST + 1);
+    const refused = await big.api(team.member, 'POST', `${base}/lists/${list.id}/patients`, { patientIds: over });
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({ code: 'list_full', message: expect.stringContaining(String(MAX_PATIENTS_PER_LIST)) });
+    const lists = (await big.api(team.member, 'GET', `${base}/lists`)).body;
+    expect(lists.find((l: { id: string }) => l.id === list.id).patientCount).toBe(MAX_PATIENTS_PER_LIST);
+    const reader = big.info.users.find((u) => u.name === 'Casey Lindqvist')!.id;
+    const trail = await big.api(reader, 'GET', `/api/audit?operation=PatientListAddPatient&user=${team.member}&limit=5000`);
+    const failed = trail.body.events.filter((e: { outcome: string }) => e.outcome === 'failure');
+    // The one already on the list is no addition; the one that did not fit is named.
+    expect(failed.map((e: { status: number; patientId: string }) => [e.status, e.patientId])).toEqual([[409, ids[MAX_PATIENTS_PER_LIST]]]);
+  });
 });

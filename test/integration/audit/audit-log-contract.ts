@@ -34,6 +34,22 @@ export function auditLogContract(name: string, open: () => Promise<AuditLog>): v
       await log.close();
     });
 
+    it('reads `to` up to the end of its stated precision: a whole second, a tenth, a minute; exact with milliseconds', async () => {
+      const log = await open();
+      await log.append(event({ requestId: 'at-58.397', time: '2026-11-23T09:11:58.397Z' }));
+      await log.append(event({ requestId: 'at-58.999', time: '2026-11-23T09:11:58.999Z' }));
+      await log.append(event({ requestId: 'at-59.000', time: '2026-11-23T09:11:59.000Z' }));
+      await log.append(event({ requestId: 'at-12:00.000', time: '2026-11-23T09:12:00.000Z' }));
+      const ids = async (to: string) => (await readAll(log.query({ tenantId: 'tenant-a', limit: 100, to }))).map((e) => e.requestId);
+      expect(await ids('2026-11-23T09:11:58Z')).toEqual(['at-58.397', 'at-58.999']);
+      expect(await ids('2026-11-23T10:11:58+01:00')).toEqual(['at-58.397', 'at-58.999']);
+      expect(await ids('2026-11-23T09:11:58.3Z')).toEqual(['at-58.397']);
+      expect(await ids('2026-11-23T09:11:58.397Z')).toEqual(['at-58.397']);
+      expect(await ids('2026-11-23T09:11:58.396Z')).toEqual([]);
+      expect(await ids('2026-11-23T09:11Z')).toEqual(['at-58.397', 'at-58.999', 'at-59.000']);
+      await log.close();
+    });
+
     it('says it is ready when it can be written, and is ready without writing anything', async () => {
       const log = await open();
       await log.ready!();

@@ -6,6 +6,7 @@ import type { ManualPatientData } from '../../../contract/manual';
 import { openGraphStore } from '../../../server/storage/sharepoint/graph-store';
 import { openSqliteStore } from '../../../server/storage/sqlite/sqlite-store';
 import { startGraphEmulator, type GraphEmulator } from '../../helpers/graph-emulator';
+import { valueOf } from '../../../server/features/shared/outcomes';
 
 // Discharge in each store when something goes wrong half-way: SQLite changes nothing unless the
 // audit records commit with it; Graph, without transactions, never leaves a patient marked
@@ -27,7 +28,7 @@ describe('SQLite store', () => {
       rmSync(dir, { recursive: true, force: true });
     });
     const { value: patient } = await store.createManualPatient(team, data, 'u1');
-    const { value: list } = await store.createList(team, 'Rounds', 'u1');
+    const list = valueOf(await store.createList(team, 'Rounds', 'u1'));
     await store.addPatients(team, list.id, [patient.id, 'other'], 'u1');
     const before = (await store.getList(team, list.id))!;
 
@@ -56,7 +57,7 @@ describe('Graph store', () => {
       await graph.close();
     });
     const { value: patient } = await store.createManualPatient(team, data, 'u1');
-    const { value: list } = await store.createList(team, 'Rounds', 'u1');
+    const list = valueOf(await store.createList(team, 'Rounds', 'u1'));
     await store.addPatients(team, list.id, [patient.id], 'u1');
 
     // The write that marks the patient discharged fails: they are off the list, still admitted.

@@ -3,6 +3,7 @@ import { openGraphStore, type GraphStoreOptions } from '../../../server/storage/
 import type { TeamStore } from '../../../server/storage/ports';
 import { startGraphEmulator, type GraphEmulator, type GraphEmulatorOptions } from '../../helpers/graph-emulator';
 import type { EmulatedList } from '../../helpers/graph-emulator/model';
+import { valueOf } from '../../../server/features/shared/outcomes';
 
 /**
  * The Graph store against SharePoint as Microsoft documents it rather than as a lenient stand-in
@@ -42,7 +43,7 @@ describe('indexed columns', () => {
   it('indexes the filtered columns itself when list-create did not, so that filters work', async () => {
     await start(); // list-create ignores `indexed: true`, as Graph does not document otherwise
     const store = open();
-    const { value: list } = await store.createList(team, 'Rounds', 'u1');
+    const list = valueOf(await store.createList(team, 'Rounds', 'u1'));
     expect(listNamed('Patients – Rounds').columns.find((c) => c.name === 'PatientId')?.indexed).toBe(true);
     expect(listNamed('Patients app – lists').columns.find((c) => c.name === 'ListId')?.indexed).toBe(true);
     // The filters the store makes are accepted: the emulator refuses any on an unindexed column (400).
@@ -54,7 +55,7 @@ describe('indexed columns', () => {
 
   it('indexes a column found unindexed in a list it opens, once per list', async () => {
     await start({ honourIndexedOnCreate: true });
-    const { value: list } = await open().createList(team, 'Rounds', 'u1');
+    const list = valueOf(await open().createList(team, 'Rounds', 'u1'));
     // Someone removed the index in SharePoint (or an earlier version never had one).
     listNamed('Patients – Rounds').columns.find((c) => c.name === 'PatientId')!.indexed = false;
     listNamed('Patients app – lists').columns.find((c) => c.name === 'ListId')!.indexed = false;
@@ -71,7 +72,7 @@ describe('indexed columns', () => {
 
   it('the stand-in refuses a filter on an unindexed column, and the Prefer fallback past 5,000 items', async () => {
     await start();
-    const { value: list } = await open().createList(team, 'Big', 'u1');
+    const list = valueOf(await open().createList(team, 'Big', 'u1'));
     const rows = listNamed('Patients – Big');
     rows.columns.find((c) => c.name === 'PatientId')!.indexed = false;
     const site = graph.state.siteOfGroup(tenant, team.teamId)!;
@@ -109,7 +110,7 @@ describe('throttling and the units the store spends', () => {
   it('adds many patients in ordered batches of 20 and reads them back 5,000 a page', async () => {
     await start({ pageSize: 5000 });
     const store = open();
-    const { value: list } = await store.createList(team, 'Ward', 'u1');
+    const list = valueOf(await store.createList(team, 'Ward', 'u1'));
     const ids = Array.from({ length: 120 }, (_, i) => `p${String(i).padStart(3, '0')}`);
     graph.requests.length = 0;
     const added = await store.addPatients(team, list.id, ids, 'u1');
@@ -147,7 +148,7 @@ describe('throttling and the units the store spends', () => {
   it('retries the throttled requests of a batch after their Retry-After', async () => {
     await start({ throttling: { unitsPerWindow: 60, windowMs: 1500 } });
     const store = open();
-    const { value: list } = await store.createList(team, 'Ward', 'u1');
+    const list = valueOf(await store.createList(team, 'Ward', 'u1'));
     const ids = Array.from({ length: 30 }, (_, i) => `p${i}`);
     const added = await store.addPatients(team, list.id, ids, 'u1');
     expect(added).toMatchObject({ ok: true, value: { patientIds: ids } });
@@ -162,7 +163,7 @@ describe('throttling and the units the store spends', () => {
     const as = (user: string) => (who = { user: `${tenant}/${user}`, request: `r${++request}` });
     const store = open({ currentUser: () => who, userUnitsPerMinute: 100, maxRetries: 0 });
     as('owner');
-    const { value: list } = await store.createList(team, 'Ward', 'owner');
+    const list = valueOf(await store.createList(team, 'Ward', 'owner'));
 
     // The busy user reloads the list as fast as the app answers, until the app itself refuses.
     let refused: unknown;
@@ -203,8 +204,8 @@ describe('a list SharePoint would not delete', () => {
   it('keeps a clean-up record and deletes the SharePoint list on a later catalog read', async () => {
     await start();
     const store = open();
-    const { value: keep } = await store.createList(team, 'Keep', 'u1');
-    const { value: gone } = await store.createList(team, 'Gone', 'u1');
+    const keep = valueOf(await store.createList(team, 'Keep', 'u1'));
+    const gone = valueOf(await store.createList(team, 'Gone', 'u1'));
     await store.addPatients(team, gone.id, ['p1', 'p2'], 'u1');
     const site = graph.state.siteOfGroup(tenant, team.teamId)!;
     graph.failNext((method, path) => method === 'DELETE' && path.split('?')[0].endsWith(`/lists/${gone.id}`), 500);

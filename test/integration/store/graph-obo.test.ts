@@ -3,6 +3,7 @@ import { openGraphStore } from '../../../server/storage/sharepoint/graph-store';
 import { createOboTokenSource, graphScopes, graphTokenForCaller, type OboTokenSource } from '../../../server/platform/graph/obo-token';
 import { startFakeEntra, type FakeEntra } from '../../helpers/fake-entra';
 import { startGraphEmulator, type GraphEmulator } from '../../helpers/graph-emulator';
+import { valueOf } from '../../../server/features/shared/outcomes';
 
 const tenant = '5c4b3a29-1807-4f6e-9d5c-4b3a29180711';
 const team = { tenantId: tenant, teamId: 'dd44ee55-ff66-4a77-8b88-99aabbccdd00' };
@@ -44,7 +45,7 @@ describe('on-behalf-of Graph tokens (msal-node against a fake Azure AD)', () => 
   it('drives the Graph store with the caller’s token', async () => {
     const caller = { ssoToken: entra.ssoToken(tenant, 'avery'), tenantId: tenant };
     const store = openGraphStore({ baseUrl: graph.url, getAccessToken: graphTokenForCaller(obo, () => caller) });
-    const { value: list } = await store.createList(team, 'Rounds', 'avery');
+    const list = valueOf(await store.createList(team, 'Rounds', 'avery'));
     await store.addPatients(team, list.id, ['p1', 'p2'], 'avery');
     expect((await store.getList(team, list.id))!.patientIds).toEqual(['p1', 'p2']);
     expect(entra.tokenRequests).toHaveLength(1);

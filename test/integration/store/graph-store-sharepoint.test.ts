@@ -5,6 +5,7 @@ import type { ListColumn } from '../../../contract/columns';
 import type { TeamStore } from '../../../server/storage/ports';
 import { startGraphEmulator, type GraphEmulator } from '../../helpers/graph-emulator';
 import type { EmulatedList } from '../../helpers/graph-emulator/model';
+import { valueOf } from '../../../server/features/shared/outcomes';
 
 const tenant = '3f6d1c2a-8b4e-4f7a-9c1d-2e5b7a9c0d11';
 const otherTenant = '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c22';
@@ -41,7 +42,7 @@ describe('Graph store in the team site', () => {
     expect(await store.listLists(team)).toEqual([]);
     expect(graph.state.siteOfGroup(tenant, team.teamId)!.lists.size).toBe(0); // reading creates nothing
 
-    const { value: list } = await store.createList(team, 'Rounds', 'user-1');
+    const list = valueOf(await store.createList(team, 'Rounds', 'user-1'));
     await store.addPatients(team, list.id, ['pat-1'], 'user-1');
     await store.setConnection(team, { mode: 'manual' }, 'owner-1');
     await store.addNote(team, 'pat-1', { id: 'user-1', name: 'Avery' }, 'Needs a chest X-ray');
@@ -69,8 +70,8 @@ describe('Graph store in the team site', () => {
   });
 
   it('numbers a second list of the same name and follows renames in the list title', async () => {
-    const { value: first } = await store.createList(team, 'ICU', 'u1');
-    const { value: second } = await store.createList(team, 'ICU', 'u1');
+    const first = valueOf(await store.createList(team, 'ICU', 'u1'));
+    const second = valueOf(await store.createList(team, 'ICU', 'u1'));
     expect(listNamed('Patients – ICU (2)').id).toBe(second.id);
     const renamed = await store.updateList(team, first.id, { name: 'ICU north', columns: ['name', 'location'] });
     expect(renamed).toMatchObject({ ok: true, value: { name: 'ICU north', columns: ['name', 'location'] } });
@@ -81,7 +82,7 @@ describe('Graph store in the team site', () => {
   });
 
   it('reads lists longer than a page through @odata.nextLink', async () => {
-    const { value: list } = await store.createList(team, 'Big', 'u1');
+    const list = valueOf(await store.createList(team, 'Big', 'u1'));
     const ids = Array.from({ length: 47 }, (_, i) => `p${String(i).padStart(2, '0')}`);
     await store.addPatients(team, list.id, ids, 'u1');
     graph.requests.length = 0;
@@ -93,7 +94,7 @@ describe('Graph store in the team site', () => {
   });
 
   it('re-reads and re-applies a change when the version row moved on (412)', async () => {
-    const { value: list } = await store.createList(team, 'Rounds', 'u1');
+    const list = valueOf(await store.createList(team, 'Rounds', 'u1'));
     // Someone else bumps the version between the store's read and its If-Match write.
     graph.beforeNext(
       (method, path) => method === 'PATCH' && path.includes('/fields'),
@@ -105,7 +106,7 @@ describe('Graph store in the team site', () => {
   });
 
   it('refuses a change made against a version that moved on meanwhile', async () => {
-    const { value: list } = await store.createList(team, 'Rounds', 'u1');
+    const list = valueOf(await store.createList(team, 'Rounds', 'u1'));
     graph.beforeNext(
       (method, path) => method === 'PATCH' && path.includes('/fields'),
       () => graph.state.updateItem(catalogRow(), { Title: 'Renamed elsewhere', Version: 2 }),
@@ -116,7 +117,7 @@ describe('Graph store in the team site', () => {
 
   it('keeps every add and one of two renames when two server instances write at once', async () => {
     const other = open(); // a second instance: its writes are not queued behind this one's
-    const { value: list } = await store.createList(team, 'Shared', 'u1');
+    const list = valueOf(await store.createList(team, 'Shared', 'u1'));
     const ids = (prefix: string) => Array.from({ length: 15 }, (_, i) => `${prefix}${i}`);
     await Promise.all([
       ...ids('a').map((id) => store.addPatients(team, list.id, [id], 'u1')),
@@ -136,7 +137,7 @@ describe('Graph store in the team site', () => {
   });
 
   it('applies every one of several concurrent column edits without a version from separate instances (If-Match, re-read on 412)', async () => {
-    const { value: list } = await store.createList(team, 'Columns', 'u1');
+    const list = valueOf(await store.createList(team, 'Columns', 'u1'));
     const start = (await store.getList(team, list.id))!.version;
     const others = [open(), open(), open()]; // separate instances: no shared write queue, so If-Match decides
     const edits: ListColumn[][] = [

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { SchemaField } from '../../../contract/manual';
 import type { TeamStore } from '../../../server/storage/ports';
+import { valueOf } from '../../../server/features/shared/outcomes';
+import { MAX_LISTS_PER_TEAM, MAX_PATIENTS_PER_LIST } from '../../../contract/lists';
 
 /**
  * What every team store promises, whatever holds the data. Each store implementation runs this
@@ -41,7 +43,7 @@ export function storeContract(name: string, open: () => Promise<{ store: TeamSto
     it(
       'creates lists with counts, adds without duplicates, removes',
       withStore(async (store) => {
-        const { value: list } = await store.createList(teamA, 'Rounds — 查房 — обход', 'u1');
+        const list = valueOf(await store.createList(teamA, 'Rounds — 查房 — обход', 'u1'));
         await store.addPatients(teamA, list.id, ['p1', 'p2', 'p1'], 'u1');
         await store.addPatients(teamA, list.id, ['p2', 'p3'], 'u2');
         expect(await store.getList(teamA, list.id)).toMatchObject({ name: 'Rounds — 查房 — обход', patientIds: ['p1', 'p2', 'p3'] });
@@ -56,7 +58,7 @@ export function storeContract(name: string, open: () => Promise<{ store: TeamSto
     it(
       'loses no patient when two clients add 50 each at once',
       withStore(async (store) => {
-        const { value: list } = await store.createList(teamA, 'Busy', 'u1');
+        const list = valueOf(await store.createList(teamA, 'Busy', 'u1'));
         const ids = (prefix: string) => Array.from({ length: 50 }, (_, i) => `${prefix}${i}`);
         await Promise.all([
           ...ids('a').map((id) => store.addPatients(teamA, list.id, [id], 'u1')),
@@ -69,9 +71,33 @@ export function storeContract(name: string, open: () => Promise<{ store: TeamSto
     );
 
     it(
+      'keeps a list within MAX_PATIENTS_PER_LIST and a team within MAX_LISTS_PER_TEAM: a change past either is refused whole',
+      withStore(async (store) => {
+        const full = valueOf(await store.createList(teamA, 'Full', 'u1'));
+        const other = valueOf(await store.createList(teamA, 'Other', 'u1'));
+        const ids = Array.from({ length: MAX_PATIENTS_PER_LIST }, (_, i) => `p${i}`);
+        valueOf(await store.addPatients(teamA, full.id, ids, 'u1'));
+        // Patients already on it do not count twice; one more does not fit, and nothing of the call is added.
+        expect((await store.addPatients(teamA, full.id, ['p0', 'p1'], 'u1')).ok).toBe(true);
+        expect(await store.addPatients(teamA, full.id, ['p0', 'extra'], 'u1')).toEqual({ ok: false, reason: 'list_full' });
+        await store.addPatients(teamA, other.id, ['extra'], 'u1');
+        expect(await store.movePatient(teamA, other.id, full.id, 'extra', 'u1')).toEqual({ ok: false, reason: 'list_full' });
+        expect((await store.getList(teamA, other.id))!.patientIds).toEqual(['extra']);
+        expect((await store.getList(teamA, full.id))!.patientIds).toHaveLength(MAX_PATIENTS_PER_LIST);
+        // A patient already on the full list moves onto it (off the other list).
+        await store.addPatients(teamA, other.id, ['p3'], 'u1');
+        expect((await store.movePatient(teamA, other.id, full.id, 'p3', 'u1')).ok).toBe(true);
+        for (let n = 2; n < MAX_LISTS_PER_TEAM; n++) valueOf(await store.createList(teamA, `List ${n}`, 'u1'));
+        expect(await store.createList(teamA, 'One too many', 'u1')).toEqual({ ok: false, reason: 'too_many_lists' });
+        expect(await store.listLists(teamA)).toHaveLength(MAX_LISTS_PER_TEAM);
+        expect((await store.createList(teamB, 'Another team', 'u1')).ok).toBe(true);
+      }),
+    );
+
+    it(
       'lets one of two renames from the same version win and tells the other',
       withStore(async (store) => {
-        const { value: list } = await store.createList(teamA, 'Rounds', 'u1');
+        const list = valueOf(await store.createList(teamA, 'Rounds', 'u1'));
         const { version } = (await store.getList(teamA, list.id))!;
         const results = await Promise.all([
           store.updateList(teamA, list.id, { name: 'Morning' }, version),
@@ -88,8 +114,8 @@ export function storeContract(name: string, open: () => Promise<{ store: TeamSto
     it(
       'moves, deletes, keeps default lists and notes',
       withStore(async (store) => {
-        const { value: a } = await store.createList(teamA, 'A', 'u1');
-        const { value: b } = await store.createList(teamA, 'B', 'u1');
+        const a = valueOf(await store.createList(teamA, 'A', 'u1'));
+        const b = valueOf(await store.createList(teamA, 'B', 'u1'));
         await store.addPatients(teamA, a.id, ['p1'], 'u1');
         expect(await store.movePatient(teamA, a.id, b.id, 'p1', 'u1')).toEqual({ ok: true, value: undefined });
         expect((await store.getList(teamA, b.id))!.patientIds).toEqual(['p1']);
@@ -107,8 +133,8 @@ export function storeContract(name: string, open: () => Promise<{ store: TeamSto
     it(
       'reports each change that did not happen as an outcome with its reason',
       withStore(async (store) => {
-        const { value: a } = await store.createList(teamA, 'A', 'u1');
-        const { value: b } = await store.createList(teamA, 'B', 'u1');
+        const a = valueOf(await store.createList(teamA, 'A', 'u1'));
+        const b = valueOf(await store.createList(teamA, 'B', 'u1'));
         const gone = '0b7e2a54-4c1d-4f7e-9d0a-3c2b1a0f9e8d';
         expect(await store.addPatients(teamB, a.id, ['p1'], 'u1')).toEqual({ ok: false, reason: 'no_list' });
         expect(await store.removePatient(teamA, a.id, 'p1')).toEqual({ ok: false, reason: 'not_on_list' });

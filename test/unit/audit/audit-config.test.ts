@@ -16,8 +16,9 @@ function startError(env: Record<string, string>): string {
 }
 
 describe('audit trail settings', () => {
-  it('keep the audit trail in SQLite unless told otherwise, in production too', () => {
-    expect(loadConfig(production)).toMatchObject({ AUDIT_STORE: 'sqlite', AUDIT_TABLE_NAME: 'PatientsAudit' });
+  it('keep the audit trail in SQLite unless told otherwise in dev mode; production names the table', () => {
+    expect(loadConfig({})).toMatchObject({ AUDIT_STORE: 'sqlite', AUDIT_TABLE_NAME: 'PatientsAudit' });
+    expect(loadConfig(production)).toMatchObject({ AUDIT_STORE: 'azure-table', AUDIT_TABLE_NAME: 'PatientsAudit' });
   });
 
   it('take Azure Table Storage at an https endpoint (managed identity) or by connection string, with a table name', () => {

@@ -69,6 +69,8 @@ describe('configuration', () => {
       AAD_ALLOWED_TENANTS: '7d3f0c3e-1c1a-4d7e-9a55-0c0a8d1e2b01',
       EHR_TOKEN_ENDPOINT: 'https://partner.example.org/oauth/token',
       EHR_FHIR_ORIGINS: 'https://fhir.example.org/r4',
+      AUDIT_STORE: 'azure-table',
+      AUDIT_TABLE_ENDPOINT: 'https://patientsaudit.table.core.windows.net',
     });
     expect(production).toMatchObject({
       STORE: 'graph',
@@ -86,6 +88,8 @@ describe('configuration', () => {
       AAD_APP_CLIENT_ID: '5f3c2a1b-7d4e-4c8f-9a0b-1c2d3e4f5a6b',
       SECRET_AAD_APP_CLIENT_SECRET: 's',
       TAB_DOMAIN: 'patients.example.org',
+      AUDIT_STORE: 'azure-table',
+      AUDIT_TABLE_ENDPOINT: 'https://patientsaudit.table.core.windows.net',
     };
     const single = loadConfig({
       ...production,
@@ -127,7 +131,9 @@ describe('configuration', () => {
     })();
     expect(broken).toContain('EHR_PARTNERS');
     expect(broken).not.toContain('hunter2');
-    expect(() => loadConfig({ EHR_PARTNERS: JSON.stringify([{ clientId: 'a', clientSecrets: 'x' }]) })).toThrow(/EHR_PARTNERS\.0\.tokenEndpoint/);
+    expect(() => loadConfig({ EHR_PARTNERS: JSON.stringify([{ clientId: 'a', clientSecrets: 'x' }]) })).toThrow(
+      /EHR_PARTNERS entry 1 \(client a\): tokenEndpoint /,
+    );
   });
 
   it('refuses at start, in production, an address a credential or patient data would go to over plain http', () => {
@@ -145,7 +151,7 @@ describe('configuration', () => {
     );
     expect(refusal({ EHR_FHIR_ORIGINS: 'https://fhir.example.org, HTTP://fhir2.example.org' })).toMatch(/EHR_FHIR_ORIGINS: must be https/);
     const partner = { tokenEndpoint: 'https://a.example.org', clientId: 'a', clientSecrets: 'a1', fhirOrigins: ['http://fhir.a.example.org'] };
-    expect(refusal({ EHR_PARTNERS: JSON.stringify([partner]) })).toMatch(/EHR_PARTNERS\.0: must be https/);
+    expect(refusal({ EHR_PARTNERS: JSON.stringify([partner]) })).toMatch(/EHR_PARTNERS entry 1 \(client a\): must be https/);
     for (const key of ['AAD_AUTHORITY', 'AAD_JWKS_URL', 'GRAPH_BASE_URL'])
       expect(refusal({ [key]: 'http://login.example.org' })).toMatch(new RegExp(`${key}: must be an https address in production mode`));
     // A partner on the hospital's network, listed on purpose; stand-ins on this machine's loopback.

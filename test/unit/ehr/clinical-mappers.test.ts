@@ -44,7 +44,7 @@ describe('units', () => {
     ['weight', 180, 'lbs', undefined, { value: 81.6, unit: 'kg', original: { value: 180, unit: 'lbs' } }],
     ['height', 1.72, 'm', 'm', { value: 172, unit: 'cm', original: { value: 1.72, unit: 'm' } }],
     ['height', 70, 'inches', '[in_i]', { value: 178, unit: 'cm', original: { value: 70, unit: 'inches' } }],
-    ['temperature', 310, 'K', 'K', { value: 310, unit: 'K' }],
+    ['temperature', 310, 'K', 'K', { value: 36.9, unit: '°C', original: { value: 310, unit: 'K' } }],
     ['heartRate', 72, 'beats/min', '/min', { value: 72, unit: '/min' }],
     ['spo2', 97, '', '%', { value: 97, unit: '%' }],
   ] as const)('%s %d %s', (kind, value, unit, code, expected) => {

@@ -107,21 +107,21 @@ describe('real-server tolerance in clinical reads', () => {
       valueQuantity: { value, unit: 'kg' },
     });
     serve({}, [
-      pulse('a', '2030-01-01T09:00:00', 61),
-      pulse('b', '2030-01-01T08:30:00Z', 62),
-      pulse('c', '2030-01-01T10:00:00+02:00', 63),
-      weight('w1', '2031', 80),
-      weight('w2', '2030-12-31', 79),
+      pulse('a', '2025-01-01T09:00:00', 61),
+      pulse('b', '2025-01-01T08:30:00Z', 62),
+      pulse('c', '2025-01-01T10:00:00+02:00', 63),
+      weight('w1', '2026', 80),
+      weight('w2', '2025-12-31', 79),
     ]);
     const details = (await gateway().readPatientDetails(ehr.base, TENANT, 'p1'))!;
     expect(details.vitals).toMatchObject({
       value: {
-        heartRate: { time: { text: '2030-01-01T09:00:00' }, value: { value: 61 } },
-        weight: { time: { text: '2031', epochMs: Date.UTC(2031, 0, 1) } },
+        heartRate: { time: { text: '2025-01-01T09:00:00' }, value: { value: 61 } },
+        weight: { time: { text: '2026', epochMs: Date.UTC(2026, 0, 1) } },
       },
     });
     const history = details.vitalHistory.status === 'ok' ? details.vitalHistory.value.heartRate!.slice(-3) : [];
-    expect(history.map((r) => r.time?.text)).toEqual(['2030-01-01T10:00:00+02:00', '2030-01-01T08:30:00Z', '2030-01-01T09:00:00']);
+    expect(history.map((r) => r.time?.text)).toEqual(['2025-01-01T10:00:00+02:00', '2025-01-01T08:30:00Z', '2025-01-01T09:00:00']);
   });
 
   it.each(['application/fhir+json', 'application/json+fhir', 'application/json; charset=utf-8'])(

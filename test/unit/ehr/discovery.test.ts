@@ -1,6 +1,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { appResourceTypes, connection } from '../../../contract/connection.js';
+import { createDiscovery } from '../../../server/ehr/discovery.js';
+import type { FhirHttp } from '../../../server/ehr/fhir-http.js';
 import { createEhrGateway, FhirError, type EhrGateway } from '../../../server/ehr/index.js';
 import { capabilityStatement, partnerAt, routes, searchset, startFakeEhr, type FakeEhr, type Handler } from './fake-ehr.js';
 
@@ -179,5 +182,110 @@ describe('discovery through a connection check', () => {
     expect(ehr.requestsTo('/metadata')).toHaveLength(1);
     await g.check(ehr.base, TENANT);
     expect(ehr.requestsTo('/metadata')).toHaveLength(2);
+  });
+});
+
+/** A statement listing `types` as written (any strings), in one server rest. */
+const listing = (types: string[]) => ({
+  resourceType: 'CapabilityStatement',
+  status: 'active',
+  fhirVersion: '4.0.1',
+  rest: [{ mode: 'server', resource: types.map((type) => ({ type })) }],
+});
+
+describe('what a connection keeps of a capability statement', () => {
+  it('keeps only the resource types the app reads, each once, whatever else (and however much) the statement lists', async () => {
+    const madeUp = Array.from({ length: 50_000 }, (_, i) => `Made${i}Up`);
+    const types = ['Patient', 'Observation', ...madeUp, 'patient', 'Patient ', 'Observation', 'Condition', 'X'.repeat(10_000), 'MedicationOrder'];
+    serve({ 'GET /fhir/metadata': () => ({ json: listing(types) }) });
+    const check = await gateway().check(ehr.base, TENANT);
+    // "Patient " is trimmed (as FHIR strings are); the lower-case and made-up ones are not types the app reads.
+    expect(check.resources).toEqual(['Patient', 'Observation', 'Condition', 'MedicationOrder']);
+    expect(check.resources.every((t) => (appResourceTypes as readonly string[]).includes(t))).toBe(true);
+    // What is kept always fits the contract's bound.
+    expect(connection.safeParse({ mode: 'ehr', url: ehr.base, name: 'x', fhirVersion: 'R4', auth: 'none', resources: check.resources }).success).toBe(
+      true,
+    );
+  });
+
+  it('keeps every type the app reads when the statement lists them all (as HAPI lists every FHIR type)', async () => {
+    serve({ 'GET /fhir/metadata': () => ({ json: listing(['Account', 'Appointment', ...appResourceTypes, 'ValueSet']) }) });
+    expect((await gateway().check(ehr.base, TENANT)).resources).toEqual([...appResourceTypes]);
+  });
+
+  it('refuses a capability statement over 4 MB as too large, without reading it, though it is under the 20 MB answer cap', async () => {
+    // ~5 MB: Patient and 330,000 made-up types.
+    const huge = JSON.stringify(listing(['Patient', ...Array.from({ length: 330_000 }, (_, i) => `T${i}`)]));
+    expect(huge.length).toBeGreaterThan(4 * 1024 * 1024);
+    serve({ 'GET /fhir/metadata': () => ({ headers: { 'content-type': 'application/fhir+json' }, body: huge }) });
+    const error = await failure(gateway().check(ehr.base, TENANT));
+    expect(error.code).toBe('ehr_error');
+    expect(error.message).toMatch(/^The EHR's description of itself \(its capability statement at \/metadata\) is too large: over 4 MB/);
+    expect(ehr.requestsTo('/Patient')).toHaveLength(0);
+  });
+
+  it('reads a capability statement just under 4 MB', async () => {
+    const body = JSON.stringify(listing(['Patient', ...Array.from({ length: 200_000 }, (_, i) => `T${i}`)]));
+    expect(body.length).toBeGreaterThan(3 * 1024 * 1024);
+    expect(body.length).toBeLessThan(4 * 1024 * 1024);
+    serve({ 'GET /fhir/metadata': () => ({ headers: { 'content-type': 'application/fhir+json' }, body }) });
+    expect((await gateway().check(ehr.base, TENANT)).resources).toEqual(['Patient']);
+  });
+
+  it('still picks the one usable token authentication method from a SMART configuration naming thousands', async () => {
+    serve({
+      'GET /fhir/metadata': () => ({ json: capabilityStatement() }),
+      'GET /fhir/.well-known/smart-configuration': () => ({
+        headers: { 'content-type': 'application/json' },
+        json: {
+          token_endpoint: `${ehr.origin}/token`,
+          token_endpoint_auth_methods_supported: ['client_secret_post', ...Array.from({ length: 10_000 }, (_, i) => `m${i}`), 'client_secret_post'],
+        },
+      }),
+      'POST /token': () => tokenReply,
+    });
+    await gateway().check(ehr.base, TENANT);
+    // The one usable method advertised is the one used: client_secret_post (the secret in the form, no Basic header).
+    const asked = ehr.requests.filter((r) => r.url.pathname === '/token');
+    expect(asked).toHaveLength(1);
+    expect(asked[0].form.get('client_secret')).toBe('s3cret');
+    expect(asked[0].headers.authorization).toBeUndefined();
+  });
+});
+
+describe('the caches of what links taught the gateway', () => {
+  /** Any base under the fake EHR: a statement at each …/metadata, an empty search at each …/Patient. */
+  const anyBase = () =>
+    ehr.handle((request) => {
+      if (request.url.pathname.endsWith('/metadata')) return { json: capabilityStatement() };
+      if (request.url.pathname.endsWith('/Patient')) return { json: searchset([]) };
+      return { status: 404, json: { resourceType: 'OperationOutcome', issue: [] } };
+    });
+
+  it('holds no more bases than its bound, however many distinct links are checked', async () => {
+    anyBase();
+    const g = createEhrGateway({ partners: () => [partnerAt(ehr)], maxCachedBases: 5 });
+    for (let i = 0; i < 20; i++) await g.check(`${ehr.base}/link-${i}`, TENANT);
+    expect(g.cachedBases).toEqual({ discovery: 5, quirks: 5 });
+    // The most recent link is still known: a search there asks no /metadata again.
+    const before = ehr.requests.filter((r) => r.url.pathname.endsWith('/metadata')).length;
+    await g.searchPatients(`${ehr.base}/link-19`, TENANT, { family: 'a' });
+    expect(ehr.requests.filter((r) => r.url.pathname.endsWith('/metadata'))).toHaveLength(before);
+  });
+
+  it('keeps at most DISCOVERY_CACHE_MAX bases by default, and drops expired ones', async () => {
+    const statement = listing(['Patient']);
+    const http: FhirHttp = async (request) => {
+      if (request.url.pathname.endsWith('/metadata')) return { status: 200, body: statement };
+      throw new FhirError('ehr_error', 'no', 404);
+    };
+    const discovery = createDiscovery(http);
+    for (let i = 0; i < 1_100; i++) await discovery.discover(new URL(`https://ehr-${i}.example.org/fhir`));
+    expect(discovery.cached).toBe(1_000);
+    const short = createDiscovery(http, { ttlMs: 20 });
+    for (let i = 0; i < 10; i++) await short.discover(new URL(`https://ehr-${i}.example.org/fhir`));
+    expect(short.cached).toBe(10);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(short.cached).toBe(0);
   });
 });

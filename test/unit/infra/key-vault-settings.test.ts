@@ -12,6 +12,8 @@ const production = {
   EHR_TOKEN_ENDPOINT: 'https://partner.example.org/oauth/token',
   EHR_FHIR_ORIGINS: 'https://fhir.partner.example.org',
   KEY_VAULT_URL: 'https://kvpatients.vault.azure.net/',
+  AUDIT_STORE: 'azure-table',
+  AUDIT_TABLE_ENDPOINT: 'https://stpatients.table.core.windows.net/',
 };
 
 const problemsOf = (env: Record<string, string>) => {
@@ -51,7 +53,9 @@ describe('Key Vault settings', () => {
         clientSecretName: 'other-secret',
       },
     ]);
-    expect(problemsOf({ ...production, KEY_VAULT_URL: '', EHR_PARTNERS: partners })).toMatch(/EHR_PARTNERS: clientSecretName needs KEY_VAULT_URL/);
+    expect(problemsOf({ ...production, KEY_VAULT_URL: '', EHR_PARTNERS: partners })).toMatch(
+      /EHR_PARTNERS entry 1 \(client b\): clientSecretName needs KEY_VAULT_URL/,
+    );
     expect(loadConfig({ ...production, EHR_PARTNERS: partners }).ehrPartners.map((p) => p.clientSecretName)).toEqual([
       'ehr-client-secret',
       'other-secret',

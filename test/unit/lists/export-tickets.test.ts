@@ -1,6 +1,12 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createExportTickets, type ExportGrant } from '../../../server/features/lists/export-tickets';
+import {
+  createExportTickets,
+  TICKET_KNOWN_AFTER_EXPIRY_MS,
+  EXPORT_TICKETS_PER_USER,
+  type ExportGrant,
+} from '../../../server/features/lists/export-tickets';
 import { Problem } from '../../../server/platform/problem';
+import { memoryHeldItems } from '../../../server/platform/held-items';
 
 const grant: ExportGrant = {
   caller: { tenantId: 't1', userId: 'u1', roles: [] },
@@ -31,16 +37,36 @@ describe('export download tickets', () => {
     });
   });
 
-  it('are spent by a redemption with another team or list, which is refused', async () => {
+  it('are refused with another team or list, naming their holder, and not spent: the link its holder has still works', async () => {
     const tickets = createExportTickets();
     const { ticket } = await tickets.issue(grant);
-    expect(await refusal(() => tickets.redeem(ticket, 'team-2', 'list-1'))).toMatchObject({ status: 404 });
-    expect(await refusal(() => tickets.redeem(ticket, 'team-1', 'list-1'))).toMatchObject({ status: 404 });
+    const wrongTeam = await tickets.redeem(ticket, 'team-2', 'list-1').catch((e: unknown) => e);
+    expect(wrongTeam).toMatchObject({ status: 404, ticketHolder: { caller: grant.caller, teamId: 'team-1', listId: 'list-1' } });
+    expect(await refusal(() => tickets.redeem(ticket, 'team-1', 'list-2'))).toMatchObject({ status: 404 });
+    expect(await tickets.redeem(ticket, 'team-1', 'list-1')).toEqual(grant);
+    // Used: unknown now, naming nobody.
+    const used = await tickets.redeem(ticket, 'team-1', 'list-1').catch((e: unknown) => e);
+    expect(used).toMatchObject({ status: 404 });
+    expect((used as { ticketHolder?: unknown }).ticketHolder).toBeUndefined();
+  });
+
+  it('name their holder when used late, for a while after they expired; then nobody', async () => {
+    let now = 1_000_000;
+    const tickets = createExportTickets({ store: memoryHeldItems({ now: () => now }) });
+    const first = await tickets.issue(grant);
+    const second = await tickets.issue(grant);
+    now += 60_000;
+    const late = await tickets.redeem(first.ticket, 'team-1', 'list-1').catch((e: unknown) => e);
+    expect(late).toMatchObject({ status: 404, message: expect.stringMatching(/expired/), ticketHolder: { caller: grant.caller } });
+    now += TICKET_KNOWN_AFTER_EXPIRY_MS;
+    const forgotten = await tickets.redeem(second.ticket, 'team-1', 'list-1').catch((e: unknown) => e);
+    expect(forgotten).toMatchObject({ status: 404, message: expect.stringMatching(/expired/) });
+    expect((forgotten as { ticketHolder?: unknown }).ticketHolder).toBeUndefined();
   });
 
   it('expire after a minute, said in plain words', async () => {
     let now = 1_000_000;
-    const tickets = createExportTickets({ now: () => now });
+    const tickets = createExportTickets({ store: memoryHeldItems({ now: () => now }) });
     const first = await tickets.issue(grant);
     expect(first.expiresAt.getTime()).toBe(now + 60_000);
     const second = await tickets.issue(grant);
@@ -55,7 +81,7 @@ describe('export download tickets', () => {
 
   it('are held up to a cap: expired ones make room, live ones are never pushed out', async () => {
     let now = 0;
-    const tickets = createExportTickets({ max: 2, now: () => now });
+    const tickets = createExportTickets({ max: 2, store: memoryHeldItems({ now: () => now }) });
     // One tenant may hold a quarter of the cap: each ticket here is another tenant's.
     const of = (tenantId: string): ExportGrant => ({ ...grant, caller: { ...grant.caller, tenantId } });
     const a = await tickets.issue(grant);
@@ -63,17 +89,18 @@ describe('export download tickets', () => {
     expect(await refusal(() => tickets.issue(of('t3')))).toMatchObject({ status: 503 });
     expect(await tickets.redeem(a.ticket, 'team-1', 'list-1')).toEqual(grant);
     await tickets.issue(grant);
-    now += 60_000;
+    // Expired tickets are held a while longer (a late use names its holder), then make room.
+    now += 60_000 + TICKET_KNOWN_AFTER_EXPIRY_MS;
     expect((await tickets.issue(of('t3'))).ticket).toMatch(/^[\w-]{43}$/);
     expect(tickets.size).toBe(1);
   });
 
-  it('are dropped, with the token they hold, soon after they expire unused', async () => {
+  it('are dropped, with the token they hold, soon after their holder stops being known (a minute past expiry), unused', async () => {
     vi.useFakeTimers();
     try {
       const tickets = createExportTickets();
       await tickets.issue(grant);
-      vi.advanceTimersByTime(60_000);
+      vi.advanceTimersByTime(60_000 + TICKET_KNOWN_AFTER_EXPIRY_MS);
       expect(tickets.size).toBe(1);
       vi.advanceTimersByTime(5_000);
       expect(tickets.size).toBe(0);
@@ -84,8 +111,60 @@ describe('export download tickets', () => {
 
   it('are unguessable: each is new, and a made-up one is refused', async () => {
     const tickets = createExportTickets();
-    const seen = new Set(await Promise.all(Array.from({ length: 200 }, async () => (await tickets.issue(grant)).ticket)));
+    // Two hundred people of one tenant, one ticket each (one person may hold 25 at once).
+    const of = (userId: string): ExportGrant => ({ ...grant, caller: { ...grant.caller, userId } });
+    const seen = new Set(await Promise.all(Array.from({ length: 200 }, async (_, i) => (await tickets.issue(of(`u${i}`))).ticket)));
     expect(seen.size).toBe(200);
     expect(await refusal(() => tickets.redeem('A'.repeat(43), 'team-1', 'list-1'))).toMatchObject({ status: 404 });
+  });
+
+  describe('a share per user within the tenant share', () => {
+    const as = (userId: string, tenantId = 't1'): ExportGrant => ({ ...grant, caller: { ...grant.caller, tenantId, userId } });
+
+    it('one user asking again and again is throttled alone: another user of the same tenant still gets tickets', async () => {
+      const tickets = createExportTickets();
+      expect(EXPORT_TICKETS_PER_USER).toBe(25);
+      // Far below the tenant's share (1,250 of the default 5,000).
+      for (let i = 0; i < 25; i++) await tickets.issue(as('greedy'));
+      expect(await refusal(() => tickets.issue(as('greedy')))).toMatchObject({
+        status: 503,
+        message: 'You have too many downloads waiting to be fetched. Try again in a minute.',
+      });
+      // At once, too: requests at the same moment cannot pass the share together.
+      const burst = await Promise.allSettled(Array.from({ length: 10 }, () => tickets.issue(as('greedy'))));
+      expect(burst.every((r) => r.status === 'rejected')).toBe(true);
+      expect((await tickets.issue(as('colleague'))).ticket).toMatch(/^[\w-]{43}$/);
+      // The same user id in another tenant is another person.
+      expect((await tickets.issue(as('greedy', 't2'))).ticket).toMatch(/^[\w-]{43}$/);
+      expect(tickets.size).toBe(27);
+    });
+
+    it('a ticket redeemed or expired frees its place in the user share', async () => {
+      let now = 0;
+      const tickets = createExportTickets({ maxPerUser: 2, store: memoryHeldItems({ now: () => now }) });
+      const first = await tickets.issue(as('u1'));
+      await tickets.issue(as('u1'));
+      expect(await refusal(() => tickets.issue(as('u1')))).toMatchObject({ status: 503 });
+      await tickets.redeem(first.ticket, 'team-1', 'list-1');
+      await tickets.issue(as('u1'));
+      expect(await refusal(() => tickets.issue(as('u1')))).toMatchObject({ status: 503 });
+      // Long after the two live tickets expired (and were forgotten), they no longer count.
+      now += 10 * 60_000;
+      await tickets.issue(as('u1'));
+      await tickets.issue(as('u1'));
+    });
+
+    it('users of one tenant still fill no more than its share together', async () => {
+      const tickets = createExportTickets({ max: 40, maxPerUser: 4 });
+      // The tenant's share is a quarter of 40: ten, whoever asks.
+      for (const user of ['a', 'b']) for (let i = 0; i < 4; i++) await tickets.issue(as(user));
+      await tickets.issue(as('c'));
+      await tickets.issue(as('c'));
+      expect(await refusal(() => tickets.issue(as('c')))).toMatchObject({
+        status: 503,
+        message: expect.stringMatching(/^Too many downloads are being prepared/),
+      });
+      expect((await tickets.issue(as('a', 't2'))).ticket).toMatch(/^[\w-]{43}$/);
+    });
   });
 });

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../../server/storage/sqlite/sqlite-store';
 import { migrations } from '../../../server/storage/sqlite/sqlite-migrations';
 import type { TeamStore } from '../../../server/storage/ports';
+import { valueOf } from '../../../server/features/shared/outcomes';
 
 /** The records of an audit query (Array.fromAsync needs Node 22). */
 async function readAll<T>(records: AsyncIterable<T>): Promise<T[]> {
@@ -38,7 +39,7 @@ describe('SQLite team store', () => {
   });
 
   it('keeps lists, their patients in order, and the connection across a restart', async () => {
-    const { value: list } = await store.createList(teamA, 'Rounds', 'u1');
+    const list = valueOf(await store.createList(teamA, 'Rounds', 'u1'));
     await store.addPatients(teamA, list.id, ['p2', 'p1', 'p2'], 'u1');
     await store.addPatients(teamA, list.id, ['p1', 'p3'], 'u2');
     await store.setConnection(teamA, { mode: 'manual' }, 'u1');
@@ -51,7 +52,7 @@ describe('SQLite team store', () => {
   });
 
   it('removes a patient and says when it was not there', async () => {
-    const { value: list } = await store.createList(teamA, 'Rounds', 'u1');
+    const list = valueOf(await store.createList(teamA, 'Rounds', 'u1'));
     await store.addPatients(teamA, list.id, ['p1', 'p2'], 'u1');
     expect(await store.removePatient(teamA, list.id, 'p1')).toEqual({ ok: true, value: undefined });
     expect(await store.removePatient(teamA, list.id, 'p1')).toEqual({ ok: false, reason: 'not_on_list' });
@@ -59,7 +60,7 @@ describe('SQLite team store', () => {
   });
 
   it("never shows one tenant's lists to another with the same team id", async () => {
-    const { value: list } = await store.createList(teamA, 'Rounds', 'u1');
+    const list = valueOf(await store.createList(teamA, 'Rounds', 'u1'));
     expect(await store.listLists(teamB)).toEqual([]);
     expect(await store.getList(teamB, list.id)).toBeNull();
     expect(await store.addPatients(teamB, list.id, ['p1'], 'u9')).toEqual({ ok: false, reason: 'no_list' });
@@ -77,7 +78,7 @@ describe('SQLite team store', () => {
   });
 
   it('renames and sets columns against the version read, refusing a stale one', async () => {
-    const { value: list } = await store.createList(teamA, 'Rounds', 'u1');
+    const list = valueOf(await store.createList(teamA, 'Rounds', 'u1'));
     const read = (await store.getList(teamA, list.id))!;
     expect(read).toMatchObject({ columns: ['name', 'mrn', 'birthDate', 'gender'], version: 1 });
     const first = await store.updateList(teamA, list.id, { name: 'Morning rounds' }, read.version);
@@ -89,8 +90,8 @@ describe('SQLite team store', () => {
   });
 
   it('moves a patient between lists and deletes a list with its patients and default marks', async () => {
-    const { value: a } = await store.createList(teamA, 'A', 'u1');
-    const { value: b } = await store.createList(teamA, 'B', 'u1');
+    const a = valueOf(await store.createList(teamA, 'A', 'u1'));
+    const b = valueOf(await store.createList(teamA, 'B', 'u1'));
     await store.addPatients(teamA, a.id, ['p1', 'p2'], 'u1');
     expect(await store.movePatient(teamA, a.id, b.id, 'p1', 'u1')).toEqual({ ok: true, value: undefined });
     expect(await store.movePatient(teamA, a.id, b.id, 'p1', 'u1')).toEqual({ ok: false, reason: 'not_on_list' });
@@ -170,7 +171,7 @@ describe('SQLite team store and its audit trail', () => {
 
   it('commits a change and its audit records together, or neither', async () => {
     const audited = openSqliteStore(join(dir, 'audited.sqlite'));
-    const { value: list } = await audited.createList(teamA, 'Rounds', 'u1', () => [record('PatientListCreate', null)]);
+    const list = valueOf(await audited.createList(teamA, 'Rounds', 'u1', () => [record('PatientListCreate', null)]));
     await audited.addPatients(teamA, list.id, ['p1', 'p2'], 'u1', () => ['p1', 'p2'].map((id) => record('PatientListAddPatient', id)));
     // An audit record that cannot be written (append-only table refuses a bad row) takes its change with it.
     const broken = () => [{ ...record('PatientListAddPatient', 'p3'), outcome: 'maybe' as 'success' }];

@@ -7,9 +7,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FhirError, type EhrGateway, type PatientClinical } from '../../../../server/ehr/index';
 import { errorHandler } from '../../../../server/platform/error-handler';
 import { buildListView, sendListView } from '../../../../server/features/lists/list-view';
+import type { ListToShow } from '../../../../server/features/lists/list-service';
 import { openSqliteStore } from '../../../../server/storage/sqlite/sqlite-store';
 import type { TeamStore } from '../../../../server/storage/ports';
 import { captureLogs } from '../../../helpers/log-capture';
+import { valueOf } from '../../../../server/features/shared/outcomes';
 
 const team = { tenantId: 'tenant-a', teamId: 'team-1' };
 /** What the server logs: an EHR failure as its code, an internal error as its class and frames. */
@@ -63,10 +65,15 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** Serves one list view as the list routes do, on a free port; `recordRead` stands for the read's audit record. */
-async function serve(ehr: EhrGateway, listId: string, recordRead: () => Promise<void> = async () => undefined) {
+/** Serves one list view as the list routes do, on a free port; `recordRead` and `recordFailed` stand for the read's audit records. */
+async function serve(
+  ehr: EhrGateway,
+  listId: string,
+  recordRead: ListToShow['recordRead'] = async () => undefined,
+  recordFailed: ListToShow['recordFailed'] = async () => undefined,
+) {
   const app = express()
-    .get('/view', async (_req, res) => sendListView(res, store, ehr, team, { list: (await store.getList(team, listId))!, recordRead }))
+    .get('/view', async (_req, res) => sendListView(res, store, ehr, team, { list: (await store.getList(team, listId))!, recordRead, recordFailed }))
     .use(errorHandler);
   const server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
@@ -79,7 +86,7 @@ async function rounds() {
     { mode: 'ehr', url: 'https://ehr.example.org/fhir', name: 'EHR', fhirVersion: 'R4', auth: 'none', resources: ['Patient', 'Observation'] },
     'u1',
   );
-  const { value: list } = await store.createList(team, 'Rounds', 'u1');
+  const list = valueOf(await store.createList(team, 'Rounds', 'u1'));
   await store.updateList(team, list.id, { columns: ['name', 'heartRate', 'latestNote'] });
   await store.addPatients(team, list.id, ['p1', 'gone', 'p2'], 'u1');
   await store.addNote(team, 'p1', { id: 'u1', name: 'Avery' }, 'Check drain');
@@ -104,7 +111,7 @@ describe('the list view', () => {
     expect(view.rows[1]).toMatchObject({ available: false, cells: { heartRate: { status: 'unavailable' } } });
   });
 
-  it('commits the audit record of the read while the EHR answers the first requests, and before any of the list goes out', async () => {
+  it('commits the audit record of the read once the first rows are ready, before any of the list goes out', async () => {
     const list = await rounds();
     const events: string[] = [];
     const slowEhr = {
@@ -121,7 +128,8 @@ describe('the list view', () => {
       const res = await fetch(server.url, { headers: { accept: 'application/x-ndjson' } });
       events.push(`answer ${res.status}`);
       expect(await res.text()).toContain('Patient p1');
-      expect(events).toEqual(['EHR read started', 'audit record committed', 'first answer in', 'answer 200']);
+      // Not while the EHR works: its outcome for the rows is known only once they are in.
+      expect(events).toEqual(['EHR read started', 'first answer in', 'audit record committed', 'answer 200']);
     } finally {
       await server.close();
     }
@@ -249,6 +257,95 @@ describe('the list view', () => {
     }
   });
 
+  it("records a read whose EHR failed before any row went out as a failure of each patient, with the EHR error's status", async () => {
+    const list = await rounds();
+    const recorded: unknown[] = [];
+    const failing = {
+      async readClinical() {
+        throw new FhirError('ehr_unreachable', 'The EHR at https://ehr.example.org could not be reached.');
+      },
+    } as unknown as EhrGateway;
+    const server = await serve(
+      failing,
+      list.id,
+      async (failed) => void recorded.push(['read', failed]),
+      async (failed) => void recorded.push(['failed', failed]),
+    );
+    try {
+      const res = await fetch(server.url);
+      expect(res.status).toBe(200);
+      expect((await res.json()).ehrError.code).toBe('ehr_unreachable');
+      // One commit, before anything went out: no success for a patient whose row the EHR did not give.
+      expect(recorded).toEqual([['read', { patientIds: ['p1', 'gone', 'p2'], status: 502 }]]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('appends failure records for the rows that go out unavailable when the EHR fails after the first rows went out', async () => {
+    const list = await rounds();
+    const events: string[] = [];
+    const recorded: unknown[] = [];
+    const failsLate = {
+      async readClinical(_base: string, _tenant: string, _ids: string[], _parts: unknown, onRow?: (row: PatientClinical) => void) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        onRow?.(clinical('p1', 61));
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        throw new FhirError('ehr_timeout', 'The EHR took too long to answer.');
+      },
+    } as unknown as EhrGateway;
+    const server = await serve(
+      failsLate,
+      list.id,
+      async (failed) => void recorded.push(['read', failed]),
+      async (failed) => {
+        events.push('failures recorded');
+        recorded.push(['failed', failed]);
+      },
+    );
+    try {
+      const res = await fetch(server.url, { headers: { accept: 'application/x-ndjson' } });
+      const reader = res.body!.getReader();
+      let text = '';
+      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+        text += new TextDecoder().decode(chunk.value);
+        if (text.includes('{"end":') && !events.includes('end line in')) events.push('end line in');
+      }
+      expect(text).toContain('Patient p1');
+      // Success for every patient when the first row went out; then the failures, before the end line.
+      expect(recorded).toEqual([
+        ['read', undefined],
+        ['failed', { patientIds: ['gone', 'p2'], status: 504 }],
+      ]);
+      expect(events).toEqual(['failures recorded', 'end line in']);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('cuts the answer off without its end line when the failure records after the first rows cannot be written', async () => {
+    const list = await rounds();
+    const failsLate = {
+      async readClinical(_base: string, _tenant: string, _ids: string[], _parts: unknown, onRow?: (row: PatientClinical) => void) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        onRow?.(clinical('p1', 61));
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        throw new FhirError('ehr_timeout', 'The EHR took too long to answer.');
+      },
+    } as unknown as EhrGateway;
+    const server = await serve(failsLate, list.id, undefined, async () => {
+      throw new Error('disk I/O error');
+    });
+    try {
+      const res = await fetch(server.url, { headers: { accept: 'application/x-ndjson' } });
+      expect(res.status).toBe(200);
+      const text = await res.text().catch(() => 'cut off');
+      expect(text).not.toContain('{"end":');
+    } finally {
+      await server.close();
+    }
+  });
+
   it('sends the rows one EHR answer completes in one write, the opening with them', async () => {
     const list = await rounds();
     const oneAnswer = {
@@ -271,7 +368,11 @@ describe('the list view', () => {
       .get('/view', async (_req, res) => {
         const write = res.write.bind(res) as (chunk: string) => boolean;
         res.write = ((chunk: string) => (writes.push(chunk), write(chunk))) as typeof res.write;
-        await sendListView(res, store, oneAnswer, team, { list: (await store.getList(team, list.id))!, recordRead: async () => undefined });
+        await sendListView(res, store, oneAnswer, team, {
+          list: (await store.getList(team, list.id))!,
+          recordRead: async () => undefined,
+          recordFailed: async () => undefined,
+        });
       })
       .use(errorHandler);
     const server = app.listen(0, '127.0.0.1');

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { cellText, csvColumns } from '../../../server/features/lists/cell-text.js';
+import type { ListRow } from '../../../server/features/lists/list-view.js';
+
+const row = (cells: ListRow['cells']): ListRow => ({
+  patientId: 'p1',
+  displayName: 'Ann Doe',
+  mrn: null,
+  birthDate: '1960-01-01',
+  gender: 'female',
+  available: true,
+  cells,
+});
+const ok = (value: unknown) => ({ status: 'ok' as const, value });
+
+describe('the CSV says what the tab marks', () => {
+  it('a high-criticality allergy (AllergyIntolerance.criticality high / DSTU2 CRITH) says so in words', () => {
+    const text = cellText(
+      'allergies',
+      row({
+        allergies: ok([
+          { substance: 'Penicillin', criticality: 'high' },
+          { substance: 'Latex', criticality: 'low' },
+        ]),
+      }),
+    );
+    expect(text).toBe('Penicillin (high criticality); Latex');
+  });
+
+  it('a preliminary reading (Observation.status preliminary) says so in its text and its flag column', () => {
+    const reading = {
+      time: { text: '2026-12-05T08:00:00Z', epochMs: Date.parse('2026-12-05T08:00:00Z') },
+      value: { value: 135, unit: '/min' },
+      preliminary: true,
+    };
+    const r = row({
+      heartRate: ok(reading),
+      bloodPressure: ok({ ...reading, value: undefined, systolic: { value: 85, unit: 'mmHg' }, diastolic: { value: 50, unit: 'mmHg' } }),
+    });
+    expect(cellText('heartRate', r, 'UTC')).toContain('(preliminary)');
+    expect(cellText('bloodPressure', r, 'UTC')).toContain('85/50 mmHg (preliminary)');
+    const flag = csvColumns('heartRate', 'Heart rate', 'UTC').find((c) => c.heading === 'Heart rate flag')!;
+    expect(flag.value(r)).toBe('Critical high; preliminary');
+  });
+});
