@@ -153,9 +153,9 @@ export function createEhrGateway(options: EhrGatewayOptions): EhrGatewayWithCach
       if (ids.length === 0) return [];
       return readPatients(await context(baseUrl, tenantId), ids);
     },
-    async readClinical(baseUrl, tenantId, ids, parts, onRow) {
+    async readClinical(baseUrl, tenantId, ids, parts, onRow, vitalKinds) {
       if (ids.length === 0) return new Map();
-      return readClinical(await context(baseUrl, tenantId), ids, parts, report, onRow);
+      return readClinical(await context(baseUrl, tenantId), ids, parts, report, onRow, vitalKinds);
     },
     async readPatientDetails(baseUrl, tenantId, id) {
       return readPatientDetails(await context(baseUrl, tenantId), id, report);

@@ -58,6 +58,8 @@ export function createTokenBroker(options: TokenBrokerOptions): TokenBroker {
       throw new FhirError('link_not_allowed', `The app sends its credentials only to its EHR partner's sign-in address, not to ${url.origin}.`);
     }
     const methods = methodsToTry(authMethods, methodThatWorked.get(key.tokenEndpoint));
+    // A partner whose secrets live in Key Vault holds none until the first read of the vault is in.
+    if (key.partner.reloadSecrets && !key.partner.clientSecrets.some((s) => s !== '')) await key.partner.reloadSecrets();
     const tried = new Set<string>();
     const first = await trySecrets(url, key, methods, tried);
     if (first.kind === 'token' || !key.partner.reloadSecrets) return unwrap(first);

@@ -1,4 +1,4 @@
-import type { ListPart, PatientClinical, PatientDetails } from './clinical/types.js';
+import type { ListPart, PatientClinical, PatientDetails, VitalKind } from './clinical/types.js';
 import { CodedError } from '../platform/problem.js';
 import type { PatientSummary } from './patient-summary.js';
 
@@ -71,7 +71,9 @@ export interface EhrGateway {
   /**
    * List rows: each patient with the asked parts, in batches of one entry per patient per part.
    * Patients the EHR does not have (or could not give) are absent from the map. `onRow` gets
-   * each row as soon as it is complete, before the last batch is in.
+   * each row as soon as it is complete, before the last batch is in. `vitalKinds`: the vital
+   * kinds the list shows (default every kind); a kind missing from a row's first vital-sign page
+   * is asked on its own, so its cell never says "none recorded" when the EHR has a reading.
    */
   readClinical(
     baseUrl: string,
@@ -79,6 +81,7 @@ export interface EhrGateway {
     ids: string[],
     parts: ListPart[],
     onRow?: (row: PatientClinical) => void,
+    vitalKinds?: VitalKind[],
   ): Promise<Map<string, PatientClinical>>;
   /** The details panel: every part in full. Null when the EHR does not have the patient. */
   readPatientDetails(baseUrl: string, tenantId: string, id: string): Promise<PatientDetails | null>;

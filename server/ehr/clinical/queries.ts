@@ -1,7 +1,8 @@
 import type { EhrContext, SearchQuirks } from '../ehr-context.js';
 import { formEncode } from '../urls.js';
-import type { ClinicalPart } from './types.js';
+import type { ClinicalPart, VitalKind } from './types.js';
 import { ALLERGY_LIST_CODES } from './records.js';
+import { VITAL_CODES, type VitalCodeKind } from './vital-codes.js';
 
 /** One search of one part for one patient, kept as parts so a retry can drop `_sort` or `_include`. */
 export interface PartQuery {
@@ -21,8 +22,9 @@ export type ReadMode = 'list' | 'details';
 
 /**
  * Page sizes. A list cell shows the newest items only, so one page is read and a `next` link is
- * ignored: 50 vital-sign Observations hold the latest of every kind for all but odd records, and
- * 10 encounters (the contract's `_count=1` gives only the newest by date, which may be a visit
+ * not followed: 50 vital-sign Observations hold the latest of most kinds (on quarter-hourly
+ * charting only some three hours: a kind the list shows that is missing from a sorted page with
+ * a `next` link is asked on its own, latestVitalQueries), and 10 encounters (the contract's `_count=1` gives only the newest by date, which may be a visit
  * planned for next month) hold the stay the patient is in. When the server cannot sort, the window
  * widens and we sort ourselves. The details panel follows `next` links (see read-clinical.ts).
  */
@@ -105,6 +107,50 @@ export function allergyListQueries(ctx: EhrContext): ((patientId: string, encode
 }
 /** Allergy lists per patient read at most: one is usual, an EHR may keep a few. */
 const LIST_COUNT = 10;
+
+/**
+ * Readings asked per kind when a list row's first vital-sign page has none of that kind: the
+ * newest may be a reading without a value or dated in the future, so two; a blood pressure may
+ * come as standalone systolic and diastolic Observations that pair (vitals.ts pairHalves), so six.
+ */
+const LATEST_VITAL_COUNT = 2;
+const LATEST_PRESSURE_COUNT = 6;
+
+/** The codes whose Observations are read as a vital kind (a blood pressure: its panels and both halves). */
+function codesOfKind(kind: VitalKind): string[] {
+  const kinds: VitalCodeKind[] = kind === 'bloodPressure' ? ['bpPanel', 'systolic', 'diastolic'] : [kind];
+  return kinds.flatMap((k) => Object.keys(VITAL_CODES[k]));
+}
+
+/**
+ * The search for the newest readings of one vital kind, for one patient after another:
+ * `Observation?patient={id}&category=vital-signs&code={codes of the kind}&_count=2&_sort=-date`
+ * (DSTU2 `_sort:desc=date`; a blood pressure `_count=6`). The codes are those of vital-codes.ts,
+ * without a system (records spell LOINC's system more than one way; a code is matched on `code`
+ * alone), joined with commas, which stay as they are (an OR in FHIR search). `category` keeps the
+ * answer within what the first page and the details panel read. Undefined when the EHR does not
+ * offer Observation.
+ */
+export function latestVitalQueries(
+  ctx: EhrContext,
+  kind: VitalKind,
+): ((patientId: string, encodedId?: string) => { query: PartQuery; url: string }) | undefined {
+  const type = partType(ctx, 'vitals');
+  if (!type) return undefined;
+  const codes = codesOfKind(kind).join(',');
+  const count = kind === 'bloodPressure' ? LATEST_PRESSURE_COUNT : LATEST_VITAL_COUNT;
+  const rest: Array<[string, string]> = [
+    ['category', 'vital-signs'],
+    ['code', codes],
+  ];
+  const template: PartQuery = { type, params: rest, count, unsortedCount: count, sort: true };
+  const sort = formEncode(ctx.adapter.sortParams([{ param: 'date', descending: true }]));
+  const tail = `category=vital-signs&code=${codes}&_count=${count}&${sort}`;
+  return (patientId, encodedId = encodeURIComponent(patientId)) => ({
+    query: { ...template, params: [['patient', patientId], ...rest] },
+    url: `${type}?patient=${encodedId}&${tail}`,
+  });
+}
 
 /** The entry URL, relative to the base; `plain` drops `_sort` and `_include` (for servers that reject them). */
 export function queryUrl(ctx: EhrContext, query: PartQuery, plain = false): string {

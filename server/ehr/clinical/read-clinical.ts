@@ -1,5 +1,5 @@
 import type { EhrContext } from '../ehr-context.js';
-import { isObject, type JsonObject } from '../json.js';
+import { isObject, str, type JsonObject } from '../json.js';
 import { FhirError, type PatientSummary } from '../types.js';
 import type { PatientView } from '../adapters/types.js';
 import { isFhirId } from '../urls.js';
@@ -9,11 +9,13 @@ import { mapLimit } from '../map-limit.js';
 import { careProviderNames } from './care-provider.js';
 import { unresolvedMedications, type MedicationIndex } from './medications.js';
 import { ReadBudgetExceeded } from '../read-budget.js';
-import { allergyListQueries, entryLimit, partQueries, type ReadMode } from './queries.js';
+import { allergyListQueries, entryLimit, latestVitalQueries, partQueries, type PartQuery, type ReadMode } from './queries.js';
 import { readNoKnownAllergyList, withAllergyListStatement } from './records.js';
-import { fetchPlanned, followPages, type PlannedEntry, type Searchset } from './searchset.js';
+import { fetchPlanned, followPages, readSearchset, type PlannedEntry, type Searchset } from './searchset.js';
+import { latestVitals, readVitals } from './vitals.js';
 import {
   CLINICAL_PARTS,
+  VITAL_KINDS,
   type AllergyView,
   type Cell,
   type ClinicalPart,
@@ -21,6 +23,7 @@ import {
   type ClinicalWarning,
   type PatientClinical,
   type PatientDetails,
+  type VitalKind,
 } from './types.js';
 import { Warnings, sumWarnings } from './warnings.js';
 
@@ -30,7 +33,9 @@ const DETAIL_MAX_PAGES = 10;
  * Parts a list cell reads whole: problems, allergies and drugs come in no order a search can ask
  * for (no date sort in the FHIR search of each), so a current one may sit on any page; their
  * `next` pages are read after the batches, at most this many pages in all (500 records a part).
- * Vital signs and encounters are sorted newest first: their first page holds what a cell shows.
+ * Vital signs and encounters are sorted newest first: their first page holds what a cell shows,
+ * but for a vital kind charted less often than others (a weight among quarter-hourly heart
+ * rates), which is asked on its own (readLatestVitals).
  */
 const LIST_MAX_PAGES = 5;
 const READ_WHOLE: ReadonlySet<ClinicalPart> = new Set(['conditions', 'allergies', 'medications']);
@@ -43,10 +48,13 @@ export type WarningReport = (warnings: ClinicalWarning[]) => void;
  * part, so n patients and p parts cost ceil(n·(1+p) / B) requests. Patients the EHR does not
  * have (404/410) or could not give are absent. Vital signs and encounters read one page (sorted,
  * it holds the newest); problems, allergies and drugs follow their `next` pages (READ_WHOLE).
- * Each answer goes into its row as soon as
+ * A sorted first vital-sign page that links to more and lacks a kind of `vitalKinds` (the vital
+ * columns the list shows; default every kind) is followed by one more search per missing kind,
+ * newest first, after the batches (readLatestVitals): a cell never says "none recorded" for a kind
+ * the EHR has. Each answer goes into its row as soon as
  * its batch arrives, so a long list never holds every Bundle at once, and a row whose answers
  * are all in is handed to `onRow` right away (medications may wait for the Medications that
- * name them; rows with a failed entry are handed on at the end).
+ * name them, vital signs for a missing kind; rows with a failed entry are handed on at the end).
  */
 export async function readClinical(
   ctx: EhrContext,
@@ -54,11 +62,13 @@ export async function readClinical(
   parts: ListPart[],
   report?: WarningReport,
   onRow?: (row: PatientClinical) => void,
+  vitalKinds: readonly VitalKind[] = VITAL_KINDS,
 ): Promise<Map<string, PatientClinical>> {
   const ids = [...new Set(patientIds)].filter(isFhirId);
   // Only a list that shows the care provider waits for the names behind bare references.
   const nameProviders = parts.includes('careProvider');
   const asked = CLINICAL_PARTS.filter((p) => parts.includes(p));
+  const shownKinds = VITAL_KINDS.filter((kind) => vitalKinds.includes(kind));
   const plan = planEntries(ctx, ids, asked, 'list');
   ctx.budget?.sizeFor(plan.length);
   const sorted = sortedParts(plan);
@@ -95,6 +105,8 @@ export async function readClinical(
       return;
     }
     takePart(row, part, data);
+    // A vital kind the list shows that the first page lacks is asked on its own: the row waits for it.
+    if (part === 'vitals') row.vitalLookup = vitalLookupOf(ctx, row.cells.vitals, data, query, shownKinds);
   };
   const takePart = (row: RowRead, part: ClinicalPart, data: PartData): void => {
     checkOrder(ctx, sorted, [[part, data]], row.warnings);
@@ -126,7 +138,7 @@ export async function readClinical(
           (body, index) => {
             take(plan[index], { ok: true, body });
             const row = rows.get(plan[index].patientId)!;
-            if (--row.waiting === 0 && row.summary && !row.pending && !row.careProviderRef && !row.paged) finish(row);
+            if (--row.waiting === 0 && row.summary && !row.pending && !row.careProviderRef && !row.paged && !row.vitalLookup) finish(row);
             return undefined;
           },
           readWarnings,
@@ -136,11 +148,17 @@ export async function readClinical(
   plan.forEach((entry, i) => {
     if (!results[i].ok) take(entry, results[i]);
   });
-  // The further pages of parts read whole, as many at once as the read may have in flight.
+  // The further pages of parts read whole, as many at once as the read may have in flight, and
+  // meanwhile the newest reading of each vital kind a sorted first page lacked (not when the EHR
+  // turned out, in this read or before, to ignore or refuse `_sort`: its first page is no proof).
   const paged = [...rows].flatMap(([id, row]) => (row.summary && row.paged ? row.paged.map((p) => ({ id, row, ...p })) : []));
-  await mapLimit(paged, parallelism(ctx), async ({ id, row, part, set, limit }) => {
-    takePart(row, part, { ok: true, set: await followPages(ctx, set, id, row.warnings, LIST_MAX_PAGES, limit) });
-  });
+  const lookups = sorted.has('vitals') && !ctx.quirks?.noDateSort ? [...rows].filter(([, row]) => row.summary && row.vitalLookup) : [];
+  await Promise.all([
+    mapLimit(paged, parallelism(ctx), async ({ id, row, part, set, limit }) => {
+      takePart(row, part, { ok: true, set: await followPages(ctx, set, id, row.warnings, LIST_MAX_PAGES, limit) });
+    }),
+    lookups.length ? readLatestVitals(ctx, lookups, plan.length, readWarnings) : undefined,
+  ]);
 
   const pending = [...rows.values()].flatMap((row) => (!row.done && row.summary && row.pending ? [row.pending] : []));
   const unnamed = [...rows.values()].flatMap((row) => (!row.done && row.summary && row.careProviderRef ? [row.careProviderRef] : []));
@@ -177,9 +195,95 @@ interface RowRead {
   paged?: { part: ClinicalPart; set: Searchset; limit?: number }[];
   /** A care provider reference without a display, read after the batches. */
   careProviderRef?: string;
+  /** Vital kinds shown that the first page (sorted, with more pages) lacks, read after the batches. */
+  vitalLookup?: VitalLookup;
   /** "No known allergies" as an allergy List states it, joined to the allergies cell when the row is done. */
   allergyStatement?: AllergyView | null;
   done?: PatientClinical;
+}
+
+/** The vital kinds a row's first page lacks, and the Observations that page had (not counted twice). */
+interface VitalLookup {
+  kinds: VitalKind[];
+  seen: Set<string>;
+}
+
+/**
+ * What a row's vital signs need besides their first page: the kinds of `shown` it has no reading
+ * of, when that page was asked newest first, came so, and links to more (an older reading of a
+ * missing kind may sit there). Undefined when nothing more is needed or can be trusted.
+ */
+function vitalLookupOf(
+  ctx: EhrContext,
+  cell: AssembledParts['vitals'],
+  data: PartData,
+  query: PartQuery | undefined,
+  shown: readonly VitalKind[],
+): VitalLookup | undefined {
+  if (!data.ok || !data.set.next || !query?.sort || ctx.quirks?.noDateSort || outOfOrder(data.set)) return undefined;
+  if (cell?.status !== 'ok' && cell?.status !== 'none') return undefined;
+  const have = cell.status === 'ok' ? cell.value : {};
+  const kinds = shown.filter((kind) => !have[kind]);
+  return kinds.length ? { kinds, seen: new Set(data.set.resources.map(observationKey)) } : undefined;
+}
+
+const observationKey = (resource: JsonObject): string => `Observation/${str(resource.id) ?? ''}`;
+
+/**
+ * The newest readings of the vital kinds rows lack, one batch entry per row per kind
+ * (queries.ts `latestVitalQueries`), all in one runEntries call, merged into each row's vital
+ * signs. A failure leaves the cells as the first page made them, with `vital_lookup_failed`; an
+ * answer not newest first is not used (`sort_ignored`): its readings need not be the newest.
+ */
+async function readLatestVitals(ctx: EhrContext, rows: Array<[string, RowRead]>, planned: number, warnings: Warnings): Promise<void> {
+  const builders = new Map<VitalKind, ReturnType<typeof latestVitalQueries>>();
+  const entries: Array<{ row: RowRead; id: string; query: PartQuery; url: string }> = [];
+  for (const [id, row] of rows) {
+    for (const kind of row.vitalLookup!.kinds) {
+      if (!builders.has(kind)) builders.set(kind, latestVitalQueries(ctx, kind));
+      const build = builders.get(kind);
+      if (build) entries.push({ row, id, ...build(id) });
+    }
+  }
+  if (entries.length === 0) return;
+  ctx.budget?.sizeFor(planned + entries.length);
+  let results: EntryResult[];
+  try {
+    results = await runEntries(
+      ctx,
+      entries.map((e) => e.url),
+      undefined,
+      warnings,
+    );
+  } catch (error) {
+    if (!(error instanceof FhirError) || error instanceof ReadBudgetExceeded) throw error;
+    for (const [, row] of rows) row.warnings.add('vital_lookup_failed');
+    return;
+  }
+  const found = new Map<RowRead, JsonObject[]>();
+  entries.forEach(({ row, id, query }, i) => {
+    const result = results[i];
+    const set = result.ok ? readSearchset(result.body, id, row.warnings, entryLimit(query)) : undefined;
+    if (!set || outOfOrder(set)) {
+      row.warnings.add(set ? 'sort_ignored' : 'vital_lookup_failed');
+      return;
+    }
+    const own = found.get(row) ?? [];
+    found.set(row, own);
+    for (const resource of set.resources) {
+      const key = observationKey(resource);
+      if (str(resource.id) && row.vitalLookup!.seen.has(key)) continue;
+      row.vitalLookup!.seen.add(key);
+      own.push(resource);
+    }
+  });
+  for (const [row, resources] of found) {
+    const latest = latestVitals(readVitals(resources, row.warnings));
+    const more = Object.fromEntries(row.vitalLookup!.kinds.flatMap((kind) => (latest[kind] ? [[kind, latest[kind]]] : [])));
+    if (Object.keys(more).length === 0) continue;
+    const cell = row.cells.vitals;
+    row.cells.vitals = { status: 'ok', value: { ...(cell?.status === 'ok' ? cell.value : {}), ...more } };
+  }
 }
 
 /**

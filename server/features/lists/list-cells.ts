@@ -30,6 +30,11 @@ export function partsFor(columns: ListColumn[]): ListPart[] {
   return [...parts];
 }
 
+/** The vital kinds a set of columns shows: a kind missing from a row's first page of vital signs is read on its own. */
+export function vitalKindsFor(columns: ListColumn[]): VitalKind[] {
+  return columns.filter((column): column is VitalKind => vitalColumns.has(column));
+}
+
 const none = { status: 'none' } as const;
 
 /** Narrows a part's cell to one column's value, keeping "none recorded" and "not available" apart. */

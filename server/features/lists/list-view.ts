@@ -3,7 +3,7 @@ import type { Cell, EhrGateway, PatientClinical } from '../../ehr/index.js';
 import { toProblem } from '../../platform/error-handler.js';
 import { logger } from '../../platform/logger.js';
 import { fieldValue } from '../../../contract/manual.js';
-import { cellsFor, partsFor, summaryColumns } from './list-cells.js';
+import { cellsFor, partsFor, summaryColumns, vitalKindsFor } from './list-cells.js';
 import type { Note, StoredList, TeamKey, TeamStore } from '../../storage/ports.js';
 import type { ListRow as ContractListRow, ListView as ContractListView } from '../../../contract/lists.js';
 import type { FailedRows, ListToShow } from './list-service.js';
@@ -58,7 +58,7 @@ export async function buildListView(
   };
   let found = new Map<string, PatientClinical>();
   if (connection.mode === 'ehr' && list.patientIds.length) {
-    const reading = ehr.readClinical(connection.url, team.tenantId, list.patientIds, partsFor(list.columns), buildEarly);
+    const reading = ehr.readClinical(connection.url, team.tenantId, list.patientIds, partsFor(list.columns), buildEarly, vitalKindsFor(list.columns));
     try {
       found = await reading;
     } catch (err) {

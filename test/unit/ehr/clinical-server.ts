@@ -98,7 +98,8 @@ function search(ehr: FakeEhr, store: R[], relative: string, options: ClinicalSer
     (r) =>
       r.resourceType === type &&
       ['subject', 'patient', 'beneficiary', 'subscriber'].some((f) => (r[f] as R | undefined)?.reference === patientRef) &&
-      (!params.has('category') || String(JSON.stringify(r.category)).includes(`"${params.get('category')}"`)),
+      (!params.has('category') || String(JSON.stringify(r.category)).includes(`"${params.get('category')}"`)) &&
+      (!params.has('code') || matchesCode(r.code, params.get('code')!)),
   );
   if (sorted && !options.ignoreSort) matches = [...matches].sort((a, b) => dateOf(b).localeCompare(dateOf(a)));
   const offset = Number(params.get('_offset') ?? 0);
@@ -134,6 +135,16 @@ function search(ehr: FakeEhr, store: R[], relative: string, options: ClinicalSer
       ],
     },
   };
+}
+
+/** A token search on `code`: comma-separated alternatives, each `code` or `system|code`. */
+function matchesCode(concept: unknown, wanted: string): boolean {
+  const codings = ((concept as R | undefined)?.coding ?? []) as R[];
+  return wanted.split(',').some((token) => {
+    const bar = token.indexOf('|');
+    const [system, code] = bar < 0 ? [undefined, token] : [token.slice(0, bar), token.slice(bar + 1)];
+    return codings.some((c) => c.code === code && (system === undefined || c.system === system));
+  });
 }
 
 /** Comparable text of the date a server sorts on (ISO strings of one zone compare as text). */

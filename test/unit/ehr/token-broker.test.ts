@@ -218,3 +218,25 @@ describe('a FHIR 401 through the gateway', () => {
     expect(ehr.requestsTo('/Patient/_search')).toHaveLength(2);
   });
 });
+
+describe('a partner whose secrets come from Key Vault', () => {
+  it('waits for the first read of the vault when it holds no secret yet, instead of refusing the request', async () => {
+    ehr.handle((r) => (r.path === '/oauth/token' && credentials(r).secret === SECRET ? token('from-vault') : invalidClient));
+    let held: string[] = [];
+    let reads = 0;
+    const partner = {
+      ...partnerAt(ehr, [], 'app'),
+      get clientSecrets() {
+        return held;
+      },
+      reloadSecrets: async () => {
+        reads++;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        held = [SECRET];
+      },
+    };
+    const tokens = createTokenBroker({ transport: createTransport({}) });
+    expect(await tokens.getToken({ ...key, partner })).toBe('from-vault');
+    expect(reads).toBe(1);
+  });
+});
