@@ -3,7 +3,7 @@ import { listColumns } from './columns.js';
 import { when } from './ids.js';
 import { unavailableReasons, unconfirmedVerifications, type UnavailableReason } from './plain-constants.js';
 import { note } from './notes.js';
-import { COMPARATORS } from './vital-ranges.js';
+import { COMPARATORS, VITAL_INTERPRETATIONS } from './vital-ranges.js';
 
 /**
  * The cells of a patient list: what each column carries. A cell is data (`ok` with the column's
@@ -66,8 +66,17 @@ export const qualified = z.literal(true).optional();
  */
 export const preliminary = z.literal(true).optional();
 
+/**
+ * What the EHR itself says of the reading (Observation.interpretation, HL7 v2 table 0078 codes:
+ * H/HU high, HH critical high, L/LU low, LL critical low, A abnormal, AA critical abnormal; the
+ * most severe when it gives several; server/ehr/clinical/interpretation.ts). Absent for N (normal),
+ * for none and for codes not read. The tab shows it, as the EHR's, when the app's NEWS2 flag is
+ * absent or less severe. For blood pressure: the most severe of the panel's and its halves'.
+ */
+export const interpretation = z.enum(VITAL_INTERPRETATIONS).optional();
+
 /** A vital sign's latest reading in a list cell (the column names the kind). Null time: the EHR gave none. */
-export const vitalValue = z.object({ time: when.nullable(), value: measurement, qualified, preliminary });
+export const vitalValue = z.object({ time: when.nullable(), value: measurement, qualified, preliminary, interpretation });
 export type VitalValue = z.infer<typeof vitalValue>;
 
 /** Blood pressure's latest reading: systolic and diastolic, either may be missing. */
@@ -77,6 +86,7 @@ export const bloodPressureValue = z.object({
   diastolic: measurement.nullable(),
   qualified,
   preliminary,
+  interpretation,
 });
 export type BloodPressureValue = z.infer<typeof bloodPressureValue>;
 

@@ -16,7 +16,8 @@
  * reading in a unit other than the table's (a temperature the EHR sent in an unknown unit).
  * The bands are for adults: NEWS2 is not for under-16s (RCP 2017, "NEWS2 should not be used in
  * children (aged under 16)"), whose normal heart and breathing rates are higher. A patient known to
- * be younger than 16 (adultRangesApply) gets no flag at all rather than an adult's.
+ * be younger than 16 (adultRangesApply) gets no flag at all rather than an adult's; the EHR's own
+ * interpretation of a reading (VITAL_INTERPRETATIONS) is still shown, as the EHR's.
  */
 
 import { latestMs } from './fhir-time.js';
@@ -128,6 +129,23 @@ export const vitalFlag = (
   comparator?: Comparator | null,
   adult = true,
 ): VitalFlag | null => vitalBand(kind, value, unit, comparator, adult)?.flag ?? null;
+
+/**
+ * The EHR's own interpretation of a reading (Observation.interpretation, read on the server:
+ * server/ehr/clinical/interpretation.ts), as the cell carries it. It is shown beside the app's
+ * flag only when it says more: the app's flag gives none or a less severe one (moreSevereOfEhr).
+ * Severity: critical (low, high, abnormal) > low, high, abnormal > none.
+ */
+export const VITAL_INTERPRETATIONS = ['low', 'high', 'criticalLow', 'criticalHigh', 'abnormal', 'criticalAbnormal'] as const;
+export type VitalInterpretation = (typeof VITAL_INTERPRETATIONS)[number];
+export const isVitalInterpretation = (x: unknown): x is VitalInterpretation => (VITAL_INTERPRETATIONS as readonly unknown[]).includes(x);
+
+/** 2 for a critical mark, 1 for low, high or abnormal, 0 for none. */
+export const markSeverity = (mark: VitalFlag | VitalInterpretation | null | undefined): number => (!mark ? 0 : mark.startsWith('critical') ? 2 : 1);
+
+/** The EHR's interpretation when it is more severe than the app's flag (which stays as it is); else null. */
+export const moreSevereOfEhr = (flag: VitalFlag | null | undefined, interpretation: unknown): VitalInterpretation | null =>
+  isVitalInterpretation(interpretation) && markSeverity(interpretation) > markSeverity(flag) ? interpretation : null;
 
 /** The age from which the adult ranges (NEWS2) apply. */
 export const ADULT_FROM_YEARS = 16;

@@ -3,7 +3,15 @@ import type { When } from '../../contract/ids';
 import { allColumns } from './columns';
 import { codeLabel, exactNumberText, fhirTimeText, numberText } from './format';
 import { isUnconfirmed } from '../../contract/plain-constants';
-import { isComparator, isStale, vitalBand, type Comparator, type VitalFlag } from '../../contract/vital-ranges';
+import {
+  isComparator,
+  isStale,
+  moreSevereOfEhr,
+  vitalBand,
+  type Comparator,
+  type VitalFlag,
+  type VitalInterpretation,
+} from '../../contract/vital-ranges';
 import type { MessageKey } from './i18n/en';
 import { t } from './i18n/t';
 
@@ -22,6 +30,12 @@ export interface CellDisplay {
   flag?: VitalFlag;
   /** The NEWS2 score of the flagged value's band. */
   news2?: number;
+  /**
+   * The EHR's own interpretation of the reading (contract `interpretation`, Observation.interpretation),
+   * only when it is more severe than `flag` (or there is none: a child's reading, weight, BMI):
+   * shown as the EHR's, with an icon and words ("Critical high (EHR)"), beside the app's flag.
+   */
+  ehrFlag?: VitalInterpretation;
   /** A vital sign taken more than 24 hours ago. */
   stale?: boolean;
   /** A reading or place the EHR qualifies in a way the tab cannot read (contract `qualified`): marked "check in EHR". */
@@ -91,12 +105,14 @@ export const boundText = (m: { value: number; comparator?: Comparator }, text = 
 const sourceOf = (m: ShownMeasurement | null) =>
   m?.original ? `${boundText({ ...m.original, comparator: m.comparator }, exactNumberText)} ${m.original.unit ?? ''}`.trim() : null;
 
-/** The flag, staleness and source of a vital sign's reading, as `CellDisplay` carries them. */
-function vitalMarks(kind: string, m: ShownMeasurement | null, time: unknown, now: number, source: string | null, adult: boolean) {
+/** The flag (the app's, and the EHR's when it says more), staleness and source of a vital sign's reading, as `CellDisplay` carries them. */
+function vitalMarks(kind: string, m: ShownMeasurement | null, v: Json, now: number, source: string | null, adult: boolean) {
   const band = m ? vitalBand(kind, m.value, m.unit, m.comparator, adult) : null;
+  const ehrFlag = moreSevereOfEhr(band?.flag, v.interpretation);
   return {
     ...(band?.flag ? { flag: band.flag, news2: band.news2 } : {}),
-    ...(isStale(whenOf(time), now) ? { stale: true } : {}),
+    ...(ehrFlag ? { ehrFlag } : {}),
+    ...(isStale(whenOf(v.time), now) ? { stale: true } : {}),
     ...(source ? { source } : {}),
   };
 }
@@ -224,7 +240,7 @@ function valueText(column: string, v: unknown, now: number, adult: boolean): Cel
         ...vitalText(withUnit(`${number(systolic)}/${number(diastolic)}`, unitText(systolic?.unit ?? diastolic?.unit)), v),
         detail: shortTime(v.time) || undefined,
         // NEWS2 scores the systolic pressure only.
-        ...vitalMarks('systolic', systolic, v.time, now, source, adult),
+        ...vitalMarks('systolic', systolic, v, now, source, adult),
         ...qualifiedMark(v),
       };
     }
@@ -240,7 +256,7 @@ function valueText(column: string, v: unknown, now: number, adult: boolean): Cel
       return {
         ...vitalText(withUnit(boundText(m), unitText(m.unit)), v),
         detail: shortTime(v.time) || undefined,
-        ...vitalMarks(column, m, v.time, now, sourceOf(m), adult),
+        ...vitalMarks(column, m, v, now, sourceOf(m), adult),
         ...qualifiedMark(v),
       };
     }

@@ -8,15 +8,18 @@ const useStyles = makeStyles({
 });
 
 /**
- * A vital sign's flag (high, low, critical) and staleness, and "check in EHR" on a value the EHR
+ * A vital sign's flag (high, low, critical), the EHR's own interpretation when it says more ("Critical
+ * high (EHR)"), and staleness, and "check in EHR" on a value the EHR
  * qualifies, each as an icon and words, never colour alone; the words are what a screen reader
  * reads, the hint says why on hover.
  */
-export function VitalMarks({ shown }: { shown: Pick<CellDisplay, 'flag' | 'news2' | 'stale' | 'qualified'> }) {
+export function VitalMarks({ shown }: { shown: Pick<CellDisplay, 'flag' | 'news2' | 'ehrFlag' | 'stale' | 'qualified'> }) {
   const styles = useStyles();
-  if (!shown.flag && !shown.stale && !shown.qualified) return null;
+  if (!shown.flag && !shown.ehrFlag && !shown.stale && !shown.qualified) return null;
   const critical = shown.flag === 'criticalLow' || shown.flag === 'criticalHigh';
   const low = shown.flag === 'low' || shown.flag === 'criticalLow';
+  const ehr = shown.ehrFlag;
+  const ehrCritical = ehr === 'criticalLow' || ehr === 'criticalHigh' || ehr === 'criticalAbnormal';
   return (
     <span className={styles.marks}>
       {shown.flag && (
@@ -29,6 +32,18 @@ export function VitalMarks({ shown }: { shown: Pick<CellDisplay, 'flag' | 'news2
           data-vital-flag={shown.flag}
         >
           {t(`vital.flag.${shown.flag}`)}
+        </Badge>
+      )}
+      {ehr && (
+        <Badge
+          size="small"
+          appearance={ehrCritical ? 'filled' : 'tint'}
+          color={ehrCritical ? 'danger' : 'warning'}
+          icon={ehrCritical || ehr === 'abnormal' ? <WarningFilled /> : ehr === 'low' ? <ArrowDownRegular /> : <ArrowUpRegular />}
+          title={t('vital.ehrFlagHint')}
+          data-ehr-flag={ehr}
+        >
+          {t(`vital.ehrFlag.${ehr}`)}
         </Badge>
       )}
       {shown.stale && (

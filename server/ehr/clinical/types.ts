@@ -15,7 +15,8 @@ export type ListPart = ClinicalPart | 'careProvider';
  * one definition. A cell is "none recorded", "not available" (`not_offered`: the EHR does not list the
  * resource type; `failed`: it answered with an error, late or too large; `malformed`: not a search
  * result) or data; a `When` keeps the EHR's text (maybe partial, maybe without zone) with a moment for
- * sorting; a `Measurement` is in °C, kg and cm after conversion, with what the EHR sent as `original`.
+ * sorting; a `Measurement` is in °C, kg and cm after conversion, with what the EHR sent as `original`;
+ * a `VitalReading` carries the EHR's own `interpretation` of it when there is one (interpretation.ts).
  */
 export type { Cell, Measurement, UnavailableReason, When, AllergyView, ConditionView, CoverageView, EncounterView, MedicationView, VitalReading };
 export type { VitalKind };

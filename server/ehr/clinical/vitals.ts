@@ -6,6 +6,8 @@ import { Warnings } from './warnings.js';
 import { KIND_OF_CODE, type VitalCodeKind } from './vital-codes.js';
 import { isComparator } from '../../../contract/vital-ranges.js';
 import { qualifiedByEhr, qualifiedMark } from '../modifiers.js';
+import { interpretationMark, interpretationOf, mostSevere } from './interpretation.js';
+import type { VitalInterpretation } from '../../../contract/vital-ranges.js';
 
 /**
  * Observation.status (observation-status, the same codes in DSTU2, STU3 and R4): `registered` ("no
@@ -57,11 +59,13 @@ function readingOf(obs: JsonObject, kind: Exclude<Kind, 'systolic' | 'diastolic'
       diastolic: parts.diastolic ?? null,
       ...qualifiedMark(obs, ['component']),
       ...preliminaryMark(obs),
+      // The EHR's interpretation of the panel or of either pressure it gives: the most severe.
+      ...interpretationMark(mostSevere(interpretationOf(obs.interpretation), parts.interpretation)),
     };
   }
   const value = measurement(kind, obs.valueQuantity, warnings);
   if (!value) warnings.add('observation_without_value');
-  return value && { kind, time, value, ...qualifiedMark(obs), ...preliminaryMark(obs) };
+  return value && { kind, time, value, ...qualifiedMark(obs), ...preliminaryMark(obs), ...interpretationMark(interpretationOf(obs.interpretation)) };
 }
 
 /**
@@ -69,7 +73,7 @@ function readingOf(obs: JsonObject, kind: Exclude<Kind, 'systolic' | 'diastolic'
  * "82/40 mmHg" (older DSTU2 feeds, where Observation.value[x] may be a string): whole numbers,
  * read as mmHg. Any other text is no value.
  */
-function pressureText(value: unknown): { systolic?: Measurement; diastolic?: Measurement } {
+function pressureText(value: unknown): Pressure {
   const m = /^\s*(\d{1,3})\s*\/\s*(\d{1,3})\s*(?:mm\s*\[?hg\]?)?\s*$/i.exec(str(value) ?? '');
   if (!m) return {};
   return {
@@ -85,6 +89,14 @@ interface Half {
   value: Measurement;
   qualified: boolean;
   preliminary: boolean;
+  interpretation?: VitalInterpretation;
+}
+
+/** A panel's pressures, and the most severe interpretation of the components they came from. */
+interface Pressure {
+  systolic?: Measurement;
+  diastolic?: Measurement;
+  interpretation?: VitalInterpretation;
 }
 
 /** Readings from vital-sign Observations; unknown codes are ignored, value-less ones skipped with a warning. */
@@ -105,7 +117,14 @@ export function readVitals(observations: JsonObject[], warnings: Warnings): Vita
       warnings.add('observation_without_value');
       continue;
     }
-    halves.push({ kind, time, value, qualified: qualifiedByEhr(obs), preliminary: obs.status === 'preliminary' });
+    halves.push({
+      kind,
+      time,
+      value,
+      qualified: qualifiedByEhr(obs),
+      preliminary: obs.status === 'preliminary',
+      interpretation: interpretationOf(obs.interpretation),
+    });
   }
   return [...readings, ...pairHalves(halves)];
 }
@@ -118,7 +137,7 @@ export function readVitals(observations: JsonObject[], warnings: Warnings): Vita
  * newest systolic and the newest diastolic whenever they are close enough to be one reading, and a
  * half without a partner in the window stands alone ("85/?"). Halves without a usable time pair
  * only with the other half written at the same time text. Either half qualified or preliminary
- * makes the pressure so.
+ * makes the pressure so; the pressure's interpretation is the more severe of the halves'.
  */
 function pairHalves(halves: Half[]): BloodPressureReading[] {
   const timed = halves.filter((h) => h.time?.epochMs != null).sort((a, b) => newestFirst(a.time, b.time));
@@ -132,6 +151,7 @@ function pairHalves(halves: Half[]): BloodPressureReading[] {
     diastolic: parts.find((h) => h.kind === 'diastolic')?.value ?? null,
     ...(parts.some((h) => h.qualified) ? { qualified: true as const } : {}),
     ...(parts.some((h) => h.preliminary) ? { preliminary: true as const } : {}),
+    ...interpretationMark(mostSevere(...parts.map((h) => h.interpretation))),
   });
   for (const [i, half] of timed.entries()) {
     if (paired.has(half)) continue;
@@ -194,15 +214,18 @@ export function latestVitalsOfSorted(observations: JsonObject[], warnings: Warni
   return latest;
 }
 
-function components(obs: JsonObject, warnings: Warnings): { systolic?: Measurement; diastolic?: Measurement } {
-  const found: { systolic?: Measurement; diastolic?: Measurement } = {};
+function components(obs: JsonObject, warnings: Warnings): Pressure {
+  const found: Pressure = {};
   for (const component of objects(obs.component)) {
     const kind = conceptCodes(component.code)
       .map((c) => KIND_OF_CODE.get(c))
       .find((k) => k === 'systolic' || k === 'diastolic');
     if (kind && !found[kind]) {
       const value = measurement('bloodPressure', component.valueQuantity, warnings);
-      if (value) found[kind] = value;
+      if (value) {
+        found[kind] = value;
+        found.interpretation = mostSevere(found.interpretation, interpretationOf(component.interpretation));
+      }
     }
   }
   return found;

@@ -1,7 +1,7 @@
 import type { BloodPressureValue, Cell, Measurement, RowCells, VitalValue } from '../../../contract/cells.js';
 import { asWrittenMs, fhirTime, sortKeyMs } from '../../../contract/fhir-time.js';
 import type { When } from '../../../contract/ids.js';
-import { adultRangesApply, vitalFlag, type VitalFlag } from '../../../contract/vital-ranges.js';
+import { adultRangesApply, moreSevereOfEhr, vitalFlag, type VitalFlag, type VitalInterpretation } from '../../../contract/vital-ranges.js';
 import { vitalKinds, type VitalKind } from '../../../contract/vitals.js';
 import type { ListColumn } from '../../../contract/columns.js';
 import { asPerson } from '../../../contract/manual.js';
@@ -194,8 +194,14 @@ export function whenText(w: When | null | undefined, zone: string): string {
   return `${localTime(asWrittenMs(t), 'UTC')} ${ZONE_NOT_GIVEN}`;
 }
 
-const flagWords: Record<VitalFlag, string> = { low: 'Low', high: 'High', criticalLow: 'Critical low', criticalHigh: 'Critical high' };
-const flagText = (flag: VitalFlag | null) => (flag ? flagWords[flag] : '');
+const flagWords: Record<VitalFlag | VitalInterpretation, string> = {
+  low: 'Low',
+  high: 'High',
+  criticalLow: 'Critical low',
+  criticalHigh: 'Critical high',
+  abnormal: 'Abnormal',
+  criticalAbnormal: 'Critical abnormal',
+};
 
 /** One column of the CSV: its heading and its text or number for a row. */
 export interface CsvColumn {
@@ -217,7 +223,8 @@ function vitalCell<T>(row: ListRow, column: VitalKind): { value: T } | { missing
  * A vital sign's columns: value (a number a spreadsheet can sort and chart; blood pressure as
  * systolic and diastolic; text such as "<35" when the EHR gave a bound, not a value), unit, time in
  * the user's zone, and flag (high, low, critical: the tab's rule, `contract/vital-ranges.ts`, on the
- * value shown; blood pressure by its systolic; none for a patient younger than the adult ranges are for).
+ * value shown; blood pressure by its systolic; none for a patient younger than the adult ranges are for;
+ * then the EHR's own interpretation when it is more severe, "Critical high (EHR)").
  * A missing reading says why in the value column and leaves the others empty.
  */
 function vitalColumns(kind: VitalKind, heading: string, zone: string): CsvColumn[] {
@@ -235,7 +242,7 @@ function vitalColumns(kind: VitalKind, heading: string, zone: string): CsvColumn
       { heading: `${heading} diastolic`, value: (row) => of(row, (v) => (v.diastolic ? bounded(v.diastolic) : '')) },
       { heading: `${heading} unit`, value: (row) => of(row, (v) => v.systolic?.unit ?? v.diastolic?.unit ?? '') },
       { heading: timeHeading, value: (row) => of(row, (v) => whenText(v.time, zone)) },
-      { heading: `${heading} flag`, value: (row) => of(row, (v) => flagColumn(flagText(flagOf(row, v)), v)) },
+      { heading: `${heading} flag`, value: (row) => of(row, (v) => flagColumn(flagOf(row, v), v)) },
     ];
   }
   const of = (row: ListRow, pick: (v: VitalValue) => string | number, missing = false) => {
@@ -248,7 +255,7 @@ function vitalColumns(kind: VitalKind, heading: string, zone: string): CsvColumn
     { heading: timeHeading, value: (row) => of(row, (v) => whenText(v.time, zone)) },
     {
       heading: `${heading} flag`,
-      value: (row) => of(row, (v) => flagColumn(flagText(vitalFlag(kind, v.value.value, v.value.unit, v.value.comparator, adult(row))), v)),
+      value: (row) => of(row, (v) => flagColumn(vitalFlag(kind, v.value.value, v.value.unit, v.value.comparator, adult(row)), v)),
     },
   ];
 }
@@ -257,11 +264,17 @@ function vitalColumns(kind: VitalKind, heading: string, zone: string): CsvColumn
 const adult = (row: ListRow) => adultRangesApply(row.birthDate, Date.now());
 
 /**
- * A reading's flag column: the flag, "preliminary" for a result that may still change
- * (Observation.status), and "check in EHR" for a reading the EHR qualifies (the value column stays a number).
+ * A reading's flag column: the app's flag, the EHR's own interpretation when it is more severe
+ * (Observation.interpretation, as the tab shows it: "Critical high (EHR)"), "preliminary" for a
+ * result that may still change (Observation.status), and "check in EHR" for a reading the EHR
+ * qualifies (the value column stays a number).
  */
-const flagColumn = (flag: string, reading: { qualified?: true; preliminary?: true }) =>
-  [flag, reading.preliminary && 'preliminary', reading.qualified && QUALIFIED].filter(Boolean).join('; ');
+const flagColumn = (flag: VitalFlag | null, reading: { qualified?: true; preliminary?: true; interpretation?: VitalInterpretation }) => {
+  const ehr = moreSevereOfEhr(flag, reading.interpretation);
+  return [flag && flagWords[flag], ehr && `${flagWords[ehr]} (EHR)`, reading.preliminary && 'preliminary', reading.qualified && QUALIFIED]
+    .filter(Boolean)
+    .join('; ');
+};
 
 /** " (preliminary)" after a reading the EHR gives as preliminary (Observation.status), as the tab writes it. */
 const preliminary = (reading: { preliminary?: true }) => (reading.preliminary ? ' (preliminary)' : '');
