@@ -183,6 +183,8 @@ export const conditionView = z.object({
   verificationStatus: z.string().nullable(),
   /** Active, recurrence or relapse: what the list cell shows (refuted and entered-in-error are never sent). */
   current: z.boolean(),
+  /** The EHR gave the concept no words: the name is its code read out ("RxNorm 855332"), never taken for another item of that name. */
+  unnamed: z.literal(true).optional(),
   qualified,
 });
 export type ConditionView = z.infer<typeof conditionView>;
@@ -207,6 +209,8 @@ export const allergyView = z.object({
   current: z.boolean(),
   /** The record states no known allergy (SNOMED 716186003 and kin): read "No known allergies". */
   noneKnown: z.boolean(),
+  /** The EHR gave the concept no words: the name is its code read out ("RxNorm 855332"), never taken for another item of that name. */
+  unnamed: z.literal(true).optional(),
   qualified,
 });
 export type AllergyView = z.infer<typeof allergyView>;
@@ -214,6 +218,9 @@ export type AllergyView = z.infer<typeof allergyView>;
 export const medicationView = z.object({
   kind: z.enum(['order', 'statement']),
   name: z.string().nullable(),
+  /** The EHR gave the concept no words: the name is its code read out ("RxNorm 855332"), never taken for another item of that name. */
+  unnamed: z.literal(true).optional(),
+
   /** The drug's first coding as `system|code`. */
   code: z.string().nullable(),
   status: z.string().nullable(),

@@ -128,6 +128,7 @@ export function readMedications(resources: JsonObject[], included: MedicationInd
       return {
         kind: r.resourceType === 'MedicationStatement' ? 'statement' : 'order',
         name: medicationName(r, included),
+        ...(medicationName(r, included, false) === null && medicationName(r, included) !== null ? { unnamed: true as const } : {}),
         code: medicationCode(r, included),
         status,
         current: currentByStatus && !ended,
@@ -182,15 +183,15 @@ export function unresolvedMedications(resources: JsonObject[], included: Medicat
 }
 
 /** The drug's words: the concept's (its code read out when it has no words, see conceptText), a reference's display, the referenced Medication's code. */
-function medicationName(r: JsonObject, included: MedicationIndex): string | null {
-  const concept = conceptText(r.medicationCodeableConcept);
+function medicationName(r: JsonObject, included: MedicationIndex, orCode = true): string | null {
+  const concept = conceptText(r.medicationCodeableConcept, orCode);
   if (concept) return concept;
   const ref = isObject(r.medicationReference) ? r.medicationReference : undefined;
   if (!ref) return null;
   const display = str(ref.display);
   if (display) return display;
   const medication = referencedMedication(r, included);
-  return medication ? conceptText(medication.code) : null;
+  return medication ? conceptText(medication.code, orCode) : null;
 }
 
 /** DSTU2 and later `dosageInstruction[].text`, a statement's `dosage[].text`. */

@@ -12,7 +12,7 @@ import { ReadBudgetExceeded } from '../read-budget.js';
 import { allergyListQueries, entryLimit, latestVitalQueries, partQueries, type PartQuery, type ReadMode } from './queries.js';
 import { readNoKnownAllergyList, withAllergyListStatement } from './records.js';
 import { fetchPlanned, followPages, readSearchset, type PlannedEntry, type Searchset } from './searchset.js';
-import { latestVitals, readVitals } from './vitals.js';
+import { latestVitals, readVitals, settledLatest } from './vitals.js';
 import {
   CLINICAL_PARTS,
   VITAL_KINDS,
@@ -223,7 +223,8 @@ function vitalLookupOf(
   if (!data.ok || !data.set.next || !query?.sort || ctx.quirks?.noDateSort || outOfOrder(data.set)) return undefined;
   if (cell?.status !== 'ok' && cell?.status !== 'none') return undefined;
   const have = cell.status === 'ok' ? cell.value : {};
-  const kinds = shown.filter((kind) => !have[kind]);
+  // A kind is asked for when the page has no settled latest of it: none, only readings dated in the future, or pressures without a systolic.
+  const kinds = shown.filter((kind) => !settledLatest(have[kind]));
   return kinds.length ? { kinds, seen: new Set(data.set.resources.map(observationKey)) } : undefined;
 }
 
@@ -279,10 +280,14 @@ async function readLatestVitals(ctx: EhrContext, rows: Array<[string, RowRead]>,
   });
   for (const [row, resources] of found) {
     const latest = latestVitals(readVitals(resources, row.warnings));
-    const more = Object.fromEntries(row.vitalLookup!.kinds.flatMap((kind) => (latest[kind] ? [[kind, latest[kind]]] : [])));
-    if (Object.keys(more).length === 0) continue;
     const cell = row.cells.vitals;
-    row.cells.vitals = { status: 'ok', value: { ...(cell?.status === 'ok' ? cell.value : {}), ...more } };
+    const had = cell?.status === 'ok' ? cell.value : {};
+    // The page's reading of a kind stays unless the lookup's ranks before it (latestVitals' rule).
+    const more = Object.fromEntries(
+      row.vitalLookup!.kinds.flatMap((kind) => (latest[kind] ? [[kind, latestVitals([had[kind], latest[kind]].filter((r) => !!r))[kind]]] : [])),
+    );
+    if (Object.keys(more).length === 0) continue;
+    row.cells.vitals = { status: 'ok', value: { ...had, ...more } };
   }
 }
 

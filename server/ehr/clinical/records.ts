@@ -1,6 +1,6 @@
 import { isObject, list, objects, str, type JsonObject } from '../json.js';
 import type { AllergyReaction, AllergyView, Cell, ConditionView, When } from './types.js';
-import { annotationText, conceptCodes, conceptText, newestFirst, statusCode, when } from './values.js';
+import { annotationText, conceptCodes, conceptText, newestFirst, statusCode, unnamedMark, when } from './values.js';
 import type { Warnings } from './warnings.js';
 import { qualifiedMark } from '../modifiers.js';
 
@@ -63,6 +63,7 @@ export function readConditions(resources: JsonObject[], warnings?: Warnings): Co
     const clinicalStatus = statusCode(r.clinicalStatus);
     views.push({
       display: conceptText(r.code),
+      ...unnamedMark(r.code),
       code: firstCode(r.code),
       severity: severityOf(r.severity),
       date: recorded ?? onset,
@@ -227,6 +228,7 @@ export function readAllergies(resources: JsonObject[], warnings?: Warnings): All
     const view: AllergyView = {
       // "No known drug allergy" and its kin keep their own words (a code alone gets them here, not "SNOMED CT 409137002").
       substance: conceptText(concept, false) ?? ofKind?.words ?? conceptText(concept),
+      ...(ofKind ? {} : unnamedMark(concept)),
       clinicalStatus: clinical,
       verificationStatus: verification,
       criticality: criticalityOf(r.criticality),

@@ -127,6 +127,10 @@ export function conceptText(value: unknown, orCode = true): string | null {
   return other;
 }
 
+/** `unnamed` for a concept with a code but no words: its name is the code read out (see conceptText). */
+export const unnamedMark = (value: unknown): { unnamed?: true } =>
+  conceptText(value, false) === null && conceptText(value) !== null ? { unnamed: true } : {};
+
 /** Every code of a CodeableConcept (or a lone Coding). */
 export function conceptCodes(value: unknown): string[] {
   if (!isObject(value)) return [];

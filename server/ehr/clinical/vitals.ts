@@ -8,6 +8,7 @@ import { isComparator } from '../../../contract/vital-ranges.js';
 import { qualifiedByEhr, qualifiedMark } from '../modifiers.js';
 import { interpretationMark, interpretationOf, mostSevere } from './interpretation.js';
 import type { VitalInterpretation } from '../../../contract/vital-ranges.js';
+import { asWrittenMs, fhirTime, WIDEST_OFFSET_MS } from '../../../contract/fhir-time.js';
 
 /**
  * Observation.status (observation-status, the same codes in DSTU2, STU3 and R4): `registered` ("no
@@ -153,6 +154,16 @@ function pairHalves(halves: Half[]): BloodPressureReading[] {
     ...(parts.some((h) => h.preliminary) ? { preliminary: true as const } : {}),
     ...interpretationMark(mostSevere(...parts.map((h) => h.interpretation))),
   });
+  // One cuff reading first: a systolic and a diastolic at the same instant are one pressure, never split by a half between.
+  const atInstant = new Map<number, Half>();
+  for (const half of timed) {
+    const at = half.time!.epochMs!;
+    const other = atInstant.get(at);
+    if (other && other.kind !== half.kind && !paired.has(other)) {
+      paired.add(other).add(half);
+      pressures.push(pressure(other, half));
+    } else if (!other || paired.has(other)) atInstant.set(at, half);
+  }
   for (const [i, half] of timed.entries()) {
     if (paired.has(half)) continue;
     paired.add(half);
@@ -271,8 +282,22 @@ function latestRank(reading: VitalReading, now: number): [number, number, number
   const half = reading.kind === 'bloodPressure' && !reading.systolic ? 1 : 0;
   const at = reading.time?.epochMs;
   if (at == null) return [2, half, 0];
-  return [at - now > FUTURE_ALLOWANCE_MS ? 1 : 0, half, -at];
+  return [earliestMs(reading.time!.text, at) - now > FUTURE_ALLOWANCE_MS ? 1 : 0, half, -at];
 }
+
+/**
+ * The earliest moment a time can mean, for the future test: an instant is itself; a time without a
+ * zone, or a day, month or year, read at the widest offset east of UTC (a reading taken at 09:45
+ * in Shanghai is not in the future at 02:00 UTC).
+ */
+function earliestMs(text: string, epochMs: number): number {
+  const t = fhirTime(text);
+  return t && t.precision !== 'instant' ? asWrittenMs(t) - WIDEST_OFFSET_MS : epochMs;
+}
+
+/** Whether a kind's latest reading is settled: timed, not in the future, and a pressure with its systolic (else more may be asked for). */
+export const settledLatest = (reading: VitalReading | undefined, now = Date.now()): boolean =>
+  !!reading && latestRank(reading, now)[0] === 0 && latestRank(reading, now)[1] === 0;
 
 /** Whether `a` ranks strictly before `b` as the latest (equals keep the order they came in). */
 function ranksBefore(a: VitalReading, b: VitalReading, now: number): boolean {

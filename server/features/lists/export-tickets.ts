@@ -64,22 +64,20 @@ export function createExportTickets({
     },
 
     /**
-     * The grant of a ticket, used up by this call. Refused (404) alike: a ticket unknown or used
-     * (naming nobody); expired (used up, naming its holder); named with another team or list
-     * (naming its holder, and not used up: the link its holder has still works).
+     * The grant of a ticket, used up by this call whatever follows. Refused (404) alike: a ticket
+     * unknown or used (naming nobody); expired, or named with another team or list (naming its
+     * holder: a link seen at another address may have leaked, so it is spent there too).
      */
     async redeem(ticket: string, teamId: string, listId: string): Promise<ExportGrant> {
-      const found = await held.peek(ticket);
-      if (found.state === 'missing') throw gone();
-      if (found.state === 'expired') throw expired();
-      const { grant, expiresAt } = found.value;
-      if (grant.teamId !== teamId || grant.listId !== listId) throw refusedTicket(gone(), holderOf(grant));
       // Of redemptions at the same moment (on any instance), one gets it.
       const taken = await held.take(ticket);
-      if (taken.state !== 'held') throw gone();
+      if (taken.state === 'missing') throw gone();
+      if (taken.state === 'expired') throw expired();
       await taken.discard();
+      const { grant, expiresAt } = taken.value;
+      if (grant.teamId !== teamId || grant.listId !== listId) throw refusedTicket(gone(), holderOf(grant));
       if (expiresAt <= now()) throw refusedTicket(expired(), holderOf(grant));
-      return taken.value.grant;
+      return grant;
     },
 
     /** How many tickets this instance holds (for tests of the cap). */

@@ -90,13 +90,15 @@ const listItems = {
  * (lower case, spaces collapsed, trimmed). A shared code is not enough: the first coding is often
  * an ingredient or a parent concept ("Heparin 5000 units SC q8h" and "Heparin infusion 18 units/kg/h"
  * both RxNorm 5224 first), and two orders merged into one can hide a double dose. An item without
- * a name is never merged. A qualified record (its meaning changed, e.g. negated) is not the same
+ * a name, or named only by its code read out (`unnamed`), is never merged. A qualified record (its meaning changed, e.g. negated) is not the same
  * as a plain one of that name: neither hides the other. Of the same item recorded twice, a record
  * the EHR has not confirmed (provisional, differential, unconfirmed) gives way to a confirmed one,
  * however new.
  */
-function once<T extends { qualified?: true; verificationStatus?: string | null }>(list: T[], name: (item: T) => string | null): T[] {
+function once<T extends { qualified?: true; unnamed?: true; verificationStatus?: string | null }>(list: T[], name: (item: T) => string | null): T[] {
   const keyOf = (item: T) => {
+    // A name read out of a code is no words: two drugs coded only by a shared ingredient code stay two.
+    if (item.unnamed) return null;
     const key = name(item)?.toLowerCase().replace(/\s+/g, ' ').trim();
     return key ? (item.qualified ? `qualified ${key}` : key) : null;
   };

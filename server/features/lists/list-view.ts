@@ -279,7 +279,11 @@ async function writeListView(
   );
   // Rows unavailable because the EHR failed: their patients' records say failure, with the EHR error's status.
   const failed: FailedRows | undefined = view.ehrError
-    ? { patientIds: view.rows.filter((r) => !r.available).map((r) => r.patientId), status: problemStatuses[view.ehrError.code] ?? 502 }
+    ? {
+        // A patient entered by hand was never the EHR's to give: its row's failure is not the EHR's.
+        patientIds: view.rows.filter((r) => !r.available && !r.handEntered).map((r) => r.patientId),
+        status: problemStatuses[view.ehrError.code] ?? 502,
+      }
     : undefined;
   const successRecorded = audit.started;
   if (!(await audit.settled(failed))) return;

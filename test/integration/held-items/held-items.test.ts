@@ -123,20 +123,19 @@ describe.each(stores)('held items in %s', (_name, open) => {
     expect((await tickets.redeem(ticket, 'team-1', 'list-1')).caller.userId).toBe('user-1');
   });
 
-  it('a ticket named with another team or list is refused, naming its holder, and not spent: the holder’s link still works, once', async () => {
+  it('a ticket named with another team or list is refused, naming its holder, and spent', async () => {
     const { a, b } = await open();
-    const { ticket } = await createExportTickets({ store: a }).issue(grant);
     for (const [teamId, listId] of [
       ['team-2', 'list-1'],
       ['team-1', 'list-2'],
     ]) {
+      const { ticket } = await createExportTickets({ store: a }).issue(grant);
       const wrong = await createExportTickets({ store: b })
         .redeem(ticket, teamId, listId)
         .catch((e: unknown) => e);
       expect(wrong).toMatchObject({ status: 404, ticketHolder: { caller: { userId: 'user-1' }, teamId: 'team-1', listId: 'list-1' } });
+      expect(await refusal(createExportTickets({ store: a }).redeem(ticket, 'team-1', 'list-1'))).toMatchObject({ status: 404 });
     }
-    expect((await createExportTickets({ store: a }).redeem(ticket, 'team-1', 'list-1')).listId).toBe('list-1');
-    expect(await refusal(createExportTickets({ store: b }).redeem(ticket, 'team-1', 'list-1'))).toMatchObject({ status: 404 });
   });
 
   it('a ticket expires after a minute, said in plain words, on either instance', async () => {
