@@ -7,6 +7,7 @@ import { normaliseUnit } from '../../../server/ehr/clinical/units.js';
 import { latestVitals, latestVitalsOfSorted, readVitals, vitalHistory } from '../../../server/ehr/clinical/vitals.js';
 import { Warnings } from '../../../server/ehr/clinical/warnings.js';
 import { cellsFor } from '../../../server/features/lists/list-cells.js';
+import { vitalObservation } from './vital-observations.js';
 
 /**
  * How vital signs are read, per FHIR release, from Observations through the list cell the tab
@@ -23,27 +24,7 @@ const HOUR = 60 * MINUTE;
 /** The blood pressure panel code of each release's vital signs profile. */
 const panelCode = (release: Release) => (release === 'DSTU2' ? '55284-4' : '85354-9');
 
-/** A vital-sign Observation as the release writes it (DSTU2 category a CodeableConcept, then an array). */
-function observation(release: Release, code: string, time: string | undefined, value: Record<string, unknown>, extra: Record<string, unknown> = {}) {
-  const category = {
-    coding: [
-      {
-        system: release === 'R4' ? 'http://terminology.hl7.org/CodeSystem/observation-category' : 'http://hl7.org/fhir/observation-category',
-        code: 'vital-signs',
-      },
-    ],
-  };
-  return {
-    resourceType: 'Observation',
-    status: 'final',
-    category: release === 'DSTU2' ? category : [category],
-    code: { coding: [{ system: 'http://loinc.org', code }] },
-    subject: { reference: 'Patient/p1' },
-    ...(time === undefined ? {} : { effectiveDateTime: time }),
-    ...value,
-    ...extra,
-  };
-}
+const observation = vitalObservation;
 const quantity = (value: number, unit: string, code = unit) => ({ valueQuantity: { value, unit, system: UCUM, code } });
 const mmHg = (value: number) => ({ value, unit: 'mmHg', system: UCUM, code: 'mm[Hg]' });
 const systolic = (release: Release, time: string, value: number, extra?: Record<string, unknown>) =>

@@ -8,6 +8,7 @@ import type { PatientClinical } from '../../../server/ehr/clinical/types.js';
 import { Warnings } from '../../../server/ehr/clinical/warnings.js';
 import { csvColumns } from '../../../server/features/lists/cell-text.js';
 import { cellsFor } from '../../../server/features/lists/list-cells.js';
+import { vitalObservation } from './vital-observations.js';
 import type { ListRow } from '../../../server/features/lists/list-view.js';
 
 /**
@@ -37,26 +38,8 @@ const interpretation = (release: Release, ...codes: string[]) => {
   return { interpretation: release === 'R4' ? concepts : concepts[0] };
 };
 
-function observation(release: Release, code: string, value: Record<string, unknown>, extra: Record<string, unknown> = {}) {
-  const category = {
-    coding: [
-      {
-        system: release === 'R4' ? 'http://terminology.hl7.org/CodeSystem/observation-category' : 'http://hl7.org/fhir/observation-category',
-        code: 'vital-signs',
-      },
-    ],
-  };
-  return {
-    resourceType: 'Observation',
-    status: 'final',
-    category: release === 'DSTU2' ? category : [category],
-    code: { coding: [{ system: 'http://loinc.org', code }] },
-    subject: { reference: 'Patient/p1' },
-    effectiveDateTime: taken,
-    ...value,
-    ...extra,
-  };
-}
+const observation = (release: Release, code: string, value: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+  vitalObservation(release, code, taken, value, extra);
 const heartRate = (release: Release, value: number, extra?: Record<string, unknown>) =>
   observation(release, '8867-4', { valueQuantity: { value, unit: '/min', system: UCUM, code: '/min' } }, extra);
 const mmHg = (value: number) => ({ value, unit: 'mmHg', system: UCUM, code: 'mm[Hg]' });
