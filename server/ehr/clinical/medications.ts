@@ -125,10 +125,12 @@ export function readMedications(resources: JsonObject[], included: MedicationInd
       // A record current by its status whose end has passed reads `ended`; one already history keeps its status.
       const ended = currentByStatus && hasEnded(r, now);
       const status = ended ? ENDED : stated;
+      const name = medicationName(r, included);
       return {
         kind: r.resourceType === 'MedicationStatement' ? 'statement' : 'order',
-        name: medicationName(r, included),
-        ...(medicationName(r, included, false) === null && medicationName(r, included) !== null ? { unnamed: true as const } : {}),
+        name,
+        // Named only by its code read out: never merged with another item by that name (list-cells `once`).
+        ...(name !== null && medicationName(r, included, false) === null ? { unnamed: true as const } : {}),
         code: medicationCode(r, included),
         status,
         current: currentByStatus && !ended,
