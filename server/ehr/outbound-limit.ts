@@ -7,7 +7,7 @@ const DEFAULT_REQUESTS_PER_TENANT = 8;
 const DEFAULT_REQUESTS_PER_PROCESS = 32;
 
 /** Answers at least this large are handed on one per event-loop turn (see limitOutbound). */
-const LARGE_ANSWER_CHARS = 1024 * 1024;
+const LARGE_ANSWER_BYTES = 1024 * 1024;
 
 export interface OutboundLimits {
   /** Default 8: two list loads at full speed (4 each), more wait their turn. */
@@ -65,7 +65,7 @@ export function limitOutbound(transport: Transport, limits: OutboundLimits = {})
         let reading: Promise<void> | undefined;
         try {
           const answer = await transport({ ...request, beforeBody: () => (reading ??= processSlots.acquire()) });
-          if (answer.text.length >= LARGE_ANSWER_CHARS) await largeAnswerTurn();
+          if (answer.bytes >= LARGE_ANSWER_BYTES) await largeAnswerTurn();
           return answer;
         } finally {
           if (reading) void reading.then(() => processSlots.release());

@@ -94,7 +94,7 @@ export class ReadBudget {
         const raw = await transport({ ...request, maxResponseBytes: cap });
         // An answer that comes in after the call failed is dropped unread (never parsed).
         if (this.spent) throw this.spent;
-        this.spendBytes(raw.text.length);
+        this.spendBytes(raw.bytes);
         return raw;
       } catch (error) {
         if (!isTooLarge(error)) throw error;

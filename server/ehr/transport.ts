@@ -116,7 +116,13 @@ export interface RawResponse {
   headers: EhrFetchResponse['headers'];
   /** Media type without parameters, lower case; '' when absent. */
   mediaType: string;
-  text: string;
+  /** The answer's size as read (after content decoding), in bytes. */
+  bytes: number;
+  /**
+   * The answer as text, decoded when first read: a caller that hands its request slot on when
+   * the bytes are in (a batch read) sends the next request before it spends time on this.
+   */
+  readonly text: string;
 }
 
 export type Transport = (request: OutgoingRequest) => Promise<RawResponse>;
@@ -188,13 +194,18 @@ async function fetchOnce(
       ...(dispatcher ? { dispatcher } : {}),
     });
     await request.beforeBody?.();
-    const text = await readLimited(response, maxBytes);
+    const content = await readLimited(response, maxBytes);
     const contentType = response.headers.get('content-type') ?? '';
+    let text: string | undefined;
     return {
       status: response.status,
       headers: response.headers,
       mediaType: contentType.split(';')[0].trim().toLowerCase(),
-      text,
+      bytes: content.byteLength,
+      // TextDecoder is faster than Buffer#toString here (JSON.parse reads its strings faster too), and drops a leading BOM.
+      get text() {
+        return (text ??= utf8.decode(content));
+      },
     };
   } catch (error) {
     // The link guard refuses a connection from inside the dispatcher; fetch wraps its error.
@@ -216,7 +227,7 @@ function fhirErrorIn(error: unknown): FhirError | undefined {
   return undefined;
 }
 
-async function readLimited(response: EhrFetchResponse, maxBytes: number): Promise<string> {
+async function readLimited(response: EhrFetchResponse, maxBytes: number): Promise<Uint8Array> {
   const limit = maxBytes >= 1024 * 1024 ? `${Math.round(maxBytes / 1024 / 1024)} MB` : `${maxBytes} bytes`;
   const tooLarge = () => new FhirError('ehr_error', `The EHR's answer was larger than the ${limit} limit.`, response.status);
   const declared = Number(response.headers.get('content-length'));
@@ -224,7 +235,7 @@ async function readLimited(response: EhrFetchResponse, maxBytes: number): Promis
     await response.body?.cancel().catch(() => undefined);
     throw tooLarge();
   }
-  if (!response.body) return '';
+  if (!response.body) return new Uint8Array(0);
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -238,8 +249,7 @@ async function readLimited(response: EhrFetchResponse, maxBytes: number): Promis
     }
     chunks.push(value);
   }
-  // TextDecoder is faster than Buffer#toString here (JSON.parse reads its strings faster too), and drops a leading BOM.
-  return utf8.decode(Buffer.concat(chunks, size));
+  return Buffer.concat(chunks, size);
 }
 
 const utf8 = new TextDecoder();

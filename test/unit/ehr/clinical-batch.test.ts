@@ -1,5 +1,5 @@
 import diagnostics from 'node:diagnostics_channel';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createEhrGateway, type ClinicalPart, type EhrGatewayOptions } from '../../../server/ehr/index.js';
 import { requestEhr } from '../../../server/ehr/transport.js';
 import { outcome, partnerAt, startFakeEhr, type FakeEhr } from './fake-ehr.js';
@@ -79,10 +79,16 @@ describe('clinical batch queries', () => {
     expect(rows.get('p119')?.vitals).toMatchObject({ status: 'ok', value: { heartRate: { value: { value: 72 } } } });
   });
 
-  it('puts the next batch on the wire the moment an answer is in, then hands on each row of that answer before the next answer', async () => {
+  it('puts the next batch on the wire the moment an answer is in, before decoding it, then hands on each row of that answer before the next answer', async () => {
     const ids = Array.from({ length: 20 }, (_, i) => `p${i}`);
     serve(ids, { batchDelayMs: 30 });
     const events: string[] = [];
+    // An answer's bytes become text only once the next batch is on its way.
+    const decode = TextDecoder.prototype.decode;
+    const decoding = vi.spyOn(TextDecoder.prototype, 'decode').mockImplementation(function (this: TextDecoder, input, options) {
+      if (input && input.byteLength > 10_000) events.push('answer decoded');
+      return decode.call(this, input, options);
+    });
     let posts = 0;
     let written = 0;
     // Published by undici right before a request's first byte goes to the socket.
@@ -102,11 +108,21 @@ describe('clinical batch queries', () => {
       });
       // 140 entries: the first batch holds all of p0 to p13 and part of p14. With one request in
       // flight, the second batch is written to the EHR before the first answer is parsed and read.
-      expect(events).toEqual(['batch 1 sent', 'batch 1 written', 'batch 2 sent', 'batch 2 written', ...ids]);
+      expect(events).toEqual([
+        'batch 1 sent',
+        'batch 1 written',
+        'batch 2 sent',
+        'batch 2 written',
+        'answer decoded',
+        ...ids.slice(0, 14),
+        'answer decoded',
+        ...ids.slice(14),
+      ]);
       for (const h of handed) expect(rows.get(h.id)).toBe(h.row);
       expect(rows.get('p3')?.vitals).toMatchObject({ status: 'ok' });
     } finally {
       diagnostics.unsubscribe('undici:client:sendHeaders', onWrite);
+      decoding.mockRestore();
     }
   });
 
