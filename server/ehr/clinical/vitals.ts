@@ -36,8 +36,35 @@ export const FUTURE_ALLOWANCE_MS = 5 * 60_000;
 
 type Kind = VitalCodeKind;
 
-function kindOf(obs: JsonObject): Kind | undefined {
+/**
+ * The vital-sign kind of an Observation about the patient; undefined for any other, and for one
+ * about someone or something else in the patient's record (a fetus, a donor), which is never the
+ * patient's own reading: not the latest, not flagged, not in the trend (`vital_other_focus`).
+ */
+function kindOf(obs: JsonObject, warnings: Warnings): Kind | undefined {
   if (obs.resourceType !== 'Observation' || SKIPPED_STATUS.has(String(obs.status))) return undefined;
+  const kind = codeKind(obs);
+  if (kind && aboutAnother(obs)) {
+    warnings.add('vital_other_focus');
+    return undefined;
+  }
+  return kind;
+}
+
+/**
+ * R4 `Observation.focus`: "the actual focus of an observation when it is not the patient of
+ * record … such as a spouse, parent, fetus, or donor" (https://hl7.org/fhir/R4/observation-definitions.html#Observation.focus);
+ * DSTU2 and STU3 say it with the `observation-focal-subject` extension (a modifier extension in
+ * STU3). A focus that is the subject itself changes nothing.
+ */
+function aboutAnother(obs: JsonObject): boolean {
+  const subject = isObject(obs.subject) ? str(obs.subject.reference) : undefined;
+  if (objects(obs.focus).some((focus) => subject === undefined || str(focus.reference) !== subject)) return true;
+  return [...objects(obs.extension), ...objects(obs.modifierExtension)].some((e) => e.url === FOCAL_SUBJECT);
+}
+const FOCAL_SUBJECT = 'http://hl7.org/fhir/StructureDefinition/observation-focal-subject';
+
+function codeKind(obs: JsonObject): Kind | undefined {
   for (const code of conceptCodes(obs.code)) {
     const kind = KIND_OF_CODE.get(code);
     if (kind !== undefined) return kind;
@@ -105,7 +132,7 @@ export function readVitals(observations: JsonObject[], warnings: Warnings): Vita
   const readings: VitalReading[] = [];
   const halves: Half[] = [];
   for (const obs of observations) {
-    const kind = kindOf(obs);
+    const kind = kindOf(obs, warnings);
     if (!kind) continue;
     const time = effective(obs);
     if (kind !== 'systolic' && kind !== 'diastolic') {
@@ -203,7 +230,7 @@ export function latestVitalsOfSorted(observations: JsonObject[], warnings: Warni
   const noted = new Warnings();
   let previous = Infinity;
   for (const obs of observations) {
-    const kind = kindOf(obs);
+    const kind = kindOf(obs, noted);
     if (!kind) continue;
     if (kind === 'systolic' || kind === 'diastolic') return null;
     // The time is compared as a number; a When is built only for a reading that is kept.

@@ -315,3 +315,43 @@ describe('the latest vital signs of an answer sorted newest first, with statuses
     },
   );
 });
+
+describe.each(releases)("a reading about someone else in the patient's record (%s)", (release) => {
+  const now = Date.now();
+  const mothers = observation(release, '8867-4', iso(now - 30 * MINUTE), quantity(38, '/min'));
+  /** R4 Observation.focus; DSTU2 the focal-subject extension, STU3 the same as a modifier extension. */
+  const aboutFetus = (time: string, value: number) =>
+    observation(
+      release,
+      '8867-4',
+      time,
+      quantity(value, '/min'),
+      release === 'R4'
+        ? { focus: [{ display: 'Fetus (twin A)' }] }
+        : {
+            [release === 'DSTU2' ? 'extension' : 'modifierExtension']: [
+              { url: 'http://hl7.org/fhir/StructureDefinition/observation-focal-subject', valueCodeableConcept: { text: 'Fetus (twin A)' } },
+            ],
+          },
+    );
+
+  it("is never the patient's own reading: not the latest, not flagged, not in the trend", () => {
+    const { cell, shown, warnings, history } = listed('heartRate', [aboutFetus(iso(now - 5 * MINUTE), 142), mothers], now);
+    expect(cell).toMatchObject({ status: 'ok', value: { value: { value: 38 } } });
+    expect(shown.text).toContain('38');
+    expect(shown.text).not.toContain('142');
+    const rates = history?.status === 'ok' ? history.value.heartRate : [];
+    expect(rates?.map((r) => r.kind !== 'bloodPressure' && r.value.value)).toEqual([38]);
+    expect(warnings).toContainEqual({ code: 'vital_other_focus', count: 1 });
+  });
+
+  it('leaves the kind "none recorded" when it is the only reading of it', () => {
+    expect(listed('heartRate', [aboutFetus(iso(now - 5 * MINUTE), 142)], now).cell).toEqual({ status: 'none' });
+  });
+
+  if (release === 'R4')
+    it('a focus that is the patient themself changes nothing', () => {
+      const own = { ...mothers, focus: [{ reference: 'Patient/p1' }] };
+      expect(listed('heartRate', [own], now).cell).toMatchObject({ status: 'ok', value: { value: { value: 38 } } });
+    });
+});
