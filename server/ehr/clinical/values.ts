@@ -12,6 +12,9 @@ export function when(value: unknown): When | null {
 
 /** The sort key of a date, dateTime or instant as `when` gives it, for loops that only compare times. */
 export function epochMsOf(text: string): number | null {
+  // Only what can be a FHIR time is remembered: the cache outlives the call, and its size in bytes
+  // must not be the EHR's to choose (a hostile server's megabyte "dates" are read, never kept).
+  if (text.length > LONGEST_TIME) return epochOf(text);
   let epochMs = recentEpochs.get(text);
   if (epochMs === undefined) {
     // Readings taken together share their time: a list read meets each timestamp many times.
@@ -22,6 +25,8 @@ export function epochMsOf(text: string): number | null {
 }
 
 const RECENT_EPOCHS = 10_000;
+/** "2026-12-05T08:00:00.123456789+14:00": the longest instant, with nanoseconds. */
+const LONGEST_TIME = 35;
 const recentEpochs = new Map<string, number | null>();
 
 /** A full date-time with seconds and a zone, the form nearly every server sends. */
