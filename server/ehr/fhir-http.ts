@@ -1,6 +1,7 @@
 import { summariseOutcome } from './operation-outcome.js';
 import type { RawResponse, Transport } from './transport.js';
 import { FhirError } from './types.js';
+import { parseEhrJson } from './shown-text.js';
 
 export const FHIR_ACCEPT = 'application/fhir+json, application/json+fhir, application/json';
 const JSON_TYPES = new Set(['application/fhir+json', 'application/json+fhir', 'application/json']);
@@ -116,7 +117,7 @@ function parseBody(raw: RawResponse, ok: boolean): unknown {
   }
   if (raw.text.trim() === '') return undefined;
   try {
-    return JSON.parse(raw.text) as unknown;
+    return parseEhrJson(raw.text);
   } catch {
     if (!ok) return undefined;
     throw new FhirError('not_fhir', 'The EHR answered with malformed JSON.', raw.status);

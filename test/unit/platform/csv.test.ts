@@ -23,3 +23,15 @@ describe('CSV for Excel', () => {
     expect(csv.split('\r\n').slice(1, 5)).toEqual(['-500', '-2.5', '-0.25', '-7']);
   });
 });
+
+describe('CSV opened where the list separator is ";"', () => {
+  it('runs nothing that follows a ";" or a tab inside a cell, and keeps the cell one cell', () => {
+    const csv = toCsv(['note'], [['seen;=HYPERLINK("http://x","y")'], ['a; +1 b'], ['tab\t@SUM(A1)'], ['BP 120/80; stable']]);
+    expect(csv.split('\r\n').slice(1, 5)).toEqual([
+      '"seen;\'=HYPERLINK(""http://x"",""y"")"',
+      '"a; \'+1 b"',
+      '"tab\t\'@SUM(A1)"',
+      '"BP 120/80; stable"',
+    ]);
+  });
+});

@@ -1,0 +1,29 @@
+/**
+ * Text an EHR sends is shown to clinicians and written to exports as its characters read, never
+ * reordered or hidden by characters no one sees. Unicode's direction embedding, override and
+ * isolate controls (U+202A–U+202E, U+2066–U+2069) reorder what follows them: a family name or an
+ * MRN could show as another; control characters (C0 but tab, line feed and carriage return; DEL;
+ * C1) ring, colour or move a terminal and say nothing to a reader. Text a team types is refused
+ * with them (contract/plain-constants.ts); text an EHR sends cannot be refused, so the direction
+ * controls are taken out and each control character reads as a space, once, where the answer is
+ * parsed (fhir-http.ts), whichever element they are in.
+ */
+
+/** Anything that parses to one of these characters: raw, or as a JSON escape. Raw C0 controls are not valid JSON. */
+const MAY_HOLD_HIDDEN =
+  /[\u007f-\u009f\u202a-\u202e\u2066-\u2069]|\\u(?:000[0-8bBcCeEfF]|001[0-9a-fA-F]|007[fF]|00[89][0-9a-fA-F]|202[a-eA-E]|206[6-9])|\\[bf]/;
+const DIRECTION_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/g;
+// eslint-disable-next-line no-control-regex -- control characters are what it finds
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
+
+/** JSON.parse of an EHR answer, with every string value it holds as shownText gives it. */
+export function parseEhrJson(text: string): unknown {
+  // One scan of the text first: answers nearly never hold such characters, and parse at full speed.
+  if (!MAY_HOLD_HIDDEN.test(text)) return JSON.parse(text);
+  return JSON.parse(text, (_key, value: unknown) => (typeof value === 'string' ? shownText(value) : value)) as unknown;
+}
+
+/** The text without direction controls, each control character a space. */
+export function shownText(text: string): string {
+  return text.replace(DIRECTION_CONTROLS, '').replace(CONTROL_CHARACTERS, ' ');
+}
