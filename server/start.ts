@@ -21,6 +21,7 @@ import { createRateLimits } from './platform/rate-limit.js';
 import { createLinkGuard } from './ehr/link-guard.js';
 import { currentRequestId, requestContext } from './platform/request-context.js';
 import { drainServer } from './platform/shutdown.js';
+import { loopbackHostOnly } from './platform/loopback.js';
 import { configurationCheck } from './platform/health.js';
 import { logger } from './platform/logger.js';
 import { openSqliteStore } from './storage/sqlite/sqlite-store.js';
@@ -66,6 +67,8 @@ export async function startServer(env: Record<string, string | undefined> = proc
   // A misspelt setting (AUDIT_STOR) would be ignored and its default used: named, never fatal.
   for (const unknown of unknownSettings(env)) logger.warn({ setting: unknown.name, closest: unknown.closest }, unknownSettingMessage(unknown));
   const root = express();
+  // Dev mode: only requests addressed to a loopback name, sandbox and dev routes included.
+  if (config.APP_MODE === 'dev') root.use(loopbackHostOnly);
   root.disable('x-powered-by');
   // The credentials go only to these partners' token endpoints; dev mode adds its sandbox once it listens.
   // With KEY_VAULT_URL, their secrets are read from Key Vault at run time (rotation without a restart).
