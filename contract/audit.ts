@@ -23,7 +23,10 @@ export type AuditEvent = z.infer<typeof auditEvent>;
 /** The columns of the audit trail's CSV, in order. */
 export const auditColumns = ['time', 'operation', 'outcome', 'status', 'tenantId', 'teamId', 'userId', 'patientId', 'listId', 'requestId'] as const;
 
-const isoTime = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 time, e.g. 2026-11-23T08:00:00Z' });
+const timeMessage =
+  'must be an ISO 8601 time with its zone, e.g. 2026-11-23T08:00:00Z or 2026-11-23T08:00+01:00, or a date (a UTC day), e.g. 2026-11-23';
+/** To the second or finer, or to the minute, with its zone; or a date: `to` covers the whole of what it states (server/storage/audit-range.ts). */
+const isoTime = z.union([z.iso.datetime({ offset: true }), z.iso.datetime({ offset: true, precision: -1 }), z.iso.date()], { error: timeMessage });
 
 /** Records a JSON read of the trail gives when it names no `limit` (a screenful; the answer says when there are more). */
 export const AUDIT_VIEW_LIMIT = 5_000;

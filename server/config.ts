@@ -210,15 +210,36 @@ function productionAddressProblems(c: Parsed): string[] {
  * service; `UseDevelopmentStorage=true` is azurite on loopback. Lower case; never the key.
  */
 export function connectionStringEndpoints(connectionString: string): string[] {
+  const parts = connectionStringParts(connectionString);
+  if (parts.get('usedevelopmentstorage')?.toLowerCase() === 'true') return ['http://127.0.0.1:10002'];
+  const endpoints = [...parts].filter(([key]) => key.endsWith('endpoint')).map(([, value]) => value.toLowerCase());
+  if (!parts.has('tableendpoint')) endpoints.push(`${(parts.get('defaultendpointsprotocol') ?? 'https').toLowerCase()}://`);
+  return endpoints;
+}
+
+/** `Key=value` pairs of a connection string, keys in lower case. */
+function connectionStringParts(connectionString: string): Map<string, string> {
   const parts = new Map<string, string>();
   for (const part of connectionString.split(';')) {
     const at = part.indexOf('=');
     if (at > 0) parts.set(part.slice(0, at).trim().toLowerCase(), part.slice(at + 1).trim());
   }
-  if (parts.get('usedevelopmentstorage')?.toLowerCase() === 'true') return ['http://127.0.0.1:10002'];
-  const endpoints = [...parts].filter(([key]) => key.endsWith('endpoint')).map(([, value]) => value.toLowerCase());
-  if (!parts.has('tableendpoint')) endpoints.push(`${(parts.get('defaultendpointsprotocol') ?? 'https').toLowerCase()}://`);
-  return endpoints;
+  return parts;
+}
+
+/**
+ * What the Azure Tables client takes as an account's connection string, checked before it does:
+ * its own refusals are stack traces that name no setting (and may quote the value).
+ */
+function readableConnectionString(connectionString: string): boolean {
+  const parts = connectionStringParts(connectionString);
+  if (parts.get('usedevelopmentstorage')?.toLowerCase() === 'true') return true;
+  if (!parts.get('accountname') || !(parts.get('accountkey') || parts.get('sharedaccesssignature'))) return false;
+  const table = parts.get('tableendpoint');
+  if (table !== undefined) return URL.canParse(table) && /^https?:\/\//i.test(table);
+  const protocol = parts.get('defaultendpointsprotocol')?.toLowerCase();
+  const suffix = parts.get('endpointsuffix');
+  return (protocol === 'http' || protocol === 'https') && (suffix === undefined || /^[a-z0-9.-]+$/i.test(suffix));
 }
 
 /** How a message names an EHR_PARTNERS entry: by its place (from 1) and its client, never a path like `EHR_PARTNERS.0`. */
@@ -296,6 +317,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (c.APP_MODE === 'production' && c.AUDIT_STORE === 'sqlite')
     problems.push(
       "  AUDIT_STORE: sqlite is not allowed in production mode; set AUDIT_STORE=azure-table (the audit trail is never a file on the web app's disk)",
+    );
+  if (c.AUDIT_TABLE_CONNECTION_STRING && !readableConnectionString(c.AUDIT_TABLE_CONNECTION_STRING))
+    problems.push(
+      "  AUDIT_TABLE_CONNECTION_STRING: not a storage account connection string: it needs AccountName, AccountKey (or SharedAccessSignature) and TableEndpoint (an http or https address) or DefaultEndpointsProtocol, as Key=value pairs separated by ';' (or UseDevelopmentStorage=true for azurite)",
     );
   if (c.AUDIT_STORE === 'azure-table' && !c.AUDIT_TABLE_ENDPOINT && !c.AUDIT_TABLE_CONNECTION_STRING)
     problems.push('  AUDIT_TABLE_ENDPOINT: required with AUDIT_STORE=azure-table (or AUDIT_TABLE_CONNECTION_STRING for azurite)');

@@ -44,7 +44,7 @@ try {
   if (err instanceof AuditStoreError || err instanceof HeldItemsStoreError) {
     logger.fatal(
       { detail: err.detail },
-      `${err.name}: the server cannot start without it. Check AUDIT_STORE, AUDIT_TABLE_ENDPOINT and the table names (or DATA_DIR for SQLite), and that the app's identity may use the table: a new role assignment can take some minutes to apply, and App Service restarts the app meanwhile.`,
+      `${err.name}: the server cannot start without it. Check AUDIT_STORE, AUDIT_TABLE_ENDPOINT (or AUDIT_TABLE_CONNECTION_STRING) and the table names (or DATA_DIR for SQLite), and that the app's identity may use the table: a new role assignment can take some minutes to apply, and App Service restarts the app meanwhile.`,
     );
     process.exit(1);
   }

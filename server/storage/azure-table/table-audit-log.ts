@@ -27,7 +27,12 @@ export interface TableAuditSettings {
 export function auditTableClient(settings: TableAuditSettings): TableClient {
   if (settings.connectionString) {
     const endpoint = /TableEndpoint=([^;]+)/i.exec(settings.connectionString)?.[1] ?? '';
-    return TableClient.fromConnectionString(settings.connectionString, settings.tableName, { allowInsecureConnection: loopbackHttp(endpoint) });
+    try {
+      return TableClient.fromConnectionString(settings.connectionString, settings.tableName, { allowInsecureConnection: loopbackHttp(endpoint) });
+    } catch {
+      // The client's words may quote the value, which holds the account's key.
+      throw new AuditStoreError('reading the connection string (AUDIT_TABLE_CONNECTION_STRING) failed');
+    }
   }
   if (!settings.endpoint) throw new AuditStoreError('the audit table needs an endpoint or a connection string');
   // Managed identity on App Service (AZURE_CLIENT_ID picks a user-assigned one); a developer's Azure CLI sign-in elsewhere.

@@ -130,6 +130,12 @@ it('says when a screenful leaves records out, and exports every record; a team i
   // `from` and `to` are both inclusive: the records at 00:00:00 and 00:00:02 are in.
   const range = await server.api(reader, 'GET', '/api/audit?user=bulk-reader&from=2020-01-01T00:00:00.000Z&to=2020-01-01T00:00:02.000Z');
   expect(range.body.events.map((e: { patientId: string }) => e.patientId)).toEqual(['p-0', 'p-1', 'p-2']);
+  // A `to` to the minute covers the whole minute (the records a second apart from 00:00:00 to 00:00:59), a date the whole UTC day.
+  const minute = await server.api(reader, 'GET', '/api/audit?user=bulk-reader&from=2020-01-01T00:00Z&to=2020-01-01T00:00Z&limit=100');
+  expect(minute.status).toBe(200);
+  expect(minute.body.events).toHaveLength(60);
+  const day = await server.api(reader, 'GET', `/api/audit?user=bulk-reader&from=2020-01-01&to=2020-01-01&limit=${count}`);
+  expect(day.body.events).toHaveLength(count);
 });
 
 it('downloads the trail as CSV through a single-use link, for audit readers only, with the filters asked', async () => {

@@ -127,3 +127,24 @@ describe('settings that are none', () => {
     ).toEqual([]);
   });
 });
+
+describe('an audit table connection string the storage client cannot read', () => {
+  it.each([
+    ['no account name', `DefaultEndpointsProtocol=https;AccountKey=${accountKey}`],
+    ['a table endpoint that is not an address', `AccountName=patients;AccountKey=${accountKey};TableEndpoint=notaurl`],
+    ['no key', 'DefaultEndpointsProtocol=https;AccountName=patients;EndpointSuffix=core.windows.net'],
+    ['not key=value pairs', 'patients audit table'],
+  ])('is refused at start with %s, naming the setting, never quoting the value', (_what, value) => {
+    const problems = problemsOf({ ...productionWithoutAudit, AUDIT_STORE: 'azure-table', AUDIT_TABLE_CONNECTION_STRING: value });
+    expect(problems).toMatch(/^ {2}AUDIT_TABLE_CONNECTION_STRING: not a storage account connection string/m);
+    expect(problems).not.toContain(accountKey);
+    expect(problems).not.toContain('notaurl');
+  });
+
+  it.each([
+    ['an account key and a suffix', `DefaultEndpointsProtocol=https;AccountName=patients;AccountKey=${accountKey};EndpointSuffix=core.windows.net`],
+    ['a table endpoint and a SAS', 'AccountName=patients;SharedAccessSignature=sv=2024&sig=x;TableEndpoint=https://patients.table.core.windows.net/'],
+  ])('takes %s', (_what, value) => {
+    expect(problemsOf({ ...productionWithoutAudit, AUDIT_STORE: 'azure-table', AUDIT_TABLE_CONNECTION_STRING: value })).toBe('started');
+  });
+});
