@@ -163,23 +163,34 @@ function readSearchset(ctx: EhrContext, body: unknown, size: number): PatientSea
     if (view) views.push(view);
   }
   const result: PatientSearchResult = { patients: views.sort(byName).map((v) => v.summary) };
-  const next = nextLink(ctx, body);
+  const next = nextLink(ctx, body, skipped);
   if (next) result.next = next;
   const warnings = skipped.list();
   if (warnings.length > 0) ctx.onWarnings?.(warnings);
   return result;
 }
 
-/** The EHR's next link, absolute; refused when used unless it is a Patient search under the base (fetchPage). */
-function nextLink(ctx: EhrContext, bundle: Record<string, unknown>): string | undefined {
+/**
+ * The EHR's next link, absolute; refused when used unless it is a Patient search under the base
+ * (fetchPage). It is held for the user until then (page-links.ts): one longer than any server's
+ * paging needs is not kept (the search has no next page, `next_link_too_long`).
+ */
+function nextLink(ctx: EhrContext, bundle: Record<string, unknown>, warnings: Warnings): string | undefined {
   const url = str(objects(bundle.link).find((l) => l.relation === 'next')?.url);
   if (!url) return undefined;
+  if (url.length > MAX_NEXT_LINK) {
+    warnings.add('next_link_too_long');
+    return undefined;
+  }
   try {
     return new URL(url, `${ctx.server.base.href}/`).href;
   } catch {
     return undefined;
   }
 }
+
+/** Characters of a next link kept at most: paging state of a few kB is the most servers use. */
+export const MAX_NEXT_LINK = 16 * 1024;
 
 const collator = new Intl.Collator('en', { sensitivity: 'base', numeric: true });
 

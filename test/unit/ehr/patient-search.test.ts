@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createEhrGateway, FhirError, type ClinicalWarning, type EhrGateway } from '../../../server/ehr/index.js';
+import { MAX_NEXT_LINK } from '../../../server/ehr/patient-search.js';
 import {
   capabilityStatement,
   outcome,
@@ -280,5 +281,24 @@ describe('what a DSTU2 Conformance states', () => {
     expect(result.match).toBe('start');
     expect(searches()).toHaveLength(1);
     expect(paramsOf(searches()[0]).get('name')).toBe('Au');
+  });
+});
+
+describe("an EHR's next link", () => {
+  it('is not kept when it is longer than any paging needs: the search has no next page and says why', async () => {
+    const warned: ClinicalWarning[] = [];
+    const watched = createEhrGateway({ partners: () => [partnerAt(ehr)], onWarnings: (w) => warned.push(...w) });
+    const page = (next: string) => () => ({
+      json: { ...(searchset([patient('1', 'Chau', 'Hugh')]) as object), link: [{ relation: 'next', url: `${ehr.base}/Patient?${next}` }] },
+    });
+    serve('4.0.1', page(`_getpages=${'x'.repeat(MAX_NEXT_LINK)}`));
+    const long = await watched.searchPatients(ehr.base, TENANT, { family: 'Chau', count: 10 });
+    expect(names(long)).toEqual(['Hugh Chau']);
+    expect(long.next).toBeUndefined();
+    expect(warned).toContainEqual({ code: 'next_link_too_long', count: 1 });
+
+    ehr.reset();
+    serve('4.0.1', page(`_getpages=${'x'.repeat(2000)}`));
+    expect((await watched.searchPatients(ehr.base, TENANT, { family: 'Chau', count: 10 })).next).toContain('_getpages=');
   });
 });
