@@ -90,8 +90,18 @@ export const bloodPressureValue = z.object({
 });
 export type BloodPressureValue = z.infer<typeof bloodPressureValue>;
 
-/** Where the patient is: the location's displays joined, and room and bed when known. */
-export const locationValue = z.object({ location: z.string().nullable(), room: z.string().nullable(), bed: z.string().nullable(), qualified });
+/**
+ * Where the patient is: the location's displays joined, and room and bed when known. `onLeave`: the
+ * stay's status is `onleave` (Encounter.status, DSTU2, STU3 and R4): the place is kept, and the list,
+ * details and CSV say "on leave" beside it. Absent otherwise (and from older answers).
+ */
+export const locationValue = z.object({
+  location: z.string().nullable(),
+  room: z.string().nullable(),
+  bed: z.string().nullable(),
+  onLeave: z.literal(true).optional(),
+  qualified,
+});
 export type LocationValue = z.infer<typeof locationValue>;
 
 /** What a list cell carries of each condition, allergy, medication and coverage (the details route has the whole record). */
@@ -106,7 +116,13 @@ export const allergyItem = z.object({
   verification,
   qualified,
 });
-export const medicationItem = z.object({ name: z.string().nullable(), status: z.string().nullable(), qualified });
+/** `intent` `plan` (STU3/R4 MedicationRequest.intent): an intention without authorization, read "Enoxaparin (plan)". */
+export const medicationItem = z.object({
+  name: z.string().nullable(),
+  status: z.string().nullable(),
+  intent: z.literal('plan').optional(),
+  qualified,
+});
 /** `selfPay`: see coverageView; without a payer the list reads "Self-pay" or "Payer not stated", never "?". */
 export const coverageItem = z.object({ payer: z.string().nullable(), selfPay: z.boolean().optional(), plan: z.string().nullable(), qualified });
 export type ConditionItem = z.infer<typeof conditionItem>;

@@ -168,6 +168,10 @@ export const encounterView = z.object({
   bed: z.string().nullable(),
   /** The start of an inpatient stay; null for other encounters. */
   admission: when.nullable(),
+  /** The EHR gave a discharge disposition (`hospitalization.dischargeDisposition`): the stay has ended, whatever its status says. */
+  discharged: z.literal(true).optional(),
+  /** Status `onleave` on a stay that is not over: the patient keeps the place but is away from it (shown "on leave" beside it). */
+  onLeave: z.literal(true).optional(),
   qualified,
 });
 export type EncounterView = z.infer<typeof encounterView>;
@@ -228,8 +232,10 @@ export const medicationView = z.object({
   current: z.boolean(),
   /** An order not to give the drug (R4 MedicationRequest.doNotPerform): never current; the details head it "do not give". */
   doNotPerform: z.literal(true).optional(),
-  /** STU3/R4 MedicationRequest.intent as sent; a `proposal` or an `option` is not an order given, never current. */
+  /** STU3/R4 MedicationRequest.intent as sent; a `proposal` or an `option` is not an order given, never current; a `plan` is marked so. */
   intent: z.string().optional(),
+  /** A request that carries out another current order (`basedOn`): that order's name; not current itself, listed under it. */
+  partOf: z.string().nullable().optional(),
   /** A statement that the drug was not taken (DSTU2 `wasNotTaken`, STU3 `taken` n; R4 has the status `not-taken`). */
   notTaken: z.literal(true).optional(),
   dosage: z.string().nullable(),

@@ -202,6 +202,7 @@ function marked(text: string | null, item: Json): string | null {
   const marks = [
     item.criticality === 'high' && t('value.highCriticality'),
     isUnconfirmed(item.verification) && codeLabel(item.verification),
+    item.intent === 'plan' && codeLabel(item.intent),
     item.status === 'on-hold' && codeLabel(item.status),
     item.qualified === true && t('value.qualified'),
   ].filter(Boolean);
@@ -221,7 +222,10 @@ function valueText(column: string, v: unknown, now: number, adult: boolean): Cel
   switch (column) {
     case 'location': {
       const shown = isObject(v) ? locationText(v) : null;
-      return shown && isObject(v) ? { ...shown, ...qualifiedMark(v) } : shown;
+      if (!shown || !isObject(v)) return shown;
+      // Encounter.status onleave: the place is kept, and said to be left for now in words, not by colour alone.
+      const text = v.onLeave === true ? `${shown.text} (${codeLabel('onleave')})` : shown.text;
+      return { ...shown, text, ...qualifiedMark(v) };
     }
     case 'admissionDate':
       return whenOf(v) ? { text: dateText(v) } : null;
@@ -265,7 +269,8 @@ function valueText(column: string, v: unknown, now: number, adult: boolean): Cel
     case 'allergies':
       // A record stating no known allergy: neither an allergy nor "none recorded".
       if (Array.isArray(v) && v.some((a) => isObject(a) && a.noneKnown === true)) return { text: t('value.noKnownAllergies') };
-      return entries(v, (a) => marked(textOf(a.substance), a));
+      // An allergy the EHR names by no substance at all says so, never "?".
+      return entries(v, (a) => marked(textOf(a.substance) || t('allergy.noSubstance'), a));
     case 'medications':
       return entries(v, (m) => marked(textOf(m.name), m));
     case 'coverage':

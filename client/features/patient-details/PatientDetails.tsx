@@ -280,7 +280,7 @@ export function PatientDetails({
                     return (
                       <Entry
                         key={i}
-                        title={a.noneKnown ? t('value.noKnownAllergies') : (a.substance ?? '?')}
+                        title={a.noneKnown ? t('value.noKnownAllergies') : (a.substance ?? t('allergy.noSubstance'))}
                         qualified={a.qualified}
                         detail={line(
                           reactions.length > 0 && t('details.reaction', { value: reactions.join('; ') }),
@@ -309,7 +309,12 @@ export function PatientDetails({
                             key={i}
                             title={m.name ?? '?'}
                             qualified={m.qualified}
-                            detail={line(m.dosage, m.prescriber && t('details.prescriber', { value: m.prescriber }), dateText(m.date))}
+                            detail={line(
+                              m.partOf && t('details.partOf', { value: m.partOf }),
+                              m.dosage,
+                              m.prescriber && t('details.prescriber', { value: m.prescriber }),
+                              dateText(m.date),
+                            )}
                           />
                         ))}
                       </ul>

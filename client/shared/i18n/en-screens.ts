@@ -121,6 +121,7 @@ export const enScreens = {
   'details.criticality': 'criticality {value}',
   'details.reaction': 'reaction: {value}',
   'details.prescriber': 'by {value}',
+  'details.partOf': 'part of {value}',
   'lists.rename': 'Rename',
   'lists.renameTitle': 'Rename {list}',
   'lists.save': 'Save',

@@ -1,3 +1,4 @@
+import { containedResource } from '../contained.js';
 import { isObject, objects, str, strings, type JsonObject } from '../json.js';
 import { isFhirId } from '../urls.js';
 import { periodEnded, periodNotBegun } from '../clinical/values.js';
@@ -46,6 +47,7 @@ function readPatient(spec: AdapterSpec, resource: unknown, mrnSystem: string | u
   const id = str(resource.id);
   if (!id || !isFhirId(id)) return null;
   const name = chooseName(objects(resource.name), now);
+  const careProvider = careProviderName(resource, resource[spec.generalPractitionerField]);
   return {
     summary: {
       id,
@@ -56,13 +58,11 @@ function readPatient(spec: AdapterSpec, resource: unknown, mrnSystem: string | u
       gender: str(resource.gender) ?? null,
       deceased: deceased(resource),
       recordNotice: recordNotice(resource),
-      generalPractitioner: firstDisplay(resource[spec.generalPractitionerField]),
+      generalPractitioner: careProvider,
     },
     family: name?.family ?? '',
     given: name?.given ?? '',
-    careProviderReference: firstDisplay(resource[spec.generalPractitionerField])
-      ? null
-      : careProviderReference(resource[spec.generalPractitionerField]),
+    careProviderReference: careProvider ? null : careProviderReference(resource[spec.generalPractitionerField]),
   };
 }
 
@@ -195,9 +195,39 @@ function mrnTypeRank(type: unknown): number | null {
   return tableCodes.length === 0 && text !== undefined && MRN_TYPE_TEXTS.has(text.toLowerCase()) ? 2 : null;
 }
 
-function firstDisplay(references: unknown): string | null {
-  for (const reference of objects(references)) {
+/** Care provider types (DSTU2/STU3 Organization | Practitioner, R4 also PractitionerRole). */
+const PROVIDER_TYPES = ['Practitioner', 'Organization', 'PractitionerRole'];
+
+/**
+ * The care provider's name the Patient itself gives: the first reference's display, else the first
+ * that names a contained provider (`#id`, see containedResource). Null when only a reference to read
+ * is left (careProviderReference).
+ */
+function careProviderName(patient: JsonObject, references: unknown): string | null {
+  const refs = objects(references);
+  for (const reference of refs) {
     const display = str(reference.display);
+    if (display) return display;
+  }
+  for (const reference of refs) {
+    const contained = containedResource(patient, reference, PROVIDER_TYPES);
+    const name = contained ? providerResourceName(contained) : null;
+    if (name) return name;
+  }
+  return null;
+}
+
+/**
+ * A provider's or payer's name from its resource: a Practitioner by its HumanName (DSTU2 one object,
+ * later an array; chosen as a patient's is), an Organization by `name`, a PractitionerRole by its
+ * practitioner's or organization's display. Null for any other type or without a name.
+ */
+export function providerResourceName(resource: JsonObject): string | null {
+  if (resource.resourceType === 'Organization') return str(resource.name) ?? null;
+  if (resource.resourceType === 'Practitioner') return humanNameText(resource.name);
+  if (resource.resourceType !== 'PractitionerRole') return null;
+  for (const ref of objects([resource.practitioner, resource.organization])) {
+    const display = str(ref.display);
     if (display) return display;
   }
   return null;

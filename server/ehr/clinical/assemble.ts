@@ -61,29 +61,34 @@ export interface AssembledParts extends Partial<ClinicalCells> {
   encounters?: Cell<EncounterView[]>;
 }
 
-/** Cells for the parts that were asked (present in `parts`). */
-export function assemble(parts: Map<ClinicalPart, PartData>, medications: MedicationIndex, warnings: Warnings): AssembledParts {
+/** Cells for the parts that were asked (present in `parts`); `payers` names reference-only payers (unnamedPayors). */
+export function assemble(
+  parts: Map<ClinicalPart, PartData>,
+  medications: MedicationIndex,
+  warnings: Warnings,
+  payers: ReadonlyMap<string, string> = new Map(),
+): AssembledParts {
   const out: AssembledParts = {};
-  for (const [part, data] of parts) Object.assign(out, assemblePart(part, data, medications, warnings));
+  for (const [part, data] of parts) Object.assign(out, assemblePart(part, data, medications, warnings, { payers }));
   return out;
 }
 
 const simple = {
   conditions: (set: Searchset, warnings: Warnings) => readConditions(set.resources, warnings),
   allergies: (set: Searchset, warnings: Warnings) => readAllergies(set.resources, warnings),
-  coverage: (set: Searchset) => readCoverage(set.resources),
 } as const;
 
 /**
- * The cells of one part; only medications need `medications`, the Medications read alongside.
- * `history: false` (list rows) leaves out the vital sign history.
+ * The cells of one part; only medications need `medications`, the Medications read alongside, and
+ * coverage `payers`, the names of payer Organizations read after the batches. `history: false`
+ * (list rows) leaves out the vital sign history.
  */
 export function assemblePart(
   part: ClinicalPart,
   data: PartData,
   medications: MedicationIndex,
   warnings: Warnings,
-  { history = true } = {},
+  { history = true, payers = new Map() }: { history?: boolean; payers?: ReadonlyMap<string, string> } = {},
 ): AssembledParts {
   switch (part) {
     case 'vitals': {
@@ -108,6 +113,8 @@ export function assemblePart(
     }
     case 'medications':
       return { medications: listCell(mapped(data, warnings, (set) => readMedications(set.resources, medications))) };
+    case 'coverage':
+      return { coverage: listCell(mapped(data, warnings, (set) => readCoverage(set.resources, Date.now(), payers))) };
     default:
       // The assignment goes through a loose type: TypeScript cannot pair each key with its mapper.
       return {

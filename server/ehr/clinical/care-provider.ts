@@ -1,6 +1,6 @@
-import { humanNameText } from '../adapters/patient.js';
+import { providerResourceName } from '../adapters/patient.js';
 import type { EhrContext } from '../ehr-context.js';
-import { isObject, objects, str, type JsonObject } from '../json.js';
+import { isObject, str, type JsonObject } from '../json.js';
 import { ReadBudgetExceeded } from '../read-budget.js';
 import { FhirError } from '../types.js';
 import { runEntries } from './batch.js';
@@ -8,7 +8,8 @@ import type { Warnings } from './warnings.js';
 
 /**
  * Names of care providers whose references carry no display (DSTU2 Patient.careProvider, STU3/R4
- * Patient.generalPractitioner): one more batch of `GET Practitioner/{id}`, `Organization/{id}` or
+ * Patient.generalPractitioner), and of payer Organizations so referenced (Coverage issuer / payor,
+ * medications.ts `unnamedPayors`): one more batch of `GET Practitioner/{id}`, `Organization/{id}` or
  * `PractitionerRole/{id}`, each read once however many patients share it. A Practitioner is named
  * by its HumanName (DSTU2 one object, later an array), an Organization by `name`, a PractitionerRole
  * by its practitioner's or organization's display. A failure leaves the cell "none recorded"
@@ -35,11 +36,5 @@ export async function careProviderNames(ctx: EhrContext, references: string[], w
 export function providerName(resource: JsonObject, reference: string): string | null {
   const [type, id] = reference.split('/');
   if (resource.resourceType !== type || str(resource.id) !== id) return null;
-  if (type === 'Organization') return str(resource.name) ?? null;
-  if (type === 'Practitioner') return humanNameText(resource.name);
-  for (const ref of objects([resource.practitioner, resource.organization])) {
-    const display = str(ref.display);
-    if (display) return display;
-  }
-  return null;
+  return providerResourceName(resource);
 }

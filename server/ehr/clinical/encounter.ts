@@ -1,3 +1,5 @@
+import { latestMs } from '../../../contract/fhir-time.js';
+import { containedResource } from '../contained.js';
 import { isObject, objects, str, type JsonObject } from '../json.js';
 import type { EncounterView } from './types.js';
 import { conceptCodes, conceptText, newestFirst, periodEnded, statusCode, when } from './values.js';
@@ -23,12 +25,19 @@ const ROOM = /\b(?:room|rm)\b\.?(?:\s*[:#]\s*|\s+)([A-Za-z0-9][\w-]*)/i;
 const BED = /\b(?:bed|bd)\b\.?(?:\s*[:#]\s*|\s+)([A-Za-z0-9][\w-]*)/i;
 
 /**
- * Encounter statuses of a stay that is going on now (DSTU2 encounter-state; STU3/R4
- * encounter-status, which add `triaged`): the patient has arrived and not left.
+ * Encounter statuses that say a stay is going on (DSTU2 encounter-state; STU3/R4 encounter-status,
+ * which add `triaged`): the patient has arrived and not left. A status the EHR forgot to update
+ * does not outlast the stay: see `encounterOver`.
  */
 const ONGOING = new Set(['arrived', 'triaged', 'in-progress', 'onleave']);
 /** Encounters that did not (or not yet) take place: planned for later, cancelled, or recorded in error. */
 const NOT_TAKEN_PLACE = new Set(['planned', 'cancelled', 'entered-in-error']);
+/**
+ * STU3/R4 `unknown` is "a value of last resort" (hl7.org/fhir/R4/valueset-encounter-status.html):
+ * it says nothing of the present, so such an encounter is never the stay a row speaks of (the
+ * details still list it).
+ */
+const SAYS_NOTHING_OF_NOW = 'unknown';
 
 /**
  * Classes of a stay in a hospital bed that is not an admission: v3 ActCode EMER (DSTU2 `emergency`)
@@ -53,28 +62,37 @@ function stayRank(e: EncounterView): number {
  * stay, else the newest ongoing one), so an outpatient visit during an admission (dialysis, a
  * clinic) never takes the ward's place nor the admission date; else the newest that has taken
  * place (so a follow-up planned for next month, which sorts first by date, never stands in for the
- * stay the patient is in). Undefined when none has taken place.
+ * stay the patient is in). A stay whose status says ongoing but which is over (`encounterOver`) is
+ * not ongoing; an `unknown` one is never chosen. Undefined when none has taken place.
  */
 export function currentEncounter(encounters: EncounterView[], now = Date.now()): EncounterView | undefined {
+  const ongoing = new Set(encounters.filter((e) => stillOngoing(e, now)));
   // An ongoing stay has begun whatever its start says: a start given as a date alone (no zone)
   // reads as midnight UTC, which is still to come in zones east of UTC on the day of admission.
   const taken = encounters.filter(
-    (e) => !NOT_TAKEN_PLACE.has(e.status ?? '') && (ONGOING.has(e.status ?? '') || !((e.start?.epochMs ?? -Infinity) > now)),
+    (e) => !NOT_TAKEN_PLACE.has(e.status ?? '') && e.status !== SAYS_NOTHING_OF_NOW && (ongoing.has(e) || !((e.start?.epochMs ?? -Infinity) > now)),
   );
-  const ongoing = taken.filter((e) => ONGOING.has(e.status ?? ''));
   // Newest first already: the first of the lowest rank (reduce keeps the earlier on a tie).
-  const stay = ongoing.reduce<EncounterView | undefined>((best, e) => (best === undefined || stayRank(e) < stayRank(best) ? e : best), undefined);
+  const stay = taken
+    .filter((e) => ongoing.has(e))
+    .reduce<EncounterView | undefined>((best, e) => (best === undefined || stayRank(e) < stayRank(best) ? e : best), undefined);
   return stay ?? taken[0];
 }
 
+/** An ongoing status (`ONGOING`) on a stay that is not over. */
+const stillOngoing = (encounter: EncounterView, now: number) => ONGOING.has(encounter.status ?? '') && !encounterOver(encounter, now);
+
 /**
- * Whether the encounter is over: status `finished`, or (any status but an ongoing one, e.g.
- * `unknown`) a period whose end has passed. Its locations are where the patient was, not is, and
- * its admission is history.
+ * Whether the encounter is over, whatever a stale status says: status `finished`; a discharge
+ * disposition (`hospitalization.dischargeDisposition`, DSTU2, STU3 and R4: "category or kind of
+ * location after discharge"); or a `period.end` that has passed by the latest moment it can mean
+ * (a date alone lasts its whole day in every zone, contract/fhir-time.ts `latestMs`). Its
+ * locations are where the patient was, not is, and its admission is history.
  */
 export function encounterOver(encounter: EncounterView, now = Date.now()): boolean {
-  if (encounter.status === 'finished') return true;
-  return !ONGOING.has(encounter.status ?? '') && periodEnded({ end: encounter.end?.text }, now);
+  if (encounter.status === 'finished' || encounter.discharged) return true;
+  const end = encounter.end === null ? null : latestMs(encounter.end.text);
+  return end !== null && end <= now;
 }
 
 /** Encounters newest first by start; `now` (epoch ms) decides which location periods have ended. */
@@ -99,7 +117,7 @@ function readEncounter(resource: JsonObject, now: number): EncounterView {
   const place = location(resource, now);
   const hospitalization = isObject(resource.hospitalization) ? resource.hospitalization : undefined;
   const admitted = klass ? INPATIENT.has(klass) : hospitalization?.admitSource !== undefined;
-  return {
+  const view: EncounterView = {
     status: statusCode(resource.status),
     type: conceptText(objects(resource.type)[0]),
     class: klass,
@@ -107,8 +125,11 @@ function readEncounter(resource: JsonObject, now: number): EncounterView {
     end: when(period.end),
     ...place,
     admission: admitted ? (start ?? firstLocationStart(resource)) : null,
+    ...(conceptText(hospitalization?.dischargeDisposition) !== null ? { discharged: true as const } : {}),
     ...qualifiedMark(resource, ['location', 'hospitalization']),
   };
+  // `onleave`: the stay holds the bed while the patient is away from it; the place is said with it.
+  return view.status === 'onleave' && !encounterOver(view, now) ? { ...view, onLeave: true } : view;
 }
 
 function firstLocationStart(resource: JsonObject): EncounterView['start'] {
@@ -144,11 +165,14 @@ function classCode(value: unknown): string | null {
  * moves). Without a current entry the encounter has no location (the history stays in the details'
  * encounters).
  *
- * Room and bed come from the Location's physical type where the EHR gives it (R4 `physicalType`
- * ro/bd), otherwise from words in the display ("Room 412, Bed B"). A current place the EHR refers to
- * without naming it (`location.reference` and no `display`; this app reads no Location) is not
- * nothing: when the patient's current place has no name at all, `location` is '' (the EHR's
- * empty name), never null, so it can be told from "no location recorded".
+ * A place is named by the Location the Encounter holds in its own `contained` when the reference is
+ * `#id` (placeOf), else by the reference's display. Room and bed come from the physical type where
+ * the EHR gives it (R4 `Encounter.location.physicalType`, or a contained Location's `physicalType`)
+ * ro/bd, otherwise from words in the name ("Room 412, Bed B"). A current place the EHR refers to
+ * without naming it (`location.reference`, no `display`, no contained Location with a name; this app
+ * reads no Location from the EHR) is not nothing: when the patient's current place has no name at
+ * all, `location` is '' (the EHR's empty name), never null, so it can be told from "no location
+ * recorded".
  */
 function location(resource: JsonObject, now: number): Pick<EncounterView, 'location' | 'room' | 'bed'> {
   const current = objects(resource.location).filter(
@@ -165,15 +189,14 @@ function location(resource: JsonObject, now: number): Pick<EncounterView, 'locat
   if (here.length === 0) return { location: null, room: null, bed: null };
   let room: string | null = null;
   let bed: string | null = null;
+  const places = here.map((entry) => placeOf(entry, resource));
   const displays: string[] = [];
-  for (const entry of here) {
-    const display = str((entry.location as JsonObject).display);
+  for (const { name: display } of places) {
     if (display && !displays.includes(display)) displays.push(display);
   }
-  for (const entry of [...here].reverse()) {
-    const display = str((entry.location as JsonObject).display);
+  for (const { name: display, physicalType } of [...places].reverse()) {
     if (!display) continue;
-    const physical = conceptCodes(entry.physicalType)[0];
+    const physical = conceptCodes(physicalType)[0];
     // A room's or bed's own display often names what it is ("Room 412"): the number is what the cell shows beside its word.
     if (physical === 'ro') room ??= ROOM.exec(display)?.[1] ?? display;
     else if (physical === 'bd') bed ??= BED.exec(display)?.[1] ?? display;
@@ -181,6 +204,21 @@ function location(resource: JsonObject, now: number): Pick<EncounterView, 'locat
     bed ??= BED.exec(display)?.[1] ?? null;
   }
   return { location: displays.join(', '), room, bed };
+}
+
+/**
+ * The name and physical type of one `Encounter.location` entry's place. A reference `#id` points at
+ * the resource of that id in the Encounter's own `contained` (hl7.org/fhir/R4/references.html#contained,
+ * the same in DSTU2 and STU3): a Location there is named by its `name`, else the reference's
+ * `display`. Only this Encounter's contained resources count, never one held by another resource.
+ */
+function placeOf(entry: JsonObject, encounter: JsonObject): { name: string | undefined; physicalType: unknown } {
+  const reference = entry.location as JsonObject;
+  const held = containedResource(encounter, reference, ['Location']);
+  return {
+    name: str(held?.name) ?? str(reference.display),
+    physicalType: entry.physicalType ?? held?.physicalType,
+  };
 }
 
 /** UTC+14, the furthest zone ahead: a start without a zone ("2026-06-15") may be that far ahead of UTC. */

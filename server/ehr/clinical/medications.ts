@@ -1,5 +1,7 @@
 import { fhirIdSyntax } from '../../../contract/id-syntax.js';
 import { medicationGroup, medicationGroups } from '../../../contract/plain-constants.js';
+import { providerResourceName } from '../adapters/patient.js';
+import { containedResource } from '../contained.js';
 import { isObject, objects, str, type JsonObject } from '../json.js';
 import { firstCode } from './records.js';
 import type { CoverageView, MedicationView } from './types.js';
@@ -73,17 +75,18 @@ export function addMedications(resources: JsonObject[], index: MedicationIndex, 
  * draft, unknown, entered-in-error or no status: not current. Nor is an order not to give the drug
  * (R4 MedicationRequest.doNotPerform, a modifier) or a request that is only a proposal or an option
  * (MedicationRequest.intent, STU3 medication-request-intent, R4 medicationrequest-intent; a modifier
- * in R4): what the patient is not to have, or may have, is not what the patient is on. Every other
- * intent counts, `plan` too (some EHRs record home medications so).
+ * in R4): what the patient is not to have, or may have, is not what the patient is on. A `plan`
+ * (an intention without authorization) is current but marked "(plan)" (see medicationGroup), and
+ * requests that carry out one order are that order (belongToOrders). Every other intent counts.
  */
 const CURRENT_ORDER = new Set(['active', 'on-hold']);
 const CURRENT_STATEMENT = new Set(['active', 'intended', 'on-hold']);
 
 const notTaken = (r: JsonObject) => r.resourceType === 'MedicationStatement' && (r.wasNotTaken === true || r.taken === 'n');
 
-/** Current by its details group (contract `medicationGroup`): do-not-perform, proposal, option and not-taken never are. */
+/** Current by its details group (contract `medicationGroup`): do-not-perform, proposal, option and not-taken never are; a current plan is. */
 function medicationIsCurrent(r: JsonObject, group: string | null): boolean {
-  return group !== null && (r.resourceType === 'MedicationStatement' ? CURRENT_STATEMENT : CURRENT_ORDER).has(group);
+  return group === 'plan' || (group !== null && (r.resourceType === 'MedicationStatement' ? CURRENT_STATEMENT : CURRENT_ORDER).has(group));
 }
 
 /**
@@ -109,9 +112,9 @@ const statusRank = (m: MedicationView) => {
 
 /** Orders, requests and statements grouped by status, current first; newest first in each group. */
 export function readMedications(resources: JsonObject[], included: MedicationIndex, now = Date.now()): MedicationView[] {
-  return resources
+  const read = resources
     .filter((r) => MEDICATION_TYPES.has(String(r.resourceType)))
-    .map((r): MedicationView => {
+    .map((r): { resource: JsonObject; view: MedicationView } => {
       const requester = isObject(r.requester) ? r.requester : {};
       const effectivePeriod = isObject(r.effectivePeriod) ? r.effectivePeriod : {};
       const intent = statusCode(r.intent);
@@ -126,7 +129,7 @@ export function readMedications(resources: JsonObject[], included: MedicationInd
       const ended = currentByStatus && hasEnded(r, now);
       const status = ended ? ENDED : stated;
       const name = medicationName(r, included);
-      return {
+      const view: MedicationView = {
         kind: r.resourceType === 'MedicationStatement' ? 'statement' : 'order',
         name,
         // Named only by its code read out: never merged with another item by that name (list-cells `once`).
@@ -145,8 +148,58 @@ export function readMedications(resources: JsonObject[], included: MedicationInd
           referenceDisplay(r.informationSource),
         ...qualifiedMark(r, ['dosageInstruction', 'dosage']),
       };
-    })
-    .sort((a, b) => statusRank(a) - statusRank(b) || newestFirst(a.date, b.date));
+      return { resource: r, view };
+    });
+  return belongToOrders(read).sort((a, b) => statusRank(a) - statusRank(b) || newestFirst(a.date, b.date));
+}
+
+/**
+ * MedicationRequest.intent codes that authorize nobody to act (R4 medicationrequest-intent, STU3
+ * medication-request-intent): `proposal`, `plan`, `option`. The others (`order` and its kinds
+ * `original-order`, `reflex-order`, `filler-order`, `instance-order`) are orders.
+ */
+const NOT_AN_ORDER = new Set(['proposal', 'plan', 'option']);
+const isOrder = (view: MedicationView) => !NOT_AN_ORDER.has(view.intent ?? '');
+const REQUEST_REF = new RegExp(`^(MedicationRequest/${fhirIdSyntax})(?:/_history/[^/]*)?$`);
+
+/**
+ * One order is one drug, however many requests carry it out. A current MedicationRequest whose
+ * `basedOn` (STU3, R4: "a plan, proposal or order that is fulfilled in whole or in part by this
+ * request") names another current request of the same answer belongs to it: a pharmacy's
+ * `filler-order` and a dose's `instance-order` are the prescriber's `order`, not a second and third
+ * vancomycin. Followed to the top; the parts are no longer current and read `partOf` that order's
+ * name (the details list them under "part of an order"). An order based on a current `plan`
+ * carries the plan out: the plan belongs to the order. Only relative references (the EHR's own
+ * answer); a loop of requests based on each other is left as it is. DSTU2 MedicationOrder has none.
+ */
+function belongToOrders(read: { resource: JsonObject; view: MedicationView }[]): MedicationView[] {
+  const current = new Map<string, MedicationView>();
+  for (const { resource, view } of read) {
+    const id = str(resource.id);
+    if (resource.resourceType === 'MedicationRequest' && view.current && id) current.set(`MedicationRequest/${id}`, view);
+  }
+  const owner = new Map<MedicationView, MedicationView>();
+  for (const { resource, view } of read) {
+    if (!view.current) continue;
+    const parent = objects(resource.basedOn)
+      .map((b) => current.get(REQUEST_REF.exec(str(b.reference) ?? '')?.[1] ?? ''))
+      .find((p) => p !== undefined && p !== view);
+    if (!parent) continue;
+    if (isOrder(parent)) owner.set(view, parent);
+    else if (parent.intent === 'plan' && isOrder(view)) owner.set(parent, view);
+  }
+  const roots = new Map<MedicationView, MedicationView>();
+  for (const view of owner.keys()) {
+    const seen = new Set([view]);
+    let root = owner.get(view)!;
+    while (owner.has(root) && !seen.has(root)) {
+      seen.add(root);
+      root = owner.get(root)!;
+    }
+    if (!seen.has(root)) roots.set(view, root);
+  }
+  for (const [view, root] of roots) Object.assign(view, { current: false, partOf: root.name });
+  return read.map((r) => r.view);
 }
 
 /**
@@ -156,7 +209,7 @@ export function readMedications(resources: JsonObject[], included: MedicationInd
 function referencedMedication(r: JsonObject, included: MedicationIndex): JsonObject | undefined {
   const target = isObject(r.medicationReference) ? str(r.medicationReference.reference) : undefined;
   if (!target) return undefined;
-  if (target.startsWith('#')) return objects(r.contained).find((c) => c.resourceType === 'Medication' && `#${str(c.id)}` === target);
+  if (target.startsWith('#')) return containedResource(r, target, ['Medication']);
   const local = target.replace(/\/_history\/.*$/, '');
   return included.get(local) ?? included.get(medicationKey(target) ?? '');
 }
@@ -184,7 +237,10 @@ export function unresolvedMedications(resources: JsonObject[], included: Medicat
   return [...refs];
 }
 
-/** The drug's words: the concept's (its code read out when it has no words, see conceptText), a reference's display, the referenced Medication's code. */
+/**
+ * The drug's words: the concept's (its code read out when it has no words, see conceptText), a
+ * reference's display, the referenced Medication's code, else its ingredients (ingredientNames).
+ */
 function medicationName(r: JsonObject, included: MedicationIndex, orCode = true): string | null {
   const concept = conceptText(r.medicationCodeableConcept, orCode);
   if (concept) return concept;
@@ -193,7 +249,28 @@ function medicationName(r: JsonObject, included: MedicationIndex, orCode = true)
   const display = str(ref.display);
   if (display) return display;
   const medication = referencedMedication(r, included);
-  return medication ? conceptText(medication.code, orCode) : null;
+  if (!medication) return null;
+  return conceptText(medication.code, false) ?? ingredientNames(medication, r) ?? (orCode ? conceptText(medication.code) : null);
+}
+
+/**
+ * A Medication without a code (a compounded drug, an IV mixture) named by its ingredients, joined
+ * with " + ": STU3/R4 Medication.ingredient[].item[x] (itemCodeableConcept, or itemReference to a
+ * Medication or Substance), DSTU2 Medication.product.ingredient[].item (a Reference). A reference is
+ * named by its display, else by the contained resource it names (`#id`, resolved in `owner`, the
+ * record holding the Medication, or in the Medication itself) and that resource's code.
+ */
+function ingredientNames(medication: JsonObject, owner: JsonObject): string | null {
+  const product = isObject(medication.product) ? medication.product : {};
+  const names = [...objects(medication.ingredient), ...objects(product.ingredient)].flatMap((ingredient) => {
+    const concept = conceptText(ingredient.itemCodeableConcept);
+    if (concept) return [concept];
+    const ref = isObject(ingredient.itemReference) ? ingredient.itemReference : isObject(ingredient.item) ? ingredient.item : undefined;
+    const contained = ref && (containedResource(medication, ref) ?? containedResource(owner, ref));
+    const name = (ref && str(ref.display)) ?? (contained ? conceptText(contained.code) : null);
+    return name ? [name] : [];
+  });
+  return names.length > 0 ? names.join(' + ') : null;
 }
 
 /** DSTU2 and later `dosageInstruction[].text`, a statement's `dosage[].text`. */
@@ -214,8 +291,11 @@ function coverageIsCurrent(status: string | null, period: JsonObject, now: numbe
   return !periodNotBegun(period, now) && !periodEnded(period, now);
 }
 
-/** Coverage: DSTU2 flat plan/group/issuer, STU3 `grouping` + `payor`, R4 `class[]` + `payor`. */
-export function readCoverage(resources: JsonObject[], now = Date.now()): CoverageView[] {
+/**
+ * Coverage: DSTU2 flat plan/group/issuer, STU3 `grouping` + `payor`, R4 `class[]` + `payor`. `payers`
+ * names reference-only payer Organizations, read after the batches (unnamedPayors).
+ */
+export function readCoverage(resources: JsonObject[], now = Date.now(), payers: ReadonlyMap<string, string> = new Map()): CoverageView[] {
   return resources
     .filter((r) => r.resourceType === 'Coverage')
     .map((r): CoverageView => {
@@ -225,14 +305,7 @@ export function readCoverage(resources: JsonObject[], now = Date.now()): Coverag
       const status = statusCode(r.status);
       const start = when(period.start);
       return {
-        payer:
-          referenceDisplay(r.issuer) ??
-          // The patient as payor is self-pay, not a payer named by the patient's own name.
-          objects(r.payor)
-            .filter((p) => !payorIsPatient(p))
-            .map(referenceDisplay)
-            .find((d) => d !== null) ??
-          null,
+        payer: payerName(r, payers),
         selfPay: selfPay(r),
         plan: classValue(r, 'plan') ?? str(grouping.planDisplay) ?? str(grouping.plan) ?? str(r.plan) ?? null,
         group: classValue(r, 'group') ?? str(grouping.groupDisplay) ?? str(grouping.group) ?? str(r.group) ?? null,
@@ -259,6 +332,40 @@ function selfPay(r: JsonObject): boolean {
     .some((c) => c.code === 'pay' && String(c.system).endsWith('coverage-selfpay'));
   const patientPays = objects(r.payor).some(payorIsPatient);
   return typed || patientPays;
+}
+
+/**
+ * The payer's name: a reference's display, else the contained Organization it names (`#id`), else the
+ * name read for its `Organization/{id}` (payers). DSTU2 `issuer`, STU3/R4 `payor[]`; the patient as
+ * payor is self-pay, not a payer named by the patient's own name.
+ */
+function payerName(coverage: JsonObject, payers: ReadonlyMap<string, string>): string | null {
+  for (const payer of payerReferences(coverage)) {
+    const contained = containedResource(coverage, payer, ['Organization']);
+    const name = referenceDisplay(payer) ?? (contained ? providerResourceName(contained) : null) ?? payers.get(str(payer.reference) ?? '');
+    if (name) return name;
+  }
+  return null;
+}
+
+const payerReferences = (coverage: JsonObject) => objects([coverage.issuer, ...objects(coverage.payor)]).filter((p) => !payorIsPatient(p));
+const ORGANIZATION_REF = new RegExp(`^Organization/${fhirIdSyntax}$`);
+
+/**
+ * Relative `Organization/{id}` references of payers the Coverage records do not name themselves, to
+ * read with the care providers after the batches (care-provider.ts careProviderNames). A reference to
+ * another server is never followed.
+ */
+export function unnamedPayors(resources: JsonObject[]): string[] {
+  const refs = new Set<string>();
+  for (const r of resources) {
+    if (r.resourceType !== 'Coverage' || payerName(r, new Map()) !== null) continue;
+    for (const payer of payerReferences(r)) {
+      const ref = str(payer.reference);
+      if (ref && ORGANIZATION_REF.test(ref)) refs.add(ref);
+    }
+  }
+  return [...refs];
 }
 
 const payorIsPatient = (payor: JsonObject) => /^(.*\/)?Patient\/[^/]+$/.test(str(payor.reference) ?? '');

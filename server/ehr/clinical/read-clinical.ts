@@ -7,7 +7,7 @@ import { assemble, assemblePart, indexMedications, outOfOrder, partData, type As
 import { parallelism, runEntries, type EntryResult } from './batch.js';
 import { mapLimit } from '../map-limit.js';
 import { careProviderNames } from './care-provider.js';
-import { unresolvedMedications, type MedicationIndex } from './medications.js';
+import { unnamedPayors, unresolvedMedications, type MedicationIndex } from './medications.js';
 import { ReadBudgetExceeded } from '../read-budget.js';
 import { allergyListQueries, entryLimit, latestVitalQueries, partQueries, type PartQuery, type ReadMode } from './queries.js';
 import { readNoKnownAllergyList, withAllergyListStatement } from './records.js';
@@ -119,6 +119,11 @@ export async function readClinical(
       else Object.assign(row.cells, assemblePart(part, data, own, row.warnings));
       return;
     }
+    // Payers given by reference only wait for their names, read with the care providers after the batches.
+    if (part === 'coverage' && data.ok && payorsToName(ctx, data).length > 0) {
+      row.pendingCoverage = data;
+      return;
+    }
     // A list row has the latest only: the full history and encounter list stay with the details panel.
     const { encounters, ...cells } = assemblePart(part, data, new Map(), row.warnings, { history: false });
     Object.assign(row.cells, cells);
@@ -138,7 +143,8 @@ export async function readClinical(
           (body, index) => {
             take(plan[index], { ok: true, body });
             const row = rows.get(plan[index].patientId)!;
-            if (--row.waiting === 0 && row.summary && !row.pending && !row.careProviderRef && !row.paged && !row.vitalLookup) finish(row);
+            if (--row.waiting === 0 && row.summary && !row.pending && !row.pendingCoverage && !row.careProviderRef && !row.paged && !row.vitalLookup)
+              finish(row);
             return undefined;
           },
           readWarnings,
@@ -161,7 +167,9 @@ export async function readClinical(
   ]);
 
   const pending = [...rows.values()].flatMap((row) => (!row.done && row.summary && row.pending ? [row.pending] : []));
-  const unnamed = [...rows.values()].flatMap((row) => (!row.done && row.summary && row.careProviderRef ? [row.careProviderRef] : []));
+  const unnamed = [...rows.values()].flatMap((row) =>
+    !row.done && row.summary ? [...(row.careProviderRef ? [row.careProviderRef] : []), ...payorsToName(ctx, row.pendingCoverage)] : [],
+  );
   const [medications, providers] = await Promise.all([
     pending.length ? resolveMedications(ctx, pending, readWarnings) : new Map(),
     unnamed.length ? careProviderNames(ctx, unnamed, readWarnings) : new Map<string, string>(),
@@ -173,6 +181,8 @@ export async function readClinical(
       if (row.answered && !row.gone) readWarnings.add('patient_unreadable');
     } else {
       if (row.pending) Object.assign(row.cells, assemblePart('medications', row.pending, medications, row.warnings));
+      if (row.pendingCoverage)
+        Object.assign(row.cells, assemblePart('coverage', row.pendingCoverage, medications, row.warnings, { payers: providers }));
       if (row.careProviderRef) row.summary = withCareProvider(row.summary, providers.get(row.careProviderRef));
       found.set(id, finish(row));
     }
@@ -191,6 +201,8 @@ interface RowRead {
   gone?: boolean;
   summary?: PatientSummary | null;
   pending?: PartData;
+  /** Coverage whose payers are references without a display, named after the batches (unnamedPayors). */
+  pendingCoverage?: PartData;
   /** Parts read whole whose first page links to more, read after the batches. */
   paged?: { part: ClinicalPart; set: Searchset; limit?: number }[];
   /** A care provider reference without a display, read after the batches. */
@@ -319,12 +331,13 @@ export async function readPatientDetails(ctx: EhrContext, id: string, report?: W
       if (got.ok) data.set(part, { ok: true, set: await followPages(ctx, got.set, id, warnings, DETAIL_MAX_PAGES, limits.get(part)) });
     }),
   );
+  const unnamed = [...(view?.careProviderReference ? [view.careProviderReference] : []), ...payorsToName(ctx, data.get('coverage'))];
   const [medications, providers] = await Promise.all([
     resolveMedications(ctx, [...data.values()], warnings),
-    view?.careProviderReference ? careProviderNames(ctx, [view.careProviderReference], warnings) : new Map<string, string>(),
+    unnamed.length ? careProviderNames(ctx, unnamed, warnings) : new Map<string, string>(),
   ]);
   if (view?.careProviderReference) summary = withCareProvider(summary, providers.get(view.careProviderReference));
-  const cells = assemble(data, medications, warnings);
+  const cells = assemble(data, medications, warnings, providers);
   const listIndex = plan.findIndex((e) => e.part === 'allergyList');
   if (listIndex >= 0) {
     const lists = partData(results[listIndex], id, warnings, plan[listIndex].query && entryLimit(plan[listIndex].query));
@@ -390,6 +403,11 @@ function withCareProvider(summary: PatientSummary, name: string | undefined): Pa
 
 function careProvider(summary: PatientSummary): Cell<string> {
   return summary.generalPractitioner ? { status: 'ok', value: summary.generalPractitioner } : { status: 'none' };
+}
+
+/** The payer Organizations a coverage answer names by reference only, when the EHR offers Organization to read them. */
+function payorsToName(ctx: EhrContext, data: PartData | undefined): string[] {
+  return data?.ok && ctx.server.resources.includes('Organization') ? unnamedPayors(data.set.resources) : [];
 }
 
 /** Parts asked with `_sort` (the same for every patient of one read). */

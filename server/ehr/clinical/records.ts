@@ -227,7 +227,7 @@ export function readAllergies(resources: JsonObject[], warnings?: Warnings): All
     const noneKnown = statesNoKnownAllergy(concept);
     const view: AllergyView = {
       // "No known drug allergy" and its kin keep their own words (a code alone gets them here, not "SNOMED CT 409137002").
-      substance: conceptText(concept, false) ?? ofKind?.words ?? conceptText(concept),
+      substance: conceptText(concept, false) ?? ofKind?.words ?? conceptText(concept) ?? reactionSubstances(r),
       ...(ofKind ? {} : unnamedMark(concept)),
       clinicalStatus: clinical,
       verificationStatus: verification,
@@ -334,6 +334,24 @@ export function withAllergyListStatement(cell: Cell<AllergyView[]>, statement: A
   // A current allergy outweighs the list; a record saying none known already says it.
   if (cell.value.some((a) => a.current || a.noneKnown)) return cell;
   return { status: 'ok', value: [...cell.value, statement] };
+}
+
+/**
+ * An allergy without a code (STU3/R4 AllergyIntolerance.code is 0..1; DSTU2 `substance` missing in
+ * some records) named by its reactions' substances, each once (case and spacing aside), joined with
+ * " / ": reaction.substance is "the specific substance… considered to be responsible for the event"
+ * (DSTU2, STU3, R4). Null when none is stated: the tab and CSV then read "Substance not stated".
+ */
+function reactionSubstances(r: JsonObject): string | null {
+  const seen = new Set<string>();
+  const names = objects(r.reaction).flatMap((reaction) => {
+    const name = conceptText(reaction.substance);
+    const key = name?.toLowerCase().replace(/\s+/g, ' ').trim();
+    if (!name || !key || seen.has(key)) return [];
+    seen.add(key);
+    return [name];
+  });
+  return names.length > 0 ? names.join(' / ') : null;
 }
 
 function readReaction(reaction: JsonObject): AllergyReaction {

@@ -71,14 +71,19 @@ const QUALIFIED = 'check in EHR';
 
 /**
  * An entry says beside its name what the tab says: not confirmed by the EHR ("Pneumonia
- * (provisional)"), an order halted for now ("Warfarin (on hold)"), qualified by the EHR
- * ("Pneumonia (check in EHR)"), or several.
+ * (provisional)"), an order halted for now ("Warfarin (on hold)"), a patient on leave from the
+ * place ("Ward 5 (on leave)"), qualified by the EHR ("Pneumonia (check in EHR)"), or several.
  */
-function marked(text: string | null, item: { criticality?: string | null; verification?: string; status?: string | null; qualified?: true }): string {
+function marked(
+  text: string | null,
+  item: { criticality?: string | null; verification?: string; status?: string | null; intent?: string; onLeave?: true; qualified?: true },
+): string {
   const marks = [
     item.criticality === 'high' && 'high criticality',
     item.verification,
+    item.intent === 'plan' && 'plan',
     item.status === 'on-hold' && 'on hold',
+    item.onLeave && 'on leave',
     item.qualified && QUALIFIED,
   ].filter(Boolean);
   return `${text ?? '?'}${marks.length ? ` (${marks.join(', ')})` : ''}`;
@@ -119,6 +124,7 @@ export function cellText(column: ListColumn, row: ListRow, zone = 'UTC'): string
         !v.location?.trim() && !v.room && !v.bed
           ? 'Not available'
           : marked(v.location?.trim() || [v.room && `Room ${v.room}`, v.bed && `Bed ${v.bed}`].filter(Boolean).join(', '), {
+              onLeave: v.onLeave,
               qualified: v.qualified,
             }),
       );
@@ -135,7 +141,9 @@ export function cellText(column: ListColumn, row: ListRow, zone = 'UTC'): string
     case 'conditions':
       return textOf(cells.conditions, (v) => items(v, (c) => marked(c.display, c)));
     case 'allergies':
-      return textOf(cells.allergies, (v) => (v.some((a) => a.noneKnown) ? 'No known allergies' : items(v, (a) => marked(a.substance, a))));
+      return textOf(cells.allergies, (v) =>
+        v.some((a) => a.noneKnown) ? 'No known allergies' : items(v, (a) => marked(a.substance ?? 'Substance not stated', a)),
+      );
     case 'medications':
       return textOf(cells.medications, (v) => items(v, (m) => marked(m.name, m)));
     case 'coverage':

@@ -47,6 +47,8 @@ function pick<T, U>(cell: Cell<T> | undefined, get: (value: T) => U | null | und
 
 /** A record's verification, carried only when the EHR has not confirmed it (the list says so beside it). */
 const unconfirmed = (code: string | null) => (isUnconfirmed(code) ? { verification: code } : {});
+/** A plan, an intention without authorization (MedicationRequest.intent `plan`): the list marks it "(plan)". */
+const planMark = (m: { intent?: string }) => (m.intent === 'plan' ? { intent: 'plan' as const } : {});
 /** Carried only for a record the EHR qualifies with a modifier the app cannot read (the list marks it "check in the EHR"). */
 const qualified = (item: { qualified?: true }) => (item.qualified ? { qualified: true as const } : {});
 
@@ -75,11 +77,12 @@ const listItems = {
     if (allergies.length === 0 && current.some((a) => a.noneKnown)) return [{ substance: null, criticality: null, noneKnown: true as const }];
     return allergies;
   },
+  // Requests that carry out an order are not current (medications.ts belongToOrders): the order names the drug once.
   medications: (list: MedicationView[]) =>
     once(
       list.filter((m) => m.current),
       (m) => m.name,
-    ).map((m) => ({ name: m.name, status: m.status, ...qualified(m) })),
+    ).map((m) => ({ name: m.name, status: m.status, ...planMark(m), ...qualified(m) })),
   // Only coverage in force now; the details list every one with its status and period.
   coverage: (list: CoverageView[]) =>
     list.filter((c) => c.current).map((c) => ({ payer: c.payer, selfPay: c.selfPay ?? false, plan: c.plan, ...qualified(c) })),
@@ -91,16 +94,20 @@ const listItems = {
  * an ingredient or a parent concept ("Heparin 5000 units SC q8h" and "Heparin infusion 18 units/kg/h"
  * both RxNorm 5224 first), and two orders merged into one can hide a double dose. An item without
  * a name, or named only by its code read out (`unnamed`), is never merged. A qualified record (its meaning changed, e.g. negated) is not the same
- * as a plain one of that name: neither hides the other. Of the same item recorded twice, a record
+ * as a plain one of that name, nor is a plan the same as an order: neither hides the other. Of the same item recorded twice, a record
  * the EHR has not confirmed (provisional, differential, unconfirmed) gives way to a confirmed one,
  * however new.
  */
-function once<T extends { qualified?: true; unnamed?: true; verificationStatus?: string | null }>(list: T[], name: (item: T) => string | null): T[] {
+function once<T extends { qualified?: true; unnamed?: true; verificationStatus?: string | null; intent?: string }>(
+  list: T[],
+  name: (item: T) => string | null,
+): T[] {
   const keyOf = (item: T) => {
     // A name read out of a code is no words: two drugs coded only by a shared ingredient code stay two.
     if (item.unnamed) return null;
     const key = name(item)?.toLowerCase().replace(/\s+/g, ' ').trim();
-    return key ? (item.qualified ? `qualified ${key}` : key) : null;
+    if (!key) return null;
+    return [item.qualified && 'qualified', item.intent === 'plan' && 'plan', key].filter(Boolean).join(' ');
   };
   const confirmed = new Set(list.filter((item) => !isUnconfirmed(item.verificationStatus)).map(keyOf));
   const seen = new Set<string>();
@@ -127,9 +134,11 @@ export function cellsFor(columns: ListColumn[], clinical: PatientClinical, lates
         return shown;
       });
     } else if (column === 'location')
-      // A finished stay's locations are where the patient was: the cell says where the patient is.
+      // A finished stay's locations are where the patient was: the cell says where the patient is (and whether on leave from it).
       cells[column] = pick(clinical.encounter, (e) =>
-        !encounterOver(e) && (e.location !== null || e.room || e.bed) ? { location: e.location, room: e.room, bed: e.bed, ...qualified(e) } : null,
+        !encounterOver(e) && (e.location !== null || e.room || e.bed)
+          ? { location: e.location, room: e.room, bed: e.bed, ...(e.onLeave ? { onLeave: true as const } : {}), ...qualified(e) }
+          : null,
       );
     // A stay that is over has no admission the list could speak of: the details keep its dates.
     else if (column === 'admissionDate') cells[column] = pick(clinical.encounter, (e) => (encounterOver(e) ? null : e.admission));

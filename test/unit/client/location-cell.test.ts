@@ -24,6 +24,21 @@ describe('the location cell', () => {
     });
   });
 
+  it('a patient on leave (Encounter.status onleave) keeps the place, and the text says so in words', () => {
+    expect(cellText('location', ok({ location: 'Ward 5, Room 12, Bed 3', room: '12', bed: '3', onLeave: true }))).toEqual({
+      text: 'Room 12, Bed 3 (on leave)',
+      detail: 'Ward 5',
+    });
+    expect(cellText('location', ok({ location: 'Ward 5', room: null, bed: null, onLeave: true }))).toEqual({ text: 'Ward 5 (on leave)' });
+    expect(cellText('location', ok({ location: 'Ward 5', room: null, bed: null, onLeave: true, qualified: true }))).toEqual({
+      text: 'Ward 5 (on leave)',
+      qualified: true,
+    });
+    // Another language says it in its own words.
+    setLanguage('ru');
+    expect(cellText('location', ok({ location: 'Ward 5', room: null, bed: null, onLeave: true })).text).toBe('Ward 5 (в отпуске)');
+  });
+
   it('a current place the EHR does not name (location "", no room or bed) is "not available", never "none recorded"', () => {
     expect(showCell('location', ok({ location: '', room: null, bed: null }))).toEqual({ status: 'unavailable', text: 'Not available' });
     expect(showCell('location', ok({ location: '  ', room: null, bed: null })).status).toBe('unavailable');

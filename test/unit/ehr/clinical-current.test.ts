@@ -494,7 +494,7 @@ describe.each(releases)('medications through %s', (release) => {
         ? []
         : [
             { ...order(release, 'Suggested', '2', 'active', '2021-02-01'), intent: 'proposal' },
-            // Some EHRs record home medications as a plan: still what the patient is on.
+            // Some EHRs record home medications as a plan: still shown, marked a plan (no authorization to give it).
             { ...order(release, 'Home', '3', 'active', '2021-03-01'), intent: 'plan' },
           ]),
       ...(release === 'R4'
@@ -507,18 +507,18 @@ describe.each(releases)('medications through %s', (release) => {
     const views = readMedications(resources, new Map());
     const cell = cells({ medications: { status: 'ok', value: views } }).medications;
     const shown = cell.status === 'ok' ? (cell.value as { name: string }[]).map((m) => m.name) : [];
-    expect(shown).toEqual(release === 'DSTU2' ? ['Given'] : ['Home', 'Given']);
+    expect(shown).toEqual(release === 'DSTU2' ? ['Given'] : ['Given', 'Home']);
     expect(views.map((v) => [v.name, medicationGroup(v)])).toEqual(
       {
         DSTU2: [['Given', 'active']],
         STU3: [
-          ['Home', 'active'],
           ['Given', 'active'],
+          ['Home', 'plan'],
           ['Suggested', 'proposal'],
         ],
         R4: [
-          ['Home', 'active'],
           ['Given', 'active'],
+          ['Home', 'plan'],
           ['Warfarin', 'do-not-perform'],
           ['Suggested', 'proposal'],
           ['Either', 'option'],

@@ -134,8 +134,11 @@ describe.each(['DSTU2', 'STU3', 'R4'] as const)('the %s encounter', (release) =>
       location: [at('Room 4, Bed 2')],
     };
     expect(row([ended])).toEqual({ location: { status: 'none' }, admissionDate: { status: 'none' } });
-    // Unknown with no end, or an end to come: not over.
-    expect(row([{ ...ended, period: { start: '2026-06-10T08:00:00Z' } }]).location).toMatchObject({ status: 'ok', value: { bed: '2' } });
+    // Unknown with no end says nothing of now either ("a value of last resort"): never the current stay.
+    expect(row([{ ...ended, period: { start: '2026-06-10T08:00:00Z' } }])).toEqual({
+      location: { status: 'none' },
+      admissionDate: { status: 'none' },
+    });
   });
 
   it('an ongoing stay whose start is a date alone (no zone) is the current one on its first day, east of UTC too', () => {
