@@ -46,6 +46,9 @@ export const problemStatuses = {
   schema_conflict: 409,
   list_full: 409,
   too_many_lists: 409,
+  note_revisions_full: 409,
+  too_many_notes: 409,
+  roster_full: 409,
   version_conflict: 412,
   // The EHR
   not_fhir: 422,

@@ -79,6 +79,15 @@ export type ManualPatientData = z.infer<typeof manualPatientData>;
 export const manualPatient = manualPatientData.extend({ id: z.string(), version: z.number().int().min(1) });
 export type ManualPatient = z.infer<typeof manualPatient>;
 
+/**
+ * The most patients a team's Manual-mode roster holds admitted at once. A ward's census is tens of
+ * patients, a hospital's a few thousand; every roster view reads (and records in the audit trail)
+ * each admitted patient. Discharged patients are kept (re-admitting one adds no one) and do not
+ * count: a busy unit discharges thousands a year and must never find its roster closed for it.
+ * A patient past it is refused (409 `roster_full`); so is an import that would pass it, whole.
+ */
+export const MAX_ROSTER_PATIENTS = 2000;
+
 /** `GET /api/teams/{teamId}/manual-patients`: the whole roster. */
 export const manualPatientsAnswer = z.object({ patients: z.array(manualPatient) });
 export type ManualPatientsAnswer = z.infer<typeof manualPatientsAnswer>;

@@ -5,6 +5,17 @@ import { sharedText } from './shared-text.js';
 /** The longest note the team can keep, in characters (UTF-16 code units, as `String.length` counts). */
 export { NOTE_MAX_LENGTH } from './plain-constants.js';
 
+/**
+ * How often the author may correct one note: a further correction is refused (409
+ * `note_revisions_full`; write a new note instead), never kept by dropping an earlier text, since
+ * each is part of the record. Withdrawing stays possible, so a note keeps at most this many
+ * earlier texts plus the one it had when withdrawn. Every text is sent with the patient's notes.
+ */
+export const MAX_NOTE_CORRECTIONS = 20;
+
+/** The most notes (withdrawn ones included: they stay readable) a team keeps on one patient; another is refused (409 `too_many_notes`). */
+export const MAX_NOTES_PER_PATIENT = 200;
+
 // Never cut: a longer note is refused whole, with the limit in the message.
 const noteText = sharedText(NOTE_MAX_LENGTH, `must be at most ${NOTE_MAX_LENGTH.toLocaleString('en')} characters`);
 

@@ -32,9 +32,22 @@ export type { Note };
 /**
  * Why a store change did not happen: the list (or one of two lists) is not in the team, the
  * patient is not on the list, the version the caller read is stale, the Manual-mode patient
- * does not exist, the patient has no such note, or the caller did not write the note. The API maps each to one problem (server/features/shared/outcomes.ts).
+ * does not exist, the patient has no such note, or the caller did not write the note; or a limit
+ * (a list's patients, a team's lists, a note's corrections, a patient's notes, a Manual-mode
+ * roster) would be passed. The API maps each to one problem (server/features/shared/outcomes.ts).
  */
-export type OutcomeReason = 'no_list' | 'not_on_list' | 'conflict' | 'not_found' | 'no_note' | 'not_author' | 'list_full' | 'too_many_lists';
+export type OutcomeReason =
+  | 'no_list'
+  | 'not_on_list'
+  | 'conflict'
+  | 'not_found'
+  | 'no_note'
+  | 'not_author'
+  | 'list_full'
+  | 'too_many_lists'
+  | 'note_revisions_full'
+  | 'too_many_notes'
+  | 'roster_full';
 
 /**
  * What every store change reports: it happened, with its result, or it did not, and why. `R`
@@ -65,14 +78,18 @@ export interface TeamStore {
   /** Refused with `too_many_lists` when the team has MAX_LISTS_PER_TEAM already. */
   createList(team: TeamKey, name: string, userId: string, audit?: AuditOf<ListSummary>): Promise<Outcome<ListSummary, 'too_many_lists'>>;
   getList(team: TeamKey, listId: string): Promise<StoredList | null>;
-  /** Adds the ids not already on the list; gives the list afterwards. Refused with `list_full` past MAX_PATIENTS_PER_LIST. */
+  /**
+   * Adds the ids not already on the list, all of them or none; gives the list afterwards and the
+   * ids this call added (none when all were on it, or another call added them first). Refused
+   * with `list_full` past MAX_PATIENTS_PER_LIST.
+   */
   addPatients(
     team: TeamKey,
     listId: string,
     patientIds: string[],
     userId: string,
-    audit?: AuditOf<StoredList>,
-  ): Promise<Outcome<StoredList, 'no_list' | 'list_full'>>;
+    audit?: AuditOf<AddedPatients>,
+  ): Promise<Outcome<AddedPatients, 'no_list' | 'list_full'>>;
   removePatient(team: TeamKey, listId: string, patientId: string, audit?: AuditOf<void>): Promise<Outcome<void, 'no_list' | 'not_on_list'>>;
   /** Renames and/or sets columns; refused with `conflict` when `expectedVersion` is stale. */
   updateList(
@@ -82,23 +99,35 @@ export interface TeamStore {
     expectedVersion?: number,
     audit?: AuditOf<StoredList>,
   ): Promise<Outcome<StoredList, 'no_list' | 'conflict'>>;
-  deleteList(team: TeamKey, listId: string, audit?: AuditOf<void>): Promise<Outcome<void, 'no_list'>>;
-  /** Moves one patient between two lists of the team in one transaction; refused with `list_full` when the list it joins is full. */
+  /** Gives the patients the list held as it was deleted. */
+  deleteList(team: TeamKey, listId: string, audit?: AuditOf<DeletedList>): Promise<Outcome<DeletedList, 'no_list'>>;
+  /**
+   * Moves one patient between two lists of the team in one transaction; refused with `list_full`
+   * when the list it joins is full. Says whether it put the patient on that list (not when it held them already).
+   */
   movePatient(
     team: TeamKey,
     fromListId: string,
     toListId: string,
     patientId: string,
     userId: string,
-    audit?: AuditOf<void>,
-  ): Promise<Outcome<void, 'no_list' | 'not_on_list' | 'list_full'>>;
+    audit?: AuditOf<MovedPatient>,
+  ): Promise<Outcome<MovedPatient, 'no_list' | 'not_on_list' | 'list_full'>>;
   setDefaultList(team: TeamKey, userId: string, listId: string, audit?: AuditOf<void>): Promise<Outcome<void, 'no_list'>>;
   defaultListId(team: TeamKey, userId: string): Promise<string | null>;
-  addNote(team: TeamKey, patientId: string, author: { id: string; name: string }, text: string, audit?: AuditOf<Note>): Promise<Outcome<Note, never>>;
+  /** Refused with `too_many_notes` when the patient has MAX_NOTES_PER_PATIENT notes in the team already (withdrawn ones count). */
+  addNote(
+    team: TeamKey,
+    patientId: string,
+    author: { id: string; name: string },
+    text: string,
+    audit?: AuditOf<Note>,
+  ): Promise<Outcome<Note, 'too_many_notes'>>;
   /**
    * The author corrects the note's text, or withdraws it (`text` null); the text it had is kept
    * as a revision. Refused when the patient has no such note, the author is someone else, or
-   * `expectedVersion` is stale.
+   * `expectedVersion` is stale; a correction also when the note was corrected MAX_NOTE_CORRECTIONS
+   * times already (`note_revisions_full`: no earlier text is ever dropped; withdrawing stays possible).
    */
   reviseNote(
     team: TeamKey,
@@ -108,10 +137,13 @@ export interface TeamStore {
     text: string | null,
     expectedVersion: number,
     audit?: AuditOf<Note>,
-  ): Promise<Outcome<Note, 'no_note' | 'not_author' | 'conflict'>>;
+  ): Promise<Outcome<Note, 'no_note' | 'not_author' | 'conflict' | 'note_revisions_full'>>;
   /** Oldest first, withdrawn ones included. */
   listNotes(team: TeamKey, patientId: string): Promise<Note[]>;
-  /** The newest note (not withdrawn) of each of these patients that has one, in a few reads however long the list. */
+  /**
+   * The newest note (not withdrawn) of each of these patients that has one, in a few reads however
+   * long the list; without its earlier texts (`revisions` empty): a list's cell shows only the text.
+   */
   latestNotes(team: TeamKey, patientIds: string[]): Promise<Map<string, Note>>;
   /** Manual mode: the team's schema (null before the first one is saved). */
   getSchema(team: TeamKey): Promise<ManualSchema | null>;
@@ -121,20 +153,29 @@ export interface TeamStore {
     expectedVersion?: number,
     audit?: AuditOf<ManualSchema>,
   ): Promise<Outcome<ManualSchema, 'conflict'>>;
-  createManualPatient(team: TeamKey, data: ManualPatientData, userId: string, audit?: AuditOf<ManualPatient>): Promise<Outcome<ManualPatient, never>>;
+  /** Refused with `roster_full` when the team holds MAX_ROSTER_PATIENTS patients, admitted and discharged, already. */
+  createManualPatient(
+    team: TeamKey,
+    data: ManualPatientData,
+    userId: string,
+    audit?: AuditOf<ManualPatient>,
+  ): Promise<Outcome<ManualPatient, 'roster_full'>>;
   /**
    * Creates the patients in one change, all of them or none (an import); gives them in the order
    * given. SQLite: one transaction. SharePoint: one row each, and rows already written are deleted
    * again when a later one fails (see graph-manual-import.ts). Refused with `conflict`, creating
    * none, when the team holds (or, on SharePoint, comes to hold meanwhile) a patient with the MRN of
    * one of them: SQLite checks in the transaction, SharePoint before the first row and after the last.
+   * Refused with `roster_full`, creating none, when the team would hold more than MAX_ROSTER_PATIENTS
+   * patients, admitted and discharged (SQLite: in the transaction; SharePoint: against the rows read
+   * before the first write).
    */
   createManualPatients(
     team: TeamKey,
     patients: ManualPatientData[],
     userId: string,
     audit?: AuditOf<ManualPatient[]>,
-  ): Promise<Outcome<ManualPatient[], 'conflict'>>;
+  ): Promise<Outcome<ManualPatient[], 'conflict' | 'roster_full'>>;
   updateManualPatient(
     team: TeamKey,
     id: string,
@@ -172,6 +213,19 @@ export interface TeamStore {
   /** Resolves when the store can be reached and written now, rejects otherwise (`GET /api/ready`). */
   ready(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** What an addition did: the list afterwards, and the ids this call put on it, in the order given. */
+export type AddedPatients = StoredList & { added: string[] };
+
+/** What a delete did: the patients the list held as it went. */
+export interface DeletedList {
+  patientIds: string[];
+}
+
+/** What a move did on the list it joins: whether it put the patient on it. */
+export interface MovedPatient {
+  added: boolean;
 }
 
 /** What a discharge did: the patient as discharged, and the lists they were taken off. */

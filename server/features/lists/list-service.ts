@@ -3,7 +3,7 @@ import type { ListColumn } from '../../../contract/columns.js';
 import { fhirId, uuid } from '../../../contract/ids.js';
 import { MAX_PATIENTS_PER_LIST, type DefaultListAnswer, type ListSummary, type MoveAnswer, type PatchListBody } from '../../../contract/lists.js';
 import { Problem } from '../../platform/problem.js';
-import type { StoredList, TeamKey } from '../../storage/ports.js';
+import type { AddedPatients, DeletedList, MovedPatient, StoredList, TeamKey } from '../../storage/ports.js';
 import { allOf, onCommit, recordFailedAfterRead, recordPartialRead, recordRead, refusalNames } from '../shared/audit-trail.js';
 import type { ApiDeps } from '../shared/deps.js';
 import { problems, valueOf } from '../shared/outcomes.js';
@@ -101,13 +101,14 @@ export async function updateList(
   return viewList(deps, updated);
 }
 
+/** Deletes a list; its records name the patients it held as the store deleted it (an empty list: one record naming none). */
 export async function deleteList(deps: ApiDeps, team: TeamKey, listId: string): Promise<void> {
   const stored = await findList(deps, team, listId);
   valueOf(
     await deps.store.deleteList(
       team,
       stored.id,
-      onCommit('PatientListDelete', () => ({ patientIds: stored.patientIds, status: 204 })),
+      onCommit('PatientListDelete', (deleted: DeletedList) => ({ patientIds: deleted.patientIds, status: 204 })),
     ),
   );
 }
@@ -127,7 +128,9 @@ export async function setDefaultList({ store }: ApiDeps, team: TeamKey, userId: 
 
 /**
  * Adds patients to a list: only patients the team's EHR (or, in Manual mode, the team itself)
- * knows; those already on it are skipped. The list afterwards, to be shown.
+ * knows; those already on it are skipped. The list afterwards, to be shown. The records name the
+ * patients the store added (not those already on it, or added first by someone else at the same
+ * time): none added, no record of an addition.
  */
 export async function addPatients(deps: ApiDeps, team: TeamKey, listId: string, patientIds: string[], userId: string): Promise<ListToShow> {
   const { store, ehr } = deps;
@@ -142,13 +145,13 @@ export async function addPatients(deps: ApiDeps, team: TeamKey, listId: string, 
   const known = new Set(found.map((p) => p.id));
   const unknown = fresh.filter((id) => !known.has(id));
   if (unknown.length) throw problems.patientNotFound(unknown);
-  const updated = valueOf(
+  const { added: _added, ...updated } = valueOf(
     await store.addPatients(
       team,
       list.id,
       fresh,
       userId,
-      onCommit('PatientListAddPatient', () => ({ patientIds: fresh })),
+      onCommit('PatientListAddPatient', (result: AddedPatients) => (result.added.length ? { patientIds: result.added } : null)),
     ),
   );
   return viewList(deps, updated);
@@ -168,7 +171,10 @@ export async function removePatient(deps: ApiDeps, team: TeamKey, listId: string
   );
 }
 
-/** Moves a patient to another list of the team, in one change. */
+/**
+ * Moves a patient to another list of the team, in one change; recorded as a move on the list it
+ * leaves and, when the store put the patient on the list it joins (not when that list held them already), an addition there.
+ */
 export async function movePatient(
   deps: ApiDeps,
   team: TeamKey,
@@ -188,9 +194,9 @@ export async function movePatient(
       patientId,
       userId,
       // The move, on the list it leaves, and the list it joins, as an addition to that list.
-      allOf(
+      allOf<MovedPatient>(
         onCommit('PatientListMovePatient', () => ({ patientIds: [patientId] })),
-        onCommit('PatientListAddPatient', () => ({ patientIds: [patientId], listId: toListId })),
+        onCommit('PatientListAddPatient', (moved) => (moved.added ? { patientIds: [patientId], listId: toListId } : null)),
       ),
     ),
   );

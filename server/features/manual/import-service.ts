@@ -5,11 +5,12 @@ import type {
   ImportPreviewAnswer,
   ImportPreviewBody,
 } from '../../../contract/manual-import.js';
-import type { ManualPatient } from '../../../contract/manual.js';
+import { MAX_ROSTER_PATIENTS, type ManualPatient } from '../../../contract/manual.js';
 import { Problem } from '../../platform/problem.js';
 import type { TeamKey } from '../../storage/ports.js';
 import { onCommit, recordRead, refusalNames } from '../shared/audit-trail.js';
 import type { ApiDeps } from '../shared/deps.js';
+import { problems } from '../shared/outcomes.js';
 import { requireManualMode } from '../shared/team-connection.js';
 import { readImportFile } from './import-file.js';
 import { checkRows, proposeMapping, publicRow, type CheckedRow } from './import-rows.js';
@@ -47,7 +48,9 @@ async function checked({ store, membership }: ApiDeps, team: TeamKey, file: Para
     persons ? membership.membersOf(team.tenantId, team.teamId) : [],
   ]);
   const rows = checkRows(file, mapping, fields, existing, discharged, members);
-  return { rows, matched: matchedPatients(rows, [...existing, ...discharged]) };
+  // How many more patients the roster can take admitted (discharged ones do not count).
+  const room = Math.max(0, MAX_ROSTER_PATIENTS - existing.length);
+  return { rows, matched: matchedPatients(rows, [...existing, ...discharged]), room };
 }
 
 /** Patients of the team whose MRN a row of the file repeats: the preview tells of them. */
@@ -87,7 +90,7 @@ export async function confirmImport(
   // Taken out for the import, so a second confirmation at once finds nothing to import twice.
   const { file, putBack, done } = await uploads.take(body.token, owner);
   try {
-    const { rows, matched } = await checked(deps, owner, file, body.mapping);
+    const { rows, matched, room } = await checked(deps, owner, file, body.mapping);
     const invalid = rows.filter((r) => !r.data);
     const valid = rows.filter((r) => r.data);
     // Skipped rows name the team's patients their MRNs match ("already in the team"): a refusal's
@@ -96,6 +99,8 @@ export async function confirmImport(
     if (body.mode === 'all' && invalid.length)
       throw new Problem('validation_failed', `${invalid.length} of ${rows.length} rows have problems, so nothing was imported. ${listed(invalid)}`);
     if (!valid.length) throw new Problem('validation_failed', `No row can be imported, so nothing was imported. ${listed(invalid)}`);
+    // The roster's limit, checked again by the store in the change itself.
+    if (valid.length > room) throw problems.rosterFull(room, valid.length);
     // So does an import's answer, when the rows it skipped name them: recorded before anything is written.
     if (invalid.length && matched.length) await recordRead(deps.store.audit, 'PatientSearch', { patientIds: matched });
     const written = await deps.store.createManualPatients(
@@ -104,6 +109,9 @@ export async function confirmImport(
       owner.userId,
       onCommit('PatientDetailsEdit', (created) => ({ patientIds: created.map((p) => p.id), status: 201 })),
     );
+    // Others added patients since the rows were checked, and the roster has no room for these any more.
+    if (!written.ok && written.reason === 'roster_full')
+      throw problems.rosterFull((await checked(deps, owner, file, body.mapping)).room, valid.length);
     // Another import (or a colleague) added one of these MRNs since the rows were checked.
     if (!written.ok)
       throw new Problem(

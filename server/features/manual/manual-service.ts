@@ -56,13 +56,15 @@ export async function readPatient(deps: ApiDeps, team: TeamKey, id: string): Pro
 export async function createPatient(deps: ApiDeps, team: TeamKey, body: PatientBody, userId: string): Promise<ManualPatient> {
   const { store } = deps;
   await requireManualMode(store, team);
-  const { value } = await store.createManualPatient(
-    team,
-    await checked(deps, team, body),
-    userId,
-    onCommit('PatientDetailsEdit', (p) => ({ patientIds: [p.id], status: 201 })),
+  // Refused (409 roster_full) when the roster holds MAX_ROSTER_PATIENTS patients, admitted and discharged.
+  return valueOf(
+    await store.createManualPatient(
+      team,
+      await checked(deps, team, body),
+      userId,
+      onCommit('PatientDetailsEdit', (p) => ({ patientIds: [p.id], status: 201 })),
+    ),
   );
-  return value;
 }
 
 /** Fields left out keep their value; values merge ("" clears one); refused when someone changed the patient since `version`. */

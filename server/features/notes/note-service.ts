@@ -31,20 +31,23 @@ async function requireTeamPatient({ store, ehr }: ApiDeps, team: TeamKey, patien
 
 export async function addNote(deps: ApiDeps, team: TeamKey, patientId: string, author: { id: string; name: string }, text: string): Promise<Note> {
   await requireTeamPatient(deps, team, patientId);
-  const { value } = await deps.store.addNote(
-    team,
-    patientId,
-    author,
-    text,
-    onCommit('PatientNoteAdd', () => ({ patientIds: [patientId], status: 201 })),
+  // Refused (409 too_many_notes) when the patient has MAX_NOTES_PER_PATIENT notes already; recorded as a failure.
+  return valueOf(
+    await deps.store.addNote(
+      team,
+      patientId,
+      author,
+      text,
+      onCommit('PatientNoteAdd', () => ({ patientIds: [patientId], status: 201 })),
+    ),
   );
-  return value;
 }
 
 /**
  * The author corrects a note (`text`) or withdraws it (`null`), naming the version read. Someone
- * else's note is refused (403), as is a stale version (version_conflict); either way nothing
- * changes and the refusal is recorded as a failure of the declared operation.
+ * else's note is refused (403), as is a stale version (version_conflict), and a correction of a
+ * note corrected MAX_NOTE_CORRECTIONS times already (409 note_revisions_full: write a new note);
+ * either way nothing changes and the refusal is recorded as a failure of the declared operation.
  */
 export async function reviseNote(
   { store }: ApiDeps,

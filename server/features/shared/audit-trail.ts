@@ -106,9 +106,16 @@ export async function recordFailedAfterRead(log: AuditLog, operation: AuditOpera
   await log.append(...events(operation, 'failure', details, verifiedCaller()));
 }
 
-/** For a store change: its records, made from its result, commit with it (see TeamStore). */
-export function onCommit<T>(operation: AuditOperation, details: (result: T) => AuditDetails = () => ({})): AuditOf<T> {
-  return (result) => succeeded(operation, details(result));
+/**
+ * For a store change: its records, made from its result, commit with it (see TeamStore). `details`
+ * gives null when the result shows the change did nothing this operation records (an addition of
+ * patients all on the list already): then no record, rather than one naming no one.
+ */
+export function onCommit<T>(operation: AuditOperation, details: (result: T) => AuditDetails | null = () => ({})): AuditOf<T> {
+  return (result) => {
+    const made = details(result);
+    return made ? succeeded(operation, made) : [];
+  };
 }
 
 /** Several records from one change (e.g. a rename and new columns in one call). */

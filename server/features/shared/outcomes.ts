@@ -1,5 +1,7 @@
 import { Problem } from '../../platform/problem.js';
 import { MAX_LISTS_PER_TEAM, MAX_PATIENTS_PER_LIST } from '../../../contract/lists.js';
+import { MAX_NOTE_CORRECTIONS, MAX_NOTES_PER_PATIENT } from '../../../contract/notes.js';
+import { MAX_ROSTER_PATIENTS } from '../../../contract/manual.js';
 import type { Outcome, OutcomeReason } from '../../storage/ports.js';
 
 /**
@@ -25,6 +27,27 @@ export const problems = {
   tooManyLists: () => new Problem('too_many_lists', `A team keeps at most ${MAX_LISTS_PER_TEAM} lists. Delete a list the team no longer uses first.`),
   noteNotFound: () => new Problem('not_found', 'This patient has no such note, or it was withdrawn and cannot be changed any more.'),
   notNoteAuthor: () => new Problem('forbidden', 'Only the author of a note can correct or withdraw it.'),
+  noteRevisionsFull: () =>
+    new Problem(
+      'note_revisions_full',
+      `A note can be corrected at most ${MAX_NOTE_CORRECTIONS} times, and this one has been, so it was not changed. Write a new note instead (you can still withdraw this one).`,
+    ),
+  tooManyNotes: () =>
+    new Problem(
+      'too_many_notes',
+      `A team keeps at most ${MAX_NOTES_PER_PATIENT} notes on one patient, withdrawn ones included, and this patient has that many, so the note was not added.`,
+    ),
+  /** The roster is full; `room` (when known) is how many patients can still be added, `adding` how many were asked to be. */
+  rosterFull: (room?: number, adding?: number) =>
+    new Problem(
+      'roster_full',
+      `A team's roster holds at most ${MAX_ROSTER_PATIENTS.toLocaleString('en')} patients, admitted and discharged together` +
+        (room === undefined || adding === undefined
+          ? ', and it is full, so the patient was not added. Re-admit a discharged patient instead of adding them again.'
+          : room === 0
+            ? `, and it is full, so nothing was imported. Re-admit discharged patients instead of importing them again.`
+            : `; it has room for ${room.toLocaleString('en')} more, and this import has ${adding.toLocaleString('en')}, so nothing was imported. Import at most ${room.toLocaleString('en')} rows.`),
+    ),
 };
 
 const byReason: Record<OutcomeReason, () => Problem> = {
@@ -36,6 +59,9 @@ const byReason: Record<OutcomeReason, () => Problem> = {
   not_author: problems.notNoteAuthor,
   list_full: problems.listFull,
   too_many_lists: problems.tooManyLists,
+  note_revisions_full: problems.noteRevisionsFull,
+  too_many_notes: problems.tooManyNotes,
+  roster_full: () => problems.rosterFull(),
 };
 
 /** The problem a store change that did not happen answers with. */

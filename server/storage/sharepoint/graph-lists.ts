@@ -7,7 +7,7 @@ import type { GraphApi } from '../../platform/graph/graph-api.js';
 import { isStatus } from '../../platform/graph/graph-errors.js';
 import type { WriteQueue } from './etag-retry.js';
 import { columnsText, listCatalog, type CatalogEntry, type ListCatalog } from './list-catalog.js';
-import { patientIdsOf, patientRows } from './patient-rows.js';
+import { firstRows, patientIdsOf, patientRows, type PatientRow } from './patient-rows.js';
 import { createList, type TeamSite } from './team-site.js';
 
 export interface TeamGraph {
@@ -49,12 +49,15 @@ export function graphListOps(open: OpenTeam): ListOps & { resolve: typeof resolv
   /**
    * Finishes deletes whose SharePoint list could not be deleted at the time: deletes the list
    * (gone already counts) and then the catalog row that recorded it. Best effort, at most once
-   * per CLEANUP_RETRY_MS per list in this instance; a failure leaves the record for later.
+   * per CLEANUP_RETRY_MS per list in this instance; a failure leaves the record for later. A
+   * list marked less than DELETE_GRACE_MS ago is left to the delete that marked it, which is
+   * reading the rows it is about to delete, to name them.
    */
   async function cleanUp(api: GraphApi, siteId: string, catalog: ListCatalog, pending: CatalogEntry[]): Promise<void> {
     const now = Date.now();
     for (const entry of pending) {
       const key = `${siteId}/${entry.listId}`;
+      if (Date.parse(entry.deletePendingAt ?? '') > now - DELETE_GRACE_MS) continue;
       if ((cleanupTried.get(key) ?? 0) > now - CLEANUP_RETRY_MS) continue;
       cleanupTried.set(key, now);
       try {
@@ -76,6 +79,22 @@ export function graphListOps(open: OpenTeam): ListOps & { resolve: typeof resolv
   }
 
   const bump = (found: { catalog: ReturnType<typeof listCatalog>; entry: CatalogEntry }) => found.catalog.change(found.entry.itemId, () => ({}));
+
+  /**
+   * Of the rows this call wrote (item ids), those that put their patient on the list: another
+   * call adding the same patient at once writes a row too, and only the first row counts (see
+   * `firstRows`). The others are deleted again (best effort: readers fold them anyway).
+   */
+  async function keepFirst(rows: ReturnType<typeof patientRows>, now: PatientRow[] | null, ours: string[]): Promise<PatientRow[]> {
+    if (!now) return [];
+    const { first, duplicates } = firstRows(now, ours);
+    if (duplicates.length) {
+      await rows.remove(duplicates).catch((err: unknown) => {
+        logger.warn({ rows: duplicates.length, status: statusOf(err) }, 'could not delete the duplicate rows of a patient added twice at once');
+      });
+    }
+    return first;
+  }
 
   return {
     resolve,
@@ -130,11 +149,15 @@ export function graphListOps(open: OpenTeam): ListOps & { resolve: typeof resolv
       const toAdd = [...new Set(patientIds)].filter((id) => !present.has(id));
       // Checked against the rows as read (no transactions): additions at the same moment may each pass it.
       if (present.size + toAdd.length > MAX_PATIENTS_PER_LIST) return refused('list_full');
-      if (toAdd.length === 1) await found.rows.add(toAdd[0], userId);
-      else if (toAdd.length) await found.rows.addMany(toAdd, userId);
-      if (toAdd.length) await bump(found);
+      // All or none (addMany deletes its rows again when one fails): a failed addition adds no one.
+      const written = toAdd.length === 1 ? [await found.rows.add(toAdd[0], userId)] : toAdd.length ? await found.rows.addMany(toAdd, userId) : [];
+      const first = written.length ? await keepFirst(found.rows, await found.rows.all(), written) : [];
+      const ids = new Set(first.map((r) => r.patientId));
+      const added = toAdd.filter((id) => ids.has(id));
+      if (added.length) await bump(found);
+      // Read again: a list deleted meanwhile (its rows with it) is gone, and this addition did not happen.
       const list = await read(team, listId);
-      return list ? done(list) : refused('no_list');
+      return list ? done({ ...list, added }) : refused('no_list');
     },
 
     async removePatient(team, listId, patientId) {
@@ -167,21 +190,33 @@ export function graphListOps(open: OpenTeam): ListOps & { resolve: typeof resolv
     async deleteList(team, listId) {
       const found = await resolve(team, listId);
       if (!found) return refused('no_list');
-      // The SharePoint list (and the patients' rows in it) first, then the catalog row. When
-      // SharePoint refuses the delete, the row stays, marked, as the record of the clean-up to
-      // do: the app no longer shows the list, and a later catalog read deletes it (cleanUp).
+      // The catalog row is marked first: from then on the app no longer shows the list, and an
+      // addition still under way fails (it reads the list again after writing). The rows read
+      // next are then every patient the delete takes off, whom its records name.
+      const marked = await found.catalog.change(found.entry.itemId, (current) =>
+        current.deletePendingAt ? { stop: 'pending' as const } : { DeletePendingAt: new Date().toISOString() },
+      );
+      if (marked !== 'changed') return refused('no_list');
+      let rows: PatientRow[] | null;
+      try {
+        rows = await found.rows.all();
+      } catch (err) {
+        // Not deleted after all: the list is shown again (best effort; a later clean-up deletes it otherwise).
+        await found.catalog.change(found.entry.itemId, () => ({ DeletePendingAt: null })).catch(() => undefined);
+        throw err;
+      }
+      const deleted = { patientIds: rows ? patientIdsOf(rows) : [] };
+      // The SharePoint list (and the patients' rows in it), then the catalog row. When SharePoint
+      // refuses the delete, the marked row stays as the record of the clean-up to do, and a later
+      // catalog read deletes it (cleanUp).
       try {
         await deleteSharePointList(found.api, found.site.siteId, listId);
       } catch (err) {
         logger.warn({ listId, status: statusOf(err) }, 'could not delete the SharePoint list of a deleted patient list; kept for a later clean-up');
-        const marked = await found.catalog.change(found.entry.itemId, (current) =>
-          current.deletePendingAt ? { stop: 'pending' as const } : { DeletePendingAt: new Date().toISOString() },
-        );
-        if (marked !== 'changed') return refused('no_list');
-        return done(undefined);
+        return done(deleted);
       }
-      if (!(await found.catalog.remove(found.entry.itemId))) return refused('no_list');
-      return done(undefined);
+      await found.catalog.remove(found.entry.itemId);
+      return done(deleted);
     },
 
     async movePatient(team, fromListId, toListId, patientId, userId) {
@@ -190,19 +225,27 @@ export function graphListOps(open: OpenTeam): ListOps & { resolve: typeof resolv
       const [fromRows, toRows] = await Promise.all([from.rows.ofPatient(patientId), to.rows.ofPatient(patientId)]);
       if (!fromRows || !toRows) return refused('no_list');
       if (!fromRows.length) return refused('not_on_list');
-      if (fromListId === toListId) return done(undefined);
+      if (fromListId === toListId) return done({ added: false });
       if (!toRows.length) {
         const joined = await to.rows.all();
         if (!joined) return refused('no_list');
         if (patientIdsOf(joined).length >= MAX_PATIENTS_PER_LIST) return refused('list_full');
       }
-      // Add first, then remove: stopped half-way, the patient is on both lists, never on none.
+      // Add first, then remove: stopped half-way, the patient is on both lists, never on none,
+      // and the row added is deleted again (best effort), so a failed move adds no one.
+      let joined: PatientRow[] = [];
       if (!toRows.length) {
-        await to.rows.add(patientId, userId);
-        await bump(to);
+        const itemId = await to.rows.add(patientId, userId);
+        joined = await keepFirst(to.rows, await to.rows.ofPatient(patientId), [itemId]);
+        if (joined.length) await bump(to);
       }
-      if ((await from.rows.remove(fromRows)) > 0) await bump(from);
-      return done(undefined);
+      try {
+        if ((await from.rows.remove(fromRows)) > 0) await bump(from);
+      } catch (err) {
+        if (joined.length) await to.rows.remove(joined).catch(() => undefined);
+        throw err;
+      }
+      return done({ added: joined.length > 0 });
     },
   };
 }
@@ -225,6 +268,9 @@ const statusOf = (err: unknown) => (err as { status?: number }).status;
 
 /** How long a failing clean-up waits in one instance before it is tried again. */
 const CLEANUP_RETRY_MS = 5 * 60_000;
+
+/** How long a list marked for deletion is left to the delete that marked it (see cleanUp). */
+const DELETE_GRACE_MS = 60_000;
 
 /** Deletes a patient list's SharePoint list; one that is gone already counts as deleted. */
 async function deleteSharePointList(api: GraphApi, siteId: string, listId: string): Promise<void> {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ManualPatient } from '../../../contract/manual.js';
+import { MAX_ROSTER_PATIENTS, type ManualPatient } from '../../../contract/manual.js';
 import { logger } from '../../platform/logger.js';
 import { done, refused, type TeamStore } from '../ports.js';
 import type { OpenTeam } from './graph-lists.js';
@@ -24,6 +24,7 @@ const mrnKey = (mrn: unknown) => (typeof mrn === 'string' && mrn.trim() ? mrn.tr
  * first write, and after the last one, when a row with one of these MRNs that came before ours
  * (a lower item id: another import at the same time) means ours are deleted again and the import
  * is refused with `conflict`. The earlier writer keeps its rows; at worst both back out, never both stay.
+ * The roster's limit (MAX_ROSTER_PATIENTS) is checked against the rows read before the first write.
  */
 export function graphManualImportOps(open: OpenTeam): Pick<TeamStore, 'createManualPatients'> {
   return {
@@ -33,7 +34,10 @@ export function graphManualImportOps(open: OpenTeam): Pick<TeamStore, 'createMan
       const path = `/sites/${site.siteId}/lists/${(await site.appList('manualPatients', true))!}/items`;
       const ours = new Set(patients.flatMap((p) => mrnKey(p.mrn) ?? []));
       const held = async () => (await api.getAll<ListItem>(`${path}?expand=fields`)).sort(byItemId);
-      if (ours.size && (await held()).some((item) => ours.has(mrnKey(item.fields.Mrn) ?? ''))) return refused('conflict');
+      const before = await held();
+      // Patients admitted now, as read before the first write (no transactions): imports at the same moment may each pass it.
+      if (before.filter((item) => !item.fields.DischargedAt).length + patients.length > MAX_ROSTER_PATIENTS) return refused('roster_full');
+      if (ours.size && before.some((item) => ours.has(mrnKey(item.fields.Mrn) ?? ''))) return refused('conflict');
       const at = new Date().toISOString();
       const written: string[] = [];
       const created: ManualPatient[] = [];

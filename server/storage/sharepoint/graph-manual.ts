@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ManualPatient, ManualPatientData, ManualSchema, SchemaField } from '../../../contract/manual.js';
+import { MAX_ROSTER_PATIENTS, type ManualPatient, type ManualPatientData, type ManualSchema, type SchemaField } from '../../../contract/manual.js';
 import { logger } from '../../platform/logger.js';
 import { done, refused, type Outcome, type TeamStore } from '../ports.js';
 import { filterParam, odataString, type GraphApi } from '../../platform/graph/graph-api.js';
@@ -107,6 +107,9 @@ export function graphManualOps(open: OpenTeam): ManualOps {
 
     async createManualPatient(team, data, userId) {
       const items = (await itemsOf(team, 'manualPatients', true))!;
+      // Patients admitted now, as read (no transactions): additions at the same moment may each pass it.
+      if ((await items.api.getAll<ListItem>(`${items.path}?expand=fields`)).filter(admitted).length >= MAX_ROSTER_PATIENTS)
+        return refused('roster_full');
       const id = randomUUID();
       await items.api.post(items.path, {
         fields: { ...fieldsOf(data), PatientId: id, Version: 1, CreatedBy: userId, CreatedAt: new Date().toISOString() },

@@ -7,7 +7,7 @@ import type { OpenTeam } from './graph-lists.js';
 import { isStatus } from '../../platform/graph/graph-errors.js';
 import { byItemId, type ListItem } from './list-catalog.js';
 import { retryOnStaleEtag } from './etag-retry.js';
-import { noteRevision, type NoteRevision } from '../../../contract/notes.js';
+import { MAX_NOTE_CORRECTIONS, MAX_NOTES_PER_PATIENT, noteRevision, type NoteRevision } from '../../../contract/notes.js';
 
 type Team = Parameters<OpenTeam>[0];
 /** An app list's items collection and the API to reach it. */
@@ -91,6 +91,8 @@ export function graphTeamDataOps(open: OpenTeam, listExists: (team: Team, listId
 
     async addNote(team, patientId, author, text) {
       const items = (await itemsOf(team, 'notes', true))!;
+      // Checked against the rows as read (no transactions): notes added at the same moment may each pass it.
+      if ((await patientNotes(items, patientId)).length >= MAX_NOTES_PER_PATIENT) return refused('too_many_notes');
       const createdAt = new Date().toISOString();
       const noteId = randomUUID();
       await items.api.post(items.path, {
@@ -113,7 +115,7 @@ export function graphTeamDataOps(open: OpenTeam, listExists: (team: Team, listId
       const row = items && (await patientNotes(items, patientId)).find((r) => noteOf(r).id === noteId);
       if (!items || !row) return refused('no_note');
       // Read, check and write with If-Match: a writer in between (another server) makes Graph answer 412, and the check runs again.
-      return retryOnStaleEtag(async (): Promise<Outcome<Note, 'no_note' | 'not_author' | 'conflict'>> => {
+      return retryOnStaleEtag(async (): Promise<Outcome<Note, 'no_note' | 'not_author' | 'conflict' | 'note_revisions_full'>> => {
         let item: ListItem;
         try {
           item = await items.api.get<ListItem>(`${items.path}/${row.id}?expand=fields`);
@@ -126,6 +128,8 @@ export function graphTeamDataOps(open: OpenTeam, listExists: (team: Team, listId
         if (current.withdrawnAt) return refused('no_note');
         if (current.authorId !== authorId) return refused('not_author');
         if (current.version !== expectedVersion) return refused('conflict');
+        // Never by dropping an earlier text: a further correction is refused; withdrawing stays possible.
+        if (text !== null && current.revisions.length >= MAX_NOTE_CORRECTIONS) return refused('note_revisions_full');
         const now = new Date().toISOString();
         const revisions = [...current.revisions, { text: current.text, writtenAt: current.editedAt ?? current.createdAt }];
         const note: Note =
@@ -167,7 +171,8 @@ export function graphTeamDataOps(open: OpenTeam, listExists: (team: Team, listId
         ),
       );
       // Oldest first: each patient's last item is its newest note; a withdrawn one is no one's latest.
-      for (const note of answers.flat().sort(byItemId).map(noteOf)) if (!note.withdrawnAt) latest.set(note.patientId, note);
+      // A list's cell shows only the text: the earlier texts are not parsed.
+      for (const note of answers.flat().sort(byItemId).map(cellNoteOf)) if (!note.withdrawnAt) latest.set(note.patientId, note);
       return latest;
     },
   };
@@ -198,6 +203,11 @@ function revisionsOf(value: unknown): NoteRevision[] {
 const timeOrNull = (value: unknown) => (typeof value === 'string' && value ? value : null);
 
 function noteOf(r: ListItem): Note {
+  return { ...cellNoteOf(r), revisions: revisionsOf(r.fields.Revisions) };
+}
+
+/** A note without its earlier texts. */
+function cellNoteOf(r: ListItem): Note {
   const version = Number(r.fields.Version);
   return {
     id: String(r.fields.NoteId ?? r.id),
@@ -210,6 +220,5 @@ function noteOf(r: ListItem): Note {
     version: Number.isInteger(version) && version >= 1 ? version : 1,
     editedAt: timeOrNull(r.fields.EditedAt),
     withdrawnAt: timeOrNull(r.fields.WithdrawnAt),
-    revisions: revisionsOf(r.fields.Revisions),
   };
 }

@@ -2,6 +2,7 @@ import { filterParam, odataString, type GraphApi } from '../../platform/graph/gr
 import { isStatus } from '../../platform/graph/graph-errors.js';
 import { byItemId, type ListItem } from './list-catalog.js';
 import { retryOnStaleEtag } from './etag-retry.js';
+import { createRowsOrNone } from './written-rows.js';
 
 /** A patient's row in a patient list's own SharePoint list. */
 export interface PatientRow {
@@ -42,21 +43,31 @@ export function patientRows(api: GraphApi, siteId: string, listId: string) {
         throw err;
       }
     },
-    async add(patientId: string, userId: string): Promise<void> {
-      await api.post(items, { fields: rowFields(patientId, userId) });
+    /** Adds the patient's row; its item id. */
+    async add(patientId: string, userId: string): Promise<string> {
+      return (await api.post<ListItem>(items, { fields: rowFields(patientId, userId, new Date().toISOString()) })).id;
     },
     /**
      * Adds many rows, in the order given, in `$batch`es of 20, one batch at a time (a ward's 500
-     * patients take 25 requests instead of 500, paced). A row that could not be written fails the
-     * call with its error, the rows before it written, as sequential adds stopped half-way would.
+     * patients take 25 requests instead of 500, paced), all of them or none: a row that could not
+     * be written fails the call with its error, and the rows before it are deleted again
+     * (written-rows.ts). Gives the rows' item ids, in order.
      */
-    async addMany(patientIds: string[], userId: string): Promise<void> {
-      const outcomes = await api.batch(
-        patientIds.map((id) => ({ method: 'POST' as const, path: items, body: { fields: rowFields(id, userId) } })),
-        { ordered: true },
+    async addMany(patientIds: string[], userId: string): Promise<string[]> {
+      const at = new Date().toISOString();
+      // Rows of a batch that failed as a whole are this call's: these patients, added by this user at this instant.
+      const ids = new Set(patientIds);
+      const findWritten = async () =>
+        (await api.getAll<ListItem>(`${items}?expand=fields`))
+          .filter((i) => ids.has(String(i.fields.PatientId)) && i.fields.AddedBy === userId && i.fields.AddedAt === at)
+          .map((i) => i.id);
+      return createRowsOrNone(
+        api,
+        items,
+        patientIds.map((id) => rowFields(id, userId, at)),
+        findWritten,
+        'an addition to a patient list',
       );
-      const failed = outcomes.find((o) => !o.ok);
-      if (failed && !failed.ok) throw failed.error;
     },
     /** Deletes the rows (If-Match; a row changed meanwhile is re-read and still deleted); how many this call removed. */
     async remove(rows: PatientRow[]): Promise<number> {
@@ -86,12 +97,27 @@ export function patientRows(api: GraphApi, siteId: string, listId: string) {
   };
 }
 
-const rowFields = (patientId: string, userId: string) => ({
+const rowFields = (patientId: string, userId: string, at: string) => ({
   Title: patientId,
   PatientId: patientId,
   AddedBy: userId,
-  AddedAt: new Date().toISOString(),
+  AddedAt: at,
 });
+
+/**
+ * The rows of `ours` (item ids) that put their patient on the list: a patient's first row (the
+ * lowest item id) is the one readers keep, so of two calls adding the same patient at once only
+ * the one whose row came first added them. The others' rows are duplicates, to be deleted again.
+ */
+export function firstRows(rows: PatientRow[], ours: Iterable<string>): { first: PatientRow[]; duplicates: PatientRow[] } {
+  const mine = new Set(ours);
+  const firstOf = new Map<string, string>();
+  for (const row of [...rows].sort((a, b) => byItemId({ id: a.itemId }, { id: b.itemId }))) {
+    if (!firstOf.has(row.patientId)) firstOf.set(row.patientId, row.itemId);
+  }
+  const own = rows.filter((r) => mine.has(r.itemId));
+  return { first: own.filter((r) => firstOf.get(r.patientId) === r.itemId), duplicates: own.filter((r) => firstOf.get(r.patientId) !== r.itemId) };
+}
 
 /** Patient ids in the order first added, each once. */
 export function patientIdsOf(rows: PatientRow[]): string[] {

@@ -3,7 +3,17 @@ import { randomUUID } from 'node:crypto';
 import type { ListColumn } from '../../../contract/columns.js';
 import { MAX_LISTS_PER_TEAM, MAX_PATIENTS_PER_LIST } from '../../../contract/lists.js';
 import type { Commit } from '../store-audit.js';
-import { refused, type AuditOf, type ListSummary, type StoredList, type TeamKey, type TeamStore } from '../ports.js';
+import {
+  refused,
+  type AddedPatients,
+  type AuditOf,
+  type DeletedList,
+  type ListSummary,
+  type MovedPatient,
+  type StoredList,
+  type TeamKey,
+  type TeamStore,
+} from '../ports.js';
 
 type ListOps = Pick<
   TeamStore,
@@ -56,20 +66,20 @@ export function sqliteListOps(db: Database.Database, commit: Commit): ListOps {
 
   const count = (statement: Database.Statement, ...params: string[]) => (statement.get(...params) as { n: number }).n;
 
+  /** The ids it put on the list (INSERT OR IGNORE skips those already on it). */
   const add = (listId: string, ids: string[], userId: string) => {
     let position = (q.maxPosition.get(listId) as { max: number }).max;
-    let added = 0;
     const at = now();
-    for (const id of ids) added += q.addPatient.run(listId, id, ++position, userId, at).changes;
-    return added;
+    return ids.filter((id) => q.addPatient.run(listId, id, ++position, userId, at).changes > 0);
   };
 
-  const addPatients = db.transaction((team: TeamKey, listId: string, ids: string[], userId: string, audit?: AuditOf<StoredList>) => {
+  const addPatients = db.transaction((team: TeamKey, listId: string, ids: string[], userId: string, audit?: AuditOf<AddedPatients>) => {
     if (!read(team, listId)) return refused('no_list');
     const fresh = ids.filter((id) => !q.onList.get(listId, id));
     if (count(q.patientCount, listId) + fresh.length > MAX_PATIENTS_PER_LIST) return refused('list_full');
-    if (add(listId, fresh, userId)) q.bump.run(listId);
-    return commit(read(team, listId)!, audit);
+    const added = add(listId, fresh, userId);
+    if (added.length) q.bump.run(listId);
+    return commit({ ...read(team, listId)!, added }, audit);
   });
 
   const removePatient = db.transaction((team: TeamKey, listId: string, patientId: string, audit?: AuditOf<void>) => {
@@ -89,15 +99,18 @@ export function sqliteListOps(db: Database.Database, commit: Commit): ListOps {
     },
   );
 
-  const movePatient = db.transaction((team: TeamKey, fromId: string, toId: string, patientId: string, userId: string, audit?: AuditOf<void>) => {
-    if (!read(team, fromId) || !read(team, toId)) return refused('no_list');
-    if (!q.onList.get(fromId, patientId)) return refused('not_on_list');
-    if (!q.onList.get(toId, patientId) && count(q.patientCount, toId) >= MAX_PATIENTS_PER_LIST) return refused('list_full');
-    q.removePatient.run(fromId, patientId);
-    q.bump.run(fromId);
-    if (add(toId, [patientId], userId)) q.bump.run(toId);
-    return commit(undefined, audit);
-  });
+  const movePatient = db.transaction(
+    (team: TeamKey, fromId: string, toId: string, patientId: string, userId: string, audit?: AuditOf<MovedPatient>) => {
+      if (!read(team, fromId) || !read(team, toId)) return refused('no_list');
+      if (!q.onList.get(fromId, patientId)) return refused('not_on_list');
+      if (!q.onList.get(toId, patientId) && count(q.patientCount, toId) >= MAX_PATIENTS_PER_LIST) return refused('list_full');
+      q.removePatient.run(fromId, patientId);
+      q.bump.run(fromId);
+      const added = add(toId, [patientId], userId).length > 0;
+      if (added) q.bump.run(toId);
+      return commit({ added }, audit);
+    },
+  );
 
   const createList = db.transaction((team: TeamKey, name: string, userId: string, audit?: AuditOf<ListSummary>) => {
     if (count(q.listCount, team.tenantId, team.teamId) >= MAX_LISTS_PER_TEAM) return refused('too_many_lists');
@@ -106,9 +119,11 @@ export function sqliteListOps(db: Database.Database, commit: Commit): ListOps {
     return commit({ id, name, patientCount: 0 }, audit);
   });
 
-  const deleteList = db.transaction((team: TeamKey, listId: string, audit?: AuditOf<void>) =>
-    q.deleteList.run(listId, team.tenantId, team.teamId).changes > 0 ? commit(undefined, audit) : refused('no_list'),
-  );
+  const deleteList = db.transaction((team: TeamKey, listId: string, audit?: AuditOf<DeletedList>) => {
+    const list = read(team, listId);
+    if (!list || q.deleteList.run(listId, team.tenantId, team.teamId).changes === 0) return refused('no_list');
+    return commit({ patientIds: list.patientIds }, audit);
+  });
 
   const setDefaultList = db.transaction((team: TeamKey, userId: string, listId: string, audit?: AuditOf<void>) => {
     if (!read(team, listId)) return refused('no_list');

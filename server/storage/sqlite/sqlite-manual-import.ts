@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
-import type { ManualPatient, ManualPatientData } from '../../../contract/manual.js';
+import { MAX_ROSTER_PATIENTS, type ManualPatient, type ManualPatientData } from '../../../contract/manual.js';
 import type { Commit } from '../store-audit.js';
 import { refused, type AuditOf, type TeamKey, type TeamStore } from '../ports.js';
 
@@ -17,9 +17,14 @@ export function sqliteManualImportOps(db: Database.Database, commit: Commit): Pi
   const heldMrns = db.prepare<[string, string], { mrn: string }>(
     "SELECT lower(trim(json_extract(data, '$.mrn'))) AS mrn FROM manual_patients WHERE tenant_id = ? AND team_id = ? AND json_extract(data, '$.mrn') IS NOT NULL",
   );
+  const held = db.prepare<[string, string], { n: number }>(
+    'SELECT count(*) AS n FROM manual_patients WHERE tenant_id = ? AND team_id = ? AND discharged IS NULL',
+  );
   const createAll = db.transaction((team: TeamKey, patients: ManualPatientData[], userId: string, audit?: AuditOf<ManualPatient[]>) => {
-    const held = new Set(heldMrns.all(team.tenantId, team.teamId).map((r) => r.mrn));
-    if (patients.some((p) => held.has(mrnKey(p.mrn) ?? ''))) return refused('conflict');
+    // Patients admitted now count; past the limit, none of the import is written.
+    if (held.get(team.tenantId, team.teamId)!.n + patients.length > MAX_ROSTER_PATIENTS) return refused('roster_full');
+    const mrns = new Set(heldMrns.all(team.tenantId, team.teamId).map((r) => r.mrn));
+    if (patients.some((p) => mrns.has(mrnKey(p.mrn) ?? ''))) return refused('conflict');
     const at = new Date().toISOString();
     const created = patients.map((data) => {
       const id = randomUUID();

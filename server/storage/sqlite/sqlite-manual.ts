@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
-import type { ManualPatient, ManualPatientData, ManualSchema, SchemaField } from '../../../contract/manual.js';
+import { MAX_ROSTER_PATIENTS, type ManualPatient, type ManualPatientData, type ManualSchema, type SchemaField } from '../../../contract/manual.js';
 import type { Commit } from '../store-audit.js';
 import { refused, type AuditOf, type TeamKey, type TeamStore } from '../ports.js';
 
@@ -18,6 +18,10 @@ export function sqliteManualOps(db: Database.Database, commit: Commit): ManualOp
     ),
     insertPatient: db.prepare('INSERT INTO manual_patients (id, tenant_id, team_id, data, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)'),
     updatePatient: db.prepare('UPDATE manual_patients SET data = ?, version = version + 1 WHERE id = ?'),
+    /** The roster's size: patients admitted now. */
+    held: db.prepare<[string, string], { n: number }>(
+      'SELECT count(*) AS n FROM manual_patients WHERE tenant_id = ? AND team_id = ? AND discharged IS NULL',
+    ),
   };
   const readSchema = (tenantId: string, teamId: string): ManualSchema | null => {
     const row = q.schema.get(tenantId, teamId) as { fields: string; version: number } | undefined;
@@ -46,6 +50,7 @@ export function sqliteManualOps(db: Database.Database, commit: Commit): ManualOp
     },
   );
   const createPatient = db.transaction((team: TeamKey, data: ManualPatientData, userId: string, audit?: AuditOf<ManualPatient>) => {
+    if (q.held.get(team.tenantId, team.teamId)!.n >= MAX_ROSTER_PATIENTS) return refused('roster_full');
     const id = randomUUID();
     q.insertPatient.run(id, team.tenantId, team.teamId, JSON.stringify(data), userId, new Date().toISOString());
     return commit({ id, ...data, version: 1 }, audit);

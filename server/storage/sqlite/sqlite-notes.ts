@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
-import type { NoteRevision } from '../../../contract/notes.js';
+import { MAX_NOTE_CORRECTIONS, MAX_NOTES_PER_PATIENT, type NoteRevision } from '../../../contract/notes.js';
 import type { Commit } from '../store-audit.js';
 import { refused, type AuditOf, type Note, type TeamKey, type TeamStore } from '../ports.js';
 
@@ -13,11 +13,17 @@ const columns = `id, patient_id AS patientId, author_id AS authorId, author_name
 
 const noteOf = (row: NoteRow): Note => ({ ...row, revisions: JSON.parse(row.revisions) as NoteRevision[] });
 
+/** A note as a list's cell shows it: its earlier texts are neither read nor parsed. */
+const cellColumns = columns.replace(/revisions$/, "'[]' AS revisions");
+
 /** Team notes on patients, kept with the team's data (never in the EHR). */
 export function sqliteNoteOps(db: Database.Database, commit: Commit): Pick<TeamStore, 'addNote' | 'reviseNote' | 'listNotes' | 'latestNotes'> {
   const insert = db.prepare(
     `INSERT INTO notes (id, tenant_id, team_id, patient_id, author_id, author_name, text, created_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const noteCount = db.prepare<[string, string, string], { n: number }>(
+    'SELECT count(*) AS n FROM notes WHERE tenant_id = ? AND team_id = ? AND patient_id = ?',
   );
   const byPatient = db.prepare(`SELECT ${columns} FROM notes WHERE tenant_id = ? AND team_id = ? AND patient_id = ? ORDER BY created_at, rowid`);
   const one = db.prepare(`SELECT ${columns} FROM notes WHERE tenant_id = ? AND team_id = ? AND patient_id = ? AND id = ?`);
@@ -26,10 +32,11 @@ export function sqliteNoteOps(db: Database.Database, commit: Commit): Pick<TeamS
      WHERE tenant_id = ? AND team_id = ? AND id = ? AND version = ?`,
   );
   const ofPatients = db.prepare(
-    `SELECT ${columns} FROM notes
+    `SELECT ${cellColumns} FROM notes
      WHERE tenant_id = ? AND team_id = ? AND patient_id IN (SELECT value FROM json_each(?)) AND withdrawn_at IS NULL ORDER BY created_at, rowid`,
   );
   const addNote = db.transaction((team: TeamKey, patientId: string, author: { id: string; name: string }, text: string, audit?: AuditOf<Note>) => {
+    if (noteCount.get(team.tenantId, team.teamId, patientId)!.n >= MAX_NOTES_PER_PATIENT) return refused('too_many_notes');
     const note: Note = {
       id: randomUUID(),
       patientId,
@@ -53,6 +60,8 @@ export function sqliteNoteOps(db: Database.Database, commit: Commit): Pick<TeamS
       if (row.authorId !== authorId) return refused('not_author');
       if (row.version !== expectedVersion) return refused('conflict');
       const current = noteOf(row);
+      // Never by dropping an earlier text: a further correction is refused; withdrawing stays possible.
+      if (text !== null && current.revisions.length >= MAX_NOTE_CORRECTIONS) return refused('note_revisions_full');
       const now = new Date().toISOString();
       const revisions = [...current.revisions, { text: current.text, writtenAt: current.editedAt ?? current.createdAt }];
       const note: Note =

@@ -27,7 +27,7 @@ describe('SQLite store', () => {
       await store.close();
       rmSync(dir, { recursive: true, force: true });
     });
-    const { value: patient } = await store.createManualPatient(team, data, 'u1');
+    const patient = valueOf(await store.createManualPatient(team, data, 'u1'));
     const list = valueOf(await store.createList(team, 'Rounds', 'u1'));
     await store.addPatients(team, list.id, [patient.id, 'other'], 'u1');
     const before = (await store.getList(team, list.id))!;
@@ -56,7 +56,7 @@ describe('Graph store', () => {
       await store.close();
       await graph.close();
     });
-    const { value: patient } = await store.createManualPatient(team, data, 'u1');
+    const patient = valueOf(await store.createManualPatient(team, data, 'u1'));
     const list = valueOf(await store.createList(team, 'Rounds', 'u1'));
     await store.addPatients(team, list.id, [patient.id], 'u1');
 

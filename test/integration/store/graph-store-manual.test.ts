@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openGraphStore } from '../../../server/storage/sharepoint/graph-store';
 import type { TeamStore } from '../../../server/storage/ports';
+import { valueOf } from '../../../server/features/shared/outcomes';
 import type { ManualPatientData } from '../../../contract/manual';
 import { startGraphEmulator, type GraphEmulator } from '../../helpers/graph-emulator';
 
@@ -33,7 +34,7 @@ describe('Graph store, Manual mode', () => {
   });
 
   it('keeps manual patients in readable columns, with versioned updates', async () => {
-    const { value: created } = await store.createManualPatient(team, data('Ada Lovelace'), 'u1');
+    const created = valueOf(await store.createManualPatient(team, data('Ada Lovelace'), 'u1'));
     expect(created).toMatchObject({ ...data('Ada Lovelace'), version: 1 });
     const site = graph.state.siteOfGroup(team.tenantId, team.teamId)!;
     const list = [...site.lists.values()].find((l) => l.displayName === 'Patients app – manual patients')!;
@@ -46,7 +47,7 @@ describe('Graph store, Manual mode', () => {
     expect(await store.updateManualPatient(team, created.id, data('Stale'), 1)).toEqual({ ok: false, reason: 'conflict' });
     expect(await store.updateManualPatient(team, 'no-such-id', data('X'))).toEqual({ ok: false, reason: 'not_found' });
 
-    const { value: other } = await store.createManualPatient(team, { ...data('Grace Hopper'), mrn: null, gender: null }, 'u2');
+    const other = valueOf(await store.createManualPatient(team, { ...data('Grace Hopper'), mrn: null, gender: null }, 'u2'));
     expect((await store.getManualPatients(team)).map((p) => p.name)).toEqual(['Ada King', 'Grace Hopper']);
     expect(await store.getManualPatients(team, [other.id, 'unknown'])).toEqual([
       { ...data('Grace Hopper'), mrn: null, gender: null, id: other.id, version: 1 },

@@ -76,7 +76,7 @@ describe('Graph store in the team site', () => {
     const renamed = await store.updateList(team, first.id, { name: 'ICU north', columns: ['name', 'location'] });
     expect(renamed).toMatchObject({ ok: true, value: { name: 'ICU north', columns: ['name', 'location'] } });
     expect(listNamed('Patients – ICU north').id).toBe(first.id);
-    expect(await store.deleteList(team, second.id)).toEqual({ ok: true, value: undefined });
+    expect(await store.deleteList(team, second.id)).toEqual({ ok: true, value: { patientIds: [] } });
     expect(graph.state.siteOfGroup(tenant, team.teamId)!.lists.has(second.id)).toBe(false);
     expect(await store.listLists(team)).toEqual([{ id: first.id, name: 'ICU north', patientCount: 0 }]);
   });
@@ -91,6 +91,33 @@ describe('Graph store in the team site', () => {
     expect(pages).toHaveLength(3);
     expect(pages.filter((r) => r.path.includes('%24skiptoken=') || r.path.includes('$skiptoken='))).toHaveLength(2);
     expect(await store.listLists(team)).toEqual([{ id: list.id, name: 'Big', patientCount: 47 }]);
+  });
+
+  it('adds all of a bulk addition or none: rows written before a failed one are deleted again, and no record is made', async () => {
+    const list = valueOf(await store.createList(team, 'Ward', 'u1'));
+    valueOf(await store.addPatients(team, list.id, ['p0'], 'u1'));
+    const before = (await store.getList(team, list.id))!;
+    let posts = 0;
+    // The second row of the addition fails inside its $batch; the first was written.
+    graph.failNext((method, path) => method === 'POST' && path.split('?')[0].endsWith(`/lists/${list.id}/items`) && ++posts === 2, 500);
+    const audited: unknown[] = [];
+    await expect(store.addPatients(team, list.id, ['p1', 'p2', 'p3'], 'u1', (result) => (audited.push(result), []))).rejects.toThrow();
+    expect(posts).toBe(2);
+    expect(audited).toEqual([]);
+    expect(await store.getList(team, list.id)).toEqual(before);
+    expect([...listNamed('Patients – Ward').items.values()].map((i) => i.fields.PatientId)).toEqual(['p0']);
+  });
+
+  it('names in a delete the patients its list held when it went, those added meanwhile too', async () => {
+    const list = valueOf(await store.createList(team, 'Ward', 'u1'));
+    valueOf(await store.addPatients(team, list.id, ['p1'], 'u1'));
+    // A colleague's addition lands as the delete begins (after the list was read to be deleted).
+    graph.beforeNext(
+      (method, path) => method === 'PATCH' && path.includes('/fields'),
+      () => graph.state.addItem(listNamed('Patients – Ward'), { Title: 'p2', PatientId: 'p2', AddedBy: 'u2' }),
+    );
+    const outcome = await store.deleteList(team, list.id);
+    expect(outcome.ok && [...outcome.value.patientIds].sort()).toEqual(['p1', 'p2']);
   });
 
   it('re-reads and re-applies a change when the version row moved on (412)', async () => {
@@ -208,7 +235,7 @@ describe('Graph store in the team site', () => {
   });
 
   it('reads a note written before notes could be corrected as version 1, and corrects it', async () => {
-    const { value: note } = await store.addNote(team, 'pat-1', { id: 'user-1', name: 'Avery' }, 'Needs a chest X-ray');
+    const note = valueOf(await store.addNote(team, 'pat-1', { id: 'user-1', name: 'Avery' }, 'Needs a chest X-ray'));
     // The notes list as an earlier app version made it: without the correction columns, and a row without their fields.
     const notes = listNamed('Patients app – notes');
     const added = ['Version', 'EditedAt', 'WithdrawnAt', 'Revisions'];
@@ -227,7 +254,7 @@ describe('Graph store in the team site', () => {
   });
 
   it('refuses a correction when another server changed the note between its read and its write', async () => {
-    const { value: note } = await store.addNote(team, 'pat-1', { id: 'user-1', name: 'Avery' }, 'Fasting from midnight');
+    const note = valueOf(await store.addNote(team, 'pat-1', { id: 'user-1', name: 'Avery' }, 'Fasting from midnight'));
     const elsewhere = open();
     // Another server instance corrects the note just before this one writes: If-Match fails, the re-read sees version 2.
     graph.beforeNext(

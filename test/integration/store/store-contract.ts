@@ -3,6 +3,8 @@ import type { SchemaField } from '../../../contract/manual';
 import type { TeamStore } from '../../../server/storage/ports';
 import { valueOf } from '../../../server/features/shared/outcomes';
 import { MAX_LISTS_PER_TEAM, MAX_PATIENTS_PER_LIST } from '../../../contract/lists';
+import { MAX_NOTE_CORRECTIONS, MAX_NOTES_PER_PATIENT } from '../../../contract/notes';
+import { MAX_ROSTER_PATIENTS, type ManualPatientData } from '../../../contract/manual';
 
 /**
  * What every team store promises, whatever holds the data. Each store implementation runs this
@@ -95,6 +97,39 @@ export function storeContract(name: string, open: () => Promise<{ store: TeamSto
     );
 
     it(
+      'reports what each change of a list did: the patients an addition put on it, whether a move put one on, the patients a delete took off',
+      withStore(async (store) => {
+        const a = valueOf(await store.createList(teamA, 'A', 'u1'));
+        const b = valueOf(await store.createList(teamA, 'B', 'u1'));
+        expect(valueOf(await store.addPatients(teamA, a.id, ['p1', 'p2', 'p1'], 'u1'))).toMatchObject({
+          added: ['p1', 'p2'],
+          patientIds: ['p1', 'p2'],
+        });
+        expect(valueOf(await store.addPatients(teamA, a.id, ['p2', 'p3'], 'u1'))).toMatchObject({ added: ['p3'], patientIds: ['p1', 'p2', 'p3'] });
+        // Only patients already on it: nothing added, and the list is not changed.
+        const { version } = (await store.getList(teamA, a.id))!;
+        expect(valueOf(await store.addPatients(teamA, a.id, ['p3', 'p1'], 'u1'))).toMatchObject({ added: [], version });
+        // A move onto a list that already holds the patient adds nothing there; it still leaves the first list.
+        valueOf(await store.addPatients(teamA, b.id, ['p2'], 'u1'));
+        expect(await store.movePatient(teamA, a.id, b.id, 'p2', 'u1')).toEqual({ ok: true, value: { added: false } });
+        expect(await store.movePatient(teamA, a.id, b.id, 'p3', 'u1')).toEqual({ ok: true, value: { added: true } });
+        expect((await store.getList(teamA, a.id))!.patientIds).toEqual(['p1']);
+        expect((await store.getList(teamA, b.id))!.patientIds).toEqual(['p2', 'p3']);
+        expect(await store.deleteList(teamA, b.id)).toEqual({ ok: true, value: { patientIds: ['p2', 'p3'] } });
+      }),
+    );
+
+    it(
+      'adds a patient that six add at once once, and tells exactly one of them it added the patient',
+      withStore(async (store) => {
+        const list = valueOf(await store.createList(teamA, 'Busy', 'u1'));
+        const outcomes = await Promise.all(Array.from({ length: 6 }, (_, i) => store.addPatients(teamA, list.id, ['p1'], `u${i}`)));
+        expect(outcomes.flatMap((o) => valueOf(o).added)).toEqual(['p1']);
+        expect((await store.getList(teamA, list.id))!.patientIds).toEqual(['p1']);
+      }),
+    );
+
+    it(
       'lets one of two renames from the same version win and tells the other',
       withStore(async (store) => {
         const list = valueOf(await store.createList(teamA, 'Rounds', 'u1'));
@@ -117,11 +152,11 @@ export function storeContract(name: string, open: () => Promise<{ store: TeamSto
         const a = valueOf(await store.createList(teamA, 'A', 'u1'));
         const b = valueOf(await store.createList(teamA, 'B', 'u1'));
         await store.addPatients(teamA, a.id, ['p1'], 'u1');
-        expect(await store.movePatient(teamA, a.id, b.id, 'p1', 'u1')).toEqual({ ok: true, value: undefined });
+        expect(await store.movePatient(teamA, a.id, b.id, 'p1', 'u1')).toEqual({ ok: true, value: { added: true } });
         expect((await store.getList(teamA, b.id))!.patientIds).toEqual(['p1']);
         expect(await store.setDefaultList(teamA, 'u1', b.id)).toEqual({ ok: true, value: undefined });
         expect(await store.defaultListId(teamA, 'u1')).toBe(b.id);
-        expect(await store.deleteList(teamA, b.id)).toEqual({ ok: true, value: undefined });
+        expect(await store.deleteList(teamA, b.id)).toEqual({ ok: true, value: { patientIds: ['p1'] } });
         expect(await store.defaultListId(teamA, 'u1')).toBeNull();
         await store.addNote(teamA, 'p1', { id: 'u1', name: 'Avery' }, 'first');
         await store.addNote(teamA, 'p1', { id: 'u2', name: 'Blake' }, 'second');
@@ -157,7 +192,7 @@ export function storeContract(name: string, open: () => Promise<{ store: TeamSto
     it(
       'lets the author correct and withdraw a note against the version read, keeping the earlier texts',
       withStore(async (store) => {
-        const { value: note } = await store.addNote(teamA, 'p1', { id: 'u1', name: 'Avery' }, 'BP 150/90');
+        const note = valueOf(await store.addNote(teamA, 'p1', { id: 'u1', name: 'Avery' }, 'BP 150/90'));
         expect(note).toMatchObject({ version: 1, editedAt: null, withdrawnAt: null, revisions: [] });
         const other = '0b7e2a54-4c1d-4f7e-9d0a-3c2b1a0f9e8d';
         // Refusals change nothing.
@@ -194,6 +229,65 @@ export function storeContract(name: string, open: () => Promise<{ store: TeamSto
     );
 
     it(
+      'keeps a note within MAX_NOTE_CORRECTIONS corrections and a patient within MAX_NOTES_PER_PATIENT notes: a change past either is refused, dropping nothing',
+      withStore(async (store) => {
+        let note = valueOf(await store.addNote(teamA, 'p1', { id: 'u1', name: 'Avery' }, 'text 0'));
+        for (let n = 1; n <= MAX_NOTE_CORRECTIONS; n++) note = valueOf(await store.reviseNote(teamA, 'p1', note.id, 'u1', `text ${n}`, note.version));
+        expect(note.revisions.map((r) => r.text)).toEqual(Array.from({ length: MAX_NOTE_CORRECTIONS }, (_, n) => `text ${n}`));
+        // One correction more is refused, and the note stays as it was: every earlier text with it.
+        expect(await store.reviseNote(teamA, 'p1', note.id, 'u1', 'one too many', note.version)).toEqual({
+          ok: false,
+          reason: 'note_revisions_full',
+        });
+        expect(await store.listNotes(teamA, 'p1')).toEqual([note]);
+        // A list's cell gets the text, not the earlier texts.
+        const cell = (await store.latestNotes(teamA, ['p1'])).get('p1');
+        expect(cell).toMatchObject({ id: note.id, text: `text ${MAX_NOTE_CORRECTIONS}`, version: note.version, revisions: [] });
+        // The author can still withdraw it, keeping the text it had too.
+        const withdrawn = valueOf(await store.reviseNote(teamA, 'p1', note.id, 'u1', null, note.version));
+        expect(withdrawn.revisions).toHaveLength(MAX_NOTE_CORRECTIONS + 1);
+        expect(withdrawn.revisions.at(-1)).toMatchObject({ text: `text ${MAX_NOTE_CORRECTIONS}` });
+
+        // The withdrawn note counts: it stays readable.
+        for (let n = 1; n < MAX_NOTES_PER_PATIENT; n++) valueOf(await store.addNote(teamA, 'p1', { id: 'u2', name: 'Blake' }, `note ${n}`));
+        expect(await store.addNote(teamA, 'p1', { id: 'u1', name: 'Avery' }, 'one too many')).toEqual({ ok: false, reason: 'too_many_notes' });
+        const kept = await store.listNotes(teamA, 'p1');
+        expect(kept).toHaveLength(MAX_NOTES_PER_PATIENT);
+        expect(kept.map((n) => n.text)).not.toContain('one too many');
+        // Another patient, and the same patient in another team, are not affected.
+        expect((await store.addNote(teamA, 'p2', { id: 'u1', name: 'Avery' }, 'fine')).ok).toBe(true);
+        expect((await store.addNote(teamB, 'p1', { id: 'u1', name: 'Avery' }, 'fine')).ok).toBe(true);
+      }),
+    );
+
+    it(
+      'keeps a Manual-mode roster within MAX_ROSTER_PATIENTS admitted at once: an addition or import past it is refused whole, discharged patients not counted',
+      withStore(async (store) => {
+        const data = (name: string): ManualPatientData => ({ name, mrn: null, birthDate: null, gender: null, room: null, values: {} });
+        const many = (count: number, prefix: string) => Array.from({ length: count }, (_, i) => data(`${prefix} ${i}`));
+        const [first] = valueOf(await store.createManualPatients(teamA, many(MAX_ROSTER_PATIENTS - 1, 'Imported'), 'u1'));
+        const discharged = valueOf(
+          await store.dischargeManualPatient(teamA, first.id, { at: new Date().toISOString(), byId: 'u1', byName: 'Avery' }, 1),
+        );
+        const admitted = async () => (await store.getManualPatients(teamA)).length;
+        // The discharged patient does not count: two places left, and an import of three writes none of them.
+        expect(await store.createManualPatients(teamA, many(3, 'Over'), 'u1')).toEqual({ ok: false, reason: 'roster_full' });
+        expect(await admitted()).toBe(MAX_ROSTER_PATIENTS - 2);
+        expect(valueOf(await store.createManualPatients(teamA, many(1, 'Fits'), 'u1'))).toHaveLength(1);
+        expect((await store.createManualPatient(teamA, data('Last'), 'u1')).ok).toBe(true);
+        expect(await store.createManualPatient(teamA, data('One too many'), 'u1')).toEqual({ ok: false, reason: 'roster_full' });
+        expect(await store.createManualPatients(teamA, many(1, 'Over'), 'u1')).toEqual({ ok: false, reason: 'roster_full' });
+        expect(await admitted()).toBe(MAX_ROSTER_PATIENTS);
+        expect(await store.getDischargedPatients(teamA)).toHaveLength(1);
+        // The team's own discharged patient is never refused re-admission on rounds.
+        const readmitted = await store.readmitManualPatient(teamA, first.id, {}, discharged.patient.version);
+        expect(readmitted.ok).toBe(true);
+        expect(await admitted()).toBe(MAX_ROSTER_PATIENTS + 1);
+        expect((await store.createManualPatient(teamB, data('Another team'), 'u1')).ok).toBe(true);
+      }),
+    );
+
+    it(
       "gives the newest note of each patient of a long list, and only the team's own",
       withStore(async (store) => {
         const ids = Array.from({ length: 45 }, (_, i) => `p-${i}`);
@@ -220,10 +314,12 @@ export function storeContract(name: string, open: () => Promise<{ store: TeamSto
         const first = await store.setSchema(teamA, fields);
         expect(first).toMatchObject({ ok: true, value: { fields, version: 1 } });
         expect(await store.setSchema(teamA, [], 0)).toEqual({ ok: false, reason: 'conflict' });
-        const { value: patient } = await store.createManualPatient(
-          teamA,
-          { name: 'Ada', mrn: 'M-1', birthDate: null, gender: 'female', room: '4', values: { acuity: 'High' } },
-          'u1',
+        const patient = valueOf(
+          await store.createManualPatient(
+            teamA,
+            { name: 'Ada', mrn: 'M-1', birthDate: null, gender: 'female', room: '4', values: { acuity: 'High' } },
+            'u1',
+          ),
         );
         expect(patient).toMatchObject({ id: expect.any(String), name: 'Ada', version: 1 });
         const edited = await store.updateManualPatient(teamA, patient.id, { ...patient, room: '5', values: { acuity: 'Low' } }, 1);
@@ -264,10 +360,8 @@ export function storeContract(name: string, open: () => Promise<{ store: TeamSto
           isolation: false,
           nurse: { id: '0a1b2c3d-0000-4000-8000-000000000002', name: 'Blake Okafor' },
         };
-        const { value: patient } = await store.createManualPatient(
-          teamA,
-          { name: 'Ada', mrn: null, birthDate: null, gender: null, room: null, values },
-          'u1',
+        const patient = valueOf(
+          await store.createManualPatient(teamA, { name: 'Ada', mrn: null, birthDate: null, gender: null, room: null, values }, 'u1'),
         );
         expect((await store.getManualPatients(teamA, [patient.id]))[0]!.values).toEqual(values);
       }),

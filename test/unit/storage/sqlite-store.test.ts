@@ -93,7 +93,7 @@ describe('SQLite team store', () => {
     const a = valueOf(await store.createList(teamA, 'A', 'u1'));
     const b = valueOf(await store.createList(teamA, 'B', 'u1'));
     await store.addPatients(teamA, a.id, ['p1', 'p2'], 'u1');
-    expect(await store.movePatient(teamA, a.id, b.id, 'p1', 'u1')).toEqual({ ok: true, value: undefined });
+    expect(await store.movePatient(teamA, a.id, b.id, 'p1', 'u1')).toEqual({ ok: true, value: { added: true } });
     expect(await store.movePatient(teamA, a.id, b.id, 'p1', 'u1')).toEqual({ ok: false, reason: 'not_on_list' });
     expect(await store.movePatient(teamB, a.id, b.id, 'p2', 'u1')).toEqual({ ok: false, reason: 'no_list' });
     expect((await store.getList(teamA, a.id))?.patientIds).toEqual(['p2']);
@@ -103,7 +103,7 @@ describe('SQLite team store', () => {
     expect(await store.setDefaultList(teamB, 'u1', b.id)).toEqual({ ok: false, reason: 'no_list' });
     expect(await store.defaultListId(teamA, 'u1')).toBe(b.id);
     expect(await store.defaultListId(teamA, 'u2')).toBeNull();
-    expect(await store.deleteList(teamA, b.id)).toEqual({ ok: true, value: undefined });
+    expect(await store.deleteList(teamA, b.id)).toEqual({ ok: true, value: { patientIds: ['p1'] } });
     expect(await store.deleteList(teamA, b.id)).toEqual({ ok: false, reason: 'no_list' });
     expect(await store.defaultListId(teamA, 'u1')).toBeNull();
     expect((await store.listLists(teamA)).map((l) => l.name)).toEqual(['A']);

@@ -1,0 +1,104 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AuditEvent } from '../../../contract/audit';
+import { bothStores, type StoreHarness } from '../../helpers/both-stores';
+
+// A change of a list is recorded from what the store changed, never from what the call meant to
+// change: a patient added once is named once, a patient already there is not named as added, and
+// a change that fails leaves the list as it was. Both stores.
+describe.each(bothStores)('%s', (_name, start) => {
+  let server: StoreHarness;
+  let member: string;
+  let base: string;
+  const patients: string[] = [];
+
+  const newList = async (name: string) => (await server.call(member, 'POST', `${base}/lists`, { name })).body.id as string;
+  const add = (listId: string, patientIds: string[]) => server.call(member, 'POST', `${base}/lists/${listId}/patients`, { patientIds });
+  const onList = async (listId: string) =>
+    ((await server.call(member, 'GET', `${base}/lists/${listId}`)).body.rows as { patientId: string }[]).map((r) => r.patientId);
+  const recordsOf = async (requestId: string) => (await server.trail()).filter((e) => e.requestId === requestId);
+  const summary = (events: AuditEvent[]) => events.map((e) => [e.operation, e.outcome, e.patientId, e.listId]);
+
+  beforeAll(async () => {
+    server = await start();
+    const team = server.info.tenants[0].teams[0];
+    member = team.members.find((m) => !team.owners.includes(m))!;
+    base = `/api/teams/${team.id}`;
+    expect((await server.call(team.owners[0], 'PUT', `${base}/connection`, { mode: 'manual' })).status).toBe(200);
+    for (const name of ['Ada', 'Bo', 'Cy', 'Di']) {
+      patients.push((await server.call(member, 'POST', `${base}/manual-patients`, { name: `${name} Audit`, values: {} })).body.id as string);
+    }
+  }, 60_000);
+  afterAll(() => server?.stop());
+
+  it('records one addition of a patient six members add at once', async () => {
+    const list = await newList('Concurrent');
+    const [ada] = patients;
+    const answers = await Promise.all(Array.from({ length: 6 }, () => add(list, [ada])));
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200, 200]);
+    const added = (await server.trail()).filter((e) => e.operation === 'PatientListAddPatient' && e.listId === list);
+    expect(summary(added)).toEqual([['PatientListAddPatient', 'success', ada, list]]);
+    expect(await onList(list)).toEqual([ada]);
+  });
+
+  it('records no addition for patients already on the list, and names only those an addition added', async () => {
+    const list = await newList('Duplicates');
+    const [ada, bo] = patients;
+    await add(list, [ada]);
+    const again = await add(list, [ada]);
+    expect(again.status).toBe(200);
+    expect((await recordsOf(again.requestId)).filter((e) => e.operation === 'PatientListAddPatient')).toEqual([]);
+    const mixed = await add(list, [ada, bo, bo]);
+    expect(summary((await recordsOf(mixed.requestId)).filter((e) => e.operation === 'PatientListAddPatient'))).toEqual([
+      ['PatientListAddPatient', 'success', bo, list],
+    ]);
+  });
+
+  it('records no addition on the list a patient moves to when it holds them already', async () => {
+    const from = await newList('Move from');
+    const to = await newList('Move to');
+    const [ada, bo] = patients;
+    await add(from, [ada, bo]);
+    await add(to, [ada]);
+    const held = await server.call(member, 'POST', `${base}/lists/${from}/patients/${ada}/move`, { toListId: to });
+    expect(held.status).toBe(200);
+    expect(summary(await recordsOf(held.requestId))).toEqual([['PatientListMovePatient', 'success', ada, from]]);
+    const moved = await server.call(member, 'POST', `${base}/lists/${from}/patients/${bo}/move`, { toListId: to });
+    expect(summary(await recordsOf(moved.requestId))).toEqual([
+      ['PatientListMovePatient', 'success', bo, from],
+      ['PatientListAddPatient', 'success', bo, to],
+    ]);
+    expect(await onList(from)).toEqual([]);
+    expect(await onList(to)).toEqual([ada, bo]);
+  });
+
+  it('names in a delete the patients the list held', async () => {
+    const list = await newList('Deleted');
+    const [ada, bo] = patients;
+    await add(list, [ada, bo]);
+    const deleted = await server.call(member, 'DELETE', `${base}/lists/${list}`);
+    expect(deleted.status).toBe(204);
+    expect(summary(await recordsOf(deleted.requestId))).toEqual([
+      ['PatientListDelete', 'success', ada, list],
+      ['PatientListDelete', 'success', bo, list],
+    ]);
+  });
+
+  it('leaves the list as it was when a bulk addition fails part way, and records each patient as not added', async () => {
+    if (server.store.kind !== 'graph') return;
+    const { graph } = server.store;
+    const list = await newList('Part way');
+    const [ada, bo, cy, di] = patients;
+    await add(list, [ada]);
+    let posts = 0;
+    graph.failNext((method, path) => method === 'POST' && path.split('?')[0].endsWith(`/lists/${list}/items`) && ++posts === 2, 500);
+    const failed = await add(list, [bo, cy, di]);
+    expect(failed.status).toBeGreaterThanOrEqual(500);
+    expect(posts).toBe(2);
+    expect(await onList(list)).toEqual([ada]);
+    expect(summary(await recordsOf(failed.requestId))).toEqual([
+      ['PatientListAddPatient', 'failure', bo, list],
+      ['PatientListAddPatient', 'failure', cy, list],
+      ['PatientListAddPatient', 'failure', di, list],
+    ]);
+  });
+});
