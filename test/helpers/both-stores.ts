@@ -34,7 +34,8 @@ export interface StoreHarness {
   stop(): Promise<void>;
 }
 
-async function callWith(url: string, token: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+/** One API call as a user's token allows, its answer checked against the contract. */
+export async function callWith(url: string, token: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
   const raw = body instanceof Buffer;
   const res = await fetch(`${url}${path}`, {
     method,

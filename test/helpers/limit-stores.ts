@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { AUDIT_READER_ROLE } from '../../contract/audit-operations';
 import { devDirectory } from '../../server/identity/dev-directory';
-import { bothStores, type Answer, type StoreHarness } from './both-stores';
-import { checkAnswer } from './contract-check';
+import { bothStores, callWith, type StoreHarness } from './both-stores';
 import type { GraphEmulator } from './graph-emulator';
-import type { Json } from './json';
 import { startProductionHarness } from './production-server';
 
 /**
@@ -20,20 +18,6 @@ export interface LimitHarness extends StoreHarness {
 }
 
 const listTitles = { notes: 'Patients app – notes', manualPatients: 'Patients app – manual patients' };
-
-async function callWith(url: string, token: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-  const raw = body instanceof Buffer;
-  const res = await fetch(`${url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined || raw ? {} : { 'content-type': 'application/json' }), ...headers },
-    body: body === undefined ? undefined : raw ? new Uint8Array(body) : JSON.stringify(body),
-  });
-  const text = await res.text();
-  const json = res.headers.get('content-type')?.includes('json') ?? false;
-  const answer = text && json ? (JSON.parse(text) as Json) : text || null;
-  checkAnswer(method, path, res.status, answer, json);
-  return { status: res.status, body: answer as Json, requestId: res.headers.get('x-request-id') ?? '' } satisfies Answer;
-}
 
 function seedGraph(graph: GraphEmulator, tenantId: string, teamId: string, list: keyof typeof listTitles, rows: Record<string, unknown>[]) {
   const site = graph.state.siteOfGroup(tenantId, teamId)!;

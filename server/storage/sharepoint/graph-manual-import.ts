@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { MAX_ROSTER_PATIENTS, type ManualPatient } from '../../../contract/manual.js';
 import { logger } from '../../platform/logger.js';
+import { createRowsOrNone, deleteWrittenRows } from './written-rows.js';
 import { done, refused, type TeamStore } from '../ports.js';
 import type { OpenTeam } from './graph-lists.js';
 import { fieldsOf } from './graph-manual.js';
 import { byItemId, type ListItem } from './list-catalog.js';
-import { isStatus } from '../../platform/graph/graph-errors.js';
 
 /** An MRN as an import compares it: without surrounding spaces or case. */
 const mrnKey = (mrn: unknown) => (typeof mrn === 'string' && mrn.trim() ? mrn.trim().toLowerCase() : null);
@@ -39,34 +39,19 @@ export function graphManualImportOps(open: OpenTeam): Pick<TeamStore, 'createMan
       if (before.filter((item) => !item.fields.DischargedAt).length + patients.length > MAX_ROSTER_PATIENTS) return refused('roster_full');
       if (ours.size && before.some((item) => ours.has(mrnKey(item.fields.Mrn) ?? ''))) return refused('conflict');
       const at = new Date().toISOString();
-      const written: string[] = [];
-      const created: ManualPatient[] = [];
-      let beaten = false;
       const rows = patients.map((data) => ({ id: randomUUID(), data }));
-      try {
-        const outcomes = await api
-          .batch<ListItem>(
-            rows.map(({ id, data }) => ({
-              method: 'POST' as const,
-              path,
-              body: { fields: { ...fieldsOf(data), PatientId: id, Version: 1, CreatedBy: userId, CreatedAt: at } },
-            })),
-            { ordered: true },
-          )
-          .catch(async (err: unknown) => {
-            // A batch that failed as a whole may have written some rows: they are found by their new ids.
-            const ids = new Set<string>(rows.map((r) => r.id));
-            for (const item of await held().catch(() => [])) if (ids.has(String(item.fields.PatientId))) written.push(item.id);
-            throw err;
-          });
-        outcomes.forEach((outcome, i) => {
-          if (!outcome.ok) return;
-          written.push(outcome.body.id);
-          created.push({ id: rows[i].id, ...rows[i].data, version: 1 });
-        });
-        const failed = outcomes.find((o) => !o.ok);
-        if (failed && !failed.ok) throw failed.error;
-        if (ours.size) {
+      // All of the rows or none; a batch that failed as a whole may have written some: they are found by their new ids.
+      const ids = new Set<string>(rows.map((r) => r.id));
+      const written = await createRowsOrNone(
+        api,
+        path,
+        rows.map(({ id, data }) => ({ ...fieldsOf(data), PatientId: id, Version: 1, CreatedBy: userId, CreatedAt: at })),
+        async () => (await held()).filter((item) => ids.has(String(item.fields.PatientId))).map((item) => item.id),
+        'an import',
+      );
+      if (ours.size) {
+        let beaten: boolean;
+        try {
           // The first row holding each of our MRNs must be ours.
           const firstOf = new Map<string, string>();
           for (const item of await held()) {
@@ -74,23 +59,21 @@ export function graphManualImportOps(open: OpenTeam): Pick<TeamStore, 'createMan
             if (mrn && ours.has(mrn) && !firstOf.has(mrn)) firstOf.set(mrn, item.id);
           }
           beaten = [...firstOf.values()].some((itemId) => !written.includes(itemId));
-          if (beaten) throw new Error('another import wrote these MRNs first');
+        } catch (err) {
+          const left = await deleteWrittenRows(api, path, written);
+          logger.warn({ teamId: team.teamId, written: written.length, left }, 'an import failed part way; the rows written were deleted again');
+          throw err;
         }
-      } catch (err) {
-        const undone = await api
-          .batch(written.reverse().map((itemId) => ({ method: 'DELETE' as const, path: `${path}/${itemId}` })))
-          .catch(() => null);
-        const left = undone ? undone.filter((o) => !o.ok && !isStatus(o.error, 404)).length : written.length;
         if (beaten) {
+          const left = await deleteWrittenRows(api, path, written);
           logger.warn(
             { teamId: team.teamId, written: written.length, left },
             'an import met another with the same MRNs; its rows were deleted again',
           );
           return refused('conflict');
         }
-        logger.warn({ teamId: team.teamId, written: written.length, left }, 'an import failed part way; the rows written were deleted again');
-        throw err;
       }
+      const created: ManualPatient[] = rows.map(({ id, data }) => ({ id, ...data, version: 1 }));
       return done(created);
     },
   };

@@ -6,7 +6,7 @@ import { logger } from '../../platform/logger.js';
  * SharePoint has no transaction over list rows: a change that writes many rows and fails part
  * way deletes the rows it wrote again before its error goes back, so it did not happen and no
  * audit record names it. These are the two steps such a change shares (a bulk addition to a
- * patient list; an import's patients do the same in graph-manual-import.ts).
+ * patient list, patient-rows.ts; an import's patients, graph-manual-import.ts).
  */
 
 /**
