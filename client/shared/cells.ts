@@ -222,6 +222,8 @@ function valueText(column: string, v: unknown, now: number, adult: boolean): Cel
   switch (column) {
     case 'location': {
       const shown = isObject(v) ? locationText(v) : null;
+      // On leave from a stay that names no place: the patient is away, which is not "none recorded".
+      if (!shown && isObject(v) && v.onLeave === true && v.location === null) return { text: t('location.onLeaveNoPlace'), ...qualifiedMark(v) };
       if (!shown || !isObject(v)) return shown;
       // Encounter.status onleave: the place is kept, and said to be left for now in words, not by colour alone.
       const text = v.onLeave === true ? `${shown.text} (${codeLabel('onleave')})` : shown.text;

@@ -86,6 +86,7 @@ export const en = {
   'layout.showPatients': 'Show team patients',
   'location.room': 'Room {room}',
   'location.bed': 'Bed {bed}',
+  'location.onLeaveNoPlace': 'On leave (place not recorded)',
   'lists.title': 'Lists',
   'lists.pick': 'List',
   'lists.count': '{name} ({count})',

@@ -132,6 +132,7 @@ export const ru: Record<MessageKey, string> = {
   'layout.showPatients': 'Показать пациентов команды',
   'location.room': 'Палата {room}',
   'location.bed': 'Койка {bed}',
+  'location.onLeaveNoPlace': 'В отпуске (место не указано)',
   'details.vital': 'Показатель',
   'details.latest': 'Последнее значение',
   'details.taken': 'Время измерения',

@@ -126,6 +126,7 @@ export const zhCN: Record<MessageKey, string> = {
   'layout.showPatients': '显示团队患者',
   'location.room': '{room} 房',
   'location.bed': '{bed} 床',
+  'location.onLeaveNoPlace': '请假外出（未记录位置）',
   'details.vital': '生命体征',
   'details.latest': '最新值',
   'details.taken': '测量时间',

@@ -126,6 +126,7 @@ export const zhTW: Record<MessageKey, string> = {
   'layout.showPatients': '顯示團隊病患',
   'location.room': '{room} 房',
   'location.bed': '{bed} 床',
+  'location.onLeaveNoPlace': '請假外出（未記錄位置）',
   'details.vital': '生命徵象',
   'details.latest': '最新值',
   'details.taken': '測量時間',

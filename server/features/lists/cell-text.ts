@@ -120,7 +120,9 @@ export function cellText(column: ListColumn, row: ListRow, zone = 'UTC'): string
   switch (column) {
     case 'location':
       return textOf(cells.location, (v) =>
-        // An empty name: the EHR gives a place it does not name (a bare Location reference), as the tab says it.
+        v.onLeave && v.location === null && !v.room && !v.bed
+          ? 'On leave (place not recorded)'
+          : // An empty name: the EHR gives a place it does not name (a bare Location reference), as the tab says it.
         !v.location?.trim() && !v.room && !v.bed
           ? 'Not available'
           : marked(v.location?.trim() || [v.room && `Room ${v.room}`, v.bed && `Bed ${v.bed}`].filter(Boolean).join(', '), {

@@ -135,8 +135,9 @@ export function cellsFor(columns: ListColumn[], clinical: PatientClinical, lates
       });
     } else if (column === 'location')
       // A finished stay's locations are where the patient was: the cell says where the patient is (and whether on leave from it).
+      // A patient on leave is away whether or not the stay names a place: "on leave" is never "none recorded".
       cells[column] = pick(clinical.encounter, (e) =>
-        !encounterOver(e) && (e.location !== null || e.room || e.bed)
+        !encounterOver(e) && (e.location !== null || e.room || e.bed || e.onLeave)
           ? { location: e.location, room: e.room, bed: e.bed, ...(e.onLeave ? { onLeave: true as const } : {}), ...qualified(e) }
           : null,
       );

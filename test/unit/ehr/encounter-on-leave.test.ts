@@ -83,6 +83,18 @@ describe.each(['DSTU2', 'STU3', 'R4'] as const)('a %s patient on leave', (releas
     expect(readEncounters([ended])[0].onLeave).toBeUndefined();
   });
 
+  it('on leave from a stay that names no place: "on leave" in the list, the CSV and every language, never "none recorded"', () => {
+    const c = cells([stay({ location: undefined })]);
+    expect(c.location).toEqual({ status: 'ok', value: { location: null, room: null, bed: null, onLeave: true } });
+    expect(columnCells.location.parse(c.location)).toEqual(c.location);
+    expect(showCell('location', c.location)).toMatchObject({ status: 'ok', text: 'On leave (place not recorded)' });
+    expect(cellText('location', csvRow(c))).toBe('On leave (place not recorded)');
+    setLanguage('ru');
+    expect(showCell('location', c.location)).toMatchObject({ status: 'ok', text: 'В отпуске (место не указано)' });
+    // A stay in progress that names no place is still "none recorded".
+    expect(cells([stay({ status: 'in-progress', location: undefined })]).location).toEqual({ status: 'none' });
+  });
+
   it('an answer without the field (an older server) still parses', () => {
     const older = { status: 'ok', value: { location: 'Ward 5', room: null, bed: null } };
     expect(columnCells.location.parse(older)).toEqual(older);
