@@ -15,7 +15,7 @@ import {
 } from '@fluentui/react-components';
 import { HeartBrokenRegular } from '@fluentui/react-icons';
 import { useState, type ReactNode } from 'react';
-import { cellText, columnLabel, dateText, shortTime, showCell } from '../../shared/cells';
+import { cellText, columnLabel, dateText, shortTime } from '../../shared/cells';
 import { DetailsDrawer, DetailsHeading } from '../../shared/components/DetailsDrawer';
 import { ErrorBoundary } from '../../shared/components/ErrorBoundary';
 import { ErrorNotice } from '../../shared/components/ErrorNotice';
@@ -33,11 +33,12 @@ import {
 import { RecordNoticeBadge } from '../../shared/components/RecordNoticeBadge';
 import { t } from '../../shared/i18n/t';
 import type { Cell } from '../../../contract/cells';
-import type { EncounterView, VitalReading } from '../../../contract/patients';
+import type { VitalReading } from '../../../contract/patients';
 import { vitalKinds, type VitalKind } from '../../../contract/vitals';
 import { medicationGroup } from '../../../contract/plain-constants';
 import { usePatientDetails, useResetPatientDetails } from './api/get-patient-details';
 import { NotesSection } from './NotesSection';
+import { encounterText } from './encounter-text';
 import { useReturnFocus } from './use-return-focus';
 import { VitalTrends } from './TrendChart';
 import { adultRangesApply } from '../../../contract/vital-ranges';
@@ -97,12 +98,6 @@ function Section<T>({
 }
 
 const line = (...parts: (string | null | undefined | false | 0)[]) => parts.filter(Boolean).join(' · ');
-
-/** An encounter's room and bed in the active language, then the rest of its location. */
-const placeText = (encounter: EncounterView) => {
-  const shown = showCell('location', { status: 'ok', value: encounter });
-  return shown.status === 'ok' ? [shown.text, shown.detail].filter(Boolean).join(', ') : '';
-};
 
 /**
  * Consecutive medications of one group, in the server's order (current first): their status, or
@@ -327,12 +322,7 @@ export function PatientDetails({
               {(list) => (
                 <ul className={styles.list}>
                   {list.map((e, i) => (
-                    <Entry
-                      key={i}
-                      title={line(e.type, placeText(e)) || '?'}
-                      qualified={e.qualified}
-                      detail={line(e.start && `${dateText(e.start)}${e.end ? ` – ${dateText(e.end)}` : ''}`, codeLabel(e.class), codeLabel(e.status))}
-                    />
+                    <Entry key={i} {...encounterText(e)} qualified={e.qualified} />
                   ))}
                 </ul>
               )}
