@@ -33,8 +33,11 @@ export const AUDIT_VIEW_LIMIT = 5_000;
 /** The most records one read gives: a CSV export without a `limit` gives every record up to this. */
 export const AUDIT_MAX_LIMIT = 1_000_000;
 
+/** The longest continuation token (`after`) taken: the tokens given are under 100 characters. */
+export const AUDIT_TOKEN_MAX = 512;
+
 /**
- * `GET /api/audit?from=&to=&team=&user=&patient=&operation=&format=json|csv&limit=`: oldest first,
+ * `GET /api/audit?from=&to=&team=&user=&patient=&operation=&format=json|csv&limit=&after=`: oldest first,
  * `from` and `to` both inclusive, `to` up to the end of its stated precision (`…T09:11:58Z` takes
  * in the whole second, `…T09:11:58.3Z` the tenth; with milliseconds it is exact). The answer is
  * streamed, so an export may be large (a busy day is about 100,000 records). Without a `limit`,
@@ -43,6 +46,20 @@ export const AUDIT_MAX_LIMIT = 1_000_000;
  * rather than passing as complete. CSV with a `limit` that left records out ends with a row
  * saying so (its words in the first column), as JSON says `more`. A read cut off after it started
  * is recorded as a failure after its success record.
+ *
+ * Paging: a JSON answer that says `more` also gives `next`, an opaque continuation token; the
+ * same query again with `after=<next>` (any `limit`) gives the records after the last one
+ * returned, so reading page by page gives every matching record exactly once, in order, even
+ * when many share a millisecond (a `from` of the last record's time would repeat them; a
+ * millisecond later would skip them). The last page has no `next`. A token is bound to the
+ * tenant and to the filters it continues (`from`, `to`, `team`, `user`, `patient`,
+ * `operation`; `from` as the instant it names, in any zone, the others as given): with other
+ * filters, malformed, altered, or with `format=csv` (an export is never paged: it has every
+ * record) it is refused, 400 `validation_failed` naming `after`, before anything is read (the
+ * refused read is recorded, as any refused read is). It names the last record's place in the
+ * trail (its time, sequence and, on Azure Table Storage, the instance that wrote it), never a
+ * patient or a filter's value; it is no secret and grants nothing: the read is the caller's
+ * own, with the caller's filters.
  */
 export const auditQuery = z
   .object({
@@ -54,6 +71,8 @@ export const auditQuery = z
     operation: z.enum(auditOperations).optional(),
     format: z.enum(['json', 'csv']).default('json'),
     limit: z.coerce.number().int().min(1).max(AUDIT_MAX_LIMIT).optional(),
+    /** The `next` of the previous page's answer, as it was given (see above). */
+    after: z.string().min(1).max(AUDIT_TOKEN_MAX).optional(),
   })
   .strict();
 export type AuditQuery = z.infer<typeof auditQuery>;
@@ -66,6 +85,14 @@ export type AuditQuery = z.infer<typeof auditQuery>;
 export const auditExportBody = auditQuery.pick({ from: true, to: true, team: true, user: true, patient: true, operation: true }).strict();
 export type AuditExportBody = z.infer<typeof auditExportBody>;
 
-/** `GET /api/audit` as JSON (as CSV, the same records in `auditColumns`). */
-export const auditAnswer = z.object({ events: z.array(auditEvent), more: z.literal(true).optional() });
+/**
+ * `GET /api/audit` as JSON (as CSV, the same records in `auditColumns`): `more` when the limit
+ * left matching records out, and then `next`, the token that continues after the last of
+ * `events` (pass it as `after`).
+ */
+export const auditAnswer = z.object({
+  events: z.array(auditEvent),
+  more: z.literal(true).optional(),
+  next: z.string().min(1).max(AUDIT_TOKEN_MAX).optional(),
+});
 export type AuditAnswer = z.infer<typeof auditAnswer>;

@@ -116,11 +116,16 @@ export const allergyItem = z.object({
   verification,
   qualified,
 });
-/** `intent` `plan` (STU3/R4 MedicationRequest.intent): an intention without authorization, read "Enoxaparin (plan)". */
+/**
+ * `intent` `plan` (STU3/R4 MedicationRequest.intent): an intention without authorization, read "Enoxaparin (plan)".
+ * `count`: this many different current orders of the drug by that name and status (not the same
+ * order listed twice), read "Heparin ×2"; absent for one.
+ */
 export const medicationItem = z.object({
   name: z.string().nullable(),
   status: z.string().nullable(),
   intent: z.literal('plan').optional(),
+  count: z.number().int().min(2).optional(),
   qualified,
 });
 /** `selfPay`: see coverageView; without a payer the list reads "Self-pay" or "Payer not stated", never "?". */

@@ -33,10 +33,19 @@ export const appResourceTypes = [
  */
 export const MAX_CONNECTION_RESOURCES = 200;
 
+/**
+ * When the team's patients started to come from this source (ISO time): set by the server when a
+ * setting changes the source (`changesSource`), kept when it keeps it (a new name for the same
+ * link). Team data about a patient recorded before it (notes) is another source's and is never
+ * shown against this source's patients. A connection stored without it (by an earlier version,
+ * or the team's first setting) counts everything the team kept as this source's.
+ */
+const sourceSince = z.string().optional();
+
 /** How a team is set up: not yet, Manual mode, or linked to its EHR (what the connection check found). */
 export const connection = z.discriminatedUnion('mode', [
   z.object({ mode: z.literal('unset') }),
-  z.object({ mode: z.literal('manual') }),
+  z.object({ mode: z.literal('manual'), sourceSince }),
   z.object({
     mode: z.literal('ehr'),
     url: z.string(),
@@ -44,6 +53,7 @@ export const connection = z.discriminatedUnion('mode', [
     fhirVersion: z.enum(fhirVersions),
     auth: z.enum(['none', 'client_credentials']),
     resources: z.array(z.string().max(64)).max(MAX_CONNECTION_RESOURCES),
+    sourceSince,
   }),
 ]);
 export type Connection = z.infer<typeof connection>;
@@ -89,4 +99,25 @@ export function changesSource(from: Connection, to: { mode: 'manual' } | { mode:
 export function sourceChangeImpact(lists: readonly { patientCount: number }[]): { lists: number; patients: number } {
   const held = lists.filter((l) => l.patientCount > 0);
   return { lists: held.length, patients: held.reduce((n, l) => n + l.patientCount, 0) };
+}
+
+/** SharePoint keeps a time to the whole second: a time stored there has no fraction of a second. */
+const WHOLE_SECOND = 1000;
+
+/**
+ * Whether team data written at `writtenAt` (a note's `createdAt`) was written under the team's
+ * current source: not when it was written before the connection's `sourceSince`. A time kept to
+ * the whole second (SharePoint drops the milliseconds) is compared with the second the source
+ * changed in, so a note written just after the change is never taken for one written before it.
+ * A time that cannot be read (either) is not taken for the current source's.
+ */
+export function writtenUnderSource(connection: Connection, writtenAt: string): boolean {
+  const since = connection.mode === 'unset' ? undefined : connection.sourceSince;
+  if (since === undefined) return true;
+  const sinceMs = Date.parse(since);
+  const writtenMs = Date.parse(writtenAt);
+  // Either time unreadable: no telling which source it was written under, so not shown.
+  if (Number.isNaN(sinceMs) || Number.isNaN(writtenMs)) return false;
+  const wholeSecond = writtenMs % WHOLE_SECOND === 0;
+  return writtenMs >= (wholeSecond ? sinceMs - (sinceMs % WHOLE_SECOND) : sinceMs);
 }

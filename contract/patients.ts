@@ -168,7 +168,11 @@ export const encounterView = z.object({
   bed: z.string().nullable(),
   /** The start of an inpatient stay; null for other encounters. */
   admission: when.nullable(),
-  /** The EHR gave a discharge disposition (`hospitalization.dischargeDisposition`): the stay has ended, whatever its status says. */
+  /**
+   * The EHR gave a discharge disposition (`hospitalization.dischargeDisposition`) on a stay that is
+   * over: its status is not an ongoing one, or its `period.end` has passed. A disposition on a stay
+   * still in progress is a planned one and does not end it.
+   */
   discharged: z.literal(true).optional(),
   /** Status `onleave` on a stay that is not over: the patient keeps the place but is away from it (shown "on leave" beside it). */
   onLeave: z.literal(true).optional(),

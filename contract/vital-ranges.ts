@@ -86,7 +86,24 @@ export const VITAL_RANGES: Readonly<Record<FlaggedVital, VitalRange>> = {
 };
 
 /**
- * The band a value falls in, or null when the kind is not flagged or the unit is not the table's.
+ * Other spellings of a table's unit that older servers (and stored answers) send for the very same
+ * unit: UCUM codes (`mm[Hg]`, `Cel`, https://ucum.org/ucum) and the words of rates. Nothing here is
+ * converted; a unit that needs a conversion is the server's to convert (server/ehr/clinical/units.ts).
+ */
+const SAME_UNIT: Readonly<Record<string, string>> = {
+  'mm[Hg]': 'mmHg',
+  Cel: '°C',
+  'beats/minute': '/min',
+  'beats/min': '/min',
+  'breaths/minute': '/min',
+  'breaths/min': '/min',
+};
+/** A unit as the table writes it, when it is one of the table's units spelled another way. */
+const asTableUnit = (unit: string | null | undefined) => (typeof unit === 'string' && Object.hasOwn(SAME_UNIT, unit) ? SAME_UNIT[unit] : unit);
+
+/**
+ * The band a value falls in, or null when the kind is not flagged or the unit is not the table's
+ * (SAME_UNIT spellings are the table's).
  * With a comparator the real value is only known to lie on one side of `value`: it gets a flag
  * only when every value there would be flagged on that side (low below, high above), and then the
  * least severe of those bands ("<40 /min" is critical low; "<96 %" at least low; "<120 /min" none).
@@ -101,7 +118,7 @@ export function vitalBand(
 ): VitalBand | null {
   if (!adult) return null;
   const range = Object.hasOwn(VITAL_RANGES, kind) ? VITAL_RANGES[kind as FlaggedVital] : undefined;
-  if (!range || unit !== range.unit || !Number.isFinite(value)) return null;
+  if (!range || asTableUnit(unit) !== range.unit || !Number.isFinite(value)) return null;
   const at = (v: number) => {
     let found: VitalBand | null = null;
     for (const b of range.bands) if (v >= b.from) found = b;
@@ -119,6 +136,19 @@ export function vitalBand(
   if (possible.length === 0 || !possible.every((b) => side.includes(b.flag))) return null;
   // The least severe: the band nearest the value.
   return below ? possible[possible.length - 1] : possible[0];
+}
+
+/**
+ * Whether a reading of a flagged kind goes without a flag because of its unit alone: the server
+ * converts every unit it knows to the table's (server/ehr/clinical/units.ts, from UCUM), so a
+ * reading still in another unit (one it does not convert, or the EHR's `code` and `unit`
+ * contradicting each other) is shown as sent and must say it was not checked, never look normal.
+ * False for kinds never flagged (weight, height, BMI, diastolic) and for a patient the adult ranges
+ * are not for (nothing of theirs is flagged).
+ */
+export function unitBlocksFlag(kind: string, unit: string | null | undefined, adult = true): boolean {
+  if (!adult || !Object.hasOwn(VITAL_RANGES, kind)) return false;
+  return asTableUnit(unit) !== VITAL_RANGES[kind as FlaggedVital].unit;
 }
 
 /** The flag of a value: low, high, critical low, critical high, or null (in range, or not flagged). */

@@ -45,6 +45,10 @@ param ehrTokenEndpoint string
 @description('Comma-separated origins of the EHR interop partner\'s FHIR endpoints.')
 param ehrFhirOrigins string
 
+@secure()
+@description('Key that seals what the app vouches for in each team\'s SharePoint lists (who wrote a note, what an owner set): base64 of at least 32 random bytes, e.g. `openssl rand -base64 32`. Needed at the first provision; empty keeps the key already in Key Vault, where it is rotated (README, Deploy).')
+param storeSealKey string = ''
+
 @description('Name of the Azure Table that keeps the audit trail.')
 param auditTableName string = 'PatientsAudit'
 
@@ -63,6 +67,7 @@ var keyVaultName = 'kv${take(compactBase, 9)}${suffix}'
 var storageAccountName = 'st${take(compactBase, 9)}${suffix}'
 var aadSecretName = 'aad-app-client-secret'
 var ehrSecretName = 'ehr-client-secret'
+var storeSealSecretName = 'store-seal-key'
 var appInsightsSecretName = 'applicationinsights-connection-string'
 
 // Built-in roles (learn.microsoft.com/azure/role-based-access-control/built-in-roles).
@@ -108,6 +113,17 @@ resource ehrClientSecret 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = if (!e
   properties: {
     value: ehrClientSecrets
     contentType: 'Client secret(s) of the Patients backend at the EHR interop partner'
+  }
+}
+
+// Written only when given, as the EHR secret: a provision with the parameter empty leaves the keys
+// in the vault (a key replaced there would leave every row it sealed unverifiable).
+resource storeSealKeySecret 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = if (!empty(storeSealKey)) {
+  parent: keyVault
+  name: storeSealSecretName
+  properties: {
+    value: storeSealKey
+    contentType: 'Key sealing the Patients app rows in teams SharePoint lists (base64)'
   }
 }
 
@@ -314,6 +330,10 @@ resource appSettings 'Microsoft.Web/sites/config@2024-11-01' = {
     EHR_FHIR_ORIGINS: ehrFhirOrigins
     KEY_VAULT_URL: keyVault.properties.vaultUri
     EHR_CLIENT_SECRET_NAME: ehrSecretName
+    // The Graph store's seal key: resolved at start (a missing secret stops the start, naming the
+    // setting), and its enabled versions read at run time too, the newest sealing (rotation).
+    STORE_SEAL_KEYS: kvRef(keyVault.properties.vaultUri, storeSealSecretName)
+    STORE_SEAL_KEY_NAME: storeSealSecretName
     // The identity @azure/identity's DefaultAzureCredential uses (Key Vault, audit table).
     AZURE_CLIENT_ID: identity.properties.clientId
     AUDIT_STORE: 'azure-table'
@@ -333,6 +353,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-11-01' = {
     heldItemsWriter
     aadClientSecret
     ehrClientSecret
+    storeSealKeySecret
     appInsightsConnection
     auditTable
     heldItemsTable

@@ -4,6 +4,7 @@ import { guidPattern } from '../contract/id-syntax.js';
 import type { EhrPartner } from './ehr/partners.js';
 import { LOG_LEVELS } from './platform/logger.js';
 import { loopbackHttp } from './platform/loopback.js';
+import { MIN_SEAL_KEY_BYTES, sealKeyBytes } from './storage/sharepoint/row-seal.js';
 
 /**
  * Settings from the environment, checked once at start; every missing or bad value is reported
@@ -101,6 +102,20 @@ const schema = z.object({
   KEY_VAULT_URL: z.string().url().startsWith('https://', 'must be an https address').optional(),
   /** The Key Vault secret holding EHR_CLIENT_ID's secrets (one enabled version each during rotation). */
   EHR_CLIENT_SECRET_NAME: keyVaultSecretName.default('ehr-client-secret'),
+  /**
+   * The server's keys that seal what the app vouches for in the team's SharePoint lists (who wrote
+   * a note, what an owner set): base64 of at least 32 random bytes each, comma-separated during a
+   * rotation (the first seals, every one is accepted). Never echoed in an error.
+   */
+  STORE_SEAL_KEYS: list
+    .pipe(
+      z
+        .array(z.string().refine((k) => sealKeyBytes(k) !== null, `must be base64 of at least ${MIN_SEAL_KEY_BYTES} random bytes`))
+        .min(1, 'must hold at least one key'),
+    )
+    .optional(),
+  /** With KEY_VAULT_URL: the Key Vault secret whose enabled versions are the seal keys (newest seals). */
+  STORE_SEAL_KEY_NAME: keyVaultSecretName.default('store-seal-key'),
   /** How often the EHR secrets are read from Key Vault (and at once when the partner refuses them). */
   KEY_VAULT_REFRESH_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
   /** How long requests in flight may take to finish after SIGTERM; App Service kills the process 30 s after it. */
@@ -165,6 +180,13 @@ const requiredBecause: Partial<Record<keyof Parsed, string>> = {
   AUDIT_STORE: " (azure-table: the audit trail is never a file on the web app's disk)",
   EHR_CLIENT_SECRETS: ' (or KEY_VAULT_URL, to read them from the Key Vault secret EHR_CLIENT_SECRET_NAME)',
 };
+/** The Graph store seals rows with a key of the server's; SQLite, a file only the server reads, needs none. */
+const sealKeyMissing = (given: Record<string, unknown>, mode: 'dev' | 'production'): string[] =>
+  mode === 'production' && given.STORE !== 'sqlite' && given.STORE_SEAL_KEYS === undefined && given.KEY_VAULT_URL === undefined
+    ? [
+        `  STORE_SEAL_KEYS: required in production mode with the Graph store (base64 of at least ${MIN_SEAL_KEY_BYTES} random bytes: it seals who wrote each note and what owners set in the team's SharePoint lists, which every team member can edit; or KEY_VAULT_URL, to read it from the Key Vault secret STORE_SEAL_KEY_NAME)`,
+      ]
+    : [];
 /** EHR_PARTNERS stands in for the single partner's settings. */
 const singlePartner = new Set<keyof Parsed>(['EHR_CLIENT_ID', 'EHR_CLIENT_SECRETS', 'EHR_TOKEN_ENDPOINT', 'EHR_FHIR_ORIGINS']);
 
@@ -278,11 +300,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     (key) => `  ${key}: App Service could not resolve its Key Vault reference (does the secret exist, and may the app's identity read it?)`,
   );
   // With KEY_VAULT_URL the default partner's secrets come from the vault (EHR_CLIENT_SECRET_NAME).
-  const missing = (mode: 'dev' | 'production', partners: boolean) =>
-    required[mode]
+  const missing = (mode: 'dev' | 'production', partners: boolean) => [
+    ...required[mode]
       .filter((key) => given[key] === undefined && !(partners && singlePartner.has(key)))
       .filter((key) => !(key === 'EHR_CLIENT_SECRETS' && given.KEY_VAULT_URL !== undefined))
-      .map((key) => `  ${key}: required in ${mode} mode${requiredBecause[key] ?? ''}`);
+      .map((key) => `  ${key}: required in ${mode} mode${requiredBecause[key] ?? ''}`),
+    ...sealKeyMissing(given, mode),
+  ];
   if (!parsed.success) {
     // Every problem at once, so one restart fixes them all: the values refused, the settings
     // missing, and the Key Vault references App Service could not resolve.

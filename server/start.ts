@@ -25,6 +25,7 @@ import { loopbackHostOnly } from './platform/loopback.js';
 import { configurationCheck } from './platform/health.js';
 import { logger } from './platform/logger.js';
 import { openSqliteStore } from './storage/sqlite/sqlite-store.js';
+import { openSealKeys } from './seal-keys.js';
 
 export interface RunningServer {
   url: string;
@@ -153,15 +154,16 @@ export async function startServer(env: Record<string, string | undefined> = proc
   // Readiness proves the table takes records (a read does not): one create of a probe entity outside any tenant's partitions.
   const auditProbeClient = tableAccount ? auditTableClient({ ...tableAccount, tableName: config.AUDIT_TABLE_NAME }) : undefined;
   const heldItems = tableAccount ? await openTableHeldItems({ ...tableAccount, tableName: config.HELD_ITEMS_TABLE_NAME }) : undefined;
-  const store =
-    config.STORE === 'graph'
-      ? auditAfterWrite(
-          openGraphStore({ baseUrl: config.GRAPH_BASE_URL, getAccessToken: oboFor(), currentUser: graphUser }),
-          sharedAudit ?? openSqliteAuditLog(auditFile),
-        )
-      : sharedAudit
-        ? auditAfterWrite(openSqliteStore(join(config.dataDir, 'patients.sqlite')), sharedAudit)
-        : openSqliteStore(join(config.dataDir, 'patients.sqlite'), { importAuditFrom: auditFile });
+  // What the app vouches for in the team's SharePoint lists is sealed with a key of the server's (config.ts requires one for Graph).
+  const sealKeys = config.STORE === 'graph' ? openSealKeys(config, options.keyVault) : undefined;
+  const store = sealKeys
+    ? auditAfterWrite(
+        openGraphStore({ baseUrl: config.GRAPH_BASE_URL, getAccessToken: oboFor(), currentUser: graphUser, sealKeys }),
+        sharedAudit ?? openSqliteAuditLog(auditFile),
+      )
+    : sharedAudit
+      ? auditAfterWrite(openSqliteStore(join(config.dataDir, 'patients.sqlite')), sharedAudit)
+      : openSqliteStore(join(config.dataDir, 'patients.sqlite'), { importAuditFrom: auditFile });
   const dev = config.APP_MODE === 'dev';
   // Dev mode allows http and loopback, for the sandbox on this machine; production neither.
   const linkGuard = createLinkGuard({ allowHttp: dev, allowLoopback: dev, allowOrigins: config.EHR_LINK_ALLOW_LIST });
@@ -230,6 +232,7 @@ export async function startServer(env: Record<string, string | undefined> = proc
     await heldItems?.close();
     await rateLimits.shutdown();
     partnerSecrets.close();
+    sealKeys?.close();
   }
 }
 

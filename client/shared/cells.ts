@@ -7,6 +7,7 @@ import {
   isComparator,
   isStale,
   moreSevereOfEhr,
+  unitBlocksFlag,
   vitalBand,
   type Comparator,
   type VitalFlag,
@@ -44,6 +45,11 @@ export interface CellDisplay {
   preliminary?: boolean;
   /** What the EHR sent, when the value shown was rounded or converted (for the details). */
   source?: string;
+  /**
+   * A reading of a flagged kind in a unit the server could not convert (contract `unitBlocksFlag`):
+   * shown as sent, never flagged, and its text says so ("not flagged: unit not recognised") so it never looks normal.
+   */
+  unitNotFlagged?: boolean;
 }
 
 /** A cell as shown, with what it turned out to be: data, "none recorded", or "not available" (also for anything not understood). */
@@ -122,6 +128,14 @@ function vitalMarks(kind: string, m: ShownMeasurement | null, v: Json, now: numb
  */
 const vitalText = (text: string, v: Json) =>
   v.preliminary === true ? { text: `${text} (${codeLabel('preliminary')})`, preliminary: true } : { text };
+/**
+ * A reading of a flagged kind (`flagKind`: the systolic for a pressure) in a unit the ranges are not
+ * written in: its text says it is not flagged because of its unit, in words, in the list and the details.
+ */
+function unitNote(shown: { text: string }, flagKind: string, m: ShownMeasurement | null, adult: boolean) {
+  if (!m || !unitBlocksFlag(flagKind, m.unit, adult)) return {};
+  return { text: `${shown.text} (${t('vital.unitNotFlagged')})`, unitNotFlagged: true };
+}
 const whenOf = (x: unknown): When | null =>
   isObject(x) && typeof x.text === 'string'
     ? { text: x.text, epochMs: typeof x.epochMs === 'number' && Number.isFinite(x.epochMs) ? x.epochMs : null }
@@ -163,8 +177,11 @@ function listText(items: string[]): CellDisplay {
   return { text: `${items.slice(0, LIST_CELL_ITEMS).join(', ')} ${t('value.more', { count: items.length - LIST_CELL_ITEMS })}`, full };
 }
 
-// The words the server reads a room or bed from (server/ehr/clinical/encounter.ts ROOM, BED: "Room 412", "Rm. 4B", "Bed: 2").
-const ROOM_OR_BED = /\b(?:room|rm|bed|bd)\b\.?(?:\s*[:#]\s*|\s+)[A-Za-z0-9][\w-]*/gi;
+// The words the server reads a room or bed from (server/ehr/clinical/encounter.ts ROOM, BED: "Room 412", "Rm. 4B", "Bed: 2");
+// a room word right after another word is part of a place's name ("Operating Room 3"), never split from it.
+const ROOM_OR_BED = /(?:(?<![A-Za-z][A-Za-z'-]*\s+)\b(?:room|rm)|\b(?:bed|bd))\b\.?(?:\s*[:#]\s*|\s+)[A-Za-z0-9][\w-]*/gi;
+/** A room the server gives by its whole name ("Operating Room 3", a room's own display): shown as it is, not as "Room Operating Room 3". */
+const NAMED_ROOM = /\b(?:room|rm)\b/i;
 /**
  * Room and bed as the text, the rest of the location (ward, unit) as the detail, which never
  * repeats a room or bed in any of the words the server reads them from ("Ward 5 Rm 12" → "Ward 5").
@@ -175,7 +192,18 @@ function locationText(v: Json): CellDisplay | null {
   const room = textOf(v.room) || null;
   const bed = textOf(v.bed) || null;
   const location = textOf(v.location) ?? '';
-  const where = room && bed ? t('location.roomBed', { room, bed }) : room ? t('location.room', { room }) : bed ? t('location.bed', { bed }) : null;
+  const where =
+    room && NAMED_ROOM.test(room)
+      ? bed
+        ? `${room}, ${t('location.bed', { bed })}`
+        : room
+      : room && bed
+        ? t('location.roomBed', { room, bed })
+        : room
+          ? t('location.room', { room })
+          : bed
+            ? t('location.bed', { bed })
+            : null;
   if (!where) return location.trim() ? { text: location } : null;
   const rest = location
     .split(',')
@@ -242,8 +270,10 @@ function valueText(column: string, v: unknown, now: number, adult: boolean): Cel
         systolic?.original || diastolic?.original
           ? `${sent(systolic)}/${sent(diastolic)} ${(systolic?.original ?? diastolic?.original)?.unit ?? ''}`.trim()
           : null;
+      const text = vitalText(withUnit(`${number(systolic)}/${number(diastolic)}`, unitText(systolic?.unit ?? diastolic?.unit)), v);
       return {
-        ...vitalText(withUnit(`${number(systolic)}/${number(diastolic)}`, unitText(systolic?.unit ?? diastolic?.unit)), v),
+        ...text,
+        ...unitNote(text, 'systolic', systolic, adult),
         detail: shortTime(v.time) || undefined,
         // NEWS2 scores the systolic pressure only.
         ...vitalMarks('systolic', systolic, v, now, source, adult),
@@ -259,8 +289,10 @@ function valueText(column: string, v: unknown, now: number, adult: boolean): Cel
     case 'bmi': {
       const m = isObject(v) ? measurementOf(v.value) : null;
       if (!m || !isObject(v)) return null;
+      const text = vitalText(withUnit(boundText(m), unitText(m.unit)), v);
       return {
-        ...vitalText(withUnit(boundText(m), unitText(m.unit)), v),
+        ...text,
+        ...unitNote(text, column, m, adult),
         detail: shortTime(v.time) || undefined,
         ...vitalMarks(column, m, v, now, sourceOf(m), adult),
         ...qualifiedMark(v),
@@ -269,12 +301,19 @@ function valueText(column: string, v: unknown, now: number, adult: boolean): Cel
     case 'conditions':
       return entries(v, (c) => marked(textOf(c.display), c));
     case 'allergies':
-      // A record stating no known allergy: neither an allergy nor "none recorded".
-      if (Array.isArray(v) && v.some((a) => isObject(a) && a.noneKnown === true)) return { text: t('value.noKnownAllergies') };
+      // A record stating no known allergy: neither an allergy nor "none recorded"; with its marks, as
+      // every allergy ("No known allergies (unconfirmed)": AllergyIntolerance verification unconfirmed).
+      if (Array.isArray(v)) {
+        const statement = v.find((a): a is Json => isObject(a) && a.noneKnown === true);
+        if (statement) return { text: marked(t('value.noKnownAllergies'), statement) ?? t('value.noKnownAllergies') };
+      }
       // An allergy the EHR names by no substance at all says so, never "?".
       return entries(v, (a) => marked(textOf(a.substance) || t('allergy.noSubstance'), a));
     case 'medications':
-      return entries(v, (m) => marked(textOf(m.name), m));
+      // Different current orders of one drug, counted by the server (contract `count`): "Heparin ×2".
+      return entries(v, (m) =>
+        marked(typeof m.count === 'number' && Number.isInteger(m.count) && m.count > 1 ? `${textOf(m.name) || '?'} ×${m.count}` : textOf(m.name), m),
+      );
     case 'coverage':
       // Without a payer: self-pay when the record says so, else "payer not stated"; never "?".
       return entries(v, (c) =>
@@ -326,6 +365,8 @@ export function sortValue(column: string, cell: unknown): number | string | null
   const shown = showCell(column, cell);
   if (shown.status !== 'ok') return null;
   const v = isObject(cell) ? cell.value : undefined;
+  // A reading in a unit the ranges are not written in cannot be ordered among the others' numbers: it sorts last, never as a low value.
+  if (shown.unitNotFlagged) return null;
   if (column === 'bloodPressure') return isObject(v) ? (measurementOf(v.systolic)?.value ?? null) : null;
   if (column === 'admissionDate') {
     const when = whenOf(v);

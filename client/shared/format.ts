@@ -25,10 +25,18 @@ function yearsUntil([year, month, day]: DateParts, [toYear, toMonth, toDay]: [nu
   return { age, exact: true };
 }
 
+/** The earliest and latest day a partial FHIR date can mean, as comparable numbers (yyyymmdd). */
+const earliestDay = ([year, month, day]: DateParts) => year * 10_000 + (month ?? 1) * 100 + (day ?? 1);
+const latestDay = ([year, month, day]: DateParts) => year * 10_000 + (month ?? 12) * 100 + (day ?? 31);
+
 /**
  * Birth date with age; partial dates ("1951", "1951-08") give an approximate age. For a deceased
  * patient (Patient.deceased[x]) the age is the age at death with the date of death, or only
  * "deceased" when the EHR gives no date: never an age as if the patient were alive.
+ * Dates that contradict each other (Patient.birthDate after the date of death, or after today, even
+ * at the widest a partial date allows) give no age at all, never a negative one: both dates are
+ * shown as the EHR gave them, said to conflict ("dates conflict: check in EHR"), so the record is
+ * checked rather than a wrong age believed.
  */
 export function birthDateWithAge(birthDate: string | null, today = new Date(), deceased?: { date: string | null } | null): string {
   if (!birthDate) return deceased ? deceasedText(deceased) : t('value.none');
@@ -40,9 +48,12 @@ export function birthDateWithAge(birthDate: string | null, today = new Date(), d
     if (!death) return t('age.deceased', { date });
     const { age, exact } = yearsUntil(birth, [death[0], death[1] ?? 12, death[2] ?? 31]);
     const died = calendarDate(...death);
+    if (latestDay(death) < earliestDay(birth) || age < 0) return t('age.diedDatesConflict', { date, died });
     return t(exact && death[2] !== undefined ? 'age.died' : 'age.diedAbout', { date, died, age });
   }
-  const { age, exact } = yearsUntil(birth, [today.getFullYear(), today.getMonth() + 1, today.getDate()]);
+  const now: [number, number, number] = [today.getFullYear(), today.getMonth() + 1, today.getDate()];
+  const { age, exact } = yearsUntil(birth, now);
+  if (earliestDay(birth) > latestDay(now) || age < 0) return t('age.datesConflict', { date });
   return t(exact ? 'age.years' : 'age.about', { date, age });
 }
 

@@ -22,3 +22,21 @@ function precisionSpan(to: string): number {
   if (time[2] === undefined) return 999;
   return time[2].length >= 3 ? 0 : 10 ** (3 - time[2].length) - 1;
 }
+
+/**
+ * A record's place in the audit trail, as a store tells it (`AuditQuery.onKey`) and continues
+ * after it (`AuditQuery.after`): `<UTC ISO time to the ms>|<12-digit sequence>`, and on Azure
+ * Table Storage `|<8 hex digits: the instance>` after it (its row key, audit-keys.ts). Keys sort
+ * as the store gives its records: by time, then sequence (then instance). No patient data.
+ */
+export const auditKeyPattern = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)\|(\d{12})(?:\|([0-9a-f]{8}))?$/;
+
+/** The time and sequence of a key of this form, and its instance on Azure Table Storage; undefined for anything else. */
+export function parseAuditKey(key: string): { time: string; seq: number; instance?: string } | undefined {
+  const match = auditKeyPattern.exec(key);
+  if (!match) return undefined;
+  const [, time, seq, instance] = match;
+  // A real time, in the form records are kept in (not 2026-02-31).
+  if (Number.isNaN(Date.parse(time)) || new Date(time).toISOString() !== time) return undefined;
+  return { time, seq: Number(seq), instance };
+}

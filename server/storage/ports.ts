@@ -249,6 +249,14 @@ export interface AuditQuery {
   patientId?: string;
   operation?: AuditOperation;
   limit: number;
+  /**
+   * Only the records after this one (exclusive): a key `onKey` gave, of this store
+   * (audit-range.ts `auditKeyPattern`). A key of another form is refused as `query` is called:
+   * it throws (a CodedError, `validation_failed`), reading nothing.
+   */
+  after?: string;
+  /** Told each record's key just before the record is given: where a later read continues (`after`). */
+  onKey?: (key: string) => void;
 }
 
 /**

@@ -10,6 +10,7 @@ import { startAzurite, type Azurite } from '../helpers/azurite';
 import { startFakeEntra, type FakeEntra } from '../helpers/fake-entra';
 import { startGraphEmulator, type GraphEmulator } from '../helpers/graph-emulator';
 import type { Json } from '../helpers/json';
+import { testSealKey } from '../helpers/production-settings';
 import { startHttpsFront, type HttpsFront } from './https-front';
 import { lineOf, startChild, type Child } from './processes';
 
@@ -61,6 +62,7 @@ function productionEnv(dataDir: string): Record<string, string> {
     EHR_LINK_ALLOW_LIST: partnerOrigin,
     AUDIT_STORE: 'azure-table',
     AUDIT_TABLE_CONNECTION_STRING: azurite.connectionString,
+    STORE_SEAL_KEYS: testSealKey,
   };
 }
 
@@ -253,6 +255,8 @@ describe('the deploy package', () => {
       'EHR_TOKEN_ENDPOINT',
       'EHR_FHIR_ORIGINS',
       'AUDIT_STORE',
+      // The Graph store (production's default) seals rows with the server's key.
+      'STORE_SEAL_KEYS',
     ])
       expect(none.output(), setting).toContain(`${setting}: required in production mode`);
 
@@ -267,5 +271,6 @@ describe('the deploy package', () => {
     expect(some.output()).not.toContain('AAD_APP_CLIENT_ID:');
     expect(some.output()).not.toContain(clientSecret);
     expect(some.output()).not.toContain(partnerClient.clientSecret);
+    expect(some.output()).not.toContain(testSealKey);
   });
 });

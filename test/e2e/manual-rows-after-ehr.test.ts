@@ -3,10 +3,9 @@ import { apiAs, expectAccessible, signIn, useE2e, visible } from '../helpers/e2e
 
 const e2e = useE2e();
 
-// A Manual-mode team links an EHR: the warning says its hand-entered patients will read as entered
-// by hand, the list then says so (not "Patient <id> (not available from the EHR)"), and they are
-// taken off it in one step.
-it('tells hand-entered patients apart once the team links an EHR, and removes them in one step', async () => {
+// A Manual-mode team links an EHR: the warning says its hand-entered patients are taken off the
+// lists, and the list then holds no one (never "Patient <id> (not available from the EHR)").
+it('takes hand-entered patients off the lists once the team links an EHR, after saying so', async () => {
   const tenant = e2e.info.tenants[0];
   const team = tenant.teams[0];
   const ownerUser = e2e.info.users.find((u) => u.id === team.owners[0])!;
@@ -29,24 +28,17 @@ it('tells hand-entered patients apart once the team links an EHR, and removes th
   const warning = page.getByRole('alertdialog', { name: 'Change where patients come from?' });
   await expect.poll(() => warning.isVisible(), { timeout: 15_000 }).toBe(true);
   expect(await warning.textContent()).toContain(
-    '1 list with 1 patient entered by hand will show those patients as “Patient entered by hand in Manual mode, not in the EHR” until you remove them.',
+    '1 list holds 1 patient entered by hand. Linking the EHR takes them off the lists; the lists, their names and columns are kept.',
   );
   await warning.getByRole('button', { name: 'Change' }).click();
   await expect.poll(() => visible(page, 'Connected to Sandbox R4'), { timeout: 15_000 }).toBe(true);
   await page.getByRole('button', { name: 'Close settings' }).click();
 
-  await expect.poll(() => list.getByText('Patient entered by hand in Manual mode, not in the EHR').isVisible(), { timeout: 20_000 }).toBe(true);
+  await expect.poll(() => visible(page, 'This list has no patients yet'), { timeout: 20_000 }).toBe(true);
   expect(await list.getByText(zoe.id).count()).toBe(0);
   expect(await visible(page, 'not available from the EHR')).toBe(false);
-  await expectAccessible(page, 'a hand-entered patient on a list with an EHR');
-
-  await page.getByRole('button', { name: 'Remove 1 patient that cannot be shown' }).click();
-  await page
-    .getByRole('dialog', { name: 'Remove patients that cannot be shown?' })
-    .getByRole('button', { name: 'Remove 1 patient that cannot be shown' })
-    .click();
-  await expect.poll(() => visible(page, 'This list has no patients yet'), { timeout: 20_000 }).toBe(true);
-  const removed = async () =>
+  await expectAccessible(page, 'a list emptied by a change of source');
+  const held = async () =>
     ((await owner('GET', `${base}/lists`)) as { id: string; patientCount: number }[]).find((l) => l.id === ward.id)?.patientCount;
-  await expect.poll(removed, { timeout: 25_000, interval: 1_000 }).toBe(0);
+  expect(await held()).toBe(0);
 });

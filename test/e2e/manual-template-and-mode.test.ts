@@ -4,9 +4,9 @@ import { apiAs, expectAccessible, signIn, useE2e, visible } from '../helpers/e2e
 const e2e = useE2e();
 
 // An EHR team with lists switches to Manual mode: the tab says what happens to the lists' patients
-// and asks first; the owner starts from the ward template; the EHR patients left on a list read in
-// plain words and are taken off it in one step.
-it('switches an EHR team with lists to Manual mode after a warning with counts, starts from the ward template, and removes the rows it cannot show', async () => {
+// and the notes, and asks first; the change takes the EHR patients off the lists (the lists stay);
+// the owner starts from the ward template.
+it('switches an EHR team with lists to Manual mode after a warning with counts, empties the lists, and starts from the ward template', async () => {
   const tenant = e2e.info.tenants[0];
   const team = tenant.teams[0];
   const ownerUser = e2e.info.users.find((u) => u.id === team.owners[0])!;
@@ -32,8 +32,9 @@ it('switches an EHR team with lists to Manual mode after a warning with counts, 
   const warning = page.getByRole('alertdialog', { name: 'Change where patients come from?' });
   await expect.poll(() => warning.isVisible(), { timeout: 15_000 }).toBe(true);
   expect(await warning.textContent()).toContain(
-    '2 lists with 4 patients from the EHR will show those patients as “Patient from the EHR, not in Manual mode” until you remove them.',
+    '2 lists hold 4 patients from the EHR. Manual mode takes them off the lists; the lists, their names and columns are kept.',
   );
+  expect(await warning.textContent()).toContain("Notes written under the current source are kept in the team's data but no longer shown");
   await expectAccessible(page, 'the warning before a change of mode');
   // Kept as it was until confirmed.
   await warning.getByRole('button', { name: 'Keep the current setup' }).click();
@@ -64,33 +65,13 @@ it('switches an EHR team with lists to Manual mode after a warning with counts, 
   ]);
   expect(schema.fields[0].label).toBe('Bed number');
 
-  // The EHR patients left on the list read in plain words, without their EHR ids.
-  await expect.poll(() => list.getByText('Patient from the EHR, not in Manual mode').count(), { timeout: 20_000 }).toBe(3);
-  expect(await list.getByText(found[1]!.id).count()).toBe(0);
-
-  // One step, confirmed, takes them all off this list (the other list keeps its patient).
-  await page.getByRole('button', { name: 'Remove 3 patients that cannot be shown' }).click();
-  const confirm = page.getByRole('dialog', { name: 'Remove patients that cannot be shown?' });
-  await confirm.getByRole('button', { name: 'Remove 3 patients that cannot be shown' }).click();
-  await expect.poll(() => visible(page, 'This list has no patients yet'), { timeout: 20_000 }).toBe(true);
-  expect(await page.getByRole('button', { name: /patients? that cannot be shown/ }).count()).toBe(0);
+  // The lists stay, without the EHR's patients.
   const counts = async () => {
     const lists = (await owner('GET', `${base}/lists`)) as { id: string; patientCount: number }[];
     return [ward, rounds].map((l) => lists.find((x) => x.id === l.id)?.patientCount);
   };
-
-  // The same ten-second Undo as a single removal: the rows come back, and nothing was taken off.
-  expect(await visible(page, 'Removed 3 patients from Ward')).toBe(true);
-  await page.getByRole('button', { name: 'Undo: put 3 patients back on Ward' }).click();
-  await expect.poll(() => visible(page, '3 patients are back on Ward'), { timeout: 10_000 }).toBe(true);
-  await expect.poll(() => list.getByText('Patient from the EHR, not in Manual mode').count(), { timeout: 20_000 }).toBe(3);
-  expect(await counts()).toEqual([3, 1]);
-
-  // Without Undo, they are taken off this list when the ten seconds are over (the other list keeps its patient).
-  await page.getByRole('button', { name: 'Remove 3 patients that cannot be shown' }).click();
-  await confirm.getByRole('button', { name: 'Remove 3 patients that cannot be shown' }).click();
-  await expect.poll(() => visible(page, 'This list has no patients yet'), { timeout: 20_000 }).toBe(true);
-  await expect.poll(counts, { timeout: 25_000, interval: 1_000 }).toEqual([0, 1]);
+  expect(await counts()).toEqual([0, 0]);
   await page.reload();
   await expect.poll(() => visible(page, 'This list has no patients yet'), { timeout: 20_000 }).toBe(true);
+  expect(await list.getByText(found[1]!.id).count()).toBe(0);
 });

@@ -11,6 +11,7 @@ import { startAzureAdTokens, testAadApp } from './azure-ad-tokens';
 import { startAzurite } from './azurite';
 import { startFakeEntra, type FakeEntra } from './fake-entra';
 import { startGraphEmulator, type GraphEmulator, type GraphEmulatorOptions } from './graph-emulator';
+import { testSealKey } from './production-settings';
 import type { DevInfo } from './test-server';
 import { suiteRateLimits } from './test-server';
 import type { Json } from './json';
@@ -103,6 +104,7 @@ export async function startProductionHarness(
       EHR_LINK_ALLOW_LIST: partnerOrigin,
       AUDIT_STORE: 'azure-table',
       AUDIT_TABLE_CONNECTION_STRING: azurite.connectionString,
+      STORE_SEAL_KEYS: testSealKey,
     },
     { oboNetworkClient: entra.networkClient },
   );

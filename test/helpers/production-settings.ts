@@ -1,6 +1,13 @@
+/** A seal key for the Graph store in tests (32 bytes, base64): a test value, never a deployment's. */
+export const testSealKey = Buffer.alloc(32, 7).toString('base64');
+
+/** The Graph store's seal keys in tests (row-seal.ts). */
+export const testSealKeys = { current: () => [testSealKey] };
+
 /**
  * The least a production start needs (APP_MODE=production): the app's Entra registration, one EHR
- * partner and the shared audit table (never SQLite in production), all https.
+ * partner, the shared audit table (never SQLite in production), all https, and the key that seals
+ * the Graph store's rows (production's default store).
  */
 export const productionSettings: Record<string, string> = {
   APP_MODE: 'production',
@@ -13,4 +20,5 @@ export const productionSettings: Record<string, string> = {
   EHR_FHIR_ORIGINS: 'https://fhir.example.org/r4',
   AUDIT_STORE: 'azure-table',
   AUDIT_TABLE_ENDPOINT: 'https://patientsaudit.table.core.windows.net',
+  STORE_SEAL_KEYS: testSealKey,
 };

@@ -9,6 +9,7 @@ import type { GraphEmulator, GraphEmulatorOptions } from './graph-emulator';
 import { startHttpsBridge } from './https-bridge';
 import type { Json } from './json';
 import { productionApp, startDirectoryGraph } from './production-server';
+import { testSealKey } from './production-settings';
 import type { DevInfo } from './test-server';
 
 /**
@@ -90,6 +91,7 @@ export async function startProductionStandIns(
       EHR_TOKEN_ENDPOINT: `${partnerOrigin}/sandbox/token`,
       EHR_FHIR_ORIGINS: partnerOrigin,
       EHR_LINK_ALLOW_LIST: partnerOrigin,
+      STORE_SEAL_KEYS: testSealKey,
     },
     tokenFor,
     async api(baseUrl, userId, method, path, body) {

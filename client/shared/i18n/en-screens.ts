@@ -40,12 +40,13 @@ export const enScreens = {
   'setup.close': 'Close settings',
   'setup.changeTitle': 'Change where patients come from?',
   'setup.changeToManual':
-    '{lists, plural, one {# list} other {# lists}} with {patients, plural, one {# patient} other {# patients}} from the EHR will show those patients as “Patient from the EHR, not in Manual mode” until you remove them.',
+    '{lists, plural, one {# list holds} other {# lists hold}} {patients, plural, one {# patient} other {# patients}} from the EHR. Manual mode takes them off the lists; the lists, their names and columns are kept.',
   'setup.changeToEhr':
-    '{lists, plural, one {# list} other {# lists}} with {patients, plural, one {# patient} other {# patients}} will show every patient the new EHR link does not have as “not available from the EHR” until you remove them.',
+    '{lists, plural, one {# list holds} other {# lists hold}} {patients, plural, one {# patient} other {# patients}} from the current EHR link. The new link may give the same patient ids to other people, so they are taken off the lists; the lists, their names and columns are kept.',
   'setup.changeManualToEhr':
-    '{lists, plural, one {# list} other {# lists}} with {patients, plural, one {# patient} other {# patients}} entered by hand will show those patients as “Patient entered by hand in Manual mode, not in the EHR” until you remove them.',
-  'setup.changeKeep': 'The lists and their patients are kept; nothing is deleted.',
+    '{lists, plural, one {# list holds} other {# lists hold}} {patients, plural, one {# patient} other {# patients}} entered by hand. Linking the EHR takes them off the lists; the lists, their names and columns are kept.',
+  'setup.changeKeep':
+    "Notes written under the current source are kept in the team's data but no longer shown, not even on a patient of the new source with the same id.",
   'setup.changeConfirm': 'Change',
   'setup.changeCancel': 'Keep the current setup',
   'search.add': 'Add to {list}',

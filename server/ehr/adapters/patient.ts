@@ -1,7 +1,7 @@
 import { containedResource } from '../contained.js';
 import { isObject, objects, str, strings, type JsonObject } from '../json.js';
 import { isFhirId } from '../urls.js';
-import { periodEnded, periodNotBegun } from '../clinical/values.js';
+import { epochMsOf, periodEnded, periodNotBegun } from '../clinical/values.js';
 import { qualifiedByEhr } from '../modifiers.js';
 import type { RecordNotice } from '../../../contract/patients.js';
 import type { AdapterSpec, PatientView, SortKey, VersionAdapter } from './types.js';
@@ -133,11 +133,33 @@ function recordNotice(resource: JsonObject): RecordNotice | null {
  */
 const ended = (name: JsonObject, now: number) => periodEnded(name.period, now) || periodNotBegun(name.period, now);
 
-/** The best name by NAME_USE_RANK, in the EHR's order within a rank; a name without any usable part is skipped. */
+/**
+ * When a name in use took effect (HumanName.period.start, DSTU2/STU3/R4: "time when this name was
+ * valid"), as a moment; null for a name without a readable start.
+ */
+const startOf = (name: JsonObject): number | null => {
+  const start = isObject(name.period) ? str(name.period.start) : undefined;
+  return start === undefined ? null : epochMsOf(start);
+};
+
+/**
+ * The best name by NAME_USE_RANK; a name without any usable part is skipped. Within a rank (two
+ * current official names, say, after a marriage where the EHR kept the old one open) the name that
+ * took effect last wins: the latest begun `period.start` first, so a name taken up in 2024 reads
+ * before one from 1990 whatever the array order. A name without a start ranks after those with one
+ * (nothing says when it took effect, while a dated name says it is the newer); among undated names,
+ * and names with the same start, the EHR's order stands. This is the one place a patient's (and a
+ * practitioner's) name is chosen: list, search, details and export all read it.
+ */
 function chooseName(names: JsonObject[], now: number): NameParts | undefined {
   const ranked = names
-    .map((name, index) => ({ name, index, rank: ended(name, now) ? ENDED_RANK : (NAME_USE_RANK[String(name.use)] ?? NO_USE_RANK) }))
-    .sort((a, b) => a.rank - b.rank || a.index - b.index);
+    .map((name, index) => ({
+      name,
+      index,
+      rank: ended(name, now) ? ENDED_RANK : (NAME_USE_RANK[String(name.use)] ?? NO_USE_RANK),
+      start: startOf(name) ?? -Infinity,
+    }))
+    .sort((a, b) => a.rank - b.rank || (a.start === b.start ? 0 : b.start > a.start ? 1 : -1) || a.index - b.index);
   for (const { name } of ranked) {
     const parts = nameParts(name);
     if (parts) return parts;

@@ -20,8 +20,14 @@ const DSTU2_CLASS: Record<string, string> = {
   virtual: 'VR',
 };
 
-/** "Room 412", "Rm. 4B", "Bed: 2": the word must stand alone, so "Bedford" is no bed. */
-const ROOM = /\b(?:room|rm)\b\.?(?:\s*[:#]\s*|\s+)([A-Za-z0-9][\w-]*)/i;
+/**
+ * "Room 412", "Rm. 4B", "Bed: 2": the word must stand alone, so "Bedford" is no bed. A room word
+ * right after another word is part of a place's name ("Operating Room 3", "Recovery Room 2",
+ * "Delivery Room B"), not a room number in a ward: it is not split (the name is shown whole, never
+ * "Room 3" with "Operating" as the ward). After a number or a separator it is a room ("Ward 5 Rm 12",
+ * "ICU, Room 4").
+ */
+const ROOM = /(?<![A-Za-z][A-Za-z'-]*\s+)\b(?:room|rm)\b\.?(?:\s*[:#]\s*|\s+)([A-Za-z0-9][\w-]*)/i;
 const BED = /\b(?:bed|bd)\b\.?(?:\s*[:#]\s*|\s+)([A-Za-z0-9][\w-]*)/i;
 
 /**
@@ -84,8 +90,8 @@ const stillOngoing = (encounter: EncounterView, now: number) => ONGOING.has(enco
 
 /**
  * Whether the encounter is over, whatever a stale status says: status `finished`; a discharge
- * disposition (`hospitalization.dischargeDisposition`, DSTU2, STU3 and R4: "category or kind of
- * location after discharge"); or a `period.end` that has passed by the latest moment it can mean
+ * (`discharged`: a disposition on a stay whose status is not ongoing, see dischargedBy); or a
+ * `period.end` that has passed by the latest moment it can mean
  * (a date alone lasts its whole day in every zone, contract/fhir-time.ts `latestMs`). Its
  * locations are where the patient was, not is, and its admission is history.
  */
@@ -125,11 +131,26 @@ function readEncounter(resource: JsonObject, now: number): EncounterView {
     end: when(period.end),
     ...place,
     admission: admitted ? (start ?? firstLocationStart(resource)) : null,
-    ...(conceptText(hospitalization?.dischargeDisposition) !== null ? { discharged: true as const } : {}),
+    ...(dischargedBy(resource, hospitalization, now) ? { discharged: true as const } : {}),
     ...qualifiedMark(resource, ['location', 'hospitalization']),
   };
   // `onleave`: the stay holds the bed while the patient is away from it; the place is said with it.
   return view.status === 'onleave' && !encounterOver(view, now) ? { ...view, onLeave: true } : view;
+}
+
+/**
+ * Whether a discharge disposition ends the stay. `hospitalization.dischargeDisposition` (DSTU2,
+ * STU3 and R4: "category or kind of location after discharge") is often recorded ahead, as the
+ * planned destination, while the patient is still in the bed; Encounter.status is a modifier
+ * element (DSTU2, STU3, R4), so an ongoing status (ONGOING: arrived, triaged, in-progress, onleave;
+ * DSTU2 encounter-state has the same codes but triaged) is believed over it. The disposition ends the
+ * stay when the status is not ongoing (finished, or a stale or missing one), or together with a
+ * `period.end` that has passed (which ends the stay on its own too, see encounterOver).
+ */
+function dischargedBy(resource: JsonObject, hospitalization: JsonObject | undefined, now: number): boolean {
+  if (conceptText(hospitalization?.dischargeDisposition) === null) return false;
+  if (!ONGOING.has(statusCode(resource.status) ?? '')) return true;
+  return periodEnded(resource.period, now);
 }
 
 function firstLocationStart(resource: JsonObject): EncounterView['start'] {

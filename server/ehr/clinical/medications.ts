@@ -2,10 +2,21 @@ import { fhirIdSyntax } from '../../../contract/id-syntax.js';
 import { medicationGroup, medicationGroups } from '../../../contract/plain-constants.js';
 import { providerResourceName } from '../adapters/patient.js';
 import { containedResource } from '../contained.js';
-import { isObject, objects, str, type JsonObject } from '../json.js';
+import { isObject, objects, str, strings, type JsonObject } from '../json.js';
 import { firstCode } from './records.js';
 import type { CoverageView, MedicationView } from './types.js';
-import { conceptCodes, conceptText, newestFirst, periodEnded, periodNotBegun, referenceDisplay, statusCode, when } from './values.js';
+import {
+  conceptCodes,
+  conceptText,
+  endOfPeriodMs,
+  newestFirst,
+  numberOf,
+  periodEnded,
+  periodNotBegun,
+  referenceDisplay,
+  statusCode,
+  when,
+} from './values.js';
 import { qualifiedMark } from '../modifiers.js';
 
 const MEDICATION_TYPES = new Set(['MedicationOrder', 'MedicationRequest', 'MedicationStatement']);
@@ -91,15 +102,73 @@ function medicationIsCurrent(r: JsonObject, group: string | null): boolean {
 
 /**
  * An order or statement whose end has passed is not current, whatever its status says: DSTU2
- * MedicationOrder.dateEnded, and MedicationStatement.effectivePeriod.end (DSTU2, STU3, R4). EHRs
- * leave such records `active`. Not MedicationRequest.dispenseRequest.validityPeriod: it bounds the
- * dispensing of a prescription, not the treatment. An end includes its whole day (periodEnded). Such
- * a record reads `ended` in the details (ENDED), its group placed before the completed ones.
+ * MedicationOrder.dateEnded, MedicationStatement.effectivePeriod.end (DSTU2, STU3, R4), and an
+ * order whose every dosage instruction's schedule has ended (dosingEnded). EHRs leave such records
+ * `active`. Not MedicationRequest.dispenseRequest.validityPeriod: it bounds the dispensing of a
+ * prescription, not the treatment. An end includes its whole day (periodEnded). Such a record reads
+ * `ended` in the details (ENDED), its group placed before the completed ones.
  */
 export const ENDED = 'ended';
 function hasEnded(r: JsonObject, now: number): boolean {
   if (r.resourceType === 'MedicationOrder' && periodEnded({ end: r.dateEnded }, now)) return true;
+  if (r.resourceType === 'MedicationOrder' || r.resourceType === 'MedicationRequest') return dosingEnded(r, now);
   return r.resourceType === 'MedicationStatement' && periodEnded(r.effectivePeriod, now);
+}
+
+/**
+ * An order is given only while its schedule lasts: Timing.repeat.bounds[x] of each
+ * `dosageInstruction[].timing` (DSTU2 MedicationOrder: `boundsPeriod`, `boundsQuantity` (a
+ * Duration), `boundsRange`; STU3 and R4 MedicationRequest Dosage.timing: `boundsPeriod`,
+ * `boundsDuration`, `boundsRange`). The order has ended when it has instructions and every one of
+ * them is bounded by a schedule that has ended; an instruction without bounds (or with bounds that
+ * cannot be read) keeps the order going, so does an order without instructions.
+ */
+function dosingEnded(r: JsonObject, now: number): boolean {
+  const instructions = objects(r.dosageInstruction);
+  // STU3/R4 authoredOn, DSTU2 dateWritten: where a schedule given as a length starts.
+  const written = str(r.authoredOn) ?? str(r.dateWritten);
+  return instructions.length > 0 && instructions.every((d) => scheduleEnded(d, written, now));
+}
+
+/**
+ * Whether one instruction's schedule bounds have passed by `now`. `boundsPeriod`: its end, a date
+ * alone lasting that whole day (Period, every version). A length (`boundsDuration`, DSTU2
+ * `boundsQuantity`; of a `boundsRange` its `high`, the longest it may last): counted from the day
+ * the order was written, from the end of that day when only the date is given (the latest the
+ * schedule may have begun), and only when both are given.
+ */
+function scheduleEnded(dosage: JsonObject, written: string | undefined, now: number): boolean {
+  const timing = isObject(dosage.timing) ? dosage.timing : {};
+  const repeat = isObject(timing.repeat) ? timing.repeat : {};
+  if (isObject(repeat.boundsPeriod)) return periodEnded(repeat.boundsPeriod, now);
+  const range = isObject(repeat.boundsRange) ? repeat.boundsRange : {};
+  const length = [repeat.boundsDuration, repeat.boundsQuantity, range.high].find(isObject);
+  const start = written === undefined ? null : endOfPeriodMs(written);
+  const lasts = length ? durationMs(length) : null;
+  return start !== null && lasts !== null && start + lasts <= now;
+}
+
+/**
+ * A Duration in milliseconds (UCUM `code`, else its `unit`: s, min, h, d, wk, mo, a, or the words).
+ * A month counts as 31 days and a year as 366, so a schedule is never read as over too soon. Null
+ * for a length the app cannot read, or one that is only a lower bound (comparator `>`, `>=`).
+ */
+const DURATION_MS: Readonly<Record<string, number>> = {
+  s: 1000,
+  min: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+  wk: 7 * 86_400_000,
+  mo: 31 * 86_400_000,
+  a: 366 * 86_400_000,
+};
+const DURATION_WORDS: Readonly<Record<string, string>> = { second: 's', minute: 'min', hour: 'h', day: 'd', week: 'wk', month: 'mo', year: 'a' };
+function durationMs(duration: JsonObject): number | null {
+  const value = numberOf(duration.value);
+  if (value === undefined || value < 0 || duration.comparator === '>' || duration.comparator === '>=') return null;
+  const unit = str(duration.code) ?? str(duration.unit) ?? '';
+  const code = Object.hasOwn(DURATION_MS, unit) ? unit : DURATION_WORDS[unit.toLowerCase().replace(/s$/, '')];
+  return code && Object.hasOwn(DURATION_MS, code) ? value * DURATION_MS[code] : null;
 }
 
 /** The details' order of groups (medicationGroups); `ended` just before `completed`; a status the app does not know goes with `unknown`. */
@@ -273,10 +342,123 @@ function ingredientNames(medication: JsonObject, owner: JsonObject): string | nu
   return names.length > 0 ? names.join(' + ') : null;
 }
 
-/** DSTU2 and later `dosageInstruction[].text`, a statement's `dosage[].text`. */
+/**
+ * Each dosage instruction's words, joined with "; ": its `text` (DSTU2 and later
+ * `dosageInstruction[].text`, a statement's `dosage[].text`), else what its structure states
+ * (dosageFromStructure), so a dose the record gives is never shown blank.
+ */
 function dosageText(r: JsonObject): string | null {
-  const texts = [...objects(r.dosageInstruction), ...objects(r.dosage)].map((d) => str(d.text)).filter((t): t is string => t !== undefined);
+  const texts = [...objects(r.dosageInstruction), ...objects(r.dosage)]
+    .map((d) => str(d.text) ?? dosageFromStructure(d))
+    .filter((t): t is string => t !== undefined && t !== null);
   return texts.length > 0 ? texts.join('; ') : null;
+}
+
+/**
+ * An instruction without text in words from its structure: dose, rate, route, schedule, "as
+ * needed", e.g. "5000 U SC every 8 h". The dose: R4 Dosage.doseAndRate[].dose[x], STU3
+ * Dosage.dose[x], DSTU2 MedicationOrder.dosageInstruction.dose[x] (each `doseQuantity` or
+ * `doseRange`), DSTU2 MedicationStatement.dosage.quantity[x]; the rate likewise (R4
+ * doseAndRate[].rate[x], STU3 and DSTU2 rate[x]: `rateQuantity`, `rateRatio`, `rateRange`). The
+ * route: `route` (every version), in words only. Null when none of these is stated.
+ */
+function dosageFromStructure(d: JsonObject): string | null {
+  const doseAndRate = objects(d.doseAndRate);
+  const doses = [d, ...doseAndRate].flatMap((x) => {
+    const dose = quantityText(x.doseQuantity) ?? rangeText(x.doseRange) ?? quantityText(x.quantityQuantity) ?? rangeText(x.quantityRange);
+    return dose ? [dose] : [];
+  });
+  const rates = [d, ...doseAndRate].flatMap((x) => {
+    const rate = quantityText(x.rateQuantity) ?? ratioText(x.rateRatio) ?? rangeText(x.rateRange);
+    return rate ? [`at ${rate}`] : [];
+  });
+  const words = [doses.join(' or '), ...rates, conceptText(d.route, false), timingText(d.timing), asNeededText(d)].filter(Boolean);
+  return words.length > 0 ? words.join(' ') : null;
+}
+
+/** A SimpleQuantity as "5000 U" (its unit, else its code); null without a value. */
+function quantityText(q: unknown): string | null {
+  const value = isObject(q) ? numberOf(q.value) : undefined;
+  if (!isObject(q) || value === undefined) return null;
+  return [String(value), str(q.unit) ?? str(q.code)].filter(Boolean).join(' ');
+}
+
+/** A Range as "1–2 tablet", "at least 1 tablet", "up to 2 tablet". */
+function rangeText(range: unknown): string | null {
+  if (!isObject(range)) return null;
+  const [low, high] = [quantityText(range.low), quantityText(range.high)];
+  if (low && high) {
+    const lowUnit = isObject(range.low) ? (str(range.low.unit) ?? str(range.low.code)) : undefined;
+    const highUnit = isObject(range.high) ? (str(range.high.unit) ?? str(range.high.code)) : undefined;
+    return lowUnit === highUnit ? `${numberOf((range.low as JsonObject).value)}–${high}` : `${low}–${high}`;
+  }
+  return low ? `at least ${low}` : high ? `up to ${high}` : null;
+}
+
+/** A Ratio as "100 mL/1 h" (a denominator of 1 unit written as the unit alone: "100 mL/h"). */
+function ratioText(ratio: unknown): string | null {
+  if (!isObject(ratio)) return null;
+  const numerator = quantityText(ratio.numerator);
+  const denominator = quantityText(ratio.denominator);
+  if (!numerator) return null;
+  if (!denominator) return numerator;
+  return `${numerator}/${denominator.replace(/^1 (?=\S)/, '')}`;
+}
+
+/**
+ * Timing.repeat in words (DSTU2, STU3, R4): frequency (and frequencyMax) per period (and periodMax)
+ * in periodUnit ("every 8 h", "2 times every 1 d", "1–2 times every 4–6 h"), `when` (EventTiming,
+ * "before meals"), `timeOfDay` (STU3, R4: "at 08:00"), `dayOfWeek` (STU3, R4); else Timing.code's
+ * words or code ("BID").
+ */
+const EVENT_TIMING: Readonly<Record<string, string>> = {
+  HS: 'at bedtime',
+  WAKE: 'on waking',
+  C: 'with meals',
+  CM: 'with breakfast',
+  CD: 'with lunch',
+  CV: 'with dinner',
+  AC: 'before meals',
+  ACM: 'before breakfast',
+  ACD: 'before lunch',
+  ACV: 'before dinner',
+  PC: 'after meals',
+  PCM: 'after breakfast',
+  PCD: 'after lunch',
+  PCV: 'after dinner',
+  MORN: 'in the morning',
+  AFT: 'in the afternoon',
+  EVE: 'in the evening',
+  NIGHT: 'at night',
+};
+function timingText(timing: unknown): string | null {
+  if (!isObject(timing)) return null;
+  const repeat = isObject(timing.repeat) ? timing.repeat : {};
+  const words: string[] = [];
+  const period = numberOf(repeat.period);
+  const unit = str(repeat.periodUnit) ?? str(repeat.periodUnits);
+  if (period !== undefined && unit) {
+    const frequency = numberOf(repeat.frequency) ?? 1;
+    const frequencyMax = numberOf(repeat.frequencyMax);
+    const periodMax = numberOf(repeat.periodMax);
+    const times = frequencyMax !== undefined ? `${frequency}–${frequencyMax} times ` : frequency !== 1 ? `${frequency} times ` : '';
+    words.push(`${times}every ${periodMax !== undefined ? `${period}–${periodMax}` : period} ${unit}`);
+  }
+  const events = strings(repeat.when).map((w) => EVENT_TIMING[w] ?? w);
+  if (events.length > 0) words.push(events.join(', '));
+  const times = strings(repeat.timeOfDay).map((t) => t.replace(/^(\d{2}:\d{2}):00$/, '$1'));
+  if (times.length > 0) words.push(`at ${times.join(', ')}`);
+  const days = strings(repeat.dayOfWeek);
+  if (days.length > 0) words.push(`on ${days.join(', ')}`);
+  if (words.length > 0) return words.join(' ');
+  return conceptText(timing.code, false) ?? conceptCodes(timing.code)[0] ?? null;
+}
+
+/** Dosage.asNeeded[x] (DSTU2, STU3, R4): "as needed", or "as needed for" its reason. */
+function asNeededText(d: JsonObject): string | null {
+  const reason = conceptText(d.asNeededCodeableConcept, false);
+  if (reason) return `as needed for ${reason}`;
+  return d.asNeededBoolean === true || isObject(d.asNeededCodeableConcept) ? 'as needed' : null;
 }
 
 /**

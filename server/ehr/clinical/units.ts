@@ -5,6 +5,11 @@ interface Conversion {
   /** UCUM codes and free-text units, compared case-insensitively without spaces. */
   from: string[];
   convert: (value: number) => number;
+  /**
+   * The values the unit can hold for this kind (all when absent): a value outside is not converted
+   * but kept in the unit given, never flagged (a saturation fraction above 1 is no saturation).
+   */
+  holds?: (value: number) => boolean;
 }
 
 interface UnitRule {
@@ -17,6 +22,36 @@ interface UnitRule {
 }
 
 const perMinute = ['/min', '1/min', 'min-1', '/minute'];
+
+/**
+ * UCUM (https://ucum.org/ucum, "The Unified Code for Units of Measure", Regenstrief; the unit codes
+ * FHIR's Quantity.code uses with system http://unitsofmeasure.org in DSTU2, STU3 and R4) defines
+ * each unit converted below. The table, per kind (shown unit ← UCUM code: factor, UCUM's definition):
+ *
+ * | kind             | shown   | converted from (UCUM code: how)                                              |
+ * |------------------|---------|------------------------------------------------------------------------------|
+ * | heart/resp. rate | /min    | `/s` ×60, `/h` ÷60 (UCUM `min` = 60 s, `h` = 60 min)                         |
+ * | blood pressure   | mmHg    | `kPa` ×1000/133.322, `Pa` ÷133.322 (UCUM `m[Hg]` = 133.3220 kPa)             |
+ * | SpO2             | %       | `10*-2` as is (UCUM `%` = 10*-2); `1` ×100, for 0 to 1 only (unity fraction) |
+ * | temperature      | Cel     | `[degF]` (F−32)×5/9, `K` K−273.15 (UCUM `Cel` = K − 273.15, `[degF]` = 5/9 K)|
+ * | weight           | kg      | `g` ÷1000, `[lb_av]` ×0.45359237, `[oz_av]` ×0.028349523125 (UCUM avoirdupois)|
+ * | height           | cm      | `m` ×100, `mm` ÷10, `[in_i]`/`[in_us]` ×2.54, `[ft_i]` ×30.48 (UCUM international inch, foot) |
+ * | BMI              | kg/m2   | none                                                                         |
+ *
+ * Left out on purpose, though UCUM makes them commensurable: `cm[H2O]` and `m[H2O]` for blood
+ * pressure (arterial pressure is not charted in water columns: such a reading is more likely a
+ * venous or airway pressure under a blood pressure code), annotation-only units such as `{ratio}`
+ * for SpO2 (UCUM makes them unity, but `{percent}` is sent for %, so an annotation alone says
+ * nothing sure), and `Hz` for rates (not a ward unit). A reading in any unit the table does not
+ * convert is shown as sent and, for a flagged kind, says it is not flagged because of its unit
+ * (contract/vital-ranges.ts `unitBlocksFlag`).
+ */
+const MMHG_PER_KPA = 1000 / 133.322;
+/** Rates per second and per hour to per minute (heart and respiratory rate). */
+const perSecondOrHour: Conversion[] = [
+  { from: ['/s', '1/s', 's-1'], convert: (perSecond) => perSecond * 60 },
+  { from: ['/h', '1/h', 'h-1'], convert: (perHour) => perHour / 60 },
+];
 
 /**
  * The unit and precision each kind is shown in, one table. Units are compared as `unitKey` writes
@@ -34,17 +69,32 @@ const RULES: Record<VitalKind, UnitRule> = {
   heartRate: {
     unit: '/min',
     aliases: [...perMinute, '{beats}/min', '{beat}/min', 'beats/min', 'beats/minute', 'beat/min', 'bpm', '{bpm}'],
-    conversions: [],
+    conversions: perSecondOrHour,
     digits: 0,
   },
   respiratoryRate: {
     unit: '/min',
     aliases: [...perMinute, '{breaths}/min', '{breath}/min', 'breaths/min', 'breaths/minute', 'breath/min', '{resp}/min'],
-    conversions: [],
+    conversions: perSecondOrHour,
     digits: 0,
   },
-  bloodPressure: { unit: 'mmHg', aliases: ['mm[hg]', 'mmhg', 'mmofhg'], conversions: [], digits: 0 },
-  spo2: { unit: '%', aliases: ['%', 'percent', '{percent}'], conversions: [], digits: 0 },
+  bloodPressure: {
+    unit: 'mmHg',
+    aliases: ['mm[hg]', 'mmhg', 'mmofhg'],
+    conversions: [
+      { from: ['kPa'], convert: (kpa) => kpa * MMHG_PER_KPA },
+      { from: ['Pa'], convert: (pa) => (pa * MMHG_PER_KPA) / 1000 },
+    ],
+    digits: 0,
+  },
+  spo2: {
+    unit: '%',
+    // UCUM defines `%` as 10*-2: the same unit, written as a power of ten.
+    aliases: ['%', 'percent', '{percent}', '10*-2'],
+    // UCUM unity `1`: a saturation given as a fraction (0.86 is 86 %); above 1 (or below 0) it is no fraction.
+    conversions: [{ from: ['1'], convert: (fraction) => fraction * 100, holds: (v) => v >= 0 && v <= 1 }],
+    digits: 0,
+  },
   temperature: {
     unit: '°C',
     aliases: ['cel', '°c', 'c', 'degc', 'celsius', '[degc]'],
@@ -119,10 +169,10 @@ const KEYED = Object.fromEntries(
     kind,
     {
       aliases: new Set(rule.aliases.map(unitKey)),
-      conversions: rule.conversions.map((c) => ({ from: new Set(c.from.map(unitKey)), convert: c.convert })),
+      conversions: rule.conversions.map((c) => ({ ...c, from: new Set(c.from.map(unitKey)) })),
     },
   ]),
-) as Record<VitalKind, { aliases: Set<string>; conversions: { from: Set<string>; convert: (value: number) => number }[] }>;
+) as Record<VitalKind, { aliases: Set<string>; conversions: (Omit<Conversion, 'from'> & { from: Set<string> })[] }>;
 
 /** What a unit means for a kind: the kind's own unit, one of its conversions, or not known (undefined). */
 type Meaning = 'shown' | number | undefined;
@@ -185,6 +235,7 @@ export function normaliseUnit(
   if (meaning === undefined) return unknown(sent);
   if (meaning === 'shown') return kept(value, { value: roundBound(value, rule.digits, comparator), unit: rule.unit, ...compared }, sent);
   const conversion = KEYED[kind].conversions[meaning];
+  if (conversion.holds && !conversion.holds(value)) return unknown(sent);
   return { value: roundBound(conversion.convert(value), rule.digits, comparator), unit: rule.unit, ...compared, original: { value, unit: sent } };
 }
 

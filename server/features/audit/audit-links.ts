@@ -1,6 +1,6 @@
 import { EXPORT_TICKET_TTL_MS } from '../../../contract/exports.js';
 import type { AuditExportBody } from '../../../contract/audit.js';
-import { jsonKind, memoryHeldItems, type HeldItems } from '../../platform/held-items.js';
+import { heldQuota, jsonKind, memoryHeldItems, MiB, type HeldItems, type HeldQuota } from '../../platform/held-items.js';
 import { problem } from '../../platform/problem.js';
 import type { Caller } from '../../platform/request-context.js';
 import { refusedTicket, TICKET_KNOWN_AFTER_EXPIRY_MS } from '../shared/ticket-holder.js';
@@ -15,6 +15,13 @@ const gone = () => problem('not_found', 'This download link was used already or 
 const expired = () => problem('not_found', 'This download link has expired (links last a minute). Download the audit trail again from the tab.');
 
 /**
+ * What an instance holds of audit download links (platform/held-items.ts): 16,000 and 32 MiB in all (a
+ * grant is the reader and the filters, under 2 KB), a tenant a sixteenth (1,000 and 2 MiB), an
+ * audit reader 25 (as a list's downloads): a few tenants granting themselves readers cannot fill it.
+ */
+export const AUDIT_LINK_QUOTA: HeldQuota = heldQuota({ items: 16_000, bytes: 32 * MiB, perUser: 25 });
+
+/**
  * Single-use links to the audit trail as CSV, as a list's downloads are (lists/export-tickets.ts):
  * redeemed once, within `ttlMs`, restoring the reader who asked (whose role is checked again).
  * Held in `store`: this process's memory by default, or the table every instance shares. Held
@@ -23,7 +30,7 @@ const expired = () => problem('not_found', 'This download link has expired (link
 export function createAuditLinks({
   ttlMs = EXPORT_TICKET_TTL_MS,
   knownMs = TICKET_KNOWN_AFTER_EXPIRY_MS,
-  max = 1_000,
+  quota = AUDIT_LINK_QUOTA,
   store = memoryHeldItems() as HeldItems,
 } = {}) {
   // Expiry is read on the store's clock.
@@ -31,13 +38,15 @@ export function createAuditLinks({
   const held = jsonKind<AuditExportGrant & { expiresAt?: number }>(store, {
     name: 'audit-export',
     ttlMs: ttlMs + knownMs,
-    max,
+    quota,
     busy: 'Too many downloads are being prepared.',
+    userBusy: 'You have too many audit downloads waiting to be fetched.',
+    tenantBusy: `Your organization has as many audit downloads waiting to be fetched as one organization may (${quota.perTenant.items.toLocaleString('en')}). Open or let expire the links already asked for, then try again in a minute.`,
   });
   return {
     async issue(grant: AuditExportGrant): Promise<{ ticket: string; expiresAt: Date }> {
       const expiresAt = now() + ttlMs;
-      const { ticket } = await held.put({ ...grant, expiresAt }, { owner: grant.caller.tenantId });
+      const { ticket } = await held.put({ ...grant, expiresAt }, { owner: grant.caller.tenantId, user: grant.caller.userId });
       return { ticket, expiresAt: new Date(expiresAt) };
     },
     /** The grant of a ticket, used up by this call; unknown and used tickets are refused (404) naming nobody, expired ones naming their holder. */

@@ -69,7 +69,8 @@ async function answerTrail(deps: ApiDeps, res: Response, who: Caller, query: Aud
   const csv = query.format === 'csv';
   const limit = query.limit ?? (csv ? exportCeiling : AUDIT_VIEW_LIMIT);
   // One record past the limit tells whether the limit left any out.
-  const records = limited((await readAuditTrail(deps, who, query, limit + 1))[Symbol.asyncIterator](), limit);
+  const read = await readAuditTrail(deps, who, query, limit + 1);
+  const records = limited(read.records[Symbol.asyncIterator](), limit);
   // The first page is read before the status goes out: a store that cannot be read gives a problem answer, not a cut-off file.
   const firstChunk = await take(records);
   if (csv) {
@@ -79,7 +80,9 @@ async function answerTrail(deps: ApiDeps, res: Response, who: Caller, query: Aud
     await stream(deps, res, records, firstChunk, { open: '', records: (events, first) => auditCsv(events, first), close: auditCsvClose }, cutOff);
   } else {
     res.type('application/json; charset=utf-8');
-    await stream(deps, res, records, firstChunk, auditJson, false);
+    // A JSON answer the limit cut short ends with the token that continues after its last record.
+    const close = (more: boolean) => auditJson.close(more, more && records.last ? read.nextAfter(records.last) : undefined);
+    await stream(deps, res, records, firstChunk, { ...auditJson, close }, false);
   }
 }
 
@@ -93,11 +96,12 @@ async function take(records: AsyncIterator<AuditEvent>): Promise<AuditEvent[]> {
   return chunk;
 }
 
-/** The first `limit` records; `left` tells, once they are taken, whether the store had more. */
-function limited(records: AsyncIterator<AuditEvent>, limit: number): AsyncIterator<AuditEvent> & { left: boolean } {
+/** The first `limit` records; `left` tells, once they are taken, whether the store had more, `last` the last one given. */
+function limited(records: AsyncIterator<AuditEvent>, limit: number): AsyncIterator<AuditEvent> & { left: boolean; last?: AuditEvent } {
   let given = 0;
   const iterator = {
     left: false,
+    last: undefined as AuditEvent | undefined,
     async next(): Promise<IteratorResult<AuditEvent>> {
       const next = await records.next();
       if (next.done) return next;
@@ -107,6 +111,7 @@ function limited(records: AsyncIterator<AuditEvent>, limit: number): AsyncIterat
         return { done: true, value: undefined };
       }
       given++;
+      iterator.last = next.value;
       return next;
     },
     return: async () => (await records.return?.()) ?? { done: true as const, value: undefined },

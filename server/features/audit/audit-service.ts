@@ -1,10 +1,11 @@
 import { AUDIT_READER_ROLE, AUDIT_VIEW_LIMIT, auditColumns, type AuditEvent, type AuditOperation, type AuditQuery } from '../../../contract/audit.js';
 import { guidPattern } from '../../../contract/id-syntax.js';
 import { toCsv } from '../../platform/csv.js';
-import { problem } from '../../platform/problem.js';
+import { CodedError, Problem, problem } from '../../platform/problem.js';
 import { requestContext } from '../../platform/request-context.js';
 import { recordRead } from '../shared/audit-trail.js';
 import type { ApiDeps } from '../shared/deps.js';
+import { continuationToken, continuedKey, notAToken, type TrailFilters } from './audit-token.js';
 
 /** Reading the trail is itself recorded: as an export when it goes out as a file. */
 export const readOperation = (format: unknown): AuditOperation => (format === 'csv' ? 'AuditExport' : 'AuditView');
@@ -14,22 +15,30 @@ export function requireAuditReader(roles: readonly string[]): void {
   if (!roles.includes(AUDIT_READER_ROLE)) throw problem('audit_reader_required', 'Reading the audit trail needs the audit reader role.');
 }
 
+/** A read of the trail: its records as the caller takes them, and the token that continues after any of them. */
+export interface AuditRead {
+  records: AsyncIterable<AuditEvent>;
+  /** The continuation token (`next`) of a read with the same filters after `record`, one of `records`. */
+  nextAfter(record: AuditEvent): string;
+}
+
 /**
  * The audit trail of the caller's tenant, for holders of the audit reader app role, read as the
- * caller takes it (a day can be 100,000 records: never all in memory). The read's own record is
- * committed first, and is not part of what it reads.
+ * caller takes it (a day can be 100,000 records: never all in memory), after the record its
+ * continuation token (`after`) names. The read's own record is committed first, and is not part
+ * of what it reads; a refused token is refused before it, as a bad filter is.
  */
 export async function readAuditTrail(
   { store }: ApiDeps,
   caller: { tenantId: string; roles: readonly string[] },
   query: AuditQuery,
   limit: number,
-): Promise<AsyncIterable<AuditEvent>> {
+): Promise<AuditRead> {
   requireAuditReader(caller.roles);
   const norm = (t?: string) => (t ? new Date(t).toISOString() : undefined);
   // Team ids are recorded in lower case (a Microsoft 365 group id in any case is the same team).
   const teamId = query.team && guidPattern.test(query.team) ? query.team.toLowerCase() : query.team;
-  const records = store.audit.query({
+  const filters: TrailFilters = {
     tenantId: caller.tenantId,
     from: norm(query.from),
     // As given: the store reads `to` to the end of its stated precision (audit-range.ts).
@@ -38,8 +47,18 @@ export async function readAuditTrail(
     userId: query.user,
     patientId: query.patient,
     operation: query.operation,
-    limit,
-  });
+  };
+  if (query.after !== undefined && query.format === 'csv')
+    throw new Problem(
+      'validation_failed',
+      'after continues a JSON read of the audit trail; a CSV export has every matching record and is never paged.',
+      ['after'],
+    );
+  const after = query.after === undefined ? undefined : continuedKey(query.after, filters);
+  // The store tells each record's key just before it gives the record.
+  const keys = new WeakMap<AuditEvent, string>();
+  let key = '';
+  const records = queryOrRefuse(() => store.audit.query({ ...filters, limit, after, onKey: (k) => (key = k) }));
   // The trail holds ids, not patient data: a read of it is one record. A patient's trail tells who
   // cared for them, so a deliberate read of it (a CSV export, or JSON asked for more than a
   // screenful) names the patient and the team it was filtered by, and the patient's own trail
@@ -49,11 +68,36 @@ export async function readAuditTrail(
   const filtered = deliberate ? { patientIds: query.patient ? [query.patient] : [], teamId: teamId ?? null } : {};
   await recordRead(store.audit, readOperation(query.format), filtered);
   const { requestId } = requestContext();
-  return withoutRequest(records, requestId);
+  return {
+    records: withoutRequest(records, requestId, (record) => keys.set(record, key)),
+    nextAfter(record) {
+      const at = keys.get(record);
+      if (at === undefined) throw new Error('a continuation token after a record this read did not give');
+      return continuationToken(filters, at);
+    },
+  };
 }
 
-async function* withoutRequest(records: AsyncIterable<AuditEvent>, requestId: string): AsyncGenerator<AuditEvent> {
-  for await (const record of records) if (record.requestId !== requestId) yield record;
+/** The store's read; a key it does not know (a token made elsewhere, with a valid check) is refused now, before the read is recorded. */
+function queryOrRefuse(query: () => AsyncIterable<AuditEvent>): AsyncIterable<AuditEvent> {
+  try {
+    return query();
+  } catch (error) {
+    if (error instanceof CodedError && error.code === 'validation_failed') throw notAToken();
+    throw error;
+  }
+}
+
+async function* withoutRequest(
+  records: AsyncIterable<AuditEvent>,
+  requestId: string,
+  given: (record: AuditEvent) => void,
+): AsyncGenerator<AuditEvent> {
+  for await (const record of records) {
+    if (record.requestId === requestId) continue;
+    given(record);
+    yield record;
+  }
 }
 
 const header = [...auditColumns];
@@ -77,9 +121,12 @@ export const AUDIT_CSV_MORE = 'More records match beyond the limit: this file is
 export const auditCsvClose = (more: boolean): string =>
   more ? toCsv(header, [[AUDIT_CSV_MORE, ...header.slice(1).map(() => '')]]).slice(opening.length) : '';
 
-/** The opening and closing of the JSON answer `{"events":[…]}` around its records; `more` when the limit left some out. */
+/**
+ * The opening and closing of the JSON answer `{"events":[…]}` around its records; `more` when
+ * the limit left some out, with `next`, the token that continues after the last record given.
+ */
 export const auditJson = {
   open: '{"events":[',
   records: (events: AuditEvent[], first: boolean) => (first ? '' : ',') + events.map((e) => JSON.stringify(e)).join(','),
-  close: (more: boolean) => (more ? '],"more":true}' : ']}'),
+  close: (more: boolean, next?: string) => (more ? `],"more":true${next === undefined ? '' : `,"next":${JSON.stringify(next)}`}}` : ']}'),
 };

@@ -25,25 +25,61 @@ export async function getConnection({ store }: ApiDeps, team: TeamKey): Promise<
 
 /**
  * Refuses a change of the patients' source that was not confirmed while the team's lists hold
- * patients: the new source may not know them, so the caller must have seen what happens to them.
- * Checked before an EHR link is tried, so nothing is sent anywhere for a refused change.
+ * patients: their entries belong to the current source and are taken off by the change, and the
+ * notes written under it are no longer shown, so the caller must have seen that. Checked before
+ * an EHR link is tried, so nothing is sent anywhere for a refused change.
  */
-async function requireConfirmedChange({ store }: ApiDeps, team: TeamKey, body: ConnectionBody): Promise<void> {
+async function requireConfirmedChange({ store }: ApiDeps, team: TeamKey, body: ConnectionBody, current: Connection): Promise<void> {
   if (body.confirm) return;
-  if (!changesSource(await store.getConnection(team), body)) return;
+  if (!changesSource(current, body)) return;
   const { lists, patients } = sourceChangeImpact(await store.listLists(team));
   if (patients === 0) return;
-  throw new Problem(
-    'precondition_failed',
-    `The team's lists hold patients from the current source (${lists} ${lists === 1 ? 'list' : 'lists'} with ${patients} ${patients === 1 ? 'patient' : 'patients'}); ` +
-      'the new source may not be able to show them. Send the change again with "confirm": true to make it.',
+  throw new Problem('precondition_failed', sourceChangeMessage(lists, patients));
+}
+
+/** The 412's words: what a change of source does to the team's lists and notes, in counts (never a patient's id). */
+export function sourceChangeMessage(lists: number, patients: number): string {
+  const held = `${lists} ${lists === 1 ? 'list' : 'lists'} with ${patients} ${patients === 1 ? 'patient' : 'patients'}`;
+  return (
+    `The team's lists hold patients from the current source (${held}). ` +
+    `Changing the source takes ${patients === 1 ? 'this patient' : `these ${patients} patients`} off the lists (the lists, their names and columns are kept), ` +
+    "and the notes written under the current source are kept in the team's data but no longer shown. " +
+    'Send the change again with "confirm": true to make it.'
   );
 }
 
-/** Sets the link; an EHR link is checked for real first, and kept with what the check found. */
+/**
+ * Takes every patient off the team's lists after a change of source: the entries are ids of the
+ * old source, which the new one may give to someone else. The lists themselves, their names and
+ * columns, and everyone's default list stay. Each removal goes through the store and is recorded
+ * as a removal of that patient from that list (as `DELETE …/lists/{listId}/patients/{patientId}`
+ * records it), with the status of this call. A patient someone took off meanwhile is skipped.
+ */
+async function emptyLists({ store }: ApiDeps, team: TeamKey): Promise<void> {
+  for (const summary of await store.listLists(team)) {
+    if (!summary.patientCount) continue;
+    const list = await store.getList(team, summary.id);
+    for (const patientId of list?.patientIds ?? []) {
+      await store.removePatient(
+        team,
+        summary.id,
+        patientId,
+        onCommit('PatientListRemovePatient', () => ({ patientIds: [patientId], listId: summary.id, status: 200 })),
+      );
+    }
+  }
+}
+
+/**
+ * Sets the link; an EHR link is checked for real first, and kept with what the check found. A
+ * change of source (`changesSource`) stamps the connection with `sourceSince` (the notes written
+ * before it are not shown from then on) and empties the team's lists; a setting that keeps the
+ * source (a new name for the same link, a check of it again) keeps the stamp it had.
+ */
 export async function setConnection(deps: ApiDeps, team: TeamKey, body: ConnectionBody, userId: string): Promise<Connection> {
   const { store, ehr } = deps;
-  await requireConfirmedChange(deps, team, body);
+  const current = await store.getConnection(team);
+  await requireConfirmedChange(deps, team, body, current);
   let connection: Connection;
   if (body.mode === 'ehr') {
     const url = body.url.replace(/\/+$/, '');
@@ -52,6 +88,15 @@ export async function setConnection(deps: ApiDeps, team: TeamKey, body: Connecti
   } else {
     connection = { mode: 'manual' };
   }
+  // Read again after the check (which takes a while): the stamp and the change are judged against the connection as it is now.
+  const before = await store.getConnection(team);
+  const changed = changesSource(before, body);
+  const since = changed ? new Date().toISOString() : before.mode === 'unset' ? undefined : before.sourceSince;
+  if (since !== undefined) connection = { ...connection, sourceSince: since };
+  // Emptied before the new source is kept, so a change that fails half-way is still a change when
+  // sent again; and once more after, for an addition checked against the old source meanwhile.
+  if (changed) await emptyLists(deps, team);
   const { value } = await store.setConnection(team, connection, userId, onCommit('EHRConnectionSet'));
+  if (changed) await emptyLists(deps, team);
   return value;
 }

@@ -1,7 +1,14 @@
-import type { BloodPressureValue, Cell, Measurement, RowCells, VitalValue } from '../../../contract/cells.js';
+import type { BloodPressureValue, Cell, LocationValue, Measurement, RowCells, VitalValue } from '../../../contract/cells.js';
 import { asWrittenMs, fhirTime, sortKeyMs } from '../../../contract/fhir-time.js';
 import type { When } from '../../../contract/ids.js';
-import { adultRangesApply, moreSevereOfEhr, vitalFlag, type VitalFlag, type VitalInterpretation } from '../../../contract/vital-ranges.js';
+import {
+  adultRangesApply,
+  moreSevereOfEhr,
+  unitBlocksFlag,
+  vitalFlag,
+  type VitalFlag,
+  type VitalInterpretation,
+} from '../../../contract/vital-ranges.js';
 import { vitalKinds, type VitalKind } from '../../../contract/vitals.js';
 import type { ListColumn } from '../../../contract/columns.js';
 import { asPerson } from '../../../contract/manual.js';
@@ -45,24 +52,37 @@ function textOf<T>(cell: Cell<T> | undefined, text: (value: T) => string): strin
   return text(cell.value);
 }
 
-/** Whole years from a FHIR date to another; "about" when either is not a full date. */
+/** What the export says, in place of an age, when the birth date and date of death contradict each other (as the tab says it). */
+const DATES_CONFLICT = 'dates conflict: check in EHR';
+
+/**
+ * Whole years from a FHIR date to another; "about" when either is not a full date. Null when the
+ * dates contradict each other — the death before the birth, even at the widest a partial date
+ * allows, or a negative age — so that no age, never a negative one, is printed.
+ */
 function ageAt(birthDate: string, death: string): string | null {
   const [b, d] = [birthDate, death].map((v) => /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?/.exec(v));
   if (!b || !d) return null;
+  const day = (m: RegExpExecArray, month: string, dayOf: string) => `${m[1]}-${m[2] ?? month}-${m[3] ?? dayOf}`;
+  if (day(d, '12', '31') < day(b, '01', '01')) return null;
   let age = Number(d[1]) - Number(b[1]);
   if (!b[3] || !d[3]) return `about ${age}`;
   if (d.slice(2, 4).join('-') < b.slice(2, 4).join('-')) age -= 1;
-  return String(age);
+  return age < 0 ? null : String(age);
 }
 
 /**
  * A deceased patient's birth date column (Patient.deceased[x]): "1924-06-16 (died 1979-07-11, aged
- * 55)", or "(deceased)" without a date of death; never an age as if the patient were alive.
+ * 55)", or "(deceased)" without a date of death; never an age as if the patient were alive. Dates
+ * that contradict each other keep both as the EHR gave them and say so: "1990-01-01 (died
+ * 1985-03-03; dates conflict: check in EHR)".
  */
 function deceasedBirthDate(birthDate: string | null, deceased: { date: string | null }): string {
   const death = deceased.date?.slice(0, 10) ?? null;
+  const readable = (v: string) => /^\d{4}/.test(v);
   const age = birthDate && death ? ageAt(birthDate, death) : null;
-  const what = death ? `died ${death}${age ? `, aged ${age}` : ''}` : 'deceased';
+  const conflict = birthDate !== null && death !== null && age === null && readable(birthDate) && readable(death);
+  const what = death ? `died ${death}${age ? `, aged ${age}` : conflict ? `; ${DATES_CONFLICT}` : ''}` : 'deceased';
   return birthDate ? `${birthDate} (${what})` : what[0].toUpperCase() + what.slice(1);
 }
 
@@ -105,6 +125,16 @@ function fieldText(value: unknown): string {
   return typeof value === 'string' || typeof value === 'number' ? String(value) : '';
 }
 
+/** Where the patient is, as the tab says it. */
+function locationText(v: LocationValue): string {
+  // On leave from a stay that names no place: the patient is away, which is not "none recorded".
+  if (v.onLeave && v.location === null && !v.room && !v.bed) return 'On leave (place not recorded)';
+  // An empty name: the EHR gives a place it does not name (a bare Location reference), as the tab says it.
+  if (!v.location?.trim() && !v.room && !v.bed) return 'Not available';
+  const place = v.location?.trim() || [v.room && `Room ${v.room}`, v.bed && `Bed ${v.bed}`].filter(Boolean).join(', ');
+  return marked(place, { onLeave: v.onLeave, qualified: v.qualified });
+}
+
 /** One cell as plain text: the value, "None recorded" or "Not available"; times in `zone`. */
 export function cellText(column: ListColumn, row: ListRow, zone = 'UTC'): string {
   if (column === 'name') {
@@ -119,17 +149,7 @@ export function cellText(column: ListColumn, row: ListRow, zone = 'UTC'): string
   if (column.startsWith('field:')) return textOf(cells[column], fieldText);
   switch (column) {
     case 'location':
-      return textOf(cells.location, (v) =>
-        v.onLeave && v.location === null && !v.room && !v.bed
-          ? 'On leave (place not recorded)'
-          : // An empty name: the EHR gives a place it does not name (a bare Location reference), as the tab says it.
-        !v.location?.trim() && !v.room && !v.bed
-          ? 'Not available'
-          : marked(v.location?.trim() || [v.room && `Room ${v.room}`, v.bed && `Bed ${v.bed}`].filter(Boolean).join(', '), {
-              onLeave: v.onLeave,
-              qualified: v.qualified,
-            }),
-      );
+      return textOf(cells.location, locationText);
     case 'admissionDate':
       return textOf(cells.admissionDate, (v) => whenText(v, zone));
     case 'bloodPressure':
@@ -143,11 +163,14 @@ export function cellText(column: ListColumn, row: ListRow, zone = 'UTC'): string
     case 'conditions':
       return textOf(cells.conditions, (v) => items(v, (c) => marked(c.display, c)));
     case 'allergies':
-      return textOf(cells.allergies, (v) =>
-        v.some((a) => a.noneKnown) ? 'No known allergies' : items(v, (a) => marked(a.substance ?? 'Substance not stated', a)),
-      );
+      // A "no known allergy" statement keeps its marks: "No known allergies (unconfirmed)".
+      return textOf(cells.allergies, (v) => {
+        const statement = v.find((a) => a.noneKnown);
+        return statement ? marked('No known allergies', statement) : items(v, (a) => marked(a.substance ?? 'Substance not stated', a));
+      });
     case 'medications':
-      return textOf(cells.medications, (v) => items(v, (m) => marked(m.name, m)));
+      // Different orders of one drug are counted: "Heparin ×2".
+      return textOf(cells.medications, (v) => items(v, (m) => marked(m.count ? `${m.name ?? '?'} ×${m.count}` : m.name, m)));
     case 'coverage':
       // Without a payer: what the record says (self-pay), else that it states none; never "?".
       return textOf(cells.coverage, (v) =>
@@ -252,7 +275,10 @@ function vitalColumns(kind: VitalKind, heading: string, zone: string): CsvColumn
       { heading: `${heading} diastolic`, value: (row) => of(row, (v) => (v.diastolic ? bounded(v.diastolic) : '')) },
       { heading: `${heading} unit`, value: (row) => of(row, (v) => v.systolic?.unit ?? v.diastolic?.unit ?? '') },
       { heading: timeHeading, value: (row) => of(row, (v) => whenText(v.time, zone)) },
-      { heading: `${heading} flag`, value: (row) => of(row, (v) => flagColumn(flagOf(row, v), v)) },
+      {
+        heading: `${heading} flag`,
+        value: (row) => of(row, (v) => flagColumn(flagOf(row, v), v, !!v.systolic && unitBlocksFlag('systolic', v.systolic.unit, adult(row)))),
+      },
     ];
   }
   const of = (row: ListRow, pick: (v: VitalValue) => string | number, missing = false) => {
@@ -265,7 +291,10 @@ function vitalColumns(kind: VitalKind, heading: string, zone: string): CsvColumn
     { heading: timeHeading, value: (row) => of(row, (v) => whenText(v.time, zone)) },
     {
       heading: `${heading} flag`,
-      value: (row) => of(row, (v) => flagColumn(vitalFlag(kind, v.value.value, v.value.unit, v.value.comparator, adult(row)), v)),
+      value: (row) =>
+        of(row, (v) =>
+          flagColumn(vitalFlag(kind, v.value.value, v.value.unit, v.value.comparator, adult(row)), v, unitBlocksFlag(kind, v.value.unit, adult(row))),
+        ),
     },
   ];
 }
@@ -277,11 +306,22 @@ const adult = (row: ListRow) => adultRangesApply(row.birthDate, Date.now());
  * A reading's flag column: the app's flag, the EHR's own interpretation when it is more severe
  * (Observation.interpretation, as the tab shows it: "Critical high (EHR)"), "preliminary" for a
  * result that may still change (Observation.status), and "check in EHR" for a reading the EHR
- * qualifies (the value column stays a number).
+ * qualifies (the value column stays a number). A reading in a unit the server could not convert
+ * (`unitBlocksFlag`) says it is not flagged because of its unit, never an empty flag that reads as normal.
  */
-const flagColumn = (flag: VitalFlag | null, reading: { qualified?: true; preliminary?: true; interpretation?: VitalInterpretation }) => {
+const flagColumn = (
+  flag: VitalFlag | null,
+  reading: { qualified?: true; preliminary?: true; interpretation?: VitalInterpretation },
+  unitNotFlagged = false,
+) => {
   const ehr = moreSevereOfEhr(flag, reading.interpretation);
-  return [flag && flagWords[flag], ehr && `${flagWords[ehr]} (EHR)`, reading.preliminary && 'preliminary', reading.qualified && QUALIFIED]
+  return [
+    flag && flagWords[flag],
+    unitNotFlagged && 'Not flagged: unit not recognised',
+    ehr && `${flagWords[ehr]} (EHR)`,
+    reading.preliminary && 'preliminary',
+    reading.qualified && QUALIFIED,
+  ]
     .filter(Boolean)
     .join('; ');
 };

@@ -1,5 +1,5 @@
 import { EXPORT_TICKET_TTL_MS } from '../../../contract/exports.js';
-import { jsonKind, memoryHeldItems, type HeldItems } from '../../platform/held-items.js';
+import { heldQuota, jsonKind, memoryHeldItems, MiB, type HeldItems, type HeldQuota } from '../../platform/held-items.js';
 import { problem } from '../../platform/problem.js';
 import type { Caller } from '../../platform/request-context.js';
 import { refusedTicket, TICKET_KNOWN_AFTER_EXPIRY_MS, type TicketHolder } from '../shared/ticket-holder.js';
@@ -19,26 +19,30 @@ const gone = () => problem('not_found', 'This download link was used already or 
 const expired = () => problem('not_found', 'This download link has expired (links last a minute). Export the list again from the tab.');
 
 /**
- * Tickets one user may hold at once on an instance (within their tenant's quarter of `max`, 1,250
- * by default): far more than a person downloading lists needs in a minute, and a small part of
- * the tenant's share, so one user asking again and again never throttles their colleagues.
+ * Tickets one user may hold at once on an instance (within their tenant's share, 1,250): far
+ * more than a person downloading lists needs in a minute, and a small part of the tenant's share,
+ * so one user asking again and again never throttles their colleagues.
  */
 export const EXPORT_TICKETS_PER_USER = 25;
+
+/**
+ * What an instance holds of download tickets (platform/held-items.ts): 20,000 and 64 MiB in all (a ticket
+ * keeps the caller's SSO token: 2 to 3 KB), a tenant a sixteenth (1,250 and 4 MiB), a user 25.
+ */
+export const EXPORT_TICKET_QUOTA: HeldQuota = heldQuota({ items: 20_000, bytes: 64 * MiB, perUser: EXPORT_TICKETS_PER_USER });
 
 /**
  * Single-use download tickets: a ticket is redeemed once, within `ttlMs`, for the tenant, user,
  * team and list it was issued for. Held in `store`: this process's memory by default, or a table
  * every instance shares, so a link issued by one instance downloads through another. At most
- * `max` are held per instance, a quarter of them per tenant and `maxPerUser` per user of a tenant;
- * when full (after dropping expired ones) a new one is refused rather than pushing out someone
- * else's. A ticket is held `knownMs` past its expiry (sealed, as before), so a late use is refused
+ * `quota` are held per instance, per tenant and per user (EXPORT_TICKET_QUOTA); a user or tenant
+ * at their share is refused (429), and nobody's ticket is pushed out for another. A ticket is held `knownMs` past its expiry (sealed, as before), so a late use is refused
  * as expired and recorded as its holder's.
  */
 export function createExportTickets({
   ttlMs = EXPORT_TICKET_TTL_MS,
   knownMs = TICKET_KNOWN_AFTER_EXPIRY_MS,
-  max = 5_000,
-  maxPerUser = EXPORT_TICKETS_PER_USER,
+  quota = EXPORT_TICKET_QUOTA,
   store = memoryHeldItems() as HeldItems,
 } = {}) {
   // Expiry and the per-user share are read on the store's clock.
@@ -46,10 +50,10 @@ export function createExportTickets({
   const held = jsonKind<{ grant: ExportGrant; expiresAt: number }>(store, {
     name: 'export',
     ttlMs: ttlMs + knownMs,
-    max,
+    quota,
     busy: 'Too many downloads are being prepared.',
-    maxPerUser,
     userBusy: 'You have too many downloads waiting to be fetched.',
+    tenantBusy: `Your organization has as many downloads waiting to be fetched as one organization may (${quota.perTenant.items.toLocaleString('en')}). Open or let expire the links already asked for, then try again in a minute.`,
   });
   const holderOf = (grant: ExportGrant): TicketHolder => ({
     caller: { ...grant.caller, name: undefined },

@@ -45,8 +45,18 @@ function pick<T, U>(cell: Cell<T> | undefined, get: (value: T) => U | null | und
   return value === null || value === undefined ? none : { status: 'ok', value };
 }
 
+/**
+ * Condition.verificationStatus `unknown` (DSTU2 and STU3 condition-ver-status: "there is not enough
+ * information to determine the certainty status"; R4 dropped the code): the EHR has not confirmed the
+ * problem. The list marks it as it marks every record not confirmed, with the contract's
+ * `unconfirmed` (contract unconfirmedVerifications has no `unknown`): "Asthma (unconfirmed)".
+ */
+const UNKNOWN_VERIFICATION = 'unknown';
+/** Whether the EHR has not confirmed a record: an unconfirmed verification (contract isUnconfirmed), or `unknown`. */
+const notConfirmed = (code: string | null | undefined) => isUnconfirmed(code) || code === UNKNOWN_VERIFICATION;
 /** A record's verification, carried only when the EHR has not confirmed it (the list says so beside it). */
-const unconfirmed = (code: string | null) => (isUnconfirmed(code) ? { verification: code } : {});
+const unconfirmed = (code: string | null) =>
+  isUnconfirmed(code) ? { verification: code } : code === UNKNOWN_VERIFICATION ? { verification: 'unconfirmed' as const } : {};
 /** A plan, an intention without authorization (MedicationRequest.intent `plan`): the list marks it "(plan)". */
 const planMark = (m: { intent?: string }) => (m.intent === 'plan' ? { intent: 'plan' as const } : {});
 /** Carried only for a record the EHR qualifies with a modifier the app cannot read (the list marks it "check in the EHR"). */
@@ -74,50 +84,110 @@ const listItems = {
       .map((a) => ({ substance: a.substance, criticality: a.criticality, ...unconfirmed(a.verificationStatus), ...qualified(a) }));
     // A stated "no known allergy" reads so only while no current allergy contradicts it (kind-specific
     // statements contradicted by an allergy of their kind are already left out: records.ts KIND_CATEGORIES).
-    if (allergies.length === 0 && current.some((a) => a.noneKnown)) return [{ substance: null, criticality: null, noneKnown: true as const }];
+    // It keeps its marks as every allergy does: a statement the EHR has not confirmed (AllergyIntolerance
+    // DSTU2 `status`, STU3/R4 `verificationStatus` `unconfirmed`) reads "No known allergies (unconfirmed)".
+    // Of several, a confirmed plain one speaks for them (see `once`).
+    const statements = current
+      .filter((a) => a.noneKnown)
+      .sort(
+        (a, b) =>
+          Number(notConfirmed(a.verificationStatus)) - Number(notConfirmed(b.verificationStatus)) || Number(!!a.qualified) - Number(!!b.qualified),
+      );
+    if (allergies.length === 0 && statements.length > 0) {
+      const [statement] = statements;
+      return [
+        { substance: null, criticality: null, noneKnown: true as const, ...unconfirmed(statement.verificationStatus), ...qualified(statement) },
+      ];
+    }
     return allergies;
   },
   // Requests that carry out an order are not current (medications.ts belongToOrders): the order names the drug once.
+  // The same order recorded twice (same name, same dosage) is named once; different orders of one
+  // drug are counted, "Heparin ×2" (`count`), so a second dose is never hidden (see `once`).
   medications: (list: MedicationView[]) =>
-    once(
-      list.filter((m) => m.current),
+    counted(
+      once(
+        list.filter((m) => m.current),
+        (m) => m.name,
+        (m) => m.dosage,
+      ),
       (m) => m.name,
-    ).map((m) => ({ name: m.name, status: m.status, ...planMark(m), ...qualified(m) })),
+    ).map(({ item: m, count }) => ({ name: m.name, status: m.status, ...planMark(m), ...qualified(m), ...(count > 1 ? { count } : {}) })),
   // Only coverage in force now; the details list every one with its status and period.
   coverage: (list: CoverageView[]) =>
     list.filter((c) => c.current).map((c) => ({ payer: c.payer, selfPay: c.selfPay ?? false, plan: c.plan, ...qualified(c) })),
 };
 
+/** Words compared as a clinician reads them: lower case, spaces collapsed, trimmed. */
+const wordsKey = (text: string | null | undefined) => text?.toLowerCase().replace(/\s+/g, ' ').trim() || null;
+
+/**
+ * The key two items are the same by (see `once`): their name, marked qualified and plan; null for
+ * an item without a name or named only by its code read out (`unnamed`), never the same as another.
+ */
+function nameKey<T extends { qualified?: true; unnamed?: true; intent?: string }>(item: T, name: (item: T) => string | null): string | null {
+  // A name read out of a code is no words: two drugs coded only by a shared ingredient code stay two.
+  if (item.unnamed) return null;
+  const key = wordsKey(name(item));
+  if (!key) return null;
+  return [item.qualified && 'qualified', item.intent === 'plan' && 'plan', key].filter(Boolean).join(' ');
+}
+
 /**
  * Each item once: items are the same only when what the clinician reads is the same, their name
- * (lower case, spaces collapsed, trimmed). A shared code is not enough: the first coding is often
+ * (lower case, spaces collapsed, trimmed), and, with `detail`, that too (a drug's dosage: the same
+ * order listed twice, not two orders of one drug). A shared code is not enough: the first coding is often
  * an ingredient or a parent concept ("Heparin 5000 units SC q8h" and "Heparin infusion 18 units/kg/h"
  * both RxNorm 5224 first), and two orders merged into one can hide a double dose. An item without
  * a name, or named only by its code read out (`unnamed`), is never merged. A qualified record (its meaning changed, e.g. negated) is not the same
  * as a plain one of that name, nor is a plan the same as an order: neither hides the other. Of the same item recorded twice, a record
- * the EHR has not confirmed (provisional, differential, unconfirmed) gives way to a confirmed one,
+ * the EHR has not confirmed (provisional, differential, unconfirmed, a condition's `unknown`) gives way to a confirmed one,
  * however new.
  */
 function once<T extends { qualified?: true; unnamed?: true; verificationStatus?: string | null; intent?: string }>(
   list: T[],
   name: (item: T) => string | null,
+  detail?: (item: T) => string | null,
 ): T[] {
   const keyOf = (item: T) => {
-    // A name read out of a code is no words: two drugs coded only by a shared ingredient code stay two.
-    if (item.unnamed) return null;
-    const key = name(item)?.toLowerCase().replace(/\s+/g, ' ').trim();
-    if (!key) return null;
-    return [item.qualified && 'qualified', item.intent === 'plan' && 'plan', key].filter(Boolean).join(' ');
+    const key = nameKey(item, name);
+    return key === null || !detail ? key : `${key}\u0000${wordsKey(detail(item)) ?? ''}`;
   };
-  const confirmed = new Set(list.filter((item) => !isUnconfirmed(item.verificationStatus)).map(keyOf));
+  const confirmed = new Set(list.filter((item) => !notConfirmed(item.verificationStatus)).map(keyOf));
   const seen = new Set<string>();
   return list.filter((item) => {
     const key = keyOf(item);
     if (key === null) return true;
-    if ((isUnconfirmed(item.verificationStatus) && confirmed.has(key)) || seen.has(key)) return false;
+    if ((notConfirmed(item.verificationStatus) && confirmed.has(key)) || seen.has(key)) return false;
     seen.add(key);
     return true;
   });
+}
+
+/**
+ * Items of the same name and status that are still several after `once` (different orders of one
+ * drug: "Heparin 5000 units SC q8h" and "Heparin 18 units/kg/h IV", both named "Heparin") as one
+ * item with their number, at the place of the first: the cell reads "Heparin ×2", which a clinician
+ * checks in the details, where each is listed; never one "Heparin" hiding a second dose.
+ */
+function counted<T extends { qualified?: true; unnamed?: true; intent?: string; status?: string | null }>(
+  list: T[],
+  name: (item: T) => string | null,
+): { item: T; count: number }[] {
+  const groups = new Map<string, { item: T; count: number }>();
+  const shown: { item: T; count: number }[] = [];
+  for (const item of list) {
+    const key = nameKey(item, name);
+    const group = key === null ? undefined : groups.get(`${item.status ?? ''} ${key}`);
+    if (group) {
+      group.count += 1;
+      continue;
+    }
+    const entry = { item, count: 1 };
+    if (key !== null) groups.set(`${item.status ?? ''} ${key}`, entry);
+    shown.push(entry);
+  }
+  return shown;
 }
 
 /** The cells of one row for the list's columns beyond the summary ones. */

@@ -3,6 +3,7 @@ import type { Cell, EhrGateway, PatientClinical } from '../../ehr/index.js';
 import { toProblem } from '../../platform/error-handler.js';
 import { logger } from '../../platform/logger.js';
 import { fieldValue } from '../../../contract/manual.js';
+import { writtenUnderSource, type Connection } from '../../../contract/connection.js';
 import { cellsFor, partsFor, summaryColumns, vitalKindsFor } from './list-cells.js';
 import type { Note, StoredList, TeamKey, TeamStore } from '../../storage/ports.js';
 import type { ListRow as ContractListRow, ListView as ContractListView } from '../../../contract/lists.js';
@@ -35,12 +36,12 @@ export async function buildListView(
 ): Promise<ListView> {
   const connection = await store.getConnection(team);
   if (connection.mode === 'manual' || !list.patientIds.length) meanwhile?.();
-  if (connection.mode === 'manual') return manualListView(store, team, list);
+  if (connection.mode === 'manual') return manualListView(store, team, list, connection);
   let ehrError: ListView['ehrError'];
   // The team's notes are read while the EHR answers: after the first requests have gone out.
   let latest: Map<string, Note> | undefined;
   const notes = list.columns.includes('latestNote')
-    ? new Promise((resolve) => setImmediate(resolve)).then(() => store.latestNotes(team, list.patientIds))
+    ? new Promise((resolve) => setImmediate(resolve)).then(() => latestNotesUnder(store, team, list.patientIds, connection))
     : Promise.resolve(new Map<string, Note>());
   notes.then(
     (read) => (latest = read),
@@ -83,6 +84,16 @@ export async function buildListView(
     return { patientId, displayName: null, mrn: null, birthDate: null, gender: null, available: false, ...own, cells };
   });
   return { id: list.id, name: list.name, columns: list.columns, version: list.version, rows, ...(ehrError ? { ehrError } : {}) };
+}
+
+/**
+ * The latest note of each patient, of those written under the team's current source: a note
+ * written before the source changed (`sourceSince`) is about another source's patient who may
+ * share the id, and is not shown (nor are older ones: the latest is the newest).
+ */
+async function latestNotesUnder(store: TeamStore, team: TeamKey, patientIds: string[], connection: Connection): Promise<Map<string, Note>> {
+  const latest = await store.latestNotes(team, patientIds);
+  return new Map([...latest].filter(([, note]) => writtenUnderSource(connection, note.createdAt)));
 }
 
 /** Of the ids the EHR did not give, those of patients the team entered by hand in Manual mode (admitted or discharged). */
@@ -301,12 +312,12 @@ async function writeListView(
  * a `field:<id>` column whose field the team has since removed (the view's `fields` lets the tab
  * head it as removed). The team's fields come with the view, for the tab to show and sort them.
  */
-async function manualListView(store: TeamStore, team: TeamKey, list: StoredList): Promise<ListView> {
+async function manualListView(store: TeamStore, team: TeamKey, list: StoredList, connection: Connection): Promise<ListView> {
   const [patientList, schema] = await Promise.all([store.getManualPatients(team, list.patientIds), store.getSchema(team)]);
   const patients = new Map(patientList.map((p) => [p.id, p]));
   const fields = schema?.fields ?? [];
   const fieldIds = new Set(fields.map((f) => f.id));
-  const notes = list.columns.includes('latestNote') ? await store.latestNotes(team, list.patientIds) : new Map<string, Note>();
+  const notes = list.columns.includes('latestNote') ? await latestNotesUnder(store, team, list.patientIds, connection) : new Map<string, Note>();
   const notOffered = { status: 'unavailable', reason: 'not_offered' } as const;
   const rows = list.patientIds.map((patientId): ListRow => {
     const p = patients.get(patientId);

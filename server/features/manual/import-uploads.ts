@@ -1,6 +1,6 @@
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
-import { memoryHeldItems, type HeldItems } from '../../platform/held-items.js';
+import { heldQuota, jsonBytes, memoryHeldItems, MiB, withQuota, type HeldItems, type HeldQuota } from '../../platform/held-items.js';
 import { Problem } from '../../platform/problem.js';
 import type { ImportFile } from './import-file.js';
 
@@ -18,6 +18,17 @@ interface Upload extends UploadOwner {
 
 export const IMPORT_UPLOAD_TTL_MS = 15 * 60_000;
 
+/** Uploads one person holds at once, whatever team they are for: a new one replaces their oldest not being imported. */
+export const IMPORT_UPLOADS_PER_USER = 3;
+
+/**
+ * What an instance holds of uploads (platform/held-items.ts), counted in the bytes of the rows read from
+ * the files (as JSON) and not only in uploads: 256 and 256 MiB in all, the bound on the memory
+ * they take; an organization a sixteenth (16 uploads and 16 MiB, more than one file of the
+ * largest size, 10 MB); one person IMPORT_UPLOADS_PER_USER.
+ */
+export const IMPORT_UPLOAD_QUOTA: HeldQuota = heldQuota({ items: 256, bytes: 256 * MiB, perUser: IMPORT_UPLOADS_PER_USER, replaceOldest: true });
+
 const gone = () =>
   new Problem('not_found', 'This upload has expired or was already imported (uploads are kept for 15 minutes). Upload the file again.');
 
@@ -29,19 +40,31 @@ const unzip = promisify(gunzip);
  * tenant, team and user that uploaded it, for `ttlMs`. Held in `store`: this process's memory by
  * default, or a table every instance shares (the file read into rows, compressed), so a file
  * previewed through one instance imports through another. A new upload by the same user for the
- * same team replaces theirs; at most `max` are held per instance (each up to 10 MB), and when
- * full a new one is refused rather than pushing out someone else's.
+ * same team replaces theirs, and one past their IMPORT_UPLOADS_PER_USER (across teams) replaces
+ * their oldest; an organization at its share is refused (429), and nobody's upload is pushed out
+ * for another's (`quota`: IMPORT_UPLOAD_QUOTA).
  */
-export function createImportUploads({ ttlMs = IMPORT_UPLOAD_TTL_MS, max = 20, now = Date.now, store = memoryHeldItems({ now }) as HeldItems } = {}) {
-  const held = store.kind<Upload>({
+export function createImportUploads({
+  ttlMs = IMPORT_UPLOAD_TTL_MS,
+  quota = IMPORT_UPLOAD_QUOTA,
+  now = Date.now,
+  store = memoryHeldItems({ now }) as HeldItems,
+} = {}) {
+  const kind = store.kind<Upload>({
     name: 'upload',
     ttlMs,
-    max,
-    // Half for one organisation: another's owners can still import meanwhile.
-    maxPerOwner: Math.max(1, Math.ceil(max / 2)),
-    full: () => new Problem('throttled', 'Too many imports are being prepared. Try again in a few minutes.'),
     encode: (upload) => zip(JSON.stringify(upload)),
     decode: async (bytes) => JSON.parse((await unzip(bytes)).toString()) as Upload,
+  });
+  const held = withQuota(kind, {
+    quota,
+    now: store.now,
+    sizeOf: (upload) => jsonBytes(upload.file),
+    words: {
+      user: `You have ${quota.perUser} files waiting to be imported, each being imported just now. Let those imports finish, then upload the file again.`,
+      tenant: `Your organization has as many files waiting to be imported as one organization may (${quota.perTenant.items.toLocaleString('en')} files, ${Math.round(quota.perTenant.bytes / MiB)} MB). Confirm or leave the imports already started (an upload is kept 15 minutes), then upload the file again.`,
+      instance: 'Too many imports are being prepared. Try again in a few minutes.',
+    },
   });
   const sameOwner = (a: UploadOwner, b: UploadOwner) => a.tenantId === b.tenantId && a.teamId === b.teamId && a.userId === b.userId;
   // One upload per user and team: the slot names them (a table keeps only its hash).
@@ -50,7 +73,7 @@ export function createImportUploads({ ttlMs = IMPORT_UPLOAD_TTL_MS, max = 20, no
   return {
     async hold(owner: UploadOwner, fileName: string, file: ImportFile): Promise<string> {
       const upload: Upload = { tenantId: owner.tenantId, teamId: owner.teamId, userId: owner.userId, fileName, file };
-      return (await held.put(upload, { owner: owner.tenantId, slot: slotOf(owner) })).ticket;
+      return (await held.put(upload, { owner: owner.tenantId, user: owner.userId, slot: slotOf(owner) })).ticket;
     },
 
     /** The upload, for its owner only; any other token is refused the same way. */

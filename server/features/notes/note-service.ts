@@ -1,4 +1,5 @@
 import type { AuditOperation } from '../../../contract/audit.js';
+import { writtenUnderSource } from '../../../contract/connection.js';
 import type { Note, NotesAnswer } from '../../../contract/notes.js';
 import type { TeamKey } from '../../storage/ports.js';
 import { onCommit, recordRead } from '../shared/audit-trail.js';
@@ -7,8 +8,19 @@ import { problems, valueOf } from '../shared/outcomes.js';
 
 /** Team-visible notes on a patient: kept with the team's data, never in the EHR. */
 
-export async function listNotes({ store }: ApiDeps, team: TeamKey, patientId: string): Promise<NotesAnswer> {
-  const notes = await store.listNotes(team, patientId);
+/**
+ * The patient's notes written under the team's current source. Notes written before the source
+ * changed (`sourceSince`) are about a patient of another source who may share this id: they stay
+ * in the team's data but are never shown, nor changed (see `writtenUnderSource`).
+ */
+async function currentNotes({ store }: ApiDeps, team: TeamKey, patientId: string): Promise<Note[]> {
+  const [connection, notes] = await Promise.all([store.getConnection(team), store.listNotes(team, patientId)]);
+  return notes.filter((n) => writtenUnderSource(connection, n.createdAt));
+}
+
+export async function listNotes(deps: ApiDeps, team: TeamKey, patientId: string): Promise<NotesAnswer> {
+  const { store } = deps;
+  const notes = await currentNotes(deps, team, patientId);
   await recordRead(store.audit, 'PatientView', { patientIds: [patientId] });
   return { notes };
 }
@@ -48,16 +60,21 @@ export async function addNote(deps: ApiDeps, team: TeamKey, patientId: string, a
  * else's note is refused (403), as is a stale version (version_conflict), and a correction of a
  * note corrected MAX_NOTE_CORRECTIONS times already (409 note_revisions_full: write a new note);
  * either way nothing changes and the refusal is recorded as a failure of the declared operation.
+ * A note not shown (written before the team's source changed) is refused as a note that does not
+ * exist (404), before the store is asked.
  */
 export async function reviseNote(
-  { store }: ApiDeps,
+  deps: ApiDeps,
   team: TeamKey,
   patientId: string,
   noteId: string,
   authorId: string,
   change: { text: string | null; version: number },
 ): Promise<Note> {
+  const { store } = deps;
   const operation: AuditOperation = change.text === null ? 'PatientNoteWithdraw' : 'PatientNoteCorrect';
+  // A note written under an earlier source is answered as one that does not exist.
+  if (!(await currentNotes(deps, team, patientId)).some((n) => n.id.toLowerCase() === noteId)) throw problems.noteNotFound();
   return valueOf(
     await store.reviseNote(
       team,

@@ -1,4 +1,4 @@
-import { jsonKind, memoryHeldItems, type HeldItems } from '../../platform/held-items.js';
+import { heldQuota, jsonKind, memoryHeldItems, MiB, type HeldItems } from '../../platform/held-items.js';
 import { invalidPage } from './search-query.js';
 
 /** How long a next-page link can be used: a search left longer is started again. */
@@ -10,6 +10,13 @@ export interface PageHolder {
   teamId: string;
   userId: string;
 }
+
+/**
+ * Page links one user holds at once, across teams (one per team: a new search there replaces it).
+ * Past this, the user's oldest link goes, never another user's: a person pages through a few
+ * searches at a time, and one account cannot take a tenant's share by searching in many teams.
+ */
+export const PAGE_LINKS_PER_USER = 25;
 
 /** What a page link leads to: the EHR's next link of a search this server made, and the page size it asked. */
 export interface NextPage {
@@ -31,11 +38,16 @@ const sameHolder = (a: PageHolder, b: PageHolder) => a.tenantId === b.tenantId &
  * team's EHR link of the time, for `ttlMs`. Held in `store`: this process's memory by default,
  * or the table every instance shares (app.ts), so a page issued by one instance pages on through
  * another. One per user and team: a new search, or the next page, replaces the link before it.
- * At most `max` are held per instance; when full a new one is refused rather than pushing out
- * someone else's.
+ * At most `max` are held per instance, a sixteenth of them per tenant and PAGE_LINKS_PER_USER
+ * per user; when full a new one is refused rather than pushing out someone else's.
  */
 export function createPageLinks({ ttlMs = PAGE_LINK_TTL_MS, max = 10_000, now = Date.now, store = memoryHeldItems({ now }) as HeldItems } = {}) {
-  const held = jsonKind<PageGrant>(store, { name: 'page', ttlMs, max, busy: 'Too many searches are being paged through.' });
+  const held = jsonKind<PageGrant>(store, {
+    name: 'page',
+    ttlMs,
+    quota: heldQuota({ items: max, bytes: Math.max(MiB, max * 4 * 1024), perUser: PAGE_LINKS_PER_USER, replaceOldest: true }),
+    busy: 'Too many searches are being paged through.',
+  });
   // The slot names the holder (a table keeps only its hash).
   const slotOf = (holder: PageHolder) => JSON.stringify([holder.tenantId, holder.teamId, holder.userId]);
 
@@ -50,7 +62,7 @@ export function createPageLinks({ ttlMs = PAGE_LINK_TTL_MS, max = 10_000, now = 
         url: next.url,
         ...(next.count !== undefined ? { count: next.count } : {}),
       };
-      return (await held.put(grant, { owner: holder.tenantId, slot: slotOf(holder) })).ticket;
+      return (await held.put(grant, { owner: holder.tenantId, user: holder.userId, slot: slotOf(holder) })).ticket;
     },
 
     /**

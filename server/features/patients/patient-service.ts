@@ -1,3 +1,4 @@
+import { writtenUnderSource } from '../../../contract/connection.js';
 import type { PatientDetailsAnswer, PatientSearchAnswer, PatientSummary } from '../../../contract/patients.js';
 import type { TeamKey } from '../../storage/ports.js';
 import { recordRead } from '../shared/audit-trail.js';
@@ -47,11 +48,12 @@ export async function readPatient({ store, ehr }: ApiDeps, team: TeamKey, id: st
   return patient;
 }
 
-/** Everything the EHR has on the patient, with the team's notes. */
+/** Everything the EHR has on the patient, with the team's notes written under its current source (not those from before it changed). */
 export async function readPatientDetails({ store, ehr }: ApiDeps, team: TeamKey, id: string): Promise<PatientDetailsAnswer> {
+  const connection = await store.getConnection(team);
   const url = await ehrLinkOf(store, team);
   const [details, notes] = await Promise.all([ehr.readPatientDetails(url, team.tenantId, id), store.listNotes(team, id)]);
   if (!details) throw problems.patientNotFound();
   await recordRead(store.audit, 'PatientView', { patientIds: [id] });
-  return { ...details, notes };
+  return { ...details, notes: notes.filter((n) => writtenUnderSource(connection, n.createdAt)) };
 }

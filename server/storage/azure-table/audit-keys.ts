@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { odata } from '@azure/data-tables';
-import { inclusiveEnd } from '../audit-range.js';
+import { CodedError } from '../../platform/problem.js';
+import { inclusiveEnd, parseAuditKey } from '../audit-range.js';
 import type { AuditQuery } from '../ports.js';
 
 /**
@@ -38,15 +39,28 @@ export function rowKey(time: string): string {
 const MAX_DAYS_ONE_BY_ONE = 31;
 const DAY_MS = 86_400_000;
 
+/** A row key `after` continues from: one this module makes (`<time>|<sequence>|<instance>`); anything else is refused. */
+function afterKey(after: string | undefined): { rowKey: string; time: string } | undefined {
+  if (after === undefined) return undefined;
+  const key = parseAuditKey(after);
+  if (!key?.instance) throw new CodedError('validation_failed', 'after: not a place in this audit trail.');
+  return { rowKey: after, time: key.time };
+}
+
 /**
  * The OData filters a query runs, one after the other, their results in key order. A range of
  * up to 31 days is read a partition at a time (`PartitionKey eq`), the service's cheapest query,
  * with row key bounds only where the range starts or ends within a day; an open or longer range
- * is one range scan across the tenant's partitions.
+ * is one range scan across the tenant's partitions. A query continuing `after` a row key starts
+ * there (`RowKey gt`, exclusive), in that key's day, when it is past `from`: row keys begin with
+ * the record's time, and a record's partition is its time's day, so the keys after it are the
+ * rest of its day's partition and the later days'.
  */
 export function auditFilters(q: AuditQuery): string[] {
   const tenant = tenantKey(q.tenantId);
-  const from = q.from ? isoTime(q.from) : undefined;
+  const after = afterKey(q.after);
+  if (after && q.from && after.time < isoTime(q.from)) return auditFilters({ ...q, after: undefined });
+  const from = after ? after.time : q.from ? isoTime(q.from) : undefined;
   // `to` covers everything up to the end of its stated precision (a whole second for `…:58Z`).
   const to = q.to ? inclusiveEnd(q.to) : undefined;
   const matches: string[] = [];
@@ -55,7 +69,7 @@ export function auditFilters(q: AuditQuery): string[] {
   if (q.patientId) matches.push(odata`patientId eq ${q.patientId}`);
   if (q.operation) matches.push(odata`operation eq ${q.operation}`);
   // A record at `to` has the row key `<to>|…`, and '|' < '}': `lt '<to>}'` includes it.
-  const fromRow = from && odata`RowKey ge ${from}`;
+  const fromRow = after ? odata`RowKey gt ${after.rowKey}` : from && odata`RowKey ge ${from}`;
   const toRow = to && odata`RowKey lt ${`${to}}`}`;
 
   const firstDay = from ? Date.parse(from.slice(0, 10)) : NaN;
@@ -66,7 +80,7 @@ export function auditFilters(q: AuditQuery): string[] {
     return Array.from({ length: days }, (_, i) => {
       const day = new Date(firstDay + i * DAY_MS).toISOString().slice(0, 10);
       const parts = [odata`PartitionKey eq ${`${tenant}|${day}`}`];
-      if (i === 0 && from !== `${day}T00:00:00.000Z`) parts.push(fromRow!);
+      if (i === 0 && (after || from !== `${day}T00:00:00.000Z`)) parts.push(fromRow!);
       if (i === days - 1 && to && to !== `${day}T23:59:59.999Z`) parts.push(toRow!);
       return [...parts, ...matches].join(' and ');
     });

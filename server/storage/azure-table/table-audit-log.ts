@@ -70,7 +70,8 @@ export function tableAuditLog(client: TableClient): AuditLog {
     async append(...events) {
       await appendAll(client, events);
     },
-    query: (q) => read(client, q),
+    // The filters (and a key to continue after) are checked now, before anything is read.
+    query: (q) => read(client, q, auditFilters(q)),
     async close() {},
   };
 }
@@ -151,12 +152,13 @@ async function allStored(client: TableClient, batch: Entity[]): Promise<boolean>
   return true;
 }
 
-async function* read(client: TableClient, q: AuditQuery): AsyncGenerator<AuditEvent> {
+/** The tenant's matching records in row key order, after `q.after` when given, telling `q.onKey` each one's row key. */
+async function* read(client: TableClient, q: AuditQuery, filters: string[]): AsyncGenerator<AuditEvent> {
   let left = q.limit;
-  for (const filter of auditFilters(q)) {
+  for (const filter of filters) {
     if (left <= 0) return;
     const pages = client
-      .listEntities<Record<string, unknown>>({ queryOptions: { filter, select: [...columns] } })
+      .listEntities<Record<string, unknown>>({ queryOptions: { filter, select: [...columns, 'RowKey'] } })
       .byPage({ maxPageSize: Math.min(PAGE_MAX, left) })
       [Symbol.asyncIterator]();
     // The SDK follows the service's continuation tokens; the next page is asked for while this one is written out.
@@ -165,6 +167,7 @@ async function* read(client: TableClient, q: AuditQuery): AsyncGenerator<AuditEv
       for (let page = await next; !page.done; page = await next) {
         next = pages.next();
         for (const row of page.value) {
+          q.onKey?.(String(row.rowKey));
           yield event(row);
           if (--left === 0) return;
         }

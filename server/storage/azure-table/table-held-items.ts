@@ -25,8 +25,6 @@ const PIECES_PER_ENTITY = 14;
 const PARALLEL = 4;
 /** Expired items left past their time (so a late redeem still hears "expired"), then swept. */
 const SWEEP_GRACE_MS = 60_000;
-/** Items of this instance looked up, when it is at its cap, to see whether another instance took them. */
-const RECOUNT_MAX = 20;
 /** Entities removed at most per sweep: the work of a sweep stays bounded however much expired. */
 const SWEEP_MAX = 200;
 const SWEEP_PAGES = 5;
@@ -137,35 +135,21 @@ export function tableHeldItems(client: TableClient, { now = Date.now, sweepMs = 
         }, sweepMs).unref()
       : undefined;
 
-  // What this instance issued and has not seen taken, by kind, against the cap (per instance).
-  const issuedByKind = new Map<string, Map<string, { expiresAt: number; owner: string }>>();
+  // What this instance issued and has not seen taken, by kind (its `size`; the quota is kept over the store: `withQuota` in platform/held-items.ts).
+  const issuedByKind = new Map<string, Map<string, number>>();
   const store = {
     now,
     kind<T>(spec: HeldKindSpec<T>): HeldKind<T> {
       const kind = spec.name;
       if (!issuedByKind.has(kind)) issuedByKind.set(kind, new Map());
       const issued = issuedByKind.get(kind)!;
-      const ownedBy = (owner: string) => [...issued.values()].filter((i) => i.owner === owner);
-      const full = (owner: string) => issued.size >= spec.max || ownedBy(owner).length >= spec.maxPerOwner;
-      const admit = async (owner: string) => {
-        if (!full(owner)) return;
-        for (const [key, { expiresAt }] of issued) if (expiresAt <= now()) issued.delete(key);
-        if (!full(owner)) return;
-        // Items this instance issued may have been taken through another one: the oldest few (of
-        // the owner's, when its share is what is full) are looked up (bounded work, and only when
-        // full), and those gone no longer count.
-        const candidates = issued.size >= spec.max ? [...issued.keys()] : [...issued].filter(([, i]) => i.owner === owner).map(([key]) => key);
-        const oldest = candidates.slice(0, RECOUNT_MAX);
-        const gone = await Promise.all(
-          oldest.map((key) =>
-            client.getEntity(key, '0', { queryOptions: { select: ['expiresAt'] } }).then(
-              () => false,
-              (error: unknown) => statusOf(error) === 404,
-            ),
-          ),
-        );
-        oldest.forEach((key, i) => gone[i] && issued.delete(key));
-        if (full(owner)) throw spec.full();
+      // Expired ones stop counting at a put, looked at at most once a second.
+      let pruned = now();
+      const prune = () => {
+        const at = now();
+        if (at - pruned < 1_000) return;
+        pruned = at;
+        for (const [key, expiresAt] of issued) if (expiresAt <= at) issued.delete(key);
       };
       const slotKey = (slot: string) => `${kind}-slot-${createHash('sha256').update(slot).digest('hex')}`;
 
@@ -225,8 +209,8 @@ export function tableHeldItems(client: TableClient, { now = Date.now, sweepMs = 
       }
 
       return {
-        async put(value, { owner, slot }) {
-          await admit(owner);
+        async put(value, { slot }) {
+          prune();
           const ticket = newTicket();
           const expiresAt = now() + spec.ttlMs;
           const partitionKey = itemKey(kind, ticket);
@@ -237,7 +221,7 @@ export function tableHeldItems(client: TableClient, { now = Date.now, sweepMs = 
             void removeItem(partitionKey, rows.length).catch(() => undefined);
             throw storeError('keeping a held item', error);
           }
-          issued.set(partitionKey, { expiresAt, owner });
+          issued.set(partitionKey, expiresAt);
           if (slot !== undefined) await replaceSlot(slot, partitionKey, expiresAt);
           return { ticket, expiresAt: new Date(expiresAt) };
         },
@@ -258,8 +242,6 @@ export function tableHeldItems(client: TableClient, { now = Date.now, sweepMs = 
             if (statusOf(error) === 412 || statusOf(error) === 404) return { state: 'missing' };
             throw storeError('taking a held item', error);
           }
-          // Its owner, when this instance issued it (a put back counts against the same share).
-          const owner = issued.get(partitionKey)?.owner ?? '';
           issued.delete(partitionKey);
           const { sealed, parts, expiresAt } = found;
           return {
@@ -272,11 +254,22 @@ export function tableHeldItems(client: TableClient, { now = Date.now, sweepMs = 
               } catch (error) {
                 throw storeError('putting back a held item', error);
               }
-              issued.set(partitionKey, { expiresAt: expiresAt.getTime(), owner });
+              issued.set(partitionKey, expiresAt.getTime());
             },
             discard: () =>
               removeItem(partitionKey, parts).catch((error: unknown) => void logger.warn({ status: statusOf(error) }, 'a used item is swept later')),
           };
+        },
+
+        async has(ticket) {
+          if (!ticketShape.test(ticket)) return false;
+          try {
+            const head = await client.getEntity<{ expiresAt?: unknown }>(itemKey(kind, ticket), '0', { queryOptions: { select: ['expiresAt'] } });
+            return head.expiresAt instanceof Date && head.expiresAt.getTime() > now();
+          } catch (error) {
+            if (statusOf(error) === 404) return false;
+            throw storeError('reading a held item', error);
+          }
         },
 
         get size() {

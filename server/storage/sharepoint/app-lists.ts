@@ -1,3 +1,5 @@
+import { SEAL_COLUMN } from './row-seal.js';
+
 /**
  * The SharePoint lists the app keeps in a team's site, readable in the Microsoft Lists app:
  * one list per patient list ("Patients – Rounds", a row per patient) and lists of its
@@ -8,6 +10,8 @@ export interface ColumnDefinition {
   name: string;
   displayName: string;
   indexed?: boolean;
+  /** Left out of the list's forms and views (the app's own seal). */
+  hidden?: boolean;
   text?: { allowMultipleLines?: boolean; textType?: 'plain' };
   number?: Record<string, never>;
   dateTime?: { format: 'dateTime' };
@@ -30,6 +34,11 @@ const longText = (name: string, displayName: string): ColumnDefinition => ({
   displayName,
   text: { allowMultipleLines: true, textType: 'plain' },
 });
+/**
+ * The app's seal of what it vouches for in the row (row-seal.ts, sealed-lists.ts): hidden in the
+ * list's forms and views. Lists made before get it on first use (ensureColumns).
+ */
+const seal: ColumnDefinition = { name: SEAL_COLUMN, displayName: 'App seal (do not edit)', hidden: true, text: {} };
 const when = (name: string, displayName: string): ColumnDefinition => ({ name, displayName, dateTime: { format: 'dateTime' } });
 
 export const appLists = {
@@ -57,6 +66,7 @@ export const appLists = {
       { name: 'Version', displayName: 'Version', number: {} },
       text('UpdatedBy', 'Updated by (user id)'),
       when('UpdatedAt', 'Updated at'),
+      seal,
     ],
   },
   /** Team notes on patients; Title is the patient id. */
@@ -75,6 +85,7 @@ export const appLists = {
       when('EditedAt', 'Corrected at'),
       when('WithdrawnAt', 'Withdrawn at'),
       longText('Revisions', 'Earlier texts (JSON)'),
+      seal,
     ],
   },
   /** Manual-mode patients typed in by the team; Title is the name, Values the team's own fields as JSON. */
@@ -95,13 +106,14 @@ export const appLists = {
       when('DischargedAt', 'Discharged at'),
       text('DischargedBy', 'Discharged by (user id)'),
       text('DischargedByName', 'Discharged by'),
+      seal,
     ],
   },
   /** Each user's default list; Title is the user id. */
   defaults: {
     displayName: 'Patients app – default lists',
     description: "Each team member's default patient list in the Patients app.",
-    columns: [text('UserId', 'User id', true), text('ListId', 'Default list id')],
+    columns: [text('UserId', 'User id', true), text('ListId', 'Default list id'), seal],
   },
 } satisfies Record<string, ListSchema>;
 

@@ -7,6 +7,8 @@ import { retryOnStaleEtag } from './etag-retry.js';
 import type { OpenTeam } from './graph-lists.js';
 import { patientOf, versionOf } from './graph-manual.js';
 import { byItemId, type ListItem } from './list-catalog.js';
+import { SEAL_COLUMN, type RowSealer } from './row-seal.js';
+import { rowOf as sealedRow, sealedFields, unverifiedAuthor } from './sealed-lists.js';
 
 type DischargeOps = Pick<TeamStore, 'dischargeManualPatient' | 'readmitManualPatient' | 'getDischargedPatients'>;
 type ListOps = Pick<TeamStore, 'listLists' | 'removePatient'>;
@@ -21,6 +23,17 @@ const dischargeOf = (item: ListItem): Discharge | null =>
     : null;
 
 /**
+ * The discharge as a user is shown it: who discharged the patient only when the app vouches for it
+ * (its seal, sealed-lists.ts), else no one, with why.
+ */
+function attributedDischarge(team: TeamKey, sealer: RowSealer, item: ListItem): Discharge | null {
+  const discharge = dischargeOf(item);
+  if (!discharge) return null;
+  const state = sealer.check(sealedRow(team, 'discharge', String(item.fields.PatientId ?? '')), sealedFields.discharge, item);
+  return state === 'sealed' ? discharge : { ...discharge, byId: '', byName: unverifiedAuthor(state) };
+}
+
+/**
  * Discharge in the team's site: the patient's row in "– manual patients" gets who and when
  * (If-Match on its version), and the patient's rows leave every patient list. Graph has no
  * transactions, so the lists are swept before the row is marked and once more after it: a
@@ -29,9 +42,9 @@ const dischargeOf = (item: ListItem): Discharge | null =>
  */
 export function graphDischargeOps(open: OpenTeam, lists: ListOps): DischargeOps {
   const itemsOf = async (team: TeamKey) => {
-    const { api, site } = await open(team);
+    const { api, site, sealer } = await open(team);
     const listId = await site.appList('manualPatients', false);
-    return listId ? { api, path: `/sites/${site.siteId}/lists/${listId}/items` } : null;
+    return listId ? { api, sealer, path: `/sites/${site.siteId}/lists/${listId}/items` } : null;
   };
   const rowOf = async (team: TeamKey, id: string) => {
     const items = await itemsOf(team);
@@ -65,12 +78,19 @@ export function graphDischargeOps(open: OpenTeam, lists: ListOps): DischargeOps 
       if ((dischargeOf(current) === null) === (discharge === null)) return refused('not_found');
       const version = versionOf(current);
       if (expectedVersion !== undefined && expectedVersion !== version) return refused('conflict');
+      const marked = items.sealer.sealed(sealedRow(team, 'discharge', String(current.fields.PatientId ?? '')), sealedFields.discharge, {
+        PatientId: current.fields.PatientId,
+        DischargedAt: discharge?.at ?? null,
+        DischargedBy: discharge?.byId ?? null,
+        DischargedByName: discharge?.byName ?? null,
+      });
       await items.api.patch(
         `${items.path}/${row.id}/fields`,
         {
-          DischargedAt: discharge?.at ?? null,
-          DischargedBy: discharge?.byId ?? null,
-          DischargedByName: discharge?.byName ?? null,
+          DischargedAt: marked.DischargedAt,
+          DischargedBy: marked.DischargedBy,
+          DischargedByName: marked.DischargedByName,
+          [SEAL_COLUMN]: marked[SEAL_COLUMN],
           ...(values ? { Values: JSON.stringify(values) } : {}),
           Version: version + 1,
         },
@@ -102,7 +122,7 @@ export function graphDischargeOps(open: OpenTeam, lists: ListOps): DischargeOps 
       if (!items) return [];
       const seen = new Set<string>();
       const all = (await items.api.getAll<ListItem>(`${items.path}?expand=fields`)).sort(byItemId).flatMap((item): DischargedPatient[] => {
-        const discharged = dischargeOf(item);
+        const discharged = attributedDischarge(team, items.sealer, item);
         const patient = patientOf(item);
         if (!discharged || seen.has(patient.id)) return [];
         seen.add(patient.id);

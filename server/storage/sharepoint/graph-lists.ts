@@ -8,6 +8,7 @@ import { isStatus } from '../../platform/graph/graph-errors.js';
 import type { WriteQueue } from './etag-retry.js';
 import { columnsText, listCatalog, type CatalogEntry, type ListCatalog } from './list-catalog.js';
 import { firstRows, patientIdsOf, patientRows, type PatientRow } from './patient-rows.js';
+import type { RowSealer } from './row-seal.js';
 import { createList, type TeamSite } from './team-site.js';
 
 export interface TeamGraph {
@@ -15,6 +16,8 @@ export interface TeamGraph {
   site: TeamSite;
   /** This store's queue for writes of one item (see etag-retry.ts). */
   queue: WriteQueue;
+  /** Seals what the app vouches for in a row, and checks it on read (row-seal.ts). */
+  sealer: RowSealer;
 }
 
 export type OpenTeam = (team: TeamKey) => Promise<TeamGraph>;

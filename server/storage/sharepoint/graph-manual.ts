@@ -7,10 +7,12 @@ import { GraphRequestFailed, isStatus } from '../../platform/graph/graph-errors.
 import type { OpenTeam } from './graph-lists.js';
 import { byItemId, type ListItem } from './list-catalog.js';
 import { retryOnStaleEtag } from './etag-retry.js';
+import type { RowSealer } from './row-seal.js';
+import { rowOf, sealedFields } from './sealed-lists.js';
 
 type ManualOps = Pick<TeamStore, 'getSchema' | 'setSchema' | 'createManualPatient' | 'updateManualPatient' | 'getManualPatients'>;
 type Team = Parameters<OpenTeam>[0];
-type Items = { api: GraphApi; path: string };
+type Items = { api: GraphApi; path: string; sealer: RowSealer };
 
 const SCHEMA = 'Manual schema';
 const genders = new Set(['male', 'female', 'other', 'unknown']);
@@ -54,15 +56,19 @@ export const fieldsOf = (data: ManualPatientData) => ({
  * Manual mode in the team's site: the schema is a row of "Patients app – settings", each
  * patient a row of "Patients app – manual patients" with readable columns. Both carry a Version
  * that goes up with each write, made with If-Match so that a stale expected version is refused.
+ * The schema is an owner's: its row carries the app's seal (sealed-lists.ts), and one without a
+ * valid seal is not used (the team reads as having no schema yet, which an owner saves again).
  */
 export function graphManualOps(open: OpenTeam): ManualOps {
   const itemsOf = async (team: Team, kind: 'settings' | 'manualPatients', create: boolean): Promise<Items | null> => {
-    const { api, site } = await open(team);
+    const { api, site, sealer } = await open(team);
     const listId = await site.appList(kind, create);
-    return listId ? { api, path: `/sites/${site.siteId}/lists/${listId}/items` } : null;
+    return listId ? { api, path: `/sites/${site.siteId}/lists/${listId}/items`, sealer } : null;
   };
   const schemaRows = async (items: Items) =>
     (await items.api.getAll<ListItem>(`${items.path}?expand=fields`)).filter((r) => r.fields.Title === SCHEMA).sort(byItemId);
+  const trusted = (team: Team, items: Items, row: ListItem) =>
+    items.sealer.check(rowOf(team, 'settings', SCHEMA), sealedFields.settings, row) === 'sealed';
   const patientRows = (items: Items, id: string) =>
     items.api.getAll<ListItem>(`${items.path}?expand=fields&${filterParam(`fields/PatientId eq ${odataString(id)}`)}`);
 
@@ -70,7 +76,11 @@ export function graphManualOps(open: OpenTeam): ManualOps {
     async getSchema(team) {
       const items = await itemsOf(team, 'settings', false);
       const [row] = items ? await schemaRows(items) : [];
-      if (!row) return null;
+      if (!items || !row) return null;
+      if (!trusted(team, items, row)) {
+        logger.warn({ teamId: team.teamId }, 'the manual schema in the team site has no valid seal of the app; reading it as not set');
+        return null;
+      }
       let fields: SchemaField[] = [];
       try {
         const parsed: unknown = JSON.parse(String(row.fields.Value ?? '[]'));
@@ -86,15 +96,24 @@ export function graphManualOps(open: OpenTeam): ManualOps {
       const value = JSON.stringify(fields);
       return retryOnStaleEtag(async (): Promise<Outcome<ManualSchema, 'conflict'>> => {
         const [current] = await schemaRows(items);
-        const version = current ? versionOf(current) : 0;
+        // A row not sealed by the app is no schema (getSchema): an owner's save replaces it, from version 0.
+        const version = current && trusted(team, items, current) ? versionOf(current) : 0;
         if (expectedVersion !== undefined && expectedVersion !== version) return refused('conflict');
-        const at = new Date().toISOString();
+        // Every sealed field is written, so that none left from an edit outside the app spoils the seal.
+        const row = (v: number) =>
+          items.sealer.sealed(rowOf(team, 'settings', SCHEMA), sealedFields.settings, {
+            Title: SCHEMA,
+            Value: value,
+            Version: v,
+            UpdatedBy: null,
+            UpdatedAt: new Date().toISOString(),
+          });
         if (current) {
-          await items.api.patch(`${items.path}/${current.id}/fields`, { Value: value, Version: version + 1, UpdatedAt: at }, current.eTag);
+          await items.api.patch(`${items.path}/${current.id}/fields`, row(version + 1), current.eTag);
           return done({ fields, version: version + 1 });
         }
         // The first schema: two first writers can both add a row; the older row wins.
-        const created = await items.api.post<ListItem>(items.path, { fields: { Title: SCHEMA, Value: value, Version: 1, UpdatedAt: at } });
+        const created = await items.api.post<ListItem>(items.path, { fields: row(1) });
         const [first] = await schemaRows(items);
         if (first && first.id !== created.id) {
           await items.api.delete(`${items.path}/${created.id}`);

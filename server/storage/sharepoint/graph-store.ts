@@ -8,6 +8,7 @@ import { graphTeamDataOps } from './graph-team-data.js';
 import { teamSites } from './team-site.js';
 import { writeQueue } from './etag-retry.js';
 import { unitShare } from '../../platform/graph/unit-share.js';
+import { rowSealer, type SealKeys } from './row-seal.js';
 
 export interface GraphStoreOptions {
   /** Where Graph is: `https://graph.microsoft.com` (the default), or the emulator in tests. */
@@ -19,6 +20,12 @@ export interface GraphStoreOptions {
    * token's tenant, so this is what keeps one tenant's data out of another's.
    */
   getAccessToken(tenantId: string): Promise<string>;
+  /**
+   * The server's keys that seal what the app vouches for in the team's lists (who wrote a note,
+   * what an owner set), which any member of the team could otherwise rewrite in SharePoint
+   * (row-seal.ts): STORE_SEAL_KEYS, or the Key Vault secret STORE_SEAL_KEY_NAME.
+   */
+  sealKeys: SealKeys;
   /** Retries of throttled (429/503/504) requests, honouring Retry-After; default 4. */
   maxRetries?: number;
   /** How long a team's site and app list ids are remembered; default 10 minutes. */
@@ -50,6 +57,7 @@ export function openGraphStore(options: GraphStoreOptions): TeamStore {
   const queue = writeQueue();
   const share = options.currentUser ? unitShare({ unitsPerWindow: options.userUnitsPerMinute ?? 600 }) : undefined;
   const user = () => options.currentUser?.();
+  const sealer = rowSealer(options.sealKeys);
 
   const apiFor = (tenantId: string): GraphApi => {
     let api = apis.get(tenantId);
@@ -72,7 +80,9 @@ export function openGraphStore(options: GraphStoreOptions): TeamStore {
     const who = user();
     if (share && who) share.admit(who.user, who.request);
     const api = apiFor(team.tenantId);
-    return { api, queue, site: await sites.open(api, team.tenantId, team.teamId) };
+    // Keys read from Key Vault arrive with its first answer.
+    if (!options.sealKeys.current().length) await options.sealKeys.refresh?.();
+    return { api, queue, sealer, site: await sites.open(api, team.tenantId, team.teamId) };
   };
 
   const { resolve, ...lists } = graphListOps(open);
@@ -85,6 +95,10 @@ export function openGraphStore(options: GraphStoreOptions): TeamStore {
     ...graphManualImportOps(open),
     ...graphDischargeOps(open, lists),
     async ready() {
+      // Nothing can be read or written without a seal key (a Key Vault secret missing or unreadable, say).
+      if (!options.sealKeys.current().length) await options.sealKeys.refresh?.();
+      if (!options.sealKeys.current().length)
+        throw new Error('no seal key (STORE_SEAL_KEYS or the Key Vault secret STORE_SEAL_KEY_NAME) could be read');
       // Graph is reached on behalf of callers: with none, readiness is that Graph answers at all (any status).
       const res = await fetch(`${baseUrl}/v1.0/`, { signal: AbortSignal.timeout(5000) });
       await res.body?.cancel();

@@ -8,10 +8,12 @@ import { isStatus } from '../../platform/graph/graph-errors.js';
 import { byItemId, type ListItem } from './list-catalog.js';
 import { retryOnStaleEtag } from './etag-retry.js';
 import { MAX_NOTE_CORRECTIONS, MAX_NOTES_PER_PATIENT, noteRevision, type NoteRevision } from '../../../contract/notes.js';
+import { SEAL_COLUMN, type RowSealer, type SealState } from './row-seal.js';
+import { rowOf, sealedFields, unverifiedAuthor } from './sealed-lists.js';
 
 type Team = Parameters<OpenTeam>[0];
-/** An app list's items collection and the API to reach it. */
-type Items = { api: GraphApi; path: string };
+/** An app list's items collection, the API to reach it, and the seal of its rows. */
+type Items = { api: GraphApi; path: string; sealer: RowSealer };
 type TeamDataOps = Pick<
   TeamStore,
   'getConnection' | 'setConnection' | 'addNote' | 'reviseNote' | 'listNotes' | 'latestNotes' | 'setDefaultList' | 'defaultListId'
@@ -25,17 +27,29 @@ const CONNECTION = 'Connection';
 /**
  * The team's settings, notes and default lists, each in an app list of the team's site. A
  * user's default and the connection are last-writer-wins, as in the SQLite store.
+ *
+ * Each row carries the app's seal of what it vouches for (sealed-lists.ts); a row without a valid
+ * one was not written so by the app: a connection or a default that is not sealed is not used
+ * (the team reads as not set up, the user as having no default), and a note is shown as written
+ * by no one, with why (unverifiedAuthor), and can be corrected or withdrawn by no one.
  */
 export function graphTeamDataOps(open: OpenTeam, listExists: (team: Team, listId: string) => Promise<boolean>): TeamDataOps {
   const itemsOf = async (team: Team, kind: 'settings' | 'notes' | 'defaults', create: boolean): Promise<Items | null> => {
-    const { api, site } = await open(team);
+    const { api, site, sealer } = await open(team);
     const listId = await site.appList(kind, create);
-    return listId ? { api, path: `/sites/${site.siteId}/lists/${listId}/items` } : null;
+    return listId ? { api, path: `/sites/${site.siteId}/lists/${listId}/items`, sealer } : null;
   };
 
-  /** Writes `fields` to the first row (dropping any duplicates a concurrent first write made) or adds one. */
-  const upsert = async (team: Team, kind: 'settings' | 'defaults', rows: (items: Items) => Promise<ListItem[]>, fields: Record<string, unknown>) => {
+  /** Writes `fields`, sealed under `key`, to the first row (dropping any duplicates a concurrent first write made) or adds one. */
+  const upsert = async (
+    team: Team,
+    kind: 'settings' | 'defaults',
+    key: string,
+    rows: (items: Items) => Promise<ListItem[]>,
+    unsealed: Record<string, unknown>,
+  ) => {
     const items = (await itemsOf(team, kind, true))!;
+    const fields = items.sealer.sealed(rowOf(team, kind, key), sealedFields[kind], unsealed);
     const [first, ...extra] = (await rows(items)).sort(byItemId);
     if (!first) {
       await items.api.post(items.path, { fields });
@@ -58,6 +72,13 @@ export function graphTeamDataOps(open: OpenTeam, listExists: (team: Team, listId
       if (!items) return { mode: 'unset' };
       const row = (await items.api.getAll<ListItem>(`${items.path}?expand=fields`)).sort(byItemId).find((r) => r.fields.Title === CONNECTION);
       if (!row) return { mode: 'unset' };
+      const state = items.sealer.check(rowOf(team, 'settings', CONNECTION), sealedFields.settings, row);
+      if (state !== 'sealed') {
+        // Never used: the link (or the mode) was not set by an owner in the app. Read as not set up,
+        // the app tells members that a team owner must connect the team, and owners set it again.
+        logger.warn({ teamId: team.teamId, state }, 'the connection setting in the team site has no valid seal of the app; treating it as unset');
+        return { mode: 'unset' };
+      }
       try {
         return connectionSchema.parse(JSON.parse(String(row.fields.Value)));
       } catch {
@@ -67,16 +88,17 @@ export function graphTeamDataOps(open: OpenTeam, listExists: (team: Team, listId
     },
 
     async setConnection(team, connection, userId) {
-      const fields = { Title: CONNECTION, Value: JSON.stringify(connection), UpdatedBy: userId, UpdatedAt: new Date().toISOString() };
+      // Every sealed field is written, so that none left from an edit outside the app spoils the seal.
+      const fields = { Title: CONNECTION, Value: JSON.stringify(connection), Version: null, UpdatedBy: userId, UpdatedAt: new Date().toISOString() };
       const connectionRows = async (items: Items) =>
         (await items.api.getAll<ListItem>(`${items.path}?expand=fields`)).filter((r) => r.fields.Title === CONNECTION);
-      await upsert(team, 'settings', connectionRows, fields);
+      await upsert(team, 'settings', CONNECTION, connectionRows, fields);
       return done(connection);
     },
 
     async setDefaultList(team, userId, listId) {
       if (!(await listExists(team, listId))) return refused('no_list');
-      await upsert(team, 'defaults', userRows(userId), { Title: userId, UserId: userId, ListId: listId });
+      await upsert(team, 'defaults', userId, userRows(userId), { Title: userId, UserId: userId, ListId: listId });
       return done(undefined);
     },
 
@@ -84,7 +106,9 @@ export function graphTeamDataOps(open: OpenTeam, listExists: (team: Team, listId
       const items = await itemsOf(team, 'defaults', false);
       if (!items) return null;
       const [row] = (await userRows(userId)(items)).sort(byItemId);
-      const listId = row ? String(row.fields.ListId ?? '') : '';
+      // A default not set by its user in the app is no one's.
+      const sealed = row && items.sealer.check(rowOf(team, 'defaults', userId), sealedFields.defaults, row) === 'sealed';
+      const listId = sealed ? String(row.fields.ListId ?? '') : '';
       // A deleted list is no one's default any more.
       return listId && (await listExists(team, listId)) ? listId : null;
     },
@@ -95,24 +119,23 @@ export function graphTeamDataOps(open: OpenTeam, listExists: (team: Team, listId
       if ((await patientNotes(items, patientId)).length >= MAX_NOTES_PER_PATIENT) return refused('too_many_notes');
       const createdAt = new Date().toISOString();
       const noteId = randomUUID();
-      await items.api.post(items.path, {
-        fields: {
-          Title: patientId,
-          NoteId: noteId,
-          PatientId: patientId,
-          AuthorId: author.id,
-          AuthorName: author.name,
-          NoteText: text,
-          Version: 1,
-          CreatedAt: createdAt,
-        },
-      });
+      const fields = {
+        Title: patientId,
+        NoteId: noteId,
+        PatientId: patientId,
+        AuthorId: author.id,
+        AuthorName: author.name,
+        NoteText: text,
+        Version: 1,
+        CreatedAt: createdAt,
+      };
+      await items.api.post(items.path, { fields: items.sealer.sealed(rowOf(team, 'notes', noteId), sealedFields.notes, fields) });
       return done({ id: noteId, patientId, authorId: author.id, authorName: author.name, text, createdAt, ...unedited });
     },
 
     async reviseNote(team, patientId, noteId, authorId, text, expectedVersion) {
       const items = await itemsOf(team, 'notes', false);
-      const row = items && (await patientNotes(items, patientId)).find((r) => noteOf(r).id === noteId);
+      const row = items && (await patientNotes(items, patientId)).find((r) => noteIdOf(r) === noteId);
       if (!items || !row) return refused('no_note');
       // Read, check and write with If-Match: a writer in between (another server) makes Graph answer 412, and the check runs again.
       return retryOnStaleEtag(async (): Promise<Outcome<Note, 'no_note' | 'not_author' | 'conflict' | 'note_revisions_full'>> => {
@@ -123,7 +146,8 @@ export function graphTeamDataOps(open: OpenTeam, listExists: (team: Team, listId
           if (isStatus(err, 404)) return refused('no_note');
           throw err;
         }
-        const current = noteOf(item);
+        // A note the app cannot vouch for has no author, so no one may correct or withdraw it.
+        const current = noteOf(item, checkNote(team, items.sealer, item));
         // A withdrawn note is final: there is nothing left to correct or withdraw.
         if (current.withdrawnAt) return refused('no_note');
         if (current.authorId !== authorId) return refused('not_author');
@@ -136,17 +160,16 @@ export function graphTeamDataOps(open: OpenTeam, listExists: (team: Team, listId
           text === null
             ? { ...current, text: '', version: current.version + 1, withdrawnAt: now, revisions }
             : { ...current, text, version: current.version + 1, editedAt: now, revisions };
-        await items.api.patch(
-          `${items.path}/${row.id}/fields`,
-          {
-            NoteText: note.text,
-            Version: note.version,
-            EditedAt: note.editedAt,
-            WithdrawnAt: note.withdrawnAt,
-            Revisions: JSON.stringify(revisions),
-          },
-          item.eTag,
-        );
+        const changes = {
+          NoteText: note.text,
+          Version: note.version,
+          EditedAt: note.editedAt,
+          WithdrawnAt: note.withdrawnAt,
+          Revisions: JSON.stringify(revisions),
+        };
+        // The rest of the row is as sealed (checked above; If-Match keeps it so): the seal covers the row as it will be.
+        const seal = items.sealer.sealed(rowOf(team, 'notes', noteId), sealedFields.notes, { ...item.fields, ...changes })[SEAL_COLUMN];
+        await items.api.patch(`${items.path}/${row.id}/fields`, { ...changes, [SEAL_COLUMN]: seal }, item.eTag);
         return done(note);
       });
     },
@@ -154,7 +177,7 @@ export function graphTeamDataOps(open: OpenTeam, listExists: (team: Team, listId
     async listNotes(team, patientId) {
       const items = await itemsOf(team, 'notes', false);
       if (!items) return [];
-      return (await patientNotes(items, patientId)).sort(byItemId).map(noteOf);
+      return firstOfEach((await patientNotes(items, patientId)).sort(byItemId).map((r) => noteOf(r, checkNote(team, items.sealer, r))));
     },
 
     async latestNotes(team, patientIds) {
@@ -172,7 +195,13 @@ export function graphTeamDataOps(open: OpenTeam, listExists: (team: Team, listId
       );
       // Oldest first: each patient's last item is its newest note; a withdrawn one is no one's latest.
       // A list's cell shows only the text: the earlier texts are not parsed.
-      for (const note of answers.flat().sort(byItemId).map(cellNoteOf)) if (!note.withdrawnAt) latest.set(note.patientId, note);
+      const notes = firstOfEach(
+        answers
+          .flat()
+          .sort(byItemId)
+          .map((r) => cellNoteOf(r, checkNote(team, items.sealer, r))),
+      );
+      for (const note of notes) if (!note.withdrawnAt) latest.set(note.patientId, note);
       return latest;
     },
   };
@@ -202,18 +231,33 @@ function revisionsOf(value: unknown): NoteRevision[] {
 
 const timeOrNull = (value: unknown) => (typeof value === 'string' && value ? value : null);
 
-function noteOf(r: ListItem): Note {
-  return { ...cellNoteOf(r), revisions: revisionsOf(r.fields.Revisions) };
+const noteIdOf = (r: ListItem) => String(r.fields.NoteId ?? r.id);
+
+/** Whether the app vouches for the note's row: its seal, under the note's own id, in this team. */
+const checkNote = (team: Team, sealer: RowSealer, r: ListItem): SealState =>
+  sealer.check(rowOf(team, 'notes', String(r.fields.NoteId ?? '')), sealedFields.notes, r);
+
+/** Each note once (a row copied whole in SharePoint repeats its note): the first row, oldest first. */
+function firstOfEach(notes: Note[]): Note[] {
+  const seen = new Set<string>();
+  return notes.filter((n) => !seen.has(n.id) && seen.add(n.id));
 }
 
-/** A note without its earlier texts. */
-function cellNoteOf(r: ListItem): Note {
+function noteOf(r: ListItem, state: SealState): Note {
+  return { ...cellNoteOf(r, state), revisions: revisionsOf(r.fields.Revisions) };
+}
+
+/**
+ * A note without its earlier texts. One the app cannot vouch for (`state` not sealed) is no one's:
+ * its author is left out and the name says why, so that its text is never shown as a clinician's.
+ */
+function cellNoteOf(r: ListItem, state: SealState): Note {
   const version = Number(r.fields.Version);
   return {
-    id: String(r.fields.NoteId ?? r.id),
+    id: noteIdOf(r),
     patientId: String(r.fields.PatientId ?? ''),
-    authorId: String(r.fields.AuthorId ?? ''),
-    authorName: String(r.fields.AuthorName ?? ''),
+    authorId: state === 'sealed' ? String(r.fields.AuthorId ?? '') : '',
+    authorName: state === 'sealed' ? String(r.fields.AuthorName ?? '') : unverifiedAuthor(state),
     text: String(r.fields.NoteText ?? ''),
     createdAt: String(r.fields.CreatedAt ?? ''),
     ...unedited,

@@ -3,7 +3,8 @@ import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { AuditEvent } from '../../../contract/audit.js';
 import { AuditStoreError } from '../audit-store-error.js';
-import { inclusiveEnd } from '../audit-range.js';
+import { CodedError } from '../../platform/problem.js';
+import { inclusiveEnd, parseAuditKey } from '../audit-range.js';
 import type { AuditLog, AuditQuery } from '../ports.js';
 
 const schema = `
@@ -91,7 +92,8 @@ export function sqliteAuditLog(db: Database.Database): SqliteAuditLog {
         throw storeError('appending', error);
       }
     },
-    query: (q) => pages(db, q),
+    // A key to continue after is checked now, before anything is read.
+    query: (q) => pages(db, q, startAfter(q.after)),
     async close() {},
   };
 }
@@ -102,8 +104,23 @@ function storeError(what: string, error: unknown): AuditStoreError {
   return new AuditStoreError(`${what} failed${typeof code === 'string' && /^SQLITE_\w+$/.test(code) ? ` (${code})` : ''}`);
 }
 
-/** Oldest first (time, then order of appending), a page per statement, keyed on the last record read. */
-async function* pages(db: Database.Database, q: AuditQuery): AsyncGenerator<AuditEvent> {
+/** A record's key (audit-range.ts): its time and its place in the order of appending. */
+const keyOf = (time: string, seq: number) => `${time}|${String(seq).padStart(12, '0')}`;
+
+/** Where a read continues after `after` (exclusive); from the start without it. Refuses a key not of this store. */
+function startAfter(after: string | undefined): { afterTime: string; afterSeq: number } {
+  if (after === undefined) return { afterTime: '', afterSeq: 0 };
+  const key = parseAuditKey(after);
+  if (!key || key.instance !== undefined) throw new CodedError('validation_failed', 'after: not a place in this audit trail.');
+  return { afterTime: key.time, afterSeq: key.seq };
+}
+
+/**
+ * Oldest first (time, then order of appending), a page per statement, keyed on the last record
+ * read; after `q.after` when given, telling `q.onKey` each record's key.
+ */
+async function* pages(db: Database.Database, q: AuditQuery, start: { afterTime: string; afterSeq: number }): AsyncGenerator<AuditEvent> {
+  let after = start;
   const where = ['tenant_id = @tenantId'];
   if (q.from) where.push('time >= @from');
   if (q.to) where.push('time <= @to');
@@ -119,13 +136,21 @@ async function* pages(db: Database.Database, q: AuditQuery): AsyncGenerator<Audi
   );
   // Records hold UTC times (toISOString): bounds are compared in the same form, `to` up to the end of its stated precision.
   const utc = (time?: string) => (time ? new Date(time).toISOString() : null);
-  const params = { teamId: null, userId: null, patientId: null, operation: null, ...q, from: utc(q.from), to: q.to ? inclusiveEnd(q.to) : null };
-  let after = { afterTime: '', afterSeq: 0 };
+  const params = {
+    tenantId: q.tenantId,
+    teamId: q.teamId ?? null,
+    userId: q.userId ?? null,
+    patientId: q.patientId ?? null,
+    operation: q.operation ?? null,
+    from: utc(q.from),
+    to: q.to ? inclusiveEnd(q.to) : null,
+  };
   let left = q.limit;
   while (left > 0) {
     const rows = page.all({ ...params, ...after, pageSize: Math.min(PAGE, left) }) as (AuditEvent & { seq: number })[];
     for (const { seq, ...event } of rows) {
       after = { afterTime: event.time, afterSeq: seq };
+      q.onKey?.(keyOf(event.time, seq));
       yield event;
     }
     left -= rows.length;

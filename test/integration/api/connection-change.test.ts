@@ -39,6 +39,7 @@ describe('changing where the patients come from', () => {
     expect(refused.status).toBe(412);
     expect(refused.body.code).toBe('precondition_failed');
     expect(refused.body.message).toContain('2 lists with 4 patients');
+    expect(refused.body.message).toContain('takes these 4 patients off the lists');
     expect(refused.body.message).toContain('"confirm": true');
     for (const p of found) expect(refused.body.message).not.toContain(p.id);
     expect(await connection()).toMatchObject({ mode: 'ehr', name: 'Ward EHR' });
@@ -55,11 +56,13 @@ describe('changing where the patients come from', () => {
 
     const confirmed = await server.api(who.owner, 'PUT', `${base}/connection`, { mode: 'manual', confirm: true });
     expect(confirmed).toMatchObject({ status: 200, body: { mode: 'manual' } });
-    // The lists keep their patients until someone removes them.
+    // The lists stay, without the old source's patients (source-change-data.test.ts has the rest).
     const lists = (await server.api(who.member, 'GET', `${base}/lists`)).body as { id: string; patientCount: number }[];
-    expect(lists.find((l) => l.id === ward.id)?.patientCount).toBe(3);
+    expect(lists.find((l) => l.id === ward.id)?.patientCount).toBe(0);
 
-    // And back to the EHR: the same rule the other way round.
+    // And back to the EHR: the same rule the other way round, once the lists hold patients again.
+    const hand = (await server.api(who.owner, 'POST', `${base}/manual-patients`, { name: 'Ada Lovelace', values: {} })).body;
+    await server.api(who.owner, 'POST', `${base}/lists/${ward.id}/patients`, { patientIds: [hand.id] });
     expect((await server.api(who.owner, 'PUT', `${base}/connection`, ehr)).body.code).toBe('precondition_failed');
     expect(await connection()).toMatchObject({ mode: 'manual' });
     expect((await server.api(who.owner, 'PUT', `${base}/connection`, { ...ehr, confirm: true })).body).toMatchObject({ mode: 'ehr', url: ehr.url });

@@ -1,9 +1,12 @@
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { checkAnswer } from '../../helpers/contract-check';
 import { cast, startTestServer } from '../../helpers/test-server';
 
-// A Manual-mode team that links an EHR keeps its lists: the hand-entered patients on them are marked as such, so the tab can say what they are instead of "not available from
-// the EHR" with an id; an EHR patient the EHR no longer gives is not marked.
+// A Manual-mode team that links an EHR keeps its lists, without their patients (source-change-data.test.ts). A list left by an
+// earlier version, which kept them, still holds hand-entered patients: they are marked as such, so the tab can say what they are
+// instead of "not available from the EHR" with an id; an EHR patient the EHR no longer gives is not marked.
 let server: Awaited<ReturnType<typeof startTestServer>>;
 beforeAll(async () => {
   server = await startTestServer();
@@ -27,6 +30,19 @@ it('marks the hand-entered patients left on a list once the team uses an EHR', a
   await call('POST', `${base}/lists/${rounds.id}/patients`, { patientIds: [kept.id] });
 
   await call('PUT', `${base}/connection`, { mode: 'ehr', url: server.info.sandbox.fhir.r4, name: 'Ward EHR', confirm: true });
+  expect((await call('GET', `${base}/lists/${rounds.id}`)).rows).toEqual([]);
+  // The list as an earlier version left it: the hand-entered patient still on it.
+  const db = new Database(join(server.dataDir, 'patients.sqlite'));
+  try {
+    db.prepare('INSERT INTO list_patients (list_id, patient_id, position, added_by, added_at) VALUES (?, ?, 0, ?, ?)').run(
+      rounds.id,
+      kept.id,
+      who.owner,
+      new Date().toISOString(),
+    );
+  } finally {
+    db.close();
+  }
   await call('POST', `${base}/lists/${rounds.id}/patients`, { patientIds: [ehrPatient!.id] });
   const shown = (await call('GET', `${base}/lists/${rounds.id}`)).rows as { patientId: string; available: boolean; handEntered?: boolean }[];
   expect(shown.map(({ patientId, available, handEntered }) => ({ patientId, available, handEntered }))).toEqual([

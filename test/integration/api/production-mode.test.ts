@@ -8,6 +8,7 @@ import { startAzurite, type Azurite } from '../../helpers/azurite';
 import { startFakeEntra, type FakeEntra } from '../../helpers/fake-entra';
 import { startGraphEmulator, type GraphEmulator } from '../../helpers/graph-emulator';
 import { suiteRateLimits } from '../../helpers/test-server';
+import { testSealKey } from '../../helpers/production-settings';
 
 // Production mode end to end, with what cannot run here replaced at its HTTP boundary: Teams SSO
 // tokens shaped like Azure AD's v1 and v2 access tokens (signed by a local key, published as a
@@ -55,6 +56,7 @@ beforeAll(async () => {
       EHR_FHIR_ORIGINS: 'https://fhir.example.org',
       AUDIT_STORE: 'azure-table',
       AUDIT_TABLE_CONNECTION_STRING: azurite.connectionString,
+      STORE_SEAL_KEYS: testSealKey,
     },
     { oboNetworkClient: entra.networkClient },
   );

@@ -113,6 +113,35 @@ export function auditLogContract(name: string, open: () => Promise<AuditLog>): v
       await log.close();
     });
 
+    it('continues after the key of any record it gave, each record once, in order, however many share a millisecond', async () => {
+      const log = await open();
+      const midnight = '2026-11-23T00:00:00.000Z';
+      const late = '2026-11-22T23:59:59.999Z';
+      // One call's 12 records in one millisecond, another call's at the same time, and some over midnight.
+      await log.append(...Array.from({ length: 12 }, (_, i) => event({ time: late, requestId: 'a', patientId: `a${i}` })));
+      await log.append(...Array.from({ length: 3 }, (_, i) => event({ time: late, requestId: 'b', patientId: `b${i}` })));
+      await log.append(...Array.from({ length: 4 }, (_, i) => event({ time: midnight, requestId: 'c', patientId: `c${i}` })));
+      for (const range of [{}, { from: '2026-11-22T00:00:00.000Z', to: '2026-11-23T23:59:59.999Z' }, { from: late, to: late }]) {
+        const all = await readAll(log.query({ tenantId: 'tenant-a', limit: 100, ...range }));
+        const paged: AuditEvent[] = [];
+        let after: string | undefined;
+        for (let pages = 0; pages < 50; pages++) {
+          const keys: string[] = [];
+          const page = await readAll(log.query({ tenantId: 'tenant-a', limit: 4, ...range, after, onKey: (key) => keys.push(key) }));
+          expect(keys).toHaveLength(page.length);
+          paged.push(...page);
+          if (page.length < 4) break;
+          after = keys.at(-1);
+        }
+        expect(paged.map((e) => e.patientId)).toEqual(all.map((e) => e.patientId));
+        expect(all.length).toBe('from' in range && range.to === late ? 15 : 19);
+      }
+      // A key it never gives is refused as the query is made, before anything is read.
+      for (const after of ['garbage', `${late}|12`, `${late}|000000000001|zz`, '2026-02-31T00:00:00.000Z|000000000001'])
+        expect(() => log.query({ tenantId: 'tenant-a', limit: 10, after })).toThrow(expect.objectContaining({ code: 'validation_failed' }));
+      await log.close();
+    });
+
     it('only adds: the same record appended twice is there twice, and records of one call made at once all stay', async () => {
       const log = await open();
       const same = event({});

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createExportTickets, TICKET_KNOWN_AFTER_EXPIRY_MS, type ExportGrant } from '../../../server/features/lists/export-tickets';
 import type { ImportFile } from '../../../server/features/manual/import-file';
 import { createImportUploads, type UploadOwner } from '../../../server/features/manual/import-uploads';
-import { memoryHeldItems, type HeldItems } from '../../../server/platform/held-items';
+import { heldQuota, memoryHeldItems, MiB, type HeldItems } from '../../../server/platform/held-items';
 import { Problem } from '../../../server/platform/problem';
 import { auditTableClient } from '../../../server/storage/azure-table/table-audit-log';
 import { openTableHeldItems, tableHeldItems } from '../../../server/storage/azure-table/table-held-items';
@@ -155,7 +155,7 @@ describe.each(stores)('held items in %s', (_name, open) => {
 
   it('an instance holds up to its cap: expired tickets make room, live ones are never pushed out', async () => {
     const { a, b, clock } = await open();
-    const tickets = createExportTickets({ store: a, max: 2 });
+    const tickets = createExportTickets({ store: a, quota: heldQuota({ items: 2, bytes: 64 * MiB }) });
     const of = (tenantId: string): ExportGrant => ({ ...grant, caller: { ...grant.caller, tenantId } });
     const first = await tickets.issue(grant);
     await tickets.issue(of('tenant-2'));
@@ -215,7 +215,7 @@ describe.each(stores)('held items in %s', (_name, open) => {
 
   it('uploads imported through the other instance no longer count against the cap of the one that held them', async () => {
     const { a, b } = await open();
-    const onA = createImportUploads({ store: a, max: 2 });
+    const onA = createImportUploads({ store: a, quota: heldQuota({ items: 2, bytes: 64 * MiB, perUser: 3, replaceOldest: true }) });
     const first = await onA.hold(owner, 'first.csv', file);
     await onA.hold({ ...owner, tenantId: 'tenant-2', userId: 'owner-2' }, 'second.csv', file);
     expect(await refusal(onA.hold({ ...owner, tenantId: 'tenant-3', userId: 'owner-3' }, 'third.csv', file))).toMatchObject({
@@ -229,17 +229,20 @@ describe.each(stores)('held items in %s', (_name, open) => {
 
   it("one organisation asking again and again fills its own share only: another's downloads and uploads still go through", async () => {
     const { a } = await open();
-    const tickets = createExportTickets({ store: a, max: 8 });
+    const tickets = createExportTickets({ store: a, quota: heldQuota({ items: 32, bytes: 64 * MiB }) });
     const of = (tenantId: string): ExportGrant => ({ ...grant, caller: { ...grant.caller, tenantId } });
-    // A quarter of the cap for one tenant.
+    // A sixteenth of the cap for one tenant.
     for (let i = 0; i < 2; i++) await tickets.issue(of('hostile-tenant'));
-    expect(await refusal(tickets.issue(of('hostile-tenant')))).toMatchObject({ status: 503, message: expect.stringMatching(/Too many downloads/) });
+    expect(await refusal(tickets.issue(of('hostile-tenant')))).toMatchObject({
+      status: 429,
+      message: expect.stringMatching(/^Your organization has/),
+    });
     expect((await tickets.issue(grant)).ticket).toMatch(/^[\w-]{43}$/);
-    // Uploads: half of the cap for one tenant.
-    const uploads = createImportUploads({ store: a, max: 4 });
+    // Uploads: a sixteenth of the cap for one tenant too.
+    const uploads = createImportUploads({ store: a, quota: heldQuota({ items: 32, bytes: 64 * MiB, perUser: 3, replaceOldest: true }) });
     for (const userId of ['h-1', 'h-2']) await uploads.hold({ tenantId: 'hostile-tenant', teamId: 'team-h', userId }, 'x.csv', file);
     expect(await refusal(uploads.hold({ tenantId: 'hostile-tenant', teamId: 'team-h', userId: 'h-3' }, 'x.csv', file))).toMatchObject({
-      status: 503,
+      status: 429,
     });
     expect(await uploads.hold(owner, 'ward.csv', file)).toMatch(/^[\w-]{43}$/);
   });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ManualPatientData } from '../../../contract/manual';
 import { openGraphStore } from '../../../server/storage/sharepoint/graph-store';
+import { testSealKeys } from '../../helpers/production-settings';
 import { openSqliteStore } from '../../../server/storage/sqlite/sqlite-store';
 import { startGraphEmulator, type GraphEmulator } from '../../helpers/graph-emulator';
 import { valueOf } from '../../../server/features/shared/outcomes';
@@ -51,7 +52,7 @@ describe('Graph store', () => {
   it('never leaves a discharged patient on a list; a discharge stopped half-way is finished by the next', async () => {
     const graph: GraphEmulator = await startGraphEmulator();
     graph.addGroup(team.tenantId, team.teamId);
-    const store = openGraphStore({ baseUrl: graph.url, getAccessToken: async (t) => graph.tokenFor(t) });
+    const store = openGraphStore({ baseUrl: graph.url, sealKeys: testSealKeys, getAccessToken: async (t) => graph.tokenFor(t) });
     cleanups.push(async () => {
       await store.close();
       await graph.close();

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openGraphStore, type GraphStoreOptions } from '../../../server/storage/sharepoint/graph-store';
+import { testSealKeys } from '../../helpers/production-settings';
 import type { TeamStore } from '../../../server/storage/ports';
 import { startGraphEmulator, type GraphEmulator, type GraphEmulatorOptions } from '../../helpers/graph-emulator';
 import type { EmulatedList } from '../../helpers/graph-emulator/model';
@@ -23,7 +24,7 @@ const start = async (options: GraphEmulatorOptions = {}) => {
 };
 
 const open = (options: Partial<GraphStoreOptions> = {}) => {
-  const store = openGraphStore({ baseUrl: graph.url, getAccessToken: async (t) => graph.tokenFor(t), ...options });
+  const store = openGraphStore({ baseUrl: graph.url, sealKeys: testSealKeys, getAccessToken: async (t) => graph.tokenFor(t), ...options });
   stores.push(store);
   return store;
 };

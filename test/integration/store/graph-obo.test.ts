@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openGraphStore } from '../../../server/storage/sharepoint/graph-store';
+import { testSealKeys } from '../../helpers/production-settings';
 import { createOboTokenSource, graphScopes, graphTokenForCaller, type OboTokenSource } from '../../../server/platform/graph/obo-token';
 import { startFakeEntra, type FakeEntra } from '../../helpers/fake-entra';
 import { startGraphEmulator, type GraphEmulator } from '../../helpers/graph-emulator';
@@ -44,7 +45,7 @@ describe('on-behalf-of Graph tokens (msal-node against a fake Azure AD)', () => 
 
   it('drives the Graph store with the caller’s token', async () => {
     const caller = { ssoToken: entra.ssoToken(tenant, 'avery'), tenantId: tenant };
-    const store = openGraphStore({ baseUrl: graph.url, getAccessToken: graphTokenForCaller(obo, () => caller) });
+    const store = openGraphStore({ baseUrl: graph.url, sealKeys: testSealKeys, getAccessToken: graphTokenForCaller(obo, () => caller) });
     const list = valueOf(await store.createList(team, 'Rounds', 'avery'));
     await store.addPatients(team, list.id, ['p1', 'p2'], 'avery');
     expect((await store.getList(team, list.id))!.patientIds).toEqual(['p1', 'p2']);
@@ -59,7 +60,7 @@ describe('on-behalf-of Graph tokens (msal-node against a fake Azure AD)', () => 
     entra.requireMfa('drew');
     for (const user of ['casey', 'drew']) {
       const caller = { ssoToken: entra.ssoToken(tenant, user), tenantId: tenant };
-      const store = openGraphStore({ baseUrl: graph.url, getAccessToken: graphTokenForCaller(obo, () => caller) });
+      const store = openGraphStore({ baseUrl: graph.url, sealKeys: testSealKeys, getAccessToken: graphTokenForCaller(obo, () => caller) });
       await expect(store.listLists(team)).rejects.toMatchObject({ name: 'GraphAccessError', code: 'consent_required' });
     }
     expect(graph.requests).toHaveLength(0);

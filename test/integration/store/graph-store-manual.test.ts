@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openGraphStore } from '../../../server/storage/sharepoint/graph-store';
+import { testSealKeys } from '../../helpers/production-settings';
 import type { TeamStore } from '../../../server/storage/ports';
 import { valueOf } from '../../../server/features/shared/outcomes';
 import type { ManualPatientData } from '../../../contract/manual';
@@ -14,7 +15,7 @@ let store: TeamStore;
 beforeEach(async () => {
   graph = await startGraphEmulator();
   graph.addGroup(team.tenantId, team.teamId);
-  store = openGraphStore({ baseUrl: graph.url, getAccessToken: async (t) => graph.tokenFor(t) });
+  store = openGraphStore({ baseUrl: graph.url, sealKeys: testSealKeys, getAccessToken: async (t) => graph.tokenFor(t) });
 });
 
 afterEach(async () => {

@@ -1,11 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GraphAccessError } from '../../../server/platform/graph/graph-errors';
 import { openGraphStore, type GraphStoreOptions } from '../../../server/storage/sharepoint/graph-store';
+import { testSealKeys } from '../../helpers/production-settings';
 import type { ListColumn } from '../../../contract/columns';
 import type { TeamStore } from '../../../server/storage/ports';
 import { startGraphEmulator, type GraphEmulator } from '../../helpers/graph-emulator';
 import type { EmulatedList } from '../../helpers/graph-emulator/model';
 import { valueOf } from '../../../server/features/shared/outcomes';
+import { rowSealer, SEAL_COLUMN } from '../../../server/storage/sharepoint/row-seal';
+import { rowOf, sealedFields } from '../../../server/storage/sharepoint/sealed-lists';
 
 const tenant = '3f6d1c2a-8b4e-4f7a-9c1d-2e5b7a9c0d11';
 const otherTenant = '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c22';
@@ -15,7 +18,7 @@ let graph: GraphEmulator;
 let store: TeamStore;
 
 const open = (options: Partial<GraphStoreOptions> = {}) =>
-  openGraphStore({ baseUrl: graph.url, getAccessToken: async (t) => graph.tokenFor(t), ...options });
+  openGraphStore({ baseUrl: graph.url, sealKeys: testSealKeys, getAccessToken: async (t) => graph.tokenFor(t), ...options });
 
 const listNamed = (displayName: string): EmulatedList => {
   const site = graph.state.siteOfGroup(tenant, team.teamId)!;
@@ -234,22 +237,24 @@ describe('Graph store in the team site', () => {
     expect(await fresh.getConnection(team)).toEqual({ mode: 'unset' });
   });
 
-  it('reads a note written before notes could be corrected as version 1, and corrects it', async () => {
+  it('reads a note written before notes could be corrected (or sealed) as version 1, by no one verified, and adds the columns', async () => {
     const note = valueOf(await store.addNote(team, 'pat-1', { id: 'user-1', name: 'Avery' }, 'Needs a chest X-ray'));
-    // The notes list as an earlier app version made it: without the correction columns, and a row without their fields.
+    // The notes list as an earlier app version made it: without the correction columns and the seal, and a row without their fields.
     const notes = listNamed('Patients app – notes');
-    const added = ['Version', 'EditedAt', 'WithdrawnAt', 'Revisions'];
+    const added = ['Version', 'EditedAt', 'WithdrawnAt', 'Revisions', SEAL_COLUMN];
     notes.columns = notes.columns.filter((c) => !added.includes(c.name));
     const row = [...notes.items.values()][0];
     for (const name of added) delete row.fields[name];
 
     const fresh = open();
-    expect(await fresh.listNotes(team, 'pat-1')).toEqual([note]);
-    const corrected = await fresh.reviseNote(team, 'pat-1', note.id, 'user-1', 'Needs a chest X-ray today', 1);
-    expect(corrected).toMatchObject({ ok: true, value: { text: 'Needs a chest X-ray today', version: 2 } });
+    // Its text is kept, but no one is named as its author: the app cannot tell it from a row written outside it.
+    expect(await fresh.listNotes(team, 'pat-1')).toEqual([
+      { ...note, authorId: '', authorName: '(not verified: written before the app sealed its records, or outside the app)' },
+    ]);
     expect(added.every((name) => notes.columns.some((c) => c.name === name))).toBe(true);
-    expect(row.fields).toMatchObject({ NoteText: 'Needs a chest X-ray today', Version: 2 });
-    expect(JSON.parse(String(row.fields.Revisions))).toEqual([{ text: 'Needs a chest X-ray', writtenAt: note.createdAt }]);
+    // So no one may correct it either, and it stays as it was.
+    expect(await fresh.reviseNote(team, 'pat-1', note.id, 'user-1', 'Needs a chest X-ray today', 1)).toEqual({ ok: false, reason: 'not_author' });
+    expect(row.fields).toMatchObject({ NoteText: 'Needs a chest X-ray', AuthorId: 'user-1' });
     await fresh.close();
   });
 
@@ -263,6 +268,8 @@ describe('Graph store in the team site', () => {
         const row = [...listNamed('Patients app – notes').items.values()][0];
         row.fields.NoteText = 'Fasting from 6 am';
         row.fields.Version = 2;
+        // Sealed as the other server seals what it writes (same key).
+        row.fields[SEAL_COLUMN] = rowSealer(testSealKeys).sealed(rowOf(team, 'notes', note.id), sealedFields.notes, row.fields)[SEAL_COLUMN];
         row.version += 1;
       },
     );

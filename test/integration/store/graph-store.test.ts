@@ -1,4 +1,5 @@
 import { openGraphStore } from '../../../server/storage/sharepoint/graph-store';
+import { testSealKeys } from '../../helpers/production-settings';
 import { startGraphEmulator } from '../../helpers/graph-emulator';
 import { storeContract } from './store-contract';
 
@@ -8,6 +9,7 @@ storeContract('Graph', async () => {
   const tokens = new Map<string, string>();
   const store = openGraphStore({
     baseUrl: graph.url,
+    sealKeys: testSealKeys,
     getAccessToken: async (tenantId) => {
       if (!tokens.has(tenantId)) tokens.set(tenantId, graph.tokenFor(tenantId));
       return tokens.get(tenantId)!;

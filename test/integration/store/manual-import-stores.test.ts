@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ManualPatientData } from '../../../contract/manual';
 import type { TeamStore } from '../../../server/storage/ports';
 import { openGraphStore } from '../../../server/storage/sharepoint/graph-store';
+import { testSealKeys } from '../../helpers/production-settings';
 import { openSqliteStore } from '../../../server/storage/sqlite/sqlite-store';
 import { startGraphEmulator, type GraphEmulator } from '../../helpers/graph-emulator';
 
@@ -89,7 +90,7 @@ describe('SharePoint store: an import', () => {
   const open = async (): Promise<{ graph: GraphEmulator; store: TeamStore }> => {
     const graph = await startGraphEmulator();
     graph.addGroup(team.tenantId, team.teamId);
-    const store = openGraphStore({ baseUrl: graph.url, getAccessToken: async (t) => graph.tokenFor(t) });
+    const store = openGraphStore({ baseUrl: graph.url, sealKeys: testSealKeys, getAccessToken: async (t) => graph.tokenFor(t) });
     cleanups.push(async () => {
       await store.close();
       await graph.close();

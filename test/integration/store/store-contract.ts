@@ -43,6 +43,27 @@ export function storeContract(name: string, open: () => Promise<{ store: TeamSto
     );
 
     it(
+      'keeps when the source began (sourceSince), and a connection without it as it was',
+      withStore(async (store) => {
+        const sourceSince = '2026-03-01T10:15:30.250Z';
+        await store.setConnection(teamA, { mode: 'manual', sourceSince }, 'u1');
+        expect(await store.getConnection(teamA)).toEqual({ mode: 'manual', sourceSince });
+        const ehr = {
+          mode: 'ehr' as const,
+          url: 'https://ehr.example.org/r4',
+          name: 'EHR',
+          fhirVersion: 'R4' as const,
+          auth: 'none' as const,
+          resources: ['Patient'],
+        };
+        await store.setConnection(teamA, { ...ehr, sourceSince }, 'u1');
+        expect(await store.getConnection(teamA)).toEqual({ ...ehr, sourceSince });
+        await store.setConnection(teamA, ehr, 'u1');
+        expect(await store.getConnection(teamA)).toStrictEqual(ehr);
+      }),
+    );
+
+    it(
       'creates lists with counts, adds without duplicates, removes',
       withStore(async (store) => {
         const list = valueOf(await store.createList(teamA, 'Rounds — 查房 — обход', 'u1'));

@@ -69,7 +69,11 @@ describe.each(PROJECTS)('$file', ({ file, env }) => {
 
   it('names in comments the secrets that belong in the git-ignored .user file', () => {
     const declared = text(`env/.env.${env}`).match(/^#\s*SECRET_[A-Z_]+=/gm) ?? [];
-    expect(declared.map((d) => d.replace(/^#\s*/, '').slice(0, -1)).sort()).toEqual(['SECRET_AAD_APP_CLIENT_SECRET', 'SECRET_EHR_CLIENT_SECRETS']);
+    expect(declared.map((d) => d.replace(/^#\s*/, '').slice(0, -1)).sort()).toEqual([
+      'SECRET_AAD_APP_CLIENT_SECRET',
+      'SECRET_EHR_CLIENT_SECRETS',
+      'SECRET_STORE_SEAL_KEY',
+    ]);
   });
 });
 
@@ -114,7 +118,7 @@ describe('m365agents.yml (dev on Azure App Service)', () => {
     const secrets = Object.entries(parameters)
       .filter(([, { value }]) => value.includes('${{SECRET_'))
       .map(([name]) => name);
-    expect(secrets.sort()).toEqual(['aadAppClientSecret', 'ehrClientSecrets']);
+    expect(secrets.sort()).toEqual(['aadAppClientSecret', 'ehrClientSecrets', 'storeSealKey']);
     for (const name of secrets) expect(decorators(name), name).toContain('@secure()');
   });
 

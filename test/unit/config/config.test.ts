@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../server/config';
-import { productionSettings } from '../../helpers/production-settings';
+import { productionSettings, testSealKey } from '../../helpers/production-settings';
 
 describe('configuration', () => {
   it('runs in dev mode with no settings at all, on loopback, with SQLite', () => {
@@ -71,6 +71,7 @@ describe('configuration', () => {
       EHR_FHIR_ORIGINS: 'https://fhir.example.org/r4',
       AUDIT_STORE: 'azure-table',
       AUDIT_TABLE_ENDPOINT: 'https://patientsaudit.table.core.windows.net',
+      STORE_SEAL_KEYS: testSealKey,
     });
     expect(production).toMatchObject({
       STORE: 'graph',
@@ -90,6 +91,7 @@ describe('configuration', () => {
       TAB_DOMAIN: 'patients.example.org',
       AUDIT_STORE: 'azure-table',
       AUDIT_TABLE_ENDPOINT: 'https://patientsaudit.table.core.windows.net',
+      STORE_SEAL_KEYS: testSealKey,
     };
     const single = loadConfig({
       ...production,

@@ -128,11 +128,14 @@ describe.each(releases)('conditions through %s', (release) => {
       value: [
         ...[...unconfirmed].reverse().map((code) => ({ display: words[code], clinicalStatus: 'active', verification: code })),
         { display: 'Known', clinicalStatus: 'active' },
-        ...(release === 'R4' ? [] : [{ display: 'Unknown', clinicalStatus: 'active' }]),
+        // `unknown` (DSTU2, STU3): not confirmed either, marked with the contract's `unconfirmed`.
+        ...(release === 'R4' ? [] : [{ display: 'Unknown', clinicalStatus: 'active', verification: 'unconfirmed' }]),
       ],
     });
     expect(cellText('conditions', row({ conditions: cell }))).toBe(
-      [...[...unconfirmed].reverse().map((code) => `${words[code]} (${code})`), 'Known', ...(release === 'R4' ? [] : ['Unknown'])].join('; '),
+      [...[...unconfirmed].reverse().map((code) => `${words[code]} (${code})`), 'Known', ...(release === 'R4' ? [] : ['Unknown (unconfirmed)'])].join(
+        '; ',
+      ),
     );
   });
 

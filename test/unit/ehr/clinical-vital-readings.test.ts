@@ -198,7 +198,7 @@ describe.each(releases)('units through %s', (release) => {
     const { shown, warnings } = listed('temperature', [
       observation(release, '8310-5', iso(t0), { valueQuantity: { value: 98.6, unit: '°F', system: UCUM, code: 'Cel' } }),
     ]);
-    expect(shown.text).toBe('98.6 Cel | °F');
+    expect(shown.text).toBe('98.6 Cel | °F (not flagged: unit not recognised)');
     expect(shown).not.toHaveProperty('flag');
     expect(warnings).toContainEqual({ code: 'vital_unit_conflict', count: 1 });
   });

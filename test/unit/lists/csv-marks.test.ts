@@ -43,3 +43,24 @@ describe('the CSV says what the tab marks', () => {
     expect(flag.value(r)).toBe('Critical high; preliminary');
   });
 });
+
+describe('the CSV says what the tab says of allergy statements and counted orders', () => {
+  it('a statement of no known allergy not confirmed by the EHR keeps its mark', () => {
+    const nka = (extra: object) => cellText('allergies', row({ allergies: ok([{ substance: null, criticality: null, noneKnown: true, ...extra }]) }));
+    expect(nka({ verification: 'unconfirmed' })).toBe('No known allergies (unconfirmed)');
+    expect(nka({})).toBe('No known allergies');
+  });
+
+  it('different orders of one drug read with their number', () => {
+    const text = cellText(
+      'medications',
+      row({
+        medications: ok([
+          { name: 'Heparin', status: 'on-hold', count: 2 },
+          { name: 'Metformin', status: 'active' },
+        ]),
+      }),
+    );
+    expect(text).toBe('Heparin ×2 (on hold); Metformin');
+  });
+});

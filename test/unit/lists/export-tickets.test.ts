@@ -6,7 +6,7 @@ import {
   type ExportGrant,
 } from '../../../server/features/lists/export-tickets';
 import { Problem } from '../../../server/platform/problem';
-import { memoryHeldItems } from '../../../server/platform/held-items';
+import { heldQuota, memoryHeldItems, MiB } from '../../../server/platform/held-items';
 
 const grant: ExportGrant = {
   caller: { tenantId: 't1', userId: 'u1', roles: [] },
@@ -84,8 +84,8 @@ describe('export download tickets', () => {
 
   it('are held up to a cap: expired ones make room, live ones are never pushed out', async () => {
     let now = 0;
-    const tickets = createExportTickets({ max: 2, store: memoryHeldItems({ now: () => now }) });
-    // One tenant may hold a quarter of the cap: each ticket here is another tenant's.
+    const tickets = createExportTickets({ quota: heldQuota({ items: 2, bytes: MiB }), store: memoryHeldItems({ now: () => now }) });
+    // One tenant may hold a sixteenth of the cap: each ticket here is another tenant's.
     const of = (tenantId: string): ExportGrant => ({ ...grant, caller: { ...grant.caller, tenantId } });
     const a = await tickets.issue(grant);
     await tickets.issue(of('t2'));
@@ -127,10 +127,10 @@ describe('export download tickets', () => {
     it('one user asking again and again is throttled alone: another user of the same tenant still gets tickets', async () => {
       const tickets = createExportTickets();
       expect(EXPORT_TICKETS_PER_USER).toBe(25);
-      // Far below the tenant's share (1,250 of the default 5,000).
+      // Far below the tenant's share (1,250 of the default 20,000).
       for (let i = 0; i < 25; i++) await tickets.issue(as('greedy'));
       expect(await refusal(() => tickets.issue(as('greedy')))).toMatchObject({
-        status: 503,
+        status: 429,
         message: 'You have too many downloads waiting to be fetched. Try again in a minute.',
       });
       // At once, too: requests at the same moment cannot pass the share together.
@@ -144,13 +144,14 @@ describe('export download tickets', () => {
 
     it('a ticket redeemed or expired frees its place in the user share', async () => {
       let now = 0;
-      const tickets = createExportTickets({ maxPerUser: 2, store: memoryHeldItems({ now: () => now }) });
+      const quota = heldQuota({ items: 5_000, bytes: 64 * MiB, perUser: 2 });
+      const tickets = createExportTickets({ quota, store: memoryHeldItems({ now: () => now }) });
       const first = await tickets.issue(as('u1'));
       await tickets.issue(as('u1'));
-      expect(await refusal(() => tickets.issue(as('u1')))).toMatchObject({ status: 503 });
+      expect(await refusal(() => tickets.issue(as('u1')))).toMatchObject({ status: 429 });
       await tickets.redeem(first.ticket, 'team-1', 'list-1');
       await tickets.issue(as('u1'));
-      expect(await refusal(() => tickets.issue(as('u1')))).toMatchObject({ status: 503 });
+      expect(await refusal(() => tickets.issue(as('u1')))).toMatchObject({ status: 429 });
       // Long after the two live tickets expired (and were forgotten), they no longer count.
       now += 10 * 60_000;
       await tickets.issue(as('u1'));
@@ -158,14 +159,16 @@ describe('export download tickets', () => {
     });
 
     it('users of one tenant still fill no more than its share together', async () => {
-      const tickets = createExportTickets({ max: 40, maxPerUser: 4 });
-      // The tenant's share is a quarter of 40: ten, whoever asks.
+      const tickets = createExportTickets({ quota: heldQuota({ items: 160, bytes: 64 * MiB, perUser: 4 }) });
+      // The tenant's share is a sixteenth of 160: ten, whoever asks.
       for (const user of ['a', 'b']) for (let i = 0; i < 4; i++) await tickets.issue(as(user));
       await tickets.issue(as('c'));
       await tickets.issue(as('c'));
       expect(await refusal(() => tickets.issue(as('c')))).toMatchObject({
-        status: 503,
-        message: expect.stringMatching(/^Too many downloads are being prepared/),
+        status: 429,
+        message: expect.stringMatching(
+          /^Your organization has as many downloads waiting to be fetched as one organization may \(10\)\. Open or let expire/,
+        ),
       });
       expect((await tickets.issue(as('a', 't2'))).ticket).toMatch(/^[\w-]{43}$/);
     });
