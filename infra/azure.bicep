@@ -59,6 +59,11 @@ param heldItemsTableName string = 'PatientsHeldItems'
 @description('Redundancy of the audit trail\'s storage account; ZRS or GZRS where the region offers them.')
 param auditStorageSku string = 'Standard_LRS'
 
+@minValue(30)
+@maxValue(730)
+@description('Days the Log Analytics workspace keeps logs, the audit table\'s write and delete logs and Key Vault\'s audit events included: set it to what the organisation\'s audit-retention policy asks.')
+param logRetentionDays int = 365
+
 var suffix = uniqueString(resourceGroup().id)
 var webAppName = '${resourceBaseName}-${suffix}'
 // Key Vault names: 3-24 letters, digits and hyphens, from a letter; storage accounts: 3-24 lowercase letters and digits.
@@ -251,7 +256,42 @@ resource workspace 'Microsoft.OperationalInsights/workspaces@2025-07-01' = {
     sku: {
       name: 'PerGB2018'
     }
-    retentionInDays: 30
+    retentionInDays: logRetentionDays
+  }
+}
+
+// Who wrote or deleted what in the audit table (anyone granting themselves a data role leaves a
+// trace), and who read the vault's secrets. Platform logs: operations, callers and keys, no
+// patient data (the audit table's row keys hold a time and a tenant id only).
+resource auditTableLogs 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'audit-table-writes-and-deletes'
+  scope: tableService
+  properties: {
+    workspaceId: workspace.id
+    logs: [
+      {
+        category: 'StorageWrite'
+        enabled: true
+      }
+      {
+        category: 'StorageDelete'
+        enabled: true
+      }
+    ]
+  }
+}
+
+resource keyVaultLogs 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'key-vault-audit-events'
+  scope: keyVault
+  properties: {
+    workspaceId: workspace.id
+    logs: [
+      {
+        category: 'AuditEvent'
+        enabled: true
+      }
+    ]
   }
 }
 

@@ -1,4 +1,6 @@
+import { isIP } from 'node:net';
 import { isAbsolute, resolve } from 'node:path';
+import { isNeverAllowed } from './ehr/address-class.js';
 import { z } from 'zod';
 import { guidPattern } from '../contract/id-syntax.js';
 import type { EhrPartner } from './ehr/partners.js';
@@ -6,6 +8,8 @@ import { LOG_LEVELS } from './platform/logger.js';
 import { loopbackHttp } from './platform/loopback.js';
 import { MIN_SEAL_KEY_BYTES, sealKeyBytes } from './storage/sharepoint/row-seal.js';
 
+/** How long after SIGTERM App Service kills the process (see server/platform/shutdown.ts). */
+const SIGTERM_KILL_MS = 30_000;
 /**
  * Settings from the environment, checked once at start; every missing or bad value is reported
  * together. Dev mode needs none. Production needs the app's Entra registration (Teams SSO and
@@ -118,7 +122,7 @@ const schema = z.object({
   STORE_SEAL_KEY_NAME: keyVaultSecretName.default('store-seal-key'),
   /** How often the EHR secrets are read from Key Vault (and at once when the partner refuses them). */
   KEY_VAULT_REFRESH_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
-  /** How long requests in flight may take to finish after SIGTERM; App Service kills the process 30 s after it. */
+  /** How long requests in flight may take to finish after SIGTERM; App Service kills the process 30 s after it (production: below SIGTERM_KILL_MS). */
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(20_000),
   /** Application Insights: when set, traces go there through Azure Monitor OpenTelemetry (server/platform/telemetry.ts). */
   APPLICATIONINSIGHTS_CONNECTION_STRING: z.string().min(1).optional(),
@@ -358,6 +362,20 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (c.AUDIT_TABLE_ENDPOINT && c.AUDIT_TABLE_CONNECTION_STRING)
     problems.push('  AUDIT_TABLE_ENDPOINT and AUDIT_TABLE_CONNECTION_STRING: set one, not both');
   if (c.APP_MODE === 'production') problems.push(...productionAddressProblems(c));
+  // A partner's origin, not a way around the link guard: it never reaches link-local or metadata addresses (link-guard.ts).
+  const unreachable = (c.EHR_LINK_ALLOW_LIST ?? []).filter((origin) => {
+    const host = new URL(origin).hostname.replace(/^\[|\]$/g, '');
+    return isIP(host) !== 0 && isNeverAllowed(host);
+  });
+  if (unreachable.length)
+    problems.push(
+      `  EHR_LINK_ALLOW_LIST: ${unreachable.length === 1 ? 'an origin is' : `${unreachable.length} origins are`} link-local or cloud metadata addresses (169.254.0.0/16, fe80::/10, 168.63.129.16), which no EHR link may reach`,
+    );
+  // App Service ends the process 30 s after SIGTERM: a longer grace would be cut by a kill, between a change and its audit record.
+  if (c.APP_MODE === 'production' && c.SHUTDOWN_GRACE_MS >= SIGTERM_KILL_MS)
+    problems.push(
+      `  SHUTDOWN_GRACE_MS: must be below ${SIGTERM_KILL_MS} in production mode (App Service kills the process ${SIGTERM_KILL_MS / 1000} s after SIGTERM)`,
+    );
   if (c.SSO === 'dev' && c.APP_MODE === 'production') problems.push('  SSO: dev tokens are for dev mode only; production verifies Azure AD tokens');
   if (c.SSO === 'azure-ad' && c.APP_MODE === 'dev') {
     for (const key of ['AAD_APP_CLIENT_ID', 'TAB_DOMAIN'] as const) if (!c[key]) problems.push(`  ${key}: required with SSO=azure-ad`);

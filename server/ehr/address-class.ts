@@ -15,7 +15,29 @@ const EXTRA_V6: [ipaddr.IPv6, number][] = [
 ];
 const NAT64_LOCAL = ipaddr.IPv6.parse('64:ff9b:1::');
 
+/**
+ * Addresses no EHR link may reach, allow-listed or not: link-local (IPv4 169.254/16, IPv6
+ * fe80::/10, where cloud instance metadata services answer, e.g. 169.254.169.254), Azure's host
+ * platform address 168.63.129.16 (a public-range address that answers only the host's own VMs:
+ * learn.microsoft.com/azure/virtual-network/what-is-ip-address-168-63-129-16) and AWS's IPv6
+ * metadata address fd00:ec2::254; also when an IPv6 address carries one of them in IPv4 form.
+ */
+export function isNeverAllowed(text: string): boolean {
+  if (!ipaddr.isValid(text)) return true;
+  const address = ipaddr.parse(text);
+  const v4s = address.kind() === 'ipv4' ? [address as ipaddr.IPv4] : embeddedIPv4(address as ipaddr.IPv6);
+  if (v4s.some((v4) => v4.range() === 'linkLocal' || v4.toString() === AZURE_HOST)) return true;
+  if (address.kind() === 'ipv6') {
+    const v6 = address as ipaddr.IPv6;
+    return v6.range() === 'linkLocal' || v6.toNormalizedString() === AWS_METADATA_V6;
+  }
+  return false;
+}
+const AZURE_HOST = '168.63.129.16';
+const AWS_METADATA_V6 = ipaddr.IPv6.parse('fd00:ec2::254').toNormalizedString();
+
 export function classifyAddress(text: string): AddressClass {
+  if (isNeverAllowed(text)) return 'reserved';
   if (!ipaddr.isValid(text)) return 'reserved';
   const address = ipaddr.parse(text);
   if (address.kind() === 'ipv4') {

@@ -2,12 +2,15 @@ import { lookup as dnsLookup } from 'node:dns/promises';
 import { isIP, type LookupFunction } from 'node:net';
 import { Agent, buildConnector, type Dispatcher } from 'undici';
 import { FhirError } from './types.js';
-import { classifyAddress } from './address-class.js';
+import { classifyAddress, isNeverAllowed } from './address-class.js';
 
 /**
  * Guards the FHIR links an owner types, which our server fetches (server-side request forgery):
  * https only, and only public addresses (see address-class.ts). Dev mode explicitly allows http
- * and loopback, for the sandbox on this machine.
+ * and loopback, for the sandbox on this machine. Origins the operator allow-lists
+ * (EHR_LINK_ALLOW_LIST: a partner on the hospital's network) may be http and private, but go
+ * through the same resolution and pinning, and never reach a link-local or metadata address
+ * (isNeverAllowed), whatever their name resolves to when the connection is made.
  *
  * Two checks: `checkUrl` before each request (scheme, credentials, the addresses the name has
  * now, for a plain early error), and the `dispatcher`, through which every EHR request goes:
@@ -39,6 +42,10 @@ export function createLinkGuard(options: LinkGuardOptions): LinkGuard {
   const resolve = options.resolve ?? defaultResolve;
   const allowed = new Set((options.allowOrigins ?? []).map((o) => new URL(o).origin));
 
+  /** Why an address of an allow-listed origin is refused: only what no link may reach. */
+  const refuseForAllowed = (address: string): FhirError | undefined =>
+    isIP(address) === 0 || isNeverAllowed(address) ? refusal(RESERVED) : undefined;
+
   /** Why an address is refused, or undefined when it may be connected to. */
   function refuseAddress(address: string): FhirError | undefined {
     if (isIP(address) === 0) return refusal(RESERVED);
@@ -47,55 +54,64 @@ export function createLinkGuard(options: LinkGuardOptions): LinkGuard {
     return refusal(kind === 'reserved' ? RESERVED : SELF);
   }
 
+  /** Every address `hostname` has now, or the EHR is unreachable. */
+  async function addressesOf(hostname: string): Promise<string[]> {
+    if (isIP(hostname)) return [hostname];
+    try {
+      return await resolve(hostname);
+    } catch {
+      throw new FhirError('ehr_unreachable', `The server ${hostname} could not be found. Check the link.`);
+    }
+  }
+
   async function checkUrl(url: URL): Promise<void> {
-    if (allowed.has(url.origin)) return;
+    if (allowed.has(url.origin)) {
+      for (const address of await addressesOf(url.hostname.replace(/^\[|\]$/g, ''))) {
+        const refused = refuseForAllowed(address);
+        if (refused) throw refused;
+      }
+      return;
+    }
     if (url.protocol !== 'https:' && !(options.allowHttp && url.protocol === 'http:')) {
       throw refusal(options.allowHttp ? 'The link must start with https:// or http://.' : 'The link must start with https://.');
     }
     if (url.username || url.password) throw refusal('The link must not contain a user name or password.');
     const hostname = url.hostname.replace(/^\[|\]$/g, '');
     if (!options.allowLoopback && /(^|\.)localhost\.?$/i.test(hostname)) throw refusal(SELF);
-    let addresses: string[];
-    if (isIP(hostname)) addresses = [hostname];
-    else {
-      try {
-        addresses = await resolve(hostname);
-      } catch {
-        throw new FhirError('ehr_unreachable', `The server ${hostname} could not be found. Check the link.`);
-      }
-    }
-    for (const address of addresses) {
+    for (const address of await addressesOf(hostname)) {
       const refused = refuseAddress(address);
       if (refused) throw refused;
     }
   }
 
-  /** net.connect's lookup: resolves with the guard's resolver and fails on any refused address. */
-  const lookup: LookupFunction = (hostname, lookupOptions, callback) => {
-    resolve(hostname).then(
-      (addresses) => {
-        const refused = addresses.map(refuseAddress).find(Boolean);
-        if (refused) return callback(refused, '', 0);
-        const family = lookupOptions.family === 4 || lookupOptions.family === 6 ? lookupOptions.family : 0;
-        const found = addresses.map((address) => ({ address, family: isIP(address) })).filter((a) => family === 0 || a.family === family);
-        if (found.length === 0) return callback(Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' }), '', 0);
-        if (lookupOptions.all) return (callback as unknown as (e: null, all: typeof found) => void)(null, found);
-        callback(null, found[0].address, found[0].family);
-      },
-      (error: Error) => callback(error as NodeJS.ErrnoException, '', 0),
-    );
-  };
+  /** net.connect's lookup: resolves with the guard's resolver and fails on any address `refuse` refuses. */
+  const lookupWith =
+    (refuse: (address: string) => FhirError | undefined): LookupFunction =>
+    (hostname, lookupOptions, callback) => {
+      resolve(hostname).then(
+        (addresses) => {
+          const refused = addresses.map(refuse).find(Boolean);
+          if (refused) return callback(refused, '', 0);
+          const family = lookupOptions.family === 4 || lookupOptions.family === 6 ? lookupOptions.family : 0;
+          const found = addresses.map((address) => ({ address, family: isIP(address) })).filter((a) => family === 0 || a.family === family);
+          if (found.length === 0) return callback(Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' }), '', 0);
+          if (lookupOptions.all) return (callback as unknown as (e: null, all: typeof found) => void)(null, found);
+          callback(null, found[0].address, found[0].family);
+        },
+        (error: Error) => callback(error as NodeJS.ErrnoException, '', 0),
+      );
+    };
 
-  const guarded = buildConnector({ lookup });
-  const open = buildConnector({});
+  const guarded = buildConnector({ lookup: lookupWith(refuseAddress) });
+  const allowListed = buildConnector({ lookup: lookupWith(refuseForAllowed) });
   const connect: buildConnector.connector = (target, callback) => {
-    if (allowed.has(originOf(target))) return open(target, callback);
+    const isAllowed = allowed.has(originOf(target));
     // net.connect looks up names only: a literal address is checked here.
     if (isIP(target.hostname)) {
-      const refused = refuseAddress(target.hostname);
+      const refused = (isAllowed ? refuseForAllowed : refuseAddress)(target.hostname);
       if (refused) return callback(refused, null);
     }
-    return guarded(target, callback);
+    return (isAllowed ? allowListed : guarded)(target, callback);
   };
 
   return { checkUrl, dispatcher: new Agent({ connect }) };

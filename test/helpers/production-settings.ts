@@ -1,3 +1,5 @@
+import { ConfigError, loadConfig } from '../../server/config';
+
 /** A seal key for the Graph store in tests (32 bytes, base64): a test value, never a deployment's. */
 export const testSealKey = Buffer.alloc(32, 7).toString('base64');
 
@@ -22,3 +24,14 @@ export const productionSettings: Record<string, string> = {
   AUDIT_TABLE_ENDPOINT: 'https://patientsaudit.table.core.windows.net',
   STORE_SEAL_KEYS: testSealKey,
 };
+
+/** What loadConfig says of `env`: its ConfigError's message (every refused setting), or 'started'. */
+export function configProblems(env: Record<string, string>): string {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.message;
+    throw err;
+  }
+  return 'started';
+}

@@ -1,18 +1,12 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { AuditOperation } from '../../../contract/audit.js';
 import { Problem } from '../../platform/problem.js';
+import type { AuditQuery } from '../../storage/ports.js';
 
-/** What a continuation token is bound to: the tenant and every filter, as the store is asked them. */
-export interface TrailFilters {
-  tenantId: string;
-  /** `from` a UTC ISO time, `to` as given (the store reads it to the end of its stated precision). */
-  from?: string;
-  to?: string;
-  teamId?: string;
-  userId?: string;
-  patientId?: string;
-  operation?: AuditOperation;
-}
+/**
+ * What a continuation token is bound to: the tenant and every filter, as the store is asked them
+ * (`from` a UTC ISO time, `to` as given: the store reads it to the end of its stated precision).
+ */
+export type TrailFilters = Omit<AuditQuery, 'limit' | 'after' | 'onKey'>;
 
 /**
  * Continuation tokens of `GET /api/audit` (contract/audit.ts `after`, `next`):

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../server/config';
-import { productionSettings, testSealKey } from '../../helpers/production-settings';
+import { configProblems, productionSettings, testSealKey } from '../../helpers/production-settings';
 
 describe('configuration', () => {
   it('runs in dev mode with no settings at all, on loopback, with SQLite', () => {
@@ -139,14 +139,7 @@ describe('configuration', () => {
   });
 
   it('refuses at start, in production, an address a credential or patient data would go to over plain http', () => {
-    const refusal = (env: Record<string, string>) => {
-      try {
-        loadConfig({ ...productionSettings, ...env });
-      } catch (err) {
-        return (err as Error).message;
-      }
-      return 'started';
-    };
+    const refusal = (env: Record<string, string>) => configProblems({ ...productionSettings, ...env });
     expect(refusal({})).toBe('started');
     expect(refusal({ EHR_TOKEN_ENDPOINT: 'http://partner.example.org/oauth/token' })).toMatch(
       /EHR_TOKEN_ENDPOINT: must be https addresses in production mode/,
@@ -170,6 +163,19 @@ describe('configuration', () => {
       loadConfig({ EHR_CLIENT_ID: 'a', EHR_CLIENT_SECRETS: 's', EHR_TOKEN_ENDPOINT: 'http://127.0.0.1:9/t', EHR_FHIR_ORIGINS: 'http://127.0.0.1:9' })
         .APP_MODE,
     ).toBe('dev');
+  });
+
+  it('refuses an EHR allow-list that names a link-local or metadata address, and a shutdown grace App Service would cut', () => {
+    const refusal = (env: Record<string, string>) => configProblems({ ...productionSettings, ...env });
+    for (const origin of ['http://169.254.169.254', 'http://[fe80::1]:8080', 'http://168.63.129.16', 'http://[::ffff:169.254.169.254]'])
+      expect(refusal({ EHR_LINK_ALLOW_LIST: `http://ehr.hospital.internal,${origin}` }), origin).toMatch(
+        /EHR_LINK_ALLOW_LIST: an origin is link-local or cloud metadata addresses/,
+      );
+    expect(() => loadConfig({ EHR_LINK_ALLOW_LIST: 'http://169.254.169.254' })).toThrow(/EHR_LINK_ALLOW_LIST/);
+    expect(refusal({ EHR_LINK_ALLOW_LIST: 'http://10.0.0.5:8080' })).toBe('started');
+    expect(refusal({ SHUTDOWN_GRACE_MS: '30000' })).toMatch(/SHUTDOWN_GRACE_MS: must be below 30000 in production mode/);
+    expect(refusal({ SHUTDOWN_GRACE_MS: '29000' })).toBe('started');
+    expect(loadConfig({ SHUTDOWN_GRACE_MS: '90000' }).SHUTDOWN_GRACE_MS).toBe(90_000);
   });
 
   it('verifies Azure AD tokens in dev mode only when asked, and never dev tokens in production', () => {

@@ -1,31 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, unknownSettingMessage, unknownSettings } from '../../../server/config';
-import { productionSettings } from '../../helpers/production-settings';
+import { loadConfig, unknownSettingMessage, unknownSettings } from '../../../server/config';
+import { configProblems, productionSettings } from '../../helpers/production-settings';
 
-/** What an outside IT admin deploying the app ran into: each class of setting it must refuse or name. */
-const problemsOf = (env: Record<string, string>) => {
-  try {
-    loadConfig(env);
-  } catch (err) {
-    if (err instanceof ConfigError) return err.message;
-    throw err;
-  }
-  return 'started';
-};
 const { AUDIT_STORE: _store, AUDIT_TABLE_ENDPOINT: _endpoint, ...productionWithoutAudit } = productionSettings;
 const accountKey = 'c2VjcmV0LWtleS1vZi10aGUtYWNjb3VudA==';
 const vault = 'https://kvpatients.vault.azure.net/';
 
 describe('the audit trail in production', () => {
   it('is never SQLite: AUDIT_STORE missing is reported with the other missing settings at once', () => {
-    const problems = problemsOf({ APP_MODE: 'production' });
+    const problems = configProblems({ APP_MODE: 'production' });
     expect(problems).toMatch(/AUDIT_STORE: required in production mode \(azure-table/);
     expect(problems).toContain('AAD_APP_CLIENT_ID: required in production mode');
-    expect(problemsOf(productionWithoutAudit)).toMatch(/^ {2}AUDIT_STORE: required in production mode/m);
+    expect(configProblems(productionWithoutAudit)).toMatch(/^ {2}AUDIT_STORE: required in production mode/m);
   });
 
   it('refuses AUDIT_STORE=sqlite in production, naming the setting and the value allowed', () => {
-    expect(problemsOf({ ...productionWithoutAudit, AUDIT_STORE: 'sqlite' })).toMatch(
+    expect(configProblems({ ...productionWithoutAudit, AUDIT_STORE: 'sqlite' })).toMatch(
       /AUDIT_STORE: sqlite is not allowed in production mode; set AUDIT_STORE=azure-table/,
     );
     // Dev mode keeps its embedded default.
@@ -39,7 +29,7 @@ describe('EHR client secrets from Key Vault', () => {
     const config = loadConfig({ ...withoutSecrets, KEY_VAULT_URL: vault, EHR_CLIENT_SECRET_NAME: 'partner-secret' });
     expect(config.ehrPartners).toEqual([expect.objectContaining({ clientId: 'app', clientSecrets: [], clientSecretName: 'partner-secret' })]);
     // Without a vault the secrets are still required, and say where else they may come from.
-    expect(problemsOf(withoutSecrets)).toMatch(/EHR_CLIENT_SECRETS: required in production mode \(or KEY_VAULT_URL/);
+    expect(configProblems(withoutSecrets)).toMatch(/EHR_CLIENT_SECRETS: required in production mode \(or KEY_VAULT_URL/);
   });
 
   it('takes an EHR_PARTNERS entry with clientSecretName and no clientSecrets when KEY_VAULT_URL is set', () => {
@@ -56,18 +46,18 @@ describe('EHR client secrets from Key Vault', () => {
       { tokenEndpoint: 'https://b.example.org/token', clientId: 'b', fhirOrigins: ['https://fhir.b.example.org'] },
       { tokenEndpoint: 'https://c.example.org/token', clientId: 'c', clientSecrets: 42, fhirOrigins: ['https://fhir.c.example.org'] },
     ];
-    const problems = problemsOf({ ...productionSettings, EHR_PARTNERS: JSON.stringify(partners) });
+    const problems = configProblems({ ...productionSettings, EHR_PARTNERS: JSON.stringify(partners) });
     expect(problems).toContain('EHR_PARTNERS entry 3 (client c): clientSecrets must be a list of secrets');
     expect(problems).not.toMatch(/EHR_PARTNERS\.\d/);
     expect(problems).not.toContain('Invalid input');
-    const noSecret = problemsOf({ ...productionSettings, EHR_PARTNERS: JSON.stringify(partners.slice(0, 2)) });
+    const noSecret = configProblems({ ...productionSettings, EHR_PARTNERS: JSON.stringify(partners.slice(0, 2)) });
     expect(noSecret).toContain('EHR_PARTNERS entry 2 (client b): needs clientSecrets or clientSecretName (with KEY_VAULT_URL)');
   });
 });
 
 describe('an audit table connection string in production', () => {
   const withConnection = (connectionString: string) =>
-    problemsOf({ ...productionWithoutAudit, AUDIT_STORE: 'azure-table', AUDIT_TABLE_CONNECTION_STRING: connectionString });
+    configProblems({ ...productionWithoutAudit, AUDIT_STORE: 'azure-table', AUDIT_TABLE_CONNECTION_STRING: connectionString });
 
   it('is refused when its key would go to a plain-http endpoint off this machine, naming the setting and never the key', () => {
     for (const connectionString of [
@@ -135,7 +125,7 @@ describe('an audit table connection string the storage client cannot read', () =
     ['no key', 'DefaultEndpointsProtocol=https;AccountName=patients;EndpointSuffix=core.windows.net'],
     ['not key=value pairs', 'patients audit table'],
   ])('is refused at start with %s, naming the setting, never quoting the value', (_what, value) => {
-    const problems = problemsOf({ ...productionWithoutAudit, AUDIT_STORE: 'azure-table', AUDIT_TABLE_CONNECTION_STRING: value });
+    const problems = configProblems({ ...productionWithoutAudit, AUDIT_STORE: 'azure-table', AUDIT_TABLE_CONNECTION_STRING: value });
     expect(problems).toMatch(/^ {2}AUDIT_TABLE_CONNECTION_STRING: not a storage account connection string/m);
     expect(problems).not.toContain(accountKey);
     expect(problems).not.toContain('notaurl');
@@ -145,6 +135,6 @@ describe('an audit table connection string the storage client cannot read', () =
     ['an account key and a suffix', `DefaultEndpointsProtocol=https;AccountName=patients;AccountKey=${accountKey};EndpointSuffix=core.windows.net`],
     ['a table endpoint and a SAS', 'AccountName=patients;SharedAccessSignature=sv=2024&sig=x;TableEndpoint=https://patients.table.core.windows.net/'],
   ])('takes %s', (_what, value) => {
-    expect(problemsOf({ ...productionWithoutAudit, AUDIT_STORE: 'azure-table', AUDIT_TABLE_CONNECTION_STRING: value })).toBe('started');
+    expect(configProblems({ ...productionWithoutAudit, AUDIT_STORE: 'azure-table', AUDIT_TABLE_CONNECTION_STRING: value })).toBe('started');
   });
 });

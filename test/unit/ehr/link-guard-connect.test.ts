@@ -201,6 +201,22 @@ describe('the FHIR link guard against hostile addresses', () => {
     await onPremises.dispatcher.close();
   });
 
+  it('an allowed origin is pinned at connection too: a name that turns to a metadata address connects nowhere', async () => {
+    let lookups = 0;
+    // Checked while it names the listener; by the time it connects it names the metadata address.
+    const rebinding = async () => (++lookups === 1 ? ['127.0.0.1'] : ['169.254.169.254']);
+    const allowed = `http://partner.test:${target.port}`;
+    const guard = createLinkGuard({ allowHttp: false, allowLoopback: false, resolve: rebinding, allowOrigins: [allowed] });
+    const transport = createTransport({ checkUrl: guard.checkUrl, dispatcher: guard.dispatcher, timeoutMs: 2000 });
+    expect(await failure(transport(get(`${allowed}/fhir/metadata`)))).toMatchObject({
+      code: 'link_not_allowed',
+      message: expect.stringContaining('private or reserved'),
+    });
+    expect(lookups).toBe(2);
+    expect(target.connections).toBe(0);
+    await guard.dispatcher.close();
+  });
+
   it('hands a replacement fetch the guarded dispatcher', async () => {
     const guard = createLinkGuard({ allowHttp: false, allowLoopback: false, resolve });
     const seen: EhrFetchInit[] = [];

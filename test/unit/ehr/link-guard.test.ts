@@ -7,6 +7,9 @@ const dns: Record<string, string[]> = {
   'rebind.example.org': ['93.184.215.14', '127.0.0.1'],
   'metadata.example.org': ['169.254.169.254'],
   'v6local.example.org': ['fd00::1'],
+  'azure-host.example.org': ['168.63.129.16'],
+  'intranet-rebound.example.org': ['10.1.2.3', '169.254.169.254'],
+  'mapped-metadata.example.org': ['::ffff:169.254.169.254'],
 };
 const resolve = async (host: string) => {
   const found = dns[host];
@@ -29,6 +32,7 @@ describe('FHIR link guard', () => {
     ['the cloud metadata address', 'https://metadata.example.org/', 'private'],
     ['an IPv6 unique local address', 'https://v6local.example.org/', 'private'],
     ['an IPv6 loopback literal', 'https://[::1]/fhir', 'this server'],
+    ["Azure's host platform address (public range, answers only the host's own machines)", 'https://azure-host.example.org/', 'private'],
     ['credentials in the link', 'https://user:pw@ehr.example.org/fhir', 'user name'],
     ['another scheme', 'ftp://ehr.example.org/fhir', 'https://'],
   ])('refuses %s', async (_name, link, reason) => {
@@ -53,5 +57,24 @@ describe('FHIR link guard', () => {
   it('allows http and loopback in dev mode, still not private networks', async () => {
     await expect(dev(new URL('http://127.0.0.1:3978/sandbox/r4'))).resolves.toBeUndefined();
     await expect(dev(new URL('http://intranet.example.org/fhir'))).rejects.toMatchObject({ code: 'link_not_allowed' });
+  });
+
+  it('an allowed origin may be private, but never reaches a link-local or metadata address, whatever its name resolves to', async () => {
+    const allowOrigins = [
+      'http://intranet.example.org:8080',
+      'http://metadata.example.org',
+      'http://intranet-rebound.example.org',
+      'http://mapped-metadata.example.org',
+      'http://azure-host.example.org',
+      'http://169.254.169.254',
+      'http://[fe80::1]',
+    ];
+    const onPremises = createLinkGuard({ allowHttp: false, allowLoopback: false, resolve, allowOrigins }).checkUrl;
+    await expect(onPremises(new URL('http://intranet.example.org:8080/fhir'))).resolves.toBeUndefined();
+    for (const origin of allowOrigins.slice(1))
+      await expect(onPremises(new URL(`${origin}/latest/meta-data/`)), origin).rejects.toMatchObject({
+        code: 'link_not_allowed',
+        message: expect.stringContaining('private or reserved'),
+      });
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../../server/config';
+import { loadConfig } from '../../../server/config';
+import { configProblems } from '../../helpers/production-settings';
 
 /** Production settings as infra/azure.bicep gives them, with the Key Vault references resolved. */
 const production = {
@@ -17,16 +18,6 @@ const production = {
   STORE_SEAL_KEYS: Buffer.alloc(32, 9).toString('base64'),
 };
 
-const problemsOf = (env: Record<string, string>) => {
-  try {
-    loadConfig(env);
-  } catch (err) {
-    if (err instanceof ConfigError) return err.message;
-    throw err;
-  }
-  return '';
-};
-
 describe('Key Vault settings', () => {
   it('reads the EHR client secret from the vault under its default name when KEY_VAULT_URL is set', () => {
     const config = loadConfig(production);
@@ -37,14 +28,16 @@ describe('Key Vault settings', () => {
 
   it('stops the start on a Key Vault reference App Service could not resolve, naming the setting only', () => {
     const unresolved = '@Microsoft.KeyVault(SecretUri=https://kvpatients.vault.azure.net/secrets/aad-app-client-secret)';
-    const problems = problemsOf({ ...production, SECRET_AAD_APP_CLIENT_SECRET: unresolved, EHR_CLIENT_SECRETS: unresolved });
+    const problems = configProblems({ ...production, SECRET_AAD_APP_CLIENT_SECRET: unresolved, EHR_CLIENT_SECRETS: unresolved });
     expect(problems).toMatch(/SECRET_AAD_APP_CLIENT_SECRET: App Service could not resolve its Key Vault reference/);
     expect(problems).toMatch(/EHR_CLIENT_SECRETS: App Service could not resolve its Key Vault reference/);
   });
 
   it('refuses a vault over plain http, a bad secret name, and a partner secret name without a vault', () => {
-    expect(problemsOf({ ...production, KEY_VAULT_URL: 'http://kvpatients.vault.azure.net/' })).toMatch(/KEY_VAULT_URL: must be an https address/);
-    expect(problemsOf({ ...production, EHR_CLIENT_SECRET_NAME: 'ehr_secret!' })).toMatch(/EHR_CLIENT_SECRET_NAME: must be a Key Vault secret name/);
+    expect(configProblems({ ...production, KEY_VAULT_URL: 'http://kvpatients.vault.azure.net/' })).toMatch(/KEY_VAULT_URL: must be an https address/);
+    expect(configProblems({ ...production, EHR_CLIENT_SECRET_NAME: 'ehr_secret!' })).toMatch(
+      /EHR_CLIENT_SECRET_NAME: must be a Key Vault secret name/,
+    );
     const partners = JSON.stringify([
       {
         tokenEndpoint: 'https://other.example.org/token',
@@ -54,7 +47,7 @@ describe('Key Vault settings', () => {
         clientSecretName: 'other-secret',
       },
     ]);
-    expect(problemsOf({ ...production, KEY_VAULT_URL: '', EHR_PARTNERS: partners })).toMatch(
+    expect(configProblems({ ...production, KEY_VAULT_URL: '', EHR_PARTNERS: partners })).toMatch(
       /EHR_PARTNERS entry 1 \(client b\): clientSecretName needs KEY_VAULT_URL/,
     );
     expect(loadConfig({ ...production, EHR_PARTNERS: partners }).ehrPartners.map((p) => p.clientSecretName)).toEqual([
