@@ -4,7 +4,7 @@ import type { TeamKey } from '../../storage/ports.js';
 import { recordRead } from '../shared/audit-trail.js';
 import type { ApiDeps } from '../shared/deps.js';
 import { problems } from '../shared/outcomes.js';
-import { ehrLinkOf } from '../shared/team-connection.js';
+import { ehrLinkIn, ehrLinkOf } from '../shared/team-connection.js';
 import type { PageLinks } from './page-links.js';
 import type { PatientSearch } from './search-query.js';
 
@@ -51,7 +51,7 @@ export async function readPatient({ store, ehr }: ApiDeps, team: TeamKey, id: st
 /** Everything the EHR has on the patient, with the team's notes written under its current source (not those from before it changed). */
 export async function readPatientDetails({ store, ehr }: ApiDeps, team: TeamKey, id: string): Promise<PatientDetailsAnswer> {
   const connection = await store.getConnection(team);
-  const url = await ehrLinkOf(store, team);
+  const url = ehrLinkIn(connection);
   const [details, notes] = await Promise.all([ehr.readPatientDetails(url, team.tenantId, id), store.listNotes(team, id)]);
   if (!details) throw problems.patientNotFound();
   await recordRead(store.audit, 'PatientView', { patientIds: [id] });

@@ -1,9 +1,13 @@
-import type { TeamKey, TeamStore } from '../../storage/ports.js';
+import type { Connection, TeamKey, TeamStore } from '../../storage/ports.js';
 import { problems } from './outcomes.js';
 
 /** The team's EHR link, or a clear refusal when the team is not in EHR mode. */
 export async function ehrLinkOf(store: TeamStore, team: TeamKey): Promise<string> {
-  const connection = await store.getConnection(team);
+  return ehrLinkIn(await store.getConnection(team));
+}
+
+/** The EHR link of a connection already read, or the refusal unless it is one. */
+export function ehrLinkIn(connection: Connection): string {
   if (connection.mode !== 'ehr') throw problems.notEhrMode();
   return connection.url;
 }

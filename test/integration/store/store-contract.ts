@@ -24,18 +24,19 @@ export function storeContract(name: string, open: () => Promise<{ store: TeamSto
   };
 
   describe(`${name} store contract`, () => {
+    const ehr = {
+      mode: 'ehr' as const,
+      url: 'https://ehr.example.org/r4',
+      name: 'EHR',
+      fhirVersion: 'R4' as const,
+      auth: 'none' as const,
+      resources: ['Patient'],
+    };
+
     it(
       'starts empty and keeps the connection',
       withStore(async (store) => {
         expect(await store.getConnection(teamA)).toEqual({ mode: 'unset' });
-        const ehr = {
-          mode: 'ehr' as const,
-          url: 'https://ehr.example.org/r4',
-          name: 'EHR',
-          fhirVersion: 'R4' as const,
-          auth: 'none' as const,
-          resources: ['Patient'],
-        };
         await store.setConnection(teamA, ehr, 'u1');
         expect(await store.getConnection(teamA)).toEqual(ehr);
         expect(await store.getConnection(teamB)).toEqual({ mode: 'unset' });
@@ -48,14 +49,6 @@ export function storeContract(name: string, open: () => Promise<{ store: TeamSto
         const sourceSince = '2026-03-01T10:15:30.250Z';
         await store.setConnection(teamA, { mode: 'manual', sourceSince }, 'u1');
         expect(await store.getConnection(teamA)).toEqual({ mode: 'manual', sourceSince });
-        const ehr = {
-          mode: 'ehr' as const,
-          url: 'https://ehr.example.org/r4',
-          name: 'EHR',
-          fhirVersion: 'R4' as const,
-          auth: 'none' as const,
-          resources: ['Patient'],
-        };
         await store.setConnection(teamA, { ...ehr, sourceSince }, 'u1');
         expect(await store.getConnection(teamA)).toEqual({ ...ehr, sourceSince });
         await store.setConnection(teamA, ehr, 'u1');
