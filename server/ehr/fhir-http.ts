@@ -1,7 +1,7 @@
 import { summariseOutcome } from './operation-outcome.js';
 import type { RawResponse, Transport } from './transport.js';
 import { FhirError } from './types.js';
-import { parseEhrJson } from './shown-text.js';
+import { parseAnswerJson } from './answer-json.js';
 
 export const FHIR_ACCEPT = 'application/fhir+json, application/json+fhir, application/json';
 const JSON_TYPES = new Set(['application/fhir+json', 'application/json+fhir', 'application/json']);
@@ -115,13 +115,22 @@ function parseBody(raw: RawResponse, ok: boolean): unknown {
     const what = MEDIA_TYPE.test(raw.mediaType) ? raw.mediaType : raw.mediaType ? 'content of an unknown type' : 'an answer without content type';
     throw new FhirError('not_fhir', `The EHR answered with ${what} instead of FHIR JSON.`, raw.status);
   }
-  if (raw.text.trim() === '') return undefined;
+  if (isBlank(raw)) return undefined;
   try {
-    return parseEhrJson(raw.text);
+    return parseAnswerJson(raw.content);
   } catch {
     if (!ok) return undefined;
     throw new FhirError('not_fhir', 'The EHR answered with malformed JSON.', raw.status);
   }
+}
+
+/** An answer of whitespace only; read as text only when its first byte that is not ASCII whitespace is not ASCII. */
+function isBlank(raw: RawResponse): boolean {
+  for (const byte of raw.content) {
+    if (byte === 0x20 || byte === 0x09 || byte === 0x0a || byte === 0x0d) continue;
+    return byte >= 0x80 && raw.text.trim() === '';
+  }
+  return true;
 }
 
 /** Retry-After (seconds or HTTP date), then Azure's x-ms-retry-after-ms, else exponential backoff. */

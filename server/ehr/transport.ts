@@ -118,6 +118,8 @@ export interface RawResponse {
   mediaType: string;
   /** The answer's size as read (after content decoding), in bytes. */
   bytes: number;
+  /** The answer's bytes (after content decoding). */
+  content: Uint8Array;
   /**
    * The answer as text, decoded when first read: a caller that hands its request slot on when
    * the bytes are in (a batch read) sends the next request before it spends time on this.
@@ -202,6 +204,7 @@ async function fetchOnce(
       headers: response.headers,
       mediaType: contentType.split(';')[0].trim().toLowerCase(),
       bytes: content.byteLength,
+      content,
       // TextDecoder is faster than Buffer#toString here (JSON.parse reads its strings faster too), and drops a leading BOM.
       get text() {
         return (text ??= utf8.decode(content));

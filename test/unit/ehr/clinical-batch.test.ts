@@ -83,10 +83,16 @@ describe('clinical batch queries', () => {
     const ids = Array.from({ length: 20 }, (_, i) => `p${i}`);
     serve(ids, { batchDelayMs: 30 });
     const events: string[] = [];
-    // An answer's bytes become text only once the next batch is on its way.
+    // An answer's bytes become text only once the next batch is on its way (a large answer is
+    // decoded entry by entry: the first piece of it marks the answer).
     const decode = TextDecoder.prototype.decode;
+    const decoded = new WeakSet<ArrayBufferLike>();
     const decoding = vi.spyOn(TextDecoder.prototype, 'decode').mockImplementation(function (this: TextDecoder, input, options) {
-      if (input && input.byteLength > 10_000) events.push('answer decoded');
+      const bytes = input && ArrayBuffer.isView(input) ? input.buffer : input;
+      if (bytes && bytes.byteLength > 10_000 && !decoded.has(bytes)) {
+        decoded.add(bytes);
+        events.push('answer decoded');
+      }
       return decode.call(this, input, options);
     });
     let posts = 0;

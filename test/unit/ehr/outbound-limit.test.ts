@@ -35,7 +35,7 @@ function heldTransport() {
           void begin().then(() => {
             inFlight.set(tenant, inFlight.get(tenant)! - 1);
             reading--;
-            resolve({ status: 200, headers: new Headers(), mediaType: 'application/fhir+json', bytes: 2, text: '{}' });
+            resolve({ status: 200, headers: new Headers(), mediaType: 'application/fhir+json', bytes: 2, content: Buffer.from('{}'), text: '{}' });
           }),
       });
     });

@@ -1,0 +1,153 @@
+import { parseEhrJson } from './shown-text.js';
+
+/**
+ * An EHR answer's bytes as JSON, with the hidden characters of its text taken out (shown-text.ts).
+ *
+ * A large Bundle is parsed entry by entry. V8 keeps a string above ~128 kB in its large-object
+ * space, mapped afresh for each one and handed back to the system at the next collection: on a
+ * virtual machine every page of it faults, and a list of 100 patients reads some 3 MB of batch
+ * answers (about a third of the time it takes to decode and parse them). Each entry is a few
+ * kilobytes, and so is its string. The bytes are split where the JSON's own structure is (the
+ * top-level object's `"entry"` array and its objects, outside strings); anything this split does
+ * not recognise with certainty is parsed whole, so the value, and a malformed answer's refusal,
+ * are those of JSON.parse.
+ */
+export function parseAnswerJson(content: Uint8Array): unknown {
+  if (content.length >= SPLIT_FROM_BYTES) {
+    const split = entrySpans(content);
+    if (split) return joinedBundle(content, split);
+  }
+  return parseEhrJson(utf8.decode(content));
+}
+
+/** Below this an answer's text is a string of the young generation anyway: parsed whole. */
+const SPLIT_FROM_BYTES = 64 * 1024;
+
+// TextDecoder drops a leading byte order mark, once: only the first piece starts where the answer does.
+const utf8 = new TextDecoder();
+
+interface Split {
+  /** Offset of the `[` that opens the top-level `"entry"` array, and of the `]` that closes it. */
+  open: number;
+  close: number;
+  /** Start and end (exclusive) of each entry object, in order. */
+  spans: number[];
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+const OPEN_OBJECT = 0x7b;
+const CLOSE_OBJECT = 0x7d;
+const OPEN_ARRAY = 0x5b;
+const CLOSE_ARRAY = 0x5d;
+const ENTRY_KEY = [QUOTE, 0x65, 0x6e, 0x74, 0x72, 0x79, QUOTE]; // "entry"
+
+const isSpace = (byte: number) => byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
+
+/**
+ * Where the entries of a top-level `{…,"entry":[{…},{…}],…}` are, or undefined when the bytes are
+ * not plainly that: no such array, an element that is not an object, a top-level string written
+ * with escapes (it could be a second `"entry"` key), anything but whitespace and single commas
+ * between the entries, anything after the object, an unterminated string.
+ */
+export function entrySpans(b: Uint8Array): Split | undefined {
+  const n = b.length;
+  let i = b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf ? 3 : 0;
+  while (i < n && isSpace(b[i])) i++;
+  if (b[i] !== OPEN_OBJECT) return undefined;
+  let depth = 0;
+  /** The last top-level string: where it starts and ends (the closing quote). */
+  let keyStart = -1;
+  let keyEnd = -1;
+  let open = -1;
+  let close = -1;
+  let inEntries = false;
+  /** The `}` that closed the last entry (or the `[` that opened the array): only whitespace and one comma may follow it. */
+  let after = -1;
+  const spans: number[] = [];
+  for (; i < n; i++) {
+    const c = b[i];
+    if (c === QUOTE) {
+      // An entry's strings are the entry's parse's business: only the top level is looked into.
+      if (inEntries && depth === 2) return undefined;
+      const start = i;
+      let escaped = false;
+      for (i++; ; i++) {
+        if (i >= n) return undefined;
+        const d = b[i];
+        if (d === QUOTE) break;
+        if (d === BACKSLASH) {
+          escaped = true;
+          i++;
+        }
+      }
+      if (depth === 1) {
+        if (escaped) return undefined;
+        keyStart = start;
+        keyEnd = i;
+      }
+    } else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
+      if (depth === 1 && c === OPEN_ARRAY && isEntryKey(b, keyStart, keyEnd, i)) {
+        if (open >= 0) return undefined;
+        open = i;
+        after = i;
+        inEntries = true;
+      } else if (inEntries && depth === 2) {
+        if (c !== OPEN_OBJECT || !onlySeparator(b, after, i, spans.length > 0)) return undefined;
+        spans.push(i);
+      }
+      depth++;
+    } else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
+      depth--;
+      if (depth < 0) return undefined;
+      if (inEntries && depth === 2) {
+        spans.push(i + 1);
+        after = i;
+      } else if (inEntries && depth === 1) {
+        if (c !== CLOSE_ARRAY || !onlySeparator(b, after, i, false)) return undefined;
+        close = i;
+        inEntries = false;
+      } else if (depth === 0) {
+        for (i++; i < n; i++) if (!isSpace(b[i])) return undefined;
+        return open >= 0 && close > open && spans.length % 2 === 0 ? { open, close, spans } : undefined;
+      }
+    } else if (inEntries && depth === 2 && c !== COMMA && !isSpace(c)) {
+      // A number, true, false or null among the entries.
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+/** Whether `"entry"`, then `:` between whitespace, is all there is from keyStart to the `[` at `at`. */
+function isEntryKey(b: Uint8Array, keyStart: number, keyEnd: number, at: number): boolean {
+  if (keyStart < 0 || keyEnd - keyStart !== ENTRY_KEY.length - 1) return false;
+  for (let k = 0; k < ENTRY_KEY.length; k++) if (b[keyStart + k] !== ENTRY_KEY[k]) return false;
+  let colons = 0;
+  for (let k = keyEnd + 1; k < at; k++) {
+    if (b[k] === COLON) colons++;
+    else if (!isSpace(b[k])) return false;
+  }
+  return colons === 1;
+}
+
+/** Whether b[from, to) is whitespace with exactly one comma (`comma`) or none. */
+function onlySeparator(b: Uint8Array, from: number, to: number, comma: boolean): boolean {
+  let commas = 0;
+  for (let k = from + 1; k < to; k++) {
+    if (b[k] === COMMA) commas++;
+    else if (!isSpace(b[k])) return false;
+  }
+  return commas === (comma ? 1 : 0);
+}
+
+/** The Bundle from its envelope (the entry array emptied) and each entry parsed on its own. */
+function joinedBundle(b: Uint8Array, { open, close, spans }: Split): unknown {
+  const envelope = parseEhrJson(utf8.decode(b.subarray(0, open + 1)) + utf8.decode(b.subarray(close))) as { entry: unknown[] };
+  const entries = new Array<unknown>(spans.length / 2);
+  for (let k = 0; k < spans.length; k += 2) entries[k / 2] = parseEhrJson(utf8.decode(b.subarray(spans[k], spans[k + 1])));
+  envelope.entry = entries;
+  return envelope;
+}
