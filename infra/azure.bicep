@@ -346,6 +346,26 @@ resource webApp 'Microsoft.Web/sites@2024-11-01' = {
   }
 }
 
+// Deployment with Microsoft Entra only: a publishing profile's user name and password (basic
+// authentication) are refused by the SCM site (zip deploy, Kudu) and by FTP, so a leaked profile
+// deploys nothing. The toolkit's azureAppService/zipDeploy uploads with an Entra token.
+// (learn.microsoft.com/azure/app-service/configure-basic-auth-disable)
+resource scmBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-11-01' = {
+  parent: webApp
+  name: 'scm'
+  properties: {
+    allow: false
+  }
+}
+
+resource ftpBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-11-01' = {
+  parent: webApp
+  name: 'ftp'
+  properties: {
+    allow: false
+  }
+}
+
 // The Key Vault reference syntax App Service resolves with keyVaultReferenceIdentity; versionless,
 // so a new version is picked up on restart (learn.microsoft.com/azure/app-service/app-service-key-vault-references).
 func kvRef(vaultUri string, secretName string) string => '@Microsoft.KeyVault(SecretUri=${vaultUri}secrets/${secretName})'

@@ -37,6 +37,7 @@ const newestGa: Record<string, string> = {
   'Microsoft.Web/serverfarms': '2024-11-01',
   'Microsoft.Web/sites': '2024-11-01',
   'Microsoft.Web/sites/config': '2024-11-01',
+  'Microsoft.Web/sites/basicPublishingCredentialsPolicies': '2024-11-01',
   'Microsoft.KeyVault/vaults': '2025-05-01',
   'Microsoft.KeyVault/vaults/secrets': '2025-05-01',
   'Microsoft.Storage/storageAccounts': '2025-06-01',
@@ -107,6 +108,13 @@ describe('infra/azure.bicep', () => {
       /keyVaultReferenceIdentity: identity\.id/,
     ]) {
       expect(site).toMatch(line);
+    }
+    // Deployment takes a Microsoft Entra token: basic authentication is refused on the SCM site and FTP.
+    const basicAuth = resources.filter((r) => r.type === 'Microsoft.Web/sites/basicPublishingCredentialsPolicies');
+    expect(basicAuth.map((r) => /name: '(\w+)'/.exec(r.body)?.[1]).sort()).toEqual(['ftp', 'scm']);
+    for (const policy of basicAuth) {
+      expect(policy.body).toMatch(/parent: webApp\n/);
+      expect(policy.body).toMatch(/allow: false/);
     }
     expect(appSettings.get('WEBSITE_RUN_FROM_PACKAGE')).toBe("'1'");
     expect(appSettings.get('AZURE_CLIENT_ID')).toBe('identity.properties.clientId');
