@@ -95,10 +95,14 @@ export type DeceasedValue = z.infer<typeof deceasedValue>;
  * of type `replaced-by` (DSTU2 `replace`), "must no longer be used", with the record to use instead
  * when the link names one (`replacedById` on the same EHR, `replacedByName` its display); `inactive`:
  * `active` is false ("whether this patient record is in active use"; absent is active);
- * `qualified`: the Patient carries a modifier the app cannot read (see `qualified` in cells.ts).
+ * `qualified`: the Patient carries a modifier the app cannot read (see `qualified` in cells.ts);
+ * `refer`: a link of type `refer`, "in use and valid but not considered the main source of
+ * information about a patient", pointing to the record "that should be consulted to retrieve
+ * additional patient information" (link-type, all three releases). `replacedById` and
+ * `replacedByName` name the other record: the one to use instead (replaced) or to consult (refer).
  */
 export const recordNotice = z.object({
-  kind: z.enum(['replaced', 'qualified', 'inactive']),
+  kind: z.enum(['replaced', 'qualified', 'inactive', 'refer']),
   replacedById: z.string().nullable(),
   replacedByName: z.string().nullable(),
 });

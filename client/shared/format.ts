@@ -64,9 +64,9 @@ export function deceasedOf(x: unknown): { date: string | null } | null {
   return { date: typeof date === 'string' ? date : null };
 }
 
-/** A replaced, qualified or inactive patient record (contract recordNotice). */
+/** A replaced, qualified, inactive or secondary patient record (contract recordNotice). */
 export interface RecordNoticeValue {
-  kind: 'replaced' | 'qualified' | 'inactive';
+  kind: 'replaced' | 'qualified' | 'inactive' | 'refer';
   replacedById: string | null;
   replacedByName: string | null;
 }
@@ -75,14 +75,15 @@ export interface RecordNoticeValue {
 export function recordNoticeOf(x: unknown): RecordNoticeValue | null {
   if (typeof x !== 'object' || x === null) return null;
   const { kind, replacedById, replacedByName } = x as Record<string, unknown>;
-  if (kind !== 'replaced' && kind !== 'qualified' && kind !== 'inactive') return null;
+  if (kind !== 'replaced' && kind !== 'qualified' && kind !== 'inactive' && kind !== 'refer') return null;
   const text = (v: unknown) => (typeof v === 'string' && v !== '' ? v : null);
   return { kind, replacedById: text(replacedById), replacedByName: text(replacedByName) };
 }
 
-/** "Replaced record" or "Inactive record": the words beside the name. */
+/** "Replaced record", "Inactive record", "Not the main record": the words beside the name. */
 export function recordNoticeLabel(notice: RecordNoticeValue): string {
-  return t(notice.kind === 'replaced' ? 'record.replaced' : notice.kind === 'qualified' ? 'record.qualified' : 'record.inactive');
+  const key = { replaced: 'record.replaced', qualified: 'record.qualified', inactive: 'record.inactive', refer: 'record.refer' } as const;
+  return t(key[notice.kind]);
 }
 
 /** What the details say about such a record: which record to use instead, when the EHR names it. */
@@ -90,6 +91,7 @@ export function recordNoticeAdvice(notice: RecordNoticeValue): string {
   if (notice.kind === 'inactive') return t('record.inactiveAdvice');
   if (notice.kind === 'qualified') return t('record.qualifiedAdvice');
   const other = notice.replacedByName ?? notice.replacedById;
+  if (notice.kind === 'refer') return other ? t('record.referTo', { other }) : t('record.referAdvice');
   return other ? t('record.replacedBy', { other }) : t('record.replacedAdvice');
 }
 

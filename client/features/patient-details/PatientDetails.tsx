@@ -218,8 +218,8 @@ export function PatientDetails({
             {notice && (
               <p className={styles.notice}>
                 <RecordNoticeBadge notice={notice} /> <Text weight="semibold">{recordNoticeAdvice(notice)}</Text>{' '}
-                {/* The record to use, when it is on the same EHR: opened here, in its place. */}
-                {notice.kind === 'replaced' && notice.replacedById && onOpenPatient && (
+                {/* The record to use (or, for a secondary record, the main one), when it is on the same EHR: opened here, in its place. */}
+                {(notice.kind === 'replaced' || notice.kind === 'refer') && notice.replacedById && onOpenPatient && (
                   <Button size="small" onClick={() => onOpenPatient(notice.replacedById!)}>
                     {t('record.openReplacement', { other: notice.replacedByName ?? notice.replacedById })}
                   </Button>

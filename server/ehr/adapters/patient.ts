@@ -113,17 +113,25 @@ const REPLACED_BY_LINK_TYPES = new Set(['replace', 'replaced-by']);
  * Whether the record is the one to use (contract recordNotice): a replaced-by link wins, with the
  * record it names when that is a Patient on the same EHR (a relative reference: nothing from another
  * server is offered); then a record the EHR qualifies with a modifier the app cannot read (on the
- * Patient or a link: modifiers.ts); then `active: false` (a boolean false only: absent is active).
+ * Patient or a link: modifiers.ts); then `active: false` (a boolean false only: absent is active);
+ * last a `refer` link (DSTU2, STU3, R4): the record is in use but another is the main one, which
+ * holds more of the patient's information.
  */
 function recordNotice(resource: JsonObject): RecordNotice | null {
-  const link = objects(resource.link).find((l) => REPLACED_BY_LINK_TYPES.has(String(l.type)));
-  if (link) {
-    const other = isObject(link.other) ? link.other : {};
-    const id = /^Patient\/([A-Za-z0-9\-.]{1,64})$/.exec(str(other.reference) ?? '')?.[1] ?? null;
-    return { kind: 'replaced', replacedById: id, replacedByName: str(other.display) ?? null };
-  }
+  const links = objects(resource.link);
+  const replacedBy = links.find((l) => REPLACED_BY_LINK_TYPES.has(String(l.type)));
+  if (replacedBy) return { kind: 'replaced', ...otherRecord(replacedBy) };
   if (qualifiedByEhr(resource, ['link'])) return { kind: 'qualified', replacedById: null, replacedByName: null };
-  return resource.active === false ? { kind: 'inactive', replacedById: null, replacedByName: null } : null;
+  if (resource.active === false) return { kind: 'inactive', replacedById: null, replacedByName: null };
+  const refer = links.find((l) => l.type === 'refer');
+  return refer ? { kind: 'refer', ...otherRecord(refer) } : null;
+}
+
+/** The record a link points to: its id when it is a Patient on the same EHR (a relative reference), and its display. */
+function otherRecord(link: JsonObject): Pick<RecordNotice, 'replacedById' | 'replacedByName'> {
+  const other = isObject(link.other) ? link.other : {};
+  const id = /^Patient\/([A-Za-z0-9\-.]{1,64})$/.exec(str(other.reference) ?? '')?.[1] ?? null;
+  return { replacedById: id, replacedByName: str(other.display) ?? null };
 }
 
 /**

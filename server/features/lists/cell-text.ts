@@ -109,11 +109,12 @@ function marked(
   return `${text ?? '?'}${marks.length ? ` (${marks.join(', ')})` : ''}`;
 }
 
-/** A replaced or inactive record, as the name column of an export says it beside the name. */
+/** A replaced, qualified, inactive or secondary record, as the name column of an export says it beside the name. */
 function recordNoticeText(notice: RecordNotice): string {
   if (notice.kind === 'inactive') return 'inactive record';
   if (notice.kind === 'qualified') return `record qualified by the EHR: ${QUALIFIED}`;
   const by = notice.replacedByName ?? (notice.replacedById ? `Patient/${notice.replacedById}` : null);
+  if (notice.kind === 'refer') return by ? `not the main record: see ${by}` : 'not the main record';
   return by ? `replaced record: use ${by}` : 'replaced record';
 }
 

@@ -18,6 +18,12 @@ afterEach(() => setLanguage('en'));
 
 describe('a record not to be used (Patient.link replaced-by, Patient.active false)', () => {
   it('is labelled beside the name, and the details say which record to use', () => {
+    const secondary = recordNoticeOf({ kind: 'refer', replacedById: 'main-1', replacedByName: 'Ann Main' })!;
+    expect(recordNoticeLabel(secondary)).toBe('Not the main record');
+    expect(recordNoticeAdvice(secondary)).toBe("The EHR keeps this patient's main record as Ann Main: consult it for more of their information.");
+    expect(recordNoticeAdvice(recordNoticeOf({ kind: 'refer', replacedById: null, replacedByName: null })!)).toBe(
+      "The EHR keeps this patient's main record elsewhere: consult it for more of their information.",
+    );
     const replaced = recordNoticeOf({ kind: 'replaced', replacedById: 'kept-1', replacedByName: 'Ann Kept' })!;
     expect(recordNoticeLabel(replaced)).toBe('Replaced record');
     expect(recordNoticeAdvice(replaced)).toBe('The EHR has replaced this record with Ann Kept: use that record.');

@@ -229,18 +229,43 @@ const cases: Case[] = [
     expected: { recordNotice: { kind: 'replaced', replacedById: null, replacedByName: null } },
   },
   {
-    story: 'a record merged into this one, or one to refer to, leaves this record in use',
+    story: 'a record merged into this one, or the same patient seen elsewhere, leaves this record in use and the main one',
     build: () => ({
       resourceType: 'Patient',
       id: 'survivor',
       active: true,
       link: [
         { other: { reference: 'Patient/merged-1' }, type: 'replaces' },
-        { other: { reference: 'Patient/other' }, type: 'refer' },
         { other: { reference: 'Patient/other' }, type: 'seealso' },
       ],
     }),
     expected: { recordNotice: null },
+  },
+  {
+    story: 'a record that refers to another (link type refer: in use, not the main source) says so, with the record to consult',
+    build: () => ({
+      resourceType: 'Patient',
+      id: 'secondary',
+      link: [
+        { other: { reference: 'Patient/merged-1' }, type: 'replaces' },
+        { other: { reference: 'Patient/main-1', display: 'Ann Main' }, type: 'refer' },
+      ],
+    }),
+    expected: { recordNotice: { kind: 'refer', replacedById: 'main-1', replacedByName: 'Ann Main' } },
+  },
+  {
+    story: 'an inactive record that refers to another reads inactive (not in use is the stronger notice)',
+    build: () => ({ resourceType: 'Patient', id: 'secondary-2', active: false, link: [{ other: { reference: 'Patient/main-2' }, type: 'refer' }] }),
+    expected: { recordNotice: { kind: 'inactive', replacedById: null, replacedByName: null } },
+  },
+  {
+    story: 'a main record on another server is named only by its display, never offered to open',
+    build: () => ({
+      resourceType: 'Patient',
+      id: 'secondary-3',
+      link: [{ other: { reference: 'https://other.example.org/fhir/Patient/main-3', display: 'Ann Main' }, type: 'refer' }],
+    }),
+    expected: { recordNotice: { kind: 'refer', replacedById: null, replacedByName: 'Ann Main' } },
   },
   {
     story: 'active false is an inactive record; active absent, true or not a boolean is in use (Patient.active)',

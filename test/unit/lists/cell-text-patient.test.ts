@@ -40,6 +40,11 @@ describe('CSV text of the patient columns', () => {
     expect(cellText('name', replaced('kept-1', 'Ann Kept'))).toBe('Mrs. Lyndia Bergstrom (replaced record: use Ann Kept)');
     expect(cellText('name', replaced('kept-1', null))).toBe('Mrs. Lyndia Bergstrom (replaced record: use Patient/kept-1)');
     expect(cellText('name', replaced(null, null))).toBe('Mrs. Lyndia Bergstrom (replaced record)');
+    const secondary = (replacedById: string | null, replacedByName: string | null) =>
+      row({ recordNotice: { kind: 'refer', replacedById, replacedByName } });
+    expect(cellText('name', secondary('main-1', 'Ann Main'))).toBe('Mrs. Lyndia Bergstrom (not the main record: see Ann Main)');
+    expect(cellText('name', secondary('main-1', null))).toBe('Mrs. Lyndia Bergstrom (not the main record: see Patient/main-1)');
+    expect(cellText('name', secondary(null, null))).toBe('Mrs. Lyndia Bergstrom (not the main record)');
     expect(cellText('name', row({ displayName: '', recordNotice: { kind: 'inactive', replacedById: null, replacedByName: null } }))).toBe(
       'Unnamed patient (MRN MRN-1) (inactive record)',
     );
