@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { entrySpans, parseAnswerJson } from '../../../server/ehr/answer-json.js';
+import { entrySpans, mayHoldHidden, parseAnswerJson } from '../../../server/ehr/answer-json.js';
 import { parseEhrJson } from '../../../server/ehr/shown-text.js';
 
 /**
@@ -193,5 +193,46 @@ describe('a large EHR answer parsed entry by entry', () => {
     const parsed = parseAnswerJson(bytesOf(json)) as object;
     expect(Object.keys(parsed)).toEqual(['resourceType', 'entry', 'type', 'total']);
     expect(parsed).toEqual(parseEhrJson(json));
+  });
+
+  it('skips the hidden-character scan only for an answer that holds none, raw or escaped', () => {
+    const r = random(5);
+    // Every character shown-text takes out, and neighbours that it keeps.
+    const chars = [
+      ...Array.from({ length: 0x20 }, (_, c) => String.fromCharCode(c)),
+      ...Array.from({ length: 0x22 }, (_, c) => String.fromCharCode(0x7e + c)),
+      ...Array.from({ length: 0x0c }, (_, c) => String.fromCharCode(0x2028 + c)),
+      ...Array.from({ length: 0x0c }, (_, c) => String.fromCharCode(0x2060 + c)),
+      ...['a', '\\', '"', '/', 'é', '°', '’', '–', '😀', '\u00e9'],
+    ];
+    // JSON text with some characters written as \uXXXX escapes (upper or lower case) and the rest raw.
+    const encode = (text: string) =>
+      `"${[...text]
+        .map((c) => {
+          const code = c.codePointAt(0)!;
+          if (code > 0xffff) return c;
+          if (code < 0x20 || r.int(3) === 0) {
+            const hex = code.toString(16).padStart(4, '0');
+            return `\\u${r.int(2) ? hex : hex.toUpperCase()}`;
+          }
+          return c === '"' || c === '\\' ? `\\${c}` : c;
+        })
+        .join('')}"`;
+    let skipped = 0;
+    for (let n = 0; n < 3000; n++) {
+      const text = Array.from({ length: 1 + r.int(4) }, () => r.pick(chars)).join('');
+      const json = `{"text":${encode(text)}}`;
+      const bytes = bytesOf(json);
+      if (!mayHoldHidden(bytes)) {
+        skipped++;
+        expect(JSON.parse(json), json).toEqual(parseEhrJson(json));
+      }
+    }
+    // Plain text, escaped or not, is most of what an EHR sends: it is parsed without the scan.
+    expect(skipped).toBeGreaterThan(100);
+    expect(mayHoldHidden(bytesOf('{"a":"caf\\u00e9 \\\\b 37 °C – ’"}'))).toBe(true); // a \u escape may be anything
+    expect(mayHoldHidden(bytesOf('{"a":"café \\\\b 37 °C – ’ \\/ \\n"}'))).toBe(false);
+    expect(mayHoldHidden(bytesOf('{"a":"x\u202ey"}'))).toBe(true);
+    expect(mayHoldHidden(bytesOf('{"a":"\\\\\\f"}'))).toBe(true); // an escaped backslash, then \f
   });
 });
