@@ -1,24 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { entrySpans, mayHoldHidden, parseAnswerJson } from '../../../server/ehr/answer-json.js';
 import { parseEhrJson } from '../../../server/ehr/shown-text.js';
+import { prng } from '../../../server/sandbox/data/people.js';
 
 /**
  * A large Bundle is parsed entry by entry (answer-json.ts): whatever the bytes, the outcome must be
  * JSON.parse's of the whole answer (with shown-text's rule), the same value or the same refusal.
  */
 
-/** A small seeded generator (mulberry32): the same cases on every run. */
+/** The sandbox's seeded generator: the same cases on every run; `int(n)` is 0 to n - 1. */
 function random(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (n: number) => Math.floor(next() * n);
-  return { next, int, pick: <T>(items: readonly T[]) => items[int(items.length)] };
+  const r = prng(seed);
+  return { int: (n: number) => r.int(0, n - 1), pick: r.pick };
 }
 type Random = ReturnType<typeof random>;
 
