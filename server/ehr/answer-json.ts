@@ -17,7 +17,8 @@ export function parseAnswerJson(content: Uint8Array): unknown {
   const parse = mayHoldHidden(content) ? parseEhrJson : JSON.parse;
   if (content.length >= SPLIT_FROM_BYTES) {
     const split = entrySpans(content);
-    if (split) return joinedBundle(content, split, parse);
+    const joined = split && joinedBundle(content, split, parse);
+    if (joined) return joined;
   }
   return parse(utf8.decode(content));
 }
@@ -168,9 +169,11 @@ function onlySeparator(b: Uint8Array, from: number, to: number, comma: boolean):
   return commas === (comma ? 1 : 0);
 }
 
-/** The Bundle from its envelope (the entry array emptied) and each entry parsed on its own. */
-function joinedBundle(b: Uint8Array, { open, close, spans }: Split, parse: (text: string) => unknown): unknown {
-  const envelope = parse(utf8.decode(b.subarray(0, open + 1)) + utf8.decode(b.subarray(close))) as { entry: unknown[] };
+/** The Bundle from its envelope (the entry array emptied) and each entry parsed on its own; undefined when the envelope's entry is not the emptied array. */
+function joinedBundle(b: Uint8Array, { open, close, spans }: Split, parse: (text: string) => unknown): object | undefined {
+  const envelope = parse(utf8.decode(b.subarray(0, open + 1)) + utf8.decode(b.subarray(close))) as { entry: unknown };
+  // A later "entry" key (JSON.parse keeps the last) with a value that is not an array: parsed whole.
+  if (!Array.isArray(envelope.entry) || envelope.entry.length > 0) return undefined;
   const entries = new Array<unknown>(spans.length / 2);
   for (let k = 0; k < spans.length; k += 2) entries[k / 2] = parse(utf8.decode(b.subarray(spans[k], spans[k + 1])));
   envelope.entry = entries;

@@ -158,6 +158,10 @@ describe('a large EHR answer parsed entry by entry', () => {
     ['null among the entries', (json) => json.replace('"entry":[', '"entry":[null,')],
     ['the entry array closed by a brace', (json) => json.replace('}}],"total"', '}}},"total"')],
     ['a second "entry" key after it', (json) => json.replace(/\}$/, ',"entry":[{"a":1}]}')],
+    ...['1', '"x"', 'null', 'true', '{}', '{"a":[1]}'].map((value): [string, (json: string) => string] => [
+      `a second "entry" key of value ${value} after it`,
+      (json) => json.replace(/\}$/, `,"entry":${value}}`),
+    ]),
     ['a second "entry" key written with an escape', (json) => json.replace(/\}$/, ',"\\u0065ntry":[{"a":1}]}')],
     ['a second, empty "entry" key written with an escape', (json) => json.replace(/\}$/, ',"\\u0065ntry":[]}')],
     ['an "entry" key written with an escape only', (json) => json.replace('"entry":', '"\\u0065ntry":')],
