@@ -115,7 +115,11 @@ export function entrySpans(b: Uint8Array): Split | undefined {
         keyEnd = i;
       }
     } else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
-      if (depth === 1 && c === OPEN_ARRAY && isEntryKey(b, keyStart, keyEnd, i)) {
+      const entryArray = depth === 1 && c === OPEN_ARRAY && isEntryKey(b, keyStart, keyEnd, i);
+      // The gap after a key is looked at once, by the first bracket after it: linear in the bytes,
+      // whatever an EHR puts between its keys and brackets.
+      if (depth === 1) keyStart = -1;
+      if (entryArray) {
         if (open >= 0) return undefined;
         open = i;
         after = i;

@@ -232,4 +232,13 @@ describe('a large EHR answer parsed entry by entry', () => {
     expect(mayHoldHidden(bytesOf('{"a":"x\u202ey"}'))).toBe(true);
     expect(mayHoldHidden(bytesOf('{"a":"\\\\\\f"}'))).toBe(true); // an escaped backslash, then \f
   });
+
+  // A fault test: the bytes below took the splitter minutes (each bracket looked back over the
+  // spaces after the key); JSON.parse refuses them at once. Bounded by the test's time limit.
+  it('refuses a hostile answer in the time JSON.parse takes, not in time growing with the square of its size', () => {
+    const hostile = bytesOf(`{"entry"${' '.repeat(1 << 18)}${'[]'.repeat(1 << 17)}}`);
+    expectSame(hostile);
+    const nested = bytesOf(`{"entry":[${'{"a":1},'.repeat(1 << 16)}{"b":${'['.repeat(1 << 10)}${']'.repeat(1 << 10)}}]}`);
+    expectSame(nested);
+  }, 5_000);
 });
