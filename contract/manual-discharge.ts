@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { manualPatient } from './manual.js';
+import { unverifiedReasons } from './plain-constants.js';
 
-/** Who discharged a hand-entered patient, and when (ISO time). */
-export const discharge = z.object({ at: z.string(), byId: z.string(), byName: z.string() });
+/** Who discharged a hand-entered patient, and when (ISO time); `byUnverified` when the app cannot vouch for who (see unverifiedReasons). */
+export const discharge = z.object({ at: z.string(), byId: z.string(), byName: z.string(), byUnverified: z.enum(unverifiedReasons).optional() });
 export type Discharge = z.infer<typeof discharge>;
 
 /** A hand-entered patient who left the ward: kept, read-only, off every list. */

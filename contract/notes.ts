@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { NOTE_MAX_LENGTH } from './plain-constants.js';
+import { NOTE_MAX_LENGTH, unverifiedReasons } from './plain-constants.js';
 import { sharedText } from './shared-text.js';
 
 /** The longest note the team can keep, in characters (UTF-16 code units, as `String.length` counts). */
@@ -48,6 +48,8 @@ export const note = z.object({
   patientId: z.string(),
   authorId: z.string(),
   authorName: z.string(),
+  /** Set when the app cannot vouch for the author (see unverifiedReasons). */
+  authorUnverified: z.enum(unverifiedReasons).optional(),
   text: z.string(),
   createdAt: z.string(),
   version: z.number().int().min(1),

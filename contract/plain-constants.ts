@@ -76,3 +76,14 @@ export function medicationGroup(m: {
 const DIRECTION_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/;
 export const hasDirectionControls = (text: string) => DIRECTION_CONTROLS.test(text);
 export const DIRECTION_CONTROLS_MESSAGE = 'must not contain invisible text direction controls';
+
+/**
+ * Why the app cannot vouch for who wrote (or discharged) what a row of the team's site holds: its
+ * sealed fields were changed outside the app (`altered`), or it was written before the app sealed
+ * its records, or outside the app (`unsealed`). The author is then no one: the id is empty and the
+ * name an English explanation (for exports and older tabs), never the name in the row; the tab
+ * says it in the user's language.
+ */
+export const unverifiedReasons = ['altered', 'unsealed'] as const;
+export type UnverifiedReason = (typeof unverifiedReasons)[number];
+export const isUnverifiedReason = (value: unknown): value is UnverifiedReason => (unverifiedReasons as readonly unknown[]).includes(value);

@@ -1,7 +1,7 @@
 import type { ListCell, Measurement } from '../../contract/cells';
 import type { When } from '../../contract/ids';
 import { allColumns } from './columns';
-import { codeLabel, exactNumberText, fhirTimeText, numberText } from './format';
+import { authorText, codeLabel, exactNumberText, fhirTimeText, numberText } from './format';
 import { isUnconfirmed } from '../../contract/plain-constants';
 import {
   isComparator,
@@ -324,7 +324,7 @@ function valueText(column: string, v: unknown, now: number, adult: boolean): Cel
       return text ? { text } : null;
     }
     case 'latestNote':
-      return isObject(v) && typeof v.text === 'string' ? { text: v.text, detail: textOf(v.authorName) ?? undefined } : null;
+      return isObject(v) && typeof v.text === 'string' ? { text: v.text, detail: authorText(v.authorName, v.authorUnverified) || undefined } : null;
     default:
       // A column this tab does not know (a newer server's, or one stored by mistake).
       return null;

@@ -1,5 +1,6 @@
 import { asWrittenMs, fhirTime, sortKeyMs, type FhirTime } from '../../contract/fhir-time';
 import type { MessageKey } from './i18n/en';
+import { isUnverifiedReason } from '../../contract/plain-constants';
 import { currentLocale, english, t } from './i18n/t';
 
 /** A calendar date (no time of day), in the user's locale; UTC so that no time zone shifts the day. */
@@ -105,6 +106,12 @@ export function deceasedText(deceased: { date: string | null }): string {
 export function patientName(displayName: string | null | undefined, mrn: string | null | undefined): string {
   if (displayName) return displayName;
   return mrn ? t('name.unnamedMrn', { mrn }) : t('name.unnamed');
+}
+
+/** Who wrote (or discharged) something: the name, or, when the app cannot vouch for one, why (contract unverifiedReasons). */
+export function authorText(name: unknown, unverified: unknown): string {
+  if (isUnverifiedReason(unverified)) return t(`author.${unverified}`);
+  return typeof name === 'string' ? name : '';
 }
 
 export function genderLabel(gender: string | null): string {

@@ -3,7 +3,7 @@ import { ArrowEnterRegular } from '@fluentui/react-icons';
 import type { ReactNode } from 'react';
 import { DetailsDrawer, DetailsHeading } from '../../shared/components/DetailsDrawer';
 import { ErrorNotice } from '../../shared/components/ErrorNotice';
-import { dateTime } from '../../shared/format';
+import { authorText, dateTime } from '../../shared/format';
 import { t } from '../../shared/i18n/t';
 import type { ManualSchema } from '../../../contract/manual';
 import { useDischargedPatient, useReadmit } from './api/discharged-patients';
@@ -37,7 +37,9 @@ export function DischargedPatientDetails({
       {p && (
         <>
           <div className={styles.actions}>
-            <Text>{t('manualDetails.dischargedBy', { time: dateTime(p.discharged.at), name: p.discharged.byName })}</Text>
+            <Text>
+              {t('manualDetails.dischargedBy', { time: dateTime(p.discharged.at), name: authorText(p.discharged.byName, p.discharged.byUnverified) })}
+            </Text>
             <Button icon={<ArrowEnterRegular />} disabled={readmit.isPending} onClick={() => readmit.mutate(p, { onSuccess: onClose })}>
               {t('manualDetails.readmit')}
             </Button>

@@ -13,7 +13,7 @@ import {
 } from '@fluentui/react-components';
 import { useState, type ReactNode } from 'react';
 import { ErrorNotice } from '../../shared/components/ErrorNotice';
-import { dateTime } from '../../shared/format';
+import { authorText, dateTime } from '../../shared/format';
 import { t } from '../../shared/i18n/t';
 import { fieldValue, type ManualSchema } from '../../../contract/manual';
 import { useDischargedPatients, useReadmit } from './api/discharged-patients';
@@ -65,7 +65,10 @@ export function DischargedPatients({ schema, notesFor }: { schema: ManualSchema;
                 </Link>
               </TableCell>
               <TableCell className={styles.cell}>
-                {t('manualDetails.dischargedBy', { time: dateTime(p.discharged.at), name: p.discharged.byName })}
+                {t('manualDetails.dischargedBy', {
+                  time: dateTime(p.discharged.at),
+                  name: authorText(p.discharged.byName, p.discharged.byUnverified),
+                })}
               </TableCell>
               <TableCell className={styles.cell}>{p.mrn ?? t('value.none')}</TableCell>
               <TableCell className={styles.cell}>{p.room ?? t('value.none')}</TableCell>

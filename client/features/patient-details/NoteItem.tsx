@@ -1,7 +1,7 @@
 import { Button, Caption1, MessageBar, MessageBarBody, Text, makeStyles, tokens } from '@fluentui/react-components';
 import { useEffect, useRef, useState } from 'react';
 import { ErrorNotice } from '../../shared/components/ErrorNotice';
-import { dateTime } from '../../shared/format';
+import { authorText, dateTime } from '../../shared/format';
 import { t } from '../../shared/i18n/t';
 import type { Note, NoteRevision } from '../../../contract/notes';
 import { isVersionConflict, useReviseNote } from './api/revise-note';
@@ -68,13 +68,13 @@ export function NoteItem({ note, mine, patientId, onChanged }: { note: Note; min
     <li className={styles.item}>
       {withdrawn ? (
         <Text className={styles.withdrawn} ref={withdrawnLine} tabIndex={-1}>
-          {t('notes.withdrawn', { author: note.authorName, time: timeText(note.withdrawnAt) })}
+          {t('notes.withdrawn', { author: authorText(note.authorName, note.authorUnverified), time: timeText(note.withdrawnAt) })}
         </Text>
       ) : (
         <Text className={styles.text}>{note.text}</Text>
       )}
       <Caption1 className={styles.muted}>
-        {t('details.noteBy', { author: note.authorName, time: written })}
+        {t('details.noteBy', { author: authorText(note.authorName, note.authorUnverified), time: written })}
         {note.editedAt && !withdrawn && ` · ${t('notes.edited', { time: timeText(note.editedAt) })}`}
       </Caption1>
       {revisions.length > 0 && (

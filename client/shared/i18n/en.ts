@@ -75,6 +75,8 @@ export const en = {
   'name.unnamedMrn': 'Unnamed patient (MRN {mrn})',
   'coverage.selfPay': 'Self-pay',
   'coverage.noPayer': 'Payer not stated',
+  'author.altered': 'Author not verified: changed outside Patients',
+  'author.unsealed': 'Author not verified: written outside Patients or before it sealed its records',
   'allergy.noSubstance': 'Substance not stated',
   'value.none': 'None recorded',
   'value.noKnownAllergies': 'No known allergies',

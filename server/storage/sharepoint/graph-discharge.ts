@@ -30,7 +30,9 @@ function attributedDischarge(team: TeamKey, sealer: RowSealer, item: ListItem): 
   const discharge = dischargeOf(item);
   if (!discharge) return null;
   const state = sealer.check(sealedRow(team, 'discharge', String(item.fields.PatientId ?? '')), sealedFields.discharge, item);
-  return state === 'sealed' ? discharge : { ...discharge, byId: '', byName: unverifiedAuthor(state) };
+  if (state === 'sealed') return discharge;
+  const unverified = unverifiedAuthor(state);
+  return { ...discharge, byId: '', byName: unverified.name, byUnverified: unverified.reason };
 }
 
 /**

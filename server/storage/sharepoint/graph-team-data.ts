@@ -257,7 +257,9 @@ function cellNoteOf(r: ListItem, state: SealState): Note {
     id: noteIdOf(r),
     patientId: String(r.fields.PatientId ?? ''),
     authorId: state === 'sealed' ? String(r.fields.AuthorId ?? '') : '',
-    authorName: state === 'sealed' ? String(r.fields.AuthorName ?? '') : unverifiedAuthor(state),
+    ...(state === 'sealed'
+      ? { authorName: String(r.fields.AuthorName ?? '') }
+      : { authorName: unverifiedAuthor(state).name, authorUnverified: unverifiedAuthor(state).reason }),
     text: String(r.fields.NoteText ?? ''),
     createdAt: String(r.fields.CreatedAt ?? ''),
     ...unedited,

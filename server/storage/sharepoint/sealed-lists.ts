@@ -1,4 +1,5 @@
 import type { TeamKey } from '../ports.js';
+import type { UnverifiedReason } from '../../../contract/plain-constants.js';
 import type { RowIdentity, SealedFields, SealState } from './row-seal.js';
 
 /**
@@ -51,10 +52,11 @@ export const rowOf = (team: TeamKey, list: keyof typeof sealedFields, key: strin
 
 /**
  * Who a user is told wrote (or discharged) what a row holds when the app cannot vouch for it:
- * no one, with why. Never the name in the row.
+ * no one, with why (in English for exports; the tab words `reason` in the user's language).
+ * Never the name in the row.
  */
-export function unverifiedAuthor(state: Exclude<SealState, 'sealed'>): string {
+export function unverifiedAuthor(state: Exclude<SealState, 'sealed'>): { name: string; reason: UnverifiedReason } {
   return state === 'altered'
-    ? '(not verified: changed outside the Patients app)'
-    : '(not verified: written before the app sealed its records, or outside the app)';
+    ? { name: '(not verified: changed outside the Patients app)', reason: 'altered' }
+    : { name: '(not verified: written before the app sealed its records, or outside the app)', reason: 'unsealed' };
 }

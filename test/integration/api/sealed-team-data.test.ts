@@ -36,7 +36,7 @@ describe('team data edited in SharePoint past the app', () => {
     const seen = await production.api(who.owner, 'GET', `${base}/patients/${patientId}/notes`);
     expect(seen.status).toBe(200);
     const [note] = (seen.body as { notes: { authorId: string; authorName: string; text: string }[] }).notes;
-    expect(note).toMatchObject({ authorId: '', authorName: '(not verified: changed outside the Patients app)' });
+    expect(note).toMatchObject({ authorId: '', authorName: '(not verified: changed outside the Patients app)', authorUnverified: 'altered' });
     expect(note.authorName).not.toContain(nameOf(who.owner));
     // The owner it names cannot correct it in the app, nor can its writer: nothing changes.
     for (const user of [who.owner, who.member]) {

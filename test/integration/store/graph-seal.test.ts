@@ -60,9 +60,9 @@ describe('notes the app did not write so', () => {
     await member.update(NOTES, row.id, { AuthorId: blake.id, AuthorName: blake.name });
 
     const [seen] = await store.listNotes(team, 'pat-1');
-    expect(seen).toMatchObject({ id: note.id, text: 'Give 40 mg furosemide IV now', authorId: '', authorName: altered });
+    expect(seen).toMatchObject({ id: note.id, text: 'Give 40 mg furosemide IV now', authorId: '', authorName: altered, authorUnverified: 'altered' });
     expect(seen.authorName).not.toContain(blake.name);
-    expect((await store.latestNotes(team, ['pat-1'])).get('pat-1')).toMatchObject({ authorId: '', authorName: altered });
+    expect((await store.latestNotes(team, ['pat-1'])).get('pat-1')).toMatchObject({ authorId: '', authorName: altered, authorUnverified: 'altered' });
     // Neither the colleague it now names nor its real author may correct or withdraw it, and it stays as it is.
     expect(await store.reviseNote(team, 'pat-1', note.id, blake.id, 'Hold furosemide', 1)).toEqual({ ok: false, reason: 'not_author' });
     expect(await store.reviseNote(team, 'pat-1', note.id, avery.id, null, 1)).toEqual({ ok: false, reason: 'not_author' });
@@ -119,7 +119,9 @@ describe('notes the app did not write so', () => {
       AuthorName: avery.name,
       NoteText: 'Stop all meds',
     });
-    expect(await store.listNotes(team, 'pat-1')).toEqual([expect.objectContaining({ text: 'Stop all meds', authorId: '', authorName: unsealed })]);
+    expect(await store.listNotes(team, 'pat-1')).toEqual([
+      expect.objectContaining({ text: 'Stop all meds', authorId: '', authorName: unsealed, authorUnverified: 'unsealed' }),
+    ]);
   });
 });
 
@@ -194,7 +196,7 @@ describe('other rows the app vouches for', () => {
 
     const row = (await member.rows(MANUAL)).find((r) => r.fields.PatientId === patient.id)!;
     await member.update(MANUAL, row.id, { DischargedBy: blake.id, DischargedByName: blake.name });
-    expect((await store.getDischargedPatients(team))[0].discharged).toMatchObject({ byId: '', byName: altered });
+    expect((await store.getDischargedPatients(team))[0].discharged).toMatchObject({ byId: '', byName: altered, byUnverified: 'altered' });
 
     // A discharge typed in by hand on an admitted patient: discharged, by no one the app can name.
     const other = valueOf(
@@ -203,7 +205,7 @@ describe('other rows the app vouches for', () => {
     const otherRow = (await member.rows(MANUAL)).find((r) => r.fields.PatientId === other.id)!;
     await member.update(MANUAL, otherRow.id, { DischargedAt: new Date().toISOString(), DischargedBy: avery.id, DischargedByName: avery.name });
     const discharged = await store.getDischargedPatients(team, [other.id]);
-    expect(discharged[0].discharged).toMatchObject({ byId: '', byName: unsealed });
+    expect(discharged[0].discharged).toMatchObject({ byId: '', byName: unsealed, byUnverified: 'unsealed' });
   });
 });
 

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  authorText,
   birthDateWithAge,
   codeLabel,
   deceasedText,
@@ -15,6 +16,25 @@ import { setLanguage } from '../../../client/shared/i18n/t';
 const today = new Date(2026, 5, 15); // 15 June 2026
 
 afterEach(() => setLanguage('en'));
+
+describe('the author of a note or a discharge the app cannot vouch for', () => {
+  it("is said in the user's language, never the name the row holds", () => {
+    expect(authorText('Dr. A', undefined)).toBe('Dr. A');
+    expect(authorText('(not verified: changed outside the Patients app)', 'altered')).toBe('Author not verified: changed outside Patients');
+    setLanguage('ru');
+    expect(authorText('(not verified: changed outside the Patients app)', 'altered')).toBe(
+      'Автор не подтверждён: изменено вне приложения «Пациенты»',
+    );
+    expect(authorText('(not verified: written before the app sealed its records, or outside the app)', 'unsealed')).toMatch(
+      /^Автор не подтверждён: записано вне/,
+    );
+    setLanguage('zh-TW');
+    expect(authorText('x', 'unsealed')).toMatch(/^作者未經驗證/);
+    // A reason this tab does not know, or a name that is not text: the name, or nothing.
+    expect(authorText('Dr. B', 'forged')).toBe('Dr. B');
+    expect(authorText({ name: 'x' }, undefined)).toBe('');
+  });
+});
 
 describe('a record not to be used (Patient.link replaced-by, Patient.active false)', () => {
   it('is labelled beside the name, and the details say which record to use', () => {

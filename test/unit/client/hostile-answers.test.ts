@@ -80,6 +80,11 @@ describe('list cells from a hostile server', () => {
       '120/? mmHg',
     );
     expect(cellText('latestNote', { status: 'ok', value: { text: 'Seen', authorName: 'Dr. A' } })).toEqual({ text: 'Seen', detail: 'Dr. A' });
+    // A note whose author the app cannot vouch for reads as such in the list, whatever name it carries.
+    expect(cellText('latestNote', { status: 'ok', value: { text: 'Seen', authorName: '(not verified…)', authorUnverified: 'altered' } })).toEqual({
+      text: 'Seen',
+      detail: 'Author not verified: changed outside Patients',
+    });
     expect(cellText('careProvider', { status: 'ok', value: 'Dr. B' })).toEqual({ text: 'Dr. B' });
   });
 
