@@ -19,7 +19,7 @@ import type { MembershipDirectory } from './identity/membership.js';
 import { teamMembersRoutes } from './features/teams/team-members-routes.js';
 import type { TokenVerifier } from './identity/verify-token.js';
 import type { EhrGateway } from './ehr/types.js';
-import { errorHandler, notFoundHandler, toProblem } from './platform/error-handler.js';
+import { errorHandler, notFoundHandler, pageNotFound, toProblem } from './platform/error-handler.js';
 import { logger } from './platform/logger.js';
 import { staticFiles } from './platform/static-files.js';
 import { withRequestContext } from './platform/request-context.js';
@@ -129,6 +129,8 @@ export function createApp(deps: AppDeps): express.Express {
   if (deps.staticDir && existsSync(deps.staticDir)) {
     app.use(staticFiles(deps.staticDir));
   }
+  // Any other address: the app's own problem answer (not Express's page, which echoes the path).
+  app.use(pageNotFound);
   app.use(errorHandler);
   return app;
 }

@@ -65,6 +65,8 @@ export function createLinkGuard(options: LinkGuardOptions): LinkGuard {
   }
 
   async function checkUrl(url: URL): Promise<void> {
+    // No link carries credentials, an allow-listed one (or a redirect to one) included: the origin leaves them out.
+    if (url.username || url.password) throw refusal('The link must not contain a user name or password.');
     if (allowed.has(url.origin)) {
       for (const address of await addressesOf(url.hostname.replace(/^\[|\]$/g, ''))) {
         const refused = refuseForAllowed(address);
@@ -75,7 +77,6 @@ export function createLinkGuard(options: LinkGuardOptions): LinkGuard {
     if (url.protocol !== 'https:' && !(options.allowHttp && url.protocol === 'http:')) {
       throw refusal(options.allowHttp ? 'The link must start with https:// or http://.' : 'The link must start with https://.');
     }
-    if (url.username || url.password) throw refusal('The link must not contain a user name or password.');
     const hostname = url.hostname.replace(/^\[|\]$/g, '');
     if (!options.allowLoopback && /(^|\.)localhost\.?$/i.test(hostname)) throw refusal(SELF);
     for (const address of await addressesOf(hostname)) {

@@ -101,6 +101,8 @@ export function errorHandler(err: unknown, req: Request, res: Response, _next: N
     res.destroy();
     return;
   }
+  // An error is about this request alone: no browser or proxy keeps it.
+  res.setHeader('Cache-Control', 'no-store');
   res.status(problem.status).json({
     code: problem.code,
     message: problem.message,
@@ -112,4 +114,9 @@ export function errorHandler(err: unknown, req: Request, res: Response, _next: N
 
 export function notFoundHandler(_req: Request, _res: Response, next: NextFunction): void {
   next(new Problem('route_not_found', 'There is no such API route.'));
+}
+
+/** Outside the API: an address no page, file or dev route answers. */
+export function pageNotFound(_req: Request, _res: Response, next: NextFunction): void {
+  next(new Problem('not_found', 'There is nothing at this address.'));
 }

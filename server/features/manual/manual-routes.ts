@@ -14,7 +14,7 @@ export function manualRoutes(ep: Endpoints, deps: ApiDeps): void {
     res.json(await manual.getSchema(deps, teamKey(req)));
   });
 
-  ep.put(schema, { audit: 'PatientSchemaCreate', access: 'owner' }, async (req, res) => {
+  ep.put(schema, { audit: (req) => manual.schemaOperations(req.body), access: 'owner' }, async (req, res) => {
     const team = teamKey(req);
     const body = schemaBody.parse(req.body);
     res.json(await manual.setSchema(deps, team, body));

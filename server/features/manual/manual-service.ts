@@ -1,3 +1,4 @@
+import type { AuditOperation } from '../../../contract/audit.js';
 import { uuid } from '../../../contract/ids.js';
 import type { ManualPatient, ManualPatientData, ManualPatientsAnswer, ManualSchema, PatientBody, SchemaBody } from '../../../contract/manual.js';
 import { Problem } from '../../platform/problem.js';
@@ -12,6 +13,19 @@ import { issueSentence, mergeValues, resolvePersons, schemaConflicts, valuesIssu
 
 export async function getSchema({ store }: ApiDeps, team: TeamKey): Promise<ManualSchema> {
   return (await store.getSchema(team)) ?? { fields: [], version: 0 };
+}
+
+/**
+ * What a schema PUT tries, declared before anything is read (so a refusal is recorded as it): the
+ * version it was read at tells (0: none yet, a create; 1 and up: an update). Without one (a body
+ * not read yet, malformed, or naming no version) either may have been meant: both are declared.
+ * setSchema names the one it was once it knows whether the team has a schema.
+ */
+export function schemaOperations(body: unknown): AuditOperation[] {
+  const version = typeof body === 'object' && body !== null ? (body as { version?: unknown }).version : undefined;
+  if (version === 0) return ['PatientSchemaCreate'];
+  if (typeof version === 'number' && Number.isInteger(version) && version > 0) return ['PatientSchemaUpdate'];
+  return ['PatientSchemaCreate', 'PatientSchemaUpdate'];
 }
 
 /**

@@ -133,6 +133,30 @@ describe('Manual mode', () => {
     expect(named).toContain(patients.find((p) => p.name === 'Ada Lovelace')!.id);
   });
 
+  it('records a refused change of an existing schema as an update, not as a create', async () => {
+    const reader = server.info.users.find((u) => u.name === 'Casey Lindqvist')!.id;
+    const failures = async (operation: string) =>
+      (
+        (await server.api(reader, 'GET', `/api/audit?team=${who.team.id}&operation=${operation}`)).body.events as {
+          outcome: string;
+          status: number;
+          userId: string;
+        }[]
+      )
+        .filter((e) => e.outcome === 'failure')
+        .map((e) => `${e.status}:${e.userId === who.member ? 'member' : 'owner'}`);
+    const [createdBefore, updatedBefore] = [await failures('PatientSchemaCreate'), await failures('PatientSchemaUpdate')];
+    const { version } = (await server.api(who.owner, 'GET', `${base}/schema`)).body;
+    expect(version).toBeGreaterThan(0);
+    // A member is refused before the body is read: either change may have been meant, so an auditor's filter on updates finds it.
+    expect((await server.api(who.member, 'PUT', `${base}/schema`, { fields: [], version })).status).toBe(403);
+    // An owner's malformed change of the schema read at its version: an update.
+    expect((await server.api(who.owner, 'PUT', `${base}/schema`, { fields: 'none', version })).status).toBe(400);
+    const [createdAfter, updatedAfter] = [await failures('PatientSchemaCreate'), await failures('PatientSchemaUpdate')];
+    expect(updatedAfter.slice(updatedBefore.length)).toEqual(['403:member', '400:owner']);
+    expect(createdAfter.slice(createdBefore.length)).toEqual(['403:member']);
+  });
+
   it('refuses field ids and value keys JavaScript objects already carry, naming them, and keeps working after', async () => {
     for (const id of ['constructor', 'toString', 'hasOwnProperty', 'valueOf']) {
       const refused = await server.api(who.owner, 'PUT', `${base}/schema`, { fields: [...schema.fields, { id, label: 'Size', type: 'text' }] });

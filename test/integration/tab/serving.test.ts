@@ -132,4 +132,17 @@ describe('the built tab as the server sends it', () => {
     const health = await get(`${server.url}/api/health`, { 'accept-encoding': CHROMIUM });
     expect(health.headers['cache-control']).toBe('no-store');
   });
+
+  it("answers an address it does not serve with the app's own problem, never echoing the path", async () => {
+    for (const path of ['/nonexistent-<b>x</b>.js', '/assets/', '/%ff', '/assets/..%2f..%2fpackage.json', '/dev/nothing', '/index.html.gz']) {
+      const answer = await get(`${server.url}${path}`);
+      expect(answer.status, path).toBe(404);
+      expect(answer.headers['content-type'], path).toMatch(/^application\/json/);
+      expect(answer.headers['cache-control'], path).toBe('no-store');
+      expect(answer.headers['x-content-type-options'], path).toBe('nosniff');
+      const body = JSON.parse(answer.body.toString());
+      expect(body, path).toMatchObject({ code: 'not_found', message: 'There is nothing at this address.', requestId: expect.any(String) });
+      expect(answer.body.toString(), path).not.toMatch(/nonexistent|assets\/|package\.json|dev\/nothing|%ff|Cannot/);
+    }
+  });
 });

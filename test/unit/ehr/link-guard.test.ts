@@ -52,6 +52,16 @@ describe('FHIR link guard', () => {
     }).checkUrl;
     await expect(onPremises(new URL('http://intranet.example.org:8080/fhir'))).resolves.toBeUndefined();
     await expect(onPremises(new URL('http://intranet.example.org:9090/fhir'))).rejects.toMatchObject({ code: 'link_not_allowed' });
+    // The origin leaves credentials out: a link (or a redirect) to an allowed origin carrying them is still refused.
+    for (const link of [
+      'http://user:secret@intranet.example.org:8080/fhir',
+      'http://user@intranet.example.org:8080/fhir',
+      'http://:secret@intranet.example.org:8080/',
+    ])
+      await expect(onPremises(new URL(link)), link).rejects.toMatchObject({
+        code: 'link_not_allowed',
+        message: expect.stringContaining('user name or password'),
+      });
   });
 
   it('allows http and loopback in dev mode, still not private networks', async () => {
