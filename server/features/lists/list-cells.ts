@@ -74,10 +74,14 @@ const listItems = {
     ).map((c) => ({ display: c.display, clinicalStatus: c.clinicalStatus, ...unconfirmed(c.verificationStatus), ...qualified(c) })),
   allergies: (list: AllergyView[]) => {
     const current = list.filter((a) => a.current);
-    const allergies = once(
-      current.filter((a) => !a.noneKnown),
-      (a) => a.substance,
-    )
+    const substance = (a: AllergyView) => a.substance;
+    const recorded = current.filter((a) => !a.noneKnown);
+    // One substance recorded twice is named once (`once` keeps the newest): if any of its current
+    // records says high criticality, the item says so, however old that record is ("worst case
+    // result of a future exposure is assessed to be life-threatening"): a newer low one never hides it.
+    const highKeys = new Set(recorded.filter((a) => a.criticality === 'high').map((a) => nameKey(a, substance)));
+    const allergies = once(recorded, substance)
+      .map((a) => (a.criticality !== 'high' && highKeys.has(nameKey(a, substance)) ? { ...a, criticality: 'high' } : a))
       // High criticality first (allergy-intolerance-criticality; DSTU2 CRITH read as `high`): the cell
       // shows LIST_CELL_ITEMS items before "+N more", and these must never hide behind it.
       .sort((a, b) => Number(b.criticality === 'high') - Number(a.criticality === 'high'))

@@ -209,6 +209,24 @@ describe.each(releases)('the same problem or allergy recorded twice, through %s'
     const allergyCell = cells({ allergies: { status: 'ok', value: readAllergies(allergies) } }).allergies;
     expect(cellText('allergies', row({ allergies: allergyCell }))).toBe('Penicillin');
   });
+
+  it('a substance named once keeps the high criticality any of its current records states, however old', () => {
+    const critical = { DSTU2: 'CRITH', STU3: 'high', R4: 'high' }[release];
+    const low = { DSTU2: 'CRITL', STU3: 'low', R4: 'low' }[release];
+    const written = release === 'DSTU2' ? 'recordedDate' : release === 'STU3' ? 'assertedDate' : 'recordedDate';
+    const allergies = [
+      { ...allergy(release, { text: 'Peanut' }, 'active', 'confirmed'), criticality: low, [written]: '2026-11-20' },
+      { ...allergy(release, { text: 'Peanut' }, 'active', 'confirmed'), criticality: critical, [written]: '2019-03-01' },
+      { ...allergy(release, { text: 'Latex' }, 'active', 'confirmed'), criticality: low, [written]: '2026-11-21' },
+      // A resolved record's criticality is history: it lifts nothing.
+      {
+        ...allergy(release, { text: 'Latex' }, 'resolved', release === 'DSTU2' ? undefined : 'confirmed'),
+        criticality: critical,
+      },
+    ];
+    const allergyCell = cells({ allergies: { status: 'ok', value: readAllergies(allergies) } }).allergies;
+    expect(cellText('allergies', row({ allergies: allergyCell }))).toBe('Peanut (high criticality); Latex');
+  });
 });
 
 // R4 binds clinicalStatus and verificationStatus to FHIR's code systems; a concept may carry a local coding first.
