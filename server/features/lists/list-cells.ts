@@ -106,15 +106,12 @@ const listItems = {
     return allergies;
   },
   // Requests that carry out an order are not current (medications.ts belongToOrders): the order names the drug once.
-  // The same order recorded twice (same name, same dosage) is named once; different orders of one
-  // drug are counted, "Heparin ×2" (`count`), so a second dose is never hidden (see `once`).
+  // Each current order is an order, whatever its wording: several of one drug are named once and
+  // counted, "Heparin ×2" (`count`), the same dose ordered twice included (two orders, two doses:
+  // a duplicate order is what a clinician must see). One resource read twice is one (searchset.ts, by id).
   medications: (list: MedicationView[]) =>
     counted(
-      once(
-        list.filter((m) => m.current),
-        (m) => m.name,
-        (m) => m.dosage,
-      ),
+      list.filter((m) => m.current),
       (m) => m.name,
     ).map(({ item: m, count }) => ({ name: m.name, status: m.status, ...planMark(m), ...qualified(m), ...(count > 1 ? { count } : {}) })),
   // Only coverage in force now; the details list every one with its status and period.
@@ -139,24 +136,18 @@ function nameKey<T extends { qualified?: true; unnamed?: true; intent?: string }
 
 /**
  * Each item once: items are the same only when what the clinician reads is the same, their name
- * (lower case, spaces collapsed, trimmed), and, with `detail`, that too (a drug's dosage: the same
- * order listed twice, not two orders of one drug). A shared code is not enough: the first coding is often
- * an ingredient or a parent concept ("Heparin 5000 units SC q8h" and "Heparin infusion 18 units/kg/h"
- * both RxNorm 5224 first), and two orders merged into one can hide a double dose. An item without
- * a name, or named only by its code read out (`unnamed`), is never merged. A qualified record (its meaning changed, e.g. negated) is not the same
- * as a plain one of that name, nor is a plan the same as an order: neither hides the other. Of the same item recorded twice, a record
- * the EHR has not confirmed (provisional, differential, unconfirmed, a condition's `unknown`) gives way to a confirmed one,
- * however new.
+ * (lower case, spaces collapsed, trimmed). A shared code is not enough: the first coding is often
+ * an ingredient or a parent concept. An item without a name, or named only by its code read out
+ * (`unnamed`), is never merged. A qualified record (its meaning changed, e.g. negated) is not the
+ * same as a plain one of that name: neither hides the other. Of the same item recorded twice, a
+ * record the EHR has not confirmed (provisional, differential, unconfirmed, a condition's
+ * `unknown`) gives way to a confirmed one, however new. (Drugs are not merged: each order counts, `counted`.)
  */
 function once<T extends { qualified?: true; unnamed?: true; verificationStatus?: string | null; intent?: string }>(
   list: T[],
   name: (item: T) => string | null,
-  detail?: (item: T) => string | null,
 ): T[] {
-  const keyOf = (item: T) => {
-    const key = nameKey(item, name);
-    return key === null || !detail ? key : `${key}\u0000${wordsKey(detail(item)) ?? ''}`;
-  };
+  const keyOf = (item: T) => nameKey(item, name);
   const confirmed = new Set(list.filter((item) => !notConfirmed(item.verificationStatus)).map(keyOf));
   const seen = new Set<string>();
   return list.filter((item) => {
@@ -169,8 +160,8 @@ function once<T extends { qualified?: true; unnamed?: true; verificationStatus?:
 }
 
 /**
- * Items of the same name and status that are still several after `once` (different orders of one
- * drug: "Heparin 5000 units SC q8h" and "Heparin 18 units/kg/h IV", both named "Heparin") as one
+ * Items of the same name and status (orders of one drug: "Heparin 5000 units SC q8h" and
+ * "Heparin 18 units/kg/h IV", both named "Heparin", or the same dose ordered twice) as one
  * item with their number, at the place of the first: the cell reads "Heparin ×2", which a clinician
  * checks in the details, where each is listed; never one "Heparin" hiding a second dose.
  */

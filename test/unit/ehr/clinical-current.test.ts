@@ -436,7 +436,7 @@ describe.each(releases)('medications through %s', (release) => {
       ? ['active', 'on-hold', 'completed', 'stopped', 'draft', 'entered-in-error']
       : ['active', 'on-hold', 'completed', 'stopped', 'cancelled', 'draft', 'unknown', 'entered-in-error'];
 
-  it('shows active and on-hold orders in the cell, each drug once; details group every order by status, current first', () => {
+  it('shows active and on-hold orders in the cell, each drug once per status and counted; details group every order by status, current first', () => {
     const resources = [
       ...statuses.map((s, i) => order(release, `Drug ${s}`, `${100 + i}`, s, `2020-01-${String(10 + i).padStart(2, '0')}`)),
       // The same drug ordered again (same code), and again under another code but the same name.
@@ -463,13 +463,17 @@ describe.each(releases)('medications through %s', (release) => {
     const cell = cells({ medications: { status: 'ok', value: views } }).medications;
     expect(cell).toEqual({
       status: 'ok',
+      // Two active orders of one drug are two doses: named once, counted. The held one keeps its own mark.
       value: [
-        { name: 'Naproxen 250 MG', status: 'active' },
+        { name: 'Naproxen 250 MG', status: 'active', count: 2 },
         { name: 'Drug active', status: 'active' },
+        { name: 'naproxen  250 mg', status: 'on-hold' },
         { name: 'Drug on-hold', status: 'on-hold' },
       ],
     });
-    expect(cellText('medications', row({ medications: cell }))).toBe('Naproxen 250 MG; Drug active; Drug on-hold (on hold)');
+    expect(cellText('medications', row({ medications: cell }))).toBe(
+      'Naproxen 250 MG ×2; Drug active; naproxen  250 mg (on hold); Drug on-hold (on hold)',
+    );
   });
 
   it('is "none recorded" in the cell when every order has ended', () => {

@@ -161,17 +161,18 @@ describe.each(releases)('different orders of one drug (%s)', (release) => {
     expect(csv).toBe('Heparin ×2');
   });
 
-  it('names the same order listed twice once (same name, same dosage, case and spacing aside)', () => {
-    const { cell, tab } = shown('medications', [heparin('5000 units SC q8h'), heparin('5000 Units  SC q8h')]);
-    expect(cell).toEqual({ status: 'ok', value: [{ name: 'Heparin', status: 'active' }] });
-    expect(tab).toBe('Heparin');
+  it('counts two orders of the same drug and dose as two: a duplicate order is a second dose, never merged by its wording', () => {
+    const { cell, tab, csv } = shown('medications', [heparin('5000 units SC q8h'), heparin('5000 Units  SC q8h')]);
+    expect(cell).toEqual({ status: 'ok', value: [{ name: 'Heparin', status: 'active', count: 2 }] });
+    expect(tab).toBe('Heparin ×2');
+    expect(csv).toBe('Heparin ×2');
   });
 
-  it('tells a structured dose apart as it tells text apart', () => {
+  it('counts orders of a structured dose alike, the same dose or another', () => {
     const dose = (value: number) =>
       release === 'R4' ? { doseAndRate: [{ doseQuantity: { value, unit: 'U' } }] } : { doseQuantity: { value, unit: 'U' } };
     const structured = (value: number) => order(release, 'Heparin', { dosageInstruction: [{ route: { text: 'SC' }, ...dose(value) }] });
-    expect(shown('medications', [structured(5000), structured(5000)]).tab).toBe('Heparin');
+    expect(shown('medications', [structured(5000), structured(5000)]).tab).toBe('Heparin ×2');
     expect(shown('medications', [structured(5000), structured(7500)]).tab).toBe('Heparin ×2');
   });
 

@@ -233,8 +233,8 @@ describe.each(releases)('each item once by what the clinician reads (%s)', (rele
   it('shows two orders that share a first code but read differently as two', () => {
     const both = [heparin('Heparin 5000 units SC q8h'), heparin('Heparin infusion 18 units/kg/h')];
     expect(shown('medications', both)).toBe('Heparin 5000 units SC q8h, Heparin infusion 18 units/kg/h');
-    // The same words twice (case and spaces aside) are one item.
-    expect(shown('medications', [heparin('Heparin 5000 units SC q8h'), heparin('heparin  5000 units sc q8h ')])).toBe('Heparin 5000 units SC q8h');
+    // The same words twice (case and spaces aside) are one drug named once, and two orders of it counted.
+    expect(shown('medications', [heparin('Heparin 5000 units SC q8h'), heparin('heparin  5000 units sc q8h ')])).toBe('Heparin 5000 units SC q8h ×2');
   });
 
   it('shows two problems of the same code but other words as two, and lets a confirmed one outweigh its unconfirmed twin', () => {
