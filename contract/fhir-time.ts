@@ -79,6 +79,17 @@ export const asWrittenMs = (t: FhirTime): number => Date.UTC(t.year, t.month - 1
 export const sortKeyMs = (t: FhirTime): number => asWrittenMs(t) - (t.offsetMinutes ?? 0) * 60_000;
 
 /**
+ * The earliest moment a FHIR time can mean: an `instant` is itself; any other (a zone-less
+ * date-time, a day, month or year) its clock time read at the widest offset east of UTC, 14 hours
+ * before it read as UTC (a day begins in the easternmost zone first). Null for text that is not a FHIR time.
+ */
+export function earliestMs(text: string): number | null {
+  const t = fhirTime(text);
+  if (!t) return null;
+  return t.precision === 'instant' ? sortKeyMs(t) : asWrittenMs(t) - WIDEST_OFFSET_MS;
+}
+
+/**
  * The latest moment a FHIR time can mean: an `instant` is itself; a zone-less date-time may have
  * been written as far west as UTC-14:00, so up to 14 hours after its clock time read as UTC; a
  * day, month or year lasts to its end, and is zone-less too ("2026-12-04" means up to

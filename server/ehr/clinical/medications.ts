@@ -1,3 +1,4 @@
+import { latestMs } from '../../../contract/fhir-time.js';
 import { fhirIdSyntax } from '../../../contract/id-syntax.js';
 import { medicationGroup, medicationGroups } from '../../../contract/plain-constants.js';
 import { providerResourceName } from '../adapters/patient.js';
@@ -5,18 +6,7 @@ import { containedResource } from '../contained.js';
 import { isObject, objects, str, strings, type JsonObject } from '../json.js';
 import { firstCode } from './records.js';
 import type { CoverageView, MedicationView } from './types.js';
-import {
-  conceptCodes,
-  conceptText,
-  endOfPeriodMs,
-  newestFirst,
-  numberOf,
-  periodEnded,
-  periodNotBegun,
-  referenceDisplay,
-  statusCode,
-  when,
-} from './values.js';
+import { conceptCodes, conceptText, newestFirst, numberOf, periodEnded, periodNotBegun, referenceDisplay, statusCode, when } from './values.js';
 import { qualifiedMark } from '../modifiers.js';
 
 const MEDICATION_TYPES = new Set(['MedicationOrder', 'MedicationRequest', 'MedicationStatement']);
@@ -105,7 +95,7 @@ function medicationIsCurrent(r: JsonObject, group: string | null): boolean {
  * MedicationOrder.dateEnded, MedicationStatement.effectivePeriod.end (DSTU2, STU3, R4), and an
  * order whose every dosage instruction's schedule has ended (dosingEnded). EHRs leave such records
  * `active`. Not MedicationRequest.dispenseRequest.validityPeriod: it bounds the dispensing of a
- * prescription, not the treatment. An end includes its whole day (periodEnded). Such a record reads
+ * prescription, not the treatment. An end includes its whole day, in every zone (periodEnded). Such a record reads
  * `ended` in the details (ENDED), its group placed before the completed ones.
  */
 export const ENDED = 'ended';
@@ -133,9 +123,9 @@ function dosingEnded(r: JsonObject, now: number): boolean {
 /**
  * Whether one instruction's schedule bounds have passed by `now`. `boundsPeriod`: its end, a date
  * alone lasting that whole day (Period, every version). A length (`boundsDuration`, DSTU2
- * `boundsQuantity`; of a `boundsRange` its `high`, the longest it may last): counted from the day
- * the order was written, from the end of that day when only the date is given (the latest the
- * schedule may have begun), and only when both are given.
+ * `boundsQuantity`; of a `boundsRange` its `high`, the longest it may last): counted from when
+ * the order was written, at the latest moment that can mean (the end of its day, in every zone, when
+ * only the date is given: contract/fhir-time.ts `latestMs`), and only when both are given.
  */
 function scheduleEnded(dosage: JsonObject, written: string | undefined, now: number): boolean {
   const timing = isObject(dosage.timing) ? dosage.timing : {};
@@ -143,7 +133,7 @@ function scheduleEnded(dosage: JsonObject, written: string | undefined, now: num
   if (isObject(repeat.boundsPeriod)) return periodEnded(repeat.boundsPeriod, now);
   const range = isObject(repeat.boundsRange) ? repeat.boundsRange : {};
   const length = [repeat.boundsDuration, repeat.boundsQuantity, range.high].find(isObject);
-  const start = written === undefined ? null : endOfPeriodMs(written);
+  const start = written === undefined ? null : latestMs(written);
   const lasts = length ? durationMs(length) : null;
   return start !== null && lasts !== null && start + lasts <= now;
 }

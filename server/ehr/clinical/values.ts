@@ -1,5 +1,5 @@
 /** Tolerant readers for the FHIR datatypes the clinical views use; wrong shapes give null, never throw. */
-import { fhirTime, sortKeyMs } from '../../../contract/fhir-time.js';
+import { earliestMs, fhirTime, latestMs, sortKeyMs } from '../../../contract/fhir-time.js';
 import { fhirIdSyntax } from '../../../contract/id-syntax.js';
 import { isObject, list, objects, str, strings, type JsonObject } from '../json.js';
 import type { When } from './types.js';
@@ -45,30 +45,21 @@ function epochOf(text: string): number | null {
 }
 
 /**
- * The first moment after a period that ends at `text` (Period.end, a date, dateTime or instant):
- * the end "includes any matching date/time" (Period in DSTU2, STU3 and R4), so an end of
- * 2026-12-31 lasts the whole of that day, 2026-12 the whole month. Null when unreadable.
+ * Whether a Period has ended by `now`: its end is past at the latest moment it can mean (a Period's
+ * end "includes any matching date/time", Period in DSTU2, STU3 and R4: 2026-12-31 lasts that whole
+ * day, and a date or zone-less time carries no zone, so in every zone: contract/fhir-time.ts
+ * `latestMs`, as an encounter's end is read). No or an unreadable end does not end it.
  */
-export function endOfPeriodMs(text: string): number | null {
-  const epochMs = epochMsOf(text);
-  const date = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/.exec(text);
-  if (epochMs === null || !date) return epochMs;
-  const [year, month, day] = [+date[1], date[2] === undefined ? undefined : +date[2] - 1, date[3] === undefined ? undefined : +date[3]];
-  if (month === undefined) return Date.UTC(year + 1, 0, 1);
-  return day === undefined ? Date.UTC(year, month + 1, 1) : Date.UTC(year, month, day + 1);
-}
-
-/** Whether a Period has ended by `now`: its end is past (a whole day for a date alone); no or an unreadable end does not end it. */
 export function periodEnded(period: unknown, now: number): boolean {
   const end = isObject(period) ? str(period.end) : undefined;
-  const after = end === undefined ? null : endOfPeriodMs(end);
+  const after = end === undefined ? null : latestMs(end);
   return after !== null && after <= now;
 }
 
-/** Whether a Period has not begun by `now`: its start is still to come (no or an unreadable start has begun). */
+/** Whether a Period has not begun by `now`: its start is still to come at the earliest moment it can mean (`earliestMs`); no or an unreadable start has begun. */
 export function periodNotBegun(period: unknown, now: number): boolean {
   const start = isObject(period) ? str(period.start) : undefined;
-  const at = start === undefined ? null : epochMsOf(start);
+  const at = start === undefined ? null : earliestMs(start);
   return at !== null && at > now;
 }
 

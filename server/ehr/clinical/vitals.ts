@@ -8,7 +8,7 @@ import { isComparator } from '../../../contract/vital-ranges.js';
 import { qualifiedByEhr, qualifiedMark } from '../modifiers.js';
 import { interpretationMark, interpretationOf, mostSevere } from './interpretation.js';
 import type { VitalInterpretation } from '../../../contract/vital-ranges.js';
-import { asWrittenMs, fhirTime, WIDEST_OFFSET_MS } from '../../../contract/fhir-time.js';
+import { earliestMs } from '../../../contract/fhir-time.js';
 
 /**
  * Observation.status (observation-status, the same codes in DSTU2, STU3 and R4): `registered` ("no
@@ -309,7 +309,7 @@ function latestRank(reading: VitalReading, now: number): [number, number, number
   const half = reading.kind === 'bloodPressure' && !reading.systolic ? 1 : 0;
   const at = reading.time?.epochMs;
   if (at == null) return [2, half, 0];
-  return [earliestMs(reading.time!.text, at) - now > FUTURE_ALLOWANCE_MS ? 1 : 0, half, -at];
+  return [earliestOf(reading.time!.text, at) - now > FUTURE_ALLOWANCE_MS ? 1 : 0, half, -at];
 }
 
 /**
@@ -317,9 +317,8 @@ function latestRank(reading: VitalReading, now: number): [number, number, number
  * zone, or a day, month or year, read at the widest offset east of UTC (a reading taken at 09:45
  * in Shanghai is not in the future at 02:00 UTC).
  */
-function earliestMs(text: string, epochMs: number): number {
-  const t = fhirTime(text);
-  return t && t.precision !== 'instant' ? asWrittenMs(t) - WIDEST_OFFSET_MS : epochMs;
+function earliestOf(text: string, epochMs: number): number {
+  return earliestMs(text) ?? epochMs;
 }
 
 /** Whether a kind's latest reading is settled: timed, not in the future, and a pressure with its systolic (else more may be asked for). */

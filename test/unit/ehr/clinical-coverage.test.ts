@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readCoverage } from '../../../server/ehr/clinical/medications.js';
-import { endOfPeriodMs, periodEnded } from '../../../server/ehr/clinical/values.js';
+import { periodEnded, periodNotBegun } from '../../../server/ehr/clinical/values.js';
 import { cellsFor } from '../../../server/features/lists/list-cells.js';
 import type { PatientClinical } from '../../../server/ehr/index.js';
 import { cellText } from '../../../server/features/lists/cell-text.js';
@@ -97,25 +97,38 @@ describe('coverage text in every language', () => {
 const NOW = Date.parse('2026-12-04T15:00:00Z');
 
 describe('the end of a FHIR Period', () => {
-  // Period.end "includes any matching date/time" (DSTU2, STU3, R4 datatypes): a date alone lasts its whole day, month or year.
+  // Period.end "includes any matching date/time" (DSTU2, STU3, R4 datatypes): a date alone lasts its
+  // whole day, month or year; a date or a zone-less time carries no zone, so it is over only once it
+  // is over in every zone (up to UTC-14:00), as an encounter's end is read (contract/fhir-time.ts latestMs).
+  const HOUR = 3_600_000;
   it.each([
-    ['2026-12-04', Date.UTC(2026, 11, 5)],
-    ['2026-12', Date.UTC(2027, 0, 1)],
-    ['2026', Date.UTC(2027, 0, 1)],
-    ['2026-12-31', Date.UTC(2027, 0, 1)],
+    ['2026-12-04', Date.UTC(2026, 11, 5, 14)],
+    ['2026-12', Date.UTC(2027, 0, 1, 14)],
+    ['2026', Date.UTC(2027, 0, 1, 14)],
+    ['2026-12-31', Date.UTC(2027, 0, 1, 14)],
+    ['2026-12-04T10:00:00', Date.UTC(2026, 11, 4, 24)],
     ['2026-12-04T10:00:00Z', Date.UTC(2026, 11, 4, 10)],
-    ['2026-13', null],
-    ['soon', null],
+    ['2026-12-04T10:00:00-05:00', Date.UTC(2026, 11, 4, 15)],
   ])('%s is over from %s', (end, after) => {
-    expect(endOfPeriodMs(end)).toBe(after);
+    expect(periodEnded({ end }, after - 1)).toBe(false);
+    expect(periodEnded({ end }, after)).toBe(true);
   });
 
-  it('has ended only once its last day is over; no or an unreadable end is ongoing', () => {
-    expect(periodEnded({ end: '2026-12-04' }, NOW)).toBe(false);
-    expect(periodEnded({ end: '2026-12-04' }, Date.UTC(2026, 11, 5))).toBe(true);
+  it('has ended only once its last day is over everywhere; no or an unreadable end is ongoing', () => {
+    // 20:00 in New York on the last day (01:00 UTC the next day): still current there.
+    expect(periodEnded({ end: '2026-12-04' }, Date.UTC(2026, 11, 5, 1))).toBe(false);
+    expect(periodEnded({ end: '2026-12-04' }, Date.UTC(2026, 11, 5, 14) + HOUR)).toBe(true);
     expect(periodEnded({ end: '2026-12-04T14:59:59Z' }, NOW)).toBe(true);
     expect(periodEnded({ start: '2020-01-01' }, NOW)).toBe(false);
-    expect(periodEnded({ end: 'soon' }, NOW)).toBe(false);
+    for (const end of ['soon', '2026-13', '']) expect(periodEnded({ end }, NOW)).toBe(false);
+  });
+
+  it('has begun once its first day has begun anywhere (UTC+14:00 first); a start at an instant from that instant', () => {
+    expect(periodNotBegun({ start: '2026-12-05' }, Date.UTC(2026, 11, 4, 10))).toBe(false);
+    expect(periodNotBegun({ start: '2026-12-05' }, Date.UTC(2026, 11, 4, 9, 59))).toBe(true);
+    expect(periodNotBegun({ start: '2026-12-05T08:00:00Z' }, Date.UTC(2026, 11, 5, 7, 59))).toBe(true);
+    expect(periodNotBegun({ start: '2026-12-05T08:00:00Z' }, Date.UTC(2026, 11, 5, 8))).toBe(false);
+    expect(periodNotBegun({ end: '2026-12-05' }, NOW)).toBe(false);
   });
 });
 

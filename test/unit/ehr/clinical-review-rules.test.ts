@@ -331,6 +331,11 @@ describe.each(releases)('ended orders and statements (%s)', (release) => {
       expect(readMedications([order], new Map(), NOW)[0]).toMatchObject({ current: false, status: 'ended' });
       expect(shown('medications', [order])).toBe('None recorded');
       expect(readMedications([{ ...order, dateEnded: '2027-01-01' }], new Map(), NOW)[0]).toMatchObject({ current: true, status: 'active' });
+      // A date alone is the last day in every zone: at 20:00 in New York on that day (01:00 UTC the
+      // next) the drug is still given there; it is over once that day is over everywhere.
+      const lastDay = { ...order, dateEnded: '2026-12-05' };
+      expect(readMedications([lastDay], new Map(), Date.parse('2026-12-06T01:00:00Z'))[0]).toMatchObject({ current: true, status: 'active' });
+      expect(readMedications([lastDay], new Map(), Date.parse('2026-12-06T14:00:00Z'))[0]).toMatchObject({ current: false, status: 'ended' });
     });
   else
     it('does not take a MedicationRequest validityPeriod for the end of the order', () => {
