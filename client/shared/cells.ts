@@ -224,14 +224,15 @@ function entries(v: unknown, name: (entry: Json) => string | null): CellDisplay 
  * ("Asthma (provisional)"), an order halted for now ("Warfarin (on hold)"), an entry the EHR
  * qualifies in a way the tab cannot read ("Asthma (check in EHR)"), an allergy of high criticality
  * ("Penicillin (high)": AllergyIntolerance.criticality `high`, DSTU2 CRITH; in words, never by colour
- * alone, first of the marks), or several.
+ * alone, first of the marks), a drug only intended ("Warfarin (intended)"), or several.
  */
 function marked(text: string | null, item: Json): string | null {
   const marks = [
     item.criticality === 'high' && t('value.highCriticality'),
     isUnconfirmed(item.verification) && codeLabel(item.verification),
     item.intent === 'plan' && codeLabel(item.intent),
-    item.status === 'on-hold' && codeLabel(item.status),
+    // A statement of a drug only meant to be taken (MedicationStatement `intended`) is not one being taken.
+    (item.status === 'on-hold' || item.status === 'intended') && codeLabel(item.status),
     item.qualified === true && t('value.qualified'),
   ].filter(Boolean);
   return marks.length ? `${text || '?'} (${marks.join(', ')})` : text;

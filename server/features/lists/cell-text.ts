@@ -103,6 +103,7 @@ function marked(
     item.verification,
     item.intent === 'plan' && 'plan',
     item.status === 'on-hold' && 'on hold',
+    item.status === 'intended' && 'intended',
     item.onLeave && 'on leave',
     item.qualified && QUALIFIED,
   ].filter(Boolean);

@@ -5,6 +5,7 @@ import { readAllergies, readConditions, readNoKnownAllergyList, withAllergyListS
 import { Warnings } from '../../../server/ehr/clinical/warnings.js';
 import { cellsFor } from '../../../server/features/lists/list-cells.js';
 import { cellText } from '../../../server/features/lists/cell-text.js';
+import { cellText as tabCellText } from '../../../client/shared/cells.js';
 import type { PatientClinical } from '../../../server/ehr/index.js';
 import type { ListRow } from '../../../server/features/lists/list-view.js';
 
@@ -508,6 +509,10 @@ describe.each(releases)('medications through %s', (release) => {
       ['Done', 'completed'],
       ['Refused', 'not-taken'],
     ]);
+    // A drug only intended ("may be taken at some time in the future") is not one being taken: the cell says so.
+    const cell = cells({ medications: { status: 'ok', value: views } }).medications;
+    expect(cellText('medications', row({ medications: cell }))).toBe('Taking; Will take (intended)');
+    expect(tabCellText('medications', cell).text).toBe('Taking, Will take (intended)');
   });
 
   it('leaves an order not to give the drug, a proposal and an option out of the cell; the details group them apart', () => {
