@@ -35,7 +35,8 @@ const BED = /\b(?:bed|bd)\b\.?(?:\s*[:#]\s*|\s+)([A-Za-z0-9][\w-]*)/i;
  * which add `triaged`): the patient has arrived and not left. A status the EHR forgot to update
  * does not outlast the stay: see `encounterOver`.
  */
-const ONGOING = new Set(['arrived', 'triaged', 'in-progress', 'onleave']);
+export const ONGOING_STATUSES = ['arrived', 'triaged', 'in-progress', 'onleave'] as const;
+const ONGOING: ReadonlySet<string> = new Set(ONGOING_STATUSES);
 /** Encounters that did not (or not yet) take place: planned for later, cancelled, or recorded in error. */
 const NOT_TAKEN_PLACE = new Set(['planned', 'cancelled', 'entered-in-error']);
 /**
@@ -83,6 +84,19 @@ export function currentEncounter(encounters: EncounterView[], now = Date.now()):
     .filter((e) => ongoing.has(e))
     .reduce<EncounterView | undefined>((best, e) => (best === undefined || stayRank(e) < stayRank(best) ? e : best), undefined);
   return stay ?? taken[0];
+}
+
+/**
+ * Whether a list row's first page of encounters (it links to more) may hide the stay the patient
+ * is in: it holds no ongoing stay, and either holds an encounter that has not taken place (planned,
+ * cancelled, or dated in the future: follow-ups sort first by date, and ten of them fill the page)
+ * or did not come newest first (`sorted` false: the server ignored or was not asked `_sort`, which
+ * fhir-contract §4 allows). The stays the patient may be in are then asked on their own.
+ */
+export function mayHideStay(resources: JsonObject[], sorted: boolean, now = Date.now()): boolean {
+  const encounters = readEncounters(resources, now);
+  if (encounters.some((e) => stillOngoing(e, now))) return false;
+  return !sorted || encounters.some((e) => NOT_TAKEN_PLACE.has(e.status ?? '') || (e.start?.epochMs ?? -Infinity) > now);
 }
 
 /** An ongoing status (`ONGOING`) on a stay that is not over. */

@@ -3,6 +3,7 @@ import { formEncode } from '../urls.js';
 import type { ClinicalPart, VitalKind } from './types.js';
 import { ALLERGY_LIST_CODES } from './records.js';
 import { VITAL_CODES, type VitalCodeKind } from './vital-codes.js';
+import { ONGOING_STATUSES } from './encounter.js';
 
 /** One search of one part for one patient, kept as parts so a retry can drop `_sort` or `_include`. */
 export interface PartQuery {
@@ -149,6 +150,28 @@ export function latestVitalQueries(
   return (patientId, encodedId = encodeURIComponent(patientId)) => ({
     query: { ...template, params: [['patient', patientId], ...rest] },
     url: `${type}?patient=${encodedId}&${tail}`,
+  });
+}
+
+/**
+ * The search for the stays a patient may be in, for one patient after another, when a list row's
+ * first page of encounters may hide it (encounter.ts `mayHideStay`):
+ * `Encounter?patient={id}&status=arrived,triaged,in-progress,onleave&_count=10&_sort=-date`
+ * (DSTU2's encounter-state has no `triaged`; DSTU2 `_sort:desc=date`; without `_sort`, and a wider
+ * page, on a server that ignores it). The commas stay as they are (an OR in FHIR search).
+ * Undefined when the EHR does not offer Encounter.
+ */
+export function ongoingStayQueries(ctx: EhrContext): ((patientId: string, encodedId?: string) => { query: PartQuery; url: string }) | undefined {
+  const template = partQuery(ctx, 'encounter', '', 'list');
+  if (!template) return undefined;
+  const statuses = ONGOING_STATUSES.filter((s) => ctx.server.version !== 'DSTU2' || s !== 'triaged').join(',');
+  const rest: Array<[string, string]> = [['status', statuses]];
+  const query: PartQuery = { ...template, params: rest };
+  const sort = query.sort ? `&${formEncode(ctx.adapter.sortParams([{ param: 'date', descending: true }]))}` : '';
+  const tail = `status=${statuses}&_count=${query.sort ? query.count : query.unsortedCount}${sort}`;
+  return (patientId, encodedId = encodeURIComponent(patientId)) => ({
+    query: { ...query, params: [['patient', patientId], ...rest] },
+    url: `${query.type}?patient=${encodedId}&${tail}`,
   });
 }
 

@@ -9,7 +9,8 @@ import { mapLimit } from '../map-limit.js';
 import { careProviderNames } from './care-provider.js';
 import { unnamedPayors, unresolvedMedications, type MedicationIndex } from './medications.js';
 import { ReadBudgetExceeded } from '../read-budget.js';
-import { allergyListQueries, entryLimit, latestVitalQueries, partQueries, type PartQuery, type ReadMode } from './queries.js';
+import { allergyListQueries, entryLimit, latestVitalQueries, ongoingStayQueries, partQueries, type PartQuery, type ReadMode } from './queries.js';
+import { mayHideStay } from './encounter.js';
 import { readNoKnownAllergyList, withAllergyListStatement } from './records.js';
 import { fetchPlanned, followPages, readSearchset, type PlannedEntry, type Searchset } from './searchset.js';
 import { latestVitals, readVitals, settledLatest } from './vitals.js';
@@ -107,6 +108,9 @@ export async function readClinical(
     takePart(row, part, data);
     // A vital kind the list shows that the first page lacks is asked on its own: the row waits for it.
     if (part === 'vitals') row.vitalLookup = vitalLookupOf(ctx, row.cells.vitals, data, query, shownKinds);
+    // So is the stay the patient is in, when the first page of encounters may hide it (planned follow-ups first).
+    if (part === 'encounter' && data.ok && data.set.next && mayHideStay(data.set.resources, sortedPage(ctx, data.set, query)))
+      row.stayLookup = data.set;
   };
   const takePart = (row: RowRead, part: ClinicalPart, data: PartData): void => {
     checkOrder(ctx, sorted, [[part, data]], row.warnings);
@@ -143,7 +147,16 @@ export async function readClinical(
           (body, index) => {
             take(plan[index], { ok: true, body });
             const row = rows.get(plan[index].patientId)!;
-            if (--row.waiting === 0 && row.summary && !row.pending && !row.pendingCoverage && !row.careProviderRef && !row.paged && !row.vitalLookup)
+            if (
+              --row.waiting === 0 &&
+              row.summary &&
+              !row.pending &&
+              !row.pendingCoverage &&
+              !row.careProviderRef &&
+              !row.paged &&
+              !row.vitalLookup &&
+              !row.stayLookup
+            )
               finish(row);
             return undefined;
           },
@@ -159,11 +172,14 @@ export async function readClinical(
   // turned out, in this read or before, to ignore or refuse `_sort`: its first page is no proof).
   const paged = [...rows].flatMap(([id, row]) => (row.summary && row.paged ? row.paged.map((p) => ({ id, row, ...p })) : []));
   const lookups = sorted.has('vitals') && !ctx.quirks?.noDateSort ? [...rows].filter(([, row]) => row.summary && row.vitalLookup) : [];
+  const stays = [...rows].filter(([, row]) => row.summary && row.stayLookup);
+  const vitalEntries = lookups.reduce((n, [, row]) => n + row.vitalLookup!.kinds.length, 0);
   await Promise.all([
     mapLimit(paged, parallelism(ctx), async ({ id, row, part, set, limit }) => {
       takePart(row, part, { ok: true, set: await followPages(ctx, set, id, row.warnings, LIST_MAX_PAGES, limit) });
     }),
-    lookups.length ? readLatestVitals(ctx, lookups, plan.length, readWarnings) : undefined,
+    lookups.length ? readLatestVitals(ctx, lookups, plan.length + stays.length, readWarnings) : undefined,
+    stays.length ? readOngoingStays(ctx, stays, plan.length + vitalEntries, readWarnings) : undefined,
   ]);
 
   const pending = [...rows.values()].flatMap((row) => (!row.done && row.summary && row.pending ? [row.pending] : []));
@@ -209,6 +225,8 @@ interface RowRead {
   careProviderRef?: string;
   /** Vital kinds shown that the first page (sorted, with more pages) lacks, read after the batches. */
   vitalLookup?: VitalLookup;
+  /** The first page of encounters, when it may hide the stay the patient is in (`mayHideStay`): the stays are asked after the batches. */
+  stayLookup?: Searchset;
   /** "No known allergies" as an allergy List states it, joined to the allergies cell when the row is done. */
   allergyStatement?: AllergyView | null;
   done?: PatientClinical;
@@ -241,6 +259,58 @@ function vitalLookupOf(
 }
 
 const observationKey = (resource: JsonObject): string => `Observation/${str(resource.id) ?? ''}`;
+
+/** Whether a first page came newest first as asked: `_sort` sent, not known to be ignored, and the page in that order. */
+const sortedPage = (ctx: EhrContext, set: Searchset, query: PartQuery | undefined): boolean =>
+  !!query?.sort && !ctx.quirks?.noDateSort && !outOfOrder(set);
+
+/**
+ * The stays rows may be in, one batch entry per row (queries.ts `ongoingStayQueries`), all in one
+ * runEntries call; each row's encounter cells are built again from its first page and what this
+ * found (an encounter on both counted once). A failure leaves the cells as the first page made
+ * them, with `stay_lookup_failed`.
+ */
+async function readOngoingStays(ctx: EhrContext, rows: Array<[string, RowRead]>, planned: number, warnings: Warnings): Promise<void> {
+  const build = ongoingStayQueries(ctx);
+  if (!build) return;
+  const entries = rows.map(([id, row]) => ({ id, row, ...build(id) }));
+  ctx.budget?.sizeFor(planned + entries.length);
+  let results: EntryResult[];
+  try {
+    results = await runEntries(
+      ctx,
+      entries.map((e) => e.url),
+      undefined,
+      warnings,
+    );
+  } catch (error) {
+    if (!(error instanceof FhirError) || error instanceof ReadBudgetExceeded) throw error;
+    for (const [, row] of rows) row.warnings.add('stay_lookup_failed');
+    return;
+  }
+  entries.forEach(({ row, id, query }, i) => {
+    const result = results[i];
+    const set = result.ok ? readSearchset(result.body, id, row.warnings, entryLimit(query)) : undefined;
+    if (!set) {
+      row.warnings.add('stay_lookup_failed');
+      return;
+    }
+    const first = row.stayLookup!;
+    const key = (r: JsonObject) => `Encounter/${str(r.id) ?? ''}`;
+    const seen = new Set(first.resources.filter((r) => str(r.id)).map(key));
+    const more = set.resources.filter((r) => !str(r.id) || !seen.has(key(r)));
+    const { encounters, ...cells } = assemblePart(
+      'encounter',
+      { ok: true, set: { ...first, resources: [...first.resources, ...more] } },
+      new Map(),
+      row.warnings,
+      {
+        history: false,
+      },
+    );
+    Object.assign(row.cells, cells);
+  });
+}
 
 /**
  * The newest readings of the vital kinds rows lack, one batch entry per row per kind

@@ -99,7 +99,9 @@ function search(ehr: FakeEhr, store: R[], relative: string, options: ClinicalSer
       r.resourceType === type &&
       ['subject', 'patient', 'beneficiary', 'subscriber'].some((f) => (r[f] as R | undefined)?.reference === patientRef) &&
       (!params.has('category') || String(JSON.stringify(r.category)).includes(`"${params.get('category')}"`)) &&
-      (!params.has('code') || matchesCode(r.code, params.get('code')!)),
+      (!params.has('code') || matchesCode(r.code, params.get('code')!)) &&
+      // A token search on `status`: comma-separated alternatives.
+      (!params.has('status') || params.get('status')!.split(',').includes(String(r.status))),
   );
   if (sorted && !options.ignoreSort) matches = [...matches].sort((a, b) => dateOf(b).localeCompare(dateOf(a)));
   const offset = Number(params.get('_offset') ?? 0);
