@@ -121,21 +121,41 @@ function dosingEnded(r: JsonObject, now: number): boolean {
 }
 
 /**
- * Whether one instruction's schedule bounds have passed by `now`. `boundsPeriod`: its end, a date
- * alone lasting that whole day (Period, every version). A length (`boundsDuration`, DSTU2
- * `boundsQuantity`; of a `boundsRange` its `high`, the longest it may last): counted from when
- * the order was written, at the latest moment that can mean (the end of its day, in every zone, when
- * only the date is given: contract/fhir-time.ts `latestMs`), and only when both are given.
+ * Whether one instruction's schedule has passed by `now`, by its bounds or by its count of doses.
+ * `boundsPeriod`: its end, a date alone lasting that whole day (Period, every version). A length
+ * (`boundsDuration`, DSTU2 `boundsQuantity`; of a `boundsRange` its `high`, the longest it may
+ * last): counted from when the order was written, at the latest moment that can mean (the end of
+ * its day, in every zone, when only the date is given: contract/fhir-time.ts `latestMs`), and only
+ * when both are given. `count` ("a total count of the desired number of repetitions across the
+ * duration of the entire timing specification", Timing.repeat.count in DSTU2, STU3 and R4; STU3 and
+ * R4 `countMax` the most): that many doses at `frequency` per `period` last count / frequency
+ * periods (the longest reading: `countMax`, `periodMax`, the lower `frequency`), counted from the
+ * later of when the order was written and its `boundsPeriod.start`. Either one over ends it.
  */
 function scheduleEnded(dosage: JsonObject, written: string | undefined, now: number): boolean {
   const timing = isObject(dosage.timing) ? dosage.timing : {};
   const repeat = isObject(timing.repeat) ? timing.repeat : {};
-  if (isObject(repeat.boundsPeriod)) return periodEnded(repeat.boundsPeriod, now);
+  const start = written === undefined ? null : latestMs(written);
+  const doses = dosesLastMs(repeat);
+  const bounds = isObject(repeat.boundsPeriod) ? repeat.boundsPeriod : undefined;
+  const boundsStart = bounds ? str(bounds.start) : undefined;
+  const dosesFrom = Math.max(start ?? -Infinity, (boundsStart === undefined ? null : latestMs(boundsStart)) ?? -Infinity);
+  if (doses !== null && Number.isFinite(dosesFrom) && dosesFrom + doses <= now) return true;
+  if (bounds) return periodEnded(bounds, now);
   const range = isObject(repeat.boundsRange) ? repeat.boundsRange : {};
   const length = [repeat.boundsDuration, repeat.boundsQuantity, range.high].find(isObject);
-  const start = written === undefined ? null : latestMs(written);
   const lasts = length ? durationMs(length) : null;
   return start !== null && lasts !== null && start + lasts <= now;
+}
+
+/** How long a schedule of `count` doses lasts (see scheduleEnded); null without a count, a period and its unit. */
+function dosesLastMs(repeat: JsonObject): number | null {
+  const count = numberOf(repeat.countMax) ?? numberOf(repeat.count);
+  const period = numberOf(repeat.periodMax) ?? numberOf(repeat.period);
+  const frequency = numberOf(repeat.frequency) ?? 1;
+  const unit = str(repeat.periodUnit) ?? str(repeat.periodUnits);
+  if (count === undefined || count <= 0 || period === undefined || !unit || frequency <= 0) return null;
+  return durationMs({ value: (count / frequency) * period, code: unit });
 }
 
 /**
@@ -440,8 +460,19 @@ function timingText(timing: unknown): string | null {
   if (times.length > 0) words.push(`at ${times.join(', ')}`);
   const days = strings(repeat.dayOfWeek);
   if (days.length > 0) words.push(`on ${days.join(', ')}`);
-  if (words.length > 0) return words.join(' ');
-  return conceptText(timing.code, false) ?? conceptCodes(timing.code)[0] ?? null;
+  const schedule = words.length > 0 ? words.join(' ') : (conceptText(timing.code, false) ?? conceptCodes(timing.code)[0] ?? null);
+  // Timing.repeat.count (STU3 and R4 also countMax): how many doses in all.
+  const count = numberOf(repeat.count);
+  const countMax = numberOf(repeat.countMax);
+  const doses =
+    count === undefined
+      ? null
+      : countMax !== undefined && countMax !== count
+        ? `${count}–${countMax} doses`
+        : count === 1
+          ? '1 dose'
+          : `${count} doses`;
+  return doses === null ? schedule : schedule ? `${schedule}, ${doses}` : doses;
 }
 
 /** Dosage.asNeeded[x] (DSTU2, STU3, R4): "as needed", or "as needed for" its reason. */

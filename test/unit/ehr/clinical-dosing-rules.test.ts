@@ -132,6 +132,37 @@ describe.each(releases)('an order whose dosing schedule has ended (%s)', (releas
     },
   );
 
+  it.each([
+    // Timing.repeat.count: the doses in all. 3 doses every 8 h last 24 h; 1 a day, 1 day.
+    ['3 doses every 8 h written 23 hours ago', { count: 3, frequency: 1, period: 8, periodUnit: 'h' }, '2026-06-14T13:00:00Z', true],
+    ['3 doses every 8 h written 25 hours ago', { count: 3, frequency: 1, period: 8, periodUnit: 'h' }, '2026-06-14T11:00:00Z', false],
+    ['one dose, written two days ago', { count: 1, period: 1, periodUnit: 'd' }, '2026-06-13T12:00:00Z', false],
+    [
+      '2 to 6 doses (the most counts) 2 a day, written 2 days ago',
+      { count: 2, countMax: 6, frequency: 2, period: 1, periodUnit: 'd' },
+      '2026-06-13T12:00:00Z',
+      true,
+    ],
+    ['a count without a period', { count: 3 }, '2020-01-01T00:00:00Z', true],
+    [
+      '3 doses a day for a course starting next week',
+      { count: 3, period: 1, periodUnit: 'd', boundsPeriod: { start: '2026-06-22' } },
+      '2026-06-01T00:00:00Z',
+      true,
+    ],
+  ] as [string, JsonObject, string, boolean][])('a number of doses (Timing.repeat.count): %s', (_, repeat, date, current) => {
+    const view = read(order(release, 'Cefazolin 1 g', { ...written(release, date), dosageInstruction: [{ timing: { repeat } }] }));
+    expect(view).toMatchObject({ current, status: current ? 'active' : 'ended' });
+  });
+
+  it('says the number of doses in the dosage written from its structure', () => {
+    const dosage = (repeat: JsonObject) =>
+      read(order(release, 'Cefazolin 1 g', { dosageInstruction: [{ route: { text: 'IV' }, timing: { repeat } }] })).dosage;
+    expect(dosage({ count: 3, frequency: 1, period: 8, periodUnit: 'h' })).toBe('IV every 8 h, 3 doses');
+    expect(dosage({ count: 1, period: 1, periodUnit: 'd' })).toBe('IV every 1 d, 1 dose');
+    expect(dosage({ count: 2, countMax: 4 })).toBe('IV 2–4 doses');
+  });
+
   it('a length without a date written, or a date written without bounds, leaves the order current', () => {
     expect(read(order(release, 'Oxycodone 5 mg', { dosageInstruction: [bounded(lasting(release, 3, 'd'))] })).current).toBe(true);
     expect(
