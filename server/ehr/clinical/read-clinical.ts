@@ -274,23 +274,10 @@ async function readOngoingStays(ctx: EhrContext, rows: Array<[string, RowRead]>,
   const build = ongoingStayQueries(ctx);
   if (!build) return;
   const entries = rows.map(([id, row]) => ({ id, row, ...build(id) }));
-  ctx.budget?.sizeFor(planned + entries.length);
-  let results: EntryResult[];
-  try {
-    results = await runEntries(
-      ctx,
-      entries.map((e) => e.url),
-      undefined,
-      warnings,
-    );
-  } catch (error) {
-    if (!(error instanceof FhirError) || error instanceof ReadBudgetExceeded) throw error;
-    for (const [, row] of rows) row.warnings.add('stay_lookup_failed');
-    return;
-  }
-  entries.forEach(({ row, id, query }, i) => {
-    const result = results[i];
-    const set = result.ok ? readSearchset(result.body, id, row.warnings, entryLimit(query)) : undefined;
+  const sets = await lookupSearchsets(ctx, entries, planned, warnings, 'stay_lookup_failed');
+  if (!sets) return;
+  entries.forEach(({ row }, i) => {
+    const set = sets[i];
     if (!set) {
       row.warnings.add('stay_lookup_failed');
       return;
@@ -313,6 +300,38 @@ async function readOngoingStays(ctx: EhrContext, rows: Array<[string, RowRead]>,
 }
 
 /**
+ * The searchsets a lookup's entries answer (one search each, for its row), all in one runEntries
+ * call, in the order given: undefined for an entry that failed. Null when the read failed as a
+ * whole (not a spent budget, which is thrown): each row then has the warning `failed`.
+ */
+async function lookupSearchsets(
+  ctx: EhrContext,
+  entries: Array<{ row: RowRead; id: string; query: PartQuery; url: string }>,
+  planned: number,
+  warnings: Warnings,
+  failed: string,
+): Promise<(Searchset | undefined)[] | null> {
+  ctx.budget?.sizeFor(planned + entries.length);
+  let results: EntryResult[];
+  try {
+    results = await runEntries(
+      ctx,
+      entries.map((e) => e.url),
+      undefined,
+      warnings,
+    );
+  } catch (error) {
+    if (!(error instanceof FhirError) || error instanceof ReadBudgetExceeded) throw error;
+    for (const row of new Set(entries.map((e) => e.row))) row.warnings.add(failed);
+    return null;
+  }
+  return entries.map(({ row, id, query }, i) => {
+    const result = results[i];
+    return result.ok ? readSearchset(result.body, id, row.warnings, entryLimit(query)) : undefined;
+  });
+}
+
+/**
  * The newest readings of the vital kinds rows lack, one batch entry per row per kind
  * (queries.ts `latestVitalQueries`), all in one runEntries call, merged into each row's vital
  * signs. A failure leaves the cells as the first page made them, with `vital_lookup_failed`; an
@@ -329,24 +348,11 @@ async function readLatestVitals(ctx: EhrContext, rows: Array<[string, RowRead]>,
     }
   }
   if (entries.length === 0) return;
-  ctx.budget?.sizeFor(planned + entries.length);
-  let results: EntryResult[];
-  try {
-    results = await runEntries(
-      ctx,
-      entries.map((e) => e.url),
-      undefined,
-      warnings,
-    );
-  } catch (error) {
-    if (!(error instanceof FhirError) || error instanceof ReadBudgetExceeded) throw error;
-    for (const [, row] of rows) row.warnings.add('vital_lookup_failed');
-    return;
-  }
+  const sets = await lookupSearchsets(ctx, entries, planned, warnings, 'vital_lookup_failed');
+  if (!sets) return;
   const found = new Map<RowRead, JsonObject[]>();
-  entries.forEach(({ row, id, query }, i) => {
-    const result = results[i];
-    const set = result.ok ? readSearchset(result.body, id, row.warnings, entryLimit(query)) : undefined;
+  entries.forEach(({ row }, i) => {
+    const set = sets[i];
     if (!set || outOfOrder(set)) {
       row.warnings.add(set ? 'sort_ignored' : 'vital_lookup_failed');
       return;
