@@ -10,11 +10,10 @@ import {
 } from '../../../contract/audit.js';
 import { caller, requestContext, type Caller } from '../../platform/request-context.js';
 import type { ApiDeps, Endpoints } from '../shared/deps.js';
-import { refuseHead } from '../shared/download-links.js';
 import { attributeRefusal } from '../shared/ticket-holder.js';
 import { createAuditLinks } from './audit-links.js';
 import { toProblem } from '../../platform/error-handler.js';
-import { recordCutOff } from '../shared/audit-trail.js';
+import { CLIENT_CLOSED_REQUEST, recordCutOff } from '../shared/audit-trail.js';
 import { auditCsv, auditCsvClose, auditJson, readAuditTrail, readOperation, requireAuditReader } from './audit-service.js';
 
 /** Records written at a time: big enough for few writes, small enough to keep memory flat. */
@@ -47,7 +46,6 @@ export function auditRoutes(ep: Endpoints, deps: ApiDeps, exportCeiling = AUDIT_
   // The ticket stands in for the Bearer token: it restores who asked, with the roles their token
   // had when they asked (the download brings no token to read them afresh), and the filters.
   const redeem = async (req: Request, res: Response, next: NextFunction) => {
-    refuseHead(req, res);
     // An expired ticket is recorded in its holder's trail; an unknown one names nobody verified.
     const grant = await links.redeem(String(req.params.ticket)).catch((error: unknown) => {
       attributeRefusal(error);
@@ -148,7 +146,9 @@ async function stream(
       chunk = await take(records);
       if (chunk.length && !res.write(form.records(chunk, first))) await drained(res);
       if (res.destroyed) {
+        // The caller went away before the end: what it asked for was not given whole.
         await records.return?.();
+        await recordCutOff(store.audit, CLIENT_CLOSED_REQUEST);
         return;
       }
     }

@@ -2,7 +2,6 @@ import type { Request, Response, NextFunction } from 'express';
 import { exportBody, exportQuery } from '../../../contract/exports.js';
 import { teamKey } from '../../identity/middleware.js';
 import { caller, requestContext } from '../../platform/request-context.js';
-import { refuseHead } from '../shared/download-links.js';
 import type { ApiDeps, Endpoints } from '../shared/deps.js';
 import { attributeRefusal, createExportTickets } from './export-tickets.js';
 import { exportList, exportZone } from './list-export.js';
@@ -45,7 +44,6 @@ export function exportRoutes(ep: Endpoints, deps: ApiDeps): void {
 
   // The ticket stands in for the Bearer token: it restores who asked, and membership is checked again.
   const redeem = async (req: Request, res: Response, next: NextFunction) => {
-    refuseHead(req, res);
     // A known ticket refused (expired, another list's address) is recorded in its holder's trail.
     const grant = await tickets.redeem(String(req.params.ticket), String(req.params.teamId), String(req.params.listId)).catch((error: unknown) => {
       attributeRefusal(error);

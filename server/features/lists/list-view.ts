@@ -8,6 +8,7 @@ import { cellsFor, partsFor, summaryColumns, vitalKindsFor } from './list-cells.
 import type { Note, StoredList, TeamKey, TeamStore } from '../../storage/ports.js';
 import type { ListRow as ContractListRow, ListView as ContractListView } from '../../../contract/lists.js';
 import type { FailedRows, ListToShow } from './list-service.js';
+import { CLIENT_CLOSED_REQUEST } from '../shared/audit-trail.js';
 import { problemStatuses } from '../../../contract/errors.js';
 
 /**
@@ -260,6 +261,11 @@ async function writeListView(
     opened = true;
     return opening() + out;
   };
+  // A client that goes away before the end was given the rows written until then, no more.
+  let closedAfter: number | undefined;
+  res.once('close', () => {
+    if (!res.writableFinished) closedAfter = sent;
+  });
   // The rows of one EHR answer are built in one go: they leave in one write once it is read, not one write each.
   let scheduled = false;
   const flushSoon = () => {
@@ -267,7 +273,10 @@ async function writeListView(
     scheduled = true;
     queueMicrotask(() => {
       scheduled = false;
-      if (res.writableEnded) return;
+      if (res.writableEnded || closedAfter !== undefined) return;
+      // Rows leave in list order: a row built before the ones above it waits, and so does the
+      // read's success record (nothing of the list may go out yet, and the EHR may still fail them).
+      if (ready[sent] === undefined) return;
       // Rows wait for the read's record; they go out as soon as it is committed.
       if (!audit.commit()) return audit.whenCommitted(flushSoon);
       const out = take();
@@ -288,6 +297,14 @@ async function writeListView(
     },
     audit.commit,
   );
+  if (closedAfter !== undefined) {
+    // Nothing more goes out: the patients whose rows were not written before the client left were
+    // not given (a failure each, CLIENT_CLOSED_REQUEST); with no row written, no success was recorded.
+    if (audit.started) await audit.settled();
+    audit.close();
+    await recordFailed({ patientIds: [...new Set(list.patientIds.slice(closedAfter))], status: CLIENT_CLOSED_REQUEST });
+    return;
+  }
   // Rows unavailable because the EHR failed: their patients' records say failure, with the EHR error's status.
   const failed: FailedRows | undefined = view.ehrError
     ? {

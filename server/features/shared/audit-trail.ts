@@ -165,6 +165,9 @@ export async function recordRefusal(log: AuditLog, status: number): Promise<void
   }
 }
 
+/** The status the trail gives a read whose client went away before its end ("client closed request", as nginx logs it). */
+export const CLIENT_CLOSED_REQUEST = 499;
+
 /**
  * A streamed answer that broke after its status went out (the store failed midway, the export hit
  * its ceiling): the call's failure records, with the status its problem would have had. Best

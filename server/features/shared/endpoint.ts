@@ -73,6 +73,13 @@ function declare(spec: EndpointSpec): Declaration {
   return Object.assign(middleware, { spec });
 }
 
+/** HEAD on a GET route: 405, `Allow: GET`; nothing is read, used up or recorded as given. */
+function refuseHead(req: Request, res: Response, next: NextFunction): void {
+  if (req.method !== 'HEAD') return next();
+  res.set('Allow', 'GET');
+  next(new Problem('method_not_allowed', 'This address is read with GET; asking for its headers alone is not served.'));
+}
+
 function operationsFromBody(operationsOf: (req: Request) => AuditOperation[]): RequestHandler {
   return (req, _res, next) => {
     const audit = requestContext().audit;
@@ -107,6 +114,9 @@ export function endpoints(router: Router, guards: Guards) {
   const add = (method: Method) => (path: string, spec: EndpointSpec, handler: Handler) => {
     const chain: (RequestHandler | ErrorRequestHandler)[] = [
       declare(spec),
+      // Express would answer HEAD with the GET handler: a read (or a single-use link used up)
+      // for a caller who gets headers only. Refused before anything is looked at.
+      ...(method === 'get' ? [refuseHead] : []),
       spec.authenticate ?? authenticate,
       floodedAddress,
       perCaller(spec.limit ?? 'default'),

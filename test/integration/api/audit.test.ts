@@ -204,6 +204,41 @@ it('cuts an export asked for whole off without its end once it passes the most o
   }
 });
 
+it('records an export the caller left before its end as not given whole (499), after its success', async () => {
+  const own = await startTestServer();
+  try {
+    const people = cast(own.info);
+    const db = new Database(join(own.dataDir, 'patients.sqlite'));
+    const insert = db.prepare(
+      `INSERT INTO audit_events (time, operation, outcome, status, tenant_id, team_id, user_id, patient_id, list_id, request_id)
+       VALUES (?, 'PatientView', 'success', 200, ?, ?, 'bulk-reader', ?, NULL, ?)`,
+    );
+    // Enough records (some 10 MB of CSV) that the export is still being written when the caller leaves.
+    db.transaction(() => {
+      for (let i = 0; i < 60_000; i++)
+        insert.run(new Date(Date.UTC(2020, 0, 1) + i * 1000).toISOString(), people.contoso.id, people.team.id, `p-${i}`, randomUUID());
+    })();
+    db.close();
+    const reader = auditReader(own);
+    const controller = new AbortController();
+    const res = await fetch(`${own.url}/api/audit?user=bulk-reader&format=csv`, {
+      headers: { authorization: `Bearer ${await own.tokenFor(reader)}` },
+      signal: controller.signal,
+    });
+    expect(res.status).toBe(200);
+    await res.body!.getReader().read();
+    controller.abort();
+    let exports: { outcome: string; status: number }[] = [];
+    for (let waited = 0; waited < 5000 && exports.length < 2; waited += 50) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      exports = (await own.api(reader, 'GET', `/api/audit?user=${reader}&operation=AuditExport`)).body.events;
+    }
+    expect(exports.map((e) => `${e.outcome} ${e.status}`)).toEqual(['success 200', 'failure 499']);
+  } finally {
+    await own.stop();
+  }
+});
+
 it('records a call refused for its body (malformed JSON, too large) as a failure of what it tried, naming the patient in its path', async () => {
   const path = `/api/teams/${who.team.id}/patients/body-refused-1/notes`;
   const send = async (body: string) =>
@@ -261,4 +296,25 @@ it("names the patient of a deliberate read of the trail (more than a screenful) 
     ['AuditView', reader, patient],
   ]);
   expect((await server.api(reader, 'GET', `/api/audit?patient=trail-read-pat&limit=1000000`)).body.events).toEqual([]);
+});
+
+it('refuses HEAD on a read of patient data: the caller gets no data, and the trail never says it was given', async () => {
+  const base = `/api/teams/${who.team.id}`;
+  await server.api(who.owner, 'PUT', `${base}/connection`, { mode: 'ehr', url: server.info.sandbox.fhir.r4, name: 'Sandbox' });
+  const [patient] = (await server.api(who.member, 'GET', `${base}/patients?gender=male&count=1`)).body.patients;
+  const list = (await server.api(who.member, 'POST', `${base}/lists`, { name: 'Heads' })).body;
+  await server.api(who.member, 'POST', `${base}/lists/${list.id}/patients`, { patientIds: [patient.id] });
+  const token = await server.tokenFor(who.member);
+  const before = (await server.api(auditReader(server), 'GET', `/api/audit?patient=${patient.id}&limit=50000`)).body.events.length;
+  for (const path of [`${base}/lists/${list.id}`, `${base}/patients/${patient.id}`, `${base}/patients/${patient.id}/details`]) {
+    const head = await fetch(`${server.url}${path}`, { method: 'HEAD', headers: { authorization: `Bearer ${token}` } });
+    expect(head.status, path).toBe(405);
+    expect(head.headers.get('allow'), path).toBe('GET');
+  }
+  const after = (await server.api(auditReader(server), 'GET', `/api/audit?patient=${patient.id}&limit=50000`)).body.events as {
+    outcome: string;
+    operation: string;
+  }[];
+  // Only the auditor's own reads of the trail name the patient since.
+  expect(after.slice(before).filter((e) => e.operation !== 'AuditView')).toEqual([]);
 });

@@ -323,6 +323,98 @@ describe('the list view', () => {
     }
   });
 
+  it('records no success while a row built early cannot go out before the rows above it, and the EHR then fails them', async () => {
+    const list = await rounds();
+    const recorded: unknown[] = [];
+    const lastFirst = {
+      async readClinical(_base: string, _tenant: string, _ids: string[], _parts: unknown, onRow?: (row: PatientClinical) => void) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        // The batch of the list's last patient answers first; the one of the first patients times out.
+        onRow?.(clinical('p2', 72));
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        throw new FhirError('ehr_timeout', 'The EHR took too long to answer.');
+      },
+    } as unknown as EhrGateway;
+    const server = await serve(
+      lastFirst,
+      list.id,
+      async (failed) => void recorded.push(['read', failed]),
+      async (failed) => void recorded.push(['failed', failed]),
+    );
+    try {
+      const text = await (await fetch(server.url, { headers: { accept: 'application/x-ndjson' } })).text();
+      expect(text).toContain('Patient p2');
+      // One commit once the outcome is known: success for p2 (given), failure for the others, never success for them.
+      expect(recorded).toEqual([['read', { patientIds: ['p1', 'gone'], status: 504 }]]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('records the patients whose rows a client that went away mid-list was not sent as not given (499)', async () => {
+    const list = await rounds();
+    const recorded: unknown[] = [];
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const server = await serve(
+      ehrAnswering([], held),
+      list.id,
+      async (failed) => void recorded.push(['read', failed]),
+      async (failed) => void recorded.push(['failed', failed]),
+    );
+    try {
+      const controller = new AbortController();
+      const res = await fetch(server.url, { headers: { accept: 'application/x-ndjson' }, signal: controller.signal });
+      const reader = res.body!.getReader();
+      const first = new TextDecoder().decode((await reader.read()).value);
+      expect(first).toContain('Patient p1');
+      controller.abort();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      release();
+      for (let waited = 0; recorded.length < 2 && waited < 2000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+      // p1 went out before the client left: its success stands; the others were never given.
+      expect(recorded).toEqual([
+        ['read', undefined],
+        ['failed', { patientIds: ['gone', 'p2'], status: 499 }],
+      ]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('records a list whose client went away before any row went out as not given, never as read', async () => {
+    const list = await rounds();
+    const recorded: unknown[] = [];
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const slow = {
+      async readClinical() {
+        await held;
+        return new Map([['p1', clinical('p1', 61)]]);
+      },
+    } as unknown as EhrGateway;
+    const server = await serve(
+      slow,
+      list.id,
+      async (failed) => void recorded.push(['read', failed]),
+      async (failed) => void recorded.push(['failed', failed]),
+    );
+    try {
+      const controller = new AbortController();
+      const answer = fetch(server.url, { signal: controller.signal }).catch(() => undefined);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      controller.abort();
+      await answer;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      release();
+      for (let waited = 0; recorded.length < 1 && waited < 2000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(recorded).toEqual([['failed', { patientIds: ['p1', 'gone', 'p2'], status: 499 }]]);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('cuts the answer off without its end line when the failure records after the first rows cannot be written', async () => {
     const list = await rounds();
     const failsLate = {
