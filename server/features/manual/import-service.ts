@@ -8,7 +8,7 @@ import type {
 import { MAX_ROSTER_PATIENTS, type ManualPatient } from '../../../contract/manual.js';
 import { Problem } from '../../platform/problem.js';
 import type { TeamKey } from '../../storage/ports.js';
-import { onCommit, recordRead, refusalNames } from '../shared/audit-trail.js';
+import { onCommit, recordDisclosure, recordRead } from '../shared/audit-trail.js';
 import type { ApiDeps } from '../shared/deps.js';
 import { problems } from '../shared/outcomes.js';
 import { requireManualMode } from '../shared/team-connection.js';
@@ -93,16 +93,15 @@ export async function confirmImport(
     const { rows, matched, room } = await checked(deps, owner, file, body.mapping);
     const invalid = rows.filter((r) => !r.data);
     const valid = rows.filter((r) => r.data);
-    // Skipped rows name the team's patients their MRNs match ("already in the team"): a refusal's
-    // records name those patients, as the preview's do.
-    if (invalid.length) refusalNames(matched);
+    // Skipped rows name the team's patients their MRNs match ("already in the team"), in a refusal
+    // as in an import's answer: a read of those patients (PatientSearch, as the preview records it),
+    // recorded before anything is answered. The import itself names none of them.
+    if (invalid.length && matched.length) await recordDisclosure(deps.store.audit, 'PatientSearch', { patientIds: matched });
     if (body.mode === 'all' && invalid.length)
       throw new Problem('validation_failed', `${invalid.length} of ${rows.length} rows have problems, so nothing was imported. ${listed(invalid)}`);
     if (!valid.length) throw new Problem('validation_failed', `No row can be imported, so nothing was imported. ${listed(invalid)}`);
     // The roster's limit, checked again by the store in the change itself.
     if (valid.length > room) throw problems.rosterFull(room, valid.length);
-    // So does an import's answer, when the rows it skipped name them: recorded before anything is written.
-    if (invalid.length && matched.length) await recordRead(deps.store.audit, 'PatientSearch', { patientIds: matched });
     const written = await deps.store.createManualPatients(
       owner,
       valid.map((r) => r.data!),

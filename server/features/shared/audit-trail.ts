@@ -77,6 +77,15 @@ export async function recordRead(log: AuditLog, operation: AuditOperation, detai
 }
 
 /**
+ * Records what an answer tells whatever becomes of the call: a refusal that names the team's
+ * patients (an import's rows "already in the team") gives the caller that much, so it is a read of
+ * them, recorded as such, and not turned into a failure when the call is refused.
+ */
+export async function recordDisclosure(log: AuditLog, operation: AuditOperation, details: AuditDetails): Promise<void> {
+  await log.append(...events(operation, 'success', details, verifiedCaller()));
+}
+
+/**
  * Records a read some of whose patients could not be read (a list view whose EHR failed): success
  * for the others, and a failure with `failureStatus` (the EHR error's) for each of `failed`, in
  * one append. Await it before the answer goes out.

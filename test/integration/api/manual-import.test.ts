@@ -159,6 +159,23 @@ describe.each(bothStores)('%s', (_name, start) => {
       expect(katherine.values.nurse).toEqual({ id: who.owner, name: 'Avery Nguyen' });
     });
 
+    it('records a refused import that names patients the team has as a read of them, and the refused import as naming none', async () => {
+      const ada = (await roster()).find((p) => p.mrn === 'IMP-1')!;
+      const sent = await upload(who.owner, Buffer.from('Name,MRN,Acuity\nGrace Hopper,IMP-77,Low\nAda Lovelace,IMP-1,High\n'), 'ward.csv');
+      expect(sent.status).toBe(200);
+      const [searches, edits] = [(await auditOf('PatientSearch')).length, (await auditOf('PatientDetailsEdit')).length];
+      const refused = await server.call(who.owner, 'POST', `${base}/manual-import/confirm`, {
+        token: sent.body.token,
+        mapping: sent.body.mapping,
+        mode: 'all',
+      });
+      expect(refused).toMatchObject({ status: 400, body: { code: 'validation_failed' } });
+      // The refusal says Ada's MRN is the team's: a read of Ada, as the preview records it.
+      expect((await auditOf('PatientSearch')).slice(searches).map((e) => [e.outcome, e.patientId])).toEqual([['success', ada.id]]);
+      // The owner tried to import, not to edit Ada: the refused import names no patient.
+      expect((await auditOf('PatientDetailsEdit')).slice(edits).map((e) => [e.outcome, e.status, e.patientId])).toEqual([['failure', 400, null]]);
+    });
+
     it('refuses bad files and bad mappings in plain words, changing nothing', async () => {
       const before = await roster();
       expect(await upload(who.owner, Buffer.from('%PDF-1.7 ...'), 'ward.pdf')).toMatchObject({
