@@ -249,7 +249,12 @@ describe('Graph store in the team site', () => {
     const fresh = open();
     // Its text is kept, but no one is named as its author: the app cannot tell it from a row written outside it.
     expect(await fresh.listNotes(team, 'pat-1')).toEqual([
-      { ...note, authorId: '', authorName: '(not verified: written before the app sealed its records, or outside the app)' },
+      {
+        ...note,
+        authorId: '',
+        authorName: '(not verified: written before the app sealed its records, or outside the app)',
+        authorUnverified: 'unsealed',
+      },
     ]);
     expect(added.every((name) => notes.columns.some((c) => c.name === name))).toBe(true);
     // So no one may correct it either, and it stays as it was.
