@@ -39,6 +39,10 @@ const wrongType = () =>
  *   1,250 rows of 200; rows past 10,000 are refused below with their count.
  */
 export const IMPORT_MAX_COLUMNS = 200;
+/** Excel keeps at most 32,767 characters in a cell (Excel specifications and limits). */
+const IMPORT_MAX_CELL_TEXT = 32_767;
+/** Characters of cell text one import reads at most: as much as the largest file taken (10 MB) could hold written out. */
+const IMPORT_MAX_TEXT = 10_000_000;
 const IMPORT_MAX_CELLS = XLSX_MAX_CELLS;
 
 const tooWide = (where: string) =>
@@ -201,13 +205,26 @@ async function readWorkbook(file: Buffer): Promise<FileRow[]> {
   const sheet = workbook.worksheets[0];
   if (!sheet) throw refuse('The workbook has no sheets.');
   const rows: FileRow[] = [];
+  // Shared strings are stored once and may be used by every cell: the text read is bounded as it
+  // is read, never by the file's size (a 60 kB workbook can name one 5 MB string 10,000 times).
+  let text = 0;
   sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
     // cellCount is the column of the row's last cell, known before any empty cell is made: the
     // row is refused when wide, and only the cells it holds are read, the gaps staying empty text.
     if (row.cellCount > IMPORT_MAX_COLUMNS) throw tooWide(`Row ${rowNumber} of the sheet`);
     const cells = Array.from({ length: row.cellCount }, () => '');
     row.eachCell((cell, column) => {
-      cells[column - 1] = cellText(cell.value, cell.address);
+      const value = cellText(cell.value, cell.address);
+      if (value.length > IMPORT_MAX_CELL_TEXT)
+        throw refuse(
+          `Cell ${cell.address} holds more than ${IMPORT_MAX_CELL_TEXT.toLocaleString('en')} characters, more than Excel itself keeps in a cell. Correct it and upload the file again.`,
+        );
+      text += value.length;
+      if (text > IMPORT_MAX_TEXT)
+        throw refuse(
+          `The sheet holds more than ${IMPORT_MAX_TEXT.toLocaleString('en')} characters of text; at most that can be imported at once. Save only the columns you need, or split it, and import each part.`,
+        );
+      cells[column - 1] = value;
     });
     if (cells.some((c) => c.trim() !== '')) rows.push({ row: rowNumber, cells });
   });

@@ -25,14 +25,23 @@ const isNameEnd = (byte: number | undefined) => byte === 0x20 || byte === 0x09 |
 /** A1-style column letters as a number (A = 1). */
 const columnNumber = (letters: string) => [...letters].reduce((n, ch) => n * 26 + ch.charCodeAt(0) - 64, 0);
 
-/** The cells merged ranges cover, and how many there are; stops counting past the bounds. */
-function merges(sheet: Buffer): { ranges: number; cells: number } {
+/**
+ * The cells merged ranges cover, and how many there are; stops counting past the bounds. Every
+ * `<mergeCell` element counts, however its attributes are quoted or spaced (the reader takes
+ * either quote and any whitespace); null for one whose `ref` this count cannot read (an entity,
+ * lower-case letters, an odd form): the workbook is then refused rather than read uncounted.
+ */
+function merges(sheet: Buffer): { ranges: number; cells: number } | null {
   let ranges = 0;
   let cells = 0;
-  if (sheet.indexOf('<mergeCell ') < 0) return { ranges, cells };
-  const pattern = /<mergeCell\s[^>]*?\bref="\$?([A-Z]{1,3})\$?(\d{1,7}):\$?([A-Z]{1,3})\$?(\d{1,7})"/g;
-  for (const [, c1, r1, c2, r2] of sheet.toString('latin1').matchAll(pattern)) {
+  if (sheet.indexOf('<mergeCell') < 0) return { ranges, cells };
+  const element = /<mergeCell(?=[\s/>])([^>]*)>/g;
+  const ref = /(?:^|\s)ref\s*=\s*(["'])\$?([A-Z]{1,3})\$?(\d{1,7})(?::\$?([A-Z]{1,3})\$?(\d{1,7}))?\1/;
+  for (const [, attributes] of sheet.toString('latin1').matchAll(element)) {
     ranges++;
+    const found = ref.exec(attributes);
+    if (!found) return null;
+    const [, , c1, r1, c2 = c1, r2 = r1] = found;
     cells += (Math.abs(columnNumber(c2) - columnNumber(c1)) + 1) * (Math.abs(Number(r2) - Number(r1)) + 1);
     if (ranges > MAX_MERGES || cells > XLSX_MAX_CELLS) break;
   }
@@ -56,6 +65,7 @@ export function checkWorkbookShape(entries: Iterable<{ name: string; data: Buffe
     }
     if (isSheet) {
       const merged = merges(data);
+      if (!merged) return { ok: false, reason: 'too_much' };
       mergedRanges += merged.ranges;
       mergedCells += merged.cells;
       if (mergedRanges > MAX_MERGES) return { ok: false, reason: 'too_much' };

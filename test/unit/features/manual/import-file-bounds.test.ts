@@ -93,6 +93,17 @@ describe('bounding the shape of an Excel workbook', () => {
   it('refuses merged cells covering a whole sheet, and reads a workbook whose widths, validations and formats name a whole sheet', async () => {
     const merged = await workbookWithSheet(`${nameRows}<mergeCells count="1"><mergeCell ref="B1:XFD100000"/></mergeCells>`);
     expect((await refusal(merged, 'merged.xlsx')).message).toMatch(/^The file has more than 250,000 cells;/);
+    // The reader takes either quote and any whitespace, and decodes entities: so does the count, or the file is refused.
+    for (const element of [
+      `<mergeCell ref='B1:CV40000'/>`,
+      `<mergeCell\tref="B1:CV40000"/>`,
+      `<mergeCell\nref = "B1:CV40000" />`,
+      `<mergeCell ref="B1&#58;CV40000"/>`,
+      `<mergeCell ref="b1:cv40000"/>`,
+    ]) {
+      const bypass = await workbookWithSheet(`${nameRows}<mergeCells count="1">${element}</mergeCells>`);
+      expect((await refusal(bypass, 'merged.xlsx')).code, element).toBe('validation_failed');
+    }
 
     const ranges = await workbookWithSheet(
       '<cols><col min="1" max="20000000" width="10" customWidth="1"/></cols>' +
@@ -101,6 +112,35 @@ describe('bounding the shape of an Excel workbook', () => {
         '<dataValidations count="1"><dataValidation type="whole" sqref="A1:XFD1048576"><formula1>1</formula1></dataValidation></dataValidations>',
     );
     expect(await readImportFile(ranges, 'ranges.xlsx')).toEqual({ columns: ['Name'], rows: [{ row: 2, cells: ['Ada'] }] });
+  });
+
+  it('bounds the text read, not only the file: one long shared string used by many cells is refused before it is copied out', async () => {
+    const shared = async (text: string, uses: number) => {
+      const zip = await JSZip.loadAsync(await workbookWithSheet(''));
+      zip.file(
+        'xl/worksheets/sheet1.xml',
+        `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>` +
+          `<row r="1"><c r="A1" t="inlineStr"><is><t>Name</t></is></c></row>` +
+          Array.from({ length: uses }, (_, i) => `<row r="${i + 2}"><c r="A${i + 2}" t="s"><v>0</v></c></row>`).join('') +
+          `</sheetData></worksheet>`,
+      );
+      zip.file(
+        'xl/sharedStrings.xml',
+        `<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="${uses}" uniqueCount="1"><si><t>${text}</t></si></sst>`,
+      );
+      return zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
+    };
+    const many = await shared('A'.repeat(30_000), 2_000);
+    expect(many.length).toBeLessThan(64 * 1024);
+    const started = performance.now();
+    expect((await refusal(many, 'ward.xlsx')).message).toMatch(/^The sheet holds more than 10,000,000 characters of text;/);
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect((await refusal(await shared('A'.repeat(40_000), 1), 'ward.xlsx')).message).toMatch(/^Cell A2 holds more than 32,767 characters/);
+    expect((await readImportFile(await shared('Ada Lovelace', 3), 'ward.xlsx')).rows.map((r) => r.cells)).toEqual([
+      ['Ada Lovelace'],
+      ['Ada Lovelace'],
+      ['Ada Lovelace'],
+    ]);
   });
 
   it('still reads a merged cell as the value of every cell it covers', async () => {
