@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { MAX_ROSTER_PATIENTS, type ManualPatient, type ManualPatientData, type ManualSchema, type SchemaField } from '../../../contract/manual.js';
+import {
+  MAX_ROSTER_PATIENTS,
+  asPerson,
+  type ManualPatient,
+  type ManualPatientData,
+  type ManualSchema,
+  type SchemaField,
+} from '../../../contract/manual.js';
 import { logger } from '../../platform/logger.js';
 import { done, refused, type Outcome, type TeamStore } from '../ports.js';
 import { filterParam, odataString, type GraphApi } from '../../platform/graph/graph-api.js';
@@ -21,14 +28,32 @@ export const versionOf = (item: ListItem) => Number(item.fields.Version ?? 1) ||
 /** A discharged patient's row keeps its data, with who discharged them and when (graph-discharge.ts). */
 const admitted = (item: ListItem) => !item.fields.DischargedAt;
 
+/**
+ * A patient's stored Values column as values: an object of text, numbers, yes/no and persons, as
+ * the app writes it. A member may rewrite the column in SharePoint: anything else there (null, a
+ * text, an array, a nested object) is left out, so one row can neither fail a list nor make the
+ * patient impossible to edit. Keys are kept as own properties only.
+ */
+function storedValues(text: unknown): ManualPatientData['values'] {
+  let parsed: unknown;
+  try {
+    parsed = typeof text === 'string' && text ? JSON.parse(text) : {};
+  } catch {
+    return {};
+  }
+  const values: ManualPatientData['values'] = {};
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return values;
+  for (const [key, value] of Object.entries(parsed)) {
+    const kept =
+      typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value)) ? value : asPerson(value);
+    if (kept !== null) Object.defineProperty(values, key, { value: kept, enumerable: true, writable: true, configurable: true });
+  }
+  return values;
+}
+
 export function patientOf(item: ListItem): ManualPatient {
   const f = item.fields;
-  let values: ManualPatientData['values'] = {};
-  try {
-    values = typeof f.Values === 'string' && f.Values ? (JSON.parse(f.Values) as ManualPatientData['values']) : {};
-  } catch {
-    values = {};
-  }
+  const values = storedValues(f.Values);
   const gender = textOrNull(f.Gender);
   return {
     id: String(f.PatientId),

@@ -73,4 +73,38 @@ describe('team data edited in SharePoint past the app', () => {
     expect((await production.api(who.owner, 'PUT', `${base}/connection`, { mode: 'manual', confirm: true })).status).toBe(200);
     expect(await production.api(who.member, 'GET', `${base}/connection`)).toMatchObject({ status: 200, body: { mode: 'manual' } });
   });
+
+  it("reads a patient's values a member rewrote in SharePoint as values: what is not one is left out, and the list and the patient keep working", async () => {
+    expect((await production.api(who.owner, 'PUT', `${base}/connection`, { mode: 'manual', confirm: true })).status).toBe(200);
+    const fields = [
+      { id: 'nurse', label: 'Assigned nurse', type: 'person' },
+      { id: 'acuity', label: 'Acuity', type: 'choice', choices: ['Low', 'High'] },
+    ];
+    const schema = (await production.api(who.owner, 'GET', `${base}/schema`)).body as { version: number };
+    expect((await production.api(who.owner, 'PUT', `${base}/schema`, { fields, version: schema.version })).status).toBe(200);
+    const created = await production.api(who.member, 'POST', `${base}/manual-patients`, { name: 'Ada Byron', values: { acuity: 'Low' } });
+    expect(created.status).toBe(201);
+    const patientId = (created.body as { id: string }).id;
+    const list = (await production.api(who.member, 'POST', `${base}/lists`, { name: 'Ward' })).body as { id: string };
+    await production.api(who.member, 'POST', `${base}/lists/${list.id}/patients`, { patientIds: [patientId] });
+    await production.api(who.member, 'PATCH', `${base}/lists/${list.id}`, { columns: ['name', 'field:acuity', 'field:nurse'] });
+
+    const member = memberEdits(production.graph, who.contoso.id, who.team.id, who.member);
+    const row = (await member.rows('Patients app – manual patients')).find((r) => r.fields.PatientId === patientId)!;
+    for (const [stored, kept] of [
+      ['null', {}],
+      ['"text"', {}],
+      ['[1,2]', {}],
+      ['{"acuity":"High","extra":{"a":1},"nurse":{"id":"x"},"n":null}', { acuity: 'High' }],
+    ] as const) {
+      await member.update('Patients app – manual patients', row.id, { Values: stored });
+      const one = await production.api(who.member, 'GET', `${base}/manual-patients/${patientId}`);
+      expect(one, stored).toMatchObject({ status: 200, body: { values: kept } });
+      expect((one.body as { values: object }).values, stored).toEqual(kept);
+      expect((await production.api(who.owner, 'GET', `${base}/lists/${list.id}`)).status, stored).toBe(200);
+      const version = (one.body as { version: number }).version;
+      const edited = await production.api(who.member, 'PATCH', `${base}/manual-patients/${patientId}`, { name: 'Ada Byron', values: {}, version });
+      expect(edited.status, stored).toBe(200);
+    }
+  });
 });
