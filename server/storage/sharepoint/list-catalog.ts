@@ -2,6 +2,7 @@ import { defaultColumns, fieldColumn, listColumns, type ListColumn } from '../..
 import { filterParam, odataString, type GraphApi } from '../../platform/graph/graph-api.js';
 import { isStatus } from '../../platform/graph/graph-errors.js';
 import { retryOnStaleEtag, type WriteQueue } from './etag-retry.js';
+import { guidPattern } from '../../../contract/id-syntax.js';
 
 /** A patient list's row in "Patients app – lists": its name, columns and version. */
 export interface CatalogEntry {
@@ -69,10 +70,14 @@ export function listCatalog(api: GraphApi, siteId: string, catalogId: string, qu
   return {
     /** Every entry, oldest first, those pending deletion too (see `deletePendingAt`). */
     async all(): Promise<CatalogEntry[]> {
-      return (await api.getAll<ListItem>(`${items}?expand=fields`))
-        .sort(byItemId)
-        .map(entryOf)
-        .filter((e) => e.listId);
+      return (
+        (await api.getAll<ListItem>(`${items}?expand=fields`))
+          .sort(byItemId)
+          .map(entryOf)
+          // The app writes a list's Graph id (a GUID) here; a row a member wrote past the app that names
+          // anything else (a path into another site, say) is no list of the team's: never read, listed or deleted.
+          .filter((e) => guidPattern.test(e.listId))
+      );
     },
     async find(listId: string): Promise<CatalogEntry | null> {
       const found = await api.getAll<ListItem>(`${items}?expand=fields&${filterParam(`fields/ListId eq ${odataString(listId)}`)}`);

@@ -74,6 +74,26 @@ describe('team data edited in SharePoint past the app', () => {
     expect(await production.api(who.member, 'GET', `${base}/connection`)).toMatchObject({ status: 200, body: { mode: 'manual' } });
   });
 
+  it('never follows a list id a member planted in the catalog past the app: no path into another site is read or deleted', async () => {
+    expect((await production.api(who.member, 'POST', `${base}/lists`, { name: 'Real' })).status).toBe(201);
+    const member = memberEdits(production.graph, who.contoso.id, who.team.id, who.member);
+    for (const listId of ['x/../../../sites/other-site/lists/victim', '..', 'a?b=c'])
+      await member.add('Patients app – lists', {
+        Title: 'Planted',
+        ListId: listId,
+        Columns: '[]',
+        Version: 1,
+        DeletePendingAt: '2020-01-01T00:00:00Z',
+      });
+    await member.add('Patients app – lists', { Title: 'Planted too', ListId: '../victim', Columns: '[]', Version: 1 });
+    const seen = production.graph.requests.length;
+    const lists = await production.api(who.member, 'GET', `${base}/lists`);
+    expect(lists.status).toBe(200);
+    expect((lists.body as { name: string }[]).map((l) => l.name)).not.toContain('Planted too');
+    const sent = production.graph.requests.slice(seen).map((r) => `${r.method} ${r.path}`);
+    expect(sent.filter((r) => /victim|other-site|\.\.|a\?b=c/.test(r))).toEqual([]);
+  });
+
   it("reads a patient's values a member rewrote in SharePoint as values: what is not one is left out, and the list and the patient keep working", async () => {
     expect((await production.api(who.owner, 'PUT', `${base}/connection`, { mode: 'manual', confirm: true })).status).toBe(200);
     const fields = [
