@@ -464,14 +464,8 @@ function timingText(timing: unknown): string | null {
   // Timing.repeat.count (STU3 and R4 also countMax): how many doses in all.
   const count = numberOf(repeat.count);
   const countMax = numberOf(repeat.countMax);
-  const doses =
-    count === undefined
-      ? null
-      : countMax !== undefined && countMax !== count
-        ? `${count}–${countMax} doses`
-        : count === 1
-          ? '1 dose'
-          : `${count} doses`;
+  const range = countMax !== undefined && countMax !== count ? `${count}–${countMax}` : `${count}`;
+  const doses = count === undefined ? null : `${range} ${range === '1' ? 'dose' : 'doses'}`;
   return doses === null ? schedule : schedule ? `${schedule}, ${doses}` : doses;
 }
 

@@ -250,7 +250,7 @@ function vitalLookupOf(
   query: PartQuery | undefined,
   shown: readonly VitalKind[],
 ): VitalLookup | undefined {
-  if (!data.ok || !data.set.next || !query?.sort || ctx.quirks?.noDateSort || outOfOrder(data.set)) return undefined;
+  if (!data.ok || !data.set.next || !sortedPage(ctx, data.set, query)) return undefined;
   if (cell?.status !== 'ok' && cell?.status !== 'none') return undefined;
   const have = cell.status === 'ok' ? cell.value : {};
   // A kind is asked for when the page has no settled latest of it: none, only readings dated in the future, or pressures without a systolic.

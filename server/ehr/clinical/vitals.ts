@@ -309,16 +309,9 @@ function latestRank(reading: VitalReading, now: number): [number, number, number
   const half = reading.kind === 'bloodPressure' && !reading.systolic ? 1 : 0;
   const at = reading.time?.epochMs;
   if (at == null) return [2, half, 0];
-  return [earliestOf(reading.time!.text, at) - now > FUTURE_ALLOWANCE_MS ? 1 : 0, half, -at];
-}
-
-/**
- * The earliest moment a time can mean, for the future test: an instant is itself; a time without a
- * zone, or a day, month or year, read at the widest offset east of UTC (a reading taken at 09:45
- * in Shanghai is not in the future at 02:00 UTC).
- */
-function earliestOf(text: string, epochMs: number): number {
-  return earliestMs(text) ?? epochMs;
+  // A time without a zone, or a day, is in the future only if it is so at the widest offset east of
+  // UTC (a reading taken at 09:45 in Shanghai is not in the future at 02:00 UTC): contract `earliestMs`.
+  return [(earliestMs(reading.time!.text) ?? at) - now > FUTURE_ALLOWANCE_MS ? 1 : 0, half, -at];
 }
 
 /** Whether a kind's latest reading is settled: timed, not in the future, and a pressure with its systolic (else more may be asked for). */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   MAX_ROSTER_PATIENTS,
-  asPerson,
+  fieldValueShape,
   type ManualPatient,
   type ManualPatientData,
   type ManualSchema,
@@ -44,9 +44,8 @@ function storedValues(text: unknown): ManualPatientData['values'] {
   const values: ManualPatientData['values'] = {};
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return values;
   for (const [key, value] of Object.entries(parsed)) {
-    const kept =
-      typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value)) ? value : asPerson(value);
-    if (kept !== null) Object.defineProperty(values, key, { value: kept, enumerable: true, writable: true, configurable: true });
+    const kept = fieldValueShape.safeParse(value);
+    if (kept.success) Object.defineProperty(values, key, { value: kept.data, enumerable: true, writable: true, configurable: true });
   }
   return values;
 }

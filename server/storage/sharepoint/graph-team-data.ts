@@ -247,6 +247,13 @@ function noteOf(r: ListItem, state: SealState): Note {
   return { ...cellNoteOf(r, state), revisions: revisionsOf(r.fields.Revisions) };
 }
 
+/** The note's author as a user is shown it: the name in the row only when the app vouches for it. */
+function authorOf(r: ListItem, state: SealState): Pick<Note, 'authorName' | 'authorUnverified'> {
+  if (state === 'sealed') return { authorName: String(r.fields.AuthorName ?? '') };
+  const { name, reason } = unverifiedAuthor(state);
+  return { authorName: name, authorUnverified: reason };
+}
+
 /**
  * A note without its earlier texts. One the app cannot vouch for (`state` not sealed) is no one's:
  * its author is left out and the name says why, so that its text is never shown as a clinician's.
@@ -257,9 +264,7 @@ function cellNoteOf(r: ListItem, state: SealState): Note {
     id: noteIdOf(r),
     patientId: String(r.fields.PatientId ?? ''),
     authorId: state === 'sealed' ? String(r.fields.AuthorId ?? '') : '',
-    ...(state === 'sealed'
-      ? { authorName: String(r.fields.AuthorName ?? '') }
-      : { authorName: unverifiedAuthor(state).name, authorUnverified: unverifiedAuthor(state).reason }),
+    ...authorOf(r, state),
     text: String(r.fields.NoteText ?? ''),
     createdAt: String(r.fields.CreatedAt ?? ''),
     ...unedited,

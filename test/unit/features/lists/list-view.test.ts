@@ -80,6 +80,18 @@ async function serve(
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/view`, close: () => new Promise((resolve) => server.close(resolve)) };
 }
 
+/** `serve`, keeping the read's records in `recorded` in the order written: ['read', failed] and ['failed', failed]. */
+async function serveRecording(ehr: EhrGateway, listId: string) {
+  const recorded: unknown[] = [];
+  const server = await serve(
+    ehr,
+    listId,
+    async (failed) => void recorded.push(['read', failed]),
+    async (failed) => void recorded.push(['failed', failed]),
+  );
+  return { ...server, recorded };
+}
+
 async function rounds() {
   await store.setConnection(
     team,
@@ -259,18 +271,12 @@ describe('the list view', () => {
 
   it("records a read whose EHR failed before any row went out as a failure of each patient, with the EHR error's status", async () => {
     const list = await rounds();
-    const recorded: unknown[] = [];
     const failing = {
       async readClinical() {
         throw new FhirError('ehr_unreachable', 'The EHR at https://ehr.example.org could not be reached.');
       },
     } as unknown as EhrGateway;
-    const server = await serve(
-      failing,
-      list.id,
-      async (failed) => void recorded.push(['read', failed]),
-      async (failed) => void recorded.push(['failed', failed]),
-    );
+    const { recorded, ...server } = await serveRecording(failing, list.id);
     try {
       const res = await fetch(server.url);
       expect(res.status).toBe(200);
@@ -325,7 +331,6 @@ describe('the list view', () => {
 
   it('records no success while a row built early cannot go out before the rows above it, and the EHR then fails them', async () => {
     const list = await rounds();
-    const recorded: unknown[] = [];
     const lastFirst = {
       async readClinical(_base: string, _tenant: string, _ids: string[], _parts: unknown, onRow?: (row: PatientClinical) => void) {
         await new Promise((resolve) => setTimeout(resolve, 5));
@@ -335,12 +340,7 @@ describe('the list view', () => {
         throw new FhirError('ehr_timeout', 'The EHR took too long to answer.');
       },
     } as unknown as EhrGateway;
-    const server = await serve(
-      lastFirst,
-      list.id,
-      async (failed) => void recorded.push(['read', failed]),
-      async (failed) => void recorded.push(['failed', failed]),
-    );
+    const { recorded, ...server } = await serveRecording(lastFirst, list.id);
     try {
       const text = await (await fetch(server.url, { headers: { accept: 'application/x-ndjson' } })).text();
       expect(text).toContain('Patient p2');
@@ -353,15 +353,9 @@ describe('the list view', () => {
 
   it('records the patients whose rows a client that went away mid-list was not sent as not given (499)', async () => {
     const list = await rounds();
-    const recorded: unknown[] = [];
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
-    const server = await serve(
-      ehrAnswering([], held),
-      list.id,
-      async (failed) => void recorded.push(['read', failed]),
-      async (failed) => void recorded.push(['failed', failed]),
-    );
+    const { recorded, ...server } = await serveRecording(ehrAnswering([], held), list.id);
     try {
       const controller = new AbortController();
       const res = await fetch(server.url, { headers: { accept: 'application/x-ndjson' }, signal: controller.signal });
@@ -384,7 +378,6 @@ describe('the list view', () => {
 
   it('records a list whose client went away before any row went out as not given, never as read', async () => {
     const list = await rounds();
-    const recorded: unknown[] = [];
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
     const slow = {
@@ -393,12 +386,7 @@ describe('the list view', () => {
         return new Map([['p1', clinical('p1', 61)]]);
       },
     } as unknown as EhrGateway;
-    const server = await serve(
-      slow,
-      list.id,
-      async (failed) => void recorded.push(['read', failed]),
-      async (failed) => void recorded.push(['failed', failed]),
-    );
+    const { recorded, ...server } = await serveRecording(slow, list.id);
     try {
       const controller = new AbortController();
       const answer = fetch(server.url, { signal: controller.signal }).catch(() => undefined);
