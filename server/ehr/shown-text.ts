@@ -1,8 +1,9 @@
 /**
  * Text an EHR sends is shown to clinicians and written to exports as its characters read, never
- * reordered or hidden by characters no one sees. Unicode's direction embedding, override and
- * isolate controls (U+202A–U+202E, U+2066–U+2069) reorder what follows them: a family name or an
- * MRN could show as another; control characters (C0 but tab, line feed and carriage return; DEL;
+ * reordered or hidden by characters no one sees. Unicode's bidirectional controls (the Bidi_Control
+ * property: the marks U+061C, U+200E, U+200F and the embedding, override and isolate controls
+ * U+202A–U+202E, U+2066–U+2069) reorder the text around them: a family name, an MRN or a dose could
+ * show as another; control characters (C0 but tab, line feed and carriage return; DEL;
  * C1) ring, colour or move a terminal and say nothing to a reader. Text a team types is refused
  * with them (contract/plain-constants.ts); text an EHR sends cannot be refused, so the direction
  * controls are taken out and each control character reads as a space, once, where the answer is
@@ -11,8 +12,8 @@
 
 /** Anything that parses to one of these characters: raw, or as a JSON escape. Raw C0 controls are not valid JSON. */
 const MAY_HOLD_HIDDEN =
-  /[\u007f-\u009f\u202a-\u202e\u2066-\u2069]|\\u(?:000[0-8bBcCeEfF]|001[0-9a-fA-F]|007[fF]|00[89][0-9a-fA-F]|202[a-eA-E]|206[6-9])|\\[bf]/;
-const DIRECTION_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/g;
+  /[\u007f-\u009f\p{Bidi_Control}]|\\u(?:000[0-8bBcCeEfF]|001[0-9a-fA-F]|007[fF]|00[89][0-9a-fA-F]|061[cC]|200[eEfF]|202[a-eA-E]|206[6-9])|\\[bf]/u;
+const DIRECTION_CONTROLS = /\p{Bidi_Control}/gu;
 // eslint-disable-next-line no-control-regex -- control characters are what it finds
 const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
 

@@ -120,15 +120,18 @@ describe('malformed requests change nothing', () => {
 
   it('refuses shared text with invisible direction controls, which would show colleagues reordered words, saying so', async () => {
     const before = (await server.api(who.owner, 'GET', `${base}/lists`)).body;
-    // U+202E RIGHT-TO-LEFT OVERRIDE, U+2066 LEFT-TO-RIGHT ISOLATE.
-    for (const name of ['Ward \u202Egm 01', 'Bay \u2066A\u2069']) {
+    // U+202E RIGHT-TO-LEFT OVERRIDE, U+2066 LEFT-TO-RIGHT ISOLATE; the marks U+200F RIGHT-TO-LEFT
+    // and U+061C ARABIC LETTER MARK ("Bed 12-4" would show as "Bed 124-").
+    for (const name of ['Ward \u202Egm 01', 'Bay \u2066A\u2069', 'Bed 12\u200F-4', 'Bed 12\u061C-4']) {
       const refused = await server.api(who.owner, 'POST', `${base}/lists`, { name });
       expect(refused).toMatchObject({ status: 400, body: { code: 'validation_failed' } });
       expect(refused.body.message).toContain('invisible text direction controls');
     }
     expect((await server.api(who.owner, 'GET', `${base}/lists`)).body).toEqual(before);
-    const note = await server.api(who.member, 'POST', `${base}/patients/any-patient/notes`, { text: 'give \u202E01 mg' });
-    expect(note).toMatchObject({ status: 400, body: { code: 'validation_failed' } });
+    for (const text of ['give \u202E01 mg', 'Give 2\u200F.5 mg', 'BP 120\u061C/80']) {
+      const note = await server.api(who.member, 'POST', `${base}/patients/any-patient/notes`, { text });
+      expect(note).toMatchObject({ status: 400, body: { code: 'validation_failed' } });
+    }
     // Right-to-left writing itself is text like any other.
     expect((await server.api(who.owner, 'POST', `${base}/lists`, { name: 'جناح ٣' })).status).toBe(201);
     // The EHR link's name, which every member reads, too; the link stays as it was.
