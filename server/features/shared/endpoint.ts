@@ -73,6 +73,21 @@ function declare(spec: EndpointSpec): Declaration {
   return Object.assign(middleware, { spec });
 }
 
+/** Refusals of a route's own proof of the caller (a download ticket), which count as failed authentications. */
+const proofRefused = new WeakSet<Problem>();
+
+/** Marks the refusals (4xx) of a route's own authentication; other failures (a store down: 5xx) are no one's guess. */
+function refusalsCounted(authenticate: RequestHandler): RequestHandler {
+  return async (req, res, next) => {
+    try {
+      await authenticate(req, res, next);
+    } catch (error) {
+      if (error instanceof Problem && error.status >= 400 && error.status < 500) proofRefused.add(error);
+      throw error;
+    }
+  };
+}
+
 /** HEAD on a GET route: 405, `Allow: GET`; nothing is read, used up or recorded as given. */
 function refuseHead(req: Request, res: Response, next: NextFunction): void {
   if (req.method !== 'HEAD') return next();
@@ -102,8 +117,10 @@ export function endpoints(router: Router, guards: Guards) {
   // A flooded address's further refusals are not written to the tenant its tokens claim: without
   // a signature anyone can claim any tenant, so the records an address can add there stay bounded
   // by the limit (the limit being reached is logged).
+  // A download ticket refused (unknown, used, expired) is a failed authentication too: the address
+  // that guesses tickets is held back as one that guesses tokens.
   const floodedAddress: ErrorRequestHandler = (err, req, res, next) => {
-    if (!(err instanceof Problem) || err.status !== 401) return next(err);
+    if (!(err instanceof Problem) || !(err.status === 401 || proofRefused.has(err))) return next(err);
     failedAuth.guard(req, res, (refusal?: unknown) => {
       if (!refusal) failedAuth.record(req);
       else delete requestContext().audit?.claimed;
@@ -117,7 +134,7 @@ export function endpoints(router: Router, guards: Guards) {
       // Express would answer HEAD with the GET handler: a read (or a single-use link used up)
       // for a caller who gets headers only. Refused before anything is looked at.
       ...(method === 'get' ? [refuseHead] : []),
-      spec.authenticate ?? authenticate,
+      spec.authenticate ? refusalsCounted(spec.authenticate) : authenticate,
       floodedAddress,
       perCaller(spec.limit ?? 'default'),
     ];
