@@ -6,7 +6,7 @@ import { isFhirId } from '../urls.js';
 import { assemble, assemblePart, indexMedications, outOfOrder, partData, type AssembledParts, type PartData } from './assemble.js';
 import { parallelism, runEntries, type EntryResult } from './batch.js';
 import { mapLimit } from '../map-limit.js';
-import { careProviderNames } from './care-provider.js';
+import { careProviderCell, careProviderNames, recordedProvider, type RecordedProvider } from './care-provider.js';
 import { unnamedPayors, unresolvedMedications, type MedicationIndex } from './medications.js';
 import { ReadBudgetExceeded } from '../read-budget.js';
 import { allergyListQueries, entryLimit, latestVitalQueries, ongoingStayQueries, partQueries, type PartQuery, type ReadMode } from './queries.js';
@@ -18,7 +18,6 @@ import {
   CLINICAL_PARTS,
   VITAL_KINDS,
   type AllergyView,
-  type Cell,
   type ClinicalPart,
   type ListPart,
   type ClinicalWarning,
@@ -91,8 +90,9 @@ export async function readClinical(
       row.gone = isGone(result);
       const view = result.ok ? viewOf(ctx, result.body, patientId) : null;
       row.summary = view?.summary ?? null;
-      // A care provider reference without a display is read after the batches (careProviderNames).
-      if (nameProviders && view?.careProviderReference) row.careProviderRef = view.careProviderReference;
+      row.provider = providerOf(ctx, result.ok ? result.body : undefined, view);
+      // A care provider reference without a display (relative, or absolute on the EHR's base) is read after the batches (careProviderNames).
+      if (nameProviders && row.provider.reference) row.careProviderRef = row.provider.reference;
       return;
     }
     const data = partData(result, patientId, row.warnings, query && entryLimit(query));
@@ -134,7 +134,8 @@ export async function readClinical(
   };
   const finish = (row: RowRead): PatientClinical => {
     if (row.cells.allergies) row.cells.allergies = withAllergyListStatement(row.cells.allergies, row.allergyStatement ?? null);
-    row.done = { patient: row.summary!, careProvider: careProvider(row.summary!), ...row.cells, warnings: row.warnings.list() };
+    const careProvider = careProviderCell(ctx, row.summary!.generalPractitioner, row.provider!, nameProviders);
+    row.done = { patient: row.summary!, careProvider, ...row.cells, warnings: row.warnings.list() };
     onRow?.(row.done);
     return row.done;
   };
@@ -221,6 +222,8 @@ interface RowRead {
   pendingCoverage?: PartData;
   /** Parts read whole whose first page links to more, read after the batches. */
   paged?: { part: ClinicalPart; set: Searchset; limit?: number }[];
+  /** What the Patient records of its care provider (set with `summary`), for its cell. */
+  provider?: RecordedProvider;
   /** A care provider reference without a display, read after the batches. */
   careProviderRef?: string;
   /** Vital kinds shown that the first page (sorted, with more pages) lacks, read after the batches. */
@@ -407,12 +410,13 @@ export async function readPatientDetails(ctx: EhrContext, id: string, report?: W
       if (got.ok) data.set(part, { ok: true, set: await followPages(ctx, got.set, id, warnings, DETAIL_MAX_PAGES, limits.get(part)) });
     }),
   );
-  const unnamed = [...(view?.careProviderReference ? [view.careProviderReference] : []), ...payorsToName(ctx, data.get('coverage'))];
+  const provider = providerOf(ctx, patientResult.ok ? patientResult.body : undefined, view);
+  const unnamed = [...(provider.reference ? [provider.reference] : []), ...payorsToName(ctx, data.get('coverage'))];
   const [medications, providers] = await Promise.all([
     resolveMedications(ctx, [...data.values()], warnings),
     unnamed.length ? careProviderNames(ctx, unnamed, warnings) : new Map<string, string>(),
   ]);
-  if (view?.careProviderReference) summary = withCareProvider(summary, providers.get(view.careProviderReference));
+  if (provider.reference) summary = withCareProvider(summary, providers.get(provider.reference));
   const cells = assemble(data, medications, warnings, providers);
   const listIndex = plan.findIndex((e) => e.part === 'allergyList');
   if (listIndex >= 0) {
@@ -421,7 +425,7 @@ export async function readPatientDetails(ctx: EhrContext, id: string, report?: W
   }
   const details: PatientDetails = {
     patient: summary,
-    careProvider: careProvider(summary),
+    careProvider: careProviderCell(ctx, summary.generalPractitioner, provider, true),
     vitals: cells.vitals!,
     vitalHistory: cells.vitalHistory!,
     encounter: cells.encounter!,
@@ -477,8 +481,13 @@ function withCareProvider(summary: PatientSummary, name: string | undefined): Pa
   return name ? { ...summary, generalPractitioner: name } : summary;
 }
 
-function careProvider(summary: PatientSummary): Cell<string> {
-  return summary.generalPractitioner ? { status: 'ok', value: summary.generalPractitioner } : { status: 'none' };
+/**
+ * The care provider a Patient records when it names none itself (the adapter's display or contained
+ * name): its reference to read, relative or absolute on the EHR's base (recordedProvider; the
+ * adapter reads relative ones only), and whether one is recorded at all.
+ */
+function providerOf(ctx: EhrContext, body: unknown, view: PatientView | null): RecordedProvider {
+  return view?.summary.generalPractitioner ? { recorded: true, reference: null } : recordedProvider(ctx, body);
 }
 
 /** The payer Organizations a coverage answer names by reference only, when the EHR offers Organization to read them. */

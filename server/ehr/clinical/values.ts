@@ -190,7 +190,10 @@ const PATIENT_REF = new RegExp(`(?:^|/)Patient/(${fhirIdSyntax})(?:/_history/[^/
 
 /**
  * False when the resource names another patient as its subject. A server that ignores the
- * `patient` parameter would otherwise put someone else's record on this row.
+ * `patient` parameter would otherwise put someone else's record on this row. A Coverage that names
+ * no patient as beneficiary (DSTU2 Coverage has no such element, only `subscriber`
+ * Reference(Patient): hl7.org/fhir/DSTU2/coverage.html) is the subscriber's; STU3/R4 `beneficiary`
+ * decides when given (a parent as subscriber does not take the child's coverage off the child's row).
  */
 export function belongsTo(resource: JsonObject, patientId: string, own = `Patient/${patientId}`): boolean {
   let namesOther = false;
@@ -203,7 +206,45 @@ export function belongsTo(resource: JsonObject, patientId: string, own = `Patien
     if (id === patientId) return true;
     if (id !== undefined) namesOther = true;
   }
-  return !namesOther;
+  if (namesOther || resource.resourceType !== 'Coverage' || !isObject(resource.subscriber)) return !namesOther;
+  // No patient link but the subscriber: another patient as subscriber makes it that patient's entry.
+  const subscriber = PATIENT_REF.exec(str(resource.subscriber.reference) ?? '')?.[1];
+  return subscriber === undefined || subscriber === patientId;
 }
 
 const REFERENCE_FIELDS = ['subject', 'patient', 'beneficiary'] as const;
+
+/** The FHIR base as `origin` + path without a trailing slash: the prefix of its absolute references. */
+export function basePrefix(base: URL | string): string | null {
+  try {
+    const url = new URL(String(base));
+    return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+  } catch {
+    return null;
+  }
+}
+
+const TYPED_REF = new RegExp(`^([A-Z][A-Za-z]+)/(${fhirIdSyntax})(?:/_history/[^/]*)?$`);
+
+/**
+ * A reference as `{Type}/{id}` on the EHR's own base: a relative one, or an absolute URL on `base`
+ * (same origin and base path), which is the same resource (Reference.reference "relative or absolute
+ * URL", DSTU2/STU3/R4; hl7.org/fhir/R4/references.html). A version (`/_history/n`) is dropped. Null
+ * for anything else, above all a URL on another server, which the app never reads.
+ */
+export function ownReference(reference: string, base?: URL | string): string | null {
+  const local = TYPED_REF.exec(reference);
+  if (local) return `${local[1]}/${local[2]}`;
+  const prefix = base === undefined ? null : basePrefix(base);
+  if (prefix === null || !/^https?:\/\//i.test(reference)) return null;
+  let url: URL;
+  try {
+    url = new URL(reference);
+  } catch {
+    return null;
+  }
+  if (url.search || url.hash || url.username || url.password) return null;
+  const at = `${url.origin}${url.pathname}`;
+  const tail = at.startsWith(`${prefix}/`) ? TYPED_REF.exec(at.slice(prefix.length + 1)) : null;
+  return tail ? `${tail[1]}/${tail[2]}` : null;
+}

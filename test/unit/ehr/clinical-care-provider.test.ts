@@ -76,12 +76,19 @@ describe.each(['DSTU2', 'STU3', 'R4'] as const)('%s care provider references wit
     expect(details?.patient.generalPractitioner).toBe('Riverside Family Practice');
   });
 
-  it('stay "none recorded" when the EHR does not offer the type or has no such resource, without failing the row', async () => {
+  // One is recorded, so never "none recorded" (care-provider-reference-truth.test.ts): "not available" instead.
+  it('read "not available" when the EHR does not offer the type or has no such resource, without failing the row', async () => {
     serve(release, ['p1'], 'Practitioner/gone', []);
-    expect((await gateway().readClinical(ehr.base, TENANT, ['p1'], ['careProvider']))?.get('p1')?.careProvider).toEqual({ status: 'none' });
+    expect((await gateway().readClinical(ehr.base, TENANT, ['p1'], ['careProvider']))?.get('p1')?.careProvider).toEqual({
+      status: 'unavailable',
+      reason: 'failed',
+    });
     ehr.reset();
     serve(release, ['p1'], 'Practitioner/dr1', [practitioner(release, 'dr1')], []);
-    expect((await gateway().readClinical(ehr.base, TENANT, ['p1'], ['careProvider']))?.get('p1')?.careProvider).toEqual({ status: 'none' });
+    expect((await gateway().readClinical(ehr.base, TENANT, ['p1'], ['careProvider']))?.get('p1')?.careProvider).toEqual({
+      status: 'unavailable',
+      reason: 'not_offered',
+    });
     expect(batchPosts(ehr)).toHaveLength(1);
   });
 });
