@@ -15,7 +15,7 @@
  * reference range), BMI (WHO classes describe a person, not an acute abnormality), and any
  * reading in a unit other than the table's (a temperature the EHR sent in an unknown unit).
  * The bands are for adults: NEWS2 is not for under-16s (RCP 2017, "NEWS2 should not be used in
- * children (aged under 16)"), whose normal heart and breathing rates are higher. A patient known to
+ * children (aged under 16)"), whose normal heart and breathing rates are higher. A patient who may
  * be younger than 16 (adultRangesApply) gets no flag at all rather than an adult's; the EHR's own
  * interpretation of a reading (VITAL_INTERPRETATIONS) is still shown, as the EHR's.
  */
@@ -182,14 +182,19 @@ export const ADULT_FROM_YEARS = 16;
 
 /**
  * Whether the adult ranges apply to a patient born on `birthDate` (FHIR date: a year, year-month or
- * day) at `now`: yes from the 16th birthday, counted from the earliest day the date allows, and
- * yes when the birth date is unknown or unreadable (a list's patients are adults unless known
- * otherwise: an unknown age never hides a flag).
+ * day) at `now`: only when the patient is surely 16 or older, counted from the latest day the date
+ * allows (the end of its year or month: "2010" is 16 only from 2026-12-31), as NEWS2 is not for
+ * under-16s and a patient who may be 15 gets no adult flag rather than a false one. Yes when the
+ * birth date is unknown or unreadable (a list's patients are adults unless known otherwise: an
+ * unknown age never hides a flag).
  */
 export function adultRangesApply(birthDate: string | null | undefined, now: number): boolean {
   const parts = typeof birthDate === 'string' ? /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?/.exec(birthDate) : null;
   if (!parts) return true;
-  const [year, month, day] = [Number(parts[1]), Number(parts[2] ?? 1), Number(parts[3] ?? 1)];
+  const year = Number(parts[1]);
+  const month = Number(parts[2] ?? 12);
+  // Day 0 of the next month is the month's last day (29 for a February of a leap year).
+  const day = parts[3] !== undefined ? Number(parts[3]) : new Date(Date.UTC(year, month, 0)).getUTCDate();
   return Date.UTC(year + ADULT_FROM_YEARS, month - 1, day) <= now;
 }
 

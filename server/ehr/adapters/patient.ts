@@ -192,20 +192,33 @@ function collapse(text: string): string {
 }
 
 /**
- * The identifier of the owner's configured system wins, then one typed MR (see `mrnTypeRank`). An
- * identifier no longer in use (Identifier.use `old`, or its `period` ended: the same in DSTU2, STU3
- * and R4) is taken only when no other is there, so a renumbered patient reads with the current number.
+ * The identifier of the owner's configured system wins, then one typed MR (see `mrnTypeRank`); in
+ * each, the identifier by `mrnUseRank` first, then (typed) the surer type, then array order.
  */
 function findMrn(identifiers: JsonObject[], mrnSystem: string | undefined, now: number): string | null {
-  const isOld = (i: JsonObject) => i.use === 'old' || periodEnded(i.period, now);
-  const withValue = identifiers.filter((i) => str(i.value) !== undefined).sort((a, b) => Number(isOld(a)) - Number(isOld(b)));
+  const useRank = (i: JsonObject) => mrnUseRank(i, now);
+  const withValue = identifiers.filter((i) => str(i.value) !== undefined).sort((a, b) => useRank(a) - useRank(b));
   const configured = mrnSystem ? withValue.find((i) => str(i.system) === mrnSystem) : undefined;
   const typed = withValue
     .map((identifier) => ({ identifier, rank: mrnTypeRank(identifier.type) }))
     .filter((t) => t.rank !== null)
-    // Current before old, then the surer type first; array order among equals (sort is stable).
-    .sort((a, b) => Number(isOld(a.identifier)) - Number(isOld(b.identifier)) || a.rank! - b.rank!)[0]?.identifier;
+    // The better use first, then the surer type; array order among equals (sort is stable).
+    .sort((a, b) => useRank(a.identifier) - useRank(b.identifier) || a.rank! - b.rank!)[0]?.identifier;
   return str((configured ?? typed)?.value) ?? null;
+}
+
+/**
+ * How fit an identifier is to be shown as the MRN, by Identifier.use (value set identifier-use:
+ * usual, official, temp, secondary, and `old` from R4; hl7.org/fhir/R4/valueset-identifier-use.html,
+ * STU3 the same, DSTU2 without `old`) and Identifier.period ("time period when id is/was valid for
+ * use", DSTU2/STU3/R4): 0 usual, official or no use, valid now; 1 secondary ("an identifier that
+ * was assigned in secondary use"); 2 temp ("a temporary identifier"); 3 not valid yet (its period
+ * starts later) or no longer in use (`old`, or its period has ended). So a temporary or secondary
+ * number never reads before the official one, and a renumbered patient reads with the current number.
+ */
+function mrnUseRank(identifier: JsonObject, now: number): number {
+  if (identifier.use === 'old' || periodEnded(identifier.period, now) || periodNotBegun(identifier.period, now)) return 3;
+  return identifier.use === 'secondary' ? 1 : identifier.use === 'temp' ? 2 : 0;
 }
 
 /**

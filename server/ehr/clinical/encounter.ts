@@ -127,8 +127,13 @@ export function readEncounters(resources: JsonObject[], now = Date.now()): Encou
  * The admission date is the start of the inpatient stay: Encounter.period.start of an encounter of
  * class inpatient (DSTU2 `inpatient`, STU3/R4 v3 ActCode IMP, ACUTE, NONAC; hl7.org/fhir/v3/ActEncounterCode).
  * An encounter without a class that carries `hospitalization` admission details (admitSource, the
- * same element in DSTU2/STU3/R4) is an admission too. Without period.start, the first location
- * period's start stands in. Other encounters have none.
+ * same element in DSTU2/STU3/R4) is an admission too. An admission that began as an emergency
+ * encounter keeps its classes in STU3/R4 `classHistory` ("the class history permits the tracking of
+ * the encounters transitions without needing to go through the resource history ... an admission
+ * that starts of as an emergency encounter", hl7.org/fhir/R4/encounter-definitions.html#Encounter.classHistory),
+ * while period.start is the emergency arrival: the admission date is then the earliest start of an
+ * inpatient-class classHistory period (inpatientSince). Else period.start; without it, the first
+ * location period's start stands in. Other encounters have none.
  */
 function readEncounter(resource: JsonObject, now: number): EncounterView {
   const period = isObject(resource.period) ? resource.period : {};
@@ -144,7 +149,7 @@ function readEncounter(resource: JsonObject, now: number): EncounterView {
     start,
     end: when(period.end),
     ...place,
-    admission: admitted ? (start ?? firstLocationStart(resource)) : null,
+    admission: admitted ? (inpatientSince(resource) ?? start ?? firstLocationStart(resource)) : null,
     ...(dischargedBy(resource, hospitalization, now) ? { discharged: true as const } : {}),
     ...qualifiedMark(resource, ['location', 'hospitalization']),
   };
@@ -165,6 +170,16 @@ function dischargedBy(resource: JsonObject, hospitalization: JsonObject | undefi
   if (conceptText(hospitalization?.dischargeDisposition) === null) return false;
   if (!ONGOING.has(statusCode(resource.status) ?? '')) return true;
   return periodEnded(resource.period, now);
+}
+
+/** The earliest readable start of a classHistory period (STU3/R4) of an inpatient class (`INPATIENT`); null without one. */
+function inpatientSince(resource: JsonObject): EncounterView['start'] {
+  const starts = objects(resource.classHistory)
+    .filter((h) => INPATIENT.has(classCode(h.class) ?? ''))
+    .map((h) => when(isObject(h.period) ? h.period.start : undefined))
+    .filter((w): w is NonNullable<typeof w> => w?.epochMs != null)
+    .sort((a, b) => newestFirst(b, a));
+  return starts[0] ?? null;
 }
 
 function firstLocationStart(resource: JsonObject): EncounterView['start'] {

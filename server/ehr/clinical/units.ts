@@ -17,9 +17,12 @@ interface UnitRule {
   unit: string;
   aliases: string[];
   conversions: Conversion[];
-  /** Decimals shown: the precision a ward chart records. */
-  digits: number;
+  /** Decimals shown: the precision a ward chart records; a function of the value in the shown unit when it depends on the size. */
+  digits: number | ((value: number) => number);
 }
+
+/** The decimals a rule shows `value` (in the rule's unit) to. */
+const digitsOf = (rule: UnitRule, value: number) => (typeof rule.digits === 'number' ? rule.digits : rule.digits(value));
 
 const perMinute = ['/min', '1/min', 'min-1', '/minute'];
 
@@ -59,11 +62,12 @@ const perSecondOrHour: Conversion[] = [
  * annotation is for people and says no more than the unit without it, UCUM §2.1.1.4,
  * https://ucum.org/ucum#para-curly) and square brackets dropped (`lb_av` as `[lb_av]`, `mm[Hg]` as
  * mmHg: servers leave UCUM's brackets out). `kg/m2` is written kg/m², `Cel` °C, `mm[Hg]` mmHg.
- * Precision: heart rate, respiratory rate, blood pressure and SpO2 as integers; temperature,
- * weight and BMI to one decimal; height in whole centimetres. What the EHR sent is kept as
- * `original` whenever the value shown differs from it (rounded or converted). A value in a unit the
- * table does not know keeps at least UNKNOWN_UNIT_DIGITS decimals: a kind's precision is chosen
- * for its own unit, and SpO2 sent as the fraction 0.97 must not read 1.
+ * Precision: heart rate, respiratory rate, blood pressure and SpO2 as integers; temperature and
+ * BMI to one decimal; weight to two decimals under 10 kg, one from 10 kg; height in whole
+ * centimetres. What the EHR sent is kept as `original` whenever the value shown differs from it
+ * (rounded or converted). A value in a unit the table does not know keeps at least
+ * UNKNOWN_UNIT_DIGITS decimals: a kind's precision is chosen for its own unit, and SpO2 sent as
+ * the fraction 0.97 must not read 1.
  */
 const RULES: Record<VitalKind, UnitRule> = {
   heartRate: {
@@ -113,7 +117,10 @@ const RULES: Record<VitalKind, UnitRule> = {
       { from: ['g', 'gram', 'grams'], convert: (g) => g / 1000 },
       { from: ['[oz_av]', 'oz'], convert: (oz) => oz * 0.028349523125 },
     ],
-    digits: 1,
+    // Under 10 kg to 0.01 kg (10 g), from 10 kg to 0.1 kg: neonatal weight-based dosing is in
+    // grams and neonatal and infant scales resolve 5-10 g, so 850 g is 0.85 kg, not 0.9 (+5.9 %);
+    // 0.1 kg is under 1 % of any weight from 10 kg.
+    digits: (kg) => (Math.abs(kg) < 10 ? 2 : 1),
   },
   height: {
     unit: 'cm',
@@ -226,17 +233,22 @@ export function normaliseUnit(
   const ucum = system === undefined || system === UCUM ? code : undefined;
   const [byCode, byUnit] = [meaningOf(kind, ucum), meaningOf(kind, unit)];
   const unknown = (shownUnit: string) =>
-    kept(value, { value: roundBound(value, Math.max(rule.digits, UNKNOWN_UNIT_DIGITS), comparator), unit: shownUnit, ...compared }, shownUnit);
+    kept(
+      value,
+      { value: roundBound(value, Math.max(digitsOf(rule, value), UNKNOWN_UNIT_DIGITS), comparator), unit: shownUnit, ...compared },
+      shownUnit,
+    );
   if (byCode !== undefined && byUnit !== undefined && byCode !== byUnit) {
     onConflict?.();
     return unknown(`${code} | ${unit}`);
   }
   const meaning = byCode ?? byUnit;
   if (meaning === undefined) return unknown(sent);
-  if (meaning === 'shown') return kept(value, { value: roundBound(value, rule.digits, comparator), unit: rule.unit, ...compared }, sent);
+  if (meaning === 'shown') return kept(value, { value: roundBound(value, digitsOf(rule, value), comparator), unit: rule.unit, ...compared }, sent);
   const conversion = KEYED[kind].conversions[meaning];
   if (conversion.holds && !conversion.holds(value)) return unknown(sent);
-  return { value: roundBound(conversion.convert(value), rule.digits, comparator), unit: rule.unit, ...compared, original: { value, unit: sent } };
+  const converted = conversion.convert(value);
+  return { value: roundBound(converted, digitsOf(rule, converted), comparator), unit: rule.unit, ...compared, original: { value, unit: sent } };
 }
 
 /** The shown measurement, with what the EHR sent when rounding changed the value. */

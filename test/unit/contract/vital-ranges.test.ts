@@ -114,9 +114,11 @@ describe('whom the adult ranges are for (NEWS2: not under 16)', () => {
     ['2010-12-04', false],
     ['2020-05-01', false],
     ['1951-06-15', true],
-    // A partial date counts from its earliest day: born in 2010 may be 16 already.
-    ['2010', true],
-    ['2010-12', true],
+    // A partial date counts from its latest day: born in 2010 may be 15 still (NEWS2 is not for under-16s).
+    ['2010', false],
+    ['2010-12', false],
+    ['2010-11', true],
+    ['2009', true],
     ['2011', false],
     // Unknown or unreadable: an adult, so no flag is ever hidden by a missing birth date.
     [null, true],
