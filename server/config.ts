@@ -15,6 +15,9 @@ const SIGTERM_KILL_MS = 30_000;
  * together. Dev mode needs none. Production needs the app's Entra registration (Teams SSO and
  * on-behalf-of Graph access) and its client at the EHR's interop partner.
  */
+/** A DNS host name (labels of letters, digits and inner hyphens; RFC 1123), with an optional port. */
+const HOST_NAME = /^(?=[^:]{1,253}(?::|$))[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*(?::\d{1,5})?$/i;
+
 const list = z.string().transform((s) =>
   s
     .split(',')
@@ -89,8 +92,15 @@ const schema = z.object({
   /** The app's Entra (Azure AD) registration, as the Agents Toolkit names it. */
   AAD_APP_CLIENT_ID: z.string().uuid().optional(),
   SECRET_AAD_APP_CLIENT_SECRET: z.string().min(1).optional(),
-  /** The tab's host name: the SSO token's audience is `api://{TAB_DOMAIN}/{client id}`. */
-  TAB_DOMAIN: z.string().min(1).optional(),
+  /**
+   * The tab's host name: the SSO token's audience is `api://{TAB_DOMAIN}/{client id}`. A host name
+   * (a port may follow, as a local tunnel's does), never a web address: `https://…/` would make an
+   * audience no token carries, and every sign-in would fail while the server reports itself ready.
+   */
+  TAB_DOMAIN: z
+    .string()
+    .regex(HOST_NAME, 'must be the host name the tab is served from, such as patients.contoso.org (no https:// and no path)')
+    .optional(),
   /**
    * Who signs the SSO tokens the API accepts: Azure AD (always in production) or the dev
    * identity provider (dev mode only). Dev mode with `azure-ad` keeps the dev directory, sandbox

@@ -5,7 +5,7 @@ import { logger } from './platform/logger.js';
 const connectionString = process.env.APPLICATIONINSIGHTS_CONNECTION_STRING;
 const telemetry = connectionString ? await startTelemetryOrWarn(connectionString) : undefined;
 const { ConfigError } = await import('./config.js');
-const { PortError, startServer } = await import('./start.js');
+const { DataDirError, PortError, startServer } = await import('./start.js');
 const { AuditStoreError } = await import('./storage/audit-store-error.js');
 const { HeldItemsStoreError } = await import('./storage/azure-table/table-held-items.js');
 
@@ -36,7 +36,7 @@ try {
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 } catch (err) {
-  if (err instanceof ConfigError || err instanceof PortError) {
+  if (err instanceof ConfigError || err instanceof PortError || err instanceof DataDirError) {
     logger.fatal(err.message);
     process.exit(1);
   }
@@ -48,7 +48,22 @@ try {
     );
     process.exit(1);
   }
-  throw err;
+  // Anything else: one line, with where it happened but not its message (which may quote a setting's value).
+  const { name, code, stack } = err as NodeJS.ErrnoException;
+  logger.fatal(
+    {
+      err: {
+        name,
+        code,
+        at: stack
+          ?.split('\n')
+          .slice(1, 6)
+          .map((line) => line.trim()),
+      },
+    },
+    'the server could not start',
+  );
+  process.exit(1);
 }
 
 /** A connection string the exporter refuses leaves the app running without telemetry; the value is never logged. */

@@ -159,11 +159,14 @@ export async function startServer(env: Record<string, string | undefined> = proc
   const store = sealKeys
     ? auditAfterWrite(
         openGraphStore({ baseUrl: config.GRAPH_BASE_URL, getAccessToken: oboFor(), currentUser: graphUser, sealKeys }),
-        sharedAudit ?? openSqliteAuditLog(auditFile),
+        sharedAudit ?? inDataDir(() => openSqliteAuditLog(auditFile)),
       )
     : sharedAudit
-      ? auditAfterWrite(openSqliteStore(join(config.dataDir, 'patients.sqlite')), sharedAudit)
-      : openSqliteStore(join(config.dataDir, 'patients.sqlite'), { importAuditFrom: auditFile });
+      ? auditAfterWrite(
+          inDataDir(() => openSqliteStore(join(config.dataDir, 'patients.sqlite'))),
+          sharedAudit,
+        )
+      : inDataDir(() => openSqliteStore(join(config.dataDir, 'patients.sqlite'), { importAuditFrom: auditFile }));
   const dev = config.APP_MODE === 'dev';
   // Dev mode allows http and loopback, for the sandbox on this machine; production neither.
   const linkGuard = createLinkGuard({ allowHttp: dev, allowLoopback: dev, allowOrigins: config.EHR_LINK_ALLOW_LIST });
@@ -247,6 +250,26 @@ function azureAdVerifier(config: Config) {
       jwksUrl: config.AAD_JWKS_URL,
     }),
   );
+}
+
+/** The SQLite files could not be created or opened under DATA_DIR (a file where a folder should be, no right to write, a full disk). */
+export class DataDirError extends Error {
+  constructor(cause: Error) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    super(
+      `DATA_DIR cannot hold the app's SQLite files (${code ?? cause.name}): set DATA_DIR to a folder this process may create and write, on a disk with free space.`,
+      { cause },
+    );
+    this.name = 'DataDirError';
+  }
+}
+
+function inDataDir<T>(open: () => T): T {
+  try {
+    return open();
+  } catch (error) {
+    throw error instanceof Error ? new DataDirError(error) : error;
+  }
 }
 
 /** The server could not listen on its address: the port is taken, or not this process's to use. */
