@@ -30,11 +30,15 @@ export const NOTE_MAX_LENGTH = 4000;
  * that the drug was not taken (DSTU2 `wasNotTaken`, STU3 `taken` n; R4 says so in its status),
  * which have groups of their own; so have a current `plan` (an intention without authorization,
  * medicationrequest-intent) and a request that carries out another order (`partOf`, its `basedOn`).
+ * `taken-unknown`: a current statement of which it is not known whether the drug is taken (STU3
+ * MedicationStatement.taken `unk`, hl7.org/fhir/STU3/valueset-medication-statement-taken.html; the
+ * server gives it as the statement's status, medications.ts TAKEN_UNKNOWN).
  * Current first; "do not give" right after them, as it matters as much.
  */
 export const medicationGroups = [
   'active',
   'on-hold',
+  'taken-unknown',
   'plan',
   'do-not-perform',
   'part-of-order',

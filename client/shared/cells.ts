@@ -231,8 +231,9 @@ function marked(text: string | null, item: Json): string | null {
     item.criticality === 'high' && t('value.highCriticality'),
     isUnconfirmed(item.verification) && codeLabel(item.verification),
     item.intent === 'plan' && codeLabel(item.intent),
-    // A statement of a drug only meant to be taken (MedicationStatement `intended`) is not one being taken.
-    (item.status === 'on-hold' || item.status === 'intended') && codeLabel(item.status),
+    // A statement of a drug only meant to be taken (MedicationStatement `intended`), or not known to
+    // be taken (STU3 `taken` = unk), is not one being taken.
+    (item.status === 'on-hold' || item.status === 'intended' || item.status === 'taken-unknown') && codeLabel(item.status),
     item.qualified === true && t('value.qualified'),
   ].filter(Boolean);
   return marks.length ? `${text || '?'} (${marks.join(', ')})` : text;

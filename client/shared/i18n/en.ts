@@ -197,6 +197,7 @@ export const en = {
   'code.draft': 'draft',
   'code.intended': 'intended',
   'code.not-taken': 'not taken',
+  'code.taken-unknown': 'not known if taken',
   'code.do-not-perform': 'do not give',
   'code.proposal': 'proposed',
   'code.option': 'option',

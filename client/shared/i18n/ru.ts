@@ -446,6 +446,7 @@ export const ru: Record<MessageKey, string> = {
   'code.draft': 'черновик',
   'code.intended': 'запланировано',
   'code.not-taken': 'не принимал',
+  'code.taken-unknown': 'неизвестно, принимает ли',
   'code.do-not-perform': 'не назначать',
   'code.proposal': 'предложено',
   'code.option': 'вариант',

@@ -427,6 +427,7 @@ export const zhCN: Record<MessageKey, string> = {
   'code.draft': '草稿',
   'code.intended': '计划中',
   'code.not-taken': '未服用',
+  'code.taken-unknown': '不确定是否服用',
   'code.do-not-perform': '不可给予',
   'code.proposal': '建议',
   'code.option': '选项',

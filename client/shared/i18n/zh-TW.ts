@@ -428,6 +428,7 @@ export const zhTW: Record<MessageKey, string> = {
   'code.draft': '草稿',
   'code.intended': '計畫中',
   'code.not-taken': '未服用',
+  'code.taken-unknown': '不確定是否服用',
   'code.do-not-perform': '不可給予',
   'code.proposal': '建議',
   'code.option': '選項',

@@ -61,15 +61,16 @@ export interface AssembledParts extends Partial<ClinicalCells> {
   encounters?: Cell<EncounterView[]>;
 }
 
-/** Cells for the parts that were asked (present in `parts`); `payers` names reference-only payers (unnamedPayors). */
+/** Cells for the parts that were asked (present in `parts`); `payers` names reference-only payers (unnamedPayors), by relative or absolute reference on the EHR's `base`. */
 export function assemble(
   parts: Map<ClinicalPart, PartData>,
   medications: MedicationIndex,
   warnings: Warnings,
   payers: ReadonlyMap<string, string> = new Map(),
+  base?: URL | string,
 ): AssembledParts {
   const out: AssembledParts = {};
-  for (const [part, data] of parts) Object.assign(out, assemblePart(part, data, medications, warnings, { payers }));
+  for (const [part, data] of parts) Object.assign(out, assemblePart(part, data, medications, warnings, { payers, base }));
   return out;
 }
 
@@ -88,7 +89,7 @@ export function assemblePart(
   data: PartData,
   medications: MedicationIndex,
   warnings: Warnings,
-  { history = true, payers = new Map() }: { history?: boolean; payers?: ReadonlyMap<string, string> } = {},
+  { history = true, payers = new Map(), base }: { history?: boolean; payers?: ReadonlyMap<string, string>; base?: URL | string } = {},
 ): AssembledParts {
   switch (part) {
     case 'vitals': {
@@ -114,7 +115,7 @@ export function assemblePart(
     case 'medications':
       return { medications: listCell(mapped(data, warnings, (set) => readMedications(set.resources, medications))) };
     case 'coverage':
-      return { coverage: listCell(mapped(data, warnings, (set) => readCoverage(set.resources, Date.now(), payers))) };
+      return { coverage: listCell(mapped(data, warnings, (set) => readCoverage(set.resources, Date.now(), payers, base))) };
     default:
       // The assignment goes through a loose type: TypeScript cannot pair each key with its mapper.
       return {

@@ -6,12 +6,23 @@ import { containedResource } from '../contained.js';
 import { isObject, objects, str, strings, type JsonObject } from '../json.js';
 import { firstCode } from './records.js';
 import type { CoverageView, MedicationView } from './types.js';
-import { conceptCodes, conceptText, newestFirst, numberOf, periodEnded, periodNotBegun, referenceDisplay, statusCode, when } from './values.js';
+import {
+  basePrefix,
+  conceptCodes,
+  conceptText,
+  newestFirst,
+  numberOf,
+  ownReference,
+  periodEnded,
+  periodNotBegun,
+  referenceDisplay,
+  referenceKey,
+  statusCode,
+  when,
+} from './values.js';
 import { qualifiedMark } from '../modifiers.js';
 
 const MEDICATION_TYPES = new Set(['MedicationOrder', 'MedicationRequest', 'MedicationStatement']);
-const MEDICATION_REF = new RegExp(`^Medication/${fhirIdSyntax}$`);
-const MEDICATION_PATH = new RegExp(`/(Medication/${fhirIdSyntax})(?:/_history/[^/]*)?$`);
 
 /**
  * Medication resources by reference, from `_include` entries or a follow-up read: under their local
@@ -22,37 +33,10 @@ const MEDICATION_PATH = new RegExp(`/(Medication/${fhirIdSyntax})(?:/_history/[^
  */
 export type MedicationIndex = Map<string, JsonObject>;
 
-/** The FHIR base as `origin` + path without a trailing slash, the prefix of its absolute references. */
-function basePrefix(base: URL | string): string | null {
-  try {
-    const url = new URL(String(base));
-    return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
-  } catch {
-    return null;
-  }
-}
-
-/**
- * The index key of a reference to a Medication: `Medication/{id}` for a local one, and for an
- * absolute one on the EHR's base (same origin, same base path; a version `/_history/n` dropped). An
- * absolute reference elsewhere keeps its whole URL, which matches nothing the EHR's base gave: the
- * app never reads, nor names a drug from, another server. Null when it names no Medication.
- */
+/** The key a reference to a Medication is matched by (referenceKey: local on the EHR's base, else its URL); null for anything else. */
 function medicationKey(reference: string, base?: URL | string): string | null {
-  const local = reference.replace(/\/_history\/.*$/, '');
-  if (MEDICATION_REF.test(local)) return local;
-  const prefix = base === undefined ? null : basePrefix(base);
-  let url: URL;
-  try {
-    url = new URL(reference);
-  } catch {
-    return null;
-  }
-  if (url.search || url.hash || url.username || url.password) return null;
-  const tail = MEDICATION_PATH.exec(url.pathname);
-  if (!tail) return null;
-  const at = `${url.origin}${url.pathname.slice(0, tail.index)}`;
-  return prefix !== null && at === prefix ? tail[1] : `${at}/${tail[1]}`;
+  const key = referenceKey(reference, base);
+  return key !== null && key.split('/').at(-2) === 'Medication' ? key : null;
 }
 
 /** Indexes Medications by local reference; with the EHR's `base`, absolute references on it find them too. */
@@ -78,7 +62,9 @@ export function addMedications(resources: JsonObject[], index: MedicationIndex, 
  * (MedicationRequest.intent, STU3 medication-request-intent, R4 medicationrequest-intent; a modifier
  * in R4): what the patient is not to have, or may have, is not what the patient is on. A `plan`
  * (an intention without authorization) is current but marked "(plan)" (see medicationGroup), and
- * requests that carry out one order are that order (belongToOrders). Every other intent counts.
+ * requests that carry out one order are that order (belongToOrders). Every other intent counts. An
+ * `active` statement that has not begun reads `intended`, one not known to be taken (STU3 `taken` =
+ * unk) reads TAKEN_UNKNOWN: both current, marked (statementMark).
  */
 const CURRENT_ORDER = new Set(['active', 'on-hold']);
 const CURRENT_STATEMENT = new Set(['active', 'intended', 'on-hold']);
@@ -103,6 +89,25 @@ function hasEnded(r: JsonObject, now: number): boolean {
   if (r.resourceType === 'MedicationOrder' && periodEnded({ end: r.dateEnded }, now)) return true;
   if (r.resourceType === 'MedicationOrder' || r.resourceType === 'MedicationRequest') return dosingEnded(r, now);
   return r.resourceType === 'MedicationStatement' && periodEnded(r.effectivePeriod, now);
+}
+
+/**
+ * What an `active` statement says that its status does not: still current, it reads
+ * - `intended` when its effective time has not begun (`effectivePeriod.start`, or `effectiveDateTime`,
+ *   DSTU2, STU3 and R4, after now at the earliest moment it can mean: periodNotBegun). A drug the
+ *   patient is to start is what status `intended` says ("the medication may be taken at some time in
+ *   the future", medication-statement-status), not one being taken; the list marks it "(intended)".
+ * - TAKEN_UNKNOWN when STU3 `MedicationStatement.taken` is `unk` ("unknown": it is not known whether
+ *   the patient took the drug, https://hl7.org/fhir/STU3/valueset-medication-statement-taken.html):
+ *   listed, under its own mark, never as a drug plainly being taken.
+ * Null otherwise (the status as sent). An `on-hold` or `intended` statement already says it is not
+ * being taken as such, and keeps its own mark.
+ */
+export const TAKEN_UNKNOWN = 'taken-unknown';
+function statementMark(r: JsonObject, status: string | null, now: number): string | null {
+  if (r.resourceType !== 'MedicationStatement' || status !== 'active') return null;
+  if (periodNotBegun(r.effectivePeriod, now) || periodNotBegun({ start: r.effectiveDateTime }, now)) return 'intended';
+  return r.taken === 'unk' ? TAKEN_UNKNOWN : null;
 }
 
 /**
@@ -206,7 +211,7 @@ export function readMedications(resources: JsonObject[], included: MedicationInd
       const currentByStatus = medicationIsCurrent(r, medicationGroup({ status: stated, ...modifiers }));
       // A record current by its status whose end has passed reads `ended`; one already history keeps its status.
       const ended = currentByStatus && hasEnded(r, now);
-      const status = ended ? ENDED : stated;
+      const status = ended ? ENDED : (statementMark(r, stated, now) ?? stated);
       const name = medicationName(r, included);
       const view: MedicationView = {
         kind: r.resourceType === 'MedicationStatement' ? 'statement' : 'order',
@@ -229,7 +234,7 @@ export function readMedications(resources: JsonObject[], included: MedicationInd
       };
       return { resource: r, view };
     });
-  return belongToOrders(read).sort((a, b) => statusRank(a) - statusRank(b) || newestFirst(a.date, b.date));
+  return belongToOrders(read, included).sort((a, b) => statusRank(a) - statusRank(b) || newestFirst(a.date, b.date));
 }
 
 /**
@@ -244,25 +249,30 @@ const REQUEST_REF = new RegExp(`^(MedicationRequest/${fhirIdSyntax})(?:/_history
 /**
  * One order is one drug, however many requests carry it out. A current MedicationRequest whose
  * `basedOn` (STU3, R4: "a plan, proposal or order that is fulfilled in whole or in part by this
- * request") names another current request of the same answer belongs to it: a pharmacy's
- * `filler-order` and a dose's `instance-order` are the prescriber's `order`, not a second and third
- * vancomycin. Followed to the top; the parts are no longer current and read `partOf` that order's
- * name (the details list them under "part of an order"). An order based on a current `plan`
- * carries the plan out: the plan belongs to the order. Only relative references (the EHR's own
- * answer); a loop of requests based on each other is left as it is. DSTU2 MedicationOrder has none.
+ * request") names another current request of the same answer for the same drug (sameDrug) belongs
+ * to it: a pharmacy's `filler-order` and a dose's `instance-order` are the prescriber's `order`, not
+ * a second and third vancomycin. Followed to the top; the parts are no longer current and read
+ * `partOf` that order's name (the details list them under "part of an order"). An order based on a
+ * current `plan` of the same drug carries the plan out: the plan belongs to the order. basedOn says
+ * a request fulfils another, not that it gives the same drug: a `reflex-order` of potassium chloride
+ * based on an insulin infusion order is a second drug the patient gets, and both stay current. Only
+ * relative references (the EHR's own answer); a loop of requests based on each other is left as it
+ * is. DSTU2 MedicationOrder has none.
  */
-function belongToOrders(read: { resource: JsonObject; view: MedicationView }[]): MedicationView[] {
-  const current = new Map<string, MedicationView>();
-  for (const { resource, view } of read) {
-    const id = str(resource.id);
-    if (resource.resourceType === 'MedicationRequest' && view.current && id) current.set(`MedicationRequest/${id}`, view);
+function belongToOrders(read: { resource: JsonObject; view: MedicationView }[], included: MedicationIndex): MedicationView[] {
+  const current = new Map<string, { resource: JsonObject; view: MedicationView }>();
+  for (const entry of read) {
+    const id = str(entry.resource.id);
+    if (entry.resource.resourceType === 'MedicationRequest' && entry.view.current && id) current.set(`MedicationRequest/${id}`, entry);
   }
+  const drugs = new Map<JsonObject, Drug>();
+  const drug = (r: JsonObject) => drugs.get(r) ?? drugs.set(r, drugOf(r, included)).get(r)!;
   const owner = new Map<MedicationView, MedicationView>();
   for (const { resource, view } of read) {
     if (!view.current) continue;
     const parent = objects(resource.basedOn)
       .map((b) => current.get(REQUEST_REF.exec(str(b.reference) ?? '')?.[1] ?? ''))
-      .find((p) => p !== undefined && p !== view);
+      .find((p) => p !== undefined && p.view !== view && sameDrug(drug(resource), drug(p.resource)))?.view;
     if (!parent) continue;
     if (isOrder(parent)) owner.set(view, parent);
     else if (parent.intent === 'plan' && isOrder(view)) owner.set(parent, view);
@@ -279,6 +289,67 @@ function belongToOrders(read: { resource: JsonObject; view: MedicationView }[]):
   }
   for (const [view, root] of roots) Object.assign(view, { current: false, partOf: root.name });
   return read.map((r) => r.view);
+}
+
+/** What names a record's drug, to tell whether two records give the same one (sameDrug). */
+interface Drug {
+  /** The Medication it refers to, when read (contained, included or read after: one resource is one drug). */
+  medication: JsonObject | undefined;
+  /** Its reference to a Medication on the EHR (not a contained `#id`, which is the record's own), as medicationKey gives it. */
+  reference: string | null;
+  /** `system|code` of every coding of its concept, else of its Medication's code. */
+  codes: Set<string>;
+  /** Its words up to the first figure, lower case (drugWords). */
+  words: string | null;
+}
+
+function drugOf(r: JsonObject, included: MedicationIndex): Drug {
+  const medication = referencedMedication(r, included);
+  const target = isObject(r.medicationReference) ? str(r.medicationReference.reference) : undefined;
+  const codes = new Set<string>();
+  for (const concept of [r.medicationCodeableConcept, medication?.code].filter(isObject))
+    for (const coding of objects(concept.coding)) {
+      const system = str(coding.system)
+        ?.replace(/^https:/, 'http:')
+        .replace(/\/+$/, '');
+      const code = str(coding.code);
+      if (system && code) codes.add(`${system}|${code}`);
+    }
+  return {
+    medication,
+    reference: target && !target.startsWith('#') ? medicationKey(target) : null,
+    codes,
+    words: drugWords(medicationName(r, included, false)),
+  };
+}
+
+/**
+ * Whether two records name the same drug: the same Medication (one resource, or one reference to
+ * it), a coding they share (the same code in the same system: Coding.system + Coding.code identify a
+ * concept, DSTU2/STU3/R4 datatypes), or, when neither is coded, the same drug words (drugWords). A
+ * coded record and an uncoded one, or two coded alike in no system, are two drugs: shown twice
+ * rather than one hidden.
+ */
+function sameDrug(a: Drug, b: Drug): boolean {
+  if ((a.medication !== undefined && a.medication === b.medication) || (a.reference !== null && a.reference === b.reference)) return true;
+  if (a.codes.size > 0 || b.codes.size > 0) return [...a.codes].some((code) => b.codes.has(code));
+  return a.words !== null && a.words === b.words;
+}
+
+/**
+ * The drug's words as its text gives them before its dose: lower case, spaces collapsed, the words
+ * up to the first one that starts with a figure, their edge punctuation dropped ("Vancomycin 1 g IV
+ * every 12 hours" and "Vancomycin 1,000 mg in sodium chloride 0.9%" both "vancomycin"; "Vitamin B12"
+ * stays "vitamin b12"). Null without words.
+ */
+function drugWords(text: string | null): string | null {
+  const words: string[] = [];
+  for (const word of (text ?? '').toLowerCase().split(/\s+/)) {
+    if (/^\p{N}/u.test(word)) break;
+    const bare = word.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '');
+    if (bare) words.push(bare);
+  }
+  return words.length > 0 ? words.join(' ') : null;
 }
 
 /**
@@ -310,8 +381,8 @@ export function unresolvedMedications(resources: JsonObject[], included: Medicat
   for (const r of resources) {
     if (!MEDICATION_TYPES.has(String(r.resourceType)) || medicationName(r, included) !== null) continue;
     const ref = isObject(r.medicationReference) ? str(r.medicationReference.reference) : undefined;
-    const key = ref && !ref.startsWith('#') ? medicationKey(ref, base) : null;
-    if (key && MEDICATION_REF.test(key)) refs.add(key);
+    const key = ref && !ref.startsWith('#') ? ownReference(ref, base, 'Medication') : null;
+    if (key) refs.add(key);
   }
   return [...refs];
 }
@@ -490,9 +561,15 @@ function coverageIsCurrent(status: string | null, period: JsonObject, now: numbe
 
 /**
  * Coverage: DSTU2 flat plan/group/issuer, STU3 `grouping` + `payor`, R4 `class[]` + `payor`. `payers`
- * names reference-only payer Organizations, read after the batches (unnamedPayors).
+ * names reference-only payer Organizations, read after the batches (unnamedPayors), by the key
+ * payerKey gives; `base`, the EHR's (ctx.server.base), finds those given by an absolute URL on it.
  */
-export function readCoverage(resources: JsonObject[], now = Date.now(), payers: ReadonlyMap<string, string> = new Map()): CoverageView[] {
+export function readCoverage(
+  resources: JsonObject[],
+  now = Date.now(),
+  payers: ReadonlyMap<string, string> = new Map(),
+  base?: URL | string,
+): CoverageView[] {
   return resources
     .filter((r) => r.resourceType === 'Coverage')
     .map((r): CoverageView => {
@@ -502,7 +579,7 @@ export function readCoverage(resources: JsonObject[], now = Date.now(), payers: 
       const status = statusCode(r.status);
       const start = when(period.start);
       return {
-        payer: payerName(r, payers),
+        payer: payerName(r, payers, base),
         selfPay: selfPay(r),
         plan: classValue(r, 'plan') ?? str(grouping.planDisplay) ?? str(grouping.plan) ?? str(r.plan) ?? null,
         group: classValue(r, 'group') ?? str(grouping.groupDisplay) ?? str(grouping.group) ?? str(r.group) ?? null,
@@ -533,33 +610,44 @@ function selfPay(r: JsonObject): boolean {
 
 /**
  * The payer's name: a reference's display, else the contained Organization it names (`#id`), else the
- * name read for its `Organization/{id}` (payers). DSTU2 `issuer`, STU3/R4 `payor[]`; the patient as
- * payor is self-pay, not a payer named by the patient's own name.
+ * name read for its `Organization/{id}` (payers, by payerKey: relative or absolute on the EHR's
+ * `base`). DSTU2 `issuer`, STU3/R4 `payor[]`; the patient as payor is self-pay, not a payer named by
+ * the patient's own name.
  */
-function payerName(coverage: JsonObject, payers: ReadonlyMap<string, string>): string | null {
+function payerName(coverage: JsonObject, payers: ReadonlyMap<string, string>, base?: URL | string): string | null {
   for (const payer of payerReferences(coverage)) {
     const contained = containedResource(coverage, payer, ['Organization']);
-    const name = referenceDisplay(payer) ?? (contained ? providerResourceName(contained) : null) ?? payers.get(str(payer.reference) ?? '');
+    const name = referenceDisplay(payer) ?? (contained ? providerResourceName(contained) : null) ?? payers.get(payerKey(payer, base) ?? '');
     if (name) return name;
   }
   return null;
 }
 
 const payerReferences = (coverage: JsonObject) => objects([coverage.issuer, ...objects(coverage.payor)]).filter((p) => !payorIsPatient(p));
-const ORGANIZATION_REF = new RegExp(`^Organization/${fhirIdSyntax}$`);
 
 /**
- * Relative `Organization/{id}` references of payers the Coverage records do not name themselves, to
- * read with the care providers after the batches (care-provider.ts careProviderNames). A reference to
- * another server is never followed.
+ * The `Organization/{id}` a payer reference names on the EHR: a relative one, or an absolute URL on
+ * the EHR's `base` (Reference.reference "relative or absolute URL", DSTU2, STU3 and R4; an absolute
+ * URL on the base is the same resource: ownReference). Null for anything else, above
+ * all a URL on another server, which is never read.
  */
-export function unnamedPayors(resources: JsonObject[]): string[] {
+function payerKey(payer: JsonObject, base?: URL | string): string | null {
+  const ref = str(payer.reference);
+  return ref && !ref.startsWith('#') ? ownReference(ref, base, 'Organization') : null;
+}
+
+/**
+ * `Organization/{id}` references of payers the Coverage records do not name themselves, relative or
+ * absolute on the EHR's `base` (payerKey), to read with the care providers after the batches
+ * (care-provider.ts careProviderNames). A reference to another server is never followed.
+ */
+export function unnamedPayors(resources: JsonObject[], base?: URL | string): string[] {
   const refs = new Set<string>();
   for (const r of resources) {
     if (r.resourceType !== 'Coverage' || payerName(r, new Map()) !== null) continue;
     for (const payer of payerReferences(r)) {
-      const ref = str(payer.reference);
-      if (ref && ORGANIZATION_REF.test(ref)) refs.add(ref);
+      const key = payerKey(payer, base);
+      if (key) refs.add(key);
     }
   }
   return [...refs];

@@ -199,7 +199,10 @@ export async function readClinical(
     } else {
       if (row.pending) Object.assign(row.cells, assemblePart('medications', row.pending, medications, row.warnings));
       if (row.pendingCoverage)
-        Object.assign(row.cells, assemblePart('coverage', row.pendingCoverage, medications, row.warnings, { payers: providers }));
+        Object.assign(
+          row.cells,
+          assemblePart('coverage', row.pendingCoverage, medications, row.warnings, { payers: providers, base: ctx.server.base }),
+        );
       if (row.careProviderRef) row.summary = withCareProvider(row.summary, providers.get(row.careProviderRef));
       found.set(id, finish(row));
     }
@@ -417,7 +420,7 @@ export async function readPatientDetails(ctx: EhrContext, id: string, report?: W
     unnamed.length ? careProviderNames(ctx, unnamed, warnings) : new Map<string, string>(),
   ]);
   if (provider.reference) summary = withCareProvider(summary, providers.get(provider.reference));
-  const cells = assemble(data, medications, warnings, providers);
+  const cells = assemble(data, medications, warnings, providers, ctx.server.base);
   const listIndex = plan.findIndex((e) => e.part === 'allergyList');
   if (listIndex >= 0) {
     const lists = partData(results[listIndex], id, warnings, plan[listIndex].query && entryLimit(plan[listIndex].query));
@@ -492,7 +495,7 @@ function providerOf(ctx: EhrContext, body: unknown, view: PatientView | null): R
 
 /** The payer Organizations a coverage answer names by reference only, when the EHR offers Organization to read them. */
 function payorsToName(ctx: EhrContext, data: PartData | undefined): string[] {
-  return data?.ok && ctx.server.resources.includes('Organization') ? unnamedPayors(data.set.resources) : [];
+  return data?.ok && ctx.server.resources.includes('Organization') ? unnamedPayors(data.set.resources, ctx.server.base) : [];
 }
 
 /** Parts asked with `_sort` (the same for every patient of one read). */

@@ -225,18 +225,20 @@ export function basePrefix(base: URL | string): string | null {
 }
 
 const TYPED_REF = new RegExp(`^([A-Z][A-Za-z]+)/(${fhirIdSyntax})(?:/_history/[^/]*)?$`);
+const TYPED_TAIL = new RegExp(`/([A-Z][A-Za-z]+)/(${fhirIdSyntax})(?:/_history/[^/]*)?$`);
 
 /**
- * A reference as `{Type}/{id}` on the EHR's own base: a relative one, or an absolute URL on `base`
- * (same origin and base path), which is the same resource (Reference.reference "relative or absolute
- * URL", DSTU2/STU3/R4; hl7.org/fhir/R4/references.html). A version (`/_history/n`) is dropped. Null
- * for anything else, above all a URL on another server, which the app never reads.
+ * The key a reference is matched by: `{Type}/{id}` for a relative one, and for an absolute URL on
+ * the EHR's `base` (same origin and base path), which is the same resource (Reference.reference
+ * "relative or absolute URL", DSTU2/STU3/R4; hl7.org/fhir/R4/references.html). An absolute URL
+ * elsewhere (or with no base given) keeps its whole URL, which names that server's resource only and
+ * matches nothing the EHR gave. A version (`/_history/n`) is dropped. Null for what names no
+ * resource (a query, a fragment, credentials, no `{Type}/{id}` at its end).
  */
-export function ownReference(reference: string, base?: URL | string): string | null {
+export function referenceKey(reference: string, base?: URL | string): string | null {
   const local = TYPED_REF.exec(reference);
   if (local) return `${local[1]}/${local[2]}`;
-  const prefix = base === undefined ? null : basePrefix(base);
-  if (prefix === null || !/^https?:\/\//i.test(reference)) return null;
+  if (!/^https?:\/\//i.test(reference)) return null;
   let url: URL;
   try {
     url = new URL(reference);
@@ -244,7 +246,16 @@ export function ownReference(reference: string, base?: URL | string): string | n
     return null;
   }
   if (url.search || url.hash || url.username || url.password) return null;
-  const at = `${url.origin}${url.pathname}`;
-  const tail = at.startsWith(`${prefix}/`) ? TYPED_REF.exec(at.slice(prefix.length + 1)) : null;
-  return tail ? `${tail[1]}/${tail[2]}` : null;
+  const tail = TYPED_TAIL.exec(url.pathname);
+  if (!tail) return null;
+  const at = `${url.origin}${url.pathname.slice(0, tail.index)}`;
+  const prefix = base === undefined ? null : basePrefix(base);
+  return prefix !== null && at === prefix ? `${tail[1]}/${tail[2]}` : `${at}/${tail[1]}/${tail[2]}`;
+}
+
+/** A reference as `{Type}/{id}` on the EHR's own base (referenceKey), of `type` when given; null for anything else, above all a URL on another server, which the app never reads. */
+export function ownReference(reference: string, base?: URL | string, type?: string): string | null {
+  const key = referenceKey(reference, base);
+  const local = key === null ? null : TYPED_REF.exec(key);
+  return local && (type === undefined || local[1] === type) ? key : null;
 }

@@ -104,6 +104,7 @@ function marked(
     item.intent === 'plan' && 'plan',
     item.status === 'on-hold' && 'on hold',
     item.status === 'intended' && 'intended',
+    item.status === 'taken-unknown' && 'not known if taken',
     item.onLeave && 'on leave',
     item.qualified && QUALIFIED,
   ].filter(Boolean);

@@ -16,12 +16,12 @@ beforeEach(() => ehr.reset());
 
 const gateway = () => createEhrGateway({ partners: () => [partnerAt(ehr, ['s'], 'app')], onWarnings: () => {} });
 
-/** The sample patients with their coverage's payer (DSTU2 issuer) as a bare `Organization/acme` reference. */
-function serve(release: Release, ids: string[], types = ['Organization']) {
+/** The sample patients with their coverage's payer (DSTU2 issuer) as a bare `Organization/acme` reference (or the one given). */
+function serve(release: Release, ids: string[], types = ['Organization'], reference = 'Organization/acme') {
   const store = ids.flatMap((id) =>
     writeRecord(sampleRecord(id), release).map((r) => {
       if (r.resourceType !== 'Coverage') return r;
-      const payer = { reference: 'Organization/acme' };
+      const payer = { reference };
       return release === 'DSTU2' ? { ...r, issuer: payer } : { ...r, payor: [payer] };
     }),
   );
@@ -45,6 +45,20 @@ describe.each(['DSTU2', 'STU3', 'R4'] as const)('%s coverage payor given by refe
     serve(release, ['p1']);
     const details = await gateway().readPatientDetails(ehr.base, TENANT, 'p1');
     expect(payers(details?.coverage)).toContain('Acme Insurance');
+  });
+
+  it("is named when given as an absolute URL on the EHR's own base, in the list and the details; one on another server is never read", async () => {
+    // Reference.reference is a relative or absolute URL in every release; on the EHR's base it is the same Organization.
+    serve(release, ['p1'], ['Organization'], `${ehr.base.replace(/\/+$/, '')}/Organization/acme`);
+    const rows = await gateway().readClinical(ehr.base, TENANT, ['p1'], ['coverage']);
+    expect(payers(rows.get('p1')?.coverage)).toContain('Acme Insurance');
+    expect(batchUrls(batchPosts(ehr)[1])).toEqual(['Organization/acme']);
+    expect(payers((await gateway().readPatientDetails(ehr.base, TENANT, 'p1'))?.coverage)).toContain('Acme Insurance');
+    ehr.reset();
+    serve(release, ['p1'], ['Organization'], 'https://elsewhere.example.org/fhir/Organization/acme');
+    const elsewhere = await gateway().readClinical(ehr.base, TENANT, ['p1'], ['coverage']);
+    expect(payers(elsewhere.get('p1')?.coverage)).not.toContain('Acme Insurance');
+    expect(batchPosts(ehr)).toHaveLength(1);
   });
 
   it('stays "payer not stated" when the EHR does not offer Organization, without another read', async () => {
