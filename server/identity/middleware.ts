@@ -1,10 +1,11 @@
 import { decodeJwt } from 'jose';
 import type { NextFunction, Request, Response } from 'express';
 import { guidPattern } from '../../contract/id-syntax.js';
+import { logger } from '../platform/logger.js';
 import { problem } from '../platform/problem.js';
 import { caller, requestContext } from '../platform/request-context.js';
 import type { MembershipDirectory, TeamRole } from './membership.js';
-import { TokenRejected, type TokenVerifier } from './verify-token.js';
+import { TenantNotServed, TokenRejected, type TokenVerifier } from './verify-token.js';
 
 /** Every /api call: a Bearer token, verified; tenant and user come from it and nowhere else. */
 export function requireCaller(verify: TokenVerifier) {
@@ -12,17 +13,26 @@ export function requireCaller(verify: TokenVerifier) {
     const header = req.get('authorization') ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     const context = requestContext();
+    let served = true;
     try {
       if (!match) throw problem('unauthenticated', 'Sign in first: the request has no Bearer token.');
       try {
         context.caller = await verify(match[1]);
         context.ssoToken = match[1];
       } catch (err) {
-        if (err instanceof TokenRejected) throw problem('unauthenticated', err.message);
+        if (err instanceof TokenRejected) {
+          served = !(err instanceof TenantNotServed);
+          throw problem('unauthenticated', err.message);
+        }
         throw err;
       }
     } catch (err) {
-      if (match && context.audit) context.audit.claimed = claimedIdentity(match[1]);
+      // A tenant the app does not serve (TenantNotServed) gets no record: the app keeps no trail for
+      // it, and an unsigned claim must not add records to one. A line without ids is logged instead.
+      if (match && context.audit) {
+        if (served) context.audit.claimed = claimedIdentity(match[1]);
+        else logger.warn('a token claiming a tenant the app does not serve was refused: recorded in no audit trail');
+      }
       throw err;
     }
     next();
@@ -31,10 +41,10 @@ export function requireCaller(verify: TokenVerifier) {
 
 /**
  * The tenant and user a refused token claims, so that the refusal lands in that tenant's audit
- * trail (an attempt on its data). Shape-checked; never trusted for anything else: anyone can write
- * any claim into an unsigned token, so the record's user reads `unverified:<claimed id>`, never
- * the id alone (the attempt is not pinned on the person named, and a filter on that person's id
- * does not show it as theirs).
+ * trail (an attempt on its data), when the app serves that tenant. Shape-checked; never trusted
+ * for anything else: anyone can write any claim into an unsigned token, so the record's user
+ * reads `unverified:<claimed id>`, never the id alone (the attempt is not pinned on the person
+ * named, and a filter on that person's id does not show it as theirs).
  */
 const UNVERIFIED_USER_PREFIX = 'unverified:';
 function claimedIdentity(token: string): { tenantId: string; userId: string } | undefined {

@@ -29,6 +29,13 @@ export class TokenRejected extends Error {
   }
 }
 
+/** A token of a tenant outside the allowed tenants (AAD_ALLOWED_TENANTS, when set), refused before its signature is checked. */
+export class TenantNotServed extends TokenRejected {
+  constructor() {
+    super('This organisation is not allowed to use the app.');
+  }
+}
+
 export type TokenVerifier = (token: string) => Promise<Caller>;
 
 /** Tokens verified recently, kept until they expire: the tab sends the same token with every call. */
@@ -60,7 +67,7 @@ function verifyOnce(settings: TokenVerifierSettings) {
     const tenantId = typeof unverified.tid === 'string' ? unverified.tid : '';
     if (!guidPattern.test(tenantId)) throw new TokenRejected('The token has no tenant id.');
     if (settings.allowedTenants && !settings.allowedTenants.includes(tenantId)) {
-      throw new TokenRejected('This organisation is not allowed to use the app.');
+      throw new TenantNotServed();
     }
     let payload: JWTPayload;
     try {

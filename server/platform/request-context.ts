@@ -41,6 +41,22 @@ export interface DeclaredAudit {
   claimed?: { tenantId: string; userId: string };
   /** The patients a refusal's answer names (e.g. who holds a value a schema change would break): its records name them too. */
   refusalPatientIds?: string[];
+  /**
+   * Set when the answer's connection closed before the answer was completely written: the caller
+   * went away. Reads recorded from then on are failures (CLIENT_CLOSED_REQUEST), never successes,
+   * and the reads already recorded as given get a failure record each once the handler is done.
+   */
+  clientGone?: boolean;
+  /** Set while the route's handler runs: the records of a caller who left wait for its end. */
+  serving?: boolean;
+  /** Set once the caller's leaving was recorded (by the route itself, or once its handler was done): never twice. */
+  clientGoneRecorded?: boolean;
+  /** Reads recorded as given (successes), which a caller's leaving turns into failures (recordClientGone). */
+  readsGiven?: AuditEvent[];
+  /** Reads recorded as failures because the caller had already gone when they were to be recorded as successes. */
+  notGiven?: AuditEvent[];
+  /** The log the call's records go to, as the first read recorded names it (for the records of a caller who left). */
+  log?: { append(...events: AuditEvent[]): Promise<void> };
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();

@@ -164,6 +164,8 @@ async function stream(
 
 /** Until the client took what was written, or went away. */
 function drained(res: Response): Promise<void> {
+  // A caller gone before the write: its close has fired already, and no drain will come.
+  if (res.destroyed || res.closed) return Promise.resolve();
   return new Promise((resolve) => {
     const done = () => {
       res.off('drain', done).off('close', done);

@@ -3,7 +3,7 @@ import { guidPattern } from '../../../contract/id-syntax.js';
 import { toCsv } from '../../platform/csv.js';
 import { CodedError, Problem, problem } from '../../platform/problem.js';
 import { requestContext } from '../../platform/request-context.js';
-import { recordRead } from '../shared/audit-trail.js';
+import { recordRead, refusalNames } from '../shared/audit-trail.js';
 import type { ApiDeps } from '../shared/deps.js';
 import { continuationToken, continuedKey, notAToken, type TrailFilters } from './audit-token.js';
 
@@ -35,6 +35,9 @@ export async function readAuditTrail(
   limit: number,
 ): Promise<AuditRead> {
   requireAuditReader(caller.roles);
+  // A read of a patient's trail refused from here on (a continuation token of other filters, the
+  // store down) is recorded as an attempt on that patient's trail, naming the patient.
+  if (query.patient) refusalNames([query.patient]);
   const norm = (t?: string) => (t ? new Date(t).toISOString() : undefined);
   // Team ids are recorded in lower case (a Microsoft 365 group id in any case is the same team).
   const teamId = query.team && guidPattern.test(query.team) ? query.team.toLowerCase() : query.team;
@@ -60,12 +63,13 @@ export async function readAuditTrail(
   let key = '';
   const records = queryOrRefuse(() => store.audit.query({ ...filters, limit, after, onKey: (k) => (key = k) }));
   // The trail holds ids, not patient data: a read of it is one record. A patient's trail tells who
-  // cared for them, so a deliberate read of it (a CSV export, or JSON asked for more than a
-  // screenful) names the patient and the team it was filtered by, and the patient's own trail
-  // shows who took it. A screenful does not: the tab asks again as a filter is typed, and "p",
-  // "pa", "pat" are no patients.
+  // cared for them, so any read filtered by a patient names that patient (and the team it was
+  // filtered by), a screenful and every page continued with `after` alike: the patient's own trail
+  // shows everyone who looked at it (the tab waits for a pause in typing before it asks). Filtered
+  // by no patient, only a deliberate read (a CSV export, or JSON asked for more than a screenful)
+  // names the team it was filtered by.
   const deliberate = query.format === 'csv' || (query.limit ?? 0) > AUDIT_VIEW_LIMIT;
-  const filtered = deliberate ? { patientIds: query.patient ? [query.patient] : [], teamId: teamId ?? null } : {};
+  const filtered = query.patient || deliberate ? { patientIds: query.patient ? [query.patient] : [], teamId: teamId ?? null } : {};
   await recordRead(store.audit, readOperation(query.format), filtered);
   const { requestId } = requestContext();
   return {

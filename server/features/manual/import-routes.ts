@@ -3,6 +3,7 @@ import { importConfirmBody, importPreviewBody, IMPORT_MAX_BYTES } from '../../..
 import { teamKey } from '../../identity/middleware.js';
 import { Problem } from '../../platform/problem.js';
 import { caller } from '../../platform/request-context.js';
+import { recordRead } from '../shared/audit-trail.js';
 import type { ApiDeps, Endpoints } from '../shared/deps.js';
 import { confirmImport, previewImport, receiveFile } from './import-service.js';
 import { createImportUploads, type UploadOwner } from './import-uploads.js';
@@ -46,10 +47,16 @@ export function importRoutes(ep: Endpoints, deps: ApiDeps): void {
   const base = '/teams/:teamId/manual-import';
   const owner = (req: Request): UploadOwner => ({ ...teamKey(req), userId: caller().userId });
 
-  // The file is not patient data of the team yet, and the answer names only its columns.
-  ep.post(`${base}/file`, { audit: null, access: 'owner' }, async (req, res) => {
+  // The first step of an import (PatientDetailsEdit, as its confirmation): the file is patient
+  // data brought into the team, held until it is imported. Its answer names only its columns, but
+  // a refused upload (not the owner, not Manual mode, too large) is recorded as a failure, and an
+  // accepted one as a success naming the team and no patient (its rows are no patients yet:
+  // those it creates are named when the import is confirmed), before the answer goes out.
+  ep.post(`${base}/file`, { audit: 'PatientDetailsEdit', access: 'owner' }, async (req, res) => {
     const body = await readFile(req, res);
-    res.json(await receiveFile(deps, uploads, owner(req), fileNameOf(req), body));
+    const received = await receiveFile(deps, uploads, owner(req), fileNameOf(req), body);
+    await recordRead(deps.store.audit, 'PatientDetailsEdit');
+    res.json(received);
   });
 
   ep.post(`${base}/preview`, { audit: 'PatientSearch', access: 'owner' }, async (req, res) => {

@@ -71,9 +71,28 @@ function verifiedCaller(): { tenantId: string; userId: string } {
   return caller;
 }
 
+/**
+ * The records of a read about to be given: successes, or, when the caller already went away
+ * (the answer's connection closed before it was written), failures with CLIENT_CLOSED_REQUEST:
+ * a read is a success only for a caller still there to be given it.
+ */
+function given(log: AuditLog, operation: AuditOperation, details: AuditDetails): AuditEvent[] {
+  const audit = declared();
+  audit.log ??= log;
+  if (!audit.clientGone) {
+    const made = succeeded(operation, details);
+    (audit.readsGiven ??= []).push(...made);
+    return made;
+  }
+  audit.recorded = true;
+  const made = events(operation, 'failure', { ...details, status: CLIENT_CLOSED_REQUEST }, verifiedCaller());
+  (audit.notGiven ??= []).push(...made);
+  return made;
+}
+
 /** Records a read of patient data (or of the audit trail): await it before the answer goes out. */
 export async function recordRead(log: AuditLog, operation: AuditOperation, details: AuditDetails = {}): Promise<void> {
-  await log.append(...succeeded(operation, details));
+  await log.append(...given(log, operation, details));
 }
 
 /**
@@ -100,7 +119,7 @@ export async function recordPartialRead(
   if (!failed.size) return recordRead(log, operation, rest);
   const read = (rest.patientIds ?? []).filter((id) => !failed.has(id));
   await log.append(
-    ...(read.length ? succeeded(operation, { ...rest, patientIds: read }) : []),
+    ...(read.length ? given(log, operation, { ...rest, patientIds: read }) : []),
     ...events(operation, 'failure', { ...rest, patientIds: [...failed], status: failureStatus }, verifiedCaller()),
   );
 }
@@ -111,8 +130,17 @@ export async function recordPartialRead(
  * failure's status. Await it before the answer says it is complete.
  */
 export async function recordFailedAfterRead(log: AuditLog, operation: AuditOperation, details: AuditDetails & { status: number }): Promise<void> {
-  if (!details.patientIds?.length) return;
-  await log.append(...events(operation, 'failure', details, verifiedCaller()));
+  let patientIds = details.patientIds;
+  if (details.status === CLIENT_CLOSED_REQUEST) {
+    // The route records its caller's leaving itself (a list view's rows not sent): no other record of it follows,
+    // and a patient whose read was already recorded as not given (the caller gone before it) gets no second one.
+    const audit = declared();
+    audit.clientGoneRecorded = true;
+    const notGiven = new Set((audit.notGiven ?? []).filter((e) => e.operation === operation).map((e) => e.patientId));
+    patientIds = patientIds?.filter((id) => !notGiven.has(idLike(id)));
+  }
+  if (!patientIds?.length) return;
+  await log.append(...events(operation, 'failure', { ...details, patientIds }, verifiedCaller()));
 }
 
 /**
@@ -156,12 +184,13 @@ export async function recordRefusal(log: AuditLog, status: number): Promise<void
   const prior = audit.succeeded ?? [];
   const time = new Date().toISOString();
   const mirrored = prior.map((e): AuditEvent => ({ ...e, time, outcome: 'failure', status }));
-  const covered = new Set(prior.map((e) => e.operation));
+  // A read recorded as not given (its caller gone) already has its failure record.
+  const covered = new Set([...prior, ...(audit.notGiven ?? [])].map((e) => e.operation));
   const patientIds = audit.refusalPatientIds;
   const refused = audit.operations.filter((op) => !covered.has(op)).flatMap((op) => events(op, 'failure', { status, patientIds }, who));
   if (!prior.length) {
     audit.recorded = true;
-    await log.append(...refused);
+    if (refused.length) await log.append(...refused);
     return;
   }
   try {
@@ -176,6 +205,36 @@ export async function recordRefusal(log: AuditLog, status: number): Promise<void
 
 /** The status the trail gives a read whose client went away before its end ("client closed request", as nginx logs it). */
 export const CLIENT_CLOSED_REQUEST = 499;
+
+/**
+ * A call whose caller went away before its answer was completely written (its connection closed
+ * first), once its handler is done: each read it recorded as given gets its failure record,
+ * CLIENT_CLOSED_REQUEST, same operation, patient, list and team, so a read's "success" alone in the
+ * trail means the caller got the data. A change committed stands (the caller not being told does not
+ * undo it): its success record is what happened. Nothing when the call recorded no read, when its
+ * failure was recorded already (it failed, or a streamed answer was cut off), or when the route
+ * recorded its caller's leaving itself (a list view: only the rows not sent). Best effort: it never
+ * throws (there is no one left to answer), and what it cannot write is logged.
+ */
+export async function recordClientGone(log: AuditLog | undefined): Promise<void> {
+  const audit = requestContext().audit;
+  if (!audit?.clientGone || audit.failureRecorded || audit.clientGoneRecorded) return;
+  const prior = audit.readsGiven ?? [];
+  if (!prior.length) return;
+  audit.clientGoneRecorded = true;
+  const time = new Date().toISOString();
+  const mirrored = prior.map((e): AuditEvent => ({ ...e, time, outcome: 'failure', status: CLIENT_CLOSED_REQUEST }));
+  try {
+    const to = log ?? audit.log;
+    if (!to) throw new Error('no audit log for the records of a caller who left');
+    await to.append(...mirrored);
+  } catch (error) {
+    logger.error(
+      { err: { name: error instanceof Error ? error.name : typeof error }, operations: [...new Set(prior.map((e) => e.operation))] },
+      'the failure records of a call whose caller left before its answer was written could not be written',
+    );
+  }
+}
 
 /**
  * A streamed answer that broke after its status went out (the store failed midway, the export hit

@@ -1,13 +1,15 @@
+import { AsyncResource } from 'node:async_hooks';
 import express, { Router, type ErrorRequestHandler, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { AuditOperation } from '../../../contract/audit.js';
 import { guidPattern } from '../../../contract/id-syntax.js';
-import { idLike } from './audit-trail.js';
+import { idLike, recordClientGone } from './audit-trail.js';
 import type { MembershipDirectory } from '../../identity/membership.js';
 import { requireCaller, requireOwner, requireTeamMember } from '../../identity/middleware.js';
 import type { TokenVerifier } from '../../identity/verify-token.js';
 import type { RateLimitKind, RateLimits } from '../../platform/rate-limit.js';
 import { Problem } from '../../platform/problem.js';
-import { requestContext } from '../../platform/request-context.js';
+import { requestContext, type DeclaredAudit } from '../../platform/request-context.js';
+import type { AuditLog } from '../../storage/ports.js';
 
 /** Routers of the API: paths match exactly (case and trailing slash), so no variant escapes a check. */
 export const apiRouter = () => Router({ caseSensitive: true, strict: true, mergeParams: true });
@@ -17,6 +19,12 @@ export interface Guards {
   membership: MembershipDirectory;
   /** Per caller and tenant after authentication; per address for failed authentications before it. */
   rateLimits: RateLimits;
+  /**
+   * Where the audit trail is kept (app.ts passes its team store): the failure records of a call
+   * whose caller left before its answer was written go there. Without it, they go to the log the
+   * call's first read was recorded in.
+   */
+  store?: { audit: AuditLog };
 }
 
 export interface EndpointSpec {
@@ -50,8 +58,8 @@ type Handler = (req: Request, res: Response) => Promise<void> | void;
 /** The declaring middleware carries its route's spec, so a test can walk every route and read it. */
 export type Declaration = RequestHandler & { spec: EndpointSpec };
 
-function declare(spec: EndpointSpec): Declaration {
-  const middleware = (req: Request, _res: Response, next: NextFunction) => {
+function declare(spec: EndpointSpec, log: AuditLog | undefined): Declaration {
+  const middleware = (req: Request, res: Response, next: NextFunction) => {
     const params = req.params as Record<string, string | undefined>;
     // A team is a Microsoft 365 group, whose id Graph reads in any letter case: one form (lower
     // case) from here on, so membership, storage and the audit trail all name the same team (an
@@ -60,17 +68,51 @@ function declare(spec: EndpointSpec): Declaration {
     if (params.teamId !== undefined && guidPattern.test(params.teamId)) params.teamId = params.teamId.toLowerCase();
     if (spec.audit !== null) {
       const operations = typeof spec.audit === 'function' ? spec.audit(req) : [spec.audit].flat();
-      requestContext().audit = {
+      const audit: DeclaredAudit = {
         operations,
         teamId: idLike(params.teamId),
         listId: idLike(params.listId),
         patientId: idLike(params.patientId),
         recorded: false,
       };
+      requestContext().audit = audit;
+      whenCallerLeaves(res, audit, log);
     }
     next();
   };
   return Object.assign(middleware, { spec });
+}
+
+/**
+ * A caller who goes away before the answer is completely written (the connection closes first) was
+ * not given it, whatever was recorded: from then on reads are recorded as failures (499), and once
+ * the handler is done (at once, if it is), each success record the call made gets its failure record
+ * (recordClientGone; a route that records the leaving itself, or a call that failed, gets none).
+ */
+function whenCallerLeaves(res: Response, audit: DeclaredAudit, log: AuditLog | undefined): void {
+  // Run in the request's context: the records name its request id and caller.
+  const closed = AsyncResource.bind(() => {
+    if (res.writableFinished) return;
+    audit.clientGone = true;
+    if (!audit.serving) void recordClientGone(log);
+  });
+  res.once('close', closed);
+}
+
+/** The route's handler, after which the records of a caller who left while it ran are written (see whenCallerLeaves). */
+function served(handler: Handler, log: AuditLog | undefined): Handler {
+  return async (req, res) => {
+    const audit = requestContext().audit;
+    if (!audit) return handler(req, res);
+    audit.serving = true;
+    try {
+      await handler(req, res);
+    } finally {
+      audit.serving = false;
+    }
+    // A handler that failed is recorded by the error path, with its status.
+    if (audit.clientGone) await recordClientGone(log);
+  };
 }
 
 /** Refusals of a route's own proof of the caller (a download ticket), which count as failed authentications. */
@@ -128,9 +170,10 @@ export function endpoints(router: Router, guards: Guards) {
     });
   };
   const member = requireTeamMember(guards.membership);
+  const log = guards.store?.audit;
   const add = (method: Method) => (path: string, spec: EndpointSpec, handler: Handler) => {
     const chain: (RequestHandler | ErrorRequestHandler)[] = [
-      declare(spec),
+      declare(spec, log),
       // Express would answer HEAD with the GET handler: a read (or a single-use link used up)
       // for a caller who gets headers only. Refused before anything is looked at.
       ...(method === 'get' ? [refuseHead] : []),
@@ -146,7 +189,7 @@ export function endpoints(router: Router, guards: Guards) {
     // Operations told by the body (a PATCH renaming a list or choosing its columns) are told
     // again once it is read, so a change refused for what it sends is recorded as what it was.
     if (typeof spec.audit === 'function') chain.push(operationsFromBody(spec.audit));
-    router[method](path, ...(chain as RequestHandler[]), handler as RequestHandler);
+    router[method](path, ...(chain as RequestHandler[]), served(handler, log) as RequestHandler);
   };
   return { get: add('get'), post: add('post'), put: add('put'), patch: add('patch'), delete: add('delete') };
 }
