@@ -62,23 +62,7 @@ function readPatient(spec: AdapterSpec, resource: unknown, mrnSystem: string | u
     },
     family: name?.family ?? '',
     given: name?.given ?? '',
-    careProviderReference: careProvider ? null : careProviderReference(resource[spec.generalPractitionerField]),
   };
-}
-
-/**
- * The first care provider reference to read when none carries a display: DSTU2 careProvider
- * Reference(Organization|Practitioner), STU3 generalPractitioner the same, R4 also PractitionerRole
- * (hl7.org/fhir/{DSTU2,STU3,R4}/patient.html). Relative references only, so nothing is read from
- * another server.
- */
-function careProviderReference(references: unknown): string | null {
-  for (const reference of objects(references)) {
-    const ref = str(reference.reference);
-    const match = ref ? /^(Practitioner|Organization|PractitionerRole)\/([A-Za-z0-9\-.]{1,64})$/.exec(ref) : null;
-    if (match) return `${match[1]}/${match[2]}`;
-  }
-  return null;
 }
 
 /** A Practitioner's (or any HumanName holder's) name as the list shows a patient's: by use and period, prefix to suffix. */
@@ -244,7 +228,7 @@ const PROVIDER_TYPES = ['Practitioner', 'Organization', 'PractitionerRole'];
 /**
  * The care provider's name the Patient itself gives: the first reference's display, else the first
  * that names a contained provider (`#id`, see containedResource). Null when only a reference to read
- * is left (careProviderReference).
+ * is left (care-provider.ts recordedProvider reads it).
  */
 function careProviderName(patient: JsonObject, references: unknown): string | null {
   const refs = objects(references);

@@ -20,8 +20,6 @@ export interface PatientView {
   /** For sorting and filtering on our side. */
   family: string;
   given: string;
-  /** `Practitioner/…`, `Organization/…` or `PractitionerRole/…` to read when the care provider reference has no display. */
-  careProviderReference: string | null;
 }
 
 /** `now` (epoch ms) decides which name periods have ended; the clock when not given. */
