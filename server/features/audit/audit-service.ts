@@ -35,9 +35,10 @@ export async function readAuditTrail(
   limit: number,
 ): Promise<AuditRead> {
   requireAuditReader(caller.roles);
-  // A read of a patient's trail refused from here on (a continuation token of other filters, the
-  // store down) is recorded as an attempt on that patient's trail, naming the patient.
-  if (query.patient) refusalNames([query.patient]);
+  // A deliberate read of a patient's trail (deliberateRead) refused from here on (a continuation
+  // token of other filters, the store down) is recorded as an attempt on it, naming the patient.
+  const deliberate = deliberateRead(query);
+  if (deliberate && query.patient) refusalNames([query.patient]);
   const norm = (t?: string) => (t ? new Date(t).toISOString() : undefined);
   // Team ids are recorded in lower case (a Microsoft 365 group id in any case is the same team).
   const teamId = query.team && guidPattern.test(query.team) ? query.team.toLowerCase() : query.team;
@@ -63,13 +64,9 @@ export async function readAuditTrail(
   let key = '';
   const records = queryOrRefuse(() => store.audit.query({ ...filters, limit, after, onKey: (k) => (key = k) }));
   // The trail holds ids, not patient data: a read of it is one record. A patient's trail tells who
-  // cared for them, so any read filtered by a patient names that patient (and the team it was
-  // filtered by), a screenful and every page continued with `after` alike: the patient's own trail
-  // shows everyone who looked at it (the tab waits for a pause in typing before it asks). Filtered
-  // by no patient, only a deliberate read (a CSV export, or JSON asked for more than a screenful)
-  // names the team it was filtered by.
-  const deliberate = query.format === 'csv' || (query.limit ?? 0) > AUDIT_VIEW_LIMIT;
-  const filtered = query.patient || deliberate ? { patientIds: query.patient ? [query.patient] : [], teamId: teamId ?? null } : {};
+  // cared for them, so a deliberate read of it names the patient and the team it was filtered by,
+  // and the patient's own trail shows who took it.
+  const filtered = deliberate ? { patientIds: query.patient ? [query.patient] : [], teamId: teamId ?? null } : {};
   await recordRead(store.audit, readOperation(query.format), filtered);
   const { requestId } = requestContext();
   return {
@@ -134,3 +131,14 @@ export const auditJson = {
   records: (events: AuditEvent[], first: boolean) => (first ? '' : ',') + events.map((e) => JSON.stringify(e)).join(','),
   close: (more: boolean, next?: string) => (more ? `],"more":true${next === undefined ? '' : `,"next":${JSON.stringify(next)}`}}` : ']}'),
 };
+
+/**
+ * A read of the trail someone meant to take whole: a CSV export, JSON asked for more than a
+ * screenful, or a page continued with `after` (paging through it). The first screenful of a filter
+ * is not: the tab asks as the filter is typed ("p", "pa", "pat" are no patients), and naming each
+ * would fill that patient's trail with the auditor's own reads, so that a patient with no record
+ * never reads as one.
+ */
+function deliberateRead(query: { format?: string; limit?: number; after?: string }): boolean {
+  return query.format === 'csv' || (query.limit ?? 0) > AUDIT_VIEW_LIMIT || query.after !== undefined;
+}
