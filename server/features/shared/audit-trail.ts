@@ -216,18 +216,17 @@ export const CLIENT_CLOSED_REQUEST = 499;
  * recorded its caller's leaving itself (a list view: only the rows not sent). Best effort: it never
  * throws (there is no one left to answer), and what it cannot write is logged.
  */
-export async function recordClientGone(log: AuditLog | undefined): Promise<void> {
+export async function recordClientGone(): Promise<void> {
   const audit = requestContext().audit;
   if (!audit?.clientGone || audit.failureRecorded || audit.clientGoneRecorded) return;
-  const prior = audit.readsGiven ?? [];
-  if (!prior.length) return;
+  // Reads given were recorded through given(), which keeps the log they went to.
+  const { log, readsGiven: prior = [] } = audit;
+  if (!log || !prior.length) return;
   audit.clientGoneRecorded = true;
   const time = new Date().toISOString();
   const mirrored = prior.map((e): AuditEvent => ({ ...e, time, outcome: 'failure', status: CLIENT_CLOSED_REQUEST }));
   try {
-    const to = log ?? audit.log;
-    if (!to) throw new Error('no audit log for the records of a caller who left');
-    await to.append(...mirrored);
+    await log.append(...mirrored);
   } catch (error) {
     logger.error(
       { err: { name: error instanceof Error ? error.name : typeof error }, operations: [...new Set(prior.map((e) => e.operation))] },

@@ -9,7 +9,6 @@ import type { TokenVerifier } from '../../identity/verify-token.js';
 import type { RateLimitKind, RateLimits } from '../../platform/rate-limit.js';
 import { Problem } from '../../platform/problem.js';
 import { requestContext, type DeclaredAudit } from '../../platform/request-context.js';
-import type { AuditLog } from '../../storage/ports.js';
 
 /** Routers of the API: paths match exactly (case and trailing slash), so no variant escapes a check. */
 export const apiRouter = () => Router({ caseSensitive: true, strict: true, mergeParams: true });
@@ -19,12 +18,6 @@ export interface Guards {
   membership: MembershipDirectory;
   /** Per caller and tenant after authentication; per address for failed authentications before it. */
   rateLimits: RateLimits;
-  /**
-   * Where the audit trail is kept (app.ts passes its team store): the failure records of a call
-   * whose caller left before its answer was written go there. Without it, they go to the log the
-   * call's first read was recorded in.
-   */
-  store?: { audit: AuditLog };
 }
 
 export interface EndpointSpec {
@@ -58,7 +51,7 @@ type Handler = (req: Request, res: Response) => Promise<void> | void;
 /** The declaring middleware carries its route's spec, so a test can walk every route and read it. */
 export type Declaration = RequestHandler & { spec: EndpointSpec };
 
-function declare(spec: EndpointSpec, log: AuditLog | undefined): Declaration {
+function declare(spec: EndpointSpec): Declaration {
   const middleware = (req: Request, res: Response, next: NextFunction) => {
     const params = req.params as Record<string, string | undefined>;
     // A team is a Microsoft 365 group, whose id Graph reads in any letter case: one form (lower
@@ -76,7 +69,7 @@ function declare(spec: EndpointSpec, log: AuditLog | undefined): Declaration {
         recorded: false,
       };
       requestContext().audit = audit;
-      whenCallerLeaves(res, audit, log);
+      whenCallerLeaves(res, audit);
     }
     next();
   };
@@ -89,18 +82,18 @@ function declare(spec: EndpointSpec, log: AuditLog | undefined): Declaration {
  * the handler is done (at once, if it is), each success record the call made gets its failure record
  * (recordClientGone; a route that records the leaving itself, or a call that failed, gets none).
  */
-function whenCallerLeaves(res: Response, audit: DeclaredAudit, log: AuditLog | undefined): void {
+function whenCallerLeaves(res: Response, audit: DeclaredAudit): void {
   // Run in the request's context: the records name its request id and caller.
   const closed = AsyncResource.bind(() => {
     if (res.writableFinished) return;
     audit.clientGone = true;
-    if (!audit.serving) void recordClientGone(log);
+    if (!audit.serving) void recordClientGone();
   });
   res.once('close', closed);
 }
 
 /** The route's handler, after which the records of a caller who left while it ran are written (see whenCallerLeaves). */
-function served(handler: Handler, log: AuditLog | undefined): Handler {
+function served(handler: Handler): Handler {
   return async (req, res) => {
     const audit = requestContext().audit;
     if (!audit) return handler(req, res);
@@ -111,7 +104,7 @@ function served(handler: Handler, log: AuditLog | undefined): Handler {
       audit.serving = false;
     }
     // A handler that failed is recorded by the error path, with its status.
-    if (audit.clientGone) await recordClientGone(log);
+    if (audit.clientGone) await recordClientGone();
   };
 }
 
@@ -170,10 +163,9 @@ export function endpoints(router: Router, guards: Guards) {
     });
   };
   const member = requireTeamMember(guards.membership);
-  const log = guards.store?.audit;
   const add = (method: Method) => (path: string, spec: EndpointSpec, handler: Handler) => {
     const chain: (RequestHandler | ErrorRequestHandler)[] = [
-      declare(spec, log),
+      declare(spec),
       // Express would answer HEAD with the GET handler: a read (or a single-use link used up)
       // for a caller who gets headers only. Refused before anything is looked at.
       ...(method === 'get' ? [refuseHead] : []),
@@ -189,7 +181,7 @@ export function endpoints(router: Router, guards: Guards) {
     // Operations told by the body (a PATCH renaming a list or choosing its columns) are told
     // again once it is read, so a change refused for what it sends is recorded as what it was.
     if (typeof spec.audit === 'function') chain.push(operationsFromBody(spec.audit));
-    router[method](path, ...(chain as RequestHandler[]), served(handler, log) as RequestHandler);
+    router[method](path, ...(chain as RequestHandler[]), served(handler) as RequestHandler);
   };
   return { get: add('get'), post: add('post'), put: add('put'), patch: add('patch'), delete: add('delete') };
 }

@@ -42,7 +42,6 @@ beforeAll(async () => {
     verifyToken: async () => caller,
     membership: {} as never,
     rateLimits: { perCaller: () => (_q: Request, _s: Response, next: NextFunction) => next(), failedAuth: {} } as never,
-    store: { audit: log },
   });
   // A read: recorded, then (when told) the answer waits until the caller is gone.
   ep.get('/teams/:teamId/patients/:patientId', { audit: 'PatientView', access: 'caller' }, async (req, res) => {
