@@ -12,6 +12,8 @@ import type { AddressInfo } from 'node:net';
 export interface AzureAdTokens {
   /** The JWKS the server is configured with (AAD_JWKS_URL). */
   jwksUrl: string;
+  /** The server's settings that take these tokens: SSO=azure-ad, the app's registration and this JWKS. */
+  settings: Record<string, string>;
   sign(claims: Record<string, unknown>, issuer: string, audience: string): Promise<string>;
   tokenFor(user: { id: string; tenantId: string; name?: string }, version?: 'v1' | 'v2', claims?: Record<string, unknown>): Promise<string>;
   close(): Promise<void>;
@@ -39,8 +41,10 @@ export async function startAzureAdTokens(options: { clientId?: string; tabDomain
       .setExpirationTime('1h')
       .sign(privateKey);
 
+  const jwksUrl = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/keys`;
   return {
-    jwksUrl: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/keys`,
+    jwksUrl,
+    settings: { SSO: 'azure-ad', AAD_APP_CLIENT_ID: clientId, TAB_DOMAIN: tabDomain, AAD_JWKS_URL: jwksUrl },
     sign,
     tokenFor: ({ id, tenantId, name }, version = 'v2', claims = {}) =>
       version === 'v2'

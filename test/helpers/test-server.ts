@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { devDirectory } from '../../server/identity/dev-directory';
 import { startServer, type RunningServer, type StartOptions } from '../../server/start';
-import { startAzureAdTokens, testAadApp } from './azure-ad-tokens';
+import { startAzureAdTokens } from './azure-ad-tokens';
 import { checkAnswer } from './contract-check';
 import type { Json } from './json';
 
@@ -58,7 +58,7 @@ export async function startTestSso(kind = process.env.TEST_SSO ?? 'dev'): Promis
   const aad = await startAzureAdTokens();
   return {
     kind,
-    env: { SSO: 'azure-ad', AAD_APP_CLIENT_ID: testAadApp.clientId, TAB_DOMAIN: testAadApp.tabDomain, AAD_JWKS_URL: aad.jwksUrl },
+    env: aad.settings,
     async tokenFor(_serverUrl, userId) {
       const index = devDirectory.users.findIndex((u) => u.id === userId);
       if (index < 0) throw new Error(`no user ${userId} in the dev directory`);

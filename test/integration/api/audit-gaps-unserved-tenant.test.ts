@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { devDirectory } from '../../../server/identity/dev-directory';
 import { startServer, type RunningServer } from '../../../server/start';
-import { startAzureAdTokens, testAadApp, type AzureAdTokens } from '../../helpers/azure-ad-tokens';
+import { startAzureAdTokens, type AzureAdTokens } from '../../helpers/azure-ad-tokens';
 import { captureLogs } from '../../helpers/log-capture';
 import { cast, suiteRateLimits, type DevInfo } from '../../helpers/test-server';
 
@@ -31,10 +31,7 @@ async function start(allowedTenants: string) {
     DATA_DIR: dataDir,
     STATIC_DIR: join(dataDir, 'no-tab'),
     SANDBOX_PATIENTS: '3',
-    SSO: 'azure-ad',
-    AAD_APP_CLIENT_ID: testAadApp.clientId,
-    TAB_DOMAIN: testAadApp.tabDomain,
-    AAD_JWKS_URL: aad.jwksUrl,
+    ...aad.settings,
     AAD_ALLOWED_TENANTS: allowedTenants,
   });
   info = (await (await fetch(`${server.url}/dev/info`)).json()) as DevInfo;

@@ -25,10 +25,7 @@ beforeAll(async () => {
     DATA_DIR: dataDir,
     STATIC_DIR: join(dataDir, 'no-tab'),
     SANDBOX_PATIENTS: '3',
-    SSO: 'azure-ad',
-    AAD_APP_CLIENT_ID: testAadApp.clientId,
-    TAB_DOMAIN: testAadApp.tabDomain,
-    AAD_JWKS_URL: aad.jwksUrl,
+    ...aad.settings,
   });
   info = (await (await fetch(`${server.url}/dev/info`)).json()) as DevInfo;
   who = cast(info);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { devDirectory, type DevDirectory } from '../../../server/identity/dev-directory';
 import { startServer } from '../../../server/start';
-import { startAzureAdTokens, testAadApp } from '../../helpers/azure-ad-tokens';
+import { startAzureAdTokens } from '../../helpers/azure-ad-tokens';
 import { startProductionHarness, type ProductionHarness } from '../../helpers/production-server';
 import { cast, startTestServer, type DevInfo } from '../../helpers/test-server';
 import type { Json } from '../../helpers/json';
@@ -118,10 +118,7 @@ describe('dev mode, a user in no team', () => {
       DATA_DIR: dataDir,
       STATIC_DIR: join(dataDir, 'no-tab'),
       SANDBOX_PATIENTS: '3',
-      SSO: 'azure-ad',
-      AAD_APP_CLIENT_ID: testAadApp.clientId,
-      TAB_DOMAIN: testAadApp.tabDomain,
-      AAD_JWKS_URL: aad.jwksUrl,
+      ...aad.settings,
     });
     try {
       const token = await aad.tokenFor(loner);
