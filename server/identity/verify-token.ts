@@ -2,6 +2,7 @@ import { LRUCache } from 'lru-cache';
 import { createRemoteJWKSet, decodeJwt, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { guidPattern } from '../../contract/id-syntax.js';
 import type { Caller } from '../platform/request-context.js';
+import { MICROSOFT_365_CLIENTS } from './microsoft-365-clients.js';
 
 /**
  * How tokens are checked. The same verifier serves Azure AD (production) and the dev identity
@@ -16,6 +17,8 @@ export interface TokenVerifierSettings {
   audiences: string[];
   /** Delegated scope the token must carry in `scp`. */
   requiredScope: string;
+  /** When set, the client applications a token may have been issued to (`azp` in v2, `appid` in v1). */
+  clients?: readonly string[];
   /** When set, only these tenants may call. */
   allowedTenants?: string[];
   /** Seconds of clock skew tolerated. */
@@ -85,6 +88,11 @@ function verifyOnce(settings: TokenVerifierSettings) {
     if (!scopes.includes(settings.requiredScope)) {
       throw new TokenRejected(`The token lacks the ${settings.requiredScope} scope.`);
     }
+    if (settings.clients) {
+      const client = payload.ver === '1.0' ? payload.appid : payload.azp;
+      if (typeof client !== 'string' || !settings.clients.includes(client.toLowerCase()))
+        throw new TokenRejected('The token was issued to an application that may not call this app.');
+    }
     const userId = typeof payload.oid === 'string' ? payload.oid : '';
     if (!userId) throw new TokenRejected('The token has no user id.');
     const caller: Caller = {
@@ -111,7 +119,7 @@ function describeJoseError(err: unknown): string {
   return 'The token could not be verified.';
 }
 
-/** Azure AD settings: keys from the tenant-independent JWKS, v1 and v2 issuers of the token's own tenant. */
+/** Azure AD settings: keys from the tenant-independent JWKS, v1 and v2 issuers of the token's own tenant, tokens the Microsoft 365 clients asked for. */
 export function azureAdVerifierSettings(options: {
   clientId: string;
   applicationIdUri?: string;
@@ -125,6 +133,7 @@ export function azureAdVerifierSettings(options: {
     issuersFor: (tid) => [`${authority}/${tid}/v2.0`, `https://sts.windows.net/${tid}/`],
     audiences: [options.clientId, `api://${options.clientId}`, ...(options.applicationIdUri ? [options.applicationIdUri] : [])],
     requiredScope: 'access_as_user',
+    clients: MICROSOFT_365_CLIENTS.map((c) => c.id),
     allowedTenants: options.allowedTenants,
   };
 }

@@ -1,5 +1,7 @@
 import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT, type JWTPayload } from 'jose';
+import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { MICROSOFT_365_CLIENTS } from '../../../server/identity/microsoft-365-clients';
 import { azureAdVerifierSettings, createTokenVerifier, type TokenVerifierSettings } from '../../../server/identity/verify-token';
 
 // Tokens shaped like Azure AD access tokens (v1: iss sts.windows.net, v2: login.microsoftonline.com/{tid}/v2.0),
@@ -7,6 +9,8 @@ import { azureAdVerifierSettings, createTokenVerifier, type TokenVerifierSetting
 const tid = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 const clientId = '11111111-2222-4333-8444-555555555555';
 const oid = '00000000-aaaa-4bbb-8ccc-000000000001';
+/** Teams on the web, which asks Entra for the tab's token. */
+const teamsWeb = '5e3ce6c0-2b1f-4285-8d4b-75ee78787346';
 
 type Key = Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
 let signingKey: Key;
@@ -22,7 +26,7 @@ beforeAll(async () => {
 });
 
 function token(claims: JWTPayload, options: { key?: Key; expiresIn?: string; issuer?: string; audience?: string } = {}) {
-  return new SignJWT({ tid, oid, scp: 'access_as_user', name: 'Avery Nguyen', ...claims })
+  return new SignJWT({ tid, oid, scp: 'access_as_user', name: 'Avery Nguyen', ver: '2.0', azp: teamsWeb, ...claims })
     .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
     .setIssuer(options.issuer ?? `https://login.microsoftonline.com/${tid}/v2.0`)
     .setAudience(options.audience ?? clientId)
@@ -38,7 +42,10 @@ describe('token verification', () => {
   });
 
   it('accepts a v1 token with the api:// audience', async () => {
-    const t = await token({}, { issuer: `https://sts.windows.net/${tid}/`, audience: `api://${clientId}` });
+    const t = await token(
+      { ver: '1.0', azp: undefined, appid: teamsWeb },
+      { issuer: `https://sts.windows.net/${tid}/`, audience: `api://${clientId}` },
+    );
     expect((await createTokenVerifier(settings)(t)).tenantId).toBe(tid);
   });
 
@@ -54,6 +61,24 @@ describe('token verification', () => {
     ['a missing scope', () => token({ scp: 'User.Read' }), 'access_as_user'],
     ['no tenant id', () => token({ tid: undefined }), 'tenant'],
     ['no user id', () => token({ oid: undefined }), 'user id'],
+    // Another application a user consented to can get a token for the app's API: it is not the tab's.
+    ['a v2 token issued to another application', () => token({ azp: '9a1b2c3d-0000-4000-8000-000000000001' }), 'may not call this app'],
+    [
+      'a v1 token issued to another application',
+      () =>
+        token(
+          { ver: '1.0', azp: undefined, appid: '9a1b2c3d-0000-4000-8000-000000000001' },
+          { issuer: `https://sts.windows.net/${tid}/`, audience: `api://${clientId}` },
+        ),
+      'may not call this app',
+    ],
+    ['a token that names no client application', () => token({ azp: undefined }), 'may not call this app'],
+    // A v1 token names its client in appid: a v2 claim in it does not count.
+    [
+      'a v1 token whose appid is another application',
+      () => token({ ver: '1.0', azp: teamsWeb, appid: clientId }, { issuer: `https://sts.windows.net/${tid}/`, audience: `api://${clientId}` }),
+      'may not call this app',
+    ],
   ])('rejects %s', async (_name, make, reason) => {
     await expect(createTokenVerifier(settings)(await make())).rejects.toThrow(reason);
   });
@@ -81,5 +106,21 @@ describe('token verification', () => {
   it('rejects a tenant outside the allow-list', async () => {
     const verify = createTokenVerifier({ ...settings, allowedTenants: ['9b1f2a4e-0000-4000-8000-000000000000'] });
     await expect(verify(await token({}))).rejects.toThrow('not allowed');
+  });
+});
+
+describe('the client applications a token may come from', () => {
+  it('are the Microsoft 365 clients the app registration pre-authorises, each accepted in v1 and v2 tokens', async () => {
+    const manifest = JSON.parse(readFileSync(new URL('../../../aad.manifest.json', import.meta.url), 'utf8')) as {
+      preAuthorizedApplications: Array<{ appId: string }>;
+    };
+    const ids = MICROSOFT_365_CLIENTS.map((c) => c.id);
+    expect([...ids].sort()).toEqual(manifest.preAuthorizedApplications.map((a) => a.appId).sort());
+    const verify = createTokenVerifier(settings);
+    for (const id of ids) {
+      expect((await verify(await token({ azp: id }))).userId).toBe(oid);
+      const v1 = await token({ ver: '1.0', azp: undefined, appid: id }, { issuer: `https://sts.windows.net/${tid}/`, audience: `api://${clientId}` });
+      expect((await verify(v1)).userId).toBe(oid);
+    }
   });
 });
