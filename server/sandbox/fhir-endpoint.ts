@@ -1,5 +1,4 @@
 import { Router, type Request, type Response } from 'express';
-import { answerBytes } from './answer-bytes.js';
 import { capabilityStatement, smartConfiguration } from './capability.js';
 import type { FhirEngine } from './engine/types.js';
 import { handle, handleBatch, outcome, type EndpointContext, type FhirResult } from './fhir-handler.js';
@@ -32,8 +31,7 @@ export interface EndpointOptions {
 export function fhirEndpoint({ spec, tokens, engines, quirks, partnerUrl }: EndpointOptions): Router {
   const router = Router();
   const contentType = quirks.has('plain-json') ? 'application/json' : quirks.has('legacy-content-type') ? 'application/json+fhir' : spec.contentType;
-  const send = (res: Response, result: FhirResult) =>
-    res.status(result.status).set('Content-Type', `${contentType}; charset=utf-8`).send(answerBytes(result.body));
+  const send = (res: Response, result: FhirResult) => res.status(result.status).type(contentType).send(JSON.stringify(result.body));
   const anyEngine = [...engines.values()][0];
 
   router.get('/metadata', (req, res) => {
