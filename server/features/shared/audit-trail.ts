@@ -167,12 +167,13 @@ export function allOf<T>(...parts: AuditOf<T>[]): AuditOf<T> {
  * - refused before its use case recorded anything: one failure record per declared operation
  *   (naming the patients the refusal names). A record that cannot be written fails this call
  *   (the connection is then dropped: no answer without its record).
- * - failed after success records were made (a store change committed, a read recorded, then
- *   something later failed): a failure record for each of them (same operation, patient, list
- *   and team, the final status), and one per declared operation none of them covers. The trail
- *   then shows both, and the failure is never lost. The answer is a failure that carries no
- *   patient data, so a failure record that cannot be written is logged (ids of no patient) and
- *   the answer still goes out.
+ * - failed after success records were made (a read recorded, a store change committed, then
+ *   something later failed): each read recorded as given gets a failure record (same operation,
+ *   patient, list and team, the final status): the caller was not given what it read. A change
+ *   committed stands whatever followed (as for a caller who left): its success record is what
+ *   happened, and is not contradicted. One failure record more per declared operation none of
+ *   them covers. The answer is a failure that carries no patient data, so a failure record that
+ *   cannot be written is logged (ids of no patient) and the answer still goes out.
  */
 export async function recordRefusal(log: AuditLog, status: number): Promise<void> {
   const context = requestContext();
@@ -183,7 +184,7 @@ export async function recordRefusal(log: AuditLog, status: number): Promise<void
   audit.failureRecorded = true;
   const prior = audit.succeeded ?? [];
   const time = new Date().toISOString();
-  const mirrored = prior.map((e): AuditEvent => ({ ...e, time, outcome: 'failure', status }));
+  const mirrored = (audit.readsGiven ?? []).map((e): AuditEvent => ({ ...e, time, outcome: 'failure', status }));
   // A read recorded as not given (its caller gone) already has its failure record.
   const covered = new Set([...prior, ...(audit.notGiven ?? [])].map((e) => e.operation));
   const patientIds = audit.refusalPatientIds;
@@ -193,6 +194,7 @@ export async function recordRefusal(log: AuditLog, status: number): Promise<void
     if (refused.length) await log.append(...refused);
     return;
   }
+  if (!mirrored.length && !refused.length) return;
   try {
     await log.append(...mirrored, ...refused);
   } catch (error) {

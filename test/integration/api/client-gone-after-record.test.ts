@@ -14,8 +14,10 @@ import type { AuditLog } from '../../../server/storage/ports';
  * recorded, before its answer was completely written, gets a failure record (499) for each success
  * record of the call, once its handler is done; a route that records the leaving itself (as the
  * list view does for its rows not sent) gets no second one; and a read about to be recorded when
- * the caller is already gone is recorded as that failure instead of a success. The routes here
- * stand in for the API's, so the caller can leave at the moment each case needs.
+ * the caller is already gone is recorded as that failure instead of a success. A call that fails
+ * after a change committed keeps the change's success alone (the change stands), while a read it
+ * recorded gets its failure record. The routes here stand in for the API's, so the caller can
+ * leave, or the call fail, at the moment each case needs.
  */
 const caller: Caller = { tenantId: 'tenant-a', userId: 'user-1', roles: [] };
 const appended: AuditEvent[] = [];
@@ -60,6 +62,12 @@ beforeAll(async () => {
     await log.append(...onCommit('PatientNoteAdd', () => ({ patientIds: [String(req.params.patientId)], status: 201 }))(null));
     await gone(res);
     res.status(201).json({});
+  });
+  // A change committed with its records, then (when told) a read recorded, then the call fails (a store step after the change).
+  ep.post('/teams/:teamId/patients/:patientId/fields', { audit: ['PatientDetailsEdit', 'PatientView'], access: 'caller' }, async (req) => {
+    await log.append(...onCommit('PatientDetailsEdit', () => ({ patientIds: [String(req.params.patientId)] }))(null));
+    if (req.query.read) await recordRead(log, 'PatientView', { patientIds: [String(req.params.patientId)] });
+    throw Object.assign(new Error('the store failed after the change'), { status: 502 });
   });
   // A streamed read that records its caller's leaving itself, as the list view does: 499 for the rows not sent only.
   ep.get('/teams/:teamId/lists/:listId', { audit: 'PatientListView', access: 'caller' }, async (req, res) => {
@@ -127,4 +135,16 @@ it('adds no second 499 to a route that records its caller leaving itself', async
     ['PatientListView', 'success', 200, 'p3'],
     ['PatientListView', 'failure', CLIENT_CLOSED_REQUEST, 'p3'],
   ]);
+});
+
+it('keeps the success of a change committed before the call failed, and gives no failure record that contradicts it', async () => {
+  const records = await call('POST', '/patients/p1/fields');
+  expect(records[0]).toEqual(['PatientDetailsEdit', 'success', 200, 'p1']);
+  expect(records.filter(([operation, outcome]) => operation === 'PatientDetailsEdit' && outcome === 'failure')).toEqual([]);
+});
+
+it('records a read of a call that failed after it as a failure too, beside the change that stands', async () => {
+  const records = await call('POST', '/patients/p1/fields?read=1');
+  expect(records.filter(([operation]) => operation === 'PatientDetailsEdit')).toEqual([['PatientDetailsEdit', 'success', 200, 'p1']]);
+  expect(records.filter(([operation]) => operation === 'PatientView').map(([, outcome]) => outcome)).toEqual(['success', 'failure']);
 });
