@@ -101,7 +101,12 @@ describe('the list view in a browser', () => {
     const table = page.getByRole('table', { name: 'Ward round' });
     await expect.poll(() => table.getByRole('row').count(), { timeout: 15_000 }).toBe(5);
     const key = (name: string) => sortNameOf.get(name)!;
-    const byName = [...names].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+    // As people read names in the user's language: accents and case second, numbers in text by value.
+    const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
+    const byName = [...names].sort((a, b) => collator.compare(key(a), key(b)));
+    // Only the rows in view are rendered: the table tells a screen reader how many it has, and each row its place.
+    expect(await table.getAttribute('aria-rowcount')).toBe('5');
+    expect(await table.getByRole('row').nth(1).getAttribute('aria-rowindex')).toBe('2');
     await table.getByRole('columnheader', { name: 'Sort by Name' }).click();
     await expect.poll(() => rowNames(page, 'Ward round')).toEqual(byName);
     expect(await table.getByRole('columnheader', { name: 'Sort by Name' }).getAttribute('aria-sort')).toBe('ascending');

@@ -42,6 +42,7 @@ import { EmptyHints, ListCell } from './ListCell';
 import { columnMaxWidth, isSortableColumn, type EmptyKind } from './list-layout';
 import { MoveToList } from './MoveToList';
 import { unavailableName } from './unavailable-name';
+import { folded, sortKeyOrder, type SortKey } from './row-order';
 import { useTeamMode } from './api/team-mode';
 import type { ConnectionMode } from '../../../contract/connection';
 
@@ -181,9 +182,9 @@ function display(column: string, row: ListRow, fields?: readonly ListField[], mo
 /** The cell as the server sent it (or as the row stands for a summary column), for the reason an empty one carries. */
 const sentCell = (column: string, row: ListRow): unknown => (isSummaryColumn(column) ? summaryCell(column, row) : row.cells[column]);
 
-function sortKey(column: string, row: ListRow, fields?: readonly ListField[]) {
+function sortKey(column: string, row: ListRow, fields?: readonly ListField[]): SortKey {
   // Family name, then given names (the server's sortName); an unnamed patient sorts last.
-  if (column === 'name') return (row.sortName ?? row.displayName)?.toLowerCase() || null;
+  if (column === 'name') return (row.sortName ?? row.displayName) || null;
   if (column === 'mrn' || column === 'birthDate' || column === 'gender') return row[column] ?? null;
   const field = fieldOf(column, fields);
   return field ? fieldSortValue(field, row.cells[column]) : sortValue(column, row.cells[column]);
@@ -197,22 +198,19 @@ function ListTable({ list, others, onOpenPatient }: { list: ListView; others: Li
   const [filter, setFilter] = useState('');
   const [sort, setSort] = useState<{ column: string; direction: 'ascending' | 'descending' } | null>(null);
   const rows = useMemo(() => {
-    const needle = filter.trim().toLowerCase();
+    const needle = folded(filter.trim());
     const kept = needle
       ? list.rows.filter((row) =>
           list.columns.some((c) => {
             const shown = display(c, row, list.fields, mode);
-            return [shown.full ?? shown.text, shown.detail ?? ''].join(' ').toLowerCase().includes(needle);
+            return folded([shown.full ?? shown.text, shown.detail ?? ''].join(' ')).includes(needle);
           }),
         )
       : list.rows;
     if (!sort) return kept;
     const factor = sort.direction === 'ascending' ? 1 : -1;
-    return [...kept].sort((a, b) => {
-      const [x, y] = [sortKey(sort.column, a, list.fields), sortKey(sort.column, b, list.fields)];
-      if (x === null || y === null) return x === y ? 0 : x === null ? 1 : -1;
-      return (x < y ? -1 : x > y ? 1 : 0) * factor;
-    });
+    const order = sortKeyOrder();
+    return [...kept].sort((a, b) => order(sortKey(sort.column, a, list.fields), sortKey(sort.column, b, list.fields), factor));
   }, [list, filter, sort, mode]);
   // Only the rows in view are in the DOM, so lists of hundreds of patients scroll smoothly.
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -247,9 +245,10 @@ function ListTable({ list, others, onOpenPatient }: { list: ListView; others: Li
       {rows.length > 0 && (
         <div className={styles.scroll} ref={scrollRef}>
           <EmptyHints hintId={hintId} />
-          <Table aria-label={list.name} size="small" sortable className={styles.table}>
+          {/* Only the rows in view are rendered: the count and each row's place tell a screen reader the whole table. */}
+          <Table aria-label={list.name} aria-rowcount={rows.length + 1} size="small" sortable className={styles.table}>
             <TableHeader className={styles.head}>
-              <TableRow>
+              <TableRow aria-rowindex={1}>
                 {list.columns.map((column) =>
                   // A column whose values have no order (list-layout.ts) is a plain heading, not a sort button.
                   isSortableColumn(column) ? (
@@ -279,7 +278,7 @@ function ListTable({ list, others, onOpenPatient }: { list: ListView; others: Li
                 const row = rows[index];
                 const name = row.available ? patientName(row.displayName, row.mrn) : unavailableName(row, mode);
                 return (
-                  <TableRow key={row.patientId} data-index={index} ref={virtual.measureElement}>
+                  <TableRow key={row.patientId} data-index={index} aria-rowindex={index + 2} ref={virtual.measureElement}>
                     {list.columns.map((column) => {
                       const shown = display(column, row, list.fields, mode);
                       if (column === 'name')
