@@ -93,7 +93,7 @@ describe('the list view in a browser', () => {
     await api('POST', `/teams/${team.id}/lists/${list.id}/patients`, { patientIds: patients.map((p: { id: string }) => p.id) });
     const names: string[] = patients.map((p: { displayName: string }) => p.displayName);
     // Sorting by name goes by family name, then given names (the summary's sortName), not by prefix.
-    const sortNameOf = new Map(
+    const sortNameOf = new Map<string, string>(
       patients.map((p: { displayName: string; sortName?: string }) => [p.displayName, (p.sortName ?? p.displayName).toLowerCase()]),
     );
 

@@ -14,7 +14,16 @@ import { attributeRefusal } from '../shared/ticket-holder.js';
 import { createAuditLinks } from './audit-links.js';
 import { toProblem } from '../../platform/error-handler.js';
 import { CLIENT_CLOSED_REQUEST, recordCutOff } from '../shared/audit-trail.js';
-import { auditCsv, auditCsvClose, auditJson, readAuditTrail, readOperation, requireAuditReader } from './audit-service.js';
+import {
+  auditCsv,
+  auditCsvClose,
+  auditJson,
+  deliberateRawQuery,
+  nameAttemptedTrail,
+  readAuditTrail,
+  readOperation,
+  requireAuditReader,
+} from './audit-service.js';
 
 /** Records written at a time: big enough for few writes, small enough to keep memory flat. */
 const CHUNK = 500;
@@ -28,6 +37,8 @@ export function auditRoutes(ep: Endpoints, deps: ApiDeps, exportCeiling = AUDIT_
   const links = createAuditLinks({ store: deps.heldItems });
   ep.get('/audit', { audit: (req) => [readOperation(req.query.format)], access: 'caller' }, async (req, res) => {
     const who = caller();
+    // A refused deliberate read of a patient's trail names the patient, as its success does (nameAttemptedTrail).
+    if (deliberateRawQuery(req.query)) nameAttemptedTrail(req.query);
     // The role first: a caller without it learns nothing from the query's checks.
     requireAuditReader(who.roles);
     await answerTrail(deps, res, who, auditQuery.parse(req.query), exportCeiling);
@@ -37,6 +48,8 @@ export function auditRoutes(ep: Endpoints, deps: ApiDeps, exportCeiling = AUDIT_
   // refused request for a link (no audit role, bad filters) is recorded, as a refused read is.
   ep.post('/audit/export', { audit: 'AuditExport', records: 'refusals', access: 'caller' }, async (req, res) => {
     const who = caller();
+    // A link to an export is a deliberate read asked for: refused, it names the patient the body names (nameAttemptedTrail).
+    if (typeof req.body === 'object' && req.body !== null) nameAttemptedTrail(req.body as Record<string, unknown>);
     requireAuditReader(who.roles);
     const filters = auditExportBody.parse(req.body);
     const { ticket, expiresAt } = await links.issue({ caller: who, filters });
@@ -57,6 +70,8 @@ export function auditRoutes(ep: Endpoints, deps: ApiDeps, exportCeiling = AUDIT_
   };
   ep.get('/audit/export/:ticket', { audit: 'AuditExport', access: 'caller', authenticate: redeem }, async (_req, res) => {
     const who = caller();
+    // The filters the link was issued for: a refused download names their patient, as any refused export does.
+    nameAttemptedTrail(res.locals.auditFilters as AuditExportBody);
     requireAuditReader(who.roles);
     await answerTrail(deps, res, who, { ...(res.locals.auditFilters as AuditExportBody), format: 'csv' }, exportCeiling);
   });

@@ -1,9 +1,9 @@
 import { AUDIT_READER_ROLE, AUDIT_VIEW_LIMIT, auditColumns, type AuditEvent, type AuditOperation, type AuditQuery } from '../../../contract/audit.js';
-import { guidPattern } from '../../../contract/id-syntax.js';
+import { fhirIdPattern, guidPattern } from '../../../contract/id-syntax.js';
 import { toCsv } from '../../platform/csv.js';
 import { CodedError, Problem, problem } from '../../platform/problem.js';
 import { requestContext } from '../../platform/request-context.js';
-import { recordRead, refusalNames } from '../shared/audit-trail.js';
+import { idLike, recordRead, refusalNames } from '../shared/audit-trail.js';
 import type { ApiDeps } from '../shared/deps.js';
 import { continuationToken, continuedKey, notAToken, type TrailFilters } from './audit-token.js';
 
@@ -141,4 +141,31 @@ export const auditJson = {
  */
 function deliberateRead(query: { format?: string; limit?: number; after?: string }): boolean {
   return query.format === 'csv' || (query.limit ?? 0) > AUDIT_VIEW_LIMIT || query.after !== undefined;
+}
+
+/**
+ * Whether a request's raw query (as sent, before it is checked) asks for a deliberate read
+ * (deliberateRead): a CSV export, a `limit` over a screenful, or a page continued with `after`.
+ */
+export function deliberateRawQuery(query: Record<string, unknown>): boolean {
+  const limit = typeof query.limit === 'string' ? Number(query.limit) : 0;
+  return query.format === 'csv' || limit > AUDIT_VIEW_LIMIT || query.after !== undefined;
+}
+
+/**
+ * A deliberate read of the trail (an export, a link to one, more than a screenful, a page
+ * continued) is an attempt on what it is filtered by however it ends: called first in the route,
+ * before the caller's role is checked, so every refusal of it (no audit role 403, a bad filter
+ * 400, …) names the patient the request names and the team it was filtered by, as its success
+ * does. The raw values are taken as sent, each checked for shape only (a patient id in the
+ * project's id syntax, a team id as a GUID in lower case): an ill-formed one names no one. A
+ * refusal before the route's own step (a token refused, 401; 429) names no patient: an unsigned
+ * claim never writes into a patient's trail. The first screenful of a filter being typed names
+ * no patient, refused or not (deliberateRead).
+ */
+export function nameAttemptedTrail(filters: { patient?: unknown; team?: unknown }): void {
+  const patient = typeof filters.patient === 'string' && fhirIdPattern.test(filters.patient) ? filters.patient : undefined;
+  if (patient !== undefined) refusalNames([patient]);
+  const audit = requestContext().audit;
+  if (audit && typeof filters.team === 'string') audit.teamId = idLike(guidPattern.test(filters.team) ? filters.team.toLowerCase() : filters.team);
 }

@@ -28,13 +28,43 @@ export async function getConnection({ store }: ApiDeps, team: TeamKey): Promise<
  * patients: their entries belong to the current source and are taken off by the change, and the
  * notes written under it are no longer shown, so the caller must have seen that. Checked before
  * an EHR link is tried, so nothing is sent anywhere for a refused change.
+ *
+ * A connection that reads `unset` while the team has data (lists holding patients, hand-entered
+ * patients, admitted or discharged) is a source no one knows: its setting was changed outside the
+ * app (a settings row edited in SharePoint is not used) or lost. Any source set then is a change
+ * of source, refused unconfirmed as one. A team with no data sets its first source unconfirmed.
  */
-async function requireConfirmedChange({ store }: ApiDeps, team: TeamKey, body: ConnectionBody, current: Connection): Promise<void> {
+async function requireConfirmedChange(deps: ApiDeps, team: TeamKey, body: ConnectionBody, current: Connection): Promise<void> {
   if (body.confirm) return;
+  if (current.mode === 'unset') {
+    const held = await teamData(deps, team);
+    if (held.patients === 0 && held.manualPatients === 0) return;
+    throw new Problem('precondition_failed', unknownSourceMessage(held));
+  }
   if (!changesSource(current, body)) return;
-  const { lists, patients } = sourceChangeImpact(await store.listLists(team));
+  const { lists, patients } = sourceChangeImpact(await deps.store.listLists(team));
   if (patients === 0) return;
   throw new Problem('precondition_failed', sourceChangeMessage(lists, patients));
+}
+
+/** What the team holds that belongs to some source: lists' patients (in counts), and its hand-entered patients, admitted or discharged. */
+async function teamData({ store }: ApiDeps, team: TeamKey): Promise<{ lists: number; patients: number; manualPatients: number }> {
+  const [lists, admitted, discharged] = await Promise.all([store.listLists(team), store.getManualPatients(team), store.getDischargedPatients(team)]);
+  return { ...sourceChangeImpact(lists), manualPatients: admitted.length + discharged.length };
+}
+
+/** The 412's words when the team's current source cannot be told (its connection reads `unset`) and the team has data. */
+export function unknownSourceMessage({ lists, patients, manualPatients }: { lists: number; patients: number; manualPatients: number }): string {
+  const held = [
+    ...(patients ? [`${lists} ${lists === 1 ? 'list' : 'lists'} with ${patients} ${patients === 1 ? 'patient' : 'patients'}`] : []),
+    ...(manualPatients ? [`${manualPatients} hand-entered ${manualPatients === 1 ? 'patient' : 'patients'}`] : []),
+  ].join(' and ');
+  return (
+    `The team's connection setting cannot be read (it was changed outside the app), so the source of the team's data (${held}) is not known. ` +
+    'Setting a source is taken as a change of source: it takes every patient off the lists (the lists, their names and columns are kept), ' +
+    "and the notes written until now are kept in the team's data but no longer shown. " +
+    'Send the change again with "confirm": true to make it.'
+  );
 }
 
 /** The 412's words: what a change of source does to the team's lists and notes, in counts (never a patient's id). */
@@ -72,9 +102,10 @@ async function emptyLists({ store }: ApiDeps, team: TeamKey): Promise<void> {
 
 /**
  * Sets the link; an EHR link is checked for real first, and kept with what the check found. A
- * change of source (`changesSource`) stamps the connection with `sourceSince` (the notes written
- * before it are not shown from then on) and empties the team's lists; a setting that keeps the
- * source (a new name for the same link, a check of it again) keeps the stamp it had.
+ * change of source (`changesSource`, or any setting over a connection that reads `unset`) stamps
+ * the connection with `sourceSince` (the notes written before it are not shown from then on) and
+ * empties the team's lists, each removal recorded; a setting that keeps the source (a new name
+ * for the same link, a check of it again) keeps the stamp it had.
  */
 export async function setConnection(deps: ApiDeps, team: TeamKey, body: ConnectionBody, userId: string): Promise<Connection> {
   const { store, ehr } = deps;
@@ -90,8 +121,11 @@ export async function setConnection(deps: ApiDeps, team: TeamKey, body: Connecti
   }
   // Read again after the check (which takes a while): the stamp and the change are judged against the connection as it is now.
   const before = await store.getConnection(team);
-  const changed = changesSource(before, body);
-  const since = changed ? new Date().toISOString() : before.mode === 'unset' ? undefined : before.sourceSince;
+  // A connection that reads `unset` tells no source: whatever the team kept (notes, lists' entries)
+  // may be another source's, so setting one is a change of source. On a team with no data it takes
+  // nothing off and hides nothing (no note can be written before a team's first source).
+  const changed = before.mode === 'unset' || changesSource(before, body);
+  const since = changed ? new Date().toISOString() : before.sourceSince;
   if (since !== undefined) connection = { ...connection, sourceSince: since };
   // Emptied before the new source is kept, so a change that fails half-way is still a change when
   // sent again; and once more after, for an addition checked against the old source meanwhile.

@@ -18,8 +18,13 @@ async function currentNotes({ store }: ApiDeps, team: TeamKey, patientId: string
   return notes.filter((n) => writtenUnderSource(connection, n.createdAt));
 }
 
+/**
+ * The notes of a patient the team has (see requireTeamPatient): an id the team does not have is
+ * refused (404 patient_not_found) and recorded as a failed read of it, never a read of no notes.
+ */
 export async function listNotes(deps: ApiDeps, team: TeamKey, patientId: string): Promise<NotesAnswer> {
   const { store } = deps;
+  await requireTeamPatient(deps, team, patientId);
   const notes = await currentNotes(deps, team, patientId);
   await recordRead(store.audit, 'PatientView', { patientIds: [patientId] });
   return { notes };
@@ -29,6 +34,8 @@ export async function listNotes(deps: ApiDeps, team: TeamKey, patientId: string)
  * A new note is kept only on a patient the team has: in Manual mode one of its hand-entered
  * patients, admitted or discharged; in EHR mode one the team's EHR has. A note on any other id
  * would show on no list and no details, yet sit in the team's data under a patient no one named.
+ * Every notes route checks it first: a read or change of an id the team does not have is 404,
+ * recorded as a failure naming that id, never a success.
  */
 async function requireTeamPatient({ store, ehr }: ApiDeps, team: TeamKey, patientId: string): Promise<void> {
   const connection = await store.getConnection(team);
@@ -73,6 +80,8 @@ export async function reviseNote(
 ): Promise<Note> {
   const { store } = deps;
   const operation: AuditOperation = change.text === null ? 'PatientNoteWithdraw' : 'PatientNoteCorrect';
+  // Its answer is the note: given only on a patient the team has, as a read of the notes is.
+  await requireTeamPatient(deps, team, patientId);
   // A note written under an earlier source is answered as one that does not exist.
   if (!(await currentNotes(deps, team, patientId)).some((n) => n.id.toLowerCase() === noteId)) throw problems.noteNotFound();
   return valueOf(

@@ -31,7 +31,7 @@ type ListOps = Pick<
  * Patient lists in the team's site: a row in "Patients app – lists" (name, columns, version)
  * and a SharePoint list of its own with a row per patient. Graph has no transactions, so each
  * change is ordered to lose nothing if it stops half-way (a move adds before it removes), and
- * the version row is bumped with If-Match after the rows change.
+ * the version row is bumped with If-Match after the rows change (best effort: see bump).
  */
 export function graphListOps(open: OpenTeam): ListOps & { resolve: typeof resolve } {
   async function resolve(team: TeamKey, listId: string) {
@@ -81,7 +81,19 @@ export function graphListOps(open: OpenTeam): ListOps & { resolve: typeof resolv
     return { id: entry.listId, name: entry.name, columns: entry.columns, version: entry.version, patientIds: patientIdsOf(rows) };
   }
 
-  const bump = (found: { catalog: ReturnType<typeof listCatalog>; entry: CatalogEntry }) => found.catalog.change(found.entry.itemId, () => ({}));
+  /**
+   * Raises the list's version after its rows changed. The change itself is made by then and
+   * stands: a version that cannot be raised (Graph failing after its retries) is logged, and the
+   * call still answers, and is recorded as, the change it made. Telling the caller it failed
+   * would put a failure in the audit trail for a patient who is on (or off) the list.
+   */
+  const bump = async (found: { catalog: ReturnType<typeof listCatalog>; entry: CatalogEntry }) => {
+    try {
+      await found.catalog.change(found.entry.itemId, () => ({}));
+    } catch (err) {
+      logger.warn({ status: statusOf(err) }, "a list's version could not be raised after its patients changed; the change stands");
+    }
+  };
 
   /**
    * Of the rows this call wrote (item ids), those that put their patient on the list: another

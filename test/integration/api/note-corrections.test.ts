@@ -96,7 +96,11 @@ describe.each(bothStores)('%s', (_name, start) => {
     const stranger = 'no-such-patient-4711';
     const refused = await server.call(author, 'POST', `${base}/patients/${stranger}/notes`, { text: 'Call the family' });
     expect(refused).toMatchObject({ status: 404, body: { code: 'patient_not_found', message: 'The team has no patient with this id.' } });
-    expect((await server.call(author, 'GET', `${base}/patients/${stranger}/notes`)).body.notes).toEqual([]);
+    // Nor are its notes read (recorded as a read of it): 404 too.
+    expect(await server.call(author, 'GET', `${base}/patients/${stranger}/notes`)).toMatchObject({
+      status: 404,
+      body: { code: 'patient_not_found' },
+    });
 
     // A team in Manual mode: its own patients, admitted or discharged, and no one else (not an EHR id either).
     const manualTeam = server.info.tenants[0].teams[1];

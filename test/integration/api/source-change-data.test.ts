@@ -135,7 +135,8 @@ describe.each(bothStores)('%s', (_name, start) => {
     expect(refused.body.message).toContain('(1 list with 1 patient)');
     expect((await as('PUT', '/connection', { ...ehrA, confirm: true })).status).toBe(200);
     expect((await as('GET', `/lists/${ward.id}`)).body.rows).toEqual([]);
-    expect((await as('GET', `/patients/${hand.body.id}/notes`)).body.notes).toEqual([]);
+    // The hand-entered patient is no patient of the EHR: its notes are not read at all (404).
+    expect(await as('GET', `/patients/${hand.body.id}/notes`)).toMatchObject({ status: 404, body: { code: 'patient_not_found' } });
 
     const [patient] = (await as('GET', '/patients?gender=male&count=1')).body.patients as { id: string }[];
     expect((await as('POST', `/lists/${ward.id}/patients`, { patientIds: [patient!.id] })).status).toBe(200);
@@ -145,7 +146,8 @@ describe.each(bothStores)('%s', (_name, start) => {
     expect((await as('PUT', '/connection', { mode: 'manual' })).status).toBe(412);
     expect((await as('PUT', '/connection', { mode: 'manual', confirm: true })).status).toBe(200);
     expect((await as('GET', `/lists/${ward.id}`)).body.rows).toEqual([]);
-    expect((await as('GET', `/patients/${patient!.id}/notes`)).body.notes).toEqual([]);
+    // The EHR's patient is no patient of the Manual-mode team: its notes are not read at all (404).
+    expect(await as('GET', `/patients/${patient!.id}/notes`)).toMatchObject({ status: 404, body: { code: 'patient_not_found' } });
     // The hand-entered patient is the team's again, on the list, with no note from before the changes.
     expect((await as('POST', `/lists/${ward.id}/patients`, { patientIds: [hand.body.id] })).status).toBe(200);
     const [row] = (await as('GET', `/lists/${ward.id}`)).body.rows as Json[];
