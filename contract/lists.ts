@@ -77,6 +77,14 @@ export const listRow = z.object({
   available: z.boolean(),
   /** On a row the EHR cannot give: true when it is a patient the team entered by hand in Manual mode before it linked the EHR. */
   handEntered: z.boolean().optional(),
+  /**
+   * On a row that is not available, why: `gone` when the team's source said the patient is not
+   * there (the EHR answered not found or deleted, the Manual roster no longer has them, or they
+   * were entered by hand before the team linked the EHR); `failed` when it could not tell (the EHR
+   * did not answer, timed out, failed or refused). Only `gone` rows may be removed in bulk.
+   * Absent on available rows (and from older servers: read as `failed`).
+   */
+  unavailable: z.enum(['gone', 'failed']).optional(),
   cells: rowCells,
 });
 export type ListRow = z.infer<typeof listRow>;

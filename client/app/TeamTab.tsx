@@ -162,7 +162,8 @@ function Workspace({ mode }: { mode: 'ehr' | 'manual' }) {
   const target = list.data
     ? {
         listName: list.data.name,
-        onAdd: (ids: string[]) => add.mutate(ids),
+        // The promise of the add: the search and the roster say "Added" only once it succeeded, and show its failure beside their button.
+        onAdd: (ids: string[]) => add.mutateAsync(ids),
         isAdding: add.isPending,
         onList: new Set(list.data.rows.map((r) => r.patientId)),
       }
@@ -205,7 +206,6 @@ function Workspace({ mode }: { mode: 'ehr' | 'manual' }) {
               </OnDemandSlot>
             )}
           </ErrorBoundary>
-          {add.isError && <ErrorNotice error={add.error} />}
         </div>
         <div className={styles.card}>
           <ErrorBoundary scope="panel" title={t('lists.title')}>

@@ -161,4 +161,42 @@ describe('a list that is fresh and arrives progressively', () => {
       await context.close();
     }
   });
+
+  it('says beside the rows that they are the earlier read when reading the list again failed, and reads the list picker again on Refresh', async () => {
+    const tenant = info.tenants[1];
+    const team = tenant.teams[0];
+    const owner = info.users.find((u) => u.id === team.owners[0])!;
+    const api = await apiAs(server.url, owner.id);
+    await api('PUT', `/teams/${team.id}/connection`, { mode: 'ehr', url: info.sandbox.fhir.r4, name: 'Sandbox R4', confirm: true });
+    const { patients } = await api('GET', `/teams/${team.id}/patients?gender=female&count=4`);
+    const list = await api('POST', `/teams/${team.id}/lists`, { name: 'Ward round' });
+    await api('POST', `/teams/${team.id}/lists/${list.id}/patients`, { patientIds: patients.slice(0, 2).map((p: { id: string }) => p.id) });
+
+    const context = await browser.newContext({ reducedMotion: 'reduce', locale: 'en-GB' });
+    const page = await context.newPage();
+    try {
+      await signIn(page, server.url, `${owner.name} (${tenant.name})`, team.name);
+      await expect.poll(() => table(page).getByRole('row').count(), { timeout: 20_000 }).toBe(3);
+      await expect.poll(() => asOf(page).textContent()).toMatch(/^As of \d{2}:\d{2}$/);
+      // A colleague adds two patients: Refresh shows them, and the picker counts them.
+      await api('POST', `/teams/${team.id}/lists/${list.id}/patients`, { patientIds: patients.slice(2, 4).map((p: { id: string }) => p.id) });
+      await page.getByRole('button', { name: 'Refresh' }).click();
+      await expect.poll(() => table(page).getByRole('row').count(), { timeout: 15_000 }).toBe(5);
+      await expect.poll(() => page.locator('option', { hasText: 'Ward round (4)' }).count(), { timeout: 15_000 }).toBeGreaterThan(0);
+      // The server fails the next read: the rows stay, and the time beside them says they are the earlier read.
+      await page.route(
+        (url) => url.pathname === `/api/teams/${team.id}/lists/${list.id}`,
+        (route) =>
+          route.request().method() === 'GET'
+            ? route.fulfill({ status: 503, contentType: 'application/problem+json', body: JSON.stringify({ code: 'unavailable', message: 'down' }) })
+            : route.fallback(),
+      );
+      await page.getByRole('button', { name: 'Refresh' }).click();
+      const stale = page.getByRole('alert').filter({ hasText: /^Could not read the list again: showing it as of \d{2}:\d{2}$/ });
+      await expect.poll(() => stale.isVisible(), { timeout: 15_000 }).toBe(true);
+      expect(await table(page).getByRole('row').count()).toBe(5);
+    } finally {
+      await context.close();
+    }
+  });
 });

@@ -18,19 +18,21 @@ import { listKey } from './api/get-list';
 import { useRefreshLists } from './api/get-lists';
 import { UNDO_MS, useRemovedManyNotice } from './RemovedToast';
 import type { ListView } from './api/read-list-answers';
+import { removableIds } from './removable';
 
 /**
  * "Remove N patients that cannot be shown": after a confirmation, takes every such patient off
  * this list, one ordinary removal each (so each is audited as a removal by the server), with the
  * ten-second Undo a single removal has. The server would not put back a patient the team's source
  * cannot show, so the rows are hidden at once and taken off when the ten seconds are over; Undo
- * before then changes nothing on the server.
+ * before then changes nothing on the server. Only rows the team's source said are gone are
+ * offered (removableIds): never rows the EHR failed to give, nor any while it is failing.
  */
 export function RemoveUnavailable({ list }: { list: ListView }) {
   const { api, teamId } = useSession();
   const refresh = useRefreshLists();
   const [open, setOpen] = useState(false);
-  const ids = list.rows.filter((r) => !r.available).map((r) => r.patientId);
+  const ids = removableIds(list);
   const queryClient = useQueryClient();
   const notify = useRemovedManyNotice();
   const remove = useMutation({

@@ -29,6 +29,8 @@ import { FieldValueView } from './field-values';
 import { DischargedPatients } from './DischargedPatients';
 import { PatientForm } from './PatientForm';
 import { useRosterTableStyles } from './roster-table-styles';
+import { AddFailed } from '../../shared/components/AddFailed';
+import { addToList } from '../../shared/add-to-list';
 
 // Owners' tools, fetched when an owner opens Manual mode: members never download them.
 const SchemaEditor = onDemand(() => import('./SchemaEditor').then((m) => m.SchemaEditor));
@@ -42,7 +44,8 @@ const useStyles = makeStyles({
 
 export interface ManualTarget {
   listName: string;
-  onAdd: (patientIds: string[]) => void;
+  /** Settles once the patients are on the list; rejects when they could not be added. */
+  onAdd: (patientIds: string[]) => Promise<unknown>;
   onList: Set<string>;
 }
 
@@ -64,6 +67,8 @@ export function ManualPatients({
   const roster = useRosterTableStyles();
   const { isOwner } = useSession();
   const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [adding, setAdding] = useState(false);
+  const [failed, setFailed] = useState<{ count: number; list: string; error: unknown } | null>(null);
   // Admitted patients, or the discharged ones (read-only, with who and when).
   const [view, setView] = useState<'admitted' | 'discharged'>('admitted');
   const schema = useSchema();
@@ -95,15 +100,21 @@ export function ManualPatients({
           {target && (
             <Button
               appearance="primary"
-              disabled={chosen.length === 0}
-              onClick={() => {
-                target.onAdd(chosen);
-                setSelected(new Set());
+              disabled={chosen.length === 0 || adding}
+              onClick={async () => {
+                setFailed(null);
+                setAdding(true);
+                // The choice is cleared only once the server has the patients on the list; a failure keeps it.
+                const outcome = await addToList(target.onAdd, chosen, target.listName);
+                setAdding(false);
+                if (outcome.ok) setSelected(new Set());
+                else setFailed(outcome);
               }}
             >
               {t('search.addSelected', { count: chosen.length, list: target.listName })}
             </Button>
           )}
+          {target && failed && <AddFailed failure={failed} />}
         </div>
         <TabList selectedValue={view} onTabSelect={(_, d) => setView(d.value === 'discharged' ? 'discharged' : 'admitted')}>
           <Tab value="admitted">{t('manualDetails.admitted')}</Tab>

@@ -24,6 +24,8 @@ import { birthDateWithAge, deceasedOf, genderLabel, patientName, recordNoticeOf 
 import { RecordNoticeBadge } from '../../shared/components/RecordNoticeBadge';
 import { t } from '../../shared/i18n/t';
 import { usePatientSearch, type SearchCriteria } from './api/search-patients';
+import { AddFailed } from '../../shared/components/AddFailed';
+import { addToList } from '../../shared/add-to-list';
 
 const useStyles = makeStyles({
   section: { display: 'flex', flexDirection: 'column', gap: '12px', minWidth: 0 },
@@ -42,7 +44,8 @@ const useStyles = makeStyles({
 
 export interface SearchTarget {
   listName: string;
-  onAdd: (patientIds: string[]) => void;
+  /** Settles once the patients are on the list; rejects when they could not be added. */
+  onAdd: (patientIds: string[]) => Promise<unknown>;
   isAdding: boolean;
   /** Patients already on the list. */
   onList: Set<string>;
@@ -57,6 +60,7 @@ export function PatientSearch({ target }: { target: SearchTarget | null }) {
   const [gender, setGender] = useState('');
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [added, setAdded] = useState<{ count: number; list: string } | null>(null);
+  const [failed, setFailed] = useState<{ count: number; list: string; error: unknown } | null>(null);
   const addedNotice = useRef<HTMLSpanElement>(null);
   useEffect(() => addedNotice.current?.focus(), [added]);
   const criteria = useDebounced<SearchCriteria>({ name: name.trim(), identifier: mrn.trim(), birthdate: birthDate, gender }, 300);
@@ -65,6 +69,7 @@ export function PatientSearch({ target }: { target: SearchTarget | null }) {
   const patients = results.data?.pages.flatMap((p) => p.patients) ?? [];
   const toggle = (id: string, on: boolean) => {
     setAdded(null);
+    setFailed(null);
     setSelected((s) => {
       const n = new Set(s);
       if (on) n.add(id);
@@ -125,10 +130,15 @@ export function PatientSearch({ target }: { target: SearchTarget | null }) {
                 appearance="primary"
                 icon={<AddRegular />}
                 disabled={chosen.length === 0 || target.isAdding}
-                onClick={() => {
-                  target.onAdd(chosen);
-                  setSelected(new Set());
-                  setAdded({ count: chosen.length, list: target.listName });
+                onClick={async () => {
+                  setAdded(null);
+                  setFailed(null);
+                  // Said added, and the choice cleared, only once the server has them on the list.
+                  const outcome = await addToList(target.onAdd, chosen, target.listName);
+                  if (outcome.ok) {
+                    setSelected(new Set());
+                    setAdded({ count: outcome.count, list: outcome.list });
+                  } else setFailed(outcome);
                 }}
               >
                 {t('search.addSelected', { count: chosen.length, list: target.listName })}
@@ -142,6 +152,7 @@ export function PatientSearch({ target }: { target: SearchTarget | null }) {
                 {t('search.addedTo', added)}
               </Text>
             )}
+            {failed && <AddFailed failure={failed} />}
           </div>
           <Table aria-label={t('search.title')} size="small" className={styles.table}>
             <TableHeader>

@@ -207,6 +207,7 @@ export const ru: Record<MessageKey, string> = {
   'columns.save': 'Сохранить столбцы',
   'lists.filter': 'Фильтр строк',
   'lists.asOf': 'По состоянию на {time}',
+  'lists.staleAsOf': 'Не удалось прочитать список заново: показан список по состоянию на {time}',
   'lists.refresh': 'Обновить',
   'lists.refreshHint': 'Прочитать список заново',
   'lists.reading': 'Список загружается…',
@@ -258,6 +259,8 @@ export const ru: Record<MessageKey, string> = {
     'Не удалось вернуть {count, plural, one {# пациента} few {# пациентов} many {# пациентов} other {# пациента}} в список {list}.',
   'search.addedTo':
     '{count, plural, one {Добавлен # пациент} few {Добавлено # пациента} many {Добавлено # пациентов} other {Добавлено # пациента}} в список {list}',
+  'search.addFailed':
+    '{count, plural, one {Не удалось добавить # пациента} few {Не удалось добавить # пациентов} many {Не удалось добавить # пациентов} other {Не удалось добавить # пациента}} в список {list}. Они остаются выбранными: попробуйте ещё раз.',
   'details.severity': 'тяжесть: {value}',
   'details.criticality': 'критичность: {value}',
   'details.reaction': 'реакция: {value}',
@@ -412,6 +415,8 @@ export const ru: Record<MessageKey, string> = {
   'vital.ehrFlagHint': 'Оценка этого измерения, данная самой ЭМК',
   'vital.stale': 'Старше 24 ч',
   'vital.unitNotFlagged': 'без отметки: единица не распознана',
+  'vital.statusUnknown': 'статус неизвестен',
+  'vital.unitsDiffer': 'разные единицы: без отметки',
   'vital.staleHint': 'Измерено более 24 часов назад',
   'value.qualified': 'проверьте в ЭМК',
   'value.highCriticality': 'высокая критичность',

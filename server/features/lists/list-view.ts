@@ -77,12 +77,23 @@ export async function buildListView(
     team,
     list.patientIds.filter((id) => !built.has(id)),
   );
+  // Only a patient the EHR said it does not have is gone; with the EHR failing, no row is.
+  const gone = ehrError
+    ? new Set<string>()
+    : await goneFromEhr(
+        ehr,
+        connection,
+        team,
+        list.patientIds.filter((id) => !built.has(id) && !handEntered.has(id)),
+      );
   const rows = list.patientIds.map((patientId): ListRow => {
     const row = built.get(patientId);
     if (row) return row;
     const cells = Object.fromEntries(list.columns.filter((c) => !summaryColumns.has(c)).map((c) => [c, unavailable]));
+    // A patient entered by hand in Manual mode is no longer the team's source's.
     const own = handEntered.has(patientId) ? { handEntered: true } : {};
-    return { patientId, displayName: null, mrn: null, birthDate: null, gender: null, available: false, ...own, cells };
+    const reason = handEntered.has(patientId) || gone.has(patientId) ? 'gone' : 'failed';
+    return { patientId, displayName: null, mrn: null, birthDate: null, gender: null, available: false, ...own, unavailable: reason, cells };
   });
   return { id: list.id, name: list.name, columns: list.columns, version: list.version, rows, ...(ehrError ? { ehrError } : {}) };
 }
@@ -95,6 +106,31 @@ export async function buildListView(
 async function latestNotesUnder(store: TeamStore, team: TeamKey, patientIds: string[], connection: Connection): Promise<Map<string, Note>> {
   const latest = await store.latestNotes(team, patientIds);
   return new Map([...latest].filter(([, note]) => writtenUnderSource(connection, note.createdAt)));
+}
+
+/** The most patients a list read asks the EHR about one by one, to tell a patient it no longer has from one it failed to give. */
+export const GONE_CHECKS = 20;
+
+/**
+ * Of the patients the EHR's list read did not give, those it says it does not have (404/410 for
+ * the Patient itself). The list read leaves out patients it could not give for any reason (an
+ * entry that failed, timed out, was refused), so each is asked again, at most GONE_CHECKS of them:
+ * a patient whose read fails, or who is there after all, is not gone (its row failed), and so are
+ * those past the limit.
+ */
+async function goneFromEhr(ehr: EhrGateway, connection: Connection, team: TeamKey, ids: string[]): Promise<Set<string>> {
+  if (connection.mode !== 'ehr' || !ids.length) return new Set();
+  const url = connection.url;
+  const answers = await Promise.all(
+    ids.slice(0, GONE_CHECKS).map(async (id) => {
+      try {
+        return (await ehr.readPatient(url, team.tenantId, id)) === null ? id : undefined;
+      } catch {
+        return undefined;
+      }
+    }),
+  );
+  return new Set(answers.filter((id): id is string => id !== undefined));
 }
 
 /** Of the ids the EHR did not give, those of patients the team entered by hand in Manual mode (admitted or discharged). */
@@ -350,9 +386,10 @@ async function manualListView(store: TeamStore, team: TeamKey, list: StoredList,
         cells[column] = value === undefined ? { status: 'none' } : { status: 'ok', value };
       } else cells[column] = notOffered;
     }
+    // The roster is the team's own: a patient not on it is gone, never a failed read.
     return p
       ? { patientId, displayName: p.name, mrn: p.mrn, birthDate: p.birthDate, gender: p.gender, available: true, cells }
-      : { patientId, displayName: null, mrn: null, birthDate: null, gender: null, available: false, cells };
+      : { patientId, displayName: null, mrn: null, birthDate: null, gender: null, available: false, unavailable: 'gone', cells };
   });
   return { id: list.id, name: list.name, columns: list.columns, version: list.version, rows, fields };
 }

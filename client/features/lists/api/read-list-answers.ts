@@ -49,6 +49,8 @@ function readRow(raw: unknown): ListRow | null {
     recordNotice: recordNoticeOf(raw.recordNotice),
     available: raw.available !== false,
     ...(raw.handEntered === true ? { handEntered: true } : {}),
+    // Why a row is not available: only a row the source said is gone counts as gone (an older server's, or an unknown reason, failed).
+    ...(raw.available === false ? { unavailable: raw.unavailable === 'gone' ? ('gone' as const) : ('failed' as const) } : {}),
     cells: isObject(raw.cells) ? raw.cells : {},
   };
 }
