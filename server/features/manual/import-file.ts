@@ -2,7 +2,8 @@ import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { IMPORT_MAX_ROWS } from '../../../contract/manual-import.js';
 import { Problem } from '../../platform/problem.js';
-import { XLSX_MAX_CELLS, checkWorkbookShape } from './import-xlsx-shape.js';
+import { GateBusy, createWorkGate } from '../../platform/work-gate.js';
+import { XLSX_MAX_CELLS, XLSX_MAX_CELL_TEXT, XLSX_MAX_TEXT, checkWorkbookShape } from './import-xlsx-shape.js';
 import { ZipRefused, zipEntries } from './import-zip.js';
 
 /**
@@ -40,9 +41,9 @@ const wrongType = () =>
  */
 export const IMPORT_MAX_COLUMNS = 200;
 /** Excel keeps at most 32,767 characters in a cell (Excel specifications and limits). */
-const IMPORT_MAX_CELL_TEXT = 32_767;
+const IMPORT_MAX_CELL_TEXT = XLSX_MAX_CELL_TEXT;
 /** Characters of cell text one import reads at most: as much as the largest file taken (10 MB) could hold written out. */
-const IMPORT_MAX_TEXT = 10_000_000;
+const IMPORT_MAX_TEXT = XLSX_MAX_TEXT;
 const IMPORT_MAX_CELLS = XLSX_MAX_CELLS;
 
 const tooWide = (where: string) =>
@@ -54,6 +55,15 @@ const tooManyCells = () =>
     `The file has more than ${IMPORT_MAX_CELLS.toLocaleString('en')} cells; at most ${IMPORT_MAX_CELLS.toLocaleString('en')} can be imported at once. Save only the sheet of patients with the columns you need, or split it, and import each part.`,
   );
 
+const cellTooLong = (address: string) =>
+  refuse(
+    `${address ? `Cell ${address}` : 'A cell of the workbook'} holds more than ${IMPORT_MAX_CELL_TEXT.toLocaleString('en')} characters, more than Excel itself keeps in a cell. Correct it and upload the file again.`,
+  );
+const tooMuchText = () =>
+  refuse(
+    `The sheet holds more than ${IMPORT_MAX_TEXT.toLocaleString('en')} characters of text; at most that can be imported at once. Save only the columns you need, or split it, and import each part.`,
+  );
+
 const isZip = (file: Buffer) => file.length >= 4 && file.readUInt32LE(0) === 0x04034b50;
 
 export async function readImportFile(file: Buffer, fileName: string): Promise<ImportFile> {
@@ -62,7 +72,7 @@ export async function readImportFile(file: Buffer, fileName: string): Promise<Im
   if (file.length === 0) throw refuse('The file is empty.');
   if (isZip(file)) {
     if (extension && extension !== 'xlsx') throw wrongType();
-    return withHeader(await readWorkbook(file));
+    return withHeader(await workbookReads.run(() => readWorkbook(file)));
   }
   if (extension === 'xlsx') throw refuse('The file is named .xlsx but is not an Excel workbook. Save it again from Excel and upload it again.');
   return withHeader(readCsv(file));
@@ -180,9 +190,26 @@ function checkCsvShape(text: string, delimiter: string): void {
  */
 const UNREAD_SHEET_PARTS = ['cols', 'dataValidations', 'conditionalFormatting', 'tableParts'];
 
+/**
+ * Workbooks read at once by this process: reading one takes up to a few seconds and a few hundred
+ * MB at worst (the bounds of checkWorkbookShape), so a few uploads at once must not stall every
+ * other request nor exhaust memory. One more upload while these are read is refused (503, with
+ * Retry-After), never queued; CSV files, read in one go and far cheaper, pass freely.
+ */
+export const WORKBOOK_READS_AT_ONCE = 2;
+export const WORKBOOK_RETRY_AFTER_SECONDS = 5;
+export const workbookReads = createWorkGate(
+  WORKBOOK_READS_AT_ONCE,
+  () =>
+    new GateBusy(
+      `Another Excel workbook is being read right now. Try again in a few seconds (or save the file as CSV UTF-8 and upload that).`,
+      WORKBOOK_RETRY_AFTER_SECONDS,
+    ),
+);
+
 async function readWorkbook(file: Buffer): Promise<FileRow[]> {
   // One pass over the unpacked workbook: whole, at most 100 MB (a zip bomb is refused having used
-  // at most that), and of a shape the reader can load (checkWorkbookShape).
+  // at most that), and of a shape and text the reader can load (checkWorkbookShape), before it runs.
   let shape: ReturnType<typeof checkWorkbookShape>;
   try {
     shape = checkWorkbookShape(zipEntries(file));
@@ -192,9 +219,10 @@ async function readWorkbook(file: Buffer): Promise<FileRow[]> {
       : refuse('The file is not a readable Excel workbook. Open it in Excel, save it as .xlsx and upload it again.');
   }
   if (!shape.ok) {
-    throw shape.reason === 'too_many_cells'
-      ? tooManyCells()
-      : refuse('The workbook holds more than can be read at once. Save only the sheet of patients, or as CSV UTF-8, and upload it again.');
+    if (shape.reason === 'too_many_cells') throw tooManyCells();
+    if (shape.reason === 'too_much_text') throw tooMuchText();
+    if (shape.reason === 'cell_too_long') throw cellTooLong(shape.cell);
+    throw refuse('The workbook holds more than can be read at once. Save only the sheet of patients, or as CSV UTF-8, and upload it again.');
   }
   const workbook = new ExcelJS.Workbook();
   try {
@@ -205,8 +233,9 @@ async function readWorkbook(file: Buffer): Promise<FileRow[]> {
   const sheet = workbook.worksheets[0];
   if (!sheet) throw refuse('The workbook has no sheets.');
   const rows: FileRow[] = [];
-  // Shared strings are stored once and may be used by every cell: the text read is bounded as it
-  // is read, never by the file's size (a 60 kB workbook can name one 5 MB string 10,000 times).
+  // The text the reader built was bounded before it ran (checkWorkbookShape). But shared strings are
+  // stored once and may be used by every cell: the text copied out of them is bounded again as it
+  // is read (a 60 kB workbook can name one 30 kB string 2,000 times), by the same limits.
   let text = 0;
   sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
     // cellCount is the column of the row's last cell, known before any empty cell is made: the
@@ -215,15 +244,9 @@ async function readWorkbook(file: Buffer): Promise<FileRow[]> {
     const cells = Array.from({ length: row.cellCount }, () => '');
     row.eachCell((cell, column) => {
       const value = cellText(cell.value, cell.address);
-      if (value.length > IMPORT_MAX_CELL_TEXT)
-        throw refuse(
-          `Cell ${cell.address} holds more than ${IMPORT_MAX_CELL_TEXT.toLocaleString('en')} characters, more than Excel itself keeps in a cell. Correct it and upload the file again.`,
-        );
+      if (value.length > IMPORT_MAX_CELL_TEXT) throw cellTooLong(cell.address);
       text += value.length;
-      if (text > IMPORT_MAX_TEXT)
-        throw refuse(
-          `The sheet holds more than ${IMPORT_MAX_TEXT.toLocaleString('en')} characters of text; at most that can be imported at once. Save only the columns you need, or split it, and import each part.`,
-        );
+      if (text > IMPORT_MAX_TEXT) throw tooMuchText();
       cells[column - 1] = value;
     });
     if (cells.some((c) => c.trim() !== '')) rows.push({ row: rowNumber, cells });

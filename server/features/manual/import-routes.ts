@@ -3,6 +3,7 @@ import { importConfirmBody, importPreviewBody, IMPORT_MAX_BYTES } from '../../..
 import { teamKey } from '../../identity/middleware.js';
 import { Problem } from '../../platform/problem.js';
 import { caller } from '../../platform/request-context.js';
+import { GateBusy } from '../../platform/work-gate.js';
 import { recordRead } from '../shared/audit-trail.js';
 import type { ApiDeps, Endpoints } from '../shared/deps.js';
 import { confirmImport, previewImport, receiveFile } from './import-service.js';
@@ -54,7 +55,11 @@ export function importRoutes(ep: Endpoints, deps: ApiDeps): void {
   // those it creates are named when the import is confirmed), before the answer goes out.
   ep.post(`${base}/file`, { audit: 'PatientDetailsEdit', access: 'owner' }, async (req, res) => {
     const body = await readFile(req, res);
-    const received = await receiveFile(deps, uploads, owner(req), fileNameOf(req), body);
+    const received = await receiveFile(deps, uploads, owner(req), fileNameOf(req), body).catch((err: unknown) => {
+      // Another workbook is being read (import-file's gate): 503, and when to try again.
+      if (err instanceof GateBusy) res.setHeader('Retry-After', String(err.retryAfterSeconds));
+      throw err;
+    });
     await recordRead(deps.store.audit, 'PatientDetailsEdit');
     res.json(received);
   });

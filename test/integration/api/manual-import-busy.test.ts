@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WORKBOOK_READS_AT_ONCE, workbookReads } from '../../../server/features/manual/import-file';
+import { workbook } from '../../helpers/import-files';
+import { cast, startTestServer, type TestServer } from '../../helpers/test-server';
+
+/**
+ * Workbooks are read a few at a time per process: an upload that finds every place taken is
+ * answered at once, 503 with Retry-After, and is never queued; CSV files pass meanwhile, and the
+ * places are given back however a read ends.
+ */
+let server: TestServer;
+let base: string;
+let token: string;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  const { team, owner } = cast(server.info);
+  base = `/api/teams/${team.id}`;
+  expect((await server.api(owner, 'PUT', `${base}/connection`, { mode: 'manual' })).status).toBe(200);
+  token = await server.tokenFor(owner);
+});
+afterAll(() => server?.stop());
+
+const upload = (file: Buffer, name: string) =>
+  fetch(`${server.url}${base}/manual-import/file`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream', 'x-file-name': encodeURIComponent(name) },
+    body: new Uint8Array(file),
+  });
+
+/** Takes every place of the gate, as workbooks being read would, until `release` is called. */
+function takeEveryPlace() {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const reads = Array.from({ length: WORKBOOK_READS_AT_ONCE }, () => workbookReads.run(() => released));
+  return { release: async () => (release(), await Promise.all(reads)) };
+}
+
+describe('reading workbooks a few at a time', () => {
+  it('answers an upload that finds every place taken with 503 and Retry-After, at once, and reads it when a place is free', async () => {
+    const file = await workbook([['Name'], ['Ada Lovelace']]);
+    const held = takeEveryPlace();
+    try {
+      const started = performance.now();
+      const busy = await upload(file, 'ward.xlsx');
+      expect(busy.status).toBe(503);
+      expect(busy.headers.get('retry-after')).toBe('5');
+      expect(await busy.json()).toMatchObject({
+        code: 'too_much_contention',
+        message: 'Another Excel workbook is being read right now. Try again in a few seconds (or save the file as CSV UTF-8 and upload that).',
+      });
+      expect(performance.now() - started).toBeLessThan(5_000);
+      // A CSV file is not held back by workbooks being read.
+      expect((await upload(Buffer.from('Name\nAda Lovelace\n'), 'ward.csv')).status).toBe(200);
+    } finally {
+      await held.release();
+    }
+    expect(workbookReads.running).toBe(0);
+    const read = await upload(file, 'ward.xlsx');
+    expect(read.status).toBe(200);
+    expect(read.headers.get('retry-after')).toBeNull();
+    expect(await read.json()).toMatchObject({ rowCount: 1, columns: ['Name'] });
+  });
+
+  it('gives the place back when a workbook is refused or cannot be read', async () => {
+    const refused = await upload(Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(200, 1)]), 'broken.xlsx');
+    expect(refused.status).toBe(400);
+    const wide = await workbook([], (sheet) => (sheet.getCell('XFD1').value = 'x'));
+    expect((await upload(wide, 'wide.xlsx')).status).toBe(400);
+    expect(workbookReads.running).toBe(0);
+    // As many uploads at once as there are places are all read.
+    const file = await workbook([['Name'], ['Grace Hopper']]);
+    const answers = await Promise.all(Array.from({ length: WORKBOOK_READS_AT_ONCE }, () => upload(file, 'ward.xlsx')));
+    expect(answers.map((a) => a.status)).toEqual(Array(WORKBOOK_READS_AT_ONCE).fill(200));
+    expect(workbookReads.running).toBe(0);
+  });
+});
