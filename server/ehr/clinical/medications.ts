@@ -3,7 +3,8 @@ import { fhirIdSyntax } from '../../../contract/id-syntax.js';
 import { medicationGroup, medicationGroups } from '../../../contract/plain-constants.js';
 import { providerResourceName } from '../adapters/patient.js';
 import { containedResource } from '../contained.js';
-import { isObject, objects, str, strings, type JsonObject } from '../json.js';
+import { isObject, objects, str, type JsonObject } from '../json.js';
+import { dosageText } from './dosage.js';
 import { firstCode } from './records.js';
 import type { CoverageView, MedicationView } from './types.js';
 import {
@@ -20,7 +21,7 @@ import {
   statusCode,
   when,
 } from './values.js';
-import { qualifiedMark } from '../modifiers.js';
+import { qualifiedByEhr, qualifiedMark } from '../modifiers.js';
 
 const MEDICATION_TYPES = new Set(['MedicationOrder', 'MedicationRequest', 'MedicationStatement']);
 
@@ -111,46 +112,122 @@ function statementMark(r: JsonObject, status: string | null, now: number): strin
 }
 
 /**
- * An order is given only while its schedule lasts: Timing.repeat.bounds[x] of each
- * `dosageInstruction[].timing` (DSTU2 MedicationOrder: `boundsPeriod`, `boundsQuantity` (a
- * Duration), `boundsRange`; STU3 and R4 MedicationRequest Dosage.timing: `boundsPeriod`,
- * `boundsDuration`, `boundsRange`). The order has ended when it has instructions and every one of
- * them is bounded by a schedule that has ended; an instruction without bounds (or with bounds that
- * cannot be read) keeps the order going, so does an order without instructions.
+ * An `active` order (DSTU2 MedicationOrder, STU3/R4 MedicationRequest) whose schedule has not begun
+ * (dosingNotBegun: Timing.repeat.boundsPeriod.start still to come) reads `intended`, as an `active`
+ * statement not yet begun does (statementMark): current, marked "(intended)", never a drug being
+ * given now. A `plan` keeps its own mark; null otherwise (the status as sent).
  */
-function dosingEnded(r: JsonObject, now: number): boolean {
-  const instructions = objects(r.dosageInstruction);
-  // STU3/R4 authoredOn, DSTU2 dateWritten: where a schedule given as a length starts.
-  const written = str(r.authoredOn) ?? str(r.dateWritten);
-  return instructions.length > 0 && instructions.every((d) => scheduleEnded(d, written, now));
+function orderMark(r: JsonObject, status: string | null, intent: string | null, now: number): string | null {
+  if (r.resourceType !== 'MedicationOrder' && r.resourceType !== 'MedicationRequest') return null;
+  return status === 'active' && intent !== 'plan' && dosingNotBegun(r, now) ? 'intended' : null;
 }
 
 /**
- * Whether one instruction's schedule has passed by `now`, by its bounds or by its count of doses.
+ * An order is given only while its schedule lasts: Timing.repeat.bounds[x] of each
+ * `dosageInstruction[].timing` (DSTU2 MedicationOrder: `boundsPeriod`, `boundsQuantity` (a
+ * Duration), `boundsRange`; STU3 and R4 MedicationRequest Dosage.timing: `boundsPeriod`,
+ * `boundsDuration`, `boundsRange`), and its number of doses (Timing.repeat.count). The order has
+ * ended when it has instructions and every one of them has ended (instructionEnds); an instruction
+ * without bounds (or with bounds that cannot be read) keeps the order going, so does an order
+ * without instructions.
+ */
+function dosingEnded(r: JsonObject, now: number): boolean {
+  const ends = instructionEnds(r);
+  return ends.length > 0 && ends.every((end) => end <= now);
+}
+
+/**
+ * When each dosage instruction of an order ends (ms; Infinity: open or not known).
+ * Dosage.sequence (STU3 https://hl7.org/fhir/STU3/dosage-definitions.html#Dosage.sequence, R4
+ * https://hl7.org/fhir/R4/dosage-definitions.html#Dosage.sequence): "the order in which the dosage
+ * instructions should be applied or interpreted"; instructions of different numbers run one after
+ * another (a taper: 40 mg for 5 days, then 20 mg for 5 days), instructions of the same number run
+ * together. So a length (instructionEnd) is timed from when the order was written (STU3/R4
+ * `authoredOn`, DSTU2 `dateWritten`) only for the first group; each later group starts when the
+ * one before it ends, the longest of its instructions (one that never ends, or whose end is not
+ * known, leaves every later group's start unknown). When that order is not known (several
+ * instructions, some or all without `sequence`; every DSTU2 MedicationOrder with several, as DSTU2
+ * has no Dosage.sequence) no instruction is timed from a length: only an absolute
+ * `boundsPeriod.end` ends one, never lengths read as if all began when the order was written. An
+ * order of one instruction has nothing to order: it starts when written.
+ */
+function instructionEnds(r: JsonObject): number[] {
+  const instructions = objects(r.dosageInstruction);
+  const writtenText = str(r.authoredOn) ?? str(r.dateWritten);
+  const written = writtenText === undefined ? null : latestMs(writtenText);
+  const groups = sequenceGroups(r, instructions);
+  if (groups === null) return instructions.map((d) => absoluteEnd(repeatOf(d)));
+  const ends: number[] = [];
+  let start: number | null = written;
+  for (const group of groups) {
+    const groupEnds = group.map((d) => instructionEnd(repeatOf(d), start));
+    ends.push(...groupEnds);
+    const last = Math.max(...groupEnds);
+    start = Number.isFinite(last) ? last : null;
+  }
+  return ends;
+}
+
+/** Instructions by Dosage.sequence, ascending (instructionEnds); null when their order is not known. */
+function sequenceGroups(r: JsonObject, instructions: JsonObject[]): JsonObject[][] | null {
+  if (instructions.length <= 1) return [instructions];
+  const sequences = instructions.map((d) => numberOf(d.sequence));
+  if (r.resourceType === 'MedicationOrder' || sequences.some((n) => n === undefined)) return null;
+  const groups = new Map<number, JsonObject[]>();
+  instructions.forEach((d, i) => {
+    const n = sequences[i]!;
+    groups.set(n, [...(groups.get(n) ?? []), d]);
+  });
+  return [...groups.entries()].sort(([a], [b]) => a - b).map(([, group]) => group);
+}
+
+const repeatOf = (dosage: JsonObject): JsonObject => {
+  const timing = isObject(dosage.timing) ? dosage.timing : {};
+  return isObject(timing.repeat) ? timing.repeat : {};
+};
+
+/** An instruction's `boundsPeriod.end`, at the latest moment it can mean (a date lasts its whole day: Period.end); Infinity without one. */
+function absoluteEnd(repeat: JsonObject): number {
+  const bounds = isObject(repeat.boundsPeriod) ? repeat.boundsPeriod : undefined;
+  const end = bounds ? str(bounds.end) : undefined;
+  return (end === undefined ? null : latestMs(end)) ?? Infinity;
+}
+
+/**
+ * When one instruction's schedule ends, starting no earlier than `from` (instructionEnds; null:
+ * not known), by its bounds or by its count of doses, whichever ends first (Infinity: neither).
  * `boundsPeriod`: its end, a date alone lasting that whole day (Period, every version). A length
  * (`boundsDuration`, DSTU2 `boundsQuantity`; of a `boundsRange` its `high`, the longest it may
- * last): counted from when the order was written, at the latest moment that can mean (the end of
- * its day, in every zone, when only the date is given: contract/fhir-time.ts `latestMs`), and only
- * when both are given. `count` ("a total count of the desired number of repetitions across the
- * duration of the entire timing specification", Timing.repeat.count in DSTU2, STU3 and R4; STU3 and
- * R4 `countMax` the most): that many doses at `frequency` per `period` last count / frequency
- * periods (the longest reading: `countMax`, `periodMax`, the lower `frequency`), counted from the
- * later of when the order was written and its `boundsPeriod.start`. Either one over ends it.
+ * last): counted from `from`, the latest moment it can mean (the end of its day, in every zone,
+ * when only the date is given: contract/fhir-time.ts `latestMs`). `count` ("a total count of the
+ * desired number of repetitions across the duration of the entire timing specification",
+ * Timing.repeat.count in DSTU2, STU3 and R4; STU3 and R4 `countMax` the most): that many doses at
+ * `frequency` per `period` last count / frequency periods (the longest reading: `countMax`,
+ * `periodMax`, the lower `frequency`), counted from the later of `from` and its `boundsPeriod.start`.
  */
-function scheduleEnded(dosage: JsonObject, written: string | undefined, now: number): boolean {
-  const timing = isObject(dosage.timing) ? dosage.timing : {};
-  const repeat = isObject(timing.repeat) ? timing.repeat : {};
-  const start = written === undefined ? null : latestMs(written);
+function instructionEnd(repeat: JsonObject, from: number | null): number {
   const doses = dosesLastMs(repeat);
   const bounds = isObject(repeat.boundsPeriod) ? repeat.boundsPeriod : undefined;
   const boundsStart = bounds ? str(bounds.start) : undefined;
-  const dosesFrom = Math.max(start ?? -Infinity, (boundsStart === undefined ? null : latestMs(boundsStart)) ?? -Infinity);
-  if (doses !== null && Number.isFinite(dosesFrom) && dosesFrom + doses <= now) return true;
-  if (bounds) return periodEnded(bounds, now);
+  const dosesFrom = Math.max(from ?? -Infinity, (boundsStart === undefined ? null : latestMs(boundsStart)) ?? -Infinity);
+  const byDoses = doses !== null && Number.isFinite(dosesFrom) ? dosesFrom + doses : Infinity;
+  if (bounds) return Math.min(byDoses, absoluteEnd(repeat));
   const range = isObject(repeat.boundsRange) ? repeat.boundsRange : {};
   const length = [repeat.boundsDuration, repeat.boundsQuantity, range.high].find(isObject);
   const lasts = length ? durationMs(length) : null;
-  return start !== null && lasts !== null && start + lasts <= now;
+  return Math.min(byDoses, from !== null && lasts !== null ? from + lasts : Infinity);
+}
+
+/**
+ * An order not yet begun: every instruction of its first sequence group (instructionEnds; all of
+ * them when their order is not known) has a schedule whose start is still to come
+ * (Timing.repeat.boundsPeriod.start, DSTU2, STU3 and R4, after now at the earliest moment it can
+ * mean: periodNotBegun). Later groups follow the first, so none of them has begun either.
+ */
+function dosingNotBegun(r: JsonObject, now: number): boolean {
+  const instructions = objects(r.dosageInstruction);
+  const first = (sequenceGroups(r, instructions) ?? [instructions])[0] ?? [];
+  return first.length > 0 && first.every((d) => periodNotBegun(repeatOf(d).boundsPeriod, now));
 }
 
 /** How long a schedule of `count` doses lasts (see scheduleEnded); null without a count, a period and its unit. */
@@ -211,7 +288,7 @@ export function readMedications(resources: JsonObject[], included: MedicationInd
       const currentByStatus = medicationIsCurrent(r, medicationGroup({ status: stated, ...modifiers }));
       // A record current by its status whose end has passed reads `ended`; one already history keeps its status.
       const ended = currentByStatus && hasEnded(r, now);
-      const status = ended ? ENDED : (statementMark(r, stated, now) ?? stated);
+      const status = ended ? ENDED : (statementMark(r, stated, now) ?? orderMark(r, stated, intent, now) ?? stated);
       const name = medicationName(r, included);
       const view: MedicationView = {
         kind: r.resourceType === 'MedicationStatement' ? 'statement' : 'order',
@@ -230,7 +307,7 @@ export function readMedications(resources: JsonObject[], included: MedicationInd
           referenceDisplay(requester.agent) ??
           referenceDisplay(r.requester) ??
           referenceDisplay(r.informationSource),
-        ...qualifiedMark(r, ['dosageInstruction', 'dosage']),
+        ...(qualifiedByEhr(r, ['dosageInstruction', 'dosage']) || medicationQualified(r, included) ? { qualified: true as const } : {}),
       };
       return { resource: r, view };
     });
@@ -364,6 +441,17 @@ function referencedMedication(r: JsonObject, included: MedicationIndex): JsonObj
   return included.get(local) ?? included.get(medicationKey(target) ?? '');
 }
 
+/**
+ * Whether the Medication a record refers to (contained `#id`, or read from the EHR: referencedMedication)
+ * is qualified by the EHR: a modifierExtension or implicitRules on it, or on its `ingredient`
+ * (STU3, R4) or `product` (DSTU2) (extensibility.html "modifierExtension", DSTU2, STU3, R4: it
+ * changes what the drug is). The record is then marked "check in EHR", as its own modifier would.
+ */
+function medicationQualified(r: JsonObject, included: MedicationIndex): boolean {
+  const medication = referencedMedication(r, included);
+  return medication !== undefined && qualifiedByEhr(medication, ['ingredient', 'product']);
+}
+
 function medicationCode(r: JsonObject, included: MedicationIndex): string | null {
   const own = firstCode(r.medicationCodeableConcept);
   if (own) return own;
@@ -424,130 +512,6 @@ function ingredientNames(medication: JsonObject, owner: JsonObject): string | nu
 }
 
 /**
- * Each dosage instruction's words, joined with "; ": its `text` (DSTU2 and later
- * `dosageInstruction[].text`, a statement's `dosage[].text`), else what its structure states
- * (dosageFromStructure), so a dose the record gives is never shown blank.
- */
-function dosageText(r: JsonObject): string | null {
-  const texts = [...objects(r.dosageInstruction), ...objects(r.dosage)]
-    .map((d) => str(d.text) ?? dosageFromStructure(d))
-    .filter((t): t is string => t !== undefined && t !== null);
-  return texts.length > 0 ? texts.join('; ') : null;
-}
-
-/**
- * An instruction without text in words from its structure: dose, rate, route, schedule, "as
- * needed", e.g. "5000 U SC every 8 h". The dose: R4 Dosage.doseAndRate[].dose[x], STU3
- * Dosage.dose[x], DSTU2 MedicationOrder.dosageInstruction.dose[x] (each `doseQuantity` or
- * `doseRange`), DSTU2 MedicationStatement.dosage.quantity[x]; the rate likewise (R4
- * doseAndRate[].rate[x], STU3 and DSTU2 rate[x]: `rateQuantity`, `rateRatio`, `rateRange`). The
- * route: `route` (every version), in words only. Null when none of these is stated.
- */
-function dosageFromStructure(d: JsonObject): string | null {
-  const doseAndRate = objects(d.doseAndRate);
-  const doses = [d, ...doseAndRate].flatMap((x) => {
-    const dose = quantityText(x.doseQuantity) ?? rangeText(x.doseRange) ?? quantityText(x.quantityQuantity) ?? rangeText(x.quantityRange);
-    return dose ? [dose] : [];
-  });
-  const rates = [d, ...doseAndRate].flatMap((x) => {
-    const rate = quantityText(x.rateQuantity) ?? ratioText(x.rateRatio) ?? rangeText(x.rateRange);
-    return rate ? [`at ${rate}`] : [];
-  });
-  const words = [doses.join(' or '), ...rates, conceptText(d.route, false), timingText(d.timing), asNeededText(d)].filter(Boolean);
-  return words.length > 0 ? words.join(' ') : null;
-}
-
-/** A SimpleQuantity as "5000 U" (its unit, else its code); null without a value. */
-function quantityText(q: unknown): string | null {
-  const value = isObject(q) ? numberOf(q.value) : undefined;
-  if (!isObject(q) || value === undefined) return null;
-  return [String(value), str(q.unit) ?? str(q.code)].filter(Boolean).join(' ');
-}
-
-/** A Range as "1–2 tablet", "at least 1 tablet", "up to 2 tablet". */
-function rangeText(range: unknown): string | null {
-  if (!isObject(range)) return null;
-  const [low, high] = [quantityText(range.low), quantityText(range.high)];
-  if (low && high) {
-    const lowUnit = isObject(range.low) ? (str(range.low.unit) ?? str(range.low.code)) : undefined;
-    const highUnit = isObject(range.high) ? (str(range.high.unit) ?? str(range.high.code)) : undefined;
-    return lowUnit === highUnit ? `${numberOf((range.low as JsonObject).value)}–${high}` : `${low}–${high}`;
-  }
-  return low ? `at least ${low}` : high ? `up to ${high}` : null;
-}
-
-/** A Ratio as "100 mL/1 h" (a denominator of 1 unit written as the unit alone: "100 mL/h"). */
-function ratioText(ratio: unknown): string | null {
-  if (!isObject(ratio)) return null;
-  const numerator = quantityText(ratio.numerator);
-  const denominator = quantityText(ratio.denominator);
-  if (!numerator) return null;
-  if (!denominator) return numerator;
-  return `${numerator}/${denominator.replace(/^1 (?=\S)/, '')}`;
-}
-
-/**
- * Timing.repeat in words (DSTU2, STU3, R4): frequency (and frequencyMax) per period (and periodMax)
- * in periodUnit ("every 8 h", "2 times every 1 d", "1–2 times every 4–6 h"), `when` (EventTiming,
- * "before meals"), `timeOfDay` (STU3, R4: "at 08:00"), `dayOfWeek` (STU3, R4); else Timing.code's
- * words or code ("BID").
- */
-const EVENT_TIMING: Readonly<Record<string, string>> = {
-  HS: 'at bedtime',
-  WAKE: 'on waking',
-  C: 'with meals',
-  CM: 'with breakfast',
-  CD: 'with lunch',
-  CV: 'with dinner',
-  AC: 'before meals',
-  ACM: 'before breakfast',
-  ACD: 'before lunch',
-  ACV: 'before dinner',
-  PC: 'after meals',
-  PCM: 'after breakfast',
-  PCD: 'after lunch',
-  PCV: 'after dinner',
-  MORN: 'in the morning',
-  AFT: 'in the afternoon',
-  EVE: 'in the evening',
-  NIGHT: 'at night',
-};
-function timingText(timing: unknown): string | null {
-  if (!isObject(timing)) return null;
-  const repeat = isObject(timing.repeat) ? timing.repeat : {};
-  const words: string[] = [];
-  const period = numberOf(repeat.period);
-  const unit = str(repeat.periodUnit) ?? str(repeat.periodUnits);
-  if (period !== undefined && unit) {
-    const frequency = numberOf(repeat.frequency) ?? 1;
-    const frequencyMax = numberOf(repeat.frequencyMax);
-    const periodMax = numberOf(repeat.periodMax);
-    const times = frequencyMax !== undefined ? `${frequency}–${frequencyMax} times ` : frequency !== 1 ? `${frequency} times ` : '';
-    words.push(`${times}every ${periodMax !== undefined ? `${period}–${periodMax}` : period} ${unit}`);
-  }
-  const events = strings(repeat.when).map((w) => EVENT_TIMING[w] ?? w);
-  if (events.length > 0) words.push(events.join(', '));
-  const times = strings(repeat.timeOfDay).map((t) => t.replace(/^(\d{2}:\d{2}):00$/, '$1'));
-  if (times.length > 0) words.push(`at ${times.join(', ')}`);
-  const days = strings(repeat.dayOfWeek);
-  if (days.length > 0) words.push(`on ${days.join(', ')}`);
-  const schedule = words.length > 0 ? words.join(' ') : (conceptText(timing.code, false) ?? conceptCodes(timing.code)[0] ?? null);
-  // Timing.repeat.count (STU3 and R4 also countMax): how many doses in all.
-  const count = numberOf(repeat.count);
-  const countMax = numberOf(repeat.countMax);
-  const range = countMax !== undefined && countMax !== count ? `${count}–${countMax}` : `${count}`;
-  const doses = count === undefined ? null : `${range} ${range === '1' ? 'dose' : 'doses'}`;
-  return doses === null ? schedule : schedule ? `${schedule}, ${doses}` : doses;
-}
-
-/** Dosage.asNeeded[x] (DSTU2, STU3, R4): "as needed", or "as needed for" its reason. */
-function asNeededText(d: JsonObject): string | null {
-  const reason = conceptText(d.asNeededCodeableConcept, false);
-  if (reason) return `as needed for ${reason}`;
-  return d.asNeededBoolean === true || isObject(d.asNeededCodeableConcept) ? 'as needed' : null;
-}
-
-/**
  * Coverage statuses that are not in force (fm-status, STU3 and R4; DSTU2 Coverage has no status):
  * `cancelled`, `draft` and `entered-in-error`. A coverage is current when its status is none of them
  * and now lies within its period (an end date includes that whole day; no end: ongoing).
@@ -563,6 +527,9 @@ function coverageIsCurrent(status: string | null, period: JsonObject, now: numbe
  * Coverage: DSTU2 flat plan/group/issuer, STU3 `grouping` + `payor`, R4 `class[]` + `payor`. `payers`
  * names reference-only payer Organizations, read after the batches (unnamedPayors), by the key
  * payerKey gives; `base`, the EHR's (ctx.server.base), finds those given by an absolute URL on it.
+ * Sorted by Coverage.order (STU3, R4: "the order of applicability of this coverage relative to
+ * other coverages which are currently in force", 1 the primary) ascending, coverages without one
+ * after those with one; then newest `period.start` first. DSTU2 has no order (its `sequence` counts renewals).
  */
 export function readCoverage(
   resources: JsonObject[],
@@ -572,7 +539,9 @@ export function readCoverage(
 ): CoverageView[] {
   return resources
     .filter((r) => r.resourceType === 'Coverage')
-    .map((r): CoverageView => {
+    .map((r) => ({ r, order: numberOf(r.order) ?? Infinity }))
+    .sort((a, b) => a.order - b.order || newestFirst(when(periodOf(a.r).start), when(periodOf(b.r).start)))
+    .map(({ r }): CoverageView => {
       const grouping = isObject(r.grouping) ? r.grouping : {};
       const period = isObject(r.period) ? r.period : {};
       const subscriberId = isObject(r.subscriberId) ? str(r.subscriberId.value) : str(r.subscriberId);
@@ -590,9 +559,10 @@ export function readCoverage(
         current: coverageIsCurrent(status, period, now),
         ...qualifiedMark(r, ['class', 'grouping']),
       };
-    })
-    .sort((a, b) => newestFirst(a.periodStart, b.periodStart));
+    });
 }
+
+const periodOf = (r: JsonObject): JsonObject => (isObject(r.period) ? r.period : {});
 
 /**
  * Self-pay: Coverage.type coded `pay` of the coverage-selfpay code system (STU3

@@ -145,14 +145,16 @@ describe.each(releases)('an order whose dosing schedule has ended (%s)', (releas
     ],
     ['a count without a period', { count: 3 }, '2020-01-01T00:00:00Z', true],
     [
+      // Not begun (boundsPeriod.start to come): current, and `intended`, as a statement not yet begun (medications-truth-taper).
       '3 doses a day for a course starting next week',
       { count: 3, period: 1, periodUnit: 'd', boundsPeriod: { start: '2026-06-22' } },
       '2026-06-01T00:00:00Z',
       true,
+      'intended',
     ],
-  ] as [string, JsonObject, string, boolean][])('a number of doses (Timing.repeat.count): %s', (_, repeat, date, current) => {
+  ] as [string, JsonObject, string, boolean, string?][])('a number of doses (Timing.repeat.count): %s', (_, repeat, date, current, status) => {
     const view = read(order(release, 'Cefazolin 1 g', { ...written(release, date), dosageInstruction: [{ timing: { repeat } }] }));
-    expect(view).toMatchObject({ current, status: current ? 'active' : 'ended' });
+    expect(view).toMatchObject({ current, status: status ?? (current ? 'active' : 'ended') });
   });
 
   it('says the number of doses in the dosage written from its structure', () => {
