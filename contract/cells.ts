@@ -67,6 +67,24 @@ export const qualified = z.literal(true).optional();
 export const preliminary = z.literal(true).optional();
 
 /**
+ * Observation.status `unknown` (observation-status in DSTU2, STU3 and R4: "the authoring system does
+ * not know which of the status values currently applies"): the EHR cannot say whether the reading is
+ * final, preliminary or withdrawn. It is shown, marked as a preliminary one is ("status unknown" beside
+ * the value), never as a plain result. Absent otherwise.
+ */
+export const statusUnknown = z.literal(true).optional();
+
+/**
+ * The value of a reading the EHR recorded but the app cannot read (Observation.value[x] not a Quantity
+ * with a number: valueString "148", valueCodeableConcept, a Quantity without `value` or with an
+ * unknown comparator, no value at all; DSTU2, STU3 and R4): `value` null. Such a reading is its kind's
+ * latest only when the kind has no reading that can be read, and the cell then reads "not available",
+ * never "none recorded": the EHR has a record of it. Never in a trend.
+ */
+export const unreadableMeasurement = z.object({ value: z.null(), unit: z.literal(''), comparator: z.never().optional() });
+export type UnreadableMeasurement = z.infer<typeof unreadableMeasurement>;
+
+/**
  * What the EHR itself says of the reading (Observation.interpretation, HL7 v2 table 0078 codes:
  * H/HU high, HH critical high, L/LU low, LL critical low, A abnormal, AA critical abnormal; the
  * most severe when it gives several; server/ehr/clinical/interpretation.ts). Absent for N (normal),
@@ -75,17 +93,33 @@ export const preliminary = z.literal(true).optional();
  */
 export const interpretation = z.enum(VITAL_INTERPRETATIONS).optional();
 
-/** A vital sign's latest reading in a list cell (the column names the kind). Null time: the EHR gave none. */
-export const vitalValue = z.object({ time: when.nullable(), value: measurement, qualified, preliminary, interpretation });
+/**
+ * A vital sign's latest reading in a list cell (the column names the kind). `time`: when the value
+ * holds, Observation.effective[x] (for an effectivePeriod its end, else its start: server/ehr/clinical/vitals.ts);
+ * null when the EHR gave none.
+ */
+export const vitalValue = z.object({
+  time: when.nullable(),
+  value: z.union([measurement, unreadableMeasurement]),
+  qualified,
+  preliminary,
+  statusUnknown,
+  interpretation,
+});
 export type VitalValue = z.infer<typeof vitalValue>;
 
-/** Blood pressure's latest reading: systolic and diastolic, either may be missing. */
+/**
+ * Blood pressure's latest reading: systolic and diastolic, either may be missing; both null: a
+ * pressure the EHR recorded that cannot be read ("not available", as unreadableMeasurement). Halves in
+ * different units (one not converted to mmHg) are never shown as one pair under one unit.
+ */
 export const bloodPressureValue = z.object({
   time: when.nullable(),
   systolic: measurement.nullable(),
   diastolic: measurement.nullable(),
   qualified,
   preliminary,
+  statusUnknown,
   interpretation,
 });
 export type BloodPressureValue = z.infer<typeof bloodPressureValue>;

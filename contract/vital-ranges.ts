@@ -151,6 +151,20 @@ export function unitBlocksFlag(kind: string, unit: string | null | undefined, ad
   return asTableUnit(unit) !== VITAL_RANGES[kind as FlaggedVital].unit;
 }
 
+/**
+ * Whether a blood pressure's two halves are in different units: one the server did not convert to
+ * mmHg (server/ehr/clinical/units.ts converts kPa and Pa; `cm[H2O]` is left out on purpose), or the
+ * halves of a standalone systolic and diastolic Observation pair (each its own Quantity.unit/code,
+ * DSTU2, STU3 and R4). Such a pair is never shown as one value under one unit ("120/10 mmHg"): each
+ * half keeps its unit, the cell says the units differ, and the app gives no flag.
+ */
+export function pressureUnitsDiffer(systolic: { unit?: unknown } | null | undefined, diastolic: { unit?: unknown } | null | undefined): boolean {
+  if (!systolic || !diastolic) return false;
+  return (
+    asTableUnit(typeof systolic.unit === 'string' ? systolic.unit : null) !== asTableUnit(typeof diastolic.unit === 'string' ? diastolic.unit : null)
+  );
+}
+
 /** The flag of a value: low, high, critical low, critical high, or null (in range, or not flagged). */
 export const vitalFlag = (
   kind: string,

@@ -3,10 +3,12 @@ import type { When } from '../../contract/ids';
 import { allColumns } from './columns';
 import { authorText, codeLabel, exactNumberText, fhirTimeText, numberText } from './format';
 import { isUnconfirmed } from '../../contract/plain-constants';
+import { placeParts, type PlaceWords } from '../../contract/location-text';
 import {
   isComparator,
   isStale,
   moreSevereOfEhr,
+  pressureUnitsDiffer,
   unitBlocksFlag,
   vitalBand,
   type Comparator,
@@ -43,6 +45,8 @@ export interface CellDisplay {
   qualified?: boolean;
   /** A vital sign the EHR has not made final (contract `preliminary`): its text says "preliminary". */
   preliminary?: boolean;
+  /** A vital sign whose status the EHR does not know (contract `statusUnknown`): its text says "status unknown". */
+  statusUnknown?: boolean;
   /** What the EHR sent, when the value shown was rounded or converted (for the details). */
   source?: string;
   /**
@@ -124,10 +128,15 @@ function vitalMarks(kind: string, m: ShownMeasurement | null, v: Json, now: numb
 }
 /**
  * A vital sign's text, with "(preliminary)" after the value when the EHR says the reading is not
- * final yet (contract `preliminary`, Observation.status): in words, in the list and the details alike.
+ * final yet (contract `preliminary`, Observation.status), and "(status unknown)" when the EHR does not
+ * know its status (contract `statusUnknown`, Observation.status `unknown`): in words, in the list and the details alike.
  */
 const vitalText = (text: string, v: Json) =>
-  v.preliminary === true ? { text: `${text} (${codeLabel('preliminary')})`, preliminary: true } : { text };
+  v.preliminary === true
+    ? { text: `${text} (${codeLabel('preliminary')})`, preliminary: true }
+    : v.statusUnknown === true
+      ? { text: `${text} (${t('vital.statusUnknown')})`, statusUnknown: true }
+      : { text };
 /**
  * A reading of a flagged kind (`flagKind`: the systolic for a pressure) in a unit the ranges are not
  * written in: its text says it is not flagged because of its unit, in words, in the list and the details.
@@ -177,39 +186,23 @@ function listText(items: string[]): CellDisplay {
   return { text: `${items.slice(0, LIST_CELL_ITEMS).join(', ')} ${t('value.more', { count: items.length - LIST_CELL_ITEMS })}`, full };
 }
 
-// The words the server reads a room or bed from (server/ehr/clinical/encounter.ts ROOM, BED: "Room 412", "Rm. 4B", "Bed: 2");
-// a room word right after another word is part of a place's name ("Operating Room 3"), never split from it.
-const ROOM_OR_BED = /(?:(?<![A-Za-z][A-Za-z'-]*\s+)\b(?:room|rm)|\b(?:bed|bd))\b\.?(?:\s*[:#]\s*|\s+)[A-Za-z0-9][\w-]*/gi;
-/** A room the server gives by its whole name ("Operating Room 3", a room's own display): shown as it is, not as "Room Operating Room 3". */
-const NAMED_ROOM = /\b(?:room|rm)\b/i;
+/** The tab's words for a room and a bed, in the active language (contract/location-text.ts says the place with them). */
+const placeWords: PlaceWords = {
+  room: (room) => t('location.room', { room }),
+  bed: (bed) => t('location.bed', { bed }),
+  roomBed: (room, bed) => t('location.roomBed', { room, bed }),
+};
 /**
- * Room and bed as the text, the rest of the location (ward, unit) as the detail, which never
- * repeats a room or bed in any of the words the server reads them from ("Ward 5 Rm 12" → "Ward 5").
+ * Room and bed as the text, the rest of the location (ward, unit, widest first) as the detail, which
+ * never repeats a room or bed in any of the words the server reads them from ("Ward 5 Rm 12" →
+ * "Ward 5"): the rule of contract/location-text.ts, which the CSV says in one text.
  * A current place the EHR names nowhere (`location` '', no room or bed: a Location reference
  * without a display) gives null, so the cell reads "not available", never "none recorded".
  */
 function locationText(v: Json): CellDisplay | null {
-  const room = textOf(v.room) || null;
-  const bed = textOf(v.bed) || null;
   const location = textOf(v.location) ?? '';
-  const where =
-    room && NAMED_ROOM.test(room)
-      ? bed
-        ? `${room}, ${t('location.bed', { bed })}`
-        : room
-      : room && bed
-        ? t('location.roomBed', { room, bed })
-        : room
-          ? t('location.room', { room })
-          : bed
-            ? t('location.bed', { bed })
-            : null;
+  const { where, rest } = placeParts(location, textOf(v.room) || null, textOf(v.bed) || null, placeWords);
   if (!where) return location.trim() ? { text: location } : null;
-  const rest = location
-    .split(',')
-    .map((s) => s.replace(ROOM_OR_BED, ' ').replace(/\s+/g, ' ').trim())
-    .filter((s) => s && s !== room && s !== bed && !/^(room|rm|bed|bd)\b/i.test(s))
-    .join(', ');
   return { text: where, detail: rest || undefined };
 }
 
@@ -272,6 +265,18 @@ function valueText(column: string, v: unknown, now: number, adult: boolean): Cel
         systolic?.original || diastolic?.original
           ? `${sent(systolic)}/${sent(diastolic)} ${(systolic?.original ?? diastolic?.original)?.unit ?? ''}`.trim()
           : null;
+      // Halves in different units (pressureUnitsDiffer): each with its unit, said to differ, not flagged, sorted last.
+      if (pressureUnitsDiffer(systolic, diastolic)) {
+        const half = (m: ShownMeasurement) => withUnit(boundText(m), unitText(m.unit));
+        const text = vitalText(`${half(systolic!)}/${half(diastolic!)} (${t('vital.unitsDiffer')})`, v);
+        return {
+          ...text,
+          unitNotFlagged: true,
+          detail: shortTime(v.time) || undefined,
+          ...vitalMarks('systolic', null, v, now, source, adult),
+          ...qualifiedMark(v),
+        };
+      }
       const text = vitalText(withUnit(`${number(systolic)}/${number(diastolic)}`, unitText(systolic?.unit ?? diastolic?.unit)), v);
       return {
         ...text,

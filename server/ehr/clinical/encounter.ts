@@ -3,7 +3,7 @@ import { containedResource } from '../contained.js';
 import { isObject, objects, str, type JsonObject } from '../json.js';
 import type { EncounterView } from './types.js';
 import { conceptCodes, conceptText, newestFirst, periodEnded, statusCode, when } from './values.js';
-import { qualifiedMark } from '../modifiers.js';
+import { qualifiedByEhr, qualifiedMark } from '../modifiers.js';
 
 /** v3 ActCode IMP and its specialisations (acute, non-acute). */
 const INPATIENT = new Set(['IMP', 'ACUTE', 'NONAC']);
@@ -203,17 +203,45 @@ function classCode(value: unknown): string | null {
 }
 
 /**
+ * How wide a place is, by its physical type (location-physical-type, DSTU2/STU3/R4: `si` site and
+ * `wa` ward since STU3): 0 the widest (a jurisdiction) to 9 the narrowest (a cabinet). A place
+ * without a type is a room or bed by the words of its name ("Room 12", "Bed 3"), else of a level of
+ * its own (`place`), sorted among wards; a place with neither type nor name may be of any level (`unknown`).
+ */
+const LEVEL_RANK: Readonly<Record<string, number>> = {
+  jdn: 0,
+  rd: 1,
+  si: 1,
+  bu: 2,
+  ho: 2,
+  wi: 3,
+  lvl: 4,
+  wa: 5,
+  area: 5,
+  ve: 5,
+  place: 5,
+  unknown: 5,
+  co: 6,
+  ro: 7,
+  bd: 8,
+  ca: 9,
+};
+
+/**
  * Where the patient is now, from Encounter.location[] (DSTU2, STU3, R4 alike). An entry is current
  * when its status is `active`, or it has none, and its `period` has not ended (value set
  * encounter-location-status: `completed` is history, `planned` and `reserved` are not there yet;
  * nor is an entry whose period starts later).
- * Among current entries the patient is where the latest `period.start` puts them: an EHR that moves
- * a patient from Room 12 to Room 40 without closing Room 12 still says Room 40. Entries sharing
- * that start (ward, room and bed given together) go with it; an entry without a start cannot be
- * placed against one that has one, so undated entries count only when no current entry is dated.
- * On a tie for the room or bed, the later entry in the array wins (the list grows as the patient
- * moves). Without a current entry the encounter has no location (the history stays in the details'
- * encounters).
+ * Every current entry says where the patient is, at its own level (Location.physicalType, R4
+ * Encounter.location.physicalType: ward, room, bed…; else the room or bed words of its name): a ward
+ * entered at admission and a bed entered after a move two hours ago are both current, and both are
+ * said. The latest `period.start` only chooses between entries of one level: an EHR that moves a
+ * patient from Room 12 to Room 40 without closing Room 12 still says Room 40. Within a level an entry
+ * without a start cannot be placed against one that has one, so undated entries count only when no
+ * entry of that level is dated; entries sharing the latest start are all kept, and for the room or
+ * bed the later entry in the array wins (the list grows as the patient moves). The places are named
+ * from the widest level to the narrowest ("Ward 5 North, Room 12, Bed 3"). Without a current entry
+ * the encounter has no location (the history stays in the details' encounters).
  *
  * A place is named by the Location the Encounter holds in its own `contained` when the reference is
  * `#id` (placeOf), else by the reference's display. Room and bed come from the physical type where
@@ -222,9 +250,10 @@ function classCode(value: unknown): string | null {
  * without naming it (`location.reference`, no `display`, no contained Location with a name; this app
  * reads no Location from the EHR) is not nothing: when the patient's current place has no name at
  * all, `location` is '' (the EHR's empty name), never null, so it can be told from "no location
- * recorded".
+ * recorded". A place named from a contained Location that carries a modifierExtension (or
+ * implicitRules) marks the encounter qualified ("check in EHR", modifiers.ts).
  */
-function location(resource: JsonObject, now: number): Pick<EncounterView, 'location' | 'room' | 'bed'> {
+function location(resource: JsonObject, now: number): Pick<EncounterView, 'location' | 'room' | 'bed' | 'qualified'> {
   const current = objects(resource.location).filter(
     (l) =>
       isObject(l.location) &&
@@ -234,17 +263,24 @@ function location(resource: JsonObject, now: number): Pick<EncounterView, 'locat
       !notBegun(l.period, now),
   );
   const startOf = (l: JsonObject) => when(isObject(l.period) ? l.period.start : undefined)?.epochMs ?? null;
-  const latest = Math.max(...current.map((l) => startOf(l) ?? -Infinity));
-  const here = latest === -Infinity ? current : current.filter((l) => startOf(l) === latest);
+  const entries = current.map((entry) => {
+    const place = placeOf(entry, resource);
+    return { ...place, level: levelOf(place), start: startOf(entry) };
+  });
+  const latest = new Map<string, number>();
+  for (const e of entries) latest.set(e.level, Math.max(latest.get(e.level) ?? -Infinity, e.start ?? -Infinity));
+  // A place given by reference only, without a type, may be of any level: a move to it supersedes every older entry.
+  const unknown = latest.get('unknown') ?? -Infinity;
+  // Array order kept: within a level the later entry is the newer place.
+  const here = entries.filter((e) => (e.start ?? -Infinity) === latest.get(e.level) && (e.start ?? -Infinity) >= unknown);
   if (here.length === 0) return { location: null, room: null, bed: null };
   let room: string | null = null;
   let bed: string | null = null;
-  const places = here.map((entry) => placeOf(entry, resource));
   const displays: string[] = [];
-  for (const { name: display } of places) {
+  for (const { name: display } of [...here].sort((a, b) => LEVEL_RANK[a.level] - LEVEL_RANK[b.level])) {
     if (display && !displays.includes(display)) displays.push(display);
   }
-  for (const { name: display, physicalType } of [...places].reverse()) {
+  for (const { name: display, physicalType } of [...here].reverse()) {
     if (!display) continue;
     const physical = conceptCodes(physicalType)[0];
     // A room's or bed's own display often names what it is ("Room 412"): the number is what the cell shows beside its word.
@@ -253,21 +289,33 @@ function location(resource: JsonObject, now: number): Pick<EncounterView, 'locat
     room ??= ROOM.exec(display)?.[1] ?? null;
     bed ??= BED.exec(display)?.[1] ?? null;
   }
-  return { location: displays.join(', '), room, bed };
+  const qualified = here.some((e) => e.held !== undefined && qualifiedByEhr(e.held));
+  return { location: displays.join(', '), room, bed, ...(qualified ? { qualified: true as const } : {}) };
+}
+
+/** The level of a place (LEVEL_RANK): its physical type, else a bed or room by the words of its name, else `place`. */
+function levelOf(place: { name: string | undefined; physicalType: unknown }): string {
+  const physical = conceptCodes(place.physicalType).find((code) => Object.hasOwn(LEVEL_RANK, code));
+  if (physical) return physical;
+  if (place.name && BED.test(place.name)) return 'bd';
+  if (place.name && ROOM.test(place.name)) return 'ro';
+  return place.name ? 'place' : 'unknown';
 }
 
 /**
- * The name and physical type of one `Encounter.location` entry's place. A reference `#id` points at
- * the resource of that id in the Encounter's own `contained` (hl7.org/fhir/R4/references.html#contained,
- * the same in DSTU2 and STU3): a Location there is named by its `name`, else the reference's
- * `display`. Only this Encounter's contained resources count, never one held by another resource.
+ * The name and physical type of one `Encounter.location` entry's place, and the contained Location
+ * it is read from. A reference `#id` points at the resource of that id in the Encounter's own
+ * `contained` (hl7.org/fhir/R4/references.html#contained, the same in DSTU2 and STU3): a Location
+ * there is named by its `name`, else the reference's `display`. Only this Encounter's contained
+ * resources count, never one held by another resource.
  */
-function placeOf(entry: JsonObject, encounter: JsonObject): { name: string | undefined; physicalType: unknown } {
+function placeOf(entry: JsonObject, encounter: JsonObject): { name: string | undefined; physicalType: unknown; held: JsonObject | undefined } {
   const reference = entry.location as JsonObject;
   const held = containedResource(encounter, reference, ['Location']);
   return {
     name: str(held?.name) ?? str(reference.display),
     physicalType: entry.physicalType ?? held?.physicalType,
+    held: held ?? undefined,
   };
 }
 

@@ -11,13 +11,26 @@ import type { VitalInterpretation } from '../../../contract/vital-ranges.js';
 import { earliestMs } from '../../../contract/fhir-time.js';
 
 /**
- * Observation.status (observation-status, the same codes in DSTU2, STU3 and R4): `registered` ("no
- * result yet available"), `cancelled` and `entered-in-error` are no result and are skipped;
- * `preliminary` ("the result is not yet final") is shown, marked preliminary; `final`, `amended`,
- * `corrected` (R4), `unknown` and no status at all are shown as results.
+ * Observation.status (observation-status, the same codes in DSTU2, STU3 and R4; `corrected` from
+ * STU3): `registered` ("no result yet available"), `cancelled` and `entered-in-error` are no result
+ * and are skipped; `preliminary` ("the result is not yet final") is shown, marked preliminary;
+ * `unknown` ("the authoring system does not know which of the status values currently applies") is
+ * shown, marked "status unknown" the same way, never as a plain result; `final`, `amended`,
+ * `corrected` and no status at all are shown as results.
  */
 const SKIPPED_STATUS = new Set(['entered-in-error', 'cancelled', 'registered']);
-const preliminaryMark = (obs: JsonObject) => (obs.status === 'preliminary' ? { preliminary: true as const } : {});
+const statusMark = (obs: JsonObject) =>
+  obs.status === 'preliminary' ? { preliminary: true as const } : obs.status === 'unknown' ? { statusUnknown: true as const } : {};
+
+/**
+ * The value of a reading the EHR recorded whose value[x] the app cannot read (contract
+ * `unreadableMeasurement`): its kind reads "not available", never "none recorded", unless the kind
+ * has a reading that can be read (latestRank).
+ */
+const UNREADABLE = { value: null, unit: '' } as const;
+/** Whether a reading is one the EHR recorded but the app cannot read (a pressure with neither half). */
+const unreadable = (reading: VitalReading): boolean =>
+  reading.kind === 'bloodPressure' ? !reading.systolic && !reading.diastolic : reading.value.value === null;
 
 /**
  * Standalone systolic and diastolic Observations at most this far apart are one blood pressure:
@@ -76,24 +89,30 @@ function codeKind(obs: JsonObject): Kind | undefined {
 function readingOf(obs: JsonObject, kind: Exclude<Kind, 'systolic' | 'diastolic'>, time: When | null, warnings: Warnings): VitalReading | undefined {
   if (kind === 'bpPanel') {
     const parts = objects(obs.component).length > 0 ? components(obs, warnings) : pressureText(obs.valueString);
-    if (!parts.systolic && !parts.diastolic) {
-      warnings.add('observation_without_value');
-      return undefined;
-    }
+    // Neither pressure read: kept as a pressure the EHR recorded that cannot be read (both null).
+    if (!parts.systolic && !parts.diastolic) warnings.add('observation_without_value');
     return {
       kind: 'bloodPressure',
       time,
       systolic: parts.systolic ?? null,
       diastolic: parts.diastolic ?? null,
       ...qualifiedMark(obs, ['component']),
-      ...preliminaryMark(obs),
+      ...statusMark(obs),
       // The EHR's interpretation of the panel or of either pressure it gives: the most severe.
       ...interpretationMark(mostSevere(interpretationOf(obs.interpretation), parts.interpretation)),
     };
   }
   const value = measurement(kind, obs.valueQuantity, warnings);
+  // A value that cannot be read (value[x] not a Quantity with a number) is kept as such: the kind was recorded.
   if (!value) warnings.add('observation_without_value');
-  return value && { kind, time, value, ...qualifiedMark(obs), ...preliminaryMark(obs), ...interpretationMark(interpretationOf(obs.interpretation)) };
+  return {
+    kind,
+    time,
+    value: value ?? UNREADABLE,
+    ...qualifiedMark(obs),
+    ...statusMark(obs),
+    ...interpretationMark(interpretationOf(obs.interpretation)),
+  };
 }
 
 /**
@@ -117,6 +136,7 @@ interface Half {
   value: Measurement;
   qualified: boolean;
   preliminary: boolean;
+  statusUnknown: boolean;
   interpretation?: VitalInterpretation;
 }
 
@@ -127,7 +147,10 @@ interface Pressure {
   interpretation?: VitalInterpretation;
 }
 
-/** Readings from vital-sign Observations; unknown codes are ignored, value-less ones skipped with a warning. */
+/**
+ * Readings from vital-sign Observations; unknown codes are ignored. One whose value cannot be read is
+ * kept as unreadable (with a warning): it is its kind's latest only when nothing of the kind can be read.
+ */
 export function readVitals(observations: JsonObject[], warnings: Warnings): VitalReading[] {
   const readings: VitalReading[] = [];
   const halves: Half[] = [];
@@ -142,7 +165,9 @@ export function readVitals(observations: JsonObject[], warnings: Warnings): Vita
     }
     const value = measurement('bloodPressure', obs.valueQuantity, warnings);
     if (!value) {
+      // A half the EHR recorded that cannot be read: a pressure that cannot be read, never paired.
       warnings.add('observation_without_value');
+      readings.push({ kind: 'bloodPressure', time, systolic: null, diastolic: null, ...qualifiedMark(obs), ...statusMark(obs) });
       continue;
     }
     halves.push({
@@ -151,6 +176,7 @@ export function readVitals(observations: JsonObject[], warnings: Warnings): Vita
       value,
       qualified: qualifiedByEhr(obs),
       preliminary: obs.status === 'preliminary',
+      statusUnknown: obs.status === 'unknown',
       interpretation: interpretationOf(obs.interpretation),
     });
   }
@@ -179,6 +205,7 @@ function pairHalves(halves: Half[]): BloodPressureReading[] {
     diastolic: parts.find((h) => h.kind === 'diastolic')?.value ?? null,
     ...(parts.some((h) => h.qualified) ? { qualified: true as const } : {}),
     ...(parts.some((h) => h.preliminary) ? { preliminary: true as const } : {}),
+    ...(parts.some((h) => h.statusUnknown) ? { statusUnknown: true as const } : {}),
     ...interpretationMark(mostSevere(...parts.map((h) => h.interpretation))),
   });
   // One cuff reading first: a systolic and a diastolic at the same instant are one pressure, never split by a half between.
@@ -222,8 +249,11 @@ function pairHalves(halves: Half[]): BloodPressureReading[] {
 /**
  * The latest reading of each kind, as `latestVitals(readVitals(…), now)` gives it, from
  * Observations that came newest first (list reads ask them so): once a kind has a reading nothing
- * older can beat (latestRank), its older Observations are not read at all. Null when the answer is
- * not in that order or pairs standalone systolic and diastolic Observations; the full read then applies.
+ * older can beat (latestRank), its older Observations are not read at all. The order is checked on
+ * each reading's own time (effectiveText: a period's end), not on what the server sorted by: a
+ * server may sort an effectivePeriod by its start, so a period that ended after the entry before it
+ * breaks the order, and nothing is skipped on trust. Null when the answer is not in that order or
+ * pairs standalone systolic and diastolic Observations; the full read then applies.
  */
 export function latestVitalsOfSorted(observations: JsonObject[], warnings: Warnings, now = Date.now()): LatestVitals | null {
   const latest: LatestVitals = {};
@@ -242,9 +272,8 @@ export function latestVitalsOfSorted(observations: JsonObject[], warnings: Warni
     }
     const shown = kind === 'bpPanel' ? 'bloodPressure' : kind;
     const have = latest[shown];
-    // Newest first: after a reading that is not in the future (and, for a pressure, has its systolic) every reading ranks lower.
-    const rank = have && latestRank(have, now);
-    if (rank && rank[0] === 0 && rank[1] === 0) continue;
+    // Newest first: after a settled reading (readable, not in the future, a pressure with its systolic) every reading ranks lower.
+    if (settledLatest(have, now)) continue;
     const reading = readingOf(obs, kind, text === undefined ? null : { text, epochMs }, noted);
     if (reading && (!have || ranksBefore(reading, have, now))) latest[shown] = reading;
   }
@@ -290,14 +319,22 @@ function effective(obs: JsonObject): When | null {
   return text === undefined ? null : when(text);
 }
 
-/** When the Observation was made: its first timestamp of effective[x], else when it was issued. */
+/**
+ * When the reading holds. Observation.effective[x] is "the time or time-period the observed value is
+ * asserted as being true" (DSTU2, STU3, R4): a dateTime or instant is that time; an effectivePeriod's
+ * value holds until its end, so such a reading is timed by `effectivePeriod.end` (else its start):
+ * it ranks as the latest, is stale or not, pairs, and is shown (list, details, chart, CSV) at that
+ * time. Without effective[x], when it was issued.
+ */
 function effectiveText(obs: JsonObject): string | undefined {
   const period = isObject(obs.effectivePeriod) ? obs.effectivePeriod : undefined;
-  return str(obs.effectiveDateTime) ?? str(obs.effectiveInstant) ?? str(period?.start) ?? str(period?.end) ?? str(obs.issued);
+  return str(obs.effectiveDateTime) ?? str(obs.effectiveInstant) ?? str(period?.end) ?? str(period?.start) ?? str(obs.issued);
 }
 
 /**
- * How a reading ranks as its kind's latest, lowest first: [when, half, time].
+ * How a reading ranks as its kind's latest, lowest first: [unreadable, when, half, time].
+ * - unreadable: 1 for a reading whose value cannot be read (contract `unreadableMeasurement`), so it
+ *   is the latest only when no reading of its kind can be read: the cell then reads "not available".
  * - when: 0 for a time up to FUTURE_ALLOWANCE_MS after `now`, 1 for a time further in the future,
  *   2 for no usable time; within 0 and within 1, newest first.
  * - half: 1 for a blood pressure without its systolic (a lone diastolic, or a panel with only that
@@ -305,23 +342,30 @@ function effectiveText(obs: JsonObject): string | undefined {
  *   NEWS2 scores the systolic, and a newer diastolic alone must not hide an older, maybe critical,
  *   systolic (it stays in the history). It is the latest only when no such pressure has a systolic.
  */
-function latestRank(reading: VitalReading, now: number): [number, number, number] {
+function latestRank(reading: VitalReading, now: number): [number, number, number, number] {
+  const lost = unreadable(reading) ? 1 : 0;
   const half = reading.kind === 'bloodPressure' && !reading.systolic ? 1 : 0;
   const at = reading.time?.epochMs;
-  if (at == null) return [2, half, 0];
+  if (at == null) return [lost, 2, half, 0];
   // A time without a zone, or a day, is in the future only if it is so at the widest offset east of
   // UTC (a reading taken at 09:45 in Shanghai is not in the future at 02:00 UTC): contract `earliestMs`.
-  return [(earliestMs(reading.time!.text) ?? at) - now > FUTURE_ALLOWANCE_MS ? 1 : 0, half, -at];
+  return [lost, (earliestMs(reading.time!.text) ?? at) - now > FUTURE_ALLOWANCE_MS ? 1 : 0, half, -at];
 }
 
-/** Whether a kind's latest reading is settled: timed, not in the future, and a pressure with its systolic (else more may be asked for). */
-export const settledLatest = (reading: VitalReading | undefined, now = Date.now()): boolean =>
-  !!reading && latestRank(reading, now)[0] === 0 && latestRank(reading, now)[1] === 0;
+/**
+ * Whether a kind's latest reading is settled: readable, timed, not in the future, and a pressure
+ * with its systolic (else more may be asked for).
+ */
+export const settledLatest = (reading: VitalReading | undefined, now = Date.now()): boolean => {
+  if (!reading) return false;
+  const [lost, at, half] = latestRank(reading, now);
+  return lost === 0 && at === 0 && half === 0;
+};
 
 /** Whether `a` ranks strictly before `b` as the latest (equals keep the order they came in). */
 function ranksBefore(a: VitalReading, b: VitalReading, now: number): boolean {
   const [ra, rb] = [latestRank(a, now), latestRank(b, now)];
-  for (let i = 0; i < 3; i++) if (ra[i] !== rb[i]) return ra[i] < rb[i];
+  for (let i = 0; i < ra.length; i++) if (ra[i] !== rb[i]) return ra[i] < rb[i];
   return false;
 }
 
@@ -335,10 +379,10 @@ export function latestVitals(readings: VitalReading[], now = Date.now()): Latest
   return latest;
 }
 
-/** Readings per kind, oldest first; readings without a time are left out of a time series. */
+/** Readings per kind, oldest first; readings without a time, and readings that cannot be read, are left out of a time series. */
 export function vitalHistory(readings: VitalReading[]): VitalHistory {
   const history: VitalHistory = {};
-  const timed = readings.filter((r) => r.time?.epochMs != null).sort((a, b) => -newestFirst(a.time, b.time));
+  const timed = readings.filter((r) => r.time?.epochMs != null && !unreadable(r)).sort((a, b) => -newestFirst(a.time, b.time));
   for (const reading of timed) (history[reading.kind] ??= []).push(reading);
   return history;
 }

@@ -4,6 +4,7 @@ import type { When } from '../../../contract/ids.js';
 import {
   adultRangesApply,
   moreSevereOfEhr,
+  pressureUnitsDiffer,
   unitBlocksFlag,
   vitalFlag,
   type VitalFlag,
@@ -12,6 +13,7 @@ import {
 import { vitalKinds, type VitalKind } from '../../../contract/vitals.js';
 import type { ListColumn } from '../../../contract/columns.js';
 import { asPerson } from '../../../contract/manual.js';
+import { englishPlaceWords, wholePlace } from '../../../contract/location-text.js';
 import type { RecordNotice } from '../../../contract/patients.js';
 import type { ListRow } from './list-view.js';
 
@@ -128,13 +130,17 @@ function fieldText(value: unknown): string {
   return typeof value === 'string' || typeof value === 'number' ? String(value) : '';
 }
 
-/** Where the patient is, as the tab says it. */
+/**
+ * Where the patient is, as the tab says it (contract/location-text.ts, one rule for both), in one
+ * text from the widest level to the narrowest: "Ward 5 North, Room 12, Bed 3", the tab's detail
+ * then its text.
+ */
 function locationText(v: LocationValue): string {
   // On leave from a stay that names no place: the patient is away, which is not "none recorded".
   if (v.onLeave && v.location === null && !v.room && !v.bed) return 'On leave (place not recorded)';
   // An empty name: the EHR gives a place it does not name (a bare Location reference), as the tab says it.
   if (!v.location?.trim() && !v.room && !v.bed) return 'Not available';
-  const place = v.location?.trim() || [v.room && `Room ${v.room}`, v.bed && `Bed ${v.bed}`].filter(Boolean).join(', ');
+  const place = wholePlace(v.location ?? '', v.room || null, v.bed || null, englishPlaceWords);
   return marked(place, { onLeave: v.onLeave, qualified: v.qualified });
 }
 
@@ -156,13 +162,7 @@ export function cellText(column: ListColumn, row: ListRow, zone = 'UTC'): string
     case 'admissionDate':
       return textOf(cells.admissionDate, (v) => whenText(v, zone));
     case 'bloodPressure':
-      return textOf(
-        cells.bloodPressure,
-        (v) =>
-          `${v.systolic ? bounded(v.systolic) : '?'}/${v.diastolic ? bounded(v.diastolic) : '?'} ${v.systolic?.unit ?? v.diastolic?.unit ?? ''}`.trim() +
-          preliminary(v) +
-          time(v.time, zone),
-      );
+      return textOf(cells.bloodPressure, (v) => (unreadable(v) ? 'Not available' : pressureText(v) + preliminary(v) + time(v.time, zone)));
     case 'conditions':
       return textOf(cells.conditions, (v) => items(v, (c) => marked(c.display, c)));
     case 'allergies':
@@ -184,7 +184,9 @@ export function cellText(column: ListColumn, row: ListRow, zone = 'UTC'): string
     case 'latestNote':
       return textOf(cells.latestNote, (v) => `${v.text} (${v.authorName}, ${localTime(v.createdAt, zone)})`);
     default:
-      return textOf(cells[column as Exclude<VitalKind, 'bloodPressure'>], (v) => measure(v.value) + preliminary(v) + time(v.time, zone));
+      return textOf(cells[column as Exclude<VitalKind, 'bloodPressure'>], (v) =>
+        readable(v.value) ? measure(v.value) + preliminary(v) + time(v.time, zone) : 'Not available',
+      );
   }
 }
 
@@ -247,10 +249,10 @@ export interface CsvColumn {
 
 const isVital = (column: ListColumn): column is VitalKind => (vitalKinds as readonly string[]).includes(column);
 
-/** The vital sign cell of a row, or the words for why there is none. */
-function vitalCell<T>(row: ListRow, column: VitalKind): { value: T } | { missing: string } {
+/** The vital sign cell of a row, or the words for why there is none (a reading that cannot be read is "Not available", as the tab says). */
+function vitalCell<T extends VitalValue | BloodPressureValue>(row: ListRow, column: VitalKind): { value: T } | { missing: string } {
   const cell = row.available ? ((row.cells as RowCells)[column] as Cell<T> | undefined) : undefined;
-  if (!cell || cell.status === 'unavailable') return { missing: 'Not available' };
+  if (!cell || cell.status === 'unavailable' || (cell.status === 'ok' && unreadable(cell.value))) return { missing: 'Not available' };
   if (cell.status === 'none') return { missing: 'None recorded' };
   return { value: cell.value };
 }
@@ -271,22 +273,45 @@ function vitalColumns(kind: VitalKind, heading: string, zone: string): CsvColumn
       const c = vitalCell<BloodPressureValue>(row, kind);
       return 'value' in c ? pick(c.value) : missing ? c.missing : '';
     };
+    // Halves in different units are not one pressure the ranges can read: no flag (pressureUnitsDiffer).
     const flagOf = (row: ListRow, v: BloodPressureValue) =>
-      v.systolic ? vitalFlag('systolic', v.systolic.value, v.systolic.unit, v.systolic.comparator, adult(row)) : null;
+      v.systolic && !pressureUnitsDiffer(v.systolic, v.diastolic)
+        ? vitalFlag('systolic', v.systolic.value, v.systolic.unit, v.systolic.comparator, adult(row))
+        : null;
     return [
       { heading: `${heading} systolic`, value: (row) => of(row, (v) => (v.systolic ? bounded(v.systolic) : ''), true) },
       { heading: `${heading} diastolic`, value: (row) => of(row, (v) => (v.diastolic ? bounded(v.diastolic) : '')) },
-      { heading: `${heading} unit`, value: (row) => of(row, (v) => v.systolic?.unit ?? v.diastolic?.unit ?? '') },
+      {
+        heading: `${heading} unit`,
+        // Each half's unit when they differ: "mmHg/cmH2O", never one unit for both.
+        value: (row) =>
+          of(row, (v) =>
+            pressureUnitsDiffer(v.systolic, v.diastolic) ? `${v.systolic!.unit}/${v.diastolic!.unit}` : (v.systolic?.unit ?? v.diastolic?.unit ?? ''),
+          ),
+      },
       { heading: timeHeading, value: (row) => of(row, (v) => whenText(v.time, zone)) },
       {
         heading: `${heading} flag`,
-        value: (row) => of(row, (v) => flagColumn(flagOf(row, v), v, !!v.systolic && unitBlocksFlag('systolic', v.systolic.unit, adult(row)))),
+        value: (row) =>
+          of(row, (v) =>
+            flagColumn(
+              flagOf(row, v),
+              v,
+              !!v.systolic && unitBlocksFlag('systolic', v.systolic.unit, adult(row)),
+              pressureUnitsDiffer(v.systolic, v.diastolic),
+            ),
+          ),
       },
     ];
   }
-  const of = (row: ListRow, pick: (v: VitalValue) => string | number, missing = false) => {
+  // vitalCell gives only readings whose value can be read.
+  const of = (row: ListRow, pick: (v: VitalValue & { value: Measurement }) => string | number, missing = false) => {
     const c = vitalCell<VitalValue>(row, kind);
-    return 'value' in c ? pick(c.value) : missing ? c.missing : '';
+    return 'value' in c && readable(c.value.value)
+      ? pick(c.value as VitalValue & { value: Measurement })
+      : missing && 'missing' in c
+        ? c.missing
+        : '';
   };
   return [
     { heading, value: (row) => of(row, (v) => bounded(v.value), true) },
@@ -314,23 +339,49 @@ const adult = (row: ListRow) => adultRangesApply(row.birthDate, Date.now());
  */
 const flagColumn = (
   flag: VitalFlag | null,
-  reading: { qualified?: true; preliminary?: true; interpretation?: VitalInterpretation },
+  reading: { qualified?: true; preliminary?: true; statusUnknown?: true; interpretation?: VitalInterpretation },
   unitNotFlagged = false,
+  unitsDiffer = false,
 ) => {
   const ehr = moreSevereOfEhr(flag, reading.interpretation);
   return [
     flag && flagWords[flag],
     unitNotFlagged && 'Not flagged: unit not recognised',
+    unitsDiffer && 'Not flagged: units differ',
     ehr && `${flagWords[ehr]} (EHR)`,
     reading.preliminary && 'preliminary',
+    reading.statusUnknown && STATUS_UNKNOWN,
     reading.qualified && QUALIFIED,
   ]
     .filter(Boolean)
     .join('; ');
 };
 
-/** " (preliminary)" after a reading the EHR gives as preliminary (Observation.status), as the tab writes it. */
-const preliminary = (reading: { preliminary?: true }) => (reading.preliminary ? ' (preliminary)' : '');
+/**
+ * " (preliminary)" after a reading the EHR gives as preliminary, " (status unknown)" after one whose
+ * status the EHR does not know (Observation.status `unknown`, contract `statusUnknown`), as the tab writes them.
+ */
+const preliminary = (reading: { preliminary?: true; statusUnknown?: true }) =>
+  reading.preliminary ? ' (preliminary)' : reading.statusUnknown ? ` (${STATUS_UNKNOWN})` : '';
+const STATUS_UNKNOWN = 'status unknown';
+
+/** A value that can be read (not the contract's unreadableMeasurement). */
+const readable = (m: VitalValue['value'] | undefined): m is Measurement => typeof m?.value === 'number';
+/** A reading the EHR recorded whose value cannot be read (contract unreadableMeasurement; a pressure with neither half): "Not available". */
+const unreadable = (v: VitalValue | BloodPressureValue) =>
+  'systolic' in v || 'diastolic' in v
+    ? !(v as BloodPressureValue).systolic && !(v as BloodPressureValue).diastolic
+    : !readable((v as VitalValue).value);
+
+/**
+ * A pressure as the tab writes it: "120/80 mmHg"; halves in different units each with its own and
+ * said to differ, "120 mmHg/10 cmH2O (units differ)" (pressureUnitsDiffer), never one unit for both.
+ */
+function pressureText(v: BloodPressureValue): string {
+  const half = (m: Measurement | null) => (m ? bounded(m) : '?');
+  if (pressureUnitsDiffer(v.systolic, v.diastolic)) return `${measure(v.systolic)}/${measure(v.diastolic)} (units differ)`;
+  return `${half(v.systolic)}/${half(v.diastolic)} ${v.systolic?.unit ?? v.diastolic?.unit ?? ''}`.trim();
+}
 
 /** The CSV columns of a list column: one for most, value/unit/time/flag for a vital sign; time columns name the zone. */
 export function csvColumns(column: ListColumn, heading: string, zone: string): CsvColumn[] {

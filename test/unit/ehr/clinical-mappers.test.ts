@@ -88,7 +88,7 @@ describe('vital signs', () => {
     ]);
   });
 
-  it('accepts the other code of SpO2 and the DSTU2 BP panel, skips entered-in-error and value-less panels', () => {
+  it('accepts the other code of SpO2 and the DSTU2 BP panel, skips entered-in-error, keeps a value-less panel as one that cannot be read', () => {
     const warnings = new Warnings();
     const panel = (code: string, components: unknown[]) => ({ ...obs(code, '2024-01-01'), component: components });
     const readings = readVitals(
@@ -100,7 +100,9 @@ describe('vital signs', () => {
       ],
       warnings,
     );
-    expect(readings.map((r) => r.kind)).toEqual(['spo2', 'bloodPressure']);
+    // A panel without a value is a pressure the EHR recorded that cannot be read (its cell "not available"), never dropped.
+    expect(readings.map((r) => r.kind)).toEqual(['spo2', 'bloodPressure', 'bloodPressure']);
+    expect(readings[2]).toMatchObject({ systolic: null, diastolic: null });
     expect(warnings.list()).toEqual([{ code: 'observation_without_value', count: 1 }]);
   });
 });

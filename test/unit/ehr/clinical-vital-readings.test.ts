@@ -155,7 +155,8 @@ describe.each(releases)('Observation.status through %s', (release) => {
     expect(halves.shown).toMatchObject({ text: '120/80 mmHg (preliminary)', preliminary: true });
   });
 
-  it.each(['final', 'amended', 'corrected', 'unknown', undefined])('shows a %s reading as a result, unmarked', (status) => {
+  // `unknown` is marked "status unknown" (vitals-truth-review-findings.test.ts): the EHR does not know whether it is final.
+  it.each(['final', 'amended', 'corrected', undefined])('shows a %s reading as a result, unmarked', (status) => {
     const { cell, shown } = listed('heartRate', [observation(release, '8867-4', iso(t0), quantity(72, '/min'), { status })]);
     expect(shown.text).toBe('72/min');
     expect(shown).not.toHaveProperty('preliminary');
@@ -250,9 +251,10 @@ describe.each(releases)('a blood pressure panel with its value as text through %
     expect(listed('bloodPressure', [textPanel(text)]).shown).toMatchObject({ status: 'ok', text: '82/40 mmHg', flag: 'criticalLow' });
   });
 
-  it.each(['82/40/10', 'high', '82.5/40', '82/40 kPa', ''])('reads %j as no value, with a warning', (text) => {
+  // Recorded but not readable: "not available", never "none recorded" (the EHR has a reading).
+  it.each(['82/40/10', 'high', '82.5/40', '82/40 kPa', ''])('reads %j as no value it can show, with a warning', (text) => {
     const { shown, warnings } = listed('bloodPressure', [textPanel(text)]);
-    expect(shown.status).toBe('none');
+    expect(shown.status).toBe('unavailable');
     expect(warnings).toContainEqual({ code: 'observation_without_value', count: 1 });
   });
 
