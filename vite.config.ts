@@ -5,6 +5,12 @@ import { precompress } from './scripts/precompress.js';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 const backend = `http://127.0.0.1:${process.env.PORT ?? 3978}`;
+/**
+ * Every test project runs in UTC, whatever the machine's zone, so `npm test` gives the same results
+ * in Sydney as in London (the tab shows times in the user's zone; the tests expect UTC's). A test
+ * about another zone sets TZ itself and restores it; processes the tests start inherit TZ.
+ */
+const testEnv = { LOG_LEVEL: 'silent', TZ: 'UTC' };
 
 export default defineConfig({
   root: 'client',
@@ -28,7 +34,7 @@ export default defineConfig({
           environment: 'node',
           // Every language's catalog at hand, as the tab has its user's once it has fetched it.
           setupFiles: ['client/shared/i18n/catalogs.ts'],
-          env: { LOG_LEVEL: 'silent' },
+          env: testEnv,
         },
       },
       {
@@ -37,7 +43,7 @@ export default defineConfig({
           root,
           include: ['test/integration/**/*.test.ts'],
           environment: 'node',
-          env: { LOG_LEVEL: 'silent' },
+          env: testEnv,
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },
@@ -51,7 +57,7 @@ export default defineConfig({
           include: ['test/integration/api/**/*.test.ts'],
           exclude: ['isolation', 'production-mode', 'dev-mode-azure-ad'].map((name) => `test/integration/api/${name}.test.ts`),
           environment: 'node',
-          env: { LOG_LEVEL: 'silent', TEST_SSO: 'azure-ad' },
+          env: { ...testEnv, TEST_SSO: 'azure-ad' },
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },
@@ -62,7 +68,7 @@ export default defineConfig({
           root,
           include: ['test/e2e/**/*.test.ts'],
           environment: 'node',
-          env: { LOG_LEVEL: 'silent' },
+          env: testEnv,
           testTimeout: 60_000,
           hookTimeout: 120_000,
           // What the tab shows after an API answer can take more than a second on a busy 2-core machine.
@@ -77,7 +83,7 @@ export default defineConfig({
           root,
           include: ['test/deploy/**/*.test.ts'],
           environment: 'node',
-          env: { LOG_LEVEL: 'silent' },
+          env: testEnv,
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },

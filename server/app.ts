@@ -1,6 +1,7 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { auditRoutes } from './features/audit/audit-routes.js';
 import { connectionRoutes } from './features/connection/connection-routes.js';
 import type { ApiDeps } from './features/shared/deps.js';
@@ -38,7 +39,7 @@ export interface AppDeps {
   rateLimits: Guards['rateLimits'];
   /** Proxies in front of the app whose X-Forwarded-For is believed (App Service: 1); 0 in dev mode. */
   trustProxyHops?: number;
-  /** The built tab; not served when the folder is missing. */
+  /** The built tab; not served when it has no index.html (start.ts refuses that in production and warns in dev mode). */
   staticDir?: string;
   /** Dev mode only: the `/dev` routes, which start.ts loads in dev mode only (production never loads server/dev). */
   devRoutes?: express.Router;
@@ -126,7 +127,7 @@ export function createApp(deps: AppDeps): express.Express {
 
   if (deps.devRoutes) app.use('/dev', express.json({ limit: '4kb' }), deps.devRoutes);
 
-  if (deps.staticDir && existsSync(deps.staticDir)) {
+  if (deps.staticDir && existsSync(join(deps.staticDir, 'index.html'))) {
     app.use(staticFiles(deps.staticDir));
   }
   // Any other address: the app's own problem answer (not Express's page, which echoes the path).

@@ -4,8 +4,8 @@ import { isNeverAllowed } from './ehr/address-class.js';
 import { z } from 'zod';
 import { guidPattern } from '../contract/id-syntax.js';
 import type { EhrPartner } from './ehr/partners.js';
-import { LOG_LEVELS } from './platform/logger.js';
-import { loopbackHttp } from './platform/loopback.js';
+import { LOG_LEVELS, logger } from './platform/logger.js';
+import { loopbackHttp, onLoopback } from './platform/loopback.js';
 import { MIN_SEAL_KEY_BYTES, sealKeyBytes } from './storage/sharepoint/row-seal.js';
 
 /** How long after SIGTERM App Service kills the process (see server/platform/shutdown.ts). */
@@ -17,6 +17,28 @@ const SIGTERM_KILL_MS = 30_000;
  */
 /** A DNS host name (labels of letters, digits and inner hyphens; RFC 1123), with an optional port. */
 const HOST_NAME = /^(?=[^:]{1,253}(?::|$))[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*(?::\d{1,5})?$/i;
+/** The same, without a port: what the server may listen on by name. */
+const DNS_NAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i;
+/**
+ * An http(s) origin as an admin writes it: a scheme, a host and an optional port, with trailing
+ * slashes at most. No user name, path, query or fragment: a path would be dropped (widened to the
+ * whole origin) or would make addresses no one serves.
+ */
+const ORIGIN = /^https?:\/\/[^/?#@\s]+\/*$/i;
+const webOrigin = (message: string) =>
+  z
+    .string()
+    .trim()
+    .refine((u) => ORIGIN.test(u) && URL.canParse(u), message)
+    .transform((u) => new URL(u).origin);
+
+/**
+ * A value with the spaces and line ends around it dropped (a secret pasted with its newline would
+ * otherwise be refused by the party it is sent to): every id, secret and list item is read so.
+ */
+const trimmed = z.string().trim();
+/** A GUID (a tenant or application id), in the lower case Azure AD writes into its tokens. */
+const guid = (message?: string) => trimmed.regex(guidPattern, message).toLowerCase();
 
 const list = z.string().transform((s) =>
   s
@@ -32,10 +54,10 @@ const keyVaultSecretName = z.string().regex(/^[0-9a-zA-Z-]{1,127}$/, 'must be a 
 /** One interop partner in EHR_PARTNERS; never echoes a value in its errors (secrets). */
 const partner = z.object({
   tokenEndpoint: httpUrl,
-  clientId: z.string().min(1, 'must be the client id at the partner'),
+  clientId: trimmed.min(1, 'must be the client id at the partner'),
   /** Its secrets, or none when KEY_VAULT_URL and clientSecretName give them (checked in loadConfig). */
   clientSecrets: z
-    .union([list, z.array(z.string())], { message: 'must be a list of secrets (an array of strings, or comma-separated)' })
+    .union([list, z.array(trimmed)], { message: 'must be a list of secrets (an array of strings, or comma-separated)' })
     .pipe(z.array(z.string().min(1, 'must not hold an empty secret')))
     .optional(),
   /** With KEY_VAULT_URL: the Key Vault secret whose enabled versions are this client's secrets. */
@@ -61,14 +83,16 @@ const schema = z.object({
   APP_MODE: z.enum(['dev', 'production']).default('dev'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3978),
   /** Production only; dev mode always binds to loopback. */
-  HOST: z.string().min(1).default('0.0.0.0'),
+  HOST: trimmed
+    .refine((h) => isIP(h) !== 0 || DNS_NAME.test(h), 'must be an IP address or a host name of this machine, such as 0.0.0.0 (every address) or ::')
+    .default('0.0.0.0'),
   DATA_DIR: z.string().min(1).default('./data'),
   /** Where team data lives: SQLite (default in dev) or the team's SharePoint site (default in production). */
   STORE: z.enum(['sqlite', 'graph']).optional(),
   STATIC_DIR: z.string().min(1).default('./dist/client'),
   SANDBOX_FHIR_DATA: z.string().min(1).optional(),
   SANDBOX_PATIENTS: z.coerce.number().int().min(1).max(5000).default(200),
-  EHR_CLIENT_ID: z.string().min(1).optional(),
+  EHR_CLIENT_ID: trimmed.min(1).optional(),
   /** Comma-separated: more than one during secret rotation. */
   EHR_CLIENT_SECRETS: list.optional(),
   /** The partner's token endpoint for EHR_CLIENT_ID: the only place its secrets are sent (exact URL, or an origin for any URL on it). */
@@ -88,10 +112,12 @@ const schema = z.object({
   /** Proxies in front of the app whose X-Forwarded-For is believed; default 1 in production (App Service's front end), 0 in dev. */
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).optional(),
   /** Comma-separated origins an owner may link to although they are http or private (an on-premises EHR). */
-  EHR_LINK_ALLOW_LIST: list.pipe(z.array(z.string().url())).optional(),
+  EHR_LINK_ALLOW_LIST: list
+    .pipe(z.array(webOrigin('must be an http(s) origin, such as https://ehr.contoso.org:8443 (a scheme, a host and an optional port; no path)')))
+    .optional(),
   /** The app's Entra (Azure AD) registration, as the Agents Toolkit names it. */
-  AAD_APP_CLIENT_ID: z.string().uuid().optional(),
-  SECRET_AAD_APP_CLIENT_SECRET: z.string().min(1).optional(),
+  AAD_APP_CLIENT_ID: guid('must be the application (client) id of the app registration, a GUID').optional(),
+  SECRET_AAD_APP_CLIENT_SECRET: trimmed.min(1).optional(),
   /**
    * The tab's host name: the SSO token's audience is `api://{TAB_DOMAIN}/{client id}`. A host name
    * (a port may follow, as a local tunnel's does), never a web address: `https://…/` would make an
@@ -108,8 +134,11 @@ const schema = z.object({
    */
   SSO: z.enum(['dev', 'azure-ad']).optional(),
   /** Comma-separated tenant ids allowed to use the app; empty allows any. */
-  AAD_ALLOWED_TENANTS: list.pipe(z.array(z.string().regex(guidPattern, 'must be tenant ids (GUIDs), comma-separated'))).optional(),
-  AAD_AUTHORITY: z.string().url().default('https://login.microsoftonline.com'),
+  AAD_ALLOWED_TENANTS: list.pipe(z.array(guid('must be tenant ids (GUIDs), comma-separated'))).optional(),
+  /** Azure AD's sign-in origin; each token's issuer is `{AAD_AUTHORITY}/{its tenant}/v2.0`, so never a tenant path. */
+  AAD_AUTHORITY: webOrigin(
+    'must be the sign-in origin only, such as https://login.microsoftonline.com (no tenant or other path: the tenant comes from each token)',
+  ).default('https://login.microsoftonline.com'),
   AAD_JWKS_URL: z.string().url().optional(),
   GRAPH_BASE_URL: z.string().url().default('https://graph.microsoft.com'),
   /** Key Vault the EHR client secrets are read from at run time (rotation without a restart), with the app's managed identity. */
@@ -145,7 +174,7 @@ const schema = z.object({
    */
   AUDIT_STORE: z.enum(['sqlite', 'azure-table']).optional(),
   AUDIT_TABLE_ENDPOINT: httpUrl.optional(),
-  AUDIT_TABLE_CONNECTION_STRING: z.string().min(1).optional(),
+  AUDIT_TABLE_CONNECTION_STRING: trimmed.min(1).optional(),
   AUDIT_TABLE_NAME: z
     .string()
     .regex(/^[A-Za-z][A-Za-z0-9]{2,62}$/, 'must be 3 to 63 letters and digits, starting with a letter')
@@ -391,6 +420,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     for (const key of ['AAD_APP_CLIENT_ID', 'TAB_DOMAIN'] as const) if (!c[key]) problems.push(`  ${key}: required with SSO=azure-ad`);
   }
   if (problems.length) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
+  const warning = devModeWithPartner(c);
+  if (warning) logger.warn({ settings: warning.settings }, warning.message);
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(p));
   // A partner whose secrets are only in Key Vault holds none until the first read.
   const ehrPartners: EhrPartner[] = (c.EHR_PARTNERS ?? []).map((p) => ({ ...p, clientSecrets: p.clientSecrets ?? [] }));
@@ -413,6 +444,29 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     staticDir: abs(c.STATIC_DIR),
     // Dev mode binds to loopback only: it has a token endpoint for any dev user.
     host: c.APP_MODE === 'dev' ? '127.0.0.1' : c.HOST,
+  };
+}
+
+/**
+ * Dev mode signs anyone on this machine in as any dev user, so the EHR credentials it holds are
+ * anyone's there. Pointing it at a partner's test server is fine; a hospital's credentials are not.
+ * The warning start logs when a partner off this machine's loopback is configured in dev mode
+ * (EHR_TOKEN_ENDPOINT, EHR_FHIR_ORIGINS or an EHR_PARTNERS entry); never a refusal.
+ */
+export function devModeWithPartner(
+  c: Pick<Parsed, 'APP_MODE' | 'EHR_TOKEN_ENDPOINT' | 'EHR_FHIR_ORIGINS' | 'EHR_PARTNERS'>,
+): { settings: string[]; message: string } | undefined {
+  if (c.APP_MODE !== 'dev') return undefined;
+  const offMachine = (urls: string[]) => urls.some((url) => !onLoopback(url));
+  const settings = [
+    ...(offMachine(c.EHR_TOKEN_ENDPOINT ? [c.EHR_TOKEN_ENDPOINT] : []) ? ['EHR_TOKEN_ENDPOINT'] : []),
+    ...(offMachine(c.EHR_FHIR_ORIGINS ?? []) ? ['EHR_FHIR_ORIGINS'] : []),
+    ...(offMachine((c.EHR_PARTNERS ?? []).flatMap((p) => [p.tokenEndpoint, ...p.fhirOrigins])) ? ['EHR_PARTNERS'] : []),
+  ];
+  if (!settings.length) return undefined;
+  return {
+    settings,
+    message: `dev mode signs anyone in on this machine as any dev user, yet ${settings.join(' and ')} name an EHR partner off it: dev mode must not hold a hospital's credentials (a partner's test server only); use APP_MODE=production for real ones`,
   };
 }
 

@@ -2,7 +2,9 @@ import type { INetworkModule } from '@azure/msal-node';
 import express from 'express';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createApp, type AppDeps } from './app.js';
 import { openSqliteAuditLog } from './storage/sqlite/sqlite-audit-log.js';
 import { auditAfterWrite } from './storage/store-audit.js';
@@ -12,7 +14,7 @@ import { openTableHeldItems } from './storage/azure-table/table-held-items.js';
 import { graphMembership } from './identity/graph-membership.js';
 import { devMembership } from './identity/membership.js';
 import { azureAdVerifierSettings, createTokenVerifier } from './identity/verify-token.js';
-import { loadConfig, unknownSettingMessage, unknownSettings, type Config } from './config.js';
+import { ConfigError, loadConfig, unknownSettingMessage, unknownSettings, type Config } from './config.js';
 import { createEhrGateway, type EhrFetch, type EhrPartner } from './ehr/index.js';
 import { openPartnerSecrets, type PartnerSecretsSettings } from './ehr/partner-secrets.js';
 import { openGraphStore } from './storage/sharepoint/graph-store.js';
@@ -25,6 +27,7 @@ import { loopbackHostOnly } from './platform/loopback.js';
 import { configurationCheck } from './platform/health.js';
 import { logger } from './platform/logger.js';
 import { openSqliteStore } from './storage/sqlite/sqlite-store.js';
+import { NewerSchemaError } from './storage/sqlite/sqlite-file.js';
 import { openSealKeys } from './seal-keys.js';
 
 export interface RunningServer {
@@ -64,9 +67,10 @@ const SANDBOX_PATH = '/sandbox';
  * behalf of the caller, and the hospital's interop partner.
  */
 export async function startServer(env: Record<string, string | undefined> = process.env, options: StartOptions = {}): Promise<RunningServer> {
-  const config = loadConfig(env);
+  const config = loadConfig(withInstallDefaults(env));
   // A misspelt setting (AUDIT_STOR) would be ignored and its default used: named, never fatal.
   for (const unknown of unknownSettings(env)) logger.warn({ setting: unknown.name, closest: unknown.closest }, unknownSettingMessage(unknown));
+  checkTabBuilt(config);
   const root = express();
   // Dev mode: only requests addressed to a loopback name, sandbox and dev routes included.
   if (config.APP_MODE === 'dev') root.use(loopbackHostOnly);
@@ -252,12 +256,60 @@ function azureAdVerifier(config: Config) {
   );
 }
 
+/**
+ * Where the app is installed: the folder of its package.json above this module (server/ run from
+ * source, dist/server/ or its chunks/ when built). DATA_DIR and STATIC_DIR left unset default to
+ * folders there, not the current directory, so a start from another directory finds the built tab.
+ */
+function installRoot(): string | undefined {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let depth = 0; depth < 4; depth++) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    dir = dirname(dir);
+  }
+  return undefined;
+}
+
+/** The settings with DATA_DIR (./data) and STATIC_DIR (./dist/client) of the install location when not set. */
+function withInstallDefaults(env: Record<string, string | undefined>): Record<string, string | undefined> {
+  const root = installRoot();
+  if (!root) return env;
+  return {
+    ...env,
+    DATA_DIR: env.DATA_DIR || join(root, 'data'),
+    STATIC_DIR: env.STATIC_DIR || join(root, 'dist', 'client'),
+  };
+}
+
+/** STATIC_DIR does not hold the built tab (no index.html): production does not start without it. */
+export class StaticDirError extends ConfigError {
+  constructor(staticDir: string) {
+    super(
+      `STATIC_DIR (${staticDir}) has no index.html, so the tab would not be served: set STATIC_DIR to the built tab (dist/client of the release), or build it with \`npm run build\`.`,
+    );
+    this.name = 'StaticDirError';
+  }
+}
+
+/** Production refuses to start without the tab; dev mode says once that it is not built and serves the API. */
+function checkTabBuilt(config: Config): void {
+  if (existsSync(join(config.staticDir, 'index.html'))) return;
+  if (config.APP_MODE === 'production') throw new StaticDirError(config.staticDir);
+  logger.warn(
+    { staticDir: config.staticDir },
+    `the tab is not built (STATIC_DIR ${config.staticDir} has no index.html): serving the API only; \`npm run build\` builds the tab`,
+  );
+}
+
 /** The SQLite files could not be created or opened under DATA_DIR (a file where a folder should be, no right to write, a full disk). */
 export class DataDirError extends Error {
   constructor(cause: Error) {
     const code = (cause as NodeJS.ErrnoException).code;
     super(
-      `DATA_DIR cannot hold the app's SQLite files (${code ?? cause.name}): set DATA_DIR to a folder this process may create and write, on a disk with free space.`,
+      // A file of a newer release (a rollback) says which file and which schema versions.
+      cause instanceof NewerSchemaError
+        ? cause.message
+        : `DATA_DIR cannot hold the app's SQLite files (${code ?? cause.name}): set DATA_DIR to a folder this process may create and write, on a disk with free space.`,
       { cause },
     );
     this.name = 'DataDirError';
@@ -272,17 +324,29 @@ function inDataDir<T>(open: () => T): T {
   }
 }
 
-/** The server could not listen on its address: the port is taken, or not this process's to use. */
+/** The server could not listen on its address: the port is taken or not this process's to use, or HOST is no address of this machine. */
 export class PortError extends Error {
   constructor(host: string, port: number, cause: Error) {
     const code = (cause as NodeJS.ErrnoException).code;
+    // The address, not the port, is at fault: a name that resolves to nothing, or an address of another machine.
+    const hostProblem =
+      code === 'ENOTFOUND' || code === 'EAI_AGAIN'
+        ? `HOST ${host} does not resolve to an address (${code})`
+        : code === 'EADDRNOTAVAIL'
+          ? `HOST ${host} is not an address of this machine (${code})`
+          : undefined;
     const why =
       code === 'EADDRINUSE'
         ? 'is in use by another program'
         : code === 'EACCES'
           ? 'may not be used by this process'
           : `could not be used (${code ?? cause.message})`;
-    super(`Port ${port} on ${host} ${why}: set PORT to a free one, or stop what holds it.`, { cause });
+    super(
+      hostProblem
+        ? `${hostProblem}: set HOST to an address of this machine, or 0.0.0.0 to listen on every one.`
+        : `Port ${port} on ${host} ${why}: set PORT to a free one, or stop what holds it.`,
+      { cause },
+    );
     this.name = 'PortError';
   }
 }

@@ -14,6 +14,7 @@ import { startGraphEmulator, type GraphEmulator, type GraphEmulatorOptions } fro
 import { testSealKey } from './production-settings';
 import type { DevInfo } from './test-server';
 import { suiteRateLimits } from './test-server';
+import { testTab } from './test-tab';
 import type { Json } from './json';
 
 /**
@@ -21,7 +22,8 @@ import type { Json } from './json';
  * tokens shaped like Azure AD's (signed by a local key published as a JWKS), Azure AD's
  * on-behalf-of endpoint (fake Entra), Microsoft Graph (the emulator: membership and the team's
  * data), and the EHR partner (the sandbox on its own port, reached through EHR_LINK_ALLOW_LIST).
- * With `staticDir` (the built tab, dist/client) it also serves the tab. The app registration's
+ * With `staticDir` (the built tab, dist/client) it serves the tab; without, a stand-in index.html
+ * (testTab), since production does not start without one. The app registration's
  * redirect URI is the consent end page at https://{TAB_DOMAIN}, as in aad.manifest.json: browser
  * tests open the tab at that origin (TeamsJS only opens https popups) and route it here.
  */
@@ -90,7 +92,7 @@ export async function startProductionHarness(
       PORT: '0',
       HOST: '127.0.0.1',
       DATA_DIR: dataDir,
-      STATIC_DIR: options.staticDir ?? join(dataDir, 'no-tab'),
+      STATIC_DIR: options.staticDir ?? testTab(dataDir),
       AAD_APP_CLIENT_ID: productionApp.clientId,
       SECRET_AAD_APP_CLIENT_SECRET: productionApp.secret,
       TAB_DOMAIN: productionApp.tabDomain,

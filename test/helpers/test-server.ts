@@ -6,6 +6,7 @@ import { startServer, type RunningServer, type StartOptions } from '../../server
 import { startAzureAdTokens } from './azure-ad-tokens';
 import { checkAnswer } from './contract-check';
 import type { Json } from './json';
+import { testTab } from './test-tab';
 
 export interface DevInfo {
   tenants: { id: string; name: string; teams: { id: string; name: string; owners: string[]; members: string[] }[] }[];
@@ -90,7 +91,8 @@ export async function startTestServer(env: Record<string, string> = {}, dataDir?
       PORT: '0',
       DATA_DIR: dir,
       SANDBOX_PATIENTS: '30',
-      STATIC_DIR: join(dir, 'no-tab'),
+      // A stand-in tab: dev mode would warn that the tab is not built.
+      STATIC_DIR: testTab(dir),
       ...suiteRateLimits,
       ...sso.env,
       ...env,

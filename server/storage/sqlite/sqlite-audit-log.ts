@@ -1,11 +1,11 @@
-import Database from 'better-sqlite3';
-import { existsSync, mkdirSync, renameSync } from 'node:fs';
-import { dirname } from 'node:path';
+import type Database from 'better-sqlite3';
+import { existsSync, renameSync } from 'node:fs';
 import type { AuditEvent } from '../../../contract/audit.js';
 import { AuditStoreError } from '../audit-store-error.js';
 import { CodedError } from '../../platform/problem.js';
 import { inclusiveEnd, parseAuditKey } from '../audit-range.js';
 import type { AuditLog, AuditQuery } from '../ports.js';
+import { NewerSchemaError, openPrivateDatabase, warnIfJournalShared } from './sqlite-file.js';
 
 const schema = `
   CREATE TABLE IF NOT EXISTS audit_events (
@@ -39,11 +39,20 @@ export interface SqliteAuditLog extends AuditLog {
   appendNow(events: AuditEvent[]): void;
 }
 
-/** The audit trail in a SQLite file of its own, append-only (triggers refuse updates and deletes). */
+/**
+ * The schema version of an audit file of its own: this release never sets one, so a file with a
+ * version was written by a newer release and is refused (NewerSchemaError).
+ */
+export const AUDIT_FILE_VERSION = 0;
+
+/**
+ * The audit trail in a SQLite file of its own, append-only (triggers refuse updates and deletes),
+ * created private to the server's account (sqlite-file.ts).
+ */
 export function openSqliteAuditLog(file: string): AuditLog {
-  mkdirSync(dirname(file), { recursive: true });
-  const db = new Database(file);
+  const db = openPrivateDatabase(file, AUDIT_FILE_VERSION);
   db.pragma('journal_mode = WAL');
+  warnIfJournalShared(file);
   db.pragma('synchronous = FULL');
   const log = sqliteAuditLog(db);
   return {
@@ -167,6 +176,9 @@ export function importAuditFile(db: Database.Database, file: string): number {
   db.prepare('ATTACH DATABASE ? AS earlier').run(file);
   let copied = 0;
   try {
+    // A trail file of a newer release is not read (nor renamed away): the start stops, naming it.
+    const version = db.pragma('earlier.user_version', { simple: true }) as number;
+    if (version > AUDIT_FILE_VERSION) throw new NewerSchemaError(file, version, AUDIT_FILE_VERSION);
     const hasTable = db.prepare("SELECT 1 FROM earlier.sqlite_master WHERE type = 'table' AND name = 'audit_events'").get();
     if (hasTable)
       copied = db.prepare(`INSERT INTO main.audit_events (${columns}) SELECT ${columns} FROM earlier.audit_events ORDER BY seq`).run().changes;

@@ -1,32 +1,39 @@
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import type Database from 'better-sqlite3';
 import { importAuditFile, sqliteAuditLog } from './sqlite-audit-log.js';
 import { sqliteListOps } from './sqlite-lists.js';
 import { sqliteDischargeOps } from './sqlite-discharge.js';
 import { sqliteManualOps } from './sqlite-manual.js';
 import { sqliteManualImportOps } from './sqlite-manual-import.js';
 import { migrations } from './sqlite-migrations.js';
+import { openPrivateDatabase, warnIfJournalShared } from './sqlite-file.js';
 import { sqliteNoteOps } from './sqlite-notes.js';
 import { committer } from '../store-audit.js';
 import type { AuditingTeamStore, AuditOf, Connection, TeamKey } from '../ports.js';
 
 /**
  * Opens (creating and migrating as needed) the SQLite file that holds every team's data and the
- * audit trail, so that each change commits together with its audit records.
+ * audit trail, so that each change commits together with its audit records. The folder and files
+ * it creates are the server account's only (sqlite-file.ts); a file of a newer release, whose
+ * schema is beyond this release's migrations, is refused (NewerSchemaError), before anything is written.
  */
 export function openSqliteStore(file: string, options: { importAuditFrom?: string } = {}): AuditingTeamStore {
-  mkdirSync(dirname(file), { recursive: true });
-  const db = new Database(file);
+  const db = openPrivateDatabase(file, migrations.length);
   db.pragma('journal_mode = WAL');
+  warnIfJournalShared(file);
   // FULL: a write acknowledged to a caller survives a crash of the process or the machine.
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
-  migrate(db);
-  const audit = sqliteAuditLog(db);
-  // The trail of an earlier version, kept in a file of its own, moves in once.
-  if (options.importAuditFrom) importAuditFile(db, options.importAuditFrom);
+  let audit: ReturnType<typeof sqliteAuditLog>;
+  try {
+    migrate(db);
+    audit = sqliteAuditLog(db);
+    // The trail of an earlier version, kept in a file of its own, moves in once.
+    if (options.importAuditFrom) importAuditFile(db, options.importAuditFrom);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
   const commit = committer(audit);
   // Readiness: one committed write (to a table of its own, never the audit trail), so a full or
   // read-only disk shows; the audit trail lives in this file and is as writable as it is.

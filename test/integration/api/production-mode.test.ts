@@ -9,6 +9,7 @@ import { startFakeEntra, type FakeEntra } from '../../helpers/fake-entra';
 import { startGraphEmulator, type GraphEmulator } from '../../helpers/graph-emulator';
 import { suiteRateLimits } from '../../helpers/test-server';
 import { testSealKey } from '../../helpers/production-settings';
+import { testTab } from '../../helpers/test-tab';
 
 // Production mode end to end, with what cannot run here replaced at its HTTP boundary: Teams SSO
 // tokens shaped like Azure AD's v1 and v2 access tokens (signed by a local key, published as a
@@ -43,7 +44,7 @@ beforeAll(async () => {
       PORT: '0',
       HOST: '127.0.0.1',
       DATA_DIR: dataDir,
-      STATIC_DIR: join(dataDir, 'no-tab'),
+      STATIC_DIR: testTab(dataDir),
       AAD_APP_CLIENT_ID: clientId,
       SECRET_AAD_APP_CLIENT_SECRET: clientSecret,
       TAB_DOMAIN: tabDomain,

@@ -7,6 +7,7 @@ import { startAppProcess, type AppProcess } from '../../helpers/app-process';
 import { startAzurite, type Azurite } from '../../helpers/azurite';
 import { startProductionStandIns, type ProductionStandIns } from '../../helpers/production-standins';
 import { suiteRateLimits } from '../../helpers/test-server';
+import { testTab } from '../../helpers/test-tab';
 
 /**
  * Scale-out: two app processes in production mode share what App Service instances share, the
@@ -66,7 +67,7 @@ beforeAll(async () => {
       ...suiteRateLimits,
       PORT: '0',
       DATA_DIR: join(dataDir, name),
-      STATIC_DIR: join(dataDir, 'no-tab'),
+      STATIC_DIR: testTab(dataDir),
       STORE: 'graph',
       AUDIT_STORE: 'azure-table',
       AUDIT_TABLE_CONNECTION_STRING: azurite.connectionString,
