@@ -80,7 +80,7 @@ describe('Manual mode', () => {
       'Name,MRN,Location,Acuity,Drains,Heart rate,Heart rate unit,Heart rate time (UTC),Heart rate flag,Latest note (UTC)',
     );
     // A vital sign a Manual-mode team does not have: why in the value column, the unit, time and flag left empty.
-    expect(csv).toContain('Ada Lovelace,M-1,14A,Medium,1,Not available,,,,');
+    expect(csv).toContain('Ada Lovelace,M-1,Room 14A,Medium,1,Not available,,,,');
   });
 
   it('refuses values that do not fit the schema, and schema changes that conflict with existing values', async () => {
