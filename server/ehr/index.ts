@@ -13,7 +13,7 @@ import { partnerFor, type Partners } from './partners.js';
 import { createTokenBroker, type TokenBroker, type TokenKey } from './token-broker.js';
 import { createTransport, type EhrFetch, type TransportOptions } from './transport.js';
 import { parseBaseUrl, underBase } from './urls.js';
-import type { ConnectionCheck, EhrGateway } from './types.js';
+import { ClinicalRows, type ConnectionCheck, type EhrGateway } from './types.js';
 
 export * from './types.js';
 export * from './clinical/types.js';
@@ -154,7 +154,7 @@ export function createEhrGateway(options: EhrGatewayOptions): EhrGatewayWithCach
       return readPatients(await context(baseUrl, tenantId), ids);
     },
     async readClinical(baseUrl, tenantId, ids, parts, onRow, vitalKinds) {
-      if (ids.length === 0) return new Map();
+      if (ids.length === 0) return new ClinicalRows();
       return readClinical(await context(baseUrl, tenantId), ids, parts, report, onRow, vitalKinds);
     },
     async readPatientDetails(baseUrl, tenantId, id) {

@@ -70,7 +70,8 @@ export interface EhrGateway {
   readPatients(baseUrl: string, tenantId: string, ids: string[]): Promise<PatientSummary[]>;
   /**
    * List rows: each patient with the asked parts, in batches of one entry per patient per part.
-   * Patients the EHR does not have (or could not give) are absent from the map. `onRow` gets
+   * Patients the EHR does not have (or could not give) are absent from the map; those it said it
+   * does not have are in its `gone`. `onRow` gets
    * each row as soon as it is complete, before the last batch is in. `vitalKinds`: the vital
    * kinds the list shows (default every kind); a kind missing from a row's first vital-sign page
    * is asked on its own, so its cell never says "none recorded" when the EHR has a reading.
@@ -82,7 +83,21 @@ export interface EhrGateway {
     parts: ListPart[],
     onRow?: (row: PatientClinical) => void,
     vitalKinds?: VitalKind[],
-  ): Promise<Map<string, PatientClinical>>;
+  ): Promise<ClinicalRows>;
   /** The details panel: every part in full. Null when the EHR does not have the patient. */
   readPatientDetails(baseUrl: string, tenantId: string, id: string): Promise<PatientDetails | null>;
+}
+
+/**
+ * A list read's rows by patient id, and `gone`: the patients the EHR said it does not have (404 or
+ * 410 for the Patient in the batch, or an id no FHIR server can hold). A patient neither here nor
+ * gone is one the EHR failed to give.
+ */
+export class ClinicalRows extends Map<string, PatientClinical> {
+  constructor(
+    rows: Iterable<readonly [string, PatientClinical]> = [],
+    readonly gone: ReadonlySet<string> = new Set(),
+  ) {
+    super(rows);
+  }
 }

@@ -1,6 +1,6 @@
 import type { EhrContext } from '../ehr-context.js';
 import { isObject, str, type JsonObject } from '../json.js';
-import { FhirError, type PatientSummary } from '../types.js';
+import { ClinicalRows, FhirError, type PatientSummary } from '../types.js';
 import type { PatientView } from '../adapters/types.js';
 import { isFhirId } from '../urls.js';
 import { assemble, assemblePart, indexMedications, outOfOrder, partData, type AssembledParts, type PartData } from './assemble.js';
@@ -46,7 +46,8 @@ export type WarningReport = (warnings: ClinicalWarning[]) => void;
 /**
  * List rows: Patient plus the asked parts for every patient, one batch entry per patient per
  * part, so n patients and p parts cost ceil(n·(1+p) / B) requests. Patients the EHR does not
- * have (404/410) or could not give are absent. Vital signs and encounters read one page (sorted,
+ * have (404/410) or could not give are absent; those it does not have, and ids no FHIR server can
+ * hold, are named in the answer's `gone` (the entry's own status says which, no second read). Vital signs and encounters read one page (sorted,
  * it holds the newest); problems, allergies and drugs follow their `next` pages (READ_WHOLE).
  * A sorted first vital-sign page that links to more and lacks a kind of `vitalKinds` (the vital
  * columns the list shows; default every kind) is followed by one more search per missing kind,
@@ -63,8 +64,9 @@ export async function readClinical(
   report?: WarningReport,
   onRow?: (row: PatientClinical) => void,
   vitalKinds: readonly VitalKind[] = VITAL_KINDS,
-): Promise<Map<string, PatientClinical>> {
+): Promise<ClinicalRows> {
   const ids = [...new Set(patientIds)].filter(isFhirId);
+  const gone = new Set(patientIds.filter((id) => !isFhirId(id)));
   // Only a list that shows the care provider waits for the names behind bare references.
   const nameProviders = parts.includes('careProvider');
   const asked = CLINICAL_PARTS.filter((p) => parts.includes(p));
@@ -195,7 +197,8 @@ export async function readClinical(
   for (const [id, row] of rows) {
     if (row.done) found.set(id, row.done);
     else if (!row.summary) {
-      if (row.answered && !row.gone) readWarnings.add('patient_unreadable');
+      if (row.gone) gone.add(id);
+      else if (row.answered) readWarnings.add('patient_unreadable');
     } else {
       if (row.pending) Object.assign(row.cells, assemblePart('medications', row.pending, medications, row.warnings));
       if (row.pendingCoverage)
@@ -208,7 +211,7 @@ export async function readClinical(
     }
   }
   report?.(sumWarnings([readWarnings.list(), ...[...found.values()].map((p) => p.warnings)]));
-  return found;
+  return new ClinicalRows(found, gone);
 }
 
 /** One list row while its answers come in. */

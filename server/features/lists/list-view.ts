@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import type { Cell, EhrGateway, PatientClinical } from '../../ehr/index.js';
+import { ClinicalRows, type Cell, type EhrGateway, type PatientClinical } from '../../ehr/index.js';
 import { toProblem } from '../../platform/error-handler.js';
 import { logger } from '../../platform/logger.js';
 import { fieldValue } from '../../../contract/manual.js';
@@ -58,7 +58,7 @@ export async function buildListView(
   const buildEarly = (clinical: PatientClinical) => {
     if (latest) onRow?.(build(clinical, latest));
   };
-  let found = new Map<string, PatientClinical>();
+  let found = new ClinicalRows();
   if (connection.mode === 'ehr' && list.patientIds.length) {
     const reading = ehr.readClinical(connection.url, team.tenantId, list.patientIds, partsFor(list.columns), buildEarly, vitalKindsFor(list.columns));
     try {
@@ -77,15 +77,9 @@ export async function buildListView(
     team,
     list.patientIds.filter((id) => !built.has(id)),
   );
-  // Only a patient the EHR said it does not have is gone; with the EHR failing, no row is.
-  const gone = ehrError
-    ? new Set<string>()
-    : await goneFromEhr(
-        ehr,
-        connection,
-        team,
-        list.patientIds.filter((id) => !built.has(id) && !handEntered.has(id)),
-      );
+  // Only a patient the EHR said it does not have (its entry's status, in the read itself) is gone;
+  // one it failed to give is not, and with the EHR failing no row is.
+  const gone = ehrError ? new Set<string>() : found.gone;
   const rows = list.patientIds.map((patientId): ListRow => {
     const row = built.get(patientId);
     if (row) return row;
@@ -106,31 +100,6 @@ export async function buildListView(
 async function latestNotesUnder(store: TeamStore, team: TeamKey, patientIds: string[], connection: Connection): Promise<Map<string, Note>> {
   const latest = await store.latestNotes(team, patientIds);
   return new Map([...latest].filter(([, note]) => writtenUnderSource(connection, note.createdAt)));
-}
-
-/** The most patients a list read asks the EHR about one by one, to tell a patient it no longer has from one it failed to give. */
-export const GONE_CHECKS = 20;
-
-/**
- * Of the patients the EHR's list read did not give, those it says it does not have (404/410 for
- * the Patient itself). The list read leaves out patients it could not give for any reason (an
- * entry that failed, timed out, was refused), so each is asked again, at most GONE_CHECKS of them:
- * a patient whose read fails, or who is there after all, is not gone (its row failed), and so are
- * those past the limit.
- */
-async function goneFromEhr(ehr: EhrGateway, connection: Connection, team: TeamKey, ids: string[]): Promise<Set<string>> {
-  if (connection.mode !== 'ehr' || !ids.length) return new Set();
-  const url = connection.url;
-  const answers = await Promise.all(
-    ids.slice(0, GONE_CHECKS).map(async (id) => {
-      try {
-        return (await ehr.readPatient(url, team.tenantId, id)) === null ? id : undefined;
-      } catch {
-        return undefined;
-      }
-    }),
-  );
-  return new Set(answers.filter((id): id is string => id !== undefined));
 }
 
 /** Of the ids the EHR did not give, those of patients the team entered by hand in Manual mode (admitted or discharged). */

@@ -177,6 +177,33 @@ describe('failures in a batch', () => {
     expect([...rows.keys()]).toEqual(['p1']);
   });
 
+  it.each(['DSTU2', 'STU3', 'R4'] as const)(
+    'names in %s the patients the EHR does not have (404, 410, not an id), never one it failed to give',
+    async (release) => {
+      serve(['p1', 'p2', 'flaky'], {
+        release,
+        entry: (url) =>
+          url === 'Patient/p2'
+            ? { status: 410, json: outcome('deleted') }
+            : url === 'Patient/flaky'
+              ? { status: 503, json: outcome('transient') }
+              : undefined,
+      });
+      const rows = await gateway().readClinical(ehr.base, TENANT, ['p1', 'missing', 'p2', 'flaky', 'bad/id'], ['vitals']);
+      expect([...rows.keys()]).toEqual(['p1']);
+      expect([...rows.gone].sort()).toEqual(['bad/id', 'missing', 'p2']);
+      // Only the batch itself was asked: no patient is read again to find out.
+      expect(singleGets(ehr)).toHaveLength(0);
+    },
+  );
+
+  it('names the patients it does not have when a rejected batch is read one by one', async () => {
+    serve(['p1'], { release: 'STU3', batch: () => ({ status: 405, json: outcome('not-supported') }) });
+    const rows = await gateway().readClinical(ehr.base, TENANT, ['p1', 'missing'], ['vitals']);
+    expect([...rows.keys()]).toEqual(['p1']);
+    expect([...rows.gone]).toEqual(['missing']);
+  });
+
   it('falls back to single GETs when the whole batch is rejected with a 4xx', async () => {
     serve(['p1', 'p2'], { release: 'STU3', batch: () => ({ status: 405, json: outcome('not-supported') }) });
     const rows = await gateway().readClinical(ehr.base, TENANT, ['p1', 'p2', 'missing'], ALL);

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FhirError, type EhrGateway, type PatientClinical } from '../../../../server/ehr/index';
+import { ClinicalRows, FhirError, type EhrGateway, type PatientClinical } from '../../../../server/ehr/index';
 import { errorHandler } from '../../../../server/platform/error-handler';
 import { buildListView, sendListView } from '../../../../server/features/lists/list-view';
 import type { ListToShow } from '../../../../server/features/lists/list-service';
@@ -46,7 +46,7 @@ function ehrAnswering(events: string[], lastBatch: Promise<unknown> = Promise.re
       events.push('p1 handed on');
       await Promise.race([lastBatch, new Promise((resolve) => setTimeout(resolve, 1000))]);
       events.push('last batch in');
-      return new Map([
+      return new ClinicalRows([
         ['p1', clinical('p1', 99)],
         ['p2', clinical('p2', 72)],
       ]);
@@ -132,7 +132,7 @@ describe('the list view', () => {
         await new Promise((resolve) => setTimeout(resolve, 20));
         events.push('first answer in');
         onRow?.(clinical('p1', 61));
-        return new Map([['p1', clinical('p1', 61)]]);
+        return new ClinicalRows([['p1', clinical('p1', 61)]]);
       },
     } as unknown as EhrGateway;
     const server = await serve(slowEhr, list.id, async () => void events.push('audit record committed'));
@@ -158,7 +158,7 @@ describe('the list view', () => {
         if (ms) await new Promise((resolve) => setTimeout(resolve, ms));
         onRow?.(clinical('p1', 61));
         events.push('row handed on');
-        return new Map([['p1', clinical('p1', 61)]]);
+        return new ClinicalRows([['p1', clinical('p1', 61)]]);
       },
     } as unknown as EhrGateway;
     const server = await serve(ehr, list.id, async () => {
@@ -383,7 +383,7 @@ describe('the list view', () => {
     const slow = {
       async readClinical() {
         await held;
-        return new Map([['p1', clinical('p1', 61)]]);
+        return new ClinicalRows([['p1', clinical('p1', 61)]]);
       },
     } as unknown as EhrGateway;
     const { recorded, ...server } = await serveRecording(slow, list.id);
@@ -436,7 +436,7 @@ describe('the list view', () => {
         onRow?.(clinical('gone', 70));
         onRow?.(clinical('p2', 72));
         await new Promise((resolve) => setTimeout(resolve, 20));
-        return new Map([
+        return new ClinicalRows([
           ['p1', clinical('p1', 61)],
           ['gone', clinical('gone', 70)],
           ['p2', clinical('p2', 72)],
@@ -501,7 +501,7 @@ describe('the list view', () => {
         onRow?.(clinical('p1', 61));
         await new Promise((resolve) => setTimeout(resolve, 20));
         // A row the list cannot be built from: an internal error after the answer started.
-        return new Map([['p2', { ...clinical('p2', 72), patient: undefined }]]);
+        return new ClinicalRows([['p2', { ...clinical('p2', 72), patient: undefined }]]);
       },
     } as unknown as EhrGateway;
     const server = await serve(broken, list.id);
