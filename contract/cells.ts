@@ -16,7 +16,10 @@ import { COMPARATORS, VITAL_INTERPRETATIONS } from './vital-ranges.js';
  *   Manual mode, only an EHR fills the column);
  * - `failed`: the EHR answered that read with an error (or not in time, or too large), or the
  *   patient could not be read;
- * - `malformed`: the EHR answered with something that is not a FHIR search result.
+ * - `malformed`: the EHR answered with something that is not a FHIR search result;
+ * - `unreadable_value`: a vital sign column whose latest reading the EHR recorded with a value the
+ *   app cannot read (contract `unreadableMeasurement`: text, a code, a Quantity without a number).
+ *   The list cell says so rather than carry the reading with no value; the details keep the record.
  */
 export { unavailableReasons, type UnavailableReason } from './plain-constants.js';
 export const unavailableReason = z.enum(unavailableReasons);

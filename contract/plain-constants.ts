@@ -4,8 +4,11 @@
  * modules (`cells.ts`, `notes.ts`) build on these and export them again.
  */
 
-/** Why a cell is "not available": the EHR does not offer that data, its answer failed, or it could not be read. */
-export const unavailableReasons = ['not_offered', 'failed', 'malformed'] as const;
+/**
+ * Why a cell is "not available": the EHR does not offer that data, its answer failed, it could not
+ * be read, or the EHR recorded a reading whose value the app cannot read (`unreadable_value`).
+ */
+export const unavailableReasons = ['not_offered', 'failed', 'malformed', 'unreadable_value'] as const;
 export type UnavailableReason = (typeof unavailableReasons)[number];
 
 /**

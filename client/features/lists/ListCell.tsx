@@ -71,7 +71,7 @@ export function ListCell({ shown, sent, hintId }: { shown: ShownCell | FieldShow
 
 /** The hidden sentences a table's empty cells point screen readers at, one per kind, held once per table. */
 export function EmptyHints({ hintId }: { hintId: (kind: EmptyKind) => string }) {
-  const kinds: EmptyKind[] = ['none', 'not_offered', 'failed', 'malformed', 'unreadable'];
+  const kinds: EmptyKind[] = ['none', 'not_offered', 'failed', 'malformed', 'unreadable_value', 'unreadable'];
   return (
     <div hidden>
       {kinds.map((kind) => (

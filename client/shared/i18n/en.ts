@@ -86,6 +86,8 @@ export const en = {
   'cellHint.not_offered': 'Not available: this source does not provide this information.',
   'cellHint.failed': 'Not available: the EHR could not give this just now (it answered with an error, or not in time). Try again later.',
   'cellHint.malformed': 'Not available: the EHR answered with something that is not a FHIR result.',
+  'cellHint.unreadable_value':
+    'Not available: the EHR recorded a reading, but not as a number the app can read (text or a code, say). The details show the record.',
   'cellHint.unreadable': 'Not available: the tab could not read what it was sent for this cell.',
   'layout.hideSearch': 'Hide search',
   'layout.showSearch': 'Show search',

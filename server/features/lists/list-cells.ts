@@ -37,6 +37,10 @@ export function vitalKindsFor(columns: ListColumn[]): VitalKind[] {
 
 const none = { status: 'none' } as const;
 
+/** A reading whose value cannot be read (contract unreadableMeasurement; a pressure with neither half). */
+const unreadableReading = (reading: { value?: { value: number | null }; systolic?: unknown; diastolic?: unknown }): boolean =>
+  'systolic' in reading ? !reading.systolic && !reading.diastolic : reading.value?.value === null;
+
 /** Narrows a part's cell to one column's value, keeping "none recorded" and "not available" apart. */
 function pick<T, U>(cell: Cell<T> | undefined, get: (value: T) => U | null | undefined): Cell<U> {
   if (!cell) return { status: 'unavailable', reason: 'failed' };
@@ -191,13 +195,15 @@ export function cellsFor(columns: ListColumn[], clinical: PatientClinical, lates
   for (const column of columns) {
     if (summaryColumns.has(column)) continue;
     if (vitalColumns.has(column)) {
-      // The column names the kind; the reading is its time and value(s).
-      cells[column] = pick(clinical.vitals, (v) => {
+      // The column names the kind; the reading is its time and value(s). A latest reading whose
+      // value cannot be read is "not available" for that reason, never a value of nothing.
+      const cell = pick(clinical.vitals, (v) => {
         const reading = v[column as VitalKind];
         if (!reading) return null;
         const { kind, ...shown } = reading;
         return shown;
       });
+      cells[column] = cell.status === 'ok' && unreadableReading(cell.value) ? { status: 'unavailable', reason: 'unreadable_value' } : cell;
     } else if (column === 'location')
       // A finished stay's locations are where the patient was: the cell says where the patient is (and whether on leave from it).
       // A patient on leave is away whether or not the stay names a place: "on leave" is never "none recorded".

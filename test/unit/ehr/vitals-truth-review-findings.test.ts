@@ -60,6 +60,7 @@ function shown(column: ListColumn, resources: JsonObject[], history: boolean) {
   const row = { patientId: 'p', displayName: 'A', available: true, birthDate: '1950-01-01', cells: { [column]: cell } } as unknown as ListRow;
   const columns = Object.fromEntries(csvColumns(column, 'V', 'UTC').map((c) => [c.heading, c.value(row)]));
   return {
+    api: cell,
     status: display.status,
     tab: display.full ?? display.text,
     detail: display.detail,
@@ -122,7 +123,13 @@ describe('F8 a vital sign the EHR recorded whose value cannot be read is "Not av
   it.each(RELEASES.flatMap((r) => unreadable.map(([name, value]) => [r, name, value] as const)))('%s, %s', (release, _name, value) => {
     for (const history of bothReads) {
       const cell = shown('heartRate', [heartRate(release, { effectiveDateTime: hrs(-0.2), ...value })], history);
-      expect(cell).toMatchObject({ status: 'unavailable', tab: 'Not available', csv: 'Not available' });
+      // The API cell says why, as every "not available" cell does: no reading of nothing.
+      expect(cell).toMatchObject({
+        api: { status: 'unavailable', reason: 'unreadable_value' },
+        status: 'unavailable',
+        tab: 'Not available',
+        csv: 'Not available',
+      });
       expect(cell.flag).toBeUndefined();
       expect(cell.columns).toMatchObject({ V: 'Not available', 'V unit': '', 'V flag': '' });
     }
@@ -133,7 +140,12 @@ describe('F8 a vital sign the EHR recorded whose value cannot be read is "Not av
     const half = obs(release, '8480-6', { effectiveDateTime: hrs(-0.2), valueString: '120' });
     for (const resources of [[noValues], [half], [obs(release, '85354-9', { effectiveDateTime: hrs(-0.2), valueString: 'see notes' })]])
       for (const history of bothReads)
-        expect(shown('bloodPressure', resources, history)).toMatchObject({ status: 'unavailable', tab: 'Not available', csv: 'Not available' });
+        expect(shown('bloodPressure', resources, history)).toMatchObject({
+          api: { status: 'unavailable', reason: 'unreadable_value' },
+          status: 'unavailable',
+          tab: 'Not available',
+          csv: 'Not available',
+        });
   });
 
   it.each(RELEASES)(

@@ -501,7 +501,7 @@ describe('the list view', () => {
         onRow?.(clinical('p1', 61));
         await new Promise((resolve) => setTimeout(resolve, 20));
         // A row the list cannot be built from: an internal error after the answer started.
-        return new ClinicalRows([['p2', { ...clinical('p2', 72), patient: undefined }]]);
+        return new ClinicalRows([['p2', { ...clinical('p2', 72), patient: undefined } as unknown as PatientClinical]]);
       },
     } as unknown as EhrGateway;
     const server = await serve(broken, list.id);
