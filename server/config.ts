@@ -1,5 +1,7 @@
 import { isIP } from 'node:net';
-import { isAbsolute, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { isNeverAllowed } from './ehr/address-class.js';
 import { z } from 'zod';
 import { guidPattern } from '../contract/id-syntax.js';
@@ -86,10 +88,12 @@ const schema = z.object({
   HOST: trimmed
     .refine((h) => isIP(h) !== 0 || DNS_NAME.test(h), 'must be an IP address or a host name of this machine, such as 0.0.0.0 (every address) or ::')
     .default('0.0.0.0'),
-  DATA_DIR: z.string().min(1).default('./data'),
+  /** Default: `data` in the install folder (installFolder), whatever folder the server is started from. */
+  DATA_DIR: z.string().min(1).optional(),
   /** Where team data lives: SQLite (default in dev) or the team's SharePoint site (default in production). */
   STORE: z.enum(['sqlite', 'graph']).optional(),
-  STATIC_DIR: z.string().min(1).default('./dist/client'),
+  /** Default: `dist/client` in the install folder. */
+  STATIC_DIR: z.string().min(1).optional(),
   SANDBOX_FHIR_DATA: z.string().min(1).optional(),
   SANDBOX_PATIENTS: z.coerce.number().int().min(1).max(5000).default(200),
   EHR_CLIENT_ID: trimmed.min(1).optional(),
@@ -440,8 +444,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     STORE: c.STORE ?? (c.APP_MODE === 'production' ? 'graph' : 'sqlite'),
     AUDIT_STORE: c.AUDIT_STORE ?? 'sqlite',
     SSO: c.SSO ?? (c.APP_MODE === 'production' ? 'azure-ad' : 'dev'),
-    dataDir: abs(c.DATA_DIR),
-    staticDir: abs(c.STATIC_DIR),
+    dataDir: c.DATA_DIR ? abs(c.DATA_DIR) : join(installFolder(), 'data'),
+    staticDir: c.STATIC_DIR ? abs(c.STATIC_DIR) : join(installFolder(), 'dist', 'client'),
     // Dev mode binds to loopback only: it has a token endpoint for any dev user.
     host: c.APP_MODE === 'dev' ? '127.0.0.1' : c.HOST,
   };
@@ -517,4 +521,19 @@ export function unknownSettings(env: Record<string, string | undefined>): { name
 /** The warning for one unknown setting: `AUDIT_STOR is not a setting; did you mean AUDIT_STORE?` */
 export function unknownSettingMessage(unknown: { name: string; closest?: string }): string {
   return `${unknown.name} is not a setting${unknown.closest ? `; did you mean ${unknown.closest}?` : ' of this app: it is ignored'}`;
+}
+
+/**
+ * The folder the server was installed in: the nearest one above this module with a package.json
+ * (server/ when run from source, dist/server/ when built), else the working folder. Relative
+ * settings are read from the working folder; the defaults belong to the install, so a service
+ * started from another folder finds its tab and keeps its data in one place.
+ */
+function installFolder(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let depth = 0; depth < 4; depth++) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    dir = dirname(dir);
+  }
+  return resolve('.');
 }

@@ -3,8 +3,7 @@ import express from 'express';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { createApp, type AppDeps } from './app.js';
 import { openSqliteAuditLog } from './storage/sqlite/sqlite-audit-log.js';
 import { auditAfterWrite } from './storage/store-audit.js';
@@ -67,7 +66,7 @@ const SANDBOX_PATH = '/sandbox';
  * behalf of the caller, and the hospital's interop partner.
  */
 export async function startServer(env: Record<string, string | undefined> = process.env, options: StartOptions = {}): Promise<RunningServer> {
-  const config = loadConfig(withInstallDefaults(env));
+  const config = loadConfig(env);
   // A misspelt setting (AUDIT_STOR) would be ignored and its default used: named, never fatal.
   for (const unknown of unknownSettings(env)) logger.warn({ setting: unknown.name, closest: unknown.closest }, unknownSettingMessage(unknown));
   checkTabBuilt(config);
@@ -141,7 +140,7 @@ export async function startServer(env: Record<string, string | undefined> = proc
     auth = {
       verifyToken: azureAdVerifier(config),
       membership: graphMembership({ baseUrl: config.GRAPH_BASE_URL, getAccessToken: oboFor() }),
-      consent: { clientId: config.AAD_APP_CLIENT_ID!, authority: config.AAD_AUTHORITY.replace(/\/+$/, ''), scopes: graphScopes },
+      consent: { clientId: config.AAD_APP_CLIENT_ID!, authority: config.AAD_AUTHORITY, scopes: graphScopes },
     };
   }
 
@@ -254,31 +253,6 @@ function azureAdVerifier(config: Config) {
       jwksUrl: config.AAD_JWKS_URL,
     }),
   );
-}
-
-/**
- * Where the app is installed: the folder of its package.json above this module (server/ run from
- * source, dist/server/ or its chunks/ when built). DATA_DIR and STATIC_DIR left unset default to
- * folders there, not the current directory, so a start from another directory finds the built tab.
- */
-function installRoot(): string | undefined {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let depth = 0; depth < 4; depth++) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
-    dir = dirname(dir);
-  }
-  return undefined;
-}
-
-/** The settings with DATA_DIR (./data) and STATIC_DIR (./dist/client) of the install location when not set. */
-function withInstallDefaults(env: Record<string, string | undefined>): Record<string, string | undefined> {
-  const root = installRoot();
-  if (!root) return env;
-  return {
-    ...env,
-    DATA_DIR: env.DATA_DIR || join(root, 'data'),
-    STATIC_DIR: env.STATIC_DIR || join(root, 'dist', 'client'),
-  };
 }
 
 /** STATIC_DIR does not hold the built tab (no index.html): production does not start without it. */
