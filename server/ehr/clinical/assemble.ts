@@ -127,6 +127,9 @@ export function assemblePart(
 /**
  * A server that ignores `_sort` gives the newest items only by chance; when a sorted answer
  * comes back out of order, the base is marked and later reads widen their window and sort here.
+ * A period is judged by its start, although a reading's time for the list is its end (vitals.ts):
+ * which bound a sort on a Period uses is the server's choice, and a wrong "out of order" costs only
+ * a wider window sorted here, never a wrong latest value.
  */
 export function outOfOrder(set: Searchset): boolean {
   let previous = Infinity;

@@ -1,6 +1,6 @@
 import { isObject, list, objects, str, type JsonObject } from '../json.js';
 import type { AllergyReaction, AllergyView, Cell, ConditionView, When } from './types.js';
-import { annotationText, conceptCodes, conceptText, newestFirst, statusCode, unnamedMark, when } from './values.js';
+import { annotationText, conceptCodes, conceptText, isLoincSystem, newestFirst, statusCode, unnamedMark, when } from './values.js';
 import type { Warnings } from './warnings.js';
 import { qualifiedMark } from '../modifiers.js';
 
@@ -273,7 +273,6 @@ function criticalityOf(value: unknown): string | null {
  * that spelling does not hide a list.
  */
 export const ALLERGY_LIST_CODES = ['52473-6', '48765-2', '52472-8', 'allergies'] as const;
-const LOINC = /^https?:\/\/loinc\.org\/?$/;
 const LIST_USE_CODES = 'http://hl7.org/fhir/list-example-use-codes';
 
 function isAllergyList(concept: unknown): boolean {
@@ -281,7 +280,7 @@ function isAllergyList(concept: unknown): boolean {
     const system = str(c.system) ?? '';
     const code = str(c.code);
     if (code === 'allergies') return system === LIST_USE_CODES;
-    return LOINC.test(system) && (ALLERGY_LIST_CODES as readonly (string | undefined)[]).includes(code);
+    return isLoincSystem(system) && (ALLERGY_LIST_CODES as readonly (string | undefined)[]).includes(code);
   });
 }
 

@@ -127,6 +127,29 @@ export function conceptText(value: unknown, orCode = true): string | null {
 export const unnamedMark = (value: unknown): { unnamed?: true } =>
   conceptText(value, false) === null && conceptText(value) !== null ? { unnamed: true } : {};
 
+/**
+ * LOINC's system as records write it: http://loinc.org (FHIR's URI, some records with https or a
+ * trailing slash) or its OID urn:oid:2.16.840.1.113883.6.1.
+ */
+export const isLoincSystem = (system: string): boolean => /^https?:\/\/loinc\.org\/?$/.test(system) || system === 'urn:oid:2.16.840.1.113883.6.1';
+
+/**
+ * The codes of a concept that may be LOINC codes: codings with LOINC's system, or with none (servers
+ * leave it out). A coding of another system is never read as LOINC, whatever its code looks like:
+ * a local code "8867-4" is not heart rate.
+ */
+export function loincCodes(value: unknown): string[] {
+  if (!isObject(value)) return [];
+  const codes: string[] = [];
+  for (const coding of value.coding !== undefined ? list(value.coding) : [value]) {
+    if (!isObject(coding)) continue;
+    const code = str(coding.code);
+    const system = str(coding.system);
+    if (code !== undefined && (system === undefined || isLoincSystem(system))) codes.push(code);
+  }
+  return codes;
+}
+
 /** Every code of a CodeableConcept (or a lone Coding). */
 export function conceptCodes(value: unknown): string[] {
   if (!isObject(value)) return [];

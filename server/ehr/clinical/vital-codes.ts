@@ -6,7 +6,8 @@ export type VitalCodeKind = Exclude<VitalKind, 'bloodPressure'> | 'bpPanel' | 's
 /**
  * The LOINC codes read as each vital kind: the code of the FHIR vital signs profile first, then the
  * more specific codes real EHRs send in its place. The same table serves DSTU2, STU3 and R4, and a
- * code is matched on `code` alone (servers vary or leave out the system).
+ * code is matched in a coding of LOINC's system or of none (servers vary its spelling or leave it out;
+ * values.ts loincCodes); a coding of another system is never read as LOINC.
  *
  * Sources: the vital signs profiles of each release — DSTU2 Argonaut Data Query vital signs
  * (http://fhir.org/guides/argonaut/r2/StructureDefinition-argo-vitalsigns.html), STU3

@@ -1,7 +1,7 @@
 import { isObject, objects, str, type JsonObject } from '../json.js';
 import { normaliseUnit } from './units.js';
 import type { BloodPressureReading, LatestVitals, Measurement, VitalHistory, VitalKind, VitalReading, When } from './types.js';
-import { conceptCodes, epochMsOf, newestFirst, numberOf, when } from './values.js';
+import { epochMsOf, loincCodes, newestFirst, numberOf, when } from './values.js';
 import { Warnings } from './warnings.js';
 import { KIND_OF_CODE, type VitalCodeKind } from './vital-codes.js';
 import { isComparator } from '../../../contract/vital-ranges.js';
@@ -78,7 +78,7 @@ function aboutAnother(obs: JsonObject): boolean {
 const FOCAL_SUBJECT = 'http://hl7.org/fhir/StructureDefinition/observation-focal-subject';
 
 function codeKind(obs: JsonObject): Kind | undefined {
-  for (const code of conceptCodes(obs.code)) {
+  for (const code of loincCodes(obs.code)) {
     const kind = KIND_OF_CODE.get(code);
     if (kind !== undefined) return kind;
   }
@@ -284,7 +284,7 @@ export function latestVitalsOfSorted(observations: JsonObject[], warnings: Warni
 function components(obs: JsonObject, warnings: Warnings): Pressure {
   const found: Pressure = {};
   for (const component of objects(obs.component)) {
-    const kind = conceptCodes(component.code)
+    const kind = loincCodes(component.code)
       .map((c) => KIND_OF_CODE.get(c))
       .find((k) => k === 'systolic' || k === 'diastolic');
     if (kind && !found[kind]) {

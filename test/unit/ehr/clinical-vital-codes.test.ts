@@ -76,3 +76,45 @@ describe.each(RELEASES)('vital codes in %s', (release) => {
     expect(vitals).toEqual({ status: 'none' });
   });
 });
+
+describe.each(RELEASES)('the system of a vital code in %s', (release) => {
+  /** The record's Observations with every coding of their code (and components' codes) in `system`. */
+  const inSystem = (resources: Record<string, unknown>[], system: string | undefined) =>
+    resources.map((r) => {
+      if (r.resourceType !== 'Observation') return r;
+      const recode = (concept: { coding?: Record<string, unknown>[] }) => ({
+        ...concept,
+        coding: (concept.coding ?? []).map(({ system: _old, ...coding }) => (system === undefined ? coding : { ...coding, system })),
+      });
+      const components = r.component as { code: { coding?: Record<string, unknown>[] } }[] | undefined;
+      return {
+        ...r,
+        code: recode(r.code as { coding?: Record<string, unknown>[] }),
+        ...(components ? { component: components.map((c) => ({ ...c, code: recode(c.code) })) } : {}),
+      };
+    });
+  const vitals = (id: string) =>
+    writeRecord(
+      record(id, [
+        { code: '8867-4', time: TIME, ...SAMPLE.heartRate },
+        { code: '85354-9', value: [128, 82], unit: 'mmHg', ucum: 'mm[Hg]', time: TIME },
+      ]),
+      release,
+    );
+
+  it.each([['http://loinc.org'], ['urn:oid:2.16.840.1.113883.6.1'], ['https://loinc.org/'], [undefined]])(
+    'reads a LOINC code written with system %s',
+    async (system) => {
+      const read = await readVitals(inSystem(vitals('p-loinc'), system), release, 'p-loinc');
+      expect(read).toMatchObject({ value: { heartRate: { value: { value: 72 } }, bloodPressure: { systolic: { value: 128 } } } });
+    },
+  );
+
+  it.each([['http://example.org/local-codes'], ['http://snomed.info/sct']])(
+    'never reads a code of system %s as the LOINC code it looks like',
+    async (system) => {
+      const read = await readVitals(inSystem(vitals('p-local'), system), release, 'p-local');
+      expect(read).toEqual({ status: 'none' });
+    },
+  );
+});
