@@ -195,6 +195,13 @@ export const conditionView = z.object({
   verificationStatus: z.string().nullable(),
   /** Active, recurrence or relapse: what the list cell shows (refuted and entered-in-error are never sent). */
   current: z.boolean(),
+  /**
+   * The condition states it abated (Condition.abatement[x], DSTU2 to R4): when, for a dateTime or a
+   * Period's end (its start when it has none), else true (an age, a range, words, `true`). Absent
+   * otherwise. An abated condition is not current whatever its clinicalStatus, which DSTU2 and STU3
+   * may leave out: the details say it abated rather than show no status.
+   */
+  abated: z.union([when, z.literal(true)]).optional(),
   /** The EHR gave the concept no words: the name is its code read out ("RxNorm 855332"), never taken for another item of that name. */
   unnamed: z.literal(true).optional(),
   qualified,

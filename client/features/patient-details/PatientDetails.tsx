@@ -39,6 +39,7 @@ import { medicationGroup } from '../../../contract/plain-constants';
 import { usePatientDetails, useResetPatientDetails } from './api/get-patient-details';
 import { NotesSection } from './NotesSection';
 import { encounterText } from './encounter-text';
+import { conditionFacts } from './condition-facts';
 import { useReturnFocus } from './use-return-focus';
 import { VitalTrends } from './TrendChart';
 import { adultRangesApply } from '../../../contract/vital-ranges';
@@ -250,17 +251,7 @@ export function PatientDetails({
               {(list) => (
                 <ul className={styles.list}>
                   {list.map((c, i) => (
-                    <Entry
-                      key={i}
-                      title={c.display ?? '?'}
-                      qualified={c.qualified}
-                      detail={line(
-                        c.severity && t('details.severity', { value: codeLabel(c.severity) }),
-                        dateText(c.date ?? c.onset),
-                        codeLabel(c.clinicalStatus),
-                        codeLabel(c.verificationStatus),
-                      )}
-                    />
+                    <Entry key={i} title={c.display ?? '?'} qualified={c.qualified} detail={line(...conditionFacts(c))} />
                   ))}
                 </ul>
               )}

@@ -264,6 +264,11 @@ export const ru: Record<MessageKey, string> = {
   'search.addFailed':
     '{count, plural, one {Не удалось добавить # пациента} few {Не удалось добавить # пациентов} many {Не удалось добавить # пациентов} other {Не удалось добавить # пациента}} в список {list}. Они остаются выбранными: попробуйте ещё раз.',
   'details.severity': 'тяжесть: {value}',
+  'details.onset': 'начало {date}',
+  'details.recorded': 'записано {date}',
+  'details.abated': 'разрешилось',
+  'details.abatedOn': 'разрешилось {date}',
+  'details.notCurrent': 'не актуально',
   'details.criticality': 'критичность: {value}',
   'details.reaction': 'реакция: {value}',
   'details.prescriber': 'назначил(а): {value}',

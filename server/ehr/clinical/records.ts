@@ -32,9 +32,17 @@ const CURRENT_CONDITION = new Set(['active', 'recurrence', 'relapse']);
 const ABATEMENT = ['abatementDateTime', 'abatementAge', 'abatementQuantity', 'abatementPeriod', 'abatementRange', 'abatementString'];
 
 function conditionIsCurrent(r: JsonObject, clinicalStatus: string | null): boolean {
-  if (r.abatementBoolean === true || ABATEMENT.some((key) => r[key] !== undefined)) return false;
+  if (abatementOf(r)) return false;
   if (clinicalStatus === null) return !objects(r.category).some((c) => statusCode(c) === 'encounter-diagnosis');
   return CURRENT_CONDITION.has(clinicalStatus);
+}
+
+/** When a condition abated (contract ConditionView.abated): its date, true when it states no date, null when it has not abated. */
+function abatementOf(r: JsonObject): When | true | null {
+  if (r.abatementBoolean === true) return true;
+  if (!ABATEMENT.some((key) => r[key] !== undefined)) return null;
+  const period = isObject(r.abatementPeriod) ? r.abatementPeriod : {};
+  return when(r.abatementDateTime) ?? when(period.end) ?? when(period.start) ?? true;
 }
 
 /** The first coding with a system as `system|code`, to tell the same problem or drug apart from its wording (a code without its system means nothing alone). */
@@ -61,6 +69,7 @@ export function readConditions(resources: JsonObject[], warnings?: Warnings): Co
     // DSTU2 dateRecorded, STU3 assertedDate, R4 recordedDate; the onset when none was recorded.
     const recorded = when(r.dateRecorded) ?? when(r.assertedDate) ?? when(r.recordedDate);
     const clinicalStatus = statusCode(r.clinicalStatus);
+    const abated = abatementOf(r);
     views.push({
       display: conceptText(r.code),
       ...unnamedMark(r.code),
@@ -71,6 +80,7 @@ export function readConditions(resources: JsonObject[], warnings?: Warnings): Co
       clinicalStatus,
       verificationStatus,
       current: conditionIsCurrent(r, clinicalStatus),
+      ...(abated ? { abated } : {}),
       ...qualifiedMark(r),
     });
   }

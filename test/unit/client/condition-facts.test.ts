@@ -1,0 +1,71 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { conditionFacts } from '../../../client/features/patient-details/condition-facts.js';
+import { setLanguage } from '../../../client/shared/i18n/t.js';
+import { readConditions } from '../../../server/ehr/clinical/records.js';
+import type { JsonObject } from '../../../server/ehr/json.js';
+
+/**
+ * A condition in the details, read from the record as each release writes it: each date named for
+ * what it is (onset, recorded, abated), and a condition that abated without a clinicalStatus
+ * (optional in DSTU2 and STU3) says so instead of showing no status at all.
+ */
+type Release = 'DSTU2' | 'STU3' | 'R4';
+const RELEASES: Release[] = ['DSTU2', 'STU3', 'R4'];
+
+function condition(release: Release, extra: JsonObject): JsonObject {
+  const recordedKey = release === 'DSTU2' ? 'dateRecorded' : release === 'STU3' ? 'assertedDate' : 'recordedDate';
+  return {
+    resourceType: 'Condition',
+    id: 'c1',
+    code: { coding: [{ system: 'http://snomed.info/sct', code: '195662009', display: 'Acute viral pharyngitis' }] },
+    onsetDateTime: '2020-03-01',
+    [recordedKey]: '2020-03-04',
+    ...extra,
+  };
+}
+const facts = (release: Release, extra: JsonObject) => {
+  const [view] = readConditions([condition(release, extra)]);
+  return { current: view.current, facts: conditionFacts(view) };
+};
+
+describe('a condition in the details', () => {
+  afterEach(() => setLanguage('en'));
+
+  it.each(RELEASES)('%s: onset and recorded date each carry their name', (release) => {
+    const status = release === 'R4' ? { clinicalStatus: { coding: [{ code: 'active' }] } } : { clinicalStatus: 'active' };
+    expect(facts(release, status).facts).toEqual(['onset Mar 1, 2020', 'recorded Mar 4, 2020', 'active']);
+  });
+
+  it.each(RELEASES)('%s: a recorded date equal to the onset is said once', (release) => {
+    const recordedKey = release === 'DSTU2' ? 'dateRecorded' : release === 'STU3' ? 'assertedDate' : 'recordedDate';
+    expect(facts(release, { [recordedKey]: '2020-03-01' }).facts).toEqual(['onset Mar 1, 2020']);
+  });
+
+  it.each(['DSTU2', 'STU3'] as const)('%s: an abatement without clinicalStatus says the condition abated, and when', (release) => {
+    expect(facts(release, { abatementDateTime: '2020-03-20' })).toEqual({
+      current: false,
+      facts: ['onset Mar 1, 2020', 'recorded Mar 4, 2020', 'abated Mar 20, 2020'],
+    });
+    expect(facts(release, { abatementPeriod: { start: '2020-03-10', end: '2020-03-22' } }).facts).toContain('abated Mar 22, 2020');
+    expect(facts(release, { abatementString: 'in childhood' }).facts).toContain('abated');
+    expect(facts(release, { abatementBoolean: true }).facts).toContain('abated');
+  });
+
+  it('R4: an abated condition with its status shows both', () => {
+    expect(facts('R4', { clinicalStatus: { coding: [{ code: 'resolved' }] }, abatementDateTime: '2020-03-20' }).facts).toEqual([
+      'onset Mar 1, 2020',
+      'recorded Mar 4, 2020',
+      'resolved',
+      'abated Mar 20, 2020',
+    ]);
+  });
+
+  it.each(['STU3', 'R4'] as const)('%s: a visit diagnosis without clinicalStatus reads "not current", never a blank status', (release) => {
+    const category = { category: [{ coding: [{ system: 'http://hl7.org/fhir/condition-category', code: 'encounter-diagnosis' }] }] };
+    expect(facts(release, category)).toEqual({ current: false, facts: ['onset Mar 1, 2020', 'recorded Mar 4, 2020', 'not current'] });
+  });
+
+  it('abatementBoolean false is not an abatement', () => {
+    expect(facts('STU3', { abatementBoolean: false })).toEqual({ current: true, facts: ['onset Mar 1, 2020', 'recorded Mar 4, 2020'] });
+  });
+});
