@@ -1,6 +1,5 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { batchResponse, batchUrls, patientOf, searchset, startScriptedEhr } from '../../helpers/failing-ehr';
 import { cast, startTestServer, type TestServer } from '../../helpers/test-server';
 
 /**
@@ -13,63 +12,29 @@ const RESOURCES = ['Patient', 'Observation', 'Encounter', 'Condition', 'AllergyI
 /** An open FHIR server (no token endpoint) with two patients: it answers well until `broken`, then 500 to everything but its metadata. */
 async function startEhr() {
   const state = { broken: false };
-  const json = (res: http.ServerResponse, status: number, body: unknown) => {
-    res.writeHead(status, { 'content-type': 'application/fhir+json' });
-    res.end(JSON.stringify(body));
-  };
-  const patient = (id: string) => ({
-    resourceType: 'Patient',
-    id,
-    name: [{ family: 'Audited', given: [id] }],
-    gender: 'female',
-    birthDate: '1970-01-01',
+  const patient = patientOf('Audited');
+  const ehr = await startScriptedEhr(RESOURCES, (request) => {
+    const path = request.url.pathname;
+    if (state.broken) return [500, { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'exception' }] }];
+    if (request.method === 'POST' && path === '/fhir') {
+      const entry = batchUrls(request).map((u) => ({
+        resource: u.startsWith('Patient/')
+          ? patient(u.slice(8))
+          : u.startsWith('Patient?_id=')
+            ? searchset(u.slice(12).split(',').map(patient))
+            : searchset([]),
+        response: { status: '200 OK' },
+      }));
+      return [200, batchResponse(entry)];
+    }
+    if (path.startsWith('/fhir/Patient/')) return [200, patient(path.slice('/fhir/Patient/'.length))];
+    if (path === '/fhir/Patient') {
+      const ids = request.url.searchParams.get('_id');
+      return [200, searchset((ids ? ids.split(',') : ['ehr-a', 'ehr-b']).map(patient))];
+    }
+    return [200, searchset([])];
   });
-  const searchset = (resources: unknown[]) => ({ resourceType: 'Bundle', type: 'searchset', entry: resources.map((resource) => ({ resource })) });
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-      const path = url.pathname;
-      if (path === '/fhir/metadata')
-        return json(res, 200, {
-          resourceType: 'CapabilityStatement',
-          status: 'active',
-          fhirVersion: '4.0.1',
-          rest: [{ mode: 'server', resource: RESOURCES.map((type) => ({ type })) }],
-        });
-      if (!path.startsWith('/fhir') || path.startsWith('/fhir/.well-known')) return json(res, 404, { resourceType: 'OperationOutcome', issue: [] });
-      if (state.broken) return json(res, 500, { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'exception' }] });
-      if (req.method === 'POST' && path === '/fhir') {
-        const asked = (JSON.parse(Buffer.concat(chunks).toString()).entry as { request: { url: string } }[]).map((e) => e.request.url);
-        const entry = asked.map((u) => ({
-          resource: u.startsWith('Patient/')
-            ? patient(u.slice(8))
-            : u.startsWith('Patient?_id=')
-              ? searchset(u.slice(12).split(',').map(patient))
-              : searchset([]),
-          response: { status: '200 OK' },
-        }));
-        return json(res, 200, { resourceType: 'Bundle', type: 'batch-response', entry });
-      }
-      if (path.startsWith('/fhir/Patient/')) return json(res, 200, patient(path.slice('/fhir/Patient/'.length)));
-      if (path === '/fhir/Patient') {
-        const ids = url.searchParams.get('_id');
-        return json(res, 200, searchset((ids ? ids.split(',') : ['ehr-a', 'ehr-b']).map(patient)));
-      }
-      return json(res, 200, searchset([]));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    state,
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/fhir`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return Object.assign(ehr, { state });
 }
 
 let server: TestServer;

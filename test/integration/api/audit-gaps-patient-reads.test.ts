@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cast, startTestServer, type TestServer } from '../../helpers/test-server';
+import { auditEventsOf, callAs, startManualTeam } from '../../helpers/audit-records';
+import type { cast, TestServer } from '../../helpers/test-server';
 
 /**
  * A gap an outside review found: reading the notes of any id was recorded as a read of that
@@ -7,67 +8,42 @@ import { cast, startTestServer, type TestServer } from '../../helpers/test-serve
  * have. A read keyed by a patient id in the path records a success only for the team's patient;
  * any other id is 404 `patient_not_found`, recorded as a failure naming it.
  */
-interface Event {
-  operation: string;
-  outcome: string;
-  status: number;
-  teamId: string | null;
-  userId: string;
-  patientId: string | null;
-  requestId: string;
-}
 
 let server: TestServer;
 let who: ReturnType<typeof cast>;
 let base: string;
-const reader = () => server.info.users.find((u) => u.name === 'Casey Lindqvist')!.id;
 
 beforeAll(async () => {
-  server = await startTestServer();
-  who = cast(server.info);
-  base = `/api/teams/${who.team.id}`;
-  expect((await server.api(who.owner, 'PUT', `${base}/connection`, { mode: 'manual' })).status).toBe(200);
+  ({ server, who, base } = await startManualTeam());
 });
 afterAll(() => server?.stop());
 
-async function eventsOf(requestId: string): Promise<Event[]> {
-  const res = await server.api(reader(), 'GET', '/api/audit?limit=50000');
-  return (res.body.events as Event[]).filter((e) => e.requestId === requestId);
-}
-
-async function call(userId: string, method: string, path: string, body?: unknown) {
-  const res = await fetch(`${server.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${await server.tokenFor(userId)}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  return { status: res.status, requestId: res.headers.get('x-request-id')!, body: (await res.json()) as Record<string, unknown> };
-}
+const call = (userId: string, method: string, path: string, body?: unknown) => callAs(server, userId, method, path, body);
 
 describe("a patient's notes", () => {
   it('are read, and recorded as read, only for a patient the team has', async () => {
     const other = await call(who.member, 'GET', `${base}/patients/some-other-teams-patient/notes`);
     expect(other).toMatchObject({ status: 404, body: { code: 'patient_not_found' } });
-    expect(await eventsOf(other.requestId)).toMatchObject([
+    expect(await auditEventsOf(server, other.requestId)).toMatchObject([
       { operation: 'PatientView', outcome: 'failure', status: 404, teamId: who.team.id, userId: who.member, patientId: 'some-other-teams-patient' },
     ]);
 
     const mine = (await server.api(who.member, 'POST', `${base}/manual-patients`, { name: 'Noted Patient', values: {} })).body.id as string;
     const read = await call(who.member, 'GET', `${base}/patients/${mine}/notes`);
     expect(read).toMatchObject({ status: 200, body: { notes: [] } });
-    expect(await eventsOf(read.requestId)).toMatchObject([{ operation: 'PatientView', outcome: 'success', patientId: mine }]);
+    expect(await auditEventsOf(server, read.requestId)).toMatchObject([{ operation: 'PatientView', outcome: 'success', patientId: mine }]);
   });
 
   it('are corrected or withdrawn only on a patient the team has', async () => {
     const noteId = '00000000-0000-4000-8000-000000000001';
     const correct = await call(who.member, 'PATCH', `${base}/patients/not-the-teams/notes/${noteId}`, { text: 'x', version: 1 });
     expect(correct).toMatchObject({ status: 404, body: { code: 'patient_not_found' } });
-    expect(await eventsOf(correct.requestId)).toMatchObject([
+    expect(await auditEventsOf(server, correct.requestId)).toMatchObject([
       { operation: 'PatientNoteCorrect', outcome: 'failure', status: 404, patientId: 'not-the-teams' },
     ]);
     const withdraw = await call(who.member, 'POST', `${base}/patients/not-the-teams/notes/${noteId}/withdraw`, { version: 1 });
     expect(withdraw).toMatchObject({ status: 404, body: { code: 'patient_not_found' } });
-    expect(await eventsOf(withdraw.requestId)).toMatchObject([
+    expect(await auditEventsOf(server, withdraw.requestId)).toMatchObject([
       { operation: 'PatientNoteWithdraw', outcome: 'failure', status: 404, patientId: 'not-the-teams' },
     ]);
   });

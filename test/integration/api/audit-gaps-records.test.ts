@@ -1,42 +1,25 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cast, startTestServer, type TestServer } from '../../helpers/test-server';
+import { auditEventsOf, auditReader, startManualTeam, type AuditEvent } from '../../helpers/audit-records';
+import type { cast, TestServer } from '../../helpers/test-server';
 
 /**
  * Two gaps an outside review found in what the trail records: who paged through one patient's
  * trail, and a Manual-mode import's upload (refused or accepted).
  */
-interface Event {
-  operation: string;
-  outcome: string;
-  status: number;
-  teamId: string | null;
-  userId: string;
-  patientId: string | null;
-  requestId: string;
-}
 
 let server: TestServer;
 let who: ReturnType<typeof cast>;
 let base: string;
-const reader = () => server.info.users.find((u) => u.name === 'Casey Lindqvist')!.id;
+const reader = () => auditReader(server);
 
 beforeAll(async () => {
-  server = await startTestServer();
-  who = cast(server.info);
-  base = `/api/teams/${who.team.id}`;
-  expect((await server.api(who.owner, 'PUT', `${base}/connection`, { mode: 'manual' })).status).toBe(200);
+  ({ server, who, base } = await startManualTeam());
 });
 afterAll(() => server?.stop());
 
-/** The records a request left, as the tenant's audit reader finds them. */
-async function eventsOf(requestId: string): Promise<Event[]> {
-  const res = await server.api(reader(), 'GET', '/api/audit?limit=50000');
-  return (res.body.events as Event[]).filter((e) => e.requestId === requestId);
-}
-
 async function get(path: string, userId = reader()) {
   const res = await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${await server.tokenFor(userId)}` } });
-  return { status: res.status, requestId: res.headers.get('x-request-id')!, body: (await res.json()) as { events: Event[]; next?: string } };
+  return { status: res.status, requestId: res.headers.get('x-request-id')!, body: (await res.json()) as { events: AuditEvent[]; next?: string } };
 }
 
 describe("reading one patient's trail", () => {
@@ -56,8 +39,12 @@ describe("reading one patient's trail", () => {
     expect(second.body.events[0].requestId).not.toBe(first.body.events[0].requestId);
 
     // The first screenful is asked as the filter is typed ("p", "pa", … are no patients): it names none.
-    expect(await eventsOf(first.requestId)).toMatchObject([{ operation: 'AuditView', outcome: 'success', userId: reader(), patientId: null }]);
-    expect(await eventsOf(second.requestId)).toMatchObject([{ operation: 'AuditView', outcome: 'success', userId: reader(), patientId: patient }]);
+    expect(await auditEventsOf(server, first.requestId)).toMatchObject([
+      { operation: 'AuditView', outcome: 'success', userId: reader(), patientId: null },
+    ]);
+    expect(await auditEventsOf(server, second.requestId)).toMatchObject([
+      { operation: 'AuditView', outcome: 'success', userId: reader(), patientId: patient },
+    ]);
     // The patient's own trail answers who paged through it.
     const trail = (await get(`/api/audit?patient=${encodeURIComponent(patient)}&operation=AuditView`)).body.events;
     expect(trail.map((e) => e.requestId)).toEqual([second.requestId]);
@@ -66,10 +53,12 @@ describe("reading one patient's trail", () => {
     const other = await get(`/api/audit?limit=1`);
     const refused = await get(`/api/audit?patient=${encodeURIComponent(patient)}&limit=1&after=${encodeURIComponent(other.body.next!)}`);
     expect(refused.status).toBe(400);
-    expect(await eventsOf(refused.requestId)).toMatchObject([{ operation: 'AuditView', outcome: 'failure', status: 400, patientId: patient }]);
+    expect(await auditEventsOf(server, refused.requestId)).toMatchObject([
+      { operation: 'AuditView', outcome: 'failure', status: 400, patientId: patient },
+    ]);
 
     // A read filtered by no patient names none.
-    expect(await eventsOf(other.requestId)).toMatchObject([{ operation: 'AuditView', outcome: 'success', patientId: null }]);
+    expect(await auditEventsOf(server, other.requestId)).toMatchObject([{ operation: 'AuditView', outcome: 'success', patientId: null }]);
   });
 });
 
@@ -87,19 +76,21 @@ describe("a Manual-mode import's upload", () => {
   it('records a refused upload as a failure: a member who is not the owner, and a file that is not one', async () => {
     const notOwner = await upload(who.member, file);
     expect(notOwner).toMatchObject({ status: 403, body: { code: 'owner_required' } });
-    expect(await eventsOf(notOwner.requestId)).toMatchObject([
+    expect(await auditEventsOf(server, notOwner.requestId)).toMatchObject([
       { operation: 'PatientDetailsEdit', outcome: 'failure', status: 403, teamId: who.team.id, userId: who.member, patientId: null },
     ]);
 
     const json = await upload(who.owner, Buffer.from('{"rows":[]}'), 'application/json');
     expect(json.status).toBe(415);
-    expect(await eventsOf(json.requestId)).toMatchObject([{ operation: 'PatientDetailsEdit', outcome: 'failure', status: 415, userId: who.owner }]);
+    expect(await auditEventsOf(server, json.requestId)).toMatchObject([
+      { operation: 'PatientDetailsEdit', outcome: 'failure', status: 415, userId: who.owner },
+    ]);
   });
 
   it('records an accepted upload, before its answer, as the import it starts', async () => {
     const accepted = await upload(who.owner, file);
     expect(accepted).toMatchObject({ status: 200, body: { rowCount: 2 } });
-    expect(await eventsOf(accepted.requestId)).toEqual([
+    expect(await auditEventsOf(server, accepted.requestId)).toEqual([
       expect.objectContaining({
         operation: 'PatientDetailsEdit',
         outcome: 'success',

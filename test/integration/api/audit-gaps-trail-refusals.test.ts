@@ -1,53 +1,28 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cast, startTestServer, type TestServer } from '../../helpers/test-server';
+import { auditEventsOf, callAs, auditReader, startManualTeam, type AuditEvent } from '../../helpers/audit-records';
+import type { cast, TestServer } from '../../helpers/test-server';
 
 /**
  * A gap an outside review found: a refused deliberate read of a patient's trail (an export, a link
  * to one, a page continued) was recorded naming no patient, so the patient's own trail did not
  * show who tried to take it. The first screenful of a filter being typed names no one, either way.
  */
-interface Event {
-  operation: string;
-  outcome: string;
-  status: number;
-  teamId: string | null;
-  userId: string;
-  patientId: string | null;
-  requestId: string;
-}
 
 let server: TestServer;
 let who: ReturnType<typeof cast>;
 let base: string;
 let patient: string;
-const reader = () => server.info.users.find((u) => u.name === 'Casey Lindqvist')!.id;
+const reader = () => auditReader(server);
 
 beforeAll(async () => {
-  server = await startTestServer();
-  who = cast(server.info);
-  base = `/api/teams/${who.team.id}`;
-  expect((await server.api(who.owner, 'PUT', `${base}/connection`, { mode: 'manual' })).status).toBe(200);
+  ({ server, who, base } = await startManualTeam());
   const created = await server.api(who.member, 'POST', `${base}/manual-patients`, { name: 'Trail Target', values: {} });
   expect(created.status).toBe(201);
   patient = created.body.id as string;
 });
 afterAll(() => server?.stop());
 
-/** The records a request left, as the tenant's audit reader finds them. */
-async function eventsOf(requestId: string): Promise<Event[]> {
-  const res = await server.api(reader(), 'GET', '/api/audit?limit=50000');
-  return (res.body.events as Event[]).filter((e) => e.requestId === requestId);
-}
-
-async function call(userId: string, method: string, path: string, body?: unknown) {
-  const res = await fetch(`${server.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${await server.tokenFor(userId)}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  await res.text();
-  return { status: res.status, requestId: res.headers.get('x-request-id')! };
-}
+const call = (userId: string, method: string, path: string, body?: unknown) => callAs(server, userId, method, path, body);
 
 describe("a refused deliberate read of a patient's trail", () => {
   it('names the patient (and the team filtered by): no audit role, a link asked without it, a bad filter', async () => {
@@ -70,29 +45,35 @@ describe("a refused deliberate read of a patient's trail", () => {
     for (const c of cases) {
       const r = await call(c.user, c.method, c.path, c.body);
       expect(r.status, c.name).toBe(c.status);
-      expect(await eventsOf(r.requestId), c.name).toMatchObject([
+      expect(await auditEventsOf(server, r.requestId), c.name).toMatchObject([
         { operation: readOperationOf(c), outcome: 'failure', status: c.status, userId: c.user, patientId: patient },
       ]);
     }
     // The patient's own trail shows each attempt.
-    const trail = (await server.api(reader(), 'GET', `/api/audit?patient=${p}`)).body.events as Event[];
+    const trail = (await server.api(reader(), 'GET', `/api/audit?patient=${p}`)).body.events as AuditEvent[];
     expect(trail.filter((e) => e.outcome === 'failure')).toHaveLength(cases.length);
 
     // The team a refused export was filtered by is named too, in its one form.
     const byTeam = await call(who.member, 'GET', `/api/audit?patient=${p}&team=${who.team.id.toUpperCase()}&format=csv`);
-    expect(await eventsOf(byTeam.requestId)).toMatchObject([{ outcome: 'failure', status: 403, teamId: who.team.id, patientId: patient }]);
+    expect(await auditEventsOf(server, byTeam.requestId)).toMatchObject([
+      { outcome: 'failure', status: 403, teamId: who.team.id, patientId: patient },
+    ]);
   });
 
   it('names no patient for the first screenful of a filter (refused or not), nor for an id that is no patient id', async () => {
     const firstScreen = await call(who.member, 'GET', `/api/audit?patient=${encodeURIComponent(patient)}`);
     expect(firstScreen.status).toBe(403);
-    expect(await eventsOf(firstScreen.requestId)).toMatchObject([{ operation: 'AuditView', outcome: 'failure', status: 403, patientId: null }]);
+    expect(await auditEventsOf(server, firstScreen.requestId)).toMatchObject([
+      { operation: 'AuditView', outcome: 'failure', status: 403, patientId: null },
+    ]);
     const typed = await call(reader(), 'GET', `/api/audit?patient=${encodeURIComponent(patient)}&from=yesterday`);
     expect(typed.status).toBe(400);
-    expect(await eventsOf(typed.requestId)).toMatchObject([{ operation: 'AuditView', outcome: 'failure', status: 400, patientId: null }]);
+    expect(await auditEventsOf(server, typed.requestId)).toMatchObject([
+      { operation: 'AuditView', outcome: 'failure', status: 400, patientId: null },
+    ]);
     const malformed = await call(who.member, 'POST', '/api/audit/export', { patient: 'not a/patient' });
     expect(malformed.status).toBe(403);
-    expect(await eventsOf(malformed.requestId)).toMatchObject([{ operation: 'AuditExport', outcome: 'failure', patientId: null }]);
+    expect(await auditEventsOf(server, malformed.requestId)).toMatchObject([{ operation: 'AuditExport', outcome: 'failure', patientId: null }]);
   });
 });
 

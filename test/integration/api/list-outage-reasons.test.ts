@@ -1,6 +1,5 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { batchResponse, batchUrls, patientOf, searchset, startScriptedEhr, type EhrAnswer } from '../../helpers/failing-ehr';
 import { cast, startTestServer, type TestServer } from '../../helpers/test-server';
 
 /**
@@ -14,68 +13,34 @@ const RESOURCES = ['Patient', 'Observation'];
 /** An open FHIR server: `down` answers 503 to all but its metadata; `deleted` are 404, `flaky` 503, each on its own. */
 async function startEhr() {
   const state = { down: false, deleted: new Set<string>(), flaky: new Set<string>() };
-  const json = (res: http.ServerResponse, status: number, body: unknown) => {
-    res.writeHead(status, { 'content-type': 'application/fhir+json' });
-    res.end(JSON.stringify(body));
-  };
   const outcome = { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'exception' }] };
-  const patient = (id: string) => ({
-    resourceType: 'Patient',
-    id,
-    name: [{ family: 'Ward', given: [id] }],
-    gender: 'female',
-    birthDate: '1970-01-01',
-  });
-  const searchset = (resources: unknown[]) => ({ resourceType: 'Bundle', type: 'searchset', entry: resources.map((resource) => ({ resource })) });
+  const patient = patientOf('Ward');
   /** Status and body of `Patient/{id}`. */
-  const read = (id: string): [number, unknown] =>
+  const read = (id: string): EhrAnswer =>
     state.deleted.has(id)
       ? [404, { ...outcome, issue: [{ severity: 'error', code: 'not-found' }] }]
       : state.flaky.has(id)
         ? [503, outcome]
         : [200, patient(id)];
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-      const path = url.pathname;
-      if (path === '/fhir/metadata')
-        return json(res, 200, {
-          resourceType: 'CapabilityStatement',
-          status: 'active',
-          fhirVersion: '4.0.1',
-          rest: [{ mode: 'server', resource: RESOURCES.map((type) => ({ type })) }],
-        });
-      if (!path.startsWith('/fhir') || path.startsWith('/fhir/.well-known')) return json(res, 404, { resourceType: 'OperationOutcome', issue: [] });
-      if (state.down) return json(res, 503, outcome);
-      if (req.method === 'POST' && path === '/fhir') {
-        const asked = (JSON.parse(Buffer.concat(chunks).toString()).entry as { request: { url: string } }[]).map((e) => e.request.url);
-        const entry = asked.map((u) => {
-          if (!u.startsWith('Patient/')) return { resource: searchset([]), response: { status: '200 OK' } };
-          const [status, resource] = read(u.slice(8));
-          return { resource, response: { status: `${status} ${status === 200 ? 'OK' : status === 404 ? 'Not Found' : 'Service Unavailable'}` } };
-        });
-        return json(res, 200, { resourceType: 'Bundle', type: 'batch-response', entry });
-      }
-      if (path.startsWith('/fhir/Patient/')) return json(res, ...read(path.slice('/fhir/Patient/'.length)));
-      if (path === '/fhir/Patient') {
-        const ids = url.searchParams.get('_id');
-        return json(res, 200, searchset((ids ? ids.split(',') : ['w1']).map(patient)));
-      }
-      return json(res, 200, searchset([]));
-    });
+  const ehr = await startScriptedEhr(RESOURCES, (request) => {
+    const path = request.url.pathname;
+    if (state.down) return [503, outcome];
+    if (request.method === 'POST' && path === '/fhir') {
+      const entry = batchUrls(request).map((u) => {
+        if (!u.startsWith('Patient/')) return { resource: searchset([]), response: { status: '200 OK' } };
+        const [status, resource] = read(u.slice(8));
+        return { resource, response: { status: `${status} ${status === 200 ? 'OK' : status === 404 ? 'Not Found' : 'Service Unavailable'}` } };
+      });
+      return [200, batchResponse(entry)];
+    }
+    if (path.startsWith('/fhir/Patient/')) return read(path.slice('/fhir/Patient/'.length));
+    if (path === '/fhir/Patient') {
+      const ids = request.url.searchParams.get('_id');
+      return [200, searchset((ids ? ids.split(',') : ['w1']).map(patient))];
+    }
+    return [200, searchset([])];
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    state,
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/fhir`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return Object.assign(ehr, { state });
 }
 
 let server: TestServer;

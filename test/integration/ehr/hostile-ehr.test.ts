@@ -1,11 +1,10 @@
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startAppProcess } from '../../helpers/app-process';
+import { batchResponse, batchUrls, patientOf, searchset, startScriptedEhr } from '../../helpers/failing-ehr';
 import { cast, startTestSso, type DevInfo, type TestSso } from '../../helpers/test-server';
 
 // An EHR that answers every search and batch with a Bundle of tens of thousands of entries (under
@@ -35,63 +34,27 @@ async function startHostileEhr() {
   // refused (so entries are read one by one) and every single answer 25,000 entries, under 4 MB.
   const huge = bundleOf(60_000);
   const underSingleCap = bundleOf(25_000);
-  const state = { mode: 'benign' as Mode, requests: 0 };
-  const json = (res: http.ServerResponse, status: number, body: unknown) => {
-    res.writeHead(status, { 'content-type': 'application/fhir+json' });
-    res.end(typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body));
-  };
-  const patient = (id: string) => ({
-    resourceType: 'Patient',
-    id,
-    name: [{ family: 'Hostile', given: [id] }],
-    gender: 'female',
-    birthDate: '1970-01-01',
+  const state = { mode: 'benign' as Mode };
+  const patient = patientOf('Hostile');
+  const ehr = await startScriptedEhr(RESOURCES, (request) => {
+    const path = request.url.pathname;
+    if (state.mode === 'huge') return [200, huge];
+    if (state.mode === 'fallback') {
+      if (request.method === 'POST' && path === '/fhir')
+        return [400, { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'not-supported' }] }];
+      return [200, underSingleCap];
+    }
+    if (request.method === 'POST' && path === '/fhir') {
+      const entry = batchUrls(request).map((u) => ({
+        resource: u.startsWith('Patient/') ? patient(u.slice(8)) : searchset([]),
+        response: { status: '200 OK' },
+      }));
+      return [200, batchResponse(entry)];
+    }
+    if (path.startsWith('/fhir/Patient/') && path !== '/fhir/Patient/_search') return [200, patient(path.slice('/fhir/Patient/'.length))];
+    return [200, searchset(PATIENTS.map(patient))];
   });
-  const searchset = (resources: unknown[]) => ({ resourceType: 'Bundle', type: 'searchset', entry: resources.map((resource) => ({ resource })) });
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      state.requests++;
-      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-      const path = url.pathname;
-      if (path === '/fhir/metadata') {
-        return json(res, 200, {
-          resourceType: 'CapabilityStatement',
-          status: 'active',
-          fhirVersion: '4.0.1',
-          rest: [{ mode: 'server', resource: RESOURCES.map((type) => ({ type })) }],
-        });
-      }
-      if (!path.startsWith('/fhir') || path.startsWith('/fhir/.well-known')) return json(res, 404, { resourceType: 'OperationOutcome', issue: [] });
-      if (state.mode === 'huge') return json(res, 200, huge);
-      if (state.mode === 'fallback') {
-        if (req.method === 'POST' && path === '/fhir')
-          return json(res, 400, { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'not-supported' }] });
-        return json(res, 200, underSingleCap);
-      }
-      if (req.method === 'POST' && path === '/fhir') {
-        const asked = (JSON.parse(Buffer.concat(chunks).toString()).entry as Array<{ request: { url: string } }>).map((e) => e.request.url);
-        const entry = asked.map((u) => ({
-          resource: u.startsWith('Patient/') ? patient(u.slice(8)) : searchset([]),
-          response: { status: '200 OK' },
-        }));
-        return json(res, 200, { resourceType: 'Bundle', type: 'batch-response', entry });
-      }
-      if (path.startsWith('/fhir/Patient/') && path !== '/fhir/Patient/_search') return json(res, 200, patient(path.slice('/fhir/Patient/'.length)));
-      return json(res, 200, searchset(PATIENTS.map(patient)));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}/fhir`,
-    state,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return Object.assign(ehr, { state });
 }
 
 const dataDir = mkdtempSync(join(tmpdir(), 'patients-hostile-'));
@@ -144,7 +107,7 @@ it('keeps five concurrent list loads from a hostile EHR under 512 MB, failing th
 
   // One team on the hostile EHR with a list of ten patients and every clinical column…
   const team = `/api/teams/${who.team.id}`;
-  expect((await call(who.owner, 'PUT', `${team}/connection`, { mode: 'ehr', url: ehr.base, name: 'Hostile' })).status).toBe(200);
+  expect((await call(who.owner, 'PUT', `${team}/connection`, { mode: 'ehr', url: ehr.url, name: 'Hostile' })).status).toBe(200);
   const list = (await call(who.owner, 'POST', `${team}/lists`, { name: 'Rounds' })).body;
   const columns = ['name', 'heartRate', 'location', 'conditions', 'allergies', 'medications', 'coverage'];
   expect((await call(who.owner, 'PATCH', `${team}/lists/${list.id}`, { columns })).status).toBe(200);
@@ -175,7 +138,7 @@ it('keeps five concurrent list loads from a hostile EHR under 512 MB, failing th
   try {
     for (const mode of ['huge', 'fallback'] as const) {
       ehr.state.mode = mode;
-      const asked = ehr.state.requests;
+      const asked = ehr.requests;
       let loading = true;
       const latencies: number[] = [];
       const otherTenant = (async () => {
@@ -206,7 +169,7 @@ it('keeps five concurrent list loads from a hostile EHR under 512 MB, failing th
         expect(load.body.rows.every((r: { available: boolean }) => !r.available)).toBe(true);
       }
       // The budget stops each load early: a few answers each, not one per entry (70 per load).
-      expect(ehr.state.requests - asked).toBeLessThan(5 * 12);
+      expect(ehr.requests - asked).toBeLessThan(5 * 12);
       expect(latencies.length).toBeGreaterThan(0);
       expect(Math.max(...latencies)).toBeLessThan(1000);
     }
