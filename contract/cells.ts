@@ -150,6 +150,10 @@ export const allergyItem = z.object({
   substance: z.string().nullable(),
   criticality: z.string().nullable(),
   noneKnown: z.literal(true).optional(),
+  /** Every current record of the substance is an intolerance (contract AllergyView.intolerance): "Codeine (intolerance)". */
+  intolerance: z.literal(true).optional(),
+  /** A current record of the substance tells of a severe reaction and none says high criticality: "Peanut (severe reaction)". */
+  severeReaction: z.literal(true).optional(),
   verification,
   qualified,
 });

@@ -228,6 +228,18 @@ export const allergyView = z.object({
   current: z.boolean(),
   /** The record states no known allergy (SNOMED 716186003 and kin): read "No known allergies". */
   noneKnown: z.boolean(),
+  /**
+   * AllergyIntolerance.type `intolerance` (DSTU2, STU3, R4 allergy-intolerance-type: "a propensity for
+   * adverse reactions … not judged to be allergic"): said beside the substance, "Codeine (intolerance)".
+   * Absent for `allergy` and for no type (the record may be either: read as an allergy, the safer side).
+   */
+  intolerance: z.literal(true).optional(),
+  /**
+   * A reaction of the record has severity `severe` (reaction.severity, DSTU2 to R4). Criticality is the
+   * potential harm of a future exposure and is optional; a severe reaction the patient had is marked
+   * on its own, so a record without criticality does not read as harmless.
+   */
+  severeReaction: z.literal(true).optional(),
   /** The EHR gave the concept no words: the name is its code read out ("RxNorm 855332"), never taken for another item of that name. */
   unnamed: z.literal(true).optional(),
   qualified,

@@ -217,11 +217,13 @@ function entries(v: unknown, name: (entry: Json) => string | null): CellDisplay 
  * ("Asthma (provisional)"), an order halted for now ("Warfarin (on hold)"), an entry the EHR
  * qualifies in a way the tab cannot read ("Asthma (check in EHR)"), an allergy of high criticality
  * ("Penicillin (high)": AllergyIntolerance.criticality `high`, DSTU2 CRITH; in words, never by colour
- * alone, first of the marks), a drug only intended ("Warfarin (intended)"), or several.
+ * alone, first of the marks), a severe reaction the patient had, an intolerance, a drug only intended ("Warfarin (intended)"), or several.
  */
 function marked(text: string | null, item: Json): string | null {
   const marks = [
     item.criticality === 'high' && t('value.highCriticality'),
+    item.severeReaction === true && t('value.severeReaction'),
+    item.intolerance === true && t('value.intolerance'),
     isUnconfirmed(item.verification) && codeLabel(item.verification),
     item.intent === 'plan' && codeLabel(item.intent),
     // A statement of a drug only meant to be taken (MedicationStatement `intended`), or not known to

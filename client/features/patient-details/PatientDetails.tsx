@@ -269,6 +269,7 @@ export function PatientDetails({
                         title={a.noneKnown ? t('value.noKnownAllergies') : (a.substance ?? t('allergy.noSubstance'))}
                         qualified={a.qualified}
                         detail={line(
+                          a.intolerance && t('value.intolerance'),
                           reactions.length > 0 && t('details.reaction', { value: reactions.join('; ') }),
                           a.criticality && t('details.criticality', { value: codeLabel(a.criticality) }),
                           codeLabel(a.clinicalStatus),

@@ -176,6 +176,8 @@ export const en = {
   'vital.staleHint': 'Taken more than 24 hours ago',
   'value.qualified': 'check in EHR',
   'value.highCriticality': 'high criticality',
+  'value.severeReaction': 'severe reaction',
+  'value.intolerance': 'intolerance',
   'value.qualifiedHint': 'The EHR qualifies this entry in a way this app cannot read (it may negate it): check it in the EHR.',
   'code.active': 'active',
   'code.inactive': 'inactive',

@@ -427,6 +427,8 @@ export const ru: Record<MessageKey, string> = {
   'vital.staleHint': 'Измерено более 24 часов назад',
   'value.qualified': 'проверьте в ЭМК',
   'value.highCriticality': 'высокая критичность',
+  'value.severeReaction': 'тяжёлая реакция',
+  'value.intolerance': 'непереносимость',
   'value.qualifiedHint': 'В ЭМК у этой записи есть уточнение, которое приложение не умеет прочитать (оно может ее отрицать): проверьте ее в ЭМК.',
   'vital.source': 'Из МИС: {value}',
   'audit.outcome.success': 'Успешно',

@@ -406,6 +406,8 @@ export const zhCN: Record<MessageKey, string> = {
   'vital.staleHint': '测量时间已超过 24 小时',
   'value.qualified': '请在 EHR 中核对',
   'value.highCriticality': '高危',
+  'value.severeReaction': '严重反应',
+  'value.intolerance': '不耐受',
   'value.qualifiedHint': 'EHR 对此条目附加了本应用无法读取的限定（可能是否定）：请在 EHR 中核对。',
   'vital.source': 'EHR 原始值：{value}',
   'audit.outcome.success': '成功',

@@ -407,6 +407,8 @@ export const zhTW: Record<MessageKey, string> = {
   'vital.staleHint': '測量時間已超過 24 小時',
   'value.qualified': '請在 EHR 中核對',
   'value.highCriticality': '高危',
+  'value.severeReaction': '嚴重反應',
+  'value.intolerance': '不耐受',
   'value.qualifiedHint': 'EHR 對此項目附加了本應用程式無法讀取的限定（可能是否定）：請在 EHR 中核對。',
   'vital.source': 'EHR 原始值：{value}',
   'audit.outcome.success': '成功',

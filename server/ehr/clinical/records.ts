@@ -247,6 +247,8 @@ export function readAllergies(resources: JsonObject[], warnings?: Warnings): All
       reactions: objects(r.reaction).map(readReaction),
       current: clinical === null || clinical === 'active',
       noneKnown,
+      ...(statusCode(r.type) === 'intolerance' ? { intolerance: true as const } : {}),
+      ...(objects(r.reaction).some((reaction) => str(reaction.severity) === 'severe') ? { severeReaction: true as const } : {}),
       ...qualifiedMark(r, ['reaction']),
     };
     read.push({ view, statement: noneKnown ? 'any' : (ofKind?.kind ?? null), categories: categoriesOf(r), concept });

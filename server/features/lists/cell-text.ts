@@ -98,10 +98,21 @@ const QUALIFIED = 'check in EHR';
  */
 function marked(
   text: string | null,
-  item: { criticality?: string | null; verification?: string; status?: string | null; intent?: string; onLeave?: true; qualified?: true },
+  item: {
+    criticality?: string | null;
+    severeReaction?: true;
+    intolerance?: true;
+    verification?: string;
+    status?: string | null;
+    intent?: string;
+    onLeave?: true;
+    qualified?: true;
+  },
 ): string {
   const marks = [
     item.criticality === 'high' && 'high criticality',
+    item.severeReaction && 'severe reaction',
+    item.intolerance && 'intolerance',
     item.verification,
     item.intent === 'plan' && 'plan',
     item.status === 'on-hold' && 'on hold',

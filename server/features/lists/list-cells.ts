@@ -37,6 +37,9 @@ export function vitalKindsFor(columns: ListColumn[]): VitalKind[] {
 
 const none = { status: 'none' } as const;
 
+/** How much an allergy item must be seen: high criticality, then a severe reaction, then the rest. */
+const urgency = (a: { criticality: string | null; severeReaction?: true }) => (a.criticality === 'high' ? 2 : a.severeReaction ? 1 : 0);
+
 /** A reading whose value cannot be read (contract unreadableMeasurement; a pressure with neither half). */
 const unreadableReading = (reading: { value?: { value: number | null }; systolic?: unknown; diastolic?: unknown }): boolean =>
   'systolic' in reading ? !reading.systolic && !reading.diastolic : reading.value?.value === null;
@@ -83,13 +86,27 @@ const listItems = {
     // One substance recorded twice is named once (`once` keeps the newest): if any of its current
     // records says high criticality, the item says so, however old that record is ("worst case
     // result of a future exposure is assessed to be life-threatening"): a newer low one never hides it.
-    const highKeys = new Set(recorded.filter((a) => a.criticality === 'high').map((a) => nameKey(a, substance)));
+    // So do a severe reaction in any of them, and an allergy: the item reads "intolerance" only when every record of it says so.
+    const keysOf = (keep: (a: AllergyView) => boolean) => new Set(recorded.filter(keep).map((a) => nameKey(a, substance)));
+    const highKeys = keysOf((a) => a.criticality === 'high');
+    const severeKeys = keysOf((a) => a.severeReaction === true);
+    const allergyKeys = keysOf((a) => !a.intolerance);
     const allergies = once(recorded, substance)
-      .map((a) => (a.criticality !== 'high' && highKeys.has(nameKey(a, substance)) ? { ...a, criticality: 'high' } : a))
-      // High criticality first (allergy-intolerance-criticality; DSTU2 CRITH read as `high`): the cell
-      // shows LIST_CELL_ITEMS items before "+N more", and these must never hide behind it.
-      .sort((a, b) => Number(b.criticality === 'high') - Number(a.criticality === 'high'))
-      .map((a) => ({ substance: a.substance, criticality: a.criticality, ...unconfirmed(a.verificationStatus), ...qualified(a) }));
+      .map((a) => {
+        const key = nameKey(a, substance);
+        const high = a.criticality === 'high' || highKeys.has(key);
+        return {
+          substance: a.substance,
+          criticality: high ? 'high' : a.criticality,
+          ...(!allergyKeys.has(key) ? { intolerance: true as const } : {}),
+          ...(!high && severeKeys.has(key) ? { severeReaction: true as const } : {}),
+          ...unconfirmed(a.verificationStatus),
+          ...qualified(a),
+        };
+      })
+      // High criticality first (allergy-intolerance-criticality; DSTU2 CRITH read as `high`), then a
+      // severe reaction: the cell shows LIST_CELL_ITEMS items before "+N more", and these must never hide behind it.
+      .sort((a, b) => urgency(b) - urgency(a));
     // A stated "no known allergy" reads so only while no current allergy contradicts it (kind-specific
     // statements contradicted by an allergy of their kind are already left out: records.ts KIND_CATEGORIES).
     // It keeps its marks as every allergy does: a statement the EHR has not confirmed (AllergyIntolerance

@@ -228,6 +228,27 @@ describe.each(releases)('the same problem or allergy recorded twice, through %s'
     const allergyCell = cells({ allergies: { status: 'ok', value: readAllergies(allergies) } }).allergies;
     expect(cellText('allergies', row({ allergies: allergyCell }))).toBe('Peanut (high criticality); Latex');
   });
+
+  it('marks an intolerance and a severe reaction without criticality, and shows a severe one before the rest', () => {
+    // AllergyIntolerance.type and reaction.severity are in DSTU2, STU3 and R4 alike.
+    const written = release === 'STU3' ? 'assertedDate' : 'recordedDate';
+    const severe = { reaction: [{ manifestation: [{ text: 'Anaphylaxis' }], severity: 'severe' }] };
+    const allergies = [
+      { ...allergy(release, { text: 'Codeine' }, 'active', 'confirmed'), type: 'intolerance', [written]: '2026-11-22' },
+      { ...allergy(release, { text: 'Latex' }, 'active', 'confirmed'), [written]: '2026-11-21' },
+      { ...allergy(release, { text: 'Peanut' }, 'active', 'confirmed'), ...severe, [written]: '2001-01-01' },
+      // One record of a substance that is an allergy outweighs another that says intolerance.
+      { ...allergy(release, { text: 'Aspirin' }, 'active', 'confirmed'), type: 'intolerance', [written]: '2026-11-20' },
+      { ...allergy(release, { text: 'Aspirin' }, 'active', 'confirmed'), type: 'allergy', [written]: '2010-01-01' },
+    ];
+    const views = readAllergies(allergies);
+    expect(views.find((a) => a.substance === 'Codeine')).toMatchObject({ intolerance: true });
+    expect(views.find((a) => a.substance === 'Peanut')).toMatchObject({ severeReaction: true, criticality: null });
+    const allergyCell = cells({ allergies: { status: 'ok', value: views } }).allergies;
+    const expected = 'Peanut (severe reaction); Codeine (intolerance); Latex; Aspirin';
+    expect(cellText('allergies', row({ allergies: allergyCell }))).toBe(expected);
+    expect(tabCellText('allergies', allergyCell).full ?? tabCellText('allergies', allergyCell).text).toBe(expected.replaceAll('; ', ', '));
+  });
 });
 
 // R4 binds clinicalStatus and verificationStatus to FHIR's code systems; a concept may carry a local coding first.
