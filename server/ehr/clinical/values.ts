@@ -170,7 +170,10 @@ const FHIR_STATUS_SYSTEM = /^https?:\/\/(hl7\.org\/fhir\/|terminology\.hl7\.org\
  * A status that is a plain code (DSTU2/STU3), a Coding, or a CodeableConcept (R4). A concept may
  * carry a local coding beside the required one (R4 clinicalStatus and verificationStatus bind to
  * FHIR's own code systems; other codings are allowed): the coding in a FHIR system, or without a
- * system, is the status; a concept with only other codings gives its first code.
+ * system, is the status; a concept with only other codings gives its first code. A concept with no
+ * code at all (only `text`, which FHIR allows: "Resolved") is read by its words when they are one
+ * of the status codes the app reads (STATUS_WORDS), so a resolved or refuted record written in
+ * words never reads as one without a status (current).
  */
 export function statusCode(value: unknown): string | null {
   if (typeof value === 'string') return str(value) ?? null;
@@ -184,7 +187,38 @@ export function statusCode(value: unknown): string | null {
       other ??= code;
     }
   }
-  return other;
+  return other ?? statusInWords(value);
+}
+
+/**
+ * Codes of the status value sets read in words (DSTU2 to R4): condition-clinical, condition-ver-status,
+ * allergyintolerance-clinical and -verification, condition-category, allergy-intolerance-type.
+ */
+const STATUS_WORDS: ReadonlySet<string> = new Set([
+  'active',
+  'recurrence',
+  'relapse',
+  'inactive',
+  'remission',
+  'resolved',
+  'unconfirmed',
+  'provisional',
+  'differential',
+  'confirmed',
+  'refuted',
+  'entered-in-error',
+  'problem-list-item',
+  'encounter-diagnosis',
+  'allergy',
+  'intolerance',
+]);
+function statusInWords(value: unknown): string | null {
+  const text = isObject(value) ? str(value.text) : undefined;
+  const words = text
+    ?.trim()
+    .toLowerCase()
+    .replace(/[\s_]+/g, '-');
+  return words && STATUS_WORDS.has(words) ? words : null;
 }
 
 export function referenceDisplay(value: unknown): string | null {

@@ -275,6 +275,31 @@ describe('R4 statuses beside a local coding', () => {
     ]);
     expect(allergies.map((a) => [a.substance, a.current])).toEqual([['Latex', false]]);
   });
+
+  it('reads a status written in words only (a CodeableConcept with text and no code) as the code it names', () => {
+    const words = (text: string) => ({ text });
+    const conditions = readConditions([
+      { ...condition('R4', 'Old fracture', null), clinicalStatus: words('Resolved') },
+      { ...condition('R4', 'Cancer', null), clinicalStatus: words('Active'), verificationStatus: words('Entered in error') },
+      { ...condition('R4', 'Asthma', null), clinicalStatus: words(' active '), verificationStatus: words('Provisional') },
+      // Words that are no status code say nothing: the record is read as one without a status.
+      { ...condition('R4', 'Diabetes', null), clinicalStatus: words('Ongoing, see notes') },
+    ]);
+    expect(conditions.map((c) => [c.display, c.current, c.clinicalStatus, c.verificationStatus])).toEqual([
+      ['Old fracture', false, 'resolved', null],
+      ['Asthma', true, 'active', 'provisional'],
+      ['Diabetes', true, null, null],
+    ]);
+    const allergies = readAllergies([
+      { ...allergy('R4', { text: 'Sulfa' }, 'active'), verificationStatus: words('Refuted') },
+      { ...allergy('R4', { text: 'Latex' }, 'active'), clinicalStatus: words('Inactive') },
+      { ...allergy('R4', { text: 'Codeine' }, 'active'), type: words('Intolerance') },
+    ]);
+    expect(allergies.map((a) => [a.substance, a.current, a.intolerance ?? false])).toEqual([
+      ['Latex', false, false],
+      ['Codeine', true, true],
+    ]);
+  });
 });
 
 describe.each(releases)('allergies through %s', (release) => {
