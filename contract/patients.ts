@@ -125,6 +125,13 @@ export const patientSummary = z.object({
   recordNotice: recordNotice.nullable().optional(),
   /** Display of the first general practitioner, when the EHR gives one. */
   generalPractitioner: z.string().nullable().optional(),
+  /**
+   * Patient.multipleBirth[x] (DSTU2, STU3, R4: boolean or integer): the patient is one of a multiple
+   * birth, with the birth order when the EHR gives it (`multipleBirthInteger`); null (or absent, from
+   * older servers) otherwise. Twins
+   * share a birth date and often a family name: the details say it beside the birth date.
+   */
+  multipleBirth: z.union([z.literal(true), z.number().int().positive()]).nullable().optional(),
 });
 export type PatientSummary = z.infer<typeof patientSummary>;
 

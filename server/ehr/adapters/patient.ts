@@ -59,6 +59,7 @@ function readPatient(spec: AdapterSpec, resource: unknown, mrnSystem: string | u
       deceased: deceased(resource),
       recordNotice: recordNotice(resource),
       generalPractitioner: careProvider,
+      multipleBirth: multipleBirth(resource),
     },
     family: name?.family ?? '',
     given: name?.given ?? '',
@@ -74,6 +75,17 @@ interface NameParts {
   display: string;
   family: string;
   given: string;
+}
+
+/**
+ * Patient.multipleBirth[x] (boolean or integer in DSTU2, STU3 and R4): an integer is the birth order
+ * ("the actual value [indicates] the birth order"), 1 or more; `true` a multiple birth without it.
+ * A boolean false, 0 or a value that is not one of these says nothing.
+ */
+function multipleBirth(resource: JsonObject): true | number | null {
+  const order = resource.multipleBirthInteger;
+  if (typeof order === 'number' && Number.isInteger(order) && order >= 1) return order;
+  return resource.multipleBirthBoolean === true ? true : null;
 }
 
 /**

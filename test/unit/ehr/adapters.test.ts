@@ -206,6 +206,21 @@ const cases: Case[] = [
     expected: { deceased: null },
   },
   {
+    story: 'multipleBirthInteger is the birth order of a multiple birth (Patient.multipleBirth[x])',
+    build: () => ({ resourceType: 'Patient', id: 'm1', birthDate: '2026-11-30', multipleBirthInteger: 2 }),
+    expected: { multipleBirth: 2 },
+  },
+  {
+    story: 'multipleBirthBoolean true is a multiple birth without its order',
+    build: () => ({ resourceType: 'Patient', id: 'm2', multipleBirthBoolean: true }),
+    expected: { multipleBirth: true },
+  },
+  {
+    story: 'multipleBirthBoolean false, order 0 or a wrongly typed order says nothing of a multiple birth',
+    build: () => ({ resourceType: 'Patient', id: 'm3', multipleBirthInteger: '2', multipleBirthBoolean: false }),
+    expected: { multipleBirth: null },
+  },
+  {
     story: 'a record replaced by another (Patient.link, a modifier) says so, with the record to use',
     build: (s) => ({
       resourceType: 'Patient',
