@@ -151,7 +151,8 @@ function readEncounter(resource: JsonObject, now: number): EncounterView {
     ...place,
     admission: admitted ? (inpatientSince(resource) ?? start ?? firstLocationStart(resource)) : null,
     ...(dischargedBy(resource, hospitalization, now) ? { discharged: true as const } : {}),
-    ...qualifiedMark(resource, ['location', 'hospitalization']),
+    // classHistory gives the admission date (inpatientSince): a modifier there qualifies the stay too.
+    ...qualifiedMark(resource, ['location', 'hospitalization', 'classHistory']),
   };
   // `onleave`: the stay holds the bed while the patient is away from it; the place is said with it.
   return view.status === 'onleave' && !encounterOver(view, now) ? { ...view, onLeave: true } : view;

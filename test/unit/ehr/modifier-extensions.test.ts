@@ -190,3 +190,24 @@ describe.each(releases)('%s records the EHR qualifies', (release) => {
     expect(read([half('8480-6', 120), half('8462-4', 80)])?.qualified).toBeUndefined();
   });
 });
+
+// Encounter.classHistory is STU3 and R4 only.
+describe.each(['STU3', 'R4'] as const)('%s class history the EHR qualifies', () => {
+  it('a stay whose class history (which dates the admission) is qualified is marked', () => {
+    const [encounter] = readEncounters([
+      {
+        resourceType: 'Encounter',
+        status: 'in-progress',
+        class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'IMP' },
+        period: { start: '2026-06-10T02:00:00Z' },
+        classHistory: [
+          { class: { code: 'EMER' }, period: { start: '2026-06-10T02:00:00Z', end: '2026-06-10T08:00:00Z' } },
+          { class: { code: 'IMP' }, period: { start: '2026-06-10T08:00:00Z' }, modifierExtension: negation },
+        ],
+        location: [{ location: { display: 'Ward 3' } }],
+      },
+    ]);
+    expect(encounter).toMatchObject({ location: 'Ward 3', qualified: true });
+    expect(cellText('location', row(cells(['location'], { encounter: { status: 'ok', value: encounter } })))).toBe('Ward 3 (check in EHR)');
+  });
+});
