@@ -12,7 +12,8 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 try {
   const { env } = parseArgs(process.argv.slice(2));
   const result = await buildAppPackage({ root, env });
-  console.log(`Wrote ${relative(root, result.zipPath)}: ${result.files.join(', ')}`);
+  console.log(`Wrote ${relative(root, result.zipPath)} (version ${String(result.manifest.version)}): ${result.files.join(', ')}`);
+  for (const warning of result.warnings) console.warn(`Warning: ${warning}`);
 } catch (e) {
   console.error((e as Error).message);
   process.exitCode = 1;

@@ -11,7 +11,7 @@ import { loopbackHttp, onLoopback } from './platform/loopback.js';
 import { MIN_SEAL_KEY_BYTES, sealKeyBytes } from './storage/sharepoint/row-seal.js';
 
 /** How long after SIGTERM App Service kills the process (see server/platform/shutdown.ts). */
-const SIGTERM_KILL_MS = 30_000;
+export const SIGTERM_KILL_MS = 30_000;
 /**
  * Settings from the environment, checked once at start; every missing or bad value is reported
  * together. Dev mode needs none. Production needs the app's Entra registration (Teams SSO and
@@ -113,7 +113,11 @@ const schema = z.object({
   RATE_LIMIT_CONNECTION_CHECK_PER_MINUTE: z.coerce.number().int().min(1).default(10),
   RATE_LIMIT_TENANT_PER_MINUTE: z.coerce.number().int().min(1).default(3000),
   RATE_LIMIT_FAILED_AUTH: z.coerce.number().int().min(1).default(30),
-  /** Proxies in front of the app whose X-Forwarded-For is believed; default 1 in production (App Service's front end), 0 in dev. */
+  /**
+   * Proxies in front of the app whose X-Forwarded-For is believed. Default (trustProxy below): 1 in
+   * production on Azure App Service (its front end), else 0: with no proxy in front, believing one
+   * would let any client choose the address its rate limits and audit records are kept under.
+   */
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).optional(),
   /** Comma-separated origins an owner may link to although they are http or private (an on-premises EHR). */
   EHR_LINK_ALLOW_LIST: list
@@ -205,7 +209,55 @@ export type Config = Omit<Parsed, 'STORE' | 'SSO' | 'AUDIT_STORE'> & {
   host: string;
   /** The configured interop partners (EHR_TOKEN_ENDPOINT's and EHR_PARTNERS'); dev mode adds its sandbox at start. */
   ehrPartners: EhrPartner[];
+  /** How many proxies' X-Forwarded-For is believed, and why (start logs it). */
+  trustProxy: TrustProxy;
 };
+
+/** The proxy hops believed for the client's address, and why: TRUST_PROXY_HOPS, or the default for where the app runs. */
+export interface TrustProxy {
+  hops: number;
+  source: 'setting' | 'app-service' | 'no-known-proxy' | 'dev';
+  reason: string;
+}
+
+/**
+ * Variables Azure App Service sets in every app's environment, read-only (Microsoft's "Environment
+ * variables and app settings in Azure App Service" reference: WEBSITE_SITE_NAME, the app's name;
+ * the Kudu runtime notes: WEBSITE_INSTANCE_ID, the instance). Their presence is how the app knows
+ * App Service's front end, one proxy, is in front of it.
+ */
+export const APP_SERVICE_VARIABLES = ['WEBSITE_SITE_NAME', 'WEBSITE_INSTANCE_ID'] as const;
+
+/**
+ * TRUST_PROXY_HOPS when set (0 included); otherwise 1 only where a proxy is known to be in front
+ * (production on App Service), else 0. Dev mode binds to loopback and refuses proxied requests.
+ */
+export function trustProxy(mode: 'dev' | 'production', hopsSetting: number | undefined, env: Record<string, string | undefined>): TrustProxy {
+  if (hopsSetting !== undefined)
+    return {
+      hops: hopsSetting,
+      source: 'setting',
+      reason: `trusting ${hopsSetting} proxy hop(s) for the client's address (X-Forwarded-For): TRUST_PROXY_HOPS=${hopsSetting}`,
+    };
+  if (mode === 'dev')
+    return {
+      hops: 0,
+      source: 'dev',
+      reason: "trusting no proxy for the client's address: dev mode listens on loopback only and refuses proxied requests",
+    };
+  const marker = APP_SERVICE_VARIABLES.find((name) => env[name]?.trim());
+  if (marker)
+    return {
+      hops: 1,
+      source: 'app-service',
+      reason: `trusting 1 proxy hop for the client's address (X-Forwarded-For): running on Azure App Service (${marker} is set), whose front end is in front of the app; set TRUST_PROXY_HOPS to change it`,
+    };
+  return {
+    hops: 0,
+    source: 'no-known-proxy',
+    reason: `trusting no proxy for the client's address: not on Azure App Service (neither ${APP_SERVICE_VARIABLES.join(' nor ')} is set), so X-Forwarded-For is ignored; behind a reverse proxy or load balancer, set TRUST_PROXY_HOPS to the number of proxies in front of the app`,
+  };
+}
 
 export class ConfigError extends Error {}
 
@@ -448,6 +500,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     staticDir: c.STATIC_DIR ? abs(c.STATIC_DIR) : join(installFolder(), 'dist', 'client'),
     // Dev mode binds to loopback only: it has a token endpoint for any dev user.
     host: c.APP_MODE === 'dev' ? '127.0.0.1' : c.HOST,
+    trustProxy: trustProxy(c.APP_MODE, c.TRUST_PROXY_HOPS, env),
   };
 }
 

@@ -13,7 +13,7 @@ import { openTableHeldItems } from './storage/azure-table/table-held-items.js';
 import { graphMembership } from './identity/graph-membership.js';
 import { devMembership } from './identity/membership.js';
 import { azureAdVerifierSettings, createTokenVerifier } from './identity/verify-token.js';
-import { ConfigError, loadConfig, unknownSettingMessage, unknownSettings, type Config } from './config.js';
+import { ConfigError, loadConfig, SIGTERM_KILL_MS, unknownSettingMessage, unknownSettings, type Config } from './config.js';
 import { createEhrGateway, type EhrFetch, type EhrPartner } from './ehr/index.js';
 import { openPartnerSecrets, type PartnerSecretsSettings } from './ehr/partner-secrets.js';
 import { openGraphStore } from './storage/sharepoint/graph-store.js';
@@ -21,7 +21,7 @@ import { createOboTokenSource, graphScopes, graphTokenForCaller } from './platfo
 import { createRateLimits } from './platform/rate-limit.js';
 import { createLinkGuard } from './ehr/link-guard.js';
 import { currentRequestId, requestContext } from './platform/request-context.js';
-import { drainServer } from './platform/shutdown.js';
+import { createInFlightWork, drainServer } from './platform/shutdown.js';
 import { loopbackHostOnly } from './platform/loopback.js';
 import { configurationCheck } from './platform/health.js';
 import { logger } from './platform/logger.js';
@@ -59,6 +59,18 @@ export interface StartOptions {
 
 const SANDBOX_PATH = '/sandbox';
 
+/** How long store work already running is waited for after the grace period, at most (see settleWithin). */
+const SETTLE_MS = 5_000;
+/** close() (tests) stops at once: store work in flight gets this long. */
+const CLOSE_SETTLE_MS = 1_000;
+/**
+ * How long store work still running after a grace of `graceMs` may take: SETTLE_MS, within what
+ * is left of App Service's 30 s before its kill (a second kept for the stores to close and exit).
+ */
+export function settleWithin(graceMs: number): number {
+  return Math.max(0, Math.min(SETTLE_MS, SIGTERM_KILL_MS - graceMs - 1_000));
+}
+
 /**
  * Starts the app. Dev mode: the API and the built tab, the dev identity provider and directory,
  * the sandbox EHR partner beside the app (never inside it), loopback only. Production: Teams SSO
@@ -70,6 +82,8 @@ export async function startServer(env: Record<string, string | undefined> = proc
   // A misspelt setting (AUDIT_STOR) would be ignored and its default used: named, never fatal.
   for (const unknown of unknownSettings(env)) logger.warn({ setting: unknown.name, closest: unknown.closest }, unknownSettingMessage(unknown));
   checkTabBuilt(config);
+  // Which X-Forwarded-For hops are believed for rate limits and audit records, and why.
+  logger.info({ trustProxyHops: config.trustProxy.hops, because: config.trustProxy.source }, config.trustProxy.reason);
   const root = express();
   // Dev mode: only requests addressed to a loopback name, sandbox and dev routes included.
   if (config.APP_MODE === 'dev') root.use(loopbackHostOnly);
@@ -170,6 +184,9 @@ export async function startServer(env: Record<string, string | undefined> = proc
           sharedAudit,
         )
       : inDataDir(() => openSqliteStore(join(config.dataDir, 'patients.sqlite'), { importAuditFrom: auditFile }));
+  // The store as requests use it: what they have started on it is finished (or abandoned, bounded) before it closes at shutdown.
+  const work = createInFlightWork();
+  const requestStore = work.track(store);
   const dev = config.APP_MODE === 'dev';
   // Dev mode allows http and loopback, for the sandbox on this machine; production neither.
   const linkGuard = createLinkGuard({ allowHttp: dev, allowLoopback: dev, allowOrigins: config.EHR_LINK_ALLOW_LIST });
@@ -185,8 +202,8 @@ export async function startServer(env: Record<string, string | undefined> = proc
   const app = createApp({
     ...auth,
     rateLimits,
-    trustProxyHops: config.TRUST_PROXY_HOPS ?? (dev ? 0 : 1),
-    store,
+    trustProxyHops: config.trustProxy.hops,
+    store: requestStore,
     heldItems,
     auditExportCeiling: options.auditExportCeiling,
     ehr: createEhrGateway({
@@ -199,9 +216,9 @@ export async function startServer(env: Record<string, string | undefined> = proc
     }),
     staticDir: config.staticDir,
     readiness: {
-      store: () => store.ready(),
+      store: () => requestStore.ready(),
       audit: async () => {
-        await store.audit.ready();
+        await requestStore.audit.ready();
         if (auditProbeClient) await proveAuditAppend(auditProbeClient);
       },
       configuration: configurationCheck(env),
@@ -225,15 +242,29 @@ export async function startServer(env: Record<string, string | undefined> = proc
     url: `http://${dev ? 'localhost' : config.host}:${port}`,
     app,
     mode: config.APP_MODE,
-    close: () => stop(0),
-    shutdown: () => stop(config.SHUTDOWN_GRACE_MS),
+    close: () => stop(0, CLOSE_SETTLE_MS),
+    shutdown: () => stop(config.SHUTDOWN_GRACE_MS, settleWithin(config.SHUTDOWN_GRACE_MS)),
   };
 
-  async function stop(graceMs: number) {
+  /**
+   * Ends the requests in a defined way: no new connections; those in flight finish within
+   * `graceMs`; then every connection is closed (no answer goes out after that, so nothing more is
+   * acknowledged) and new store work is refused, the EHR calls are abandoned, and the store work
+   * already running (a change and its audit record) is waited for, at most `settleMs`; only then
+   * do the stores close. An answer that went out (a 2xx) was written before it was sent.
+   */
+  async function stop(graceMs: number, settleMs: number) {
     const { cutConnections } = await drainServer(server, graceMs);
     if (cutConnections) logger.warn({ graceMs }, 'requests still in flight at the end of the shutdown grace period were cut off');
+    const settled = work.settle(settleMs);
     // EHR calls of requests that were cut are abandoned, not awaited.
     await (cutConnections ? linkGuard.dispatcher.destroy() : linkGuard.dispatcher.close());
+    const { abandoned } = await settled;
+    if (abandoned)
+      logger.error(
+        { abandoned, settleMs },
+        'store work of requests cut off at shutdown was still running and was abandoned: a change among them may lack its audit record (its client got no answer)',
+      );
     await store.close();
     await heldItems?.close();
     await rateLimits.shutdown();

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import JSZip from 'jszip';
 import { loadEnv } from './env-files.js';
 import { checkIcon, COLOR_SIZE, OUTLINE_SIZE } from './icons.js';
@@ -22,6 +23,11 @@ export interface PackageOptions {
   env: string;
   /** Where the zip goes; default <root>/appPackage/build. */
   outDir?: string;
+  /**
+   * The app's version, the manifest's `version`: default package.json's `version` (of `root`, or of
+   * this project when `root` has none). Teams offers an installed app's update only when it rises.
+   */
+  appVersion?: string;
 }
 
 export interface PackageResult {
@@ -30,13 +36,37 @@ export interface PackageResult {
   files: string[];
   /** The filled manifest. */
   manifest: Record<string, unknown>;
+  /** What does not stop the build but should be fixed before the package is published. */
+  warnings: string[];
 }
 
 interface Manifest {
   $schema?: string;
+  version?: string;
   manifestVersion?: string;
   icons?: { color?: string; outline?: string };
   localizationInfo?: { additionalLanguages?: { languageTag: string; file: string }[] };
+}
+
+/**
+ * What the manifest's `version` may be: semver (the schema's rule) of three numbers only, so each
+ * release compares higher than the last as Teams compares them (no pre-release or build tags).
+ */
+export const MANIFEST_VERSION = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$/;
+
+/** Compares two MAJOR.MINOR.PATCH versions number by number: negative, 0 or positive. */
+export function compareVersions(a: string, b: string): number {
+  const [x, y] = [a.split('.').map(Number), b.split('.').map(Number)];
+  for (let i = 0; i < 3; i++) if (x[i] !== y[i]) return x[i] - y[i];
+  return 0;
+}
+
+/** package.json's `version`: of `root`, or of the project this script belongs to. */
+export function packageVersion(root: string): string | undefined {
+  const own = fileURLToPath(new URL('../../package.json', import.meta.url));
+  const path = existsSync(join(root, 'package.json')) ? join(root, 'package.json') : own;
+  const version = (JSON.parse(readFileSync(path, 'utf8')) as { version?: unknown }).version;
+  return typeof version === 'string' ? version : undefined;
 }
 
 /** A file inside the zip must sit at its root: a plain name, no folders. */
@@ -55,8 +85,21 @@ export async function buildAppPackage(options: PackageOptions): Promise<PackageR
   const appDir = join(options.root, 'appPackage');
   const { values } = loadEnv(options.root, options.env);
 
-  const rawManifest = readFileSync(join(appDir, 'manifest.json'), 'utf8');
-  const template = JSON.parse(rawManifest) as Manifest;
+  const template = JSON.parse(readFileSync(join(appDir, 'manifest.json'), 'utf8')) as Manifest;
+  // The manifest's version is the app's (package.json's), so every release's package rises above the last.
+  const appVersion = options.appVersion ?? packageVersion(options.root);
+  if (!appVersion || !MANIFEST_VERSION.test(appVersion))
+    throw new PackageError('Invalid app version:', [
+      `package.json version "${appVersion ?? ''}" must be three numbers, MAJOR.MINOR.PATCH (such as 1.2.0): it is the Teams manifest's version, and Teams offers an update only when it rises`,
+    ]);
+  // The template's own version is what the toolkit's zipAppPackage (m365agents.yml) writes: a lower one would not update.
+  const warnings: string[] = [];
+  if (template.version && MANIFEST_VERSION.test(template.version) && compareVersions(appVersion, template.version) < 0)
+    warnings.push(
+      `package.json version ${appVersion} is lower than appPackage/manifest.json's ${template.version}: Teams does not offer a lower version as an update to tenants that have ${template.version}; raise package.json's version above it`,
+    );
+  template.version = appVersion;
+  const rawManifest = `${JSON.stringify(template, null, 2)}\n`;
   const languages = template.localizationInfo?.additionalLanguages ?? [];
   const jsonFiles = ['manifest.json', ...languages.map((l, i) => assertRootFile(l.file, `localizationInfo.additionalLanguages[${i}].file`))];
 
@@ -66,7 +109,7 @@ export async function buildAppPackage(options: PackageOptions): Promise<PackageR
   for (const file of jsonFiles) {
     const path = join(appDir, file);
     if (!existsSync(path)) throw new PackageError('Missing app package file:', [`appPackage/${file}`]);
-    const result = fillJsonPlaceholders(readFileSync(path, 'utf8'), values);
+    const result = fillJsonPlaceholders(file === 'manifest.json' ? rawManifest : readFileSync(path, 'utf8'), values);
     filled.set(file, result.text);
     for (const name of result.missing) missing.set(name, [...(missing.get(name) ?? []), file]);
   }
@@ -134,5 +177,5 @@ export async function buildAppPackage(options: PackageOptions): Promise<PackageR
   mkdirSync(outDir, { recursive: true });
   const zipPath = join(outDir, `appPackage.${options.env}.zip`);
   writeFileSync(zipPath, data);
-  return { zipPath, files, manifest: manifest as Record<string, unknown> };
+  return { zipPath, files, manifest: manifest as Record<string, unknown>, warnings };
 }
