@@ -64,12 +64,23 @@ export async function readmitPatient({ store }: ApiDeps, team: TeamKey, id: stri
   const [patient] = known(id) ? await store.getDischargedPatients(team, [id]) : [];
   if (!patient) throw notDischarged();
   const values = keptValues((await store.getSchema(team))?.fields ?? [], patient.values);
+  // Values that no longer fit the team's fields are dropped, not kept: kept, they would make every
+  // save of the patient fail and hold the team's next field changes back, which is why a field
+  // change is refused while admitted patients hold such values until a member clears them (an
+  // edit, recorded as PatientDetailsEdit). Dropping them here is that same change of the patient's
+  // record, made by whoever re-admits, so it is recorded the same way: a PatientDetailsEdit record
+  // naming the patient, committed with the re-admission, so the trail shows who changed the
+  // patient's values and when (records hold ids only, never the values). Nothing dropped: none.
+  const dropped = Object.keys(patient.values).some((key) => !Object.hasOwn(values, key));
   const outcome = await store.readmitManualPatient(
     team,
     id,
     values,
     body.version,
-    onCommit('PatientReadmit', () => ({ patientIds: [id] })),
+    allOf<ManualPatient>(
+      onCommit('PatientReadmit', () => ({ patientIds: [id] })),
+      onCommit('PatientDetailsEdit', () => (dropped ? { patientIds: [id] } : null)),
+    ),
   );
   if (!outcome.ok && outcome.reason === 'not_found') throw notDischarged();
   return valueOf(outcome);

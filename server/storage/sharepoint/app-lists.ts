@@ -52,8 +52,8 @@ export const appLists = {
       { name: 'Version', displayName: 'Version', number: {} },
       text('CreatedBy', 'Created by (user id)'),
       when('CreatedAt', 'Created at'),
-      // Set when the list was deleted in the app but its SharePoint list could not be: the
-      // row stays as the record of the clean-up still to do, which later catalog reads retry.
+      // Set while a delete is under way (the app no longer shows the list). A row left marked is
+      // settled by a later catalog read: removed when its SharePoint list is gone, else shown again.
       when('DeletePendingAt', 'Delete pending since'),
     ],
   },

@@ -6,7 +6,7 @@ import { done, refused, type DischargeResult, type Outcome, type TeamKey, type T
 import { retryOnStaleEtag } from './etag-retry.js';
 import type { OpenTeam } from './graph-lists.js';
 import { patientOf, versionOf } from './graph-manual.js';
-import { byItemId, type ListItem } from './list-catalog.js';
+import { byItemId, exactly, type ListItem } from './list-catalog.js';
 import { SEAL_COLUMN, type RowSealer } from './row-seal.js';
 import { rowOf as sealedRow, sealedFields, unverifiedAuthor } from './sealed-lists.js';
 
@@ -51,9 +51,9 @@ export function graphDischargeOps(open: OpenTeam, lists: ListOps): DischargeOps 
   const rowOf = async (team: TeamKey, id: string) => {
     const items = await itemsOf(team);
     if (!items) return null;
-    const [row] = (await items.api.getAll<ListItem>(`${items.path}?expand=fields&${filterParam(`fields/PatientId eq ${odataString(id)}`)}`)).sort(
-      byItemId,
-    );
+    // Not the row of a patient whose id differs only in case (SharePoint's `eq` ignores it: see `exactly`).
+    const found = await items.api.getAll<ListItem>(`${items.path}?expand=fields&${filterParam(`fields/PatientId eq ${odataString(id)}`)}`);
+    const [row] = exactly(found, 'PatientId', id).sort(byItemId);
     return row ? { items, row } : null;
   };
   /** Takes the patient off every list of the team; the lists they were on. */

@@ -4,7 +4,7 @@ import { logger } from '../../platform/logger.js';
 import { done, refused, type TeamKey, type TeamStore } from '../ports.js';
 import { patientListColumns, patientListTitle } from './app-lists.js';
 import type { GraphApi } from '../../platform/graph/graph-api.js';
-import { isStatus } from '../../platform/graph/graph-errors.js';
+import { GraphAccessError, isStatus } from '../../platform/graph/graph-errors.js';
 import type { WriteQueue } from './etag-retry.js';
 import { columnsText, listCatalog, type CatalogEntry, type ListCatalog } from './list-catalog.js';
 import { firstRows, patientIdsOf, patientRows, type PatientRow } from './patient-rows.js';
@@ -50,27 +50,40 @@ export function graphListOps(open: OpenTeam): ListOps & { resolve: typeof resolv
   const cleanupTried = new Map<string, number>();
 
   /**
-   * Finishes deletes whose SharePoint list could not be deleted at the time: deletes the list
-   * (gone already counts) and then the catalog row that recorded it. Best effort, at most once
-   * per CLEANUP_RETRY_MS per list in this instance; a failure leaves the record for later. A
-   * list marked less than DELETE_GRACE_MS ago is left to the delete that marked it, which is
-   * reading the rows it is about to delete, to name them.
+   * Settles the catalog rows of deletes that did not finish (see deleteList), by what really
+   * happened, which is what their audit records say: a list whose SharePoint list is gone was
+   * deleted (its delete answered success, or the server stopped before it could answer), and only
+   * its catalog row is left, which goes now. A list whose SharePoint list is still there was not
+   * deleted (its delete answered a failure but could not show the list again, or the server
+   * stopped before deleting it): it is shown again, as it is, for the team to delete again if it
+   * still means to. Never a deletion here: only a delete a caller was told succeeded deletes.
+   * Best effort, at most once per CLEANUP_RETRY_MS per list in this instance; a failure leaves the
+   * row for later. A list marked less than DELETE_GRACE_MS ago is left to the delete that marked
+   * it, which may still be under way. Gives the item ids of the rows shown again.
    */
-  async function cleanUp(api: GraphApi, siteId: string, catalog: ListCatalog, pending: CatalogEntry[]): Promise<void> {
+  async function cleanUp(api: GraphApi, siteId: string, catalog: ListCatalog, pending: CatalogEntry[]): Promise<Set<string>> {
     const now = Date.now();
+    const shown = new Set<string>();
     for (const entry of pending) {
       const key = `${siteId}/${entry.listId}`;
       if (Date.parse(entry.deletePendingAt ?? '') > now - DELETE_GRACE_MS) continue;
       if ((cleanupTried.get(key) ?? 0) > now - CLEANUP_RETRY_MS) continue;
       cleanupTried.set(key, now);
       try {
-        await deleteSharePointList(api, siteId, entry.listId);
-        await catalog.remove(entry.itemId);
+        if (await sharePointListExists(api, siteId, entry.listId)) {
+          const outcome = await catalog.change(entry.itemId, (current) =>
+            current.deletePendingAt ? { DeletePendingAt: null } : { stop: 'shown' as const },
+          );
+          if (outcome !== null) shown.add(entry.itemId);
+        } else {
+          await catalog.remove(entry.itemId);
+        }
         cleanupTried.delete(key);
       } catch (err) {
-        logger.warn({ listId: entry.listId, status: statusOf(err) }, 'the SharePoint list of a deleted patient list could still not be deleted');
+        logger.warn({ listId: entry.listId, status: statusOf(err) }, 'the catalog row of an unfinished list delete could not be settled yet');
       }
     }
+    return shown;
   }
 
   async function read(team: TeamKey, listId: string) {
@@ -119,9 +132,9 @@ export function graphListOps(open: OpenTeam): ListOps & { resolve: typeof resolv
       if (!catalogId) return [];
       const catalog = listCatalog(api, site.siteId, catalogId, queue);
       const all = await catalog.all();
-      const entries = all.filter((e) => !e.deletePendingAt);
       const pending = all.filter((e) => e.deletePendingAt);
-      if (pending.length) await cleanUp(api, site.siteId, catalog, pending);
+      const shown = pending.length ? await cleanUp(api, site.siteId, catalog, pending) : new Set<string>();
+      const entries = all.filter((e) => !e.deletePendingAt || shown.has(e.itemId));
       const rows = await Promise.all(entries.map((e) => patientRows(api, site.siteId, e.listId).all()));
       return entries.flatMap((e, i) => {
         const r = rows[i];
@@ -202,35 +215,65 @@ export function graphListOps(open: OpenTeam): ListOps & { resolve: typeof resolv
       return list ? done(list) : refused('no_list');
     },
 
+    /**
+     * Succeeds only once the list is gone: its SharePoint list, with the patients' rows in it,
+     * deleted. Graph has no transactions, so the steps are ordered so that every way it can stop
+     * leaves either the whole list or none of it, and the answer (and so the audit record) says
+     * which:
+     *
+     * 1. The catalog row is marked: from then on the app no longer shows the list, and an addition
+     *    still under way fails (it reads the list again after writing). The rows read next are
+     *    then every patient the delete takes off, whom its records name.
+     * 2. The SharePoint list is deleted. When it cannot be, nothing was deleted: the mark is taken
+     *    off again, so that the list is shown as it was, and the delete fails with an error that
+     *    says so (recorded as a failure); trying again works. Should taking the mark off fail too,
+     *    the list is shown again by the next catalog read after DELETE_GRACE_MS (cleanUp), which
+     *    never deletes it.
+     * 3. The catalog row is removed. The list is gone by then, so a row that cannot be removed
+     *    does not fail the delete (it succeeded; its records say so): the row stays marked, the
+     *    app never shows it, and a later catalog read removes it (cleanUp).
+     */
     async deleteList(team, listId) {
       const found = await resolve(team, listId);
       if (!found) return refused('no_list');
-      // The catalog row is marked first: from then on the app no longer shows the list, and an
-      // addition still under way fails (it reads the list again after writing). The rows read
-      // next are then every patient the delete takes off, whom its records name.
       const marked = await found.catalog.change(found.entry.itemId, (current) =>
         current.deletePendingAt ? { stop: 'pending' as const } : { DeletePendingAt: new Date().toISOString() },
       );
       if (marked !== 'changed') return refused('no_list');
+      /** Not deleted: the list is shown again; whether that could be done. */
+      const unmark = () =>
+        found.catalog
+          .change(found.entry.itemId, () => ({ DeletePendingAt: null }))
+          .then(
+            () => true,
+            (err: unknown) => {
+              logger.warn(
+                { listId, status: statusOf(err) },
+                'a patient list whose delete failed could not be shown again yet; a later catalog read will',
+              );
+              return false;
+            },
+          );
       let rows: PatientRow[] | null;
       try {
         rows = await found.rows.all();
       } catch (err) {
-        // Not deleted after all: the list is shown again (best effort; a later clean-up deletes it otherwise).
-        await found.catalog.change(found.entry.itemId, () => ({ DeletePendingAt: null })).catch(() => undefined);
+        await unmark();
         throw err;
       }
       const deleted = { patientIds: rows ? patientIdsOf(rows) : [] };
-      // The SharePoint list (and the patients' rows in it), then the catalog row. When SharePoint
-      // refuses the delete, the marked row stays as the record of the clean-up to do, and a later
-      // catalog read deletes it (cleanUp).
       try {
         await deleteSharePointList(found.api, found.site.siteId, listId);
       } catch (err) {
-        logger.warn({ listId, status: statusOf(err) }, 'could not delete the SharePoint list of a deleted patient list; kept for a later clean-up');
-        return done(deleted);
+        logger.warn({ listId, status: statusOf(err) }, 'could not delete the SharePoint list of a patient list; the list was not deleted');
+        const shown = await unmark();
+        throw notDeleted(err, shown);
       }
-      await found.catalog.remove(found.entry.itemId);
+      try {
+        await found.catalog.remove(found.entry.itemId);
+      } catch (err) {
+        logger.warn({ listId, status: statusOf(err) }, "a deleted patient list's catalog row could not be removed; a later catalog read removes it");
+      }
       return done(deleted);
     },
 
@@ -286,6 +329,28 @@ const CLEANUP_RETRY_MS = 5 * 60_000;
 
 /** How long a list marked for deletion is left to the delete that marked it (see cleanUp). */
 const DELETE_GRACE_MS = 60_000;
+
+/**
+ * Why a delete failed, when SharePoint would not delete the list: nothing was deleted, which the
+ * caller is told, with what to do. The code (and so the API's status) is the failure's.
+ */
+function notDeleted(err: unknown, shown: boolean): GraphAccessError {
+  const code = err instanceof GraphAccessError ? err.code : 'graph_failed';
+  const why = err instanceof Error ? ` (${err.message})` : '';
+  const next = shown ? 'It is still there; try again.' : 'It is still there, and shows again in a minute or two; then try again.';
+  return new GraphAccessError(code, `The list was not deleted: SharePoint did not delete it${why}. ${next}`, statusOf(err));
+}
+
+/** Whether a patient list's SharePoint list is still there. */
+async function sharePointListExists(api: GraphApi, siteId: string, listId: string): Promise<boolean> {
+  try {
+    await api.get(`/sites/${siteId}/lists/${listId}`);
+    return true;
+  } catch (err) {
+    if (isStatus(err, 404)) return false;
+    throw err;
+  }
+}
 
 /** Deletes a patient list's SharePoint list; one that is gone already counts as deleted. */
 async function deleteSharePointList(api: GraphApi, siteId: string, listId: string): Promise<void> {

@@ -11,7 +11,7 @@ import {
   type EmulatedSite,
   type GraphState,
 } from './model.js';
-import { page, pageSize, parseEqFilter } from './odata.js';
+import { page, pageSize, parseEqFilter, sharePointEq } from './odata.js';
 
 /** A parsed request to the emulator, after the Bearer token was checked. */
 export interface EmulatorRequest {
@@ -175,7 +175,7 @@ function notAllowed(): never {
 function getLists(site: EmulatedSite, req: EmulatorRequest, pageMax: number): EmulatorResponse {
   const filter = parseEqFilter(req.query.get('$filter'));
   if (filter && filter.property !== 'displayName') throw invalid(`Filtering on '${filter.property}' is not supported.`);
-  const lists = [...site.lists.values()].filter((l) => !filter || filter.values.includes(l.displayName));
+  const lists = [...site.lists.values()].filter((l) => !filter || filter.values.some((v) => sharePointEq(l.displayName, v)));
   const top = pageSize(req.query.get('$top'), pageMax);
   const { rows, nextToken } = page(lists, (l) => l.id, top, req.query.get('$skiptoken'));
   return ok({
@@ -287,7 +287,7 @@ function getItems(site: EmulatedSite, list: EmulatedList, req: EmulatorRequest, 
     if (!c.indexed && items.length > LIST_VIEW_THRESHOLD) {
       throw new GraphHttpError(500, 'generalException', 'The attempted operation is prohibited because it exceeds the list view threshold.');
     }
-    items = items.filter((i) => filter.values.includes(i.fields[c.name] as string | number));
+    items = items.filter((i) => filter.values.some((v) => sharePointEq(i.fields[c.name], v)));
   }
   const top = pageSize(req.query.get('$top'), pageMax);
   const { rows, nextToken } = page(items, (i) => String(i.id), top, req.query.get('$skiptoken'));

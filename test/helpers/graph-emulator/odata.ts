@@ -26,6 +26,21 @@ export function parseEqFilter(filter: string | null): EqFilter | null {
   return parsed;
 }
 
+/**
+ * `eq` as SharePoint answers it: text compares ignoring case (but not accents), so
+ * `fields/PatientId eq 'abc'` finds the rows of "ABC" too, and `displayName eq 'rounds'` the list
+ * "Rounds". SharePoint's content databases use the case-insensitive collation
+ * Latin1_General_CI_AS_KS_WS, which list queries (CAML `<Eq>`, what Graph's `$filter` on `fields/`
+ * becomes) compare in; public reports of keys that differ only in case being matched by list
+ * queries say the same (e.g. elevatepoint.com, "i Am ToTally insensitive to SharePoint CAML
+ * Querying"). OData's own `eq` is case-sensitive, but this is SharePoint's, not OData's. A store
+ * that looks rows up by a case-sensitive key must compare exactly itself.
+ */
+export function sharePointEq(stored: unknown, value: string | number): boolean {
+  if (typeof stored === 'string' && typeof value === 'string') return stored.toLowerCase() === value.toLowerCase();
+  return stored === value;
+}
+
 /** SharePoint's paging token names the last id served: base64 of `Paged=TRUE&p_ID={id}`. */
 function skipTokenAfter(lastId: string): string {
   return Buffer.from(`Paged=TRUE&p_ID=${lastId}`).toString('base64');

@@ -8,6 +8,9 @@ import { bothStores, type StoreHarness } from '../../helpers/both-stores';
 describe.each(bothStores)('%s', (_name, start) => {
   let server: StoreHarness;
   let member: string;
+  let owner: string;
+  /** A third member of the team (who also reads the audit trail). */
+  let reader: string;
   let base: string;
   const patients: string[] = [];
 
@@ -22,6 +25,8 @@ describe.each(bothStores)('%s', (_name, start) => {
     server = await start();
     const team = server.info.tenants[0].teams[0];
     member = team.members.find((m) => !team.owners.includes(m))!;
+    owner = team.owners[0];
+    reader = team.members.find((m) => m !== member && m !== owner)!;
     base = `/api/teams/${team.id}`;
     expect((await server.call(team.owners[0], 'PUT', `${base}/connection`, { mode: 'manual' })).status).toBe(200);
     for (const name of ['Ada', 'Bo', 'Cy', 'Di']) {
@@ -81,6 +86,49 @@ describe.each(bothStores)('%s', (_name, start) => {
       ['PatientListDelete', 'success', ada, list],
       ['PatientListDelete', 'success', bo, list],
     ]);
+  });
+
+  // Each by a caller of its own: a user's share of the app's SharePoint budget (unit-share.ts) is spent by the tests above.
+  it('records a delete SharePoint refused as failed, with a clear error, leaves the list whole, and a retry deletes it', async () => {
+    if (server.store.kind !== 'graph') return;
+    const { graph } = server.store;
+    const as = owner;
+    const list = (await server.call(as, 'POST', `${base}/lists`, { name: 'Refused delete' })).body.id as string;
+    const [ada, bo] = patients;
+    await server.call(as, 'POST', `${base}/lists/${list}/patients`, { patientIds: [ada, bo] });
+    graph.failNext((method, path) => method === 'DELETE' && path.split('?')[0].endsWith(`/lists/${list}`), 500);
+    const failed = await server.call(as, 'DELETE', `${base}/lists/${list}`);
+    expect(failed).toMatchObject({
+      status: 502,
+      body: { code: 'graph_failed', message: expect.stringContaining('The list was not deleted') },
+    });
+    expect(summary(await recordsOf(failed.requestId))).toEqual([['PatientListDelete', 'failure', null, list]]);
+    const shown = await server.call(as, 'GET', `${base}/lists`);
+    expect((shown.body as { id: string; patientCount: number }[]).find((l) => l.id === list)).toMatchObject({ patientCount: 2 });
+
+    const retried = await server.call(as, 'DELETE', `${base}/lists/${list}`);
+    expect(retried.status).toBe(204);
+    expect(summary(await recordsOf(retried.requestId))).toEqual([
+      ['PatientListDelete', 'success', ada, list],
+      ['PatientListDelete', 'success', bo, list],
+    ]);
+    expect((await server.call(as, 'GET', `${base}/lists/${list}`)).status).toBe(404);
+  });
+
+  it('records a delete as done when the list is gone though its catalog row could not be removed', async () => {
+    if (server.store.kind !== 'graph') return;
+    const { graph } = server.store;
+    const as = reader;
+    const list = (await server.call(as, 'POST', `${base}/lists`, { name: 'Row left' })).body.id as string;
+    const [ada] = patients;
+    await server.call(as, 'POST', `${base}/lists/${list}/patients`, { patientIds: [ada] });
+    // The catalog row's delete (`…/items/{id}`) fails; the SharePoint list itself was deleted before it.
+    graph.failNext((method, path) => method === 'DELETE' && /\/items\/\d+$/.test(path.split('?')[0]), 500);
+    const deleted = await server.call(as, 'DELETE', `${base}/lists/${list}`);
+    expect(deleted.status).toBe(204);
+    expect(summary(await recordsOf(deleted.requestId))).toEqual([['PatientListDelete', 'success', ada, list]]);
+    expect((await server.call(as, 'GET', `${base}/lists/${list}`)).status).toBe(404);
+    expect(((await server.call(as, 'GET', `${base}/lists`)).body as { id: string }[]).map((l) => l.id)).not.toContain(list);
   });
 
   it('leaves the list as it was when a bulk addition fails part way, and records each patient as not added', async () => {

@@ -135,6 +135,30 @@ describe.each(bothStores)('%s', (_name, start) => {
     expect(edited).toMatchObject({ status: 200, body: { room: '9', values: { plan: 'Home' }, version: 4 } });
   });
 
+  it('records the values a re-admission drops as a change of the patient, and none when it drops nothing', async () => {
+    type Schema = { fields: { id: string }[]; version: number };
+    const before = (await server.call(member, 'GET', `${base}/schema`)).body as Schema;
+    const withWard = { fields: [...before.fields, { id: 'ward', label: 'Ward', type: 'text' }], version: before.version };
+    expect((await server.call(owner, 'PUT', `${base}/schema`, withWard)).status).toBe(200);
+    const gil = (await server.call(member, 'POST', `${base}/manual-patients`, { name: 'Gil Dropped', values: { plan: 'Rehab', ward: '5A' } })).body;
+    const hal = (await server.call(member, 'POST', `${base}/manual-patients`, { name: 'Hal Kept', values: { plan: 'Home' } })).body;
+    await server.call(member, 'POST', `${base}/manual-patients/${gil.id}/discharge`, { version: 1 });
+    await server.call(member, 'POST', `${base}/manual-patients/${hal.id}/discharge`, { version: 1 });
+    const now = (await server.call(member, 'GET', `${base}/schema`)).body as Schema;
+    const withoutWard = { fields: now.fields.filter((f) => f.id !== 'ward'), version: now.version };
+    expect((await server.call(owner, 'PUT', `${base}/schema`, withoutWard)).status).toBe(200);
+
+    const dropped = await server.call(owner, 'POST', `${base}/discharged-patients/${gil.id}/readmit`, { version: 2 });
+    expect(dropped).toMatchObject({ status: 200, body: { values: { plan: 'Rehab' } } });
+    const kept = await server.call(owner, 'POST', `${base}/discharged-patients/${hal.id}/readmit`, { version: 2 });
+    expect(kept).toMatchObject({ status: 200, body: { values: { plan: 'Home' } } });
+
+    const trail = await server.trail();
+    const recordsOf = (requestId: string) => trail.filter((e) => e.requestId === requestId).map((e) => `${e.operation}:${e.outcome}:${e.patientId}`);
+    expect(recordsOf(dropped.requestId).sort()).toEqual([`PatientDetailsEdit:success:${gil.id}`, `PatientReadmit:success:${gil.id}`]);
+    expect(recordsOf(kept.requestId)).toEqual([`PatientReadmit:success:${hal.id}`]);
+  });
+
   it('records the discharge, each list left, re-admission and the reads of discharged patients', async () => {
     const di = (await server.call(member, 'POST', `${base}/manual-patients`, { name: 'Di Audited', values: {} })).body;
     const ward = (await server.call(member, 'POST', `${base}/lists`, { name: 'Audited' })).body.id as string;

@@ -202,29 +202,85 @@ describe("a new team's site", () => {
 });
 
 describe('a list SharePoint would not delete', () => {
-  it('keeps a clean-up record and deletes the SharePoint list on a later catalog read', async () => {
+  const catalogRowOf = (listId: string) => [...listNamed('Patients app – lists').items.values()].find((i) => i.fields.ListId === listId);
+  const deleteOf = (listId: string) => (method: string, path: string) => method === 'DELETE' && path.split('?')[0].endsWith(`/lists/${listId}`);
+  /** The catalog row's own delete (`…/lists/{catalog}/items/{id}`); a delete takes no patient's row off. */
+  const rowDelete = (method: string, path: string) => method === 'DELETE' && /\/items\/\d+$/.test(path.split('?')[0]);
+  /** Ages a delete's mark past the grace a delete under way is given. */
+  const markedLongAgo = (listId: string) =>
+    graph.state.updateItem(catalogRowOf(listId)!, { DeletePendingAt: new Date(Date.now() - 2 * 60_000).toISOString() });
+
+  it('fails the delete, deleting nothing, and shows the list again as it was; trying again deletes it', async () => {
+    await start();
+    const store = open();
+    const gone = valueOf(await store.createList(team, 'Gone', 'u1'));
+    await store.addPatients(team, gone.id, ['p1', 'p2'], 'u1');
+    const site = graph.state.siteOfGroup(tenant, team.teamId)!;
+    graph.failNext(deleteOf(gone.id), 500);
+
+    await expect(store.deleteList(team, gone.id)).rejects.toMatchObject({
+      code: 'graph_failed',
+      message: expect.stringMatching(/^The list was not deleted: SharePoint did not delete it .*It is still there; try again\.$/),
+    });
+    // Whole: its SharePoint list with the patients' rows, and shown in the app as before.
+    expect(site.lists.get(gone.id)?.items.size).toBe(2);
+    expect(catalogRowOf(gone.id)?.fields.DeletePendingAt).toBeNull();
+    expect((await store.getList(team, gone.id))?.patientIds).toEqual(['p1', 'p2']);
+    expect(await open().listLists(team)).toEqual([{ id: gone.id, name: 'Gone', patientCount: 2 }]);
+
+    expect(await store.deleteList(team, gone.id)).toEqual({ ok: true, value: { patientIds: ['p1', 'p2'] } });
+    expect(site.lists.has(gone.id)).toBe(false);
+    expect(catalogRowOf(gone.id)).toBeUndefined();
+  });
+
+  it('when the list cannot be shown again either, a later catalog read shows it again, never deletes it', async () => {
     await start();
     const store = open();
     const keep = valueOf(await store.createList(team, 'Keep', 'u1'));
     const gone = valueOf(await store.createList(team, 'Gone', 'u1'));
     await store.addPatients(team, gone.id, ['p1', 'p2'], 'u1');
     const site = graph.state.siteOfGroup(tenant, team.teamId)!;
-    graph.failNext((method, path) => method === 'DELETE' && path.split('?')[0].endsWith(`/lists/${gone.id}`), 500);
+    graph.failNext(deleteOf(gone.id), 500);
+    // Taking the mark off (the catalog row's second write, after the mark) fails too: Graph failing at that moment.
+    let patches = 0;
+    graph.failNext((method, path) => method === 'PATCH' && path.includes('/fields') && ++patches === 2, 500);
+
+    await expect(store.deleteList(team, gone.id)).rejects.toMatchObject({
+      code: 'graph_failed',
+      message: expect.stringContaining('It is still there, and shows again in a minute or two; then try again.'),
+    });
+    expect(site.lists.get(gone.id)?.items.size).toBe(2);
+    // A fresh mark is left to the delete that made it.
+    expect(await open().listLists(team)).toEqual([{ id: keep.id, name: 'Keep', patientCount: 0 }]);
+    markedLongAgo(gone.id);
+
+    expect(await open().listLists(team)).toEqual([
+      { id: keep.id, name: 'Keep', patientCount: 0 },
+      { id: gone.id, name: 'Gone', patientCount: 2 },
+    ]);
+    expect(site.lists.get(gone.id)?.items.size).toBe(2);
+    expect(await store.deleteList(team, gone.id)).toEqual({ ok: true, value: { patientIds: ['p1', 'p2'] } });
+    expect(site.lists.has(gone.id)).toBe(false);
+  });
+
+  it('succeeds once the list is gone though its catalog row cannot be removed, which a later catalog read removes', async () => {
+    await start();
+    const store = open();
+    const keep = valueOf(await store.createList(team, 'Keep', 'u1'));
+    const gone = valueOf(await store.createList(team, 'Gone', 'u1'));
+    await store.addPatients(team, gone.id, ['p1', 'p2'], 'u1');
+    const site = graph.state.siteOfGroup(tenant, team.teamId)!;
+    graph.failNext(rowDelete, 500);
 
     expect(await store.deleteList(team, gone.id)).toEqual({ ok: true, value: { patientIds: ['p1', 'p2'] } });
-    // The patients' rows are still in SharePoint, and the catalog records that they must go.
-    expect(site.lists.get(gone.id)?.items.size).toBe(2);
-    const record = [...listNamed('Patients app – lists').items.values()].find((i) => i.fields.ListId === gone.id)!;
-    expect(record.fields.DeletePendingAt).toEqual(expect.any(String));
-    expect(await store.getList(team, gone.id)).toBeNull();
-    // A fresh mark is left to the delete that made it (it may still be reading the rows it deletes).
-    expect(await open().listLists(team)).toEqual([{ id: keep.id, name: 'Keep', patientCount: 0 }]);
-    expect(site.lists.has(gone.id)).toBe(true);
-    graph.state.updateItem(record, { DeletePendingAt: new Date(Date.now() - 2 * 60_000).toISOString() });
-
-    // The next catalog read (any instance) finishes the delete and drops the record.
-    expect(await open().listLists(team)).toEqual([{ id: keep.id, name: 'Keep', patientCount: 0 }]);
     expect(site.lists.has(gone.id)).toBe(false);
+    expect(catalogRowOf(gone.id)?.fields.DeletePendingAt).toEqual(expect.any(String));
+    expect(await store.getList(team, gone.id)).toBeNull();
+    expect(await store.deleteList(team, gone.id)).toEqual({ ok: false, reason: 'no_list' });
+    expect(await open().listLists(team)).toEqual([{ id: keep.id, name: 'Keep', patientCount: 0 }]);
+    markedLongAgo(gone.id);
+
+    expect(await open().listLists(team)).toEqual([{ id: keep.id, name: 'Keep', patientCount: 0 }]);
     expect([...listNamed('Patients app – lists').items.values()].map((i) => i.fields.ListId)).toEqual([keep.id]);
   });
 });
