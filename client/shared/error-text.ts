@@ -13,7 +13,7 @@ export const messageOfCode: Record<ErrorCode, MessageKey> = {
   method_not_allowed: 'error.server',
   request_timeout: 'error.server',
   length_required: 'error.server',
-  precondition_failed: 'error.versionConflict',
+  precondition_failed: 'error.preconditionFailed',
   uri_too_long: 'error.invalid',
   unsupported_media_type: 'error.server',
   range_not_satisfiable: 'error.server',
@@ -57,13 +57,19 @@ export const messageOfCode: Record<ErrorCode, MessageKey> = {
   link_not_allowed: 'error.linkNotAllowed',
   ehr_error: 'error.ehr',
   throttled: 'error.throttled',
-  too_much_contention: 'error.contention',
+  too_much_contention: 'error.tooMuchContention',
   audit_unavailable: 'error.auditUnavailable',
   team_site_not_found: 'error.teamSite',
   team_site_provisioning: 'error.teamSiteSettingUp',
   graph_failed: 'error.graph',
   unknown_user: 'error.unknownUser',
 };
+
+/**
+ * Codes whose words are the tab's in English too: the server's carry nothing more for the user
+ * (a 412's may speak to API callers, `"confirm": true`; a busy store's says less than ours).
+ */
+const ownWordsCodes: ReadonlySet<string> = new Set<ErrorCode>(['precondition_failed', 'too_much_contention']);
 
 /** Codes of errors the tab makes itself, already in the active language. */
 const tabCodes = new Set(['network_error', 'http_error', 'bad_answer']);
@@ -84,6 +90,6 @@ export function errorText(error: unknown): string {
     return error.retryAfter ? t('error.rateLimitedFor', { duration: durationText(error.retryAfter) }) : t('error.rateLimited');
   }
   if (!key) return withReference(t('error.server'), error);
-  const text = currentLanguage() === 'en' && error.message ? error.message : t(key);
+  const text = currentLanguage() === 'en' && error.message && !ownWordsCodes.has(error.code) ? error.message : t(key);
   return key === 'error.server' ? withReference(text, error) : text;
 }

@@ -17,13 +17,13 @@ import { ArrowDownRegular, ArrowUpRegular, TableSettingsRegular } from '@fluentu
 import { useState } from 'react';
 import { allColumns } from '../../shared/columns';
 import { fieldOf, listColumnLabel } from '../../shared/field-cells';
-import { ErrorNotice } from '../../shared/components/ErrorNotice';
 import { t } from '../../shared/i18n/t';
 import { ApiError } from '../../shared/api/api-client';
 import { useRefreshLists } from './api/get-lists';
 import { useReadCurrentList } from './api/read-current-list';
 import { useSaveColumns } from './api/update-list';
 import type { ListView } from './api/read-list-answers';
+import { ListChangeNotice } from './ListChangeNotice';
 
 const useStyles = makeStyles({
   rows: { display: 'flex', flexDirection: 'column' },
@@ -147,7 +147,7 @@ export function ColumnsDialog({ list }: { list: ListView }) {
                 </MessageBarBody>
               </MessageBar>
             )}
-            {save.isError && !conflict && <ErrorNotice error={save.error} />}
+            {save.isError && !conflict && <ListChangeNotice error={save.error} />}
           </DialogContent>
           <DialogActions>
             <DialogTrigger disableButtonEnhancement>

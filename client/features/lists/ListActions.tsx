@@ -18,10 +18,10 @@ import {
 import { DeleteRegular, EditRegular, StarFilled, StarRegular } from '@fluentui/react-icons';
 import { useState } from 'react';
 import { ApiError } from '../../shared/api/api-client';
-import { ErrorNotice } from '../../shared/components/ErrorNotice';
 import { t } from '../../shared/i18n/t';
 import { useDeleteList } from './api/delete-list';
 import { ExportButton } from './ExportButton';
+import { ListChangeNotice } from './ListChangeNotice';
 import type { ListSummary, ListView } from './api/read-list-answers';
 import { useSetDefaultList } from './api/set-default-list';
 import { useRenameList } from './api/update-list';
@@ -96,7 +96,7 @@ function RenameDialog({ list }: { list: ListView }) {
                   </MessageBarBody>
                 </MessageBar>
               )}
-              {rename.isError && !conflict && <ErrorNotice error={rename.error} />}
+              {rename.isError && !conflict && <ListChangeNotice error={rename.error} />}
             </DialogContent>
             <DialogActions>
               <DialogTrigger disableButtonEnhancement>
@@ -134,7 +134,7 @@ function DeleteDialog({ list, onDeleted }: { list: ListView; onDeleted: () => vo
           <DialogTitle>{t('lists.deleteTitle', { list: list.name })}</DialogTitle>
           <DialogContent>
             <Text>{t('lists.deleteBody', { count: list.rows.length })}</Text>
-            {remove.isError && <ErrorNotice error={remove.error} />}
+            {remove.isError && <ListChangeNotice error={remove.error} />}
           </DialogContent>
           <DialogActions>
             <DialogTrigger disableButtonEnhancement>

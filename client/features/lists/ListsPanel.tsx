@@ -36,7 +36,7 @@ import { ErrorNotice } from '../../shared/components/ErrorNotice';
 import { RecordNoticeBadge } from '../../shared/components/RecordNoticeBadge';
 import { birthDateWithAge, deceasedText, genderLabel, patientName } from '../../shared/format';
 import { t } from '../../shared/i18n/t';
-import { ColumnsDialog, ListActions, NewListDialog, RemoveUnavailable } from './dialogs-on-demand';
+import { ColumnsDialog, ListActions, ListChangeNotice, ListGoneWatch, NewListDialog, RemoveUnavailable } from './dialogs-on-demand';
 import { ListFreshness } from './ListFreshness';
 import { EmptyHints, ListCell } from './ListCell';
 import { columnMaxWidth, isSortableColumn, type EmptyKind } from './list-layout';
@@ -105,6 +105,15 @@ export function ListsPanel({
   const lists = useLists();
   const list = useList(listId);
   const resetList = useResetList();
+  // A list a colleague deleted leaves the view (ListGoneWatch); a choice of list puts its notice away, and a list deleted here is not one.
+  const [picked, setPicked] = useState(0);
+  const [deleted, setDeleted] = useState<string | null>(null);
+  const choose = (id: string) => {
+    setPicked((n) => n + 1);
+    onSelect(id);
+  };
+  // The watch says so; the read's own error is not shown as well.
+  const listGone = list.error instanceof ApiError && list.error.code === 'list_not_found';
   return (
     <section className={styles.section} aria-labelledby="lists-title">
       <Title3 as="h2" id="lists-title" style={{ margin: 0 }}>
@@ -113,7 +122,7 @@ export function ListsPanel({
       <div className={styles.bar}>
         {lists.data && lists.data.length > 0 && (
           <Field label={t('lists.pick')}>
-            <Select value={listId ?? ''} onChange={(_, d) => onSelect(d.value)}>
+            <Select value={listId ?? ''} onChange={(_, d) => choose(d.value)}>
               {lists.data.map((l) => (
                 <option key={l.id} value={l.id}>
                   {t('lists.count', { name: l.name, count: l.patientCount })}
@@ -122,17 +131,25 @@ export function ListsPanel({
             </Select>
           </Field>
         )}
-        <NewListDialog onCreated={onSelect} />
+        <NewListDialog onCreated={choose} />
       </div>
+      <ListGoneWatch key={picked} listId={listId} summaries={lists.data} data={list.data} error={list.error} deleted={deleted} onGone={onSelect} />
       {lists.isPending && <Spinner size="small" label={t('app.loading')} />}
       {lists.isError && <ErrorNotice error={lists.error} />}
       {lists.data?.length === 0 && <Text>{t('lists.none')}</Text>}
-      {list.isError && <ErrorNotice error={list.error} />}
+      {list.isError && !listGone && <ErrorNotice error={list.error} />}
       {list.isPending && listId && <Spinner size="small" label={t('app.loading')} />}
       {list.data && (
         <>
           <ErrorBoundary scope="panel" key={`actions/${list.data.id}`}>
-            <ListActions list={list.data} summary={lists.data?.find((l) => l.id === list.data.id)} onDeleted={() => onSelect('')} />
+            <ListActions
+              list={list.data}
+              summary={lists.data?.find((l) => l.id === list.data.id)}
+              onDeleted={() => {
+                setDeleted(list.data.id);
+                choose('');
+              }}
+            />
           </ErrorBoundary>
           {/* A list that cannot be shown fails here only: the picker above still opens the others. */}
           <ErrorBoundary scope="panel" key={`table/${list.data.id}`} resetKey={list.data.version} onReset={() => resetList(list.data.id)}>
@@ -237,8 +254,8 @@ function ListTable({ list, others, onOpenPatient }: { list: ListView; others: Li
         <ListFreshness listId={list.id} />
       </div>
       {list.ehrError && <ErrorNotice error={new ApiError(502, list.ehrError.code, list.ehrError.message)} />}
-      {remove.isError && <ErrorNotice error={remove.error} />}
-      {move.isError && <ErrorNotice error={move.error} />}
+      {remove.isError && <ListChangeNotice error={remove.error} />}
+      {move.isError && <ListChangeNotice error={move.error} movedFrom={list.id} />}
       <RemoveUnavailable list={list} />
       {list.rows.length === 0 && <Text role="status">{t('lists.empty')}</Text>}
       {list.rows.length > 0 && rows.length === 0 && <Text role="status">{t('lists.noMatch')}</Text>}

@@ -1,8 +1,8 @@
 import { Button, useId } from '@fluentui/react-components';
 import { useEffect, useRef } from 'react';
-import { errorText } from '../../shared/error-text';
 import { t } from '../../shared/i18n/t';
 import { dismissNotice, showNotice } from '../../shared/components/TabToaster';
+import { listChangeText } from '../../shared/list-change';
 
 /** How long a removal can be undone. */
 export const UNDO_MS = 10_000;
@@ -40,7 +40,7 @@ function useRemovalNotice() {
       dismissNotice(id);
       restore().then(
         () => showNotice({ id, intent: 'success', text: words.restored, timeout: RESTORED_MS }),
-        (error: unknown) => showNotice({ id, intent: 'error', text: `${words.failed} ${errorText(error)}`, timeout: 3 * UNDO_MS }),
+        (error: unknown) => showNotice({ id, intent: 'error', text: `${words.failed} ${listChangeText(error)}`, timeout: 3 * UNDO_MS }),
       );
     };
     showNotice({ id, intent: 'info', text: words.removed, action: <UndoButton label={words.undoLabel} onUndo={onUndo} />, timeout: UNDO_MS });

@@ -24,5 +24,8 @@ function whenLoaded<P extends object>(pick: (m: Awaited<ReturnType<typeof load>>
 
 export const ColumnsDialog = whenLoaded((m) => m.ColumnsDialog);
 export const ListActions = whenLoaded((m) => m.ListActions);
+// The notices of a change a colleague's change refused, and of a list a colleague deleted: only after the lists showed.
+export const ListChangeNotice = whenLoaded((m) => m.ListChangeNotice);
+export const ListGoneWatch = whenLoaded((m) => m.ListGoneWatch);
 export const NewListDialog = whenLoaded((m) => m.NewListDialog);
 export const RemoveUnavailable = whenLoaded((m) => m.RemoveUnavailable);

@@ -2,5 +2,6 @@
 // show (see dialogs-on-demand.tsx), not with the tab.
 export { ColumnsDialog } from './ColumnsDialog';
 export { ListActions } from './ListActions';
+export { ListChangeNotice, ListGoneWatch } from './ListChangeNotice';
 export { NewListDialog } from './NewListDialog';
 export { RemoveUnavailable } from './RemoveUnavailable';

@@ -40,6 +40,7 @@ import { usePatientDetails, useResetPatientDetails } from './api/get-patient-det
 import { NotesSection } from './NotesSection';
 import { encounterText } from './encounter-text';
 import { conditionFacts } from './condition-facts';
+import { multipleBirthText } from './multiple-birth';
 import { useReturnFocus } from './use-return-focus';
 import { VitalTrends } from './TrendChart';
 import { adultRangesApply } from '../../../contract/vital-ranges';
@@ -231,6 +232,7 @@ export function PatientDetails({
               {line(
                 d.patient.mrn && `${t('column.mrn')} ${d.patient.mrn}`,
                 birthDateWithAge(d.patient.birthDate, undefined, deceasedOf(d.patient.deceased)),
+                multipleBirthText(d.patient.multipleBirth),
                 genderLabel(d.patient.gender),
               )}
             </Text>

@@ -24,7 +24,7 @@ import { ErrorNotice } from '../../shared/components/ErrorNotice';
 import { t } from '../../shared/i18n/t';
 import { useSession } from '../../shared/session';
 import { useSaveConnection } from './api/connection';
-import { useSourceChangeCheck, type SourceChange } from './api/source-change';
+import { refusedUnconfirmed, sourceChangeWords, useSourceChangeCheck, type SourceChange } from './api/source-change';
 
 const useStyles = makeStyles({
   panel: { display: 'flex', flexDirection: 'column', gap: '16px', maxWidth: '640px' },
@@ -45,7 +45,11 @@ export function SetupPanel({ current, onSaved, onDone }: { current: Connection; 
   // A change of where the patients come from, while lists hold patients, waits for the owner's confirmation.
   const check = useSourceChangeCheck(saved ?? current);
   const [pending, setPending] = useState<SourceChange | null>(null);
-  const submit = (body: ConnectionBody) => check.mutate(body, { onSuccess: (change) => (change.impact ? setPending(change) : save.mutate(body)) });
+  // Refused as an unconfirmed change of source after all (see refusedUnconfirmed): asked again, with why.
+  const send = (body: ConnectionBody) =>
+    save.mutate(body, { onError: (error) => refusedUnconfirmed(error, body) && setPending({ body, impact: null }) });
+  const submit = (body: ConnectionBody) => check.mutate(body, { onSuccess: (change) => (change.impact ? setPending(change) : send(body)) });
+  const asked = refusedUnconfirmed(save.error, save.variables);
   const busy = save.isPending || check.isPending;
 
   return (
@@ -105,22 +109,15 @@ export function SetupPanel({ current, onSaved, onDone }: { current: Connection; 
         </div>
       )}
       {check.isError && <ErrorNotice title={t('setup.failed')} error={check.error} />}
-      {save.isError && <ErrorNotice title={t('setup.failed')} error={save.error} />}
+      {save.isError && !asked && <ErrorNotice title={t('setup.failed')} error={save.error} />}
       <Dialog open={pending !== null} onOpenChange={(_, d) => !d.open && setPending(null)} modalType="alert">
         <DialogSurface>
           <DialogBody>
             <DialogTitle>{t('setup.changeTitle')}</DialogTitle>
             <DialogContent>
-              {pending?.impact && (
+              {pending && (
                 <Text as="p" block>
-                  {t(
-                    pending.body.mode === 'manual'
-                      ? 'setup.changeToManual'
-                      : (saved ?? current).mode === 'manual'
-                        ? 'setup.changeManualToEhr'
-                        : 'setup.changeToEhr',
-                    pending.impact,
-                  )}
+                  {t(sourceChangeWords(pending, saved ?? current), pending.impact ?? {})}
                 </Text>
               )}
               <Text as="p" block>
@@ -142,7 +139,7 @@ export function SetupPanel({ current, onSaved, onDone }: { current: Connection; 
           </DialogBody>
         </DialogSurface>
       </Dialog>
-      {shown?.mode === 'ehr' && !save.isError && (
+      {shown?.mode === 'ehr' && (!save.isError || asked) && (
         <MessageBar intent="success" layout="multiline">
           <MessageBarBody>
             <MessageBarTitle>{t('setup.connected', { name: shown.name })}</MessageBarTitle>
@@ -155,7 +152,7 @@ export function SetupPanel({ current, onSaved, onDone }: { current: Connection; 
           </MessageBarBody>
         </MessageBar>
       )}
-      {shown?.mode === 'manual' && !save.isError && (
+      {shown?.mode === 'manual' && (!save.isError || asked) && (
         <MessageBar intent="success" layout="multiline">
           <MessageBarBody>{t('setup.manualSaved')}</MessageBarBody>
         </MessageBar>

@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { ErrorNotice } from './ErrorNotice';
 import { t } from '../i18n/t';
+import { listChangeText } from '../list-change';
 
 /**
  * Beside the Add button: the patients that could not be added (how many, to which list) and why.
@@ -12,7 +13,12 @@ export function AddFailed({ failure }: { failure: { count: number; list: string;
   useEffect(() => ref.current?.focus(), [failure]);
   return (
     <div tabIndex={-1} ref={ref}>
-      <ErrorNotice error={failure.error} title={t('search.addFailed', { count: failure.count, list: failure.list })} />
+      {/* What a colleague did to the list first (deleted it, changed it), in words; the list is read again (useAddPatients). */}
+      <ErrorNotice
+        error={failure.error}
+        title={t('search.addFailed', { count: failure.count, list: failure.list })}
+        text={listChangeText(failure.error)}
+      />
     </div>
   );
 }

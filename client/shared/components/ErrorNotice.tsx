@@ -13,16 +13,17 @@ const AdminConsentNote = onDemand(() => import('../teams/AdminConsentNote').then
 /**
  * An error in plain words, in the active language, under a title that says what failed. In Teams,
  * a missing Graph consent also offers to open the consent popup again, and says that an
- * administrator has to consent, with the link to send them.
+ * administrator has to consent, with the link to send them. `text`, when given, is said in place
+ * of the error's own words (a feature that knows better what the error means there).
  */
-export function ErrorNotice({ error, title }: { error: unknown; title?: string }) {
+export function ErrorNotice({ error, title, text }: { error: unknown; title?: string; text?: string }) {
   const consent = useConsentRetry();
   const needsConsent = consent && error instanceof ApiError && error.code === 'consent_required';
   return (
     <MessageBar intent="error" role="alert" layout={needsConsent ? 'multiline' : 'auto'}>
       <MessageBarBody>
         <MessageBarTitle>{needsConsent ? t('consent.title') : (title ?? t('app.error'))}</MessageBarTitle>
-        {errorText(error)}
+        {text ?? errorText(error)}
         {needsConsent && consent.tenantId && (
           <Suspense fallback={null}>
             <AdminConsentNote tenantId={consent.tenantId} />

@@ -257,7 +257,6 @@ export const en = {
   'error.invalidPage': 'This page of results is no longer valid. Search again.',
   'error.forbidden': "Microsoft 365 did not allow access to this team's lists.",
   'error.throttled': 'Microsoft 365 is busy right now. Try again in a moment.',
-  'error.contention': 'Too many people are changing this at the same time. Try again.',
   'error.auditUnavailable':
     'The audit trail cannot be written just now, so patient data is not shown or changed. A change you made may have been saved: reload before you try again. If this goes on, tell your IT team.',
   'error.teamSite': "The team's SharePoint site, where its lists are kept, could not be found.",
@@ -265,6 +264,9 @@ export const en = {
   'error.graph': 'Microsoft 365 could not be reached or gave an unexpected answer. Try again in a moment.',
   'error.unknownUser': 'This user is not in the sign-in directory.',
   'error.reference': 'Reference: {requestId}',
+  // A colleague's change met by this user's next action, and other refusals in the tab's own words.
+  'error.preconditionFailed': 'The change was not made: what it depends on has changed since it was read. Reload and try again.',
+  'error.tooMuchContention': 'Many people are changing this at once. Try again in a moment.',
 } as const;
 
 export type MessageKey = keyof typeof en | keyof typeof enScreens;

@@ -254,6 +254,8 @@ export const zhCN: Record<MessageKey, string> = {
   'details.abated': '已缓解',
   'details.abatedOn': '{date} 缓解',
   'details.notCurrent': '非当前',
+  'details.multipleBirth': '多胞胎',
+  'details.multipleBirthOrder': '多胞胎，出生顺序 {order}',
   'details.criticality': '危急程度：{value}',
   'details.reaction': '反应：{value}',
   'details.prescriber': '开具者 {value}',
@@ -489,7 +491,6 @@ export const zhCN: Record<MessageKey, string> = {
   'error.invalidPage': '此结果页已失效。请重新搜索。',
   'error.forbidden': 'Microsoft 365 不允许访问此团队的列表。',
   'error.throttled': 'Microsoft 365 当前繁忙。请稍后重试。',
-  'error.contention': '有太多人同时在更改此内容。请重试。',
   'error.auditUnavailable':
     '审计记录暂时无法写入，因此不会显示或更改患者数据。您所做的更改可能已保存：请先刷新再重试。如果问题持续，请联系 IT 团队。',
   'error.teamSite': '找不到存放此团队列表的 SharePoint 网站。',
@@ -526,4 +527,16 @@ export const zhCN: Record<MessageKey, string> = {
   'import.wrongType': '只能导入 Excel 工作簿 (.xlsx) 和 CSV 文件。请将文件另存为 .xlsx 或 CSV UTF-8 后重新选择。',
   'import.expired': '此上传已过期或已导入。请重新选择文件。',
   'error.reference': '参考编号：{requestId}',
+  // A colleague's change met by this user's next action, and other refusals in the tab's own words.
+  'error.preconditionFailed': '未进行此更改：其所依赖的内容在读取后已发生变化。请刷新后重试。',
+  'error.tooMuchContention': '有很多人正在同时更改此内容。请稍后重试。',
+  'lists.changeNotMade': '未进行您的更改',
+  'lists.colleagueChanged': '同事更改了此列表；现在显示的是其更改。如仍需要，请重试。',
+  'lists.patientGone': '此患者已不在此列表中。可能是同事将其移除或移走了；列表现在显示的是当前状态。',
+  'lists.listGone': '此列表已被同事删除。',
+  'lists.listGoneNamed': '列表“{name}”已被同事删除。',
+  'lists.targetGone': '您选择的列表已被同事删除，因此未移动该患者。',
+  'setup.unknownSource':
+    '无法读取团队的连接设置（它在应用之外被更改或已丢失），而团队的列表中已有患者或手动输入的患者。现在设置来源将被视为更改来源：所有患者都会从列表中移除；列表及其名称和列会保留。',
+  'setup.changedSince': '团队的列表现在包含来自当前来源的患者。更改来源会将他们从列表中移除；列表及其名称和列会保留。',
 };

@@ -254,6 +254,8 @@ export const zhTW: Record<MessageKey, string> = {
   'details.abated': '已緩解',
   'details.abatedOn': '{date} 緩解',
   'details.notCurrent': '非目前',
+  'details.multipleBirth': '多胞胎',
+  'details.multipleBirthOrder': '多胞胎，出生順序 {order}',
   'details.criticality': '危急程度：{value}',
   'details.reaction': '反應：{value}',
   'details.prescriber': '開立者 {value}',
@@ -490,7 +492,6 @@ export const zhTW: Record<MessageKey, string> = {
   'error.invalidPage': '此結果頁面已失效。請重新搜尋。',
   'error.forbidden': 'Microsoft 365 不允許存取此小組的清單。',
   'error.throttled': 'Microsoft 365 目前忙碌中。請稍後再試。',
-  'error.contention': '有太多人同時在變更此內容。請再試一次。',
   'error.auditUnavailable':
     '稽核記錄暫時無法寫入，因此不會顯示或變更病患資料。您所做的變更可能已儲存：請先重新整理再試一次。如果問題持續，請聯絡 IT 團隊。',
   'error.teamSite': '找不到存放此小組清單的 SharePoint 網站。',
@@ -527,4 +528,16 @@ export const zhTW: Record<MessageKey, string> = {
   'import.wrongType': '只能匯入 Excel 活頁簿 (.xlsx) 和 CSV 檔案。請將檔案另存為 .xlsx 或 CSV UTF-8 後重新選擇。',
   'import.expired': '此上傳已過期或已匯入。請重新選擇檔案。',
   'error.reference': '參考編號：{requestId}',
+  // A colleague's change met by this user's next action, and other refusals in the tab's own words.
+  'error.preconditionFailed': '未進行此變更：其所依賴的內容在讀取後已有變動。請重新整理後再試一次。',
+  'error.tooMuchContention': '有許多人正在同時變更此內容。請稍後再試一次。',
+  'lists.changeNotMade': '未進行您的變更',
+  'lists.colleagueChanged': '同事變更了此清單；現在顯示的是其變更。如仍需要，請再試一次。',
+  'lists.patientGone': '此病患已不在此清單中。可能是同事將其移除或移走了；清單現在顯示的是目前狀態。',
+  'lists.listGone': '此清單已被同事刪除。',
+  'lists.listGoneNamed': '清單「{name}」已被同事刪除。',
+  'lists.targetGone': '您選擇的清單已被同事刪除，因此未移動該病患。',
+  'setup.unknownSource':
+    '無法讀取團隊的連線設定（它在應用程式之外被變更或已遺失），而團隊的清單中已有病患或手動輸入的病患。現在設定來源將被視為變更來源：所有病患都會從清單中移除；清單及其名稱和欄會保留。',
+  'setup.changedSince': '團隊的清單現在包含來自目前來源的病患。變更來源會將他們從清單中移除；清單及其名稱和欄會保留。',
 };

@@ -29,7 +29,7 @@ describe('error texts', () => {
     setLanguage('zh-CN');
     expect(shown('team_site_not_found')).toBe('找不到存放此团队列表的 SharePoint 网站。');
     setLanguage('zh-TW');
-    expect(shown('too_much_contention')).toBe('有太多人同時在變更此內容。請再試一次。');
+    expect(shown('too_much_contention')).toBe('有許多人正在同時變更此內容。請稍後再試一次。');
     setLanguage('en');
     // English keeps the server's own words, which carry details.
     expect(shown('malformed_path')).toBe('English detail');

@@ -7,7 +7,9 @@ import { listKey } from './get-list';
 import { useRefreshLists } from './get-lists';
 import type { ListView } from './read-list-answers';
 
-// The patients on a list: `/api/teams/{team}/lists/{list}/patients`.
+// The patients on a list: `/api/teams/{team}/lists/{list}/patients`. Whatever the answer, the
+// lists are read again: a change refused because a colleague changed the list first (took the
+// patient off, moved them, deleted the list) shows their change at once, not the rows as they were.
 
 /** Adds patients to a list. */
 export function useAddPatients(listId: string | null) {
@@ -16,7 +18,7 @@ export function useAddPatients(listId: string | null) {
   return useMutation({
     mutationFn: (patientIds: string[]) =>
       api<unknown>(`/api/teams/${teamId}/lists/${listId}/patients`, { method: 'POST', body: { patientIds } satisfies AddPatientsBody }),
-    onSuccess: () => refresh(listId ?? undefined),
+    onSettled: () => refresh(listId ?? undefined),
   });
 }
 
@@ -40,10 +42,8 @@ export function useRemovePatient(listId: string) {
     },
     mutationFn: (patientId: string) =>
       api<void>(`/api/teams/${teamId}/lists/${listId}/patients/${encodeURIComponent(patientId)}`, { method: 'DELETE' }),
-    onSuccess: (_, patientId, shown) => {
-      refresh(listId);
-      notify({ ...shown, restore: () => add(patientId).finally(() => refresh(listId)) });
-    },
+    onSuccess: (_, patientId, shown) => notify({ ...shown, restore: () => add(patientId).finally(() => refresh(listId)) }),
+    onSettled: () => refresh(listId),
   });
 }
 
@@ -57,7 +57,7 @@ export function useMovePatient(fromListId: string) {
         method: 'POST',
         body: { toListId } satisfies MovePatientBody,
       }),
-    onSuccess: (_, { toListId }) => {
+    onSettled: (_, __, { toListId }) => {
       refresh(fromListId);
       refresh(toListId);
     },

@@ -3,13 +3,13 @@ import type { DefaultListAnswer, DefaultListBody } from '../../../../contract/li
 import { useSession } from '../../../shared/session';
 import { useRefreshLists } from './get-lists';
 
-/** Makes a list the caller's default (`PUT /api/teams/{team}/me/default-list`). */
+/** Makes a list the caller's default (`PUT /api/teams/{team}/me/default-list`); the lists are read again either way (a colleague may have deleted it). */
 export function useSetDefaultList() {
   const { api, teamId } = useSession();
   const refresh = useRefreshLists();
   return useMutation({
     mutationFn: (listId: string) =>
       api<DefaultListAnswer>(`/api/teams/${teamId}/me/default-list`, { method: 'PUT', body: { listId } satisfies DefaultListBody }),
-    onSuccess: () => refresh(),
+    onSettled: () => refresh(),
   });
 }

@@ -1,5 +1,6 @@
 import { useMutation } from '@tanstack/react-query';
 import type { PatchListBody } from '../../../../contract/lists';
+import { ApiError } from '../../../shared/api/api-client';
 import { useSession } from '../../../shared/session';
 import { useSetList } from './get-list';
 import { useRefreshLists } from './get-lists';
@@ -18,10 +19,15 @@ export function useRenameList(listId: string) {
   });
 }
 
-/** Saves a list's columns, in order; the answer is the list as it now shows. */
+/**
+ * Saves a list's columns, in order; the answer is the list as it now shows. A refusal other than a
+ * version conflict (which the dialog meets by showing the colleague's version) reads the lists
+ * again: a list a colleague deleted then leaves the view.
+ */
 export function useSaveColumns(list: Pick<ListView, 'id' | 'version'>) {
   const { api, teamId } = useSession();
   const setList = useSetList();
+  const refresh = useRefreshLists();
   return useMutation({
     mutationFn: async (columns: string[]) =>
       readListView(
@@ -31,5 +37,8 @@ export function useSaveColumns(list: Pick<ListView, 'id' | 'version'>) {
         }),
       ),
     onSuccess: (view) => setList(list.id, view),
+    onError: (error) => {
+      if (!(error instanceof ApiError && error.code === 'version_conflict')) refresh(list.id);
+    },
   });
 }
