@@ -466,6 +466,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     problems.push(
       `  EHR_LINK_ALLOW_LIST: ${unreachable.length === 1 ? 'an origin is' : `${unreachable.length} origins are`} link-local or cloud metadata addresses (169.254.0.0/16, fe80::/10, 168.63.129.16), which no EHR link may reach`,
     );
+  // App Service's only lasting disk is the network share /home (Azure Files), which SQLite's write-ahead
+  // log does not support (its shared memory needs one machine's file locks: sqlite.org/wal.html), and
+  // instances of a scaled-out app would each write their own team data: the team data goes to the team's site.
+  const appService = APP_SERVICE_VARIABLES.find((name) => env[name]?.trim());
+  if (c.APP_MODE === 'production' && c.STORE === 'sqlite' && appService)
+    problems.push(
+      `  STORE: sqlite is not allowed on Azure App Service (${appService} is set): its lasting disk is a network share, where SQLite's write-ahead log is not safe, and instances would not share the data; use STORE=graph (the team's SharePoint site)`,
+    );
   // App Service ends the process 30 s after SIGTERM: a longer grace would be cut by a kill, between a change and its audit record.
   if (c.APP_MODE === 'production' && c.SHUTDOWN_GRACE_MS >= SIGTERM_KILL_MS)
     problems.push(

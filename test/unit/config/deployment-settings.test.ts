@@ -138,3 +138,16 @@ describe('an audit table connection string the storage client cannot read', () =
     expect(configProblems({ ...productionWithoutAudit, AUDIT_STORE: 'azure-table', AUDIT_TABLE_CONNECTION_STRING: value })).toBe('started');
   });
 });
+
+describe('team data in SQLite on Azure App Service', () => {
+  it.each(['WEBSITE_SITE_NAME', 'WEBSITE_INSTANCE_ID'])('is refused in production when %s says the app runs there, naming the setting', (marker) => {
+    expect(() => loadConfig({ ...productionSettings, STORE: 'sqlite', [marker]: 'patients-web' })).toThrow(
+      /STORE: sqlite is not allowed on Azure App Service.*write-ahead log.*STORE=graph/,
+    );
+  });
+
+  it('is allowed off App Service (a machine of its own), and the Graph store is allowed on it', () => {
+    expect(loadConfig({ ...productionSettings, STORE: 'sqlite' }).STORE).toBe('sqlite');
+    expect(loadConfig({ ...productionSettings, WEBSITE_SITE_NAME: 'patients-web' }).STORE).toBe('graph');
+  });
+});
