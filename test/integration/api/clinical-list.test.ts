@@ -44,8 +44,14 @@ describe.each(['r4', 'stu3', 'dstu2'] as const)('a list with every column, from 
         medications: ['name', 'status'],
         coverage: ['payer', 'plan', 'selfPay'],
       };
+      // Marks an item carries only when they apply (an intolerance, a severe reaction).
+      const marks: Record<string, string[]> = { allergies: ['intolerance', 'severeReaction'] };
       for (const [part, keys] of Object.entries(shown))
-        for (const item of row.cells[part].value ?? []) expect(Object.keys(item).sort()).toEqual(keys);
+        for (const item of row.cells[part].value ?? []) {
+          const own = Object.keys(item).filter((key) => !(marks[part] ?? []).includes(key));
+          expect(own.sort()).toEqual(keys);
+          for (const mark of marks[part] ?? []) if (mark in item) expect(item[mark]).toBe(true);
+        }
       expect(Object.keys(row.cells.heartRate.value).sort()).toEqual(['time', 'value']);
     }
     expect(view.rows[0].cells.latestNote).toMatchObject({ status: 'ok', value: { text: '=HYPERLINK("x") check drain' } });
