@@ -2,7 +2,7 @@ import { uuid } from '../../../contract/ids.js';
 import { fieldValue, type ManualPatient, type ManualPatientData, type SchemaField } from '../../../contract/manual.js';
 import type { DischargeBody, DischargedPatient, DischargedPatientsAnswer } from '../../../contract/manual-discharge.js';
 import { Problem } from '../../platform/problem.js';
-import type { DischargeResult, TeamKey } from '../../storage/ports.js';
+import type { DischargeResult, Outcome, TeamKey } from '../../storage/ports.js';
 import { allOf, onCommit, recordRead } from '../shared/audit-trail.js';
 import type { ApiDeps } from '../shared/deps.js';
 import { valueOf } from '../shared/outcomes.js';
@@ -38,10 +38,42 @@ export async function dischargePatient(
         onCommit<DischargeResult>('PatientListRemovePatient', () => ({ patientIds: [id], listId }))(result),
       ),
   );
-  const outcome = await store.dischargeManualPatient(team, id, discharge, body.version, audit);
+  let outcome: Outcome<DischargeResult, 'not_found' | 'conflict'>;
+  try {
+    outcome = await store.dischargeManualPatient(team, id, discharge, body.version, audit);
+  } catch (error) {
+    const partial = stoppedDischarge(error);
+    if (!partial) throw error;
+    // What a discharge that stopped half-way changed stands: its records first, then the call fails as its cause did.
+    const made = [
+      ...(partial.patient ? onCommit('PatientDischarge', () => ({ patientIds: [id] }))(null) : []),
+      ...partial.removedFromLists.flatMap((listId) => onCommit('PatientListRemovePatient', () => ({ patientIds: [id], listId }))(null)),
+    ];
+    await store.audit.append(...made);
+    const cause = (error as Error).cause;
+    if (isRefusal(cause)) outcome = cause;
+    else throw cause;
+  }
   if (!outcome.ok && outcome.reason === 'not_found') throw notAdmitted();
   return valueOf(outcome).patient;
 }
+
+/**
+ * What a discharge that stopped half-way changed, when the store tells it: a store without
+ * transactions (Graph: graph-discharge.ts DischargeStopped) fails such a discharge with an error
+ * whose `partial` names the lists it took the patient off and, when the mark was committed, the
+ * patient as discharged; its `cause` is what stopped it (an error, or a refusal). The SQLite store
+ * changes nothing unless all of it commits, records included, so it never throws one.
+ */
+function stoppedDischarge(error: unknown): { removedFromLists: string[]; patient?: DischargedPatient } | undefined {
+  if (!(error instanceof Error) || !('partial' in error)) return undefined;
+  const partial = error.partial as { removedFromLists?: unknown; patient?: DischargedPatient } | undefined;
+  if (!partial || !Array.isArray(partial.removedFromLists)) return undefined;
+  return { removedFromLists: partial.removedFromLists.map(String), patient: partial.patient };
+}
+
+const isRefusal = (value: unknown): value is Outcome<DischargeResult, 'not_found' | 'conflict'> =>
+  typeof value === 'object' && value !== null && (value as { ok?: unknown }).ok === false;
 
 /**
  * The values a re-admitted patient keeps: those of fields the team still has, that still fit

@@ -18,6 +18,21 @@ import type { AuditQuery } from '../ports.js';
  *
  * Keys may not hold `/ \ # ?` or control characters: the tenant id is percent-encoded (which also
  * encodes `|`, so one tenant's keys are never a prefix range of another's).
+ *
+ * Paging while records are appended. A page continues strictly after the row key of the last
+ * record given (`after`, `RowKey gt`, auditFilters); keys are unique and totally ordered, and
+ * every record's partition follows from the time its key begins with, so the pages of one
+ * paging read disjoint, increasing ranges of one order. What that guarantees, whoever appends
+ * meanwhile (another instance, one whose clock is behind, a record committed late):
+ * - every record committed before the paging began (and matching) is given exactly once, in key
+ *   order: it sorts either before the cursor (given already) or after it (given later);
+ * - no record is ever given twice, whenever it was committed;
+ * - a record committed while paging is given by the later pages when its key sorts after the
+ *   cursor (a record of now, as usual), and not when it sorts before (an earlier time: a skewed
+ *   clock, a record timed at the start of a long call): that one is reached by a read begun
+ *   afresh (without `after`, or from its time), never lost from the trail.
+ * The pages are not a snapshot: Table Storage has none to offer across requests.
+ * (test/integration/audit/table-paging-appends.test.ts)
  */
 const INSTANCE = randomBytes(4).toString('hex');
 let sequence = 0;

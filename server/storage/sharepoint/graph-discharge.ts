@@ -36,11 +36,34 @@ function attributedDischarge(team: TeamKey, sealer: RowSealer, item: ListItem): 
 }
 
 /**
+ * What a discharge that stopped half-way had done, on the error it fails with: the lists it took
+ * the patient off, and the patient as discharged when the mark was committed before it stopped.
+ * The discharge service records those changes (they stand: Graph takes nothing back) before the
+ * call's failure is recorded, so the trail says what happened (discharge-service.ts).
+ */
+export class DischargeStopped extends Error {
+  constructor(
+    readonly partial: { removedFromLists: string[]; patient?: DischargedPatient },
+    cause: unknown,
+  ) {
+    super('the discharge stopped half-way', { cause });
+    this.name = 'DischargeStopped';
+  }
+}
+
+/**
  * Discharge in the team's site: the patient's row in "– manual patients" gets who and when
  * (If-Match on its version), and the patient's rows leave every patient list. Graph has no
  * transactions, so the lists are swept before the row is marked and once more after it: a
  * discharge that stops half-way leaves an admitted patient off some lists, which a second
  * discharge finishes, and an add racing the discharge is swept too.
+ *
+ * Why the sweep comes before the mark (and not after): an admitted patient on no list is a state
+ * the team may be in anyway, and one a second discharge (the patient is still admitted, so the
+ * app offers it) finishes; a discharged patient left on a list could not be swept by anything
+ * (a second discharge is refused, and the list shows them as gone). What a discharge that stops
+ * half-way (a failed mark, a refused one, a failed removal) did stands, and fails the call as a
+ * DischargeStopped naming it, so the removals made are recorded, not only the call's failure.
  */
 export function graphDischargeOps(open: OpenTeam, lists: ListOps): DischargeOps {
   const itemsOf = async (team: TeamKey) => {
@@ -56,13 +79,11 @@ export function graphDischargeOps(open: OpenTeam, lists: ListOps): DischargeOps 
     const [row] = exactly(found, 'PatientId', id).sort(byItemId);
     return row ? { items, row } : null;
   };
-  /** Takes the patient off every list of the team; the lists they were on. */
-  const sweep = async (team: TeamKey, id: string): Promise<string[]> => {
-    const removed: string[] = [];
+  /** Takes the patient off every list of the team, adding to `removed` each list they were taken off as it happens. */
+  const sweep = async (team: TeamKey, id: string, removed: string[]): Promise<void> => {
     for (const list of await lists.listLists(team)) {
-      if ((await lists.removePatient(team, list.id, id)).ok) removed.push(list.id);
+      if ((await lists.removePatient(team, list.id, id)).ok && !removed.includes(list.id)) removed.push(list.id);
     }
-    return removed;
   };
   /** Sets the discharge on the patient's row, or clears it with the values kept, against the version the caller read. */
   const mark = async (team: TeamKey, id: string, discharge: Discharge | null, expectedVersion?: number, values?: ManualPatientData['values']) => {
@@ -107,12 +128,33 @@ export function graphDischargeOps(open: OpenTeam, lists: ListOps): DischargeOps 
       const found = await rowOf(team, id);
       if (!found || dischargeOf(found.row)) return refused('not_found');
       if (expectedVersion !== undefined && expectedVersion !== versionOf(found.row)) return refused('conflict');
-      const before = await sweep(team, id);
-      const marked = await mark(team, id, discharge, expectedVersion);
-      if (!marked.ok) return marked;
-      const after = await sweep(team, id);
+      const removedFromLists: string[] = [];
+      const made: { patient?: DischargedPatient } = {};
+      // Whatever stops the discharge once something was changed fails it as a DischargeStopped naming the changes.
+      const stopped = (cause: unknown) =>
+        removedFromLists.length || made.patient
+          ? new DischargeStopped({ removedFromLists: [...removedFromLists], patient: made.patient }, cause)
+          : cause;
+      let marked: Outcome<ManualPatient, 'not_found' | 'conflict'>;
+      try {
+        await sweep(team, id, removedFromLists);
+        marked = await mark(team, id, discharge, expectedVersion);
+      } catch (error) {
+        throw stopped(error);
+      }
+      // Refused (changed or discharged meanwhile): with lists already swept, the refusal is the cause of a stopped discharge.
+      if (!marked.ok) {
+        if (removedFromLists.length) throw stopped(marked);
+        return marked;
+      }
       const patient: DischargedPatient = { ...marked.value, discharged: discharge };
-      return done({ patient, removedFromLists: [...new Set([...before, ...after])] } satisfies DischargeResult);
+      made.patient = patient;
+      try {
+        await sweep(team, id, removedFromLists);
+      } catch (error) {
+        throw stopped(error);
+      }
+      return done({ patient, removedFromLists } satisfies DischargeResult);
     },
 
     async readmitManualPatient(team, id, values, expectedVersion) {
