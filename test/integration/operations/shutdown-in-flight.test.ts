@@ -87,6 +87,23 @@ const createList = async (app: TestServer, name: string) => {
   });
 };
 
+/**
+ * Creates a list whose audit record is held `holdMs`, and shuts the server down once the record is
+ * on its way: what the client got (a status, or cut off) and how long the shutdown took.
+ */
+async function shutDownDuring(app: Awaited<ReturnType<typeof appWithSlowAudit>>['app'], name: string, holdMs: number) {
+  holdNextWriteMs = holdMs;
+  const held = new Promise<void>((resolve) => (writeHeld = resolve));
+  const cut = createList(app, name).then(
+    (res) => res.status,
+    () => 'cut off' as const,
+  );
+  await held;
+  const started = Date.now();
+  await app.shutdown();
+  return { cut, took: Date.now() - started };
+}
+
 it('waits for the change and audit record of a request cut off at the end of the grace period before closing the stores', async () => {
   const { app, records } = await appWithSlowAudit();
   // Acknowledged before the shutdown: its change and record are there.
@@ -95,16 +112,7 @@ it('waits for the change and audit record of a request cut off at the end of the
   expect(await records()).toHaveLength(1);
 
   // The next change is made, and its audit record is on its way, held 1.5 s: longer than the grace.
-  holdNextWriteMs = 1500;
-  const held = new Promise<void>((resolve) => (writeHeld = resolve));
-  const cut = createList(app, 'Rounds').then(
-    (res) => res.status,
-    () => 'cut off' as const,
-  );
-  await held;
-  const started = Date.now();
-  await app.shutdown();
-  const took = Date.now() - started;
+  const { cut, took } = await shutDownDuring(app, 'Rounds', 1500);
 
   // The client got no answer, so nothing was acknowledged: the connection was closed.
   expect(await cut).toBe('cut off');
@@ -118,16 +126,7 @@ it('waits for the change and audit record of a request cut off at the end of the
 
 it('abandons store work still running after a bounded wait, says so, and still ends', async () => {
   const { app } = await appWithSlowAudit();
-  holdNextWriteMs = 60_000;
-  const held = new Promise<void>((resolve) => (writeHeld = resolve));
-  const cut = createList(app, 'Stuck').then(
-    (res) => res.status,
-    () => 'cut off' as const,
-  );
-  await held;
-  const started = Date.now();
-  await app.shutdown();
-  const took = Date.now() - started;
+  const { cut, took } = await shutDownDuring(app, 'Stuck', 60_000);
   expect(await cut).toBe('cut off');
   expect(took).toBeGreaterThanOrEqual(settleWithin(200));
   expect(took).toBeLessThan(200 + settleWithin(200) + 2000);
