@@ -210,6 +210,16 @@ describe('a list SharePoint would not delete', () => {
   const markedLongAgo = (listId: string) =>
     graph.state.updateItem(catalogRowOf(listId)!, { DeletePendingAt: new Date(Date.now() - 2 * 60_000).toISOString() });
 
+  /** A started store with an empty list "Keep" and a list "Gone" of two patients, and the team's site. */
+  async function keepAndGone() {
+    await start();
+    const store = open();
+    const keep = valueOf(await store.createList(team, 'Keep', 'u1'));
+    const gone = valueOf(await store.createList(team, 'Gone', 'u1'));
+    await store.addPatients(team, gone.id, ['p1', 'p2'], 'u1');
+    return { store, keep, gone, site: graph.state.siteOfGroup(tenant, team.teamId)! };
+  }
+
   it('fails the delete, deleting nothing, and shows the list again as it was; trying again deletes it', async () => {
     await start();
     const store = open();
@@ -234,12 +244,7 @@ describe('a list SharePoint would not delete', () => {
   });
 
   it('when the list cannot be shown again either, a later catalog read shows it again, never deletes it', async () => {
-    await start();
-    const store = open();
-    const keep = valueOf(await store.createList(team, 'Keep', 'u1'));
-    const gone = valueOf(await store.createList(team, 'Gone', 'u1'));
-    await store.addPatients(team, gone.id, ['p1', 'p2'], 'u1');
-    const site = graph.state.siteOfGroup(tenant, team.teamId)!;
+    const { store, keep, gone, site } = await keepAndGone();
     graph.failNext(deleteOf(gone.id), 500);
     // Taking the mark off (the catalog row's second write, after the mark) fails too: Graph failing at that moment.
     let patches = 0;
@@ -264,12 +269,7 @@ describe('a list SharePoint would not delete', () => {
   });
 
   it('succeeds once the list is gone though its catalog row cannot be removed, which a later catalog read removes', async () => {
-    await start();
-    const store = open();
-    const keep = valueOf(await store.createList(team, 'Keep', 'u1'));
-    const gone = valueOf(await store.createList(team, 'Gone', 'u1'));
-    await store.addPatients(team, gone.id, ['p1', 'p2'], 'u1');
-    const site = graph.state.siteOfGroup(tenant, team.teamId)!;
+    const { store, keep, gone, site } = await keepAndGone();
     graph.failNext(rowDelete, 500);
 
     expect(await store.deleteList(team, gone.id)).toEqual({ ok: true, value: { patientIds: ['p1', 'p2'] } });
