@@ -24,6 +24,7 @@ import { useReadCurrentList } from './api/read-current-list';
 import { useSaveColumns } from './api/update-list';
 import type { ListView } from './api/read-list-answers';
 import { ListChangeNotice } from './ListChangeNotice';
+import { focusWhenLost, marked } from './focus-after';
 
 const useStyles = makeStyles({
   rows: { display: 'flex', flexDirection: 'column' },
@@ -72,7 +73,11 @@ export function ColumnsDialog({ list }: { list: ListView }) {
   const conflict = save.error instanceof ApiError && save.error.code === 'version_conflict';
   const saveColumns = () =>
     save.mutate(shown, {
-      onSuccess: () => setOpen(false),
+      onSuccess: () => {
+        // The list's new version draws the Columns button anew: focus goes back to it, not to the page.
+        focusWhenLost(marked('columns'));
+        setOpen(false);
+      },
       onError: (error) => {
         if (!(error instanceof ApiError && error.code === 'version_conflict')) return;
         void readCurrent(list.id).then((current) => {
@@ -103,7 +108,9 @@ export function ColumnsDialog({ list }: { list: ListView }) {
       }}
     >
       <DialogTrigger disableButtonEnhancement>
-        <Button icon={<TableSettingsRegular />}>{t('columns.edit')}</Button>
+        <Button icon={<TableSettingsRegular />} data-return="columns">
+          {t('columns.edit')}
+        </Button>
       </DialogTrigger>
       <DialogSurface>
         <DialogBody>

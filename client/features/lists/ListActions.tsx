@@ -22,6 +22,7 @@ import { t } from '../../shared/i18n/t';
 import { useDeleteList } from './api/delete-list';
 import { ExportButton } from './ExportButton';
 import { ListChangeNotice } from './ListChangeNotice';
+import { focusWhenLost, listPicker, marked } from './focus-after';
 import type { ListSummary, ListView } from './api/read-list-answers';
 import { useSetDefaultList } from './api/set-default-list';
 import { useRenameList } from './api/update-list';
@@ -70,7 +71,7 @@ function RenameDialog({ list }: { list: ListView }) {
       }}
     >
       <DialogTrigger disableButtonEnhancement>
-        <Button appearance="subtle" icon={<EditRegular />}>
+        <Button appearance="subtle" icon={<EditRegular />} data-return="rename">
           {t('lists.rename')}
         </Button>
       </DialogTrigger>
@@ -79,7 +80,17 @@ function RenameDialog({ list }: { list: ListView }) {
           noValidate
           onSubmit={(e) => {
             e.preventDefault();
-            if (name.trim()) rename.mutate({ name: name.trim(), version: list.version }, { onSuccess: () => setOpen(false) });
+            if (name.trim())
+              rename.mutate(
+                { name: name.trim(), version: list.version },
+                {
+                  onSuccess: () => {
+                    // Back to Rename (drawn anew perhaps, as the list is read again), not to the page.
+                    focusWhenLost(marked('rename'));
+                    setOpen(false);
+                  },
+                },
+              );
           }}
         >
           <DialogBody>
@@ -146,6 +157,8 @@ function DeleteDialog({ list, onDeleted }: { list: ListView; onDeleted: () => vo
               onClick={() =>
                 remove.mutate(list.id, {
                   onSuccess: () => {
+                    // The list and its actions are gone: focus goes to the list picker, to choose another.
+                    focusWhenLost(listPicker);
                     setOpen(false);
                     onDeleted();
                   },

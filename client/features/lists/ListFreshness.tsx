@@ -17,6 +17,9 @@ export function readTime(at: Date, now = new Date()): string {
   return day(at) === day(now) ? new Intl.DateTimeFormat(currentLocale(), { timeStyle: 'short' }).format(at) : shortDateTime(at, now);
 }
 
+/** The lists whose Refresh was pressed, until the read it asked for is announced (ListAnnouncer). */
+export const refreshAsked = new Set<string>();
+
 /**
  * When the open list was read ("As of 14:05") and Refresh, which reads it again with the team's
  * lists (their names and counts in the picker). While a read is under way the rows shown stay and
@@ -37,7 +40,15 @@ export function ListFreshness({ listId }: { listId: string }) {
         </Text>
       )}
       {list.isFetching && <Spinner size="tiny" label={t('lists.reading')} />}
-      <Button icon={<ArrowClockwiseRegular />} title={t('lists.refreshHint')} disabledFocusable={list.isFetching} onClick={() => refresh(listId)}>
+      <Button
+        icon={<ArrowClockwiseRegular />}
+        title={t('lists.refreshHint')}
+        disabledFocusable={list.isFetching}
+        onClick={() => {
+          refreshAsked.add(listId);
+          refresh(listId);
+        }}
+      >
         {t('lists.refresh')}
       </Button>
     </div>

@@ -36,7 +36,7 @@ import { ErrorNotice } from '../../shared/components/ErrorNotice';
 import { RecordNoticeBadge } from '../../shared/components/RecordNoticeBadge';
 import { birthDateWithAge, deceasedText, genderLabel, patientName } from '../../shared/format';
 import { t } from '../../shared/i18n/t';
-import { ColumnsDialog, ListActions, ListChangeNotice, ListGoneWatch, NewListDialog, RemoveUnavailable } from './dialogs-on-demand';
+import { ColumnsDialog, ListActions, ListAnnouncer, ListChangeNotice, ListGoneWatch, NewListDialog, RemoveUnavailable } from './dialogs-on-demand';
 import { ListFreshness } from './ListFreshness';
 import { EmptyHints, ListCell } from './ListCell';
 import { columnMaxWidth, isSortableColumn, type EmptyKind } from './list-layout';
@@ -253,6 +253,7 @@ function ListTable({ list, others, onOpenPatient }: { list: ListView; others: Li
         <ColumnsDialog list={list} key={list.version} />
         <ListFreshness listId={list.id} />
       </div>
+      <ListAnnouncer listId={list.id} shown={rows.length} total={list.rows.length} filter={filter} />
       {list.ehrError && <ErrorNotice error={new ApiError(502, list.ehrError.code, list.ehrError.message)} />}
       {remove.isError && <ListChangeNotice error={remove.error} />}
       {move.isError && <ListChangeNotice error={move.error} movedFrom={list.id} />}
@@ -339,7 +340,11 @@ function ListTable({ list, others, onOpenPatient }: { list: ListView; others: Li
                           {t('lists.remove')}
                         </Button>
                         {others.length > 0 && (
-                          <MoveToList name={name} others={others} onMove={(toListId) => move.mutate({ patientId: row.patientId, toListId })} />
+                          <MoveToList
+                            name={name}
+                            others={others}
+                            onMove={(to) => move.mutate({ patientId: row.patientId, toListId: to.id, name, from: list.name, to: to.name })}
+                          />
                         )}
                       </div>
                     </TableCell>

@@ -4,7 +4,7 @@ import type { ListSummary } from './api/read-list-answers';
 import { MoveButton } from './MoveButton';
 
 /** Move: a menu of the team's other lists (fetched on demand, see MoveToList). */
-export function MoveMenu({ name, others, onMove }: { name: string; others: ListSummary[]; onMove: (toListId: string) => void }) {
+export function MoveMenu({ name, others, onMove }: { name: string; others: ListSummary[]; onMove: (to: ListSummary) => void }) {
   return (
     <Menu>
       <MenuTrigger disableButtonEnhancement>
@@ -13,7 +13,7 @@ export function MoveMenu({ name, others, onMove }: { name: string; others: ListS
       <MenuPopover>
         <MenuList>
           {others.map((o) => (
-            <MenuItem key={o.id} onClick={() => onMove(o.id)}>
+            <MenuItem key={o.id} onClick={() => onMove(o)}>
               {t('lists.moveTo', { list: o.name })}
             </MenuItem>
           ))}

@@ -3,7 +3,7 @@ import type { ListSummary } from './api/read-list-answers';
 import { MoveButton } from './MoveButton';
 import { loadScreenWords } from '../../shared/i18n/t';
 
-type MoveMenuProps = { name: string; others: ListSummary[]; onMove: (toListId: string) => void };
+type MoveMenuProps = { name: string; others: ListSummary[]; onMove: (to: ListSummary) => void };
 
 // Fluent's menu (about 9 kB gzip) is not in the tab's first download: it is fetched, with the
 // on-demand screens' words it uses, when a list with somewhere to move its patients first shows,

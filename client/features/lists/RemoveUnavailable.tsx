@@ -16,7 +16,8 @@ import { t } from '../../shared/i18n/t';
 import { useSession } from '../../shared/session';
 import { listKey } from './api/get-list';
 import { useRefreshLists } from './api/get-lists';
-import { UNDO_MS, useRemovedManyNotice } from './RemovedToast';
+import { UNDO_MS } from './undo-time';
+import { useRemovedManyNotice } from './undo-notice';
 import type { ListView } from './api/read-list-answers';
 import { removableIds } from './removable';
 

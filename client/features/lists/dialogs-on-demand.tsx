@@ -22,7 +22,12 @@ function whenLoaded<P extends object>(pick: (m: Awaited<ReturnType<typeof load>>
   return Loaded;
 }
 
+/** Runs `use` with the lists' on-demand module once it is here (it is, by the time a list shows). */
+export const withDialogs = (use: (m: Awaited<ReturnType<typeof load>>) => void) => void load().then(use, () => undefined);
+
 export const ColumnsDialog = whenLoaded((m) => m.ColumnsDialog);
+// Says politely when the list was read again, and how many rows the filter shows.
+export const ListAnnouncer = whenLoaded((m) => m.ListAnnouncer);
 export const ListActions = whenLoaded((m) => m.ListActions);
 // The notices of a change a colleague's change refused, and of a list a colleague deleted: only after the lists showed.
 export const ListChangeNotice = whenLoaded((m) => m.ListChangeNotice);

@@ -2,6 +2,7 @@ import { Button, Subtitle2, Text, makeStyles, tokens } from '@fluentui/react-com
 import { useRef, useState } from 'react';
 import { ErrorNotice } from '../../shared/components/ErrorNotice';
 import { t } from '../../shared/i18n/t';
+import { announce } from '../../shared/live-region';
 import { useSession } from '../../shared/session';
 import type { Note } from '../../../contract/notes';
 import { useAddNote } from './api/add-note';
@@ -34,6 +35,7 @@ export function NotesSection({ patientId, notes: sent, onNoteAdded }: { patientI
       // The Add button turns disabled with the box empty: keep focus in the panel, ready for the next note.
       noteInput.current?.focus();
       onNoteAdded?.();
+      announce(t('notes.saved'));
     },
   });
   const notes = Array.isArray(sent) ? sent.filter((n): n is Note => isObject(n)) : [];

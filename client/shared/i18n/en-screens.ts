@@ -295,4 +295,10 @@ export const enScreens = {
     "The team's connection setting could not be read (it was changed outside the app, or lost), and the team already holds patients on its lists or entered by hand. Setting a source now counts as a change of source: every patient is taken off the lists; the lists, their names and columns are kept.",
   'setup.changedSince':
     "The team's lists now hold patients from the current source. Changing the source takes them off the lists; the lists, their names and columns are kept.",
+  'lists.moved': 'Moved {name} to {list}',
+  'lists.undoMoveLabel': 'Undo: move {name} back to {list}',
+  'lists.undoMoveFailed': 'Could not move {name} back to {list}.',
+  'lists.refreshed': 'List refreshed, {count} patients',
+  'lists.shownOf': '{shown} of {total} patients shown',
+  'notes.saved': 'Note saved',
 } as const;

@@ -539,4 +539,10 @@ export const zhCN: Record<MessageKey, string> = {
   'setup.unknownSource':
     '无法读取团队的连接设置（它在应用之外被更改或已丢失），而团队的列表中已有患者或手动输入的患者。现在设置来源将被视为更改来源：所有患者都会从列表中移除；列表及其名称和列会保留。',
   'setup.changedSince': '团队的列表现在包含来自当前来源的患者。更改来源会将他们从列表中移除；列表及其名称和列会保留。',
+  'lists.moved': '已将 {name} 移至 {list}',
+  'lists.undoMoveLabel': '撤销：将 {name} 移回 {list}',
+  'lists.undoMoveFailed': '无法将 {name} 移回 {list}。',
+  'lists.refreshed': '列表已刷新，共 {count} 位患者',
+  'lists.shownOf': '显示 {shown} / {total} 位患者',
+  'notes.saved': '备注已保存',
 };

@@ -540,4 +540,10 @@ export const zhTW: Record<MessageKey, string> = {
   'setup.unknownSource':
     '無法讀取團隊的連線設定（它在應用程式之外被變更或已遺失），而團隊的清單中已有病患或手動輸入的病患。現在設定來源將被視為變更來源：所有病患都會從清單中移除；清單及其名稱和欄會保留。',
   'setup.changedSince': '團隊的清單現在包含來自目前來源的病患。變更來源會將他們從清單中移除；清單及其名稱和欄會保留。',
+  'lists.moved': '已將 {name} 移至 {list}',
+  'lists.undoMoveLabel': '復原：將 {name} 移回 {list}',
+  'lists.undoMoveFailed': '無法將 {name} 移回 {list}。',
+  'lists.refreshed': '清單已重新整理，共 {count} 位病患',
+  'lists.shownOf': '顯示 {shown} / {total} 位病患',
+  'notes.saved': '備註已儲存',
 };

@@ -2,6 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { AddPatientsBody, MoveAnswer, MovePatientBody } from '../../../../contract/lists';
 import { useSession } from '../../../shared/session';
 import { patientName } from '../../../shared/format';
+import { withDialogs } from '../dialogs-on-demand';
 import { useRemovedNotice } from '../RemovedToast';
 import { listKey } from './get-list';
 import { useRefreshLists } from './get-lists';
@@ -47,19 +48,24 @@ export function useRemovePatient(listId: string) {
   });
 }
 
-/** Moves a patient from one list to another. */
+/**
+ * Moves a patient from one list to another (`name`, `from` and `to` as the list showed them), then
+ * says so with Undo for ten seconds, which moves the patient back the same way.
+ */
 export function useMovePatient(fromListId: string) {
   const { api, teamId } = useSession();
   const refresh = useRefreshLists();
-  return useMutation({
-    mutationFn: ({ patientId, toListId }: { patientId: string; toListId: string }) =>
-      api<MoveAnswer>(`/api/teams/${teamId}/lists/${fromListId}/patients/${encodeURIComponent(patientId)}/move`, {
-        method: 'POST',
-        body: { toListId } satisfies MovePatientBody,
-      }),
-    onSettled: (_, __, { toListId }) => {
-      refresh(fromListId);
+  const move = (patientId: string, from: string, toListId: string) =>
+    api<MoveAnswer>(`/api/teams/${teamId}/lists/${from}/patients/${encodeURIComponent(patientId)}/move`, {
+      method: 'POST',
+      body: { toListId } satisfies MovePatientBody,
+    }).finally(() => {
+      refresh(from);
       refresh(toListId);
-    },
+    });
+  return useMutation({
+    mutationFn: ({ patientId, toListId }: { patientId: string; toListId: string; name: string; from: string; to: string }) =>
+      move(patientId, fromListId, toListId),
+    onSuccess: (_, moved) => withDialogs((m) => m.notifyMoved(moved, () => move(moved.patientId, moved.toListId, fromListId))),
   });
 }

@@ -1,0 +1,80 @@
+import { Button } from '@fluentui/react-components';
+import { useEffect, useRef } from 'react';
+import { t } from '../../shared/i18n/t';
+import { dismissNotice, showNotice } from '../../shared/components/TabToaster';
+import { listChangeText } from '../../shared/list-change';
+import { focusWhenLost, rowButton } from './focus-after';
+import { UNDO_MS } from './undo-time';
+
+/** How long "NAME is back on LIST" shows. */
+const RESTORED_MS = 3_000;
+
+/**
+ * The Undo of "Removed NAME from LIST" or "Moved NAME to LIST". Focus moves to it, so that a change
+ * made from the keyboard (Enter on Remove, on a list to move to) can be taken back at once with Enter again.
+ */
+function UndoButton({ label, onUndo }: { label: string; onUndo: () => void }) {
+  const undo = useRef<HTMLButtonElement>(null);
+  useEffect(() => undo.current?.focus(), []);
+  return (
+    <Button ref={undo} size="small" aria-label={label} onClick={onUndo}>
+      {t('lists.undo')}
+    </Button>
+  );
+}
+
+/** The words of one change's notice: what was done, the Undo's label, and how the Undo went. */
+export interface UndoWords {
+  done: string;
+  undoLabel: string;
+  restored: string;
+  failed: string;
+}
+
+let shown = 0;
+
+/**
+ * Shows that patients were taken off a list (or moved) and offers Undo (`restore` takes the change
+ * back) for ten seconds; then says how the Undo went. Focus, which was on Undo, goes to what
+ * `back` finds once it is there again (the patient's row), not to the page.
+ */
+export function showUndoNotice(words: UndoWords, restore: () => Promise<unknown>, back?: () => HTMLElement | null | undefined): void {
+  const id = `undo-notice-${++shown}`;
+  const onUndo = () => {
+    if (back) focusWhenLost(back, UNDO_MS);
+    dismissNotice(id);
+    restore().then(
+      () => showNotice({ id, intent: 'success', text: words.restored, timeout: RESTORED_MS }),
+      (error: unknown) => showNotice({ id, intent: 'error', text: `${words.failed} ${listChangeText(error)}`, timeout: 3 * UNDO_MS }),
+    );
+  };
+  showNotice({ id, intent: 'info', text: words.done, action: <UndoButton label={words.undoLabel} onUndo={onUndo} />, timeout: UNDO_MS });
+}
+
+/** "Moved NAME to LIST", with Undo (`back` moves the patient back to the list `from`). */
+export function notifyMoved({ name, from, to }: { name: string; from: string; to: string }, back: () => Promise<unknown>): void {
+  showUndoNotice(
+    {
+      done: t('lists.moved', { name, list: to }),
+      undoLabel: t('lists.undoMoveLabel', { name, list: from }),
+      restored: t('lists.restored', { name, list: from }),
+      failed: t('lists.undoMoveFailed', { name, list: from }),
+    },
+    back,
+    rowButton(name),
+  );
+}
+
+/** "Removed N patients from LIST", with Undo (`restore` puts them all back), for several patients taken off in one step. */
+export function useRemovedManyNotice() {
+  return ({ count, list, restore }: { count: number; list: string; restore: () => Promise<unknown> }) =>
+    showUndoNotice(
+      {
+        done: t('lists.removedMany', { count, list }),
+        undoLabel: t('lists.undoManyLabel', { count, list }),
+        restored: t('lists.restoredMany', { count, list }),
+        failed: t('lists.undoManyFailed', { count, list }),
+      },
+      restore,
+    );
+}
