@@ -286,11 +286,7 @@ export const enScreens = {
   'import.expired': 'This upload has expired or was already imported. Choose the file again.',
   // A colleague's change met by this user's next action on a list; a source that cannot be known.
   'lists.changeNotMade': 'Your change was not made',
-  'lists.colleagueChanged': 'A colleague changed this list; it now shows their change. Try again if still needed.',
-  'lists.patientGone': 'This patient is no longer on this list. A colleague may have removed or moved them; the list now shows it as it is.',
-  'lists.listGone': 'This list was deleted by a colleague.',
   'lists.listGoneNamed': 'The list “{name}” was deleted by a colleague.',
-  'lists.targetGone': 'The list you chose was deleted by a colleague, so the patient was not moved.',
   'setup.unknownSource':
     "The team's connection setting could not be read (it was changed outside the app, or lost), and the team already holds patients on its lists or entered by hand. Setting a source now counts as a change of source: every patient is taken off the lists; the lists, their names and columns are kept.",
   'setup.changedSince':
