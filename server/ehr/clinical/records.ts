@@ -1,4 +1,5 @@
 import { isObject, list, objects, str, type JsonObject } from '../json.js';
+import { earliestMs } from '../../../contract/fhir-time.js';
 import type { AllergyReaction, AllergyView, Cell, ConditionView, When } from './types.js';
 import { annotationText, conceptCodes, conceptText, isLoincSystem, newestFirst, statusCode, unnamedMark, when } from './values.js';
 import type { Warnings } from './warnings.js';
@@ -17,13 +18,21 @@ const NOT_VALID = new Set(['refuted', 'entered-in-error']);
  * CodeableConcept; http://hl7.org/fhir/condition-clinical, terminology.hl7.org/CodeSystem/condition-clinical).
  * `inactive`, `remission` and `resolved` are history. A condition that states an abatement[x] is history
  * whatever its clinicalStatus (invariant con-4 of STU3 and R4: an abated condition is inactive, resolved
- * or in remission; Synthea's DSTU2 and STU3 records say "active" with an abatement date). Without a
+ * or in remission; Synthea's DSTU2 and STU3 records say "active" with an abatement date), except:
+ * - `relapse` and `recurrence`: the condition is back ("re-experiencing the symptoms of the condition
+ *   after a period of remission or presumed resolution", DSTU2 condition-clinical; the same codes in
+ *   STU3 and R4), so an abatement is the earlier remission, not now;
+ * - an abatement date still to come (Condition.abatement[x] is "the date or estimated date that the
+ *   condition resolved or went into remission", DSTU2 to R4): it has not abated yet.
+ * Without a
  * clinicalStatus (optional in DSTU2 and STU3) and without an abatement, a condition is current,
  * except a diagnosis of one encounter (category `encounter-diagnosis`, STU3 and R4 condition-category):
  * R4 requires a clinicalStatus of problem-list items only (con-3), so a visit's diagnosis without
  * one says what was found then, not that the problem goes on. It stays in the details.
  */
 const CURRENT_CONDITION = new Set(['active', 'recurrence', 'relapse']);
+/** Statuses that say the condition is back after it abated: current whatever abatement the record keeps. */
+const BACK_AGAIN = new Set(['recurrence', 'relapse']);
 /**
  * Condition.abatement[x] of every version: DSTU2 dateTime, Quantity (an Age: "abatementQuantity"),
  * boolean, Period, Range, string; STU3 dateTime, Age, boolean, Period, Range, string; R4 the same
@@ -31,17 +40,24 @@ const CURRENT_CONDITION = new Set(['active', 'recurrence', 'relapse']);
  */
 const ABATEMENT = ['abatementDateTime', 'abatementAge', 'abatementQuantity', 'abatementPeriod', 'abatementRange', 'abatementString'];
 
-function conditionIsCurrent(r: JsonObject, clinicalStatus: string | null): boolean {
-  if (abatementOf(r)) return false;
+function conditionIsCurrent(r: JsonObject, clinicalStatus: string | null, now: number): boolean {
+  if (clinicalStatus !== null && BACK_AGAIN.has(clinicalStatus)) return true;
+  if (abatementOf(r, now)) return false;
   if (clinicalStatus === null) return !objects(r.category).some((c) => statusCode(c) === 'encounter-diagnosis');
   return CURRENT_CONDITION.has(clinicalStatus);
 }
 
-/** When a condition abated (contract ConditionView.abated): its date, true when it states no date, null when it has not abated. */
-function abatementOf(r: JsonObject): When | true | null {
+/**
+ * When a condition abated (contract ConditionView.abated): its date, true when it states no date, null
+ * when it has not abated, or abates only later (a date, or a period's start, still to come at the
+ * earliest moment it can mean).
+ */
+function abatementOf(r: JsonObject, now: number): When | true | null {
   if (r.abatementBoolean === true) return true;
   if (!ABATEMENT.some((key) => r[key] !== undefined)) return null;
   const period = isObject(r.abatementPeriod) ? r.abatementPeriod : {};
+  const began = str(r.abatementDateTime) ?? str(period.start);
+  if (began !== undefined && (earliestMs(began) ?? -Infinity) > now) return null;
   return when(r.abatementDateTime) ?? when(period.end) ?? when(period.start) ?? true;
 }
 
@@ -56,7 +72,7 @@ export function firstCode(concept: unknown): string | null {
 }
 
 /** Conditions newest onset first (the recorded date when there is no onset); refuted and entered-in-error left out. */
-export function readConditions(resources: JsonObject[], warnings?: Warnings): ConditionView[] {
+export function readConditions(resources: JsonObject[], warnings?: Warnings, now = Date.now()): ConditionView[] {
   const views: ConditionView[] = [];
   for (const r of resources) {
     if (r.resourceType !== 'Condition') continue;
@@ -69,7 +85,7 @@ export function readConditions(resources: JsonObject[], warnings?: Warnings): Co
     // DSTU2 dateRecorded, STU3 assertedDate, R4 recordedDate; the onset when none was recorded.
     const recorded = when(r.dateRecorded) ?? when(r.assertedDate) ?? when(r.recordedDate);
     const clinicalStatus = statusCode(r.clinicalStatus);
-    const abated = abatementOf(r);
+    const abated = abatementOf(r, now);
     views.push({
       display: conceptText(r.code),
       ...unnamedMark(r.code),
@@ -79,7 +95,7 @@ export function readConditions(resources: JsonObject[], warnings?: Warnings): Co
       onset,
       clinicalStatus,
       verificationStatus,
-      current: conditionIsCurrent(r, clinicalStatus),
+      current: conditionIsCurrent(r, clinicalStatus, now),
       ...(abated ? { abated } : {}),
       ...qualifiedMark(r),
     });

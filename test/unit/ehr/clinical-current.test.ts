@@ -68,6 +68,25 @@ function cells(clinical: Partial<PatientClinical>) {
 }
 
 describe.each(releases)('conditions through %s', (release) => {
+  it('keeps a relapse or recurrence current whatever abatement the record keeps, and an abatement still to come has not happened', () => {
+    const views = readConditions(
+      [
+        condition(release, 'Acute myeloid leukaemia', 'relapse', { onsetDateTime: '2021-02-01', abatementDateTime: '2022-06-01' }),
+        condition(release, 'Migraine', 'recurrence', { onsetDateTime: '2020-01-01', abatementString: 'in 2021' }),
+        condition(release, 'Post-operative ileus', 'active', { onsetDateTime: '2026-12-01', abatementDateTime: '2027-01-15' }),
+        condition(release, 'Fracture', 'active', { onsetDateTime: '2026-01-01', abatementDateTime: '2026-03-01' }),
+      ],
+      undefined,
+      Date.parse('2026-12-06T12:00:00Z'),
+    );
+    expect(views.map((v) => [v.display, v.current, v.abated ?? null])).toEqual([
+      ['Post-operative ileus', true, null],
+      ['Fracture', false, { text: '2026-03-01', epochMs: expect.any(Number) }],
+      ['Acute myeloid leukaemia', true, { text: '2022-06-01', epochMs: expect.any(Number) }],
+      ['Migraine', true, true],
+    ]);
+  });
+
   // DSTU2 has no `inactive` or `recurrence`; STU3 no `relapse` (condition-clinical of each release).
   const statuses = {
     DSTU2: ['active', 'relapse', 'remission', 'resolved'],
