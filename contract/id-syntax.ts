@@ -3,8 +3,13 @@
  * so the small consent popup pages can use them without carrying a schema library.
  */
 
-/** FHIR resource id syntax (FHIR's `id` type), unanchored, to build patterns such as references from. */
-export const fhirIdSyntax = '[A-Za-z0-9\\-.]{1,64}';
+/**
+ * FHIR resource id syntax (FHIR's `id` type, [A-Za-z0-9\-\.]{1,64}), unanchored, to build patterns
+ * such as references from; an id of dots alone ("." or "..") is not one: in a URL path it is a step
+ * of the path itself (RFC 3986 5.2.4), so `Patient/..` would ask the EHR's base, and no server can
+ * hold a resource under it.
+ */
+export const fhirIdSyntax = '(?=[A-Za-z0-9\\-.]*[A-Za-z0-9\\-])[A-Za-z0-9\\-.]{1,64}';
 
 /** A FHIR resource id: what a patient id in a path or body must look like. */
 export const fhirIdPattern = new RegExp(`^${fhirIdSyntax}$`);

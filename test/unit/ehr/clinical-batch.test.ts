@@ -278,6 +278,22 @@ describe('what the EHR offers', () => {
 });
 
 describe('the details panel', () => {
+  it('never asks the EHR about an id of dots alone, which a URL path would read as a step up (Patient/.. is the base)', async () => {
+    serve(['p1']);
+    const client = gateway();
+    for (const id of ['.', '..', '...']) {
+      expect(await client.readPatientDetails(ehr.base, TENANT, id)).toBeNull();
+      expect(await client.readPatient(ehr.base, TENANT, id)).toBeNull();
+    }
+    const rows = await client.readClinical(ehr.base, TENANT, ['p1', '..'], ['vitals']);
+    expect([...rows.keys()]).toEqual(['p1']);
+    expect([...rows.gone]).toEqual(['..']);
+    // Only the list's batch and the discovery the client needs went out: no unfiltered search, no read of the base.
+    const discovery = /\/(metadata|\.well-known\/smart-configuration)$/;
+    expect(ehr.requests.filter((r) => r.method === 'GET' && !discovery.test(r.url.pathname))).toEqual([]);
+    expect(batchUrls(batchPosts(ehr)[0])).not.toContain('Patient/..');
+  });
+
   it('is null for a patient the EHR does not have, and an error when the EHR fails on the Patient', async () => {
     serve(['p1'], { entry: (url) => (url === 'Patient/p1' ? { status: 500, json: outcome('exception', 'Ana Rivera') } : undefined) });
     expect(await gateway().readPatientDetails(ehr.base, TENANT, 'nobody')).toBeNull();
