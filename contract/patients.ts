@@ -131,7 +131,10 @@ export const patientSummary = z.object({
    * older servers) otherwise. Twins
    * share a birth date and often a family name: the details say it beside the birth date.
    */
-  multipleBirth: z.union([z.literal(true), z.number().int().positive()]).nullable().optional(),
+  multipleBirth: z
+    .union([z.literal(true), z.number().int().positive()])
+    .nullable()
+    .optional(),
 });
 export type PatientSummary = z.infer<typeof patientSummary>;
 
@@ -228,7 +231,16 @@ export const allergyView = z.object({
   clinicalStatus: z.string().nullable(),
   verificationStatus: z.string().nullable(),
   criticality: z.string().nullable(),
+  /** What the allergies sort by: the recorded date, else the onset. */
   date: when.nullable(),
+  /**
+   * The dates the details name (absent from older servers): `onset` (onset[x]; DSTU2 `onset`),
+   * `recorded` (R4 recordedDate, STU3 assertedDate, DSTU2 recordedDate) and `lastReaction` (R4 and
+   * STU3 lastOccurrence, DSTU2 lastOccurence: "the date of the last known occurrence of a reaction").
+   */
+  onset: when.nullable().optional(),
+  recorded: when.nullable().optional(),
+  lastReaction: when.nullable().optional(),
   note: z.string().nullable(),
   reactions: z.array(allergyReaction),
   /** Active (or without a clinical status): what the list cell shows (refuted and entered-in-error are never sent). */

@@ -39,7 +39,7 @@ import { medicationGroup } from '../../../contract/plain-constants';
 import { usePatientDetails, useResetPatientDetails } from './api/get-patient-details';
 import { NotesSection } from './NotesSection';
 import { encounterText } from './encounter-text';
-import { conditionFacts } from './condition-facts';
+import { allergyDates, conditionFacts } from './condition-facts';
 import { multipleBirthText } from './multiple-birth';
 import { useReturnFocus } from './use-return-focus';
 import { VitalTrends } from './TrendChart';
@@ -276,7 +276,7 @@ export function PatientDetails({
                           a.criticality && t('details.criticality', { value: codeLabel(a.criticality) }),
                           codeLabel(a.clinicalStatus),
                           codeLabel(a.verificationStatus),
-                          dateText(a.date),
+                          ...allergyDates(a),
                           a.note,
                         )}
                       />

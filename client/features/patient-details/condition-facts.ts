@@ -1,4 +1,4 @@
-import type { ConditionView } from '../../../contract/patients';
+import type { AllergyView, ConditionView } from '../../../contract/patients';
 import { dateText } from '../../shared/cells';
 import { codeLabel } from '../../shared/format';
 import { t } from '../../shared/i18n/t';
@@ -20,5 +20,21 @@ export function conditionFacts(c: ConditionView): string[] {
     c.clinicalStatus ? codeLabel(c.clinicalStatus) : !c.current && !abated ? t('details.notCurrent') : '',
     abated,
     codeLabel(c.verificationStatus),
+  ].filter((fact) => fact !== '');
+}
+
+/**
+ * An allergy's dates in the details, each named: onset, recorded (when it differs from the onset),
+ * the last reaction (lastOccurrence), so a reaction last week never hides behind a date of 2001.
+ */
+export function allergyDates(a: AllergyView): string[] {
+  const onset = dateText(a.onset);
+  // Older servers send only `date` (recorded, else onset), said as recorded.
+  const recorded = a.recorded !== undefined ? dateText(a.recorded) : a.onset === undefined ? dateText(a.date) : '';
+  const last = dateText(a.lastReaction);
+  return [
+    onset ? t('details.onset', { date: onset }) : '',
+    recorded && recorded !== onset ? t('details.recorded', { date: recorded }) : '',
+    last ? t('details.lastReaction', { date: last }) : '',
   ].filter((fact) => fact !== '');
 }

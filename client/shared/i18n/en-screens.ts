@@ -121,6 +121,7 @@ export const enScreens = {
   'details.severity': 'severity {value}',
   'details.onset': 'onset {date}',
   'details.recorded': 'recorded {date}',
+  'details.lastReaction': 'last reaction {date}',
   'details.abated': 'abated',
   'details.abatedOn': 'abated {date}',
   'details.notCurrent': 'not current',

@@ -266,6 +266,7 @@ export const ru: Record<MessageKey, string> = {
   'details.severity': 'тяжесть: {value}',
   'details.onset': 'начало {date}',
   'details.recorded': 'записано {date}',
+  'details.lastReaction': 'последняя реакция {date}',
   'details.abated': 'разрешилось',
   'details.abatedOn': 'разрешилось {date}',
   'details.notCurrent': 'не актуально',

@@ -251,6 +251,7 @@ export const zhCN: Record<MessageKey, string> = {
   'details.severity': '严重程度 {value}',
   'details.onset': '发病 {date}',
   'details.recorded': '记录于 {date}',
+  'details.lastReaction': '最近一次反应 {date}',
   'details.abated': '已缓解',
   'details.abatedOn': '{date} 缓解',
   'details.notCurrent': '非当前',

@@ -251,6 +251,7 @@ export const zhTW: Record<MessageKey, string> = {
   'details.severity': '嚴重程度 {value}',
   'details.onset': '發病 {date}',
   'details.recorded': '記錄於 {date}',
+  'details.lastReaction': '最近一次反應 {date}',
   'details.abated': '已緩解',
   'details.abatedOn': '{date} 緩解',
   'details.notCurrent': '非目前',

@@ -259,6 +259,10 @@ export function readAllergies(resources: JsonObject[], warnings?: Warnings): All
       verificationStatus: verification,
       criticality: criticalityOf(r.criticality),
       date: when(r.recordedDate) ?? when(r.assertedDate) ?? onsetOf(r) ?? when(r.onset),
+      onset: onsetOf(r) ?? when(r.onset),
+      recorded: when(r.recordedDate) ?? when(r.assertedDate),
+      // DSTU2 spelled it lastOccurence.
+      lastReaction: when(r.lastOccurrence) ?? when(r.lastOccurence),
       note: annotationText(r.note),
       reactions: objects(r.reaction).map(readReaction),
       current: clinical === null || clinical === 'active',

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { conditionFacts } from '../../../client/features/patient-details/condition-facts.js';
+import { allergyDates, conditionFacts } from '../../../client/features/patient-details/condition-facts.js';
 import { setLanguage } from '../../../client/shared/i18n/t.js';
-import { readConditions } from '../../../server/ehr/clinical/records.js';
+import { readAllergies, readConditions } from '../../../server/ehr/clinical/records.js';
 import type { JsonObject } from '../../../server/ehr/json.js';
 
 /**
@@ -67,5 +67,29 @@ describe('a condition in the details', () => {
 
   it('abatementBoolean false is not an abatement', () => {
     expect(facts('STU3', { abatementBoolean: false })).toEqual({ current: true, facts: ['onset Mar 1, 2020', 'recorded Mar 4, 2020'] });
+  });
+});
+
+describe('an allergy in the details', () => {
+  afterEach(() => setLanguage('en'));
+  const allergy = (release: Release, extra: JsonObject): JsonObject => ({
+    resourceType: 'AllergyIntolerance',
+    [release === 'DSTU2' ? 'substance' : 'code']: { text: 'Penicillin' },
+    ...extra,
+  });
+
+  it.each(RELEASES)('%s: names the onset, the recorded date and the last reaction', (release) => {
+    const recordedKey = release === 'STU3' ? 'assertedDate' : 'recordedDate';
+    const lastKey = release === 'DSTU2' ? 'lastOccurence' : 'lastOccurrence';
+    const onset = release === 'DSTU2' ? { onset: '1990' } : { onsetDateTime: '1990' };
+    const [view] = readAllergies([allergy(release, { ...onset, [recordedKey]: '2001-01-01', [lastKey]: '2026-11-30' })]);
+    expect(allergyDates(view)).toEqual(['onset 1990', 'recorded Jan 1, 2001', 'last reaction Nov 30, 2026']);
+  });
+
+  it('says a date once, and as recorded from a server that sends only the sorting date', () => {
+    const [view] = readAllergies([allergy('R4', { onsetDateTime: '2001-01-01', recordedDate: '2001-01-01' })]);
+    expect(allergyDates(view)).toEqual(['onset Jan 1, 2001']);
+    const { onset: _o, recorded: _r, lastReaction: _l, ...older } = view;
+    expect(allergyDates(older)).toEqual(['recorded Jan 1, 2001']);
   });
 });
