@@ -87,6 +87,10 @@ export const statusUnknown = z.literal(true).optional();
 export const unreadableMeasurement = z.object({ value: z.null(), unit: z.literal(''), comparator: z.never().optional() });
 export type UnreadableMeasurement = z.infer<typeof unreadableMeasurement>;
 
+/** A reading the EHR recorded whose value cannot be read: an unreadableMeasurement, or a blood pressure with neither half. */
+export const unreadableReading = (v: { value?: { value: number | null }; systolic?: unknown; diastolic?: unknown }): boolean =>
+  'systolic' in v || 'diastolic' in v ? !v.systolic && !v.diastolic : typeof v.value?.value !== 'number';
+
 /**
  * What the EHR itself says of the reading (Observation.interpretation, HL7 v2 table 0078 codes:
  * H/HU high, HH critical high, L/LU low, LL critical low, A abnormal, AA critical abnormal; the

@@ -234,6 +234,23 @@ export interface DischargeResult {
   removedFromLists: string[];
 }
 
+/**
+ * A discharge that stopped half-way in a store without transactions (Graph: graph-discharge.ts):
+ * `partial` names the lists it took the patient off and, when the mark was committed, the patient
+ * as discharged; `cause` is what stopped it (an error, or the store's refusal). What it did stands,
+ * so the discharge service records it before the call fails. SQLite commits all or nothing and
+ * never throws one.
+ */
+export class DischargeStopped extends Error {
+  constructor(
+    readonly partial: { removedFromLists: string[]; patient?: DischargedPatient },
+    cause: unknown,
+  ) {
+    super('the discharge stopped half-way', { cause });
+    this.name = 'DischargeStopped';
+  }
+}
+
 /** A store that keeps the audit trail itself (SQLite: in the same file, so changes and records commit together). */
 export interface AuditingTeamStore extends TeamStore {
   audit: AuditLog;

@@ -138,27 +138,18 @@ export const isLoincSystem = (system: string): boolean => /^https?:\/\/loinc\.or
  * leave it out). A coding of another system is never read as LOINC, whatever its code looks like:
  * a local code "8867-4" is not heart rate.
  */
-export function loincCodes(value: unknown): string[] {
-  if (!isObject(value)) return [];
-  const codes: string[] = [];
-  for (const coding of value.coding !== undefined ? list(value.coding) : [value]) {
-    if (!isObject(coding)) continue;
-    const code = str(coding.code);
-    const system = str(coding.system);
-    if (code !== undefined && (system === undefined || isLoincSystem(system))) codes.push(code);
-  }
-  return codes;
-}
+export const loincCodes = (value: unknown): string[] => conceptCodes(value, (system) => system === undefined || isLoincSystem(system));
 
-/** Every code of a CodeableConcept (or a lone Coding). */
-export function conceptCodes(value: unknown): string[] {
+/** Every code of a CodeableConcept (or a lone Coding); with `ofSystem`, of the codings whose system (or none) it keeps. */
+export function conceptCodes(value: unknown, ofSystem?: (system: string | undefined) => boolean): string[] {
   if (!isObject(value)) return [];
   const codings = value.coding !== undefined ? list(value.coding) : [value];
   // A loop rather than map and filter: this runs for every Observation of a list.
   const codes: string[] = [];
   for (const coding of codings) {
-    const code = isObject(coding) ? str(coding.code) : undefined;
-    if (code !== undefined) codes.push(code);
+    if (!isObject(coding)) continue;
+    const code = str(coding.code);
+    if (code !== undefined && (!ofSystem || ofSystem(str(coding.system)))) codes.push(code);
   }
   return codes;
 }

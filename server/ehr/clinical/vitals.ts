@@ -9,6 +9,7 @@ import { qualifiedByEhr, qualifiedMark } from '../modifiers.js';
 import { interpretationMark, interpretationOf, mostSevere } from './interpretation.js';
 import type { VitalInterpretation } from '../../../contract/vital-ranges.js';
 import { earliestMs } from '../../../contract/fhir-time.js';
+import { unreadableReading } from '../../../contract/cells.js';
 
 /**
  * Observation.status (observation-status, the same codes in DSTU2, STU3 and R4; `corrected` from
@@ -28,9 +29,6 @@ const statusMark = (obs: JsonObject) =>
  * has a reading that can be read (latestRank).
  */
 const UNREADABLE = { value: null, unit: '' } as const;
-/** Whether a reading is one the EHR recorded but the app cannot read (a pressure with neither half). */
-const unreadable = (reading: VitalReading): boolean =>
-  reading.kind === 'bloodPressure' ? !reading.systolic && !reading.diastolic : reading.value.value === null;
 
 /**
  * Standalone systolic and diastolic Observations at most this far apart are one blood pressure:
@@ -343,7 +341,7 @@ function effectiveText(obs: JsonObject): string | undefined {
  *   systolic (it stays in the history). It is the latest only when no such pressure has a systolic.
  */
 function latestRank(reading: VitalReading, now: number): [number, number, number, number] {
-  const lost = unreadable(reading) ? 1 : 0;
+  const lost = unreadableReading(reading) ? 1 : 0;
   const half = reading.kind === 'bloodPressure' && !reading.systolic ? 1 : 0;
   const at = reading.time?.epochMs;
   if (at == null) return [lost, 2, half, 0];
@@ -382,7 +380,7 @@ export function latestVitals(readings: VitalReading[], now = Date.now()): Latest
 /** Readings per kind, oldest first; readings without a time, and readings that cannot be read, are left out of a time series. */
 export function vitalHistory(readings: VitalReading[]): VitalHistory {
   const history: VitalHistory = {};
-  const timed = readings.filter((r) => r.time?.epochMs != null && !unreadable(r)).sort((a, b) => -newestFirst(a.time, b.time));
+  const timed = readings.filter((r) => r.time?.epochMs != null && !unreadableReading(r)).sort((a, b) => -newestFirst(a.time, b.time));
   for (const reading of timed) (history[reading.kind] ??= []).push(reading);
   return history;
 }

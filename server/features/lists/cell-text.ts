@@ -1,4 +1,12 @@
-import type { BloodPressureValue, Cell, LocationValue, Measurement, RowCells, VitalValue } from '../../../contract/cells.js';
+import {
+  unreadableReading,
+  type BloodPressureValue,
+  type Cell,
+  type LocationValue,
+  type Measurement,
+  type RowCells,
+  type VitalValue,
+} from '../../../contract/cells.js';
 import { asWrittenMs, fhirTime, sortKeyMs } from '../../../contract/fhir-time.js';
 import type { When } from '../../../contract/ids.js';
 import {
@@ -173,7 +181,7 @@ export function cellText(column: ListColumn, row: ListRow, zone = 'UTC'): string
     case 'admissionDate':
       return textOf(cells.admissionDate, (v) => whenText(v, zone));
     case 'bloodPressure':
-      return textOf(cells.bloodPressure, (v) => (unreadable(v) ? 'Not available' : pressureText(v) + preliminary(v) + time(v.time, zone)));
+      return textOf(cells.bloodPressure, (v) => (unreadableReading(v) ? 'Not available' : pressureText(v) + preliminary(v) + time(v.time, zone)));
     case 'conditions':
       return textOf(cells.conditions, (v) => items(v, (c) => marked(c.display, c)));
     case 'allergies':
@@ -263,7 +271,7 @@ const isVital = (column: ListColumn): column is VitalKind => (vitalKinds as read
 /** The vital sign cell of a row, or the words for why there is none (a reading that cannot be read is "Not available", as the tab says). */
 function vitalCell<T extends VitalValue | BloodPressureValue>(row: ListRow, column: VitalKind): { value: T } | { missing: string } {
   const cell = row.available ? ((row.cells as RowCells)[column] as Cell<T> | undefined) : undefined;
-  if (!cell || cell.status === 'unavailable' || (cell.status === 'ok' && unreadable(cell.value))) return { missing: 'Not available' };
+  if (!cell || cell.status === 'unavailable' || (cell.status === 'ok' && unreadableReading(cell.value))) return { missing: 'Not available' };
   if (cell.status === 'none') return { missing: 'None recorded' };
   return { value: cell.value };
 }
@@ -378,11 +386,6 @@ const STATUS_UNKNOWN = 'status unknown';
 
 /** A value that can be read (not the contract's unreadableMeasurement). */
 const readable = (m: VitalValue['value'] | undefined): m is Measurement => typeof m?.value === 'number';
-/** A reading the EHR recorded whose value cannot be read (contract unreadableMeasurement; a pressure with neither half): "Not available". */
-const unreadable = (v: VitalValue | BloodPressureValue) =>
-  'systolic' in v || 'diastolic' in v
-    ? !(v as BloodPressureValue).systolic && !(v as BloodPressureValue).diastolic
-    : !readable((v as VitalValue).value);
 
 /**
  * A pressure as the tab writes it: "120/80 mmHg"; halves in different units each with its own and

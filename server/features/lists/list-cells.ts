@@ -11,6 +11,7 @@ import {
 } from '../../ehr/index.js';
 import type { ListColumn } from '../../../contract/columns.js';
 import { vitalKinds } from '../../../contract/vitals.js';
+import { unreadableReading } from '../../../contract/cells.js';
 import { isUnconfirmed } from '../../../contract/plain-constants.js';
 import type { Note } from '../../storage/ports.js';
 
@@ -39,10 +40,6 @@ const none = { status: 'none' } as const;
 
 /** How much an allergy item must be seen: high criticality, then a severe reaction, then the rest. */
 const urgency = (a: { criticality: string | null; severeReaction?: true }) => (a.criticality === 'high' ? 2 : a.severeReaction ? 1 : 0);
-
-/** A reading whose value cannot be read (contract unreadableMeasurement; a pressure with neither half). */
-const unreadableReading = (reading: { value?: { value: number | null }; systolic?: unknown; diastolic?: unknown }): boolean =>
-  'systolic' in reading ? !reading.systolic && !reading.diastolic : reading.value?.value === null;
 
 /** Narrows a part's cell to one column's value, keeping "none recorded" and "not available" apart. */
 function pick<T, U>(cell: Cell<T> | undefined, get: (value: T) => U | null | undefined): Cell<U> {

@@ -2,7 +2,7 @@ import { uuid } from '../../../contract/ids.js';
 import { fieldValue, type ManualPatient, type ManualPatientData, type SchemaField } from '../../../contract/manual.js';
 import type { DischargeBody, DischargedPatient, DischargedPatientsAnswer } from '../../../contract/manual-discharge.js';
 import { Problem } from '../../platform/problem.js';
-import type { DischargeResult, Outcome, TeamKey } from '../../storage/ports.js';
+import { DischargeStopped, type DischargeResult, type Outcome, type TeamKey } from '../../storage/ports.js';
 import { allOf, onCommit, recordRead } from '../shared/audit-trail.js';
 import type { ApiDeps } from '../shared/deps.js';
 import { valueOf } from '../shared/outcomes.js';
@@ -42,34 +42,20 @@ export async function dischargePatient(
   try {
     outcome = await store.dischargeManualPatient(team, id, discharge, body.version, audit);
   } catch (error) {
-    const partial = stoppedDischarge(error);
-    if (!partial) throw error;
+    if (!(error instanceof DischargeStopped)) throw error;
+    const { partial } = error;
     // What a discharge that stopped half-way changed stands: its records first, then the call fails as its cause did.
     const made = [
       ...(partial.patient ? onCommit('PatientDischarge', () => ({ patientIds: [id] }))(null) : []),
       ...partial.removedFromLists.flatMap((listId) => onCommit('PatientListRemovePatient', () => ({ patientIds: [id], listId }))(null)),
     ];
     await store.audit.append(...made);
-    const cause = (error as Error).cause;
+    const { cause } = error;
     if (isRefusal(cause)) outcome = cause;
     else throw cause;
   }
   if (!outcome.ok && outcome.reason === 'not_found') throw notAdmitted();
   return valueOf(outcome).patient;
-}
-
-/**
- * What a discharge that stopped half-way changed, when the store tells it: a store without
- * transactions (Graph: graph-discharge.ts DischargeStopped) fails such a discharge with an error
- * whose `partial` names the lists it took the patient off and, when the mark was committed, the
- * patient as discharged; its `cause` is what stopped it (an error, or a refusal). The SQLite store
- * changes nothing unless all of it commits, records included, so it never throws one.
- */
-function stoppedDischarge(error: unknown): { removedFromLists: string[]; patient?: DischargedPatient } | undefined {
-  if (!(error instanceof Error) || !('partial' in error)) return undefined;
-  const partial = error.partial as { removedFromLists?: unknown; patient?: DischargedPatient } | undefined;
-  if (!partial || !Array.isArray(partial.removedFromLists)) return undefined;
-  return { removedFromLists: partial.removedFromLists.map(String), patient: partial.patient };
 }
 
 const isRefusal = (value: unknown): value is Outcome<DischargeResult, 'not_found' | 'conflict'> =>

@@ -1,12 +1,11 @@
 import type { ManualPatient, ManualPatientData } from '../../../contract/manual.js';
 import type { Discharge, DischargedPatient } from '../../../contract/manual-discharge.js';
-import { filterParam, odataString } from '../../platform/graph/graph-api.js';
 import { isStatus } from '../../platform/graph/graph-errors.js';
-import { done, refused, type DischargeResult, type Outcome, type TeamKey, type TeamStore } from '../ports.js';
+import { DischargeStopped, done, refused, type DischargeResult, type Outcome, type TeamKey, type TeamStore } from '../ports.js';
 import { retryOnStaleEtag } from './etag-retry.js';
 import type { OpenTeam } from './graph-lists.js';
 import { patientOf, versionOf } from './graph-manual.js';
-import { byItemId, exactly, type ListItem } from './list-catalog.js';
+import { byItemId, itemsWhere, type ListItem } from './list-catalog.js';
 import { SEAL_COLUMN, type RowSealer } from './row-seal.js';
 import { rowOf as sealedRow, sealedFields, unverifiedAuthor } from './sealed-lists.js';
 
@@ -36,22 +35,6 @@ function attributedDischarge(team: TeamKey, sealer: RowSealer, item: ListItem): 
 }
 
 /**
- * What a discharge that stopped half-way had done, on the error it fails with: the lists it took
- * the patient off, and the patient as discharged when the mark was committed before it stopped.
- * The discharge service records those changes (they stand: Graph takes nothing back) before the
- * call's failure is recorded, so the trail says what happened (discharge-service.ts).
- */
-export class DischargeStopped extends Error {
-  constructor(
-    readonly partial: { removedFromLists: string[]; patient?: DischargedPatient },
-    cause: unknown,
-  ) {
-    super('the discharge stopped half-way', { cause });
-    this.name = 'DischargeStopped';
-  }
-}
-
-/**
  * Discharge in the team's site: the patient's row in "– manual patients" gets who and when
  * (If-Match on its version), and the patient's rows leave every patient list. Graph has no
  * transactions, so the lists are swept before the row is marked and once more after it: a
@@ -74,9 +57,7 @@ export function graphDischargeOps(open: OpenTeam, lists: ListOps): DischargeOps 
   const rowOf = async (team: TeamKey, id: string) => {
     const items = await itemsOf(team);
     if (!items) return null;
-    // Not the row of a patient whose id differs only in case (SharePoint's `eq` ignores it: see `exactly`).
-    const found = await items.api.getAll<ListItem>(`${items.path}?expand=fields&${filterParam(`fields/PatientId eq ${odataString(id)}`)}`);
-    const [row] = exactly(found, 'PatientId', id).sort(byItemId);
+    const [row] = (await itemsWhere(items.api, items.path, 'PatientId', id)).sort(byItemId);
     return row ? { items, row } : null;
   };
   /** Takes the patient off every list of the team, adding to `removed` each list they were taken off as it happens. */

@@ -9,10 +9,10 @@ import {
 } from '../../../contract/manual.js';
 import { logger } from '../../platform/logger.js';
 import { done, refused, type Outcome, type TeamStore } from '../ports.js';
-import { filterParam, odataString, type GraphApi } from '../../platform/graph/graph-api.js';
+import type { GraphApi } from '../../platform/graph/graph-api.js';
 import { GraphRequestFailed, isStatus } from '../../platform/graph/graph-errors.js';
 import type { OpenTeam } from './graph-lists.js';
-import { byItemId, exactly, type ListItem } from './list-catalog.js';
+import { byItemId, itemsWhere, type ListItem } from './list-catalog.js';
 import { retryOnStaleEtag } from './etag-retry.js';
 import type { RowSealer } from './row-seal.js';
 import { rowOf, sealedFields } from './sealed-lists.js';
@@ -93,13 +93,7 @@ export function graphManualOps(open: OpenTeam): ManualOps {
     (await items.api.getAll<ListItem>(`${items.path}?expand=fields`)).filter((r) => r.fields.Title === SCHEMA).sort(byItemId);
   const trusted = (team: Team, items: Items, row: ListItem) =>
     items.sealer.check(rowOf(team, 'settings', SCHEMA), sealedFields.settings, row) === 'sealed';
-  /** The patient's rows, not those of an id that differs only in case (SharePoint's `eq` ignores it: see `exactly`). */
-  const patientRows = async (items: Items, id: string) =>
-    exactly(
-      await items.api.getAll<ListItem>(`${items.path}?expand=fields&${filterParam(`fields/PatientId eq ${odataString(id)}`)}`),
-      'PatientId',
-      id,
-    );
+  const patientRows = (items: Items, id: string) => itemsWhere(items.api, items.path, 'PatientId', id);
 
   return {
     async getSchema(team) {

@@ -5,7 +5,7 @@ import { done, refused, type Note, type Outcome, type TeamStore } from '../ports
 import { filterParam, odataString, type GraphApi } from '../../platform/graph/graph-api.js';
 import type { OpenTeam } from './graph-lists.js';
 import { isStatus } from '../../platform/graph/graph-errors.js';
-import { byItemId, exactly, type ListItem } from './list-catalog.js';
+import { byItemId, itemsWhere, type ListItem } from './list-catalog.js';
 import { retryOnStaleEtag } from './etag-retry.js';
 import { MAX_NOTE_CORRECTIONS, MAX_NOTES_PER_PATIENT, noteRevision, type NoteRevision } from '../../../contract/notes.js';
 import { SEAL_COLUMN, type RowSealer, type SealState } from './row-seal.js';
@@ -63,13 +63,7 @@ export function graphTeamDataOps(open: OpenTeam, listExists: (team: Team, listId
     }
   };
 
-  /** The user's rows, not those of a user id that differs only in case (SharePoint's `eq` ignores it: see `exactly`). */
-  const userRows = (userId: string) => async (items: Items) =>
-    exactly(
-      await items.api.getAll<ListItem>(`${items.path}?expand=fields&${filterParam(`fields/UserId eq ${odataString(userId)}`)}`),
-      'UserId',
-      userId,
-    );
+  const userRows = (userId: string) => (items: Items) => itemsWhere(items.api, items.path, 'UserId', userId);
 
   return {
     async getConnection(team) {
@@ -193,7 +187,7 @@ export function graphTeamDataOps(open: OpenTeam, listExists: (team: Team, listId
       for (let i = 0; i < patientIds.length; i += PATIENTS_PER_QUERY) groups.push(patientIds.slice(i, i + PATIENTS_PER_QUERY));
       const answers = await Promise.all(
         groups.map(async (ids) =>
-          // Only the patients asked for: not one whose id differs only in case (SharePoint's `eq` ignores it: see `exactly`).
+          // Only the patients asked for: not one whose id differs only in case (SharePoint's `eq` ignores it: see `itemsWhere`).
           (
             await items.api.getAll<ListItem>(
               `${items.path}?expand=fields&${filterParam(ids.map((id) => `fields/PatientId eq ${odataString(id)}`).join(' or '))}`,
@@ -215,13 +209,7 @@ export function graphTeamDataOps(open: OpenTeam, listExists: (team: Team, listId
   };
 }
 
-/** The patient's notes, not those of a patient whose id differs only in case (SharePoint's `eq` ignores it: see `exactly`). */
-const patientNotes = async (items: Items, patientId: string) =>
-  exactly(
-    await items.api.getAll<ListItem>(`${items.path}?expand=fields&${filterParam(`fields/PatientId eq ${odataString(patientId)}`)}`),
-    'PatientId',
-    patientId,
-  );
+const patientNotes = (items: Items, patientId: string) => itemsWhere(items.api, items.path, 'PatientId', patientId);
 
 /** A new note, and one written before notes could be corrected (its row has no such fields). */
 const unedited = { version: 1, editedAt: null, withdrawnAt: null, revisions: [] };

@@ -55,13 +55,17 @@ function entryOf(item: ListItem): CatalogEntry {
 export const byItemId = <T extends { id: string }>(a: T, b: T) => Number(a.id) - Number(b.id);
 
 /**
- * The rows a `$filter` by a key found that hold exactly that key. SharePoint compares text in a
- * `$filter` ignoring case (its databases' collation is case-insensitive, Latin1_General_CI_AS_KS_WS):
- * `fields/PatientId eq 'abc'` also finds the rows of patient "ABC", another patient (FHIR ids are
- * case-sensitive, [A-Za-z0-9\-\.]{1,64}). Every lookup by a key (a patient id, a list id, a user id)
- * keeps only these rows, so that another key's are never read, changed, counted or deleted as its own.
+ * The items of a SharePoint list (`itemsPath`, `…/lists/{id}/items`) whose `field` holds exactly
+ * `key`. SharePoint compares text in a `$filter` ignoring case (its databases' collation is
+ * case-insensitive, Latin1_General_CI_AS_KS_WS): `fields/PatientId eq 'abc'` also finds the rows of
+ * patient "ABC", another patient (FHIR ids are case-sensitive, [A-Za-z0-9\-\.]{1,64}). Every lookup
+ * by a key (a patient id, a list id, a user id) goes through here, so that another key's rows are
+ * never read, changed, counted or deleted as its own.
  */
-export const exactly = (rows: ListItem[], field: string, key: string): ListItem[] => rows.filter((r) => r.fields[field] === key);
+export async function itemsWhere(api: GraphApi, itemsPath: string, field: string, key: string): Promise<ListItem[]> {
+  const found = await api.getAll<ListItem>(`${itemsPath}?expand=fields&${filterParam(`fields/${field} eq ${odataString(key)}`)}`);
+  return found.filter((r) => r.fields[field] === key);
+}
 
 /** The catalog of one team site (the "Patients app – lists" list). */
 export function listCatalog(api: GraphApi, siteId: string, catalogId: string, queue: WriteQueue) {
@@ -89,11 +93,7 @@ export function listCatalog(api: GraphApi, siteId: string, catalogId: string, qu
       );
     },
     async find(listId: string): Promise<CatalogEntry | null> {
-      const found = exactly(
-        await api.getAll<ListItem>(`${items}?expand=fields&${filterParam(`fields/ListId eq ${odataString(listId)}`)}`),
-        'ListId',
-        listId,
-      );
+      const found = await itemsWhere(api, items, 'ListId', listId);
       const entry = found.length ? entryOf(found.sort(byItemId)[0]) : null;
       return entry && !entry.deletePendingAt ? entry : null;
     },

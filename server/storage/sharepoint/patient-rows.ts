@@ -1,6 +1,6 @@
-import { filterParam, odataString, type GraphApi } from '../../platform/graph/graph-api.js';
+import type { GraphApi } from '../../platform/graph/graph-api.js';
 import { isStatus } from '../../platform/graph/graph-errors.js';
-import { byItemId, exactly, type ListItem } from './list-catalog.js';
+import { byItemId, itemsWhere, type ListItem } from './list-catalog.js';
 import { retryOnStaleEtag } from './etag-retry.js';
 import { createRowsOrNone } from './written-rows.js';
 
@@ -36,9 +36,7 @@ export function patientRows(api: GraphApi, siteId: string, listId: string) {
     /** The patient's rows; null when the SharePoint list is gone. */
     async ofPatient(patientId: string): Promise<PatientRow[] | null> {
       try {
-        const found = await api.getAll<ListItem>(`${items}?expand=fields&${filterParam(`fields/PatientId eq ${odataString(patientId)}`)}`);
-        // Not the rows of a patient whose id differs only in case (SharePoint's `eq` ignores it).
-        return exactly(found, 'PatientId', patientId).sort(byItemId).map(rowOf);
+        return (await itemsWhere(api, items, 'PatientId', patientId)).sort(byItemId).map(rowOf);
       } catch (err) {
         if (isStatus(err, 404)) return null;
         throw err;
