@@ -63,7 +63,8 @@ it('opens a hand-entered patient from a list, edits, adds a note, and discharges
   await expect.poll(() => form.getByText(/Someone else changed this/).isVisible(), { timeout: 15_000 }).toBe(true);
   await form.getByRole('button', { name: 'Cancel' }).click();
   await expect.poll(() => drawer.getByText('Colleague plan', { exact: true }).isVisible(), { timeout: 15_000 }).toBe(true);
-  expect(await drawer.getByText(/A colleague changed this patient/).isVisible()).toBe(true);
+  // The notice follows the colleague's version (it is set once that version is shown), so it is waited for too.
+  await expect.poll(() => drawer.getByText(/A colleague changed this patient/).isVisible(), { timeout: 5_000 }).toBe(true);
 
   // The team's notes, as for EHR patients.
   await drawer.getByLabel('New note').fill('Mobilised with physio');
