@@ -2,15 +2,43 @@ import { isObject, objects, str, strings, type JsonObject } from '../json.js';
 import { conceptCodes, conceptText, numberOf } from './values.js';
 
 /**
- * Each dosage instruction's words, joined with "; ": its `text` (DSTU2 and later
- * `dosageInstruction[].text`, a statement's `dosage[].text`), else what its structure states
- * (dosageFromStructure), so a dose the record gives is never shown blank.
+ * Each dosage instruction's words: its `text` (DSTU2 and later `dosageInstruction[].text`, a
+ * statement's `dosage[].text`), else what its structure states (dosageFromStructure), so a dose the
+ * record gives is never shown blank. In the order they are given (dosageSequence): Dosage.sequence
+ * (STU3 https://hl7.org/fhir/STU3/dosage-definitions.html#Dosage.sequence, R4
+ * https://hl7.org/fhir/R4/dosage-definitions.html#Dosage.sequence: "the order in which the dosage
+ * instructions should be applied or interpreted") puts lower numbers first and a later number after
+ * "; then " (a taper: "40 mg every 1 d for 3 days; then 20 mg every 1 d for 3 days"); instructions of
+ * one number are given together, joined with "; ". When the order is not known (dosageSequence
+ * null) they are joined with "; " as listed.
  */
 export function dosageText(r: JsonObject): string | null {
-  const texts = [...objects(r.dosageInstruction), ...objects(r.dosage)]
-    .map((d) => str(d.text) ?? dosageFromStructure(d))
-    .filter((t): t is string => t !== undefined && t !== null);
-  return texts.length > 0 ? texts.join('; ') : null;
+  const instructions = [...objects(r.dosageInstruction), ...objects(r.dosage)];
+  const words = (d: JsonObject) => str(d.text) ?? dosageFromStructure(d);
+  const steps = (dosageSequence(r, instructions) ?? [instructions])
+    .map((group) => group.map(words).filter((t): t is string => t !== undefined && t !== null))
+    .filter((group) => group.length > 0);
+  if (steps.length === 0) return null;
+  // A step whose words already begin with "then" is not given a second one.
+  return steps.map((group, i) => (i === 0 || /^then\b/i.test(group[0]) ? '' : 'then ') + group.join('; ')).join('; ');
+}
+
+/**
+ * Instructions grouped by Dosage.sequence (STU3 and R4 Dosage, see dosageText), ascending; one
+ * group per number, its instructions given together. Null when their order is not known: several
+ * instructions, some or all without `sequence`, or a DSTU2 MedicationOrder (DSTU2 has no
+ * Dosage.sequence). One instruction, or none, is one group.
+ */
+export function dosageSequence(r: JsonObject, instructions: JsonObject[]): JsonObject[][] | null {
+  if (instructions.length <= 1) return [instructions];
+  const sequences = instructions.map((d) => numberOf(d.sequence));
+  if (r.resourceType === 'MedicationOrder' || sequences.some((n) => n === undefined)) return null;
+  const groups = new Map<number, JsonObject[]>();
+  instructions.forEach((d, i) => {
+    const n = sequences[i]!;
+    groups.set(n, [...(groups.get(n) ?? []), d]);
+  });
+  return [...groups.entries()].sort(([a], [b]) => a - b).map(([, group]) => group);
 }
 
 /**
@@ -94,7 +122,7 @@ function rangeText(range: unknown): string | null {
 }
 
 /** A Ratio as "100 mL/1 h" (a denominator of 1 unit written as the unit alone: "100 mL/h"). */
-function ratioText(ratio: unknown): string | null {
+export function ratioText(ratio: unknown): string | null {
   if (!isObject(ratio)) return null;
   const numerator = quantityText(ratio.numerator);
   const denominator = quantityText(ratio.denominator);
@@ -106,8 +134,10 @@ function ratioText(ratio: unknown): string | null {
 /**
  * Timing.repeat in words (DSTU2, STU3, R4): frequency (and frequencyMax) per period (and periodMax)
  * in periodUnit ("every 8 h", "2 times every 1 d", "1–2 times every 4–6 h"), `when` (EventTiming,
- * "before meals"), `timeOfDay` (STU3, R4: "at 08:00"), `dayOfWeek` (STU3, R4); else Timing.code's
- * words or code ("BID").
+ * "before meals", with its `offset`: whenText), `timeOfDay` (STU3, R4: "at 08:00"), `dayOfWeek`
+ * (STU3, R4); else Timing.code's words or code ("BID"); then its bounds (boundsText) and its count.
+ * An offset without `when` counts from nothing and is not read (R4 Timing tim-9: "If there's an
+ * offset, there must be a when").
  */
 const EVENT_TIMING: Readonly<Record<string, string>> = {
   HS: 'at bedtime',
@@ -129,6 +159,57 @@ const EVENT_TIMING: Readonly<Record<string, string>> = {
   EVE: 'in the evening',
   NIGHT: 'at night',
 };
+
+/**
+ * An EventTiming code in words, with its Timing.repeat.offset (STU3, R4; DSTU2 has none): "the
+ * number of minutes from the event. If the event code does not indicate whether the minutes is
+ * before or after the event, then the offset is assumed to be after the event"
+ * (https://hl7.org/fhir/R4/datatypes-definitions.html#Timing.repeat.offset). So "30 min before
+ * breakfast" (ACM), "60 min after dinner" (PCV), "15 min after waking" (WAKE); an event without a
+ * moment to count from keeps its words, the offset after them: "in the morning (30 min after)".
+ */
+const EVENT_MOMENT: Readonly<Record<string, string>> = {
+  HS: 'bedtime',
+  WAKE: 'waking',
+  C: 'meals',
+  CM: 'breakfast',
+  CD: 'lunch',
+  CV: 'dinner',
+  AC: 'meals',
+  ACM: 'breakfast',
+  ACD: 'lunch',
+  ACV: 'dinner',
+  PC: 'meals',
+  PCM: 'breakfast',
+  PCD: 'lunch',
+  PCV: 'dinner',
+};
+function whenText(code: string, offset: number | undefined): string {
+  const words = EVENT_TIMING[code] ?? code;
+  if (offset === undefined || offset <= 0) return words;
+  const moment = EVENT_MOMENT[code];
+  return moment ? `${offset} min ${code.startsWith('AC') ? 'before' : 'after'} ${moment}` : `${words} (${offset} min after)`;
+}
+
+/**
+ * How long a schedule lasts, Timing.repeat.bounds[x] (DSTU2 `boundsQuantity` (a Duration),
+ * `boundsRange`, `boundsPeriod`; STU3 and R4 `boundsDuration`, `boundsRange`, `boundsPeriod`): a
+ * length "for 3 days", a range of lengths "for 3–5 days", a Period "from 2026-12-07 until
+ * 2026-12-14" (its dates written as Timing.event's, eventText). So each step of a taper says how
+ * long it lasts. Null without bounds.
+ */
+function boundsText(repeat: JsonObject): string | null {
+  const length = quantityText(repeat.boundsDuration) ?? quantityText(repeat.boundsQuantity) ?? rangeText(repeat.boundsRange);
+  if (length) return `for ${length}`;
+  const period = isObject(repeat.boundsPeriod) ? repeat.boundsPeriod : {};
+  const date = (value: unknown) => {
+    const text = str(value);
+    return text === undefined ? null : eventText(text);
+  };
+  const [start, end] = [date(period.start), date(period.end)];
+  return [start && `from ${start}`, end && `until ${end}`].filter(Boolean).join(' ') || null;
+}
+
 function timingText(timing: unknown): string | null {
   if (!isObject(timing)) return null;
   const repeat = isObject(timing.repeat) ? timing.repeat : {};
@@ -142,7 +223,8 @@ function timingText(timing: unknown): string | null {
     const times = frequencyMax !== undefined ? `${frequency}–${frequencyMax} times ` : frequency !== 1 ? `${frequency} times ` : '';
     words.push(`${times}every ${periodMax !== undefined ? `${period}–${periodMax}` : period} ${unit}`);
   }
-  const named = strings(repeat.when).map((w) => EVENT_TIMING[w] ?? w);
+  const offset = numberOf(repeat.offset);
+  const named = strings(repeat.when).map((w) => whenText(w, offset));
   if (named.length > 0) words.push(named.join(', '));
   const times = strings(repeat.timeOfDay).map((t) => t.replace(/^(\d{2}:\d{2}):00$/, '$1'));
   if (times.length > 0) words.push(`at ${times.join(', ')}`);
@@ -160,7 +242,8 @@ function timingText(timing: unknown): string | null {
     .filter((e): e is string => e !== null);
   if (events.length > 0)
     words.push(`at ${events.slice(0, MAX_EVENTS).join(', ')}${events.length > MAX_EVENTS ? ` and ${events.length - MAX_EVENTS} more` : ''}`);
-  const schedule = words.length > 0 ? words.join(' ') : (conceptText(timing.code, false) ?? conceptCodes(timing.code)[0] ?? null);
+  const timed = words.length > 0 ? words.join(' ') : (conceptText(timing.code, false) ?? conceptCodes(timing.code)[0] ?? null);
+  const schedule = [timed, boundsText(repeat)].filter(Boolean).join(' ') || null;
   // Timing.repeat.count (STU3 and R4 also countMax): how many doses in all.
   const count = numberOf(repeat.count);
   const countMax = numberOf(repeat.countMax);

@@ -4,7 +4,7 @@ import { medicationGroup, medicationGroups } from '../../../contract/plain-const
 import { providerResourceName } from '../adapters/patient.js';
 import { containedResource } from '../contained.js';
 import { isObject, objects, str, type JsonObject } from '../json.js';
-import { dosageText } from './dosage.js';
+import { dosageSequence, dosageText, ratioText } from './dosage.js';
 import { firstCode } from './records.js';
 import type { CoverageView, MedicationView } from './types.js';
 import {
@@ -65,7 +65,7 @@ export function addMedications(resources: JsonObject[], index: MedicationIndex, 
  * (an intention without authorization) is current but marked "(plan)" (see medicationGroup), and
  * requests that carry out one order are that order (belongToOrders). Every other intent counts. An
  * `active` statement that has not begun reads `intended`, one not known to be taken (STU3 `taken` =
- * unk) reads TAKEN_UNKNOWN: both current, marked (statementMark).
+ * unk, or na: not applicable) reads TAKEN_UNKNOWN: both current, marked (statementMark).
  */
 const CURRENT_ORDER = new Set(['active', 'on-hold']);
 const CURRENT_STATEMENT = new Set(['active', 'intended', 'on-hold']);
@@ -100,7 +100,11 @@ function hasEnded(r: JsonObject, now: number): boolean {
  *   the future", medication-statement-status), not one being taken; the list marks it "(intended)".
  * - TAKEN_UNKNOWN when STU3 `MedicationStatement.taken` is `unk` ("unknown": it is not known whether
  *   the patient took the drug, https://hl7.org/fhir/STU3/valueset-medication-statement-taken.html):
- *   listed, under its own mark, never as a drug plainly being taken.
+ *   listed, under its own mark, never as a drug plainly being taken. Likewise `na` ("Not
+ *   Applicable": patient reporting does not apply, same value set): it asserts neither `y`
+ *   ("positive assertion that patient has taken medication") nor `n` ("negative assertion"), so it
+ *   is neither read as taken nor given the not-taken treatment (hidden from the current list),
+ *   which would claim an `n` the record does not make; the statement is kept, marked as `unk` is.
  * Null otherwise (the status as sent). An `on-hold` or `intended` statement already says it is not
  * being taken as such, and keeps its own mark.
  */
@@ -108,7 +112,7 @@ export const TAKEN_UNKNOWN = 'taken-unknown';
 function statementMark(r: JsonObject, status: string | null, now: number): string | null {
   if (r.resourceType !== 'MedicationStatement' || status !== 'active') return null;
   if (periodNotBegun(r.effectivePeriod, now) || periodNotBegun({ start: r.effectiveDateTime }, now)) return 'intended';
-  return r.taken === 'unk' ? TAKEN_UNKNOWN : null;
+  return r.taken === 'unk' || r.taken === 'na' ? TAKEN_UNKNOWN : null;
 }
 
 /**
@@ -155,7 +159,7 @@ function instructionEnds(r: JsonObject): number[] {
   const instructions = objects(r.dosageInstruction);
   const writtenText = str(r.authoredOn) ?? str(r.dateWritten);
   const written = writtenText === undefined ? null : latestMs(writtenText);
-  const groups = sequenceGroups(r, instructions);
+  const groups = dosageSequence(r, instructions);
   if (groups === null) return instructions.map((d) => absoluteEnd(repeatOf(d)));
   const ends: number[] = [];
   let start: number | null = written;
@@ -166,19 +170,6 @@ function instructionEnds(r: JsonObject): number[] {
     start = Number.isFinite(last) ? last : null;
   }
   return ends;
-}
-
-/** Instructions by Dosage.sequence, ascending (instructionEnds); null when their order is not known. */
-function sequenceGroups(r: JsonObject, instructions: JsonObject[]): JsonObject[][] | null {
-  if (instructions.length <= 1) return [instructions];
-  const sequences = instructions.map((d) => numberOf(d.sequence));
-  if (r.resourceType === 'MedicationOrder' || sequences.some((n) => n === undefined)) return null;
-  const groups = new Map<number, JsonObject[]>();
-  instructions.forEach((d, i) => {
-    const n = sequences[i]!;
-    groups.set(n, [...(groups.get(n) ?? []), d]);
-  });
-  return [...groups.entries()].sort(([a], [b]) => a - b).map(([, group]) => group);
 }
 
 const repeatOf = (dosage: JsonObject): JsonObject => {
@@ -226,7 +217,7 @@ function instructionEnd(repeat: JsonObject, from: number | null): number {
  */
 function dosingNotBegun(r: JsonObject, now: number): boolean {
   const instructions = objects(r.dosageInstruction);
-  const first = (sequenceGroups(r, instructions) ?? [instructions])[0] ?? [];
+  const first = (dosageSequence(r, instructions) ?? [instructions])[0] ?? [];
   return first.length > 0 && first.every((d) => periodNotBegun(repeatOf(d).boundsPeriod, now));
 }
 
@@ -396,7 +387,7 @@ function drugOf(r: JsonObject, included: MedicationIndex): Drug {
     medication,
     reference: target && !target.startsWith('#') ? medicationKey(target) : null,
     codes,
-    words: drugWords(medicationName(r, included, false)),
+    words: drugWords(medicationName(r, included, false, false)),
   };
 }
 
@@ -477,9 +468,10 @@ export function unresolvedMedications(resources: JsonObject[], included: Medicat
 
 /**
  * The drug's words: the concept's (its code read out when it has no words, see conceptText), a
- * reference's display, the referenced Medication's code, else its ingredients (ingredientNames).
+ * reference's display, the referenced Medication's code, else its ingredients (ingredientNames,
+ * with their strengths unless `strengths` is false).
  */
-function medicationName(r: JsonObject, included: MedicationIndex, orCode = true): string | null {
+function medicationName(r: JsonObject, included: MedicationIndex, orCode = true, strengths = true): string | null {
   const concept = conceptText(r.medicationCodeableConcept, orCode);
   if (concept) return concept;
   const ref = isObject(r.medicationReference) ? r.medicationReference : undefined;
@@ -488,7 +480,7 @@ function medicationName(r: JsonObject, included: MedicationIndex, orCode = true)
   if (display) return display;
   const medication = referencedMedication(r, included);
   if (!medication) return null;
-  return conceptText(medication.code, false) ?? ingredientNames(medication, r) ?? (orCode ? conceptText(medication.code) : null);
+  return conceptText(medication.code, false) ?? ingredientNames(medication, r, strengths) ?? (orCode ? conceptText(medication.code) : null);
 }
 
 /**
@@ -497,16 +489,23 @@ function medicationName(r: JsonObject, included: MedicationIndex, orCode = true)
  * Medication or Substance), DSTU2 Medication.product.ingredient[].item (a Reference). A reference is
  * named by its display, else by the contained resource it names (`#id`, resolved in `owner`, the
  * record holding the Medication, or in the Medication itself) and that resource's code.
+ * Each name is followed by the ingredient's strength when given, a Ratio (DSTU2
+ * Medication.product.ingredient.amount, STU3 Medication.ingredient.amount, R4
+ * Medication.ingredient.strength: "how much of the ingredient is present in the drug product"),
+ * as ratioText writes it: "Sodium chloride 0.9 g/100 mL + Potassium chloride 20 mmol/L". The
+ * strength is what the drug is: the same mixture at another strength is another item in the list
+ * cell (list-cells `counted` merges items by name), never "×2" of one; at the same strength it
+ * still is. Without `strengths` (sameDrug's words) the names alone.
  */
-function ingredientNames(medication: JsonObject, owner: JsonObject): string | null {
+function ingredientNames(medication: JsonObject, owner: JsonObject, strengths = true): string | null {
   const product = isObject(medication.product) ? medication.product : {};
   const names = [...objects(medication.ingredient), ...objects(product.ingredient)].flatMap((ingredient) => {
-    const concept = conceptText(ingredient.itemCodeableConcept);
-    if (concept) return [concept];
     const ref = isObject(ingredient.itemReference) ? ingredient.itemReference : isObject(ingredient.item) ? ingredient.item : undefined;
     const contained = ref && (containedResource(medication, ref) ?? containedResource(owner, ref));
-    const name = (ref && str(ref.display)) ?? (contained ? conceptText(contained.code) : null);
-    return name ? [name] : [];
+    const name = conceptText(ingredient.itemCodeableConcept) ?? (ref && str(ref.display)) ?? (contained ? conceptText(contained.code) : null);
+    if (!name) return [];
+    const strength = strengths ? ratioText(ingredient.strength ?? ingredient.amount) : null;
+    return [strength ? `${name} ${strength}` : name];
   });
   return names.length > 0 ? names.join(' + ') : null;
 }
