@@ -105,6 +105,14 @@ export const interpretation = z.enum(VITAL_INTERPRETATIONS).optional();
  * holds, Observation.effective[x] (for an effectivePeriod its end, else its start: server/ehr/clinical/vitals.ts);
  * null when the EHR gave none.
  */
+/**
+ * The supplemental oxygen an SpO2 reading was taken on (server/ehr/clinical/oxygen.ts): the flow
+ * (L/min) and the inhaled concentration (%), either or both. Absent on room air and when the EHR
+ * does not say; never on another kind. The list, details and CSV say it beside the saturation.
+ */
+export const supplementalOxygen = z.object({ flow: measurement.optional(), concentration: measurement.optional() });
+export type SupplementalOxygen = z.infer<typeof supplementalOxygen>;
+
 export const vitalValue = z.object({
   time: when.nullable(),
   value: z.union([measurement, unreadableMeasurement]),
@@ -112,6 +120,7 @@ export const vitalValue = z.object({
   preliminary,
   statusUnknown,
   interpretation,
+  oxygen: supplementalOxygen.optional(),
 });
 export type VitalValue = z.infer<typeof vitalValue>;
 

@@ -54,6 +54,8 @@ export interface CellDisplay {
    * shown as sent, never flagged, and its text says so ("not flagged: unit not recognised") so it never looks normal.
    */
   unitNotFlagged?: boolean;
+  /** The supplemental oxygen an SpO2 reading was taken on (contract `supplementalOxygen`), "2 L/min, 40 %": marked "On O₂", never read as on air. */
+  oxygen?: string;
 }
 
 /** A cell as shown, with what it turned out to be: data, "none recorded", or "not available" (also for anything not understood). */
@@ -114,6 +116,11 @@ export const boundText = (m: { value: number; comparator?: Comparator }, text = 
 /** What the EHR sent for a measurement that was rounded or converted, with every digit it sent. */
 const sourceOf = (m: ShownMeasurement | null) =>
   m?.original ? `${boundText({ ...m.original, comparator: m.comparator }, exactNumberText)} ${m.original.unit ?? ''}`.trim() : null;
+
+/** A saturation's supplemental oxygen, "2 L/min, 40 %", or null when the cell carries none. */
+export const oxygenText = (x: unknown) =>
+  isObject(x) &&
+  [measurementOf(x.flow), measurementOf(x.concentration)].flatMap((m) => (m ? [withUnit(numberText(m.value), unitText(m.unit))] : [])).join(', ');
 
 /** The flag (the app's, and the EHR's when it says more), staleness and source of a vital sign's reading, as `CellDisplay` carries them. */
 function vitalMarks(kind: string, m: ShownMeasurement | null, v: Json, now: number, source: string | null, adult: boolean) {
@@ -299,12 +306,15 @@ function valueText(column: string, v: unknown, now: number, adult: boolean): Cel
       const m = isObject(v) ? measurementOf(v.value) : null;
       if (!m || !isObject(v)) return null;
       const text = vitalText(withUnit(boundText(m), unitText(m.unit)), v);
+      // Only a saturation carries the oxygen it was taken on (contract supplementalOxygen).
+      const oxygen = oxygenText(v.oxygen);
       return {
         ...text,
         ...unitNote(text, column, m, adult),
         detail: shortTime(v.time) || undefined,
         ...vitalMarks(column, m, v, now, sourceOf(m), adult),
         ...qualifiedMark(v),
+        ...(oxygen ? { oxygen } : {}),
       };
     }
     case 'conditions':

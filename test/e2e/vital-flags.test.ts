@@ -52,11 +52,11 @@ describe('vital flags in the browser', () => {
 
   // What a record's modifiers say (FHIR Quantity.comparator; R4 MedicationRequest.doNotPerform and
   // intent), put into the server's real answers on the way to the tab: the sandbox has no such records.
-  it('shows a bound the EHR gave as one ("<35 °C") with its flag, and heads an order not to give a drug "do not give"', async () => {
+  it('shows a bound the EHR gave as one ("<35 °C") with its flag, a saturation on oxygen as such, and heads an order not to give a drug "do not give"', async () => {
     const { team, list, patients, context, page, signIn } = await listOfTeam(
       1,
       'Bounds',
-      ['name', 'temperature', 'heartRate', 'medications'],
+      ['name', 'temperature', 'heartRate', 'spo2', 'medications'],
       'male',
       1,
     );
@@ -81,6 +81,7 @@ describe('vital flags in the browser', () => {
             if (item.row) {
               item.row.cells.temperature = { status: 'ok', value: { time, value: { value: 35, unit: '°C', comparator: '<' } } };
               item.row.cells.heartRate = { status: 'ok', value: { time, value: { value: 120, unit: '/min', comparator: '<' } } };
+              item.row.cells.spo2 = { status: 'ok', value: { time, value: { value: 97, unit: '%' }, oxygen: { flow: { value: 2, unit: 'L/min' } } } };
             }
             return JSON.stringify(item);
           })
@@ -107,6 +108,10 @@ describe('vital flags in the browser', () => {
     // Below 35 °C is critical whatever the value; below 120/min may be anything: no flag.
     expect(await row.locator('[data-vital-flag]').allInnerTexts()).toEqual(['Critical low']);
     expect(await row.innerText()).toContain('<120/min');
+    // 97 % is in range on air; taken on 2 L/min of oxygen it is marked so, with an icon and words.
+    const oxygen = row.getByText('On O₂ 2 L/min', { exact: true });
+    expect(await oxygen.isVisible()).toBe(true);
+    expect(await oxygen.locator('svg').count()).toBe(1);
 
     await page.getByRole('button', { name: patients[0].displayName, exact: true }).click();
     const medications = page.getByRole('dialog').locator('section[aria-labelledby="details-medications"]');

@@ -1,15 +1,20 @@
 import { Suspense, type ComponentType } from 'react';
 import { onDemand } from '../../shared/components/OnDemand';
+import { loadScreenWords } from '../../shared/i18n/t';
 
 // Fluent's Dialog, with its motion, focus trap and portal, is about 30 kB gzip of what the tab
 // would otherwise load before it shows anything. The dialogs' chunk is asked for when the lists
 // first render, together with the lists' data, and their buttons show as soon as it is here.
+// With the on-demand screens' words, which its notices use (the Undo of a removal), however it is asked for.
 let loading: Promise<typeof import('./list-dialogs')> | null = null;
 const load = () =>
-  (loading ??= import('./list-dialogs').catch((error: unknown) => {
-    loading = null; // Not fetched (the network dropped): the next render tries again.
-    throw error;
-  }));
+  (loading ??= Promise.all([import('./list-dialogs'), loadScreenWords()]).then(
+    ([m]) => m,
+    (error: unknown) => {
+      loading = null; // Not fetched (the network dropped): the next render tries again.
+      throw error;
+    },
+  ));
 
 /** The component, rendered as soon as its chunk is here (nothing in its place until then). */
 function whenLoaded<P extends object>(pick: (m: Awaited<ReturnType<typeof load>>) => ComponentType<P>): ComponentType<P> {

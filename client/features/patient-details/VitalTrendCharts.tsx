@@ -87,7 +87,7 @@ function TrendChart({ kind, history, adult }: { kind: VitalKind; history: unknow
                 <td>{row.timeText}</td>
                 <td>{row.value}</td>
                 <td>{row.unit}</td>
-                <td>{flagText(row.flag)}</td>
+                <td>{[flagText(row.flag), row.oxygen].filter(Boolean).join(', ')}</td>
               </tr>
             ))}
           </tbody>

@@ -1,7 +1,7 @@
 import { fhirTime } from '../../../contract/fhir-time';
 import { vitalFlag, type Comparator, type VitalFlag } from '../../../contract/vital-ranges';
 import type { VitalKind } from '../../../contract/vitals';
-import { boundText, columnLabel, measurementOf as shownMeasurement, unitText, withUnit } from '../../shared/cells';
+import { boundText, columnLabel, measurementOf as shownMeasurement, oxygenText, unitText, withUnit } from '../../shared/cells';
 import { dateTime, fhirTimeText, shortDateTime } from '../../shared/format';
 import { currentLocale, t } from '../../shared/i18n/t';
 
@@ -22,6 +22,8 @@ export interface TrendPoint {
   /** The value with its unit as the list shows it: "72/min", "36.9 °C". */
   text: string;
   flag: VitalFlag | null;
+  /** The supplemental oxygen a saturation was taken on, "On O₂ 2 L/min" (contract supplementalOxygen). */
+  oxygen?: string;
 }
 
 /** A line of a chart: one per vital kind, two for blood pressure (systolic, diastolic). */
@@ -42,6 +44,7 @@ export interface TrendRow {
   text: string;
   unit: string;
   flag: VitalFlag | null;
+  oxygen?: string;
 }
 
 export interface Trend {
@@ -82,13 +85,17 @@ function timeOf(r: Json): Placed | null {
 }
 type Placed = Pick<TrendPoint, 'time' | 'timeText'>;
 
-const point = (flagged: string, { time, timeText }: Placed, m: Reading, adult: boolean): TrendPoint => ({
-  time,
-  timeText,
-  value: m.value,
-  text: withUnit(boundText(m), unitText(m.unit)),
-  flag: vitalFlag(flagged, m.value, m.unit, m.comparator, adult),
-});
+const point = (flagged: string, { time, timeText }: Placed, m: Reading, adult: boolean, r?: Json): TrendPoint => {
+  const oxygen = r && oxygenText(r.oxygen);
+  return {
+    time,
+    timeText,
+    value: m.value,
+    text: withUnit(boundText(m), unitText(m.unit)),
+    flag: vitalFlag(flagged, m.value, m.unit, m.comparator, adult),
+    ...(oxygen ? { oxygen: t('vital.onOxygen', { amount: oxygen }) } : {}),
+  };
+};
 
 /**
  * The trend of one kind from the details' history (another program's JSON, checked here): readings
@@ -104,10 +111,10 @@ export function trendOf(kind: VitalKind, history: unknown, adult = true): Trend 
   const line = (name: string, flagged: string, pick: (r: Json) => unknown): TrendSeries => {
     const all = readings.flatMap(({ r, when }) => {
       const m = measurementOf(pick(r));
-      return m ? [{ when, m }] : [];
+      return m ? [{ r, when, m }] : [];
     });
     const unit = all.at(-1)?.m.unit ?? '';
-    return { name, unit: unitText(unit), points: all.filter((x) => x.m.unit === unit).map((x) => point(flagged, x.when, x.m, adult)) };
+    return { name, unit: unitText(unit), points: all.filter((x) => x.m.unit === unit).map((x) => point(flagged, x.when, x.m, adult, x.r)) };
   };
   if (kind === 'bloodPressure') {
     const series = [line(t('trend.systolic'), 'systolic', (r) => r.systolic), line(t('trend.diastolic'), 'diastolic', (r) => r.diastolic)];
@@ -131,8 +138,8 @@ export function trendOf(kind: VitalKind, history: unknown, adult = true): Trend 
   const rows = readings.flatMap(({ r, when }) => {
     const m = measurementOf(r.value);
     if (!m) return [];
-    const { text, flag } = point(kind, when, m, adult);
-    return [{ ...when, value: boundText(m), text, unit: unitText(m.unit), flag }];
+    const { text, flag, oxygen } = point(kind, when, m, adult, r);
+    return [{ ...when, value: boundText(m), text, unit: unitText(m.unit), flag, ...(oxygen ? { oxygen } : {}) }];
   });
   const series = line(columnLabel(kind), kind, (r) => r.value);
   return { kind, series: series.points.length > 0 ? [series] : [], rows };
@@ -234,5 +241,5 @@ export const trendTime = (time: number) => dateTime(time);
 /** A flag in words ("High", "Critical low"), or '' when the reading is in range or not flagged. */
 export const flagText = (flag: VitalFlag | null) => (flag ? t(`vital.flag.${flag}`) : '');
 
-/** How a point reads on hover, focus and to a screen reader: value with unit, then its flag. */
-export const pointText = (p: Pick<TrendPoint, 'text' | 'flag'>) => [p.text, flagText(p.flag)].filter(Boolean).join(', ');
+/** How a point reads on hover, focus and to a screen reader: value with unit, the oxygen it was taken on, then its flag. */
+export const pointText = (p: Pick<TrendPoint, 'text' | 'flag' | 'oxygen'>) => [p.text, p.oxygen, flagText(p.flag)].filter(Boolean).join(', ');

@@ -9,13 +9,13 @@ const useStyles = makeStyles({
 
 /**
  * A vital sign's flag (high, low, critical), the EHR's own interpretation when it says more ("Critical
- * high (EHR)"), and staleness, and "check in EHR" on a value the EHR
+ * high (EHR)"), the supplemental oxygen a saturation was taken on ("On O₂ 2 L/min"), and staleness, and "check in EHR" on a value the EHR
  * qualifies, each as an icon and words, never colour alone; the words are what a screen reader
  * reads, the hint says why on hover.
  */
-export function VitalMarks({ shown }: { shown: Pick<CellDisplay, 'flag' | 'news2' | 'ehrFlag' | 'stale' | 'qualified'> }) {
+export function VitalMarks({ shown }: { shown: Pick<CellDisplay, 'flag' | 'news2' | 'ehrFlag' | 'stale' | 'qualified' | 'oxygen'> }) {
   const styles = useStyles();
-  if (!shown.flag && !shown.ehrFlag && !shown.stale && !shown.qualified) return null;
+  if (!shown.flag && !shown.ehrFlag && !shown.stale && !shown.qualified && !shown.oxygen) return null;
   const critical = shown.flag === 'criticalLow' || shown.flag === 'criticalHigh';
   const low = shown.flag === 'low' || shown.flag === 'criticalLow';
   const ehr = shown.ehrFlag;
@@ -44,6 +44,11 @@ export function VitalMarks({ shown }: { shown: Pick<CellDisplay, 'flag' | 'news2
           data-ehr-flag={ehr}
         >
           {t(`vital.ehrFlag.${ehr}`)}
+        </Badge>
+      )}
+      {shown.oxygen && (
+        <Badge size="small" appearance="tint" color="warning" icon={<WarningFilled />}>
+          {t('vital.onOxygen', { amount: shown.oxygen })}
         </Badge>
       )}
       {shown.stale && (

@@ -3,6 +3,8 @@
  * import, dialogs): fetched with the first of them (`loadScreenWords`), not in the first download.
  */
 export const enScreens = {
+  'details.onsetAge': 'onset at age {age}',
+  'details.onsetWords': 'onset: {words}',
   'consent.adminNeeded':
     'Checking who is in the team (the GroupMember.Read.All permission) needs a Microsoft 365 administrator of your organization to approve the app once, for everyone. If you are not one, send them this link; once they have approved, select Try again.',
   'consent.adminLink': 'Administrator approval link',
@@ -298,4 +300,9 @@ export const enScreens = {
   'lists.refreshed': 'List refreshed, {count} patients',
   'lists.shownOf': '{shown} of {total} patients shown',
   'notes.saved': 'Note saved',
+  'lists.undo': 'Undo',
+  'lists.removedMany': '{count, plural, one {Removed # patient} other {Removed # patients}} from {list}',
+  'lists.undoManyLabel': 'Undo: put {count, plural, one {# patient} other {# patients}} back on {list}',
+  'lists.restoredMany': '{count, plural, one {# patient is} other {# patients are}} back on {list}',
+  'lists.undoManyFailed': 'Could not put {count, plural, one {# patient} other {# patients}} back on {list}.',
 } as const;

@@ -133,14 +133,9 @@ export const en = {
   'lists.noMatch': 'No rows match the filter.',
   'location.roomBed': 'Room {room}, Bed {bed}',
   'lists.removed': 'Removed {name} from {list}',
-  'lists.undo': 'Undo',
   'lists.undoLabel': 'Undo: put {name} back on {list}',
   'lists.restored': '{name} is back on {list}',
   'lists.undoFailed': 'Could not put {name} back on {list}.',
-  'lists.removedMany': '{count, plural, one {Removed # patient} other {Removed # patients}} from {list}',
-  'lists.undoManyLabel': 'Undo: put {count, plural, one {# patient} other {# patients}} back on {list}',
-  'lists.restoredMany': '{count, plural, one {# patient is} other {# patients are}} back on {list}',
-  'lists.undoManyFailed': 'Could not put {count, plural, one {# patient} other {# patients}} back on {list}.',
   'search.addedTo': '{count, plural, one {Added # patient} other {Added # patients}} to {list}',
   'search.addFailed':
     '{count, plural, one {Could not add # patient} other {Could not add # patients}} to {list}. They are still selected: try again.',
@@ -271,6 +266,7 @@ export const en = {
   // A colleague's change met by this user's next action, and other refusals in the tab's own words.
   'error.preconditionFailed': 'The change was not made: what it depends on has changed since it was read. Reload and try again.',
   'error.tooMuchContention': 'Many people are changing this at once. Try again in a moment.',
+  'vital.onOxygen': 'On O₂ {amount}',
 } as const;
 
 export type MessageKey = keyof typeof en | keyof typeof enScreens;

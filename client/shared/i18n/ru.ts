@@ -2,6 +2,8 @@ import type { MessageKey } from './en';
 
 /** Русский */
 export const ru: Record<MessageKey, string> = {
+  'details.onsetAge': 'начало в возрасте {age}',
+  'details.onsetWords': 'начало: {words}',
   'app.title': 'Пациенты',
   'app.loading': 'Загрузка…',
   'app.error': 'Что-то пошло не так',
@@ -571,4 +573,5 @@ export const ru: Record<MessageKey, string> = {
   'lists.refreshed': 'Список обновлён, пациентов: {count}',
   'lists.shownOf': 'Показано пациентов: {shown} из {total}',
   'notes.saved': 'Заметка сохранена',
+  'vital.onOxygen': 'На O₂ {amount}',
 };

@@ -2,6 +2,8 @@ import type { MessageKey } from './en';
 
 /** 简体中文 */
 export const zhCN: Record<MessageKey, string> = {
+  'details.onsetAge': '发病年龄 {age}',
+  'details.onsetWords': '发病：{words}',
   'app.title': '患者',
   'app.loading': '正在加载…',
   'app.error': '出错了',
@@ -546,4 +548,5 @@ export const zhCN: Record<MessageKey, string> = {
   'lists.refreshed': '列表已刷新，共 {count} 位患者',
   'lists.shownOf': '显示 {shown} / {total} 位患者',
   'notes.saved': '备注已保存',
+  'vital.onOxygen': '吸氧 {amount}',
 };

@@ -2,6 +2,8 @@ import type { MessageKey } from './en';
 
 /** 繁體中文 */
 export const zhTW: Record<MessageKey, string> = {
+  'details.onsetAge': '發病年齡 {age}',
+  'details.onsetWords': '發病：{words}',
   'app.title': '病患',
   'app.loading': '正在載入…',
   'app.error': '發生錯誤',
@@ -547,4 +549,5 @@ export const zhTW: Record<MessageKey, string> = {
   'lists.refreshed': '清單已重新整理，共 {count} 位病患',
   'lists.shownOf': '顯示 {shown} / {total} 位病患',
   'notes.saved': '備註已儲存',
+  'vital.onOxygen': '吸氧 {amount}',
 };

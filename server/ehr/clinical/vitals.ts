@@ -10,6 +10,7 @@ import { interpretationMark, interpretationOf, mostSevere } from './interpretati
 import type { VitalInterpretation } from '../../../contract/vital-ranges.js';
 import { earliestMs } from '../../../contract/fhir-time.js';
 import { unreadableReading } from '../../../contract/cells.js';
+import { standaloneOxygen, withOxygen } from './oxygen.js';
 
 /**
  * Observation.status (observation-status, the same codes in DSTU2, STU3 and R4; `corrected` from
@@ -74,6 +75,9 @@ function aboutAnother(obs: JsonObject): boolean {
   return [...objects(obs.extension), ...objects(obs.modifierExtension)].some((e) => e.url === FOCAL_SUBJECT);
 }
 const FOCAL_SUBJECT = 'http://hl7.org/fhir/StructureDefinition/observation-focal-subject';
+
+/** An Observation about the patient whose status is a result (SKIPPED_STATUS; aboutAnother): whatever its code. */
+const isResult = (obs: JsonObject) => obs.resourceType === 'Observation' && !SKIPPED_STATUS.has(String(obs.status)) && !aboutAnother(obs);
 
 function codeKind(obs: JsonObject): Kind | undefined {
   for (const code of loincCodes(obs.code)) {
@@ -152,13 +156,14 @@ interface Pressure {
 export function readVitals(observations: JsonObject[], warnings: Warnings): VitalReading[] {
   const readings: VitalReading[] = [];
   const halves: Half[] = [];
+  const oxygen = standaloneOxygen(observations.filter(isResult));
   for (const obs of observations) {
     const kind = kindOf(obs, warnings);
     if (!kind) continue;
     const time = effective(obs);
     if (kind !== 'systolic' && kind !== 'diastolic') {
       const reading = readingOf(obs, kind, time, warnings);
-      if (reading) readings.push(reading);
+      if (reading) readings.push(reading.kind === 'bloodPressure' ? reading : withOxygen(reading, obs, oxygen));
       continue;
     }
     const value = measurement('bloodPressure', obs.valueQuantity, warnings);
@@ -257,6 +262,7 @@ export function latestVitalsOfSorted(observations: JsonObject[], warnings: Warni
   const latest: LatestVitals = {};
   const noted = new Warnings();
   let previous = Infinity;
+  let spo2Obs: JsonObject | null = null;
   for (const obs of observations) {
     const kind = kindOf(obs, noted);
     if (!kind) continue;
@@ -273,9 +279,14 @@ export function latestVitalsOfSorted(observations: JsonObject[], warnings: Warni
     // Newest first: after a settled reading (readable, not in the future, a pressure with its systolic) every reading ranks lower.
     if (settledLatest(have, now)) continue;
     const reading = readingOf(obs, kind, text === undefined ? null : { text, epochMs }, noted);
-    if (reading && (!have || ranksBefore(reading, have, now))) latest[shown] = reading;
+    if (reading && (!have || ranksBefore(reading, have, now))) {
+      latest[shown] = reading;
+      if (shown === 'spo2') spo2Obs = obs;
+    }
   }
   for (const { code, count } of noted.list()) warnings.add(code, count);
+  // The oxygen the latest saturation was taken on: its components, or oxygen Observations of the page near its time.
+  if (latest.spo2 && latest.spo2.kind === 'spo2') latest.spo2 = withOxygen(latest.spo2, spo2Obs, standaloneOxygen(observations.filter(isResult)));
   return latest;
 }
 

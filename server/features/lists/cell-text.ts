@@ -5,6 +5,7 @@ import {
   type LocationValue,
   type Measurement,
   type RowCells,
+  type SupplementalOxygen,
   type VitalValue,
 } from '../../../contract/cells.js';
 import { asWrittenMs, fhirTime, sortKeyMs } from '../../../contract/fhir-time.js';
@@ -204,7 +205,7 @@ export function cellText(column: ListColumn, row: ListRow, zone = 'UTC'): string
       return textOf(cells.latestNote, (v) => `${v.text} (${v.authorName}, ${localTime(v.createdAt, zone)})`);
     default:
       return textOf(cells[column as Exclude<VitalKind, 'bloodPressure'>], (v) =>
-        readable(v.value) ? measure(v.value) + preliminary(v) + time(v.time, zone) : 'Not available',
+        readable(v.value) ? measure(v.value) + onOxygen(v) + preliminary(v) + time(v.time, zone) : 'Not available',
       );
   }
 }
@@ -343,8 +344,18 @@ function vitalColumns(kind: VitalKind, heading: string, zone: string): CsvColumn
           flagColumn(vitalFlag(kind, v.value.value, v.value.unit, v.value.comparator, adult(row)), v, unitBlocksFlag(kind, v.value.unit, adult(row))),
         ),
     },
+    // The oxygen a saturation was taken on, in its own column: empty on room air or when the EHR does not say.
+    ...(kind === 'spo2'
+      ? [{ heading: `${heading} oxygen`, value: (row: ListRow) => of(row, (v) => (v.oxygen ? oxygenAmounts(v.oxygen) : '')) }]
+      : []),
   ];
 }
+
+/** A saturation's supplemental oxygen (contract supplementalOxygen) as the tab writes it: "2 L/min, 40 %". */
+const oxygenAmounts = (o: SupplementalOxygen) =>
+  [o.flow && `${o.flow.value} L/min`, o.concentration && `${o.concentration.value} %`].filter(Boolean).join(', ');
+/** " on O2 2 L/min" after a saturation taken on supplemental oxygen, never read as one on air. */
+const onOxygen = (v: { oxygen?: SupplementalOxygen }) => (v.oxygen ? ` on O2 ${oxygenAmounts(v.oxygen)}` : '');
 
 /** Whether the adult ranges apply to the row's patient now (contract/vital-ranges.ts). */
 const adult = (row: ListRow) => adultRangesApply(row.birthDate, Date.now());
