@@ -37,7 +37,8 @@ export function auditRoutes(ep: Endpoints, deps: ApiDeps, exportCeiling = AUDIT_
   const links = createAuditLinks({ store: deps.heldItems });
   ep.get('/audit', { audit: (req) => [readOperation(req.query.format)], access: 'caller' }, async (req, res) => {
     const who = caller();
-    // A refused deliberate read of a patient's trail names the patient, as its success does (nameAttemptedTrail).
+    // A refused deliberate read of a patient's trail names the patient, as its success does (nameAttemptedTrail);
+    // a refused screenful names no one (it read nothing), a given one names the patient when it gives their records.
     if (deliberateRawQuery(req.query)) nameAttemptedTrail(req.query);
     // The role first: a caller without it learns nothing from the query's checks.
     requireAuditReader(who.roles);

@@ -25,8 +25,11 @@ export interface AuditRead {
 /**
  * The audit trail of the caller's tenant, for holders of the audit reader app role, read as the
  * caller takes it (a day can be 100,000 records: never all in memory), after the record its
- * continuation token (`after`) names. The read's own record is committed first, and is not part
- * of what it reads; a refused token is refused before it, as a bad filter is.
+ * continuation token (`after`) names. The read's own record is committed first, before any record
+ * is given, and is not part of what it reads; a refused token is refused before it, as a bad
+ * filter is. The store is asked for the first record before the read is recorded (whether a read
+ * filtered by a patient id gives any record decides whether its record names the patient,
+ * deliberateRead); a store that fails on it refuses the read, as a store down when it is recorded does.
  */
 export async function readAuditTrail(
   { store }: ApiDeps,
@@ -39,6 +42,7 @@ export async function readAuditTrail(
   // token of other filters, the store down) is recorded as an attempt on it, naming the patient.
   const deliberate = deliberateRead(query);
   if (deliberate && query.patient) refusalNames([query.patient]);
+  const { requestId } = requestContext();
   const norm = (t?: string) => (t ? new Date(t).toISOString() : undefined);
   // Team ids are recorded in lower case (a Microsoft 365 group id in any case is the same team).
   const teamId = query.team && guidPattern.test(query.team) ? query.team.toLowerCase() : query.team;
@@ -62,15 +66,25 @@ export async function readAuditTrail(
   // The store tells each record's key just before it gives the record.
   const keys = new WeakMap<AuditEvent, string>();
   let key = '';
-  const records = queryOrRefuse(() => store.audit.query({ ...filters, limit, after, onKey: (k) => (key = k) }));
+  const records = queryOrRefuse(() => store.audit.query({ ...filters, limit, after, onKey: (k) => (key = k) }))[Symbol.asyncIterator]();
+  // The first record the caller would be given, taken before the read is recorded (deliberateRead).
+  const first = await firstOf(records, requestId, () => key);
   // The trail holds ids, not patient data: a read of it is one record. A patient's trail tells who
-  // cared for them, so a deliberate read of it names the patient and the team it was filtered by,
-  // and the patient's own trail shows who took it.
-  const filtered = deliberate ? { patientIds: query.patient ? [query.patient] : [], teamId: teamId ?? null } : {};
-  await recordRead(store.audit, readOperation(query.format), filtered);
-  const { requestId } = requestContext();
+  // cared for them, so a read of it names the patient and the team it was filtered by, and the
+  // patient's own trail shows who took it: a deliberate read, or any that gives a record of the
+  // patient (a screenful can be the whole trail). One that gives nothing (a part of an id) names no one.
+  const named = deliberate || (Boolean(query.patient) && first !== undefined);
+  const filtered = named ? { patientIds: query.patient ? [query.patient] : [], teamId: teamId ?? null } : {};
+  // Refused from here on (the store down for the read's record), it is an attempt on that trail.
+  if (named && query.patient) refusalNames([query.patient]);
+  try {
+    await recordRead(store.audit, readOperation(query.format), filtered);
+  } catch (error) {
+    await records.return?.().catch(() => undefined);
+    throw error;
+  }
   return {
-    records: withoutRequest(records, requestId, (record) => keys.set(record, key)),
+    records: withoutRequest(first, records, requestId, (record, at = key) => keys.set(record, at)),
     nextAfter(record) {
       const at = keys.get(record);
       if (at === undefined) throw new Error('a continuation token after a record this read did not give');
@@ -89,15 +103,53 @@ function queryOrRefuse(query: () => AsyncIterable<AuditEvent>): AsyncIterable<Au
   }
 }
 
+/** A record the store gave, with the key it told just before giving it. */
+interface Keyed {
+  record: AuditEvent;
+  key: string;
+}
+
+/**
+ * The first record of the store's read that is not the read's own (undefined: none), taken before
+ * the read is recorded. A key the store refuses only once it reads is refused as queryOrRefuse
+ * refuses it; any other failure of the store refuses the read as it is (a 503 for a store down):
+ * nothing was recorded as given yet, so it is recorded as a failure, naming a patient only when
+ * the read was deliberate (deliberateRead: refusalNames).
+ */
+async function firstOf(records: AsyncIterator<AuditEvent>, requestId: string, keyOf: () => string): Promise<Keyed | undefined> {
+  try {
+    for (;;) {
+      const next = await records.next();
+      if (next.done) return undefined;
+      if (next.value.requestId !== requestId) return { record: next.value, key: keyOf() };
+    }
+  } catch (error) {
+    await records.return?.().catch(() => undefined);
+    if (error instanceof CodedError && error.code === 'validation_failed') throw notAToken();
+    throw error;
+  }
+}
+
+/** The records given: `first` (taken before the read was recorded), then the rest, without the read's own record. */
 async function* withoutRequest(
-  records: AsyncIterable<AuditEvent>,
+  first: Keyed | undefined,
+  rest: AsyncIterator<AuditEvent>,
   requestId: string,
-  given: (record: AuditEvent) => void,
+  given: (record: AuditEvent, key?: string) => void,
 ): AsyncGenerator<AuditEvent> {
-  for await (const record of records) {
-    if (record.requestId === requestId) continue;
-    given(record);
-    yield record;
+  try {
+    if (!first) return;
+    given(first.record, first.key);
+    yield first.record;
+    for (;;) {
+      const next = await rest.next();
+      if (next.done) return;
+      if (next.value.requestId === requestId) continue;
+      given(next.value);
+      yield next.value;
+    }
+  } finally {
+    await rest.return?.();
   }
 }
 
@@ -134,10 +186,15 @@ export const auditJson = {
 
 /**
  * A read of the trail someone meant to take whole: a CSV export, JSON asked for more than a
- * screenful, or a page continued with `after` (paging through it). The first screenful of a filter
- * is not: the tab asks as the filter is typed ("p", "pa", "pat" are no patients), and naming each
- * would fill that patient's trail with the auditor's own reads, so that a patient with no record
- * never reads as one.
+ * screenful, or a page continued with `after` (paging through it). It names the patient it is
+ * filtered by whatever it gives, and so does a refusal of it (nameAttemptedTrail).
+ *
+ * The first screenful of a filter is not: the tab asks as the filter is typed ("p", "pa", "pat" are
+ * no patients), and naming each would fill that patient's trail with the auditor's own reads, so
+ * that a patient with no record never reads as one. But a screenful can be a patient's whole trail,
+ * and moving `from` forward pages through the rest: a screenful that gives any record of the
+ * patient filtered by names the patient too (readAuditTrail). Only one that gives
+ * nothing (a part of an id, a patient with no record in the range) names no one.
  */
 function deliberateRead(query: { format?: string; limit?: number; after?: string }): boolean {
   return query.format === 'csv' || (query.limit ?? 0) > AUDIT_VIEW_LIMIT || query.after !== undefined;
@@ -146,6 +203,8 @@ function deliberateRead(query: { format?: string; limit?: number; after?: string
 /**
  * Whether a request's raw query (as sent, before it is checked) asks for a deliberate read
  * (deliberateRead): a CSV export, a `limit` over a screenful, or a page continued with `after`.
+ * A screenful refused before it is read names no patient: nothing tells yet whether it would
+ * give any record of one.
  */
 export function deliberateRawQuery(query: Record<string, unknown>): boolean {
   const limit = typeof query.limit === 'string' ? Number(query.limit) : 0;
@@ -160,8 +219,9 @@ export function deliberateRawQuery(query: Record<string, unknown>): boolean {
  * does. The raw values are taken as sent, each checked for shape only (a patient id in the
  * project's id syntax, a team id as a GUID in lower case): an ill-formed one names no one. A
  * refusal before the route's own step (a token refused, 401; 429) names no patient: an unsigned
- * claim never writes into a patient's trail. The first screenful of a filter being typed names
- * no patient, refused or not (deliberateRead).
+ * claim never writes into a patient's trail. A refused first screenful of a filter names no
+ * patient (it read nothing to tell whether the id is one); given, it names the patient when it
+ * gives any record of theirs (deliberateRead).
  */
 export function nameAttemptedTrail(filters: { patient?: unknown; team?: unknown }): void {
   const patient = typeof filters.patient === 'string' && fhirIdPattern.test(filters.patient) ? filters.patient : undefined;

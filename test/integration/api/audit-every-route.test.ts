@@ -364,10 +364,15 @@ describe('path variants and refusals', () => {
     const trail = await call({ route: 'GET x', user: reader(), path: '/api/audit?patient=pat-4711' });
     const read = (JSON.parse(trail.text) as { events: { operation: string; requestId: string }[] }).events;
     expect(read.map((e) => [e.operation, e.requestId])).toEqual([['AuditExport', patient.requestId]]);
-    // A screenful does not: the tab asks at each keystroke of a filter, and a part of an id names no patient.
-    expect(await eventsOf(trail.requestId)).toMatchObject([{ operation: 'AuditView', patientId: null, teamId: null }]);
+    // A screenful that gives the patient's records names the patient too (it can be the whole trail).
+    expect(await eventsOf(trail.requestId)).toMatchObject([{ operation: 'AuditView', patientId: 'pat-4711', teamId: null }]);
     const again = await call({ route: 'GET x', user: reader(), path: '/api/audit?patient=pat-4711' });
-    expect((JSON.parse(again.text) as { events: unknown[] }).events).toHaveLength(1);
+    const readAgain = (JSON.parse(again.text) as { events: { requestId: string }[] }).events;
+    expect(readAgain.map((e) => e.requestId)).toEqual([patient.requestId, trail.requestId]);
+    // One that gives nothing does not: the tab asks at each keystroke of a filter, and a part of an id names no patient.
+    const typed = await call({ route: 'GET x', user: reader(), path: '/api/audit?patient=pat-47' });
+    expect((JSON.parse(typed.text) as { events: unknown[] }).events).toEqual([]);
+    expect(await eventsOf(typed.requestId)).toMatchObject([{ operation: 'AuditView', patientId: null, teamId: null }]);
   });
 });
 

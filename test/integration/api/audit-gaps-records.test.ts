@@ -23,7 +23,7 @@ async function get(path: string, userId = reader()) {
 }
 
 describe("reading one patient's trail", () => {
-  it('names the patient in the AuditView record of every page continued with after (paging through the trail), not of the first screenful a filter being typed asks', async () => {
+  it('names the patient in the AuditView record of every page that gives their records: the first screenful and each page continued with after', async () => {
     const created = await server.api(who.member, 'POST', `${base}/manual-patients`, { name: 'Trail Paged', values: {} });
     expect(created.status).toBe(201);
     const patient = created.body.id as string;
@@ -38,16 +38,16 @@ describe("reading one patient's trail", () => {
     expect(second.body.events).toHaveLength(1);
     expect(second.body.events[0].requestId).not.toBe(first.body.events[0].requestId);
 
-    // The first screenful is asked as the filter is typed ("p", "pa", … are no patients): it names none.
+    // The first screenful gave the patient's records (a screenful can be the whole trail): it names the patient.
     expect(await auditEventsOf(server, first.requestId)).toMatchObject([
-      { operation: 'AuditView', outcome: 'success', userId: reader(), patientId: null },
+      { operation: 'AuditView', outcome: 'success', userId: reader(), patientId: patient },
     ]);
     expect(await auditEventsOf(server, second.requestId)).toMatchObject([
       { operation: 'AuditView', outcome: 'success', userId: reader(), patientId: patient },
     ]);
     // The patient's own trail answers who paged through it.
     const trail = (await get(`/api/audit?patient=${encodeURIComponent(patient)}&operation=AuditView`)).body.events;
-    expect(trail.map((e) => e.requestId)).toEqual([second.requestId]);
+    expect(trail.map((e) => e.requestId)).toEqual([first.requestId, second.requestId]);
 
     // A continuation refused (its token was made for other filters) is an attempt on that trail, naming the patient too.
     const other = await get(`/api/audit?limit=1`);

@@ -5,7 +5,8 @@ import type { cast, TestServer } from '../../helpers/test-server';
 /**
  * A gap an outside review found: a refused deliberate read of a patient's trail (an export, a link
  * to one, a page continued) was recorded naming no patient, so the patient's own trail did not
- * show who tried to take it. The first screenful of a filter being typed names no one, either way.
+ * show who tried to take it. A refused first screenful of a filter names no one: it read nothing
+ * to tell whether the id is a patient's (given, it names the patient when it gives their records).
  */
 
 let server: TestServer;
@@ -60,7 +61,7 @@ describe("a refused deliberate read of a patient's trail", () => {
     ]);
   });
 
-  it('names no patient for the first screenful of a filter (refused or not), nor for an id that is no patient id', async () => {
+  it('names no patient for a refused first screenful of a filter, nor for an id that is no patient id', async () => {
     const firstScreen = await call(who.member, 'GET', `/api/audit?patient=${encodeURIComponent(patient)}`);
     expect(firstScreen.status).toBe(403);
     expect(await auditEventsOf(server, firstScreen.requestId)).toMatchObject([

@@ -285,14 +285,21 @@ it('records a refused change of a list as the change it asked for: new columns a
   ]);
 });
 
-it("names the patient of a deliberate read of the trail (more than a screenful) in that patient's own trail; a screenful as a filter is typed does not", async () => {
+it("names the patient of a deliberate read of the trail (more than a screenful), and of a screenful that gives their records, in that patient's own trail; a screenful that gives nothing as a filter is typed does not", async () => {
   const reader = auditReader(server);
   const patient = 'trail-read-patient-1';
   await server.api(reader, 'GET', `/api/audit?patient=${patient}`);
   await server.api(reader, 'GET', `/api/audit?patient=trail-read-pat`);
   await server.api(reader, 'GET', `/api/audit?patient=${patient}&limit=1000000`);
+  // The patient has no record yet: the first two screenfuls gave nothing and named no one.
   const trail = await server.api(reader, 'GET', `/api/audit?patient=${patient}&limit=10`);
   expect(trail.body.events.map((e: { operation: string; userId: string; patientId: string }) => [e.operation, e.userId, e.patientId])).toEqual([
+    ['AuditView', reader, patient],
+  ]);
+  // That screenful gave the deliberate read's record: it names the patient too.
+  const again = await server.api(reader, 'GET', `/api/audit?patient=${patient}&limit=10`);
+  expect(again.body.events.map((e: { operation: string; userId: string; patientId: string }) => [e.operation, e.userId, e.patientId])).toEqual([
+    ['AuditView', reader, patient],
     ['AuditView', reader, patient],
   ]);
   expect((await server.api(reader, 'GET', `/api/audit?patient=trail-read-pat&limit=1000000`)).body.events).toEqual([]);

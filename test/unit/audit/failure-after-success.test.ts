@@ -88,7 +88,7 @@ describe('a call that fails after its success was recorded', () => {
     expect(new Set(log.appended.map((e) => e.requestId)).size).toBe(1);
   });
 
-  it('records a read of the audit trail whose store fails before anything went out as a failure too', async () => {
+  it('records a read of the audit trail whose store fails on its first record as a failure, before any success is recorded', async () => {
     const log = memoryLog(10, 0);
     await log.append({
       ...({} as AuditEvent),
@@ -103,10 +103,9 @@ describe('a call that fails after its success was recorded', () => {
     try {
       const res = await served.get('/audit');
       expect(res.status).toBe(503);
-      expect(outcomes(log).slice(1)).toEqual([
-        ['AuditView', 'success', 200],
-        ['AuditView', 'failure', 503],
-      ]);
+      // The first record is taken before the read is recorded (to tell whether it names the patient filtered by):
+      // a store failing on it refuses the read as a store down when it is recorded does, nothing recorded as given.
+      expect(outcomes(log).slice(1)).toEqual([['AuditView', 'failure', 503]]);
     } finally {
       await served.close();
     }
