@@ -3,6 +3,7 @@ import { bloodPressureValue, cellOf, qualified, vitalValue } from './cells.js';
 import { fhirId, when } from './ids.js';
 import { note } from './notes.js';
 import { vitalKinds } from './vitals.js';
+import { COMPARATORS } from './vital-ranges.js';
 
 /**
  * Query strings of the patient routes, checked before anything reaches the EHR: a bad value is
@@ -194,13 +195,30 @@ export const encounterView = z.object({
 });
 export type EncounterView = z.infer<typeof encounterView>;
 
+/**
+ * An age (FHIR Age, a Quantity): the value, its unit as a UCUM code of the Age units (value set
+ * age-units: `a`, `mo`, `wk`, `d`, `h`, `min`; read from the code, else from the unit's words) or the
+ * EHR's words for it when it is none of them, null without a unit; the comparator when given.
+ */
+export const ageValue = z.object({ value: z.number(), unit: z.string().nullable(), comparator: z.enum(COMPARATORS).optional() });
+export type AgeValue = z.infer<typeof ageValue>;
+
 export const conditionView = z.object({
   display: z.string().nullable(),
   /** The first coding as `system|code`. */
   code: z.string().nullable(),
   severity: z.string().nullable(),
   date: when.nullable(),
+  /** Condition.onset[x] when it is a date (a dateTime, a Period's start, or words that are a FHIR date). */
   onset: when.nullable(),
+  /**
+   * Condition.onset[x] when it is no date (absent otherwise, and from older servers): an age (DSTU2
+   * `onsetQuantity`, STU3/R4 `onsetAge`), a range of ages (`onsetRange`, either bound may be missing)
+   * or the EHR's words (`onsetString`). The details say it: "onset at age 45 years", "onset: childhood".
+   */
+  onsetAge: ageValue.optional(),
+  onsetAgeRange: z.object({ low: ageValue.nullable(), high: ageValue.nullable() }).optional(),
+  onsetWords: z.string().optional(),
   clinicalStatus: z.string().nullable(),
   verificationStatus: z.string().nullable(),
   /** Active, recurrence or relapse: what the list cell shows (refuted and entered-in-error are never sent). */

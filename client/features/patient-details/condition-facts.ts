@@ -1,7 +1,7 @@
-import type { AllergyView, ConditionView } from '../../../contract/patients';
+import type { AgeValue, AllergyView, ConditionView } from '../../../contract/patients';
 import { dateText } from '../../shared/cells';
 import { codeLabel } from '../../shared/format';
-import { t } from '../../shared/i18n/t';
+import { currentLocale, t } from '../../shared/i18n/t';
 
 /**
  * What the details say of a condition beside its name, each date named for what it is: severity,
@@ -15,12 +15,52 @@ export function conditionFacts(c: ConditionView): string[] {
   const abated = c.abated === undefined ? '' : c.abated === true ? t('details.abated') : t('details.abatedOn', { date: dateText(c.abated) });
   return [
     c.severity ? t('details.severity', { value: codeLabel(c.severity) }) : '',
-    onset ? t('details.onset', { date: onset }) : '',
+    onsetFact(c),
     recorded && recorded !== onset ? t('details.recorded', { date: recorded }) : '',
     c.clinicalStatus ? codeLabel(c.clinicalStatus) : !c.current && !abated ? t('details.notCurrent') : '',
     abated,
     codeLabel(c.verificationStatus),
   ].filter((fact) => fact !== '');
+}
+
+/** The Age units (UCUM, value set age-units) as Intl's units, which say them in the user's language. */
+const INTL_UNITS: Readonly<Record<string, string>> = { a: 'year', mo: 'month', wk: 'week', d: 'day', h: 'hour', min: 'minute' };
+const SIGNS: Readonly<Record<string, string>> = { '<': '<', '<=': '≤', '>=': '≥', '>': '>' };
+
+/** An age in the user's language ("45 years", "45 лет"); a unit that is none of the Age units in the EHR's words. */
+function ageText(age: AgeValue): string {
+  const unit = age.unit !== null && Object.hasOwn(INTL_UNITS, age.unit) ? INTL_UNITS[age.unit] : undefined;
+  const number = new Intl.NumberFormat(currentLocale(), unit ? { style: 'unit', unit, unitDisplay: 'long' } : {}).format(age.value);
+  return `${age.comparator ? SIGNS[age.comparator] : ''}${number}${!unit && age.unit ? ` ${age.unit}` : ''}`;
+}
+
+/**
+ * A condition's onset in words. Condition.onset[x] is a date, a period (its start), an age, a range
+ * of ages or words (DSTU2 dateTime | Quantity(Age) | Period | Range | string; STU3 and R4 dateTime |
+ * Age | Period | Range | string): "onset Mar 1, 2020", "onset at age 45 years", "onset at age
+ * 40–50 years" (or "≥40 years" with one bound), "onset: childhood".
+ */
+function onsetFact(c: ConditionView): string {
+  const date = dateText(c.onset);
+  if (date) return t('details.onset', { date });
+  if (c.onsetAge) return t('details.onsetAge', { age: ageText(c.onsetAge) });
+  const range = c.onsetAgeRange;
+  if (range) {
+    const { low, high } = range;
+    const age =
+      low && high
+        ? low.unit === high.unit && low.unit !== null && Object.hasOwn(INTL_UNITS, low.unit)
+          ? new Intl.NumberFormat(currentLocale(), { style: 'unit', unit: INTL_UNITS[low.unit], unitDisplay: 'long' }).formatRange(
+              low.value,
+              high.value,
+            )
+          : `${ageText(low)}–${ageText(high)}`
+        : low
+          ? `≥${ageText(low)}`
+          : `≤${ageText(high!)}`;
+    return t('details.onsetAge', { age });
+  }
+  return c.onsetWords ? t('details.onsetWords', { words: c.onsetWords }) : '';
 }
 
 /**

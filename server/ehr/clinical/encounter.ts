@@ -2,7 +2,7 @@ import { latestMs } from '../../../contract/fhir-time.js';
 import { containedResource } from '../contained.js';
 import { isObject, objects, str, type JsonObject } from '../json.js';
 import type { EncounterView } from './types.js';
-import { conceptCodes, conceptText, newestFirst, periodEnded, statusCode, when } from './values.js';
+import { conceptCodes, conceptText, newestFirst, ownReference, periodEnded, statusCode, when } from './values.js';
 import { qualifiedByEhr, qualifiedMark } from '../modifiers.js';
 
 /** v3 ActCode IMP and its specialisations (acute, non-acute). */
@@ -117,10 +117,54 @@ export function encounterOver(encounter: EncounterView, now = Date.now()): boole
 
 /** Encounters newest first by start; `now` (epoch ms) decides which location periods have ended. */
 export function readEncounters(resources: JsonObject[], now = Date.now()): EncounterView[] {
-  return resources
-    .filter((r) => r.resourceType === 'Encounter')
-    .map((r) => readEncounter(r, now))
+  const read = resources.filter((r) => r.resourceType === 'Encounter').map((resource) => ({ resource, view: readEncounter(resource, now) }));
+  return withStayAdmissions(read)
+    .map(({ view }) => view)
     .sort((a, b) => newestFirst(a.start, b.start));
+}
+
+type ReadEncounter = { resource: JsonObject; view: EncounterView };
+
+/**
+ * An admission that is part of a larger encounter is dated from the stay it is part of.
+ * Encounter.partOf (DSTU2, STU3, R4: "Another Encounter this encounter is part of", R4 "administratively
+ * or in time"; hl7.org/fhir/R4/encounter-definitions.html#Encounter.partOf) makes a ward transfer
+ * leg part of the hospital stay; the admission date is the start of that stay, not of the leg. The
+ * chain is followed up through the encounters of this read (a `{Type}/{id}` reference, relative or
+ * versioned, to an Encounter's `id`: values.ts ownReference; a URL on another server, a contained or
+ * identifier-only reference matches nothing), each at most once, so a cycle ends. An encounter on the
+ * way counts when it is an admission itself (its own admission date: inpatientSince, period.start…)
+ * or has no class (a stay recorded without one: its period.start); one of another class (emergency,
+ * ambulatory) is no admission, whose start is no admission date (as for classHistory), and is
+ * passed over. The admission date is the earliest of those dates and the encounter's own: the top
+ * of the chain when the dates agree, and when the parent is not in the read (not on the page read,
+ * or another patient's encounter, as a newborn's is part of the mother's: R4 partOf comments), the
+ * earliest the chain known holds, at worst the leg's own. Only the admission date changes: the
+ * leg's start, status and place (the ward it is in now) stay its own, and an encounter that is no
+ * admission (a dialysis visit during the stay) gets none.
+ */
+function withStayAdmissions(read: ReadEncounter[]): ReadEncounter[] {
+  const byKey = new Map<string, ReadEncounter>();
+  for (const e of read) {
+    const id = str(e.resource.id);
+    if (id !== undefined && !byKey.has(`Encounter/${id}`)) byKey.set(`Encounter/${id}`, e);
+  }
+  const parentOf = (e: ReadEncounter) => {
+    const reference = isObject(e.resource.partOf) ? str(e.resource.partOf.reference) : undefined;
+    const key = reference === undefined ? null : ownReference(reference, undefined, 'Encounter');
+    return key === null ? undefined : byKey.get(key);
+  };
+  return read.map((e) => {
+    if (e.view.admission === null) return e;
+    let admission = e.view.admission;
+    const seen = new Set<ReadEncounter>([e]);
+    for (let up = parentOf(e); up !== undefined && !seen.has(up); up = parentOf(up)) {
+      seen.add(up);
+      const since = up.view.admission ?? (up.view.class === null ? up.view.start : null);
+      if (since?.epochMs != null && (admission.epochMs == null || since.epochMs < admission.epochMs)) admission = since;
+    }
+    return admission === e.view.admission ? e : { ...e, view: { ...e.view, admission } };
+  });
 }
 
 /**
@@ -133,7 +177,8 @@ export function readEncounters(resources: JsonObject[], now = Date.now()): Encou
  * that starts of as an emergency encounter", hl7.org/fhir/R4/encounter-definitions.html#Encounter.classHistory),
  * while period.start is the emergency arrival: the admission date is then the earliest start of an
  * inpatient-class classHistory period (inpatientSince). Else period.start; without it, the first
- * location period's start stands in. Other encounters have none.
+ * location period's start stands in. Other encounters have none. An admission that is part of a
+ * larger stay (`partOf`) is dated from that stay after every encounter is read (withStayAdmissions).
  */
 function readEncounter(resource: JsonObject, now: number): EncounterView {
   const period = isObject(resource.period) ? resource.period : {};

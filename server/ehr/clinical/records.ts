@@ -1,6 +1,8 @@
 import { isObject, list, objects, str, type JsonObject } from '../json.js';
-import { earliestMs } from '../../../contract/fhir-time.js';
+import { earliestMs, fhirTime } from '../../../contract/fhir-time.js';
 import type { AllergyReaction, AllergyView, Cell, ConditionView, When } from './types.js';
+import type { AgeValue } from '../../../contract/patients.js';
+import { isComparator } from '../../../contract/vital-ranges.js';
 import { annotationText, conceptCodes, conceptText, isLoincSystem, newestFirst, statusCode, unnamedMark, when } from './values.js';
 import type { Warnings } from './warnings.js';
 import { qualifiedMark } from '../modifiers.js';
@@ -71,7 +73,13 @@ export function firstCode(concept: unknown): string | null {
   return null;
 }
 
-/** Conditions newest onset first (the recorded date when there is no onset); refuted and entered-in-error left out. */
+/**
+ * Conditions newest onset first (the recorded date when there is no onset); refuted and
+ * entered-in-error left out. An onset that is no date (an age, a range of ages, words: conditionOnset)
+ * cannot be placed in time here: an age is a date only with the birth date, and the Patient is not
+ * among the resources this reads. Such a condition comes after every dated one (not by its recorded
+ * date, which may be decades after an onset "at age 45"), newest recorded first among them.
+ */
 export function readConditions(resources: JsonObject[], warnings?: Warnings, now = Date.now()): ConditionView[] {
   const views: ConditionView[] = [];
   for (const r of resources) {
@@ -81,7 +89,8 @@ export function readConditions(resources: JsonObject[], warnings?: Warnings, now
       warnings?.add('condition_not_valid');
       continue;
     }
-    const onset = onsetOf(r);
+    // Words that are a FHIR date are a date (older feeds); other words are said as words (undatedOnset).
+    const onset = onsetOf(r) ?? (fhirTime(str(r.onsetString) ?? '') ? when(r.onsetString) : null);
     // DSTU2 dateRecorded, STU3 assertedDate, R4 recordedDate; the onset when none was recorded.
     const recorded = when(r.dateRecorded) ?? when(r.assertedDate) ?? when(r.recordedDate);
     const clinicalStatus = statusCode(r.clinicalStatus);
@@ -93,6 +102,7 @@ export function readConditions(resources: JsonObject[], warnings?: Warnings, now
       severity: severityOf(r.severity),
       date: recorded ?? onset,
       onset,
+      ...(onset ? {} : undatedOnset(r)),
       clinicalStatus,
       verificationStatus,
       current: conditionIsCurrent(r, clinicalStatus, now),
@@ -100,7 +110,62 @@ export function readConditions(resources: JsonObject[], warnings?: Warnings, now
       ...qualifiedMark(r),
     });
   }
-  return views.sort((a, b) => newestFirst(a.onset ?? a.date, b.onset ?? b.date));
+  // A dated onset, else (no onset at all) the recorded date; an onset that is no date has no place in time.
+  const unplaced = (c: ConditionView) => c.onsetAge !== undefined || c.onsetAgeRange !== undefined || c.onsetWords !== undefined;
+  const placed = (c: ConditionView) => (unplaced(c) ? null : (c.onset ?? c.date));
+  return views.sort((a, b) => newestFirst(placed(a), placed(b)) || (unplaced(a) && unplaced(b) ? newestFirst(a.date, b.date) : 0));
+}
+
+/**
+ * A condition's onset[x] that is no date (contract onsetAge, onsetAgeRange, onsetWords): DSTU2
+ * `onsetQuantity` (a Quantity of the Age profile), `onsetRange`, `onsetString`
+ * (hl7.org/fhir/DSTU2/condition.html: onset[x] dateTime | Quantity(Age) | Period | Range | string);
+ * STU3 and R4 `onsetAge`, `onsetRange`, `onsetString` (hl7.org/fhir/R4/condition.html: dateTime |
+ * Age | Period | Range | string). Words that are a FHIR date are the onset itself (readConditions).
+ * Nothing when none of them can be read.
+ */
+function undatedOnset(r: JsonObject): Pick<ConditionView, 'onsetAge' | 'onsetAgeRange' | 'onsetWords'> {
+  const age = ageOf(isObject(r.onsetAge) ? r.onsetAge : r.onsetQuantity, true);
+  if (age) return { onsetAge: age };
+  const range = isObject(r.onsetRange) ? r.onsetRange : {};
+  const [low, high] = [ageOf(range.low, false), ageOf(range.high, false)];
+  if (low || high) return { onsetAgeRange: { low, high } };
+  const words = str(r.onsetString)?.trim();
+  return words ? { onsetWords: words } : {};
+}
+
+const UCUM = 'http://unitsofmeasure.org';
+const AGE_UNITS = new Set(['a', 'mo', 'wk', 'd', 'h', 'min']);
+const AGE_UNIT_WORDS: ReadonlyMap<string, string> = new Map(
+  Object.entries({
+    a: ['y', 'yr', 'yrs', 'year', 'years'],
+    mo: ['month', 'months', 'mos'],
+    wk: ['w', 'week', 'weeks', 'wks'],
+    d: ['day', 'days'],
+    h: ['hr', 'hrs', 'hour', 'hours'],
+    min: ['minute', 'minutes', 'mins'],
+  }).flatMap(([code, words]) => [[code, code] as const, ...words.map((w) => [w, code] as const)]),
+);
+
+/**
+ * An Age (or a Range's bound, which takes no comparator) as the contract's ageValue; null without a
+ * readable value. The unit is the UCUM code of the Age units (age-1: it "SHALL be an expression of
+ * time"; value set age-units), from `code`, else from the unit's words ("years", "yrs"); a unit it
+ * cannot tell is kept in the EHR's words.
+ */
+function ageOf(quantity: unknown, withComparator: boolean): AgeValue | null {
+  if (!isObject(quantity) || typeof quantity.value !== 'number' || !Number.isFinite(quantity.value) || quantity.value < 0) return null;
+  const code = str(quantity.code);
+  const words = str(quantity.unit);
+  const system = str(quantity.system);
+  const unit =
+    (code !== undefined && (system === undefined || system === UCUM) && AGE_UNITS.has(code) ? code : undefined) ??
+    AGE_UNIT_WORDS.get((words ?? '').trim().toLowerCase()) ??
+    words ??
+    code ??
+    null;
+  const comparator = withComparator && isComparator(quantity.comparator) ? { comparator: quantity.comparator } : {};
+  return { value: quantity.value, unit, ...comparator };
 }
 
 /**

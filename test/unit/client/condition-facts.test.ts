@@ -70,6 +70,59 @@ describe('a condition in the details', () => {
   });
 });
 
+/**
+ * An onset given as an age, a range of ages or words (Condition.onset[x]: DSTU2 onsetQuantity (an
+ * Age), onsetRange, onsetString; STU3 and R4 onsetAge, onsetRange, onsetString) is named for what it
+ * is, and such a condition, which cannot be placed in time without the birth date, comes after the
+ * conditions whose onset (or recorded date) is a date.
+ */
+describe('a condition whose onset is an age, a range or words', () => {
+  afterEach(() => setLanguage('en'));
+  const UCUM = 'http://unitsofmeasure.org';
+  const age = (value: number, code: string, extra: JsonObject = {}) => ({ value, unit: code, system: UCUM, code, ...extra });
+  const ageKey = (release: Release) => (release === 'DSTU2' ? 'onsetQuantity' : 'onsetAge');
+  const onsetFacts = (release: Release, onset: JsonObject) => facts(release, { onsetDateTime: undefined, ...onset }).facts;
+
+  it.each(RELEASES)('%s: an age', (release) => {
+    expect(onsetFacts(release, { [ageKey(release)]: age(45, 'a') })).toEqual(['onset at age 45 years', 'recorded Mar 4, 2020']);
+    expect(onsetFacts(release, { [ageKey(release)]: age(6, 'mo') })[0]).toBe('onset at age 6 months');
+    expect(onsetFacts(release, { [ageKey(release)]: age(5, 'a', { comparator: '<' }) })[0]).toBe('onset at age <5 years');
+    // A unit in words without a UCUM code is read too.
+    expect(onsetFacts(release, { [ageKey(release)]: { value: 45, unit: 'years' } })[0]).toBe('onset at age 45 years');
+  });
+
+  it.each(RELEASES)('%s: a range of ages, and words', (release) => {
+    expect(onsetFacts(release, { onsetRange: { low: age(40, 'a'), high: age(50, 'a') } })[0]).toBe('onset at age 40–50 years');
+    expect(onsetFacts(release, { onsetRange: { low: age(40, 'a') } })[0]).toBe('onset at age ≥40 years');
+    expect(onsetFacts(release, { onsetString: 'childhood' })).toEqual(['onset: childhood', 'recorded Mar 4, 2020']);
+  });
+
+  it("in the user's language", () => {
+    setLanguage('ru');
+    expect(onsetFacts('R4', { onsetAge: age(45, 'a') })[0]).toBe('начало в возрасте 45 лет');
+    expect(onsetFacts('R4', { onsetString: 'в детстве' })[0]).toBe('начало: в детстве');
+  });
+
+  it.each(RELEASES)('%s: newest onset first, an onset that is no date after the dated ones (newest recorded first among them)', (release) => {
+    const recordedKey = release === 'DSTU2' ? 'dateRecorded' : release === 'STU3' ? 'assertedDate' : 'recordedDate';
+    const named = (text: string, extra: JsonObject) => ({ ...condition(release, extra), code: { text } });
+    const conditions = readConditions([
+      named('age, recorded 2026', { onsetDateTime: undefined, [ageKey(release)]: age(45, 'a'), [recordedKey]: '2026-01-01' }),
+      named('words, recorded 2024', { onsetDateTime: undefined, onsetString: 'childhood', [recordedKey]: '2024-01-01' }),
+      named('onset 2020', {}),
+      named('no onset, recorded 2022', { onsetDateTime: undefined, [recordedKey]: '2022-05-01' }),
+      named('range, recorded 2025', { onsetDateTime: undefined, onsetRange: { low: age(40, 'a') }, [recordedKey]: '2025-01-01' }),
+    ]);
+    expect(conditions.map((c) => c.display)).toEqual([
+      'no onset, recorded 2022',
+      'onset 2020',
+      'age, recorded 2026',
+      'range, recorded 2025',
+      'words, recorded 2024',
+    ]);
+  });
+});
+
 describe('an allergy in the details', () => {
   afterEach(() => setLanguage('en'));
   const allergy = (release: Release, extra: JsonObject): JsonObject => ({
