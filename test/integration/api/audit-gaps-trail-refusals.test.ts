@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditEventsOf, callAs, auditReader, startManualTeam, type AuditEvent } from '../../helpers/audit-records';
-import type { cast, TestServer } from '../../helpers/test-server';
+import { auditEventsOf, callAs, auditReader, type AuditEvent } from '../../helpers/audit-records';
+import { startManualTeamWithPatient, type ManualTeamWithPatient } from '../../helpers/manual-team-patient';
 
 /**
  * A gap an outside review found: a refused deliberate read of a patient's trail (an export, a link
@@ -9,17 +9,11 @@ import type { cast, TestServer } from '../../helpers/test-server';
  * to tell whether the id is a patient's (given, it names the patient when it gives their records).
  */
 
-let server: TestServer;
-let who: ReturnType<typeof cast>;
-let base: string;
-let patient: string;
+let { server, who, patient } = {} as ManualTeamWithPatient;
 const reader = () => auditReader(server);
 
 beforeAll(async () => {
-  ({ server, who, base } = await startManualTeam());
-  const created = await server.api(who.member, 'POST', `${base}/manual-patients`, { name: 'Trail Target', values: {} });
-  expect(created.status).toBe(201);
-  patient = created.body.id as string;
+  ({ server, who, patient } = await startManualTeamWithPatient('Trail Target'));
 });
 afterAll(() => server?.stop());
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditEventsOf, auditReader, callAs, startManualTeam, type AuditEvent } from '../../helpers/audit-records';
-import type { cast, TestServer } from '../../helpers/test-server';
+import { auditEventsOf, auditReader, callAs, type AuditEvent } from '../../helpers/audit-records';
+import { startManualTeamWithPatient, type ManualTeamWithPatient } from '../../helpers/manual-team-patient';
 
 /**
  * A gap an outside review found: a screenful of a patient's trail (no CSV, no `after`, no `limit`
@@ -10,17 +10,11 @@ import type { cast, TestServer } from '../../helpers/test-server';
  * one that gives nothing (a part of an id) still names no one.
  */
 
-let server: TestServer;
-let who: ReturnType<typeof cast>;
-let base: string;
-let patient: string;
+let { server, who, base, patient } = {} as ManualTeamWithPatient;
 const reader = () => auditReader(server);
 
 beforeAll(async () => {
-  ({ server, who, base } = await startManualTeam());
-  const created = await server.api(who.member, 'POST', `${base}/manual-patients`, { name: 'Screen Read', values: {} });
-  expect(created.status).toBe(201);
-  patient = created.body.id as string;
+  ({ server, who, base, patient } = await startManualTeamWithPatient('Screen Read'));
   expect((await server.api(who.member, 'GET', `${base}/manual-patients/${patient}`)).status).toBe(200);
 });
 afterAll(() => server?.stop());

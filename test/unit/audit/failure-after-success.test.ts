@@ -1,14 +1,11 @@
-import express, { type NextFunction, type Request, type Response } from 'express';
-import type { AddressInfo } from 'node:net';
+import type { Request, Response } from 'express';
 import { describe, expect, it } from 'vitest';
 import { AUDIT_READER_ROLE, type AuditEvent } from '../../../contract/audit';
-import { auditRoutes } from '../../../server/features/audit/audit-routes';
 import { recordRead, recordRefusal } from '../../../server/features/shared/audit-trail';
-import { apiRouter, endpoints } from '../../../server/features/shared/endpoint';
-import { errorHandler, toProblem } from '../../../server/platform/error-handler';
 import { requestContext, withRequestContext, type Caller } from '../../../server/platform/request-context';
 import { AuditStoreError } from '../../../server/storage/audit-store-error';
 import type { AuditLog, AuditQuery } from '../../../server/storage/ports';
+import { serveAuditRoutes } from './audit-route-server';
 
 const reader: Caller = { tenantId: 'tenant-a', userId: 'reader-1', roles: [AUDIT_READER_ROLE] };
 
@@ -33,29 +30,10 @@ function memoryLog(stored: number, failAfter?: number): AuditLog & { appended: A
 
 /** The audit routes as app.ts mounts them, the caller verified by any Bearer token. */
 async function serveAudit(log: AuditLog, exportCeiling = 1_000_000) {
-  const api = apiRouter();
-  const ep = endpoints(api, {
-    verifyToken: async () => reader,
-    membership: {} as never,
-    rateLimits: { perCaller: () => (_q: Request, _s: Response, next: NextFunction) => next(), failedAuth: {} } as never,
-  });
-  auditRoutes(ep, { store: { audit: log } } as never, exportCeiling);
-  api.use(async (err: unknown, req: Request, _res: Response, next: NextFunction) => {
-    try {
-      await recordRefusal(log, toProblem(err).status);
-    } catch {
-      req.socket.destroy();
-      return;
-    }
-    next(err);
-  });
-  const app = express().use(withRequestContext).use('/api', api).use(errorHandler);
-  const server = app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api`;
+  const { url, close } = await serveAuditRoutes(log, reader, exportCeiling);
   return {
     get: (path: string) => fetch(`${url}${path}`, { headers: { authorization: 'Bearer any' } }),
-    close: () => new Promise((resolve) => server.close(resolve)),
+    close,
   };
 }
 

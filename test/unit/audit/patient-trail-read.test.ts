@@ -1,14 +1,9 @@
-import express, { type NextFunction, type Request, type Response } from 'express';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AUDIT_READER_ROLE, type AuditEvent } from '../../../contract/audit';
-import { auditRoutes } from '../../../server/features/audit/audit-routes';
-import { recordRefusal } from '../../../server/features/shared/audit-trail';
-import { apiRouter, endpoints } from '../../../server/features/shared/endpoint';
-import { errorHandler, toProblem } from '../../../server/platform/error-handler';
-import { withRequestContext, type Caller } from '../../../server/platform/request-context';
+import type { Caller } from '../../../server/platform/request-context';
 import { AuditStoreError } from '../../../server/storage/audit-store-error';
 import type { AuditLog, AuditQuery } from '../../../server/storage/ports';
+import { serveAuditRoutes } from './audit-route-server';
 
 /**
  * A read of the trail filtered by a patient id names the patient in its own record when it gives
@@ -69,27 +64,9 @@ afterEach(async () => {
 
 /** The audit routes as app.ts mounts them, the caller verified by any Bearer token. */
 async function serveAudit(log: AuditLog) {
-  const api = apiRouter();
-  const ep = endpoints(api, {
-    verifyToken: async () => reader,
-    membership: {} as never,
-    rateLimits: { perCaller: () => (_q: Request, _s: Response, next: NextFunction) => next(), failedAuth: {} } as never,
-  });
-  auditRoutes(ep, { store: { audit: log } } as never);
-  api.use(async (err: unknown, req: Request, _res: Response, next: NextFunction) => {
-    try {
-      await recordRefusal(log, toProblem(err).status);
-    } catch {
-      req.socket.destroy();
-      return;
-    }
-    next(err);
-  });
-  const app = express().use(withRequestContext).use('/api', api).use(errorHandler);
-  const server = app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  close = () => new Promise((resolve) => server.close(resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api`;
+  const served = await serveAuditRoutes(log, reader);
+  close = served.close;
+  const url = served.url;
   return async (path: string) => {
     const res = await fetch(`${url}${path}`, { headers: { authorization: 'Bearer any' } });
     const text = await res.text();

@@ -1,14 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { showCell } from '../../../client/shared/cells';
 import { medicationGroup } from '../../../contract/plain-constants.js';
-import { assemblePart, indexMedications } from '../../../server/ehr/clinical/assemble.js';
 import { readMedications, TAKEN_UNKNOWN } from '../../../server/ehr/clinical/medications.js';
-import { Warnings } from '../../../server/ehr/clinical/warnings.js';
 import type { JsonObject } from '../../../server/ehr/json.js';
-import type { PatientClinical } from '../../../server/ehr/index.js';
-import { cellText } from '../../../server/features/lists/cell-text.js';
-import { cellsFor } from '../../../server/features/lists/list-cells.js';
-import type { ListRow } from '../../../server/features/lists/list-view.js';
+import { shown } from './medication-cell.js';
 
 /**
  * An outside clinical review's findings on medications, each a rule for every record, in DSTU2,
@@ -19,16 +13,6 @@ type Release = 'DSTU2' | 'STU3' | 'R4';
 const releases: Release[] = ['DSTU2', 'STU3', 'R4'];
 const UCUM = 'http://unitsofmeasure.org';
 const NOW = Date.parse('2026-06-15T12:00:00Z');
-
-/** The list's cell as the tab shows it and the CSV writes it. */
-function shown(resources: JsonObject[]): { tab: string; csv: string } {
-  const cells = assemblePart('medications', { ok: true, set: { resources, included: [] } }, indexMedications([]), new Warnings());
-  const clinical = { careProvider: { status: 'none' }, warnings: [], ...cells } as unknown as PatientClinical;
-  const cell = cellsFor(['medications'], clinical, undefined).medications;
-  const display = showCell('medications', cell);
-  const row = { patientId: 'p', displayName: 'A', available: true, cells: { medications: cell } } as unknown as ListRow;
-  return { tab: display.full ?? display.text, csv: cellText('medications', row) };
-}
 
 const order = (release: Release, fields: JsonObject): JsonObject => ({
   resourceType: release === 'DSTU2' ? 'MedicationOrder' : 'MedicationRequest',

@@ -1,13 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { showCell } from '../../../client/shared/cells';
-import { assemblePart, indexMedications } from '../../../server/ehr/clinical/assemble.js';
 import { readMedications } from '../../../server/ehr/clinical/medications.js';
-import { Warnings } from '../../../server/ehr/clinical/warnings.js';
 import type { JsonObject } from '../../../server/ehr/json.js';
-import type { PatientClinical } from '../../../server/ehr/index.js';
-import { cellText } from '../../../server/features/lists/cell-text.js';
-import { cellsFor } from '../../../server/features/lists/list-cells.js';
-import type { ListRow } from '../../../server/features/lists/list-view.js';
+import { shown } from './medication-cell.js';
 
 /**
  * Dosage.sequence (STU3 https://hl7.org/fhir/STU3/dosage-definitions.html#Dosage.sequence, R4
@@ -37,16 +31,6 @@ const daily = (extra: JsonObject) => ({ timing: { repeat: { frequency: 1, period
 const days = (release: Release, value: number) => ({
   [release === 'DSTU2' ? 'boundsQuantity' : 'boundsDuration']: { value, unit: 'days', system: UCUM, code: 'd' },
 });
-
-/** The list's cell as the tab shows it and the CSV writes it. */
-function shown(resources: JsonObject[]) {
-  const cells = assemblePart('medications', { ok: true, set: { resources, included: [] } }, indexMedications([]), new Warnings());
-  const clinical = { careProvider: { status: 'none' }, warnings: [], ...cells } as unknown as PatientClinical;
-  const cell = cellsFor(['medications'], clinical, undefined).medications;
-  const display = showCell('medications', cell);
-  const row = { patientId: 'p', displayName: 'A', available: true, cells: { medications: cell } } as unknown as ListRow;
-  return { tab: display.full ?? display.text, csv: cellText('medications', row) };
-}
 
 describe.each(['STU3', 'R4'] as Release[])('a taper in sequenced steps (%s)', (release) => {
   const taper = (writtenDaysAgo: number, bound: (n: number) => JsonObject, extra: JsonObject[] = []) =>
