@@ -63,8 +63,8 @@ describe.each(['r4', 'stu3', 'dstu2'] as const)('a list with every column, from 
     expect(res.headers.get('content-type')).toContain('text/csv');
     const csv = new TextDecoder('utf-8', { ignoreBOM: true }).decode(await res.arrayBuffer());
     const lines = csv.split('\r\n');
-    // Each vital sign in value, unit, time and flag columns; times in UTC unless a zone is asked for.
-    const vital = (name: string) => [name, `${name} unit`, `${name} time (UTC)`, `${name} flag`];
+    // Each vital sign in value, unit, time and flag columns (SpO2 also the oxygen it was taken on); times in UTC unless a zone is asked for.
+    const vital = (name: string) => [name, `${name} unit`, `${name} time (UTC)`, `${name} flag`, ...(name === 'SpO2' ? ['SpO2 oxygen'] : [])];
     expect(lines[0]).toBe(
       '\uFEFF' +
         [
