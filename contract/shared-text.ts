@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DIRECTION_CONTROLS_MESSAGE, hasDirectionControls } from './plain-constants.js';
+import { DIRECTION_CONTROLS_MESSAGE, hasDirectionControls } from './direction-controls.js';
 
 /**
  * Text a person types that colleagues read (list names, notes, field labels, choices and units,

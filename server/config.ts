@@ -588,9 +588,13 @@ export function unknownSettingMessage(unknown: { name: string; closest?: string 
  * The folder the server was installed in: the nearest one above this module with a package.json
  * (server/ when run from source, dist/server/ when built), else the working folder. Relative
  * settings are read from the working folder; the defaults belong to the install, so a service
- * started from another folder finds its tab and keeps its data in one place.
+ * started from another folder finds its tab and keeps its data in one place. Looked up once.
  */
+let installed: string | undefined;
 function installFolder(): string {
+  return (installed ??= findInstallFolder());
+}
+function findInstallFolder(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let depth = 0; depth < 4; depth++) {
     if (existsSync(join(dir, 'package.json'))) return dir;

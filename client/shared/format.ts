@@ -18,12 +18,20 @@ function dateParts(value: string): DateParts | null {
   return m ? [Number(m[1]), m[2] ? Number(m[2]) : undefined, m[3] ? Number(m[3]) : undefined] : null;
 }
 
-/** Whole years from a birth date to a day; exact only when both are full dates. */
-function yearsUntil([year, month, day]: DateParts, [toYear, toMonth, toDay]: [number, number, number]): { age: number; exact: boolean } {
-  let age = toYear - year;
-  if (month === undefined || day === undefined) return { age, exact: false };
-  if (toMonth < month || (toMonth === month && toDay < day)) age -= 1;
-  return { age, exact: true };
+/**
+ * The age from a birth date to a day: whole years, exact only when both are full dates; under two
+ * years, from a full date, in words of months, and under a month of days ("5 months", "12 days"),
+ * as a child's age is said (a newborn is never "0 y").
+ */
+function yearsUntil([year, month, day]: DateParts, [toYear, toMonth, toDay]: [number, number, number]) {
+  if (month === undefined || day === undefined) return { age: toYear - year, exact: false };
+  const months = (toYear - year) * 12 + toMonth - month - (toDay < day ? 1 : 0);
+  const days = (Date.UTC(toYear, toMonth - 1, toDay) - Date.UTC(year, month - 1, day)) / 864e5;
+  return {
+    age: Math.floor(months / 12),
+    exact: true,
+    young: months < 0 || months > 23 ? undefined : months ? unitWords(months, 'month') : unitWords(days, 'day'),
+  };
 }
 
 /** The earliest and latest day a partial FHIR date can mean, as comparable numbers (yyyymmdd). */
@@ -47,15 +55,15 @@ export function birthDateWithAge(birthDate: string | null, today = new Date(), d
   if (deceased) {
     const death = deceased.date ? dateParts(deceased.date) : null;
     if (!death) return t('age.deceased', { date });
-    const { age, exact } = yearsUntil(birth, [death[0], death[1] ?? 12, death[2] ?? 31]);
+    const { age, exact, young } = yearsUntil(birth, [death[0], death[1] ?? 12, death[2] ?? 31]);
     const died = calendarDate(...death);
     if (latestDay(death) < earliestDay(birth) || age < 0) return t('age.diedDatesConflict', { date, died });
-    return t(exact && death[2] !== undefined ? 'age.died' : 'age.diedAbout', { date, died, age });
+    return t(exact && death[2] !== undefined ? 'age.died' : 'age.diedAbout', { date, died, age: young ?? age });
   }
   const now: [number, number, number] = [today.getFullYear(), today.getMonth() + 1, today.getDate()];
-  const { age, exact } = yearsUntil(birth, now);
+  const { age, exact, young } = yearsUntil(birth, now);
   if (earliestDay(birth) > latestDay(now) || age < 0) return t('age.datesConflict', { date });
-  return t(exact ? 'age.years' : 'age.about', { date, age });
+  return t(!exact ? 'age.about' : young ? 'age.young' : 'age.years', { date, age: young ?? age });
 }
 
 /** Patient.deceased as another program's JSON sends it: an object is a death (with a date when it is text), anything else alive. */
@@ -191,6 +199,6 @@ export function codeLabel(code: string | null | undefined): string {
   return key in english ? t(key as MessageKey) : code;
 }
 
-/** A number of seconds in words of the active language ("5 seconds", "5 секунд", "5秒钟"). */
-export const durationText = (seconds: number) =>
-  new Intl.NumberFormat(currentLocale(), { style: 'unit', unit: 'second', unitDisplay: 'long' }).format(seconds);
+/** A number of a unit in words of the active language ("5 seconds", "5 секунд", "5秒钟"). */
+const unitWords = (value: number, unit: string) => new Intl.NumberFormat(currentLocale(), { style: 'unit', unit, unitDisplay: 'long' }).format(value);
+export const durationText = (seconds: number) => unitWords(seconds, 'second');

@@ -146,7 +146,7 @@ describe('the tab in a browser', () => {
     await page.getByRole('checkbox', { name: 'Location' }).check();
     await page.getByRole('button', { name: 'Save columns' }).click();
     const table = page.getByRole('table', { name: 'ICU bay 2' });
-    await expect.poll(() => table.getByRole('columnheader', { name: 'Sort by Heart rate' }).isVisible(), { timeout: 15_000 }).toBe(true);
+    await expect.poll(() => table.getByRole('columnheader', { name: 'Heart rate', exact: true }).isVisible(), { timeout: 15_000 }).toBe(true);
     expect(
       await table
         .getByText(/Room \w+, Bed \w+/)

@@ -115,19 +115,21 @@ describe('the list table on rounds', () => {
     const link = table.getByRole('button', { name: /\S/ }).first();
     expect(await link.isVisible()).toBe(true);
 
-    // Sortable headers are buttons with aria-sort; Actions and the columns without an order are plain headings.
+    // Sortable headers are buttons with aria-sort, named by the column alone (a screen reader says the
+    // header with each cell: "Heart rate", never "Sort by Heart rate"); Actions and the columns
+    // without an order are plain headings.
     const header = (name: string) => table.getByRole('columnheader', { name, exact: true });
-    for (const name of ['Sort by Name', 'Sort by Heart rate', 'Sort by Location']) {
+    for (const name of ['Name', 'Heart rate', 'Location']) {
       expect(await header(name).getAttribute('aria-sort'), name).toBe('none');
-      expect(await header(name).getByRole('button').count(), name).toBe(1);
+      expect(await header(name).getByRole('button', { name, exact: true }).count(), name).toBe(1);
     }
     for (const name of ['Actions', 'Conditions', 'Allergies', 'Medications', 'Latest note']) {
       expect(await header(name).count(), name).toBe(1);
       expect(await header(name).getAttribute('aria-sort'), name).toBeNull();
       expect(await header(name).getByRole('button').count(), name).toBe(0);
     }
-    await header('Sort by Heart rate').getByRole('button').click();
-    await expect.poll(() => header('Sort by Heart rate').getAttribute('aria-sort')).toBe('ascending');
+    await header('Heart rate').getByRole('button').click();
+    await expect.poll(() => header('Heart rate').getAttribute('aria-sort')).toBe('ascending');
     await expectAccessible(page, 'a wide list scrolled sideways');
     await close();
   });

@@ -107,10 +107,10 @@ describe('the list view in a browser', () => {
     // Only the rows in view are rendered: the table tells a screen reader how many it has, and each row its place.
     expect(await table.getAttribute('aria-rowcount')).toBe('5');
     expect(await table.getByRole('row').nth(1).getAttribute('aria-rowindex')).toBe('2');
-    await table.getByRole('columnheader', { name: 'Sort by Name' }).click();
+    await table.getByRole('columnheader', { name: 'Name', exact: true }).click();
     await expect.poll(() => rowNames(page, 'Ward round')).toEqual(byName);
-    expect(await table.getByRole('columnheader', { name: 'Sort by Name' }).getAttribute('aria-sort')).toBe('ascending');
-    await table.getByRole('columnheader', { name: 'Sort by Name' }).click();
+    expect(await table.getByRole('columnheader', { name: 'Name', exact: true }).getAttribute('aria-sort')).toBe('ascending');
+    await table.getByRole('columnheader', { name: 'Name', exact: true }).click();
     await expect.poll(() => rowNames(page, 'Ward round')).toEqual([...byName].reverse());
 
     const one = patients[0] as { displayName: string; mrn: string };

@@ -119,11 +119,11 @@ it('walks a ward from first run to export in Manual mode', async () => {
   dialog = page.getByRole('dialog', { name: 'Columns of Rounds' });
   for (const column of ['Status', 'Weight', 'Assigned nurse', 'Falls risk']) await dialog.getByRole('checkbox', { name: column }).check();
   await dialog.getByRole('button', { name: 'Save columns' }).click();
-  await expect.poll(() => list.getByRole('columnheader', { name: 'Sort by Weight' }).isVisible(), { timeout: 15_000 }).toBe(true);
+  await expect.poll(() => list.getByRole('columnheader', { name: 'Weight', exact: true }).isVisible(), { timeout: 15_000 }).toBe(true);
 
   // Sorted by weight as numbers, then filtered by a word of a field.
   const names = () => list.locator('tbody tr[data-index] td:first-child').allInnerTexts();
-  await list.getByRole('columnheader', { name: 'Sort by Weight' }).click();
+  await list.getByRole('columnheader', { name: 'Weight', exact: true }).click();
   await expect.poll(names, { timeout: 10_000 }).toEqual(['Ilse Brandt', 'Lin Wei', 'Mara Quinn', 'Tomas Reyes']);
   expect(await list.getByRole('cell', { name: '104 kg', exact: true }).isVisible()).toBe(true);
   expect(await list.getByRole('cell', { name: 'Blake Okafor', exact: true }).isVisible()).toBe(true);
@@ -132,7 +132,7 @@ it('walks a ward from first run to export in Manual mode', async () => {
   await page.getByLabel('Filter rows').fill('');
   await expect.poll(names, { timeout: 10_000 }).toEqual(['Ilse Brandt', 'Lin Wei', 'Mara Quinn', 'Tomas Reyes']);
   // Heaviest first: the order the ward keeps while it edits patients below.
-  await list.getByRole('columnheader', { name: 'Sort by Weight' }).click();
+  await list.getByRole('columnheader', { name: 'Weight', exact: true }).click();
   const heaviestFirst = ['Tomas Reyes', 'Mara Quinn', 'Lin Wei', 'Ilse Brandt'];
   await expect.poll(names, { timeout: 10_000 }).toEqual(heaviestFirst);
 

@@ -269,13 +269,14 @@ function ListTable({ list, others, onOpenPatient }: { list: ListView; others: Li
               <TableRow aria-rowindex={1}>
                 {list.columns.map((column) =>
                   // A column whose values have no order (list-layout.ts) is a plain heading, not a sort button.
+                  // A sortable one is named by its label alone (a screen reader says it with each cell),
+                  // its order said by aria-sort, which Fluent sets from sortDirection.
                   isSortableColumn(column) ? (
                     <TableHeaderCell
                       key={column}
                       className={mergeClasses(styles.headCell, column === 'name' && styles.frozen)}
                       sortDirection={sort?.column === column ? sort.direction : undefined}
                       onClick={() => toggleSort(column)}
-                      aria-label={t('lists.sortBy', { column: listColumnLabel(column, list.fields) })}
                     >
                       <span className={styles.headText}>{listColumnLabel(column, list.fields)}</span>
                     </TableHeaderCell>

@@ -2,7 +2,7 @@ import { genderLabel } from '../../shared/format';
 import { currentLocale, t } from '../../shared/i18n/t';
 import type { SchemaField } from '../../../contract/manual';
 import { fieldIssue } from '../../../contract/manual-issues';
-import { hasDirectionControls } from '../../../contract/plain-constants';
+import { hasDirectionControls } from '../../../contract/direction-controls';
 
 /**
  * What is wrong with the patient form before it is sent, one sentence per field in the user's

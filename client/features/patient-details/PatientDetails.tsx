@@ -35,7 +35,7 @@ import { t } from '../../shared/i18n/t';
 import type { Cell } from '../../../contract/cells';
 import type { VitalReading } from '../../../contract/patients';
 import { vitalKinds, type VitalKind } from '../../../contract/vitals';
-import { medicationGroup } from '../../../contract/plain-constants';
+import { medicationGroup } from '../../../contract/medication-groups';
 import { usePatientDetails, useResetPatientDetails } from './api/get-patient-details';
 import { NotesSection } from './NotesSection';
 import { encounterText } from './encounter-text';

@@ -1,6 +1,6 @@
 import { latestMs } from '../../../contract/fhir-time.js';
 import { fhirIdSyntax } from '../../../contract/id-syntax.js';
-import { medicationGroup, medicationGroups } from '../../../contract/plain-constants.js';
+import { medicationGroup, medicationGroups } from '../../../contract/medication-groups.js';
 import { providerResourceName } from '../adapters/patient.js';
 import { containedResource } from '../contained.js';
 import { isObject, objects, str, type JsonObject } from '../json.js';

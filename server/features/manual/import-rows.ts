@@ -3,7 +3,7 @@ import { importBuiltIns, type ImportMapping, type ImportRow } from '../../../con
 import { genders } from '../../../contract/patients.js';
 import { Problem } from '../../platform/problem.js';
 import type { FieldIssue } from '../../../contract/manual-issues.js';
-import { hasDirectionControls } from '../../../contract/plain-constants.js';
+import { hasDirectionControls } from '../../../contract/direction-controls.js';
 import type { ImportFile } from './import-file.js';
 import { DIRECTION_CONTROLS_ASK, issueSentence, valuesIssues } from './validation.js';
 

@@ -12,7 +12,7 @@ import {
   type TeamMember,
 } from '../../../contract/manual.js';
 import type { FieldIssue } from '../../../contract/manual-issues.js';
-import { hasDirectionControls } from '../../../contract/plain-constants.js';
+import { hasDirectionControls } from '../../../contract/direction-controls.js';
 
 /**
  * Manual-mode rules beyond the shapes of requests (contract/manual.ts): values against the

@@ -162,3 +162,25 @@ describe('birth date with age', () => {
     expect(genderLabel('x-custom')).toBe('None recorded');
   });
 });
+
+describe('a child’s age (under two years from a full birth date)', () => {
+  afterEach(() => setLanguage('en'));
+  const today = new Date(2026, 11, 3);
+
+  it('is said in months, and under a month in days, never "0 y"', () => {
+    expect(birthDateWithAge('2026-11-21', today)).toBe('Nov 21, 2026 (12 days)');
+    expect(birthDateWithAge('2026-12-02', today)).toBe('Dec 2, 2026 (1 day)');
+    expect(birthDateWithAge('2026-12-03', today)).toBe('Dec 3, 2026 (0 days)');
+    expect(birthDateWithAge('2026-11-03', today)).toBe('Nov 3, 2026 (1 month)');
+    expect(birthDateWithAge('2026-06-04', today)).toBe('Jun 4, 2026 (5 months)');
+    expect(birthDateWithAge('2024-12-04', today)).toBe('Dec 4, 2024 (23 months)');
+    // From two years on, in years as for everyone.
+    expect(birthDateWithAge('2024-12-03', today)).toBe('Dec 3, 2024 (2\u00a0y)');
+  });
+
+  it('says an infant’s age at death the same way, and in the user’s language', () => {
+    expect(birthDateWithAge('2026-01-10', today, { date: '2026-03-15' })).toBe('Jan 10, 2026 (died Mar 15, 2026, aged 2 months)');
+    setLanguage('ru');
+    expect(birthDateWithAge('2026-06-04', today)).toMatch(/\(5 месяцев\)$/);
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hasDirectionControls } from '../../../contract/plain-constants.js';
+import { hasDirectionControls } from '../../../contract/direction-controls.js';
 import { sharedText } from '../../../contract/shared-text.js';
 import { mayHoldHidden, parseAnswerJson } from '../../../server/ehr/answer-json.js';
 import { parseEhrJson, shownText } from '../../../server/ehr/shown-text.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { medicationGroup, medicationGroups } from '../../../contract/plain-constants.js';
+import { medicationGroup, medicationGroups } from '../../../contract/medication-groups.js';
 import { readMedications } from '../../../server/ehr/clinical/medications.js';
 import { readAllergies, readConditions, readNoKnownAllergyList, withAllergyListStatement } from '../../../server/ehr/clinical/records.js';
 import { Warnings } from '../../../server/ehr/clinical/warnings.js';

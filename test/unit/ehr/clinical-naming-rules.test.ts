@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { showCell } from '../../../client/shared/cells';
-import { medicationGroup } from '../../../contract/plain-constants.js';
+import { medicationGroup } from '../../../contract/medication-groups.js';
 import { adapters } from '../../../server/ehr/adapters/index.js';
 import { assemblePart, indexMedications } from '../../../server/ehr/clinical/assemble.js';
 import { readCoverage, readMedications, unnamedPayors } from '../../../server/ehr/clinical/medications.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { medicationGroup } from '../../../contract/plain-constants.js';
+import { medicationGroup } from '../../../contract/medication-groups.js';
 import { readMedications, TAKEN_UNKNOWN } from '../../../server/ehr/clinical/medications.js';
 import type { JsonObject } from '../../../server/ehr/json.js';
 import { shown } from './medication-cell.js';

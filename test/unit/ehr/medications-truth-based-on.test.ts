@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { showCell } from '../../../client/shared/cells';
-import { medicationGroup } from '../../../contract/plain-constants.js';
+import { medicationGroup } from '../../../contract/medication-groups.js';
 import { assemblePart, indexMedications } from '../../../server/ehr/clinical/assemble.js';
 import { readMedications } from '../../../server/ehr/clinical/medications.js';
 import { Warnings } from '../../../server/ehr/clinical/warnings.js';

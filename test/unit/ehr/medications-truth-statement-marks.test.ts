@@ -3,7 +3,7 @@ import { showCell } from '../../../client/shared/cells';
 import { codeLabel } from '../../../client/shared/format';
 import { catalogs } from '../../../client/shared/i18n/catalogs';
 import { loadLanguage, setLanguage } from '../../../client/shared/i18n/t';
-import { medicationGroup, medicationGroups } from '../../../contract/plain-constants.js';
+import { medicationGroup, medicationGroups } from '../../../contract/medication-groups.js';
 import { assemblePart, indexMedications } from '../../../server/ehr/clinical/assemble.js';
 import { readMedications, TAKEN_UNKNOWN } from '../../../server/ehr/clinical/medications.js';
 import { Warnings } from '../../../server/ehr/clinical/warnings.js';
