@@ -76,6 +76,37 @@ describe('focus and announcements for a keyboard and screen reader user', () => 
     await close();
   });
 
+  it('puts focus back on "Remove … that cannot be shown" after Undo of that removal', async () => {
+    const { page, team, list, patients, close } = await keysTeam();
+    // The EHR answers that the first patient is gone (put into the server's real answers on the way to the tab).
+    await page.route(
+      (url) => url.pathname === `/api/teams/${team.id}/lists/${list.id}`,
+      async (route) => {
+        if (route.request().method() !== 'GET') return route.fallback();
+        const answer = await route.fetch();
+        const lines = (await answer.text())
+          .trimEnd()
+          .split('\n')
+          .map((line) => {
+            const item = JSON.parse(line);
+            if (item.row?.patientId === patients[0].id) Object.assign(item.row, { available: false, unavailable: 'gone' });
+            return JSON.stringify(item);
+          });
+        await route.fulfill({ response: answer, body: lines.join('\n') + '\n' });
+      },
+    );
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    const removeGone = page.getByRole('button', { name: 'Remove 1 patient that cannot be shown' });
+    await expect.poll(() => removeGone.isVisible(), { timeout: 15_000 }).toBe(true);
+    await removeGone.click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Remove 1 patient that cannot be shown' }).click();
+    await expect.poll(() => focused(page), { timeout: 15_000 }).toMatchObject({ tag: 'BUTTON', text: 'Undo' });
+    await page.keyboard.press('Enter');
+    // Not the page: the button that took them off, back with the row.
+    await expect.poll(() => focused(page), { timeout: 15_000 }).toMatchObject({ tag: 'BUTTON', text: 'Remove 1 patient that cannot be shown' });
+    await close();
+  });
+
   it('returns focus to Columns after saving the columns', async () => {
     const { page, table, list, close } = await keysTeam();
     await page.getByRole('button', { name: 'Columns' }).focus();

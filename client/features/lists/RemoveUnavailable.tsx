@@ -18,6 +18,7 @@ import { listKey } from './api/get-list';
 import { useRefreshLists } from './api/get-lists';
 import { UNDO_MS } from './undo-time';
 import { useRemovedManyNotice } from './undo-notice';
+import { marked } from './focus-after';
 import type { ListView } from './api/read-list-answers';
 import { removableIds } from './removable';
 
@@ -51,6 +52,7 @@ export function RemoveUnavailable({ list }: { list: ListView }) {
             clearTimeout(timer);
             resolve(true);
           },
+          back: marked('remove-unavailable'),
         });
       });
       if (undone) return;
@@ -65,7 +67,9 @@ export function RemoveUnavailable({ list }: { list: ListView }) {
       {ids.length > 0 && (
         <Dialog open={open} onOpenChange={(_, d) => setOpen(d.open)}>
           <DialogTrigger disableButtonEnhancement>
-            <Button disabled={remove.isPending}>{t('lists.removeUnavailable', { count: ids.length })}</Button>
+            <Button disabled={remove.isPending} data-return="remove-unavailable">
+              {t('lists.removeUnavailable', { count: ids.length })}
+            </Button>
           </DialogTrigger>
           <DialogSurface>
             <DialogBody>

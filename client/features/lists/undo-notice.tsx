@@ -65,9 +65,12 @@ export function notifyMoved({ name, from, to }: { name: string; from: string; to
   );
 }
 
-/** "Removed N patients from LIST", with Undo (`restore` puts them all back), for several patients taken off in one step. */
+/**
+ * "Removed N patients from LIST", with Undo (`restore` puts them all back), for several patients
+ * taken off in one step; after Undo, focus goes to what `back` finds (the button that took them off, back with the rows).
+ */
 export function useRemovedManyNotice() {
-  return ({ count, list, restore }: { count: number; list: string; restore: () => Promise<unknown> }) =>
+  return ({ count, list, restore, back }: { count: number; list: string; restore: () => Promise<unknown>; back?: () => HTMLElement | null }) =>
     showUndoNotice(
       {
         done: t('lists.removedMany', { count, list }),
@@ -76,5 +79,6 @@ export function useRemovedManyNotice() {
         failed: t('lists.undoManyFailed', { count, list }),
       },
       restore,
+      back,
     );
 }
