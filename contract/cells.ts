@@ -101,11 +101,6 @@ export const unreadableReading = (v: { value?: { value: number | null }; systoli
 export const interpretation = z.enum(VITAL_INTERPRETATIONS).optional();
 
 /**
- * A vital sign's latest reading in a list cell (the column names the kind). `time`: when the value
- * holds, Observation.effective[x] (for an effectivePeriod its end, else its start: server/ehr/clinical/vitals.ts);
- * null when the EHR gave none.
- */
-/**
  * The supplemental oxygen an SpO2 reading was taken on (server/ehr/clinical/oxygen.ts): the flow
  * (L/min) and the inhaled concentration (%), either or both. Absent on room air and when the EHR
  * does not say; never on another kind. The list, details and CSV say it beside the saturation.
@@ -113,6 +108,11 @@ export const interpretation = z.enum(VITAL_INTERPRETATIONS).optional();
 export const supplementalOxygen = z.object({ flow: measurement.optional(), concentration: measurement.optional() });
 export type SupplementalOxygen = z.infer<typeof supplementalOxygen>;
 
+/**
+ * A vital sign's latest reading in a list cell (the column names the kind). `time`: when the value
+ * holds, Observation.effective[x] (for an effectivePeriod its end, else its start: server/ehr/clinical/vitals.ts);
+ * null when the EHR gave none.
+ */
 export const vitalValue = z.object({
   time: when.nullable(),
   value: z.union([measurement, unreadableMeasurement]),

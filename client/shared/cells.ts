@@ -120,7 +120,7 @@ const sourceOf = (m: ShownMeasurement | null) =>
 /** A saturation's supplemental oxygen, "2 L/min, 40 %", or null when the cell carries none. */
 export const oxygenText = (x: unknown) =>
   isObject(x) &&
-  [measurementOf(x.flow), measurementOf(x.concentration)].flatMap((m) => (m ? [withUnit(numberText(m.value), unitText(m.unit))] : [])).join(', ');
+  [measurementOf(x.flow), measurementOf(x.concentration)].flatMap((m) => (m ? [withUnit(boundText(m), unitText(m.unit))] : [])).join(', ');
 
 /** The flag (the app's, and the EHR's when it says more), staleness and source of a vital sign's reading, as `CellDisplay` carries them. */
 function vitalMarks(kind: string, m: ShownMeasurement | null, v: Json, now: number, source: string | null, adult: boolean) {

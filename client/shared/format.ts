@@ -19,9 +19,9 @@ function dateParts(value: string): DateParts | null {
 }
 
 /**
- * The age from a birth date to a day: whole years, exact only when both are full dates; under two
- * years, from a full date, in words of months, and under a month of days ("5 months", "12 days"),
- * as a child's age is said (a newborn is never "0 y").
+ * The age from a birth date to a day: whole years, exact only when both are full dates; `young`,
+ * under two years from a full date, in words of months, and under a month of days ("5 months",
+ * "12 days"), as a living child's age is said (a newborn is never "0 y").
  */
 function yearsUntil([year, month, day]: DateParts, [toYear, toMonth, toDay]: [number, number, number]) {
   if (month === undefined || day === undefined) return { age: toYear - year, exact: false };
@@ -55,10 +55,11 @@ export function birthDateWithAge(birthDate: string | null, today = new Date(), d
   if (deceased) {
     const death = deceased.date ? dateParts(deceased.date) : null;
     if (!death) return t('age.deceased', { date });
-    const { age, exact, young } = yearsUntil(birth, [death[0], death[1] ?? 12, death[2] ?? 31]);
+    // In whole years, as the catalogs word an age at death ("aged 55", "55 л.").
+    const { age, exact } = yearsUntil(birth, [death[0], death[1] ?? 12, death[2] ?? 31]);
     const died = calendarDate(...death);
     if (latestDay(death) < earliestDay(birth) || age < 0) return t('age.diedDatesConflict', { date, died });
-    return t(exact && death[2] !== undefined ? 'age.died' : 'age.diedAbout', { date, died, age: young ?? age });
+    return t(exact && death[2] !== undefined ? 'age.died' : 'age.diedAbout', { date, died, age });
   }
   const now: [number, number, number] = [today.getFullYear(), today.getMonth() + 1, today.getDate()];
   const { age, exact, young } = yearsUntil(birth, now);

@@ -107,7 +107,7 @@ export function assemblePart(
       return { vitals, vitalHistory: readings.status === 'ok' ? { status: 'ok', value: vitalHistory(readings.value) } : readings };
     }
     case 'encounter': {
-      const encounters = listCell(mapped(data, warnings, (set) => readEncounters(set.resources)));
+      const encounters = listCell(mapped(data, warnings, (set) => readEncounters(set.resources, Date.now(), base)));
       if (encounters.status !== 'ok') return { encounters, encounter: encounters };
       const current = currentEncounter(encounters.value);
       return { encounters, encounter: current ? { status: 'ok', value: current } : { status: 'none' } };

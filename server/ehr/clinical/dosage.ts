@@ -184,11 +184,13 @@ const EVENT_MOMENT: Readonly<Record<string, string>> = {
   PCD: 'lunch',
   PCV: 'dinner',
 };
+/** The codes whose event the offset counts back from: AC* "before meal" (from the Latin ante cibus) and HS, "prior to beginning a regular period of extended sleep" (v3 TimingEvent). */
+const BEFORE_EVENT = /^(AC[MDV]?|HS)$/;
 function whenText(code: string, offset: number | undefined): string {
   const words = EVENT_TIMING[code] ?? code;
   if (offset === undefined || offset <= 0) return words;
   const moment = EVENT_MOMENT[code];
-  return moment ? `${offset} min ${code.startsWith('AC') ? 'before' : 'after'} ${moment}` : `${words} (${offset} min after)`;
+  return moment ? `${offset} min ${BEFORE_EVENT.test(code) ? 'before' : 'after'} ${moment}` : `${words} (${offset} min after)`;
 }
 
 /**

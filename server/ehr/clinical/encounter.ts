@@ -116,9 +116,9 @@ export function encounterOver(encounter: EncounterView, now = Date.now()): boole
 }
 
 /** Encounters newest first by start; `now` (epoch ms) decides which location periods have ended. */
-export function readEncounters(resources: JsonObject[], now = Date.now()): EncounterView[] {
+export function readEncounters(resources: JsonObject[], now = Date.now(), base?: URL | string): EncounterView[] {
   const read = resources.filter((r) => r.resourceType === 'Encounter').map((resource) => ({ resource, view: readEncounter(resource, now) }));
-  return withStayAdmissions(read)
+  return withStayAdmissions(read, base)
     .map(({ view }) => view)
     .sort((a, b) => newestFirst(a.start, b.start));
 }
@@ -131,8 +131,10 @@ type ReadEncounter = { resource: JsonObject; view: EncounterView };
  * or in time"; hl7.org/fhir/R4/encounter-definitions.html#Encounter.partOf) makes a ward transfer
  * leg part of the hospital stay; the admission date is the start of that stay, not of the leg. The
  * chain is followed up through the encounters of this read (a `{Type}/{id}` reference, relative or
- * versioned, to an Encounter's `id`: values.ts ownReference; a URL on another server, a contained or
- * identifier-only reference matches nothing), each at most once, so a cycle ends. An encounter on the
+ * versioned, or an absolute URL on the EHR's own base `base`, to an Encounter's `id`: values.ts
+ * ownReference; a URL on another server, a contained or identifier-only reference matches nothing),
+ * each at most once, so a cycle ends. A stay on the way that did not take place (planned,
+ * cancelled, entered in error) dates nothing. An encounter on the
  * way counts when it is an admission itself (its own admission date: inpatientSince, period.start…)
  * or has no class (a stay recorded without one: its period.start); one of another class (emergency,
  * ambulatory) is no admission, whose start is no admission date (as for classHistory), and is
@@ -143,7 +145,7 @@ type ReadEncounter = { resource: JsonObject; view: EncounterView };
  * leg's start, status and place (the ward it is in now) stay its own, and an encounter that is no
  * admission (a dialysis visit during the stay) gets none.
  */
-function withStayAdmissions(read: ReadEncounter[]): ReadEncounter[] {
+function withStayAdmissions(read: ReadEncounter[], base?: URL | string): ReadEncounter[] {
   const byKey = new Map<string, ReadEncounter>();
   for (const e of read) {
     const id = str(e.resource.id);
@@ -151,7 +153,7 @@ function withStayAdmissions(read: ReadEncounter[]): ReadEncounter[] {
   }
   const parentOf = (e: ReadEncounter) => {
     const reference = isObject(e.resource.partOf) ? str(e.resource.partOf.reference) : undefined;
-    const key = reference === undefined ? null : ownReference(reference, undefined, 'Encounter');
+    const key = reference === undefined ? null : ownReference(reference, base, 'Encounter');
     return key === null ? undefined : byKey.get(key);
   };
   return read.map((e) => {
@@ -160,6 +162,8 @@ function withStayAdmissions(read: ReadEncounter[]): ReadEncounter[] {
     const seen = new Set<ReadEncounter>([e]);
     for (let up = parentOf(e); up !== undefined && !seen.has(up); up = parentOf(up)) {
       seen.add(up);
+      // A stay that did not take place (planned, cancelled, entered in error) dates nothing.
+      if (NOT_TAKEN_PLACE.has(up.view.status ?? '')) continue;
       const since = up.view.admission ?? (up.view.class === null ? up.view.start : null);
       if (since?.epochMs != null && (admission.epochMs == null || since.epochMs < admission.epochMs)) admission = since;
     }

@@ -1,7 +1,8 @@
 import { isObject, objects, str, type JsonObject } from '../json.js';
 import type { Measurement, SimpleReading } from './types.js';
-import { epochMsOf, loincCodes, numberOf } from './values.js';
+import { effectiveText, epochMsOf, loincCodes, numberOf } from './values.js';
 import type { SupplementalOxygen } from '../../../contract/cells.js';
+import { isComparator } from '../../../contract/vital-ranges.js';
 
 /**
  * Supplemental oxygen at the time of an SpO2 reading. NEWS2 scores a saturation with "air or
@@ -16,9 +17,14 @@ import type { SupplementalOxygen } from '../../../contract/cells.js';
  *   Observations of their own taken with the reading: one at most OXYGEN_WINDOW_MS from the
  *   reading's time is read with it (the nearest), as a standalone systolic pairs with its diastolic.
  *
+ * Standalone oxygen Observations are read where the readings are: among the vital-sign
+ * Observations of the read (`category=vital-signs`, as the SpO2's); an SpO2 asked for on its own
+ * (queries.ts, when the first page has none) has the oxygen of its components only.
+ *
  * Room air is no supplemental oxygen: a flow of 0, or a concentration of at most 21 % (the oxygen
  * of air). A concentration given as a fraction (at most 1: "0.4", unit "1" or none) is read as that
- * share of 100 %. A value that cannot be read says nothing either way.
+ * share of 100 %. A bound (Quantity.comparator) stays with its value: ">15 L/min" (a high flow) is
+ * oxygen, "<2 L/min" says nothing. A value that cannot be read says nothing either way.
  */
 export const OXYGEN_CODES = { flow: '3151-8', concentration: '3150-0' } as const;
 
@@ -26,41 +32,53 @@ export const OXYGEN_CODES = { flow: '3151-8', concentration: '3150-0' } as const
 export const OXYGEN_WINDOW_MS = 5 * 60_000;
 
 const AIR_PERCENT = 21;
-const FLOW_UNITS: Readonly<Record<string, number>> = { 'L/min': 1, 'l/min': 1, LPM: 1, 'mL/min': 0.001, 'ml/min': 0.001 };
+/** Flow units (UCUM codes, and the words EHRs write), in lower case, as litres per minute. */
+const FLOW_UNITS: Readonly<Record<string, number>> = { 'l/min': 1, lpm: 1, 'ml/min': 0.001 };
+const UCUM = 'http://unitsofmeasure.org';
 
 type Part = keyof typeof OXYGEN_CODES;
-const partOf = (code: unknown): Part | undefined => {
+const oxygenPart = (code: unknown): Part | undefined => {
   const codes = loincCodes(code);
   return codes.includes(OXYGEN_CODES.flow) ? 'flow' : codes.includes(OXYGEN_CODES.concentration) ? 'concentration' : undefined;
 };
 
-/** A flow in L/min (one decimal) or a concentration in % (whole), or undefined when it cannot be read. */
+/**
+ * A flow in L/min (one decimal from 1 L/min, three below: a neonate's 0.025 L/min is not 0) or a
+ * concentration in % (whole), or undefined when it cannot be read. The unit is the UCUM `code`
+ * when its system is UCUM's or none, else the human `unit`.
+ */
 function amountOf(part: Part, quantity: unknown): Measurement | undefined {
   if (!isObject(quantity)) return undefined;
   const value = numberOf(quantity.value);
-  if (value === undefined || value < 0 || quantity.comparator !== undefined) return undefined;
-  const unit = str(quantity.code) ?? str(quantity.unit) ?? '';
+  const { comparator } = quantity;
+  if (value === undefined || value < 0 || (comparator !== undefined && !isComparator(comparator))) return undefined;
+  const bound = comparator === undefined ? {} : { comparator };
+  const system = str(quantity.system);
+  const unit = ((system === undefined || system === UCUM ? str(quantity.code) : undefined) ?? str(quantity.unit) ?? '').trim();
   if (part === 'flow') {
-    const factor = Object.hasOwn(FLOW_UNITS, unit) ? FLOW_UNITS[unit] : undefined;
+    const factor = Object.hasOwn(FLOW_UNITS, unit.toLowerCase()) ? FLOW_UNITS[unit.toLowerCase()] : undefined;
     if (factor === undefined) return undefined;
-    const litres = Math.round(value * factor * 10) / 10;
-    return { value: litres, unit: 'L/min', ...(litres !== value || unit !== 'L/min' ? { original: { value, unit } } : {}) };
+    const digits = value * factor >= 1 ? 10 : 1000;
+    const litres = Math.round(value * factor * digits) / digits;
+    return { value: litres, unit: 'L/min', ...bound, ...(litres !== value || unit !== 'L/min' ? { original: { value, unit } } : {}) };
   }
   const fraction = unit !== '%' && value <= 1 && ['', '1', '{ratio}'].includes(unit);
   if (unit !== '%' && !fraction) return undefined;
   const percent = Math.round(fraction ? value * 100 : value);
   if (percent > 100) return undefined;
-  return { value: percent, unit: '%', ...(percent !== value || unit !== '%' ? { original: { value, unit } } : {}) };
+  return { value: percent, unit: '%', ...bound, ...(percent !== value || unit !== '%' ? { original: { value, unit } } : {}) };
 }
 
-const onOxygen = (o: SupplementalOxygen): boolean =>
-  (o.flow !== undefined && o.flow.value > 0) || (o.concentration !== undefined && o.concentration.value > AIR_PERCENT);
+/** Above room air: a flow above 0, a concentration above 21 %; a bound counts when every value it allows is (">15 L/min", a high flow). */
+const above = (m: Measurement | undefined, air: number) =>
+  m !== undefined && (m.comparator === '>' ? m.value >= air : m.comparator === '>=' ? m.value > air : m.comparator === undefined && m.value > air);
+const onOxygen = (o: SupplementalOxygen): boolean => above(o.flow, 0) || above(o.concentration, AIR_PERCENT);
 
 /** The oxygen an Observation's components give (an SpO2 reading of the pulse oximetry profile). */
 function fromComponents(obs: JsonObject): SupplementalOxygen {
   const found: SupplementalOxygen = {};
   for (const component of objects(obs.component)) {
-    const part = partOf(component.code);
+    const part = oxygenPart(component.code);
     if (part && !found[part]) {
       const amount = amountOf(part, component.valueQuantity);
       if (amount) found[part] = amount;
@@ -80,9 +98,9 @@ interface Standalone {
 export function standaloneOxygen(observations: JsonObject[]): Standalone[] {
   const found: Standalone[] = [];
   for (const obs of observations) {
-    const part = partOf(obs.code);
-    const text =
-      str(obs.effectiveDateTime) ?? str(obs.effectiveInstant) ?? (isObject(obs.effectivePeriod) ? str(obs.effectivePeriod.start) : undefined);
+    const part = oxygenPart(obs.code);
+    // Timed as the readings are (values.ts effectiveText).
+    const text = effectiveText(obs);
     const at = text === undefined ? null : epochMsOf(text);
     const amount = part ? amountOf(part, obs.valueQuantity) : undefined;
     if (part && amount && at !== null) found.push({ part, amount, at });

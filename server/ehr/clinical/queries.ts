@@ -3,7 +3,6 @@ import { formEncode } from '../urls.js';
 import type { ClinicalPart, VitalKind } from './types.js';
 import { ALLERGY_LIST_CODES } from './records.js';
 import { VITAL_CODES, type VitalCodeKind } from './vital-codes.js';
-import { OXYGEN_CODES } from './oxygen.js';
 import { ONGOING_STATUSES } from './encounter.js';
 
 /** One search of one part for one patient, kept as parts so a retry can drop `_sort` or `_include`. */
@@ -113,26 +112,23 @@ const LIST_COUNT = 10;
 /**
  * Readings asked per kind when a list row's first vital-sign page has none of that kind: the
  * newest may be a reading without a value or dated in the future, so two; a blood pressure may
- * come as standalone systolic and diastolic Observations that pair (vitals.ts pairHalves), and an
- * SpO2 with standalone oxygen flow and concentration Observations (oxygen.ts), so six.
+ * come as standalone systolic and diastolic Observations that pair (vitals.ts pairHalves), so six.
+ * An SpO2 is asked by its own codes only (oxygen charted every few minutes would fill the answer):
+ * such an SpO2 has the oxygen of its components (oxygen.ts).
  */
 const LATEST_VITAL_COUNT = 2;
-const LATEST_PAIRED_COUNT = 6;
+const LATEST_PRESSURE_COUNT = 6;
 
-/**
- * The codes whose Observations are read as a vital kind (a blood pressure: its panels and both
- * halves; an SpO2: its own and the oxygen it may be taken on).
- */
+/** The codes whose Observations are read as a vital kind (a blood pressure: its panels and both halves). */
 function codesOfKind(kind: VitalKind): string[] {
   const kinds: VitalCodeKind[] = kind === 'bloodPressure' ? ['bpPanel', 'systolic', 'diastolic'] : [kind];
-  const oxygen = kind === 'spo2' ? Object.values(OXYGEN_CODES) : [];
-  return [...kinds.flatMap((k) => Object.keys(VITAL_CODES[k])), ...oxygen];
+  return kinds.flatMap((k) => Object.keys(VITAL_CODES[k]));
 }
 
 /**
  * The search for the newest readings of one vital kind, for one patient after another:
  * `Observation?patient={id}&category=vital-signs&code={codes of the kind}&_count=2&_sort=-date`
- * (DSTU2 `_sort:desc=date`; a blood pressure or an SpO2 `_count=6`). The codes are those of vital-codes.ts,
+ * (DSTU2 `_sort:desc=date`; a blood pressure `_count=6`). The codes are those of vital-codes.ts,
  * without a system (records spell LOINC's system more than one way; a code is matched on `code`
  * alone), joined with commas, which stay as they are (an OR in FHIR search). `category` keeps the
  * answer within what the first page and the details panel read. Undefined when the EHR does not
@@ -145,7 +141,7 @@ export function latestVitalQueries(
   const type = partType(ctx, 'vitals');
   if (!type) return undefined;
   const codes = codesOfKind(kind).join(',');
-  const count = kind === 'bloodPressure' || kind === 'spo2' ? LATEST_PAIRED_COUNT : LATEST_VITAL_COUNT;
+  const count = kind === 'bloodPressure' ? LATEST_PRESSURE_COUNT : LATEST_VITAL_COUNT;
   const rest: Array<[string, string]> = [
     ['category', 'vital-signs'],
     ['code', codes],

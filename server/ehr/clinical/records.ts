@@ -112,8 +112,11 @@ export function readConditions(resources: JsonObject[], warnings?: Warnings, now
   }
   // A dated onset, else (no onset at all) the recorded date; an onset that is no date has no place in time.
   const unplaced = (c: ConditionView) => c.onsetAge !== undefined || c.onsetAgeRange !== undefined || c.onsetWords !== undefined;
-  const placed = (c: ConditionView) => (unplaced(c) ? null : (c.onset ?? c.date));
-  return views.sort((a, b) => newestFirst(placed(a), placed(b)) || (unplaced(a) && unplaced(b) ? newestFirst(a.date, b.date) : 0));
+  // Dated first (by onset, else recorded date), then those whose onset is no date (by recorded date), then those with no date at all.
+  const group = (c: ConditionView) => (unplaced(c) ? 1 : (c.onset ?? c.date) ? 0 : 2);
+  return views.sort(
+    (a, b) => group(a) - group(b) || newestFirst(group(a) === 0 ? (a.onset ?? a.date) : a.date, group(b) === 0 ? (b.onset ?? b.date) : b.date),
+  );
 }
 
 /**

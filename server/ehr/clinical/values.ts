@@ -307,3 +307,15 @@ export function ownReference(reference: string, base?: URL | string, type?: stri
   const local = key === null ? null : TYPED_REF.exec(key);
   return local && (type === undefined || local[1] === type) ? key : null;
 }
+
+/**
+ * When the reading holds. Observation.effective[x] is "the time or time-period the observed value is
+ * asserted as being true" (DSTU2, STU3, R4): a dateTime or instant is that time; an effectivePeriod's
+ * value holds until its end, so such a reading is timed by `effectivePeriod.end` (else its start):
+ * it ranks as the latest, is stale or not, pairs, and is shown (list, details, chart, CSV) at that
+ * time. Without effective[x], when it was issued.
+ */
+export function effectiveText(obs: JsonObject): string | undefined {
+  const period = isObject(obs.effectivePeriod) ? obs.effectivePeriod : undefined;
+  return str(obs.effectiveDateTime) ?? str(obs.effectiveInstant) ?? str(period?.end) ?? str(period?.start) ?? str(obs.issued);
+}

@@ -1,7 +1,7 @@
 import { isObject, objects, str, type JsonObject } from '../json.js';
 import { normaliseUnit } from './units.js';
 import type { BloodPressureReading, LatestVitals, Measurement, VitalHistory, VitalKind, VitalReading, When } from './types.js';
-import { epochMsOf, loincCodes, newestFirst, numberOf, when } from './values.js';
+import { effectiveText, epochMsOf, loincCodes, newestFirst, numberOf, when } from './values.js';
 import { Warnings } from './warnings.js';
 import { KIND_OF_CODE, type VitalCodeKind } from './vital-codes.js';
 import { isComparator } from '../../../contract/vital-ranges.js';
@@ -326,18 +326,6 @@ function measurement(kind: VitalKind, quantity: unknown, warnings: Warnings): Me
 function effective(obs: JsonObject): When | null {
   const text = effectiveText(obs);
   return text === undefined ? null : when(text);
-}
-
-/**
- * When the reading holds. Observation.effective[x] is "the time or time-period the observed value is
- * asserted as being true" (DSTU2, STU3, R4): a dateTime or instant is that time; an effectivePeriod's
- * value holds until its end, so such a reading is timed by `effectivePeriod.end` (else its start):
- * it ranks as the latest, is stale or not, pairs, and is shown (list, details, chart, CSV) at that
- * time. Without effective[x], when it was issued.
- */
-function effectiveText(obs: JsonObject): string | undefined {
-  const period = isObject(obs.effectivePeriod) ? obs.effectivePeriod : undefined;
-  return str(obs.effectiveDateTime) ?? str(obs.effectiveInstant) ?? str(period?.end) ?? str(period?.start) ?? str(obs.issued);
 }
 
 /**

@@ -353,7 +353,7 @@ function vitalColumns(kind: VitalKind, heading: string, zone: string): CsvColumn
 
 /** A saturation's supplemental oxygen (contract supplementalOxygen) as the tab writes it: "2 L/min, 40 %". */
 const oxygenAmounts = (o: SupplementalOxygen) =>
-  [o.flow && `${o.flow.value} L/min`, o.concentration && `${o.concentration.value} %`].filter(Boolean).join(', ');
+  [o.flow && `${bounded(o.flow)} L/min`, o.concentration && `${bounded(o.concentration)} %`].filter(Boolean).join(', ');
 /** " on O2 2 L/min" after a saturation taken on supplemental oxygen, never read as one on air. */
 const onOxygen = (v: { oxygen?: SupplementalOxygen }) => (v.oxygen ? ` on O2 ${oxygenAmounts(v.oxygen)}` : '');
 

@@ -103,24 +103,29 @@ describe('a condition whose onset is an age, a range or words', () => {
     expect(onsetFacts('R4', { onsetString: 'в детстве' })[0]).toBe('начало: в детстве');
   });
 
-  it.each(RELEASES)('%s: newest onset first, an onset that is no date after the dated ones (newest recorded first among them)', (release) => {
-    const recordedKey = release === 'DSTU2' ? 'dateRecorded' : release === 'STU3' ? 'assertedDate' : 'recordedDate';
-    const named = (text: string, extra: JsonObject) => ({ ...condition(release, extra), code: { text } });
-    const conditions = readConditions([
-      named('age, recorded 2026', { onsetDateTime: undefined, [ageKey(release)]: age(45, 'a'), [recordedKey]: '2026-01-01' }),
-      named('words, recorded 2024', { onsetDateTime: undefined, onsetString: 'childhood', [recordedKey]: '2024-01-01' }),
-      named('onset 2020', {}),
-      named('no onset, recorded 2022', { onsetDateTime: undefined, [recordedKey]: '2022-05-01' }),
-      named('range, recorded 2025', { onsetDateTime: undefined, onsetRange: { low: age(40, 'a') }, [recordedKey]: '2025-01-01' }),
-    ]);
-    expect(conditions.map((c) => c.display)).toEqual([
-      'no onset, recorded 2022',
-      'onset 2020',
-      'age, recorded 2026',
-      'range, recorded 2025',
-      'words, recorded 2024',
-    ]);
-  });
+  it.each(RELEASES)(
+    '%s: newest onset first, an onset that is no date after the dated ones (newest recorded first among them), a condition with no date last',
+    (release) => {
+      const recordedKey = release === 'DSTU2' ? 'dateRecorded' : release === 'STU3' ? 'assertedDate' : 'recordedDate';
+      const named = (text: string, extra: JsonObject) => ({ ...condition(release, extra), code: { text } });
+      const conditions = readConditions([
+        named('age, recorded 2026', { onsetDateTime: undefined, [ageKey(release)]: age(45, 'a'), [recordedKey]: '2026-01-01' }),
+        named('words, recorded 2024', { onsetDateTime: undefined, onsetString: 'childhood', [recordedKey]: '2024-01-01' }),
+        named('no date at all', { onsetDateTime: undefined, [recordedKey]: undefined }),
+        named('onset 2020', {}),
+        named('no onset, recorded 2022', { onsetDateTime: undefined, [recordedKey]: '2022-05-01' }),
+        named('range, recorded 2025', { onsetDateTime: undefined, onsetRange: { low: age(40, 'a') }, [recordedKey]: '2025-01-01' }),
+      ]);
+      expect(conditions.map((c) => c.display)).toEqual([
+        'no onset, recorded 2022',
+        'onset 2020',
+        'age, recorded 2026',
+        'range, recorded 2025',
+        'words, recorded 2024',
+        'no date at all',
+      ]);
+    },
+  );
 });
 
 describe('an allergy in the details', () => {

@@ -100,4 +100,26 @@ describe.each(['DSTU2', 'STU3', 'R4'] as const)('the %s admission date of a stay
     expect(readEncounters([dialysis, inWard], now)[0].admission).toBeNull();
     expect(current([dialysis, inWard])).toMatchObject({ location: 'Ward 5', admission: { text: daysAgo(5) } });
   });
+
+  it('a reference by the EHR’s own absolute URL is followed (the read’s base)', () => {
+    const base = 'https://ehr.example.org/fhir/r4/';
+    const parts = assemblePart(
+      'encounter',
+      { ok: true, set: { resources: [leg(`${base}Encounter/stay`), stay()], included: [] } },
+      new Map(),
+      new Warnings(),
+      { history: false, base },
+    );
+    expect(cellsFor(['admissionDate'], { ...parts } as PatientClinical, undefined).admissionDate).toMatchObject({
+      status: 'ok',
+      value: { text: daysAgo(5) },
+    });
+  });
+
+  it('a stay that did not take place (cancelled, entered in error) dates nothing', () => {
+    for (const status of ['cancelled', 'entered-in-error', 'planned']) {
+      const void_ = encounter('stay', 'IMP', daysAgo(30), { status });
+      expect(current([leg(), void_]), status).toMatchObject({ admission: { text: daysAgo(1) } });
+    }
+  });
 });

@@ -127,6 +127,8 @@ describe.each(['STU3', 'R4'] as Release[])('a taper in sequenced steps reads in 
   it('Timing.repeat.offset: minutes before or after the event in `when`', () => {
     expect(dosageOf(release, [step(release, 40, { when: ['ACM'], offset: 30 })])).toBe('40 mg every 1 d 30 min before breakfast');
     expect(dosageOf(release, [step(release, 40, { when: ['PCV'], offset: 60 })])).toBe('40 mg every 1 d 60 min after dinner');
+    // HS is "prior to beginning a regular period of extended sleep" (v3 TimingEvent): its offset counts back.
+    expect(dosageOf(release, [step(release, 40, { when: ['HS'], offset: 30 })])).toBe('40 mg every 1 d 30 min before bedtime');
     // An event that does not say before or after: the offset is after it (Timing.repeat.offset).
     expect(dosageOf(release, [step(release, 40, { when: ['WAKE'], offset: 15 })])).toBe('40 mg every 1 d 15 min after waking');
     expect(dosageOf(release, [step(release, 40, { when: ['ACM'], offset: 0 })])).toBe('40 mg every 1 d before breakfast');

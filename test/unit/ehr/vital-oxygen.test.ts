@@ -121,6 +121,40 @@ describe.each(releases)('an SpO2 on supplemental oxygen (%s)', (release) => {
     expect((cell as { value: object }).value).not.toHaveProperty('oxygen');
   });
 
+  it('reads a neonate’s low flow as oxygen, in mL/min or L/min, never rounded to none', () => {
+    for (const [quantity, shown] of [
+      [flow(25, 'mL/min'), '0.025 L/min'],
+      [flow(0.03), '0.03 L/min'],
+      [{ value: 0.5, unit: 'LPM' }, '0.5 L/min'],
+    ] as const) {
+      const { cell } = listedSpo2([spo2(release, 96), oxygenObs(release, '3151-8', quantity)]);
+      expect(showCell('spo2', cell, NOW).oxygen).toBe(shown);
+    }
+  });
+
+  it('reads a high flow given as a bound (">15 L/min") as oxygen, and a unit in another code system by its words', () => {
+    const high = listedSpo2([spo2(release, 94), oxygenObs(release, '3151-8', { ...flow(15), comparator: '>' })]).cell;
+    expect(showCell('spo2', high, NOW).oxygen).toBe('>15 L/min');
+    expect(cellText('spo2', row(high), 'UTC')).toContain('on O2 >15 L/min');
+    const local = listedSpo2([
+      spo2(release, 94),
+      oxygenObs(release, '3151-8', { value: 2, unit: 'L/min', system: 'urn:oid:1.2.3', code: '27' }),
+    ]).cell;
+    expect(showCell('spo2', local, NOW).oxygen).toBe('2 L/min');
+    // "<2 L/min" may be none at all: it says nothing.
+    const below = listedSpo2([spo2(release, 94), oxygenObs(release, '3151-8', { ...flow(2), comparator: '<' })]).cell;
+    expect((below as { value: object }).value).not.toHaveProperty('oxygen');
+  });
+
+  it('times an oxygen Observation over a period by its end, as a reading is timed', () => {
+    const period = vitalObservation(release, '3151-8', undefined, {
+      valueQuantity: flow(3),
+      effectivePeriod: { start: iso(TAKEN - 120 * MIN), end: iso(TAKEN) },
+    });
+    const { cell } = listedSpo2([spo2(release, 95), period]);
+    expect(showCell('spo2', cell, NOW).oxygen).toBe('3 L/min');
+  });
+
   it('gives each reading of the history the oxygen it was taken on', () => {
     const earlier = TAKEN - 4 * 60 * MIN;
     const { history } = listedSpo2([spo2(release, 94), spo2(release, 92, earlier), oxygenObs(release, '3151-8', flow(6), earlier)]);
