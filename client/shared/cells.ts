@@ -117,7 +117,7 @@ export const boundText = (m: { value: number; comparator?: Comparator }, text = 
 const sourceOf = (m: ShownMeasurement | null) =>
   m?.original ? `${boundText({ ...m.original, comparator: m.comparator }, exactNumberText)} ${m.original.unit ?? ''}`.trim() : null;
 
-/** A saturation's supplemental oxygen, "2 L/min, 40 %", or null when the cell carries none. */
+/** A saturation's supplemental oxygen, "2 L/min, 40 %"; empty (or false) when the cell carries none. */
 export const oxygenText = (x: unknown) =>
   isObject(x) &&
   [measurementOf(x.flow), measurementOf(x.concentration)].flatMap((m) => (m ? [withUnit(boundText(m), unitText(m.unit))] : [])).join(', ');

@@ -200,6 +200,7 @@ export function codeLabel(code: string | null | undefined): string {
   return key in english ? t(key as MessageKey) : code;
 }
 
-/** A number of a unit in words of the active language ("5 seconds", "5 секунд", "5秒钟"). */
-const unitWords = (value: number, unit: string) => new Intl.NumberFormat(currentLocale(), { style: 'unit', unit, unitDisplay: 'long' }).format(value);
+/** Numbers of a unit (an Intl unit: second, day, month, year…) in words of the active language ("5 seconds", "5 секунд", "5秒钟"). */
+export const unitFormat = (unit: string) => new Intl.NumberFormat(currentLocale(), { style: 'unit', unit, unitDisplay: 'long' });
+const unitWords = (value: number, unit: string) => unitFormat(unit).format(value);
 export const durationText = (seconds: number) => unitWords(seconds, 'second');

@@ -1,7 +1,7 @@
 import type { AgeValue, AllergyView, ConditionView } from '../../../contract/patients';
-import { dateText } from '../../shared/cells';
-import { codeLabel } from '../../shared/format';
-import { currentLocale, t } from '../../shared/i18n/t';
+import { boundText, dateText } from '../../shared/cells';
+import { codeLabel, numberText, unitFormat } from '../../shared/format';
+import { t } from '../../shared/i18n/t';
 
 /**
  * What the details say of a condition beside its name, each date named for what it is: severity,
@@ -25,13 +25,12 @@ export function conditionFacts(c: ConditionView): string[] {
 
 /** The Age units (UCUM, value set age-units) as Intl's units, which say them in the user's language. */
 const INTL_UNITS: Readonly<Record<string, string>> = { a: 'year', mo: 'month', wk: 'week', d: 'day', h: 'hour', min: 'minute' };
-const SIGNS: Readonly<Record<string, string>> = { '<': '<', '<=': '≤', '>=': '≥', '>': '>' };
+const intlUnit = (unit: string | null) => (unit !== null && Object.hasOwn(INTL_UNITS, unit) ? INTL_UNITS[unit] : undefined);
 
-/** An age in the user's language ("45 years", "45 лет"); a unit that is none of the Age units in the EHR's words. */
+/** An age in the user's language ("45 years", "45 лет", "<5 years"); a unit that is none of the Age units in the EHR's words. */
 function ageText(age: AgeValue): string {
-  const unit = age.unit !== null && Object.hasOwn(INTL_UNITS, age.unit) ? INTL_UNITS[age.unit] : undefined;
-  const number = new Intl.NumberFormat(currentLocale(), unit ? { style: 'unit', unit, unitDisplay: 'long' } : {}).format(age.value);
-  return `${age.comparator ? SIGNS[age.comparator] : ''}${number}${!unit && age.unit ? ` ${age.unit}` : ''}`;
+  const unit = intlUnit(age.unit);
+  return boundText(age, (n) => (unit ? unitFormat(unit).format(n) : `${numberText(n)}${age.unit ? ` ${age.unit}` : ''}`));
 }
 
 /**
@@ -49,11 +48,8 @@ function onsetFact(c: ConditionView): string {
     const { low, high } = range;
     const age =
       low && high
-        ? low.unit === high.unit && low.unit !== null && Object.hasOwn(INTL_UNITS, low.unit)
-          ? new Intl.NumberFormat(currentLocale(), { style: 'unit', unit: INTL_UNITS[low.unit], unitDisplay: 'long' }).formatRange(
-              low.value,
-              high.value,
-            )
+        ? low.unit === high.unit && intlUnit(low.unit)
+          ? unitFormat(intlUnit(low.unit)!).formatRange(low.value, high.value)
           : `${ageText(low)}–${ageText(high)}`
         : low
           ? `≥${ageText(low)}`

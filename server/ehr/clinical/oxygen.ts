@@ -3,6 +3,7 @@ import type { Measurement, SimpleReading } from './types.js';
 import { effectiveText, epochMsOf, loincCodes, numberOf } from './values.js';
 import type { SupplementalOxygen } from '../../../contract/cells.js';
 import { isComparator } from '../../../contract/vital-ranges.js';
+import { ucumCode } from './units.js';
 
 /**
  * Supplemental oxygen at the time of an SpO2 reading. NEWS2 scores a saturation with "air or
@@ -34,7 +35,6 @@ export const OXYGEN_WINDOW_MS = 5 * 60_000;
 const AIR_PERCENT = 21;
 /** Flow units (UCUM codes, and the words EHRs write), in lower case, as litres per minute. */
 const FLOW_UNITS: Readonly<Record<string, number>> = { 'l/min': 1, lpm: 1, 'ml/min': 0.001 };
-const UCUM = 'http://unitsofmeasure.org';
 
 type Part = keyof typeof OXYGEN_CODES;
 const oxygenPart = (code: unknown): Part | undefined => {
@@ -53,8 +53,7 @@ function amountOf(part: Part, quantity: unknown): Measurement | undefined {
   const { comparator } = quantity;
   if (value === undefined || value < 0 || (comparator !== undefined && !isComparator(comparator))) return undefined;
   const bound = comparator === undefined ? {} : { comparator };
-  const system = str(quantity.system);
-  const unit = ((system === undefined || system === UCUM ? str(quantity.code) : undefined) ?? str(quantity.unit) ?? '').trim();
+  const unit = (ucumCode(quantity) ?? str(quantity.unit) ?? '').trim();
   if (part === 'flow') {
     const factor = Object.hasOwn(FLOW_UNITS, unit.toLowerCase()) ? FLOW_UNITS[unit.toLowerCase()] : undefined;
     if (factor === undefined) return undefined;
@@ -94,16 +93,17 @@ interface Standalone {
   at: number;
 }
 
-/** The standalone oxygen Observations among `observations` (already those about the patient, of a status that is a result). */
-export function standaloneOxygen(observations: JsonObject[]): Standalone[] {
+/** The standalone oxygen Observations among `observations` that `counts` keeps (about the patient, of a status that is a result). */
+export function standaloneOxygen(observations: JsonObject[], counts: (obs: JsonObject) => boolean): Standalone[] {
   const found: Standalone[] = [];
   for (const obs of observations) {
     const part = oxygenPart(obs.code);
+    if (!part || !counts(obs)) continue;
     // Timed as the readings are (values.ts effectiveText).
     const text = effectiveText(obs);
     const at = text === undefined ? null : epochMsOf(text);
-    const amount = part ? amountOf(part, obs.valueQuantity) : undefined;
-    if (part && amount && at !== null) found.push({ part, amount, at });
+    const amount = amountOf(part, obs.valueQuantity);
+    if (amount && at !== null) found.push({ part, amount, at });
   }
   return found;
 }

@@ -3,6 +3,7 @@ import { earliestMs, fhirTime } from '../../../contract/fhir-time.js';
 import type { AllergyReaction, AllergyView, Cell, ConditionView, When } from './types.js';
 import type { AgeValue } from '../../../contract/patients.js';
 import { isComparator } from '../../../contract/vital-ranges.js';
+import { ucumCode } from './units.js';
 import { annotationText, conceptCodes, conceptText, isLoincSystem, newestFirst, statusCode, unnamedMark, when } from './values.js';
 import type { Warnings } from './warnings.js';
 import { qualifiedMark } from '../modifiers.js';
@@ -75,10 +76,11 @@ export function firstCode(concept: unknown): string | null {
 
 /**
  * Conditions newest onset first (the recorded date when there is no onset); refuted and
- * entered-in-error left out. An onset that is no date (an age, a range of ages, words: conditionOnset)
+ * entered-in-error left out. An onset that is no date (an age, a range of ages, words: undatedOnset)
  * cannot be placed in time here: an age is a date only with the birth date, and the Patient is not
  * among the resources this reads. Such a condition comes after every dated one (not by its recorded
- * date, which may be decades after an onset "at age 45"), newest recorded first among them.
+ * date, which may be decades after an onset "at age 45"), newest recorded first among them; a
+ * condition with no date at all comes last.
  */
 export function readConditions(resources: JsonObject[], warnings?: Warnings, now = Date.now()): ConditionView[] {
   const views: ConditionView[] = [];
@@ -110,13 +112,15 @@ export function readConditions(resources: JsonObject[], warnings?: Warnings, now
       ...qualifiedMark(r),
     });
   }
-  // A dated onset, else (no onset at all) the recorded date; an onset that is no date has no place in time.
-  const unplaced = (c: ConditionView) => c.onsetAge !== undefined || c.onsetAgeRange !== undefined || c.onsetWords !== undefined;
-  // Dated first (by onset, else recorded date), then those whose onset is no date (by recorded date), then those with no date at all.
-  const group = (c: ConditionView) => (unplaced(c) ? 1 : (c.onset ?? c.date) ? 0 : 2);
-  return views.sort(
-    (a, b) => group(a) - group(b) || newestFirst(group(a) === 0 ? (a.onset ?? a.date) : a.date, group(b) === 0 ? (b.onset ?? b.date) : b.date),
-  );
+  // [group, time]: dated (by onset, else recorded date), then an onset that is no date (by recorded date), then no date at all.
+  const place = (c: ConditionView): [number, When | null] =>
+    c.onsetAge !== undefined || c.onsetAgeRange !== undefined || c.onsetWords !== undefined
+      ? [1, c.date]
+      : c.date
+        ? [0, c.onset ?? c.date]
+        : [2, null];
+  const placed = new Map(views.map((c) => [c, place(c)]));
+  return views.sort((a, b) => placed.get(a)![0] - placed.get(b)![0] || newestFirst(placed.get(a)![1], placed.get(b)![1]));
 }
 
 /**
@@ -137,7 +141,6 @@ function undatedOnset(r: JsonObject): Pick<ConditionView, 'onsetAge' | 'onsetAge
   return words ? { onsetWords: words } : {};
 }
 
-const UCUM = 'http://unitsofmeasure.org';
 const AGE_UNITS = new Set(['a', 'mo', 'wk', 'd', 'h', 'min']);
 const AGE_UNIT_WORDS: ReadonlyMap<string, string> = new Map(
   Object.entries({
@@ -158,14 +161,13 @@ const AGE_UNIT_WORDS: ReadonlyMap<string, string> = new Map(
  */
 function ageOf(quantity: unknown, withComparator: boolean): AgeValue | null {
   if (!isObject(quantity) || typeof quantity.value !== 'number' || !Number.isFinite(quantity.value) || quantity.value < 0) return null;
-  const code = str(quantity.code);
+  const ucum = ucumCode(quantity);
   const words = str(quantity.unit);
-  const system = str(quantity.system);
   const unit =
-    (code !== undefined && (system === undefined || system === UCUM) && AGE_UNITS.has(code) ? code : undefined) ??
+    (ucum !== undefined && AGE_UNITS.has(ucum) ? ucum : undefined) ??
     AGE_UNIT_WORDS.get((words ?? '').trim().toLowerCase()) ??
     words ??
-    code ??
+    str(quantity.code) ??
     null;
   const comparator = withComparator && isComparator(quantity.comparator) ? { comparator: quantity.comparator } : {};
   return { value: quantity.value, unit, ...comparator };
@@ -319,6 +321,8 @@ export function readAllergies(resources: JsonObject[], warnings?: Warnings): All
     }
     const ofKind = noKnownAllergyOfKind(concept);
     const noneKnown = statesNoKnownAllergy(concept);
+    const onset = onsetOf(r) ?? when(r.onset);
+    const recorded = when(r.recordedDate) ?? when(r.assertedDate);
     const view: AllergyView = {
       // "No known drug allergy" and its kin keep their own words (a code alone gets them here, not "SNOMED CT 409137002").
       substance: conceptText(concept, false) ?? ofKind?.words ?? conceptText(concept) ?? reactionSubstances(r),
@@ -326,9 +330,9 @@ export function readAllergies(resources: JsonObject[], warnings?: Warnings): All
       clinicalStatus: clinical,
       verificationStatus: verification,
       criticality: criticalityOf(r.criticality),
-      date: when(r.recordedDate) ?? when(r.assertedDate) ?? onsetOf(r) ?? when(r.onset),
-      onset: onsetOf(r) ?? when(r.onset),
-      recorded: when(r.recordedDate) ?? when(r.assertedDate),
+      date: recorded ?? onset,
+      onset,
+      recorded,
       // DSTU2 spelled it lastOccurence.
       lastReaction: when(r.lastOccurrence) ?? when(r.lastOccurence),
       note: annotationText(r.note),

@@ -1,5 +1,6 @@
 import type { Comparator } from '../../../contract/vital-ranges.js';
 import type { Measurement, VitalKind } from './types.js';
+import { str, type JsonObject } from '../json.js';
 
 interface Conversion {
   /** UCUM codes and free-text units, compared case-insensitively without spaces. */
@@ -194,6 +195,12 @@ function meaningOf(kind: VitalKind, unit: string | undefined): Meaning {
 
 /** The UCUM code system (Quantity.system in DSTU2, STU3 and R4). */
 export const UCUM = 'http://unitsofmeasure.org';
+
+/** A Quantity's UCUM code: its `code` when its system is UCUM's or none (servers leave it out), else undefined. */
+export function ucumCode(quantity: JsonObject): string | undefined {
+  const system = str(quantity.system);
+  return system === undefined || system === UCUM ? str(quantity.code) : undefined;
+}
 
 /** Decimals kept at least of a value whose unit is neither the kind's nor one converted to it. */
 const UNKNOWN_UNIT_DIGITS = 2;

@@ -156,14 +156,15 @@ interface Pressure {
 export function readVitals(observations: JsonObject[], warnings: Warnings): VitalReading[] {
   const readings: VitalReading[] = [];
   const halves: Half[] = [];
-  const oxygen = standaloneOxygen(observations.filter(isResult));
+  // Only read when there is a saturation to give the oxygen it was taken on.
+  let oxygen: ReturnType<typeof standaloneOxygen> | undefined;
   for (const obs of observations) {
     const kind = kindOf(obs, warnings);
     if (!kind) continue;
     const time = effective(obs);
     if (kind !== 'systolic' && kind !== 'diastolic') {
       const reading = readingOf(obs, kind, time, warnings);
-      if (reading) readings.push(reading.kind === 'bloodPressure' ? reading : withOxygen(reading, obs, oxygen));
+      if (reading) readings.push(reading.kind === 'spo2' ? withOxygen(reading, obs, (oxygen ??= standaloneOxygen(observations, isResult))) : reading);
       continue;
     }
     const value = measurement('bloodPressure', obs.valueQuantity, warnings);
@@ -286,7 +287,7 @@ export function latestVitalsOfSorted(observations: JsonObject[], warnings: Warni
   }
   for (const { code, count } of noted.list()) warnings.add(code, count);
   // The oxygen the latest saturation was taken on: its components, or oxygen Observations of the page near its time.
-  if (latest.spo2 && latest.spo2.kind === 'spo2') latest.spo2 = withOxygen(latest.spo2, spo2Obs, standaloneOxygen(observations.filter(isResult)));
+  if (latest.spo2 && latest.spo2.kind === 'spo2') latest.spo2 = withOxygen(latest.spo2, spo2Obs, standaloneOxygen(observations, isResult));
   return latest;
 }
 
