@@ -97,6 +97,15 @@ describe('vital flags in the browser', () => {
           { ...drug, name: 'Warfarin 5 mg', status: 'active', current: false, doNotPerform: true, intent: 'order' },
         ],
       };
+      // Two saturations of the trend, the later one taken on oxygen.
+      const reading = (text: string, value: number) => ({ time: { text, epochMs: Date.parse(text) }, value: { value, unit: '%' } });
+      details.vitalHistory = {
+        status: 'ok',
+        value: {
+          ...details.vitalHistory?.value,
+          spo2: [reading('2026-12-03T07:00:00Z', 95), { ...reading('2026-12-03T09:00:00Z', 97), oxygen: { flow: { value: 2, unit: 'L/min' } } }],
+        },
+      };
       return JSON.stringify(details);
     });
 
@@ -120,6 +129,17 @@ describe('vital flags in the browser', () => {
     expect(text.indexOf('do not give')).toBeGreaterThan(text.indexOf('Aspirin 75 mg'));
     expect(text.indexOf('do not give')).toBeLessThan(text.indexOf('Warfarin 5 mg'));
     expect(text.match(/\bactive\b/g)).toHaveLength(1);
+    // The trend's table for screen readers gives oxygen a column of its own, beside the flag.
+    const trend = page.getByRole('dialog').getByRole('region', { name: 'Trend of SpO2', exact: true });
+    await trend.getByRole('tab', { name: 'All readings' }).click();
+    const readings = trend.getByRole('table', { name: 'Readings of SpO2' });
+    await expect.poll(() => readings.getByRole('row').count(), { timeout: 15_000 }).toBe(3);
+    const cells = await readings.getByRole('row').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent ?? '')));
+    expect(cells.map((row) => row.slice(1))).toEqual([
+      ['Value', 'Unit', 'Flag', 'Oxygen'],
+      ['95', '%', 'Low', ''],
+      ['97', '%', '', 'On O₂ 2 L/min'],
+    ]);
     await context.close();
   });
 });

@@ -42,6 +42,8 @@ function TrendChart({ kind, history, adult }: { kind: VitalKind; history: unknow
   const trend = useMemo(() => trendOf(kind, history, adult), [kind, history, adult]);
   const [range, setRange] = useState<TrendRange>(() => defaultRange(trend, now));
   const shown = trendIn(trend, range, now);
+  // Oxygen has a column of its own when any reading shown was taken on it (a table cell holds one kind of fact).
+  const onOxygen = shown.rows.some((row) => row.oxygen);
   const kindLabel = columnLabel(kind);
   const title = t('details.trend', { kind: kindLabel });
   const hasPoints = shown.series.some((s) => s.points.length > 0);
@@ -79,6 +81,7 @@ function TrendChart({ kind, history, adult }: { kind: VitalKind; history: unknow
               <th scope="col">{t('trend.value')}</th>
               <th scope="col">{t('trend.unit')}</th>
               <th scope="col">{t('trend.flag')}</th>
+              {onOxygen && <th scope="col">{t('trend.oxygen')}</th>}
             </tr>
           </thead>
           <tbody>
@@ -87,7 +90,8 @@ function TrendChart({ kind, history, adult }: { kind: VitalKind; history: unknow
                 <td>{row.timeText}</td>
                 <td>{row.value}</td>
                 <td>{row.unit}</td>
-                <td>{[flagText(row.flag), row.oxygen].filter(Boolean).join(', ')}</td>
+                <td>{flagText(row.flag)}</td>
+                {onOxygen && <td>{row.oxygen}</td>}
               </tr>
             ))}
           </tbody>

@@ -69,6 +69,7 @@ export const enScreens = {
   'trend.value': 'Value',
   'trend.unit': 'Unit',
   'trend.flag': 'Flag',
+  'trend.oxygen': 'Oxygen',
   'trend.loading': 'Loading the chart…',
   'trend.single': 'Only one reading, no trend: {kinds}',
   'trend.chartLabel': '{kind} in {unit} over time; the arrow keys move from reading to reading',

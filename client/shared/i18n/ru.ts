@@ -162,6 +162,7 @@ export const ru: Record<MessageKey, string> = {
   'trend.value': 'Значение',
   'trend.unit': 'Единица',
   'trend.flag': 'Отметка',
+  'trend.oxygen': 'Кислород',
   'trend.loading': 'Загрузка графика…',
   'trend.single': 'Только одно измерение, динамики нет: {kinds}',
   'trend.chartLabel': '{kind} ({unit}) во времени; клавиши со стрелками переходят от измерения к измерению',

@@ -155,6 +155,7 @@ export const zhCN: Record<MessageKey, string> = {
   'trend.value': '数值',
   'trend.unit': '单位',
   'trend.flag': '标记',
+  'trend.oxygen': '吸氧',
   'trend.loading': '正在加载图表…',
   'trend.single': '仅有一次测量，无趋势：{kinds}',
   'trend.chartLabel': '{kind}（{unit}）随时间的变化；用方向键在各次测量之间移动',

@@ -155,6 +155,7 @@ export const zhTW: Record<MessageKey, string> = {
   'trend.value': '數值',
   'trend.unit': '單位',
   'trend.flag': '標記',
+  'trend.oxygen': '吸氧',
   'trend.loading': '正在載入圖表…',
   'trend.single': '僅有一次測量，無趨勢：{kinds}',
   'trend.chartLabel': '{kind}（{unit}）隨時間的變化；用方向鍵在各次測量之間移動',
