@@ -55,11 +55,12 @@ export function birthDateWithAge(birthDate: string | null, today = new Date(), d
   if (deceased) {
     const death = deceased.date ? dateParts(deceased.date) : null;
     if (!death) return t('age.deceased', { date });
-    // In whole years, as the catalogs word an age at death ("aged 55", "55 л.").
-    const { age, exact } = yearsUntil(birth, [death[0], death[1] ?? 12, death[2] ?? 31]);
+    // As a living child's age: a child who died under two is aged in months or days, never "aged 0".
+    const { age, exact, young } = yearsUntil(birth, [death[0], death[1] ?? 12, death[2] ?? 31]);
     const died = calendarDate(...death);
     if (latestDay(death) < earliestDay(birth) || age < 0) return t('age.diedDatesConflict', { date, died });
-    return t(exact && death[2] !== undefined ? 'age.died' : 'age.diedAbout', { date, died, age });
+    if (!exact || death[2] === undefined) return t('age.diedAbout', { date, died, age });
+    return t(young ? 'age.diedYoung' : 'age.died', { date, died, age: young ?? age });
   }
   const now: [number, number, number] = [today.getFullYear(), today.getMonth() + 1, today.getDate()];
   const { age, exact, young } = yearsUntil(birth, now);

@@ -57,6 +57,7 @@ export const en = {
   'age.about': '{date} (about {age}\u00a0y)',
   'age.died': '{date} (died {died}, aged {age})',
   'age.diedAbout': '{date} (died {died}, aged about {age})',
+  'age.diedYoung': '{date} (died {died}, aged {age})',
   'age.deceased': '{date} (deceased)',
   'age.datesConflict': '{date} (dates conflict: check in EHR)',
   'age.diedDatesConflict': '{date} (died {died}; dates conflict: check in EHR)',

@@ -98,6 +98,7 @@ export const zhCN: Record<MessageKey, string> = {
   'age.about': '{date}（约 {age} 岁）',
   'age.died': '{date}（{died} 去世，享年 {age} 岁）',
   'age.diedAbout': '{date}（{died} 去世，享年约 {age} 岁）',
+  'age.diedYoung': '{date}（{died} 去世，年龄 {age}）',
   'age.deceased': '{date}（已故）',
   'age.datesConflict': '{date}（日期相互矛盾：请在 EHR 中核对）',
   'age.diedDatesConflict': '{date}（{died} 去世；日期相互矛盾：请在 EHR 中核对）',

@@ -98,6 +98,7 @@ export const zhTW: Record<MessageKey, string> = {
   'age.about': '{date}（約 {age} 歲）',
   'age.died': '{date}（{died} 過世，享年 {age} 歲）',
   'age.diedAbout': '{date}（{died} 過世，享年約 {age} 歲）',
+  'age.diedYoung': '{date}（{died} 過世，年齡 {age}）',
   'age.deceased': '{date}（已故）',
   'age.datesConflict': '{date}（日期互相矛盾：請在 EHR 中核對）',
   'age.diedDatesConflict': '{date}（{died} 過世；日期互相矛盾：請在 EHR 中核對）',

@@ -67,9 +67,10 @@ function textOf<T>(cell: Cell<T> | undefined, text: (value: T) => string): strin
 const DATES_CONFLICT = 'dates conflict: check in EHR';
 
 /**
- * Whole years from a FHIR date to another; "about" when either is not a full date. Null when the
- * dates contradict each other — the death before the birth, even at the widest a partial date
- * allows, or a negative age — so that no age, never a negative one, is printed.
+ * Whole years from a FHIR date to another, under two years months or days ("3 months"); "about"
+ * when either is not a full date. Null when the dates contradict each other — the death before the
+ * birth, even at the widest a partial date allows, or a negative age — so that no age, never a
+ * negative one, is printed.
  */
 function ageAt(birthDate: string, death: string): string | null {
   const [b, d] = [birthDate, death].map((v) => /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?/.exec(v));
@@ -79,7 +80,14 @@ function ageAt(birthDate: string, death: string): string | null {
   let age = Number(d[1]) - Number(b[1]);
   if (!b[3] || !d[3]) return `about ${age}`;
   if (d.slice(2, 4).join('-') < b.slice(2, 4).join('-')) age -= 1;
-  return age < 0 ? null : String(age);
+  if (age < 0) return null;
+  if (age >= 2) return String(age);
+  // A child who died under two: in months, under a month in days, as the tab says it.
+  const [by, bm, bd, dy, dm, dd] = [b[1], b[2], b[3], d[1], d[2], d[3]].map(Number);
+  const months = (dy - by) * 12 + dm - bm - (dd < bd ? 1 : 0);
+  const days = (Date.UTC(dy, dm - 1, dd) - Date.UTC(by, bm - 1, bd)) / 864e5;
+  const [count, unit] = months > 0 ? [months, 'month'] : [days, 'day'];
+  return `${count} ${unit}${count === 1 ? '' : 's'}`;
 }
 
 /**

@@ -12,6 +12,7 @@ import {
   recordNoticeOf,
 } from '../../../client/shared/format';
 import { setLanguage } from '../../../client/shared/i18n/t';
+import { cellText } from '../../../server/features/lists/cell-text.js';
 
 const today = new Date(2026, 5, 15); // 15 June 2026
 
@@ -80,6 +81,28 @@ describe('a deceased patient (Patient.deceased[x]: deceasedDateTime or deceasedB
     // Lyndia Bergstrom of the Synthea R4 samples: born 1924-06-16, died 1979-07-11.
     expect(birthDateWithAge('1924-06-16', today, { date: '1979-07-11T21:51:36+00:00' })).toBe('Jun 16, 1924 (died Jul 11, 1979, aged 55)');
     expect(birthDateWithAge('1924-08-16', today, { date: '1979-07-11' })).toBe('Aug 16, 1924 (died Jul 11, 1979, aged 54)');
+  });
+
+  it.each([
+    ['2020-01-10', '2020-01-22', '12 days'],
+    ['2020-01-10', '2020-01-11', '1 day'],
+    ['2020-01-10', '2020-02-10', '1 month'],
+    ['2020-01-31', '2020-04-02', '2 months'],
+    ['2019-01-10', '2020-12-31', '23 months'],
+    ['2018-01-10', '2020-01-10', '2'],
+  ])('a child born %s who died %s is aged %s, in the tab and the export, never "aged 0"', (birth, death, age) => {
+    expect(birthDateWithAge(birth, today, { date: death })).toMatch(new RegExp(`, aged ${age}\\)$`));
+    const row = {
+      patientId: 'p',
+      displayName: 'Baby',
+      mrn: null,
+      birthDate: birth,
+      gender: null,
+      available: true,
+      cells: {},
+      deceased: { date: death },
+    };
+    expect(cellText('birthDate', row)).toBe(`${birth} (died ${death}, aged ${age})`);
   });
 
   it('says "about" when either date is partial, and only "deceased" without a date of death', () => {
