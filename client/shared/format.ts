@@ -97,15 +97,6 @@ export function recordNoticeLabel(notice: RecordNoticeValue): string {
   return t(key[notice.kind]);
 }
 
-/** What the details say about such a record: which record to use instead, when the EHR names it. */
-export function recordNoticeAdvice(notice: RecordNoticeValue): string {
-  if (notice.kind === 'inactive') return t('record.inactiveAdvice');
-  if (notice.kind === 'qualified') return t('record.qualifiedAdvice');
-  const other = notice.replacedByName ?? notice.replacedById;
-  if (notice.kind === 'refer') return other ? t('record.referTo', { other }) : t('record.referAdvice');
-  return other ? t('record.replacedBy', { other }) : t('record.replacedAdvice');
-}
-
 /** "Deceased", with the date of death when the EHR gives one. */
 export function deceasedText(deceased: { date: string | null }): string {
   const death = deceased.date ? dateParts(deceased.date) : null;

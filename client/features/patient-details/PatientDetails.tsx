@@ -20,16 +20,7 @@ import { DetailsDrawer, DetailsHeading } from '../../shared/components/DetailsDr
 import { ErrorBoundary } from '../../shared/components/ErrorBoundary';
 import { ErrorNotice } from '../../shared/components/ErrorNotice';
 import { VitalMarks } from '../../shared/components/VitalMarks';
-import {
-  birthDateWithAge,
-  codeLabel,
-  deceasedOf,
-  deceasedText,
-  genderLabel,
-  patientName,
-  recordNoticeAdvice,
-  recordNoticeOf,
-} from '../../shared/format';
+import { birthDateWithAge, codeLabel, deceasedOf, deceasedText, genderLabel, patientName, recordNoticeOf } from '../../shared/format';
 import { RecordNoticeBadge } from '../../shared/components/RecordNoticeBadge';
 import { t } from '../../shared/i18n/t';
 import type { Cell } from '../../../contract/cells';
@@ -44,6 +35,7 @@ import { multipleBirthText } from './multiple-birth';
 import { useReturnFocus } from './use-return-focus';
 import { VitalTrends } from './TrendChart';
 import { adultRangesApply } from '../../../contract/vital-ranges';
+import { recordNoticeAdvice } from './record-notice-advice';
 
 const useStyles = makeStyles({
   summary: {

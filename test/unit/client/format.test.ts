@@ -7,12 +7,13 @@ import {
   genderLabel,
   numberText,
   patientName,
-  recordNoticeAdvice,
   recordNoticeLabel,
   recordNoticeOf,
 } from '../../../client/shared/format';
 import { setLanguage } from '../../../client/shared/i18n/t';
 import { cellText } from '../../../server/features/lists/cell-text.js';
+import { recordNoticeAdvice } from '../../../client/features/patient-details/record-notice-advice';
+import '../../../client/shared/i18n/catalogs';
 
 const today = new Date(2026, 5, 15); // 15 June 2026
 
