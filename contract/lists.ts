@@ -31,12 +31,7 @@ export type PatchListBody = z.infer<typeof patchListBody>;
 /** `POST /api/teams/{teamId}/lists/{listId}/patients`: duplicates are ignored. */
 /** The most patients one addition may name. */
 export const MAX_PATIENTS_PER_ADDITION = 500;
-/**
- * The most patients one list holds: a ward or a unit census, with room to spare. Each view of a
- * list reads every patient from the EHR and records each in the audit trail, so an unbounded list
- * would let one member load the EHR and flood the trail.
- */
-export const MAX_PATIENTS_PER_LIST = 500;
+export { MAX_PATIENTS_PER_LIST } from './plain-constants.js';
 /** The most lists one team keeps. */
 export const MAX_LISTS_PER_TEAM = 100;
 export const addPatientsBody = z
@@ -103,6 +98,12 @@ export const listView = z.object({
   fields: z.array(schemaFieldShape).optional(),
   /** Set when the EHR could not be read: rows then carry ids only. */
   ehrError: z.object({ code: errorCode, message: z.string() }).optional(),
+  /**
+   * How many more patients the list names than it shows: rows added outside the app (in
+   * SharePoint) past MAX_PATIENTS_PER_LIST. The rows are its first MAX_PATIENTS_PER_LIST patients,
+   * the first added; the others are not read. Absent when the list is within the limit.
+   */
+  beyondLimit: z.number().int().min(1).optional(),
 });
 export type ListView = z.infer<typeof listView>;
 

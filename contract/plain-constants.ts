@@ -35,3 +35,11 @@ export const NOTE_MAX_LENGTH = 4000;
 export const unverifiedReasons = ['altered', 'unsealed'] as const;
 export type UnverifiedReason = (typeof unverifiedReasons)[number];
 export const isUnverifiedReason = (value: unknown): value is UnverifiedReason => (unverifiedReasons as readonly unknown[]).includes(value);
+
+/**
+ * The most patients one list holds: a ward or a unit census, with room to spare. Each view of a
+ * list reads every patient from the EHR and records each in the audit trail, so an unbounded list
+ * would let one member load the EHR and flood the trail. A list whose rows were added past it
+ * outside the app (in SharePoint) is read with its first patients up to it (`beyondLimit`).
+ */
+export const MAX_PATIENTS_PER_LIST = 500;

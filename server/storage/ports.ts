@@ -23,8 +23,13 @@ export interface StoredList {
   columns: ListColumn[];
   /** Goes up with every change of the list or its patients (optimistic concurrency). */
   version: number;
-  /** In the order they were added. */
+  /** In the order they were added; at most MAX_PATIENTS_PER_LIST, the first added (see `beyondLimit`). */
   patientIds: string[];
+  /**
+   * How many more patients the stored list names past MAX_PATIENTS_PER_LIST (rows added outside
+   * the app, in SharePoint or the SQLite file): not in `patientIds`, so no one reads them. Absent when none.
+   */
+  beyondLimit?: number;
 }
 
 export type { Note };
@@ -74,9 +79,11 @@ export type AuditOf<T> = (result: T) => AuditEvent[];
 export interface TeamStore {
   getConnection(team: TeamKey): Promise<Connection>;
   setConnection(team: TeamKey, connection: Connection, userId: string, audit?: AuditOf<Connection>): Promise<Outcome<Connection, never>>;
+  /** Each list's `patientCount` counts at most MAX_PATIENTS_PER_LIST, as `getList` gives them. */
   listLists(team: TeamKey): Promise<ListSummary[]>;
   /** Refused with `too_many_lists` when the team has MAX_LISTS_PER_TEAM already. */
   createList(team: TeamKey, name: string, userId: string, audit?: AuditOf<ListSummary>): Promise<Outcome<ListSummary, 'too_many_lists'>>;
+  /** The list with its first MAX_PATIENTS_PER_LIST patients (see `StoredList.beyondLimit`). */
   getList(team: TeamKey, listId: string): Promise<StoredList | null>;
   /**
    * Adds the ids not already on the list, all of them or none; gives the list afterwards and the
@@ -99,7 +106,7 @@ export interface TeamStore {
     expectedVersion?: number,
     audit?: AuditOf<StoredList>,
   ): Promise<Outcome<StoredList, 'no_list' | 'conflict'>>;
-  /** Gives the patients the list held as it was deleted. */
+  /** Gives the patients the list held as it was deleted (every one, past MAX_PATIENTS_PER_LIST too). */
   deleteList(team: TeamKey, listId: string, audit?: AuditOf<DeletedList>): Promise<Outcome<DeletedList, 'no_list'>>;
   /**
    * Moves one patient between two lists of the team in one transaction; refused with `list_full`

@@ -36,7 +36,16 @@ import { ErrorNotice } from '../../shared/components/ErrorNotice';
 import { RecordNoticeBadge } from '../../shared/components/RecordNoticeBadge';
 import { birthDateWithAge, deceasedText, genderLabel, patientName } from '../../shared/format';
 import { t } from '../../shared/i18n/t';
-import { ColumnsDialog, ListActions, ListAnnouncer, ListChangeNotice, ListGoneWatch, NewListDialog, RemoveUnavailable } from './dialogs-on-demand';
+import {
+  ColumnsDialog,
+  ListActions,
+  ListAnnouncer,
+  ListChangeNotice,
+  ListGoneWatch,
+  ListLimitNotice,
+  NewListDialog,
+  RemoveUnavailable,
+} from './dialogs-on-demand';
 import { ListFreshness } from './ListFreshness';
 import { EmptyHints, ListCell } from './ListCell';
 import { columnMaxWidth, isSortableColumn, type EmptyKind } from './list-layout';
@@ -254,6 +263,7 @@ function ListTable({ list, others, onOpenPatient }: { list: ListView; others: Li
         <ListFreshness listId={list.id} />
       </div>
       <ListAnnouncer listId={list.id} shown={rows.length} total={list.rows.length} filter={filter} />
+      <ListLimitNotice list={list} />
       {list.ehrError && <ErrorNotice error={new ApiError(502, list.ehrError.code, list.ehrError.message)} />}
       {remove.isError && <ListChangeNotice error={remove.error} />}
       {move.isError && <ListChangeNotice error={move.error} movedFrom={list.id} />}

@@ -37,5 +37,7 @@ export const ListActions = whenLoaded((m) => m.ListActions);
 // The notices of a change a colleague's change refused, and of a list a colleague deleted: only after the lists showed.
 export const ListChangeNotice = whenLoaded((m) => m.ListChangeNotice);
 export const ListGoneWatch = whenLoaded((m) => m.ListGoneWatch);
+// A list holding more patients than it shows (added outside the app) says so.
+export const ListLimitNotice = whenLoaded((m) => m.ListLimitNotice);
 export const NewListDialog = whenLoaded((m) => m.NewListDialog);
 export const RemoveUnavailable = whenLoaded((m) => m.RemoveUnavailable);

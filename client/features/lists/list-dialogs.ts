@@ -5,6 +5,7 @@ export { ColumnsDialog } from './ColumnsDialog';
 export { ListActions } from './ListActions';
 export { ListAnnouncer } from './ListAnnouncer';
 export { ListChangeNotice, ListGoneWatch } from './ListChangeNotice';
+export { ListLimitNotice } from './ListLimitNotice';
 export { NewListDialog } from './NewListDialog';
 export { RemoveUnavailable } from './RemoveUnavailable';
 export { rowButton } from './focus-after';

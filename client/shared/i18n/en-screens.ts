@@ -312,4 +312,7 @@ export const enScreens = {
   'lists.undoManyLabel': 'Undo: put {count, plural, one {# patient} other {# patients}} back on {list}',
   'lists.restoredMany': '{count, plural, one {# patient is} other {# patients are}} back on {list}',
   'lists.undoManyFailed': 'Could not put {count, plural, one {# patient} other {# patients}} back on {list}.',
+  'lists.beyondLimitTitle': 'Not every patient on this list is shown',
+  'lists.beyondLimit':
+    'This list holds more patients than the {limit} a list can show: {count, plural, one {# more was added outside the app (in SharePoint) and is not shown} other {# more were added outside the app (in SharePoint) and are not shown}}. Take patients off the list to show them.',
 } as const;

@@ -576,4 +576,7 @@ export const ru: Record<MessageKey, string> = {
   'lists.shownOf': 'Показано пациентов: {shown} из {total}',
   'notes.saved': 'Заметка сохранена',
   'vital.onOxygen': 'На O₂ {amount}',
+  'lists.beyondLimitTitle': 'Показаны не все пациенты этого списка',
+  'lists.beyondLimit':
+    'В этом списке больше пациентов, чем может показать список (не более {limit}): {count, plural, one {ещё # пациент добавлен вне приложения (в SharePoint) и не показан} few {ещё # пациента добавлены вне приложения (в SharePoint) и не показаны} many {ещё # пациентов добавлены вне приложения (в SharePoint) и не показаны} other {ещё # пациента добавлены вне приложения (в SharePoint) и не показаны}}. Уберите пациентов из списка, чтобы показать их.',
 };

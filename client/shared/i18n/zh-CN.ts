@@ -551,4 +551,7 @@ export const zhCN: Record<MessageKey, string> = {
   'lists.shownOf': '显示 {shown} / {total} 位患者',
   'notes.saved': '备注已保存',
   'vital.onOxygen': '吸氧 {amount}',
+  'lists.beyondLimitTitle': '此列表中的患者未全部显示',
+  'lists.beyondLimit':
+    '此列表中的患者超过了一个列表可显示的 {limit} 位：另有 {count, plural, other {# 位}}是在应用外（在 SharePoint 中）添加的，未显示。从列表中移除患者即可显示他们。',
 };

@@ -552,4 +552,7 @@ export const zhTW: Record<MessageKey, string> = {
   'lists.shownOf': '顯示 {shown} / {total} 位病患',
   'notes.saved': '備註已儲存',
   'vital.onOxygen': '吸氧 {amount}',
+  'lists.beyondLimitTitle': '此清單中的病患未全部顯示',
+  'lists.beyondLimit':
+    '此清單中的病患超過一個清單可顯示的 {limit} 位：另有 {count, plural, other {# 位}}是在應用程式外（在 SharePoint 中）新增的，未顯示。從清單中移除病患即可顯示他們。',
 };

@@ -88,14 +88,21 @@ export function sourceChangeMessage(lists: number, patients: number): string {
 async function emptyLists({ store }: ApiDeps, team: TeamKey): Promise<void> {
   for (const summary of await store.listLists(team)) {
     if (!summary.patientCount) continue;
-    const list = await store.getList(team, summary.id);
-    for (const patientId of list?.patientIds ?? []) {
-      await store.removePatient(
-        team,
-        summary.id,
-        patientId,
-        onCommit('PatientListRemovePatient', () => ({ patientIds: [patientId], listId: summary.id, status: 200 })),
-      );
+    // A read gives MAX_PATIENTS_PER_LIST patients at most: a list holding more (added outside the
+    // app) is read again once they are off, until no more are left, or a round took no one off.
+    let list = await store.getList(team, summary.id);
+    while (list?.patientIds.length) {
+      let removed = 0;
+      for (const patientId of list.patientIds) {
+        const outcome = await store.removePatient(
+          team,
+          summary.id,
+          patientId,
+          onCommit('PatientListRemovePatient', () => ({ patientIds: [patientId], listId: summary.id, status: 200 })),
+        );
+        if (outcome.ok) removed += 1;
+      }
+      list = list.beyondLimit && removed ? await store.getList(team, summary.id) : null;
     }
   }
 }

@@ -20,7 +20,8 @@ export async function findList({ store }: ApiDeps, team: TeamKey, listId: string
 }
 
 /**
- * A list about to be shown, with the records of its read (naming every patient on it) still to be
+ * A list about to be shown, with the records of its read (naming every patient read: at most
+ * MAX_PATIENTS_PER_LIST, never those past it, see StoredList.beyondLimit) still to be
  * committed: `sendListView` commits them before any of the list goes out. Patients whose rows go
  * out unavailable because the EHR failed are recorded as failures with the EHR error's status:
  * in the read's records when they are known before anything went out (`failed`), or appended
@@ -138,8 +139,8 @@ export async function addPatients(deps: ApiDeps, team: TeamKey, listId: string, 
   const fresh = [...new Set(patientIds)].filter((id) => !list.patientIds.includes(id));
   // A refusal's records name every patient the call tried to add.
   refusalNames(fresh);
-  // Before the EHR is asked; the store checks again as it adds.
-  if (list.patientIds.length + fresh.length > MAX_PATIENTS_PER_LIST) throw problems.listFull();
+  // Before the EHR is asked; the store checks again as it adds. Patients past the limit (added outside the app) count.
+  if (list.patientIds.length + (list.beyondLimit ?? 0) + fresh.length > MAX_PATIENTS_PER_LIST) throw problems.listFull();
   const manual = (await store.getConnection(team)).mode === 'manual';
   const found = manual ? await store.getManualPatients(team, fresh) : await ehr.readPatients(await ehrLinkOf(store, team), team.tenantId, fresh);
   const known = new Set(found.map((p) => p.id));

@@ -89,8 +89,11 @@ export async function buildListView(
     const reason = handEntered.has(patientId) || gone.has(patientId) ? 'gone' : 'failed';
     return { patientId, displayName: null, mrn: null, birthDate: null, gender: null, available: false, ...own, unavailable: reason, cells };
   });
-  return { id: list.id, name: list.name, columns: list.columns, version: list.version, rows, ...(ehrError ? { ehrError } : {}) };
+  return { ...headOf(list), rows, ...(ehrError ? { ehrError } : {}) };
 }
+
+/** A view's own fields, from the stored list: with `beyondLimit` when the list names more patients than it shows. */
+const headOf = ({ id, name, columns, version, beyondLimit }: StoredList) => ({ id, name, columns, version, ...(beyondLimit ? { beyondLimit } : {}) });
 
 /**
  * The latest note of each patient, of those written under the team's current source: a note
@@ -131,7 +134,7 @@ export const NDJSON = 'application/x-ndjson';
 /**
  * How the answer is laid out. JSON: `{"id","name","columns","version","rows":[…]}` with
  * `"ehrError"` after the rows. NDJSON (asked with `Accept: application/x-ndjson`): one JSON value
- * a line, `{"list":{id,name,columns,version}}`, then `{"row":…}` per row, then `{"end":{}}` or
+ * a line, `{"list":{id,name,columns,version,beyondLimit?}}`, then `{"row":…}` per row, then `{"end":{}}` or
  * `{"end":{"ehrError":…}}`; a reader can use each line as it arrives, and an answer without its
  * end line was cut off.
  */
@@ -250,8 +253,7 @@ async function writeListView(
   // only once it is built, and its rows all leave then too: the opening is written when first taken.
   let fields: ListView['fields'] = undefined;
   let opened = false;
-  const opening = () =>
-    form.head(JSON.stringify({ id: list.id, name: list.name, columns: list.columns, version: list.version, ...(fields ? { fields } : {}) }));
+  const opening = () => form.head(JSON.stringify({ ...headOf(list), ...(fields ? { fields } : {}) }));
   const begin = () => {
     if (!res.headersSent) res.set('ETag', `"${list.version}"`).vary('Accept').type(form.type);
   };
@@ -360,5 +362,5 @@ async function manualListView(store: TeamStore, team: TeamKey, list: StoredList,
       ? { patientId, displayName: p.name, mrn: p.mrn, birthDate: p.birthDate, gender: p.gender, available: true, cells }
       : { patientId, displayName: null, mrn: null, birthDate: null, gender: null, available: false, unavailable: 'gone', cells };
   });
-  return { id: list.id, name: list.name, columns: list.columns, version: list.version, rows, fields };
+  return { ...headOf(list), rows, fields };
 }

@@ -1,7 +1,7 @@
 import { guidPattern } from '../../../contract/id-syntax.js';
 import { MAX_LISTS_PER_TEAM, MAX_PATIENTS_PER_LIST } from '../../../contract/lists.js';
 import { logger } from '../../platform/logger.js';
-import { done, refused, type TeamKey, type TeamStore } from '../ports.js';
+import { done, refused, type StoredList, type TeamKey, type TeamStore } from '../ports.js';
 import { patientListColumns, patientListTitle } from './app-lists.js';
 import type { GraphApi } from '../../platform/graph/graph-api.js';
 import { GraphAccessError, isStatus } from '../../platform/graph/graph-errors.js';
@@ -91,7 +91,7 @@ export function graphListOps(open: OpenTeam): ListOps & { resolve: typeof resolv
     const rows = found && (await found.rows.all());
     if (!found || !rows) return null;
     const { entry } = found;
-    return { id: entry.listId, name: entry.name, columns: entry.columns, version: entry.version, patientIds: patientIdsOf(rows) };
+    return { id: entry.listId, name: entry.name, columns: entry.columns, version: entry.version, ...withinLimit(patientIdsOf(rows)) };
   }
 
   /**
@@ -138,7 +138,7 @@ export function graphListOps(open: OpenTeam): ListOps & { resolve: typeof resolv
       const rows = await Promise.all(entries.map((e) => patientRows(api, site.siteId, e.listId).all()));
       return entries.flatMap((e, i) => {
         const r = rows[i];
-        return r ? [{ id: e.listId, name: e.name, patientCount: patientIdsOf(r).length }] : [];
+        return r ? [{ id: e.listId, name: e.name, patientCount: Math.min(patientIdsOf(r).length, MAX_PATIENTS_PER_LIST) }] : [];
       });
     },
 
@@ -320,6 +320,16 @@ async function retitle(api: GraphApi, siteId: string, listId: string, name: stri
       return;
     }
   }
+}
+
+/**
+ * A list's patients as read: the first MAX_PATIENTS_PER_LIST added, and how many more its rows
+ * name. Members of the team's group can add rows in SharePoint past the app's limit; a list read
+ * never asks the EHR for (or records) more than the limit allows.
+ */
+function withinLimit(ids: string[]): Pick<StoredList, 'patientIds' | 'beyondLimit'> {
+  const beyond = ids.length - MAX_PATIENTS_PER_LIST;
+  return beyond > 0 ? { patientIds: ids.slice(0, MAX_PATIENTS_PER_LIST), beyondLimit: beyond } : { patientIds: ids };
 }
 
 const statusOf = (err: unknown) => (err as { status?: number }).status;

@@ -34,13 +34,13 @@ export function sqliteListOps(db: Database.Database, commit: Commit): ListOps {
   const now = () => new Date().toISOString();
   const q = {
     lists: db.prepare(
-      `SELECT l.id, l.name, COUNT(p.patient_id) AS patientCount FROM lists l
+      `SELECT l.id, l.name, MIN(COUNT(p.patient_id), ${MAX_PATIENTS_PER_LIST}) AS patientCount FROM lists l
        LEFT JOIN list_patients p ON p.list_id = l.id
        WHERE l.tenant_id = ? AND l.team_id = ? GROUP BY l.id ORDER BY l.created_at, l.rowid`,
     ),
     insertList: db.prepare('INSERT INTO lists (id, tenant_id, team_id, name, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)'),
     list: db.prepare('SELECT id, name, columns, version FROM lists WHERE id = ? AND tenant_id = ? AND team_id = ?'),
-    listPatients: db.prepare('SELECT patient_id FROM list_patients WHERE list_id = ? ORDER BY position'),
+    listPatients: db.prepare('SELECT patient_id FROM list_patients WHERE list_id = ? ORDER BY position LIMIT ?'),
     listCount: db.prepare('SELECT COUNT(*) AS n FROM lists WHERE tenant_id = ? AND team_id = ?'),
     patientCount: db.prepare('SELECT COUNT(*) AS n FROM list_patients WHERE list_id = ?'),
     onList: db.prepare('SELECT 1 FROM list_patients WHERE list_id = ? AND patient_id = ?'),
@@ -60,9 +60,15 @@ export function sqliteListOps(db: Database.Database, commit: Commit): ListOps {
   const read = (team: TeamKey, listId: string): StoredList | null => {
     const row = q.list.get(listId, team.tenantId, team.teamId) as { id: string; name: string; columns: string; version: number } | undefined;
     if (!row) return null;
-    const patientIds = (q.listPatients.all(listId) as { patient_id: string }[]).map((r) => r.patient_id);
-    return { id: row.id, name: row.name, columns: JSON.parse(row.columns) as ListColumn[], version: row.version, patientIds };
+    const patientIds = patientIdsOf(listId, MAX_PATIENTS_PER_LIST);
+    // The file can be written outside the app: a list past the limit is read within it (see StoredList.beyondLimit).
+    const beyond = patientIds.length < MAX_PATIENTS_PER_LIST ? 0 : count(q.patientCount, listId) - patientIds.length;
+    const list = { id: row.id, name: row.name, columns: JSON.parse(row.columns) as ListColumn[], version: row.version, patientIds };
+    return beyond > 0 ? { ...list, beyondLimit: beyond } : list;
   };
+
+  /** The list's patient ids in the order added, the first `limit` of them (-1: all). */
+  const patientIdsOf = (listId: string, limit: number) => (q.listPatients.all(listId, limit) as { patient_id: string }[]).map((r) => r.patient_id);
 
   const count = (statement: Database.Statement, ...params: string[]) => (statement.get(...params) as { n: number }).n;
 
@@ -120,9 +126,11 @@ export function sqliteListOps(db: Database.Database, commit: Commit): ListOps {
   });
 
   const deleteList = db.transaction((team: TeamKey, listId: string, audit?: AuditOf<DeletedList>) => {
-    const list = read(team, listId);
-    if (!list || q.deleteList.run(listId, team.tenantId, team.teamId).changes === 0) return refused('no_list');
-    return commit({ patientIds: list.patientIds }, audit);
+    if (!read(team, listId)) return refused('no_list');
+    // Every patient the delete takes off, past the limit too.
+    const patientIds = patientIdsOf(listId, -1);
+    if (q.deleteList.run(listId, team.tenantId, team.teamId).changes === 0) return refused('no_list');
+    return commit({ patientIds }, audit);
   });
 
   const setDefaultList = db.transaction((team: TeamKey, userId: string, listId: string, audit?: AuditOf<void>) => {

@@ -55,7 +55,7 @@ function readRow(raw: unknown): ListRow | null {
   };
 }
 
-/** A list's own fields (everything but its rows and EHR failure), as the tab shows them. */
+/** A list's own fields (everything but its rows and EHR failure, with `beyondLimit`), as the tab shows them. */
 function readHead(raw: Json): Omit<ListView, 'rows' | 'ehrError'> {
   const columns = Array.isArray(raw.columns) ? [...new Set(raw.columns.filter((c): c is string => typeof c === 'string' && c !== ''))] : [];
   return {
@@ -64,6 +64,8 @@ function readHead(raw: Json): Omit<ListView, 'rows' | 'ehrError'> {
     version: typeof raw.version === 'number' ? raw.version : 0,
     columns: columns.length ? columns : ['name'],
     ...(Array.isArray(raw.fields) ? { fields: readListFields(raw.fields) } : {}),
+    // How many more patients the list names than it shows (added outside the app): said above it.
+    ...(Number.isSafeInteger(raw.beyondLimit) && (raw.beyondLimit as number) > 0 ? { beyondLimit: raw.beyondLimit as number } : {}),
   };
 }
 
