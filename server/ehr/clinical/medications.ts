@@ -160,11 +160,11 @@ function instructionEnds(r: JsonObject): number[] {
   const writtenText = str(r.authoredOn) ?? str(r.dateWritten);
   const written = writtenText === undefined ? null : latestMs(writtenText);
   const groups = dosageSequence(r, instructions);
-  if (groups === null) return instructions.map((d) => absoluteEnd(repeatOf(d)));
+  if (groups === null) return instructions.map((d) => Math.min(absoluteEnd(repeatOf(d)), eventsEnd(d)));
   const ends: number[] = [];
   let start: number | null = written;
   for (const group of groups) {
-    const groupEnds = group.map((d) => instructionEnd(repeatOf(d), start));
+    const groupEnds = group.map((d) => Math.min(instructionEnd(repeatOf(d), start), eventsEnd(d)));
     ends.push(...groupEnds);
     const last = Math.max(...groupEnds);
     start = Number.isFinite(last) ? last : null;
@@ -176,6 +176,20 @@ const repeatOf = (dosage: JsonObject): JsonObject => {
   const timing = isObject(dosage.timing) ? dosage.timing : {};
   return isObject(timing.repeat) ? timing.repeat : {};
 };
+
+/**
+ * When a schedule given only as its times ends: Timing.event ("Identifies specific times when the
+ * event occurs", DSTU2, STU3 and R4) with no `repeat`, a one-off dose or a few listed ones, ends
+ * with its last time (a date lasts its whole day). With a `repeat`, the events only interpret it
+ * (Timing notes), and the repeat decides; Infinity then, as for a time that cannot be read.
+ */
+function eventsEnd(dosage: JsonObject): number {
+  const timing = isObject(dosage.timing) ? dosage.timing : {};
+  const events = Array.isArray(timing.event) ? timing.event : [];
+  if (events.length === 0 || timing.repeat !== undefined) return Infinity;
+  const times = events.map((e) => (typeof e === 'string' ? latestMs(e) : null));
+  return times.every((t): t is number => t !== null) ? Math.max(...times) : Infinity;
+}
 
 /** An instruction's `boundsPeriod.end`, at the latest moment it can mean (a date lasts its whole day: Period.end); Infinity without one. */
 function absoluteEnd(repeat: JsonObject): number {
@@ -227,8 +241,23 @@ function dosesLastMs(repeat: JsonObject): number | null {
   const period = numberOf(repeat.periodMax) ?? numberOf(repeat.period);
   const frequency = numberOf(repeat.frequency) ?? 1;
   const unit = str(repeat.periodUnit) ?? str(repeat.periodUnits);
-  if (count === undefined || count <= 0 || period === undefined || !unit || frequency <= 0) return null;
+  if (count === undefined || count <= 0 || frequency <= 0) return null;
+  if (period === undefined && unit === undefined && repeat.frequency === undefined) return dailyDosesLastMs(repeat, count);
+  if (period === undefined || !unit) return null;
   return durationMs({ value: (count / frequency) * period, code: unit });
+}
+
+/**
+ * `count` doses at times of the day without a period: Timing.repeat.when ("an approximate time
+ * period during the day", DSTU2 as `when`, STU3 and R4 a list) and STU3/R4 `timeOfDay` ("specified
+ * time of day") name daily times, one dose at each. They last as many days as the times of a day
+ * take to give them, plus the day before the first of those times comes round (an order written
+ * after bedtime gives its bedtime dose the next day). Null without such times.
+ */
+function dailyDosesLastMs(repeat: JsonObject, count: number): number | null {
+  const times = [repeat.when, repeat.timeOfDay].flatMap((t) => (Array.isArray(t) ? t : typeof t === 'string' ? [t] : []));
+  if (times.length === 0) return null;
+  return (Math.ceil(count / times.length) + 1) * DURATION_MS.d;
 }
 
 /**
