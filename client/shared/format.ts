@@ -19,18 +19,30 @@ function dateParts(value: string): DateParts | null {
 }
 
 /**
- * The age from a birth date to a day: whole years, exact only when both are full dates; `young`,
- * under two years from a full date, in words of months, and under a month of days ("5 months",
- * "12 days"), as a living child's age is said (a newborn is never "0 y").
+ * The age from a birth date to another date, from the parts both give: whole years, exact when
+ * every day the dates allow gives the same; a date given to the month gives m or m-1 whole months
+ * (m its month difference), so its age is exact whenever the months of the year differ, else
+ * "about" the larger; a year alone "about" the year difference. `young`, certainly under two years,
+ * in words of months ("5 months", "4–5 months" when the days leave either), and under a month, from
+ * full dates, of days ("12 days"), as a living child's age is said (a newborn is never "0 y").
  */
-function yearsUntil([year, month, day]: DateParts, [toYear, toMonth, toDay]: [number, number, number]) {
-  if (month === undefined || day === undefined) return { age: toYear - year, exact: false };
-  const months = (toYear - year) * 12 + toMonth - month - (toDay < day ? 1 : 0);
-  const days = (Date.UTC(toYear, toMonth - 1, toDay) - Date.UTC(year, month - 1, day)) / 864e5;
+function yearsUntil([year, month, day]: DateParts, [toYear, toMonth, toDay]: DateParts) {
+  if (month === undefined || toMonth === undefined) return { age: toYear - year, exact: false };
+  const full = day !== undefined && toDay !== undefined;
+  const months = (toYear - year) * 12 + toMonth - month - (full && toDay < day ? 1 : 0);
+  const least = full ? months : Math.max(months - 1, 0);
+  const age = Math.floor(months / 12);
   return {
-    age: Math.floor(months / 12),
-    exact: true,
-    young: months < 0 || months > 23 ? undefined : months ? unitWords(months, 'month') : unitWords(days, 'day'),
+    age,
+    exact: Math.floor(least / 12) === age,
+    young:
+      months > 23
+        ? undefined
+        : least < months
+          ? unitFormat('month').formatRange(least, months)
+          : full && !months
+            ? unitWords((Date.UTC(toYear, toMonth - 1, toDay) - Date.UTC(year, month - 1, day)) / 864e5, 'day')
+            : unitWords(months, 'month'),
   };
 }
 
@@ -39,7 +51,8 @@ const earliestDay = ([year, month, day]: DateParts) => year * 10_000 + (month ??
 const latestDay = ([year, month, day]: DateParts) => year * 10_000 + (month ?? 12) * 100 + (day ?? 31);
 
 /**
- * Birth date with age; partial dates ("1951", "1951-08") give an approximate age. For a deceased
+ * Birth date with age; partial dates ("1951", "1951-08") give an approximate age when the parts
+ * they give leave the whole years open (yearsUntil). For a deceased
  * patient (Patient.deceased[x]) the age is the age at death with the date of death, or only
  * "deceased" when the EHR gives no date: never an age as if the patient were alive.
  * Dates that contradict each other (Patient.birthDate after the date of death, or after today, even
@@ -56,16 +69,15 @@ export function birthDateWithAge(birthDate: string | null, today = new Date(), d
     const death = deceased.date ? dateParts(deceased.date) : null;
     if (!death) return t('age.deceased', { date });
     // As a living child's age: a child who died under two is aged in months or days, never "aged 0".
-    const { age, exact, young } = yearsUntil(birth, [death[0], death[1] ?? 12, death[2] ?? 31]);
+    const { age, exact, young } = yearsUntil(birth, death);
     const died = calendarDate(...death);
     if (latestDay(death) < earliestDay(birth) || age < 0) return t('age.diedDatesConflict', { date, died });
-    if (!exact || death[2] === undefined) return t('age.diedAbout', { date, died, age });
-    return t(young ? 'age.diedYoung' : 'age.died', { date, died, age: young ?? age });
+    return t(young ? 'age.diedYoung' : exact ? 'age.died' : 'age.diedAbout', { date, died, age: young ?? age });
   }
-  const now: [number, number, number] = [today.getFullYear(), today.getMonth() + 1, today.getDate()];
+  const now: DateParts = [today.getFullYear(), today.getMonth() + 1, today.getDate()];
   const { age, exact, young } = yearsUntil(birth, now);
   if (earliestDay(birth) > latestDay(now) || age < 0) return t('age.datesConflict', { date });
-  return t(!exact ? 'age.about' : young ? 'age.young' : 'age.years', { date, age: young ?? age });
+  return t(young ? 'age.young' : exact ? 'age.years' : 'age.about', { date, age: young ?? age });
 }
 
 /** Patient.deceased as another program's JSON sends it: an object is a death (with a date when it is text), anything else alive. */

@@ -149,15 +149,17 @@ describe('birth date with age', () => {
     expect(birthDateWithAge('1951-12-01', today)).toBe('Dec 1, 1951 (74\u00a0y)');
   });
 
-  it('shows a year or a year and month as given, with an approximate age', () => {
+  it('shows a year or a year and month as given, with an approximate age where the parts leave it open', () => {
     expect(birthDateWithAge('1951', today)).toBe('1951 (about 75\u00a0y)');
-    expect(birthDateWithAge('1951-08', today)).toBe('August 1951 (about 75\u00a0y)');
+    expect(birthDateWithAge('1951-06', today)).toBe('June 1951 (about 75\u00a0y)');
+    // Born in August 1951: on 15 June 2026 74 whatever the day (test/unit/client/ages-partial-dates.test.ts).
+    expect(birthDateWithAge('1951-08', today)).toBe('August 1951 (74\u00a0y)');
   });
 
   it('writes the date, the age and numbers the way each language does', () => {
     setLanguage('ru');
     expect(birthDateWithAge('1951-06-15', today)).toBe('15 июн. 1951 г. (75\u00a0л.)');
-    expect(birthDateWithAge('1951-08', today)).toBe('август 1951 г. (около\u00a075\u00a0л.)');
+    expect(birthDateWithAge('1951-06', today)).toBe('июнь 1951 г. (около\u00a075\u00a0л.)');
     expect(numberText(36.6)).toBe('36,6');
     setLanguage('zh-CN');
     expect(birthDateWithAge('1951-06-15', today)).toBe('1951年6月15日（75 岁）');

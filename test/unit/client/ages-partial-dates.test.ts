@@ -1,0 +1,90 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { birthDateWithAge } from '../../../client/shared/format';
+import { setLanguage } from '../../../client/shared/i18n/t';
+import '../../../client/shared/i18n/catalogs';
+import { cellText } from '../../../server/features/lists/cell-text.js';
+import type { ListRow } from '../../../server/features/lists/list-view.js';
+
+/**
+ * Patient.birthDate and Patient.deceasedDateTime may be partial (a FHIR date: "YYYY, YYYY-MM, or
+ * YYYY-MM-DD"). The age is computed from the parts both dates give, the same in the tab and the CSV:
+ * with the months known and a day unknown the true whole months are m or m-1 (m the month
+ * difference), so the age in years is exact whenever the months of the year differ, else "about"
+ * the larger; a child certainly under two is aged in months ("4–5 months" when the days leave
+ * either), never "0 y". A year alone stays "about" the year difference.
+ */
+const today = new Date(2026, 5, 15); // 15 June 2026
+const row = (birthDate: string, death: string): ListRow => ({
+  patientId: 'p1',
+  displayName: 'A',
+  mrn: null,
+  birthDate,
+  gender: null,
+  available: true,
+  cells: {},
+  deceased: { date: death },
+});
+
+describe('the age today from a birth date given to the month', () => {
+  afterEach(() => setLanguage('en'));
+
+  it('is exact when the birth month is another month of the year than today’s', () => {
+    // Born in December 1990: on 15 June 2026 35 whatever the day, never "about 36".
+    expect(birthDateWithAge('1990-12', today)).toBe('December 1990 (35\u00a0y)');
+    expect(birthDateWithAge('1990-01', today)).toBe('January 1990 (36\u00a0y)');
+  });
+
+  it('is "about" the larger in the month of the birthday, and for a year alone', () => {
+    expect(birthDateWithAge('1990-06', today)).toBe('June 1990 (about 36\u00a0y)');
+    expect(birthDateWithAge('1990', today)).toBe('1990 (about 36\u00a0y)');
+  });
+
+  it('of a child under two is in months, a range when the days leave either, never "0 y"', () => {
+    expect(birthDateWithAge('2026-05', today)).toBe('May 2026 (0–1 months)');
+    expect(birthDateWithAge('2026-01', today)).toBe('January 2026 (4–5 months)');
+    expect(birthDateWithAge('2026-06', today)).toBe('June 2026 (0 months)');
+    expect(birthDateWithAge('2024-12', today)).toBe('December 2024 (17–18 months)');
+    expect(birthDateWithAge('2026-05', new Date(2026, 11, 6))).toBe('May 2026 (6–7 months)');
+    // Maybe two: in years, as for everyone.
+    expect(birthDateWithAge('2024-06', today)).toBe('June 2024 (about 2\u00a0y)');
+  });
+
+  it('of a child born in a year alone stays "about 0 y": the year gives no month to count', () => {
+    expect(birthDateWithAge('2026', today)).toBe('2026 (about 0\u00a0y)');
+  });
+
+  it('is said in the user’s language', () => {
+    setLanguage('ru');
+    expect(birthDateWithAge('2026-01', today)).toMatch(/\(4–5 месяцев\)$/);
+    expect(birthDateWithAge('1990-12', today)).toMatch(/\(35\u00a0л\.\)$/);
+    setLanguage('zh-CN');
+    expect(birthDateWithAge('2026-01', today)).toMatch(/（4-5个月）$/);
+  });
+});
+
+describe('the age at death from dates given to the month, the same in the tab and the CSV', () => {
+  it.each([
+    // Born December 1990, died 15 June 2026: 35 whatever the day of birth.
+    ['1990-12', '2026-06-15', 'December 1990 (died Jun 15, 2026, aged 35)', '35'],
+    // Born 16 June 1924, died in March 1979: 54 whatever the day of death.
+    ['1924-06-16', '1979-03', 'Jun 16, 1924 (died March 1979, aged 54)', '54'],
+    ['1924-06-16', '1979-06', 'Jun 16, 1924 (died June 1979, aged about 55)', 'about 55'],
+    ['1924-06', '1979-07-11', 'June 1924 (died Jul 11, 1979, aged 55)', '55'],
+    ['1924', '1979-07-11', '1924 (died Jul 11, 1979, aged about 55)', 'about 55'],
+    // A child who died under two: in months, never "aged about 0".
+    ['2026-01', '2026-06-15', 'January 2026 (died Jun 15, 2026, aged 4–5 months)', '4–5 months'],
+    ['2026-01-20', '2026-06', 'Jan 20, 2026 (died June 2026, aged 4–5 months)', '4–5 months'],
+    ['2025-03', '2026-06-15', 'March 2025 (died Jun 15, 2026, aged 14–15 months)', '14–15 months'],
+    // Dates that may agree at their widest keep an age, never a negative one.
+    ['1990-06-20', '1990-06', 'Jun 20, 1990 (died June 1990, aged 0 months)', '0 months'],
+  ])('born %s, died %s', (birth, death, tab, age) => {
+    expect(birthDateWithAge(birth, today, { date: death })).toBe(tab);
+    expect(cellText('birthDate', row(birth, death))).toBe(`${birth} (died ${death}, aged ${age})`);
+  });
+
+  it('dates that conflict at their widest still give no age', () => {
+    expect(birthDateWithAge('1990-06', today, { date: '1990-05-31' })).toBe('June 1990 (died May 31, 1990; dates conflict: check in EHR)');
+    expect(cellText('birthDate', row('1990-06', '1990-05-31'))).toBe('1990-06 (died 1990-05-31; dates conflict: check in EHR)');
+    expect(birthDateWithAge('2026-07', today)).toBe('July 2026 (dates conflict: check in EHR)');
+  });
+});
