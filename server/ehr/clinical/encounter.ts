@@ -137,8 +137,8 @@ type ReadEncounter = { resource: JsonObject; view: EncounterView };
  * cancelled, entered in error) dates nothing. An encounter on the
  * way counts when it is an admission itself (its own admission date: inpatientSince, period.start…)
  * or has no class (a stay recorded without one: its period.start); one of another class (emergency,
- * ambulatory) is no admission, whose start is no admission date (as for classHistory), and is
- * passed over. The admission date is the earliest of those dates and the encounter's own: the top
+ * ambulatory, or any of a code system the app does not read) is no admission, whose start is no
+ * admission date (as for classHistory), and is passed over. The admission date is the earliest of those dates and the encounter's own: the top
  * of the chain when the dates agree, and when the parent is not in the read (not on the page read,
  * or another patient's encounter, as a newborn's is part of the mother's: R4 partOf comments), the
  * earliest the chain known holds, at worst the leg's own. Only the admission date changes: the
@@ -164,7 +164,8 @@ function withStayAdmissions(read: ReadEncounter[], base?: URL | string): ReadEnc
       seen.add(up);
       // A stay that did not take place (planned, cancelled, entered in error) dates nothing.
       if (NOT_TAKEN_PLACE.has(up.view.status ?? '')) continue;
-      const since = up.view.admission ?? (up.view.class === null ? up.view.start : null);
+      // A class of another code system (classCode) may be an emergency visit: not a stay without a class.
+      const since = up.view.admission ?? (carriesClass(up.resource.class) ? null : up.view.start);
       if (since?.epochMs != null && (admission.epochMs == null || since.epochMs < admission.epochMs)) admission = since;
     }
     return admission === e.view.admission ? e : { ...e, view: { ...e.view, admission } };
@@ -174,8 +175,9 @@ function withStayAdmissions(read: ReadEncounter[], base?: URL | string): ReadEnc
 /**
  * The admission date is the start of the inpatient stay: Encounter.period.start of an encounter of
  * class inpatient (DSTU2 `inpatient`, STU3/R4 v3 ActCode IMP, ACUTE, NONAC; hl7.org/fhir/v3/ActEncounterCode).
- * An encounter without a class that carries `hospitalization` admission details (admitSource, the
- * same element in DSTU2/STU3/R4) is an admission too. An admission that began as an emergency
+ * An encounter without a class the app can read (none, or one of the EHR's own code system: classCode)
+ * that carries `hospitalization` admission details (admitSource, the same element in DSTU2/STU3/R4)
+ * is an admission too. An admission that began as an emergency
  * encounter keeps its classes in STU3/R4 `classHistory` ("the class history permits the tracking of
  * the encounters transitions without needing to go through the resource history ... an admission
  * that starts of as an emergency encounter", hl7.org/fhir/R4/encounter-definitions.html#Encounter.classHistory),
@@ -240,16 +242,65 @@ function firstLocationStart(resource: JsonObject): EncounterView['start'] {
   return starts[0] ?? null;
 }
 
-/** DSTU2 plain code, STU3/R4 Coding, and (R5-style) CodeableConcept arrays; as v3 ActCode. */
+/** v3 ActCode by its R4 and STU3 URIs and its OID (terminology.hl7.org/CodeSystem-v3-ActCode.html). */
+const ACT_CODE_SYSTEMS: ReadonlySet<string> = new Set([
+  'http://terminology.hl7.org/CodeSystem/v3-ActCode',
+  'http://hl7.org/fhir/v3/ActCode',
+  'urn:oid:2.16.840.1.113883.5.4',
+]);
+/** DSTU2's own class code system, should its codes come as a Coding. */
+const DSTU2_CLASS_SYSTEM = 'http://hl7.org/fhir/encounter-class';
+/** ActEncounterCode (STU3 and R4 alike), the value set Encounter.class is bound to. */
+const ACT_ENCOUNTER_CODES: ReadonlySet<string> = new Set(['AMB', 'EMER', 'FLD', 'HH', 'IMP', 'ACUTE', 'NONAC', 'OBSENC', 'PRENC', 'SS', 'VR']);
+
+/**
+ * An encounter class as v3 ActCode; null when there is none the app can read. DSTU2 `class` is a
+ * code of its own value set (DSTU2_CLASS). STU3/R4 `class` is a Coding (R5-style CodeableConcept
+ * arrays read too) bound to ActEncounterCode with an extensible binding
+ * (hl7.org/fhir/R4/encounter-definitions.html#Encounter.class, STU3 the same), so the EHR may send
+ * a class of its own code system ("urn:oid:…", code "1", display "Inpatient"). A Coding is read as
+ * ActCode only in the v3 ActCode system (ACT_CODE_SYSTEMS; DSTU2's encounter-class system through
+ * DSTU2_CLASS), or without a system when its code is an ActEncounterCode or DSTU2 class code. Any
+ * other is an unknown class, read as no class: `hospitalization.admitSource` then decides whether
+ * the encounter is an admission (readEncounter). Its code and display are not read for a meaning:
+ * the local system's codes mean nothing here, and a display is words for people.
+ */
 function classCode(value: unknown): string | null {
-  const code =
-    typeof value === 'string'
-      ? str(value)
-      : objects(value)
-          .map((item) => conceptCodes(item)[0])
-          .find((c) => c !== undefined);
+  if (typeof value === 'string') {
+    const code = str(value);
+    return code ? (dstu2Class(code) ?? code.toUpperCase()) : null;
+  }
+  for (const item of objects(value)) {
+    for (const coding of item.coding !== undefined ? objects(item.coding) : [item]) {
+      const code = actCode(coding);
+      if (code !== null) return code;
+    }
+  }
+  return null;
+}
+
+/** One class Coding as v3 ActCode (classCode), else null. */
+function actCode(coding: JsonObject): string | null {
+  const code = str(coding.code);
   if (!code) return null;
-  return DSTU2_CLASS[code.toLowerCase()] ?? code.toUpperCase();
+  const system = str(coding.system)
+    ?.replace(/^https:/, 'http:')
+    .replace(/\/+$/, '');
+  const dstu2 = dstu2Class(code);
+  if (system !== undefined && ACT_CODE_SYSTEMS.has(system)) return code.toUpperCase();
+  if (system === DSTU2_CLASS_SYSTEM) return dstu2 ?? code.toUpperCase();
+  if (system === undefined) return dstu2 ?? (ACT_ENCOUNTER_CODES.has(code.toUpperCase()) ? code.toUpperCase() : null);
+  return null;
+}
+
+/** A DSTU2 class code as v3 ActCode (DSTU2_CLASS), own keys only ("constructor" is no class). */
+const dstu2Class = (code: string): string | undefined =>
+  Object.hasOwn(DSTU2_CLASS, code.toLowerCase()) ? DSTU2_CLASS[code.toLowerCase()] : undefined;
+
+/** Whether the EHR gave the encounter a class, readable or not (a code, or a Coding with a code). */
+function carriesClass(value: unknown): boolean {
+  if (typeof value === 'string') return str(value) !== undefined;
+  return objects(value).some((item) => conceptCodes(item).length > 0);
 }
 
 /**
