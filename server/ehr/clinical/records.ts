@@ -292,6 +292,58 @@ function noKnownAllergyOfKind(concept: unknown): { words: string; kind: AllergyK
   return null;
 }
 
+/**
+ * A statement of no known allergy in words only. AllergyIntolerance.code (R4 and STU3; DSTU2
+ * `substance`) has an example binding, so a concept may be text alone ("Concepts ... may be
+ * represented with text only", R4 datatypes CodeableConcept): EHRs write {text: "No Known Allergies"}.
+ * Read only when no coding is recognised (the codes above come first), and only when every word the
+ * concept holds (its text, each coding's display) is one of these exact phrases, all of one kind: a
+ * coding with a code but no display, or words that say anything else ("Allergy to peanuts", "No known
+ * allergies except latex"), leave the concept a substance, the safe side (an allergy read as a
+ * statement of none could harm). Compared with case, spacing and punctuation left aside ("N.K.D.A."
+ * reads as "nkda"); never a part of the words. Kinds as the codes' (NO_KNOWN_ALLERGY_OF_KIND).
+ */
+const NO_KNOWN_ALLERGY_WORDS: ReadonlyMap<string, AllergyKind | 'any'> = new Map(
+  Object.entries({
+    any: ['no known allergies', 'no known allergy', 'nka', 'no allergies'],
+    medication: [
+      'nkda',
+      'no known drug allergies',
+      'no known drug allergy',
+      'no known medication allergies',
+      'no known medication allergy',
+      'no known allergies to medications',
+      'no known allergies to medication',
+    ],
+    food: ['no known food allergies', 'no known food allergy'],
+    environment: ['no known environmental allergies', 'no known environmental allergy'],
+    latex: ['no known latex allergies', 'no known latex allergy'],
+  }).flatMap(([kind, phrases]) => phrases.map((phrase) => [phrase, kind as AllergyKind | 'any'] as const)),
+);
+
+const phraseKey = (words: string): string =>
+  words
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s]/gu, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+
+/** The kind a concept's words state no known allergy of (NO_KNOWN_ALLERGY_WORDS), with those words; null when they state none. */
+function noKnownAllergyInWords(concept: unknown): { words: string; kind: AllergyKind | 'any' } | null {
+  if (!isObject(concept)) return null;
+  const words: string[] = [];
+  const text = str(concept.text)?.trim();
+  if (text) words.push(text);
+  for (const coding of objects(concept.coding)) {
+    const display = str(coding.display)?.trim();
+    if (display) words.push(display);
+    else if (str(coding.code)) return null;
+  }
+  const kinds = new Set(words.map((w) => NO_KNOWN_ALLERGY_WORDS.get(phraseKey(w))));
+  const [kind] = kinds;
+  return kinds.size === 1 && kind !== undefined ? { words: words[0], kind } : null;
+}
+
 function statesNoInformation(concept: unknown): boolean {
   return codingsOf(concept).some((c) => c.system === IPS_ABSENT && c.code === NO_ALLERGY_INFORMATION);
 }
@@ -319,8 +371,12 @@ export function readAllergies(resources: JsonObject[], warnings?: Warnings): All
       warnings?.add('allergy_no_information');
       continue;
     }
-    const ofKind = noKnownAllergyOfKind(concept);
-    const noneKnown = statesNoKnownAllergy(concept);
+    const codedKind = noKnownAllergyOfKind(concept);
+    const codedNone = statesNoKnownAllergy(concept);
+    // Words are read only when no code says it (NO_KNOWN_ALLERGY_WORDS).
+    const worded = codedKind || codedNone ? null : noKnownAllergyInWords(concept);
+    const ofKind = codedKind ?? (worded && worded.kind !== 'any' ? { words: worded.words, kind: worded.kind } : null);
+    const noneKnown = codedNone || worded?.kind === 'any';
     const onset = onsetOf(r) ?? when(r.onset);
     const recorded = when(r.recordedDate) ?? when(r.assertedDate);
     const view: AllergyView = {
