@@ -181,14 +181,20 @@ const repeatOf = (dosage: JsonObject): JsonObject => {
  * When a schedule given only as its times ends: Timing.event ("Identifies specific times when the
  * event occurs", DSTU2, STU3 and R4) with no `repeat`, a one-off dose or a few listed ones, ends
  * with its last time (a date lasts its whole day). With a `repeat`, the events only interpret it
- * (Timing notes), and the repeat decides; Infinity then, as for a time that cannot be read.
+ * (Timing notes), and the repeat decides; so does a `code` ("a complete statement of whatever is
+ * specified in the structured timing data", BID): Infinity then, as for a time that cannot be read.
  */
 function eventsEnd(dosage: JsonObject): number {
   const timing = isObject(dosage.timing) ? dosage.timing : {};
   const events = Array.isArray(timing.event) ? timing.event : [];
-  if (events.length === 0 || timing.repeat !== undefined) return Infinity;
-  const times = events.map((e) => (typeof e === 'string' ? latestMs(e) : null));
-  return times.every((t): t is number => t !== null) ? Math.max(...times) : Infinity;
+  if (events.length === 0 || timing.repeat !== undefined || timing.code !== undefined) return Infinity;
+  let last = -Infinity;
+  for (const event of events) {
+    const time = typeof event === 'string' ? latestMs(event) : null;
+    if (time === null) return Infinity;
+    last = Math.max(last, time);
+  }
+  return last;
 }
 
 /** An instruction's `boundsPeriod.end`, at the latest moment it can mean (a date lasts its whole day: Period.end); Infinity without one. */
@@ -255,9 +261,11 @@ function dosesLastMs(repeat: JsonObject): number | null {
  * after bedtime gives its bedtime dose the next day). Null without such times.
  */
 function dailyDosesLastMs(repeat: JsonObject, count: number): number | null {
-  const times = [repeat.when, repeat.timeOfDay].flatMap((t) => (Array.isArray(t) ? t : typeof t === 'string' ? [t] : []));
-  if (times.length === 0) return null;
-  return (Math.ceil(count / times.length) + 1) * DURATION_MS.d;
+  // Days of the week (STU3/R4 `dayOfWeek`) make the days of the doses ones the app does not count.
+  if (repeat.dayOfWeek !== undefined) return null;
+  const times = new Set([repeat.when, repeat.timeOfDay].flatMap((t) => (Array.isArray(t) ? t : [t])).filter((t) => typeof t === 'string' && t));
+  if (times.size === 0) return null;
+  return (Math.ceil(count / times.size) + 1) * DURATION_MS.d;
 }
 
 /**

@@ -45,6 +45,16 @@ describe.each(['DSTU2', 'STU3', 'R4'] as const)('an order scheduled by its times
   it('a time that cannot be read keeps the order current', () => {
     expect(current(order(release, { event: [iso(NOW - 30 * DAY), 'soon'] }, 31 * DAY))).toBe(true);
   });
+
+  it('events beside a timing code (BID: "a complete statement" of the timing) only illustrate it: the order goes on', () => {
+    const bid = { coding: [{ system: 'http://hl7.org/fhir/v3/GTSAbbreviation', code: 'BID' }] };
+    expect(current(order(release, { code: bid, event: [iso(NOW - 2 * DAY)] }, 3 * DAY))).toBe(true);
+  });
+
+  it('an order of very many events is read, not a failure', () => {
+    const events = Array.from({ length: 200_000 }, (_, i) => iso(NOW - 40 * DAY + i));
+    expect(current(order(release, { event: events }, 41 * DAY))).toBe(false);
+  });
 });
 
 describe.each(['DSTU2', 'STU3', 'R4'] as const)('a count of doses at times of the day, no period (%s Timing.repeat)', (release) => {
@@ -60,6 +70,17 @@ describe.each(['DSTU2', 'STU3', 'R4'] as const)('a count of doses at times of th
     const days = release === 'DSTU2' ? 7 : 4;
     expect(current(order(release, { repeat: twice }, (days - 0.5) * DAY))).toBe(true);
     expect(current(order(release, { repeat: twice }, (days + 0.5) * DAY))).toBe(false);
+  });
+});
+
+describe.each(['STU3', 'R4'] as const)('times of the day that are not a daily count (%s Timing.repeat)', (release) => {
+  it('doses on days of the week (dayOfWeek) are not counted as daily ones: the order goes on', () => {
+    expect(current(order(release, { repeat: { count: 4, when: ['MORN'], dayOfWeek: ['mon'] } }, 6 * DAY))).toBe(true);
+  });
+
+  it('only distinct named times count: values that are no times are not doses, a time named twice is one', () => {
+    expect(current(order(release, { repeat: { count: 10, when: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] } }, 3 * DAY))).toBe(true);
+    expect(current(order(release, { repeat: { count: 4, when: ['MORN', 'MORN'] } }, 4 * DAY))).toBe(true);
   });
 });
 
