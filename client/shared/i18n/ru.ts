@@ -2,7 +2,7 @@ import type { MessageKey } from './en';
 
 /** Русский */
 export const ru: Record<MessageKey, string> = {
-  'details.onsetAge': 'начало в возрасте {age}',
+  'details.onsetAge': 'начало: возраст {age}',
   'details.onsetWords': 'начало: {words}',
   'app.title': 'Пациенты',
   'app.loading': 'Загрузка…',
@@ -103,7 +103,7 @@ export const ru: Record<MessageKey, string> = {
   'age.about': '{date} (около\u00a0{age}\u00a0л.)',
   'age.died': '{date} (умер(ла) {died} в возрасте {age}\u00a0л.)',
   'age.diedAbout': '{date} (умер(ла) {died} в возрасте около\u00a0{age}\u00a0л.)',
-  'age.diedYoung': '{date} (умер(ла) {died} в возрасте {age})',
+  'age.diedYoung': '{date} (умер(ла) {died}, возраст: {age})',
   'age.deceased': '{date} (умер(ла))',
   'age.datesConflict': '{date} (даты противоречат друг другу: проверьте в ЭМК)',
   'age.diedDatesConflict': '{date} (умер(ла) {died}; даты противоречат друг другу: проверьте в ЭМК)',

@@ -99,7 +99,7 @@ describe('a condition whose onset is an age, a range or words', () => {
 
   it("in the user's language", () => {
     setLanguage('ru');
-    expect(onsetFacts('R4', { onsetAge: age(45, 'a') })[0]).toBe('начало в возрасте 45 лет');
+    expect(onsetFacts('R4', { onsetAge: age(45, 'a') })[0]).toBe('начало: возраст 45 лет');
     expect(onsetFacts('R4', { onsetString: 'в детстве' })[0]).toBe('начало: в детстве');
   });
 

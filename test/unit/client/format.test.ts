@@ -121,6 +121,8 @@ describe('a deceased patient (Patient.deceased[x]: deceasedDateTime or deceasedB
   it('reads in every language', () => {
     setLanguage('ru');
     expect(birthDateWithAge('1924-06-16', today, { date: '1979-07-11' })).toBe('16 июн. 1924 г. (умер(ла) 11 июл. 1979 г. в возрасте 55\u00a0л.)');
+    // Intl words a number of months in the nominative: no "в возрасте" before it, which would need the genitive.
+    expect(birthDateWithAge('2020-01-10', today, { date: '2020-02-12' })).toBe('10 янв. 2020 г. (умер(ла) 12 февр. 2020 г., возраст: 1 месяц)');
     setLanguage('zh-CN');
     expect(birthDateWithAge('1924-06-16', today, { date: '1979-07-11' })).toBe('1924年6月16日（1979年7月11日 去世，享年 55 岁）');
     setLanguage('zh-TW');
