@@ -298,7 +298,8 @@ function noKnownAllergyOfKind(concept: unknown): { words: string; kind: AllergyK
  * represented with text only", R4 datatypes CodeableConcept): EHRs write {text: "No Known Allergies"}.
  * Read only when no coding is recognised (the codes above come first), and only when every word the
  * concept holds (its text, each coding's display) is one of these exact phrases, all of one kind: a
- * coding with a code but no display, or words that say anything else ("Allergy to peanuts", "No known
+ * coding with a code but no display, a code of a substance terminology (SUBSTANCE_SYSTEMS: its code
+ * says what the substance is), a question ("NKA?"), or words that say anything else ("Allergy to peanuts", "No known
  * allergies except latex"), leave the concept a substance, the safe side (an allergy read as a
  * statement of none could harm). Compared with case, spacing and punctuation left aside ("N.K.D.A."
  * reads as "nkda"); never a part of the words. Kinds as the codes' (NO_KNOWN_ALLERGY_OF_KIND).
@@ -321,12 +322,27 @@ const NO_KNOWN_ALLERGY_WORDS: ReadonlyMap<string, AllergyKind | 'any'> = new Map
   }).flatMap(([kind, phrases]) => phrases.map((phrase) => [phrase, kind as AllergyKind | 'any'] as const)),
 );
 
+/**
+ * Terminologies of substances only: a code in one says what the substance is, whatever its display
+ * says. Not SNOMED CT, whose situations ("no known allergy" and its kin) its display may well name.
+ */
+const SUBSTANCE_SYSTEMS: ReadonlySet<string> = new Set([
+  'http://www.nlm.nih.gov/research/umls/rxnorm',
+  'http://fdasis.nlm.nih.gov',
+  'http://hl7.org/fhir/sid/ndc',
+  'http://hl7.org/fhir/ndfrt',
+  'http://va.gov/terminology/medrt',
+]);
+
+// A question ("NKA?") is no statement: its words match nothing.
 const phraseKey = (words: string): string =>
-  words
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}\s]/gu, '')
-    .replace(/\s+/g, ' ')
-    .trim();
+  words.includes('?')
+    ? ''
+    : words
+        .toLowerCase()
+        .replace(/[^\p{L}\p{N}\s]/gu, '')
+        .replace(/\s+/g, ' ')
+        .trim();
 
 /** The kind a concept's words state no known allergy of (NO_KNOWN_ALLERGY_WORDS), with those words; null when they state none. */
 function noKnownAllergyInWords(concept: unknown): { words: string; kind: AllergyKind | 'any' } | null {
@@ -336,8 +352,9 @@ function noKnownAllergyInWords(concept: unknown): { words: string; kind: Allergy
   if (text) words.push(text);
   for (const coding of objects(concept.coding)) {
     const display = str(coding.display)?.trim();
+    const system = str(coding.system);
+    if (str(coding.code) && (!display || (system !== undefined && SUBSTANCE_SYSTEMS.has(system)))) return null;
     if (display) words.push(display);
-    else if (str(coding.code)) return null;
   }
   const kinds = new Set(words.map((w) => NO_KNOWN_ALLERGY_WORDS.get(phraseKey(w))));
   const [kind] = kinds;

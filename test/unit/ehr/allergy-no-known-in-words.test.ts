@@ -106,3 +106,18 @@ describe.each(releases)('"No known allergies" written in words only (%s)', (rele
     expect(shown([allergy(release, { text: 'Peanut' }, 'food'), allergy(release, nkda)])).toBe('Peanut, No known allergies');
   });
 });
+
+describe('words that do not state "no known allergies"', () => {
+  it.each([
+    ['a question', { text: 'NKA?' }],
+    [
+      'a substance code whose display says otherwise',
+      { coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '7980', display: 'No known allergies' }] },
+    ],
+  ])('%s stays an allergy to a substance', (_, code) => {
+    const [allergy] = readAllergies([
+      { resourceType: 'AllergyIntolerance', id: 'a', clinicalStatus: 'active', verificationStatus: 'confirmed', code },
+    ]);
+    expect(allergy.noneKnown).toBe(false);
+  });
+});
