@@ -248,6 +248,11 @@ const ACT_CODE_SYSTEMS: ReadonlySet<string> = new Set([
   'http://hl7.org/fhir/v3/ActCode',
   'urn:oid:2.16.840.1.113883.5.4',
 ]);
+/** The ActEncounterCode value set (R4, STU3), which some servers send as a Coding's system. */
+const ACT_ENCOUNTER_VALUE_SETS: ReadonlySet<string> = new Set([
+  'http://terminology.hl7.org/ValueSet/v3-ActEncounterCode',
+  'http://hl7.org/fhir/ValueSet/v3-ActEncounterCode',
+]);
 /** DSTU2's own class code system, should its codes come as a Coding. */
 const DSTU2_CLASS_SYSTEM = 'http://hl7.org/fhir/encounter-class';
 /** ActEncounterCode (STU3 and R4 alike), the value set Encounter.class is bound to. */
@@ -288,6 +293,8 @@ function actCode(coding: JsonObject): string | null {
     .replace(/\/+$/, '');
   const dstu2 = dstu2Class(code);
   if (system !== undefined && ACT_CODE_SYSTEMS.has(system)) return code.toUpperCase();
+  // Some servers name the value set where the code system belongs: its codes are still ActEncounterCodes.
+  if (system !== undefined && ACT_ENCOUNTER_VALUE_SETS.has(system)) return ACT_ENCOUNTER_CODES.has(code.toUpperCase()) ? code.toUpperCase() : null;
   if (system === DSTU2_CLASS_SYSTEM) return dstu2 ?? code.toUpperCase();
   if (system === undefined) return dstu2 ?? (ACT_ENCOUNTER_CODES.has(code.toUpperCase()) ? code.toUpperCase() : null);
   return null;

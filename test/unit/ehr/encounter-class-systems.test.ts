@@ -65,6 +65,16 @@ describe.each(['STU3', 'R4'] as const)("%s Encounter.class of the EHR's own code
     expect(cells([encounter('e1', local('1', 'Inpatient'), daysAgo(3))]).admissionDate.status).not.toBe('ok');
   });
 
+  it('an ActEncounterCode sent with the value set as its system is still read: an inpatient stay is an admission', () => {
+    const valueSet =
+      release === 'R4' ? 'http://terminology.hl7.org/ValueSet/v3-ActEncounterCode' : 'http://hl7.org/fhir/ValueSet/v3-ActEncounterCode';
+    expect(read([encounter('e1', { system: valueSet, code: 'IMP' }, daysAgo(2))])[0]).toMatchObject({
+      class: 'IMP',
+      admission: { text: daysAgo(2) },
+    });
+    expect(read([encounter('e1', { system: valueSet, code: '1' }, daysAgo(2))])[0]).toMatchObject({ class: null, admission: null });
+  });
+
   it('a local code that spells an ActCode is not one', () => {
     expect(read([encounter('e1', local('IMP', 'Imaging procedure'), daysAgo(1))])[0]).toMatchObject({ class: null, admission: null });
     expect(read([encounter('e1', local('EMER', 'Emergency transport'), daysAgo(1), admitSource)])[0]).toMatchObject({
