@@ -79,7 +79,7 @@ export type AuditOf<T> = (result: T) => AuditEvent[];
 export interface TeamStore {
   getConnection(team: TeamKey): Promise<Connection>;
   setConnection(team: TeamKey, connection: Connection, userId: string, audit?: AuditOf<Connection>): Promise<Outcome<Connection, never>>;
-  /** Each list's `patientCount` counts at most MAX_PATIENTS_PER_LIST, as `getList` gives them. */
+  /** Each list's `patientCount` counts every patient it names, past MAX_PATIENTS_PER_LIST too (what a change of source takes off). */
   listLists(team: TeamKey): Promise<ListSummary[]>;
   /** Refused with `too_many_lists` when the team has MAX_LISTS_PER_TEAM already. */
   createList(team: TeamKey, name: string, userId: string, audit?: AuditOf<ListSummary>): Promise<Outcome<ListSummary, 'too_many_lists'>>;

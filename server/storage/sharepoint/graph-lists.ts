@@ -138,7 +138,7 @@ export function graphListOps(open: OpenTeam): ListOps & { resolve: typeof resolv
       const rows = await Promise.all(entries.map((e) => patientRows(api, site.siteId, e.listId).all()));
       return entries.flatMap((e, i) => {
         const r = rows[i];
-        return r ? [{ id: e.listId, name: e.name, patientCount: Math.min(patientIdsOf(r).length, MAX_PATIENTS_PER_LIST) }] : [];
+        return r ? [{ id: e.listId, name: e.name, patientCount: patientIdsOf(r).length }] : [];
       });
     },
 

@@ -34,7 +34,7 @@ export function sqliteListOps(db: Database.Database, commit: Commit): ListOps {
   const now = () => new Date().toISOString();
   const q = {
     lists: db.prepare(
-      `SELECT l.id, l.name, MIN(COUNT(p.patient_id), ${MAX_PATIENTS_PER_LIST}) AS patientCount FROM lists l
+      `SELECT l.id, l.name, COUNT(p.patient_id) AS patientCount FROM lists l
        LEFT JOIN list_patients p ON p.list_id = l.id
        WHERE l.tenant_id = ? AND l.team_id = ? GROUP BY l.id ORDER BY l.created_at, l.rowid`,
     ),

@@ -9,6 +9,8 @@ import { MAX_PATIENTS_PER_LIST } from '../../../contract/lists';
 import { ClinicalRows, type EhrGateway } from '../../../server/ehr/index';
 import { buildListView, sendListView } from '../../../server/features/lists/list-view';
 import { valueOf } from '../../../server/features/shared/outcomes';
+import { setConnection } from '../../../server/features/connection/connection-service';
+import type { ApiDeps } from '../../../server/features/shared/deps';
 import type { TeamStore } from '../../../server/storage/ports';
 import { openSqliteStore } from '../../../server/storage/sqlite/sqlite-store';
 
@@ -62,12 +64,12 @@ function countingEhr(asked: string[][]): EhrGateway {
 }
 
 describe('a SQLite list written past its limit outside the app', () => {
-  it('reads the first patients added, up to the limit, and how many more it names; counts it at the limit', async () => {
+  it('reads the first patients added, up to the limit, and how many more it names; counts every patient it names', async () => {
     const { id, all, beyond } = await overfullList();
     const list = (await store.getList(team, id))!;
     expect(list.patientIds).toEqual(all.slice(0, MAX_PATIENTS_PER_LIST));
     expect(list.beyondLimit).toBe(beyond);
-    expect(await store.listLists(team)).toEqual([{ id, name: 'Ward', patientCount: MAX_PATIENTS_PER_LIST }]);
+    expect(await store.listLists(team)).toEqual([{ id, name: 'Ward', patientCount: all.length }]);
   });
 
   it('asks the EHR for the patients within the limit only, and says in the view how many more the list names', async () => {
@@ -134,5 +136,13 @@ describe('a SQLite list written past its limit outside the app', () => {
     const read = (await store.getList(team, list.id))!;
     expect(read.patientIds).toHaveLength(MAX_PATIENTS_PER_LIST);
     expect(read).not.toHaveProperty('beyondLimit');
+  });
+});
+
+describe('a change of source on a team with such a list', () => {
+  it('asks first with the count of every patient it takes off, past the limit too', async () => {
+    const { all } = await overfullList();
+    const change = setConnection({ store, ehr: {} } as unknown as ApiDeps, team, { mode: 'manual' }, 'u1');
+    await expect(change).rejects.toThrow(`${all.length} patients`);
   });
 });
