@@ -38,7 +38,9 @@ export async function exportList(deps: ApiDeps, team: TeamKey, listId: string, z
     columns.map((c) => c.heading),
     view.rows.map((row) => columns.map((c) => c.value(row))),
   );
-  const filename = `${view.name.replace(/[^\p{L}\p{N} _-]+/gu, '').trim() || 'list'}.csv`;
+  // A list holding more than it shows (rows added outside the app) exports what it shows, and its file says so.
+  const part = view.beyondLimit ? ` (first ${view.rows.length} of ${view.rows.length + view.beyondLimit})` : '';
+  const filename = `${view.name.replace(/[^\p{L}\p{N} _-]+/gu, '').trim() || 'list'}${part}.csv`;
   await recordRead(store.audit, 'ExportInitiation', { listId: stored.id, patientIds: stored.patientIds });
   return { filename, csv };
 }

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import express from 'express';
+import express, { type Request, type Response } from 'express';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -8,6 +8,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MAX_PATIENTS_PER_LIST } from '../../../contract/lists';
 import { ClinicalRows, type EhrGateway } from '../../../server/ehr/index';
 import { buildListView, sendListView } from '../../../server/features/lists/list-view';
+import { exportList } from '../../../server/features/lists/list-export';
+import { requestContext, withRequestContext } from '../../../server/platform/request-context';
 import { valueOf } from '../../../server/features/shared/outcomes';
 import { setConnection } from '../../../server/features/connection/connection-service';
 import type { ApiDeps } from '../../../server/features/shared/deps';
@@ -79,6 +81,20 @@ describe('a SQLite list written past its limit outside the app', () => {
     expect(asked.flat()).toEqual(all.slice(0, MAX_PATIENTS_PER_LIST));
     expect(view.rows).toHaveLength(MAX_PATIENTS_PER_LIST);
     expect(view.beyondLimit).toBe(beyond);
+  });
+
+  it('exports the patients it shows, in a file whose name says they are the first of more', async () => {
+    const { id, all } = await overfullList();
+    const { filename, csv } = await new Promise<{ filename: string; csv: string }>((resolve, reject) =>
+      withRequestContext({} as Request, { setHeader() {} } as unknown as Response, () => {
+        const context = requestContext();
+        context.caller = { tenantId: team.tenantId, userId: 'u1', roles: [] };
+        context.audit = { operations: ['ExportInitiation'], teamId: team.teamId, listId: id, patientId: null, recorded: false };
+        exportList({ store, ehr: countingEhr([]) } as unknown as ApiDeps, team, id, 'UTC').then(resolve, reject);
+      }),
+    );
+    expect(filename).toBe(`Ward (first ${MAX_PATIENTS_PER_LIST} of ${all.length}).csv`);
+    expect(csv.trimEnd().split('\r\n')).toHaveLength(MAX_PATIENTS_PER_LIST + 1);
   });
 
   it('sends how many more it names in the opening of the answer, as JSON and line by line', async () => {
