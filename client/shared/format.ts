@@ -1,3 +1,4 @@
+import { ageSpan, dateParts, earliestDay, latestDay, type DateParts } from '../../contract/age-span';
 import { asWrittenMs, fhirTime, sortKeyMs, type FhirTime } from '../../contract/fhir-time';
 import type { MessageKey } from './i18n/en';
 import { isUnverifiedReason } from '../../contract/plain-constants';
@@ -10,49 +11,22 @@ export function calendarDate(year: number, month?: number, day?: number): string
   return new Date(Date.UTC(year, (month ?? 1) - 1, day ?? 1)).toLocaleDateString(currentLocale(), { ...options, timeZone: 'UTC' });
 }
 
-type DateParts = [year: number, month: number | undefined, day: number | undefined];
-
-/** A FHIR date or dateTime's calendar day as written ("1979-07-11T21:51:36+00:00" is 11 July 1979). */
-function dateParts(value: string): DateParts | null {
-  const m = /^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?/.exec(value);
-  return m ? [Number(m[1]), m[2] ? Number(m[2]) : undefined, m[3] ? Number(m[3]) : undefined] : null;
+/** `young`: a child's age in words of months ("5 months", "4–5 months" when the days leave either) or days ("12 days"). */
+function yearsUntil(from: DateParts, to: DateParts) {
+  const { age, exact, months, days } = ageSpan(from, to);
+  const young = !months
+    ? undefined
+    : months.least < months.most
+      ? unitFormat('month').formatRange(months.least, months.most)
+      : days !== undefined
+        ? unitWords(days, 'day')
+        : unitWords(months.most, 'month');
+  return { age, exact, young };
 }
-
-/**
- * The age from a birth date to another date, from the parts both give: whole years, exact when
- * every day the dates allow gives the same; a date given to the month gives m or m-1 whole months
- * (m its month difference), so its age is exact whenever the months of the year differ, else
- * "about" the larger; a year alone "about" the year difference. `young`, certainly under two years,
- * in words of months ("5 months", "4–5 months" when the days leave either), and under a month, from
- * full dates, of days ("12 days"), as a living child's age is said (a newborn is never "0 y").
- */
-function yearsUntil([year, month, day]: DateParts, [toYear, toMonth, toDay]: DateParts) {
-  if (month === undefined || toMonth === undefined) return { age: toYear - year, exact: false };
-  const full = day !== undefined && toDay !== undefined;
-  const months = (toYear - year) * 12 + toMonth - month - (full && toDay < day ? 1 : 0);
-  const least = full ? months : Math.max(months - 1, 0);
-  const age = Math.floor(months / 12);
-  return {
-    age,
-    exact: Math.floor(least / 12) === age,
-    young:
-      months > 23
-        ? undefined
-        : least < months
-          ? unitFormat('month').formatRange(least, months)
-          : full && !months
-            ? unitWords((Date.UTC(toYear, toMonth - 1, toDay) - Date.UTC(year, month - 1, day)) / 864e5, 'day')
-            : unitWords(months, 'month'),
-  };
-}
-
-/** The earliest and latest day a partial FHIR date can mean, as comparable numbers (yyyymmdd). */
-const earliestDay = ([year, month, day]: DateParts) => year * 10_000 + (month ?? 1) * 100 + (day ?? 1);
-const latestDay = ([year, month, day]: DateParts) => year * 10_000 + (month ?? 12) * 100 + (day ?? 31);
 
 /**
  * Birth date with age; partial dates ("1951", "1951-08") give an approximate age when the parts
- * they give leave the whole years open (yearsUntil). For a deceased
+ * they give leave the whole years open (ageSpan). For a deceased
  * patient (Patient.deceased[x]) the age is the age at death with the date of death, or only
  * "deceased" when the EHR gives no date: never an age as if the patient were alive.
  * Dates that contradict each other (Patient.birthDate after the date of death, or after today, even

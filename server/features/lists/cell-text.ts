@@ -8,6 +8,7 @@ import {
   type SupplementalOxygen,
   type VitalValue,
 } from '../../../contract/cells.js';
+import { ageSpan, dateParts, earliestDay, latestDay } from '../../../contract/age-span.js';
 import { asWrittenMs, fhirTime, sortKeyMs } from '../../../contract/fhir-time.js';
 import type { When } from '../../../contract/ids.js';
 import {
@@ -67,32 +68,19 @@ function textOf<T>(cell: Cell<T> | undefined, text: (value: T) => string): strin
 const DATES_CONFLICT = 'dates conflict: check in EHR';
 
 /**
- * The age from a FHIR date to another, as the tab says it (client/shared/format.ts yearsUntil), from
- * the parts both give: whole years, under two years months ("3 months"), under a month from full
- * dates days. A date given to the month leaves m or m-1 whole months (m the month difference): the
- * years are exact when both give the same, else "about" the larger; months "4–5 months". A year
- * alone gives "about" the year difference. Null when the dates contradict each other — the death
- * before the birth, even at the widest a partial date allows, or a negative age — so that no age,
- * never a negative one, is printed.
+ * The age from a FHIR date to another (ageSpan), as the tab says it: whole years, "about" when the
+ * dates leave them open; under two years months ("3 months", "4–5 months"), under a month from full
+ * dates days. Null when the dates contradict each other — the death before the birth, even at the
+ * widest a partial date allows, or a negative age — so that no age, never a negative one, is printed.
  */
 function ageAt(birthDate: string, death: string): string | null {
-  const [b, d] = [birthDate, death].map((v) => /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?/.exec(v));
-  if (!b || !d) return null;
-  const day = (m: RegExpExecArray, month: string, dayOf: string) => `${m[1]}-${m[2] ?? month}-${m[3] ?? dayOf}`;
-  if (day(d, '12', '31') < day(b, '01', '01')) return null;
-  if (!b[2] || !d[2]) return `about ${Number(d[1]) - Number(b[1])}`;
-  const [by, bm, bd, dy, dm, dd] = [b[1], b[2], b[3], d[1], d[2], d[3]].map(Number);
-  const full = Boolean(b[3] && d[3]);
-  const months = (dy - by) * 12 + dm - bm - (full && dd < bd ? 1 : 0);
-  // Without both days the whole months are m or m-1 (never under 0: the dates may agree).
-  const least = full ? months : Math.max(months - 1, 0);
-  const age = Math.floor(months / 12);
+  const [b, d] = [dateParts(birthDate), dateParts(death)];
+  if (!b || !d || latestDay(d) < earliestDay(b)) return null;
+  const { age, exact, months, days } = ageSpan(b, d);
   if (age < 0) return null;
-  if (age >= 2) return Math.floor(least / 12) === age ? String(age) : `about ${age}`;
-  // A child who died under two: in months, under a month in days, as the tab says it.
-  if (least < months) return `${least}–${months} months`;
-  const days = (Date.UTC(dy, dm - 1, dd) - Date.UTC(by, bm - 1, bd)) / 864e5;
-  const [count, unit] = months > 0 || !full ? [months, 'month'] : [days, 'day'];
+  if (!months) return exact ? String(age) : `about ${age}`;
+  if (months.least < months.most) return `${months.least}–${months.most} months`;
+  const [count, unit] = days === undefined ? [months.most, 'month'] : [days, 'day'];
   return `${count} ${unit}${count === 1 ? '' : 's'}`;
 }
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { countingEhr } from '../../helpers/counting-ehr';
 import { MAX_PATIENTS_PER_LIST } from '../../../contract/lists';
-import { ClinicalRows, type EhrGateway } from '../../../server/ehr/index';
 import { buildListView } from '../../../server/features/lists/list-view';
 import { valueOf } from '../../../server/features/shared/outcomes';
 import type { TeamStore } from '../../../server/storage/ports';
@@ -51,16 +51,6 @@ async function overfullList() {
   }
   const all = ['a0', 'a1', ...outside];
   return { id: list.id, all, beyond: all.length - MAX_PATIENTS_PER_LIST, rows };
-}
-
-/** An EHR that knows no one, keeping the ids each read asked for. */
-function countingEhr(asked: string[][]): EhrGateway {
-  return {
-    async readClinical(_base: string, _tenant: string, ids: string[]) {
-      asked.push([...ids]);
-      return new ClinicalRows();
-    },
-  } as unknown as EhrGateway;
 }
 
 describe('a patient list given rows in SharePoint past its limit', () => {

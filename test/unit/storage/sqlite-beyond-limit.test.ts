@@ -5,8 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { countingEhr } from '../../helpers/counting-ehr';
 import { MAX_PATIENTS_PER_LIST } from '../../../contract/lists';
-import { ClinicalRows, type EhrGateway } from '../../../server/ehr/index';
 import { buildListView, sendListView } from '../../../server/features/lists/list-view';
 import { exportList } from '../../../server/features/lists/list-export';
 import { requestContext, withRequestContext } from '../../../server/platform/request-context';
@@ -53,16 +53,6 @@ async function overfullList() {
   db.close();
   const all = ['a0', 'a1', ...Array.from({ length: OUTSIDE }, (_, i) => `x${i}`)];
   return { id: list.id, all, beyond: all.length - MAX_PATIENTS_PER_LIST };
-}
-
-/** An EHR that knows no one, keeping the ids each read asked for. */
-function countingEhr(asked: string[][]): EhrGateway {
-  return {
-    async readClinical(_base: string, _tenant: string, ids: string[]) {
-      asked.push([...ids]);
-      return new ClinicalRows();
-    },
-  } as unknown as EhrGateway;
 }
 
 describe('a SQLite list written past its limit outside the app', () => {
