@@ -1,7 +1,7 @@
 import { isObject, objects, str, type JsonObject } from '../json.js';
 import { normaliseUnit } from './units.js';
 import type { BloodPressureReading, LatestVitals, Measurement, VitalHistory, VitalKind, VitalReading, When } from './types.js';
-import { effectiveText, epochMsOf, loincCodes, newestFirst, numberOf, when } from './values.js';
+import { effectiveText, epochMsOf, loincCodes, newestFirst, numberOf, ownReference, when } from './values.js';
 import { Warnings } from './warnings.js';
 import { KIND_OF_CODE, type VitalCodeKind } from './vital-codes.js';
 import { isComparator } from '../../../contract/vital-ranges.js';
@@ -23,6 +23,30 @@ import { standaloneOxygen, withOxygen } from './oxygen.js';
 const SKIPPED_STATUS = new Set(['entered-in-error', 'cancelled', 'registered']);
 const statusMark = (obs: JsonObject) =>
   obs.status === 'preliminary' ? { preliminary: true as const } : obs.status === 'unknown' ? { statusUnknown: true as const } : {};
+
+/**
+ * Observations that another Observation of the same read replaces are no result, as one entered in
+ * error: DSTU2 and STU3 `Observation.related` of type `replaces`, "This observation replaces a
+ * previous observation (i.e. a revised value). The target observation is now obsolete."
+ * (hl7.org/fhir/STU3/codesystem-observation-relationshiptypes.html; the same code in DSTU2's
+ * observation-relationshiptypes). R4 has no `related` (a revised value is the same resource,
+ * `amended` or `corrected`). The target is matched by a relative reference, with or without a
+ * version; a URL may name another server's Observation and replaces nothing here. An Observation
+ * never replaces itself. The same array when nothing is replaced.
+ */
+export function withoutReplaced(observations: JsonObject[]): JsonObject[] {
+  let replaced: Set<string> | undefined;
+  for (const obs of observations) {
+    if (obs.related === undefined) continue;
+    const own = typeof obs.id === 'string' ? `Observation/${obs.id}` : undefined;
+    for (const related of objects(obs.related)) {
+      const reference = related.type === 'replaces' && isObject(related.target) ? str(related.target.reference) : undefined;
+      const key = reference === undefined ? null : ownReference(reference, undefined, 'Observation');
+      if (key !== null && key !== own) (replaced ??= new Set()).add(key);
+    }
+  }
+  return replaced ? observations.filter((obs) => !(typeof obs.id === 'string' && replaced.has(`Observation/${obs.id}`))) : observations;
+}
 
 /**
  * The value of a reading the EHR recorded whose value[x] the app cannot read (contract
@@ -150,10 +174,11 @@ interface Pressure {
 }
 
 /**
- * Readings from vital-sign Observations; unknown codes are ignored. One whose value cannot be read is
+ * Readings from vital-sign Observations (but those another one replaces: withoutReplaced); unknown codes are ignored. One whose value cannot be read is
  * kept as unreadable (with a warning): it is its kind's latest only when nothing of the kind can be read.
  */
-export function readVitals(observations: JsonObject[], warnings: Warnings): VitalReading[] {
+export function readVitals(read: JsonObject[], warnings: Warnings): VitalReading[] {
+  const observations = withoutReplaced(read);
   const readings: VitalReading[] = [];
   const halves: Half[] = [];
   // Only read when there is a saturation to give the oxygen it was taken on.
@@ -257,9 +282,11 @@ function pairHalves(halves: Half[]): BloodPressureReading[] {
  * each reading's own time (effectiveText: a period's end), not on what the server sorted by: a
  * server may sort an effectivePeriod by its start, so a period that ended after the entry before it
  * breaks the order, and nothing is skipped on trust. Null when the answer is not in that order or
- * pairs standalone systolic and diastolic Observations; the full read then applies.
+ * pairs standalone systolic and diastolic Observations; the full read then applies. Observations
+ * another one of the page replaces are left out first (withoutReplaced), wherever they stand.
  */
-export function latestVitalsOfSorted(observations: JsonObject[], warnings: Warnings, now = Date.now()): LatestVitals | null {
+export function latestVitalsOfSorted(read: JsonObject[], warnings: Warnings, now = Date.now()): LatestVitals | null {
+  const observations = withoutReplaced(read);
   const latest: LatestVitals = {};
   const noted = new Warnings();
   let previous = Infinity;
