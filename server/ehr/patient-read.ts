@@ -15,7 +15,7 @@ export async function readPatient(ctx: EhrContext, id: string): Promise<PatientS
   let summary: PatientSummary | null;
   try {
     const { body } = await ctx.http({ method: 'GET', url: underBase(ctx.server.base, `Patient/${id}`), token: ctx.token });
-    summary = ctx.adapter.toPatientSummary(body, { mrnSystem: ctx.mrnSystem });
+    summary = ctx.adapter.toPatientSummary(body, { mrnSystem: ctx.mrnSystem, base: ctx.server.base });
   } catch (error) {
     if (error instanceof FhirError && error.code === 'ehr_error' && (error.status === 404 || error.status === 410)) {
       return null;
@@ -37,7 +37,7 @@ export async function readPatients(ctx: EhrContext, ids: string[]): Promise<Pati
   const results = await runEntries(
     ctx,
     wanted.map((id) => `Patient/${id}`),
-    (body) => ctx.adapter.toPatientSummary(body, { mrnSystem: ctx.mrnSystem }),
+    (body) => ctx.adapter.toPatientSummary(body, { mrnSystem: ctx.mrnSystem, base: ctx.server.base }),
     warnings,
   );
   if (warnings.list().length > 0) ctx.onWarnings?.(warnings.list());

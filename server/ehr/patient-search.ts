@@ -159,7 +159,7 @@ function readSearchset(ctx: EhrContext, body: unknown, size: number): PatientSea
       continue;
     }
     if (mode === 'include') continue;
-    const view = ctx.adapter.readPatient(resource, { mrnSystem: ctx.mrnSystem });
+    const view = ctx.adapter.readPatient(resource, { mrnSystem: ctx.mrnSystem, base: ctx.server.base });
     if (view) views.push(view);
   }
   const result: PatientSearchResult = { patients: views.sort(byName).map((v) => v.summary) };

@@ -1,7 +1,7 @@
 import { containedResource } from '../contained.js';
 import { isObject, objects, str, strings, type JsonObject } from '../json.js';
 import { isFhirId } from '../urls.js';
-import { epochMsOf, periodEnded, periodNotBegun } from '../clinical/values.js';
+import { epochMsOf, ownReference, periodEnded, periodNotBegun } from '../clinical/values.js';
 import { qualifiedByEhr } from '../modifiers.js';
 import type { RecordNotice } from '../../../contract/patients.js';
 import type { AdapterSpec, PatientView, SortKey, VersionAdapter } from './types.js';
@@ -30,7 +30,7 @@ export function createAdapter(spec: AdapterSpec): VersionAdapter {
   const adapter: VersionAdapter = {
     ...spec,
     sortParams: (keys) => sortParams(spec, keys),
-    readPatient: (resource, options) => readPatient(spec, resource, options?.mrnSystem, options?.now),
+    readPatient: (resource, options) => readPatient(spec, resource, options?.mrnSystem, options?.now, options?.base),
     toPatientSummary: (resource, options) => adapter.readPatient(resource, options)?.summary ?? null,
   };
   return adapter;
@@ -42,7 +42,7 @@ function sortParams(spec: AdapterSpec, keys: SortKey[]): Array<[string, string]>
   return [['_sort', keys.map((k) => `${k.descending ? '-' : ''}${k.param}`).join(',')]];
 }
 
-function readPatient(spec: AdapterSpec, resource: unknown, mrnSystem: string | undefined, now = Date.now()): PatientView | null {
+function readPatient(spec: AdapterSpec, resource: unknown, mrnSystem: string | undefined, now = Date.now(), base?: URL): PatientView | null {
   if (!isObject(resource) || resource.resourceType !== 'Patient') return null;
   const id = str(resource.id);
   if (!id || !isFhirId(id)) return null;
@@ -57,7 +57,7 @@ function readPatient(spec: AdapterSpec, resource: unknown, mrnSystem: string | u
       birthDate: str(resource.birthDate) ?? null,
       gender: str(resource.gender) ?? null,
       deceased: deceased(resource),
-      recordNotice: recordNotice(resource),
+      recordNotice: recordNotice(resource, base),
       generalPractitioner: careProvider,
       multipleBirth: multipleBirth(resource),
     },
@@ -107,27 +107,32 @@ const REPLACED_BY_LINK_TYPES = new Set(['replace', 'replaced-by']);
 
 /**
  * Whether the record is the one to use (contract recordNotice): a replaced-by link wins, with the
- * record it names when that is a Patient on the same EHR (a relative reference: nothing from another
- * server is offered); then a record the EHR qualifies with a modifier the app cannot read (on the
+ * record it names when that is a Patient on the same EHR (a relative reference, with or without a
+ * version, or an absolute URL on the EHR's base: nothing from another server is offered); then a record the EHR qualifies with a modifier the app cannot read (on the
  * Patient or a link: modifiers.ts); then `active: false` (a boolean false only: absent is active);
  * last a `refer` link (DSTU2, STU3, R4): the record is in use but another is the main one, which
  * holds more of the patient's information.
  */
-function recordNotice(resource: JsonObject): RecordNotice | null {
+function recordNotice(resource: JsonObject, base: URL | undefined): RecordNotice | null {
   const links = objects(resource.link);
   const replacedBy = links.find((l) => REPLACED_BY_LINK_TYPES.has(String(l.type)));
-  if (replacedBy) return { kind: 'replaced', ...otherRecord(replacedBy) };
+  if (replacedBy) return { kind: 'replaced', ...otherRecord(replacedBy, base) };
   if (qualifiedByEhr(resource, ['link'])) return { kind: 'qualified', replacedById: null, replacedByName: null };
   if (resource.active === false) return { kind: 'inactive', replacedById: null, replacedByName: null };
   const refer = links.find((l) => l.type === 'refer');
-  return refer ? { kind: 'refer', ...otherRecord(refer) } : null;
+  return refer ? { kind: 'refer', ...otherRecord(refer, base) } : null;
 }
 
-/** The record a link points to: its id when it is a Patient on the same EHR (a relative reference), and its display. */
-function otherRecord(link: JsonObject): Pick<RecordNotice, 'replacedById' | 'replacedByName'> {
+/**
+ * The record a link points to: its id when it is a Patient on the same EHR (Reference.reference,
+ * "relative or absolute URL", a version allowed: hl7.org/fhir/R4/references.html; values.ts
+ * ownReference), and its display.
+ */
+function otherRecord(link: JsonObject, base: URL | undefined): Pick<RecordNotice, 'replacedById' | 'replacedByName'> {
   const other = isObject(link.other) ? link.other : {};
-  const id = /^Patient\/([A-Za-z0-9\-.]{1,64})$/.exec(str(other.reference) ?? '')?.[1] ?? null;
-  return { replacedById: id, replacedByName: str(other.display) ?? null };
+  const reference = str(other.reference);
+  const key = reference === undefined ? null : ownReference(reference, base, 'Patient');
+  return { replacedById: key === null ? null : key.slice('Patient/'.length), replacedByName: str(other.display) ?? null };
 }
 
 /**

@@ -26,6 +26,8 @@ export interface PatientView {
 export interface ReadOptions {
   mrnSystem?: string;
   now?: number;
+  /** The EHR's base: a link to a Patient by an absolute URL on it names a record of this EHR. */
+  base?: URL;
 }
 
 export interface VersionAdapter extends AdapterSpec {

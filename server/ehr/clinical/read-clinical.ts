@@ -477,7 +477,7 @@ function isGone(result: EntryResult | undefined): boolean {
 }
 
 function viewOf(ctx: EhrContext, body: unknown, id: string): PatientView | null {
-  const view = ctx.adapter.readPatient(body, { mrnSystem: ctx.mrnSystem });
+  const view = ctx.adapter.readPatient(body, { mrnSystem: ctx.mrnSystem, base: ctx.server.base });
   // An answer about another patient than the one asked is never shown on this row.
   return view && view.summary.id === id ? view : null;
 }

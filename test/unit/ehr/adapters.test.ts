@@ -19,6 +19,9 @@ const mrn = (s: Shape, value: string, system = s.mrnSystem) => ({
   value,
 });
 
+/** The EHR the records come from: a link by URL on it names one of its records. */
+const EHR_BASE = 'https://ehr.example.org/fhir/';
+
 interface Case {
   story: string;
   build: (s: Shape) => unknown;
@@ -244,6 +247,25 @@ const cases: Case[] = [
     expected: { recordNotice: { kind: 'replaced', replacedById: null, replacedByName: null } },
   },
   {
+    story:
+      'a replacing record named by a version of it, or by its URL on this EHR, is offered to open (references.html: relative or absolute, versioned)',
+    build: (s) => ({
+      resourceType: 'Patient',
+      id: 'merged-3',
+      link: [{ other: { reference: 'Patient/kept-3/_history/3' }, type: s.replacedBy }],
+    }),
+    expected: { recordNotice: { kind: 'replaced', replacedById: 'kept-3', replacedByName: null } },
+  },
+  {
+    story: 'a replacing record named by its absolute URL on this EHR is offered to open',
+    build: (s) => ({
+      resourceType: 'Patient',
+      id: 'merged-4',
+      link: [{ other: { reference: `${EHR_BASE}Patient/kept-4` }, type: s.replacedBy }],
+    }),
+    expected: { recordNotice: { kind: 'replaced', replacedById: 'kept-4', replacedByName: null } },
+  },
+  {
     story: 'a record merged into this one, or the same patient seen elsewhere, leaves this record in use and the main one',
     build: () => ({
       resourceType: 'Patient',
@@ -364,7 +386,7 @@ describe.each(['DSTU2', 'STU3', 'R4'] as const)('the %s adapter', (release) => {
   const adapter = adapterFor(release);
 
   it.each(cases)('$story', ({ build, expected, mrnSystem }) => {
-    const summary = adapter.toPatientSummary(build(shapes[release]), { mrnSystem });
+    const summary = adapter.toPatientSummary(build(shapes[release]), { mrnSystem, base: new URL(EHR_BASE) });
     if (expected === null) expect(summary).toBeNull();
     else expect(summary).toMatchObject(expected);
   });
