@@ -20,6 +20,9 @@ import { COMPARATORS, VITAL_INTERPRETATIONS } from './vital-ranges.js';
  * - `unreadable_value`: a vital sign column whose latest reading the EHR recorded with a value the
  *   app cannot read (contract `unreadableMeasurement`: text, a code, a Quantity without a number).
  *   The list cell says so rather than carry the reading with no value; the details keep the record.
+ * - `replaced_record`: the patient's record is one the EHR says must no longer be used (Patient.link
+ *   `replaced-by`, DSTU2 `replace`; recordNotice `replaced`): its clinical data was moved to the
+ *   record in use, so what it still holds is neither current nor "none recorded".
  */
 export { unavailableReasons, type UnavailableReason } from './plain-constants.js';
 export const unavailableReason = z.enum(unavailableReasons);

@@ -6,9 +6,10 @@
 
 /**
  * Why a cell is "not available": the EHR does not offer that data, its answer failed, it could not
- * be read, or the EHR recorded a reading whose value the app cannot read (`unreadable_value`).
+ * be read, the EHR recorded a reading whose value the app cannot read (`unreadable_value`), or the
+ * row's record was replaced by another and must no longer be used (`replaced_record`).
  */
-export const unavailableReasons = ['not_offered', 'failed', 'malformed', 'unreadable_value'] as const;
+export const unavailableReasons = ['not_offered', 'failed', 'malformed', 'unreadable_value', 'replaced_record'] as const;
 export type UnavailableReason = (typeof unavailableReasons)[number];
 
 /**

@@ -7,6 +7,7 @@ import { EmptyMark } from '../../shared/components/EmptyMark';
 import { VitalMarks } from '../../shared/components/VitalMarks';
 import { t } from '../../shared/i18n/t';
 import { emptyHint, emptyKind, type EmptyKind } from './list-layout';
+import { unavailableReasons } from '../../../contract/plain-constants';
 
 const useStyles = makeStyles({
   // The cap comes from the column (`--cell-max`); on a phone every column is narrower, so the name and two more fit.
@@ -71,7 +72,7 @@ export function ListCell({ shown, sent, hintId }: { shown: ShownCell | FieldShow
 
 /** The hidden sentences a table's empty cells point screen readers at, one per kind, held once per table. */
 export function EmptyHints({ hintId }: { hintId: (kind: EmptyKind) => string }) {
-  const kinds: EmptyKind[] = ['none', 'not_offered', 'failed', 'malformed', 'unreadable_value', 'unreadable'];
+  const kinds: EmptyKind[] = ['none', ...unavailableReasons, 'unreadable'];
   return (
     <div hidden>
       {kinds.map((kind) => (

@@ -84,6 +84,7 @@ export const en = {
   'cellHint.malformed': 'Not available: the EHR answered with something that is not a FHIR result.',
   'cellHint.unreadable_value':
     'Not available: the EHR recorded a reading, but not as a number the app can read (text or a code, say). The details show the record.',
+  'cellHint.replaced_record': "Not available: the EHR replaced this record with another, which holds the patient's current data.",
   'cellHint.unreadable': 'Not available: the tab could not read what it was sent for this cell.',
   'layout.hideSearch': 'Hide search',
   'layout.showSearch': 'Show search',

@@ -132,6 +132,7 @@ export const zhCN: Record<MessageKey, string> = {
   'cellHint.failed': '不可用：EHR 暂时无法提供（返回了错误或未及时响应）。请稍后重试。',
   'cellHint.malformed': '不可用：EHR 返回的内容不是 FHIR 结果。',
   'cellHint.unreadable_value': '不可用：EHR 有这项测量记录，但其值不是本应用可读取的数字（例如文本或代码）。详情中可查看该记录。',
+  'cellHint.replaced_record': '不可用：EHR 已用另一记录取代此记录，患者的当前数据在该记录中。',
   'cellHint.unreadable': '不可用：选项卡无法读取为该单元格发送的内容。',
   'layout.hideSearch': '隐藏搜索',
   'layout.showSearch': '显示搜索',

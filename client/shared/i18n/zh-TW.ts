@@ -132,6 +132,7 @@ export const zhTW: Record<MessageKey, string> = {
   'cellHint.failed': '無法取得：EHR 暫時無法提供（回傳錯誤或未及時回應）。請稍後再試。',
   'cellHint.malformed': '無法取得：EHR 回傳的內容不是 FHIR 結果。',
   'cellHint.unreadable_value': '無法取得：EHR 有這項測量紀錄，但其值不是本應用程式可讀取的數字（例如文字或代碼）。詳細資料中可查看該紀錄。',
+  'cellHint.replaced_record': '無法取得：EHR 已用另一筆紀錄取代此紀錄，病患的目前資料在該紀錄中。',
   'cellHint.unreadable': '無法取得：索引標籤無法讀取為此儲存格傳送的內容。',
   'layout.hideSearch': '隱藏搜尋',
   'layout.showSearch': '顯示搜尋',

@@ -206,8 +206,17 @@ function counted<T extends { qualified?: true; unnamed?: true; intent?: string; 
 /** The cells of one row for the list's columns beyond the summary ones. */
 export function cellsFor(columns: ListColumn[], clinical: PatientClinical, latestNote: Note | undefined): Record<string, Cell<unknown>> {
   const cells: Record<string, Cell<unknown>> = {};
+  // A record the EHR says must no longer be used (Patient.link replaced-by, a modifier: "the patient
+  // resource containing this link must no longer be used", hl7.org/fhir/R4/codesystem-link-type.html)
+  // had its data moved to the record in use: an empty search there is no "none recorded", and what
+  // is left is not current. Every EHR column says so; the team's own note stays.
+  const replaced = clinical.patient?.recordNotice?.kind === 'replaced';
   for (const column of columns) {
     if (summaryColumns.has(column)) continue;
+    if (replaced && column !== 'latestNote') {
+      cells[column] = { status: 'unavailable', reason: 'replaced_record' };
+      continue;
+    }
     if (vitalColumns.has(column)) {
       // The column names the kind; the reading is its time and value(s). A latest reading whose
       // value cannot be read is "not available" for that reason, never a value of nothing.

@@ -71,12 +71,19 @@ describe.each(['r4', 'stu3', 'dstu2'] as const)('the patient on the row, from th
     expect(duplicate.mrn).not.toBe(kept.mrn);
 
     const list = (await server.api(who.owner, 'POST', `${base()}/lists`, { name: `Merged ${version}` })).body;
-    await server.api(who.owner, 'PATCH', `${base()}/lists/${list.id}`, { columns: ['name', 'mrn'] });
+    const ehrColumns = ['allergies', 'conditions', 'medications', 'heartRate', 'location', 'careProvider'];
+    await server.api(who.owner, 'PATCH', `${base()}/lists/${list.id}`, { columns: ['name', 'mrn', ...ehrColumns, 'latestNote'] });
     await server.api(who.owner, 'POST', `${base()}/lists/${list.id}/patients`, { patientIds: [duplicate.id, kept.id] });
     const view = (await server.api(who.member, 'GET', `${base()}/lists/${list.id}`)).body;
     const rowOf = (id: string) => view.rows.find((r: { patientId: string }) => r.patientId === id);
     expect(rowOf(duplicate.id).recordNotice).toEqual(duplicate.recordNotice);
     expect(rowOf(kept.id).recordNotice).toBeNull();
+    // The replaced record's data went to the record in use: its EHR cells are neither "none recorded" nor current.
+    for (const column of ehrColumns) {
+      expect(rowOf(duplicate.id).cells[column], column).toEqual({ status: 'unavailable', reason: 'replaced_record' });
+      expect(rowOf(kept.id).cells[column].reason, column).toBeUndefined();
+    }
+    expect(rowOf(duplicate.id).cells.latestNote).toEqual({ status: 'none' });
 
     const details = (await server.api(who.member, 'GET', `${base()}/patients/${duplicate.id}/details`)).body;
     expect(details.patient.recordNotice).toEqual(duplicate.recordNotice);
