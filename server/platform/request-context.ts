@@ -42,6 +42,11 @@ export interface DeclaredAudit {
   /** The patients a refusal's answer names (e.g. who holds a value a schema change would break): its records name them too. */
   refusalPatientIds?: string[];
   /**
+   * Operations a refusal records beside the declared ones, on a list of their own: what the call
+   * would have made elsewhere (a move's addition to the list it joins).
+   */
+  refusalAlso?: { operation: AuditOperation; listId: string }[];
+  /**
    * Set when the answer's connection closed before the answer was completely written: the caller
    * went away. Reads recorded from then on are failures (CLIENT_CLOSED_REQUEST), never successes,
    * and the reads already recorded as given get a failure record each once the handler is done.

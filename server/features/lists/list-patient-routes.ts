@@ -3,7 +3,7 @@ import { MAX_PATIENTS_PER_ADDITION, addPatientsBody, movePatientBody } from '../
 import { teamKey } from '../../identity/middleware.js';
 import { caller } from '../../platform/request-context.js';
 import { fhirIdPattern } from '../../../contract/id-syntax.js';
-import { refusalNames } from '../shared/audit-trail.js';
+import { refusalAlso, refusalNames } from '../shared/audit-trail.js';
 import type { ApiDeps, Endpoints } from '../shared/deps.js';
 import * as lists from './list-service.js';
 import { sendListView } from './list-view.js';
@@ -31,6 +31,8 @@ export function listPatientRoutes(ep: Endpoints, deps: ApiDeps): void {
 
   ep.post(`${patients}/:patientId/move`, { audit: 'PatientListMovePatient', access: 'member' }, async (req, res) => {
     const { toListId } = movePatientBody.parse(req.body);
+    // Refused (the list it joins is full, the patient is not on this one…), the addition there is refused too: that list's trail says so.
+    refusalAlso('PatientListAddPatient', toListId);
     res.json(await lists.movePatient(deps, teamKey(req), listId(req), patientId(req), toListId, caller().userId));
   });
 }

@@ -51,6 +51,14 @@ export function refusalNames(patientIds: Iterable<string>): void {
   declared().refusalPatientIds = [...patientIds];
 }
 
+/**
+ * An operation the call would also have made, on another list (a move's addition to the list it
+ * joins): a refusal records it there too, so that list's trail shows the attempt.
+ */
+export function refusalAlso(operation: AuditOperation, listId: string): void {
+  (declared().refusalAlso ??= []).push({ operation, listId });
+}
+
 /** Names what the call turned out to be once the use case knows (e.g. creating or updating a schema), for its records either way. */
 export function redeclare(...operations: AuditOperation[]): void {
   declared().operations = operations;
@@ -188,7 +196,12 @@ export async function recordRefusal(log: AuditLog, status: number): Promise<void
   // A read recorded as not given (its caller gone) already has its failure record.
   const covered = new Set([...prior, ...(audit.notGiven ?? [])].map((e) => e.operation));
   const patientIds = audit.refusalPatientIds;
-  const refused = audit.operations.filter((op) => !covered.has(op)).flatMap((op) => events(op, 'failure', { status, patientIds }, who));
+  const refused = [
+    ...audit.operations.filter((op) => !covered.has(op)).flatMap((op) => events(op, 'failure', { status, patientIds }, who)),
+    ...(audit.refusalAlso ?? [])
+      .filter(({ operation }) => !covered.has(operation))
+      .flatMap(({ operation, listId }) => events(operation, 'failure', { status, patientIds, listId }, who)),
+  ];
   if (!prior.length) {
     audit.recorded = true;
     if (refused.length) await log.append(...refused);

@@ -95,5 +95,20 @@ describe('a list past MAX_PATIENTS_PER_LIST', () => {
     const failed = trail.body.events.filter((e: { outcome: string }) => e.outcome === 'failure');
     // The one already on the list is no addition; the one that did not fit is named.
     expect(failed.map((e: { status: number; patientId: string }) => [e.status, e.patientId])).toEqual([[409, ids[MAX_PATIENTS_PER_LIST]]]);
+
+    // A move onto the full list is refused too: the list it would have joined names the attempt, as the list it leaves does.
+    const other = (await big.api(team.member, 'POST', `${base}/lists`, { name: 'Overflow' })).body;
+    const moving = ids[MAX_PATIENTS_PER_LIST];
+    await big.api(team.member, 'POST', `${base}/lists/${other.id}/patients`, { patientIds: [moving] });
+    const move = await big.api(team.member, 'POST', `${base}/lists/${other.id}/patients/${moving}/move`, { toListId: list.id });
+    expect(move.status).toBe(409);
+    expect(move.body).toMatchObject({ code: 'list_full' });
+    const attempts = async (operation: string) =>
+      (await big.api(reader, 'GET', `/api/audit?operation=${operation}&user=${team.member}&patient=${moving}`)).body.events
+        .filter((e: { outcome: string }) => e.outcome === 'failure')
+        .map((e: { status: number; listId: string }) => [e.status, e.listId]);
+    expect(await attempts('PatientListMovePatient')).toEqual([[409, other.id]]);
+    expect(await attempts('PatientListAddPatient')).toEqual(expect.arrayContaining([[409, list.id]]));
+    expect((await attempts('PatientListAddPatient')).filter(([, listId]: [number, string]) => listId === list.id)).toHaveLength(2);
   });
 });
