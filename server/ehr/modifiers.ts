@@ -1,4 +1,4 @@
-import { isObject, list, str, type JsonObject } from './json.js';
+import { isObject, list, objects, str, type JsonObject } from './json.js';
 
 /**
  * Whether the EHR changed the meaning of a resource in a way this app cannot read, so that it must
@@ -7,12 +7,14 @@ import { isObject, list, str, type JsonObject } from './json.js';
  * "modifies the understanding of the element in which it is contained" (usually negation or
  * qualification, e.g. "not present", "unreliable") and applications processing a resource are
  * required to check for them; `implicitRules` names rules the resource was made under that may
- * change its meaning. The app understands no modifier extension, so any one counts: on the resource
- * itself, or on one of the `parts` (backbone elements) the app reads from it. An empty array is
+ * change its meaning. Any modifier extension counts, on the resource itself or on one of the
+ * `parts` (backbone elements) the app reads from it, except one that stands for a core element
+ * (coreElement), which the resource's reader reads as that element. An empty array is
  * nothing. What is qualified is still shown, marked "check in the EHR" (contract `qualified`).
  */
 export function qualifiedByEhr(resource: JsonObject, parts: readonly string[] = []): boolean {
-  if (str(resource.implicitRules) !== undefined || hasModifier(resource)) return true;
+  if (str(resource.implicitRules) !== undefined) return true;
+  if (list(resource.modifierExtension).some((extension) => !readAsElement(resource, extension))) return true;
   return parts.some((part) => {
     const value = resource[part];
     return (Array.isArray(value) ? value : [value]).some((element) => isObject(element) && hasModifier(element));
@@ -24,3 +26,48 @@ const hasModifier = (element: JsonObject) => list(element.modifierExtension).len
 /** `{ qualified: true }` for a qualified resource, else nothing: what the contract's views carry. */
 export const qualifiedMark = (resource: JsonObject, parts: readonly string[] = []) =>
   qualifiedByEhr(resource, parts) ? { qualified: true as const } : {};
+
+/**
+ * Extensions whose meaning the standard defines as a core element of the resource, by resource
+ * type and element: an EHR on a version without the element sends it so. Read as the element
+ * (coreElement) before the catch-all "unknown modifier: check in the EHR" (qualifiedByEhr).
+ * doNotPerform, R4 MedicationRequest.doNotPerform (a modifier: "the request is asking for the
+ * specified action to not occur"), sent on STU3 MedicationRequest or DSTU2 MedicationOrder as the R4
+ * core extension request-doNotPerform (hl7.org/fhir/R4/extension-request-donotperform.html) or as
+ * the cross-version extension of a later version's element (hl7.org/fhir/versions.html#extensions:
+ * http://hl7.org/fhir/[version]/StructureDefinition/extension-[Path]). As a modifierExtension, or a
+ * plain `extension`, which some servers use; either way only a boolean value is the element's.
+ * An entry here stops its modifier marking the record, so the resource's reader must read the
+ * element through coreElement (medications.ts readMedications does for doNotPerform).
+ */
+const DO_NOT_PERFORM: ReadonlySet<string> = new Set([
+  'http://hl7.org/fhir/StructureDefinition/request-doNotPerform',
+  ...['3.0', '4.0', '4.3', '5.0'].map((v) => `http://hl7.org/fhir/${v}/StructureDefinition/extension-MedicationRequest.doNotPerform`),
+]);
+const CORE_ELEMENT_EXTENSIONS: Readonly<Record<string, Readonly<Record<string, ReadonlySet<string>>>>> = {
+  MedicationRequest: { doNotPerform: DO_NOT_PERFORM },
+  MedicationOrder: { doNotPerform: DO_NOT_PERFORM },
+};
+
+/** The core elements standard extensions stand for on a resource of this type, with their URLs. */
+const coreExtensions = (resource: JsonObject): Readonly<Record<string, ReadonlySet<string>>> =>
+  Object.hasOwn(CORE_ELEMENT_EXTENSIONS, String(resource.resourceType)) ? CORE_ELEMENT_EXTENSIONS[String(resource.resourceType)] : {};
+
+/** Whether a modifier extension on the resource is one the app reads as a core element: a known URL with a boolean value. */
+function readAsElement(resource: JsonObject, extension: unknown): boolean {
+  if (!isObject(extension) || typeof extension.valueBoolean !== 'boolean') return false;
+  return Object.values(coreExtensions(resource)).some((urls) => urls.has(String(extension.url)));
+}
+
+/**
+ * A boolean core element of the resource as the record gives it: the element itself, or an extension
+ * that stands for it (CORE_ELEMENT_EXTENSIONS) among its modifierExtension and extension. True when
+ * any of them says true (of conflicting copies, the one that changes the meaning wins); false when
+ * one says false; undefined when the record says nothing.
+ */
+export function coreElement(resource: JsonObject, element: string): boolean | undefined {
+  const urls = coreExtensions(resource)[element] ?? new Set<string>();
+  const extensions = objects([...list(resource.modifierExtension), ...list(resource.extension)]).filter((e) => urls.has(String(e.url)));
+  const values = [resource[element], ...extensions.map((e) => e.valueBoolean)].filter((v): v is boolean => typeof v === 'boolean');
+  return values.includes(true) ? true : values.length > 0 ? false : undefined;
+}

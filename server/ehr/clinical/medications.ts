@@ -21,7 +21,7 @@ import {
   statusCode,
   when,
 } from './values.js';
-import { qualifiedByEhr, qualifiedMark } from '../modifiers.js';
+import { coreElement, qualifiedByEhr, qualifiedMark } from '../modifiers.js';
 
 const MEDICATION_TYPES = new Set(['MedicationOrder', 'MedicationRequest', 'MedicationStatement']);
 
@@ -59,13 +59,14 @@ export function addMedications(resources: JsonObject[], index: MedicationIndex, 
  * `intended` or `on-hold` (medication-statement-status, all versions) unless it says the drug was not
  * taken (DSTU2 `wasNotTaken`, STU3 `taken` = n, R4 status `not-taken`). Stopped, completed, cancelled,
  * draft, unknown, entered-in-error or no status: not current. Nor is an order not to give the drug
- * (R4 MedicationRequest.doNotPerform, a modifier) or a request that is only a proposal or an option
- * (MedicationRequest.intent, STU3 medication-request-intent, R4 medicationrequest-intent; a modifier
- * in R4): what the patient is not to have, or may have, is not what the patient is on. A `plan`
- * (an intention without authorization) is current but marked "(plan)" (see medicationGroup), and
- * requests that carry out one order are that order (belongToOrders). Every other intent counts. An
- * `active` statement that has not begun reads `intended`, one not known to be taken (STU3 `taken` =
- * unk, or na: not applicable) reads TAKEN_UNKNOWN: both current, marked (statementMark).
+ * (R4 MedicationRequest.doNotPerform, a modifier; on STU3 and DSTU2 its standard extension) or a
+ * request that is only a proposal or an option (MedicationRequest.intent, STU3
+ * medication-request-intent, R4 medicationrequest-intent; a modifier in R4): what the patient is not
+ * to have, or may have, is not what the patient is on. A `plan` (an intention without authorization)
+ * is current but marked "(plan)" (see medicationGroup), and requests that carry out one order are
+ * that order (belongToOrders). Every other intent counts. An `active` statement that has not begun
+ * reads `intended`, one not known to be taken (STU3 `taken` = unk, or na: not applicable) reads
+ * TAKEN_UNKNOWN: both current, marked (statementMark).
  */
 const CURRENT_ORDER = new Set(['active', 'on-hold']);
 const CURRENT_STATEMENT = new Set(['active', 'intended', 'on-hold']);
@@ -308,7 +309,9 @@ export function readMedications(resources: JsonObject[], included: MedicationInd
       const effectivePeriod = isObject(r.effectivePeriod) ? r.effectivePeriod : {};
       const intent = statusCode(r.intent);
       const modifiers = {
-        ...(r.doNotPerform === true ? { doNotPerform: true as const } : {}),
+        // R4's element, or the standard extension that stands for it on STU3 MedicationRequest and DSTU2
+        // MedicationOrder (modifiers.ts CORE_ELEMENT_EXTENSIONS): the same order not to give the drug.
+        ...(coreElement(r, 'doNotPerform') === true ? { doNotPerform: true as const } : {}),
         ...(intent !== null ? { intent } : {}),
         ...(notTaken(r) ? { notTaken: true as const } : {}),
       };
@@ -473,11 +476,16 @@ function referencedMedication(r: JsonObject, included: MedicationIndex): JsonObj
  * Whether the Medication a record refers to (contained `#id`, or read from the EHR: referencedMedication)
  * is qualified by the EHR: a modifierExtension or implicitRules on it, or on its `ingredient`
  * (STU3, R4) or `product` (DSTU2) (extensibility.html "modifierExtension", DSTU2, STU3, R4: it
- * changes what the drug is). The record is then marked "check in EHR", as its own modifier would.
+ * changes what the drug is). So is one whose status is `entered-in-error` (Medication.status, STU3
+ * and R4; a modifier in R4, "it indicates that the medication is entered in error",
+ * hl7.org/fhir/R4/medication-definitions.html#Medication.status): it cannot be trusted to name the
+ * drug. `inactive` ("no longer able to be used") is the product's status, not the patient's order,
+ * and changes nothing. The record is then marked "check in EHR", as its own modifier would.
  */
 function medicationQualified(r: JsonObject, included: MedicationIndex): boolean {
   const medication = referencedMedication(r, included);
-  return medication !== undefined && qualifiedByEhr(medication, ['ingredient', 'product']);
+  if (medication === undefined) return false;
+  return statusCode(medication.status) === 'entered-in-error' || qualifiedByEhr(medication, ['ingredient', 'product']);
 }
 
 function medicationCode(r: JsonObject, included: MedicationIndex): string | null {
