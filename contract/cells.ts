@@ -185,8 +185,14 @@ export const medicationItem = z.object({
   count: z.number().int().min(2).optional(),
   qualified,
 });
-/** `selfPay`: see coverageView; without a payer the list reads "Self-pay" or "Payer not stated", never "?". */
-export const coverageItem = z.object({ payer: z.string().nullable(), selfPay: z.boolean().optional(), plan: z.string().nullable(), qualified });
+/** `selfPay`, `payerPerson`: see coverageView; without a payer the list reads "Self-pay", "Paid by a related person" or "Payer not stated", never "?". */
+export const coverageItem = z.object({
+  payer: z.string().nullable(),
+  selfPay: z.boolean().optional(),
+  payerPerson: z.literal(true).optional(),
+  plan: z.string().nullable(),
+  qualified,
+});
 export type ConditionItem = z.infer<typeof conditionItem>;
 export type AllergyItem = z.infer<typeof allergyItem>;
 export type MedicationItem = z.infer<typeof medicationItem>;

@@ -313,6 +313,8 @@ export const coverageView = z.object({
   payer: z.string().nullable(),
   /** Self-pay coverage (Coverage.type coverage-selfpay `pay`, or the patient as payor); absent from older servers. */
   selfPay: z.boolean().optional(),
+  /** Without a payer's name: a person pays (another Patient, such as a parent, or a RelatedPerson: STU3/R4 Coverage.payor). */
+  payerPerson: z.literal(true).optional(),
   plan: z.string().nullable(),
   group: z.string().nullable(),
   subscriberId: z.string().nullable(),

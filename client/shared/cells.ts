@@ -89,6 +89,10 @@ const unitKeys: Record<string, MessageKey> = {
 // value is looked at before it is shown, and a shape the tab does not know is "not available".
 const isObject = (x: unknown): x is Json => typeof x === 'object' && x !== null && !Array.isArray(x);
 const textOf = (x: unknown): string | null => (typeof x === 'string' ? x : typeof x === 'number' && Number.isFinite(x) ? String(x) : null);
+
+/** A coverage's payer, in the list and the details alike: its name, else what the record says (self-pay, a person pays), else that it states none; never "?". */
+export const payerText = (c: { payer?: unknown; selfPay?: unknown; payerPerson?: unknown }): string =>
+  textOf(c.payer) || t(c.selfPay === true ? 'coverage.selfPay' : c.payerPerson === true ? 'coverage.personPays' : 'coverage.noPayer');
 interface ShownMeasurement {
   value: number;
   unit: Measurement['unit'] | null;
@@ -334,10 +338,7 @@ function valueText(column: string, v: unknown, now: number, adult: boolean): Cel
         marked(typeof m.count === 'number' && Number.isInteger(m.count) && m.count > 1 ? `${textOf(m.name) || '?'} ×${m.count}` : textOf(m.name), m),
       );
     case 'coverage':
-      // Without a payer: self-pay when the record says so, else "payer not stated"; never "?".
-      return entries(v, (c) =>
-        marked([textOf(c.payer) || t(c.selfPay === true ? 'coverage.selfPay' : 'coverage.noPayer'), textOf(c.plan)].filter(Boolean).join(' – '), c),
-      );
+      return entries(v, (c) => marked([payerText(c), textOf(c.plan)].filter(Boolean).join(' – '), c));
     case 'careProvider': {
       const text = textOf(v);
       return text ? { text } : null;

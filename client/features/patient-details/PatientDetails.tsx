@@ -15,7 +15,7 @@ import {
 } from '@fluentui/react-components';
 import { HeartBrokenRegular } from '@fluentui/react-icons';
 import { useState, type ReactNode } from 'react';
-import { cellText, columnLabel, dateText, shortTime } from '../../shared/cells';
+import { cellText, columnLabel, dateText, payerText, shortTime } from '../../shared/cells';
 import { DetailsDrawer, DetailsHeading } from '../../shared/components/DetailsDrawer';
 import { ErrorBoundary } from '../../shared/components/ErrorBoundary';
 import { ErrorNotice } from '../../shared/components/ErrorNotice';
@@ -319,7 +319,7 @@ export function PatientDetails({
                   {list.map((c, i) => (
                     <Entry
                       key={i}
-                      title={line(c.payer, c.plan) || '?'}
+                      title={line(payerText(c), c.plan)}
                       qualified={c.qualified}
                       detail={line(
                         c.group,

@@ -71,6 +71,7 @@ export const en = {
   'name.unnamedMrn': 'Unnamed patient (MRN {mrn})',
   'coverage.selfPay': 'Self-pay',
   'coverage.noPayer': 'Payer not stated',
+  'coverage.personPays': 'Paid by a related person',
   'author.altered': 'Author not verified: changed outside Patients',
   'author.unsealed': 'Author not verified: written outside Patients or before it sealed its records',
   'allergy.noSubstance': 'Substance not stated',

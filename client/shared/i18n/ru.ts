@@ -125,6 +125,7 @@ export const ru: Record<MessageKey, string> = {
   'name.unnamedMrn': 'Пациент без имени (номер карты {mrn})',
   'coverage.selfPay': 'За свой счёт',
   'coverage.noPayer': 'Плательщик не указан',
+  'coverage.personPays': 'Оплачивает родственник или другое лицо',
   'author.altered': 'Автор не подтверждён: изменено вне приложения «Пациенты»',
   'author.unsealed': 'Автор не подтверждён: записано вне приложения «Пациенты» или до того, как оно стало защищать свои записи',
   'allergy.noSubstance': 'Вещество не указано',

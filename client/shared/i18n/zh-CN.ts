@@ -119,6 +119,7 @@ export const zhCN: Record<MessageKey, string> = {
   'name.unnamedMrn': '未命名患者（病历号 {mrn}）',
   'coverage.selfPay': '自费',
   'coverage.noPayer': '未注明付款方',
+  'coverage.personPays': '由亲属或他人支付',
   'author.altered': '作者未经验证：在“患者”应用之外被更改',
   'author.unsealed': '作者未经验证：在“患者”应用之外写入，或写于应用保护其记录之前',
   'allergy.noSubstance': '未注明过敏物质',

@@ -119,6 +119,7 @@ export const zhTW: Record<MessageKey, string> = {
   'name.unnamedMrn': '未命名病患（病歷號碼 {mrn}）',
   'coverage.selfPay': '自費',
   'coverage.noPayer': '未註明付款方',
+  'coverage.personPays': '由親屬或他人支付',
   'author.altered': '作者未經驗證：在「病患」應用程式之外被變更',
   'author.unsealed': '作者未經驗證：在「病患」應用程式之外寫入，或寫於應用程式保護其記錄之前',
   'allergy.noSubstance': '未註明過敏物質',

@@ -591,9 +591,12 @@ export function readCoverage(
       const subscriberId = isObject(r.subscriberId) ? str(r.subscriberId.value) : str(r.subscriberId);
       const status = statusCode(r.status);
       const start = when(period.start);
+      const payer = payerName(r, payers, base);
       return {
-        payer: payerName(r, payers, base),
-        selfPay: selfPay(r),
+        payer,
+        selfPay: selfPay(r, base),
+        // A person pays whom the record does not name (a parent's Patient, a RelatedPerson): a payer is stated.
+        ...(payer === null && payerReferences(r, base).some(isPerson) ? { payerPerson: true as const } : {}),
         plan: classValue(r, 'plan') ?? str(grouping.planDisplay) ?? str(grouping.plan) ?? str(r.plan) ?? null,
         group: classValue(r, 'group') ?? str(grouping.groupDisplay) ?? str(grouping.group) ?? str(r.group) ?? null,
         subscriberId: subscriberId ?? null,
@@ -611,14 +614,14 @@ const periodOf = (r: JsonObject): JsonObject => (isObject(r.period) ? r.period :
 /**
  * Self-pay: Coverage.type coded `pay` of the coverage-selfpay code system (STU3
  * http://hl7.org/fhir/coverage-selfpay, R4 http://terminology.hl7.org/CodeSystem/coverage-selfpay;
- * hl7.org/fhir/valueset-coverage-type.html), or a payor that is the patient (STU3/R4 payor may
- * reference Patient). DSTU2 has neither: its coverage without an issuer reads "payer not stated".
+ * hl7.org/fhir/valueset-coverage-type.html), or a payor that is the patient the coverage is for
+ * (payorIsBeneficiary). DSTU2 has neither: its coverage without an issuer reads "payer not stated".
  */
-function selfPay(r: JsonObject): boolean {
+function selfPay(r: JsonObject, base?: URL | string): boolean {
   const typed = objects(isObject(r.type) ? [r.type] : [])
     .flatMap((t) => [...objects(t.coding), t])
     .some((c) => c.code === 'pay' && String(c.system).endsWith('coverage-selfpay'));
-  const patientPays = objects(r.payor).some(payorIsPatient);
+  const patientPays = objects(r.payor).some((payor) => payorIsBeneficiary(r, payor, base));
   return typed || patientPays;
 }
 
@@ -629,7 +632,7 @@ function selfPay(r: JsonObject): boolean {
  * the patient's own name.
  */
 function payerName(coverage: JsonObject, payers: ReadonlyMap<string, string>, base?: URL | string): string | null {
-  for (const payer of payerReferences(coverage)) {
+  for (const payer of payerReferences(coverage, base)) {
     const contained = containedResource(coverage, payer, ['Organization']);
     const name = referenceDisplay(payer) ?? (contained ? providerResourceName(contained) : null) ?? payers.get(payerKey(payer, base) ?? '');
     if (name) return name;
@@ -637,7 +640,8 @@ function payerName(coverage: JsonObject, payers: ReadonlyMap<string, string>, ba
   return null;
 }
 
-const payerReferences = (coverage: JsonObject) => objects([coverage.issuer, ...objects(coverage.payor)]).filter((p) => !payorIsPatient(p));
+const payerReferences = (coverage: JsonObject, base?: URL | string) =>
+  objects([coverage.issuer, ...objects(coverage.payor)]).filter((p) => !payorIsBeneficiary(coverage, p, base));
 
 /**
  * The `Organization/{id}` a payer reference names on the EHR: a relative one, or an absolute URL on
@@ -658,8 +662,8 @@ function payerKey(payer: JsonObject, base?: URL | string): string | null {
 export function unnamedPayors(resources: JsonObject[], base?: URL | string): string[] {
   const refs = new Set<string>();
   for (const r of resources) {
-    if (r.resourceType !== 'Coverage' || payerName(r, new Map()) !== null) continue;
-    for (const payer of payerReferences(r)) {
+    if (r.resourceType !== 'Coverage' || payerName(r, new Map(), base) !== null) continue;
+    for (const payer of payerReferences(r, base)) {
       const key = payerKey(payer, base);
       if (key) refs.add(key);
     }
@@ -667,7 +671,28 @@ export function unnamedPayors(resources: JsonObject[], base?: URL | string): str
   return [...refs];
 }
 
-const payorIsPatient = (payor: JsonObject) => /^(.*\/)?Patient\/[^/]+$/.test(str(payor.reference) ?? '');
+/** The type a payor reference names: its `{Type}/{id}` (relative, or a URL anywhere), else R4 Reference.type. */
+function payorType(payor: JsonObject): string | undefined {
+  return /(?:^|\/)([A-Z][A-Za-z]+)\/[^/]+(?:\/_history\/[^/]*)?$/.exec(str(payor.reference) ?? '')?.[1] ?? str(payor.type);
+}
+
+/**
+ * Whether a payor is the patient the coverage is for. Coverage.payor is Reference(Organization |
+ * Patient | RelatedPerson) in STU3 and R4 (hl7.org/fhir/R4/coverage-definitions.html#Coverage.payor):
+ * a Patient pays for themself only when it is the beneficiary (STU3 optional, R4 required); a parent
+ * paying for a child is another Patient, a person who pays (isPerson). Without a beneficiary to tell,
+ * a Patient payor is taken as the patient (the coverage was found by the patient's own search).
+ */
+function payorIsBeneficiary(coverage: JsonObject, payor: JsonObject, base?: URL | string): boolean {
+  if (payorType(payor) !== 'Patient') return false;
+  const beneficiary = isObject(coverage.beneficiary) ? str(coverage.beneficiary.reference) : undefined;
+  if (beneficiary === undefined) return true;
+  const payerRef = str(payor.reference);
+  return payerRef !== undefined && referenceKey(payerRef, base) === referenceKey(beneficiary, base);
+}
+
+/** A payer that is a person, not an organisation: another Patient (a parent) or a RelatedPerson. */
+const isPerson = (payor: JsonObject) => ['Patient', 'RelatedPerson'].includes(payorType(payor) ?? '');
 
 /** R4 `class[]` entry of a type (coverage-class code), its name before its value. */
 function classValue(r: JsonObject, type: string): string | undefined {

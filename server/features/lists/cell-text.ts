@@ -197,9 +197,16 @@ export function cellText(column: ListColumn, row: ListRow, zone = 'UTC'): string
       // Different orders of one drug are counted: "Heparin ×2".
       return textOf(cells.medications, (v) => items(v, (m) => marked(m.count ? `${m.name ?? '?'} ×${m.count}` : m.name, m)));
     case 'coverage':
-      // Without a payer: what the record says (self-pay), else that it states none; never "?".
+      // Without a payer's name: what the record says (self-pay, a person pays), else that it states none; never "?".
       return textOf(cells.coverage, (v) =>
-        items(v, (c) => marked([c.payer ?? (c.selfPay ? 'Self-pay' : 'Payer not stated'), c.plan].filter(Boolean).join(' – '), c)),
+        items(v, (c) =>
+          marked(
+            [c.payer ?? (c.selfPay ? 'Self-pay' : c.payerPerson ? 'Paid by a related person' : 'Payer not stated'), c.plan]
+              .filter(Boolean)
+              .join(' – '),
+            c,
+          ),
+        ),
       );
     case 'careProvider':
       return textOf(cells.careProvider, String);

@@ -134,7 +134,15 @@ const listItems = {
     ).map(({ item: m, count }) => ({ name: m.name, status: m.status, ...planMark(m), ...qualified(m), ...(count > 1 ? { count } : {}) })),
   // Only coverage in force now; the details list every one with its status and period.
   coverage: (list: CoverageView[]) =>
-    list.filter((c) => c.current).map((c) => ({ payer: c.payer, selfPay: c.selfPay ?? false, plan: c.plan, ...qualified(c) })),
+    list
+      .filter((c) => c.current)
+      .map((c) => ({
+        payer: c.payer,
+        selfPay: c.selfPay ?? false,
+        ...(c.payerPerson ? { payerPerson: true as const } : {}),
+        plan: c.plan,
+        ...qualified(c),
+      })),
 };
 
 /** Words compared as a clinician reads them: lower case, spaces collapsed, trimmed. */

@@ -74,6 +74,48 @@ describe.each(['STU3', 'R4'] as const)('%s self-pay coverage', (release) => {
   });
 });
 
+// Coverage.payor is Reference(Organization | Patient | RelatedPerson) in STU3 and R4: a Patient pays for
+// themself only as the beneficiary; a parent's Patient or a RelatedPerson is a person who pays.
+describe.each(['STU3', 'R4'] as const)('%s coverage paid by a person', (release) => {
+  const forChild = (payor: Record<string, unknown>) =>
+    readCoverage(
+      [coverage[release](null, { beneficiary: { reference: 'Patient/child' }, payor: [payor] })],
+      Date.now(),
+      new Map(),
+      'https://ehr.example.org/fhir/',
+    )[0];
+
+  it('the beneficiary as payor is self-pay, by a relative reference or its URL on the EHR', () => {
+    for (const view of [forChild({ reference: 'Patient/child' }), forChild({ reference: 'https://ehr.example.org/fhir/Patient/child' })]) {
+      expect(view).toMatchObject({ payer: null, selfPay: true });
+      expect(view.payerPerson).toBeUndefined();
+    }
+  });
+
+  it('another Patient (a parent) or a RelatedPerson, unnamed, reads "Paid by a related person", never self-pay or "Payer not stated" (tab and CSV)', () => {
+    for (const payor of [
+      { reference: 'Patient/mother' },
+      { reference: 'RelatedPerson/rp1' },
+      { type: 'RelatedPerson', identifier: { value: 'x' } },
+    ]) {
+      const view = forChild(payor);
+      expect(view, JSON.stringify(payor)).toMatchObject({ payer: null, selfPay: false, payerPerson: true });
+      const [item] = (
+        cellsFor(['coverage'], { coverage: { status: 'ok', value: [view] } } as unknown as PatientClinical, undefined).coverage as {
+          value: unknown[];
+        }
+      ).value;
+      expect(showCell('coverage', { status: 'ok', value: [item] }).text).toBe('Paid by a related person – Gold');
+      expect(csv([item as { payer: null; plan: string }])).toBe('Paid by a related person – Gold');
+    }
+  });
+
+  it('a person named by the reference is the payer', () => {
+    expect(forChild({ reference: 'Patient/mother', display: 'Jane Smith' })).toMatchObject({ payer: 'Jane Smith', selfPay: false });
+    expect(forChild({ reference: 'RelatedPerson/rp1', display: 'John Smith' })).toMatchObject({ payer: 'John Smith', selfPay: false });
+  });
+});
+
 describe('coverage text in every language', () => {
   it('names self-pay and a missing payer', () => {
     const cell = {
@@ -83,13 +125,18 @@ describe('coverage text in every language', () => {
         { payer: null, plan: null },
       ],
     };
+    const person = { status: 'ok', value: [{ payer: null, selfPay: false, payerPerson: true, plan: null }] };
     expect(showCell('coverage', cell).text).toBe('Self-pay, Payer not stated');
+    expect(showCell('coverage', person).text).toBe('Paid by a related person');
     setLanguage('ru');
     expect(showCell('coverage', cell).text).toBe('За свой счёт, Плательщик не указан');
+    expect(showCell('coverage', person).text).toBe('Оплачивает родственник или другое лицо');
     setLanguage('zh-CN');
     expect(showCell('coverage', cell).text).toBe('自费, 未注明付款方');
+    expect(showCell('coverage', person).text).toBe('由亲属或他人支付');
     setLanguage('zh-TW');
     expect(showCell('coverage', cell).text).toBe('自費, 未註明付款方');
+    expect(showCell('coverage', person).text).toBe('由親屬或他人支付');
     setLanguage('en');
   });
 });
