@@ -366,13 +366,76 @@ function statesNoInformation(concept: unknown): boolean {
 }
 
 /**
+ * The substanceExposureRisk extension (STU3 and R4 core extension,
+ * hl7.org/fhir/R4/extension-allergyintolerance-substanceexposurerisk.html): "a more completely
+ * structured and flexible alternative to the 'code' element for representing positive and negative
+ * allergy and intolerance statements. If this extension element is present, the
+ * AllergyIntolerance.code element SHALL be omitted." So it is read only when the record gives no
+ * code (one saying nothing is none); each extension is one statement, its sub-extensions `substance`
+ * and `exposureRisk` (CodeableConcepts, 1..1; http://hl7.org/fhir/allergy-intolerance-substance-exposure-risk
+ * in STU3 and R4, terminology.hl7.org/CodeSystem/allergy-intolerance-substance-exposure-risk later):
+ * - `known-reaction-risk`: an allergy to the substance, named as a code would name it;
+ * - `no-known-reaction-risk`: no known allergy to that substance, never an allergy (see readAllergies);
+ * - another code, none, or codes that disagree: the substance is named, as an allergy (the safe
+ *   side), marked qualified ("check in the EHR"); so is every statement of a record with an extension
+ *   that names no substance, and such a record alone is read as one without a code.
+ */
+const SUBSTANCE_EXPOSURE_RISK = 'http://hl7.org/fhir/StructureDefinition/allergyintolerance-substanceExposureRisk';
+const EXPOSURE_RISK_SYSTEMS: ReadonlySet<string> = new Set([
+  'http://hl7.org/fhir/allergy-intolerance-substance-exposure-risk',
+  'http://terminology.hl7.org/CodeSystem/allergy-intolerance-substance-exposure-risk',
+]);
+type Statement = { concept: unknown; denies: boolean; unread: boolean };
+
+function exposureRisks(r: JsonObject): Statement[] {
+  const extensions = objects(r.extension).filter((e) => e.url === SUBSTANCE_EXPOSURE_RISK);
+  const parts = extensions.map((e) => {
+    const part = (url: string) => objects(e.extension).find((p) => p.url === url)?.valueCodeableConcept;
+    const exposureRisk = part('exposureRisk');
+    const risks = new Set(
+      objects(isObject(exposureRisk) ? exposureRisk.coding : undefined)
+        .filter((c) => {
+          const system = str(c.system);
+          return system === undefined || EXPOSURE_RISK_SYSTEMS.has(system);
+        })
+        .flatMap((c) => str(c.code) ?? []),
+    );
+    const [risk] = risks;
+    return { substance: part('substance'), risk: risks.size === 1 ? risk : undefined };
+  });
+  const named = parts.filter((p) => conceptText(p.substance) !== null);
+  const unnamed = named.length < parts.length;
+  if (named.length === 0) return unnamed ? [{ concept: undefined, denies: false, unread: true }] : [];
+  return named.map((p) => ({
+    concept: p.substance,
+    denies: p.risk === 'no-known-reaction-risk',
+    unread: unnamed || (p.risk !== 'known-reaction-risk' && p.risk !== 'no-known-reaction-risk'),
+  }));
+}
+
+/** Whether two substances are the same: a coding of one system and code, or the same words (case and spacing aside). */
+function sameSubstance(a: unknown, b: unknown): boolean {
+  const codes = new Set(codingsOf(a).map((c) => `${c.system}|${c.code}`));
+  if (codingsOf(b).some((c) => codes.has(`${c.system}|${c.code}`))) return true;
+  const words = (concept: unknown) => conceptText(concept, false)?.toLowerCase().replace(/\s+/g, ' ').trim() || null;
+  return words(a) !== null && words(a) === words(b);
+}
+
+/**
  * Allergies newest first by their date; refuted and entered-in-error left out. Current: clinical
  * status `active` (STU3/R4 clinicalStatus, allergyintolerance-clinical; DSTU2 `status` active,
  * unconfirmed or confirmed, allergy-intolerance-status), or no clinical status at all (optional in
  * every version); `inactive` and `resolved` are history.
  */
 export function readAllergies(resources: JsonObject[], warnings?: Warnings): AllergyView[] {
-  const read: { view: AllergyView; statement: AllergyKind | 'any' | null; categories: string[]; concept: unknown }[] = [];
+  const read: {
+    view: AllergyView;
+    statement: AllergyKind | 'any' | null;
+    categories: string[];
+    concept: unknown;
+    /** The substance a substanceExposureRisk `no-known-reaction-risk` speaks of, while its record is active. */
+    denies?: unknown;
+  }[] = [];
   for (const r of resources) {
     if (r.resourceType !== 'AllergyIntolerance') continue;
     const legacy = statusCode(r.status);
@@ -383,48 +446,69 @@ export function readAllergies(resources: JsonObject[], warnings?: Warnings): All
       continue;
     }
     // DSTU2 `substance`, later `code`.
-    const concept = isObject(r.substance) || conceptText(r.substance) !== null ? r.substance : r.code;
-    if (statesNoInformation(concept)) {
+    const coded = isObject(r.substance) || conceptText(r.substance) !== null ? r.substance : r.code;
+    if (statesNoInformation(coded)) {
       warnings?.add('allergy_no_information');
       continue;
     }
-    const codedKind = noKnownAllergyOfKind(concept);
-    const codedNone = statesNoKnownAllergy(concept);
-    // Words are read only when no code says it (NO_KNOWN_ALLERGY_WORDS).
-    const worded = codedKind || codedNone ? null : noKnownAllergyInWords(concept);
-    const ofKind = codedKind ?? (worded && worded.kind !== 'any' ? { words: worded.words, kind: worded.kind } : null);
-    const noneKnown = codedNone || worded?.kind === 'any';
+    const risks = conceptText(coded) === null ? exposureRisks(r) : [];
+    const statements: Statement[] = risks.length > 0 ? risks : [{ concept: coded, denies: false, unread: false }];
     const onset = onsetOf(r) ?? when(r.onset);
     const recorded = when(r.recordedDate) ?? when(r.assertedDate);
-    const view: AllergyView = {
-      // "No known drug allergy" and its kin keep their own words (a code alone gets them here, not "SNOMED CT 409137002").
-      substance: conceptText(concept, false) ?? ofKind?.words ?? conceptText(concept) ?? reactionSubstances(r),
-      ...(ofKind ? {} : unnamedMark(concept)),
-      clinicalStatus: clinical,
-      verificationStatus: verification,
-      criticality: criticalityOf(r.criticality),
-      date: recorded ?? onset,
-      onset,
-      recorded,
-      // DSTU2 spelled it lastOccurence.
-      lastReaction: when(r.lastOccurrence) ?? when(r.lastOccurence),
-      note: annotationText(r.note),
-      reactions: objects(r.reaction).map(readReaction),
-      current: clinical === null || clinical === 'active',
-      noneKnown,
-      ...(statusCode(r.type) === 'intolerance' ? { intolerance: true as const } : {}),
-      ...(objects(r.reaction).some((reaction) => str(reaction.severity) === 'severe') ? { severeReaction: true as const } : {}),
-      ...qualifiedMark(r, ['reaction']),
-    };
-    read.push({ view, statement: noneKnown ? 'any' : (ofKind?.kind ?? null), categories: categoriesOf(r), concept });
+    const current = clinical === null || clinical === 'active';
+    for (const { concept, denies, unread } of statements) {
+      const record = {
+        clinicalStatus: clinical,
+        verificationStatus: verification,
+        criticality: criticalityOf(r.criticality),
+        date: recorded ?? onset,
+        onset,
+        recorded,
+        // DSTU2 spelled it lastOccurence.
+        lastReaction: when(r.lastOccurrence) ?? when(r.lastOccurence),
+        note: annotationText(r.note),
+        reactions: objects(r.reaction).map(readReaction),
+        ...(statusCode(r.type) === 'intolerance' ? { intolerance: true as const } : {}),
+        ...(objects(r.reaction).some((reaction) => str(reaction.severity) === 'severe') ? { severeReaction: true as const } : {}),
+        ...(unread ? { qualified: true as const } : qualifiedMark(r, ['reaction'])),
+      };
+      if (denies) {
+        // No known allergy to one substance: the contract's `noneKnown` says none of any kind, and a cell
+        // item's words read as an allergy's name (and would stand in for a "No known allergies" beside
+        // it), so it stays out of the cell (`current` is what the cell shows) and the details say it.
+        const view: AllergyView = { ...record, substance: `No known allergy to ${conceptText(concept)}`, current: false, noneKnown: false };
+        read.push({ view, statement: null, categories: [], concept, ...(current ? { denies: concept } : {}) });
+        continue;
+      }
+      const codedKind = noKnownAllergyOfKind(concept);
+      const codedNone = statesNoKnownAllergy(concept);
+      // Words are read only when no code says it (NO_KNOWN_ALLERGY_WORDS).
+      const worded = codedKind || codedNone ? null : noKnownAllergyInWords(concept);
+      const ofKind = codedKind ?? (worded && worded.kind !== 'any' ? { words: worded.words, kind: worded.kind } : null);
+      const noneKnown = codedNone || worded?.kind === 'any';
+      const view: AllergyView = {
+        // "No known drug allergy" and its kin keep their own words (a code alone gets them here, not "SNOMED CT 409137002").
+        substance: conceptText(concept, false) ?? ofKind?.words ?? conceptText(concept) ?? reactionSubstances(r),
+        ...(ofKind ? {} : unnamedMark(concept)),
+        ...record,
+        current,
+        noneKnown,
+      };
+      read.push({ view, statement: noneKnown ? 'any' : (ofKind?.kind ?? null), categories: categoriesOf(r), concept });
+    }
   }
   // See KIND_CATEGORIES: a current allergy outweighs a current statement that contradicts it.
   const allergies = read.filter((a) => a.statement === null && a.view.current);
   const views = read
     .filter((a) => {
       const { statement } = a;
-      if (statement === null || !a.view.current) return true;
-      const contradicted = statement === 'any' ? allergies.length > 0 : allergies.some((allergy) => contradicts(statement, allergy));
+      // No known allergy to a substance is contradicted by a current allergy to that very substance.
+      const contradicted =
+        a.denies !== undefined
+          ? allergies.some((allergy) => sameSubstance(a.denies, allergy.concept))
+          : statement !== null &&
+            a.view.current &&
+            (statement === 'any' ? allergies.length > 0 : allergies.some((allergy) => contradicts(statement, allergy)));
       if (contradicted) warnings?.add('allergy_none_known_contradicted');
       return !contradicted;
     })

@@ -50,17 +50,21 @@ function pick<T, U>(cell: Cell<T> | undefined, get: (value: T) => U | null | und
 }
 
 /**
- * Condition.verificationStatus `unknown` (DSTU2 and STU3 condition-ver-status: "there is not enough
- * information to determine the certainty status"; R4 dropped the code): the EHR has not confirmed the
- * problem. The list marks it as it marks every record not confirmed, with the contract's
- * `unconfirmed` (contract unconfirmedVerifications has no `unknown`): "Asthma (unconfirmed)".
+ * A verification status that is stated and is neither `confirmed` nor one never shown (`refuted`,
+ * `entered-in-error`: records.ts NOT_VALID) says the EHR has not confirmed the record. The contract's
+ * own codes (unconfirmedVerifications: unconfirmed, provisional, differential) are carried as they
+ * are; every other is carried as the contract's `unconfirmed`, the list's "(unconfirmed)": a code a
+ * system adds under `unconfirmed` (R4 allergyintolerance-verification `presumed`, a child of
+ * `unconfirmed`: terminology.hl7.org/CodeSystem-allergyintolerance-verification.html), Condition
+ * `unknown` (DSTU2 and STU3 condition-ver-status: "there is not enough information to determine the
+ * certainty status"), or a code the app does not know (never read as confirmed: the safe side).
  */
-const UNKNOWN_VERIFICATION = 'unknown';
-/** Whether the EHR has not confirmed a record: an unconfirmed verification (contract isUnconfirmed), or `unknown`. */
-const notConfirmed = (code: string | null | undefined) => isUnconfirmed(code) || code === UNKNOWN_VERIFICATION;
+const CONFIRMED_OR_NEVER_SHOWN: ReadonlySet<string> = new Set(['confirmed', 'refuted', 'entered-in-error']);
+/** Whether the EHR has not confirmed a record (see CONFIRMED_OR_NEVER_SHOWN). */
+const notConfirmed = (code: string | null | undefined) => !!code && !CONFIRMED_OR_NEVER_SHOWN.has(code);
 /** A record's verification, carried only when the EHR has not confirmed it (the list says so beside it). */
 const unconfirmed = (code: string | null) =>
-  isUnconfirmed(code) ? { verification: code } : code === UNKNOWN_VERIFICATION ? { verification: 'unconfirmed' as const } : {};
+  isUnconfirmed(code) ? { verification: code } : notConfirmed(code) ? { verification: 'unconfirmed' as const } : {};
 /** A plan, an intention without authorization (MedicationRequest.intent `plan`): the list marks it "(plan)". */
 const planMark = (m: { intent?: string }) => (m.intent === 'plan' ? { intent: 'plan' as const } : {});
 /** Carried only for a record the EHR qualifies with a modifier the app cannot read (the list marks it "check in the EHR"). */
@@ -166,8 +170,8 @@ function nameKey<T extends { qualified?: true; unnamed?: true; intent?: string }
  * an ingredient or a parent concept. An item without a name, or named only by its code read out
  * (`unnamed`), is never merged. A qualified record (its meaning changed, e.g. negated) is not the
  * same as a plain one of that name: neither hides the other. Of the same item recorded twice, a
- * record the EHR has not confirmed (provisional, differential, unconfirmed, a condition's
- * `unknown`) gives way to a confirmed one, however new. (Drugs are not merged: each order counts, `counted`.)
+ * record the EHR has not confirmed (notConfirmed: provisional, differential, unconfirmed, presumed,
+ * a condition's `unknown`…) gives way to a confirmed one, however new. (Drugs are not merged: each order counts, `counted`.)
  */
 function once<T extends { qualified?: true; unnamed?: true; verificationStatus?: string | null; intent?: string }>(
   list: T[],
