@@ -47,8 +47,22 @@ export type MovePatientBody = z.infer<typeof movePatientBody>;
 export const defaultListBody = z.object({ listId: uuid }).strict();
 export type DefaultListBody = z.infer<typeof defaultListBody>;
 
+/**
+ * Set when a list's SharePoint list holds more rows than the server reads (added outside the app,
+ * far past MAX_PATIENTS_PER_LIST): counts are then of the rows read, so the list names at least
+ * that many patients. Absent otherwise.
+ */
+const rowsUnread = z.literal(true).optional();
+
 /** One of the team's lists, with its patient count and whether it is the caller's default. */
-export const listSummary = z.object({ id: z.string(), name: z.string(), patientCount: z.number().int().min(0), isDefault: z.boolean() });
+export const listSummary = z.object({
+  id: z.string(),
+  name: z.string(),
+  patientCount: z.number().int().min(0),
+  /** `patientCount` is then a least number (see rowsUnread). */
+  rowsUnread,
+  isDefault: z.boolean(),
+});
 export type ListSummary = z.infer<typeof listSummary>;
 
 /** `GET /api/teams/{teamId}/lists`: the team's lists, oldest first (an array, not an object). */
@@ -104,6 +118,12 @@ export const listView = z.object({
    * the first added; the others are not read. Absent when the list is within the limit.
    */
   beyondLimit: z.number().int().min(1).optional(),
+  /**
+   * The list's SharePoint list holds more rows than the server reads: the rows are still its first
+   * patients, `beyondLimit` (when set) counts those past the limit among the rows read, and more
+   * may follow. Absent otherwise.
+   */
+  rowsUnread,
 });
 export type ListView = z.infer<typeof listView>;
 

@@ -4,6 +4,14 @@ import { GraphAccessError, GraphRequestFailed } from '../platform/graph/graph-er
 import type { JoinedTeam, MembershipDirectory, TeamPerson, TeamRole } from './membership.js';
 
 /**
+ * Membership comes from Graph itself, not from rows a team's members can write, but a read still
+ * stops somewhere: at Teams' own limits (learn.microsoft.com/microsoftteams/limits-specifications-teams),
+ * 25,000 members in a team (its at most 100 owners among them) and 1,000 teams a user is a member of.
+ */
+const TEAM_PEOPLE = { maxItems: 25_000 };
+const USER_TEAMS = { maxItems: 1_000 };
+
+/**
  * Team membership from Microsoft Graph, with the caller's own delegated token (a team is a
  * Microsoft 365 group: its owners and members). Answers are cached briefly per user and team.
  * The user's teams come from `GET /me/joinedTeams` (learn.microsoft.com/graph/api/user-list-joinedteams,
@@ -34,9 +42,17 @@ export function graphMembership(options: {
       const api = apiFor(tenantId);
       let role: TeamRole | null | 'no_team';
       try {
-        const ids = async (kind: 'owners' | 'members') =>
-          (await api.getAll<{ id: string }>(`/groups/${encodeURIComponent(teamId)}/${kind}?$select=id&$top=999`)).map((m) => m.id);
-        role = (await ids('owners')).includes(userId) ? 'owner' : (await ids('members')).includes(userId) ? 'member' : null;
+        const ids = async (kind: 'owners' | 'members') => {
+          const read = await api.getAll<{ id: string }>(`/groups/${encodeURIComponent(teamId)}/${kind}?$select=id&$top=999`, TEAM_PEOPLE);
+          return { ids: read.items.map((m) => m.id), more: read.more };
+        };
+        const owners = await ids('owners');
+        const members = owners.ids.includes(userId) ? null : await ids('members');
+        role = !members ? 'owner' : members.ids.includes(userId) ? 'member' : null;
+        // Not among those read of a group larger than a team can be: whether the user is in it cannot be told.
+        if (role === null && (owners.more || members?.more)) {
+          throw new GraphAccessError('graph_failed', 'The team has more members than the app reads.');
+        }
       } catch (err) {
         // Graph answers 404 for a group of another tenant or none at all: the team is unknown here.
         if ((err instanceof GraphRequestFailed && err.status === 404) || (err instanceof GraphAccessError && err.code === 'team_site_not_found'))
@@ -52,8 +68,14 @@ export function graphMembership(options: {
       if (hit) return hit;
       const api = apiFor(tenantId);
       // group-list-owners and group-list-members: owners of a team are usually members too, counted once.
-      const of = (kind: 'owners' | 'members') =>
-        api.getAll<{ id: string; displayName?: string | null }>(`/groups/${encodeURIComponent(teamId)}/${kind}?$select=id,displayName&$top=999`);
+      // A larger group than a team can be is named by its first owners and members, as many as a team can have.
+      const of = async (kind: 'owners' | 'members') =>
+        (
+          await api.getAll<{ id: string; displayName?: string | null }>(
+            `/groups/${encodeURIComponent(teamId)}/${kind}?$select=id,displayName&$top=999`,
+            TEAM_PEOPLE,
+          )
+        ).items;
       let members: TeamPerson[] = [];
       try {
         const found = new Map<string, TeamPerson>();
@@ -66,7 +88,9 @@ export function graphMembership(options: {
       return members;
     },
     async teamsOf(tenantId) {
-      const teams = await apiFor(tenantId).getAll<{ id: string; displayName: string | null; tenantId?: string | null }>('/me/joinedTeams');
+      const teams = (
+        await apiFor(tenantId).getAll<{ id: string; displayName: string | null; tenantId?: string | null }>('/me/joinedTeams', USER_TEAMS)
+      ).items;
       // Graph answers in the token's tenant; a team that names another tenant is left out all the same.
       return teams
         .filter((team) => !team.tenantId || team.tenantId === tenantId)

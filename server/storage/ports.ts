@@ -30,6 +30,11 @@ export interface StoredList {
    * the app, in SharePoint or the SQLite file): not in `patientIds`, so no one reads them. Absent when none.
    */
   beyondLimit?: number;
+  /**
+   * The store left rows of the list unread (the Graph store reads a bounded number of a SharePoint
+   * list's rows: members can add rows past the app): `beyondLimit` counts those read, and more may follow.
+   */
+  rowsUnread?: true;
 }
 
 export type { Note };

@@ -315,4 +315,10 @@ export const enScreens = {
   'lists.beyondLimitTitle': 'Not every patient on this list is shown',
   'lists.beyondLimit':
     'This list holds more patients than the {limit} a list can show: {count, plural, one {# more was added outside the app (in SharePoint) and is not shown} other {# more were added outside the app (in SharePoint) and are not shown}}. Take patients off the list to show them.',
+  // A list whose SharePoint list holds more rows than the server reads (rowsUnread): its counts are least numbers.
+  'lists.rowsUnreadTitle': 'This list has more rows than the app reads',
+  'lists.rowsUnread':
+    'Rows were added to this list outside the app (in SharePoint), more than the app reads, so it may not show every patient on it: it shows its first {limit} at most. A SharePoint site owner can remove the rows added outside the app.',
+  'lists.rowsUnreadBeyond':
+    'Rows were added to this list outside the app (in SharePoint), more than the app reads: it shows its first {limit} patients, and at least {count, plural, one {# more is} other {# more are}} not shown. A SharePoint site owner can remove the rows added outside the app.',
 } as const;

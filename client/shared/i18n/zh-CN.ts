@@ -556,4 +556,10 @@ export const zhCN: Record<MessageKey, string> = {
   'lists.beyondLimitTitle': '此列表中的患者未全部显示',
   'lists.beyondLimit':
     '此列表中的患者超过了一个列表可显示的 {limit} 位：另有 {count, plural, other {# 位}}是在应用外（在 SharePoint 中）添加的，未显示。从列表中移除患者即可显示他们。',
+  // A list whose SharePoint list holds more rows than the server reads (rowsUnread): its counts are least numbers.
+  'lists.rowsUnreadTitle': '此列表的行数超过了应用读取的上限',
+  'lists.rowsUnread':
+    '此列表在应用外（在 SharePoint 中）添加的行数超过了应用读取的上限，因此可能未显示其中的全部患者：最多显示前 {limit} 位。SharePoint 网站所有者可以删除在应用外添加的行。',
+  'lists.rowsUnreadBeyond':
+    '此列表在应用外（在 SharePoint 中）添加的行数超过了应用读取的上限：显示前 {limit} 位患者，另有至少 {count, plural, other {# 位}}未显示。SharePoint 网站所有者可以删除在应用外添加的行。',
 };

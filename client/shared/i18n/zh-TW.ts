@@ -557,4 +557,10 @@ export const zhTW: Record<MessageKey, string> = {
   'lists.beyondLimitTitle': '此清單中的病患未全部顯示',
   'lists.beyondLimit':
     '此清單中的病患超過一個清單可顯示的 {limit} 位：另有 {count, plural, other {# 位}}是在應用程式外（在 SharePoint 中）新增的，未顯示。從清單中移除病患即可顯示他們。',
+  // A list whose SharePoint list holds more rows than the server reads (rowsUnread): its counts are least numbers.
+  'lists.rowsUnreadTitle': '此清單的列數超過了應用程式讀取的上限',
+  'lists.rowsUnread':
+    '此清單在應用程式外（在 SharePoint 中）新增的列數超過了應用程式讀取的上限，因此可能未顯示其中的全部病患：最多顯示前 {limit} 位。SharePoint 網站擁有者可以刪除在應用程式外新增的列。',
+  'lists.rowsUnreadBeyond':
+    '此清單在應用程式外（在 SharePoint 中）新增的列數超過了應用程式讀取的上限：顯示前 {limit} 位病患，另有至少 {count, plural, other {# 位}}未顯示。SharePoint 網站擁有者可以刪除在應用程式外新增的列。',
 };

@@ -3,10 +3,10 @@ import { isTimeZone } from '../../../contract/exports.js';
 import { toCsv } from '../../platform/csv.js';
 import { problem, Problem } from '../../platform/problem.js';
 import type { TeamKey } from '../../storage/ports.js';
-import { recordRead, refusalNames } from '../shared/audit-trail.js';
+import { recordPartialRead, refusalNames } from '../shared/audit-trail.js';
 import type { ApiDeps } from '../shared/deps.js';
 import { columnHeadings, csvColumns } from './cell-text.js';
-import { buildListView } from './list-view.js';
+import { buildListView, rowsNotGiven } from './list-view.js';
 import { findList } from './list-service.js';
 
 /** The time zone of an export, checked with Intl: a bad one is refused in plain words. */
@@ -18,7 +18,7 @@ export function exportZone(zone: string | undefined): string {
 
 /**
  * The list as a CSV file in English, with times in `zone`, its export recorded for every patient
- * on the list before it goes out; an EHR failure fails the export.
+ * on the list before it goes out (a failure for each whose row has no data); an EHR failure fails the export.
  */
 export async function exportList(deps: ApiDeps, team: TeamKey, listId: string, zone: string): Promise<{ filename: string; csv: string }> {
   const { store, ehr } = deps;
@@ -39,8 +39,14 @@ export async function exportList(deps: ApiDeps, team: TeamKey, listId: string, z
     view.rows.map((row) => columns.map((c) => c.value(row))),
   );
   // A list holding more than it shows (rows added outside the app) exports what it shows, and its file says so.
-  const part = view.beyondLimit ? ` (first ${view.rows.length} of ${view.rows.length + view.beyondLimit})` : '';
+  // Rows the store left unread (past its read bound) make the total unknown: the name says only that more were not read.
+  const part = view.rowsUnread
+    ? ` (first ${view.rows.length}, more not read)`
+    : view.beyondLimit
+      ? ` (first ${view.rows.length} of ${view.rows.length + view.beyondLimit})`
+      : '';
   const filename = `${view.name.replace(/[^\p{L}\p{N} _-]+/gu, '').trim() || 'list'}${part}.csv`;
-  await recordRead(store.audit, 'ExportInitiation', { listId: stored.id, patientIds: stored.patientIds });
+  // A patient whose row carries no data was not exported: a failure each, with the status of why.
+  await recordPartialRead(store.audit, 'ExportInitiation', { listId: stored.id, patientIds: stored.patientIds, failed: rowsNotGiven(view) });
   return { filename, csv };
 }

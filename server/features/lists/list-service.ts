@@ -4,7 +4,7 @@ import { fhirId, uuid } from '../../../contract/ids.js';
 import { MAX_PATIENTS_PER_LIST, type DefaultListAnswer, type ListSummary, type MoveAnswer, type PatchListBody } from '../../../contract/lists.js';
 import { Problem } from '../../platform/problem.js';
 import type { AddedPatients, DeletedList, MovedPatient, StoredList, TeamKey } from '../../storage/ports.js';
-import { allOf, onCommit, recordFailedAfterRead, recordPartialRead, recordRead, refusalNames } from '../shared/audit-trail.js';
+import { allOf, onCommit, recordFailedAfterRead, recordPartialRead, recordRead, refusalNames, type NotGiven } from '../shared/audit-trail.js';
 import type { ApiDeps } from '../shared/deps.js';
 import { problems, valueOf } from '../shared/outcomes.js';
 import { ehrLinkOf } from '../shared/team-connection.js';
@@ -23,30 +23,25 @@ export async function findList({ store }: ApiDeps, team: TeamKey, listId: string
  * A list about to be shown, with the records of its read (naming every patient read: at most
  * MAX_PATIENTS_PER_LIST, never those past it, see StoredList.beyondLimit) still to be
  * committed: `sendListView` commits them before any of the list goes out. Patients whose rows go
- * out unavailable because the EHR failed are recorded as failures with the EHR error's status:
- * in the read's records when they are known before anything went out (`failed`), or appended
- * after them (`recordFailed`) when the EHR failed once the first rows had gone out.
+ * out without their data (the EHR failed, or gave nothing for them: list-view.ts rowsNotGiven) are
+ * recorded as failures with the status of why: in the read's records when they are known before
+ * anything went out (`failed`), or appended after them (`recordFailed`) once the first rows had gone out.
  */
 export interface ListToShow {
   list: StoredList;
-  recordRead(failed?: FailedRows): Promise<void>;
+  recordRead(failed?: readonly FailedRows[]): Promise<void>;
   recordFailed(failed: FailedRows): Promise<void>;
 }
 
-/** The patients whose rows went out unavailable because the EHR failed, and that failure's HTTP status. */
-export interface FailedRows {
-  patientIds: readonly string[];
-  status: number;
-}
+/** The patients whose rows went out without their data, and the HTTP status of why (list-view.ts rowsNotGiven). */
+export type FailedRows = NotGiven;
 
 export function viewList({ store }: ApiDeps, list: StoredList): ListToShow {
   const details = { listId: list.id, patientIds: list.patientIds };
   return {
     list,
     recordRead: (failed) =>
-      failed
-        ? recordPartialRead(store.audit, 'PatientListView', { ...details, failed: failed.patientIds, failureStatus: failed.status })
-        : recordRead(store.audit, 'PatientListView', details),
+      failed ? recordPartialRead(store.audit, 'PatientListView', { ...details, failed }) : recordRead(store.audit, 'PatientListView', details),
     recordFailed: (failed) =>
       recordFailedAfterRead(store.audit, 'PatientListView', { listId: list.id, patientIds: failed.patientIds, status: failed.status }),
   };

@@ -92,8 +92,18 @@ export async function buildListView(
   return { ...headOf(list), rows, ...(ehrError ? { ehrError } : {}) };
 }
 
-/** A view's own fields, from the stored list: with `beyondLimit` when the list names more patients than it shows. */
-const headOf = ({ id, name, columns, version, beyondLimit }: StoredList) => ({ id, name, columns, version, ...(beyondLimit ? { beyondLimit } : {}) });
+/**
+ * A view's own fields, from the stored list: with `beyondLimit` when the list names more patients
+ * than it shows, and `rowsUnread` when the Graph store left rows of it unread (its read bound).
+ */
+const headOf = ({ id, name, columns, version, beyondLimit, rowsUnread }: StoredList) => ({
+  id,
+  name,
+  columns,
+  version,
+  ...(beyondLimit ? { beyondLimit } : {}),
+  ...(rowsUnread ? { rowsUnread } : {}),
+});
 
 /**
  * The latest note of each patient, of those written under the team's current source: a note
@@ -187,14 +197,14 @@ export async function sendListView(res: Response, store: TeamStore, ehr: EhrGate
  * patient a success), or its end (with the patients the EHR failed for); nothing goes out until
  * the write is done (`whenCommitted` then sends what waited).
  */
-function auditOnce(record: (failed?: FailedRows) => Promise<void>) {
+function auditOnce(record: (failed?: readonly FailedRows[]) => Promise<void>) {
   let state: 'pending' | 'writing' | 'committed' | 'failed' | 'closed' = 'pending';
   let fail!: (error: unknown) => void;
   const failed = new Promise<never>((_, reject) => (fail = reject));
   failed.catch(() => undefined);
   let written: Promise<boolean> = Promise.resolve(false);
   const waiting: (() => void)[] = [];
-  const commit = (rowsFailed?: FailedRows): boolean => {
+  const commit = (rowsFailed?: readonly FailedRows[]): boolean => {
     if (state === 'pending') {
       state = 'writing';
       written = record(rowsFailed).then(
@@ -226,7 +236,7 @@ function auditOnce(record: (failed?: FailedRows) => Promise<void>) {
       else waiting.push(then);
     },
     /** Starts the write unless started (with the rows the EHR failed for), and tells whether it was committed. */
-    settled(rowsFailed?: FailedRows): Promise<boolean> {
+    settled(rowsFailed?: readonly FailedRows[]): Promise<boolean> {
       commit(rowsFailed);
       return written;
     },
@@ -312,23 +322,35 @@ async function writeListView(
     await recordFailed({ patientIds: [...new Set(list.patientIds.slice(closedAfter))], status: CLIENT_CLOSED_REQUEST });
     return;
   }
-  // Rows unavailable because the EHR failed: their patients' records say failure, with the EHR error's status.
-  const failed: FailedRows | undefined = view.ehrError
-    ? {
-        // A patient entered by hand was never the EHR's to give: its row's failure is not the EHR's.
-        patientIds: view.rows.filter((r) => !r.available && !r.handEntered).map((r) => r.patientId),
-        status: problemStatuses[view.ehrError.code] ?? 502,
-      }
-    : undefined;
+  // Rows without their data: their patients' records say failure, with the status of why.
+  const failed = rowsNotGiven(view);
   const successRecorded = audit.started;
-  if (!(await audit.settled(failed))) return;
+  if (!(await audit.settled(failed.length ? failed : undefined))) return;
   // Success was committed for every patient when the first rows went out: the failures follow, before the end says the list is complete.
-  if (successRecorded && failed?.patientIds.length) await recordFailed(failed);
+  if (successRecorded) for (const group of failed) await recordFailed(group);
   fields = view.fields;
   for (let i = sent; i < view.rows.length; i++) ready[i] ??= JSON.stringify(view.rows[i]);
   const rest = take();
   begin();
   res.end(`${opened ? '' : opening()}${rest}${form.end(view.ehrError && JSON.stringify(view.ehrError))}`);
+}
+
+/**
+ * The patients whose rows carry no data, by the HTTP status of why: a read's success record names
+ * only patients whose data it gave, and each of these gets a failure record instead. A patient the
+ * source does not have (the EHR answered 404 or 410 for the Patient, a patient entered by hand and
+ * no longer the source's, one gone from a Manual roster): 404. One the EHR failed to give: the EHR
+ * error's status when the read failed as a whole, else 502 (its entry in a batch failed).
+ */
+export function rowsNotGiven(view: ListView): FailedRows[] {
+  const ehrStatus = view.ehrError ? (problemStatuses[view.ehrError.code] ?? 502) : 502;
+  const byStatus = new Map<number, string[]>();
+  for (const row of view.rows) {
+    if (row.available) continue;
+    const status = row.handEntered || row.unavailable === 'gone' ? 404 : ehrStatus;
+    byStatus.set(status, [...(byStatus.get(status) ?? []), row.patientId]);
+  }
+  return [...byStatus].map(([status, patientIds]) => ({ patientIds, status }));
 }
 
 /**

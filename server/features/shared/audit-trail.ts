@@ -112,23 +112,31 @@ export async function recordDisclosure(log: AuditLog, operation: AuditOperation,
   await log.append(...events(operation, 'success', details, verifiedCaller()));
 }
 
+/** Patients a read could not give, and the HTTP status of why (the EHR's error, 404 for a patient the source does not have). */
+export interface NotGiven {
+  patientIds: readonly string[];
+  status: number;
+}
+
 /**
- * Records a read some of whose patients could not be read (a list view whose EHR failed): success
- * for the others, and a failure with `failureStatus` (the EHR error's) for each of `failed`, in
- * one append. Await it before the answer goes out.
+ * Records a read some of whose patients could not be read (a list whose EHR failed, or gave
+ * nothing for some of them): success for the others, and a failure with its status for each
+ * patient of `failed`, in one append. Await it before the answer goes out.
  */
 export async function recordPartialRead(
   log: AuditLog,
   operation: AuditOperation,
-  details: AuditDetails & { failed: readonly string[]; failureStatus: number },
+  details: AuditDetails & { failed: readonly NotGiven[] },
 ): Promise<void> {
-  const { failed: failedIds, failureStatus, ...rest } = details;
-  const failed = new Set(failedIds);
+  const { failed: groups, ...rest } = details;
+  const failed = new Set(groups.flatMap((g) => g.patientIds));
   if (!failed.size) return recordRead(log, operation, rest);
   const read = (rest.patientIds ?? []).filter((id) => !failed.has(id));
   await log.append(
     ...(read.length ? given(log, operation, { ...rest, patientIds: read }) : []),
-    ...events(operation, 'failure', { ...rest, patientIds: [...failed], status: failureStatus }, verifiedCaller()),
+    ...groups.flatMap((g) =>
+      g.patientIds.length ? events(operation, 'failure', { ...rest, patientIds: g.patientIds, status: g.status }, verifiedCaller()) : [],
+    ),
   );
 }
 

@@ -5,8 +5,12 @@ import { unitsOf } from './unit-share.js';
 /** The few Graph calls the store makes, with the caller's token, retries and error mapping. */
 export interface GraphApi {
   get<T>(path: string): Promise<T>;
-  /** Every row of a collection, following `@odata.nextLink` page by page. */
-  getAll<T>(path: string): Promise<T[]>;
+  /**
+   * The rows of a collection, following `@odata.nextLink` page by page until `maxItems` are read:
+   * never more than that many, however many the collection holds (members of a team's group can
+   * add rows to its SharePoint lists past the app). `more` says whether rows were left unread.
+   */
+  getAll<T>(path: string, bound: { maxItems: number }): Promise<Rows<T>>;
   post<T>(path: string, body: unknown): Promise<T>;
   /** With `etag`, sends `If-Match`: a stale eTag fails with 412 (GraphRequestFailed). */
   patch<T>(path: string, body: unknown, etag?: string): Promise<T>;
@@ -22,6 +26,12 @@ export interface GraphApi {
    * failing unsent, as one-by-one requests would.
    */
   batch<T = unknown>(requests: BatchRequest[], options?: { ordered?: boolean }): Promise<BatchOutcome<T>[]>;
+}
+
+/** At most the rows asked for, oldest first as Graph serves them, and whether the collection holds more. */
+export interface Rows<T> {
+  items: T[];
+  more: boolean;
 }
 
 export interface BatchRequest {
@@ -142,15 +152,21 @@ export function createGraphApi(options: GraphApiOptions): GraphApi {
 
   return {
     get: (path) => call(path, (r) => r.get()),
-    async getAll<T>(path: string) {
-      const rows: T[] = [];
-      let next: string | undefined = withPageSize(path);
+    async getAll<T>(path: string, { maxItems }: { maxItems: number }): Promise<Rows<T>> {
+      if (!Number.isSafeInteger(maxItems) || maxItems < 1) throw new RangeError('getAll needs a positive whole maxItems.');
+      const items: T[] = [];
+      let next: string | undefined = withPageSize(path, maxItems);
       while (next) {
-        const page: { value: T[]; '@odata.nextLink'?: string } = await call(next, (r) => r.get());
-        rows.push(...page.value);
+        const page: { value?: T[]; '@odata.nextLink'?: string } = await call(next, (r) => r.get());
+        const value = page.value ?? [];
         next = page['@odata.nextLink'] ? relative(page['@odata.nextLink']) : undefined;
+        const room = maxItems - items.length;
+        // A page larger than the room left (a collection that ignores $top) is cut: its rest is unread.
+        if (value.length > room) return { items: [...items, ...value.slice(0, room)], more: true };
+        items.push(...value);
+        if (items.length === maxItems) return { items, more: next !== undefined };
       }
-      return rows;
+      return { items, more: false };
     },
     post: (path, body) => call(path, (r) => r.post(body), undefined, 2),
     patch: (path, body, etag) => call(path, (r) => r.patch(body), etag, 2),
@@ -195,11 +211,12 @@ function retryAfterSeconds(headers: Record<string, string> | undefined): number 
 /**
  * List items page at 200 by default; SharePoint serves up to 5,000 a page (its list view
  * threshold), which cuts the pages, and the 2 resource units each costs, of a long list's full
- * read. Other collections keep their own limits (`/me/joinedTeams` takes no query options).
+ * read; a read of fewer rows asks for no more than it keeps. Other collections keep their own
+ * limits (`/me/joinedTeams` takes no query options).
  */
-function withPageSize(path: string): string {
+function withPageSize(path: string, maxItems: number): string {
   if (!/\/lists\/[^/?]+\/items(\?|$)/.test(path) || /[?&](\$|%24)top=/.test(path)) return path;
-  return `${path}${path.includes('?') ? '&' : '?'}$top=5000`;
+  return `${path}${path.includes('?') ? '&' : '?'}$top=${Math.min(maxItems, 5000)}`;
 }
 
 function mapError(err: unknown): Error {

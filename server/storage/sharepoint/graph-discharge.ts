@@ -4,7 +4,8 @@ import { isStatus } from '../../platform/graph/graph-errors.js';
 import { DischargeStopped, done, refused, type DischargeResult, type Outcome, type TeamKey, type TeamStore } from '../ports.js';
 import { retryOnStaleEtag } from './etag-retry.js';
 import type { OpenTeam } from './graph-lists.js';
-import { patientOf, versionOf } from './graph-manual.js';
+import { patientOf, rosterRows, versionOf } from './graph-manual.js';
+import { readBounds, tooManyRows } from './read-bounds.js';
 import { byItemId, itemsWhere, type ListItem } from './list-catalog.js';
 import { SEAL_COLUMN, type RowSealer } from './row-seal.js';
 import { rowOf as sealedRow, sealedFields, unverifiedAuthor } from './sealed-lists.js';
@@ -57,7 +58,8 @@ export function graphDischargeOps(open: OpenTeam, lists: ListOps): DischargeOps 
   const rowOf = async (team: TeamKey, id: string) => {
     const items = await itemsOf(team);
     if (!items) return null;
-    const [row] = (await itemsWhere(items.api, items.path, 'PatientId', id)).sort(byItemId);
+    // A patient is one row: the first wins.
+    const [row] = (await itemsWhere(items.api, items.path, 'PatientId', id, readBounds.keyedRow)).items.sort(byItemId);
     return row ? { items, row } : null;
   };
   /** Takes the patient off every list of the team, adding to `removed` each list they were taken off as it happens. */
@@ -146,7 +148,10 @@ export function graphDischargeOps(open: OpenTeam, lists: ListOps): DischargeOps 
       const items = await itemsOf(team);
       if (!items) return [];
       const seen = new Set<string>();
-      const all = (await items.api.getAll<ListItem>(`${items.path}?expand=fields`)).sort(byItemId).flatMap((item): DischargedPatient[] => {
+      const held = await rosterRows(items);
+      // Part of the discharged patients would be shown as all of them, and one asked for may be among the rows unread.
+      if (held.more) throw tooManyRows('Manual patients list');
+      const all = held.items.sort(byItemId).flatMap((item): DischargedPatient[] => {
         const discharged = attributedDischarge(team, items.sealer, item);
         const patient = patientOf(item);
         if (!discharged || seen.has(patient.id)) return [];

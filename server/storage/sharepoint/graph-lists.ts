@@ -10,6 +10,7 @@ import { columnsText, listCatalog, type CatalogEntry, type ListCatalog } from '.
 import { firstRows, patientIdsOf, patientRows, type PatientRow } from './patient-rows.js';
 import type { RowSealer } from './row-seal.js';
 import { createList, type TeamSite } from './team-site.js';
+import { readBounds, tooManyRows } from './read-bounds.js';
 
 export interface TeamGraph {
   api: GraphApi;
@@ -88,10 +89,10 @@ export function graphListOps(open: OpenTeam): ListOps & { resolve: typeof resolv
 
   async function read(team: TeamKey, listId: string) {
     const found = await resolve(team, listId);
-    const rows = found && (await found.rows.all());
-    if (!found || !rows) return null;
+    const held = found && (await found.rows.all());
+    if (!found || !held) return null;
     const { entry } = found;
-    return { id: entry.listId, name: entry.name, columns: entry.columns, version: entry.version, ...withinLimit(patientIdsOf(rows)) };
+    return { id: entry.listId, name: entry.name, columns: entry.columns, version: entry.version, ...withinLimit(patientIdsOf(held.rows), held.more) };
   }
 
   /**
@@ -131,14 +132,17 @@ export function graphListOps(open: OpenTeam): ListOps & { resolve: typeof resolv
       const catalogId = await site.appList('catalog', false);
       if (!catalogId) return [];
       const catalog = listCatalog(api, site.siteId, catalogId, queue);
-      const all = await catalog.all();
+      const { entries: all, more } = await catalog.all();
+      // Part of the team's lists would be shown as all of them: the read fails instead.
+      if (more) throw tooManyRows('list of patient lists');
       const pending = all.filter((e) => e.deletePendingAt);
       const shown = pending.length ? await cleanUp(api, site.siteId, catalog, pending) : new Set<string>();
       const entries = all.filter((e) => !e.deletePendingAt || shown.has(e.itemId));
       const rows = await Promise.all(entries.map((e) => patientRows(api, site.siteId, e.listId).all()));
       return entries.flatMap((e, i) => {
         const r = rows[i];
-        return r ? [{ id: e.listId, name: e.name, patientCount: patientIdsOf(r).length }] : [];
+        // A list with rows left unread counts the patients of those read: it names at least that many.
+        return r ? [{ id: e.listId, name: e.name, patientCount: patientIdsOf(r.rows).length, ...(r.more ? { rowsUnread: true as const } : {}) }] : [];
       });
     },
 
@@ -146,8 +150,9 @@ export function graphListOps(open: OpenTeam): ListOps & { resolve: typeof resolv
       const { api, site, queue } = await open(team);
       const catalogId = (await site.appList('catalog', true))!;
       // Graph has no transactions: two creations at once may both pass this count (one list over, never more per call).
-      const kept = (await listCatalog(api, site.siteId, catalogId, queue).all()).filter((e) => !e.deletePendingAt);
-      if (kept.length >= MAX_LISTS_PER_TEAM) return refused('too_many_lists');
+      const held = await listCatalog(api, site.siteId, catalogId, queue).all();
+      // A catalog with more rows than a read takes (added outside the app) is past the limit too.
+      if (held.more || held.entries.filter((e) => !e.deletePendingAt).length >= MAX_LISTS_PER_TEAM) return refused('too_many_lists');
       let list: { id: string } | undefined;
       for (let attempt = 1; !list; attempt++) {
         try {
@@ -171,15 +176,18 @@ export function graphListOps(open: OpenTeam): ListOps & { resolve: typeof resolv
 
     async addPatients(team, listId, patientIds, userId) {
       const found = await resolve(team, listId);
-      const rows = found && (await found.rows.all());
-      if (!found || !rows) return refused('no_list');
-      const present = new Set(patientIdsOf(rows));
+      const held = found && (await found.rows.all());
+      if (!found || !held) return refused('no_list');
+      const present = new Set(patientIdsOf(held.rows));
       const toAdd = [...new Set(patientIds)].filter((id) => !present.has(id));
       // Checked against the rows as read (no transactions): additions at the same moment may each pass it.
       if (present.size + toAdd.length > MAX_PATIENTS_PER_LIST) return refused('list_full');
+      // A list with more rows than a read takes is full however few patients they name; and the
+      // rows this call writes must be among those read back (keepFirst, addMany's clean-up).
+      if (held.more || held.rows.length + toAdd.length > readBounds.patientRows) return refused('list_full');
       // All or none (addMany deletes its rows again when one fails): a failed addition adds no one.
       const written = toAdd.length === 1 ? [await found.rows.add(toAdd[0], userId)] : toAdd.length ? await found.rows.addMany(toAdd, userId) : [];
-      const first = written.length ? await keepFirst(found.rows, await found.rows.all(), written) : [];
+      const first = written.length ? await keepFirst(found.rows, (await found.rows.all())?.rows ?? null, written) : [];
       const ids = new Set(first.map((r) => r.patientId));
       const added = toAdd.filter((id) => ids.has(id));
       if (added.length) await bump(found);
@@ -254,14 +262,18 @@ export function graphListOps(open: OpenTeam): ListOps & { resolve: typeof resolv
               return false;
             },
           );
-      let rows: PatientRow[] | null;
+      let read: { rows: PatientRow[]; more: boolean } | null;
       try {
-        rows = await found.rows.all();
+        read = await found.rows.all();
       } catch (err) {
         await unmark();
         throw err;
       }
-      const deleted = { patientIds: rows ? patientIdsOf(rows) : [] };
+      // A list holding more rows than a read takes (added outside the app) is still deleted, with
+      // its rows: the records name the patients of the rows read, and the log says rows went unnamed.
+      if (read?.more)
+        logger.warn({ listId, read: read.rows.length }, 'a patient list deleted held more rows than were read; its records name those read');
+      const deleted = { patientIds: read ? patientIdsOf(read.rows) : [] };
       try {
         await deleteSharePointList(found.api, found.site.siteId, listId);
       } catch (err) {
@@ -287,7 +299,7 @@ export function graphListOps(open: OpenTeam): ListOps & { resolve: typeof resolv
       if (!toRows.length) {
         const joined = await to.rows.all();
         if (!joined) return refused('no_list');
-        if (patientIdsOf(joined).length >= MAX_PATIENTS_PER_LIST) return refused('list_full');
+        if (joined.more || patientIdsOf(joined.rows).length >= MAX_PATIENTS_PER_LIST) return refused('list_full');
       }
       // Add first, then remove: stopped half-way, the patient is on both lists, never on none,
       // and the row added is deleted again (best effort), so a failed move adds no one.
@@ -325,11 +337,14 @@ async function retitle(api: GraphApi, siteId: string, listId: string, name: stri
 /**
  * A list's patients as read: the first MAX_PATIENTS_PER_LIST added, and how many more its rows
  * name. Members of the team's group can add rows in SharePoint past the app's limit; a list read
- * never asks the EHR for (or records) more than the limit allows.
+ * never asks the EHR for (or records) more than the limit allows. With rows left unread (`more`,
+ * past readBounds.patientRows) the count beyond is of the rows read, a least number, and
+ * `rowsUnread` says so (contract/lists.ts).
  */
-function withinLimit(ids: string[]): Pick<StoredList, 'patientIds' | 'beyondLimit'> {
+function withinLimit(ids: string[], more: boolean): Pick<StoredList, 'patientIds' | 'beyondLimit' | 'rowsUnread'> {
   const beyond = ids.length - MAX_PATIENTS_PER_LIST;
-  return beyond > 0 ? { patientIds: ids.slice(0, MAX_PATIENTS_PER_LIST), beyondLimit: beyond } : { patientIds: ids };
+  const unread = more ? { rowsUnread: true as const } : {};
+  return beyond > 0 ? { patientIds: ids.slice(0, MAX_PATIENTS_PER_LIST), beyondLimit: beyond, ...unread } : { patientIds: ids, ...unread };
 }
 
 const statusOf = (err: unknown) => (err as { status?: number }).status;

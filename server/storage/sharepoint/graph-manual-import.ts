@@ -4,8 +4,9 @@ import { logger } from '../../platform/logger.js';
 import { createRowsOrNone, deleteWrittenRows } from './written-rows.js';
 import { done, refused, type TeamStore } from '../ports.js';
 import type { OpenTeam } from './graph-lists.js';
-import { fieldsOf } from './graph-manual.js';
+import { fieldsOf, rosterRows } from './graph-manual.js';
 import { byItemId, type ListItem } from './list-catalog.js';
+import { readBounds } from './read-bounds.js';
 
 /** An MRN as an import compares it: without surrounding spaces or case. */
 const mrnKey = (mrn: unknown) => (typeof mrn === 'string' && mrn.trim() ? mrn.trim().toLowerCase() : null);
@@ -33,10 +34,15 @@ export function graphManualImportOps(open: OpenTeam): Pick<TeamStore, 'createMan
       const { api, site } = await open(team);
       const path = `/sites/${site.siteId}/lists/${(await site.appList('manualPatients', true))!}/items`;
       const ours = new Set(patients.flatMap((p) => mrnKey(p.mrn) ?? []));
-      const held = async () => (await api.getAll<ListItem>(`${path}?expand=fields`)).sort(byItemId);
-      const before = await held();
+      // The roster as read before, and with this import's rows after: up to readBounds.roster rows, and these.
+      const held = async () =>
+        (await api.getAll<ListItem>(`${path}?expand=fields`, { maxItems: readBounds.roster + patients.length })).items.sort(byItemId);
+      const read = await rosterRows({ api, path });
+      const before = read.items.sort(byItemId);
       // Patients admitted now, as read before the first write (no transactions): imports at the same moment may each pass it.
-      if (before.filter((item) => !item.fields.DischargedAt).length + patients.length > MAX_ROSTER_PATIENTS) return refused('roster_full');
+      // A roster with more rows than a read takes (added outside the app) is full.
+      if (read.more || before.filter((item) => !item.fields.DischargedAt).length + patients.length > MAX_ROSTER_PATIENTS)
+        return refused('roster_full');
       if (ours.size && before.some((item) => ours.has(mrnKey(item.fields.Mrn) ?? ''))) return refused('conflict');
       const at = new Date().toISOString();
       const rows = patients.map((data) => ({ id: randomUUID(), data }));
@@ -53,12 +59,17 @@ export function graphManualImportOps(open: OpenTeam): Pick<TeamStore, 'createMan
         let beaten: boolean;
         try {
           // The first row holding each of our MRNs must be ours.
+          const after = await held();
           const firstOf = new Map<string, string>();
-          for (const item of await held()) {
+          for (const item of after) {
             const mrn = mrnKey(item.fields.Mrn);
             if (mrn && ours.has(mrn) && !firstOf.has(mrn)) firstOf.set(mrn, item.id);
           }
-          beaten = [...firstOf.values()].some((itemId) => !written.includes(itemId));
+          // Rows are read in id order: every row before ours is read once all of ours are. When some
+          // of ours were not (rows added meanwhile outside the app), whether another came first cannot
+          // be told, and the import backs out as when one did.
+          const readIds = new Set(after.map((item) => item.id));
+          beaten = [...firstOf.values()].some((itemId) => !written.includes(itemId)) || written.some((itemId) => !readIds.has(itemId));
         } catch (err) {
           const left = await deleteWrittenRows(api, path, written);
           logger.warn({ teamId: team.teamId, written: written.length, left }, 'an import failed part way; the rows written were deleted again');

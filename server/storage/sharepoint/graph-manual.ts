@@ -12,7 +12,8 @@ import { done, refused, type Outcome, type TeamStore } from '../ports.js';
 import type { GraphApi } from '../../platform/graph/graph-api.js';
 import { GraphRequestFailed, isStatus } from '../../platform/graph/graph-errors.js';
 import type { OpenTeam } from './graph-lists.js';
-import { byItemId, itemsWhere, type ListItem } from './list-catalog.js';
+import { byItemId, itemsWhere, rowsTitled, type ListItem } from './list-catalog.js';
+import { readBounds, tooManyRows } from './read-bounds.js';
 import { retryOnStaleEtag } from './etag-retry.js';
 import type { RowSealer } from './row-seal.js';
 import { rowOf, sealedFields } from './sealed-lists.js';
@@ -76,6 +77,10 @@ export const fieldsOf = (data: ManualPatientData) => ({
   Values: JSON.stringify(data.values),
 });
 
+/** The roster's rows, admitted and discharged, up to readBounds.roster; `more` when there are more (added outside the app). */
+export const rosterRows = (items: { api: GraphApi; path: string }) =>
+  items.api.getAll<ListItem>(`${items.path}?expand=fields`, { maxItems: readBounds.roster });
+
 /**
  * Manual mode in the team's site: the schema is a row of "Patients app – settings", each
  * patient a row of "Patients app – manual patients" with readable columns. Both carry a Version
@@ -89,11 +94,11 @@ export function graphManualOps(open: OpenTeam): ManualOps {
     const listId = await site.appList(kind, create);
     return listId ? { api, path: `/sites/${site.siteId}/lists/${listId}/items`, sealer } : null;
   };
-  const schemaRows = async (items: Items) =>
-    (await items.api.getAll<ListItem>(`${items.path}?expand=fields`)).filter((r) => r.fields.Title === SCHEMA).sort(byItemId);
+  const schemaRows = (items: Items) => rowsTitled(items.api, items.path, SCHEMA, readBounds.settings, 'settings list');
   const trusted = (team: Team, items: Items, row: ListItem) =>
     items.sealer.check(rowOf(team, 'settings', SCHEMA), sealedFields.settings, row) === 'sealed';
-  const patientRows = (items: Items, id: string) => itemsWhere(items.api, items.path, 'PatientId', id);
+  // A patient is one row: the first wins.
+  const patientRows = async (items: Items, id: string) => (await itemsWhere(items.api, items.path, 'PatientId', id, readBounds.keyedRow)).items;
 
   return {
     async getSchema(team) {
@@ -150,8 +155,9 @@ export function graphManualOps(open: OpenTeam): ManualOps {
     async createManualPatient(team, data, userId) {
       const items = (await itemsOf(team, 'manualPatients', true))!;
       // Patients admitted now, as read (no transactions): additions at the same moment may each pass it.
-      if ((await items.api.getAll<ListItem>(`${items.path}?expand=fields`)).filter(admitted).length >= MAX_ROSTER_PATIENTS)
-        return refused('roster_full');
+      // A roster with more rows than a read takes (added outside the app) is full.
+      const held = await rosterRows(items);
+      if (held.more || held.items.filter(admitted).length >= MAX_ROSTER_PATIENTS) return refused('roster_full');
       const id = randomUUID();
       await items.api.post(items.path, {
         fields: { ...fieldsOf(data), PatientId: id, Version: 1, CreatedBy: userId, CreatedAt: new Date().toISOString() },
@@ -182,7 +188,10 @@ export function graphManualOps(open: OpenTeam): ManualOps {
     async getManualPatients(team, ids) {
       const items = await itemsOf(team, 'manualPatients', false);
       if (!items) return [];
-      const all = (await items.api.getAll<ListItem>(`${items.path}?expand=fields`)).filter(admitted).sort(byItemId).map(patientOf);
+      const held = await rosterRows(items);
+      // Part of the roster would be shown as all of it, and a patient asked for may be among the rows unread.
+      if (held.more) throw tooManyRows('Manual patients list');
+      const all = held.items.filter(admitted).sort(byItemId).map(patientOf);
       const seen = new Set<string>();
       const unique = all.filter((p) => !seen.has(p.id) && seen.add(p.id));
       return ids ? unique.filter((p) => ids.includes(p.id)) : unique;

@@ -5,7 +5,8 @@ import { done, refused, type Note, type Outcome, type TeamStore } from '../ports
 import { filterParam, odataString, type GraphApi } from '../../platform/graph/graph-api.js';
 import type { OpenTeam } from './graph-lists.js';
 import { isStatus } from '../../platform/graph/graph-errors.js';
-import { byItemId, itemsWhere, type ListItem } from './list-catalog.js';
+import { byItemId, itemsWhere, rowsTitled, type ListItem } from './list-catalog.js';
+import { readBounds, tooManyRows } from './read-bounds.js';
 import { retryOnStaleEtag } from './etag-retry.js';
 import { MAX_NOTE_CORRECTIONS, MAX_NOTES_PER_PATIENT, noteRevision, type NoteRevision } from '../../../contract/notes.js';
 import { SEAL_COLUMN, type RowSealer, type SealState } from './row-seal.js';
@@ -63,13 +64,15 @@ export function graphTeamDataOps(open: OpenTeam, listExists: (team: Team, listId
     }
   };
 
-  const userRows = (userId: string) => (items: Items) => itemsWhere(items.api, items.path, 'UserId', userId);
+  // A user's default is one row (the first wins; extras read are dropped by the next write).
+  const userRows = (userId: string) => async (items: Items) => (await itemsWhere(items.api, items.path, 'UserId', userId, readBounds.keyedRow)).items;
+  const connectionRows = (items: Items) => rowsTitled(items.api, items.path, CONNECTION, readBounds.settings, 'settings list');
 
   return {
     async getConnection(team) {
       const items = await itemsOf(team, 'settings', false);
       if (!items) return { mode: 'unset' };
-      const row = (await items.api.getAll<ListItem>(`${items.path}?expand=fields`)).sort(byItemId).find((r) => r.fields.Title === CONNECTION);
+      const [row] = await connectionRows(items);
       if (!row) return { mode: 'unset' };
       const state = items.sealer.check(rowOf(team, 'settings', CONNECTION), sealedFields.settings, row);
       if (state !== 'sealed') {
@@ -89,8 +92,6 @@ export function graphTeamDataOps(open: OpenTeam, listExists: (team: Team, listId
     async setConnection(team, connection, userId) {
       // Every sealed field is written, so that none left from an edit outside the app spoils the seal.
       const fields = { Title: CONNECTION, Value: JSON.stringify(connection), Version: null, UpdatedBy: userId, UpdatedAt: new Date().toISOString() };
-      const connectionRows = async (items: Items) =>
-        (await items.api.getAll<ListItem>(`${items.path}?expand=fields`)).filter((r) => r.fields.Title === CONNECTION);
       await upsert(team, 'settings', CONNECTION, connectionRows, fields);
       return done(connection);
     },
@@ -115,7 +116,9 @@ export function graphTeamDataOps(open: OpenTeam, listExists: (team: Team, listId
     async addNote(team, patientId, author, text) {
       const items = (await itemsOf(team, 'notes', true))!;
       // Checked against the rows as read (no transactions): notes added at the same moment may each pass it.
-      if ((await patientNotes(items, patientId)).length >= MAX_NOTES_PER_PATIENT) return refused('too_many_notes');
+      // More rows than a read takes (added outside the app) are past the limit too.
+      const held = await patientNotes(items, patientId);
+      if (held.more || held.items.length >= MAX_NOTES_PER_PATIENT) return refused('too_many_notes');
       const createdAt = new Date().toISOString();
       const noteId = randomUUID();
       const fields = {
@@ -134,7 +137,9 @@ export function graphTeamDataOps(open: OpenTeam, listExists: (team: Team, listId
 
     async reviseNote(team, patientId, noteId, authorId, text, expectedVersion) {
       const items = await itemsOf(team, 'notes', false);
-      const row = items && (await patientNotes(items, patientId)).find((r) => noteIdOf(r) === noteId);
+      const held = items && (await patientNotes(items, patientId));
+      const row = held?.items.find((r) => noteIdOf(r) === noteId);
+      if (!row && held?.more) throw tooManyRows(notesOfPatient);
       if (!items || !row) return refused('no_note');
       // Read, check and write with If-Match: a writer in between (another server) makes Graph answer 412, and the check runs again.
       return retryOnStaleEtag(async (): Promise<Outcome<Note, 'no_note' | 'not_author' | 'conflict' | 'note_revisions_full'>> => {
@@ -176,7 +181,10 @@ export function graphTeamDataOps(open: OpenTeam, listExists: (team: Team, listId
     async listNotes(team, patientId) {
       const items = await itemsOf(team, 'notes', false);
       if (!items) return [];
-      return firstOfEach((await patientNotes(items, patientId)).sort(byItemId).map((r) => noteOf(r, checkNote(team, items.sealer, r))));
+      const held = await patientNotes(items, patientId);
+      // Part of a patient's notes would be shown as all of them: the read fails instead.
+      if (held.more) throw tooManyRows(notesOfPatient);
+      return firstOfEach(held.items.sort(byItemId).map((r) => noteOf(r, checkNote(team, items.sealer, r))));
     },
 
     async latestNotes(team, patientIds) {
@@ -186,14 +194,16 @@ export function graphTeamDataOps(open: OpenTeam, listExists: (team: Team, listId
       const groups: string[][] = [];
       for (let i = 0; i < patientIds.length; i += PATIENTS_PER_QUERY) groups.push(patientIds.slice(i, i + PATIENTS_PER_QUERY));
       const answers = await Promise.all(
-        groups.map(async (ids) =>
+        groups.map(async (ids) => {
+          const read = await items.api.getAll<ListItem>(
+            `${items.path}?expand=fields&${filterParam(ids.map((id) => `fields/PatientId eq ${odataString(id)}`).join(' or '))}`,
+            { maxItems: ids.length * readBounds.notesOfPatient },
+          );
+          // The latest note is the last row: with rows left unread it may be among them, and an older one would be shown as the latest.
+          if (read.more) throw tooManyRows(notesOfPatient);
           // Only the patients asked for: not one whose id differs only in case (SharePoint's `eq` ignores it: see `itemsWhere`).
-          (
-            await items.api.getAll<ListItem>(
-              `${items.path}?expand=fields&${filterParam(ids.map((id) => `fields/PatientId eq ${odataString(id)}`).join(' or '))}`,
-            )
-          ).filter((r) => ids.includes(r.fields.PatientId as string)),
-        ),
+          return read.items.filter((r) => ids.includes(r.fields.PatientId as string));
+        }),
       );
       // Oldest first: each patient's last item is its newest note; a withdrawn one is no one's latest.
       // A list's cell shows only the text: the earlier texts are not parsed.
@@ -209,7 +219,8 @@ export function graphTeamDataOps(open: OpenTeam, listExists: (team: Team, listId
   };
 }
 
-const patientNotes = (items: Items, patientId: string) => itemsWhere(items.api, items.path, 'PatientId', patientId);
+const patientNotes = (items: Items, patientId: string) => itemsWhere(items.api, items.path, 'PatientId', patientId, readBounds.notesOfPatient);
+const notesOfPatient = 'notes list';
 
 /** A new note, and one written before notes could be corrected (its row has no such fields). */
 const unedited = { version: 1, editedAt: null, withdrawnAt: null, revisions: [] };

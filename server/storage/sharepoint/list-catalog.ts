@@ -1,8 +1,9 @@
 import { defaultColumns, fieldColumn, listColumns, type ListColumn } from '../../../contract/columns.js';
-import { filterParam, odataString, type GraphApi } from '../../platform/graph/graph-api.js';
+import { filterParam, odataString, type GraphApi, type Rows } from '../../platform/graph/graph-api.js';
 import { isStatus } from '../../platform/graph/graph-errors.js';
 import { retryOnStaleEtag, type WriteQueue } from './etag-retry.js';
 import { guidPattern } from '../../../contract/id-syntax.js';
+import { readBounds, tooManyRows } from './read-bounds.js';
 
 /** A patient list's row in "Patients app – lists": its name, columns and version. */
 export interface CatalogEntry {
@@ -60,11 +61,25 @@ export const byItemId = <T extends { id: string }>(a: T, b: T) => Number(a.id) -
  * case-insensitive, Latin1_General_CI_AS_KS_WS): `fields/PatientId eq 'abc'` also finds the rows of
  * patient "ABC", another patient (FHIR ids are case-sensitive, [A-Za-z0-9\-\.]{1,64}). Every lookup
  * by a key (a patient id, a list id, a user id) goes through here, so that another key's rows are
- * never read, changed, counted or deleted as its own.
+ * never read, changed, counted or deleted as its own. At most `maxItems` items are read, the first
+ * (the lowest item ids), and `more` says whether items were left unread (see readBounds).
  */
-export async function itemsWhere(api: GraphApi, itemsPath: string, field: string, key: string): Promise<ListItem[]> {
-  const found = await api.getAll<ListItem>(`${itemsPath}?expand=fields&${filterParam(`fields/${field} eq ${odataString(key)}`)}`);
-  return found.filter((r) => r.fields[field] === key);
+export async function itemsWhere(api: GraphApi, itemsPath: string, field: string, key: string, maxItems: number): Promise<Rows<ListItem>> {
+  const found = await api.getAll<ListItem>(`${itemsPath}?expand=fields&${filterParam(`fields/${field} eq ${odataString(key)}`)}`, { maxItems });
+  return { items: found.items.filter((r) => r.fields[field] === key), more: found.more };
+}
+
+/**
+ * The rows of an app list whose Title is `title` (a setting), oldest first, of its first `maxItems`
+ * rows. Graph serves items in id order, so the first such row is among those read whenever the
+ * list has one; when none was read and rows were left unread, whether there is one cannot be
+ * told, and the read fails (`what` names the list).
+ */
+export async function rowsTitled(api: GraphApi, itemsPath: string, title: string, maxItems: number, what: string): Promise<ListItem[]> {
+  const read = await api.getAll<ListItem>(`${itemsPath}?expand=fields`, { maxItems });
+  const found = read.items.filter((r) => r.fields.Title === title).sort(byItemId);
+  if (!found.length && read.more) throw tooManyRows(what);
+  return found;
 }
 
 /** The catalog of one team site (the "Patients app – lists" list). */
@@ -81,19 +96,27 @@ export function listCatalog(api: GraphApi, siteId: string, catalogId: string, qu
   };
 
   return {
-    /** Every entry, oldest first, those pending deletion too (see `deletePendingAt`). */
-    async all(): Promise<CatalogEntry[]> {
-      return (
-        (await api.getAll<ListItem>(`${items}?expand=fields`))
-          .sort(byItemId)
-          .map(entryOf)
-          // The app writes a list's Graph id (a GUID) here; a row a member wrote past the app that names
-          // anything else (a path into another site, say) is no list of the team's: never read, listed or deleted.
-          .filter((e) => guidPattern.test(e.listId))
-      );
+    /**
+     * Every entry, oldest first, those pending deletion too (see `deletePendingAt`); a list named
+     * by more than one row once, by its first (as `find`). Of the first readBounds.catalog rows:
+     * `more` says the catalog holds more (added outside the app), when which lists the team has,
+     * and how many, cannot be told.
+     */
+    async all(): Promise<{ entries: CatalogEntry[]; more: boolean }> {
+      const read = await api.getAll<ListItem>(`${items}?expand=fields`, { maxItems: readBounds.catalog });
+      const seen = new Set<string>();
+      const entries = read.items
+        .sort(byItemId)
+        .map(entryOf)
+        // The app writes a list's Graph id (a GUID) here; a row a member wrote past the app that names
+        // anything else (a path into another site, say) is no list of the team's: never read, listed or deleted.
+        .filter((e) => guidPattern.test(e.listId))
+        .filter((e) => !seen.has(e.listId.toLowerCase()) && seen.add(e.listId.toLowerCase()));
+      return { entries, more: read.more };
     },
     async find(listId: string): Promise<CatalogEntry | null> {
-      const found = await itemsWhere(api, items, 'ListId', listId);
+      // The first row wins: it is among the first read, whatever rows follow.
+      const found = (await itemsWhere(api, items, 'ListId', listId, readBounds.keyedRow)).items;
       const entry = found.length ? entryOf(found.sort(byItemId)[0]) : null;
       return entry && !entry.deletePendingAt ? entry : null;
     },

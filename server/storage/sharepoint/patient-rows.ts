@@ -3,6 +3,7 @@ import { isStatus } from '../../platform/graph/graph-errors.js';
 import { byItemId, itemsWhere, type ListItem } from './list-catalog.js';
 import { retryOnStaleEtag } from './etag-retry.js';
 import { createRowsOrNone } from './written-rows.js';
+import { readBounds, tooManyRows } from './read-bounds.js';
 
 /** A patient's row in a patient list's own SharePoint list. */
 export interface PatientRow {
@@ -21,22 +22,34 @@ const rowOf = (item: ListItem): PatientRow => ({ itemId: item.id, etag: item.eTa
 export function patientRows(api: GraphApi, siteId: string, listId: string) {
   const items = `/sites/${siteId}/lists/${listId}/items`;
   return {
-    /** All rows, oldest first; null when the SharePoint list is gone. */
-    async all(): Promise<PatientRow[] | null> {
+    /**
+     * The rows, oldest first: the first readBounds.patientRows of them, and whether the list holds
+     * more (added outside the app), which are not read. Null when the SharePoint list is gone.
+     */
+    async all(): Promise<{ rows: PatientRow[]; more: boolean } | null> {
       try {
-        return (await api.getAll<ListItem>(`${items}?expand=fields`))
-          .sort(byItemId)
-          .map(rowOf)
-          .filter((r) => r.patientId);
+        const read = await api.getAll<ListItem>(`${items}?expand=fields`, { maxItems: readBounds.patientRows });
+        return {
+          rows: read.items
+            .sort(byItemId)
+            .map(rowOf)
+            .filter((r) => r.patientId),
+          more: read.more,
+        };
       } catch (err) {
         if (isStatus(err, 404)) return null;
         throw err;
       }
     },
-    /** The patient's rows; null when the SharePoint list is gone. */
+    /**
+     * The patient's rows; null when the SharePoint list is gone. More than readBounds.rowsOfPatient
+     * (added outside the app) fail the read: a removal of some would leave the patient on the list.
+     */
     async ofPatient(patientId: string): Promise<PatientRow[] | null> {
       try {
-        return (await itemsWhere(api, items, 'PatientId', patientId)).sort(byItemId).map(rowOf);
+        const read = await itemsWhere(api, items, 'PatientId', patientId, readBounds.rowsOfPatient);
+        if (read.more) throw tooManyRows('patient list', 'rows for this patient');
+        return read.items.sort(byItemId).map(rowOf);
       } catch (err) {
         if (isStatus(err, 404)) return null;
         throw err;
@@ -50,14 +63,15 @@ export function patientRows(api: GraphApi, siteId: string, listId: string) {
      * Adds many rows, in the order given, in `$batch`es of 20, one batch at a time (a ward's 500
      * patients take 25 requests instead of 500, paced), all of them or none: a row that could not
      * be written fails the call with its error, and the rows before it are deleted again
-     * (written-rows.ts). Gives the rows' item ids, in order.
+     * (written-rows.ts). Gives the rows' item ids, in order. The caller keeps the list's rows with
+     * these within readBounds.patientRows, so that a batch that failed as a whole finds its rows.
      */
     async addMany(patientIds: string[], userId: string): Promise<string[]> {
       const at = new Date().toISOString();
       // Rows of a batch that failed as a whole are this call's: these patients, added by this user at this instant.
       const ids = new Set(patientIds);
       const findWritten = async () =>
-        (await api.getAll<ListItem>(`${items}?expand=fields`))
+        (await api.getAll<ListItem>(`${items}?expand=fields`, { maxItems: readBounds.patientRows })).items
           .filter((i) => ids.has(String(i.fields.PatientId)) && i.fields.AddedBy === userId && i.fields.AddedAt === at)
           .map((i) => i.id);
       return createRowsOrNone(

@@ -2,6 +2,7 @@ import { guidPattern } from '../../../contract/id-syntax.js';
 import { filterParam, odataString, type GraphApi } from '../../platform/graph/graph-api.js';
 import { GraphAccessError, GraphRequestFailed, isStatus } from '../../platform/graph/graph-errors.js';
 import { appLists, type AppListKind, type ColumnDefinition, type ListSchema } from './app-lists.js';
+import { readBounds, tooManyRows } from './read-bounds.js';
 
 /** A team's SharePoint site and the ids of the app's lists in it. */
 export interface TeamSite {
@@ -98,8 +99,12 @@ async function rootSiteId(api: GraphApi, teamId: string): Promise<string> {
 async function findList(api: GraphApi, siteId: string, displayName: string): Promise<string | null> {
   const lists = await api.getAll<{ id: string; displayName: string }>(
     `/sites/${siteId}/lists?${filterParam(`displayName eq ${odataString(displayName)}`)}`,
+    { maxItems: readBounds.listsNamed },
   );
-  return lists.find((l) => l.displayName === displayName)?.id ?? null;
+  const found = lists.items.find((l) => l.displayName === displayName)?.id ?? null;
+  // SharePoint titles are unique in a site: more than a read takes cannot be told apart.
+  if (!found && lists.more) throw new GraphAccessError('graph_failed', "The team's SharePoint site has more lists of one name than the app reads.");
+  return found;
 }
 
 /** Finds the list by display name or creates it; a concurrent creator's 409 means it is there now. */
@@ -154,7 +159,10 @@ interface ColumnState {
  */
 async function ensureColumns(api: GraphApi, siteId: string, listId: string, columns: ColumnDefinition[], addMissing = true): Promise<void> {
   const path = `/sites/${siteId}/lists/${listId}/columns`;
-  const existing = new Map((await api.getAll<ColumnState>(path)).map((c) => [c.name, c]));
+  const read = await api.getAll<ColumnState>(path, { maxItems: readBounds.columns });
+  // A column the app needs may be among those unread: adding it again would fail, and its index go unchecked.
+  if (read.more) throw tooManyRows('list', 'columns');
+  const existing = new Map(read.items.map((c) => [c.name, c]));
   for (const column of columns) {
     let found = existing.get(column.name);
     if (!found && addMissing) {

@@ -21,10 +21,11 @@ export interface GraphEmulator {
   url: string;
   state: GraphState;
   /**
-   * Every request answered, oldest first: method, path with query, status, Retry-Attempt, and
-   * the resource units charged. Requests inside a `$batch` are listed one by one, after it.
+   * Every request answered, oldest first: method, path with query, status, Retry-Attempt, the
+   * resource units charged, and for a page of a collection how many rows it `served`. Requests
+   * inside a `$batch` are listed one by one, after it.
    */
-  requests: { method: string; path: string; status: number; retryAttempt?: string; units: number; batched?: boolean }[];
+  requests: { method: string; path: string; status: number; retryAttempt?: string; units: number; batched?: boolean; served?: number }[];
   /** Gives a group (Teams team id) in a tenant its own team site. */
   addGroup(tenantId: string, groupId: string, displayName?: string): EmulatedSite;
   /** Sets a group's owners and members (user object ids). */
@@ -122,7 +123,14 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
     const path = req.url ?? '/';
     const retryAttempt = req.headers['retry-attempt'];
     const reply = (answer: Answer, units = 0) => {
-      requests.push({ method, path, status: answer.status, units, ...(retryAttempt ? { retryAttempt: String(retryAttempt) } : {}) });
+      requests.push({
+        method,
+        path,
+        status: answer.status,
+        units,
+        ...servedBy(answer),
+        ...(retryAttempt ? { retryAttempt: String(retryAttempt) } : {}),
+      });
       send(res, answer.status, answer.body, answer.headers);
     };
     if (throttled.count > 0) {
@@ -186,7 +194,7 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
         outcome = { answer: { status: 500, body: errorBody('generalException', 'The request failed.') }, units: 0 };
       }
       const { answer, units } = outcome;
-      requests.push({ method: entry.method.toUpperCase(), path: subPath, status: answer.status, units, batched: true });
+      requests.push({ method: entry.method.toUpperCase(), path: subPath, status: answer.status, units, batched: true, ...servedBy(answer) });
       statuses.set(id, answer.status);
       return {
         id,
@@ -304,6 +312,12 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
         server.closeAllConnections();
       }),
   };
+}
+
+/** How many rows an answer's page holds (`value`), for the request log; nothing for other answers. */
+function servedBy(answer: Answer): { served?: number } {
+  const value = (answer.body as { value?: unknown } | undefined)?.value;
+  return Array.isArray(value) ? { served: value.length } : {};
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

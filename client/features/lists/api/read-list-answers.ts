@@ -66,6 +66,8 @@ function readHead(raw: Json): Omit<ListView, 'rows' | 'ehrError'> {
     ...(Array.isArray(raw.fields) ? { fields: readListFields(raw.fields) } : {}),
     // How many more patients the list names than it shows (added outside the app): said above it.
     ...(Number.isSafeInteger(raw.beyondLimit) && (raw.beyondLimit as number) > 0 ? { beyondLimit: raw.beyondLimit as number } : {}),
+    // Rows of the list left unread by the server: its count is then a least number.
+    ...(raw.rowsUnread === true ? { rowsUnread: true as const } : {}),
   };
 }
 
