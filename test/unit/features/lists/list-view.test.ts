@@ -282,7 +282,7 @@ describe('the list view', () => {
       expect(res.status).toBe(200);
       expect((await res.json()).ehrError.code).toBe('ehr_unreachable');
       // One commit, before anything went out: no success for a patient whose row the EHR did not give.
-      expect(recorded).toEqual([['read', { patientIds: ['p1', 'gone', 'p2'], status: 502 }]]);
+      expect(recorded).toEqual([['read', [{ patientIds: ['p1', 'gone', 'p2'], status: 502 }]]]);
     } finally {
       await server.close();
     }
@@ -345,7 +345,7 @@ describe('the list view', () => {
       const text = await (await fetch(server.url, { headers: { accept: 'application/x-ndjson' } })).text();
       expect(text).toContain('Patient p2');
       // One commit once the outcome is known: success for p2 (given), failure for the others, never success for them.
-      expect(recorded).toEqual([['read', { patientIds: ['p1', 'gone'], status: 504 }]]);
+      expect(recorded).toEqual([['read', [{ patientIds: ['p1', 'gone'], status: 504 }]]]);
     } finally {
       await server.close();
     }
