@@ -10,5 +10,5 @@ import { isObject, objects, str, type JsonObject } from './json.js';
 export function containedResource(owner: JsonObject, reference: unknown, types?: readonly string[]): JsonObject | undefined {
   const target = isObject(reference) ? str(reference.reference) : str(reference);
   if (!target?.startsWith('#') || target.length < 2) return undefined;
-  return objects(owner.contained).find((c) => `#${str(c.id)}` === target && (types === undefined || types.includes(String(c.resourceType))));
+  return objects(owner.contained).find((c) => `#${str(c.id)}` === target && (types === undefined || types.includes(str(c.resourceType) ?? '')));
 }

@@ -40,23 +40,20 @@ export const qualifiedMark = (resource: JsonObject, parts: readonly string[] = [
  * An entry here stops its modifier marking the record, so the resource's reader must read the
  * element through coreElement (medications.ts readMedications does for doNotPerform).
  */
-const DO_NOT_PERFORM: ReadonlySet<string> = new Set([
+const DO_NOT_PERFORM: ReadonlySet<unknown> = new Set([
   'http://hl7.org/fhir/StructureDefinition/request-doNotPerform',
   ...['3.0', '4.0', '4.3', '5.0'].map((v) => `http://hl7.org/fhir/${v}/StructureDefinition/extension-MedicationRequest.doNotPerform`),
 ]);
-const CORE_ELEMENT_EXTENSIONS: Readonly<Record<string, Readonly<Record<string, ReadonlySet<string>>>>> = {
-  MedicationRequest: { doNotPerform: DO_NOT_PERFORM },
-  MedicationOrder: { doNotPerform: DO_NOT_PERFORM },
-};
-
-/** The core elements standard extensions stand for on a resource of this type, with their URLs. */
-const coreExtensions = (resource: JsonObject): Readonly<Record<string, ReadonlySet<string>>> =>
-  Object.hasOwn(CORE_ELEMENT_EXTENSIONS, String(resource.resourceType)) ? CORE_ELEMENT_EXTENSIONS[String(resource.resourceType)] : {};
+const CORE_ELEMENT_EXTENSIONS: ReadonlyMap<unknown, ReadonlyMap<string, ReadonlySet<unknown>>> = new Map([
+  ['MedicationRequest', new Map([['doNotPerform', DO_NOT_PERFORM]])],
+  ['MedicationOrder', new Map([['doNotPerform', DO_NOT_PERFORM]])],
+]);
 
 /** Whether a modifier extension on the resource is one the app reads as a core element: a known URL with a boolean value. */
 function readAsElement(resource: JsonObject, extension: unknown): boolean {
   if (!isObject(extension) || typeof extension.valueBoolean !== 'boolean') return false;
-  return Object.values(coreExtensions(resource)).some((urls) => urls.has(String(extension.url)));
+  const elements = CORE_ELEMENT_EXTENSIONS.get(resource.resourceType);
+  return elements !== undefined && [...elements.values()].some((urls) => urls.has(extension.url));
 }
 
 /**
@@ -66,8 +63,11 @@ function readAsElement(resource: JsonObject, extension: unknown): boolean {
  * one says false; undefined when the record says nothing.
  */
 export function coreElement(resource: JsonObject, element: string): boolean | undefined {
-  const urls = coreExtensions(resource)[element] ?? new Set<string>();
-  const extensions = objects([...list(resource.modifierExtension), ...list(resource.extension)]).filter((e) => urls.has(String(e.url)));
-  const values = [resource[element], ...extensions.map((e) => e.valueBoolean)].filter((v): v is boolean => typeof v === 'boolean');
+  const own = resource[element];
+  const urls = CORE_ELEMENT_EXTENSIONS.get(resource.resourceType)?.get(element);
+  // Most records carry no such extension: read without building anything.
+  if (urls === undefined) return typeof own === 'boolean' ? own : undefined;
+  const extensions = objects([...list(resource.modifierExtension), ...list(resource.extension)]).filter((e) => urls.has(e.url));
+  const values = [own, ...extensions.map((e) => e.valueBoolean)].filter((v): v is boolean => typeof v === 'boolean');
   return values.includes(true) ? true : values.length > 0 ? false : undefined;
 }

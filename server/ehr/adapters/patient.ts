@@ -103,7 +103,7 @@ function deceased(resource: JsonObject): { date: string | null } | null {
  * DSTU2 `replace`, STU3 and R4 `replaced-by` (link-type). Either counts in every release, as servers
  * mix them; `replaces` (STU3, R4) says the opposite, that this is the record in use.
  */
-const REPLACED_BY_LINK_TYPES = new Set(['replace', 'replaced-by']);
+const REPLACED_BY_LINK_TYPES: ReadonlySet<unknown> = new Set(['replace', 'replaced-by']);
 
 /**
  * Whether the record is the one to use (contract recordNotice): a replaced-by link wins, with the
@@ -115,7 +115,7 @@ const REPLACED_BY_LINK_TYPES = new Set(['replace', 'replaced-by']);
  */
 function recordNotice(resource: JsonObject, base: URL | undefined): RecordNotice | null {
   const links = objects(resource.link);
-  const replacedBy = links.find((l) => REPLACED_BY_LINK_TYPES.has(String(l.type)));
+  const replacedBy = links.find((l) => REPLACED_BY_LINK_TYPES.has(l.type));
   if (replacedBy) return { kind: 'replaced', ...otherRecord(replacedBy, base) };
   if (qualifiedByEhr(resource, ['link'])) return { kind: 'qualified', replacedById: null, replacedByName: null };
   if (resource.active === false) return { kind: 'inactive', replacedById: null, replacedByName: null };
@@ -165,7 +165,11 @@ function chooseName(names: JsonObject[], now: number): NameParts | undefined {
     .map((name, index) => ({
       name,
       index,
-      rank: ended(name, now) ? ENDED_RANK : (NAME_USE_RANK[String(name.use)] ?? NO_USE_RANK),
+      rank: ended(name, now)
+        ? ENDED_RANK
+        : typeof name.use === 'string' && Object.hasOwn(NAME_USE_RANK, name.use)
+          ? NAME_USE_RANK[name.use]
+          : NO_USE_RANK,
       start: startOf(name) ?? -Infinity,
     }))
     .sort((a, b) => a.rank - b.rank || (a.start === b.start ? 0 : b.start > a.start ? 1 : -1) || a.index - b.index);

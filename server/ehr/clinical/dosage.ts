@@ -78,7 +78,7 @@ function dosageFromStructure(d: JsonObject): string | null {
 /** A dose or rate named by its R4 doseAndRate.type: its words (the code of dose-rate-type, "ordered", "calculated", else the concept's words). */
 function withType(text: string, type: unknown): string {
   if (!isObject(type)) return text;
-  const code = objects(type.coding).find((c) => String(c.system).endsWith('dose-rate-type'))?.code;
+  const code = objects(type.coding).find((c) => str(c.system)?.endsWith('dose-rate-type'))?.code;
   const words = str(code) ?? conceptText(type, false) ?? conceptCodes(type)[0];
   return words ? `${text} (${words})` : text;
 }

@@ -23,7 +23,7 @@ import {
 } from './values.js';
 import { coreElement, qualifiedByEhr, qualifiedMark } from '../modifiers.js';
 
-const MEDICATION_TYPES = new Set(['MedicationOrder', 'MedicationRequest', 'MedicationStatement']);
+const MEDICATION_TYPES: ReadonlySet<unknown> = new Set(['MedicationOrder', 'MedicationRequest', 'MedicationStatement']);
 
 /**
  * Medication resources by reference, from `_include` entries or a follow-up read: under their local
@@ -303,7 +303,7 @@ const statusRank = (m: MedicationView) => {
 /** Orders, requests and statements grouped by status, current first; newest first in each group. */
 export function readMedications(resources: JsonObject[], included: MedicationIndex, now = Date.now()): MedicationView[] {
   const read = resources
-    .filter((r) => MEDICATION_TYPES.has(String(r.resourceType)))
+    .filter((r) => MEDICATION_TYPES.has(r.resourceType))
     .map((r): { resource: JsonObject; view: MedicationView } => {
       const requester = isObject(r.requester) ? r.requester : {};
       const effectivePeriod = isObject(r.effectivePeriod) ? r.effectivePeriod : {};
@@ -503,7 +503,7 @@ function medicationCode(r: JsonObject, included: MedicationIndex): string | null
 export function unresolvedMedications(resources: JsonObject[], included: MedicationIndex, base?: URL | string): string[] {
   const refs = new Set<string>();
   for (const r of resources) {
-    if (!MEDICATION_TYPES.has(String(r.resourceType)) || medicationName(r, included) !== null) continue;
+    if (!MEDICATION_TYPES.has(r.resourceType) || medicationName(r, included) !== null) continue;
     const ref = isObject(r.medicationReference) ? str(r.medicationReference.reference) : undefined;
     const key = ref && !ref.startsWith('#') ? ownReference(ref, base, 'Medication') : null;
     if (key) refs.add(key);
@@ -620,7 +620,7 @@ const periodOf = (r: JsonObject): JsonObject => (isObject(r.period) ? r.period :
 function selfPay(r: JsonObject, base?: URL | string): boolean {
   const typed = objects(isObject(r.type) ? [r.type] : [])
     .flatMap((t) => [...objects(t.coding), t])
-    .some((c) => c.code === 'pay' && String(c.system).endsWith('coverage-selfpay'));
+    .some((c) => c.code === 'pay' && str(c.system)?.endsWith('coverage-selfpay') === true);
   const patientPays = objects(r.payor).some((payor) => payorIsBeneficiary(r, payor, base));
   return typed || patientPays;
 }
@@ -688,7 +688,8 @@ function payorIsBeneficiary(coverage: JsonObject, payor: JsonObject, base?: URL 
   const beneficiary = isObject(coverage.beneficiary) ? str(coverage.beneficiary.reference) : undefined;
   if (beneficiary === undefined) return true;
   const payerRef = str(payor.reference);
-  return payerRef !== undefined && referenceKey(payerRef, base) === referenceKey(beneficiary, base);
+  const key = payerRef === undefined ? null : referenceKey(payerRef, base);
+  return key !== null && key === referenceKey(beneficiary, base);
 }
 
 /** A payer that is a person, not an organisation: another Patient (a parent) or a RelatedPerson. */

@@ -147,5 +147,5 @@ export async function followPages(
 
 function key(resource: JsonObject): string {
   const id = str(resource.id);
-  return id ? `${String(resource.resourceType)}/${id}` : `#${Math.random()}`;
+  return id ? `${str(resource.resourceType) ?? ''}/${id}` : `#${Math.random()}`;
 }

@@ -20,7 +20,8 @@ import { standaloneOxygen, withOxygen } from './oxygen.js';
  * shown, marked "status unknown" the same way, never as a plain result; `final`, `amended`,
  * `corrected` and no status at all are shown as results.
  */
-const SKIPPED_STATUS = new Set(['entered-in-error', 'cancelled', 'registered']);
+const SKIPPED_STATUS: ReadonlySet<unknown> = new Set(['entered-in-error', 'cancelled', 'registered']);
+const skippedStatus = (obs: JsonObject) => SKIPPED_STATUS.has(obs.status);
 const statusMark = (obs: JsonObject) =>
   obs.status === 'preliminary' ? { preliminary: true as const } : obs.status === 'unknown' ? { statusUnknown: true as const } : {};
 
@@ -29,7 +30,7 @@ const statusMark = (obs: JsonObject) =>
  * error: DSTU2 and STU3 `Observation.related` of type `replaces`, "This observation replaces a
  * previous observation (i.e. a revised value). The target observation is now obsolete."
  * (hl7.org/fhir/STU3/codesystem-observation-relationshiptypes.html; the same code in DSTU2's
- * observation-relationshiptypes). R4 has no `related` (a revised value is the same resource,
+ * observation-relationshiptypes), when the replacing one is itself a result about the patient (isResult). R4 has no `related` (a revised value is the same resource,
  * `amended` or `corrected`). The target is matched by a relative reference, with or without a
  * version; a URL may name another server's Observation and replaces nothing here. An Observation
  * never replaces itself. The same array when nothing is replaced.
@@ -37,7 +38,8 @@ const statusMark = (obs: JsonObject) =>
 export function withoutReplaced(observations: JsonObject[]): JsonObject[] {
   let replaced: Set<string> | undefined;
   for (const obs of observations) {
-    if (obs.related === undefined) continue;
+    // Only a result about the patient replaces anything: one entered in error, cancelled or about someone else says nothing.
+    if (obs.related === undefined || !isResult(obs)) continue;
     const own = typeof obs.id === 'string' ? `Observation/${obs.id}` : undefined;
     for (const related of objects(obs.related)) {
       const reference = related.type === 'replaces' && isObject(related.target) ? str(related.target.reference) : undefined;
@@ -78,7 +80,7 @@ type Kind = VitalCodeKind;
  * patient's own reading: not the latest, not flagged, not in the trend (`vital_other_focus`).
  */
 function kindOf(obs: JsonObject, warnings: Warnings): Kind | undefined {
-  if (obs.resourceType !== 'Observation' || SKIPPED_STATUS.has(String(obs.status))) return undefined;
+  if (obs.resourceType !== 'Observation' || skippedStatus(obs)) return undefined;
   const kind = codeKind(obs);
   if (kind && aboutAnother(obs)) {
     warnings.add('vital_other_focus');
@@ -101,7 +103,7 @@ function aboutAnother(obs: JsonObject): boolean {
 const FOCAL_SUBJECT = 'http://hl7.org/fhir/StructureDefinition/observation-focal-subject';
 
 /** An Observation about the patient whose status is a result (SKIPPED_STATUS; aboutAnother): whatever its code. */
-const isResult = (obs: JsonObject) => obs.resourceType === 'Observation' && !SKIPPED_STATUS.has(String(obs.status)) && !aboutAnother(obs);
+const isResult = (obs: JsonObject) => obs.resourceType === 'Observation' && !skippedStatus(obs) && !aboutAnother(obs);
 
 function codeKind(obs: JsonObject): Kind | undefined {
   for (const code of loincCodes(obs.code)) {

@@ -348,7 +348,9 @@ export function rowsNotGiven(view: ListView): FailedRows[] {
   for (const row of view.rows) {
     if (row.available) continue;
     const status = row.handEntered || row.unavailable === 'gone' ? 404 : ehrStatus;
-    byStatus.set(status, [...(byStatus.get(status) ?? []), row.patientId]);
+    const group = byStatus.get(status);
+    if (group) group.push(row.patientId);
+    else byStatus.set(status, [row.patientId]);
   }
   return [...byStatus].map(([status, patientIds]) => ({ patientIds, status }));
 }

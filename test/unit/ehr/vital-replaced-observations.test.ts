@@ -64,3 +64,16 @@ describe.each(RELEASES)('%s: an Observation another one replaces', (release) => 
     expect(heartRate([wrong, derived]).trend.sort()).toEqual([180, 80].sort());
   });
 });
+
+describe.each(RELEASES)('%s: an Observation that is no result replaces nothing', (release) => {
+  const valid = { ...vitalObservation(release, '8867-4', at, bpm(80)), id: 'a' };
+  const link = replaces('Observation/a');
+  it.each([
+    ['entered in error', { status: 'entered-in-error' }],
+    ['cancelled', { status: 'cancelled' }],
+    ['about someone else (a fetus)', { focus: [{ reference: 'Patient/fetus-1' }] }],
+  ])('%s: the reading it names stays the latest', (_why, extra) => {
+    const bogus = { ...vitalObservation(release, '8867-4', at, bpm(180), { ...link, ...extra }), id: 'b' };
+    expect(heartRate([bogus, valid])).toMatchObject({ full: 80, sorted: 80, trend: [80] });
+  });
+});
