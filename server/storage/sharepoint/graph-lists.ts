@@ -32,7 +32,11 @@ type ListOps = Pick<
  * Patient lists in the team's site: a row in "Patients app – lists" (name, columns, version)
  * and a SharePoint list of its own with a row per patient. Graph has no transactions, so each
  * change is ordered to lose nothing if it stops half-way (a move adds before it removes), and
- * the version row is bumped with If-Match after the rows change (best effort: see bump).
+ * the version row is bumped with If-Match after the rows change (best effort: see bump). Once a
+ * change has written, no later step fails it unless it first deletes again what it wrote
+ * (createList, addPatients, movePatient): a call that fails leaves the list as it was, so its
+ * failure record is true; every other later step cannot fail it (bump, retitle, the catalog row
+ * removed last by deleteList; updateList reads before it writes).
  */
 export function graphListOps(open: OpenTeam): ListOps & { resolve: typeof resolve } {
   async function resolve(team: TeamKey, listId: string) {
@@ -157,7 +161,8 @@ export function graphListOps(open: OpenTeam): ListOps & { resolve: typeof resolv
       for (let attempt = 1; !list; attempt++) {
         try {
           const description = 'A patient list of the Patients app: a row per patient.';
-          list = await createList(api, site.siteId, patientListTitle(name, attempt), description, patientListColumns);
+          // A list that fails half-made is deleted again (no one else knows it before its catalog row).
+          list = await createList(api, site.siteId, patientListTitle(name, attempt), description, patientListColumns, true);
         } catch (err) {
           // Another list has this title (SharePoint titles are unique in a site): number it.
           if (!isStatus(err, 409) || attempt >= 50) throw err;
@@ -184,16 +189,41 @@ export function graphListOps(open: OpenTeam): ListOps & { resolve: typeof resolv
       if (present.size + toAdd.length > MAX_PATIENTS_PER_LIST) return refused('list_full');
       // A list with more rows than a read takes is full however few patients they name; and the
       // rows this call writes must be among those read back (keepFirst, addMany's clean-up).
-      if (held.more || held.rows.length + toAdd.length > readBounds.patientRows) return refused('list_full');
+      if (held.more || held.items + toAdd.length > readBounds.patientRows) return refused('list_full');
       // All or none (addMany deletes its rows again when one fails): a failed addition adds no one.
       const written = toAdd.length === 1 ? [await found.rows.add(toAdd[0], userId)] : toAdd.length ? await found.rows.addMany(toAdd, userId) : [];
-      const first = written.length ? await keepFirst(found.rows, (await found.rows.all())?.rows ?? null, written) : [];
-      const ids = new Set(first.map((r) => r.patientId));
-      const added = toAdd.filter((id) => ids.has(id));
-      if (added.length) await bump(found);
-      // Read again: a list deleted meanwhile (its rows with it) is gone, and this addition did not happen.
-      const list = await read(team, listId);
-      return list ? done({ ...list, added }) : refused('no_list');
+      if (!written.length) {
+        // Nothing written (all on the list already): a failing read fails a call that changed nothing.
+        const list = await read(team, listId);
+        return list ? done({ ...list, added: [] }) : refused('no_list');
+      }
+      // The rows are written. The reads after them decide whether the addition stands (which rows
+      // came first; whether the list is still there), so one that fails or finds the list gone
+      // deletes them again before the call fails or is refused: a failed addition adds no one, and
+      // its failure record is true. (A call adding the same patient at that moment that found this
+      // call's row first has dropped its own and recorded no addition: the trail still holds.)
+      const undo = async (why: string) => {
+        const left = await found.rows.undo(written);
+        logger.warn({ listId, written: written.length, left }, why);
+      };
+      let added: string[];
+      let list: Awaited<ReturnType<typeof read>>;
+      try {
+        const first = await keepFirst(found.rows, (await found.rows.all())?.rows ?? null, written);
+        const ids = new Set(first.map((r) => r.patientId));
+        added = toAdd.filter((id) => ids.has(id));
+        if (added.length) await bump(found);
+        // Read again: a list deleted meanwhile (its rows with it) is gone, and this addition did not happen.
+        list = await read(team, listId);
+      } catch (err) {
+        await undo('an addition to a patient list could not be confirmed after its rows were written; they were deleted again');
+        throw err;
+      }
+      if (!list) {
+        await undo('a patient list was deleted during an addition; the rows written were deleted again');
+        return refused('no_list');
+      }
+      return done({ ...list, added });
     },
 
     async removePatient(team, listId, patientId) {
@@ -206,11 +236,21 @@ export function graphListOps(open: OpenTeam): ListOps & { resolve: typeof resolv
       return done(undefined);
     },
 
+    /**
+     * The list's patients are read before its catalog row is written, so that nothing after that
+     * write can fail the change: the answer is the list as this write left it (the rows as read
+     * just before), and the SharePoint title follows at best effort (retitle).
+     */
     async updateList(team, listId, changes, expectedVersion) {
       const found = await resolve(team, listId);
-      if (!found) return refused('no_list');
-      const outcome = await found.catalog.change<'conflict'>(found.entry.itemId, (current) => {
+      const held = found && (await found.rows.all());
+      if (!found || !held) return refused('no_list');
+      const wrote: { entry?: CatalogEntry } = {};
+      const outcome = await found.catalog.change<'conflict' | 'no_list'>(found.entry.itemId, (current) => {
+        // Being deleted (see deleteList): not changed, as when the catalog row is gone.
+        if (current.deletePendingAt) return { stop: 'no_list' as const };
         if (expectedVersion !== undefined && current.version !== expectedVersion) return { stop: 'conflict' as const };
+        wrote.entry = { ...current, name: changes.name ?? current.name, columns: changes.columns ?? current.columns, version: current.version + 1 };
         return {
           ...(changes.name !== undefined ? { Title: changes.name } : {}),
           ...(changes.columns !== undefined ? { Columns: columnsText(changes.columns) } : {}),
@@ -218,9 +258,15 @@ export function graphListOps(open: OpenTeam): ListOps & { resolve: typeof resolv
       });
       if (outcome === null) return refused('no_list');
       if (outcome !== 'changed') return refused(outcome.stop);
+      const entry = wrote.entry!;
       if (changes.name !== undefined && changes.name !== found.entry.name) await retitle(found.api, found.site.siteId, listId, changes.name);
-      const list = await read(team, listId);
-      return list ? done(list) : refused('no_list');
+      return done({
+        id: entry.listId,
+        name: entry.name,
+        columns: entry.columns,
+        version: entry.version,
+        ...withinLimit(patientIdsOf(held.rows), held.more),
+      });
     },
 
     /**
@@ -299,14 +345,23 @@ export function graphListOps(open: OpenTeam): ListOps & { resolve: typeof resolv
       if (!toRows.length) {
         const joined = await to.rows.all();
         if (!joined) return refused('no_list');
-        if (joined.more || patientIdsOf(joined.rows).length >= MAX_PATIENTS_PER_LIST) return refused('list_full');
+        // The row it writes must be among those a read takes, rows that name no patient counted too.
+        if (joined.more || joined.items + 1 > readBounds.patientRows || patientIdsOf(joined.rows).length >= MAX_PATIENTS_PER_LIST)
+          return refused('list_full');
       }
       // Add first, then remove: stopped half-way, the patient is on both lists, never on none,
       // and the row added is deleted again (best effort), so a failed move adds no one.
       let joined: PatientRow[] = [];
       if (!toRows.length) {
         const itemId = await to.rows.add(patientId, userId);
-        joined = await keepFirst(to.rows, await to.rows.ofPatient(patientId), [itemId]);
+        // The row is written: a read of it that fails deletes it again before the move fails.
+        const now = await to.rows.ofPatient(patientId).catch(async (err: unknown) => {
+          await to.rows.undo([itemId]);
+          throw err;
+        });
+        // The list it joins was deleted meanwhile, the row with it: the patient stays where they are.
+        if (!now) return refused('no_list');
+        joined = await keepFirst(to.rows, now, [itemId]);
         if (joined.length) await bump(to);
       }
       try {

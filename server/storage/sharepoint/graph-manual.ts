@@ -142,7 +142,11 @@ export function graphManualOps(open: OpenTeam): ManualOps {
         }
         // The first schema: two first writers can both add a row; the older row wins.
         const created = await items.api.post<ListItem>(items.path, { fields: row(1) });
-        const [first] = await schemaRows(items);
+        // Written: a read that cannot tell whether it came first deletes it again (best effort) before the save fails.
+        const [first] = await schemaRows(items).catch(async (err: unknown) => {
+          await items.api.delete(`${items.path}/${created.id}`).catch(() => undefined);
+          throw err;
+        });
         if (first && first.id !== created.id) {
           await items.api.delete(`${items.path}/${created.id}`);
           if (expectedVersion !== undefined) return refused('conflict');

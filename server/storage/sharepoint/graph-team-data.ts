@@ -41,7 +41,11 @@ export function graphTeamDataOps(open: OpenTeam, listExists: (team: Team, listId
     return listId ? { api, path: `/sites/${site.siteId}/lists/${listId}/items`, sealer } : null;
   };
 
-  /** Writes `fields`, sealed under `key`, to the first row (dropping any duplicates a concurrent first write made) or adds one. */
+  /**
+   * Writes `fields`, sealed under `key`, to the first row or adds one. Duplicates a concurrent
+   * first write made are dropped after, at best effort: readers use the first row only, so the
+   * change is made with its write, and a row left over never fails it (the next write tries again).
+   */
   const upsert = async (
     team: Team,
     kind: 'settings' | 'defaults',
@@ -59,7 +63,8 @@ export function graphTeamDataOps(open: OpenTeam, listExists: (team: Team, listId
     await items.api.patch(`${items.path}/${first.id}/fields`, fields);
     for (const row of extra) {
       await items.api.delete(`${items.path}/${row.id}`).catch((err: unknown) => {
-        if (!isStatus(err, 404)) throw err;
+        if (!isStatus(err, 404))
+          logger.warn({ teamId: team.teamId, kind, status: statusOf(err) }, 'a duplicate row of a setting could not be deleted yet');
       });
     }
   };
@@ -218,6 +223,8 @@ export function graphTeamDataOps(open: OpenTeam, listExists: (team: Team, listId
     },
   };
 }
+
+const statusOf = (err: unknown) => (err as { status?: number }).status;
 
 const patientNotes = (items: Items, patientId: string) => itemsWhere(items.api, items.path, 'PatientId', patientId, readBounds.notesOfPatient);
 const notesOfPatient = 'notes list';

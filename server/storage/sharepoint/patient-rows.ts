@@ -2,7 +2,7 @@ import type { GraphApi } from '../../platform/graph/graph-api.js';
 import { isStatus } from '../../platform/graph/graph-errors.js';
 import { byItemId, itemsWhere, type ListItem } from './list-catalog.js';
 import { retryOnStaleEtag } from './etag-retry.js';
-import { createRowsOrNone } from './written-rows.js';
+import { createRowsOrNone, deleteWrittenRows } from './written-rows.js';
 import { readBounds, tooManyRows } from './read-bounds.js';
 
 /** A patient's row in a patient list's own SharePoint list. */
@@ -24,9 +24,11 @@ export function patientRows(api: GraphApi, siteId: string, listId: string) {
   return {
     /**
      * The rows, oldest first: the first readBounds.patientRows of them, and whether the list holds
-     * more (added outside the app), which are not read. Null when the SharePoint list is gone.
+     * more (added outside the app), which are not read. `items` counts every item read, rows naming
+     * no patient too (added outside the app): they take places of the bound as any row does, so a
+     * write is checked against it. Null when the SharePoint list is gone.
      */
-    async all(): Promise<{ rows: PatientRow[]; more: boolean } | null> {
+    async all(): Promise<{ rows: PatientRow[]; more: boolean; items: number } | null> {
       try {
         const read = await api.getAll<ListItem>(`${items}?expand=fields`, { maxItems: readBounds.patientRows });
         return {
@@ -35,6 +37,7 @@ export function patientRows(api: GraphApi, siteId: string, listId: string) {
             .map(rowOf)
             .filter((r) => r.patientId),
           more: read.more,
+          items: read.items.length,
         };
       } catch (err) {
         if (isStatus(err, 404)) return null;
@@ -82,10 +85,14 @@ export function patientRows(api: GraphApi, siteId: string, listId: string) {
         'an addition to a patient list',
       );
     },
-    /** Deletes the rows (If-Match; a row changed meanwhile is re-read and still deleted); how many this call removed. */
+    /**
+     * Deletes the rows (If-Match; a row changed meanwhile is re-read and still deleted); how many
+     * this call removed. Newest first: a removal that fails part way leaves the patient's first
+     * row, so the patient is on the list as before (readers fold the rest), never moved down it.
+     */
     async remove(rows: PatientRow[]): Promise<number> {
       let removed = 0;
-      for (const row of rows) {
+      for (const row of [...rows].sort((a, b) => byItemId({ id: b.itemId }, { id: a.itemId }))) {
         let etag = row.etag;
         const gone = await retryOnStaleEtag(async () => {
           try {
@@ -106,6 +113,13 @@ export function patientRows(api: GraphApi, siteId: string, listId: string) {
         if (!gone) removed += 1;
       }
       return removed;
+    },
+    /**
+     * Deletes again rows this call wrote (item ids), on the way out of a change that fails after
+     * writing them; never throws. How many could not be deleted (written-rows.ts).
+     */
+    undo(itemIds: readonly string[]): Promise<number> {
+      return deleteWrittenRows(api, items, itemIds);
     },
   };
 }

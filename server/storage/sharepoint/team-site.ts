@@ -128,16 +128,32 @@ async function ensureList(api: GraphApi, siteId: string, schema: ListSchema): Pr
 
 /**
  * Creates a list with its columns, then makes sure the columns the app filters on are indexed:
- * list-create does not document that it honours `indexed: true` in its columns.
+ * list-create does not document that it honours `indexed: true` in its columns. With
+ * `deleteIfUnfinished` (a patient list, which no one else can know before its catalog row), a
+ * list whose columns cannot be checked is deleted again (best effort) before the error goes back,
+ * so that a creation that fails leaves no list behind. An app list is left: another call may have
+ * found it by name meanwhile, and the next use checks its columns again (ensureList, appList).
  */
-export async function createList(api: GraphApi, siteId: string, displayName: string, description: string, columns: ColumnDefinition[]) {
+export async function createList(
+  api: GraphApi,
+  siteId: string,
+  displayName: string,
+  description: string,
+  columns: ColumnDefinition[],
+  deleteIfUnfinished = false,
+) {
   const list = await api.post<{ id: string; displayName: string }>(`/sites/${siteId}/lists`, {
     displayName,
     description,
     columns,
     list: { template: 'genericList' },
   });
-  await ensureColumns(api, siteId, list.id, columns, false);
+  try {
+    await ensureColumns(api, siteId, list.id, columns, false);
+  } catch (err) {
+    if (deleteIfUnfinished) await api.delete(`/sites/${siteId}/lists/${list.id}`).catch(() => undefined);
+    throw err;
+  }
   return list;
 }
 

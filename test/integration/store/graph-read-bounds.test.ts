@@ -151,6 +151,25 @@ describe('a patient list given far more rows in SharePoint than a read takes', (
   });
 });
 
+describe('a patient list filled to the bound with rows that name no patient', () => {
+  // Rows without a PatientId take places of the bound as any row does: a row the app writes past
+  // them would not be read back (so neither audited as added nor cleaned up as a duplicate).
+  it('refuses an addition or a move whose rows would fall past the rows a read takes, and writes none', async () => {
+    await store.setConnection(team, ehr, 'u1');
+    const list = valueOf(await store.createList(team, 'Ward', 'u1'));
+    await store.addPatients(team, list.id, ['a0'], 'u1');
+    memberAdds(site().lists.get(list.id)!, readBounds.patientRows - 3, () => ({ Title: 'x' }));
+    expect(await store.addPatients(team, list.id, ['b1', 'b2', 'b3', 'b4', 'b5'], 'u1')).toEqual({ ok: false, reason: 'list_full' });
+    const other = valueOf(await store.createList(team, 'Other', 'u1'));
+    await store.addPatients(team, other.id, ['mover'], 'u1');
+    memberAdds(site().lists.get(list.id)!, 2, () => ({ Title: 'x' }));
+    expect(await store.movePatient(team, other.id, list.id, 'mover', 'u1')).toEqual({ ok: false, reason: 'list_full' });
+    const written = [...site().lists.get(list.id)!.items.values()].map((item) => item.fields.PatientId).filter(Boolean);
+    expect(written).toEqual(['a0']);
+    expect((await store.getList(team, list.id))!.patientIds).toEqual(['a0']);
+  });
+});
+
 describe("the team's own lists given far more rows in SharePoint than a read takes", () => {
   it('a catalog of lists: no list is created, and the lists are not shown from part of it', async () => {
     await store.createList(team, 'Ward', 'u1');
