@@ -35,6 +35,11 @@ describe.each(['r4', 'stu3', 'dstu2'] as const)('vital signs from the sandbox %s
 
     const flags: string[] = [];
     for (const row of view.rows) {
+      // A duplicate record the EHR replaced holds nothing current: its cells say so (test/integration/api/patient-row.test.ts).
+      if (row.recordNotice?.kind === 'replaced') {
+        expect(row.cells.temperature).toEqual({ status: 'unavailable', reason: 'replaced_record' });
+        continue;
+      }
       // Every patient has temperatures and weights, whatever code they carry.
       expect(row.cells.temperature).toMatchObject({ status: 'ok', value: { value: { unit: '°C' } } });
       expect(row.cells.weight).toMatchObject({ status: 'ok', value: { value: { unit: 'kg' } } });
