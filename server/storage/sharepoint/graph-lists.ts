@@ -197,30 +197,41 @@ export function graphListOps(open: OpenTeam): ListOps & { resolve: typeof resolv
         const list = await read(team, listId);
         return list ? done({ ...list, added: [] }) : refused('no_list');
       }
-      // The rows are written. The reads after them decide whether the addition stands (which rows
-      // came first; whether the list is still there), so one that fails or finds the list gone
-      // deletes them again before the call fails or is refused: a failed addition adds no one, and
-      // its failure record is true. (A call adding the same patient at that moment that found this
-      // call's row first has dropped its own and recorded no addition: the trail still holds.)
-      const undo = async (why: string) => {
-        const left = await found.rows.undo(written);
-        logger.warn({ listId, written: written.length, left }, why);
-      };
+      // The rows are written, and from now on may be relied on: another call adding or moving the
+      // same patient finds them and writes none of its own. So a read after the write that fails
+      // never takes them back (that could leave the patient on no list): the addition stands as
+      // written, answered from the rows read before and these, and recorded for every patient
+      // written. Only a list found deleted meanwhile (its rows gone with it) refuses the addition.
+      const asWritten = () =>
+        done({
+          id: found.entry.listId,
+          name: found.entry.name,
+          columns: found.entry.columns,
+          version: found.entry.version,
+          ...withinLimit([...patientIdsOf(held.rows), ...toAdd], held.more),
+          added: toAdd,
+        });
       let added: string[];
-      let list: Awaited<ReturnType<typeof read>>;
       try {
         const first = await keepFirst(found.rows, (await found.rows.all())?.rows ?? null, written);
         const ids = new Set(first.map((r) => r.patientId));
         added = toAdd.filter((id) => ids.has(id));
-        if (added.length) await bump(found);
-        // Read again: a list deleted meanwhile (its rows with it) is gone, and this addition did not happen.
+      } catch (err) {
+        logger.warn({ listId, status: statusOf(err) }, 'an addition to a patient list could not be read back after its rows were written; it stands');
+        return asWritten();
+      }
+      if (added.length) await bump(found);
+      let list: Awaited<ReturnType<typeof read>>;
+      try {
         list = await read(team, listId);
       } catch (err) {
-        await undo('an addition to a patient list could not be confirmed after its rows were written; they were deleted again');
-        throw err;
+        logger.warn({ listId, status: statusOf(err) }, 'a patient list could not be read after an addition; the addition stands');
+        return done({ ...asWritten().value, added });
       }
       if (!list) {
-        await undo('a patient list was deleted during an addition; the rows written were deleted again');
+        // Deleted meanwhile: its rows went with it (a delete that read the rows before they were written leaves them; clean them up).
+        const left = await found.rows.undo(written);
+        logger.warn({ listId, written: written.length, left }, 'a patient list was deleted during an addition; the rows written were deleted again');
         return refused('no_list');
       }
       return done({ ...list, added });
@@ -354,20 +365,26 @@ export function graphListOps(open: OpenTeam): ListOps & { resolve: typeof resolv
       let joined: PatientRow[] = [];
       if (!toRows.length) {
         const itemId = await to.rows.add(patientId, userId);
-        // The row is written: a read of it that fails deletes it again before the move fails.
-        const now = await to.rows.ofPatient(patientId).catch(async (err: unknown) => {
-          await to.rows.undo([itemId]);
-          throw err;
+        // The row is written and may be relied on (see addPatients): a read of it that fails leaves it, as the patient's row there.
+        const now = await to.rows.ofPatient(patientId).catch((err: unknown) => {
+          logger.warn({ status: statusOf(err) }, 'a move could not read back the row it wrote; it goes on with it');
+          return undefined;
         });
         // The list it joins was deleted meanwhile, the row with it: the patient stays where they are.
-        if (!now) return refused('no_list');
-        joined = await keepFirst(to.rows, now, [itemId]);
+        if (now === null) return refused('no_list');
+        joined = now === undefined ? [{ itemId, etag: '', patientId }] : await keepFirst(to.rows, now, [itemId]);
+        // A list marked for deletion since (its delete reads its rows after marking it) would take the patient with it: not joined.
+        const still = await resolve(team, toListId).catch(() => to);
+        if (!still) {
+          await to.rows.undo([itemId]);
+          return refused('no_list');
+        }
         if (joined.length) await bump(to);
       }
       try {
         if ((await from.rows.remove(fromRows)) > 0) await bump(from);
       } catch (err) {
-        if (joined.length) await to.rows.remove(joined).catch(() => undefined);
+        if (joined.length) await to.rows.undo(joined.map((r) => r.itemId));
         throw err;
       }
       return done({ added: joined.length > 0 });

@@ -142,9 +142,10 @@ export function graphManualOps(open: OpenTeam): ManualOps {
         }
         // The first schema: two first writers can both add a row; the older row wins.
         const created = await items.api.post<ListItem>(items.path, { fields: row(1) });
-        // Written: a read that cannot tell whether it came first deletes it again (best effort) before the save fails.
+        // Written: a read that cannot tell whether it came first deletes it again (best effort) before the save fails,
+        // unless a later save has changed it since (If-Match): that save's success stands on it.
         const [first] = await schemaRows(items).catch(async (err: unknown) => {
-          await items.api.delete(`${items.path}/${created.id}`).catch(() => undefined);
+          await items.api.delete(`${items.path}/${created.id}`, created.eTag).catch(() => undefined);
           throw err;
         });
         if (first && first.id !== created.id) {
