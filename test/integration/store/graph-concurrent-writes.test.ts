@@ -1,0 +1,190 @@
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import http from 'node:http';
+import { valueOf } from '../../../server/features/shared/outcomes';
+import type { TeamStore } from '../../../server/storage/ports';
+import { openGraphStore } from '../../../server/storage/sharepoint/graph-store';
+import { startGraphEmulator, type GraphEmulator } from '../../helpers/graph-emulator';
+import { testSealKeys } from '../../helpers/production-settings';
+
+/**
+ * Two calls at once on the team's SharePoint lists (Graph has no transactions): a call whose
+ * request is held or failed between the store and Graph (a proxy in front of the emulator) while
+ * another runs to its end. What one call wrote and another relied on is never taken back, and no
+ * patient ends up on no list.
+ */
+const tenant = '4c1e2d3f-5a6b-4c7d-8e9f-0a1b2c3d4e55';
+const team = { tenantId: tenant, teamId: 'bb22cc33-dd44-4e55-8f66-007788990011' };
+const ehr = {
+  mode: 'ehr' as const,
+  url: 'https://fhir.hospital.example.org/r4',
+  name: 'H',
+  fhirVersion: 'R4' as const,
+  auth: 'none' as const,
+  resources: ['Patient'],
+};
+
+let graph: GraphEmulator;
+let store: TeamStore;
+let proxy: http.Server;
+// async gate: (method, url) => undefined | { status } (after awaiting)
+let gate: (method: string, url: string) => Promise<number | undefined> = async () => undefined;
+const log: string[] = [];
+
+beforeEach(async () => {
+  graph = await startGraphEmulator();
+  graph.addGroup(tenant, team.teamId, 'Ward 7');
+  proxy = http.createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const body = Buffer.concat(chunks);
+    log.push(`${req.method} ${decodeURIComponent(req.url!)}`);
+    const fail = await gate(req.method!, decodeURIComponent(req.url!));
+    if (fail) {
+      res.writeHead(fail, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { code: 'generalException', message: 'injected' } }));
+      return;
+    }
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string' && k !== 'host' && k !== 'content-length') headers[k] = v;
+    const r = await fetch(graph.url + req.url, { method: req.method, headers, body: body.length ? body : undefined });
+    const out = Buffer.from(await r.arrayBuffer());
+    const h: Record<string, string> = {};
+    r.headers.forEach((v, k) => {
+      if (k !== 'content-length' && k !== 'transfer-encoding' && k !== 'content-encoding') h[k] = v;
+    });
+    res.writeHead(r.status, h);
+    res.end(out);
+  });
+  await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', () => r()));
+  const port = (proxy.address() as { port: number }).port;
+  store = openGraphStore({
+    baseUrl: `http://127.0.0.1:${port}`,
+    sealKeys: testSealKeys,
+    getAccessToken: async (t) => graph.tokenFor(t),
+    maxRetries: 0,
+  });
+});
+afterEach(async () => {
+  await store.close();
+  proxy.close();
+  await graph.close();
+});
+
+it('an addition whose read back fails keeps its row, which a move at that moment relied on: the patient is on a list', async () => {
+  await store.setConnection(team, ehr, 'u1');
+  const from = valueOf(await store.createList(team, 'From', 'u1')).id;
+  const to = valueOf(await store.createList(team, 'To', 'u1')).id;
+  await store.addPatients(team, from, ['P'], 'u1');
+  const toItems = `/lists/${to}/items`;
+  let posted = false;
+  let holding = false;
+  let release!: () => void;
+  const released = new Promise<void>((r) => (release = r));
+  gate = async (method, url) => {
+    if (method === 'POST' && url.includes(toItems) && !posted) {
+      posted = true;
+      return undefined;
+    }
+    if (posted && !holding && method === 'GET' && url.includes(`${toItems}?`) && !url.includes('filter')) {
+      holding = true;
+      await released;
+      return 500;
+    }
+    return undefined;
+  };
+  const b = store.addPatients(team, to, ['P'], 'uB').then(
+    (o) => ({ ok: o }),
+    (e) => ({ err: String(e) }),
+  );
+  for (let i = 0; !holding && i < 500; i++) await new Promise((r) => setTimeout(r, 10));
+  if (!holding) {
+    console.log(log.slice(-15).join('\n'));
+    throw new Error('never held');
+  }
+  const m = await store.movePatient(team, from, to, 'P', 'uM');
+  expect(m.ok).toBe(true);
+  release();
+  // The addition stands: its row is the patient's on the list, and it is answered as made.
+  expect(await b).toMatchObject({ ok: { ok: true } });
+  const f = await store.getList(team, from);
+  const t = await store.getList(team, to);
+  expect([...(f?.patientIds ?? []), ...(t?.patientIds ?? [])]).toContain('P');
+}, 60_000);
+
+it('a first schema whose read back failed does not delete the schema another save has since written', async () => {
+  await store.setConnection(team, { mode: 'manual' } as never, 'u1');
+  const armed = true;
+  let settingsPath = '';
+  let holding = false;
+  let release!: () => void;
+  const released = new Promise<void>((r) => (release = r));
+  gate = async (method, url) => {
+    if (armed && method === 'POST' && /\/items$/.test(url.split('?')[0]) && !settingsPath) {
+      settingsPath = url.split('?')[0];
+      return undefined;
+    }
+    if (settingsPath && !holding && method === 'GET' && url.startsWith(settingsPath + '?')) {
+      holding = true;
+      await released;
+      return 500;
+    }
+    return undefined;
+  };
+  const a = store.setSchema(team, [{ id: 'a', label: 'A field', type: 'text' }] as never).then(
+    (o) => ({ ok: o }),
+    (e) => ({ err: String(e) }),
+  );
+  for (let i = 0; !holding && i < 300; i++) await new Promise((r) => setTimeout(r, 10));
+  if (!holding) {
+    console.log(log.slice(-10).join('\n'));
+    throw new Error('never held');
+  }
+  const b = await store.setSchema(team, [{ id: 'b', label: 'B field', type: 'text' }] as never);
+  expect(b.ok).toBe(true);
+  release();
+  // The first save could not tell whether its row came first: it fails, and leaves the row the later save changed.
+  expect(await a).toHaveProperty('err');
+  const now = await store.getSchema(team);
+  expect(now).not.toBeNull();
+}, 60_000);
+
+it('a move onto a list being deleted is refused, and the patient stays on the list they were on', async () => {
+  await store.setConnection(team, ehr, 'u1');
+  const from = valueOf(await store.createList(team, 'From', 'u1')).id;
+  const to = valueOf(await store.createList(team, 'To', 'u1')).id;
+  await store.addPatients(team, from, ['P'], 'u1');
+  let holdPost = false,
+    holdDel = false;
+  let relPost!: () => void, relDel!: () => void;
+  const postGo = new Promise<void>((r) => (relPost = r));
+  const delGo = new Promise<void>((r) => (relDel = r));
+  gate = async (method, url) => {
+    const p = url.split('?')[0];
+    if (!holdPost && method === 'POST' && p.endsWith(`/lists/${to}/items`)) {
+      holdPost = true;
+      await postGo;
+    }
+    if (!holdDel && method === 'DELETE' && p.endsWith(`/lists/${to}`)) {
+      holdDel = true;
+      await delGo;
+    }
+    return undefined;
+  };
+  const m = store.movePatient(team, from, to, 'P', 'uM').then(
+    (o) => ({ ok: o }),
+    (e) => ({ err: String(e) }),
+  );
+  for (let i = 0; !holdPost && i < 300; i++) await new Promise((r) => setTimeout(r, 10));
+  const d = store.deleteList(team, to).then(
+    (o) => ({ ok: o }),
+    (e) => ({ err: String(e) }),
+  );
+  for (let i = 0; !holdDel && i < 300; i++) await new Promise((r) => setTimeout(r, 10));
+  if (!holdPost || !holdDel) throw new Error('not held');
+  relPost();
+  expect(await m).toEqual({ ok: { ok: false, reason: 'no_list' } });
+  relDel();
+  expect(await d).toMatchObject({ ok: { ok: true } });
+  const f = await store.getList(team, from);
+  expect(f?.patientIds).toContain('P');
+}, 60_000);
