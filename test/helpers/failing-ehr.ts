@@ -82,3 +82,39 @@ export const searchset = (resources: unknown[]) => ({
 export const batchUrls = (request: EhrRequest) => (JSON.parse(request.body).entry as { request: { url: string } }[]).map((e) => e.request.url);
 
 export const batchResponse = (entry: unknown[]) => ({ resourceType: 'Bundle', type: 'batch-response', entry });
+
+/**
+ * A ward's open FHIR server (Patient and Observation): `down` answers 503 to all but its metadata;
+ * in a batch or read alone, `deleted` patients are 404 and `flaky` ones 503, each on its own.
+ */
+export async function startWardEhr() {
+  const state = { down: false, deleted: new Set<string>(), flaky: new Set<string>() };
+  const outcome = { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'exception' }] };
+  const patient = patientOf('Ward');
+  /** Status and body of `Patient/{id}`. */
+  const read = (id: string): EhrAnswer =>
+    state.deleted.has(id)
+      ? [404, { ...outcome, issue: [{ severity: 'error', code: 'not-found' }] }]
+      : state.flaky.has(id)
+        ? [503, outcome]
+        : [200, patient(id)];
+  const ehr = await startScriptedEhr(['Patient', 'Observation'], (request) => {
+    const path = request.url.pathname;
+    if (state.down) return [503, outcome];
+    if (request.method === 'POST' && path === '/fhir') {
+      const entry = batchUrls(request).map((u) => {
+        if (!u.startsWith('Patient/')) return { resource: searchset([]), response: { status: '200 OK' } };
+        const [status, resource] = read(u.slice(8));
+        return { resource, response: { status: `${status} ${status === 200 ? 'OK' : status === 404 ? 'Not Found' : 'Service Unavailable'}` } };
+      });
+      return [200, batchResponse(entry)];
+    }
+    if (path.startsWith('/fhir/Patient/')) return read(path.slice('/fhir/Patient/'.length));
+    if (path === '/fhir/Patient') {
+      const ids = request.url.searchParams.get('_id');
+      return [200, searchset((ids ? ids.split(',') : ['w1']).map(patient))];
+    }
+    return [200, searchset([])];
+  });
+  return Object.assign(ehr, { state });
+}

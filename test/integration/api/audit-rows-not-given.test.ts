@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { batchResponse, batchUrls, patientOf, searchset, startScriptedEhr, type EhrAnswer, type ScriptedEhr } from '../../helpers/failing-ehr';
+import { startWardEhr } from '../../helpers/failing-ehr';
 import { cast, startTestServer, type TestServer } from '../../helpers/test-server';
 
 /**
@@ -9,44 +9,22 @@ import { cast, startTestServer, type TestServer } from '../../helpers/test-serve
  * in the view (JSON and NDJSON) and in the CSV export alike. An auditor reading the trail must not
  * see "success" for a patient whose row said "not available" without a failure beside it.
  */
-const outcome = { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'exception' }] };
-const patient = patientOf('Ward');
-const failing = new Set<string>();
-const deleted = new Set<string>();
-const read = (id: string): EhrAnswer => (deleted.has(id) ? [404, outcome] : failing.has(id) ? [503, outcome] : [200, patient(id)]);
-
-let ehr: ScriptedEhr;
+let ehr: Awaited<ReturnType<typeof startWardEhr>>;
 let server: TestServer;
 let who: ReturnType<typeof cast>;
 let listId: string;
 const base = () => `/api/teams/${who.team.id}`;
 
 beforeAll(async () => {
-  ehr = await startScriptedEhr(['Patient', 'Observation'], (request) => {
-    const path = request.url.pathname;
-    if (request.method === 'POST' && path === '/fhir') {
-      const entry = batchUrls(request).map((url) => {
-        if (!url.startsWith('Patient/')) return { resource: searchset([]), response: { status: '200 OK' } };
-        const [status, resource] = read(url.slice('Patient/'.length));
-        return { resource, response: { status: `${status} X` } };
-      });
-      return [200, batchResponse(entry)];
-    }
-    if (path.startsWith('/fhir/Patient/')) return read(path.slice('/fhir/Patient/'.length));
-    if (path === '/fhir/Patient') {
-      const ids = request.url.searchParams.get('_id');
-      return [200, searchset((ids ? ids.split(',') : ['w1']).map(patient))];
-    }
-    return [200, searchset([])];
-  });
+  ehr = await startWardEhr();
   server = await startTestServer();
   who = cast(server.info);
   await server.api(who.owner, 'PUT', `${base()}/connection`, { mode: 'ehr', url: ehr.url, name: 'Ward EHR' });
   listId = (await server.api(who.member, 'POST', `${base()}/lists`, { name: 'Ward 5' })).body.id;
   await server.api(who.member, 'PATCH', `${base()}/lists/${listId}`, { columns: ['name', 'mrn', 'heartRate'] });
   await server.api(who.member, 'POST', `${base()}/lists/${listId}/patients`, { patientIds: ['w1', 'w2', 'w3'] });
-  failing.add('w2');
-  deleted.add('w3');
+  ehr.state.flaky.add('w2');
+  ehr.state.deleted.add('w3');
 });
 afterAll(async () => {
   await server?.stop();

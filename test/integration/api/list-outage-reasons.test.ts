@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { batchResponse, batchUrls, patientOf, searchset, startScriptedEhr, type EhrAnswer } from '../../helpers/failing-ehr';
+import { startWardEhr } from '../../helpers/failing-ehr';
 import { cast, startTestServer, type TestServer } from '../../helpers/test-server';
 
 /**
@@ -8,49 +8,14 @@ import { cast, startTestServer, type TestServer } from '../../helpers/test-serve
  * must never make a ward's rows look gone: the tab offers to remove gone rows in bulk.
  */
 
-const RESOURCES = ['Patient', 'Observation'];
-
-/** An open FHIR server: `down` answers 503 to all but its metadata; `deleted` are 404, `flaky` 503, each on its own. */
-async function startEhr() {
-  const state = { down: false, deleted: new Set<string>(), flaky: new Set<string>() };
-  const outcome = { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'exception' }] };
-  const patient = patientOf('Ward');
-  /** Status and body of `Patient/{id}`. */
-  const read = (id: string): EhrAnswer =>
-    state.deleted.has(id)
-      ? [404, { ...outcome, issue: [{ severity: 'error', code: 'not-found' }] }]
-      : state.flaky.has(id)
-        ? [503, outcome]
-        : [200, patient(id)];
-  const ehr = await startScriptedEhr(RESOURCES, (request) => {
-    const path = request.url.pathname;
-    if (state.down) return [503, outcome];
-    if (request.method === 'POST' && path === '/fhir') {
-      const entry = batchUrls(request).map((u) => {
-        if (!u.startsWith('Patient/')) return { resource: searchset([]), response: { status: '200 OK' } };
-        const [status, resource] = read(u.slice(8));
-        return { resource, response: { status: `${status} ${status === 200 ? 'OK' : status === 404 ? 'Not Found' : 'Service Unavailable'}` } };
-      });
-      return [200, batchResponse(entry)];
-    }
-    if (path.startsWith('/fhir/Patient/')) return read(path.slice('/fhir/Patient/'.length));
-    if (path === '/fhir/Patient') {
-      const ids = request.url.searchParams.get('_id');
-      return [200, searchset((ids ? ids.split(',') : ['w1']).map(patient))];
-    }
-    return [200, searchset([])];
-  });
-  return Object.assign(ehr, { state });
-}
-
 let server: TestServer;
-let ehr: Awaited<ReturnType<typeof startEhr>>;
+let ehr: Awaited<ReturnType<typeof startWardEhr>>;
 let who: ReturnType<typeof cast>;
 let listUrl: string;
 const ward = ['w1', 'w2', 'w3', 'w4', 'w5'];
 
 beforeAll(async () => {
-  [server, ehr] = await Promise.all([startTestServer(), startEhr()]);
+  [server, ehr] = await Promise.all([startTestServer(), startWardEhr()]);
   who = cast(server.info);
   const base = `/api/teams/${who.team.id}`;
   expect((await server.api(who.owner, 'PUT', `${base}/connection`, { mode: 'ehr', url: ehr.url, name: 'Ward EHR' })).status).toBe(200);
