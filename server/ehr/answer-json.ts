@@ -12,12 +12,12 @@ import { parseEhrJson } from './shown-text.js';
  * not recognise with certainty is parsed whole, so the value, and a malformed answer's refusal,
  * are those of JSON.parse.
  */
-export function parseAnswerJson(content: Uint8Array): unknown {
+export function parseAnswerJson(content: Uint8Array, entriesAhead?: (count: number) => void): unknown {
   // Nearly every answer is free of hidden characters: its text is then parsed as it is.
   const parse = mayHoldHidden(content) ? parseEhrJson : JSON.parse;
   if (content.length >= SPLIT_FROM_BYTES) {
     const split = entrySpans(content);
-    const joined = split && joinedBundle(content, split, parse);
+    const joined = split && joinedBundle(content, split, parse, entriesAhead);
     if (joined) return joined;
   }
   return parse(utf8.decode(content));
@@ -175,11 +175,21 @@ function onlySeparator(b: Uint8Array, from: number, to: number, comma: boolean):
   return commas === (comma ? 1 : 0);
 }
 
-/** The Bundle from its envelope (the entry array emptied) and each entry parsed on its own; undefined when the envelope's entry is not the emptied array. */
-function joinedBundle(b: Uint8Array, { open, close, spans }: Split, parse: (text: string) => unknown): object | undefined {
+/**
+ * The Bundle from its envelope (the entry array emptied) and each entry parsed on its own;
+ * undefined when the envelope's entry is not the emptied array. `entriesAhead` hears how many
+ * entries there are before any is parsed, and may refuse them by throwing.
+ */
+function joinedBundle(
+  b: Uint8Array,
+  { open, close, spans }: Split,
+  parse: (text: string) => unknown,
+  entriesAhead?: (count: number) => void,
+): object | undefined {
   const envelope = parse(utf8.decode(b.subarray(0, open + 1)) + utf8.decode(b.subarray(close))) as { entry: unknown };
   // A later "entry" key (JSON.parse keeps the last) with a value that is not an array: parsed whole.
   if (!Array.isArray(envelope.entry) || envelope.entry.length > 0) return undefined;
+  entriesAhead?.(spans.length / 2);
   const entries = new Array<unknown>(spans.length / 2);
   for (let k = 0; k < spans.length; k += 2) entries[k / 2] = parse(utf8.decode(b.subarray(spans[k], spans[k + 1])));
   envelope.entry = entries;

@@ -39,6 +39,12 @@ export interface FhirHttpOptions {
   maxRetries?: number;
   /** Upper bound of one wait, whatever Retry-After asks for. */
   maxRetryWaitMs?: number;
+  /**
+   * Hears the number of entries of a large 2xx Bundle before they are parsed, when the answer's
+   * bytes show it plainly (answer-json.ts), and may refuse them by throwing a FhirError: a read's
+   * budget then stops an answer of far too many entries without parsing it first.
+   */
+  entriesAhead?: (count: number) => void;
 }
 
 export type FhirHttp = (request: FhirRequest) => Promise<FhirResponse>;
@@ -76,14 +82,14 @@ export function createFhirHttp(options: FhirHttpOptions): FhirHttp {
         continue;
       }
       if (request.onAnswer && raw.status >= 200 && raw.status < 300) await request.onAnswer();
-      return interpret(raw, request.token !== undefined);
+      return interpret(raw, request.token !== undefined, options.entriesAhead);
     }
   };
 }
 
-function interpret(raw: RawResponse, hadToken: boolean): FhirResponse {
+function interpret(raw: RawResponse, hadToken: boolean, entriesAhead?: (count: number) => void): FhirResponse {
   const ok = raw.status >= 200 && raw.status < 300;
-  const body = parseBody(raw, ok);
+  const body = parseBody(raw, ok, entriesAhead);
   if (ok) return { status: raw.status, body };
   const summary = summariseOutcome(body);
   const detail = summary ? `: ${summary}` : '';
@@ -106,7 +112,7 @@ function interpret(raw: RawResponse, hadToken: boolean): FhirResponse {
 
 const MEDIA_TYPE = /^[a-z0-9!#$&^_.+-]{1,64}\/[a-z0-9!#$&^_.+-]{1,64}$/;
 
-function parseBody(raw: RawResponse, ok: boolean): unknown {
+function parseBody(raw: RawResponse, ok: boolean, entriesAhead?: (count: number) => void): unknown {
   const looksJson = JSON_TYPES.has(raw.mediaType) || (raw.mediaType === '' && /^\s*[{[]/.test(raw.text));
   if (!looksJson) {
     if (!ok) return undefined;
@@ -117,8 +123,10 @@ function parseBody(raw: RawResponse, ok: boolean): unknown {
   }
   if (isBlank(raw)) return undefined;
   try {
-    return parseAnswerJson(raw.content);
-  } catch {
+    return parseAnswerJson(raw.content, ok ? entriesAhead : undefined);
+  } catch (error) {
+    // A refusal of the entries (a spent read budget) is the caller's; anything else is the JSON's.
+    if (error instanceof FhirError) throw error;
     if (!ok) return undefined;
     throw new FhirError('not_fhir', 'The EHR answered with malformed JSON.', raw.status);
   }

@@ -93,7 +93,10 @@ export function createEhrGateway(options: EhrGatewayOptions): EhrGatewayWithCach
     const ctx: EhrContext = {
       server,
       adapter: adapterFor(server.version),
-      http: createFhirHttp({ transport: budget.meter(outbound.forTenant(tenantId), server.base) }),
+      http: createFhirHttp({
+        transport: budget.meter(outbound.forTenant(tenantId), server.base),
+        entriesAhead: (count) => budget.refuseEntriesOver(count),
+      }),
       budget,
       onWarnings: report,
       token: key && tokenSource(tokens, key, server.authMethods),

@@ -73,6 +73,15 @@ export class ReadBudget {
     if (this.entries > this.limits.entries) this.exceeded('entries');
   }
 
+  /**
+   * Refuses, before they are parsed, the entries of an answer that would take the read past its
+   * budget (counted once parsed, with spendEntries, as every other).
+   */
+  refuseEntriesOver(count: number): void {
+    if (this.spent) throw this.spent;
+    if (this.entries + count > this.limits.entries) this.exceeded('entries');
+  }
+
   private exceeded(what: 'bytes' | 'entries'): never {
     throw (this.spent ??= new ReadBudgetExceeded(this.limits, what));
   }

@@ -115,6 +115,18 @@ describe('what one read may bring in', () => {
     expect(singleGets(ehr)).toHaveLength(0);
   });
 
+  it('refuses a batch answer of far too many entries before parsing them: entries that are not even JSON get the same refusal', async () => {
+    // 100,000 entries laid out plainly, each `{x}`: parsed, the answer would be malformed JSON (and
+    // its entries read one by one); counted first, it is far more than one patient's read can need.
+    const text = `{"resourceType":"Bundle","type":"batch-response","entry":[${Array.from({ length: 100_000 }, () => '{x}').join(',')}]}`;
+    serve(['p1'], { batch: () => ({ body: text, headers: { 'content-type': 'application/fhir+json' } }) });
+    const error = await gateway()
+      .readClinical(ehr.base, TENANT, ['p1'], ALL)
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'ehr_error', message: expect.stringContaining('far more than was asked for') });
+    expect(singleGets(ehr)).toHaveLength(0);
+  });
+
   it('stops a list read once its bytes are spent instead of reading every answer', async () => {
     // Each single answer is 3 MB: under the per-answer cap, but 21 of them are far over what 3 patients need.
     const padded = { ...(searchset([]) as object), padding: 'x'.repeat(3 * 1024 * 1024) };
