@@ -1,7 +1,7 @@
 import { summariseOutcome } from './operation-outcome.js';
 import type { RawResponse, Transport } from './transport.js';
 import { FhirError } from './types.js';
-import { parseAnswerJson } from './answer-json.js';
+import { parseAnswerJson, type EntryAllowance } from './answer-json.js';
 
 export const FHIR_ACCEPT = 'application/fhir+json, application/json+fhir, application/json';
 const JSON_TYPES = new Set(['application/fhir+json', 'application/json+fhir', 'application/json']);
@@ -40,11 +40,11 @@ export interface FhirHttpOptions {
   /** Upper bound of one wait, whatever Retry-After asks for. */
   maxRetryWaitMs?: number;
   /**
-   * Hears the number of entries of a large 2xx Bundle before they are parsed, when the answer's
-   * bytes show it plainly (answer-json.ts), and may refuse them by throwing a FhirError: a read's
-   * budget then stops an answer of far too many entries without parsing it first.
+   * The entries a 2xx answer may hold (a read's budget): an answer that could hold more is
+   * counted before it is parsed and refused, with the allowance's FhirError, when it does
+   * (answer-json.ts).
    */
-  entriesAhead?: (count: number) => void;
+  entries?: EntryAllowance;
 }
 
 export type FhirHttp = (request: FhirRequest) => Promise<FhirResponse>;
@@ -82,14 +82,14 @@ export function createFhirHttp(options: FhirHttpOptions): FhirHttp {
         continue;
       }
       if (request.onAnswer && raw.status >= 200 && raw.status < 300) await request.onAnswer();
-      return interpret(raw, request.token !== undefined, options.entriesAhead);
+      return interpret(raw, request.token !== undefined, options.entries);
     }
   };
 }
 
-function interpret(raw: RawResponse, hadToken: boolean, entriesAhead?: (count: number) => void): FhirResponse {
+function interpret(raw: RawResponse, hadToken: boolean, entries?: EntryAllowance): FhirResponse {
   const ok = raw.status >= 200 && raw.status < 300;
-  const body = parseBody(raw, ok, entriesAhead);
+  const body = parseBody(raw, ok, entries);
   if (ok) return { status: raw.status, body };
   const summary = summariseOutcome(body);
   const detail = summary ? `: ${summary}` : '';
@@ -112,7 +112,7 @@ function interpret(raw: RawResponse, hadToken: boolean, entriesAhead?: (count: n
 
 const MEDIA_TYPE = /^[a-z0-9!#$&^_.+-]{1,64}\/[a-z0-9!#$&^_.+-]{1,64}$/;
 
-function parseBody(raw: RawResponse, ok: boolean, entriesAhead?: (count: number) => void): unknown {
+function parseBody(raw: RawResponse, ok: boolean, entries?: EntryAllowance): unknown {
   const looksJson = JSON_TYPES.has(raw.mediaType) || (raw.mediaType === '' && /^\s*[{[]/.test(raw.text));
   if (!looksJson) {
     if (!ok) return undefined;
@@ -123,7 +123,7 @@ function parseBody(raw: RawResponse, ok: boolean, entriesAhead?: (count: number)
   }
   if (isBlank(raw)) return undefined;
   try {
-    return parseAnswerJson(raw.content, ok ? entriesAhead : undefined);
+    return parseAnswerJson(raw.content, ok ? entries : undefined);
   } catch (error) {
     // A refusal of the entries (a spent read budget) is the caller's; anything else is the JSON's.
     if (error instanceof FhirError) throw error;

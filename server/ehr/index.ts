@@ -95,7 +95,7 @@ export function createEhrGateway(options: EhrGatewayOptions): EhrGatewayWithCach
       adapter: adapterFor(server.version),
       http: createFhirHttp({
         transport: budget.meter(outbound.forTenant(tenantId), server.base),
-        entriesAhead: (count) => budget.refuseEntriesOver(count),
+        entries: budget,
       }),
       budget,
       onWarnings: report,

@@ -1,5 +1,6 @@
 import type { Transport } from './transport.js';
 import { FhirError } from './types.js';
+import type { EntryAllowance } from './answer-json.js';
 
 /**
  * The largest answer read to a request other than a batch: a search page (`_count` at most 100,
@@ -39,7 +40,7 @@ export class ReadBudgetExceeded extends FhirError {
 }
 
 /** The budget of one gateway call. */
-export class ReadBudget {
+export class ReadBudget implements EntryAllowance {
   private limits: ReadBudgetLimits;
   private bytes = 0;
   private entries = 0;
@@ -73,13 +74,14 @@ export class ReadBudget {
     if (this.entries > this.limits.entries) this.exceeded('entries');
   }
 
-  /**
-   * Refuses, before they are parsed, the entries of an answer that would take the read past its
-   * budget (counted once parsed, with spendEntries, as every other).
-   */
-  refuseEntriesOver(count: number): void {
-    if (this.spent) throw this.spent;
-    if (this.entries + count > this.limits.entries) this.exceeded('entries');
+  /** Entries the read may still take (answer-json.ts counts a large answer's before parsing it). */
+  get entriesLeft(): number {
+    return this.limits.entries - this.entries;
+  }
+
+  /** Refuses an answer's entries, more than are left, before they are parsed. */
+  refuseEntries(): never {
+    return this.exceeded('entries');
   }
 
   private exceeded(what: 'bytes' | 'entries'): never {

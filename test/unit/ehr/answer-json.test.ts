@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { entrySpans, mayHoldHidden, parseAnswerJson } from '../../../server/ehr/answer-json.js';
+import { entrySpans, mayHoldHidden, parseAnswerJson, type EntryAllowance } from '../../../server/ehr/answer-json.js';
 import { parseEhrJson } from '../../../server/ehr/shown-text.js';
 import { prng } from '../../../server/sandbox/data/people.js';
 
@@ -71,9 +71,20 @@ function whole(bytes: Uint8Array): { value: unknown } | { refused: true } {
   }
 }
 
+/**
+ * An allowance that has the answer split (its bytes could hold more entries than are left) but
+ * never refuses it (every entry takes 3 bytes or more, so no answer holds more than this).
+ */
+const splitting = (bytes: Uint8Array): EntryAllowance => ({
+  entriesLeft: Math.floor(bytes.length / 3),
+  refuseEntries: () => {
+    throw new Error('refused by the allowance');
+  },
+});
+
 function split(bytes: Uint8Array): { value: unknown } | { refused: true } {
   try {
-    return { value: parseAnswerJson(bytes) };
+    return { value: parseAnswerJson(bytes, splitting(bytes)) };
   } catch {
     return { refused: true };
   }
@@ -110,7 +121,7 @@ describe('a large EHR answer parsed entry by entry', () => {
       expectSame(body);
       // Hidden characters are taken out of the entries' text as out of the rest (shown-text.ts).
       // eslint-disable-next-line no-control-regex -- a control character is what it looks for
-      expect(stringValues(parseAnswerJson(body)).filter((t) => /[\u202a-\u202e\u0007]/.test(t))).toEqual([]);
+      expect(stringValues(parseAnswerJson(body, splitting(body))).filter((t) => /[\u202a-\u202e\u0007]/.test(t))).toEqual([]);
     }
   });
 
@@ -188,7 +199,7 @@ describe('a large EHR answer parsed entry by entry', () => {
 
   it('keeps the keys of the Bundle in their order, with the entries where they were', () => {
     const json = JSON.stringify({ resourceType: 'Bundle', entry: bundle(random(4)).entry, type: 'searchset', total: 3 });
-    const parsed = parseAnswerJson(bytesOf(json)) as object;
+    const parsed = parseAnswerJson(bytesOf(json), splitting(bytesOf(json))) as object;
     expect(Object.keys(parsed)).toEqual(['resourceType', 'entry', 'type', 'total']);
     expect(parsed).toEqual(parseEhrJson(json));
   });
@@ -232,6 +243,25 @@ describe('a large EHR answer parsed entry by entry', () => {
     expect(mayHoldHidden(bytesOf('{"a":"café \\\\b 37 °C – ’ \\/ \\n"}'))).toBe(false);
     expect(mayHoldHidden(bytesOf('{"a":"x\u202ey"}'))).toBe(true);
     expect(mayHoldHidden(bytesOf('{"a":"\\\\\\f"}'))).toBe(true); // an escaped backslash, then \f
+  });
+
+  it('counts the entries of an answer that could hold more than the read may still take, and refuses them before parsing any', () => {
+    // 30,000 entries laid out plainly, each `{x}`: not JSON, so parsing any of them would fail.
+    const bytes = bytesOf(`{"resourceType":"Bundle","entry":[${Array.from({ length: 30_000 }, () => '{x}').join(',')}]}`);
+    const refused = {
+      entriesLeft: 20_000,
+      refuseEntries: (): never => {
+        throw new Error('too many entries');
+      },
+    };
+    expect(() => parseAnswerJson(bytes, refused)).toThrow('too many entries');
+    // With room for them all, or no allowance, the entries are parsed: JSON.parse's refusal.
+    expect(() => parseAnswerJson(bytes, { ...refused, entriesLeft: 30_000 })).toThrow(SyntaxError);
+    expect(() => parseAnswerJson(bytes)).toThrow(SyntaxError);
+    // An answer too small to hold more than are left is not looked into: parsed whole.
+    const few = bytesOf(`{"resourceType":"Bundle","entry":[${Array.from({ length: 10 }, () => '{}').join(',')}]}`);
+    expect(parseAnswerJson(few, { ...refused, entriesLeft: Math.ceil(few.length / 3) })).toMatchObject({ entry: expect.any(Array) });
+    expect(() => parseAnswerJson(few, { ...refused, entriesLeft: 9 })).toThrow('too many entries');
   });
 
   // A fault test: the bytes below took the splitter minutes (each bracket looked back over the
