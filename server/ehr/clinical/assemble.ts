@@ -94,14 +94,14 @@ export function assemblePart(
   switch (part) {
     case 'vitals': {
       if (!history) {
-        const latest = mapped(data, warnings, (set) => latestVitalsOfSorted(set.resources, warnings));
+        const latest = mapped(data, warnings, (set) => latestVitalsOfSorted(set.resources, warnings, Date.now(), base));
         if (latest !== null) {
           if ('failed' in latest) return { vitals: unavailable(latest.failed) };
           return { vitals: Object.keys(latest).length > 0 ? { status: 'ok', value: latest } : { status: 'none' } };
         }
         // Not newest first: every reading is read below.
       }
-      const readings = listCell(mapped(data, warnings, (set) => readVitals(set.resources, warnings)));
+      const readings = listCell(mapped(data, warnings, (set) => readVitals(set.resources, warnings, base)));
       const vitals: AssembledParts['vitals'] = readings.status === 'ok' ? { status: 'ok', value: latestVitals(readings.value) } : readings;
       if (!history) return { vitals };
       return { vitals, vitalHistory: readings.status === 'ok' ? { status: 'ok', value: vitalHistory(readings.value) } : readings };

@@ -122,7 +122,7 @@ export async function readClinical(
       const own = indexMedications(data.set.included, new Map(), ctx.server.base);
       if (unresolvedMedications(data.set.resources, own, ctx.server.base).length > 0 && ctx.server.resources.includes('Medication'))
         row.pending = data;
-      else Object.assign(row.cells, assemblePart(part, data, own, row.warnings));
+      else Object.assign(row.cells, assemblePart(part, data, own, row.warnings, { base: ctx.server.base }));
       return;
     }
     // Payers given by reference only wait for their names, read with the care providers after the batches.
@@ -131,7 +131,7 @@ export async function readClinical(
       return;
     }
     // A list row has the latest only: the full history and encounter list stay with the details panel.
-    const { encounters, ...cells } = assemblePart(part, data, new Map(), row.warnings, { history: false });
+    const { encounters, ...cells } = assemblePart(part, data, new Map(), row.warnings, { history: false, base: ctx.server.base });
     Object.assign(row.cells, cells);
   };
   const finish = (row: RowRead): PatientClinical => {
@@ -200,7 +200,7 @@ export async function readClinical(
       if (row.gone) gone.add(id);
       else if (row.answered) readWarnings.add('patient_unreadable');
     } else {
-      if (row.pending) Object.assign(row.cells, assemblePart('medications', row.pending, medications, row.warnings));
+      if (row.pending) Object.assign(row.cells, assemblePart('medications', row.pending, medications, row.warnings, { base: ctx.server.base }));
       if (row.pendingCoverage)
         Object.assign(
           row.cells,
@@ -302,6 +302,7 @@ async function readOngoingStays(ctx: EhrContext, rows: Array<[string, RowRead]>,
       row.warnings,
       {
         history: false,
+        base: ctx.server.base,
       },
     );
     Object.assign(row.cells, cells);
@@ -376,7 +377,7 @@ async function readLatestVitals(ctx: EhrContext, rows: Array<[string, RowRead]>,
     }
   });
   for (const [row, resources] of found) {
-    const latest = latestVitals(readVitals(resources, row.warnings));
+    const latest = latestVitals(readVitals(resources, row.warnings, ctx.server.base));
     const cell = row.cells.vitals;
     const had = cell?.status === 'ok' ? cell.value : {};
     // The page's reading of a kind stays unless the lookup's ranks before it (latestVitals' rule).

@@ -32,10 +32,11 @@ const statusMark = (obs: JsonObject) =>
  * (hl7.org/fhir/STU3/codesystem-observation-relationshiptypes.html; the same code in DSTU2's
  * observation-relationshiptypes), when the replacing one is itself a result about the patient (isResult). R4 has no `related` (a revised value is the same resource,
  * `amended` or `corrected`). The target is matched by a relative reference, with or without a
- * version; a URL may name another server's Observation and replaces nothing here. An Observation
+ * version, or an absolute URL on the EHR's own base `base` (values.ts ownReference); a URL on
+ * another server names another server's Observation and replaces nothing here. An Observation
  * never replaces itself. The same array when nothing is replaced.
  */
-export function withoutReplaced(observations: JsonObject[]): JsonObject[] {
+export function withoutReplaced(observations: JsonObject[], base?: URL | string): JsonObject[] {
   let replaced: Set<string> | undefined;
   for (const obs of observations) {
     // Only a result about the patient replaces anything: one entered in error, cancelled or about someone else says nothing.
@@ -43,7 +44,7 @@ export function withoutReplaced(observations: JsonObject[]): JsonObject[] {
     const own = typeof obs.id === 'string' ? `Observation/${obs.id}` : undefined;
     for (const related of objects(obs.related)) {
       const reference = related.type === 'replaces' && isObject(related.target) ? str(related.target.reference) : undefined;
-      const key = reference === undefined ? null : ownReference(reference, undefined, 'Observation');
+      const key = reference === undefined ? null : ownReference(reference, base, 'Observation');
       if (key !== null && key !== own) (replaced ??= new Set()).add(key);
     }
   }
@@ -179,8 +180,8 @@ interface Pressure {
  * Readings from vital-sign Observations (but those another one replaces: withoutReplaced); unknown codes are ignored. One whose value cannot be read is
  * kept as unreadable (with a warning): it is its kind's latest only when nothing of the kind can be read.
  */
-export function readVitals(read: JsonObject[], warnings: Warnings): VitalReading[] {
-  const observations = withoutReplaced(read);
+export function readVitals(read: JsonObject[], warnings: Warnings, base?: URL | string): VitalReading[] {
+  const observations = withoutReplaced(read, base);
   const readings: VitalReading[] = [];
   const halves: Half[] = [];
   // Only read when there is a saturation to give the oxygen it was taken on.
@@ -287,8 +288,8 @@ function pairHalves(halves: Half[]): BloodPressureReading[] {
  * pairs standalone systolic and diastolic Observations; the full read then applies. Observations
  * another one of the page replaces are left out first (withoutReplaced), wherever they stand.
  */
-export function latestVitalsOfSorted(read: JsonObject[], warnings: Warnings, now = Date.now()): LatestVitals | null {
-  const observations = withoutReplaced(read);
+export function latestVitalsOfSorted(read: JsonObject[], warnings: Warnings, now = Date.now(), base?: URL | string): LatestVitals | null {
+  const observations = withoutReplaced(read, base);
   const latest: LatestVitals = {};
   const noted = new Warnings();
   let previous = Infinity;
