@@ -42,9 +42,11 @@ const NOT_TAKEN_PLACE = new Set(['planned', 'cancelled', 'entered-in-error']);
 /**
  * STU3/R4 `unknown` is "a value of last resort" (hl7.org/fhir/R4/valueset-encounter-status.html):
  * it says nothing of the present, so such an encounter is never the stay a row speaks of (the
- * details still list it).
+ * details still list it). Nor is one without a status: Encounter.status is required (1..1) and a
+ * modifier in DSTU2, STU3 and R4, so without it nothing says whether the encounter took place,
+ * is going on or was recorded in error.
  */
-const SAYS_NOTHING_OF_NOW = 'unknown';
+const saysNothingOfNow = (e: EncounterView) => e.status === null || e.status === 'unknown';
 
 /**
  * Classes of a stay in a hospital bed that is not an admission: v3 ActCode EMER (DSTU2 `emergency`)
@@ -70,14 +72,14 @@ function stayRank(e: EncounterView): number {
  * clinic) never takes the ward's place nor the admission date; else the newest that has taken
  * place (so a follow-up planned for next month, which sorts first by date, never stands in for the
  * stay the patient is in). A stay whose status says ongoing but which is over (`encounterOver`) is
- * not ongoing; an `unknown` one is never chosen. Undefined when none has taken place.
+ * not ongoing; an `unknown` one, or one without a status, is never chosen. Undefined when none has taken place.
  */
 export function currentEncounter(encounters: EncounterView[], now = Date.now()): EncounterView | undefined {
   const ongoing = new Set(encounters.filter((e) => stillOngoing(e, now)));
   // An ongoing stay has begun whatever its start says: a start given as a date alone (no zone)
   // reads as midnight UTC, which is still to come in zones east of UTC on the day of admission.
   const taken = encounters.filter(
-    (e) => !NOT_TAKEN_PLACE.has(e.status ?? '') && e.status !== SAYS_NOTHING_OF_NOW && (ongoing.has(e) || !((e.start?.epochMs ?? -Infinity) > now)),
+    (e) => !NOT_TAKEN_PLACE.has(e.status ?? '') && !saysNothingOfNow(e) && (ongoing.has(e) || !((e.start?.epochMs ?? -Infinity) > now)),
   );
   // Newest first already: the first of the lowest rank (reduce keeps the earlier on a tie).
   const stay = taken

@@ -120,4 +120,22 @@ describe.each(['DSTU2', 'STU3', 'R4'] as const)('the %s encounter', (release) =>
       expect(row([unknown()]).encounters).toMatchObject({ status: 'ok', value: [{ status: 'unknown', location: 'Ward 3, Room 8, Bed 2' }] });
     });
   });
+
+  describe('an encounter without a status (required, and a modifier) is never the current stay', () => {
+    const statusless = () => {
+      const { status: _status, ...rest } = stay({ period: { start: '2023-02-01T08:00:00Z' } });
+      return rest;
+    };
+
+    it('gives no bed and no admission date, and does not stand in for the newest that took place', () => {
+      expect(row([statusless()]).cells).toEqual(nothing);
+      expect(currentEncounter(readEncounters([statusless()], fixedNow), fixedNow)).toBeUndefined();
+      const finished = stay({ status: 'finished', period: { start: '2022-01-01', end: '2022-01-09' }, location: [at('Ward 9')] });
+      expect(currentEncounter(readEncounters([statusless(), finished], fixedNow), fixedNow)?.status).toBe('finished');
+    });
+
+    it('still shows in the details among the encounters', () => {
+      expect(row([statusless()]).encounters).toMatchObject({ status: 'ok', value: [{ status: null, location: 'Ward 3, Room 8, Bed 2' }] });
+    });
+  });
 });
