@@ -134,7 +134,8 @@ export function ListsPanel({
             <Select value={listId ?? ''} onChange={(_, d) => choose(d.value)}>
               {lists.data.map((l) => (
                 <option key={l.id} value={l.id}>
-                  {t('lists.count', { name: l.name, count: l.patientCount })}
+                  {/* A list with rows the server does not read has at least that many patients. */}
+                  {t('lists.count', { name: l.name, count: l.rowsUnread ? `${l.patientCount}+` : l.patientCount })}
                 </option>
               ))}
             </Select>

@@ -185,4 +185,16 @@ describe('a list answer from a hostile server', () => {
       { id: 'l2', name: 'l2', patientCount: 0, isDefault: false },
     ]);
   });
+
+  it('keeps that a list has rows the server does not read (its count is a least number), and only when the server says so', () => {
+    expect(
+      readListSummaries([
+        { id: 'l1', name: 'Imported', patientCount: 5000, rowsUnread: true, isDefault: false },
+        { id: 'l2', name: 'Rounds', patientCount: 3, rowsUnread: 'yes', isDefault: false },
+      ]),
+    ).toEqual([
+      { id: 'l1', name: 'Imported', patientCount: 5000, rowsUnread: true, isDefault: false },
+      { id: 'l2', name: 'Rounds', patientCount: 3, isDefault: false },
+    ]);
+  });
 });

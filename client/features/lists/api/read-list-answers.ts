@@ -170,6 +170,7 @@ export function readListSummaries(raw: unknown): ListSummary[] {
         id,
         name: textOrNull(item.name) ?? id,
         patientCount: typeof item.patientCount === 'number' ? item.patientCount : 0,
+        ...(item.rowsUnread === true ? { rowsUnread: true as const } : {}),
         isDefault: item.isDefault === true,
       },
     ];
