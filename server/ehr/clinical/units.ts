@@ -22,8 +22,21 @@ interface UnitRule {
   digits: number | ((value: number) => number);
 }
 
-/** The decimals a rule shows `value` (in the rule's unit) to. */
-const digitsOf = (rule: UnitRule, value: number) => (typeof rule.digits === 'number' ? rule.digits : rule.digits(value));
+/**
+ * The decimals a rule shows `value` (in the rule's unit) to: its precision, but never so few that
+ * the value loses its first two significant digits. A value far below its kind's size (SpO2 sent
+ * as the fraction 0.97 under `%`, a rate of 4.6 /min) is then shown as it was sent, never rounded
+ * into another value ("1 %", "5 /min") that reads as a real, if critical, reading.
+ */
+const digitsOf = (rule: UnitRule, value: number) =>
+  Math.max(typeof rule.digits === 'number' ? rule.digits : rule.digits(value), twoSignificant(value));
+
+/** Decimals that keep two significant digits of a value under 10 (none of 0 or of a value from 10); at most 6. */
+function twoSignificant(value: number): number {
+  const size = Math.abs(value);
+  if (size === 0 || size >= 10 || !Number.isFinite(size)) return 0;
+  return Math.min(6, 1 - Math.floor(Math.log10(size)));
+}
 
 const perMinute = ['/min', '1/min', 'min-1', '/minute'];
 

@@ -29,6 +29,12 @@ describe('readable vital values', () => {
     // precision is for its own unit (a fraction of 0.97 rounded as SpO2 in % would read 1).
     ['spo2', 0.9712, '{ratio}', undefined, { value: 0.97, unit: '{ratio}', original: { value: 0.9712, unit: '{ratio}' } }],
     ['heartRate', 1.2345, 'Hz', 'Hz', { value: 1.23, unit: 'Hz', original: { value: 1.2345, unit: 'Hz' } }],
+    // A value far below its kind's size keeps two significant digits: never rounded into another
+    // value that reads as a real reading (a fraction sent under "%" is not "1 %").
+    ['spo2', 0.97, '%', '%', { value: 0.97, unit: '%' }],
+    ['spo2', 0.9712, '%', '%', { value: 0.97, unit: '%', original: { value: 0.9712, unit: '%' } }],
+    ['respiratoryRate', 4.64, '/min', '/min', { value: 4.6, unit: '/min', original: { value: 4.64, unit: '/min' } }],
+    ['bloodPressure', 0.44, 'mm[Hg]', 'mm[Hg]', { value: 0.44, unit: 'mmHg' }],
   ] as const)('%s %d %s', (kind, value, unit, code, expected) => {
     expect(normaliseUnit(kind, value, unit, code)).toEqual(expected);
   });
