@@ -172,6 +172,8 @@ export type VitalReading = z.infer<typeof vitalReading>;
 const byVitalKind = <T extends z.ZodType>(value: T) => z.partialRecord(vitalKind, value);
 
 export const encounterView = z.object({
+  /** The Encounter's id at the EHR (a diagnosis of the stay names it: ConditionView.diagnosisOf). */
+  id: z.string().optional(),
   status: z.string().nullable(),
   type: z.string().nullable(),
   /** Encounter class as v3 ActCode (`IMP`, `AMB`, `EMER`…). */
@@ -223,6 +225,12 @@ export const conditionView = z.object({
   verificationStatus: z.string().nullable(),
   /** Active, recurrence or relapse: what the list cell shows (refuted and entered-in-error are never sent). */
   current: z.boolean(),
+  /**
+   * A diagnosis of one encounter (category `encounter-diagnosis`) without a clinicalStatus: the id
+   * of the Encounter it names (STU3 `context`, R4 `encounter`). It is current while that encounter
+   * is the stay the patient is in (withStayDiagnoses), else history. Absent otherwise.
+   */
+  diagnosisOf: z.string().optional(),
   /**
    * The condition states it abated (Condition.abatement[x], DSTU2 to R4): when, for a dateTime or a
    * Period's end (its start when it has none), else true (an age, a range, words, `true`). Absent

@@ -1,10 +1,10 @@
 import { isObject, str, type JsonObject } from '../json.js';
 import type { EntryResult } from './batch.js';
-import { currentEncounter, readEncounters } from './encounter.js';
+import { currentEncounter, readEncounters, stillOngoing } from './encounter.js';
 import { addMedications, readCoverage, readMedications, type MedicationIndex } from './medications.js';
-import { readAllergies, readConditions } from './records.js';
+import { readAllergies, readConditions, withStayDiagnoses } from './records.js';
 import { readSearchset, type Searchset } from './searchset.js';
-import type { Cell, ClinicalCells, ClinicalPart, EncounterView, UnavailableReason, VitalHistory } from './types.js';
+import type { Cell, ClinicalCells, ClinicalPart, ConditionView, EncounterView, UnavailableReason, VitalHistory } from './types.js';
 import { epochMsOf } from './values.js';
 import { latestVitals, latestVitalsOfSorted, readVitals, vitalHistory } from './vitals.js';
 import type { Warnings } from './warnings.js';
@@ -74,10 +74,18 @@ export function assemble(
   return out;
 }
 
-const simple = {
-  conditions: (set: Searchset, warnings: Warnings) => readConditions(set.resources, warnings),
-  allergies: (set: Searchset, warnings: Warnings) => readAllergies(set.resources, warnings),
-} as const;
+/**
+ * The conditions cell with the diagnoses of the stay the patient is in current (withStayDiagnoses):
+ * once a row has both parts, and only when its encounter is an ongoing one.
+ */
+export function withStayDiagnosesCell(
+  conditions: Cell<ConditionView[]> | undefined,
+  encounter: Cell<EncounterView> | undefined,
+  now = Date.now(),
+): Cell<ConditionView[]> | undefined {
+  if (conditions?.status !== 'ok' || encounter?.status !== 'ok' || !stillOngoing(encounter.value, now)) return conditions;
+  return { ...conditions, value: withStayDiagnoses(conditions.value, encounter.value) };
+}
 
 /**
  * The cells of one part; only medications need `medications`, the Medications read alongside, and
@@ -112,15 +120,14 @@ export function assemblePart(
       const current = currentEncounter(encounters.value);
       return { encounters, encounter: current ? { status: 'ok', value: current } : { status: 'none' } };
     }
+    case 'conditions':
+      return { conditions: listCell(mapped(data, warnings, (set) => readConditions(set.resources, warnings, Date.now(), base))) };
     case 'medications':
       return { medications: listCell(mapped(data, warnings, (set) => readMedications(set.resources, medications))) };
     case 'coverage':
       return { coverage: listCell(mapped(data, warnings, (set) => readCoverage(set.resources, Date.now(), payers, base))) };
-    default:
-      // The assignment goes through a loose type: TypeScript cannot pair each key with its mapper.
-      return {
-        [part]: listCell(mapped(data, warnings, (set) => (simple[part] as (set: Searchset, warnings: Warnings) => unknown[])(set, warnings))),
-      };
+    case 'allergies':
+      return { allergies: listCell(mapped(data, warnings, (set) => readAllergies(set.resources, warnings))) };
   }
 }
 

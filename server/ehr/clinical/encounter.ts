@@ -102,7 +102,7 @@ export function mayHideStay(resources: JsonObject[], sorted: boolean, now = Date
 }
 
 /** An ongoing status (`ONGOING`) on a stay that is not over. */
-const stillOngoing = (encounter: EncounterView, now: number) => ONGOING.has(encounter.status ?? '') && !encounterOver(encounter, now);
+export const stillOngoing = (encounter: EncounterView, now: number) => ONGOING.has(encounter.status ?? '') && !encounterOver(encounter, now);
 
 /**
  * Whether the encounter is over, whatever a stale status says: status `finished`; a discharge
@@ -195,7 +195,9 @@ function readEncounter(resource: JsonObject, now: number): EncounterView {
   const place = location(resource, now);
   const hospitalization = isObject(resource.hospitalization) ? resource.hospitalization : undefined;
   const admitted = klass ? INPATIENT.has(klass) : hospitalization?.admitSource !== undefined;
+  const id = str(resource.id);
   const view: EncounterView = {
+    ...(id === undefined ? {} : { id }),
     status: statusCode(resource.status),
     type: conceptText(objects(resource.type)[0]),
     class: klass,

@@ -3,7 +3,16 @@ import { isObject, str, type JsonObject } from '../json.js';
 import { ClinicalRows, FhirError, type PatientSummary } from '../types.js';
 import type { PatientView } from '../adapters/types.js';
 import { isFhirId } from '../urls.js';
-import { assemble, assemblePart, indexMedications, outOfOrder, partData, type AssembledParts, type PartData } from './assemble.js';
+import {
+  assemble,
+  assemblePart,
+  indexMedications,
+  outOfOrder,
+  partData,
+  withStayDiagnosesCell,
+  type AssembledParts,
+  type PartData,
+} from './assemble.js';
 import { parallelism, runEntries, type EntryResult } from './batch.js';
 import { mapLimit } from '../map-limit.js';
 import { careProviderCell, careProviderNames, recordedProvider, type RecordedProvider } from './care-provider.js';
@@ -136,6 +145,7 @@ export async function readClinical(
   };
   const finish = (row: RowRead): PatientClinical => {
     if (row.cells.allergies) row.cells.allergies = withAllergyListStatement(row.cells.allergies, row.allergyStatement ?? null);
+    if (row.cells.conditions) row.cells.conditions = withStayDiagnosesCell(row.cells.conditions, row.cells.encounter);
     const careProvider = careProviderCell(ctx, row.summary!.generalPractitioner, row.provider!, nameProviders);
     row.done = { patient: row.summary!, careProvider, ...row.cells, warnings: row.warnings.list() };
     onRow?.(row.done);
@@ -425,6 +435,7 @@ export async function readPatientDetails(ctx: EhrContext, id: string, report?: W
   ]);
   if (provider.reference) summary = withCareProvider(summary, providers.get(provider.reference));
   const cells = assemble(data, medications, warnings, providers, ctx.server.base);
+  cells.conditions = withStayDiagnosesCell(cells.conditions, cells.encounter);
   const listIndex = plan.findIndex((e) => e.part === 'allergyList');
   if (listIndex >= 0) {
     const lists = partData(results[listIndex], id, warnings, plan[listIndex].query && entryLimit(plan[listIndex].query));

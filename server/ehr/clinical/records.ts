@@ -1,10 +1,10 @@
 import { isObject, list, objects, str, type JsonObject } from '../json.js';
 import { earliestMs, fhirTime } from '../../../contract/fhir-time.js';
-import type { AllergyReaction, AllergyView, Cell, ConditionView, When } from './types.js';
+import type { AllergyReaction, AllergyView, Cell, ConditionView, EncounterView, When } from './types.js';
 import type { AgeValue } from '../../../contract/patients.js';
 import { isComparator } from '../../../contract/vital-ranges.js';
 import { ucumCode } from './units.js';
-import { annotationText, conceptCodes, conceptText, isLoincSystem, newestFirst, statusCode, unnamedMark, when } from './values.js';
+import { annotationText, conceptCodes, conceptText, isLoincSystem, newestFirst, ownReference, statusCode, unnamedMark, when } from './values.js';
 import type { Warnings } from './warnings.js';
 import { qualifiedMark } from '../modifiers.js';
 
@@ -31,7 +31,9 @@ const NOT_VALID = new Set(['refuted', 'entered-in-error']);
  * clinicalStatus (optional in DSTU2 and STU3) and without an abatement, a condition is current,
  * except a diagnosis of one encounter (category `encounter-diagnosis`, STU3 and R4 condition-category):
  * R4 requires a clinicalStatus of problem-list items only (con-3), so a visit's diagnosis without
- * one says what was found then, not that the problem goes on. It stays in the details.
+ * one says what was found then, not that the problem goes on. It stays in the details, and is
+ * current while the encounter it names is the stay the patient is in (withStayDiagnoses): the
+ * diagnosis the patient is in hospital for.
  */
 const CURRENT_CONDITION = new Set(['active', 'recurrence', 'relapse']);
 /** Statuses that say the condition is back after it abated: current whatever abatement the record keeps. */
@@ -46,8 +48,34 @@ const ABATEMENT = ['abatementDateTime', 'abatementAge', 'abatementQuantity', 'ab
 function conditionIsCurrent(r: JsonObject, clinicalStatus: string | null, now: number): boolean {
   if (clinicalStatus !== null && BACK_AGAIN.has(clinicalStatus)) return true;
   if (abatementOf(r, now)) return false;
-  if (clinicalStatus === null) return !objects(r.category).some((c) => statusCode(c) === 'encounter-diagnosis');
+  if (clinicalStatus === null) return !isEncounterDiagnosis(r);
   return CURRENT_CONDITION.has(clinicalStatus);
+}
+
+const isEncounterDiagnosis = (r: JsonObject) => objects(r.category).some((c) => statusCode(c) === 'encounter-diagnosis');
+
+/**
+ * The id of the Encounter a status-less, unabated encounter diagnosis names (STU3 `context`, R4
+ * `encounter`, relative or on the EHR's `base`): current while that encounter is the ongoing stay.
+ */
+function diagnosisMark(r: JsonObject, clinicalStatus: string | null, abated: unknown, base?: URL | string): { diagnosisOf?: string } {
+  if (clinicalStatus !== null || abated || !isEncounterDiagnosis(r)) return {};
+  for (const ref of [r.encounter, r.context]) {
+    const reference = isObject(ref) ? str(ref.reference) : undefined;
+    const key = reference === undefined ? null : ownReference(reference, base, 'Encounter');
+    if (key !== null) return { diagnosisOf: key.slice('Encounter/'.length) };
+  }
+  return {};
+}
+
+/**
+ * The conditions with the diagnoses of the stay the patient is in made current (readConditions):
+ * `stay` is the row's encounter (currentEncounter) when it is ongoing.
+ */
+export function withStayDiagnoses(conditions: ConditionView[], stay: EncounterView | undefined): ConditionView[] {
+  const id = stay?.id;
+  if (id === undefined || !conditions.some((c) => c.diagnosisOf === id && !c.current)) return conditions;
+  return conditions.map((c) => (c.diagnosisOf === id ? { ...c, current: true } : c));
 }
 
 /**
@@ -82,7 +110,7 @@ export function firstCode(concept: unknown): string | null {
  * date, which may be decades after an onset "at age 45"), newest recorded first among them; a
  * condition with no date at all comes last.
  */
-export function readConditions(resources: JsonObject[], warnings?: Warnings, now = Date.now()): ConditionView[] {
+export function readConditions(resources: JsonObject[], warnings?: Warnings, now = Date.now(), base?: URL | string): ConditionView[] {
   const views: ConditionView[] = [];
   for (const r of resources) {
     if (r.resourceType !== 'Condition') continue;
@@ -108,6 +136,7 @@ export function readConditions(resources: JsonObject[], warnings?: Warnings, now
       clinicalStatus,
       verificationStatus,
       current: conditionIsCurrent(r, clinicalStatus, now),
+      ...diagnosisMark(r, clinicalStatus, abated, base),
       ...(abated ? { abated } : {}),
       ...qualifiedMark(r),
     });

@@ -25,7 +25,11 @@ export function partsFor(columns: ListColumn[]): ListPart[] {
   for (const column of columns) {
     if (vitalColumns.has(column)) parts.add('vitals');
     else if (column === 'location' || column === 'admissionDate') parts.add('encounter');
-    else if (column === 'conditions' || column === 'allergies' || column === 'medications' || column === 'coverage') parts.add(column);
+    else if (column === 'conditions') {
+      // A diagnosis of the stay the patient is in, without a clinicalStatus, is current only while
+      // that stay goes on (records.ts withStayDiagnoses): the conditions need the encounters.
+      parts.add('conditions').add('encounter');
+    } else if (column === 'allergies' || column === 'medications' || column === 'coverage') parts.add(column);
     else if (column === 'careProvider') parts.add('careProvider');
   }
   return [...parts];

@@ -79,6 +79,7 @@ const cases: Case[] = [
       expect(d.encounter).toEqual({
         status: 'ok',
         value: {
+          id: 'p1-enc-1',
           status: 'in-progress',
           type: 'Admission',
           class: 'IMP',
