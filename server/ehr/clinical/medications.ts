@@ -18,6 +18,7 @@ import {
   periodNotBegun,
   referenceDisplay,
   referenceKey,
+  referenceType,
   statusCode,
   when,
 } from './values.js';
@@ -673,7 +674,8 @@ export function unnamedPayors(resources: JsonObject[], base?: URL | string): str
 
 /** The type a payor reference names: its `{Type}/{id}` (relative, or a URL anywhere), else R4 Reference.type. */
 function payorType(payor: JsonObject): string | undefined {
-  return /(?:^|\/)([A-Z][A-Za-z]+)\/[^/]+(?:\/_history\/[^/]*)?$/.exec(str(payor.reference) ?? '')?.[1] ?? str(payor.type);
+  const reference = str(payor.reference);
+  return (reference === undefined ? undefined : referenceType(reference)) ?? str(payor.type);
 }
 
 /**

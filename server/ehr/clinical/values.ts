@@ -301,6 +301,11 @@ export function referenceKey(reference: string, base?: URL | string): string | n
   return prefix !== null && at === prefix ? `${tail[1]}/${tail[2]}` : `${at}/${tail[1]}/${tail[2]}`;
 }
 
+/** The resource type a reference names at its end (`{Type}/{id}`, relative or a URL on any server), whatever resource it is. */
+export function referenceType(reference: string): string | undefined {
+  return (TYPED_REF.exec(reference) ?? TYPED_TAIL.exec(reference))?.[1];
+}
+
 /** A reference as `{Type}/{id}` on the EHR's own base (referenceKey), of `type` when given; null for anything else, above all a URL on another server, which the app never reads. */
 export function ownReference(reference: string, base?: URL | string, type?: string): string | null {
   const key = referenceKey(reference, base);
