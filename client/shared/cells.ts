@@ -217,10 +217,10 @@ function locationText(v: Json): CellDisplay | null {
   return { text: where, detail: rest || undefined };
 }
 
-/** A list of entries (conditions, allergies…), each an object; its words from `name`, "?" where an entry has none. */
+/** A list of entries (conditions, allergies…), each an object; its words from `name`, "Name not given" where an entry has none. */
 function entries(v: unknown, name: (entry: Json) => string | null): CellDisplay | null {
   if (!Array.isArray(v) || v.length === 0 || !v.every(isObject)) return null;
-  return listText(v.map((entry) => name(entry) || '?'));
+  return listText(v.map((entry) => name(entry) || t('value.notNamed')));
 }
 
 /**
@@ -242,7 +242,7 @@ function marked(text: string | null, item: Json): string | null {
     (item.status === 'on-hold' || item.status === 'intended' || item.status === 'taken-unknown') && codeLabel(item.status),
     item.qualified === true && t('value.qualified'),
   ].filter(Boolean);
-  return marks.length ? `${text || '?'} (${marks.join(', ')})` : text;
+  return marks.length ? `${text || t('value.notNamed')} (${marks.join(', ')})` : text;
 }
 /** The mark of a single value (a vital sign, a location) the EHR qualifies. */
 const qualifiedMark = (v: Json) => (v.qualified === true ? { qualified: true } : {});
@@ -335,7 +335,12 @@ function valueText(column: string, v: unknown, now: number, adult: boolean): Cel
     case 'medications':
       // Different current orders of one drug, counted by the server (contract `count`): "Heparin ×2".
       return entries(v, (m) =>
-        marked(typeof m.count === 'number' && Number.isInteger(m.count) && m.count > 1 ? `${textOf(m.name) || '?'} ×${m.count}` : textOf(m.name), m),
+        marked(
+          typeof m.count === 'number' && Number.isInteger(m.count) && m.count > 1
+            ? `${textOf(m.name) || t('value.notNamed')} ×${m.count}`
+            : textOf(m.name),
+          m,
+        ),
       );
     case 'coverage':
       return entries(v, (c) => marked([payerText(c), textOf(c.plan)].filter(Boolean).join(' – '), c));

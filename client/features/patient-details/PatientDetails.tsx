@@ -245,7 +245,7 @@ export function PatientDetails({
               {(list) => (
                 <ul className={styles.list}>
                   {list.map((c, i) => (
-                    <Entry key={i} title={c.display ?? '?'} qualified={c.qualified} detail={line(...conditionFacts(c))} />
+                    <Entry key={i} title={c.display ?? t('value.notNamed')} qualified={c.qualified} detail={line(...conditionFacts(c))} />
                   ))}
                 </ul>
               )}
@@ -288,7 +288,7 @@ export function PatientDetails({
                         {items.map((m, i) => (
                           <Entry
                             key={i}
-                            title={m.name ?? '?'}
+                            title={m.name ?? t('value.notNamed')}
                             qualified={m.qualified}
                             detail={line(
                               m.partOf && t('details.partOf', { value: m.partOf }),

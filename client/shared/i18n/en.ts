@@ -264,6 +264,9 @@ export const en = {
   'error.preconditionFailed': 'The change was not made: what it depends on has changed since it was read. Reload and try again.',
   'error.tooMuchContention': 'Many people are changing this at once. Try again in a moment.',
   'vital.onOxygen': 'On O₂ {amount}',
+  // A problem or drug the EHR's answer gives no words for (no code, or a drug named only by a
+  // reference the app does not follow): never "?".
+  'value.notNamed': 'Name not given',
 } as const;
 
 export type MessageKey = keyof typeof en | keyof typeof enScreens;

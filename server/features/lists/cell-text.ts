@@ -101,6 +101,8 @@ function deceasedBirthDate(birthDate: string | null, deceased: { date: string | 
 
 /** What the tab says of a value the EHR qualifies in a way the app cannot read (contract `qualified`). */
 const QUALIFIED = 'check in EHR';
+/** A problem or drug the EHR's answer gives no words for (the tab's `value.notNamed`): never "?". */
+const NOT_NAMED = 'Name not given';
 
 /**
  * An entry says beside its name what the tab says: not confirmed by the EHR ("Pneumonia
@@ -132,7 +134,7 @@ function marked(
     item.onLeave && 'on leave',
     item.qualified && QUALIFIED,
   ].filter(Boolean);
-  return `${text ?? '?'}${marks.length ? ` (${marks.join(', ')})` : ''}`;
+  return `${text ?? NOT_NAMED}${marks.length ? ` (${marks.join(', ')})` : ''}`;
 }
 
 /** A replaced, qualified, inactive or secondary record, as the name column of an export says it beside the name. */
@@ -195,7 +197,7 @@ export function cellText(column: ListColumn, row: ListRow, zone = 'UTC'): string
       });
     case 'medications':
       // Different orders of one drug are counted: "Heparin ×2".
-      return textOf(cells.medications, (v) => items(v, (m) => marked(m.count ? `${m.name ?? '?'} ×${m.count}` : m.name, m)));
+      return textOf(cells.medications, (v) => items(v, (m) => marked(m.count ? `${m.name ?? NOT_NAMED} ×${m.count}` : m.name, m)));
     case 'coverage':
       // Without a payer's name: what the record says (self-pay, a person pays), else that it states none; never "?".
       return textOf(cells.coverage, (v) =>

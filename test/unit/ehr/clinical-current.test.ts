@@ -625,3 +625,33 @@ describe.each(releases)('medications through %s', (release) => {
 });
 
 const rank = (s: string) => (medicationGroups as readonly string[]).indexOf(s);
+
+describe.each(releases)('a problem or drug the answer gives no words for, through %s', (release) => {
+  it('reads "Name not given" in the tab and the CSV, never "?"', () => {
+    // Condition.code is 0..1 (STU3, R4); a drug named only by a reference the app does not follow
+    // (another server's Medication, or an R4 logical reference by identifier) has no name either.
+    const conditions = readConditions([condition(release, 'x', 'active', { code: undefined })]);
+    const drugs = readMedications(
+      [
+        {
+          resourceType: release === 'DSTU2' ? 'MedicationOrder' : 'MedicationRequest',
+          status: 'active',
+          ...(release === 'DSTU2' ? {} : { intent: 'order' }),
+          medicationReference: { reference: 'https://pharmacy.example.org/fhir/Medication/123' },
+        },
+        {
+          resourceType: release === 'DSTU2' ? 'MedicationOrder' : 'MedicationRequest',
+          status: 'on-hold',
+          ...(release === 'DSTU2' ? {} : { intent: 'order' }),
+          medicationReference: { identifier: { system: 'urn:pharmacy', value: '42' } },
+        },
+      ],
+      new Map(),
+    );
+    const shown = cells({ conditions: { status: 'ok', value: conditions }, medications: { status: 'ok', value: drugs } });
+    expect(cellText('conditions', row({ conditions: shown.conditions }))).toBe('Name not given');
+    expect(tabCellText('conditions', shown.conditions).text).toBe('Name not given');
+    expect(cellText('medications', row({ medications: shown.medications }))).toBe('Name not given; Name not given (on hold)');
+    expect(tabCellText('medications', shown.medications).text).toBe('Name not given, Name not given (on hold)');
+  });
+});
