@@ -293,7 +293,8 @@ export function PatientDetails({
                             detail={line(
                               m.partOf && t('details.partOf', { value: m.partOf }),
                               m.dosage,
-                              m.prescriber && t('details.prescriber', { value: m.prescriber }),
+                              // A statement's source (informationSource) told the EHR of the drug; an order's prescribed it.
+                              m.prescriber && t(m.kind === 'statement' ? 'details.reportedBy' : 'details.prescriber', { value: m.prescriber }),
                               dateText(m.date),
                             )}
                           />

@@ -321,4 +321,6 @@ export const enScreens = {
     'Rows were added to this list outside the app (in SharePoint), more than the app reads, so it may not show every patient on it: it shows its first {limit} at most. A SharePoint site owner can remove the rows added outside the app.',
   'lists.rowsUnreadBeyond':
     'Rows were added to this list outside the app (in SharePoint), more than the app reads: it shows its first {limit} patients, and at least {count, plural, one {# more is} other {# more are}} not shown. A SharePoint site owner can remove the rows added outside the app.',
+  // Who told the EHR of a drug a statement records (MedicationStatement.informationSource): not its prescriber.
+  'details.reportedBy': 'reported by {value}',
 } as const;

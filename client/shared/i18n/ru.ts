@@ -589,4 +589,6 @@ export const ru: Record<MessageKey, string> = {
     'В этот список вне приложения (в SharePoint) добавлено больше строк, чем читает приложение: показаны первые {limit} пациентов, а {count, plural, one {ещё как минимум # пациент не показан} few {ещё как минимум # пациента не показаны} many {ещё как минимум # пациентов не показаны} other {ещё как минимум # пациента не показаны}}. Владелец сайта SharePoint может удалить строки, добавленные вне приложения.',
   // A problem or drug the EHR's answer gives no words for: never "?".
   'value.notNamed': 'Название не указано',
+  // Who told the EHR of a drug a statement records (MedicationStatement.informationSource): not its prescriber.
+  'details.reportedBy': 'со слов: {value}',
 };

@@ -564,4 +564,6 @@ export const zhCN: Record<MessageKey, string> = {
     '此列表在应用外（在 SharePoint 中）添加的行数超过了应用读取的上限：显示前 {limit} 位患者，另有至少 {count, plural, other {# 位}}未显示。SharePoint 网站所有者可以删除在应用外添加的行。',
   // A problem or drug the EHR's answer gives no words for: never "?".
   'value.notNamed': '未提供名称',
+  // Who told the EHR of a drug a statement records (MedicationStatement.informationSource): not its prescriber.
+  'details.reportedBy': '信息来源：{value}',
 };

@@ -565,4 +565,6 @@ export const zhTW: Record<MessageKey, string> = {
     '此清單在應用程式外（在 SharePoint 中）新增的列數超過了應用程式讀取的上限：顯示前 {limit} 位病患，另有至少 {count, plural, other {# 位}}未顯示。SharePoint 網站擁有者可以刪除在應用程式外新增的列。',
   // A problem or drug the EHR's answer gives no words for: never "?".
   'value.notNamed': '未提供名稱',
+  // Who told the EHR of a drug a statement records (MedicationStatement.informationSource): not its prescriber.
+  'details.reportedBy': '資訊來源：{value}',
 };
