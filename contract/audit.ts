@@ -25,8 +25,21 @@ export const auditColumns = ['time', 'operation', 'outcome', 'status', 'tenantId
 
 const timeMessage =
   'must be an ISO 8601 time with its zone, e.g. 2026-11-23T08:00:00Z or 2026-11-23T08:00+01:00, or a date (a UTC day), e.g. 2026-11-23';
+/**
+ * The instants an audit time may name, in UTC: years 0000 to 9999. Records are kept, compared and
+ * keyed as UTC ISO text of four-digit years; a time past the end of 9999 in UTC (9999-12-31T23:59
+ * at a zone west of UTC) would be written with a six-digit year ("+010000-…"), which sorts before
+ * every record and turns a `from` or `to` around.
+ */
+const FIRST_INSTANT = Date.parse('0000-01-01T00:00:00.000Z');
+const LAST_INSTANT = Date.parse('9999-12-31T23:59:59.999Z');
+
 /** To the second or finer, or to the minute, with its zone; or a date: `to` covers the whole of what it states (server/storage/audit-range.ts). */
-const isoTime = z.union([z.iso.datetime({ offset: true }), z.iso.datetime({ offset: true, precision: -1 }), z.iso.date()], { error: timeMessage });
+const isoTime = z
+  .union([z.iso.datetime({ offset: true }), z.iso.datetime({ offset: true, precision: -1 }), z.iso.date()], { error: timeMessage })
+  .refine((time) => Date.parse(time) >= FIRST_INSTANT && Date.parse(time) <= LAST_INSTANT, {
+    error: 'must be a time from the year 0000 to 9999 in UTC',
+  });
 
 /** Records a JSON read of the trail gives when it names no `limit` (a screenful; the answer says when there are more). */
 export const AUDIT_VIEW_LIMIT = 5_000;

@@ -138,6 +138,25 @@ it('says when a screenful leaves records out, and exports every record; a team i
   expect(day.body.events).toHaveLength(count);
 });
 
+it('refuses a `from` or `to` past the end of the year 9999 in UTC (it would turn the filter around), for a read and an export alike', async () => {
+  const reader = auditReader(server);
+  // 9999-12-31T23:59:59 at −23:59 is the year 10000 in UTC: refused with a clear error, never
+  // read as "every record" (from) or "none" (to).
+  for (const query of ['from=9999-12-31T23:59:59-23:59', 'to=9999-12-31T23:59:59-23:59', 'to=9999-12-31T23:59-00:01']) {
+    const res = await server.api(reader, 'GET', `/api/audit?${query}`);
+    expect(res.status, query).toBe(400);
+    expect(JSON.stringify(res.body)).toContain('from the year 0000 to 9999 in UTC');
+  }
+  const exported = await server.api(reader, 'POST', '/api/audit/export', { to: '9999-12-31T23:59:59-23:59' });
+  expect(exported.status).toBe(400);
+  // The last instant in UTC, in any zone, is taken: every record is before it.
+  const last = await server.api(reader, 'GET', '/api/audit?to=9999-12-31T23:59:59.999Z&limit=1');
+  expect(last.status).toBe(200);
+  expect(last.body.events).toHaveLength(1);
+  const east = await server.api(reader, 'GET', '/api/audit?to=9999-12-31T23:59:59%2B14:00&limit=1');
+  expect(east.body.events).toHaveLength(1);
+});
+
 it('downloads the trail as CSV through a single-use link, for audit readers only, with the filters asked', async () => {
   const reader = auditReader(server);
   expect((await server.api(who.member, 'POST', '/api/audit/export', {})).body.code).toBe('audit_reader_required');
