@@ -381,13 +381,32 @@ export function graphListOps(open: OpenTeam): ListOps & { resolve: typeof resolv
         }
         if (joined.length) await bump(to);
       }
+      let removed: number;
       try {
-        if ((await from.rows.remove(fromRows)) > 0) await bump(from);
+        removed = await from.rows.remove(fromRows);
       } catch (err) {
         if (joined.length) await to.rows.undo(joined.map((r) => r.itemId));
         throw err;
       }
-      return done({ added: joined.length > 0 });
+      if (removed === 0) {
+        // Another call took the patient off `from` since it was read (a move or a removal at the
+        // same moment): this move took no one off it, so it moved no one, as removePatient says.
+        if (joined.length) await to.rows.undo(joined.map((r) => r.itemId));
+        return refused('not_on_list');
+      }
+      await bump(from);
+      if (!toRows.length) return done({ added: joined.length > 0 });
+      // The patient was on `to` already when read, so nothing was written there; a call at the same
+      // moment (the opposite move) may have taken them off it since. Never on none: the row is
+      // written again, as this move's addition (a list deleted meanwhile took the patient with it).
+      const still = await to.rows.ofPatient(patientId).catch((err: unknown) => {
+        logger.warn({ status: statusOf(err) }, 'a move could not read again the list it joins; the patient was on it when the move began');
+        return undefined;
+      });
+      if (still === undefined || still === null || still.length > 0) return done({ added: false });
+      await to.rows.add(patientId, userId);
+      await bump(to);
+      return done({ added: true });
     },
   };
 }

@@ -188,3 +188,75 @@ it('a move onto a list being deleted is refused, and the patient stays on the li
   const f = await store.getList(team, from);
   expect(f?.patientIds).toContain('P');
 }, 60_000);
+
+/** Holds the first request `matches` picks until released; `held` says when it is being held. */
+function holdFirst(matches: (method: string, path: string) => boolean) {
+  const state = { held: false, release: () => {} };
+  const go = new Promise<void>((r) => (state.release = r));
+  gate = async (method, url) => {
+    if (!state.held && matches(method, url.split('?')[0])) {
+      state.held = true;
+      await go;
+    }
+    return undefined;
+  };
+  return state;
+}
+
+async function until(held: () => boolean) {
+  for (let i = 0; !held() && i < 500; i++) await new Promise((r) => setTimeout(r, 10));
+  if (!held()) throw new Error(`never held:\n${log.slice(-15).join('\n')}`);
+}
+
+it('two moves of one patient off one list at the same moment: one moves them, the other is refused and adds no one', async () => {
+  await store.setConnection(team, ehr, 'u1');
+  const from = valueOf(await store.createList(team, 'From', 'u1')).id;
+  const to2 = valueOf(await store.createList(team, 'To 2', 'u1')).id;
+  const to3 = valueOf(await store.createList(team, 'To 3', 'u1')).id;
+  await store.addPatients(team, from, ['P'], 'u1');
+  // The first move's delete of the patient's row on From waits until the second move has ended.
+  const hold = holdFirst((method, path) => method === 'DELETE' && path.includes(`/lists/${from}/items/`));
+  const first = store.movePatient(team, from, to2, 'P', 'uA');
+  await until(() => hold.held);
+  expect(await store.movePatient(team, from, to3, 'P', 'uB')).toEqual({ ok: true, value: { added: true } });
+  hold.release();
+  // The row was gone when the first move came to delete it: it took no one off From.
+  expect(await first).toEqual({ ok: false, reason: 'not_on_list' });
+  expect((await store.getList(team, from))?.patientIds).toEqual([]);
+  expect((await store.getList(team, to2))?.patientIds).toEqual([]);
+  expect((await store.getList(team, to3))?.patientIds).toEqual(['P']);
+}, 60_000);
+
+it('a move at the same moment as a removal of the patient from the list it leaves is refused and adds no one', async () => {
+  await store.setConnection(team, ehr, 'u1');
+  const from = valueOf(await store.createList(team, 'From', 'u1')).id;
+  const to = valueOf(await store.createList(team, 'To', 'u1')).id;
+  await store.addPatients(team, from, ['P'], 'u1');
+  const hold = holdFirst((method, path) => method === 'DELETE' && path.includes(`/lists/${from}/items/`));
+  const move = store.movePatient(team, from, to, 'P', 'uA');
+  await until(() => hold.held);
+  expect(await store.removePatient(team, from, 'P')).toEqual({ ok: true, value: undefined });
+  hold.release();
+  expect(await move).toEqual({ ok: false, reason: 'not_on_list' });
+  expect((await store.getList(team, to))?.patientIds).toEqual([]);
+}, 60_000);
+
+it('two opposite moves at the same moment of a patient on both lists leave the patient on a list', async () => {
+  await store.setConnection(team, ehr, 'u1');
+  const x = valueOf(await store.createList(team, 'X', 'u1')).id;
+  const y = valueOf(await store.createList(team, 'Y', 'u1')).id;
+  await store.addPatients(team, x, ['P'], 'u1');
+  await store.addPatients(team, y, ['P'], 'u1');
+  // X → Y waits to delete the row on X until Y → X has taken the patient off Y.
+  const hold = holdFirst((method, path) => method === 'DELETE' && path.includes(`/lists/${x}/items/`));
+  const xToY = store.movePatient(team, x, y, 'P', 'uA');
+  await until(() => hold.held);
+  expect(await store.movePatient(team, y, x, 'P', 'uB')).toEqual({ ok: true, value: { added: false } });
+  hold.release();
+  // The patient was on Y when X → Y began and is no longer: the move writes its row there again.
+  expect(await xToY).toEqual({ ok: true, value: { added: true } });
+  const onX = (await store.getList(team, x))?.patientIds ?? [];
+  const onY = (await store.getList(team, y))?.patientIds ?? [];
+  expect([...onX, ...onY]).toEqual(['P']);
+  expect(onY).toEqual(['P']);
+}, 60_000);
