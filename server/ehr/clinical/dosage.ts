@@ -64,10 +64,15 @@ function dosageFromStructure(d: JsonObject): string | null {
     const rate = quantityText(x.rateQuantity) ?? ratioText(x.rateRatio) ?? rangeText(x.rateRange);
     return rate ? [withType(rate, x.type)] : [];
   });
+  // The body site (STU3/R4 Dosage.site; DSTU2 dosageInstruction.siteCodeableConcept): which eye,
+  // which knee. The method (Dosage.method, DSTU2 method: "Inhale", "Chew") comes first, as said.
+  const site = conceptText(d.site, false) ?? conceptText(d.siteCodeableConcept, false);
   const words = [
+    conceptText(d.method, false),
     doses.join(typed ? ', ' : ' or '),
     rates.length > 0 ? `at ${rates.join(typed ? ', ' : ' or ')}` : null,
     conceptText(d.route, false),
+    site ? `to ${site}` : null,
     timingText(d.timing),
     asNeededText(d),
     maxDoseText(d),

@@ -98,3 +98,13 @@ describe.each(releases)('the limits and times of a dosage stay in its words (%s)
     expect(dosageOf(release, texted)).toBe('1 g IV over 30 minutes');
   });
 });
+
+describe.each(releases)('%s: the body site and method of a dosage written from its structure', (release) => {
+  it('says which eye or knee (Dosage.site; DSTU2 siteCodeableConcept), and the method first ("Inhale")', () => {
+    const site = release === 'DSTU2' ? { siteCodeableConcept: { text: 'left eye' } } : { site: { text: 'left eye' } };
+    const eyeDrops = withDose(release, { doseQuantity: { value: 1, unit: 'drop' } }, { route: { text: 'Ophthalmic' }, ...site });
+    expect(dosageOf(release, eyeDrops)).toBe('1 drop Ophthalmic to left eye');
+    const inhaled = withDose(release, { doseQuantity: { value: 2, unit: 'puff' } }, { method: { text: 'Inhale' } });
+    expect(dosageOf(release, inhaled)).toBe('Inhale 2 puff');
+  });
+});
