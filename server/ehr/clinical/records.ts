@@ -582,22 +582,20 @@ function isAllergyList(concept: unknown): boolean {
  * DSTU2 and STU3 http://hl7.org/fhir/list-empty-reason, in R4
  * http://terminology.hl7.org/CodeSystem/list-empty-reason). This is how FHIR first said "no known
  * allergies", and how DSTU2 records such as the SMART sample patients still say it. Read as a
- * "No known allergies" item, newest list first; null when no list says so.
+ * "No known allergies" item only when it is the newest current allergy list (List.date: when the
+ * list was prepared): a newer one that names allergies, or is empty for another reason
+ * (`unavailable`, `notasked`…), says the 2015 judgment no longer holds. Lists of the same date
+ * state it only when each does. Null when the newest list does not say so.
  */
 export function readNoKnownAllergyList(resources: JsonObject[]): AllergyView | null {
-  const stating = resources
-    .filter(
-      (r) =>
-        r.resourceType === 'List' &&
-        (r.status === undefined || r.status === 'current') &&
-        objects(r.entry).length === 0 &&
-        isAllergyList(r.code) &&
-        objects(isObject(r.emptyReason) ? r.emptyReason.coding : undefined).some((c) => c.code === 'nilknown'),
-    )
+  const lists = resources
+    .filter((r) => r.resourceType === 'List' && (r.status === undefined || r.status === 'current') && isAllergyList(r.code))
     .map((r) => ({ list: r, date: when(r.date) }))
     .sort((a, b) => newestFirst(a.date, b.date));
-  if (stating.length === 0) return null;
-  const { list, date } = stating[0];
+  if (lists.length === 0) return null;
+  const { list, date } = lists[0];
+  const newest = lists.filter((l) => newestFirst(l.date, date) === 0);
+  if (!newest.every((l) => statesNoneKnown(l.list))) return null;
   return {
     substance: null,
     clinicalStatus: null,
@@ -611,6 +609,10 @@ export function readNoKnownAllergyList(resources: JsonObject[]): AllergyView | n
     ...qualifiedMark(list),
   };
 }
+
+/** An allergy list with no entries whose emptyReason is `nilknown`. */
+const statesNoneKnown = (list: JsonObject) =>
+  objects(list.entry).length === 0 && objects(isObject(list.emptyReason) ? list.emptyReason.coding : undefined).some((c) => c.code === 'nilknown');
 
 /**
  * The allergies cell with what an allergy List states: "no known allergies" joins the records

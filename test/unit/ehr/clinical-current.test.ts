@@ -472,6 +472,19 @@ describe.each(releases)('allergies through %s', (release) => {
     expect(readNoKnownAllergyList([nilKnownList(extra)])).toBeNull();
   });
 
+  it('takes "No known allergies" from the newest allergy list only: a newer list that names an allergy or is empty for another reason says it no longer holds', () => {
+    const old = nilKnownList({ date: '2015-03-01' });
+    const unavailable = nilKnownList({ date: '2026-12-05', emptyReason: { coding: [{ system: emptyReasonSystem, code: 'unavailable' }] } });
+    const naming = nilKnownList({ date: '2026-12-05', emptyReason: undefined, entry: [{ item: { reference: 'AllergyIntolerance/a9' } }] });
+    expect(readNoKnownAllergyList([old, unavailable])).toBeNull();
+    expect(readNoKnownAllergyList([naming, old])).toBeNull();
+    // Of the same date, each must say it; the newer of two nil-known lists gives its date.
+    expect(readNoKnownAllergyList([nilKnownList({ date: '2026-12-05' }), naming])).toBeNull();
+    expect(readNoKnownAllergyList([old, nilKnownList({ date: '2026-12-05' })])).toMatchObject({ noneKnown: true, date: { text: '2026-12-05' } });
+    // A retired newer list says nothing: the current one stands.
+    expect(readNoKnownAllergyList([old, { ...naming, status: 'retired' }])).toMatchObject({ noneKnown: true });
+  });
+
   it('reads the List example use code "allergies", LOINC spelled with a trailing slash, and a list without its status as current', () => {
     const useCode = nilKnownList({ code: { coding: [{ system: 'http://hl7.org/fhir/list-example-use-codes', code: 'allergies' }] } });
     const slash = nilKnownList({ code: { coding: [{ system: 'http://loinc.org/', code: '48765-2' }] }, status: undefined });
