@@ -304,6 +304,12 @@ export const medicationView = z.object({
   current: z.boolean(),
   /** An order not to give the drug (R4 MedicationRequest.doNotPerform): never current; the details head it "do not give". */
   doNotPerform: z.literal(true).optional(),
+  /**
+   * Where the drug is meant to be taken, when not in the hospital (MedicationRequest.category, STU3
+   * and R4; MedicationStatement.category, R4): `discharge`, prescribed for when the patient leaves
+   * ("for discharge"); `community`, taken at home ("home"). The list, the details and the CSV say it.
+   */
+  setting: z.enum(['discharge', 'community']).optional(),
   /** STU3/R4 MedicationRequest.intent as sent; a `proposal` or an `option` is not an order given, never current; a `plan` is marked so. */
   intent: z.string().optional(),
   /** A request that carries out another current order (`basedOn`): that order's name; not current itself, listed under it. */

@@ -240,6 +240,8 @@ function marked(text: string | null, item: Json): string | null {
     // A statement of a drug only meant to be taken (MedicationStatement `intended`), or not known to
     // be taken (STU3 `taken` = unk), is not one being taken.
     (item.status === 'on-hold' || item.status === 'intended' || item.status === 'taken-unknown') && codeLabel(item.status),
+    // An order for after discharge, a drug taken at home (contract MedicationView.setting).
+    (item.setting === 'discharge' || item.setting === 'community') && codeLabel(item.setting),
     item.qualified === true && t('value.qualified'),
   ].filter(Boolean);
   return marks.length ? `${text || t('value.notNamed')} (${marks.join(', ')})` : text;

@@ -292,6 +292,7 @@ export function PatientDetails({
                             qualified={m.qualified}
                             detail={line(
                               m.partOf && t('details.partOf', { value: m.partOf }),
+                              m.setting && codeLabel(m.setting),
                               m.dosage,
                               // A statement's source (informationSource) told the EHR of the drug; an order's prescribed it.
                               m.prescriber && t(m.kind === 'statement' ? 'details.reportedBy' : 'details.prescriber', { value: m.prescriber }),

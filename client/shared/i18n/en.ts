@@ -267,6 +267,9 @@ export const en = {
   // A problem or drug the EHR's answer gives no words for (no code, or a drug named only by a
   // reference the app does not follow): never "?".
   'value.notNamed': 'Name not given',
+  // A drug ordered for when the patient leaves hospital, or taken at home (MedicationRequest.category).
+  'code.discharge': 'for discharge',
+  'code.community': 'home',
 } as const;
 
 export type MessageKey = keyof typeof en | keyof typeof enScreens;

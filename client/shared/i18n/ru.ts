@@ -591,4 +591,7 @@ export const ru: Record<MessageKey, string> = {
   'value.notNamed': 'Название не указано',
   // Who told the EHR of a drug a statement records (MedicationStatement.informationSource): not its prescriber.
   'details.reportedBy': 'со слов: {value}',
+  // A drug ordered for when the patient leaves hospital, or taken at home (MedicationRequest.category).
+  'code.discharge': 'при выписке',
+  'code.community': 'дома',
 };

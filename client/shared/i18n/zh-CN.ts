@@ -566,4 +566,7 @@ export const zhCN: Record<MessageKey, string> = {
   'value.notNamed': '未提供名称',
   // Who told the EHR of a drug a statement records (MedicationStatement.informationSource): not its prescriber.
   'details.reportedBy': '信息来源：{value}',
+  // A drug ordered for when the patient leaves hospital, or taken at home (MedicationRequest.category).
+  'code.discharge': '出院带药',
+  'code.community': '居家用药',
 };

@@ -567,4 +567,7 @@ export const zhTW: Record<MessageKey, string> = {
   'value.notNamed': '未提供名稱',
   // Who told the EHR of a drug a statement records (MedicationStatement.informationSource): not its prescriber.
   'details.reportedBy': '資訊來源：{value}',
+  // A drug ordered for when the patient leaves hospital, or taken at home (MedicationRequest.category).
+  'code.discharge': '出院帶藥',
+  'code.community': '居家用藥',
 };

@@ -301,6 +301,32 @@ const statusRank = (m: MedicationView) => {
   return rank < 0 ? medicationGroups.indexOf('unknown') : rank;
 };
 
+/**
+ * The codes of MedicationRequest.category (STU3 medication-request-category, R4
+ * medicationrequest-category: inpatient | outpatient | community | discharge) and R4
+ * MedicationStatement.category (medication-statement-category: inpatient | outpatient | community |
+ * patientspecified) that say the drug is not for the hospital stay: `discharge` ("requests for
+ * medications created when the patient is being released from a facility") and `community`
+ * ("administered or consumed by the patient in their home"). Read in those systems or with none;
+ * `discharge` wins over `community` when both are given.
+ */
+const CATEGORY_SYSTEMS = [
+  'http://hl7.org/fhir/medication-request-category',
+  'http://terminology.hl7.org/CodeSystem/medicationrequest-category',
+  'http://hl7.org/fhir/medication-statement-category',
+  'http://terminology.hl7.org/CodeSystem/medication-statement-category',
+];
+
+function settingOf(r: JsonObject): { setting?: 'discharge' | 'community' } {
+  const codes = [r.category]
+    .flat()
+    .flatMap((concept) => objects(isObject(concept) ? concept.coding : undefined))
+    .filter((c) => c.system === undefined || CATEGORY_SYSTEMS.includes(str(c.system) ?? ''))
+    .map((c) => c.code);
+  if (codes.includes('discharge')) return { setting: 'discharge' };
+  return codes.includes('community') ? { setting: 'community' } : {};
+}
+
 /** Orders, requests and statements grouped by status, current first; newest first in each group. */
 export function readMedications(resources: JsonObject[], included: MedicationIndex, now = Date.now()): MedicationView[] {
   const read = resources
@@ -315,6 +341,7 @@ export function readMedications(resources: JsonObject[], included: MedicationInd
         ...(coreElement(r, 'doNotPerform') === true ? { doNotPerform: true as const } : {}),
         ...(intent !== null ? { intent } : {}),
         ...(notTaken(r) ? { notTaken: true as const } : {}),
+        ...settingOf(r),
       };
       const stated = statusCode(r.status);
       const currentByStatus = medicationIsCurrent(r, medicationGroup({ status: stated, ...modifiers }));

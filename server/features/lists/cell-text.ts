@@ -107,7 +107,8 @@ const NOT_NAMED = 'Name not given';
 /**
  * An entry says beside its name what the tab says: not confirmed by the EHR ("Pneumonia
  * (provisional)"), an order halted for now ("Warfarin (on hold)"), a patient on leave from the
- * place ("Ward 5 (on leave)"), qualified by the EHR ("Pneumonia (check in EHR)"), or several.
+ * place ("Ward 5 (on leave)"), a drug for discharge or taken at home ("Apixaban (for discharge)"),
+ * qualified by the EHR ("Pneumonia (check in EHR)"), or several.
  */
 function marked(
   text: string | null,
@@ -118,6 +119,7 @@ function marked(
     verification?: string;
     status?: string | null;
     intent?: string;
+    setting?: string;
     onLeave?: true;
     qualified?: true;
   },
@@ -131,6 +133,8 @@ function marked(
     item.status === 'on-hold' && 'on hold',
     item.status === 'intended' && 'intended',
     item.status === 'taken-unknown' && 'not known if taken',
+    item.setting === 'discharge' && 'for discharge',
+    item.setting === 'community' && 'home',
     item.onLeave && 'on leave',
     item.qualified && QUALIFIED,
   ].filter(Boolean);

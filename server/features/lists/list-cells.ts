@@ -139,7 +139,14 @@ const listItems = {
     counted(
       list.filter((m) => m.current),
       (m) => m.name,
-    ).map(({ item: m, count }) => ({ name: m.name, status: m.status, ...planMark(m), ...qualified(m), ...(count > 1 ? { count } : {}) })),
+    ).map(({ item: m, count }) => ({
+      name: m.name,
+      status: m.status,
+      ...planMark(m),
+      ...(m.setting ? { setting: m.setting } : {}),
+      ...qualified(m),
+      ...(count > 1 ? { count } : {}),
+    })),
   // Only coverage in force now; the details list every one with its status and period.
   coverage: (list: CoverageView[]) =>
     list
@@ -199,7 +206,7 @@ function once<T extends { qualified?: true; unnamed?: true; verificationStatus?:
  * item with their number, at the place of the first: the cell reads "Heparin ×2", which a clinician
  * checks in the details, where each is listed; never one "Heparin" hiding a second dose.
  */
-function counted<T extends { qualified?: true; unnamed?: true; intent?: string; status?: string | null }>(
+function counted<T extends { qualified?: true; unnamed?: true; intent?: string; status?: string | null; setting?: string }>(
   list: T[],
   name: (item: T) => string | null,
 ): { item: T; count: number }[] {
@@ -207,13 +214,14 @@ function counted<T extends { qualified?: true; unnamed?: true; intent?: string; 
   const shown: { item: T; count: number }[] = [];
   for (const item of list) {
     const key = nameKey(item, name);
-    const group = key === null ? undefined : groups.get(`${item.status ?? ''} ${key}`);
+    // One drug ordered for now and for discharge is two items: each says what it is for.
+    const group = key === null ? undefined : groups.get(`${item.status ?? ''} ${item.setting ?? ''} ${key}`);
     if (group) {
       group.count += 1;
       continue;
     }
     const entry = { item, count: 1 };
-    if (key !== null) groups.set(`${item.status ?? ''} ${key}`, entry);
+    if (key !== null) groups.set(`${item.status ?? ''} ${item.setting ?? ''} ${key}`, entry);
     shown.push(entry);
   }
   return shown;

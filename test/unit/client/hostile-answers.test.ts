@@ -75,7 +75,7 @@ describe('list cells from a hostile server', () => {
   });
 
   it('still shows good cells next to hostile ones', () => {
-    expect(cellText('conditions', { status: 'ok', value: [{ display: 'Asthma' }, { display: null }] })).toEqual({ text: 'Asthma, ?' });
+    expect(cellText('conditions', { status: 'ok', value: [{ display: 'Asthma' }, { display: null }] })).toEqual({ text: 'Asthma, Name not given' });
     expect(cellText('bloodPressure', { status: 'ok', value: { systolic: { value: 120, unit: 'mmHg' }, diastolic: null, time: null } }).text).toBe(
       '120/? mmHg',
     );

@@ -668,3 +668,40 @@ describe.each(releases)('a problem or drug the answer gives no words for, throug
     expect(tabCellText('medications', shown.medications).text).toBe('Name not given, Name not given (on hold)');
   });
 });
+
+describe.each(['STU3', 'R4'] as const)('a drug for discharge or taken at home, through %s', (release) => {
+  // MedicationRequest.category: STU3 medication-request-category (0..1), R4 medicationrequest-category (0..*).
+  const system =
+    release === 'R4' ? 'http://terminology.hl7.org/CodeSystem/medicationrequest-category' : 'http://hl7.org/fhir/medication-request-category';
+  const order = (text: string, category?: string) => ({
+    resourceType: 'MedicationRequest',
+    status: 'active',
+    intent: 'order',
+    medicationCodeableConcept: { text },
+    ...(category ? { category: release === 'R4' ? [{ coding: [{ system, code: category }] }] : { coding: [{ system, code: category }] } } : {}),
+  });
+
+  it('says so beside the drug in the tab and the CSV, and one drug ordered for now and for discharge is two items', () => {
+    const drugs = readMedications(
+      [
+        order('Heparin 5000 units SC', 'inpatient'),
+        order('Apixaban 5 mg tablet', 'discharge'),
+        order('Metformin 500 mg tablet', 'community'),
+        order('Heparin 5000 units SC', 'discharge'),
+      ],
+      new Map(),
+    );
+    const cell = cells({ medications: { status: 'ok', value: drugs } }).medications;
+    expect(cellText('medications', row({ medications: cell }))).toBe(
+      'Heparin 5000 units SC; Apixaban 5 mg tablet (for discharge); Metformin 500 mg tablet (home); Heparin 5000 units SC (for discharge)',
+    );
+    expect(tabCellText('medications', cell).full ?? tabCellText('medications', cell).text).toBe(
+      'Heparin 5000 units SC, Apixaban 5 mg tablet (for discharge), Metformin 500 mg tablet (home), Heparin 5000 units SC (for discharge)',
+    );
+  });
+
+  it('reads a category of another code system as nothing', () => {
+    const other = { ...order('Apixaban'), category: [{ coding: [{ system: 'http://example.org/local', code: 'discharge' }] }] };
+    expect(readMedications([other], new Map())[0].setting).toBeUndefined();
+  });
+});
