@@ -123,7 +123,7 @@ export function assemblePart(
     case 'conditions':
       return { conditions: listCell(mapped(data, warnings, (set) => readConditions(set.resources, warnings, Date.now(), base))) };
     case 'medications':
-      return { medications: listCell(mapped(data, warnings, (set) => readMedications(set.resources, medications))) };
+      return { medications: listCell(mapped(data, warnings, (set) => readMedications(set.resources, medications, Date.now(), base))) };
     case 'coverage':
       return { coverage: listCell(mapped(data, warnings, (set) => readCoverage(set.resources, Date.now(), payers, base))) };
     case 'allergies':

@@ -1,5 +1,4 @@
 import { latestMs } from '../../../contract/fhir-time.js';
-import { fhirIdSyntax } from '../../../contract/id-syntax.js';
 import { medicationGroup, medicationGroups } from '../../../contract/medication-groups.js';
 import { providerResourceName } from '../adapters/patient.js';
 import { containedResource } from '../contained.js';
@@ -328,7 +327,7 @@ function settingOf(r: JsonObject): { setting?: 'discharge' | 'community' } {
 }
 
 /** Orders, requests and statements grouped by status, current first; newest first in each group. */
-export function readMedications(resources: JsonObject[], included: MedicationIndex, now = Date.now()): MedicationView[] {
+export function readMedications(resources: JsonObject[], included: MedicationIndex, now = Date.now(), base?: URL | string): MedicationView[] {
   const read = resources
     .filter((r) => MEDICATION_TYPES.has(r.resourceType))
     .map((r): { resource: JsonObject; view: MedicationView } => {
@@ -370,7 +369,7 @@ export function readMedications(resources: JsonObject[], included: MedicationInd
       };
       return { resource: r, view };
     });
-  return belongToOrders(read, included).sort((a, b) => statusRank(a) - statusRank(b) || newestFirst(a.date, b.date));
+  return belongToOrders(read, included, base).sort((a, b) => statusRank(a) - statusRank(b) || newestFirst(a.date, b.date));
 }
 
 /**
@@ -380,7 +379,6 @@ export function readMedications(resources: JsonObject[], included: MedicationInd
  */
 const NOT_AN_ORDER = new Set(['proposal', 'plan', 'option']);
 const isOrder = (view: MedicationView) => !NOT_AN_ORDER.has(view.intent ?? '');
-const REQUEST_REF = new RegExp(`^(MedicationRequest/${fhirIdSyntax})(?:/_history/[^/]*)?$`);
 
 /**
  * One order is one drug, however many requests carry it out. A current MedicationRequest whose
@@ -395,7 +393,7 @@ const REQUEST_REF = new RegExp(`^(MedicationRequest/${fhirIdSyntax})(?:/_history
  * relative references (the EHR's own answer); a loop of requests based on each other is left as it
  * is. DSTU2 MedicationOrder has none.
  */
-function belongToOrders(read: { resource: JsonObject; view: MedicationView }[], included: MedicationIndex): MedicationView[] {
+function belongToOrders(read: { resource: JsonObject; view: MedicationView }[], included: MedicationIndex, base?: URL | string): MedicationView[] {
   const current = new Map<string, { resource: JsonObject; view: MedicationView }>();
   for (const entry of read) {
     const id = str(entry.resource.id);
@@ -407,7 +405,12 @@ function belongToOrders(read: { resource: JsonObject; view: MedicationView }[], 
   for (const { resource, view } of read) {
     if (!view.current) continue;
     const parent = objects(resource.basedOn)
-      .map((b) => current.get(REQUEST_REF.exec(str(b.reference) ?? '')?.[1] ?? ''))
+      .map((b) => {
+        // Relative, with or without a version, or a URL on the EHR's own base (values.ts ownReference).
+        const reference = str(b.reference);
+        const key = reference === undefined ? null : ownReference(reference, base, 'MedicationRequest');
+        return key === null ? undefined : current.get(key);
+      })
       .find((p) => p !== undefined && p.view !== view && sameDrug(drug(resource), drug(p.resource)))?.view;
     if (!parent) continue;
     if (isOrder(parent)) owner.set(view, parent);

@@ -301,9 +301,13 @@ export function referenceKey(reference: string, base?: URL | string): string | n
   return prefix !== null && at === prefix ? `${tail[1]}/${tail[2]}` : `${at}/${tail[1]}/${tail[2]}`;
 }
 
-/** The resource type a reference names at its end (`{Type}/{id}`, relative or a URL on any server), whatever resource it is. */
+/**
+ * The resource type a reference names at its end (`{Type}/{id}`, relative or a URL on any server,
+ * a version dropped), whatever resource it is. Only the type is read: an id outside FHIR's syntax
+ * (`p_1`, which some servers use) still names its type.
+ */
 export function referenceType(reference: string): string | undefined {
-  return (TYPED_REF.exec(reference) ?? TYPED_TAIL.exec(reference))?.[1];
+  return /(?:^|\/)([A-Z][A-Za-z]+)\/[^/]+(?:\/_history\/[^/]*)?$/.exec(reference)?.[1];
 }
 
 /** A reference as `{Type}/{id}` on the EHR's own base (referenceKey), of `type` when given; null for anything else, above all a URL on another server, which the app never reads. */

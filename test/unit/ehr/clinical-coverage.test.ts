@@ -92,6 +92,11 @@ describe.each(['STU3', 'R4'] as const)('%s coverage paid by a person', (release)
     }
   });
 
+  it('reads the payor’s type from its reference whatever its id is written with (`Patient/p_1`): the patient, named, is still self-pay', () => {
+    const view = readCoverage([coverage[release](null, { payor: [{ reference: 'Patient/p_1', display: 'Ann Doe' }] })], Date.now(), new Map())[0];
+    expect(view).toMatchObject({ payer: null, selfPay: true });
+  });
+
   it('another Patient (a parent) or a RelatedPerson, unnamed, reads "Paid by a related person", never self-pay or "Payer not stated" (tab and CSV)', () => {
     for (const payor of [
       { reference: 'Patient/mother' },

@@ -110,6 +110,16 @@ describe.each(['STU3', 'R4'] as const)('%s one order given as several requests',
     }
   });
 
+  it('finds the order by its URL on the EHR’s base, with or without a version; a URL on another server names another order', () => {
+    const base = 'https://fhir.example.org/r4';
+    const on = (url: string) => ({ basedOn: [{ reference: url }] });
+    const dose = request('i1', 'instance-order', 'Vancomycin 1 g IV (dose due 20:00)', on(`${base}/MedicationRequest/o1/_history/2`));
+    const views = readMedications([order, dose], new Map(), Date.now(), base);
+    expect(views[1]).toMatchObject({ current: false, partOf: 'Vancomycin 1 g IV every 12 hours' });
+    const elsewhere = request('i1', 'instance-order', 'Vancomycin 1 g IV (dose due 20:00)', on('https://other.example.org/r4/MedicationRequest/o1'));
+    expect(readMedications([order, elsewhere], new Map(), Date.now(), base).every((v) => v.current)).toBe(true);
+  });
+
   it('keeps a request on its own when what it is based on is not current or not in the answer', () => {
     const stopped = { ...order, status: 'stopped' };
     // The first request based on the stopped order stands on its own (R4: the filler-order, with its dose under it).
