@@ -174,6 +174,8 @@ const byVitalKind = <T extends z.ZodType>(value: T) => z.partialRecord(vitalKind
 export const encounterView = z.object({
   /** The Encounter's id at the EHR (a diagnosis of the stay names it: ConditionView.diagnosisOf). */
   id: z.string().optional(),
+  /** The ids of the encounters of the same read it is part of (Encounter.partOf, up the chain): a ward leg's hospital stay. */
+  within: z.array(z.string()).optional(),
   status: z.string().nullable(),
   type: z.string().nullable(),
   /** Encounter class as v3 ActCode (`IMP`, `AMB`, `EMER`…). */

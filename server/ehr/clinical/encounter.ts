@@ -159,6 +159,15 @@ function withStayAdmissions(read: ReadEncounter[], base?: URL | string): ReadEnc
     return key === null ? undefined : byKey.get(key);
   };
   return read.map((e) => {
+    // The encounters it is part of, up the chain (a diagnosis of the stay names one: withStayDiagnoses).
+    const within: string[] = [];
+    const seenUp = new Set<ReadEncounter>([e]);
+    for (let up = parentOf(e); up !== undefined && !seenUp.has(up); up = parentOf(up)) {
+      seenUp.add(up);
+      const id = str(up.resource.id);
+      if (id !== undefined) within.push(id);
+    }
+    if (within.length > 0) e = { ...e, view: { ...e.view, within } };
     if (e.view.admission === null) return e;
     let admission = e.view.admission;
     const seen = new Set<ReadEncounter>([e]);

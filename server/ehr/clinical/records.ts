@@ -70,12 +70,14 @@ function diagnosisMark(r: JsonObject, clinicalStatus: string | null, abated: unk
 
 /**
  * The conditions with the diagnoses of the stay the patient is in made current (readConditions):
- * `stay` is the row's encounter (currentEncounter) when it is ongoing.
+ * `stay` is the row's encounter (currentEncounter) when it is ongoing; a diagnosis of an encounter
+ * it is part of (a ward leg's hospital stay: EncounterView.within) is one of the stay too.
  */
 export function withStayDiagnoses(conditions: ConditionView[], stay: EncounterView | undefined): ConditionView[] {
-  const id = stay?.id;
-  if (id === undefined || !conditions.some((c) => c.diagnosisOf === id && !c.current)) return conditions;
-  return conditions.map((c) => (c.diagnosisOf === id ? { ...c, current: true } : c));
+  const ids = new Set([...(stay?.id === undefined ? [] : [stay.id]), ...(stay?.within ?? [])]);
+  const ofStay = (c: ConditionView) => c.diagnosisOf !== undefined && ids.has(c.diagnosisOf);
+  if (!conditions.some((c) => ofStay(c) && !c.current)) return conditions;
+  return conditions.map((c) => (ofStay(c) ? { ...c, current: true } : c));
 }
 
 /**

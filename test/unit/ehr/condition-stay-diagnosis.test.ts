@@ -83,6 +83,13 @@ describe.each(['STU3', 'R4'] as Release[])('%s: a diagnosis of the stay without 
     });
   });
 
+  it('is current when it names the hospital stay the ward leg the patient is in is part of (Encounter.partOf)', async () => {
+    const hospitalStay = stay('e1', 'in-progress', { period: { start: ago(5) } });
+    const wardLeg = stay('leg2', 'in-progress', { period: { start: ago(1) }, partOf: { reference: 'Encounter/e1' } });
+    serveClinical(ehr, store([hospitalStay, wardLeg]), { release });
+    expect(await listCell()).toBe('Community-acquired pneumonia');
+  });
+
   it('is history once the stay is over, and when the encounter it names is not the one the patient is in', async () => {
     serveClinical(ehr, store([stay('e1', 'finished', { period: { start: ago(3), end: ago(1) } })]), { release });
     expect(await listCell()).toBe('None recorded');
