@@ -51,6 +51,23 @@ export function graphListOps(open: OpenTeam): ListOps & { resolve: typeof resolv
     return { api, site, catalog, entry, rows: patientRows(api, site.siteId, listId) };
   }
 
+  /** Whether a list of the team (not one being deleted) has the patient; false when that cannot be read (never on none: the row is then written again). */
+  async function onSomeList(team: TeamKey, patientId: string): Promise<boolean> {
+    try {
+      const { api, site, queue } = await open(team);
+      const catalogId = await site.appList('catalog', false);
+      if (!catalogId) return false;
+      const { entries } = await listCatalog(api, site.siteId, catalogId, queue).all();
+      const rows = await Promise.all(
+        entries.filter((e) => !e.deletePendingAt).map((e) => patientRows(api, site.siteId, e.listId).ofPatient(patientId)),
+      );
+      return rows.some((r) => r !== null && r.length > 0);
+    } catch (err) {
+      logger.warn({ status: statusOf(err) }, 'a move could not tell whether a list still has the patient; the row it took back is written again');
+      return false;
+    }
+  }
+
   /** When each pending clean-up was last tried here, so that a failing one is not tried on every read. */
   const cleanupTried = new Map<string, number>();
 
@@ -391,8 +408,15 @@ export function graphListOps(open: OpenTeam): ListOps & { resolve: typeof resolv
       if (removed === 0) {
         // Another call took the patient off `from` since it was read (a move or a removal at the
         // same moment): this move took no one off it, so it moved no one, as removePatient says.
-        if (joined.length) await to.rows.undo(joined.map((r) => r.itemId));
-        return refused('not_on_list');
+        if (!joined.length) return refused('not_on_list');
+        await to.rows.undo(joined.map((r) => r.itemId));
+        // Unless that call relied on the row just taken back (the same move sent twice found the
+        // patient on `to` already and took them off `from`): never on none, the row is written
+        // again, and this move is then the one that put the patient there.
+        if (await onSomeList(team, patientId)) return refused('not_on_list');
+        await to.rows.add(patientId, userId);
+        await bump(to);
+        return done({ added: true });
       }
       await bump(from);
       if (!toRows.length) return done({ added: joined.length > 0 });

@@ -227,7 +227,25 @@ it('two moves of one patient off one list at the same moment: one moves them, th
   expect((await store.getList(team, to3))?.patientIds).toEqual(['P']);
 }, 60_000);
 
-it('a move at the same moment as a removal of the patient from the list it leaves is refused and adds no one', async () => {
+it('the same move sent twice at the same moment: the patient ends on the list they were moved to, never on none', async () => {
+  await store.setConnection(team, ehr, 'u1');
+  const from = valueOf(await store.createList(team, 'From', 'u1')).id;
+  const to = valueOf(await store.createList(team, 'To', 'u1')).id;
+  await store.addPatients(team, from, ['P'], 'u1');
+  // The first move has written the patient's row on To and waits to delete the row on From; the
+  // second finds the patient on To already (that row) and takes them off From.
+  const hold = holdFirst((method, path) => method === 'DELETE' && path.includes(`/lists/${from}/items/`));
+  const first = store.movePatient(team, from, to, 'P', 'uA');
+  await until(() => hold.held);
+  expect(await store.movePatient(team, from, to, 'P', 'uA')).toEqual({ ok: true, value: { added: false } });
+  hold.release();
+  // The row the second relied on stands (written again): the first is the move that put it there.
+  expect(await first).toEqual({ ok: true, value: { added: true } });
+  expect((await store.getList(team, from))?.patientIds).toEqual([]);
+  expect((await store.getList(team, to))?.patientIds).toEqual(['P']);
+}, 60_000);
+
+it('a move at the same moment as a removal of the patient from the list it leaves: the patient is off that list and on the one moved to', async () => {
   await store.setConnection(team, ehr, 'u1');
   const from = valueOf(await store.createList(team, 'From', 'u1')).id;
   const to = valueOf(await store.createList(team, 'To', 'u1')).id;
@@ -237,8 +255,10 @@ it('a move at the same moment as a removal of the patient from the list it leave
   await until(() => hold.held);
   expect(await store.removePatient(team, from, 'P')).toEqual({ ok: true, value: undefined });
   hold.release();
-  expect(await move).toEqual({ ok: false, reason: 'not_on_list' });
-  expect((await store.getList(team, to))?.patientIds).toEqual([]);
+  // Both changes stand, each as it was answered: the removal took the row off From, the move's row is on To.
+  expect(await move).toEqual({ ok: true, value: { added: true } });
+  expect((await store.getList(team, from))?.patientIds).toEqual([]);
+  expect((await store.getList(team, to))?.patientIds).toEqual(['P']);
 }, 60_000);
 
 it('two opposite moves at the same moment of a patient on both lists leave the patient on a list', async () => {
