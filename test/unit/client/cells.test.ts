@@ -114,7 +114,9 @@ describe('list cells', () => {
       { display: null, verification: 'unconfirmed' },
       { display: 'Asthma', verification: 'made-up' },
     ]);
-    expect(cellText('conditions', conditions).full).toBe('Pneumonia (provisional), Pulmonary embolism (differential), Name not given (unconfirmed), Asthma');
+    expect(cellText('conditions', conditions).full).toBe(
+      'Pneumonia (provisional), Pulmonary embolism (differential), Name not given (unconfirmed), Asthma',
+    );
     expect(cellText('allergies', ok([{ substance: 'Penicillin G', verification: 'unconfirmed' }])).text).toBe('Penicillin G (unconfirmed)');
     setLanguage('ru');
     expect(cellText('allergies', ok([{ substance: 'Пенициллин', verification: 'unconfirmed' }])).text).toMatch(/^Пенициллин \([^)a-z]+\)$/);
