@@ -1,7 +1,7 @@
 import { containedResource } from '../contained.js';
 import { isObject, objects, str, strings, type JsonObject } from '../json.js';
 import { isFhirId } from '../urls.js';
-import { epochMsOf, ownReference, periodEnded, periodNotBegun } from '../clinical/values.js';
+import { epochMsOf, ownReferenceOf, periodEnded, periodNotBegun } from '../clinical/values.js';
 import { qualifiedByEhr } from '../modifiers.js';
 import type { RecordNotice } from '../../../contract/patients.js';
 import type { AdapterSpec, PatientView, SortKey, VersionAdapter } from './types.js';
@@ -130,8 +130,7 @@ function recordNotice(resource: JsonObject, base: URL | undefined): RecordNotice
  */
 function otherRecord(link: JsonObject, base: URL | undefined): Pick<RecordNotice, 'replacedById' | 'replacedByName'> {
   const other = isObject(link.other) ? link.other : {};
-  const reference = str(other.reference);
-  const key = reference === undefined ? null : ownReference(reference, base, 'Patient');
+  const key = ownReferenceOf(other, base, 'Patient');
   return { replacedById: key === null ? null : key.slice('Patient/'.length), replacedByName: str(other.display) ?? null };
 }
 

@@ -2,7 +2,7 @@ import { latestMs } from '../../../contract/fhir-time.js';
 import { containedResource } from '../contained.js';
 import { isObject, objects, str, type JsonObject } from '../json.js';
 import type { EncounterView } from './types.js';
-import { conceptCodes, conceptText, newestFirst, ownReference, periodEnded, statusCode, when } from './values.js';
+import { conceptCodes, conceptText, newestFirst, ownReferenceOf, periodEnded, statusCode, when } from './values.js';
 import { qualifiedByEhr, qualifiedMark } from '../modifiers.js';
 
 /** v3 ActCode IMP and its specialisations (acute, non-acute). */
@@ -154,25 +154,18 @@ function withStayAdmissions(read: ReadEncounter[], base?: URL | string): ReadEnc
     if (id !== undefined && !byKey.has(`Encounter/${id}`)) byKey.set(`Encounter/${id}`, e);
   }
   const parentOf = (e: ReadEncounter) => {
-    const reference = isObject(e.resource.partOf) ? str(e.resource.partOf.reference) : undefined;
-    const key = reference === undefined ? null : ownReference(reference, base, 'Encounter');
+    const key = ownReferenceOf(e.resource.partOf, base, 'Encounter');
     return key === null ? undefined : byKey.get(key);
   };
   return read.map((e) => {
-    // The encounters it is part of, up the chain (a diagnosis of the stay names one: withStayDiagnoses).
-    const within: string[] = [];
-    const seenUp = new Set<ReadEncounter>([e]);
-    for (let up = parentOf(e); up !== undefined && !seenUp.has(up); up = parentOf(up)) {
-      seenUp.add(up);
-      const id = str(up.resource.id);
-      if (id !== undefined) within.push(id);
-    }
+    // The encounters it is part of, up the chain, each once (a diagnosis of the stay names one: withStayDiagnoses).
+    const chain: ReadEncounter[] = [];
+    for (let up = parentOf(e); up !== undefined && up !== e && !chain.includes(up); up = parentOf(up)) chain.push(up);
+    const within = chain.flatMap((up) => str(up.resource.id) ?? []);
     if (within.length > 0) e = { ...e, view: { ...e.view, within } };
     if (e.view.admission === null) return e;
     let admission = e.view.admission;
-    const seen = new Set<ReadEncounter>([e]);
-    for (let up = parentOf(e); up !== undefined && !seen.has(up); up = parentOf(up)) {
-      seen.add(up);
+    for (const up of chain) {
       // A stay that did not take place (planned, cancelled, entered in error) dates nothing.
       if (NOT_TAKEN_PLACE.has(up.view.status ?? '')) continue;
       // A class of another code system (classCode) may be an emergency visit: not a stay without a class.

@@ -13,6 +13,7 @@ import {
   newestFirst,
   numberOf,
   ownReference,
+  ownReferenceOf,
   periodEnded,
   periodNotBegun,
   referenceDisplay,
@@ -390,8 +391,8 @@ const isOrder = (view: MedicationView) => !NOT_AN_ORDER.has(view.intent ?? '');
  * current `plan` of the same drug carries the plan out: the plan belongs to the order. basedOn says
  * a request fulfils another, not that it gives the same drug: a `reflex-order` of potassium chloride
  * based on an insulin infusion order is a second drug the patient gets, and both stay current. Only
- * relative references (the EHR's own answer); a loop of requests based on each other is left as it
- * is. DSTU2 MedicationOrder has none.
+ * references to the EHR's own requests (relative, or a URL on its base); a loop of requests based
+ * on each other is left as it is. DSTU2 MedicationOrder has none.
  */
 function belongToOrders(read: { resource: JsonObject; view: MedicationView }[], included: MedicationIndex, base?: URL | string): MedicationView[] {
   const current = new Map<string, { resource: JsonObject; view: MedicationView }>();
@@ -407,8 +408,7 @@ function belongToOrders(read: { resource: JsonObject; view: MedicationView }[], 
     const parent = objects(resource.basedOn)
       .map((b) => {
         // Relative, with or without a version, or a URL on the EHR's own base (values.ts ownReference).
-        const reference = str(b.reference);
-        const key = reference === undefined ? null : ownReference(reference, base, 'MedicationRequest');
+        const key = ownReferenceOf(b, base, 'MedicationRequest');
         return key === null ? undefined : current.get(key);
       })
       .find((p) => p !== undefined && p.view !== view && sameDrug(drug(resource), drug(p.resource)))?.view;

@@ -4,7 +4,7 @@ import type { AllergyReaction, AllergyView, Cell, ConditionView, EncounterView, 
 import type { AgeValue } from '../../../contract/patients.js';
 import { isComparator } from '../../../contract/vital-ranges.js';
 import { ucumCode } from './units.js';
-import { annotationText, conceptCodes, conceptText, isLoincSystem, newestFirst, ownReference, statusCode, unnamedMark, when } from './values.js';
+import { annotationText, conceptCodes, conceptText, isLoincSystem, newestFirst, ownReferenceOf, statusCode, unnamedMark, when } from './values.js';
 import type { Warnings } from './warnings.js';
 import { qualifiedMark } from '../modifiers.js';
 
@@ -61,8 +61,7 @@ const isEncounterDiagnosis = (r: JsonObject) => objects(r.category).some((c) => 
 function diagnosisMark(r: JsonObject, clinicalStatus: string | null, abated: unknown, base?: URL | string): { diagnosisOf?: string } {
   if (clinicalStatus !== null || abated || !isEncounterDiagnosis(r)) return {};
   for (const ref of [r.encounter, r.context]) {
-    const reference = isObject(ref) ? str(ref.reference) : undefined;
-    const key = reference === undefined ? null : ownReference(reference, base, 'Encounter');
+    const key = ownReferenceOf(ref, base, 'Encounter');
     if (key !== null) return { diagnosisOf: key.slice('Encounter/'.length) };
   }
   return {};

@@ -301,6 +301,12 @@ export function referenceKey(reference: string, base?: URL | string): string | n
   return prefix !== null && at === prefix ? `${tail[1]}/${tail[2]}` : `${at}/${tail[1]}/${tail[2]}`;
 }
 
+/** ownReference of a Reference element (its `reference`); null when it has none or names no resource of the EHR's own. */
+export function ownReferenceOf(ref: unknown, base: URL | string | undefined, type: string): string | null {
+  const reference = isObject(ref) ? str(ref.reference) : undefined;
+  return reference === undefined ? null : ownReference(reference, base, type);
+}
+
 /**
  * The resource type a reference names at its end (`{Type}/{id}`, relative or a URL on any server,
  * a version dropped), whatever resource it is. Only the type is read: an id outside FHIR's syntax

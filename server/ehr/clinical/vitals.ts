@@ -1,7 +1,7 @@
 import { isObject, objects, str, type JsonObject } from '../json.js';
 import { normaliseUnit } from './units.js';
 import type { BloodPressureReading, LatestVitals, Measurement, VitalHistory, VitalKind, VitalReading, When } from './types.js';
-import { effectiveText, epochMsOf, loincCodes, newestFirst, numberOf, ownReference, when } from './values.js';
+import { effectiveText, epochMsOf, loincCodes, newestFirst, numberOf, ownReferenceOf, when } from './values.js';
 import { Warnings } from './warnings.js';
 import { KIND_OF_CODE, type VitalCodeKind } from './vital-codes.js';
 import { isComparator } from '../../../contract/vital-ranges.js';
@@ -43,8 +43,7 @@ export function withoutReplaced(observations: JsonObject[], base?: URL | string)
     if (obs.related === undefined || !isResult(obs)) continue;
     const own = typeof obs.id === 'string' ? `Observation/${obs.id}` : undefined;
     for (const related of objects(obs.related)) {
-      const reference = related.type === 'replaces' && isObject(related.target) ? str(related.target.reference) : undefined;
-      const key = reference === undefined ? null : ownReference(reference, base, 'Observation');
+      const key = related.type === 'replaces' ? ownReferenceOf(related.target, base, 'Observation') : null;
       if (key !== null && key !== own) (replaced ??= new Set()).add(key);
     }
   }

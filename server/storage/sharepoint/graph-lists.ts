@@ -398,6 +398,12 @@ export function graphListOps(open: OpenTeam): ListOps & { resolve: typeof resolv
         }
         if (joined.length) await bump(to);
       }
+      // The patient's row on `to` written after all, so that a call at the same moment leaves them on a list.
+      const writeAgain = async () => {
+        await to.rows.add(patientId, userId);
+        await bump(to);
+        return done({ added: true });
+      };
       let removed: number;
       try {
         removed = await from.rows.remove(fromRows);
@@ -413,24 +419,18 @@ export function graphListOps(open: OpenTeam): ListOps & { resolve: typeof resolv
         // Unless that call relied on the row just taken back (the same move sent twice found the
         // patient on `to` already and took them off `from`): never on none, the row is written
         // again, and this move is then the one that put the patient there.
-        if (await onSomeList(team, patientId)) return refused('not_on_list');
-        await to.rows.add(patientId, userId);
-        await bump(to);
-        return done({ added: true });
+        return (await onSomeList(team, patientId)) ? refused('not_on_list') : writeAgain();
       }
       await bump(from);
       if (!toRows.length) return done({ added: joined.length > 0 });
       // The patient was on `to` already when read, so nothing was written there; a call at the same
       // moment (the opposite move) may have taken them off it since. Never on none: the row is
       // written again, as this move's addition (a list deleted meanwhile took the patient with it).
-      const still = await to.rows.ofPatient(patientId).catch((err: unknown) => {
+      const onTo = await to.rows.ofPatient(patientId).catch((err: unknown) => {
         logger.warn({ status: statusOf(err) }, 'a move could not read again the list it joins; the patient was on it when the move began');
         return undefined;
       });
-      if (still === undefined || still === null || still.length > 0) return done({ added: false });
-      await to.rows.add(patientId, userId);
-      await bump(to);
-      return done({ added: true });
+      return onTo === undefined || onTo === null || onTo.length > 0 ? done({ added: false }) : writeAgain();
     },
   };
 }
