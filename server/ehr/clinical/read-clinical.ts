@@ -480,8 +480,13 @@ function planEntries(ctx: EhrContext, ids: string[], parts: ClinicalPart[], mode
 }
 
 /** What an answer to the allergy List search states: "no known allergies", or nothing (also when it failed). */
+/**
+ * "No known allergies" from the allergy Lists read, only when they are all the EHR has: a page
+ * that links to more (a search of Lists has no date order to ask for) may leave out a newer list
+ * that names an allergy, and a statement that none is known must never stand on part of them.
+ */
 function allergyStatementOf(data: PartData): AllergyView | null {
-  return data.ok ? readNoKnownAllergyList(data.set.resources) : null;
+  return data.ok && !data.set.next ? readNoKnownAllergyList(data.set.resources) : null;
 }
 
 function isGone(result: EntryResult | undefined): boolean {

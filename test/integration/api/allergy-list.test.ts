@@ -15,6 +15,8 @@ import { serveRecords } from '../../helpers/sandbox-records';
 const people = generatePeople('allergy-list', 12, 5);
 const [stated, silent] = people.filter((p) => p.family !== people[0].family).slice(0, 2);
 const allergic = people.find((p) => p !== stated && p !== silent && p.allergies.length > 0)!;
+// More allergy Lists than one page holds: ten old ones saying none known, and a newer one naming an allergy.
+const crowded = people.find((p) => ![stated, silent, allergic].includes(p) && p.family !== people[0].family)!;
 const emptyReasonSystem = (version: string) =>
   version === 'r4' ? 'http://terminology.hl7.org/CodeSystem/list-empty-reason' : 'http://hl7.org/fhir/list-empty-reason';
 const nilKnown = (version: string, patientId: string) => ({
@@ -38,6 +40,18 @@ const served = serveRecords('allergy-list', (version) => {
     ...withoutAllergies(silent),
     ...writePerson(shape, allergic),
     nilKnown(version, allergic.id),
+    ...withoutAllergies(crowded),
+    ...Array.from({ length: 10 }, (_, k) => ({ ...nilKnown(version, crowded.id), id: `${crowded.id}-allergy-list-${k}` })),
+    {
+      resourceType: 'List',
+      id: `${crowded.id}-allergy-list-new`,
+      status: 'current',
+      mode: 'snapshot',
+      code: { coding: [{ system: 'http://loinc.org', code: '52473-6' }] },
+      subject: { reference: `Patient/${crowded.id}` },
+      date: '2021-03-02',
+      entry: [{ item: { display: 'Penicillin allergy' } }],
+    },
   ];
 });
 
@@ -54,7 +68,7 @@ describe.each(sandboxVersions)('an allergy List from the sandbox %s endpoint', (
       const found = (await served.server.api(served.who.owner, 'GET', `${base()}/patients?identifier=${encodeURIComponent(p.mrn)}`)).body.patients;
       return (found as { id: string; mrn: string }[]).find((f) => f.mrn === p.mrn)!.id;
     };
-    const ids = [await idOf(stated), await idOf(silent), await idOf(allergic)];
+    const ids = [await idOf(stated), await idOf(silent), await idOf(allergic), await idOf(crowded)];
     const list = (await served.server.api(served.who.owner, 'POST', `${base()}/lists`, { name: `Allergies ${version}` })).body;
     await served.server.api(served.who.owner, 'PATCH', `${base()}/lists/${list.id}`, { columns: ['name', 'allergies'] });
     await served.server.api(served.who.owner, 'POST', `${base()}/lists/${list.id}/patients`, { patientIds: ids });
@@ -65,6 +79,8 @@ describe.each(sandboxVersions)('an allergy List from the sandbox %s endpoint', (
     expect(cell(ids[2]).status).toBe('ok');
     expect(cell(ids[2]).value.some((a: { noneKnown?: true }) => a.noneKnown)).toBe(false);
     expect(cell(ids[2]).value.map((a: { substance: string }) => a.substance)).toContain(allergic.allergies[0].substance);
+    // The Lists read are not all there are (the page links to more): none known is not claimed.
+    expect(cell(ids[3])).toEqual({ status: 'none' });
 
     const details = (await served.server.api(served.who.member, 'GET', `${base()}/patients/${ids[0]}/details`)).body;
     expect(details.allergies).toMatchObject({ status: 'ok', value: [{ noneKnown: true, current: true, date: { text: '2019-05-01' } }] });
