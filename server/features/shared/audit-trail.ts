@@ -209,7 +209,7 @@ export async function recordRefusal(log: AuditLog, status: number): Promise<void
     ...(audit.refusalAlso ?? [])
       .filter(({ operation }) => !covered.has(operation))
       .flatMap(({ operation, listId }) => events(operation, 'failure', { status, patientIds, listId }, who)),
-  ];
+  ].map((event) => (context.caller ? event : namingNoOne(event)));
   if (!prior.length) {
     audit.recorded = true;
     if (refused.length) await log.append(...refused);
@@ -224,6 +224,16 @@ export async function recordRefusal(log: AuditLog, status: number): Promise<void
       'the failure records of a call that failed after its success records could not be written',
     );
   }
+}
+
+/**
+ * The record of a call refused before its caller was verified (401) names no team, list or
+ * patient: they come from the path, which anyone can write, so an unsigned claim never enters a
+ * patient's trail, a list's or a team's. The attempt stays in the claimed tenant's trail, by
+ * operation, status, request id and the claimed user (`unverified:…`).
+ */
+function namingNoOne(event: AuditEvent): AuditEvent {
+  return { ...event, teamId: null, listId: null, patientId: null };
 }
 
 /** The status the trail gives a read whose client went away before its end ("client closed request", as nginx logs it). */

@@ -319,24 +319,42 @@ describe('path variants and refusals', () => {
     expect(await eventsOf(noRole.requestId)).toMatchObject([{ operation: 'AuditExport', outcome: 'failure', status: 403 }]);
 
     // A token with a forged signature that claims a tenant and user: refused, and recorded there,
-    // as a claim (anyone can name anyone in an unsigned token): never as the named user's own attempt.
+    // as a claim (anyone can name anyone in an unsigned token): never as the named user's own
+    // attempt, and naming no patient, list or team of the path (anyone can write those too), so an
+    // unsigned claim never enters a patient's trail.
     const [header, payload] = (await server.tokenFor(who.member)).split('.');
     const forged = `${header}.${payload}.${Buffer.from('not the signature').toString('base64url')}`;
-    const res = await fetch(`${server.url}/api/teams/${who.team.id}/patients/${known.ids[0]}/details`, {
-      headers: { authorization: `Bearer ${forged}` },
-    });
-    expect(res.status).toBe(401);
-    expect(await res.text()).not.toContain(known.names[0]);
-    expect(await eventsOf(res.headers.get('x-request-id')!)).toMatchObject([
-      {
-        operation: 'PatientView',
-        outcome: 'failure',
-        status: 401,
-        tenantId: who.contoso.id,
-        patientId: known.ids[0],
-        userId: `unverified:${who.member}`,
-      },
-    ]);
+    const list = (await server.api(who.member, 'POST', `/api/teams/${who.team.id}/lists`, { name: 'Forged' })).body.id as string;
+    const attempts = [
+      { method: 'GET', path: `/api/teams/${who.team.id}/patients/${known.ids[0]}/details`, operation: 'PatientView' },
+      { method: 'POST', path: `/api/teams/${who.team.id}/patients/${known.ids[1]}/notes`, operation: 'PatientNoteAdd' },
+      { method: 'DELETE', path: `/api/teams/${who.team.id}/lists/${list}/patients/${known.ids[2]}`, operation: 'PatientListRemovePatient' },
+    ];
+    for (const { method, path, operation } of attempts) {
+      const res = await fetch(`${server.url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${forged}`, 'content-type': 'application/json' },
+        body: method === 'POST' ? JSON.stringify({ text: 'forged' }) : undefined,
+      });
+      expect(res.status).toBe(401);
+      expect(await res.text()).not.toContain(known.names[0]);
+      expect(await eventsOf(res.headers.get('x-request-id')!)).toEqual([
+        expect.objectContaining({
+          operation,
+          outcome: 'failure',
+          status: 401,
+          tenantId: who.contoso.id,
+          teamId: null,
+          listId: null,
+          patientId: null,
+          userId: `unverified:${who.member}`,
+        }),
+      ]);
+    }
+    for (const patient of known.ids.slice(0, 3)) {
+      const trail = await server.api(reader(), 'GET', `/api/audit?patient=${encodeURIComponent(patient)}&limit=50000`);
+      expect(trail.body.events.filter((e: { userId: string }) => e.userId.startsWith('unverified:'))).toEqual([]);
+    }
   });
 
   it('names a team in one form whatever the letter case of its path (Microsoft 365 group ids), so the trail finds every call', async () => {

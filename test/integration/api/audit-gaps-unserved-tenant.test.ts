@@ -76,12 +76,12 @@ it('records no refusal in a tenant outside AAD_ALLOWED_TENANTS, and still record
   expect(forged).toMatchObject({ status: 401, body: { code: 'unauthenticated' } });
   expect(signed).toMatchObject({ status: 401, body: { code: 'unauthenticated' } });
 
-  // Contoso, served: the forged token's refusal is recorded there, as a claim (existing behaviour).
+  // Contoso, served: the forged token's refusal is recorded there, as a claim naming no patient (the path is anyone's to write).
   const contosoPath = `/api/teams/${who.team.id}/patients/${patient}/details`;
   const served = await attempt(await forgedFor(who.member), contosoPath);
   expect(served.status).toBe(401);
   expect((await trailAs(readerOf(who.contoso.id))).filter((e) => e.requestId === served.requestId)).toMatchObject([
-    { operation: 'PatientView', outcome: 'failure', status: 401, tenantId: who.contoso.id, userId: `unverified:${who.member}`, patientId: patient },
+    { operation: 'PatientView', outcome: 'failure', status: 401, tenantId: who.contoso.id, userId: `unverified:${who.member}`, patientId: null },
   ]);
 
   // Fabrikam's own auditor, once the app serves Fabrikam too, finds nothing of those attempts in its trail.
