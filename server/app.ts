@@ -74,9 +74,14 @@ const frameAncestors = [
   'https://outlook.live.com',
 ];
 
+/** The request headers on which Express answers a GET 304 (RFC 9110 13.1.2, 13.1.3; If-Match names a list's version). */
+const CONDITIONAL_HEADERS = ['if-none-match', 'if-modified-since'] as const;
+
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  // No ETag on answers: a hash of a patient's data fingerprints it (static files set their own).
+  app.set('etag', false);
   app.set('case sensitive routing', true);
   app.set('strict routing', true);
   // Limits by address need the client's address, not the front end's.
@@ -98,9 +103,12 @@ export function createApp(deps: AppDeps): express.Express {
 
   const api = apiRouter();
   api.use(rememberRouteBase);
-  // Patient data must not be kept by browsers or proxies.
-  api.use((_req, res, next) => {
+  // Patient data must not be kept by browsers or proxies. Nor is an answer ever conditional: a
+  // 304 gives no body, so a read recorded as given, or a download link used up, would not have
+  // been (`If-None-Match: *` makes Express answer 304 to any GET).
+  api.use((req, res, next) => {
     res.setHeader('Cache-Control', 'no-store');
+    for (const header of CONDITIONAL_HEADERS) delete req.headers[header];
     next();
   });
   api.get('/health', (_req, res) => {

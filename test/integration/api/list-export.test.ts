@@ -176,6 +176,23 @@ describe('a download link', () => {
     expect(got.text).toContain('Name,MRN');
   });
 
+  it('is never answered "not modified": a conditional GET gets the whole download, and no answer carries an ETag', async () => {
+    // A 304 has no body: the trail would record a download given and the link would be used up.
+    const link = (await askLink(who.member, { timeZone: 'UTC' })).body;
+    const got = await fetch(`${server.url}${link.url}`, { headers: { 'if-none-match': '*', 'if-modified-since': new Date().toUTCString() } });
+    expect(got.status).toBe(200);
+    expect(got.headers.get('etag')).toBeNull();
+    expect(await got.text()).toContain('Name,MRN');
+    const token = await server.tokenFor(who.member);
+    for (const path of [`${base}/lists/${listId}`, `${base}/lists/${listId}/export.csv?timeZone=UTC`, `${base}/patients/${patientIds[0]}/notes`]) {
+      const res = await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${token}`, 'if-none-match': '*' } });
+      // A list's own ETag is its version (for If-Match), never a hash of what it shows.
+      const versionOnly = path.endsWith(listId) ? /^"\d+"$/.test(res.headers.get('etag') ?? '') : res.headers.get('etag') === null;
+      expect({ path, status: res.status, versionOnly }).toEqual({ path, status: 200, versionOnly: true });
+      expect((await res.text()).length).toBeGreaterThan(0);
+    }
+  });
+
   it('is only given to a member of the team, for a list of the team; a refused request for a link is on the trail', async () => {
     expect((await askLink(who.outsider, { timeZone: 'UTC' }, `/api/teams/${who.closedTeam.id}`)).status).toBe(403);
     const trail = await server.api(reader(), 'GET', `/api/audit?operation=ExportInitiation&user=${who.outsider}&limit=50000`);
