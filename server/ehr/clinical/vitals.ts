@@ -53,7 +53,7 @@ export function withoutReplaced(observations: JsonObject[], base?: URL | string)
 /**
  * The value of a reading the EHR recorded whose value[x] the app cannot read (contract
  * `unreadableMeasurement`): its kind reads "not available", never "none recorded", unless the kind
- * has a reading that can be read (latestRank).
+ * has a reading that can be read and is newer, or the unreadable one sent no value (latestRank).
  */
 const UNREADABLE = { value: null, unit: '' } as const;
 
@@ -113,8 +113,18 @@ function codeKind(obs: JsonObject): Kind | undefined {
   return undefined;
 }
 
-/** A reading of one Observation that stands alone (not a standalone systolic or diastolic). */
+/** A reading of one Observation that stands alone (not a standalone systolic or diastolic), marked when its value was sent but cannot be read. */
 function readingOf(obs: JsonObject, kind: Exclude<Kind, 'systolic' | 'diastolic'>, time: When | null, warnings: Warnings): VitalReading | undefined {
+  const reading = unmarkedReadingOf(obs, kind, time, warnings);
+  return reading && valueSentMark(reading, obs);
+}
+
+function unmarkedReadingOf(
+  obs: JsonObject,
+  kind: Exclude<Kind, 'systolic' | 'diastolic'>,
+  time: When | null,
+  warnings: Warnings,
+): VitalReading | undefined {
   if (kind === 'bpPanel') {
     const parts = objects(obs.component).length > 0 ? components(obs, warnings) : pressureText(obs.valueString);
     // Neither pressure read: kept as a pressure the EHR recorded that cannot be read (both null).
@@ -177,7 +187,7 @@ interface Pressure {
 
 /**
  * Readings from vital-sign Observations (but those another one replaces: withoutReplaced); unknown codes are ignored. One whose value cannot be read is
- * kept as unreadable (with a warning): it is its kind's latest only when nothing of the kind can be read.
+ * kept as unreadable (with a warning): the latest by its time when a value was sent, else only when nothing of the kind can be read (latestRank).
  */
 export function readVitals(read: JsonObject[], warnings: Warnings, base?: URL | string): VitalReading[] {
   const observations = withoutReplaced(read, base);
@@ -198,7 +208,7 @@ export function readVitals(read: JsonObject[], warnings: Warnings, base?: URL | 
     if (!value) {
       // A half the EHR recorded that cannot be read: a pressure that cannot be read, never paired.
       warnings.add('observation_without_value');
-      readings.push({ kind: 'bloodPressure', time, systolic: null, diastolic: null, ...qualifiedMark(obs), ...statusMark(obs) });
+      readings.push(valueSentMark({ kind: 'bloodPressure', time, systolic: null, diastolic: null, ...qualifiedMark(obs), ...statusMark(obs) }, obs));
       continue;
     }
     halves.push({
@@ -359,19 +369,38 @@ function effective(obs: JsonObject): When | null {
 }
 
 /**
- * How a reading ranks as its kind's latest, lowest first: [unreadable, when, half, time].
- * - unreadable: 1 for a reading whose value cannot be read (contract `unreadableMeasurement`), so it
- *   is the latest only when no reading of its kind can be read: the cell then reads "not available".
+ * Marks a reading whose value cannot be read although the EHR sent one (Observation.value[x] as
+ * text, a code, a Quantity without a number…; a panel's component values): it was measured, so it
+ * ranks by its time (latestRank). A symbol: kept by spreads, never in an answer's JSON.
+ */
+const VALUE_SENT = Symbol('value sent');
+type Marked = VitalReading & { [VALUE_SENT]?: true };
+
+/** Any value[x] of the Observation or of its components (FHIR choice names: valueQuantity, valueString…). */
+const sendsValue = (obs: JsonObject): boolean =>
+  [obs, ...objects(obs.component)].some((element) => Object.keys(element).some((key) => /^value[A-Z]/.test(key)));
+
+function valueSentMark<R extends VitalReading>(reading: R, obs: JsonObject): R {
+  return unreadableReading(reading) && sendsValue(obs) ? Object.assign(reading, { [VALUE_SENT]: true as const }) : reading;
+}
+
+/**
+ * How a reading ranks as its kind's latest, lowest first: [unrecorded, when, half, time].
+ * - unrecorded: 1 for a reading without a value (none sent: a `dataAbsentReason`, say), so it is the
+ *   latest only when no reading of its kind has one: the cell then reads "not available". A value
+ *   sent in a form the app cannot read (valueString "39.8 C", a code) ranks by its time like any
+ *   other: a newer reading is never hidden behind an older one shown as the latest (the cell then
+ *   reads "not available": the EHR holds a newer reading than any the app could show).
  * - when: 0 for a time up to FUTURE_ALLOWANCE_MS after `now`, 1 for a time further in the future,
  *   2 for no usable time; within 0 and within 1, newest first.
- * - half: 1 for a blood pressure without its systolic (a lone diastolic, or a panel with only that
- *   component), so it ranks below every pressure of the same `when` that has one, however older:
- *   NEWS2 scores the systolic, and a newer diastolic alone must not hide an older, maybe critical,
- *   systolic (it stays in the history). It is the latest only when no such pressure has a systolic.
+ * - half: 1 for a blood pressure with a diastolic but no systolic (a lone diastolic, or a panel with
+ *   only that component), so it ranks below every pressure of the same `when` that has one, however
+ *   older: NEWS2 scores the systolic, and a newer diastolic alone must not hide an older, maybe
+ *   critical, systolic (it stays in the history). It is the latest only when no such pressure has a systolic.
  */
-function latestRank(reading: VitalReading, now: number): [number, number, number, number] {
-  const lost = unreadableReading(reading) ? 1 : 0;
-  const half = reading.kind === 'bloodPressure' && !reading.systolic ? 1 : 0;
+function latestRank(reading: Marked, now: number): [number, number, number, number] {
+  const lost = unreadableReading(reading) && !reading[VALUE_SENT] ? 1 : 0;
+  const half = reading.kind === 'bloodPressure' && !reading.systolic && !!reading.diastolic ? 1 : 0;
   const at = reading.time?.epochMs;
   if (at == null) return [lost, 2, half, 0];
   // A time without a zone, or a day, is in the future only if it is so at the widest offset east of

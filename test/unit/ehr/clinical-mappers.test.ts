@@ -133,12 +133,12 @@ describe('vital signs with a comparator (Quantity.comparator, a modifier)', () =
   });
 
   it.each(['ad', '~', '=', 'approximately', 1, null])(
-    'reads a value with the comparator %j, which it does not understand, as no value (the older reading is the latest)',
+    'reads a value with the comparator %j, which it does not understand, as a value it cannot read: the newest, never the older reading',
     (comparator) => {
       const warnings = new Warnings();
       const sorted = [obs('8310-5', '2024-01-02', { value: 40, unit: 'Cel', comparator }), obs('8310-5', '2024-01-01', { value: 37.2, unit: 'Cel' })];
-      expect(latestVitalsOfSorted(sorted, warnings)?.temperature).toMatchObject({ value: { value: 37.2 }, time: { text: '2024-01-01' } });
-      expect(latestVitals(readVitals(sorted, new Warnings())).temperature).toMatchObject({ value: { value: 37.2 } });
+      expect(latestVitalsOfSorted(sorted, warnings)?.temperature).toMatchObject({ value: { value: null }, time: { text: '2024-01-02' } });
+      expect(latestVitals(readVitals(sorted, new Warnings())).temperature).toMatchObject({ value: { value: null }, time: { text: '2024-01-02' } });
       expect(warnings.list()).toEqual([{ code: 'observation_without_value', count: 1 }]);
     },
   );

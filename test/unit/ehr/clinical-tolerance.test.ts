@@ -250,7 +250,8 @@ describe('real-server tolerance in clinical reads', () => {
         subject: me,
         ...vs,
         code: { coding: [{ code: '8867-4' }] },
-        effectiveDateTime: '2041-01-01T00:00:00Z',
+        // Older than o1: a newer value that cannot be read would be the latest (vitals.ts latestRank).
+        effectiveDateTime: '2039-01-01T00:00:00Z',
         valueQuantity: { value: 'fast' },
       },
       { resourceType: 'Observation', id: 'o3', subject: me, ...vs, code: '8867-4', effectiveDateTime: 2042, valueQuantity: 75 },

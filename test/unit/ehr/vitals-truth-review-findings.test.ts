@@ -149,14 +149,31 @@ describe('F8 a vital sign the EHR recorded whose value cannot be read is "Not av
   });
 
   it.each(RELEASES)(
-    '%s: a readable reading of the kind still wins; nothing unreadable enters the trend; no Observation is "None recorded"',
+    '%s: a newer value that cannot be read is never hidden behind an older one shown as the latest; a newer reading without a value is passed over; nothing unreadable enters the trend',
     (release) => {
+      // A tachycardia charted as text 12 minutes ago: the 72 of two hours ago is not the latest heart rate.
       const text = heartRate(release, { effectiveDateTime: hrs(-0.2), valueString: '148' });
+      const coded = heartRate(release, { effectiveDateTime: hrs(-0.2), valueCodeableConcept: { text: 'fast' } });
       const read = heartRate(release, { effectiveDateTime: hrs(-2), valueQuantity: perMin(72) });
-      for (const history of bothReads) expect(shown('heartRate', [text, read], history)).toMatchObject({ status: 'ok', tab: '72/min' });
+      for (const newer of [text, coded])
+        for (const history of bothReads)
+          expect(shown('heartRate', [read, newer], history)).toMatchObject({
+            api: { status: 'unavailable', reason: 'unreadable_value' },
+            tab: 'Not available',
+          });
+      // None was taken (a dataAbsentReason, no value[x]): the latest value is still the older one.
+      const absent = heartRate(release, { effectiveDateTime: hrs(-0.2), dataAbsentReason: { coding: [{ code: 'asked-declined' }] } });
+      for (const history of bothReads) expect(shown('heartRate', [absent, read], history)).toMatchObject({ status: 'ok', tab: '72/min' });
+      // An older value that cannot be read stays behind a newer one that can.
+      const olderText = heartRate(release, { effectiveDateTime: hrs(-3), valueString: '148' });
+      for (const history of bothReads) expect(shown('heartRate', [olderText, read], history)).toMatchObject({ status: 'ok', tab: '72/min' });
       expect(vitalHistory(readVitals([text, read], new Warnings())).heartRate).toHaveLength(1);
       expect(shown('heartRate', [text], false).status).toBe('unavailable');
       expect(shown('heartRate', [], false).status).toBe('none');
+      // A pressure charted as text that is no pressure ("see notes"), newer than a readable one.
+      const seeNotes = obs(release, '85354-9', { effectiveDateTime: hrs(-0.2), valueString: 'see notes' });
+      const pressure = panel(release, mmHg(120), mmHg(80), { effectiveDateTime: hrs(-2) });
+      for (const history of bothReads) expect(shown('bloodPressure', [pressure, seeNotes], history).status).toBe('unavailable');
     },
   );
 });
