@@ -195,22 +195,26 @@ export const moreSevereOfEhr = (flag: VitalFlag | null | undefined, interpretati
 export const ADULT_FROM_YEARS = 16;
 
 /**
- * Whether the adult ranges apply to a patient born on `birthDate` (FHIR date: a year, year-month or
- * day) at `now`: only when the patient is surely 16 or older, counted from the latest day the date
+ * The instant from which the adult ranges apply to a patient born on `birthDate` (FHIR date: a
+ * year, year-month or day): when the patient is surely 16, counted from the latest day the date
  * allows (the end of its year or month: "2010" is 16 only from 2026-12-31), as NEWS2 is not for
- * under-16s and a patient who may be 15 gets no adult flag rather than a false one. Yes when the
- * birth date is unknown or unreadable (a list's patients are adults unless known otherwise: an
- * unknown age never hides a flag).
+ * under-16s and a patient who may be 15 gets no adult flag rather than a false one. -Infinity when
+ * the birth date is unknown or unreadable (a list's patients are adults unless known otherwise: an
+ * unknown age never hides a flag). A reading is flagged by the patient's age when it was taken
+ * (its time at or after this instant), not today's: a child's readings stay a child's.
  */
-export function adultRangesApply(birthDate: string | null | undefined, now: number): boolean {
+export function adultFrom(birthDate: string | null | undefined): number {
   const parts = typeof birthDate === 'string' ? /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?/.exec(birthDate) : null;
-  if (!parts) return true;
+  if (!parts) return -Infinity;
   const year = Number(parts[1]);
   const month = Number(parts[2] ?? 12);
   // Day 0 of the next month is the month's last day (29 for a February of a leap year).
   const day = parts[3] !== undefined ? Number(parts[3]) : new Date(Date.UTC(year, month, 0)).getUTCDate();
-  return Date.UTC(year + ADULT_FROM_YEARS, month - 1, day) <= now;
+  return Date.UTC(year + ADULT_FROM_YEARS, month - 1, day);
 }
+
+/** Whether the adult ranges apply to a patient born on `birthDate` at the instant `at` (see adultFrom). */
+export const adultRangesApply = (birthDate: string | null | undefined, at: number): boolean => at >= adultFrom(birthDate);
 
 /** A reading older than this is stale: it may no longer say how the patient is. */
 export const STALE_AFTER_MS = 24 * 60 * 60 * 1000;

@@ -250,7 +250,9 @@ function marked(text: string | null, item: Json): string | null {
 const qualifiedMark = (v: Json) => (v.qualified === true ? { qualified: true } : {});
 
 /** A value the tab understands, as shown; null for a shape it does not know. */
-function valueText(column: string, v: unknown, now: number, adult: boolean): CellDisplay | null {
+function valueText(column: string, v: unknown, now: number, adultFrom: number): CellDisplay | null {
+  // Adult ranges for a reading taken when the patient was old enough (its time; now when it has none).
+  const adult = (whenOf(isObject(v) ? v.time : 0)?.epochMs ?? now) >= adultFrom;
   if (column.startsWith('field:')) {
     if (typeof v === 'number' && Number.isFinite(v)) return { text: numberText(v) };
     if (typeof v === 'boolean') return { text: v ? t('manual.yes') : t('manual.no') };
@@ -364,17 +366,18 @@ const notAvailable = (): ShownCell => ({ status: 'unavailable', text: t('value.u
  * A cell as the list shows it, from whatever the server sent: "none recorded", "not available",
  * or the value in compact text with the time of a measurement where there is one. A vital sign
  * carries its flag (the one place flags are computed, from the contract's NEWS2 table, on the
- * value shown; none when `adult` is false, for a patient younger than the adult ranges are for)
+ * value shown; none for a reading taken before `adultFrom`, when the patient was younger than the
+ * adult ranges are for: contract adultFrom)
  * and whether it is stale at `now` (older than 24 hours). A cell of
  * another shape (null, a string, an unknown status, a value the column does not hold) and any
  * cell of a column the tab does not know are "not available"; this never throws.
  */
-export function showCell(column: string, cell: unknown, now = Date.now(), adult = true): ShownCell {
+export function showCell(column: string, cell: unknown, now = Date.now(), adultFrom = -Infinity): ShownCell {
   if (!isObject(cell)) return notAvailable();
   if (cell.status === 'none') return { status: 'none', text: t('value.none') };
   if (cell.status !== 'ok') return notAvailable();
   try {
-    const shown = valueText(String(column), cell.value, now, adult);
+    const shown = valueText(String(column), cell.value, now, adultFrom);
     return shown && typeof shown.text === 'string' ? { status: 'ok', ...shown } : notAvailable();
   } catch {
     return notAvailable();
@@ -382,8 +385,8 @@ export function showCell(column: string, cell: unknown, now = Date.now(), adult 
 }
 
 /** A cell as the list shows it (see `showCell`). */
-export function cellText(column: string, cell: unknown, now = Date.now(), adult = true): CellDisplay {
-  const { status: _status, ...shown } = showCell(column, cell, now, adult);
+export function cellText(column: string, cell: unknown, now = Date.now(), adultFrom = -Infinity): CellDisplay {
+  const { status: _status, ...shown } = showCell(column, cell, now, adultFrom);
   return shown;
 }
 

@@ -29,7 +29,7 @@ import { useMovePatient, useRemovePatient } from './api/list-patients';
 import type { ListRow, ListSummary, ListView } from './api/read-list-answers';
 import type { Cell } from '../../../contract/cells';
 import { showCell, sortValue, type ShownCell } from '../../shared/cells';
-import { adultRangesApply } from '../../../contract/vital-ranges';
+import { adultFrom } from '../../../contract/vital-ranges';
 import { fieldOf, fieldSortValue, listColumnLabel, showFieldCell, type ListField } from '../../shared/field-cells';
 import { ErrorBoundary } from '../../shared/components/ErrorBoundary';
 import { ErrorNotice } from '../../shared/components/ErrorNotice';
@@ -196,7 +196,7 @@ function display(column: string, row: ListRow, fields?: readonly ListField[], mo
   // Vital signs are flagged by adult ranges, for patients old enough for them.
   if (!isSummaryColumn(column)) {
     const now = Date.now();
-    return showCell(column, row.cells[column], now, adultRangesApply(row.birthDate, now));
+    return showCell(column, row.cells[column], now, adultFrom(row.birthDate));
   }
   if (column === 'birthDate' && row.available && row.deceased)
     return { status: 'ok', text: birthDateWithAge(row.birthDate, undefined, row.deceased) };

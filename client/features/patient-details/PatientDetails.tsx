@@ -34,7 +34,7 @@ import { allergyDates, conditionFacts } from './condition-facts';
 import { multipleBirthText } from './multiple-birth';
 import { useReturnFocus } from './use-return-focus';
 import { VitalTrends } from './TrendChart';
-import { adultRangesApply } from '../../../contract/vital-ranges';
+import { adultFrom } from '../../../contract/vital-ranges';
 import { recordNoticeAdvice } from './record-notice-advice';
 
 const useStyles = makeStyles({
@@ -127,9 +127,9 @@ function Entry({ title, detail, qualified }: { title: string; detail?: string; q
 
 /** Latest vital signs, each with its time; then the trend of each kind over time. */
 function Vitals({ latest, history, birthDate }: { latest: Partial<Record<VitalKind, VitalReading>>; history: unknown; birthDate: string | null }) {
-  // One "now" per panel; flags by adult ranges only for a patient old enough for them.
+  // One "now" per panel; flags by adult ranges only for readings taken when the patient was old enough for them.
   const [now] = useState(() => Date.now());
-  const adult = adultRangesApply(birthDate, now);
+  const adult = adultFrom(birthDate);
   const styles = useStyles();
   const kinds = vitalKinds.filter((k) => isObject(latest[k]));
   const histories: Json = isObject(history) && history.status === 'ok' && isObject(history.value) ? history.value : {};
@@ -163,7 +163,7 @@ function Vitals({ latest, history, birthDate }: { latest: Partial<Record<VitalKi
           })}
         </TableBody>
       </Table>
-      <VitalTrends histories={histories} adult={adult} />
+      <VitalTrends histories={histories} adultFrom={adult} />
     </>
   );
 }

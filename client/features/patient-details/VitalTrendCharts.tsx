@@ -34,12 +34,12 @@ const useStyles = makeStyles({
  * readings in that span, and the same readings as a table for screen readers. The span starts at 7
  * days when they hold two readings or more, else at everything.
  */
-function TrendChart({ kind, history, adult }: { kind: VitalKind; history: unknown; adult: boolean }) {
+function TrendChart({ kind, history, adultFrom }: { kind: VitalKind; history: unknown; adultFrom: number }) {
   const styles = useStyles();
   const headingId = useId();
   // One "now" per panel: the spans do not drift while it is open.
   const [now] = useState(() => Date.now());
-  const trend = useMemo(() => trendOf(kind, history, adult), [kind, history, adult]);
+  const trend = useMemo(() => trendOf(kind, history, adultFrom), [kind, history, adultFrom]);
   const [range, setRange] = useState<TrendRange>(() => defaultRange(trend, now));
   const shown = trendIn(trend, range, now);
   // Oxygen has a column of its own when any reading shown was taken on it (a table cell holds one kind of fact).
@@ -106,7 +106,7 @@ function TrendChart({ kind, history, adult }: { kind: VitalKind; history: unknow
  * of the tab's first download. A trend chart for each vital kind with two readings or more in the details' history (`{kind:
  * readings}`, checked by `trendOf`); the kinds with fewer are named, so their absence is explained.
  */
-export default function VitalTrendCharts({ histories, adult }: { histories: Record<string, unknown>; adult: boolean }) {
+export default function VitalTrendCharts({ histories, adultFrom }: { histories: Record<string, unknown>; adultFrom: number }) {
   const styles = useStyles();
   const count = (kind: VitalKind) => trendOf(kind, histories[kind]).rows.length;
   const trended = vitalKinds.filter((kind) => count(kind) >= 2);
@@ -116,7 +116,7 @@ export default function VitalTrendCharts({ histories, adult }: { histories: Reco
       {trended.length > 0 && (
         <div className={styles.grid}>
           {trended.map((kind) => (
-            <TrendChart key={kind} kind={kind} history={histories[kind]} adult={adult} />
+            <TrendChart key={kind} kind={kind} history={histories[kind]} adultFrom={adultFrom} />
           ))}
         </div>
       )}

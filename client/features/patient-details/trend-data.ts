@@ -101,20 +101,22 @@ const point = (flagged: string, { time, timeText }: Placed, m: Reading, adult: b
  * The trend of one kind from the details' history (another program's JSON, checked here): readings
  * without a time are left out, the rest oldest first. A line keeps the unit of its newest reading,
  * so one axis never mixes units; the table lists every reading with its own unit. Flags by adult
- * ranges unless `adult` is false (a patient younger than they are for).
+ * ranges for readings taken from `adultFrom` (contract adultFrom): a reading taken in childhood has none.
  */
-export function trendOf(kind: VitalKind, history: unknown, adult = true): Trend {
+export function trendOf(kind: VitalKind, history: unknown, adultFrom = -Infinity): Trend {
   const readings = (Array.isArray(history) ? history.filter(isObject) : [])
     .map((r) => ({ r, when: timeOf(r) }))
     .filter((x): x is { r: Json; when: Placed } => x.when !== null)
     .sort((a, b) => a.when.time - b.when.time);
+  // Every reading kept has a moment (timeOf): the patient's age then decides.
+  const adult = (r: Json) => (r.time as { epochMs: number }).epochMs >= adultFrom;
   const line = (name: string, flagged: string, pick: (r: Json) => unknown): TrendSeries => {
     const all = readings.flatMap(({ r, when }) => {
       const m = measurementOf(pick(r));
       return m ? [{ r, when, m }] : [];
     });
     const unit = all.at(-1)?.m.unit ?? '';
-    return { name, unit: unitText(unit), points: all.filter((x) => x.m.unit === unit).map((x) => point(flagged, x.when, x.m, adult, x.r)) };
+    return { name, unit: unitText(unit), points: all.filter((x) => x.m.unit === unit).map((x) => point(flagged, x.when, x.m, adult(x.r), x.r)) };
   };
   if (kind === 'bloodPressure') {
     const series = [line(t('trend.systolic'), 'systolic', (r) => r.systolic), line(t('trend.diastolic'), 'diastolic', (r) => r.diastolic)];
@@ -129,7 +131,7 @@ export function trendOf(kind: VitalKind, history: unknown, adult = true): Trend 
           value,
           text: withUnit(value, unit),
           unit,
-          flag: sys ? vitalFlag('systolic', sys.value, sys.unit, sys.comparator, adult) : null,
+          flag: sys ? vitalFlag('systolic', sys.value, sys.unit, sys.comparator, adult(r)) : null,
         },
       ];
     });
@@ -138,7 +140,7 @@ export function trendOf(kind: VitalKind, history: unknown, adult = true): Trend 
   const rows = readings.flatMap(({ r, when }) => {
     const m = measurementOf(r.value);
     if (!m) return [];
-    const { text, flag, oxygen } = point(kind, when, m, adult, r);
+    const { text, flag, oxygen } = point(kind, when, m, adult(r), r);
     return [{ ...when, value: boundText(m), text, unit: unitText(m.unit), flag, ...(oxygen ? { oxygen } : {}) }];
   });
   const series = line(columnLabel(kind), kind, (r) => r.value);

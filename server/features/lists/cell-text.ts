@@ -296,7 +296,7 @@ function vitalCell<T extends VitalValue | BloodPressureValue>(row: ListRow, colu
  * A vital sign's columns: value (a number a spreadsheet can sort and chart; blood pressure as
  * systolic and diastolic; text such as "<35" when the EHR gave a bound, not a value), unit, time in
  * the user's zone, and flag (high, low, critical: the tab's rule, `contract/vital-ranges.ts`, on the
- * value shown; blood pressure by its systolic; none for a patient younger than the adult ranges are for;
+ * value shown; blood pressure by its systolic; none for a reading taken when the patient was younger than the adult ranges are for;
  * then the EHR's own interpretation when it is more severe, "Critical high (EHR)").
  * A missing reading says why in the value column and leaves the others empty.
  */
@@ -311,7 +311,7 @@ function vitalColumns(kind: VitalKind, heading: string, zone: string): CsvColumn
     // Halves in different units are not one pressure the ranges can read: no flag (pressureUnitsDiffer).
     const flagOf = (row: ListRow, v: BloodPressureValue) =>
       v.systolic && !pressureUnitsDiffer(v.systolic, v.diastolic)
-        ? vitalFlag('systolic', v.systolic.value, v.systolic.unit, v.systolic.comparator, adult(row))
+        ? vitalFlag('systolic', v.systolic.value, v.systolic.unit, v.systolic.comparator, adult(row, v))
         : null;
     return [
       { heading: `${heading} systolic`, value: (row) => of(row, (v) => (v.systolic ? bounded(v.systolic) : ''), true) },
@@ -332,7 +332,7 @@ function vitalColumns(kind: VitalKind, heading: string, zone: string): CsvColumn
             flagColumn(
               flagOf(row, v),
               v,
-              !!v.systolic && unitBlocksFlag('systolic', v.systolic.unit, adult(row)),
+              !!v.systolic && unitBlocksFlag('systolic', v.systolic.unit, adult(row, v)),
               pressureUnitsDiffer(v.systolic, v.diastolic),
             ),
           ),
@@ -356,7 +356,11 @@ function vitalColumns(kind: VitalKind, heading: string, zone: string): CsvColumn
       heading: `${heading} flag`,
       value: (row) =>
         of(row, (v) =>
-          flagColumn(vitalFlag(kind, v.value.value, v.value.unit, v.value.comparator, adult(row)), v, unitBlocksFlag(kind, v.value.unit, adult(row))),
+          flagColumn(
+            vitalFlag(kind, v.value.value, v.value.unit, v.value.comparator, adult(row, v)),
+            v,
+            unitBlocksFlag(kind, v.value.unit, adult(row, v)),
+          ),
         ),
     },
     // The oxygen a saturation was taken on, in its own column: empty on room air or when the EHR does not say.
@@ -372,8 +376,8 @@ const oxygenAmounts = (o: SupplementalOxygen) =>
 /** " on O2 2 L/min" after a saturation taken on supplemental oxygen, never read as one on air. */
 const onOxygen = (v: { oxygen?: SupplementalOxygen }) => (v.oxygen ? ` on O2 ${oxygenAmounts(v.oxygen)}` : '');
 
-/** Whether the adult ranges apply to the row's patient now (contract/vital-ranges.ts). */
-const adult = (row: ListRow) => adultRangesApply(row.birthDate, Date.now());
+/** Whether the adult ranges apply to the row's patient when the reading was taken (now, when it has no time): contract/vital-ranges.ts. */
+const adult = (row: ListRow, v: { time: { epochMs: number | null } | null }) => adultRangesApply(row.birthDate, v.time?.epochMs ?? Date.now());
 
 /**
  * A reading's flag column: the app's flag, the EHR's own interpretation when it is more severe

@@ -19,11 +19,27 @@ describe('list cells', () => {
   it('flags a vital sign by the adult ranges only for a patient old enough for them: a child shows the value, no flag', () => {
     const heartRate = ok({ value: { value: 135, unit: '/min' }, time: null });
     expect(cellText('heartRate', heartRate)).toMatchObject({ text: '135/min', flag: 'criticalHigh' });
-    const child = cellText('heartRate', heartRate, Date.now(), false);
+    const child = cellText('heartRate', heartRate, Date.now(), Infinity);
     expect(child.text).toBe('135/min');
     expect(child).not.toHaveProperty('flag');
     const pressure = ok({ systolic: { value: 85, unit: 'mmHg' }, diastolic: { value: 50, unit: 'mmHg' }, time: null });
-    expect(cellText('bloodPressure', pressure, Date.now(), false)).not.toHaveProperty('flag');
+    expect(cellText('bloodPressure', pressure, Date.now(), Infinity)).not.toHaveProperty('flag');
+  });
+
+  it("flags a reading by the patient's age when it was taken, not today's: a child's reading of years ago has no adult flag", () => {
+    const taken = Date.parse('2019-03-30T10:00:00Z');
+    const pressure = ok({
+      systolic: { value: 85, unit: 'mmHg' },
+      diastolic: { value: 50, unit: 'mmHg' },
+      time: { text: '2019-03-30T10:00:00Z', epochMs: taken },
+    });
+    // Born 2010-01-13: 9 then, 16 since 2026-01-13.
+    const sixteen = Date.UTC(2026, 0, 13);
+    expect(cellText('bloodPressure', pressure, Date.now(), sixteen)).not.toHaveProperty('flag');
+    expect(cellText('bloodPressure', pressure, Date.now(), taken)).toMatchObject({ flag: 'criticalLow' });
+    // A reading without a time is judged now.
+    const untimed = ok({ value: { value: 135, unit: '/min' }, time: null });
+    expect(cellText('heartRate', untimed, Date.now(), sixteen)).toMatchObject({ flag: 'criticalHigh' });
   });
 
   it('writes numbers and units the way the language does', () => {

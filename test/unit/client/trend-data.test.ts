@@ -27,12 +27,23 @@ describe('vital sign trends in the details', () => {
   afterEach(() => setLanguage('en'));
 
   it("flags no point of a child's trend by the adult ranges", () => {
-    const trend = trendOf('heartRate', [hr(2, 135), hr(10, 95)], false);
+    const trend = trendOf('heartRate', [hr(2, 135), hr(10, 95)], Infinity);
     expect(trend.series[0].points.map((p) => [p.value, p.flag])).toEqual([
       [95, null],
       [135, null],
     ]);
-    expect(trendOf('bloodPressure', [bp(2, 85, 50)], false).rows.map((r) => r.flag)).toEqual([null]);
+    expect(trendOf('bloodPressure', [bp(2, 85, 50)], Infinity).rows.map((r) => r.flag)).toEqual([null]);
+  });
+
+  it('flags each point by the age the patient had when it was taken: the readings of a childhood stay unflagged', () => {
+    // Sixteen five hours ago: the reading of ten hours ago was a child's, the one of two hours ago an adult's.
+    const sixteen = NOW - 5 * HOUR;
+    const trend = trendOf('heartRate', [hr(2, 135), hr(10, 135)], sixteen);
+    expect(trend.series[0].points.map((p) => [p.value, p.flag])).toEqual([
+      [135, null],
+      [135, 'criticalHigh'],
+    ]);
+    expect(trendOf('bloodPressure', [bp(10, 85, 50), bp(2, 85, 50)], sixteen).rows.map((r) => r.flag)).toEqual([null, 'criticalLow']);
   });
 
   it('reads heart rate oldest first, with its unit, value text and flag; readings without a time are left out', () => {

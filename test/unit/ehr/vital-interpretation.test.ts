@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { cellText, showCell } from '../../../client/shared/cells';
 import { setLanguage, t } from '../../../client/shared/i18n/t';
 import { columnCells } from '../../../contract/cells.js';
-import { adultRangesApply } from '../../../contract/vital-ranges.js';
+import { adultFrom } from '../../../contract/vital-ranges.js';
 import { assemblePart } from '../../../server/ehr/clinical/assemble.js';
 import type { PatientClinical } from '../../../server/ehr/clinical/types.js';
 import { Warnings } from '../../../server/ehr/clinical/warnings.js';
@@ -55,7 +55,7 @@ function panel(release: Release, sys: number, dia: number, extra?: Record<string
 
 /** A list row's cell, the tab's display of it, the details' display of the reading, and the CSV flag column, for a patient born on `birthDate`. */
 function listed(column: 'heartRate' | 'bloodPressure', resources: object[], birthDate = ADULT) {
-  const adult = adultRangesApply(birthDate, now);
+  const adult = adultFrom(birthDate);
   const rows = [false, true].map((history) => {
     const parts = assemblePart('vitals', { ok: true, set: { resources: resources as never, included: [] } }, new Map(), new Warnings(), { history });
     const clinical = { careProvider: { status: 'none' }, warnings: [], ...parts } as unknown as PatientClinical;

@@ -76,7 +76,7 @@ describe.each(releases)('an SpO2 on supplemental oxygen (%s)', (release) => {
     // The saturation's own band still flags it (scale 1: 94–95 scores 1).
     expect(shown.flag).toBe('low');
 
-    const trend = trendOf('spo2', history?.status === 'ok' ? history.value.spo2 : [], true);
+    const trend = trendOf('spo2', history?.status === 'ok' ? history.value.spo2 : []);
     expect(trend.rows.map((r) => r.oxygen)).toEqual(['On O₂ 4 L/min, 36 %']);
     expect(pointText(trend.series[0].points[0])).toBe('95 %, On O₂ 4 L/min, 36 %, Low');
 

@@ -41,6 +41,18 @@ describe('CSV vital sign columns', () => {
       'Heart rate': 135,
       'Heart rate flag': '',
     });
+    // An adult now, a child then (born 2010-01-13, a pressure of 2019): the reading is a child's, without an adult's flag.
+    const childhood = row({
+      bloodPressure: {
+        status: 'ok',
+        value: { time: at('2019-03-30T10:00:00Z'), systolic: { value: 85, unit: 'mmHg' }, diastolic: { value: 50, unit: 'mmHg' } },
+      },
+    });
+    expect(columns('bloodPressure', { ...childhood, birthDate: '2010-01-13' })).toMatchObject({
+      'Blood pressure systolic': 85,
+      'Blood pressure flag': '',
+    });
+    expect(columns('bloodPressure', childhood)).toMatchObject({ 'Blood pressure flag': 'Critical low' });
     const calm = row({ heartRate: { status: 'ok', value: { time: null, value: { value: 72, unit: '/min' } } } });
     expect(columns('heartRate', calm)).toMatchObject({ 'Heart rate': 72, 'Heart rate time (Europe/London)': '', 'Heart rate flag': '' });
   });
