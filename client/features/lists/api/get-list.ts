@@ -1,5 +1,5 @@
 import { queryOptions, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { Api } from '../../../shared/api/api-client';
+import { ApiError, type Api } from '../../../shared/api/api-client';
 import { useSession } from '../../../shared/session';
 import { readListStream, type ListView } from './read-list-answers';
 
@@ -17,7 +17,8 @@ const readAgainOnFocus = (query: { state: { dataUpdatedAt: number } }) => Date.n
  * One list with its rows (`GET /api/teams/{team}/lists/{list}`), read line by line as the server
  * streams it. A first read shows rows as they arrive; a refresh keeps the rows on screen until the
  * new list is whole, so rows never vanish and come back. A broken answer fails the read and keeps
- * whatever rows were shown.
+ * whatever rows were shown; so does a refresh the EHR failed (its answer ends with an EHR error):
+ * the names read before stay, said to be of their time (ListFreshness), never rows of bare ids.
  */
 export const listQuery = (api: Api, teamId: string, listId: string | null) =>
   queryOptions({
@@ -27,7 +28,9 @@ export const listQuery = (api: Api, teamId: string, listId: string | null) =>
     queryFn: async ({ signal, client, queryKey }): Promise<ListView> => {
       const progressive = client.getQueryData(queryKey) === undefined;
       const res = await api.stream(`/api/teams/${teamId}/lists/${listId}`, { signal, accept: 'application/x-ndjson' });
-      return readListStream(res.body!, progressive ? (partial) => client.setQueryData(queryKey, partial) : undefined);
+      const view = await readListStream(res.body!, progressive ? (partial) => client.setQueryData(queryKey, partial) : undefined);
+      if (!progressive && view.ehrError) throw new ApiError(502, view.ehrError.code, view.ehrError.message);
+      return view;
     },
   });
 
