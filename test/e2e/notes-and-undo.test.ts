@@ -128,6 +128,14 @@ describe('notes, undo and focus in a browser', () => {
     await expect.poll(() => visible(page, `${patient} is back on ${list.name}`), { timeout: 15_000 }).toBe(true);
     await expect.poll(() => table.getByRole('button', { name: patient, exact: true }).isVisible(), { timeout: 15_000 }).toBe(true);
     expect(await onServer()).toContain(patients[0].id);
+    // A removal left to time out with focus on Undo: focus goes to the list picker, not the page,
+    // from where the next Tab would reach another patient's Remove.
+    const other = patients[1].displayName;
+    await table.getByRole('button', { name: `Remove ${other} from ${list.name}` }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => focused(page), { timeout: 15_000 }).toMatchObject({ tag: 'BUTTON', text: 'Undo' });
+    await expect.poll(() => visible(page, `Removed ${other} from ${list.name}`), { timeout: 20_000, interval: 500 }).toBe(false);
+    await expect.poll(() => focused(page), { timeout: 5_000 }).toMatchObject({ tag: 'SELECT' });
     await close();
   });
 

@@ -3,7 +3,7 @@ import { useEffect, useRef } from 'react';
 import { t } from '../../shared/i18n/t';
 import { dismissNotice, showNotice } from '../../shared/components/TabToaster';
 import { listChangeText } from '../../shared/list-change';
-import { focusWhenLost, rowButton } from './focus-after';
+import { focusWhenLost, listPicker, rowButton } from './focus-after';
 import { UNDO_MS } from './undo-time';
 
 /** How long "NAME is back on LIST" shows. */
@@ -11,13 +11,16 @@ const RESTORED_MS = 3_000;
 
 /**
  * The Undo of "Removed NAME from LIST" or "Moved NAME to LIST". Focus moves to it, so that a change
- * made from the keyboard (Enter on Remove, on a list to move to) can be taken back at once with Enter again.
+ * made from the keyboard (Enter on Remove, on a list to move to) can be taken back at once with Enter
+ * again. When the notice times out unused with focus on it, focus goes to the list picker, not the
+ * page: from there the next Tab would reach another patient's Remove.
  */
 function UndoButton({ label, onUndo }: { label: string; onUndo: () => void }) {
   const undo = useRef<HTMLButtonElement>(null);
-  useEffect(() => undo.current?.focus(), []);
+  const used = useRef(false);
+  useEffect(() => (undo.current?.focus(), () => void (used.current || focusWhenLost(listPicker))), []);
   return (
-    <Button ref={undo} size="small" aria-label={label} onClick={onUndo}>
+    <Button ref={undo} size="small" aria-label={label} onClick={() => ((used.current = true), onUndo())}>
       {t('lists.undo')}
     </Button>
   );

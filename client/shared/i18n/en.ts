@@ -237,8 +237,7 @@ export const en = {
   'error.tooManyLists': 'The team has as many lists as it can keep. Delete a list the team no longer uses first.',
   'error.noteRevisionsFull': 'This note has been corrected as often as a note can be. Write a new note instead; you can still withdraw this one.',
   'error.tooManyNotes': 'This patient has as many notes as the team can keep on one patient, so the note was not added.',
-  'error.rosterFull':
-    "The team's roster is full (admitted and discharged patients together), so nothing was added. Re-admit a discharged patient instead of adding them again.",
+  'error.rosterFull': "The team's roster is full, so nothing was added. Re-admit a discharged patient instead of adding them again.",
   'error.ehrUnreachable': 'The EHR could not be reached. Check the link, or try again later.',
   'error.ehrTimeout': 'The EHR did not answer in time. Try again in a moment.',
   'error.notFhir': 'This address is not a FHIR server the app can use. Check the link.',
