@@ -59,12 +59,15 @@ describe('notes, undo and focus in a browser', () => {
     const correction = drawer.getByRole('textbox', { name: 'Corrected text' });
     expect(await correction.inputValue()).toBe('BP 150/90, recheck in an hour');
     await correction.fill('BP 105/90, recheck in an hour');
-    await drawer.getByRole('button', { name: 'Save correction' }).click();
+    await drawer.getByRole('button', { name: 'Save correction' }).focus();
+    await page.keyboard.press('Enter');
     // The note shows its new text, who wrote it and when, and when it was corrected.
     const item = drawer.getByRole('listitem').filter({ hasText: 'Earlier versions' });
     await expect
       .poll(() => item.innerText(), { timeout: 15_000 })
       .toMatch(/^BP 105\/90, recheck in an hour\n[^\n]*\d{1,2}:\d{2}[^\n]* · Edited [^\n]*\d{1,2}:\d{2}[^\n]*\n/);
+    // Focus is back on the note's Correct, never on the page: the details were read again meanwhile.
+    await expect.poll(() => focused(page), { timeout: 15_000 }).toMatchObject({ tag: 'BUTTON', text: 'Correct' });
     // The earlier text is one click away, for the whole team.
     expect(await drawer.getByText('BP 150/90, recheck in an hour').isVisible()).toBe(false);
     await drawer.getByText('Earlier versions (1)').click();
@@ -78,10 +81,14 @@ describe('notes, undo and focus in a browser', () => {
       .click();
     await expect.poll(() => drawer.getByText(/^Withdrawn by .+ at /).isVisible(), { timeout: 15_000 }).toBe(true);
     expect(await drawer.getByRole('button', { name: /^Correct your note of / }).count()).toBe(0);
+    // Focus stays on the note, on the line that says it was withdrawn; Escape still closes the details.
+    await expect.poll(() => focused(page), { timeout: 15_000 }).toMatchObject({ text: expect.stringMatching(/^Withdrawn by /) });
     // The earlier versions, opened before, stay open and now hold both texts.
     expect(await drawer.getByText('Earlier versions (2)').isVisible()).toBe(true);
     expect(await drawer.getByText('BP 150/90, recheck in an hour').isVisible()).toBe(true);
     expect(await drawer.getByText('BP 105/90, recheck in an hour').isVisible()).toBe(true);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => drawer.count(), { timeout: 5_000 }).toBe(0);
     await close();
   });
 

@@ -24,7 +24,8 @@ import { useReadCurrentList } from './api/read-current-list';
 import { useSaveColumns } from './api/update-list';
 import type { ListView } from './api/read-list-answers';
 import { ListChangeNotice } from './ListChangeNotice';
-import { focusWhenLost, marked } from './focus-after';
+import { focusWhenLost } from '../../shared/focus-when-lost';
+import { marked } from './focus-after';
 
 const useStyles = makeStyles({
   rows: { display: 'flex', flexDirection: 'column' },

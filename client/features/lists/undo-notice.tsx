@@ -3,7 +3,8 @@ import { useEffect, useRef } from 'react';
 import { t } from '../../shared/i18n/t';
 import { dismissNotice, showNotice } from '../../shared/components/TabToaster';
 import { listChangeText } from '../../shared/list-change';
-import { focusWhenLost, listPicker, rowButton } from './focus-after';
+import { focusWhenLost } from '../../shared/focus-when-lost';
+import { listPicker, rowButton } from './focus-after';
 import { UNDO_MS } from './undo-time';
 
 /** How long "NAME is back on LIST" shows. */

@@ -1,6 +1,7 @@
 import { Button, Caption1, MessageBar, MessageBarBody, Text, makeStyles, tokens } from '@fluentui/react-components';
 import { useEffect, useRef, useState } from 'react';
 import { ErrorNotice } from '../../shared/components/ErrorNotice';
+import { focusWhenLost } from '../../shared/focus-when-lost';
 import { authorText, dateTime } from '../../shared/format';
 import { t } from '../../shared/i18n/t';
 import type { Note, NoteRevision } from '../../../contract/notes';
@@ -35,9 +36,7 @@ export function NoteItem({ note, mine, patientId, onChanged }: { note: Note; min
   const styles = useStyles();
   const [mode, setMode] = useState<Mode>({ kind: 'reading' });
   const revise = useReviseNote(patientId, { onChanged });
-  const correctButton = useRef<HTMLButtonElement>(null);
   const draftInput = useRef<HTMLTextAreaElement>(null);
-  const withdrawnLine = useRef<HTMLSpanElement>(null);
   const withdrawn = Boolean(note.withdrawnAt);
   const revisions = Array.isArray(note.revisions) ? note.revisions.filter(isRevision) : [];
   const written = timeText(note.createdAt);
@@ -46,10 +45,6 @@ export function NoteItem({ note, mine, patientId, onChanged }: { note: Note; min
   useEffect(() => {
     if (mode.kind === 'correcting') draftInput.current?.focus();
   }, [mode.kind]);
-  // Once withdrawn its buttons are gone: focus stays on the note, on the line that says so.
-  useEffect(() => {
-    if (withdrawn && revise.isSuccess) withdrawnLine.current?.focus();
-  }, [withdrawn, revise.isSuccess]);
 
   const save = (text: string | null) =>
     revise.mutate(
@@ -57,7 +52,8 @@ export function NoteItem({ note, mine, patientId, onChanged }: { note: Note; min
       {
         onSuccess: () => {
           setMode({ kind: 'reading' });
-          if (text !== null) correctButton.current?.focus();
+          // The note's Correct (or, withdrawn, the line saying so) once it shows again: the details are read again meanwhile.
+          focusWhenLost(() => document.querySelector<HTMLElement>(`[data-note="${CSS.escape(note.id)}"] :is(button, [tabindex="-1"])`));
         },
         // The author's draft stays in the box under the current version, to save again (against it) or drop.
         onError: (error) => isVersionConflict(error) && mode.kind === 'withdrawing' && setMode({ kind: 'reading' }),
@@ -65,9 +61,9 @@ export function NoteItem({ note, mine, patientId, onChanged }: { note: Note; min
     );
 
   return (
-    <li className={styles.item}>
+    <li className={styles.item} data-note={note.id}>
       {withdrawn ? (
-        <Text className={styles.withdrawn} ref={withdrawnLine} tabIndex={-1}>
+        <Text className={styles.withdrawn} tabIndex={-1}>
           {t('notes.withdrawn', { author: authorText(note.authorName, note.authorUnverified), time: timeText(note.withdrawnAt) })}
         </Text>
       ) : (
@@ -105,7 +101,6 @@ export function NoteItem({ note, mine, patientId, onChanged }: { note: Note; min
         <div className={styles.actions}>
           <Button
             size="small"
-            ref={correctButton}
             aria-label={t('notes.correctLabel', { time: written })}
             onClick={() => {
               revise.reset();
