@@ -236,7 +236,7 @@ export const en = {
   'error.listFull': 'This list is full. Take patients off it, or put them on another list.',
   'error.tooManyLists': 'The team has as many lists as it can keep. Delete a list the team no longer uses first.',
   'error.noteRevisionsFull': 'This note has been corrected as often as a note can be. Write a new note instead; you can still withdraw this one.',
-  'error.tooManyNotes': 'This patient has as many notes as the team can keep on one patient, so the note was not added.',
+  'error.tooManyNotes': 'This patient has as many notes as the team can keep, so the note was not added.',
   'error.rosterFull': "The team's roster is full, so nothing was added. Re-admit a discharged patient instead of adding them again.",
   'error.ehrUnreachable': 'The EHR could not be reached. Check the link, or try again later.',
   'error.ehrTimeout': 'The EHR did not answer in time. Try again in a moment.',
