@@ -195,6 +195,9 @@ describe('the list table on rounds', () => {
   it('shows the name and two more columns on a 390-pixel phone, the rest scrolling under the name, the page never sideways', async () => {
     const { team, api, list, page, signIn, close } = await teamWithList(1, 1, 'Phone', 4, 390, 844);
     await api('PATCH', `/teams/${team.id}/lists/${list.id}`, { columns: ['name', 'heartRate', 'bloodPressure', 'conditions', 'medications'] });
+    // A list of the team with a long name: the picker is cut to the screen, not the page widened to it.
+    await api('POST', `/teams/${team.id}/lists`, { name: `Cardiology step-down unit, north wing, ${'beds 1 to 24 and overflow '.repeat(4)}`.trim() });
+    await api('PUT', `/teams/${team.id}/me/default-list`, { listId: list.id });
     await signIn();
     const table = page.getByRole('table', { name: 'Phone' });
     await expect.poll(() => table.getByRole('row').count(), { timeout: 20_000 }).toBe(5);

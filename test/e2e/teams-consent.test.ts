@@ -124,7 +124,7 @@ it('says in plain words that nothing changed when the member closes the popup, a
 
   await expect.poll(() => tab(page).getByText('Permission needed').isVisible(), { timeout: 15_000 }).toBe(true);
   expect(await tab(page).getByRole('alert').innerText()).toContain(
-    "Patients needs your permission to keep this team's lists in Microsoft 365 and to check who is in the team. The permission window was closed, or the sign-in there did not finish, before you agreed, so nothing was changed.",
+    "Patients needs your permission to keep this team's lists in Microsoft 365 and to check who is in the team. The permission window closed before you agreed, so nothing was changed.",
   );
   expect(await host<unknown[][]>(page, 'authResults')).toEqual([[false, 'CancelledByUser']]);
   // The tab's own retry of the failed load did not open the popup again.

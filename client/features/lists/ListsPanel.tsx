@@ -58,6 +58,8 @@ import type { ConnectionMode } from '../../../contract/connection';
 const useStyles = makeStyles({
   section: { display: 'flex', flexDirection: 'column', gap: '12px', minWidth: 0 },
   bar: { display: 'flex', gap: '8px', alignItems: 'flex-end', flexWrap: 'wrap' },
+  // A long list name is cut to the pane, never widening the page (a select is as wide as its longest option).
+  pick: { maxWidth: '100%', gridTemplateColumns: 'minmax(0, auto)' },
   scroll: {
     overflowX: 'auto',
     maxWidth: '100%',
@@ -130,7 +132,7 @@ export function ListsPanel({
       </Title3>
       <div className={styles.bar}>
         {lists.data && lists.data.length > 0 && (
-          <Field label={t('lists.pick')}>
+          <Field label={t('lists.pick')} className={styles.pick}>
             <Select value={listId ?? ''} onChange={(_, d) => choose(d.value)}>
               {lists.data.map((l) => (
                 <option key={l.id} value={l.id}>
@@ -193,11 +195,8 @@ function display(column: string, row: ListRow, fields?: readonly ListField[], mo
   }
   const field = fieldOf(column, fields);
   if (field) return row.available ? showFieldCell(field, row.cells[column]) : showCell(column, row.cells[column]);
-  // Vital signs are flagged by adult ranges, for patients old enough for them.
-  if (!isSummaryColumn(column)) {
-    const now = Date.now();
-    return showCell(column, row.cells[column], now, adultFrom(row.birthDate));
-  }
+  // Vital signs are flagged by adult ranges, for readings taken when the patient was old enough for them.
+  if (!isSummaryColumn(column)) return showCell(column, row.cells[column], undefined, adultFrom(row.birthDate));
   if (column === 'birthDate' && row.available && row.deceased)
     return { status: 'ok', text: birthDateWithAge(row.birthDate, undefined, row.deceased) };
   const cell = summaryCell(column, row);

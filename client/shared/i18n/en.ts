@@ -16,7 +16,7 @@ export const en = {
   'app.notDownloaded': 'This part of the tab could not be downloaded. Check your connection, then try again: the tab reloads.',
   'consent.title': 'Permission needed',
   'consent.declined':
-    "Patients needs your permission to keep this team's lists in Microsoft 365 and to check who is in the team. The permission window was closed, or the sign-in there did not finish, before you agreed, so nothing was changed.",
+    "Patients needs your permission to keep this team's lists in Microsoft 365 and to check who is in the team. The permission window closed before you agreed, so nothing was changed.",
   'consent.redirecting': 'Opening the Microsoft sign-in page…',
   'consent.finishing': 'Finishing…',
   'consent.failed': 'The permission could not be given here. Close this window and select Try again in the tab.',
