@@ -80,8 +80,6 @@ const CONDITIONAL_HEADERS = ['if-none-match', 'if-modified-since'] as const;
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
-  // No ETag on answers: a hash of a patient's data fingerprints it (static files set their own).
-  app.set('etag', false);
   app.set('case sensitive routing', true);
   app.set('strict routing', true);
   // Limits by address need the client's address, not the front end's.
