@@ -16,8 +16,8 @@ export const MAX_NOTE_CORRECTIONS = 20;
 /** The most notes (withdrawn ones included: they stay readable) a team keeps on one patient; another is refused (409 `too_many_notes`). */
 export const MAX_NOTES_PER_PATIENT = 200;
 
-// Never cut: a longer note is refused whole, with the limit in the message.
-const noteText = sharedText(NOTE_MAX_LENGTH, `must be at most ${NOTE_MAX_LENGTH.toLocaleString('en')} characters`);
+// Never cut: a longer note is refused whole, with the limit in the message. A note may have several lines.
+const noteText = sharedText(NOTE_MAX_LENGTH, `must be at most ${NOTE_MAX_LENGTH.toLocaleString('en')} characters`, { lines: true });
 
 /** `POST /api/teams/{teamId}/patients/{patientId}/notes`. */
 export const noteBody = z.object({ text: noteText }).strict();

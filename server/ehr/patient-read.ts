@@ -27,8 +27,10 @@ export async function readPatient(ctx: EhrContext, id: string): Promise<PatientS
 }
 
 /**
- * Reads many patients in batch Bundles (the same batching as list rows), in the order asked;
- * missing and failed ones are left out.
+ * Reads many patients in batch Bundles (the same batching as list rows), in the order asked. Only
+ * patients the EHR says it does not have (404/410, or an id no FHIR server can hold) are left
+ * out; an entry it failed to answer (5xx, timeout, malformed, another patient than the one asked)
+ * fails the whole read as an EHR error, so that an outage is never told as "no such patient".
  */
 export async function readPatients(ctx: EhrContext, ids: string[]): Promise<PatientSummary[]> {
   const wanted = [...new Set(ids)].filter(isFhirId);
@@ -41,8 +43,11 @@ export async function readPatients(ctx: EhrContext, ids: string[]): Promise<Pati
     warnings,
   );
   if (warnings.list().length > 0) ctx.onWarnings?.(warnings.list());
-  // An answer about another patient than the one asked is left out.
-  return results.flatMap((result, i) =>
-    result.ok && (result.body as PatientSummary | null)?.id === wanted[i] ? [result.body as PatientSummary] : [],
-  );
+  return results.flatMap((result, i) => {
+    if (!result.ok && (result.status === 404 || result.status === 410)) return [];
+    const summary = result.ok ? (result.body as PatientSummary | null) : null;
+    if (summary?.id === wanted[i]) return [summary];
+    const status = result.ok ? undefined : result.status;
+    throw new FhirError('ehr_error', `The EHR could not answer for a patient asked for${status ? ` (HTTP ${status})` : ''}.`);
+  });
 }

@@ -66,7 +66,7 @@ export interface EhrGateway {
   searchPatients(baseUrl: string, tenantId: string, query: PatientSearchQuery, pageUrl?: string): Promise<PatientSearchResult>;
   /** Null when the EHR answers 404/410. */
   readPatient(baseUrl: string, tenantId: string, id: string): Promise<PatientSummary | null>;
-  /** Reads many patients (for list rows), in FHIR batches. Missing ones are left out. */
+  /** Reads many patients, in FHIR batches. Ones the EHR does not have are left out; one it fails to answer fails the read. */
   readPatients(baseUrl: string, tenantId: string, ids: string[]): Promise<PatientSummary[]>;
   /**
    * List rows: each patient with the asked parts, in batches of one entry per patient per part.

@@ -112,7 +112,7 @@ function issueSentence(issue: Issue, route: ApiRoute | undefined): string {
   if (issue.code === 'custom' || (ours && issue.code !== 'unrecognized_keys')) {
     // A message that names its value itself ("“room” is a built-in field…") stands alone.
     if (issue.message.startsWith('“')) return sentence(issue.message);
-    if (/^(must|is|are) /.test(issue.message)) return sentence(`${subject} ${issue.message}`);
+    if (/^(must|is|are|contains) /.test(issue.message)) return sentence(`${subject} ${issue.message}`);
     // A rule of the whole request or item ("give a name or columns to change"), said of it.
     return sentence(issue.path.length ? `${issue.message} (${lowerFirst(subject)})` : issue.message);
   }

@@ -116,6 +116,10 @@ async function emptyLists({ store }: ApiDeps, team: TeamKey): Promise<void> {
  */
 export async function setConnection(deps: ApiDeps, team: TeamKey, body: ConnectionBody, userId: string): Promise<Connection> {
   const { store, ehr } = deps;
+  // EHR calls are made under the base alone: a query or fragment kept with it would never be sent.
+  if (body.mode === 'ehr' && /[?#]/.test(body.url)) {
+    throw new Problem('validation_failed', "A FHIR server's address has no query (?…) or fragment (#…).", ['url']);
+  }
   const current = await store.getConnection(team);
   await requireConfirmedChange(deps, team, body, current);
   let connection: Connection;

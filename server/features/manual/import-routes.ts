@@ -53,7 +53,7 @@ export function importRoutes(ep: Endpoints, deps: ApiDeps): void {
   // a refused upload (not the owner, not Manual mode, too large) is recorded as a failure, and an
   // accepted one as a success naming the team and no patient (its rows are no patients yet:
   // those it creates are named when the import is confirmed), before the answer goes out.
-  ep.post(`${base}/file`, { audit: 'PatientDetailsEdit', access: 'owner' }, async (req, res) => {
+  ep.post(`${base}/file`, { audit: 'PatientDetailsEdit', access: 'owner', body: 'file' }, async (req, res) => {
     const body = await readFile(req, res);
     const received = await receiveFile(deps, uploads, owner(req), fileNameOf(req), body).catch((err: unknown) => {
       // Another workbook is being read (import-file's gate): 503, and when to try again.

@@ -13,6 +13,8 @@ import {
 } from '../../../contract/manual.js';
 import type { FieldIssue } from '../../../contract/manual-issues.js';
 import { hasDirectionControls } from '../../../contract/direction-controls.js';
+import { HIDDEN_CHARACTER_MESSAGE, hasHiddenCharacter } from '../../../contract/shared-text.js';
+import { Problem } from '../../platform/problem.js';
 
 /**
  * Manual-mode rules beyond the shapes of requests (contract/manual.ts): values against the
@@ -121,6 +123,20 @@ export function issueSentence(fields: readonly SchemaField[], issue: FieldIssue)
   if (issue.code === 'unknown_field') return `${quoted(issue.field)} is not a field of this team's schema.`;
   const label = fields.find((f) => f.id === issue.field)?.label ?? quoted(issue.field);
   return `${label}: ${issueAsk(issue)}.`;
+}
+
+/**
+ * Text typed into a team's text fields, as into any shared text (contract/shared-text.ts): no
+ * control or invisible characters, line breaks and tabs allowed. Refused with the field's label,
+ * as its own sentence: the issues the tab words are about the field's kind of value.
+ */
+export function refuseHiddenCharacters(fields: readonly SchemaField[], values: Readonly<Record<string, unknown>>): void {
+  for (const field of fields) {
+    const value = Object.hasOwn(values, field.id) ? values[field.id] : undefined;
+    if (field.type in textLimits && typeof value === 'string' && hasHiddenCharacter(value, true)) {
+      throw new Problem('validation_failed', `${field.label} ${HIDDEN_CHARACTER_MESSAGE}.`, ['values']);
+    }
+  }
 }
 
 /** Why a patient's team-field values are refused under a schema, one issue per field at fault; own properties only. */

@@ -40,12 +40,26 @@ export interface EndpointSpec {
    * which restores the caller that asked for it); the team checks of `access` still follow.
    */
   authenticate?: RequestHandler;
+  /** `file`: the handler reads the body itself (an upload's bytes); otherwise a body is JSON. */
+  body?: 'json' | 'file';
 }
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 /** JSON bodies of API calls: at most 64 kB, objects and arrays only. */
-const jsonBody = express.json({ limit: '64kb', strict: true });
+const parseJson = express.json({ limit: '64kb', strict: true });
+
+/**
+ * A body of another type would be left unread, and the call judged as if it sent nothing (a
+ * "missing" field, or a path parameter blamed): it is refused for what it is.
+ */
+const jsonBody: RequestHandler = (req, res, next) => {
+  const sent = req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] ?? '0') !== '0';
+  if (sent && !req.is('application/json')) {
+    return next(new Problem('unsupported_media_type', 'Send the request body as JSON (Content-Type: application/json).'));
+  }
+  parseJson(req, res, next);
+};
 type Handler = (req: Request, res: Response) => Promise<void> | void;
 
 /** The declaring middleware carries its route's spec, so a test can walk every route and read it. */
@@ -175,9 +189,9 @@ export function endpoints(router: Router, guards: Guards) {
     ];
     if (spec.access !== 'caller') chain.push(member);
     if (spec.access === 'owner') chain.push(requireOwner);
-    // The body is read last, for a caller allowed to send it: a malformed or oversized one (400,
-    // 413) is then refused with the route's operations declared, so the refusal is recorded.
-    chain.push(jsonBody);
+    // The body is read last, for a caller allowed to send it: a malformed, oversized or non-JSON one
+    // (400, 413, 415) is then refused with the route's operations declared, so the refusal is recorded.
+    if (spec.body !== 'file') chain.push(jsonBody);
     // Operations told by the body (a PATCH renaming a list or choosing its columns) are told
     // again once it is read, so a change refused for what it sends is recorded as what it was.
     if (typeof spec.audit === 'function') chain.push(operationsFromBody(spec.audit));

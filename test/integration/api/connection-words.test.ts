@@ -37,6 +37,21 @@ describe('a connection body that is wrong', () => {
   });
 });
 
+describe('a FHIR base with a query or a fragment', () => {
+  it.each(['?x=1', '#top', '?'])('refuses the sandbox link with %j after it, and keeps the team unset', async (extra) => {
+    const res = await server.api(who.owner, 'PUT', `${base}/connection`, {
+      mode: 'ehr',
+      url: `${server.info.sandbox.fhir.r4}${extra}`,
+      name: 'Sandbox',
+    });
+    expect(res).toMatchObject({
+      status: 400,
+      body: { code: 'validation_failed', message: "A FHIR server's address has no query (?…) or fragment (#…).", fields: ['url'] },
+    });
+    expect((await server.api(who.owner, 'GET', `${base}/connection`)).body).toEqual({ mode: 'unset' });
+  });
+});
+
 describe('refusals made by the services, not the schemas', () => {
   it('names the list to move a patient to in words, never as toListId', async () => {
     const connected = await server.api(who.owner, 'PUT', `${base}/connection`, { mode: 'ehr', url: server.info.sandbox.fhir.r4, name: 'Sandbox' });
