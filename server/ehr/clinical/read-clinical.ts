@@ -272,7 +272,7 @@ function vitalLookupOf(
   if (!data.ok || !data.set.next || !sortedPage(ctx, data.set, query)) return undefined;
   if (cell?.status !== 'ok' && cell?.status !== 'none') return undefined;
   const have = cell.status === 'ok' ? cell.value : {};
-  // A kind is asked for when the page has no settled latest of it: none, only readings dated in the future, or pressures without a systolic.
+  // A kind is asked for when the page has no settled latest of it: none, only readings dated in the future or without a value, or a diastolic alone.
   const kinds = shown.filter((kind) => !settledLatest(have[kind]));
   return kinds.length ? { kinds, seen: new Set(data.set.resources.map(observationKey)) } : undefined;
 }
@@ -479,14 +479,15 @@ function planEntries(ctx: EhrContext, ids: string[], parts: ClinicalPart[], mode
   return plan;
 }
 
-/** What an answer to the allergy List search states: "no known allergies", or nothing (also when it failed). */
 /**
- * "No known allergies" from the allergy Lists read, only when they are all the EHR has: a page
- * that links to more (a search of Lists has no date order to ask for) may leave out a newer list
- * that names an allergy, and a statement that none is known must never stand on part of them.
+ * What an answer to the allergy List search states: "no known allergies", or nothing (also when
+ * it failed). "No known allergies" from the allergy Lists read, only when they are all the EHR has: a page
+ * that links to more, or one cut to the entries asked for (a server that ignores `_count`), may
+ * leave out a newer list that names an allergy (a search of Lists has no date order to ask for),
+ * and a statement that none is known must never stand on part of them.
  */
 function allergyStatementOf(data: PartData): AllergyView | null {
-  return data.ok && !data.set.next ? readNoKnownAllergyList(data.set.resources) : null;
+  return data.ok && !data.set.next && !data.set.truncated ? readNoKnownAllergyList(data.set.resources) : null;
 }
 
 function isGone(result: EntryResult | undefined): boolean {

@@ -104,6 +104,28 @@ export function firstCode(concept: unknown): string | null {
 }
 
 /**
+ * A problem's words with where it is when they do not say: Condition.bodySite ("anatomical location
+ * where this condition manifests itself", 0..* CodeableConcept in DSTU2, STU3 and R4) is the only
+ * place a record may give the side, "Fracture of femur (Left)", so two problems of one code at two
+ * sites are two (a site given only by code is read out, as a problem is: conceptText). Each site
+ * once, left out when the problem's words already hold it as whole words; a problem without words
+ * stays so (the tab says "Name not given").
+ */
+function withBodySite(display: string | null, bodySite: unknown): string | null {
+  if (!display) return display;
+  const sites: string[] = [];
+  for (const site of list(bodySite)) {
+    const words = conceptText(site)?.trim();
+    if (words && !holdsWords(display, words) && !sites.some((s) => s.toLowerCase() === words.toLowerCase())) sites.push(words);
+  }
+  return sites.length > 0 ? `${display} (${sites.join(', ')})` : display;
+}
+
+/** Whether `text` holds `words` as whole words, case aside ("Cleft lip" does not hold "Left"). */
+const holdsWords = (text: string, words: string) =>
+  new RegExp(`(?<![\\p{L}\\p{N}])${words.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\p{L}\\p{N}])`, 'iu').test(text);
+
+/**
  * Conditions newest onset first (the recorded date when there is no onset); refuted and
  * entered-in-error left out. An onset that is no date (an age, a range of ages, words: undatedOnset)
  * cannot be placed in time here: an age is a date only with the birth date, and the Patient is not
@@ -111,24 +133,6 @@ export function firstCode(concept: unknown): string | null {
  * date, which may be decades after an onset "at age 45"), newest recorded first among them; a
  * condition with no date at all comes last.
  */
-/**
- * A problem's words with where it is when they do not say: Condition.bodySite ("anatomical location
- * where this condition manifests itself", 0..* CodeableConcept in DSTU2, STU3 and R4) is the only
- * place a record may give the side, "Fracture of femur (Left)", so two problems of one code at two
- * sites are two (a site given only by code is read out, as a problem is: conceptText). Each site once, left out when the problem's words already hold it; a
- * problem without words stays so (the tab says "Name not given").
- */
-function withBodySite(display: string | null, bodySite: unknown): string | null {
-  if (!display) return display;
-  const sites: string[] = [];
-  for (const site of list(bodySite)) {
-    const words = conceptText(site)?.trim();
-    const key = words?.toLowerCase();
-    if (words && key && !display.toLowerCase().includes(key) && !sites.some((s) => s.toLowerCase() === key)) sites.push(words);
-  }
-  return sites.length > 0 ? `${display} (${sites.join(', ')})` : display;
-}
-
 export function readConditions(resources: JsonObject[], warnings?: Warnings, now = Date.now(), base?: URL | string): ConditionView[] {
   const views: ConditionView[] = [];
   for (const r of resources) {

@@ -61,6 +61,8 @@ export interface Searchset {
   /** `_include`d resources (Medications). */
   included: JsonObject[];
   next?: string;
+  /** Entries past `maxEntries` were left out (a server that ignores `_count`): the set is not all the EHR has. */
+  truncated?: true;
 }
 
 /**
@@ -76,6 +78,7 @@ export function readSearchset(body: unknown, patientId: string, warnings: Warnin
   if (entries.length > maxEntries) {
     warnings.add('entries_over_limit', entries.length - maxEntries);
     entries = entries.slice(0, maxEntries);
+    result.truncated = true;
   }
   for (const entry of entries) {
     if (!isObject(entry)) continue;

@@ -376,12 +376,23 @@ function effective(obs: JsonObject): When | null {
 const VALUE_SENT = Symbol('value sent');
 type Marked = VitalReading & { [VALUE_SENT]?: true };
 
-/** Any value[x] of the Observation or of its components (FHIR choice names: valueQuantity, valueString…). */
-const sendsValue = (obs: JsonObject): boolean =>
-  [obs, ...objects(obs.component)].some((element) => Object.keys(element).some((key) => /^value[A-Z]/.test(key)));
+/** Whether an element carries a value[x] (FHIR choice names: valueQuantity, valueString…). */
+const carriesValue = (element: JsonObject) => Object.keys(element).some((key) => /^value[A-Z]/.test(key));
+
+/**
+ * Whether the Observation sent a value of the kind it is read as: its own value[x], or for a blood
+ * pressure a systolic or diastolic component's. Another component's value (the oxygen flow of a
+ * saturation taken without one) is no reading of the kind.
+ */
+const sendsValue = (obs: JsonObject, kind: VitalReading['kind']): boolean =>
+  carriesValue(obs) ||
+  (kind === 'bloodPressure' &&
+    objects(obs.component).some(
+      (c) => carriesValue(c) && loincCodes(c.code).some((code) => ['systolic', 'diastolic'].includes(KIND_OF_CODE.get(code) ?? '')),
+    ));
 
 function valueSentMark<R extends VitalReading>(reading: R, obs: JsonObject): R {
-  return unreadableReading(reading) && sendsValue(obs) ? Object.assign(reading, { [VALUE_SENT]: true as const }) : reading;
+  return unreadableReading(reading) && sendsValue(obs, reading.kind) ? Object.assign(reading, { [VALUE_SENT]: true as const }) : reading;
 }
 
 /**
@@ -397,6 +408,8 @@ function valueSentMark<R extends VitalReading>(reading: R, obs: JsonObject): R {
  *   only that component), so it ranks below every pressure of the same `when` that has one, however
  *   older: NEWS2 scores the systolic, and a newer diastolic alone must not hide an older, maybe
  *   critical, systolic (it stays in the history). It is the latest only when no such pressure has a systolic.
+ *   A pressure sent in a form the app cannot read is not such a half (it may hold a systolic): it
+ *   ranks by its time, so it also outranks a newer diastolic alone (the order must be total).
  */
 function latestRank(reading: Marked, now: number): [number, number, number, number] {
   const lost = unreadableReading(reading) && !reading[VALUE_SENT] ? 1 : 0;
@@ -409,8 +422,9 @@ function latestRank(reading: Marked, now: number): [number, number, number, numb
 }
 
 /**
- * Whether a kind's latest reading is settled: readable, timed, not in the future, and a pressure
- * with its systolic (else more may be asked for).
+ * Whether a kind's latest reading is settled: with a value (readable, or sent in a form the app
+ * cannot read: it was measured), timed, not in the future, and not a pressure with a diastolic
+ * alone (else more may be asked for).
  */
 export const settledLatest = (reading: VitalReading | undefined, now = Date.now()): boolean => {
   if (!reading) return false;

@@ -52,4 +52,15 @@ describe.each(['DSTU2', 'STU3', 'R4'] as const)('a problem at a body site, %s', 
       'Fracture of femur',
     ]);
   });
+
+  it('reads the words whole: a site inside another word is still named ("Cleft lip" does not say Left)', () => {
+    const cleft = condition(release, 'c1', { code: { text: 'Cleft lip' }, bodySite: [left] });
+    const hearing = condition(release, 'c2', { code: { text: 'Hearing loss' }, bodySite: [{ text: 'Ear' }] });
+    const bracketed = condition(release, 'c3', { code: { text: 'Burn (second degree)' }, bodySite: [{ text: 'Hand (left)' }] });
+    expect(readConditions([cleft, hearing, bracketed]).map((c) => c.display)).toEqual([
+      'Cleft lip (Left)',
+      'Hearing loss (Ear)',
+      'Burn (second degree) (Hand (left))',
+    ]);
+  });
 });

@@ -170,6 +170,21 @@ describe('F8 a vital sign the EHR recorded whose value cannot be read is "Not av
       expect(vitalHistory(readVitals([text, read], new Warnings())).heartRate).toHaveLength(1);
       expect(shown('heartRate', [text], false).status).toBe('unavailable');
       expect(shown('heartRate', [], false).status).toBe('none');
+      // A saturation with no value but its oxygen flow (a component of another kind): no value of the kind was sent.
+      const spo2 = (extra: JsonObject) => obs(release, '59408-5', extra);
+      const percent = (value: number) => ({ value, unit: '%', system: UCUM, code: '%' });
+      const flowOnly = spo2({
+        effectiveDateTime: hrs(-0.2),
+        dataAbsentReason: { coding: [{ code: 'error' }] },
+        component: [
+          {
+            code: { coding: [{ system: 'http://loinc.org', code: '3151-8' }] },
+            valueQuantity: { value: 2, unit: 'L/min', system: UCUM, code: 'L/min' },
+          },
+        ],
+      });
+      const low = spo2({ effectiveDateTime: hrs(-2), valueQuantity: percent(88) });
+      for (const history of bothReads) expect(shown('spo2', [flowOnly, low], history)).toMatchObject({ status: 'ok', flag: 'criticalLow' });
       // A pressure charted as text that is no pressure ("see notes"), newer than a readable one.
       const seeNotes = obs(release, '85354-9', { effectiveDateTime: hrs(-0.2), valueString: 'see notes' });
       const pressure = panel(release, mmHg(120), mmHg(80), { effectiveDateTime: hrs(-2) });
