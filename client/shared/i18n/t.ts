@@ -73,19 +73,13 @@ let locale: string = 'en';
 /**
  * The locale dates, times, numbers and plurals are written in: the Teams (or browser) locale tag
  * when it is of the app's language, so an en-GB user keeps 24-hour times although the words are
- * the "en" catalog's; for another language's tag, the app's language in the user's region: a de-DE
- * user reads English words with day-first dates and 24-hour times ("en-DE"); else the language.
+ * the "en" catalog's; else the language itself (a de-DE user reads English words, English dates).
  */
 function formattingLocale(tag: string | null | undefined, language: Language): string {
+  if (!tag || languageFor(tag) !== language || !tag.toLowerCase().startsWith(language.slice(0, 2))) return language;
   try {
-    const { region, baseName: canonical } = new Intl.Locale(tag || language);
-    const chosen =
-      languageFor(canonical) === language && canonical.toLowerCase().startsWith(language.slice(0, 2))
-        ? canonical
-        : region
-          ? `${language}-${region}`
-          : language;
-    return Intl.DateTimeFormat.supportedLocalesOf(chosen).length ? chosen : language;
+    const [canonical] = Intl.getCanonicalLocales(tag);
+    return Intl.DateTimeFormat.supportedLocalesOf(canonical).length ? canonical : language;
   } catch {
     return language;
   }

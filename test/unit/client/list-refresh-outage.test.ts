@@ -5,8 +5,9 @@ import { ApiError, type Api } from '../../../client/shared/api/api-client';
 
 /**
  * A list read again while the EHR is failing: the server still answers 200, every row "failed"
- * and an EHR error at the end. The tab keeps the rows it read before (their names and values),
- * as after any failed read again, and says why (the read's error), never rows of bare ids.
+ * and an EHR error at the end. The tab keeps the rows it read before (their names and values) of
+ * the same version of the list, as after any failed read again, and says why (the read's error),
+ * never rows of bare ids; a list whose patients changed meanwhile is shown as it now is.
  */
 const head = { id: 'l1', name: 'Ward 5', columns: ['name', 'heartRate'], version: 3 };
 const row = (id: string, name: string) => ({
@@ -50,6 +51,19 @@ describe('a list read again during an EHR outage', () => {
     expect(state.status).toBe('error');
     expect(state.error).toBeInstanceOf(ApiError);
     expect(client.getQueryData(options.queryKey)?.rows.map((r) => r.displayName)).toEqual(['Ada Lovelace', 'Alan Turing']);
+  });
+
+  it('shows a list changed meanwhile as it now is (a new version: a patient removed), the rows the EHR failed included', async () => {
+    const api = apiAnswering([
+      ndjson([{ list: head }, { row: row('p1', 'Ada Lovelace') }, { row: row('p2', 'Alan Turing') }, { end: {} }]),
+      ndjson([{ list: { ...head, version: 4 } }, { row: failed('p1') }, { end: { ehrError: outage } }]),
+    ]);
+    const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+    const options = listQuery(api, 'team-1', 'l1');
+    await client.fetchQuery(options);
+    const view = await client.fetchQuery({ ...options, staleTime: 0 });
+    expect(view).toMatchObject({ version: 4, ehrError: outage });
+    expect(view.rows.map((r) => r.patientId)).toEqual(['p1']);
   });
 
   it('shows what came on a first read, with the EHR error, as there is nothing read before to keep', async () => {

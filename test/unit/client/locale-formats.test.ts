@@ -40,15 +40,10 @@ describe('dates and times in the Teams locale', () => {
     expect(shortTime({ text: '2026-12-03T14:05:00Z', epochMs: at.getTime() }, now)).toMatch(/AM|PM/);
   });
 
-  it("keeps the words of the app language, in the user's region, when the locale is of another language", () => {
-    // A German Teams: English words, day-first dates and 24-hour times, never "Jul 11, 1979, 5:51 PM".
+  it('keeps the words of the app language and formats in it when the locale is of another language', () => {
     setLocale('de-DE');
-    expect([currentLanguage(), currentLocale()]).toEqual(['en', 'en-DE']);
-    expect(shortDateTime(new Date(Date.UTC(2025, 2, 2, 17, 51)), now, 'UTC')).toBe('2 Mar 2025, 17:51');
-    // Numbers as written there too (CLDR en-DE).
-    expect(numberText(1234.5)).toBe('1.234,5');
-    setLocale('fr');
-    expect(currentLocale()).toBe('en');
+    expect([currentLanguage(), currentLocale()]).toEqual(['en', 'en']);
+    expect(numberText(1234.5)).toBe('1,234.5');
     setLocale('not a locale!');
     expect(currentLocale()).toBe('en');
     setLocale('ru-RU');

@@ -17,8 +17,10 @@ const readAgainOnFocus = (query: { state: { dataUpdatedAt: number } }) => Date.n
  * One list with its rows (`GET /api/teams/{team}/lists/{list}`), read line by line as the server
  * streams it. A first read shows rows as they arrive; a refresh keeps the rows on screen until the
  * new list is whole, so rows never vanish and come back. A broken answer fails the read and keeps
- * whatever rows were shown; so does a refresh the EHR failed (its answer ends with an EHR error):
- * the names read before stay, said to be of their time (ListFreshness), never rows of bare ids.
+ * whatever rows were shown; so does a refresh the EHR failed (its answer ends with an EHR error)
+ * of the same version of the list: the names read before stay, said to be of their time
+ * (ListFreshness), never rows of bare ids. A list changed meanwhile (a patient added, removed or
+ * moved: a new version) is shown as it now is, rows the EHR failed included.
  */
 export const listQuery = (api: Api, teamId: string, listId: string | null) =>
   queryOptions({
@@ -26,10 +28,11 @@ export const listQuery = (api: Api, teamId: string, listId: string | null) =>
     enabled: Boolean(listId),
     refetchOnWindowFocus: readAgainOnFocus,
     queryFn: async ({ signal, client, queryKey }): Promise<ListView> => {
-      const progressive = client.getQueryData(queryKey) === undefined;
+      const before = client.getQueryData<ListView>(queryKey);
       const res = await api.stream(`/api/teams/${teamId}/lists/${listId}`, { signal, accept: 'application/x-ndjson' });
-      const view = await readListStream(res.body!, progressive ? (partial) => client.setQueryData(queryKey, partial) : undefined);
-      if (!progressive && view.ehrError) throw new ApiError(502, view.ehrError.code, view.ehrError.message);
+      const view = await readListStream(res.body!, before ? undefined : (partial) => client.setQueryData(queryKey, partial));
+      // The same list (its version: the same patients) that the EHR failed: the rows read before stay.
+      if (view.ehrError && view.version === before?.version) throw new ApiError(502, view.ehrError.code, view.ehrError.message);
       return view;
     },
   });
