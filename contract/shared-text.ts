@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { DIRECTION_CONTROLS_MESSAGE, hasDirectionControls } from './direction-controls.js';
 
+/** The invisible characters below, as the inside of a regular expression's character class (server/ehr/shown-text.ts takes them out of EHR text). */
+export const INVISIBLE_CHARACTERS = '\\u00ad\\u180e\\u200b\\u2060\\ufeff';
+
 /**
  * Characters no reader sees that typed text must not carry: they would reach storage and exports
  * as they are (a NUL, an ESC that recolours a terminal, a BEL), or make two texts that look alike
@@ -9,10 +12,8 @@ import { DIRECTION_CONTROLS_MESSAGE, hasDirectionControls } from './direction-co
  * U+2060 word joiner, U+FEFF, U+00AD soft hyphen and U+180E Mongolian vowel separator. U+200C and
  * U+200D (zero width non-joiner, joiner) are kept: Persian and Indic scripts and emoji need them.
  */
-// eslint-disable-next-line no-control-regex -- control characters are what it finds
-const HIDDEN_IN_LINES = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u00ad\u180e\u200b\u2060\ufeff]/u;
-// eslint-disable-next-line no-control-regex -- control characters are what it finds
-const HIDDEN_IN_ONE_LINE = /[\u0000-\u001f\u007f-\u009f\u00ad\u180e\u200b\u2060\ufeff]/u;
+const HIDDEN_IN_LINES = new RegExp(`[\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f${INVISIBLE_CHARACTERS}]`, 'u');
+const HIDDEN_IN_ONE_LINE = new RegExp(`[\\u0000-\\u001f\\u007f-\\u009f${INVISIBLE_CHARACTERS}]`, 'u');
 
 /** Whether the text holds a control or invisible character; `lines`: tab, line feed and carriage return are allowed. */
 export const hasHiddenCharacter = (text: string, lines = false) => (lines ? HIDDEN_IN_LINES : HIDDEN_IN_ONE_LINE).test(text);

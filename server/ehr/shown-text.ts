@@ -1,3 +1,5 @@
+import { INVISIBLE_CHARACTERS } from '../../contract/shared-text.js';
+
 /**
  * Text an EHR sends is shown to clinicians and written to exports as its characters read, never
  * reordered or hidden by characters no one sees. Unicode's bidirectional controls (the Bidi_Control
@@ -16,7 +18,7 @@
 const MAY_HOLD_HIDDEN =
   /[\u007f-\u009f\u00ad\u180e\u200b\u2060\ufeff\p{Bidi_Control}]|\\u(?:000[0-8bBcCeEfF]|001[0-9a-fA-F]|007[fF]|00[89][0-9a-fA-F]|00[aA][dD]|061[cC]|180[eE]|200[bBeEfF]|2060|202[a-eA-E]|206[6-9]|[fF][eE][fF][fF])|\\[bf]/u;
 /** Direction controls and invisible characters: taken out. */
-const HIDDEN = /[\p{Bidi_Control}\u00ad\u180e\u200b\u2060\ufeff]/gu;
+const HIDDEN = new RegExp(`[\\p{Bidi_Control}${INVISIBLE_CHARACTERS}]`, 'gu');
 // eslint-disable-next-line no-control-regex -- control characters are what it finds
 const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
 

@@ -129,7 +129,7 @@ function Entry({ title, detail, qualified }: { title: string; detail?: string; q
 function Vitals({ latest, history, birthDate }: { latest: Partial<Record<VitalKind, VitalReading>>; history: unknown; birthDate: string | null }) {
   // One "now" per panel; flags by adult ranges only for readings taken when the patient was old enough for them.
   const [now] = useState(() => Date.now());
-  const adult = adultFrom(birthDate);
+  const adultSince = adultFrom(birthDate);
   const styles = useStyles();
   const kinds = vitalKinds.filter((k) => isObject(latest[k]));
   const histories: Json = isObject(history) && history.status === 'ok' && isObject(history.value) ? history.value : {};
@@ -146,7 +146,7 @@ function Vitals({ latest, history, birthDate }: { latest: Partial<Record<VitalKi
         <TableBody>
           {kinds.map((kind) => {
             const reading = latest[kind];
-            const shown = cellText(kind, { status: 'ok', value: reading }, now, adult);
+            const shown = cellText(kind, { status: 'ok', value: reading }, now, adultSince);
             return (
               <TableRow key={kind}>
                 <TableCell className={styles.nowrap}>{columnLabel(kind)}</TableCell>
@@ -163,7 +163,7 @@ function Vitals({ latest, history, birthDate }: { latest: Partial<Record<VitalKi
           })}
         </TableBody>
       </Table>
-      <VitalTrends histories={histories} adultFrom={adult} />
+      <VitalTrends histories={histories} adultFrom={adultSince} />
     </>
   );
 }
