@@ -91,12 +91,15 @@ function pause(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 /**
- * React Query's retry for the tab's reads: one more try after a network failure or a 5xx, none
- * after a 4xx (the same request gets the same answer, and a 429 has had its wait already).
+ * React Query's retry for the tab's reads: one more try when no answer came, it came cut off, or
+ * a 5xx came from something between tab and server (no problem code). None after the server's own
+ * verdict: a 4xx is the same again, and its 5xx comes after its own retries of the EHR and Graph
+ * (fhir-http.ts, graph-api.ts), so asking again at once would read a failing EHR twice.
  */
 export function shouldRetryQuery(failureCount: number, error: unknown): boolean {
-  if (error instanceof ApiError && error.status >= 400 && error.status < 500) return false;
-  return failureCount < 1;
+  const notTheServers =
+    !(error instanceof ApiError) || /^(network_error|bad_answer)$/.test(error.code) || (error.code === 'http_error' && error.status >= 500);
+  return notTheServers && failureCount < 1;
 }
 
 /** The one way the tab calls the backend: adds the token, sends JSON, turns problems into ApiErrors. */

@@ -129,15 +129,24 @@ describe("React Query's retry", () => {
     vi.unstubAllGlobals();
   });
 
-  it('does not repeat a read the server refused (4xx), nor one that was rate limited', () => {
+  it('does not repeat a read the server answered (4xx or its own 5xx), nor one that was rate limited', () => {
     expect(shouldRetryQuery(0, new ApiError(404, 'list_not_found', 'gone'))).toBe(false);
     expect(shouldRetryQuery(0, new ApiError(429, 'rate_limited', 'slow down'))).toBe(false);
-    expect(shouldRetryQuery(0, new ApiError(500, 'internal_error', 'oops'))).toBe(true);
-    expect(shouldRetryQuery(1, new ApiError(500, 'internal_error', 'oops'))).toBe(false);
-    expect(shouldRetryQuery(0, new ApiError(0, 'network_error', 'offline'))).toBe(true);
+    // The server has retried the EHR and Graph itself: asked again at once, a failing EHR is read twice.
+    expect(shouldRetryQuery(0, new ApiError(502, 'ehr_error', 'the EHR failed'))).toBe(false);
+    expect(shouldRetryQuery(0, new ApiError(504, 'ehr_timeout', 'the EHR took too long'))).toBe(false);
+    expect(shouldRetryQuery(0, new ApiError(500, 'internal_error', 'oops'))).toBe(false);
   });
 
-  it("sends a refused read once, a rate-limited one twice (the client's own wait), a failed one twice", async () => {
+  it('repeats a read once when no answer came, it came cut off, or a gateway failed it', () => {
+    expect(shouldRetryQuery(0, new ApiError(0, 'network_error', 'offline'))).toBe(true);
+    expect(shouldRetryQuery(1, new ApiError(0, 'network_error', 'offline'))).toBe(false);
+    expect(shouldRetryQuery(0, new ApiError(200, 'bad_answer', 'cut off'))).toBe(true);
+    expect(shouldRetryQuery(0, new ApiError(502, 'http_error', 'Bad Gateway'))).toBe(true);
+    expect(shouldRetryQuery(0, new ApiError(404, 'http_error', 'Not Found'))).toBe(false);
+  });
+
+  it("sends a refused read once, a rate-limited one twice (the client's own wait), one the server failed once, one a gateway failed twice", async () => {
     vi.useFakeTimers();
     const run = async (...answers: (() => Response)[]) => {
       const calls = fakeFetch(...answers);
@@ -151,7 +160,8 @@ describe("React Query's retry", () => {
     expect(await run(() => json(404, { code: 'list_not_found', message: 'There is no such list in this team.', requestId: 'r' }))).toBe(1);
     expect(await run(() => json(400, { code: 'validation_failed', message: 'bad', requestId: 'r' }))).toBe(1);
     expect(await run(() => tooMany('1'))).toBe(2);
-    expect(await run(() => json(500, { code: 'internal_error', message: 'oops', requestId: 'r' }))).toBe(2);
+    expect(await run(() => json(502, { code: 'ehr_error', message: 'The EHR failed.', requestId: 'r' }))).toBe(1);
+    expect(await run(() => new Response('<html>Bad Gateway</html>', { status: 502, headers: { 'content-type': 'text/html' } }))).toBe(2);
   });
 });
 
