@@ -21,6 +21,8 @@ export const fieldIssueCodes = [
   'too_long',
   // Text with invisible bidirectional controls that could show colleagues its words reordered (plain-constants.ts).
   'direction_controls',
+  // Text with control characters or invisible ones (a zero width space, a soft hyphen; contract/shared-text.ts).
+  'hidden_characters',
   // An import's rows: a person's name that fits several members, and MRNs the team or the file already has.
   'ambiguous_member',
   'mrn_in_team',

@@ -3,6 +3,7 @@ import { currentLocale, t } from '../../shared/i18n/t';
 import type { SchemaField } from '../../../contract/manual';
 import { fieldIssue } from '../../../contract/manual-issues';
 import { hasDirectionControls } from '../../../contract/direction-controls';
+import { hasHiddenCharacter } from '../../../contract/shared-text';
 
 /**
  * What is wrong with the patient form before it is sent, one sentence per field in the user's
@@ -35,16 +36,24 @@ export function fieldProblem(field: SchemaField, text: string): string | null {
   }
   const limit = textLimits[field.type];
   if (limit !== undefined && text.length > limit) return t('manual.problem.tooLong', { field: field.label, max: numberText(limit) });
-  if (limit !== undefined && hasDirectionControls(text)) return t('manual.problem.directionControls', { field: field.label });
+  if (limit !== undefined) return hiddenProblem(field.label, text, true);
   return null;
+}
+
+/** Invisible characters colleagues would not see (contract/shared-text.ts); `lines`: tabs and line breaks are allowed. */
+function hiddenProblem(field: string, text: string, lines: boolean): string | null {
+  if (hasDirectionControls(text)) return t('manual.problem.directionControls', { field });
+  return hasHiddenCharacter(text, lines) ? t('manual.problem.hiddenCharacters', { field }) : null;
 }
 
 /** The form's problems: the patient's name (always required), then each team field's, in the form's order. */
 export function formProblems(fields: readonly SchemaField[], form: Readonly<Record<string, string>>): string[] {
   const problems: string[] = [];
   if ((form.name ?? '').trim() === '') problems.push(t('manual.problem.required', { field: t('column.name') }));
-  for (const key of ['name', 'mrn', 'room'] as const)
-    if (hasDirectionControls(form[key] ?? '')) problems.push(t('manual.problem.directionControls', { field: builtIn[key]() }));
+  for (const key of ['name', 'mrn', 'room'] as const) {
+    const problem = hiddenProblem(builtIn[key](), form[key] ?? '', false);
+    if (problem) problems.push(problem);
+  }
   for (const field of fields) {
     const problem = fieldProblem(field, form[`v:${field.id}`] ?? '');
     if (problem) problems.push(problem);
@@ -123,6 +132,8 @@ export function issueProblems(fields: readonly SchemaField[], issues: readonly u
         return [t('manual.problem.tooLong', { field: label, max: numberText(issue.max ?? 0) })];
       case 'direction_controls':
         return [t('manual.problem.directionControls', { field: label })];
+      case 'hidden_characters':
+        return [t('manual.problem.hiddenCharacters', { field: label })];
     }
   });
   return [...new Set(problems)];

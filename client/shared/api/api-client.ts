@@ -97,9 +97,9 @@ function pause(ms: number, signal?: AbortSignal): Promise<void> {
  * (fhir-http.ts, graph-api.ts), so asking again at once would read a failing EHR twice.
  */
 export function shouldRetryQuery(failureCount: number, error: unknown): boolean {
-  const notTheServers =
-    !(error instanceof ApiError) || /^(network_error|bad_answer)$/.test(error.code) || (error.code === 'http_error' && error.status >= 500);
-  return notTheServers && failureCount < 1;
+  // The server's own answer: not a network failure (status 0), a cut-off answer, or a gateway's 5xx.
+  const verdict = error instanceof ApiError && error.status > 0 && error.code !== 'bad_answer' && (error.code !== 'http_error' || error.status < 500);
+  return !verdict && failureCount < 1;
 }
 
 /** The one way the tab calls the backend: adds the token, sends JSON, turns problems into ApiErrors. */

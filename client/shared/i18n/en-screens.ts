@@ -220,6 +220,7 @@ export const enScreens = {
   'manual.problem.numberMax': '{field}: enter a number of at most {max}.',
   'manual.problem.tooLong': '{field}: shorten it to at most {max} characters.',
   'manual.problem.directionControls': '{field}: remove the invisible text direction controls (they often come with pasted text).',
+  'manual.problem.hiddenCharacters': '{field}: remove the control or invisible characters (they often come with pasted text).',
   'manual.problem.check': '{field}: this value was not accepted; check it and try again.',
   'manual.problem.date': '{field}: enter a real date.',
   'manual.problem.dateTime': '{field}: enter a real date and time.',

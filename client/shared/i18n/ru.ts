@@ -367,6 +367,7 @@ export const ru: Record<MessageKey, string> = {
   'manual.problem.numberMax': '{field}: введите число не больше {max}.',
   'manual.problem.tooLong': '{field}: сократите текст до {max} символов.',
   'manual.problem.directionControls': '{field}: уберите невидимые знаки направления текста (они часто попадают при вставке).',
+  'manual.problem.hiddenCharacters': '{field}: уберите управляющие или невидимые символы (они часто попадают при вставке).',
   'manual.problem.check': '{field}: значение не принято; проверьте его и попробуйте снова.',
   'manual.problem.date': '{field}: введите существующую дату.',
   'manual.problem.dateTime': '{field}: введите существующие дату и время.',

@@ -351,6 +351,7 @@ export const zhCN: Record<MessageKey, string> = {
   'manual.problem.numberMax': '{field}：请输入不大于 {max} 的数字。',
   'manual.problem.tooLong': '{field}：请缩短到不超过 {max} 个字符。',
   'manual.problem.directionControls': '{field}：请删除不可见的文字方向控制符（常随粘贴的文字带入）。',
+  'manual.problem.hiddenCharacters': '{field}：请删除控制字符或不可见字符（常随粘贴的文字带入）。',
   'manual.problem.check': '{field}：此值未被接受，请检查后重试。',
   'manual.problem.date': '{field}：请输入有效日期。',
   'manual.problem.dateTime': '{field}：请输入有效的日期和时间。',

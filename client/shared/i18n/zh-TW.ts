@@ -351,6 +351,7 @@ export const zhTW: Record<MessageKey, string> = {
   'manual.problem.numberMin': '{field}：請輸入不小於 {min} 的數字。',
   'manual.problem.tooLong': '{field}：請縮短到不超過 {max} 個字元。',
   'manual.problem.directionControls': '{field}：請刪除不可見的文字方向控制字元（常隨貼上的文字帶入）。',
+  'manual.problem.hiddenCharacters': '{field}：請刪除控制字元或不可見字元（常隨貼上的文字帶入）。',
   'manual.problem.check': '{field}：此值未被接受，請檢查後重試。',
   'manual.problem.date': '{field}：請輸入有效日期。',
   'manual.problem.dateTime': '{field}：請輸入有效的日期和時間。',

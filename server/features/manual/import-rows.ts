@@ -5,7 +5,8 @@ import { Problem } from '../../platform/problem.js';
 import type { FieldIssue } from '../../../contract/manual-issues.js';
 import { hasDirectionControls } from '../../../contract/direction-controls.js';
 import type { ImportFile } from './import-file.js';
-import { DIRECTION_CONTROLS_ASK, issueSentence, valuesIssues } from './validation.js';
+import { DIRECTION_CONTROLS_ASK, HIDDEN_CHARACTERS_ASK, issueSentence, valuesIssues } from './validation.js';
+import { hasHiddenCharacter } from '../../../contract/shared-text.js';
 
 /**
  * From a file's rows to patients: the mapping proposed from column names, the owner's mapping
@@ -145,9 +146,10 @@ export function checkRows(
       problems.push(words);
     };
     const text = (target: Target) => (cells[columns.get(target)!] ?? '').trim();
-    /** A built-in text as colleagues will read it: no invisible direction controls (plain-constants.ts). */
+    /** A built-in text as colleagues will read it, one line: no invisible direction controls (plain-constants.ts), control or invisible characters (shared-text.ts). */
     const plainText = (field: 'name' | 'mrn' | 'room', label: string, value: string) => {
       if (hasDirectionControls(value)) refuse({ field, code: 'direction_controls' }, `${label}: ${DIRECTION_CONTROLS_ASK}.`);
+      else if (hasHiddenCharacter(value)) refuse({ field, code: 'hidden_characters' }, `${label}: ${HIDDEN_CHARACTERS_ASK}.`);
       return value;
     };
     const data: ManualPatientData = { name: '', mrn: null, birthDate: null, gender: null, room: null, values: {} };

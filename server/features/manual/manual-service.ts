@@ -7,7 +7,7 @@ import { onCommit, recordRead, redeclare, refusalNames } from '../shared/audit-t
 import type { ApiDeps } from '../shared/deps.js';
 import { problems, valueOf } from '../shared/outcomes.js';
 import { requireManualMode } from '../shared/team-connection.js';
-import { issueSentence, mergeValues, refuseHiddenCharacters, resolvePersons, schemaConflicts, valuesIssues } from './validation.js';
+import { issueSentence, mergeValues, resolvePersons, schemaConflicts, valuesIssues } from './validation.js';
 
 /** Manual mode: the team's patient schema (owners) and hand-entered patients (members). */
 
@@ -100,7 +100,6 @@ export async function updatePatient(deps: ApiDeps, team: TeamKey, id: string, bo
 /** The patient after the change, checked against the team's schema; persons named as the team's directory names them now. */
 async function checked({ store, membership }: ApiDeps, team: TeamKey, body: PatientBody, before?: ManualPatientData): Promise<ManualPatientData> {
   const fields = (await store.getSchema(team))?.fields ?? [];
-  refuseHiddenCharacters(fields, body.values ?? {});
   const sent = await resolvePersons(fields, body.values, before?.values, () => membership.membersOf(team.tenantId, team.teamId));
   const values = mergeValues(before?.values, sent.values);
   // A field refused as sent is not checked again in the merge (a person of a choice field would be named twice).

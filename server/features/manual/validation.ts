@@ -13,8 +13,7 @@ import {
 } from '../../../contract/manual.js';
 import type { FieldIssue } from '../../../contract/manual-issues.js';
 import { hasDirectionControls } from '../../../contract/direction-controls.js';
-import { HIDDEN_CHARACTER_MESSAGE, hasHiddenCharacter } from '../../../contract/shared-text.js';
-import { Problem } from '../../platform/problem.js';
+import { hasHiddenCharacter } from '../../../contract/shared-text.js';
 
 /**
  * Manual-mode rules beyond the shapes of requests (contract/manual.ts): values against the
@@ -27,6 +26,8 @@ const numberText = (n: number) => n.toLocaleString('en-US', { maximumFractionDig
 
 /** What to do about invisible direction controls in a text, in English (for a team field or a built-in one). */
 export const DIRECTION_CONTROLS_ASK = 'remove the invisible text direction controls (they often come with pasted text)';
+/** What to do about control or invisible characters in a text, in English. */
+export const HIDDEN_CHARACTERS_ASK = 'remove the control or invisible characters (they often come with pasted text)';
 
 /** Why a value was refused, without the field it belongs to. */
 export type ValueIssue = Omit<FieldIssue, 'field'>;
@@ -72,7 +73,8 @@ export function valueIssue(field: SchemaField, value: unknown): ValueIssue | nul
     default: {
       const limit = textLimits[field.type];
       if (typeof value !== 'string' || value.length > limit) return { code: 'too_long', max: limit };
-      return hasDirectionControls(value) ? { code: 'direction_controls' } : null;
+      // Several lines of text may hold tabs and line breaks (contract/shared-text.ts).
+      return hasDirectionControls(value) ? { code: 'direction_controls' } : hasHiddenCharacter(value, true) ? { code: 'hidden_characters' } : null;
     }
   }
 }
@@ -98,6 +100,8 @@ function issueAsk(issue: ValueIssue): string {
       return `enter text of at most ${(issue.max ?? 0).toLocaleString('en-US')} characters`;
     case 'direction_controls':
       return DIRECTION_CONTROLS_ASK;
+    case 'hidden_characters':
+      return HIDDEN_CHARACTERS_ASK;
     case 'required':
       return 'fill this in; it is required';
     case 'unknown_field':
@@ -123,20 +127,6 @@ export function issueSentence(fields: readonly SchemaField[], issue: FieldIssue)
   if (issue.code === 'unknown_field') return `${quoted(issue.field)} is not a field of this team's schema.`;
   const label = fields.find((f) => f.id === issue.field)?.label ?? quoted(issue.field);
   return `${label}: ${issueAsk(issue)}.`;
-}
-
-/**
- * Text typed into a team's text fields, as into any shared text (contract/shared-text.ts): no
- * control or invisible characters, line breaks and tabs allowed. Refused with the field's label,
- * as its own sentence: the issues the tab words are about the field's kind of value.
- */
-export function refuseHiddenCharacters(fields: readonly SchemaField[], values: Readonly<Record<string, unknown>>): void {
-  for (const field of fields) {
-    const value = Object.hasOwn(values, field.id) ? values[field.id] : undefined;
-    if (field.type in textLimits && typeof value === 'string' && hasHiddenCharacter(value, true)) {
-      throw new Problem('validation_failed', `${field.label} ${HIDDEN_CHARACTER_MESSAGE}.`, ['values']);
-    }
-  }
 }
 
 /** Why a patient's team-field values are refused under a schema, one issue per field at fault; own properties only. */

@@ -15,8 +15,23 @@ let patientUrl: string;
 let noteUrl: string;
 
 const refusal = 'contains a control character or an invisible character; remove it.';
-/** One of each kind: C0 (NUL, ESC, BEL), DEL, C1, and the invisible characters. */
-const HIDDEN = ['\u0000', '\u001b[2J', '\u0007', '\u007f', '\u0085', '\u200b', '\u2060', '\ufeff', '\u00ad', '\u180e'];
+/** One of each kind: C0 (NUL, ESC, BEL), DEL, C1, the invisible characters, an invisible operator, a tag character, a Hangul filler, half a surrogate pair. */
+const HIDDEN = [
+  '\u0000',
+  '\u001b[2J',
+  '\u0007',
+  '\u007f',
+  '\u0085',
+  '\u200b',
+  '\u2060',
+  '\ufeff',
+  '\u00ad',
+  '\u180e',
+  '\u2063',
+  '\u{E0041}',
+  '\u3164',
+  '\udc00',
+];
 /** Line breaks and tabs: allowed in a note, never in a name, which is one line. */
 const BREAKS = ['\r\nX-Evil: 1', '\n', '\t'];
 const schema = { fields: [{ id: 'plan', label: 'Plan', type: 'longText' }] };
@@ -50,7 +65,13 @@ it('refuses each kind of hidden character in a note, a correction, a list name, 
     refused(await server.api(who.member, 'PATCH', `${noteUrl}/${noteId}`, { text: `ok${c} line`, version: 1 }), 'The note');
     refused(await server.api(who.member, 'POST', `${base}/lists`, { name: `Wa${c}rd` }), 'The list name');
     refused(await server.api(who.member, 'PATCH', patientUrl, { name: `Ada${c} Hidden`, version: 1 }), "The patient's name");
-    refused(await server.api(who.member, 'PATCH', patientUrl, { name: 'Ada Hidden', values: { plan: `rest${c}` }, version: 1 }), 'Plan');
+    // A team field's value is refused as its other issues are: with a code the tab words in the user's language.
+    const plan = await server.api(who.member, 'PATCH', patientUrl, { name: 'Ada Hidden', values: { plan: `rest${c}` }, version: 1 });
+    expect([plan.status, plan.body.message, plan.body.issues]).toEqual([
+      400,
+      'Plan: remove the control or invisible characters (they often come with pasted text).',
+      [{ field: 'plan', code: 'hidden_characters' }],
+    ]);
     refused(
       await server.api(who.owner, 'PUT', `${base}/schema`, { fields: [{ ...schema.fields[0], label: `Pl${c}an` }], version: 1 }),
       'The label of field 1',

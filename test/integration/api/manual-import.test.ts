@@ -12,6 +12,7 @@ const schema = {
     { id: 'acuity', label: 'Acuity', type: 'choice', choices: ['Low', 'Medium', 'High'], required: true },
     { id: 'drains', label: 'Drains', type: 'number' },
     { id: 'nurse', label: 'Assigned nurse', type: 'person' },
+    { id: 'plan', label: 'Plan', type: 'longText' },
   ],
 };
 
@@ -124,6 +125,37 @@ describe.each(bothStores)('%s', (_name, start) => {
         [{ field: 'mrn', code: 'direction_controls' }],
       ]);
       expect(rows[0].problems).toEqual(['Name: remove the invisible text direction controls (they often come with pasted text).']);
+      expect(await roster()).toHaveLength(before);
+    });
+
+    it('refuses rows whose cells carry control or invisible characters, as typed text is refused', async () => {
+      // A zero width space makes "Ada" another name than it looks; ESC, BEL and a soft hyphen go to storage and exports as they are.
+      const before = (await roster()).length;
+      const csv = Buffer.from(
+        'Name,MRN,Room,Acuity,Plan\n' +
+          'A\u200Bda,HID-1,4B,Low,rest\n' +
+          'Grace,HID-2,\u001b[2J4B,Low,rest\n' +
+          'Alan,HID\u00AD3,,Low,rest\n' +
+          'Joan,HID-4,,Low,"rest\u0007"\n' +
+          // U+2063 INVISIBLE SEPARATOR: "HID-1" again, to the eye, but not to a comparison of MRNs.
+          'Ida,HID\u2063-1,,Low,rest\n' +
+          // Several lines of text keep their tabs and line breaks.
+          'Mary,HID-5,,Low,"rest\n\tthen walk"\n',
+      );
+      const sent = await upload(who.owner, csv, 'hidden.csv');
+      expect(sent.status).toBe(200);
+      const preview = await server.call(who.owner, 'POST', `${base}/manual-import/preview`, { token: sent.body.token, mapping: sent.body.mapping });
+      const rows = preview.body.rows as { issues: unknown[]; problems: string[] }[];
+      expect(rows.map((r) => r.issues)).toEqual([
+        [{ field: 'name', code: 'hidden_characters' }],
+        [{ field: 'room', code: 'hidden_characters' }],
+        [{ field: 'mrn', code: 'hidden_characters' }],
+        [{ field: 'plan', code: 'hidden_characters' }],
+        [{ field: 'mrn', code: 'hidden_characters' }],
+        [],
+      ]);
+      expect(rows[0].problems).toEqual(['Name: remove the control or invisible characters (they often come with pasted text).']);
+      expect(preview.body).toMatchObject({ valid: 1, invalid: 5 });
       expect(await roster()).toHaveLength(before);
     });
 

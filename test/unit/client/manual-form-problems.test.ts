@@ -47,6 +47,20 @@ describe('the patient form’s problems, in the user’s words', () => {
     ]);
   });
 
+  it('asks to remove control and invisible characters before sending; a text field keeps its tabs and line breaks', () => {
+    expect(formProblems(fields, { ...form({ name: 'A\u200Bda', diagnosis: 'Sepsis\u0007' }), mrn: 'M\u00AD1', room: 'Bay\n2' })).toEqual([
+      'Name: remove the control or invisible characters (they often come with pasted text).',
+      'MRN: remove the control or invisible characters (they often come with pasted text).',
+      'Room: remove the control or invisible characters (they often come with pasted text).',
+      'Diagnosis: remove the control or invisible characters (they often come with pasted text).',
+    ]);
+    expect(fieldProblem(fields[0], 'Sepsis\n\tresolving')).toBeNull();
+    setLanguage('ru');
+    expect(issueProblems(fields, [{ field: 'note', code: 'hidden_characters' }])).toEqual([
+      'Note: уберите управляющие или невидимые символы (они часто попадают при вставке).',
+    ]);
+  });
+
   it('writes the same problems in Russian and Chinese with the field’s label', () => {
     setLanguage('ru');
     expect(formProblems(fields, form({ name: '', diagnosis: '' }))).toEqual([

@@ -13,6 +13,33 @@ const LINE_BREAKS = ['\t', '\n', '\r'];
 const INVISIBLE = ['\u200b', '\u2060', '\ufeff', '\u00ad', '\u180e'];
 /** Needed by Persian and Indic scripts and emoji sequences, or plain text in other scripts: never refused. */
 const KEPT = ['\u200c', '\u200d', 'شرف', 'कृ', '👩‍⚕️', 'Zoë'];
+/**
+ * Invisible by their Unicode properties, beyond the five an EHR's text drops: the invisible
+ * operators U+2061–U+2064, tag characters (invisible ASCII), the combining grapheme joiner, the
+ * Hangul fillers, Khmer's inherent vowels, line and paragraph separators, interlinear annotation.
+ */
+const INVISIBLE_BY_PROPERTY = [
+  '\u2061',
+  '\u2062',
+  '\u2063',
+  '\u2064',
+  '\u{E0041}',
+  '\u{E0020}',
+  '\u034f',
+  '\u115f',
+  '\u1160',
+  '\u3164',
+  '\uffa0',
+  '\u17b4',
+  '\u17b5',
+  '\u2028',
+  '\u2029',
+  '\ufff9',
+];
+/** Half of a surrogate pair: no character at all (a store keeps U+FFFD in its place). */
+const LONE_SURROGATES = ['\ud800', '\udbff', '\udc00', '\udfff'];
+/** Emoji and CJK variants, a Mongolian free variation selector, and a subdivision flag (tag characters in their sequence). */
+const KEPT_SEQUENCES = ['❤️', '葛\u{E0100}', '\u1820\u180b', '🏴\u{E0067}\u{E0062}\u{E0065}\u{E006E}\u{E0067}\u{E007F}', '😀'];
 
 describe('text a person types', () => {
   it('is refused with a control character or an invisible character, in one line and in several', () => {
@@ -30,6 +57,23 @@ describe('text a person types', () => {
       expect(hasHiddenCharacter(`a${c}b`, true), `U+${hex(c)}`).toBe(false);
       expect(sharedText(200).safeParse(`a${c}b`).success, `U+${hex(c)}`).toBe(false);
       expect(sharedText(200, undefined, { lines: true }).safeParse(`a${c}b`).success, `U+${hex(c)}`).toBe(true);
+    }
+  });
+
+  it('is refused with any character Unicode makes invisible, and with half a character pair', () => {
+    for (const c of [...INVISIBLE_BY_PROPERTY, ...LONE_SURROGATES]) {
+      expect(hasHiddenCharacter(`E${c}1`), `U+${hex(c)}`).toBe(true);
+      expect(hasHiddenCharacter(`E${c}1`, true), `U+${hex(c)}`).toBe(true);
+      expect(sharedText(200, undefined, { lines: true }).safeParse(`Wa${c}rd`).success, `U+${hex(c)}`).toBe(false);
+    }
+    // Tag characters outside a flag's sequence hide text (invisible ASCII after a flag, or alone).
+    expect(hasHiddenCharacter('🏴\u{E0067}\u{E0062}\u{E007F}\u{E0041}')).toBe(true);
+  });
+
+  it('keeps variation selectors, flags and pairs that make one character', () => {
+    for (const c of KEPT_SEQUENCES) {
+      expect(hasHiddenCharacter(`a${c}b`), c).toBe(false);
+      expect(sharedText(200).safeParse(`a${c}b`).success, c).toBe(true);
     }
   });
 
