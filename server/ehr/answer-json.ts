@@ -20,6 +20,7 @@ export interface EntryAllowance {
  * refusal, are those of JSON.parse (its entries are then counted once parsed, by the reader).
  */
 export function parseAnswerJson(content: Uint8Array, allowance?: EntryAllowance): unknown {
+  if (nestedDeeperThan(content, MAX_DEPTH)) throw new SyntaxError(`The JSON is nested deeper than ${MAX_DEPTH} levels.`);
   // Nearly every answer is free of hidden characters: its text is then parsed as it is.
   const parse = mayHoldHidden(content) ? parseEhrJson : JSON.parse;
   if (allowance && content.length >= 3 * allowance.entriesLeft) {
@@ -59,6 +60,35 @@ export function mayHoldHidden(content: Uint8Array): boolean {
   for (let i = b.indexOf(BACKSLASH); i >= 0; i = b.indexOf(BACKSLASH, i + 2)) {
     const escaped = b[i + 1];
     if (escaped === 0x75 || escaped === 0x62 || escaped === 0x66) return true; // u, b, f
+  }
+  return false;
+}
+
+/**
+ * The deepest nesting of objects and arrays an answer may have. FHIR's deepest in what the app
+ * reads is a batch answer's searchset Bundle's entry's contained resource's nested extension's
+ * coding: under 20 levels. An answer nested a million levels deep (a few MB of `[[[…`) is valid
+ * JSON that JSON.parse takes seconds over, all of them on the event loop every tenant shares.
+ */
+const MAX_DEPTH = 100;
+
+/** Whether the JSON's objects and arrays nest deeper than `limit`, brackets in strings aside: one pass over the bytes, stopping at the first level too deep. */
+export function nestedDeeperThan(b: Uint8Array, limit: number): boolean {
+  const n = b.length;
+  let depth = 0;
+  for (let i = 0; i < n; i++) {
+    const c = b[i];
+    if (c === QUOTE) {
+      for (i++; i < n; i++) {
+        const d = b[i];
+        if (d === QUOTE) break;
+        if (d === BACKSLASH) i++;
+      }
+    } else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
+      if (++depth > limit) return true;
+    } else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
+      depth--;
+    }
   }
   return false;
 }

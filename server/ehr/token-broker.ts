@@ -1,4 +1,5 @@
 import { isObject, str } from './json.js';
+import { parseAnswerJson } from './answer-json.js';
 import { isPartnersTokenEndpoint, type EhrPartner } from './partners.js';
 import type { Transport } from './transport.js';
 import { FhirError } from './types.js';
@@ -122,7 +123,7 @@ export function createTokenBroker(options: TokenBrokerOptions): TokenBroker {
     const raw = await options.transport({ method: 'POST', url, headers, body: form.toString(), followRedirects: false });
     let body: unknown;
     try {
-      body = JSON.parse(raw.text);
+      body = parseAnswerJson(raw.content);
     } catch {
       body = undefined;
     }

@@ -269,7 +269,9 @@ describe('a large EHR answer parsed entry by entry', () => {
   it('refuses a hostile answer in the time JSON.parse takes, not in time growing with the square of its size', () => {
     const hostile = bytesOf(`{"entry"${' '.repeat(1 << 18)}${'[]'.repeat(1 << 17)}}`);
     expectSame(hostile);
-    const nested = bytesOf(`{"entry":[${'{"a":1},'.repeat(1 << 16)}{"b":${'['.repeat(1 << 10)}${']'.repeat(1 << 10)}}]}`);
-    expectSame(nested);
+    const nested = (levels: number) => bytesOf(`{"entry":[${'{"a":1},'.repeat(1 << 16)}{"b":${'['.repeat(levels)}${']'.repeat(levels)}}]}`);
+    expectSame(nested(90));
+    // Deeper than any FHIR answer (answer-json.ts MAX_DEPTH): refused before any of it is parsed.
+    expect(split(nested(1 << 10))).toEqual({ refused: true });
   }, 5_000);
 });
