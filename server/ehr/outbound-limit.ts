@@ -35,42 +35,62 @@ export interface OutboundLimiter {
  * limited for the whole process (`perProcess`), which bounds the memory they take; a slot of the
  * process is taken only once the EHR begins to answer, so requests to EHRs that never answer
  * (however many tenants or teams send them) hold none, and other tenants' answers are read as
- * they come. The slots of a tenant's EHR are dropped when none is in use.
+ * they come. An EHR that begins to answer and then sends it a byte at a time holds its slots until
+ * the request's timeout: one tenant reads at most a quarter of the process's answers at once (or `perTenant`, if more),
+ * however many EHRs (teams, host names, ports) it points at, so it never holds them all. The
+ * slots of a tenant (and of its EHRs) are dropped when none is in use.
  */
 export function limitOutbound(transport: Transport, limits: OutboundLimits = {}): OutboundLimiter {
   const perTenant = Math.max(1, Math.floor(limits.perTenant ?? DEFAULT_REQUESTS_PER_TENANT));
-  const processSlots = new Slots(Math.max(perTenant, Math.floor(limits.perProcess ?? DEFAULT_REQUESTS_PER_PROCESS)));
+  const perProcess = Math.max(perTenant, Math.floor(limits.perProcess ?? DEFAULT_REQUESTS_PER_PROCESS));
+  const processSlots = new Slots(perProcess);
+  const readingPerTenant = Math.max(perTenant, Math.floor(perProcess / 4));
   const tenants = new Map<string, Slots>();
+  /** Answers each tenant is reading, across its EHRs. */
+  const readers = new Map<string, Slots>();
   // Large answers are handed on one per event-loop turn, each after the one before it: the caller
   // parses an answer as soon as it gets it, and several large ones parsed back to back would keep
   // every other tenant's requests waiting for all of them.
   let lastTurn = Promise.resolve();
   const largeAnswerTurn = (): Promise<void> => (lastTurn = lastTurn.then(() => new Promise<void>((resolve) => setImmediate(resolve))));
 
-  const tenantSlots = (key: string): Slots => {
-    let slots = tenants.get(key);
-    if (!slots) tenants.set(key, (slots = new Slots(perTenant)));
+  const slotsOf = (map: Map<string, Slots>, key: string, size: number): Slots => {
+    let slots = map.get(key);
+    if (!slots) map.set(key, (slots = new Slots(size)));
     return slots;
+  };
+  const releaseOf = (map: Map<string, Slots>, key: string, slots: Slots) => {
+    slots.release();
+    if (slots.idle && map.get(key) === slots) map.delete(key);
+  };
+  /** A slot of the tenant's share, then one of the process: given back in the other order. */
+  const startReading = async (tenantId: string): Promise<() => void> => {
+    const share = slotsOf(readers, tenantId, readingPerTenant);
+    await share.acquire();
+    await processSlots.acquire();
+    return () => {
+      processSlots.release();
+      releaseOf(readers, tenantId, share);
+    };
   };
 
   return {
     forTenant(tenantId) {
       return async (request) => {
         const key = `${tenantId} ${request.url.origin}`;
-        const own = tenantSlots(key);
+        const own = slotsOf(tenants, key, perTenant);
         // The tenant's slot first: a tenant over its own limit never waits for a slot of the process.
         await own.acquire();
         // Taken once, when the EHR begins to answer; given back once granted, even to a request
         // that ended (timed out) while it waited for it.
-        let reading: Promise<void> | undefined;
+        let reading: Promise<() => void> | undefined;
         try {
-          const answer = await transport({ ...request, beforeBody: () => (reading ??= processSlots.acquire()) });
+          const answer = await transport({ ...request, beforeBody: async () => void (await (reading ??= startReading(tenantId))) });
           if (answer.bytes >= LARGE_ANSWER_BYTES) await largeAnswerTurn();
           return answer;
         } finally {
-          if (reading) void reading.then(() => processSlots.release());
-          own.release();
-          if (own.idle && tenants.get(key) === own) tenants.delete(key);
+          if (reading) void reading.then((stop) => stop());
+          releaseOf(tenants, key, own);
         }
       };
     },

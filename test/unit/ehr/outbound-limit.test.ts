@@ -125,6 +125,35 @@ describe('outbound requests in flight', () => {
     await Promise.all(hung);
   });
 
+  it('lets one tenant read at most a quarter of the answers at once, however many EHRs it points at: answers sent a byte at a time do not hold up another tenant', async () => {
+    const held = heldTransport();
+    const limiter = limitOutbound(held.transport);
+    // Four EHRs of one tenant (teams, host names or ports), each sending its headers, then a byte now and then.
+    const slow = ['s1', 's2', 's3', 's4'].flatMap((ehr) =>
+      Array.from({ length: 8 }, () => limiter.forTenant('attacker')({ ...request(ehr), url: new URL(`https://${ehr}.example/fhir/Patient`) })),
+    );
+    await settle();
+    expect(held.pending).toHaveLength(32);
+    for (const p of held.pending) void p.begin();
+    for (let i = 0; i < 4; i++) await settle();
+    expect(held.reading()).toBe(8);
+    expect(limiter.stats().inFlight).toBe(8);
+    // Another tenant's answer is read as soon as it begins.
+    const victim = limiter.forTenant('v')(request('v'));
+    await settle();
+    held.pending.find((p) => p.tenant === 'v')!.answer();
+    await expect(victim).resolves.toMatchObject({ status: 200 });
+    // The tenant's own answers are read in turn as the earlier ones end.
+    while (held.pending.some((p) => p.tenant !== 'v')) {
+      for (const p of held.pending.splice(0)) p.answer();
+      for (let i = 0; i < 6; i++) await settle();
+    }
+    await Promise.all(slow);
+    // The tenant's eight, and the other tenant's one beside them.
+    expect(held.mostReading()).toBe(9);
+    expect(limiter.stats()).toEqual({ inFlight: 0, waiting: 0, tenants: {} });
+  });
+
   it('frees the slot of a request that failed', async () => {
     const limiter = limitOutbound(() => Promise.reject(new Error('unreachable')), { perTenant: 1 });
     await expect(limiter.forTenant('a')(request('a'))).rejects.toThrow('unreachable');
