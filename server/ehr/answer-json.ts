@@ -20,15 +20,14 @@ export interface EntryAllowance {
  * refusal, are those of JSON.parse (its entries are then counted once parsed, by the reader).
  */
 export function parseAnswerJson(content: Uint8Array, allowance?: EntryAllowance): unknown {
-  if (nestedDeeperThan(content, MAX_DEPTH)) throw new SyntaxError(`The JSON is nested deeper than ${MAX_DEPTH} levels.`);
+  const split = allowance && content.length >= 3 * allowance.entriesLeft ? entrySpans(content) : undefined;
+  // The split has measured the nesting on its way through the bytes; otherwise one pass does.
+  if ((split ? split.deepest : deepestNesting(content, MAX_DEPTH)) > MAX_DEPTH)
+    throw new SyntaxError(`The JSON is nested deeper than ${MAX_DEPTH} levels.`);
   // Nearly every answer is free of hidden characters: its text is then parsed as it is.
   const parse = mayHoldHidden(content) ? parseEhrJson : JSON.parse;
-  if (allowance && content.length >= 3 * allowance.entriesLeft) {
-    const split = entrySpans(content);
-    const joined = split && joinedBundle(content, split, parse, allowance);
-    if (joined) return joined;
-  }
-  return parse(utf8.decode(content));
+  const joined = split && joinedBundle(content, split, parse, allowance!);
+  return joined || parse(utf8.decode(content));
 }
 
 /**
@@ -72,10 +71,11 @@ export function mayHoldHidden(content: Uint8Array): boolean {
  */
 const MAX_DEPTH = 100;
 
-/** Whether the JSON's objects and arrays nest deeper than `limit`, brackets in strings aside: one pass over the bytes, stopping at the first level too deep. */
-export function nestedDeeperThan(b: Uint8Array, limit: number): boolean {
+/** How deep the JSON's objects and arrays nest, brackets in strings aside: one pass over the bytes, stopping once past `limit`. */
+export function deepestNesting(b: Uint8Array, limit: number): number {
   const n = b.length;
   let depth = 0;
+  let deepest = 0;
   for (let i = 0; i < n; i++) {
     const c = b[i];
     if (c === QUOTE) {
@@ -85,12 +85,12 @@ export function nestedDeeperThan(b: Uint8Array, limit: number): boolean {
         if (d === BACKSLASH) i++;
       }
     } else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
-      if (++depth > limit) return true;
+      if (++depth > deepest && (deepest = depth) > limit) break;
     } else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
       depth--;
     }
   }
-  return false;
+  return deepest;
 }
 
 // TextDecoder drops a leading byte order mark, once: only the first piece starts where the answer does.
@@ -102,6 +102,8 @@ interface Split {
   close: number;
   /** Start and end (exclusive) of each entry object, in order. */
   spans: number[];
+  /** How deep its objects and arrays nest. */
+  deepest: number;
 }
 
 const INVISIBLE_U180E = Buffer.from([0xe1, 0xa0, 0x8e]);
@@ -138,6 +140,7 @@ export function entrySpans(b: Uint8Array): Split | undefined {
   let inEntries = false;
   /** The `}` that closed the last entry (or the `[` that opened the array): only whitespace and one comma may follow it. */
   let after = -1;
+  let deepest = 0;
   const spans: number[] = [];
   for (; i < n; i++) {
     const c = b[i];
@@ -174,7 +177,7 @@ export function entrySpans(b: Uint8Array): Split | undefined {
         if (c !== OPEN_OBJECT || !onlySeparator(b, after, i, spans.length > 0)) return undefined;
         spans.push(i);
       }
-      depth++;
+      if (++depth > deepest) deepest = depth;
     } else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
       depth--;
       if (depth < 0) return undefined;
@@ -187,7 +190,7 @@ export function entrySpans(b: Uint8Array): Split | undefined {
         inEntries = false;
       } else if (depth === 0) {
         for (i++; i < n; i++) if (!isSpace(b[i])) return undefined;
-        return open >= 0 && close > open && spans.length % 2 === 0 ? { open, close, spans } : undefined;
+        return open >= 0 && close > open && spans.length % 2 === 0 ? { open, close, spans, deepest } : undefined;
       }
     } else if (inEntries && depth === 2 && c !== COMMA && !isSpace(c)) {
       // A number, true, false or null among the entries.

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createFhirHttp, type TokenSource } from '../../../server/ehr/fhir-http.js';
-import { nestedDeeperThan } from '../../../server/ehr/answer-json.js';
+import { deepestNesting } from '../../../server/ehr/answer-json.js';
 import { createTransport, type TransportOptions } from '../../../server/ehr/transport.js';
 import { FhirError } from '../../../server/ehr/types.js';
 import { outcome, startFakeEhr, type FakeEhr } from './fake-ehr.js';
@@ -92,13 +92,13 @@ describe('the FHIR HTTP client', () => {
     const error = await failure(client()(get('/Patient/d1')));
     expect(error).toMatchObject({ code: 'not_fhir', message: 'The EHR answered with malformed JSON.' });
     // Told apart without parsing it (no timing asserted: the parse is what is skipped).
-    expect(nestedDeeperThan(Buffer.from(deep), 100)).toBe(true);
+    expect(deepestNesting(Buffer.from(deep), 100)).toBe(101);
     const nested = (levels: number) =>
       `{"resourceType":"Patient","id":"d2","text":"${'{['.repeat(500)}","x":${'['.repeat(levels - 1)}${']'.repeat(levels - 1)}}`;
     ehr.handle(() => ({ headers: { 'content-type': 'application/fhir+json' }, body: nested(100) }));
     expect(((await client()(get('/Patient/d2'))).body as { id: string }).id).toBe('d2');
-    expect(nestedDeeperThan(Buffer.from(nested(100)), 100)).toBe(false);
-    expect(nestedDeeperThan(Buffer.from(nested(101)), 100)).toBe(true);
+    expect(deepestNesting(Buffer.from(nested(100)), 100)).toBe(100);
+    expect(deepestNesting(Buffer.from(nested(101)), 100)).toBe(101);
   });
 
   it('calls an XML answer not FHIR JSON', async () => {
