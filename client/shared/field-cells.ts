@@ -1,7 +1,8 @@
-import type { ChoiceColour, FieldType, SchemaField } from '../../contract/manual';
+import type { ChoiceColour } from '../../contract/manual';
 import { columnLabel, dateText, type ShownCell } from './cells';
 import { dateTime, numberText } from './format';
 import { t } from './i18n/t';
+import type { ListField } from './list-fields';
 
 /**
  * A Manual-mode team field as a list column (`field:<id>`): its heading, its cell as shown and the
@@ -9,34 +10,7 @@ import { t } from './i18n/t';
  * download carries no zod.
  */
 
-/** What a list needs of a team field (the list answer's `fields`, read leniently). */
-export type ListField = Pick<SchemaField, 'id' | 'label' | 'type' | 'choices' | 'colours' | 'unit'>;
-
-const fieldTypes: readonly FieldType[] = ['text', 'longText', 'number', 'date', 'dateTime', 'choice', 'yesNo', 'person'];
-const colours: readonly ChoiceColour[] = ['grey', 'red', 'orange', 'yellow', 'green', 'teal', 'blue', 'purple'];
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
-
-/** The `fields` of a list answer: undefined for an EHR team's list; fields of a shape the tab does not know are left out. */
-export function readListFields(raw: unknown): ListField[] | undefined {
-  if (!Array.isArray(raw)) return undefined;
-  return raw.flatMap((f): ListField[] => {
-    if (!isObject(f) || typeof f.id !== 'string' || typeof f.label !== 'string' || !fieldTypes.includes(f.type as FieldType)) return [];
-    const choices = Array.isArray(f.choices) ? f.choices.filter((c): c is string => typeof c === 'string') : undefined;
-    const named = isObject(f.colours)
-      ? Object.entries(f.colours).filter((e): e is [string, ChoiceColour] => colours.includes(e[1] as ChoiceColour))
-      : [];
-    return [
-      {
-        id: f.id,
-        label: f.label,
-        type: f.type as FieldType,
-        ...(choices ? { choices } : {}),
-        ...(named.length ? { colours: Object.fromEntries(named) } : {}),
-        ...(typeof f.unit === 'string' ? { unit: f.unit } : {}),
-      },
-    ];
-  });
-}
 
 /** The field of a `field:<id>` column; null for another column, or for a field the team has removed. */
 export function fieldOf(column: string, fields: readonly ListField[] | undefined): ListField | null {

@@ -1,31 +1,19 @@
-import {
-  Button,
-  Field,
-  Input,
-  Select,
-  Spinner,
-  Table,
-  TableBody,
-  TableCell,
-  TableHeader,
-  TableHeaderCell,
-  TableRow,
-  Text,
-  Title3,
-  makeStyles,
-  tokens,
-} from '@fluentui/react-components';
+import { Button, Field, Input, Select, Spinner, Text, Title3, makeStyles } from '@fluentui/react-components';
 import { AddRegular, InfoRegular, SearchRegular } from '@fluentui/react-icons';
-import { useEffect, useRef, useState } from 'react';
+import { Suspense, useEffect, useRef, useState } from 'react';
 import { ErrorNotice } from '../../shared/components/ErrorNotice';
+import { onDemand } from '../../shared/components/OnDemand';
 import { useDebounced } from '../../shared/use-debounced';
-import { Checkbox } from '../../shared/components/fluent-on-demand';
-import { birthDateWithAge, deceasedOf, genderLabel, patientName, recordNoticeOf } from '../../shared/format';
-import { RecordNoticeBadge } from '../../shared/components/RecordNoticeBadge';
+import { genderLabel } from '../../shared/format';
 import { t } from '../../shared/i18n/t';
 import { usePatientSearch, type SearchCriteria } from './api/search-patients';
 import { AddFailed } from '../../shared/components/AddFailed';
 import { addToList } from '../../shared/add-to-list';
+
+// The results' table, with Fluent's table and the record notices' badges, is not in the tab's first
+// download: it is asked for when the search pane first shows, so it is here before any search answers.
+const loadResultsTable = () => import('./SearchResultsTable').then((m) => m.SearchResultsTable);
+const SearchResultsTable = onDemand(loadResultsTable);
 
 const useStyles = makeStyles({
   section: { display: 'flex', flexDirection: 'column', gap: '12px', minWidth: 0 },
@@ -34,12 +22,7 @@ const useStyles = makeStyles({
   filter: { minWidth: 0 },
   input: { width: '100%', minWidth: 0 },
   actions: { display: 'flex', gap: '8px', alignItems: 'center', flexWrap: 'wrap' },
-  // Columns size to their content so names keep the room the short columns do not need.
-  table: { tableLayout: 'auto' },
-  nowrap: { whiteSpace: 'nowrap' },
-  muted: { color: tokens.colorNeutralForeground3 },
   note: { display: 'flex', gap: '6px', alignItems: 'center' },
-  nameBadge: { marginLeft: '6px' },
 });
 
 export interface SearchTarget {
@@ -63,6 +46,8 @@ export function PatientSearch({ target }: { target: SearchTarget | null }) {
   const [failed, setFailed] = useState<{ count: number; list: string; error: unknown } | null>(null);
   const addedNotice = useRef<HTMLSpanElement>(null);
   useEffect(() => addedNotice.current?.focus(), [added]);
+  // The results' chunk is asked for now; if it cannot be fetched, their place says so once a search finds patients.
+  useEffect(() => void loadResultsTable().catch(() => undefined), []);
   const criteria = useDebounced<SearchCriteria>({ name: name.trim(), identifier: mrn.trim(), birthdate: birthDate, gender }, 300);
   const hasCriteria = Object.values(criteria).some(Boolean);
   const results = usePatientSearch(criteria);
@@ -154,47 +139,9 @@ export function PatientSearch({ target }: { target: SearchTarget | null }) {
             )}
             {failed && <AddFailed failure={failed} />}
           </div>
-          <Table aria-label={t('search.title')} size="small" className={styles.table}>
-            <TableHeader>
-              <TableRow>
-                <TableHeaderCell style={{ width: '44px' }}>
-                  <span style={{ position: 'absolute', width: 1, height: 1, overflow: 'hidden', clip: 'rect(0 0 0 0)' }}>{t('column.actions')}</span>
-                </TableHeaderCell>
-                <TableHeaderCell>{t('column.name')}</TableHeaderCell>
-                <TableHeaderCell className={styles.nowrap}>{t('column.mrn')}</TableHeaderCell>
-                <TableHeaderCell>{t('column.birthDate')}</TableHeaderCell>
-                <TableHeaderCell>{t('column.gender')}</TableHeaderCell>
-              </TableRow>
-            </TableHeader>
-            <TableBody>
-              {patients.map((p) => {
-                const notice = recordNoticeOf(p.recordNotice);
-                return (
-                  <TableRow key={p.id}>
-                    <TableCell>
-                      {target?.onList.has(p.id) ? (
-                        <Checkbox checked disabled aria-label={t('search.added')} />
-                      ) : (
-                        <Checkbox
-                          checked={selected.has(p.id)}
-                          onChange={(_, d) => toggle(p.id, Boolean(d.checked))}
-                          aria-label={t('search.select', { name: patientName(p.displayName, p.mrn) })}
-                          disabled={!target}
-                        />
-                      )}
-                    </TableCell>
-                    <TableCell>
-                      {patientName(p.displayName, p.mrn)}
-                      {notice && <RecordNoticeBadge notice={notice} className={styles.nameBadge} />}
-                    </TableCell>
-                    <TableCell className={p.mrn ? styles.nowrap : styles.muted}>{p.mrn ?? t('value.none')}</TableCell>
-                    <TableCell>{birthDateWithAge(p.birthDate, undefined, deceasedOf(p.deceased))}</TableCell>
-                    <TableCell className={styles.nowrap}>{genderLabel(p.gender)}</TableCell>
-                  </TableRow>
-                );
-              })}
-            </TableBody>
-          </Table>
+          <Suspense fallback={<Spinner size="small" label={t('app.loading')} />}>
+            <SearchResultsTable patients={patients} onList={target?.onList ?? null} selected={selected} onToggle={toggle} />
+          </Suspense>
           {results.hasNextPage && (
             <div>
               <Button onClick={() => results.fetchNextPage()} disabled={results.isFetchingNextPage}>

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { offeredColumns, startingColumns } from '../../../client/features/lists/ColumnsDialog';
 import { readListView } from '../../../client/features/lists/api/read-list-answers';
 import { allColumns } from '../../../client/shared/columns';
-import { fieldSortValue, listColumnLabel, readListFields, showFieldCell, type ListField } from '../../../client/shared/field-cells';
+import { fieldSortValue, listColumnLabel, showFieldCell } from '../../../client/shared/field-cells';
+import { readListFields, type ListField } from '../../../client/shared/list-fields';
 
 const ok = (value: unknown) => ({ status: 'ok', value });
 const none = { status: 'none' };

@@ -9,8 +9,9 @@ import { factsOf, staticClosure } from '../../helpers/client-graph';
 // The tab's first download must stay within 200 kB gzip (issue 14; `npm run bench` measures the
 // build). zod alone is about 20 kB of it: the schemas are the server's and the API suites' to
 // check with, the tab reads answers with its own readers, so nothing it loads first may import zod.
-// Screens most visits never open, the dialogs, the tooltips' positioning and the checkboxes, dev mode's sign-in, and
-// the languages other than English, are fetched on demand.
+// Screens most visits never open, the dialogs, the tooltips' positioning and the checkboxes, dev mode's sign-in, the
+// languages other than English, the list's table (asked for with the list's data) and the search's results table
+// (asked for when the search pane shows) are fetched on demand.
 const client = 'client/';
 
 /** The project files that import `pkg`, among those the entry reaches by static imports. */
@@ -38,13 +39,18 @@ describe("the tab's first download", () => {
     'app/themes.ts': ['app/dark-themes.ts'],
     'app/App.tsx': ['app/DevShell.tsx'],
     'app/TeamsShell.tsx': ['app/PersonalTab.tsx', 'app/ChatTab.tsx', 'app/ChatTab.tsx'],
-    'features/lists/MoveToList.tsx': ['features/lists/MoveMenu.tsx'],
+    'features/lists/ListsPanel.tsx': ['features/lists/ListTable.tsx'],
+    'features/patient-search/PatientSearch.tsx': ['features/patient-search/SearchResultsTable.tsx'],
     'features/lists/dialogs-on-demand.tsx': ['features/lists/list-dialogs.ts'],
-    'shared/components/fluent-on-demand.tsx': ['shared/components/fluent-on-demand-parts.ts'],
     'shared/components/ErrorNotice.tsx': ['shared/teams/AdminConsentNote.tsx'],
   };
-  // Fetched by a screen that is itself fetched on demand: the owners' tools of Manual mode.
-  const onDemandInside = { 'features/manual/ManualPatients.tsx': ['features/manual/SchemaEditor.tsx', 'features/manual/ImportWizard.tsx'] };
+  // Fetched by a part that is itself fetched on demand: the owners' tools of Manual mode, the table's move menu,
+  // the tooltips and checkboxes of the list's table and the search's results.
+  const onDemandInside = {
+    'features/manual/ManualPatients.tsx': ['features/manual/SchemaEditor.tsx', 'features/manual/ImportWizard.tsx'],
+    'features/lists/MoveToList.tsx': ['features/lists/MoveMenu.tsx'],
+    'shared/components/fluent-on-demand.tsx': ['shared/components/fluent-on-demand-parts.ts'],
+  };
   const lazyFiles = [...Object.values(onDemand), ...Object.values(onDemandInside)].flat();
 
   it('reaches the rarely used screens and the other languages only through import(), never by a static import', () => {

@@ -2,7 +2,7 @@ import type { ListSummary, ListRow as ContractListRow, ListView as ContractListV
 import { t } from '../../../shared/i18n/t';
 import { ApiError } from '../../../shared/api/api-client';
 import { deceasedOf, recordNoticeOf } from '../../../shared/format';
-import { readListFields, type ListField } from '../../../shared/field-cells';
+import { readListFields, type ListField } from '../../../shared/list-fields';
 
 // The server's answers are read into the shapes the tab renders before any component sees them:
 // another program's JSON (a newer server, a proxy, a bug) must not take the tab down. What a
