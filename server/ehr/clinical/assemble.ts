@@ -4,7 +4,18 @@ import { currentEncounter, readEncounters, stillOngoing } from './encounter.js';
 import { addMedications, readCoverage, readMedications, type MedicationIndex } from './medications.js';
 import { readAllergies, readConditions, withStayDiagnoses } from './records.js';
 import { readSearchset, type Searchset } from './searchset.js';
-import type { Cell, ClinicalCells, ClinicalPart, ConditionView, EncounterView, UnavailableReason, VitalHistory } from './types.js';
+import type {
+  AllergyView,
+  Cell,
+  ClinicalCells,
+  ClinicalPart,
+  ConditionView,
+  CoverageView,
+  EncounterView,
+  MedicationView,
+  UnavailableReason,
+  VitalHistory,
+} from './types.js';
 import { epochMsOf } from './values.js';
 import { latestVitals, latestVitalsOfSorted, readVitals, vitalHistory } from './vitals.js';
 import type { Warnings } from './warnings.js';
@@ -72,6 +83,45 @@ export function assemble(
   const out: AssembledParts = {};
   for (const [part, data] of parts) Object.assign(out, assemblePart(part, data, medications, warnings, { payers, base }));
   return out;
+}
+
+/**
+ * Whether a part's answer is only part of what its search matched: a `next` page not read, one that
+ * failed, or entries cut (searchset.ts `truncated`). A searchset's matches are all of its pages (FHIR
+ * http.html#paging, DSTU2, STU3 and R4), and problems, allergies, drugs and coverage come in no
+ * order a search can ask for: a current one may be on the part not read.
+ */
+export const readInPart = (data: PartData | undefined): boolean => !!data?.ok && (!!data.set.truncated || data.set.next !== undefined);
+
+/**
+ * Items of a part a list cell shows as current (server/features/lists/list-cells.ts): a condition,
+ * drug or coverage current (conditions once the diagnoses of the stay the patient is in are made
+ * current, withStayDiagnosesCell); an allergy current and not a "no known allergies" statement (a
+ * statement that none is known never stands on part of the records).
+ */
+const SHOWN_CURRENT = {
+  conditions: (c: ConditionView) => c.current,
+  allergies: (a: AllergyView) => a.current && !a.noneKnown,
+  medications: (m: MedicationView) => m.current,
+  coverage: (c: CoverageView) => c.current,
+};
+export type ListedPart = keyof typeof SHOWN_CURRENT;
+export const LISTED_PARTS = Object.keys(SHOWN_CURRENT) as ListedPart[];
+
+/**
+ * A listed part's cell when its answer was read only in part (readInPart): its current items are
+ * true and stay (a further one may be on what was not read: the warning `page_failed`,
+ * `pages_truncated` or `entries_over_limit` says so); without one the cell is "not available"
+ * (`failed`), never "none recorded" nor "no known allergies" from part of the records.
+ */
+export function knownCell<T extends ConditionView | AllergyView | MedicationView | CoverageView>(
+  part: ListedPart,
+  cell: Cell<T[]> | undefined,
+  partial: boolean,
+): Cell<T[]> | undefined {
+  if (!partial || !cell || cell.status === 'unavailable') return cell;
+  const current = SHOWN_CURRENT[part] as (item: T) => boolean;
+  return cell.status === 'ok' && cell.value.some(current) ? cell : unavailable('failed');
 }
 
 /**

@@ -90,15 +90,15 @@ export function currentEncounter(encounters: EncounterView[], now = Date.now()):
 
 /**
  * Whether a list row's first page of encounters (it links to more) may hide the stay the patient
- * is in: it holds no ongoing stay, and either holds an encounter that has not taken place (planned,
- * cancelled, or dated in the future: follow-ups sort first by date, and ten of them fill the page)
- * or did not come newest first (`sorted` false: the server ignored or was not asked `_sort`, which
- * fhir-contract §4 allows). The stays the patient may be in are then asked on their own.
+ * is in: it holds no ongoing inpatient stay (stayRank 0, which nothing on a later page outranks).
+ * A searchset's matches are all of its pages (FHIR http.html#paging), and a page sorted by date
+ * holds the newest encounters, not the ongoing ones: follow-ups planned for the coming months, or
+ * ten dialysis sessions during a stay (each its own finished encounter), fill it while the stay,
+ * begun before them, sits on a later page. The stays the patient may be in are then asked on their
+ * own (queries.ts `ongoingStayQueries`), whether or not the page came newest first.
  */
-export function mayHideStay(resources: JsonObject[], sorted: boolean, now = Date.now()): boolean {
-  const encounters = readEncounters(resources, now);
-  if (encounters.some((e) => stillOngoing(e, now))) return false;
-  return !sorted || encounters.some((e) => NOT_TAKEN_PLACE.has(e.status ?? '') || (e.start?.epochMs ?? -Infinity) > now);
+export function mayHideStay(resources: JsonObject[], now = Date.now()): boolean {
+  return !readEncounters(resources, now).some((e) => stillOngoing(e, now) && stayRank(e) === 0);
 }
 
 /** An ongoing status (`ONGOING`) on a stay that is not over. */

@@ -22,12 +22,15 @@ export interface PartQuery {
 export type ReadMode = 'list' | 'details';
 
 /**
- * Page sizes. A list cell shows the newest items only, so one page is read and a `next` link is
- * not followed: 50 vital-sign Observations hold the latest of most kinds (on quarter-hourly
- * charting only some three hours: a kind the list shows that is missing from a sorted page with
- * a `next` link is asked on its own, latestVitalQueries), and 10 encounters (the contract's `_count=1` gives only the newest by date, which may be a visit
- * planned for next month) hold the stay the patient is in. When the server cannot sort, the window
- * widens and we sort ourselves. The details panel follows `next` links (see read-clinical.ts).
+ * Page sizes. A list cell of vital signs or encounters shows the newest only, so one sorted page
+ * is read: 50 vital-sign Observations hold the latest of most kinds (on quarter-hourly charting
+ * only some three hours: a kind the list shows that is missing from a sorted page with a `next`
+ * link is asked on its own, latestVitalQueries), and 10 encounters (the contract's `_count=1`
+ * gives only the newest by date, which may be a visit planned for next month) usually hold the
+ * stay the patient is in; a page that links to more without an ongoing inpatient stay is followed
+ * by ongoingStayQueries. When the server cannot sort, the window widens and we sort ourselves (a
+ * list reads such vital signs whole). Problems, allergies, drugs and coverage have no date order
+ * to ask for: a list follows their `next` links (read-clinical.ts READ_WHOLE), as the details do.
  */
 const COUNT: Record<ReadMode, Record<ClinicalPart, number>> = {
   list: { vitals: 50, encounter: 10, conditions: 100, allergies: 100, medications: 100, coverage: 20 },
@@ -119,6 +122,15 @@ const LIST_COUNT = 10;
 const LATEST_VITAL_COUNT = 2;
 const LATEST_PRESSURE_COUNT = 6;
 
+/**
+ * Observation statuses that hold a result (vitals.ts SKIPPED_STATUS leaves out `registered`,
+ * `cancelled` and `entered-in-error`): `status` is an Observation search parameter in DSTU2, STU3
+ * and R4 (a token; the commas an OR), so a kind's lookup never spends its few readings on
+ * records that are no result while a valid older one exists. DSTU2's observation-status has no
+ * `corrected`.
+ */
+const RESULT_STATUSES = ['final', 'amended', 'corrected', 'preliminary', 'unknown'] as const;
+
 /** The codes whose Observations are read as a vital kind (a blood pressure: its panels and both halves). */
 function codesOfKind(kind: VitalKind): string[] {
   const kinds: VitalCodeKind[] = kind === 'bloodPressure' ? ['bpPanel', 'systolic', 'diastolic'] : [kind];
@@ -127,7 +139,7 @@ function codesOfKind(kind: VitalKind): string[] {
 
 /**
  * The search for the newest readings of one vital kind, for one patient after another:
- * `Observation?patient={id}&category=vital-signs&code={codes of the kind}&_count=2&_sort=-date`
+ * `Observation?patient={id}&category=vital-signs&code={codes of the kind}&status={RESULT_STATUSES}&_count=2&_sort=-date`
  * (DSTU2 `_sort:desc=date`; a blood pressure `_count=6`). The codes are those of vital-codes.ts,
  * without a system (records spell LOINC's system more than one way; a code is matched on `code`
  * alone), joined with commas, which stay as they are (an OR in FHIR search). `category` keeps the
@@ -141,14 +153,16 @@ export function latestVitalQueries(
   const type = partType(ctx, 'vitals');
   if (!type) return undefined;
   const codes = codesOfKind(kind).join(',');
+  const statuses = RESULT_STATUSES.filter((s) => ctx.server.version !== 'DSTU2' || s !== 'corrected').join(',');
   const count = kind === 'bloodPressure' ? LATEST_PRESSURE_COUNT : LATEST_VITAL_COUNT;
   const rest: Array<[string, string]> = [
     ['category', 'vital-signs'],
     ['code', codes],
+    ['status', statuses],
   ];
   const template: PartQuery = { type, params: rest, count, unsortedCount: count, sort: true };
   const sort = formEncode(ctx.adapter.sortParams([{ param: 'date', descending: true }]));
-  const tail = `category=vital-signs&code=${codes}&_count=${count}&${sort}`;
+  const tail = `category=vital-signs&code=${codes}&status=${statuses}&_count=${count}&${sort}`;
   return (patientId, encodedId = encodeURIComponent(patientId)) => ({
     query: { ...template, params: [['patient', patientId], ...rest] },
     url: `${type}?patient=${encodedId}&${tail}`,

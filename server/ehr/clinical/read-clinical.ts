@@ -7,10 +7,14 @@ import {
   assemble,
   assemblePart,
   indexMedications,
+  knownCell,
+  LISTED_PARTS,
+  readInPart,
   outOfOrder,
   partData,
   withStayDiagnosesCell,
   type AssembledParts,
+  type ListedPart,
   type PartData,
 } from './assemble.js';
 import { parallelism, runEntries, type EntryResult } from './batch.js';
@@ -19,7 +23,7 @@ import { careProviderCell, careProviderNames, recordedProvider, type RecordedPro
 import { unnamedPayors, unresolvedMedications, type MedicationIndex } from './medications.js';
 import { ReadBudgetExceeded } from '../read-budget.js';
 import { allergyListQueries, entryLimit, latestVitalQueries, ongoingStayQueries, partQueries, type PartQuery, type ReadMode } from './queries.js';
-import { mayHideStay } from './encounter.js';
+import { mayHideStay, stillOngoing } from './encounter.js';
 import { readNoKnownAllergyList, withAllergyListStatement } from './records.js';
 import { fetchPlanned, followPages, readSearchset, type PlannedEntry, type Searchset } from './searchset.js';
 import { latestVitals, readVitals, settledLatest } from './vitals.js';
@@ -39,15 +43,18 @@ import { Warnings, sumWarnings } from './warnings.js';
 /** Pages per part the details panel reads at most (with `_count=100`, 1000 vital signs). */
 const DETAIL_MAX_PAGES = 10;
 /**
- * Parts a list cell reads whole: problems, allergies and drugs come in no order a search can ask
- * for (no date sort in the FHIR search of each), so a current one may sit on any page; their
- * `next` pages are read after the batches, at most this many pages in all (500 records a part).
- * Vital signs and encounters are sorted newest first: their first page holds what a cell shows,
- * but for a vital kind charted less often than others (a weight among quarter-hourly heart
- * rates), which is asked on its own (readLatestVitals).
+ * Parts a list cell reads whole: problems, allergies, drugs and coverage come in no order a search
+ * can ask for (no date sort in the FHIR search of each), so a current one may sit on any page; their
+ * `next` pages are read after the batches, at most this many pages in all (500 records a part, 100
+ * coverages). A part read only in part (a page failed, pages left) shows its current items, and is
+ * "not available" without one (assemble.ts knownCell). Vital signs and encounters are sorted newest
+ * first: their first page holds what a cell shows, but for a vital kind charted less often than
+ * others (a weight among quarter-hourly heart rates), which is asked on its own (readLatestVitals),
+ * and the stay the patient is in behind newer visits (readOngoingStays). Vital signs a server did
+ * not sort are read whole too: which reading is the latest is known only from all of them.
  */
 const LIST_MAX_PAGES = 5;
-const READ_WHOLE: ReadonlySet<ClinicalPart> = new Set(['conditions', 'allergies', 'medications']);
+const READ_WHOLE: ReadonlySet<ClinicalPart> = new Set(['conditions', 'allergies', 'medications', 'coverage']);
 
 /** Receives the warnings of one read, summed: codes and counts only. */
 export type WarningReport = (warnings: ClinicalWarning[]) => void;
@@ -111,20 +118,20 @@ export async function readClinical(
       row.allergyStatement = allergyStatementOf(data);
       return;
     }
-    // More pages of a part read whole: the row waits for them (read after the batches).
-    if (READ_WHOLE.has(part) && data.ok && data.set.next) {
+    // More pages of a part read whole, or of vital signs not newest first: the row waits for them (read after the batches).
+    if (data.ok && data.set.next && (READ_WHOLE.has(part) || (part === 'vitals' && !sortedPage(ctx, data.set, query)))) {
       (row.paged ??= []).push({ part, set: data.set, limit: query && entryLimit(query) });
       return;
     }
     takePart(row, part, data);
     // A vital kind the list shows that the first page lacks is asked on its own: the row waits for it.
     if (part === 'vitals') row.vitalLookup = vitalLookupOf(ctx, row.cells.vitals, data, query, shownKinds);
-    // So is the stay the patient is in, when the first page of encounters may hide it (planned follow-ups first).
-    if (part === 'encounter' && data.ok && data.set.next && mayHideStay(data.set.resources, sortedPage(ctx, data.set, query)))
-      row.stayLookup = data.set;
+    // So is the stay the patient is in, when the first page of encounters (it links to more) holds none.
+    if (part === 'encounter' && data.ok && data.set.next && mayHideStay(data.set.resources)) row.stayLookup = data.set;
   };
   const takePart = (row: RowRead, part: ClinicalPart, data: PartData): void => {
     checkOrder(ctx, sorted, [[part, data]], row.warnings);
+    if (isListed(part) && readInPart(data)) (row.partial ??= new Set()).add(part);
     if (part === 'medications' && data.ok) {
       // Names behind references the answer did not include wait for one more read of all rows.
       // Absolute references on the EHR's own base name included Medications too (never another server's).
@@ -144,8 +151,9 @@ export async function readClinical(
     Object.assign(row.cells, cells);
   };
   const finish = (row: RowRead): PatientClinical => {
-    if (row.cells.allergies) row.cells.allergies = withAllergyListStatement(row.cells.allergies, row.allergyStatement ?? null);
     if (row.cells.conditions) row.cells.conditions = withStayDiagnosesCell(row.cells.conditions, row.cells.encounter);
+    withKnownCells(row.cells, row.partial ?? new Set());
+    if (row.cells.allergies) row.cells.allergies = withAllergyListStatement(row.cells.allergies, row.allergyStatement ?? null);
     const careProvider = careProviderCell(ctx, row.summary!.generalPractitioner, row.provider!, nameProviders);
     row.done = { patient: row.summary!, careProvider, ...row.cells, warnings: row.warnings.list() };
     onRow?.(row.done);
@@ -189,7 +197,10 @@ export async function readClinical(
   const vitalEntries = lookups.reduce((n, [, row]) => n + row.vitalLookup!.kinds.length, 0);
   await Promise.all([
     mapLimit(paged, parallelism(ctx), async ({ id, row, part, set, limit }) => {
-      takePart(row, part, { ok: true, set: await followPages(ctx, set, id, row.warnings, LIST_MAX_PAGES, limit) });
+      const whole = await followPages(ctx, set, id, row.warnings, LIST_MAX_PAGES, limit);
+      takePart(row, part, { ok: true, set: whole });
+      // Vital signs not newest first, read in part: the latest may be on what was not read.
+      if (part === 'vitals' && whole.truncated) row.cells.vitals = { status: 'unavailable', reason: 'failed' };
     }),
     lookups.length ? readLatestVitals(ctx, lookups, plan.length + stays.length, readWarnings) : undefined,
     stays.length ? readOngoingStays(ctx, stays, plan.length + vitalEntries, readWarnings) : undefined,
@@ -238,6 +249,8 @@ interface RowRead {
   pendingCoverage?: PartData;
   /** Parts read whole whose first page links to more, read after the batches. */
   paged?: { part: ClinicalPart; set: Searchset; limit?: number }[];
+  /** Listed parts whose answer was read only in part (readInPart), for knownCell when the row is done. */
+  partial?: Set<ListedPart>;
   /** What the Patient records of its care provider (set with `summary`), for its cell. */
   provider?: RecordedProvider;
   /** A care provider reference without a display, read after the batches. */
@@ -294,11 +307,15 @@ async function readOngoingStays(ctx: EhrContext, rows: Array<[string, RowRead]>,
   if (!build) return;
   const entries = rows.map(([id, row]) => ({ id, row, ...build(id) }));
   const sets = await lookupSearchsets(ctx, entries, planned, warnings, 'stay_lookup_failed');
-  if (!sets) return;
+  if (!sets) {
+    for (const { row } of entries) row.cells.encounter = ongoingOrUnknown(row.cells.encounter);
+    return;
+  }
   entries.forEach(({ row }, i) => {
     const set = sets[i];
     if (!set) {
       row.warnings.add('stay_lookup_failed');
+      row.cells.encounter = ongoingOrUnknown(row.cells.encounter);
       return;
     }
     const first = row.stayLookup!;
@@ -316,7 +333,18 @@ async function readOngoingStays(ctx: EhrContext, rows: Array<[string, RowRead]>,
       },
     );
     Object.assign(row.cells, cells);
+    if (readInPart({ ok: true, set })) row.cells.encounter = ongoingOrUnknown(row.cells.encounter);
   });
+}
+
+/**
+ * A row's encounter cell when the search for the stays it may be in failed or was read in part:
+ * an ongoing encounter found stays (it is true); else the stay the patient is in is unknown, "not
+ * available" (`failed`), never a past visit's "none recorded" location and admission.
+ */
+function ongoingOrUnknown(cell: AssembledParts['encounter']): AssembledParts['encounter'] {
+  if (cell?.status === 'ok' && stillOngoing(cell.value, Date.now())) return cell;
+  return { status: 'unavailable', reason: 'failed' };
 }
 
 /**
@@ -355,48 +383,68 @@ async function lookupSearchsets(
  * The newest readings of the vital kinds rows lack, one batch entry per row per kind
  * (queries.ts `latestVitalQueries`), all in one runEntries call, merged into each row's vital
  * signs. A failure leaves the cells as the first page made them, with `vital_lookup_failed`; an
- * answer not newest first is not used (`sort_ignored`): its readings need not be the newest.
+ * answer not newest first is not used (`sort_ignored`): its readings need not be the newest. A
+ * kind whose answer links to more and still has no settled latest (a server that ignored the
+ * `status` filter gave records entered in error; readings without a value) reads on, at most
+ * VITAL_LOOKUP_MAX_PAGES pages: a searchset's matches are all of its pages (FHIR http.html#paging).
  */
 async function readLatestVitals(ctx: EhrContext, rows: Array<[string, RowRead]>, planned: number, warnings: Warnings): Promise<void> {
   const builders = new Map<VitalKind, ReturnType<typeof latestVitalQueries>>();
-  const entries: Array<{ row: RowRead; id: string; query: PartQuery; url: string }> = [];
+  const entries: Array<{ row: RowRead; id: string; kind: VitalKind; query: PartQuery; url: string }> = [];
   for (const [id, row] of rows) {
     for (const kind of row.vitalLookup!.kinds) {
       if (!builders.has(kind)) builders.set(kind, latestVitalQueries(ctx, kind));
       const build = builders.get(kind);
-      if (build) entries.push({ row, id, ...build(id) });
+      if (build) entries.push({ row, id, kind, ...build(id) });
     }
   }
   if (entries.length === 0) return;
   const sets = await lookupSearchsets(ctx, entries, planned, warnings, 'vital_lookup_failed');
   if (!sets) return;
   const found = new Map<RowRead, JsonObject[]>();
-  entries.forEach(({ row }, i) => {
+  const sorted = entries.flatMap((entry, i) => {
     const set = sets[i];
     if (!set || outOfOrder(set)) {
-      row.warnings.add(set ? 'sort_ignored' : 'vital_lookup_failed');
-      return;
+      entry.row.warnings.add(set ? 'sort_ignored' : 'vital_lookup_failed');
+      return [];
     }
-    const own = found.get(row) ?? [];
-    found.set(row, own);
-    for (const resource of set.resources) {
-      const key = observationKey(resource);
-      if (str(resource.id) && row.vitalLookup!.seen.has(key)) continue;
-      row.vitalLookup!.seen.add(key);
-      own.push(resource);
-    }
+    found.set(entry.row, [...(found.get(entry.row) ?? []), ...set.resources]);
+    return [{ ...entry, set }];
   });
-  for (const [row, resources] of found) {
-    const latest = latestVitals(readVitals(resources, row.warnings, ctx.server.base));
-    const cell = row.cells.vitals;
-    const had = cell?.status === 'ok' ? cell.value : {};
-    // The page's reading of a kind stays unless the lookup's ranks before it (latestVitals' rule).
-    const more = Object.fromEntries(
-      row.vitalLookup!.kinds.flatMap((kind) => (latest[kind] ? [[kind, latestVitals([had[kind], latest[kind]].filter((r) => !!r))[kind]]] : [])),
-    );
-    if (Object.keys(more).length === 0) continue;
-    row.cells.vitals = { status: 'ok', value: { ...had, ...more } };
-  }
+  for (const [row, resources] of found) mergeLookedUp(ctx, row, resources);
+  const unsettled = sorted.filter(({ row, kind, set }) => set.next && !settledLatest(vitalsOf(row)[kind]));
+  await mapLimit(unsettled, parallelism(ctx), async ({ row, id, query, set }) => {
+    const whole = await followPages(ctx, set, id, row.warnings, VITAL_LOOKUP_MAX_PAGES, entryLimit(query));
+    if (outOfOrder(whole)) row.warnings.add('sort_ignored');
+    else mergeLookedUp(ctx, row, whole.resources);
+  });
+}
+
+/** Pages of one vital kind's lookup read at most (with `_count=2`, ten readings; a blood pressure thirty). */
+const VITAL_LOOKUP_MAX_PAGES = 5;
+
+const vitalsOf = (row: RowRead) => (row.cells.vitals?.status === 'ok' ? row.cells.vitals.value : {});
+
+/**
+ * Readings a lookup found merged into a row's vital signs, for the kinds it looked up: each
+ * Observation once (the first page's are not counted again); the page's reading of a kind stays
+ * unless the lookup's ranks before it (latestVitals' rule).
+ */
+function mergeLookedUp(ctx: EhrContext, row: RowRead, resources: JsonObject[]): void {
+  const lookup = row.vitalLookup!;
+  const fresh = resources.filter((resource) => {
+    const key = observationKey(resource);
+    if (str(resource.id) && lookup.seen.has(key)) return false;
+    lookup.seen.add(key);
+    return true;
+  });
+  const latest = latestVitals(readVitals(fresh, row.warnings, ctx.server.base));
+  const had = vitalsOf(row);
+  const more = Object.fromEntries(
+    lookup.kinds.flatMap((kind) => (latest[kind] ? [[kind, latestVitals([had[kind], latest[kind]].filter((r) => !!r))[kind]]] : [])),
+  );
+  if (Object.keys(more).length === 0) return;
+  row.cells.vitals = { status: 'ok', value: { ...had, ...more } };
 }
 
 /**
@@ -422,6 +470,9 @@ export async function readPatientDetails(ctx: EhrContext, id: string, report?: W
     CLINICAL_PARTS.map((part) => [part, partData(results[plan.findIndex((e) => e.part === part)], id, warnings, limits.get(part))] as const),
   );
   checkOrder(ctx, sortedParts(plan), data, warnings);
+  const vitalsQuery = plan.find((e) => e.part === 'vitals')?.query;
+  const vitalsFirst = data.get('vitals');
+  const vitalsSorted = !!vitalsFirst?.ok && sortedPage(ctx, vitalsFirst.set, vitalsQuery);
   await Promise.all(
     [...data].map(async ([part, got]) => {
       if (got.ok) data.set(part, { ok: true, set: await followPages(ctx, got.set, id, warnings, DETAIL_MAX_PAGES, limits.get(part)) });
@@ -436,6 +487,9 @@ export async function readPatientDetails(ctx: EhrContext, id: string, report?: W
   if (provider.reference) summary = withCareProvider(summary, providers.get(provider.reference));
   const cells = assemble(data, medications, warnings, providers, ctx.server.base);
   cells.conditions = withStayDiagnosesCell(cells.conditions, cells.encounter);
+  withKnownCells(cells, new Set(LISTED_PARTS.filter((part) => readInPart(data.get(part)))));
+  // Vital signs not newest first, read in part: the latest may be on a page not read (the history stays).
+  if (!vitalsSorted && readInPart(data.get('vitals'))) cells.vitals = { status: 'unavailable', reason: 'failed' };
   const listIndex = plan.findIndex((e) => e.part === 'allergyList');
   if (listIndex >= 0) {
     const lists = partData(results[listIndex], id, warnings, plan[listIndex].query && entryLimit(plan[listIndex].query));
@@ -488,6 +542,17 @@ function planEntries(ctx: EhrContext, ids: string[], parts: ClinicalPart[], mode
  */
 function allergyStatementOf(data: PartData): AllergyView | null {
   return data.ok && !data.set.next && !data.set.truncated ? readNoKnownAllergyList(data.set.resources) : null;
+}
+
+const isListed = (part: ClinicalPart): part is ListedPart => (LISTED_PARTS as readonly ClinicalPart[]).includes(part);
+
+/** Each listed part's cell, by knownCell: "not available" rather than "none recorded" when read in part without a current item. */
+function withKnownCells(cells: AssembledParts, partial: ReadonlySet<ListedPart>): void {
+  const listed = cells as Pick<AssembledParts, ListedPart>;
+  if (partial.has('conditions')) listed.conditions = knownCell('conditions', listed.conditions, true);
+  if (partial.has('allergies')) listed.allergies = knownCell('allergies', listed.allergies, true);
+  if (partial.has('medications')) listed.medications = knownCell('medications', listed.medications, true);
+  if (partial.has('coverage')) listed.coverage = knownCell('coverage', listed.coverage, true);
 }
 
 function isGone(result: EntryResult | undefined): boolean {

@@ -61,7 +61,11 @@ export interface Searchset {
   /** `_include`d resources (Medications). */
   included: JsonObject[];
   next?: string;
-  /** Entries past `maxEntries` were left out (a server that ignores `_count`): the set is not all the EHR has. */
+  /**
+   * The set is not all the search matched: entries past `maxEntries` were left out (a server that
+   * ignores `_count`), or a `next` page failed or was left unread (followPages). A searchset's
+   * matches are all of its pages (FHIR http.html#paging), so a set read in part never says "none".
+   */
   truncated?: true;
 }
 
@@ -102,8 +106,9 @@ export function readSearchset(body: unknown, patientId: string, warnings: Warnin
 }
 
 /**
- * Follows `next` links (details panel only), at most `maxPages` pages in all. Links must lie
- * under the FHIR base. A failing page keeps what was read and says so in a warning.
+ * Follows `next` links, at most `maxPages` pages in all. Links must lie under the FHIR base. A
+ * failing page keeps what was read and says so in a warning; the set is then marked `truncated`,
+ * as it is when pages are left unread or a page was cut to `maxEntries`.
  */
 export async function followPages(
   ctx: EhrContext,
@@ -114,7 +119,7 @@ export async function followPages(
   maxEntries = Infinity,
 ): Promise<Searchset> {
   const seen = new Set(first.resources.map(key));
-  const all: Searchset = { resources: [...first.resources], included: [...first.included] };
+  const all: Searchset = { resources: [...first.resources], included: [...first.included], ...(first.truncated ? { truncated: true } : {}) };
   let next = first.next;
   for (let pages = 1; next && pages < maxPages; pages++) {
     let body: unknown;
@@ -129,13 +134,14 @@ export async function followPages(
       )
         throw error;
       warnings.add('page_failed');
-      return all;
+      return { ...all, truncated: true };
     }
     const page = readSearchset(body, patientId, warnings, maxEntries);
     if (!page) {
       warnings.add('page_failed');
-      return all;
+      return { ...all, truncated: true };
     }
+    if (page.truncated) all.truncated = true;
     for (const resource of page.resources) {
       // Pages of a live search can shift and repeat an entry.
       if (!seen.has(key(resource))) all.resources.push(resource);
@@ -144,7 +150,10 @@ export async function followPages(
     all.included.push(...page.included);
     next = page.next;
   }
-  if (next) warnings.add('pages_truncated');
+  if (next) {
+    warnings.add('pages_truncated');
+    all.truncated = true;
+  }
   return all;
 }
 

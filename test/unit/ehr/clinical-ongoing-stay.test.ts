@@ -8,8 +8,8 @@ import { batchPosts, batchUrls, serveClinical, singleGets, type ClinicalServerOp
 /**
  * A list row reads one page of encounters, newest first (`_count=10`). Follow-up visits planned for
  * the coming months sort before the stay the patient is in; ten of them fill the page. A first page
- * that links to more, holds no ongoing stay and holds an encounter that has not taken place (or did
- * not come newest first) is followed by one search for the stays the patient may be in
+ * that links to more and holds no ongoing inpatient stay (whatever else it holds: planned visits,
+ * finished dialysis sessions) is followed by one search for the stays the patient may be in
  * (`status=arrived,triaged,in-progress,onleave`), so the list's location and admission date say the
  * stay, as the details do, never "none recorded".
  */
@@ -92,13 +92,14 @@ describe.each(RELEASES)('the stay a list row speaks of, behind planned follow-up
     expect(batchPosts(ehr)).toHaveLength(1);
   });
 
-  it('keeps what the first page said, with a warning, when the extra search fails', async () => {
+  it('says "not available", with a warning, when the extra search fails and the first page holds no ongoing stay', async () => {
     serve(release, admittedWithFollowUps(release, 'p1', 12), {
       entry: (url) => (url.includes('status=') ? { status: 500, json: { resourceType: 'OperationOutcome', issue: [] } } : undefined),
     });
     const rows = await gateway().readClinical(ehr.base, TENANT, ['p1'], ['encounter']);
     const row = rows.get('p1')!;
-    expect(shown(row).location).toMatchObject({ status: 'none' });
+    // A page of planned follow-ups is part of the encounters: the stay is unknown, never "none recorded".
+    expect(shown(row).location).toEqual({ status: 'unavailable', reason: 'failed' });
     expect(row.warnings).toContainEqual({ code: 'stay_lookup_failed', count: 1 });
   });
 });
