@@ -133,14 +133,24 @@ function orderMark(r: JsonObject, status: string | null, intent: string | null, 
  * `dosageInstruction[].timing` (DSTU2 MedicationOrder: `boundsPeriod`, `boundsQuantity` (a
  * Duration), `boundsRange`; STU3 and R4 MedicationRequest Dosage.timing: `boundsPeriod`,
  * `boundsDuration`, `boundsRange`), and its number of doses (Timing.repeat.count). The order has
- * ended when it has instructions and every one of them has ended (instructionEnds); an instruction
- * without bounds (or with bounds that cannot be read) keeps the order going, so does an order
- * without instructions.
+ * ended a day (DOSING_GRACE_MS) after every one of its instructions has (instructionEnds); an
+ * instruction without bounds (or with bounds that cannot be read) keeps the order going, so does
+ * an order without instructions.
  */
 function dosingEnded(r: JsonObject, now: number): boolean {
   const ends = instructionEnds(r);
-  return ends.length > 0 && ends.every((end) => end <= now);
+  return ends.length > 0 && ends.every((end) => end + DOSING_GRACE_MS <= now);
 }
+
+/**
+ * How long an `active` order stays current after its schedule's end. A schedule says when doses
+ * are due, not that they were given: `active` is "not all actions that are implied by it have
+ * occurred yet" (R4 medicationrequest-status; STU3 alike, DSTU2 medication-order-status "the
+ * prescription is actionable"), so a one-off dose due at 06:00 is still an order for the patient
+ * at 06:01, and may be late. An order left `active` a day past its schedule's end is taken as one
+ * the EHR forgot to close.
+ */
+const DOSING_GRACE_MS = 24 * 60 * 60 * 1000;
 
 /**
  * When each dosage instruction of an order ends (ms; Infinity: open or not known).

@@ -106,7 +106,14 @@ describe.each(releases)('an order whose dosing schedule has ended (%s)', (releas
   it.each([
     ['boundsPeriod ended a month ago', [bounded({ boundsPeriod: { start: '2026-05-01', end: '2026-05-15' } })], {}, false],
     ['boundsPeriod ending today (a date lasts its whole day)', [bounded({ boundsPeriod: { end: '2026-06-15' } })], {}, true],
-    ['boundsPeriod ended an hour ago (a dateTime)', [bounded({ boundsPeriod: { end: '2026-06-15T11:00:00Z' } })], {}, false],
+    // A schedule's end says when the last dose was due, not that it was given: current for a day after it (medications.ts DOSING_GRACE_MS).
+    [
+      'boundsPeriod ended an hour ago (a dateTime): the last dose may be late',
+      [bounded({ boundsPeriod: { end: '2026-06-15T11:00:00Z' } })],
+      {},
+      true,
+    ],
+    ['boundsPeriod ended a day and an hour ago (a dateTime)', [bounded({ boundsPeriod: { end: '2026-06-14T11:00:00Z' } })], {}, false],
     ['boundsPeriod ending next week', [bounded({ boundsPeriod: { end: '2026-06-22' } })], {}, true],
     ['boundsPeriod with a start only', [bounded({ boundsPeriod: { start: '2026-01-01' } })], {}, true],
     ['one instruction ended, another without bounds', [bounded({ boundsPeriod: { end: '2026-05-15' } }), { text: '1 g IV daily' }], {}, true],
@@ -121,7 +128,8 @@ describe.each(releases)('an order whose dosing schedule has ended (%s)', (releas
   it.each([
     ['3 days from a date written 20 days ago', 3, 'd', '2026-05-26', false],
     ['3 days from a date written 2 days ago', 3, 'd', '2026-06-13', true],
-    ['3 days from a dateTime written 3 days and an hour ago', 3, 'd', '2026-06-12T11:00:00Z', false],
+    ['3 days from a dateTime written 3 days and an hour ago: a day to be given', 3, 'd', '2026-06-12T11:00:00Z', true],
+    ['3 days from a dateTime written 4 days and an hour ago', 3, 'd', '2026-06-11T11:00:00Z', false],
     ['2 weeks from a date written 10 days ago', 2, 'wk', '2026-06-05', true],
     ['1 month from a date written 40 days ago', 1, 'mo', '2026-05-06', false],
   ] as [string, number, string, string, boolean][])(
@@ -135,7 +143,13 @@ describe.each(releases)('an order whose dosing schedule has ended (%s)', (releas
   it.each([
     // Timing.repeat.count: the doses in all. 3 doses every 8 h last 24 h; 1 a day, 1 day.
     ['3 doses every 8 h written 23 hours ago', { count: 3, frequency: 1, period: 8, periodUnit: 'h' }, '2026-06-14T13:00:00Z', true],
-    ['3 doses every 8 h written 25 hours ago', { count: 3, frequency: 1, period: 8, periodUnit: 'h' }, '2026-06-14T11:00:00Z', false],
+    [
+      '3 doses every 8 h written 25 hours ago: the last may be late',
+      { count: 3, frequency: 1, period: 8, periodUnit: 'h' },
+      '2026-06-14T11:00:00Z',
+      true,
+    ],
+    ['3 doses every 8 h written 49 hours ago', { count: 3, frequency: 1, period: 8, periodUnit: 'h' }, '2026-06-13T11:00:00Z', false],
     ['one dose, written two days ago', { count: 1, period: 1, periodUnit: 'd' }, '2026-06-13T12:00:00Z', false],
     [
       '2 to 6 doses (the most counts) 2 a day, written 2 days ago',

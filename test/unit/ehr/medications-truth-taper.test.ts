@@ -61,11 +61,11 @@ describe.each(['STU3', 'R4'] as Release[])('a taper in sequenced steps (%s)', (r
   });
 
   it('instructions of one sequence number run together: the longest counts, the next step starts after it', () => {
-    // Step 1: 5 days and, alongside, 3 days; step 2: 5 days. Day 9: step 2 runs (5 + 5), not over (3 + 5 = 8).
+    // Step 1: 5 days and, alongside, 3 days; step 2: 5 days. Day 9: step 2 runs (5 + 5), not over (3 + 5 = 8); over a day after day 10 (medications.ts DOSING_GRACE_MS).
     const o = taper(9, byDuration, []);
     (o.dosageInstruction as JsonObject[]).splice(1, 0, { sequence: 1, text: 'omeprazole cover 3 days', ...daily(days(release, 3)) });
     expect(readMedications([o], new Map())[0].current).toBe(true);
-    expect(readMedications([{ ...o, authoredOn: at(-10.5) }], new Map())[0].current).toBe(false);
+    expect(readMedications([{ ...o, authoredOn: at(-11.5) }], new Map())[0].current).toBe(false);
   });
 
   it('a step without an end leaves the steps after it running', () => {
