@@ -328,9 +328,12 @@ export function ownReference(reference: string, base?: URL | string, type?: stri
  * asserted as being true" (DSTU2, STU3, R4): a dateTime or instant is that time; an effectivePeriod's
  * value holds until its end, so such a reading is timed by `effectivePeriod.end` (else its start):
  * it ranks as the latest, is stale or not, pairs, and is shown (list, details, chart, CSV) at that
- * time. Without effective[x], when it was issued.
+ * time. Without effective[x] its time is not known: `issued` is when the result was "made available
+ * to providers" (STU3, R4 Observation.issued; DSTU2 "date/time this was made available"), which
+ * may be hours after the reading and is never taken for it. The vital-signs profile requires
+ * effective[x] (R4 vitalsigns 1..1); a reading without one ranks below every dated one.
  */
 export function effectiveText(obs: JsonObject): string | undefined {
   const period = isObject(obs.effectivePeriod) ? obs.effectivePeriod : undefined;
-  return str(obs.effectiveDateTime) ?? str(obs.effectiveInstant) ?? str(period?.end) ?? str(period?.start) ?? str(obs.issued);
+  return str(obs.effectiveDateTime) ?? str(obs.effectiveInstant) ?? str(period?.end) ?? str(period?.start);
 }

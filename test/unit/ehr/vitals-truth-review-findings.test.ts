@@ -233,3 +233,20 @@ describe('F10 Observation.status unknown is marked, as a preliminary reading is'
     }
   });
 });
+
+describe('Observation.issued is not when the reading was taken', () => {
+  // issued: "the date and time this version of the observation was made available to providers"
+  // (STU3, R4; DSTU2 "date/time this was made available"); effective[x] is when the value holds.
+  it.each(RELEASES.flatMap((r) => bothReads.map((h) => [r, h] as const)))(
+    '%s (details read: %s): a reading released a moment ago without effective[x] never hides one taken two hours ago',
+    (release, history) => {
+      const released = heartRate(release, { issued: hrs(-0.1), valueQuantity: perMin(80) });
+      const taken = heartRate(release, { effectiveDateTime: hrs(-2), valueQuantity: perMin(150) });
+      for (const resources of [
+        [released, taken],
+        [taken, released],
+      ])
+        expect(shown('heartRate', resources, history)).toMatchObject({ status: 'ok', tab: '150/min', flag: 'criticalHigh' });
+    },
+  );
+});
