@@ -75,7 +75,13 @@ const useStyles = makeStyles({
     boxShadow: `inset -1px 0 0 ${tokens.colorNeutralStroke1}, 4px 0 4px -4px ${tokens.colorNeutralShadowAmbient}`,
   },
   // A long name wraps rather than pushing the other columns out of a narrow pane.
+  // The badges (Deceased, a record notice) wrap onto a line of their own rather than over the name.
   name: {
+    display: 'flex',
+    flexWrap: 'wrap',
+    alignItems: 'center',
+    columnGap: '6px',
+    rowGap: '2px',
     whiteSpace: 'normal',
     overflowWrap: 'anywhere',
     maxWidth: '220px',
@@ -86,7 +92,8 @@ const useStyles = makeStyles({
   headText: { display: 'block', '@media (max-width: 480px)': { whiteSpace: 'normal', maxWidth: '104px' } },
   actions: { display: 'flex', gap: '4px', whiteSpace: 'nowrap' },
   muted: { color: tokens.colorNeutralForeground3 },
-  nameBadge: { marginLeft: '6px' },
+  // A badge as tall as its text, wrapping within the name cell, never wider than it.
+  nameBadge: { maxWidth: '100%', height: 'auto', minHeight: '20px', whiteSpace: 'normal', overflowWrap: 'anywhere' },
 });
 
 /** The columns every row carries itself (the server sends no cell for them). */
@@ -130,6 +137,21 @@ function sortKey(column: string, row: ListRow, fields?: readonly ListField[]): S
   if (column === 'mrn' || column === 'birthDate' || column === 'gender') return row[column] ?? null;
   const field = fieldOf(column, fields);
   return field ? fieldSortValue(field, row.cells[column]) : sortValue(column, row.cells[column]);
+}
+
+/**
+ * Keeps the control that just got focus fully beside the frozen name column (WCAG 2.4.11): after
+ * the browser has scrolled it into view (at the box's left edge, under the frozen cell, on
+ * Shift+Tab), scrolls the box back by what the frozen cell of its row still covers.
+ */
+function showBesideFrozen(box: HTMLElement, target: HTMLElement) {
+  requestAnimationFrame(() => {
+    if (!target.isConnected || document.activeElement !== target) return;
+    const frozen = target.closest('tr')?.querySelector<HTMLElement>('[data-frozen]');
+    if (!frozen || frozen.contains(target)) return;
+    const covered = frozen.getBoundingClientRect().right - target.getBoundingClientRect().left;
+    if (covered > 0) box.scrollLeft -= Math.ceil(covered) + 4;
+  });
 }
 
 /** The open list's patients: filter and sort them, open one, remove or move one; only the rows in view are rendered. */
@@ -188,7 +210,7 @@ export function ListTable({ list, others, onOpenPatient }: { list: ListView; oth
       {list.rows.length === 0 && <Text role="status">{t('lists.empty')}</Text>}
       {list.rows.length > 0 && rows.length === 0 && <Text role="status">{t('lists.noMatch')}</Text>}
       {rows.length > 0 && (
-        <div className={styles.scroll} ref={scrollRef}>
+        <div className={styles.scroll} ref={scrollRef} onFocus={(e) => showBesideFrozen(e.currentTarget, e.target)}>
           <EmptyHints hintId={hintId} />
           {/* Only the rows in view are rendered: the count and each row's place tell a screen reader the whole table. */}
           <Table aria-label={list.name} aria-rowcount={rows.length + 1} size="small" sortable className={styles.table}>
@@ -202,13 +224,19 @@ export function ListTable({ list, others, onOpenPatient }: { list: ListView; oth
                     <TableHeaderCell
                       key={column}
                       className={mergeClasses(styles.headCell, column === 'name' && styles.frozen)}
+                      data-frozen={column === 'name' || undefined}
                       sortDirection={sort?.column === column ? sort.direction : undefined}
                       onClick={() => toggleSort(column)}
                     >
                       <span className={styles.headText}>{listColumnLabel(column, list.fields)}</span>
                     </TableHeaderCell>
                   ) : (
-                    <TableHeaderCell key={column} sortable={false} className={mergeClasses(styles.headCell, column === 'name' && styles.frozen)}>
+                    <TableHeaderCell
+                      key={column}
+                      sortable={false}
+                      className={mergeClasses(styles.headCell, column === 'name' && styles.frozen)}
+                      data-frozen={column === 'name' || undefined}
+                    >
                       <span className={styles.headText}>{listColumnLabel(column, list.fields)}</span>
                     </TableHeaderCell>
                   ),
@@ -223,13 +251,17 @@ export function ListTable({ list, others, onOpenPatient }: { list: ListView; oth
               {items.map(({ index }) => {
                 const row = rows[index];
                 const name = row.available ? patientName(row.displayName, row.mrn) : unavailableName(row, mode);
+                // A row the EHR failed to give (an outage) shows only an id: whom Remove or Move would
+                // take off cannot be seen, so neither is offered until the row can be read. A row the
+                // team's source said is gone keeps Remove.
+                const changeable = row.available || row.unavailable === 'gone';
                 return (
                   <TableRow key={row.patientId} data-index={index} aria-rowindex={index + 2} ref={virtual.measureElement}>
                     {list.columns.map((column) => {
                       const shown = display(column, row, list.fields, mode);
                       if (column === 'name')
                         return (
-                          <TableCell key={column} className={mergeClasses(styles.cell, styles.frozen)}>
+                          <TableCell key={column} className={mergeClasses(styles.cell, styles.frozen)} data-frozen>
                             <div className={styles.name}>
                               {row.available ? (
                                 <>
@@ -257,17 +289,19 @@ export function ListTable({ list, others, onOpenPatient }: { list: ListView; oth
                     })}
                     <TableCell className={styles.cell}>
                       <div className={styles.actions}>
-                        <Button
-                          size="small"
-                          appearance="subtle"
-                          icon={<DismissRegular />}
-                          aria-label={t('lists.removeLabel', { name, list: list.name })}
-                          disabled={remove.isPending}
-                          onClick={() => remove.mutate(row.patientId)}
-                        >
-                          {t('lists.remove')}
-                        </Button>
-                        {others.length > 0 && (
+                        {changeable && (
+                          <Button
+                            size="small"
+                            appearance="subtle"
+                            icon={<DismissRegular />}
+                            aria-label={t('lists.removeLabel', { name, list: list.name })}
+                            disabled={remove.isPending}
+                            onClick={() => remove.mutate(row.patientId)}
+                          >
+                            {t('lists.remove')}
+                          </Button>
+                        )}
+                        {changeable && others.length > 0 && (
                           <MoveToList
                             name={name}
                             others={others}

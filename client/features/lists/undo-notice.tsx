@@ -19,9 +19,19 @@ const RESTORED_MS = 3_000;
 function UndoButton({ label, onUndo }: { label: string; onUndo: () => void }) {
   const undo = useRef<HTMLButtonElement>(null);
   const used = useRef(false);
-  useEffect(() => (undo.current?.focus(), () => void (used.current || focusWhenLost(listPicker))), []);
+  // Whether this Undo had focus when its notice went: only then has focus been lost, and moves. A
+  // notice going while the user is on another (the Undo of an earlier change) leaves focus there.
+  const focused = useRef(false);
+  useEffect(() => (undo.current?.focus(), () => void (used.current || !focused.current || focusWhenLost(listPicker))), []);
   return (
-    <Button ref={undo} size="small" aria-label={label} onClick={() => ((used.current = true), onUndo())}>
+    <Button
+      ref={undo}
+      size="small"
+      aria-label={label}
+      onFocus={() => (focused.current = true)}
+      onBlur={() => (focused.current = false)}
+      onClick={() => ((used.current = true), onUndo())}
+    >
       {t('lists.undo')}
     </Button>
   );
