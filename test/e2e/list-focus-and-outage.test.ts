@@ -1,35 +1,13 @@
 import type { Page, Route } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { listColumns } from '../../contract/columns';
-import { apiAs, signIn as signInAs, useE2e, visible } from '../helpers/e2e';
+import { teamWithSandboxList, useE2e, visible } from '../helpers/e2e';
 
 const e2e = useE2e();
 
-/** A team connected to the sandbox's R4 link with a list of `count` patients, its owner at `width` × `height`. */
-async function teamWithList(tenant: number, team: number, count: number, width: number, height = 900) {
-  const tn = e2e.info.tenants[tenant];
-  const tm = tn.teams[team];
-  const owner = e2e.info.users.find((u) => u.id === tm.owners[0])!;
-  const api = await apiAs(e2e.server.url, owner.id);
-  await api('PUT', `/teams/${tm.id}/connection`, { mode: 'ehr', url: e2e.info.sandbox.fhir.r4, name: 'Sandbox R4', confirm: true });
-  const { patients } = await api('GET', `/teams/${tm.id}/patients?gender=female&count=${count}`);
-  expect(patients.length).toBe(count);
-  const name = `Ward ${Math.random().toString(36).slice(2, 6)}`;
-  const list = await api('POST', `/teams/${tm.id}/lists`, { name });
-  await api('POST', `/teams/${tm.id}/lists/${list.id}/patients`, { patientIds: patients.map((p: { id: string }) => p.id) });
-  await api('PUT', `/teams/${tm.id}/me/default-list`, { listId: list.id });
-  const context = await e2e.browser.newContext({ reducedMotion: 'reduce', viewport: { width, height } });
-  const page = await context.newPage();
-  return {
-    team: tm,
-    api,
-    list: { ...list, name } as { id: string; name: string },
-    patients: patients as { id: string; displayName: string; mrn: string }[],
-    page,
-    signIn: () => signInAs(page, e2e.server.url, `${owner.name} (${tn.name})`, tm.name),
-    close: () => context.close(),
-  };
-}
+/** A list of `count` sandbox patients, opened at sign-in, its owner at `width` × `height`. */
+const teamWithList = (tenant: number, teamIndex: number, count: number, width: number, height?: number) =>
+  teamWithSandboxList(e2e, { tenant, teamIndex, name: `Ward ${Math.random().toString(36).slice(2, 6)}`, count, width, height, openFirst: true });
 
 type Row = Record<string, unknown> & { patientId: string };
 

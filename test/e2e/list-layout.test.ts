@@ -2,7 +2,7 @@ import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { listColumns } from '../../contract/columns';
 import { NOTE_MAX_LENGTH } from '../../contract/notes';
-import { apiAs, expectAccessible, signIn as signInAs, useE2e } from '../helpers/e2e';
+import { apiAs, expectAccessible, signIn as signInAs, teamWithSandboxList, useE2e } from '../helpers/e2e';
 
 const e2e = useE2e();
 
@@ -10,29 +10,8 @@ const e2e = useE2e();
 const TEXT_MAX_WIDTH = 280;
 const CELL_PADDING = 2 * 8 + 1;
 
-/** A team connected to the sandbox's R4 link with a list of `count` patients, its owner signed in at `width` × `height`. */
-async function teamWithList(tenant: number, team: number, name: string, count: number, width: number, height = 900) {
-  const tn = e2e.info.tenants[tenant];
-  const tm = tn.teams[team];
-  const owner = e2e.info.users.find((u) => u.id === tm.owners[0])!;
-  const api = await apiAs(e2e.server.url, owner.id);
-  await api('PUT', `/teams/${tm.id}/connection`, { mode: 'ehr', url: e2e.info.sandbox.fhir.r4, name: 'Sandbox R4', confirm: true });
-  const { patients } = await api('GET', `/teams/${tm.id}/patients?gender=female&count=${count}`);
-  expect(patients.length).toBe(count);
-  const list = await api('POST', `/teams/${tm.id}/lists`, { name });
-  await api('POST', `/teams/${tm.id}/lists/${list.id}/patients`, { patientIds: patients.map((p: { id: string }) => p.id) });
-  const context = await e2e.browser.newContext({ reducedMotion: 'reduce', viewport: { width, height } });
-  const page = await context.newPage();
-  return {
-    team: tm,
-    api,
-    list,
-    patients: patients as { id: string; displayName: string; mrn: string }[],
-    page,
-    signIn: () => signInAs(page, e2e.server.url, `${owner.name} (${tn.name})`, tm.name),
-    close: () => context.close(),
-  };
-}
+const teamWithList = (tenant: number, teamIndex: number, name: string, count: number, width: number, height?: number) =>
+  teamWithSandboxList(e2e, { tenant, teamIndex, name, count, width, height });
 
 /** The box a list table scrolls in. */
 const scroller = (table: Locator) => table.locator('xpath=..');

@@ -103,6 +103,43 @@ export async function teamOwner(e2e: { server: RunningServer; info: DevInfo }, t
   };
 }
 
+/**
+ * Team `teamIndex` of tenant `tenant` connected to the sandbox's R4 link, with a list `name` of
+ * `count` of its patients (`openFirst`: the owner's default list, opened at sign-in), and a page
+ * of `width` × `height` for its owner to sign in on.
+ */
+export async function teamWithSandboxList(
+  e2e: { server: RunningServer; browser: Browser; info: DevInfo },
+  {
+    tenant,
+    teamIndex,
+    name,
+    count,
+    width,
+    height = 900,
+    openFirst = false,
+  }: { tenant: number; teamIndex: number; name: string; count: number; width: number; height?: number; openFirst?: boolean },
+) {
+  const { team, api, signInLabel } = await teamOwner(e2e, tenant, teamIndex);
+  await api('PUT', `/teams/${team.id}/connection`, { mode: 'ehr', url: e2e.info.sandbox.fhir.r4, name: 'Sandbox R4', confirm: true });
+  const { patients } = await api('GET', `/teams/${team.id}/patients?gender=female&count=${count}`);
+  expect(patients.length).toBe(count);
+  const list = await api('POST', `/teams/${team.id}/lists`, { name });
+  await api('POST', `/teams/${team.id}/lists/${list.id}/patients`, { patientIds: patients.map((p: { id: string }) => p.id) });
+  if (openFirst) await api('PUT', `/teams/${team.id}/me/default-list`, { listId: list.id });
+  const context = await e2e.browser.newContext({ reducedMotion: 'reduce', viewport: { width, height } });
+  const page = await context.newPage();
+  return {
+    team,
+    api,
+    list: { ...list, name } as { id: string; name: string },
+    patients: patients as { id: string; displayName: string; mrn: string }[],
+    page,
+    signIn: () => signIn(page, e2e.server.url, signInLabel, team.name),
+    close: () => context.close(),
+  };
+}
+
 export const visible = (page: Page, text: string | RegExp) => page.getByText(text).first().isVisible();
 
 /** Chooses a list by its label in the list picker ("Ward (3)"), once the picker is there. */
