@@ -180,16 +180,19 @@ export const allergyItem = z.object({
  */
 export const medicationItem = z.object({
   name: z.string().nullable(),
+  /** See medicationView: a drug named by a reference the app could not read. */
+  nameUnavailable: z.literal(true).optional(),
   status: z.string().nullable(),
   intent: z.literal('plan').optional(),
   count: z.number().int().min(2).optional(),
   qualified,
 });
-/** `selfPay`, `payerPerson`: see coverageView; without a payer the list reads "Self-pay", "Paid by a related person" or "Payer not stated", never "?". */
+/** `selfPay`, `payerPerson`, `payerUnavailable`: see coverageView; without a payer the list reads "Self-pay", "Paid by a related person", "Payer not available" or "Payer not stated", never "?". */
 export const coverageItem = z.object({
   payer: z.string().nullable(),
   selfPay: z.boolean().optional(),
   payerPerson: z.literal(true).optional(),
+  payerUnavailable: z.literal(true).optional(),
   plan: z.string().nullable(),
   qualified,
 });

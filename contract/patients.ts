@@ -298,6 +298,8 @@ export const medicationView = z.object({
   name: z.string().nullable(),
   /** The EHR gave the concept no words: the name is its code read out ("RxNorm 855332"), never taken for another item of that name. */
   unnamed: z.literal(true).optional(),
+  /** No name: the record names its drug by a reference the app could not read, so "Name not available", not "Name not given". */
+  nameUnavailable: z.literal(true).optional(),
 
   /** The drug's first coding as `system|code`. */
   code: z.string().nullable(),
@@ -331,6 +333,8 @@ export const coverageView = z.object({
   selfPay: z.boolean().optional(),
   /** Without a payer's name: a person pays (another Patient, such as a parent, or a RelatedPerson: STU3/R4 Coverage.payor). */
   payerPerson: z.literal(true).optional(),
+  /** Without a payer's name: the record names a payer the app could not read (another server's, a type the EHR does not offer, a failed read): "Payer not available". */
+  payerUnavailable: z.literal(true).optional(),
   plan: z.string().nullable(),
   group: z.string().nullable(),
   subscriberId: z.string().nullable(),

@@ -16,7 +16,7 @@ import { ListsPanel } from '../features/lists/ListsPanel';
 import { PatientSearch } from '../features/patient-search/PatientSearch';
 import { useConnection } from '../features/setup/api/connection';
 import { ErrorBoundary } from '../shared/components/ErrorBoundary';
-import { ErrorNotice } from '../shared/components/ErrorNotice';
+import { ErrorNotice, HiddenPart } from '../shared/components/ErrorNotice';
 import { OnDemandSlot } from '../shared/components/OnDemand';
 import { t } from '../shared/i18n/t';
 import { useSession } from '../shared/session';
@@ -189,23 +189,26 @@ function Workspace({ mode }: { mode: 'ehr' | 'manual' }) {
       <div className={mergeClasses(styles.columns, !paneOpen && styles.listsOnly)}>
         {/* Each part fails on its own: an error in one shows there, with Try again, and the others keep working. */}
         <div className={styles.card} id={paneId} hidden={!paneOpen}>
-          <ErrorBoundary scope="panel">
-            {mode === 'ehr' ? (
-              <PatientSearch target={target} />
-            ) : (
-              <OnDemandSlot>
-                <ManualPatients
-                  target={target}
-                  onPatientSaved={refreshListViews}
-                  notesFor={(id) => (
-                    <OnDemandSlot>
-                      <PatientNotes patientId={id} onNoteAdded={refreshListViews} />
-                    </OnDemandSlot>
-                  )}
-                />
-              </OnDemandSlot>
-            )}
-          </ErrorBoundary>
+          {/* Its notices, out of sight while it is closed, leave the one shown to the lists (ErrorNotice). */}
+          <HiddenPart.Provider value={!paneOpen}>
+            <ErrorBoundary scope="panel">
+              {mode === 'ehr' ? (
+                <PatientSearch target={target} />
+              ) : (
+                <OnDemandSlot>
+                  <ManualPatients
+                    target={target}
+                    onPatientSaved={refreshListViews}
+                    notesFor={(id) => (
+                      <OnDemandSlot>
+                        <PatientNotes patientId={id} onNoteAdded={refreshListViews} />
+                      </OnDemandSlot>
+                    )}
+                  />
+                </OnDemandSlot>
+              )}
+            </ErrorBoundary>
+          </HiddenPart.Provider>
         </div>
         <div className={styles.card}>
           <ErrorBoundary scope="panel" title={t('lists.title')}>

@@ -91,8 +91,21 @@ const isObject = (x: unknown): x is Json => typeof x === 'object' && x !== null 
 const textOf = (x: unknown): string | null => (typeof x === 'string' ? x : typeof x === 'number' && Number.isFinite(x) ? String(x) : null);
 
 /** A coverage's payer, in the list and the details alike: its name, else what the record says (self-pay, a person pays), else that it states none; never "?". */
-export const payerText = (c: { payer?: unknown; selfPay?: unknown; payerPerson?: unknown }): string =>
-  textOf(c.payer) || t(c.selfPay === true ? 'coverage.selfPay' : c.payerPerson === true ? 'coverage.personPays' : 'coverage.noPayer');
+export const payerText = (c: { payer?: unknown; selfPay?: unknown; payerPerson?: unknown; payerUnavailable?: unknown }): string =>
+  textOf(c.payer) ||
+  t(
+    c.selfPay === true
+      ? 'coverage.selfPay'
+      : c.payerPerson === true
+        ? 'coverage.personPays'
+        : c.payerUnavailable === true
+          ? 'coverage.payerUnavailable'
+          : 'coverage.noPayer',
+  );
+
+/** A drug's words, or why it has none: named by a reference the app could not read ("Name not available"), or given none. */
+export const drugNameText = (m: { name?: unknown; nameUnavailable?: unknown }): string =>
+  textOf(m.name) || t(m.nameUnavailable === true ? 'value.nameUnavailable' : 'value.notNamed');
 interface ShownMeasurement {
   value: number;
   unit: Measurement['unit'] | null;
@@ -339,12 +352,7 @@ function valueText(column: string, v: unknown, now: number, adultFrom: number): 
     case 'medications':
       // Different current orders of one drug, counted by the server (contract `count`): "Heparin ×2".
       return entries(v, (m) =>
-        marked(
-          typeof m.count === 'number' && Number.isInteger(m.count) && m.count > 1
-            ? `${textOf(m.name) || t('value.notNamed')} ×${m.count}`
-            : textOf(m.name),
-          m,
-        ),
+        marked(typeof m.count === 'number' && Number.isInteger(m.count) && m.count > 1 ? `${drugNameText(m)} ×${m.count}` : drugNameText(m), m),
       );
     case 'coverage':
       return entries(v, (c) => marked([payerText(c), textOf(c.plan)].filter(Boolean).join(' – '), c));

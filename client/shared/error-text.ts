@@ -72,7 +72,7 @@ export const messageOfCode: Record<ErrorCode, MessageKey> = {
 const ownWordsCodes: ReadonlySet<string> = new Set<ErrorCode>(['precondition_failed', 'too_much_contention']);
 
 /** Codes of errors the tab makes itself, already in the active language. */
-const tabCodes = new Set(['network_error', 'http_error', 'bad_answer']);
+const tabCodes = new Set(['network_error', 'http_error', 'bad_answer', 'teams_sign_in']);
 
 const withReference = (text: string, error: ApiError) => (error.requestId ? `${text} ${t('error.reference', { requestId: error.requestId })}` : text);
 

@@ -10,10 +10,10 @@ import { isObject, list, objects, str, type JsonObject } from './json.js';
  * change its meaning. Any modifier extension counts, on the resource itself or on one of the
  * `parts` (backbone elements) the app reads from it, except one that stands for a core element
  * (coreElement), which the resource's reader reads as that element. An empty array is
- * nothing. What is qualified is still shown, marked "check in the EHR" (contract `qualified`).
+ * nothing. So does a boolean modifier element sent as no boolean (malformedModifier). What is qualified is still shown, marked "check in the EHR" (contract `qualified`).
  */
 export function qualifiedByEhr(resource: JsonObject, parts: readonly string[] = []): boolean {
-  if (str(resource.implicitRules) !== undefined) return true;
+  if (str(resource.implicitRules) !== undefined || malformedModifier(resource)) return true;
   if (list(resource.modifierExtension).some((extension) => !readAsElement(resource, extension))) return true;
   return parts.some((part) => {
     const value = resource[part];
@@ -22,6 +22,29 @@ export function qualifiedByEhr(resource: JsonObject, parts: readonly string[] = 
 }
 
 const hasModifier = (element: JsonObject) => list(element.modifierExtension).length > 0;
+
+/**
+ * Boolean modifier elements of the resources the app reads, by resource type (isModifier in the
+ * element definitions of DSTU2, STU3 and R4): Patient.active and Patient.deceased[x] ("once a
+ * patient is marked as deceased, the actions that are appropriate to perform on the patient may be
+ * significantly different"), R4 MedicationRequest.doNotPerform (also read on STU3 MedicationRequest
+ * and DSTU2 MedicationOrder: CORE_ELEMENT_EXTENSIONS), DSTU2 MedicationStatement.wasNotTaken.
+ * FHIR JSON writes a boolean as JSON `true` or `false` (json.html "Primitive types"). Sent as
+ * anything else (the string "true", 1, an object) the element says something the app cannot read:
+ * read as absent, it would fall to its reassuring default (alive, active, to be given, taken).
+ */
+const BOOLEAN_MODIFIERS: ReadonlyMap<unknown, readonly string[]> = new Map([
+  ['Patient', ['active', 'deceasedBoolean']],
+  ['MedicationRequest', ['doNotPerform']],
+  ['MedicationOrder', ['doNotPerform']],
+  ['MedicationStatement', ['wasNotTaken']],
+]);
+
+/** Whether a boolean modifier element (BOOLEAN_MODIFIERS) is present with a value that is no JSON boolean. */
+function malformedModifier(resource: JsonObject): boolean {
+  const elements = BOOLEAN_MODIFIERS.get(resource.resourceType);
+  return elements !== undefined && elements.some((element) => resource[element] !== undefined && typeof resource[element] !== 'boolean');
+}
 
 /** `{ qualified: true }` for a qualified resource, else nothing: what the contract's views carry. */
 export const qualifiedMark = (resource: JsonObject, parts: readonly string[] = []) =>

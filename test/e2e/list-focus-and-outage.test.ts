@@ -166,6 +166,34 @@ describe('the list table: focus beside the frozen name, badges, an outage, two U
     await close();
   });
 
+  it("moves focus from a row's Remove to the words saying why it is gone when the row fails on a refresh, never to the page", async () => {
+    const { page, team, list, patients, signIn, close } = await teamWithList(0, 0, 3, 1280);
+    await signIn();
+    const table = page.getByRole('table', { name: list.name });
+    await expect.poll(() => table.getByRole('row').count(), { timeout: 20_000 }).toBe(4);
+    const [failing] = patients;
+    await table.getByRole('button', { name: `Remove ${failing.displayName} from ${list.name}` }).focus();
+    // From now on the EHR cannot read this one patient; the list (its other rows) reads as before.
+    await changeList(page, `/api/teams/${team.id}/lists/${list.id}`, (rows) => {
+      const row = rows.find((r) => r.patientId === failing.id)!;
+      for (const key of Object.keys(row)) if (key !== 'patientId') delete row[key];
+      Object.assign(row, { available: false, unavailable: 'failed', cells: {} });
+    });
+    // Back in view over 30 seconds after the last read: the list is read again, without touching focus.
+    await page.evaluate(() => {
+      const now = Date.now;
+      Date.now = () => now() + 31_000;
+      document.dispatchEvent(new Event('visibilitychange', { bubbles: true }));
+    });
+    const failedRow = table.getByRole('row').filter({ hasText: failing.id });
+    await expect.poll(() => failedRow.count(), { timeout: 15_000 }).toBe(1);
+    const why = 'Cannot be removed or moved while the EHR cannot read this patient.';
+    expect(await failedRow.getByRole('cell').last().textContent()).toBe(why);
+    await expect.poll(() => focused(page)).toMatchObject({ text: why });
+    expect(await page.evaluate(() => document.activeElement?.closest('tr')?.textContent ?? '')).toContain(failing.id);
+    await close();
+  });
+
   it("leaves focus on the first Undo when a second removal's notice ends, so Undo there puts that patient back", async () => {
     const { page, team, list, patients, signIn, close } = await teamWithList(0, 0, 3, 1280);
     await signIn();

@@ -43,6 +43,15 @@ describe('a sign-in that fails everywhere at once', () => {
       expect(await refused.count()).toBe(1);
       expect(await refused.isVisible()).toBe(true);
 
+      // The search pane closed, the banner its search showed is out of sight: the lists' copy shows.
+      await page.getByRole('button', { name: 'Hide search' }).click();
+      await expect.poll(() => refused.count()).toBe(1);
+      expect(await refused.isVisible()).toBe(true);
+      expect(await name.isVisible()).toBe(false);
+      await page.getByRole('button', { name: 'Show search' }).click();
+      await expect.poll(() => name.isVisible()).toBe(true);
+      expect(await refused.count()).toBe(1);
+
       // Its cause gone, a different error of one panel still shows there, beside the one sign-in banner.
       await page.unrouteAll({ behavior: 'wait' });
       await page.route(

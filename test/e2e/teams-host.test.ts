@@ -1,6 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { RunningServer } from '../../server/start';
+import { catalogs } from '../../client/shared/i18n/catalogs';
 import { apiAs, expectAccessible, startE2e } from '../helpers/e2e';
 import { hostPageHtml, type HostPageOptions, type HostPageWindow } from '../helpers/teams-host-page';
 
@@ -98,6 +99,21 @@ it('speaks the Teams locale', async () => {
 it('runs standalone when the host never answers', async () => {
   const page = await inTeams({ tabPath: '/#/tab', frameContext: 'content', answers: false });
   await expect.poll(() => tab(page).getByRole('heading', { name: 'Sign in to Patients (dev mode)' }).isVisible(), { timeout: 15_000 }).toBe(true);
+});
+
+it("says in the user's language that Teams could not sign them in when it gives no token, never the host's own reason", async () => {
+  for (const [locale, words] of [
+    ['en-us', catalogs.en],
+    ['ru-ru', catalogs.ru],
+  ] as const) {
+    const page = await inTeams({ tabPath: '/#/tab', frameContext: 'content', teamIndex: 1, locale, tokenRefusal: 'resourceRequiresConsent' });
+    const banner = tab(page).getByRole('alert').filter({ hasText: words['error.teamsSignIn'] });
+    await expect.poll(() => banner.count(), { timeout: 15_000 }).toBe(1);
+    expect(await banner.isVisible()).toBe(true);
+    expect(await tab(page).locator('body').textContent()).not.toContain('resourceRequiresConsent');
+    expect(await page.evaluate(() => (window as unknown as HostPageWindow).host.calls)).toContain('authentication.getAuthToken');
+    await page.context().close();
+  }
 });
 
 it('downloads a list through the host: Teams opens a short-lived link of the app, which answers the CSV once without a token', async () => {

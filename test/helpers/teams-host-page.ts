@@ -7,7 +7,8 @@
  * - the host starts events itself with `{ func, args }` (e.g. `themeChange`, `settings.save`).
  * `initialize` is answered with [frameContext, hostClientType, runtime config JSON, SDK version];
  * `getContext` with the legacy context object that app.getContext() turns into app.Context;
- * `authentication.getAuthToken` with [success, token]; `settings.setSettings` with [success].
+ * `authentication.getAuthToken` with [success, token] (or [false, reason] when it refuses);
+ * `settings.setSettings` with [success].
  * `authentication.authenticate` (public/authentication.js) arrives as [url, width, height,
  * isExternal]; like the web client, the host opens `url` in a popup window of that size. TeamsJS in
  * the popup talks to its opener (internal/communication.js: parent = window.opener when not
@@ -29,6 +30,8 @@ export interface HostPageOptions {
   token?: string;
   /** When false, the host never answers initialize (a broken host). */
   answers?: boolean;
+  /** When given, the host refuses every getAuthToken with this reason (SSO not possible: no consent, no account). */
+  tokenRefusal?: string;
 }
 
 /** What the host page keeps on `window`, for tests to read and drive with `page.evaluate`. */
@@ -107,6 +110,10 @@ window.addEventListener('message', async (event) => {
       reply([{ ...options.context, frameContext: options.frameContext, hostClientType: 'web' }]);
       break;
     case 'authentication.getAuthToken': {
+      if (options.tokenRefusal) {
+        reply([false, options.tokenRefusal]);
+        break;
+      }
       if (options.token) {
         reply([true, options.token]);
         break;

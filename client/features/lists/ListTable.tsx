@@ -36,6 +36,7 @@ import { ListFreshness } from './ListFreshness';
 import { EmptyHints, ListCell } from './ListCell';
 import { columnMaxWidth, isSortableColumn, type EmptyKind } from './list-layout';
 import { MoveToList } from './MoveToList';
+import { RowActions } from './RowActions';
 import { unavailableName } from './unavailable-name';
 import { folded, sortKeyOrder, type SortKey } from './row-order';
 import { useTeamMode } from './api/team-mode';
@@ -90,7 +91,6 @@ const useStyles = makeStyles({
   headCell: { '@media (max-width: 480px)': { paddingLeft: tokens.spacingHorizontalXS, paddingRight: tokens.spacingHorizontalXS } },
   // On a phone a long heading wraps within the column's narrow cap instead of widening it.
   headText: { display: 'block', '@media (max-width: 480px)': { whiteSpace: 'normal', maxWidth: '104px' } },
-  actions: { display: 'flex', gap: '4px', whiteSpace: 'nowrap' },
   muted: { color: tokens.colorNeutralForeground3 },
   // A badge as tall as its text, wrapping within the name cell, never wider than it.
   nameBadge: { maxWidth: '100%', height: 'auto', minHeight: '20px', whiteSpace: 'normal', overflowWrap: 'anywhere' },
@@ -252,8 +252,8 @@ export function ListTable({ list, others, onOpenPatient }: { list: ListView; oth
                 const row = rows[index];
                 const name = row.available ? patientName(row.displayName, row.mrn) : unavailableName(row, mode);
                 // A row the EHR failed to give (an outage) shows only an id: whom Remove or Move would
-                // take off cannot be seen, so neither is offered until the row can be read. A row the
-                // team's source said is gone keeps Remove.
+                // take off cannot be seen, so neither is offered until the row can be read (RowActions says
+                // so in their place). A row the team's source said is gone keeps Remove.
                 const changeable = row.available || row.unavailable === 'gone';
                 return (
                   <TableRow key={row.patientId} data-index={index} aria-rowindex={index + 2} ref={virtual.measureElement}>
@@ -288,27 +288,25 @@ export function ListTable({ list, others, onOpenPatient }: { list: ListView; oth
                       );
                     })}
                     <TableCell className={styles.cell}>
-                      <div className={styles.actions}>
-                        {changeable && (
-                          <Button
-                            size="small"
-                            appearance="subtle"
-                            icon={<DismissRegular />}
-                            aria-label={t('lists.removeLabel', { name, list: list.name })}
-                            disabled={remove.isPending}
-                            onClick={() => remove.mutate(row.patientId)}
-                          >
-                            {t('lists.remove')}
-                          </Button>
-                        )}
-                        {changeable && others.length > 0 && (
+                      <RowActions changeable={changeable}>
+                        <Button
+                          size="small"
+                          appearance="subtle"
+                          icon={<DismissRegular />}
+                          aria-label={t('lists.removeLabel', { name, list: list.name })}
+                          disabled={remove.isPending}
+                          onClick={() => remove.mutate(row.patientId)}
+                        >
+                          {t('lists.remove')}
+                        </Button>
+                        {others.length > 0 && (
                           <MoveToList
                             name={name}
                             others={others}
                             onMove={(to) => move.mutate({ patientId: row.patientId, toListId: to.id, name, from: list.name, to: to.name })}
                           />
                         )}
-                      </div>
+                      </RowActions>
                     </TableCell>
                   </TableRow>
                 );

@@ -15,7 +15,7 @@ import {
 } from '@fluentui/react-components';
 import { HeartBrokenRegular } from '@fluentui/react-icons';
 import { useState, type ReactNode } from 'react';
-import { cellText, columnLabel, dateText, payerText, shortTime } from '../../shared/cells';
+import { cellText, columnLabel, dateText, drugNameText, payerText, shortTime } from '../../shared/cells';
 import { DetailsDrawer, DetailsHeading } from '../../shared/components/DetailsDrawer';
 import { ErrorBoundary } from '../../shared/components/ErrorBoundary';
 import { ErrorNotice } from '../../shared/components/ErrorNotice';
@@ -288,7 +288,7 @@ export function PatientDetails({
                         {items.map((m, i) => (
                           <Entry
                             key={i}
-                            title={m.name ?? t('value.notNamed')}
+                            title={drugNameText(m)}
                             qualified={m.qualified}
                             detail={line(
                               m.partOf && t('details.partOf', { value: m.partOf }),

@@ -2,7 +2,7 @@ import { Button, MessageBar, MessageBarActions, MessageBarBody, MessageBarTitle 
 import { ApiError } from '../api/api-client';
 import { errorText } from '../error-text';
 import { t } from '../i18n/t';
-import { Suspense, useId, useLayoutEffect, useSyncExternalStore } from 'react';
+import { Suspense, createContext, useContext, useId, useLayoutEffect, useSyncExternalStore } from 'react';
 import { useConsentRetry } from '../teams/consent-context';
 import { onDemand } from './OnDemand';
 
@@ -11,13 +11,20 @@ import { onDemand } from './OnDemand';
 const AdminConsentNote = onDemand(() => import('../teams/AdminConsentNote').then((m) => m.AdminConsentNote));
 
 /**
- * The notices on screen by what they say, each with its notices in the order they showed. One
- * cause that fails several panels at once (a sign-in no longer valid, consent missing) would
- * otherwise stack the same banner once per panel: only the latest of identical notices shows (the
- * one beside what the user did last, or in the drawer they opened); the others show again once it
- * goes. Different errors all show, each in its own panel.
+ * Whether the part of the page a notice is in is hidden (the closed search pane, kept mounted so a
+ * search in progress is not lost): set by the part that hides itself.
  */
-const shown = new Map<string, string[]>();
+export const HiddenPart = createContext(false);
+
+/**
+ * The notices mounted, by what they say, in the order they showed, each with whether its part is
+ * hidden. One cause that fails several panels at once (a sign-in no longer valid, consent
+ * missing) would otherwise stack the same banner once per panel: only the latest of identical
+ * notices the user can see shows (the one beside what the user did last, or in the drawer they
+ * opened); the others show again once it goes. A copy in a hidden part never stands in for one in
+ * view. Different errors all show, each in its own panel.
+ */
+const shown = new Map<string, { id: string; hidden: boolean }[]>();
 const listeners = new Set<() => void>();
 const notify = () => listeners.forEach((listener) => listener());
 const subscribe = (listener: () => void) => {
@@ -27,20 +34,31 @@ const subscribe = (listener: () => void) => {
 
 function useLatestOfItsWords(words: string): boolean {
   const id = useId();
+  const hidden = useContext(HiddenPart);
   useLayoutEffect(() => {
-    shown.set(words, [...(shown.get(words) ?? []), id]);
+    shown.set(words, [...(shown.get(words) ?? []), { id, hidden }]);
     notify();
     return () => {
-      const rest = (shown.get(words) ?? []).filter((other) => other !== id);
+      const rest = (shown.get(words) ?? []).filter((other) => other.id !== id);
       if (rest.length) shown.set(words, rest);
       else shown.delete(words);
       notify();
     };
+    // Registered once per words; its part hiding or showing changes it in place (below), keeping its order.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [words, id]);
+  useLayoutEffect(() => {
+    const own = shown.get(words)?.find((other) => other.id === id);
+    if (own && own.hidden !== hidden) {
+      own.hidden = hidden;
+      notify();
+    }
+  }, [words, id, hidden]);
   // Before its layout effect has run (the first render), a notice counts as the latest.
   return useSyncExternalStore(subscribe, () => {
-    const ids = shown.get(words);
-    return !ids?.includes(id) || ids.at(-1) === id;
+    const notices = shown.get(words);
+    if (hidden || !notices?.some((other) => other.id === id)) return !hidden;
+    return notices.filter((other) => !other.hidden).at(-1)?.id === id;
   });
 }
 

@@ -71,6 +71,7 @@ export const en = {
   'name.unnamedMrn': 'Unnamed patient (MRN {mrn})',
   'coverage.selfPay': 'Self-pay',
   'coverage.noPayer': 'Payer not stated',
+  'coverage.payerUnavailable': 'Payer not available',
   'coverage.personPays': 'Paid by a related person',
   'author.altered': 'Author not verified: changed outside Patients',
   'author.unsealed': 'Author not verified: written outside Patients or before it sealed its records',
@@ -104,6 +105,7 @@ export const en = {
   'lists.unavailableHandEntered': 'Patient entered by hand in Manual mode, not in the EHR',
   'lists.removeLabel': 'Remove {name} from {list}',
   'lists.unavailable': 'Patient {id} (not available from the EHR)',
+  'lists.cannotChange': 'Cannot be removed or moved while the EHR cannot read this patient.',
   'column.location': 'Location',
   'column.admissionDate': 'Admitted',
   'column.heartRate': 'Heart rate',
@@ -221,6 +223,7 @@ export const en = {
   'error.invalid': 'Some of what was entered was not accepted. Check it and try again.',
   'error.server': 'The server could not handle the request. Try again in a moment.',
   'error.signIn': 'Your sign-in is no longer valid. Reload the tab to sign in again.',
+  'error.teamsSignIn': 'Teams could not sign you in to Patients. Reload the tab to try again.',
   'error.teamNotFound': 'This team could not be found.',
   'error.notMember': 'You are not a member of this team.',
   'error.ownerRequired': 'Only a team owner can change this setting.',
@@ -266,6 +269,7 @@ export const en = {
   // A problem or drug the EHR's answer gives no words for (no code, or a drug named only by a
   // reference the app does not follow): never "?".
   'value.notNamed': 'Name not given',
+  'value.nameUnavailable': 'Name not available',
   // A drug ordered for when the patient leaves hospital, or taken at home (MedicationRequest.category).
   'code.discharge': 'for discharge',
   'code.community': 'home',

@@ -125,6 +125,7 @@ export const ru: Record<MessageKey, string> = {
   'name.unnamedMrn': 'Пациент без имени (номер карты {mrn})',
   'coverage.selfPay': 'За свой счёт',
   'coverage.noPayer': 'Плательщик не указан',
+  'coverage.payerUnavailable': 'Плательщик недоступен',
   'coverage.personPays': 'Оплачивает родственник или другое лицо',
   'author.altered': 'Автор не подтверждён: изменено вне приложения «Пациенты»',
   'author.unsealed': 'Автор не подтверждён: записано вне приложения «Пациенты» или до того, как оно стало защищать свои записи',
@@ -189,6 +190,7 @@ export const ru: Record<MessageKey, string> = {
     '{count, plural, one {# пациента} few {# пациентов} many {# пациентов} other {# пациента}} в списке «{list}» нельзя показать из текущего источника команды. Они будут убраны только из этого списка.',
   'lists.removeLabel': 'Удалить {name} из списка {list}',
   'lists.unavailable': 'Пациент {id} (недоступен в ЭМК)',
+  'lists.cannotChange': 'Нельзя удалить или переместить, пока ЭМК не может прочитать данные этого пациента.',
   'lists.nameRequired': 'Дайте списку название.',
   'lists.nameTooLong': 'Не более 200 символов.',
   'column.location': 'Место',
@@ -489,6 +491,7 @@ export const ru: Record<MessageKey, string> = {
   'error.invalid': 'Часть введённых данных не принята. Проверьте их и попробуйте снова.',
   'error.server': 'Сервер не смог обработать запрос. Попробуйте чуть позже.',
   'error.signIn': 'Вход больше не действителен. Перезагрузите вкладку, чтобы войти снова.',
+  'error.teamsSignIn': 'Teams не удалось выполнить ваш вход в «Пациенты». Перезагрузите вкладку, чтобы попробовать снова.',
   'error.teamNotFound': 'Команда не найдена.',
   'error.notMember': 'Вы не входите в эту команду.',
   'error.ownerRequired': 'Изменить этот параметр может только владелец команды.',
@@ -590,6 +593,7 @@ export const ru: Record<MessageKey, string> = {
     'В этот список вне приложения (в SharePoint) добавлено больше строк, чем читает приложение: показаны первые {limit} пациентов, а {count, plural, one {ещё как минимум # пациент не показан} few {ещё как минимум # пациента не показаны} many {ещё как минимум # пациентов не показаны} other {ещё как минимум # пациента не показаны}}. Владелец сайта SharePoint может удалить строки, добавленные вне приложения.',
   // A problem or drug the EHR's answer gives no words for: never "?".
   'value.notNamed': 'Название не указано',
+  'value.nameUnavailable': 'Название недоступно',
   // Who told the EHR of a drug a statement records (MedicationStatement.informationSource): not its prescriber.
   'details.reportedBy': 'со слов: {value}',
   // A drug ordered for when the patient leaves hospital, or taken at home (MedicationRequest.category).

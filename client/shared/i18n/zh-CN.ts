@@ -119,6 +119,7 @@ export const zhCN: Record<MessageKey, string> = {
   'name.unnamedMrn': '未命名患者（病历号 {mrn}）',
   'coverage.selfPay': '自费',
   'coverage.noPayer': '未注明付款方',
+  'coverage.payerUnavailable': '付款方不可用',
   'coverage.personPays': '由亲属或他人支付',
   'author.altered': '作者未经验证：在“患者”应用之外被更改',
   'author.unsealed': '作者未经验证：在“患者”应用之外写入，或写于应用保护其记录之前',
@@ -180,6 +181,7 @@ export const zhCN: Record<MessageKey, string> = {
   'lists.removeUnavailableBody': '“{list}”中有 {count} 位患者无法从团队当前的来源显示。他们只会从此列表中移除。',
   'lists.removeLabel': '从 {list} 中移除 {name}',
   'lists.unavailable': '患者 {id}（EHR 中不可用）',
+  'lists.cannotChange': 'EHR 无法读取此患者时，不能移除或移动。',
   'lists.nameRequired': '请为列表命名。',
   'lists.nameTooLong': '最多 200 个字符。',
   'column.location': '位置',
@@ -468,6 +470,7 @@ export const zhCN: Record<MessageKey, string> = {
   'error.invalid': '部分输入内容未被接受。请检查后重试。',
   'error.server': '服务器无法处理该请求。请稍后重试。',
   'error.signIn': '您的登录已失效。请重新加载选项卡以再次登录。',
+  'error.teamsSignIn': 'Teams 无法让您登录“患者”。请重新加载选项卡以重试。',
   'error.teamNotFound': '找不到此团队。',
   'error.notMember': '您不是此团队的成员。',
   'error.ownerRequired': '只有团队所有者可以更改此设置。',
@@ -565,6 +568,7 @@ export const zhCN: Record<MessageKey, string> = {
     '此列表在应用外（在 SharePoint 中）添加的行数超过了应用读取的上限：显示前 {limit} 位患者，另有至少 {count, plural, other {# 位}}未显示。SharePoint 网站所有者可以删除在应用外添加的行。',
   // A problem or drug the EHR's answer gives no words for: never "?".
   'value.notNamed': '未提供名称',
+  'value.nameUnavailable': '名称不可用',
   // Who told the EHR of a drug a statement records (MedicationStatement.informationSource): not its prescriber.
   'details.reportedBy': '信息来源：{value}',
   // A drug ordered for when the patient leaves hospital, or taken at home (MedicationRequest.category).

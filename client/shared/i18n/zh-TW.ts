@@ -119,6 +119,7 @@ export const zhTW: Record<MessageKey, string> = {
   'name.unnamedMrn': '未命名病患（病歷號碼 {mrn}）',
   'coverage.selfPay': '自費',
   'coverage.noPayer': '未註明付款方',
+  'coverage.payerUnavailable': '付款方無法取得',
   'coverage.personPays': '由親屬或他人支付',
   'author.altered': '作者未經驗證：在「病患」應用程式之外被變更',
   'author.unsealed': '作者未經驗證：在「病患」應用程式之外寫入，或寫於應用程式保護其記錄之前',
@@ -180,6 +181,7 @@ export const zhTW: Record<MessageKey, string> = {
   'lists.removeUnavailableBody': '「{list}」中有 {count} 位病患無法從團隊目前的來源顯示。他們只會從此清單中移除。',
   'lists.removeLabel': '從 {list} 移除 {name}',
   'lists.unavailable': '病患 {id}（EHR 中無法取得）',
+  'lists.cannotChange': 'EHR 無法讀取此病患時，無法移除或移動。',
   'lists.nameRequired': '請為清單命名。',
   'lists.nameTooLong': '最多 200 個字元。',
   'column.location': '位置',
@@ -469,6 +471,7 @@ export const zhTW: Record<MessageKey, string> = {
   'error.invalid': '部分輸入內容未被接受。請檢查後再試一次。',
   'error.server': '伺服器無法處理此要求。請稍後再試。',
   'error.signIn': '您的登入已失效。請重新載入索引標籤以再次登入。',
+  'error.teamsSignIn': 'Teams 無法讓您登入「病患」。請重新載入索引標籤以再試一次。',
   'error.teamNotFound': '找不到此團隊。',
   'error.notMember': '您不是此團隊的成員。',
   'error.ownerRequired': '只有團隊擁有者可以變更此設定。',
@@ -566,6 +569,7 @@ export const zhTW: Record<MessageKey, string> = {
     '此清單在應用程式外（在 SharePoint 中）新增的列數超過了應用程式讀取的上限：顯示前 {limit} 位病患，另有至少 {count, plural, other {# 位}}未顯示。SharePoint 網站擁有者可以刪除在應用程式外新增的列。',
   // A problem or drug the EHR's answer gives no words for: never "?".
   'value.notNamed': '未提供名稱',
+  'value.nameUnavailable': '名稱無法取得',
   // Who told the EHR of a drug a statement records (MedicationStatement.informationSource): not its prescriber.
   'details.reportedBy': '資訊來源：{value}',
   // A drug ordered for when the patient leaves hospital, or taken at home (MedicationRequest.category).

@@ -1,6 +1,7 @@
 import { app, authentication, pages } from '@microsoft/teams-js';
 import { guidPattern } from '../../../contract/id-syntax';
-import { currentLanguage } from '../i18n/t';
+import { ApiError } from '../api/api-client';
+import { currentLanguage, t } from '../i18n/t';
 
 export type TeamsTheme = 'default' | 'dark' | 'contrast';
 
@@ -29,7 +30,12 @@ export async function connectToTeams(timeoutMs = 3000): Promise<TeamsHost | null
     const context = await app.getContext();
     return {
       context,
-      getToken: () => authentication.getAuthToken(),
+      // Teams refusing a token rejects with its own reason ("resourceRequiresConsent", "FailedToOpenWindow"):
+      // words for developers, in English, that the panels would show as they are. The user is told in theirs.
+      getToken: () =>
+        authentication.getAuthToken().catch(() => {
+          throw new ApiError(0, 'teams_sign_in', t('error.teamsSignIn'));
+        }),
       onThemeChange: (handler) => app.registerOnThemeChangeHandler((theme) => handler(themeOf(theme))),
       askConsent: async () => {
         await authentication.authenticate({ url: consentStartUrl(context), width: 600, height: 535 });

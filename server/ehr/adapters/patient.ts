@@ -91,6 +91,8 @@ function multipleBirth(resource: JsonObject): true | number | null {
 /**
  * Patient.deceased[x] (DSTU2, STU3 and R4 alike: boolean or dateTime): `deceasedDateTime` gives
  * the date of death, `deceasedBoolean: true` a death without a date; false or absent is alive.
+ * Any other `deceasedBoolean` (the string "true", 1) is no answer: the record is marked "check in
+ * the EHR" (recordNotice, modifiers.ts malformedModifier), never read as alive without a mark.
  */
 function deceased(resource: JsonObject): { date: string | null } | null {
   const date = str(resource.deceasedDateTime);

@@ -359,11 +359,13 @@ export function readMedications(resources: JsonObject[], included: MedicationInd
       const ended = currentByStatus && hasEnded(r, now);
       const status = ended ? ENDED : (statementMark(r, stated, now) ?? orderMark(r, stated, intent, now) ?? stated);
       const name = medicationName(r, included);
+      const nameUnavailable = name === null && namesMedicationElsewhere(r);
       const view: MedicationView = {
         kind: r.resourceType === 'MedicationStatement' ? 'statement' : 'order',
         name,
         // Named only by its code read out: never merged with another item by that name (list-cells `once`).
         ...(name !== null && medicationName(r, included, false) === null ? { unnamed: true as const } : {}),
+        ...(nameUnavailable ? { nameUnavailable: true as const } : {}),
         code: medicationCode(r, included),
         status,
         current: currentByStatus && !ended,
@@ -553,6 +555,17 @@ export function unresolvedMedications(resources: JsonObject[], included: Medicat
 }
 
 /**
+ * Whether the record names its drug by a reference the app could not read (medicationReference to a
+ * Medication on another server, one the EHR did not return, a contained `#id` that is not there):
+ * the order names a drug (medication[x] is 1..1 in DSTU2, STU3 and R4), so its name is "not
+ * available", never "not given".
+ */
+function namesMedicationElsewhere(r: JsonObject): boolean {
+  const ref = isObject(r.medicationReference) ? r.medicationReference : undefined;
+  return ref !== undefined && identifiesSomething(ref);
+}
+
+/**
  * The drug's words: the concept's (its code read out when it has no words, see conceptText), a
  * reference's display, the referenced Medication's code, else its ingredients (ingredientNames,
  * with their strengths unless `strengths` is false).
@@ -633,11 +646,15 @@ export function readCoverage(
       const status = statusCode(r.status);
       const start = when(period.start);
       const payer = payerName(r, payers, base);
+      const stated = payerReferences(r, base);
+      const person = payer === null && stated.some(isPerson);
       return {
         payer,
         selfPay: selfPay(r, base),
         // A person pays whom the record does not name (a parent's Patient, a RelatedPerson): a payer is stated.
-        ...(payer === null && payerReferences(r, base).some(isPerson) ? { payerPerson: true as const } : {}),
+        ...(person ? { payerPerson: true as const } : {}),
+        // A payer is stated but could not be named (another server's, a type the EHR does not offer, a failed or empty read): unknown, not absent.
+        ...(payer === null && !person && stated.some(identifiesSomething) ? { payerUnavailable: true as const } : {}),
         plan: classValue(r, 'plan') ?? str(grouping.planDisplay) ?? str(grouping.plan) ?? str(r.plan) ?? null,
         group: classValue(r, 'group') ?? str(grouping.groupDisplay) ?? str(grouping.group) ?? str(r.group) ?? null,
         subscriberId: subscriberId ?? null,
@@ -733,6 +750,9 @@ function payorIsBeneficiary(coverage: JsonObject, payor: JsonObject, base?: URL 
   const key = payerRef === undefined ? null : referenceKey(payerRef, base);
   return key !== null && key === referenceKey(beneficiary, base);
 }
+
+/** A Reference that names something: a reference or an identifier (R4 Reference.identifier), not an empty or display-less shell. */
+const identifiesSomething = (ref: JsonObject) => str(ref.reference) !== undefined || isObject(ref.identifier);
 
 /** A payer that is a person, not an organisation: another Patient (a parent) or a RelatedPerson. */
 const isPerson = (payor: JsonObject) => ['Patient', 'RelatedPerson'].includes(payorType(payor) ?? '');

@@ -103,6 +103,10 @@ function deceasedBirthDate(birthDate: string | null, deceased: { date: string | 
 const QUALIFIED = 'check in EHR';
 /** A problem or drug the EHR's answer gives no words for (the tab's `value.notNamed`): never "?". */
 const NOT_NAMED = 'Name not given';
+/** A drug named by a reference the app could not read (the tab's `value.nameUnavailable`): unknown, not absent. */
+const NAME_UNAVAILABLE = 'Name not available';
+/** A medication's words, or why it has none. */
+const drugName = (m: { name: string | null; nameUnavailable?: true }) => m.name ?? (m.nameUnavailable ? NAME_UNAVAILABLE : NOT_NAMED);
 
 /**
  * An entry says beside its name what the tab says: not confirmed by the EHR ("Pneumonia
@@ -201,13 +205,23 @@ export function cellText(column: ListColumn, row: ListRow, zone = 'UTC'): string
       });
     case 'medications':
       // Different orders of one drug are counted: "Heparin ×2".
-      return textOf(cells.medications, (v) => items(v, (m) => marked(m.count ? `${m.name ?? NOT_NAMED} ×${m.count}` : m.name, m)));
+      return textOf(cells.medications, (v) => items(v, (m) => marked(m.count ? `${drugName(m)} ×${m.count}` : drugName(m), m)));
     case 'coverage':
-      // Without a payer's name: what the record says (self-pay, a person pays), else that it states none; never "?".
+      // Without a payer's name: what the record says (self-pay, a person pays, a payer the app could not read), else that it states none; never "?".
       return textOf(cells.coverage, (v) =>
         items(v, (c) =>
           marked(
-            [c.payer ?? (c.selfPay ? 'Self-pay' : c.payerPerson ? 'Paid by a related person' : 'Payer not stated'), c.plan]
+            [
+              c.payer ??
+                (c.selfPay
+                  ? 'Self-pay'
+                  : c.payerPerson
+                    ? 'Paid by a related person'
+                    : c.payerUnavailable
+                      ? 'Payer not available'
+                      : 'Payer not stated'),
+              c.plan,
+            ]
               .filter(Boolean)
               .join(' – '),
             c,

@@ -141,6 +141,7 @@ const listItems = {
       (m) => m.name,
     ).map(({ item: m, count }) => ({
       name: m.name,
+      ...(m.nameUnavailable ? { nameUnavailable: true as const } : {}),
       status: m.status,
       ...planMark(m),
       ...(m.setting ? { setting: m.setting } : {}),
@@ -155,6 +156,7 @@ const listItems = {
         payer: c.payer,
         selfPay: c.selfPay ?? false,
         ...(c.payerPerson ? { payerPerson: true as const } : {}),
+        ...(c.payerUnavailable ? { payerUnavailable: true as const } : {}),
         plan: c.plan,
         ...qualified(c),
       })),

@@ -58,6 +58,32 @@ describe.each(['DSTU2', 'STU3', 'R4'] as const)('%s coverage without a payer', (
   });
 });
 
+describe.each(['DSTU2', 'STU3', 'R4'] as const)('%s coverage naming a payer the app could not read', (release) => {
+  const byReference = (payer: Record<string, unknown>) =>
+    release === 'DSTU2' ? coverage.DSTU2(null, { issuer: payer }) : coverage[release](null, { payor: [payer] });
+
+  it.each([
+    ['on another server', { reference: 'https://other.example.org/fhir/Organization/7' }],
+    ['not read (a type the EHR does not offer, or a failed read)', { reference: 'Organization/org-1' }],
+    ['by identifier only', { identifier: { system: 'urn:payers', value: 'ACME' } }],
+  ])('a payer %s reads "Payer not available", never "Payer not stated" (tab and CSV)', (_, payer) => {
+    const [view] = readCoverage([byReference(payer)]);
+    expect(view).toMatchObject({ payer: null, payerUnavailable: true });
+    expect(showCell('coverage', { status: 'ok', value: [view] }).text).toBe('Payer not available – Gold');
+    expect(csv([view])).toBe('Payer not available – Gold');
+  });
+
+  it('the same payer, once its name is read, is named', () => {
+    const [view] = readCoverage([byReference({ reference: 'Organization/org-1' })], Date.now(), new Map([['Organization/org-1', 'Acme Health']]));
+    expect(view).toMatchObject({ payer: 'Acme Health' });
+    expect(view?.payerUnavailable).toBeUndefined();
+  });
+
+  it('an empty reference states no payer', () => {
+    expect(readCoverage([byReference({})])[0]?.payerUnavailable).toBeUndefined();
+  });
+});
+
 // DSTU2's Coverage has no type value set for self-pay and no patient payor: only STU3 and R4 can say it.
 describe.each(['STU3', 'R4'] as const)('%s self-pay coverage', (release) => {
   it('reads "Self-pay" when the type is coverage-selfpay pay, or the patient is the payor', () => {
@@ -131,17 +157,22 @@ describe('coverage text in every language', () => {
       ],
     };
     const person = { status: 'ok', value: [{ payer: null, selfPay: false, payerPerson: true, plan: null }] };
+    const unread = { status: 'ok', value: [{ payer: null, selfPay: false, payerUnavailable: true, plan: null }] };
     expect(showCell('coverage', cell).text).toBe('Self-pay, Payer not stated');
     expect(showCell('coverage', person).text).toBe('Paid by a related person');
+    expect(showCell('coverage', unread).text).toBe('Payer not available');
     setLanguage('ru');
     expect(showCell('coverage', cell).text).toBe('За свой счёт, Плательщик не указан');
     expect(showCell('coverage', person).text).toBe('Оплачивает родственник или другое лицо');
+    expect(showCell('coverage', unread).text).toBe('Плательщик недоступен');
     setLanguage('zh-CN');
     expect(showCell('coverage', cell).text).toBe('自费, 未注明付款方');
     expect(showCell('coverage', person).text).toBe('由亲属或他人支付');
+    expect(showCell('coverage', unread).text).toBe('付款方不可用');
     setLanguage('zh-TW');
     expect(showCell('coverage', cell).text).toBe('自費, 未註明付款方');
     expect(showCell('coverage', person).text).toBe('由親屬或他人支付');
+    expect(showCell('coverage', unread).text).toBe('付款方無法取得');
     setLanguage('en');
   });
 });

@@ -640,9 +640,10 @@ describe.each(releases)('medications through %s', (release) => {
 const rank = (s: string) => (medicationGroups as readonly string[]).indexOf(s);
 
 describe.each(releases)('a problem or drug the answer gives no words for, through %s', (release) => {
-  it('reads "Name not given" in the tab and the CSV, never "?"', () => {
-    // Condition.code is 0..1 (STU3, R4); a drug named only by a reference the app does not follow
-    // (another server's Medication, or an R4 logical reference by identifier) has no name either.
+  it('reads "Name not given" in the tab and the CSV, never "?"; a drug named by a reference the app could not read "Name not available"', () => {
+    // Condition.code is 0..1 (STU3, R4): no words is what the record says. A drug named only by a
+    // reference the app does not follow (another server's Medication, or an R4 logical reference by
+    // identifier) is named, but unknown to the app: medication[x] is 1..1.
     const conditions = readConditions([condition(release, 'x', 'active', { code: undefined })]);
     const drugs = readMedications(
       [
@@ -664,8 +665,16 @@ describe.each(releases)('a problem or drug the answer gives no words for, throug
     const shown = cells({ conditions: { status: 'ok', value: conditions }, medications: { status: 'ok', value: drugs } });
     expect(cellText('conditions', row({ conditions: shown.conditions }))).toBe('Name not given');
     expect(tabCellText('conditions', shown.conditions).text).toBe('Name not given');
-    expect(cellText('medications', row({ medications: shown.medications }))).toBe('Name not given; Name not given (on hold)');
-    expect(tabCellText('medications', shown.medications).text).toBe('Name not given, Name not given (on hold)');
+    expect(cellText('medications', row({ medications: shown.medications }))).toBe('Name not available; Name not available (on hold)');
+    expect(tabCellText('medications', shown.medications).text).toBe('Name not available, Name not available (on hold)');
+    expect(drugs.map((d) => d.nameUnavailable)).toEqual([true, true]);
+    // A reference that names nothing (no reference, no identifier) gives the drug no name.
+    const [shell] = readMedications(
+      [{ resourceType: release === 'DSTU2' ? 'MedicationOrder' : 'MedicationRequest', status: 'active', intent: 'order', medicationReference: {} }],
+      new Map(),
+    );
+    expect(shell).toMatchObject({ name: null });
+    expect(shell?.nameUnavailable).toBeUndefined();
   });
 });
 
