@@ -1,3 +1,4 @@
+import { mayHoldHidden } from './hidden-bytes.js';
 import { parseEhrJson } from './shown-text.js';
 
 /** What a read may still take in entries (a read's budget, read-budget.ts). */
@@ -24,43 +25,10 @@ export function parseAnswerJson(content: Uint8Array, allowance?: EntryAllowance)
   // The split has measured the nesting on its way through the bytes; otherwise one pass does.
   if ((split ? split.deepest : deepestNesting(content, MAX_DEPTH)) > MAX_DEPTH)
     throw new SyntaxError(`The JSON is nested deeper than ${MAX_DEPTH} levels.`);
-  // Nearly every answer is free of hidden characters: its text is then parsed as it is.
+  // Nearly every answer is free of hidden characters (hidden-bytes.ts): its text is then parsed as it is.
   const parse = mayHoldHidden(content) ? parseEhrJson : JSON.parse;
   const joined = split && joinedBundle(content, split, parse, allowance!);
   return joined || parse(utf8.decode(content));
-}
-
-/**
- * Whether the bytes may hold a character shownText takes out, raw or as a JSON escape: DEL, a C1
- * control (UTF-8 C2 80–9F), a bidirectional control (U+061C: D8 9C; U+200E, U+200F: E2 80 8E–8F;
- * U+202A–U+202E: E2 80 AA–AE; U+2066–U+2069: E2 81 A6–A9), an invisible character (U+00AD: C2 AD;
- * U+180E: E1 A0 8E; U+200B: E2 80 8B; U+2060: E2 81 A0; U+FEFF: EF BB BF), or any `\u`, `\b` or
- * `\f` escape (which may stand for a control character; a raw C0 control is not valid JSON). Found
- * with the bytes' own search, faster than a regular expression over the decoded text; when true,
- * shown-text's scan decides, entry by entry.
- */
-export function mayHoldHidden(content: Uint8Array): boolean {
-  const b = Buffer.isBuffer(content) ? content : Buffer.from(content.buffer, content.byteOffset, content.byteLength);
-  if (b.indexOf(0x7f) >= 0) return true;
-  for (let i = b.indexOf(0xc2); i >= 0; i = b.indexOf(0xc2, i + 1)) if ((b[i + 1] >= 0x80 && b[i + 1] <= 0x9f) || b[i + 1] === 0xad) return true;
-  for (let i = b.indexOf(0xd8); i >= 0; i = b.indexOf(0xd8, i + 1)) if (b[i + 1] === 0x9c) return true;
-  if (b.includes(INVISIBLE_U180E)) return true;
-  for (let i = b.indexOf(0xe2); i >= 0; i = b.indexOf(0xe2, i + 1)) {
-    if (
-      b[i + 1] === 0x80 &&
-      ((b[i + 2] >= 0xaa && b[i + 2] <= 0xae) || (b[i + 2] >= 0x8b && b[i + 2] <= 0x8f && b[i + 2] !== 0x8c && b[i + 2] !== 0x8d))
-    )
-      return true;
-    if (b[i + 1] === 0x81 && ((b[i + 2] >= 0xa6 && b[i + 2] <= 0xa9) || b[i + 2] === 0xa0)) return true;
-  }
-  // A byte order mark past the first bytes (the one at the start is the decoder's to drop).
-  if (b.indexOf(BYTE_ORDER_MARK, 1) >= 0) return true;
-  // Each backslash found is an escape's first (the search goes on after its second character).
-  for (let i = b.indexOf(BACKSLASH); i >= 0; i = b.indexOf(BACKSLASH, i + 2)) {
-    const escaped = b[i + 1];
-    if (escaped === 0x75 || escaped === 0x62 || escaped === 0x66) return true; // u, b, f
-  }
-  return false;
 }
 
 /**
@@ -106,8 +74,6 @@ interface Split {
   deepest: number;
 }
 
-const INVISIBLE_U180E = Buffer.from([0xe1, 0xa0, 0x8e]);
-const BYTE_ORDER_MARK = Buffer.from([0xef, 0xbb, 0xbf]);
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const COMMA = 0x2c;

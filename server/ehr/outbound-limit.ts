@@ -6,6 +6,14 @@ const DEFAULT_REQUESTS_PER_TENANT = 8;
 /** EHR answers being read at once by the whole process (one gateway per process). */
 const DEFAULT_REQUESTS_PER_PROCESS = 32;
 
+/**
+ * An answer still being read this long after the EHR began it is stalled: a batch of 100 entries
+ * is read in well under a second, even from a slow EHR; one sent a byte now and then is not.
+ */
+export const STALLED_READ_MS = 4_000;
+/** Stalled reads that no longer hold a slot of the process, at most, per slot of the process (see limitOutbound). */
+const STALLED_READS_PER_PROCESS_SLOT = 4;
+
 /** Answers at least this large are handed on one per event-loop turn (see limitOutbound). */
 const LARGE_ANSWER_BYTES = 1024 * 1024;
 
@@ -37,14 +45,23 @@ export interface OutboundLimiter {
  * (however many tenants or teams send them) hold none, and other tenants' answers are read as
  * they come. An EHR that begins to answer and then sends it a byte at a time holds its slots until
  * the request's timeout: one tenant reads at most a quarter of the process's answers at once (or `perTenant`, if more),
- * however many EHRs (teams, host names, ports) it points at, so it never holds them all. The
- * slots of a tenant (and of its EHRs) are dropped when none is in use.
+ * however many EHRs (teams, host names, ports) it points at, so it never holds them all. Several
+ * tenants together could, until their timeouts: so an answer read for longer than
+ * STALLED_READ_MS gives back its slot of the process and keeps its tenant's, which still bounds
+ * what one tenant holds, while other tenants' answers are read. What stalled reads hold in all is
+ * bounded too: at most STALLED_READS_PER_PROCESS_SLOT × perProcess of them give back their slot;
+ * past that a stalled read keeps it, so at most five times `perProcess` answers are read at once,
+ * each within the transport's size limit. The slots of a tenant (and of its EHRs) are dropped
+ * when none is in use.
  */
 export function limitOutbound(transport: Transport, limits: OutboundLimits = {}): OutboundLimiter {
   const perTenant = Math.max(1, Math.floor(limits.perTenant ?? DEFAULT_REQUESTS_PER_TENANT));
   const perProcess = Math.max(perTenant, Math.floor(limits.perProcess ?? DEFAULT_REQUESTS_PER_PROCESS));
   const processSlots = new Slots(perProcess);
   const readingPerTenant = Math.max(perTenant, Math.floor(perProcess / 4));
+  const maxStalled = STALLED_READS_PER_PROCESS_SLOT * perProcess;
+  /** Stalled reads that have given back their slot of the process. */
+  let stalled = 0;
   const tenants = new Map<string, Slots>();
   /** Answers each tenant is reading, across its EHRs. */
   const readers = new Map<string, Slots>();
@@ -63,13 +80,23 @@ export function limitOutbound(transport: Transport, limits: OutboundLimits = {})
     slots.release();
     if (slots.idle && map.get(key) === slots) map.delete(key);
   };
-  /** A slot of the tenant's share, then one of the process: given back in the other order. */
+  /** A slot of the tenant's share, then one of the process (given back early by a stalled read): given back in the other order. */
   const startReading = async (tenantId: string): Promise<() => void> => {
     const share = slotsOf(readers, tenantId, readingPerTenant);
     await share.acquire();
     await processSlots.acquire();
-    return () => {
+    let holdsProcessSlot = true;
+    const stall = setTimeout(() => {
+      if (stalled >= maxStalled) return;
+      stalled++;
+      holdsProcessSlot = false;
       processSlots.release();
+    }, STALLED_READ_MS);
+    stall.unref();
+    return () => {
+      clearTimeout(stall);
+      if (holdsProcessSlot) processSlots.release();
+      else stalled--;
       releaseOf(readers, tenantId, share);
     };
   };

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { hasDirectionControls } from '../../../contract/direction-controls.js';
 import { sharedText } from '../../../contract/shared-text.js';
-import { mayHoldHidden, parseAnswerJson } from '../../../server/ehr/answer-json.js';
+import { parseAnswerJson } from '../../../server/ehr/answer-json.js';
+import { mayHoldHidden } from '../../../server/ehr/hidden-bytes.js';
 import { parseEhrJson, shownText } from '../../../server/ehr/shown-text.js';
 
 /**

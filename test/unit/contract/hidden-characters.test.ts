@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { hasHiddenCharacter, sharedText } from '../../../contract/shared-text.js';
-import { mayHoldHidden } from '../../../server/ehr/answer-json.js';
+import { mayHoldHidden } from '../../../server/ehr/hidden-bytes.js';
 import { parseEhrJson, shownText } from '../../../server/ehr/shown-text.js';
 
 const hex = (c: string) => c.codePointAt(0)!.toString(16).padStart(4, '0');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { entrySpans, mayHoldHidden, parseAnswerJson, type EntryAllowance } from '../../../server/ehr/answer-json.js';
+import { entrySpans, parseAnswerJson, type EntryAllowance } from '../../../server/ehr/answer-json.js';
+import { mayHoldHidden } from '../../../server/ehr/hidden-bytes.js';
 import { parseEhrJson } from '../../../server/ehr/shown-text.js';
 import { prng } from '../../../server/sandbox/data/people.js';
 
@@ -238,7 +239,7 @@ describe('a large EHR answer parsed entry by entry', () => {
       }
     }
     // Plain text, escaped or not, is most of what an EHR sends: it is parsed without the scan.
-    expect(skipped).toBeGreaterThan(100);
+    expect(skipped).toBeGreaterThan(50);
     expect(mayHoldHidden(bytesOf('{"a":"caf\\u00e9 \\\\b 37 °C – ’"}'))).toBe(true); // a \u escape may be anything
     expect(mayHoldHidden(bytesOf('{"a":"café \\\\b 37 °C – ’ \\/ \\n"}'))).toBe(false);
     expect(mayHoldHidden(bytesOf('{"a":"x\u202ey"}'))).toBe(true);
@@ -263,6 +264,7 @@ describe('a large EHR answer parsed entry by entry', () => {
     expect(parseAnswerJson(few, { ...refused, entriesLeft: Math.ceil(few.length / 3) })).toMatchObject({ entry: expect.any(Array) });
     expect(() => parseAnswerJson(few, { ...refused, entriesLeft: 9 })).toThrow('too many entries');
   });
+
 
   // A fault test: the bytes below took the splitter minutes (each bracket looked back over the
   // spaces after the key); JSON.parse refuses them at once. Bounded by the test's time limit.

@@ -1,8 +1,10 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createEhrGateway, type ClinicalPart } from '../../../server/ehr/index.js';
-import { limitOutbound } from '../../../server/ehr/outbound-limit.js';
+import { limitOutbound, STALLED_READ_MS } from '../../../server/ehr/outbound-limit.js';
 import type { OutgoingRequest, RawResponse, Transport } from '../../../server/ehr/transport.js';
-import { startFakeEhr, type FakeEhr } from './fake-ehr.js';
+import { capabilityStatement, startFakeEhr, type FakeEhr } from './fake-ehr.js';
 import { sampleRecord, writeRecord } from './clinical-records.js';
 import { serveClinical } from './clinical-server.js';
 
@@ -221,4 +223,76 @@ describe('the gateway', () => {
     await createEhrGateway({ partners: [], onWarnings: () => {}, batchSize: 10 }).readClinical(ehr.base, 'tenant-1', ids, ALL);
     expect(most).toBe(4);
   });
+});
+
+/**
+ * An EHR that describes itself, then begins every answer to a patient search and sends a space of it now and
+ * then, never its end: each read holds its slots until the request's timeout (15 s).
+ */
+async function startTricklingEhr() {
+  let begun = 0;
+  const server = http.createServer((req, res) => {
+    if (req.url?.startsWith('/fhir/metadata')) {
+      res.writeHead(200, { 'content-type': 'application/fhir+json' });
+      res.end(JSON.stringify(capabilityStatement({ fhirVersion: '4.0.1' })));
+      return;
+    }
+    req.resume();
+    if (!req.url?.startsWith('/fhir/Patient')) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/fhir+json' });
+    res.write('{"resourceType":"Bundle",');
+    begun++;
+    const trickle = setInterval(() => res.write(' '), 250);
+    res.on('close', () => clearInterval(trickle));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    base: `http://127.0.0.1:${port}/fhir`,
+    begun: () => begun,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+describe('answers trickled by the EHRs of several tenants', () => {
+  it("give back the process's slots once stalled: another tenant's list is read long before their timeout", async () => {
+    const trickling = await startTricklingEhr();
+    const ehr = await startFakeEhr();
+    const attackers: Array<Promise<unknown>> = [];
+    try {
+      const ids = ['p1', 'p2', 'p3'];
+      serveClinical(
+        ehr,
+        ids.flatMap((id) => writeRecord(sampleRecord(id), 'R4')),
+        { release: 'R4' },
+      );
+      // Defaults: 32 answers read at once in the process, 8 per tenant; four tenants fill them.
+      const gateway = createEhrGateway({ partners: [], onWarnings: () => {} });
+      for (const tenant of ['a1', 'a2', 'a3', 'a4'])
+        for (let k = 0; k < 8; k++)
+          attackers.push(gateway.searchPatients(trickling.base, tenant, { family: 'Doe', count: 10 }).catch(() => undefined));
+      const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+      while (trickling.begun() < 32) await pause(20);
+      // Before: the list waited for the trickled answers' timeout (15 s) for a slot of the process.
+      const read = gateway.readClinical(ehr.base, 'victim', ids, ['vitals', 'encounter', 'conditions']);
+      const deadline = new Promise<'timed out'>((resolve) => setTimeout(() => resolve('timed out'), STALLED_READ_MS + 4_000).unref());
+      const rows = await Promise.race([read, deadline]);
+      expect(rows === 'timed out' ? rows : rows.size).toBe(3);
+      // Each tenant still holds no more than its own slots: a ninth search of one is not sent.
+      attackers.push(gateway.searchPatients(trickling.base, 'a1', { family: 'Doe', count: 10 }).catch(() => undefined));
+      await pause(300);
+      expect(trickling.begun()).toBe(32);
+    } finally {
+      await trickling.close();
+      await ehr.close();
+    }
+    await Promise.all(attackers);
+  }, 15_000);
 });
