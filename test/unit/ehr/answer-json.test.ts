@@ -265,7 +265,6 @@ describe('a large EHR answer parsed entry by entry', () => {
     expect(() => parseAnswerJson(few, { ...refused, entriesLeft: 9 })).toThrow('too many entries');
   });
 
-
   // A fault test: the bytes below took the splitter minutes (each bracket looked back over the
   // spaces after the key); JSON.parse refuses them at once. Bounded by the test's time limit.
   it('refuses a hostile answer in the time JSON.parse takes, not in time growing with the square of its size', () => {
