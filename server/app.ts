@@ -149,8 +149,9 @@ export function createApp(deps: AppDeps): express.Express {
  */
 function refusalRecorder(log: AuditLog) {
   return async (err: unknown, req: Request, res: Response, next: NextFunction) => {
+    const { status } = toProblem(err);
     try {
-      await recordRefusal(log, toProblem(err).status);
+      await recordRefusal(log, status);
     } catch (failure) {
       logger.error({ err: { name: (failure as Error).name } }, 'audit record could not be written');
       req.socket.destroy();

@@ -14,8 +14,13 @@ export function toProblem(err: unknown, request?: { method: string; path: string
   if (err instanceof Problem) return err;
   if (err instanceof CodedError) return new Problem(err.code, err.message);
   if (err instanceof ZodError) {
-    const { message, fields } = validationMessage(err, request);
-    return new Problem('validation_failed', message, fields);
+    // Saying what was wrong must never fail the answer (or its audit record): at worst, in general words.
+    try {
+      const { message, fields } = validationMessage(err, request);
+      return new Problem('validation_failed', message, fields);
+    } catch {
+      return new Problem('validation_failed', 'The request is not valid.');
+    }
   }
   const httpErr = err as { type?: unknown; status?: unknown; statusCode?: unknown; expose?: unknown } | null | undefined;
   if (httpErr?.type === 'entity.parse.failed') return new Problem('malformed_json', 'The request body is not valid JSON.');

@@ -10,7 +10,11 @@ import { routeOf, type ApiRoute } from '../../contract/routes.js';
 type Issue = ZodError['issues'][number];
 type Key = string | number;
 
-/** Field names as the user sees them, whatever the route. */
+/**
+ * Field names as the user sees them, whatever the route. The tables here are looked up by keys the
+ * caller wrote (a team field's id, a colour's choice), so only by their own entries (`own`): a key
+ * such as `toString` or `__proto__` would otherwise find Object.prototype's members.
+ */
 const labels: Record<string, string> = {
   mode: 'The setup choice',
   url: 'The EHR link',
@@ -68,6 +72,10 @@ const itemNames: Record<string, string> = {
   patientIds: 'patient',
 };
 
+/** The table's own entry for the key, never an inherited member. */
+const own = <T>(table: Partial<Record<string, T>> | undefined, key: string): T | undefined =>
+  table !== undefined && Object.hasOwn(table, key) ? table[key] : undefined;
+
 const quote = (text: string) => `“${(text.length > 60 ? `${text.slice(0, 60)}…` : text).replace(/\p{Cc}/gu, '?')}”`;
 const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1);
 const upperFirst = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
@@ -75,8 +83,8 @@ const sentence = (text: string) => upperFirst(/[.!?]$/.test(text) ? text : `${te
 
 /** The field a path names, as the user sees it: "The label of field 3", "The team field “ward”". */
 export function fieldLabel(path: readonly Key[], route?: ApiRoute): string {
-  const own = route ? routeLabels[route] : undefined;
-  const labelOf = (key: string) => own?.[key] ?? labels[key] ?? `The field ${quote(key)}`;
+  const onRoute = route ? routeLabels[route] : undefined;
+  const labelOf = (key: string) => own(onRoute, key) ?? own(labels, key) ?? `The field ${quote(key)}`;
   const keys = path.filter((k): k is Key => typeof k === 'string' || typeof k === 'number');
   // A bare value parsed on its own: on these routes, the patient id of the address.
   if (keys.length === 0) return route?.includes('{patientId}') ? 'The patient id in the address' : 'The value';
@@ -85,12 +93,12 @@ export function fieldLabel(path: readonly Key[], route?: ApiRoute): string {
   const last = keys[keys.length - 1];
   if (typeof last === 'number') {
     const list = String(keys[keys.length - 2] ?? '');
-    return `${upperFirst(itemNames[list] ?? 'item')} ${last + 1}${keys.length > 2 ? ` of ${lowerFirst(fieldLabel(keys.slice(0, -2), route))}` : ''}`;
+    return `${upperFirst(own(itemNames, list) ?? 'item')} ${last + 1}${keys.length > 2 ? ` of ${lowerFirst(fieldLabel(keys.slice(0, -2), route))}` : ''}`;
   }
   const parentIndex = keys.length >= 3 && typeof keys[keys.length - 2] === 'number' ? (keys[keys.length - 2] as number) : undefined;
   if (parentIndex !== undefined) {
     const list = String(keys[keys.length - 3]);
-    return `${labelOf(last)} of ${itemNames[list] ?? 'item'} ${parentIndex + 1}`;
+    return `${labelOf(last)} of ${own(itemNames, list) ?? 'item'} ${parentIndex + 1}`;
   }
   return labelOf(last);
 }
@@ -120,7 +128,7 @@ function issueSentence(issue: Issue, route: ApiRoute | undefined): string {
     case 'invalid_type':
       // Zod keeps no input in its issues; its own message says what it received.
       if (/received undefined$/.test(issue.message)) return `${subject} is missing.`;
-      return `${subject} must be ${typeWords[issue.expected] ?? 'of another kind'}.`;
+      return `${subject} must be ${own(typeWords, issue.expected) ?? 'of another kind'}.`;
     case 'too_small':
       return `${subject} ${sizeWords('at least', issue.origin, Number(issue.minimum))}.`;
     case 'too_big':

@@ -157,6 +157,26 @@ describe('Manual mode', () => {
     expect(createdAfter.slice(createdBefore.length)).toEqual(['403:member']);
   });
 
+  it('answers and records a change whose choice colours are keyed by names JavaScript objects carry', async () => {
+    const updates = async () =>
+      (
+        await server.api(
+          server.info.users.find((u) => u.name === 'Casey Lindqvist')!.id,
+          'GET',
+          `/api/audit?team=${who.team.id}&operation=PatientSchemaUpdate`,
+        )
+      ).body.events.length as number;
+    const { version } = (await server.api(who.owner, 'GET', `${base}/schema`)).body;
+    for (const key of ['toString', '__proto__', 'constructor']) {
+      const before = await updates();
+      const body = JSON.parse(`{"fields":[{"id":"ch","label":"C","type":"choice","choices":["a"],"colours":{"${key}":"red"}}],"version":${version}}`);
+      const refused = await server.api(who.owner, 'PUT', `${base}/schema`, body);
+      expect(refused, key).toMatchObject({ status: 400, body: { code: 'validation_failed' } });
+      expect(await updates(), key).toBe(before + 1);
+    }
+    expect((await server.api(who.member, 'GET', `${base}/schema`)).body.version).toBe(version);
+  });
+
   it('refuses field ids and value keys JavaScript objects already carry, naming them, and keeps working after', async () => {
     for (const id of ['constructor', 'toString', 'hasOwnProperty', 'valueOf']) {
       const refused = await server.api(who.owner, 'PUT', `${base}/schema`, { fields: [...schema.fields, { id, label: 'Size', type: 'text' }] });

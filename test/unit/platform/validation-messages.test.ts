@@ -132,3 +132,48 @@ describe('what a user reads', () => {
     expect(message(patient, { name: 'A', nickname: 'x' }, 'POST', `${team}/manual-patients`)).toBe('The app does not know the field “nickname”.');
   });
 });
+
+describe('a path holding the names of Object.prototype members', () => {
+  // Keys a caller writes (a team field's id, a choice's colour) end up in an issue's path: they are
+  // named as fields, never looked up among the object's inherited members (which made the message,
+  // and with it the answer and its audit record, fail).
+  const names = ['toString', '__proto__', 'constructor', 'hasOwnProperty', 'valueOf', '__defineGetter__'];
+  const shapes = (name: string): (string | number)[][] => [
+    [name],
+    [name, 0],
+    [name, 0, name],
+    ['fields', 0, name],
+    ['fields', 0, 'colours', name],
+    ['values', name],
+    ['columns', name, 2],
+  ];
+
+  it.each(names)('“%s” anywhere in a path, on every route, gives a plain sentence', (name) => {
+    for (const route of Object.keys(apiRoutes) as ApiRoute[]) {
+      const [method, template] = routeKey(route);
+      const path = template.replace(/\{[^}]+\}/g, '00000000-0000-4000-8000-000000000001');
+      for (const issuePath of shapes(name)) {
+        for (const issue of [
+          { code: 'custom' as const, path: issuePath, message: 'Invalid input', input: undefined },
+          { code: 'invalid_type' as const, path: issuePath, expected: name as 'string', message: 'Invalid input', input: undefined },
+        ]) {
+          const problem = toProblem(new z.ZodError([issue]), { method, path });
+          expect(problem.code).toBe('validation_failed');
+          expect(problem.message, `${route} ${issuePath.join('.')}`).toMatch(/^[\p{Lu}“].*\.$/u);
+          expect(problem.message).not.toMatch(/function|\[object/);
+        }
+      }
+    }
+  });
+
+  it('names a choice colour keyed “toString” as the field it is', () => {
+    const { body: schema } = apiRoutes['PUT /api/teams/{teamId}/schema'];
+    const parsed = schema.safeParse({
+      fields: [{ id: 'ch', label: 'C', type: 'choice', choices: ['a'], colours: JSON.parse('{"toString":"red"}') }],
+    });
+    expect(parsed.success).toBe(false);
+    if (parsed.success) return;
+    const problem = toProblem(parsed.error, { method: 'PUT', path: '/api/teams/00000000-0000-4000-8000-000000000001/schema' });
+    expect(problem.message).toContain('“toString”');
+  });
+});
