@@ -21,6 +21,7 @@
  */
 
 import { latestMs } from './fhir-time.js';
+import { lookupTable } from './lookup-table.js';
 
 export type VitalFlag = 'low' | 'high' | 'criticalLow' | 'criticalHigh';
 
@@ -90,14 +91,14 @@ export const VITAL_RANGES: Readonly<Record<FlaggedVital, VitalRange>> = {
  * unit: UCUM codes (`mm[Hg]`, `Cel`, https://ucum.org/ucum) and the words of rates. Nothing here is
  * converted; a unit that needs a conversion is the server's to convert (server/ehr/clinical/units.ts).
  */
-const SAME_UNIT: Readonly<Record<string, string>> = {
+const SAME_UNIT: Readonly<Record<string, string>> = lookupTable({
   'mm[Hg]': 'mmHg',
   Cel: '°C',
   'beats/minute': '/min',
   'beats/min': '/min',
   'breaths/minute': '/min',
   'breaths/min': '/min',
-};
+});
 /** A unit as the table writes it, when it is one of the table's units spelled another way. */
 const asTableUnit = (unit: string | null | undefined) => (typeof unit === 'string' && Object.hasOwn(SAME_UNIT, unit) ? SAME_UNIT[unit] : unit);
 

@@ -17,6 +17,7 @@ import {
 } from '../../contract/vital-ranges';
 import type { MessageKey } from './i18n/en';
 import { t } from './i18n/t';
+import { lookupTable } from '../../contract/lookup-table';
 
 /**
  * A cell of the API (the contract's `ListCell`): data, "none recorded" or "not available". What
@@ -69,7 +70,7 @@ type Json = Record<string, unknown>;
 export const LIST_CELL_ITEMS = 2;
 
 // Units as clinicians write them on a ward list, in the active language; anything else is shown as the EHR gave it.
-const unitKeys: Record<string, MessageKey> = {
+const unitKeys: Record<string, MessageKey> = lookupTable({
   '/min': 'unit.perMinute',
   'beats/minute': 'unit.perMinute',
   'beats/min': 'unit.perMinute',
@@ -83,7 +84,7 @@ const unitKeys: Record<string, MessageKey> = {
   cm: 'unit.cm',
   'kg/m2': 'unit.kgPerM2',
   'kg/m²': 'unit.kgPerM2',
-};
+});
 
 // What a server's answer is checked against: a cell carries JSON from another program, so each
 // value is looked at before it is shown, and a shape the tab does not know is "not available".

@@ -2,6 +2,7 @@ import { ApiError } from './api/api-client';
 import { errorText } from './error-text';
 import type { MessageKey } from './i18n/en';
 import { t } from './i18n/t';
+import { lookupTable } from '../../contract/lookup-table';
 
 /**
  * What a change to a list (remove, move, add, rename, columns) met when a colleague had changed
@@ -10,13 +11,13 @@ import { t } from './i18n/t';
  * list a patient was moved to was deleted, or too many people are changing it at once. The tab
  * reads the list again on any of these and says which it was.
  */
-const wordsOfCode: Record<string, MessageKey> = {
+const wordsOfCode: Record<string, MessageKey> = lookupTable({
   version_conflict: 'lists.colleagueChanged',
   precondition_failed: 'lists.colleagueChanged',
   patient_not_on_list: 'lists.patientGone',
   list_not_found: 'lists.listGone',
   too_much_contention: 'error.tooMuchContention',
-};
+});
 
 /**
  * The words for what a colleague's change did to a failed change of a list, or null when the

@@ -5,6 +5,7 @@ import { isObject, objects, str, strings, type JsonObject } from './json.js';
 import { isTooLarge, SINGLE_ANSWER_BYTES } from './read-budget.js';
 import { underBase } from './urls.js';
 import { FhirError, type FhirVersion } from './types.js';
+import { lookupTable } from '../../contract/lookup-table.js';
 
 /** What the app needs to know about one FHIR base. */
 export interface ServerInfo {
@@ -56,7 +57,7 @@ const AUTH_METHODS = new Set([
 ]);
 const APP_RESOURCE_TYPES: ReadonlySet<string> = new Set(appResourceTypes);
 
-const VERSIONS: Record<string, FhirVersion> = { '1.0': 'DSTU2', '3.0': 'STU3', '4.0': 'R4', '4.3': 'R4B' };
+const VERSIONS: Record<string, FhirVersion> = lookupTable({ '1.0': 'DSTU2', '3.0': 'STU3', '4.0': 'R4', '4.3': 'R4B' });
 
 function detectVersion(fhirVersion: unknown): FhirVersion {
   const text = str(fhirVersion);

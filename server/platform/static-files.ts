@@ -1,6 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
+import { lookupTable } from '../../contract/lookup-table.js';
 
 /**
  * The built tab. Files under `assets/` carry a hash of their content in their names (Vite's
@@ -20,7 +21,7 @@ export const ENCODINGS = [
 ] as const;
 
 /** Content types of the files a Vite build of the tab writes; anything else goes out as bytes. */
-const TYPES: Record<string, string> = {
+const TYPES: Record<string, string> = lookupTable({
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
   '.mjs': 'text/javascript; charset=utf-8',
@@ -35,7 +36,7 @@ const TYPES: Record<string, string> = {
   '.webp': 'image/webp',
   '.woff': 'font/woff',
   '.woff2': 'font/woff2',
-};
+});
 
 /**
  * The copy to send for an Accept-Encoding header (RFC 9110 §12.5.3): the acceptable one with the

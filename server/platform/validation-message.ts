@@ -1,5 +1,6 @@
 import type { ZodError } from 'zod';
 import { routeOf, type ApiRoute } from '../../contract/routes.js';
+import { lookupTable } from '../../contract/lookup-table.js';
 
 /**
  * Zod's issues as sentences a user understands: every field named as the tab shows it ("The EHR
@@ -12,10 +13,9 @@ type Key = string | number;
 
 /**
  * Field names as the user sees them, whatever the route. The tables here are looked up by keys the
- * caller wrote (a team field's id, a colour's choice), so only by their own entries (`own`): a key
- * such as `toString` or `__proto__` would otherwise find Object.prototype's members.
+ * caller wrote (a team field's id, a colour's choice): only their own entries count (lookupTable).
  */
-const labels: Record<string, string> = {
+const labels: Record<string, string> = lookupTable({
   mode: 'The setup choice',
   url: 'The EHR link',
   name: 'The name',
@@ -51,30 +51,26 @@ const labels: Record<string, string> = {
   format: 'The format',
   limit: 'The number of records',
   userId: 'The user',
-};
+});
 
 /** Where one word means different things on different routes. */
 const routeLabels: Partial<Record<ApiRoute, Record<string, string>>> = {
-  'PUT /api/teams/{teamId}/connection': { name: 'The connection name', mode: 'The choice of EHR or Manual mode' },
-  'POST /api/teams/{teamId}/lists': { name: 'The list name' },
-  'PATCH /api/teams/{teamId}/lists/{listId}': { name: 'The list name', version: 'The list version' },
-  'GET /api/teams/{teamId}/patients': { id: 'The patient id' },
-  'PUT /api/teams/{teamId}/schema': { id: 'The field id', version: 'The schema version' },
-  'POST /api/teams/{teamId}/manual-patients': { name: "The patient's name" },
-  'PATCH /api/teams/{teamId}/manual-patients/{patientId}': { name: "The patient's name", version: "The patient's version" },
+  'PUT /api/teams/{teamId}/connection': lookupTable({ name: 'The connection name', mode: 'The choice of EHR or Manual mode' }),
+  'POST /api/teams/{teamId}/lists': lookupTable({ name: 'The list name' }),
+  'PATCH /api/teams/{teamId}/lists/{listId}': lookupTable({ name: 'The list name', version: 'The list version' }),
+  'GET /api/teams/{teamId}/patients': lookupTable({ id: 'The patient id' }),
+  'PUT /api/teams/{teamId}/schema': lookupTable({ id: 'The field id', version: 'The schema version' }),
+  'POST /api/teams/{teamId}/manual-patients': lookupTable({ name: "The patient's name" }),
+  'PATCH /api/teams/{teamId}/manual-patients/{patientId}': lookupTable({ name: "The patient's name", version: "The patient's version" }),
 };
 
 /** What one item of a list is called, for "… of field 3". */
-const itemNames: Record<string, string> = {
+const itemNames: Record<string, string> = lookupTable({
   fields: 'field',
   columns: 'column',
   choices: 'choice',
   patientIds: 'patient',
-};
-
-/** The table's own entry for the key, never an inherited member. */
-const own = <T>(table: Partial<Record<string, T>> | undefined, key: string): T | undefined =>
-  table !== undefined && Object.hasOwn(table, key) ? table[key] : undefined;
+});
 
 const quote = (text: string) => `“${(text.length > 60 ? `${text.slice(0, 60)}…` : text).replace(/\p{Cc}/gu, '?')}”`;
 const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1);
@@ -84,7 +80,7 @@ const sentence = (text: string) => upperFirst(/[.!?]$/.test(text) ? text : `${te
 /** The field a path names, as the user sees it: "The label of field 3", "The team field “ward”". */
 export function fieldLabel(path: readonly Key[], route?: ApiRoute): string {
   const onRoute = route ? routeLabels[route] : undefined;
-  const labelOf = (key: string) => own(onRoute, key) ?? own(labels, key) ?? `The field ${quote(key)}`;
+  const labelOf = (key: string) => onRoute?.[key] ?? labels[key] ?? `The field ${quote(key)}`;
   const keys = path.filter((k): k is Key => typeof k === 'string' || typeof k === 'number');
   // A bare value parsed on its own: on these routes, the patient id of the address.
   if (keys.length === 0) return route?.includes('{patientId}') ? 'The patient id in the address' : 'The value';
@@ -93,24 +89,24 @@ export function fieldLabel(path: readonly Key[], route?: ApiRoute): string {
   const last = keys[keys.length - 1];
   if (typeof last === 'number') {
     const list = String(keys[keys.length - 2] ?? '');
-    return `${upperFirst(own(itemNames, list) ?? 'item')} ${last + 1}${keys.length > 2 ? ` of ${lowerFirst(fieldLabel(keys.slice(0, -2), route))}` : ''}`;
+    return `${upperFirst(itemNames[list] ?? 'item')} ${last + 1}${keys.length > 2 ? ` of ${lowerFirst(fieldLabel(keys.slice(0, -2), route))}` : ''}`;
   }
   const parentIndex = keys.length >= 3 && typeof keys[keys.length - 2] === 'number' ? (keys[keys.length - 2] as number) : undefined;
   if (parentIndex !== undefined) {
     const list = String(keys[keys.length - 3]);
-    return `${labelOf(last)} of ${own(itemNames, list) ?? 'item'} ${parentIndex + 1}`;
+    return `${labelOf(last)} of ${itemNames[list] ?? 'item'} ${parentIndex + 1}`;
   }
   return labelOf(last);
 }
 
-const typeWords: Record<string, string> = {
+const typeWords: Record<string, string> = lookupTable({
   string: 'text',
   number: 'a number',
   int: 'a whole number',
   boolean: 'true or false',
   object: 'a set of fields',
   array: 'a list',
-};
+});
 
 /** One issue as one sentence. Messages the contract wrote ("must not be empty") are kept; zod's own are replaced. */
 function issueSentence(issue: Issue, route: ApiRoute | undefined): string {
@@ -128,7 +124,7 @@ function issueSentence(issue: Issue, route: ApiRoute | undefined): string {
     case 'invalid_type':
       // Zod keeps no input in its issues; its own message says what it received.
       if (/received undefined$/.test(issue.message)) return `${subject} is missing.`;
-      return `${subject} must be ${own(typeWords, issue.expected) ?? 'of another kind'}.`;
+      return `${subject} must be ${typeWords[issue.expected] ?? 'of another kind'}.`;
     case 'too_small':
       return `${subject} ${sizeWords('at least', issue.origin, Number(issue.minimum))}.`;
     case 'too_big':

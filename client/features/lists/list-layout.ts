@@ -1,5 +1,6 @@
 import { unavailableReasons, type UnavailableReason } from '../../../contract/plain-constants';
 import type { MessageKey } from '../../shared/i18n/en';
+import { lookupTable } from '../../../contract/lookup-table';
 
 /**
  * How the list table lays its columns out: which ones sort, how wide a cell may grow, and what an
@@ -21,7 +22,7 @@ export const TEXT_MAX_WIDTH = 280;
 
 // Narrower caps for short values, so a new list's columns (name, MRN, birth date, gender) fit a
 // 740-pixel Teams pane; a value wider than its cap is cut, never the row's layout.
-const maxWidths: Record<string, number> = {
+const maxWidths: Record<string, number> = lookupTable({
   mrn: 140,
   birthDate: 200,
   gender: 100,
@@ -35,7 +36,7 @@ const maxWidths: Record<string, number> = {
   height: 200,
   bmi: 200,
   location: 220,
-};
+});
 
 /** The widest a cell of `column` grows, in pixels. */
 export const columnMaxWidth = (column: string) => maxWidths[column] ?? TEXT_MAX_WIDTH;

@@ -4,6 +4,7 @@ import type { SchemaField } from '../../../contract/manual';
 import { fieldIssue } from '../../../contract/manual-issues';
 import { hasDirectionControls } from '../../../contract/direction-controls';
 import { hasHiddenCharacter } from '../../../contract/shared-text';
+import { lookupTable } from '../../../contract/lookup-table';
 
 /**
  * What is wrong with the patient form before it is sent, one sentence per field in the user's
@@ -62,13 +63,13 @@ export function formProblems(fields: readonly SchemaField[], form: Readonly<Reco
 }
 
 /** The built-in fields of a patient, by the path the server names them with. */
-const builtIn: Record<string, () => string> = {
+const builtIn: Record<string, () => string> = lookupTable({
   name: () => t('column.name'),
   mrn: () => t('column.mrn'),
   birthDate: () => t('search.birthDate'),
   gender: () => t('column.gender'),
   room: () => t('manual.room'),
-};
+});
 
 /**
  * The fields a refused save names (`fields` of a 400: `name`, `values.diagnosis`), as sentences

@@ -2,6 +2,7 @@ import type { AgeValue, AllergyView, ConditionView } from '../../../contract/pat
 import { boundText, dateText } from '../../shared/cells';
 import { codeLabel, numberText, unitFormat } from '../../shared/format';
 import { t } from '../../shared/i18n/t';
+import { lookupTable } from '../../../contract/lookup-table';
 
 /**
  * What the details say of a condition beside its name, each date named for what it is: severity,
@@ -24,7 +25,7 @@ export function conditionFacts(c: ConditionView): string[] {
 }
 
 /** The Age units (UCUM, value set age-units) as Intl's units, which say them in the user's language. */
-const INTL_UNITS: Readonly<Record<string, string>> = { a: 'year', mo: 'month', wk: 'week', d: 'day', h: 'hour', min: 'minute' };
+const INTL_UNITS: Readonly<Record<string, string>> = lookupTable({ a: 'year', mo: 'month', wk: 'week', d: 'day', h: 'hour', min: 'minute' });
 const intlUnit = (unit: string | null) => (unit !== null && Object.hasOwn(INTL_UNITS, unit) ? INTL_UNITS[unit] : undefined);
 
 /** An age in the user's language ("45 years", "45 лет", "<5 years"); a unit that is none of the Age units in the EHR's words. */

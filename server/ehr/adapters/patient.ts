@@ -5,6 +5,7 @@ import { epochMsOf, ownReferenceOf, periodEnded, periodNotBegun } from '../clini
 import { qualifiedByEhr } from '../modifiers.js';
 import type { RecordNotice } from '../../../contract/patients.js';
 import type { AdapterSpec, PatientView, SortKey, VersionAdapter } from './types.js';
+import { lookupTable } from '../../../contract/lookup-table.js';
 
 /**
  * The identifier type table v2-0203: `http://hl7.org/fhir/v2/0203` in DSTU2 and STU3,
@@ -22,7 +23,7 @@ const MRN_TYPE_TEXTS = new Set(['mrn', 'mr', 'medical record number']);
  * a use; temp, nickname, anonymous and maiden only when nothing better is there; `old` names and
  * names whose `period` has ended (HumanName.period: "time when this name was valid") last.
  */
-const NAME_USE_RANK: Record<string, number> = { official: 0, usual: 1, temp: 3, nickname: 4, anonymous: 5, maiden: 6, old: 7 };
+const NAME_USE_RANK: Record<string, number> = lookupTable({ official: 0, usual: 1, temp: 3, nickname: 4, anonymous: 5, maiden: 6, old: 7 });
 const NO_USE_RANK = 2;
 const ENDED_RANK = 8;
 

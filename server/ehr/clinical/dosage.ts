@@ -1,5 +1,6 @@
 import { isObject, objects, str, strings, type JsonObject } from '../json.js';
 import { conceptCodes, conceptText, numberOf } from './values.js';
+import { lookupTable } from '../../../contract/lookup-table.js';
 
 /**
  * Each dosage instruction's words: its `text` (DSTU2 and later `dosageInstruction[].text`, a
@@ -144,7 +145,7 @@ export function ratioText(ratio: unknown): string | null {
  * An offset without `when` counts from nothing and is not read (R4 Timing tim-9: "If there's an
  * offset, there must be a when").
  */
-const EVENT_TIMING: Readonly<Record<string, string>> = {
+const EVENT_TIMING: Readonly<Record<string, string>> = lookupTable({
   HS: 'at bedtime',
   WAKE: 'on waking',
   C: 'with meals',
@@ -163,7 +164,7 @@ const EVENT_TIMING: Readonly<Record<string, string>> = {
   AFT: 'in the afternoon',
   EVE: 'in the evening',
   NIGHT: 'at night',
-};
+});
 
 /**
  * An EventTiming code in words, with its Timing.repeat.offset (STU3, R4; DSTU2 has none): "the
@@ -173,7 +174,7 @@ const EVENT_TIMING: Readonly<Record<string, string>> = {
  * breakfast" (ACM), "60 min after dinner" (PCV), "15 min after waking" (WAKE); an event without a
  * moment to count from keeps its words, the offset after them: "in the morning (30 min after)".
  */
-const EVENT_MOMENT: Readonly<Record<string, string>> = {
+const EVENT_MOMENT: Readonly<Record<string, string>> = lookupTable({
   HS: 'bedtime',
   WAKE: 'waking',
   C: 'meals',
@@ -188,7 +189,7 @@ const EVENT_MOMENT: Readonly<Record<string, string>> = {
   PCM: 'breakfast',
   PCD: 'lunch',
   PCV: 'dinner',
-};
+});
 /** The codes whose event the offset counts back from: AC* "before meal" (from the Latin ante cibus) and HS, "prior to beginning a regular period of extended sleep" (v3 TimingEvent). */
 const BEFORE_EVENT = /^(AC[MDV]?|HS)$/;
 function whenText(code: string, offset: number | undefined): string {

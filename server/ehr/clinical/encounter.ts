@@ -4,12 +4,13 @@ import { isObject, objects, str, type JsonObject } from '../json.js';
 import type { EncounterView } from './types.js';
 import { conceptCodes, conceptText, newestFirst, ownReferenceOf, periodEnded, statusCode, when } from './values.js';
 import { qualifiedByEhr, qualifiedMark } from '../modifiers.js';
+import { lookupTable } from '../../../contract/lookup-table.js';
 
 /** v3 ActCode IMP and its specialisations (acute, non-acute). */
 const INPATIENT = new Set(['IMP', 'ACUTE', 'NONAC']);
 
 /** DSTU2's own class codes in v3 ActCode terms, so one stay reads the same from every release. */
-const DSTU2_CLASS: Record<string, string> = {
+const DSTU2_CLASS: Record<string, string> = lookupTable({
   inpatient: 'IMP',
   outpatient: 'AMB',
   ambulatory: 'AMB',
@@ -18,7 +19,7 @@ const DSTU2_CLASS: Record<string, string> = {
   field: 'FLD',
   daytime: 'SS',
   virtual: 'VR',
-};
+});
 
 /**
  * "Room 412", "Rm. 4B", "Bed: 2": the word must stand alone, so "Bedford" is no bed. A room word
@@ -322,7 +323,7 @@ function carriesClass(value: unknown): boolean {
  * without a type is a room or bed by the words of its name ("Room 12", "Bed 3"), else of a level of
  * its own (`place`), sorted among wards; a place with neither type nor name may be of any level (`unknown`).
  */
-const LEVEL_RANK: Readonly<Record<string, number>> = {
+const LEVEL_RANK: Readonly<Record<string, number>> = lookupTable({
   jdn: 0,
   rd: 1,
   si: 1,
@@ -339,7 +340,7 @@ const LEVEL_RANK: Readonly<Record<string, number>> = {
   ro: 7,
   bd: 8,
   ca: 9,
-};
+});
 
 /**
  * Where the patient is now, from Encounter.location[] (DSTU2, STU3, R4 alike). An entry is current

@@ -1,5 +1,6 @@
 import { isObject, list, objects, str } from '../json.js';
 import { markSeverity, type VitalInterpretation } from '../../../contract/vital-ranges.js';
+import { lookupTable } from '../../../contract/lookup-table.js';
 
 /**
  * The EHR's own interpretation of a vital sign (Observation.interpretation: DSTU2 and STU3 a
@@ -17,7 +18,7 @@ const SYSTEMS = new Set([
   'http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation',
   'http://terminology.hl7.org/CodeSystem/v2-0078',
 ]);
-const CODES: Readonly<Record<string, VitalInterpretation>> = {
+const CODES: Readonly<Record<string, VitalInterpretation>> = lookupTable({
   H: 'high',
   HU: 'high',
   HH: 'criticalHigh',
@@ -26,7 +27,7 @@ const CODES: Readonly<Record<string, VitalInterpretation>> = {
   LL: 'criticalLow',
   A: 'abnormal',
   AA: 'criticalAbnormal',
-};
+});
 
 /** The most severe interpretation of the CodeableConcepts given (each one or an array of them); the first of equals. */
 export function interpretationOf(...concepts: unknown[]): VitalInterpretation | undefined {

@@ -23,6 +23,7 @@ import {
   when,
 } from './values.js';
 import { coreElement, qualifiedByEhr, qualifiedMark } from '../modifiers.js';
+import { lookupTable } from '../../../contract/lookup-table.js';
 
 const MEDICATION_TYPES: ReadonlySet<unknown> = new Set(['MedicationOrder', 'MedicationRequest', 'MedicationStatement']);
 
@@ -285,7 +286,7 @@ function dailyDosesLastMs(repeat: JsonObject, count: number): number | null {
  * A month counts as 31 days and a year as 366, so a schedule is never read as over too soon. Null
  * for a length the app cannot read, or one that is only a lower bound (comparator `>`, `>=`).
  */
-const DURATION_MS: Readonly<Record<string, number>> = {
+const DURATION_MS: Readonly<Record<string, number>> = lookupTable({
   s: 1000,
   min: 60_000,
   h: 3_600_000,
@@ -293,8 +294,16 @@ const DURATION_MS: Readonly<Record<string, number>> = {
   wk: 7 * 86_400_000,
   mo: 31 * 86_400_000,
   a: 366 * 86_400_000,
-};
-const DURATION_WORDS: Readonly<Record<string, string>> = { second: 's', minute: 'min', hour: 'h', day: 'd', week: 'wk', month: 'mo', year: 'a' };
+});
+const DURATION_WORDS: Readonly<Record<string, string>> = lookupTable({
+  second: 's',
+  minute: 'min',
+  hour: 'h',
+  day: 'd',
+  week: 'wk',
+  month: 'mo',
+  year: 'a',
+});
 function durationMs(duration: JsonObject): number | null {
   const value = numberOf(duration.value);
   if (value === undefined || value < 0 || duration.comparator === '>' || duration.comparator === '>=') return null;

@@ -4,6 +4,7 @@ import { effectiveText, epochMsOf, loincCodes, numberOf } from './values.js';
 import type { SupplementalOxygen } from '../../../contract/cells.js';
 import { isComparator } from '../../../contract/vital-ranges.js';
 import { ucumCode } from './units.js';
+import { lookupTable } from '../../../contract/lookup-table.js';
 
 /**
  * Supplemental oxygen at the time of an SpO2 reading. NEWS2 scores a saturation with "air or
@@ -34,7 +35,7 @@ export const OXYGEN_WINDOW_MS = 5 * 60_000;
 
 const AIR_PERCENT = 21;
 /** Flow units (UCUM codes, and the words EHRs write), in lower case, as litres per minute. */
-const FLOW_UNITS: Readonly<Record<string, number>> = { 'l/min': 1, lpm: 1, 'ml/min': 0.001 };
+const FLOW_UNITS: Readonly<Record<string, number>> = lookupTable({ 'l/min': 1, lpm: 1, 'ml/min': 0.001 });
 
 type Part = keyof typeof OXYGEN_CODES;
 const oxygenPart = (code: unknown): Part | undefined => {

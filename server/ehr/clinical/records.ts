@@ -7,6 +7,7 @@ import { ucumCode } from './units.js';
 import { annotationText, conceptCodes, conceptText, isLoincSystem, newestFirst, ownReferenceOf, statusCode, unnamedMark, when } from './values.js';
 import type { Warnings } from './warnings.js';
 import { qualifiedMark } from '../modifiers.js';
+import { lookupTable } from '../../../contract/lookup-table.js';
 
 /**
  * Records that are not true of the patient, shown nowhere (neither cell nor details): verification
@@ -230,7 +231,7 @@ function ageOf(quantity: unknown, withComparator: boolean): AgeValue | null {
  * CT 24484000 severe, 6736007 moderate, 255604002 mild; DSTU2, STU3, R4) reads as that word, which
  * the tab shows in the user's language; any other code reads as conceptText gives it.
  */
-const SEVERITY: Readonly<Record<string, string>> = { '24484000': 'severe', '6736007': 'moderate', '255604002': 'mild' };
+const SEVERITY: Readonly<Record<string, string>> = lookupTable({ '24484000': 'severe', '6736007': 'moderate', '255604002': 'mild' });
 function severityOf(concept: unknown): string | null {
   const coded = codingsOf(concept).find((c) => c.system === SNOMED && Object.hasOwn(SEVERITY, c.code));
   return conceptText(concept, false) ?? (coded ? SEVERITY[coded.code] : conceptText(concept));
@@ -259,26 +260,26 @@ const DSTU2_CLINICAL = new Set(['active', 'inactive', 'resolved']);
  */
 const SNOMED = 'http://snomed.info/sct';
 const IPS_ABSENT = 'http://hl7.org/fhir/uv/ips/CodeSystem/absent-unknown-uv-ips';
-const NO_KNOWN_ALLERGY: Record<string, ReadonlySet<string>> = {
+const NO_KNOWN_ALLERGY: Record<string, ReadonlySet<string>> = lookupTable({
   [SNOMED]: new Set(['716186003', '160244002']),
   [IPS_ABSENT]: new Set(['no-known-allergies']),
-};
+});
 /** The kinds of allergy a statement of no known allergy may speak of. */
 type AllergyKind = 'medication' | 'food' | 'environment' | 'latex';
 /** Statements of no known allergy of one kind, with their kind and their words for a record that gives none. */
-const NO_KNOWN_ALLERGY_OF_KIND: Record<string, Readonly<Record<string, { words: string; kind: AllergyKind }>>> = {
-  [SNOMED]: {
+const NO_KNOWN_ALLERGY_OF_KIND: Record<string, Readonly<Record<string, { words: string; kind: AllergyKind }>>> = lookupTable({
+  [SNOMED]: lookupTable({
     '409137002': { words: 'No known drug allergy', kind: 'medication' },
     '429625007': { words: 'No known food allergy', kind: 'food' },
     '428607008': { words: 'No known environmental allergy', kind: 'environment' },
     '716184000': { words: 'No known latex allergy', kind: 'latex' },
-  },
-  [IPS_ABSENT]: {
+  }),
+  [IPS_ABSENT]: lookupTable({
     'no-known-medication-allergies': { words: 'No known medication allergies', kind: 'medication' },
     'no-known-environmental-allergies': { words: 'No known environmental allergies', kind: 'environment' },
     'no-known-food-allergies': { words: 'No known food allergies', kind: 'food' },
-  },
-};
+  }),
+});
 
 /**
  * When a current allergy contradicts a current statement of no known allergy, the allergy wins: the
@@ -572,7 +573,7 @@ export function readAllergies(resources: JsonObject[], warnings?: Warnings): All
  * Criticality in the terms of STU3 and R4 (allergy-intolerance-criticality: low, high,
  * unable-to-assess); DSTU2 wrote CRITL, CRITH and CRITU (allergy-intolerance-criticality of DSTU2).
  */
-const DSTU2_CRITICALITY: Record<string, string> = { CRITL: 'low', CRITH: 'high', CRITU: 'unable-to-assess' };
+const DSTU2_CRITICALITY: Record<string, string> = lookupTable({ CRITL: 'low', CRITH: 'high', CRITU: 'unable-to-assess' });
 function criticalityOf(value: unknown): string | null {
   const code = str(value);
   return code === undefined ? null : (DSTU2_CRITICALITY[code] ?? code);

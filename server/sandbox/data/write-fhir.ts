@@ -1,6 +1,7 @@
 import type { Resource } from '../engine/types.js';
 import type { Person, VitalKind } from './people.js';
 import { cc, type Shape } from './shapes.js';
+import { lookupTable } from '../../../contract/lookup-table.js';
 
 const loinc: Record<VitalKind, { code: string; display: string; unit: string; ucum: string }> = {
   heartRate: { code: '8867-4', display: 'Heart rate', unit: 'beats/minute', ucum: '/min' },
@@ -14,7 +15,7 @@ const loinc: Record<VitalKind, { code: string; display: string; unit: string; uc
 };
 
 /** The more specific codes some people's readings carry (people.ts), with LOINC's display. */
-const specificDisplay: Record<string, string> = { '8331-1': 'Oral temperature', '3141-9': 'Body weight Measured' };
+const specificDisplay: Record<string, string> = lookupTable({ '8331-1': 'Oral temperature', '3141-9': 'Body weight Measured' });
 
 const LOINC = 'http://loinc.org';
 const SNOMED = 'http://snomed.info/sct';

@@ -354,10 +354,16 @@ const cases: Case[] = [
     }),
     expected: { recordNotice: null },
   },
-  ...[undefined, true, 'false', 0].map((active) => ({
+  ...[undefined, true].map((active) => ({
     story: `active ${JSON.stringify(active)} is a record in use`,
     build: () => ({ resourceType: 'Patient', id: 'kept', active }),
     expected: { recordNotice: null },
+  })),
+  // A modifier sent as no JSON boolean says something the app cannot read (modifiers.ts malformedModifier).
+  ...['false', 0].map((active) => ({
+    story: `active ${JSON.stringify(active)} is a record to check in the EHR`,
+    build: () => ({ resourceType: 'Patient', id: 'kept', active }),
+    expected: { recordNotice: { kind: 'qualified', replacedById: null, replacedByName: null } },
   })),
   {
     story: 'an MRN no longer in use (Identifier.use old, or its period ended) gives way to the current one',

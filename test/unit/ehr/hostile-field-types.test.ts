@@ -105,3 +105,89 @@ describe('records with objects where FHIR has strings', () => {
     expect(summary).toMatchObject({ id: 'p1', displayName: 'Ann Smith', recordNotice: null });
   });
 });
+
+/**
+ * An EHR can send, as any code, a name Object.prototype carries (`constructor`, `toString`,
+ * `__proto__`…). Every table the app reads codes with finds only its own entries (lookupTable): such
+ * a code is read as the unknown code it is, never as a function ("function Object() { [native
+ * code] }" in a cell) or a number that is no number.
+ */
+const PROTOTYPE_NAMES = ['constructor', 'toString', '__proto__', 'valueOf', 'hasOwnProperty', 'isPrototypeOf'];
+const coded = (code: string) => ({
+  coding: [
+    { system: code, code },
+    { system: 'http://snomed.info/sct', code },
+  ],
+  text: undefined,
+});
+const protoRecords = (code: string) => [
+  {
+    resourceType: 'AllergyIntolerance',
+    id: 'a1',
+    patient,
+    criticality: code,
+    code: coded(code),
+    substance: coded(code),
+    reaction: [{ severity: code, manifestation: [coded(code)], substance: coded(code) }],
+  },
+  {
+    resourceType: 'MedicationRequest',
+    id: 'm1',
+    status: 'active',
+    intent: 'order',
+    subject: patient,
+    medicationCodeableConcept: { text: 'Heparin' },
+    dosageInstruction: [
+      {
+        timing: {
+          repeat: {
+            when: [code],
+            offset: 30,
+            frequency: 1,
+            period: 1,
+            periodUnit: code,
+            duration: 2,
+            durationUnit: code,
+            boundsDuration: { value: 3, unit: code, code },
+          },
+        },
+        doseQuantity: { value: 5, unit: code },
+      },
+    ],
+    dispenseRequest: { expectedSupplyDuration: { value: 3, unit: code, code } },
+  },
+  {
+    resourceType: 'Observation',
+    id: 'o1',
+    status: 'final',
+    subject: patient,
+    code: { coding: [{ system: 'http://loinc.org', code: '59408-5' }] },
+    effectiveDateTime: '2026-12-01T10:00:00Z',
+    valueQuantity: { value: 93, unit: code, system: 'http://unitsofmeasure.org', code },
+    interpretation: [coded(code)],
+    component: [{ code: { coding: [{ system: 'http://loinc.org', code: '3151-8' }] }, valueQuantity: { value: 2, unit: code, code } }],
+  },
+  {
+    resourceType: 'Encounter',
+    id: 'e1',
+    subject: patient,
+    status: 'in-progress',
+    class: code,
+    period: { start: '2026-11-30T10:00:00Z' },
+    location: [{ status: code, location: { reference: 'Location/l1', display: 'Ward 5' }, physicalType: coded(code) }],
+  },
+  { resourceType: 'Condition', id: 'd1', subject: patient, code: { text: 'Asthma' }, clinicalStatus: code, onsetAge: { value: 3, unit: code, code } },
+];
+
+describe('records whose codes are the names of Object.prototype members', () => {
+  it.each(PROTOTYPE_NAMES)('“%s” is read as an unknown code in every part, never as a function', (code) => {
+    for (const part of CLINICAL_PARTS)
+      for (const history of [false, true]) {
+        const warnings = new Warnings();
+        const cells = assemblePart(part, { ok: true, set: { resources: protoRecords(code), included: [] } }, new Map(), warnings, { history });
+        expect(warnings.list().map((w) => w.code)).not.toContain('mapping_failed');
+        const text = JSON.stringify(cells);
+        expect(text, `${part} ${code}`).not.toMatch(/native code|function|NaN/);
+      }
+  });
+});
