@@ -24,6 +24,13 @@ export interface AgeSpan {
   months?: { least: number; most: number };
   /** Under a month, from full dates: the whole days. */
   days?: number;
+  /**
+   * When the least age the dates allow is none at all (an infant's dates given to the year or the
+   * month only): the age is known only to be under `count` years or months, and is said so ("under
+   * 1 year", "under 2 months"), never "about 0" nor "0 months", which state it more precisely than
+   * the dates allow.
+   */
+  under?: { count: number; unit: 'year' | 'month' };
 }
 
 /**
@@ -31,10 +38,15 @@ export interface AgeSpan {
  * month difference; never under 0, the dates may agree), so the years are exact whenever the months
  * of the year differ, else "about" the larger; a year alone gives "about" the year difference. A
  * child certainly under two is aged in months, and under a month, from full dates, in days, as a
- * child's age is said (a newborn is never "0 y").
+ * child's age is said (a newborn is never "0 y"); an infant whose dates allow no whole unit at all
+ * is "under" one (AgeSpan.under).
  */
 export function ageSpan([year, month, day]: DateParts, [toYear, toMonth, toDay]: DateParts): AgeSpan {
-  if (month === undefined || toMonth === undefined) return { age: toYear - year, exact: false };
+  if (month === undefined || toMonth === undefined) {
+    // A year alone leaves y or y-1 whole years (y the year difference): under 1 or under 2 when y-1 may be none.
+    const age = toYear - year;
+    return { age, exact: false, ...(age === 0 || age === 1 ? { under: { count: age + 1, unit: 'year' as const } } : {}) };
+  }
   const full = day !== undefined && toDay !== undefined;
   const most = (toYear - year) * 12 + toMonth - month - (full && toDay < day ? 1 : 0);
   const least = full ? most : Math.max(most - 1, 0);
@@ -44,5 +56,7 @@ export function ageSpan([year, month, day]: DateParts, [toYear, toMonth, toDay]:
     exact: Math.floor(least / 12) === age,
     ...(most <= 23 ? { months: { least, most } } : {}),
     ...(full && most === 0 ? { days: (Date.UTC(toYear, toMonth - 1, toDay) - Date.UTC(year, month - 1, day)) / 864e5 } : {}),
+    // Partial dates that allow no whole month at all: under 1 or under 2 months (full dates give the days).
+    ...(!full && least === 0 ? { under: { count: most + 1, unit: 'month' as const } } : {}),
   };
 }

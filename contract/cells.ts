@@ -81,6 +81,16 @@ export const preliminary = z.literal(true).optional();
 export const statusUnknown = z.literal(true).optional();
 
 /**
+ * The reading is dated after the patient's death (its earliest possible time after the latest the
+ * date of death, Patient.deceasedDateTime, allows; DSTU2, STU3 and R4): almost always a data error
+ * (a reading filed on the wrong patient, or a wrong date). It is still shown, and still counts as
+ * its kind's latest, so nothing is hidden, but marked "dated after death: check in EHR" in the list,
+ * the details and the CSV, never as a plain current value (server/ehr/clinical/after-death.ts).
+ * Absent otherwise, and when the EHR gives no date of death.
+ */
+export const afterDeath = z.literal(true).optional();
+
+/**
  * The value of a reading the EHR recorded but the app cannot read (Observation.value[x] not a Quantity
  * with a number: valueString "148", valueCodeableConcept, a Quantity without `value` or with an
  * unknown comparator, no value at all; DSTU2, STU3 and R4): `value` null. Such a reading is its kind's
@@ -122,6 +132,7 @@ export const vitalValue = z.object({
   qualified,
   preliminary,
   statusUnknown,
+  afterDeath,
   interpretation,
   oxygen: supplementalOxygen.optional(),
 });
@@ -139,6 +150,7 @@ export const bloodPressureValue = z.object({
   qualified,
   preliminary,
   statusUnknown,
+  afterDeath,
   interpretation,
 });
 export type BloodPressureValue = z.infer<typeof bloodPressureValue>;

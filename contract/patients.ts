@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { bloodPressureValue, cellOf, qualified, vitalValue } from './cells.js';
+import { bloodPressureValue, cellOf, qualified, unavailableReason, vitalValue } from './cells.js';
 import { fhirId, when } from './ids.js';
 import { note } from './notes.js';
 import { vitalKinds } from './vitals.js';
@@ -170,6 +170,19 @@ export const vitalReading = z.union([
 export type VitalReading = z.infer<typeof vitalReading>;
 
 const byVitalKind = <T extends z.ZodType>(value: T) => z.partialRecord(vitalKind, value);
+
+/**
+ * A vital kind the app could not read although the EHR may hold it: its own lookup failed, timed
+ * out or was malformed, or was read only in part with no reading of the kind in what was read (the
+ * readings were all skipped ones, more pages were left). It reads "not available", with the
+ * reason, never "none recorded"; the kinds that were read keep their readings.
+ */
+export const vitalUnavailable = z.object({ kind: vitalKind, unavailable: unavailableReason });
+export type VitalUnavailable = z.infer<typeof vitalUnavailable>;
+/** A kind's latest: its reading, or that the kind could not be read (vitalUnavailable). */
+export const latestVital = z.union([vitalReading, vitalUnavailable]);
+export type LatestVital = z.infer<typeof latestVital>;
+export const isVitalUnavailable = (v: LatestVital): v is VitalUnavailable => 'unavailable' in v;
 
 export const encounterView = z.object({
   /** The Encounter's id at the EHR (a diagnosis of the stay names it: ConditionView.diagnosisOf). */
@@ -354,8 +367,8 @@ export const clinicalWarning = z.object({ code: z.string(), count: z.number() })
 export const patientDetailsAnswer = z.object({
   patient: patientSummary,
   careProvider: cellOf(z.string()),
-  /** The newest reading of each kind. */
-  vitals: cellOf(byVitalKind(vitalReading)),
+  /** The newest reading of each kind, or that the kind could not be read (vitalUnavailable); a kind absent is "none recorded". */
+  vitals: cellOf(byVitalKind(latestVital)),
   /** Readings per kind, oldest first. */
   vitalHistory: cellOf(byVitalKind(z.array(vitalReading))),
   /** The most recent encounter by start time. */

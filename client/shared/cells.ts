@@ -44,6 +44,8 @@ export interface CellDisplay {
   stale?: boolean;
   /** A reading or place the EHR qualifies in a way the tab cannot read (contract `qualified`): marked "check in EHR". */
   qualified?: boolean;
+  /** A vital sign dated after the patient's death (contract `afterDeath`): marked "dated after death: check in EHR". */
+  afterDeath?: boolean;
   /** A vital sign the EHR has not made final (contract `preliminary`): its text says "preliminary". */
   preliminary?: boolean;
   /** A vital sign whose status the EHR does not know (contract `statusUnknown`): its text says "status unknown". */
@@ -262,6 +264,8 @@ function marked(text: string | null, item: Json): string | null {
 }
 /** The mark of a single value (a vital sign, a location) the EHR qualifies. */
 const qualifiedMark = (v: Json) => (v.qualified === true ? { qualified: true } : {});
+/** A reading's marks from the record: "check in EHR" (contract `qualified`), "dated after death" (contract `afterDeath`). */
+const readingMarks = (v: Json) => ({ ...qualifiedMark(v), ...(v.afterDeath === true ? { afterDeath: true } : {}) });
 
 /** A value the tab understands, as shown; null for a shape it does not know. */
 function valueText(column: string, v: unknown, now: number, adultFrom: number): CellDisplay | null {
@@ -305,7 +309,7 @@ function valueText(column: string, v: unknown, now: number, adultFrom: number): 
           unitNotFlagged: true,
           detail: shortTime(v.time) || undefined,
           ...vitalMarks('systolic', null, v, now, source, adult),
-          ...qualifiedMark(v),
+          ...readingMarks(v),
         };
       }
       const text = vitalText(withUnit(`${number(systolic)}/${number(diastolic)}`, unitText(systolic?.unit ?? diastolic?.unit)), v);
@@ -315,7 +319,7 @@ function valueText(column: string, v: unknown, now: number, adultFrom: number): 
         detail: shortTime(v.time) || undefined,
         // NEWS2 scores the systolic pressure only.
         ...vitalMarks('systolic', systolic, v, now, source, adult),
-        ...qualifiedMark(v),
+        ...readingMarks(v),
       };
     }
     case 'heartRate':
@@ -335,7 +339,7 @@ function valueText(column: string, v: unknown, now: number, adultFrom: number): 
         ...unitNote(text, column, m, adult),
         detail: shortTime(v.time) || undefined,
         ...vitalMarks(column, m, v, now, sourceOf(m), adult),
-        ...qualifiedMark(v),
+        ...readingMarks(v),
         ...(oxygen ? { oxygen } : {}),
       };
     }

@@ -11,16 +11,18 @@ export function calendarDate(year: number, month?: number, day?: number): string
   return new Date(Date.UTC(year, (month ?? 1) - 1, day ?? 1)).toLocaleDateString(currentLocale(), { ...options, timeZone: 'UTC' });
 }
 
-/** `young`: a child's age in words of months ("5 months", "4–5 months" when the days leave either) or days ("12 days"). */
+/** `young`: a child's age in words of months ("5 months", "4–5 months" when the days leave either), days ("12 days"), or only under a unit ("under 1 year"). */
 function yearsUntil(from: DateParts, to: DateParts) {
-  const { age, exact, months, days } = ageSpan(from, to);
-  const young = !months
-    ? undefined
-    : months.least < months.most
-      ? unitFormat('month').formatRange(months.least, months.most)
-      : days !== undefined
-        ? unitWords(days, 'day')
-        : unitWords(months.most, 'month');
+  const { age, exact, months, days, under } = ageSpan(from, to);
+  const young = under
+    ? t('age.under', { span: unitWords(under.count, under.unit) })
+    : !months
+      ? undefined
+      : months.least < months.most
+        ? unitFormat('month').formatRange(months.least, months.most)
+        : days !== undefined
+          ? unitWords(days, 'day')
+          : unitWords(months.most, 'month');
   return { age, exact, young };
 }
 

@@ -1,4 +1,5 @@
-import type { Cell, PatientDetails, VitalKind, VitalReading } from '../../server/ehr/clinical/types.js';
+import type { Cell, PatientDetails, VitalKind } from '../../server/ehr/clinical/types.js';
+import { isVitalUnavailable, type LatestVital } from '../../contract/patients.js';
 import { VITAL_KINDS } from '../../server/ehr/clinical/types.js';
 
 /** A latest vital sign as plain values; blood pressure as "120/80". */
@@ -52,7 +53,8 @@ function latest(details: PatientDetails): ComparablePatient['vitals'] {
   return out;
 }
 
-function plain(reading: VitalReading): ComparableVital {
+function plain(reading: LatestVital): ComparableVital {
+  if (isVitalUnavailable(reading)) return { value: 'not available', unit: '' };
   if (reading.kind !== 'bloodPressure') return { value: String(reading.value.value), unit: reading.value.unit };
   const unit = reading.systolic?.unit ?? reading.diastolic?.unit ?? '';
   return { value: `${reading.systolic?.value ?? '?'}/${reading.diastolic?.value ?? '?'}`, unit };

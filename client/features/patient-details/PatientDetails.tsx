@@ -14,8 +14,10 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import { HeartBrokenRegular } from '@fluentui/react-icons';
-import { useState, type ReactNode } from 'react';
+import { useId, useState, type ReactNode } from 'react';
 import { cellText, columnLabel, dateText, drugNameText, payerText, shortTime } from '../../shared/cells';
+import { EmptyMark } from '../../shared/components/EmptyMark';
+import { emptyHint, emptyKind } from '../../shared/empty-kind';
 import { DetailsDrawer, DetailsHeading } from '../../shared/components/DetailsDrawer';
 import { ErrorBoundary } from '../../shared/components/ErrorBoundary';
 import { ErrorNotice } from '../../shared/components/ErrorNotice';
@@ -24,7 +26,7 @@ import { birthDateWithAge, codeLabel, deceasedOf, deceasedText, genderLabel, pat
 import { RecordNoticeBadge } from '../../shared/components/RecordNoticeBadge';
 import { t } from '../../shared/i18n/t';
 import type { Cell } from '../../../contract/cells';
-import type { VitalReading } from '../../../contract/patients';
+import type { LatestVital } from '../../../contract/patients';
 import { vitalKinds, type VitalKind } from '../../../contract/vitals';
 import { medicationGroup } from '../../../contract/medication-groups';
 import { usePatientDetails, useResetPatientDetails } from './api/get-patient-details';
@@ -125,12 +127,16 @@ function Entry({ title, detail, qualified }: { title: string; detail?: string; q
   );
 }
 
-/** Latest vital signs, each with its time; then the trend of each kind over time. */
-function Vitals({ latest, history, birthDate }: { latest: Partial<Record<VitalKind, VitalReading>>; history: unknown; birthDate: string | null }) {
+/**
+ * Latest vital signs, each with its time; then the trend of each kind over time. A kind the EHR
+ * could not give (contract `vitalUnavailable`) reads "Not available" with its reason, as a list cell does.
+ */
+function Vitals({ latest, history, birthDate }: { latest: Partial<Record<VitalKind, LatestVital>>; history: unknown; birthDate: string | null }) {
   // One "now" per panel; flags by adult ranges only for readings taken when the patient was old enough for them.
   const [now] = useState(() => Date.now());
   const adultSince = adultFrom(birthDate);
   const styles = useStyles();
+  const hintsId = useId();
   const kinds = vitalKinds.filter((k) => isObject(latest[k]));
   const histories: Json = isObject(history) && history.status === 'ok' && isObject(history.value) ? history.value : {};
   return (
@@ -146,6 +152,23 @@ function Vitals({ latest, history, birthDate }: { latest: Partial<Record<VitalKi
         <TableBody>
           {kinds.map((kind) => {
             const reading = latest[kind];
+            if (reading && 'unavailable' in reading) {
+              // As a list cell says it: "Not available", its icon, and why (an unknown reason: the tab could not read it).
+              const why = emptyKind('unavailable', { status: 'unavailable', reason: reading.unavailable as unknown }) ?? 'unreadable';
+              const hintId = `${hintsId}-${kind}`;
+              return (
+                <TableRow key={kind}>
+                  <TableCell className={styles.nowrap}>{columnLabel(kind)}</TableCell>
+                  <TableCell className={styles.nowrap}>
+                    <EmptyMark status="unavailable" text={t('value.unavailable')} hint={t(emptyHint(why))} hintId={hintId} />
+                    <span hidden id={hintId}>
+                      {t(emptyHint(why))}
+                    </span>
+                  </TableCell>
+                  <TableCell />
+                </TableRow>
+              );
+            }
             const shown = cellText(kind, { status: 'ok', value: reading }, now, adultSince);
             return (
               <TableRow key={kind}>

@@ -9,13 +9,13 @@ const useStyles = makeStyles({
 
 /**
  * A vital sign's flag (high, low, critical), the EHR's own interpretation when it says more ("Critical
- * high (EHR)"), the supplemental oxygen a saturation was taken on ("On O₂ 2 L/min"), and staleness, and "check in EHR" on a value the EHR
- * qualifies, each as an icon and words, never colour alone; the words are what a screen reader
+ * high (EHR)"), the supplemental oxygen a saturation was taken on ("On O₂ 2 L/min"), and staleness, "dated after death" on a
+ * reading dated after the patient's death, and "check in EHR" on a value the EHR qualifies, each as an icon and words, never colour alone; the words are what a screen reader
  * reads, the hint says why on hover.
  */
-export function VitalMarks({ shown }: { shown: Pick<CellDisplay, 'flag' | 'news2' | 'ehrFlag' | 'stale' | 'qualified' | 'oxygen'> }) {
+export function VitalMarks({ shown }: { shown: Pick<CellDisplay, 'flag' | 'news2' | 'ehrFlag' | 'stale' | 'qualified' | 'afterDeath' | 'oxygen'> }) {
   const styles = useStyles();
-  if (!shown.flag && !shown.ehrFlag && !shown.stale && !shown.qualified && !shown.oxygen) return null;
+  if (!shown.flag && !shown.ehrFlag && !shown.stale && !shown.qualified && !shown.afterDeath && !shown.oxygen) return null;
   const critical = shown.flag === 'criticalLow' || shown.flag === 'criticalHigh';
   const low = shown.flag === 'low' || shown.flag === 'criticalLow';
   const ehr = shown.ehrFlag;
@@ -54,6 +54,18 @@ export function VitalMarks({ shown }: { shown: Pick<CellDisplay, 'flag' | 'news2
       {shown.stale && (
         <Badge size="small" appearance="outline" color="informative" icon={<ClockRegular />} title={t('vital.staleHint')} data-vital-stale="">
           {t('vital.stale')}
+        </Badge>
+      )}
+      {shown.afterDeath && (
+        <Badge
+          size="small"
+          appearance="outline"
+          color="warning"
+          icon={<QuestionCircleRegular />}
+          title={t('vital.afterDeathHint')}
+          data-after-death=""
+        >
+          {t('vital.afterDeath')}
         </Badge>
       )}
       {shown.qualified && (

@@ -58,6 +58,7 @@ export const en = {
   'age.died': '{date} (died {died}, aged {age})',
   'age.diedAbout': '{date} (died {died}, aged about {age})',
   'age.diedYoung': '{date} (died {died}, aged {age})',
+  'age.under': 'under {span}',
   'age.deceased': '{date} (deceased)',
   'age.datesConflict': '{date} (dates conflict: check in EHR)',
   'age.diedDatesConflict': '{date} (died {died}; dates conflict: check in EHR)',
@@ -163,6 +164,9 @@ export const en = {
   'vital.ehrFlag.abnormal': 'Abnormal (EHR)',
   'vital.ehrFlag.criticalAbnormal': 'Critical abnormal (EHR)',
   'vital.ehrFlagHint': "The EHR's own interpretation of this reading",
+  'vital.afterDeath': 'dated after death: check in EHR',
+  'vital.afterDeathHint':
+    "This reading is dated after the patient's date of death: it is probably on the wrong patient or has a wrong date. Check it in the EHR.",
   'vital.stale': 'Over 24 h old',
   'vital.unitNotFlagged': 'not flagged: unit not recognised',
   'vital.statusUnknown': 'status unknown',

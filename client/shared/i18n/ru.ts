@@ -104,6 +104,7 @@ export const ru: Record<MessageKey, string> = {
   'age.died': '{date} (умер(ла) {died} в возрасте {age}\u00a0л.)',
   'age.diedAbout': '{date} (умер(ла) {died} в возрасте около\u00a0{age}\u00a0л.)',
   'age.diedYoung': '{date} (умер(ла) {died}, возраст: {age})',
+  'age.under': '<\u00a0{span}',
   'age.deceased': '{date} (умер(ла))',
   'age.datesConflict': '{date} (даты противоречат друг другу: проверьте в ЭМК)',
   'age.diedDatesConflict': '{date} (умер(ла) {died}; даты противоречат друг другу: проверьте в ЭМК)',
@@ -432,6 +433,9 @@ export const ru: Record<MessageKey, string> = {
   'vital.ehrFlag.abnormal': 'Отклонение (ЭМК)',
   'vital.ehrFlag.criticalAbnormal': 'Критическое отклонение (ЭМК)',
   'vital.ehrFlagHint': 'Оценка этого измерения, данная самой ЭМК',
+  'vital.afterDeath': 'дата после смерти: проверьте в ЭМК',
+  'vital.afterDeathHint':
+    'Это измерение датировано позже даты смерти пациента: вероятно, оно относится к другому пациенту или дата указана неверно. Проверьте его в ЭМК.',
   'vital.stale': 'Старше 24 ч',
   'vital.unitNotFlagged': 'без отметки: единица не распознана',
   'vital.statusUnknown': 'статус неизвестен',

@@ -34,11 +34,15 @@ import {
   type ClinicalPart,
   type ListPart,
   type ClinicalWarning,
+  type LatestReadings,
   type PatientClinical,
+  type UnavailableReason,
   type PatientDetails,
   type VitalKind,
 } from './types.js';
 import { Warnings, sumWarnings } from './warnings.js';
+import { isVitalUnavailable } from '../../../contract/patients.js';
+import { withAfterDeathMarks } from './after-death.js';
 
 /** Pages per part the details panel reads at most (with `_count=100`, 1000 vital signs). */
 const DETAIL_MAX_PAGES = 10;
@@ -153,6 +157,7 @@ export async function readClinical(
   const finish = (row: RowRead): PatientClinical => {
     if (row.cells.conditions) row.cells.conditions = withStayDiagnosesCell(row.cells.conditions, row.cells.encounter);
     withKnownCells(row.cells, row.partial ?? new Set());
+    row.cells.vitals = withAfterDeathMarks(row.cells.vitals, row.summary!.deceased?.date);
     if (row.cells.allergies) row.cells.allergies = withAllergyListStatement(row.cells.allergies, row.allergyStatement ?? null);
     const careProvider = careProviderCell(ctx, row.summary!.generalPractitioner, row.provider!, nameProviders);
     row.done = { patient: row.summary!, careProvider, ...row.cells, warnings: row.warnings.list() };
@@ -192,7 +197,9 @@ export async function readClinical(
   // meanwhile the newest reading of each vital kind a sorted first page lacked (not when the EHR
   // turned out, in this read or before, to ignore or refuse `_sort`: its first page is no proof).
   const paged = [...rows].flatMap(([id, row]) => (row.summary && row.paged ? row.paged.map((p) => ({ id, row, ...p })) : []));
-  const lookups = sorted.has('vitals') && !ctx.quirks?.noDateSort ? [...rows].filter(([, row]) => row.summary && row.vitalLookup) : [];
+  const lookups = [...rows].filter(([, row]) => row.summary && row.vitalLookup);
+  // The EHR turned out not to sort: a first page is no proof a kind it lacks has no reading, nor is a lookup's answer.
+  if (ctx.quirks?.noDateSort) for (const [, row] of lookups.splice(0)) for (const kind of row.vitalLookup!.kinds) unreadKind(row, kind, 'failed');
   const stays = [...rows].filter(([, row]) => row.summary && row.stayLookup);
   const vitalEntries = lookups.reduce((n, [, row]) => n + row.vitalLookup!.kinds.length, 0);
   await Promise.all([
@@ -284,10 +291,16 @@ function vitalLookupOf(
 ): VitalLookup | undefined {
   if (!data.ok || !data.set.next || !sortedPage(ctx, data.set, query)) return undefined;
   if (cell?.status !== 'ok' && cell?.status !== 'none') return undefined;
-  const have = cell.status === 'ok' ? cell.value : {};
+  const have = readingsIn(cell);
   // A kind is asked for when the page has no settled latest of it: none, only readings dated in the future or without a value, or a diastolic alone.
   const kinds = shown.filter((kind) => !settledLatest(have[kind]));
   return kinds.length ? { kinds, seen: new Set(data.set.resources.map(observationKey)) } : undefined;
+}
+
+/** The readings of a vitals cell: a kind that could not be read (contract `vitalUnavailable`) has none. */
+function readingsIn(cell: AssembledParts['vitals']): LatestReadings {
+  if (cell?.status !== 'ok') return {};
+  return Object.fromEntries(Object.entries(cell.value).filter(([, v]) => v && !isVitalUnavailable(v))) as LatestReadings;
 }
 
 const observationKey = (resource: JsonObject): string => `Observation/${str(resource.id) ?? ''}`;
@@ -313,7 +326,7 @@ async function readOngoingStays(ctx: EhrContext, rows: Array<[string, RowRead]>,
   }
   entries.forEach(({ row }, i) => {
     const set = sets[i];
-    if (!set) {
+    if (lookupFailed(set)) {
       row.warnings.add('stay_lookup_failed');
       row.cells.encounter = ongoingOrUnknown(row.cells.encounter);
       return;
@@ -349,8 +362,9 @@ function ongoingOrUnknown(cell: AssembledParts['encounter']): AssembledParts['en
 
 /**
  * The searchsets a lookup's entries answer (one search each, for its row), all in one runEntries
- * call, in the order given: undefined for an entry that failed. Null when the read failed as a
- * whole (not a spent budget, which is thrown): each row then has the warning `failed`.
+ * call, in the order given: for an entry that failed, why (`failed`: an error or no answer in time;
+ * `malformed`: an answer that is no searchset). Null when the read failed as a whole (not a spent
+ * budget, which is thrown): each row then has the warning `failed`.
  */
 async function lookupSearchsets(
   ctx: EhrContext,
@@ -358,7 +372,7 @@ async function lookupSearchsets(
   planned: number,
   warnings: Warnings,
   failed: string,
-): Promise<(Searchset | undefined)[] | null> {
+): Promise<(Searchset | LookupFailure)[] | null> {
   ctx.budget?.sizeFor(planned + entries.length);
   let results: EntryResult[];
   try {
@@ -375,18 +389,25 @@ async function lookupSearchsets(
   }
   return entries.map(({ row, id, query }, i) => {
     const result = results[i];
-    return result.ok ? readSearchset(result.body, id, row.warnings, entryLimit(query)) : undefined;
+    if (!result.ok) return 'failed';
+    return readSearchset(result.body, id, row.warnings, entryLimit(query)) ?? 'malformed';
   });
 }
+
+/** Why one lookup entry has no searchset. */
+type LookupFailure = Extract<UnavailableReason, 'failed' | 'malformed'>;
+const lookupFailed = (set: Searchset | LookupFailure): set is LookupFailure => typeof set === 'string';
 
 /**
  * The newest readings of the vital kinds rows lack, one batch entry per row per kind
  * (queries.ts `latestVitalQueries`), all in one runEntries call, merged into each row's vital
- * signs. A failure leaves the cells as the first page made them, with `vital_lookup_failed`; an
- * answer not newest first is not used (`sort_ignored`): its readings need not be the newest. A
- * kind whose answer links to more and still has no settled latest (a server that ignored the
- * `status` filter gave records entered in error; readings without a value) reads on, at most
+ * signs. A kind whose answer links to more and still has no settled latest (a server that ignored
+ * the `status` filter gave records entered in error; readings without a value) reads on, at most
  * VITAL_LOOKUP_MAX_PAGES pages: a searchset's matches are all of its pages (FHIR http.html#paging).
+ * A kind the lookup could not settle is never "none recorded": when its answer failed
+ * (`vital_lookup_failed`), was malformed, came out of order (`sort_ignored`: its readings need not
+ * be the newest) or was read only in part (pages left, a page failed) and holds no reading of the
+ * kind, the kind is "not available" (unreadKind); the kinds that were read keep their readings.
  */
 async function readLatestVitals(ctx: EhrContext, rows: Array<[string, RowRead]>, planned: number, warnings: Warnings): Promise<void> {
   const builders = new Map<VitalKind, ReturnType<typeof latestVitalQueries>>();
@@ -396,34 +417,61 @@ async function readLatestVitals(ctx: EhrContext, rows: Array<[string, RowRead]>,
       if (!builders.has(kind)) builders.set(kind, latestVitalQueries(ctx, kind));
       const build = builders.get(kind);
       if (build) entries.push({ row, id, kind, ...build(id) });
+      else unreadKind(row, kind, 'failed');
     }
   }
   if (entries.length === 0) return;
   const sets = await lookupSearchsets(ctx, entries, planned, warnings, 'vital_lookup_failed');
-  if (!sets) return;
+  if (!sets) {
+    for (const { row, kind } of entries) unreadKind(row, kind, 'failed');
+    return;
+  }
   const found = new Map<RowRead, JsonObject[]>();
+  const unread: Array<{ row: RowRead; kind: VitalKind; reason: UnavailableReason }> = [];
   const sorted = entries.flatMap((entry, i) => {
     const set = sets[i];
-    if (!set || outOfOrder(set)) {
-      entry.row.warnings.add(set ? 'sort_ignored' : 'vital_lookup_failed');
+    if (lookupFailed(set) || outOfOrder(set)) {
+      entry.row.warnings.add(lookupFailed(set) ? 'vital_lookup_failed' : 'sort_ignored');
+      unread.push({ ...entry, reason: lookupFailed(set) ? set : 'failed' });
       return [];
     }
     found.set(entry.row, [...(found.get(entry.row) ?? []), ...set.resources]);
     return [{ ...entry, set }];
   });
   for (const [row, resources] of found) mergeLookedUp(ctx, row, resources);
-  const unsettled = sorted.filter(({ row, kind, set }) => set.next && !settledLatest(vitalsOf(row)[kind]));
-  await mapLimit(unsettled, parallelism(ctx), async ({ row, id, query, set }) => {
+  const unsettled = sorted.filter(({ row, kind, set }) => set.next && !settledLatest(readingsOf(row)[kind]));
+  const readOn = new Set(unsettled);
+  for (const entry of sorted) if (!readOn.has(entry) && readInPart({ ok: true, set: entry.set })) unread.push({ ...entry, reason: 'failed' });
+  await mapLimit(unsettled, parallelism(ctx), async ({ row, id, kind, query, set }) => {
     const whole = await followPages(ctx, set, id, row.warnings, VITAL_LOOKUP_MAX_PAGES, entryLimit(query));
     if (outOfOrder(whole)) row.warnings.add('sort_ignored');
     else mergeLookedUp(ctx, row, whole.resources);
+    if (outOfOrder(whole) || readInPart({ ok: true, set: whole })) unread.push({ row, kind, reason: 'failed' });
   });
+  for (const { row, kind, reason } of unread) unreadKind(row, kind, reason);
 }
 
 /** Pages of one vital kind's lookup read at most (with `_count=2`, ten readings; a blood pressure thirty). */
 const VITAL_LOOKUP_MAX_PAGES = 5;
 
-const vitalsOf = (row: RowRead) => (row.cells.vitals?.status === 'ok' ? row.cells.vitals.value : {});
+/** The readings of a row's vital signs so far (a kind marked unread has none). */
+const readingsOf = (row: RowRead): LatestReadings => readingsIn(row.cells.vitals);
+
+/**
+ * A vital kind a row's lookup could not read: "not available" for `reason` when the row has no
+ * reading of it (a reading that was read stays, marked as it is: it is what the EHR gave).
+ */
+function unreadKind(row: RowRead, kind: VitalKind, reason: UnavailableReason): void {
+  row.cells.vitals = withUnreadKinds(row.cells.vitals, [kind], reason);
+}
+
+/** A vitals cell with each of `kinds` it has no reading of "not available" for `reason` (a cell not available as a whole stays so). */
+function withUnreadKinds(cell: AssembledParts['vitals'], kinds: readonly VitalKind[], reason: UnavailableReason): AssembledParts['vitals'] {
+  if (!cell || cell.status === 'unavailable') return cell;
+  const readings = readingsIn(cell);
+  const unread = kinds.filter((kind) => !readings[kind]).map((kind) => [kind, { kind, unavailable: reason }]);
+  return unread.length ? { status: 'ok', value: { ...(cell.status === 'ok' ? cell.value : {}), ...Object.fromEntries(unread) } } : cell;
+}
 
 /**
  * Readings a lookup found merged into a row's vital signs, for the kinds it looked up: each
@@ -439,12 +487,13 @@ function mergeLookedUp(ctx: EhrContext, row: RowRead, resources: JsonObject[]): 
     return true;
   });
   const latest = latestVitals(readVitals(fresh, row.warnings, ctx.server.base));
-  const had = vitalsOf(row);
+  const had = readingsOf(row);
   const more = Object.fromEntries(
     lookup.kinds.flatMap((kind) => (latest[kind] ? [[kind, latestVitals([had[kind], latest[kind]].filter((r) => !!r))[kind]]] : [])),
   );
   if (Object.keys(more).length === 0) return;
-  row.cells.vitals = { status: 'ok', value: { ...had, ...more } };
+  const cell = row.cells.vitals;
+  row.cells.vitals = { status: 'ok', value: { ...(cell?.status === 'ok' ? cell.value : {}), ...more } };
 }
 
 /**
@@ -490,6 +539,9 @@ export async function readPatientDetails(ctx: EhrContext, id: string, report?: W
   withKnownCells(cells, new Set(LISTED_PARTS.filter((part) => readInPart(data.get(part)))));
   // Vital signs not newest first, read in part: the latest may be on a page not read (the history stays).
   if (!vitalsSorted && readInPart(data.get('vitals'))) cells.vitals = { status: 'unavailable', reason: 'failed' };
+  // Newest first, read in part (a page failed, pages left): a kind with no reading in what was read may have one on what was not.
+  else if (readInPart(data.get('vitals'))) cells.vitals = withUnreadKinds(cells.vitals, VITAL_KINDS, 'failed');
+  cells.vitals = withAfterDeathMarks(cells.vitals, summary.deceased?.date);
   const listIndex = plan.findIndex((e) => e.part === 'allergyList');
   if (listIndex >= 0) {
     const lists = partData(results[listIndex], id, warnings, plan[listIndex].query && entryLimit(plan[listIndex].query));

@@ -1,7 +1,15 @@
 import type { PatientSummary } from '../patient-summary.js';
 import type { Cell, Measurement, UnavailableReason } from '../../../contract/cells.js';
 import type { When } from '../../../contract/ids.js';
-import type { AllergyView, ConditionView, CoverageView, EncounterView, MedicationView, VitalReading } from '../../../contract/patients.js';
+import type {
+  AllergyView,
+  ConditionView,
+  CoverageView,
+  EncounterView,
+  LatestVital,
+  MedicationView,
+  VitalReading,
+} from '../../../contract/patients.js';
 import { vitalKinds, type VitalKind } from '../../../contract/vitals.js';
 
 /** The parts of a patient's record a list can ask for; the Patient itself is always read. */
@@ -27,8 +35,13 @@ export type SimpleReading = Exclude<VitalReading, { kind: 'bloodPressure' }>;
 export type BloodPressureReading = Extract<VitalReading, { kind: 'bloodPressure' }>;
 export type AllergyReaction = AllergyView['reactions'][number];
 
-/** The newest reading of each kind; a kind without any reading is absent ("none recorded" for that column). */
-export type LatestVitals = Partial<Record<VitalKind, VitalReading>>;
+/** The newest reading of each kind that was read; a kind without any reading is absent. */
+export type LatestReadings = Partial<Record<VitalKind, VitalReading>>;
+/**
+ * A vitals cell's value: each kind's newest reading, or that the kind could not be read
+ * (contract `vitalUnavailable`: "not available" for that column); a kind absent is "none recorded".
+ */
+export type LatestVitals = Partial<Record<VitalKind, LatestVital>>;
 
 /** Readings per kind, oldest first (for trend charts). */
 export type VitalHistory = Partial<Record<VitalKind, VitalReading[]>>;

@@ -1,6 +1,6 @@
 import { isObject, objects, str, type JsonObject } from '../json.js';
 import { normaliseUnit } from './units.js';
-import type { BloodPressureReading, LatestVitals, Measurement, VitalHistory, VitalKind, VitalReading, When } from './types.js';
+import type { BloodPressureReading, LatestReadings, Measurement, VitalHistory, VitalKind, VitalReading, When } from './types.js';
 import { effectiveText, epochMsOf, loincCodes, newestFirst, numberOf, ownReferenceOf, when } from './values.js';
 import { Warnings } from './warnings.js';
 import { KIND_OF_CODE, type VitalCodeKind } from './vital-codes.js';
@@ -297,9 +297,9 @@ function pairHalves(halves: Half[]): BloodPressureReading[] {
  * pairs standalone systolic and diastolic Observations; the full read then applies. Observations
  * another one of the page replaces are left out first (withoutReplaced), wherever they stand.
  */
-export function latestVitalsOfSorted(read: JsonObject[], warnings: Warnings, now = Date.now(), base?: URL | string): LatestVitals | null {
+export function latestVitalsOfSorted(read: JsonObject[], warnings: Warnings, now = Date.now(), base?: URL | string): LatestReadings | null {
   const observations = withoutReplaced(read, base);
-  const latest: LatestVitals = {};
+  const latest: LatestReadings = {};
   const noted = new Warnings();
   let previous = Infinity;
   let spo2Obs: JsonObject | null = null;
@@ -440,8 +440,8 @@ function ranksBefore(a: VitalReading, b: VitalReading, now: number): boolean {
 }
 
 /** The latest reading of each kind at `now`, by latestRank: the newest, not one dated in the future (it stays in the history). */
-export function latestVitals(readings: VitalReading[], now = Date.now()): LatestVitals {
-  const latest: LatestVitals = {};
+export function latestVitals(readings: VitalReading[], now = Date.now()): LatestReadings {
+  const latest: LatestReadings = {};
   for (const reading of readings) {
     const have = latest[reading.kind];
     if (!have || ranksBefore(reading, have, now)) latest[reading.kind] = reading;

@@ -70,14 +70,15 @@ const DATES_CONFLICT = 'dates conflict: check in EHR';
 /**
  * The age from a FHIR date to another (ageSpan), as the tab says it: whole years, "about" when the
  * dates leave them open; under two years months ("3 months", "4–5 months"), under a month from full
- * dates days. Null when the dates contradict each other — the death before the birth, even at the
+ * dates days; "under 1 year", "under 2 months" when the dates allow no whole unit at all (ageSpan `under`). Null when the dates contradict each other — the death before the birth, even at the
  * widest a partial date allows, or a negative age — so that no age, never a negative one, is printed.
  */
 function ageAt(birthDate: string, death: string): string | null {
   const [b, d] = [dateParts(birthDate), dateParts(death)];
   if (!b || !d || latestDay(d) < earliestDay(b)) return null;
-  const { age, exact, months, days } = ageSpan(b, d);
+  const { age, exact, months, days, under } = ageSpan(b, d);
   if (age < 0) return null;
+  if (under) return `under ${under.count} ${under.unit}${under.count === 1 ? '' : 's'}`;
   if (!months) return exact ? String(age) : `about ${age}`;
   if (months.least < months.most) return `${months.least}–${months.most} months`;
   const [count, unit] = days === undefined ? [months.most, 'month'] : [days, 'day'];
@@ -194,7 +195,9 @@ export function cellText(column: ListColumn, row: ListRow, zone = 'UTC'): string
     case 'admissionDate':
       return textOf(cells.admissionDate, (v) => whenText(v, zone));
     case 'bloodPressure':
-      return textOf(cells.bloodPressure, (v) => (unreadableReading(v) ? 'Not available' : pressureText(v) + preliminary(v) + time(v.time, zone)));
+      return textOf(cells.bloodPressure, (v) =>
+        unreadableReading(v) ? 'Not available' : pressureText(v) + preliminary(v) + time(v.time, zone) + afterDeathNote(v),
+      );
     case 'conditions':
       return textOf(cells.conditions, (v) => items(v, (c) => marked(c.display, c)));
     case 'allergies':
@@ -234,7 +237,7 @@ export function cellText(column: ListColumn, row: ListRow, zone = 'UTC'): string
       return textOf(cells.latestNote, (v) => `${v.text} (${v.authorName}, ${localTime(v.createdAt, zone)})`);
     default:
       return textOf(cells[column as Exclude<VitalKind, 'bloodPressure'>], (v) =>
-        readable(v.value) ? measure(v.value) + onOxygen(v) + preliminary(v) + time(v.time, zone) : 'Not available',
+        readable(v.value) ? measure(v.value) + onOxygen(v) + preliminary(v) + time(v.time, zone) + afterDeathNote(v) : 'Not available',
       );
   }
 }
@@ -396,13 +399,14 @@ const adult = (row: ListRow, v: { time: { epochMs: number | null } | null }) => 
 /**
  * A reading's flag column: the app's flag, the EHR's own interpretation when it is more severe
  * (Observation.interpretation, as the tab shows it: "Critical high (EHR)"), "preliminary" for a
- * result that may still change (Observation.status), and "check in EHR" for a reading the EHR
+ * result that may still change (Observation.status), "dated after death: check in EHR" for a reading
+ * dated after the patient's death (contract `afterDeath`), and "check in EHR" for a reading the EHR
  * qualifies (the value column stays a number). A reading in a unit the server could not convert
  * (`unitBlocksFlag`) says it is not flagged because of its unit, never an empty flag that reads as normal.
  */
 const flagColumn = (
   flag: VitalFlag | null,
-  reading: { qualified?: true; preliminary?: true; statusUnknown?: true; interpretation?: VitalInterpretation },
+  reading: { qualified?: true; preliminary?: true; statusUnknown?: true; afterDeath?: true; interpretation?: VitalInterpretation },
   unitNotFlagged = false,
   unitsDiffer = false,
 ) => {
@@ -414,6 +418,7 @@ const flagColumn = (
     ehr && `${flagWords[ehr]} (EHR)`,
     reading.preliminary && 'preliminary',
     reading.statusUnknown && STATUS_UNKNOWN,
+    reading.afterDeath && AFTER_DEATH,
     reading.qualified && QUALIFIED,
   ]
     .filter(Boolean)
@@ -427,6 +432,9 @@ const flagColumn = (
 const preliminary = (reading: { preliminary?: true; statusUnknown?: true }) =>
   reading.preliminary ? ' (preliminary)' : reading.statusUnknown ? ` (${STATUS_UNKNOWN})` : '';
 const STATUS_UNKNOWN = 'status unknown';
+/** What the tab says of a reading dated after the patient's death (contract `afterDeath`). */
+const AFTER_DEATH = 'dated after death: check in EHR';
+const afterDeathNote = (reading: { afterDeath?: true }) => (reading.afterDeath ? ` (${AFTER_DEATH})` : '');
 
 /** A value that can be read (not the contract's unreadableMeasurement). */
 const readable = (m: VitalValue['value'] | undefined): m is Measurement => typeof m?.value === 'number';

@@ -12,6 +12,7 @@ import {
 import type { ListColumn } from '../../../contract/columns.js';
 import { vitalKinds } from '../../../contract/vitals.js';
 import { unreadableReading } from '../../../contract/cells.js';
+import { isVitalUnavailable } from '../../../contract/patients.js';
 import { isUnconfirmed } from '../../../contract/plain-constants.js';
 import type { Note } from '../../storage/ports.js';
 
@@ -245,10 +246,16 @@ export function cellsFor(columns: ListColumn[], clinical: PatientClinical, lates
     }
     if (vitalColumns.has(column)) {
       // The column names the kind; the reading is its time and value(s). A latest reading whose
-      // value cannot be read is "not available" for that reason, never a value of nothing.
+      // value cannot be read is "not available" for that reason, never a value of nothing; so is a
+      // kind the EHR could not give (contract `vitalUnavailable`), with its own reason.
+      const latest = clinical.vitals?.status === 'ok' ? clinical.vitals.value[column as VitalKind] : undefined;
+      if (latest && isVitalUnavailable(latest)) {
+        cells[column] = { status: 'unavailable', reason: latest.unavailable };
+        continue;
+      }
       const cell = pick(clinical.vitals, (v) => {
         const reading = v[column as VitalKind];
-        if (!reading) return null;
+        if (!reading || isVitalUnavailable(reading)) return null;
         const { kind, ...shown } = reading;
         return shown;
       });

@@ -40,17 +40,17 @@ describe('the age today from a birth date given to the month', () => {
   });
 
   it('of a child under two is in months, a range when the days leave either, never "0 y"', () => {
-    expect(birthDateWithAge('2026-05', today)).toBe('May 2026 (0–1 months)');
+    expect(birthDateWithAge('2026-05', today)).toBe('May 2026 (under 2 months)');
     expect(birthDateWithAge('2026-01', today)).toBe('January 2026 (4–5 months)');
-    expect(birthDateWithAge('2026-06', today)).toBe('June 2026 (0 months)');
+    expect(birthDateWithAge('2026-06', today)).toBe('June 2026 (under 1 month)');
     expect(birthDateWithAge('2024-12', today)).toBe('December 2024 (17–18 months)');
     expect(birthDateWithAge('2026-05', new Date(2026, 11, 6))).toBe('May 2026 (6–7 months)');
     // Maybe two: in years, as for everyone.
     expect(birthDateWithAge('2024-06', today)).toBe('June 2024 (about 2\u00a0y)');
   });
 
-  it('of a child born in a year alone stays "about 0 y": the year gives no month to count', () => {
-    expect(birthDateWithAge('2026', today)).toBe('2026 (about 0\u00a0y)');
+  it('of a child born in a year alone is "under 1 year": the year gives no month to count', () => {
+    expect(birthDateWithAge('2026', today)).toBe('2026 (under 1 year)');
   });
 
   it('is said in the user’s language', () => {
@@ -76,7 +76,7 @@ describe('the age at death from dates given to the month, the same in the tab an
     ['2026-01-20', '2026-06', 'Jan 20, 2026 (died June 2026, aged 4–5 months)', '4–5 months'],
     ['2025-03', '2026-06-15', 'March 2025 (died Jun 15, 2026, aged 14–15 months)', '14–15 months'],
     // Dates that may agree at their widest keep an age, never a negative one.
-    ['1990-06-20', '1990-06', 'Jun 20, 1990 (died June 1990, aged 0 months)', '0 months'],
+    ['1990-06-20', '1990-06', 'Jun 20, 1990 (died June 1990, aged under 1 month)', 'under 1 month'],
   ])('born %s, died %s', (birth, death, tab, age) => {
     expect(birthDateWithAge(birth, today, { date: death })).toBe(tab);
     expect(cellText('birthDate', row(birth, death))).toBe(`${birth} (died ${death}, aged ${age})`);

@@ -363,7 +363,7 @@ const cases: Case[] = [
   ...['false', 0].map((active) => ({
     story: `active ${JSON.stringify(active)} is a record to check in the EHR`,
     build: () => ({ resourceType: 'Patient', id: 'kept', active }),
-    expected: { recordNotice: { kind: 'qualified', replacedById: null, replacedByName: null } },
+    expected: { recordNotice: { kind: 'qualified' as const, replacedById: null, replacedByName: null } },
   })),
   {
     story: 'an MRN no longer in use (Identifier.use old, or its period ended) gives way to the current one',

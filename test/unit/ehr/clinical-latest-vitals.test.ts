@@ -165,14 +165,14 @@ describe.each(RELEASES)('list vital signs beyond the first page (%s)', (release)
     expect(codesOf(url)).toEqual(expect.arrayContaining(['85354-9', '55284-4', '35094-2', '8480-6', '8462-4', '76535-4']));
   });
 
-  it('keeps the list working when the extra read fails: the cell keeps what the first page gave', async () => {
+  it('keeps the list working when the extra read fails: the first page\'s kinds stay, the kinds asked read "not available"', async () => {
     serve(release, [icuRecord('p1')], {
       entry: (url) => (url.includes('&code=') ? { status: 500, json: { resourceType: 'OperationOutcome', issue: [] } } : undefined),
     });
     const rows = await gateway().readClinical(ehr.base, TENANT, ['p1'], ['vitals'], undefined, SHOWN);
     const p1 = rows.get('p1')!;
     expect(p1.vitals).toMatchObject({ status: 'ok', value: { heartRate: { value: { value: 70 } } } });
-    expect(p1.vitals?.status === 'ok' && p1.vitals.value.temperature).toBeUndefined();
+    expect(p1.vitals?.status === 'ok' && p1.vitals.value.temperature).toEqual({ kind: 'temperature', unavailable: 'failed' });
     expect(p1.warnings).toContainEqual({ code: 'vital_lookup_failed', count: 3 });
   });
 

@@ -14,6 +14,8 @@ export interface ClinicalServerOptions {
   rejectInclude?: boolean;
   /** `_include` accepted but not applied. */
   ignoreInclude?: boolean;
+  /** The `status` search parameter accepted but not applied (every status matches). */
+  ignoreStatus?: boolean;
   /** A scripted answer for a batch POST; undefined lets the server process it. */
   batch?: (request: ReceivedRequest) => Reply | undefined;
   /** Wait before answering a batch (to watch parallelism). */
@@ -101,7 +103,7 @@ function search(ehr: FakeEhr, store: R[], relative: string, options: ClinicalSer
       (!params.has('category') || String(JSON.stringify(r.category)).includes(`"${params.get('category')}"`)) &&
       (!params.has('code') || matchesCode(r.code, params.get('code')!)) &&
       // A token search on `status`: comma-separated alternatives.
-      (!params.has('status') || params.get('status')!.split(',').includes(String(r.status))),
+      (!params.has('status') || options.ignoreStatus || params.get('status')!.split(',').includes(String(r.status))),
   );
   if (sorted && !options.ignoreSort) matches = [...matches].sort((a, b) => dateOf(b).localeCompare(dateOf(a)));
   const offset = Number(params.get('_offset') ?? 0);
