@@ -51,23 +51,6 @@ export function graphListOps(open: OpenTeam): ListOps & { resolve: typeof resolv
     return { api, site, catalog, entry, rows: patientRows(api, site.siteId, listId) };
   }
 
-  /** Whether a list of the team (not one being deleted) has the patient; false when that cannot be read (never on none: the row is then written again). */
-  async function onSomeList(team: TeamKey, patientId: string): Promise<boolean> {
-    try {
-      const { api, site, queue } = await open(team);
-      const catalogId = await site.appList('catalog', false);
-      if (!catalogId) return false;
-      const { entries } = await listCatalog(api, site.siteId, catalogId, queue).all();
-      const rows = await Promise.all(
-        entries.filter((e) => !e.deletePendingAt).map((e) => patientRows(api, site.siteId, e.listId).ofPatient(patientId)),
-      );
-      return rows.some((r) => r !== null && r.length > 0);
-    } catch (err) {
-      logger.warn({ status: statusOf(err) }, 'a move could not tell whether a list still has the patient; the row it took back is written again');
-      return false;
-    }
-  }
-
   /** When each pending clean-up was last tried here, so that a failing one is not tried on every read. */
   const cleanupTried = new Map<string, number>();
 
@@ -131,19 +114,49 @@ export function graphListOps(open: OpenTeam): ListOps & { resolve: typeof resolv
   };
 
   /**
-   * Of the rows this call wrote (item ids), those that put their patient on the list: another
-   * call adding the same patient at once writes a row too, and only the first row counts (see
-   * `firstRows`). The others are deleted again (best effort: readers fold them anyway).
+   * Of the rows this call wrote, those that put their patient on the list: another call adding
+   * the same patient at once writes a row too, and only the first row counts (see `firstRows`).
+   * The others are deleted again (best effort: readers fold them anyway), unless another call has
+   * taken one over since (see `release`).
    */
-  async function keepFirst(rows: ReturnType<typeof patientRows>, now: PatientRow[] | null, ours: string[]): Promise<PatientRow[]> {
+  async function keepFirst(rows: ReturnType<typeof patientRows>, now: PatientRow[] | null, ours: PatientRow[]): Promise<PatientRow[]> {
     if (!now) return [];
-    const { first, duplicates } = firstRows(now, ours);
-    if (duplicates.length) {
-      await rows.remove(duplicates).catch((err: unknown) => {
-        logger.warn({ rows: duplicates.length, status: statusOf(err) }, 'could not delete the duplicate rows of a patient added twice at once');
-      });
+    const { first, duplicates } = firstRows(
+      now,
+      ours.map((r) => r.itemId),
+    );
+    const extra = new Set(duplicates.map((r) => r.itemId));
+    const left = await rows.release(ours.filter((r) => extra.has(r.itemId)));
+    if (left) logger.warn({ rows: left }, 'could not delete the duplicate rows of a patient added twice at once');
+    const kept = new Set(first.map((r) => r.itemId));
+    return ours.filter((r) => kept.has(r.itemId));
+  }
+
+  /**
+   * After a move took the patient off the list they leave without a row of its own on the list
+   * they join (they were on it when the move read it, or the row it wrote came after another's):
+   * the patient's first row there is taken over (`claim`), so that the call that wrote it (another
+   * move in flight, which `release`s its row when it loses) cannot take it back; when the patient
+   * has no row left there, the move writes one. Whether the move put the patient there: a row not
+   * there when it began. A list deleted meanwhile took the patient with it.
+   */
+  async function holdOnTo(to: ReturnType<typeof patientRows>, patientId: string, userId: string, before: PatientRow[]): Promise<boolean> {
+    const had = new Set(before.map((r) => r.itemId));
+    for (let attempt = 1; ; attempt++) {
+      let rows: PatientRow[] | null;
+      try {
+        rows = await to.ofPatient(patientId);
+      } catch (err) {
+        logger.warn({ status: statusOf(err) }, 'a move could not read again the list it joins; the patient was on it when the move began');
+        return false;
+      }
+      if (rows === null) return false;
+      if (!rows.length || attempt > 5) {
+        await to.add(patientId, userId);
+        return true;
+      }
+      if (await to.claim(rows[0])) return !had.has(rows[0].itemId);
     }
-    return first;
   }
 
   return {
@@ -202,7 +215,7 @@ export function graphListOps(open: OpenTeam): ListOps & { resolve: typeof resolv
       if (!found || !held) return refused('no_list');
       const present = new Set(patientIdsOf(held.rows));
       const toAdd = [...new Set(patientIds)].filter((id) => !present.has(id));
-      // Checked against the rows as read (no transactions): additions at the same moment may each pass it.
+      // Checked against the rows as read (no transactions): additions at the same moment may each pass it, and are checked again once written (pastCap).
       if (present.size + toAdd.length > MAX_PATIENTS_PER_LIST) return refused('list_full');
       // A list with more rows than a read takes is full however few patients they name; and the
       // rows this call writes must be among those read back (keepFirst, addMany's clean-up).
@@ -218,7 +231,8 @@ export function graphListOps(open: OpenTeam): ListOps & { resolve: typeof resolv
       // same patient finds them and writes none of its own. So a read after the write that fails
       // never takes them back (that could leave the patient on no list): the addition stands as
       // written, answered from the rows read before and these, and recorded for every patient
-      // written. Only a list found deleted meanwhile (its rows gone with it) refuses the addition.
+      // written. Only rows past the cap (never shown: a list is read within it), taken back unless
+      // a move has taken one over, or a list found deleted meanwhile refuse the addition.
       const asWritten = () =>
         done({
           id: found.entry.listId,
@@ -230,7 +244,15 @@ export function graphListOps(open: OpenTeam): ListOps & { resolve: typeof resolv
         });
       let added: string[];
       try {
-        const first = await keepFirst(found.rows, (await found.rows.all())?.rows ?? null, written);
+        const now = await found.rows.all();
+        // Additions at the same moment each passed the check above: the one whose rows came past the
+        // cap (in the order rows are read) takes them back and is refused, as on SQLite.
+        if (now && pastCap(now.rows, written)) {
+          const left = await found.rows.release(written);
+          logger.warn({ listId, written: written.length, left }, 'an addition met others that filled the patient list; its rows were deleted again');
+          return refused('list_full');
+        }
+        const first = await keepFirst(found.rows, now?.rows ?? null, written);
         const ids = new Set(first.map((r) => r.patientId));
         added = toAdd.filter((id) => ids.has(id));
       } catch (err) {
@@ -247,7 +269,7 @@ export function graphListOps(open: OpenTeam): ListOps & { resolve: typeof resolv
       }
       if (!list) {
         // Deleted meanwhile: its rows went with it (a delete that read the rows before they were written leaves them; clean them up).
-        const left = await found.rows.undo(written);
+        const left = await found.rows.release(written);
         logger.warn({ listId, written: written.length, left }, 'a patient list was deleted during an addition; the rows written were deleted again');
         return refused('no_list');
       }
@@ -379,58 +401,50 @@ export function graphListOps(open: OpenTeam): ListOps & { resolve: typeof resolv
       }
       // Add first, then remove: stopped half-way, the patient is on both lists, never on none,
       // and the row added is deleted again (best effort), so a failed move adds no one.
-      let joined: PatientRow[] = [];
+      let mine: PatientRow | undefined;
       if (!toRows.length) {
-        const itemId = await to.rows.add(patientId, userId);
+        const written = await to.rows.add(patientId, userId);
         // The row is written and may be relied on (see addPatients): a read of it that fails leaves it, as the patient's row there.
-        const now = await to.rows.ofPatient(patientId).catch((err: unknown) => {
+        const now = await to.rows.all().catch((err: unknown) => {
           logger.warn({ status: statusOf(err) }, 'a move could not read back the row it wrote; it goes on with it');
           return undefined;
         });
         // The list it joins was deleted meanwhile, the row with it: the patient stays where they are.
         if (now === null) return refused('no_list');
-        joined = now === undefined ? [{ itemId, etag: '', patientId }] : await keepFirst(to.rows, now, [itemId]);
+        // Additions or moves onto the list at the same moment filled it: refused, as on SQLite.
+        if (now && pastCap(now.rows, [written])) {
+          await to.rows.release([written]);
+          return refused('list_full');
+        }
+        mine = now === undefined ? written : (await keepFirst(to.rows, now.rows, [written]))[0];
         // A list marked for deletion since (its delete reads its rows after marking it) would take the patient with it: not joined.
         const still = await resolve(team, toListId).catch(() => to);
         if (!still) {
-          await to.rows.undo([itemId]);
+          await to.rows.release([written]);
           return refused('no_list');
         }
-        if (joined.length) await bump(to);
+        if (mine) await bump(to);
       }
-      // The patient's row on `to` written after all, so that a call at the same moment leaves them on a list.
-      const writeAgain = async () => {
-        await to.rows.add(patientId, userId);
-        await bump(to);
-        return done({ added: true });
-      };
       let removed: number;
       try {
         removed = await from.rows.remove(fromRows);
       } catch (err) {
-        if (joined.length) await to.rows.undo(joined.map((r) => r.itemId));
+        if (mine) await to.rows.release([mine]);
         throw err;
       }
       if (removed === 0) {
-        // Another call took the patient off `from` since it was read (a move or a removal at the
-        // same moment): this move took no one off it, so it moved no one, as removePatient says.
-        if (!joined.length) return refused('not_on_list');
-        await to.rows.undo(joined.map((r) => r.itemId));
-        // Unless that call relied on the row just taken back (the same move sent twice found the
-        // patient on `to` already and took them off `from`): never on none, the row is written
-        // again, and this move is then the one that put the patient there.
-        return (await onSomeList(team, patientId)) ? refused('not_on_list') : writeAgain();
+        // Another call took the patient off `from` since it was read (the same move sent twice, a
+        // move elsewhere, a removal): that call is the change, and this one finds the patient no
+        // longer on the list, as on SQLite. Its row goes again, unless the move that took the
+        // patient off has taken it over as the patient's row there (holdOnTo).
+        if (mine) await to.rows.release([mine]);
+        return refused('not_on_list');
       }
       await bump(from);
-      if (!toRows.length) return done({ added: joined.length > 0 });
-      // The patient was on `to` already when read, so nothing was written there; a call at the same
-      // moment (the opposite move) may have taken them off it since. Never on none: the row is
-      // written again, as this move's addition (a list deleted meanwhile took the patient with it).
-      const onTo = await to.rows.ofPatient(patientId).catch((err: unknown) => {
-        logger.warn({ status: statusOf(err) }, 'a move could not read again the list it joins; the patient was on it when the move began');
-        return undefined;
-      });
-      return onTo === undefined || onTo === null || onTo.length > 0 ? done({ added: false }) : writeAgain();
+      if (mine) return done({ added: true });
+      const added = await holdOnTo(to.rows, patientId, userId, toRows);
+      if (added) await bump(to);
+      return done({ added });
     },
   };
 }
@@ -460,6 +474,16 @@ function withinLimit(ids: string[], more: boolean): Pick<StoredList, 'patientIds
   const beyond = ids.length - MAX_PATIENTS_PER_LIST;
   const unread = more ? { rowsUnread: true as const } : {};
   return beyond > 0 ? { patientIds: ids.slice(0, MAX_PATIENTS_PER_LIST), beyondLimit: beyond, ...unread } : { patientIds: ids, ...unread };
+}
+
+/**
+ * Whether a patient of rows a call wrote (`ours`) is past the list's cap: not among the first
+ * MAX_PATIENTS_PER_LIST patients of the rows read (first added first, as every read of the list
+ * counts them: see withinLimit). Item ids only grow, so a row within the cap stays within it.
+ */
+function pastCap(rows: PatientRow[], ours: PatientRow[]): boolean {
+  const within = new Set(patientIdsOf(rows).slice(0, MAX_PATIENTS_PER_LIST));
+  return ours.some((r) => !within.has(r.patientId));
 }
 
 const statusOf = (err: unknown) => (err as { status?: number }).status;

@@ -55,6 +55,7 @@ export function graphManualImportOps(open: OpenTeam): Pick<TeamStore, 'createMan
         async () => (await held()).filter((item) => ids.has(String(item.fields.PatientId))).map((item) => item.id),
         'an import',
       );
+      const writtenIds = written.map((r) => r.itemId);
       if (ours.size) {
         let beaten: boolean;
         try {
@@ -69,7 +70,7 @@ export function graphManualImportOps(open: OpenTeam): Pick<TeamStore, 'createMan
           // of ours were not (rows added meanwhile outside the app), whether another came first cannot
           // be told, and the import backs out as when one did.
           const readIds = new Set(after.map((item) => item.id));
-          beaten = [...firstOf.values()].some((itemId) => !written.includes(itemId)) || written.some((itemId) => !readIds.has(itemId));
+          beaten = [...firstOf.values()].some((itemId) => !writtenIds.includes(itemId)) || writtenIds.some((itemId) => !readIds.has(itemId));
         } catch (err) {
           const left = await deleteWrittenRows(api, path, written);
           logger.warn({ teamId: team.teamId, written: written.length, left }, 'an import failed part way; the rows written were deleted again');

@@ -21,6 +21,31 @@ const rowOf = (item: ListItem): PatientRow => ({ itemId: item.id, etag: item.eTa
  */
 export function patientRows(api: GraphApi, siteId: string, listId: string) {
   const items = `/sites/${siteId}/lists/${listId}/items`;
+
+  /**
+   * Writes (or deletes) the row with If-Match: when it changed meanwhile (412), its eTag is read
+   * again and the write made on that. Whether it was made: false when the row is gone (404).
+   */
+  const onCurrentRow = (row: PatientRow, write: (etag: string) => Promise<void>): Promise<boolean> => {
+    let etag = row.etag;
+    return retryOnStaleEtag(async () => {
+      try {
+        await write(etag);
+        return true;
+      } catch (err) {
+        if (isStatus(err, 404)) return false;
+        if (!isStatus(err, 412)) throw err;
+        try {
+          etag = (await api.get<ListItem>(`${items}/${row.itemId}`)).eTag;
+        } catch (readErr) {
+          if (isStatus(readErr, 404)) return false;
+          throw readErr;
+        }
+        throw err;
+      }
+    });
+  };
+
   return {
     /**
      * The rows, oldest first: the first readBounds.patientRows of them, and whether the list holds
@@ -58,18 +83,18 @@ export function patientRows(api: GraphApi, siteId: string, listId: string) {
         throw err;
       }
     },
-    /** Adds the patient's row; its item id. */
-    async add(patientId: string, userId: string): Promise<string> {
-      return (await api.post<ListItem>(items, { fields: rowFields(patientId, userId, new Date().toISOString()) })).id;
+    /** Adds the patient's row; the row as written (its eTag then: see `release`). */
+    async add(patientId: string, userId: string): Promise<PatientRow> {
+      return rowOf(await api.post<ListItem>(items, { fields: rowFields(patientId, userId, new Date().toISOString()) }));
     },
     /**
      * Adds many rows, in the order given, in `$batch`es of 20, one batch at a time (a ward's 500
      * patients take 25 requests instead of 500, paced), all of them or none: a row that could not
      * be written fails the call with its error, and the rows before it are deleted again
-     * (written-rows.ts). Gives the rows' item ids, in order. The caller keeps the list's rows with
+     * (written-rows.ts). Gives the rows as written, in order. The caller keeps the list's rows with
      * these within readBounds.patientRows, so that a batch that failed as a whole finds its rows.
      */
-    async addMany(patientIds: string[], userId: string): Promise<string[]> {
+    async addMany(patientIds: string[], userId: string): Promise<PatientRow[]> {
       const at = new Date().toISOString();
       // Rows of a batch that failed as a whole are this call's: these patients, added by this user at this instant.
       const ids = new Set(patientIds);
@@ -77,13 +102,14 @@ export function patientRows(api: GraphApi, siteId: string, listId: string) {
         (await api.getAll<ListItem>(`${items}?expand=fields`, { maxItems: readBounds.patientRows })).items
           .filter((i) => ids.has(String(i.fields.PatientId)) && i.fields.AddedBy === userId && i.fields.AddedAt === at)
           .map((i) => i.id);
-      return createRowsOrNone(
+      const written = await createRowsOrNone(
         api,
         items,
         patientIds.map((id) => rowFields(id, userId, at)),
         findWritten,
         'an addition to a patient list',
       );
+      return written.map((r, i) => ({ ...r, patientId: patientIds[i] }));
     },
     /**
      * Deletes the rows (If-Match; a row changed meanwhile is re-read and still deleted); how many
@@ -93,33 +119,30 @@ export function patientRows(api: GraphApi, siteId: string, listId: string) {
     async remove(rows: PatientRow[]): Promise<number> {
       let removed = 0;
       for (const row of [...rows].sort((a, b) => byItemId({ id: b.itemId }, { id: a.itemId }))) {
-        let etag = row.etag;
-        const gone = await retryOnStaleEtag(async () => {
-          try {
-            await api.delete(`${items}/${row.itemId}`, etag);
-            return false;
-          } catch (err) {
-            if (isStatus(err, 404)) return true;
-            if (!isStatus(err, 412)) throw err;
-            try {
-              etag = (await api.get<ListItem>(`${items}/${row.itemId}`)).eTag;
-            } catch (readErr) {
-              if (isStatus(readErr, 404)) return true;
-              throw readErr;
-            }
-            throw err;
-          }
-        });
-        if (!gone) removed += 1;
+        if (await onCurrentRow(row, (etag) => api.delete(`${items}/${row.itemId}`, etag))) removed += 1;
       }
       return removed;
     },
     /**
-     * Deletes again rows this call wrote (item ids), on the way out of a change that fails after
-     * writing them; never throws. How many could not be deleted (written-rows.ts).
+     * Takes over a row another call wrote (a move relying on it to keep its patient on the list):
+     * rewrites it with If-Match, which changes its eTag, so that the call that wrote it can no
+     * longer delete it again (`release`). Graph answers 412 to a stale eTag and leaves the item
+     * alone (learn.microsoft.com/graph/api/listitem-update, listitem-delete); a row changed
+     * meanwhile is read again and taken over. False when the row is gone.
      */
-    undo(itemIds: readonly string[]): Promise<number> {
-      return deleteWrittenRows(api, items, itemIds);
+    async claim(row: PatientRow): Promise<boolean> {
+      return onCurrentRow(row, async (etag) => {
+        await api.patch(`${items}/${row.itemId}/fields`, { Title: row.patientId }, etag);
+      });
+    },
+    /**
+     * Deletes again rows this call wrote, on the way out of a change that did not happen, each with
+     * If-Match on the eTag it was written with: a row another call has taken over since (`claim`)
+     * is left to it. Never throws; gives how many rows are left (taken over, or not deletable),
+     * for the log.
+     */
+    release(rows: readonly PatientRow[]): Promise<number> {
+      return deleteWrittenRows(api, items, rows);
     },
   };
 }

@@ -9,11 +9,17 @@ import { logger } from '../../platform/logger.js';
  * patient list, patient-rows.ts; an import's patients, graph-manual-import.ts).
  */
 
+/** A row a change wrote: its item id, and the eTag it was written with (any later change of the row changes it). */
+export interface WrittenItem {
+  itemId: string;
+  etag: string;
+}
+
 /**
  * Creates the rows in the order given, in `$batch`es chained with `dependsOn` (they stop at the
  * first failure), all of them or none: when one fails, or a batch fails as a whole (the rows it
  * wrote are then found by `findWritten`), the rows written are deleted again, the log told in
- * counts (`what` names the change), and the error is thrown. Gives the rows' item ids, in order.
+ * counts (`what` names the change), and the error is thrown. Gives the rows written, in order.
  */
 export async function createRowsOrNone(
   api: GraphApi,
@@ -21,19 +27,19 @@ export async function createRowsOrNone(
   rows: Record<string, unknown>[],
   findWritten: () => Promise<string[]>,
   what: string,
-): Promise<string[]> {
-  const written: string[] = [];
+): Promise<WrittenItem[]> {
+  const written: WrittenItem[] = [];
   try {
     const outcomes = await api
-      .batch<{ id: string }>(
+      .batch<{ id: string; eTag?: string }>(
         rows.map((fields) => ({ method: 'POST' as const, path: items, body: { fields } })),
         { ordered: true },
       )
       .catch(async (err: unknown) => {
-        written.push(...(await findWritten().catch(() => [])));
+        written.push(...(await findWritten().catch(() => [])).map((itemId) => ({ itemId, etag: '' })));
         throw err;
       });
-    for (const outcome of outcomes) if (outcome.ok) written.push(outcome.body.id);
+    for (const outcome of outcomes) if (outcome.ok) written.push({ itemId: outcome.body.id, etag: outcome.body.eTag ?? '' });
     const failed = outcomes.find((o) => !o.ok);
     if (failed && !failed.ok) throw failed.error;
     return written;
@@ -46,14 +52,17 @@ export async function createRowsOrNone(
 
 /**
  * Deletes rows a change wrote, newest first, in `$batch`es; a row gone already counts as deleted.
+ * Each with If-Match on the eTag it was written with, when known: a row changed since is another
+ * call's now (a move took it over, patient-rows.ts `claim`) and is left (Graph answers 412 and
+ * leaves the item: learn.microsoft.com/graph/api/listitem-delete).
  * Never throws (it runs on the way out of a failure): gives how many rows could not be deleted,
  * for the log, which gets counts only. Rows left stay where their owners see them, and the change
  * still answers with an error, never a success.
  */
-export async function deleteWrittenRows(api: GraphApi, items: string, itemIds: readonly string[]): Promise<number> {
-  if (!itemIds.length) return 0;
+export async function deleteWrittenRows(api: GraphApi, items: string, rows: readonly WrittenItem[]): Promise<number> {
+  if (!rows.length) return 0;
   const undone = await api
-    .batch([...itemIds].reverse().map((itemId) => ({ method: 'DELETE' as const, path: `${items}/${itemId}` })))
+    .batch([...rows].reverse().map(({ itemId, etag }) => ({ method: 'DELETE' as const, path: `${items}/${itemId}`, etag: etag || undefined })))
     .catch(() => null);
-  return undone ? undone.filter((o) => !o.ok && !isStatus(o.error, 404)).length : itemIds.length;
+  return undone ? undone.filter((o) => !o.ok && !isStatus(o.error, 404)).length : rows.length;
 }

@@ -319,6 +319,13 @@ function checkedFields(list: EmulatedList, fields: unknown, creating: boolean): 
   return fields as Record<string, unknown>;
 }
 
+/**
+ * `If-Match` on an item's update or delete: an eTag that does not match the item's current one is
+ * answered 412 Precondition Failed and the item is left as it was
+ * (learn.microsoft.com/graph/api/listitem-update, learn.microsoft.com/graph/api/listitem-delete).
+ * Every update gives the item a new eTag (model.ts updateItem), a rewrite of a field to the value
+ * it had too: the store takes a row over that way (patient-rows.ts `claim`).
+ */
 function checkIfMatch(req: EmulatorRequest, item: EmulatedItem): void {
   const ifMatch = req.headers['if-match'];
   if (ifMatch === undefined || ifMatch === '*') return;

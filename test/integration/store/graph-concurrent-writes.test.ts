@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import http from 'node:http';
+import { MAX_PATIENTS_PER_LIST } from '../../../contract/lists';
 import { valueOf } from '../../../server/features/shared/outcomes';
 import type { TeamStore } from '../../../server/storage/ports';
 import { openGraphStore } from '../../../server/storage/sharepoint/graph-store';
@@ -10,7 +11,9 @@ import { testSealKeys } from '../../helpers/production-settings';
  * Two calls at once on the team's SharePoint lists (Graph has no transactions): a call whose
  * request is held or failed between the store and Graph (a proxy in front of the emulator) while
  * another runs to its end. What one call wrote and another relied on is never taken back, and no
- * patient ends up on no list.
+ * patient ends up on no list the calls did not take them off. Of two calls that SQLite would run one
+ * after the other, the second is answered as SQLite answers it (a move of a patient already moved:
+ * `not_on_list`; an addition past the cap: `list_full`) and changes nothing.
  */
 const tenant = '4c1e2d3f-5a6b-4c7d-8e9f-0a1b2c3d4e55';
 const team = { tenantId: tenant, teamId: 'bb22cc33-dd44-4e55-8f66-007788990011' };
@@ -26,6 +29,7 @@ const ehr = {
 let graph: GraphEmulator;
 let store: TeamStore;
 let proxy: http.Server;
+let proxyUrl: string;
 // async gate: (method, url) => undefined | { status } (after awaiting)
 let gate: (method: string, url: string) => Promise<number | undefined> = async () => undefined;
 const log: string[] = [];
@@ -47,7 +51,8 @@ beforeEach(async () => {
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string' && k !== 'host' && k !== 'content-length') headers[k] = v;
     const r = await fetch(graph.url + req.url, { method: req.method, headers, body: body.length ? body : undefined });
-    const out = Buffer.from(await r.arrayBuffer());
+    // Next page links name the emulator: they are given as the proxy's, as Graph gives its own host.
+    const out = Buffer.from((await r.text()).replaceAll(graph.url, proxyUrl));
     const h: Record<string, string> = {};
     r.headers.forEach((v, k) => {
       if (k !== 'content-length' && k !== 'transfer-encoding' && k !== 'content-encoding') h[k] = v;
@@ -56,9 +61,9 @@ beforeEach(async () => {
     res.end(out);
   });
   await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', () => r()));
-  const port = (proxy.address() as { port: number }).port;
+  proxyUrl = `http://127.0.0.1:${(proxy.address() as { port: number }).port}`;
   store = openGraphStore({
-    baseUrl: `http://127.0.0.1:${port}`,
+    baseUrl: proxyUrl,
     sealKeys: testSealKeys,
     getAccessToken: async (t) => graph.tokenFor(t),
     maxRetries: 0,
@@ -203,8 +208,8 @@ function holdFirst(matches: (method: string, path: string) => boolean) {
   return state;
 }
 
-async function until(held: () => boolean) {
-  for (let i = 0; !held() && i < 500; i++) await new Promise((r) => setTimeout(r, 10));
+async function until(held: () => boolean, waitMs = 5_000) {
+  for (let i = 0; !held() && i < waitMs / 10; i++) await new Promise((r) => setTimeout(r, 10));
   if (!held()) throw new Error(`never held:\n${log.slice(-15).join('\n')}`);
 }
 
@@ -227,25 +232,78 @@ it('two moves of one patient off one list at the same moment: one moves them, th
   expect((await store.getList(team, to3))?.patientIds).toEqual(['P']);
 }, 60_000);
 
-it('the same move sent twice at the same moment: the patient ends on the list they were moved to, never on none', async () => {
+it('the same move sent twice, the second relying on the row the first wrote: one moves the patient, the other is refused as on SQLite', async () => {
   await store.setConnection(team, ehr, 'u1');
   const from = valueOf(await store.createList(team, 'From', 'u1')).id;
   const to = valueOf(await store.createList(team, 'To', 'u1')).id;
   await store.addPatients(team, from, ['P'], 'u1');
   // The first move has written the patient's row on To and waits to delete the row on From; the
-  // second finds the patient on To already (that row) and takes them off From.
+  // second finds the patient on To already (that row), takes them off From and so is the move.
   const hold = holdFirst((method, path) => method === 'DELETE' && path.includes(`/lists/${from}/items/`));
   const first = store.movePatient(team, from, to, 'P', 'uA');
   await until(() => hold.held);
   expect(await store.movePatient(team, from, to, 'P', 'uA')).toEqual({ ok: true, value: { added: false } });
   hold.release();
-  // The row the second relied on stands (written again): the first is the move that put it there.
-  expect(await first).toEqual({ ok: true, value: { added: true } });
+  // The first found the patient gone from From: refused as SQLite refuses a move of a patient no
+  // longer on the list; the row it wrote, which the second took over, stays.
+  expect(await first).toEqual({ ok: false, reason: 'not_on_list' });
   expect((await store.getList(team, from))?.patientIds).toEqual([]);
-  expect((await store.getList(team, to))?.patientIds).toEqual(['P']);
+  expect(rowsOf(to)).toEqual(['P']);
 }, 60_000);
 
-it('a move at the same moment as a removal of the patient from the list it leaves: the patient is off that list and on the one moved to', async () => {
+it('the same move sent twice, the first held before it writes until the second has read: one moves the patient, the other is refused', async () => {
+  await store.setConnection(team, ehr, 'u1');
+  const from = valueOf(await store.createList(team, 'From', 'u1')).id;
+  const to = valueOf(await store.createList(team, 'To', 'u1')).id;
+  await store.addPatients(team, from, ['P'], 'u1');
+  const hold = holdFirst((method, path) => method === 'POST' && path.endsWith(`/lists/${to}/items`));
+  const first = settled(store.movePatient(team, from, to, 'P', 'uA'));
+  await until(() => hold.held);
+  const second = await store.movePatient(team, from, to, 'P', 'uA');
+  hold.release();
+  const outcomes = [await first, { ok: second }];
+  expect(outcomes).toContainEqual({ ok: { ok: true, value: { added: true } } });
+  expect(outcomes).toContainEqual({ ok: { ok: false, reason: 'not_on_list' } });
+  expect((await store.getList(team, from))?.patientIds).toEqual([]);
+  expect(rowsOf(to)).toEqual(['P']);
+}, 60_000);
+
+it('the same move sent twice, the loser taking its row back before the winner takes it over: the winner writes the patient a row', async () => {
+  await store.setConnection(team, ehr, 'u1');
+  const from = valueOf(await store.createList(team, 'From', 'u1')).id;
+  const to = valueOf(await store.createList(team, 'To', 'u1')).id;
+  await store.addPatients(team, from, ['P'], 'u1');
+  // The first waits to delete the row on From; the second relies on the first's row on To, takes
+  // the patient off From, and waits to take that row over until the first has taken it back.
+  const holdDelete = { held: false, release: () => {} };
+  const holdClaim = { held: false, release: () => {} };
+  const deleteGo = new Promise<void>((r) => (holdDelete.release = r));
+  const claimGo = new Promise<void>((r) => (holdClaim.release = r));
+  gate = async (method, url) => {
+    const path = url.split('?')[0];
+    if (!holdDelete.held && method === 'DELETE' && path.includes(`/lists/${from}/items/`)) {
+      holdDelete.held = true;
+      await deleteGo;
+    }
+    if (!holdClaim.held && method === 'PATCH' && path.includes(`/lists/${to}/items/`)) {
+      holdClaim.held = true;
+      await claimGo;
+    }
+    return undefined;
+  };
+  const first = settled(store.movePatient(team, from, to, 'P', 'uA'));
+  await until(() => holdDelete.held);
+  const second = settled(store.movePatient(team, from, to, 'P', 'uA'));
+  await until(() => holdClaim.held);
+  holdDelete.release();
+  expect(await first).toEqual({ ok: { ok: false, reason: 'not_on_list' } });
+  holdClaim.release();
+  expect(await second).toEqual({ ok: { ok: true, value: { added: true } } });
+  expect((await store.getList(team, from))?.patientIds).toEqual([]);
+  expect(rowsOf(to)).toEqual(['P']);
+}, 60_000);
+
+it('a move at the same moment as a removal of the patient from the list it leaves: the removal stands, the move is refused as on SQLite', async () => {
   await store.setConnection(team, ehr, 'u1');
   const from = valueOf(await store.createList(team, 'From', 'u1')).id;
   const to = valueOf(await store.createList(team, 'To', 'u1')).id;
@@ -255,11 +313,48 @@ it('a move at the same moment as a removal of the patient from the list it leave
   await until(() => hold.held);
   expect(await store.removePatient(team, from, 'P')).toEqual({ ok: true, value: undefined });
   hold.release();
-  // Both changes stand, each as it was answered: the removal took the row off From, the move's row is on To.
-  expect(await move).toEqual({ ok: true, value: { added: true } });
+  // The removal took the patient off From first: the move finds them no longer there, and the row it wrote on To goes again.
+  expect(await move).toEqual({ ok: false, reason: 'not_on_list' });
   expect((await store.getList(team, from))?.patientIds).toEqual([]);
-  expect((await store.getList(team, to))?.patientIds).toEqual(['P']);
+  expect(rowsOf(to)).toEqual([]);
 }, 60_000);
+
+it('two additions at the same moment to a list one patient short of its cap: one adds, the other is refused list_full and adds no one', async () => {
+  await store.setConnection(team, ehr, 'u1');
+  const ward = valueOf(await store.createList(team, 'Ward', 'u1')).id;
+  const held = Array.from({ length: MAX_PATIENTS_PER_LIST - 1 }, (_, i) => `H${i}`);
+  expect(await store.addPatients(team, ward, held, 'u1')).toMatchObject({ ok: true });
+  // The first addition has read the list (one place left) and is held before it writes, until the second has written and answered.
+  const hold = holdFirst((method, path) => method === 'POST' && path.endsWith(`/lists/${ward}/items`));
+  const first = settled(store.addPatients(team, ward, ['A'], 'uA'));
+  await until(() => hold.held, 60_000);
+  expect(await store.addPatients(team, ward, ['B'], 'uB')).toMatchObject({ ok: true, value: { added: ['B'] } });
+  hold.release();
+  expect(await first).toEqual({ ok: { ok: false, reason: 'list_full' } });
+  const list = await store.getList(team, ward);
+  expect(list?.patientIds).toEqual([...held, 'B']);
+  expect(list?.beyondLimit).toBeUndefined();
+  expect(rowsOf(ward)).toHaveLength(MAX_PATIENTS_PER_LIST);
+}, 120_000);
+
+it('a bulk addition and a move onto a list at the same moment past its cap: the one that came second is refused list_full and changes nothing', async () => {
+  await store.setConnection(team, ehr, 'u1');
+  const from = valueOf(await store.createList(team, 'From', 'u1')).id;
+  const ward = valueOf(await store.createList(team, 'Ward', 'u1')).id;
+  await store.addPatients(team, from, ['P'], 'u1');
+  const held = Array.from({ length: MAX_PATIENTS_PER_LIST - 2 }, (_, i) => `H${i}`);
+  expect(await store.addPatients(team, ward, held, 'u1')).toMatchObject({ ok: true });
+  // The move has read the ward (two places left) and is held before it writes, until the addition of two has answered.
+  const hold = holdFirst((method, path) => method === 'POST' && path.endsWith(`/lists/${ward}/items`));
+  const move = settled(store.movePatient(team, from, ward, 'P', 'uM'));
+  await until(() => hold.held, 60_000);
+  expect(await store.addPatients(team, ward, ['A', 'B'], 'uA')).toMatchObject({ ok: true, value: { added: ['A', 'B'] } });
+  hold.release();
+  expect(await move).toEqual({ ok: { ok: false, reason: 'list_full' } });
+  expect((await store.getList(team, from))?.patientIds).toEqual(['P']);
+  expect((await store.getList(team, ward))?.patientIds).toEqual([...held, 'A', 'B']);
+  expect(rowsOf(ward)).toHaveLength(MAX_PATIENTS_PER_LIST);
+}, 120_000);
 
 it('two opposite moves at the same moment of a patient on both lists leave the patient on a list', async () => {
   await store.setConnection(team, ehr, 'u1');
@@ -280,3 +375,17 @@ it('two opposite moves at the same moment of a patient on both lists leave the p
   expect([...onX, ...onY]).toEqual(['P']);
   expect(onY).toEqual(['P']);
 }, 60_000);
+
+/** A call's outcome or its error, so that a call held by the gate can be awaited later. */
+function settled<T>(call: Promise<T>): Promise<{ ok: T } | { err: string }> {
+  return call.then(
+    (ok) => ({ ok }),
+    (e: unknown) => ({ err: String(e) }),
+  );
+}
+
+/** The patient id of every row of a list's SharePoint list, as the emulator holds them (a duplicate row shows). */
+function rowsOf(listId: string): string[] {
+  const site = [...graph.state.sites.values()].find((s) => s.lists.has(listId))!;
+  return [...site.lists.get(listId)!.items.values()].map((i) => String(i.fields.PatientId));
+}
