@@ -4,6 +4,7 @@ import { Warnings } from './clinical/warnings.js';
 import { isObject, list, objects, str } from './json.js';
 import { checkPageUrl, formEncode, underBase } from './urls.js';
 import { FhirError, type NameMatch, type PatientSearchQuery, type PatientSearchResult } from './types.js';
+import { escapeSearchValue } from '../../contract/fhir-search-value.js';
 
 /** The page size asked when the query names none, and the most we ask for. */
 const MAX_PAGE = 100;
@@ -110,16 +111,22 @@ function buildParams(ctx: EhrContext, query: PatientSearchQuery, attempt: Attemp
     if (value !== undefined && value !== '') params.push([name, value]);
   };
   add('_id', query.id);
-  for (const param of NAME_PARAMS) add(attempt.contains ? `${param}:contains` : param, query[param]);
+  for (const param of NAME_PARAMS) add(attempt.contains ? `${param}:contains` : param, searchValue(query[param]));
   add('birthdate', query.birthdate);
   add('gender', query.gender);
-  add('identifier', query.identifier);
+  add('identifier', searchValue(query.identifier));
   if (query.count !== undefined && Number.isFinite(query.count)) {
     add('_count', String(pageSize(query)));
   }
   if (attempt.sort) params.push(...ctx.adapter.sortParams([{ param: 'family' }, { param: 'given' }]));
   return params;
 }
+
+/**
+ * What a user typed, as one search value, FHIR's separators escaped (contract/fhir-search-value.ts):
+ * "Adeyemi, Chloé" looks for that text, never for Adeyemi or Chloé, and "123,456" for one MRN, not two.
+ */
+const searchValue = (value: string | undefined) => (value === undefined ? undefined : escapeSearchValue(value));
 
 async function send(ctx: EhrContext, params: Array<[string, string]>, post: boolean): Promise<unknown> {
   const encoded = formEncode(params);

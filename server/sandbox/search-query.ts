@@ -1,6 +1,7 @@
 import { FhirRequestError, type ParamKind, type SearchFilter, type SearchQuery, type SortKey } from './engine/types.js';
 import { stringModifiers } from './engine/string-match.js';
 import type { VersionSpec } from './versions.js';
+import { splitUnescaped } from '../../contract/fhir-search-value.js';
 
 const DEFAULT_COUNT = 50;
 const MAX_COUNT = 1000;
@@ -52,10 +53,7 @@ function filterOf(type: string, params: Record<string, ParamKind>, rawName: stri
   if (rest.length || (modifier && !modifiersOf[kind].includes(modifier))) {
     throw new FhirRequestError(400, 'not-supported', `The modifier :${modifier} is not supported for ${name}.`);
   }
-  // Commas separate alternatives; `\,` is a literal comma.
-  const values = value
-    .split(/(?<!\\),/)
-    .map((v) => v.replace(/\\,/g, ','))
-    .filter((v) => v !== '');
+  // Unescaped commas separate alternatives; each keeps its other escapes for its kind's reading (`\|` in a token).
+  const values = splitUnescaped(value, ',').filter((v) => v !== '');
   return { name, modifier, values };
 }

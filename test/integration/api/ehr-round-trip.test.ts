@@ -81,6 +81,23 @@ describe.each(versions)('with the sandbox $fhirVersion endpoint', ({ key, fhirVe
     expect((await server.api(who.member, 'DELETE', `${listPath}/patients/${patient.id}`)).body.code).toBe('patient_not_on_list');
   });
 
+  it('searches for what was typed as one value: a comma never finds two names or two MRNs', async () => {
+    const base = teamPath(who.team.id);
+    await connect(who.team.id, who.owner);
+    const two = (await server.api(who.member, 'GET', `${base}/patients?gender=female&count=20`)).body.patients.filter(
+      (p: { mrn: string | null }) => p.mrn,
+    );
+    const [a, b] = [two[0], two.find((p: { displayName: string }) => p.displayName.split(' ').at(-1) !== two[0].displayName.split(' ').at(-1))];
+    const family = (p: { displayName: string }) => p.displayName.split(' ').at(-1)!;
+    const search = async (query: string) => (await server.api(who.member, 'GET', `${base}/patients?${query}`)).body.patients as { id: string }[];
+    expect((await search(`family=${encodeURIComponent(family(a))}`)).map((p) => p.id)).toContain(a.id);
+    expect(await search(`family=${encodeURIComponent(`${family(a)},${family(b)}`)}`)).toEqual([]);
+    expect(await search(`name=${encodeURIComponent(`${family(a)},${family(b)}`)}`)).toEqual([]);
+    expect(await search(`identifier=${encodeURIComponent(`${a.mrn},${b.mrn}`)}`)).toEqual([]);
+    expect(await search(`identifier=${encodeURIComponent(`|${a.mrn}`)}`)).toEqual([]);
+    expect((await search(`identifier=${encodeURIComponent(a.mrn)}`)).map((p) => p.id)).toEqual([a.id]);
+  });
+
   it('pages through search results with the next cursor', async () => {
     await connect(who.team.id, who.owner);
     const first = await server.api(who.member, 'GET', `${teamPath(who.team.id)}/patients?gender=male&count=2`);

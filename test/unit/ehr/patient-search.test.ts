@@ -74,6 +74,19 @@ describe('patient search', () => {
     });
   });
 
+  it.each([
+    ['4.0.1', 'R4'],
+    ['3.0.1', 'STU3'],
+    ['1.0.2', 'DSTU2'],
+  ])('sends what was typed as one value, FHIR separators escaped (%s, %s): a comma never searches for two', async (fhirVersion) => {
+    serve(fhirVersion, () => ({ json: searchset([]) }));
+    await gateway.searchPatients(ehr.base, TENANT, { name: 'Adeyemi, Chloé', family: 'a$b|c\\d', identifier: '2405230,9033823|x' });
+    const form = searches()[0].form;
+    expect(form.get('name:contains')).toBe('Adeyemi\\, Chloé');
+    expect(form.get('family:contains')).toBe('a\\$b\\|c\\\\d');
+    expect(form.get('identifier')).toBe('2405230\\,9033823\\|x');
+  });
+
   it('uses family:contains and modifier sorting on DSTU2', async () => {
     serve('1.0.2', () => ({ json: searchset([patient('1', 'Chau', 'Hugh', true)]) }));
     const result = await gateway.searchPatients(ehr.base, TENANT, { family: 'hau', id: 'abc' });

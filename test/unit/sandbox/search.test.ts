@@ -170,8 +170,9 @@ describe('reading search parameters in each release syntax', () => {
     ).toEqual([]);
   });
 
-  it('splits alternatives on commas but not on escaped ones', () => {
-    expect(read('stu3', [['name', 'a,b\\,c']]).filters[0].values).toEqual(['a', 'b,c']);
+  it('splits alternatives on commas but not on escaped ones, keeping the escapes for the kind to read', () => {
+    expect(read('stu3', [['name', 'a,b\\,c']]).filters[0].values).toEqual(['a', 'b\\,c']);
+    expect(read('stu3', [['identifier', 'x\\|1\\\\,2']]).filters[0].values).toEqual(['x\\|1\\\\', '2']);
   });
 });
 

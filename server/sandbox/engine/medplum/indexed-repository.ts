@@ -13,6 +13,7 @@ import type { Bundle, Resource } from '@medplum/fhirtypes';
 import { MemoryRepository } from '@medplum/fhir-router';
 import { perResource } from '../memo.js';
 import { matchString, searchableStrings } from '../string-match.js';
+import { splitUnescaped, unescapeSearchValue } from '../../../../contract/fhir-search-value.js';
 
 /** Reference parameters that name a patient by bare id in the Patients contract (`patient=123`). */
 const patientLinks = new Set(['patient', 'subject', 'beneficiary']);
@@ -114,8 +115,8 @@ export class IndexedMemoryRepository extends MemoryRepository {
   private matchesString(type: string, resource: WithId<Resource>, filter: Filter): boolean {
     const values = evalFhirPath(this.stringExpression(type, filter.code)!, resource).flatMap(searchableStrings);
     const modifier = filter.operator === Operator.CONTAINS ? 'contains' : filter.operator === Operator.EXACT ? 'exact' : '';
-    // Commas separate alternatives; `\,` is a literal comma.
-    const wanted = filter.value.split(/(?<!\\),/).map((v) => v.replace(/\\,/g, ','));
+    // Unescaped commas separate alternatives; escaped characters are themselves (contract/fhir-search-value.ts).
+    const wanted = splitUnescaped(filter.value, ',').map(unescapeSearchValue);
     return wanted.some((w) => w !== '' && matchString(values, w, modifier));
   }
 

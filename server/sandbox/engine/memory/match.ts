@@ -2,6 +2,7 @@ import type { Resource, SearchFilter } from '../types.js';
 import { fold, matchString, searchableStrings } from '../string-match.js';
 import { perResource } from '../memo.js';
 import type { ParamDef } from './params.js';
+import { splitUnescaped, unescapeSearchValue } from '../../../../contract/fhir-search-value.js';
 
 /** Search matching and sorting over plain JSON, after FHIR's rules for each parameter kind. */
 
@@ -44,9 +45,10 @@ function dates(value: unknown): string[] {
 }
 
 function matchToken(values: Token[], wanted: string): boolean {
-  const bar = wanted.indexOf('|');
-  const system = bar >= 0 ? wanted.slice(0, bar) : undefined;
-  const code = bar >= 0 ? wanted.slice(bar + 1) : wanted;
+  // `system|code`, at the first unescaped bar; an escaped one is part of the code (contract/fhir-search-value.ts).
+  const [first, ...rest] = splitUnescaped(wanted, '|');
+  const system = rest.length ? unescapeSearchValue(first) : undefined;
+  const code = unescapeSearchValue(rest.length ? rest.join('|') : first);
   return values.some((t) => {
     if (system !== undefined && (system === '' ? t.system !== undefined && t.system !== '' : t.system !== system)) return false;
     return code === '' || t.code === code;
@@ -96,7 +98,7 @@ export function matchesFilter(resource: Resource, def: ParamDef, filter: SearchF
   return filter.values.some((wanted) => {
     switch (def.kind) {
       case 'string':
-        return matchString(values.flatMap(strings), wanted, filter.modifier);
+        return matchString(values.flatMap(strings), unescapeSearchValue(wanted), filter.modifier);
       case 'token':
         return matchToken(values.flatMap(tokens), wanted);
       case 'date':
