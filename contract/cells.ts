@@ -91,6 +91,15 @@ export const statusUnknown = z.literal(true).optional();
 export const afterDeath = z.literal(true).optional();
 
 /**
+ * The reading is dated in the future: its earliest possible time more than 5 minutes (the clock
+ * skew allowed, server/ehr/clinical/future.ts) after the server's now; DSTU2, STU3 and R4. Such a
+ * reading is its kind's latest only when the kind has no reading that is not; it is then still
+ * shown, marked "dated in the future: check in EHR" in the list, the details and the CSV, never as
+ * a plain current value (nor as stale). Absent otherwise.
+ */
+export const future = z.literal(true).optional();
+
+/**
  * The value of a reading the EHR recorded but the app cannot read (Observation.value[x] not a Quantity
  * with a number: valueString "148", valueCodeableConcept, a Quantity without `value` or with an
  * unknown comparator, no value at all; DSTU2, STU3 and R4): `value` null. Such a reading is its kind's
@@ -133,6 +142,7 @@ export const vitalValue = z.object({
   preliminary,
   statusUnknown,
   afterDeath,
+  future,
   interpretation,
   oxygen: supplementalOxygen.optional(),
 });
@@ -151,6 +161,7 @@ export const bloodPressureValue = z.object({
   preliminary,
   statusUnknown,
   afterDeath,
+  future,
   interpretation,
 });
 export type BloodPressureValue = z.infer<typeof bloodPressureValue>;

@@ -87,6 +87,40 @@ export const VITAL_RANGES: Readonly<Record<FlaggedVital, VitalRange>> = {
 };
 
 /**
+ * What each flagged kind can physically be, in the table's unit: a value outside is no measurement
+ * of the patient (a fraction sent under `%`, a wrong unit, a typing error). It is shown as sent,
+ * never converted by guessing, marked "implausible value: check in EHR", and gets no flag and no
+ * NEWS2 score (vitalBand). Bounds are inclusive unless `minExclusive`; chosen well outside any
+ * survived extreme, so no real reading, however critical, is ever called implausible:
+ * - spo2: a saturation is at most 100 % (the share of haemoglobin carrying oxygen); ≤ 1 % is a
+ *   fraction (0.93 for 93 %) sent under `%`: no living patient is read at 1 %.
+ * - temperature: 10–50 °C. The lowest survived core temperatures are about 13–14 °C (accidental
+ *   hypothermia, Gilbert et al., Lancet 2000; 355:375) and the highest about 46.5 °C (heat stroke,
+ *   Willie Jones, 1980, Guinness World Records); below 10 or above 50 is a Fahrenheit value under °C, or a typo.
+ * - heartRate: 0–350 /min. Pre-excited atrial fibrillation, the fastest rhythm a monitor counts,
+ *   rarely exceeds 300 /min (higher rates are single case reports); 0 is asystole, a real reading.
+ * - respiratoryRate: 0–120 /min. Even a newborn in distress breathes under about 100 /min (normal
+ *   30–60, WHO IMCI fast breathing ≥ 60); 0 is apnoea, a real reading.
+ * - systolic: 0–400 mmHg. The highest pressures ever measured are about 370 mmHg (intra-arterial,
+ *   weight lifting: MacDougall et al., J Appl Physiol 1985; 58:785).
+ * Not judged: a value in another unit than the table's (it is not flagged anyway: unitBlocksFlag).
+ */
+export const PLAUSIBLE_VALUES: Readonly<Record<FlaggedVital, { min: number; max: number; minExclusive?: true }>> = {
+  spo2: { min: 1, minExclusive: true, max: 100 },
+  temperature: { min: 10, max: 50 },
+  heartRate: { min: 0, max: 350 },
+  respiratoryRate: { min: 0, max: 120 },
+  systolic: { min: 0, max: 400 },
+};
+
+/** Whether a value of a flagged kind, in the table's unit, is outside what the kind can physically be (PLAUSIBLE_VALUES). */
+export function implausibleValue(kind: string, value: number, unit: string | null | undefined): boolean {
+  if (!Object.hasOwn(PLAUSIBLE_VALUES, kind) || asTableUnit(unit) !== VITAL_RANGES[kind as FlaggedVital].unit) return false;
+  const { min, max, minExclusive } = PLAUSIBLE_VALUES[kind as FlaggedVital];
+  return !Number.isFinite(value) || value > max || (minExclusive ? value <= min : value < min);
+}
+
+/**
  * Other spellings of a table's unit that older servers (and stored answers) send for the very same
  * unit: UCUM codes (`mm[Hg]`, `Cel`, https://ucum.org/ucum) and the words of rates. Nothing here is
  * converted; a unit that needs a conversion is the server's to convert (server/ehr/clinical/units.ts).
@@ -108,7 +142,8 @@ const asTableUnit = (unit: string | null | undefined) => (typeof unit === 'strin
  * With a comparator the real value is only known to lie on one side of `value`: it gets a flag
  * only when every value there would be flagged on that side (low below, high above), and then the
  * least severe of those bands ("<40 /min" is critical low; "<96 %" at least low; "<120 /min" none).
- * None at all when `adult` is false: the ranges are not for the patient (see adultRangesApply).
+ * None at all when `adult` is false: the ranges are not for the patient (see adultRangesApply),
+ * nor for a value the kind cannot physically be (implausibleValue): it is no measurement to score.
  */
 export function vitalBand(
   kind: string,
@@ -119,7 +154,7 @@ export function vitalBand(
 ): VitalBand | null {
   if (!adult) return null;
   const range = Object.hasOwn(VITAL_RANGES, kind) ? VITAL_RANGES[kind as FlaggedVital] : undefined;
-  if (!range || asTableUnit(unit) !== range.unit || !Number.isFinite(value)) return null;
+  if (!range || asTableUnit(unit) !== range.unit || !Number.isFinite(value) || implausibleValue(kind, value, unit)) return null;
   const at = (v: number) => {
     let found: VitalBand | null = null;
     for (const b of range.bands) if (v >= b.from) found = b;

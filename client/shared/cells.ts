@@ -5,6 +5,7 @@ import { authorText, codeLabel, exactNumberText, fhirTimeText, numberText } from
 import { isUnconfirmed } from '../../contract/plain-constants';
 import { placeParts, type PlaceWords } from '../../contract/location-text';
 import {
+  implausibleValue,
   isComparator,
   isStale,
   moreSevereOfEhr,
@@ -46,6 +47,8 @@ export interface CellDisplay {
   qualified?: boolean;
   /** A vital sign dated after the patient's death (contract `afterDeath`): marked "dated after death: check in EHR". */
   afterDeath?: boolean;
+  /** A vital sign dated in the future (contract `future`): marked "dated in the future: check in EHR", never stale. */
+  future?: boolean;
   /** A vital sign the EHR has not made final (contract `preliminary`): its text says "preliminary". */
   preliminary?: boolean;
   /** A vital sign whose status the EHR does not know (contract `statusUnknown`): its text says "status unknown". */
@@ -57,6 +60,11 @@ export interface CellDisplay {
    * shown as sent, never flagged, and its text says so ("not flagged: unit not recognised") so it never looks normal.
    */
   unitNotFlagged?: boolean;
+  /**
+   * A reading of a flagged kind outside what the kind can physically be (contract `implausibleValue`:
+   * SpO2 0.93 %, 95 °C): shown as sent, never flagged, and its text says "implausible value: check in EHR".
+   */
+  implausible?: boolean;
   /** The supplemental oxygen an SpO2 reading was taken on (contract `supplementalOxygen`), "2 L/min, 40 %": marked "On O₂", never read as on air. */
   oxygen?: string;
 }
@@ -149,7 +157,8 @@ function vitalMarks(kind: string, m: ShownMeasurement | null, v: Json, now: numb
   return {
     ...(band?.flag ? { flag: band.flag, news2: band.news2 } : {}),
     ...(ehrFlag ? { ehrFlag } : {}),
-    ...(isStale(whenOf(v.time), now) ? { stale: true } : {}),
+    // A reading dated in the future (contract `future`) is never stale, whatever the tab's clock says.
+    ...(v.future !== true && isStale(whenOf(v.time), now) ? { stale: true } : {}),
     ...(source ? { source } : {}),
   };
 }
@@ -165,12 +174,14 @@ const vitalText = (text: string, v: Json) =>
       ? { text: `${text} (${t('vital.statusUnknown')})`, statusUnknown: true }
       : { text };
 /**
- * A reading of a flagged kind (`flagKind`: the systolic for a pressure) in a unit the ranges are not
- * written in: its text says it is not flagged because of its unit, in words, in the list and the details.
+ * Why a reading of a flagged kind (`flagKind`: the systolic for a pressure) has no flag, in words in
+ * its text, in the list and the details: a unit the ranges are not written in, or a value the kind
+ * cannot physically be (contract `implausibleValue`, at any age: "0.93 % (implausible value: check in EHR)").
  */
 function unitNote(shown: { text: string }, flagKind: string, m: ShownMeasurement | null, adult: boolean) {
-  if (!m || !unitBlocksFlag(flagKind, m.unit, adult)) return {};
-  return { text: `${shown.text} (${t('vital.unitNotFlagged')})`, unitNotFlagged: true };
+  if (m && unitBlocksFlag(flagKind, m.unit, adult)) return { text: `${shown.text} (${t('vital.unitNotFlagged')})`, unitNotFlagged: true };
+  if (m && implausibleValue(flagKind, m.value, m.unit)) return { text: `${shown.text} (${t('vital.implausible')})`, implausible: true };
+  return {};
 }
 const whenOf = (x: unknown): When | null =>
   isObject(x) && typeof x.text === 'string'
@@ -264,8 +275,12 @@ function marked(text: string | null, item: Json): string | null {
 }
 /** The mark of a single value (a vital sign, a location) the EHR qualifies. */
 const qualifiedMark = (v: Json) => (v.qualified === true ? { qualified: true } : {});
-/** A reading's marks from the record: "check in EHR" (contract `qualified`), "dated after death" (contract `afterDeath`). */
-const readingMarks = (v: Json) => ({ ...qualifiedMark(v), ...(v.afterDeath === true ? { afterDeath: true } : {}) });
+/** A reading's marks from the record: "check in EHR" (contract `qualified`), "dated after death" (`afterDeath`), "dated in the future" (`future`). */
+const readingMarks = (v: Json) => ({
+  ...qualifiedMark(v),
+  ...(v.afterDeath === true ? { afterDeath: true } : {}),
+  ...(v.future === true ? { future: true } : {}),
+});
 
 /** A value the tab understands, as shown; null for a shape it does not know. */
 function valueText(column: string, v: unknown, now: number, adultFrom: number): CellDisplay | null {
@@ -409,7 +424,8 @@ export function sortValue(column: string, cell: unknown): number | string | null
   if (shown.status !== 'ok') return null;
   const v = isObject(cell) ? cell.value : undefined;
   // A reading in a unit the ranges are not written in cannot be ordered among the others' numbers: it sorts last, never as a low value.
-  if (shown.unitNotFlagged) return null;
+  // Nor can a value the kind cannot physically be (0.93 %): never the lowest saturation.
+  if (shown.unitNotFlagged || shown.implausible) return null;
   if (column === 'bloodPressure') return isObject(v) ? (measurementOf(v.systolic)?.value ?? null) : null;
   if (column === 'admissionDate') {
     const when = whenOf(v);

@@ -1,5 +1,5 @@
 import { fhirTime } from '../../../contract/fhir-time';
-import { vitalFlag, type Comparator, type VitalFlag } from '../../../contract/vital-ranges';
+import { implausibleValue, vitalFlag, type Comparator, type VitalFlag } from '../../../contract/vital-ranges';
 import type { VitalKind } from '../../../contract/vitals';
 import { boundText, columnLabel, measurementOf as shownMeasurement, oxygenText, unitText, withUnit } from '../../shared/cells';
 import { dateTime, fhirTimeText, shortDateTime } from '../../shared/format';
@@ -85,13 +85,16 @@ function timeOf(r: Json): Placed | null {
 }
 type Placed = Pick<TrendPoint, 'time' | 'timeText'>;
 
+/** " (implausible value: check in EHR)" after a value its kind cannot physically be (contract implausibleValue): it has no flag. */
+const implausibleNote = (flagged: string, m: Reading) => (implausibleValue(flagged, m.value, m.unit) ? ` (${t('vital.implausible')})` : '');
+
 const point = (flagged: string, { time, timeText }: Placed, m: Reading, adult: boolean, r?: Json): TrendPoint => {
   const oxygen = r && oxygenText(r.oxygen);
   return {
     time,
     timeText,
     value: m.value,
-    text: withUnit(boundText(m), unitText(m.unit)),
+    text: withUnit(boundText(m), unitText(m.unit)) + implausibleNote(flagged, m),
     flag: vitalFlag(flagged, m.value, m.unit, m.comparator, adult),
     ...(oxygen ? { oxygen: t('vital.onOxygen', { amount: oxygen }) } : {}),
   };
@@ -129,7 +132,7 @@ export function trendOf(kind: VitalKind, history: unknown, adultFrom = -Infinity
         {
           ...when,
           value,
-          text: withUnit(value, unit),
+          text: withUnit(value, unit) + (sys ? implausibleNote('systolic', sys) : ''),
           unit,
           flag: sys ? vitalFlag('systolic', sys.value, sys.unit, sys.comparator, adult(r)) : null,
         },

@@ -13,9 +13,13 @@ const useStyles = makeStyles({
  * reading dated after the patient's death, and "check in EHR" on a value the EHR qualifies, each as an icon and words, never colour alone; the words are what a screen reader
  * reads, the hint says why on hover.
  */
-export function VitalMarks({ shown }: { shown: Pick<CellDisplay, 'flag' | 'news2' | 'ehrFlag' | 'stale' | 'qualified' | 'afterDeath' | 'oxygen'> }) {
+export function VitalMarks({
+  shown,
+}: {
+  shown: Pick<CellDisplay, 'flag' | 'news2' | 'ehrFlag' | 'stale' | 'qualified' | 'afterDeath' | 'future' | 'oxygen'>;
+}) {
   const styles = useStyles();
-  if (!shown.flag && !shown.ehrFlag && !shown.stale && !shown.qualified && !shown.afterDeath && !shown.oxygen) return null;
+  if (!shown.flag && !shown.ehrFlag && !shown.stale && !shown.qualified && !shown.afterDeath && !shown.future && !shown.oxygen) return null;
   const critical = shown.flag === 'criticalLow' || shown.flag === 'criticalHigh';
   const low = shown.flag === 'low' || shown.flag === 'criticalLow';
   const ehr = shown.ehrFlag;
@@ -66,6 +70,11 @@ export function VitalMarks({ shown }: { shown: Pick<CellDisplay, 'flag' | 'news2
           data-after-death=""
         >
           {t('vital.afterDeath')}
+        </Badge>
+      )}
+      {shown.future && (
+        <Badge size="small" appearance="outline" color="warning" icon={<QuestionCircleRegular />} title={t('vital.futureHint')} data-future="">
+          {t('vital.future')}
         </Badge>
       )}
       {shown.qualified && (

@@ -167,6 +167,12 @@ export const en = {
   'vital.afterDeath': 'dated after death: check in EHR',
   'vital.afterDeathHint':
     "This reading is dated after the patient's date of death: it is probably on the wrong patient or has a wrong date. Check it in the EHR.",
+  'vital.future': 'dated in the future: check in EHR',
+  'vital.futureHint':
+    'This reading is dated later than now: the EHR has a wrong date, clock or time zone for it. It is shown because the patient has no other reading of its kind. Check it in the EHR.',
+  'vital.implausible': 'implausible value: check in EHR',
+  'vital.implausibleHint':
+    'This value is outside what the measurement can physically be (a fraction sent as a percentage, a wrong unit or a typing error): it is shown as sent and not flagged. Check it in the EHR.',
   'vital.stale': 'Over 24 h old',
   'vital.unitNotFlagged': 'not flagged: unit not recognised',
   'vital.statusUnknown': 'status unknown',

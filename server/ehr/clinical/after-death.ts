@@ -1,5 +1,5 @@
 import { earliestMs, latestMs } from '../../../contract/fhir-time.js';
-import { isVitalUnavailable } from '../../../contract/patients.js';
+import { withReadingMark } from './reading-marks.js';
 import type { Cell, LatestVitals, VitalReading } from './types.js';
 
 /**
@@ -21,11 +21,6 @@ function datedAfter(reading: VitalReading, latestAliveMs: number): boolean {
  */
 export function withAfterDeathMarks<C extends Cell<LatestVitals> | undefined>(cell: C, deathDate: string | null | undefined): C {
   const latestAliveMs = deathDate ? latestMs(deathDate) : null;
-  if (latestAliveMs === null || cell?.status !== 'ok') return cell;
-  const marked = Object.fromEntries(
-    Object.entries(cell.value).map(([kind, latest]) =>
-      latest && !isVitalUnavailable(latest) && datedAfter(latest, latestAliveMs) ? [kind, { ...latest, afterDeath: true }] : [kind, latest],
-    ),
-  );
-  return { status: 'ok', value: marked } as C;
+  if (latestAliveMs === null) return cell;
+  return withReadingMark(cell, 'afterDeath', (reading) => datedAfter(reading, latestAliveMs));
 }

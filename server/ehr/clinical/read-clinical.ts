@@ -43,6 +43,7 @@ import {
 import { Warnings, sumWarnings } from './warnings.js';
 import { isVitalUnavailable } from '../../../contract/patients.js';
 import { withAfterDeathMarks } from './after-death.js';
+import { withFutureMarks } from './future.js';
 
 /** Pages per part the details panel reads at most (with `_count=100`, 1000 vital signs). */
 const DETAIL_MAX_PAGES = 10;
@@ -157,7 +158,7 @@ export async function readClinical(
   const finish = (row: RowRead): PatientClinical => {
     if (row.cells.conditions) row.cells.conditions = withStayDiagnosesCell(row.cells.conditions, row.cells.encounter);
     withKnownCells(row.cells, row.partial ?? new Set());
-    row.cells.vitals = withAfterDeathMarks(row.cells.vitals, row.summary!.deceased?.date);
+    row.cells.vitals = withFutureMarks(withAfterDeathMarks(row.cells.vitals, row.summary!.deceased?.date));
     if (row.cells.allergies) row.cells.allergies = withAllergyListStatement(row.cells.allergies, row.allergyStatement ?? null);
     const careProvider = careProviderCell(ctx, row.summary!.generalPractitioner, row.provider!, nameProviders);
     row.done = { patient: row.summary!, careProvider, ...row.cells, warnings: row.warnings.list() };
@@ -541,7 +542,7 @@ export async function readPatientDetails(ctx: EhrContext, id: string, report?: W
   if (!vitalsSorted && readInPart(data.get('vitals'))) cells.vitals = { status: 'unavailable', reason: 'failed' };
   // Newest first, read in part (a page failed, pages left): a kind with no reading in what was read may have one on what was not.
   else if (readInPart(data.get('vitals'))) cells.vitals = withUnreadKinds(cells.vitals, VITAL_KINDS, 'failed');
-  cells.vitals = withAfterDeathMarks(cells.vitals, summary.deceased?.date);
+  cells.vitals = withFutureMarks(withAfterDeathMarks(cells.vitals, summary.deceased?.date));
   const listIndex = plan.findIndex((e) => e.part === 'allergyList');
   if (listIndex >= 0) {
     const lists = partData(results[listIndex], id, warnings, plan[listIndex].query && entryLimit(plan[listIndex].query));

@@ -8,7 +8,7 @@ import { isComparator } from '../../../contract/vital-ranges.js';
 import { qualifiedByEhr, qualifiedMark } from '../modifiers.js';
 import { interpretationMark, interpretationOf, mostSevere } from './interpretation.js';
 import type { VitalInterpretation } from '../../../contract/vital-ranges.js';
-import { earliestMs } from '../../../contract/fhir-time.js';
+import { datedInFuture } from './future.js';
 import { unreadableReading } from '../../../contract/cells.js';
 import { standaloneOxygen, withOxygen } from './oxygen.js';
 
@@ -65,12 +65,11 @@ const UNREADABLE = { value: null, unit: '' } as const;
 export const BP_PAIR_WINDOW_MS = 5 * 60_000;
 
 /**
- * A reading dated more than this after `now` is not taken as the latest (a wrong clock or time
- * zone, or a value typed against the wrong day): it stays in the history, and is the latest only
- * when no reading of its kind has a time that is not in the future. The allowance covers the
- * clock skew between the EHR and this server.
+ * A reading dated in the future (future.ts: more than FUTURE_ALLOWANCE_MS after `now`) is not taken
+ * as the latest: it stays in the history, and is the latest only when no reading of its kind has a
+ * time that is not in the future; it is then marked (contract `future`).
  */
-export const FUTURE_ALLOWANCE_MS = 5 * 60_000;
+export { FUTURE_ALLOWANCE_MS } from './future.js';
 
 type Kind = VitalCodeKind;
 
@@ -416,9 +415,7 @@ function latestRank(reading: Marked, now: number): [number, number, number, numb
   const half = reading.kind === 'bloodPressure' && !reading.systolic && !!reading.diastolic ? 1 : 0;
   const at = reading.time?.epochMs;
   if (at == null) return [lost, 2, half, 0];
-  // A time without a zone, or a day, is in the future only if it is so at the widest offset east of
-  // UTC (a reading taken at 09:45 in Shanghai is not in the future at 02:00 UTC): contract `earliestMs`.
-  return [lost, (earliestMs(reading.time!.text) ?? at) - now > FUTURE_ALLOWANCE_MS ? 1 : 0, half, -at];
+  return [lost, datedInFuture(reading.time, now) ? 1 : 0, half, -at];
 }
 
 /**

@@ -15,6 +15,7 @@ import {
   adultRangesApply,
   moreSevereOfEhr,
   pressureUnitsDiffer,
+  implausibleValue,
   unitBlocksFlag,
   vitalFlag,
   type VitalFlag,
@@ -196,7 +197,9 @@ export function cellText(column: ListColumn, row: ListRow, zone = 'UTC'): string
       return textOf(cells.admissionDate, (v) => whenText(v, zone));
     case 'bloodPressure':
       return textOf(cells.bloodPressure, (v) =>
-        unreadableReading(v) ? 'Not available' : pressureText(v) + preliminary(v) + time(v.time, zone) + afterDeathNote(v),
+        unreadableReading(v)
+          ? 'Not available'
+          : pressureText(v) + implausibleNote('systolic', v.systolic) + preliminary(v) + time(v.time, zone) + dateNotes(v),
       );
     case 'conditions':
       return textOf(cells.conditions, (v) => items(v, (c) => marked(c.display, c)));
@@ -237,7 +240,9 @@ export function cellText(column: ListColumn, row: ListRow, zone = 'UTC'): string
       return textOf(cells.latestNote, (v) => `${v.text} (${v.authorName}, ${localTime(v.createdAt, zone)})`);
     default:
       return textOf(cells[column as Exclude<VitalKind, 'bloodPressure'>], (v) =>
-        readable(v.value) ? measure(v.value) + onOxygen(v) + preliminary(v) + time(v.time, zone) + afterDeathNote(v) : 'Not available',
+        readable(v.value)
+          ? measure(v.value) + implausibleNote(column, v.value) + onOxygen(v) + preliminary(v) + time(v.time, zone) + dateNotes(v)
+          : 'Not available',
       );
   }
 }
@@ -351,6 +356,7 @@ function vitalColumns(kind: VitalKind, heading: string, zone: string): CsvColumn
               v,
               !!v.systolic && unitBlocksFlag('systolic', v.systolic.unit, adult(row, v)),
               pressureUnitsDiffer(v.systolic, v.diastolic),
+              !!v.systolic && implausibleValue('systolic', v.systolic.value, v.systolic.unit),
             ),
           ),
       },
@@ -377,6 +383,8 @@ function vitalColumns(kind: VitalKind, heading: string, zone: string): CsvColumn
             vitalFlag(kind, v.value.value, v.value.unit, v.value.comparator, adult(row, v)),
             v,
             unitBlocksFlag(kind, v.value.unit, adult(row, v)),
+            false,
+            implausibleValue(kind, v.value.value, v.value.unit),
           ),
         ),
     },
@@ -400,25 +408,30 @@ const adult = (row: ListRow, v: { time: { epochMs: number | null } | null }) => 
  * A reading's flag column: the app's flag, the EHR's own interpretation when it is more severe
  * (Observation.interpretation, as the tab shows it: "Critical high (EHR)"), "preliminary" for a
  * result that may still change (Observation.status), "dated after death: check in EHR" for a reading
- * dated after the patient's death (contract `afterDeath`), and "check in EHR" for a reading the EHR
+ * dated after the patient's death (contract `afterDeath`), "dated in the future: check in EHR" for one
+ * dated in the future (contract `future`), and "check in EHR" for a reading the EHR
  * qualifies (the value column stays a number). A reading in a unit the server could not convert
- * (`unitBlocksFlag`) says it is not flagged because of its unit, never an empty flag that reads as normal.
+ * (`unitBlocksFlag`) says it is not flagged because of its unit, never an empty flag that reads as normal;
+ * a value its kind cannot physically be (`implausibleValue`) says "implausible value: check in EHR".
  */
 const flagColumn = (
   flag: VitalFlag | null,
-  reading: { qualified?: true; preliminary?: true; statusUnknown?: true; afterDeath?: true; interpretation?: VitalInterpretation },
+  reading: { qualified?: true; preliminary?: true; statusUnknown?: true; afterDeath?: true; future?: true; interpretation?: VitalInterpretation },
   unitNotFlagged = false,
   unitsDiffer = false,
+  implausible = false,
 ) => {
   const ehr = moreSevereOfEhr(flag, reading.interpretation);
   return [
     flag && flagWords[flag],
     unitNotFlagged && 'Not flagged: unit not recognised',
     unitsDiffer && 'Not flagged: units differ',
+    implausible && IMPLAUSIBLE,
     ehr && `${flagWords[ehr]} (EHR)`,
     reading.preliminary && 'preliminary',
     reading.statusUnknown && STATUS_UNKNOWN,
     reading.afterDeath && AFTER_DEATH,
+    reading.future && FUTURE,
     reading.qualified && QUALIFIED,
   ]
     .filter(Boolean)
@@ -434,7 +447,15 @@ const preliminary = (reading: { preliminary?: true; statusUnknown?: true }) =>
 const STATUS_UNKNOWN = 'status unknown';
 /** What the tab says of a reading dated after the patient's death (contract `afterDeath`). */
 const AFTER_DEATH = 'dated after death: check in EHR';
-const afterDeathNote = (reading: { afterDeath?: true }) => (reading.afterDeath ? ` (${AFTER_DEATH})` : '');
+/** What the tab says of a value its kind cannot physically be (contract `implausibleValue`): shown as sent, never flagged. */
+const IMPLAUSIBLE = 'implausible value: check in EHR';
+const implausibleNote = (kind: string, m: Measurement | null | undefined) =>
+  m && readable(m) && implausibleValue(kind, m.value, m.unit) ? ` (${IMPLAUSIBLE})` : '';
+/** What the tab says of a reading dated in the future (contract `future`). */
+const FUTURE = 'dated in the future: check in EHR';
+/** The marks of a reading's date after its text, as the tab shows them: " (dated after death: check in EHR)". */
+const dateNotes = (reading: { afterDeath?: true; future?: true }) =>
+  (reading.afterDeath ? ` (${AFTER_DEATH})` : '') + (reading.future ? ` (${FUTURE})` : '');
 
 /** A value that can be read (not the contract's unreadableMeasurement). */
 const readable = (m: VitalValue['value'] | undefined): m is Measurement => typeof m?.value === 'number';

@@ -1,0 +1,29 @@
+import { earliestMs } from '../../../contract/fhir-time.js';
+import { withReadingMark } from './reading-marks.js';
+import type { Cell, LatestVitals, When } from './types.js';
+
+/**
+ * A reading dated more than this after `now` is dated in the future (a wrong clock or time zone, or
+ * a value typed against the wrong day). The allowance covers the clock skew between the EHR and this
+ * server: 5 minutes, as BP_PAIR_WINDOW_MS, well above NTP-synchronised drift and the seconds
+ * between an EHR's write and this read.
+ */
+export const FUTURE_ALLOWANCE_MS = 5 * 60_000;
+
+/**
+ * Whether a reading's time is in the future at `now`: its earliest possible moment (a zone-less time
+ * or a day at the widest offset east of UTC, contract `earliestMs`: a reading taken at 09:45 in
+ * Shanghai is not in the future at 02:00 UTC) more than FUTURE_ALLOWANCE_MS after `now`.
+ */
+export function datedInFuture(time: When | null | undefined, now: number): boolean {
+  if (time?.epochMs == null) return false;
+  return (earliestMs(time.text) ?? time.epochMs) - now > FUTURE_ALLOWANCE_MS;
+}
+
+/**
+ * A vitals cell with each latest reading dated in the future marked `future` (contract `future`).
+ * Such a reading is the latest only when its kind has no reading that is not (vitals.ts latestRank);
+ * it is then still shown, never as a plain current value.
+ */
+export const withFutureMarks = <C extends Cell<LatestVitals> | undefined>(cell: C, now = Date.now()): C =>
+  withReadingMark(cell, 'future', (reading) => datedInFuture(reading.time, now));
