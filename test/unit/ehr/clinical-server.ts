@@ -1,6 +1,7 @@
 /** A scripted FHIR server for clinical reads: searches and batches over an in-memory store. */
 import { capabilityStatement, outcome, type FakeEhr, type Handler, type ReceivedRequest, type Reply } from './fake-ehr.js';
-import type { Release } from './clinical-records.js';
+import { sampleRecord, writeRecord, type LogicalRecord, type Release } from './clinical-records.js';
+import type { ListRow } from '../../../server/features/lists/list-view.js';
 
 type R = Record<string, unknown>;
 
@@ -162,3 +163,24 @@ export const singleGets = (ehr: FakeEhr) =>
   ehr.requests.filter((r) => r.method === 'GET' && r.url.pathname !== '/fhir/metadata' && !r.url.pathname.startsWith('/fhir/.well-known'));
 export const batchUrls = (request: ReceivedRequest): string[] =>
   (JSON.parse(request.body).entry as Array<{ request: { url: string } }>).map((e) => e.request.url);
+
+/**
+ * Serves one patient, p1, with only these vital signs and nothing else of a clinical record; the
+ * Patient resource gets `patient`'s elements on top (a death, say).
+ */
+export function serveVitalsOnly(ehr: FakeEhr, release: Release, vitals: LogicalRecord['vitals'], patient: R = {}): void {
+  const record: LogicalRecord = { ...sampleRecord('p1'), vitals, encounters: [], conditions: [], allergies: [], medications: [], coverage: [] };
+  const store = writeRecord(record, release).map((r) => (r.resourceType === 'Patient' ? { ...r, ...patient } : r));
+  serveClinical(ehr, store, { release });
+}
+
+/** A list row of p1 with these cells, as the CSV export reads it. */
+export const csvRowOf = (cells: Record<string, unknown>): ListRow => ({
+  patientId: 'p1',
+  displayName: 'A',
+  mrn: null,
+  birthDate: '1951-08',
+  gender: null,
+  available: true,
+  cells: cells as never,
+});

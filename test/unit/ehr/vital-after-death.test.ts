@@ -2,13 +2,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createEhrGateway, type EhrGateway } from '../../../server/ehr/index.js';
 import { cellsFor } from '../../../server/features/lists/list-cells.js';
 import { cellText, csvColumns } from '../../../server/features/lists/cell-text.js';
-import type { ListRow } from '../../../server/features/lists/list-view.js';
 import { columnCells } from '../../../contract/cells.js';
 import { patientDetailsAnswer } from '../../../contract/patients.js';
 import { showCell } from '../../../client/shared/cells';
 import { partnerAt, startFakeEhr, type FakeEhr } from './fake-ehr.js';
-import { sampleRecord, writeRecord, type LogicalRecord, type Release } from './clinical-records.js';
-import { serveClinical } from './clinical-server.js';
+import type { Release } from './clinical-records.js';
+import { csvRowOf, serveVitalsOnly } from './clinical-server.js';
 
 /**
  * A reading dated after the patient's death (Patient.deceasedDateTime, DSTU2, STU3 and R4) is
@@ -30,32 +29,16 @@ beforeEach(() => ehr.reset());
 const gateway = (): EhrGateway => createEhrGateway({ partners: () => [partnerAt(ehr, ['s'], 'app')] });
 
 /** A patient who died as `deceased` says, with one heart rate and one temperature at `taken`. */
-function serveDeceased(release: Release, deceased: Record<string, unknown>, taken: string): void {
-  const record: LogicalRecord = {
-    ...sampleRecord('p1'),
-    vitals: [
+const serveDeceased = (release: Release, deceased: Record<string, unknown>, taken: string) =>
+  serveVitalsOnly(
+    ehr,
+    release,
+    [
       { code: '8867-4', value: 88, unit: '/min', ucum: '/min', time: taken },
       { code: '8310-5', value: 36.6, unit: 'Cel', ucum: 'Cel', time: taken },
     ],
-    encounters: [],
-    conditions: [],
-    allergies: [],
-    medications: [],
-    coverage: [],
-  };
-  const store = writeRecord(record, release).map((r) => (r.resourceType === 'Patient' ? { ...r, ...deceased } : r));
-  serveClinical(ehr, store, { release });
-}
-
-const csvRow = (cells: Record<string, unknown>): ListRow => ({
-  patientId: 'p1',
-  displayName: 'A',
-  mrn: null,
-  birthDate: '1951-08',
-  gender: null,
-  available: true,
-  cells: cells as never,
-});
+    deceased,
+  );
 
 describe.each(RELEASES)('a reading dated after the patient’s death (%s)', (release) => {
   it.each([
@@ -80,10 +63,10 @@ describe.each(RELEASES)('a reading dated after the patient’s death (%s)', (rel
       expect((cells[kind] as { value: { afterDeath?: true } }).value.afterDeath === true).toBe(marked);
       expect(showCell(kind, cells[kind]).afterDeath === true).toBe(marked);
     }
-    const csv = cellText('heartRate', csvRow(cells), 'UTC');
+    const csv = cellText('heartRate', csvRowOf(cells), 'UTC');
     const flag = csvColumns('heartRate', 'Heart rate', 'UTC')
       .find((c) => c.heading === 'Heart rate flag')!
-      .value(csvRow(cells));
+      .value(csvRowOf(cells));
     if (marked) {
       expect(csv).toMatch(/ \(dated after death: check in EHR\)$/);
       expect(flag).toContain('dated after death: check in EHR');

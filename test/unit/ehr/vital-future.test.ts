@@ -2,13 +2,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createEhrGateway, type EhrGateway } from '../../../server/ehr/index.js';
 import { cellsFor } from '../../../server/features/lists/list-cells.js';
 import { cellText, csvColumns } from '../../../server/features/lists/cell-text.js';
-import type { ListRow } from '../../../server/features/lists/list-view.js';
 import { columnCells } from '../../../contract/cells.js';
 import { patientDetailsAnswer } from '../../../contract/patients.js';
 import { showCell } from '../../../client/shared/cells';
 import { partnerAt, startFakeEhr, type FakeEhr } from './fake-ehr.js';
-import { sampleRecord, writeRecord, type LogicalRecord, type Release } from './clinical-records.js';
-import { serveClinical } from './clinical-server.js';
+import type { Release } from './clinical-records.js';
+import { csvRowOf, serveVitalsOnly } from './clinical-server.js';
 
 /**
  * A reading dated in the future (its earliest possible time more than FUTURE_ALLOWANCE_MS, 5 minutes,
@@ -32,31 +31,15 @@ beforeEach(() => ehr.reset());
 const gateway = (): EhrGateway => createEhrGateway({ partners: () => [partnerAt(ehr, ['s'], 'app')] });
 
 /** A heart rate and a temperature at each of `times` (88 /min and 36.6 °C at the first, 70 and 37.0 at any second). */
-function serveVitals(release: Release, times: string[]): void {
-  const record: LogicalRecord = {
-    ...sampleRecord('p1'),
-    vitals: times.flatMap((time, i) => [
+const serveVitals = (release: Release, times: string[]) =>
+  serveVitalsOnly(
+    ehr,
+    release,
+    times.flatMap((time, i) => [
       { code: '8867-4', value: i === 0 ? 88 : 70, unit: '/min', ucum: '/min', time },
       { code: '8310-5', value: i === 0 ? 36.6 : 37, unit: 'Cel', ucum: 'Cel', time },
     ]),
-    encounters: [],
-    conditions: [],
-    allergies: [],
-    medications: [],
-    coverage: [],
-  };
-  serveClinical(ehr, writeRecord(record, release), { release });
-}
-
-const csvRow = (cells: Record<string, unknown>): ListRow => ({
-  patientId: 'p1',
-  displayName: 'A',
-  mrn: null,
-  birthDate: '1951-08',
-  gender: null,
-  available: true,
-  cells: cells as never,
-});
+  );
 
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 /** A day (no time, no zone) `days` from today in UTC. */
@@ -84,10 +67,10 @@ describe.each(RELEASES)('a reading dated in the future (%s)', (release) => {
     }
     // Never stale, even on a tab whose clock is days ahead.
     if (marked) expect(showCell('heartRate', cells.heartRate, Date.now() + 10 * DAY).stale).toBeUndefined();
-    const csv = cellText('heartRate', csvRow(cells), 'UTC');
+    const csv = cellText('heartRate', csvRowOf(cells), 'UTC');
     const flag = csvColumns('heartRate', 'Heart rate', 'UTC')
       .find((c) => c.heading === 'Heart rate flag')!
-      .value(csvRow(cells));
+      .value(csvRowOf(cells));
     if (marked) {
       expect(csv).toMatch(/ \(dated in the future: check in EHR\)$/);
       expect(flag).toContain('dated in the future: check in EHR');
@@ -109,7 +92,7 @@ describe.each(RELEASES)('a reading dated in the future (%s)', (release) => {
     expect(cells.heartRate).toMatchObject({ status: 'ok', value: { value: { value: 70 } } });
     expect(cells.heartRate).not.toMatchObject({ value: { future: true } });
     expect(showCell('heartRate', cells.heartRate).future).toBeUndefined();
-    expect(cellText('heartRate', csvRow(cells), 'UTC')).not.toContain('future');
+    expect(cellText('heartRate', csvRowOf(cells), 'UTC')).not.toContain('future');
     const details = await gateway().readPatientDetails(ehr.base, TENANT, 'p1');
     expect(details!.vitals).toMatchObject({ status: 'ok', value: { heartRate: { value: { value: 70 } } } });
     expect(details!.vitals).not.toMatchObject({ value: { heartRate: { future: true } } });

@@ -2,13 +2,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createEhrGateway, type EhrGateway } from '../../../server/ehr/index.js';
 import { cellsFor } from '../../../server/features/lists/list-cells.js';
 import { cellText, csvColumns } from '../../../server/features/lists/cell-text.js';
-import type { ListRow } from '../../../server/features/lists/list-view.js';
 import { patientDetailsAnswer } from '../../../contract/patients.js';
 import { showCell } from '../../../client/shared/cells';
 import { trendOf } from '../../../client/features/patient-details/trend-data';
 import { partnerAt, startFakeEhr, type FakeEhr } from './fake-ehr.js';
-import { sampleRecord, writeRecord, type LogicalRecord, type Release } from './clinical-records.js';
-import { serveClinical } from './clinical-server.js';
+import type { Release } from './clinical-records.js';
+import { csvRowOf, serveVitalsOnly } from './clinical-server.js';
 
 /**
  * A value its kind cannot physically be (contract PLAUSIBLE_VALUES: an SpO2 fraction 0.93 sent under
@@ -41,27 +40,8 @@ const VITAL: Record<Kind, { code: string; unit: string; ucum: string; heading: s
 
 function serveVital(release: Release, kind: Kind, value: number | [number, number]): void {
   const { code, unit, ucum } = VITAL[kind];
-  const record: LogicalRecord = {
-    ...sampleRecord('p1'),
-    vitals: [{ code, value, unit, ucum, time: TAKEN }],
-    encounters: [],
-    conditions: [],
-    allergies: [],
-    medications: [],
-    coverage: [],
-  };
-  serveClinical(ehr, writeRecord(record, release), { release });
+  serveVitalsOnly(ehr, release, [{ code, value, unit, ucum, time: TAKEN }]);
 }
-
-const csvRow = (cells: Record<string, unknown>): ListRow => ({
-  patientId: 'p1',
-  displayName: 'A',
-  mrn: null,
-  birthDate: '1951-08',
-  gender: null,
-  available: true,
-  cells: cells as never,
-});
 
 const MARK = 'implausible value: check in EHR';
 
@@ -98,10 +78,10 @@ describe.each(RELEASES)('a value its kind cannot physically be (%s)', (release) 
       expect(tab.flag).toBe(flag);
       if (implausible) expect(tab.news2).toBeUndefined();
 
-      const csv = cellText(kind, csvRow(cells), 'UTC');
+      const csv = cellText(kind, csvRowOf(cells), 'UTC');
       const flagText = csvColumns(kind, VITAL[kind].heading, 'UTC')
         .find((c) => c.heading === `${VITAL[kind].heading} flag`)!
-        .value(csvRow(cells));
+        .value(csvRowOf(cells));
       expect(csv.includes(MARK)).toBe(implausible);
       expect(String(flagText).includes(MARK)).toBe(implausible);
       if (implausible) expect(flagText).not.toMatch(/low|high/i);
