@@ -56,6 +56,12 @@ export interface AppDeps {
   auditExportCeiling?: number;
 }
 
+/** An answer no browser or proxy keeps. */
+function noStore(_req: Request, res: Response, next: NextFunction): void {
+  res.setHeader('Cache-Control', 'no-store');
+  next();
+}
+
 /** The consent popup's pages: Teams opens them in a window that must keep its opener to report back. */
 const consentPages = ['/consent-start.html', '/consent-end.html'];
 
@@ -131,7 +137,8 @@ export function createApp(deps: AppDeps): express.Express {
   api.use(refusalRecorder(deps.store.audit));
   app.use('/api', api);
 
-  if (deps.devRoutes) app.use('/dev', express.json({ limit: '4kb' }), deps.devRoutes);
+  // Dev tokens are bearer credentials: no browser or proxy may keep them (RFC 6749 5.1).
+  if (deps.devRoutes) app.use('/dev', noStore, express.json({ limit: '4kb' }), deps.devRoutes);
 
   if (deps.staticDir && existsSync(join(deps.staticDir, 'index.html'))) {
     app.use(staticFiles(deps.staticDir));

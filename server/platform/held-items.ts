@@ -41,9 +41,10 @@ export interface HeldKind<T> {
   /**
    * Holds `value` under a new ticket for the kind's time. `owner` (a tenant) and `user` are whose
    * share it counts against, for a kind under a quota (`withQuota`). With `slot`, an earlier
-   * item in the same slot is dropped.
+   * item in the same slot is dropped. With `ticket` (one the store issued for another kind, whose
+   * use this item is about: a spent download link), the item is held under it, not a new one.
    */
-  put(value: T, options: { owner: string; user?: string; slot?: string }): Promise<{ ticket: string; expiresAt: Date }>;
+  put(value: T, options: { owner: string; user?: string; slot?: string; ticket?: string }): Promise<{ ticket: string; expiresAt: Date }>;
   /** The item, left in place. */
   peek(ticket: string): Promise<Found<T>>;
   /** The item, taken out: of calls at the same moment (on any instance) one gets it, the others find nothing. */
@@ -373,11 +374,11 @@ export function memoryHeldItems({ now = Date.now } = {}): HeldItems {
         for (const [ticket, entry] of held) if (entry.expiresAt <= at) drop(ticket);
       };
       return {
-        async put(value, { slot }) {
+        async put(value, { slot, ticket: given }) {
           const previous = slot === undefined ? undefined : slots.get(slot);
           if (previous) drop(previous);
           sweep();
-          const ticket = newTicket();
+          const ticket = given ?? newTicket();
           const expiresAt = now() + spec.ttlMs;
           held.set(ticket, { value, expiresAt });
           if (slot !== undefined) slots.set(slot, ticket);

@@ -3,7 +3,7 @@ import type { AuditExportBody } from '../../../contract/audit.js';
 import { heldQuota, jsonKind, memoryHeldItems, MiB, type HeldItems, type HeldQuota } from '../../platform/held-items.js';
 import { problem } from '../../platform/problem.js';
 import type { Caller } from '../../platform/request-context.js';
-import { refusedTicket, TICKET_KNOWN_AFTER_EXPIRY_MS } from '../shared/ticket-holder.js';
+import { refusedTicket, TICKET_KNOWN_AFTER_EXPIRY_MS, usedTickets } from '../shared/ticket-holder.js';
 
 /** What an audit download ticket stands for: the audit reader who asked, and the filters. */
 export interface AuditExportGrant {
@@ -20,6 +20,9 @@ const expired = () => problem('not_found', 'This download link has expired (link
  * audit reader 25 (as a list's downloads): a few tenants granting themselves readers cannot fill it.
  */
 export const AUDIT_LINK_QUOTA: HeldQuota = heldQuota({ items: 16_000, bytes: 32 * MiB, perUser: 25 });
+
+/** Marks of used links (the reader, under 1 KB each): as many as links, a reader's newest kept. */
+const USED_LINK_QUOTA: HeldQuota = heldQuota({ items: 16_000, bytes: 16 * MiB, perUser: 25, replaceOldest: true });
 
 /**
  * Single-use links to the audit trail as CSV, as a list's downloads are (lists/export-tickets.ts):
@@ -43,20 +46,28 @@ export function createAuditLinks({
     userBusy: 'You have too many audit downloads waiting to be fetched.',
     tenantBusy: `Your organization has as many audit downloads waiting to be fetched as one organization may (${quota.perTenant.items.toLocaleString('en')}). Open or let expire the links already asked for, then try again in a minute.`,
   });
+  const used = usedTickets({ store, name: 'audit-export-used', ttlMs: ttlMs + knownMs, quota: USED_LINK_QUOTA });
   return {
     async issue(grant: AuditExportGrant): Promise<{ ticket: string; expiresAt: Date }> {
       const expiresAt = now() + ttlMs;
       const { ticket } = await held.put({ ...grant, expiresAt }, { owner: grant.caller.tenantId, user: grant.caller.userId });
       return { ticket, expiresAt: new Date(expiresAt) };
     },
-    /** The grant of a ticket, used up by this call; unknown and used tickets are refused (404) naming nobody, expired ones naming their holder. */
+    /**
+     * The grant of a ticket, used up by this call; refused (404): unknown tickets naming nobody,
+     * expired ones naming their holder, used ones naming it the first time they are used again (usedTickets).
+     */
     async redeem(ticket: string): Promise<AuditExportGrant> {
       const taken = await held.take(ticket);
-      if (taken.state === 'missing') throw gone();
+      if (taken.state === 'missing') {
+        const holder = await used.holderOf(ticket);
+        throw holder ? refusedTicket(gone(), holder) : gone();
+      }
       if (taken.state === 'expired') throw expired();
       await taken.discard();
       const { expiresAt, ...grant } = taken.value;
       if (expiresAt !== undefined && expiresAt <= now()) throw refusedTicket(expired(), { caller: grant.caller });
+      await used.mark(ticket, { caller: grant.caller });
       return grant;
     },
   };

@@ -2,7 +2,7 @@ import { EXPORT_TICKET_TTL_MS } from '../../../contract/exports.js';
 import { heldQuota, jsonKind, memoryHeldItems, MiB, type HeldItems, type HeldQuota } from '../../platform/held-items.js';
 import { problem } from '../../platform/problem.js';
 import type { Caller } from '../../platform/request-context.js';
-import { refusedTicket, TICKET_KNOWN_AFTER_EXPIRY_MS, type TicketHolder } from '../shared/ticket-holder.js';
+import { refusedTicket, TICKET_KNOWN_AFTER_EXPIRY_MS, usedTickets, type TicketHolder } from '../shared/ticket-holder.js';
 
 export { attributeRefusal, TICKET_KNOWN_AFTER_EXPIRY_MS } from '../shared/ticket-holder.js';
 
@@ -31,6 +31,9 @@ export const EXPORT_TICKETS_PER_USER = 25;
  */
 export const EXPORT_TICKET_QUOTA: HeldQuota = heldQuota({ items: 20_000, bytes: 64 * MiB, perUser: EXPORT_TICKETS_PER_USER });
 
+/** Marks of used tickets (a holder, under 1 KB each): as many as tickets, a user's newest kept. */
+const USED_TICKET_QUOTA: HeldQuota = heldQuota({ items: 20_000, bytes: 32 * MiB, perUser: EXPORT_TICKETS_PER_USER, replaceOldest: true });
+
 /**
  * Single-use download tickets: a ticket is redeemed once, within `ttlMs`, for the tenant, user,
  * team and list it was issued for. Held in `store`: this process's memory by default, or a table
@@ -55,6 +58,7 @@ export function createExportTickets({
     userBusy: 'You have too many downloads waiting to be fetched.',
     tenantBusy: `Your organization has as many downloads waiting to be fetched as one organization may (${quota.perTenant.items.toLocaleString('en')}). Open or let expire the links already asked for, then try again in a minute.`,
   });
+  const used = usedTickets({ store, name: 'export-used', ttlMs: ttlMs + knownMs, quota: USED_TICKET_QUOTA });
   const holderOf = (grant: ExportGrant): TicketHolder => ({
     caller: { ...grant.caller, name: undefined },
     teamId: grant.teamId,
@@ -69,18 +73,24 @@ export function createExportTickets({
 
     /**
      * The grant of a ticket, used up by this call whatever follows. Refused (404) alike: a ticket
-     * unknown or used (naming nobody); expired, or named with another team or list (naming its
-     * holder: a link seen at another address may have leaked, so it is spent there too).
+     * unknown (naming nobody); used already (naming its holder the first time: usedTickets);
+     * expired, or named with another team or list (naming its holder: a link seen at another
+     * address may have leaked, so it is spent there too).
      */
     async redeem(ticket: string, teamId: string, listId: string): Promise<ExportGrant> {
       // Of redemptions at the same moment (on any instance), one gets it.
       const taken = await held.take(ticket);
-      if (taken.state === 'missing') throw gone();
+      if (taken.state === 'missing') {
+        // Used already: the first use again is recorded as its holder's (usedTickets).
+        const holder = await used.holderOf(ticket);
+        throw holder ? refusedTicket(gone(), holder) : gone();
+      }
       if (taken.state === 'expired') throw expired();
       await taken.discard();
       const { grant, expiresAt } = taken.value;
       if (grant.teamId !== teamId || grant.listId !== listId) throw refusedTicket(gone(), holderOf(grant));
       if (expiresAt <= now()) throw refusedTicket(expired(), holderOf(grant));
+      await used.mark(ticket, holderOf(grant));
       return grant;
     },
 

@@ -3,6 +3,7 @@ import { createListBody, defaultListBody, patchListBody } from '../../../contrac
 import { teamKey } from '../../identity/middleware.js';
 import { problem } from '../../platform/problem.js';
 import { caller } from '../../platform/request-context.js';
+import { bodyNamesList } from '../shared/audit-trail.js';
 import type { ApiDeps, Endpoints } from '../shared/deps.js';
 import { exportRoutes } from './export-routes.js';
 import * as lists from './list-service.js';
@@ -58,6 +59,7 @@ export function listRoutes(ep: Endpoints, deps: ApiDeps): void {
   });
 
   ep.put('/teams/:teamId/me/default-list', { audit: 'PatientListSetDefault', access: 'member' }, async (req, res) => {
+    bodyNamesList((req.body as { listId?: unknown } | undefined)?.listId);
     const { listId: id } = defaultListBody.parse(req.body);
     res.json(await lists.setDefaultList(deps, teamKey(req), caller().userId, id));
   });

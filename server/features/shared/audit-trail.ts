@@ -52,6 +52,16 @@ export function refusalNames(patientIds: Iterable<string>): void {
 }
 
 /**
+ * The list a call names in its body rather than in its path (the default list chosen): its
+ * records name that list whatever becomes of the call, so a refused choice (a list of another
+ * team, one deleted) shows which list was tried, as its success does. A value not shaped as an
+ * id names none (idLike).
+ */
+export function bodyNamesList(listId: unknown): void {
+  declared().listId = idLike(listId);
+}
+
+/**
  * An operation the call would also have made, on another list (a move's addition to the list it
  * joins): a refusal records it there too, so that list's trail shows the attempt.
  */

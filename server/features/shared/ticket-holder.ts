@@ -1,3 +1,4 @@
+import { jsonKind, type HeldItems, type HeldQuota } from '../../platform/held-items.js';
 import { requestContext, type Caller } from '../../platform/request-context.js';
 import { idLike } from './audit-trail.js';
 
@@ -31,4 +32,28 @@ export function attributeRefusal(error: unknown): void {
   context.caller = holder.caller;
   if (context.audit && holder.teamId !== undefined) context.audit.teamId = idLike(holder.teamId);
   if (context.audit && holder.listId !== undefined) context.audit.listId = idLike(holder.listId);
+}
+
+/**
+ * Who used a download link, kept under its ticket for `ttlMs` after the use, so that the link
+ * used again (seen in browser history, on a shared screen, in a proxy's log) is refused as any
+ * used link is and recorded in its holder's trail, as a late use is. Once: the first use again
+ * spends the mark, so a leaked link tried again and again adds one record, and later tries name
+ * nobody, as an unknown ticket does. Under `quota` (the newest marks of a user are kept).
+ */
+export function usedTickets({ store, name, ttlMs, quota }: { store: HeldItems; name: string; ttlMs: number; quota: HeldQuota }) {
+  const held = jsonKind<TicketHolder>(store, { name, ttlMs, quota, busy: 'Too many used download links are remembered.' });
+  return {
+    /** Marks the ticket used by `holder`. Best effort: a download goes on when its mark cannot be kept. */
+    async mark(ticket: string, holder: TicketHolder): Promise<void> {
+      await held.put(holder, { owner: holder.caller.tenantId, user: holder.caller.userId, ticket }).catch(() => undefined);
+    },
+    /** Who used the ticket, the first time it is asked after its use; then, and for a ticket never used, nobody. */
+    async holderOf(ticket: string): Promise<TicketHolder | undefined> {
+      const taken = await held.take(ticket);
+      if (taken.state !== 'held') return undefined;
+      await taken.discard();
+      return taken.value;
+    },
+  };
 }

@@ -209,9 +209,9 @@ export function tableHeldItems(client: TableClient, { now = Date.now, sweepMs = 
       }
 
       return {
-        async put(value, { slot }) {
+        async put(value, { slot, ticket: given }) {
           prune();
-          const ticket = newTicket();
+          const ticket = given ?? newTicket();
           const expiresAt = now() + spec.ttlMs;
           const partitionKey = itemKey(kind, ticket);
           const rows = entities(partitionKey, expiresAt, seal(kind, ticket, expiresAt, await spec.encode(value)));

@@ -123,6 +123,26 @@ describe.each(stores)('held items in %s', (_name, open) => {
     expect((await tickets.redeem(ticket, 'team-1', 'list-1')).caller.userId).toBe('user-1');
   });
 
+  it('a ticket used again is refused through either instance, naming its holder the first time only', async () => {
+    const { a, b } = await open();
+    const { ticket } = await createExportTickets({ store: a }).issue(grant);
+    expect(await createExportTickets({ store: b }).redeem(ticket, 'team-1', 'list-1')).toEqual(grant);
+    const again = await createExportTickets({ store: a })
+      .redeem(ticket, 'team-1', 'list-1')
+      .catch((e: unknown) => e);
+    expect(again).toMatchObject({
+      status: 404,
+      message: expect.stringMatching(/used already/),
+      ticketHolder: { caller: { tenantId: 'tenant-1', userId: 'user-1' }, teamId: 'team-1', listId: 'list-1' },
+    });
+    // A leaked link tried again and again adds one record: later tries name nobody.
+    const later = await createExportTickets({ store: b })
+      .redeem(ticket, 'team-1', 'list-1')
+      .catch((e: unknown) => e);
+    expect(later).toMatchObject({ status: 404 });
+    expect((later as { ticketHolder?: unknown }).ticketHolder).toBeUndefined();
+  });
+
   it('a ticket named with another team or list is refused, naming its holder, and spent', async () => {
     const { a, b } = await open();
     for (const [teamId, listId] of [
