@@ -29,6 +29,12 @@ import { auditExportLink, useAuditEvents } from './api/get-audit';
 
 const useStyles = makeStyles({
   filters: { display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(160px, 1fr))', gap: '8px', marginBottom: '12px' },
+  // Grid items and inputs otherwise keep their intrinsic width (a date and time field's is wide) and overlap the next filter.
+  filter: { minWidth: 0 },
+  input: { width: '100%', minWidth: 0 },
+  // Columns as wide as what they hold, so an operation's name is not cut by the next column; ids break anywhere to fit a narrow pane.
+  table: { tableLayout: 'auto' },
+  cell: { overflowWrap: 'anywhere' },
 });
 
 interface Filters {
@@ -81,23 +87,23 @@ export function AuditPanel({ open, onClose }: { open: boolean; onClose: () => vo
       </DrawerHeader>
       <DrawerBody>
         <div className={styles.filters}>
-          <Field label={t('audit.from')}>
-            <Input type="datetime-local" value={filters.from} onChange={set('from')} />
+          <Field label={t('audit.from')} className={styles.filter}>
+            <Input className={styles.input} type="datetime-local" value={filters.from} onChange={set('from')} />
           </Field>
-          <Field label={t('audit.to')}>
-            <Input type="datetime-local" value={filters.to} onChange={set('to')} />
+          <Field label={t('audit.to')} className={styles.filter}>
+            <Input className={styles.input} type="datetime-local" value={filters.to} onChange={set('to')} />
           </Field>
-          <Field label={t('audit.user')}>
-            <Input value={filters.user} onChange={set('user')} />
+          <Field label={t('audit.user')} className={styles.filter}>
+            <Input className={styles.input} value={filters.user} onChange={set('user')} />
           </Field>
-          <Field label={t('audit.patient')}>
-            <Input value={filters.patient} onChange={set('patient')} />
+          <Field label={t('audit.patient')} className={styles.filter}>
+            <Input className={styles.input} value={filters.patient} onChange={set('patient')} />
           </Field>
-          <Field label={t('audit.team')}>
-            <Input value={filters.team} onChange={set('team')} />
+          <Field label={t('audit.team')} className={styles.filter}>
+            <Input className={styles.input} value={filters.team} onChange={set('team')} />
           </Field>
-          <Field label={t('audit.operation')}>
-            <Select value={filters.operation} onChange={set('operation')}>
+          <Field label={t('audit.operation')} className={styles.filter}>
+            <Select className={styles.input} value={filters.operation} onChange={set('operation')}>
               <option value="">{t('audit.anyOperation')}</option>
               {auditOperations.map((o) => (
                 <option key={o} value={o}>
@@ -118,7 +124,7 @@ export function AuditPanel({ open, onClose }: { open: boolean; onClose: () => vo
           </Text>
         )}
         {events.data && events.data.events.length > 0 && (
-          <Table aria-label={t('audit.title')} size="small">
+          <Table aria-label={t('audit.title')} size="small" className={styles.table}>
             <TableHeader>
               <TableRow>
                 {(['audit.time', 'audit.operation', 'audit.outcome', 'audit.user', 'audit.patient', 'audit.team'] as const).map((k) => (
@@ -129,14 +135,14 @@ export function AuditPanel({ open, onClose }: { open: boolean; onClose: () => vo
             <TableBody>
               {events.data.events.map((e) => (
                 <TableRow key={`${e.requestId}-${e.operation}-${e.patientId}`}>
-                  <TableCell>{dateTime(e.time)}</TableCell>
-                  <TableCell>{e.operation}</TableCell>
-                  <TableCell>
+                  <TableCell className={styles.cell}>{dateTime(e.time)}</TableCell>
+                  <TableCell className={styles.cell}>{e.operation}</TableCell>
+                  <TableCell className={styles.cell}>
                     {t(e.outcome === 'success' ? 'audit.outcome.success' : 'audit.outcome.failure')} ({e.status})
                   </TableCell>
-                  <TableCell>{e.userId}</TableCell>
-                  <TableCell>{e.patientId ?? ''}</TableCell>
-                  <TableCell>{e.teamId ?? ''}</TableCell>
+                  <TableCell className={styles.cell}>{e.userId}</TableCell>
+                  <TableCell className={styles.cell}>{e.patientId ?? ''}</TableCell>
+                  <TableCell className={styles.cell}>{e.teamId ?? ''}</TableCell>
                 </TableRow>
               ))}
             </TableBody>

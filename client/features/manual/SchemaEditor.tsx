@@ -105,7 +105,14 @@ export function SchemaEditor({ schema }: { schema: ManualSchema }) {
         </div>
       )}
       {fields.map((f, i) => (
-        <div key={i} data-field-row="" className={styles.rowBox}>
+        // A group per field: its Type, Choices and Required are named the same in every row, and a screen reader says which field they are in.
+        <div
+          key={i}
+          data-field-row=""
+          className={styles.rowBox}
+          role="group"
+          aria-label={t('manual.fieldGroup', { number: i + 1, label: f.label || '…' })}
+        >
           <div className={styles.row}>
             <Field className={styles.label} label={t('manual.fieldLabel')}>
               <Input

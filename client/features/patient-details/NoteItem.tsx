@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 import { ErrorNotice } from '../../shared/components/ErrorNotice';
 import { focusWhenLost } from '../../shared/focus-when-lost';
 import { authorText, dateTime } from '../../shared/format';
+import { useOneAtATime } from '../../shared/use-one-at-a-time';
 import { t } from '../../shared/i18n/t';
 import type { Note, NoteRevision } from '../../../contract/notes';
 import { isVersionConflict, useReviseNote } from './api/revise-note';
@@ -46,18 +47,22 @@ export function NoteItem({ note, mine, patientId, onChanged }: { note: Note; min
     if (mode.kind === 'correcting') draftInput.current?.focus();
   }, [mode.kind]);
 
+  const oneAtATime = useOneAtATime();
   const save = (text: string | null) =>
-    revise.mutate(
-      { note, text },
-      {
-        onSuccess: () => {
-          setMode({ kind: 'reading' });
-          // The note's Correct (or, withdrawn, the line saying so) once it shows again: the details are read again meanwhile.
-          focusWhenLost(() => document.querySelector<HTMLElement>(`[data-note="${CSS.escape(note.id)}"] :is(button, [tabindex="-1"])`));
+    oneAtATime((done) =>
+      revise.mutate(
+        { note, text },
+        {
+          onSettled: done,
+          onSuccess: () => {
+            setMode({ kind: 'reading' });
+            // The note's Correct (or, withdrawn, the line saying so) once it shows again: the details are read again meanwhile.
+            focusWhenLost(() => document.querySelector<HTMLElement>(`[data-note="${CSS.escape(note.id)}"] :is(button, [tabindex="-1"])`));
+          },
+          // The author's draft stays in the box under the current version, to save again (against it) or drop.
+          onError: (error) => isVersionConflict(error) && mode.kind === 'withdrawing' && setMode({ kind: 'reading' }),
         },
-        // The author's draft stays in the box under the current version, to save again (against it) or drop.
-        onError: (error) => isVersionConflict(error) && mode.kind === 'withdrawing' && setMode({ kind: 'reading' }),
-      },
+      ),
     );
 
   return (

@@ -4,6 +4,7 @@ import { ErrorNotice } from '../../shared/components/ErrorNotice';
 import { t } from '../../shared/i18n/t';
 import { announce } from '../../shared/live-region';
 import { useSession } from '../../shared/session';
+import { useOneAtATime } from '../../shared/use-one-at-a-time';
 import type { Note } from '../../../contract/notes';
 import { useAddNote } from './api/add-note';
 import { NoteItem } from './NoteItem';
@@ -29,6 +30,7 @@ export function NotesSection({ patientId, notes: sent, onNoteAdded }: { patientI
   const { userId } = useSession();
   const [note, setNote] = useState('');
   const noteInput = useRef<HTMLTextAreaElement>(null);
+  const oneAtATime = useOneAtATime();
   const addNote = useAddNote(patientId, {
     onAdded: () => {
       setNote('');
@@ -55,7 +57,7 @@ export function NotesSection({ patientId, notes: sent, onNoteAdded }: { patientI
         className={styles.noteForm}
         onSubmit={(e) => {
           e.preventDefault();
-          if (noteFits(note)) addNote.mutate(note.trim());
+          if (noteFits(note)) oneAtATime((done) => addNote.mutate(note.trim(), { onSettled: done }));
         }}
       >
         <NoteTextField label={t('details.newNote')} className={styles.noteField} value={note} onChange={setNote} inputRef={noteInput} />

@@ -9,6 +9,8 @@ import { t } from '../../shared/i18n/t';
 import { usePatientSearch, type SearchCriteria } from './api/search-patients';
 import { AddFailed } from '../../shared/components/AddFailed';
 import { addToList } from '../../shared/add-to-list';
+import { SearchAnnouncer } from './SearchAnnouncer';
+import { useOneAtATime } from '../../shared/use-one-at-a-time';
 
 // The results' table, with Fluent's table and the record notices' badges, is not in the tab's first
 // download: it is asked for when the search pane first shows, so it is here before any search answers.
@@ -45,6 +47,7 @@ export function PatientSearch({ target }: { target: SearchTarget | null }) {
   const [added, setAdded] = useState<{ count: number; list: string } | null>(null);
   const [failed, setFailed] = useState<{ count: number; list: string; error: unknown } | null>(null);
   const addedNotice = useRef<HTMLSpanElement>(null);
+  const oneAtATime = useOneAtATime();
   useEffect(() => addedNotice.current?.focus(), [added]);
   // The results' chunk is asked for now; if it cannot be fetched, their place says so once a search finds patients.
   useEffect(() => void loadResultsTable().catch(() => undefined), []);
@@ -98,7 +101,7 @@ export function PatientSearch({ target }: { target: SearchTarget | null }) {
       </div>
       {!hasCriteria && <Text>{t('search.hint')}</Text>}
       {results.isFetching && !results.isFetchingNextPage && <Spinner size="small" label={t('app.loading')} />}
-      {results.isError && <ErrorNotice error={results.error} />}
+      {results.isError && <ErrorNotice error={results.error} onRetry={() => void results.refetch()} />}
       {/* The EHR refused `:contains`: it finds names only from the start of a part, so say how to search it. */}
       {criteria.name && results.isSuccess && results.data.pages[0]?.match === 'start' && (
         <Text role="note" className={styles.note}>
@@ -107,6 +110,11 @@ export function PatientSearch({ target }: { target: SearchTarget | null }) {
         </Text>
       )}
       {hasCriteria && results.isSuccess && patients.length === 0 && <Text role="status">{t('search.empty')}</Text>}
+      <SearchAnnouncer
+        found={patients.length}
+        more={Boolean(results.hasNextPage)}
+        answeredAt={hasCriteria && results.isSuccess && !results.isFetching ? results.dataUpdatedAt : null}
+      />
       {patients.length > 0 && (
         <>
           <div className={styles.actions}>
@@ -115,16 +123,18 @@ export function PatientSearch({ target }: { target: SearchTarget | null }) {
                 appearance="primary"
                 icon={<AddRegular />}
                 disabled={chosen.length === 0 || target.isAdding}
-                onClick={async () => {
-                  setAdded(null);
-                  setFailed(null);
-                  // Said added, and the choice cleared, only once the server has them on the list.
-                  const outcome = await addToList(target.onAdd, chosen, target.listName);
-                  if (outcome.ok) {
-                    setSelected(new Set());
-                    setAdded({ count: outcome.count, list: outcome.list });
-                  } else setFailed(outcome);
-                }}
+                onClick={() =>
+                  oneAtATime(async (done) => {
+                    setAdded(null);
+                    setFailed(null);
+                    // Said added, and the choice cleared, only once the server has them on the list.
+                    const outcome = await addToList(target.onAdd, chosen, target.listName).finally(done);
+                    if (outcome.ok) {
+                      setSelected(new Set());
+                      setAdded({ count: outcome.count, list: outcome.list });
+                    } else setFailed(outcome);
+                  })
+                }
               >
                 {t('search.addSelected', { count: chosen.length, list: target.listName })}
               </Button>

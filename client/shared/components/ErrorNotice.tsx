@@ -66,10 +66,12 @@ function useLatestOfItsWords(words: string): boolean {
  * An error in plain words, in the active language, under a title that says what failed. In Teams,
  * a missing Graph consent also offers to open the consent popup again, and says that an
  * administrator has to consent, with the link to send them. `text`, when given, is said in place
- * of the error's own words (a feature that knows better what the error means there). A notice
- * that says exactly what another on screen says shows once (see `shown`).
+ * of the error's own words (a feature that knows better what the error means there). `onRetry`,
+ * when given, offers Try again: a read that failed (the EHR busy) is asked for again without the
+ * user having to change what they asked. A notice that says exactly what another on screen says
+ * shows once (see `shown`).
  */
-export function ErrorNotice({ error, title, text }: { error: unknown; title?: string; text?: string }) {
+export function ErrorNotice({ error, title, text, onRetry }: { error: unknown; title?: string; text?: string; onRetry?: () => void }) {
   const consent = useConsentRetry();
   const needsConsent = consent && error instanceof ApiError && error.code === 'consent_required';
   const heading = needsConsent ? t('consent.title') : (title ?? t('app.error'));
@@ -86,12 +88,18 @@ export function ErrorNotice({ error, title, text }: { error: unknown; title?: st
           </Suspense>
         )}
       </MessageBarBody>
-      {needsConsent && (
+      {needsConsent ? (
         <MessageBarActions>
           <Button disabled={consent.asking} onClick={consent.retry}>
             {t('app.retry')}
           </Button>
         </MessageBarActions>
+      ) : (
+        onRetry && (
+          <MessageBarActions>
+            <Button onClick={onRetry}>{t('app.retry')}</Button>
+          </MessageBarActions>
+        )
       )}
     </MessageBar>
   );

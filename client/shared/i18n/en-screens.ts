@@ -177,6 +177,7 @@ export const enScreens = {
   'manual.fieldChoices': 'Choices (comma-separated)',
   'manual.fieldRequired': 'Required',
   'manual.addField': 'Add field',
+  'manual.fieldGroup': 'Field {number}: {label}',
   'manual.removeField': 'Remove field {label}',
   'manual.saveSchema': 'Save fields',
   'manual.schemaSaved': 'Fields saved.',

@@ -35,6 +35,8 @@ export const en = {
   'search.anyGender': 'Any',
   'search.hint': 'Type a name or an MRN to search the EHR.',
   'search.empty': 'No patients match.',
+  'search.found': '{count, plural, one {# patient found} other {# patients found}}',
+  'search.foundMore': '{count, plural, one {# patient found} other {# patients found}}; More results shows more',
   'search.more': 'More results',
   'search.addSelected': 'Add {count} selected to {list}',
   'search.noList': 'Create a list to add patients to it.',

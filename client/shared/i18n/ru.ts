@@ -79,6 +79,9 @@ export const ru: Record<MessageKey, string> = {
   'search.anyGender': 'Любой',
   'search.hint': 'Введите имя или номер карты, чтобы искать в ЭМК.',
   'search.empty': 'Пациенты не найдены.',
+  'search.found': '{count, plural, one {Найден # пациент} few {Найдено # пациента} many {Найдено # пациентов} other {Найдено # пациента}}',
+  'search.foundMore':
+    '{count, plural, one {Найден # пациент} few {Найдено # пациента} many {Найдено # пациентов} other {Найдено # пациента}}, ещё — кнопкой «Ещё результаты»',
   'search.more': 'Ещё результаты',
   'search.add': 'Добавить в {list}',
   'search.addSelected':
@@ -325,6 +328,7 @@ export const ru: Record<MessageKey, string> = {
   'manual.fieldChoices': 'Варианты (через запятую)',
   'manual.fieldRequired': 'Обязательное',
   'manual.addField': 'Добавить поле',
+  'manual.fieldGroup': 'Поле {number}: {label}',
   'manual.removeField': 'Удалить поле {label}',
   'manual.saveSchema': 'Сохранить поля',
   'manual.schemaSaved': 'Поля сохранены.',
