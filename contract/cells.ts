@@ -85,7 +85,8 @@ export const statusUnknown = z.literal(true).optional();
  * date of death, Patient.deceasedDateTime, allows; DSTU2, STU3 and R4): almost always a data error
  * (a reading filed on the wrong patient, or a wrong date). It is still shown, and still counts as
  * its kind's latest, so nothing is hidden, but marked "dated after death: check in EHR" in the list,
- * the details and the CSV, never as a plain current value (server/ehr/clinical/after-death.ts).
+ * the details, the details' history (the trend) and the CSV, never as a plain current value
+ * (server/ehr/clinical/after-death.ts).
  * Absent otherwise, and when the EHR gives no date of death.
  */
 export const afterDeath = z.literal(true).optional();
@@ -95,7 +96,8 @@ export const afterDeath = z.literal(true).optional();
  * skew allowed, server/ehr/clinical/future.ts) after the server's now; DSTU2, STU3 and R4. Such a
  * reading is its kind's latest only when the kind has no reading that is not; it is then still
  * shown, marked "dated in the future: check in EHR" in the list, the details and the CSV, never as
- * a plain current value (nor as stale). Absent otherwise.
+ * a plain current value (nor as stale). Every such reading of the details' history (the trend) is
+ * marked so too. Absent otherwise.
  */
 export const future = z.literal(true).optional();
 

@@ -3,7 +3,7 @@ import { useId, useMemo, useState } from 'react';
 import { vitalKinds, type VitalKind } from '../../../contract/vitals';
 import { columnLabel } from '../../shared/cells';
 import { t } from '../../shared/i18n/t';
-import { defaultRange, flagText, trendIn, trendOf, trendRanges, type TrendRange } from './trend-data';
+import { defaultRange, rowFlagText, trendIn, trendOf, trendRanges, type TrendRange } from './trend-data';
 
 import { TrendPlot } from './TrendPlot';
 
@@ -90,7 +90,7 @@ function TrendChart({ kind, history, adultFrom }: { kind: VitalKind; history: un
                 <td>{row.timeText}</td>
                 <td>{row.value}</td>
                 <td>{row.unit}</td>
-                <td>{flagText(row.flag)}</td>
+                <td>{rowFlagText(row)}</td>
                 {onOxygen && <td>{row.oxygen}</td>}
               </tr>
             ))}

@@ -9,6 +9,8 @@ import { lookupTable } from '../../../contract/lookup-table';
  * onset, the date it was recorded (when it differs from the onset), its status, when it abated,
  * its verification. A condition without a clinicalStatus (DSTU2 and STU3 may leave it out) that is
  * not current reads "abated" (with its date) or "not current", never as a status left blank.
+ * Verification `unknown` (DSTU2 and STU3: "not enough information to determine the certainty
+ * status") reads "verification unknown", never a bare "unknown" beside the clinical status.
  */
 export function conditionFacts(c: ConditionView): string[] {
   const onset = dateText(c.onset);
@@ -20,7 +22,7 @@ export function conditionFacts(c: ConditionView): string[] {
     recorded && recorded !== onset ? t('details.recorded', { date: recorded }) : '',
     c.clinicalStatus ? codeLabel(c.clinicalStatus) : !c.current && !abated ? t('details.notCurrent') : '',
     abated,
-    codeLabel(c.verificationStatus),
+    c.verificationStatus === 'unknown' ? t('details.verificationUnknown') : codeLabel(c.verificationStatus),
   ].filter((fact) => fact !== '');
 }
 

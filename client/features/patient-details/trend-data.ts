@@ -1,8 +1,15 @@
 import { fhirTime } from '../../../contract/fhir-time';
-import { implausibleValue, vitalFlag, type Comparator, type VitalFlag } from '../../../contract/vital-ranges';
+import {
+  implausibleValue,
+  moreSevereOfEhr,
+  vitalFlag,
+  type Comparator,
+  type VitalFlag,
+  type VitalInterpretation,
+} from '../../../contract/vital-ranges';
 import type { VitalKind } from '../../../contract/vitals';
 import { boundText, columnLabel, measurementOf as shownMeasurement, oxygenText, unitText, withUnit } from '../../shared/cells';
-import { dateTime, fhirTimeText, shortDateTime } from '../../shared/format';
+import { codeLabel, dateTime, fhirTimeText, shortDateTime } from '../../shared/format';
 import { currentLocale, t } from '../../shared/i18n/t';
 
 /** The spans a trend can show: the last 24 hours, the last 7 days (both up to now), or every reading. */
@@ -19,9 +26,13 @@ export interface TrendPoint {
   /** Its time in words, as the EHR sent it (fhirTimeText, in full). */
   timeText: string;
   value: number;
-  /** The value with its unit as the list shows it: "72/min", "36.9 °C". */
+  /** The value with its unit as the list shows it, and its notes: "72/min", "36.9 °C (dated in the future: check in EHR)". */
   text: string;
+  /** What the value cannot be trusted for, in words (readingNotes): implausible, not final, qualified, dated after death or in the future. */
+  notes: string[];
   flag: VitalFlag | null;
+  /** The EHR's own flag when it says more than the app's (contract interpretation, moreSevereOfEhr), as the list shows it: "Critical high (EHR)". */
+  ehrFlag?: VitalInterpretation;
   /** The supplemental oxygen a saturation was taken on, "On O₂ 2 L/min" (contract supplementalOxygen). */
   oxygen?: string;
 }
@@ -40,10 +51,13 @@ export interface TrendRow {
   timeText: string;
   /** The number alone ("72", "120/80"), for the table's value column. */
   value: string;
-  /** With its unit ("72/min", "120/80 mmHg"). */
+  /** With its unit and notes ("72/min", "120/80 mmHg"). */
   text: string;
+  /** As TrendPoint.notes: the table says them in its flag column (rowFlagText). */
+  notes: string[];
   unit: string;
   flag: VitalFlag | null;
+  ehrFlag?: VitalInterpretation;
   oxygen?: string;
 }
 
@@ -85,17 +99,51 @@ function timeOf(r: Json): Placed | null {
 }
 type Placed = Pick<TrendPoint, 'time' | 'timeText'>;
 
-/** " (implausible value: check in EHR)" after a value its kind cannot physically be (contract implausibleValue): it has no flag. */
-const implausibleNote = (flagged: string, m: Reading) => (implausibleValue(flagged, m.value, m.unit) ? ` (${t('vital.implausible')})` : '');
+/**
+ * What a reading's value cannot be trusted for, in words, as the list and the details mark the
+ * latest: "implausible value: check in EHR" for a value its kind cannot physically be (contract
+ * implausibleValue: it has no flag); "preliminary" and "status unknown" for a result the EHR has not
+ * made final or does not know the status of (contract `preliminary`, `statusUnknown`,
+ * Observation.status); "check in EHR" for one the EHR qualifies (contract `qualified`); "dated after
+ * death: check in EHR" and "dated in the future: check in EHR" for a reading whose date cannot be
+ * true (contract `afterDeath`, `future`). A point of the trend is never shown as a plain value when
+ * its latest would not be.
+ */
+function readingNotes(flagged: string, m: Reading | null, r: Json | undefined): string[] {
+  return [
+    m && implausibleValue(flagged, m.value, m.unit) && t('vital.implausible'),
+    r?.preliminary === true && codeLabel('preliminary'),
+    r?.statusUnknown === true && t('vital.statusUnknown'),
+    r?.qualified === true && t('value.qualified'),
+    r?.afterDeath === true && t('vital.afterDeath'),
+    r?.future === true && t('vital.future'),
+  ].filter((note): note is string => typeof note === 'string');
+}
+/**
+ * The EHR's own flag of a reading (contract interpretation; for blood pressure the most severe of
+ * its panel's and halves') when it is more severe than the app's, as the list and the details show
+ * the latest: a child's reading, which NEWS2 does not flag, still says "Critical high (EHR)".
+ */
+function ehrFlagOf(flag: VitalFlag | null, r: Json | undefined): { ehrFlag?: VitalInterpretation } {
+  const ehrFlag = moreSevereOfEhr(flag, r?.interpretation);
+  return ehrFlag ? { ehrFlag } : {};
+}
+
+/** A value with its notes after it: "450/80 mmHg (implausible value: check in EHR)". */
+const withNotes = (text: string, notes: string[]) => (notes.length ? `${text} (${notes.join('; ')})` : text);
 
 const point = (flagged: string, { time, timeText }: Placed, m: Reading, adult: boolean, r?: Json): TrendPoint => {
   const oxygen = r && oxygenText(r.oxygen);
+  const notes = readingNotes(flagged, m, r);
+  const flag = vitalFlag(flagged, m.value, m.unit, m.comparator, adult);
   return {
     time,
     timeText,
     value: m.value,
-    text: withUnit(boundText(m), unitText(m.unit)) + implausibleNote(flagged, m),
-    flag: vitalFlag(flagged, m.value, m.unit, m.comparator, adult),
+    text: withNotes(withUnit(boundText(m), unitText(m.unit)), notes),
+    notes,
+    flag,
+    ...ehrFlagOf(flag, r),
     ...(oxygen ? { oxygen: t('vital.onOxygen', { amount: oxygen }) } : {}),
   };
 };
@@ -128,13 +176,17 @@ export function trendOf(kind: VitalKind, history: unknown, adultFrom = -Infinity
       if (!sys && !dia) return [];
       const unit = unitText(sys?.unit ?? dia?.unit);
       const value = `${sys ? boundText(sys) : '?'}/${dia ? boundText(dia) : '?'}`;
+      const notes = readingNotes('systolic', sys, r);
+      const flag = sys ? vitalFlag('systolic', sys.value, sys.unit, sys.comparator, adult(r)) : null;
       return [
         {
           ...when,
           value,
-          text: withUnit(value, unit) + (sys ? implausibleNote('systolic', sys) : ''),
+          text: withNotes(withUnit(value, unit), notes),
+          notes,
           unit,
-          flag: sys ? vitalFlag('systolic', sys.value, sys.unit, sys.comparator, adult(r)) : null,
+          flag,
+          ...ehrFlagOf(flag, r),
         },
       ];
     });
@@ -143,8 +195,10 @@ export function trendOf(kind: VitalKind, history: unknown, adultFrom = -Infinity
   const rows = readings.flatMap(({ r, when }) => {
     const m = measurementOf(r.value);
     if (!m) return [];
-    const { text, flag, oxygen } = point(kind, when, m, adult(r), r);
-    return [{ ...when, value: boundText(m), text, unit: unitText(m.unit), flag, ...(oxygen ? { oxygen } : {}) }];
+    const { text, notes, flag, ehrFlag, oxygen } = point(kind, when, m, adult(r), r);
+    return [
+      { ...when, value: boundText(m), text, notes, unit: unitText(m.unit), flag, ...(ehrFlag ? { ehrFlag } : {}), ...(oxygen ? { oxygen } : {}) },
+    ];
   });
   const series = line(columnLabel(kind), kind, (r) => r.value);
   return { kind, series: series.points.length > 0 ? [series] : [], rows };
@@ -246,5 +300,16 @@ export const trendTime = (time: number) => dateTime(time);
 /** A flag in words ("High", "Critical low"), or '' when the reading is in range or not flagged. */
 export const flagText = (flag: VitalFlag | null) => (flag ? t(`vital.flag.${flag}`) : '');
 
-/** How a point reads on hover, focus and to a screen reader: value with unit, the oxygen it was taken on, then its flag. */
-export const pointText = (p: Pick<TrendPoint, 'text' | 'flag' | 'oxygen'>) => [p.text, p.oxygen, flagText(p.flag)].filter(Boolean).join(', ');
+/** The EHR's flag in words, "Critical high (EHR)"; '' without one. */
+const ehrFlagText = (ehrFlag: VitalInterpretation | undefined) => (ehrFlag ? t(`vital.ehrFlag.${ehrFlag}`) : '');
+
+/**
+ * The table's flag column: the app's flag, the EHR's when it says more, and the reading's notes,
+ * "High; Critical high (EHR); dated after death: check in EHR" (as the CSV's flag column).
+ */
+export const rowFlagText = (row: Pick<TrendRow, 'flag' | 'ehrFlag' | 'notes'>) =>
+  [flagText(row.flag), ehrFlagText(row.ehrFlag), ...row.notes].filter(Boolean).join('; ');
+
+/** How a point reads on hover, focus and to a screen reader: value with unit, the oxygen it was taken on, then its flags (the app's, the EHR's). */
+export const pointText = (p: Pick<TrendPoint, 'text' | 'flag' | 'ehrFlag' | 'oxygen'>) =>
+  [p.text, p.oxygen, flagText(p.flag), ehrFlagText(p.ehrFlag)].filter(Boolean).join(', ');

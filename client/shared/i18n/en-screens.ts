@@ -134,6 +134,7 @@ export const enScreens = {
   'details.abated': 'abated',
   'details.abatedOn': 'abated {date}',
   'details.notCurrent': 'not current',
+  'details.verificationUnknown': 'verification unknown',
   'details.multipleBirth': 'multiple birth',
   'details.multipleBirthOrder': 'multiple birth, birth order {order}',
   'details.criticality': 'criticality {value}',

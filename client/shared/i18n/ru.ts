@@ -282,6 +282,7 @@ export const ru: Record<MessageKey, string> = {
   'details.abated': 'разрешилось',
   'details.abatedOn': 'разрешилось {date}',
   'details.notCurrent': 'не актуально',
+  'details.verificationUnknown': 'верификация неизвестна',
   'details.multipleBirth': 'многоплодные роды',
   'details.multipleBirthOrder': 'многоплодные роды, порядок рождения {order}',
   'details.criticality': 'критичность: {value}',

@@ -266,6 +266,7 @@ export const zhCN: Record<MessageKey, string> = {
   'details.abated': '已缓解',
   'details.abatedOn': '{date} 缓解',
   'details.notCurrent': '非当前',
+  'details.verificationUnknown': '核实状态未知',
   'details.multipleBirth': '多胞胎',
   'details.multipleBirthOrder': '多胞胎，出生顺序 {order}',
   'details.criticality': '危急程度：{value}',

@@ -266,6 +266,7 @@ export const zhTW: Record<MessageKey, string> = {
   'details.abated': '已緩解',
   'details.abatedOn': '{date} 緩解',
   'details.notCurrent': '非目前',
+  'details.verificationUnknown': '核實狀態未知',
   'details.multipleBirth': '多胞胎',
   'details.multipleBirthOrder': '多胞胎，出生順序 {order}',
   'details.criticality': '危急程度：{value}',

@@ -1,6 +1,6 @@
 import { earliestMs, latestMs } from '../../../contract/fhir-time.js';
-import { withReadingMark } from './reading-marks.js';
-import type { Cell, LatestVitals, VitalReading } from './types.js';
+import { withHistoryMark, withReadingMark } from './reading-marks.js';
+import type { Cell, LatestVitals, VitalHistory, VitalReading } from './types.js';
 
 /**
  * Whether a reading is dated after the patient's death: its earliest possible moment after the
@@ -23,4 +23,11 @@ export function withAfterDeathMarks<C extends Cell<LatestVitals> | undefined>(ce
   const latestAliveMs = deathDate ? latestMs(deathDate) : null;
   if (latestAliveMs === null) return cell;
   return withReadingMark(cell, 'afterDeath', (reading) => datedAfter(reading, latestAliveMs));
+}
+
+/** The details' history with every reading dated after the patient's death marked `afterDeath` (as withAfterDeathMarks). */
+export function withAfterDeathHistoryMarks<C extends Cell<VitalHistory> | undefined>(cell: C, deathDate: string | null | undefined): C {
+  const latestAliveMs = deathDate ? latestMs(deathDate) : null;
+  if (latestAliveMs === null) return cell;
+  return withHistoryMark(cell, 'afterDeath', (reading) => datedAfter(reading, latestAliveMs));
 }

@@ -1,6 +1,6 @@
 import { earliestMs } from '../../../contract/fhir-time.js';
-import { withReadingMark } from './reading-marks.js';
-import type { Cell, LatestVitals, When } from './types.js';
+import { withHistoryMark, withReadingMark } from './reading-marks.js';
+import type { Cell, LatestVitals, VitalHistory, When } from './types.js';
 
 /**
  * A reading dated more than this after `now` is dated in the future (a wrong clock or time zone, or
@@ -27,3 +27,10 @@ export function datedInFuture(time: When | null | undefined, now: number): boole
  */
 export const withFutureMarks = <C extends Cell<LatestVitals> | undefined>(cell: C, now = Date.now()): C =>
   withReadingMark(cell, 'future', (reading) => datedInFuture(reading.time, now));
+
+/**
+ * The details' history with every reading dated in the future marked `future`: unlike the latest,
+ * which is one only when its kind has nothing better, each such reading of the history is one.
+ */
+export const withFutureHistoryMarks = <C extends Cell<VitalHistory> | undefined>(cell: C, now = Date.now()): C =>
+  withHistoryMark(cell, 'future', (reading) => datedInFuture(reading.time, now));

@@ -42,8 +42,8 @@ import {
 } from './types.js';
 import { Warnings, sumWarnings } from './warnings.js';
 import { isVitalUnavailable } from '../../../contract/patients.js';
-import { withAfterDeathMarks } from './after-death.js';
-import { withFutureMarks } from './future.js';
+import { withAfterDeathHistoryMarks, withAfterDeathMarks } from './after-death.js';
+import { withFutureHistoryMarks, withFutureMarks } from './future.js';
 
 /** Pages per part the details panel reads at most (with `_count=100`, 1000 vital signs). */
 const DETAIL_MAX_PAGES = 10;
@@ -543,6 +543,7 @@ export async function readPatientDetails(ctx: EhrContext, id: string, report?: W
   // Newest first, read in part (a page failed, pages left): a kind with no reading in what was read may have one on what was not.
   else if (readInPart(data.get('vitals'))) cells.vitals = withUnreadKinds(cells.vitals, VITAL_KINDS, 'failed');
   cells.vitals = withFutureMarks(withAfterDeathMarks(cells.vitals, summary.deceased?.date));
+  cells.vitalHistory = withFutureHistoryMarks(withAfterDeathHistoryMarks(cells.vitalHistory, summary.deceased?.date));
   const listIndex = plan.findIndex((e) => e.part === 'allergyList');
   if (listIndex >= 0) {
     const lists = partData(results[listIndex], id, warnings, plan[listIndex].query && entryLimit(plan[listIndex].query));

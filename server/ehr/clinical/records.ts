@@ -7,6 +7,7 @@ import { ucumCode } from './units.js';
 import { annotationText, conceptCodes, conceptText, isLoincSystem, newestFirst, ownReferenceOf, statusCode, unnamedMark, when } from './values.js';
 import type { Warnings } from './warnings.js';
 import { qualifiedMark } from '../modifiers.js';
+import { STATUS_CODES, readRecordStatus } from './record-status.js';
 import { lookupTable } from '../../../contract/lookup-table.js';
 
 /**
@@ -138,7 +139,7 @@ export function readConditions(resources: JsonObject[], warnings?: Warnings, now
   const views: ConditionView[] = [];
   for (const r of resources) {
     if (r.resourceType !== 'Condition') continue;
-    const verificationStatus = statusCode(r.verificationStatus);
+    const verificationStatus = verificationOf(r.verificationStatus, STATUS_CODES.conditionVerification);
     if (verificationStatus && NOT_VALID.has(verificationStatus)) {
       warnings?.add('condition_not_valid');
       continue;
@@ -147,7 +148,7 @@ export function readConditions(resources: JsonObject[], warnings?: Warnings, now
     const onset = onsetOf(r) ?? (fhirTime(str(r.onsetString) ?? '') ? when(r.onsetString) : null);
     // DSTU2 dateRecorded, STU3 assertedDate, R4 recordedDate; the onset when none was recorded.
     const recorded = when(r.dateRecorded) ?? when(r.assertedDate) ?? when(r.recordedDate);
-    const clinicalStatus = statusCode(r.clinicalStatus);
+    const { code: clinicalStatus, unreadable } = readRecordStatus(r.clinicalStatus, STATUS_CODES.conditionClinical);
     const abated = abatementOf(r, now);
     views.push({
       display: withBodySite(conceptText(r.code), r.bodySite),
@@ -162,7 +163,7 @@ export function readConditions(resources: JsonObject[], warnings?: Warnings, now
       current: conditionIsCurrent(r, clinicalStatus, now),
       ...diagnosisMark(r, clinicalStatus, abated, base),
       ...(abated ? { abated } : {}),
-      ...qualifiedMark(r),
+      ...(unreadable ? { qualified: true as const } : qualifiedMark(r)),
     });
   }
   // [group, time]: dated (by onset, else recorded date), then an onset that is no date (by recorded date), then no date at all.
@@ -241,6 +242,9 @@ function onsetOf(resource: JsonObject): When | null {
   const period = isObject(resource.onsetPeriod) ? resource.onsetPeriod : {};
   return when(resource.onsetDateTime) ?? when(period.start) ?? (typeof resource.onset === 'string' ? when(resource.onset) : null);
 }
+
+/** A verificationStatus's code, read by its words when it is none of `codes` (readRecordStatus); a code that cannot be read is kept as sent (never read as confirmed). */
+const verificationOf = (value: unknown, codes: ReadonlySet<string>) => readRecordStatus(value, codes).code ?? statusCode(value);
 
 /** DSTU2's one `status` holds both clinical and verification codes. */
 const DSTU2_CLINICAL = new Set(['active', 'inactive', 'resolved']);
@@ -492,8 +496,10 @@ export function readAllergies(resources: JsonObject[], warnings?: Warnings): All
   for (const r of resources) {
     if (r.resourceType !== 'AllergyIntolerance') continue;
     const legacy = statusCode(r.status);
-    const clinical = statusCode(r.clinicalStatus) ?? (legacy && DSTU2_CLINICAL.has(legacy) ? legacy : null);
-    const verification = statusCode(r.verificationStatus) ?? (legacy && !DSTU2_CLINICAL.has(legacy) ? legacy : null);
+    const stated = readRecordStatus(r.clinicalStatus, STATUS_CODES.allergyClinical);
+    const clinical = stated.code ?? (legacy && DSTU2_CLINICAL.has(legacy) ? legacy : null);
+    const verification =
+      verificationOf(r.verificationStatus, STATUS_CODES.allergyVerification) ?? (legacy && !DSTU2_CLINICAL.has(legacy) ? legacy : null);
     if (verification && NOT_VALID.has(verification)) {
       warnings?.add('allergy_not_valid');
       continue;
@@ -523,7 +529,7 @@ export function readAllergies(resources: JsonObject[], warnings?: Warnings): All
         reactions: objects(r.reaction).map(readReaction),
         ...(statusCode(r.type) === 'intolerance' ? { intolerance: true as const } : {}),
         ...(objects(r.reaction).some((reaction) => str(reaction.severity) === 'severe') ? { severeReaction: true as const } : {}),
-        ...(unread ? { qualified: true as const } : qualifiedMark(r, ['reaction'])),
+        ...(unread || stated.unreadable ? { qualified: true as const } : qualifiedMark(r, ['reaction'])),
       };
       if (denies) {
         // No known allergy to one substance: the contract's `noneKnown` says none of any kind, and a cell

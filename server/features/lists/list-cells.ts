@@ -60,16 +60,28 @@ function pick<T, U>(cell: Cell<T> | undefined, get: (value: T) => U | null | und
  * own codes (unconfirmedVerifications: unconfirmed, provisional, differential) are carried as they
  * are; every other is carried as the contract's `unconfirmed`, the list's "(unconfirmed)": a code a
  * system adds under `unconfirmed` (R4 allergyintolerance-verification `presumed`, a child of
- * `unconfirmed`: terminology.hl7.org/CodeSystem-allergyintolerance-verification.html), Condition
- * `unknown` (DSTU2 and STU3 condition-ver-status: "there is not enough information to determine the
- * certainty status"), or a code the app does not know (never read as confirmed: the safe side).
+ * `unconfirmed`: terminology.hl7.org/CodeSystem-allergyintolerance-verification.html), or a code the
+ * app does not know (never read as confirmed: the safe side).
  */
 const CONFIRMED_OR_NEVER_SHOWN: ReadonlySet<string> = new Set(['confirmed', 'refuted', 'entered-in-error']);
+/**
+ * A verification that states none: Condition `unknown` (DSTU2 and STU3 condition-ver-status, "there is
+ * not enough information to determine the certainty status"). DSTU2 requires a verificationStatus
+ * (1..1), so an EHR that keeps none must send `unknown`; R4 dropped the code, and leaves the element
+ * out to say the same (0..1). It is no finding that the diagnosis is in doubt: the list shows it as
+ * a condition without a verification, unmarked, never "(unconfirmed)". A confirmed record of the same
+ * problem still speaks for it (`once`).
+ */
+const STATES_NO_VERIFICATION: ReadonlySet<string> = new Set(['unknown']);
 /** Whether the EHR has not confirmed a record (see CONFIRMED_OR_NEVER_SHOWN). */
 const notConfirmed = (code: string | null | undefined) => !!code && !CONFIRMED_OR_NEVER_SHOWN.has(code);
-/** A record's verification, carried only when the EHR has not confirmed it (the list says so beside it). */
+/** A record's verification, carried only when the EHR says it has not confirmed it (the list says so beside it). */
 const unconfirmed = (code: string | null) =>
-  isUnconfirmed(code) ? { verification: code } : notConfirmed(code) ? { verification: 'unconfirmed' as const } : {};
+  isUnconfirmed(code)
+    ? { verification: code }
+    : notConfirmed(code) && !STATES_NO_VERIFICATION.has(code!)
+      ? { verification: 'unconfirmed' as const }
+      : {};
 /** A plan, an intention without authorization (MedicationRequest.intent `plan`): the list marks it "(plan)". */
 const planMark = (m: { intent?: string }) => (m.intent === 'plan' ? { intent: 'plan' as const } : {});
 /** Carried only for a record the EHR qualifies with a modifier the app cannot read (the list marks it "check in the EHR"). */

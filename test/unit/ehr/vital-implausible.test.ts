@@ -4,7 +4,7 @@ import { cellsFor } from '../../../server/features/lists/list-cells.js';
 import { cellText, csvColumns } from '../../../server/features/lists/cell-text.js';
 import { patientDetailsAnswer } from '../../../contract/patients.js';
 import { showCell } from '../../../client/shared/cells';
-import { trendOf } from '../../../client/features/patient-details/trend-data';
+import { rowFlagText, trendOf } from '../../../client/features/patient-details/trend-data';
 import { partnerAt, startFakeEhr, type FakeEhr } from './fake-ehr.js';
 import type { Release } from './clinical-records.js';
 import { csvRowOf, serveVitalsOnly } from './clinical-server.js';
@@ -97,6 +97,8 @@ describe.each(RELEASES)('a value its kind cannot physically be (%s)', (release) 
       const [row] = trendOf(kind, history.value[kind]).rows;
       expect(row.text.includes(MARK)).toBe(implausible);
       expect(row.flag ?? undefined).toBe(flag);
+      // The table shows the number alone in its value column: the mark is in its flag column.
+      expect(rowFlagText(row).includes(MARK)).toBe(implausible);
     },
   );
 });
