@@ -8,6 +8,8 @@ import { guidPattern } from '../contract/id-syntax.js';
 import type { EhrPartner } from './ehr/partners.js';
 import { LOG_LEVELS, logger } from './platform/logger.js';
 import { loopbackHttp, onLoopback } from './platform/loopback.js';
+import { TAB_DOMAIN_NAME, TAB_DOMAIN_RULE } from './platform/tab-domain.js';
+import { absoluteUri, httpAddress, httpsAddress, wholeNumber } from './setting-values.js';
 import { MIN_SEAL_KEY_BYTES, sealKeyBytes } from './storage/sharepoint/row-seal.js';
 
 /** How long after SIGTERM App Service kills the process (see server/platform/shutdown.ts). */
@@ -17,9 +19,7 @@ export const SIGTERM_KILL_MS = 30_000;
  * together. Dev mode needs none. Production needs the app's Entra registration (Teams SSO and
  * on-behalf-of Graph access) and its client at the EHR's interop partner.
  */
-/** A DNS host name (labels of letters, digits and inner hyphens; RFC 1123), with an optional port. */
-const HOST_NAME = /^(?=[^:]{1,253}(?::|$))[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*(?::\d{1,5})?$/i;
-/** The same, without a port: what the server may listen on by name. */
+/** A DNS host name (labels of letters, digits and inner hyphens; RFC 1123): what the server may listen on by name. */
 const DNS_NAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i;
 /**
  * An http(s) origin as an admin writes it: a scheme, a host and an optional port, with trailing
@@ -42,16 +42,19 @@ const trimmed = z.string().trim();
 /** A GUID (a tenant or application id), in the lower case Azure AD writes into its tokens. */
 const guid = (message?: string) => trimmed.regex(guidPattern, message).toLowerCase();
 
+/**
+ * A folder, with the spaces around it dropped: ` /home/data` would otherwise be a folder named
+ * ` ` under the working folder, and the data would not be where the admin looks for it.
+ */
+const folderPath = trimmed.min(1, 'must be a folder path, such as /home/data');
+
 const list = z.string().transform((s) =>
   s
     .split(',')
     .map((x) => x.trim())
     .filter(Boolean),
 );
-const httpUrl = z
-  .string()
-  .url()
-  .refine((u) => /^https?:\/\//i.test(u), 'must be an http(s) address');
+const httpUrl = httpAddress();
 const keyVaultSecretName = z.string().regex(/^[0-9a-zA-Z-]{1,127}$/, 'must be a Key Vault secret name');
 /** One interop partner in EHR_PARTNERS; never echoes a value in its errors (secrets). */
 const partner = z.object({
@@ -83,19 +86,19 @@ const partnersJson = z
   );
 const schema = z.object({
   APP_MODE: z.enum(['dev', 'production']).default('dev'),
-  PORT: z.coerce.number().int().min(0).max(65535).default(3978),
+  PORT: wholeNumber(0, 65535).default(3978),
   /** Production only; dev mode always binds to loopback. */
   HOST: trimmed
     .refine((h) => isIP(h) !== 0 || DNS_NAME.test(h), 'must be an IP address or a host name of this machine, such as 0.0.0.0 (every address) or ::')
     .default('0.0.0.0'),
   /** Default: `data` in the install folder (installFolder), whatever folder the server is started from. */
-  DATA_DIR: z.string().min(1).optional(),
+  DATA_DIR: folderPath.optional(),
   /** Where team data lives: SQLite (default in dev) or the team's SharePoint site (default in production). */
   STORE: z.enum(['sqlite', 'graph']).optional(),
   /** Default: `dist/client` in the install folder. */
-  STATIC_DIR: z.string().min(1).optional(),
-  SANDBOX_FHIR_DATA: z.string().min(1).optional(),
-  SANDBOX_PATIENTS: z.coerce.number().int().min(1).max(5000).default(200),
+  STATIC_DIR: folderPath.optional(),
+  SANDBOX_FHIR_DATA: folderPath.optional(),
+  SANDBOX_PATIENTS: wholeNumber(1, 5000).default(200),
   EHR_CLIENT_ID: trimmed.min(1).optional(),
   /** Comma-separated: more than one during secret rotation. */
   EHR_CLIENT_SECRETS: list.optional(),
@@ -105,20 +108,22 @@ const schema = z.object({
   EHR_FHIR_ORIGINS: list.pipe(z.array(httpUrl)).optional(),
   /** More partners, each with its own client: a JSON array of {tokenEndpoint, clientId, clientSecrets or (with KEY_VAULT_URL) clientSecretName, fhirOrigins}. */
   EHR_PARTNERS: partnersJson.optional(),
-  EHR_MRN_SYSTEM: z.string().url().optional(),
-  EHR_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
+  EHR_MRN_SYSTEM: absoluteUri(
+    'must be an identifier system URI, such as urn:oid:2.16.840.1.113883.19.5 or https://hospital.contoso.org/mrn',
+  ).optional(),
+  EHR_TIMEOUT_MS: wholeNumber(100, 120_000).default(15_000),
   /** Rate limits per minute (per user; searches and EHR connection checks have their own; per tenant), and failed sign-ins per address per 5 minutes. */
-  RATE_LIMIT_USER_PER_MINUTE: z.coerce.number().int().min(1).default(600),
-  RATE_LIMIT_SEARCH_PER_MINUTE: z.coerce.number().int().min(1).default(120),
-  RATE_LIMIT_CONNECTION_CHECK_PER_MINUTE: z.coerce.number().int().min(1).default(10),
-  RATE_LIMIT_TENANT_PER_MINUTE: z.coerce.number().int().min(1).default(3000),
-  RATE_LIMIT_FAILED_AUTH: z.coerce.number().int().min(1).default(30),
+  RATE_LIMIT_USER_PER_MINUTE: wholeNumber(1).default(600),
+  RATE_LIMIT_SEARCH_PER_MINUTE: wholeNumber(1).default(120),
+  RATE_LIMIT_CONNECTION_CHECK_PER_MINUTE: wholeNumber(1).default(10),
+  RATE_LIMIT_TENANT_PER_MINUTE: wholeNumber(1).default(3000),
+  RATE_LIMIT_FAILED_AUTH: wholeNumber(1).default(30),
   /**
    * Proxies in front of the app whose X-Forwarded-For is believed. Default (trustProxy below): 1 in
    * production on Azure App Service (its front end), else 0: with no proxy in front, believing one
    * would let any client choose the address its rate limits and audit records are kept under.
    */
-  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).optional(),
+  TRUST_PROXY_HOPS: wholeNumber(0, 10).optional(),
   /** Comma-separated origins an owner may link to although they are http or private (an on-premises EHR). */
   EHR_LINK_ALLOW_LIST: list
     .pipe(z.array(webOrigin('must be an http(s) origin, such as https://ehr.contoso.org:8443 (a scheme, a host and an optional port; no path)')))
@@ -131,10 +136,7 @@ const schema = z.object({
    * (a port may follow, as a local tunnel's does), never a web address: `https://…/` would make an
    * audience no token carries, and every sign-in would fail while the server reports itself ready.
    */
-  TAB_DOMAIN: z
-    .string()
-    .regex(HOST_NAME, 'must be the host name the tab is served from, such as patients.contoso.org (no https:// and no path)')
-    .optional(),
+  TAB_DOMAIN: z.string().regex(TAB_DOMAIN_NAME, TAB_DOMAIN_RULE).optional(),
   /**
    * Who signs the SSO tokens the API accepts: Azure AD (always in production) or the dev
    * identity provider (dev mode only). Dev mode with `azure-ad` keeps the dev directory, sandbox
@@ -147,10 +149,10 @@ const schema = z.object({
   AAD_AUTHORITY: webOrigin(
     'must be the sign-in origin only, such as https://login.microsoftonline.com (no tenant or other path: the tenant comes from each token)',
   ).default('https://login.microsoftonline.com'),
-  AAD_JWKS_URL: z.string().url().optional(),
-  GRAPH_BASE_URL: z.string().url().default('https://graph.microsoft.com'),
+  AAD_JWKS_URL: httpAddress('must be an http(s) address, such as https://login.microsoftonline.com/common/discovery/v2.0/keys').optional(),
+  GRAPH_BASE_URL: httpAddress('must be an http(s) address, such as https://graph.microsoft.com').default('https://graph.microsoft.com'),
   /** Key Vault the EHR client secrets are read from at run time (rotation without a restart), with the app's managed identity. */
-  KEY_VAULT_URL: z.string().url().startsWith('https://', 'must be an https address').optional(),
+  KEY_VAULT_URL: httpsAddress('must be an https address, such as https://kv-patients.vault.azure.net/').optional(),
   /** The Key Vault secret holding EHR_CLIENT_ID's secrets (one enabled version each during rotation). */
   EHR_CLIENT_SECRET_NAME: keyVaultSecretName.default('ehr-client-secret'),
   /**
@@ -168,9 +170,9 @@ const schema = z.object({
   /** With KEY_VAULT_URL: the Key Vault secret whose enabled versions are the seal keys (newest seals). */
   STORE_SEAL_KEY_NAME: keyVaultSecretName.default('store-seal-key'),
   /** How often the EHR secrets are read from Key Vault (and at once when the partner refuses them). */
-  KEY_VAULT_REFRESH_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  KEY_VAULT_REFRESH_SECONDS: wholeNumber(1, 86_400).default(60),
   /** How long requests in flight may take to finish after SIGTERM; App Service kills the process 30 s after it (production: below SIGTERM_KILL_MS). */
-  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(20_000),
+  SHUTDOWN_GRACE_MS: wholeNumber(0, 120_000).default(20_000),
   /** Application Insights: when set, traces go there through Azure Monitor OpenTelemetry (server/platform/telemetry.ts). */
   APPLICATIONINSIGHTS_CONNECTION_STRING: z.string().min(1).optional(),
   /**
@@ -390,33 +392,15 @@ function issueLine(issue: z.core.$ZodIssue, given: Record<string, unknown>): str
   return `  ${key}${item}: ${issue.message}`;
 }
 
-export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const given = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
-  const parsed = schema.safeParse(given);
-  // App Service hands an unresolved Key Vault reference over as its own text: never use it as a value.
-  const unresolved = Object.keys(schema.shape).filter((key) => env[key]?.trimStart().startsWith('@Microsoft.KeyVault('));
-  const vaultProblems = unresolved.map(
-    (key) => `  ${key}: App Service could not resolve its Key Vault reference (does the secret exist, and may the app's identity read it?)`,
-  );
-  // With KEY_VAULT_URL the default partner's secrets come from the vault (EHR_CLIENT_SECRET_NAME).
-  const missing = (mode: 'dev' | 'production', partners: boolean) => [
-    ...required[mode]
-      .filter((key) => given[key] === undefined && !(partners && singlePartner.has(key)))
-      .filter((key) => !(key === 'EHR_CLIENT_SECRETS' && given.KEY_VAULT_URL !== undefined))
-      .map((key) => `  ${key}: required in ${mode} mode${requiredBecause[key] ?? ''}`),
-    ...sealKeyMissing(given, mode),
-  ];
-  if (!parsed.success) {
-    // Every problem at once, so one restart fixes them all: the values refused, the settings
-    // missing, and the Key Vault references App Service could not resolve.
-    const lines = parsed.error.issues.filter((i) => !unresolved.includes(String(i.path[0]))).map((i) => issueLine(i, given));
-    const mode = given.APP_MODE === 'production' ? 'production' : 'dev';
-    throw new ConfigError(`Invalid configuration:\n${[...lines, ...missing(mode, given.EHR_PARTNERS !== undefined), ...vaultProblems].join('\n')}`);
-  }
-  const c = parsed.data;
-  const problems = [...missing(c.APP_MODE, c.EHR_PARTNERS !== undefined), ...vaultProblems];
-  // The default partner's secrets: EHR_CLIENT_SECRETS, or (with KEY_VAULT_URL) the vault secret EHR_CLIENT_SECRET_NAME.
-  const defaultSecrets = Boolean(c.EHR_CLIENT_SECRETS?.length) || Boolean(c.KEY_VAULT_URL && c.EHR_TOKEN_ENDPOINT);
+/** The default partner's secrets: EHR_CLIENT_SECRETS, or (with KEY_VAULT_URL) the vault secret EHR_CLIENT_SECRET_NAME. */
+function hasDefaultSecrets(c: Parsed): boolean {
+  return Boolean(c.EHR_CLIENT_SECRETS?.length) || Boolean(c.KEY_VAULT_URL && c.EHR_TOKEN_ENDPOINT);
+}
+
+/** What settings whose values were each taken break between them, or in production: one line each. */
+function settingProblems(c: Parsed, env: Record<string, string | undefined>): string[] {
+  const problems: string[] = [];
+  const defaultSecrets = hasDefaultSecrets(c);
   if (c.EHR_CLIENT_SECRETS?.length && !c.EHR_CLIENT_ID) problems.push('  EHR_CLIENT_ID and EHR_CLIENT_SECRETS must be set together');
   else if (c.EHR_CLIENT_ID && !defaultSecrets)
     problems.push(
@@ -483,7 +467,56 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (c.SSO === 'azure-ad' && c.APP_MODE === 'dev') {
     for (const key of ['AAD_APP_CLIENT_ID', 'TAB_DOMAIN'] as const) if (!c[key]) problems.push(`  ${key}: required with SSO=azure-ad`);
   }
+  return problems;
+}
+
+/**
+ * The checks between settings when some values were refused: on the others, each refused one as
+ * if unset, leaving out every line that names a refused setting (its own line already says what
+ * is wrong with it).
+ */
+function problemsBesideRefused(issues: z.core.$ZodIssue[], given: Record<string, unknown>, env: Record<string, string | undefined>): string[] {
+  const refused = [...new Set(issues.map((i) => String(i.path[0])))];
+  const rest = schema.safeParse(Object.fromEntries(Object.entries(given).filter(([key]) => !refused.includes(key))));
+  if (!rest.success) return [];
+  return settingProblems(rest.data, env).filter((line) => !refused.some((key) => new RegExp(`\\b${key}\\b`).test(line)));
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const given = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
+  const parsed = schema.safeParse(given);
+  // App Service hands an unresolved Key Vault reference over as its own text: never use it as a value.
+  const unresolved = Object.keys(schema.shape).filter((key) => env[key]?.trimStart().startsWith('@Microsoft.KeyVault('));
+  const vaultProblems = unresolved.map(
+    (key) => `  ${key}: App Service could not resolve its Key Vault reference (does the secret exist, and may the app's identity read it?)`,
+  );
+  // With KEY_VAULT_URL the default partner's secrets come from the vault (EHR_CLIENT_SECRET_NAME).
+  const missing = (mode: 'dev' | 'production', partners: boolean) => [
+    ...required[mode]
+      .filter((key) => given[key] === undefined && !(partners && singlePartner.has(key)))
+      .filter((key) => !(key === 'EHR_CLIENT_SECRETS' && given.KEY_VAULT_URL !== undefined))
+      .map((key) => `  ${key}: required in ${mode} mode${requiredBecause[key] ?? ''}`),
+    ...sealKeyMissing(given, mode),
+  ];
+  if (!parsed.success) {
+    // Every problem at once, so one restart fixes them all: the values refused, the settings
+    // missing, the Key Vault references App Service could not resolve, and what the other
+    // settings break between them (SHUTDOWN_GRACE_MS too long beside a PORT that is no number).
+    const lines = parsed.error.issues.filter((i) => !unresolved.includes(String(i.path[0]))).map((i) => issueLine(i, given));
+    const mode = given.APP_MODE === 'production' ? 'production' : 'dev';
+    throw new ConfigError(
+      `Invalid configuration:\n${[
+        ...lines,
+        ...missing(mode, given.EHR_PARTNERS !== undefined),
+        ...vaultProblems,
+        ...problemsBesideRefused(parsed.error.issues, given, env),
+      ].join('\n')}`,
+    );
+  }
+  const c = parsed.data;
+  const problems = [...missing(c.APP_MODE, c.EHR_PARTNERS !== undefined), ...vaultProblems, ...settingProblems(c, env)];
   if (problems.length) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
+  const defaultSecrets = hasDefaultSecrets(c);
   const warning = devModeWithPartner(c);
   if (warning) logger.warn({ settings: warning.settings }, warning.message);
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(p));

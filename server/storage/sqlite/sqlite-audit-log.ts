@@ -170,9 +170,13 @@ async function* pages(db: Database.Database, q: AuditQuery, start: { afterTime: 
 /**
  * Brings the records of an audit file of an earlier version (the trail had a file of its own)
  * into the store's database once, in their order, then renames the old file so it is not read twice.
+ * The copy commits with a note of the file it came from: a process stopped between the copy and
+ * the rename (a kill, a full disk) copies nothing again at its next start, it only renames.
  */
 export function importAuditFile(db: Database.Database, file: string): number {
   if (!existsSync(file)) return 0;
+  // Kept beside the audit trail, outside the numbered migrations: an earlier release still opens the file.
+  db.exec('CREATE TABLE IF NOT EXISTS imported_audit_files (file TEXT PRIMARY KEY, records INTEGER NOT NULL, imported_at TEXT NOT NULL)');
   db.prepare('ATTACH DATABASE ? AS earlier').run(file);
   let copied = 0;
   try {
@@ -180,8 +184,15 @@ export function importAuditFile(db: Database.Database, file: string): number {
     const version = db.pragma('earlier.user_version', { simple: true }) as number;
     if (version > AUDIT_FILE_VERSION) throw new NewerSchemaError(file, version, AUDIT_FILE_VERSION);
     const hasTable = db.prepare("SELECT 1 FROM earlier.sqlite_master WHERE type = 'table' AND name = 'audit_events'").get();
-    if (hasTable)
-      copied = db.prepare(`INSERT INTO main.audit_events (${columns}) SELECT ${columns} FROM earlier.audit_events ORDER BY seq`).run().changes;
+    const done = db.prepare('SELECT 1 FROM imported_audit_files WHERE file = ?').get(file);
+    if (hasTable && !done)
+      copied = db.transaction(() => {
+        const changes = db
+          .prepare(`INSERT INTO main.audit_events (${columns}) SELECT ${columns} FROM earlier.audit_events ORDER BY seq`)
+          .run().changes;
+        db.prepare('INSERT INTO imported_audit_files (file, records, imported_at) VALUES (?, ?, ?)').run(file, changes, new Date().toISOString());
+        return changes;
+      })();
   } finally {
     db.exec('DETACH DATABASE earlier');
   }

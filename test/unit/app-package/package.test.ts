@@ -65,6 +65,24 @@ describe('npm run package', () => {
     expect(existsSync(join(scratch.root, 'appPackage', 'build'))).toBe(false);
   });
 
+  it('refuses a TAB_DOMAIN written as a web address, which the schema and `atk validate` let through, and writes nothing', async () => {
+    scratch = scratchProject();
+    writeFileSync(join(scratch.root, 'env', '.env.test.user'), 'TAB_DOMAIN=https://patients.contoso.org/\n');
+    const error = await buildAppPackage({ root: scratch.root, env: 'test' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PackageError);
+    expect((error as PackageError).problems).toEqual([
+      'TAB_DOMAIN "https://patients.contoso.org/" (env/.env.test) must be the host name the tab is served from, such as patients.contoso.org (no https:// and no path): the tab\'s URLs, validDomains and webApplicationInfo.resource are built from it',
+    ]);
+    expect(existsSync(join(scratch.root, 'appPackage', 'build'))).toBe(false);
+  });
+
+  it('takes a tunnel host name with its port as TAB_DOMAIN', async () => {
+    scratch = scratchProject();
+    writeFileSync(join(scratch.root, 'env', '.env.test.user'), 'TAB_DOMAIN=abc123-3978.euw.devtunnels.ms:443\n');
+    const result = await buildAppPackage({ root: scratch.root, env: 'test' });
+    expect(result.manifest.validDomains).toEqual(['abc123-3978.euw.devtunnels.ms:443']);
+  });
+
   it('names a missing environment file', async () => {
     scratch = scratchProject();
     await expect(buildAppPackage({ root: scratch.root, env: 'nope' })).rejects.toThrow('env/.env.nope not found');

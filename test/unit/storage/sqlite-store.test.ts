@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -203,5 +203,21 @@ describe('SQLite team store and its audit trail', () => {
     const again = openSqliteStore(join(dir, 'moved.sqlite'), { importAuditFrom: earlier });
     expect((await readAll(again.audit.query({ tenantId: teamA.tenantId, limit: 10 }))).map((e) => e.patientId)).toEqual([null, 'p9']);
     await again.close();
+  });
+
+  it('copies the earlier audit file once even when the process stopped before renaming it', async () => {
+    const earlier = join(dir, 'audit.sqlite');
+    const { openSqliteAuditLog } = await import('../../../server/storage/sqlite/sqlite-audit-log');
+    const old = openSqliteAuditLog(earlier);
+    await old.append(record('PatientListCreate', null), record('PatientListAddPatient', 'p9'));
+    await old.close();
+    copyFileSync(earlier, join(dir, 'audit.sqlite.kept'));
+    await openSqliteStore(join(dir, 'upgraded.sqlite'), { importAuditFrom: earlier }).close();
+    // As if the upgrade had been killed after the copy committed, before the rename: the file is still there.
+    renameSync(join(dir, 'audit.sqlite.kept'), earlier);
+    const restarted = openSqliteStore(join(dir, 'upgraded.sqlite'), { importAuditFrom: earlier });
+    expect((await readAll(restarted.audit.query({ tenantId: teamA.tenantId, limit: 10 }))).map((e) => e.patientId)).toEqual([null, 'p9']);
+    expect(existsSync(earlier)).toBe(false);
+    await restarted.close();
   });
 });
