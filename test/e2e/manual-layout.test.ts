@@ -187,13 +187,13 @@ describe('Manual mode on a laptop and a phone', () => {
     expect(dialogBox.x).toBeGreaterThanOrEqual(0);
     expect(dialogBox.x + dialogBox.width).toBeLessThanOrEqual(width);
 
-    // A save without the required fields is refused in the user's words, each field named as shown.
+    // A save without the required fields is refused in the user's words, each field named as shown, under its input.
     await dialog.getByRole('textbox', { name: new RegExp(`^${m['column.name']}\\s*\\*?$`) }).fill('Test Patient');
     await dialog.getByLabel(labels[language][2]).fill('1000');
     await dialog.getByRole('button', { name: m['manual.savePatient'] }).click();
-    const alert = dialog.getByRole('alert');
-    await expect.poll(() => alert.isVisible()).toBe(true);
-    const text = await alert.innerText();
+    const alerts = dialog.getByRole('alert');
+    await expect.poll(() => alerts.count()).toBe(3);
+    const text = (await alerts.allInnerTexts()).join('\n');
     const expected =
       language === 'ru'
         ? [

@@ -116,7 +116,11 @@ export function ManualPatients({
           )}
           {target && failed && <AddFailed failure={failed} />}
         </div>
-        <TabList selectedValue={view} onTabSelect={(_, d) => setView(d.value === 'discharged' ? 'discharged' : 'admitted')}>
+        <TabList
+          aria-label={t('manual.viewTabs')}
+          selectedValue={view}
+          onTabSelect={(_, d) => setView(d.value === 'discharged' ? 'discharged' : 'admitted')}
+        >
           <Tab value="admitted">{t('manualDetails.admitted')}</Tab>
           <Tab value="discharged">{t('manualDetails.discharged')}</Tab>
         </TabList>

@@ -13,7 +13,7 @@ import {
   MessageBarBody,
   Select,
 } from '@fluentui/react-components';
-import { useState, type ReactElement } from 'react';
+import { useEffect, useRef, useState, type ReactElement } from 'react';
 import { ApiError } from '../../shared/api/api-client';
 import { ErrorNotice } from '../../shared/components/ErrorNotice';
 import { currentLanguage, t } from '../../shared/i18n/t';
@@ -22,7 +22,7 @@ import { fieldValue, type ManualPatient, type ManualPatientData, type ManualSche
 import { useSaveManualPatient } from './api/manual-patients';
 import { useTeamMembers } from './api/team-members';
 import { FieldInput, formText, formValue } from './field-inputs';
-import { formProblems, issueProblems, refusedFields } from './form-problems';
+import { formProblemsByKey, issueProblems, refusedFields } from './form-problems';
 
 /** Adds a patient by hand, or edits one, with the team's own fields; `onSaved` after a save. */
 export function PatientForm({
@@ -40,7 +40,13 @@ export function PatientForm({
   const empty = { name: '', mrn: '', birthDate: '', gender: '', room: '' };
   const [form, setForm] = useState<Record<string, string>>({});
   // What the form found wrong at the last try, in the user's words; nothing is sent while there is any.
-  const [problems, setProblems] = useState<string[]>([]);
+  // Each is shown under its input; the first invalid input takes the focus.
+  const [problems, setProblems] = useState<{ key: string; text: string }[]>([]);
+  const problemOf = (key: string) => problems.find((p) => p.key === key)?.text;
+  const formRef = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    if (problems.length > 0) formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+  }, [problems]);
   const reset = () =>
     setForm({
       ...empty,
@@ -82,7 +88,7 @@ export function PatientForm({
   const issues = invalid ? issueProblems(schema.fields, invalid.issues) : [];
   const refused = issues.length ? issues : invalid && currentLanguage() !== 'en' ? refusedFields(schema.fields, invalid.fields) : [];
   const input = (key: string, label: string, type: 'text' | 'date' = 'text', required = false) => (
-    <Field label={label} key={key} required={required}>
+    <Field label={label} key={key} required={required} validationMessage={problemOf(key)} validationState={problemOf(key) ? 'error' : 'none'}>
       <Input type={type} value={form[key] ?? ''} onChange={(_, d) => setForm((f) => ({ ...f, [key]: d.value }))} />
     </Field>
   );
@@ -99,10 +105,11 @@ export function PatientForm({
       <DialogTrigger disableButtonEnhancement>{trigger}</DialogTrigger>
       <DialogSurface>
         <form
+          ref={formRef}
           noValidate
           onSubmit={(e) => {
             e.preventDefault();
-            const found = formProblems(schema.fields, form);
+            const found = formProblemsByKey(schema.fields, form);
             setProblems(found);
             save.reset();
             if (found.length === 0) save.mutate(data());
@@ -133,17 +140,9 @@ export function PatientForm({
                   onChange={(text) => setForm((x) => ({ ...x, [`v:${f.id}`]: text }))}
                   members={memberList}
                   before={patient && fieldValue(patient.values, f.id)}
+                  problem={problemOf(`v:${f.id}`)}
                 />
               ))}
-              {problems.length > 0 && (
-                <MessageBar intent="error" role="alert">
-                  <MessageBarBody>
-                    {problems.map((p) => (
-                      <div key={p}>{p}</div>
-                    ))}
-                  </MessageBarBody>
-                </MessageBar>
-              )}
               {save.isError &&
                 (refused.length > 0 ? (
                   <MessageBar intent="error" role="alert">

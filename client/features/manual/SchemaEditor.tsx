@@ -51,6 +51,25 @@ function toField(edited: Edited): SchemaField {
   return base;
 }
 
+/** A saved field as the editor holds it. */
+const editable = (f: SchemaField): Edited => ({ ...f, choicesText: f.choices?.join(', '), minText: f.min?.toString(), maxText: f.max?.toString() });
+
+/** Whether two lists of fields say the same, whatever the order of each field's properties. */
+const sameFields = (a: SchemaField[], b: SchemaField[]) => {
+  const canonical = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(canonical)
+      : v !== null && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.entries(v)
+              .filter(([, x]) => x !== undefined)
+              .sort(([x], [y]) => (x < y ? -1 : 1))
+              .map(([k, x]) => [k, canonical(x)]),
+          )
+        : v;
+  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+};
+
 const idFor = (label: string, taken: string[]) => {
   const base =
     label
@@ -66,12 +85,13 @@ const idFor = (label: string, taken: string[]) => {
 /** The owner's editor for the team's own patient fields. */
 export function SchemaEditor({ schema }: { schema: ManualSchema }) {
   const styles = useStyles();
-  const [fields, setFields] = useState<Edited[]>(
-    schema.fields.map((f) => ({ ...f, choicesText: f.choices?.join(', '), minText: f.min?.toString(), maxText: f.max?.toString() })),
-  );
+  const [fields, setFields] = useState<Edited[]>(schema.fields.map(editable));
   const save = useSaveSchema(schema.version);
   // What the editor found wrong at the last save, in the user's words; nothing is sent while there is any.
   const [problems, setProblems] = useState<string[]>([]);
+  // The fields as they were when Save found them as the server has them: nothing was sent, and the
+  // user is told so until they change something.
+  const [unchangedAt, setUnchangedAt] = useState<Edited[] | null>(null);
   const edited = (): SchemaField[] => fields.map(toField);
   const setColour = (i: number, choice: string, colour: ChoiceColour | '') =>
     setFields((fs) =>
@@ -224,7 +244,9 @@ export function SchemaEditor({ schema }: { schema: ManualSchema }) {
             const found = schemaProblems(next);
             setProblems(found);
             save.reset();
-            if (found.length === 0) save.mutate(next);
+            const same = found.length === 0 && sameFields(next, schema.fields.map(editable).map(toField));
+            setUnchangedAt(same ? fields : null);
+            if (found.length === 0 && !same) save.mutate(next);
           }}
           disabled={save.isPending}
         >
@@ -232,6 +254,7 @@ export function SchemaEditor({ schema }: { schema: ManualSchema }) {
         </Button>
       </div>
       {save.isSuccess && <Text role="status">{t('manual.schemaSaved')}</Text>}
+      {unchangedAt === fields && <Text role="status">{t('manual.schemaUnchanged')}</Text>}
       {problems.length > 0 && (
         <MessageBar intent="error" role="alert">
           <MessageBarBody>

@@ -64,15 +64,23 @@ export function FieldInput({
   onChange,
   members,
   before,
+  problem,
 }: {
   field: SchemaField;
+  /** What is wrong with the input, shown under it (the input is marked invalid). */
+  problem?: string;
   text: string;
   onChange: (text: string) => void;
   members: readonly TeamMember[];
   /** The value stored before this edit: a person who left the team stays choosable for this patient. */
   before: FieldValue | undefined;
 }) {
-  const common = { label: field.label, required: Boolean(field.required) };
+  const common = {
+    label: field.label,
+    required: Boolean(field.required),
+    validationMessage: problem,
+    validationState: problem ? ('error' as const) : ('none' as const),
+  };
   switch (field.type) {
     case 'longText':
       return (

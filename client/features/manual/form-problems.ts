@@ -49,15 +49,23 @@ function hiddenProblem(field: string, text: string, lines: boolean): string | nu
 
 /** The form's problems: the patient's name (always required), then each team field's, in the form's order. */
 export function formProblems(fields: readonly SchemaField[], form: Readonly<Record<string, string>>): string[] {
-  const problems: string[] = [];
-  if ((form.name ?? '').trim() === '') problems.push(t('manual.problem.required', { field: t('column.name') }));
+  return formProblemsByKey(fields, form).map((p) => p.text);
+}
+
+/**
+ * The form's problems with the key of the input each is about (`name`, `mrn`, `room`, `v:{field id}`),
+ * in the form's order: shown under that input, the first one focused.
+ */
+export function formProblemsByKey(fields: readonly SchemaField[], form: Readonly<Record<string, string>>): { key: string; text: string }[] {
+  const problems: { key: string; text: string }[] = [];
+  if ((form.name ?? '').trim() === '') problems.push({ key: 'name', text: t('manual.problem.required', { field: t('column.name') }) });
   for (const key of ['name', 'mrn', 'room'] as const) {
     const problem = hiddenProblem(builtIn[key](), form[key] ?? '', false);
-    if (problem) problems.push(problem);
+    if (problem) problems.push({ key, text: problem });
   }
   for (const field of fields) {
     const problem = fieldProblem(field, form[`v:${field.id}`] ?? '');
-    if (problem) problems.push(problem);
+    if (problem) problems.push({ key: `v:${field.id}`, text: problem });
   }
   return problems;
 }
