@@ -237,7 +237,19 @@ export const schemaField = z
 export const schemaBody = z
   .object({ fields: z.array(schemaField).max(30), version: z.number().int().min(0).optional() })
   .strict()
-  .refine((b) => new Set(b.fields.map((f) => f.id)).size === b.fields.length, 'field ids must not repeat');
+  .refine((b) => new Set(b.fields.map((f) => f.id)).size === b.fields.length, 'field ids must not repeat')
+  .superRefine((b, ctx) => {
+    // Columns, exports and imports name a field by its label: two alike would be told apart by no one.
+    const seen = new Set<string>();
+    b.fields.forEach((f, index) => {
+      const key = sameLabelKey(f.label || f.id);
+      if (seen.has(key))
+        ctx.addIssue({ code: 'custom', path: ['fields', index, 'label'], message: `${quoted(f.label)} labels two fields; give each its own label` });
+      seen.add(key);
+    });
+  });
+/** Labels that read alike: the same letters whatever their case, Unicode form or surrounding spaces. */
+const sameLabelKey = (label: string) => label.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase();
 export type SchemaBody = z.infer<typeof schemaBody>;
 
 /** A value as sent: a person is sent as `{"id"}` (a name sent with it is ignored: the server names the member). */

@@ -1,5 +1,4 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
-import helmet from 'helmet';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { auditRoutes } from './features/audit/audit-routes.js';
@@ -22,6 +21,7 @@ import type { TokenVerifier } from './identity/verify-token.js';
 import type { EhrGateway } from './ehr/types.js';
 import { errorHandler, notFoundHandler, pageNotFound, toProblem } from './platform/error-handler.js';
 import { logger } from './platform/logger.js';
+import { securityHeaders } from './platform/security-headers.js';
 import { staticFiles } from './platform/static-files.js';
 import { withRequestContext } from './platform/request-context.js';
 import { rememberRouteBase, requestLog } from './platform/request-log.js';
@@ -65,21 +65,6 @@ function noStore(_req: Request, res: Response, next: NextFunction): void {
 /** The consent popup's pages: Teams opens them in a window that must keep its opener to report back. */
 const consentPages = ['/consent-start.html', '/consent-end.html'];
 
-/** Teams and the other Microsoft 365 hosts that may frame the tab (Teams tab requirements). */
-const frameAncestors = [
-  "'self'",
-  'https://*.cloud.microsoft',
-  'https://teams.microsoft.com',
-  'https://*.teams.microsoft.com',
-  'https://*.microsoft365.com',
-  'https://*.office.com',
-  'https://outlook.office.com',
-  'https://outlook.office365.com',
-  'https://outlook-sdf.office.com',
-  'https://outlook-sdf.office365.com',
-  'https://outlook.live.com',
-];
-
 /** The request headers on which Express answers a GET 304 (RFC 9110 13.1.2, 13.1.3; If-Match names a list's version). */
 const CONDITIONAL_HEADERS = ['if-none-match', 'if-modified-since'] as const;
 
@@ -92,12 +77,7 @@ export function createApp(deps: AppDeps): express.Express {
   if (deps.trustProxyHops) app.set('trust proxy', deps.trustProxyHops);
   app.use(withRequestContext);
   app.use(requestLog());
-  app.use(
-    helmet({
-      frameguard: false,
-      contentSecurityPolicy: { directives: { frameAncestors, connectSrc: ["'self'"] } },
-    }),
-  );
+  app.use(securityHeaders());
 
   // helmet's Cross-Origin-Opener-Policy: same-origin would cut the popup off from the Teams window that opened it.
   app.use(consentPages, (_req, res, next) => {

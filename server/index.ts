@@ -1,4 +1,8 @@
 import { logger } from './platform/logger.js';
+import { handleProcessFailures } from './platform/process-failures.js';
+
+// Before anything else runs: an error nothing handles is logged without its message (see process-failures.ts).
+handleProcessFailures(logger);
 
 // Telemetry first: its HTTP instrumentation must be in place before Express is loaded, so the
 // app's modules are imported only after it started (see platform/telemetry.ts).

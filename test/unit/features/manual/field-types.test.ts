@@ -144,6 +144,15 @@ describe('schema fields of each type', () => {
     expect(one(field)).toEqual([message]);
   });
 
+  it('refuses two fields labelled alike, whatever the case or spacing', () => {
+    const fields = [
+      { id: 'a', label: 'Acuity', type: 'text' },
+      { id: 'b', label: ' acuity ', type: 'number' },
+    ];
+    expect(issues(schemaBody.safeParse({ fields }))).toEqual(['fields.1.label: “acuity” labels two fields; give each its own label']);
+    expect(issues(schemaBody.safeParse({ fields: [fields[0], { ...fields[1], label: 'Acuity score' }] }))).toEqual([]);
+  });
+
   it('reads colours as own properties: a choice named __proto__ gets its colour and no prototype changes', () => {
     const parsed = schemaBody.parse(
       JSON.parse('{"fields":[{"id":"f","label":"S","type":"choice","choices":["__proto__"],"colours":{"__proto__":"red"}}]}'),
