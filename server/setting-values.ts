@@ -21,26 +21,18 @@ export function wholeNumber(min: number, max?: number) {
     .refine((n) => n >= min && (max === undefined || n <= max), message);
 }
 
-/** An absolute http(s) address; `message` may add an example. */
-export function httpAddress(message = 'must be an http(s) address') {
-  return z
+/** A URL that `URL` can read and whose scheme `scheme` takes, spaces around it ignored. */
+const address = (scheme: RegExp, message: string) =>
+  z
     .string()
     .trim()
-    .refine((u) => /^https?:\/\//i.test(u) && URL.canParse(u), message);
-}
+    .refine((u) => scheme.test(u) && URL.canParse(u), message);
+
+/** An absolute http(s) address; `message` may add an example. */
+export const httpAddress = (message = 'must be an http(s) address') => address(/^https?:\/\//i, message);
 
 /** An https address only (the Key Vault's). */
-export function httpsAddress(message: string) {
-  return z
-    .string()
-    .trim()
-    .refine((u) => /^https:\/\//i.test(u) && URL.canParse(u), message);
-}
+export const httpsAddress = (message: string) => address(/^https:\/\//i, message);
 
 /** Any absolute URI (an identifier system: `urn:oid:…` as well as `https://…`). */
-export function absoluteUri(message: string) {
-  return z
-    .string()
-    .trim()
-    .refine((u) => /^[a-z][a-z0-9+.-]*:/i.test(u) && URL.canParse(u), message);
-}
+export const absoluteUri = (message: string) => address(/^[a-z][a-z0-9+.-]*:/i, message);
