@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createEhrGateway } from '../../../server/ehr/index.js';
-import { partnerAt, startFakeEhr, type FakeEhr } from './fake-ehr.js';
+import { partnerAt, useFakeEhr } from './fake-ehr.js';
 import { sampleRecord, writeRecord, type Release } from './clinical-records.js';
 import { serveClinical } from './clinical-server.js';
 
@@ -13,12 +13,7 @@ import { serveClinical } from './clinical-server.js';
 const TENANT = 'tenant-1';
 const RELEASES: Release[] = ['DSTU2', 'STU3', 'R4'];
 
-let ehr: FakeEhr;
-beforeAll(async () => {
-  ehr = await startFakeEhr();
-});
-afterAll(() => ehr.close());
-beforeEach(() => ehr.reset());
+const ehr = useFakeEhr();
 
 const list = (id: string, date: string, extra: Record<string, unknown>) => ({
   resource: {

@@ -12,25 +12,20 @@
  * - a care provider that is recorded but whose name cannot be read is "Not available", never
  *   "None recorded"; "None recorded" only when the Patient records no care provider at all.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createEhrGateway } from '../../../server/ehr/index.js';
 import { ownReference } from '../../../server/ehr/clinical/values.js';
 import { showCell } from '../../../client/shared/cells';
 import { setLanguage } from '../../../client/shared/i18n/t';
-import { partnerAt, startFakeEhr, type FakeEhr } from './fake-ehr.js';
+import { partnerAt, useFakeEhr } from './fake-ehr.js';
 import { sampleRecord, writeRecord, type Release } from './clinical-records.js';
 import { batchPosts, batchUrls, serveClinical } from './clinical-server.js';
 
 const TENANT = 'tenant-1';
 const TYPES = ['Patient', 'Observation', 'Encounter', 'Condition', 'AllergyIntolerance', 'MedicationOrder', 'MedicationRequest', 'Coverage'];
 
-let ehr: FakeEhr;
-beforeAll(async () => {
-  ehr = await startFakeEhr();
-  setLanguage('en');
-});
-afterAll(() => ehr.close());
-beforeEach(() => ehr.reset());
+const ehr = useFakeEhr();
+beforeAll(() => setLanguage('en'));
 
 const gateway = () => createEhrGateway({ partners: () => [partnerAt(ehr, ['s'], 'app')], onWarnings: () => {} });
 const field = (release: Release) => (release === 'DSTU2' ? 'careProvider' : 'generalPractitioner');

@@ -1,20 +1,15 @@
 import diagnostics from 'node:diagnostics_channel';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createEhrGateway, type ClinicalPart, type EhrGatewayOptions } from '../../../server/ehr/index.js';
 import { requestEhr } from '../../../server/ehr/transport.js';
-import { outcome, partnerAt, startFakeEhr, type FakeEhr } from './fake-ehr.js';
+import { outcome, partnerAt, useFakeEhr } from './fake-ehr.js';
 import { sampleRecord, writeRecord, type Release } from './clinical-records.js';
 import { batchPosts, batchUrls, serveClinical, singleGets, type ClinicalServerOptions } from './clinical-server.js';
 
 const TENANT = 'tenant-1';
 const ALL: ClinicalPart[] = ['vitals', 'encounter', 'conditions', 'allergies', 'medications', 'coverage'];
 
-let ehr: FakeEhr;
-beforeAll(async () => {
-  ehr = await startFakeEhr();
-});
-afterAll(() => ehr.close());
-beforeEach(() => ehr.reset());
+const ehr = useFakeEhr();
 
 const gateway = (options: Partial<EhrGatewayOptions> = {}) =>
   createEhrGateway({ partners: () => [partnerAt(ehr, ['s'], 'app')], onWarnings: () => {}, ...options });

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createEhrGateway } from '../../../server/ehr/index.js';
 import { providerName } from '../../../server/ehr/clinical/care-provider.js';
-import { partnerAt, startFakeEhr, type FakeEhr } from './fake-ehr.js';
+import { partnerAt, useFakeEhr } from './fake-ehr.js';
 import { sampleRecord, writeRecord, type Release } from './clinical-records.js';
 import { batchPosts, batchUrls, serveClinical } from './clinical-server.js';
 
@@ -18,12 +18,7 @@ const TYPES = [
   'Medication',
 ];
 
-let ehr: FakeEhr;
-beforeAll(async () => {
-  ehr = await startFakeEhr();
-});
-afterAll(() => ehr.close());
-beforeEach(() => ehr.reset());
+const ehr = useFakeEhr();
 
 const gateway = () => createEhrGateway({ partners: () => [partnerAt(ehr, ['s'], 'app')], onWarnings: () => {} });
 

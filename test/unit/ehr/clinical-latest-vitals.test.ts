@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createEhrGateway, type ClinicalWarning, type EhrGateway, type VitalKind } from '../../../server/ehr/index.js';
-import { partnerAt, startFakeEhr, type FakeEhr } from './fake-ehr.js';
+import { partnerAt, useFakeEhr } from './fake-ehr.js';
 import { sampleRecord, writeRecord, type LogicalRecord, type Release } from './clinical-records.js';
 import { batchPosts, batchUrls, serveClinical, singleGets, type ClinicalServerOptions } from './clinical-server.js';
 
@@ -15,14 +15,9 @@ const RELEASES: Release[] = ['DSTU2', 'STU3', 'R4'];
 /** The list's vital columns: heart rate, temperature, weight and SpO2 (not height, BMI, pressure, rate). */
 const SHOWN: VitalKind[] = ['heartRate', 'temperature', 'weight', 'spo2'];
 
-let ehr: FakeEhr;
+const ehr = useFakeEhr();
 let reported: ClinicalWarning[];
-beforeAll(async () => {
-  ehr = await startFakeEhr();
-});
-afterAll(() => ehr.close());
 beforeEach(() => {
-  ehr.reset();
   reported = [];
 });
 

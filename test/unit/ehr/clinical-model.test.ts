@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createEhrGateway, type ClinicalWarning, type EhrGateway, type PatientClinical, type PatientDetails } from '../../../server/ehr/index.js';
 import { summariseForComparison } from '../../../scripts/compat/compare.js';
-import { partnerAt, startFakeEhr, type FakeEhr } from './fake-ehr.js';
+import { partnerAt, useFakeEhr } from './fake-ehr.js';
 import { sampleRecord, writeRecord, type LogicalRecord, type Release } from './clinical-records.js';
 import { serveClinical } from './clinical-server.js';
 
@@ -9,14 +9,9 @@ const TENANT = 'tenant-1';
 const RELEASES: Release[] = ['DSTU2', 'STU3', 'R4'];
 const ALL = ['vitals', 'encounter', 'conditions', 'allergies', 'medications', 'coverage'] as const;
 
-let ehr: FakeEhr;
+const ehr = useFakeEhr();
 let reported: ClinicalWarning[];
-beforeAll(async () => {
-  ehr = await startFakeEhr();
-});
-afterAll(() => ehr.close());
 beforeEach(() => {
-  ehr.reset();
   reported = [];
 });
 

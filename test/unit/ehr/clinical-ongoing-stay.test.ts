@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createEhrGateway, type ClinicalWarning, type EhrGateway } from '../../../server/ehr/index.js';
 import { cellsFor } from '../../../server/features/lists/list-cells.js';
-import { partnerAt, startFakeEhr, type FakeEhr } from './fake-ehr.js';
+import { partnerAt, useFakeEhr } from './fake-ehr.js';
 import { sampleRecord, writeRecord, type Release } from './clinical-records.js';
 import { batchPosts, batchUrls, serveClinical, singleGets, type ClinicalServerOptions } from './clinical-server.js';
 
@@ -20,14 +20,9 @@ const now = Date.now();
 const iso = (ms: number) => new Date(ms).toISOString();
 const ADMITTED = iso(now - 4 * DAY);
 
-let ehr: FakeEhr;
+const ehr = useFakeEhr();
 let reported: ClinicalWarning[];
-beforeAll(async () => {
-  ehr = await startFakeEhr();
-});
-afterAll(() => ehr.close());
 beforeEach(() => {
-  ehr.reset();
   reported = [];
 });
 

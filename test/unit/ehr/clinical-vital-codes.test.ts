@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createEhrGateway, type PatientClinical } from '../../../server/ehr/index.js';
 import { VITAL_CODES, type VitalCodeKind } from '../../../server/ehr/clinical/vital-codes.js';
-import { partnerAt, startFakeEhr, type FakeEhr } from './fake-ehr.js';
+import { partnerAt, useFakeEhr } from './fake-ehr.js';
 import { sampleRecord, writeRecord, type LogicalRecord, type Release } from './clinical-records.js';
 import { serveClinical } from './clinical-server.js';
 
@@ -22,12 +22,7 @@ const SAMPLE: Record<Exclude<VitalCodeKind, 'bpPanel' | 'systolic' | 'diastolic'
   bmi: { value: 23.7, unit: 'kg/m2', ucum: 'kg/m2' },
 };
 
-let ehr: FakeEhr;
-beforeAll(async () => {
-  ehr = await startFakeEhr();
-});
-afterAll(() => ehr.close());
-beforeEach(() => ehr.reset());
+const ehr = useFakeEhr();
 
 async function readVitals(resources: Record<string, unknown>[], release: Release, id: string): Promise<PatientClinical['vitals']> {
   serveClinical(ehr, resources, { release });

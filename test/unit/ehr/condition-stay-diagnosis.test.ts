@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createEhrGateway } from '../../../server/ehr/index.js';
 import { cellsFor, partsFor } from '../../../server/features/lists/list-cells.js';
 import { cellText } from '../../../server/features/lists/cell-text.js';
 import type { ListRow } from '../../../server/features/lists/list-view.js';
-import { partnerAt, startFakeEhr, type FakeEhr } from './fake-ehr.js';
+import { partnerAt, useFakeEhr } from './fake-ehr.js';
 import type { Release } from './clinical-records.js';
 import { serveClinical } from './clinical-server.js';
 
@@ -14,12 +14,7 @@ import { serveClinical } from './clinical-server.js';
  * patient is in, it is what the patient is in hospital for: current, in the list's cell and the
  * details. Once the stay is over it is history again.
  */
-let ehr: FakeEhr;
-beforeAll(async () => {
-  ehr = await startFakeEhr();
-});
-afterAll(() => ehr.close());
-beforeEach(() => ehr.reset());
+const ehr = useFakeEhr();
 
 const ago = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString();
 

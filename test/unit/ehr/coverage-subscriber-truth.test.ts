@@ -11,12 +11,12 @@
  * Rule: a resource whose only patient link (for Coverage: beneficiary, else subscriber) names
  * another patient is another patient's entry: left out, with the warning other_patient_entry.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createEhrGateway } from '../../../server/ehr/index.js';
 import { readSearchset } from '../../../server/ehr/clinical/searchset.js';
 import { belongsTo } from '../../../server/ehr/clinical/values.js';
 import { Warnings } from '../../../server/ehr/clinical/warnings.js';
-import { partnerAt, startFakeEhr, type FakeEhr } from './fake-ehr.js';
+import { partnerAt, useFakeEhr } from './fake-ehr.js';
 import { sampleRecord, writeRecord } from './clinical-records.js';
 import { serveClinical } from './clinical-server.js';
 
@@ -67,12 +67,7 @@ describe.each(['STU3', 'R4'] as const)('%s Coverage is the beneficiary’s', (re
 });
 
 describe('a DSTU2 server ignoring `patient` on Coverage', () => {
-  let ehr: FakeEhr;
-  beforeAll(async () => {
-    ehr = await startFakeEhr();
-  });
-  afterAll(() => ehr.close());
-  beforeEach(() => ehr.reset());
+  const ehr = useFakeEhr();
 
   it("does not put another patient's coverage on the row", async () => {
     const store = writeRecord(sampleRecord('p1'), 'DSTU2').filter((r) => r.resourceType !== 'Coverage');

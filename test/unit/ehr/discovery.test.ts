@@ -1,20 +1,15 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { appResourceTypes, connection } from '../../../contract/connection.js';
 import { createDiscovery } from '../../../server/ehr/discovery.js';
 import type { FhirHttp } from '../../../server/ehr/fhir-http.js';
 import { createEhrGateway, FhirError, type EhrGateway } from '../../../server/ehr/index.js';
-import { capabilityStatement, partnerAt, routes, searchset, startFakeEhr, type FakeEhr, type Handler } from './fake-ehr.js';
+import { capabilityStatement, partnerAt, routes, searchset, useFakeEhr, type Handler } from './fake-ehr.js';
 
 const TENANT = 'tenant-1';
 
-let ehr: FakeEhr;
-beforeAll(async () => {
-  ehr = await startFakeEhr();
-});
-afterAll(() => ehr.close());
-beforeEach(() => ehr.reset());
+const ehr = useFakeEhr();
 
 const gateway = (options: Partial<Parameters<typeof createEhrGateway>[0]> = {}): EhrGateway =>
   createEhrGateway({ partners: () => [partnerAt(ehr)], ...options });

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import type { EhrPartner } from '../../../server/ehr/partners.js';
 
 /** A scripted EHR over real HTTP on 127.0.0.1: each test sets a handler and reads what arrived. */
@@ -90,6 +91,38 @@ export async function startFakeEhr(): Promise<FakeEhr> {
       }),
   };
   return fake;
+}
+
+/**
+ * The file's fake EHR: started before its tests, emptied (handler and requests) before each, closed
+ * after all. What it returns stands for the started one, so it can be held at the top of the file.
+ */
+export function useFakeEhr(): FakeEhr {
+  let started: FakeEhr | undefined;
+  beforeAll(async () => {
+    started = await startFakeEhr();
+  });
+  afterAll(() => started?.close());
+  beforeEach(() => current().reset());
+  const current = () => {
+    if (!started) throw new Error('The fake EHR starts before the tests: use it inside a test or hook.');
+    return started;
+  };
+  return {
+    get origin() {
+      return current().origin;
+    },
+    get base() {
+      return current().base;
+    },
+    get requests() {
+      return current().requests;
+    },
+    requestsTo: (suffix, method) => current().requestsTo(suffix, method),
+    handle: (handler) => current().handle(handler),
+    reset: () => current().reset(),
+    close: () => current().close(),
+  };
 }
 
 /** Routes by `METHOD /path` (path without query); unknown routes answer 404. */

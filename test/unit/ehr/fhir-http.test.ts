@@ -1,19 +1,14 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createFhirHttp, type TokenSource } from '../../../server/ehr/fhir-http.js';
 import { deepestNesting } from '../../../server/ehr/answer-json.js';
 import { createTransport, type TransportOptions } from '../../../server/ehr/transport.js';
 import { FhirError } from '../../../server/ehr/types.js';
-import { outcome, startFakeEhr, type FakeEhr } from './fake-ehr.js';
+import { outcome, startFakeEhr, useFakeEhr } from './fake-ehr.js';
 
-let ehr: FakeEhr;
-beforeAll(async () => {
-  ehr = await startFakeEhr();
-});
-afterAll(() => ehr.close());
-beforeEach(() => ehr.reset());
+const ehr = useFakeEhr();
 
 function client(transport: TransportOptions = {}, retry: { maxRetries?: number; maxRetryWaitMs?: number } = {}) {
   return createFhirHttp({ transport: createTransport(transport), ...retry });

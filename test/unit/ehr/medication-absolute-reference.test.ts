@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createEhrGateway } from '../../../server/ehr/index.js';
-import { partnerAt, startFakeEhr, type FakeEhr } from './fake-ehr.js';
+import { partnerAt, useFakeEhr } from './fake-ehr.js';
 import type { Release } from './clinical-records.js';
 import { serveClinical } from './clinical-server.js';
 
@@ -9,12 +9,7 @@ import { serveClinical } from './clinical-server.js';
  * `{base}/Medication/m1` is named by that Medication, read on the EHR's own base as a relative
  * one would be; a reference to another server is never followed (no request leaves for it).
  */
-let ehr: FakeEhr;
-beforeAll(async () => {
-  ehr = await startFakeEhr();
-});
-afterAll(() => ehr.close());
-beforeEach(() => ehr.reset());
+const ehr = useFakeEhr();
 
 const ORDER: Record<Release, string> = { DSTU2: 'MedicationOrder', STU3: 'MedicationRequest', R4: 'MedicationRequest' };
 

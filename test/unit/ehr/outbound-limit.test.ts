@@ -1,10 +1,10 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createEhrGateway, type ClinicalPart } from '../../../server/ehr/index.js';
 import { limitOutbound, STALLED_READ_MS } from '../../../server/ehr/outbound-limit.js';
 import type { OutgoingRequest, RawResponse, Transport } from '../../../server/ehr/transport.js';
-import { capabilityStatement, startFakeEhr, type FakeEhr } from './fake-ehr.js';
+import { capabilityStatement, startFakeEhr, useFakeEhr } from './fake-ehr.js';
 import { sampleRecord, writeRecord } from './clinical-records.js';
 import { serveClinical } from './clinical-server.js';
 
@@ -165,12 +165,7 @@ describe('outbound requests in flight', () => {
 });
 
 describe('the gateway', () => {
-  let ehr: FakeEhr;
-  beforeAll(async () => {
-    ehr = await startFakeEhr();
-  });
-  afterAll(() => ehr.close());
-  beforeEach(() => ehr.reset());
+  const ehr = useFakeEhr();
 
   const ALL: ClinicalPart[] = ['vitals', 'encounter', 'conditions', 'allergies', 'medications', 'coverage'];
   const ids = Array.from({ length: 20 }, (_, i) => `p${i}`);

@@ -1,25 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createEhrGateway, type EhrGateway } from '../../../server/ehr/index.js';
-import {
-  capabilityStatement,
-  outcome,
-  partnerAt,
-  patient,
-  routes,
-  startFakeEhr,
-  type FakeEhr,
-  type Handler,
-  type ReceivedRequest,
-} from './fake-ehr.js';
+import { capabilityStatement, outcome, partnerAt, patient, routes, useFakeEhr, type Handler, type ReceivedRequest } from './fake-ehr.js';
 
 const TENANT = 'tenant-1';
 
-let ehr: FakeEhr;
-beforeAll(async () => {
-  ehr = await startFakeEhr();
-});
-afterAll(() => ehr.close());
-beforeEach(() => ehr.reset());
+const ehr = useFakeEhr();
 
 let gateway: EhrGateway;
 beforeEach(() => {

@@ -1,27 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createEhrGateway, FhirError, type ClinicalWarning, type EhrGateway } from '../../../server/ehr/index.js';
 import { MAX_NEXT_LINK } from '../../../server/ehr/patient-search.js';
-import {
-  capabilityStatement,
-  outcome,
-  partnerAt,
-  patient,
-  routes,
-  searchset,
-  startFakeEhr,
-  type FakeEhr,
-  type Handler,
-  type ReceivedRequest,
-} from './fake-ehr.js';
+import { capabilityStatement, outcome, partnerAt, patient, routes, searchset, useFakeEhr, type Handler, type ReceivedRequest } from './fake-ehr.js';
 
 const TENANT = 'tenant-1';
 
-let ehr: FakeEhr;
-beforeAll(async () => {
-  ehr = await startFakeEhr();
-});
-afterAll(() => ehr.close());
-beforeEach(() => ehr.reset());
+const ehr = useFakeEhr();
 
 let gateway: EhrGateway;
 beforeEach(() => {

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createEhrGateway, type ClinicalPart, type ClinicalWarning, type EhrGatewayOptions } from '../../../server/ehr/index.js';
-import { capabilityStatement, outcome, patient, routes, searchset, startFakeEhr, type FakeEhr } from './fake-ehr.js';
+import { capabilityStatement, outcome, patient, routes, searchset, useFakeEhr } from './fake-ehr.js';
 import { sampleRecord, writeRecord } from './clinical-records.js';
 import { batchPosts, serveClinical, singleGets, type ClinicalServerOptions } from './clinical-server.js';
 
@@ -8,12 +8,7 @@ import { batchPosts, serveClinical, singleGets, type ClinicalServerOptions } fro
 const TENANT = 'tenant-1';
 const ALL: ClinicalPart[] = ['vitals', 'encounter', 'conditions', 'allergies', 'medications', 'coverage'];
 
-let ehr: FakeEhr;
-beforeAll(async () => {
-  ehr = await startFakeEhr();
-});
-afterAll(() => ehr.close());
-beforeEach(() => ehr.reset());
+const ehr = useFakeEhr();
 
 let warnings: ClinicalWarning[] = [];
 beforeEach(() => {

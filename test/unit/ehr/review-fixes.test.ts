@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createEhrGateway } from '../../../server/ehr/index.js';
 import { assemblePart } from '../../../server/ehr/clinical/assemble.js';
 import { latestVitals, latestVitalsOfSorted, readVitals } from '../../../server/ehr/clinical/vitals.js';
 import { Warnings } from '../../../server/ehr/clinical/warnings.js';
 import { cellsFor } from '../../../server/features/lists/list-cells.js';
-import { partnerAt, startFakeEhr, type FakeEhr } from './fake-ehr.js';
+import { partnerAt, useFakeEhr } from './fake-ehr.js';
 import { sampleRecord, writeRecord, type LogicalRecord, type Release } from './clinical-records.js';
 import { serveClinical } from './clinical-server.js';
 
@@ -65,12 +65,7 @@ describe.each(['DSTU2', 'STU3', 'R4'])('items named only by their code (%s)', (v
   });
 });
 
-let ehr: FakeEhr;
-beforeAll(async () => {
-  ehr = await startFakeEhr();
-});
-afterAll(() => ehr.close());
-beforeEach(() => ehr.reset());
+const ehr = useFakeEhr();
 
 describe.each(['DSTU2', 'STU3', 'R4'] as Release[])('a list row whose first page has a kind only in the future (%s)', (release) => {
   it('asks for that kind on its own and shows the reading that is not in the future', async () => {

@@ -1,20 +1,15 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createEhrGateway } from '../../../server/ehr/index.js';
 import { hasHiddenCharacter } from '../../../contract/shared-text.js';
 import { mayHoldHidden } from '../../../server/ehr/hidden-bytes.js';
 import { parseEhrJson } from '../../../server/ehr/shown-text.js';
-import { capabilityStatement, partnerAt, patient, routes, searchset, startFakeEhr, type FakeEhr } from './fake-ehr.js';
+import { capabilityStatement, partnerAt, patient, routes, searchset, useFakeEhr } from './fake-ehr.js';
 
 // Characters no one sees, which reorder the text after them or drive a terminal: never passed on from an EHR.
 // eslint-disable-next-line no-control-regex -- control characters are what it finds
 const HIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
-let ehr: FakeEhr;
-beforeAll(async () => {
-  ehr = await startFakeEhr();
-});
-afterAll(() => ehr.close());
-beforeEach(() => ehr.reset());
+const ehr = useFakeEhr();
 
 describe("an EHR's text with hidden characters", () => {
   it('reads a name and an MRN in their logical order, without direction overrides or control characters', async () => {

@@ -1,21 +1,18 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createEhrGateway } from '../../../server/ehr/index.js';
 import { createTokenBroker, type TokenKey } from '../../../server/ehr/token-broker.js';
 import { createTransport } from '../../../server/ehr/transport.js';
 import { FhirError } from '../../../server/ehr/types.js';
-import { capabilityStatement, partnerAt, routes, searchset, startFakeEhr, type FakeEhr, type ReceivedRequest, type Reply } from './fake-ehr.js';
+import { capabilityStatement, partnerAt, routes, searchset, useFakeEhr, type ReceivedRequest, type Reply } from './fake-ehr.js';
 
 const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 const SECRET = 'pa$$+word/secret%';
 
-let ehr: FakeEhr;
+const ehr = useFakeEhr();
 let key: Omit<TokenKey, 'partner'>;
-beforeAll(async () => {
-  ehr = await startFakeEhr();
+beforeAll(() => {
   key = { tokenEndpoint: `${ehr.origin}/oauth/token`, tenantId: TENANT };
 });
-afterAll(() => ehr.close());
-beforeEach(() => ehr.reset());
 
 /** Who the token request says it is, however the secret was sent. */
 function credentials(request: ReceivedRequest): { method: 'basic' | 'post' | 'none'; id?: string; secret?: string } {

@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createEhrGateway, type EhrGateway } from '../../../server/ehr/index.js';
 import { cellsFor } from '../../../server/features/lists/list-cells.js';
 import { cellText, csvColumns } from '../../../server/features/lists/cell-text.js';
 import { patientDetailsAnswer } from '../../../contract/patients.js';
 import { showCell } from '../../../client/shared/cells';
 import { rowFlagText, trendOf } from '../../../client/features/patient-details/trend-data';
-import { partnerAt, startFakeEhr, type FakeEhr } from './fake-ehr.js';
+import { partnerAt, useFakeEhr } from './fake-ehr.js';
 import type { Release } from './clinical-records.js';
 import { csvRowOf, serveVitalsOnly } from './clinical-server.js';
 
@@ -20,12 +20,7 @@ const TENANT = 'tenant-1';
 const RELEASES: Release[] = ['DSTU2', 'STU3', 'R4'];
 const TAKEN = new Date(Date.now() - 60 * 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
-let ehr: FakeEhr;
-beforeAll(async () => {
-  ehr = await startFakeEhr();
-});
-afterAll(() => ehr.close());
-beforeEach(() => ehr.reset());
+const ehr = useFakeEhr();
 
 const gateway = (): EhrGateway => createEhrGateway({ partners: () => [partnerAt(ehr, ['s'], 'app')] });
 

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createEhrGateway, type EhrGateway, type PatientClinical, type VitalKind } from '../../../server/ehr/index.js';
 import { cellsFor } from '../../../server/features/lists/list-cells.js';
 import { cellText, csvColumns } from '../../../server/features/lists/cell-text.js';
@@ -7,7 +7,7 @@ import { columnCells } from '../../../contract/cells.js';
 import { patientDetailsAnswer } from '../../../contract/patients.js';
 import { showCell } from '../../../client/shared/cells';
 import { setLanguage } from '../../../client/shared/i18n/t';
-import { outcome, partnerAt, startFakeEhr, type FakeEhr } from './fake-ehr.js';
+import { outcome, partnerAt, useFakeEhr } from './fake-ehr.js';
 import { sampleRecord, writeRecord, type LogicalRecord, type Release } from './clinical-records.js';
 import { serveClinical, type ClinicalServerOptions } from './clinical-server.js';
 
@@ -28,12 +28,7 @@ type R = Record<string, unknown>;
 /** The list's vital columns in these tests. */
 const SHOWN: VitalKind[] = ['heartRate', 'temperature'];
 
-let ehr: FakeEhr;
-beforeAll(async () => {
-  ehr = await startFakeEhr();
-});
-afterAll(() => ehr.close());
-beforeEach(() => ehr.reset());
+const ehr = useFakeEhr();
 afterEach(() => setLanguage('en'));
 
 const gateway = (): EhrGateway => createEhrGateway({ partners: () => [partnerAt(ehr, ['s'], 'app')] });

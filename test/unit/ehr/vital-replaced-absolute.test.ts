@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createEhrGateway } from '../../../server/ehr/index.js';
-import { partnerAt, startFakeEhr, type FakeEhr } from './fake-ehr.js';
+import { partnerAt, useFakeEhr } from './fake-ehr.js';
 import type { Release } from './clinical-records.js';
 import { serveClinical } from './clinical-server.js';
 import { vitalObservation } from './vital-observations.js';
@@ -11,12 +11,7 @@ import { vitalObservation } from './vital-observations.js';
  * so the obsolete reading is neither the list's latest nor in the details' trend; on another
  * server it names another server's Observation and replaces nothing here.
  */
-let ehr: FakeEhr;
-beforeAll(async () => {
-  ehr = await startFakeEhr();
-});
-afterAll(() => ehr.close());
-beforeEach(() => ehr.reset());
+const ehr = useFakeEhr();
 
 const now = Date.now();
 const at = new Date(now - 10 * 60_000).toISOString();
