@@ -8,6 +8,7 @@
  * that the drug was not taken (DSTU2 `wasNotTaken`, STU3 `taken` n; R4 says so in its status),
  * which have groups of their own; so have a current `plan` (an intention without authorization,
  * medicationrequest-intent) and a request that carries out another order (`partOf`, its `basedOn`).
+ * A record entered in error is in that group whatever else it says.
  * `taken-unknown`: a current statement of which it is not known whether the drug is taken (STU3
  * MedicationStatement.taken `unk`, hl7.org/fhir/STU3/valueset-medication-statement-taken.html; the
  * server gives it as the statement's status, medications.ts TAKEN_UNKNOWN).
@@ -40,6 +41,9 @@ export function medicationGroup(m: {
   notTaken?: boolean;
   partOf?: string | null;
 }): string | null {
+  // A record entered in error says nothing, least of all "do not give" or "not taken" (entered-in-error
+  // in medication-order-status DSTU2, medicationrequest-status and medication-statement-status STU3/R4).
+  if (m.status === 'entered-in-error') return m.status;
   if (m.doNotPerform === true) return 'do-not-perform';
   if (m.intent === 'proposal' || m.intent === 'option') return m.intent;
   if (m.partOf !== undefined) return 'part-of-order';

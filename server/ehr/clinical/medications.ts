@@ -5,6 +5,7 @@ import { containedResource } from '../contained.js';
 import { isObject, objects, str, type JsonObject } from '../json.js';
 import { dosageSequence, dosageText, ratioText } from './dosage.js';
 import { firstCode } from './records.js';
+import { STATUS_CODES, readRecordStatus } from './record-status.js';
 import type { CoverageView, MedicationView } from './types.js';
 import {
   basePrefix,
@@ -66,9 +67,10 @@ export function addMedications(resources: JsonObject[], index: MedicationIndex, 
  * medication-request-intent, R4 medicationrequest-intent; a modifier in R4): what the patient is not
  * to have, or may have, is not what the patient is on. A `plan` (an intention without authorization)
  * is current but marked "(plan)" (see medicationGroup), and requests that carry out one order are
- * that order (belongToOrders). Every other intent counts. An `active` statement that has not begun
- * reads `intended`, one not known to be taken (STU3 `taken` = unk, or na: not applicable) reads
- * TAKEN_UNKNOWN: both current, marked (statementMark).
+ * that order (belongToOrders). Every other intent counts; one that is none of the intent codes is
+ * marked "check in EHR" (an intent in words is read by them: readRecordStatus). An `active`
+ * statement that has not begun reads `intended`, one not known to be taken (STU3 `taken` = unk, or
+ * na: not applicable) reads TAKEN_UNKNOWN: both current, marked (statementMark).
  */
 const CURRENT_ORDER = new Set(['active', 'on-hold']);
 const CURRENT_STATEMENT = new Set(['active', 'intended', 'on-hold']);
@@ -353,7 +355,10 @@ export function readMedications(resources: JsonObject[], included: MedicationInd
     .map((r): { resource: JsonObject; view: MedicationView } => {
       const requester = isObject(r.requester) ? r.requester : {};
       const effectivePeriod = isObject(r.effectivePeriod) ? r.effectivePeriod : {};
-      const intent = statusCode(r.intent);
+      // An intent written in words ("Proposal") is read as its code; one that cannot be read counts as
+      // an order (the drug stays listed) marked "check in EHR", never as a plain order (readRecordStatus).
+      const readIntent = readRecordStatus(r.intent, STATUS_CODES.medicationIntent);
+      const intent = readIntent.code;
       const modifiers = {
         // R4's element, or the standard extension that stands for it on STU3 MedicationRequest and DSTU2
         // MedicationOrder (modifiers.ts CORE_ELEMENT_EXTENSIONS): the same order not to give the drug.
@@ -387,11 +392,34 @@ export function readMedications(resources: JsonObject[], included: MedicationInd
           referenceDisplay(requester.agent) ??
           referenceDisplay(r.requester) ??
           referenceDisplay(r.informationSource),
-        ...(qualifiedByEhr(r, ['dosageInstruction', 'dosage']) || medicationQualified(r, included) ? { qualified: true as const } : {}),
+        ...(qualifiedByEhr(r, ['dosageInstruction', 'dosage']) || medicationQualified(r, included) || readIntent.unreadable
+          ? { qualified: true as const }
+          : {}),
       };
       return { resource: r, view };
     });
+  markForbidden(read, included, now);
   return belongToOrders(read, included, base).sort((a, b) => statusRank(a) - statusRank(b) || newestFirst(a.date, b.date));
+}
+
+/**
+ * A drug the patient is on while an order in force says not to give it: a current record of the
+ * same drug (sameDrug, or the same drug words) as an `active` or `on-hold` order not to give it (R4
+ * MedicationRequest.doNotPerform, "the provider is asking for the medication request not to
+ * occur"; the standard extension on STU3 MedicationRequest and DSTU2 MedicationOrder) that has not
+ * ended (hasEnded). One of the two is wrong, and the list shows only the current one: it is marked
+ * "check in EHR" (`qualified`), never plain.
+ */
+function markForbidden(read: { resource: JsonObject; view: MedicationView }[], included: MedicationIndex, now: number): void {
+  const forbidden = read.filter(({ resource, view }) => view.doNotPerform && CURRENT_ORDER.has(view.status ?? '') && !hasEnded(resource, now));
+  if (forbidden.length === 0) return;
+  const drugs = forbidden.map(({ resource }) => drugOf(resource, included));
+  for (const { resource, view } of read) {
+    if (!view.current) continue;
+    const drug = drugOf(resource, included);
+    // Its words alone suffice here: a coded order of a drug an uncoded order forbids is flagged, not passed as another drug.
+    if (drugs.some((d) => sameDrug(drug, d) || (d.words !== null && d.words === drug.words))) view.qualified = true;
+  }
 }
 
 /**

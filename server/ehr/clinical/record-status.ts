@@ -9,12 +9,16 @@ import { statusCode } from './values.js';
  * STU3 provisional, differential, confirmed, refuted, entered-in-error, unknown; R4 adds
  * unconfirmed, drops unknown) and allergyintolerance-verification (STU3 and R4 unconfirmed,
  * confirmed, refuted, entered-in-error; `presumed`, a child of unconfirmed, in the R4 terminology).
+ * MedicationRequest.intent (STU3 medication-request-intent: proposal, plan, order, instance-order;
+ * R4 medicationrequest-intent adds original-order, reflex-order, filler-order, option; a modifier,
+ * required binding).
  */
 export const STATUS_CODES = {
   conditionClinical: new Set(['active', 'recurrence', 'relapse', 'inactive', 'remission', 'resolved']),
   allergyClinical: new Set(['active', 'inactive', 'resolved']),
   conditionVerification: new Set(['unconfirmed', 'provisional', 'differential', 'confirmed', 'refuted', 'entered-in-error', 'unknown']),
   allergyVerification: new Set(['unconfirmed', 'presumed', 'confirmed', 'refuted', 'entered-in-error']),
+  medicationIntent: new Set(['proposal', 'plan', 'order', 'original-order', 'reflex-order', 'filler-order', 'instance-order', 'option']),
 } as const satisfies Record<string, ReadonlySet<string>>;
 
 /** A status as read: its code (null when none is stated or it cannot be read), and whether one was stated that cannot be read. */
@@ -31,11 +35,11 @@ const asCode = (words: unknown) =>
     .replace(/[\s_]+/g, '-');
 
 /**
- * A record's status (Condition, AllergyIntolerance clinicalStatus or verificationStatus) read
- * against the codes of its kind (STATUS_CODES): a status stated but none of those codes (an EHR's
- * own code system alone, `urn:oid:…` code `1` display "Active", or a code written "Active") is read
- * by its words when they are one of them (a coding's `display`, the concept's `text`); else it is
- * `unreadable`. Both elements are modifiers (STU3 and R4: they "contain codes that mark the
+ * A record's status (Condition, AllergyIntolerance clinicalStatus or verificationStatus; also a
+ * MedicationRequest's intent, medications.ts) read against the codes of its kind (STATUS_CODES): a
+ * status stated but none of those codes (an EHR's own code system alone, `urn:oid:…` code `1`
+ * display "Active", or a code written "Active") is read by its words when they are one of them (a
+ * coding's `display`, the concept's `text`); else it is `unreadable`. Both elements are modifiers (STU3 and R4: they "contain codes that mark the
  * condition as not currently valid"), so the reader never takes an unreadable one as saying
  * nothing plain: a record whose clinical status cannot be read is read as one that states none (a
  * problem or an allergy without one is current, records.ts), marked "check in EHR" (contract

@@ -58,10 +58,9 @@ describe('a malformed boolean modifier on a medication record', () => {
   });
 
   it('JSON booleans read as they say, with no mark', () => {
-    const [given, notGiven] = readMedications(
-      [order('MedicationRequest', { doNotPerform: false }), order('MedicationRequest', { id: 'm2', doNotPerform: true })],
-      new Map(),
-    );
+    // Read apart: an order of the drug beside an order not to give it is marked for that (medication-do-not-give-truth).
+    const [given] = readMedications([order('MedicationRequest', { doNotPerform: false })], new Map());
+    const [notGiven] = readMedications([order('MedicationRequest', { id: 'm2', doNotPerform: true })], new Map());
     expect(given?.qualified).toBeUndefined();
     expect(notGiven).toMatchObject({ doNotPerform: true });
     expect(notGiven?.qualified).toBeUndefined();
