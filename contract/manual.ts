@@ -95,6 +95,16 @@ export type ManualPatientsAnswer = z.infer<typeof manualPatientsAnswer>;
 /** The built-in fields of every Manual-mode patient: no team field may take their ids. */
 export const builtInFieldIds = ['name', 'mrn', 'birthDate', 'gender', 'room'] as const;
 
+/** The built-in fields as an import and an export head them (the room's list column reads "Location"): no team field may take these labels. */
+export const builtInFieldLabels: Record<(typeof builtInFieldIds)[number], string> = {
+  name: 'Name',
+  mrn: 'MRN',
+  birthDate: 'Birth date',
+  gender: 'Gender',
+  room: 'Room',
+};
+const builtInHeadings = [...Object.values(builtInFieldLabels), 'Location'];
+
 /**
  * Names plain JavaScript objects already carry (`constructor`, `toString`, `__proto__`…): a field
  * id or value key with one of these names would read an inherited property, or set the prototype.
@@ -239,11 +249,19 @@ export const schemaBody = z
   .strict()
   .refine((b) => new Set(b.fields.map((f) => f.id)).size === b.fields.length, 'field ids must not repeat')
   .superRefine((b, ctx) => {
-    // Columns, exports and imports name a field by its label: two alike would be told apart by no one.
+    // Columns, exports and imports name a field by its label: two alike would be told apart by no
+    // one, nor a field labelled as a built-in one is headed ("MRN": which one holds the MRN?).
     const seen = new Set<string>();
     b.fields.forEach((f, index) => {
       const key = sameLabelKey(f.label || f.id);
-      if (seen.has(key))
+      const builtIn = builtInHeadings.find((h) => sameLabelKey(h) === key);
+      if (builtIn)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['fields', index, 'label'],
+          message: `${quoted(f.label)} is the label of a built-in field (${builtIn}); give this field its own label`,
+        });
+      else if (seen.has(key))
         ctx.addIssue({ code: 'custom', path: ['fields', index, 'label'], message: `${quoted(f.label)} labels two fields; give each its own label` });
       seen.add(key);
     });

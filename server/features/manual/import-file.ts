@@ -66,21 +66,36 @@ const tooMuchText = () =>
 
 const isZip = (file: Buffer) => file.length >= 4 && file.readUInt32LE(0) === 0x04034b50;
 
-export async function readImportFile(file: Buffer, fileName: string): Promise<ImportFile> {
+/**
+ * `namesAField`: whether a cell names a field the file may fill (Name, MRN, a team field's label),
+ * how the header is told from a title typed above the table.
+ */
+export async function readImportFile(file: Buffer, fileName: string, namesAField: (cell: string) => boolean = () => false): Promise<ImportFile> {
   const extension = /\.([a-z0-9]{1,5})$/i.exec(fileName)?.[1]?.toLowerCase() ?? '';
   if (extension && !['xlsx', 'csv', 'txt'].includes(extension)) throw wrongType();
   if (file.length === 0) throw refuse('The file is empty.');
   if (isZip(file)) {
     if (extension && extension !== 'xlsx') throw wrongType();
-    return withHeader(await workbookReads.run(() => readWorkbook(file)));
+    return withHeader(await workbookReads.run(() => readWorkbook(file)), namesAField);
   }
   if (extension === 'xlsx') throw refuse('The file is named .xlsx but is not an Excel workbook. Save it again from Excel and upload it again.');
-  return withHeader(readCsv(file));
+  return withHeader(readCsv(file), namesAField);
 }
 
-/** The first row with anything in it names the columns; empty names become "Column N", and names must not repeat. */
-function withHeader(rows: FileRow[]): ImportFile {
-  const [header, ...data] = rows;
+/** Rows read for the header at most: a title, a date and blank lines typed above the table. */
+const HEADER_SEARCH_ROWS = 10;
+
+/**
+ * The header names the columns: the first row with anything in it, or a row below that names a
+ * field when every row above it holds one text at most (a title, a merged title filling its cells
+ * with it, a date), which is left out; a row of two texts or more is never passed over, lest a
+ * patient be. Empty names become "Column N", and names must not repeat.
+ */
+function withHeader(rows: FileRow[], namesAField: (cell: string) => boolean): ImportFile {
+  const texts = (row: FileRow) => new Set(row.cells.map((c) => c.trim()).filter(Boolean)).size;
+  const firstWide = rows.findIndex((row) => texts(row) > 1);
+  const named = rows.slice(0, HEADER_SEARCH_ROWS).findIndex((row) => row.cells.some((c) => namesAField(c.trim())));
+  const [header, ...data] = named > 0 && (firstWide < 0 || named <= firstWide) ? rows.slice(named) : rows;
   if (!header) throw refuse('The file has no rows.');
   if (data.length > IMPORT_MAX_ROWS)
     throw refuse(
@@ -101,10 +116,23 @@ function withHeader(rows: FileRow[]): ImportFile {
 
 const separators = [';', ',', '\t'] as const;
 
-/** The separator of the header line: the one it uses most, outside quotes (Lists and Excel use , or ; by region). */
+/**
+ * The separator the header uses most outside quotes (Lists and Excel use , or ; by region), read
+ * as the parser reads it: a quoted heading broken over lines ("Date of⏎birth", typed with
+ * Alt+Enter) is one heading, and lines without any separator (blank, or a title above the table)
+ * are passed over for the first line with one.
+ */
 function separatorOf(text: string): string {
-  const line = text.split(/\r?\n/, 1)[0].replace(/"[^"]*"/g, '');
-  const counts = separators.map((s) => line.split(s).length - 1);
+  const counts = separators.map(() => 0);
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    const separator = separators.indexOf(ch as (typeof separators)[number]);
+    if (ch === '"') quoted = !quoted;
+    else if (quoted) continue;
+    else if (separator >= 0) counts[separator]++;
+    else if ((ch === '\n' || ch === '\r') && counts.some((n) => n > 0)) break;
+  }
   const best = counts.indexOf(Math.max(...counts));
   return counts[best] > 0 ? separators[best] : ',';
 }
@@ -230,13 +258,22 @@ async function readWorkbook(file: Buffer): Promise<FileRow[]> {
   } catch {
     throw refuse('The file is not a readable Excel workbook. Open it in Excel, save it as .xlsx and upload it again.');
   }
-  const sheet = workbook.worksheets[0];
-  if (!sheet) throw refuse('The workbook has no sheets.');
+  // The sheet of rows a person sees: a hidden one (lookups, a template's workings) is never imported,
+  // nor is an empty one read for the sheet of patients after it. Rows on a second visible sheet
+  // (another bay, yesterday's list) would be left out unseen, so such a workbook is refused whole.
+  const visible = workbook.worksheets.filter((s) => s.state !== 'hidden' && s.state !== 'veryHidden');
+  const [sheet, ...others] = visible.filter((s) => s.actualRowCount > 0);
+  if (!sheet) throw refuse(visible.length ? 'The file has no rows.' : 'The workbook has no visible sheets.');
+  if (others.length)
+    throw refuse(
+      `The workbook has rows on ${others.length + 1} sheets; one sheet is imported at a time. Keep only the sheet of patients (delete or hide the others), or save each sheet as its own file, and upload again.`,
+    );
   const rows: FileRow[] = [];
   // The text the reader built was bounded before it ran (checkWorkbookShape). But shared strings are
   // stored once and may be used by every cell: the text copied out of them is bounded again as it
   // is read (a 60 kB workbook can name one 30 kB string 2,000 times), by the same limits.
   let text = 0;
+  const hidden: number[] = [];
   sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
     // cellCount is the column of the row's last cell, known before any empty cell is made: the
     // row is refused when wide, and only the cells it holds are read, the gaps staying empty text.
@@ -249,21 +286,44 @@ async function readWorkbook(file: Buffer): Promise<FileRow[]> {
       if (text > IMPORT_MAX_TEXT) throw tooMuchText();
       cells[column - 1] = value;
     });
-    if (cells.some((c) => c.trim() !== '')) rows.push({ row: rowNumber, cells });
+    if (!cells.some((c) => c.trim() !== '')) return;
+    if (row.hidden) hidden.push(rowNumber);
+    rows.push({ row: rowNumber, cells });
   });
+  // A sheet filtered to one ward's patients still holds the others' rows, hidden: imported unseen,
+  // they would bring other patients into the team. Refused whole, as a guess either way could.
+  if (hidden.length)
+    throw refuse(
+      `${hidden.length === 1 ? `Row ${hidden[0]} of the sheet is hidden` : `${hidden.length.toLocaleString('en')} rows of the sheet are hidden, the first row ${hidden[0]}`} (filtered out or collapsed), and every row would be imported, seen or not. Clear the filter and delete the rows not to be imported (or copy the rows you see to a new workbook), and upload the file again.`,
+    );
   return rows;
 }
 
 const isoDate = (date: Date) =>
   date.getUTCHours() || date.getUTCMinutes() || date.getUTCSeconds() ? date.toISOString() : date.toISOString().slice(0, 10);
 
-/** A cell as text: a formula by the value Excel saved with it (never calculated here), refused when it has none. */
+/** Excel's error values (#N/A, #REF!, #DIV/0!…), named in a refusal; anything else a file calls an error is not repeated. */
+const excelError = /^#[A-Z0-9/]{1,8}[!?]?$/;
+
+/**
+ * A cell as text: a formula by the value Excel saved with it (never calculated here), refused when
+ * it has none. An error value (a lookup that found nothing, pasted as values or saved as a
+ * formula's result) is refused, naming its cell: read as empty it would import a patient without
+ * the MRN or value the sheet meant to give, unnoticed.
+ */
 function cellText(value: ExcelJS.CellValue, address: string): string {
   if (value === null || value === undefined) return '';
   if (value instanceof Date) return isoDate(value);
   if (typeof value !== 'object') return String(value);
+  if ('error' in value) {
+    const error = String(value.error);
+    throw refuse(
+      `Cell ${address} holds ${excelError.test(error) ? `the error ${error}` : 'an error'} instead of a value. Correct it in Excel (or clear the cell), save the file and upload it again.`,
+    );
+  }
   if ('formula' in value || 'sharedFormula' in value) {
     const result = (value as ExcelJS.CellFormulaValue).result;
+    if (result !== null && typeof result === 'object' && 'error' in result) return cellText(result, address);
     if (result === undefined || result === null || (typeof result === 'object' && !(result instanceof Date)))
       throw refuse(
         `Cell ${address} holds a formula without a saved value; formulas are not calculated here. Open the file in Excel, save it, and upload it again (or paste the values instead of formulas).`,
@@ -272,6 +332,5 @@ function cellText(value: ExcelJS.CellValue, address: string): string {
   }
   if ('richText' in value) return value.richText.map((part) => part.text).join('');
   if ('text' in value && typeof value.text === 'string') return value.text;
-  if ('error' in value) return '';
   return '';
 }

@@ -1,4 +1,12 @@
-import { manualDate, quoted, type ManualPatient, type ManualPatientData, type SchemaField, type TeamMember } from '../../../contract/manual.js';
+import {
+  builtInFieldLabels,
+  manualDate,
+  quoted,
+  type ManualPatient,
+  type ManualPatientData,
+  type SchemaField,
+  type TeamMember,
+} from '../../../contract/manual.js';
 import { importBuiltIns, type ImportMapping, type ImportRow } from '../../../contract/manual-import.js';
 import { genders } from '../../../contract/patients.js';
 import { Problem } from '../../platform/problem.js';
@@ -15,13 +23,13 @@ import { hasHiddenCharacter } from '../../../contract/shared-text.js';
  * same check as a patient typed in (validation.ts), so every field type is covered alike.
  */
 
-/** The built-in fields as the tab labels them, and other names a column of them goes by (Lists, Epic, Excel). */
-const builtIns: Record<(typeof importBuiltIns)[number], { label: string; aliases: string[] }> = {
-  name: { label: 'Name', aliases: ['patient', 'patient name', 'full name', 'title'] },
-  mrn: { label: 'MRN', aliases: ['medical record number', 'record number', 'patient id', 'id number'] },
-  birthDate: { label: 'Birth date', aliases: ['date of birth', 'dob', 'birthdate', 'birthday'] },
-  gender: { label: 'Gender', aliases: ['sex'] },
-  room: { label: 'Room', aliases: ['room number', 'location', 'bed', 'room and bed'] },
+/** Other names a column of a built-in field goes by (Lists, Epic, Excel), beside its label. */
+const aliasesOf: Record<(typeof importBuiltIns)[number], string[]> = {
+  name: ['patient', 'patient name', 'full name', 'title'],
+  mrn: ['medical record number', 'record number', 'patient id', 'id number'],
+  birthDate: ['date of birth', 'dob', 'birthdate', 'birthday'],
+  gender: ['sex'],
+  room: ['room number', 'location', 'bed', 'room and bed'],
 };
 
 /** A name compared without case, accents, spaces or punctuation: "Date de naissance" ~ "date-de-naissance". */
@@ -35,30 +43,52 @@ const folded = (text: string) =>
 interface Target {
   key: string;
   label: string;
-  names: string[];
+  /** What the field is called: a built-in's key and label, a team field's label and id. */
+  own: string[];
+  /** Other names a column of a built-in goes by. */
+  aliases: string[];
   field?: SchemaField;
 }
 
 function targetsOf(fields: SchemaField[]): Target[] {
   return [
-    ...importBuiltIns.map((key) => ({ key, label: builtIns[key].label, names: [key, builtIns[key].label, ...builtIns[key].aliases] })),
-    ...fields.map((field) => ({ key: `field:${field.id}`, label: field.label, names: [field.label, field.id], field })),
+    ...importBuiltIns.map((key) => ({ key, label: builtInFieldLabels[key], own: [key, builtInFieldLabels[key]], aliases: aliasesOf[key] })),
+    ...fields.map((field) => ({ key: `field:${field.id}`, label: field.label, own: [field.label, field.id], aliases: [], field })),
   ];
 }
 
-/** Each target gets the first unused column whose name matches its label or one of its other names. */
+/**
+ * Each target gets the first unused column that names it: by what the field is called first, then
+ * by a usual name, so a column named as the team calls a field (the ward template's "Bed") goes to
+ * that field rather than to a built-in it is a usual name of, and "Room" beats an earlier "Bed". A
+ * column named as two fields are called (a team field labelled "MRN", saved before such labels were
+ * refused) is proposed for neither: a guess would put the team's values in the built-in field, or
+ * take MRNs out of the duplicate check; the owner chooses.
+ */
 export function proposeMapping(columns: string[], fields: SchemaField[]): ImportMapping {
-  const used = new Set<string>();
-  const mapping: ImportMapping = [];
-  for (const target of targetsOf(fields)) {
-    const names = new Set(target.names.map(folded));
-    const column = columns.find((c) => !used.has(c) && names.has(folded(c)));
-    if (column) {
-      used.add(column);
-      mapping.push({ target: target.key, column });
+  const targets = targetsOf(fields);
+  const namesOf = (names: string[]) => new Set(names.map(folded));
+  const own = new Map(targets.map((t) => [t, namesOf(t.own)]));
+  const claimed = (column: string) => targets.filter((t) => own.get(t)!.has(folded(column))).length;
+  const used = new Set(columns.filter((c) => claimed(c) > 1));
+  const chosen = new Map<Target, string>();
+  for (const names of [(t: Target) => own.get(t)!, (t: Target) => namesOf(t.aliases)]) {
+    for (const target of targets) {
+      if (chosen.has(target)) continue;
+      const column = columns.find((c) => !used.has(c) && names(target).has(folded(c)));
+      if (column) {
+        used.add(column);
+        chosen.set(target, column);
+      }
     }
   }
-  return mapping;
+  return targets.flatMap((t) => (chosen.has(t) ? [{ target: t.key, column: chosen.get(t)! }] : []));
+}
+
+/** Whether a cell names a field a column can go to, by what it is called or a usual name: how a header row is found. */
+export function namesAField(fields: SchemaField[]): (cell: string) => boolean {
+  const names = new Set(targetsOf(fields).flatMap((t) => [...t.own, ...t.aliases].map(folded)));
+  return (cell) => names.has(folded(cell));
 }
 
 /** The mapping as column index by target, refused in words when it names a column or field that is not there. */

@@ -13,7 +13,7 @@ import type { ApiDeps } from '../shared/deps.js';
 import { problems } from '../shared/outcomes.js';
 import { requireManualMode } from '../shared/team-connection.js';
 import { readImportFile } from './import-file.js';
-import { checkRows, proposeMapping, publicRow, type CheckedRow } from './import-rows.js';
+import { checkRows, namesAField, proposeMapping, publicRow, type CheckedRow } from './import-rows.js';
 import type { ImportUploads, UploadOwner } from './import-uploads.js';
 
 /**
@@ -31,8 +31,8 @@ export async function receiveFile(
   body: Buffer,
 ): Promise<ImportFileAnswer> {
   await requireManualMode(deps.store, owner);
-  const file = await readImportFile(body, fileName);
   const fields = (await deps.store.getSchema(owner))?.fields ?? [];
+  const file = await readImportFile(body, fileName, namesAField(fields));
   const token = await uploads.hold(owner, fileName, file);
   return { token, fileName, columns: file.columns, rowCount: file.rows.length, mapping: proposeMapping(file.columns, fields) };
 }

@@ -283,5 +283,29 @@ describe.each(bothStores)('%s', (_name, start) => {
       });
       expect(foreign).toMatchObject({ status: 404, body: { code: 'not_found' } });
     });
+
+    it("reads a ward's own sheet as saved by Excel: a title above the table, a heading broken over lines, Room beside Bed", async () => {
+      const csv = Buffer.from(
+        'Ward 4B handover – 7 Dec;;;;\r\n' + ';;;;\r\n' + 'Name;"Date of\nbirth";Bed;Room;Acuity\r\n' + 'Hedy Lamarr;1914-11-09;B2;12;Low\r\n',
+      );
+      const sent = await upload(who.owner, csv, 'handover.csv');
+      expect(sent).toMatchObject({ status: 200, body: { rowCount: 1, columns: ['Name', 'Date of\nbirth', 'Bed', 'Room', 'Acuity'] } });
+      expect(sent.body.mapping).toEqual([
+        { target: 'name', column: 'Name' },
+        { target: 'birthDate', column: 'Date of\nbirth' },
+        { target: 'room', column: 'Room' },
+        { target: 'field:acuity', column: 'Acuity' },
+      ]);
+      const { token, mapping } = sent.body;
+      const preview = await server.call(who.owner, 'POST', `${base}/manual-import/preview`, { token, mapping });
+      expect(preview.body).toMatchObject({ valid: 1, invalid: 0, rows: [{ row: 5, name: 'Hedy Lamarr', problems: [] }] });
+      const done = await server.call(who.owner, 'POST', `${base}/manual-import/confirm`, { token, mapping, mode: 'all' });
+      expect(done).toMatchObject({ status: 201, body: { imported: 1, skipped: [] } });
+      const hedy = (await server.call(who.owner, 'GET', `${base}/manual-patients`)).body.patients.find(
+        (p: { name: string }) => p.name === 'Hedy Lamarr',
+      );
+      expect(hedy).toMatchObject({ birthDate: '1914-11-09', room: '12', values: { acuity: 'Low' } });
+      expect((await auditOf('PatientDetailsEdit')).some((e) => e.patientId === hedy.id && e.outcome === 'success')).toBe(true);
+    });
   });
 });

@@ -22,3 +22,19 @@ it('refuses a schema with two fields labelled alike: nothing saved, the refusal 
   expect((await callAs(server, who.member, 'GET', `${base}/schema`)).body).toEqual({ fields: first.fields, version: 1 });
   expect((await auditEventsOf(server, refused.requestId)).map((e) => [e.operation, e.outcome])).toEqual([['PatientSchemaUpdate', 'failure']]);
 });
+
+it('refuses a field labelled as a built-in one is headed ("MRN", "Location"): nothing saved, the refusal recorded', async () => {
+  const before = (await callAs(server, who.member, 'GET', `${base}/schema`)).body as { fields: object[]; version: number };
+  // A list and its export would head two columns "MRN", and an import could not tell which a column fills.
+  for (const label of ['MRN', ' name', 'Birth  date', 'LOCATION']) {
+    const fields = [...before.fields, { id: 'other', label, type: 'text' }];
+    const refused = await callAs(server, who.owner, 'PUT', `${base}/schema`, { fields, version: before.version });
+    expect(refused, label).toMatchObject({ status: 400, body: { code: 'validation_failed', fields: [`fields.${fields.length - 1}.label`] } });
+    expect(refused.body.message).toMatch(/^“.+” is the label of a built-in field \(.+\); give this field its own label/);
+    expect((await auditEventsOf(server, refused.requestId)).map((e) => [e.operation, e.outcome])).toEqual([['PatientSchemaUpdate', 'failure']]);
+  }
+  expect((await callAs(server, who.member, 'GET', `${base}/schema`)).body).toEqual(before);
+  // Words that only contain a built-in label stay free.
+  const fine = [...before.fields, { id: 'homeMrn', label: 'MRN at home hospital', type: 'text' }];
+  expect((await callAs(server, who.owner, 'PUT', `${base}/schema`, { fields: fine, version: before.version })).status).toBe(200);
+});

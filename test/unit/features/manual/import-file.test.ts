@@ -106,6 +106,34 @@ describe('telling the kind of file by its content', () => {
   });
 });
 
+describe('finding the header', () => {
+  const namesAField = (cell: string) => ['name', 'mrn', 'room'].includes(cell.toLowerCase());
+
+  it('passes over a title and blank lines above the table, and a heading broken over lines keeps the separator', async () => {
+    const csv = Buffer.from('Ward 4B list\r\n\r\n"Patient\nnumber";Name;Room\r\nM-1;Ada Lovelace;3\r\n');
+    expect(await readImportFile(csv, 'ward.csv', namesAField)).toEqual({
+      columns: ['Patient\nnumber', 'Name', 'Room'],
+      rows: [{ row: 5, cells: ['M-1', 'Ada Lovelace', '3'] }],
+    });
+  });
+
+  it('passes over a title merged across the table', async () => {
+    const file = await workbook([['Ward 4B list'], [], ['Name', 'MRN'], ['Ada Lovelace', 'M-1']], (sheet) => sheet.mergeCells('A1:B1'));
+    expect(await readImportFile(file, 'ward.xlsx', namesAField)).toEqual({
+      columns: ['Name', 'MRN'],
+      rows: [{ row: 4, cells: ['Ada Lovelace', 'M-1'] }],
+    });
+  });
+
+  it('never passes over a row of two texts or more, lest a patient be left out', async () => {
+    const csv = Buffer.from('Patient;Number\nAda Lovelace;M-1\nName;M-2\n');
+    expect((await readImportFile(csv, 'ward.csv', namesAField)).rows.map((r) => r.cells)).toEqual([
+      ['Ada Lovelace', 'M-1'],
+      ['Name', 'M-2'],
+    ]);
+  });
+});
+
 describe('reading an Excel workbook', () => {
   it('reads the first sheet: text, numbers, dates as days, rich text, formulas by their saved value, with the sheet row numbers', async () => {
     const file = await workbook(
@@ -127,6 +155,75 @@ describe('reading an Excel workbook', () => {
         { row: 2, cells: ['Ada Lovelace', 'M-1', '1985-12-10', '2', '4'] },
         { row: 4, cells: ['Grace Hopper', 'M-2', '1906-12-09', '1.5', '3'] },
       ],
+    });
+  });
+
+  it('reads the sheet a person sees: hidden sheets and empty ones before it are passed over', async () => {
+    const book = new ExcelJS.Workbook();
+    const lookups = book.addWorksheet('Lookups');
+    lookups.addRows([
+      ['Code', 'Meaning'],
+      ['L', 'Low'],
+    ]);
+    lookups.state = 'hidden';
+    book.addWorksheet('Instructions');
+    book.addWorksheet('Ward').addRows([
+      ['Name', 'MRN'],
+      ['Ada Lovelace', 'M-1'],
+    ]);
+    expect(await readImportFile(Buffer.from(await book.xlsx.writeBuffer()), 'ward.xlsx')).toEqual({
+      columns: ['Name', 'MRN'],
+      rows: [{ row: 2, cells: ['Ada Lovelace', 'M-1'] }],
+    });
+  });
+
+  it('refuses a workbook with rows on two visible sheets rather than leaving one out unseen', async () => {
+    const book = new ExcelJS.Workbook();
+    for (const [bay, name] of [
+      ['Bay A', 'Ada Lovelace'],
+      ['Bay B', 'Grace Hopper'],
+    ])
+      book.addWorksheet(bay).addRows([['Name'], [name]]);
+    const refused = await refusal(Buffer.from(await book.xlsx.writeBuffer()), 'ward.xlsx');
+    expect(refused).toMatchObject({ code: 'validation_failed' });
+    expect(refused.message).toBe(
+      'The workbook has rows on 2 sheets; one sheet is imported at a time. Keep only the sheet of patients (delete or hide the others), or save each sheet as its own file, and upload again.',
+    );
+  });
+
+  it("refuses an error value, typed, pasted or saved as a formula's result, naming its cell, rather than reading it as empty", async () => {
+    const pasted = await workbook([
+      ['Name', 'MRN'],
+      ['Ada Lovelace', { error: '#N/A' }],
+    ]);
+    expect(await refusal(pasted, 'ward.xlsx')).toMatchObject({
+      code: 'validation_failed',
+      message: 'Cell B2 holds the error #N/A instead of a value. Correct it in Excel (or clear the cell), save the file and upload it again.',
+    });
+    const lookedUp = await workbook([['Name', 'MRN'], ['Ada Lovelace', 'M-1'], ['Grace Hopper']], (sheet) => {
+      sheet.getCell('B3').value = { formula: 'VLOOKUP(A3,Ward!A:B,2,FALSE)', result: { error: '#REF!' } } as ExcelJS.CellFormulaValue;
+    });
+    expect((await refusal(lookedUp, 'ward.xlsx')).message).toMatch(/^Cell B3 holds the error #REF! instead of a value\./);
+  });
+
+  it('refuses a sheet with rows hidden by a filter or an outline rather than importing patients nobody saw', async () => {
+    const filtered = await workbook(
+      [
+        ['Name', 'Ward'],
+        ['Ada Lovelace', '4B'],
+        ['Grace Hopper', '5A'],
+        ['Alan Turing', '5A'],
+        ['Hedy Lamarr', '4B'],
+      ],
+      (sheet) => {
+        sheet.getRow(3).hidden = true;
+        sheet.getRow(4).hidden = true;
+      },
+    );
+    expect(await refusal(filtered, 'ward.xlsx')).toMatchObject({
+      code: 'validation_failed',
+      message:
+        '2 rows of the sheet are hidden, the first row 3 (filtered out or collapsed), and every row would be imported, seen or not. Clear the filter and delete the rows not to be imported (or copy the rows you see to a new workbook), and upload the file again.',
     });
   });
 

@@ -26,6 +26,35 @@ describe('proposing a mapping', () => {
       { target: 'field:surgery', column: 'date-de-chirurgié' },
     ]);
   });
+
+  it("names a column by what a field is called before a usual name: the team's own field, and Room before Bed", () => {
+    // The ward template's "Bed" is a field of the team, though a usual name of the room; "Location"
+    // comes before "Room" and is a usual name of the room too, yet the file has a column named "Room".
+    const own: SchemaField[] = [
+      { id: 'ward', label: 'Ward', type: 'text' },
+      { id: 'bed', label: 'Bed', type: 'text' },
+    ];
+    expect(proposeMapping(['Title', 'Location', 'Bed', 'Room', 'Name'], own)).toEqual([
+      { target: 'name', column: 'Name' },
+      { target: 'room', column: 'Room' },
+      { target: 'field:bed', column: 'Bed' },
+    ]);
+    expect(proposeMapping(['Name', 'Bed'], own)).toEqual([
+      { target: 'name', column: 'Name' },
+      { target: 'field:bed', column: 'Bed' },
+    ]);
+  });
+
+  it('proposes a column named like a built-in and a team field (a field labelled "MRN" before such labels were refused) for neither: the owner chooses', () => {
+    const twins: SchemaField[] = [
+      { id: 'hospitalMrn', label: 'MRN', type: 'text' },
+      { id: 'fullName', label: 'name', type: 'text' },
+    ];
+    expect(proposeMapping(['Name', 'MRN', 'Patient ID', 'DOB'], twins)).toEqual([
+      { target: 'mrn', column: 'Patient ID' },
+      { target: 'birthDate', column: 'DOB' },
+    ]);
+  });
 });
 
 describe('checking rows', () => {
