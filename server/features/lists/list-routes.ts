@@ -15,6 +15,10 @@ function expectedVersion(req: Request, bodyVersion?: number): number | undefined
   if (!header) return bodyVersion;
   const match = /^(?:W\/)?"?(\d+)"?$/.exec(header.trim());
   if (!match) throw problem('validation_failed', 'If-Match must be a list version such as "3".');
+  // Two versions that disagree: neither is taken over the other (a change made on a stale one would stand).
+  if (bodyVersion !== undefined && bodyVersion !== Number(match[1])) {
+    throw problem('validation_failed', 'If-Match and the body name two different list versions. Send the version you read once.');
+  }
   return Number(match[1]);
 }
 

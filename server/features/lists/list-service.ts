@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { AuditOperation } from '../../../contract/audit.js';
 import type { ListColumn } from '../../../contract/columns.js';
 import { fhirId, uuid } from '../../../contract/ids.js';
@@ -92,8 +93,16 @@ export async function updateList(
     const [connection, schema] = await Promise.all([store.getConnection(team), store.getSchema(team)]);
     columns = checkColumns(body.columns, connection.mode, schema?.fields ?? []);
   }
-  const audit = allOf(...patchOperations(body).map((op) => onCommit<StoredList>(op)));
-  const updated = valueOf(await store.updateList(team, stored.id, { name: body.name, columns }, expectedVersion, audit));
+  // Only what differs is changed and recorded: a name or columns sent as they are change nothing
+  // (at the version read, nothing at all: the list is shown as it is, its version kept).
+  const change = {
+    name: body.name !== stored.name ? body.name : undefined,
+    columns: columns && !isDeepStrictEqual(columns, stored.columns) ? columns : undefined,
+  };
+  const unchanged = change.name === undefined && change.columns === undefined;
+  if (unchanged && (expectedVersion === undefined || expectedVersion === stored.version)) return viewList(deps, stored);
+  const audit = allOf(...patchOperations(unchanged ? body : change).map((op) => onCommit<StoredList>(op)));
+  const updated = valueOf(await store.updateList(team, stored.id, unchanged ? { name: body.name, columns } : change, expectedVersion, audit));
   return viewList(deps, updated);
 }
 

@@ -14,11 +14,15 @@ export function manualRoutes(ep: Endpoints, deps: ApiDeps): void {
     res.json(await manual.getSchema(deps, teamKey(req)));
   });
 
-  ep.put(schema, { audit: (req) => manual.schemaOperations(req.body), access: 'owner' }, async (req, res) => {
-    const team = teamKey(req);
-    const body = schemaBody.parse(req.body);
-    res.json(await manual.setSchema(deps, team, body));
-  });
+  ep.put(
+    schema,
+    { audit: ['PatientSchemaCreate', 'PatientSchemaUpdate'], operationOf: (req) => manual.schemaOperation(deps, teamKey(req)), access: 'owner' },
+    async (req, res) => {
+      const team = teamKey(req);
+      const body = schemaBody.parse(req.body);
+      res.json(await manual.setSchema(deps, team, body));
+    },
+  );
 
   ep.get(patients, { audit: 'PatientSearch', access: 'member' }, async (req, res) => {
     res.json(await manual.listPatients(deps, teamKey(req)));

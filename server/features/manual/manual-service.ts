@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { AuditOperation } from '../../../contract/audit.js';
 import { uuid } from '../../../contract/ids.js';
 import type { ManualPatient, ManualPatientData, ManualPatientsAnswer, ManualSchema, PatientBody, SchemaBody } from '../../../contract/manual.js';
@@ -16,31 +17,35 @@ export async function getSchema({ store }: ApiDeps, team: TeamKey): Promise<Manu
 }
 
 /**
- * What a schema PUT tries, declared before anything is read (so a refusal is recorded as it): the
- * version it was read at tells (0: none yet, a create; 1 and up: an update). Without one (a body
- * not read yet, malformed, or naming no version) either may have been meant: both are declared.
- * setSchema names the one it was once it knows whether the team has a schema.
+ * Which a schema PUT is, as the team's state tells (a create before the team has a schema, an
+ * update after), not its body: asked once the caller passed the team checks, before the body is
+ * read, so a refused body (400, 413, 415) is recorded once, as what it was.
  */
-export function schemaOperations(body: unknown): AuditOperation[] {
-  const version = typeof body === 'object' && body !== null ? (body as { version?: unknown }).version : undefined;
-  if (version === 0) return ['PatientSchemaCreate'];
-  if (typeof version === 'number' && Number.isInteger(version) && version > 0) return ['PatientSchemaUpdate'];
-  return ['PatientSchemaCreate', 'PatientSchemaUpdate'];
+export async function schemaOperation({ store }: ApiDeps, team: TeamKey): Promise<AuditOperation[]> {
+  return [(await store.getSchema(team)) !== null ? 'PatientSchemaUpdate' : 'PatientSchemaCreate'];
 }
+
+/** Fields as the store keeps them (JSON: a key left out and one set to undefined are alike), to tell whether a PUT changes them. */
+const sameFields = (sent: SchemaBody['fields'], kept: readonly unknown[]): boolean => isDeepStrictEqual(JSON.parse(JSON.stringify(sent)), kept);
 
 /**
  * Saves the schema against the version read; refused (409, naming the patients and what to do)
  * when existing values would no longer fit. A stale version is judged by the store, not here.
+ * Fields sent as they are at the version read change nothing: the schema is answered as it is,
+ * its version not raised and nothing recorded (a schema names no patient, and reading it is not
+ * recorded either: a "change" record would tell an auditor of a change that never was).
  */
 export async function setSchema({ store }: ApiDeps, team: TeamKey, body: SchemaBody): Promise<ManualSchema> {
   await requireManualMode(store, team);
   const current = await store.getSchema(team);
+  const unchanged = current ?? { fields: [], version: 0 };
+  if ((body.version === undefined || body.version === unchanged.version) && sameFields(body.fields, unchanged.fields)) return unchanged;
   const operation = current !== null ? 'PatientSchemaUpdate' : 'PatientSchemaCreate';
   redeclare(operation);
   const named = new Set<string>();
   const conflicts = schemaConflicts(current?.fields ?? [], body.fields, await store.getManualPatients(team), named);
   if (conflicts.length) {
-    // The answer names patients: its record names them too.
+    // The answer names patients: its records name them too.
     refusalNames(named);
     throw new Problem('schema_conflict', `The change conflicts with values patients already have. ${conflicts.join(' ')}`);
   }

@@ -7,6 +7,7 @@ import type { MembershipDirectory } from '../../identity/membership.js';
 import { requireCaller, requireOwner, requireTeamMember } from '../../identity/middleware.js';
 import type { TokenVerifier } from '../../identity/verify-token.js';
 import type { RateLimitKind, RateLimits } from '../../platform/rate-limit.js';
+import { checkJsonText } from '../../platform/json-text.js';
 import { Problem } from '../../platform/problem.js';
 import { requestContext, type DeclaredAudit } from '../../platform/request-context.js';
 
@@ -28,6 +29,13 @@ export interface EndpointSpec {
    */
   audit: AuditOperation | AuditOperation[] | ((req: Request) => AuditOperation[]) | null;
   /**
+   * Which of the declared operations the call is, where the team's state tells rather than the
+   * body (creating a team's schema or updating it): asked once the team checks passed, before the
+   * body is read, so a refused body is recorded once, as what it was. Callers refused before
+   * then are recorded with every operation declared: any may have been meant.
+   */
+  operationOf?: (req: Request) => Promise<AuditOperation[]>;
+  /**
    * `refusals`: the route gives out a download link, reading no patient data; its success is
    * recorded by the download the link leads to, and only a refused request is recorded here.
    */
@@ -46,8 +54,8 @@ export interface EndpointSpec {
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
-/** JSON bodies of API calls: at most 64 kB, objects and arrays only. */
-const parseJson = express.json({ limit: '64kb', strict: true });
+/** JSON bodies of API calls: at most 64 kB, objects and arrays only, UTF-8, each member named once. */
+const parseJson = express.json({ limit: '64kb', strict: true, verify: (_req, _res, body, charset) => checkJsonText(body, charset) });
 
 /**
  * A body of another type would be left unread, and the call judged as if it sent nothing (a
@@ -144,6 +152,14 @@ function refuseHead(req: Request, res: Response, next: NextFunction): void {
   next(new Problem('method_not_allowed', 'This address is read with GET; asking for its headers alone is not served.'));
 }
 
+function operationsFromState(operationOf: (req: Request) => Promise<AuditOperation[]>): RequestHandler {
+  return async (req, _res, next) => {
+    const audit = requestContext().audit;
+    if (audit && !audit.recorded) audit.operations = await operationOf(req);
+    next();
+  };
+}
+
 function operationsFromBody(operationsOf: (req: Request) => AuditOperation[]): RequestHandler {
   return (req, _res, next) => {
     const audit = requestContext().audit;
@@ -189,6 +205,7 @@ export function endpoints(router: Router, guards: Guards) {
     ];
     if (spec.access !== 'caller') chain.push(member);
     if (spec.access === 'owner') chain.push(requireOwner);
+    if (spec.operationOf) chain.push(operationsFromState(spec.operationOf));
     // The body is read last, for a caller allowed to send it: a malformed, oversized or non-JSON one
     // (400, 413, 415) is then refused with the route's operations declared, so the refusal is recorded.
     if (spec.body !== 'file') chain.push(jsonBody);
