@@ -1,19 +1,19 @@
-import { logger } from './platform/logger.js';
+import type { Logger } from 'pino';
+import { installFailure } from './platform/install-failure.js';
 import { handleProcessFailures } from './platform/process-failures.js';
 
+// Every module that loads a package is imported inside the try below, so a package missing from
+// node_modules (or a native module built for another Node.js) stops the start with one line.
+const logger = await loadLogger();
 // Before anything else runs: an error nothing handles is logged without its message (see process-failures.ts).
 handleProcessFailures(logger);
 
-// Telemetry first: its HTTP instrumentation must be in place before Express is loaded, so the
-// app's modules are imported only after it started (see platform/telemetry.ts).
-const connectionString = process.env.APPLICATIONINSIGHTS_CONNECTION_STRING;
-const telemetry = connectionString ? await startTelemetryOrWarn(connectionString) : undefined;
-const { ConfigError } = await import('./config.js');
-const { DataDirError, PortError, startServer } = await import('./start.js');
-const { AuditStoreError } = await import('./storage/audit-store-error.js');
-const { HeldItemsStoreError } = await import('./storage/azure-table/table-held-items.js');
-
 try {
+  // Telemetry first: its HTTP instrumentation must be in place before Express is loaded, so the
+  // app's modules are imported only after it started (see platform/telemetry.ts).
+  const connectionString = process.env.APPLICATIONINSIGHTS_CONNECTION_STRING;
+  const telemetry = connectionString ? await startTelemetryOrWarn(connectionString) : undefined;
+  const { startServer } = await import('./start.js');
   const server = await startServer(process.env);
   logger.info(
     server.mode === 'dev'
@@ -40,6 +40,15 @@ try {
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 } catch (err) {
+  const install = installFailure(err);
+  if (install) {
+    logger.fatal({ err: { name: (err as Error).name, code: (err as NodeJS.ErrnoException).code } }, install);
+    process.exit(1);
+  }
+  const { ConfigError } = await import('./config.js');
+  const { DataDirError, PortError } = await import('./start.js');
+  const { AuditStoreError } = await import('./storage/audit-store-error.js');
+  const { HeldItemsStoreError } = await import('./storage/azure-table/table-held-items.js');
   if (err instanceof ConfigError || err instanceof PortError || err instanceof DataDirError) {
     logger.fatal(err.message);
     process.exit(1);
@@ -70,12 +79,27 @@ try {
   process.exit(1);
 }
 
-/** A connection string the exporter refuses leaves the app running without telemetry; the value is never logged. */
+/**
+ * A connection string the exporter refuses leaves the app running without telemetry; the value is
+ * never logged. Its package missing is a broken installation, which stops the start as any other.
+ */
 async function startTelemetryOrWarn(connectionString: string) {
   try {
     return (await import('./platform/telemetry.js')).startTelemetry(connectionString);
   } catch (err) {
+    if (installFailure(err)) throw err;
     logger.error({ err: { name: (err as Error).name } }, 'telemetry could not start: check APPLICATIONINSIGHTS_CONNECTION_STRING');
     return undefined;
+  }
+}
+
+/** The logger (pino); without it, the one line it would have written goes to stderr in its shape. */
+async function loadLogger(): Promise<Logger> {
+  try {
+    return (await import('./platform/logger.js')).logger;
+  } catch (err) {
+    const msg = installFailure(err) ?? 'the server could not start: its logger could not be loaded';
+    process.stderr.write(`${JSON.stringify({ level: 60, time: Date.now(), pid: process.pid, msg })}\n`);
+    process.exit(1);
   }
 }

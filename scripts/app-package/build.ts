@@ -6,7 +6,7 @@ import { loadEnv } from './env-files.js';
 import { checkIcon, COLOR_SIZE, OUTLINE_SIZE } from './icons.js';
 import { fillJsonPlaceholders } from './placeholders.js';
 import { schemaVersion, validateAgainstBundledSchema } from './schemas.js';
-import { TAB_DOMAIN_NAME, TAB_DOMAIN_RULE } from '../../server/platform/tab-domain.js';
+import { tabDomainProblem } from './tab-domain.js';
 
 export class PackageError extends Error {
   constructor(
@@ -124,10 +124,8 @@ export async function buildAppPackage(options: PackageOptions): Promise<PackageR
   // 2. Validate the filled manifest and each localization file against the bundled schemas.
   // The schema takes `https://https://host//#/tab` as a URL (and so does `atk validate`): TAB_DOMAIN is checked as the server checks it.
   const problems: string[] = [];
-  if (values.TAB_DOMAIN && rawManifest.includes('${{TAB_DOMAIN}}') && !TAB_DOMAIN_NAME.test(values.TAB_DOMAIN))
-    problems.push(
-      `TAB_DOMAIN "${values.TAB_DOMAIN}" (env/.env.${options.env}) ${TAB_DOMAIN_RULE}: the tab's URLs, validDomains and webApplicationInfo.resource are built from it`,
-    );
+  const tabDomain = values.TAB_DOMAIN && rawManifest.includes('${{TAB_DOMAIN}}') && tabDomainProblem(values.TAB_DOMAIN, `env/.env.${options.env}`);
+  if (tabDomain) problems.push(tabDomain);
   const docs = new Map<string, Manifest>();
   for (const [file, text] of filled) {
     try {

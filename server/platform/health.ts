@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import type { ReadyAnswer } from '../../contract/teams.js';
 import { logger } from './logger.js';
+import { CodedError } from './problem.js';
 
 /** Resolves when what it checks can serve now; rejects (or times out) otherwise. */
 export type ReadinessCheck = () => Promise<void>;
@@ -28,7 +29,12 @@ export function readinessRoute(checks: Record<string, ReadinessCheck>, options: 
           await withTimeout(check(), timeoutMs);
           return [name, 'ok'] as const;
         } catch (err) {
-          logger.warn({ check: name, err: { name: (err as Error)?.name ?? 'unknown' } }, 'readiness check failed');
+          // A store's own failure says what failed below in `detail`, written for the log (as the error handler logs it).
+          const detail = err instanceof CodedError ? (err as unknown as { detail?: unknown }).detail : undefined;
+          logger.warn(
+            { check: name, err: { name: (err as Error)?.name ?? 'unknown' }, ...(typeof detail === 'string' ? { detail } : {}) },
+            'readiness check failed',
+          );
           return [name, 'failed'] as const;
         }
       }),

@@ -5,7 +5,7 @@ import { AuditStoreError } from '../audit-store-error.js';
 import { CodedError } from '../../platform/problem.js';
 import { inclusiveEnd, parseAuditKey } from '../audit-range.js';
 import type { AuditLog, AuditQuery } from '../ports.js';
-import { NewerSchemaError, openPrivateDatabase, warnIfJournalShared } from './sqlite-file.js';
+import { fileInPlace, NewerSchemaError, openPrivateDatabase, warnIfJournalShared } from './sqlite-file.js';
 
 const schema = `
   CREATE TABLE IF NOT EXISTS audit_events (
@@ -54,7 +54,7 @@ export function openSqliteAuditLog(file: string): AuditLog {
   db.pragma('journal_mode = WAL');
   warnIfJournalShared(file);
   db.pragma('synchronous = FULL');
-  const log = sqliteAuditLog(db);
+  const log = sqliteAuditLog(db, fileInPlace(file));
   return {
     ready: log.ready,
     append: log.append,
@@ -70,7 +70,7 @@ export function openSqliteAuditLog(file: string): AuditLog {
  * file, so that a change and its audit records commit in one transaction: appended inside a
  * store transaction, they join it. `close` leaves the database to its owner.
  */
-export function sqliteAuditLog(db: Database.Database): SqliteAuditLog {
+export function sqliteAuditLog(db: Database.Database, inPlace: () => void = () => {}): SqliteAuditLog {
   db.exec(schema);
   const insert = db.prepare(
     `INSERT INTO audit_events (${columns})
@@ -80,12 +80,15 @@ export function sqliteAuditLog(db: Database.Database): SqliteAuditLog {
     for (const event of events) insert.run(event);
   });
   const appendNow = (events: AuditEvent[]) => {
-    if (events.length > 0) appendAll(events);
+    if (events.length === 0) return;
+    inPlace();
+    appendAll(events);
   };
   return {
     appendNow,
     /** Takes the write lock and lets it go: the file can be written now (busy or read-only fails), nothing written. */
     async ready() {
+      inPlace();
       if (db.inTransaction) return;
       try {
         db.exec('BEGIN IMMEDIATE');

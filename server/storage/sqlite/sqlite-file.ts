@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { chmodSync, closeSync, existsSync, fchmodSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { logger } from '../../platform/logger.js';
+import { AuditStoreError } from '../audit-store-error.js';
 
 /** The data folder: this account only. */
 const FOLDER_MODE = 0o700;
@@ -46,6 +47,28 @@ export function openPrivateDatabase(file: string, knownVersion: number): Databas
     throw error;
   }
   return db;
+}
+
+/**
+ * A check, run before every write, that `file` still names the database that is open. One deleted,
+ * moved or replaced while the server runs (DATA_DIR removed, its volume unmounted) would go on
+ * taking writes into the unlinked file, each acknowledged and all lost at the next start. The write
+ * fails instead, with AuditStoreError (the audit trail is in that file too), and so does readiness.
+ */
+export function fileInPlace(file: string): () => void {
+  const opened = statSync(file);
+  return () => {
+    let now: ReturnType<typeof statSync> | undefined;
+    try {
+      now = statSync(file, { throwIfNoEntry: false });
+    } catch {
+      // An unreadable path (a volume gone: EIO, ESTALE) is no database in place either.
+    }
+    if (now?.ino !== opened.ino || now.dev !== opened.dev)
+      throw new AuditStoreError(
+        'the SQLite file is no longer in DATA_DIR (deleted, moved or replaced while the server ran): nothing is written; put DATA_DIR back and restart the server',
+      );
+  };
 }
 
 /**

@@ -5,9 +5,9 @@ import { sqliteDischargeOps } from './sqlite-discharge.js';
 import { sqliteManualOps } from './sqlite-manual.js';
 import { sqliteManualImportOps } from './sqlite-manual-import.js';
 import { migrations } from './sqlite-migrations.js';
-import { openPrivateDatabase, warnIfJournalShared } from './sqlite-file.js';
+import { fileInPlace, openPrivateDatabase, warnIfJournalShared } from './sqlite-file.js';
 import { sqliteNoteOps } from './sqlite-notes.js';
-import { committer } from '../store-audit.js';
+import { committer, type Commit } from '../store-audit.js';
 import type { AuditingTeamStore, AuditOf, Connection, TeamKey } from '../ports.js';
 
 /**
@@ -25,20 +25,28 @@ export function openSqliteStore(file: string, options: { importAuditFrom?: strin
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   let audit: ReturnType<typeof sqliteAuditLog>;
+  let inPlace: () => void;
   try {
+    inPlace = fileInPlace(file);
     migrate(db);
-    audit = sqliteAuditLog(db);
+    audit = sqliteAuditLog(db, inPlace);
     // The trail of an earlier version, kept in a file of its own, moves in once.
     if (options.importAuditFrom) importAuditFile(db, options.importAuditFrom);
   } catch (error) {
     db.close();
     throw error;
   }
-  const commit = committer(audit);
+  const audited = committer(audit);
+  // Inside each change's transaction: into a file no longer in DATA_DIR, the change rolls back.
+  const commit: Commit = (value, record) => {
+    inPlace();
+    return audited(value, record);
+  };
   // Readiness: one committed write (to a table of its own, never the audit trail), so a full or
   // read-only disk shows; the audit trail lives in this file and is as writable as it is.
   // It waits briefly for a lock another process holds: the wait blocks the event loop.
   const writable = async () => {
+    inPlace();
     db.pragma('busy_timeout = 250');
     try {
       db.exec('CREATE TABLE IF NOT EXISTS readiness_probe (id INTEGER PRIMARY KEY CHECK (id = 1), checked_at TEXT NOT NULL)');

@@ -72,3 +72,40 @@ it('says in one line that its port is taken, and exits 1', async () => {
   ]);
   expect(app.output()).not.toMatch(/TypeError|at .*\.ts:\d+/);
 }, 60_000);
+
+/**
+ * An installation missing a package (an interrupted `npm ci`, a partial upload): Node's resolver is
+ * made to miss it, as it does when the package's folder is not in node_modules.
+ */
+function withoutPackage(name: string): string {
+  const hooks = `export async function resolve(specifier, context, next) {
+    if (specifier !== ${JSON.stringify(name)}) return next(specifier, context);
+    throw Object.assign(new Error("Cannot find package '" + specifier + "' imported from " + context.parentURL), { code: 'ERR_MODULE_NOT_FOUND' });
+  }`;
+  const register = `import { register } from 'node:module'; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hooks)}`)});`;
+  return `--import data:text/javascript,${encodeURIComponent(register)}`;
+}
+
+// Telemetry's package too: going on without it would hide the broken installation behind a warning.
+const telemetry = {
+  APPLICATIONINSIGHTS_CONNECTION_STRING: 'InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=http://127.0.0.1:9/',
+};
+it.each([
+  { name: 'express', env: {} },
+  { name: 'better-sqlite3', env: {} },
+  { name: 'pino', env: {} },
+  { name: '@azure/monitor-opentelemetry', env: telemetry },
+])(
+  'says in one line that package $name is missing and how to install it, and exits 1',
+  async ({ name, env }) => {
+    const app = startAppProcess({ PORT: '0', DATA_DIR: dataDir, SANDBOX_PATIENTS: '1', NODE_OPTIONS: withoutPackage(name), ...env });
+    const fatal = await fatalLines(app);
+    expect(fatal.map((line) => line.msg)).toEqual([
+      `the server could not start: its installation is incomplete (package ${name} cannot be found). Install it again: npm ci, or deploy the package again`,
+    ]);
+    // Nothing else: no stack trace, no path of the machine.
+    expect(app.output().trim().split('\n')).toHaveLength(1);
+    expect(app.output()).not.toContain(process.cwd());
+  },
+  60_000,
+);
