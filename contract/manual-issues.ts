@@ -14,6 +14,8 @@ export const fieldIssueCodes = [
   'below_min',
   'above_max',
   'not_date',
+  // A birth date after today.
+  'future_date',
   'not_date_time',
   'not_yes_no',
   'not_member',

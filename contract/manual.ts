@@ -137,6 +137,18 @@ export const manualDate = z
   .refine(isRealDay, 'must be a real date');
 
 /**
+ * Whether a day has begun somewhere on Earth: it is not after today in the easternmost time zone
+ * (UTC+14, Kiribati), so a baby born today is never refused wherever the ward is, and a birth
+ * date typed a year wrong (2062 for 1962) always is.
+ */
+export function hasBegun(day: string, now = Date.now()): boolean {
+  return day <= new Date(now + 14 * 3600_000).toISOString().slice(0, 10);
+}
+
+/** A Manual-mode birth date: a real day that has begun. */
+export const birthDay = manualDate.refine((day) => hasBegun(day), 'must not be in the future');
+
+/**
  * A Manual-mode date-time: a real day and time with its zone, `2026-11-23T14:30` then seconds
  * optionally, then `Z` or an offset such as `+01:00`. Without a zone the moment is unknown.
  */
@@ -311,7 +323,7 @@ export const patientBody = z
   .object({
     name: sharedText(200),
     mrn: sharedText(64).nullable().optional(),
-    birthDate: manualDate.nullable().optional(),
+    birthDate: birthDay.nullable().optional(),
     gender: z.enum(genders).nullable().optional(),
     room: sharedText(50).nullable().optional(),
     values: patientValues.optional(),

@@ -1,6 +1,6 @@
 import { genderLabel } from '../../shared/format';
 import { currentLocale, t } from '../../shared/i18n/t';
-import type { SchemaField } from '../../../contract/manual';
+import { hasBegun, isRealDay, type SchemaField } from '../../../contract/manual';
 import { fieldIssue } from '../../../contract/manual-issues';
 import { hasDirectionControls } from '../../../contract/direction-controls';
 import { hasHiddenCharacter } from '../../../contract/shared-text';
@@ -63,6 +63,9 @@ export function formProblemsByKey(fields: readonly SchemaField[], form: Readonly
     const problem = hiddenProblem(builtIn[key](), form[key] ?? '', false);
     if (problem) problems.push({ key, text: problem });
   }
+  const birthDate = form.birthDate ?? '';
+  if (birthDate !== '' && isRealDay(birthDate) && !hasBegun(birthDate))
+    problems.push({ key: 'birthDate', text: t('manual.problem.futureDate', { field: builtIn.birthDate() }) });
   for (const field of fields) {
     const problem = fieldProblem(field, form[`v:${field.id}`] ?? '');
     if (problem) problems.push({ key: `v:${field.id}`, text: problem });
@@ -118,6 +121,8 @@ export function issueProblems(fields: readonly SchemaField[], issues: readonly u
         return [numberProblem({ label, min: issue.min, max: issue.max })];
       case 'not_date':
         return [t('manual.problem.date', { field: label })];
+      case 'future_date':
+        return [t('manual.problem.futureDate', { field: label })];
       case 'not_date_time':
         return [t('manual.problem.dateTime', { field: label })];
       case 'not_yes_no':

@@ -228,6 +228,7 @@ export const enScreens = {
   'manual.problem.check': '{field}: this value was not accepted; check it and try again.',
   'manual.problem.date': '{field}: enter a real date.',
   'manual.problem.dateTime': '{field}: enter a real date and time.',
+  'manual.problem.futureDate': '{field}: the date is in the future.',
   'manual.problem.yesNo': '{field}: answer Yes or No.',
   'manual.problem.member': '{field}: choose a member of this team.',
   'manual.problem.choice': '{field}: choose one of {choices}.',

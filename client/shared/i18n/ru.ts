@@ -381,6 +381,7 @@ export const ru: Record<MessageKey, string> = {
   'manual.problem.check': '{field}: значение не принято; проверьте его и попробуйте снова.',
   'manual.problem.date': '{field}: введите существующую дату.',
   'manual.problem.dateTime': '{field}: введите существующие дату и время.',
+  'manual.problem.futureDate': '{field}: дата ещё не наступила.',
   'manual.problem.yesNo': '{field}: ответьте «Да» или «Нет».',
   'manual.problem.member': '{field}: выберите участника этой команды.',
   'manual.problem.choice': '{field}: выберите один из вариантов: {choices}.',

@@ -364,6 +364,7 @@ export const zhCN: Record<MessageKey, string> = {
   'manual.problem.check': '{field}：此值未被接受，请检查后重试。',
   'manual.problem.date': '{field}：请输入有效日期。',
   'manual.problem.dateTime': '{field}：请输入有效的日期和时间。',
+  'manual.problem.futureDate': '{field}：日期不能晚于今天。',
   'manual.problem.yesNo': '{field}：请选择“是”或“否”。',
   'manual.problem.member': '{field}：请选择此团队的成员。',
   'manual.problem.choice': '{field}：请从以下选项中选择一个：{choices}。',

@@ -364,6 +364,7 @@ export const zhTW: Record<MessageKey, string> = {
   'manual.problem.check': '{field}：此值未被接受，請檢查後重試。',
   'manual.problem.date': '{field}：請輸入有效日期。',
   'manual.problem.dateTime': '{field}：請輸入有效的日期和時間。',
+  'manual.problem.futureDate': '{field}：日期不能晚於今天。',
   'manual.problem.yesNo': '{field}：請選擇「是」或「否」。',
   'manual.problem.member': '{field}：請選擇此團隊的成員。',
   'manual.problem.choice': '{field}：請從以下選項中選擇一個：{choices}。',

@@ -1,5 +1,6 @@
 import {
   builtInFieldLabels,
+  hasBegun,
   manualDate,
   quoted,
   type ManualPatient,
@@ -207,6 +208,7 @@ export function checkRows(
         const day = dateOf(value);
         if (!manualDate.safeParse(day).success)
           refuse({ field: 'birthDate', code: 'not_date', value }, `Birth date ${quoted(value)} is not a date; write it like 1985-12-10.`);
+        if (!hasBegun(day)) refuse({ field: 'birthDate', code: 'future_date', value }, `Birth date ${quoted(value)} is in the future.`);
         data.birthDate = day;
       } else if (target.key === 'gender') {
         const gender = genders.find((g) => g === value.toLowerCase());

@@ -88,6 +88,8 @@ function issueAsk(issue: ValueIssue): string {
       return numberAsk(issue);
     case 'not_date':
       return 'enter a real date like 2026-11-23';
+    case 'future_date':
+      return 'enter a date that is not in the future';
     case 'not_date_time':
       return 'enter a real date and time with its zone, like 2026-11-23T14:30+01:00';
     case 'not_yes_no':

@@ -92,6 +92,8 @@ describe('Manual mode', () => {
       { name: 'A', values: {} },
       { name: '', values: { acuity: 'Low' } },
       { name: 'A', birthDate: 'yesterday', values: { acuity: 'Low' } },
+      // A birth date that has not begun anywhere on Earth (2062 typed for 1962).
+      { name: 'A', birthDate: new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10), values: { acuity: 'Low' } },
     ];
     const before = (await server.api(who.member, 'GET', `${base}/manual-patients`)).body.patients.length;
     for (const body of bad) expect((await server.api(who.member, 'POST', `${base}/manual-patients`, body)).body.code).toBe('validation_failed');

@@ -22,6 +22,18 @@ describe('the patient form’s problems, in the user’s words', () => {
     for (const p of problems) expect(p).not.toMatch(/values\.|name:|must not be empty/);
   });
 
+  it('says a birth date in the future is one, in the form and from an import row, and takes today', () => {
+    const inTwoDays = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
+    const today = new Date().toISOString().slice(0, 10);
+    expect(formProblems(fields, { ...form({ name: 'Ada', diagnosis: 'Sepsis' }), birthDate: inTwoDays })).toEqual([
+      'Birth date: the date is in the future.',
+    ]);
+    expect(formProblems(fields, { ...form({ name: 'Ada', diagnosis: 'Sepsis' }), birthDate: today })).toEqual([]);
+    expect(issueProblems(fields, [{ field: 'birthDate', code: 'future_date', value: inTwoDays }])).toEqual([
+      'Birth date: the date is in the future.',
+    ]);
+  });
+
   it('says the range of a number field, and lets a form without problems through', () => {
     expect(fieldProblem(fields[1], '301')).toBe('Weight: enter a number from 0.5 to 300.');
     expect(fieldProblem(fields[1], 'heavy')).toBe('Weight: enter a number from 0.5 to 300.');

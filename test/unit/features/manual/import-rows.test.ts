@@ -89,6 +89,19 @@ describe('checking rows', () => {
     expect(rows[1].problems.join(' ')).toMatch(/Acuity\b.*required/);
   });
 
+  it('refuses a birth date in the future, and takes one that has begun somewhere on Earth', () => {
+    const day = (ms: number) => new Date(Date.now() + ms).toISOString().slice(0, 10);
+    const [future, today] = checkRows(
+      file(columns, ['Ada', 'M-1', day(2 * 86_400_000), 'Low', ''], ['Bo', 'M-2', day(0), 'Low', '']),
+      mapping,
+      fields,
+      [],
+    );
+    expect(future).toMatchObject({ data: null, issues: [{ field: 'birthDate', code: 'future_date', value: day(2 * 86_400_000) }] });
+    expect(future.problems).toEqual([`Birth date “${day(2 * 86_400_000)}” is in the future.`]);
+    expect(today).toMatchObject({ problems: [], data: { birthDate: day(0) } });
+  });
+
   it('reports MRNs already in the team and repeated in the file: the first valid row is kept, no patient is doubled', () => {
     const rows = checkRows(
       file(columns, ['Ada', 'm-1', '', 'Low', ''], ['Bob', 'M-2', '', '', ''], ['Cy', 'M-2', '', 'Low', ''], ['Di', 'm-2', '', 'High', '']),
