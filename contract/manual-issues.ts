@@ -25,7 +25,8 @@ export const fieldIssueCodes = [
   'direction_controls',
   // Text with control characters or invisible ones (a zero width space, a soft hyphen; contract/shared-text.ts).
   'hidden_characters',
-  // An import's rows: a person's name that fits several members, and MRNs the team or the file already has.
+  // An import's rows: a person's name that fits several members, and MRNs the team or the file already has
+  // (the team's MRNs also refuse a patient typed in, or an MRN changed, in the patient form).
   'ambiguous_member',
   'mrn_in_team',
   'mrn_discharged',

@@ -12,6 +12,7 @@ import { useCanReadAudit } from '../features/audit/api/get-me';
 import { useList, useRefreshListViews } from '../features/lists/api/get-list';
 import { useLists } from '../features/lists/api/get-lists';
 import { useAddPatients } from '../features/lists/api/list-patients';
+import { listPicker } from '../features/lists/focus-after';
 import { ListsPanel } from '../features/lists/ListsPanel';
 import { PatientSearch } from '../features/patient-search/PatientSearch';
 import { useConnection } from '../features/setup/api/connection';
@@ -225,6 +226,7 @@ function Workspace({ mode }: { mode: 'ehr' | 'manual' }) {
                 patientId={openPatient}
                 onClose={() => setOpenPatient(null)}
                 onChanged={refreshListViews}
+                focusAfterDischarge={listPicker}
                 notes={
                   // A slot of its own: the notes' chunk arriving must not remount the open drawer (focus would fall out).
                   openPatient && (

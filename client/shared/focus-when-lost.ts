@@ -3,7 +3,7 @@
 // the details are read again): without this, focus falls to the page and a keyboard or screen
 // reader user loses their place.
 
-const inDialog = (el: Element) => Boolean(el.closest('[role="dialog"],[role="alertdialog"]'));
+const dialogOf = (el: Element) => el.closest('[role="dialog"],[role="alertdialog"]');
 
 /**
  * Once focus is lost (on the page itself, or on an element no longer there), gives it to what
@@ -14,12 +14,18 @@ const inDialog = (el: Element) => Boolean(el.closest('[role="dialog"],[role="ale
 export function focusWhenLost(find: () => HTMLElement | null | undefined, ms = 4000): void {
   const from = document.activeElement;
   const until = Date.now() + ms;
+  // Only a dialog already open is one closing: a dialog the user opens since is somewhere else they went.
+  const closing = new Set(document.querySelectorAll('[role="dialog"],[role="alertdialog"]'));
+  const inClosingDialog = (el: Element) => {
+    const dialog = dialogOf(el);
+    return dialog !== null && closing.has(dialog);
+  };
   const step = () => {
     const active = document.activeElement;
     if (!active || active === document.body || !active.isConnected) {
       const target = find();
       if (target?.isConnected) target.focus();
-    } else if (active !== from && !inDialog(active) && active !== find()) return;
+    } else if (active !== from && !inClosingDialog(active) && active !== find()) return;
     if (Date.now() < until) setTimeout(step, 50);
   };
   setTimeout(step, 0);

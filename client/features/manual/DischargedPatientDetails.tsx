@@ -19,16 +19,19 @@ export function DischargedPatientDetails({
   schema,
   onClose,
   notes,
+  focusAfterReadmit,
 }: {
   patientId: string | null;
   schema: ManualSchema;
   onClose: () => void;
   notes?: ReactNode;
+  /** Where focus goes once the re-admitted patient's name has left the discharged table. */
+  focusAfterReadmit: () => HTMLElement | null;
 }) {
   const styles = useManualDetailsStyles();
   const patient = useDischargedPatient(patientId);
   const readmit = useReadmit();
-  useFocusBack(patientId !== null);
+  useFocusBack(patientId !== null, focusAfterReadmit);
   const p = patient.data;
   return (
     <DetailsDrawer open={Boolean(patientId)} title={p ? p.name : t('details.title')} onClose={onClose} bodyClassName={styles.body}>

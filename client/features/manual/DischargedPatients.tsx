@@ -13,6 +13,7 @@ import {
 } from '@fluentui/react-components';
 import { useState, type ReactNode } from 'react';
 import { ErrorNotice } from '../../shared/components/ErrorNotice';
+import { focusWhenLost } from '../../shared/focus-when-lost';
 import { authorText, dateTime } from '../../shared/format';
 import { t } from '../../shared/i18n/t';
 import { fieldValue, type ManualSchema } from '../../../contract/manual';
@@ -21,6 +22,11 @@ import { DischargedPatientDetails } from './DischargedPatientDetails';
 import { useTeamMembers } from './api/team-members';
 import { FieldValueView } from './field-values';
 import { useRosterTableStyles } from './roster-table-styles';
+
+/** The Discharged view's tab (ManualPatients), which stays while rows come and go. */
+const dischargedTab = () => document.querySelector<HTMLElement>('[data-manual-view="discharged"]');
+/** How long focus is watched after a Re-admit: the answer and the table read again. */
+const READMIT_WAIT_MS = 15_000;
 
 /**
  * The team's discharged patients, read-only: every field as it was, who discharged them and when,
@@ -39,7 +45,16 @@ export function DischargedPatients({ schema, notesFor }: { schema: ManualSchema;
   if (patients.length === 0) return <Text role="status">{t('manualDetails.noneDischarged')}</Text>;
   return (
     <div className={styles.scroller} data-manual-scroller="">
-      {open && <DischargedPatientDetails key={open} patientId={open} schema={schema} onClose={() => setOpen(null)} notes={notesFor?.(open)} />}
+      {open && (
+        <DischargedPatientDetails
+          key={open}
+          patientId={open}
+          schema={schema}
+          onClose={() => setOpen(null)}
+          notes={notesFor?.(open)}
+          focusAfterReadmit={dischargedTab}
+        />
+      )}
       {readmit.isError && <ErrorNotice error={readmit.error} />}
       <Table aria-label={t('manualDetails.discharged')} size="small" className={styles.table}>
         <TableHeader>
@@ -81,7 +96,11 @@ export function DischargedPatients({ schema, notesFor }: { schema: ManualSchema;
                 <Button
                   size="small"
                   disabled={readmit.isPending}
-                  onClick={() => readmit.mutate(p)}
+                  onClick={() => {
+                    // The row goes once the patient is back: focus then lands on the view's tab, not the page.
+                    focusWhenLost(dischargedTab, READMIT_WAIT_MS);
+                    readmit.mutate(p);
+                  }}
                   aria-label={t('manualDetails.readmitNamed', { name: p.name })}
                 >
                   {t('manualDetails.readmit')}

@@ -198,7 +198,7 @@ export function ImportWizard({ schema, onImported }: { schema: ManualSchema; onI
                                 <TableCell>{r.name || t('value.none')}</TableCell>
                                 <TableCell className={styles.problems}>
                                   {/* In the user's language from the codes when the server gives them, else its words. */}
-                                  {(r.issues?.length ? issueProblems(schema.fields, r.issues) : r.problems).join(' ')}
+                                  {(r.issues?.length ? issueProblems(schema.fields, r.issues, 'import') : r.problems).join(' ')}
                                 </TableCell>
                               </TableRow>
                             ))}

@@ -20,6 +20,7 @@ import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { ApiError } from '../../shared/api/api-client';
 import { DetailsDrawer, DetailsHeading } from '../../shared/components/DetailsDrawer';
 import { ErrorNotice } from '../../shared/components/ErrorNotice';
+import { focusWhenLost } from '../../shared/focus-when-lost';
 import { birthDateWithAge, genderLabel } from '../../shared/format';
 import { t } from '../../shared/i18n/t';
 import { useSession } from '../../shared/session';
@@ -85,23 +86,17 @@ function useRereadOnConflict(patientId: string | null) {
 /**
  * Gives focus back to what opened the drawer (the patient's name in the list) when it closes: the
  * app mounts the drawer afresh per patient and opens it without a trigger, so Fluent has nothing
- * to return focus to and it would fall to the page.
+ * to return focus to and it would fall to the page. A discharge or re-admission made in the drawer
+ * takes that name away just after: focus then goes to `fallback`, a control that stays.
  */
-export function useFocusBack(open: boolean) {
+export function useFocusBack(open: boolean, fallback?: () => HTMLElement | null) {
   const [from] = useState(() => {
     const active = document.activeElement;
     return open && active instanceof HTMLElement && active !== document.body && !active.closest('[role="dialog"]') ? active : null;
   });
-  useEffect(
-    () => () => {
-      if (!from) return;
-      setTimeout(() => {
-        const lost = !document.activeElement || document.activeElement === document.body;
-        if (lost && from.isConnected) from.focus();
-      });
-    },
-    [from],
-  );
+  // Where it lands is decided when the drawer opens, as `from` is.
+  const [then] = useState(() => fallback);
+  useEffect(() => () => void (from && focusWhenLost(() => (from.isConnected ? from : then?.()))), [from, then]);
 }
 
 /**
@@ -115,17 +110,20 @@ export function ManualPatientDetails({
   onClose,
   onChanged,
   notes,
+  focusAfterDischarge,
 }: {
   patientId: string | null;
   onClose: () => void;
   onChanged?: () => void;
   notes?: ReactNode;
+  /** Where focus goes once the discharged patient's name has left the list (the app's list picker). */
+  focusAfterDischarge?: () => HTMLElement | null;
 }) {
   const styles = useManualDetailsStyles();
   const patient = useManualPatient(patientId);
   const schema = useSchema();
   useRereadOnConflict(patientId);
-  useFocusBack(patientId !== null);
+  useFocusBack(patientId !== null, focusAfterDischarge);
   const p = patient.data;
   // A version the user did not save here is a colleague's.
   const shown = useRef<number | null>(null);

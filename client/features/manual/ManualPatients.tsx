@@ -122,7 +122,9 @@ export function ManualPatients({
           onTabSelect={(_, d) => setView(d.value === 'discharged' ? 'discharged' : 'admitted')}
         >
           <Tab value="admitted">{t('manualDetails.admitted')}</Tab>
-          <Tab value="discharged">{t('manualDetails.discharged')}</Tab>
+          <Tab value="discharged" data-manual-view="discharged">
+            {t('manualDetails.discharged')}
+          </Tab>
         </TabList>
         {view === 'discharged' ? (
           <DischargedPatients schema={schema.data} notesFor={notesFor} />

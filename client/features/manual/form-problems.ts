@@ -101,8 +101,9 @@ export function refusedFields(fields: readonly SchemaField[], paths: readonly st
 /**
  * Why the server refused the team fields' values (`issues` of a 400: `{field, code, min, max, …}`),
  * as sentences in the user's language, each field by its label; issues the tab cannot read are left out.
+ * An MRN the team has is said as what to do instead: re-open the patient (`form`), or skip the row (`import`).
  */
-export function issueProblems(fields: readonly SchemaField[], issues: readonly unknown[]): string[] {
+export function issueProblems(fields: readonly SchemaField[], issues: readonly unknown[], from: 'form' | 'import' = 'form'): string[] {
   const problems = issues.flatMap((raw) => {
     const parsed = fieldIssue.safeParse(raw);
     if (!parsed.success) return [];
@@ -137,9 +138,9 @@ export function issueProblems(fields: readonly SchemaField[], issues: readonly u
         return [t('manual.problem.choice', { field: label, choices: listOf(choices) })];
       }
       case 'mrn_in_team':
-        return [t('import.problem.mrnInTeam', { mrn: value })];
+        return [t(from === 'import' ? 'import.problem.mrnInTeam' : 'manual.problem.mrnInTeam', { mrn: value })];
       case 'mrn_discharged':
-        return [t('import.problem.mrnDischarged', { mrn: value })];
+        return [t(from === 'import' ? 'import.problem.mrnDischarged' : 'manual.problem.mrnDischarged', { mrn: value })];
       case 'mrn_repeated':
         return [t('import.problem.mrnRepeated', { mrn: value, row: issue.row ?? '' })];
       case 'too_long':

@@ -232,6 +232,9 @@ export const enScreens = {
   'manual.problem.yesNo': '{field}: answer Yes or No.',
   'manual.problem.member': '{field}: choose a member of this team.',
   'manual.problem.choice': '{field}: choose one of {choices}.',
+  'manual.problem.mrnInTeam': 'A patient with MRN “{mrn}” is already in the team; open them instead of entering them again.',
+  'manual.problem.mrnDischarged':
+    'A discharged patient with MRN “{mrn}” is in the team; re-admit them under Discharged instead of entering them again.',
   'manual.problem.unknownField': "{field} is no longer one of the team's fields; reload the page and try again.",
   'manual.problem.fieldNumber': 'Field {n}',
   'manual.problem.fieldLabel': '{field}: give it a name.',
@@ -252,6 +255,8 @@ export const enScreens = {
   'manualDetails.dischargedWhen': 'Discharge',
   'manualDetails.dischargedBy': 'Discharged {time} by {name}',
   'manualDetails.readmit': 'Re-admit',
+  'manualDetails.dischargeDone': '{name} was discharged.',
+  'manualDetails.readmitDone': '{name} was re-admitted.',
   'manualDetails.readmitNamed': 'Re-admit {name}',
   'teams.chooseTitle': 'Choose a team',
   'teams.chooseIntro':

@@ -385,6 +385,9 @@ export const ru: Record<MessageKey, string> = {
   'manual.problem.yesNo': '{field}: ответьте «Да» или «Нет».',
   'manual.problem.member': '{field}: выберите участника этой команды.',
   'manual.problem.choice': '{field}: выберите один из вариантов: {choices}.',
+  'manual.problem.mrnInTeam': 'Пациент с номером карты «{mrn}» уже есть в команде; откройте его вместо повторного ввода.',
+  'manual.problem.mrnDischarged':
+    'Выписанный пациент с номером карты «{mrn}» есть в команде; примите его снова в разделе «Выписанные» вместо повторного ввода.',
   'manual.problem.unknownField': '{field}: этого поля у команды больше нет; обновите страницу и попробуйте снова.',
   'manual.problem.fieldNumber': 'Поле {n}',
   'manual.problem.fieldLabel': '{field}: дайте полю название.',
@@ -405,6 +408,8 @@ export const ru: Record<MessageKey, string> = {
   'manualDetails.dischargedWhen': 'Выписан',
   'manualDetails.dischargedBy': '{time}, выписал(а) {name}',
   'manualDetails.readmit': 'Принять снова',
+  'manualDetails.dischargeDone': '{name}: пациент выписан.',
+  'manualDetails.readmitDone': '{name}: пациент снова принят.',
   'manualDetails.readmitNamed': 'Принять снова: {name}',
   'teams.chatWithoutTeam':
     'Эта вкладка добавлена без команды. Удалите её и добавьте «Пациенты» снова, выбрав команду, списки которой нужно показывать в этом чате.',

@@ -14,6 +14,7 @@ import { Problem } from '../../platform/problem.js';
 import type { FieldIssue } from '../../../contract/manual-issues.js';
 import { hasDirectionControls } from '../../../contract/direction-controls.js';
 import type { ImportFile } from './import-file.js';
+import { mrnKey } from './mrn.js';
 import { DIRECTION_CONTROLS_ASK, HIDDEN_CHARACTERS_ASK, issueSentence, valuesIssues } from './validation.js';
 import { hasHiddenCharacter } from '../../../contract/shared-text.js';
 
@@ -165,7 +166,7 @@ export function checkRows(
   members: TeamMember[] = [],
 ): CheckedRow[] {
   const columns = resolve(mapping, file, fields);
-  const mrnsOf = (patients: ManualPatient[]) => new Set(patients.flatMap((p) => (p.mrn ? [p.mrn.trim().toLowerCase()] : [])));
+  const mrnsOf = (patients: ManualPatient[]) => new Set(patients.flatMap((p) => mrnKey(p.mrn) ?? []));
   const known = mrnsOf(existing);
   const left = mrnsOf(discharged);
   const firstRowOf = new Map<string, number>();
@@ -228,7 +229,7 @@ export function checkRows(
       issues.unshift({ field: 'name', code: 'required' });
     }
     for (const issue of valuesIssues(fields, data.values)) refuse(issue, issueSentence(fields, issue));
-    const mrn = data.mrn?.toLowerCase();
+    const mrn = mrnKey(data.mrn);
     const value = data.mrn!;
     if (mrn && known.has(mrn))
       refuse(

@@ -15,6 +15,7 @@ import { requireManualMode } from '../shared/team-connection.js';
 import { readImportFile } from './import-file.js';
 import { checkRows, namesAField, proposeMapping, publicRow, type CheckedRow } from './import-rows.js';
 import type { ImportUploads, UploadOwner } from './import-uploads.js';
+import { mrnKey } from './mrn.js';
 
 /**
  * Importing patients from a file (owners): the file is read and held under a token, the owner's
@@ -55,8 +56,8 @@ async function checked({ store, membership }: ApiDeps, team: TeamKey, file: Para
 
 /** Patients of the team whose MRN a row of the file repeats: the preview tells of them. */
 function matchedPatients(rows: CheckedRow[], existing: ManualPatient[]): string[] {
-  const mrns = new Set(rows.flatMap((r) => (r.mrn ? [r.mrn.toLowerCase()] : [])));
-  return existing.filter((p) => p.mrn && mrns.has(p.mrn.trim().toLowerCase())).map((p) => p.id);
+  const mrns = new Set(rows.flatMap((r) => mrnKey(r.mrn) ?? []));
+  return existing.filter((p) => mrns.has(mrnKey(p.mrn) ?? '')).map((p) => p.id);
 }
 
 export async function previewImport(

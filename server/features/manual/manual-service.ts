@@ -8,6 +8,7 @@ import { onCommit, recordRead, redeclare, refusalNames } from '../shared/audit-t
 import type { ApiDeps } from '../shared/deps.js';
 import { problems, valueOf } from '../shared/outcomes.js';
 import { requireManualMode } from '../shared/team-connection.js';
+import { mrnKey, takenMrn } from './mrn.js';
 import { issueSentence, mergeValues, resolvePersons, schemaConflicts, valuesIssues } from './validation.js';
 
 /** Manual mode: the team's patient schema (owners) and hand-entered patients (members). */
@@ -103,7 +104,7 @@ export async function updatePatient(deps: ApiDeps, team: TeamKey, id: string, bo
 }
 
 /** The patient after the change, checked against the team's schema; persons named as the team's directory names them now. */
-async function checked({ store, membership }: ApiDeps, team: TeamKey, body: PatientBody, before?: ManualPatientData): Promise<ManualPatientData> {
+async function checked({ store, membership }: ApiDeps, team: TeamKey, body: PatientBody, before?: ManualPatient): Promise<ManualPatientData> {
   const fields = (await store.getSchema(team))?.fields ?? [];
   const sent = await resolvePersons(fields, body.values, before?.values, () => membership.membersOf(team.tenantId, team.teamId));
   const values = mergeValues(before?.values, sent.values);
@@ -115,5 +116,17 @@ async function checked({ store, membership }: ApiDeps, team: TeamKey, body: Pati
   }
   const keep = <K extends 'mrn' | 'birthDate' | 'gender' | 'room'>(key: K) =>
     (body[key] === undefined ? (before?.[key] ?? null) : body[key]) as ManualPatientData[K];
-  return { name: body.name, mrn: keep('mrn'), birthDate: keep('birthDate'), gender: keep('gender'), room: keep('room'), values };
+  const mrn = keep('mrn');
+  // A patient keeps the MRN they have; a new one must be no other patient's of the team.
+  if (mrnKey(mrn) && mrnKey(mrn) !== mrnKey(before?.mrn)) await refuseTakenMrn(store, team, mrn, before?.id);
+  return { name: body.name, mrn, birthDate: keep('birthDate'), gender: keep('gender'), room: keep('room'), values };
+}
+
+/** Refused (400, naming the field) when a patient of the team, admitted or discharged, has the MRN; the answer names them, so does its record. */
+async function refuseTakenMrn(store: ApiDeps['store'], team: TeamKey, mrn: string | null, self?: string): Promise<void> {
+  const [admitted, discharged] = await Promise.all([store.getManualPatients(team), store.getDischargedPatients(team)]);
+  const taken = takenMrn(mrn, admitted, discharged, self);
+  if (!taken) return;
+  refusalNames([taken.holder]);
+  throw new Problem('validation_failed', taken.words, ['mrn'], [taken.issue]);
 }

@@ -130,17 +130,33 @@ describe('the patient form’s problems, in the user’s words', () => {
       { field: 'nurse', code: 'not_member', value: 'Blake O' },
       { field: 'mrn', code: 'mrn_repeated', value: 'imp-4', row: 5 },
     ];
-    expect(issueProblems(fields, row)).toEqual([
+    expect(issueProblems(fields, row, 'import')).toEqual([
       'Name: fill this in; it is required.',
       'Gender: choose one of Male, Female, Other, or Unknown.',
       'nurse: “Blake O” is not a member of this team; write a member’s name as Teams shows it.',
       'MRN “imp-4” is also on row 5; only that row is imported.',
     ]);
     setLanguage('ru');
-    expect(issueProblems(fields, [row[0], row[3], { field: 'mrn', code: 'mrn_in_team', value: 'H-1' }])).toEqual([
+    expect(issueProblems(fields, [row[0], row[3], { field: 'mrn', code: 'mrn_in_team', value: 'H-1' }], 'import')).toEqual([
       'Имя: заполните это поле, оно обязательное.',
       'Номер карты «imp-4» есть и в строке 5; импортируется только та строка.',
       'Пациент с номером карты «H-1» уже есть в команде; эта строка не импортируется повторно.',
+    ]);
+  });
+
+  it('says an MRN the team has in the patient form as what to do instead, never as an import row', () => {
+    const taken = [
+      { field: 'mrn', code: 'mrn_in_team', value: 'H-1' },
+      { field: 'mrn', code: 'mrn_discharged', value: 'H-2' },
+    ];
+    expect(issueProblems(fields, taken)).toEqual([
+      'A patient with MRN “H-1” is already in the team; open them instead of entering them again.',
+      'A discharged patient with MRN “H-2” is in the team; re-admit them under Discharged instead of entering them again.',
+    ]);
+    setLanguage('ru');
+    expect(issueProblems(fields, taken)).toEqual([
+      'Пациент с номером карты «H-1» уже есть в команде; откройте его вместо повторного ввода.',
+      'Выписанный пациент с номером карты «H-2» есть в команде; примите его снова в разделе «Выписанные» вместо повторного ввода.',
     ]);
   });
 });

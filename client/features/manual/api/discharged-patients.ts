@@ -1,6 +1,8 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ManualPatient } from '../../../../contract/manual';
 import type { DischargeBody, DischargedPatient, DischargedPatientsAnswer } from '../../../../contract/manual-discharge';
+import { t } from '../../../shared/i18n/t';
+import { announce } from '../../../shared/live-region';
 import { useSession } from '../../../shared/session';
 import { manualPatientsKey } from './manual-patients';
 
@@ -35,11 +37,13 @@ export function useReadmit() {
   const { api, teamId } = useSession();
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (patient: Pick<DischargedPatient, 'id' | 'version'>) =>
+    mutationFn: (patient: Pick<DischargedPatient, 'id' | 'version' | 'name'>) =>
       api<ManualPatient>(`/api/teams/${teamId}/discharged-patients/${encodeURIComponent(patient.id)}/readmit`, {
         method: 'POST',
         body: { version: patient.version } satisfies DischargeBody,
       }),
+    // The control that re-admitted goes away with the patient's row: a screen reader user hears that it was done.
+    onSuccess: (_, patient) => announce(t('manualDetails.readmitDone', { name: patient.name })),
     onSettled: () => {
       void queryClient.invalidateQueries({ queryKey: manualPatientsKey(teamId) });
       void queryClient.invalidateQueries({ queryKey: dischargedPatientsKey(teamId) });

@@ -1,6 +1,8 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ManualPatient } from '../../../../contract/manual';
 import type { DischargeBody, DischargedPatient } from '../../../../contract/manual-discharge';
+import { t } from '../../../shared/i18n/t';
+import { announce } from '../../../shared/live-region';
 import { useSession } from '../../../shared/session';
 import { dischargedPatientsKey } from './discharged-patients';
 import { manualPatientsKey } from './manual-patients';
@@ -34,7 +36,9 @@ export function useDischarge(patient: Pick<ManualPatient, 'id' | 'version'> | un
         method: 'POST',
         body: { version: patient?.version ?? 1 } satisfies DischargeBody,
       }),
-    onSuccess: () => {
+    onSuccess: (discharged) => {
+      // The details and the patient's row go away: a screen reader user hears that it was done.
+      announce(t('manualDetails.dischargeDone', { name: discharged.name }));
       void queryClient.invalidateQueries({ queryKey: manualPatientsKey(teamId) });
       void queryClient.invalidateQueries({ queryKey: dischargedPatientsKey(teamId) });
       onDischarged?.();

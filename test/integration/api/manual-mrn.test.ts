@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bothStores, type StoreHarness } from '../../helpers/both-stores';
+
+// An MRN names one person in a Manual-mode team. A clerk who types in a patient the team already
+// has (admitted, or discharged and now back) is told so and pointed to the record, never given a
+// second record of the same person beside the first; a change of MRN is held to the same rule.
+// Both stores.
+describe.each(bothStores)('%s', (_name, start) => {
+  let server: StoreHarness;
+  let member: string;
+  let teamId: string;
+  let base: string;
+
+  const roster = async () =>
+    ((await server.call(member, 'GET', `${base}/manual-patients`)).body.patients as { id: string; mrn: string | null }[]).map((p) => [p.id, p.mrn]);
+  const dischargedIds = async () =>
+    ((await server.call(member, 'GET', `${base}/discharged-patients`)).body.patients as { id: string }[]).map((p) => p.id);
+  const create = (name: string, mrn: string) => server.call(member, 'POST', `${base}/manual-patients`, { name, mrn, values: {} });
+
+  beforeAll(async () => {
+    server = await start();
+    const team = server.info.tenants[0].teams[0];
+    teamId = team.id;
+    member = team.members.find((m) => !team.owners.includes(m))!;
+    base = `/api/teams/${team.id}`;
+    expect((await server.call(team.owners[0], 'PUT', `${base}/connection`, { mode: 'manual' })).status).toBe(200);
+  }, 60_000);
+  afterAll(() => server?.stop());
+
+  it('refuses a new patient with the MRN of a discharged or admitted patient, saying what to do, and adds nothing', async () => {
+    const ada = (await create('Ada Home', 'D-1')).body;
+    expect((await server.call(member, 'POST', `${base}/manual-patients/${ada.id}/discharge`, { version: 1 })).status).toBe(200);
+    const before = await roster();
+
+    // Readmission typed in as a new patient: the MRN, in other case and spacing, is the discharged patient's.
+    const again = await create('Ada Home', ' d-1 ');
+    expect(again).toMatchObject({
+      status: 400,
+      body: {
+        code: 'validation_failed',
+        fields: ['mrn'],
+        issues: [{ field: 'mrn', code: 'mrn_discharged', value: 'd-1' }],
+      },
+    });
+    expect(again.body.message).toContain('re-admit them');
+    expect(await roster()).toEqual(before);
+    expect(await dischargedIds()).toEqual([ada.id]);
+
+    // Re-admitted, she is on the roster: the same MRN typed in again is hers.
+    expect((await server.call(member, 'POST', `${base}/discharged-patients/${ada.id}/readmit`, { version: 2 })).status).toBe(200);
+    const twice = await create('Ada H.', 'D-1');
+    expect(twice).toMatchObject({ status: 400, body: { code: 'validation_failed', issues: [{ field: 'mrn', code: 'mrn_in_team', value: 'D-1' }] } });
+    expect((await roster()).filter(([, mrn]) => mrn?.toLowerCase() === 'd-1')).toEqual([[ada.id, 'D-1']]);
+
+    // Each refusal is a failed edit in the trail, naming the patient whose MRN the answer points to.
+    const failed = (await server.trail()).filter((e) => e.operation === 'PatientDetailsEdit' && e.teamId === teamId && e.outcome === 'failure');
+    expect(failed.map((e) => [e.status, e.patientId])).toEqual([
+      [400, ada.id],
+      [400, ada.id],
+    ]);
+  });
+
+  it('refuses changing a patient’s MRN to another patient’s, and lets each keep their own', async () => {
+    const bo = (await create('Bo Bed', 'B-2')).body;
+    const cy = (await create('Cy Chair', 'C-3')).body;
+    const taken = await server.call(member, 'PATCH', `${base}/manual-patients/${cy.id}`, { name: 'Cy Chair', mrn: 'b-2', version: 1 });
+    expect(taken).toMatchObject({ status: 400, body: { code: 'validation_failed', issues: [{ field: 'mrn', code: 'mrn_in_team', value: 'b-2' }] } });
+    expect((await server.call(member, 'GET', `${base}/manual-patients/${cy.id}`)).body).toMatchObject({ mrn: 'C-3', version: 1 });
+
+    // An edit that keeps the MRN (sent again, or left out) is not a new MRN.
+    expect(
+      (await server.call(member, 'PATCH', `${base}/manual-patients/${bo.id}`, { name: 'Bo Bed', mrn: 'B-2', room: '4', version: 1 })).status,
+    ).toBe(200);
+    expect((await server.call(member, 'PATCH', `${base}/manual-patients/${bo.id}`, { name: 'Bo Bed', room: '5', version: 2 })).status).toBe(200);
+    expect(
+      (await server.call(member, 'PATCH', `${base}/manual-patients/${cy.id}`, { name: 'Cy Chair', mrn: 'C-30', version: 1 })).body,
+    ).toMatchObject({
+      mrn: 'C-30',
+    });
+  });
+});
