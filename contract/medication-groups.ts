@@ -3,7 +3,8 @@
 /**
  * The groups the details list medications in, in order: a medication's status (FHIR
  * medication-order-status, medicationrequest-status, medication-statement-status), except an
- * order not to give the drug (R4 MedicationRequest.doNotPerform, a modifier), a request that is
+ * order not to give the drug (R4 MedicationRequest.doNotPerform, a modifier) while it applies (one
+ * that has ended is in its status group: prohibitionEnded), a request that is
  * only a proposal or an option (STU3/R4 MedicationRequest.intent, a modifier in R4) and a statement
  * that the drug was not taken (DSTU2 `wasNotTaken`, STU3 `taken` n; R4 says so in its status),
  * which have groups of their own; so have a current `plan` (an intention without authorization,
@@ -44,7 +45,7 @@ export function medicationGroup(m: {
   // A record entered in error says nothing, least of all "do not give" or "not taken" (entered-in-error
   // in medication-order-status DSTU2, medicationrequest-status and medication-statement-status STU3/R4).
   if (m.status === 'entered-in-error') return m.status;
-  if (m.doNotPerform === true) return 'do-not-perform';
+  if (m.doNotPerform === true && !prohibitionEnded(m)) return 'do-not-perform';
   if (m.intent === 'proposal' || m.intent === 'option') return m.intent;
   if (m.partOf !== undefined) return 'part-of-order';
   if (m.notTaken === true) return 'not-taken';
@@ -52,3 +53,17 @@ export function medicationGroup(m: {
   if (m.intent === 'plan' && (m.status === 'active' || m.status === 'on-hold')) return 'plan';
   return m.status ?? null;
 }
+
+/**
+ * Statuses of an order that no longer applies: `completed`, `stopped`, `cancelled`
+ * (medication-order-status DSTU2, medicationrequest-status STU3/R4) and `ended` (the server's: its
+ * end has passed, medications.ts ENDED).
+ */
+const OVER: ReadonlySet<unknown> = new Set(['completed', 'stopped', 'cancelled', 'ended']);
+
+/**
+ * An order not to give the drug that no longer applies: listed in its status group, never under
+ * "do not give", and still read as a prohibition there (the details say "do not give" beside it),
+ * never as a drug the patient was on.
+ */
+export const prohibitionEnded = (m: { status?: string | null; doNotPerform?: boolean }): boolean => m.doNotPerform === true && OVER.has(m.status);

@@ -95,6 +95,7 @@ describe('vital flags in the browser', () => {
         value: [
           { ...drug, name: 'Aspirin 75 mg', status: 'active', current: true },
           { ...drug, name: 'Warfarin 5 mg', status: 'active', current: false, doNotPerform: true, intent: 'order' },
+          { ...drug, name: 'Heparin 5,000 units', status: 'stopped', current: false, doNotPerform: true, intent: 'order' },
         ],
       };
       // Two saturations of the trend, the later one taken on oxygen.
@@ -129,6 +130,12 @@ describe('vital flags in the browser', () => {
     expect(text.indexOf('do not give')).toBeGreaterThan(text.indexOf('Aspirin 75 mg'));
     expect(text.indexOf('do not give')).toBeLessThan(text.indexOf('Warfarin 5 mg'));
     expect(text.match(/\bactive\b/g)).toHaveLength(1);
+    // A "do not give" order that was stopped is headed "stopped", never "do not give", yet still says what it was.
+    const heparin = text.indexOf('Heparin 5,000 units');
+    expect(text.indexOf('stopped')).toBeGreaterThan(text.indexOf('Warfarin 5 mg'));
+    expect(heparin).toBeGreaterThan(text.indexOf('stopped'));
+    expect(text.match(/do not give/g)).toHaveLength(2);
+    expect(text.lastIndexOf('do not give')).toBeGreaterThan(heparin);
     // The trend's table for screen readers gives oxygen a column of its own, beside the flag.
     const trend = page.getByRole('dialog').getByRole('region', { name: 'Trend of SpO2', exact: true });
     await trend.getByRole('tab', { name: 'All readings' }).click();

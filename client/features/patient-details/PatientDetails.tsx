@@ -28,7 +28,7 @@ import { t } from '../../shared/i18n/t';
 import type { Cell } from '../../../contract/cells';
 import type { LatestVital } from '../../../contract/patients';
 import { vitalKinds, type VitalKind } from '../../../contract/vitals';
-import { medicationGroup } from '../../../contract/medication-groups';
+import { medicationGroup, prohibitionEnded } from '../../../contract/medication-groups';
 import { usePatientDetails, useResetPatientDetails } from './api/get-patient-details';
 import { NotesSection } from './NotesSection';
 import { encounterText } from './encounter-text';
@@ -314,6 +314,8 @@ export function PatientDetails({
                             title={drugNameText(m)}
                             qualified={m.qualified}
                             detail={line(
+                              // An ended "do not give" order sits in its status group: it still reads as one.
+                              prohibitionEnded(m) && codeLabel('do-not-perform'),
                               m.partOf && t('details.partOf', { value: m.partOf }),
                               m.setting && codeLabel(m.setting),
                               m.dosage,

@@ -61,9 +61,11 @@ export function addMedications(resources: JsonObject[], index: MedicationIndex, 
  * medication-order-status, STU3/R4 MedicationRequest medicationrequest-status); a statement's `active`,
  * `intended` or `on-hold` (medication-statement-status, all versions) unless it says the drug was not
  * taken (DSTU2 `wasNotTaken`, STU3 `taken` = n, R4 status `not-taken`). Stopped, completed, cancelled,
- * draft, unknown, entered-in-error or no status: not current. Nor is an order not to give the drug
- * (R4 MedicationRequest.doNotPerform, a modifier; on STU3 and DSTU2 its standard extension) or a
- * request that is only a proposal or an option (MedicationRequest.intent, STU3
+ * draft, unknown, entered-in-error or no status: not current. A status in other case or spacing
+ * ("Active") is read as its code; one that is none of its value set's codes (an EHR's own, STU3 and
+ * R4: a modifier) may be a current drug: current, marked "check in EHR" (readRecordStatus). Nor is
+ * an order not to give the drug (R4 MedicationRequest.doNotPerform, a modifier; on STU3 and DSTU2
+ * its standard extension) or a request that is only a proposal or an option (MedicationRequest.intent, STU3
  * medication-request-intent, R4 medicationrequest-intent; a modifier in R4): what the patient is not
  * to have, or may have, is not what the patient is on. A `plan` (an intention without authorization)
  * is current but marked "(plan)" (see medicationGroup), and requests that carry out one order are
@@ -75,7 +77,21 @@ export function addMedications(resources: JsonObject[], index: MedicationIndex, 
 const CURRENT_ORDER = new Set(['active', 'on-hold']);
 const CURRENT_STATEMENT = new Set(['active', 'intended', 'on-hold']);
 
-const notTaken = (r: JsonObject) => r.resourceType === 'MedicationStatement' && (r.wasNotTaken === true || r.taken === 'n');
+/**
+ * An order not to give the drug (doNotPerform) whose status keeps it in force: `active`, `on-hold`,
+ * or none that can be read (not stated, DSTU2 status being 0..1, or an EHR's own code): a
+ * prohibition not known to be over is taken as one in force.
+ */
+const prohibitionInForce = (m: { doNotPerform?: boolean }, status: string | null) =>
+  m.doNotPerform === true && (status === null || CURRENT_ORDER.has(status));
+
+/**
+ * STU3 MedicationStatement.taken read as its code ("N" is `n`); one that still cannot be read is
+ * `unreadable`: the statement stays listed, marked "check in EHR", never read as taken nor hidden.
+ */
+const takenOf = (r: JsonObject) => readRecordStatus(r.taken, STATUS_CODES.medicationTaken);
+
+const notTaken = (r: JsonObject) => r.resourceType === 'MedicationStatement' && (r.wasNotTaken === true || takenOf(r).code === 'n');
 
 /** Current by its details group (contract `medicationGroup`): do-not-perform, proposal, option and not-taken never are; a current plan is. */
 function medicationIsCurrent(r: JsonObject, group: string | null): boolean {
@@ -117,7 +133,8 @@ export const TAKEN_UNKNOWN = 'taken-unknown';
 function statementMark(r: JsonObject, status: string | null, now: number): string | null {
   if (r.resourceType !== 'MedicationStatement' || status !== 'active') return null;
   if (periodNotBegun(r.effectivePeriod, now) || periodNotBegun({ start: r.effectiveDateTime }, now)) return 'intended';
-  return r.taken === 'unk' || r.taken === 'na' ? TAKEN_UNKNOWN : null;
+  const taken = takenOf(r).code;
+  return taken === 'unk' || taken === 'na' ? TAKEN_UNKNOWN : null;
 }
 
 /**
@@ -367,10 +384,18 @@ export function readMedications(resources: JsonObject[], included: MedicationInd
         ...(notTaken(r) ? { notTaken: true as const } : {}),
         ...settingOf(r),
       };
-      const stated = statusCode(r.status);
-      const currentByStatus = medicationIsCurrent(r, medicationGroup({ status: stated, ...modifiers }));
-      // A record current by its status whose end has passed reads `ended`; one already history keeps its status.
-      const ended = currentByStatus && hasEnded(r, now);
+      // A status written in other case or spacing ("Active", "ON HOLD", an EHR's own code shown "Active") is read
+      // as its code; one that still cannot be read may be a current drug: it stays listed, marked "check in EHR".
+      const readStatus = readRecordStatus(
+        r.status,
+        r.resourceType === 'MedicationStatement' ? STATUS_CODES.medicationStatementStatus : STATUS_CODES.medicationOrderStatus,
+      );
+      const stated = readStatus.code;
+      const group = medicationGroup({ status: stated, ...modifiers });
+      const currentByStatus = medicationIsCurrent(r, group) || (readStatus.unreadable && group === null);
+      // A record current by its status, or an order in force not to give the drug, whose end has passed reads
+      // `ended`; one already history keeps its status.
+      const ended = (currentByStatus || prohibitionInForce(modifiers, stated)) && hasEnded(r, now);
       const status = ended ? ENDED : (statementMark(r, stated, now) ?? orderMark(r, stated, intent, now) ?? stated);
       const name = medicationName(r, included);
       const nameUnavailable = name === null && namesMedicationElsewhere(r);
@@ -392,13 +417,17 @@ export function readMedications(resources: JsonObject[], included: MedicationInd
           referenceDisplay(requester.agent) ??
           referenceDisplay(r.requester) ??
           referenceDisplay(r.informationSource),
-        ...(qualifiedByEhr(r, ['dosageInstruction', 'dosage']) || medicationQualified(r, included) || readIntent.unreadable
+        ...(qualifiedByEhr(r, ['dosageInstruction', 'dosage']) ||
+        medicationQualified(r, included) ||
+        readIntent.unreadable ||
+        readStatus.unreadable ||
+        takenOf(r).unreadable
           ? { qualified: true as const }
           : {}),
       };
       return { resource: r, view };
     });
-  markForbidden(read, included, now);
+  markForbidden(read, included);
   return belongToOrders(read, included, base).sort((a, b) => statusRank(a) - statusRank(b) || newestFirst(a.date, b.date));
 }
 
@@ -407,11 +436,12 @@ export function readMedications(resources: JsonObject[], included: MedicationInd
  * same drug (sameDrug, or the same drug words) as an `active` or `on-hold` order not to give it (R4
  * MedicationRequest.doNotPerform, "the provider is asking for the medication request not to
  * occur"; the standard extension on STU3 MedicationRequest and DSTU2 MedicationOrder) that has not
- * ended (hasEnded). One of the two is wrong, and the list shows only the current one: it is marked
- * "check in EHR" (`qualified`), never plain.
+ * ended (hasEnded: it then reads `ended`). One of the two is wrong, and the list shows only the
+ * current one: it is marked "check in EHR" (`qualified`), never plain.
  */
-function markForbidden(read: { resource: JsonObject; view: MedicationView }[], included: MedicationIndex, now: number): void {
-  const forbidden = read.filter(({ resource, view }) => view.doNotPerform && CURRENT_ORDER.has(view.status ?? '') && !hasEnded(resource, now));
+function markForbidden(read: { resource: JsonObject; view: MedicationView }[], included: MedicationIndex): void {
+  // An ended prohibition already reads `ended` (readMedications).
+  const forbidden = read.filter(({ view }) => prohibitionInForce(view, view.status ?? null));
   if (forbidden.length === 0) return;
   const drugs = forbidden.map(({ resource }) => drugOf(resource, included));
   for (const { resource, view } of read) {

@@ -11,7 +11,13 @@ import { statusCode } from './values.js';
  * confirmed, refuted, entered-in-error; `presumed`, a child of unconfirmed, in the R4 terminology).
  * MedicationRequest.intent (STU3 medication-request-intent: proposal, plan, order, instance-order;
  * R4 medicationrequest-intent adds original-order, reflex-order, filler-order, option; a modifier,
- * required binding).
+ * required binding). Medication status, a `code` in every version (a modifier: it "contains codes
+ * that mark the resource as not currently valid"): orders, DSTU2 medication-order-status (active,
+ * on-hold, completed, entered-in-error, stopped, draft), STU3 medication-request-status and R4
+ * medicationrequest-status (those and cancelled, unknown); statements, medication-statement-status
+ * (DSTU2 active, completed, entered-in-error, intended; STU3 adds stopped, on-hold; R4 adds
+ * unknown, not-taken). STU3 MedicationStatement.taken (medication-statement-taken: y, n, unk, na; a
+ * modifier, a `code`).
  */
 export const STATUS_CODES = {
   conditionClinical: new Set(['active', 'recurrence', 'relapse', 'inactive', 'remission', 'resolved']),
@@ -19,6 +25,9 @@ export const STATUS_CODES = {
   conditionVerification: new Set(['unconfirmed', 'provisional', 'differential', 'confirmed', 'refuted', 'entered-in-error', 'unknown']),
   allergyVerification: new Set(['unconfirmed', 'presumed', 'confirmed', 'refuted', 'entered-in-error']),
   medicationIntent: new Set(['proposal', 'plan', 'order', 'original-order', 'reflex-order', 'filler-order', 'instance-order', 'option']),
+  medicationOrderStatus: new Set(['active', 'on-hold', 'cancelled', 'completed', 'entered-in-error', 'stopped', 'draft', 'unknown']),
+  medicationStatementStatus: new Set(['active', 'completed', 'entered-in-error', 'intended', 'stopped', 'on-hold', 'unknown', 'not-taken']),
+  medicationTaken: new Set(['y', 'n', 'unk', 'na']),
 } as const satisfies Record<string, ReadonlySet<string>>;
 
 /** A status as read: its code (null when none is stated or it cannot be read), and whether one was stated that cannot be read. */
@@ -36,7 +45,8 @@ const asCode = (words: unknown) =>
 
 /**
  * A record's status (Condition, AllergyIntolerance clinicalStatus or verificationStatus; also a
- * MedicationRequest's intent, medications.ts) read against the codes of its kind (STATUS_CODES): a
+ * medication order's or statement's status, a MedicationRequest's intent and STU3
+ * MedicationStatement.taken, medications.ts) read against the codes of its kind (STATUS_CODES): a
  * status stated but none of those codes (an EHR's own code system alone, `urn:oid:…` code `1`
  * display "Active", or a code written "Active") is read by its words when they are one of them (a
  * coding's `display`, the concept's `text`); else it is `unreadable`. Both elements are modifiers (STU3 and R4: they "contain codes that mark the
