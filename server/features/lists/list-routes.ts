@@ -1,26 +1,13 @@
 import type { Request } from 'express';
 import { createListBody, defaultListBody, patchListBody } from '../../../contract/lists.js';
 import { teamKey } from '../../identity/middleware.js';
-import { problem } from '../../platform/problem.js';
 import { caller } from '../../platform/request-context.js';
 import { bodyNamesList } from '../shared/audit-trail.js';
 import type { ApiDeps, Endpoints } from '../shared/deps.js';
+import { versionRead } from '../shared/version-read.js';
 import { exportRoutes } from './export-routes.js';
 import * as lists from './list-service.js';
 import { sendListView } from './list-view.js';
-
-/** `If-Match: "3"` (or `version` in the body) names the version the caller read. */
-function expectedVersion(req: Request, bodyVersion?: number): number | undefined {
-  const header = req.get('if-match');
-  if (!header) return bodyVersion;
-  const match = /^(?:W\/)?"?(\d+)"?$/.exec(header.trim());
-  if (!match) throw problem('validation_failed', 'If-Match must be a list version such as "3".');
-  // Two versions that disagree: neither is taken over the other (a change made on a stale one would stand).
-  if (bodyVersion !== undefined && bodyVersion !== Number(match[1])) {
-    throw problem('validation_failed', 'If-Match and the body name two different list versions. Send the version you read once.');
-  }
-  return Number(match[1]);
-}
 
 /** What a PATCH of a list does, by the fields it sends: declared before the body is read, and again once it is. */
 const patchOperations = (req: Request) => lists.patchOperations((req.body ?? {}) as { name?: unknown; columns?: unknown });
@@ -53,7 +40,7 @@ export function listRoutes(ep: Endpoints, deps: ApiDeps): void {
   ep.patch(list, { audit: patchOperations, access: 'member' }, async (req, res) => {
     const body = patchListBody.parse(req.body);
     const team = teamKey(req);
-    const updated = await lists.updateList(deps, team, listId(req), body, expectedVersion(req, body.version));
+    const updated = await lists.updateList(deps, team, listId(req), body, versionRead(req, body.version, 'list'));
     await sendListView(res, store, ehr, team, updated);
   });
 

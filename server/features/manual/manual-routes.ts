@@ -2,6 +2,7 @@ import { patientBody, schemaBody } from '../../../contract/manual.js';
 import { teamKey } from '../../identity/middleware.js';
 import { caller } from '../../platform/request-context.js';
 import type { ApiDeps, Endpoints } from '../shared/deps.js';
+import { versionRead } from '../shared/version-read.js';
 import { dischargeRoutes } from './discharge-routes.js';
 import * as manual from './manual-service.js';
 
@@ -20,7 +21,7 @@ export function manualRoutes(ep: Endpoints, deps: ApiDeps): void {
     async (req, res) => {
       const team = teamKey(req);
       const body = schemaBody.parse(req.body);
-      res.json(await manual.setSchema(deps, team, body));
+      res.json(await manual.setSchema(deps, team, { ...body, version: versionRead(req, body.version, 'schema') }));
     },
   );
 
@@ -41,7 +42,7 @@ export function manualRoutes(ep: Endpoints, deps: ApiDeps): void {
   ep.patch(`${patients}/:patientId`, { audit: 'PatientDetailsEdit', access: 'member' }, async (req, res) => {
     const team = teamKey(req);
     const body = patientBody.parse(req.body);
-    res.json(await manual.updatePatient(deps, team, String(req.params.patientId), body));
+    res.json(await manual.updatePatient(deps, team, String(req.params.patientId), { ...body, version: versionRead(req, body.version, 'patient') }));
   });
 
   dischargeRoutes(ep, deps);

@@ -5,6 +5,7 @@ import { teamKey } from '../../identity/middleware.js';
 import { caller } from '../../platform/request-context.js';
 import type { ApiDeps, Endpoints } from '../shared/deps.js';
 import { problems } from '../shared/outcomes.js';
+import { versionRead } from '../shared/version-read.js';
 import * as notes from './note-service.js';
 
 /** Team-visible notes on a patient, at /api/teams/{teamId}/patients/{patientId}/notes. */
@@ -31,13 +32,15 @@ export function noteRoutes(ep: Endpoints, deps: ApiDeps): void {
     const patientId = fhirId.parse(req.params.patientId);
     const noteId = noteIdOf(req.params.noteId);
     const { text, version } = correctNoteBody.parse(req.body);
-    res.json(await notes.reviseNote(deps, teamKey(req), patientId, noteId, caller().userId, { text, version }));
+    const read = versionRead(req, version, 'note');
+    res.json(await notes.reviseNote(deps, teamKey(req), patientId, noteId, caller().userId, { text, version: read }));
   });
 
   ep.post(`${path}/:noteId/withdraw`, { audit: 'PatientNoteWithdraw', access: 'member' }, async (req, res) => {
     const patientId = fhirId.parse(req.params.patientId);
     const noteId = noteIdOf(req.params.noteId);
     const { version } = withdrawNoteBody.parse(req.body);
-    res.json(await notes.reviseNote(deps, teamKey(req), patientId, noteId, caller().userId, { text: null, version }));
+    const read = versionRead(req, version, 'note');
+    res.json(await notes.reviseNote(deps, teamKey(req), patientId, noteId, caller().userId, { text: null, version: read }));
   });
 }
