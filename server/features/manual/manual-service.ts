@@ -92,15 +92,29 @@ export async function updatePatient(deps: ApiDeps, team: TeamKey, id: string, bo
   const { store } = deps;
   await requireManualMode(store, team);
   const before = await findPatient(deps, team, id);
+  const after = await checked(deps, team, body, before);
+  // A save that changes nothing at the version read is an edit of nothing: the patient is answered
+  // as they are, version kept (a colleague's pending edit is not made stale), recorded as the read it is.
+  if ((body.version === undefined || body.version === before.version) && samePatientData(after, before)) {
+    redeclare('PatientView');
+    await recordRead(store.audit, 'PatientView', { patientIds: [id] });
+    return before;
+  }
   return valueOf(
     await store.updateManualPatient(
       team,
       id,
-      await checked(deps, team, body, before),
+      after,
       body.version,
       onCommit('PatientDetailsEdit', () => ({ patientIds: [id] })),
     ),
   );
+}
+
+/** Whether a patient's data after a change is what it was (as stored: JSON, so a key left out and one undefined are alike). */
+function samePatientData(after: ManualPatientData, before: ManualPatient): boolean {
+  const { name, mrn, birthDate, gender, room, values } = before;
+  return isDeepStrictEqual(JSON.parse(JSON.stringify(after)), JSON.parse(JSON.stringify({ name, mrn, birthDate, gender, room, values })));
 }
 
 /** The patient after the change, checked against the team's schema; persons named as the team's directory names them now. */
