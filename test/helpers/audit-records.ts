@@ -27,6 +27,11 @@ export async function auditEventsOf(server: TestServer, requestId: string): Prom
   return (res.body.events as AuditEvent[]).filter((e) => e.requestId === requestId);
 }
 
+/** The records a request left, each as `operation:outcome` ("PatientView:success"), in the order written. */
+export async function outcomesOf(server: TestServer, requestId: string): Promise<string[]> {
+  return (await auditEventsOf(server, requestId)).map((e) => `${e.operation}:${e.outcome}`);
+}
+
 /** Calls the API as a user (`body` sent as JSON), with the request id its records carry. */
 export async function callAs(server: TestServer, userId: string, method: string, path: string, body?: unknown) {
   const res = await fetch(`${server.url}${path}`, {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { auditEventsOf, startManualTeam } from '../../helpers/audit-records';
+import { outcomesOf, startManualTeam } from '../../helpers/audit-records';
 import type { cast, TestServer } from '../../helpers/test-server';
 
 /**
@@ -24,7 +24,7 @@ async function withIfMatch(userId: string, method: string, path: string, ifMatch
     body: JSON.stringify(body),
   });
   const answer = (await res.json()) as { code?: string; version?: number };
-  const records = (await auditEventsOf(server, res.headers.get('x-request-id')!)).map((e) => `${e.operation}:${e.outcome}`);
+  const records = await outcomesOf(server, res.headers.get('x-request-id')!);
   return { status: res.status, code: answer.code, records };
 }
 
