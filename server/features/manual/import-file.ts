@@ -4,11 +4,12 @@ import { IMPORT_MAX_ROWS } from '../../../contract/manual-import.js';
 import { Problem } from '../../platform/problem.js';
 import { GateBusy, createWorkGate } from '../../platform/work-gate.js';
 import { XLSX_MAX_CELLS, XLSX_MAX_CELL_TEXT, XLSX_MAX_TEXT, checkWorkbookShape } from './import-xlsx-shape.js';
+import { csvText } from './import-text.js';
 import { ZipRefused, zipEntries } from './import-zip.js';
 
 /**
  * Reading an uploaded file into a header and rows of text, whatever it was: the kind is told by
- * its content (a zip is an .xlsx workbook, UTF-8 text is CSV), never by its name alone. Nothing
+ * its content (a zip is an .xlsx workbook, text is CSV: import-text.ts), never by its name alone. Nothing
  * in a file is ever run: formulas are read as the value Excel saved, and a CSV cell starting
  * with = + - @ is plain text.
  */
@@ -137,22 +138,21 @@ function separatorOf(text: string): string {
   return counts[best] > 0 ? separators[best] : ',';
 }
 
-const notUtf8 = () => refuse('The file is not UTF-8 text. Save it as “CSV UTF-8” (or as an Excel workbook) and upload it again.');
+const unreadableText = () =>
+  refuse(
+    'The file’s text is in none of the encodings Excel saves Western European text in (UTF-8, UTF-16, Windows-1252). Save it as “CSV UTF-8” (or as an Excel workbook) and upload it again.',
+  );
 
-/** A binary file of some other kind: NUL bytes near its start (which text has none of, bar UTF-16, told apart before). */
+/** A binary file of some other kind: NUL bytes near its start (which text has none of, bar UTF-16, told apart by its byte order mark). */
 const isBinary = (file: Buffer) => file.subarray(0, 8192).includes(0);
 const isUtf16 = (file: Buffer) => file.length >= 2 && ((file[0] === 0xff && file[1] === 0xfe) || (file[0] === 0xfe && file[1] === 0xff));
 const binaryMagic = [Buffer.from('%PDF'), Buffer.from([0xd0, 0xcf, 0x11, 0xe0]), Buffer.from('MZ'), Buffer.from([0x89, 0x50, 0x4e, 0x47])];
 
 function readCsv(file: Buffer): FileRow[] {
-  if (isUtf16(file)) throw notUtf8();
-  if (isBinary(file) || binaryMagic.some((magic) => file.subarray(0, magic.length).equals(magic))) throw wrongType();
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(file);
-  } catch {
-    throw notUtf8();
-  }
+  if (!isUtf16(file) && (isBinary(file) || binaryMagic.some((magic) => file.subarray(0, magic.length).equals(magic)))) throw wrongType();
+  const read = csvText(file);
+  if ('refused' in read) throw unreadableText();
+  const { text } = read;
   const delimiter = separatorOf(text);
   checkCsvShape(text, delimiter);
   let records: { record: string[]; info: { lines: number } }[];

@@ -65,14 +65,49 @@ describe('reading a CSV file', () => {
     );
   });
 
-  it('refuses text that is not UTF-8 (a Windows-1252 export) and says how to save it', async () => {
-    const latin1 = Buffer.from('Name;Ville\nZoé;Orléans\n', 'latin1');
-    const err = await refusal(latin1, 'export.csv');
-    expect(err).toMatchObject({ code: 'validation_failed', status: 400 });
-    expect(err.message).toBe('The file is not UTF-8 text. Save it as “CSV UTF-8” (or as an Excel workbook) and upload it again.');
-    // Excel's "Unicode text" is UTF-16: the same answer, not "wrong kind of file".
-    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('Name\tRoom\nZoé\t1\n', 'utf16le')]);
-    expect((await refusal(utf16, 'export.csv')).message).toBe(err.message);
+  it('reads each encoding Excel saves a CSV in: UTF-8 with or without BOM, UTF-16 "Unicode Text", Windows-1252 "CSV (Comma delimited)"', async () => {
+    const names = [
+      ['Zoé Müller', 'Orléans'],
+      ['José Muñoz', 'Weiß'],
+      ['Conceição Œuvre', 'Ñúñez'],
+    ];
+    const csv = (separator: string) => ['Name' + separator + 'Ville', ...names.map((r) => r.join(separator))].join('\r\n') + '\r\n';
+    const files: [string, Buffer][] = [
+      ['UTF-8', Buffer.from(csv(','), 'utf8')],
+      ['UTF-8 with BOM', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(csv(';'), 'utf8')])],
+      ['UTF-16 LE', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(csv('\t'), 'utf16le')])],
+      ['UTF-16 BE', Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(csv('\t'), 'utf16le').swap16()])],
+      // Œ is 0x8C in Windows-1252 and not in Latin-1: the Windows code page, not ISO 8859-1.
+      ['Windows-1252', Buffer.from(csv(';').replace('Œ', '\u0000'), 'latin1').map((byte) => (byte === 0 ? 0x8c : byte)) as Buffer],
+    ];
+    for (const [, file] of files) {
+      const read = await readImportFile(file, 'export.csv');
+      expect(read.columns).toEqual(['Name', 'Ville']);
+      expect(read.rows.map((r) => r.cells)).toEqual(names);
+    }
+  });
+
+  it('refuses text in another code page rather than import the wrong letters, and says how to save it', async () => {
+    const expected =
+      'The file’s text is in none of the encodings Excel saves Western European text in (UTF-8, UTF-16, Windows-1252). Save it as “CSV UTF-8” (or as an Excel workbook) and upload it again.';
+    const named = (bytes: string) => Buffer.concat([Buffer.from('Name;Room\n'), Buffer.from(bytes, 'hex'), Buffer.from(';4\n')]);
+    const otherCodePages = [
+      named('c8e2e0edeee2'), // Иванов, Windows-1251: "Èâàíîâ"
+      named('d0e1f0e1e4fcf0eff5ebeff2'), // Παπαδόπουλος, Windows-1253
+      named('8e52936391be9859'), // 山田太郎, Shift JIS: "ŽR“c‘¾˜Y"
+      named('97e996d8'), // 鈴木, Shift JIS: "—é–Ø"
+      named('936e95d3'), // 渡辺, Shift JIS: "“n•Ó"
+      named('cdf5d0a1c3f7'), // 王小明, GBK: "ÍõÐ¡Ã÷"
+      named('c0eec4c8'), // 李娜, GBK: "ÀîÄÈ"
+    ];
+    const undefinedByte = Buffer.concat([Buffer.from('Name,Room\nAda'), Buffer.from([0x81]), Buffer.from(',4\n')]);
+    // UTF-16 cut in half a character: not text.
+    const brokenUtf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('Name\nZoé\n', 'utf16le').subarray(0, 11)]);
+    for (const file of [...otherCodePages, undefinedByte, brokenUtf16]) {
+      const err = await refusal(file, 'export.csv');
+      expect(err).toMatchObject({ code: 'validation_failed', status: 400 });
+      expect(err.message).toBe(expected);
+    }
   });
 
   it('refuses more than 10,000 rows, counting rows below the header', async () => {
