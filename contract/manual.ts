@@ -159,6 +159,12 @@ export function isZonedDateTime(text: string): boolean {
   return h! < 24 && min! < 60 && sec! < 60 && oh! < 15 && om! < 60;
 }
 
+/**
+ * An MRN names one person in a Manual-mode team: compared without surrounding spaces or case, by
+ * the service's checks and by each store in the change itself. Anything but text is no MRN.
+ */
+export const mrnKey = (mrn: unknown): string | null => (typeof mrn === 'string' && mrn.trim() ? mrn.trim().toLowerCase() : null);
+
 /** A name as the user typed it, quoted for a message: cut short, control characters made visible. */
 export function quoted(text: string): string {
   const cut = text.length > 60 ? `${text.slice(0, 60)}…` : text;

@@ -57,7 +57,9 @@ export type OutcomeReason =
   | 'too_many_lists'
   | 'note_revisions_full'
   | 'too_many_notes'
-  | 'roster_full';
+  | 'roster_full'
+  /** Manual mode: a patient of the team (admitted or discharged) holds the MRN a new or changed patient was to have. */
+  | 'mrn_taken';
 
 /**
  * What every store change reports: it happened, with its result, or it did not, and why. `R`
@@ -165,17 +167,17 @@ export interface TeamStore {
     expectedVersion?: number,
     audit?: AuditOf<ManualSchema>,
   ): Promise<Outcome<ManualSchema, 'conflict'>>;
-  /** Refused with `roster_full` when the team holds MAX_ROSTER_PATIENTS patients, admitted and discharged, already. */
+  /** One new patient, as `createManualPatients` creates an import's: refused with `mrn_taken` and `roster_full` as it is. */
   createManualPatient(
     team: TeamKey,
     data: ManualPatientData,
     userId: string,
     audit?: AuditOf<ManualPatient>,
-  ): Promise<Outcome<ManualPatient, 'roster_full'>>;
+  ): Promise<Outcome<ManualPatient, 'mrn_taken' | 'roster_full'>>;
   /**
    * Creates the patients in one change, all of them or none (an import); gives them in the order
    * given. SQLite: one transaction. SharePoint: one row each, and rows already written are deleted
-   * again when a later one fails (see graph-manual-import.ts). Refused with `conflict`, creating
+   * again when a later one fails (see graph-manual-create.ts). Refused with `mrn_taken`, creating
    * none, when the team holds (or, on SharePoint, comes to hold meanwhile) a patient with the MRN of
    * one of them: SQLite checks in the transaction, SharePoint before the first row and after the last.
    * Refused with `roster_full`, creating none, when the team would hold more than MAX_ROSTER_PATIENTS
@@ -187,14 +189,20 @@ export interface TeamStore {
     patients: ManualPatientData[],
     userId: string,
     audit?: AuditOf<ManualPatient[]>,
-  ): Promise<Outcome<ManualPatient[], 'conflict' | 'roster_full'>>;
+  ): Promise<Outcome<ManualPatient[], 'mrn_taken' | 'roster_full'>>;
+  /**
+   * Refused with `conflict` when `expectedVersion` is stale, and with `mrn_taken` when the patient's
+   * MRN changes to one another patient of the team holds (admitted or discharged): SQLite checks in
+   * the transaction; SharePoint before the write and after it, when the change is undone again if
+   * another row holds the MRN by then (at worst both of two such changes are, never both stay).
+   */
   updateManualPatient(
     team: TeamKey,
     id: string,
     data: ManualPatientData,
     expectedVersion?: number,
     audit?: AuditOf<ManualPatient>,
-  ): Promise<Outcome<ManualPatient, 'not_found' | 'conflict'>>;
+  ): Promise<Outcome<ManualPatient, 'not_found' | 'conflict' | 'mrn_taken'>>;
   /** All of the team's manual patients, or those with the given ids (unknown ids are left out); discharged ones are not. */
   getManualPatients(team: TeamKey, ids?: string[]): Promise<ManualPatient[]>;
   /**
@@ -219,7 +227,7 @@ export interface TeamStore {
     values: ManualPatientData['values'],
     expectedVersion?: number,
     audit?: AuditOf<ManualPatient>,
-  ): Promise<Outcome<ManualPatient, 'not_found' | 'conflict'>>;
+  ): Promise<Outcome<ManualPatient, 'not_found' | 'conflict' | 'mrn_taken'>>;
   /** The team's discharged patients, newest discharge first (or those with the given ids). */
   getDischargedPatients(team: TeamKey, ids?: string[]): Promise<DischargedPatient[]>;
   /** Resolves when the store can be reached and written now, rejects otherwise (`GET /api/ready`). */

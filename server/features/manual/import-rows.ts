@@ -2,6 +2,7 @@ import {
   builtInFieldLabels,
   hasBegun,
   manualDate,
+  mrnKey,
   quoted,
   type ManualPatient,
   type ManualPatientData,
@@ -14,7 +15,6 @@ import { Problem } from '../../platform/problem.js';
 import type { FieldIssue } from '../../../contract/manual-issues.js';
 import { hasDirectionControls } from '../../../contract/direction-controls.js';
 import type { ImportFile } from './import-file.js';
-import { mrnKey } from './mrn.js';
 import { DIRECTION_CONTROLS_ASK, HIDDEN_CHARACTERS_ASK, issueSentence, valuesIssues } from './validation.js';
 import { hasHiddenCharacter } from '../../../contract/shared-text.js';
 

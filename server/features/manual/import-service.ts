@@ -5,7 +5,7 @@ import type {
   ImportPreviewAnswer,
   ImportPreviewBody,
 } from '../../../contract/manual-import.js';
-import { MAX_ROSTER_PATIENTS, type ManualPatient } from '../../../contract/manual.js';
+import { MAX_ROSTER_PATIENTS, mrnKey, type ManualPatient } from '../../../contract/manual.js';
 import { Problem } from '../../platform/problem.js';
 import type { TeamKey } from '../../storage/ports.js';
 import { onCommit, recordDisclosure, recordRead } from '../shared/audit-trail.js';
@@ -15,7 +15,6 @@ import { requireManualMode } from '../shared/team-connection.js';
 import { readImportFile } from './import-file.js';
 import { checkRows, namesAField, proposeMapping, publicRow, type CheckedRow } from './import-rows.js';
 import type { ImportUploads, UploadOwner } from './import-uploads.js';
-import { mrnKey } from './mrn.js';
 
 /**
  * Importing patients from a file (owners): the file is read and held under a token, the owner's

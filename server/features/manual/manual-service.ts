@@ -1,14 +1,22 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { AuditOperation } from '../../../contract/audit.js';
 import { uuid } from '../../../contract/ids.js';
-import type { ManualPatient, ManualPatientData, ManualPatientsAnswer, ManualSchema, PatientBody, SchemaBody } from '../../../contract/manual.js';
+import {
+  mrnKey,
+  type ManualPatient,
+  type ManualPatientData,
+  type ManualPatientsAnswer,
+  type ManualSchema,
+  type PatientBody,
+  type SchemaBody,
+} from '../../../contract/manual.js';
 import { Problem } from '../../platform/problem.js';
-import type { TeamKey } from '../../storage/ports.js';
+import type { Outcome, TeamKey } from '../../storage/ports.js';
 import { onCommit, recordRead, redeclare, refusalNames } from '../shared/audit-trail.js';
 import type { ApiDeps } from '../shared/deps.js';
 import { problems, valueOf } from '../shared/outcomes.js';
 import { requireManualMode } from '../shared/team-connection.js';
-import { mrnKey, takenMrn } from './mrn.js';
+import { takenMrn } from './mrn.js';
 import { issueSentence, mergeValues, resolvePersons, schemaConflicts, valuesIssues } from './validation.js';
 
 /** Manual mode: the team's patient schema (owners) and hand-entered patients (members). */
@@ -77,13 +85,15 @@ export async function createPatient(deps: ApiDeps, team: TeamKey, body: PatientB
   const { store } = deps;
   await requireManualMode(store, team);
   // Refused (409 roster_full) when the roster holds MAX_ROSTER_PATIENTS patients, admitted and discharged.
-  return valueOf(
+  const data = await checked(deps, team, body);
+  return valueWithMrn(
     await store.createManualPatient(
       team,
-      await checked(deps, team, body),
+      data,
       userId,
       onCommit('PatientDetailsEdit', (p) => ({ patientIds: [p.id], status: 201 })),
     ),
+    data,
   );
 }
 
@@ -100,7 +110,7 @@ export async function updatePatient(deps: ApiDeps, team: TeamKey, id: string, bo
     await recordRead(store.audit, 'PatientView', { patientIds: [id] });
     return before;
   }
-  return valueOf(
+  return valueWithMrn(
     await store.updateManualPatient(
       team,
       id,
@@ -108,7 +118,14 @@ export async function updatePatient(deps: ApiDeps, team: TeamKey, id: string, bo
       body.version,
       onCommit('PatientDetailsEdit', () => ({ patientIds: [id] })),
     ),
+    after,
   );
+}
+
+/** A store change's result; an MRN a colleague gave another patient since it was checked is refused as the check refuses it. */
+function valueWithMrn<T>(outcome: Outcome<T>, data: ManualPatientData): T {
+  if (!outcome.ok && outcome.reason === 'mrn_taken') throw problems.mrnTaken(data.mrn ?? undefined);
+  return valueOf(outcome);
 }
 
 /** Whether a patient's data after a change is what it was (as stored: JSON, so a key left out and one undefined are alike). */

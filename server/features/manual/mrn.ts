@@ -1,12 +1,5 @@
-import { quoted, type ManualPatient } from '../../../contract/manual.js';
+import { mrnKey, quoted, type ManualPatient } from '../../../contract/manual.js';
 import type { FieldIssue } from '../../../contract/manual-issues.js';
-
-/**
- * An MRN names one person in the team: a second patient with it, typed in or imported, would
- * split that person's record (notes on one, the stay on the other). Compared as the stores
- * compare it in an import: without surrounding spaces or case.
- */
-export const mrnKey = (mrn: string | null | undefined): string | null => mrn?.trim().toLowerCase() || null;
 
 /**
  * Why `mrn` cannot be a new or changed patient's: a patient of the team holds it (admitted, or

@@ -1,7 +1,7 @@
 import { Problem } from '../../platform/problem.js';
 import { MAX_LISTS_PER_TEAM, MAX_PATIENTS_PER_LIST } from '../../../contract/lists.js';
 import { MAX_NOTE_CORRECTIONS, MAX_NOTES_PER_PATIENT } from '../../../contract/notes.js';
-import { MAX_ROSTER_PATIENTS } from '../../../contract/manual.js';
+import { MAX_ROSTER_PATIENTS, quoted } from '../../../contract/manual.js';
 import type { Outcome, OutcomeReason } from '../../storage/ports.js';
 
 /**
@@ -37,6 +37,14 @@ export const problems = {
       'too_many_notes',
       `A team keeps at most ${MAX_NOTES_PER_PATIENT} notes on one patient, withdrawn ones included, and this patient has that many, so the note was not added.`,
     ),
+  /** A colleague gave the MRN to another patient of the team between the check and the change; `mrn` as sent. */
+  mrnTaken: (mrn?: string) =>
+    new Problem(
+      'validation_failed',
+      `A patient with ${mrn ? `MRN ${quoted(mrn)}` : 'this MRN'} was entered in the team just now; open them instead of entering them again.`,
+      ['mrn'],
+      [{ field: 'mrn', code: 'mrn_in_team', ...(mrn ? { value: mrn } : {}) }],
+    ),
   /** The roster is full; `room` (when known) is how many patients can still be added, `adding` how many were asked to be. */
   rosterFull: (room?: number, adding?: number) =>
     new Problem(
@@ -62,6 +70,7 @@ const byReason: Record<OutcomeReason, () => Problem> = {
   note_revisions_full: problems.noteRevisionsFull,
   too_many_notes: problems.tooManyNotes,
   roster_full: () => problems.rosterFull(),
+  mrn_taken: () => problems.mrnTaken(),
 };
 
 /** The problem a store change that did not happen answers with. */

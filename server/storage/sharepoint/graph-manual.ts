@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import {
-  MAX_ROSTER_PATIENTS,
   fieldValueShape,
+  mrnKey,
   type ManualPatient,
   type ManualPatientData,
   type ManualSchema,
@@ -18,7 +17,7 @@ import { retryOnStaleEtag } from './etag-retry.js';
 import type { RowSealer } from './row-seal.js';
 import { rowOf, sealedFields } from './sealed-lists.js';
 
-type ManualOps = Pick<TeamStore, 'getSchema' | 'setSchema' | 'createManualPatient' | 'updateManualPatient' | 'getManualPatients'>;
+type ManualOps = Pick<TeamStore, 'getSchema' | 'setSchema' | 'updateManualPatient' | 'getManualPatients'>;
 type Team = Parameters<OpenTeam>[0];
 type Items = { api: GraphApi; path: string; sealer: RowSealer };
 
@@ -157,24 +156,11 @@ export function graphManualOps(open: OpenTeam): ManualOps {
       });
     },
 
-    async createManualPatient(team, data, userId) {
-      const items = (await itemsOf(team, 'manualPatients', true))!;
-      // Patients admitted now, as read (no transactions): additions at the same moment may each pass it.
-      // A roster with more rows than a read takes (added outside the app) is full.
-      const held = await rosterRows(items);
-      if (held.more || held.items.filter(admitted).length >= MAX_ROSTER_PATIENTS) return refused('roster_full');
-      const id = randomUUID();
-      await items.api.post(items.path, {
-        fields: { ...fieldsOf(data), PatientId: id, Version: 1, CreatedBy: userId, CreatedAt: new Date().toISOString() },
-      });
-      return done({ id, ...data, version: 1 });
-    },
-
     async updateManualPatient(team, id, data, expectedVersion) {
       const items = await itemsOf(team, 'manualPatients', false);
       const [row] = items ? (await patientRows(items, id)).sort(byItemId) : [];
       if (!items || !row) return refused('not_found');
-      return retryOnStaleEtag(async (): Promise<Outcome<ManualPatient, 'not_found' | 'conflict'>> => {
+      return retryOnStaleEtag(async (): Promise<Outcome<ManualPatient, 'not_found' | 'conflict' | 'mrn_taken'>> => {
         let current: ListItem;
         try {
           current = await items.api.get<ListItem>(`${items.path}/${row.id}?expand=fields`);
@@ -185,7 +171,39 @@ export function graphManualOps(open: OpenTeam): ManualOps {
         if (!admitted(current)) return refused('not_found');
         const version = versionOf(current);
         if (expectedVersion !== undefined && expectedVersion !== version) return refused('conflict');
-        await items.api.patch(`${items.path}/${row.id}/fields`, { ...fieldsOf(data), Version: version + 1 }, current.eTag);
+        // A new MRN must be no other row's, before the write and after it (no transactions, no unique
+        // column that compares as mrnKey does): a row holding it by then means this change is undone.
+        const mrn = mrnKey(data.mrn);
+        const claims = mrn !== null && mrn !== mrnKey(current.fields.Mrn);
+        const othersHolding = async () => {
+          const held = await rosterRows(items);
+          // Rows beyond a read (added outside the app) may hold it: whether they do cannot be told.
+          return held.more || held.items.some((item) => item.id !== row.id && mrnKey(item.fields.Mrn) === mrn);
+        };
+        if (claims && (await othersHolding())) return refused('mrn_taken');
+        const written = await items.api.patch<{ '@odata.etag'?: string }>(
+          `${items.path}/${row.id}/fields`,
+          { ...fieldsOf(data), Version: version + 1 },
+          current.eTag,
+        );
+        if (claims) {
+          // Back to the row as it was, unless changed again since (If-Match): that change stands on this one.
+          const undo = () =>
+            items.api
+              .patch(`${items.path}/${row.id}/fields`, { ...fieldsOf(patientOf(current)), Version: version }, written['@odata.etag'])
+              .catch(() => logger.warn({ teamId: team.teamId }, 'an MRN change that met another could not be undone: the row changed again'));
+          let taken: boolean;
+          try {
+            taken = await othersHolding();
+          } catch (err) {
+            await undo();
+            throw err;
+          }
+          if (taken) {
+            await undo();
+            return refused('mrn_taken');
+          }
+        }
         return done({ id, ...data, version: version + 1 });
       });
     },

@@ -3,7 +3,7 @@ import { createGraphApi, type GraphApi } from '../../platform/graph/graph-api.js
 import { graphListOps } from './graph-lists.js';
 import { graphDischargeOps } from './graph-discharge.js';
 import { graphManualOps } from './graph-manual.js';
-import { graphManualImportOps } from './graph-manual-import.js';
+import { graphManualCreateOps } from './graph-manual-create.js';
 import { graphTeamDataOps } from './graph-team-data.js';
 import { teamSites } from './team-site.js';
 import { writeQueue } from './etag-retry.js';
@@ -92,7 +92,7 @@ export function openGraphStore(options: GraphStoreOptions): TeamStore {
     ...lists,
     ...graphTeamDataOps(open, listExists),
     ...graphManualOps(open),
-    ...graphManualImportOps(open),
+    ...graphManualCreateOps(open),
     ...graphDischargeOps(open, lists),
     async ready() {
       // Nothing can be read or written without a seal key (a Key Vault secret missing or unreadable, say).

@@ -1,10 +1,10 @@
 import type Database from 'better-sqlite3';
-import { randomUUID } from 'node:crypto';
-import { MAX_ROSTER_PATIENTS, type ManualPatient, type ManualPatientData, type ManualSchema, type SchemaField } from '../../../contract/manual.js';
+import { mrnKey, type ManualPatient, type ManualPatientData, type ManualSchema, type SchemaField } from '../../../contract/manual.js';
 import type { Commit } from '../store-audit.js';
-import { refused, type AuditOf, type TeamKey, type TeamStore } from '../ports.js';
+import { mrnsHeld } from './sqlite-manual-create.js';
+import { refused, type AuditOf, type TeamStore } from '../ports.js';
 
-type ManualOps = Pick<TeamStore, 'getSchema' | 'setSchema' | 'createManualPatient' | 'updateManualPatient' | 'getManualPatients'>;
+type ManualOps = Pick<TeamStore, 'getSchema' | 'setSchema' | 'updateManualPatient' | 'getManualPatients'>;
 
 /** Manual mode: the team's schema and its hand-entered patients, each with an optimistic version. */
 export function sqliteManualOps(db: Database.Database, commit: Commit): ManualOps {
@@ -16,12 +16,7 @@ export function sqliteManualOps(db: Database.Database, commit: Commit): ManualOp
     patients: db.prepare(
       'SELECT id, data, version FROM manual_patients WHERE tenant_id = ? AND team_id = ? AND discharged IS NULL ORDER BY created_at, rowid',
     ),
-    insertPatient: db.prepare('INSERT INTO manual_patients (id, tenant_id, team_id, data, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)'),
     updatePatient: db.prepare('UPDATE manual_patients SET data = ?, version = version + 1 WHERE id = ?'),
-    /** The roster's size: patients admitted now. */
-    held: db.prepare<[string, string], { n: number }>(
-      'SELECT count(*) AS n FROM manual_patients WHERE tenant_id = ? AND team_id = ? AND discharged IS NULL',
-    ),
   };
   const readSchema = (tenantId: string, teamId: string): ManualSchema | null => {
     const row = q.schema.get(tenantId, teamId) as { fields: string; version: number } | undefined;
@@ -33,6 +28,7 @@ export function sqliteManualOps(db: Database.Database, commit: Commit): ManualOp
     version: row.version,
   });
 
+  const heldMrns = mrnsHeld(db);
   const setSchema = db.transaction((tenantId: string, teamId: string, fields: SchemaField[], expected?: number, audit?: AuditOf<ManualSchema>) => {
     const current = readSchema(tenantId, teamId);
     if (expected !== undefined && expected !== (current?.version ?? 0)) return refused('conflict');
@@ -45,26 +41,21 @@ export function sqliteManualOps(db: Database.Database, commit: Commit): ManualOp
       const row = q.patient.get(id, tenantId, teamId) as { id: string; data: string; version: number } | undefined;
       if (!row) return refused('not_found');
       if (expected !== undefined && expected !== row.version) return refused('conflict');
+      // A changed MRN is checked again in the change: a colleague may have given it to another patient since.
+      const mrn = mrnKey(data.mrn);
+      if (mrn && mrn !== mrnKey((JSON.parse(row.data) as ManualPatientData).mrn)) {
+        for (const [holder, held] of heldMrns({ tenantId, teamId })) if (held === mrn && holder !== id) return refused('mrn_taken');
+      }
       q.updatePatient.run(JSON.stringify(data), id);
       return commit(toPatient(q.patient.get(id, tenantId, teamId) as { id: string; data: string; version: number }), audit);
     },
   );
-  const createPatient = db.transaction((team: TeamKey, data: ManualPatientData, userId: string, audit?: AuditOf<ManualPatient>) => {
-    if (q.held.get(team.tenantId, team.teamId)!.n >= MAX_ROSTER_PATIENTS) return refused('roster_full');
-    const id = randomUUID();
-    q.insertPatient.run(id, team.tenantId, team.teamId, JSON.stringify(data), userId, new Date().toISOString());
-    return commit({ id, ...data, version: 1 }, audit);
-  });
-
   return {
     async getSchema(team) {
       return readSchema(team.tenantId, team.teamId);
     },
     async setSchema(team, fields, expectedVersion, audit) {
       return setSchema(team.tenantId, team.teamId, fields, expectedVersion, audit);
-    },
-    async createManualPatient(team, data, userId, audit) {
-      return createPatient(team, data, userId, audit);
     },
     async updateManualPatient(team, id, data, expectedVersion, audit) {
       return updatePatient(team.tenantId, team.teamId, id, data, expectedVersion, audit);

@@ -3,7 +3,7 @@ import { importAuditFile, sqliteAuditLog } from './sqlite-audit-log.js';
 import { sqliteListOps } from './sqlite-lists.js';
 import { sqliteDischargeOps } from './sqlite-discharge.js';
 import { sqliteManualOps } from './sqlite-manual.js';
-import { sqliteManualImportOps } from './sqlite-manual-import.js';
+import { sqliteManualCreateOps } from './sqlite-manual-create.js';
 import { migrations } from './sqlite-migrations.js';
 import { fileInPlace, openPrivateDatabase, warnIfJournalShared } from './sqlite-file.js';
 import { sqliteNoteOps } from './sqlite-notes.js';
@@ -83,7 +83,7 @@ export function openSqliteStore(file: string, options: { importAuditFrom?: strin
     ...sqliteListOps(db, commit),
     ...sqliteNoteOps(db, commit),
     ...sqliteManualOps(db, commit),
-    ...sqliteManualImportOps(db, commit),
+    ...sqliteManualCreateOps(db, commit),
     ...sqliteDischargeOps(db, commit),
     ready: writable,
     async close() {

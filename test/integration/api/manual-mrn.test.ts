@@ -5,7 +5,7 @@ import { bothStores, type StoreHarness } from '../../helpers/both-stores';
 // has (admitted, or discharged and now back) is told so and pointed to the record, never given a
 // second record of the same person beside the first; a change of MRN is held to the same rule.
 // Both stores.
-describe.each(bothStores)('%s', (_name, start) => {
+describe.each(bothStores)('%s', (storeName, start) => {
   let server: StoreHarness;
   let member: string;
   let teamId: string;
@@ -77,5 +77,33 @@ describe.each(bothStores)('%s', (_name, start) => {
     ).toMatchObject({
       mrn: 'C-30',
     });
+  });
+
+  it('adds one patient when clerks type in the same MRN at the same moment, and tells the others, as when they type it after', async () => {
+    const names = ['Di One', 'Di Two', 'Di Three', 'Di Four'];
+    const answers = await Promise.all(names.map((name) => create(name, 'SAME-7')));
+    expect(answers.map((a) => a.status).sort()).toEqual([201, 400, 400, 400]);
+    for (const refusedAnswer of answers.filter((a) => a.status === 400))
+      expect(refusedAnswer.body).toMatchObject({
+        code: 'validation_failed',
+        fields: ['mrn'],
+        issues: [{ field: 'mrn', code: 'mrn_in_team', value: 'SAME-7' }],
+      });
+    const added = answers.find((a) => a.status === 201)!.body;
+    expect((await roster()).filter(([, mrn]) => mrn === 'SAME-7')).toEqual([[added.id, 'SAME-7']]);
+
+    // Two patients changed to one MRN at once: never both have it. SQLite keeps one; SharePoint, without
+    // transactions, may undo both (each saw the other's row after its write); each refused keeps their own.
+    const [eb, fi] = [(await create('Eb Bay', 'E-8')).body, (await create('Fi Bay', 'F-9')).body];
+    const changes = await Promise.all(
+      [eb, fi].map((p) => server.call(member, 'PATCH', `${base}/manual-patients/${p.id}`, { name: p.name, mrn: 'G-10', version: 1 })),
+    );
+    expect(changes.map((c) => c.status)).not.toEqual([200, 200]);
+    for (const change of changes) expect([200, 400]).toContain(change.status);
+    if (storeName.startsWith('SQLite')) expect(changes.map((c) => c.status).sort()).toEqual([200, 400]);
+    const mrns = new Map(await roster());
+    expect([mrns.get(eb.id), mrns.get(fi.id)]).toEqual([changes[0].status === 200 ? 'G-10' : 'E-8', changes[1].status === 200 ? 'G-10' : 'F-9']);
+    for (const change of changes.filter((c) => c.status === 400))
+      expect(change.body).toMatchObject({ code: 'validation_failed', issues: [{ field: 'mrn', code: 'mrn_in_team', value: 'G-10' }] });
   });
 });

@@ -72,7 +72,7 @@ describe('SQLite store: an import', () => {
       store.createManualPatients(team, again, 'u2', audit),
     ]);
     expect([first.ok, second.ok]).toEqual([true, false]);
-    expect(second).toEqual({ ok: false, reason: 'conflict' });
+    expect(second).toEqual({ ok: false, reason: 'mrn_taken' });
     expect((await store.getManualPatients(team)).map((p) => p.mrn)).toEqual(['M-0', 'M-1', 'M-2', 'M-3']);
     expect(audited).toEqual([['Ada', 'Bob', 'Cy', 'Di']]);
   });
@@ -81,7 +81,7 @@ describe('SQLite store: an import', () => {
     const store = open();
     const gone = created(await store.createManualPatients(team, [data('Old', 'M-3')], 'u1'))[0];
     await store.dischargeManualPatient(team, gone.id, { at: new Date().toISOString(), byId: 'u1', byName: 'Avery' }, 1);
-    expect(await store.createManualPatients(team, batch, 'u1')).toEqual({ ok: false, reason: 'conflict' });
+    expect(await store.createManualPatients(team, batch, 'u1')).toEqual({ ok: false, reason: 'mrn_taken' });
     expect(await store.getManualPatients(team)).toEqual([]);
   });
 });
@@ -131,12 +131,12 @@ describe('SharePoint store: an import', () => {
     const outcomes = await Promise.all([store.createManualPatients(team, batch, 'u1'), store.createManualPatients(team, again, 'u2')]);
     // At most one stays (both may back out when their rows interleave), and nothing is half imported.
     expect(outcomes.filter((o) => o.ok).length).toBeLessThanOrEqual(1);
-    for (const o of outcomes) if (!o.ok) expect(o.reason).toBe('conflict');
+    for (const o of outcomes) if (!o.ok) expect(o.reason).toBe('mrn_taken');
     const names = rows(graph);
     expect(names).toEqual(outcomes.some((o) => o.ok) ? ['Ada', 'Bob', 'Cy', 'Di'] : []);
     // A second import of the same rows later is refused before anything is written.
     expect(await store.createManualPatients(team, again, 'u2')).toEqual(
-      names.length ? { ok: false, reason: 'conflict' } : expect.objectContaining({ ok: true }),
+      names.length ? { ok: false, reason: 'mrn_taken' } : expect.objectContaining({ ok: true }),
     );
   });
 
@@ -152,7 +152,7 @@ describe('SharePoint store: an import', () => {
         graph.state.addItem(list, { Title: 'Other Di', Mrn: 'm-3', PatientId: 'other-di', Version: 1, Values: '{}' });
       },
     );
-    expect(await store.createManualPatients(team, batch, 'u1')).toEqual({ ok: false, reason: 'conflict' });
+    expect(await store.createManualPatients(team, batch, 'u1')).toEqual({ ok: false, reason: 'mrn_taken' });
     expect(rows(graph)).toEqual(['Other Di']);
   });
 });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { MAX_ROSTER_PATIENTS, type ManualPatient } from '../../../contract/manual.js';
+import { MAX_ROSTER_PATIENTS, mrnKey, type ManualPatient } from '../../../contract/manual.js';
 import { logger } from '../../platform/logger.js';
 import { createRowsOrNone, deleteWrittenRows } from './written-rows.js';
 import { done, refused, type TeamStore } from '../ports.js';
@@ -8,11 +8,8 @@ import { fieldsOf, rosterRows } from './graph-manual.js';
 import { byItemId, type ListItem } from './list-catalog.js';
 import { readBounds } from './read-bounds.js';
 
-/** An MRN as an import compares it: without surrounding spaces or case. */
-const mrnKey = (mrn: unknown) => (typeof mrn === 'string' && mrn.trim() ? mrn.trim().toLowerCase() : null);
-
 /**
- * An import's patients in the team's site. SharePoint has no transaction over list rows, so the
+ * New patients in the team's site: an import's, or one typed in (an import of one row). SharePoint has no transaction over list rows, so the
  * rows are written one after another, in file order (the roster keeps the order rows were
  * added), 20 to a `$batch` chained with `dependsOn` (a request per 20 rows instead of one per
  * row; they run in order and stop at the first failure), and when one fails the rows already
@@ -24,11 +21,15 @@ const mrnKey = (mrn: unknown) => (typeof mrn === 'string' && mrn.trim() ? mrn.tr
  * Without a transaction, MRNs are checked twice: against the rows the team holds just before the
  * first write, and after the last one, when a row with one of these MRNs that came before ours
  * (a lower item id: another import at the same time) means ours are deleted again and the import
- * is refused with `conflict`. The earlier writer keeps its rows; at worst both back out, never both stay.
+ * is refused with `mrn_taken`. The earlier writer keeps its rows; at worst both back out, never both stay.
  * The roster's limit (MAX_ROSTER_PATIENTS) is checked against the rows read before the first write.
  */
-export function graphManualImportOps(open: OpenTeam): Pick<TeamStore, 'createManualPatients'> {
-  return {
+export function graphManualCreateOps(open: OpenTeam): Pick<TeamStore, 'createManualPatient' | 'createManualPatients'> {
+  const ops: Pick<TeamStore, 'createManualPatient' | 'createManualPatients'> = {
+    async createManualPatient(team, data, userId) {
+      const outcome = await ops.createManualPatients(team, [data], userId);
+      return outcome.ok ? done(outcome.value[0]) : outcome;
+    },
     async createManualPatients(team, patients, userId) {
       if (!patients.length) return done([]);
       const { api, site } = await open(team);
@@ -43,7 +44,7 @@ export function graphManualImportOps(open: OpenTeam): Pick<TeamStore, 'createMan
       // A roster with more rows than a read takes (added outside the app) is full.
       if (read.more || before.filter((item) => !item.fields.DischargedAt).length + patients.length > MAX_ROSTER_PATIENTS)
         return refused('roster_full');
-      if (ours.size && before.some((item) => ours.has(mrnKey(item.fields.Mrn) ?? ''))) return refused('conflict');
+      if (ours.size && before.some((item) => ours.has(mrnKey(item.fields.Mrn) ?? ''))) return refused('mrn_taken');
       const at = new Date().toISOString();
       const rows = patients.map((data) => ({ id: randomUUID(), data }));
       // All of the rows or none; a batch that failed as a whole may have written some: they are found by their new ids.
@@ -53,7 +54,7 @@ export function graphManualImportOps(open: OpenTeam): Pick<TeamStore, 'createMan
         path,
         rows.map(({ id, data }) => ({ ...fieldsOf(data), PatientId: id, Version: 1, CreatedBy: userId, CreatedAt: at })),
         async () => (await held()).filter((item) => ids.has(String(item.fields.PatientId))).map((item) => item.id),
-        'an import',
+        patients.length > 1 ? 'an import' : 'a new patient',
       );
       const writtenIds = written.map((r) => r.itemId);
       if (ours.size) {
@@ -73,20 +74,21 @@ export function graphManualImportOps(open: OpenTeam): Pick<TeamStore, 'createMan
           beaten = [...firstOf.values()].some((itemId) => !writtenIds.includes(itemId)) || writtenIds.some((itemId) => !readIds.has(itemId));
         } catch (err) {
           const left = await deleteWrittenRows(api, path, written);
-          logger.warn({ teamId: team.teamId, written: written.length, left }, 'an import failed part way; the rows written were deleted again');
+          logger.warn({ teamId: team.teamId, written: written.length, left }, 'new patients failed part way; the rows written were deleted again');
           throw err;
         }
         if (beaten) {
           const left = await deleteWrittenRows(api, path, written);
           logger.warn(
             { teamId: team.teamId, written: written.length, left },
-            'an import met another with the same MRNs; its rows were deleted again',
+            'new patients met others with the same MRNs; their rows were deleted again',
           );
-          return refused('conflict');
+          return refused('mrn_taken');
         }
       }
       const created: ManualPatient[] = rows.map(({ id, data }) => ({ id, ...data, version: 1 }));
       return done(created);
     },
   };
+  return ops;
 }
