@@ -101,7 +101,7 @@ describe.each(bothStores)('%s', (storeName, start) => {
     expect(changes.map((c) => c.status)).not.toEqual([200, 200]);
     for (const change of changes) expect([200, 400]).toContain(change.status);
     if (storeName.startsWith('SQLite')) expect(changes.map((c) => c.status).sort()).toEqual([200, 400]);
-    const mrns = new Map(await roster());
+    const mrns = new Map((await roster()).map(([id, mrn]) => [id, mrn] as const));
     expect([mrns.get(eb.id), mrns.get(fi.id)]).toEqual([changes[0].status === 200 ? 'G-10' : 'E-8', changes[1].status === 200 ? 'G-10' : 'F-9']);
     for (const change of changes.filter((c) => c.status === 400))
       expect(change.body).toMatchObject({ code: 'validation_failed', issues: [{ field: 'mrn', code: 'mrn_in_team', value: 'G-10' }] });
