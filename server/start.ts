@@ -1,6 +1,5 @@
 import type { INetworkModule } from '@azure/msal-node';
 import express from 'express';
-import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,6 +21,7 @@ import { createRateLimits } from './platform/rate-limit.js';
 import { createLinkGuard } from './ehr/link-guard.js';
 import { currentRequestId, requestContext } from './platform/request-context.js';
 import { createInFlightWork, drainServer } from './platform/shutdown.js';
+import { createHttpServer, type HttpLimits } from './platform/http-limits.js';
 import { loopbackHostOnly } from './platform/loopback.js';
 import { configurationCheck } from './platform/health.js';
 import { logger } from './platform/logger.js';
@@ -55,6 +55,8 @@ export interface StartOptions {
   keyVault?: Pick<PartnerSecretsSettings, 'clientOptions' | 'credential'>;
   /** The most records an audit CSV asked for without a limit holds before it is cut off (AUDIT_MAX_LIMIT); tests lower it. */
   auditExportCeiling?: number;
+  /** How long a client may take over its request, or leave an answer unread (platform/http-limits.ts); tests lower them. */
+  httpLimits?: Partial<HttpLimits>;
 }
 
 const SANDBOX_PATH = '/sandbox';
@@ -226,9 +228,14 @@ export async function startServer(env: Record<string, string | undefined> = proc
   });
   root.use(app);
 
-  const server = await new Promise<Server>((resolve, reject) => {
-    // Express 5 hands a listen error (a port in use, say) to this callback as well.
-    const s = root.listen(config.PORT, config.host, (error?: Error) => (error ? reject(new PortError(config.host, config.PORT, error)) : resolve(s)));
+  const server = createHttpServer(root, options.httpLimits);
+  await new Promise<void>((resolve, reject) => {
+    // A listen error (a port in use, say) comes as the server's error event.
+    const refused = (error: Error) => reject(new PortError(config.host, config.PORT, error));
+    server.once('error', refused).listen(config.PORT, config.host, () => {
+      server.off('error', refused);
+      resolve();
+    });
   });
   const { port } = server.address() as AddressInfo;
   if (sandboxClient) {

@@ -18,9 +18,11 @@ const plainNumber = /^-\d+(\.\d+)?$/;
  * list separator is ";", much of Europe, it splits a line there whatever the quotes of this file
  * say), CR or LF (a line it reads afresh). A quote at the start of such a cell opens a quoted
  * field, and the quotes this writer doubles ("" for ") open and close one: what follows is read as
- * written, so quotes are skipped like spaces. Starting with = + - @, tab or CR, it would run.
+ * written, so quotes are skipped like spaces. Starting with = + - @, tab or CR, it would run; so
+ * may their full-width forms (＝ ＋ － ＠, as a Chinese or Japanese input method types them),
+ * which Excel takes for the operators when they are typed into a cell.
  */
-const cellStart = /(?<=^|[;\t\r\n])((?:[^\S\t\r\n]|")*)(?=[=+\-@\t\r])/g;
+const cellStart = /(?<=^|[;\t\r\n])((?:[^\S\t\r\n]|")*)(?=[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20])/g;
 
 /**
  * One cell as CSV. `opensLine`: it is the first of a line with more after it. Where the separator

@@ -3,7 +3,7 @@ import { importConfirmBody, importPreviewBody, IMPORT_MAX_BYTES } from '../../..
 import { teamKey } from '../../identity/middleware.js';
 import { Problem } from '../../platform/problem.js';
 import { caller } from '../../platform/request-context.js';
-import { GateBusy } from '../../platform/work-gate.js';
+import { createWorkGate, GateBusy } from '../../platform/work-gate.js';
 import { recordRead } from '../shared/audit-trail.js';
 import type { ApiDeps, Endpoints } from '../shared/deps.js';
 import { confirmImport, previewImport, receiveFile } from './import-service.js';
@@ -26,6 +26,24 @@ function readFile(req: Request, res: Response): Promise<Buffer> {
     });
   });
 }
+
+/**
+ * Uploads this process receives and reads at once: each holds its file (up to 10 MB) in memory
+ * from its first byte to its answer, so without a bound one owner sending many at once (or
+ * slowly) could take the server's memory. One user has a small share, so they never take every
+ * place; one more is refused at once (503, Retry-After), before any of its body is read.
+ */
+export const UPLOADS_AT_ONCE = 8;
+export const UPLOADS_PER_USER_AT_ONCE = 2;
+const UPLOAD_RETRY_AFTER_SECONDS = 5;
+export const uploadsReceived = createWorkGate(
+  UPLOADS_AT_ONCE,
+  () => new GateBusy('Many files are being imported right now. Try again in a few seconds.', UPLOAD_RETRY_AFTER_SECONDS),
+  {
+    places: UPLOADS_PER_USER_AT_ONCE,
+    busy: () => new GateBusy('Your other files are still being uploaded. Wait for them to finish, then try again.', UPLOAD_RETRY_AFTER_SECONDS),
+  },
+);
 
 /** The file's name as the tab sends it (percent-encoded, as headers are Latin-1), for its kind and the answer. */
 function fileNameOf(req: Request): string {
@@ -54,12 +72,14 @@ export function importRoutes(ep: Endpoints, deps: ApiDeps): void {
   // accepted one as a success naming the team and no patient (its rows are no patients yet:
   // those it creates are named when the import is confirmed), before the answer goes out.
   ep.post(`${base}/file`, { audit: 'PatientDetailsEdit', access: 'owner', body: 'file' }, async (req, res) => {
-    const body = await readFile(req, res);
-    const received = await receiveFile(deps, uploads, owner(req), fileNameOf(req), body).catch((err: unknown) => {
-      // Another workbook is being read (import-file's gate): 503, and when to try again.
-      if (err instanceof GateBusy) res.setHeader('Retry-After', String(err.retryAfterSeconds));
-      throw err;
-    });
+    const who = owner(req);
+    const received = await uploadsReceived
+      .run(async () => receiveFile(deps, uploads, who, fileNameOf(req), await readFile(req, res)), `${who.tenantId}/${who.userId}`)
+      .catch((err: unknown) => {
+        // Too many uploads at once, or another workbook is being read (import-file's gate): 503, and when to try again.
+        if (err instanceof GateBusy) res.setHeader('Retry-After', String(err.retryAfterSeconds));
+        throw err;
+      });
     await recordRead(deps.store.audit, 'PatientDetailsEdit');
     res.json(received);
   });

@@ -37,8 +37,8 @@ function excelFields(csv: string, separators: string): string[] {
   return fields;
 }
 
-/** What a spreadsheet would run: = + - @ first, past any whitespace (a plain negative number is a number). */
-const runs = (field: string) => /^\s*[=+\-@]/.test(field) && !/^-\d+(\.\d+)?$/.test(field);
+/** What a spreadsheet would run: = + - @ (or their full-width forms) first, past any whitespace (a plain negative number is a number). */
+const runs = (field: string) => /^\s*[=+\-@＝＋－＠]/.test(field) && !/^-\d+(\.\d+)?$/.test(field);
 /** A cell of the file as written may not start with a tab or CR either (OWASP): some programs drop them, then run what follows. */
 const startsBlank = (field: string) => /^[\t\r]/.test(field);
 
@@ -68,6 +68,13 @@ const hostile = [
   'note; -1+1',
   '\u00a0=1',
   ';\u00a0"=1',
+  // Full-width forms, as a Chinese or Japanese input method types them.
+  '\uFF1DHYPERLINK("http://x","y")',
+  '\uFF0B1+1',
+  '\uFF0D2+3',
+  '\uFF20SUM(A1)',
+  'Bed 4;\u3000\uFF1D1+1',
+  'first line\n"\uFF1D1+1',
 ];
 
 describe('formula guard of exported CSV', () => {

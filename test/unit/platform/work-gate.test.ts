@@ -54,4 +54,25 @@ describe('a gate on heavy work', () => {
     expect(await gate.run(async () => 'next')).toBe('next');
     expect(gate.running).toBe(0);
   });
+
+  it("gives each holder a share: one past it is refused with the holder's words, others still run, and the share comes back", async () => {
+    const mine = () => new GateBusy('Your other work is still running.', 5);
+    const gate = createWorkGate(3, busy, { places: 2, busy: mine });
+    const [a, b, c] = [held(), held(), held()];
+    const first = gate.run(a.work, 'ada');
+    const second = gate.run(b.work, 'ada');
+    await expect(gate.run(async () => 'x', 'ada')).rejects.toThrow('Your other work is still running.');
+    // Another holder takes the last place; then the process is full for everyone.
+    const third = gate.run(c.work, 'grace');
+    await expect(gate.run(async () => 'x', 'alan')).rejects.toThrow('Busy; try again in a few seconds.');
+    expect(gate.running).toBe(3);
+    a.end('fail');
+    await expect(first).rejects.toThrow('failed');
+    expect(await gate.run(async () => 'again', 'ada')).toBe('again');
+    b.end('done');
+    c.end('done');
+    expect(await Promise.all([second, third])).toEqual(['done', 'done']);
+    expect(gate.running).toBe(0);
+    expect(await Promise.all([gate.run(async () => 1, 'ada'), gate.run(async () => 2, 'ada')])).toEqual([1, 2]);
+  });
 });
