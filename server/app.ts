@@ -73,6 +73,11 @@ export function createApp(deps: AppDeps): express.Express {
   app.disable('x-powered-by');
   app.set('case sensitive routing', true);
   app.set('strict routing', true);
+  // No ETag made from an answer's body (Express's default, a hash of it): every API answer is
+  // no-store, and a hash of patient data would tell whether two users' answers are the same. A
+  // function, not `false`, since Express also reads this setting as "send the tab's files with
+  // ETags" (res.sendFile), which stay; a list's ETag is its version, set by its route.
+  app.set('etag', () => undefined);
   // Limits by address need the client's address, not the front end's.
   if (deps.trustProxyHops) app.set('trust proxy', deps.trustProxyHops);
   app.use(withRequestContext);
