@@ -3,6 +3,7 @@ import { isObject, objects, str, strings, type JsonObject } from '../json.js';
 import { isFhirId } from '../urls.js';
 import { epochMsOf, ownReferenceOf, periodEnded, periodNotBegun } from '../clinical/values.js';
 import { qualifiedByEhr } from '../modifiers.js';
+import { STATUS_CODES, readRecordStatus } from '../clinical/record-status.js';
 import type { RecordNotice } from '../../../contract/patients.js';
 import type { AdapterSpec, PatientView, SortKey, VersionAdapter } from './types.js';
 import { lookupTable } from '../../../contract/lookup-table.js';
@@ -26,6 +27,15 @@ const MRN_TYPE_TEXTS = new Set(['mrn', 'mr', 'medical record number']);
 const NAME_USE_RANK: Record<string, number> = lookupTable({ official: 0, usual: 1, temp: 3, nickname: 4, anonymous: 5, maiden: 6, old: 7 });
 const NO_USE_RANK = 2;
 const ENDED_RANK = 8;
+
+/**
+ * A name's rank by its use, read by its words when written otherwise ("Old", "MAIDEN"): HumanName.use
+ * is a modifier (record-status.ts STATUS_CODES), so an old name is never shown as the current one.
+ */
+function nameUseRank(name: JsonObject): number {
+  const use = readRecordStatus(name.use, STATUS_CODES.nameUse).code;
+  return use !== null && Object.hasOwn(NAME_USE_RANK, use) ? NAME_USE_RANK[use] : NO_USE_RANK;
+}
 
 export function createAdapter(spec: AdapterSpec): VersionAdapter {
   const adapter: VersionAdapter = {
@@ -118,11 +128,13 @@ const REPLACED_BY_LINK_TYPES: ReadonlySet<unknown> = new Set(['replace', 'replac
  */
 function recordNotice(resource: JsonObject, base: URL | undefined): RecordNotice | null {
   const links = objects(resource.link);
-  const replacedBy = links.find((l) => REPLACED_BY_LINK_TYPES.has(l.type));
+  // A type written in words ("Replaced by", "REFER") is read by them (record-status.ts readRecordStatus).
+  const typeOf = (link: JsonObject) => readRecordStatus(link.type, STATUS_CODES.patientLinkType).code;
+  const replacedBy = links.find((l) => REPLACED_BY_LINK_TYPES.has(typeOf(l)));
   if (replacedBy) return { kind: 'replaced', ...otherRecord(replacedBy, base) };
   if (qualifiedByEhr(resource, ['link'])) return { kind: 'qualified', replacedById: null, replacedByName: null };
   if (resource.active === false) return { kind: 'inactive', replacedById: null, replacedByName: null };
-  const refer = links.find((l) => l.type === 'refer');
+  const refer = links.find((l) => typeOf(l) === 'refer');
   return refer ? { kind: 'refer', ...otherRecord(refer, base) } : null;
 }
 
@@ -167,11 +179,7 @@ function chooseName(names: JsonObject[], now: number): NameParts | undefined {
     .map((name, index) => ({
       name,
       index,
-      rank: ended(name, now)
-        ? ENDED_RANK
-        : typeof name.use === 'string' && Object.hasOwn(NAME_USE_RANK, name.use)
-          ? NAME_USE_RANK[name.use]
-          : NO_USE_RANK,
+      rank: ended(name, now) ? ENDED_RANK : nameUseRank(name),
       start: startOf(name) ?? -Infinity,
     }))
     .sort((a, b) => a.rank - b.rank || (a.start === b.start ? 0 : b.start > a.start ? 1 : -1) || a.index - b.index);
@@ -224,8 +232,10 @@ function findMrn(identifiers: JsonObject[], mrnSystem: string | undefined, now: 
  * number never reads before the official one, and a renumbered patient reads with the current number.
  */
 function mrnUseRank(identifier: JsonObject, now: number): number {
-  if (identifier.use === 'old' || periodEnded(identifier.period, now) || periodNotBegun(identifier.period, now)) return 3;
-  return identifier.use === 'secondary' ? 1 : identifier.use === 'temp' ? 2 : 0;
+  // Read by its words when written otherwise ("Old", "TEMP"): Identifier.use is a modifier (record-status.ts STATUS_CODES).
+  const use = readRecordStatus(identifier.use, STATUS_CODES.identifierUse).code;
+  if (use === 'old' || periodEnded(identifier.period, now) || periodNotBegun(identifier.period, now)) return 3;
+  return use === 'secondary' ? 1 : use === 'temp' ? 2 : 0;
 }
 
 /**

@@ -2,9 +2,10 @@ import { latestMs } from '../../../contract/fhir-time.js';
 import { containedResource } from '../contained.js';
 import { isObject, objects, str, type JsonObject } from '../json.js';
 import type { EncounterView } from './types.js';
-import { conceptCodes, conceptText, newestFirst, ownReferenceOf, periodEnded, statusCode, when } from './values.js';
+import { conceptCodes, conceptText, newestFirst, ownReferenceOf, periodEnded, when } from './values.js';
 import { qualifiedByEhr, qualifiedMark } from '../modifiers.js';
 import { lookupTable } from '../../../contract/lookup-table.js';
+import { STATUS_CODES, readRecordStatus } from './record-status.js';
 
 /** v3 ActCode IMP and its specialisations (acute, non-acute). */
 const INPATIENT = new Set(['IMP', 'ACUTE', 'NONAC']);
@@ -199,9 +200,10 @@ function readEncounter(resource: JsonObject, now: number): EncounterView {
   const hospitalization = isObject(resource.hospitalization) ? resource.hospitalization : undefined;
   const admitted = klass ? INPATIENT.has(klass) : hospitalization?.admitSource !== undefined;
   const id = str(resource.id);
+  const status = statusOf(resource);
   const view: EncounterView = {
     ...(id === undefined ? {} : { id }),
-    status: statusCode(resource.status),
+    status: status.code,
     type: conceptText(objects(resource.type)[0]),
     class: klass,
     start,
@@ -210,7 +212,7 @@ function readEncounter(resource: JsonObject, now: number): EncounterView {
     admission: admitted ? (inpatientSince(resource) ?? start ?? firstLocationStart(resource)) : null,
     ...(dischargedBy(resource, hospitalization, now) ? { discharged: true as const } : {}),
     // classHistory gives the admission date (inpatientSince): a modifier there qualifies the stay too.
-    ...qualifiedMark(resource, ['location', 'hospitalization', 'classHistory']),
+    ...(status.unreadable ? { qualified: true as const } : qualifiedMark(resource, ['location', 'hospitalization', 'classHistory'])),
   };
   // `onleave`: the stay holds the bed while the patient is away from it; the place is said with it.
   return view.status === 'onleave' && !encounterOver(view, now) ? { ...view, onLeave: true } : view;
@@ -227,9 +229,18 @@ function readEncounter(resource: JsonObject, now: number): EncounterView {
  */
 function dischargedBy(resource: JsonObject, hospitalization: JsonObject | undefined, now: number): boolean {
   if (conceptText(hospitalization?.dischargeDisposition) === null) return false;
-  if (!ONGOING.has(statusCode(resource.status) ?? '')) return true;
+  if (!ONGOING.has(statusOf(resource).code ?? '')) return true;
   return periodEnded(resource.period, now);
 }
+
+/**
+ * Encounter.status as read (record-status.ts readRecordStatus): a code of encounter-state (DSTU2) or
+ * encounter-status (STU3, R4), by its words when written otherwise ("Entered in Error", "In
+ * Progress"), so a stay recorded in error or cancelled never stands as where the patient is. One
+ * that still cannot be read (an EHR's own code) is no status (saysNothingOfNow: never the row's
+ * stay) and marks the encounter "check in EHR": Encounter.status is a modifier.
+ */
+const statusOf = (resource: JsonObject) => readRecordStatus(resource.status, STATUS_CODES.encounterStatus);
 
 /** The earliest readable start of a classHistory period (STU3/R4) of an inpatient class (`INPATIENT`); null without one. */
 function inpatientSince(resource: JsonObject): EncounterView['start'] {
@@ -346,7 +357,8 @@ const LEVEL_RANK: Readonly<Record<string, number>> = lookupTable({
  * Where the patient is now, from Encounter.location[] (DSTU2, STU3, R4 alike). An entry is current
  * when its status is `active`, or it has none, and its `period` has not ended (value set
  * encounter-location-status: `completed` is history, `planned` and `reserved` are not there yet;
- * nor is an entry whose period starts later).
+ * nor is an entry whose period starts later). A status written in words ("Active") is read by them
+ * (record-status.ts readRecordStatus).
  * Every current entry says where the patient is, at its own level (Location.physicalType, R4
  * Encounter.location.physicalType: ward, room, bed…; else the room or bed words of its name): a ward
  * entered at admission and a bed entered after a move two hours ago are both current, and both are
@@ -373,7 +385,7 @@ function location(resource: JsonObject, now: number): Pick<EncounterView, 'locat
     (l) =>
       isObject(l.location) &&
       Object.keys(l.location).length > 0 &&
-      (l.status === 'active' || l.status === undefined) &&
+      (l.status === undefined || readRecordStatus(l.status, STATUS_CODES.encounterLocationStatus).code === 'active') &&
       !periodEnded(l.period, now) &&
       !notBegun(l.period, now),
   );

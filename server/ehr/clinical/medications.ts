@@ -710,7 +710,8 @@ export function readCoverage(
       const grouping = isObject(r.grouping) ? r.grouping : {};
       const period = isObject(r.period) ? r.period : {};
       const subscriberId = isObject(r.subscriberId) ? str(r.subscriberId.value) : str(r.subscriberId);
-      const status = statusCode(r.status);
+      // Read by its words when written otherwise ("Cancelled"); one that cannot be read is marked "check in EHR" (a modifier).
+      const { code: status, unreadable } = readRecordStatus(r.status, STATUS_CODES.coverageStatus);
       const start = when(period.start);
       const payer = payerName(r, payers, base);
       const stated = payerReferences(r, base);
@@ -729,7 +730,7 @@ export function readCoverage(
         periodStart: start,
         periodEnd: when(period.end),
         current: coverageIsCurrent(status, period, now),
-        ...qualifiedMark(r, ['class', 'grouping']),
+        ...(unreadable ? { qualified: true as const } : qualifiedMark(r, ['class', 'grouping'])),
       };
     });
 }

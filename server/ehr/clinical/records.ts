@@ -495,7 +495,8 @@ export function readAllergies(resources: JsonObject[], warnings?: Warnings): All
   }[] = [];
   for (const r of resources) {
     if (r.resourceType !== 'AllergyIntolerance') continue;
-    const legacy = statusCode(r.status);
+    // DSTU2 `status`, read by its words when written otherwise ("Refuted", "Inactive"); any other code as sent.
+    const legacy = readRecordStatus(r.status, STATUS_CODES.dstu2AllergyStatus).code ?? statusCode(r.status);
     const stated = readRecordStatus(r.clinicalStatus, STATUS_CODES.allergyClinical);
     const clinical = stated.code ?? (legacy && DSTU2_CLINICAL.has(legacy) ? legacy : null);
     const verification =
@@ -527,8 +528,8 @@ export function readAllergies(resources: JsonObject[], warnings?: Warnings): All
         lastReaction: when(r.lastOccurrence) ?? when(r.lastOccurence),
         note: annotationText(r.note),
         reactions: objects(r.reaction).map(readReaction),
-        ...(statusCode(r.type) === 'intolerance' ? { intolerance: true as const } : {}),
-        ...(objects(r.reaction).some((reaction) => str(reaction.severity) === 'severe') ? { severeReaction: true as const } : {}),
+        ...(readRecordStatus(r.type, STATUS_CODES.allergyType).code === 'intolerance' ? { intolerance: true as const } : {}),
+        ...(objects(r.reaction).some((reaction) => severityOfReaction(reaction) === 'severe') ? { severeReaction: true as const } : {}),
         ...(unread || stated.unreadable ? { qualified: true as const } : qualifiedMark(r, ['reaction'])),
       };
       if (denies) {
@@ -578,12 +579,20 @@ export function readAllergies(resources: JsonObject[], warnings?: Warnings): All
 /**
  * Criticality in the terms of STU3 and R4 (allergy-intolerance-criticality: low, high,
  * unable-to-assess); DSTU2 wrote CRITL, CRITH and CRITU (allergy-intolerance-criticality of DSTU2).
+ * A code written in other case or words ("High", "Unable to assess", "crith") is read by them
+ * (record-status.ts readRecordStatus): the list marks and sorts first what is `high`. Any other code
+ * is kept as sent.
  */
 const DSTU2_CRITICALITY: Record<string, string> = lookupTable({ CRITL: 'low', CRITH: 'high', CRITU: 'unable-to-assess' });
 function criticalityOf(value: unknown): string | null {
   const code = str(value);
-  return code === undefined ? null : (DSTU2_CRITICALITY[code] ?? code);
+  if (code === undefined) return null;
+  return DSTU2_CRITICALITY[code.trim().toUpperCase()] ?? readRecordStatus(code, STATUS_CODES.allergyCriticality).code ?? code;
 }
+
+/** A reaction's severity (reaction-event-severity), read by its words when written otherwise ("Severe"); any other code as sent. */
+const severityOfReaction = (reaction: JsonObject): string | null =>
+  readRecordStatus(reaction.severity, STATUS_CODES.reactionSeverity).code ?? str(reaction.severity) ?? null;
 
 /**
  * Allergy lists: LOINC 52473-6 Allergy or intolerance, 48765-2 Allergies and adverse reactions
@@ -607,7 +616,8 @@ function isAllergyList(concept: unknown): boolean {
 /**
  * A List that states the patient has no known allergies: an allergy list (ALLERGY_LIST_CODES),
  * status `current` (required in every version, yet missing from some records: read as current;
- * `retired` and `entered-in-error` lists state nothing), with no entries and emptyReason `nilknown` ("clinical judgment that there
+ * `retired` and `entered-in-error` lists state nothing; written in words, "Current", it is read by
+ * them: record-status.ts readRecordStatus), with no entries and emptyReason `nilknown` ("clinical judgment that there
  * are no known items for this list after reasonable investigation": list-empty-reason, in
  * DSTU2 and STU3 http://hl7.org/fhir/list-empty-reason, in R4
  * http://terminology.hl7.org/CodeSystem/list-empty-reason). This is how FHIR first said "no known
@@ -619,7 +629,12 @@ function isAllergyList(concept: unknown): boolean {
  */
 export function readNoKnownAllergyList(resources: JsonObject[]): AllergyView | null {
   const lists = resources
-    .filter((r) => r.resourceType === 'List' && (r.status === undefined || r.status === 'current') && isAllergyList(r.code))
+    .filter(
+      (r) =>
+        r.resourceType === 'List' &&
+        (r.status === undefined || readRecordStatus(r.status, STATUS_CODES.listStatus).code === 'current') &&
+        isAllergyList(r.code),
+    )
     .map((r) => ({ list: r, date: when(r.date) }))
     .sort((a, b) => newestFirst(a.date, b.date));
   if (lists.length === 0) return null;
@@ -681,7 +696,7 @@ function readReaction(reaction: JsonObject): AllergyReaction {
     manifestations: objects(reaction.manifestation)
       .map((m) => conceptText(m))
       .filter((m): m is string => m !== null),
-    severity: str(reaction.severity) ?? null,
+    severity: severityOfReaction(reaction),
     date: when(reaction.onset),
     note: annotationText(reaction.note) ?? str(reaction.description) ?? null,
   };

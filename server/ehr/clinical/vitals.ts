@@ -11,6 +11,7 @@ import type { VitalInterpretation } from '../../../contract/vital-ranges.js';
 import { datedInFuture } from './future.js';
 import { unreadableReading } from '../../../contract/cells.js';
 import { standaloneOxygen, withOxygen } from './oxygen.js';
+import { STATUS_CODES, readRecordStatus } from './record-status.js';
 
 /**
  * Observation.status (observation-status, the same codes in DSTU2, STU3 and R4; `corrected` from
@@ -18,12 +19,19 @@ import { standaloneOxygen, withOxygen } from './oxygen.js';
  * and are skipped; `preliminary` ("the result is not yet final") is shown, marked preliminary;
  * `unknown` ("the authoring system does not know which of the status values currently applies") is
  * shown, marked "status unknown" the same way, never as a plain result; `final`, `amended`,
- * `corrected` and no status at all are shown as results.
+ * `corrected` and no status at all are shown as results. A status written in other case or words
+ * ("Entered in Error", "Preliminary") is read by its words (record-status.ts readRecordStatus), so a
+ * reading recorded in error never stands as the latest; one that still cannot be read (an EHR's own
+ * code) is a modifier the app cannot read: the reading is shown, marked "check in EHR" (`qualified`).
  */
-const SKIPPED_STATUS: ReadonlySet<unknown> = new Set(['entered-in-error', 'cancelled', 'registered']);
-const skippedStatus = (obs: JsonObject) => SKIPPED_STATUS.has(obs.status);
-const statusMark = (obs: JsonObject) =>
-  obs.status === 'preliminary' ? { preliminary: true as const } : obs.status === 'unknown' ? { statusUnknown: true as const } : {};
+const SKIPPED_STATUS: ReadonlySet<string | null> = new Set(['entered-in-error', 'cancelled', 'registered']);
+const statusOf = (obs: JsonObject) => readRecordStatus(obs.status, STATUS_CODES.observationStatus);
+const skippedStatus = (obs: JsonObject) => SKIPPED_STATUS.has(statusOf(obs).code);
+function statusMark(obs: JsonObject): { preliminary?: true; statusUnknown?: true; qualified?: true } {
+  const { code, unreadable } = statusOf(obs);
+  if (unreadable) return { qualified: true };
+  return code === 'preliminary' ? { preliminary: true } : code === 'unknown' ? { statusUnknown: true } : {};
+}
 
 /**
  * Observations that another Observation of the same read replaces are no result, as one entered in
@@ -210,13 +218,14 @@ export function readVitals(read: JsonObject[], warnings: Warnings, base?: URL | 
       readings.push(valueSentMark({ kind: 'bloodPressure', time, systolic: null, diastolic: null, ...qualifiedMark(obs), ...statusMark(obs) }, obs));
       continue;
     }
+    const marks = statusMark(obs);
     halves.push({
       kind,
       time,
       value,
-      qualified: qualifiedByEhr(obs),
-      preliminary: obs.status === 'preliminary',
-      statusUnknown: obs.status === 'unknown',
+      qualified: qualifiedByEhr(obs) || !!marks.qualified,
+      preliminary: !!marks.preliminary,
+      statusUnknown: !!marks.statusUnknown,
       interpretation: interpretationOf(obs.interpretation),
     });
   }
