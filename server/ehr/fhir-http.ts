@@ -2,6 +2,7 @@ import { summariseOutcome } from './operation-outcome.js';
 import type { RawResponse, Transport } from './transport.js';
 import { FhirError } from './types.js';
 import { parseAnswerJson, type EntryAllowance } from './answer-json.js';
+import { retryAfterMs } from '../platform/retry-after.js';
 
 export const FHIR_ACCEPT = 'application/fhir+json, application/json+fhir, application/json';
 const JSON_TYPES = new Set(['application/fhir+json', 'application/json+fhir', 'application/json']);
@@ -143,12 +144,8 @@ function isBlank(raw: RawResponse): boolean {
 
 /** Retry-After (seconds or HTTP date), then Azure's x-ms-retry-after-ms, else exponential backoff. */
 function retryDelayMs(headers: RawResponse['headers'], attempt: number): number {
-  const retryAfter = headers.get('retry-after')?.trim();
-  if (retryAfter) {
-    if (/^\d+$/.test(retryAfter)) return Number(retryAfter) * 1000;
-    const date = Date.parse(retryAfter);
-    if (!Number.isNaN(date)) return Math.max(0, date - Date.now());
-  }
+  const retryAfter = retryAfterMs(headers.get('retry-after'));
+  if (retryAfter !== null) return retryAfter;
   const msHeader = Number(headers.get('x-ms-retry-after-ms'));
   if (Number.isFinite(msHeader) && msHeader > 0) return msHeader;
   return 250 * 2 ** (attempt - 1);

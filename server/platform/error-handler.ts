@@ -108,6 +108,7 @@ export function errorHandler(err: unknown, req: Request, res: Response, _next: N
   }
   // An error is about this request alone: no browser or proxy keeps it.
   res.setHeader('Cache-Control', 'no-store');
+  if (err instanceof CodedError && err.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(err.retryAfterSeconds));
   res.status(problem.status).json({
     code: problem.code,
     message: problem.message,

@@ -28,6 +28,8 @@ export class CodedError<C extends ErrorCode = ErrorCode> extends Error {
     message: string,
     /** The status the layer below answered, where there was one (not the API's). */
     readonly status?: number,
+    /** How long the layer below asked to be left alone: the API's answer says so in `Retry-After`. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }

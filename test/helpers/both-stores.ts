@@ -12,6 +12,8 @@ export interface Answer {
   status: number;
   body: Json;
   requestId: string;
+  /** Its headers, when it came over HTTP. */
+  headers?: Headers;
 }
 
 /**
@@ -46,7 +48,7 @@ export async function callWith(url: string, token: string, method: string, path:
   const json = res.headers.get('content-type')?.includes('json') ?? false;
   const answer = text && json ? (JSON.parse(text) as Json) : text || null;
   checkAnswer(method, path, res.status, answer, json);
-  return { status: res.status, body: answer as Json, requestId: res.headers.get('x-request-id') ?? '' };
+  return { status: res.status, body: answer as Json, requestId: res.headers.get('x-request-id') ?? '', headers: res.headers };
 }
 
 function harnessOf(

@@ -1,6 +1,7 @@
 import { Client, GraphError, HTTPMessageHandler, RetryHandler, RetryHandlerOptions } from '@microsoft/microsoft-graph-client';
 import { GraphAccessError, GraphRequestFailed } from './graph-errors.js';
 import { unitsOf } from './unit-share.js';
+import { retryAfterMs } from '../retry-after.js';
 
 /** The few Graph calls the store makes, with the caller's token, retries and error mapping. */
 export interface GraphApi {
@@ -11,7 +12,13 @@ export interface GraphApi {
    * add rows to its SharePoint lists past the app). `more` says whether rows were left unread.
    */
   getAll<T>(path: string, bound: { maxItems: number }): Promise<Rows<T>>;
-  post<T>(path: string, body: unknown): Promise<T>;
+  /**
+   * Sent again after a 504, whose request may have run (see `retryPolicy`), unless `once`: the
+   * rows the app creates one by one carry keys of their own that readers fold, so one made twice
+   * reads as one; `once` is for a creation whose caller finds what it wrote when it fails
+   * (written-rows.ts), which a second copy would defeat.
+   */
+  post<T>(path: string, body: unknown, options?: { once?: boolean }): Promise<T>;
   /** With `etag`, sends `If-Match`: a stale eTag fails with 412 (GraphRequestFailed). */
   patch<T>(path: string, body: unknown, etag?: string): Promise<T>;
   delete(path: string, etag?: string): Promise<void>;
@@ -20,10 +27,11 @@ export interface GraphApi {
    * batch at a time, and answers each request's outcome in order. SharePoint charges each
    * request of a batch by itself, so a batch saves round trips, not units; requests of a batch
    * that come back throttled (429 or 503 with Retry-After) are sent again after the wait, as
-   * often as `maxRetries`, then fail with `throttled`. Graph runs a batch's requests in any
-   * order unless told otherwise: `ordered` chains them with `dependsOn`, so that they run in
-   * the order given (list items get ascending ids) and stop at the first failure, the rest
-   * failing unsent, as one-by-one requests would.
+   * often as `maxRetries`, then fail with `throttled`. A batch holding a creation (POST) is not
+   * sent again after a 504 (see `retryPolicy`): it fails, and the caller finds what it wrote.
+   * Graph runs a batch's requests in any order unless told otherwise: `ordered` chains them with
+   * `dependsOn`, so that they run in the order given (list items get ascending ids) and stop at
+   * the first failure, the rest failing unsent, as one-by-one requests would.
    */
   batch<T = unknown>(requests: BatchRequest[], options?: { ordered?: boolean }): Promise<BatchOutcome<T>[]>;
 }
@@ -50,6 +58,12 @@ export interface GraphApiOptions {
   getAccessToken(): Promise<string>;
   /** Retries of 429/503/504, honouring Retry-After (RetryHandler); default 4. */
   maxRetries?: number;
+  /**
+   * The longest one wait for Graph may be, in seconds; default 10. A longer Retry-After is not
+   * waited out with a caller's request held open: the call fails at once with `throttled`,
+   * carrying the wait for the API's own `Retry-After`.
+   */
+  maxRetryWaitSeconds?: number;
   /** Told each request's SharePoint resource units (unit-share.ts), before it is sent; may throw to refuse it. */
   charge?: (units: number) => void;
 }
@@ -63,6 +77,21 @@ export interface GraphApiOptions {
 export function createGraphApi(options: GraphApiOptions): GraphApi {
   const base = new URL(options.baseUrl);
   const maxRetries = options.maxRetries ?? 4;
+  const maxWaitMs = (options.maxRetryWaitSeconds ?? 10) * 1000;
+  /**
+   * When the SDK's RetryHandler may send a request again. Graph and SharePoint ask for waits of
+   * minutes (Retry-After up to several hundred seconds: learn.microsoft.com/graph/throttling),
+   * which no one waits for in a tab: past `maxWaitMs` the answer goes back instead. A 504 Gateway
+   * Timeout says the gateway stopped waiting, not that the request did not run
+   * (learn.microsoft.com/graph/errors): sent again, a creation could be made twice, so one that
+   * is not `replayable` fails instead (429 and 503 are refusals: nothing ran).
+   */
+  const retryPolicy = (replayable: boolean) =>
+    new RetryHandlerOptions(1, maxRetries, (_delay, _attempt, _request, _options, response) => {
+      if (response.status === 504 && !replayable) return false;
+      const wait = retryAfterMs(response.headers?.get('retry-after'));
+      return wait === null || wait <= maxWaitMs;
+    });
   const client = Client.initWithMiddleware({
     baseUrl: base.origin,
     defaultVersion: 'v1.0',
@@ -74,10 +103,14 @@ export function createGraphApi(options: GraphApiOptions): GraphApi {
     send: (request: ReturnType<Client['api']>) => Promise<T>,
     etag?: string,
     units = unitsOf('GET', path),
+    replayable = true,
   ): Promise<T> => {
     options.charge?.(units);
     const token = await options.getAccessToken();
-    let request = client.api(path).header('Authorization', `Bearer ${token}`);
+    let request = client
+      .api(path)
+      .header('Authorization', `Bearer ${token}`)
+      .middlewareOptions([retryPolicy(replayable)]);
     if (etag) request = request.header('If-Match', etag);
     try {
       return await send(request);
@@ -121,23 +154,28 @@ export function createGraphApi(options: GraphApiOptions): GraphApi {
           }),
         undefined,
         units,
+        waiting.every((i) => requests[i].method !== 'POST'),
       );
       const throttled: number[] = [];
-      let wait = 0;
       const responses = (answer.responses ?? []).filter((r) => waiting.includes(Number(r.id)));
-      const retrying = attempt < maxRetries && responses.some((r) => r.status === 429 || r.status === 503);
+      const isThrottled = (r: BatchResponse) => r.status === 429 || r.status === 503;
+      // The longest wait a throttled request asks for (1 second without one), as the SDK's RetryHandler would.
+      const wait = Math.max(0, ...responses.filter(isThrottled).map((r) => retryAfterMs(headerOf(r, 'retry-after')) ?? 1000));
+      const retrying = attempt < maxRetries && responses.some(isThrottled) && wait <= maxWaitMs;
       for (const response of responses) {
         const i = Number(response.id);
         // Throttled requests go again after the wait; in an ordered batch, so do those they held back (424).
-        if (retrying && (response.status === 429 || response.status === 503 || (ordered && response.status === 424))) {
+        if (retrying && (isThrottled(response) || (ordered && response.status === 424))) {
           throttled.push(i);
-          if (response.status !== 424) wait = Math.max(wait, retryAfterSeconds(response.headers));
           continue;
         }
         outcomes[i] =
           response.status >= 200 && response.status < 300
             ? { ok: true, status: response.status, body: response.body as T }
-            : { ok: false, error: statusError(response.status, (response.body as { error?: { code?: string } })?.error?.code) };
+            : {
+                ok: false,
+                error: statusError(response.status, (response.body as { error?: { code?: string } })?.error?.code, headerOf(response, 'retry-after')),
+              };
       }
       // A request the batch did not answer at all counts as failed, never as done.
       for (const i of waiting) {
@@ -145,7 +183,7 @@ export function createGraphApi(options: GraphApiOptions): GraphApi {
           outcomes[i] = { ok: false, error: new GraphAccessError('graph_failed', 'Graph left a request of a batch unanswered.') };
       }
       waiting = throttled.sort((a, b) => a - b);
-      if (waiting.length) await sleep(wait * 1000);
+      if (waiting.length) await sleep(wait);
     }
     return outcomes;
   };
@@ -168,7 +206,7 @@ export function createGraphApi(options: GraphApiOptions): GraphApi {
       }
       return { items, more: false };
     },
-    post: (path, body) => call(path, (r) => r.post(body), undefined, 2),
+    post: (path, body, { once = false } = {}) => call(path, (r) => r.post(body), undefined, 2, !once),
     patch: (path, body, etag) => call(path, (r) => r.patch(body), etag, 2),
     delete: (path, etag) => call(path, (r) => r.delete(), etag, 2),
     async batch<T>(requests: BatchRequest[], { ordered = false } = {}) {
@@ -201,12 +239,9 @@ interface BatchResponse {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Seconds to wait from a Retry-After (seconds) header of a batch answer; 1 without one; at most 3 minutes, as the SDK's RetryHandler. */
-function retryAfterSeconds(headers: Record<string, string> | undefined): number {
-  const value = Object.entries(headers ?? {}).find(([k]) => k.toLowerCase() === 'retry-after')?.[1];
-  const seconds = Number(value);
-  return Number.isFinite(seconds) && seconds >= 0 ? Math.min(seconds, 180) : 1;
-}
+/** A header of a batch's answer to one request (its names in any case). */
+const headerOf = (response: BatchResponse, name: string): string | undefined =>
+  Object.entries(response.headers ?? {}).find(([k]) => k.toLowerCase() === name)?.[1];
 
 /**
  * List items page at 200 by default; SharePoint serves up to 5,000 a page (its list view
@@ -224,14 +259,20 @@ function mapError(err: unknown): Error {
   if (!(err instanceof GraphError) || err.statusCode <= 0) {
     return new GraphAccessError('graph_failed', 'Microsoft Graph could not be reached.');
   }
-  return statusError(err.statusCode, err.code ?? undefined);
+  return statusError(err.statusCode, err.code ?? undefined, err.headers?.get('retry-after'));
 }
 
-function statusError(status: number, code: string | undefined): Error {
+function statusError(status: number, code: string | undefined, retryAfter?: string | null): Error {
   if (status === 401) return new GraphAccessError('unauthenticated', 'Microsoft Graph refused the access token.', status);
   if (status === 403) return new GraphAccessError('forbidden', 'Microsoft Graph denied access to the team site.', status);
   if (status === 429 || status === 503 || status === 504) {
-    return new GraphAccessError('throttled', 'Microsoft Graph is throttling requests; try again shortly.', status);
+    const wait = retryAfterMs(retryAfter);
+    return new GraphAccessError(
+      'throttled',
+      'Microsoft Graph is throttling requests; try again shortly.',
+      status,
+      wait === null ? undefined : Math.max(1, Math.ceil(wait / 1000)),
+    );
   }
   if (status >= 500) return new GraphAccessError('graph_failed', `Microsoft Graph failed (${status}).`, status);
   return new GraphRequestFailed(status, code ?? 'unknown', `Graph answered ${status} ${code ?? ''}`.trim());

@@ -23,8 +23,8 @@ export type GraphAccessCode =
   | 'graph_failed';
 
 export class GraphAccessError extends CodedError<GraphAccessCode> {
-  constructor(code: GraphAccessCode, message: string, status?: number) {
-    super(code, message, status);
+  constructor(code: GraphAccessCode, message: string, status?: number, retryAfterSeconds?: number) {
+    super(code, message, status, retryAfterSeconds);
     this.name = 'GraphAccessError';
   }
 }

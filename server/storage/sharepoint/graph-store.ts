@@ -9,6 +9,7 @@ import { teamSites } from './team-site.js';
 import { writeQueue } from './etag-retry.js';
 import { unitShare } from '../../platform/graph/unit-share.js';
 import { rowSealer, type SealKeys } from './row-seal.js';
+import { GraphAccessError, isStatus } from '../../platform/graph/graph-errors.js';
 
 export interface GraphStoreOptions {
   /** Where Graph is: `https://graph.microsoft.com` (the default), or the emulator in tests. */
@@ -87,13 +88,16 @@ export function openGraphStore(options: GraphStoreOptions): TeamStore {
 
   const { resolve, ...lists } = graphListOps(open);
   const listExists = async (team: TeamKey, listId: string) => (await resolve(team, listId)) !== null;
-
-  return {
+  const ops = {
     ...lists,
     ...graphTeamDataOps(open, listExists),
     ...graphManualOps(open),
     ...graphManualCreateOps(open),
     ...graphDischargeOps(open, lists),
+  };
+
+  return {
+    ...forgettingMissing(ops, (team) => sites.forget(team.tenantId, team.teamId)),
     async ready() {
       // Nothing can be read or written without a seal key (a Key Vault secret missing or unreadable, say).
       if (!options.sealKeys.current().length) await options.sealKeys.refresh?.();
@@ -107,4 +111,33 @@ export function openGraphStore(options: GraphStoreOptions): TeamStore {
       apis.clear();
     },
   };
+}
+
+/**
+ * The operations, each of which, when a 404 escapes it, has the team's kept site and app list ids
+ * dropped (`forget`) and fails with a clear error to try again. The operations answer the 404s
+ * they expect themselves (a patient list deleted: `no_list`); one that escapes is of something
+ * kept between calls: the site, or an app list, that a SharePoint admin deleted or moved since.
+ * Kept, it would fail every call of the team until it expires; forgotten, the next call looks
+ * again (and finds the list gone, or recreates it on write). A failed call wrote nothing that
+ * stands, so trying again cannot make a change twice.
+ */
+function forgettingMissing<T extends object>(ops: T, forget: (team: TeamKey) => void): T {
+  const wrapped: Record<string, unknown> = {};
+  for (const [name, op] of Object.entries(ops) as [string, (team: TeamKey, ...rest: unknown[]) => Promise<unknown>][]) {
+    wrapped[name] = async (team: TeamKey, ...rest: unknown[]) => {
+      try {
+        return await op(team, ...rest);
+      } catch (err) {
+        if (!isStatus(err, 404)) throw err;
+        forget(team);
+        throw new GraphAccessError(
+          'graph_failed',
+          "The team's SharePoint site or one of the app's lists in it was not where it was (deleted or moved in SharePoint); try again.",
+          404,
+        );
+      }
+    };
+  }
+  return wrapped as T;
 }

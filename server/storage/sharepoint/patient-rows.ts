@@ -46,7 +46,7 @@ export function patientRows(api: GraphApi, siteId: string, listId: string) {
     });
   };
 
-  return {
+  const ops = {
     /**
      * The rows, oldest first: the first readBounds.patientRows of them, and whether the list holds
      * more (added outside the app), which are not read. `items` counts every item read, rows naming
@@ -83,9 +83,14 @@ export function patientRows(api: GraphApi, siteId: string, listId: string) {
         throw err;
       }
     },
-    /** Adds the patient's row; the row as written (its eTag then: see `release`). */
+    /**
+     * Adds the patient's row; the row as written (its eTag then: see `release`). As `addMany`: a
+     * request whose answer was lost (a 504) may have written the row, which is then found and
+     * deleted again before the error goes back, never left on the list unrecorded.
+     */
     async add(patientId: string, userId: string): Promise<PatientRow> {
-      return rowOf(await api.post<ListItem>(items, { fields: rowFields(patientId, userId, new Date().toISOString()) }));
+      const [row] = await ops.addMany([patientId], userId);
+      return row;
     },
     /**
      * Adds many rows, in the order given, in `$batch`es of 20, one batch at a time (a ward's 500
@@ -145,6 +150,7 @@ export function patientRows(api: GraphApi, siteId: string, listId: string) {
       return deleteWrittenRows(api, items, rows);
     },
   };
+  return ops;
 }
 
 const rowFields = (patientId: string, userId: string, at: string) => ({

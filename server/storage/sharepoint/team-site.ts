@@ -16,7 +16,8 @@ export interface TeamSite {
 /**
  * Finds a team's site (`GET /groups/{team id}/sites/root`: the Teams team id is the group id)
  * and the app's lists in it by display name, creating them on first write. Answers are kept
- * for `ttlMs` per tenant and team, so that a list deleted in SharePoint is found missing again.
+ * for `ttlMs` per tenant and team, so that a list deleted in SharePoint is found missing again,
+ * or at once once `forget` is told that one of them was not there (graph-store.ts).
  */
 export function teamSites(ttlMs = 10 * 60_000) {
   const cache = new Map<
@@ -24,10 +25,16 @@ export function teamSites(ttlMs = 10 * 60_000) {
     { expiresAt: number; site: Promise<string>; lists: Map<AppListKind, Promise<string>>; indexed: Map<string, Promise<void>> }
   >();
 
+  const keyOf = (tenantId: string, teamId: string) => `${tenantId}/${teamId.toLowerCase()}`;
+
   return {
+    /** Drops what is kept of the team's site and app lists: the next use looks for them again. */
+    forget(tenantId: string, teamId: string): void {
+      cache.delete(keyOf(tenantId, teamId));
+    },
     async open(api: GraphApi, tenantId: string, teamId: string): Promise<TeamSite> {
       if (!guidPattern.test(teamId)) throw new GraphAccessError('team_site_not_found', 'The team has no SharePoint site.');
-      const key = `${tenantId}/${teamId.toLowerCase()}`;
+      const key = keyOf(tenantId, teamId);
       let entry = cache.get(key);
       if (!entry || entry.expiresAt < Date.now()) {
         entry = { expiresAt: Date.now() + ttlMs, site: rootSiteId(api, teamId), lists: new Map(), indexed: new Map() };

@@ -1,4 +1,4 @@
-import type { GraphApi } from '../../platform/graph/graph-api.js';
+import type { BatchOutcome, GraphApi } from '../../platform/graph/graph-api.js';
 import { isStatus } from '../../platform/graph/graph-errors.js';
 import { logger } from '../../platform/logger.js';
 
@@ -17,9 +17,10 @@ export interface WrittenItem {
 
 /**
  * Creates the rows in the order given, in `$batch`es chained with `dependsOn` (they stop at the
- * first failure), all of them or none: when one fails, or a batch fails as a whole (the rows it
- * wrote are then found by `findWritten`), the rows written are deleted again, the log told in
- * counts (`what` names the change), and the error is thrown. Gives the rows written, in order.
+ * first failure; a single row by itself), all of them or none: when one fails, or a request fails
+ * as a whole, the rows written (those answered, and those `findWritten` finds: a request whose
+ * answer was lost, a 504, may have written its row) are deleted again, the log told in counts
+ * (`what` names the change), and the error is thrown. Gives the rows written, in order.
  */
 export async function createRowsOrNone(
   api: GraphApi,
@@ -29,21 +30,24 @@ export async function createRowsOrNone(
   what: string,
 ): Promise<WrittenItem[]> {
   const written: WrittenItem[] = [];
+  // One row goes as a request of its own; either way a creation is never sent again after its answer was lost (a 504).
+  const create = (): Promise<BatchOutcome<{ id: string; eTag?: string }>[]> =>
+    rows.length === 1
+      ? api.post<{ id: string; eTag?: string }>(items, { fields: rows[0] }, { once: true }).then((body) => [{ ok: true, status: 201, body }])
+      : api.batch(
+          rows.map((fields) => ({ method: 'POST' as const, path: items, body: { fields } })),
+          { ordered: true },
+        );
   try {
-    const outcomes = await api
-      .batch<{ id: string; eTag?: string }>(
-        rows.map((fields) => ({ method: 'POST' as const, path: items, body: { fields } })),
-        { ordered: true },
-      )
-      .catch(async (err: unknown) => {
-        written.push(...(await findWritten().catch(() => [])).map((itemId) => ({ itemId, etag: '' })));
-        throw err;
-      });
+    const outcomes = await create();
     for (const outcome of outcomes) if (outcome.ok) written.push({ itemId: outcome.body.id, etag: outcome.body.eTag ?? '' });
     const failed = outcomes.find((o) => !o.ok);
     if (failed && !failed.ok) throw failed.error;
     return written;
   } catch (err) {
+    // A request that failed may still have written its row (a 504, in a batch or as a whole): found by `findWritten`.
+    const known = new Set(written.map((r) => r.itemId));
+    for (const itemId of await findWritten().catch(() => [])) if (!known.has(itemId)) written.push({ itemId, etag: '' });
     const left = await deleteWrittenRows(api, items, written);
     logger.warn({ written: written.length, left }, `${what} failed part way; the rows written were deleted again`);
     throw err;

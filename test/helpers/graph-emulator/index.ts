@@ -35,12 +35,25 @@ export interface GraphEmulator {
    * user. `appId` is the app the token was issued to (units are charged per app per tenant).
    */
   tokenFor(tenantId: string, userId?: string, appId?: string): string;
-  /** Answers the next `count` requests with `status` (429 by default, or 503) and `Retry-After`. */
-  throttle(count: number, retryAfterSeconds?: number, status?: 429 | 503): void;
+  /**
+   * Answers the next `count` requests with `status` (429 by default, or 503) and `Retry-After`:
+   * delay-seconds, or a text such as an HTTP-date, which RFC 9110 §10.2.3 allows as well.
+   */
+  throttle(count: number, retryAfter?: number | string, status?: 429 | 503): void;
   /** Runs `action` just before the next request that `matches` is handled (once). */
   beforeNext(matches: (method: string, path: string) => boolean, action: () => void): void;
-  /** Answers the next request that `matches` with `status` and `code` instead of handling it (once). */
-  failNext(matches: (method: string, path: string) => boolean, status: number, code?: string): void;
+  /**
+   * Answers the next request that `matches` with `status` and `code` instead of handling it
+   * (once); inside a `$batch` too, as that request's own answer, with `headers` (a `Retry-After`).
+   */
+  failNext(matches: (method: string, path: string) => boolean, status: number, code?: string, headers?: Record<string, string>): void;
+  /**
+   * Handles the next request that `matches` (a `$batch`, or a request inside one) as usual, then
+   * answers it 504 Gateway Timeout instead: the gateway in front of the service stopped waiting,
+   * while the service went on to do what was asked (learn.microsoft.com/graph/errors: 504,
+   * "didn't receive a timely response from the upstream server"). Once.
+   */
+  timeOutAfter(matches: (method: string, path: string) => boolean): void;
   /** Resource units an app has spent in a tenant since the start (throttled requests cost none). */
   unitsSpent(tenantId: string, appId?: string): number;
   close(): Promise<void>;
@@ -98,8 +111,9 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
   const tokens = new Map<string, Holder>();
   const requests: GraphEmulator['requests'] = [];
   const hooks: { matches: (method: string, path: string) => boolean; action: () => void }[] = [];
-  const failures: { matches: (method: string, path: string) => boolean; status: number; code: string }[] = [];
-  let throttled: { count: number; retryAfter: number; status: 429 | 503 } = { count: 0, retryAfter: 1, status: 429 };
+  const failures: { matches: (method: string, path: string) => boolean; status: number; code: string; headers?: Record<string, string> }[] = [];
+  const timeOuts: ((method: string, path: string) => boolean)[] = [];
+  let throttled: { count: number; retryAfter: number | string; status: 429 | 503 } = { count: 0, retryAfter: 1, status: 429 };
   const settings: RouteSettings = { pageMax: options.pageSize ?? 20, honourIndexedOnCreate: options.honourIndexedOnCreate ?? false };
   const budgets = new Map<string, { windowEnds: number; used: number }>();
   const spent = new Map<string, number>();
@@ -151,13 +165,26 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
     } catch {
       return reply({ status: 400, body: errorBody('BadRequest', 'Unable to read JSON request payload.') });
     }
+    const timeOut = timedOut(method, path);
     if (method === 'POST' && new URL(path, url).pathname === '/v1.0/$batch') {
-      requests.push({ method, path, status: 200, units: 0, ...(retryAttempt ? { retryAttempt: String(retryAttempt) } : {}) });
+      const status = timeOut ? 504 : 200;
+      requests.push({ method, path, status, units: 0, ...(retryAttempt ? { retryAttempt: String(retryAttempt) } : {}) });
       const answer = batch(body, holder);
-      return send(res, answer.status, answer.body, answer.headers);
+      return timeOut ? send(res, 504, gatewayTimeout().body) : send(res, answer.status, answer.body, answer.headers);
     }
     const { answer, units } = dispatch(method, path, req.headers, body, holder);
-    reply(answer, units);
+    reply(timeOut ? gatewayTimeout() : answer, units);
+  }
+
+  /** Whether the request is one `timeOutAfter` asked to answer 504 (then no longer asked for). */
+  function timedOut(method: string, path: string): boolean {
+    const at = timeOuts.findIndex((matches) => matches(method, path));
+    if (at >= 0) timeOuts.splice(at, 1);
+    return at >= 0;
+  }
+
+  function gatewayTimeout(): Answer {
+    return { status: 504, body: errorBody('GatewayTimeout', 'The gateway did not receive a timely response.') };
   }
 
   /**
@@ -186,6 +213,7 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
         Object.entries((entry.headers ?? {}) as Record<string, string>).map(([k, v]) => [k.toLowerCase(), v]),
       ) as Record<string, string>;
       const subPath = `/v1.0${entry.url}`;
+      const timeOut = timedOut(entry.method.toUpperCase(), subPath);
       let outcome: { answer: Answer; units: number };
       try {
         outcome = dispatch(entry.method.toUpperCase(), subPath, headers, entry.body, holder);
@@ -193,7 +221,7 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
         // A request that fails inside a batch gets its own 500; the others are answered as usual.
         outcome = { answer: { status: 500, body: errorBody('generalException', 'The request failed.') }, units: 0 };
       }
-      const { answer, units } = outcome;
+      const { answer, units } = timeOut ? { answer: gatewayTimeout(), units: outcome.units } : outcome;
       requests.push({ method: entry.method.toUpperCase(), path: subPath, status: answer.status, units, batched: true, ...servedBy(answer) });
       statuses.set(id, answer.status);
       return {
@@ -254,8 +282,8 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
     if (refused) return { answer: refused, units };
     const failure = failures.findIndex((f) => f.matches(method, path));
     if (failure >= 0) {
-      const { status, code } = failures.splice(failure, 1)[0];
-      return { answer: { status, body: errorBody(code, 'The request failed.') }, units };
+      const { status, code, headers } = failures.splice(failure, 1)[0];
+      return { answer: { status, body: errorBody(code, 'The request failed.'), ...(headers ? { headers } : {}) }, units };
     }
     const group = /^\/v1\.0\/groups\/([^/]+)\/sites\/root$/.exec(parsed.pathname);
     if (group && options.groupsOnDemand) state.addGroup(tenantId, decodeURIComponent(group[1]));
@@ -296,14 +324,17 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
       tokens.set(token, { tenantId, userId, appId });
       return token;
     },
-    throttle(count, retryAfterSeconds = 1, status = 429) {
-      throttled = { count, retryAfter: retryAfterSeconds, status };
+    throttle(count, retryAfter = 1, status = 429) {
+      throttled = { count, retryAfter, status };
     },
     beforeNext(matches, action) {
       hooks.push({ matches, action });
     },
-    failNext(matches, status, code = 'generalException') {
-      failures.push({ matches, status, code });
+    failNext(matches, status, code = 'generalException', headers) {
+      failures.push({ matches, status, code, headers });
+    },
+    timeOutAfter(matches) {
+      timeOuts.push(matches);
     },
     unitsSpent: (tenantId, appId = DEFAULT_APP) => spent.get(`${appId}/${tenantId}`) ?? 0,
     close: () =>
