@@ -14,8 +14,10 @@ import { loadTheme, useTheme } from './themes';
 const queryClient = createQueryClient();
 // Outside Teams only (dev mode): the dev directory's sign-in, never part of a load in Teams.
 const DevShell = onDemand(() => import('./DevShell').then((m) => m.DevShell));
-// The tab fills its frame edge to edge (no browser margin around the header's rule).
-const useGlobalStyles = makeStaticStyles({ body: { margin: 0 } });
+// The tab fills its frame edge to edge (no browser margin around the header's rule). A notice's
+// words break anywhere: a list or patient name with no space in it would push the notice's text and
+// its action (Undo) off a narrow screen.
+const useGlobalStyles = makeStaticStyles({ body: { margin: 0 }, '.fui-MessageBarBody': { overflowWrap: 'anywhere' } });
 
 /** Finds the Teams host (or its absence) first, then renders the tab in Teams or standalone. */
 export function App() {

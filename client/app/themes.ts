@@ -28,7 +28,13 @@ export function useTheme(name: TeamsTheme): Theme | undefined {
   const [shown, setShown] = useState<Theme | undefined>(() => loaded[name]);
   useEffect(() => {
     let current = true;
-    void loadTheme(name).then((theme) => current && setShown(theme));
+    void loadTheme(name).then((theme) => {
+      if (!current) return;
+      setShown(theme);
+      // Chromium paints native parts (a date field's calendar icon and picker, scrollbars) by the
+      // page's colour scheme, not by the tokens: left light, the icon is black on a black high-contrast field.
+      document.documentElement.style.colorScheme = theme === teamsLightTheme ? 'light' : 'dark';
+    });
     return () => {
       current = false;
     };

@@ -14,6 +14,10 @@ function liveRegion(): HTMLElement | null {
     region.setAttribute('role', 'status');
     region.setAttribute('aria-live', 'polite');
     region.setAttribute('aria-atomic', 'true');
+    // An open dialog or drawer hides the rest of the page from screen readers (aria-hidden), this
+    // region too, so what it says from inside one ("Note saved") would never be heard. Fluent's
+    // tabster leaves an element with this attribute alone (useDangerousNeverHidden_unstable).
+    region.setAttribute('data-tabster-never-hide', '');
     // Visually hidden, still read.
     region.style.cssText =
       'position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0';

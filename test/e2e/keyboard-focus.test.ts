@@ -189,6 +189,10 @@ describe('focus and announcements for a keyboard and screen reader user', () => 
     await drawer.getByRole('textbox', { name: 'New note' }).fill('Ambulating, tolerating diet');
     await drawer.getByRole('button', { name: 'Add note' }).click();
     await expect.poll(() => liveRegion(page), { timeout: 15_000 }).toEqual({ count: 1, text: 'Note saved' });
+    // Heard while the details stay open: the open drawer hides the page behind it from screen readers, never the region.
+    expect(await drawer.isVisible()).toBe(true);
+    expect(await page.getByRole('status').filter({ hasText: 'Note saved' }).count()).toBe(1);
+    expect(await page.evaluate(() => Boolean(document.getElementById('tab-live-region')?.closest('[aria-hidden="true"]')))).toBe(false);
     await close();
   });
 });

@@ -16,6 +16,14 @@ const teamWithList = (tenant: number, teamIndex: number, name: string, count: nu
 /** The box a list table scrolls in. */
 const scroller = (table: Locator) => table.locator('xpath=..');
 
+/** The cells of a table whose words run out of the cell, over the next one: "column header: text". */
+const spillingCells = (table: Locator) =>
+  table.evaluate((el) =>
+    [...el.querySelectorAll<HTMLTableCellElement>('th, td')]
+      .filter((cell) => cell.scrollWidth > cell.clientWidth + 1)
+      .map((cell) => `${el.querySelectorAll('thead th')[cell.cellIndex]?.textContent ?? ''}: ${cell.textContent ?? ''}`),
+  );
+
 /** How far the table's box can scroll sideways, and how far the page can. */
 const overflow = (page: Page, table: Locator) =>
   Promise.all([
@@ -231,6 +239,45 @@ describe('the list table on rounds', () => {
     });
     expect(clipped).toEqual([]);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await close();
+  });
+
+  it('keeps every word inside its cell at 320 pixels (1280 at 400% zoom): the list’s "None recorded" and the details’ vital signs', async () => {
+    const { team, api, list, patients, page, signIn, close } = await teamWithList(0, 0, 'Reflow', 5, 320, 800);
+    await api('PATCH', `/teams/${team.id}/lists/${list.id}`, { columns: ['name', 'allergies', 'heartRate', 'bloodPressure', 'respiratoryRate'] });
+    await signIn();
+    await page.getByLabel('List', { exact: true }).selectOption(list.id);
+    const table = page.getByRole('table', { name: 'Reflow' });
+    await expect.poll(() => table.getByRole('row').count(), { timeout: 20_000 }).toBe(6);
+    expect(await table.locator('[data-cell-status="none"]').count(), 'a patient without allergies').toBeGreaterThan(0);
+    expect(await spillingCells(table)).toEqual([]);
+
+    await table.getByRole('button', { name: patients[0].displayName, exact: true }).click();
+    const vitals = page.getByRole('dialog').getByRole('table', { name: 'Vital signs' });
+    await expect.poll(() => vitals.getByRole('row').count(), { timeout: 20_000 }).toBeGreaterThan(3);
+    expect(await vitals.locator('.fui-Badge').count(), 'readings marked old or flagged').toBeGreaterThan(0);
+    expect(await spillingCells(vitals)).toEqual([]);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
+    await close();
+  });
+
+  it('keeps a removal’s notice and its Undo on a 320-pixel screen when the list’s name is one long word', async () => {
+    const name = 'Cardiology_step_down_unit_north_wing_beds_1_to_24_and_overflow_beds_in_the_east_corridor';
+    const { list, patients, page, signIn, close } = await teamWithList(0, 1, name, 2, 320, 800);
+    await signIn();
+    await page.getByLabel('List', { exact: true }).selectOption(list.id);
+    const table = page.getByRole('table', { name });
+    await expect.poll(() => table.getByRole('row').count(), { timeout: 20_000 }).toBe(3);
+    await table.getByRole('button', { name: `Remove ${patients[0].displayName} from ${name}` }).click();
+    const undo = page.getByRole('button', { name: `Undo: put ${patients[0].displayName} back on ${name}` });
+    await expect.poll(() => undo.isVisible(), { timeout: 10_000 }).toBe(true);
+    // Undo and the whole notice are on the screen, the notice's words inside it.
+    const button = (await undo.boundingBox())!;
+    expect(button.x + button.width).toBeLessThanOrEqual(320);
+    const notice = page.locator('.fui-MessageBar').filter({ hasText: `Removed ${patients[0].displayName} from` });
+    const [box, words] = await notice.evaluate((el) => [el.getBoundingClientRect().right, el.scrollWidth - el.clientWidth]);
+    expect(box).toBeLessThanOrEqual(320);
+    expect(words).toBe(0);
     await close();
   });
 });

@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
-import { expectAccessible, signIn, useE2e, visible } from '../helpers/e2e';
+import { catalogs } from '../../client/shared/i18n/catalogs';
+import { expectAccessible, signIn, teamOwner, useE2e, visible } from '../helpers/e2e';
 
 const e2e = useE2e();
 
@@ -76,4 +77,44 @@ it('adds a person field and a coloured choice field, and enters a patient with t
   await edited.selectOption({ label: 'Casey Lindqvist' });
   await dialog.getByRole('button', { name: 'Save patient' }).click();
   await expect.poll(() => table.getByRole('cell', { name: 'Casey Lindqvist', exact: true }).isVisible(), { timeout: 15_000 }).toBe(true);
+});
+
+// A clerk types a child's weight with a decimal comma. In an English tab (the words of every language
+// without a catalog of its own, German or French included) "7,5" is no number and is refused in words,
+// never saved as 75 kg; in a Russian tab "80,4" is 80.4, and a weight comes back into the form as "72,5".
+it('reads a decimal comma by the tab’s language: refused in English, never ten times the value; a decimal in Russian', async () => {
+  const { api, signInLabel, team } = await teamOwner(e2e, 0, 1);
+  await api('PUT', `/teams/${team.id}/connection`, { mode: 'manual' });
+  await api('PUT', `/teams/${team.id}/schema`, { fields: [{ id: 'weight', label: 'Weight', type: 'number', unit: 'kg', min: 0.5, max: 300 }] });
+  const page: Page = await open();
+  await signIn(page, e2e.server.url, signInLabel, team.name);
+  await page.getByRole('button', { name: 'New patient' }).click({ timeout: 15_000 });
+  const dialog = page.getByRole('dialog');
+  await dialog.getByLabel('Name').fill('Ada Park');
+  // Typed key by key, as a person does (a browser's number input drops what it cannot read as it goes).
+  await dialog.getByLabel('Weight').pressSequentially('7,5');
+  await dialog.getByRole('button', { name: 'Save patient' }).click();
+  await expect.poll(() => dialog.getByText('Weight: enter a number from 0.5 to 300.').isVisible(), { timeout: 10_000 }).toBe(true);
+  expect((await api('GET', `/teams/${team.id}/manual-patients`)).patients).toEqual([]);
+  await dialog.getByLabel('Weight').fill('');
+  await dialog.getByLabel('Weight').pressSequentially('72.5');
+  await dialog.getByRole('button', { name: 'Save patient' }).click();
+  const table = page.getByRole('table', { name: 'Patients of this team' });
+  await expect.poll(() => table.getByRole('cell', { name: '72.5 kg', exact: true }).isVisible(), { timeout: 15_000 }).toBe(true);
+
+  const ru = catalogs.ru;
+  await page.goto(`${e2e.server.url}/?lang=ru`);
+  await page.getByRole('button', { name: ru['manual.editPatient'].replace('{name}', 'Ada Park') }).click({ timeout: 15_000 });
+  const weight = page.getByRole('dialog').getByLabel('Weight');
+  expect(await weight.inputValue()).toBe('72,5');
+  await weight.fill('');
+  await weight.pressSequentially('80,4');
+  await page.getByRole('dialog').getByRole('button', { name: ru['manual.savePatient'] }).click();
+  await expect
+    .poll(() => page.getByRole('table', { name: ru['manual.title'] }).getByRole('cell', { name: '80,4 kg', exact: true }).isVisible(), {
+      timeout: 15_000,
+    })
+    .toBe(true);
+  const [saved] = (await api('GET', `/teams/${team.id}/manual-patients`)).patients as { values: Record<string, unknown> }[];
+  expect(saved.values.weight).toBe(80.4);
 });

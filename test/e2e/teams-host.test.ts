@@ -80,14 +80,24 @@ it('follows the Teams theme as it changes', async () => {
       .locator('.fui-FluentProvider')
       .first()
       .evaluate((el) => getComputedStyle(el).backgroundColor);
+  // The native parts Chromium paints itself (a date field's calendar icon and picker, scrollbars) follow too: a
+  // light scheme paints them black, unseen on the dark and high-contrast backgrounds.
+  const nativeScheme = () =>
+    tab(page)
+      .locator('html')
+      .evaluate((el) => getComputedStyle(el).colorScheme);
   const light = await background();
+  expect(await nativeScheme()).toBe('light');
   await page.evaluate(() => (window as unknown as HostPageWindow).hostTheme('dark'));
   await expect.poll(background).not.toBe(light);
+  await expect.poll(nativeScheme).toBe('dark');
   const dark = await background();
   await page.evaluate(() => (window as unknown as HostPageWindow).hostTheme('contrast'));
   await expect.poll(background).not.toBe(dark);
+  expect(await nativeScheme()).toBe('dark');
   await page.evaluate(() => (window as unknown as HostPageWindow).hostTheme('glass'));
   await expect.poll(background).toBe(light);
+  await expect.poll(nativeScheme).toBe('light');
 });
 
 it('speaks the Teams locale', async () => {

@@ -25,8 +25,6 @@ const useStyles = makeStyles({
     alignItems: 'center',
     columnGap: tokens.spacingHorizontalXS,
     minWidth: 0,
-    // On a phone a vital mark's words wrap too, so a flag never widens its column past the cap.
-    '@media (max-width: 480px)': { '& .fui-Badge': { whiteSpace: 'normal', height: 'auto', textAlign: 'start' } },
   },
   value: { flex: '0 1 auto', minWidth: 0, maxWidth: '100%' },
   detail: { fontSize: tokens.fontSizeBase200, lineHeight: tokens.lineHeightBase200, color: tokens.colorNeutralForeground2 },

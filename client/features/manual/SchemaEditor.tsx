@@ -6,6 +6,7 @@ import { wardTemplate } from '../../../contract/manual-template';
 import { choiceColour, choiceColours, fieldTypes, type ChoiceColour, type ManualSchema, type SchemaField } from '../../../contract/manual';
 import { useSaveSchema } from './api/schema';
 import { schemaProblems } from './schema-problems';
+import { numberFromText, numberInputText } from './number-text';
 
 const useStyles = makeStyles({
   start: { display: 'flex', flexWrap: 'wrap', gap: '8px', alignItems: 'center' },
@@ -44,7 +45,7 @@ function toField(edited: Edited): SchemaField {
     return { ...base, choices, ...(Object.keys(colours).length ? { colours } : {}) };
   }
   if (edited.type === 'number') {
-    const bound = (text?: string) => (text === undefined || text.trim() === '' ? undefined : Number(text));
+    const bound = (text?: string) => (text === undefined || text.trim() === '' ? undefined : numberFromText(text));
     const [unit, min, max] = [edited.unit?.trim(), bound(edited.minText), bound(edited.maxText)];
     return { ...base, ...(unit ? { unit } : {}), ...(min !== undefined ? { min } : {}), ...(max !== undefined ? { max } : {}) };
   }
@@ -52,7 +53,12 @@ function toField(edited: Edited): SchemaField {
 }
 
 /** A saved field as the editor holds it. */
-const editable = (f: SchemaField): Edited => ({ ...f, choicesText: f.choices?.join(', '), minText: f.min?.toString(), maxText: f.max?.toString() });
+const editable = (f: SchemaField): Edited => ({
+  ...f,
+  choicesText: f.choices?.join(', '),
+  minText: f.min === undefined ? undefined : numberInputText(f.min),
+  maxText: f.max === undefined ? undefined : numberInputText(f.max),
+});
 
 /** Whether two lists of fields say the same, whatever the order of each field's properties. */
 const sameFields = (a: SchemaField[], b: SchemaField[]) => {
@@ -190,10 +196,10 @@ export function SchemaEditor({ schema }: { schema: ManualSchema }) {
           {f.type === 'number' && (
             <div className={styles.extras}>
               <Field className={styles.extra} label={t('manual.fieldMin')}>
-                <Input className={styles.fill} type="number" value={f.minText ?? ''} onChange={(_, d) => update(i, { minText: d.value })} />
+                <Input className={styles.fill} inputMode="decimal" value={f.minText ?? ''} onChange={(_, d) => update(i, { minText: d.value })} />
               </Field>
               <Field className={styles.extra} label={t('manual.fieldMax')}>
-                <Input className={styles.fill} type="number" value={f.maxText ?? ''} onChange={(_, d) => update(i, { maxText: d.value })} />
+                <Input className={styles.fill} inputMode="decimal" value={f.maxText ?? ''} onChange={(_, d) => update(i, { maxText: d.value })} />
               </Field>
             </div>
           )}

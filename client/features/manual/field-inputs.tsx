@@ -2,6 +2,7 @@ import { Field, Input, Select, Textarea } from '@fluentui/react-components';
 import { t } from '../../shared/i18n/t';
 import { asPerson, choiceColour, type FieldValue, type SchemaField, type TeamMember } from '../../../contract/manual';
 import { ChoiceBadge } from '../../shared/components/ChoiceBadge';
+import { numberFromText, numberInputText } from './number-text';
 
 /**
  * The input of each type of team field in the patient form. The form holds every value as the
@@ -32,6 +33,7 @@ export function formText(field: SchemaField, value: FieldValue | undefined): str
   const person = asPerson(value);
   if (person) return person.id;
   if (field.type === 'dateTime' && typeof value === 'string') return localInput(value);
+  if (typeof value === 'number') return numberInputText(value);
   return String(value);
 }
 
@@ -43,7 +45,7 @@ export function formValue(field: SchemaField, text: string, members: readonly Te
   if (text === '') return '';
   switch (field.type) {
     case 'number':
-      return Number(text);
+      return numberFromText(text);
     case 'yesNo':
       return text === 'true';
     case 'dateTime':
@@ -91,7 +93,8 @@ export function FieldInput({
     case 'number':
       return (
         <Field {...common}>
-          <Input type="number" value={text} min={field.min} max={field.max} contentAfter={field.unit} onChange={(_, d) => onChange(d.value)} />
+          {/* Text, not type="number": the user's decimal mark is read by numberFromText, never guessed by the browser. */}
+          <Input inputMode="decimal" value={text} contentAfter={field.unit} onChange={(_, d) => onChange(d.value)} />
         </Field>
       );
     case 'date':

@@ -5,6 +5,7 @@ import { fieldIssue } from '../../../contract/manual-issues';
 import { hasDirectionControls } from '../../../contract/direction-controls';
 import { hasHiddenCharacter } from '../../../contract/shared-text';
 import { lookupTable } from '../../../contract/lookup-table';
+import { numberFromText } from './number-text';
 
 /**
  * What is wrong with the patient form before it is sent, one sentence per field in the user's
@@ -31,7 +32,7 @@ function numberProblem(field: Pick<SchemaField, 'label' | 'min' | 'max'>): strin
 export function fieldProblem(field: SchemaField, text: string): string | null {
   if (text.trim() === '') return field.required ? t('manual.problem.required', { field: field.label }) : null;
   if (field.type === 'number') {
-    const value = Number(text);
+    const value = numberFromText(text);
     if (!Number.isFinite(value)) return numberProblem(field);
     if ((field.min !== undefined && value < field.min) || (field.max !== undefined && value > field.max)) return numberProblem(field);
   }

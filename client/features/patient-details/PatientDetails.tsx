@@ -52,7 +52,9 @@ const useStyles = makeStyles({
   list: { margin: 0, padding: 0, listStyle: 'none', display: 'flex', flexDirection: 'column', gap: '8px' },
   item: { display: 'flex', flexDirection: 'column', gap: '2px' },
   muted: { color: tokens.colorNeutralForeground3 },
-  nowrap: { whiteSpace: 'nowrap' },
+  // Columns size to their content and their words wrap: Fluent's equal fixed columns with unwrapped
+  // text let a reading run over its time in a narrow drawer (a phone, or 400% zoom).
+  vitals: { tableLayout: 'auto' },
 });
 
 type Json = Record<string, unknown>;
@@ -141,7 +143,7 @@ function Vitals({ latest, history, birthDate }: { latest: Partial<Record<VitalKi
   const histories: Json = isObject(history) && history.status === 'ok' && isObject(history.value) ? history.value : {};
   return (
     <>
-      <Table size="small" aria-label={t('details.vitals')}>
+      <Table size="small" aria-label={t('details.vitals')} className={styles.vitals}>
         <TableHeader>
           <TableRow>
             <TableHeaderCell>{t('details.vital')}</TableHeaderCell>
@@ -158,8 +160,8 @@ function Vitals({ latest, history, birthDate }: { latest: Partial<Record<VitalKi
               const hintId = `${hintsId}-${kind}`;
               return (
                 <TableRow key={kind}>
-                  <TableCell className={styles.nowrap}>{columnLabel(kind)}</TableCell>
-                  <TableCell className={styles.nowrap}>
+                  <TableCell>{columnLabel(kind)}</TableCell>
+                  <TableCell>
                     <EmptyMark status="unavailable" text={t('value.unavailable')} hint={t(emptyHint(why))} hintId={hintId} />
                     <span hidden id={hintId}>
                       {t(emptyHint(why))}
@@ -172,13 +174,13 @@ function Vitals({ latest, history, birthDate }: { latest: Partial<Record<VitalKi
             const shown = cellText(kind, { status: 'ok', value: reading }, now, adultSince);
             return (
               <TableRow key={kind}>
-                <TableCell className={styles.nowrap}>{columnLabel(kind)}</TableCell>
-                <TableCell className={styles.nowrap}>
+                <TableCell>{columnLabel(kind)}</TableCell>
+                <TableCell>
                   <Text weight="semibold">{shown.text}</Text>
                   <VitalMarks shown={shown} />
                   {shown.source && <Caption1 className={styles.muted}> · {t('vital.source', { value: shown.source })}</Caption1>}
                 </TableCell>
-                <TableCell className={styles.nowrap}>
+                <TableCell>
                   <Caption1>{shortTime(reading?.time)}</Caption1>
                 </TableCell>
               </TableRow>

@@ -9,6 +9,9 @@ const useStyles = makeStyles({
     gap: tokens.spacingHorizontalXS,
     color: tokens.colorNeutralForeground3,
     borderRadius: tokens.borderRadiusSmall,
+    // Its words wrap in a place narrower than them (a phone's list column), never running over the next cell.
+    maxWidth: '100%',
+    whiteSpace: 'normal',
     ':focus-visible': { outline: `2px solid ${tokens.colorStrokeFocus2}`, outlineOffset: '1px' },
   },
   // "Not available" is a gap in what the EHR gave, so it reads a shade stronger and in italics than "none recorded".

@@ -4,7 +4,15 @@ import type { CellDisplay } from '../cells';
 import { t } from '../i18n/t';
 
 const useStyles = makeStyles({
-  marks: { display: 'inline-flex', flexWrap: 'wrap', gap: tokens.spacingHorizontalXS, marginInlineStart: tokens.spacingHorizontalXS },
+  marks: {
+    display: 'inline-flex',
+    flexWrap: 'wrap',
+    gap: tokens.spacingHorizontalXS,
+    marginInlineStart: tokens.spacingHorizontalXS,
+    maxWidth: '100%',
+    // A mark's words wrap in a place narrower than it (a phone, a narrow column, 400% zoom), so it never runs over its neighbours.
+    '& .fui-Badge': { whiteSpace: 'normal', height: 'auto', textAlign: 'start', maxWidth: '100%' },
+  },
 });
 
 /**

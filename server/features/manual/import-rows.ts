@@ -117,8 +117,13 @@ const dateOf = (text: string) => {
   return day ?? text;
 };
 
-/** A number field's cell: 12, -3.5, or 3,5 with a decimal comma; else the text, which the check refuses in words. */
-const numberOf = (text: string): string | number => (/^-?\d+(?:[.,]\d+)?$/.test(text) ? Number(text.replace(',', '.')) : text);
+/**
+ * A number field's cell: 12, -3.5, or 3,5 with a decimal comma; else the text, which the check
+ * refuses in words. A comma before three digits after one to three others ("3,250") is left as
+ * text too: an English sheet's thousands (3250 g) as much as a decimal (3.25 kg), never guessed.
+ */
+const numberOf = (text: string): string | number =>
+  /^-?\d+(?:[.,]\d+)?$/.test(text) && !/^-?[1-9]\d{0,2},\d{3}$/.test(text) ? Number(text.replace(',', '.')) : text;
 
 const yes = new Set(['yes', 'y', 'true', '1']);
 const no = new Set(['no', 'n', 'false', '0']);

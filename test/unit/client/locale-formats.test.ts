@@ -58,6 +58,11 @@ describe('counts with plural rules', () => {
     expect(t('lists.deleteBody', { count: 2 })).toMatch(/^The list and its 2 patients will/);
     expect(t('lists.deleteBody', { count: 0 })).toMatch(/^The list and its 0 patients will/);
     expect(t('setup.found', { version: 'R4', auth: 'open', count: 1, resources: 'Patient' })).toContain('1 resource type:');
+    // What a screen reader hears after Refresh and as the filter settles.
+    expect(t('lists.refreshed', { count: 1 })).toBe('List refreshed, 1 patient');
+    expect(t('lists.refreshed', { count: 2 })).toBe('List refreshed, 2 patients');
+    expect(t('lists.shownOf', { shown: 1, total: 1 })).toBe('1 of 1 patient shown');
+    expect(t('lists.shownOf', { shown: 0, total: 3 })).toBe('0 of 3 patients shown');
   });
 
   it('Russian: one, few and many', () => {

@@ -3,6 +3,7 @@ import type { SchemaField } from '../../../contract/manual';
 import { apiErrorOf } from '../../../client/shared/api/api-client';
 import { fieldProblem, formProblems, issueProblems, refusedFields } from '../../../client/features/manual/form-problems';
 import { schemaProblems } from '../../../client/features/manual/schema-problems';
+import { formText, formValue } from '../../../client/features/manual/field-inputs';
 import { setLanguage } from '../../../client/shared/i18n/t';
 
 const fields: SchemaField[] = [
@@ -41,6 +42,23 @@ describe('the patient form’s problems, in the user’s words', () => {
     expect(fieldProblem(fields[1], '72.5')).toBeNull();
     expect(fieldProblem(fields[3], 'x'.repeat(10_001))).toBe('Note: shorten it to at most 10,000 characters.');
     expect(formProblems(fields, form({ name: 'Ada', diagnosis: 'Sepsis', weight: '70' }))).toEqual([]);
+  });
+
+  it('reads a number with the decimal mark of the user’s language, and takes no other for one, never a thousands separator', () => {
+    // In English "72,5" is no number (a browser's number input took it for 725); in Russian it is 72.5, as is "72.5".
+    expect(fieldProblem(fields[1], '72,5')).toBe('Weight: enter a number from 0.5 to 300.');
+    expect(fieldProblem(fields[2], '1,500')).toBe('Score: enter a number.');
+    for (const text of ['0x10', '1e3', '7 2', 'Infinity', '1.2.3']) expect(fieldProblem(fields[2], text), text).toBe('Score: enter a number.');
+    expect(formValue(fields[1], ' 72.5 ', [], undefined)).toBe(72.5);
+    expect(formValue(fields[1], '−3', [], undefined)).toBe(-3);
+    setLanguage('ru', 'ru-RU');
+    expect(fieldProblem(fields[1], '72,5')).toBeNull();
+    expect(formValue(fields[1], '72,5', [], undefined)).toBe(72.5);
+    expect(formValue(fields[1], '72.5', [], undefined)).toBe(72.5);
+    expect(fieldProblem(fields[2], '1,2,3')).not.toBeNull();
+    // A stored value comes back into its input with the user's mark, and reads back as itself.
+    expect(formText(fields[1], 72.5)).toBe('72,5');
+    expect(formValue(fields[1], formText(fields[1], 1234.5), [], undefined)).toBe(1234.5);
   });
 
   it('asks to remove invisible text direction controls from the name, MRN, room and text fields before sending', () => {

@@ -79,6 +79,27 @@ describe('checking rows', () => {
     });
   });
 
+  it('refuses a comma that may group thousands as much as mark decimals ("3,250"), never reading 3250 as 3.25', () => {
+    const rows = checkRows(
+      file(
+        columns,
+        ['Ada', 'M-1', '', 'Low', '3,250'],
+        ['Bo', 'M-2', '', 'Low', '-1,500'],
+        ['Cy', 'M-3', '', 'Low', '0,125'],
+        ['Di', 'M-4', '', 'Low', '1234,567'],
+      ),
+      mapping,
+      fields,
+      [],
+    );
+    for (const row of rows.slice(0, 2)) {
+      expect(row.data, row.name).toBeNull();
+      expect(row.problems.join(' '), row.name).toMatch(/Drains\b.*number/);
+    }
+    // No thousands can start with 0 or run to four digits before the comma: those are decimals.
+    expect(rows.slice(2).map((r) => r.data?.values.drains)).toEqual([0.125, 1234.567]);
+  });
+
   it('says what is wrong with each row, naming the fields as the team labels them', () => {
     const rows = checkRows(file(columns, ['', 'M-2', '10/12/1985', 'Medium', 'two'], ['Bob', '', '', '', '']), mapping, fields, []);
     expect(rows[0]).toMatchObject({ row: 2, data: null });
