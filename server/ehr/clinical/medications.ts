@@ -20,7 +20,6 @@ import {
   referenceDisplay,
   referenceKey,
   referenceType,
-  statusCode,
   when,
 } from './values.js';
 import { coreElement, qualifiedByEhr, qualifiedMark } from '../modifiers.js';
@@ -590,12 +589,15 @@ function referencedMedication(r: JsonObject, included: MedicationIndex): JsonObj
  * and R4; a modifier in R4, "it indicates that the medication is entered in error",
  * hl7.org/fhir/R4/medication-definitions.html#Medication.status): it cannot be trusted to name the
  * drug. `inactive` ("no longer able to be used") is the product's status, not the patient's order,
- * and changes nothing. The record is then marked "check in EHR", as its own modifier would.
+ * and changes nothing. A status in other case or words is read by them; one that cannot be read
+ * (an EHR's own code) is marked too, as the element is a modifier. The record is then marked "check in EHR", as its own modifier would.
  */
 function medicationQualified(r: JsonObject, included: MedicationIndex): boolean {
   const medication = referencedMedication(r, included);
   if (medication === undefined) return false;
-  return statusCode(medication.status) === 'entered-in-error' || qualifiedByEhr(medication, ['ingredient', 'product']);
+  // Read by its words when written otherwise ("Entered in Error"); one that cannot be read is marked as well.
+  const status = readRecordStatus(medication.status, STATUS_CODES.medicationProductStatus);
+  return status.code === 'entered-in-error' || status.unreadable || qualifiedByEhr(medication, ['ingredient', 'product']);
 }
 
 function medicationCode(r: JsonObject, included: MedicationIndex): string | null {

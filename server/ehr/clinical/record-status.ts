@@ -19,7 +19,8 @@ import { statusCode } from './values.js';
  * medicationrequest-status (those and cancelled, unknown); statements, medication-statement-status
  * (DSTU2 active, completed, entered-in-error, intended; STU3 adds stopped, on-hold; R4 adds
  * unknown, not-taken). STU3 MedicationStatement.taken (medication-statement-taken: y, n, unk, na; a
- * modifier, a `code`). Beyond records' statuses, every other code the app decides on, each a
+ * modifier, a `code`). Medication.status (STU3 and R4 medication-status: active, inactive,
+ * entered-in-error; a modifier in R4). Beyond records' statuses, every other code the app decides on, each a
  * required binding: Observation.status (observation-status: registered, preliminary, final,
  * amended, cancelled, entered-in-error, unknown, and `corrected` from STU3; a modifier).
  * Encounter.status (DSTU2 encounter-state: planned, arrived, in-progress, onleave, finished,
@@ -47,6 +48,7 @@ export const STATUS_CODES = {
   medicationOrderStatus: new Set(['active', 'on-hold', 'cancelled', 'completed', 'entered-in-error', 'stopped', 'draft', 'unknown']),
   medicationStatementStatus: new Set(['active', 'completed', 'entered-in-error', 'intended', 'stopped', 'on-hold', 'unknown', 'not-taken']),
   medicationTaken: new Set(['y', 'n', 'unk', 'na']),
+  medicationProductStatus: new Set(['active', 'inactive', 'entered-in-error']),
   observationStatus: new Set(['registered', 'preliminary', 'final', 'amended', 'corrected', 'cancelled', 'entered-in-error', 'unknown']),
   encounterStatus: new Set(['planned', 'arrived', 'triaged', 'in-progress', 'onleave', 'finished', 'cancelled', 'entered-in-error', 'unknown']),
   encounterLocationStatus: new Set(['planned', 'active', 'reserved', 'completed']),

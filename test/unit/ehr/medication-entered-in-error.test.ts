@@ -79,7 +79,16 @@ describe.each(['STU3', 'R4'] as Release[])('an order whose Medication is entered
     expect(seen([statement], [medication('entered-in-error')]).tab).toBe('Warfarin 5 mg (check in EHR)');
   });
 
-  it.each(['inactive', 'active'])('a Medication %s leaves the order plain', (status) => {
+  it.each(['Entered in Error', 'ENTERED-IN-ERROR', 'urn-local-77'])(
+    'a Medication status written "%s" (in words, or a code of its own) is marked alike',
+    (status) => {
+      const s = seen([request()], [medication(status)]);
+      expect(s.items).toEqual([{ name: 'Warfarin 5 mg', status: 'active', qualified: true }]);
+      expect(s.csv).toBe('Warfarin 5 mg (check in EHR)');
+    },
+  );
+
+  it.each(['inactive', 'active', 'Active', 'INACTIVE'])('a Medication %s leaves the order plain', (status) => {
     const s = seen([request()], [medication(status)]);
     expect(s.items).toEqual([{ name: 'Warfarin 5 mg', status: 'active' }]);
     expect(s.tab).toBe('Warfarin 5 mg');
