@@ -1,12 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { countingEhr } from '../../helpers/counting-ehr';
 import { MAX_PATIENTS_PER_LIST } from '../../../contract/lists';
 import { buildListView } from '../../../server/features/lists/list-view';
 import { valueOf } from '../../../server/features/shared/outcomes';
-import type { TeamStore } from '../../../server/storage/ports';
-import { openGraphStore } from '../../../server/storage/sharepoint/graph-store';
-import { startGraphEmulator, type GraphEmulator } from '../../helpers/graph-emulator';
-import { testSealKeys } from '../../helpers/production-settings';
+import { useGraphStore } from '../../helpers/graph-store-hook';
 
 // Any member of the team's Microsoft 365 group can add rows to a patient list's SharePoint list
 // directly, past the app and its limit of MAX_PATIENTS_PER_LIST. A read gives the first patients
@@ -25,19 +22,7 @@ const ehr = {
 };
 const OUTSIDE = MAX_PATIENTS_PER_LIST + 10;
 
-let graph: GraphEmulator;
-let store: TeamStore;
-
-beforeEach(async () => {
-  graph = await startGraphEmulator();
-  graph.addGroup(tenant, team.teamId, 'Ward 7');
-  store = openGraphStore({ baseUrl: graph.url, sealKeys: testSealKeys, getAccessToken: async (t) => graph.tokenFor(t) });
-});
-
-afterEach(async () => {
-  await store.close();
-  await graph.close();
-});
+const { graph, store } = useGraphStore(team, 'Ward 7');
 
 /** A list of two patients added through the store, then OUTSIDE more rows written straight into its SharePoint list (one named twice). */
 async function overfullList() {

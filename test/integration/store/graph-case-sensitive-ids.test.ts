@@ -1,10 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openGraphStore } from '../../../server/storage/sharepoint/graph-store';
-import type { TeamStore } from '../../../server/storage/ports';
+import { describe, expect, it } from 'vitest';
 import { valueOf } from '../../../server/features/shared/outcomes';
-import { testSealKeys } from '../../helpers/production-settings';
-import { startGraphEmulator, type GraphEmulator } from '../../helpers/graph-emulator';
 import type { EmulatedList } from '../../helpers/graph-emulator/model';
+import { useGraphStore } from '../../helpers/graph-store-hook';
 
 /**
  * SharePoint's `$filter` `eq` ignores case, but FHIR ids do not ("abc" and "ABC" are two patients,
@@ -15,25 +12,13 @@ import type { EmulatedList } from '../../helpers/graph-emulator/model';
 const tenant = '3f6d1c2a-8b4e-4f7a-9c1d-2e5b7a9c0d11';
 const team = { tenantId: tenant, teamId: 'aa11bb22-cc33-4d44-8e55-ff6677889900' };
 
-let graph: GraphEmulator;
-let store: TeamStore;
+const { graph, store } = useGraphStore(team, 'Ward 7', { pageSize: 50 });
 
 const listNamed = (displayName: string): EmulatedList => {
   const list = [...graph.state.siteOfGroup(tenant, team.teamId)!.lists.values()].find((l) => l.displayName === displayName);
   if (!list) throw new Error(`no list ${displayName}`);
   return list;
 };
-
-beforeEach(async () => {
-  graph = await startGraphEmulator({ pageSize: 50 });
-  graph.addGroup(tenant, team.teamId, 'Ward 7');
-  store = openGraphStore({ baseUrl: graph.url, sealKeys: testSealKeys, getAccessToken: async (t) => graph.tokenFor(t) });
-});
-
-afterEach(async () => {
-  await store.close();
-  await graph.close();
-});
 
 describe('the Graph emulator', () => {
   it("compares text in a $filter ignoring case, as SharePoint does, so that the store's own exact check is tested", async () => {

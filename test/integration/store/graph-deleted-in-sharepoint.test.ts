@@ -1,10 +1,7 @@
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { GraphAccessError } from '../../../server/platform/graph/graph-errors';
-import { openGraphStore } from '../../../server/storage/sharepoint/graph-store';
-import { testSealKeys } from '../../helpers/production-settings';
-import type { TeamStore } from '../../../server/storage/ports';
-import { startGraphEmulator, type GraphEmulator } from '../../helpers/graph-emulator';
 import { valueOf } from '../../../server/features/shared/outcomes';
+import { useGraphStore } from '../../helpers/graph-store-hook';
 
 /**
  * A SharePoint admin deletes one of the app's lists in a team's site while the app runs (the
@@ -15,19 +12,7 @@ const tenant = '3f6d1c2a-8b4e-4f7a-9c1d-2e5b7a9c0d11';
 const team = { tenantId: tenant, teamId: 'aa11bb22-cc33-4d44-8e55-ff6677889900' };
 const author = { id: 'u1', name: 'Dr One' };
 
-let graph: GraphEmulator;
-let store: TeamStore;
-
-beforeEach(async () => {
-  graph = await startGraphEmulator({ pageSize: 20 });
-  graph.addGroup(tenant, team.teamId, 'Ward 7');
-  store = openGraphStore({ baseUrl: graph.url, sealKeys: testSealKeys, getAccessToken: async (t) => graph.tokenFor(t) });
-});
-
-afterEach(async () => {
-  await store.close();
-  await graph.close();
-});
+const { graph, store } = useGraphStore(team, 'Ward 7', { pageSize: 20 });
 
 /** Deletes the app's list of that name from the team's site, as a site admin in SharePoint does. */
 const deleteInSharePoint = (displayName: string) => {

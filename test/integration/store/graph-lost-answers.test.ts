@@ -1,10 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openGraphStore } from '../../../server/storage/sharepoint/graph-store';
-import { testSealKeys } from '../../helpers/production-settings';
-import type { TeamStore } from '../../../server/storage/ports';
-import { startGraphEmulator, type GraphEmulator } from '../../helpers/graph-emulator';
+import { describe, expect, it } from 'vitest';
 import type { EmulatedList } from '../../helpers/graph-emulator/model';
 import { valueOf } from '../../../server/features/shared/outcomes';
+import { useGraphStore } from '../../helpers/graph-store-hook';
 
 /**
  * What a real Graph does that a lenient stand-in would not: a gateway that times out (504) on a
@@ -15,19 +12,7 @@ import { valueOf } from '../../../server/features/shared/outcomes';
 const tenant = '3f6d1c2a-8b4e-4f7a-9c1d-2e5b7a9c0d11';
 const team = { tenantId: tenant, teamId: 'aa11bb22-cc33-4d44-8e55-ff6677889900' };
 
-let graph: GraphEmulator;
-let store: TeamStore;
-
-beforeEach(async () => {
-  graph = await startGraphEmulator({ pageSize: 20 });
-  graph.addGroup(tenant, team.teamId, 'Ward 7');
-  store = openGraphStore({ baseUrl: graph.url, sealKeys: testSealKeys, getAccessToken: async (t) => graph.tokenFor(t) });
-});
-
-afterEach(async () => {
-  await store.close();
-  await graph.close();
-});
+const { graph, store } = useGraphStore(team, 'Ward 7', { pageSize: 20 });
 
 const listNamed = (displayName: string): EmulatedList => {
   const list = [...graph.state.siteOfGroup(tenant, team.teamId)!.lists.values()].find((l) => l.displayName === displayName);

@@ -1,7 +1,7 @@
 import { FluentProvider, webLightTheme } from '@fluentui/react-components';
 import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import '../../../client/shared/i18n/catalogs';
 import { readListView } from '../../../client/features/lists/api/read-list-answers';
 import { ListLimitNotice } from '../../../client/features/lists/ListLimitNotice';
@@ -10,13 +10,10 @@ import { MAX_ROSTER_PATIENTS } from '../../../contract/manual';
 import { MAX_NOTES_PER_PATIENT } from '../../../contract/notes';
 import { buildListView } from '../../../server/features/lists/list-view';
 import { valueOf } from '../../../server/features/shared/outcomes';
-import type { TeamStore } from '../../../server/storage/ports';
-import { openGraphStore } from '../../../server/storage/sharepoint/graph-store';
 import { readBounds } from '../../../server/storage/sharepoint/read-bounds';
 import { countingEhr } from '../../helpers/counting-ehr';
-import { startGraphEmulator, type GraphEmulator } from '../../helpers/graph-emulator';
 import type { EmulatedList } from '../../helpers/graph-emulator/model';
-import { testSealKeys } from '../../helpers/production-settings';
+import { useGraphStore } from '../../helpers/graph-store-hook';
 
 // A member of the team's Microsoft 365 group can add rows to the team site's lists in SharePoint,
 // past the app, without end. However many they add, a load of the app reads a bounded number of
@@ -37,20 +34,8 @@ const ehr = {
 /** Rows a member adds: four times what a read takes. */
 const FLOOD = 4 * readBounds.patientRows;
 
-let graph: GraphEmulator;
-let store: TeamStore;
-
-beforeEach(async () => {
-  // SharePoint's own page size: a bounded read of a patient list is then one request.
-  graph = await startGraphEmulator({ pageSize: 5000 });
-  graph.addGroup(tenant, team.teamId, 'Ward 9');
-  store = openGraphStore({ baseUrl: graph.url, sealKeys: testSealKeys, getAccessToken: async (t) => graph.tokenFor(t) });
-});
-
-afterEach(async () => {
-  await store.close();
-  await graph.close();
-});
+// SharePoint's own page size: a bounded read of a patient list is then one request.
+const { graph, store } = useGraphStore(team, 'Ward 9', { pageSize: 5000 });
 
 const site = () => graph.state.siteOfGroup(tenant, team.teamId)!;
 const listNamed = (name: string): EmulatedList => [...site().lists.values()].find((l) => l.displayName === name)!;

@@ -1,27 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openGraphStore } from '../../../server/storage/sharepoint/graph-store';
-import { testSealKeys } from '../../helpers/production-settings';
-import type { TeamStore } from '../../../server/storage/ports';
+import { describe, expect, it } from 'vitest';
 import { valueOf } from '../../../server/features/shared/outcomes';
 import type { ManualPatientData } from '../../../contract/manual';
-import { startGraphEmulator, type GraphEmulator } from '../../helpers/graph-emulator';
+import { useGraphStore } from '../../helpers/graph-store-hook';
 
 const team = { tenantId: '2b3c4d5e-6f70-4a81-9b2c-3d4e5f607182', teamId: 'ee55ff66-0077-4b88-9c99-aabbccddeeff' };
 const data = (name: string): ManualPatientData => ({ name, mrn: 'M-1', birthDate: '1970-01-02', gender: 'female', room: '7B', values: { risk: 3 } });
 
-let graph: GraphEmulator;
-let store: TeamStore;
-
-beforeEach(async () => {
-  graph = await startGraphEmulator();
-  graph.addGroup(team.tenantId, team.teamId);
-  store = openGraphStore({ baseUrl: graph.url, sealKeys: testSealKeys, getAccessToken: async (t) => graph.tokenFor(t) });
-});
-
-afterEach(async () => {
-  await store.close();
-  await graph.close();
-});
+const { graph, store } = useGraphStore(team);
 
 describe('Graph store, Manual mode', () => {
   it('versions the schema: first write from 0, stale versions refused', async () => {
