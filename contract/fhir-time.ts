@@ -90,6 +90,23 @@ export function earliestMs(text: string): number | null {
 }
 
 /**
+ * A time more than this after now is dated in the future (a wrong clock or time zone, or a value
+ * typed against the wrong day). The allowance covers the clock skew between the EHR and the reader:
+ * 5 minutes, well above NTP-synchronised drift and the seconds between an EHR's write and this read.
+ */
+export const FUTURE_ALLOWANCE_MS = 5 * 60_000;
+
+/**
+ * Whether a FHIR time is still to come at `nowMs`: its earliest possible moment (earliestMs: a day
+ * begins first in the easternmost zone) more than FUTURE_ALLOWANCE_MS after it. False for text that
+ * is not a FHIR time.
+ */
+export function datedAfterNow(text: string, nowMs: number): boolean {
+  const at = earliestMs(text);
+  return at !== null && at - nowMs > FUTURE_ALLOWANCE_MS;
+}
+
+/**
  * The latest moment a FHIR time can mean: an `instant` is itself; a zone-less date-time may have
  * been written as far west as UTC-14:00, so up to 14 hours after its clock time read as UTC; a
  * day, month or year lasts to its end, and is zone-less too ("2026-12-04" means up to

@@ -1,5 +1,5 @@
 import { ageSpan, dateParts, earliestDay, latestDay, type DateParts } from '../../contract/age-span';
-import { asWrittenMs, fhirTime, sortKeyMs, type FhirTime } from '../../contract/fhir-time';
+import { asWrittenMs, datedAfterNow, fhirTime, sortKeyMs, type FhirTime } from '../../contract/fhir-time';
 import type { MessageKey } from './i18n/en';
 import { isUnverifiedReason } from '../../contract/plain-constants';
 import { currentLocale, english, t } from './i18n/t';
@@ -37,9 +37,9 @@ function yearsUntil(from: DateParts, to: DateParts) {
  * checked rather than a wrong age believed.
  */
 export function birthDateWithAge(birthDate: string | null, today = new Date(), deceased?: { date: string | null } | null): string {
-  if (!birthDate) return deceased ? deceasedText(deceased) : t('value.none');
+  if (!birthDate) return deceased ? deceasedText(deceased, today) : t('value.none');
   const birth = dateParts(birthDate);
-  if (!birth) return deceased ? `${birthDate} (${deceasedText(deceased)})` : birthDate;
+  if (!birth) return deceased ? `${birthDate} (${deceasedText(deceased, today)})` : birthDate;
   const date = calendarDate(...birth);
   if (deceased) {
     const death = deceased.date ? dateParts(deceased.date) : null;
@@ -47,7 +47,7 @@ export function birthDateWithAge(birthDate: string | null, today = new Date(), d
     // As a living child's age: a child who died under two is aged in months or days, never "aged 0".
     const { age, exact, young } = yearsUntil(birth, death);
     const died = calendarDate(...death);
-    if (latestDay(death) < earliestDay(birth) || age < 0) return t('age.diedDatesConflict', { date, died });
+    if (latestDay(death) < earliestDay(birth) || age < 0 || diedLater(deceased, today)) return t('age.diedDatesConflict', { date, died });
     return t(young ? 'age.diedYoung' : exact ? 'age.died' : 'age.diedAbout', { date, died, age: young ?? age });
   }
   const now: DateParts = [today.getFullYear(), today.getMonth() + 1, today.getDate()];
@@ -85,10 +85,18 @@ export function recordNoticeLabel(notice: RecordNoticeValue): string {
   return t(key[notice.kind]);
 }
 
-/** "Deceased", with the date of death when the EHR gives one. */
-export function deceasedText(deceased: { date: string | null }): string {
+/**
+ * A date of death still to come (Patient.deceasedDateTime, DSTU2, STU3 and R4: "indicates if the
+ * individual is deceased or not") is a record error, a year or day typed wrong: a death cannot be
+ * later than now. Its date is shown as given and said to conflict, never aged by nor stated plain.
+ */
+const diedLater = (deceased: { date: string | null }, today: Date) => !!deceased.date && datedAfterNow(deceased.date, today.getTime());
+
+/** "Deceased", with the date of death when the EHR gives one (said to conflict when it is still to come: diedLater). */
+export function deceasedText(deceased: { date: string | null }, today = new Date()): string {
   const death = deceased.date ? dateParts(deceased.date) : null;
-  return death ? t('deceased.on', { died: calendarDate(...death) }) : t('deceased.label');
+  if (!death) return t('deceased.label');
+  return t(diedLater(deceased, today) ? 'deceased.onDatesConflict' : 'deceased.on', { died: calendarDate(...death) });
 }
 
 /** A patient's name as shown: the EHR's, or "Unnamed patient" with the MRN when the record has no name. */

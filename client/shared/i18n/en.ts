@@ -66,6 +66,7 @@ export const en = {
   'age.diedDatesConflict': '{date} (died {died}; dates conflict: check in EHR)',
   'deceased.label': 'Deceased',
   'deceased.on': 'Deceased {died}',
+  'deceased.onDatesConflict': 'Deceased {died} (dates conflict: check in EHR)',
   'record.replaced': 'Replaced record',
   'record.inactive': 'Inactive record',
   'record.qualified': 'Check record in EHR',

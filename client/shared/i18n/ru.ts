@@ -113,6 +113,7 @@ export const ru: Record<MessageKey, string> = {
   'age.diedDatesConflict': '{date} (умер(ла) {died}; даты противоречат друг другу: проверьте в ЭМК)',
   'deceased.label': 'Умер(ла)',
   'deceased.on': 'Умер(ла) {died}',
+  'deceased.onDatesConflict': 'Умер(ла) {died} (даты противоречат друг другу: проверьте в ЭМК)',
   'record.replaced': 'Замененная запись',
   'record.inactive': 'Неактивная запись',
   'record.qualified': 'Проверьте запись в ЭМК',

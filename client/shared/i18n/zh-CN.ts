@@ -107,6 +107,7 @@ export const zhCN: Record<MessageKey, string> = {
   'age.diedDatesConflict': '{date}（{died} 去世；日期相互矛盾：请在 EHR 中核对）',
   'deceased.label': '已故',
   'deceased.on': '已故（{died}）',
+  'deceased.onDatesConflict': '已故（{died}；日期相互矛盾：请在 EHR 中核对）',
   'record.replaced': '已被替换的记录',
   'record.inactive': '停用的记录',
   'record.qualified': '请在 EHR 中核对记录',

@@ -107,6 +107,7 @@ export const zhTW: Record<MessageKey, string> = {
   'age.diedDatesConflict': '{date}（{died} 過世；日期互相矛盾：請在 EHR 中核對）',
   'deceased.label': '已故',
   'deceased.on': '已故（{died}）',
+  'deceased.onDatesConflict': '已故（{died}；日期互相矛盾：請在 EHR 中核對）',
   'record.replaced': '已被取代的紀錄',
   'record.inactive': '停用的紀錄',
   'record.qualified': '請在 EHR 中核對紀錄',

@@ -271,7 +271,7 @@ function careProviderName(patient: JsonObject, references: unknown): string | nu
   }
   for (const reference of refs) {
     const contained = containedResource(patient, reference, PROVIDER_TYPES);
-    const name = contained ? providerResourceName(contained) : null;
+    const name = contained ? providerResourceName(contained, patient) : null;
     if (name) return name;
   }
   return null;
@@ -280,15 +280,26 @@ function careProviderName(patient: JsonObject, references: unknown): string | nu
 /**
  * A provider's or payer's name from its resource: a Practitioner by its HumanName (DSTU2 one object,
  * later an array; chosen as a patient's is), an Organization by `name`, a PractitionerRole by its
- * practitioner's or organization's display. Null for any other type or without a name.
+ * practitioner's or organization's display, else by the name of the one it holds contained (`#id`,
+ * resolved in `owner`, the resource that contains them all: the Patient for a role contained in it,
+ * else the role itself; contained.ts). Null for any other type or without a name.
  */
-export function providerResourceName(resource: JsonObject): string | null {
+export function providerResourceName(resource: JsonObject, owner: JsonObject = resource): string | null {
   if (resource.resourceType === 'Organization') return str(resource.name) ?? null;
   if (resource.resourceType === 'Practitioner') return humanNameText(resource.name);
   if (resource.resourceType !== 'PractitionerRole') return null;
-  for (const ref of objects([resource.practitioner, resource.organization])) {
+  const members = objects([resource.practitioner, resource.organization]);
+  for (const ref of members) {
     const display = str(ref.display);
     if (display) return display;
   }
+  for (const ref of members) {
+    const member = containedResource(owner, ref, ROLE_MEMBER_TYPES);
+    const name = member ? providerResourceName(member) : null;
+    if (name) return name;
+  }
   return null;
 }
+
+/** What a PractitionerRole names (R4 PractitionerRole.practitioner, .organization), in that order. */
+export const ROLE_MEMBER_TYPES = ['Practitioner', 'Organization'];

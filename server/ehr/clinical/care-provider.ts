@@ -1,4 +1,4 @@
-import { providerResourceName } from '../adapters/patient.js';
+import { ROLE_MEMBER_TYPES, providerResourceName } from '../adapters/patient.js';
 import type { EhrContext } from '../ehr-context.js';
 import { isObject, objects, str, type JsonObject } from '../json.js';
 import { ReadBudgetExceeded } from '../read-budget.js';
@@ -14,7 +14,8 @@ import type { Warnings } from './warnings.js';
  * medications.ts `unnamedPayors`): one more batch of `GET Practitioner/{id}`, `Organization/{id}` or
  * `PractitionerRole/{id}`, each read once however many patients share it. A Practitioner is named
  * by its HumanName (DSTU2 one object, later an array), an Organization by `name`, a PractitionerRole
- * by its practitioner's or organization's display. A failure leaves the name unread rather than
+ * by its practitioner's or organization's display or contained resource, else by the practitioner
+ * or organization it references (roleMember), read in one batch more. A failure leaves the name unread rather than
  * failing the read: the cell then says "not available" (careProviderCell), never "none recorded",
  * as a care provider is recorded.
  */
@@ -24,15 +25,43 @@ export async function careProviderNames(ctx: EhrContext, references: string[], w
   if (wanted.length === 0) return names;
   try {
     const answers = await runEntries(ctx, wanted, undefined, warnings);
+    // A PractitionerRole naming its practitioner (or organization) by reference alone: read by that resource.
+    const members = new Map<string, string>();
     answers.forEach((answer, i) => {
-      const name = answer.ok && isObject(answer.body) ? providerName(answer.body, wanted[i]) : null;
+      const body = answer.ok && isObject(answer.body) ? answer.body : null;
+      const name = body ? providerName(body, wanted[i]) : null;
+      const member = body && !name && body.resourceType === 'PractitionerRole' ? roleMember(ctx, body) : null;
       if (name) names.set(wanted[i], name);
+      else if (member) members.set(wanted[i], member);
     });
+    if (members.size > 0) {
+      const asked = [...new Set(members.values())];
+      const read = new Map((await runEntries(ctx, asked, undefined, warnings)).map((answer, i) => [asked[i], answer]));
+      for (const [role, member] of members) {
+        const answer = read.get(member);
+        const name = answer?.ok && isObject(answer.body) ? providerName(answer.body, member) : null;
+        if (name) names.set(role, name);
+      }
+    }
   } catch (error) {
     if (!(error instanceof FhirError) || error instanceof ReadBudgetExceeded) throw error;
     warnings.add('care_provider_lookup_failed');
   }
   return names;
+}
+
+/**
+ * The practitioner, else the organization, a PractitionerRole names by a reference on the EHR's own
+ * base (R4 PractitionerRole.practitioner and .organization, each 0..1: "practitioner that is able to
+ * provide the defined services for the organization"), when the EHR offers its type: `{Type}/{id}`.
+ */
+function roleMember(ctx: EhrContext, role: JsonObject): string | null {
+  for (const ref of objects([role.practitioner, role.organization])) {
+    const key = ownReference(str(ref.reference) ?? '', ctx.server.base);
+    const type = key?.split('/')[0];
+    if (key && type && ROLE_MEMBER_TYPES.includes(type) && ctx.server.resources.includes(type)) return key;
+  }
+  return null;
 }
 
 /** The resource's name, when it is the one asked for. */

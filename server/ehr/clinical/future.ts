@@ -1,14 +1,9 @@
-import { earliestMs } from '../../../contract/fhir-time.js';
+import { FUTURE_ALLOWANCE_MS, earliestMs } from '../../../contract/fhir-time.js';
 import { withHistoryMark, withReadingMark } from './reading-marks.js';
 import type { Cell, LatestVitals, VitalHistory, When } from './types.js';
 
-/**
- * A reading dated more than this after `now` is dated in the future (a wrong clock or time zone, or
- * a value typed against the wrong day). The allowance covers the clock skew between the EHR and this
- * server: 5 minutes, as BP_PAIR_WINDOW_MS, well above NTP-synchronised drift and the seconds
- * between an EHR's write and this read.
- */
-export const FUTURE_ALLOWANCE_MS = 5 * 60_000;
+// A reading dated more than this after `now` is dated in the future (one rule with the tab's: contract/fhir-time.ts).
+export { FUTURE_ALLOWANCE_MS };
 
 /**
  * Whether a reading's time is in the future at `now`: its earliest possible moment (a zone-less time

@@ -4,7 +4,18 @@ import type { AllergyReaction, AllergyView, Cell, ConditionView, EncounterView, 
 import type { AgeValue } from '../../../contract/patients.js';
 import { isComparator } from '../../../contract/vital-ranges.js';
 import { ucumCode } from './units.js';
-import { annotationText, conceptCodes, conceptText, isLoincSystem, newestFirst, ownReferenceOf, statusCode, unnamedMark, when } from './values.js';
+import {
+  annotationText,
+  codeSystemUri,
+  conceptCodes,
+  conceptText,
+  isLoincSystem,
+  newestFirst,
+  ownReferenceOf,
+  statusCode,
+  unnamedMark,
+  when,
+} from './values.js';
 import type { Warnings } from './warnings.js';
 import { qualifiedMark } from '../modifiers.js';
 import { STATUS_CODES, readRecordStatus } from './record-status.js';
@@ -260,7 +271,8 @@ const DSTU2_CLINICAL = new Set(['active', 'inactive', 'resolved']);
  * a patient with no known drug allergy may still have a food allergy, so such a record reads as
  * what it says ("No known drug allergy"), never as "No known allergies".
  * A code counts only in its own system (a bare code with no system is read as SNOMED CT, which is
- * what these numbers are): the same digits in another code system mean something else.
+ * what these numbers are): the same digits in another code system mean something else. SNOMED CT
+ * written by its OID urn:oid:2.16.840.1.113883.6.96, or with https, is SNOMED CT (values.ts codeSystemUri).
  */
 const SNOMED = 'http://snomed.info/sct';
 const IPS_ABSENT = 'http://hl7.org/fhir/uv/ips/CodeSystem/absent-unknown-uv-ips';
@@ -332,7 +344,8 @@ function codingsOf(concept: unknown): { system: string; code: string }[] {
   if (!isObject(concept)) return [];
   return objects(concept.coding).flatMap((c) => {
     const code = str(c.code);
-    return code ? [{ system: str(c.system) ?? SNOMED, code }] : [];
+    const system = str(c.system);
+    return code ? [{ system: system === undefined ? SNOMED : codeSystemUri(system), code }] : [];
   });
 }
 
@@ -410,7 +423,7 @@ function noKnownAllergyInWords(concept: unknown): { words: string; kind: Allergy
   for (const coding of objects(concept.coding)) {
     const display = str(coding.display)?.trim();
     const system = str(coding.system);
-    if (str(coding.code) && (!display || (system !== undefined && SUBSTANCE_SYSTEMS.has(system)))) return null;
+    if (str(coding.code) && (!display || (system !== undefined && SUBSTANCE_SYSTEMS.has(codeSystemUri(system))))) return null;
     if (display) words.push(display);
   }
   const kinds = new Set(words.map((w) => NO_KNOWN_ALLERGY_WORDS.get(phraseKey(w))));

@@ -69,31 +69,46 @@ export function newestFirst(a: When | null, b: When | null): number {
 }
 
 /**
- * Code systems a clinician knows by name, by their FHIR URI (and the HL7 OIDs older feeds use,
- * DSTU2 identifier-registry): the words of a code that comes without display or text.
+ * Code systems a clinician knows by name, by their FHIR URI: the words of a code that comes without
+ * display or text.
  */
 const CODE_SYSTEM_NAMES: ReadonlyMap<string, string> = new Map(
   Object.entries({
     'http://www.nlm.nih.gov/research/umls/rxnorm': 'RxNorm',
-    'urn:oid:2.16.840.1.113883.6.88': 'RxNorm',
     'http://snomed.info/sct': 'SNOMED CT',
-    'urn:oid:2.16.840.1.113883.6.96': 'SNOMED CT',
     'http://hl7.org/fhir/sid/icd-10-cm': 'ICD-10-CM',
-    'urn:oid:2.16.840.1.113883.6.90': 'ICD-10-CM',
     'http://hl7.org/fhir/sid/icd-10': 'ICD-10',
-    'urn:oid:2.16.840.1.113883.6.3': 'ICD-10',
     'http://hl7.org/fhir/sid/icd-9-cm': 'ICD-9-CM',
-    'urn:oid:2.16.840.1.113883.6.103': 'ICD-9-CM',
     'http://loinc.org': 'LOINC',
-    'urn:oid:2.16.840.1.113883.6.1': 'LOINC',
     'http://hl7.org/fhir/sid/ndc': 'NDC',
-    'urn:oid:2.16.840.1.113883.6.69': 'NDC',
     'http://hl7.org/fhir/sid/cvx': 'CVX',
-    'urn:oid:2.16.840.1.113883.12.292': 'CVX',
     'http://www.whocc.no/atc': 'ATC',
     'http://fdasis.nlm.nih.gov': 'UNII',
   }),
 );
+
+/**
+ * The HL7 OIDs older feeds (and CDA conversions) send for code systems that have a FHIR URI, with
+ * that URI: both name the same system (DSTU2 identifier-registry, R4 terminologies-systems.html).
+ */
+const SYSTEM_OF_OID: ReadonlyMap<string, string> = new Map(
+  Object.entries({
+    'urn:oid:2.16.840.1.113883.6.88': 'http://www.nlm.nih.gov/research/umls/rxnorm',
+    'urn:oid:2.16.840.1.113883.6.96': 'http://snomed.info/sct',
+    'urn:oid:2.16.840.1.113883.6.90': 'http://hl7.org/fhir/sid/icd-10-cm',
+    'urn:oid:2.16.840.1.113883.6.3': 'http://hl7.org/fhir/sid/icd-10',
+    'urn:oid:2.16.840.1.113883.6.103': 'http://hl7.org/fhir/sid/icd-9-cm',
+    'urn:oid:2.16.840.1.113883.6.1': 'http://loinc.org',
+    'urn:oid:2.16.840.1.113883.6.69': 'http://hl7.org/fhir/sid/ndc',
+    'urn:oid:2.16.840.1.113883.12.292': 'http://hl7.org/fhir/sid/cvx',
+  }),
+);
+
+/**
+ * A Coding.system as the FHIR URI it names, so that every rule that reads a code reads it in each
+ * spelling records use: its OID (SYSTEM_OF_OID), https for http, without a trailing slash.
+ */
+export const codeSystemUri = (system: string): string => SYSTEM_OF_OID.get(system) ?? system.replace(/^https:/, 'http:').replace(/\/+$/, '');
 
 /**
  * A CodeableConcept's text, else its first coding display, else (with `orCode`, the default) its
@@ -116,7 +131,7 @@ export function conceptText(value: unknown, orCode = true): string | null {
   for (const coding of codings) {
     const code = str(coding.code);
     if (!code) continue;
-    const system = CODE_SYSTEM_NAMES.get((str(coding.system) ?? '').replace(/^https:/, 'http:').replace(/\/+$/, ''));
+    const system = CODE_SYSTEM_NAMES.get(codeSystemUri(str(coding.system) ?? ''));
     if (system) return `${system} ${code}`;
     other ??= `code ${code}`;
   }
@@ -129,9 +144,9 @@ export const unnamedMark = (value: unknown): { unnamed?: true } =>
 
 /**
  * LOINC's system as records write it: http://loinc.org (FHIR's URI, some records with https or a
- * trailing slash) or its OID urn:oid:2.16.840.1.113883.6.1.
+ * trailing slash) or its OID urn:oid:2.16.840.1.113883.6.1 (codeSystemUri).
  */
-export const isLoincSystem = (system: string): boolean => /^https?:\/\/loinc\.org\/?$/.test(system) || system === 'urn:oid:2.16.840.1.113883.6.1';
+export const isLoincSystem = (system: string): boolean => codeSystemUri(system) === 'http://loinc.org';
 
 /**
  * The codes of a concept that may be LOINC codes: codings with LOINC's system, or with none (servers

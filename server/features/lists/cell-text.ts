@@ -9,7 +9,7 @@ import {
   type VitalValue,
 } from '../../../contract/cells.js';
 import { ageSpan, dateParts, earliestDay, latestDay } from '../../../contract/age-span.js';
-import { asWrittenMs, fhirTime, sortKeyMs } from '../../../contract/fhir-time.js';
+import { asWrittenMs, datedAfterNow, fhirTime, sortKeyMs } from '../../../contract/fhir-time.js';
 import type { When } from '../../../contract/ids.js';
 import {
   adultRangesApply,
@@ -89,14 +89,16 @@ function ageAt(birthDate: string, death: string): string | null {
 /**
  * A deceased patient's birth date column (Patient.deceased[x]): "1924-06-16 (died 1979-07-11, aged
  * 55)", or "(deceased)" without a date of death; never an age as if the patient were alive. Dates
- * that contradict each other keep both as the EHR gave them and say so: "1990-01-01 (died
- * 1985-03-03; dates conflict: check in EHR)".
+ * that contradict each other (a death before the birth, or still to come) keep both as the EHR gave
+ * them and say so: "1990-01-01 (died 1985-03-03; dates conflict: check in EHR)".
  */
-function deceasedBirthDate(birthDate: string | null, deceased: { date: string | null }): string {
+function deceasedBirthDate(birthDate: string | null, deceased: { date: string | null }, now = Date.now()): string {
   const death = deceased.date?.slice(0, 10) ?? null;
   const readable = (v: string) => /^\d{4}/.test(v);
-  const age = birthDate && death ? ageAt(birthDate, death) : null;
-  const conflict = birthDate !== null && death !== null && age === null && readable(birthDate) && readable(death);
+  // A date of death still to come is a record error too (as the tab says it: client/shared/format.ts diedLater).
+  const later = !!deceased.date && datedAfterNow(deceased.date, now);
+  const age = birthDate && death && !later ? ageAt(birthDate, death) : null;
+  const conflict = death !== null && (later || (birthDate !== null && age === null && readable(birthDate) && readable(death)));
   const what = death ? `died ${death}${age ? `, aged ${age}` : conflict ? `; ${DATES_CONFLICT}` : ''}` : 'deceased';
   return birthDate ? `${birthDate} (${what})` : what[0].toUpperCase() + what.slice(1);
 }
