@@ -66,10 +66,10 @@ export const AUDIT_TOKEN_MAX = 512;
  * when many share a millisecond (a `from` of the last record's time would repeat them; a
  * millisecond later would skip them). The last page has no `next`. A token is bound to the
  * tenant and to the filters it continues (`from`, `to`, `team`, `user`, `patient`,
- * `operation`; `from` as the instant it names, in any zone, the others as given): with other
- * filters, malformed, altered, or with `format=csv` (an export is never paged: it has every
- * record) it is refused, 400 `validation_failed` naming `after`, before anything is read (the
- * refused read is recorded, as any refused read is). It names the last record's place in the
+ * `operation`; `from` as the instant it names, in any zone, a team or user GUID in any letter
+ * case, the others as given): with other filters, malformed, altered, or with `format=csv` (an
+ * export is never paged: it has every record) it is refused, 400 `validation_failed` naming
+ * `after`, before anything is read (the refused read is recorded, as any refused read is). It names the last record's place in the
  * trail (its time, sequence and, on Azure Table Storage, the instance that wrote it), never a
  * patient or a filter's value; it is no secret and grants nothing: the read is the caller's
  * own, with the caller's filters.

@@ -7,6 +7,15 @@ import { idLike, recordRead, refusalNames } from '../shared/audit-trail.js';
 import type { ApiDeps } from '../shared/deps.js';
 import { continuationToken, continuedKey, notAToken, type TrailFilters } from './audit-token.js';
 
+/**
+ * A team or user filter as the trail keeps it: team and user ids are Microsoft 365 group and Entra
+ * object ids, GUIDs that mean the same in any letter case, and the trail holds them in lower case
+ * (a team's as its path is normalized, a user's as Entra writes `oid`). Anything else is as given.
+ */
+function guidInLowerCase<T extends string | undefined>(id: T): T {
+  return (id !== undefined && guidPattern.test(id) ? id.toLowerCase() : id) as T;
+}
+
 /** Reading the trail is itself recorded: as an export when it goes out as a file. */
 export const readOperation = (format: unknown): AuditOperation => (format === 'csv' ? 'AuditExport' : 'AuditView');
 
@@ -44,15 +53,14 @@ export async function readAuditTrail(
   if (deliberate && query.patient) refusalNames([query.patient]);
   const { requestId } = requestContext();
   const norm = (t?: string) => (t ? new Date(t).toISOString() : undefined);
-  // Team ids are recorded in lower case (a Microsoft 365 group id in any case is the same team).
-  const teamId = query.team && guidPattern.test(query.team) ? query.team.toLowerCase() : query.team;
+  const teamId = guidInLowerCase(query.team);
   const filters: TrailFilters = {
     tenantId: caller.tenantId,
     from: norm(query.from),
     // As given: the store reads `to` to the end of its stated precision (audit-range.ts).
     to: query.to,
     teamId,
-    userId: query.user,
+    userId: guidInLowerCase(query.user),
     patientId: query.patient,
     operation: query.operation,
   };
@@ -227,5 +235,5 @@ export function nameAttemptedTrail(filters: { patient?: unknown; team?: unknown 
   const patient = typeof filters.patient === 'string' && fhirIdPattern.test(filters.patient) ? filters.patient : undefined;
   if (patient !== undefined) refusalNames([patient]);
   const audit = requestContext().audit;
-  if (audit && typeof filters.team === 'string') audit.teamId = idLike(guidPattern.test(filters.team) ? filters.team.toLowerCase() : filters.team);
+  if (audit && typeof filters.team === 'string') audit.teamId = idLike(guidInLowerCase(filters.team));
 }

@@ -12,7 +12,7 @@ import {
 } from '../../../contract/manual.js';
 import { Problem } from '../../platform/problem.js';
 import type { Outcome, TeamKey } from '../../storage/ports.js';
-import { onCommit, recordRead, redeclare, refusalNames } from '../shared/audit-trail.js';
+import { onCommit, recordDisclosure, recordRead, redeclare, refusalNames } from '../shared/audit-trail.js';
 import type { ApiDeps } from '../shared/deps.js';
 import { problems, valueOf } from '../shared/outcomes.js';
 import { requireManualMode } from '../shared/team-connection.js';
@@ -54,7 +54,9 @@ export async function setSchema({ store }: ApiDeps, team: TeamKey, body: SchemaB
   const named = new Set<string>();
   const conflicts = schemaConflicts(current?.fields ?? [], body.fields, await store.getManualPatients(team), named);
   if (conflicts.length) {
-    // The answer names patients: its records name them too.
+    // The answer names patients (and what they hold): a read of them, recorded as the import's
+    // "already in the team" is (recordDisclosure), and the refused change's records name them too.
+    await recordDisclosure(store.audit, 'PatientSearch', { patientIds: [...named] });
     refusalNames(named);
     throw new Problem('schema_conflict', `The change conflicts with values patients already have. ${conflicts.join(' ')}`);
   }
@@ -153,11 +155,13 @@ async function checked({ store, membership }: ApiDeps, team: TeamKey, body: Pati
   return { name: body.name, mrn, birthDate: keep('birthDate'), gender: keep('gender'), room: keep('room'), values };
 }
 
-/** Refused (400, naming the field) when a patient of the team, admitted or discharged, has the MRN; the answer names them, so does its record. */
+/** Refused (400, naming the field) when a patient of the team, admitted or discharged, has the MRN; the answer names them, so do its records. */
 async function refuseTakenMrn(store: ApiDeps['store'], team: TeamKey, mrn: string | null, self?: string): Promise<void> {
   const [admitted, discharged] = await Promise.all([store.getManualPatients(team), store.getDischargedPatients(team)]);
   const taken = takenMrn(mrn, admitted, discharged, self);
   if (!taken) return;
+  // The answer tells that the team has a patient with this MRN (and whether discharged): a read of them.
+  await recordDisclosure(store.audit, 'PatientSearch', { patientIds: [taken.holder] });
   refusalNames([taken.holder]);
   throw new Problem('validation_failed', taken.words, ['mrn'], [taken.issue]);
 }

@@ -97,11 +97,15 @@ function verifiedCaller(): { tenantId: string; userId: string } {
 function given(log: AuditLog, operation: AuditOperation, details: AuditDetails): AuditEvent[] {
   const audit = declared();
   audit.log ??= log;
-  if (!audit.clientGone) {
-    const made = succeeded(operation, details);
-    (audit.readsGiven ??= []).push(...made);
-    return made;
-  }
+  if (audit.clientGone) return notGiven(operation, details);
+  const made = succeeded(operation, details);
+  (audit.readsGiven ??= []).push(...made);
+  return made;
+}
+
+/** The failure records (CLIENT_CLOSED_REQUEST) of a read whose caller went away before it could be given. */
+function notGiven(operation: AuditOperation, details: AuditDetails): AuditEvent[] {
+  const audit = declared();
   audit.recorded = true;
   const made = events(operation, 'failure', { ...details, status: CLIENT_CLOSED_REQUEST }, verifiedCaller());
   (audit.notGiven ??= []).push(...made);
@@ -116,10 +120,12 @@ export async function recordRead(log: AuditLog, operation: AuditOperation, detai
 /**
  * Records what an answer tells whatever becomes of the call: a refusal that names the team's
  * patients (an import's rows "already in the team") gives the caller that much, so it is a read of
- * them, recorded as such, and not turned into a failure when the call is refused.
+ * them, recorded as such, and not turned into a failure when the call is refused. A caller already
+ * gone is given nothing: then it is a read not given (CLIENT_CLOSED_REQUEST), as any other.
  */
 export async function recordDisclosure(log: AuditLog, operation: AuditOperation, details: AuditDetails): Promise<void> {
-  await log.append(...events(operation, 'success', details, verifiedCaller()));
+  const gone = declared().clientGone;
+  await log.append(...(gone ? notGiven(operation, details) : events(operation, 'success', details, verifiedCaller())));
 }
 
 /** Patients a read could not give, and the HTTP status of why (the EHR's error, 404 for a patient the source does not have). */

@@ -138,6 +138,25 @@ it('says when a screenful leaves records out, and exports every record; a team i
   expect(day.body.events).toHaveLength(count);
 });
 
+it("finds a user's records by their Entra object id in any letter case, as a team's, for a read and an export alike", async () => {
+  const base = `/api/teams/${who.team.id}`;
+  const from = new Date().toISOString();
+  expect((await server.api(who.member, 'GET', `${base}/lists`)).status).toBe(200);
+  expect((await server.api(who.member, 'POST', `${base}/lists`, { name: 'Looked up by user' })).status).toBe(201);
+  const reader = auditReader(server);
+  const asked = (user: string) => `/api/audit?from=${encodeURIComponent(from)}&user=${user}`;
+  const lower = (await server.api(reader, 'GET', asked(who.member.toLowerCase()))).body.events as { userId: string }[];
+  expect(lower.length).toBeGreaterThan(0);
+  // An access review pastes the id as a directory tool shows it: the same user, the same records.
+  const upper = await server.api(reader, 'GET', asked(who.member.toUpperCase()));
+  expect(upper.status).toBe(200);
+  expect(upper.body.events).toEqual(lower);
+  const csv = await fetch(`${server.url}${asked(who.member.toUpperCase())}&format=csv`, {
+    headers: { authorization: `Bearer ${await server.tokenFor(reader)}` },
+  });
+  expect((await csv.text()).trim().split('\r\n')).toHaveLength(lower.length + 1);
+});
+
 it('refuses a `from` or `to` past the end of the year 9999 in UTC (it would turn the filter around), for a read and an export alike', async () => {
   const reader = auditReader(server);
   // 9999-12-31T23:59:59 at −23:59 is the year 10000 in UTC: refused with a clear error, never

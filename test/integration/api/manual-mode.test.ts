@@ -135,6 +135,27 @@ describe('Manual mode', () => {
     expect(named).toContain(patients.find((p) => p.name === 'Ada Lovelace')!.id);
   });
 
+  it('records a refused schema change whose answer names patients as a read of each of them', async () => {
+    const reader = server.info.users.find((u) => u.name === 'Casey Lindqvist')!.id;
+    const patients = (await server.api(who.member, 'GET', `${base}/manual-patients`)).body.patients as { id: string; name: string }[];
+    const { version } = (await server.api(who.owner, 'GET', `${base}/schema`)).body;
+    const from = new Date().toISOString();
+    const refused = await server.api(who.owner, 'PUT', `${base}/schema`, { fields: [], version });
+    expect(refused.status).toBe(409);
+    const shown = patients.filter((p) => refused.body.message.includes(p.name)).map((p) => p.id);
+    expect(shown.length).toBeGreaterThan(0);
+    const reads = (
+      (await server.api(reader, 'GET', `/api/audit?from=${encodeURIComponent(from)}&operation=PatientSearch`)).body.events as {
+        outcome: string;
+        status: number;
+        userId: string;
+        patientId: string;
+      }[]
+    ).filter((e) => e.userId === who.owner);
+    // The owner was shown who holds the values: each of them has a read in their trail, as given.
+    expect(reads.map((e) => [e.outcome, e.status, e.patientId]).sort()).toEqual(shown.map((id) => ['success', 200, id]).sort());
+  });
+
   it('records a refused change of an existing schema as an update, not as a create', async () => {
     const reader = server.info.users.find((u) => u.name === 'Casey Lindqvist')!.id;
     const failures = async (operation: string) =>

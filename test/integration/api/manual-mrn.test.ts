@@ -60,6 +60,20 @@ describe.each(bothStores)('%s', (storeName, start) => {
     ]);
   });
 
+  it('records the refusal that tells an MRN is a patient’s of the team as a read of that patient', async () => {
+    const hal = (await create('Hal Known', 'H-11')).body;
+    const from = new Date().toISOString();
+    // The clerk learns that the team has a patient with this MRN: a search by MRN, whatever the refusal.
+    expect((await create('Someone Else', 'h-11')).status).toBe(400);
+    const ivy = (await create('Ivy New', 'I-12')).body;
+    expect((await server.call(member, 'PATCH', `${base}/manual-patients/${ivy.id}`, { name: 'Ivy New', mrn: 'H-11', version: 1 })).status).toBe(400);
+    const reads = (await server.trail()).filter((e) => e.time >= from && e.teamId === teamId && e.operation === 'PatientSearch');
+    expect(reads.map((e) => [e.outcome, e.status, e.patientId, e.userId])).toEqual([
+      ['success', 200, hal.id, member],
+      ['success', 200, hal.id, member],
+    ]);
+  });
+
   it('refuses changing a patient’s MRN to another patient’s, and lets each keep their own', async () => {
     const bo = (await create('Bo Bed', 'B-2')).body;
     const cy = (await create('Cy Chair', 'C-3')).body;
