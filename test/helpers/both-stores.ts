@@ -97,3 +97,12 @@ export const bothStores: [string, () => Promise<StoreHarness>][] = [
     },
   ],
 ];
+
+/** The Graph store's harness alone, and its emulator: for tests of what only SharePoint does. */
+export async function startGraphHarness(): Promise<{ server: StoreHarness; graph: GraphEmulator }> {
+  const harness = bothStores.find(([name]) => /graph|sharepoint/i.test(name));
+  if (!harness) throw new Error('no Graph store harness');
+  const server = await harness[1]();
+  if (server.store.kind !== 'graph') throw new Error('graph only');
+  return { server, graph: server.store.graph };
+}

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { bothStores, type StoreHarness } from '../../helpers/both-stores';
+import { startGraphHarness, type StoreHarness } from '../../helpers/both-stores';
 
 /**
  * In the team's SharePoint site (Graph has no transactions) a list's patients change first and its
@@ -12,9 +12,7 @@ let member: string;
 let base: string;
 
 beforeAll(async () => {
-  const graph = bothStores.find(([name]) => /graph|sharepoint/i.test(name));
-  if (!graph) throw new Error('no Graph store harness');
-  server = await graph[1]();
+  ({ server } = await startGraphHarness());
   const team = server.info.tenants[0].teams[0];
   const owner = team.owners[0];
   member = team.members.find((m) => !team.owners.includes(m))!;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { bothStores, type StoreHarness } from '../../helpers/both-stores';
+import { startGraphHarness, type StoreHarness } from '../../helpers/both-stores';
 import type { GraphEmulator } from '../../helpers/graph-emulator';
 import { memberEdits } from '../../helpers/graph-member-edits';
 
@@ -19,11 +19,7 @@ let teamId: string;
 let base: string;
 
 beforeAll(async () => {
-  const harness = bothStores.find(([name]) => /graph|sharepoint/i.test(name));
-  if (!harness) throw new Error('no Graph store harness');
-  server = await harness[1]();
-  if (server.store.kind !== 'graph') throw new Error('graph only');
-  graph = server.store.graph;
+  ({ server, graph } = await startGraphHarness());
   tenantId = server.info.tenants[0].id;
   const team = server.info.tenants[0].teams[0];
   teamId = team.id;

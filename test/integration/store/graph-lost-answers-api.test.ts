@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { bothStores, type StoreHarness } from '../../helpers/both-stores';
+import { startGraphHarness, type StoreHarness } from '../../helpers/both-stores';
 import type { GraphEmulator } from '../../helpers/graph-emulator';
 
 /**
@@ -14,11 +14,7 @@ let member: string;
 let base: string;
 
 beforeAll(async () => {
-  const harness = bothStores.find(([name]) => /graph|sharepoint/i.test(name));
-  if (!harness) throw new Error('no Graph store harness');
-  server = await harness[1]();
-  if (server.store.kind !== 'graph') throw new Error('graph only');
-  graph = server.store.graph;
+  ({ server, graph } = await startGraphHarness());
   const team = server.info.tenants[0].teams[0];
   member = team.members.find((m) => !team.owners.includes(m))!;
   base = `/api/teams/${team.id}`;
